@@ -1,0 +1,147 @@
+import type { CanonicalRecord, ObjectKind } from './canonical.js';
+import type { TaskPayload, DraftEmailPayload } from './suggestion.js';
+
+/** Tokens as returned by a provider's token endpoint, normalized. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string | null;
+  /** Absolute expiry (ms since epoch); null when the provider gives no lifetime (Salesforce). */
+  expiresAt: number | null;
+  /** Provider-specific token metadata worth keeping (Salesforce instance_url and id URL, scopes...). */
+  metadata: Record<string, string>;
+}
+
+/** Who was installed: the id webhooks are routed by, plus what later calls need. */
+export interface AccountIdentity {
+  /** HubSpot portal (hub) id; Salesforce org id. */
+  accountId: string;
+  /** Base URL of the account's API (Salesforce instance_url); null where the manifest's base is used. */
+  instanceUrl: string | null;
+  displayName: string | null;
+}
+
+/** Declarative provider facts: data, not behaviour (STYLE.md habit 2). */
+export interface ConnectorManifest {
+  id: string;
+  displayName: string;
+  oauth: {
+    authorizeUrl: string;
+    tokenUrl: string;
+    scopes: string[];
+    optionalScopes?: string[];
+    pkce: boolean;
+    scopeSeparator: string;
+  };
+  /** Default API base (the sandbox or a real host is substituted through configuration). */
+  apiBase: string;
+  apiVersion: string | null;
+  pageSize: number;
+  objectKinds: ObjectKind[];
+  /** Kinds whose changes arrive by webhook; the rest are covered by polling only. */
+  webhookKinds: ObjectKind[];
+  rateLimitHeaders: { remaining: string | null; max: string | null; intervalMs: string | null };
+  capabilities: { webhooks: boolean; changeStream: boolean };
+}
+
+/** Everything a connector needs to talk to one installed account. Passed in; connectors never read config. */
+export interface ConnectionContext {
+  connectionId: string;
+  accountId: string;
+  /** API origin to use: the manifest's base, a sandbox URL, or the token's instance_url. */
+  apiBase: string;
+  /** Returns a valid access token, refreshing ahead of expiry under a lock (owned by src/auth). */
+  getAccessToken(): Promise<string>;
+  /** Called when the provider says the token is invalid (e.g. Salesforce 401): refresh now and return the new token. */
+  forceRefresh(): Promise<string>;
+}
+
+/** Opaque, connector-defined resume point (e.g. {"after": "123", "since": "2026-..."}), JSON-serializable. */
+export type Checkpoint = Record<string, string | number | null>;
+
+export interface ChangePage {
+  records: CanonicalRecord[];
+  /** Ids the provider reported as deleted in this page (polling deletions). */
+  deleted: { kind: ObjectKind; externalId: string }[];
+  /** Save this after the page is stored; passing it back resumes after this page. */
+  checkpoint: Checkpoint;
+  /** True on the last page of this run. */
+  done: boolean;
+}
+
+/** Raw incoming HTTP request, as captured before any body parser. */
+export interface RawWebhookRequest {
+  method: string;
+  /** The full public URL the provider called (scheme, host, path, query). */
+  url: string;
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+  receivedAt: number;
+}
+
+export interface WebhookEvent {
+  /** Provider event id; (provider, accountId, eventId) is the inbox dedupe key. */
+  eventId: string;
+  accountId: string;
+  kind: ObjectKind | null;
+  objectId: string | null;
+  change: 'created' | 'updated' | 'deleted' | 'merged' | 'associated' | 'restored' | 'other';
+  occurredAt: number;
+  /** The event as received (for the inbox). */
+  raw: unknown;
+}
+
+export interface ParsedWebhook {
+  events: WebhookEvent[];
+  /** Response the provider expects (e.g. a SOAP Ack); default is an empty 200/204. */
+  response?: { status: number; contentType: string; body: string };
+}
+
+export interface WebhookSecrets {
+  /** HubSpot: app client secret. Salesforce outbound messages: expected org ids are checked by the caller. */
+  clientSecret: string;
+  /** Allowed clock skew window for timestamped signatures (ms). */
+  toleranceMs: number;
+  now: number;
+}
+
+export interface CreatedRecord { externalId: string; url: string | null }
+
+export interface TaskWrite extends TaskPayload {
+  /** Idempotency key derived from the suggestion id: lets the connector find a task it already created. */
+  idempotencyKey: string;
+  dealId: string | null;
+  contactIds: string[];
+  companyId: string | null;
+}
+export interface DraftEmailWrite extends DraftEmailPayload {
+  idempotencyKey: string;
+  dealId: string | null;
+  companyId: string | null;
+}
+
+/** Change-stream subscription (Salesforce CDC). Replay position is stored by the caller. */
+export interface ChangeStreamHandle { close(): Promise<void> }
+export interface ChangeStreamEvent { replayId: string; events: WebhookEvent[]; records: CanonicalRecord[] }
+
+/**
+ * The whole contract `src/` needs from a CRM. Adding a CRM = one folder + one registry line.
+ */
+export interface Connector {
+  readonly manifest: ConnectorManifest;
+  /** Exchange-independent token refresh through the provider's official client. */
+  refreshTokens(opts: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string }): Promise<TokenSet>;
+  /** Resolve the installed account's identity right after the OAuth callback. Throws if it cannot. */
+  afterInstall(tokens: TokenSet, opts: { apiBase: string }): Promise<AccountIdentity>;
+  /** Incremental reads: pages of canonical records plus the checkpoint to store after each page. */
+  listChanges(ctx: ConnectionContext, kind: ObjectKind, since: Checkpoint | null): AsyncIterable<ChangePage>;
+  /** Read records by id (after a webhook); missing ids are simply absent from the result. */
+  fetchByIds(ctx: ConnectionContext, kind: ObjectKind, ids: string[]): Promise<CanonicalRecord[]>;
+  /** Verify (before parsing) and parse an incoming webhook. Absent when the provider has none. */
+  parseWebhook?(req: RawWebhookRequest, secrets: WebhookSecrets): ParsedWebhook;
+  /** Subscribe to a change stream from a replay position (Salesforce CDC). Optional capability. */
+  subscribeChanges?(ctx: ConnectionContext, replayFrom: string | null, onEvent: (e: ChangeStreamEvent) => Promise<void>): Promise<ChangeStreamHandle>;
+  /** Create (or find, by idempotency key) a task. Never sends anything. */
+  createTask(ctx: ConnectionContext, task: TaskWrite): Promise<CreatedRecord>;
+  /** Create (or find) a draft email for the rep to review. Never sends. */
+  createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite): Promise<CreatedRecord>;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** What closeloop proposes to a rep. Produced by inference, checked by guardrails, written back by writeback. */
+export const SuggestionType = z.enum([
+  'stale_deal_follow_up', 'budget_risk', 'churn_risk', 'no_next_step', 'competitor_mention', 'duplicate_record', 'draft_email',
+]);
+export type SuggestionType = z.infer<typeof SuggestionType>;
+
+/** One data point behind a suggestion: the quoted evidence and the record it came from. */
+export const Evidence = z.object({
+  recordKind: z.string(),
+  externalId: z.string(),
+  /** Short verbatim quote from the record (or a field=value statement). */
+  quote: z.string(),
+  url: z.string().nullable(),
+  field: z.string().nullable(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const Explanation = z.object({
+  model: z.string(),
+  tier: z.enum(['rules', 'small', 'large']),
+  confidence: z.number().min(0).max(1),
+  factors: z.array(z.object({ name: z.string(), direction: z.enum(['+', '-']), weight: z.number() })),
+  costUsd: z.number().nonnegative(),
+});
+export type Explanation = z.infer<typeof Explanation>;
+
+export const TaskPayload = z.object({
+  subject: z.string().min(1).max(255),
+  body: z.string(),
+  dueAt: z.string().datetime({ offset: true }),
+  priority: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+  ownerId: z.string().nullable(),
+  /** Task type hint: TODO, CALL or EMAIL (an EMAIL task carries a draft for the rep to send). */
+  taskType: z.enum(['TODO', 'CALL', 'EMAIL']),
+});
+export type TaskPayload = z.infer<typeof TaskPayload>;
+
+export const DraftEmailPayload = z.object({
+  subject: z.string().min(1),
+  body: z.string().min(1),
+  toContactIds: z.array(z.string()),
+  ownerId: z.string().nullable(),
+});
+export type DraftEmailPayload = z.infer<typeof DraftEmailPayload>;
+
+export const Suggestion = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  connectionId: z.string(),
+  provider: z.string(),
+  type: SuggestionType,
+  /** Deterministic key: the same situation never yields two suggestions (see dedupeKey in inference). */
+  dedupeKey: z.string(),
+  dealId: z.string().nullable(),
+  contactIds: z.array(z.string()),
+  companyId: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  task: TaskPayload.nullable(),
+  draft: DraftEmailPayload.nullable(),
+  reason: z.string(),
+  evidence: z.array(Evidence),
+  explanation: Explanation,
+  createdAt: z.string().datetime({ offset: true }),
+});
+export type Suggestion = z.infer<typeof Suggestion>;
+
+export type RuleVerdict = { rule: string; passed: boolean; message: string | null };

@@ -1,0 +1,4 @@
+import nock from 'nock';
+// A test that reaches the internet is a failing test: only loopback is allowed.
+nock.disableNetConnect();
+nock.enableNetConnect((host) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host));
