@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import pg from 'pg';
+
+/**
+ * One SQL dialect (PostgreSQL) on two engines: PGlite (embedded, file-backed, single process)
+ * or a PostgreSQL server through a pg Pool. Only src/store writes SQL.
+ */
+export interface QueryResult<R> { rows: R[]; affectedRows: number }
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Db extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Run parameterless, possibly multi-statement SQL (migrations). Returns every statement's result. */
+  exec(sql: string): Promise<QueryResult<Record<string, unknown>>[]>;
+  /** Run fn inside one transaction on one connection; commits on success, rolls back on throw. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://... ; when absent, PGlite under dataDir. */
+  databaseUrl?: string | null;
+  /** Folder for the PGlite data; `memory://` for an in-memory database (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDb(opts: DbOptions): Promise<Db> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir ?? 'memory://');
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  let dir = dataDir;
+  if (!dataDir.startsWith('memory://')) {
+    dir = path.resolve(dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+  }
+  const lite = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  const q = async <R>(runner: { query: PGlite['query'] }, sql: string, params?: unknown[]): Promise<QueryResult<R>> => {
+    const r = await runner.query<R>(sql, params as any[]);
+    return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
+  };
+  return {
+    engine: 'pglite',
+    query: (sql, params) => q(lite, sql, params),
+    exec: async (sql) => (await lite.exec(sql)).map((r) => ({ rows: r.rows as Record<string, unknown>[], affectedRows: r.affectedRows ?? 0 })),
+    // PGlite has one connection: transaction() holds it exclusively, so other callers (pg-boss) wait.
+    transaction: (fn) => lite.transaction((tx) => fn({ query: (sql, params) => q(tx as any, sql, params) })),
+    close: () => lite.close(),
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => { /* idle client errors surface on the next query */ });
+  const wrap = <R>(r: pg.QueryResult<any>): QueryResult<R> => ({ rows: r.rows as R[], affectedRows: r.rowCount ?? 0 });
+  return {
+    engine: 'postgres',
+    query: async (sql, params) => wrap(await pool.query(sql, params as any[])),
+    exec: async (sql) => {
+      const r = (await pool.query(sql)) as unknown as pg.QueryResult<any> | pg.QueryResult<any>[];
+      return (Array.isArray(r) ? r : [r]).map((x) => wrap(x));
+    },
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn({ query: async (sql, params) => wrap(await client.query(sql, params as any[])) });
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
