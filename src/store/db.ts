@@ -16,6 +16,8 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly engine: 'pglite' | 'postgres';
+  /** The underlying PGlite instance (embedded engine only; the queue adapter needs it). */
+  readonly raw?: unknown;
   /** Run parameterless, possibly multi-statement SQL (migrations). Returns every statement's result. */
   exec(sql: string): Promise<QueryResult<Record<string, unknown>>[]>;
   /** Run fn inside one transaction on one connection; commits on success, rolls back on throw. */
@@ -49,6 +51,7 @@ async function openPglite(dataDir: string): Promise<Db> {
   };
   return {
     engine: 'pglite',
+    raw: lite,
     query: (sql, params) => q(lite, sql, params),
     exec: async (sql) => (await lite.exec(sql)).map((r) => ({ rows: r.rows as Record<string, unknown>[], affectedRows: r.affectedRows ?? 0 })),
     // PGlite has one connection: transaction() holds it exclusively, so other callers (pg-boss) wait.

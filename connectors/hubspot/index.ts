@@ -1,0 +1,26 @@
+import type { Connector } from '../../src/core/index.js';
+import type { HubspotClientOptions } from './client.js';
+import { hubspotManifest } from './manifest.js';
+import { afterInstall, refreshTokens } from './oauth.js';
+import { fetchByIds, listChanges, type HubspotSyncOptions } from './sync.js';
+import { parseWebhook, type HubspotWebhookOptions } from './webhooks.js';
+import { createDraftEmail, createTask } from './writeback.js';
+
+export interface HubspotConnectorOptions extends HubspotClientOptions, HubspotSyncOptions, HubspotWebhookOptions {}
+
+/** Assembles the HubSpot connector; options arrive as arguments (the registry uses the defaults). */
+export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Connector {
+  return {
+    manifest: hubspotManifest,
+    refreshTokens: (o) => refreshTokens(o, opts),
+    afterInstall: (tokens, o) => afterInstall(tokens, o, opts),
+    listChanges: (ctx, kind, since) => listChanges(ctx, kind, since, opts),
+    fetchByIds: (ctx, kind, ids) => fetchByIds(ctx, kind, ids, opts),
+    parseWebhook: (req, secrets) => parseWebhook(req, secrets, opts),
+    createTask: (ctx, task) => createTask(ctx, task, opts),
+    createDraftEmail: (ctx, draft) => createDraftEmail(ctx, draft, opts),
+  };
+}
+
+export const hubspotConnector: Connector = createHubspotConnector();
+export { hubspotManifest };

@@ -1,0 +1,165 @@
+import type { ConnectorManifest, ObjectKind } from '../../src/core/index.js';
+
+/**
+ * Declarative HubSpot facts (STYLE.md habit 2). Request code reads these; it never repeats them as literals.
+ * Sources: shared/reference/crm-contracts.md §1 and shared/specs/hubspot/hubspot-ids.json.
+ */
+export const hubspotManifest: ConnectorManifest = {
+  id: 'hubspot',
+  displayName: 'HubSpot',
+  oauth: {
+    // https://developers.hubspot.com/docs/apps/legacy-apps/authentication/working-with-oauth.md
+    authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
+    tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
+    scopes: [
+      'oauth',
+      'crm.objects.contacts.read',
+      'crm.objects.contacts.write',
+      'crm.objects.companies.read',
+      'crm.objects.companies.write',
+      'crm.objects.deals.read',
+      'crm.objects.deals.write',
+      // Email engagements need this on top of the contacts scopes.
+      'sales-email-read',
+      'crm.objects.owners.read',
+    ],
+    // The official client's tokensApi.create has no code_verifier parameter, so PKCE cannot be
+    // completed through it; HubSpot's v1 token endpoint does not require it.
+    pkce: false,
+    scopeSeparator: ' ',
+  },
+  apiBase: 'https://api.hubapi.com',
+  apiVersion: 'v3',
+  pageSize: 100,
+  objectKinds: ['contact', 'company', 'deal', 'email', 'call', 'meeting', 'note', 'task'],
+  // Activities only arrive through the generic object.* subscriptions (beta) when an app has them;
+  // they are parsed when delivered but polled regardless. See BEHAVIOR.md.
+  webhookKinds: ['contact', 'company', 'deal'],
+  rateLimitHeaders: {
+    remaining: 'X-HubSpot-RateLimit-Remaining',
+    max: 'X-HubSpot-RateLimit-Max',
+    intervalMs: 'X-HubSpot-RateLimit-Interval-Milliseconds',
+  },
+  capabilities: { webhooks: true, changeStream: false },
+};
+
+export const HUBSPOT_PROVIDER = hubspotManifest.id;
+
+/** Object names used in CRM v3/v4 paths. */
+export const HUBSPOT_OBJECT_TYPE: Record<ObjectKind, string> = {
+  contact: 'contacts',
+  company: 'companies',
+  deal: 'deals',
+  email: 'emails',
+  call: 'calls',
+  meeting: 'meetings',
+  note: 'notes',
+  task: 'tasks',
+};
+
+/** Object type ids (webhook `objectTypeId`, UI deep links). */
+export const HUBSPOT_OBJECT_TYPE_ID: Record<ObjectKind, string> = {
+  contact: '0-1',
+  company: '0-2',
+  deal: '0-3',
+  task: '0-27',
+  note: '0-46',
+  meeting: '0-47',
+  call: '0-48',
+  email: '0-49',
+};
+
+/** Contacts keep the legacy name; every other object uses hs_lastmodifieddate. */
+export const HUBSPOT_LAST_MODIFIED_PROPERTY: Record<ObjectKind, string> = {
+  contact: 'lastmodifieddate',
+  company: 'hs_lastmodifieddate',
+  deal: 'hs_lastmodifieddate',
+  email: 'hs_lastmodifieddate',
+  call: 'hs_lastmodifieddate',
+  meeting: 'hs_lastmodifieddate',
+  note: 'hs_lastmodifieddate',
+  task: 'hs_lastmodifieddate',
+};
+
+/** Properties requested per kind: exactly what the mappers read. */
+export const HUBSPOT_PROPERTIES: Record<ObjectKind, readonly string[]> = {
+  contact: ['firstname', 'lastname', 'email', 'phone', 'jobtitle', 'hubspot_owner_id', 'createdate', 'lastmodifieddate'],
+  company: ['name', 'domain', 'website', 'industry', 'phone', 'hubspot_owner_id', 'createdate', 'hs_lastmodifieddate'],
+  deal: [
+    'dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate', 'hs_is_closed', 'hs_is_closed_won',
+    'hubspot_owner_id', 'createdate', 'hs_lastmodifieddate',
+  ],
+  email: [
+    'hs_timestamp', 'hs_email_subject', 'hs_email_text', 'hs_email_html', 'hs_email_direction', 'hs_email_status',
+    'hubspot_owner_id', 'hs_createdate', 'hs_lastmodifieddate',
+  ],
+  call: [
+    'hs_timestamp', 'hs_call_title', 'hs_call_body', 'hs_call_direction', 'hs_call_status', 'hubspot_owner_id',
+    'hs_createdate', 'hs_lastmodifieddate',
+  ],
+  meeting: [
+    'hs_timestamp', 'hs_meeting_title', 'hs_meeting_body', 'hs_meeting_outcome', 'hs_meeting_start_time', 'hubspot_owner_id',
+    'hs_createdate', 'hs_lastmodifieddate',
+  ],
+  note: ['hs_timestamp', 'hs_note_body', 'hubspot_owner_id', 'hs_createdate', 'hs_lastmodifieddate'],
+  task: [
+    'hs_timestamp', 'hs_task_subject', 'hs_task_body', 'hs_task_status', 'hs_task_priority', 'hs_task_type', 'hubspot_owner_id',
+    'hs_createdate', 'hs_lastmodifieddate',
+  ],
+};
+
+/** Which associated object types we read for each kind (canonical records carry contacts/companies/deals). */
+export const HUBSPOT_ASSOCIATED_KINDS: Record<ObjectKind, readonly ('contact' | 'company' | 'deal')[]> = {
+  contact: ['company', 'deal'],
+  company: ['contact', 'deal'],
+  deal: ['contact', 'company'],
+  email: ['contact', 'company', 'deal'],
+  call: ['contact', 'company', 'deal'],
+  meeting: ['contact', 'company', 'deal'],
+  note: ['contact', 'company', 'deal'],
+  task: ['contact', 'company', 'deal'],
+};
+
+/** HUBSPOT_DEFINED association type ids (from @hubspot/api-client AssociationTypes; hubspot-ids.json). */
+export const HUBSPOT_ASSOCIATION = {
+  category: 'HUBSPOT_DEFINED',
+  taskToContact: 204,
+  taskToCompany: 192,
+  taskToDeal: 216,
+} as const;
+
+export const HUBSPOT_LIMITS = {
+  /** Inputs per batch read (50 with propertiesWithHistory, which we never request). */
+  batchReadSize: 100,
+  /** v4 association batch read inputs per call. */
+  associationBatchSize: 100,
+  /** CRM search stops at 10,000 results per query; paging past it returns 400. */
+  searchResultCap: 10_000,
+  /** Search results lag writes by a few seconds; each finished poll re-reads this window. */
+  searchLagMs: 30_000,
+  /** v3 webhook signatures older (or newer) than this are rejected. */
+  webhookMaxSkewMs: 5 * 60 * 1000,
+  /** Search-endpoint per-second limit: the 429 retry hint when no header says otherwise. */
+  searchRetryMs: 1_000,
+  /** Ten-second rolling window, used when the interval header is missing. */
+  burstIntervalMs: 10_000,
+} as const;
+
+/** UI host and record-page path for deep links. */
+export const HUBSPOT_APP_BASE = 'https://app.hubspot.com';
+
+export const HUBSPOT_WEBHOOK_HEADERS = {
+  signatureV3: 'X-HubSpot-Signature-v3',
+  timestamp: 'X-HubSpot-Request-Timestamp',
+  signature: 'X-HubSpot-Signature',
+  signatureVersion: 'X-HubSpot-Signature-Version',
+} as const;
+
+export const HUBSPOT_DAILY_HEADERS = {
+  daily: 'X-HubSpot-RateLimit-Daily',
+  dailyRemaining: 'X-HubSpot-RateLimit-Daily-Remaining',
+} as const;
+
+/** Path of the token endpoint the official client calls relative to its basePath. */
+export const HUBSPOT_TOKEN_PATH = '/oauth/v1/token';
+

@@ -1,0 +1,154 @@
+import { createHash, createHmac } from 'node:crypto';
+import {
+  ErrorCode,
+  InvalidPayloadError,
+  WebhookSignatureError,
+  type ObjectKind,
+  type ParsedWebhook,
+  type RawWebhookRequest,
+  type WebhookEvent,
+  type WebhookSecrets,
+} from '../../src/core/index.js';
+import { constantTimeEqual } from '../kit/constant-time.js';
+import { headerValue } from '../kit/rate-limit-headers.js';
+import { HUBSPOT_LIMITS, HUBSPOT_OBJECT_TYPE_ID, HUBSPOT_PROVIDER, HUBSPOT_WEBHOOK_HEADERS } from './manifest.js';
+import { HubspotWebhookBatch, type HubspotWebhookEvent } from './schemas.js';
+
+export interface HubspotWebhookOptions {
+  /**
+   * Accept requests that carry only the legacy v1 signature (sha256 hex of secret + body, no timestamp,
+   * so no replay protection). Off by default; v3 is always preferred when present.
+   */
+  allowV1?: boolean;
+}
+
+const WHERE = 'POST webhook (hubspot)';
+
+/**
+ * The percent-escapes HubSpot's v3 validation guide says to decode in the request URI before hashing.
+ * https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests.md
+ * Only these: decoding anything else (%20, %25...) would change the string HubSpot signed.
+ */
+const DECODED_ESCAPES: Record<string, string> = {
+  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+};
+
+export function decodeSignedUri(uri: string): string {
+  return uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => DECODED_ESCAPES[m.toUpperCase()] ?? m);
+}
+
+/** v3: base64 HMAC-SHA256, keyed with the app client secret, over method + uri + raw body + timestamp. */
+export function signV3(secret: string, method: string, uri: string, rawBody: Buffer, timestamp: string): string {
+  return createHmac('sha256', secret)
+    .update(Buffer.from(`${method.toUpperCase()}${decodeSignedUri(uri)}`, 'utf8'))
+    .update(rawBody)
+    .update(Buffer.from(timestamp, 'utf8'))
+    .digest('base64');
+}
+
+/** v1: lowercase hex SHA-256 of client secret + raw body. */
+export function signV1(secret: string, rawBody: Buffer): string {
+  return createHash('sha256').update(Buffer.from(secret, 'utf8')).update(rawBody).digest('hex');
+}
+
+function verifyV3(req: RawWebhookRequest, secrets: WebhookSecrets, signature: string): void {
+  const timestamp = headerValue(req.headers, HUBSPOT_WEBHOOK_HEADERS.timestamp);
+  if (timestamp === null || timestamp.trim() === '') {
+    throw new WebhookSignatureError(`missing ${HUBSPOT_WEBHOOK_HEADERS.timestamp} header`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+  }
+  if (!/^\d{1,16}$/.test(timestamp.trim())) {
+    throw new WebhookSignatureError(`${HUBSPOT_WEBHOOK_HEADERS.timestamp} is not epoch milliseconds`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+  }
+  // HubSpot rejects anything older than 5 minutes; we also refuse stamps from the future (a replay with a
+  // forged clock). The caller's tolerance may be tighter, never looser.
+  const tolerance = secrets.toleranceMs > 0 ? Math.min(secrets.toleranceMs, HUBSPOT_LIMITS.webhookMaxSkewMs) : HUBSPOT_LIMITS.webhookMaxSkewMs;
+  const skew = secrets.now - Number(timestamp.trim());
+  if (skew > tolerance) throw new WebhookSignatureError(`webhook timestamp is ${skew} ms old`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+  if (-skew > tolerance) throw new WebhookSignatureError(`webhook timestamp is ${-skew} ms in the future`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+
+  const expected = signV3(secrets.clientSecret, req.method, req.url, req.rawBody, timestamp.trim());
+  if (!constantTimeEqual(expected, signature.trim())) throw new WebhookSignatureError('v3 signature does not match');
+}
+
+function verifyV1(req: RawWebhookRequest, secrets: WebhookSecrets): void {
+  const signature = headerValue(req.headers, HUBSPOT_WEBHOOK_HEADERS.signature);
+  const version = headerValue(req.headers, HUBSPOT_WEBHOOK_HEADERS.signatureVersion);
+  if (signature === null || signature.trim() === '') throw new WebhookSignatureError('no HubSpot signature header');
+  if (version !== null && version.trim().toLowerCase() !== 'v1') {
+    throw new WebhookSignatureError(`unsupported signature version ${version}`);
+  }
+  const expected = signV1(secrets.clientSecret, req.rawBody);
+  if (!constantTimeEqual(expected, signature.trim().toLowerCase())) throw new WebhookSignatureError('v1 signature does not match');
+}
+
+const CLASSIC_KIND: Record<string, ObjectKind> = { contact: 'contact', company: 'company', deal: 'deal' };
+const KIND_BY_TYPE_ID: Record<string, ObjectKind> = Object.fromEntries(
+  Object.entries(HUBSPOT_OBJECT_TYPE_ID).map(([kind, id]) => [id, kind as ObjectKind]),
+);
+
+const CHANGE: Record<string, WebhookEvent['change']> = {
+  creation: 'created',
+  deletion: 'deleted',
+  privacyDeletion: 'deleted',
+  propertyChange: 'updated',
+  merge: 'merged',
+  restore: 'restored',
+  associationChange: 'associated',
+};
+
+function kindOf(e: HubspotWebhookEvent): ObjectKind | null {
+  const [prefix] = e.subscriptionType.split('.');
+  if (prefix === 'object') return e.objectTypeId !== undefined && Object.hasOwn(KIND_BY_TYPE_ID, e.objectTypeId) ? KIND_BY_TYPE_ID[e.objectTypeId]! : null;
+  return prefix !== undefined && Object.hasOwn(CLASSIC_KIND, prefix) ? CLASSIC_KIND[prefix]! : null;
+}
+
+function changeOf(e: HubspotWebhookEvent): WebhookEvent['change'] {
+  const suffix = e.subscriptionType.split('.').slice(1).join('.');
+  return Object.hasOwn(CHANGE, suffix) ? CHANGE[suffix]! : 'other';
+}
+
+function objectIdOf(e: HubspotWebhookEvent): string | null {
+  const id = e.objectId ?? e.primaryObjectId ?? e.fromObjectId;
+  return id === undefined ? null : String(id);
+}
+
+/** One HubSpot event as our WebhookEvent. */
+export function toWebhookEvent(e: HubspotWebhookEvent): WebhookEvent {
+  return {
+    // HubSpot documents eventId as unique only together with subscriptionId (one change can fan out to
+    // several subscriptions with the same eventId); a retried delivery repeats both.
+    eventId: `${e.subscriptionId}-${e.eventId}`,
+    accountId: String(e.portalId),
+    kind: kindOf(e),
+    objectId: objectIdOf(e),
+    change: changeOf(e),
+    occurredAt: e.occurredAt,
+    raw: e,
+  };
+}
+
+/**
+ * Verifies a HubSpot webhook delivery over its raw bytes, then parses it. Nothing is parsed before the
+ * signature (and, for v3, the timestamp window) has been checked.
+ */
+export function parseWebhook(req: RawWebhookRequest, secrets: WebhookSecrets, opts: HubspotWebhookOptions = {}): ParsedWebhook {
+  const v3 = headerValue(req.headers, HUBSPOT_WEBHOOK_HEADERS.signatureV3);
+  if (v3 !== null && v3.trim() !== '') verifyV3(req, secrets, v3);
+  else if (opts.allowV1 === true) verifyV1(req, secrets);
+  else throw new WebhookSignatureError(`missing ${HUBSPOT_WEBHOOK_HEADERS.signatureV3} header`);
+
+  let json: unknown;
+  try {
+    json = JSON.parse(req.rawBody.toString('utf8'));
+  } catch (err) {
+    throw new InvalidPayloadError(`${WHERE}: body is not JSON`, { provider: HUBSPOT_PROVIDER, where: WHERE, cause: err });
+  }
+  const parsed = HubspotWebhookBatch.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new InvalidPayloadError(`${WHERE}: unexpected event shape (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown'})`, {
+      provider: HUBSPOT_PROVIDER, where: WHERE, cause: parsed.error,
+    });
+  }
+  return { events: parsed.data.map(toWebhookEvent) };
+}

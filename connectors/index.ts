@@ -1,0 +1,18 @@
+import { NotFoundError, type Connector } from '../src/core/index.js';
+import { hubspotConnector } from './hubspot/index.js';
+
+/**
+ * The connector registry: provider id → connector. The only path src/ imports from connectors/.
+ * Adding a CRM is one folder plus one line here.
+ */
+export const connectors: Record<string, Connector> = {
+  hubspot: hubspotConnector,
+};
+
+/** The connector for a provider id; unknown ids are a NOT_FOUND error, never undefined. */
+export function getConnector(id: string): Connector {
+  if (!Object.hasOwn(connectors, id)) {
+    throw new NotFoundError(`unknown connector "${id}" (known: ${Object.keys(connectors).join(', ')})`, { where: 'connectors/index' });
+  }
+  return connectors[id]!;
+}

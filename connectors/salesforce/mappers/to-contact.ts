@@ -1,0 +1,49 @@
+import type { Contact } from '../../../src/core/canonical.js';
+import type { SalesforceContactRecord, SalesforceLeadRecord } from '../schemas.js';
+import { PROVIDER, associationsFrom, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
+
+/** Salesforce Contact → canonical Contact. The Account it belongs to is its one company association. */
+export function toContact(r: SalesforceContactRecord, ctx: SalesforceMapContext): Contact {
+  return {
+    kind: 'contact',
+    provider: PROVIDER,
+    externalId: r.Id,
+    createdAt: isoDateTime(r.CreatedDate),
+    updatedAt: updatedAt(r),
+    archived: r.IsDeleted ?? false,
+    ownerId: text(r.OwnerId),
+    associations: associationsFrom([r.AccountId]),
+    url: recordUrl(ctx, 'Contact', r.Id),
+    firstName: text(r.FirstName),
+    lastName: text(r.LastName),
+    email: text(r.Email),
+    // Work phone first; the mobile number only when no work phone is recorded.
+    phone: text(r.Phone) ?? text(r.MobilePhone),
+    title: text(r.Title),
+  };
+}
+
+/**
+ * Salesforce Lead → canonical Contact (a lead is a person not yet attached to an Account; its `Company` is free text,
+ * so it has no company association). A converted lead lives on as the Contact it became: it is emitted as archived,
+ * pointing at the converted Account, so consumers drop it in favour of that Contact.
+ */
+export function leadToContact(r: SalesforceLeadRecord, ctx: SalesforceMapContext): Contact {
+  const converted = r.IsConverted ?? false;
+  return {
+    kind: 'contact',
+    provider: PROVIDER,
+    externalId: r.Id,
+    createdAt: isoDateTime(r.CreatedDate),
+    updatedAt: updatedAt(r),
+    archived: (r.IsDeleted ?? false) || converted,
+    ownerId: text(r.OwnerId),
+    associations: associationsFrom(converted ? [r.ConvertedAccountId] : []),
+    url: recordUrl(ctx, 'Lead', r.Id),
+    firstName: text(r.FirstName),
+    lastName: text(r.LastName),
+    email: text(r.Email),
+    phone: text(r.Phone) ?? text(r.MobilePhone),
+    title: text(r.Title),
+  };
+}

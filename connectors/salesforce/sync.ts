@@ -1,0 +1,183 @@
+import type { CanonicalRecord, ObjectKind } from '../../src/core/canonical.js';
+import type { ChangePage, Checkpoint } from '../../src/core/connector.js';
+import { InvalidCursorError } from '../../src/core/errors.js';
+import { toSalesforceError, type SalesforceClient } from './client.js';
+import { SALESFORCE_KEY_PREFIX, SALESFORCE_LIMITS, salesforceManifest } from './manifest.js';
+import { coerceCsvRow, fetchSourceByIds, mapRows, selectFor, sourcesFor, type SalesforceSource } from './records.js';
+import { SalesforceGetDeletedResponse, parseOrThrow } from './schemas.js';
+import { buildCount, soqlDateTime, soqlId } from './soql.js';
+import { isoDateTime } from './mappers/common.js';
+
+export interface SalesforceSyncOptions {
+  now: () => number;
+  /** Rows per keyset page. */
+  pageSize: number;
+  /** A first backfill larger than this (SELECT COUNT()) goes through Bulk API 2.0. */
+  bulkThreshold: number;
+  /**
+   * Records modified in the last `settleMs` are left for the next run: SystemModstamp is stamped inside the
+   * transaction, so a long transaction can commit a record whose stamp is older than rows we already passed.
+   */
+  settleMs: number;
+  bulkPollIntervalMs: number;
+  bulkPollTimeoutMs: number;
+}
+
+export const defaultSyncOptions = (): SalesforceSyncOptions => ({
+  now: Date.now,
+  pageSize: SALESFORCE_LIMITS.pageSize,
+  bulkThreshold: SALESFORCE_LIMITS.bulkBackfillThreshold,
+  settleMs: 60_000,
+  bulkPollIntervalMs: 2_000,
+  bulkPollTimeoutMs: 30 * 60_000,
+});
+
+/**
+ * Checkpoint, one set of keys per source sObject (a kind can have two, e.g. contact = Contact + Lead):
+ * `<S>.modstamp` / `<S>.lastId`: keyset anchor, the last (SystemModstamp, Id) stored; modstamp null = backfill not finished.
+ * `<S>.deletedFrom`: start of the next getDeleted window.
+ */
+const key = (s: SalesforceSource, k: 'modstamp' | 'lastId' | 'deletedFrom') => `${s.sobject}.${k}`;
+const CHECKPOINT_VERSION = 1;
+
+function readCheckpoint(sources: SalesforceSource[], since: Checkpoint, kind: ObjectKind): Checkpoint {
+  if (since.v !== CHECKPOINT_VERSION) throw new InvalidCursorError(`salesforce ${kind}: checkpoint version ${String(since.v)} is not ${CHECKPOINT_VERSION}`);
+  for (const s of sources) {
+    const modstamp = since[key(s, 'modstamp')];
+    const deletedFrom = since[key(s, 'deletedFrom')];
+    const lastId = since[key(s, 'lastId')];
+    const valid = (modstamp === null || (typeof modstamp === 'string' && !Number.isNaN(Date.parse(modstamp))))
+      && typeof deletedFrom === 'string' && !Number.isNaN(Date.parse(deletedFrom))
+      && (lastId === null || typeof lastId === 'string');
+    if (!valid) throw new InvalidCursorError(`salesforce ${kind}: checkpoint for ${s.sobject} is malformed`);
+  }
+  return { ...since };
+}
+
+/** Keyset condition after (modstamp, lastId): `SystemModstamp > t OR (SystemModstamp = t AND Id > id)`. */
+function afterAnchor(modstamp: string | null, lastId: string | null): string | null {
+  if (modstamp === null) return null;
+  const t = soqlDateTime(modstamp);
+  return lastId ? `SystemModstamp > ${t} OR (SystemModstamp = ${t} AND Id > ${soqlId(lastId)})` : `SystemModstamp > ${t}`;
+}
+
+/**
+ * Incremental read of one canonical kind (see BEHAVIOR.md "Polling"):
+ * 1. First run only: `SELECT COUNT()`; above the threshold the backfill is a Bulk API 2.0 query job.
+ * 2. Keyset pages `WHERE SystemModstamp > t OR (= t AND Id > id) ORDER BY SystemModstamp, Id LIMIT n`, re-anchored
+ *    on the last row of each page rather than following nextRecordsUrl: a locator expires after ~15 minutes idle
+ *    and cannot be stored, a keyset anchor can, so every page is a resumable checkpoint.
+ * 3. Later runs: getDeleted since the previous run, reported in the last page; a window older than 30 days
+ *    cannot be read and throws InvalidCursorError (the caller resyncs).
+ */
+export async function* listChanges(
+  client: SalesforceClient, kind: ObjectKind, since: Checkpoint | null, opts: SalesforceSyncOptions,
+): AsyncGenerator<ChangePage> {
+  const sources = sourcesFor(kind);
+  const runStart = Math.floor(opts.now() / 1000) * 1000;
+  const upTo = soqlDateTime(runStart - opts.settleMs);
+  const runStartIso = new Date(runStart).toISOString();
+  const cp: Checkpoint = since === null
+    ? Object.fromEntries([['v', CHECKPOINT_VERSION], ...sources.flatMap((s) => [[key(s, 'modstamp'), null], [key(s, 'lastId'), null], [key(s, 'deletedFrom'), runStartIso]])])
+    : readCheckpoint(sources, since, kind);
+
+  // Fail before reading anything when the deletion window can no longer be covered.
+  for (const s of sources) {
+    const from = Date.parse(cp[key(s, 'deletedFrom')] as string);
+    if (runStart - from > SALESFORCE_LIMITS.replicationWindowMs) {
+      throw new InvalidCursorError(`salesforce ${kind}: last deletion check of ${s.sobject} is older than 30 days; full resync needed`, {
+        provider: salesforceManifest.id, where: `GET /sobjects/${s.sobject}/deleted`,
+      });
+    }
+  }
+
+  for (const s of sources) {
+    if (cp[key(s, 'modstamp')] === null) {
+      const where = `query ${s.sobject} count`;
+      const counted = await client.query(buildCount({ from: s.sobject, where: [s.where, `SystemModstamp <= ${upTo}`] }), where);
+      if (counted.totalSize > opts.bulkThreshold) {
+        yield* bulkBackfill(client, s, upTo, cp, opts);
+        // Everything up to `upTo` came from the bulk job; keyset paging continues after it.
+        cp[key(s, 'modstamp')] = isoDateTime(upTo);
+        cp[key(s, 'lastId')] = null;
+      }
+    }
+    for (;;) {
+      const anchor = afterAnchor(cp[key(s, 'modstamp')] as string | null, cp[key(s, 'lastId')] as string | null);
+      const soql = selectFor(s, { where: [anchor, `SystemModstamp <= ${upTo}`], orderBy: ['SystemModstamp ASC', 'Id ASC'], limit: opts.pageSize });
+      const where = `query ${s.sobject}`;
+      const page = await client.query(soql, where);
+      const rows = page.records.slice(0, opts.pageSize);
+      const last = rows.at(-1) as { Id?: unknown; SystemModstamp?: unknown } | undefined;
+      const records = await mapRows(client, s.sobject, rows, where);
+      if (last && typeof last.Id === 'string' && typeof last.SystemModstamp === 'string') {
+        cp[key(s, 'modstamp')] = isoDateTime(last.SystemModstamp);
+        cp[key(s, 'lastId')] = last.Id;
+      } else if (cp[key(s, 'modstamp')] === null) {
+        // Empty object: nothing to page; later runs start after `upTo`.
+        cp[key(s, 'modstamp')] = isoDateTime(upTo);
+      }
+      if (records.length > 0) yield { records, deleted: [], checkpoint: { ...cp }, done: false };
+      if (rows.length < opts.pageSize) break;
+    }
+  }
+
+  const deleted: ChangePage['deleted'] = [];
+  if (since !== null) {
+    for (const s of sources) {
+      const from = Date.parse(cp[key(s, 'deletedFrom')] as string);
+      // getDeleted works in whole minutes; a shorter window waits for the next run.
+      if (runStart - from < SALESFORCE_LIMITS.replicationMinWindowMs) continue;
+      const where = `GET /sobjects/${s.sobject}/deleted`;
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
+      const body = parseOrThrow(SalesforceGetDeletedResponse, await client.call(where, (c) => c.sobject(s.sobject).deleted(new Date(from), new Date(runStart)) as unknown as Promise<unknown>), where);
+      if (Date.parse(isoDateTime(body.earliestDateAvailable) as string) > from) {
+        throw new InvalidCursorError(`salesforce ${kind}: ${s.sobject} deletions before ${body.earliestDateAvailable} were purged; full resync needed`, {
+          provider: salesforceManifest.id, where,
+        });
+      }
+      for (const d of body.deletedRecords) deleted.push({ kind, externalId: d.id });
+      cp[key(s, 'deletedFrom')] = isoDateTime(body.latestDateCovered);
+    }
+  }
+  yield { records: [], deleted, checkpoint: { ...cp }, done: true };
+}
+
+/**
+ * First backfill of a large object through Bulk API 2.0 (one query job instead of thousands of REST pages;
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm). Results arrive unordered,
+ * so pages carry the pre-backfill checkpoint: an interrupted backfill starts over (upserts are idempotent).
+ */
+async function* bulkBackfill(
+  client: SalesforceClient, s: SalesforceSource, upTo: string, cp: Checkpoint, opts: SalesforceSyncOptions,
+): AsyncGenerator<ChangePage> {
+  const where = `bulk2 query ${s.sobject}`;
+  const soql = selectFor(s, { where: [`SystemModstamp <= ${upTo}`] });
+  const stream = await client.call(where, (c) => c.bulk2.query(soql, { pollInterval: opts.bulkPollIntervalMs, pollTimeout: opts.bulkPollTimeoutMs }));
+  let batch: unknown[] = [];
+  const flush = async (): Promise<CanonicalRecord[]> => {
+    const rows = batch;
+    batch = [];
+    return mapRows(client, s.sobject, rows, where);
+  };
+  try {
+    for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
+      batch.push(coerceCsvRow(row));
+      if (batch.length >= opts.pageSize) yield { records: await flush(), deleted: [], checkpoint: { ...cp }, done: false };
+    }
+  } catch (err) {
+    throw toSalesforceError(err, { where, now: opts.now() });
+  }
+  if (batch.length > 0) yield { records: await flush(), deleted: [], checkpoint: { ...cp }, done: false };
+}
+
+/** fetchByIds: ids are routed to their sObject by key prefix, then read with `WHERE Id IN (...)` in chunks of 200. */
+export async function fetchByIds(client: SalesforceClient, kind: ObjectKind, ids: string[]): Promise<CanonicalRecord[]> {
+  const out: CanonicalRecord[] = [];
+  for (const source of sourcesFor(kind)) {
+    const prefix = SALESFORCE_KEY_PREFIX[source.sobject as keyof typeof SALESFORCE_KEY_PREFIX];
+    const mine = ids.filter((id) => id.slice(0, 3) === prefix);
+    if (mine.length > 0) out.push(...(await fetchSourceByIds(client, source, mine)));
+  }
+  return out;
+}

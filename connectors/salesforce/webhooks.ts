@@ -1,0 +1,91 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { ObjectKind } from '../../src/core/canonical.js';
+import type { ParsedWebhook, RawWebhookRequest, WebhookEvent, WebhookSecrets } from '../../src/core/connector.js';
+import { InvalidPayloadError } from '../../src/core/errors.js';
+import { salesforceManifest } from './manifest.js';
+import { isoDateTime } from './mappers/common.js';
+import { SalesforceOutboundMessage, parseOrThrow } from './schemas.js';
+
+const WHERE = 'outbound message';
+const NOTIFICATION_PATH = 'Envelope.Body.notifications.Notification';
+
+/**
+ * The listener's reply (samples/salesforce/outbound-message-ack.xml). Anything else, a non-200 or a timeout makes
+ * Salesforce queue the message again (backoff up to 2 h, dropped after 24 h), so the caller sends this only after
+ * the events are stored durably.
+ */
+export const SALESFORCE_OUTBOUND_ACK = [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">',
+  '<soapenv:Body>',
+  '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound">',
+  '<Ack>true</Ack>',
+  '</notificationsResponse>',
+  '</soapenv:Body>',
+  '</soapenv:Envelope>',
+].join('');
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  // Ids, numbers and booleans stay strings exactly as sent.
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (_name, jpath) => jpath === NOTIFICATION_PATH,
+});
+
+const KIND_BY_SOBJECT: Record<string, ObjectKind> = {
+  Contact: 'contact', Lead: 'contact', Account: 'company', Opportunity: 'deal', Task: 'task', Event: 'meeting', EmailMessage: 'email',
+};
+
+function kindOf(sobjectType: string, fields: Record<string, unknown>): ObjectKind | null {
+  const name = sobjectType.replace(/^\w+:/, '');
+  if (name === 'Task' && fields.TaskSubtype === 'Call') return 'call';
+  return KIND_BY_SOBJECT[name] ?? null;
+}
+
+/**
+ * Parses a Salesforce Outbound Message (SOAP 1.1; https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_om_outboundmessaging_notifications.htm).
+ * Outbound messages carry no signature, so `secrets` is unused: the caller must check that `accountId`
+ * (the OrganizationId) belongs to a known install before trusting the events. Delivery is at-least-once and
+ * possibly out of order; `eventId` (the Notification Id) is the dedupe key, and the fields reflect the record at
+ * send time, so consumers re-read the record rather than trusting the payload.
+ */
+export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets): ParsedWebhook {
+  if (req.method.toUpperCase() !== 'POST') throw new InvalidPayloadError(`${WHERE}: expected POST, got ${req.method}`, { provider: salesforceManifest.id, where: WHERE });
+  const xml = req.rawBody.toString('utf8');
+  // Salesforce never sends a DOCTYPE; refusing one rules out entity-expansion tricks before parsing.
+  if (/<!DOCTYPE/i.test(xml)) throw new InvalidPayloadError(`${WHERE}: DOCTYPE is not allowed`, { provider: salesforceManifest.id, where: WHERE });
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new InvalidPayloadError(`${WHERE}: malformed XML (${valid.err.msg} at ${valid.err.line}:${valid.err.col})`, {
+      provider: salesforceManifest.id, where: WHERE,
+    });
+  }
+  const message = parseOrThrow(SalesforceOutboundMessage, parser.parse(xml), WHERE);
+  const { OrganizationId: accountId, ActionId: actionId, Notification: notifications } = message.Envelope.Body.notifications;
+
+  const events: WebhookEvent[] = notifications.map((n) => {
+    const fields = n.sObject as Record<string, unknown>;
+    const stamp = typeof fields.SystemModstamp === 'string' ? fields.SystemModstamp : typeof fields.LastModifiedDate === 'string' ? fields.LastModifiedDate : null;
+    let occurredAt = req.receivedAt;
+    try {
+      occurredAt = stamp === null ? req.receivedAt : Date.parse(isoDateTime(stamp) as string);
+    } catch {
+      occurredAt = req.receivedAt;
+    }
+    return {
+      eventId: n.Id,
+      accountId,
+      kind: kindOf(n.sObject['@_type'], fields),
+      objectId: n.sObject.Id,
+      // Outbound messages fire on workflow/flow criteria and do not say whether the record was created or edited.
+      change: 'updated',
+      occurredAt,
+      raw: { organizationId: accountId, actionId: actionId ?? null, notification: n },
+    };
+  });
+
+  return { events, response: { status: 200, contentType: 'text/xml; charset=utf-8', body: SALESFORCE_OUTBOUND_ACK } };
+}

@@ -1,0 +1,108 @@
+import type { CreatedRecord, DraftEmailWrite, TaskWrite } from '../../src/core/connector.js';
+import { ProviderRejectedError } from '../../src/core/errors.js';
+import { textToHtml } from '../kit/escape.js';
+import { providerErrorCode, type SalesforceClient } from './client.js';
+import { SALESFORCE_IDEMPOTENCY_FIELD } from './manifest.js';
+import { recordUrl } from './mappers/common.js';
+import { SalesforceCreateResponse, SalesforceIdRow, parseOrThrow } from './schemas.js';
+import { buildSelect, soqlName, soqlString } from './soql.js';
+
+/** TaskPayload priority → the default Task Priority picklist. */
+const PRIORITY = { LOW: 'Low', MEDIUM: 'Normal', HIGH: 'High' } as const;
+/** Default Status picklist value for a new task. */
+const TASK_STATUS_NEW = 'Not Started';
+/** EmailMessage.Status picklist: 5 = Draft. A draft is never sent by us; the rep opens and sends it. */
+const EMAIL_STATUS_DRAFT = '5';
+/** The idempotency field is a Text(255) External ID, Unique. */
+const MAX_KEY_LENGTH = 255;
+
+type WritableSObject = 'Task' | 'EmailMessage';
+
+function checkKey(key: string): string {
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new ProviderRejectedError(`idempotency key must be 1-${MAX_KEY_LENGTH} characters`, { provider: 'salesforce' });
+  }
+  return key;
+}
+
+/** `SELECT Id FROM T WHERE Closeloop_Key__c = '<key>' LIMIT 1` (External ID fields are indexed and filterable). */
+async function findByKey(client: SalesforceClient, sobject: WritableSObject, key: string): Promise<string | null> {
+  const soql = buildSelect({ fields: ['Id'], from: sobject, where: [`${soqlName(SALESFORCE_IDEMPOTENCY_FIELD)} = ${soqlString(key)}`], limit: 1 });
+  const page = await client.query(soql, `query ${sobject} by ${SALESFORCE_IDEMPOTENCY_FIELD}`);
+  const first = page.records[0];
+  return first === undefined ? null : parseOrThrow(SalesforceIdRow, first, `query ${sobject}`).Id;
+}
+
+/**
+ * Find-or-create by idempotency key. The key lives in a Unique External ID field, so:
+ * - a retry after a lost response finds the record and returns it without touching what the rep may have edited;
+ * - two workers racing both miss the lookup, one create wins, the other gets 400 DUPLICATE_VALUE and looks again.
+ * (An upsert `PATCH /sobjects/T/Closeloop_Key__c/{key}` would be one call, but it rewrites the record on retry and
+ * fails on an EmailMessage the rep already sent. See BEHAVIOR.md.)
+ */
+async function createOnce(client: SalesforceClient, sobject: WritableSObject, key: string, fields: Record<string, unknown>): Promise<CreatedRecord> {
+  const existing = await findByKey(client, sobject, key);
+  const url = (id: string) => recordUrl({ instanceUrl: client.instanceUrl }, sobject, id);
+  if (existing) return { externalId: existing, url: url(existing) };
+  const where = `POST /sobjects/${sobject}`;
+  try {
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
+    const body = await client.call(where, (c) => c.sobject(sobject).create({ ...fields, [SALESFORCE_IDEMPOTENCY_FIELD]: key }) as unknown as Promise<unknown>);
+    const created = parseOrThrow(SalesforceCreateResponse, body, where);
+    return { externalId: created.id, url: url(created.id) };
+  } catch (err) {
+    if (providerErrorCode(err) === 'DUPLICATE_VALUE') {
+      const winner = await findByKey(client, sobject, key);
+      if (winner) return { externalId: winner, url: url(winner) };
+    }
+    throw err;
+  }
+}
+
+/** Drops null/undefined so absent lookups are not sent as explicit nulls. */
+function compact(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined));
+}
+
+/** The Task body we send (POST /sobjects/Task); exported for tests and the sandbox. */
+export function taskFields(task: TaskWrite): Record<string, unknown> {
+  return compact({
+    Subject: task.subject,
+    // The write-back module composes reason + evidence into the body.
+    Description: task.body,
+    // ActivityDate is a date without time: the UTC day of dueAt.
+    ActivityDate: new Date(task.dueAt).toISOString().slice(0, 10),
+    Priority: PRIORITY[task.priority],
+    Status: TASK_STATUS_NEW,
+    TaskSubtype: task.taskType === 'CALL' ? 'Call' : 'Task',
+    OwnerId: task.ownerId,
+    // WhatId takes one Account/Opportunity: the deal when there is one, else the company.
+    WhatId: task.dealId ?? task.companyId,
+    // WhoId takes one Contact/Lead; more would need Shared Activities (TaskRelation), see BEHAVIOR.md.
+    WhoId: task.contactIds[0] ?? null,
+  });
+}
+
+/** The EmailMessage body we send: a draft (Status 5), never sent. */
+export function draftEmailFields(draft: DraftEmailWrite): Record<string, unknown> {
+  return compact({
+    Subject: draft.subject,
+    TextBody: draft.body,
+    HtmlBody: textToHtml(draft.body),
+    Status: EMAIL_STATUS_DRAFT,
+    Incoming: false,
+    // JunctionIdList of Contact/Lead/User ids; Salesforce creates the EmailMessageRelation rows.
+    ToIds: draft.toContactIds.length > 0 ? draft.toContactIds : null,
+    RelatedToId: draft.dealId ?? draft.companyId,
+  });
+}
+
+/** Create (or find, by idempotency key) a Task. */
+export function createTask(client: SalesforceClient, task: TaskWrite): Promise<CreatedRecord> {
+  return createOnce(client, 'Task', checkKey(task.idempotencyKey), taskFields(task));
+}
+
+/** Create (or find) a draft EmailMessage for the rep to review and send. Requires Enhanced Email. */
+export function createDraftEmail(client: SalesforceClient, draft: DraftEmailWrite): Promise<CreatedRecord> {
+  return createOnce(client, 'EmailMessage', checkKey(draft.idempotencyKey), draftEmailFields(draft));
+}

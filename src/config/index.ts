@@ -1,0 +1,77 @@
+import { ConfigError } from '../core/errors.js';
+import { EnvSchema, type Env } from './schema.js';
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string | null;
+  logLevel: Env['LOG_LEVEL'];
+  role: Env['ROLE'];
+  dataDir: string;
+  databaseUrl: string | null;
+  tokenEncryptionKey: string | null;
+  demo: boolean;
+  demoEvents: number;
+  demoEventIntervalMs: number;
+  hubspot: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string } | null;
+  salesforce: { clientId: string; clientSecret: string; loginUrl: string } | null;
+  rulesDir: string;
+  staleDealDays: number;
+  pollCron: string;
+  scanCron: string;
+  workerConcurrency: number;
+  webhookToleranceMs: number;
+  openai: { apiKey: string; baseURL: string | null; model: string } | null;
+}
+
+/** Parse the environment once; throws ConfigError listing every bad variable at once. */
+export function loadConfig(source: Record<string, string | undefined>): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const r = EnvSchema.safeParse(cleaned);
+  if (!r.success) {
+    throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const v = r.data;
+  const demo = v.DEMO ?? !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
+  const cfg: Config = {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: v.PUBLIC_URL ?? null,
+    logLevel: v.LOG_LEVEL,
+    role: v.ROLE,
+    dataDir: v.DATA_DIR,
+    databaseUrl: v.DATABASE_URL ?? null,
+    tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY ?? null,
+    demo,
+    demoEvents: v.DEMO_EVENTS,
+    demoEventIntervalMs: v.DEMO_EVENT_INTERVAL_MS,
+    hubspot: v.HUBSPOT_CLIENT_ID && v.HUBSPOT_CLIENT_SECRET
+      ? { clientId: v.HUBSPOT_CLIENT_ID, clientSecret: v.HUBSPOT_CLIENT_SECRET, apiBase: v.HUBSPOT_API_BASE, authorizeUrl: v.HUBSPOT_AUTHORIZE_URL }
+      : null,
+    salesforce: v.SALESFORCE_CLIENT_ID && v.SALESFORCE_CLIENT_SECRET
+      ? { clientId: v.SALESFORCE_CLIENT_ID, clientSecret: v.SALESFORCE_CLIENT_SECRET, loginUrl: v.SALESFORCE_LOGIN_URL }
+      : null,
+    rulesDir: v.RULES_DIR,
+    staleDealDays: v.STALE_DEAL_DAYS,
+    pollCron: v.POLL_CRON,
+    scanCron: v.SCAN_CRON,
+    workerConcurrency: Math.max(1, v.WORKER_CONCURRENCY),
+    webhookToleranceMs: v.WEBHOOK_TOLERANCE_MS,
+    openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL ?? null, model: v.OPENAI_MODEL } : null,
+  };
+  return deepFreeze(cfg);
+}
+
+export function readConfigFromProcess(): Readonly<Config> {
+  return loadConfig(process.env);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * The one environment schema. Parsed once at start-up, frozen, handed to modules.
+ * Every variable here is listed in .env.example. Secrets are marked so the logger and /healthz never print them.
+ */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const optionalUrl = z.string().url().optional();
+const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)');
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(3000),
+    HOST: z.string().default('127.0.0.1'),
+    /** Public base URL of this service (OAuth redirect URIs and webhook target URLs are derived from it). */
+    PUBLIC_URL: optionalUrl,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Process role: all (web + worker + cron, the embedded default), web, or worker. */
+    ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    /** AES-256-GCM key for tokens at rest; generated and kept under DATA_DIR in demo mode only. */
+    TOKEN_ENCRYPTION_KEY: hex64.optional(),
+    /** Demo mode starts the local sandboxes and installs into them. Default: on when no app credentials are set. */
+    DEMO: bool.optional(),
+    DEMO_EVENTS: int(40),
+    DEMO_EVENT_INTERVAL_MS: int(500),
+    HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+    HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Override for HubSpot's API origin (the sandbox in demo mode). */
+    HUBSPOT_API_BASE: z.string().url().default('https://api.hubapi.com'),
+    HUBSPOT_AUTHORIZE_URL: z.string().url().default('https://app.hubspot.com/oauth/authorize'),
+    SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+    SALESFORCE_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
+    RULES_DIR: z.string().default('./rules'),
+    /** Days without activity after which an open deal gets a follow-up task. */
+    STALE_DEAL_DAYS: int(14),
+    /** Poll schedule (node-cron syntax) for the safety-net sync. */
+    POLL_CRON: z.string().default('*/5 * * * *'),
+    SCAN_CRON: z.string().default('0 * * * *'),
+    WORKER_CONCURRENCY: int(4),
+    WEBHOOK_TOLERANCE_MS: int(300_000),
+    OPENAI_API_KEY: z.string().min(1).optional(),
+    OPENAI_BASE_URL: optionalUrl,
+    OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  })
+  .superRefine((v, ctx) => {
+    const pairs: [keyof typeof v, keyof typeof v][] = [
+      ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'],
+      ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET'],
+    ];
+    for (const [a, b] of pairs) {
+      if (v[a] && !v[b]) ctx.addIssue({ code: 'custom', path: [b], message: `is required when ${a} is set` });
+      if (v[b] && !v[a]) ctx.addIssue({ code: 'custom', path: [a], message: `is required when ${b} is set` });
+    }
+    const demo = v.DEMO ?? !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
+    if (!demo && !v.TOKEN_ENCRYPTION_KEY) ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: 'is required outside demo mode' });
+    if (!demo && !v.PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required outside demo mode (OAuth redirect and webhook URLs)' });
+  });
+
+export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'DATABASE_URL'] as const;
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,325 @@
+import { z } from 'zod';
+import { InvalidPayloadError } from '../../core/index.js';
+import { describeValue, encodeRows, findPeriodColumns, inferSchema, isMissing, timeOrder, type FeatureSchema } from './features.js';
+import { fitGbdt, gbdtContributions, gbdtMargin, type GbdtParams } from './gbdt.js';
+import { fitLogReg, logRegContributions, logRegMargin, sigmoid, subset, type Dataset, type LogRegParams } from './logreg.js';
+import { minimizeLbfgs } from './lbfgs.js';
+import { rocAuc } from './metrics.js';
+import { columnIndex, type Table } from './table.js';
+
+/**
+ * Tabular scoring model for leads, deals and churn: one code path for every tenant.
+ *
+ * Training (all choices made on the tenant's own training rows, never per data set):
+ *  1. type and encode columns automatically (features.ts);
+ *  2. order rows by time (a date column if one is found, else row order) and hold out the LATEST 20 %;
+ *  3. weight classes so each carries half the total weight ("balanced");
+ *  4. fit candidates on the earlier 80 %: logistic regression for each L2 strength in a small grid, and
+ *     GBDT with early stopping on the held-out slice; measure ROC-AUC on that slice;
+ *  5. `auto` keeps logistic regression unless GBDT beats it by more than GBDT_MARGIN AUC: see
+ *     docs/benchmarks.md ("Scoring, churn and signals") for the measurements behind this default;
+ *  6. refit the chosen candidate on all training rows with the chosen settings, and calibrate its margin
+ *     with Platt scaling fitted on the held-out slice (undoing the class weighting and adapting to the
+ *     latest base rate).
+ */
+
+export type Algorithm = 'logreg' | 'gbdt';
+export type AlgorithmChoice = Algorithm | 'auto';
+
+/** One reason behind a score, in the shape of core's Explanation factors (weight = |logit contribution|). */
+export interface Factor { name: string; direction: '+' | '-'; weight: number }
+export interface Score {
+  /** Calibrated probability of the positive outcome. */
+  probability: number;
+  /** Which model produced the score (e.g. "gbdt-v1", "logreg-v1", "cold-start-rules-v1"). */
+  model: string;
+  factors: Factor[];
+}
+
+/** GBDT has to beat logistic regression on the held-out slice by this much AUC to be chosen by `auto`. */
+export const GBDT_MARGIN = 0.005;
+export const L2_GRID = [1e-4, 1e-3, 1e-2, 1e-1] as const;
+export const MODEL_NAMES: Record<Algorithm, string> = { logreg: 'logreg-v1', gbdt: 'gbdt-v1' };
+
+export interface TrainOptions {
+  target: string;
+  /** Target value that counts as the positive class (compared after trimming). */
+  positive: string;
+  drop?: string[];
+  algorithm?: AlgorithmChoice;
+  /** Share of the latest training rows held out for model choice, early stopping and calibration. */
+  validationFraction?: number;
+}
+
+export interface CandidateReport { algorithm: Algorithm; validationAuc: number | null; setting: string }
+
+const SerializedModel = z.object({
+  format: z.literal('closeloop.scoring-model'),
+  version: z.literal(1),
+  algorithm: z.enum(['logreg', 'gbdt']),
+  model: z.string(),
+  target: z.string(),
+  positive: z.string(),
+  schema: z.custom<FeatureSchema>((v) => typeof v === 'object' && v !== null && Array.isArray((v as FeatureSchema).columns)),
+  params: z.custom<LogRegParams | GbdtParams>((v) => typeof v === 'object' && v !== null && ['logreg', 'gbdt'].includes((v as { kind: string }).kind)),
+  calibration: z.object({ a: z.number(), b: z.number() }),
+  training: z.object({
+    rows: z.number(), positives: z.number(),
+    candidates: z.array(z.object({ algorithm: z.enum(['logreg', 'gbdt']), validationAuc: z.number().nullable(), setting: z.string() })),
+    reason: z.string(),
+  }),
+});
+export type SerializedScoringModel = z.infer<typeof SerializedModel>;
+
+export class ScoringModel {
+  private constructor(private readonly m: SerializedScoringModel) {}
+
+  get algorithm(): Algorithm { return this.m.algorithm; }
+  get modelName(): string { return this.m.model; }
+  get schema(): FeatureSchema { return this.m.schema; }
+  get training(): SerializedScoringModel['training'] { return this.m.training; }
+
+  /** Plain JSON, safe to store per tenant. */
+  toJSON(): SerializedScoringModel { return structuredClone(this.m); }
+
+  /** Load a stored model; throws InvalidPayloadError when the document is not a scoring model. */
+  static fromJSON(json: unknown): ScoringModel {
+    const parsed = SerializedModel.safeParse(typeof json === 'string' ? JSON.parse(json) : json);
+    if (!parsed.success) throw new InvalidPayloadError(`not a closeloop scoring model: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { where: 'scoring-model' });
+    return new ScoringModel(parsed.data);
+  }
+
+  /** @internal used by the trainer */
+  static create(m: SerializedScoringModel): ScoringModel { return new ScoringModel(m); }
+
+  private margins(X: Float64Array, n: number): Float64Array {
+    const d = this.m.schema.features.length;
+    const out = new Float64Array(n);
+    const p = this.m.params;
+    for (let i = 0; i < n; i++) out[i] = p.kind === 'logreg' ? logRegMargin(p, X, i) : gbdtMargin(p, X, d, i);
+    return out;
+  }
+
+  /** Calibrated probabilities only (fast path for evaluation). */
+  predictTable(table: Table): Float64Array {
+    const X = encodeRows(this.m.schema, table.columns, table.rows);
+    const z = this.margins(X, table.rows.length);
+    const { a, b } = this.m.calibration;
+    return z.map((v) => sigmoid(a * v + b));
+  }
+
+  /** Score every row with its top `topK` factors. Columns are matched by name; absent ones count as missing. */
+  scoreTable(table: Table, topK = 5): Score[] {
+    const { schema, params, calibration } = this.m;
+    const d = schema.features.length;
+    const X = encodeRows(schema, table.columns, table.rows);
+    const src = schema.columns.map((c) => table.columns.indexOf(c.name));
+    const out: Score[] = [];
+    for (let i = 0; i < table.rows.length; i++) {
+      const margin = params.kind === 'logreg' ? logRegMargin(params, X, i) : gbdtMargin(params, X, d, i);
+      const contrib = params.kind === 'logreg' ? logRegContributions(params, X, i) : gbdtContributions(params, X, d, i);
+      // Sum encoded contributions per source column; the calibration slope rescales them to the output logit.
+      const perColumn = new Map<number, number>();
+      for (let j = 0; j < d; j++) {
+        if (contrib[j] === 0) continue;
+        const c = schema.features[j]!.column;
+        perColumn.set(c, (perColumn.get(c) ?? 0) + contrib[j]! * calibration.a);
+      }
+      const factors = [...perColumn.entries()]
+        .filter(([, v]) => Math.abs(v) > 1e-9)
+        .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
+        .slice(0, topK)
+        .map(([c, v]): Factor => ({
+          name: describeValue(schema, c, src[c]! >= 0 ? table.rows[i]![src[c]!] : undefined),
+          direction: v > 0 ? '+' : '-',
+          weight: Math.round(Math.abs(v) * 1e4) / 1e4,
+        }));
+      out.push({ probability: sigmoid(calibration.a * margin + calibration.b), model: this.m.model, factors });
+    }
+    return out;
+  }
+
+  /** Score one record given as column → value. */
+  score(record: Record<string, string | number | null | undefined>, topK = 5): Score {
+    const columns = Object.keys(record);
+    const row = columns.map((c) => (record[c] === null || record[c] === undefined ? '' : String(record[c])));
+    return this.scoreTable({ columns, rows: [row] }, topK)[0]!;
+  }
+
+  /** Mean |contribution| per source column over `table`: the model's global top factors. */
+  globalFactors(table: Table, topK = 10): Factor[] {
+    const { schema, params, calibration } = this.m;
+    const d = schema.features.length;
+    const X = encodeRows(schema, table.columns, table.rows);
+    const n = table.rows.length;
+    const abs = new Float64Array(schema.columns.length);
+    const signed = new Float64Array(schema.columns.length);
+    for (let i = 0; i < n; i++) {
+      const contrib = params.kind === 'logreg' ? logRegContributions(params, X, i) : gbdtContributions(params, X, d, i);
+      const perColumn = new Float64Array(schema.columns.length);
+      for (let j = 0; j < d; j++) perColumn[schema.features[j]!.column]! += contrib[j]! * calibration.a;
+      for (let c = 0; c < perColumn.length; c++) { abs[c]! += Math.abs(perColumn[c]!); signed[c]! += perColumn[c]!; }
+    }
+    return [...abs.keys()]
+      .filter((c) => abs[c]! > 0)
+      .sort((x, y) => abs[y]! - abs[x]!)
+      .slice(0, topK)
+      // Direction: "+" when the column pushes scores up on average over `table`.
+      .map((c) => ({ name: schema.columns[c]!.name, direction: signed[c]! >= 0 ? '+' : '-', weight: Math.round((abs[c]! / n) * 1e4) / 1e4 }));
+  }
+}
+
+function classWeights(y: Uint8Array): Float64Array {
+  let pos = 0;
+  for (const v of y) pos += v;
+  const neg = y.length - pos;
+  const wPos = pos === 0 ? 1 : y.length / (2 * pos);
+  const wNeg = neg === 0 ? 1 : y.length / (2 * neg);
+  return Float64Array.from(y, (v) => (v === 1 ? wPos : wNeg));
+}
+
+/** Platt scaling: fit sigmoid(a·margin + b) to the held-out outcomes (unweighted: the true base rate). */
+export function fitPlatt(margins: Float64Array, y: Uint8Array): { a: number; b: number } {
+  const n = margins.length;
+  // Platt's smoothed targets avoid infinite slopes on separable slices.
+  let pos = 0;
+  for (const v of y) pos += v;
+  const tPos = (pos + 1) / (pos + 2);
+  const tNeg = 1 / (n - pos + 2);
+  const ab = minimizeLbfgs((t, grad) => {
+    grad.fill(0);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const z = t[0]! * margins[i]! + t[1]!;
+      const p = sigmoid(z);
+      const target = y[i] === 1 ? tPos : tNeg;
+      const lse = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+      loss += lse - target * z;
+      grad[0]! += (p - target) * margins[i]!;
+      grad[1]! += p - target;
+    }
+    return loss / n;
+  }, Float64Array.from([1, 0]), { maxIterations: 100, memory: 5, tolerance: 1e-9 });
+  // A non-positive slope would invert the ranking the model learnt; fall back to prior correction then.
+  if (!(ab[0]! > 0)) return { a: 1, b: Math.log(tPos / (1 - tPos)) };
+  return { a: ab[0]!, b: ab[1]! };
+}
+
+function encodeDataset(schema: FeatureSchema, table: Table, order: number[], y: Uint8Array): Dataset {
+  const rows = order.map((i) => table.rows[i]!);
+  const X = encodeRows(schema, table.columns, rows);
+  const yo = Uint8Array.from(order, (i) => y[i]!);
+  return { X, d: schema.features.length, n: rows.length, y: yo, w: classWeights(yo) };
+}
+
+function margins(ds: Dataset, p: LogRegParams | GbdtParams): Float64Array {
+  const out = new Float64Array(ds.n);
+  for (let i = 0; i < ds.n; i++) out[i] = p.kind === 'logreg' ? logRegMargin(p, ds.X, i) : gbdtMargin(p, ds.X, ds.d, i);
+  return out;
+}
+
+interface Candidate { algorithm: Algorithm; schema: FeatureSchema; validationAuc: number | null; setting: string; validMargins: Float64Array | null; refit: (all: Dataset) => LogRegParams | GbdtParams; all: Dataset; valid: Dataset | null }
+
+/** Train a scoring model on `table`. Throws InvalidPayloadError for unusable input (missing target, one class). */
+export function trainScoringModel(table: Table, opts: TrainOptions): ScoringModel {
+  const algorithm = opts.algorithm ?? 'auto';
+  const ti = columnIndex(table, opts.target, 'training data');
+  const positive = opts.positive.trim();
+  for (const c of opts.drop ?? []) columnIndex(table, c, 'training data (--drop)');
+  const labelled: Table = { columns: table.columns, rows: table.rows.filter((r) => !isMissing(r[ti])) };
+  const yAll = Uint8Array.from(labelled.rows, (r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
+  const positives = yAll.reduce((s, v) => s + v, 0);
+  if (positives === 0) throw new InvalidPayloadError(`training data: no row has ${opts.target}="${positive}"`, { where: 'training data' });
+  if (positives === yAll.length) throw new InvalidPayloadError(`training data: every row has ${opts.target}="${positive}"; need both outcomes`, { where: 'training data' });
+
+  const exclude = [opts.target, ...(opts.drop ?? [])];
+  const frac = opts.validationFraction ?? 0.2;
+  const probe = inferSchema(labelled, exclude, { numericBins: 0, maxLevels: 30 });
+  const order = timeOrder(probe, labelled);
+  const nValid = Math.floor(order.length * frac);
+  const fitOrder = order.slice(0, order.length - nValid);
+  const validOrder = order.slice(order.length - nValid);
+  const period = findPeriodColumns(labelled, probe, order, fitOrder.length);
+  const schemas: Record<Algorithm, FeatureSchema> = {
+    // Linear model: standardised value + quantile-bin indicators, so it can bend (e.g. "never contacted" sentinels).
+    logreg: inferSchema(labelled, exclude, { numericBins: 8, maxLevels: 30 }, period),
+    // Trees find their own cut points; bins would only add redundant columns.
+    gbdt: inferSchema(labelled, exclude, { numericBins: 0, maxLevels: 30 }, period),
+  };
+  const validY = Uint8Array.from(validOrder, (i) => yAll[i]!);
+  const validUsable = validY.some((v) => v === 1) && validY.some((v) => v === 0) && fitOrder.some((i) => yAll[i] === 1) && fitOrder.some((i) => yAll[i] === 0);
+
+  const candidates: Candidate[] = [];
+  const wanted: Algorithm[] = algorithm === 'auto' ? ['logreg', 'gbdt'] : [algorithm];
+  for (const alg of wanted) {
+    const schema = schemas[alg];
+    const all = encodeDataset(schema, labelled, order, yAll);
+    const fitIdx = Int32Array.from({ length: fitOrder.length }, (_, k) => k);
+    const validIdx = Int32Array.from({ length: validOrder.length }, (_, k) => fitOrder.length + k);
+    const fit = validUsable ? subset(all, fitIdx) : null;
+    const valid = validUsable ? subset(all, validIdx) : null;
+    if (fit && valid) valid.w = classWeights(valid.y);
+    if (alg === 'logreg') {
+      let best: { l2: number; auc: number; m: Float64Array } | null = null;
+      if (fit && valid) {
+        let warm: LogRegParams | undefined;
+        // Strongest regularisation first; warm starts make the path cheap. Ties keep the stronger penalty.
+        for (const l2 of [...L2_GRID].reverse()) {
+          warm = fitLogReg(fit, l2, 300, warm);
+          const m = margins(valid, warm);
+          const auc = rocAuc(m, valid.y);
+          if (!best || auc > best.auc + 1e-4) best = { l2, auc, m };
+        }
+      }
+      const l2 = best?.l2 ?? 1e-2;
+      candidates.push({ algorithm: alg, schema, validationAuc: best?.auc ?? null, setting: `l2=${l2}`, validMargins: best?.m ?? null, refit: (ds) => fitLogReg(ds, l2), all, valid });
+    } else {
+      let rounds = 100;
+      let auc: number | null = null;
+      let m: Float64Array | null = null;
+      if (fit && valid) {
+        const r = fitGbdt(fit, {}, valid);
+        rounds = r.bestRounds;
+        m = margins(valid, r.params);
+        auc = rocAuc(m, valid.y);
+      }
+      candidates.push({ algorithm: alg, schema, validationAuc: auc, setting: `trees=${rounds}`, validMargins: m, refit: (ds) => fitGbdt(ds, {}, undefined, rounds).params, all, valid });
+    }
+  }
+
+  let chosen = candidates[0]!;
+  let reason = `requested ${chosen.algorithm}`;
+  if (algorithm === 'auto') {
+    const lr = candidates.find((c) => c.algorithm === 'logreg')!;
+    const gb = candidates.find((c) => c.algorithm === 'gbdt')!;
+    if (lr.validationAuc !== null && gb.validationAuc !== null && gb.validationAuc > lr.validationAuc + GBDT_MARGIN) {
+      chosen = gb;
+      reason = `gbdt beat logreg on the latest ${nValid} training rows (AUC ${gb.validationAuc.toFixed(4)} vs ${lr.validationAuc.toFixed(4)})`;
+    } else {
+      chosen = lr;
+      reason = lr.validationAuc === null
+        ? 'too few rows of each outcome in the latest slice to compare: logreg (the simpler model)'
+        : `logreg kept: gbdt did not beat it by > ${GBDT_MARGIN} AUC on the latest ${nValid} training rows (${gb.validationAuc?.toFixed(4)} vs ${lr.validationAuc.toFixed(4)})`;
+    }
+  }
+
+  const params = chosen.refit(chosen.all);
+  let calibration: { a: number; b: number };
+  if (chosen.validMargins && chosen.valid) {
+    calibration = fitPlatt(chosen.validMargins, chosen.valid.y);
+  } else {
+    // Undo the balanced class weights: add back the log prior odds.
+    calibration = { a: 1, b: Math.log(positives / (yAll.length - positives)) };
+  }
+  return ScoringModel.create({
+    format: 'closeloop.scoring-model', version: 1,
+    algorithm: chosen.algorithm, model: MODEL_NAMES[chosen.algorithm],
+    target: opts.target, positive,
+    schema: chosen.schema, params, calibration,
+    training: {
+      rows: yAll.length, positives,
+      candidates: candidates.map((c) => ({ algorithm: c.algorithm, validationAuc: c.validationAuc, setting: c.setting })),
+      reason,
+    },
+  });
+}

@@ -1,0 +1,32 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../lib/logger.js';
+import type { WorkQueue } from '../queue/index.js';
+import type { Store } from '../store/index.js';
+import { scanConnection } from './workers.js';
+
+/**
+ * Schedules. Each tick only enqueues singleton jobs, so any number of processes may run the cron
+ * side by side: the queue's singleton key keeps one job per connection and kind.
+ */
+export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string }): () => void {
+  const tasks: ScheduledTask[] = [];
+  const safe = (name: string, fn: () => Promise<void>) => async () => {
+    try { await fn(); } catch (err) { d.logger.error({ err, job: name }, 'cron tick failed'); }
+  };
+  // Safety net: webhooks do not cover engagements, and deliveries can be lost.
+  tasks.push(cron.schedule(d.pollCron, safe('poll', async () => {
+    for (const c of await d.store.connections.list()) {
+      if (c.status === 'active' || c.status === 'paused') await d.queue.send('poll', { connectionId: c.id }, { singletonKey: `poll:${c.id}` });
+    }
+  })));
+  tasks.push(cron.schedule(d.scanCron, safe('scan', async () => {
+    for (const c of await d.store.connections.list()) if (c.status === 'active') await scanConnection(d, c.id);
+  })));
+  tasks.push(cron.schedule('*/10 * * * *', safe('sweep', async () => {
+    await d.store.oauthStates.sweep(d.now());
+    // Inbox rows whose job vanished (should not happen: the job commits with the rows) are requeued.
+    const stale = await d.store.inbox.stale(10 * 60 * 1000, d.now());
+    if (stale.length) await d.queue.send('inbox', { ids: stale, receivedAt: null, connectionId: null });
+  })));
+  return () => { for (const t of tasks) t.stop(); };
+}

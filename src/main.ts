@@ -1,0 +1,186 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { connectors as registry, getConnector } from '../connectors/index.js';
+import { createInstallFlow, type ProviderAppConfig } from './auth/oauth-install.js';
+import { TokenVault } from './auth/token-vault.js';
+import { loadConfig, type Config } from './config/index.js';
+import { ConfigError } from './core/errors.js';
+import { createGuardrails } from './guardrails/index.js';
+import { createApp, type InstallHandlers } from './http/app.js';
+import { startCron } from './jobs/cron.js';
+import { startWorkers, type IndexHandler } from './jobs/workers.js';
+import { TokenCipher } from './lib/crypto.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { createMetrics, type Metrics } from './lib/metrics.js';
+import { createWorkQueue, type WorkQueue } from './queue/index.js';
+import { createStore, migrate, openDb, type Store } from './store/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** OAuth app settings per provider, resolved from configuration (or from the demo sandboxes). */
+export interface ProviderApps {
+  hubspot?: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string; tokenUrl: string };
+  salesforce?: { clientId: string; clientSecret: string; loginUrl: string };
+}
+
+export interface Closeloop {
+  url: string;
+  store: Store;
+  queue: WorkQueue;
+  metrics: Metrics;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  now?: () => number;
+  /** Overrides the apps derived from config (demo mode and tests). */
+  apps?: ProviderApps;
+  /** Override the public URL (tests); defaults to PUBLIC_URL or http://HOST:PORT. */
+  publicUrl?: string;
+  index?: IndexHandler | null;
+  queueExpireSeconds?: number;
+}
+
+/** Composition root: the only place that knows every module. */
+export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}): Promise<Closeloop> {
+  const logger = o.logger ?? createLogger({ level: cfg.logLevel });
+  const now = o.now ?? Date.now;
+  const metrics = createMetrics({ defaults: true });
+  const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  const applied = await migrate(db, path.join(ROOT, 'migrations'));
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const store = createStore(db);
+  const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds });
+  await queue.start();
+
+  const cipher = new TokenCipher(cfg.tokenEncryptionKey ?? demoKey(cfg.dataDir));
+  const apps: ProviderApps = o.apps ?? {
+    hubspot: cfg.hubspot ? { ...cfg.hubspot, tokenUrl: rebase(getConnector('hubspot').manifest.oauth.tokenUrl, cfg.hubspot.apiBase) } : undefined,
+    salesforce: cfg.salesforce ?? undefined,
+  };
+  const credsFor = (provider: string) => {
+    if (provider === 'hubspot' && apps.hubspot) return { clientId: apps.hubspot.clientId, clientSecret: apps.hubspot.clientSecret, tokenUrl: apps.hubspot.tokenUrl };
+    if (provider === 'salesforce' && apps.salesforce) {
+      const m = getConnector('salesforce').manifest;
+      return { clientId: apps.salesforce.clientId, clientSecret: apps.salesforce.clientSecret, tokenUrl: rebase(m.oauth.tokenUrl, apps.salesforce.loginUrl) };
+    }
+    throw new ConfigError([`${provider} is not configured`]);
+  };
+  const vault = new TokenVault(store, cipher, getConnector, credsFor, logger, now);
+  const guardrails = await createGuardrails({ dir: path.resolve(cfg.rulesDir), logger });
+  const stopWatch = guardrails.watch();
+
+  let listenUrl = '';
+  const publicUrl = () => o.publicUrl ?? cfg.publicUrl ?? listenUrl;
+  const installs = new Map<string, InstallHandlers>();
+  const installDeps = {
+    store, vault, logger, now,
+    onInstalled: async (conn: { id: string }) => { await queue.send('backfill', { connectionId: conn.id }, { singletonKey: `backfill:${conn.id}` }); },
+  };
+  const appConfigFor = (provider: string): ProviderAppConfig | null => {
+    const callbackUrl = `${publicUrl()}/oauth/${provider}/callback`;
+    if (provider === 'hubspot' && apps.hubspot) {
+      return { clientId: apps.hubspot.clientId, clientSecret: apps.hubspot.clientSecret, authorizeUrl: apps.hubspot.authorizeUrl, tokenUrl: apps.hubspot.tokenUrl, apiBase: apps.hubspot.apiBase, callbackUrl };
+    }
+    if (provider === 'salesforce' && apps.salesforce && registry.salesforce) {
+      const m = registry.salesforce.manifest;
+      return { clientId: apps.salesforce.clientId, clientSecret: apps.salesforce.clientSecret, authorizeUrl: rebase(m.oauth.authorizeUrl, apps.salesforce.loginUrl), tokenUrl: rebase(m.oauth.tokenUrl, apps.salesforce.loginUrl), apiBase: apps.salesforce.loginUrl, callbackUrl };
+    }
+    return null;
+  };
+  const installFor = (provider: string): InstallHandlers | null => {
+    if (installs.has(provider)) return installs.get(provider)!;
+    const c = registry[provider];
+    const appCfg = c ? appConfigFor(provider) : null;
+    if (!c || !appCfg) return null;
+    const flow = createInstallFlow(c, appCfg, installDeps);
+    installs.set(provider, flow);
+    return flow;
+  };
+
+  let ready = false;
+  let server: Server | null = null;
+  if (cfg.role !== 'worker') {
+    const app = createApp({
+      store, queue, metrics, logger, connectorFor: getConnector, now,
+      providers: () => Object.keys(registry),
+      installFor,
+      webhookSecretFor: (p) => (p === 'hubspot' ? apps.hubspot?.clientSecret ?? null : p === 'salesforce' ? apps.salesforce?.clientSecret ?? null : null),
+      publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready,
+    });
+    server = await new Promise<Server>((resolve) => { const s = app.listen(cfg.port, cfg.host, () => resolve(s)); });
+    const addr = server.address();
+    listenUrl = typeof addr === 'object' && addr ? `http://${cfg.host}:${addr.port}` : `http://${cfg.host}:${cfg.port}`;
+  }
+  let stopCron = () => {};
+  if (cfg.role !== 'web') {
+    const sync = { store, queue, metrics, logger, vault, connectorFor: getConnector };
+    await startWorkers({
+      store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, index: o.index ?? null, sync,
+      analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays },
+      writeback: { store, metrics, logger, vault, connectorFor: getConnector, now },
+    });
+    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron });
+  }
+  ready = true;
+  logger.info({ url: listenUrl || null, role: cfg.role, engine: db.engine }, 'closeloop ready');
+  return {
+    url: listenUrl, store, queue, metrics, logger,
+    async stop() {
+      ready = false;
+      stopCron();
+      stopWatch();
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      server?.closeAllConnections?.();
+      await queue.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Replace the origin of a manifest URL (sandbox, sandbox orgs, My Domain) keeping its path. */
+export function rebase(url: string, origin: string): string {
+  const u = new URL(url);
+  const o = new URL(origin);
+  return `${o.origin}${o.pathname.replace(/\/$/, '')}${u.pathname}${u.search}`;
+}
+
+/** Demo mode only: a random key kept under DATA_DIR, so a restart can still read its tokens. */
+function demoKey(dataDir: string): string {
+  const file = path.resolve(dataDir, 'demo-token-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+async function cli(): Promise<void> {
+  let cfg: Readonly<Config>;
+  try {
+    cfg = loadConfig(process.env);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\nSee .env.example for every variable.\n`);
+    process.exit(1);
+  }
+  const roleArg = process.argv.find((a) => a.startsWith('--role='));
+  if (roleArg) cfg = { ...cfg, role: roleArg.slice(7) as Config['role'] };
+  if (cfg.demo) {
+    const { runDemo } = await import('./demo/run-demo.js');
+    await runDemo(cfg, startCloseloop);
+    return;
+  }
+  const cl = await startCloseloop(cfg);
+  const shutdown = async () => { await cl.stop(); process.exit(0); };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await cli();
+}

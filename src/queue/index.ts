@@ -1,0 +1,71 @@
+import { PgBoss, fromPglite, type Job } from 'pg-boss';
+import type { Logger } from '../lib/logger.js';
+import type { Db, Queryable } from '../store/db.js';
+
+/**
+ * Durable work on the same database as everything else (pg-boss). Jobs survive restarts and kill -9:
+ * an active job whose process died expires and is retried; handlers are idempotent (inbox rows,
+ * unique suggestion keys, outbox idempotency keys), so a retry never does the work twice.
+ */
+export const QUEUE_NAMES = ['inbox', 'backfill', 'poll', 'analyze', 'writeback', 'index'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface SendOpts { singletonKey?: string; startAfterSeconds?: number; retryLimit?: number }
+
+export interface WorkQueue {
+  start(): Promise<void>;
+  send(name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
+  /** Enqueue inside the caller's transaction: the job exists iff the transaction commits. */
+  sendInTx(tx: Queryable, name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
+  work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: Job<T>[]) => Promise<void>): Promise<void>;
+  stats(): Promise<Record<string, { queued: number; active: number; total: number }>>;
+  stop(): Promise<void>;
+}
+
+export interface QueueOptions {
+  logger: Logger;
+  /** Seconds before an active job whose worker vanished is retried (kill -9 recovery). */
+  expireInSeconds?: number;
+  pollingIntervalSeconds?: number;
+}
+
+export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string | null, o: QueueOptions): WorkQueue {
+  const boss = db.engine === 'pglite'
+    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false })
+    : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: 5, supervise: true, schedule: false, useListenNotify: true });
+  boss.on('error', (err: unknown) => o.logger.error({ err }, 'queue error'));
+  const expire = o.expireInSeconds ?? 60;
+  const sendOpts = (opts: SendOpts = {}) => ({
+    singletonKey: opts.singletonKey,
+    startAfter: opts.startAfterSeconds,
+    retryLimit: opts.retryLimit ?? 8,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: expire,
+  });
+  return {
+    async start() {
+      await boss.start();
+      for (const name of QUEUE_NAMES) {
+        if (!(await boss.getQueue(name))) await boss.createQueue(name, { expireInSeconds: expire, retryLimit: 8, retryBackoff: true, notify: true } as any);
+      }
+    },
+    send: (name, data, opts) => boss.send(name, data, sendOpts(opts)),
+    sendInTx: (tx, name, data, opts) => boss.send(name, data, { ...sendOpts(opts), db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) } }),
+    async work(name, opts, handler) {
+      for (let i = 0; i < Math.max(1, opts.concurrency); i++) {
+        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 0.5 } as any, handler as any);
+      }
+    },
+    async stats() {
+      const out: Record<string, { queued: number; active: number; total: number }> = {};
+      for (const name of QUEUE_NAMES) {
+        const q = (await boss.getQueue(name)) as any;
+        out[name] = { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0, total: q?.totalCount ?? 0 };
+      }
+      return out;
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 5000, close: true }),
+  };
+}

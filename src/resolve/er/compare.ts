@@ -1,0 +1,131 @@
+/**
+ * Field comparison: turns a pair of prepared records into a vector of discrete agreement levels
+ * (the Fellegi-Sunter comparison vector) plus the continuous similarity behind each level.
+ * Level 0 always means "missing on either side" and carries no evidence.
+ */
+import type { ErRecord, FieldSpec } from './types.js';
+import { TfIdfIndex, cosine, damerauLevenshtein, jaroWinkler, numericCloseness, tokenize, type SparseVector } from './similarity.js';
+
+export interface PreparedField {
+  spec: FieldSpec;
+  /** Folded value per record ('' when missing). */
+  text: string[];
+  tokens: string[][];
+  vectors: SparseVector[] | null;
+  numbers: Float64Array | null;
+  /** Number of levels including level 0 (missing). */
+  levels: number;
+  /** Human-readable label per level, for docs and debugging. */
+  labels: string[];
+}
+
+export interface Prepared {
+  records: ErRecord[];
+  fields: PreparedField[];
+}
+
+const TEXT_CUTS = [0.95, 0.8, 0.65, 0.5, 0.35, 0.2];
+const NAME_CUTS = [1, 0.94, 0.88, 0.8, 0.7];
+const NUMERIC_CUTS = [1, 0.95, 0.8, 0.5];
+
+function cutLabels(prefix: string, cuts: number[]): string[] {
+  return ['missing', ...cuts.map((c) => `${prefix}>=${c}`), `${prefix}<${cuts[cuts.length - 1]}`];
+}
+
+export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
+  const fields = specs.map((spec): PreparedField => {
+    const tokens = records.map((r) => {
+      const v = r.values[spec.name];
+      return v ? tokenize(v) : [];
+    });
+    const text = tokens.map((t) => t.join(' '));
+    let vectors: SparseVector[] | null = null;
+    let numbers: Float64Array | null = null;
+    let labels: string[];
+    switch (spec.kind) {
+      case 'text': {
+        const idx = new TfIdfIndex();
+        for (const t of tokens) if (t.length) idx.add(t);
+        vectors = tokens.map((t) => idx.vector(t));
+        labels = cutLabels('cos', TEXT_CUTS);
+        break;
+      }
+      case 'name':
+        labels = cutLabels('jw', NAME_CUTS);
+        break;
+      case 'numeric':
+        numbers = Float64Array.from(records, (r) => {
+          const v = r.values[spec.name]?.trim();
+          return v ? Number(v) : Number.NaN;
+        });
+        labels = cutLabels('close', NUMERIC_CUTS);
+        break;
+      case 'code':
+        // codes compare on their raw digits, not on word tokens
+        for (let i = 0; i < records.length; i++) text[i] = (records[i]!.values[spec.name] ?? '').trim().toLowerCase();
+        labels = ['missing', 'exact', 'edit1', 'edit2', 'different'];
+        break;
+      case 'exact':
+        for (let i = 0; i < records.length; i++) text[i] = (records[i]!.values[spec.name] ?? '').trim().toLowerCase();
+        labels = ['missing', 'agree', 'disagree'];
+        break;
+    }
+    return { spec, text, tokens, vectors, numbers, levels: labels.length, labels };
+  });
+  return { records, fields };
+}
+
+function levelFromCuts(sim: number, cuts: number[]): number {
+  for (let k = 0; k < cuts.length; k++) if (sim >= cuts[k]!) return k + 1;
+  return cuts.length + 1;
+}
+
+/** Similarity in [0,1] and agreement level of one field for records i and j. */
+export function compareField(f: PreparedField, i: number, j: number): { similarity: number; level: number } {
+  const a = f.text[i]!;
+  const b = f.text[j]!;
+  if (f.spec.kind === 'numeric') {
+    const x = f.numbers![i]!;
+    const y = f.numbers![j]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) return { similarity: 0, level: 0 };
+    const s = numericCloseness(x, y);
+    return { similarity: s, level: levelFromCuts(s, NUMERIC_CUTS) };
+  }
+  if (a === '' || b === '') return { similarity: 0, level: 0 };
+  switch (f.spec.kind) {
+    case 'text': {
+      const s = cosine(f.vectors![i]!, f.vectors![j]!);
+      return { similarity: s, level: levelFromCuts(s, TEXT_CUTS) };
+    }
+    case 'name': {
+      let s: number;
+      if (a === b) s = 1;
+      else {
+        s = jaroWinkler(a, b);
+        const ta = f.tokens[i]!;
+        const tb = f.tokens[j]!;
+        // same words in another order ("anne marie" / "marie anne") count as near-exact
+        if (ta.length > 1 && ta.length === tb.length && [...ta].sort().join(' ') === [...tb].sort().join(' ')) s = Math.max(s, 0.97);
+        if (s >= 1) s = 0.999;
+      }
+      return { similarity: s, level: levelFromCuts(s, NAME_CUTS) };
+    }
+    case 'code': {
+      if (a === b) return { similarity: 1, level: 1 };
+      const d = damerauLevenshtein(a, b);
+      const s = Math.max(0, 1 - d / Math.max(a.length, b.length));
+      if (d === 1) return { similarity: s, level: 2 };
+      if (d === 2 && Math.min(a.length, b.length) >= 6) return { similarity: s, level: 3 };
+      return { similarity: s, level: 4 };
+    }
+    case 'exact':
+      return a === b ? { similarity: 1, level: 1 } : { similarity: 0, level: 2 };
+    default:
+      return { similarity: 0, level: 0 };
+  }
+}
+
+/** Comparison vector of a pair (levels only). */
+export function compareLevels(p: Prepared, i: number, j: number, out: Uint8Array): void {
+  for (let f = 0; f < p.fields.length; f++) out[f] = compareField(p.fields[f]!, i, j).level;
+}

@@ -1,0 +1,91 @@
+import type { Queryable } from './db.js';
+
+export interface ConnectionRow {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  account_id: string;
+  api_base: string;
+  display_name: string | null;
+  access_token_enc: string;
+  refresh_token_enc: string | null;
+  token_expires_at: Date | null;
+  token_metadata: Record<string, string>;
+  status: 'active' | 'paused' | 'needs_reconnect' | 'failed';
+  status_reason: string | null;
+  paused_until: Date | null;
+  failure_count: number;
+  backfill_done_at: Date | null;
+  last_sync_at: Date | null;
+  created_at: Date;
+}
+
+export interface NewConnection {
+  id: string;
+  tenantId: string;
+  provider: string;
+  accountId: string;
+  apiBase: string;
+  displayName: string | null;
+  accessTokenEnc: string;
+  refreshTokenEnc: string | null;
+  tokenExpiresAt: Date | null;
+  tokenMetadata: Record<string, string>;
+}
+
+export class ConnectionRepo {
+  constructor(private readonly db: Queryable) {}
+
+  /** Install or reinstall: one connection per (provider, account); a reinstall replaces the tokens and reactivates it. */
+  async upsert(c: NewConnection): Promise<ConnectionRow> {
+    await this.db.query('INSERT INTO tenants(id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [c.tenantId, c.displayName]);
+    const r = await this.db.query<ConnectionRow>(
+      `INSERT INTO connections (id, tenant_id, provider, account_id, api_base, display_name, access_token_enc, refresh_token_enc, token_expires_at, token_metadata)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+       ON CONFLICT (provider, account_id) DO UPDATE SET api_base = EXCLUDED.api_base, display_name = EXCLUDED.display_name,
+         access_token_enc = EXCLUDED.access_token_enc, refresh_token_enc = COALESCE(EXCLUDED.refresh_token_enc, connections.refresh_token_enc),
+         token_expires_at = EXCLUDED.token_expires_at, token_metadata = EXCLUDED.token_metadata,
+         status = 'active', status_reason = NULL, paused_until = NULL, failure_count = 0, updated_at = now()
+       RETURNING *`,
+      [c.id, c.tenantId, c.provider, c.accountId, c.apiBase, c.displayName, c.accessTokenEnc, c.refreshTokenEnc, c.tokenExpiresAt, JSON.stringify(c.tokenMetadata)],
+    );
+    return r.rows[0]!;
+  }
+
+  async get(id: string, opts: { forUpdate?: boolean } = {}): Promise<ConnectionRow | null> {
+    const r = await this.db.query<ConnectionRow>(`SELECT * FROM connections WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    return r.rows[0] ?? null;
+  }
+
+  async byAccount(provider: string, accountId: string): Promise<ConnectionRow | null> {
+    const r = await this.db.query<ConnectionRow>('SELECT * FROM connections WHERE provider = $1 AND account_id = $2', [provider, accountId]);
+    return r.rows[0] ?? null;
+  }
+
+  async list(): Promise<ConnectionRow[]> {
+    return (await this.db.query<ConnectionRow>('SELECT * FROM connections ORDER BY created_at')).rows;
+  }
+
+  async updateTokens(id: string, t: { accessTokenEnc: string; refreshTokenEnc: string | null; expiresAt: Date | null; metadata?: Record<string, string> }): Promise<void> {
+    await this.db.query(
+      `UPDATE connections SET access_token_enc = $2, refresh_token_enc = COALESCE($3, refresh_token_enc), token_expires_at = $4,
+         token_metadata = COALESCE($5::jsonb, token_metadata), updated_at = now() WHERE id = $1`,
+      [id, t.accessTokenEnc, t.refreshTokenEnc, t.expiresAt, t.metadata ? JSON.stringify(t.metadata) : null],
+    );
+  }
+
+  async setStatus(id: string, status: ConnectionRow['status'], reason: string | null, pausedUntil: Date | null = null): Promise<void> {
+    await this.db.query(
+      `UPDATE connections SET status = $2, status_reason = $3, paused_until = $4,
+         failure_count = CASE WHEN $2 = 'active' THEN 0 ELSE failure_count + 1 END, updated_at = now() WHERE id = $1`,
+      [id, status, reason, pausedUntil],
+    );
+  }
+
+  async markSynced(id: string, opts: { backfillDone?: boolean } = {}): Promise<void> {
+    await this.db.query(
+      `UPDATE connections SET last_sync_at = now(), backfill_done_at = CASE WHEN $2 THEN COALESCE(backfill_done_at, now()) ELSE backfill_done_at END WHERE id = $1`,
+      [id, opts.backfillDone ?? false],
+    );
+  }
+}

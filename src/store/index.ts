@@ -1,0 +1,38 @@
+import { CheckpointRepo } from './checkpoints.js';
+import { ConnectionRepo } from './connections.js';
+import type { Db, Queryable } from './db.js';
+import { InboxRepo } from './inbox.js';
+import { OAuthStateRepo } from './oauth-states.js';
+import { OutboxRepo } from './outbox.js';
+import { RecordRepo } from './records.js';
+import { SuggestionRepo } from './suggestions.js';
+
+/** Repositories bound to a connection or a transaction. */
+export function repos(q: Queryable) {
+  return {
+    connections: new ConnectionRepo(q),
+    oauthStates: new OAuthStateRepo(q),
+    checkpoints: new CheckpointRepo(q),
+    records: new RecordRepo(q),
+    inbox: new InboxRepo(q),
+    suggestions: new SuggestionRepo(q),
+    outbox: new OutboxRepo(q),
+  };
+}
+export type Repos = ReturnType<typeof repos>;
+
+export interface Store extends Repos {
+  db: Db;
+  /** Run fn with repositories bound to one transaction. */
+  tx<T>(fn: (r: Repos, q: Queryable) => Promise<T>): Promise<T>;
+}
+
+export function createStore(db: Db): Store {
+  return { db, ...repos(db), tx: (fn) => db.transaction((q) => fn(repos(q), q)) };
+}
+
+export { openDb, type Db, type Queryable } from './db.js';
+export { migrate } from './migrate.js';
+export type { ConnectionRow } from './connections.js';
+export type { OutboxRow } from './outbox.js';
+export type { SuggestionRow, SuggestionStatus } from './suggestions.js';

@@ -1,0 +1,53 @@
+import type { CanonicalRecord, ObjectKind } from '../core/canonical.js';
+import type { Connector } from '../core/connector.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { WorkQueue } from '../queue/index.js';
+import type { Store } from '../store/index.js';
+import type { TokenVault } from '../auth/token-vault.js';
+import { ingestRecords } from './ingest.js';
+
+export interface SyncDeps { store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; vault: TokenVault; connectorFor: (provider: string) => Connector }
+
+/**
+ * Worker side of a webhook batch: the payload carries ids (and at most one property), so fetch the
+ * current records by id, ingest them, apply deletions, and mark the inbox rows processed — all in one
+ * transaction after the provider reads. A crash before commit leaves the rows pending for the retry.
+ */
+export async function processInbox(deps: SyncDeps, ids: string[], receivedAt: number | null): Promise<void> {
+  const rows = await deps.store.inbox.pending(ids);
+  if (rows.length === 0) return;
+  const byConn = new Map<string, typeof rows>();
+  for (const row of rows) {
+    if (!row.connection_id) continue;
+    const l = byConn.get(row.connection_id) ?? [];
+    l.push(row);
+    byConn.set(row.connection_id, l);
+  }
+  for (const [connectionId, list] of byConn) {
+    const conn = await deps.store.connections.get(connectionId);
+    if (!conn) continue;
+    const connector = deps.connectorFor(conn.provider);
+    const ctx = deps.vault.context(conn);
+    const fetchIds = new Map<ObjectKind, Set<string>>();
+    const deletes = new Map<ObjectKind, Set<string>>();
+    for (const row of list) {
+      const e = row.payload;
+      if (!e.kind || !e.objectId) continue;
+      const target = e.change === 'deleted' ? deletes : fetchIds;
+      if (!target.has(e.kind)) target.set(e.kind, new Set());
+      target.get(e.kind)!.add(e.objectId);
+      // A merge moves the merged records into the primary: re-read it (it now carries their associations).
+    }
+    const fetched: CanonicalRecord[] = [];
+    for (const [kind, set] of fetchIds) {
+      const want = [...set].filter((id) => !deletes.get(kind)?.has(id));
+      if (want.length) fetched.push(...(await connector.fetchByIds(ctx, kind, want)));
+    }
+    await deps.store.tx(async (r, tx) => {
+      for (const [kind, set] of deletes) await r.records.markArchived(conn.id, kind, [...set]);
+      await ingestRecords(r, tx, deps.queue, deps.metrics, conn, fetched, 'webhook', { analyze: true, receivedAt: receivedAt ?? undefined });
+      await r.inbox.markProcessed(list.map((x) => x.id));
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Connector, RawWebhookRequest, WebhookEvent } from '../core/connector.js';
+import { UnknownAccountError } from '../core/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { WorkQueue } from '../queue/index.js';
+import type { Store } from '../store/index.js';
+
+export interface IntakeResult { accepted: number; duplicates: number; unknownAccounts: string[]; response?: { status: number; contentType: string; body: string } }
+
+/**
+ * The whole request path of a webhook: verify (inside parseWebhook, over the raw bytes, before parsing),
+ * record the events in the inbox keyed by provider event id, enqueue one job, and commit once.
+ * Everything else happens in workers.
+ */
+export async function acceptWebhook(
+  deps: { store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger },
+  connector: Connector, req: RawWebhookRequest, secrets: { clientSecret: string; toleranceMs: number },
+): Promise<IntakeResult> {
+  const provider = connector.manifest.id;
+  if (!connector.parseWebhook) throw new UnknownAccountError(`${provider} has no webhooks`);
+  const parsed = connector.parseWebhook(req, { ...secrets, now: req.receivedAt });
+  const byAccount = new Map<string, WebhookEvent[]>();
+  for (const e of parsed.events) {
+    const list = byAccount.get(e.accountId) ?? [];
+    list.push({ ...e, raw: e.raw, occurredAt: e.occurredAt });
+    byAccount.set(e.accountId, list);
+  }
+  const result: IntakeResult = { accepted: 0, duplicates: 0, unknownAccounts: [], response: parsed.response };
+  await deps.store.tx(async (r, tx) => {
+    const ids: string[] = [];
+    let connectionForJob: string | null = null;
+    for (const [accountId, events] of byAccount) {
+      const conn = await r.connections.byAccount(provider, accountId);
+      if (!conn) { result.unknownAccounts.push(accountId); continue; }
+      connectionForJob = conn.id;
+      const inserted = await r.inbox.insertMany(provider, conn.id, events);
+      ids.push(...inserted);
+      result.accepted += inserted.length;
+      result.duplicates += events.length - inserted.length;
+    }
+    if (ids.length) await deps.queue.sendInTx(tx, 'inbox', { ids, receivedAt: req.receivedAt, connectionId: connectionForJob });
+  });
+  deps.metrics.webhookEvents.inc({ crm: provider, result: 'accepted' }, result.accepted);
+  if (result.duplicates) deps.metrics.webhookEvents.inc({ crm: provider, result: 'duplicate' }, result.duplicates);
+  if (result.unknownAccounts.length) {
+    deps.metrics.webhookEvents.inc({ crm: provider, result: 'unknown_account' }, parsed.events.length - result.accepted - result.duplicates);
+    deps.logger.warn({ provider, accounts: result.unknownAccounts }, 'webhook events for accounts that are not installed were dropped');
+  }
+  return result;
+}
