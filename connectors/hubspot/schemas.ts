@@ -80,23 +80,32 @@ export const HubspotBatchReadResponse = z.object({
 });
 export type HubspotBatchReadResponse = z.infer<typeof HubspotBatchReadResponse>;
 
+const HubspotAssociationRow = z.object({
+  /** Wire name `from`; the official client renames it `_from` (a reserved word in its generator). */
+  from: z.object({ id: HubspotId }).optional(),
+  _from: z.object({ id: HubspotId }).optional(),
+  to: z.array(
+    z.object({
+      toObjectId: HubspotId,
+      associationTypes: z.array(
+        z.object({ category: z.string(), typeId: z.number().int(), label: z.string().nullable().optional() }),
+      ).optional(),
+    }),
+  ),
+  paging: HubspotPaging.optional(),
+}).transform((row, ctx) => {
+  const from = row.from ?? row._from;
+  if (!from) {
+    ctx.addIssue({ code: 'custom', message: 'association row without `from`' });
+    return z.NEVER;
+  }
+  return { from, to: row.to, paging: row.paging };
+});
+
 /** POST /crm/v4/associations/{from}/{to}/batch/read. */
 export const HubspotAssociationBatchResponse = z.object({
   status: z.string().optional(),
-  results: z.array(
-    z.object({
-      from: z.object({ id: HubspotId }),
-      to: z.array(
-        z.object({
-          toObjectId: HubspotId,
-          associationTypes: z.array(
-            z.object({ category: z.string(), typeId: z.number().int(), label: z.string().nullable().optional() }),
-          ).optional(),
-        }),
-      ),
-      paging: HubspotPaging.optional(),
-    }),
-  ),
+  results: z.array(HubspotAssociationRow),
   errors: z.array(HubspotErrorDetail).optional(),
 });
 export type HubspotAssociationBatchResponse = z.infer<typeof HubspotAssociationBatchResponse>;

@@ -4,7 +4,7 @@ import { InvalidCursorError } from '../../src/core/errors.js';
 import { toSalesforceError, type SalesforceClient } from './client.js';
 import { SALESFORCE_KEY_PREFIX, SALESFORCE_LIMITS, salesforceManifest } from './manifest.js';
 import { coerceCsvRow, fetchSourceByIds, mapRows, selectFor, sourcesFor, type SalesforceSource } from './records.js';
-import { SalesforceGetDeletedResponse, parseOrThrow } from './schemas.js';
+import { SalesforceGetDeletedResponse, SalesforceId, parseOrThrow } from './schemas.js';
 import { buildCount, soqlDateTime, soqlId } from './soql.js';
 import { isoDateTime } from './mappers/common.js';
 
@@ -174,9 +174,11 @@ async function* bulkBackfill(
 /** fetchByIds: ids are routed to their sObject by key prefix, then read with `WHERE Id IN (...)` in chunks of 200. */
 export async function fetchByIds(client: SalesforceClient, kind: ObjectKind, ids: string[]): Promise<CanonicalRecord[]> {
   const out: CanonicalRecord[] = [];
+  // A string that is not a 15/18-character id cannot name a record: it is absent, and never reaches SOQL.
+  const valid = ids.filter((id) => SalesforceId.safeParse(id).success);
   for (const source of sourcesFor(kind)) {
     const prefix = SALESFORCE_KEY_PREFIX[source.sobject as keyof typeof SALESFORCE_KEY_PREFIX];
-    const mine = ids.filter((id) => id.slice(0, 3) === prefix);
+    const mine = valid.filter((id) => id.slice(0, 3) === prefix);
     if (mine.length > 0) out.push(...(await fetchSourceByIds(client, source, mine)));
   }
   return out;

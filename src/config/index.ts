@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import { EnvSchema, type Env } from './schema.js';
+import { EnvSchema, crossFieldProblems, type Env } from './schema.js';
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -29,9 +29,11 @@ export interface Config {
 export function loadConfig(source: Record<string, string | undefined>): Readonly<Config> {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const r = EnvSchema.safeParse(cleaned);
-  if (!r.success) {
-    throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...crossFieldProblems(cleaned),
+  ];
+  if (!r.success || problems.length) throw new ConfigError(problems);
   const v = r.data;
   const demo = v.DEMO ?? !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
   const cfg: Config = {

@@ -46,20 +46,22 @@ export const EnvSchema = z
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: optionalUrl,
     OPENAI_MODEL: z.string().default('gpt-4o-mini'),
-  })
-  .superRefine((v, ctx) => {
-    const pairs: [keyof typeof v, keyof typeof v][] = [
-      ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'],
-      ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET'],
-    ];
-    for (const [a, b] of pairs) {
-      if (v[a] && !v[b]) ctx.addIssue({ code: 'custom', path: [b], message: `is required when ${a} is set` });
-      if (v[b] && !v[a]) ctx.addIssue({ code: 'custom', path: [a], message: `is required when ${b} is set` });
-    }
-    const demo = v.DEMO ?? !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
-    if (!demo && !v.TOKEN_ENCRYPTION_KEY) ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: 'is required outside demo mode' });
-    if (!demo && !v.PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required outside demo mode (OAuth redirect and webhook URLs)' });
   });
+
+/**
+ * Cross-field rules, checked on the raw values so they are reported together with every per-field problem.
+ */
+export function crossFieldProblems(v: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  for (const [a, b] of [['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'], ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET']] as const) {
+    if (v[a] && !v[b]) out.push(`${b}: is required when ${a} is set`);
+    if (v[b] && !v[a]) out.push(`${a}: is required when ${b} is set`);
+  }
+  const demo = v.DEMO !== undefined ? ['true', '1'].includes(v.DEMO) : !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
+  if (!demo && !v.TOKEN_ENCRYPTION_KEY) out.push('TOKEN_ENCRYPTION_KEY: is required outside demo mode');
+  if (!demo && !v.PUBLIC_URL) out.push('PUBLIC_URL: is required outside demo mode (OAuth redirect and webhook URLs)');
+  return out;
+}
 
 export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'DATABASE_URL'] as const;
 export type Env = z.infer<typeof EnvSchema>;

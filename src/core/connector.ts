@@ -88,6 +88,8 @@ export interface WebhookEvent {
   occurredAt: number;
   /** The event as received (for the inbox). */
   raw: unknown;
+  /** True when the change echoes a write closeloop made itself (Salesforce CDC changeOrigin `client=closeloop`): sync it, but do not suggest on it. */
+  ownWrite?: boolean;
 }
 
 export interface ParsedWebhook {
@@ -120,8 +122,18 @@ export interface DraftEmailWrite extends DraftEmailPayload {
 }
 
 /** Change-stream subscription (Salesforce CDC). Replay position is stored by the caller. */
-export interface ChangeStreamHandle { close(): Promise<void> }
-export interface ChangeStreamEvent { replayId: string; events: WebhookEvent[]; records: CanonicalRecord[] }
+export interface ChangeStreamHandle {
+  close(): Promise<void>;
+  /** Settles when the stream stops by itself: rejects with the reason (auth expired, replay id too old, handler failure). */
+  closed?: Promise<void>;
+}
+export interface ChangeStreamEvent {
+  replayId: string;
+  events: WebhookEvent[];
+  records: CanonicalRecord[];
+  /** Kinds the stream could not describe record by record (Salesforce GAP_OVERFLOW, wildcard ids): resync these. */
+  resync?: ObjectKind[];
+}
 
 /**
  * The whole contract `src/` needs from a CRM. Adding a CRM = one folder + one registry line.

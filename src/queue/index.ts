@@ -9,6 +9,12 @@ import type { Db, Queryable } from '../store/db.js';
  */
 export const QUEUE_NAMES = ['inbox', 'backfill', 'poll', 'analyze', 'writeback', 'index'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
+/**
+ * Keyed queues use pg-boss's "stately" policy: per singleton key at most one job waiting and one running,
+ * so a burst of webhooks on one deal yields one re-analysis, and two workers never sync one connection at once.
+ * Their jobs must always carry a key. The others are plain FIFO queues.
+ */
+const KEYED: ReadonlySet<QueueName> = new Set(['backfill', 'poll', 'analyze']);
 
 export interface SendOpts { singletonKey?: string; startAfterSeconds?: number; retryLimit?: number }
 
@@ -20,6 +26,10 @@ export interface WorkQueue {
   work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: Job<T>[]) => Promise<void>): Promise<void>;
   stats(): Promise<Record<string, { queued: number; active: number; total: number }>>;
   stop(): Promise<void>;
+}
+
+function requireKey(name: QueueName, opts?: SendOpts): void {
+  if (KEYED.has(name) && !opts?.singletonKey) throw new Error(`jobs on queue ${name} need a singletonKey`);
 }
 
 export interface QueueOptions {
@@ -48,14 +58,18 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
     async start() {
       await boss.start();
       for (const name of QUEUE_NAMES) {
-        if (!(await boss.getQueue(name))) await boss.createQueue(name, { expireInSeconds: expire, retryLimit: 8, retryBackoff: true, notify: true } as any);
+        if (!(await boss.getQueue(name))) await boss.createQueue(name, { policy: KEYED.has(name) ? 'stately' : 'standard', expireInSeconds: expire, retryLimit: 8, retryBackoff: true, notify: true } as any);
       }
     },
-    send: (name, data, opts) => boss.send(name, data, sendOpts(opts)),
-    sendInTx: (tx, name, data, opts) => boss.send(name, data, { ...sendOpts(opts), db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) } }),
+    send: (name, data, opts) => { requireKey(name, opts); return boss.send(name, data, sendOpts(opts)); },
+    sendInTx: (tx, name, data, opts) => {
+      requireKey(name, opts);
+      return boss.send(name, data, { ...sendOpts(opts), db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) } });
+    },
     async work(name, opts, handler) {
       for (let i = 0; i < Math.max(1, opts.concurrency); i++) {
-        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 0.5 } as any, handler as any);
+        // NOTIFY wakes workers at once for new jobs; retries and delayed jobs are found by the backstop poll.
+        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 0.5, notifyPollingIntervalSeconds: 2 } as any, handler as any);
       }
     },
     async stats() {

@@ -103,6 +103,7 @@ export class Portal {
   /** `type:id` -> `toType:toId` -> association type ids (both directions are stored). */
   private readonly edges = new Map<string, Map<string, Set<number>>>();
   private nextId = 101;
+  private muted = 0;
 
   constructor(info: PortalInfo, private readonly deps: PortalDeps) {
     this.id = info.portalId;
@@ -350,7 +351,17 @@ export class Portal {
     return set;
   }
 
+  /** Runs writes without reporting changes: data that existed before the app was installed sends no webhooks. */
+  silently<T>(fn: () => T): T {
+    this.muted += 1;
+    try {
+      return fn();
+    } finally {
+      this.muted -= 1;
+    }
+  }
+
   private emit(change: StoreChange): void {
-    this.deps.onChange(change);
+    if (this.muted === 0) this.deps.onChange(change);
   }
 }

@@ -64,7 +64,7 @@ export class PgVectorStore implements VectorStore {
     const values = rows.map((c) => {
       params.push(c.id, toVectorLiteral(c.values), JSON.stringify(c.metadata), c.text ?? null);
       const n = params.length;
-      return `($1, $2, ${n - 3}, $3, $${n - 2}::vector, $${n - 1}::jsonb, $${n})`.replace(`, ${n - 3},`, `, $${n - 3},`);
+      return `($1, $2, $${n - 3}, $3, $${n - 2}::vector, $${n - 1}::jsonb, $${n})`;
     });
     await tx.query(
       `INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content) VALUES ${values.join(', ')}

@@ -23,6 +23,7 @@ export interface BlockingOptions {
 export function blockingKeys(p: Prepared, i: number): string[] {
   const keys = new Set<string>();
   for (const f of p.fields) {
+    if (f.feature !== f.spec.name) continue;
     const kind = f.spec.kind;
     if (kind === 'text' || kind === 'name') {
       for (const t of f.tokens[i]!) {
@@ -115,8 +116,9 @@ export function candidatePairs(p: Prepared, sources: (string | null)[], opts: Bl
   }
 
   // sorted neighbourhood on two orderings of the concatenated field values
-  const forward = p.records.map((_, i) => p.fields.map((f) => f.text[i]).join(' '));
-  const backward = p.records.map((_, i) => [...p.fields].reverse().map((f) => f.text[i]).join(' '));
+  const base = p.fields.filter((f) => f.feature === f.spec.name);
+  const forward = p.records.map((_, i) => base.map((f) => f.text[i]).join(' '));
+  const backward = p.records.map((_, i) => [...base].reverse().map((f) => f.text[i]).join(' '));
   for (const keysArr of [forward, backward]) {
     const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => (keysArr[x]! < keysArr[y]! ? -1 : keysArr[x]! > keysArr[y]! ? 1 : 0));
     for (let x = 0; x < n; x++) {

@@ -96,3 +96,13 @@ export function components(n: number, edges: Edge[]): Int32Array {
   for (const e of edges) uf.union(e.i, e.j);
   return Int32Array.from({ length: n }, (_, i) => uf.find(i));
 }
+
+/** Keeps an edge only if it is the best-scoring edge of at least one of its two endpoints. */
+export function bestOfEither(edges: Edge[]): Edge[] {
+  const best = new Map<number, number>();
+  for (const e of edges) {
+    best.set(e.i, Math.max(best.get(e.i) ?? -1, e.score));
+    best.set(e.j, Math.max(best.get(e.j) ?? -1, e.score));
+  }
+  return edges.filter((e) => e.score >= best.get(e.i)! || e.score >= best.get(e.j)!);
+}

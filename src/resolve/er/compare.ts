@@ -4,10 +4,12 @@
  * Level 0 always means "missing on either side" and carries no evidence.
  */
 import type { ErRecord, FieldSpec } from './types.js';
-import { TfIdfIndex, cosine, damerauLevenshtein, jaroWinkler, numericCloseness, tokenize, type SparseVector } from './similarity.js';
+import { TfIdfIndex, containment, cosine, damerauLevenshtein, jaroWinkler, numericCloseness, tokenize, type SparseVector } from './similarity.js';
 
 export interface PreparedField {
   spec: FieldSpec;
+  /** Name shown in reasons: the field name, or "field~contain" for the containment view of a text field. */
+  feature: string;
   /** Folded value per record ('' when missing). */
   text: string[];
   tokens: string[][];
@@ -32,8 +34,15 @@ function cutLabels(prefix: string, cuts: number[]): string[] {
   return ['missing', ...cuts.map((c) => `${prefix}>=${c}`), `${prefix}<${cuts[cuts.length - 1]}`];
 }
 
+/**
+ * Prepares the comparison features. Every field is one feature. When there is only ONE field, a
+ * two-class mixture over a single feature is not identifiable, so a `text` field then adds a second
+ * view, IDF-weighted containment ("Almaden" inside "IBM Almaden Research Center"). With two or more
+ * fields the extra view is left out: it is strongly correlated with cosine and would double-count
+ * under the conditional-independence assumption.
+ */
 export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
-  const fields = specs.map((spec): PreparedField => {
+  const base = specs.map((spec): PreparedField => {
     const tokens = records.map((r) => {
       const v = r.values[spec.name];
       return v ? tokenize(v) : [];
@@ -70,8 +79,13 @@ export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
         labels = ['missing', 'agree', 'disagree'];
         break;
     }
-    return { spec, text, tokens, vectors, numbers, levels: labels.length, labels };
+    return { spec, feature: spec.name, text, tokens, vectors, numbers, levels: labels.length, labels };
   });
+  const fields: PreparedField[] = [];
+  for (const f of base) {
+    fields.push(f);
+    if (f.spec.kind === 'text' && base.length === 1) fields.push({ ...f, feature: `${f.spec.name}~contain`, labels: cutLabels('contain', TEXT_CUTS) });
+  }
   return { records, fields };
 }
 
@@ -94,7 +108,7 @@ export function compareField(f: PreparedField, i: number, j: number): { similari
   if (a === '' || b === '') return { similarity: 0, level: 0 };
   switch (f.spec.kind) {
     case 'text': {
-      const s = cosine(f.vectors![i]!, f.vectors![j]!);
+      const s = f.feature === f.spec.name ? cosine(f.vectors![i]!, f.vectors![j]!) : containment(f.vectors![i]!, f.vectors![j]!);
       return { similarity: s, level: levelFromCuts(s, TEXT_CUTS) };
     }
     case 'name': {

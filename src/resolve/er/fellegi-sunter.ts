@@ -29,6 +29,8 @@ export interface FsTrainOptions {
   /** Pseudo-count weight of the initial m guess. */
   mPriorStrength?: number;
   initialLambda?: number;
+  /** Initial m distribution (e.g. from reciprocal-best seed pairs); default: geometric decay over levels. */
+  initialM?: number[][];
 }
 
 /** Distinct comparison vectors with their counts. */
@@ -69,12 +71,33 @@ export function levelDistribution(t: PatternTable): number[][] {
   });
 }
 
-function initialM(L: number): number[] {
+export function initialM(L: number): number[] {
   // level 1 is the best agreement; mass decays by 4x per level
   const m = new Array<number>(L).fill(0);
   for (let l = 1; l < L; l++) m[l] = Math.pow(4, -(l - 1));
   const s = m.reduce((a, b) => a + b, 0);
   return m.map((x) => x / s);
+}
+
+/**
+ * Levels are ordered from best to worst agreement, so the likelihood ratio m/u must not increase
+ * with the level: better agreement is never weaker evidence of a match. Enforced with
+ * pool-adjacent-violators over levels 1..L-1 (pooled ratio Σm/Σu); Σm is preserved.
+ */
+export function monotoneRatio(m: number[], u: number[]): number[] {
+  const blocks: { start: number; end: number; m: number; u: number }[] = [];
+  for (let l = 1; l < m.length; l++) {
+    blocks.push({ start: l, end: l, m: m[l]!, u: u[l]! });
+    while (blocks.length > 1) {
+      const b = blocks[blocks.length - 1]!;
+      const a = blocks[blocks.length - 2]!;
+      if (a.m / a.u >= b.m / b.u) break;
+      blocks.splice(blocks.length - 2, 2, { start: a.start, end: b.end, m: a.m + b.m, u: a.u + b.u });
+    }
+  }
+  const out = [...m];
+  for (const b of blocks) for (let l = b.start; l <= b.end; l++) out[l] = Math.max((b.m / b.u) * u[l]!, 1e-9);
+  return out;
 }
 
 export function logLikelihoodRatio(model: FsModel, f: number, level: number): number {
@@ -99,7 +122,7 @@ export function trainFellegiSunter(candidates: PatternTable, uRandom: number[][]
   const uPrior = opts.uPriorStrength ?? 1000;
   const mPrior = opts.mPriorStrength ?? 5;
   const F = candidates.levels.length;
-  const m0 = candidates.levels.map(initialM);
+  const m0 = opts.initialM ?? candidates.levels.map(initialM);
   let model: FsModel = {
     lambda: opts.initialLambda ?? 0.1,
     m: m0.map((r) => [...r]),
@@ -135,10 +158,11 @@ export function trainFellegiSunter(candidates: PatternTable, uRandom: number[][]
       const s = r.reduce((a, b, i) => (i === 0 ? a : a + b), 0);
       return r.map((x, i) => (i === 0 ? 0 : Math.max(x / s, 1e-9)));
     });
+    const uNext = norm(uC);
     const next: FsModel = {
       lambda: Math.min(1 - 1e-6, Math.max(1e-6, matchMass / Math.max(total, 1))),
-      m: norm(mC),
-      u: norm(uC),
+      m: norm(mC).map((row, f) => monotoneRatio(row, uNext[f]!)),
+      u: uNext,
       iterations: it,
       converged: false,
     };

@@ -7,8 +7,8 @@ import type { ErRecord, FieldSpec, LinkConstraint, MergeRecord, Reason, ResolveO
 import { inferFieldSpecs } from './fields.js';
 import { compareField, compareLevels, prepare, type Prepared } from './compare.js';
 import { candidatePairs } from './blocking.js';
-import { addPattern, levelDistribution, logLikelihoodRatio, newPatternTable, posterior, trainFellegiSunter, type FsModel, type PatternTable } from './fellegi-sunter.js';
-import { assignLinks, clusterWithGuard, components, type Edge } from './cluster.js';
+import { addPattern, initialM, levelDistribution, logLikelihoodRatio, newPatternTable, posterior, trainFellegiSunter, type FsModel, type PatternTable } from './fellegi-sunter.js';
+import { assignLinks, bestOfEither, clusterWithGuard, components, type Edge } from './cluster.js';
 
 export interface ResolveResult {
   /** Entities with two or more records. */
@@ -87,10 +87,47 @@ function scorePairs(p: Prepared, pairs: Uint32Array, model: FsModel | null, tabl
   return { edges, patternIds };
 }
 
+/**
+ * Starting point for EM that does not depend on which latent split happens to dominate the
+ * candidate set: score candidates with the prior model (geometric m, u from random pairs), keep the
+ * pairs that are each other's best partner (reciprocal best), and use their level distribution as
+ * the initial m and as a Dirichlet prior. Duplicates are rare and look alike, so reciprocal-best
+ * pairs are mostly matches even when the candidate set is dominated by look-alike non-matches.
+ */
+function seedFromReciprocalBest(n: number, edges: Edge[], patternIds: Int32Array, table: PatternTable, uRandom: number[][]): { m: number[][]; pairs: number } {
+  const prior: FsModel = { lambda: 0.5, m: table.levels.map(initialM), u: uRandom, iterations: 0, converged: false };
+  const patScore = table.patterns.map((v) => {
+    let s = 0;
+    for (let f = 0; f < v.length; f++) s += logLikelihoodRatio(prior, f, v[f]!);
+    return s;
+  });
+  const best = new Float64Array(n).fill(-Infinity);
+  edges.forEach((e, k) => {
+    const s = patScore[patternIds[k]!]!;
+    if (s > best[e.i]!) best[e.i] = s;
+    if (s > best[e.j]!) best[e.j] = s;
+  });
+  const counts = table.levels.map((L) => new Array<number>(L).fill(0.5));
+  let pairs = 0;
+  edges.forEach((e, k) => {
+    const s = patScore[patternIds[k]!]!;
+    if (s <= 0 || s < best[e.i]! || s < best[e.j]!) return;
+    pairs++;
+    const v = table.patterns[patternIds[k]!]!;
+    for (let f = 0; f < v.length; f++) counts[f]![v[f]!]! += 1;
+  });
+  const m = counts.map((row) => {
+    row[0] = 0;
+    const s = row.reduce((a, b) => a + b, 0);
+    return row.map((x) => x / s);
+  });
+  return { m, pairs };
+}
+
 export function explainPair(p: Prepared, model: FsModel, i: number, j: number): Reason[] {
   return p.fields.map((f, k) => {
     const { similarity, level } = compareField(f, i, j);
-    return { field: f.spec.name, similarity: Math.round(similarity * 1000) / 1000, weight: Math.round(logLikelihoodRatio(model, k, level) * 100) / 100 };
+    return { field: f.feature, similarity: Math.round(similarity * 1000) / 1000, weight: Math.round(logLikelihoodRatio(model, k, level) * 100) / 100 };
   });
 }
 
@@ -117,7 +154,12 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
   const candTable = newPatternTable(levels);
   const { edges, patternIds } = scorePairs(p, pairs, null, candTable);
   const uRandom = levelDistribution(randomPairTable(p, srcId, link, options.seed ?? 17));
-  const model = trainFellegiSunter(candTable, uRandom, { initialLambda: Math.min(0.5, Math.max(0.01, n / 2 / Math.max(1, edges.length))) });
+  const seed = seedFromReciprocalBest(n, edges, patternIds, candTable, uRandom);
+  const model = trainFellegiSunter(candTable, uRandom, {
+    initialLambda: Math.min(0.5, Math.max(0.001, seed.pairs / Math.max(1, edges.length))),
+    initialM: seed.m,
+    mPriorStrength: (options.seedPriorStrength ?? SEED_PRIOR_STRENGTH) * seed.pairs,
+  });
   const probs = candTable.patterns.map((v) => posterior(model, v));
   const scoredEdges: Edge[] = edges.map((e, k) => ({ i: e.i, j: e.j, score: probs[patternIds[k]!]! }));
 
@@ -130,7 +172,7 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
   } else {
     const srcNames = [...srcMap.keys()].map((s) => String(s));
     const duplicateRate: Record<string, number> = {};
-    let constraint: LinkConstraint = options.linkConstraint ?? 'auto';
+    let constraint: LinkConstraint = options.linkConstraint ?? 'one-to-one';
     const sourceA = srcNames[0]!;
     if (constraint === 'auto') {
       // Does a source hold duplicates of itself? Score within-source candidates with the same model.
@@ -153,7 +195,8 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
     const limitA = constraint === 'one-to-one' || constraint === 'many-to-one';
     const limitB = constraint === 'one-to-one' || constraint === 'one-to-many';
     const isA = (i: number) => srcId[i] === 0;
-    accepted = assignLinks(scoredEdges.filter((e) => e.score >= threshold), isA, limitA, limitB);
+    const above = scoredEdges.filter((e) => e.score >= threshold);
+    accepted = constraint === 'best' ? bestOfEither(above) : assignLinks(above, isA, limitA, limitB);
     labels = components(n, accepted);
     linkage = { constraint, duplicateRate };
   }
@@ -180,6 +223,12 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
   clusters.sort((x, y) => (x.clusterId < y.clusterId ? -1 : 1));
   return { clusters, labels, mode: link ? 'link' : 'dedupe', fields, model, threshold, candidatePairs: edges.length, candidates: pairs, acceptedPairs: accepted.length, linkage };
 }
+
+/**
+ * Dirichlet prior strength of the reciprocal-best seed m distribution, as a multiple of the number
+ * of seed pairs (1 = the seed pairs count once, as if they were an observed sample of matches).
+ */
+export const SEED_PRIOR_STRENGTH = 2;
 
 /** Share of a source's records that have an accepted within-source partner, below which it counts as duplicate-free. */
 export const DUPLICATE_RATE_CLEAN = 0.02;

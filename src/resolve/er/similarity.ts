@@ -134,7 +134,7 @@ export function numericCloseness(a: number, b: number): number {
 }
 
 /** A sparse, L2-normalized TF-IDF vector: term ids ascending with their weights. */
-export interface SparseVector { ids: Int32Array; weights: Float64Array }
+export interface SparseVector { ids: Int32Array; weights: Float64Array; /** L2 norm before normalization. */ norm: number }
 
 /**
  * TF-IDF over one field of a record set. IDF = ln((N + 1) / (df + 1)) + 1 (smoothed), computed from
@@ -182,7 +182,7 @@ export class TfIdfIndex {
     });
     norm = Math.sqrt(norm);
     if (norm > 0) for (let i = 0; i < weights.length; i++) weights[i]! /= norm;
-    return { ids: Int32Array.from(ids), weights };
+    return { ids: Int32Array.from(ids), weights, norm };
   }
 }
 
@@ -196,4 +196,14 @@ export function cosine(a: SparseVector, b: SparseVector): number {
     if (x === y) { dot += a.weights[i]! * b.weights[j]!; i++; j++; } else if (x < y) i++; else j++;
   }
   return Math.min(1, dot);
+}
+
+/**
+ * IDF-weighted containment: how much of the smaller side's TF-IDF mass the other side covers
+ * ("Almaden" in "IBM Almaden Research Center" → high), 1 when one token set contains the other.
+ */
+export function containment(a: SparseVector, b: SparseVector): number {
+  if (a.norm === 0 || b.norm === 0) return 0;
+  const dot = cosine(a, b) * a.norm * b.norm;
+  return Math.min(1, dot / Math.min(a.norm * a.norm, b.norm * b.norm));
 }

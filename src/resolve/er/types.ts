@@ -45,7 +45,7 @@ export interface MergeRecord {
 }
 
 /** How many matches a record may have in the other source (two-source linkage only). */
-export type LinkConstraint = 'auto' | 'one-to-one' | 'one-to-many' | 'many-to-one' | 'none';
+export type LinkConstraint = 'best' | 'auto' | 'one-to-one' | 'one-to-many' | 'many-to-one' | 'none';
 
 export interface ResolveOptions {
   /** Fields to compare; default: inferred from all attribute names present in the records. */
@@ -58,8 +58,16 @@ export interface ResolveOptions {
   window?: number;
   /** Posterior probability a pair must reach to be accepted. Default 0.5 (Bayes decision rule). */
   threshold?: number;
-  /** Two-source constraint; `auto` estimates from the data whether each source holds duplicates. */
+  /**
+   * Two-source constraint. `one-to-one` (default): greedy assignment by descending score, each
+   * record keeps at most one partner. `best`: keep an accepted pair only if it is the best-scoring
+   * accepted partner of at least one of its records (allows 1:n and n:1, removes second-best noise).
+   * `one-to-many` / `many-to-one`: only one side limited. `auto`: estimates per source whether it holds
+   * internal duplicates and limits the clean side to one partner.
+   */
   linkConstraint?: LinkConstraint;
+  /** Prior strength (pairs) of the reciprocal-best seed for m; default SEED_PRIOR_STRENGTH. */
+  seedPriorStrength?: number;
   /** Seed for the random pairs used to estimate u-probabilities. */
   seed?: number;
 }

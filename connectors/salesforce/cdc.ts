@@ -1,0 +1,196 @@
+import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
+import type { CanonicalRecord, ObjectKind } from '../../src/core/canonical.js';
+import type { ChangeStreamEvent, ChangeStreamHandle, ConnectionContext, WebhookEvent } from '../../src/core/connector.js';
+import { AuthExpiredError, InvalidCursorError, isCloseloopError } from '../../src/core/errors.js';
+import type { SalesforceClient } from './client.js';
+import { toSalesforceError } from './client.js';
+import { SALESFORCE_CALL_CLIENT, SALESFORCE_CDC_CHANNEL, SALESFORCE_FIELDS, SALESFORCE_LIMITS, salesforceManifest, type SalesforceSObjectName } from './manifest.js';
+import { fetchSourceByIds, kindsOfSObject } from './records.js';
+import { SalesforceCdcEvent, SalesforceId, parseOrThrow, type SalesforceChangeEventHeader } from './schemas.js';
+
+const PROVIDER = salesforceManifest.id;
+/** Replay from -1 = only events published after subscribing; -2 = everything retained (72 h). */
+const REPLAY_NEW_ONLY = -1;
+
+/**
+ * True when a stored replay id can no longer be resumed: CDC events are kept 72 hours, so a position stored longer
+ * ago than that (minus a safety margin for clock skew and the time to resubscribe) may point at purged events.
+ * The caller then runs a full resync and subscribes from -1.
+ */
+export function isReplayIdExpired(storedAt: number, now: number, marginMs = 60 * 60 * 1000): boolean {
+  return now - storedAt > SALESFORCE_LIMITS.cdcRetentionMs - marginMs;
+}
+
+/** changeOrigin carries `client=<name>` from our Sforce-Call-Options header: such events echo our own writes. */
+export function isOwnWrite(changeOrigin: string | null | undefined): boolean {
+  if (!changeOrigin) return false;
+  const m = /(?:^|;)\s*client=([^;/]+)/.exec(changeOrigin);
+  return m?.[1]?.trim() === SALESFORCE_CALL_CLIENT;
+}
+
+const CHANGE: Record<string, WebhookEvent['change']> = {
+  CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted', UNDELETE: 'restored',
+  GAP_CREATE: 'created', GAP_UPDATE: 'updated', GAP_DELETE: 'deleted', GAP_UNDELETE: 'restored', GAP_OVERFLOW: 'other',
+};
+
+function syncedSObject(entityName: string): SalesforceSObjectName | null {
+  return entityName in SALESFORCE_FIELDS ? (entityName as SalesforceSObjectName) : null;
+}
+
+/** Change event plus what the caller should resync: GAP_OVERFLOW and wildcard record ids cannot be re-read by id. */
+export interface SalesforceChangeStreamEvent extends ChangeStreamEvent { resync: ObjectKind[] }
+
+/**
+ * One CDC message → events for the inbox, plus the full records for CREATE/UPDATE/UNDELETE (an UPDATE carries only
+ * the changed fields, so the record is re-read by id; GAP_* events carry no fields at all and are re-read the same way).
+ * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_header.htm
+ */
+export async function toChangeStreamEvent(client: SalesforceClient, accountId: string, data: unknown): Promise<SalesforceChangeStreamEvent> {
+  const where = `cometd ${SALESFORCE_CDC_CHANNEL}`;
+  const message = parseOrThrow(SalesforceCdcEvent, data, where);
+  const replayId = String(message.event.replayId);
+  const header: SalesforceChangeEventHeader = message.payload.ChangeEventHeader;
+  const sobject = syncedSObject(header.entityName);
+  if (sobject === null) return { replayId, events: [], records: [], resync: [] };
+
+  const kinds = kindsOfSObject(sobject);
+  const ownWrite = isOwnWrite(header.changeOrigin);
+  const change = CHANGE[header.changeType] ?? 'other';
+  const exactIds = header.recordIds.filter((id) => SalesforceId.safeParse(id).success);
+  const needsResync = header.changeType === 'GAP_OVERFLOW' || exactIds.length < header.recordIds.length;
+  const isDelete = change === 'deleted';
+
+  const records: CanonicalRecord[] = !isDelete && header.changeType !== 'GAP_OVERFLOW' && exactIds.length > 0
+    ? await fetchSourceByIds(client, { sobject, where: null }, exactIds)
+    : [];
+  const fetchedKind = new Map(records.map((r) => [r.externalId, r.kind]));
+
+  const events: WebhookEvent[] = [];
+  for (const id of exactIds) {
+    // A Task delete does not say whether it was a task or a call: report it under both kinds.
+    const eventKinds = fetchedKind.has(id) ? [fetchedKind.get(id) as ObjectKind] : isDelete ? kinds : [kinds[0] as ObjectKind];
+    for (const kind of eventKinds) {
+      events.push({
+        eventId: `${replayId}:${id}:${kind}`,
+        accountId,
+        kind,
+        objectId: id,
+        change,
+        occurredAt: header.commitTimestamp,
+        raw: { replayId, channel: SALESFORCE_CDC_CHANNEL, header },
+        ownWrite,
+      });
+    }
+  }
+  return { replayId, events, records, resync: needsResync ? kinds : [] };
+}
+
+/** The part of a faye client we use (jsforce `conn.streaming.createClient`). */
+export interface CometdClient {
+  subscribe(channel: string, onMessage: (data: unknown) => void): { then?(ok: () => void, fail: (err: unknown) => void): unknown; cancel?(): void };
+  disconnect(): void;
+}
+
+export interface CdcOptions {
+  /** Builds the CometD client; default: jsforce streaming on the client's connection. Tests inject a fake. */
+  createClient?: (client: SalesforceClient, extensions: unknown[]) => CometdClient;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Keeps the replay position at the last event the caller *handled*, not the last one received, so a re-subscribe
+ * (after a reconnect or an auth refresh) asks again for anything not yet stored.
+ */
+class HandledReplay extends StreamingExtension.Replay {
+  override incoming(message: any, callback: Function): void {
+    if (message?.channel === '/meta/handshake') super.incoming(message, callback);
+    else callback(message);
+  }
+}
+
+const defaultCreateClient = (client: SalesforceClient, extensions: unknown[]): CometdClient =>
+  client.conn.streaming.createClient(extensions) as unknown as CometdClient;
+
+/**
+ * Subscribes to /data/ChangeEvents over CometD from `replayFrom` (null → new events only). Messages are handled one
+ * at a time, in order: `onEvent` must store the events and the replay id durably; only then does the position
+ * advance. A failing handler, a malformed event or an invalid replay id stops the stream: `closed` rejects and the
+ * caller restarts from its stored replay id (or resyncs on INVALID_CURSOR). A handshake auth failure triggers one
+ * ctx.forceRefresh() and a resubscribe; a second one ends the stream with AuthExpiredError.
+ */
+export async function subscribeChanges(
+  client: SalesforceClient, ctx: ConnectionContext, replayFrom: string | null,
+  onEvent: (e: ChangeStreamEvent) => Promise<void>, opts: CdcOptions = {},
+): Promise<ChangeStreamHandle & { closed: Promise<void> }> {
+  const createClient = opts.createClient ?? defaultCreateClient;
+  const start = replayFrom === null ? REPLAY_NEW_ONLY : Number(replayFrom);
+  if (!Number.isInteger(start)) throw new InvalidCursorError(`CDC replay id ${JSON.stringify(replayFrom)} is not an integer`, { provider: PROVIDER });
+
+  const replay = new HandledReplay(SALESFORCE_CDC_CHANNEL, start);
+  let stopped = false;
+  let refreshedOnce = false;
+  let chain: Promise<void> = Promise.resolve();
+  let faye: CometdClient | null = null;
+  let settle!: { resolve: () => void; reject: (e: unknown) => void };
+  const closed = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+  closed.catch(() => undefined); // observed by the caller through `closed`; avoid an unhandled rejection if it is not.
+
+  const stop = (err?: unknown) => {
+    if (stopped) return;
+    stopped = true;
+    faye?.disconnect();
+    faye = null;
+    if (err === undefined) settle.resolve();
+    else {
+      opts.onError?.(err);
+      settle.reject(err);
+    }
+  };
+
+  const handle = async (data: unknown) => {
+    if (stopped) return;
+    const event = await toChangeStreamEvent(client, ctx.accountId, data);
+    await onEvent(event);
+    replay.setReplay(event.replayId);
+  };
+
+  const onAuthFailure = () => {
+    if (stopped) return;
+    if (refreshedOnce) {
+      stop(new AuthExpiredError('CometD handshake rejected the session again after a token refresh', { provider: PROVIDER, where: SALESFORCE_CDC_CHANNEL }));
+      return;
+    }
+    refreshedOnce = true;
+    faye?.disconnect();
+    faye = null;
+    ctx.forceRefresh().then((token) => {
+      client.conn.accessToken = token;
+      connect();
+    }, (err) => stop(isCloseloopError(err) ? err : new AuthExpiredError('CometD session expired and the token refresh failed', { provider: PROVIDER, cause: err })));
+  };
+
+  const connect = () => {
+    if (stopped) return;
+    // https://developer.salesforce.com/docs/atlas.en-us.api_streaming.meta/api_streaming/using_streaming_api_durability.htm
+    faye = createClient(client, [replay, new StreamingExtension.AuthFailure(onAuthFailure)]);
+    const sub = faye.subscribe(SALESFORCE_CDC_CHANNEL, (data) => {
+      chain = chain.then(() => handle(data)).catch((err) => stop(toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() })));
+    });
+    sub.then?.(() => { refreshedOnce = false; }, (err) => {
+      // e.g. "400::The replayId {x} you provided was invalid" once events aged out of the 72 h window.
+      const text = String((err as { message?: unknown })?.message ?? err);
+      stop(/replay/i.test(text)
+        ? new InvalidCursorError(`CDC subscribe refused replay id ${replay._replay}: ${text}`, { provider: PROVIDER, where: SALESFORCE_CDC_CHANNEL, cause: err })
+        : toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() }));
+    });
+  };
+
+  connect();
+  return {
+    closed,
+    close: async () => {
+      stop();
+      await chain.catch(() => undefined);
+    },
+  };
+}

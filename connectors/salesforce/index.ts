@@ -1,0 +1,38 @@
+import type { Connector } from '../../src/core/connector.js';
+import { subscribeChanges, type CdcOptions } from './cdc.js';
+import { createSalesforceClient } from './client.js';
+import { salesforceManifest } from './manifest.js';
+import { afterInstall, refreshTokens } from './oauth.js';
+import { defaultSyncOptions, fetchByIds, listChanges, type SalesforceSyncOptions } from './sync.js';
+import { parseWebhook } from './webhooks.js';
+import { createDraftEmail, createTask } from './writeback.js';
+
+export interface SalesforceConnectorOptions {
+  sync?: Partial<SalesforceSyncOptions>;
+  cdc?: CdcOptions;
+}
+
+/** Assembles the Salesforce connector (STYLE.md §2). Options exist for tests and tuning; defaults are production values. */
+export function createSalesforceConnector(options: SalesforceConnectorOptions = {}): Connector {
+  const syncOpts: SalesforceSyncOptions = { ...defaultSyncOptions(), ...options.sync };
+  const clientFor = (ctx: Parameters<typeof createSalesforceClient>[0]) => createSalesforceClient(ctx, { now: syncOpts.now });
+  return {
+    manifest: salesforceManifest,
+    refreshTokens,
+    afterInstall,
+    listChanges: async function* (ctx, kind, since) {
+      yield* listChanges(await clientFor(ctx), kind, since, syncOpts);
+    },
+    fetchByIds: async (ctx, kind, ids) => (ids.length === 0 ? [] : fetchByIds(await clientFor(ctx), kind, ids)),
+    parseWebhook,
+    subscribeChanges: async (ctx, replayFrom, onEvent) => subscribeChanges(await clientFor(ctx), ctx, replayFrom, onEvent, options.cdc),
+    createTask: async (ctx, task) => createTask(await clientFor(ctx), task),
+    createDraftEmail: async (ctx, draft) => createDraftEmail(await clientFor(ctx), draft),
+  };
+}
+
+/** The registry entry: `salesforce: salesforceConnector`. */
+export const salesforceConnector: Connector = createSalesforceConnector();
+
+export { salesforceManifest } from './manifest.js';
+export { isReplayIdExpired } from './cdc.js';

@@ -1,0 +1,110 @@
+/**
+ * HTTP surface: OAuth and identity at the login host, REST under /services/data/vXX.X (auth, API allowance and
+ * `Sforce-Limit-Info` on every response), CometD under /cometd. The login host and the instance are the same server.
+ */
+import { type Server, createServer } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { bulk2Router } from './bulk2.js';
+import { collectionsRouter } from './collections.js';
+import { type RestState, type SandboxContext, API_VERSION } from './context.js';
+import { OAuthError, SalesforceApiError } from './errors.js';
+import { oauthRouter } from './oauth.js';
+import { queryRouter } from './query.js';
+import { bearerToken } from './sessions.js';
+import { sobjectsRouter } from './sobjects.js';
+
+const VERSION_RE = /^v(\d{2,3}\.\d)$/;
+const PUBLISHED_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0'];
+
+/** `Sforce-Call-Options: client=closeloop, defaultNamespace=x` → the client name CDC reports in changeOrigin. */
+function callOptionsClient(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /(?:^|,)\s*client\s*=\s*([^,]+)/i.exec(header);
+  return m?.[1]?.trim() ?? null;
+}
+
+function sendError(res: Response, err: unknown, log: (m: string) => void): void {
+  if (err instanceof SalesforceApiError) {
+    res.status(err.status).json(err.toRestBody());
+    return;
+  }
+  if (err instanceof OAuthError) {
+    res.status(err.status).json(err.toBody());
+    return;
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') {
+    res.status(400).json([{ message: `Unexpected character in JSON body: ${e.message ?? ''}`, errorCode: 'JSON_PARSER_ERROR' }]);
+    return;
+  }
+  log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  res.status(500).json([{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: sandbox', errorCode: 'UNKNOWN_EXCEPTION' }]);
+}
+
+export function createApp(ctx: SandboxContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(oauthRouter(ctx));
+
+  app.get('/services/data', (_req, res) => {
+    res.json(PUBLISHED_VERSIONS.map((v) => ({ label: `Sandbox ${v}`, url: `/services/data/v${v}`, version: v })));
+  });
+
+  const rest = express.Router({ mergeParams: true });
+  rest.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
+
+  rest.use((req: Request, res: Response, next: NextFunction) => {
+    const version = VERSION_RE.exec(String(req.params.version));
+    if (!version) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    const session = ctx.sessions.authenticate(bearerToken(req.header('authorization')));
+    const org = ctx.orgs.get(session.orgId);
+    if (!org) throw new SalesforceApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    const isLimits = req.path === '/limits' || req.path === '/limits/';
+    try {
+      if (!isLimits) org.allowance.consume();
+    } finally {
+      res.set('Sforce-Limit-Info', org.allowance.header());
+    }
+    const client = callOptionsClient(req.header('sforce-call-options'));
+    const origin = `com/salesforce/api/rest/${version[1]}${client ? `;client=${client}` : ''}`;
+    const state: RestState = { org, session, apiVersion: version[1]!, change: { userId: session.userId, changeOrigin: origin } };
+    res.locals.sf = state;
+    next();
+  });
+
+  rest.get('/', (req, res) => {
+    const base = `/services/data/${String(req.params.version)}`;
+    const names = ['sobjects', 'query', 'queryAll', 'composite', 'jobs', 'limits'];
+    res.json({ ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])), identity: `${ctx.baseUrl}/id/${(res.locals.sf as RestState).org.id}/${(res.locals.sf as RestState).session.userId}` });
+  });
+  rest.get('/limits', (_req, res) => {
+    res.json((res.locals.sf as RestState).org.allowance.snapshot());
+  });
+  rest.use(sobjectsRouter(ctx));
+  rest.use(queryRouter(ctx));
+  rest.use(collectionsRouter(ctx));
+  rest.use(bulk2Router(ctx));
+  rest.use(() => {
+    throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  });
+
+  app.use('/services/data/:version', rest);
+
+  app.use(() => {
+    throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, err, ctx.log));
+  return app;
+}
+
+/** Express app plus the CometD endpoint on one node:http server. */
+export function createSandboxServer(ctx: SandboxContext): Server {
+  const server = createServer(createApp(ctx));
+  ctx.cometd.attach(server);
+  return server;
+}
+
+export { API_VERSION };

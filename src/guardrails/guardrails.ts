@@ -1,0 +1,153 @@
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { Engine, Fact, type Almanac } from 'json-rules-engine';
+import type { RuleFileError, RuleVerdict, Suggestion } from '../core/index.js';
+import type { Logger } from '../lib/logger.js';
+import type { GuardrailContext } from './context.js';
+import { createFactInput } from './fact-input.js';
+import { FACTS, type FactDefinition } from './facts.js';
+import { loadRuleDir, type LoadedRule } from './load-rules.js';
+import { customEngineOperators } from './operators.js';
+import { MESSAGE_PLACEHOLDER } from './rule-schema.js';
+
+export type GuardrailOutcome = 'pass' | 'review' | 'block';
+
+export interface GuardrailResult {
+  /** True only when the outcome is "pass": "review" holds the suggestion for a human, "block" drops it. */
+  allowed: boolean;
+  outcome: GuardrailOutcome;
+  /** One per active rule, in file order; `passed: false` means the rule fired. */
+  verdicts: RuleVerdict[];
+}
+
+export type ReloadResult = { ok: true } | { ok: false; error: RuleFileError };
+
+export interface Guardrails {
+  /** Run every active rule over one suggestion. */
+  evaluate(s: Suggestion, ctx: GuardrailContext): Promise<GuardrailResult>;
+  /** Re-read the rules directory; on any problem the previous rules stay active. */
+  reload(): Promise<ReloadResult>;
+  /** Reload (debounced) whenever a file in the directory changes. Returns a function that stops watching. */
+  watch(): () => void;
+  /** The active rules, in evaluation-report order. */
+  rules(): { file: string; name: string }[];
+}
+
+export interface GuardrailsOptions {
+  dir: string;
+  logger: Logger;
+  /** Clock for load timestamps in logs (tests pass a fixed one). */
+  now?: () => Date;
+  /** Quiet period after the last file event before reloading. */
+  debounceMs?: number;
+}
+
+interface RuleSet { rules: LoadedRule[]; engine: Engine; byName: Map<string, LoadedRule> }
+
+function buildRuleSet(rules: LoadedRule[]): RuleSet {
+  // allowUndefinedFacts stays off: a fact the catalog does not know must fail loudly, never read as undefined.
+  const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false });
+  for (const op of customEngineOperators()) engine.addOperator(op);
+  for (const r of rules) {
+    engine.addRule({ name: r.name, priority: r.priority, conditions: r.conditions as never, event: { type: r.eventType, params: { message: r.message } } });
+  }
+  return { rules, engine, byName: new Map(rules.map((r) => [r.name, r])) };
+}
+
+const renderValue = (v: unknown): string => (Array.isArray(v) ? (v.length ? v.join('; ') : 'none') : v === null || v === undefined ? 'none' : String(v));
+
+async function renderMessage(template: string, almanac: Almanac): Promise<string> {
+  const names = [...template.matchAll(MESSAGE_PLACEHOLDER)].map((m) => m[1]!);
+  const values = new Map<string, string>();
+  for (const n of names) values.set(n, renderValue(await almanac.factValue(n)));
+  return template.replace(MESSAGE_PLACEHOLDER, (_, n: string) => values.get(n) ?? '');
+}
+
+/** Load the rules in `dir` (throws RuleFileError when they are invalid) and return a guardrails instance. */
+export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardrails> {
+  const { dir, logger } = opts;
+  const now = opts.now ?? (() => new Date());
+  const debounceMs = opts.debounceMs ?? 200;
+  const log = logger.child({ module: 'guardrails' });
+
+  const first = await loadRuleDir(dir);
+  if (!first.ok) {
+    log.error({ dir, problems: first.error.problems }, 'rule files invalid');
+    throw first.error;
+  }
+  let current = buildRuleSet(first.rules);
+  log.info({ dir, rules: first.rules.map((r) => r.name), loadedAt: now().toISOString() }, 'rules loaded');
+
+  let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true });
+  const reload = (): Promise<ReloadResult> => {
+    // Serialised: two overlapping reloads must not finish out of order.
+    reloading = reloading.then(async () => {
+      const loaded = await loadRuleDir(dir);
+      if (!loaded.ok) {
+        log.error({ dir, problems: loaded.error.problems, active: current.rules.map((r) => r.name) }, 'rule change refused; previous rules stay active');
+        return { ok: false, error: loaded.error };
+      }
+      current = buildRuleSet(loaded.rules);
+      log.info({ dir, rules: loaded.rules.map((r) => r.name), loadedAt: now().toISOString() }, 'rules reloaded');
+      return { ok: true };
+    });
+    return reloading;
+  };
+
+  const evaluate = async (s: Suggestion, ctx: GuardrailContext): Promise<GuardrailResult> => {
+    const set = current;
+    const input = createFactInput(s, ctx);
+    const facts: Record<string, Fact> = {};
+    for (const [name, def] of Object.entries(FACTS) as [string, FactDefinition][]) {
+      facts[name] = new Fact(name, (params: Record<string, unknown>) => def.compute(input, params ?? {}));
+    }
+    const { results, almanac } = await set.engine.run(facts);
+    const fired = new Set(results.map((r) => r.name));
+
+    let outcome: GuardrailOutcome = 'pass';
+    const verdicts: RuleVerdict[] = [];
+    for (const rule of set.rules) {
+      const passed = !fired.has(rule.name);
+      const message = passed ? null : await renderMessage(rule.message, almanac);
+      verdicts.push({ rule: rule.name, passed, message });
+      if (passed) continue;
+      if (rule.eventType === 'block' || (rule.eventType === 'review' && outcome === 'pass')) outcome = rule.eventType;
+      log[rule.eventType === 'warn' ? 'info' : 'warn'](
+        { rule: rule.name, file: rule.file, action: rule.eventType, suggestionId: s.id, suggestionType: s.type },
+        `rule ${rule.name} fired (${rule.eventType})`,
+      );
+    }
+    log.info(
+      { suggestionId: s.id, suggestionType: s.type, outcome, failed: verdicts.filter((v) => !v.passed).map((v) => v.rule) },
+      `guardrails: ${outcome}`,
+    );
+    return { allowed: outcome === 'pass', outcome, verdicts };
+  };
+
+  const watch = (): (() => void) => {
+    let timer: NodeJS.Timeout | null = null;
+    let watcher: FSWatcher | null = fsWatch(dir, (_event, filename) => {
+      if (filename !== null && !String(filename).endsWith('.json')) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        void reload();
+      }, debounceMs);
+    });
+    watcher.on('error', (e) => log.error({ dir, err: e }, 'watching the rules directory failed; hot reload is off'));
+    log.info({ dir, debounceMs }, 'watching rules');
+    return () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      watcher?.close();
+      watcher = null;
+    };
+  };
+
+  return {
+    evaluate,
+    reload,
+    watch,
+    rules: () => current.rules.map((r) => ({ file: r.file, name: r.name })),
+  };
+}
+

@@ -1,0 +1,59 @@
+import type { Suggestion } from '../core/index.js';
+import type { GuardrailContext } from './context.js';
+import type { GuardrailOutcome, Guardrails } from './guardrails.js';
+
+/** Past suggestions with the context they were judged in; implemented over the database by src/store. */
+export interface SuggestionSource {
+  listSince(sinceIso: string): AsyncIterable<{ suggestion: Suggestion; context: GuardrailContext; previousOutcome: string }>;
+}
+
+export interface ReplaySummary {
+  since: string;
+  total: number;
+  /** Outcome counts under the current rules. */
+  wouldPass: number;
+  wouldReview: number;
+  wouldBlock: number;
+  /** Suggestions whose outcome differs from the one recorded at the time. */
+  changed: number;
+  /** e.g. { "pass->block": 3 } */
+  transitions: Record<string, number>;
+  /** How often each rule fired. */
+  firedByRule: Record<string, number>;
+  /** The first changed suggestions, for a closer look. */
+  changedExamples: { suggestionId: string; previous: string; now: GuardrailOutcome; fired: string[] }[];
+}
+
+/** Re-run the current rules over stored suggestions and say what would change. */
+export async function replaySuggestions(guardrails: Guardrails, source: SuggestionSource, sinceIso: string, maxExamples = 20): Promise<ReplaySummary> {
+  const summary: ReplaySummary = {
+    since: sinceIso, total: 0, wouldPass: 0, wouldReview: 0, wouldBlock: 0, changed: 0, transitions: {}, firedByRule: {}, changedExamples: [],
+  };
+  for await (const { suggestion, context, previousOutcome } of source.listSince(sinceIso)) {
+    const r = await guardrails.evaluate(suggestion, context);
+    summary.total++;
+    if (r.outcome === 'pass') summary.wouldPass++;
+    else if (r.outcome === 'review') summary.wouldReview++;
+    else summary.wouldBlock++;
+    const fired = r.verdicts.filter((v) => !v.passed).map((v) => v.rule);
+    for (const f of fired) summary.firedByRule[f] = (summary.firedByRule[f] ?? 0) + 1;
+    if (previousOutcome !== r.outcome) {
+      summary.changed++;
+      const key = `${previousOutcome}->${r.outcome}`;
+      summary.transitions[key] = (summary.transitions[key] ?? 0) + 1;
+      if (summary.changedExamples.length < maxExamples) summary.changedExamples.push({ suggestionId: suggestion.id, previous: previousOutcome, now: r.outcome, fired });
+    }
+  }
+  return summary;
+}
+
+/** "7d", "24h", "90m" or an ISO timestamp → ISO timestamp. */
+export function parseSince(input: string, now: Date): string | null {
+  const m = /^(\d+)\s*([dhm])$/.exec(input.trim());
+  if (m) {
+    const ms = +m[1]! * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+    return new Date(now.getTime() - ms).toISOString();
+  }
+  const t = Date.parse(input);
+  return Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}/.test(input) ? null : new Date(t).toISOString();
+}

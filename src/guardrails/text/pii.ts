@@ -1,0 +1,71 @@
+/**
+ * Personal and payment data in outgoing text: email addresses, phone numbers, card numbers
+ * (Luhn-valid) and IBANs (mod-97-valid). The recipient's own address and number are expected
+ * in a draft, as is anything on the allow-list; everything else is reported, masked, so that
+ * the finding itself can be logged and shown to an admin.
+ */
+export interface PiiAllowed { emails: string[]; phones: string[]; other: string[] }
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
+const CARD = /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
+const PHONE = /(?<![\w+$€£])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w%])/g;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const digits = (s: string): string => s.replace(/\D/g, '');
+const luhn = (num: string): boolean => {
+  let sum = 0;
+  for (let i = 0; i < num.length; i++) {
+    let d = +num[num.length - 1 - i]!;
+    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  return sum % 10 === 0;
+};
+const ibanValid = (raw: string): boolean => {
+  const s = raw.replace(/ /g, '');
+  if (s.length < 15 || s.length > 34) return false;
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rem = 0;
+  for (const ch of moved) {
+    const v = /[A-Z]/.test(ch) ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const d of v) rem = (rem * 10 + +d) % 97;
+  }
+  return rem === 1;
+};
+const samePhone = (a: string, b: string): boolean => a.length >= 7 && b.length >= 7 && (a.endsWith(b) || b.endsWith(a));
+const maskEmail = (e: string): string => { const [u, d] = e.split('@'); return `${u!.slice(0, 1)}***@${d}`; };
+
+export function findPii(text: string, allowed: PiiAllowed): string[] {
+  const out: string[] = [];
+  const taken: [number, number][] = [];
+  const allowedEmails = new Set([...allowed.emails, ...allowed.other].map((e) => e.trim().toLowerCase()));
+  const allowedPhones = [...allowed.phones, ...allowed.other].map(digits).filter((d) => d.length >= 7);
+  const allowedCompact = new Set(allowed.other.map((o) => o.replace(/[\s-]/g, '').toUpperCase()));
+  const free = (start: number, end: number): boolean => !taken.some(([s, e]) => start < e && end > s);
+  const take = (start: number, end: number): void => { taken.push([start, end]); };
+
+  for (const m of text.matchAll(EMAIL)) {
+    take(m.index, m.index + m[0].length);
+    if (!allowedEmails.has(m[0].toLowerCase())) out.push(`email ${maskEmail(m[0])}`);
+  }
+  for (const m of text.matchAll(IBAN)) {
+    if (!free(m.index, m.index + m[0].length) || !ibanValid(m[0])) continue;
+    take(m.index, m.index + m[0].length);
+    const compact = m[0].replace(/ /g, '');
+    if (!allowedCompact.has(compact)) out.push(`IBAN ending ${compact.slice(-4)}`);
+  }
+  for (const m of text.matchAll(CARD)) {
+    const d = digits(m[0]);
+    if (!free(m.index, m.index + m[0].length) || d.length < 13 || !luhn(d)) continue;
+    take(m.index, m.index + m[0].length);
+    if (!allowedCompact.has(d)) out.push(`card number ending ${d.slice(-4)}`);
+  }
+  for (const m of text.matchAll(PHONE)) {
+    const d = digits(m[0]);
+    if (!free(m.index, m.index + m[0].length) || d.length < 7 || d.length > 15 || ISO_DATE.test(m[0])) continue;
+    take(m.index, m.index + m[0].length);
+    if (!allowedPhones.some((p) => samePhone(p, d))) out.push(`phone ending ${d.slice(-4)}`);
+  }
+  return out;
+}

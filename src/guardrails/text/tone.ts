@@ -1,0 +1,19 @@
+import { ACRONYMS } from './words.js';
+
+/**
+ * Tone problems in outgoing text, each reported as "<kind>: <what was found>":
+ * shouting (words in capitals, runs of exclamation marks), insults, and pressure tactics.
+ */
+const INSULTS = /\b(?:idiot(?:s|ic)?|stupid|dumb|moron(?:s|ic)?|incompetent|pathetic|useless|clueless|lazy|ridiculous|shut up|your fault|you people)\b/gi;
+const PRESSURE = /\b(?:act now|last chance|final offer|today only|only today|expires (?:today|tonight)|don't miss out|limited[- ]time (?:offer|only)|before it's too late|or else|you must (?:sign|decide|buy)|sign (?:today|now)|now or never|only \d+ (?:spots?|seats?) left)\b/gi;
+const CAPS_WORD = /(?<![\p{L}\p{N}])\p{Lu}{3,}(?![\p{L}\p{N}])/gu;
+
+export function findToneIssues(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(CAPS_WORD)) if (!ACRONYMS.has(m[0].toLowerCase())) out.add(`shouting: ${m[0]}`);
+  for (const m of text.matchAll(/!{2,}/g)) out.add(`shouting: ${m[0]}`);
+  if ((text.match(/!/g) ?? []).length > 3) out.add('shouting: too many exclamation marks');
+  for (const m of text.matchAll(INSULTS)) out.add(`insult: ${m[0].toLowerCase()}`);
+  for (const m of text.matchAll(PRESSURE)) out.add(`pressure: ${m[0].toLowerCase()}`);
+  return [...out];
+}

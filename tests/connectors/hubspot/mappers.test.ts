@@ -1,0 +1,92 @@
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CanonicalRecord, type ObjectKind } from '../../../src/core/index.js';
+import { toContact } from '../../../connectors/hubspot/mappers/to-contact.js';
+import { HUBSPOT_DEFAULT_STAGES, toDealStage } from '../../../connectors/hubspot/mappers/to-deal.js';
+import { toRecord } from '../../../connectors/hubspot/mappers/to-record.js';
+import { HubspotObject } from '../../../connectors/hubspot/schemas.js';
+import { FIXTURES, PORTAL, aRecord, fixture } from './helpers.js';
+
+interface Scenario { kind: ObjectKind; portalId: string; input: unknown; expected: unknown }
+
+const scenarios = readdirSync(resolve(FIXTURES, 'mappers')).filter((f) => f.endsWith('.json')).sort();
+
+describe('HubSpot mappers: fixture input → canonical output', () => {
+  it.each(scenarios)('%s', (file) => {
+    const s = fixture<Scenario>(`mappers/${file}`);
+    const record = HubspotObject.parse(s.input);
+    const out = toRecord(s.kind, record, { portalId: s.portalId });
+    expect(out).toEqual(s.expected);
+    // Contract: every connector emits exactly the canonical shapes.
+    expect(CanonicalRecord.parse(out)).toEqual(out);
+  });
+
+  it('covers every object kind', () => {
+    const kinds = new Set(scenarios.map((f) => fixture<Scenario>(`mappers/${f}`).kind));
+    expect([...kinds].sort()).toEqual(['call', 'company', 'contact', 'deal', 'email', 'meeting', 'note', 'task']);
+  });
+});
+
+describe('HubSpot deal stages', () => {
+  it.each([
+    ['appointmentscheduled', 'prospecting'],
+    ['qualifiedtobuy', 'qualification'],
+    ['presentationscheduled', 'qualification'],
+    ['decisionmakerboughtin', 'proposal'],
+    ['contractsent', 'negotiation'],
+    ['closedwon', 'closed_won'],
+    ['closedlost', 'closed_lost'],
+  ])('%s → %s', (id, stage) => {
+    expect(toDealStage(id, null, null)).toBe(stage);
+    expect(HUBSPOT_DEFAULT_STAGES[id]).toBe(stage);
+  });
+
+  it('leaves unknown (custom pipeline) stages unmapped unless HubSpot says the deal closed', () => {
+    expect(toDealStage('12345678', false, false)).toBeNull();
+    expect(toDealStage('12345678', null, null)).toBeNull();
+    expect(toDealStage('12345678', true, true)).toBe('closed_won');
+    expect(toDealStage('12345678', true, false)).toBe('closed_lost');
+    expect(toDealStage(null, null, null)).toBeNull();
+  });
+
+  it('does not treat prototype keys as stages', () => {
+    expect(toDealStage('constructor', null, null)).toBeNull();
+    expect(toDealStage('toString', null, null)).toBeNull();
+  });
+
+  it('keeps the provider stage and parses amounts with thousands separators', () => {
+    const deal = toRecord('deal', HubspotObject.parse(aRecord('1', { dealstage: 'qualifiedtobuy', amount: '1,250.75' })), { portalId: PORTAL });
+    expect(deal).toMatchObject({ stage: 'qualification', providerStage: 'qualifiedtobuy', amount: 1250.75, isClosed: false, isWon: false });
+  });
+
+  it('turns an unparsable amount into null instead of NaN', () => {
+    const deal = toRecord('deal', HubspotObject.parse(aRecord('1', { amount: 'n/a' })), { portalId: PORTAL });
+    expect(deal).toMatchObject({ amount: null });
+  });
+});
+
+describe('HubSpot mapper null handling', () => {
+  it('treats missing, null, empty and blank properties alike', () => {
+    const rec = HubspotObject.parse(aRecord('9', { firstname: null, lastname: '', email: '  ' }));
+    expect(toContact(rec, { portalId: PORTAL })).toMatchObject({ firstName: null, lastName: null, email: null, phone: null, title: null, ownerId: null });
+  });
+
+  it('accepts Date objects revived by the official client for createdAt/updatedAt', () => {
+    const rec = HubspotObject.parse({ ...aRecord('9', {}), createdAt: new Date('2024-05-01T00:00:00Z'), updatedAt: new Date('2024-06-01T00:00:00Z') });
+    expect(toContact(rec, { portalId: PORTAL })).toMatchObject({ createdAt: '2024-05-01T00:00:00.000Z', updatedAt: '2024-06-01T00:00:00.000Z' });
+  });
+
+  it('rejects records whose timestamps are not timestamps', () => {
+    expect(HubspotObject.safeParse({ ...aRecord('9', {}), updatedAt: 'soon' }).success).toBe(false);
+  });
+
+  it('maps archived records as archived', () => {
+    const rec = HubspotObject.parse({ ...aRecord('9', {}), archived: true, archivedAt: '2024-06-02T00:00:00Z' });
+    expect(toContact(rec, { portalId: PORTAL }).archived).toBe(true);
+  });
+
+  it('an HTML body that is only markup becomes null', () => {
+    const note = toRecord('note', HubspotObject.parse(aRecord('3', { hs_note_body: '<p><br></p>' })), { portalId: PORTAL });
+    expect(note).toMatchObject({ body: null, occurredAt: '2024-05-01T00:00:00.000Z' });
+  });
+});

@@ -1,0 +1,263 @@
+import nock from 'nock';
+import { InvalidCursorError, NotFoundError, RateLimitedError, type ChangePage } from '../../../src/core/index.js';
+import { HUBSPOT_PROPERTIES } from '../../../connectors/hubspot/manifest.js';
+import { fetchByIds, listChanges } from '../../../connectors/hubspot/sync.js';
+import { API, NOW, aContext, aRecord, collect, fixture } from './helpers.js';
+
+const opts = { now: () => NOW };
+const LAG = 30_000;
+
+beforeEach(() => nock.cleanAll());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+/** Query string of a request path, repeated keys grouped into arrays (as the client sends them). */
+function groupQuery(uri: string): [string, string | string[]][] {
+  const params = new URL(uri, API).searchParams;
+  return [...new Set(params.keys())].map((k) => {
+    const all = params.getAll(k);
+    return [k, all.length > 1 || k === 'properties' || k === 'associations' ? all : all[0]!];
+  });
+}
+
+/** Records search bodies and answers them in order. */
+function searchReplies(path: string, replies: { status?: number; body: unknown }[]) {
+  const bodies: any[] = [];
+  const scope = nock(API);
+  for (const r of replies) {
+    // Capture in the reply: nock may try a body predicate against requests for other paths.
+    scope.post(path).reply((_uri, b) => { bodies.push(b); return [r.status ?? 200, r.body as any]; });
+  }
+  return bodies;
+}
+
+/** v4 association batch read answering "no associations" for every id. */
+function noAssociations(from: string, to: string[], times = 1) {
+  const bodies: any[] = [];
+  for (const t of to) {
+    nock(API).post(`/crm/v4/associations/${from}/${t}/batch/read`).times(times)
+      .reply((_uri, b) => { bodies.push({ to: t, ...(b as object) }); return [200, { status: 'COMPLETE', results: [] }]; });
+  }
+  return bodies;
+}
+
+describe('listChanges: first run = list-endpoint backfill', () => {
+  it('pages with `after`, asks for associations, and checkpoints every page', async () => {
+    const queries: any[] = [];
+    const page1 = fixture('http/list-page-response.json');
+    nock(API)
+      .get('/crm/v3/objects/contacts').query((q) => q.after === undefined)
+      .matchHeader('authorization', 'Bearer access-token-1')
+      .reply((uri) => { queries.push(Object.fromEntries(groupQuery(uri))); return [200, page1]; })
+      .get('/crm/v3/objects/contacts').query((q) => q.after === '53')
+      .reply((uri) => { queries.push(Object.fromEntries(groupQuery(uri))); return [200, { results: [{ ...aRecord('53', { firstname: 'Grace', lastmodifieddate: '2024-06-02T00:00:00.000Z' }), associations: { companies: { results: [{ id: '77', type: 'contact_to_company' }] } } }] }]; });
+
+    const pages = await collect(listChanges(aContext(), 'contact', null, opts));
+
+    expect(queries[0]).toEqual({
+      limit: '100',
+      properties: [...HUBSPOT_PROPERTIES.contact],
+      associations: ['companies', 'deals'],
+      archived: 'false',
+    });
+    expect(queries[1]).toMatchObject({ after: '53', limit: '100' });
+    expect(pages.map((p) => [p.records.map((r) => r.externalId), p.checkpoint, p.done])).toEqual([
+      [['51', '52'], { phase: 'backfill', since: NOW, after: '53' }, false],
+      [['53'], { phase: 'incremental', since: NOW - LAG, after: null }, true],
+    ]);
+    expect(pages[1]!.records[0]).toMatchObject({ kind: 'contact', firstName: 'Grace', associations: { companies: ['77'] } });
+    expect(pages.every((p) => p.deleted.length === 0)).toBe(true);
+  });
+
+  it('resumes a backfill from its checkpoint', async () => {
+    nock(API).get('/crm/v3/objects/deals').query((q) => q.after === '400' && q.limit === '100').reply(200, { results: [] });
+    const pages = await collect(listChanges(aContext(), 'deal', { phase: 'backfill', since: NOW - 60_000, after: '400' }, opts));
+    expect(pages).toEqual([{ records: [], deleted: [], checkpoint: { phase: 'incremental', since: NOW - 60_000 - LAG, after: null }, done: true }]);
+  });
+
+  it('turns a rejected `after` into InvalidCursorError', async () => {
+    nock(API).get('/crm/v3/objects/contacts').query(true)
+      .reply(400, { status: 'error', message: 'Invalid paging cursor', category: 'VALIDATION_ERROR', correlationId: 'cid-1' });
+    await expect(collect(listChanges(aContext(), 'contact', { phase: 'backfill', since: NOW, after: 'garbage' }, opts)))
+      .rejects.toMatchObject({ code: 'INVALID_CURSOR', providerRequestId: 'cid-1', where: 'GET /crm/v3/objects/contacts' });
+  });
+});
+
+describe('listChanges: incremental search', () => {
+  const since = Date.parse('2024-06-03T00:00:00.000Z');
+
+  it('filters and sorts on lastmodifieddate, pages, fetches associations, checkpoints per page', async () => {
+    const bodies = searchReplies('/crm/v3/objects/contacts/search', [
+      { body: fixture('http/search-response.json') },
+      { body: { total: 3, results: [aRecord('55', { lastmodifieddate: '2024-06-03T18:00:00.000Z' }, '2024-06-03T18:00:00.000Z')] } },
+    ]);
+    const assocBodies: any[] = [];
+    nock(API)
+      .post('/crm/v4/associations/contacts/companies/batch/read')
+      .reply((_uri, b) => { assocBodies.push(['companies', b]); return [207, {
+        status: 'COMPLETE',
+        results: [{ from: { id: '51' }, to: [{ toObjectId: 77, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }, { category: 'HUBSPOT_DEFINED', typeId: 279, label: null }] }] }],
+        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No associations found for 54', context: { fromObjectId: ['54'] } }],
+      }]; })
+      .post('/crm/v4/associations/contacts/deals/batch/read')
+      .reply((_uri, b) => { assocBodies.push(['deals', b]); return [200, { status: 'COMPLETE', results: [{ from: { id: '54' }, to: [{ toObjectId: 301, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] }] }] }]; });
+    noAssociations('contacts', ['companies', 'deals']);
+
+    const pages = await collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts));
+
+    expect(bodies[0]).toEqual({
+      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(since) }] }],
+      sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
+      properties: [...HUBSPOT_PROPERTIES.contact],
+      limit: 100,
+    });
+    expect(bodies[1]).toMatchObject({ after: '2', filterGroups: bodies[0].filterGroups, sorts: bodies[0].sorts });
+    expect(assocBodies).toEqual([
+      ['companies', { inputs: [{ id: '51' }, { id: '54' }] }],
+      ['deals', { inputs: [{ id: '51' }, { id: '54' }] }],
+    ]);
+    expect(pages[0]!.records).toEqual([
+      expect.objectContaining({ externalId: '51', associations: { contacts: [], companies: ['77'], deals: [] } }),
+      expect.objectContaining({ externalId: '54', associations: { contacts: [], companies: [], deals: ['301'] } }),
+    ]);
+    expect(pages.map((p) => [p.checkpoint, p.done])).toEqual([
+      [{ phase: 'incremental', since, after: '2' }, false],
+      // Finished: newest stamp read minus the search-lag window.
+      [{ phase: 'incremental', since: Date.parse('2024-06-03T18:00:00.000Z') - LAG, after: null }, true],
+    ]);
+  });
+
+  it('uses hs_lastmodifieddate for deals and respects a smaller page size', async () => {
+    const bodies = searchReplies('/crm/v3/objects/deals/search', [{ body: { total: 0, results: [] } }]);
+    const pages = await collect(listChanges(aContext(), 'deal', { phase: 'incremental', since, after: null }, { ...opts, pageSize: 2 }));
+    expect(bodies[0].filterGroups[0].filters[0]).toEqual({ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(since) });
+    expect(bodies[0].sorts).toEqual([{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }]);
+    expect(bodies[0].limit).toBe(2);
+    // Nothing new: the anchor does not move backwards.
+    expect(pages).toEqual([{ records: [], deleted: [], checkpoint: { phase: 'incremental', since, after: null }, done: true }]);
+  });
+
+  it('resumes mid-query from a checkpoint', async () => {
+    const bodies = searchReplies('/crm/v3/objects/companies/search', [{ body: { total: 201, results: [] } }]);
+    await collect(listChanges(aContext(), 'company', { phase: 'incremental', since, after: '200' }, opts));
+    expect(bodies[0]).toMatchObject({ after: '200', filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', value: String(since) }] }] });
+  });
+
+  it('re-anchors on the last stamp before the 10,000-result cap', async () => {
+    const stamp = (s: number) => new Date(since + s * 1000).toISOString();
+    const bodies = searchReplies('/crm/v3/objects/companies/search', [
+      // Offset 9,998 + page of 2 reaches exactly 10,000: the next page (after=10000) would be a 400.
+      { body: { total: 12000, results: [aRecord('1', { hs_lastmodifieddate: stamp(10) }), aRecord('2', { hs_lastmodifieddate: stamp(20) })], paging: { next: { after: '10000' } } } },
+      { body: { total: 3, results: [aRecord('2', { hs_lastmodifieddate: stamp(20) }), aRecord('3', { hs_lastmodifieddate: stamp(30) })] } },
+    ]);
+    noAssociations('companies', ['contacts', 'deals'], 2);
+
+    const pages = await collect(listChanges(aContext(), 'company', { phase: 'incremental', since, after: '9998' }, { ...opts, pageSize: 2 }));
+
+    expect(bodies[0]).toMatchObject({ after: '9998' });
+    expect(bodies[1].after).toBeUndefined();
+    expect(bodies[1].filterGroups[0].filters[0]).toEqual({ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(since + 20_000) });
+    expect(pages.map((p) => p.checkpoint)).toEqual([
+      { phase: 'incremental', since: since + 20_000, after: null },
+      { phase: 'incremental', since: since + 30_000 - LAG, after: null },
+    ]);
+  });
+
+  it('asks for a full resync when more than 10,000 records share one stamp', async () => {
+    const same = new Date(since).toISOString();
+    searchReplies('/crm/v3/objects/companies/search', [
+      { body: { total: 20000, results: [aRecord('1', { hs_lastmodifieddate: same }), aRecord('2', { hs_lastmodifieddate: same })], paging: { next: { after: '10000' } } } },
+    ]);
+    noAssociations('companies', ['contacts', 'deals']);
+    const seen: ChangePage[] = [];
+    await expect((async () => {
+      for await (const p of listChanges(aContext(), 'company', { phase: 'incremental', since, after: '9998' }, { ...opts, pageSize: 2 })) seen.push(p);
+    })()).rejects.toBeInstanceOf(InvalidCursorError);
+    // The records read before giving up are still delivered.
+    expect(seen.map((p) => p.records.length)).toEqual([2]);
+  });
+
+  it('turns a 400 on a paged search into InvalidCursorError', async () => {
+    searchReplies('/crm/v3/objects/contacts/search', [{ status: 400, body: fixture('http/error-400-validation.json').body }]);
+    await expect(collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: '10000' }, opts)))
+      .rejects.toMatchObject({ code: 'INVALID_CURSOR', where: 'POST /crm/v3/objects/contacts/search' });
+  });
+
+  it('keeps a 400 without a cursor as PROVIDER_REJECTED', async () => {
+    searchReplies('/crm/v3/objects/contacts/search', [{ status: 400, body: fixture('http/error-400-validation.json').body }]);
+    await expect(collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts)))
+      .rejects.toMatchObject({ code: 'PROVIDER_REJECTED' });
+  });
+
+  it('maps the search secondly limit to RATE_LIMITED with a 1 s retry', async () => {
+    const e429 = fixture('http/error-429-search-secondly.json');
+    searchReplies('/crm/v3/objects/contacts/search', [{ status: 429, body: e429.body }]);
+    const err = await collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect(err).toMatchObject({ retryAt: NOW + 1_000, providerRequestId: e429.body.correlationId });
+  });
+
+  it.each([
+    [{ phase: 'sideways', since: 1, after: null }],
+    [{ phase: 'incremental', since: 'yesterday', after: null }],
+    [{ after: '10' }],
+  ])('rejects an unreadable checkpoint %j as InvalidCursorError', async (cp) => {
+    await expect(collect(listChanges(aContext(), 'contact', cp as any, opts))).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('fails loudly on a response that does not match the schema', async () => {
+    searchReplies('/crm/v3/objects/contacts/search', [{ body: { results: 'nope' } }]);
+    await expect(collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts)))
+      .rejects.toMatchObject({ code: 'INVALID_PAYLOAD', where: 'POST /crm/v3/objects/contacts/search' });
+  });
+
+  it('fetches a fresh access token for every request', async () => {
+    let n = 0;
+    const ctx = aContext({ getAccessToken: async () => `tok-${++n}` });
+    nock(API).post('/crm/v3/objects/notes/search').matchHeader('authorization', 'Bearer tok-1')
+      .reply(200, { total: 2, results: [], paging: { next: { after: '1' } } })
+      .post('/crm/v3/objects/notes/search').matchHeader('authorization', 'Bearer tok-2')
+      .reply(200, { total: 2, results: [] });
+    await collect(listChanges(ctx, 'note', { phase: 'incremental', since, after: null }, opts));
+    expect(n).toBe(2);
+  });
+});
+
+describe('fetchByIds', () => {
+  it('batch-reads (dedupes ids, 207 = some missing) and adds associations', async () => {
+    const reads: any[] = [];
+    nock(API)
+      .post('/crm/v3/objects/deals/batch/read')
+      .query({ archived: 'false' })
+      .reply((_uri, b) => { reads.push(b); return [207, fixture('http/batch-read-response-207.json')]; })
+      .post('/crm/v4/associations/deals/contacts/batch/read', { inputs: [{ id: '301' }] })
+      .reply(200, { status: 'COMPLETE', results: [{ from: { id: '301' }, to: [{ toObjectId: 51, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3 }] }] }] })
+      .post('/crm/v4/associations/deals/companies/batch/read', { inputs: [{ id: '301' }] })
+      .reply(200, { status: 'COMPLETE', results: [{ from: { id: '301' }, to: [{ toObjectId: 77, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 5 }, { category: 'HUBSPOT_DEFINED', typeId: 341 }] }] }] });
+
+    const records = await fetchByIds(aContext(), 'deal', ['301', '302', '999', '301', ''], opts);
+
+    expect(reads).toEqual([{ inputs: [{ id: '301' }, { id: '302' }, { id: '999' }], properties: [...HUBSPOT_PROPERTIES.deal], propertiesWithHistory: [] }]);
+    expect(records).toEqual([expect.objectContaining({
+      kind: 'deal', externalId: '301', stage: 'negotiation', amount: 12000, associations: { contacts: ['51'], companies: ['77'], deals: [] },
+      url: 'https://app.hubspot.com/contacts/62515/record/0-3/301',
+    })]);
+  });
+
+  it('splits more than 100 ids into batches of 100', async () => {
+    const sizes: number[] = [];
+    nock(API).post('/crm/v3/objects/tasks/batch/read').query(true).times(3)
+      .reply((_uri, b: any) => { sizes.push(b.inputs.length); return [200, { status: 'COMPLETE', results: [] }]; });
+    const ids = Array.from({ length: 250 }, (_, i) => String(i + 1));
+    expect(await fetchByIds(aContext(), 'task', ids, opts)).toEqual([]);
+    expect(sizes).toEqual([100, 100, 50]);
+  });
+
+  it('propagates a 404 as NotFoundError', async () => {
+    nock(API).post('/crm/v3/objects/contacts/batch/read').query(true).reply(404, { status: 'error', message: 'nope', category: 'OBJECT_NOT_FOUND' });
+    await expect(fetchByIds(aContext(), 'contact', ['1'], opts)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

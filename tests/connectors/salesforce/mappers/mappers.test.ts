@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CanonicalRecord } from '../../../../src/core/canonical.js';
+import { toContact, leadToContact } from '../../../../connectors/salesforce/mappers/to-contact.js';
+import { toCompany, domainFromWebsite } from '../../../../connectors/salesforce/mappers/to-company.js';
+import { toDeal, toDealStage } from '../../../../connectors/salesforce/mappers/to-deal.js';
+import { toEmailActivity, toEventActivity, toTaskActivity, toTaskStatus } from '../../../../connectors/salesforce/mappers/to-activity.js';
+import {
+  SalesforceAccountRecord, SalesforceContactRecord, SalesforceEmailMessageRecord, SalesforceEventRecord, SalesforceLeadRecord,
+  SalesforceOpportunityRecord, SalesforceTaskRecord,
+} from '../../../../connectors/salesforce/schemas.js';
+
+const DIR = join(process.cwd(), 'tests/fixtures/salesforce/mappers');
+const ctx = { instanceUrl: 'https://acme.my.salesforce.com' };
+
+interface Fixture { input: { sobject: string; record: unknown; relations?: { contactIds: string[] } }; expected: unknown }
+
+function mapFixture(f: Fixture): CanonicalRecord {
+  const { sobject, record, relations } = f.input;
+  switch (sobject) {
+    case 'Contact': return toContact(SalesforceContactRecord.parse(record), ctx);
+    case 'Lead': return leadToContact(SalesforceLeadRecord.parse(record), ctx);
+    case 'Account': return toCompany(SalesforceAccountRecord.parse(record), ctx);
+    case 'Opportunity': return toDeal(SalesforceOpportunityRecord.parse(record), ctx, relations);
+    case 'Task': return toTaskActivity(SalesforceTaskRecord.parse(record), ctx);
+    case 'Event': return toEventActivity(SalesforceEventRecord.parse(record), ctx);
+    case 'EmailMessage': return toEmailActivity(SalesforceEmailMessageRecord.parse(record), ctx, relations);
+    default: throw new Error(`no mapper for ${sobject}`);
+  }
+}
+
+describe('Salesforce mappers: fixtures (input → expected canonical record)', () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+  it('has fixtures', () => expect(files.length).toBeGreaterThan(10));
+  it.each(files)('%s', (file) => {
+    const fixture = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Fixture;
+    const out = mapFixture(fixture);
+    expect(out).toEqual(fixture.expected);
+    // Exactly the canonical shape: no extra keys, no undefined, valid ISO timestamps.
+    expect(CanonicalRecord.parse(out)).toEqual(out);
+    expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+  });
+});
+
+describe('null handling', () => {
+  it('a Contact with only the required fields maps every optional field to null, never undefined or ""', () => {
+    const out = toContact(SalesforceContactRecord.parse({ Id: '003xx000004TmiQAAS', LastName: 'X', SystemModstamp: '2024-06-01T00:00:00.000+0000' }), ctx);
+    expect(out).toEqual({
+      kind: 'contact', provider: 'salesforce', externalId: '003xx000004TmiQAAS', createdAt: null, updatedAt: '2024-06-01T00:00:00.000Z',
+      archived: false, ownerId: null, associations: { contacts: [], companies: [], deals: [] },
+      url: 'https://acme.my.salesforce.com/lightning/r/Contact/003xx000004TmiQAAS/view',
+      firstName: null, lastName: 'X', email: null, phone: null, title: null,
+    });
+  });
+
+  it('rejects a record without Id or SystemModstamp at the schema', () => {
+    expect(SalesforceContactRecord.safeParse({ LastName: 'X' }).success).toBe(false);
+  });
+
+  it('domainFromWebsite handles bare hosts and junk', () => {
+    expect(domainFromWebsite('acme.io')).toBe('acme.io');
+    expect(domainFromWebsite('http://WWW.acme.co.uk/x?y')).toBe('acme.co.uk');
+    expect(domainFromWebsite('not a url')).toBeNull();
+    expect(domainFromWebsite(null)).toBeNull();
+  });
+});
+
+describe('stage mapping (StageName → DealStage)', () => {
+  const open = (StageName: string, Probability: number | null = null) => toDealStage({ StageName, IsClosed: false, IsWon: false, Probability });
+  it.each([
+    ['Prospecting', 'prospecting'],
+    ['Qualification', 'qualification'],
+    ['Needs Analysis', 'qualification'],
+    ['Value Proposition', 'proposal'],
+    ['Id. Decision Makers', 'proposal'],
+    ['Perception Analysis', 'proposal'],
+    ['Proposal/Price Quote', 'proposal'],
+    ['Negotiation/Review', 'negotiation'],
+  ])('%s → %s', (label, stage) => expect(open(label)).toBe(stage));
+
+  it('closed stages come from IsClosed/IsWon whatever the label', () => {
+    expect(toDealStage({ StageName: 'Closed Won', IsClosed: true, IsWon: true, Probability: 100 })).toBe('closed_won');
+    expect(toDealStage({ StageName: 'Closed Lost', IsClosed: true, IsWon: false, Probability: 0 })).toBe('closed_lost');
+    expect(toDealStage({ StageName: 'Negotiation/Review', IsClosed: true, IsWon: false, Probability: 0 })).toBe('closed_lost');
+  });
+
+  it('custom open stages fall back to Probability, else null', () => {
+    expect(open('Legal review', 95)).toBe('negotiation');
+    expect(open('Pilot', 60)).toBe('proposal');
+    expect(open('Discovery call', 20)).toBe('qualification');
+    expect(open('Cold', 5)).toBe('prospecting');
+    expect(open('Mystery', null)).toBeNull();
+  });
+});
+
+describe('task status', () => {
+  it.each([
+    ['Not Started', false, 'NOT_STARTED'], ['In Progress', false, 'IN_PROGRESS'], ['Completed', true, 'COMPLETED'],
+    ['Waiting on someone else', false, 'WAITING'], ['Deferred', false, 'DEFERRED'], ['On Hold', false, 'ON_HOLD'], ['Done-ish', true, 'COMPLETED'],
+  ] as const)('%s → %s', (status, closed, expected) => expect(toTaskStatus(status, closed)).toBe(expected));
+  it('null status', () => expect(toTaskStatus(null, false)).toBeNull());
+});
