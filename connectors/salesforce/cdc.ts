@@ -102,7 +102,7 @@ export interface CdcOptions {
  * (after a reconnect or an auth refresh) asks again for anything not yet stored.
  */
 class HandledReplay extends StreamingExtension.Replay {
-  override incoming(message: any, callback: Function): void {
+  override incoming(message: any, callback: (message: any) => void): void {
     if (message?.channel === '/meta/handshake') super.incoming(message, callback);
     else callback(message);
   }
@@ -149,7 +149,13 @@ export async function subscribeChanges(
 
   const handle = async (data: unknown) => {
     if (stopped) return;
-    const event = await toChangeStreamEvent(client, ctx.accountId, data);
+    let event: SalesforceChangeStreamEvent;
+    try {
+      event = await toChangeStreamEvent(client, ctx.accountId, data);
+    } catch (err) {
+      throw toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() });
+    }
+    // The caller's own failure (e.g. its store is down) comes back to it unchanged.
     await onEvent(event);
     replay.setReplay(event.replayId);
   };
@@ -174,8 +180,9 @@ export async function subscribeChanges(
     // https://developer.salesforce.com/docs/atlas.en-us.api_streaming.meta/api_streaming/using_streaming_api_durability.htm
     faye = createClient(client, [replay, new StreamingExtension.AuthFailure(onAuthFailure)]);
     const sub = faye.subscribe(SALESFORCE_CDC_CHANNEL, (data) => {
-      chain = chain.then(() => handle(data)).catch((err) => stop(toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() })));
+      chain = chain.then(() => handle(data)).catch((err) => stop(err));
     });
+    // A subscribe that succeeds proves the token: a later auth failure (hours on) may refresh again.
     sub.then?.(() => { refreshedOnce = false; }, (err) => {
       // e.g. "400::The replayId {x} you provided was invalid" once events aged out of the 72 h window.
       const text = String((err as { message?: unknown })?.message ?? err);
@@ -188,9 +195,11 @@ export async function subscribeChanges(
   connect();
   return {
     closed,
+    // Stop receiving, let the event in hand finish (its replay id gets stored), then stop.
     close: async () => {
-      stop();
+      faye?.disconnect();
       await chain.catch(() => undefined);
+      stop();
     },
   };
 }

@@ -86,11 +86,11 @@ export type SalesforceSObjectName = 'Contact' | 'Lead' | 'Account' | 'Opportunit
 /** Fields we SELECT per sObject (names from shared/specs/salesforce/salesforce-sobject-fields.json). */
 export const SALESFORCE_FIELDS: Record<SalesforceSObjectName, readonly string[]> = {
   Contact: [
-    'Id', 'IsDeleted', 'FirstName', 'LastName', 'Email', 'Phone', 'MobilePhone', 'Title', 'AccountId', 'OwnerId',
+    'Id', 'IsDeleted', 'FirstName', 'LastName', 'Email', 'Phone', 'Title', 'AccountId', 'OwnerId',
     'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
   ],
   Lead: [
-    'Id', 'IsDeleted', 'FirstName', 'LastName', 'Email', 'Phone', 'MobilePhone', 'Title', 'Company', 'OwnerId',
+    'Id', 'IsDeleted', 'FirstName', 'LastName', 'Email', 'Phone', 'Title', 'Company', 'OwnerId',
     'IsConverted', 'ConvertedAccountId', 'ConvertedContactId', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
   ],
   Account: [

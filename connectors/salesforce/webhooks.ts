@@ -69,10 +69,11 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
   const events: WebhookEvent[] = notifications.map((n) => {
     const fields = n.sObject as Record<string, unknown>;
     const stamp = typeof fields.SystemModstamp === 'string' ? fields.SystemModstamp : typeof fields.LastModifiedDate === 'string' ? fields.LastModifiedDate : null;
-    let occurredAt = req.receivedAt;
+    let occurredAt: number;
     try {
       occurredAt = stamp === null ? req.receivedAt : Date.parse(isoDateTime(stamp) as string);
     } catch {
+      // An unreadable stamp only loses ordering information; the record is re-read anyway.
       occurredAt = req.receivedAt;
     }
     return {

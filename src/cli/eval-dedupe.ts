@@ -1,5 +1,6 @@
 /**
- * `closeloop eval dedupe --records R.csv --pairs P.csv [--close-truth] [--ignore col,col] [--out merges.json]`
+ * `closeloop eval dedupe --records R.csv --pairs P.csv [--close-truth] [--ignore col,col] [--out merges.json]
+ *   [--link-constraint one-to-one|best|auto|one-to-many|many-to-one|none]`
  *
  * Runs entity resolution on a records file and scores it against true pairs. Prints ONE JSON
  * object on stdout. Bad input → message on stderr, exit code 2.
@@ -10,7 +11,7 @@ import { resolveRecords } from '../resolve/er/resolve.js';
 import { DEFAULT_IGNORED_COLUMNS, EvalInputError, readPairs, readRecords } from '../resolve/eval/read-csv.js';
 import { closePairs, pairKey, pairMetrics, predictedPairsFromClusters } from '../resolve/eval/metrics.js';
 
-const USAGE = 'usage: closeloop eval dedupe --records R.csv --pairs P.csv [--close-truth] [--ignore col,col] [--out merges.json]';
+const USAGE = 'usage: closeloop eval dedupe --records R.csv --pairs P.csv [--close-truth] [--ignore col,col] [--out merges.json]\n  [--link-constraint one-to-one|best|auto|one-to-many|many-to-one|none]';
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -25,6 +26,7 @@ export async function run(argv: string[]): Promise<number> {
         'close-truth': { type: 'boolean', default: false },
         ignore: { type: 'string' },
         out: { type: 'string' },
+        'link-constraint': { type: 'string' },
       },
       strict: true,
     }).values;
@@ -36,6 +38,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`missing --records or --pairs\n${USAGE}\n`);
     return 2;
   }
+  const constraints = ['one-to-one', 'best', 'auto', 'one-to-many', 'many-to-one', 'none'] as const;
+  const linkConstraint = constraints.find((c) => c === args['link-constraint']);
+  if (args['link-constraint'] !== undefined && !linkConstraint) {
+    process.stderr.write(`unknown --link-constraint "${args['link-constraint']}"\n${USAGE}\n`);
+    return 2;
+  }
   try {
     const ignore = args.ignore === undefined ? DEFAULT_IGNORED_COLUMNS : args.ignore.split(',').map((s) => s.trim()).filter(Boolean);
     const [records, truthRaw] = await Promise.all([readRecords(args.records, ignore), readPairs(args.pairs)]);
@@ -45,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
     const truth = args['close-truth'] ? closePairs(truthRaw) : truthRaw;
 
     const t0 = process.hrtime.bigint();
-    const result = resolveRecords(records);
+    const result = resolveRecords(records, linkConstraint ? { linkConstraint } : {});
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
     const sourceOf = new Map(records.map((r) => [r.id, r.source]));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { RuleFileError } from '../core/index.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { parseSince, replaySuggestions, type ReplaySummary, type SuggestionSource } from '../guardrails/replay.js';
@@ -15,16 +16,12 @@ export class SourceUnavailableError extends Error {}
 
 /** Loads `openSuggestionSource` from the store lazily; fails with a clear message until the store provides it. */
 export async function loadStoreSource(): Promise<OpenSuggestionSource> {
-  let mod: { openSuggestionSource?: unknown };
-  try {
-    mod = (await import(STORE_MODULE)) as { openSuggestionSource?: unknown };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find module/.test(String(e))) && String(e).includes('suggestion-source')) {
-      throw new SourceUnavailableError('rules replay needs the database, but src/store/suggestion-source.ts does not exist yet (it must export openSuggestionSource(): Promise<SuggestionSource>)');
-    }
-    throw e;
+  // Checked on disk first, so that a missing module is told apart from one that fails while loading.
+  const onDisk = ['.ts', '.js'].some((ext) => existsSync(new URL(STORE_MODULE.replace(/\.js$/, ext), import.meta.url)));
+  if (!onDisk) {
+    throw new SourceUnavailableError('rules replay needs the database, but src/store/suggestion-source.ts does not exist yet (it must export openSuggestionSource(): Promise<SuggestionSource>)');
   }
+  const mod = (await import(STORE_MODULE)) as { openSuggestionSource?: unknown };
   if (typeof mod.openSuggestionSource !== 'function') {
     throw new SourceUnavailableError('src/store/suggestion-source.ts does not export openSuggestionSource()');
   }

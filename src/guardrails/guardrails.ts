@@ -7,7 +7,7 @@ import { createFactInput } from './fact-input.js';
 import { FACTS, type FactDefinition } from './facts.js';
 import { loadRuleDir, type LoadedRule } from './load-rules.js';
 import { customEngineOperators } from './operators.js';
-import { MESSAGE_PLACEHOLDER } from './rule-schema.js';
+import { MESSAGE_PLACEHOLDER, type ConditionJson } from './rule-schema.js';
 
 export type GuardrailOutcome = 'pass' | 'review' | 'block';
 
@@ -41,7 +41,16 @@ export interface GuardrailsOptions {
   debounceMs?: number;
 }
 
-interface RuleSet { rules: LoadedRule[]; engine: Engine; byName: Map<string, LoadedRule> }
+interface RuleSet { rules: LoadedRule[]; engine: Engine; messageParams: Map<string, Map<string, Record<string, unknown> | undefined>> }
+
+/** The params each fact is used with in a rule's conditions (first use wins), so a message shows what the rule tested. */
+function paramsByFact(c: ConditionJson, out = new Map<string, Record<string, unknown> | undefined>()): Map<string, Record<string, unknown> | undefined> {
+  if ('all' in c) c.all.forEach((x) => paramsByFact(x, out));
+  else if ('any' in c) c.any.forEach((x) => paramsByFact(x, out));
+  else if ('not' in c) paramsByFact(c.not, out);
+  else if (!out.has(c.fact)) out.set(c.fact, c.params);
+  return out;
+}
 
 function buildRuleSet(rules: LoadedRule[]): RuleSet {
   // allowUndefinedFacts stays off: a fact the catalog does not know must fail loudly, never read as undefined.
@@ -50,15 +59,15 @@ function buildRuleSet(rules: LoadedRule[]): RuleSet {
   for (const r of rules) {
     engine.addRule({ name: r.name, priority: r.priority, conditions: r.conditions as never, event: { type: r.eventType, params: { message: r.message } } });
   }
-  return { rules, engine, byName: new Map(rules.map((r) => [r.name, r])) };
+  return { rules, engine, messageParams: new Map(rules.map((r) => [r.name, paramsByFact(r.conditions)])) };
 }
 
 const renderValue = (v: unknown): string => (Array.isArray(v) ? (v.length ? v.join('; ') : 'none') : v === null || v === undefined ? 'none' : String(v));
 
-async function renderMessage(template: string, almanac: Almanac): Promise<string> {
+async function renderMessage(template: string, almanac: Almanac, params: Map<string, Record<string, unknown> | undefined>): Promise<string> {
   const names = [...template.matchAll(MESSAGE_PLACEHOLDER)].map((m) => m[1]!);
   const values = new Map<string, string>();
-  for (const n of names) values.set(n, renderValue(await almanac.factValue(n)));
+  for (const n of names) values.set(n, renderValue(await almanac.factValue(n, params.get(n))));
   return template.replace(MESSAGE_PLACEHOLDER, (_, n: string) => values.get(n) ?? '');
 }
 
@@ -107,7 +116,7 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
     const verdicts: RuleVerdict[] = [];
     for (const rule of set.rules) {
       const passed = !fired.has(rule.name);
-      const message = passed ? null : await renderMessage(rule.message, almanac);
+      const message = passed ? null : await renderMessage(rule.message, almanac, set.messageParams.get(rule.name)!);
       verdicts.push({ rule: rule.name, passed, message });
       if (passed) continue;
       if (rule.eventType === 'block' || (rule.eventType === 'review' && outcome === 'pass')) outcome = rule.eventType;

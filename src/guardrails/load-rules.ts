@@ -59,13 +59,15 @@ function locate(file: string, parsed: JsonParseSuccess, issue: z.core.$ZodIssue)
   const problem = (pos: Position, message: string): RuleProblem => ({ file, ...pos, message });
   const exists = parsed.values.has(toPointer(path));
 
+  if (!exists && issue.code !== 'unrecognized_keys' && issue.code !== 'custom') {
+    return [problem(at(path.slice(0, -1)), `missing required field ${fieldName(path)}`)];
+  }
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeysAt(path);
       return issue.keys.map((k) => problem(at([...path, k], true), `unknown field "${k}"${suggest(k, allowed)}; allowed here: ${allowed.join(', ')}`));
     }
     case 'invalid_type':
-      if (!exists) return [problem(at(path.slice(0, -1)), `missing required field ${fieldName(path)}`)];
       return [problem(at(path), `${fieldName(path)} must be ${issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, found ${describeInput(issue.input)}`)];
     case 'invalid_value':
       return [problem(at(path), `${fieldName(path)} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describeInput(issue.input)}`)];

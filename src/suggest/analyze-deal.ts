@@ -68,7 +68,11 @@ async function buildContext(deps: AnalyzeDeps, connectionId: string, s: Suggesti
     // Owners are not synced as records yet: an owner is known when the CRM assigned it on the deal itself.
     owner: s.ownerId ? { id: s.ownerId, exists: deal.ownerId === s.ownerId } : null,
     repSuggestionsToday: await deps.store.suggestions.countForOwnerOnDay(connectionId, s.ownerId, now),
-    retrievedText: [deal.name ?? '', ...activities.slice(0, 20).map((a) => [a.subject, a.body].filter(Boolean).join('\n'))],
+    // What the suggestion may cite: the deal's own fields and the interactions (with their dates) it was built from.
+    retrievedText: [
+      [deal.name, deal.providerStage, deal.stage, deal.amount?.toString(), deal.closeDate?.slice(0, 10), deal.createdAt?.slice(0, 10)].filter(Boolean).join('\n'),
+      ...activities.slice(0, 30).map((a) => [`${a.kind} on ${a.occurredAt.slice(0, 10)}`, a.subject, a.body].filter(Boolean).join('\n')),
+    ],
     allowList: [],
     signals,
   };

@@ -104,6 +104,10 @@ function matchesFilter(portal: Portal, def: ObjectTypeDef, rec: CrmRecord, f: Fi
     if (v === undefined) throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires ${what}.`);
     return v;
   };
+  const needValues = (): string[] => {
+    if (f.values === undefined) throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires values.`);
+    return f.values;
+  };
   const cmp = (target: string): number | undefined => {
     if (!has) return undefined;
     const a = toComparable(def, f.propertyName, raw as string);
@@ -124,8 +128,8 @@ function matchesFilter(portal: Portal, def: ObjectTypeDef, rec: CrmRecord, f: Fi
       const hi = cmp(need(f.highValue, 'highValue'));
       return lo !== undefined && hi !== undefined && lo >= 0 && hi <= 0;
     }
-    case 'IN': return (f.values ?? need(undefined, 'values')).some((v) => cmp(v) === 0);
-    case 'NOT_IN': return !(f.values ?? need(undefined, 'values')).some((v) => cmp(v) === 0);
+    case 'IN': return needValues().some((v) => cmp(v) === 0);
+    case 'NOT_IN': return !needValues().some((v) => cmp(v) === 0);
     case 'CONTAINS_TOKEN': return has && containsToken(raw as string, need(f.value, 'value'));
     case 'NOT_CONTAINS_TOKEN': return !has || !containsToken(raw as string, need(f.value, 'value'));
   }

@@ -41,7 +41,7 @@ export function simulateRouter(deps: SimulateDeps): Router {
   const portalIdOf = (req: Request) => Number(req.params.portalId);
 
   router.get('/_sandbox/portals', (_req: Request, res: Response) => {
-    res.json({ results: deps.portalIds().map((id) => ({ portalId: id, ...deps.store.portal(id).info })) });
+    res.json({ results: deps.portalIds().map((id) => deps.store.portal(id).info) });
   });
   router.post('/_sandbox/portals/:portalId/tokens', (req: Request, res: Response) => {
     const scopes = parseBody(z.object({ scopes: z.array(z.string()).optional() }), req.body ?? {}).scopes;

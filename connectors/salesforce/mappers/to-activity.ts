@@ -39,8 +39,8 @@ function callDirection(callType: string | null | undefined): 'inbound' | 'outbou
 }
 
 /**
- * Salesforce Task → canonical task or call. ActivityDate (a date) is the due date of a task and the day of a call;
- * occurredAt falls back to CreatedDate when it is empty. Associations: WhoId (Contact/Lead), WhatId
+ * Salesforce Task → canonical task or call. ActivityDate (a date) is the due date of a task (dueAt; the task
+ * "occurred" when it was created, as in HubSpot) and the day a call took place (occurredAt, CreatedDate when empty). Associations: WhoId (Contact/Lead), WhatId
  * (Account/Opportunity), and the derived AccountId. Shared activities (TaskRelation) are not read.
  */
 export function toTaskActivity(r: SalesforceTaskRecord, ctx: SalesforceMapContext): Activity {
@@ -58,7 +58,7 @@ export function toTaskActivity(r: SalesforceTaskRecord, ctx: SalesforceMapContex
     url: recordUrl(ctx, 'Task', r.Id),
     subject: text(r.Subject),
     body: text(r.Description),
-    occurredAt: due ?? isoDateTime(r.CreatedDate) ?? updatedAt(r),
+    occurredAt: (isCall ? due : null) ?? isoDateTime(r.CreatedDate) ?? updatedAt(r),
     direction: isCall ? callDirection(r.CallType) : null,
     status: toTaskStatus(r.Status, r.IsClosed),
     dueAt: isCall ? null : due,

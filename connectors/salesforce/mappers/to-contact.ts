@@ -17,8 +17,8 @@ export function toContact(r: SalesforceContactRecord, ctx: SalesforceMapContext)
     firstName: text(r.FirstName),
     lastName: text(r.LastName),
     email: text(r.Email),
-    // Work phone first; the mobile number only when no work phone is recorded.
-    phone: text(r.Phone) ?? text(r.MobilePhone),
+    // The work phone, like HubSpot's `phone` property (mobile numbers are not part of the canonical contact).
+    phone: text(r.Phone),
     title: text(r.Title),
   };
 }
@@ -43,7 +43,7 @@ export function leadToContact(r: SalesforceLeadRecord, ctx: SalesforceMapContext
     firstName: text(r.FirstName),
     lastName: text(r.LastName),
     email: text(r.Email),
-    phone: text(r.Phone) ?? text(r.MobilePhone),
+    phone: text(r.Phone),
     title: text(r.Title),
   };
 }

@@ -25,6 +25,7 @@ function callOptionsClient(header: string | undefined): string | null {
 
 function sendError(res: Response, err: unknown, log: (m: string) => void): void {
   if (err instanceof SalesforceApiError) {
+    if (err.status === 401) res.set('WWW-Authenticate', 'Token');
     res.status(err.status).json(err.toRestBody());
     return;
   }
@@ -57,7 +58,7 @@ export function createApp(ctx: SandboxContext): express.Express {
   rest.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
 
   rest.use((req: Request, res: Response, next: NextFunction) => {
-    const version = VERSION_RE.exec(String(req.params.version));
+    const version = VERSION_RE.exec(String((req.params as Record<string, string>).version));
     if (!version) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const session = ctx.sessions.authenticate(bearerToken(req.header('authorization')));
     const org = ctx.orgs.get(session.orgId);
@@ -76,7 +77,7 @@ export function createApp(ctx: SandboxContext): express.Express {
   });
 
   rest.get('/', (req, res) => {
-    const base = `/services/data/${String(req.params.version)}`;
+    const base = `/services/data/${String((req.params as Record<string, string>).version)}`;
     const names = ['sobjects', 'query', 'queryAll', 'composite', 'jobs', 'limits'];
     res.json({ ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])), identity: `${ctx.baseUrl}/id/${(res.locals.sf as RestState).org.id}/${(res.locals.sf as RestState).session.userId}` });
   });

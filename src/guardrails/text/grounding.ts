@@ -23,12 +23,16 @@ export interface GroundingSources {
  */
 export function buildGroundingSources(texts: string[], extra: { numbers?: number[]; isoDates?: string[] } = {}): GroundingSources {
   const text = texts.join('\n');
+  const dates = findDates(text);
+  // "2026-03-05" must not ground "$5": numbers are read with the dates blanked out.
+  let withoutDates = text;
+  for (const d of dates) withoutDates = withoutDates.slice(0, d.start) + ' '.repeat(d.end - d.start) + withoutDates.slice(d.end);
   return {
     text,
-    numbers: [...findAllNumbers(text), ...(extra.numbers ?? [])],
+    numbers: [...findAllNumbers(withoutDates), ...(extra.numbers ?? [])],
     percentages: findPercentages(text).map((p) => p.value),
     dates: [
-      ...findDates(text).flatMap((d) => d.readings),
+      ...dates.flatMap((d) => d.readings),
       ...(extra.isoDates ?? []).map(readingOfIso).filter((r): r is DateReading => r !== null),
     ],
   };

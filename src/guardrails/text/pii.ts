@@ -4,12 +4,15 @@
  * in a draft, as is anything on the allow-list; everything else is reported, masked, so that
  * the finding itself can be logged and shown to an admin.
  */
+import { findDates } from './dates.js';
+import { findAmounts } from './numbers.js';
+
 export interface PiiAllowed { emails: string[]; phones: string[]; other: string[] }
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
 const CARD = /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
-const PHONE = /(?<![\w+$€£])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w%])/g;
+const PHONE = /(?<![\w+$€£])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w%])|\+\d{7,15}(?!\w)/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const digits = (s: string): string => s.replace(/\D/g, '');
@@ -43,6 +46,8 @@ export function findPii(text: string, allowed: PiiAllowed): string[] {
   const allowedPhones = [...allowed.phones, ...allowed.other].map(digits).filter((d) => d.length >= 7);
   const allowedCompact = new Set(allowed.other.map((o) => o.replace(/[\s-]/g, '').toUpperCase()));
   const free = (start: number, end: number): boolean => !taken.some(([s, e]) => start < e && end > s);
+  // "10 000 000 EUR" and "2026-03-15" are digit groups too, but not phone numbers.
+  const notPhone: [number, number][] = [...findAmounts(text), ...findDates(text)].map((m) => [m.start, m.end]);
   const take = (start: number, end: number): void => { taken.push([start, end]); };
 
   for (const m of text.matchAll(EMAIL)) {
@@ -63,8 +68,9 @@ export function findPii(text: string, allowed: PiiAllowed): string[] {
   }
   for (const m of text.matchAll(PHONE)) {
     const d = digits(m[0]);
-    if (!free(m.index, m.index + m[0].length) || d.length < 7 || d.length > 15 || ISO_DATE.test(m[0])) continue;
-    take(m.index, m.index + m[0].length);
+    const end = m.index + m[0].length;
+    if (!free(m.index, end) || d.length < 7 || d.length > 15 || ISO_DATE.test(m[0]) || notPhone.some(([s, e]) => m.index < e && end > s)) continue;
+    take(m.index, end);
     if (!allowedPhones.some((p) => samePhone(p, d))) out.push(`phone ending ${d.slice(-4)}`);
   }
   return out;

@@ -12,12 +12,13 @@ export const containsPhrase = (haystack: string, phrase: string): boolean => {
   return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p).replace(/ /g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu').test(haystack);
 };
 
-/** The sentence that contains index `at` (split on . ! ? and line breaks). */
+/** The sentence that contains index `at`: split on ! ? line breaks, and a full stop followed by a space (not "1.5"). */
 export const sentenceBounds = (text: string, at: number): { start: number; end: number } => {
+  const endsSentence = (i: number): boolean => /[!?\n]/.test(text[i]!) || (text[i] === '.' && (i + 1 >= text.length || /\s/.test(text[i + 1]!)));
   let start = at;
-  while (start > 0 && !/[.!?\n]/.test(text[start - 1]!) ) start--;
+  while (start > 0 && !endsSentence(start - 1)) start--;
   let end = at;
-  while (end < text.length && !/[!?\n]/.test(text[end]!) && !(text[end] === '.' && /\s|$/.test(text[end + 1] ?? ''))) end++;
+  while (end < text.length && !endsSentence(end)) end++;
   return { start, end };
 };
 
@@ -57,4 +58,6 @@ export const COMMON_WORDS = new Set([
   'mr', 'mrs', 'ms', 'dr', 'prof', 'subject', 'note', 'task', 'todo', 'email', 'draft', 'reply', 'response', 'risk', 'churn', 'competitor', 'stale', 'decision', 'decision-maker', 'stakeholders', 'stakeholder',
   'let', 'know', 'look', 'looking', 'forward', 'hope', 'hoping', 'great', 'sure', 'sorry', 'would', 'could', 'can', 'will', 'should', 'do', 'does', 'did', 'is', 'are', 'was', 'be', 'have', 'has', 'had',
   'what', 'when', 'where', 'who', 'why', 'how', 'which', 'any', 'some', 'new', 'one', 'two', 'three', 'first', 'last', 'ps',
+  // Words people shout: tone is the tone check's business, not a claim about a product.
+  'now', 'act', 'free', 'urgent', 'important', 'sale', 'offer', 'limited', 'only', 'must', 'need', 'read', 'attention', 'warning', 'final', 'chance', 'hurry', 'big', 'huge', 'best', 'never', 'ever', 'really', 'very',
 ]);

@@ -127,24 +127,18 @@ export class PineconeVectorStore implements VectorStore {
   private fitMetadata(c: VectorChunk): RecordMetadata {
     const md: Metadata = { ...c.metadata };
     if (c.text !== undefined) md[TEXT_KEY] = c.text;
-    let bytes = Buffer.byteLength(JSON.stringify(md), 'utf8');
+    const bytes = Buffer.byteLength(JSON.stringify(md), 'utf8');
     if (bytes <= this.maxMetadata) return md as RecordMetadata;
     const text = typeof md[TEXT_KEY] === 'string' ? (md[TEXT_KEY] as string) : '';
-    const over = bytes - this.maxMetadata;
-    const textBytes = Buffer.byteLength(JSON.stringify(text), 'utf8');
-    if (textBytes - 2 <= over) throw new InvalidPayloadError(`metadata of ${c.id} is ${bytes} bytes without its text; limit ${this.maxMetadata}`, { where: 'pinecone upsert' });
-    // Every code point costs >= 1 byte, so dropping `over` of them is the first guess; JSON escapes
-    // can cost more, hence the loop.
+    const without = Buffer.byteLength(JSON.stringify({ ...md, [TEXT_KEY]: '', textTruncated: true }), 'utf8');
+    if (without > this.maxMetadata) throw new InvalidPayloadError(`metadata of ${c.id} is ${without} bytes without its text; limit ${this.maxMetadata}`, { where: 'pinecone upsert' });
+    // Longest code-point prefix whose JSON fits (binary search; escapes make bytes per character vary).
     const cps = Array.from(text);
-    let keep = cps.length - over;
-    while (keep > 0) {
-      md[TEXT_KEY] = cps.slice(0, keep).join('');
-      bytes = Buffer.byteLength(JSON.stringify(md), 'utf8');
-      if (bytes <= this.maxMetadata) break;
-      keep -= Math.max(1, Math.ceil((bytes - this.maxMetadata) / 2));
-    }
-    if (keep <= 0) md[TEXT_KEY] = '';
     md.textTruncated = true;
+    const fits = (k: number) => { md[TEXT_KEY] = cps.slice(0, k).join(''); return Buffer.byteLength(JSON.stringify(md), 'utf8') <= this.maxMetadata; };
+    let lo = 0, hi = cps.length;
+    while (lo < hi) { const mid = Math.ceil((lo + hi) / 2); if (fits(mid)) lo = mid; else hi = mid - 1; }
+    fits(lo);
     return md as RecordMetadata;
   }
 

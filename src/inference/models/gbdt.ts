@@ -1,5 +1,5 @@
 import type { Dataset } from './logreg.js';
-import { logLoss } from './metrics.js';
+import { rocAuc } from './metrics.js';
 import { sigmoid } from './logreg.js';
 
 /**
@@ -188,11 +188,11 @@ export function gbdtContributions(p: GbdtParams, X: Float64Array, d: number, row
   return c;
 }
 
-export interface GbdtFit { params: GbdtParams; bestRounds: number; validationLoss: number | null }
+export interface GbdtFit { params: GbdtParams; bestRounds: number; validationAuc: number | null }
 
 /**
- * Fit on `train`; if `valid` is given, stop when its weighted log-loss has not improved for
- * earlyStoppingRounds and keep the best prefix. `rounds` forces a fixed number of trees (refit).
+ * Fit on `train`; if `valid` is given, stop when its ROC-AUC has not improved for
+ * earlyStoppingRounds rounds and keep the best prefix. `rounds` forces a fixed number of trees (refit).
  */
 export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?: Dataset, rounds?: number): GbdtFit {
   const o = { ...DEFAULT_GBDT, ...opts };
@@ -222,13 +222,15 @@ export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?:
     for (let i = 0; i < n; i++) F[i]! += treeOutput(tree, train.X, d, i);
     if (valid && Fv && pv && rounds === undefined) {
       for (let i = 0; i < valid.n; i++) { Fv[i]! += treeOutput(tree, valid.X, d, i); pv[i] = sigmoid(Fv[i]!); }
-      const loss = logLoss(pv, valid.y, valid.w);
-      if (loss < best - 1e-7) { best = loss; bestRounds = r + 1; }
+      // Stop on ranking quality: the margin is recalibrated afterwards (Platt), so AUC is what boosting
+      // must improve; weighted log-loss also penalises the base-rate shift between slices and stops too early.
+      const loss = -rocAuc(pv, valid.y);
+      if (loss < best - 1e-5) { best = loss; bestRounds = r + 1; }
       else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
     } else {
       bestRounds = r + 1;
     }
   }
   params.trees.length = Math.max(1, bestRounds);
-  return { params, bestRounds: Math.max(1, bestRounds), validationLoss: Number.isFinite(best) ? best : null };
+  return { params, bestRounds: Math.max(1, bestRounds), validationAuc: Number.isFinite(best) ? -best : null };
 }

@@ -79,3 +79,11 @@ export function logLoss(probs: ArrayLike<number>, labels: ArrayLike<number>, wei
   }
   return w === 0 ? NaN : s / w;
 }
+
+/** Hanley & McNeil (1982) standard error of a ROC-AUC measured on nPos positives and nNeg negatives. */
+export function aucStandardError(auc: number, nPos: number, nNeg: number): number {
+  if (nPos === 0 || nNeg === 0) return NaN;
+  const q1 = auc / (2 - auc);
+  const q2 = (2 * auc * auc) / (1 + auc);
+  return Math.sqrt((auc * (1 - auc) + (nPos - 1) * (q1 - auc * auc) + (nNeg - 1) * (q2 - auc * auc)) / (nPos * nNeg));
+}

@@ -131,7 +131,7 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Run the lexicon over each sentence; at most one signal per type per sentence (the strongest cue). */
 export function detectSignalsLexicon(text: string, opts: LexiconOptions = {}): Signal[] {
-  const rules = RULES.map((r) => r);
+  const rules = [...RULES];
   if (opts.competitors && opts.competitors.length > 0) {
     const names = opts.competitors.map((n) => escapeRe(n.trim())).filter(Boolean).join('|');
     const base = rules.find((r) => r.type === 'competitor')!;
@@ -142,14 +142,14 @@ export function detectSignalsLexicon(text: string, opts: LexiconOptions = {}): S
     for (const rule of rules) {
       const clearedSpans: [number, number][] = [];
       for (const re of rule.cleared) {
-        for (const m of s.quote.matchAll(new RegExp(re.source, re.flags))) {
+        for (const m of s.quote.matchAll(re)) {
           // "we don't have enough budget for..." is not a denial: a negated denial clears nothing.
           if (!isNegated(s.quote, m.index)) clearedSpans.push([m.index, m.index + m[0].length]);
         }
       }
       const hits: number[] = [];
       for (const c of rule.cues) {
-        for (const m of s.quote.matchAll(new RegExp(c.re.source, c.re.flags))) {
+        for (const m of s.quote.matchAll(c.re)) {
           const a = m.index; const b = a + m[0].length;
           if (clearedSpans.some(([x, y]) => a < y && b > x)) continue;
           if (c.negatable && isNegated(s.quote, a)) continue;
@@ -171,7 +171,7 @@ export function deniedTypes(sentence: string): Set<SignalType> {
   const out = new Set<SignalType>();
   for (const rule of RULES) {
     for (const re of rule.cleared) {
-      for (const m of sentence.matchAll(new RegExp(re.source, re.flags))) if (!isNegated(sentence, m.index)) out.add(rule.type);
+      for (const m of sentence.matchAll(re)) if (!isNegated(sentence, m.index)) out.add(rule.type);
     }
   }
   return out;

@@ -61,7 +61,7 @@ export function normalizeDomain(value: string | null | undefined): NormalizedDom
   s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^\/\//, '');
   s = s.split(/[/?#\s]/)[0] ?? '';
   s = s.replace(/^[^@]*@/, '').replace(/:\d+$/, '').replace(/\.+$/, '');
-  if (/[^\x00-\x7f]/.test(s)) {
+  if (/[^ -~]/.test(s)) {
     try { s = new URL(`http://${s}`).hostname; } catch { return none; }
   }
   s = s.replace(/^www\d*\./, '');

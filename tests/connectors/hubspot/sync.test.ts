@@ -14,6 +14,18 @@ afterEach(() => {
   expect(pending).toEqual([]);
 });
 
+/**
+ * A nock 15 reply that records the JSON request body (nock hands the reply function the fetch Request).
+ * With a tag, entries are recorded as [tag, body].
+ */
+function capture(into: any[], status: number, body: unknown, tag?: string) {
+  return async (req: any) => {
+    const json = await req.json();
+    into.push(tag === undefined ? json : [tag, json]);
+    return [status, body] as [number, any];
+  };
+}
+
 /** Query string of a request path, repeated keys grouped into arrays (as the client sends them). */
 function groupQuery(uri: string): [string, string | string[]][] {
   const params = new URL(uri, API).searchParams;
@@ -29,7 +41,7 @@ function searchReplies(path: string, replies: { status?: number; body: unknown }
   const scope = nock(API);
   for (const r of replies) {
     // Capture in the reply: nock may try a body predicate against requests for other paths.
-    scope.post(path).reply((_uri, b) => { bodies.push(b); return [r.status ?? 200, r.body as any]; });
+    scope.post(path).reply(capture(bodies, r.status ?? 200, r.body));
   }
   return bodies;
 }
@@ -39,7 +51,7 @@ function noAssociations(from: string, to: string[], times = 1) {
   const bodies: any[] = [];
   for (const t of to) {
     nock(API).post(`/crm/v4/associations/${from}/${t}/batch/read`).times(times)
-      .reply((_uri, b) => { bodies.push({ to: t, ...(b as object) }); return [200, { status: 'COMPLETE', results: [] }]; });
+      .reply(capture(bodies, 200, { status: 'COMPLETE', results: [] }));
   }
   return bodies;
 }
@@ -51,9 +63,9 @@ describe('listChanges: first run = list-endpoint backfill', () => {
     nock(API)
       .get('/crm/v3/objects/contacts').query((q) => q.after === undefined)
       .matchHeader('authorization', 'Bearer access-token-1')
-      .reply((uri) => { queries.push(Object.fromEntries(groupQuery(uri))); return [200, page1]; })
+      .reply((req: any) => { queries.push(Object.fromEntries(groupQuery(req.url))); return [200, page1]; })
       .get('/crm/v3/objects/contacts').query((q) => q.after === '53')
-      .reply((uri) => { queries.push(Object.fromEntries(groupQuery(uri))); return [200, { results: [{ ...aRecord('53', { firstname: 'Grace', lastmodifieddate: '2024-06-02T00:00:00.000Z' }), associations: { companies: { results: [{ id: '77', type: 'contact_to_company' }] } } }] }]; });
+      .reply((req: any) => { queries.push(Object.fromEntries(groupQuery(req.url))); return [200, { results: [{ ...aRecord('53', { firstname: 'Grace', lastmodifieddate: '2024-06-02T00:00:00.000Z' }), associations: { companies: { results: [{ id: '77', type: 'contact_to_company' }] } } }] }]; });
 
     const pages = await collect(listChanges(aContext(), 'contact', null, opts));
 
@@ -97,13 +109,13 @@ describe('listChanges: incremental search', () => {
     const assocBodies: any[] = [];
     nock(API)
       .post('/crm/v4/associations/contacts/companies/batch/read')
-      .reply((_uri, b) => { assocBodies.push(['companies', b]); return [207, {
+      .reply(capture(assocBodies, 207, {
         status: 'COMPLETE',
         results: [{ from: { id: '51' }, to: [{ toObjectId: 77, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }, { category: 'HUBSPOT_DEFINED', typeId: 279, label: null }] }] }],
         errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No associations found for 54', context: { fromObjectId: ['54'] } }],
-      }]; })
+      }, 'companies'))
       .post('/crm/v4/associations/contacts/deals/batch/read')
-      .reply((_uri, b) => { assocBodies.push(['deals', b]); return [200, { status: 'COMPLETE', results: [{ from: { id: '54' }, to: [{ toObjectId: 301, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] }] }] }]; });
+      .reply(capture(assocBodies, 200, { status: 'COMPLETE', results: [{ from: { id: '54' }, to: [{ toObjectId: 301, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] }] }] }, 'deals'));
     noAssociations('contacts', ['companies', 'deals']);
 
     const pages = await collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts));
@@ -162,7 +174,8 @@ describe('listChanges: incremental search', () => {
     expect(bodies[1].filterGroups[0].filters[0]).toEqual({ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(since + 20_000) });
     expect(pages.map((p) => p.checkpoint)).toEqual([
       { phase: 'incremental', since: since + 20_000, after: null },
-      { phase: 'incremental', since: since + 30_000 - LAG, after: null },
+      // newest (since + 30 s) minus the 30 s lag window would fall behind the anchor; the anchor never moves back.
+      { phase: 'incremental', since: since + 20_000, after: null },
     ]);
   });
 
@@ -232,7 +245,7 @@ describe('fetchByIds', () => {
     nock(API)
       .post('/crm/v3/objects/deals/batch/read')
       .query({ archived: 'false' })
-      .reply((_uri, b) => { reads.push(b); return [207, fixture('http/batch-read-response-207.json')]; })
+      .reply(capture(reads, 207, fixture('http/batch-read-response-207.json')))
       .post('/crm/v4/associations/deals/contacts/batch/read', { inputs: [{ id: '301' }] })
       .reply(200, { status: 'COMPLETE', results: [{ from: { id: '301' }, to: [{ toObjectId: 51, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3 }] }] }] })
       .post('/crm/v4/associations/deals/companies/batch/read', { inputs: [{ id: '301' }] })
@@ -250,7 +263,7 @@ describe('fetchByIds', () => {
   it('splits more than 100 ids into batches of 100', async () => {
     const sizes: number[] = [];
     nock(API).post('/crm/v3/objects/tasks/batch/read').query(true).times(3)
-      .reply((_uri, b: any) => { sizes.push(b.inputs.length); return [200, { status: 'COMPLETE', results: [] }]; });
+      .reply(async (req: any) => { sizes.push((await req.json()).inputs.length); return [200, { status: 'COMPLETE', results: [] }]; });
     const ids = Array.from({ length: 250 }, (_, i) => String(i + 1));
     expect(await fetchByIds(aContext(), 'task', ids, opts)).toEqual([]);
     expect(sizes).toEqual([100, 100, 50]);

@@ -92,7 +92,7 @@ export async function startFakePinecone(o: FakePineconeOptions = {}): Promise<Fa
       const entry: LoggedRequest = { method: req.method ?? 'GET', path: u.pathname, bytes: size, status: 200, apiVersion: req.headers['x-pinecone-api-version'] as string | undefined };
       requests.push(entry);
       let status = 200;
-      let body: unknown = {};
+      let body: unknown;
       let headers: Record<string, string> = {};
       try {
         body = handle(req, u, size, Buffer.concat(chunks), entry);

@@ -7,7 +7,6 @@ const SAMPLES = '/work/shared/specs/samples/openai';
 const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
 const sample = (f: string) => strip(JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')));
 const BASE = 'https://api.openai.com/v1';
-const json = (b: unknown): any => (typeof b === 'string' ? JSON.parse(b) : b);
 const b64 = (xs: number[]) => Buffer.from(new Float32Array(xs).buffer).toString('base64');
 
 describe('OpenAIEmbedder (nock, documented shapes)', () => {
@@ -28,10 +27,10 @@ describe('OpenAIEmbedder (nock, documented shapes)', () => {
 
   test('batches by count and keeps input order even when the server returns items out of order', async () => {
     const seen: string[][] = [];
-    nock('https://api.openai.com').post('/v1/embeddings').times(3).reply(200, (_uri, raw) => {
-      const b = json(raw);
-      seen.push(b.input);
-      const data = (b.input as string[]).map((t, index) => ({ object: 'embedding', index, embedding: b64([Number(t.slice(1)), 1, 0, 0]) })).reverse();
+    // nock 15: capture the parsed body in the matcher, answer from it in a zero-argument reply function
+    nock('https://api.openai.com').post('/v1/embeddings', (b) => { seen.push(b.input); return true; }).times(3).reply(200, () => {
+      const input = seen[seen.length - 1]!;
+      const data = input.map((t, index) => ({ object: 'embedding', index, embedding: b64([Number(t.slice(1)), 1, 0, 0]) })).reverse();
       return { object: 'list', data, model: 'text-embedding-3-small', usage: { prompt_tokens: 1, total_tokens: 1 } };
     });
     const e = new OpenAIEmbedder({ apiKey: 'k', baseURL: BASE, dimensions: 4, batchSize: 2, maxRetries: 0 });
@@ -43,11 +42,10 @@ describe('OpenAIEmbedder (nock, documented shapes)', () => {
 
   test('batches by estimated tokens too', async () => {
     const seen: number[] = [];
-    nock('https://api.openai.com').post('/v1/embeddings').times(3).reply(200, (_uri, raw) => {
-      const b = json(raw);
-      seen.push(b.input.length);
-      return { object: 'list', data: b.input.map((_: string, index: number) => ({ object: 'embedding', index, embedding: b64([1, 0, 0, 0]) })), model: 'm', usage: { prompt_tokens: 1, total_tokens: 1 } };
-    });
+    nock('https://api.openai.com').post('/v1/embeddings', (b) => { seen.push(b.input.length); return true; }).times(3).reply(200, () => ({
+      object: 'list', data: Array.from({ length: seen[seen.length - 1]! }, (_, index) => ({ object: 'embedding', index, embedding: b64([1, 0, 0, 0]) })),
+      model: 'm', usage: { prompt_tokens: 1, total_tokens: 1 },
+    }));
     const e = new OpenAIEmbedder({ apiKey: 'k', baseURL: BASE, dimensions: 4, maxTokensPerRequest: 1000, maxRetries: 0 });
     await e.embed(Array.from({ length: 5 }, () => 'x'.repeat(1600))); // 400 tokens each -> 2 + 2 + 1
     expect(seen).toEqual([2, 2, 1]);

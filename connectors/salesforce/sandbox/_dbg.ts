@@ -1,0 +1,15 @@
+import jsforce from 'jsforce';
+import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
+import { startSalesforceSandbox } from './index.js';
+const sb = await startSalesforceSandbox({ clientId: 'cid', clientSecret: 'sec', seed: 'empty' });
+const oauth2 = new jsforce.OAuth2({ loginUrl: sb.url, clientId: 'cid', clientSecret: 'sec', redirectUri: 'https://app.example/cb', useVerifier: true });
+const r = await fetch(oauth2.getAuthorizationUrl({ scope: 'api refresh_token' }), { redirect: 'manual' });
+const conn = new jsforce.Connection({ oauth2, version: '62.0' });
+await conn.authorize(new URL(r.headers.get('location')!).searchParams.get('code')!);
+const client: any = conn.streaming.createClient([new StreamingExtension.Replay('/data/AccountChangeEvent', -1)]);
+await new Promise((res, rej) => client.subscribe('/data/AccountChangeEvent', () => {}).then(res, rej));
+console.log('subscribed');
+const t0 = Date.now();
+await Promise.race([sb.close().then(() => console.log('closed in', Date.now() - t0)), new Promise(r => setTimeout(r, 5000)).then(() => console.log('close TIMEOUT'))]);
+client.disconnect();
+process.exit(0);

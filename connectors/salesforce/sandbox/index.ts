@@ -1,0 +1,207 @@
+/**
+ * A local Salesforce org server that the unmodified `jsforce` client works against: OAuth (web server flow + PKCE),
+ * REST sObjects, SOQL with paging, sObject Collections, getUpdated/getDeleted, Bulk API 2.0 query jobs, API limits,
+ * Change Data Capture over CometD with replay, and Outbound Messages. See README.md for the choices made.
+ */
+import type { AddressInfo } from 'node:net';
+import { Bulk2Jobs } from './bulk2.js';
+import { CometdHub } from './cdc.js';
+import { type SandboxContext, API_VERSION } from './context.js';
+import { KEY_PREFIX, to18 } from './ids.js';
+import { Org } from './org.js';
+import { OutboundDispatcher } from './outbound.js';
+import { QueryCursors } from './query.js';
+import type { SObjectType } from './schema.js';
+import { seedDemoOrg } from './seed.js';
+import { createSandboxServer } from './server.js';
+import { SessionManager } from './sessions.js';
+import { type OutputRecord, executeSoql } from './soql/evaluate.js';
+import type { SObjectRecord } from './store.js';
+
+export type { SObjectType } from './schema.js';
+export type { FieldValue, SObjectRecord } from './store.js';
+export { SalesforceApiError } from './errors.js';
+export { seedDemoOrg } from './seed.js';
+export { playDemoActivity } from './demo.js';
+export { API_VERSION };
+
+export interface SalesforceSandboxOptions {
+  port?: number;
+  host?: string;
+  clientId: string;
+  clientSecret: string;
+  /** Allowed redirect URIs; omitted = any. */
+  redirectUris?: string[];
+  /** Session timeout (inactivity), default 7200 s. */
+  sessionTtlSec?: number;
+  /** Rolling 24-hour API request allowance per org, default 15000 (Developer Edition). */
+  dailyApiAllowance?: number;
+  now?: () => number;
+  seed?: 'demo' | 'empty';
+  outboundMessageUrl?: string | null;
+  outboundRetryBaseMs?: number;
+  /** Attempts before an undelivered outbound message is dropped (the platform gives up after 24 h), default 10. */
+  outboundMaxAttempts?: number;
+  outboundTimeoutMs?: number;
+  /** Wall-clock time a Bulk API 2.0 query job takes to reach JobComplete, default 300 ms. */
+  bulkProcessingMs?: number;
+  /** Bulk API 2.0 results page size when the client sends no maxRecords, default 50000. */
+  bulkDefaultMaxRecords?: number;
+  logger?: (m: string) => void;
+}
+
+/** Acting user and change origin for a write made "in the UI" (CDC changeOrigin '' unless given). */
+export interface ActAs {
+  userId?: string;
+  changeOrigin?: string;
+}
+
+/** The user-activity API: what a person clicking in Salesforce would do, with CDC events and outbound messages. */
+export interface SandboxStore {
+  create(orgId: string, type: SObjectType, fields: Record<string, unknown>, as?: ActAs): string;
+  update(orgId: string, type: SObjectType, id: string, fields: Record<string, unknown>, as?: ActAs): void;
+  delete(orgId: string, type: SObjectType, id: string, as?: ActAs): void;
+  get(orgId: string, type: SObjectType, id: string, opts?: { includeDeleted?: boolean }): SObjectRecord | undefined;
+  list(orgId: string, type: SObjectType, opts?: { includeDeleted?: boolean }): SObjectRecord[];
+  /** Runs SOQL as the REST query endpoint would (no paging, no API allowance). */
+  query(orgId: string, soql: string, opts?: { includeDeleted?: boolean }): OutputRecord[];
+  users(orgId: string): SObjectRecord[];
+  adminUserId(orgId: string): string;
+  /** The newest CDC replay id of the org (0 before any change). */
+  latestReplayId(orgId: string): number;
+}
+
+export interface SalesforceSandbox {
+  url: string;
+  orgIds(): string[];
+  createOrg(opts?: { seed?: 'demo' | 'empty'; name?: string }): string;
+  store: SandboxStore;
+  setOutboundMessageUrl(url: string | null): void;
+  /** Per-org outbound configuration: listener URL and object → selected fields. */
+  configureOutboundMessages(orgId: string, config: { url?: string | null; objects?: Partial<Record<SObjectType, readonly string[]>> }): void;
+  flushOutbound(): Promise<void>;
+  expireSessions(): void;
+  resetAllowance(orgId?: string): void;
+  close(): Promise<void>;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function orgIdFor(index: number): { id: string; pod: string } {
+  const pod = BASE62.charAt((index * 7 + 41) % 62) + BASE62.charAt((index * 13 + 17) % 62);
+  const counter = String(index + 1).padStart(9, '0');
+  return { id: to18(`${KEY_PREFIX.Organization}${pod}0${counter}`), pod };
+}
+
+/** Starts the sandbox on host:port (port 0 = ephemeral) with one org, seeded unless `seed: 'empty'`. */
+export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Promise<SalesforceSandbox> {
+  const now = opts.now ?? Date.now;
+  const log = opts.logger ?? (() => undefined);
+  const host = opts.host ?? '127.0.0.1';
+  const sessions = new SessionManager(now, (opts.sessionTtlSec ?? 7200) * 1000);
+  const ctx: SandboxContext = {
+    baseUrl: '',
+    now,
+    clientId: opts.clientId,
+    clientSecret: opts.clientSecret,
+    redirectUris: opts.redirectUris ?? null,
+    orgs: new Map(),
+    sessions,
+    log,
+    cometd: new CometdHub(sessions, now, log, (orgId, n) => {
+      const org = ctx.orgs.get(orgId);
+      if (org) org.allowance.deliveredEvents += n;
+    }),
+    outbound: new OutboundDispatcher({
+      baseUrl: () => ctx.baseUrl,
+      now,
+      retryBaseMs: opts.outboundRetryBaseMs ?? 1000,
+      maxAttempts: opts.outboundMaxAttempts ?? 10,
+      timeoutMs: opts.outboundTimeoutMs ?? 5000,
+      log,
+    }),
+    bulk: new Bulk2Jobs({ now }, { processingMs: opts.bulkProcessingMs ?? 300, defaultMaxRecords: opts.bulkDefaultMaxRecords ?? 50_000 }),
+    cursors: new QueryCursors(now),
+  };
+  let outboundUrl = opts.outboundMessageUrl ?? null;
+
+  const server = createSandboxServer(ctx);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const requireOrg = (orgId: string): Org => {
+    const org = ctx.orgs.get(orgId);
+    if (!org) throw new Error(`unknown org ${orgId}`);
+    return org;
+  };
+
+  const createOrg = (o?: { seed?: 'demo' | 'empty'; name?: string }): string => {
+    const index = ctx.orgs.size;
+    const { id, pod } = orgIdFor(index);
+    const org = new Org(id, index, o?.name ?? (index === 0 ? 'SellerCo Demo' : `SellerCo Demo ${index + 1}`), now(), pod, opts.dailyApiAllowance ?? 15_000, now);
+    ctx.orgs.set(id, org);
+    if ((o?.seed ?? opts.seed ?? 'demo') === 'demo') seedDemoOrg(org, { now: now() });
+    org.store.onChange((change) => {
+      ctx.cometd.publish(org.id, change);
+      ctx.outbound.onChange(org, change);
+    });
+    ctx.outbound.configure(org.id, { url: outboundUrl });
+    log(`org ${id} created`);
+    return id;
+  };
+
+  const actAs = (org: Org, as?: ActAs): { userId: string; changeOrigin: string } => ({ userId: as?.userId ?? org.adminUserId, changeOrigin: as?.changeOrigin ?? '' });
+
+  const store: SandboxStore = {
+    create: (orgId, type, fields, as) => {
+      const org = requireOrg(orgId);
+      return org.store.create(type, fields, actAs(org, as));
+    },
+    update: (orgId, type, id, fields, as) => {
+      const org = requireOrg(orgId);
+      org.store.update(type, id, fields, actAs(org, as));
+    },
+    delete: (orgId, type, id, as) => {
+      const org = requireOrg(orgId);
+      org.store.delete(type, id, actAs(org, as));
+    },
+    get: (orgId, type, id, o) => requireOrg(orgId).store.get(type, id, o?.includeDeleted ?? false),
+    list: (orgId, type, o) => requireOrg(orgId).store.all(type, o?.includeDeleted ?? false),
+    query: (orgId, soql, o) => executeSoql(soql, { store: requireOrg(orgId).store, now: now(), includeDeleted: o?.includeDeleted ?? false, apiVersion: API_VERSION }).records,
+    users: (orgId) => requireOrg(orgId).store.all('User'),
+    adminUserId: (orgId) => requireOrg(orgId).adminUserId,
+    latestReplayId: (orgId) => ctx.cometd.logFor(orgId).latestReplayId,
+  };
+
+  createOrg();
+
+  return {
+    url: ctx.baseUrl,
+    orgIds: () => [...ctx.orgs.keys()],
+    createOrg,
+    store,
+    setOutboundMessageUrl: (url) => {
+      outboundUrl = url;
+      for (const id of ctx.orgs.keys()) ctx.outbound.configure(id, { url });
+    },
+    configureOutboundMessages: (orgId, config) => {
+      requireOrg(orgId);
+      ctx.outbound.configure(orgId, { ...(config.url !== undefined ? { url: config.url } : {}), ...(config.objects ? { objects: config.objects } : {}) });
+    },
+    flushOutbound: () => ctx.outbound.flush(),
+    expireSessions: () => sessions.expireAll(),
+    resetAllowance: (orgId) => {
+      for (const org of ctx.orgs.values()) if (!orgId || org.id === orgId) org.allowance.reset();
+    },
+    close: async () => {
+      ctx.outbound.close();
+      ctx.cometd.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

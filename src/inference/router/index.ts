@@ -1,0 +1,9 @@
+export { TASK_KINDS, TIERS, TASK_POLICIES, isTaskKind, type TaskKind, type Tier, type TaskPolicy } from './tasks.js';
+export {
+  DEFAULT_PRICES, UNKNOWN_MODEL_PRICE, MESSAGE_OVERHEAD_TOKENS, priceOf, estimateTokens, estimateMessageTokens, costUsd, recordCost, sumCosts,
+  type ModelPrice, type PriceTable, type PriceLookup, type CostLine, type Usage,
+} from './cost.js';
+export {
+  newBudget, rollBudget, applyUsage, checkBudget, periodOf, nextPeriodStart, BudgetExceededError, type BudgetState, type BudgetCheck,
+} from './budget.js';
+export { route, logRoute, budgetExceeded, DEFAULT_INPUT_TOKENS, type RouteRequest, type RouterState, type RouteDecision } from './route.js';

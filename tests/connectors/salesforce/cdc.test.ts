@@ -1,0 +1,138 @@
+import type { ChangeStreamEvent } from '../../../src/core/connector.js';
+import { AuthExpiredError } from '../../../src/core/errors.js';
+import { createSalesforceClient } from '../../../connectors/salesforce/client.js';
+import { isOwnWrite, isReplayIdExpired, subscribeChanges, toChangeStreamEvent, type CometdClient } from '../../../connectors/salesforce/cdc.js';
+import { isQuery, mockSalesforce, queryPage, testContext, type SalesforceMock } from './mock-salesforce.js';
+import { sample } from './fixtures.js';
+
+const HOUR = 3_600_000;
+let sf: SalesforceMock;
+beforeEach(() => { sf = mockSalesforce(); });
+afterEach(async () => { await sf.close(); });
+
+const contactRow = { Id: '003xx000004TmiQAAS', FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada.lovelace@example.com', SystemModstamp: '2024-06-03T16:01:00.000+0000' };
+
+describe('CDC helpers', () => {
+  it('replay ids older than the 72 h retention (minus a margin) need a full resync', () => {
+    const now = Date.parse('2024-06-10T00:00:00Z');
+    expect(isReplayIdExpired(now - 24 * HOUR, now)).toBe(false);
+    expect(isReplayIdExpired(now - 71.5 * HOUR, now)).toBe(true);
+    expect(isReplayIdExpired(now - 73 * HOUR, now, 0)).toBe(true);
+  });
+  it('spots our own writes by changeOrigin client=closeloop', () => {
+    expect(isOwnWrite('com/salesforce/api/rest/62.0;client=closeloop')).toBe(true);
+    expect(isOwnWrite('com/salesforce/api/rest/62.0;client=crm-ai-addon')).toBe(false);
+    expect(isOwnWrite('com/salesforce/api/soap/62.0;client=SfdcInternalAPI/')).toBe(false);
+    expect(isOwnWrite(null)).toBe(false);
+  });
+});
+
+describe('toChangeStreamEvent', () => {
+  it('UPDATE: event per record id, full record re-read by id', async () => {
+    sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
+    const client = await createSalesforceClient(testContext());
+    const ev = await toChangeStreamEvent(client, '00Dxx0000001gPLEAY', sample('cdc-event-cometd.json').data);
+    expect(sf.requests[0]!.soql).toMatch(/FROM Contact WHERE Id IN \('003xx000004TmiQAAS'\)$/);
+    expect(ev.replayId).toBe('1374');
+    expect(ev.events.map(({ raw: _r, ...e }) => e)).toEqual([{
+      eventId: '1374:003xx000004TmiQAAS:contact', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiQAAS',
+      change: 'updated', occurredAt: 1717430460000, ownWrite: false,
+    }]);
+    expect(ev.records).toHaveLength(1);
+    expect(ev.records[0]).toMatchObject({ kind: 'contact', email: 'ada.lovelace@example.com' });
+    expect(ev.resync).toEqual([]);
+  });
+
+  it('CREATE of a Task: the fetched record decides task vs call', async () => {
+    sf.on('GET', isQuery('Task'), queryPage([{ Id: '00Txx000003DHYbEAO', Subject: 'Call Ada', TaskSubtype: 'Call', SystemModstamp: '2024-06-03T16:01:40.000+0000' }]));
+    const client = await createSalesforceClient(testContext());
+    const ev = await toChangeStreamEvent(client, 'org', sample('cdc-event-create.json').data);
+    expect(sf.requests[0]!.soql).not.toContain('TaskSubtype =');
+    expect(ev.events.map((e) => [e.kind, e.change])).toEqual([['call', 'created']]);
+  });
+
+  it('DELETE: no fetch; a Task delete is reported as both task and call; echoes of our writes are flagged', async () => {
+    const data = sample('cdc-event-create.json').data;
+    data.payload = { ChangeEventHeader: { ...data.payload.ChangeEventHeader, changeType: 'DELETE', changeOrigin: 'com/salesforce/api/rest/62.0;client=closeloop' } };
+    const client = await createSalesforceClient(testContext());
+    const ev = await toChangeStreamEvent(client, 'org', data);
+    expect(sf.requests).toHaveLength(0);
+    expect(ev.events.map((e) => [e.kind, e.change, e.ownWrite])).toEqual([['task', 'deleted', true], ['call', 'deleted', true]]);
+  });
+
+  it('GAP_UPDATE re-reads the records; GAP_OVERFLOW and wildcard ids ask for a resync', async () => {
+    sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
+    const client = await createSalesforceClient(testContext());
+    const base = sample('cdc-event-cometd.json').data;
+    const gap = { ...base, payload: { ChangeEventHeader: { ...base.payload.ChangeEventHeader, changeType: 'GAP_UPDATE' } } };
+    expect((await toChangeStreamEvent(client, 'org', gap)).records).toHaveLength(1);
+    const overflow = { ...base, payload: { ChangeEventHeader: { ...base.payload.ChangeEventHeader, changeType: 'GAP_OVERFLOW', recordIds: ['003*'] } } };
+    const ev = await toChangeStreamEvent(client, 'org', overflow);
+    expect(ev).toMatchObject({ events: [], records: [], resync: ['contact'] });
+  });
+});
+
+/** A fake CometD client: lets the test push messages and drive the extensions jsforce would install. */
+function fakeCometd() {
+  const clients: { extensions: any[]; push: (data: unknown) => void; disconnected: boolean; subscribeMessage: () => any }[] = [];
+  const create = (_client: unknown, extensions: unknown[]): CometdClient => {
+    let listener: (d: unknown) => void = () => undefined;
+    const entry = {
+      extensions: extensions as any[], disconnected: false,
+      push: (d: unknown) => listener(d),
+      // What the replay extension adds to /meta/subscribe.
+      subscribeMessage: () => { let out: any; entry.extensions[0].outgoing({ channel: '/meta/subscribe' }, (m: any) => { out = m; }); return out; },
+    };
+    clients.push(entry);
+    // The subscription stays pending: the tests below decide nothing about its outcome.
+    return { subscribe: (_c, cb) => { listener = cb; return { then: () => undefined }; }, disconnect: () => { entry.disconnected = true; } };
+  };
+  return { clients, create };
+}
+
+describe('subscribeChanges', () => {
+  it('handles messages in order, advances the replay position only after onEvent resolved', async () => {
+    sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
+    const cometd = fakeCometd();
+    const ctx = testContext();
+    const client = await createSalesforceClient(ctx);
+    const handled: ChangeStreamEvent[] = [];
+    const handle = await subscribeChanges(client, ctx, '1370', async (e) => { handled.push(e); }, { createClient: cometd.create });
+    const c = cometd.clients[0]!;
+    c.extensions[0].incoming({ channel: '/meta/handshake', ext: { replay: true } }, () => undefined);
+    expect(c.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 1370 });
+    c.push(sample('cdc-event-cometd.json').data);
+    await handle.close();
+    expect(handled.map((e) => e.replayId)).toEqual(['1374']);
+    expect(c.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 1374 });
+    expect(c.disconnected).toBe(true);
+  });
+
+  it('a failing handler stops the stream without advancing; closed rejects', async () => {
+    sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
+    const cometd = fakeCometd();
+    const ctx = testContext();
+    const client = await createSalesforceClient(ctx);
+    const handle = await subscribeChanges(client, ctx, null, async () => { throw new Error('db down'); }, { createClient: cometd.create });
+    cometd.clients[0]!.push(sample('cdc-event-cometd.json').data);
+    await expect(handle.closed).rejects.toThrow(/db down/);
+    expect(cometd.clients[0]!.subscribeMessage().ext?.replay).toEqual({ '/data/ChangeEvents': -1 });
+  });
+
+  it('handshake auth failure → forceRefresh once → new client; a second failure → AuthExpiredError', async () => {
+    const cometd = fakeCometd();
+    const ctx = testContext();
+    const client = await createSalesforceClient(ctx);
+    const handle = await subscribeChanges(client, ctx, '5', async () => undefined, { createClient: cometd.create });
+    const denied = { channel: '/meta/handshake', successful: false, error: '403::Handshake denied', advice: { reconnect: 'none' }, ext: { sfdc: { failureReason: '401::Authentication invalid' } } };
+    cometd.clients[0]!.extensions[1].incoming(denied, () => undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ctx.refreshCount()).toBe(1);
+    expect(client.conn.accessToken).toBe('at-refreshed-1');
+    expect(cometd.clients).toHaveLength(2);
+    expect(cometd.clients[0]!.disconnected).toBe(true);
+    cometd.clients[1]!.extensions[1].incoming(denied, () => undefined);
+    await expect(handle.closed).rejects.toBeInstanceOf(AuthExpiredError);
+    expect(ctx.refreshCount()).toBe(1);
+  });
+});

@@ -1,0 +1,86 @@
+import { extractSignals, splitSentences, type Signal, type SignalType } from '../../../../src/inference/signals/index.js';
+
+const types = (text: string): SignalType[] => extractSignals(text).map((s) => s.type);
+const spanMatches = (text: string, s: Signal) => expect(text.slice(s.evidence.start, s.evidence.end)).toBe(s.evidence.quote);
+
+describe('budget_constraint', () => {
+  it.each([
+    'Our budget is tight this quarter.',
+    "We don't have the budget for this right now.",
+    'Honestly this is too expensive for a team our size.',
+    'We are already over budget on tooling.',
+    'There is a budget freeze until March.',
+    "We can't afford another tool.",
+    'The price is too high for us.',
+    "We don't have enough budget for a second seat.",
+  ])('fires on "%s"', (text) => {
+    const s = extractSignals(text).find((x) => x.type === 'budget_constraint');
+    expect(s).toBeDefined();
+    spanMatches(text, s!);
+    expect(s!.model).toBe('signals-lexicon-v1');
+    expect(s!.confidence).toBeGreaterThan(0.5);
+  });
+
+  it.each([
+    'Budget is not an issue for us.',
+    'We have no budget concerns.',
+    "Honestly the budget isn't a problem.",
+    "Cost won't be an issue.",
+    'It is not too expensive.',
+    'The budget has been approved for Q3.',
+    'Money is no object here.',
+    'We have the budget, we just need the paperwork.',
+    'We are not over budget.',
+    'There are no budget constraints on this project.',
+  ])('does not fire on the negated "%s"', (text) => {
+    expect(types(text)).not.toContain('budget_constraint');
+  });
+});
+
+describe('other signal types', () => {
+  it('finds a competitor, with the evidence span quoting the sentence', () => {
+    const text = 'Thanks for the demo. We are also evaluating other vendors before we decide.';
+    const s = extractSignals(text).find((x) => x.type === 'competitor')!;
+    expect(s.evidence.quote).toBe('We are also evaluating other vendors before we decide.');
+    spanMatches(text, s);
+  });
+  it('finds tenant-configured competitor names', () => {
+    expect(extractSignals('Acme quoted us less.', { competitors: ['Acme'] }).map((s) => s.type)).toContain('competitor');
+    expect(types('Acme quoted us less.')).not.toContain('competitor');
+  });
+  it('finds explicit asks', () => {
+    const text = 'Hi Sam,\nCould you send the order form by Friday? Thanks!';
+    const s = extractSignals(text).find((x) => x.type === 'explicit_ask')!;
+    expect(s.evidence.quote).toBe('Could you send the order form by Friday?');
+    spanMatches(text, s);
+    expect(types('Please review the attached proposal.')).toContain('explicit_ask');
+    expect(types('Thanks for the lovely dinner.')).not.toContain('explicit_ask');
+  });
+  it('finds negative sentiment but not its negation', () => {
+    expect(types('I am really disappointed with the support we got.')).toContain('negative_sentiment');
+    expect(types('We are not happy with the onboarding.')).toContain('negative_sentiment');
+    expect(types('We were not disappointed at all.')).not.toContain('negative_sentiment');
+  });
+  it('finds timeline and decision maker', () => {
+    expect(types('Our CFO needs to sign off before the end of the quarter.')).toEqual(expect.arrayContaining(['timeline', 'decision_maker']));
+    expect(types('We need to go live by March 1st.')).toContain('timeline');
+    expect(types('There is no deadline on our side.')).not.toContain('timeline');
+  });
+  it('finds objections but not "no concerns"', () => {
+    expect(types("I'm not sure this fits our workflow.")).toContain('objection');
+    expect(types('We are worried about the integration effort.')).toContain('objection');
+    expect(types('We have no concerns at all.')).not.toContain('objection');
+  });
+  it('returns nothing for small talk', () => {
+    expect(extractSignals('Thanks, talk soon.')).toEqual([]);
+  });
+});
+
+describe('splitSentences', () => {
+  it('keeps offsets into the original text', () => {
+    const text = '  Hello there. Mr. Smith agreed!\n\nNext line? yes';
+    const parts = splitSentences(text);
+    expect(parts.map((p) => p.quote)).toEqual(['Hello there.', 'Mr. Smith agreed!', 'Next line?', 'yes']);
+    for (const p of parts) expect(text.slice(p.start, p.end)).toBe(p.quote);
+  });
+});
