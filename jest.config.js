@@ -12,6 +12,8 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/tests/setup/network-lock.ts'],
+  // nock patches modules shared by every file of a worker: undo it after each file.
+  setupFilesAfterEnv: ['<rootDir>/tests/setup/nock-restore.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

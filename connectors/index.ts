@@ -1,5 +1,6 @@
 import { NotFoundError, type Connector } from '../src/core/index.js';
 import { hubspotConnector } from './hubspot/index.js';
+import { salesforceConnector } from './salesforce/index.js';
 
 /**
  * The connector registry: provider id → connector. The only path src/ imports from connectors/.
@@ -7,6 +8,7 @@ import { hubspotConnector } from './hubspot/index.js';
  */
 export const connectors: Record<string, Connector> = {
   hubspot: hubspotConnector,
+  salesforce: salesforceConnector,
 };
 
 /** The connector for a provider id; unknown ids are a NOT_FOUND error, never undefined. */

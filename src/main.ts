@@ -44,6 +44,7 @@ export interface StartOptions {
   publicUrl?: string;
   index?: IndexHandler | null;
   queueExpireSeconds?: number;
+  superviseIntervalSeconds?: number;
 }
 
 /** Composition root: the only place that knows every module. */
@@ -55,7 +56,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const applied = await migrate(db, path.join(ROOT, 'migrations'));
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const store = createStore(db);
-  const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds });
+  const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds });
   await queue.start();
 
   const cipher = new TokenCipher(cfg.tokenEncryptionKey ?? demoKey(cfg.dataDir));

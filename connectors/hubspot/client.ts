@@ -58,12 +58,14 @@ function parseErrorBody(body: unknown): HubspotErrorBody {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function isNetworkError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
-  if (e instanceof TypeError && /fetch failed/i.test(e.message)) return true;
-  const code = (e as { code?: unknown }).code ?? (e.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && NETWORK_CODES.has(code);
+/** Duck-typed: fetch's TypeError may come from another realm (test VMs), where instanceof fails. */
+function isNetworkError(e: unknown): e is { name: string; message: string } {
+  if (typeof e !== 'object' || e === null) return false;
+  const { name, message, code, cause } = e as { name?: unknown; message?: unknown; code?: unknown; cause?: { code?: unknown } };
+  if (name === 'AbortError' || name === 'TimeoutError') return true;
+  if (name === 'TypeError' && typeof message === 'string' && /fetch failed/i.test(message)) return true;
+  const errno = code ?? cause?.code;
+  return typeof errno === 'string' && NETWORK_CODES.has(errno);
 }
 
 /** Next midnight UTC: HubSpot resets daily limits at midnight in the account's time zone, which we do not know. */
@@ -115,7 +117,7 @@ export function toHubspotError(err: unknown, where: string, now: number = Date.n
     return new ProviderUnavailableError(msg, detail);
   }
   if (isNetworkError(err)) {
-    return new ProviderUnavailableError(`${where}: ${(err as Error).message}`, base);
+    return new ProviderUnavailableError(`${where}: ${err.message}`, base);
   }
   return null;
 }

@@ -65,8 +65,9 @@ async function findExisting(ctx: ConnectionContext, marker: string, opts: Hubspo
     () => client.crm.objects.searchApi.doSearch(TASKS, body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1]),
     { now: opts.now });
   // The tokenizer may split on '-': confirm the exact marker before trusting a hit.
-  const hit = page.results.find((r) => (r.properties['hs_task_body'] ?? '').includes(marker));
-  return hit ? { externalId: hit.id, url: null } : null;
+  const exact = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`);
+  const hit = page.results.find((r) => exact.test(r.properties['hs_task_body'] ?? ''));
+  return hit ? { externalId: hit.id, url: null, alreadyExisted: true } : null;
 }
 
 async function createTaskRecord(ctx: ConnectionContext, properties: TaskProperties, associations: AssociationInput[], opts: HubspotWritebackOptions): Promise<CreatedRecord> {

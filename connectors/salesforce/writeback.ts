@@ -43,7 +43,7 @@ async function findByKey(client: SalesforceClient, sobject: WritableSObject, key
 async function createOnce(client: SalesforceClient, sobject: WritableSObject, key: string, fields: Record<string, unknown>): Promise<CreatedRecord> {
   const existing = await findByKey(client, sobject, key);
   const url = (id: string) => recordUrl({ instanceUrl: client.instanceUrl }, sobject, id);
-  if (existing) return { externalId: existing, url: url(existing) };
+  if (existing) return { externalId: existing, url: url(existing), alreadyExisted: true };
   const where = `POST /sobjects/${sobject}`;
   try {
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
@@ -53,7 +53,7 @@ async function createOnce(client: SalesforceClient, sobject: WritableSObject, ke
   } catch (err) {
     if (providerErrorCode(err) === 'DUPLICATE_VALUE') {
       const winner = await findByKey(client, sobject, key);
-      if (winner) return { externalId: winner, url: url(winner) };
+      if (winner) return { externalId: winner, url: url(winner), alreadyExisted: true };
     }
     throw err;
   }

@@ -106,7 +106,12 @@ export interface WebhookSecrets {
   now: number;
 }
 
-export interface CreatedRecord { externalId: string; url: string | null }
+export interface CreatedRecord {
+  externalId: string;
+  url: string | null;
+  /** True when the idempotency key found a record created by an earlier attempt (nothing new was written). */
+  alreadyExisted?: boolean;
+}
 
 export interface TaskWrite extends TaskPayload {
   /** Idempotency key derived from the suggestion id: lets the connector find a task it already created. */

@@ -15,6 +15,7 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
  * Their jobs must always carry a key. The others are plain FIFO queues.
  */
 const KEYED: ReadonlySet<QueueName> = new Set(['backfill', 'poll', 'analyze']);
+const LONG: ReadonlySet<QueueName> = new Set(['backfill', 'poll']);
 
 export interface SendOpts { singletonKey?: string; startAfterSeconds?: number; retryLimit?: number }
 
@@ -37,12 +38,15 @@ export interface QueueOptions {
   /** Seconds before an active job whose worker vanished is retried (kill -9 recovery). */
   expireInSeconds?: number;
   pollingIntervalSeconds?: number;
+  superviseIntervalSeconds?: number;
 }
 
 export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string | null, o: QueueOptions): WorkQueue {
+  // How often expired jobs (their worker died) are found and retried.
+  const supervise = o.superviseIntervalSeconds ?? 10;
   const boss = db.engine === 'pglite'
-    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false })
-    : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: 5, supervise: true, schedule: false, useListenNotify: true });
+    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise })
+    : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: 5, supervise: true, schedule: false, useListenNotify: true, superviseIntervalSeconds: supervise });
   boss.on('error', (err: unknown) => o.logger.error({ err }, 'queue error'));
   const expire = o.expireInSeconds ?? 60;
   const sendOpts = (opts: SendOpts = {}) => ({
@@ -52,13 +56,16 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
     retryDelay: 2,
     retryBackoff: true,
     retryDelayMax: 300,
-    expireInSeconds: expire,
   });
   return {
     async start() {
       await boss.start();
       for (const name of QUEUE_NAMES) {
-        if (!(await boss.getQueue(name))) await boss.createQueue(name, { policy: KEYED.has(name) ? 'stately' : 'standard', expireInSeconds: expire, retryLimit: 8, retryBackoff: true, notify: true } as any);
+        if (!(await boss.getQueue(name))) await boss.createQueue(name, {
+          policy: KEYED.has(name) ? 'stately' : 'standard', retryLimit: 8, retryBackoff: true, notify: true,
+          // Syncs may run for a long time: they prove liveness by heartbeat instead of a short expiry.
+          ...(LONG.has(name) ? { expireInSeconds: 6 * 3600, heartbeatSeconds: 30 } : { expireInSeconds: expire }),
+        } as any);
       }
     },
     send: (name, data, opts) => { requireKey(name, opts); return boss.send(name, data, sendOpts(opts)); },

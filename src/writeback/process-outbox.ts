@@ -36,7 +36,7 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
       await r.outbox.markDone(row.id, created.externalId, created.url);
       await r.suggestions.setStatus(row.suggestion_id, 'written');
     });
-    deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
+    if (!created.alreadyExisted) deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
     if (receivedAt) deps.metrics.webhookToTask.observe((deps.now() - receivedAt) / 1000);
     deps.logger.info({ connectionId: conn.id, provider: conn.provider, suggestionId: row.suggestion_id, crmId: created.externalId }, 'written back');
     return 'written';

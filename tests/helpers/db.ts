@@ -18,14 +18,8 @@ export async function openTestDb(): Promise<TestDb> {
     await migrate(db, path.join(ROOT, 'migrations'));
     return { db, store: createStore(db), url: null, engine: 'pglite', close: () => db.close() };
   }
-  const name = `cl_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const fresh = await freshDatabase(base);
+  const url = fresh.url;
   const db = await openDb({ databaseUrl: url });
   await db.query('CREATE EXTENSION IF NOT EXISTS vector').catch(() => undefined);
   await migrate(db, path.join(ROOT, 'migrations'));
@@ -33,6 +27,23 @@ export async function openTestDb(): Promise<TestDb> {
     db, store: createStore(db), url, engine: 'postgres',
     async close() {
       await db.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** A throw-away database on the PostgreSQL server at `base`. */
+export async function freshDatabase(base: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cl_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
       const a = new pg.Client({ connectionString: base });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -3,7 +3,7 @@
  * REST sObjects, SOQL with paging, sObject Collections, getUpdated/getDeleted, Bulk API 2.0 query jobs, API limits,
  * Change Data Capture over CometD with replay, and Outbound Messages. See README.md for the choices made.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Bulk2Jobs } from './bulk2.js';
 import { CometdHub } from './cdc.js';
 import { type SandboxContext, API_VERSION } from './context.js';
@@ -126,6 +126,11 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
   let outboundUrl = opts.outboundMessageUrl ?? null;
 
   const server = createSandboxServer(ctx);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
@@ -200,8 +205,11 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     close: async () => {
       ctx.outbound.close();
       ctx.cometd.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Upgraded sockets (faye's WebSocket probe) are invisible to closeAllConnections(), so destroy every socket.
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
     },
   };
 }

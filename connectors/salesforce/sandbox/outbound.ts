@@ -173,7 +173,7 @@ export class OutboundDispatcher {
       return record ? [{ notificationId: n.notificationId, type: n.type, record, fields }] : [];
     });
     let acked = false;
-    let reason = '';
+    let reason: string;
     try {
       const response = await fetch(config.url, {
         method: 'POST',

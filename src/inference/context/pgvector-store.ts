@@ -121,6 +121,15 @@ export class PgVectorStore implements VectorStore {
     await this.db.query('DELETE FROM context_chunks WHERE tenant_id = $1', [tenantId]);
   }
 
+  /**
+   * Refresh planner statistics after a bulk load. Without them a freshly filled table looks empty to the
+   * planner, which then picks an exact scan (correct, but linear in the tenant's rows) over HNSW.
+   * PGlite runs no autovacuum, so backfills should call this; Postgres's autovacuum does it eventually.
+   */
+  async analyze(): Promise<void> {
+    await this.db.query('ANALYZE context_chunks');
+  }
+
   /** Chunk count for one tenant in this space (tests, stats). */
   async count(tenantId: string): Promise<number> {
     assertTenantId(tenantId);

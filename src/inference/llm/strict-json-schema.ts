@@ -16,10 +16,7 @@ export type JsonSchema = { [k: string]: unknown };
 
 type Def = { type: string; [k: string]: unknown };
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
-const isInt = (s: z.ZodType): boolean => {
-  const bag = (s as unknown as { _zod: { bag?: { format?: string } } })._zod.bag;
-  return typeof bag?.format === 'string' && /int/.test(bag.format);
-};
+const isInt = (s: z.ZodType): boolean => (s as z.ZodNumber).isInt === true;
 
 export function toStrictJsonSchema(schema: z.ZodType, path = '$'): JsonSchema {
   const out = convert(schema, path);

@@ -42,6 +42,9 @@ const RULES: Rule[] = [
       cue(`\\b(?:price|pricing|cost|quote|proposal|fees?)\\s+(?:is|are|was|seems|looks|feels)\\s+(?:too|very|a bit|a little|way|quite|really)?\\s*(?:high|steep|much|expensive|out of reach)\\b`, 0.8, false),
       cue(`\\b${NEG_AUX}\\s+have\\s+(?:the\\s+|any\\s+|enough\\s+|a\\s+)?(?:budget|funds|funding|money)\\b`, 0.9, false),
       cue(`\\bno\\s+(?:funds|funding|money)\\s+(?:for|to|left|available)\\b`, 0.85, false),
+      // "finance cut our budget", "they slashed the marketing budget", "budget got pulled"
+      cue(`\\b(?:cut|cuts|cutting|slashed|slashing|reduced|reducing|froze|freezing|trimmed|trimming|pulled|halved|lowered)\\s+(?:our|the|their|my|its|this year${A}s|next year${A}s)?\\s*(?:[a-z]+\\s+)?budgets?\\b`, 0.9),
+      cue(`\\b(?:can${A}?t|cannot|can not|unable to|not able to|won${A}t be able to)\\s+(?:sign|commit|move forward|proceed)\\s+at\\s+(?:the|this|that)\\s+(?:current\\s+|proposed\\s+)?(?:price|pricing|rate|cost)\\b`, 0.8, false),
       cue(`\\b(?:cost[- ]cutting|spending freeze|hiring freeze|cheaper option|lower price|bigger discount|better price)\\b`, 0.6),
     ],
   },

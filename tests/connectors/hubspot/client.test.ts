@@ -135,3 +135,7 @@ describe('toHubspotError (raw ApiException shapes)', () => {
     expect(toHubspotError(new RangeError('bug'), WHERE, NOW)).toBeNull();
   });
 });
+
+// The network-lock setup activates nock in every test file; restore it so the next file in this worker
+// starts from the real fetch instead of this file's (then stale) interceptor.
+afterAll(() => nock.restore());

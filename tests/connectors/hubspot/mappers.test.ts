@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CanonicalRecord, type ObjectKind } from '../../../src/core/index.js';
@@ -90,3 +91,7 @@ describe('HubSpot mapper null handling', () => {
     expect(note).toMatchObject({ body: null, occurredAt: '2024-05-01T00:00:00.000Z' });
   });
 });
+
+// The network-lock setup activates nock in every test file; restore it so the next file in this worker
+// starts from the real fetch instead of this file's (then stale) interceptor.
+afterAll(() => nock.restore());

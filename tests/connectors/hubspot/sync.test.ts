@@ -274,3 +274,7 @@ describe('fetchByIds', () => {
     await expect(fetchByIds(aContext(), 'contact', ['1'], opts)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+// The network-lock setup activates nock in every test file; restore it so the next file in this worker
+// starts from the real fetch instead of this file's (then stale) interceptor.
+afterAll(() => nock.restore());

@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { createHmac } from 'node:crypto';
 import { ErrorCode, InvalidPayloadError, WebhookSignatureError, type RawWebhookRequest } from '../../../src/core/index.js';
 import { decodeSignedUri, parseWebhook } from '../../../connectors/hubspot/webhooks.js';
@@ -180,3 +181,7 @@ describe('parseWebhook: event mapping (webhook-batch fixture)', () => {
     expect(parseWebhook(request({ rawBody: odd }, h), secrets()).events[0]).toMatchObject({ kind: null, change: 'other', objectId: '5', accountId: '3' });
   });
 });
+
+// The network-lock setup activates nock in every test file; restore it so the next file in this worker
+// starts from the real fetch instead of this file's (then stale) interceptor.
+afterAll(() => nock.restore());

@@ -59,7 +59,7 @@ describe('createTask', () => {
   it('is idempotent: a task already carrying the key is returned, nothing is created', async () => {
     sf.on('GET', isQuery('Task'), queryPage([{ attributes: { type: 'Task' }, Id: '00Txx000003DHYbEAO' }]));
     const created = await connector.createTask(testContext(), aTask());
-    expect(created.externalId).toBe('00Txx000003DHYbEAO');
+    expect(created).toMatchObject({ externalId: '00Txx000003DHYbEAO', alreadyExisted: true });
     expect(sf.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
 
@@ -68,7 +68,7 @@ describe('createTask', () => {
     sf.on('POST', (p) => p === `${API}/sobjects/Task`, { status: 400, body: [{ message: 'duplicate value found: Closeloop_Key__c', errorCode: 'DUPLICATE_VALUE', fields: [] }] });
     sf.on('GET', isQuery('Task'), queryPage([{ Id: '00Txx000003DHYzEAO' }]));
     const created = await connector.createTask(testContext(), aTask());
-    expect(created.externalId).toBe('00Txx000003DHYzEAO');
+    expect(created).toMatchObject({ externalId: '00Txx000003DHYzEAO', alreadyExisted: true });
   });
 
   it('falls back to the company for WhatId, omits absent lookups, and maps CALL/LOW', async () => {

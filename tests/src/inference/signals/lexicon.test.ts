@@ -84,3 +84,14 @@ describe('splitSentences', () => {
     for (const p of parts) expect(text.slice(p.start, p.end)).toBe(p.quote);
   });
 });
+
+describe('budget cuts (lead additions)', () => {
+  test('a cut budget is a budget constraint; a promise not to cut it is not', async () => {
+    const { extractSignals } = await import('../../../../src/inference/signals/index.js');
+    const types = (t: string) => extractSignals(t).map((s) => s.type);
+    expect(types('Finance just cut our budget for this quarter.')).toContain('budget_constraint');
+    expect(types('They slashed the marketing budget.')).toContain('budget_constraint');
+    expect(types('We cannot sign at the current price.')).toContain('budget_constraint');
+    expect(types('We will not cut the budget.')).not.toContain('budget_constraint');
+  });
+});

@@ -1,0 +1,158 @@
+import nock from 'nock';
+import type { DraftEmailWrite, TaskWrite } from '../../../src/core/index.js';
+import { createDraftEmail, createTask, idempotencyMarker } from '../../../connectors/hubspot/writeback.js';
+import { API, NOW, aContext, fixture } from './helpers.js';
+
+const opts = { now: () => NOW };
+
+function capture(into: any[], status: number, body: unknown) {
+  return async (req: any) => { into.push(await req.json()); return [status, body] as [number, any]; };
+}
+
+const aTask = (over: Partial<TaskWrite> = {}): TaskWrite => ({
+  subject: 'Follow up on pricing question',
+  body: 'Deal has had no activity for 21 days.\n\nEvidence: "we need <approval> from finance" (email 7002)',
+  dueAt: '2024-06-05T15:00:00.000Z',
+  priority: 'HIGH',
+  ownerId: '9001',
+  taskType: 'TODO',
+  idempotencyKey: 'sugg01HZX4',
+  dealId: '301',
+  contactIds: ['51', '52'],
+  companyId: '77',
+  ...over,
+});
+
+const emptySearch = { total: 0, results: [] };
+
+beforeEach(() => nock.cleanAll());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+describe('createTask', () => {
+  it('searches for the marker, then creates the task with body, properties and named associations', async () => {
+    const searches: any[] = [];
+    const creates: any[] = [];
+    nock(API)
+      .post('/crm/v3/objects/tasks/search').reply(capture(searches, 200, emptySearch))
+      .post('/crm/v3/objects/tasks').matchHeader('authorization', 'Bearer access-token-1').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+
+    const created = await createTask(aContext(), aTask(), opts);
+
+    expect(created).toEqual({ externalId: '9001', url: null });
+    expect(searches).toEqual([{
+      filterGroups: [{ filters: [{ propertyName: 'hs_task_body', operator: 'CONTAINS_TOKEN', value: 'closeloop-sugg01HZX4' }] }],
+      properties: ['hs_task_body', 'hs_task_subject'],
+      limit: 10,
+    }]);
+    expect(creates).toEqual([{
+      properties: {
+        hs_timestamp: '2024-06-05T15:00:00.000Z',
+        hs_task_subject: 'Follow up on pricing question',
+        hs_task_body:
+          '<p>Deal has had no activity for 21 days.</p><p>Evidence: &quot;we need &lt;approval&gt; from finance&quot; (email 7002)</p><p>Ref: closeloop-sugg01HZX4</p>',
+        hs_task_status: 'NOT_STARTED',
+        hs_task_priority: 'HIGH',
+        hs_task_type: 'TODO',
+        hubspot_owner_id: '9001',
+      },
+      associations: [
+        { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
+        { to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+        { to: { id: '52' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+        { to: { id: '77' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 192 }] },
+      ],
+    }]);
+  });
+
+  it('is idempotent: a second call finds the existing task and does not POST again', async () => {
+    const existing = fixture('http/task-create-response.json');
+    existing.properties.hs_task_body = '<p>old</p><p>Ref: closeloop-sugg01HZX4</p>';
+    // Only a search is mocked: a create would hit the locked network and fail the test.
+    nock(API).post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [existing] });
+    expect(await createTask(aContext(), aTask(), opts)).toEqual({ externalId: '9001', url: null, alreadyExisted: true });
+  });
+
+  it('ignores a search hit whose body does not carry the exact marker', async () => {
+    const near = fixture('http/task-create-response.json');
+    near.id = '9002';
+    near.properties.hs_task_body = '<p>Ref: closeloop-sugg01HZX4extra</p>';
+    const creates: any[] = [];
+    nock(API)
+      .post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [near] })
+      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+    // The marker 'closeloop-sugg01HZX4' is a prefix of the near miss: only an exact token counts.
+    expect(await createTask(aContext(), aTask(), opts)).toEqual({ externalId: '9001', url: null });
+    expect(creates).toHaveLength(1);
+  });
+
+  it('omits owner and absent associations; hashes keys that are not alphanumeric', async () => {
+    const creates: any[] = [];
+    nock(API)
+      .post('/crm/v3/objects/tasks/search').reply(200, emptySearch)
+      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+    await createTask(aContext(), aTask({ ownerId: null, dealId: null, companyId: null, contactIds: ['51', '51'], idempotencyKey: 'sugg:01-HZ' }), opts);
+    expect(creates[0].properties.hubspot_owner_id).toBeUndefined();
+    expect(creates[0].associations).toEqual([{ to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] }]);
+    expect(creates[0].properties.hs_task_body).toContain(idempotencyMarker('sugg:01-HZ'));
+    expect(idempotencyMarker('sugg:01-HZ')).toMatch(/^closeloop-[0-9a-f]{40}$/);
+    expect(idempotencyMarker('a-b')).not.toBe(idempotencyMarker('ab'));
+  });
+
+  it('surfaces a failed create as our error (never swallowed)', async () => {
+    nock(API)
+      .post('/crm/v3/objects/tasks/search').reply(200, emptySearch)
+      .post('/crm/v3/objects/tasks').reply(400, fixture('http/error-400-validation.json').body);
+    await expect(createTask(aContext(), aTask(), opts)).rejects.toMatchObject({ code: 'PROVIDER_REJECTED', where: 'POST /crm/v3/objects/tasks' });
+  });
+});
+
+describe('createDraftEmail', () => {
+  const draft: DraftEmailWrite = {
+    subject: 'Revised quote for Acme',
+    body: 'Hi Ada,\n\nPlease find the revised quote attached.',
+    toContactIds: ['51'],
+    ownerId: '9001',
+    idempotencyKey: 'draft42',
+    dealId: '301',
+    companyId: null,
+  };
+
+  it('creates an EMAIL task carrying subject and draft (no email engagement is logged)', async () => {
+    const creates: any[] = [];
+    nock(API)
+      .post('/crm/v3/objects/tasks/search').reply(200, emptySearch)
+      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, { ...fixture<any>('http/task-create-response.json'), id: '9100' }));
+
+    expect(await createDraftEmail(aContext(), draft, opts)).toEqual({ externalId: '9100', url: null });
+    expect(creates).toEqual([{
+      properties: {
+        hs_timestamp: new Date(NOW).toISOString(),
+        hs_task_subject: 'Draft email: Revised quote for Acme',
+        hs_task_body: '<p><b>Suggested draft</b></p><p><b>Subject:</b> Revised quote for Acme</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p><p>Ref: closeloop-draft42</p>',
+        hs_task_status: 'NOT_STARTED',
+        hs_task_priority: 'MEDIUM',
+        hs_task_type: 'EMAIL',
+        hubspot_owner_id: '9001',
+      },
+      associations: [
+        { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
+        { to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+      ],
+    }]);
+  });
+
+  it('returns the existing draft task on a retry', async () => {
+    const existing = { ...fixture<any>('http/task-create-response.json'), id: '9100' };
+    existing.properties = { ...existing.properties, hs_task_body: '<p>Ref: closeloop-draft42</p>' };
+    nock(API).post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [existing] });
+    expect(await createDraftEmail(aContext(), draft, opts)).toEqual({ externalId: '9100', url: null, alreadyExisted: true });
+  });
+});
+
+// The network-lock setup activates nock in every test file; restore it so the next file in this worker
+// starts from the real fetch instead of this file's (then stale) interceptor.
+afterAll(() => nock.restore());

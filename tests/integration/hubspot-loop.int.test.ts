@@ -1,0 +1,133 @@
+import { createHmac } from 'node:crypto';
+import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
+import type { Closeloop } from '../../src/main.js';
+import { startHubspotLoop, waitFor, TEST_KEY } from '../helpers/closeloop.js';
+
+const DAY = 86_400_000;
+
+/**
+ * The whole HubSpot loop through the real @hubspot/api-client against the sandbox:
+ * install (OAuth) → backfill → stale-deal task; webhook → budget-risk task; redelivery and retries → no duplicate.
+ */
+describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  let hs: HubspotSandbox;
+  let cl: Closeloop;
+  let stop: () => Promise<void>;
+  let portalId: number;
+  let owner: { id: string };
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ({ hs, cl, stop } = await startHubspotLoop());
+    portalId = hs.defaultPortalId;
+    const p = hs.store.portal(portalId);
+    owner = p.addOwner({ id: '9001', userId: 7001, email: 'rep@example.com', firstName: 'Riley', lastName: 'Rep' });
+    const now = Date.now();
+    const company = hs.store.create(portalId, 'companies', { name: 'Globex Corporation', domain: 'globex.example' });
+    const contact = hs.store.create(portalId, 'contacts', { firstname: 'Hank', lastname: 'Scorpio', email: 'hank@globex.example' },
+      { associations: [{ toType: 'companies', toId: company.id }] });
+    const negotiating = hs.store.create(portalId, 'deals', { dealname: 'Globex renewal', dealstage: 'contractsent', pipeline: 'default', amount: '48000', hubspot_owner_id: owner.id },
+      { associations: [{ toType: 'companies', toId: company.id }, { toType: 'contacts', toId: contact.id }] });
+    const quiet = hs.store.create(portalId, 'deals', { dealname: 'Globex pilot', dealstage: 'qualifiedtobuy', pipeline: 'default', amount: '9000', hubspot_owner_id: owner.id },
+      { associations: [{ toType: 'companies', toId: company.id }, { toType: 'contacts', toId: contact.id }], at: now - 60 * DAY });
+    hs.store.create(portalId, 'notes', { hs_timestamp: String(now - 2 * DAY), hs_note_body: 'Walked Hank through the contract redlines.', hubspot_owner_id: owner.id },
+      { associations: [{ toType: 'deals', toId: negotiating.id }] });
+    hs.store.create(portalId, 'notes', { hs_timestamp: String(now - 30 * DAY), hs_note_body: 'Intro call, interested in a pilot.', hubspot_owner_id: owner.id },
+      { associations: [{ toType: 'deals', toId: quiet.id }] });
+    Object.assign(ids, { company: company.id, contact: contact.id, negotiating: negotiating.id, quiet: quiet.id });
+  });
+  afterAll(async () => { await stop(); });
+
+  const tasksFor = (dealId: string) => hs.store.list(portalId, 'tasks')
+    .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId));
+
+  test('install through OAuth stores the portal id and encrypted tokens', async () => {
+    const res = await fetch(`${cl.url}/install/hubspot`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { installed: boolean; accountId: string; connectionId: string };
+    expect(body).toMatchObject({ installed: true, accountId: String(portalId) });
+    const conn = await cl.store.connections.byAccount('hubspot', String(portalId));
+    expect(conn).not.toBeNull();
+    expect(conn!.access_token_enc.split('.')).toHaveLength(3);
+    expect(conn!.access_token_enc).not.toContain(TEST_KEY);
+    // The OAuth state is single use: replaying the callback URL fails.
+    const again = await fetch(`${cl.url}/oauth/hubspot/callback?code=x&state=never-issued`);
+    expect(again.status).toBe(400);
+  });
+
+  test('backfill syncs every object and a stale deal gets a follow-up task with its reason', async () => {
+    const conn = await waitFor(async () => {
+      const c = await cl.store.connections.byAccount('hubspot', String(portalId));
+      return c?.backfill_done_at ? c : null;
+    }, 30000, 'backfill');
+    expect(await cl.store.records.countsByKind()).toMatchObject({ company: 1, contact: 1, deal: 2, note: 2 });
+    const [task] = await waitFor(() => { const t = tasksFor(ids.quiet!); return t.length ? t : null; }, 20000, 'stale task');
+    expect(task!.properties.hs_task_subject).toContain('Globex pilot');
+    expect(task!.properties.hs_task_body).toContain('No customer activity');
+    expect(task!.properties.hs_task_body).toContain('Intro call, interested in a pilot.');
+    expect(task!.properties.hubspot_owner_id).toBe(owner.id);
+    expect(hs.store.associations(portalId, { type: 'tasks', id: task!.id }, 'contacts').map((a) => a.toId)).toContain(ids.contact);
+    expect(tasksFor(ids.negotiating!)).toHaveLength(0);
+    expect(conn.status).toBe('active');
+  });
+
+  test('a webhook about a budget problem on a deal in negotiation becomes one risk task; redelivery adds none', async () => {
+    const email = hs.store.create(portalId, 'emails', {
+      hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Re: renewal',
+      hs_email_text: 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
+    }, { associations: [{ toType: 'deals', toId: ids.negotiating! }, { toType: 'contacts', toId: ids.contact! }] });
+    const [task] = await waitFor(() => { const t = tasksFor(ids.negotiating!); return t.length ? t : null; }, 20000, 'budget task');
+    const body = task!.properties.hs_task_body!;
+    expect(body).toContain('budget');
+    expect(body).toContain(`email ${email.id}`);
+    expect(task!.properties.hs_task_priority).toBe('HIGH');
+
+    // Redeliver the same event id, validly signed: recorded as a duplicate, no second task.
+    const created = (await cl.store.db.query<{ payload: { raw: { eventId: number; subscriptionId: number } } }>(
+      "SELECT payload FROM webhook_inbox WHERE payload->>'objectId' = $1 AND payload->>'change' = 'created'", [email.id])).rows[0]!;
+    const { eventId, subscriptionId } = created.payload.raw;
+    const raw = JSON.stringify([{ eventId, subscriptionId, portalId, appId: hs.appId, occurredAt: Date.now(), subscriptionType: 'object.creation', attemptNumber: 1, objectId: Number(email.id), objectTypeId: '0-49', changeSource: 'CRM_UI' }]);
+    const ts = String(Date.now());
+    const url = `${cl.url}/webhooks/hubspot`;
+    const sig = createHmac('sha256', 'test-secret-123').update(`POST${url}${raw}${ts}`).digest('base64');
+    const res = await fetch(url, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    await hs.flushWebhooks();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(tasksFor(ids.negotiating!)).toHaveLength(1);
+  });
+
+  test('a forged webhook is rejected and records nothing', async () => {
+    const before = await cl.store.inbox.count();
+    const raw = JSON.stringify([{ eventId: 999999, portalId, objectId: 1, subscriptionType: 'deal.deletion', occurredAt: Date.now() }]);
+    const ts = String(Date.now());
+    const sig = createHmac('sha256', 'wrong-secret').update(`POST${cl.url}/webhooks/hubspot${raw}${ts}`).digest('base64');
+    const res = await fetch(`${cl.url}/webhooks/hubspot`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts } });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as any).error).toBe('WEBHOOK_SIGNATURE_INVALID');
+    expect(await cl.store.inbox.count()).toEqual(before);
+  });
+
+  test('a write-back retried after a crash between CRM write and bookkeeping finds the first task', async () => {
+    const [row] = await cl.store.outbox.recentDone(1);
+    const before = hs.store.list(portalId, 'tasks').length;
+    // Simulate the crash window: the CRM has the task but our outbox row says pending.
+    await cl.store.db.query("UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE suggestion_id = $1", [row!.suggestion_id]);
+    const outbox = (await cl.store.db.query<{ id: string }>('SELECT id::text FROM writeback_outbox WHERE suggestion_id = $1', [row!.suggestion_id])).rows[0]!;
+    await cl.queue.send('writeback', { outboxId: outbox.id, receivedAt: null });
+    const done = await waitFor(async () => { const r = await cl.store.outbox.get(outbox.id); return r?.status === 'done' ? r : null; }, 15000, 'retried write-back');
+    expect(done.crm_id).toBe(row!.crm_id);
+    expect(hs.store.list(portalId, 'tasks')).toHaveLength(before);
+  });
+
+  test('metrics and summary show the loop', async () => {
+    const metrics = await (await fetch(`${cl.url}/metrics`)).text();
+    expect(metrics).toMatch(/closeloop_webhook_events_total\{crm="hubspot",result="accepted"\} [1-9]/);
+    expect(metrics).toMatch(/closeloop_suggestions_total\{status="allowed",type="budget_risk"\} 1/);
+    expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="task"\} 2/);
+    const summary = (await (await fetch(`${cl.url}/`, { headers: { accept: "application/json" } })).json()) as any;
+    expect(summary.recentTasks.length).toBe(2);
+    expect((await fetch(`${cl.url}/healthz`)).status).toBe(200);
+  });
+});

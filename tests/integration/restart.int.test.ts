@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startHubspotSandbox, type HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
+import { freshDatabase, ROOT } from '../helpers/db.js';
+import { waitFor } from '../helpers/closeloop.js';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
+});
+
+/**
+ * Kill -9 the closeloop process while it is writing tasks, start it again on the same database, and check
+ * that every budget email still yields exactly one task: nothing lost, nothing done twice.
+ */
+describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  const N = 10;
+  let hs: HubspotSandbox;
+  let child: ChildProcess | null = null;
+  let dataDir: string;
+  let pg: { url: string; drop(): Promise<void> } | null = null;
+  let port: number;
+  const deals: string[] = [];
+  const contacts: string[] = [];
+
+  const startChild = async (): Promise<string> => {
+    // Run node itself (tsx as an import hook), so SIGKILL hits the process that does the work.
+    const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/helpers/closeloop-child.ts')], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env, CHILD_PORT: String(port), CHILD_DATA_DIR: dataDir, CHILD_DATABASE_URL: pg?.url ?? '', CHILD_SANDBOX_URL: hs.url,
+        CHILD_CLIENT_ID: 'restart-app', CHILD_CLIENT_SECRET: 'restart-secret',
+      },
+    });
+    child = c;
+    return new Promise((resolve, reject) => {
+      let buf = '';
+      c.stdout!.on('data', (d) => { buf += String(d); const m = buf.match(/READY (\S+)/); if (m) resolve(m[1]!); });
+      c.on('exit', (code) => reject(new Error(`child exited early (${code})`)));
+    });
+  };
+  const kill9 = async () => {
+    const c = child!;
+    const exited = new Promise((r) => c.on('exit', r));
+    c.kill('SIGKILL');
+    await exited;
+    child = null;
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'cl-restart-'));
+    pg = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
+    port = await freePort();
+    hs = await startHubspotSandbox({
+      port: 0, clientId: 'restart-app', clientSecret: 'restart-secret', seed: 'empty', rateLimit: false,
+      webhookBatchMs: 20, webhookRetryBaseMs: 100, webhookMaxRetryDelayMs: 1000, webhookMaxAttempts: 30, webhookTimeoutMs: 2000,
+    });
+    const pid = hs.defaultPortalId;
+    const owner = hs.store.portal(pid).addOwner({ id: '77', userId: 770, email: 'rep@example.com', firstName: 'Rae', lastName: 'Rep' });
+    for (let i = 0; i < N; i++) {
+      const c = hs.store.create(pid, 'contacts', { firstname: `Buyer${i}`, lastname: 'Test', email: `buyer${i}@example.com` });
+      const d = hs.store.create(pid, 'deals', { dealname: `Deal ${i}`, dealstage: 'contractsent', pipeline: 'default', amount: '1000', hubspot_owner_id: owner.id },
+        { associations: [{ toType: 'contacts', toId: c.id }] });
+      hs.store.create(pid, 'notes', { hs_timestamp: String(Date.now() - 86_400_000), hs_note_body: 'Sent the contract.' }, { associations: [{ toType: 'deals', toId: d.id }] });
+      deals.push(d.id);
+      contacts.push(c.id);
+    }
+  }, 60000);
+
+  afterAll(async () => {
+    if (child) await kill9();
+    await hs.close();
+    await pg?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const budgetTasks = (dealId: string) => hs.store.list(hs.defaultPortalId, 'tasks')
+    .filter((t) => hs.store.associations(hs.defaultPortalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId));
+
+  test('nothing is lost and nothing is done twice', async () => {
+    const url = await startChild();
+    hs.setWebhookTarget(`${url}/webhooks/hubspot`);
+    const res = await fetch(`${url}/install/hubspot`);
+    expect(res.status).toBe(200);
+    await waitFor(async () => {
+      const s = (await (await fetch(`${url}/`, { headers: { accept: "application/json" } })).json()) as any;
+      return s.connections[0]?.backfillDone;
+    }, 30000, 'backfill');
+
+    for (let i = 0; i < N; i++) {
+      hs.store.create(hs.defaultPortalId, 'emails', {
+        hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: `Re: Deal ${i}`,
+        hs_email_text: 'Our budget was cut last week, we need to pause.',
+      }, { associations: [{ toType: 'deals', toId: deals[i]! }, { toType: 'contacts', toId: contacts[i]! }] });
+    }
+    // Kill the process as soon as the first task lands: other jobs are mid-flight.
+    await waitFor(() => deals.some((d) => budgetTasks(d).length > 0), 30000, 'first task');
+    await kill9();
+    const written = deals.filter((d) => budgetTasks(d).length > 0).length;
+
+    const url2 = await startChild();
+    expect(url2).toBe(url);
+    await waitFor(() => deals.every((d) => budgetTasks(d).length >= 1), 60000, 'every deal to get its task');
+    await hs.flushWebhooks();
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const d of deals) expect(budgetTasks(d)).toHaveLength(1);
+    // The job that was mid-flight at the kill is retried once its lease expires.
+    const s = await waitFor(async () => {
+      const x = (await (await fetch(`${url2}/`, { headers: { accept: 'application/json' } })).json()) as any;
+      return x.writebacks.done === N && x.inbox.pending === 0 ? x : null;
+    }, 30000, 'outbox and inbox to drain');
+    expect(s.writebacks.pending ?? 0).toBe(0);
+    // The kill really happened mid-flight: some tasks were still to be written.
+    expect(written).toBeLessThan(N);
+  }, 120000);
+});

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { z } from 'zod';
+import { ErrorCode } from '../../../../src/core/errors.js';
+import { createLlmClient, structuredSchema } from '../../../../src/inference/llm/index.js';
+
+/** Replays of the documented shapes in shared/specs/samples/openai/ (composed, not recorded). */
+const SAMPLES = '/work/shared/specs/samples/openai';
+const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
+const sample = (f: string) => strip(JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')));
+const NOW = Date.UTC(2025, 5, 15, 12);
+/**
+ * The provider host for these replays is a loopback address nothing listens on. Why not api.openai.com:
+ * nock 15 patches sockets process-wide and jest never deactivates a finished file's nock, so once an
+ * earlier file in the same worker has made a real (loopback) request, that stale instance answers
+ * non-loopback requests with NetConnectNotAllowedError before this file's scopes see them. A loopback
+ * host passes the stale instance's allow-list and reaches ours. The host is configuration (baseURL);
+ * the contract under test is the request and response shape.
+ */
+const HOST = 'http://127.0.0.1:59999';
+const BASE = `${HOST}/v1`;
+
+// The sample request's schema, written in zod: our converter must reproduce it exactly.
+const CrmSuggestion = structuredSchema('crm_suggestion', z.object({
+  kind: z.enum(['task', 'draft_email']),
+  title: z.string(),
+  body: z.string(),
+  dueInDays: z.number().int().nullable(),
+  confidence: z.number(),
+}));
+const sampleRequest = sample('chat-completions-json-schema-request.json') as any;
+
+describe('LLM client (nock, documented shapes)', () => {
+  afterEach(() => nock.cleanAll());
+
+  test('sends the documented request shape and parses the sample response', async () => {
+    let sent: any;
+    nock(HOST).post('/v1/chat/completions', (b) => { sent = b; return true; })
+      .reply(200, sample('chat-completions-response.json'), { 'x-request-id': 'req_sample' });
+    const llm = createLlmClient({ apiKey: 'sk-test', baseURL: BASE, model: 'gpt-4o-mini', maxRetries: 0 });
+    const c = await llm.complete({ schema: CrmSuggestion, messages: sampleRequest.messages });
+    expect(sent).toEqual(sampleRequest);
+    expect(c.value).toEqual({ kind: 'draft_email', title: 'Send revised quote', body: 'Hi Ada, ...', dueInDays: 2, confidence: 0.86 });
+    expect(c).toMatchObject({ model: 'gpt-4o-mini-2024-07-18', usage: { inputTokens: 58, outputTokens: 41 }, requestId: 'req_sample' });
+  });
+
+  test('the sample 429 maps to RATE_LIMITED with retryAt from retry-after (2 s) and the request id', async () => {
+    const s = sample('error-429.json') as { status: number; headers: Record<string, string>; body: object };
+    nock(HOST).post('/v1/chat/completions').reply(s.status, s.body, s.headers);
+    const llm = createLlmClient({ apiKey: 'sk-test', baseURL: BASE, model: 'gpt-4o-mini', maxRetries: 0, now: () => NOW });
+    const e = await llm.complete({ schema: CrmSuggestion, messages: sampleRequest.messages }).catch((x) => x);
+    expect(e).toMatchObject({ code: ErrorCode.RATE_LIMITED, status: 429, retryAt: NOW + 2000, providerRequestId: 'req_0123456789abcdef', provider: 'openai' });
+  });
+
+  test('insufficient_quota is QUOTA_EXHAUSTED, not a rate limit to retry', async () => {
+    nock(HOST).post('/v1/chat/completions')
+      .reply(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } });
+    const llm = createLlmClient({ apiKey: 'sk-test', baseURL: BASE, model: 'gpt-4o-mini', maxRetries: 0 });
+    await expect(llm.complete({ schema: CrmSuggestion, messages: sampleRequest.messages })).rejects.toMatchObject({ code: ErrorCode.QUOTA_EXHAUSTED });
+  });
+});
