@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { connectors as registry, getConnector } from '../connectors/index.js';
 import { createInstallFlow, type ProviderAppConfig } from './auth/oauth-install.js';
 import { TokenVault } from './auth/token-vault.js';
-import { loadConfig, type Config } from './config/index.js';
+import { readConfigFromProcess, type Config } from './config/index.js';
 import { ConfigError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { createApp, type InstallHandlers } from './http/app.js';
@@ -164,7 +164,7 @@ function demoKey(dataDir: string): string {
 async function cli(): Promise<void> {
   let cfg: Readonly<Config>;
   try {
-    cfg = loadConfig(process.env);
+    cfg = readConfigFromProcess();
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\nSee .env.example for every variable.\n`);
     process.exit(1);
