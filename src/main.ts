@@ -9,6 +9,8 @@ import { TokenVault } from './auth/token-vault.js';
 import { readConfigFromProcess, type Config } from './config/index.js';
 import { ConfigError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
+import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PgVectorStore, PineconeVectorStore, type Embedder, type VectorStore } from './inference/context/index.js';
+import { indexActivities } from './sync/index-activities.js';
 import { createApp, type InstallHandlers } from './http/app.js';
 import { startCron } from './jobs/cron.js';
 import { startWorkers, type IndexHandler } from './jobs/workers.js';
@@ -16,7 +18,7 @@ import { TokenCipher } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { createWorkQueue, type WorkQueue } from './queue/index.js';
-import { createStore, migrate, openDb, type Store } from './store/index.js';
+import { createStore, migrate, openDb, type Db, type Store } from './store/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,6 +34,8 @@ export interface Closeloop {
   queue: WorkQueue;
   metrics: Metrics;
   logger: Logger;
+  /** The context index (null when the vector store is unavailable). */
+  indexer: ContextIndexer | null;
   stop(): Promise<void>;
 }
 
@@ -118,11 +122,13 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     const addr = server.address();
     listenUrl = typeof addr === 'object' && addr ? `http://${cfg.host}:${addr.port}` : `http://${cfg.host}:${cfg.port}`;
   }
+  const indexer = await createIndexer(cfg, db, logger);
   let stopCron = () => {};
   if (cfg.role !== 'web') {
     const sync = { store, queue, metrics, logger, vault, connectorFor: getConnector };
     await startWorkers({
-      store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, index: o.index ?? null, sync,
+      store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,
+      index: o.index !== undefined ? o.index : indexer ? async (connectionId, refs) => { await indexActivities(store, indexer, connectionId, refs); } : null,
       analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays },
       writeback: { store, metrics, logger, vault, connectorFor: getConnector, now },
     });
@@ -131,7 +137,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   ready = true;
   logger.info({ url: listenUrl || null, role: cfg.role, engine: db.engine }, 'closeloop ready');
   return {
-    url: listenUrl, store, queue, metrics, logger,
+    url: listenUrl, store, queue, metrics, logger, indexer,
     async stop() {
       ready = false;
       stopCron();
@@ -142,6 +148,25 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       await db.close();
     },
   };
+}
+
+/** The context index: embedder + vector store from configuration. Null (with a warning) when the store cannot run. */
+async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Promise<ContextIndexer | null> {
+  const embedder: Embedder = cfg.embeddings === 'openai' && cfg.openai
+    ? new OpenAIEmbedder({ apiKey: cfg.openai.apiKey, baseURL: cfg.openai.baseURL ?? undefined, model: cfg.openai.embeddingModel })
+    : new HashingEmbedder();
+  let store: VectorStore;
+  if (cfg.vectorStore.kind === 'pinecone') {
+    store = new PineconeVectorStore({ apiKey: cfg.vectorStore.apiKey, indexName: cfg.vectorStore.index, indexHost: cfg.vectorStore.host ?? undefined });
+  } else {
+    const ok = (await db.query("SELECT to_regclass('context_chunks') IS NOT NULL AS ok")).rows[0]?.ok;
+    if (!ok) {
+      logger.warn('context index disabled: the pgvector extension is not installed on this PostgreSQL server (install it, or set VECTOR_STORE=pinecone)');
+      return null;
+    }
+    store = new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id });
+  }
+  return new ContextIndexer(embedder, store);
 }
 
 /** Replace the origin of a manifest URL (sandbox, sandbox orgs, My Domain) keeping its path. */

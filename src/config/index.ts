@@ -22,7 +22,9 @@ export interface Config {
   scanCron: string;
   workerConcurrency: number;
   webhookToleranceMs: number;
-  openai: { apiKey: string; baseURL: string | null; model: string } | null;
+  openai: { apiKey: string; baseURL: string | null; model: string; embeddingModel: string } | null;
+  embeddings: 'local' | 'openai';
+  vectorStore: { kind: 'pgvector' } | { kind: 'pinecone'; apiKey: string; index: string; host: string | null };
 }
 
 /** Parse the environment once; throws ConfigError listing every bad variable at once. */
@@ -61,7 +63,11 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     scanCron: v.SCAN_CRON,
     workerConcurrency: Math.max(1, v.WORKER_CONCURRENCY),
     webhookToleranceMs: v.WEBHOOK_TOLERANCE_MS,
-    openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL ?? null, model: v.OPENAI_MODEL } : null,
+    openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL ?? null, model: v.OPENAI_MODEL, embeddingModel: v.OPENAI_EMBEDDING_MODEL } : null,
+    embeddings: v.EMBEDDINGS,
+    vectorStore: v.VECTOR_STORE === 'pinecone'
+      ? { kind: 'pinecone', apiKey: v.PINECONE_API_KEY!, index: v.PINECONE_INDEX!, host: v.PINECONE_HOST ?? null }
+      : { kind: 'pgvector' },
   };
   return deepFreeze(cfg);
 }

@@ -46,6 +46,15 @@ export const EnvSchema = z
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: optionalUrl,
     OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+    /** Embeddings for the context index: local (hashed features, no network) or openai (OPENAI_* endpoint). */
+    EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+    OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+    /** Vector store: pgvector on the same database, or Pinecone (one namespace per tenant). */
+    VECTOR_STORE: z.enum(['pgvector', 'pinecone']).default('pgvector'),
+    PINECONE_API_KEY: z.string().min(1).optional(),
+    PINECONE_INDEX: z.string().min(1).optional(),
+    /** Data-plane host of the index; without it the client asks Pinecone's control plane. */
+    PINECONE_HOST: z.string().url().optional(),
   });
 
 /**
@@ -59,9 +68,11 @@ export function crossFieldProblems(v: Record<string, string | undefined>): strin
   }
   const demo = v.DEMO !== undefined ? ['true', '1'].includes(v.DEMO) : !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
   if (!demo && !v.TOKEN_ENCRYPTION_KEY) out.push('TOKEN_ENCRYPTION_KEY: is required outside demo mode');
+  if (v.VECTOR_STORE === 'pinecone' && (!v.PINECONE_API_KEY || !v.PINECONE_INDEX)) out.push('PINECONE_API_KEY, PINECONE_INDEX: are required when VECTOR_STORE=pinecone');
+  if (v.EMBEDDINGS === 'openai' && !v.OPENAI_API_KEY) out.push('OPENAI_API_KEY: is required when EMBEDDINGS=openai');
   if (!demo && !v.PUBLIC_URL) out.push('PUBLIC_URL: is required outside demo mode (OAuth redirect and webhook URLs)');
   return out;
 }
 
-export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'DATABASE_URL'] as const;
+export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL'] as const;
 export type Env = z.infer<typeof EnvSchema>;

@@ -16,7 +16,11 @@ export async function ingestRecords(
 ): Promise<CanonicalRecord[]> {
   const changed = await r.records.upsertMany(conn.id, records);
   for (const rec of changed) metrics.recordsSynced.inc({ crm: conn.provider, kind: rec.kind, source });
-  if (!opts.analyze || changed.length === 0) return changed;
+  if (changed.length === 0) return changed;
+  // Every changed activity is re-embedded, backfill included (one job per page).
+  const activities = changed.filter((c) => isActivityKind(c.kind)).map((c) => ({ kind: c.kind, externalId: c.externalId }));
+  if (activities.length) await queue.sendInTx(tx, 'index', { connectionId: conn.id, records: activities });
+  if (!opts.analyze) return changed;
   const deals = new Set<string>();
   for (const rec of changed) {
     if (rec.kind === 'deal') deals.add(rec.externalId);
@@ -25,7 +29,5 @@ export async function ingestRecords(
   for (const dealId of deals) {
     await queue.sendInTx(tx, 'analyze', { connectionId: conn.id, dealId, receivedAt: opts.receivedAt ?? null }, { singletonKey: `${conn.id}:${dealId}` });
   }
-  const activities = changed.filter((c) => isActivityKind(c.kind)).map((c) => ({ kind: c.kind, externalId: c.externalId }));
-  if (activities.length) await queue.sendInTx(tx, 'index', { connectionId: conn.id, records: activities });
   return changed;
 }

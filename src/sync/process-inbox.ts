@@ -1,4 +1,4 @@
-import type { CanonicalRecord, ObjectKind } from '../core/canonical.js';
+import { isActivityKind, type CanonicalRecord, type ObjectKind } from '../core/canonical.js';
 import type { Connector } from '../core/connector.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -46,6 +46,8 @@ export async function processInbox(deps: SyncDeps, ids: string[], receivedAt: nu
     }
     await deps.store.tx(async (r, tx) => {
       for (const [kind, set] of deletes) await r.records.markArchived(conn.id, kind, [...set]);
+      const removed = [...deletes].filter(([k]) => isActivityKind(k)).flatMap(([kind, set]) => [...set].map((externalId) => ({ kind, externalId })));
+      if (removed.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: removed });
       await ingestRecords(r, tx, deps.queue, deps.metrics, conn, fetched, 'webhook', { analyze: true, receivedAt: receivedAt ?? undefined });
       await r.inbox.markProcessed(list.map((x) => x.id));
     });

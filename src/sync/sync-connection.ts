@@ -1,4 +1,4 @@
-import type { ObjectKind } from '../core/canonical.js';
+import { isActivityKind, type ObjectKind } from '../core/canonical.js';
 import { ErrorCode, isCloseloopError } from '../core/errors.js';
 import type { ConnectionRow } from '../store/index.js';
 import { ingestRecords } from './ingest.js';
@@ -21,6 +21,8 @@ export async function syncKind(deps: SyncDeps, conn: ConnectionRow, kind: Object
         await deps.store.tx(async (r, tx) => {
           await ingestRecords(r, tx, deps.queue, deps.metrics, conn, page.records, opts.analyze ? 'poll' : 'backfill', { analyze: opts.analyze });
           for (const d of page.deleted) await r.records.markArchived(conn.id, d.kind, [d.externalId]);
+          const removed = page.deleted.filter((d) => isActivityKind(d.kind));
+          if (removed.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: removed });
           await r.checkpoints.save(conn.id, stream, page.checkpoint);
         });
         n += page.records.length;

@@ -98,6 +98,27 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     expect(tasksFor(ids.negotiating!)).toHaveLength(1);
   });
 
+  test('interactions are searchable within seconds of the webhook, and gone once deleted in the CRM', async () => {
+    if (!cl.indexer) {
+      // Only on a PostgreSQL server without the pgvector extension (the local CI server): indexing is disabled, loudly.
+      expect(cl.store.db.engine).toBe('postgres');
+      return;
+    }
+    const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
+    const hit = await waitFor(async () => {
+      const r = await cl.indexer!.retrieve(conn.tenant_id, 'finance cut our budget this quarter', { topK: 3 });
+      return r.find((c) => c.text.includes('cut our budget')) ?? null;
+    }, 15000, 'the budget email in the context index');
+    expect(hit.source).toMatchObject({ provider: 'hubspot', kind: 'email' });
+    hs.store.archive(portalId, 'emails', hit.source.recordId);
+    await waitFor(async () => {
+      const r = await cl.indexer!.retrieve(conn.tenant_id, 'finance cut our budget this quarter', { topK: 5 });
+      return r.every((c) => c.source.recordId !== hit.source.recordId);
+    }, 15000, 'the deleted email to leave the index');
+    // Another tenant's query never sees this tenant's chunks.
+    expect(await cl.indexer!.retrieve('some-other-tenant', 'finance cut our budget this quarter', { topK: 5 })).toEqual([]);
+  });
+
   test('a forged webhook is rejected and records nothing', async () => {
     const before = await cl.store.inbox.count();
     const raw = JSON.stringify([{ eventId: 999999, portalId, objectId: 1, subscriptionType: 'deal.deletion', occurredAt: Date.now() }]);
