@@ -9,24 +9,7 @@ import { DEFAULT_RULES_DIR, flagString, parseArgs } from './rules-args.js';
 export type OpenSuggestionSource = () => Promise<SuggestionSource & { close?(): Promise<void> }>;
 
 const USAGE = 'usage: closeloop rules replay --since 7d|24h|<ISO date> [--rules DIR] [--json]\n';
-// A variable, not a literal, so that type-checking does not depend on the store module existing yet.
-const STORE_MODULE = '../store/suggestion-source.js';
-
 export class SourceUnavailableError extends Error {}
-
-/** Loads `openSuggestionSource` from the store lazily; fails with a clear message until the store provides it. */
-export async function loadStoreSource(): Promise<OpenSuggestionSource> {
-  // Checked on disk first, so that a missing module is told apart from one that fails while loading.
-  const onDisk = ['.ts', '.js'].some((ext) => existsSync(new URL(STORE_MODULE.replace(/\.js$/, ext), import.meta.url)));
-  if (!onDisk) {
-    throw new SourceUnavailableError('rules replay needs the database, but src/store/suggestion-source.ts does not exist yet (it must export openSuggestionSource(): Promise<SuggestionSource>)');
-  }
-  const mod = (await import(STORE_MODULE)) as { openSuggestionSource?: unknown };
-  if (typeof mod.openSuggestionSource !== 'function') {
-    throw new SourceUnavailableError('src/store/suggestion-source.ts does not export openSuggestionSource()');
-  }
-  return mod.openSuggestionSource as OpenSuggestionSource;
-}
 
 export function formatSummary(s: ReplaySummary): string {
   const lines = [
@@ -74,4 +57,15 @@ export async function runWith(argv: string[], deps: { openSource: () => Promise<
 }
 
 /** `closeloop rules replay --since 7d`: what the current rules would have done to recent suggestions. */
-export const run = (argv: string[]): Promise<number> => runWith(argv, { openSource: loadStoreSource });
+export const run = (argv: string[]): Promise<number> => runWith(argv, {
+  openSource: async () => async () => {
+    const { readConfigFromProcess } = await import('../config/index.js');
+    const { openSuggestionSource } = await import('../store/suggestion-source.js');
+    const cfg = readConfigFromProcess();
+    try {
+      return await openSuggestionSource({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrationsDir: new URL('../../migrations', import.meta.url).pathname });
+    } catch (e) {
+      throw new SourceUnavailableError(`rules replay: ${(e as Error).message}`);
+    }
+  },
+});

@@ -11,13 +11,13 @@ export class SuggestionRepo {
   constructor(private readonly db: Queryable) {}
 
   /** Inserts unless the same situation (dedupe key) was already suggested. Returns false on a duplicate. */
-  async insert(s: Suggestion, status: SuggestionStatus, verdicts: RuleVerdict[]): Promise<boolean> {
+  async insert(s: Suggestion, status: SuggestionStatus, verdicts: RuleVerdict[], context: unknown = null): Promise<boolean> {
     const r = await this.db.query(
-      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, owner_id, status, payload, verdicts, model, tier, cost_usd, confidence, created_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10::jsonb,$11,$12,$13,$14,$15)
+      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, owner_id, status, payload, verdicts, model, tier, cost_usd, confidence, created_at, context)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10::jsonb,$11,$12,$13,$14,$15,$16::jsonb)
        ON CONFLICT DO NOTHING`,
       [s.id, s.tenantId, s.connectionId, s.type, s.dedupeKey, s.dealId, s.ownerId, status, JSON.stringify(s), JSON.stringify(verdicts),
-        s.explanation.model, s.explanation.tier, s.explanation.costUsd, s.explanation.confidence, s.createdAt],
+        s.explanation.model, s.explanation.tier, s.explanation.costUsd, s.explanation.confidence, s.createdAt, context === null ? null : JSON.stringify(context)],
     );
     return r.affectedRows === 1;
   }

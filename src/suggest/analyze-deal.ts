@@ -37,7 +37,7 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
     const result = await deps.guardrails.evaluate(s, ctx);
     const status: SuggestionStatus = result.allowed ? 'allowed' : result.outcome === 'review' ? 'review' : 'blocked';
     const inserted = await deps.store.tx(async (r, tx) => {
-      const ok = await r.suggestions.insert(s, status, result.verdicts);
+      const ok = await r.suggestions.insert(s, status, result.verdicts, ctx);
       if (!ok || !result.allowed || !s.task) return ok;
       const outboxId = await r.outbox.enqueue({
         suggestionId: s.id, connectionId, action: 'create_task', idempotencyKey: `wb-${s.id}`,

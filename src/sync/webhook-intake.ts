@@ -40,6 +40,11 @@ export async function acceptWebhook(
     }
     if (ids.length) await deps.queue.sendInTx(tx, 'inbox', { ids, receivedAt: req.receivedAt, connectionId: connectionForJob });
   });
+  if (parsed.events.length > 0 && result.unknownAccounts.length === byAccount.size) {
+    // Nothing in this request belongs to an install: no acknowledgement (a Salesforce Ack would tell the org we took it).
+    deps.metrics.webhookEvents.inc({ crm: provider, result: 'unknown_account' }, parsed.events.length);
+    throw new UnknownAccountError(`${provider} account(s) ${result.unknownAccounts.join(', ')} are not installed`, { provider });
+  }
   deps.metrics.webhookEvents.inc({ crm: provider, result: 'accepted' }, result.accepted);
   if (result.duplicates) deps.metrics.webhookEvents.inc({ crm: provider, result: 'duplicate' }, result.duplicates);
   if (result.unknownAccounts.length) {

@@ -130,6 +130,15 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     expect(await cl.store.inbox.count()).toEqual(before);
   });
 
+  test('events for a portal that never installed closeloop are refused', async () => {
+    const raw = JSON.stringify([{ eventId: 5, subscriptionId: 9, portalId: 123456789, appId: hs.appId, occurredAt: Date.now(), subscriptionType: 'deal.creation', attemptNumber: 0, objectId: 1 }]);
+    const ts = String(Date.now());
+    const sig = createHmac('sha256', 'test-secret-123').update(`POST${cl.url}/webhooks/hubspot${raw}${ts}`).digest('base64');
+    const res = await fetch(`${cl.url}/webhooks/hubspot`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts } });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as any).error).toBe('UNKNOWN_ACCOUNT');
+  });
+
   test('a write-back retried after a crash between CRM write and bookkeeping finds the first task', async () => {
     const [row] = await cl.store.outbox.recentDone(1);
     const before = hs.store.list(portalId, 'tasks').length;

@@ -1,6 +1,8 @@
 import { createGuardrails } from '../../../src/guardrails/guardrails.js';
 import { parseSince, replaySuggestions, type SuggestionSource } from '../../../src/guardrails/replay.js';
-import { loadStoreSource, runWith, SourceUnavailableError } from '../../../src/cli/rules-replay.js';
+import { run, runWith } from '../../../src/cli/rules-replay.js';
+import { suggestionSource } from '../../../src/store/suggestion-source.js';
+import { openTestDb } from '../../helpers/db.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { aContext, aSuggestion, captureOutput } from '../../fixtures/guardrails/builders.js';
 
@@ -63,12 +65,35 @@ describe('closeloop rules replay', () => {
     expect(JSON.parse(stdout)).toMatchObject({ total: 4, wouldBlock: 2 });
   });
 
-  it('explains what is missing when the store module does not exist yet', async () => {
-    await expect(loadStoreSource()).rejects.toThrow(SourceUnavailableError);
-    await expect(loadStoreSource()).rejects.toThrow(/rules replay needs the database, but src\/store\/suggestion-source.ts does not exist yet/);
-    const { code, stderr } = await captureOutput(() => runWith(['--since', '7d'], { openSource: loadStoreSource }));
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/needs the database/);
+  it('says clearly when there is no database to replay', async () => {
+    const before = process.env.DATA_DIR;
+    process.env.DATA_DIR = '/nonexistent/closeloop-data';
+    try {
+      const { code, stderr } = await captureOutput(() => run(['--since', '7d']));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/no embedded database under \/nonexistent\/closeloop-data/);
+    } finally {
+      if (before === undefined) delete process.env.DATA_DIR; else process.env.DATA_DIR = before;
+    }
+  });
+
+  it('replays suggestions stored with their context in the database', async () => {
+    const t = await openTestDb();
+    try {
+      await t.store.connections.upsert({ id: 'c1', tenantId: 't1', provider: 'hubspot', accountId: '1', apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+      let n = 0;
+      for await (const item of fakeSource().listSince('2000-01-01T00:00:00.000Z')) {
+        const s = { ...item.suggestion, dedupeKey: item.suggestion.id, connectionId: 'c1', tenantId: 't1', createdAt: new Date().toISOString() };
+        const status = item.previousOutcome === 'block' ? 'blocked' : item.previousOutcome === 'review' ? 'review' : 'allowed';
+        await t.store.suggestions.insert(s, status, [], item.context);
+        n++;
+      }
+      const { code, stdout } = await captureOutput(() => runWith(['--since=24h', '--json'], { openSource: async () => async () => suggestionSource(t.db) }));
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ total: n, wouldBlock: 2 });
+    } finally {
+      await t.close();
+    }
   });
 
   it('refuses a missing or unreadable --since', async () => {
