@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { RuleFileError } from '../core/index.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { parseSince, replaySuggestions, type ReplaySummary, type SuggestionSource } from '../guardrails/replay.js';
