@@ -3,17 +3,19 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { connectors as registry, getConnector } from '../connectors/index.js';
+import { connectors as defaultRegistry, getConnector as registryConnector } from '../connectors/index.js';
 import { createInstallFlow, type ProviderAppConfig } from './auth/oauth-install.js';
 import { TokenVault } from './auth/token-vault.js';
 import { readConfigFromProcess, type Config } from './config/index.js';
+import type { Connector } from './core/connector.js';
 import { ConfigError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PgVectorStore, PineconeVectorStore, type Embedder, type VectorStore } from './inference/context/index.js';
 import { indexActivities } from './sync/index-activities.js';
 import { createApp, type InstallHandlers } from './http/app.js';
 import { startCron } from './jobs/cron.js';
-import { startWorkers, type IndexHandler } from './jobs/workers.js';
+import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js';
+import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
@@ -36,6 +38,8 @@ export interface Closeloop {
   logger: Logger;
   /** The context index (null when the vector store is unavailable). */
   indexer: ContextIndexer | null;
+  /** Change-stream subscriptions (Salesforce CDC) held by this process; null in a web-only process. */
+  changeStreams: ChangeStreams | null;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,10 @@ export interface StartOptions {
   index?: IndexHandler | null;
   queueExpireSeconds?: number;
   superviseIntervalSeconds?: number;
+  /** Change-stream supervision (lease length, tick); false turns change streams off in this process. */
+  changeStreams?: ChangeStreamOptions | false;
+  /** Connectors built with non-default options (tests: small pages, a low Bulk threshold), by provider id. */
+  connectors?: Partial<Record<string, Connector>>;
 }
 
 /** Composition root: the only place that knows every module. */
@@ -63,6 +71,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds });
   await queue.start();
 
+  const registry: Partial<Record<string, Connector>> = { ...defaultRegistry, ...o.connectors };
+  const getConnector = (provider: string): Connector => o.connectors?.[provider] ?? registryConnector(provider);
   const cipher = new TokenCipher(cfg.tokenEncryptionKey ?? demoKey(cfg.dataDir));
   const apps: ProviderApps = o.apps ?? {
     hubspot: cfg.hubspot ? { ...cfg.hubspot, tokenUrl: rebase(getConnector('hubspot').manifest.oauth.tokenUrl, cfg.hubspot.apiBase) } : undefined,
@@ -124,24 +134,28 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   }
   const indexer = await createIndexer(cfg, db, logger);
   let stopCron = () => {};
+  let workers: Workers | null = null;
   if (cfg.role !== 'web') {
     const sync = { store, queue, metrics, logger, vault, connectorFor: getConnector };
-    await startWorkers({
+    workers = await startWorkers({
       store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,
       index: o.index !== undefined ? o.index : indexer ? async (connectionId, refs) => { await indexActivities(store, indexer, connectionId, refs); } : null,
       analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays },
       writeback: { store, metrics, logger, vault, connectorFor: getConnector, now },
+      changeStreams: o.changeStreams,
     });
     stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron });
   }
   ready = true;
   logger.info({ url: listenUrl || null, role: cfg.role, engine: db.engine }, 'closeloop ready');
   return {
-    url: listenUrl, store, queue, metrics, logger, indexer,
+    url: listenUrl, store, queue, metrics, logger, indexer, changeStreams: workers?.changeStreams ?? null,
     async stop() {
       ready = false;
       stopCron();
       stopWatch();
+      // Streams first: the event in hand is stored and the leases released while the database is still open.
+      await workers?.stop();
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       server?.closeAllConnections?.();
       await queue.stop();

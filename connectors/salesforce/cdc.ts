@@ -21,6 +21,22 @@ export function isReplayIdExpired(storedAt: number, now: number, marginMs = 60 *
   return now - storedAt > SALESFORCE_LIMITS.cdcRetentionMs - marginMs;
 }
 
+/**
+ * The position closeloop stores after each handled event: `<replayId>@<commitTimestamp ms>`. Opaque to the caller;
+ * carrying the event's commit time lets `subscribeChanges` tell, before subscribing, that the id has aged out of the
+ * 72-hour retention (the clock that matters is the event's, not when we stored it). A bare `<replayId>` is accepted
+ * too (age unknown: the platform decides).
+ */
+export function encodeReplayPosition(replayId: number | string, commitTimestamp: number): string {
+  return `${replayId}@${commitTimestamp}`;
+}
+
+export function decodeReplayPosition(position: string): { replayId: number; committedAt: number | null } {
+  const m = /^(-?\d+)(?:@(\d+))?$/.exec(position.trim());
+  if (!m) throw new InvalidCursorError(`CDC replay position ${JSON.stringify(position)} is malformed`, { provider: PROVIDER });
+  return { replayId: Number(m[1]), committedAt: m[2] === undefined ? null : Number(m[2]) };
+}
+
 /** changeOrigin carries `client=<name>` from our Sforce-Call-Options header: such events echo our own writes. */
 export function isOwnWrite(changeOrigin: string | null | undefined): boolean {
   if (!changeOrigin) return false;
@@ -48,10 +64,11 @@ export interface SalesforceChangeStreamEvent extends ChangeStreamEvent { resync:
 export async function toChangeStreamEvent(client: SalesforceClient, accountId: string, data: unknown): Promise<SalesforceChangeStreamEvent> {
   const where = `cometd ${SALESFORCE_CDC_CHANNEL}`;
   const message = parseOrThrow(SalesforceCdcEvent, data, where);
-  const replayId = String(message.event.replayId);
   const header: SalesforceChangeEventHeader = message.payload.ChangeEventHeader;
+  const replayId = String(message.event.replayId);
+  const position = encodeReplayPosition(message.event.replayId, header.commitTimestamp);
   const sobject = syncedSObject(header.entityName);
-  if (sobject === null) return { replayId, events: [], records: [], resync: [] };
+  if (sobject === null) return { replayId: position, events: [], records: [], resync: [] };
 
   const kinds = kindsOfSObject(sobject);
   const ownWrite = isOwnWrite(header.changeOrigin);
@@ -82,7 +99,7 @@ export async function toChangeStreamEvent(client: SalesforceClient, accountId: s
       });
     }
   }
-  return { replayId, events, records, resync: needsResync ? kinds : [] };
+  return { replayId: position, events, records, resync: needsResync ? kinds : [] };
 }
 
 /** The part of a faye client we use (jsforce `conn.streaming.createClient`). */
@@ -95,6 +112,8 @@ export interface CdcOptions {
   /** Builds the CometD client; default: jsforce streaming on the client's connection. Tests inject a fake. */
   createClient?: (client: SalesforceClient, extensions: unknown[]) => CometdClient;
   onError?: (err: unknown) => void;
+  /** Clock for the retention check (ms since epoch). */
+  now?: () => number;
 }
 
 /**
@@ -123,8 +142,15 @@ export async function subscribeChanges(
   onEvent: (e: ChangeStreamEvent) => Promise<void>, opts: CdcOptions = {},
 ): Promise<ChangeStreamHandle & { closed: Promise<void> }> {
   const createClient = opts.createClient ?? defaultCreateClient;
-  const start = replayFrom === null ? REPLAY_NEW_ONLY : Number(replayFrom);
-  if (!Number.isInteger(start)) throw new InvalidCursorError(`CDC replay id ${JSON.stringify(replayFrom)} is not an integer`, { provider: PROVIDER });
+  const now = opts.now ?? Date.now;
+  const position = replayFrom === null ? null : decodeReplayPosition(replayFrom);
+  if (position?.committedAt != null && isReplayIdExpired(position.committedAt, now())) {
+    // The platform would refuse it anyway ("The replayId {N} you provided was invalid"); fail before connecting.
+    throw new InvalidCursorError(`CDC replay id ${position.replayId} is older than the ${SALESFORCE_LIMITS.cdcRetentionMs / 3_600_000} h retention; full resync needed`, {
+      provider: PROVIDER, where: SALESFORCE_CDC_CHANNEL,
+    });
+  }
+  const start = position === null ? REPLAY_NEW_ONLY : position.replayId;
 
   const replay = new HandledReplay(SALESFORCE_CDC_CHANNEL, start);
   let stopped = false;
@@ -157,7 +183,7 @@ export async function subscribeChanges(
     }
     // The caller's own failure (e.g. its store is down) comes back to it unchanged.
     await onEvent(event);
-    replay.setReplay(event.replayId);
+    replay.setReplay(String(decodeReplayPosition(event.replayId).replayId));
   };
 
   const onAuthFailure = () => {

@@ -25,7 +25,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     },
     fetchByIds: async (ctx, kind, ids) => (ids.length === 0 ? [] : fetchByIds(await clientFor(ctx), kind, ids)),
     parseWebhook,
-    subscribeChanges: async (ctx, replayFrom, onEvent) => subscribeChanges(await clientFor(ctx), ctx, replayFrom, onEvent, options.cdc),
+    subscribeChanges: async (ctx, replayFrom, onEvent) => subscribeChanges(await clientFor(ctx), ctx, replayFrom, onEvent, { now: syncOpts.now, ...options.cdc }),
     createTask: async (ctx, task) => createTask(await clientFor(ctx), task),
     createDraftEmail: async (ctx, draft) => createDraftEmail(await clientFor(ctx), draft),
   };
@@ -35,4 +35,4 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
 export const salesforceConnector: Connector = createSalesforceConnector();
 
 export { salesforceManifest } from './manifest.js';
-export { isReplayIdExpired } from './cdc.js';
+export { decodeReplayPosition, encodeReplayPosition, isReplayIdExpired } from './cdc.js';

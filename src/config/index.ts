@@ -25,6 +25,8 @@ export interface Config {
   openai: { apiKey: string; baseURL: string | null; model: string; embeddingModel: string } | null;
   embeddings: 'local' | 'openai';
   vectorStore: { kind: 'pgvector' } | { kind: 'pinecone'; apiKey: string; index: string; host: string | null };
+  /** Slack Events API (src/sources); null when SLACK_SIGNING_SECRET is unset. */
+  slack: { signingSecret: string } | null;
 }
 
 /** Parse the environment once; throws ConfigError listing every bad variable at once. */
@@ -68,6 +70,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     vectorStore: v.VECTOR_STORE === 'pinecone'
       ? { kind: 'pinecone', apiKey: v.PINECONE_API_KEY!, index: v.PINECONE_INDEX!, host: v.PINECONE_HOST ?? null }
       : { kind: 'pgvector' },
+    slack: v.SLACK_SIGNING_SECRET ? { signingSecret: v.SLACK_SIGNING_SECRET } : null,
   };
   return deepFreeze(cfg);
 }

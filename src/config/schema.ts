@@ -55,6 +55,8 @@ export const EnvSchema = z
     PINECONE_INDEX: z.string().min(1).optional(),
     /** Data-plane host of the index; without it the client asks Pinecone's control plane. */
     PINECONE_HOST: z.string().url().optional(),
+    /** Slack app signing secret: verifies Slack Events API requests (POST /slack/events). Unset = endpoint off. */
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   });
 
 /**
@@ -74,5 +76,5 @@ export function crossFieldProblems(v: Record<string, string | undefined>): strin
   return out;
 }
 
-export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL'] as const;
+export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL', 'SLACK_SIGNING_SECRET'] as const;
 export type Env = z.infer<typeof EnvSchema>;

@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
+import { startChangeStreams, type ChangeStreamOptions, type ChangeStreams } from '../sync/change-streams.js';
 import { processInbox, type SyncDeps } from '../sync/process-inbox.js';
 import { syncConnection } from '../sync/sync-connection.js';
 import { analyzeDeal, type AnalyzeDeps } from '../suggest/analyze-deal.js';
@@ -17,10 +18,18 @@ export interface WorkerDeps {
   index: IndexHandler | null;
   concurrency: number;
   now: () => number;
+  /** Change-stream subscriptions (Salesforce CDC) held by this worker process; false turns them off. */
+  changeStreams?: ChangeStreamOptions | false;
+}
+
+export interface Workers {
+  /** The change-stream supervisor of this process (null when turned off). */
+  changeStreams: ChangeStreams | null;
+  stop(): Promise<void>;
 }
 
 /** Every queue's worker: a few lines each, delegating to the feature modules. Safe to run in any number of processes. */
-export async function startWorkers(d: WorkerDeps): Promise<void> {
+export async function startWorkers(d: WorkerDeps): Promise<Workers> {
   const guard = (queue: string, connectionId: string | null) => async (err: unknown) => {
     const code = isCloseloopError(err) ? err.code : 'INTERNAL';
     d.metrics.jobFailures.inc({ queue, code });
@@ -61,6 +70,9 @@ export async function startWorkers(d: WorkerDeps): Promise<void> {
   await d.queue.work<{ connectionId: string; records: { kind: string; externalId: string }[] }>('index', { concurrency: 1, batchSize: 20 }, async (jobs) => {
     for (const j of jobs) if (d.index) await d.index(j.data.connectionId, j.data.records).catch(guard('index', j.data.connectionId));
   });
+  // One subscriber per connection across every worker process: the supervisor holds a lease row per stream.
+  const changeStreams = d.changeStreams === false ? null : startChangeStreams({ ...d.sync, now: d.now }, d.changeStreams ?? {});
+  return { changeStreams, stop: async () => { await changeStreams?.stop(); } };
 }
 
 /** Proactive scan: queue an analysis of every open deal of a connection (stale deals surface here). */

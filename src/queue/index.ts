@@ -45,7 +45,7 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
   // How often expired jobs (their worker died) are found and retried.
   const supervise = o.superviseIntervalSeconds ?? 10;
   const boss = db.engine === 'pglite'
-    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise })
+    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise, useListenNotify: true })
     : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: 5, supervise: true, schedule: false, useListenNotify: true, superviseIntervalSeconds: supervise });
   boss.on('error', (err: unknown) => o.logger.error({ err }, 'queue error'));
   const expire = o.expireInSeconds ?? 60;

@@ -6,19 +6,18 @@ export interface InboxRow { id: string; provider: string; account_id: string; ev
 export class InboxRepo {
   constructor(private readonly db: Queryable) {}
 
-  /** Records events once: a redelivered event id is ignored. Returns the ids of the rows actually inserted. One statement. */
+  /**
+   * Records events once: a redelivered event id is ignored. Returns the ids of the rows actually inserted.
+   * One statement whatever the batch size (arrays, not one placeholder per value).
+   */
   async insertMany(provider: string, connectionId: string | null, events: WebhookEvent[]): Promise<string[]> {
     if (events.length === 0) return [];
-    const values: unknown[] = [];
-    const tuples = events.map((e, i) => {
-      values.push(provider, e.accountId, e.eventId, connectionId, JSON.stringify(e));
-      const b = i * 5;
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5}::jsonb)`;
-    });
     const r = await this.db.query<{ id: string }>(
-      `INSERT INTO webhook_inbox (provider, account_id, event_id, connection_id, payload) VALUES ${tuples.join(',')}
+      `INSERT INTO webhook_inbox (provider, account_id, event_id, connection_id, payload)
+       SELECT $1, e.account_id, e.event_id, $2, e.payload
+       FROM unnest($3::text[], $4::text[], $5::jsonb[]) AS e(account_id, event_id, payload)
        ON CONFLICT (provider, account_id, event_id) DO NOTHING RETURNING id::text`,
-      values,
+      [provider, connectionId, events.map((e) => e.accountId), events.map((e) => e.eventId), events.map((e) => JSON.stringify(e))],
     );
     return r.rows.map((x) => x.id);
   }

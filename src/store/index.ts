@@ -1,3 +1,4 @@
+import { ChangeStreamRepo } from './change-streams.js';
 import { CheckpointRepo } from './checkpoints.js';
 import { ConnectionRepo } from './connections.js';
 import type { Db, Queryable } from './db.js';
@@ -5,6 +6,7 @@ import { InboxRepo } from './inbox.js';
 import { OAuthStateRepo } from './oauth-states.js';
 import { OutboxRepo } from './outbox.js';
 import { RecordRepo } from './records.js';
+import { SourcesRepo } from './sources.js';
 import { SuggestionRepo } from './suggestions.js';
 
 /** Repositories bound to a connection or a transaction. */
@@ -17,6 +19,8 @@ export function repos(q: Queryable) {
     inbox: new InboxRepo(q),
     suggestions: new SuggestionRepo(q),
     outbox: new OutboxRepo(q),
+    sources: new SourcesRepo(q),
+    changeStreams: new ChangeStreamRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;

@@ -5,6 +5,27 @@ import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 
+/**
+ * Installed accounts change rarely and every webhook request needs one: a short-lived per-process cache
+ * saves a round trip per request. A failed connection is refused at most CACHE_MS later.
+ */
+const CACHE_MS = 15_000;
+const accountCache = new Map<string, { connectionId: string | null; at: number }>();
+
+async function connectionFor(store: Store, provider: string, accountId: string, now: number): Promise<string | null> {
+  const key = `${provider}:${accountId}`;
+  const hit = accountCache.get(key);
+  if (hit && now - hit.at < CACHE_MS) return hit.connectionId;
+  const conn = await store.connections.byAccount(provider, accountId);
+  const connectionId = conn && conn.status !== 'failed' ? conn.id : null;
+  // Only known accounts are cached: an install must take effect for the very next webhook.
+  if (connectionId) {
+    if (accountCache.size > 10_000) accountCache.clear();
+    accountCache.set(key, { connectionId, at: now });
+  }
+  return connectionId;
+}
+
 export interface IntakeResult { accepted: number; duplicates: number; unknownAccounts: string[]; response?: { status: number; contentType: string; body: string } }
 
 /**
@@ -26,20 +47,24 @@ export async function acceptWebhook(
     byAccount.set(e.accountId, list);
   }
   const result: IntakeResult = { accepted: 0, duplicates: 0, unknownAccounts: [], response: parsed.response };
-  await deps.store.tx(async (r, tx) => {
-    const ids: string[] = [];
-    let connectionForJob: string | null = null;
-    for (const [accountId, events] of byAccount) {
-      const conn = await r.connections.byAccount(provider, accountId);
-      if (!conn) { result.unknownAccounts.push(accountId); continue; }
-      connectionForJob = conn.id;
-      const inserted = await r.inbox.insertMany(provider, conn.id, events);
-      ids.push(...inserted);
-      result.accepted += inserted.length;
-      result.duplicates += events.length - inserted.length;
-    }
-    if (ids.length) await deps.queue.sendInTx(tx, 'inbox', { ids, receivedAt: req.receivedAt, connectionId: connectionForJob });
-  });
+  const known: [string, WebhookEvent[]][] = [];
+  for (const [accountId, events] of byAccount) {
+    const connectionId = await connectionFor(deps.store, provider, accountId, req.receivedAt);
+    if (connectionId) known.push([connectionId, events]);
+    else result.unknownAccounts.push(accountId);
+  }
+  if (known.length) {
+    await deps.store.tx(async (r, tx) => {
+      const ids: string[] = [];
+      for (const [connectionId, events] of known) {
+        const inserted = await r.inbox.insertMany(provider, connectionId, events);
+        ids.push(...inserted);
+        result.accepted += inserted.length;
+        result.duplicates += events.length - inserted.length;
+      }
+      if (ids.length) await deps.queue.sendInTx(tx, 'inbox', { ids, receivedAt: req.receivedAt, connectionId: known[0]![0] });
+    });
+  }
   if (parsed.events.length > 0 && result.unknownAccounts.length === byAccount.size) {
     // Nothing in this request belongs to an install: no acknowledgement (a Salesforce Ack would tell the org we took it).
     deps.metrics.webhookEvents.inc({ crm: provider, result: 'unknown_account' }, parsed.events.length);

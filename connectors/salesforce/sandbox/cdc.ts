@@ -198,6 +198,11 @@ export class CometdHub {
     this.clients.clear();
   }
 
+  /** Channels with a live subscriber in the org (one entry per Bayeux client and channel). */
+  subscriptions(orgId: string): string[] {
+    return [...this.clients.values()].filter((c) => c.orgId === orgId).flatMap((c) => [...c.channels]);
+  }
+
   /** Appends a change to the org's log and pushes it to every live subscriber of a matching channel. */
   publish(orgId: string, change: RecordChange): void {
     if (!CDC_TYPES.has(change.type)) return;

@@ -69,6 +69,8 @@ export interface SandboxStore {
   adminUserId(orgId: string): string;
   /** The newest CDC replay id of the org (0 before any change). */
   latestReplayId(orgId: string): number;
+  /** CometD channels the org's connected clients are subscribed to right now. */
+  cdcSubscriptions(orgId: string): string[];
 }
 
 export interface SalesforceSandbox {
@@ -82,6 +84,8 @@ export interface SalesforceSandbox {
   flushOutbound(): Promise<void>;
   expireSessions(): void;
   resetAllowance(orgId?: string): void;
+  /** Spends the org's daily API allowance, leaving `remaining` requests (default 0): the next ones get 403 REQUEST_LIMIT_EXCEEDED. */
+  exhaustAllowance(orgId?: string, remaining?: number): void;
   close(): Promise<void>;
 }
 
@@ -180,6 +184,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     users: (orgId) => requireOrg(orgId).store.all('User'),
     adminUserId: (orgId) => requireOrg(orgId).adminUserId,
     latestReplayId: (orgId) => ctx.cometd.logFor(orgId).latestReplayId,
+    cdcSubscriptions: (orgId) => ctx.cometd.subscriptions(orgId),
   };
 
   createOrg();
@@ -201,6 +206,9 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     expireSessions: () => sessions.expireAll(),
     resetAllowance: (orgId) => {
       for (const org of ctx.orgs.values()) if (!orgId || org.id === orgId) org.allowance.reset();
+    },
+    exhaustAllowance: (orgId, remaining = 0) => {
+      for (const org of ctx.orgs.values()) if (!orgId || org.id === orgId) org.allowance.spend(remaining);
     },
     close: async () => {
       ctx.outbound.close();

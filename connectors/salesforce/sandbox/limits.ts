@@ -36,6 +36,12 @@ export class ApiAllowance {
     this.used++;
   }
 
+  /** Uses the window up so that `remaining` requests are left. */
+  spend(remaining = 0): void {
+    this.roll();
+    this.used = Math.max(this.used, this.max - Math.max(0, remaining));
+  }
+
   reset(): void {
     this.windowStart = this.now();
     this.used = 0;

@@ -2,6 +2,7 @@
  * The sObject model: field kinds, who may write which field, relationships (parent and child) and key prefixes.
  * Built from the generated field list plus the facts the typings lack (picklists, date-only fields, polymorphic targets).
  */
+import { SALESFORCE_IDEMPOTENCY_FIELD } from '../manifest.js';
 import { KEY_PREFIX } from './ids.js';
 import { PICKLISTS, type PicklistValue } from './picklists.js';
 import { RAW_SOBJECTS } from './sobject-fields.js';
@@ -32,6 +33,12 @@ export interface FieldDef {
   picklist: PicklistValue[] | null;
   restrictedPicklist: boolean;
   length: number;
+  /** A custom field (`__c`), created by an admin or an installed package. */
+  custom: boolean;
+  /** External ID: indexed, filterable, usable in upserts (`PATCH /sobjects/T/{field}/{value}`). */
+  externalId: boolean;
+  /** Unique (case-insensitive, the platform default): a second record with the same value fails with 400 DUPLICATE_VALUE. */
+  unique: boolean;
 }
 
 export interface ChildRelationship {
@@ -72,9 +79,18 @@ const POLYMORPHIC_TARGETS: Readonly<Record<string, string[]>> = {
 
 /** Fields absent from the typings that a default org has (org-dependent picklists, JunctionIdLists). */
 const EXTRA_FIELDS: Readonly<Record<string, string>> = {
-  Task: 'Type:string',
+  Task: `Type:string,${SALESFORCE_IDEMPOTENCY_FIELD}:string`,
   Event: 'Type:string',
-  EmailMessage: 'ToIds:junction,CcIds:junction,BccIds:junction',
+  EmailMessage: `ToIds:junction,CcIds:junction,BccIds:junction,${SALESFORCE_IDEMPOTENCY_FIELD}:string`,
+};
+
+/**
+ * Custom Text(255) fields created as External ID + Unique: closeloop's idempotency key on Task and EmailMessage
+ * (connectors/salesforce/BEHAVIOR.md, "Write-back idempotency"). The install docs tell admins to create them.
+ */
+const UNIQUE_EXTERNAL_IDS: Readonly<Record<string, readonly string[]>> = {
+  Task: [SALESFORCE_IDEMPOTENCY_FIELD],
+  EmailMessage: [SALESFORCE_IDEMPOTENCY_FIELD],
 };
 
 /** Written by the platform only. */
@@ -178,6 +194,7 @@ function build(type: SObjectType): SObjectDef {
   const specs = [raw.fields, EXTRA_FIELDS[type] ?? ''].join(',').split(',').filter(Boolean);
   const derived = new Set(DERIVED_FIELDS[type] ?? []);
   const createOnly = new Set(CREATE_ONLY[type] ?? []);
+  const uniqueExternal = new Set(UNIQUE_EXTERNAL_IDS[type] ?? []);
   const fields: FieldDef[] = [];
   for (const spec of specs) {
     const [name, rawType] = spec.split(':') as [string, string];
@@ -210,6 +227,9 @@ function build(type: SObjectType): SObjectDef {
       picklist: picklist ? picklist.values : null,
       restrictedPicklist: picklist?.restricted ?? false,
       length: lengthOf(kind, name),
+      custom: name.endsWith('__c'),
+      externalId: uniqueExternal.has(name),
+      unique: uniqueExternal.has(name),
     });
   }
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));

@@ -215,7 +215,23 @@ export class OrgStore {
       throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
     }
     if (values.OwnerId == null && def.byName.has('ownerid')) values.OwnerId = ctx.userId;
+    this.checkUnique(type, values, null);
     return values;
+  }
+
+  /**
+   * Unique fields (our External ID `Closeloop_Key__c`): case-insensitive like the platform default; a clash is
+   * 400 `DUPLICATE_VALUE` naming the record that holds the value.
+   */
+  private checkUnique(type: SObjectType, values: SObjectRecord, exceptId: string | null): void {
+    for (const field of sobjectDef(type).fields) {
+      const v = values[field.name];
+      if (!field.unique || typeof v !== 'string') continue;
+      const clash = this.all(type).find((r) => r.Id !== exceptId && typeof r[field.name] === 'string' && (r[field.name] as string).toLowerCase() === v.toLowerCase());
+      if (clash) {
+        throw new SalesforceApiError(400, 'DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${String(clash.Id)}`, []);
+      }
+    }
   }
 
   prepareUpdate(type: SObjectType, id: string, input: Record<string, unknown>, ctx: ChangeContext): SObjectRecord {
@@ -227,6 +243,7 @@ export class OrgStore {
       }
     }
     if (type === 'EmailMessage') this.checkEmailEdit(existing, values, ctx);
+    this.checkUnique(type, values, existing.Id as string);
     return values;
   }
 
@@ -266,6 +283,8 @@ export class OrgStore {
 
   commitCreate(type: SObjectType, values: SObjectRecord, ctx: ChangeContext, at?: number): string {
     const def = sobjectDef(type);
+    // Again at commit: two records of one collection request may carry the same value.
+    this.checkUnique(type, values, null);
     const ts = at ?? this.stamp();
     const id = this.ids.next(def.keyPrefix);
     const record: SObjectRecord = {};

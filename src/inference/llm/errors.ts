@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import {
-  AuthRevokedError, CloseloopError, ErrorCode, ModelOutputError, PermissionMissingError, ProviderRejectedError,
+  AuthRevokedError, CloseloopError, ModelOutputError, PermissionMissingError, ProviderRejectedError,
   ProviderUnavailableError, QuotaExhaustedError, RateLimitedError, type ErrorDetails,
 } from '../../core/errors.js';
 import type { Usage } from '../router/cost.js';
@@ -81,6 +81,3 @@ export function mapChatError(e: unknown, now: number): CloseloopError {
   }
   return new ProviderUnavailableError(`${where}: ${(e as Error)?.message ?? String(e)}`, { provider: 'openai', where, cause: e });
 }
-
-export const isModelOutputError = (e: unknown): e is ModelOutputError =>
-  e instanceof ModelOutputError || (e instanceof CloseloopError && [ErrorCode.MODEL_OUTPUT_INVALID, ErrorCode.MODEL_OUTPUT_TRUNCATED, ErrorCode.MODEL_REFUSED].includes(e.code as never));

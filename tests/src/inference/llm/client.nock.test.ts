@@ -9,15 +9,7 @@ const SAMPLES = '/work/shared/specs/samples/openai';
 const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
 const sample = (f: string) => strip(JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')));
 const NOW = Date.UTC(2025, 5, 15, 12);
-/**
- * The provider host for these replays is a loopback address nothing listens on. Why not api.openai.com:
- * nock 15 patches sockets process-wide and jest never deactivates a finished file's nock, so once an
- * earlier file in the same worker has made a real (loopback) request, that stale instance answers
- * non-loopback requests with NetConnectNotAllowedError before this file's scopes see them. A loopback
- * host passes the stale instance's allow-list and reaches ours. The host is configuration (baseURL);
- * the contract under test is the request and response shape.
- */
-const HOST = 'http://127.0.0.1:59999';
+const HOST = 'https://api.openai.com';
 const BASE = `${HOST}/v1`;
 
 // The sample request's schema, written in zod: our converter must reproduce it exactly.

@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: every benchmark, each printed beside its baseline (run side by side, same machine, same
+ * moment) where one exists. `--quick` shrinks sizes for a smoke run. Results also go to bench/results/latest.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { benchWebhookIngest } from './webhook-ingest.js';
+import { benchWebhookToTask } from './webhook-to-task.js';
+import { benchScoring } from '../src/inference/models/bench/bench-scoring.js';
+import { benchContext } from '../src/inference/context/bench.js';
+import { benchDedupe } from './dedupe.js';
+import { withFreshDatabase } from './fresh-db.js';
+
+const quick = process.argv.includes('--quick');
+const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const out: Record<string, unknown> = { at: new Date().toISOString(), quick };
+const line = (s: string) => process.stdout.write(`${s}\n`);
+
+async function pgReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
+  try { await c.connect(); await c.end(); return true; } catch { return false; }
+}
+
+const engines: (string | null)[] = [null];
+if (await pgReachable()) engines.push(pgUrl); else line(`(PostgreSQL not reachable at ${pgUrl}: PGlite only)`);
+
+line('== webhook ingest: 100-event signed batches (verify + inbox + enqueue, one commit per request) vs minimal parse-and-store endpoint ==');
+for (const e of engines) {
+  const r = await withFreshDatabase(e, (url) => benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 3 }));
+  ((out.ingest ??= []) as unknown[]).push(r);
+  line(`${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)}`);
+}
+
+line('== webhook-to-task latency at a steady load (CRM change → task in the CRM) ==');
+for (const e of engines) {
+  const r = await withFreshDatabase(e, (url) => benchWebhookToTask({ databaseUrl: url, n: quick ? 10 : 40, intervalMs: 250 }));
+  ((out.latency ??= []) as unknown[]).push(r);
+  line(`${r.engine.padEnd(8)} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms`);
+}
+
+line('== entity resolution (synthetic people with duplicates) ==');
+const d = await benchDedupe({ records: quick ? 5_000 : 20_000 });
+out.dedupe = d;
+line(`${d.records} records · ${d.recordsPerSecond.toFixed(0)} records/s · F1 ${d.f1.toFixed(3)} · baseline (exact normalized-email match) F1 ${d.baselineF1.toFixed(3)}`);
+
+line('== scoring models ==');
+const s = await benchScoring();
+out.scoring = s;
+for (const r of s) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 3 : 0)} ${r.unit}`);
+
+line('== context store (embedding, indexing, query latency) ==');
+const c = await benchContext({ scale: quick ? 0.02 : 0.1 });
+out.context = c;
+for (const r of c) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}`);
+
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', JSON.stringify(out, null, 2));
+line('written bench/results/latest.json');
+process.exit(0);

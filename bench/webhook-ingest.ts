@@ -1,0 +1,93 @@
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import express from 'express';
+import { Agent, request } from 'undici';
+import { loadConfig } from '../src/config/index.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { startCloseloop } from '../src/main.js';
+import type { Db } from '../src/store/index.js';
+
+export interface IngestResult { engine: string; closeloopEventsPerSec: number; baselineEventsPerSec: number; ratio: number; requests: number; eventsPerRequest: number }
+
+const SECRET = 'bench-secret';
+const PORTAL = 424242;
+
+/** A signed HubSpot-style batch of `n` events, as the sandbox would deliver it. */
+function batch(n: number, seq: number): string {
+  const now = Date.now();
+  return JSON.stringify(Array.from({ length: n }, (_, i) => ({
+    eventId: seq * 1000 + i, subscriptionId: 2001, portalId: PORTAL, appId: 1, occurredAt: now, subscriptionType: 'deal.propertyChange',
+    attemptNumber: 0, objectId: 1000 + (i % 50), propertyName: 'dealstage', propertyValue: 'contractsent', changeSource: 'CRM_UI',
+  })));
+}
+
+async function drive(url: string, sign: boolean, requests: number, concurrency: number, startSeq: number): Promise<number> {
+  const agent = new Agent({ connections: concurrency });
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < requests) {
+      const seq = startSeq + next++;
+      const body = batch(100, seq);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (sign) {
+        const ts = String(Date.now());
+        headers['x-hubspot-request-timestamp'] = ts;
+        headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET).update(`POST${url}${body}${ts}`).digest('base64');
+      }
+      const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+    }
+  }));
+  const secs = (performance.now() - t0) / 1000;
+  await agent.close();
+  return (requests * 100) / secs;
+}
+
+/** The reference: parse the same body and store it in one statement on the same database. */
+async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<void> }> {
+  await db.query('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, body jsonb NOT NULL)');
+  const app = express();
+  app.post('/baseline', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
+    const parsed = JSON.parse((req.body as Buffer).toString('utf8'));
+    await db.query('INSERT INTO bench_baseline (body) VALUES ($1::jsonb)', [JSON.stringify(parsed)]);
+    res.sendStatus(200);
+  });
+  const server = await new Promise<Server>((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
+  return { url: `http://127.0.0.1:${(server.address() as any).port}/baseline`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/**
+ * Webhook ingest throughput: verified, deduplicated into the inbox and enqueued (one commit per request),
+ * against a minimal endpoint that parses and stores the same body in one statement — run side by side,
+ * alternating, on the same database.
+ */
+export async function benchWebhookIngest(o: { databaseUrl: string | null; requests: number; concurrency: number; rounds: number }): Promise<IngestResult> {
+  const cfg = loadConfig({ PORT: '0', DATA_DIR: 'memory://', TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32), ROLE: 'web', LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined });
+  const cl = await startCloseloop(cfg, {
+    logger: silentLogger(),
+    apps: { hubspot: { clientId: 'bench', clientSecret: SECRET, apiBase: 'http://127.0.0.1:9', authorizeUrl: 'http://127.0.0.1:9/oauth/authorize', tokenUrl: 'http://127.0.0.1:9/oauth/v1/token' } },
+  });
+  await cl.store.connections.upsert({ id: 'bench-conn', tenantId: 'bench', provider: 'hubspot', accountId: String(PORTAL), apiBase: 'http://127.0.0.1:9', displayName: null, accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+  const base = await startBaseline(cl.store.db);
+  const ours: number[] = [];
+  const ref: number[] = [];
+  let seq = 0;
+  try {
+    // Warm-up, then alternate so both see the same machine state.
+    await drive(`${cl.url}/webhooks/hubspot`, true, 20, o.concurrency, (seq += 20) * 10);
+    await drive(base.url, false, 20, o.concurrency, 0);
+    for (let r = 0; r < o.rounds; r++) {
+      ref.push(await drive(base.url, false, o.requests, o.concurrency, 0));
+      ours.push(await drive(`${cl.url}/webhooks/hubspot`, true, o.requests, o.concurrency, (seq += o.requests) * 10));
+    }
+  } finally {
+    await base.close();
+    await cl.stop();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const a = median(ours);
+  const b = median(ref);
+  return { engine: o.databaseUrl ? 'postgres' : 'pglite', closeloopEventsPerSec: a, baselineEventsPerSec: b, ratio: a / b, requests: o.requests, eventsPerRequest: 100 };
+}

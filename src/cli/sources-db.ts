@@ -1,0 +1,25 @@
+import type { Store } from '../store/index.js';
+
+/** How the `closeloop sources ...` commands reach the database (tests inject their own store). */
+export interface SourcesCliDeps {
+  openStore(): Promise<{ store: Store; close(): Promise<void> }>;
+  now?: () => number;
+  out?: (s: string) => void;
+  err?: (s: string) => void;
+}
+
+/**
+ * The service's database from configuration (DATABASE_URL, or the embedded PGlite under DATA_DIR), migrated.
+ * PGlite is single-process: with the embedded database, stop the service before running these commands.
+ */
+export const configuredStore: SourcesCliDeps['openStore'] = async () => {
+  const { readConfigFromProcess } = await import('../config/index.js');
+  const { createStore, migrate, openDb } = await import('../store/index.js');
+  const cfg = readConfigFromProcess();
+  const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  await migrate(db, new URL('../../migrations', import.meta.url).pathname);
+  return { store: createStore(db), close: () => db.close() };
+};
+
+export const stdout = (s: string) => { process.stdout.write(s); };
+export const stderr = (s: string) => { process.stderr.write(s); };
