@@ -75,7 +75,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(task).toMatchObject({ WhoId: ids.contact, OwnerId: ownerId, Status: 'Not Started', TaskSubtype: 'Task' });
     expect(String(task!.Subject)).toContain('Globex pilot');
     expect(String(task!.Description)).toContain('No customer activity');
-    expect(String(task!.Description)).toContain('Intro call, interested in a pilot.');
+    expect(String(task!.Description)).toContain('Pilot intro');
     expect(String(task!.Description).split('\n').length).toBeGreaterThan(3);
     expect(task!.ActivityDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(String(task!.Closeloop_Key__c)).not.toBe('');

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../helpers/db.js';
+import { waitFor } from '../helpers/closeloop.js';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
+});
+
+/** `npm start` with no configuration: sandbox, OAuth install, backfill, signed webhooks, tasks written. */
+test('the embedded-default demo runs the whole loop with no configuration', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cl-demo-'));
+  const port = await freePort();
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: String(port), DEMO_EVENTS: '8', DEMO_EVENT_INTERVAL_MS: '100' };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += String(d); });
+  child.stderr.on('data', (d) => { out += String(d); });
+  try {
+    await waitFor(() => out.includes('backfill done'), 60000, `backfill in the demo output:\n${out}`);
+    await waitFor(() => out.includes('demo stream finished'), 60000, 'the demo stream');
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const s = await waitFor(async () => {
+      const x = (await (await fetch(`${url}/`, { headers: { accept: 'application/json' } })).json()) as any;
+      return x.recentTasks.length > 0 ? x : null;
+    }, 30000, 'a written task');
+    expect(s.connections.some((c: any) => c.provider === 'hubspot' && c.backfillDone)).toBe(true);
+    expect(s.inbox.total).toBeGreaterThan(0);
+    const html = await (await fetch(`${url}/`)).text();
+    expect(html).toContain('Tasks written');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="task"\} [1-9]/);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 150000);
