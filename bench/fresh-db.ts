@@ -1,22 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { freshDatabase } from '../tests/helpers/db.js';
 
 /** A throw-away database on the server, so every benchmark run starts from the same empty state. */
 export async function withFreshDatabase<T>(base: string | null, fn: (url: string | null) => Promise<T>): Promise<T> {
   if (!base) return fn(null);
-  const name = `cl_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
+  const db = await freshDatabase(base);
   try {
-    return await fn(u.toString());
+    return await fn(db.url);
   } finally {
-    const a = new pg.Client({ connectionString: base });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
+    await db.drop();
   }
 }

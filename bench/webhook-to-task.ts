@@ -15,11 +15,12 @@ const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - 
 export async function benchWebhookToTask(o: { databaseUrl: string | null; n: number; intervalMs: number }): Promise<LatencyResult> {
   const hs = await startHubspotSandbox({ port: 0, clientId: 'lat', clientSecret: 'lat-secret', seed: 'empty', rateLimit: false, webhookBatchMs: 20 });
   const pid = hs.defaultPortalId;
-  const owner = hs.store.portal(pid).addOwner({ id: '1', userId: 1, email: 'rep@example.com', firstName: 'R', lastName: 'Rep' });
+  // One rep per 10 deals: the shipped rules cap suggestions per rep and day (rules/limits.json).
+  const owners = Array.from({ length: Math.ceil(o.n / 10) }, (_, k) => hs.store.portal(pid).addOwner({ id: String(k + 1), userId: k + 1, email: `rep${k}@example.com`, firstName: 'R', lastName: `Rep${k}` }));
   const deals: { deal: string; contact: string }[] = [];
   for (let i = 0; i < o.n; i++) {
     const c = hs.store.create(pid, 'contacts', { firstname: `B${i}`, lastname: 'X', email: `b${i}@example.com` });
-    const d = hs.store.create(pid, 'deals', { dealname: `Deal ${i}`, dealstage: 'contractsent', pipeline: 'default', hubspot_owner_id: owner.id }, { associations: [{ toType: 'contacts', toId: c.id }] });
+    const d = hs.store.create(pid, 'deals', { dealname: `Deal ${i}`, dealstage: 'contractsent', pipeline: 'default', hubspot_owner_id: owners[Math.floor(i / 10)]!.id }, { associations: [{ toType: 'contacts', toId: c.id }] });
     hs.store.create(pid, 'notes', { hs_timestamp: String(Date.now() - 86_400_000), hs_note_body: 'Contract sent.' }, { associations: [{ toType: 'deals', toId: d.id }] });
     deals.push({ deal: d.id, contact: c.id });
   }

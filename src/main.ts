@@ -127,6 +127,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       installFor,
       webhookSecretFor: (p) => (p === 'hubspot' ? apps.hubspot?.clientSecret ?? null : p === 'salesforce' ? apps.salesforce?.clientSecret ?? null : null),
       publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready,
+      slackSigningSecret: cfg.slack?.signingSecret ?? null,
     });
     server = await new Promise<Server>((resolve) => { const s = app.listen(cfg.port, cfg.host, () => resolve(s)); });
     const addr = server.address();

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Store } from '../store/index.js';
 
 /** How the `closeloop sources ...` commands reach the database (tests inject their own store). */
@@ -17,7 +18,7 @@ export const configuredStore: SourcesCliDeps['openStore'] = async () => {
   const { createStore, migrate, openDb } = await import('../store/index.js');
   const cfg = readConfigFromProcess();
   const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-  await migrate(db, new URL('../../migrations', import.meta.url).pathname);
+  await migrate(db, fileURLToPath(new URL('../../migrations', import.meta.url)));
   return { store: createStore(db), close: () => db.close() };
 };
 

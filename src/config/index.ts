@@ -27,6 +27,8 @@ export interface Config {
   vectorStore: { kind: 'pgvector' } | { kind: 'pinecone'; apiKey: string; index: string; host: string | null };
   /** Slack Events API (src/sources); null when SLACK_SIGNING_SECRET is unset. */
   slack: { signingSecret: string } | null;
+  /** LOCAL_ONLY: no data leaves the deployment (no remote model, embeddings or vector store). */
+  localOnly: boolean;
 }
 
 /** Parse the environment once; throws ConfigError listing every bad variable at once. */
@@ -71,6 +73,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
       ? { kind: 'pinecone', apiKey: v.PINECONE_API_KEY!, index: v.PINECONE_INDEX!, host: v.PINECONE_HOST ?? null }
       : { kind: 'pgvector' },
     slack: v.SLACK_SIGNING_SECRET ? { signingSecret: v.SLACK_SIGNING_SECRET } : null,
+    localOnly: v.LOCAL_ONLY ?? false,
   };
   return deepFreeze(cfg);
 }

@@ -55,6 +55,8 @@ export const EnvSchema = z
     PINECONE_INDEX: z.string().min(1).optional(),
     /** Data-plane host of the index; without it the client asks Pinecone's control plane. */
     PINECONE_HOST: z.string().url().optional(),
+    /** No data leaves the deployment: no remote model, no OpenAI embeddings, no Pinecone (checked at start-up). */
+    LOCAL_ONLY: bool.optional(),
     /** Slack app signing secret: verifies Slack Events API requests (POST /slack/events). Unset = endpoint off. */
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   });
@@ -72,6 +74,10 @@ export function crossFieldProblems(v: Record<string, string | undefined>): strin
   if (!demo && !v.TOKEN_ENCRYPTION_KEY) out.push('TOKEN_ENCRYPTION_KEY: is required outside demo mode');
   if (v.VECTOR_STORE === 'pinecone' && (!v.PINECONE_API_KEY || !v.PINECONE_INDEX)) out.push('PINECONE_API_KEY, PINECONE_INDEX: are required when VECTOR_STORE=pinecone');
   if (v.EMBEDDINGS === 'openai' && !v.OPENAI_API_KEY) out.push('OPENAI_API_KEY: is required when EMBEDDINGS=openai');
+  if (v.LOCAL_ONLY !== undefined && ['true', '1'].includes(v.LOCAL_ONLY)) {
+    if (v.VECTOR_STORE === 'pinecone') out.push('VECTOR_STORE: pinecone sends CRM text to Pinecone; LOCAL_ONLY=true allows only pgvector');
+    if (v.EMBEDDINGS === 'openai') out.push('EMBEDDINGS: openai sends CRM text to a remote embeddings API; LOCAL_ONLY=true allows only local');
+  }
   if (!demo && !v.PUBLIC_URL) out.push('PUBLIC_URL: is required outside demo mode (OAuth redirect and webhook URLs)');
   return out;
 }

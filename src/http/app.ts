@@ -8,6 +8,7 @@ import { acceptWebhook } from '../sync/webhook-intake.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 import { renderSummary, summarize } from './summary.js';
+import { createSourcesRouter } from '../sources/router.js';
 
 export interface InstallHandlers { start: express.RequestHandler; callback: express.RequestHandler }
 
@@ -25,6 +26,8 @@ export interface AppDeps {
   webhookToleranceMs: number;
   isReady: () => boolean;
   now: () => number;
+  /** SLACK_SIGNING_SECRET; null turns POST /slack/events off. */
+  slackSigningSecret: string | null;
 }
 
 /** Thin HTTP layer: parse input, call a module, map errors to status codes. */
@@ -103,6 +106,9 @@ export function createApp(deps: AppDeps): express.Express {
       next(e);
     }
   });
+
+  // Interactions that never reach the CRM: authenticated ingest API and Slack Events (raw-body signature).
+  app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = isCloseloopError(err) ? err : null;

@@ -61,8 +61,10 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
       res.locals.keyId = keyId;
       next();
     } catch (e) {
-      deps.metrics.webhookEvents.inc({ crm: 'ingest', result: 'rejected' });
-      res.setHeader('WWW-Authenticate', 'Bearer realm="closeloop-ingest"');
+      if (isCloseloopError(e) && e.status === 401) {
+        deps.metrics.webhookEvents.inc({ crm: 'ingest', result: 'rejected' });
+        res.setHeader('WWW-Authenticate', 'Bearer realm="closeloop-ingest"');
+      }
       next(e);
     }
   };

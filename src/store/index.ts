@@ -1,8 +1,11 @@
 import { ChangeStreamRepo } from './change-streams.js';
 import { CheckpointRepo } from './checkpoints.js';
+import { AuditRepo } from './audit.js';
 import { ConnectionRepo } from './connections.js';
+import { FeedbackRepo } from './feedback.js';
 import type { Db, Queryable } from './db.js';
 import { InboxRepo } from './inbox.js';
+import { TenantModelRepo } from './models.js';
 import { OAuthStateRepo } from './oauth-states.js';
 import { OutboxRepo } from './outbox.js';
 import { RecordRepo } from './records.js';
@@ -21,6 +24,9 @@ export function repos(q: Queryable) {
     outbox: new OutboxRepo(q),
     sources: new SourcesRepo(q),
     changeStreams: new ChangeStreamRepo(q),
+    audit: new AuditRepo(q),
+    feedback: new FeedbackRepo(q),
+    models: new TenantModelRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;
@@ -40,3 +46,5 @@ export { migrate } from './migrate.js';
 export type { ConnectionRow } from './connections.js';
 export type { OutboxRow } from './outbox.js';
 export type { SuggestionRow, SuggestionStatus } from './suggestions.js';
+export type { WrittenRow, ReportRow } from './feedback.js';
+export type { TenantModelRow } from './models.js';

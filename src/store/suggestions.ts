@@ -1,7 +1,8 @@
 import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
 import type { Queryable } from './db.js';
 
-export type SuggestionStatus = 'allowed' | 'review' | 'blocked' | 'written' | 'write_failed';
+/** suppressed: held back by the rep's feedback (src/feedback/suppression.ts); it does not count toward the daily cap. */
+export type SuggestionStatus = 'allowed' | 'review' | 'blocked' | 'written' | 'write_failed' | 'suppressed';
 export interface SuggestionRow {
   id: string; tenant_id: string; connection_id: string; type: string; dedupe_key: string; deal_id: string | null; owner_id: string | null;
   status: SuggestionStatus; payload: Suggestion; verdicts: RuleVerdict[]; created_at: Date;
@@ -11,15 +12,20 @@ export class SuggestionRepo {
   constructor(private readonly db: Queryable) {}
 
   /** Inserts unless the same situation (dedupe key) was already suggested. Returns false on a duplicate. */
-  async insert(s: Suggestion, status: SuggestionStatus, verdicts: RuleVerdict[], context: unknown = null): Promise<boolean> {
+  async insert(s: Suggestion, status: SuggestionStatus, verdicts: RuleVerdict[], context: unknown = null, repair: unknown = null): Promise<boolean> {
     const r = await this.db.query(
-      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, owner_id, status, payload, verdicts, model, tier, cost_usd, confidence, created_at, context)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10::jsonb,$11,$12,$13,$14,$15,$16::jsonb)
+      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, owner_id, status, payload, verdicts, model, tier, cost_usd, confidence, created_at, context, repair)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10::jsonb,$11,$12,$13,$14,$15,$16::jsonb,$17::jsonb)
        ON CONFLICT DO NOTHING`,
       [s.id, s.tenantId, s.connectionId, s.type, s.dedupeKey, s.dealId, s.ownerId, status, JSON.stringify(s), JSON.stringify(verdicts),
-        s.explanation.model, s.explanation.tier, s.explanation.costUsd, s.explanation.confidence, s.createdAt, context === null ? null : JSON.stringify(context)],
+        s.explanation.model, s.explanation.tier, s.explanation.costUsd, s.explanation.confidence, s.createdAt, context === null ? null : JSON.stringify(context),
+        repair === null ? null : JSON.stringify(repair)],
     );
     return r.affectedRows === 1;
+  }
+
+  async get(id: string): Promise<(SuggestionRow & { repair: unknown }) | null> {
+    return (await this.db.query<SuggestionRow & { repair: unknown }>('SELECT * FROM suggestions WHERE id = $1', [id])).rows[0] ?? null;
   }
 
   async exists(connectionId: string, dedupeKey: string): Promise<boolean> {

@@ -16,7 +16,8 @@ export async function indexActivities(store: Store, indexer: ContextIndexer, con
     if (!isActivityKind(ref.kind as ObjectKind)) continue;
     const rec = await store.records.get<Activity>(connectionId, ref.kind as ObjectKind, ref.externalId);
     if (!rec || rec.archived) {
-      await indexer.removeRecord(conn.tenant_id, { provider: conn.provider, kind: ref.kind, externalId: ref.externalId });
+      // Indexed under the record's own provider (ingest and Slack items live under a CRM connection).
+      await indexer.removeRecord(conn.tenant_id, { provider: rec?.provider ?? conn.provider, kind: ref.kind, externalId: ref.externalId });
       removed++;
     } else live.push(rec);
   }

@@ -118,7 +118,7 @@ describe(`sources → queue → context index (${engine})`, () => {
   // Known gap outside src/sources: src/sync/index-activities.ts removes archived records from the index
   // under the connection's provider ("hubspot"), but these chunks were indexed under "ingest". The one-line
   // fix (`provider: rec?.provider ?? conn.provider`) is in the report; when it lands, turn this into `test`.
-  test.failing('DELETE removes the interaction from the index', async () => {
+  test('DELETE removes the interaction from the index', async () => {
     const del = await request(app).delete('/ingest/v1/interactions/zebra-1').set('Authorization', `Bearer ${keys.A}`);
     expect(del.status).toBe(204);
     await waitFor(async () => (await find('tenantA', 'quokka rollout', 'ingest:zebra-1')()) === null, 5000);

@@ -1,0 +1,130 @@
+import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
+import type { Evidence, Explanation, Suggestion } from '../core/suggestion.js';
+import { stableId } from '../lib/ids.js';
+import { coldStartFeatures, dealFeatures, featureRecord, isCustomerTouch } from './deal-features.js';
+import { coldStartScore } from './models/cold-start.js';
+import { sigmoid } from './models/logreg.js';
+import type { Factor, ScoringModel } from './models/scoring-model.js';
+import { extractSignals } from './signals/index.js';
+
+/**
+ * Churn risk per company (account), from its deals and interactions: the tenant's deal-scoring model when
+ * one is trained (the chance that the account's current deal is won, turned into a risk), else the
+ * transparent cold-start rules; then the account signals the deal score does not see, each a fixed,
+ * documented log-odds shift shown as a factor: complaints and negative sentiment from the customer, lost
+ * deals, and declining activity. Pure: records in, one suggestion (or none) out.
+ */
+export const CHURN_RULES_MODEL = 'rules:churn-heuristics@1';
+/** A churn suggestion needs at least this risk AND at least one account signal. */
+export const CHURN_THRESHOLD = 0.6;
+export const CHURN_SHIFT = { complaint: 0.8, moreComplaints: 0.3, lostDeal: 0.7, declining: 0.5 } as const;
+
+const DAY = 86_400_000;
+const MAX_QUOTE = 280;
+const logit = (p: number) => Math.log(Math.min(1 - 1e-6, Math.max(1e-6, p)) / (1 - Math.min(1 - 1e-6, Math.max(1e-6, p))));
+
+export type ChurnScorer = { kind: 'trained'; model: ScoringModel } | { kind: 'cold_start' };
+
+export interface ChurnInput {
+  tenantId: string; connectionId: string; provider: string;
+  company: Company;
+  deals: Deal[];
+  /** Contacts of the account (of the company or its deals). */
+  contacts: Contact[];
+  /** Activities of the account in the last 180 days or more. */
+  activities: Activity[];
+  now: number;
+  scorer: ChurnScorer;
+}
+
+export interface ChurnScore {
+  risk: number;
+  model: string;
+  tier: Explanation['tier'];
+  factors: Factor[];
+  evidence: Evidence[];
+  /** At least one account signal (complaint, lost deal, declining activity) was found. */
+  hasSignal: boolean;
+  openDeal: Deal | null;
+}
+
+export function scoreChurn(i: ChurnInput): ChurnScore {
+  const open = i.deals.filter((d) => !d.isClosed && !d.archived).sort((a, b) => (a.closeDate ?? '9').localeCompare(b.closeDate ?? '9'))[0] ?? null;
+  const lost = i.deals.filter((d) => d.isClosed && !d.isWon && !d.archived && i.now - Date.parse(d.closeDate ?? d.updatedAt) <= 180 * DAY);
+  const touches = i.activities.filter((a) => isCustomerTouch(a) && !a.archived && Date.parse(a.occurredAt) <= i.now);
+  const evidence: Evidence[] = [];
+  const factors: Factor[] = [];
+
+  // Base: how healthy the account's current deal looks (a customer with no open deal is scored as in negotiation).
+  const baseDeal: Deal = open ?? { ...(i.deals[0] ?? syntheticDeal(i)), stage: 'negotiation', isClosed: false, isWon: false };
+  const f = dealFeatures(baseDeal, touches, i.now);
+  let healthy: number;
+  let model: string;
+  let tier: Explanation['tier'];
+  if (i.scorer.kind === 'trained') {
+    const s = i.scorer.model.score(featureRecord(f));
+    healthy = s.probability; model = s.model; tier = 'small';
+    for (const x of s.factors) factors.push({ name: `deal score: ${x.name}`, direction: x.direction === '+' ? '-' : '+', weight: x.weight });
+  } else {
+    const s = coldStartScore(coldStartFeatures(baseDeal, f, i.now));
+    healthy = s.probability; model = s.model; tier = 'rules';
+    for (const x of s.factors) factors.push({ name: `deal score: ${x.name}`, direction: x.direction === '+' ? '-' : '+', weight: Math.round(x.weight * 1000) / 1000 });
+  }
+  let z = -logit(healthy);
+  const shift = (name: string, w: number) => { z += w; factors.unshift({ name, direction: '+', weight: w }); };
+
+  const complaints: { a: Activity; quote: string }[] = [];
+  for (const a of touches) {
+    if (a.direction === 'outbound' || i.now - Date.parse(a.occurredAt) > 60 * DAY) continue;
+    const hit = extractSignals([a.subject, a.body].filter(Boolean).join('\n')).find((s) => s.type === 'negative_sentiment');
+    if (hit) complaints.push({ a, quote: hit.evidence.quote });
+  }
+  if (complaints.length > 0) {
+    shift(`customer complaint or negative sentiment (${complaints.length} in 60 days)`, complaints.length > 1 ? CHURN_SHIFT.complaint + CHURN_SHIFT.moreComplaints : CHURN_SHIFT.complaint);
+    for (const c of complaints.slice(0, 3)) evidence.push({ recordKind: c.a.kind, externalId: c.a.externalId, quote: c.quote.slice(0, MAX_QUOTE), url: c.a.url, field: 'body' });
+  }
+  if (lost.length > 0) {
+    shift(`${lost.length} deal(s) lost in 180 days`, CHURN_SHIFT.lostDeal * Math.min(2, lost.length));
+    for (const d of lost.slice(0, 2)) evidence.push({ recordKind: 'deal', externalId: d.externalId, quote: `${d.name ?? d.externalId}: ${d.providerStage ?? 'closed lost'}`, url: d.url, field: 'stage' });
+  }
+  const recent = touches.filter((a) => i.now - Date.parse(a.occurredAt) <= 30 * DAY).length;
+  const prior = touches.filter((a) => { const age = i.now - Date.parse(a.occurredAt); return age > 30 * DAY && age <= 90 * DAY; }).length / 2;
+  const declining = prior >= 2 && recent <= prior / 2;
+  if (declining) {
+    shift(`activity down: ${recent} interactions in the last 30 days vs ${prior} a month before`, CHURN_SHIFT.declining);
+    evidence.push({ recordKind: 'company', externalId: i.company.externalId, quote: `${recent} interactions in the last 30 days, ${prior} per month in the 60 days before`, url: i.company.url, field: null });
+  }
+  const risk = Math.round(sigmoid(z) * 1000) / 1000;
+  return { risk, model, tier, factors: factors.slice(0, 8), evidence, hasSignal: complaints.length > 0 || lost.length > 0 || declining, openDeal: open };
+}
+
+function syntheticDeal(i: ChurnInput): Deal {
+  return {
+    kind: 'deal', provider: i.provider, externalId: `account:${i.company.externalId}`, createdAt: i.company.createdAt, updatedAt: i.company.updatedAt,
+    archived: false, ownerId: i.company.ownerId, associations: { contacts: i.contacts.map((c) => c.externalId), companies: [i.company.externalId], deals: [] },
+    url: null, name: i.company.name, amount: null, currency: null, stage: 'negotiation', providerStage: null, closeDate: null, isClosed: false, isWon: false,
+  };
+}
+
+/** The churn-risk suggestion for an account, or null when the risk is low or no account signal backs it. */
+export function suggestChurnRisk(i: ChurnInput, score: ChurnScore = scoreChurn(i)): Suggestion | null {
+  if (!score.hasSignal || score.risk < CHURN_THRESHOLD || score.evidence.length === 0) return null;
+  const name = i.company.name ?? `company ${i.company.externalId}`;
+  const dedupeKey = `churn_risk:${i.company.externalId}:${score.evidence.map((e) => e.externalId).sort().join(',')}`;
+  const owner = i.company.ownerId ?? score.openDeal?.ownerId ?? null;
+  const withEmail = i.contacts.filter((c) => !c.archived && c.email).map((c) => c.externalId);
+  const reason = `${name} shows churn risk ${Math.round(score.risk * 100)}% (${score.factors.filter((f) => f.direction === '+' && !f.name.startsWith('deal score')).map((f) => f.name).join('; ')}). A retention email is drafted for review.`;
+  return {
+    id: stableId('sug', i.connectionId, dedupeKey), tenantId: i.tenantId, connectionId: i.connectionId, provider: i.provider,
+    type: 'churn_risk', dedupeKey, dealId: score.openDeal?.externalId ?? null,
+    contactIds: [...new Set([...withEmail, ...i.contacts.map((c) => c.externalId)])].slice(0, 5),
+    companyId: i.company.externalId, ownerId: owner,
+    task: {
+      subject: `Churn risk at ${name}: review the retention draft`.slice(0, 255), body: reason,
+      dueAt: new Date(i.now + DAY).toISOString(), priority: score.risk >= 0.8 ? 'HIGH' : 'MEDIUM', ownerId: owner, taskType: 'TODO',
+    },
+    draft: null, reason, evidence: score.evidence,
+    explanation: { model: score.model, tier: score.tier, confidence: score.risk, costUsd: 0, factors: score.factors },
+    createdAt: new Date(i.now).toISOString(),
+  };
+}
