@@ -108,7 +108,7 @@ export function withPrivacy(llm: LlmClient, o: PrivacyOptions = {}): PrivateLlmC
   const tier = o.tier ?? 'large';
   const auditIds: string[] = [];
 
-  const audit = async (row: Omit<ModelCallAudit, 'tenantId' | 'connectionId' | 'suggestionId' | 'tier' | 'recordRefs' | 'costUsd'> & { usage: Usage }): Promise<string | null> => {
+  const audit = async (row: Omit<ModelCallAudit, 'tenantId' | 'connectionId' | 'suggestionId' | 'tier' | 'recordRefs' | 'costUsd' | 'inputTokens' | 'outputTokens'> & { usage: Usage }): Promise<string | null> => {
     if (!o.audit) return null;
     const { usage, ...rest } = row;
     const cost = recordCost({ model: row.model, tier, ...usage }, o.prices);
