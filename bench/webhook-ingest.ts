@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -22,19 +25,24 @@ function batch(n: number, seq: number): string {
 }
 
 async function drive(url: string, sign: boolean, requests: number, concurrency: number, startSeq: number): Promise<number> {
+  // Bodies and signatures are prepared before the clock starts: the load generator shares this process,
+  // and its own hashing must not be charged to either endpoint.
+  const prepared = Array.from({ length: requests }, (_, k) => {
+    const body = batch(100, startSeq + k);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (sign) {
+      const ts = String(Date.now());
+      headers['x-hubspot-request-timestamp'] = ts;
+      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET).update(`POST${url}${body}${ts}`).digest('base64');
+    }
+    return { body, headers };
+  });
   const agent = new Agent({ connections: concurrency });
   let next = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < requests) {
-      const seq = startSeq + next++;
-      const body = batch(100, seq);
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (sign) {
-        const ts = String(Date.now());
-        headers['x-hubspot-request-timestamp'] = ts;
-        headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET).update(`POST${url}${body}${ts}`).digest('base64');
-      }
+      const { body, headers } = prepared[next++]!;
       const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
       await res.body.text();
       if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
@@ -64,7 +72,7 @@ async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<vo
  * alternating, on the same database.
  */
 export async function benchWebhookIngest(o: { databaseUrl: string | null; requests: number; concurrency: number; rounds: number }): Promise<IngestResult> {
-  const cfg = loadConfig({ PORT: '0', DATA_DIR: 'memory://', TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32), ROLE: 'web', LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined });
+  const cfg = loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32), ROLE: 'web', LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined });
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     apps: { hubspot: { clientId: 'bench', clientSecret: SECRET, apiBase: 'http://127.0.0.1:9', authorizeUrl: 'http://127.0.0.1:9/oauth/authorize', tokenUrl: 'http://127.0.0.1:9/oauth/v1/token' } },
