@@ -12,9 +12,12 @@ import { ConfigError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PgVectorStore, PineconeVectorStore, type Embedder, type VectorStore } from './inference/context/index.js';
 import { indexActivities } from './sync/index-activities.js';
+import { assertLocalOnly } from './privacy/local-only.js';
+import { deleteRecord } from './privacy/erase.js';
 import { createApp, type InstallHandlers } from './http/app.js';
 import { startCron } from './jobs/cron.js';
 import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js';
+import { afterBackfill, createDraftLlm, FEEDBACK_SCHEDULES } from './suggest/wiring.js';
 import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -61,6 +64,8 @@ export interface StartOptions {
 
 /** Composition root: the only place that knows every module. */
 export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}): Promise<Closeloop> {
+  // Refuse a configuration that would send data out of the deployment in local-only mode.
+  assertLocalOnly(cfg);
   const logger = o.logger ?? createLogger({ level: cfg.logLevel });
   const now = o.now ?? Date.now;
   const metrics = createMetrics({ defaults: true });
@@ -133,19 +138,24 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     const addr = server.address();
     listenUrl = typeof addr === 'object' && addr ? `http://${cfg.host}:${addr.port}` : `http://${cfg.host}:${cfg.port}`;
   }
-  const indexer = await createIndexer(cfg, db, logger);
+  const ctxIndex = await createIndexer(cfg, db, logger);
+  const indexer = ctxIndex?.indexer ?? null;
   let stopCron = () => {};
   let workers: Workers | null = null;
   if (cfg.role !== 'web') {
-    const sync = { store, queue, metrics, logger, vault, connectorFor: getConnector };
+    const sync = {
+      store, queue, metrics, logger, vault, connectorFor: getConnector,
+      eraseRecord: async (connectionId: string, kind: string, externalId: string) => { await deleteRecord(store, ctxIndex?.vectorStore ?? null, connectionId, kind, externalId); },
+    };
     workers = await startWorkers({
       store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,
       index: o.index !== undefined ? o.index : indexer ? async (connectionId, refs) => { await indexActivities(store, indexer, connectionId, refs); } : null,
-      analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays },
+      analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays, llm: createDraftLlm(cfg) },
       writeback: { store, metrics, logger, vault, connectorFor: getConnector, now },
       changeStreams: o.changeStreams,
+      afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now }, connectionId); },
     });
-    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron });
+    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES });
   }
   ready = true;
   logger.info({ url: listenUrl || null, role: cfg.role, engine: db.engine }, 'closeloop ready');
@@ -166,7 +176,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
 }
 
 /** The context index: embedder + vector store from configuration. Null (with a warning) when the store cannot run. */
-async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Promise<ContextIndexer | null> {
+async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Promise<{ indexer: ContextIndexer; vectorStore: VectorStore } | null> {
   const embedder: Embedder = cfg.embeddings === 'openai' && cfg.openai
     ? new OpenAIEmbedder({ apiKey: cfg.openai.apiKey, baseURL: cfg.openai.baseURL ?? undefined, model: cfg.openai.embeddingModel })
     : new HashingEmbedder();
@@ -181,7 +191,7 @@ async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Pro
     }
     store = new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id });
   }
-  return new ContextIndexer(embedder, store);
+  return { indexer: new ContextIndexer(embedder, store), vectorStore: store };
 }
 
 /** Replace the origin of a manifest URL (sandbox, sandbox orgs, My Domain) keeping its path. */

@@ -105,7 +105,45 @@ export async function toChangeStreamEvent(client: SalesforceClient, accountId: s
 /** The part of a faye client we use (jsforce `conn.streaming.createClient`). */
 export interface CometdClient {
   subscribe(channel: string, onMessage: (data: unknown) => void): { then?(ok: () => void, fail: (err: unknown) => void): unknown; cancel?(): void };
-  disconnect(): void;
+  /** faye returns a thenable that settles when the server answered /meta/disconnect. */
+  disconnect(): unknown;
+}
+
+/** faye internals touched by `shutdownCometd` (faye 1.4: src/protocol/dispatcher.js). */
+interface FayeDispatcherInternals {
+  _dispatcher?: { _envelopes?: Map<unknown, { timer?: ReturnType<typeof setTimeout> | null; request?: { then(fn: (r: { abort?(): void } | null) => void): unknown } | null }>; close?(): void };
+}
+
+/**
+ * Disconnects a faye client for good. `disconnect()` alone leaves the long-poll `/meta/connect` in flight: when its
+ * socket then closes (server gone, process stopping), faye schedules a resend 5 s later, which keeps the process
+ * alive and reconnects to a server that may be gone (ECONNRESET noise). So: send /meta/disconnect, wait briefly for
+ * the answer, then drop every pending envelope's timer and request and close the transport.
+ */
+export async function shutdownCometd(client: CometdClient, waitMs = 1_000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const answered = client.disconnect() as { then?: (ok: () => void, fail: () => void) => unknown } | undefined;
+    if (answered && typeof answered.then === 'function') {
+      await Promise.race([
+        new Promise<void>((resolve) => { answered.then!(resolve, resolve); }),
+        new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); }),
+      ]);
+    }
+  } catch {
+    // Already disconnected: nothing to wait for.
+  } finally {
+    clearTimeout(timer);
+  }
+  const dispatcher = (client as unknown as FayeDispatcherInternals)._dispatcher;
+  for (const envelope of dispatcher?._envelopes?.values() ?? []) {
+    if (envelope.timer) clearTimeout(envelope.timer);
+    envelope.timer = null;
+    envelope.request?.then((req) => req?.abort?.());
+    envelope.request = null;
+  }
+  dispatcher?._envelopes?.clear();
+  dispatcher?.close?.();
 }
 
 export interface CdcOptions {
@@ -161,10 +199,11 @@ export async function subscribeChanges(
   const closed = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
   closed.catch(() => undefined); // observed by the caller through `closed`; avoid an unhandled rejection if it is not.
 
+  let shutdown: Promise<void> = Promise.resolve();
   const stop = (err?: unknown) => {
     if (stopped) return;
     stopped = true;
-    faye?.disconnect();
+    if (faye) shutdown = shutdownCometd(faye);
     faye = null;
     if (err === undefined) settle.resolve();
     else {
@@ -193,7 +232,7 @@ export async function subscribeChanges(
       return;
     }
     refreshedOnce = true;
-    faye?.disconnect();
+    if (faye) void shutdownCometd(faye);
     faye = null;
     ctx.forceRefresh().then((token) => {
       client.conn.accessToken = token;
@@ -223,9 +262,12 @@ export async function subscribeChanges(
     closed,
     // Stop receiving, let the event in hand finish (its replay id gets stored), then stop.
     close: async () => {
-      faye?.disconnect();
+      const client = faye;
+      faye = null;
+      const disconnected = client ? shutdownCometd(client) : Promise.resolve();
       await chain.catch(() => undefined);
       stop();
+      await Promise.all([disconnected, shutdown]);
     },
   };
 }

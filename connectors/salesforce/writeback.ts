@@ -15,6 +15,20 @@ const TASK_STATUS_NEW = 'Not Started';
 const EMAIL_STATUS_DRAFT = '5';
 /** The idempotency field is a Text(255) External ID, Unique. */
 const MAX_KEY_LENGTH = 255;
+/** Task.Subject is a 255-character string; Task.Description a 32,000-character long text area (plain text, no markup). */
+const MAX_SUBJECT_LENGTH = 255;
+const MAX_DESCRIPTION_LENGTH = 32_000;
+const TRUNCATED = '\n[…]';
+
+/**
+ * Our task body is plain text already (src/writeback/render.ts), and Description shows plain text with its line
+ * breaks, so no markup conversion: only CRLF-normalised and cut to the field length (a longer value is a 400
+ * STRING_TOO_LONG, which would fail the whole write).
+ */
+export function toDescription(body: string): string {
+  const text = body.replace(/\r\n?/g, '\n');
+  return text.length <= MAX_DESCRIPTION_LENGTH ? text : text.slice(0, MAX_DESCRIPTION_LENGTH - TRUNCATED.length) + TRUNCATED;
+}
 
 type WritableSObject = 'Task' | 'EmailMessage';
 
@@ -67,9 +81,9 @@ function compact(fields: Record<string, unknown>): Record<string, unknown> {
 /** The Task body we send (POST /sobjects/Task); exported for tests and the sandbox. */
 export function taskFields(task: TaskWrite): Record<string, unknown> {
   return compact({
-    Subject: task.subject,
+    Subject: task.subject.slice(0, MAX_SUBJECT_LENGTH),
     // The write-back module composes reason + evidence into the body.
-    Description: task.body,
+    Description: toDescription(task.body),
     // ActivityDate is a date without time: the UTC day of dueAt.
     ActivityDate: new Date(task.dueAt).toISOString().slice(0, 10),
     Priority: PRIORITY[task.priority],

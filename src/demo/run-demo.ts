@@ -1,4 +1,5 @@
 import { playDemoActivity, startHubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
+import { playDemoActivity as playSalesforceActivity, startSalesforceSandbox } from '../../connectors/salesforce/sandbox/index.js';
 import type { Config } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import type { Closeloop, StartOptions } from '../main.js';
@@ -8,14 +9,18 @@ type Start = (cfg: Readonly<Config>, o?: StartOptions) => Promise<Closeloop>;
 const say = (msg: string) => process.stdout.write(`[demo] ${msg}\n`);
 
 /**
- * `npm start` with no configuration: start the HubSpot sandbox, install closeloop into it through the real
- * OAuth flow, backfill, then play a stream of demo activity that arrives as signed webhooks.
+ * `npm start` with no configuration: start the HubSpot and Salesforce sandboxes, install closeloop into both through
+ * the real OAuth flows (Salesforce with PKCE), backfill, then play a stream of demo activity that arrives as signed
+ * HubSpot webhooks, Salesforce Change Data Capture events and Salesforce Outbound Messages.
  */
 export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void> {
   const clientId = 'closeloop-demo-app';
   const clientSecret = `demo-secret-${Math.random().toString(36).slice(2)}`;
   const hubspot = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'demo', webhookTargetUrl: null });
   say(`HubSpot sandbox listening on ${hubspot.url}`);
+  const salesforce = await startSalesforceSandbox({ port: 0, clientId, clientSecret, seed: 'demo', outboundMessageUrl: null });
+  const sfOrgId = salesforce.orgIds()[0]!;
+  say(`Salesforce sandbox listening on ${salesforce.url} (org ${sfOrgId})`);
   const logger = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel });
   const cl = await start(cfg, {
     logger,
@@ -24,27 +29,36 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
         clientId, clientSecret, apiBase: hubspot.url,
         authorizeUrl: `${hubspot.url}/oauth/authorize`, tokenUrl: `${hubspot.url}/oauth/v1/token`,
       },
+      // The sandbox is both the login host and the instance (its token response's instance_url).
+      salesforce: { clientId, clientSecret, loginUrl: salesforce.url },
     },
   });
   say(`closeloop listening on ${cl.url}  (GET / for a live summary, /metrics for Prometheus, /healthz)`);
   hubspot.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
 
   say('installing closeloop into the demo HubSpot portal through OAuth...');
-  const res = await fetch(`${cl.url}/install/hubspot`, { redirect: 'follow' });
-  const body = (await res.json()) as { installed?: boolean; accountId?: string; connectionId?: string; message?: string };
-  if (!res.ok || !body.installed) throw new Error(`install failed: ${res.status} ${JSON.stringify(body)}`);
-  say(`installed: portal ${body.accountId} (connection ${body.connectionId}); backfilling...`);
+  const hsInstall = await install(cl.url, 'hubspot');
+  say(`installed: portal ${hsInstall.accountId} (connection ${hsInstall.connectionId}); backfilling...`);
+  say('installing closeloop into the demo Salesforce org through OAuth with PKCE...');
+  const sfInstall = await install(cl.url, 'salesforce');
+  say(`installed: org ${sfInstall.accountId} (connection ${sfInstall.connectionId}); backfilling...`);
 
-  const conn = await waitFor(async () => {
-    const c = await cl.store.connections.get(body.connectionId!);
-    return c?.backfill_done_at ? c : null;
-  }, 120_000);
+  const [conn] = await Promise.all([backfilled(cl, hsInstall.connectionId), backfilled(cl, sfInstall.connectionId)]);
   const counts = await cl.store.records.countsByKind();
-  say(`backfill done: ${Object.entries(counts).map(([k, v]) => `${v} ${k}s`).join(', ')}`);
+  say(`backfill done (both CRMs): ${Object.entries(counts).map(([k, v]) => `${v} ${k}s`).join(', ')}`);
+
+  // Change Data Capture: a worker takes the connection's stream lease and subscribes from "new events only".
+  await waitFor(async () => (cl.changeStreams?.running().includes(sfInstall.connectionId) && salesforce.store.cdcSubscriptions(sfOrgId).length > 0) || null, 30_000);
+  say('Salesforce Change Data Capture subscribed (replay position stored with every event)');
+  salesforce.setOutboundMessageUrl(`${cl.url}/webhooks/salesforce`);
+  say(`Salesforce Outbound Messages configured to ${cl.url}/webhooks/salesforce`);
 
   const portalId = Number(conn.account_id);
-  say(`playing ${cfg.demoEvents} demo changes as signed webhooks...`);
-  const play = playDemoActivity(hubspot, portalId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs });
+  say(`playing ${cfg.demoEvents} demo changes per CRM: HubSpot as signed webhooks, Salesforce as change events and outbound messages...`);
+  const play = Promise.all([
+    playDemoActivity(hubspot, portalId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs }),
+    playSalesforceActivity(salesforce, sfOrgId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs }),
+  ]);
 
   let lastLine = '';
   const report = setInterval(async () => {
@@ -52,13 +66,16 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
       const sug = await cl.store.suggestions.countsByStatus();
       const wb = await cl.store.outbox.countByStatus();
       const inbox = await cl.store.inbox.count();
-      const line = `webhook events ${inbox.total} · suggestions ${JSON.stringify(sug)} · tasks written ${wb.done ?? 0}`;
+      const byCrm = await writesByCrm(cl);
+      const streamed = (await cl.metrics.recordsSynced.get()).values.filter((v) => v.labels.source === 'stream').reduce((n, v) => n + v.value, 0);
+      const line = `webhook events ${inbox.total} · records from change events ${streamed} · suggestions ${JSON.stringify(sug)} · tasks written ${wb.done ?? 0} (HubSpot ${byCrm.hubspot ?? 0}, Salesforce ${byCrm.salesforce ?? 0})`;
       if (line !== lastLine) { say(line); lastLine = line; }
     } catch { /* shutting down */ }
   }, 2000);
 
   await play;
   await hubspot.flushWebhooks();
+  await salesforce.flushOutbound();
   say('demo stream finished; closeloop keeps running (Ctrl-C to stop).');
   for (const t of await cl.store.outbox.recentDone(10)) say(`task ${t.crm_id} written for suggestion ${t.suggestion_id}`);
 
@@ -66,10 +83,33 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
     clearInterval(report);
     await cl.stop();
     await hubspot.close();
+    await salesforce.close();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+async function install(url: string, provider: string): Promise<{ accountId: string; connectionId: string }> {
+  // Follows every redirect: closeloop → the sandbox's authorize (auto-consent) → closeloop's callback.
+  const res = await fetch(`${url}/install/${provider}`, { redirect: 'follow' });
+  const body = (await res.json()) as { installed?: boolean; accountId?: string; connectionId?: string };
+  if (!res.ok || !body.installed || !body.accountId || !body.connectionId) throw new Error(`${provider} install failed: ${res.status} ${JSON.stringify(body)}`);
+  return { accountId: body.accountId, connectionId: body.connectionId };
+}
+
+async function backfilled(cl: Closeloop, connectionId: string) {
+  return waitFor(async () => {
+    const c = await cl.store.connections.get(connectionId);
+    return c?.backfill_done_at ? c : null;
+  }, 120_000);
+}
+
+/** Tasks and drafts written per CRM, from closeloop_writebacks_total{crm}. */
+async function writesByCrm(cl: Closeloop): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const v of (await cl.metrics.writebacks.get()).values) out[String(v.labels.crm)] = (out[String(v.labels.crm)] ?? 0) + v.value;
+  return out;
 }
 
 async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number): Promise<T> {

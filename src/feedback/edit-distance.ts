@@ -1,3 +1,5 @@
+import { DRAFT_NOTE_MARKER } from '../writeback/render.js';
+
 /** Text as a rep would compare it: no signature placeholder, no closeloop note, whitespace and case folded. */
 export function normalizeForDiff(text: string): string {
   const cut = text.indexOf(DRAFT_NOTE_MARKER);
@@ -5,8 +7,6 @@ export function normalizeForDiff(text: string): string {
   return body.replace(/\{\{rep_signature\}\}/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** The line that starts the closeloop note under a draft (src/writeback/render.ts writes it). */
-export const DRAFT_NOTE_MARKER = '-- closeloop note';
 
 /** Longer texts are compared on their first MAX_CHARS characters: enough to tell "edited" from "rewritten". */
 const MAX_CHARS = 4000;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEAL_STAGE_ORDER } from '../core/index.js';
 import { effectiveOwnerId, referencedContactIds, type FactInput } from './fact-input.js';
 import { CLAIM_KINDS, formatClaim } from './text/grounding.js';
+import { findInjectionAttempts, findPaymentInstructions, findPromptLeaks, findUnapprovedLinks, findUnapprovedOffers } from './text/injection.js';
 
 /**
  * Every fact a rule may use. Names are a stable contract with the admins' rule files: never
@@ -101,6 +102,26 @@ export const FACTS = {
     compute: (i) => i.piiInOutgoingText(),
   }),
   toneIssues: fact({ type: 'string[]', description: 'Shouting (words in capitals, "!!!"), insults and pressure phrases ("act now", "last chance") in outgoing text.', compute: (i) => i.toneIssues() }),
+  injectionInContext: fact({
+    type: 'string[]', description: 'Phrases in the retrieved context (the emails and notes the model read) that address an AI rather than a person: "ignore your instructions", "SYSTEM:", "you are now in admin mode", hidden HTML comments, invisible characters. Evidence of a prompt-injection attempt.',
+    compute: (i) => findInjectionAttempts(i.context.retrievedText),
+  }),
+  promptLeaks: fact({
+    type: 'string[]', description: 'Traces of the model\'s own instructions in outgoing text: "crm_data", "system prompt", "as an AI", unresolved privacy placeholders such as [PERSON_2], template variables other than {{rep_signature}}.',
+    compute: (i) => findPromptLeaks(i.outgoingText),
+  }),
+  paymentInstructions: fact({
+    type: 'string[]', description: 'Instructions about where or how to send money in task or draft text: wire transfers, bank or account details, IBAN, routing or sort codes, gift cards, crypto.',
+    compute: (i) => findPaymentInstructions(i.claimText),
+  }),
+  unapprovedLinks: fact({
+    type: 'string[]', description: 'Web addresses in outgoing text whose domain is not on the allow-list (add your own domains, e.g. "https://example.com", to the allow-list).',
+    compute: (i) => findUnapprovedLinks(i.outgoingText, i.context.allowList),
+  }),
+  unapprovedOffers: fact({
+    type: 'string[]', description: 'Discounts, and amounts in a sentence about price or payment, offered in outgoing text that are not on the allow-list (an amount may also be the deal amount). Unlike grounding, a figure found only in an email does not count: the customer wrote it. Each entry reads "discount: 10%" or "price: $5,000".',
+    compute: (i) => findUnapprovedOffers(i.outgoingText, i.context.allowList, linkedDeal(i)?.amount ?? null),
+  }),
 } satisfies Record<string, FactDefinition>;
 
 export type FactName = keyof typeof FACTS;

@@ -56,7 +56,7 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
   const factors: Factor[] = [];
 
   // Base: how healthy the account's current deal looks (a customer with no open deal is scored as in negotiation).
-  const baseDeal: Deal = open ?? { ...(i.deals[0] ?? syntheticDeal(i)), stage: 'negotiation', isClosed: false, isWon: false };
+  const baseDeal: Deal = open ?? syntheticDeal(i);
   const f = dealFeatures(baseDeal, touches, i.now);
   let healthy: number;
   let model: string;
@@ -113,7 +113,8 @@ export function suggestChurnRisk(i: ChurnInput, score: ChurnScore = scoreChurn(i
   const dedupeKey = `churn_risk:${i.company.externalId}:${score.evidence.map((e) => e.externalId).sort().join(',')}`;
   const owner = i.company.ownerId ?? score.openDeal?.ownerId ?? null;
   const withEmail = i.contacts.filter((c) => !c.archived && c.email).map((c) => c.externalId);
-  const reason = `${name} shows churn risk ${Math.round(score.risk * 100)}% (${score.factors.filter((f) => f.direction === '+' && !f.name.startsWith('deal score')).map((f) => f.name).join('; ')}). A retention email is drafted for review.`;
+  // No figures in the text: the rules check every number a rep reads against the CRM (the score is in the explanation).
+  const reason = `${name} shows ${score.risk >= 0.8 ? 'a high' : 'an elevated'} churn risk (${score.factors.filter((f) => f.direction === '+' && !f.name.startsWith('deal score')).map((f) => f.name).join('; ')}). A retention email is drafted for review.`;
   return {
     id: stableId('sug', i.connectionId, dedupeKey), tenantId: i.tenantId, connectionId: i.connectionId, provider: i.provider,
     type: 'churn_risk', dedupeKey, dealId: score.openDeal?.externalId ?? null,

@@ -72,7 +72,7 @@ export function dealTrainingTable(deals: readonly Deal[], activities: readonly A
   const rows: string[][] = [];
   for (const d of closed) {
     const at = closedAt(d);
-    const rec = { ...featureRecord(dealFeatures(d, byDeal.get(d.externalId) ?? [], at)), closed_at: new Date(at).toISOString(), [DEAL_TARGET]: d.isWon ? DEAL_POSITIVE : 'lost' };
+    const rec: Record<string, string | number | null> = { ...featureRecord(dealFeatures(d, byDeal.get(d.externalId) ?? [], at)), closed_at: new Date(at).toISOString(), [DEAL_TARGET]: d.isWon ? DEAL_POSITIVE : 'lost' };
     if (columns.length === 0) columns = Object.keys(rec);
     rows.push(columns.map((c) => (rec[c] === null || rec[c] === undefined ? '' : String(rec[c]))));
   }

@@ -2,6 +2,7 @@ import type { Activity, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import type { Evidence, Suggestion } from '../core/suggestion.js';
 import { stableId } from '../lib/ids.js';
+import { isCustomerTouch } from './deal-features.js';
 import { extractSignals } from './signals/index.js';
 
 export interface DealAnalysisInput {
@@ -16,18 +17,19 @@ export interface DealAnalysisInput {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
-/** Activities that count as "someone talked to the customer"; open tasks do not. */
-const TOUCH_KINDS = new Set(['email', 'call', 'meeting', 'note']);
 const MAX_QUOTE = 280;
+/** A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet days. */
+export const noNextStepDays = (staleDealDays: number): number => Math.max(3, Math.floor(staleDealDays / 2));
 
 const evidenceOf = (a: Activity, quote: string): Evidence => ({
   recordKind: a.kind, externalId: a.externalId, quote: quote.slice(0, MAX_QUOTE), url: a.url, field: 'body',
 });
 
 /**
- * The first two suggestion types, computed from the synced record alone (rules tier, no model call):
+ * Deal suggestions computed from the synced record alone (rules tier, no model call):
  * (a) follow up a deal with no customer activity for N days; (b) flag a budget problem raised in an
- * interaction while the deal is in Negotiation or later. Pure: same input, same suggestions (ids and
+ * interaction while the deal is in Negotiation or later; (c) a deal still being worked (activity in the
+ * stale window) with no next step planned: no open task and no meeting ahead. Pure: same input, same suggestions (ids and
  * dedupe keys are derived from the situation, so re-running never yields a second one).
  */
 export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
@@ -43,7 +45,8 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   const dealName = deal.name ?? `deal ${deal.externalId}`;
 
   // (a) stale deal
-  const touches = i.activities.filter((a) => TOUCH_KINDS.has(a.kind)).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+  // Activities that count as "someone talked to the customer": not open tasks, not unsent drafts.
+  const touches = i.activities.filter(isCustomerTouch).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
   const last = touches[0];
   const lastAt = last ? Date.parse(last.occurredAt) : deal.createdAt ? Date.parse(deal.createdAt) : null;
   if (lastAt !== null && i.now - lastAt >= i.staleDealDays * DAY) {
@@ -63,6 +66,28 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       explanation: {
         model: 'rules:stale-deal@1', tier: 'rules', confidence: 1, costUsd: 0,
         factors: [{ name: `days_since_last_activity=${days}`, direction: '+', weight: 1 }],
+      },
+    });
+  }
+
+  // (c) no next step: recently worked, not stale, nothing planned
+  const quietDays = lastAt === null ? null : Math.floor((i.now - lastAt) / DAY);
+  const planned = i.activities.some((a) => !a.archived && (
+    (a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED')
+    || (a.kind === 'meeting' && Date.parse(a.occurredAt) > i.now)));
+  if (last && quietDays !== null && quietDays >= noNextStepDays(i.staleDealDays) && quietDays < i.staleDealDays && !planned) {
+    const dedupeKey = `no_next_step:${deal.externalId}:${last.externalId}`;
+    const reason = `"${dealName}" was last worked ${quietDays} days ago (${last.kind} on ${last.occurredAt.slice(0, 10)}) and has no next step: no open task and no meeting planned.`;
+    out.push({
+      ...base, id: stableId('sug', i.connectionId, dedupeKey), type: 'no_next_step', dedupeKey, reason,
+      evidence: [evidenceOf(last, `Last ${last.kind} on ${last.occurredAt.slice(0, 10)}: ${last.subject ?? (last.body ?? '').slice(0, 120)}`)],
+      task: {
+        subject: `Set a next step for ${dealName}`.slice(0, 255), body: reason, dueAt: new Date(i.now + DAY).toISOString(),
+        priority: 'MEDIUM', ownerId: deal.ownerId, taskType: 'TODO',
+      },
+      explanation: {
+        model: 'rules:no-next-step@1', tier: 'rules', confidence: 1, costUsd: 0,
+        factors: [{ name: `days_since_last_activity=${quietDays}`, direction: '+', weight: 1 }, { name: 'open_tasks=0, meetings_ahead=0', direction: '+', weight: 1 }],
       },
     });
   }

@@ -8,6 +8,7 @@ import { startChangeStreams, type ChangeStreamOptions, type ChangeStreams } from
 import { processInbox, type SyncDeps } from '../sync/process-inbox.js';
 import { syncConnection } from '../sync/sync-connection.js';
 import { analyzeDeal, type AnalyzeDeps } from '../suggest/analyze-deal.js';
+import { analyzeAccount } from '../suggest/analyze-account.js';
 import { processOutbox, type WritebackDeps } from '../writeback/process-outbox.js';
 
 export interface IndexHandler { (connectionId: string, records: { kind: string; externalId: string }[]): Promise<void> }
@@ -18,6 +19,8 @@ export interface WorkerDeps {
   index: IndexHandler | null;
   concurrency: number;
   now: () => number;
+  /** After a backfill, before the deal scan: train the tenant's models on its history and scan its accounts (src/suggest, src/feedback). */
+  afterBackfill?: (connectionId: string) => Promise<void>;
   /** Change-stream subscriptions (Salesforce CDC) held by this worker process; false turns them off. */
   changeStreams?: ChangeStreamOptions | false;
 }
@@ -44,8 +47,14 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
   await d.queue.work<{ ids: string[]; receivedAt: number | null; connectionId: string | null }>('inbox', { concurrency: d.concurrency }, async (jobs) => {
     for (const j of jobs) await processInbox(d.sync, j.data.ids, j.data.receivedAt).catch(guard('inbox', j.data.connectionId));
   });
-  await d.queue.work<{ connectionId: string; dealId: string; receivedAt: number | null }>('analyze', { concurrency: d.concurrency }, async (jobs) => {
-    for (const j of jobs) await analyzeDeal(d.analyze, j.data.connectionId, j.data.dealId, j.data.receivedAt).catch(guard('analyze', j.data.connectionId));
+  await d.queue.work<{ connectionId: string; dealId?: string; companyId?: string; receivedAt: number | null }>('analyze', { concurrency: d.concurrency }, async (jobs) => {
+    for (const j of jobs) {
+      // Account (churn) analyses share the queue: a job carries a dealId or a companyId.
+      const run = j.data.companyId
+        ? analyzeAccount(d.analyze, j.data.connectionId, j.data.companyId, j.data.receivedAt)
+        : analyzeDeal(d.analyze, j.data.connectionId, j.data.dealId!, j.data.receivedAt);
+      await run.catch(guard('analyze', j.data.connectionId));
+    }
   });
   await d.queue.work<{ outboxId: string; receivedAt: number | null }>('writeback', { concurrency: d.concurrency }, async (jobs) => {
     for (const j of jobs) await processOutbox(d.writeback, j.data.outboxId, j.data.receivedAt);
@@ -60,6 +69,7 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
           const counts = await syncConnection(d.sync, conn, mode);
           if (conn.status !== 'active') await d.store.connections.setStatus(conn.id, 'active', null);
           d.logger.info({ connectionId: conn.id, provider: conn.provider, mode, counts }, `${mode} finished`);
+          if (mode === 'backfill' && d.afterBackfill) await d.afterBackfill(conn.id);
           if (mode === 'backfill') await scanConnection(d, conn.id);
         } catch (err) {
           await guard(mode, conn.id)(err);

@@ -42,6 +42,6 @@ export async function deleteRecord(
     return { tenant: t.tenantId, providers: ps, report: { ...rest, auditRows } };
   });
   if (!tenant || !report) return { found: false, suggestions: 0, auditRows: 0, records: 0, inbox: 0, chunks: 0 };
-  for (const provider of providers) await indexer?.deleteByFilter(tenant, { provider, kind, recordId: externalId });
+  for (const provider of providers) await indexer?.deleteByFilter(tenant, { connectionId, provider, kind, recordId: externalId });
   return { found: true, ...report };
 }

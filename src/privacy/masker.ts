@@ -25,7 +25,7 @@ export interface Masker {
   readonly flagged: readonly string[];
 }
 
-export interface MaskerOptions extends Omit<DetectOptions, 'knownPeople'> {}
+export type MaskerOptions = Omit<DetectOptions, 'knownPeople'>;
 
 /** Zero-width and invisible formatting characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen, bidi marks). */
 export const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;

@@ -54,11 +54,15 @@ export interface PrivateLlmClient extends LlmClient {
 
 const NAME_KEYS = new Set(['firstName', 'lastName', 'ownerName', 'fullName']);
 
-function harvest(value: unknown, out: string[]): void {
+/** CRM people named in the data block: objects with firstName / lastName (kept together, so the full name is one unit) or ownerName / fullName. */
+function harvest(value: unknown, out: KnownPerson[]): void {
   if (Array.isArray(value)) { for (const v of value) harvest(v, out); return; }
   if (value === null || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (NAME_KEYS.has(k) && typeof v === 'string') out.push(v);
+  const o = value as Record<string, unknown>;
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : null);
+  if (str('firstName') !== null || str('lastName') !== null) out.push({ firstName: str('firstName'), lastName: str('lastName') });
+  for (const [k, v] of Object.entries(o)) {
+    if (NAME_KEYS.has(k)) { if (typeof v === 'string' && (k === 'ownerName' || k === 'fullName')) out.push(v); }
     else harvest(v, out);
   }
 }
@@ -94,6 +98,17 @@ function maskAnswer(raw: string, masker: Masker): string {
   }
 }
 
+/**
+ * The messages as the model will see them, with the masker that holds the mapping back. One masker per call:
+ * a value keeps its placeholder across messages. Deterministic, so a test can see what a model is shown.
+ */
+export function maskMessages(input: readonly ChatMessage[], o: Pick<PrivacyOptions, 'knownPeople' | 'harvestNames' | 'defaultCountry'> = {}): { messages: ChatMessage[]; masker: Masker } {
+  const people: KnownPerson[] = [...(o.knownPeople ?? [])];
+  if (o.harvestNames !== false) for (const m of input) { const s = splitBlock(m.content); if (s) harvest(s.data, people); }
+  const masker = createMasker(people, { defaultCountry: o.defaultCountry });
+  return { messages: input.map((m) => maskMessage(m, masker)), masker };
+}
+
 const renderPrompt = (messages: ChatMessage[]): string => messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
 const taskKindOf = (schemaName: string): string => schemaName.replace(/^closeloop_/, '');
 
@@ -124,14 +139,7 @@ export function withPrivacy(llm: LlmClient, o: PrivacyOptions = {}): PrivateLlmC
     model: llm.model,
     auditIds,
     async complete<T>(req: CompletionRequest<T>): Promise<PrivateCompletion<T>> {
-      const people: KnownPerson[] = [...(o.knownPeople ?? [])];
-      if (o.harvestNames !== false) {
-        const names: string[] = [];
-        for (const m of req.messages) { const s = splitBlock(m.content); if (s) harvest(s.data, names); }
-        people.push(...names);
-      }
-      const masker = createMasker(people, { defaultCountry: o.defaultCountry });
-      const messages = req.messages.map((m) => maskMessage(m, masker));
+      const { messages, masker } = maskMessages(req.messages, o);
       const maskedPrompt = renderPrompt(messages);
       const taskKind = taskKindOf(req.schema.name);
 

@@ -144,8 +144,9 @@ export class EraseRepo {
     let chunks = 0;
     if (await this.exists('context_chunks')) {
       chunks = (await this.db.query(
-        `DELETE FROM context_chunks WHERE tenant_id = $1 AND metadata ->> 'kind' = $2 AND metadata ->> 'recordId' = $3 AND metadata ->> 'provider' = ANY($4::text[])`,
-        [o.tenantId, o.kind, o.externalId, o.providers])).affectedRows;
+        `DELETE FROM context_chunks WHERE tenant_id = $1 AND metadata ->> 'kind' = $2 AND metadata ->> 'recordId' = $3
+           AND metadata ->> 'provider' = ANY($4::text[]) AND metadata ->> 'connectionId' = $5`,
+        [o.tenantId, o.kind, o.externalId, o.providers, o.connectionId])).affectedRows;
     }
     return { suggestions, records, inbox, chunks };
   }

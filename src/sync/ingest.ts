@@ -4,6 +4,7 @@ import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Repos } from '../store/index.js';
 import type { Queryable } from '../store/db.js';
+import { recordOutcomes } from '../feedback/record-outcomes.js';
 
 /**
  * The one ingestion step both webhooks and polls feed: upsert canonical records (newer wins, identical is a
@@ -16,6 +17,8 @@ export async function ingestRecords(
 ): Promise<CanonicalRecord[]> {
   const changed = await r.records.upsertMany(conn.id, records);
   for (const rec of changed) metrics.recordsSynced.inc({ crm: conn.provider, kind: rec.kind, source });
+  // Feedback: what happened to the tasks and drafts we wrote back (and deletions marked just before this call).
+  await recordOutcomes(r, conn, changed);
   if (changed.length === 0) return changed;
   // Every changed activity is re-embedded, backfill included (one job per page).
   const activities = changed.filter((c) => isActivityKind(c.kind)).map((c) => ({ kind: c.kind, externalId: c.externalId }));

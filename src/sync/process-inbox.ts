@@ -7,7 +7,11 @@ import type { Store } from '../store/index.js';
 import type { TokenVault } from '../auth/token-vault.js';
 import { ingestRecords } from './ingest.js';
 
-export interface SyncDeps { store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; vault: TokenVault; connectorFor: (provider: string) => Connector }
+export interface SyncDeps {
+  store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; vault: TokenVault; connectorFor: (provider: string) => Connector;
+  /** Erase a record deleted in the CRM everywhere we keep it (src/privacy/erase.ts); absent in narrow tests. */
+  eraseRecord?: (connectionId: string, kind: ObjectKind, externalId: string) => Promise<void>;
+}
 
 /**
  * Worker side of a webhook batch: the payload carries ids (and at most one property), so fetch the
@@ -51,5 +55,7 @@ export async function processInbox(deps: SyncDeps, ids: string[], receivedAt: nu
       await ingestRecords(r, tx, deps.queue, deps.metrics, conn, fetched, 'webhook', { analyze: true, receivedAt: receivedAt ?? undefined });
       await r.inbox.markProcessed(list.map((x) => x.id));
     });
+    // Deleted in the CRM: after the commit, erase it everywhere (records, embeddings, suggestions, audit copies).
+    if (deps.eraseRecord) for (const [kind, set] of deletes) for (const id of set) await deps.eraseRecord(conn.id, kind, id);
   }
 }

@@ -25,6 +25,7 @@ export async function syncKind(deps: SyncDeps, conn: ConnectionRow, kind: Object
           if (removed.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: removed });
           await r.checkpoints.save(conn.id, stream, page.checkpoint);
         });
+        if (deps.eraseRecord) for (const d of page.deleted) await deps.eraseRecord(conn.id, d.kind, d.externalId);
         n += page.records.length;
       }
       return n;

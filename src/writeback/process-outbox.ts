@@ -1,4 +1,4 @@
-import type { Connector, TaskWrite } from '../core/connector.js';
+import type { Connector, DraftEmailWrite, TaskWrite } from '../core/connector.js';
 import { isCloseloopError } from '../core/errors.js';
 import { failureAction } from '../lib/failure-action.js';
 import type { Logger } from '../lib/logger.js';
@@ -29,9 +29,11 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
   try {
+    // `draftText` is our own copy of the email (feedback compares it with what was sent); it is not written.
+    const { draftText: _ours, ...payload } = row.payload as Record<string, unknown>;
     const created = row.action === 'create_task'
-      ? await connector.createTask(ctx, { ...(row.payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key })
-      : await connector.createDraftEmail(ctx, { ...row.payload, idempotencyKey: row.idempotency_key });
+      ? await connector.createTask(ctx, { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key })
+      : await connector.createDraftEmail(ctx, { ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key });
     await deps.store.tx(async (r) => {
       await r.outbox.markDone(row.id, created.externalId, created.url);
       await r.suggestions.setStatus(row.suggestion_id, 'written');

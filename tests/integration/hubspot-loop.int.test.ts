@@ -40,6 +40,8 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
 
   const tasksFor = (dealId: string) => hs.store.list(portalId, 'tasks')
     .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId));
+  // Drafts are EMAIL-type tasks in HubSpot (tests/integration/actions-*.int.test.ts cover them); these tests read the to-do tasks.
+  const todosFor = (dealId: string) => tasksFor(dealId).filter((t) => t.properties.hs_task_type !== 'EMAIL');
 
   test('install through OAuth stores the portal id and encrypted tokens', async () => {
     const res = await fetch(`${cl.url}/install/hubspot`);
@@ -61,7 +63,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
       return c?.backfill_done_at ? c : null;
     }, 30000, 'backfill');
     expect(await cl.store.records.countsByKind()).toMatchObject({ company: 1, contact: 1, deal: 2, note: 2 });
-    const [task] = await waitFor(() => { const t = tasksFor(ids.quiet!); return t.length ? t : null; }, 20000, 'stale task');
+    const [task] = await waitFor(() => { const t = todosFor(ids.quiet!); return t.length ? t : null; }, 20000, 'stale task');
     expect(task!.properties.hs_task_subject).toContain('Globex pilot');
     expect(task!.properties.hs_task_body).toContain('No customer activity');
     expect(task!.properties.hs_task_body).toContain('Intro call, interested in a pilot.');
@@ -76,7 +78,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
       hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Re: renewal',
       hs_email_text: 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
     }, { associations: [{ toType: 'deals', toId: ids.negotiating! }, { toType: 'contacts', toId: ids.contact! }] });
-    const [task] = await waitFor(() => { const t = tasksFor(ids.negotiating!); return t.length ? t : null; }, 20000, 'budget task');
+    const [task] = await waitFor(() => { const t = todosFor(ids.negotiating!); return t.length ? t : null; }, 20000, 'budget task');
     const body = task!.properties.hs_task_body!;
     expect(body).toContain('budget');
     expect(body).toContain(`email ${email.id}`);
@@ -95,7 +97,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     expect(await res.json()).toMatchObject({ accepted: 0, duplicates: 1 });
     await hs.flushWebhooks();
     await new Promise((r) => setTimeout(r, 1500));
-    expect(tasksFor(ids.negotiating!)).toHaveLength(1);
+    expect(todosFor(ids.negotiating!)).toHaveLength(1);
   });
 
   test('interactions are searchable within seconds of the webhook, and gone once deleted in the CRM', async () => {
@@ -110,11 +112,16 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
       return r.find((c) => c.text.includes('cut our budget')) ?? null;
     }, 15000, 'the budget email in the context index');
     expect(hit.source).toMatchObject({ provider: 'hubspot', kind: 'email' });
-    hs.store.archive(portalId, 'emails', hit.source.recordId);
+    // A note deleted in the CRM leaves the index and every table (privacy: deletion reaches everything we keep).
+    const note = hs.store.create(portalId, 'notes', { hs_timestamp: String(Date.now()), hs_note_body: 'Canary zebra-quartz: personal remark to erase.' },
+      { associations: [{ toType: 'deals', toId: ids.quiet! }] });
+    await waitFor(async () => (await cl.indexer!.retrieve(conn.tenant_id, 'canary zebra-quartz', { topK: 3 })).some((c) => c.source.recordId === note.id), 15000, 'the note in the index');
+    hs.store.archive(portalId, 'notes', note.id);
     await waitFor(async () => {
-      const r = await cl.indexer!.retrieve(conn.tenant_id, 'finance cut our budget this quarter', { topK: 5 });
-      return r.every((c) => c.source.recordId !== hit.source.recordId);
-    }, 15000, 'the deleted email to leave the index');
+      const r = await cl.indexer!.retrieve(conn.tenant_id, 'canary zebra-quartz', { topK: 5 });
+      return r.every((c) => c.source.recordId !== note.id);
+    }, 15000, 'the deleted note to leave the index');
+    await waitFor(async () => (await cl.store.records.get(conn.id, 'note', note.id)) === null, 15000, 'the note row to be erased');
     // Another tenant's query never sees this tenant's chunks.
     expect(await cl.indexer!.retrieve('some-other-tenant', 'finance cut our budget this quarter', { topK: 5 })).toEqual([]);
   });
@@ -143,8 +150,8 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     const [row] = await cl.store.outbox.recentDone(1);
     const before = hs.store.list(portalId, 'tasks').length;
     // Simulate the crash window: the CRM has the task but our outbox row says pending.
-    await cl.store.db.query("UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE suggestion_id = $1", [row!.suggestion_id]);
-    const outbox = (await cl.store.db.query<{ id: string }>('SELECT id::text FROM writeback_outbox WHERE suggestion_id = $1', [row!.suggestion_id])).rows[0]!;
+    await cl.store.db.query("UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE suggestion_id = $1 AND action = $2", [row!.suggestion_id, row!.action]);
+    const outbox = (await cl.store.db.query<{ id: string }>('SELECT id::text FROM writeback_outbox WHERE suggestion_id = $1 AND action = $2', [row!.suggestion_id, row!.action])).rows[0]!;
     await cl.queue.send('writeback', { outboxId: outbox.id, receivedAt: null });
     const done = await waitFor(async () => { const r = await cl.store.outbox.get(outbox.id); return r?.status === 'done' ? r : null; }, 15000, 'retried write-back');
     expect(done.crm_id).toBe(row!.crm_id);
@@ -157,7 +164,9 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     expect(metrics).toMatch(/closeloop_suggestions_total\{status="allowed",type="budget_risk"\} 1/);
     expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="task"\} 2/);
     const summary = (await (await fetch(`${cl.url}/`, { headers: { accept: "application/json" } })).json()) as any;
-    expect(summary.recentTasks.length).toBe(2);
+    // Two tasks and their two drafts (stale follow-up, budget reply).
+    expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="draft_email"\} 2/);
+    expect(summary.recentTasks.length).toBe(4);
     expect((await fetch(`${cl.url}/healthz`)).status).toBe(200);
   });
 });

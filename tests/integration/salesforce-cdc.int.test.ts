@@ -32,7 +32,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     const account = sf.store.create(orgId, 'Account', { Name: 'Initech' });
     const contact = sf.store.create(orgId, 'Contact', { FirstName: 'Bill', LastName: 'Lumbergh', Email: 'bill@initech.example', AccountId: account });
     const leaving = sf.store.create(orgId, 'Contact', { FirstName: 'Milton', LastName: 'Waddams', AccountId: account });
-    const opp = sf.store.create(orgId, 'Opportunity', { Name: 'Initech TPS rollout', StageName: 'Negotiation/Review', CloseDate: '2030-06-30', Amount: 20000, AccountId: account });
+    const opp = sf.store.create(orgId, 'Opportunity', { Name: 'Initech printer rollout', StageName: 'Negotiation/Review', CloseDate: '2030-06-30', Amount: 20000, AccountId: account });
     sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
     Object.assign(ids, { account, contact, leaving, opp });
     await installSalesforce(loop.cl);
@@ -74,7 +74,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
 
     sf.store.update(orgId, 'Contact', ids.contact!, { Title: 'Division VP' });
     const email = sf.store.create(orgId, 'EmailMessage', {
-      Subject: 'Re: TPS rollout', Status: '0', Incoming: true, MessageDate: new Date().toISOString(), RelatedToId: ids.opp, ToIds: [ids.contact!],
+      Subject: 'Re: printer rollout', Status: '0', Incoming: true, MessageDate: new Date().toISOString(), RelatedToId: ids.opp, ToIds: [ids.contact!],
       TextBody: 'Bill here. Corporate froze our budget this quarter, so we cannot sign at this price.',
     });
     sf.store.delete(orgId, 'Contact', ids.leaving!);
@@ -89,7 +89,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
       return c?.title === 'Division VP' && e && gone?.archived ? true : null;
     }, 15_000, 'the missed changes');
     await waitFor(() => budgetTasks().length > 0, 15_000, 'the budget task');
-    await waitFor(async () => replayOf(await position()) >= latest, 5_000, 'position caught up');
+    await waitFor(async () => replayOf(await position())! >= latest, 5_000, 'position caught up');
     // Our own Task comes back as a change event too (changeOrigin client=closeloop): synced, never suggested on.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(budgetTasks()).toHaveLength(1);

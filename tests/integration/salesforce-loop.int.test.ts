@@ -97,6 +97,10 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(String(task!.Description)).toContain('budget');
     expect(String(task!.Description)).toContain(`email ${email}`);
     expect(task).toMatchObject({ Priority: 'High', WhoId: ids.contact, OwnerId: ownerId });
+    // The reply the rep may send is an EmailMessage draft (Status 5) on the opportunity: never sent by closeloop.
+    const drafts = sf.store.list(orgId, 'EmailMessage').filter((m) => m.RelatedToId === ids.negotiating && m.Status === '5');
+    expect(drafts.length).toBeLessThanOrEqual(1);
+    for (const d of drafts) expect(String(d.Closeloop_Key__c)).not.toBe('');
 
     // The same notification again: acked (Salesforce would resend otherwise), recorded as a duplicate.
     const redelivery = outboundMessage(orgId, row.event_id, email);
@@ -121,10 +125,11 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
   });
 
   test('a write-back retried after a crash between the CRM write and our bookkeeping finds its Task by Closeloop_Key__c', async () => {
-    const [row] = await cl.store.outbox.recentDone(1);
+    const row = (await cl.store.db.query<{ id: string; crm_id: string }>(
+      "SELECT id::text, crm_id FROM writeback_outbox WHERE action = 'create_task' AND status = 'done' ORDER BY done_at DESC LIMIT 1")).rows[0];
     const before = sf.store.list(orgId, 'Task').length;
-    await cl.store.db.query("UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE suggestion_id = $1", [row!.suggestion_id]);
-    const outbox = (await cl.store.db.query<{ id: string }>('SELECT id::text FROM writeback_outbox WHERE suggestion_id = $1', [row!.suggestion_id])).rows[0]!;
+    await cl.store.db.query("UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE id = $1", [row!.id]);
+    const outbox = { id: row!.id };
     await cl.queue.send('writeback', { outboxId: outbox.id, receivedAt: null });
     const done = await waitFor(async () => { const r = await cl.store.outbox.get(outbox.id); return r?.status === 'done' ? r : null; }, 15_000, 'retried write-back');
     expect(done.crm_id).toBe(row!.crm_id);

@@ -1,6 +1,6 @@
 /**
  * Personal and payment data in outgoing text: email addresses, phone numbers, card numbers
- * (Luhn-valid) and IBANs (mod-97-valid). The recipient's own address and number are expected
+ * (Luhn-valid), IBANs (mod-97-valid) and national ids (US SSN, UK NINO). The recipient's own address and number are expected
  * in a draft, as is anything on the allow-list; everything else is reported, masked, so that
  * the finding itself can be logged and shown to an admin.
  */
@@ -14,6 +14,10 @@ const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
 const CARD = /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
 const PHONE = /(?<![\w+$€£])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w%])|\+\d{7,15}(?!\w)/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** US SSN (SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000) and UK NINO (HMRC prefix rules). */
+const SSN = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])/g;
+const NINO = /\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
+const NINO_NEVER = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 
 const digits = (s: string): string => s.replace(/\D/g, '');
 const luhn = (num: string): boolean => {
@@ -65,6 +69,17 @@ export function findPii(text: string, allowed: PiiAllowed): string[] {
     if (!free(m.index, m.index + m[0].length) || d.length < 13 || !luhn(d)) continue;
     take(m.index, m.index + m[0].length);
     if (!allowedCompact.has(d)) out.push(`card number ending ${d.slice(-4)}`);
+  }
+  for (const m of text.matchAll(SSN)) {
+    const [, area, group, serial] = m;
+    if (!free(m.index, m.index + m[0].length) || area === '000' || area === '666' || area![0] === '9' || group === '00' || serial === '0000') continue;
+    take(m.index, m.index + m[0].length);
+    out.push(`national id ending ${serial}`);
+  }
+  for (const m of text.matchAll(NINO)) {
+    if (!free(m.index, m.index + m[0].length) || NINO_NEVER.has(m[1]!)) continue;
+    take(m.index, m.index + m[0].length);
+    out.push(`national id ending ${m[0].slice(-2).trim()}`);
   }
   for (const m of text.matchAll(PHONE)) {
     const d = digits(m[0]);

@@ -1,7 +1,7 @@
 import type { ChangeStreamEvent } from '../../../src/core/connector.js';
-import { AuthExpiredError } from '../../../src/core/errors.js';
+import { AuthExpiredError, InvalidCursorError } from '../../../src/core/errors.js';
 import { createSalesforceClient } from '../../../connectors/salesforce/client.js';
-import { isOwnWrite, isReplayIdExpired, subscribeChanges, toChangeStreamEvent, type CometdClient } from '../../../connectors/salesforce/cdc.js';
+import { decodeReplayPosition, encodeReplayPosition, isOwnWrite, isReplayIdExpired, shutdownCometd, subscribeChanges, toChangeStreamEvent, type CometdClient } from '../../../connectors/salesforce/cdc.js';
 import { isQuery, mockSalesforce, queryPage, testContext, type SalesforceMock } from './mock-salesforce.js';
 import { sample } from './fixtures.js';
 
@@ -27,13 +27,45 @@ describe('CDC helpers', () => {
   });
 });
 
+describe('replay positions', () => {
+  it('round-trips `<replayId>@<commit ms>` and accepts a bare replay id (age unknown)', () => {
+    expect(decodeReplayPosition(encodeReplayPosition(1374, 1717430460000))).toEqual({ replayId: 1374, committedAt: 1717430460000 });
+    expect(decodeReplayPosition('42')).toEqual({ replayId: 42, committedAt: null });
+    expect(() => decodeReplayPosition('latest')).toThrow(InvalidCursorError);
+  });
+  it('refuses to subscribe from a position older than the 72 h retention (the caller resyncs)', async () => {
+    const cometd = fakeCometd();
+    const ctx = testContext();
+    const client = await createSalesforceClient(ctx);
+    const now = Date.UTC(2025, 2, 12);
+    const old = encodeReplayPosition(9, now - 72 * HOUR);
+    await expect(subscribeChanges(client, ctx, old, async () => undefined, { createClient: cometd.create, now: () => now })).rejects.toBeInstanceOf(InvalidCursorError);
+    expect(cometd.clients).toHaveLength(0);
+    const fresh = encodeReplayPosition(9, now - HOUR);
+    const handle = await subscribeChanges(client, ctx, fresh, async () => undefined, { createClient: cometd.create, now: () => now });
+    expect(cometd.clients[0]!.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 9 });
+    await handle.close();
+  });
+  it('shutdownCometd drops the retry timers and requests faye keeps for unanswered messages', async () => {
+    const timer = setTimeout(() => { throw new Error('faye resent a message after shutdown'); }, 50);
+    let aborted = false;
+    let closed = false;
+    const envelopes = new Map([['1', { timer, request: { then: (fn: (r: { abort(): void }) => void) => fn({ abort: () => { aborted = true; } }) } }]]);
+    const faye = { subscribe: () => ({}), disconnect: () => ({ then: () => undefined }), _dispatcher: { _envelopes: envelopes, close: () => { closed = true; } } };
+    await shutdownCometd(faye, 10);
+    await new Promise((r) => setTimeout(r, 80));
+    expect({ aborted, closed, pending: envelopes.size }).toEqual({ aborted: true, closed: true, pending: 0 });
+  });
+});
+
 describe('toChangeStreamEvent', () => {
   it('UPDATE: event per record id, full record re-read by id', async () => {
     sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
     const client = await createSalesforceClient(testContext());
     const ev = await toChangeStreamEvent(client, '00Dxx0000001gPLEAY', sample('cdc-event-cometd.json').data);
     expect(sf.requests[0]!.soql).toMatch(/FROM Contact WHERE Id IN \('003xx000004TmiQAAS'\)$/);
-    expect(ev.replayId).toBe('1374');
+    // The stored position carries the event's commit time, for the 72 h retention check on resubscribe.
+    expect(ev.replayId).toBe('1374@1717430460000');
     expect(ev.events.map(({ raw: _r, ...e }) => e)).toEqual([{
       eventId: '1374:003xx000004TmiQAAS:contact', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiQAAS',
       change: 'updated', occurredAt: 1717430460000, ownWrite: false,
@@ -103,7 +135,7 @@ describe('subscribeChanges', () => {
     expect(c.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 1370 });
     c.push(sample('cdc-event-cometd.json').data);
     await handle.close();
-    expect(handled.map((e) => e.replayId)).toEqual(['1374']);
+    expect(handled.map((e) => e.replayId)).toEqual(['1374@1717430460000']);
     expect(c.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 1374 });
     expect(c.disconnected).toBe(true);
   });

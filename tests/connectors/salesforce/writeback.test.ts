@@ -118,3 +118,15 @@ describe('createDraftEmail', () => {
     expect(sf.requests).toHaveLength(1);
   });
 });
+
+describe('Task Description from our plain-text body', () => {
+  it('keeps the text and its line breaks (no markup), normalises CRLF and cuts to the 32,000-character field', async () => {
+    const { taskFields, toDescription } = await import('../../../connectors/salesforce/writeback.js');
+    const fields = taskFields(aTask({ body: 'No reply in 9 days.\r\n\r\nEvidence:\n- "budget is <tight> & late" (email 02s)', subject: 'x'.repeat(300) }));
+    expect(fields.Description).toBe('No reply in 9 days.\n\nEvidence:\n- "budget is <tight> & late" (email 02s)');
+    expect(String(fields.Subject)).toHaveLength(255);
+    const long = toDescription('a'.repeat(40_000));
+    expect(long).toHaveLength(32_000);
+    expect(long.endsWith('\n[…]')).toBe(true);
+  });
+});

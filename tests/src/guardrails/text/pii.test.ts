@@ -18,3 +18,10 @@ describe('findPii', () => {
     expect(findPii('Call +4930123456789.', none)).toEqual(['phone ending 6789']);
   });
 });
+
+describe('national ids', () => {
+  test('a US SSN or a UK NINO in outgoing text is reported; invalid ones are not', () => {
+    expect(findPii('SSN 123-45-6789 and NI AB 12 34 56 C', { emails: [], phones: [], other: [] })).toEqual(['national id ending 6789', 'national id ending C']);
+    expect(findPii('NI GB 12 34 56 A', { emails: [], phones: [], other: [] })).toEqual([]);
+  });
+});

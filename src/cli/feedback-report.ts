@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import { feedbackReport } from '../feedback/router.js';
+import type { AcceptanceGroup, FeedbackReport } from '../feedback/report.js';
+import { parseSince } from '../guardrails/replay.js';
+import type { Store } from '../store/index.js';
+import { flagString, parseArgs } from './rules-args.js';
+
+const USAGE = 'usage: closeloop feedback report [--since 30d|24h|<ISO date>] [--tenant ID] [--json]\n';
+
+export interface FeedbackCliDeps {
+  openStore(): Promise<{ store: Pick<Store, 'feedback'>; close(): Promise<void> }>;
+  now?: () => number;
+  out?: (s: string) => void;
+  err?: (s: string) => void;
+}
+
+const pct = (r: number | null) => (r === null ? '-' : `${Math.round(r * 100)}%`);
+
+function table(title: string, groups: Record<string, AcceptanceGroup>): string[] {
+  const rows = Object.entries(groups);
+  if (rows.length === 0) return [];
+  const w = Math.max(12, ...rows.map(([k]) => k.length));
+  const lines = [title, `  ${'name'.padEnd(w)}  suggested  written  accepted  ignored  pending  rate   sent(unchanged/edited)  won/lost after`];
+  for (const [k, g] of rows) {
+    lines.push(`  ${k.padEnd(w)}  ${String(g.suggested).padStart(9)}  ${String(g.written).padStart(7)}  ${String(g.accepted).padStart(8)}  ${String(g.ignored).padStart(7)}  ${String(g.pending).padStart(7)}  ${pct(g.acceptanceRate).padStart(4)}   ${`${g.draftsSentUnchanged}/${g.draftsSentEdited}`.padStart(22)}  ${`${g.dealsWonAfter}/${g.dealsLostAfter}`.padStart(14)}`);
+  }
+  return lines;
+}
+
+export function formatReport(r: FeedbackReport): string {
+  const t = r.total;
+  return [
+    `suggestions since ${r.since}: ${t.suggested} (${Object.entries(t.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
+    `written back: ${t.written}; acted on ${t.accepted}, ignored ${t.ignored}, no outcome yet ${t.pending}; acceptance ${pct(t.acceptanceRate)}${t.meanEditDistance === null ? '' : `; mean edit distance of sent drafts ${t.meanEditDistance}`}`,
+    ...table('by suggestion type', r.byType),
+    ...table('by rep', r.byRep),
+    ...table('by rule (acceptance of what the rule let through)', r.byRule),
+    '',
+  ].join('\n');
+}
+
+/** The command with its database injected (tests pass the running service's store). */
+export async function runWith(argv: string[], deps: FeedbackCliDeps): Promise<number> {
+  const out = deps.out ?? ((s: string) => { process.stdout.write(s); });
+  const err = deps.err ?? ((s: string) => { process.stderr.write(s); });
+  const args = parseArgs(argv, ['json']);
+  const since = parseSince(flagString(args, 'since') ?? '30d', new Date((deps.now ?? Date.now)()));
+  if (!since) { err(USAGE); return 2; }
+  const { store, close } = await deps.openStore();
+  try {
+    const report = await feedbackReport(store, since, flagString(args, 'tenant') ?? null);
+    out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+/** `closeloop feedback report [--since 30d]`: acceptance rates per suggestion type, rep and rule. */
+export const run = (argv: string[]): Promise<number> => runWith(argv, {
+  openStore: async () => {
+    const { readConfigFromProcess } = await import('../config/index.js');
+    const { createStore, migrate, openDb } = await import('../store/index.js');
+    const cfg = readConfigFromProcess();
+    const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    await migrate(db, fileURLToPath(new URL('../../migrations', import.meta.url)));
+    return { store: createStore(db), close: () => db.close() };
+  },
+});

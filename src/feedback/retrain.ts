@@ -1,0 +1,90 @@
+import { isCloseloopError } from '../core/errors.js';
+import { DEAL_POSITIVE, DEAL_TARGET, dealTrainingTable } from '../inference/deal-features.js';
+import { chooseScorer } from '../inference/models/cold-start.js';
+import { trainScoringModel } from '../inference/models/scoring-model.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../store/index.js';
+import { DEAL_MODEL_KIND, USEFULNESS_KIND } from '../suggest/scorer.js';
+
+const HOUR = 3_600_000;
+/** A scheduled retrain skips a model trained less than this long ago (a forced one, after a backfill, does not). */
+export const RETRAIN_MIN_INTERVAL_MS = 20 * HOUR;
+const LEASE_MS = HOUR;
+/** Outcomes older than this do not re-weight a type any more. */
+export const USEFULNESS_WINDOW_MS = 180 * 24 * HOUR;
+/** Pseudo-counts: a type with no outcomes keeps weight 1; the weight moves within [0.5, 1.5]. */
+const USEFULNESS_PRIOR = 2;
+
+export interface RetrainDeps { store: Store; logger: Logger; now: () => number }
+
+export interface RetrainResult {
+  deal: { trained: boolean; model: string | null; validationAuc: number | null; reason: string } | null;
+  usefulness: Record<string, { weight: number; accepted: number; ignored: number }> | null;
+}
+
+/** Per-type weight from outcomes, negative ones included: 2·(accepted + 2) / (accepted + ignored + 4). */
+export function usefulnessWeight(accepted: number, ignored: number): number {
+  return Math.round(((2 * (accepted + USEFULNESS_PRIOR)) / (accepted + ignored + 2 * USEFULNESS_PRIOR)) * 1000) / 1000;
+}
+
+/**
+ * Retrain a tenant's small models: the deal-scoring model from its closed won AND lost deals (class balance
+ * and time-ordered validation are the trainer's), stored only when chooseScorer finds the history enough;
+ * and the per-type usefulness weights from what reps did with the suggestions. Each model is claimed first,
+ * so concurrent processes do not train one tenant twice.
+ */
+export async function retrainTenant(deps: RetrainDeps, tenantId: string, opts: { force?: boolean } = {}): Promise<RetrainResult> {
+  const now = new Date(deps.now());
+  const minInterval = opts.force ? 0 : RETRAIN_MIN_INTERVAL_MS;
+  const out: RetrainResult = { deal: null, usefulness: null };
+  const log = deps.logger.child({ tenantId, job: 'retrain' });
+
+  if (await deps.store.models.claim(tenantId, DEAL_MODEL_KIND, now, LEASE_MS, minInterval)) {
+    const history = await deps.store.models.closedDealCounts(tenantId);
+    const pre = chooseScorer(history, { model: 'candidate', validationAuc: null });
+    const previous = await deps.store.models.get(tenantId, DEAL_MODEL_KIND);
+    if (pre.scorer === 'cold_start') {
+      // Not enough history: keep any previous model out of service by recording why (chooseScorer decides at use).
+      await deps.store.models.save(tenantId, DEAL_MODEL_KIND, { modelName: null, model: null, rows: history.won + history.lost, positives: history.won, validationAuc: null, metrics: { reason: pre.reason }, trainedAt: now });
+      out.deal = { trained: false, model: null, validationAuc: null, reason: pre.reason };
+    } else {
+      try {
+        const { deals, activities } = await deps.store.models.closedDealsWithActivities(tenantId);
+        const table = dealTrainingTable(deals, activities);
+        const started = Date.now();
+        const model = trainScoringModel(table, { target: DEAL_TARGET, positive: DEAL_POSITIVE, algorithm: 'auto' });
+        const chosen = model.training.candidates.find((c) => c.algorithm === model.algorithm);
+        const validationAuc = chosen?.validationAuc ?? null;
+        const metrics = { reason: model.training.reason, candidates: model.training.candidates, trainMs: Date.now() - started, topFactors: model.globalFactors(table, 8) };
+        await deps.store.models.save(tenantId, DEAL_MODEL_KIND, { modelName: model.modelName, model: model.toJSON(), rows: model.training.rows, positives: model.training.positives, validationAuc, metrics, trainedAt: now });
+        const use = chooseScorer(history, { model: model.modelName, validationAuc });
+        out.deal = { trained: true, model: model.modelName, validationAuc, reason: use.reason };
+        log.info({ model: model.modelName, rows: model.training.rows, positives: model.training.positives, validationAuc, choice: use.scorer, why: model.training.reason }, 'deal model trained');
+      } catch (e) {
+        await deps.store.models.release(tenantId, DEAL_MODEL_KIND);
+        if (!isCloseloopError(e)) throw e;
+        log.warn({ code: e.code, err: e.message }, 'deal model not trained');
+        out.deal = { trained: false, model: previous?.model_name ?? null, validationAuc: previous?.validation_auc ?? null, reason: e.message };
+      }
+    }
+  }
+
+  if (await deps.store.models.claim(tenantId, USEFULNESS_KIND, now, LEASE_MS, opts.force ? 0 : HOUR)) {
+    const counts = await deps.store.feedback.typeCounts(tenantId, new Date(now.getTime() - USEFULNESS_WINDOW_MS));
+    const types = Object.fromEntries(counts.map((c) => [c.type, { weight: usefulnessWeight(c.accepted, c.ignored), accepted: c.accepted, ignored: c.ignored }]));
+    const rows = counts.reduce((s, c) => s + c.accepted + c.ignored, 0);
+    await deps.store.models.save(tenantId, USEFULNESS_KIND, {
+      modelName: 'usefulness-by-type-v1', model: null, rows, positives: counts.reduce((s, c) => s + c.accepted, 0), validationAuc: null, metrics: { types }, trainedAt: now,
+    });
+    out.usefulness = types;
+    log.info({ types }, 'usefulness weights updated');
+  }
+  return out;
+}
+
+/** The scheduled run: every tenant, each retrained when its models are due. */
+export async function retrainAll(deps: RetrainDeps): Promise<number> {
+  let n = 0;
+  for (const t of await deps.store.models.tenants()) { await retrainTenant(deps, t); n++; }
+  return n;
+}

@@ -1,0 +1,44 @@
+import type { Company, Contact } from '../core/canonical.js';
+import type { Suggestion } from '../core/suggestion.js';
+import { scoreChurn, suggestChurnRisk, type ChurnScorer } from '../inference/churn-risk.js';
+import { logRoute, route } from '../inference/router/route.js';
+import { loadBudget } from './budget.js';
+import type { AnalyzeDeps } from './deps.js';
+import { processSuggestion } from './process.js';
+import { tenantScorer } from './scorer.js';
+
+const DAY = 86_400_000;
+
+/**
+ * Churn risk of one account (company): scored from its deals and interactions by the tenant's trained model
+ * when it has one, else the cold-start rules (the suggestion names which), and — above the threshold and
+ * backed by an account signal — a retention draft plus a task to review it.
+ */
+export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, companyId: string, receivedAt: number | null): Promise<Suggestion[]> {
+  const conn = await deps.store.connections.get(connectionId);
+  if (!conn) return [];
+  const company = await deps.store.records.get<Company>(connectionId, 'company', companyId);
+  if (!company || company.archived) return [];
+  const deals = await deps.store.models.dealsOfCompany(connectionId, companyId);
+  // Churn is about customers: an account with no deal at all has nothing to churn from.
+  if (deals.length === 0) return [];
+  const now = deps.now();
+  const contactIds = [...new Set([...company.associations.contacts, ...deals.flatMap((d) => d.associations.contacts)])];
+  const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', contactIds);
+  const activities = await deps.store.models.activitiesOfAccount(connectionId, companyId, deals.map((d) => d.externalId), contactIds, new Date(now - 180 * DAY));
+
+  const scorer = await tenantScorer(deps.store, conn.tenant_id);
+  const decision = route({ task: 'churn_risk' }, {
+    budget: await loadBudget(deps, conn.tenant_id, now), largeModel: deps.llm?.model ?? null, localOnly: deps.localOnly ?? false,
+    smallModels: scorer.model ? { churn_risk: scorer.model.modelName } : {},
+  });
+  logRoute(deps.logger, decision, { tenantId: conn.tenant_id, companyId, scorer: scorer.choice.reason });
+  const churnScorer: ChurnScorer = decision.tier === 'small' && scorer.model ? { kind: 'trained', model: scorer.model } : { kind: 'cold_start' };
+  const input = { tenantId: conn.tenant_id, connectionId, provider: conn.provider, company, deals, contacts, activities, now, scorer: churnScorer };
+  const score = scoreChurn(input);
+  // The small model's answer is kept even below the escalation bar: churn has no large-model prompt yet.
+  const s = suggestChurnRisk(input, score);
+  if (!s) return [];
+  const done = await processSuggestion(deps, conn, s, { deal: score.openDeal, company, activities }, receivedAt);
+  return done ? [done.suggestion] : [];
+}

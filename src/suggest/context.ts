@@ -1,0 +1,39 @@
+import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
+import type { Suggestion } from '../core/suggestion.js';
+import type { GuardrailContext } from '../guardrails/context.js';
+import { extractSignals } from '../inference/signals/index.js';
+import type { AnalyzeDeps } from './deps.js';
+
+export interface SuggestionFacts {
+  deal: Deal | null;
+  company: Company | null;
+  /** Interactions the suggestion was built from (deal or account activities). */
+  activities: Activity[];
+}
+
+/** What the rules know when they judge one suggestion, from the store. */
+export async function buildContext(deps: AnalyzeDeps, connectionId: string, s: Suggestion, f: SuggestionFacts, now: number): Promise<{ ctx: GuardrailContext; contacts: Contact[] }> {
+  const ids = [...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])])];
+  const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', ids);
+  const sourceIds = new Set(s.evidence.map((e) => e.externalId));
+  const sources = f.activities.filter((a) => sourceIds.has(a.externalId));
+  const signals = [...new Set(sources.flatMap((a) => extractSignals([a.subject, a.body].filter(Boolean).join('\n')).map((x) => x.type)))];
+  const { deal, company } = f;
+  const ctx: GuardrailContext = {
+    now: new Date(now).toISOString(),
+    deal,
+    contacts,
+    // Owners are not synced as records yet: an owner is known when the CRM assigned it on the deal or company itself.
+    owner: s.ownerId ? { id: s.ownerId, exists: deal?.ownerId === s.ownerId || company?.ownerId === s.ownerId } : null,
+    repSuggestionsToday: await deps.store.suggestions.countForOwnerOnDay(connectionId, s.ownerId, now),
+    // What the suggestion may cite: the deal's and company's own fields and the interactions (with their dates) it was built from.
+    retrievedText: [
+      deal ? [deal.name, deal.providerStage, deal.stage, deal.amount?.toString(), deal.closeDate?.slice(0, 10), deal.createdAt?.slice(0, 10)].filter(Boolean).join('\n') : '',
+      company ? [company.name, company.domain].filter(Boolean).join('\n') : '',
+      ...f.activities.slice(0, 30).map((a) => [`${a.kind} on ${a.occurredAt.slice(0, 10)}`, a.subject, a.body].filter(Boolean).join('\n')),
+    ].filter((t) => t !== ''),
+    allowList: [],
+    signals,
+  };
+  return { ctx, contacts };
+}

@@ -1,0 +1,23 @@
+import type { Suggestion } from '../core/suggestion.js';
+import type { GuardrailContext } from '../guardrails/context.js';
+import type { LlmClient } from '../inference/llm/client.js';
+import type { PriceTable } from '../inference/router/cost.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { WorkQueue } from '../queue/index.js';
+import type { Store } from '../store/index.js';
+
+export interface Guard {
+  evaluate(s: Suggestion, ctx: GuardrailContext): Promise<{ allowed: boolean; outcome: 'pass' | 'review' | 'block'; verdicts: { rule: string; passed: boolean; message: string | null }[] }>;
+}
+
+export interface AnalyzeDeps {
+  store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; guardrails: Guard; now: () => number; staleDealDays: number;
+  /** The large model for drafts (config `openai`); null or absent: the deterministic template drafter. */
+  llm?: LlmClient | null;
+  /** No CRM data leaves the deployment: drafts come from templates. */
+  localOnly?: boolean;
+  /** Monthly paid-model limits per tenant (null: unlimited). */
+  budgetLimits?: { usdLimit: number | null; tokenLimit: number | null };
+  prices?: PriceTable;
+}

@@ -1,0 +1,96 @@
+import type { Activity, Contact, Deal } from '../core/canonical.js';
+import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from '../core/suggestion.js';
+import type { RetrievedChunk } from '../inference/context/index.js';
+import { isCustomerTouch } from '../inference/deal-features.js';
+import { draftEmail, toDraftEmailPayload, type DraftInput, type DraftKind, type DraftResult } from '../inference/drafting/index.js';
+import type { BudgetState } from '../inference/router/budget.js';
+import type { LlmClient } from '../inference/llm/client.js';
+import type { AnalyzeDeps } from './deps.js';
+
+/** Which suggestion types come with a draft email, and which kind. */
+export const DRAFT_KIND_OF: Partial<Record<SuggestionType, DraftKind>> = {
+  churn_risk: 'retention', budget_risk: 'budget_reply', stale_deal_follow_up: 'stale_follow_up',
+};
+
+export interface DraftFacts {
+  deal: Deal | null;
+  companyName: string | null;
+  contacts: Contact[];
+  /** Interactions the draft may refer to, any order. */
+  activities: Activity[];
+}
+
+const MAX_CHUNKS = 6;
+
+/** Activities as the context chunks the drafter cites (the same shape the context index returns). */
+export function chunksOf(activities: readonly Activity[]): RetrievedChunk[] {
+  return activities
+    .filter((a) => isCustomerTouch(a) && !a.archived && (a.subject || a.body))
+    .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))
+    .slice(0, MAX_CHUNKS)
+    .map((a) => {
+      const source = { provider: a.provider, kind: a.kind, recordId: a.externalId, url: a.url, occurredAt: Math.floor(Date.parse(a.occurredAt) / 1000) };
+      return { id: `${a.provider}:${a.kind}:${a.externalId}:0`, text: [a.subject, a.body].filter(Boolean).join('\n'), score: 1, source, metadata: { provider: a.provider, kind: a.kind, recordId: a.externalId } };
+    });
+}
+
+/** The draft's input: addressed to the first of the suggestion's contacts that has an email address. Null when none has. */
+export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): DraftInput | null {
+  const byId = new Map(f.contacts.map((c) => [c.externalId, c]));
+  const to = s.contactIds.map((id) => byId.get(id)).find((c): c is Contact => Boolean(c && !c.archived && c.email));
+  if (!to) return null;
+  const last = f.activities.filter((a) => isCustomerTouch(a) && !a.archived).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+  return {
+    kind, tenantId: s.tenantId,
+    contact: { externalId: to.externalId, firstName: to.firstName, lastName: to.lastName, title: to.title },
+    deal: f.deal ? { externalId: f.deal.externalId, name: f.deal.name, stage: f.deal.stage, amount: f.deal.amount, currency: f.deal.currency, closeDate: f.deal.closeDate } : null,
+    companyName: f.companyName,
+    lastInteraction: last ? { kind: last.kind, externalId: last.externalId, occurredAt: last.occurredAt, subject: last.subject } : null,
+    chunks: chunksOf(f.activities),
+    ownerId: s.ownerId,
+  };
+}
+
+export interface Drafted { input: DraftInput; result: DraftResult; payload: DraftEmailPayload }
+
+export async function makeDraft(deps: AnalyzeDeps, input: DraftInput, budget: BudgetState, llm: LlmClient | null = deps.llm ?? null): Promise<Drafted> {
+  const result = await draftEmail(input, { llm, budget, localOnly: deps.localOnly, prices: deps.prices, logger: deps.logger });
+  return { input, result, payload: toDraftEmailPayload(result, input) };
+}
+
+/** The model is asked again with the rules its draft broke: the same prompt, its answer, then the violations. */
+export function withRepairRequest(llm: LlmClient, previous: { subject: string; body: string }, violations: RuleVerdict[]): LlmClient {
+  const problems = violations.filter((v) => !v.passed).map((v) => `- ${v.rule}: ${v.message ?? 'failed'}`).join('\n');
+  return {
+    model: llm.model,
+    complete: (req) => llm.complete({
+      ...req,
+      messages: [
+        ...req.messages,
+        { role: 'assistant', content: JSON.stringify({ subject: previous.subject, body: previous.body }) },
+        { role: 'user', content: `Your draft broke these business rules:\n${problems}\nWrite the draft again so that it breaks none of them. Keep every other instruction. Answer with the JSON object the response format asks for.` },
+      ],
+    }),
+  };
+}
+
+/**
+ * The template drafter has no model to ask: regenerate without the element that offended. The elements it
+ * takes from the CRM are the last interaction's subject, its date (with the chunks that carry it), the deal
+ * name and the contact's first name; those quoted in a failed rule's message are dropped. When no message
+ * names one, the interaction (subject and date) goes, the most variable part.
+ */
+export function withoutOffendingElements(input: DraftInput, violations: RuleVerdict[]): DraftInput {
+  const text = violations.filter((v) => !v.passed).map((v) => v.message ?? '').join('\n').toLowerCase();
+  const names = (s: string | null | undefined) => Boolean(s && s.trim().length > 1 && text.includes(s.trim().toLowerCase()));
+  const out: DraftInput = { ...input };
+  let dropped = false;
+  if (input.lastInteraction?.subject && (names(input.lastInteraction.subject) || input.lastInteraction.subject.split(/\s+/).some((w) => w.length > 3 && names(w)))) {
+    out.lastInteraction = { ...input.lastInteraction, subject: null };
+    dropped = true;
+  }
+  if (input.deal?.name && names(input.deal.name)) { out.deal = { ...input.deal, name: null }; dropped = true; }
+  if (input.contact.firstName && names(input.contact.firstName)) { out.contact = { ...input.contact, firstName: null }; dropped = true; }
+  if (!dropped) { out.lastInteraction = null; out.chunks = []; }
+  return out;
+}

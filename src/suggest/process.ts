@@ -1,0 +1,136 @@
+import type { Contact } from '../core/canonical.js';
+import type { Suggestion } from '../core/suggestion.js';
+import { BudgetExceededError } from '../inference/router/budget.js';
+import { sumCosts, type CostLine } from '../inference/router/cost.js';
+import { decideSuppression, SUPPRESSION_WINDOW_DAYS } from '../feedback/suppression.js';
+import type { ConnectionRow, SuggestionStatus } from '../store/index.js';
+import { renderDraftBody, renderTaskBody, type RenderNotes } from '../writeback/render.js';
+import { chargeBudget, loadBudget } from './budget.js';
+import { buildContext, type SuggestionFacts } from './context.js';
+import type { AnalyzeDeps } from './deps.js';
+import { DRAFT_KIND_OF, draftInputFor, makeDraft, withoutOffendingElements, withRepairRequest, type Drafted } from './drafting.js';
+import { usefulnessWeights } from './scorer.js';
+
+const DAY = 86_400_000;
+
+export interface Processed { suggestion: Suggestion; status: SuggestionStatus }
+
+/** The suggestion with this draft attached, and the draft's origin in its explanation. */
+function withDraft(s: Suggestion, d: Drafted): Suggestion {
+  const how = d.result.generator === 'template'
+    ? `draft by ${d.result.model} (template drafter${d.result.fallback ? `, model failed: ${d.result.fallback.code}` : ', no model configured or allowed'})`
+    : `draft by ${d.result.model} (large tier, $${d.result.costUsd})`;
+  const factors = [...s.explanation.factors.filter((f) => !f.name.startsWith('draft by ')), { name: how, direction: '+' as const, weight: 0 }];
+  return { ...s, draft: d.payload, explanation: { ...s.explanation, factors } };
+}
+
+/**
+ * One suggestion through the loop: the rep's feedback (suppression, before the daily cap), the tenant's
+ * per-type re-weighting, its draft email, the rules — and, when only the draft broke them, one repair — then
+ * the suggestion with every verdict, and (only if it passed) its outbox rows and jobs, in one transaction.
+ * Nothing that failed the rules is written back: a draft still failing after its repair goes to review.
+ */
+export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
+  if (await deps.store.suggestions.exists(conn.id, proposed.dedupeKey)) return null;
+  const now = deps.now();
+  let s: Suggestion = structuredClone(proposed);
+  const notes: RenderNotes = {};
+  const costs: CostLine[] = [];
+  const log = { connectionId: conn.id, suggestionId: s.id, type: s.type };
+
+  // 1. Types this rep keeps ignoring are thinned out before the daily cap sees them.
+  const history = await deps.store.feedback.repTypeHistory(conn.id, s.ownerId, s.type, new Date(now - SUPPRESSION_WINDOW_DAYS * DAY));
+  const sup = decideSuppression(s.type, history);
+  if (sup.note) s.explanation.factors.push({ name: `rep feedback: ${sup.note}`, direction: '-', weight: sup.factor });
+  if (!sup.show) {
+    const ok = await deps.store.suggestions.insert(s, 'suppressed', [], null, { suppressed: { factor: sup.factor, showEvery: sup.showEvery, history, note: sup.note } });
+    if (ok) {
+      deps.metrics.suggestions.inc({ status: 'suppressed', type: s.type });
+      deps.logger.info({ ...log, factor: sup.factor, history }, 'suggestion suppressed by rep feedback');
+    }
+    return ok ? { suggestion: s, status: 'suppressed' } : null;
+  }
+  notes.suppression = sup.note;
+
+  // 2. Tenant-wide usefulness of the type, learnt from outcomes (src/feedback/retrain.ts).
+  const usefulness = (await usefulnessWeights(deps.store, s.tenantId))[s.type];
+  if (usefulness && Math.abs(usefulness.weight - 1) > 1e-3) {
+    s.explanation.confidence = Math.round(Math.min(1, Math.max(0, s.explanation.confidence * usefulness.weight)) * 1000) / 1000;
+    s.explanation.factors.push({ name: `tenant usefulness of ${s.type}: ${usefulness.accepted} acted on, ${usefulness.ignored} ignored`, direction: usefulness.weight >= 1 ? '+' : '-', weight: usefulness.weight });
+  }
+
+  // 3. The draft email, when the type has one and a contact with an email address exists.
+  let drafted: Drafted | null = null;
+  const kind = DRAFT_KIND_OF[s.type];
+  let budget = await loadBudget(deps, s.tenantId, now);
+  if (kind) {
+    const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', s.contactIds);
+    const input = draftInputFor(s, kind, { deal: facts.deal, companyName: facts.company?.name ?? null, contacts, activities: facts.activities });
+    if (input) {
+      try {
+        drafted = await makeDraft(deps, input, budget);
+      } catch (e) {
+        if (!(e instanceof BudgetExceededError)) throw e;
+        deps.logger.warn({ ...log, code: e.code }, 'no draft: budget exhausted');
+      }
+    }
+  }
+  if (drafted) { s = withDraft(s, drafted); costs.push(...drafted.result.costs); }
+
+  // 4. The rules; a draft that alone breaks them is repaired once.
+  const { ctx } = await buildContext(deps, conn.id, s, facts, now);
+  let result = await deps.guardrails.evaluate(s, ctx);
+  let repair: Record<string, unknown> | null = null;
+  if (!result.allowed && drafted && s.draft) {
+    const bare = await deps.guardrails.evaluate({ ...s, draft: null }, ctx);
+    if (bare.allowed) {
+      const failed = result.verdicts.filter((v) => !v.passed);
+      for (const c of drafted.result.costs) budget = { ...budget, usdUsed: budget.usdUsed + (c.tier === 'large' ? c.usd : 0) };
+      const again = drafted.result.generator === 'llm' && deps.llm
+        ? await makeDraft(deps, drafted.input, budget, withRepairRequest(deps.llm, drafted.payload, result.verdicts))
+        : await makeDraft(deps, withoutOffendingElements(drafted.input, result.verdicts), budget, null);
+      costs.push(...again.result.costs);
+      const first = { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model };
+      s = withDraft(s, again);
+      result = await deps.guardrails.evaluate(s, (await buildContext(deps, conn.id, s, facts, now)).ctx);
+      repair = { repaired: result.allowed, firstFailed: failed, firstDraft: first, secondGenerator: again.result.generator };
+      notes.repairedFrom = failed.map((v) => v.rule);
+      drafted = again;
+      deps.logger.info({ ...log, firstFailed: failed.map((v) => v.rule), repaired: result.allowed }, 'draft repaired once');
+    }
+  }
+  // A draft that still fails after its one repair is held for a person, with the reasons, never written.
+  const status: SuggestionStatus = result.allowed ? 'allowed' : repair ? 'review' : result.outcome === 'review' ? 'review' : 'blocked';
+  if (!result.allowed) repair = { ...(repair ?? {}), reasons: result.verdicts.filter((v) => !v.passed).map((v) => `${v.rule}: ${v.message ?? ''}`) };
+  s.explanation.costUsd = sumCosts(costs).usd;
+
+  // 5. Store, and queue the writes only if it passed; charge the budget in the same transaction.
+  const inserted = await deps.store.tx(async (r, tx) => {
+    const ok = await r.suggestions.insert(s, status, result.verdicts, ctx, repair);
+    if (!ok) return false;
+    await chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits);
+    if (!result.allowed) return true;
+    if (s.task) {
+      const id = await r.outbox.enqueue({
+        suggestionId: s.id, connectionId: conn.id, action: 'create_task', idempotencyKey: `wb-${s.id}`,
+        payload: { ...s.task, body: renderTaskBody(s, result.verdicts, notes), dealId: s.dealId, contactIds: s.contactIds, companyId: s.companyId },
+      });
+      if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
+    }
+    if (s.draft && drafted) {
+      const id = await r.outbox.enqueue({
+        suggestionId: s.id, connectionId: conn.id, action: 'create_draft_email', idempotencyKey: `wb-${s.id}-draft`,
+        payload: {
+          ...s.draft, body: renderDraftBody(s, result.verdicts, notes), dealId: s.dealId, companyId: s.companyId,
+          draftText: { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model, generator: drafted.result.generator, fallback: drafted.result.fallback?.code ?? null },
+        },
+      });
+      if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
+    }
+    return true;
+  });
+  if (!inserted) return null;
+  deps.metrics.suggestions.inc({ status, type: s.type });
+  deps.logger.info({ ...log, status, model: s.explanation.model, costUsd: s.explanation.costUsd, failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule) }, 'suggestion checked');
+  return { suggestion: s, status };
+}
