@@ -31,6 +31,12 @@ export async function processInbox(deps: SyncDeps, ids: string[], receivedAt: nu
   for (const [connectionId, list] of byConn) {
     const conn = await deps.store.connections.get(connectionId);
     if (!conn) continue;
+    const pausedFor = conn.status === 'paused' && conn.paused_until ? new Date(conn.paused_until).getTime() - Date.now() : 0;
+    if (pausedFor > 0) {
+      // Quota spent: the events wait, durably, for the pause to end instead of hammering the provider.
+      await deps.queue.send('inbox', { ids: list.map((x) => x.id), receivedAt, connectionId }, { startAfterSeconds: Math.ceil(pausedFor / 1000) });
+      continue;
+    }
     const connector = deps.connectorFor(conn.provider);
     const ctx = deps.vault.context(conn);
     const fetchIds = new Map<ObjectKind, Set<string>>();
