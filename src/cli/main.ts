@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   'rules check': () => import('./rules-check.js'),
   'rules replay': () => import('./rules-replay.js'),
   'tenant delete': () => import('./tenant-delete.js'),
+  'feedback report': () => import('./feedback-report.js'),
   'sources create-key': () => import('./sources-create-key.js'),
   'sources revoke-key': () => import('./sources-revoke-key.js'),
   'sources bind-slack': () => import('./sources-bind-slack.js'),

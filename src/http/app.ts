@@ -9,6 +9,7 @@ import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 import { renderSummary, summarize } from './summary.js';
 import { createSourcesRouter } from '../sources/router.js';
+import { createFeedbackRouter } from '../feedback/router.js';
 
 export interface InstallHandlers { start: express.RequestHandler; callback: express.RequestHandler }
 
@@ -109,6 +110,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Interactions that never reach the CRM: authenticated ingest API and Slack Events (raw-body signature).
   app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret }));
+
+  // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback).
+  app.use(createFeedbackRouter({ store: deps.store, now: deps.now }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = isCloseloopError(err) ? err : null;

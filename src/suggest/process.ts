@@ -10,6 +10,7 @@ import { buildContext, type SuggestionFacts } from './context.js';
 import type { AnalyzeDeps } from './deps.js';
 import { DRAFT_KIND_OF, draftInputFor, makeDraft, withoutOffendingElements, withRepairRequest, type Drafted } from './drafting.js';
 import { usefulnessWeights } from './scorer.js';
+import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
 
 const DAY = 86_400_000;
 
@@ -63,12 +64,20 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
   let drafted: Drafted | null = null;
   const kind = DRAFT_KIND_OF[s.type];
   let budget = await loadBudget(deps, s.tenantId, now);
+  let privateLlm: PrivateLlmClient | null = null;
   if (kind) {
     const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', s.contactIds);
     const input = draftInputFor(s, kind, { deal: facts.deal, companyName: facts.company?.name ?? null, contacts, activities: facts.activities });
     if (input) {
+      // Every call to an external model goes through the privacy wrapper: CRM people, emails, phones, cards
+      // and IBANs become placeholders before the call and are restored after it; each call is audited, masked.
+      privateLlm = deps.llm ? withPrivacy(deps.llm, {
+        knownPeople: contacts.map((c) => ({ firstName: c.firstName, lastName: c.lastName })),
+        audit: { sink: deps.store.audit, tenantId: s.tenantId, connectionId: conn.id, suggestionId: s.id, records: input.chunks.map((c) => ({ kind: c.source.kind, externalId: c.source.recordId })) },
+        prices: deps.prices, logger: deps.logger,
+      }) : null;
       try {
-        drafted = await makeDraft(deps, input, budget);
+        drafted = await makeDraft(deps, input, budget, privateLlm);
       } catch (e) {
         if (!(e instanceof BudgetExceededError)) throw e;
         deps.logger.warn({ ...log, code: e.code }, 'no draft: budget exhausted');
@@ -86,8 +95,8 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
     if (bare.allowed) {
       const failed = result.verdicts.filter((v) => !v.passed);
       for (const c of drafted.result.costs) budget = { ...budget, usdUsed: budget.usdUsed + (c.tier === 'large' ? c.usd : 0) };
-      const again = drafted.result.generator === 'llm' && deps.llm
-        ? await makeDraft(deps, drafted.input, budget, withRepairRequest(deps.llm, drafted.payload, result.verdicts))
+      const again = drafted.result.generator === 'llm' && privateLlm
+        ? await makeDraft(deps, drafted.input, budget, withRepairRequest(privateLlm, drafted.payload, result.verdicts))
         : await makeDraft(deps, withoutOffendingElements(drafted.input, result.verdicts), budget, null);
       costs.push(...again.result.costs);
       const first = { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model };
@@ -103,6 +112,8 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
   const status: SuggestionStatus = result.allowed ? 'allowed' : repair ? 'review' : result.outcome === 'review' ? 'review' : 'blocked';
   if (!result.allowed) repair = { ...(repair ?? {}), reasons: result.verdicts.filter((v) => !v.passed).map((v) => `${v.rule}: ${v.message ?? ''}`) };
   s.explanation.costUsd = sumCosts(costs).usd;
+  // The audit copies of this suggestion's model calls get the rule verdicts they led to.
+  if (privateLlm?.auditIds.length) await deps.store.audit.setOutcome(privateLlm.auditIds, { suggestionId: s.id, verdicts: result.verdicts });
 
   // 5. Store, and queue the writes only if it passed; charge the budget in the same transaction.
   const inserted = await deps.store.tx(async (r, tx) => {

@@ -77,8 +77,11 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const budgetTasks = (dealId: string) => hs.store.list(hs.defaultPortalId, 'tasks')
+  const dealTasks = (dealId: string) => hs.store.list(hs.defaultPortalId, 'tasks')
     .filter((t) => hs.store.associations(hs.defaultPortalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId));
+  // Each budget risk writes a to-do task and a draft reply (an EMAIL-type task in HubSpot).
+  const budgetTasks = (dealId: string) => dealTasks(dealId).filter((t) => t.properties.hs_task_type !== 'EMAIL');
+  const drafts = (dealId: string) => dealTasks(dealId).filter((t) => t.properties.hs_task_type === 'EMAIL');
 
   test('nothing is lost and nothing is done twice', async () => {
     const url = await startChild();
@@ -106,11 +109,13 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     await waitFor(() => deals.every((d) => budgetTasks(d).length >= 1), 60000, 'every deal to get its task');
     await hs.flushWebhooks();
     await new Promise((r) => setTimeout(r, 3000));
+    await waitFor(() => deals.every((d) => drafts(d).length >= 1), 30000, 'every deal to get its draft');
     for (const d of deals) expect(budgetTasks(d)).toHaveLength(1);
+    for (const d of deals) expect(drafts(d)).toHaveLength(1);
     // The job that was mid-flight at the kill is retried once its lease expires.
     const s = await waitFor(async () => {
       const x = (await (await fetch(`${url2}/`, { headers: { accept: 'application/json' } })).json()) as any;
-      return x.writebacks.done === N && x.inbox.pending === 0 ? x : null;
+      return x.writebacks.done === 2 * N && x.inbox.pending === 0 ? x : null;
     }, 30000, 'outbox and inbox to drain');
     expect(s.writebacks.pending ?? 0).toBe(0);
     // The kill really happened mid-flight: some tasks were still to be written.
