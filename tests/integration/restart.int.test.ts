@@ -106,7 +106,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
 
     const url2 = await startChild();
     expect(url2).toBe(url);
-    await waitFor(() => deals.every((d) => budgetTasks(d).length >= 1), 60000, 'every deal to get its task');
+    await waitFor(() => deals.every((d) => budgetTasks(d).length >= 1), 150000, 'every deal to get its task');
     await hs.flushWebhooks();
     await new Promise((r) => setTimeout(r, 3000));
     await waitFor(() => deals.every((d) => drafts(d).length >= 1), 30000, 'every deal to get its draft');
@@ -116,9 +116,9 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     const s = await waitFor(async () => {
       const x = (await (await fetch(`${url2}/`, { headers: { accept: 'application/json' } })).json()) as any;
       return x.writebacks.done === 2 * N && x.inbox.pending === 0 ? x : null;
-    }, 30000, 'outbox and inbox to drain');
+    }, 90000, 'outbox and inbox to drain');
     expect(s.writebacks.pending ?? 0).toBe(0);
     // The kill really happened mid-flight: some tasks were still to be written.
     expect(written).toBeLessThan(N);
-  }, 120000);
+  }, 300000);
 });
