@@ -61,3 +61,20 @@ export function associationsFrom(ids: readonly (string | null | undefined)[]): A
 export function updatedAt(r: { LastModifiedDate?: string | null; SystemModstamp: string }): string {
   return isoDateTime(r.LastModifiedDate ?? r.SystemModstamp) ?? (isoDateTime(r.SystemModstamp) as string);
 }
+
+/** The fields every canonical record takes the same way from any sObject. */
+export function baseFields(
+  r: { Id: string; CreatedDate?: string | null; LastModifiedDate?: string | null; SystemModstamp: string; IsDeleted?: boolean | null; OwnerId?: string | null },
+  ctx: SalesforceMapContext, sobject: string, associations: Associations,
+) {
+  return {
+    provider: PROVIDER,
+    externalId: r.Id,
+    createdAt: isoDateTime(r.CreatedDate),
+    updatedAt: updatedAt(r),
+    archived: r.IsDeleted ?? false,
+    ownerId: text(r.OwnerId),
+    associations,
+    url: recordUrl(ctx, sobject, r.Id),
+  };
+}

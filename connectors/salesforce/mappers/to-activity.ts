@@ -1,9 +1,7 @@
 import type { Activity } from '../../../src/core/canonical.js';
 import { htmlToText } from '../../kit/html-to-text.js';
 import type { SalesforceEmailMessageRecord, SalesforceEventRecord, SalesforceTaskRecord } from '../schemas.js';
-import {
-  PROVIDER, associationsFrom, isoDate, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext,
-} from './common.js';
+import { PROVIDER, associationsFrom, baseFields, isoDate, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
 
 /** Default Task Status picklist → the canonical task statuses HubSpot also uses (hs_task_status). */
 const TASK_STATUS: Record<string, string> = {
@@ -48,14 +46,7 @@ export function toTaskActivity(r: SalesforceTaskRecord, ctx: SalesforceMapContex
   const due = isoDate(r.ActivityDate);
   return {
     kind: isCall ? 'call' : 'task',
-    provider: PROVIDER,
-    externalId: r.Id,
-    createdAt: isoDateTime(r.CreatedDate),
-    updatedAt: updatedAt(r),
-    archived: r.IsDeleted ?? false,
-    ownerId: text(r.OwnerId),
-    associations: associationsFrom([r.WhoId, r.WhatId, r.AccountId]),
-    url: recordUrl(ctx, 'Task', r.Id),
+    ...baseFields(r, ctx, 'Task', associationsFrom([r.WhoId, r.WhatId, r.AccountId])),
     subject: text(r.Subject),
     body: text(r.Description),
     occurredAt: (isCall ? due : null) ?? isoDateTime(r.CreatedDate) ?? updatedAt(r),
@@ -69,14 +60,7 @@ export function toTaskActivity(r: SalesforceTaskRecord, ctx: SalesforceMapContex
 export function toEventActivity(r: SalesforceEventRecord, ctx: SalesforceMapContext): Activity {
   return {
     kind: 'meeting',
-    provider: PROVIDER,
-    externalId: r.Id,
-    createdAt: isoDateTime(r.CreatedDate),
-    updatedAt: updatedAt(r),
-    archived: r.IsDeleted ?? false,
-    ownerId: text(r.OwnerId),
-    associations: associationsFrom([r.WhoId, r.WhatId, r.AccountId]),
-    url: recordUrl(ctx, 'Event', r.Id),
+    ...baseFields(r, ctx, 'Event', associationsFrom([r.WhoId, r.WhatId, r.AccountId])),
     subject: text(r.Subject),
     body: text(r.Description),
     occurredAt: isoDateTime(r.StartDateTime) ?? isoDateTime(r.ActivityDateTime) ?? isoDate(r.ActivityDate)

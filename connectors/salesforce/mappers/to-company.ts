@@ -1,6 +1,6 @@
 import type { Company } from '../../../src/core/canonical.js';
 import type { SalesforceAccountRecord } from '../schemas.js';
-import { PROVIDER, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
+import { baseFields, text, type SalesforceMapContext } from './common.js';
 import { emptyAssociations } from '../../../src/core/canonical.js';
 
 /**
@@ -23,14 +23,7 @@ export function toCompany(r: SalesforceAccountRecord, ctx: SalesforceMapContext)
   const website = text(r.Website);
   return {
     kind: 'company',
-    provider: PROVIDER,
-    externalId: r.Id,
-    createdAt: isoDateTime(r.CreatedDate),
-    updatedAt: updatedAt(r),
-    archived: r.IsDeleted ?? false,
-    ownerId: text(r.OwnerId),
-    associations: emptyAssociations(),
-    url: recordUrl(ctx, 'Account', r.Id),
+    ...baseFields(r, ctx, 'Account', emptyAssociations()),
     name: text(r.Name),
     domain: domainFromWebsite(website),
     website,

@@ -1,19 +1,12 @@
 import type { Contact } from '../../../src/core/canonical.js';
 import type { SalesforceContactRecord, SalesforceLeadRecord } from '../schemas.js';
-import { PROVIDER, associationsFrom, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
+import { baseFields, PROVIDER, associationsFrom, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
 
 /** Salesforce Contact → canonical Contact. The Account it belongs to is its one company association. */
 export function toContact(r: SalesforceContactRecord, ctx: SalesforceMapContext): Contact {
   return {
     kind: 'contact',
-    provider: PROVIDER,
-    externalId: r.Id,
-    createdAt: isoDateTime(r.CreatedDate),
-    updatedAt: updatedAt(r),
-    archived: r.IsDeleted ?? false,
-    ownerId: text(r.OwnerId),
-    associations: associationsFrom([r.AccountId]),
-    url: recordUrl(ctx, 'Contact', r.Id),
+    ...baseFields(r, ctx, 'Contact', associationsFrom([r.AccountId])),
     firstName: text(r.FirstName),
     lastName: text(r.LastName),
     email: text(r.Email),

@@ -1,6 +1,6 @@
 import type { Deal, DealStage } from '../../../src/core/canonical.js';
 import type { SalesforceOpportunityRecord } from '../schemas.js';
-import { PROVIDER, associationsFrom, isoDate, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
+import { baseFields, associationsFrom, isoDate, text, type SalesforceMapContext } from './common.js';
 
 /**
  * The default Salesforce sales process (https://help.salesforce.com/s/articleView?id=sf.opportunity_stage.htm)
@@ -46,14 +46,7 @@ export function toDeal(r: SalesforceOpportunityRecord, ctx: SalesforceMapContext
   const isClosed = r.IsClosed ?? false;
   return {
     kind: 'deal',
-    provider: PROVIDER,
-    externalId: r.Id,
-    createdAt: isoDateTime(r.CreatedDate),
-    updatedAt: updatedAt(r),
-    archived: r.IsDeleted ?? false,
-    ownerId: text(r.OwnerId),
-    associations: associationsFrom([r.AccountId, ...rel.contactIds]),
-    url: recordUrl(ctx, 'Opportunity', r.Id),
+    ...baseFields(r, ctx, 'Opportunity', associationsFrom([r.AccountId, ...rel.contactIds])),
     name: text(r.Name),
     amount: r.Amount ?? null,
     // CurrencyIsoCode exists only in multi-currency orgs; single-currency orgs give null (see BEHAVIOR.md).
