@@ -10,6 +10,7 @@ import { benchScoring } from '../src/inference/models/bench/bench-scoring.js';
 import { benchContext } from '../src/inference/context/bench.js';
 import { benchDedupe } from './dedupe.js';
 import { withFreshDatabase } from './fresh-db.js';
+import { benchRouter } from './router.js';
 
 const quick = process.argv.includes('--quick');
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -48,8 +49,13 @@ const s = await benchScoring();
 out.scoring = s;
 for (const r of s) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 3 : 0)} ${r.unit}`);
 
-line('== context store (embedding, indexing, query latency) ==');
-const c = await benchContext({ scale: quick ? 0.02 : 0.1 });
+line('== inference router (pure decision per task) ==');
+const rt = benchRouter({ decisions: quick ? 20_000 : 200_000 });
+out.router = rt;
+line(`${rt.routerNsPerDecision.toFixed(0)} ns per decision · table-lookup baseline ${rt.lookupNsPerDecision.toFixed(1)} ns · ratio ${rt.ratio.toFixed(0)}x`);
+
+line('== context store (embedding, indexing, query latency over 100,000 chunks; --quick: 2,000) ==');
+const c = await benchContext({ scale: quick ? 0.02 : 1 });
 out.context = c;
 for (const r of c) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}`);
 
