@@ -82,8 +82,8 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     expect(review.properties.hs_task_body).toContain('very disappointed with the support');
     expect(review.properties.hs_task_body).toContain('Model: cold-start-rules-v1 (rules tier)');
     expect(review.properties.hs_task_body).toContain('template:retention@1');
-    const s = await suggestion('churn_risk', "payload->>'companyId' = $2", ids.initech!);
-    expect(s.status).toBe('written');
+    // The CRM write lands before our bookkeeping marks the suggestion written.
+    const s = await waitFor(async () => { const x = await suggestion('churn_risk', "payload->>'companyId' = $2", ids.initech!); return x?.status === 'written' ? x : null; }, 15000, 'the churn suggestion marked written');
     expect(s.model).toBe('cold-start-rules-v1');
     expect(s.payload.explanation.factors.map((f: any) => f.name).join('\n')).toMatch(/lost in 180 days[\s\S]*complaint|complaint[\s\S]*lost in 180 days/);
     expect(s.verdicts.every((v: any) => v.passed)).toBe(true);
