@@ -77,7 +77,7 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
   await hubspot.flushWebhooks();
   await salesforce.flushOutbound();
   say('demo stream finished; closeloop keeps running (Ctrl-C to stop).');
-  for (const t of await cl.store.outbox.recentDone(10)) say(`task ${t.crm_id} written for suggestion ${t.suggestion_id}`);
+  for (const t of await cl.store.outbox.recentDone(10)) say(`${t.action === 'create_draft_email' ? 'draft email' : 'task'} ${t.crm_id} written for suggestion ${t.suggestion_id}`);
 
   const shutdown = async () => {
     clearInterval(report);

@@ -9,6 +9,8 @@
  * constraint (1:1, 1:n, n:1 or none).
  */
 
+const MODE = Number(process.env.ER_MODE ?? 0);
+const MAX_GUARD_PAIRS = Number(process.env.ER_MAXG ?? 1e9);
 export interface Edge { i: number; j: number; score: number }
 
 class UnionFind {
@@ -45,7 +47,7 @@ class UnionFind {
  * @param scored every scored candidate pair (accepted or not): the evidence the guard consults
  * @returns cluster label per record (the union-find root)
  */
-export function clusterWithGuard(n: number, scored: Edge[], threshold: number): Int32Array {
+export function clusterWithGuard(n: number, scored: Edge[], threshold: number, scorePair?: (i: number, j: number) => number): Int32Array {
   const adj: Map<number, number>[] = Array.from({ length: n }, () => new Map());
   for (const e of scored) {
     adj[e.i]!.set(e.j, e.score);
@@ -60,6 +62,16 @@ export function clusterWithGuard(n: number, scored: Edge[], threshold: number): 
     const [small, large] = uf.members[ra]!.length <= uf.members[rb]!.length ? [ra, rb] : [rb, ra];
     let sum = 0;
     let cnt = 0;
+    if (scorePair && uf.members[small]!.length * uf.members[large]!.length <= MAX_GUARD_PAIRS) {
+      for (const x of uf.members[small]!) {
+        for (const y of uf.members[large]!) {
+          const s = adj[x]!.get(y) ?? scorePair(x, y);
+          sum += MODE === 1 ? Math.log(Math.max(1e-6, s) / Math.max(1e-6, 1 - s)) : s; cnt++;
+        }
+      }
+      if (MODE === 1 && sum < 0) continue;
+      if (MODE === 1) { uf.union(e.i, e.j); continue; }
+    } else
     for (const x of uf.members[small]!) {
       for (const [y, s] of adj[x]!) {
         if (uf.find(y) === large) { sum += s; cnt++; }

@@ -167,7 +167,12 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
   let accepted: Edge[];
   let linkage: ResolveResult['linkage'] = null;
   if (!link) {
-    labels = clusterWithGuard(n, scoredEdges, threshold);
+    const pv = new Uint8Array(p.fields.length);
+    const scorePair = (i: number, j: number): number => {
+      compareLevels(p, i, j, pv);
+      return posterior(model, pv);
+    };
+    labels = clusterWithGuard(n, scoredEdges, threshold, process.env.ER_ALL ? scorePair : undefined);
     accepted = scoredEdges.filter((e) => e.score >= threshold && labels[e.i] === labels[e.j]);
   } else {
     const srcNames = [...srcMap.keys()].map((s) => String(s));
