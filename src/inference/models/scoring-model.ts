@@ -14,11 +14,13 @@ import { columnIndex, type Table } from './table.js';
  *  1. type and encode columns automatically (features.ts);
  *  2. order rows by time (a date column if one is found, else row order) and hold out the LATEST 20 %;
  *  3. weight classes so each carries half the total weight ("balanced");
- *  4. fit candidates on the earlier 80 %: logistic regression for each L2 strength in a small grid, and
- *     GBDT with early stopping on the held-out slice; measure ROC-AUC on that slice;
+ *  4. fit candidates on the earlier 80 %: logistic regression for each L2 strength in a small grid (the
+ *     default when the slice is near chance for every strength: chooseL2), and GBDT with
+ *     early stopping on the held-out slice; measure ROC-AUC on that slice;
  *  5. `auto` keeps logistic regression unless GBDT beats it on that slice by more than one standard error
- *     of the AUC (Hanley–McNeil) and at least GBDT_MARGIN: a smaller gap is noise. Measured in
- *     docs/benchmarks.md ("Scoring, churn and signals"): logreg ≥ gbdt on bank_marketing (0.706 vs 0.684 AUC without duration) and ties on telco_churn
+ *     of the AUC (Hanley–McNeil) and at least GBDT_MARGIN: a smaller gap is noise; and keeps it outright when
+ *     no candidate is above chance on that slice (sliceIsInformative). Measured in
+ *     docs/benchmarks.md ("Scoring, churn and signals"): logreg ≥ gbdt on bank_marketing (0.720 vs 0.684 AUC without duration) and ties on telco_churn
  *     (0.845 vs 0.847), is stronger on small histories, scores faster and explains exactly;
  *  6. refit the chosen candidate on all training rows with the chosen settings, and calibrate its margin
  *     with Platt scaling fitted on the held-out slice (undoing the class weighting and adapting to the
@@ -41,6 +43,8 @@ export interface Score {
 /** Minimum AUC gain on the held-out slice for `auto` to pick GBDT (the bar is also at least one standard error). */
 export const GBDT_MARGIN = 0.005;
 export const L2_GRID = [1e-4, 1e-3, 1e-2, 1e-1] as const;
+/** L2 used when the latest slice is near chance for every strength, or when there is no usable slice. */
+export const DEFAULT_L2 = 1e-2;
 export const MODEL_NAMES: Record<Algorithm, string> = { logreg: 'logreg-v1', gbdt: 'gbdt-v1' };
 
 export interface TrainOptions {
@@ -220,6 +224,31 @@ function margins(ds: Dataset, p: LogRegParams | GbdtParams): Float64Array {
   return out;
 }
 
+/**
+ * Pick the L2 strength from the validation path (strongest penalty first): the best AUC (ties within 1e-4
+ * keep the stronger penalty) when the latest slice is informative, else DEFAULT_L2. Under drift the slice
+ * can be near chance for every strength (bank_marketing: 0.495–0.520, needs > 0.532), and the arg-max of
+ * noise picked 1e-4; see docs/benchmarks.md ("Scoring, churn and signals", note (c)).
+ */
+export function chooseL2<T extends { l2: number; auc: number }>(path: T[], y: Uint8Array): T {
+  let pos = 0;
+  for (const v of y) pos += v;
+  let best = path[0]!;
+  for (const p of path) if (p.auc > best.auc + 1e-4) best = p;
+  if (sliceIsInformative(best.auc, pos, y.length - pos)) return best;
+  return path.find((p) => p.l2 === DEFAULT_L2) ?? best;
+}
+
+/**
+ * Whether a held-out AUC says anything at all: more than two standard errors above chance (the
+ * Hanley–McNeil SE at AUC 0.5). Under strong drift the latest slice can be near chance for every
+ * candidate; differences between candidates are then noise (GBDT's AUC is also picked by early stopping
+ * on that same slice), so `auto` keeps the simpler model instead of comparing them.
+ */
+export function sliceIsInformative(auc: number, nPos: number, nNeg: number): boolean {
+  return auc > 0.5 + 2 * aucStandardError(0.5, nPos, nNeg);
+}
+
 interface Candidate { algorithm: Algorithm; schema: FeatureSchema; validationAuc: number | null; setting: string; validMargins: Float64Array | null; refit: (all: Dataset) => LogRegParams | GbdtParams; all: Dataset; valid: Dataset | null }
 
 /** Train a scoring model on `table`. Throws InvalidPayloadError for unusable input (missing target, one class). */
@@ -264,16 +293,17 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     if (alg === 'logreg') {
       let best: { l2: number; auc: number; m: Float64Array } | null = null;
       if (fit && valid) {
+        const path: { l2: number; auc: number; m: Float64Array }[] = [];
         let warm: LogRegParams | undefined;
-        // Strongest regularisation first; warm starts make the path cheap. Ties keep the stronger penalty.
+        // Strongest regularisation first; warm starts make the path cheap.
         for (const l2 of [...L2_GRID].reverse()) {
           warm = fitLogReg(fit, l2, 300, warm);
           const m = margins(valid, warm);
-          const auc = rocAuc(m, valid.y);
-          if (!best || auc > best.auc + 1e-4) best = { l2, auc, m };
+          path.push({ l2, auc: rocAuc(m, valid.y), m });
         }
+        best = chooseL2(path, valid.y);
       }
-      const l2 = best?.l2 ?? 1e-2;
+      const l2 = best?.l2 ?? DEFAULT_L2;
       candidates.push({ algorithm: alg, schema, validationAuc: best?.auc ?? null, setting: `l2=${l2}`, validMargins: best?.m ?? null, refit: (ds) => fitLogReg(ds, l2), all, valid });
     } else {
       let rounds = 100;
@@ -296,7 +326,11 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     const gb = candidates.find((c) => c.algorithm === 'gbdt')!;
     const validPos = validY.reduce((acc, v) => acc + v, 0);
     const margin = lr.validationAuc === null ? Infinity : Math.max(GBDT_MARGIN, aucStandardError(lr.validationAuc, validPos, validY.length - validPos));
-    if (lr.validationAuc !== null && gb.validationAuc !== null && gb.validationAuc > lr.validationAuc + margin) {
+    const informative = gb.validationAuc !== null && sliceIsInformative(Math.max(gb.validationAuc, lr.validationAuc ?? 0), validPos, validY.length - validPos);
+    if (lr.validationAuc !== null && gb.validationAuc !== null && !informative) {
+      chosen = lr;
+      reason = `logreg kept: the latest ${nValid} training rows are near chance for every candidate (gbdt ${gb.validationAuc.toFixed(4)}, logreg ${lr.validationAuc.toFixed(4)}; needs > ${(0.5 + 2 * aucStandardError(0.5, validPos, validY.length - validPos)).toFixed(4)}), so they cannot tell the models apart`;
+    } else if (lr.validationAuc !== null && gb.validationAuc !== null && gb.validationAuc > lr.validationAuc + margin) {
       chosen = gb;
       reason = `gbdt beat logreg on the latest ${nValid} training rows (AUC ${gb.validationAuc.toFixed(4)} vs ${lr.validationAuc.toFixed(4)}, margin needed ${margin.toFixed(4)})`;
     } else {

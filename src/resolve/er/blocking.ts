@@ -1,7 +1,8 @@
 /**
  * Candidate generation without comparing all pairs:
  * 1. an inverted index over blocking keys (words of text/name fields, 3-letter prefixes and
- *    suffixes of name words, code values and code halves), where keys shared by more than
+ *    suffixes of name words, code values and code halves; for text fields also the initials of word
+ *    runs that some record writes as an acronym, so "IIT" meets "Indian Institute of Technology"), where keys shared by more than
  *    `keyCap` records are dropped as stop-keys; each record keeps its `neighbours` best partners
  *    ranked by the summed IDF of shared keys (meta-blocking), so the output is O(n · k);
  * 2. sorted neighbourhood over two sort keys (fields in order, fields reversed), window `window`.
@@ -34,6 +35,8 @@ export function blockingKeys(p: Prepared, i: number): string[] {
           keys.add(`s:${t.slice(-3)}`);
         }
       }
+      // "Indian Institute of Technology" also answers to the key of the token "iit"
+      if (f.initials) for (const a of f.initials[i]!) keys.add(`w:${a}`);
     } else if (kind === 'code' || kind === 'exact') {
       const v = f.text[i]!;
       if (v === '') continue;

@@ -2,15 +2,20 @@
  * Turning scored pairs into entities.
  *
  * Deduplication: union-find over accepted edges in descending score order, with a guard against
- * chaining: two clusters merge only if the mean posterior over all *scored* pairs between them is
- * at least the threshold. A → B → C chains where A and C were compared and judged different stop there.
+ * chaining (average linkage): two clusters merge only if the mean posterior over the pairs between
+ * them is at least the threshold. With a `scorePair` callback the guard scores *every* cross pair
+ * (pairs blocking never proposed included; a deterministic sample above `MAX_GUARD_PAIRS`), so
+ * "University of Toronto" and "University of Michigan" do not join through a chain of
+ * "Department of Computer Science, University of …" strings. Without it only the scored candidate
+ * pairs between the two clusters are consulted.
  *
  * Two-source linkage: greedy assignment in descending score order under a per-side cardinality
  * constraint (1:1, 1:n, n:1 or none).
  */
 
-const MODE = Number(process.env.ER_MODE ?? 0);
-const MAX_GUARD_PAIRS = Number(process.env.ER_MAXG ?? 1e9);
+/** Cross pairs the guard scores per attempted merge at most (a regular sample beyond this). */
+export const MAX_GUARD_PAIRS = 4096;
+
 export interface Edge { i: number; j: number; score: number }
 
 class UnionFind {
@@ -45,6 +50,7 @@ class UnionFind {
 /**
  * @param n number of records
  * @param scored every scored candidate pair (accepted or not): the evidence the guard consults
+ * @param scorePair posterior of any pair (optional): lets the guard look at pairs that were not candidates
  * @returns cluster label per record (the union-find root)
  */
 export function clusterWithGuard(n: number, scored: Edge[], threshold: number, scorePair?: (i: number, j: number) => number): Int32Array {
@@ -62,19 +68,22 @@ export function clusterWithGuard(n: number, scored: Edge[], threshold: number, s
     const [small, large] = uf.members[ra]!.length <= uf.members[rb]!.length ? [ra, rb] : [rb, ra];
     let sum = 0;
     let cnt = 0;
-    if (scorePair && uf.members[small]!.length * uf.members[large]!.length <= MAX_GUARD_PAIRS) {
-      for (const x of uf.members[small]!) {
-        for (const y of uf.members[large]!) {
-          const s = adj[x]!.get(y) ?? scorePair(x, y);
-          sum += MODE === 1 ? Math.log(Math.max(1e-6, s) / Math.max(1e-6, 1 - s)) : s; cnt++;
-        }
+    const ms = uf.members[small]!;
+    const ml = uf.members[large]!;
+    if (scorePair) {
+      const total = ms.length * ml.length;
+      const step = Math.max(1, Math.ceil(total / MAX_GUARD_PAIRS));
+      for (let k = 0; k < total; k += step) {
+        const x = ms[Math.floor(k / ml.length)]!;
+        const y = ml[k % ml.length]!;
+        sum += adj[x]!.get(y) ?? scorePair(x, y);
+        cnt++;
       }
-      if (MODE === 1 && sum < 0) continue;
-      if (MODE === 1) { uf.union(e.i, e.j); continue; }
-    } else
-    for (const x of uf.members[small]!) {
-      for (const [y, s] of adj[x]!) {
-        if (uf.find(y) === large) { sum += s; cnt++; }
+    } else {
+      for (const x of ms) {
+        for (const [y, s] of adj[x]!) {
+          if (uf.find(y) === large) { sum += s; cnt++; }
+        }
       }
     }
     if (cnt > 0 && sum / cnt < threshold) continue;

@@ -4,6 +4,7 @@
  * Level 0 always means "missing on either side" and carries no evidence.
  */
 import type { ErRecord, FieldSpec } from './types.js';
+import { acronymTarget, acronymTokens, expandAcronyms, initialsOfRuns, type AcronymTarget } from './acronym.js';
 import { TfIdfIndex, containment, cosine, damerauLevenshtein, jaroWinkler, numericCloseness, tokenize, type SparseVector } from './similarity.js';
 
 export interface PreparedField {
@@ -14,6 +15,17 @@ export interface PreparedField {
   text: string[];
   tokens: string[][];
   vectors: SparseVector[] | null;
+  /** `text` only: the TF-IDF index behind `vectors` (to re-vectorize tokens after acronym expansion). */
+  index: TfIdfIndex | null;
+  /** `text` only: tokens written as acronyms per record ("IIT", "M.I.T."), see `acronym.ts`. */
+  acronyms: Set<string>[] | null;
+  /** `text` only: per record, what acronyms of other records are matched against. */
+  targets: AcronymTarget[] | null;
+  /**
+   * `text` only: initials of word runs that some record of the field writes as an acronym
+   * ("hkust" for "Hong Kong University of Science and Technology"), used as extra blocking keys.
+   */
+  initials: string[][] | null;
   numbers: Float64Array | null;
   /** Number of levels including level 0 (missing). */
   levels: number;
@@ -43,11 +55,25 @@ function cutLabels(prefix: string, cuts: number[]): string[] {
  */
 export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
   const base = specs.map((spec): PreparedField => {
-    const tokens = records.map((r) => {
-      const v = r.values[spec.name];
-      return v ? tokenize(v) : [];
-    });
+    let acronyms: Set<string>[] | null = null;
+    let initials: string[][] | null = null;
+    let targets: AcronymTarget[] | null = null;
+    let tokens: string[][];
+    if (spec.kind === 'text') {
+      const at = records.map((r) => acronymTokens(r.values[spec.name] ?? ''));
+      tokens = at.map((x) => x.tokens);
+      acronyms = at.map((x) => x.acronyms);
+      const written = new Set(acronyms.flatMap((a) => [...a]));
+      initials = tokens.map((t) => (written.size === 0 ? [] : initialsOfRuns(t, written)));
+      targets = tokens.map(acronymTarget);
+    } else {
+      tokens = records.map((r) => {
+        const v = r.values[spec.name];
+        return v ? tokenize(v) : [];
+      });
+    }
     const text = tokens.map((t) => t.join(' '));
+    let index: TfIdfIndex | null = null;
     let vectors: SparseVector[] | null = null;
     let numbers: Float64Array | null = null;
     let labels: string[];
@@ -56,6 +82,7 @@ export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
         const idx = new TfIdfIndex();
         for (const t of tokens) if (t.length) idx.add(t);
         vectors = tokens.map((t) => idx.vector(t));
+        index = idx;
         labels = cutLabels('cos', TEXT_CUTS);
         break;
       }
@@ -79,7 +106,7 @@ export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
         labels = ['missing', 'agree', 'disagree'];
         break;
     }
-    return { spec, feature: spec.name, text, tokens, vectors, numbers, levels: labels.length, labels };
+    return { spec, feature: spec.name, text, tokens, vectors, index, acronyms, targets, initials, numbers, levels: labels.length, labels };
   });
   const fields: PreparedField[] = [];
   for (const f of base) {
@@ -92,6 +119,20 @@ export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
 function levelFromCuts(sim: number, cuts: number[]): number {
   for (let k = 0; k < cuts.length; k++) if (sim >= cuts[k]!) return k + 1;
   return cuts.length + 1;
+}
+
+/** Expanded token lists repeat (every "VLDB" against "Very Large Data Bases"), so their vectors are cached. */
+const expandedCache = new WeakMap<PreparedField, Map<string, SparseVector>>();
+function expandedVector(f: PreparedField, tokens: string[]): SparseVector {
+  let cache = expandedCache.get(f);
+  if (!cache) expandedCache.set(f, (cache = new Map()));
+  const key = tokens.join(' ');
+  let v = cache.get(key);
+  if (!v) {
+    v = f.index!.vector(tokens);
+    if (cache.size < 100_000) cache.set(key, v);
+  }
+  return v;
 }
 
 /** Similarity in [0,1] and agreement level of one field for records i and j. */
@@ -108,7 +149,14 @@ export function compareField(f: PreparedField, i: number, j: number): { similari
   if (a === '' || b === '') return { similarity: 0, level: 0 };
   switch (f.spec.kind) {
     case 'text': {
-      const s = f.feature === f.spec.name ? cosine(f.vectors![i]!, f.vectors![j]!) : containment(f.vectors![i]!, f.vectors![j]!);
+      let vi = f.vectors![i]!;
+      let vj = f.vectors![j]!;
+      // "IIT" against "Indian Institute of Technology": compare as if the acronym were spelled out
+      const ei = expandAcronyms(f.tokens[i]!, f.acronyms![i]!, f.targets![j]!);
+      const ej = expandAcronyms(f.tokens[j]!, f.acronyms![j]!, f.targets![i]!);
+      if (ei) vi = expandedVector(f, ei);
+      if (ej) vj = expandedVector(f, ej);
+      const s = f.feature === f.spec.name ? cosine(vi, vj) : containment(vi, vj);
       return { similarity: s, level: levelFromCuts(s, TEXT_CUTS) };
     }
     case 'name': {

@@ -167,12 +167,20 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
   let accepted: Edge[];
   let linkage: ResolveResult['linkage'] = null;
   if (!link) {
+    // The chaining guard may consult any pair; patterns repeat, so cache posteriors by level vector.
     const pv = new Uint8Array(p.fields.length);
+    const patternPosterior = new Map<string, number>();
     const scorePair = (i: number, j: number): number => {
       compareLevels(p, i, j, pv);
-      return posterior(model, pv);
+      const key = pv.join(',');
+      let s = patternPosterior.get(key);
+      if (s === undefined) {
+        s = posterior(model, pv);
+        patternPosterior.set(key, s);
+      }
+      return s;
     };
-    labels = clusterWithGuard(n, scoredEdges, threshold, process.env.ER_ALL ? scorePair : undefined);
+    labels = clusterWithGuard(n, scoredEdges, threshold, scorePair);
     accepted = scoredEdges.filter((e) => e.score >= threshold && labels[e.i] === labels[e.j]);
   } else {
     const srcNames = [...srcMap.keys()].map((s) => String(s));

@@ -1,4 +1,4 @@
-import { ScoringModel, trainScoringModel, type Algorithm } from '../../../../src/inference/models/scoring-model.js';
+import { DEFAULT_L2, ScoringModel, chooseL2, sliceIsInformative, trainScoringModel, type Algorithm } from '../../../../src/inference/models/scoring-model.js';
 import { rocAuc } from '../../../../src/inference/models/metrics.js';
 import { syntheticLeads } from '../../../../src/inference/models/synthetic.js';
 import type { Table } from '../../../../src/inference/models/table.js';
@@ -69,5 +69,33 @@ describe('trainScoringModel', () => {
     expect(() => trainScoringModel(t, { ...opts, target: 'nope' })).toThrow(/no column "nope"/);
     expect(() => trainScoringModel(t, { ...opts, positive: 'maybe' })).toThrow(/no row has outcome="maybe"/);
     expect(() => ScoringModel.fromJSON({ format: 'other' })).toThrow(/not a closeloop scoring model/);
+  });
+
+  it('keeps logreg with the default L2 when the latest slice is near chance (drift)', () => {
+    const t = syntheticLeads(2000, { seed: 12, noise: 0.3 });
+    // Latest 20 % of rows: outcome unrelated to the features (alternating), as under a regime change.
+    const rows = t.rows.map((r, i) => (i >= 1600 ? [...r.slice(0, 5), i % 2 === 0 ? 'won' : 'lost'] : r));
+    const m = trainScoringModel({ columns: t.columns, rows }, opts);
+    expect(m.algorithm).toBe('logreg');
+    expect(m.training.reason).toMatch(/near chance/);
+    expect(m.training.candidates.find((c) => c.algorithm === 'logreg')!.setting).toBe(`l2=${DEFAULT_L2}`);
+  });
+});
+
+describe('selection rules', () => {
+  const y = Uint8Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0)); // 200 positives, 800 negatives
+
+  it('chooseL2 takes the best strength on an informative slice, the default on a near-chance one', () => {
+    const path = (a: number, b: number, c: number) => [{ l2: 0.1, auc: a }, { l2: DEFAULT_L2, auc: b }, { l2: 1e-4, auc: c }];
+    expect(chooseL2(path(0.8, 0.78, 0.79), y).l2).toBe(0.1);
+    expect(chooseL2(path(0.78, 0.78, 0.8), y).l2).toBe(1e-4);
+    expect(chooseL2(path(0.8, 0.8, 0.80005), y).l2).toBe(0.1); // a tie keeps the stronger penalty
+    expect(chooseL2(path(0.49, 0.48, 0.52), y).l2).toBe(DEFAULT_L2); // near chance: 0.52 is noise
+  });
+
+  it('sliceIsInformative needs more than two standard errors above chance', () => {
+    expect(sliceIsInformative(0.52, 200, 800)).toBe(false);
+    expect(sliceIsInformative(0.6, 200, 800)).toBe(true);
+    expect(sliceIsInformative(0.55, 20, 80)).toBe(false);
   });
 });
