@@ -28,7 +28,7 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
   tasks.push(cron.schedule('*/10 * * * *', safe('sweep', async () => {
     await d.store.oauthStates.sweep(d.now());
     await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
-    // Inbox rows whose job vanished (should not happen: the job commits with the rows) are requeued.
+    // Inbox batches whose job vanished (should not happen: the job commits with the batch) are requeued by batch id.
     const stale = await d.store.inbox.stale(10 * 60 * 1000, d.now());
     if (stale.length) await d.queue.send('inbox', { ids: stale, receivedAt: null, connectionId: null });
   })));

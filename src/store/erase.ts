@@ -12,6 +12,7 @@ export const SPECIAL_TABLES: Record<string, string> = {
   oauth_states: 'tenant_hint',
   slack_channels: 'team_id of the tenant\'s slack_teams',
   slack_events: 'team_id of the tenant\'s slack_teams',
+  webhook_event_ids: 'key prefix (provider, account_id) of the tenant\'s connections',
   schema_migrations: 'no tenant data',
 };
 
@@ -92,9 +93,13 @@ export class EraseRepo {
       count('slack_channels', (await this.db.query(
         'DELETE FROM slack_channels WHERE team_id IN (SELECT team_id FROM slack_teams WHERE connection_id = ANY($1::text[]))', [connections])).affectedRows);
     }
-    // Inbox rows stored before their connection was resolved carry only (provider, account_id).
-    count('webhook_inbox', (await this.db.query(
-      `DELETE FROM webhook_inbox w USING connections c WHERE c.tenant_id = $1 AND w.provider = c.provider AND w.account_id = c.account_id`,
+    // The inbox's event ids carry only (provider, account_id); so may a batch stored without its connection.
+    count('webhook_event_ids', (await this.db.query(
+      `DELETE FROM webhook_event_ids w USING connections c
+        WHERE c.tenant_id = $1 AND starts_with(w.key, c.provider || ':' || length(c.account_id) || ':' || c.account_id || ':')`,
+      [tenantId])).affectedRows);
+    count('webhook_batches', (await this.db.query(
+      `DELETE FROM webhook_batches w USING connections c WHERE c.tenant_id = $1 AND w.provider = c.provider AND w.account_id = c.account_id`,
       [tenantId])).affectedRows);
     for (const t of await this.scopedTables()) {
       const where = [t.tenantId ? 'tenant_id = $1' : null, t.connectionId ? 'connection_id = ANY($2::text[])' : null].filter(Boolean).join(' OR ');
@@ -134,13 +139,38 @@ export class EraseRepo {
     return r.rows.map((x) => x.id);
   }
 
+  /**
+   * Inbox events about one record leave their batches (a batch left empty goes). Their event ids stay in
+   * webhook_event_ids: provider ids, no record data, still needed to ignore a redelivery. Returns the events removed.
+   */
+  private async eraseInboxEvents(connectionId: string, kind: string, externalId: string): Promise<number> {
+    const r = await this.db.query<{ n: number }>(
+      `WITH hit AS (
+         SELECT b.id,
+                count(*) FILTER (WHERE m.about) AS removed,
+                json_agg(t.e ORDER BY t.n) FILTER (WHERE NOT m.about) AS keep,
+                count(*) FILTER (WHERE NOT m.about) AS kept
+           FROM webhook_batches b
+           CROSS JOIN LATERAL json_array_elements(b.events) WITH ORDINALITY AS t(e, n)
+           CROSS JOIN LATERAL (SELECT coalesce(t.e ->> 'objectId' = $3 AND coalesce(t.e ->> 'kind', $2) = $2, false) AS about) m
+          -- The text test only skips batches that cannot mention the id (events are stored as json text).
+          WHERE b.connection_id = $1 AND strpos(b.events::text, $3) > 0
+          GROUP BY b.id
+       ), upd AS (
+         UPDATE webhook_batches b SET events = hit.keep, event_count = hit.kept FROM hit WHERE b.id = hit.id AND hit.removed > 0 AND hit.kept > 0 RETURNING 1
+       ), del AS (
+         DELETE FROM webhook_batches b USING hit WHERE b.id = hit.id AND hit.kept = 0 RETURNING 1
+       )
+       SELECT coalesce(sum(removed), 0)::int AS n FROM hit`,
+      [connectionId, kind, externalId]);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
   /** The record, its suggestions (and their outbox rows), its inbox events and its pgvector chunks. Audit rows: AuditRepo.deleteMentioning. */
   async eraseRecord(o: { tenantId: string; connectionId: string; kind: string; externalId: string; suggestionIds: string[]; providers: string[] }): Promise<Omit<RecordEraseReport, 'auditRows'>> {
     const suggestions = (await this.db.query('DELETE FROM suggestions WHERE id = ANY($1::text[])', [o.suggestionIds])).affectedRows;
     const records = (await this.db.query('DELETE FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3', [o.connectionId, o.kind, o.externalId])).affectedRows;
-    const inbox = (await this.db.query(
-      `DELETE FROM webhook_inbox WHERE connection_id = $1 AND payload ->> 'objectId' = $3 AND coalesce(payload ->> 'kind', $2) = $2`,
-      [o.connectionId, o.kind, o.externalId])).affectedRows;
+    const inbox = await this.eraseInboxEvents(o.connectionId, o.kind, o.externalId);
     let chunks = 0;
     if (await this.exists('context_chunks')) {
       chunks = (await this.db.query(

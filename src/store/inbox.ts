@@ -1,49 +1,93 @@
 import type { WebhookEvent } from '../core/connector.js';
 import type { Queryable } from './db.js';
 
-export interface InboxRow { id: string; provider: string; account_id: string; event_id: string; connection_id: string | null; payload: WebhookEvent; received_at: Date }
+/** One accepted delivery for one account: its new events (duplicates already left out), processed together. */
+export interface InboxBatch { id: string; provider: string; account_id: string; connection_id: string | null; events: WebhookEvent[]; received_at: Date }
+
+export interface InsertedBatch { batchId: string | null; accepted: number }
+
+/**
+ * The event identity as one key (see migrations/0101): provider, then the account delimited by its length,
+ * then the provider's event id. Kept in SQL only, so every statement derives it the same way.
+ */
+const KEY = (provider: string, account: string, eventId: string) => `${provider} || ':' || length(${account}) || ':' || ${account} || ':' || ${eventId}`;
+
+/**
+ * Records a delivery's events in ONE statement (the request path): one webhook_batches row holding the events
+ * as one json text (stored as sent: validated, never decomposed) and one narrow webhook_event_ids key per event,
+ * where a redelivered id is ignored. The ids travel as one text array. A short statement keeps the planning cheap.
+ */
+const INSERT_BATCH = `
+WITH b AS (
+  INSERT INTO webhook_batches (provider, account_id, connection_id, events, event_count)
+  VALUES ($1::text, $2::text, $3::text, $5::json, cardinality($4::text[])) RETURNING id
+), ins AS (
+  INSERT INTO webhook_event_ids (key, batch_id)
+  SELECT ${KEY('$1::text', '$2::text', 'e.event_id')}, b.id FROM unnest($4::text[]) AS e(event_id) CROSS JOIN b
+  ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT b.id::text AS id, (SELECT count(*) FROM ins)::int AS accepted FROM b`;
+
+/** Some ids were already known (a partial redelivery): keep in the batch only the events whose key it owns. */
+const KEEP_OWNED = `
+UPDATE webhook_batches b SET event_count = $2, events = (
+  SELECT json_agg(x.e ORDER BY x.i) FROM json_array_elements(b.events) WITH ORDINALITY AS x(e, i)
+   WHERE EXISTS (SELECT 1 FROM webhook_event_ids w WHERE w.key = ${KEY('b.provider', 'b.account_id', "(x.e ->> 'eventId')")} AND w.batch_id = b.id))
+WHERE b.id = $1`;
 
 export class InboxRepo {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Records events once: a redelivered event id is ignored. Returns the ids of the rows actually inserted.
-   * One statement whatever the batch size (arrays, not one placeholder per value).
+   * Records the events of one account (every event must carry `accountId`), deduplicated by provider event id.
+   * Event ids repeated inside `events` count once (the first wins). Call it inside a transaction: a partial
+   * redelivery takes a second statement. batchId is null when every event was already recorded.
    */
-  async insertMany(provider: string, connectionId: string | null, events: WebhookEvent[]): Promise<string[]> {
-    if (events.length === 0) return [];
-    const r = await this.db.query<{ id: string }>(
-      `INSERT INTO webhook_inbox (provider, account_id, event_id, connection_id, payload)
-       SELECT $1, e.account_id, e.event_id, $2, e.payload
-       FROM unnest($3::text[], $4::text[], $5::jsonb[]) AS e(account_id, event_id, payload)
-       ON CONFLICT (provider, account_id, event_id) DO NOTHING RETURNING id::text`,
-      [provider, connectionId, events.map((e) => e.accountId), events.map((e) => e.eventId), events.map((e) => JSON.stringify(e))],
-    );
-    return r.rows.map((x) => x.id);
+  async insertBatch(provider: string, accountId: string, connectionId: string | null, events: WebhookEvent[]): Promise<InsertedBatch> {
+    if (events.length === 0) return { batchId: null, accepted: 0 };
+    const seen = new Set<string>();
+    const unique: WebhookEvent[] = [];
+    for (const e of events) {
+      if (e.accountId !== accountId) throw new Error(`inbox batch for account ${accountId} holds an event of account ${e.accountId}`);
+      if (seen.has(e.eventId)) continue;
+      seen.add(e.eventId);
+      unique.push(e);
+    }
+    const r = await this.db.query<{ id: string; accepted: number }>(INSERT_BATCH, [provider, accountId, connectionId, unique.map((e) => e.eventId), JSON.stringify(unique)]);
+    const batchId = r.rows[0]!.id;
+    const accepted = Number(r.rows[0]!.accepted);
+    if (accepted === unique.length) return { batchId, accepted };
+    // Rare path (redeliveries), still inside the caller's transaction: drop what another batch already holds.
+    if (accepted === 0) await this.db.query('DELETE FROM webhook_batches WHERE id = $1', [batchId]);
+    else await this.db.query(KEEP_OWNED, [batchId, accepted]);
+    return { batchId: accepted ? batchId : null, accepted };
   }
 
-  async pending(ids: string[]): Promise<InboxRow[]> {
-    const r = await this.db.query<InboxRow>(
-      'SELECT id::text, provider, account_id, event_id, connection_id, payload, received_at FROM webhook_inbox WHERE id = ANY($1::bigint[]) AND processed_at IS NULL ORDER BY id',
-      [ids],
+  /** Batches not processed yet, oldest first. */
+  async pending(batchIds: string[]): Promise<InboxBatch[]> {
+    const r = await this.db.query<InboxBatch>(
+      'SELECT id::text, provider, account_id, connection_id, events, received_at FROM webhook_batches WHERE id = ANY($1::bigint[]) AND processed_at IS NULL ORDER BY id',
+      [batchIds],
     );
     return r.rows;
   }
 
-  /** Rows left unprocessed (e.g. enqueue lost in a crash before commit cannot happen, but a job may have died): for the sweeper. */
+  /** Batches left unprocessed (a job may have died or been lost): for the sweeper. */
   async stale(olderThanMs: number, now: number, limit = 500): Promise<string[]> {
     const r = await this.db.query<{ id: string }>(
-      'SELECT id::text FROM webhook_inbox WHERE processed_at IS NULL AND received_at < $1 ORDER BY id LIMIT $2', [new Date(now - olderThanMs), limit]);
+      'SELECT id::text FROM webhook_batches WHERE processed_at IS NULL AND received_at < $1 ORDER BY received_at, id LIMIT $2', [new Date(now - olderThanMs), limit]);
     return r.rows.map((x) => x.id);
   }
 
-  async markProcessed(ids: string[]): Promise<void> {
-    if (ids.length) await this.db.query('UPDATE webhook_inbox SET processed_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  async markProcessed(batchIds: string[]): Promise<void> {
+    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET processed_at = now() WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds]);
   }
 
+  /** Events recorded and events still waiting for a worker. */
   async count(): Promise<{ total: number; pending: number }> {
     const r = await this.db.query<{ total: string; pending: string }>(
-      "SELECT count(*)::text AS total, count(*) FILTER (WHERE processed_at IS NULL)::text AS pending FROM webhook_inbox");
+      `SELECT coalesce(sum(event_count), 0)::text AS total,
+              coalesce(sum(event_count) FILTER (WHERE processed_at IS NULL), 0)::text AS pending FROM webhook_batches`);
     return { total: Number(r.rows[0]?.total ?? 0), pending: Number(r.rows[0]?.pending ?? 0) };
   }
 }

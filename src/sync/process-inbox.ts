@@ -14,23 +14,25 @@ export interface SyncDeps {
 }
 
 /**
- * Worker side of a webhook batch: the payload carries ids (and at most one property), so fetch the
- * current records by id, ingest them, apply deletions, and mark the inbox rows processed — all in one
- * transaction after the provider reads. A crash before commit leaves the rows pending for the retry.
+ * Worker side of webhook deliveries: `batchIds` name inbox batches (one per delivery and account). The events
+ * carry ids (and at most one property), so fetch the current records by id, ingest them, apply deletions, and
+ * mark the batches processed — all in one transaction after the provider reads. A crash before commit leaves
+ * the batches pending for the retry.
  */
-export async function processInbox(deps: SyncDeps, ids: string[], receivedAt: number | null): Promise<void> {
-  const rows = await deps.store.inbox.pending(ids);
-  if (rows.length === 0) return;
-  const byConn = new Map<string, typeof rows>();
-  for (const row of rows) {
-    if (!row.connection_id) continue;
-    const l = byConn.get(row.connection_id) ?? [];
-    l.push(row);
-    byConn.set(row.connection_id, l);
+export async function processInbox(deps: SyncDeps, batchIds: string[], receivedAt: number | null): Promise<void> {
+  const batches = await deps.store.inbox.pending(batchIds);
+  if (batches.length === 0) return;
+  const byConn = new Map<string, typeof batches>();
+  const orphans: string[] = [];
+  for (const b of batches) {
+    if (!b.connection_id) { orphans.push(b.id); continue; }
+    const l = byConn.get(b.connection_id);
+    if (l) l.push(b); else byConn.set(b.connection_id, [b]);
   }
   for (const [connectionId, list] of byConn) {
     const conn = await deps.store.connections.get(connectionId);
-    if (!conn) continue;
+    // The connection was removed after the delivery was recorded: nothing to sync into, retire the batches.
+    if (!conn) { orphans.push(...list.map((x) => x.id)); continue; }
     const pausedFor = conn.status === 'paused' && conn.paused_until ? new Date(conn.paused_until).getTime() - Date.now() : 0;
     if (pausedFor > 0) {
       // Quota spent: the events wait, durably, for the pause to end instead of hammering the provider.
@@ -41,8 +43,7 @@ export async function processInbox(deps: SyncDeps, ids: string[], receivedAt: nu
     const ctx = deps.vault.context(conn);
     const fetchIds = new Map<ObjectKind, Set<string>>();
     const deletes = new Map<ObjectKind, Set<string>>();
-    for (const row of list) {
-      const e = row.payload;
+    for (const e of list.flatMap((b) => b.events)) {
       if (!e.kind || !e.objectId) continue;
       const target = e.change === 'deleted' ? deletes : fetchIds;
       if (!target.has(e.kind)) target.set(e.kind, new Set());
@@ -64,4 +65,5 @@ export async function processInbox(deps: SyncDeps, ids: string[], receivedAt: nu
     // Deleted in the CRM: after the commit, erase it everywhere (records, embeddings, suggestions, audit copies).
     if (deps.eraseRecord) for (const [kind, set] of deletes) for (const id of set) await deps.eraseRecord(conn.id, kind, id);
   }
+  if (orphans.length) await deps.store.inbox.markProcessed(orphans);
 }

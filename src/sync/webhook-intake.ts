@@ -30,7 +30,8 @@ export interface IntakeResult { accepted: number; duplicates: number; unknownAcc
 
 /**
  * The whole request path of a webhook: verify (inside parseWebhook, over the raw bytes, before parsing),
- * record the events in the inbox keyed by provider event id, enqueue one job, and commit once.
+ * record the events keyed by provider event id (one statement per account: a narrow unique table of ids and
+ * one batch row holding the new events), enqueue one job naming the batches, and commit once.
  * Everything else happens in workers.
  */
 export async function acceptWebhook(
@@ -42,27 +43,27 @@ export async function acceptWebhook(
   const parsed = connector.parseWebhook(req, { ...secrets, now: req.receivedAt });
   const byAccount = new Map<string, WebhookEvent[]>();
   for (const e of parsed.events) {
-    const list = byAccount.get(e.accountId) ?? [];
-    list.push({ ...e, raw: e.raw, occurredAt: e.occurredAt });
-    byAccount.set(e.accountId, list);
+    const list = byAccount.get(e.accountId);
+    if (list) list.push(e); else byAccount.set(e.accountId, [e]);
   }
   const result: IntakeResult = { accepted: 0, duplicates: 0, unknownAccounts: [], response: parsed.response };
-  const known: [string, WebhookEvent[]][] = [];
+  const known: { accountId: string; connectionId: string; events: WebhookEvent[] }[] = [];
   for (const [accountId, events] of byAccount) {
     const connectionId = await connectionFor(deps.store, provider, accountId, req.receivedAt);
-    if (connectionId) known.push([connectionId, events]);
+    if (connectionId) known.push({ accountId, connectionId, events });
     else result.unknownAccounts.push(accountId);
   }
   if (known.length) {
     await deps.store.tx(async (r, tx) => {
-      const ids: string[] = [];
-      for (const [connectionId, events] of known) {
-        const inserted = await r.inbox.insertMany(provider, connectionId, events);
-        ids.push(...inserted);
-        result.accepted += inserted.length;
-        result.duplicates += events.length - inserted.length;
+      const batchIds: string[] = [];
+      for (const k of known) {
+        const inserted = await r.inbox.insertBatch(provider, k.accountId, k.connectionId, k.events);
+        if (inserted.batchId) batchIds.push(inserted.batchId);
+        result.accepted += inserted.accepted;
+        result.duplicates += k.events.length - inserted.accepted;
       }
-      if (ids.length) await deps.queue.sendInTx(tx, 'inbox', { ids, receivedAt: req.receivedAt, connectionId: known[0]![0] });
+      // The job's `ids` are batch ids (src/jobs/workers.ts hands them to processInbox).
+      if (batchIds.length) await deps.queue.sendInTx(tx, 'inbox', { ids: batchIds, receivedAt: req.receivedAt, connectionId: known[0]!.connectionId });
     });
   }
   if (parsed.events.length > 0 && result.unknownAccounts.length === byAccount.size) {

@@ -86,7 +86,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
 
     // Redeliver the same event id, validly signed: recorded as a duplicate, no second task.
     const created = (await cl.store.db.query<{ payload: { raw: { eventId: number; subscriptionId: number } } }>(
-      "SELECT payload FROM webhook_inbox WHERE payload->>'objectId' = $1 AND payload->>'change' = 'created'", [email.id])).rows[0]!;
+      "SELECT e AS payload FROM webhook_batches b, json_array_elements(b.events) e WHERE e->>'objectId' = $1 AND e->>'change' = 'created'", [email.id])).rows[0]!;
     const { eventId, subscriptionId } = created.payload.raw;
     const raw = JSON.stringify([{ eventId, subscriptionId, portalId, appId: hs.appId, occurredAt: Date.now(), subscriptionType: 'object.creation', attemptNumber: 1, objectId: Number(email.id), objectTypeId: '0-49', changeSource: 'CRM_UI' }]);
     const ts = String(Date.now());

@@ -91,7 +91,8 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     });
     await sf.flushOutbound();
     const row = await waitFor(async () => (await cl.store.db.query<{ event_id: string; payload: any }>(
-      "SELECT event_id, payload FROM webhook_inbox WHERE provider = 'salesforce' AND payload->>'objectId' = $1", [email])).rows[0], 10_000, 'inbox row');
+      `SELECT e ->> 'eventId' AS event_id, e AS payload FROM webhook_batches b, json_array_elements(b.events) e
+        WHERE b.provider = 'salesforce' AND e ->> 'objectId' = $1`, [email])).rows[0], 10_000, 'inbox row');
     expect(row.payload).toMatchObject({ kind: 'email', accountId: orgId });
     const [task] = await waitFor(() => { const t = tasksFor(ids.negotiating!); return t.length ? t : null; }, 20_000, 'budget task');
     expect(String(task!.Description)).toContain('budget');
@@ -107,8 +108,10 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     const res = await fetch(`${cl.url}/webhooks/salesforce`, { method: 'POST', body: redelivery, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' } });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<Ack>true</Ack>');
-    const dupes = await cl.store.db.query("SELECT 1 FROM webhook_inbox WHERE connection_id = $1 AND event_id = $2", [conn.id, row.event_id]);
+    const dupes = await cl.store.db.query(
+      "SELECT 1 FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = $1 AND e ->> 'eventId' = $2", [conn.id, row.event_id]);
     expect(dupes.rows).toHaveLength(1);
+    expect((await cl.store.db.query("SELECT 1 FROM webhook_event_ids WHERE key = 'salesforce:' || length($1::text) || ':' || $1::text || ':' || $2::text", [orgId, row.event_id])).rows).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1000));
     expect(tasksFor(ids.negotiating!)).toHaveLength(1);
   });

@@ -61,10 +61,11 @@ async function seedTenant(tenantId: string, connectionId: string, canary: string
   const activity = email('hubspot', 'e-1', `Please call me, ${canary} budget`);
   const other = email('hubspot', 'e-2', `Unrelated note ${canary}`);
   await s.records.upsertMany(connectionId, [contact('hubspot', 'c-1', canary), deal('hubspot', 'd-1', canary), activity, other]);
-  await s.inbox.insertMany('hubspot', connectionId, [
+  await s.inbox.insertBatch('hubspot', account, connectionId, [
     { eventId: `ev-${canary}`, accountId: account, kind: 'email', objectId: 'e-1', change: 'updated', occurredAt: 0, raw: { canary } },
+    { eventId: `ev3-${canary}`, accountId: account, kind: 'email', objectId: 'e-2', change: 'updated', occurredAt: 0, raw: { canary } },
   ]);
-  await s.inbox.insertMany('hubspot', null, [{ eventId: `ev2-${canary}`, accountId: account, kind: 'deal', objectId: 'd-1', change: 'created', occurredAt: 0, raw: { canary } }]);
+  await s.inbox.insertBatch('hubspot', account, null, [{ eventId: `ev2-${canary}`, accountId: account, kind: 'deal', objectId: 'd-1', change: 'created', occurredAt: 0, raw: { canary } }]);
   await s.suggestions.insert(suggestion(tenantId, connectionId, `sug-${canary}`, canary, 'e-1'), 'allowed', [], { canary });
   await s.suggestions.insert(suggestion(tenantId, connectionId, `sug2-${canary}`, canary, 'e-2'), 'allowed', []);
   await s.outbox.enqueue({ suggestionId: `sug-${canary}`, connectionId, action: 'create_draft_email', idempotencyKey: `idem-${canary}`, payload: { canary } });
@@ -119,7 +120,7 @@ describe('erasure', () => {
 
   test('the seed reaches every table that can hold tenant data', async () => {
     const hit = await rowsContaining('CANARYA');
-    const expected = ['connections', 'records', 'webhook_inbox', 'suggestions', 'writeback_outbox', 'sync_checkpoints', 'change_streams',
+    const expected = ['connections', 'records', 'webhook_batches', 'webhook_event_ids', 'suggestions', 'writeback_outbox', 'sync_checkpoints', 'change_streams',
       'oauth_states', 'ingest_keys', 'slack_teams', 'slack_channels', 'slack_events', 'model_calls', ...(vectors ? ['context_chunks'] : [])];
     for (const table of expected) expect(Object.keys(hit)).toContain(table);
   });
@@ -129,6 +130,10 @@ describe('erasure', () => {
     expect(before).toHaveLength(4);
     const r = await deleteRecord(t.store, vectors, 'conn-a', 'email', 'e-1');
     expect(r).toMatchObject({ found: true, records: 1, suggestions: 1, auditRows: 3, inbox: 1 });
+    // The event about e-1 left its inbox batch; the event about e-2 in the same batch stayed.
+    const inboxLeft = await t.db.query<{ o: string; n: number }>(
+      "SELECT e ->> 'objectId' AS o, b.event_count AS n FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = 'conn-a'");
+    expect(inboxLeft.rows).toEqual([{ o: 'e-2', n: 1 }]);
 
     expect(await t.store.records.get('conn-a', 'email', 'e-1')).toBeNull();
     expect(await t.store.records.get('conn-a', 'email', 'e-2')).not.toBeNull();

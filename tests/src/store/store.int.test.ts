@@ -39,15 +39,25 @@ describe(`store (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
     expect((await t.store.connections.byAccount('hubspot', '42'))?.id).toBe('conn1');
   });
 
-  test('inbox dedupes by provider event id', async () => {
+  test('inbox dedupes by provider event id: one batch row per delivery with only the new events', async () => {
     const ev = (id: string): WebhookEvent => ({ eventId: id, accountId: '42', kind: 'deal', objectId: 'd1', change: 'updated', occurredAt: 1, raw: {} });
-    const first = await t.store.inbox.insertMany('hubspot', connId, [ev('e1'), ev('e2')]);
-    const second = await t.store.inbox.insertMany('hubspot', connId, [ev('e2'), ev('e3')]);
-    expect(first).toHaveLength(2);
-    expect(second).toHaveLength(1);
-    expect((await t.store.inbox.pending([...first, ...second])).map((r) => r.event_id)).toEqual(['e1', 'e2', 'e3']);
-    await t.store.inbox.markProcessed(first);
-    expect(await t.store.inbox.pending([...first, ...second])).toHaveLength(1);
+    const before = await t.store.inbox.count();
+    const first = await t.store.inbox.insertBatch('hubspot', '42', connId, [ev('e1'), ev('e2'), ev('e1')]);
+    const second = await t.store.inbox.insertBatch('hubspot', '42', connId, [ev('e2'), ev('e3')]);
+    const again = await t.store.inbox.insertBatch('hubspot', '42', connId, [ev('e3'), ev('e1')]);
+    expect(first.accepted).toBe(2);
+    expect(second.accepted).toBe(1);
+    expect(again).toEqual({ batchId: null, accepted: 0 });
+    // Another account may reuse an event id.
+    expect((await t.store.inbox.insertBatch('hubspot', '43', connId, [{ ...ev('e1'), accountId: '43' }])).accepted).toBe(1);
+    const ids = [first.batchId!, second.batchId!];
+    expect((await t.store.inbox.pending(ids)).map((b) => b.events.map((e) => e.eventId))).toEqual([['e1', 'e2'], ['e3']]);
+    expect(await t.store.inbox.count()).toEqual({ total: before.total + 4, pending: before.pending + 4 });
+    await t.store.inbox.markProcessed([first.batchId!]);
+    expect((await t.store.inbox.pending(ids)).map((b) => b.id)).toEqual([second.batchId]);
+    expect(await t.store.inbox.count()).toEqual({ total: before.total + 4, pending: before.pending + 2 });
+    expect(await t.store.inbox.stale(-60_000, Date.now())).toContain(second.batchId);
+    await expect(t.store.inbox.insertBatch('hubspot', '42', connId, [{ ...ev('e9'), accountId: '43' }])).rejects.toThrow(/account/);
   });
 
   test('records: newer version wins, an older or identical one is ignored', async () => {
