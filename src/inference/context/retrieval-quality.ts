@@ -13,7 +13,7 @@ import type { Embedder } from './types.js';
  *  - `dblp_acm`: each DBLP paper with a true match retrieves among all ACM papers.
  * The entity sets are read at run time from the shared data folder and never copied into the repo.
  *
- *   npx tsx src/inference/context/retrieval-quality.ts [--data /work/shared/data] [--fixture tests/fixtures/context/paraphrase-pairs.json]
+ *   npx tsx src/inference/context/retrieval-quality.ts [--data ../shared/data] [--fixture tests/fixtures/context/paraphrase-pairs.json]
  */
 export interface RetrievalSet { name: string; queries: { text: string; relevant: Set<number> }[]; docs: string[] }
 export interface RetrievalScore { set: string; queries: number; docs: number; recallAt1: number; recallAt10: number; mrr: number }
@@ -102,7 +102,7 @@ export function loadSets(dataDir: string, fixture: string): RetrievalSet[] {
 
 async function main(argv: string[]): Promise<void> {
   const arg = (k: string, dflt: string) => { const i = argv.indexOf(k); return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt; };
-  const sets = loadSets(arg('--data', '/work/shared/data'), arg('--fixture', 'tests/fixtures/context/paraphrase-pairs.json'));
+  const sets = loadSets(arg('--data', '../shared/data'), arg('--fixture', 'tests/fixtures/context/paraphrase-pairs.json'));
   const fmt = (x: number) => x.toFixed(3);
   console.log(`| variant | ${sets.map((s) => `${s.name} (${s.queries.length}q/${s.docs.length}d) R@1 / R@10 / MRR`).join(' | ')} | embed ms |`);
   console.log(`| --- | ${sets.map(() => '---').join(' | ')} | --- |`);

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { OpenAIEmbedder } from '../../../../src/inference/context/openai-embedder.js';
 import { ErrorCode } from '../../../../src/core/errors.js';
 
-const SAMPLES = '/work/shared/specs/samples/openai';
+const SAMPLES = '../shared/specs/samples/openai';
 const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
 const sample = (f: string) => strip(JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')));
 const BASE = 'https://api.openai.com/v1';

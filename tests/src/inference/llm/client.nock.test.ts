@@ -5,7 +5,7 @@ import { ErrorCode } from '../../../../src/core/errors.js';
 import { createLlmClient, structuredSchema } from '../../../../src/inference/llm/index.js';
 
 /** Replays of the documented shapes in shared/specs/samples/openai/ (composed, not recorded). */
-const SAMPLES = '/work/shared/specs/samples/openai';
+const SAMPLES = '../shared/specs/samples/openai';
 const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
 const sample = (f: string) => strip(JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')));
 const NOW = Date.UTC(2025, 5, 15, 12);
