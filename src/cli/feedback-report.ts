@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { configuredStore } from './cli-store.js';
 import { feedbackReport } from '../feedback/router.js';
 import type { AcceptanceGroup, FeedbackReport } from '../feedback/report.js';
 import { parseSince } from '../guardrails/replay.js';
@@ -57,13 +57,4 @@ export async function runWith(argv: string[], deps: FeedbackCliDeps): Promise<nu
 }
 
 /** `closeloop feedback report [--since 30d]`: acceptance rates per suggestion type, rep and rule. */
-export const run = (argv: string[]): Promise<number> => runWith(argv, {
-  openStore: async () => {
-    const { readConfigFromProcess } = await import('../config/index.js');
-    const { createStore, migrate, openDb } = await import('../store/index.js');
-    const cfg = readConfigFromProcess();
-    const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-    await migrate(db, fileURLToPath(new URL('../../migrations', import.meta.url)));
-    return { store: createStore(db), close: () => db.close() };
-  },
-});
+export const run = (argv: string[]): Promise<number> => runWith(argv, { openStore: configuredStore });

@@ -1,5 +1,5 @@
 import { flagString, parseArgs } from './rules-args.js';
-import { configuredStore, stderr, stdout, type SourcesCliDeps } from './sources-db.js';
+import { configuredStore, stderr, stdout, type SourcesCliDeps } from './cli-store.js';
 
 const USAGE = 'usage: closeloop sources bind-slack --connection <id> --team <T...> [--domain <workspace subdomain>] [--channel <C...> --company <CRM company id>]\n';
 

@@ -1,6 +1,6 @@
 import { generateIngestKey } from '../sources/ingest-keys.js';
 import { flagString, parseArgs } from './rules-args.js';
-import { configuredStore, stderr, stdout, type SourcesCliDeps } from './sources-db.js';
+import { configuredStore, stderr, stdout, type SourcesCliDeps } from './cli-store.js';
 
 const USAGE = 'usage: closeloop sources create-key --connection <connection id> [--label <text>] [--json]\n';
 

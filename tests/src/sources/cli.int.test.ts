@@ -1,7 +1,7 @@
 import { runWith as bindSlack } from '../../../src/cli/sources-bind-slack.js';
 import { runWith as createKey } from '../../../src/cli/sources-create-key.js';
 import { runWith as revokeKey } from '../../../src/cli/sources-revoke-key.js';
-import type { SourcesCliDeps } from '../../../src/cli/sources-db.js';
+import type { SourcesCliDeps } from '../../../src/cli/cli-store.js';
 import { authenticateIngestKey, hashIngestKey } from '../../../src/sources/ingest-keys.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { aCompany, seedConnection, T0 } from './helpers.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../store/index.js';
 
-/** How the `closeloop sources ...` commands reach the database (tests inject their own store). */
+/** How the admin commands (sources, feedback) reach the database (tests inject their own store). */
 export interface SourcesCliDeps {
   openStore(): Promise<{ store: Store; close(): Promise<void> }>;
   now?: () => number;
