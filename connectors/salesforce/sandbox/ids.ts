@@ -1,3 +1,4 @@
+import { SALESFORCE_KEY_PREFIX } from '../manifest.js';
 /**
  * Salesforce record ids: a 3-character key prefix, then instance and counter characters, 15 case-sensitive
  * characters in all, plus a 3-character case-insensitive checksum suffix (the 18-character form every API returns).
@@ -9,17 +10,10 @@ const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** Key prefixes of the objects the sandbox serves, plus the non-record ids it mints. */
 export const KEY_PREFIX = {
-  Account: '001',
-  Contact: '003',
-  User: '005',
-  Opportunity: '006',
-  Lead: '00Q',
-  Task: '00T',
-  Event: '00U',
+  // The standard prefixes are the connector's own facts; the sandbox adds the ids only it mints.
+  ...SALESFORCE_KEY_PREFIX,
   OpportunityContactRole: '00K',
-  EmailMessage: '02s',
   EmailMessageRelation: '0BE',
-  Organization: '00D',
   QueryLocator: '01g',
   OutboundAction: '04k',
   OutboundNotification: '04l',
