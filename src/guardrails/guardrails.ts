@@ -135,7 +135,8 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
   const watch = (): (() => void) => {
     let timer: NodeJS.Timeout | null = null;
     let watcher: FSWatcher | null = fsWatch(dir, (_event, filename) => {
-      if (filename !== null && !String(filename).endsWith('.json')) return;
+      // Kubernetes updates a mounted ConfigMap by swapping the `..data` symlink; the *.json links themselves do not change.
+      if (filename !== null && !String(filename).endsWith('.json') && !String(filename).startsWith('..data')) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         timer = null;

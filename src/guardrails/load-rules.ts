@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Rule } from 'json-rules-engine';
 import type { z } from 'zod';
@@ -148,7 +148,10 @@ export async function readRuleDir(dir: string): Promise<{ sources: RuleSource[];
     ({ file, line: 1, column: 1, message: `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && d.name.endsWith('.json')).map((d) => d.name).sort();
+    // A Kubernetes ConfigMap volume holds each file as a symlink into a hidden `..data` folder: follow links to files.
+    const entries = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.endsWith('.json') && !d.name.startsWith('.'));
+    const isFile = async (d: (typeof entries)[number]) => d.isFile() || (d.isSymbolicLink() && (await stat(join(dir, d.name)).then((s) => s.isFile(), () => false)));
+    names = (await Promise.all(entries.map(async (d) => ((await isFile(d)) ? d.name : null)))).filter((n): n is string => n !== null).sort();
   } catch (e) {
     return { sources: [], problems: [problem(dir, e, 'cannot read the rules directory')] };
   }
