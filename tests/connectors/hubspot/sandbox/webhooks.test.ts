@@ -4,12 +4,14 @@ import { AssociationTypeId, type HubspotSandbox } from '../../../../connectors/h
 import { signV1, signV3 } from '../../../../connectors/hubspot/sandbox/webhook-signing.js';
 import { CLIENT_SECRET, clientFor, startReceiver, startSandbox, type ReceivedRequest } from './helpers.js';
 
-const vector = JSON.parse(readFileSync(new URL('../../../../../shared/specs/samples/hubspot/webhook-signed-request.json', import.meta.url), 'utf8'));
+// The signed test vector (tests/fixtures/hubspot/http/webhook-signed-request.json; algorithms per
+// https://developers.hubspot.com/docs/api/webhooks/validating-requests).
+const vector = JSON.parse(readFileSync(new URL('../../../fixtures/hubspot/http/webhook-signed-request.json', import.meta.url), 'utf8'));
 
 const allEvents = (requests: ReceivedRequest[]) => requests.flatMap((r) => r.events);
 
 describe('HubSpot sandbox webhook signing', () => {
-  it('reproduces the v1 and v3 signatures of the shared test vector', () => {
+  it('reproduces the v1 and v3 signatures of the documented test vector', () => {
     expect(signV1(vector.clientSecret, vector.rawBody)).toBe(vector.expected.v1);
     expect(signV3(vector.clientSecret, vector.method, vector.uri, vector.rawBody, vector.headers['X-HubSpot-Request-Timestamp'])).toBe(vector.expected.v3);
     expect(Signature.getSignature('POST', 'v3', { clientSecret: vector.clientSecret, requestBody: vector.rawBody, url: vector.uri, timestamp: Number(vector.headers['X-HubSpot-Request-Timestamp']) } as any)).toBe(vector.expected.v3);

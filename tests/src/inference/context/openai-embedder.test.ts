@@ -3,9 +3,10 @@ import nock from 'nock';
 import { OpenAIEmbedder } from '../../../../src/inference/context/openai-embedder.js';
 import { ErrorCode } from '../../../../src/core/errors.js';
 
-const SAMPLES = '../shared/specs/samples/openai';
+/** Documented API shapes in tests/fixtures/openai/ (composed, not recorded; each file cites its reference page). */
+const SAMPLES = new URL('../../../fixtures/openai/', import.meta.url);
 const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
-const sample = (f: string) => strip(JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')));
+const sample = (f: string) => strip(JSON.parse(readFileSync(new URL(f, SAMPLES), 'utf8')));
 const BASE = 'https://api.openai.com/v1';
 const b64 = (xs: number[]) => Buffer.from(new Float32Array(xs).buffer).toString('base64');
 

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { ErrorCode } from '../../../../src/core/errors.js';
 import { createLlmClient, structuredSchema } from '../../../../src/inference/llm/index.js';
 
-/** Replays of the documented shapes in shared/specs/samples/openai/ (composed, not recorded). */
-const SAMPLES = '../shared/specs/samples/openai';
+/** Replays of the documented API shapes in tests/fixtures/openai/ (composed, not recorded; each file cites its reference page). */
+const SAMPLES = new URL('../../../fixtures/openai/', import.meta.url);
 const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('_')));
-const sample = (f: string) => strip(JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')));
+const sample = (f: string) => strip(JSON.parse(readFileSync(new URL(f, SAMPLES), 'utf8')));
 const NOW = Date.UTC(2025, 5, 15, 12);
 const HOST = 'https://api.openai.com';
 const BASE = `${HOST}/v1`;
