@@ -1,6 +1,6 @@
 /** Jest runs TypeScript as native ESM through swc; see package.json "test". */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/tests/setup/node-environment.cjs',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
