@@ -10,7 +10,7 @@ import { readConfigFromProcess, type Config } from './config/index.js';
 import type { Connector } from './core/connector.js';
 import { ConfigError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
-import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PgVectorStore, PineconeVectorStore, type Embedder, type VectorStore } from './inference/context/index.js';
+import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PgVectorStore, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
 import { indexActivities } from './sync/index-activities.js';
 import { assertLocalOnly } from './privacy/local-only.js';
 import { deleteRecord } from './privacy/erase.js';

@@ -1,7 +1,7 @@
 import { isCloseloopError } from '../core/index.js';
-import { UsageError, parseFlags, requireFlag } from '../inference/models/cli-args.js';
+import { UsageError, parseFlags, requireFlag } from './cli-args.js';
 import { prAuc, rocAuc } from '../inference/models/metrics.js';
-import { readTableFile } from '../inference/models/read-table.js';
+import { readTableFile } from './read-table.js';
 import { trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
 import { columnIndex } from '../inference/models/table.js';
 import { isMissing } from '../inference/models/features.js';

@@ -1,8 +1,8 @@
 import { isCloseloopError } from '../core/index.js';
-import { UsageError, parseFlags, requireFlag } from '../inference/models/cli-args.js';
+import { UsageError, parseFlags, requireFlag } from './cli-args.js';
 import { isMissing } from '../inference/models/features.js';
 import { precisionRecallF1 } from '../inference/models/metrics.js';
-import { readTableFile } from '../inference/models/read-table.js';
+import { readTableFile } from './read-table.js';
 import { columnIndex, type Table } from '../inference/models/table.js';
 import { detectSignalsLexicon } from '../inference/signals/lexicon.js';
 import { SIGNAL_TYPES, type SignalType } from '../inference/signals/types.js';

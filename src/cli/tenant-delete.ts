@@ -70,7 +70,7 @@ const configured: TenantDeleteDeps['open'] = async () => {
   await migrate(db, fileURLToPath(new URL('../../migrations', import.meta.url)));
   let index: IndexEraser | null = null;
   if (cfg.vectorStore.kind === 'pinecone') {
-    const { PineconeVectorStore } = await import('../inference/context/pinecone-store.js');
+    const { PineconeVectorStore } = await import('../context/pinecone-store.js');
     index = new PineconeVectorStore({ apiKey: cfg.vectorStore.apiKey, indexName: cfg.vectorStore.index, indexHost: cfg.vectorStore.host ?? undefined });
   }
   return { store: createStore(db), index, close: () => db.close() };

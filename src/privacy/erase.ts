@@ -1,4 +1,4 @@
-import type { Filter } from '../inference/context/types.js';
+import type { Filter } from '../context/types.js';
 import { AuditRepo } from '../store/audit.js';
 import { EraseRepo, type RecordEraseReport, type TenantEraseReport } from '../store/erase.js';
 import type { Store } from '../store/index.js';

@@ -1,5 +1,5 @@
 import { applyUsage, newBudget, rollBudget, type BudgetState } from '../inference/router/budget.js';
-import type { CostLine } from '../inference/router/cost.js';
+import type { CostLine } from '../llm/cost.js';
 import type { Repos } from '../store/index.js';
 import type { AnalyzeDeps } from './deps.js';
 

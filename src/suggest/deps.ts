@@ -1,7 +1,7 @@
 import type { Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
-import type { LlmClient } from '../inference/llm/client.js';
-import type { PriceTable } from '../inference/router/cost.js';
+import type { LlmClient } from '../llm/client.js';
+import type { PriceTable } from '../llm/cost.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';

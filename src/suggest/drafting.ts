@@ -1,10 +1,10 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from '../core/suggestion.js';
-import type { RetrievedChunk } from '../inference/context/index.js';
+import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { draftEmail, toDraftEmailPayload, type DraftInput, type DraftKind, type DraftResult } from '../inference/drafting/index.js';
 import type { BudgetState } from '../inference/router/budget.js';
-import type { LlmClient } from '../inference/llm/client.js';
+import type { LlmClient } from '../llm/client.js';
 import type { AnalyzeDeps } from './deps.js';
 
 /** Which suggestion types come with a draft email, and which kind. */

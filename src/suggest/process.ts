@@ -1,7 +1,7 @@
 import type { Contact } from '../core/canonical.js';
 import type { Suggestion } from '../core/suggestion.js';
 import { BudgetExceededError } from '../inference/router/budget.js';
-import { sumCosts, type CostLine } from '../inference/router/cost.js';
+import { sumCosts, type CostLine } from '../llm/cost.js';
 import { decideSuppression, SUPPRESSION_WINDOW_DAYS } from '../feedback/suppression.js';
 import type { ConnectionRow, SuggestionStatus } from '../store/index.js';
 import { renderDraftBody, renderTaskBody, type RenderNotes } from '../writeback/render.js';

@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
 import { retrainTenant } from '../feedback/retrain.js';
-import { createLlmClient, type LlmClient } from '../inference/llm/index.js';
+import { createLlmClient, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';

@@ -1,6 +1,6 @@
 import type { Activity, ObjectKind } from '../core/canonical.js';
 import { isActivityKind } from '../core/canonical.js';
-import type { ContextIndexer } from '../inference/context/index.js';
+import type { ContextIndexer } from '../context/index.js';
 import type { Store } from '../store/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RetrievedChunk } from '../context/index.js';
+import type { RetrievedChunk } from '../../context/index.js';
 import type { DraftCitation } from './types.js';
 
 export const DATA_OPEN = '<crm_data>';

@@ -1,11 +1,11 @@
 import type { DraftEmailPayload } from '../../core/suggestion.js';
 import { isCloseloopError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../lib/logger.js';
-import type { LlmClient } from '../llm/client.js';
-import { LlmOutputError } from '../llm/errors.js';
-import { taskSchema, type TaskOutput } from '../llm/task-schemas.js';
+import type { LlmClient } from '../../llm/client.js';
+import { LlmOutputError } from '../../llm/errors.js';
+import { taskSchema, type TaskOutput } from '../router/task-schemas.js';
 import type { BudgetState } from '../router/budget.js';
-import { estimateMessageTokens, recordCost, sumCosts, type CostLine, type PriceTable } from '../router/cost.js';
+import { estimateMessageTokens, recordCost, sumCosts, type CostLine, type PriceTable } from '../../llm/cost.js';
 import { budgetExceeded, logRoute, route, type RouteDecision } from '../router/route.js';
 import { toCitation, type LabelledChunk } from './crm-data.js';
 import { buildDraftPrompt, SIGNATURE_PLACEHOLDER, type PromptOptions } from './prompt.js';

@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../llm/client.js';
-import { estimateTokens } from '../router/cost.js';
+import type { ChatMessage } from '../../llm/client.js';
+import { estimateTokens } from '../../llm/cost.js';
 import { chunkDate, crmDataBlock, labelChunks, type LabelledChunk } from './crm-data.js';
 import type { DraftInput, DraftKind } from './types.js';
 

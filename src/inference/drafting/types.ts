@@ -1,7 +1,7 @@
 import type { ActivityKind, Contact, Deal } from '../../core/canonical.js';
 import type { ErrorCode } from '../../core/errors.js';
-import type { RetrievedChunk } from '../context/index.js';
-import type { CostLine, Usage } from '../router/cost.js';
+import type { RetrievedChunk } from '../../context/index.js';
+import type { CostLine, Usage } from '../../llm/cost.js';
 import type { RouteDecision } from '../router/route.js';
 
 /** retention: churn risk on an account; budget_reply: answer a budget concern; stale_follow_up: a quiet deal. */

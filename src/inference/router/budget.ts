@@ -1,5 +1,5 @@
 import { CloseloopError, ErrorCode, type ErrorDetails } from '../../core/errors.js';
-import type { CostLine } from './cost.js';
+import type { CostLine } from '../../llm/cost.js';
 
 /**
  * A tenant's paid-model spend for one calendar month (UTC). Limits are null when not set. Only the large

@@ -1,6 +1,6 @@
 import type { Logger } from '../../lib/logger.js';
 import { BudgetExceededError, checkBudget, nextPeriodStart, type BudgetState } from './budget.js';
-import { costUsd, DEFAULT_PRICES, type PriceTable } from './cost.js';
+import { costUsd, DEFAULT_PRICES, type PriceTable } from '../../llm/cost.js';
 import { TASK_POLICIES, type TaskKind, type TaskPolicy, type Tier } from './tasks.js';
 
 export interface RouteRequest {

@@ -8,13 +8,8 @@ export const TASK_KINDS = [
 export type TaskKind = (typeof TASK_KINDS)[number];
 export const isTaskKind = (s: string): s is TaskKind => (TASK_KINDS as readonly string[]).includes(s);
 
-/**
- * rules: deterministic code (cold-start rules, lexicon, templates), free and always available.
- * small: a tenant-trained local model (logreg / GBDT / n-gram classifier), free but must be trained first.
- * large: an OpenAI-compatible LLM, paid per token, may be missing, disabled or over budget.
- */
-export const TIERS = ['rules', 'small', 'large'] as const;
-export type Tier = (typeof TIERS)[number];
+import type { Tier } from '../../llm/cost.js';
+export { TIERS, type Tier } from '../../llm/cost.js';
 
 export interface TaskPolicy {
   /** The tier that normally serves the task. */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, Contact, Deal } from '../../../src/core/canonical.js';
 import type { Suggestion } from '../../../src/core/suggestion.js';
-import { ContextIndexer, HashingEmbedder, PgVectorStore } from '../../../src/inference/context/index.js';
+import { ContextIndexer, HashingEmbedder, PgVectorStore } from '../../../src/context/index.js';
 import { deleteRecord, deleteTenant } from '../../../src/privacy/index.js';
 import { runWith } from '../../../src/cli/tenant-delete.js';
 import { EraseRepo, SPECIAL_TABLES } from '../../../src/store/erase.js';

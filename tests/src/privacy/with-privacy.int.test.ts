@@ -1,6 +1,6 @@
 import { draftEmail, extractCrmData } from '../../../src/inference/drafting/index.js';
-import { createLlmClient, taskSchema } from '../../../src/inference/llm/index.js';
-import { newBudget } from '../../../src/inference/router/index.js';
+import { createLlmClient } from '../../../src/llm/index.js';
+import { newBudget, taskSchema } from '../../../src/inference/router/index.js';
 import { withPrivacy } from '../../../src/privacy/index.js';
 import { answer, startFakeOpenAI, type FakeOpenAI } from '../../fakes/openai/server.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';

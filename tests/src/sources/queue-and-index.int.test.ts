@@ -1,12 +1,12 @@
 import request from 'supertest';
-import { ContextIndexer, HashingEmbedder, PgVectorStore } from '../../../src/inference/context/index.js';
+import { ContextIndexer, HashingEmbedder, PgVectorStore } from '../../../src/context/index.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createWorkQueue, type WorkQueue } from '../../../src/queue/index.js';
 import type { Db } from '../../../src/store/db.js';
 import { generateIngestKey } from '../../../src/sources/ingest-keys.js';
 import { indexActivities } from '../../../src/sync/index-activities.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
-import { memoryDb } from '../inference/context/helpers.js';
+import { memoryDb } from '../context/helpers.js';
 import { aContact, aDeal, fixture, seedConnection, slackSignature, sourcesApp, T0 } from './helpers.js';
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite';

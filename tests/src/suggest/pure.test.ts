@@ -4,7 +4,7 @@ import { dealFeatures, dealTrainingTable } from '../../../src/inference/deal-fea
 import { suggestForDeal } from '../../../src/inference/deal-suggestions.js';
 import { COLD_START_MODEL } from '../../../src/inference/models/cold-start.js';
 import type { DraftInput } from '../../../src/inference/drafting/index.js';
-import type { LlmClient } from '../../../src/inference/llm/client.js';
+import type { LlmClient } from '../../../src/llm/client.js';
 import { withoutOffendingElements, withRepairRequest } from '../../../src/suggest/drafting.js';
 import { renderDraftBody } from '../../../src/writeback/render.js';
 

@@ -1,4 +1,4 @@
-import type { RetrievedChunk } from '../../../../src/inference/context/index.js';
+import type { RetrievedChunk } from '../../../../src/context/index.js';
 import type { DraftInput } from '../../../../src/inference/drafting/index.js';
 
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);

@@ -3,7 +3,7 @@ import { DraftEmailPayload } from '../../../../src/core/suggestion.js';
 import { ErrorCode } from '../../../../src/core/errors.js';
 import { createLogger } from '../../../../src/lib/logger.js';
 import { draftEmail, extractCrmData, toDraftEmailPayload, type DraftDeps } from '../../../../src/inference/drafting/index.js';
-import { createLlmClient } from '../../../../src/inference/llm/index.js';
+import { createLlmClient } from '../../../../src/llm/index.js';
 import { applyUsage, newBudget } from '../../../../src/inference/router/index.js';
 import { answer, startFakeOpenAI, type FakeOpenAI } from '../../../fakes/openai/server.js';
 import { aDraftInput, INJECTION } from './builders.js';

@@ -1,0 +1,59 @@
+/**
+ * Deterministic row-order split: the first (1 − f) of the records go to train.csv, the last f to test.csv.
+ * Records are copied byte for byte (quoting preserved). Writes to OUTDIR, or a fresh temp dir when omitted;
+ * refuses to write inside the repository (benchmark data must never be committed).
+ *
+ *   npx tsx bench/scoring/split.ts IN.csv [OUTDIR] [--test-fraction 0.3]
+ */
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+
+export interface SplitResult { train: string; test: string; trainRows: number; testRows: number }
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+
+export function splitCsvFile(input: string, outDir: string | null, testFraction: number): SplitResult {
+  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`--test-fraction must be in (0, 1), got ${testFraction}`);
+  const dir = outDir ? resolve(outDir) : mkdtempSync(join(tmpdir(), 'closeloop-split-'));
+  if (dir === REPO_ROOT || dir.startsWith(REPO_ROOT + sep)) throw new Error(`refusing to write inside the repository (${dir}); use a temp dir`);
+  mkdirSync(dir, { recursive: true });
+  const text = readFileSync(input, 'utf8');
+  const records = parse(text, { bom: true, skip_empty_lines: true, raw: true }) as unknown as { raw: string; record: string[] }[];
+  if (records.length < 3) throw new Error(`${input}: need a header and at least two rows`);
+  const header = records[0]!.raw.replace(/\r?\n$/, '');
+  const body = records.slice(1).map((r) => r.raw.replace(/\r?\n$/, ''));
+  const nTest = Math.max(1, Math.round(body.length * testFraction));
+  const cut = body.length - nTest;
+  const train = join(dir, 'train.csv');
+  const test = join(dir, 'test.csv');
+  writeFileSync(train, [header, ...body.slice(0, cut)].join('\n') + '\n');
+  writeFileSync(test, [header, ...body.slice(cut)].join('\n') + '\n');
+  return { train, test, trainRows: cut, testRows: nTest };
+}
+
+function main(argv: string[]): number {
+  const positional: string[] = [];
+  let fraction = 0.3;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--test-fraction') fraction = Number(argv[++i]);
+    else positional.push(argv[i]!);
+  }
+  const [input, outDir] = positional;
+  if (!input) {
+    process.stderr.write('usage: split.ts IN.csv [OUTDIR] [--test-fraction 0.3]\n');
+    return 2;
+  }
+  try {
+    const r = splitCsvFile(input, outDir ?? null, fraction);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`split: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));

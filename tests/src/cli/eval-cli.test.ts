@@ -1,0 +1,76 @@
+import { jest } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run as runScore } from '../../../src/cli/eval-score.js';
+import { run as runText } from '../../../src/cli/eval-text.js';
+import { splitCsvFile } from '../../../bench/scoring/split.js';
+
+const fixture = (name: string) => join(process.cwd(), 'tests/fixtures/models', name);
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  let out = ''; let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
+  try { return { code: await fn(), out, err }; } finally { o.mockRestore(); e.mockRestore(); }
+}
+
+describe('closeloop eval score', () => {
+  it('prints one JSON object with the metrics', async () => {
+    const r = await capture(() => runScore(['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'outcome', '--positive', 'won', '--drop', 'lead_id', '--model', 'logreg']));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ train_rows: 300, test_rows: 120, model: 'logreg-v1' });
+    expect(j.auc).toBeGreaterThan(0.85);
+    expect(j.pr_auc).toBeGreaterThan(0.7);
+    expect(typeof j.seconds).toBe('number');
+    expect(j.top_factors[0].name).toBe('signal');
+    expect(r.out.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    [['--train', 'missing.csv', '--test', 'x.csv', '--target', 'y', '--positive', 'yes'], /cannot read missing.csv/],
+    [['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'nope', '--positive', 'won'], /no column "nope"/],
+    [['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'outcome', '--positive', 'maybe'], /no row has outcome="maybe"/],
+    [['--train', fixture('leads-train.csv'), '--target', 'outcome', '--positive', 'won'], /missing required option --test/],
+    [['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'outcome', '--positive', 'won', '--model', 'svm'], /--model must be/],
+    [['--bogus', '1'], /unknown option --bogus/],
+  ])('exits 2 with a clear message on bad input %#', async (argv, message) => {
+    const r = await capture(() => runScore(argv as string[]));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message as RegExp);
+    expect(r.out).toBe('');
+  });
+});
+
+describe('closeloop eval text', () => {
+  it('prints precision, recall, f1 and row counts', async () => {
+    const r = await capture(() => runText(['--train', fixture('sentences-train.csv'), '--test', fixture('sentences-test.csv'), '--text', 'text', '--target', 'ask', '--positive', 'yes']));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ train_rows: 24, test_rows: 8, model: 'signals-ngram-logreg-v1' });
+    expect(j.f1).toBeGreaterThanOrEqual(0.75);
+    expect(j).toHaveProperty('precision');
+    expect(j).toHaveProperty('recall');
+  });
+  it('exits 2 when the text column is missing', async () => {
+    const r = await capture(() => runText(['--train', fixture('sentences-train.csv'), '--test', fixture('sentences-test.csv'), '--text', 'body', '--target', 'ask', '--positive', 'yes']));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no column "body"/);
+  });
+});
+
+describe('split tool', () => {
+  it('keeps row order and bytes: first 70 % train, last 30 % test', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-split-test-'));
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, 'a,b\n1,"x, y"\n2,z\n3,w\n4,v\n5,"multi\nline"\n6,u\n7,t\n8,s\n9,r\n10,q\n');
+    const r = splitCsvFile(input, join(dir, 'out'), 0.3);
+    expect(r).toMatchObject({ trainRows: 7, testRows: 3 });
+    expect(readFileSync(r.train, 'utf8')).toBe('a,b\n1,"x, y"\n2,z\n3,w\n4,v\n5,"multi\nline"\n6,u\n7,t\n');
+    expect(readFileSync(r.test, 'utf8')).toBe('a,b\n8,s\n9,r\n10,q\n');
+  });
+  it('refuses to write inside the repository', () => {
+    expect(() => splitCsvFile(fixture('leads-train.csv'), join(process.cwd(), 'tmp-split'), 0.3)).toThrow(/inside the repository/);
+  });
+});
