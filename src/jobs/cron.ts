@@ -7,6 +7,31 @@ import { recordOverdue } from '../feedback/scan.js';
 import { retrainAll } from '../feedback/retrain.js';
 import { scanAccounts } from '../suggest/scan.js';
 
+/** Tries a webhook batch gets from the sweep before it is dead-lettered. */
+export const INBOX_SWEEP_MAX_ATTEMPTS = 5;
+/** A pending write-back whose job is this overdue is considered lost and queued again. */
+export const OUTBOX_LOST_AFTER_MS = 15 * 60_000;
+
+/**
+ * Inbox batches left pending (a job that failed for good, died, or waited for a paused connection) are requeued
+ * one job per batch, so a poison batch never holds back the others, and dead-lettered after a bounded number of
+ * tries. Batches of a connection that cannot sync now wait without spending a try.
+ */
+export async function sweepInbox(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number }): Promise<{ requeued: number; dead: number }> {
+  const { requeue, dead } = await d.store.inbox.claimStale(10 * 60 * 1000, d.now(), INBOX_SWEEP_MAX_ATTEMPTS);
+  for (const id of requeue) await d.queue.send('inbox', { ids: [id], receivedAt: null, connectionId: null });
+  if (dead.length) d.logger.warn({ batches: dead }, 'webhook batches dead-lettered after repeated failures');
+  return { requeued: requeue.length, dead: dead.length };
+}
+
+/** Parked and lost write-backs: queued again when their connection can write. */
+export async function sweepOutbox(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number }): Promise<number> {
+  const rows = await d.store.outbox.claimResumable(d.now(), OUTBOX_LOST_AFTER_MS);
+  for (const r of rows) await d.queue.send('writeback', { outboxId: r.id, receivedAt: null });
+  if (rows.length) d.logger.info({ rows: rows.length }, 'write-backs resumed');
+  return rows.length;
+}
+
 /**
  * Schedules. Each tick only enqueues singleton jobs, so any number of processes may run the cron
  * side by side: the queue's singleton key keeps one job per connection and kind.
@@ -28,10 +53,10 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
   tasks.push(cron.schedule('*/10 * * * *', safe('sweep', async () => {
     await d.store.oauthStates.sweep(d.now());
     await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
-    // Inbox batches whose job vanished (should not happen: the job commits with the batch) are requeued by batch id.
-    const stale = await d.store.inbox.stale(10 * 60 * 1000, d.now());
-    if (stale.length) await d.queue.send('inbox', { ids: stale, receivedAt: null, connectionId: null });
+    await sweepInbox(d);
   })));
+  // Parked write-backs resume once their connection can write again (pause over, reinstalled); lost jobs are requeued.
+  tasks.push(cron.schedule('* * * * *', safe('outbox-sweep', async () => { await sweepOutbox(d); })));
   // Feedback and learning (src/feedback): overdue write-backs become outcomes; models retrain when due. Both are
   // idempotent (one outcome per target; a per-tenant lease on each model), so every process may run them.
   if (d.feedback) {

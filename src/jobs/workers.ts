@@ -1,8 +1,8 @@
 import { isCloseloopError } from '../core/errors.js';
-import { failureAction } from '../lib/failure-action.js';
+import { decideFailure, type FailureAction } from '../lib/failure-action.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { WorkQueue } from '../queue/index.js';
+import type { QueueName, QueuedJob, WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 import { startChangeStreams, type ChangeStreamOptions, type ChangeStreams } from '../sync/change-streams.js';
 import { processInbox, type SyncDeps } from '../sync/process-inbox.js';
@@ -10,6 +10,9 @@ import { syncConnection } from '../sync/sync-connection.js';
 import { analyzeDeal, type AnalyzeDeps } from '../suggest/analyze-deal.js';
 import { analyzeAccount } from '../suggest/analyze-account.js';
 import { processOutbox, type WritebackDeps } from '../writeback/process-outbox.js';
+
+/** Attempts per job before the policy gives up (transient failures only; the rest never retry). */
+const MAX_ATTEMPTS: Partial<Record<QueueName, number>> = { inbox: 8, analyze: 5, index: 8, poll: 3, backfill: 8 };
 
 export interface IndexHandler { (connectionId: string, records: { kind: string; externalId: string }[]): Promise<void> }
 
@@ -33,19 +36,46 @@ export interface Workers {
 
 /** Every queue's worker: a few lines each, delegating to the feature modules. Safe to run in any number of processes. */
 export async function startWorkers(d: WorkerDeps): Promise<Workers> {
-  const guard = (queue: string, connectionId: string | null) => async (err: unknown) => {
+  /**
+   * The one failure policy for jobs (src/lib/failure-action.ts), honoured here rather than by the queue's own
+   * backoff: a retry is sent again, same data and key, not before the policy's time (a provider's Retry-After);
+   * pause and reconnect set the connection's status and park the job (`park`); resync and fail end it.
+   * The attempt count travels in the job data. Returns the action taken.
+   */
+  const onFailure = async <T extends object>(name: QueueName, job: QueuedJob<T & { attempt?: number }>, connectionId: string | null, err: unknown,
+    park?: (a: FailureAction) => Promise<void>): Promise<FailureAction> => {
+    const attempt = (job.data.attempt ?? 0) + 1;
+    const action = decideFailure(err, { attempt, maxAttempts: MAX_ATTEMPTS[name] ?? 8, now: d.now() });
     const code = isCloseloopError(err) ? err.code : 'INTERNAL';
-    d.metrics.jobFailures.inc({ queue, code });
-    const action = failureAction(err, d.now());
-    d.logger.warn({ queue, connectionId, code, action: action.action, reason: action.reason }, 'job failed');
+    d.metrics.jobFailures.inc({ queue: name, code });
+    d.logger.warn({ queue: name, connectionId, code, attempt, action: action.action, reason: action.reason }, 'job failed');
     if (connectionId && action.action === 'reconnect') await d.store.connections.setStatus(connectionId, 'needs_reconnect', action.reason);
     if (connectionId && action.action === 'pause') await d.store.connections.setStatus(connectionId, 'paused', action.reason, new Date(action.until));
-    if (action.action === 'reconnect' || action.action === 'fail') return; // do not retry: an admin must act
-    throw err;
+    if (action.action === 'retry') {
+      await d.queue.send(name, { ...job.data, attempt }, { singletonKey: job.singletonKey ?? undefined, startAfter: new Date(action.at) });
+    } else if (action.action === 'pause' || action.action === 'reconnect') {
+      await park?.(action);
+    }
+    return action;
   };
+  const guard = <T extends object>(name: QueueName, job: QueuedJob<T & { attempt?: number }>, connectionId: string | null) =>
+    async (err: unknown): Promise<void> => { await onFailure(name, job, connectionId, err); };
 
-  await d.queue.work<{ ids: string[]; receivedAt: number | null; connectionId: string | null }>('inbox', { concurrency: d.concurrency }, async (jobs) => {
-    for (const j of jobs) await processInbox(d.sync, j.data.ids, j.data.receivedAt).catch(guard('inbox', j.data.connectionId));
+  await d.queue.work<{ ids: string[]; receivedAt: number | null; connectionId: string | null; attempt?: number }>('inbox', { concurrency: d.concurrency }, async (jobs) => {
+    for (const j of jobs) {
+      await processInbox(d.sync, j.data.ids, j.data.receivedAt).catch(async (err) => {
+        const action = await onFailure('inbox', j, j.data.connectionId, err, async (a) => {
+          // Parked: the batches stay pending; the stale-inbox sweep requeues them once the connection can sync.
+          await d.store.inbox.markAttempt(j.data.ids, a.reason);
+        });
+        if (action.action === 'fail' || action.action === 'resync') {
+          if (j.data.ids.length > 1) {
+            // Isolate: one job per batch, so one poison batch cannot hold back the others.
+            for (const id of j.data.ids) await d.queue.send('inbox', { ids: [id], receivedAt: j.data.receivedAt, connectionId: j.data.connectionId });
+          } else await d.store.inbox.markDead(j.data.ids, action.reason);
+        }
+      });
+    }
   });
   await d.queue.work<{ connectionId: string; dealId?: string; companyId?: string; receivedAt: number | null }>('analyze', { concurrency: d.concurrency }, async (jobs) => {
     for (const j of jobs) {
@@ -53,18 +83,27 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
       const run = j.data.companyId
         ? analyzeAccount(d.analyze, j.data.connectionId, j.data.companyId, j.data.receivedAt)
         : analyzeDeal(d.analyze, j.data.connectionId, j.data.dealId!, j.data.receivedAt);
-      await run.catch(guard('analyze', j.data.connectionId));
+      await run.catch(guard('analyze', j, j.data.connectionId));
     }
   });
   await d.queue.work<{ outboxId: string; receivedAt: number | null }>('writeback', { concurrency: d.concurrency }, async (jobs) => {
-    for (const j of jobs) await processOutbox(d.writeback, j.data.outboxId, j.data.receivedAt);
+    for (const j of jobs) {
+      // The row keeps the attempt count; a retry is queued at the policy's time, a paused connection parks the row.
+      const requeue = async (outboxId: string, at: Date) => { await d.queue.send('writeback', { outboxId, receivedAt: j.data.receivedAt }, { startAfter: at }); };
+      await processOutbox({ ...d.writeback, requeue }, j.data.outboxId, j.data.receivedAt);
+    }
   });
   for (const mode of ['backfill', 'poll'] as const) {
     await d.queue.work<{ connectionId: string }>(mode, { concurrency: 1 }, async (jobs) => {
       for (const j of jobs) {
         const conn = await d.store.connections.get(j.data.connectionId);
+        // A disconnected connection's sync restarts with the backfill a reinstall queues; a paused one's is parked
+        // in the queue until the pause ends (polls also come back with the next cron tick).
         if (!conn || conn.status === 'needs_reconnect' || conn.status === 'failed') continue;
-        if (conn.status === 'paused' && conn.paused_until && new Date(conn.paused_until).getTime() > d.now()) continue;
+        if (conn.status === 'paused' && conn.paused_until && new Date(conn.paused_until).getTime() > d.now()) {
+          if (mode === 'backfill') await d.queue.send(mode, j.data, { singletonKey: j.singletonKey ?? `backfill:${conn.id}`, startAfter: new Date(conn.paused_until) });
+          continue;
+        }
         try {
           const counts = await syncConnection(d.sync, conn, mode);
           if (conn.status !== 'active') await d.store.connections.setStatus(conn.id, 'active', null);
@@ -72,13 +111,15 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
           if (mode === 'backfill' && d.afterBackfill) await d.afterBackfill(conn.id);
           if (mode === 'backfill') await scanConnection(d, conn.id);
         } catch (err) {
-          await guard(mode, conn.id)(err);
+          await onFailure(mode, j, conn.id, err, async (a) => {
+            if (mode === 'backfill' && a.action === 'pause') await d.queue.send(mode, { connectionId: conn.id }, { singletonKey: j.singletonKey ?? `backfill:${conn.id}`, startAfter: new Date(a.until) });
+          });
         }
       }
     });
   }
   await d.queue.work<{ connectionId: string; records: { kind: string; externalId: string }[] }>('index', { concurrency: 1, batchSize: 20 }, async (jobs) => {
-    for (const j of jobs) if (d.index) await d.index(j.data.connectionId, j.data.records).catch(guard('index', j.data.connectionId));
+    for (const j of jobs) if (d.index) await d.index(j.data.connectionId, j.data.records).catch(guard('index', j, j.data.connectionId));
   });
   // One subscriber per connection across every worker process: the supervisor holds a lease row per stream.
   const changeStreams = d.changeStreams === false ? null : startChangeStreams({ ...d.sync, now: d.now }, d.changeStreams ?? {});

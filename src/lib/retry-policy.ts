@@ -1,4 +1,4 @@
-import { ErrorCode, isCloseloopError } from '../core/errors.js';
+import { decideFailure } from './failure-action.js';
 
 export interface RetryDecision { retry: boolean; delayMs: number; reason: string }
 export interface RetryOptions {
@@ -13,22 +13,15 @@ export interface RetryOptions {
 }
 
 /**
- * Pure retry decision: honours the provider's retry time (Retry-After / quota reset), otherwise
- * exponential backoff with full jitter and a ceiling. Never retries a non-idempotent write.
+ * In-process retry (a client that sleeps and calls again), on the one policy of src/lib/failure-action.ts:
+ * only what that policy retries is retried here, at the provider's time when it gave one, otherwise with
+ * exponential backoff and jitter. `attempt` counts the attempts made before this failure (0 = first call).
+ * Pause, reconnect, resync and fail are not retried in place: the caller's loop handles them.
  */
 export function decideRetry(err: unknown, attempt: number, o: RetryOptions): RetryDecision {
-  const rnd = o.random ?? Math.random;
   if (attempt >= o.maxAttempts) return { retry: false, delayMs: 0, reason: `gave up after ${attempt} attempts` };
-  const code = isCloseloopError(err) ? err.code : ErrorCode.INTERNAL;
-  const retryable: string[] = [ErrorCode.RATE_LIMITED, ErrorCode.PROVIDER_UNAVAILABLE, ErrorCode.QUOTA_EXHAUSTED, ErrorCode.INTERNAL];
-  if (!retryable.includes(code)) return { retry: false, delayMs: 0, reason: `${code} is not retryable` };
-  if (!o.idempotent) return { retry: false, delayMs: 0, reason: `${code} on a write without idempotency key` };
-  const retryAt = isCloseloopError(err) ? err.retryAt : undefined;
-  if (retryAt !== undefined) {
-    const wait = Math.max(0, retryAt - o.now);
-    return { retry: true, delayMs: wait, reason: `${code}: provider asked to wait ${wait} ms` };
-  }
-  const exp = Math.min(o.capMs, o.baseMs * 2 ** attempt);
-  const delayMs = Math.round(exp / 2 + rnd() * (exp / 2));
-  return { retry: true, delayMs, reason: `${code}: backoff attempt ${attempt} (${delayMs} ms)` };
+  const d = decideFailure(err, { attempt: attempt + 1, maxAttempts: o.maxAttempts + 1, now: o.now, baseMs: o.baseMs, capMs: o.capMs, idempotent: o.idempotent, random: o.random });
+  if (d.action !== 'retry') return { retry: false, delayMs: 0, reason: `${d.action}: ${d.reason}` };
+  const delayMs = d.at - o.now;
+  return { retry: true, delayMs, reason: `${d.reason} (attempt ${attempt}, ${delayMs} ms)` };
 }

@@ -17,14 +17,23 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 const KEYED: ReadonlySet<QueueName> = new Set(['backfill', 'poll', 'analyze']);
 const LONG: ReadonlySet<QueueName> = new Set(['backfill', 'poll']);
 
-export interface SendOpts { singletonKey?: string; startAfterSeconds?: number; retryLimit?: number }
+export interface SendOpts {
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  /** Not before this time (a provider's Retry-After, the end of a pause). Wins over startAfterSeconds. */
+  startAfter?: Date;
+  retryLimit?: number;
+}
+
+/** A job as handlers see it: its data, and the key it was sent with (a retry is sent with the same key). */
+export interface QueuedJob<T> { id: string; name: string; data: T; singletonKey: string | null }
 
 export interface WorkQueue {
   start(): Promise<void>;
   send(name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
   /** Enqueue inside the caller's transaction: the job exists iff the transaction commits. */
   sendInTx(tx: Queryable, name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
-  work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: Job<T>[]) => Promise<void>): Promise<void>;
+  work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: QueuedJob<T>[]) => Promise<void>): Promise<void>;
   stats(): Promise<Record<string, { queued: number; active: number; total: number }>>;
   stop(): Promise<void>;
 }
@@ -51,7 +60,7 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
   const expire = o.expireInSeconds ?? 60;
   const sendOpts = (opts: SendOpts = {}) => ({
     singletonKey: opts.singletonKey,
-    startAfter: opts.startAfterSeconds,
+    startAfter: opts.startAfter ?? opts.startAfterSeconds,
     retryLimit: opts.retryLimit ?? 8,
     retryDelay: 2,
     retryBackoff: true,
@@ -76,7 +85,8 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
     async work(name, opts, handler) {
       for (let i = 0; i < Math.max(1, opts.concurrency); i++) {
         // NOTIFY wakes workers at once for new jobs; retries and delayed jobs are found by the backstop poll.
-        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 0.5, notifyPollingIntervalSeconds: 2 } as any, handler as any);
+        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 0.5, notifyPollingIntervalSeconds: 2, includeMetadata: true } as any,
+          (jobs: Job<object>[]) => handler(jobs.map((j) => ({ id: j.id, name: j.name, data: j.data as never, singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null }))));
       }
     },
     async stats() {

@@ -2,7 +2,7 @@ import type { WebhookEvent } from '../core/connector.js';
 import type { Queryable } from './db.js';
 
 /** One accepted delivery for one account: its new events (duplicates already left out), processed together. */
-export interface InboxBatch { id: string; provider: string; account_id: string; connection_id: string | null; events: WebhookEvent[]; received_at: Date }
+export interface InboxBatch { id: string; provider: string; account_id: string; connection_id: string | null; events: WebhookEvent[]; received_at: Date; attempts?: number }
 
 export interface InsertedBatch { batchId: string | null; accepted: number }
 
@@ -66,7 +66,7 @@ export class InboxRepo {
   /** Batches not processed yet, oldest first. */
   async pending(batchIds: string[]): Promise<InboxBatch[]> {
     const r = await this.db.query<InboxBatch>(
-      'SELECT id::text, provider, account_id, connection_id, events, received_at FROM webhook_batches WHERE id = ANY($1::bigint[]) AND processed_at IS NULL ORDER BY id',
+      'SELECT id::text, provider, account_id, connection_id, events, received_at, attempts FROM webhook_batches WHERE id = ANY($1::bigint[]) AND processed_at IS NULL AND dead_at IS NULL ORDER BY id',
       [batchIds],
     );
     return r.rows;
@@ -75,8 +75,45 @@ export class InboxRepo {
   /** Batches left unprocessed (a job may have died or been lost): for the sweeper. */
   async stale(olderThanMs: number, now: number, limit = 500): Promise<string[]> {
     const r = await this.db.query<{ id: string }>(
-      'SELECT id::text FROM webhook_batches WHERE processed_at IS NULL AND received_at < $1 ORDER BY received_at, id LIMIT $2', [new Date(now - olderThanMs), limit]);
+      'SELECT id::text FROM webhook_batches WHERE processed_at IS NULL AND dead_at IS NULL AND received_at < $1 ORDER BY received_at, id LIMIT $2', [new Date(now - olderThanMs), limit]);
     return r.rows.map((x) => x.id);
+  }
+
+  /**
+   * The stale-inbox sweep, one batch at a time: batches older than `olderThanMs`, not processed, whose
+   * connection can sync now (a paused or disconnected connection's batches wait without spending tries).
+   * Each claimed batch counts one try; a batch that already had `maxAttempts` is dead-lettered instead
+   * (kept, with its last error, for an operator). Returns the batches to queue, one job each.
+   */
+  async claimStale(olderThanMs: number, now: number, maxAttempts: number, limit = 500): Promise<{ requeue: string[]; dead: string[] }> {
+    const dead = await this.db.query<{ id: string }>(
+      `UPDATE webhook_batches SET dead_at = now(), last_error = coalesce(last_error, 'no worker completed it')
+        WHERE processed_at IS NULL AND dead_at IS NULL AND attempts >= $2 AND received_at < $1 RETURNING id::text`,
+      [new Date(now - olderThanMs), maxAttempts]);
+    const r = await this.db.query<{ id: string }>(
+      `UPDATE webhook_batches SET attempts = attempts + 1 WHERE id IN (
+         SELECT b.id FROM webhook_batches b LEFT JOIN connections c ON c.id = b.connection_id
+          WHERE b.processed_at IS NULL AND b.dead_at IS NULL AND b.received_at < $1
+            AND (c.id IS NULL OR c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= $2)))
+          ORDER BY b.received_at, b.id LIMIT $3 FOR UPDATE OF b SKIP LOCKED)
+       RETURNING id::text`,
+      [new Date(now - olderThanMs), new Date(now), limit]);
+    return { requeue: r.rows.map((x) => x.id), dead: dead.rows.map((x) => x.id) };
+  }
+
+  /** A worker failed on these batches: count the try and keep the reason. */
+  async markAttempt(batchIds: string[], error: string): Promise<void> {
+    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000)]);
+  }
+
+  /** Retrying cannot help (or the tries are spent): set aside with the reason, never retried by the sweep. */
+  async markDead(batchIds: string[], error: string): Promise<void> {
+    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET dead_at = now(), last_error = $2 WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000)]);
+  }
+
+  async countDead(): Promise<number> {
+    const r = await this.db.query<{ n: string }>('SELECT count(*)::text AS n FROM webhook_batches WHERE dead_at IS NOT NULL AND processed_at IS NULL');
+    return Number(r.rows[0]?.n ?? 0);
   }
 
   async markProcessed(batchIds: string[]): Promise<void> {
@@ -87,7 +124,7 @@ export class InboxRepo {
   async count(): Promise<{ total: number; pending: number }> {
     const r = await this.db.query<{ total: string; pending: string }>(
       `SELECT coalesce(sum(event_count), 0)::text AS total,
-              coalesce(sum(event_count) FILTER (WHERE processed_at IS NULL), 0)::text AS pending FROM webhook_batches`);
+              coalesce(sum(event_count) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL), 0)::text AS pending FROM webhook_batches`);
     return { total: Number(r.rows[0]?.total ?? 0), pending: Number(r.rows[0]?.pending ?? 0) };
   }
 }

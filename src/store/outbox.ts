@@ -4,7 +4,14 @@ export interface OutboxRow {
   id: string; suggestion_id: string; connection_id: string; action: 'create_task' | 'create_draft_email'; idempotency_key: string;
   payload: any; status: 'pending' | 'done' | 'failed'; attempts: number; last_error: string | null; crm_id: string | null; crm_url: string | null;
   created_at: Date; done_at: Date | null;
+  /** Set while the row waits for its connection (paused, or needing a reinstall); the sweep resumes it. */
+  parked_reason: string | null;
+  /** When its job is due (a retry at the provider's time); null: due at once. */
+  next_attempt_at: Date | null;
 }
+
+/** A connection that may write now: active, or paused with the pause over. */
+const CAN_WRITE = `(c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= $1)))`;
 
 export class OutboxRepo {
   constructor(private readonly db: Queryable) {}
@@ -29,6 +36,42 @@ export class OutboxRepo {
 
   async markAttempt(id: string, error: string | null): Promise<void> {
     await this.db.query('UPDATE writeback_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [id, error]);
+  }
+
+  /** The connection cannot write (paused, disconnected): the row waits, pending, for the sweep to resume it. */
+  async park(id: string, reason: string): Promise<void> {
+    await this.db.query("UPDATE writeback_outbox SET parked_reason = $2, next_attempt_at = NULL WHERE id = $1 AND status = 'pending'", [id, reason]);
+  }
+
+  /** A retry is queued for `at`. */
+  async scheduleRetry(id: string, at: Date): Promise<void> {
+    await this.db.query("UPDATE writeback_outbox SET next_attempt_at = $2, parked_reason = NULL WHERE id = $1 AND status = 'pending'", [id, at]);
+  }
+
+  /**
+   * The sweep: pending rows that should run now and have no job in sight: parked rows whose connection can
+   * write again, and unparked rows overdue by `lostAfterMs` (their job was lost). Each returned row is claimed
+   * (unparked, due again only after `lostAfterMs`), so sweeps in several processes never queue a row twice.
+   */
+  async claimResumable(now: number, lostAfterMs: number, limit = 500): Promise<{ id: string; connection_id: string }[]> {
+    const r = await this.db.query<{ id: string; connection_id: string }>(
+      `UPDATE writeback_outbox o SET parked_reason = NULL, next_attempt_at = $2
+        WHERE o.id IN (
+          SELECT o2.id FROM writeback_outbox o2 JOIN connections c ON c.id = o2.connection_id
+           WHERE o2.status = 'pending' AND ${CAN_WRITE}
+             AND (o2.parked_reason IS NOT NULL OR coalesce(o2.next_attempt_at, o2.created_at) < $1::timestamptz - make_interval(secs => $3::double precision / 1000))
+           ORDER BY o2.id LIMIT $4 FOR UPDATE OF o2 SKIP LOCKED)
+        RETURNING o.id::text AS id, o.connection_id`,
+      [new Date(now), new Date(now + lostAfterMs), lostAfterMs, limit],
+    );
+    return r.rows;
+  }
+
+  /** Rows parked per connection, for the admin page. */
+  async parkedByConnection(): Promise<Record<string, number>> {
+    const r = await this.db.query<{ connection_id: string; n: string }>(
+      "SELECT connection_id, count(*)::text AS n FROM writeback_outbox WHERE status = 'pending' AND parked_reason IS NOT NULL GROUP BY connection_id");
+    return Object.fromEntries(r.rows.map((x) => [x.connection_id, Number(x.n)]));
   }
 
   async markDone(id: string, crmId: string, crmUrl: string | null): Promise<void> {

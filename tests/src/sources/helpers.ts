@@ -2,11 +2,10 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import type { Job } from 'pg-boss';
 import type { Company, Contact, Deal } from '../../../src/core/canonical.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
-import type { QueueName, SendOpts, WorkQueue } from '../../../src/queue/index.js';
+import type { QueueName, QueuedJob, SendOpts, WorkQueue } from '../../../src/queue/index.js';
 import { createSourcesRouter } from '../../../src/sources/router.js';
 import type { Store } from '../../../src/store/index.js';
 import { ROOT } from '../../helpers/db.js';
@@ -30,7 +29,7 @@ export function recordingQueue(): WorkQueue & { sent: SentJob[]; take(name: Queu
     start: async () => undefined,
     send: async (name, data, opts) => { sent.push({ name, data, opts, inTx: false }); return String(sent.length); },
     sendInTx: async (_tx, name, data, opts) => { sent.push({ name, data, opts, inTx: true }); return String(sent.length); },
-    work: async <T extends object>(_n: QueueName, _o: unknown, _h: (jobs: Job<T>[]) => Promise<void>) => undefined,
+    work: async <T extends object>(_n: QueueName, _o: unknown, _h: (jobs: QueuedJob<T>[]) => Promise<void>) => undefined,
     stats: async () => ({}),
     stop: async () => undefined,
   };
