@@ -22,5 +22,3 @@ export const configuredStore: SourcesCliDeps['openStore'] = async () => {
   return { store: createStore(db), close: () => db.close() };
 };
 
-export const stdout = (s: string) => { process.stdout.write(s); };
-export const stderr = (s: string) => { process.stderr.write(s); };

@@ -3,9 +3,7 @@ import { feedbackReport } from '../feedback/router.js';
 import type { AcceptanceGroup, FeedbackReport } from '../feedback/report.js';
 import { parseSince } from '../guardrails/replay.js';
 import type { Store } from '../store/index.js';
-import { flagString, parseArgs } from './rules-args.js';
-
-const USAGE = 'usage: closeloop feedback report [--since 30d|24h|<ISO date>] [--tenant ID] [--json]\n';
+import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 export interface FeedbackCliDeps {
   openStore(): Promise<{ store: Pick<Store, 'feedback'>; close(): Promise<void> }>;
@@ -39,22 +37,40 @@ export function formatReport(r: FeedbackReport): string {
   ].join('\n');
 }
 
+const spec = {
+  name: 'feedback report',
+  summary: 'acceptance of the written-back suggestions per suggestion type, rep and rule',
+  description: 'Counts what was suggested, written back, acted on or ignored, the drafts sent unchanged or edited, '
+    + 'and the deals won or lost after. Reads the service\'s database (DATABASE_URL, or the embedded one under '
+    + 'DATA_DIR: stop the service first).',
+  options: {
+    since: { type: 'string', value: 'SPAN', default: '30d', description: 'how far back: 30d, 24h or an ISO date' },
+    tenant: { type: 'string', value: 'ID', description: 'one tenant only' },
+    json: { type: 'boolean', description: 'print the report as JSON' },
+  },
+  examples: ['npx closeloop feedback report --since 7d', 'npx closeloop feedback report --tenant t1 --json'],
+} as const;
+
 /** The command with its database injected (tests pass the running service's store). */
-export async function runWith(argv: string[], deps: FeedbackCliDeps): Promise<number> {
-  const out = deps.out ?? ((s: string) => { process.stdout.write(s); });
-  const err = deps.err ?? ((s: string) => { process.stderr.write(s); });
-  const args = parseArgs(argv, ['json']);
-  const since = parseSince(flagString(args, 'since') ?? '30d', new Date((deps.now ?? Date.now)()));
-  if (!since) { err(USAGE); return 2; }
-  const { store, close } = await deps.openStore();
-  try {
-    const report = await feedbackReport(store, since, flagString(args, 'tenant') ?? null);
-    out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-    return 0;
-  } finally {
-    await close();
-  }
+export function commandWith(deps: FeedbackCliDeps) {
+  return defineCommand({
+    ...spec,
+    async handler({ values }, io) {
+      const since = parseSince(values.since, new Date((deps.now ?? Date.now)()));
+      if (!since) throw new UsageError(`--since must be like 30d, 24h or an ISO date (got "${values.since}")`);
+      const { store, close } = await deps.openStore();
+      try {
+        const report = await feedbackReport(store, since, values.tenant ?? null);
+        io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+        return 0;
+      } finally {
+        await close();
+      }
+    },
+  });
 }
 
 /** `closeloop feedback report [--since 30d]`: acceptance rates per suggestion type, rep and rule. */
-export const run = (argv: string[]): Promise<number> => runWith(argv, { openStore: configuredStore });
+export const command = commandWith({ openStore: configuredStore });
+export const runWith = (argv: string[], deps: FeedbackCliDeps): Promise<number> => runCommand(commandWith(deps), argv, ioOf(deps));
+export const run = (argv: string[]): Promise<number> => runCommand(command, argv);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from './cli-args.js';
+import { UsageError } from './command.js';
 import { parseCsvTable, type Table } from '../inference/models/table.js';
 
 /** Read a CSV file for the eval CLIs; unreadable or malformed files become UsageErrors (exit 2). */

@@ -2,12 +2,12 @@ import { RuleFileError } from '../core/index.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { parseSince, replaySuggestions, type ReplaySummary, type SuggestionSource } from '../guardrails/replay.js';
 import { silentLogger } from '../lib/logger.js';
-import { DEFAULT_RULES_DIR, flagString, parseArgs } from './rules-args.js';
+import { defineCommand, ioOf, runCommand, UsageError, type CommandArgs, type CommandIo } from './command.js';
+import { DEFAULT_RULES_DIR } from './rules-lint.js';
 
 /** What src/store must provide: a source over stored suggestions, closed when the replay is done. */
 export type OpenSuggestionSource = () => Promise<SuggestionSource & { close?(): Promise<void> }>;
 
-const USAGE = 'usage: closeloop rules replay --since 7d|24h|<ISO date> [--rules DIR] [--json]\n';
 export class SourceUnavailableError extends Error {}
 
 export function formatSummary(s: ReplaySummary): string {
@@ -24,39 +24,57 @@ export function formatSummary(s: ReplaySummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The command with its database dependency injected (tests pass a fake source). */
-export async function runWith(argv: string[], deps: { openSource: () => Promise<OpenSuggestionSource>; now?: () => Date }): Promise<number> {
-  const args = parseArgs(argv, ['json']);
-  const sinceArg = flagString(args, 'since');
-  const since = sinceArg ? parseSince(sinceArg, (deps.now ?? (() => new Date()))()) : null;
-  if (!since) { process.stderr.write(USAGE); return 2; }
-  const dir = flagString(args, 'rules') ?? args.positionals[0] ?? DEFAULT_RULES_DIR;
+export interface ReplayDeps { openSource: () => Promise<OpenSuggestionSource>; now?: () => Date; out?: (s: string) => void; err?: (s: string) => void }
+
+const spec = {
+  name: 'rules replay',
+  summary: 'what the current rules would have done to the suggestions of a recent period',
+  description: 'Re-judges every stored suggestion made since the given time with the rules as they are now, and counts '
+    + 'how many would pass, be held for review or be blocked, and which changed. Reads the service\'s database '
+    + '(DATABASE_URL, or the embedded one under DATA_DIR: stop the service first). Exit 0, or 2 on bad input.',
+  positionals: [{ name: 'DIR', description: 'the rules folder (same as --rules)', default: DEFAULT_RULES_DIR }],
+  options: {
+    since: { type: 'string', value: 'SPAN', required: true, description: 'how far back: 7d, 24h or an ISO date' },
+    rules: { type: 'string', value: 'DIR', description: `the rules folder (default: ${DEFAULT_RULES_DIR})` },
+    json: { type: 'boolean', description: 'print the summary as JSON' },
+  },
+  examples: ['npx closeloop rules replay --since 7d', 'npx closeloop rules replay --since 2026-01-01 --rules rules/ --json'],
+} as const;
+
+async function replay({ values, positionals }: CommandArgs<typeof spec.options>, io: CommandIo, deps: ReplayDeps): Promise<number> {
+  const since = parseSince(values.since, (deps.now ?? (() => new Date()))());
+  if (!since) throw new UsageError(`--since must be like 7d, 24h or an ISO date (got "${values.since}")`);
+  const dir = values.rules ?? positionals[0] ?? DEFAULT_RULES_DIR;
 
   let guardrails;
   try {
     guardrails = await createGuardrails({ dir, logger: silentLogger() });
   } catch (e) {
-    if (e instanceof RuleFileError) { process.stderr.write(`${e.message}\n`); return 2; }
+    if (e instanceof RuleFileError) { io.err(`${e.message}\n`); return 2; }
     throw e;
   }
   let source;
   try {
     source = await (await deps.openSource())();
   } catch (e) {
-    if (e instanceof SourceUnavailableError) { process.stderr.write(`${e.message}\n`); return 2; }
+    if (e instanceof SourceUnavailableError) { io.err(`${e.message}\n`); return 2; }
     throw e;
   }
   try {
     const summary = await replaySuggestions(guardrails, source, since);
-    process.stdout.write(args.flags.has('json') ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    io.out(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
     return 0;
   } finally {
     await source.close?.();
   }
 }
 
-/** `closeloop rules replay --since 7d`: what the current rules would have done to recent suggestions. */
-export const run = (argv: string[]): Promise<number> => runWith(argv, {
+/** The command with its database dependency injected (tests pass a fake source). */
+export const commandWith = (deps: ReplayDeps) => defineCommand({ ...spec, handler: (args, io) => replay(args, io, deps) });
+export const runWith = (argv: string[], deps: ReplayDeps): Promise<number> => runCommand(commandWith(deps), argv, ioOf(deps));
+
+/** The service's database from configuration. */
+const configured: ReplayDeps = {
   openSource: async () => async () => {
     const { readConfigFromProcess } = await import('../config/index.js');
     const { openSuggestionSource } = await import('../store/suggestion-source.js');
@@ -67,4 +85,8 @@ export const run = (argv: string[]): Promise<number> => runWith(argv, {
       throw new SourceUnavailableError(`rules replay: ${(e as Error).message}`);
     }
   },
-});
+};
+
+/** `closeloop rules replay --since 7d`: what the current rules would have done to recent suggestions. */
+export const command = commandWith(configured);
+export const run = (argv: string[]): Promise<number> => runCommand(command, argv);

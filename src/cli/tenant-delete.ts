@@ -2,11 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { deleteTenant, type IndexEraser } from '../privacy/erase.js';
 import { EraseRepo, type TenantEraseReport } from '../store/erase.js';
 import type { Store } from '../store/index.js';
-import { flagString, parseArgs } from './rules-args.js';
-
-const USAGE = 'usage: closeloop tenant delete --tenant <tenant id> [--yes]\n'
-  + '  Deletes every row of the tenant in every table, its vectors and the audit of its model calls.\n'
-  + '  Without --yes, prints what would be deleted and changes nothing.\n';
+import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 export interface TenantDeleteDeps {
   open(): Promise<{ store: Store; index: IndexEraser | null; close(): Promise<void> }>;
@@ -31,30 +27,41 @@ const summary = (r: TenantEraseReport) =>
   Object.entries(r.deleted).filter(([, n]) => n > 0).map(([t, n]) => `  ${t}: ${n}`).join('\n') || '  (no rows)';
 
 /** `closeloop tenant delete --tenant <id> --yes`: exit 0 when deleted, 1 when the tenant is unknown, 2 on bad usage or without --yes. */
-export async function runWith(argv: string[], deps: TenantDeleteDeps): Promise<number> {
-  const out = deps.out ?? ((s: string) => { process.stdout.write(s); });
-  const err = deps.err ?? ((s: string) => { process.stderr.write(s); });
-  const args = parseArgs(argv, ['yes']);
-  const tenantId = flagString(args, 'tenant')?.trim();
-  if (!tenantId) { err(USAGE); return 2; }
-  const { store, index, close } = await deps.open();
-  try {
-    if (!(await new EraseRepo(store.db).tenantExists(tenantId))) {
-      err(`no tenant ${tenantId}\n`);
-      return 1;
-    }
-    if (args.flags.get('yes') !== true) {
-      const r = await preview(store, tenantId);
-      out(`tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}) would lose:\n${summary(r)}\n  and its vectors in the index\n`);
-      err('nothing deleted: re-run with --yes to delete\n');
-      return 2;
-    }
-    const r = await deleteTenant(store, index, tenantId);
-    out(`deleted tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}):\n${summary(r)}\n  vectors: ${index ? 'deleted' : 'no index configured'}\n`);
-    return 0;
-  } finally {
-    await close();
-  }
+export function commandWith(deps: TenantDeleteDeps) {
+  return defineCommand({
+    name: 'tenant delete',
+    summary: 'delete every row of a tenant in every table, its vectors and the audit of its model calls',
+    description: 'Without --yes, prints what would be deleted and changes nothing (exit 2). Exit 0 when deleted, '
+      + '1 when the tenant is unknown. Reads the service\'s database and vector store from configuration '
+      + '(with the embedded database, stop the service first).',
+    options: {
+      tenant: { type: 'string', value: 'ID', required: true, description: 'the tenant id' },
+      yes: { type: 'boolean', description: 'really delete (without it: a dry run)' },
+    },
+    examples: ['npx closeloop tenant delete --tenant t1', 'npx closeloop tenant delete --tenant t1 --yes'],
+    async handler({ values }, io) {
+      const tenantId = values.tenant.trim();
+      if (!tenantId) throw new UsageError('--tenant must not be empty');
+      const { store, index, close } = await deps.open();
+      try {
+        if (!(await new EraseRepo(store.db).tenantExists(tenantId))) {
+          io.err(`no tenant ${tenantId}\n`);
+          return 1;
+        }
+        if (!values.yes) {
+          const r = await preview(store, tenantId);
+          io.out(`tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}) would lose:\n${summary(r)}\n  and its vectors in the index\n`);
+          io.err('nothing deleted: re-run with --yes to delete\n');
+          return 2;
+        }
+        const r = await deleteTenant(store, index, tenantId);
+        io.out(`deleted tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}):\n${summary(r)}\n  vectors: ${index ? 'deleted' : 'no index configured'}\n`);
+        return 0;
+      } finally {
+        await close();
+      }
+    },
+  });
 }
 
 /**
@@ -76,4 +83,6 @@ const configured: TenantDeleteDeps['open'] = async () => {
   return { store: createStore(db), index, close: () => db.close() };
 };
 
-export const run = (argv: string[]): Promise<number> => runWith(argv, { open: configured });
+export const command = commandWith({ open: configured });
+export const runWith = (argv: string[], deps: TenantDeleteDeps): Promise<number> => runCommand(commandWith(deps), argv, ioOf(deps));
+export const run = (argv: string[]): Promise<number> => runCommand(command, argv);

@@ -99,6 +99,9 @@ describe('closeloop rules replay', () => {
   it('refuses a missing or unreadable --since', async () => {
     const { code, stderr } = await captureOutput(() => runWith([], { openSource: async () => async () => fakeSource() }));
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^usage: closeloop rules replay/);
+    expect(stderr).toMatch(/^closeloop rules replay: missing required option --since\nusage: closeloop rules replay/);
+    const bad = await captureOutput(() => runWith(['--since', 'lately'], { openSource: async () => async () => fakeSource() }));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^closeloop rules replay: --since must be like 7d, 24h or an ISO date \(got "lately"\)/);
   });
 });

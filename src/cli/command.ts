@@ -1,0 +1,189 @@
+import { parseArgs } from 'node:util';
+
+/**
+ * The one command-line parser of `closeloop`. Every command is one file that declares its options, help
+ * and handler with `defineCommand`; `runCommand` parses argv with `node:util` parseArgs (strict), answers
+ * `--help` / `-h` on stdout with exit 0, and turns unknown options, missing or bad values into exit 2 with a
+ * one-line reason and the usage on stderr. Register a new command with one line in `commands.ts`.
+ */
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  /** Placeholder shown in help and usage (`--since <SPAN>`). Default `VALUE`. */
+  value?: string;
+  required?: boolean;
+  /** The accepted values of a string option; anything else is a usage error. */
+  choices?: readonly string[];
+  /** Applied when the option is absent, and shown in help. */
+  default?: string;
+  short?: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  description: string;
+  /** Shown in help; the handler applies it. */
+  default?: string;
+  required?: boolean;
+}
+
+export type OptionsSpec = Record<string, OptionSpec>;
+
+type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' } ? boolean
+  : S extends { required: true } ? string
+  : S extends { default: string } ? string
+  : string | undefined;
+
+export interface CommandArgs<O extends OptionsSpec> {
+  values: { [K in keyof O]: ValueOf<O[K]> };
+  positionals: string[];
+}
+
+export interface CommandIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export const processIo: CommandIo = {
+  out: (s) => { process.stdout.write(s); },
+  err: (s) => { process.stderr.write(s); },
+};
+
+export interface Command<O extends OptionsSpec = OptionsSpec> {
+  /** The words after `closeloop`, e.g. `rules lint`. */
+  name: string;
+  /** One line, shown in `closeloop --help`. */
+  summary: string;
+  /** Paragraphs after the usage line in `closeloop <command> --help` (what it does, exit codes). */
+  description?: string;
+  positionals?: readonly PositionalSpec[];
+  options: O;
+  /** Complete command lines, shown under "examples". At least one. */
+  examples: readonly string[];
+  handler(args: CommandArgs<O>, io: CommandIo): Promise<number>;
+}
+
+export const defineCommand = <const O extends OptionsSpec>(c: Command<O>): Command<O> => c;
+
+/** Bad usage found by a handler (a value out of range, a file that cannot be read...): exit 2 with the usage. */
+export class UsageError extends Error {}
+
+const HELP: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help and exit' };
+
+const optionLabel = (name: string, o: OptionSpec): string =>
+  `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` <${o.value ?? 'VALUE'}>` : ''}`;
+
+export function formatUsage(c: Command): string {
+  const parts = [`closeloop ${c.name}`];
+  for (const [name, o] of Object.entries(c.options)) {
+    const label = `--${name}${o.type === 'string' ? ` <${o.value ?? 'VALUE'}>` : ''}`;
+    parts.push(o.required ? label : `[${label}]`);
+  }
+  for (const p of c.positionals ?? []) parts.push(p.required ? p.name : `[${p.name}]`);
+  return `usage: ${parts.join(' ')}`;
+}
+
+function table(rows: [string, string][]): string[] {
+  const w = Math.min(32, Math.max(...rows.map(([l]) => l.length)));
+  return rows.map(([l, d]) => (l.length > w ? `  ${l}\n  ${''.padEnd(w)}  ${d}` : `  ${l.padEnd(w)}  ${d}`));
+}
+
+/** Wrap a paragraph at `width` columns. */
+function wrap(text: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+export function formatHelp(c: Command): string {
+  const lines = [`closeloop ${c.name}: ${c.summary}`, '', formatUsage(c)];
+  if (c.description) lines.push('', ...c.description.trim().split(/\n\s*\n/).map((p) => wrap(p)));
+  if (c.positionals?.length) {
+    lines.push('', 'arguments:', ...table(c.positionals.map((p) => [p.name, `${p.description}${p.default ? ` (default: ${p.default})` : ''}`])));
+  }
+  const opts: [string, string][] = Object.entries(c.options).map(([name, o]) => [
+    optionLabel(name, o),
+    [o.description, o.choices ? `one of: ${o.choices.join(', ')}` : '', o.default !== undefined ? `default: ${o.default}` : '', o.required ? 'required' : '']
+      .filter(Boolean).join('; '),
+  ]);
+  opts.push([optionLabel('help', HELP), HELP.description]);
+  lines.push('', 'options:', ...table(opts));
+  lines.push('', 'examples:', ...c.examples.map((e) => `  ${e}`), '');
+  return lines.join('\n');
+}
+
+/** node:util's messages, shortened to one line naming the option. */
+function reason(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  const msg = err.message ?? String(e);
+  const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${opt ?? msg}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? msg}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing|ambiguous/.test(msg) ? `option ${opt ?? ''} needs a value` : `option ${opt ?? ''} takes no value`;
+    default: return msg.split('\n')[0]!;
+  }
+}
+
+/** Parse argv for a command. Throws UsageError with a one-line reason. */
+export function parseCommandArgs<O extends OptionsSpec>(c: Command<O>, argv: readonly string[]): CommandArgs<O> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [name, o] of Object.entries(c.options)) options[name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: (c.positionals?.length ?? 0) > 0 });
+  } catch (e) {
+    throw new UsageError(reason(e));
+  }
+  const positionals = parsed.positionals;
+  const max = c.positionals?.length ?? 0;
+  if (positionals.length > max) throw new UsageError(`unexpected argument ${positionals[max]}`);
+  const missingPositional = (c.positionals ?? []).find((p, i) => p.required && positionals[i] === undefined);
+  if (missingPositional) throw new UsageError(`missing ${missingPositional.name}`);
+  const values: Record<string, string | boolean | undefined> = {};
+  for (const [name, o] of Object.entries(c.options)) {
+    const v = (parsed.values as Record<string, string | boolean | undefined>)[name];
+    if (o.type === 'boolean') { values[name] = v === true; continue; }
+    const s = typeof v === 'string' ? v : o.default;
+    if (o.required && (s === undefined || s.trim() === '')) throw new UsageError(`missing required option --${name}`);
+    if (s !== undefined && o.choices && !o.choices.includes(s)) throw new UsageError(`--${name} must be one of ${o.choices.join(', ')} (got "${s}")`);
+    values[name] = s;
+  }
+  return { values: values as CommandArgs<O>['values'], positionals };
+}
+
+const wantsHelp = (argv: readonly string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+};
+
+export function usageFailure(c: Command, message: string, io: CommandIo): number {
+  io.err(`closeloop ${c.name}: ${message}\n${formatUsage(c)}\n(closeloop ${c.name} --help for every option and an example)\n`);
+  return 2;
+}
+
+/** Help, parse, run. The exit code: the handler's, 0 for --help, 2 for bad usage. */
+export async function runCommand<O extends OptionsSpec>(c: Command<O>, argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.out(formatHelp(c as unknown as Command));
+    return 0;
+  }
+  try {
+    return await c.handler(parseCommandArgs(c, argv), io);
+  } catch (e) {
+    if (e instanceof UsageError) return usageFailure(c as unknown as Command, e.message, io);
+    throw e;
+  }
+}
+
+/** Writers for the commands whose tests inject `out` / `err`. */
+export const ioOf = (d: { out?: (s: string) => void; err?: (s: string) => void }): CommandIo => ({
+  out: d.out ?? processIo.out,
+  err: d.err ?? processIo.err,
+});

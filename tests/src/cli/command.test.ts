@@ -1,0 +1,93 @@
+import { defineCommand, formatHelp, parseCommandArgs, runCommand, UsageError, type CommandIo } from '../../../src/cli/command.js';
+
+const capture = (): CommandIo & { stdout: string; stderr: string } => {
+  const io = { stdout: '', stderr: '', out: (s: string) => { io.stdout += s; }, err: (s: string) => { io.stderr += s; } };
+  return io;
+};
+
+const seen: unknown[] = [];
+const cmd = defineCommand({
+  name: 'demo run',
+  summary: 'a command for the parser tests',
+  description: 'Runs the demo. Exit 0.',
+  positionals: [{ name: 'DIR', description: 'a folder', default: 'rules' }],
+  options: {
+    since: { type: 'string', value: 'SPAN', required: true, description: 'how far back' },
+    model: { type: 'string', value: 'NAME', choices: ['a', 'b'], default: 'a', description: 'which model' },
+    label: { type: 'string', description: 'free text' },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  examples: ['npx closeloop demo run --since 7d'],
+  async handler(args, io) {
+    seen.push(args);
+    if (args.values.since === 'bad') throw new UsageError('--since must be like 7d');
+    io.out('ran\n');
+    return 0;
+  },
+});
+
+describe('parseCommandArgs (node:util parseArgs, strict)', () => {
+  it('applies defaults, types booleans and keeps positionals', () => {
+    expect(parseCommandArgs(cmd, ['--since', '7d', 'rules/'])).toEqual({
+      values: { since: '7d', model: 'a', label: undefined, json: false }, positionals: ['rules/'],
+    });
+    expect(parseCommandArgs(cmd, ['--since=24h', '--model', 'b', '--json', '--label', 'x y']).values)
+      .toEqual({ since: '24h', model: 'b', label: 'x y', json: true });
+  });
+
+  it.each([
+    [['--since', '7d', '--bogus'], 'unknown option --bogus'],
+    [['--since'], 'option --since needs a value'],
+    [['--since', '--json'], 'option --since needs a value'],
+    [['--since', '7d', '--json=yes'], 'option --json takes no value'],
+    [[], 'missing required option --since'],
+    [['--since', '  '], 'missing required option --since'],
+    [['--since', '7d', '--model', 'c'], '--model must be one of a, b (got "c")'],
+    [['--since', '7d', 'one', 'two'], 'unexpected argument two'],
+  ])('%j is a usage error: %s', (argv, reason) => {
+    expect(() => parseCommandArgs(cmd, argv)).toThrow(new UsageError(reason));
+  });
+});
+
+describe('runCommand', () => {
+  it('--help and -h print description, every option and an example on stdout, exit 0, without running', async () => {
+    for (const flag of ['--help', '-h']) {
+      const io = capture();
+      seen.length = 0;
+      expect(await runCommand(cmd, ['--bogus', flag], io)).toBe(0);
+      expect(seen).toEqual([]);
+      expect(io.stderr).toBe('');
+      expect(io.stdout).toBe(formatHelp(cmd));
+      for (const s of ['closeloop demo run: a command for the parser tests', 'Runs the demo. Exit 0.', '--since <SPAN>', 'required',
+        '--model <NAME>', 'one of: a, b', 'default: a', '--label <VALUE>', '--json', '-h, --help', 'DIR', 'examples:', '  npx closeloop demo run --since 7d']) {
+        expect(io.stdout).toContain(s);
+      }
+    }
+  });
+
+  it('"--help" after "--" is a positional, not a help request', async () => {
+    const io = capture();
+    expect(await runCommand(cmd, ['--since', '7d', '--', '--help'], io)).toBe(0);
+    expect(io.stdout).toBe('ran\n');
+  });
+
+  it('bad usage exits 2: one-line reason, then the usage, on stderr; nothing on stdout', async () => {
+    const io = capture();
+    expect(await runCommand(cmd, ['--sinse', '7d'], io)).toBe(2);
+    const lines = io.stderr.split('\n');
+    expect(lines[0]).toBe('closeloop demo run: unknown option --sinse');
+    expect(lines[1]).toBe('usage: closeloop demo run --since <SPAN> [--model <NAME>] [--label <VALUE>] [--json] [DIR]');
+    expect(io.stdout).toBe('');
+  });
+
+  it('a UsageError thrown by the handler (a bad value) is exit 2 with the usage too', async () => {
+    const io = capture();
+    expect(await runCommand(cmd, ['--since', 'bad'], io)).toBe(2);
+    expect(io.stderr.split('\n').slice(0, 2)).toEqual(['closeloop demo run: --since must be like 7d', expect.stringMatching(/^usage: closeloop demo run /)]);
+  });
+
+  it('other errors are not swallowed', async () => {
+    const boom = defineCommand({ ...cmd, handler: async () => { throw new Error('boom'); } });
+    await expect(runCommand(boom, ['--since', '7d'], capture())).rejects.toThrow('boom');
+  });
+});

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { main } from '../../../src/cli/dispatch.js';
+import { COMMANDS } from '../../../src/cli/commands.js';
+import type { CommandIo } from '../../../src/cli/command.js';
+
+const capture = (): CommandIo & { stdout: string; stderr: string } => {
+  const io = { stdout: '', stderr: '', out: (s: string) => { io.stdout += s; }, err: (s: string) => { io.stderr += s; } };
+  return io;
+};
+const names = Object.keys(COMMANDS);
+
+describe('closeloop <command> --help, for every command', () => {
+  it.each(names)('%s --help: description, every option and an example on stdout, exit 0', async (name) => {
+    const { command } = await COMMANDS[name]!();
+    expect(command.name).toBe(name);
+    const io = capture();
+    expect(await main([...name.split(' '), '--help'], io)).toBe(0);
+    expect(io.stderr).toBe('');
+    expect(io.stdout).toContain(`closeloop ${name}: ${command.summary}`);
+    expect(io.stdout).toContain(`usage: closeloop ${name}`);
+    expect(command.summary.length).toBeGreaterThan(10);
+    for (const option of Object.keys(command.options)) expect(io.stdout).toMatch(new RegExp(`--${option}\\b`));
+    expect(command.examples.length).toBeGreaterThan(0);
+    for (const example of command.examples) {
+      expect(example.startsWith(`npx closeloop ${name}`)).toBe(true);
+      expect(io.stdout).toContain(example);
+    }
+  });
+
+  it.each(names)('%s with an unknown option: one-line reason and the usage on stderr, exit 2', async (name) => {
+    const io = capture();
+    expect(await main([...name.split(' '), '--no-such-option'], io)).toBe(2);
+    const [reason, usage] = io.stderr.split('\n');
+    expect(reason).toBe(`closeloop ${name}: unknown option --no-such-option`);
+    expect(usage).toMatch(new RegExp(`^usage: closeloop ${name}`));
+    expect(io.stdout).toBe('');
+  });
+});
+
+describe('closeloop (the command table)', () => {
+  it('--help, -h and help list every command with its summary on stdout, exit 0', async () => {
+    for (const argv of [['--help'], ['-h'], ['help']]) {
+      const io = capture();
+      expect(await main(argv, io)).toBe(0);
+      for (const name of names) expect(io.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+      expect(io.stdout).toContain('examples:');
+    }
+  });
+
+  it('a group lists its commands: closeloop rules --help', async () => {
+    const io = capture();
+    expect(await main(['rules', '--help'], io)).toBe(0);
+    expect(io.stdout).toContain('usage: closeloop rules <command>');
+    expect(io.stdout).toMatch(/^ {2}rules lint +validate/m);
+    expect(io.stdout).not.toContain('eval score');
+  });
+
+  it.each([
+    [[], 'closeloop: missing command'],
+    [['nope'], 'closeloop: unknown command "nope"'],
+    [['rules'], 'closeloop: missing rules command (one of: rules check, rules lint, rules replay, rules test)'],
+    [['rules', 'nope'], 'closeloop: unknown command "rules nope" (one of: rules check, rules lint, rules replay, rules test)'],
+  ])('%j exits 2: %s', async (argv, reason) => {
+    const io = capture();
+    expect(await main(argv, io)).toBe(2);
+    expect(io.stderr.split('\n')[0]).toBe(reason);
+    expect(io.stderr).toContain('usage: closeloop <command>');
+  });
+
+  it('through the real entry point (npx closeloop): help on stdout with exit 0; unknown option exit 2', () => {
+    const help = spawnSync('npx', ['closeloop', 'rules', 'check', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^closeloop rules check: /);
+    expect(help.stdout).toContain('--suggestion <S.json>');
+    const bad = spawnSync('npx', ['closeloop', 'rules', 'lint', '--strict'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^closeloop rules lint: unknown option --strict\nusage: closeloop rules lint \[DIR\]\n/);
+  });
+});
