@@ -14,7 +14,15 @@ import {
   type ConnectionContext,
 } from '../../src/core/index.js';
 import { headerValue, readRateLimit, retryAfterAt } from '../kit/rate-limit-headers.js';
-import { HUBSPOT_DAILY_HEADERS, HUBSPOT_LIMITS, HUBSPOT_PROVIDER, hubspotManifest } from './manifest.js';
+import {
+  HUBSPOT_DAILY_HEADERS,
+  HUBSPOT_LANE,
+  HUBSPOT_LIMITS,
+  HUBSPOT_MIGRATION_IN_PROGRESS,
+  HUBSPOT_PROVIDER,
+  hubspotManifest,
+  type HubspotLane,
+} from './manifest.js';
 import { HubspotErrorBody } from './schemas.js';
 
 export interface HubspotClientOptions {
@@ -29,10 +37,18 @@ export interface HubspotClientOptions {
 
 export type HubspotApiClient = Client;
 
+type ResponseObserver = (status: number, headers: unknown) => void;
+
 /** The official client for one installed account, pointed at `ctx.apiBase` (production or the sandbox). */
-export async function createHubspotClient(ctx: ConnectionContext, opts: HubspotClientOptions = {}): Promise<Client> {
+export async function createHubspotClient(ctx: ConnectionContext, opts: HubspotClientOptions = {}, observe?: ResponseObserver): Promise<Client> {
   const accessToken = await ctx.getAccessToken();
-  return new Client({ accessToken, basePath: ctx.apiBase, numberOfApiCallRetries: opts.numberOfApiCallRetries ?? 0 });
+  return new Client({
+    accessToken,
+    basePath: ctx.apiBase,
+    numberOfApiCallRetries: opts.numberOfApiCallRetries ?? 0,
+    // Every response passes here, errors included: the only place the client exposes success headers.
+    ...(observe ? { middleware: [{ pre: (c: unknown) => c, post: (c: unknown) => { const r = c as { httpStatusCode: number; headers: unknown }; observe(r.httpStatusCode, r.headers); return c; } }] } : {}),
+  });
 }
 
 /** A client without a token, for the OAuth endpoints (credentials travel in the form body). */
@@ -110,7 +126,11 @@ export function toHubspotError(err: unknown, where: string, now: number = Date.n
       const waitMs = isSearchSecondly ? HUBSPOT_LIMITS.searchRetryMs : (interval ?? HUBSPOT_LIMITS.burstIntervalMs);
       return new RateLimitedError(msg, { ...detail, retryAt: retryAfter ?? now + waitMs });
     }
-    if (status >= 500) return new ProviderUnavailableError(msg, detail);
+    // 477 (portal migration in progress) and 5xx are transient; honour Retry-After when HubSpot sends one.
+    // https://developers.hubspot.com/docs/api-reference/latest/error-handling
+    if (status === HUBSPOT_MIGRATION_IN_PROGRESS || status >= 500) {
+      return new ProviderUnavailableError(msg, { ...detail, retryAt: retryAfterAt(headers, now) ?? undefined });
+    }
     if (status === 404) return new NotFoundError(msg, detail);
     if (status >= 400) return new ProviderRejectedError(msg, detail);
     // A status the generated code did not expect (e.g. 3xx): the provider did not give us a usable answer.
@@ -152,4 +172,60 @@ export function parseHubspot<S extends z.ZodType>(where: string, schema: S, raw:
     });
   }
   return parsed.data;
+}
+
+const toNum = (v: string | null): number | null => (v === null || v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+
+export interface RequestOptions extends HubspotClientOptions {
+  /** Limit class of this call: search endpoints have their own per-second budget. */
+  lane?: HubspotLane;
+}
+
+/**
+ * The one request path for account calls: waits for the shared budget (ctx.pacer), runs the call through a
+ * fresh client, reports the X-HubSpot-RateLimit-* headers and 429s back to the pacer, maps errors and
+ * parses the answer. A 401 forces one token refresh and one retry: HubSpot documents that a 401 is not
+ * by itself proof the token expired, and a refused refresh (AUTH_REVOKED) is what needs the admin.
+ * https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
+ */
+export async function requestHubspot<S extends z.ZodType>(
+  ctx: ConnectionContext,
+  where: string,
+  schema: S,
+  call: (client: Client) => Promise<unknown>,
+  opts: RequestOptions = {},
+): Promise<z.output<S>> {
+  const now = opts.now ?? Date.now;
+  const lane = opts.lane ?? HUBSPOT_LANE.burst;
+  const reports: Promise<void>[] = [];
+  const observe: ResponseObserver = (status, headers) => {
+    if (!ctx.pacer || status === 429) return;
+    const h = headers as Record<string, string>;
+    const rl = readRateLimit(h, hubspotManifest.rateLimitHeaders);
+    const dailyMax = toNum(headerValue(h, HUBSPOT_DAILY_HEADERS.daily));
+    const dailyRemaining = toNum(headerValue(h, HUBSPOT_DAILY_HEADERS.dailyRemaining));
+    if (rl.max === null && rl.remaining === null && dailyRemaining === null) return;
+    reports.push(ctx.pacer.observe(lane, { ...rl, dailyMax, dailyRemaining }).catch(() => undefined));
+  };
+  for (let attempt = 0; ; attempt++) {
+    if (ctx.pacer) await ctx.pacer.acquire(lane);
+    const client = await createHubspotClient(ctx, opts, observe);
+    let raw: unknown;
+    try {
+      raw = await call(client);
+    } catch (err) {
+      const mapped = toHubspotError(err, where, now()) ?? err;
+      if (isCloseloopError(mapped) && (mapped.code === 'RATE_LIMITED' || mapped.code === 'QUOTA_EXHAUSTED') && ctx.pacer) {
+        await ctx.pacer.observe(lane, { retryAt: mapped.retryAt ?? null }).catch(() => undefined);
+      }
+      if (attempt === 0 && mapped instanceof AuthExpiredError) {
+        await ctx.forceRefresh();
+        continue;
+      }
+      throw mapped;
+    } finally {
+      await Promise.all(reports.splice(0));
+    }
+    return parseHubspot(where, schema, raw);
+  }
 }

@@ -8,9 +8,10 @@ export const hubspotManifest: ConnectorManifest = {
   id: 'hubspot',
   displayName: 'HubSpot',
   oauth: {
-    // https://developers.hubspot.com/docs/apps/legacy-apps/authentication/working-with-oauth.md
+    // https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/working-with-oauth
     authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
-    tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
+    // Date-versioned OAuth API; /oauth/v1/* is sunset on 16 Feb 2027 (BEHAVIOR.md, "OAuth").
+    tokenUrl: 'https://api.hubapi.com/oauth/2026-03/token',
     scopes: [
       'oauth',
       'crm.objects.contacts.read',
@@ -23,8 +24,7 @@ export const hubspotManifest: ConnectorManifest = {
       'sales-email-read',
       'crm.objects.owners.read',
     ],
-    // The official client's tokensApi.create has no code_verifier parameter, so PKCE cannot be
-    // completed through it; HubSpot's v1 token endpoint does not require it.
+    // HubSpot's authorize endpoint takes no code_challenge; the token exchange is form-encoded with the client secret.
     pkce: false,
     scopeSeparator: ' ',
   },
@@ -41,6 +41,13 @@ export const hubspotManifest: ConnectorManifest = {
     intervalMs: 'X-HubSpot-RateLimit-Interval-Milliseconds',
   },
   capabilities: { webhooks: true, changeStream: false },
+  // Public (OAuth) apps: 110 requests per 10 s per installed account, no daily cap; search has its own
+  // 5 requests/s per account and sends no rate-limit headers.
+  // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
+  rateLimits: {
+    lanes: { burst: { max: 110, intervalMs: 10_000 }, search: { max: 5, intervalMs: 1_000 } },
+    dailyMax: null,
+  },
 };
 
 export const HUBSPOT_PROVIDER = hubspotManifest.id;
@@ -133,6 +140,10 @@ export const HUBSPOT_LIMITS = {
   batchReadSize: 100,
   /** v4 association batch read inputs per call. */
   associationBatchSize: 100,
+  /** Page size when following one record's associations past the first page (v4 list allows up to 500). */
+  associationPageSize: 500,
+  /** How often incremental polling also sweeps archived records (deletions and merges without a webhook). */
+  archivedSweepMs: 60 * 60 * 1000,
   /** CRM search stops at 10,000 results per query; paging past it returns 400. */
   searchResultCap: 10_000,
   /** Search results lag writes by a few seconds; each finished poll re-reads this window. */
@@ -160,6 +171,22 @@ export const HUBSPOT_DAILY_HEADERS = {
   dailyRemaining: 'X-HubSpot-RateLimit-Daily-Remaining',
 } as const;
 
-/** Path of the token endpoint the official client calls relative to its basePath. */
-export const HUBSPOT_TOKEN_PATH = '/oauth/v1/token';
+/**
+ * The date-versioned OAuth endpoints (relative to the API base), all form-encoded, RFC 6749 error bodies.
+ * https://developers.hubspot.com/docs/api-reference/auth-oauth-v3/guide
+ */
+export const HUBSPOT_OAUTH_PATHS = {
+  token: '/oauth/2026-03/token',
+  introspect: '/oauth/2026-03/token/introspect',
+  revoke: '/oauth/2026-03/token/revoke',
+} as const;
+/** Kept for basePathFromTokenUrl: a configured token URL may still end in the legacy path. */
+export const HUBSPOT_LEGACY_TOKEN_PATH = '/oauth/v1/token';
+
+/** Limit classes of the shared request budget (manifest.rateLimits.lanes). */
+export const HUBSPOT_LANE = { burst: 'burst', search: 'search' } as const;
+export type HubspotLane = (typeof HUBSPOT_LANE)[keyof typeof HUBSPOT_LANE];
+
+/** HTTP 477: "migration in progress" (portal moving data centres); transient, comes with Retry-After. */
+export const HUBSPOT_MIGRATION_IN_PROGRESS = 477;
 

@@ -229,3 +229,46 @@ export const HubspotAccessTokenInfo = z.union([
     user: t.user ?? null, scopes: t.scopes ?? [], expiresIn: t.expiresIn ?? null,
   })),
 ]).pipe(AccessTokenInfoNormalized);
+
+/**
+ * POST /oauth/2026-03/token/introspect (RFC 7662 style): `active` plus the token's portal and app.
+ * https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/token-introspect
+ */
+export const HubspotIntrospection = z.looseObject({
+  active: z.boolean(),
+  hub_id: HubspotId.optional(),
+  app_id: HubspotId.optional(),
+  client_id: z.string().optional(),
+  user_id: HubspotId.optional(),
+  hub_domain: z.string().optional(),
+  scopes: z.union([z.array(z.string()), z.string()]).optional(),
+  token_use: z.string().optional(),
+  expires_in: z.number().optional(),
+});
+export type HubspotIntrospection = z.infer<typeof HubspotIntrospection>;
+
+/** Error bodies of the date-versioned OAuth API: RFC 6749 `error` / `error_description` beside HubSpot's `status` / `message`. */
+export const HubspotOauthErrorBody = z.looseObject({
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+  status: z.string().optional(),
+  message: z.string().optional(),
+  correlationId: z.string().optional(),
+});
+export type HubspotOauthErrorBody = z.infer<typeof HubspotOauthErrorBody>;
+
+/** GET /crm/v3/owners/{ownerId}: an owner (the official client returns its camelCase model). */
+export const HubspotOwner = z.looseObject({
+  id: HubspotId,
+  email: z.string().nullish(),
+  archived: z.boolean().optional(),
+  userId: z.number().nullish(),
+});
+export type HubspotOwner = z.infer<typeof HubspotOwner>;
+
+/** GET /crm/v4/objects/{type}/{id}/associations/{toType}: one page of one record's associations. */
+export const HubspotAssociationPage = z.object({
+  results: z.array(z.looseObject({ toObjectId: HubspotId })),
+  paging: HubspotPaging.optional(),
+});
+export type HubspotAssociationPage = z.infer<typeof HubspotAssociationPage>;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionContext, CreatedRecord, DraftEmailWrite, TaskWrite } from '../../src/core/index.js';
 import { escapeHtml, textToHtml } from '../kit/escape.js';
-import { callHubspot, createHubspotClient, type HubspotClientOptions } from './client.js';
-import { HUBSPOT_ASSOCIATION, HUBSPOT_OBJECT_TYPE } from './manifest.js';
+import { requestHubspot, type HubspotClientOptions } from './client.js';
+import { HUBSPOT_ASSOCIATION, HUBSPOT_LANE, HUBSPOT_OBJECT_TYPE } from './manifest.js';
+import { resolveOwner } from './owners.js';
 import { HubspotObject, HubspotSearchPage } from './schemas.js';
 
 export type HubspotWritebackOptions = HubspotClientOptions;
@@ -49,35 +50,57 @@ function taskAssociations(t: { dealId: string | null; contactIds: string[]; comp
 const markerHtml = (marker: string) => `<p>Ref: ${escapeHtml(marker)}</p>`;
 
 /**
- * Looks for a task we already created for this key. CONTAINS_TOKEN matches whole tokens, and search lags
- * writes by a few seconds, so this is the second line of defence after the outbox's stored id.
+ * Best-effort lookup of a task an earlier, unrecorded attempt may have created. Only exact-match filters on
+ * plain properties (EQ on subject and due time, both documented search filters), then the body's marker is
+ * confirmed client-side; nothing depends on tokenizing HTML bodies. Search lags writes by a few seconds, so
+ * this narrows the crash window rather than closing it; the outbox's stored CRM id is the real guard. Any
+ * failure of the lookup means "not found": a lookup must never fail the write it protects.
  * https://developers.hubspot.com/docs/api-reference/search/guide#filter-search-results
  */
-async function findExisting(ctx: ConnectionContext, marker: string, opts: HubspotWritebackOptions): Promise<CreatedRecord | null> {
+export async function findExisting(
+  ctx: ConnectionContext,
+  probe: { subject: string; timestamp: string | null; marker: string },
+  opts: HubspotWritebackOptions,
+): Promise<CreatedRecord | null> {
   const where = `POST /crm/v3/objects/${TASKS}/search`;
-  const client = await createHubspotClient(ctx, opts);
   const body = {
-    filterGroups: [{ filters: [{ propertyName: 'hs_task_body', operator: 'CONTAINS_TOKEN', value: marker }] }],
+    filterGroups: [{ filters: [
+      { propertyName: 'hs_task_subject', operator: 'EQ', value: probe.subject },
+      ...(probe.timestamp === null ? [] : [{ propertyName: 'hs_timestamp', operator: 'EQ', value: probe.timestamp }]),
+    ] }],
     properties: ['hs_task_body', 'hs_task_subject'],
     limit: 10,
   };
-  const page = await callHubspot(where, HubspotSearchPage,
-    () => client.crm.objects.searchApi.doSearch(TASKS, body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1]),
-    { now: opts.now });
-  // The tokenizer may split on '-': confirm the exact marker before trusting a hit.
-  const exact = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`);
-  const hit = page.results.find((r) => exact.test(r.properties['hs_task_body'] ?? ''));
-  return hit ? { externalId: hit.id, url: null, alreadyExisted: true } : null;
+  try {
+    const page = await requestHubspot(ctx, where, HubspotSearchPage,
+      (client) => client.crm.objects.searchApi.doSearch(TASKS, body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1]),
+      { ...opts, lane: HUBSPOT_LANE.search });
+    const exact = new RegExp(`${probe.marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`);
+    const hit = page.results.find((r) => exact.test(r.properties['hs_task_body'] ?? ''));
+    return hit ? { externalId: hit.id, url: null, alreadyExisted: true } : null;
+  } catch {
+    return null;
+  }
 }
 
 async function createTaskRecord(ctx: ConnectionContext, properties: TaskProperties, associations: AssociationInput[], opts: HubspotWritebackOptions): Promise<CreatedRecord> {
   const where = `POST /crm/v3/objects/${TASKS}`;
-  const client = await createHubspotClient(ctx, opts);
   const input = { properties: { ...properties }, associations };
-  const created = await callHubspot(where, HubspotObject,
-    () => client.crm.objects.basicApi.create(TASKS, input as unknown as Parameters<typeof client.crm.objects.basicApi.create>[1]),
-    { now: opts.now });
+  const created = await requestHubspot(ctx, where, HubspotObject,
+    (client) => client.crm.objects.basicApi.create(TASKS, input as unknown as Parameters<typeof client.crm.objects.basicApi.create>[1]),
+    opts);
   return { externalId: created.id, url: null };
+}
+
+/**
+ * The owner to write, checked against the owners API: HubSpot refuses unknown or deactivated owner ids, so an
+ * invalid one is left off the task and said so in its body (the rep or a manager assigns it).
+ */
+async function ownerFor(ctx: ConnectionContext, ownerId: string | null | undefined, opts: HubspotWritebackOptions): Promise<{ ownerId?: string; note: string }> {
+  if (!ownerId) return { note: '' };
+  const check = await resolveOwner(ctx, ownerId, opts);
+  if (check.status !== 'invalid') return { ownerId, note: '' };
+  return { note: `<p><i>Not assigned: HubSpot owner ${escapeHtml(ownerId)} is ${check.reason}. Please assign this task.</i></p>` };
 }
 
 const clip = (s: string) => (s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT_MAX - 1)}…`);
@@ -88,16 +111,21 @@ const clip = (s: string) => (s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT
  */
 export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
   const marker = idempotencyMarker(task.idempotencyKey);
-  const existing = await findExisting(ctx, marker, opts);
-  if (existing) return existing;
+  const subject = clip(task.subject);
+  const timestamp = new Date(task.dueAt).toISOString();
+  if (task.mayExist === true) {
+    const existing = await findExisting(ctx, { subject, timestamp, marker }, opts);
+    if (existing) return existing;
+  }
+  const owner = await ownerFor(ctx, task.ownerId, opts);
   const properties: TaskProperties = {
-    hs_timestamp: new Date(task.dueAt).toISOString(),
-    hs_task_subject: clip(task.subject),
-    hs_task_body: `${textToHtml(task.body)}${markerHtml(marker)}`,
+    hs_timestamp: timestamp,
+    hs_task_subject: subject,
+    hs_task_body: `${textToHtml(task.body)}${owner.note}${markerHtml(marker)}`,
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: task.priority,
     hs_task_type: task.taskType,
-    ...(task.ownerId ? { hubspot_owner_id: task.ownerId } : {}),
+    ...(owner.ownerId ? { hubspot_owner_id: owner.ownerId } : {}),
   };
   return createTaskRecord(ctx, properties, taskAssociations(task), opts);
 }
@@ -109,18 +137,23 @@ export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: 
  */
 export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
   const marker = idempotencyMarker(draft.idempotencyKey);
-  const existing = await findExisting(ctx, marker, opts);
-  if (existing) return existing;
-  const now = (opts.now ?? Date.now)();
+  const subject = clip(`Draft email: ${draft.subject}`);
+  const timestamp = new Date((opts.now ?? Date.now)()).toISOString();
+  if (draft.mayExist === true) {
+    // A draft is due "now", which differs between attempts: match on the subject, confirm by the marker.
+    const existing = await findExisting(ctx, { subject, timestamp: null, marker }, opts);
+    if (existing) return existing;
+  }
+  const owner = await ownerFor(ctx, draft.ownerId, opts);
   const properties: TaskProperties = {
-    hs_timestamp: new Date(now).toISOString(),
-    hs_task_subject: clip(`Draft email: ${draft.subject}`),
+    hs_timestamp: timestamp,
+    hs_task_subject: subject,
     hs_task_body:
-      `<p><b>Suggested draft</b></p><p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>${textToHtml(draft.body)}${markerHtml(marker)}`,
+      `<p><b>Suggested draft</b></p><p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>${textToHtml(draft.body)}${owner.note}${markerHtml(marker)}`,
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: 'MEDIUM',
     hs_task_type: 'EMAIL',
-    ...(draft.ownerId ? { hubspot_owner_id: draft.ownerId } : {}),
+    ...(owner.ownerId ? { hubspot_owner_id: owner.ownerId } : {}),
   };
   const associations = taskAssociations({ dealId: draft.dealId, contactIds: draft.toContactIds, companyId: draft.companyId });
   return createTaskRecord(ctx, properties, associations, opts);

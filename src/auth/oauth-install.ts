@@ -100,7 +100,7 @@ export function toTokenSet(accessToken: string, refreshToken: string | undefined
 /** After the token exchange: resolve the account identity (fails the install visibly), store the connection. */
 export async function completeInstall(connector: Connector, app: ProviderAppConfig, deps: InstallDeps, tokens: TokenSet): Promise<ConnectionRow> {
   const provider = connector.manifest.id;
-  const identity = await connector.afterInstall(tokens, { apiBase: app.apiBase }).catch((e: unknown) => {
+  const identity = await connector.afterInstall(tokens, { apiBase: app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret }).catch((e: unknown) => {
     throw e instanceof CloseloopError ? e : new InstallFailedError(`could not resolve the installed account: ${(e as Error).message}`, { provider, cause: e });
   });
   const enc = deps.vault.encrypt(tokens);

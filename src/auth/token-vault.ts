@@ -64,6 +64,20 @@ export class TokenVault {
   }
 
   private async doRefresh(connectionId: string, force: boolean): Promise<string> {
+    try {
+      return await this.refreshLocked(connectionId, force);
+    } catch (err) {
+      // A refused refresh (invalid_grant: revoked token, app uninstalled from the account) is the one auth failure
+      // only an admin can fix: mark the connection once, so every worker stops calling the provider for it.
+      if (err instanceof AuthRevokedError) {
+        await this.store.connections.setStatus(connectionId, 'needs_reconnect', `${err.code}: ${err.message}`);
+        this.logger.warn({ connectionId, code: err.code }, 'refresh refused: connection needs to be reconnected');
+      }
+      throw err;
+    }
+  }
+
+  private async refreshLocked(connectionId: string, force: boolean): Promise<string> {
     const before = (await this.store.connections.get(connectionId))?.access_token_enc;
     return this.store.tx(async (r) => {
       const conn = await r.connections.get(connectionId, { forUpdate: true });

@@ -40,6 +40,11 @@ export interface ConnectorManifest {
   /** Kinds whose changes arrive by webhook; the rest are covered by polling only. */
   webhookKinds: ObjectKind[];
   rateLimitHeaders: { remaining: string | null; max: string | null; intervalMs: string | null };
+  /**
+   * Published request budgets per limit class ("lane"), used to size the shared token bucket before the
+   * provider's headers correct it. `dailyMax` null when the app type has no daily cap.
+   */
+  rateLimits?: { lanes: Record<string, { max: number; intervalMs: number }>; dailyMax: number | null };
   capabilities: { webhooks: boolean; changeStream: boolean };
 }
 
@@ -53,6 +58,31 @@ export interface ConnectionContext {
   getAccessToken(): Promise<string>;
   /** Called when the provider says the token is invalid (e.g. Salesforce 401): refresh now and return the new token. */
   forceRefresh(): Promise<string>;
+  /** Shared request budget for this account (all worker processes); absent = no proactive pacing. */
+  pacer?: RequestPacer;
+}
+
+/** What a provider reported about its limits on one response (rate-limit headers, a 429's retry time). */
+export interface RateReport {
+  /** Requests allowed per interval and the interval (ms), when the provider says. */
+  max?: number | null;
+  intervalMs?: number | null;
+  remaining?: number | null;
+  dailyMax?: number | null;
+  dailyRemaining?: number | null;
+  /** Set on a 429: nothing in this lane before this time. */
+  retryAt?: number | null;
+}
+
+/**
+ * Proactive pacing shared by every process that calls the same account with the same app (a token bucket in
+ * the database). Lanes are connector-defined limit classes (HubSpot: "burst", "search").
+ */
+export interface RequestPacer {
+  /** Resolves when one more call in this lane fits the shared budget. */
+  acquire(lane: string): Promise<void>;
+  /** Feeds back what the provider reported, so the budget follows the real limits. */
+  observe(lane: string, report: RateReport): Promise<void>;
 }
 
 /** Opaque, connector-defined resume point (e.g. {"after": "123", "since": "2026-..."}), JSON-serializable. */
@@ -116,12 +146,19 @@ export interface CreatedRecord {
 export interface TaskWrite extends TaskPayload {
   /** Idempotency key derived from the suggestion id: lets the connector find a task it already created. */
   idempotencyKey: string;
+  /**
+   * An earlier attempt started and never recorded its result (crash between create and record): the
+   * connector first looks for that record, best-effort. The outbox's stored CRM id is the primary guard.
+   */
+  mayExist?: boolean;
   dealId: string | null;
   contactIds: string[];
   companyId: string | null;
 }
 export interface DraftEmailWrite extends DraftEmailPayload {
   idempotencyKey: string;
+  /** As TaskWrite.mayExist. */
+  mayExist?: boolean;
   dealId: string | null;
   companyId: string | null;
 }
@@ -148,7 +185,7 @@ export interface Connector {
   /** Exchange-independent token refresh through the provider's official client. */
   refreshTokens(opts: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string }): Promise<TokenSet>;
   /** Resolve the installed account's identity right after the OAuth callback. Throws if it cannot. */
-  afterInstall(tokens: TokenSet, opts: { apiBase: string }): Promise<AccountIdentity>;
+  afterInstall(tokens: TokenSet, opts: { apiBase: string; clientId?: string; clientSecret?: string }): Promise<AccountIdentity>;
   /** Incremental reads: pages of canonical records plus the checkpoint to store after each page. */
   listChanges(ctx: ConnectionContext, kind: ObjectKind, since: Checkpoint | null): AsyncIterable<ChangePage>;
   /** Read records by id (after a webhook); missing ids are simply absent from the result. */

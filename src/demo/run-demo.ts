@@ -27,7 +27,7 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
     apps: {
       hubspot: {
         clientId, clientSecret, apiBase: hubspot.url,
-        authorizeUrl: `${hubspot.url}/oauth/authorize`, tokenUrl: `${hubspot.url}/oauth/v1/token`,
+        authorizeUrl: `${hubspot.url}/oauth/authorize`, tokenUrl: `${hubspot.url}/oauth/2026-03/token`,
       },
       // The sandbox is both the login host and the instance (its token response's instance_url).
       salesforce: { clientId, clientSecret, loginUrl: salesforce.url },

@@ -8,6 +8,8 @@ export interface OutboxRow {
   parked_reason: string | null;
   /** When its job is due (a retry at the provider's time); null: due at once. */
   next_attempt_at: Date | null;
+  /** Set before each CRM write starts; non-null on a later attempt means the earlier one may have written. */
+  send_started_at: Date | null;
 }
 
 /** A connection that may write now: active, or paused with the pause over. */
@@ -72,6 +74,11 @@ export class OutboxRepo {
     const r = await this.db.query<{ connection_id: string; n: string }>(
       "SELECT connection_id, count(*)::text AS n FROM writeback_outbox WHERE status = 'pending' AND parked_reason IS NOT NULL GROUP BY connection_id");
     return Object.fromEntries(r.rows.map((x) => [x.connection_id, Number(x.n)]));
+  }
+
+  /** Write-ahead mark before the CRM call, so a retry after a crash knows a record may already exist. */
+  async markSending(id: string): Promise<void> {
+    await this.db.query('UPDATE writeback_outbox SET send_started_at = now() WHERE id = $1', [id]);
   }
 
   async markDone(id: string, crmId: string, crmUrl: string | null): Promise<void> {

@@ -24,9 +24,9 @@ const pausedUntil = (conn: { status: string; paused_until: Date | null }, now: n
 };
 
 /**
- * Perform one queued CRM write. The connector looks the idempotency key up before creating, so a job
- * retried after a crash between "created in the CRM" and "marked done here" finds the first task instead
- * of making a second. Failures follow the one policy (src/lib/failure-action.ts): a retry is queued at the
+ * Perform one queued CRM write. A row marked done carries the CRM id and is never written again; a row
+ * whose earlier attempt started but was never recorded asks the connector to look for that record first
+ * (best-effort, see connectors/hubspot/BEHAVIOR.md). Failures follow the one policy (src/lib/failure-action.ts): a retry is queued at the
  * provider's time or with backoff (the row keeps the attempt count), quota pauses the connection and auth
  * problems mark it for reconnection — both park the row, pending, and the outbox sweep (src/jobs/cron.ts)
  * resumes it when the connection can write again; a rejected write fails the row.
@@ -50,9 +50,13 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
   try {
     // `draftText` is our own copy of the email (feedback compares it with what was sent); it is not written.
     const { draftText: _ours, ...payload } = row.payload as Record<string, unknown>;
+    // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt asks the connector
+    // for its best-effort lookup (crash between "created in the CRM" and "marked done here").
+    const mayExist = row.send_started_at !== null;
+    await deps.store.outbox.markSending(row.id);
     const created = row.action === 'create_task'
-      ? await connector.createTask(ctx, { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key })
-      : await connector.createDraftEmail(ctx, { ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key });
+      ? await connector.createTask(ctx, { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist })
+      : await connector.createDraftEmail(ctx, { ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist });
     await deps.store.tx(async (r) => {
       await r.outbox.markDone(row.id, created.externalId, created.url);
       await r.suggestions.setStatus(row.suggestion_id, 'written');

@@ -14,6 +14,6 @@ const cfg = loadConfig({
 const sb = e.CHILD_SANDBOX_URL!;
 const cl = await startCloseloop(cfg, {
   logger: silentLogger(), queueExpireSeconds: 5, superviseIntervalSeconds: 1,
-  apps: { hubspot: { clientId: e.CHILD_CLIENT_ID!, clientSecret: e.CHILD_CLIENT_SECRET!, apiBase: sb, authorizeUrl: `${sb}/oauth/authorize`, tokenUrl: `${sb}/oauth/v1/token` } },
+  apps: { hubspot: { clientId: e.CHILD_CLIENT_ID!, clientSecret: e.CHILD_CLIENT_SECRET!, apiBase: sb, authorizeUrl: `${sb}/oauth/authorize`, tokenUrl: `${sb}/oauth/2026-03/token` } },
 });
 process.stdout.write(`READY ${cl.url}\n`);

@@ -19,7 +19,7 @@ export async function startHubspotLoop(o: { sandbox?: Partial<HubspotSandboxOpti
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     queueExpireSeconds: o.queueExpireSeconds,
-    apps: { hubspot: { clientId, clientSecret, apiBase: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` } },
+    apps: { hubspot: { clientId, clientSecret, apiBase: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/2026-03/token` } },
   });
   hs.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
   return {

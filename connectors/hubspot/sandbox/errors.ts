@@ -94,6 +94,17 @@ export type OAuthErrorStatus =
   | 'BAD_REDIRECT_URI'
   | 'MISMATCH_REDIRECT_URI_AUTH_CODE';
 
+/** RFC 6749 §5.2 `error` for each HubSpot OAuth status (the date-versioned API sends both). */
+export const RFC6749_ERROR: Record<OAuthErrorStatus, string> = {
+  BAD_AUTH_CODE: 'invalid_grant',
+  BAD_REFRESH_TOKEN: 'invalid_grant',
+  MISMATCH_REDIRECT_URI_AUTH_CODE: 'invalid_grant',
+  BAD_CLIENT_ID: 'invalid_client',
+  BAD_CLIENT_SECRET: 'invalid_client',
+  BAD_GRANT_TYPE: 'unsupported_grant_type',
+  BAD_REDIRECT_URI: 'invalid_request',
+};
+
 export function oauthError(status: OAuthErrorStatus, message: string, httpStatus = 400): HubspotApiError {
   return new HubspotApiError(httpStatus, { status, message, correlationId: correlationId() });
 }

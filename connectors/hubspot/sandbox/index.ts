@@ -29,6 +29,10 @@ export interface HubspotSandboxOptions {
   authCodeTtlSec?: number;
   /** When set, OAuth `redirect_uri` must be one of these. */
   redirectUris?: string[];
+  /** When set, an install may only ask for these scopes (the app's configured scopes). */
+  appScopes?: string[];
+  /** Serve the sunset /oauth/v1/* endpoints too (default true); false proves the connector no longer needs them. */
+  legacyOauth?: boolean;
   rateLimit?: { perTenSeconds: number; searchPerSecond: number } | false;
   webhookBatchMs?: number;
   webhookRetryBaseMs?: number;
@@ -75,6 +79,10 @@ export interface HubspotSandbox {
   authorizeUrl(opts: AuthorizeUrlOptions): string;
   /** Installs the app without the browser round trip; returns the same tokens a code exchange would. */
   issueTokens(portalId: number, scopes?: string[]): IssuedTokens;
+  /** The portal's admin uninstalls the app: its refresh tokens are revoked, its access tokens stop working. */
+  uninstall(portalId: number): void;
+  /** One access token answers 401 from now on (before its expiry), as HubSpot may do. */
+  invalidateAccessToken(token: string): void;
   store: SandboxStore;
   close(): Promise<void>;
 }
@@ -149,6 +157,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
     accessTokenTtlSec: opts.accessTokenTtlSec ?? 1800,
     authCodeTtlSec: opts.authCodeTtlSec ?? 600,
     redirectUris: opts.redirectUris,
+    appScopes: opts.appScopes,
     now,
     portal: (id) => portals.get(id),
     defaultPortalId: () => defaultPortalId,
@@ -162,6 +171,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
   const app = createSandboxApp({
     ctx: { appId, portal: (id) => portals.get(id) },
     oauth,
+    legacyOauth: opts.legacyOauth ?? true,
     webhooks: webhookState,
     rateLimit: opts.rateLimit === undefined ? { perTenSeconds: 110, searchPerSecond: 5 } : opts.rateLimit,
     simulate: {
@@ -200,6 +210,8 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
       return u.toString();
     },
     issueTokens,
+    uninstall: (portalId) => { oauth.uninstall(portalId); },
+    invalidateAccessToken: (token) => oauth.invalidateAccessToken(token),
     store,
     async close() {
       await dispatcher.close();

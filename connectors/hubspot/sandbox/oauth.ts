@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { crmError, HubspotApiError, correlationId, missingScopes, oauthError } from './errors.js';
+import { crmError, HubspotApiError, RFC6749_ERROR, correlationId, missingScopes, oauthError, type OAuthErrorStatus } from './errors.js';
 import type { Portal } from './store.js';
 
 export interface OAuthConfig {
@@ -16,6 +16,8 @@ export interface OAuthConfig {
   authCodeTtlSec: number;
   /** When set, `redirect_uri` must be one of these (HubSpot checks the app's configured redirect URLs). */
   redirectUris?: readonly string[];
+  /** When set, the scopes an install may grant: the app's configured (required + optional) scopes. */
+  appScopes?: readonly string[];
   now: () => number;
   portal: (portalId: number) => Portal | undefined;
   defaultPortalId: () => number | undefined;
@@ -146,6 +148,53 @@ export class OAuthRegistry {
     };
   }
 
+  /** RFC 7662-style introspection for the date-versioned API: inactive tokens answer `{active:false}`, not an error. */
+  introspect(form: Record<string, string | undefined>): Record<string, unknown> {
+    this.checkClient(form);
+    const token = form.token ?? '';
+    const at = this.accessTokens.get(token);
+    const now = this.cfg.now();
+    if (at !== undefined && form.token_type_hint !== 'refresh_token') {
+      const live = at.expiresAt > now && this.refreshTokens.get(at.refreshToken)?.revoked !== true;
+      if (!live) return { active: false };
+      const portal = this.cfg.portal(at.portalId);
+      return {
+        active: true, token_use: 'access_token', client_id: this.cfg.clientId, hub_id: at.portalId, app_id: this.cfg.appId,
+        user_id: portal?.info.installingUser.userId, hub_domain: portal?.info.domain, scopes: at.scopes,
+        expires_in: Math.floor((at.expiresAt - now) / 1000),
+      };
+    }
+    const rt = this.refreshTokens.get(token);
+    if (rt === undefined || rt.revoked) return { active: false };
+    const portal = this.cfg.portal(rt.portalId);
+    return {
+      active: true, token_use: 'refresh_token', client_id: this.cfg.clientId, hub_id: rt.portalId, app_id: this.cfg.appId,
+      user_id: portal?.info.installingUser.userId, hub_domain: portal?.info.domain, scopes: rt.scopes,
+    };
+  }
+
+  /** Date-versioned revoke: idempotent per RFC 7009 (an unknown token is not an error). */
+  revoke(form: Record<string, string | undefined>): void {
+    this.checkClient(form);
+    const rt = this.refreshTokens.get(form.token ?? '');
+    if (rt !== undefined) rt.revoked = true;
+    const at = this.accessTokens.get(form.token ?? '');
+    if (at !== undefined) this.accessTokens.delete(form.token ?? '');
+  }
+
+  /** Uninstall from the portal's side (the admin removes the app): every token of that install stops working. */
+  uninstall(portalId: number): number {
+    let n = 0;
+    for (const rt of this.refreshTokens.values()) if (rt.portalId === portalId && !rt.revoked) { rt.revoked = true; n++; }
+    return n;
+  }
+
+  /** Makes one access token answer 401 before its expiry (HubSpot can invalidate tokens early). */
+  invalidateAccessToken(token: string): void {
+    const at = this.accessTokens.get(token);
+    if (at !== undefined) at.expiresAt = this.cfg.now() - 1;
+  }
+
   /** Revoking the refresh token also kills the access tokens minted from it (the app is uninstalled). */
   revokeRefreshToken(token: string): void {
     const rt = this.refreshTokens.get(token);
@@ -170,6 +219,12 @@ export class OAuthRegistry {
     const scopes = (str('scope') ?? '').split(/[\s+]+/).filter(Boolean);
     if (scopes.length === 0) throw crmError(400, 'VALIDATION_ERROR', 'scope is required');
     const optional = (str('optional_scope') ?? '').split(/[\s+]+/).filter(Boolean);
+    // HubSpot refuses an install asking for scopes the app is not configured with.
+    const allowed = this.cfg.appScopes;
+    if (allowed !== undefined) {
+      const extra = [...scopes, ...optional].filter((x) => !allowed.includes(x));
+      if (extra.length > 0) throw crmError(400, 'VALIDATION_ERROR', `Scopes not configured for this app: ${extra.join(', ')}`);
+    }
     const portalId = portalIdParam === undefined ? this.cfg.defaultPortalId() : Number(portalIdParam);
     if (portalId === undefined || this.cfg.portal(portalId) === undefined) {
       throw crmError(404, 'OBJECT_NOT_FOUND', `Portal ${portalIdParam ?? '(default)'} does not exist in this sandbox`);
@@ -183,13 +238,56 @@ export class OAuthRegistry {
   }
 }
 
-export function oauthRouter(registry: OAuthRegistry): Router {
+/** The date-versioned OAuth API adds RFC 6749 `error` / `error_description` to HubSpot's `status` / `message`. */
+function withRfc6749(err: unknown): unknown {
+  if (!(err instanceof HubspotApiError)) return err;
+  const body = err.body as { status?: string; message: string; correlationId: string };
+  const code = body.status !== undefined && Object.hasOwn(RFC6749_ERROR, body.status) ? RFC6749_ERROR[body.status as OAuthErrorStatus] : 'invalid_request';
+  return new HubspotApiError(err.status, { ...body, error: code, error_description: body.message ?? code }, err.headers);
+}
+
+export interface OAuthRouterOptions {
+  /** Serve the /oauth/v1/* endpoints (sunset 16 Feb 2027); off proves a client no longer needs them. */
+  legacyV1: boolean;
+}
+
+export function oauthRouter(registry: OAuthRegistry, opts: OAuthRouterOptions = { legacyV1: true }): Router {
   const router = Router();
   const authorize = (req: Request, res: Response) => {
     res.redirect(302, registry.authorize(req.query as Record<string, unknown>, req.params.portalId as string | undefined));
   };
   router.get('/oauth/authorize', authorize);
   router.get('/oauth/:portalId/authorize', authorize);
+
+  // https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/refresh-oauth-token
+  const form = express.urlencoded({ extended: false });
+  const rfc = (fn: (req: Request, res: Response) => void) => (req: Request, res: Response) => {
+    try { fn(req, res); } catch (err) { throw withRfc6749(err); }
+  };
+  router.post('/oauth/2026-03/token', form, rfc((req, res) => {
+    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    let issued: IssuedTokens;
+    if (f.grant_type === 'authorization_code') issued = registry.exchangeCode(f);
+    else if (f.grant_type === 'refresh_token') issued = registry.refresh(f);
+    else throw oauthError('BAD_GRANT_TYPE', 'missing or unsupported grant_type');
+    res.json({
+      token_type: 'bearer', access_token: issued.accessToken, refresh_token: issued.refreshToken,
+      expires_in: issued.expiresIn, hub_id: issued.portalId,
+    });
+  }));
+  router.post('/oauth/2026-03/token/introspect', form, rfc((req, res) => {
+    res.json(registry.introspect((req.body ?? {}) as Record<string, string | undefined>));
+  }));
+  router.post('/oauth/2026-03/token/revoke', form, rfc((req, res) => {
+    registry.revoke((req.body ?? {}) as Record<string, string | undefined>);
+    res.status(200).json({});
+  }));
+  if (!opts.legacyV1) {
+    router.all(/^\/oauth\/v1\//, (_req: Request, res: Response) => {
+      res.status(404).json({ status: 'error', message: 'The v1 OAuth API has been sunset; use /oauth/2026-03/.', correlationId: correlationId(), category: 'OBJECT_NOT_FOUND' });
+    });
+    return router;
+  }
 
   // https://developers.hubspot.com/docs/api/oauth/tokens - form-encoded body.
   router.post('/oauth/v1/token', express.urlencoded({ extended: false }), (req: Request, res: Response) => {

@@ -16,6 +16,8 @@ import { webhooksRouter, type WebhookAppState } from './webhooks.js';
 export interface AppDeps {
   ctx: SandboxContext;
   oauth: OAuthRegistry;
+  /** Serve /oauth/v1/* next to the date-versioned endpoints. */
+  legacyOauth: boolean;
   webhooks: WebhookAppState;
   rateLimit: RateLimitConfig | false;
   simulate: SimulateDeps;
@@ -29,7 +31,7 @@ export function createSandboxApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
 
-  app.use(oauthRouter(deps.oauth));
+  app.use(oauthRouter(deps.oauth, { legacyV1: deps.legacyOauth }));
   app.use(webhooksRouter(deps.webhooks));
   app.use(simulateRouter(deps.simulate));
 

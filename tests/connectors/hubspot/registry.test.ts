@@ -22,7 +22,7 @@ describe('connector registry', () => {
       id: 'hubspot',
       apiBase: 'https://api.hubapi.com',
       pageSize: 100,
-      oauth: { authorizeUrl: 'https://app.hubspot.com/oauth/authorize', tokenUrl: 'https://api.hubapi.com/oauth/v1/token', scopeSeparator: ' ' },
+      oauth: { authorizeUrl: 'https://app.hubspot.com/oauth/authorize', tokenUrl: 'https://api.hubapi.com/oauth/2026-03/token', scopeSeparator: ' ' },
       webhookKinds: ['contact', 'company', 'deal'],
       capabilities: { webhooks: true, changeStream: false },
     });

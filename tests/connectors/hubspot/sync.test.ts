@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { InvalidCursorError, NotFoundError, RateLimitedError, type ChangePage } from '../../../src/core/index.js';
+import { InvalidCursorError, NotFoundError, RateLimitedError } from '../../../src/core/index.js';
 import { HUBSPOT_PROPERTIES } from '../../../connectors/hubspot/manifest.js';
 import { fetchByIds, listChanges } from '../../../connectors/hubspot/sync.js';
 import { API, NOW, aContext, aRecord, collect, fixture } from './helpers.js';
@@ -77,8 +77,8 @@ describe('listChanges: first run = list-endpoint backfill', () => {
     });
     expect(queries[1]).toMatchObject({ after: '53', limit: '100' });
     expect(pages.map((p) => [p.records.map((r) => r.externalId), p.checkpoint, p.done])).toEqual([
-      [['51', '52'], { phase: 'backfill', since: NOW, after: '53' }, false],
-      [['53'], { phase: 'incremental', since: NOW - LAG, after: null }, true],
+      [['51', '52'], { phase: 'backfill', since: NOW, after: '53', tieId: null, sweptAt: NOW }, false],
+      [['53'], { phase: 'incremental', since: NOW - LAG, after: null, tieId: null, sweptAt: NOW }, true],
     ]);
     expect(pages[1]!.records[0]).toMatchObject({ kind: 'contact', firstName: 'Grace', associations: { companies: ['77'] } });
     expect(pages.every((p) => p.deleted.length === 0)).toBe(true);
@@ -87,7 +87,7 @@ describe('listChanges: first run = list-endpoint backfill', () => {
   it('resumes a backfill from its checkpoint', async () => {
     nock(API).get('/crm/v3/objects/deals').query((q) => q.after === '400' && q.limit === '100').reply(200, { results: [] });
     const pages = await collect(listChanges(aContext(), 'deal', { phase: 'backfill', since: NOW - 60_000, after: '400' }, opts));
-    expect(pages).toEqual([{ records: [], deleted: [], checkpoint: { phase: 'incremental', since: NOW - 60_000 - LAG, after: null }, done: true }]);
+    expect(pages).toEqual([{ records: [], deleted: [], checkpoint: { phase: 'incremental', since: NOW - 60_000 - LAG, after: null, tieId: null, sweptAt: NOW - 60_000 }, done: true }]);
   });
 
   it('turns a rejected `after` into InvalidCursorError', async () => {
@@ -98,35 +98,41 @@ describe('listChanges: first run = list-endpoint backfill', () => {
   });
 });
 
-describe('listChanges: incremental search', () => {
+describe('listChanges: incremental search (keyset on last-modified, id)', () => {
   const since = Date.parse('2024-06-03T00:00:00.000Z');
+  const stamp = (s: number) => new Date(since + s * 1000).toISOString();
+  /** A checkpoint whose archived sweep is not due (swept just now). */
+  const cp = (over: Record<string, unknown> = {}) => ({ phase: 'incremental', since, after: null, tieId: null, sweptAt: NOW, ...over });
 
-  it('filters and sorts on lastmodifieddate, pages, fetches associations, checkpoints per page', async () => {
+  it('filters and sorts on lastmodifieddate, restarts each page from the last stamp (never an offset), checkpoints per page', async () => {
     const bodies = searchReplies('/crm/v3/objects/contacts/search', [
-      { body: fixture('http/search-response.json') },
-      { body: { total: 3, results: [aRecord('55', { lastmodifieddate: '2024-06-03T18:00:00.000Z' }, '2024-06-03T18:00:00.000Z')] } },
+      { body: { total: 5, results: [aRecord('51', { lastmodifieddate: stamp(10) }), aRecord('54', { lastmodifieddate: stamp(20) })], paging: { next: { after: '2' } } } },
+      { body: { total: 2, results: [aRecord('54', { lastmodifieddate: stamp(20) }), aRecord('55', { lastmodifieddate: stamp(30) })], paging: { next: { after: '2' } } } },
+      { body: { total: 1, results: [aRecord('55', { lastmodifieddate: stamp(30) })] } },
     ]);
     const assocBodies: any[] = [];
     nock(API)
       .post('/crm/v4/associations/contacts/companies/batch/read')
       .reply(capture(assocBodies, 207, {
         status: 'COMPLETE',
-        results: [{ from: { id: '51' }, to: [{ toObjectId: 77, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }, { category: 'HUBSPOT_DEFINED', typeId: 279, label: null }] }] }],
+        results: [{ from: { id: '51' }, to: [{ toObjectId: 77, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }] }] }],
         errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No associations found for 54', context: { fromObjectId: ['54'] } }],
       }, 'companies'))
       .post('/crm/v4/associations/contacts/deals/batch/read')
       .reply(capture(assocBodies, 200, { status: 'COMPLETE', results: [{ from: { id: '54' }, to: [{ toObjectId: 301, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] }] }] }, 'deals'));
-    noAssociations('contacts', ['companies', 'deals']);
+    noAssociations('contacts', ['companies', 'deals'], 2);
 
-    const pages = await collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts));
+    const pages = await collect(listChanges(aContext(), 'contact', cp(), { ...opts, pageSize: 2 }));
 
     expect(bodies[0]).toEqual({
       filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(since) }] }],
       sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
       properties: [...HUBSPOT_PROPERTIES.contact],
-      limit: 100,
+      limit: 2,
     });
-    expect(bodies[1]).toMatchObject({ after: '2', filterGroups: bodies[0].filterGroups, sorts: bodies[0].sorts });
+    // Keyset: no request ever carries `after`; each restarts from the last stamp read.
+    expect(bodies.map((b) => b.after)).toEqual([undefined, undefined, undefined]);
+    expect(bodies.map((b) => b.filterGroups[0].filters[0].value)).toEqual([String(since), String(since + 20_000), String(since + 30_000)]);
     expect(assocBodies).toEqual([
       ['companies', { inputs: [{ id: '51' }, { id: '54' }] }],
       ['deals', { inputs: [{ id: '51' }, { id: '54' }] }],
@@ -136,79 +142,54 @@ describe('listChanges: incremental search', () => {
       expect.objectContaining({ externalId: '54', associations: { contacts: [], companies: [], deals: ['301'] } }),
     ]);
     expect(pages.map((p) => [p.checkpoint, p.done])).toEqual([
-      [{ phase: 'incremental', since, after: '2' }, false],
-      // Finished: newest stamp read minus the search-lag window.
-      [{ phase: 'incremental', since: Date.parse('2024-06-03T18:00:00.000Z') - LAG, after: null }, true],
+      [cp({ since: since + 20_000 }), false],
+      [cp({ since: since + 30_000 }), false],
+      // Finished: newest stamp read minus the search-lag window, never behind where the run started.
+      [cp({ since: since + 30_000 - LAG }), true],
     ]);
   });
 
-  it('uses hs_lastmodifieddate for deals and respects a smaller page size', async () => {
-    const bodies = searchReplies('/crm/v3/objects/deals/search', [{ body: { total: 0, results: [] } }]);
-    const pages = await collect(listChanges(aContext(), 'deal', { phase: 'incremental', since, after: null }, { ...opts, pageSize: 2 }));
-    expect(bodies[0].filterGroups[0].filters[0]).toEqual({ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(since) });
-    expect(bodies[0].sorts).toEqual([{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }]);
-    expect(bodies[0].limit).toBe(2);
-    // Nothing new: the anchor does not move backwards.
-    expect(pages).toEqual([{ records: [], deleted: [], checkpoint: { phase: 'incremental', since, after: null }, done: true }]);
-  });
-
-  it('resumes mid-query from a checkpoint', async () => {
-    const bodies = searchReplies('/crm/v3/objects/companies/search', [{ body: { total: 201, results: [] } }]);
-    await collect(listChanges(aContext(), 'company', { phase: 'incremental', since, after: '200' }, opts));
-    expect(bodies[0]).toMatchObject({ after: '200', filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', value: String(since) }] }] });
-  });
-
-  it('re-anchors on the last stamp before the 10,000-result cap', async () => {
-    const stamp = (s: number) => new Date(since + s * 1000).toISOString();
+  it('a full page sharing one stamp switches to a tie scan by id, then continues past that stamp', async () => {
+    const same = stamp(5);
     const bodies = searchReplies('/crm/v3/objects/companies/search', [
-      // Offset 9,998 + page of 2 reaches exactly 10,000: the next page (after=10000) would be a 400.
-      { body: { total: 12000, results: [aRecord('1', { hs_lastmodifieddate: stamp(10) }), aRecord('2', { hs_lastmodifieddate: stamp(20) })], paging: { next: { after: '10000' } } } },
-      { body: { total: 3, results: [aRecord('2', { hs_lastmodifieddate: stamp(20) }), aRecord('3', { hs_lastmodifieddate: stamp(30) })] } },
+      { body: { total: 9, results: [aRecord('1', { hs_lastmodifieddate: same }), aRecord('2', { hs_lastmodifieddate: same })] } },
+      { body: { total: 9, results: [aRecord('1', { hs_lastmodifieddate: same }), aRecord('2', { hs_lastmodifieddate: same })] } },
+      { body: { total: 9, results: [aRecord('3', { hs_lastmodifieddate: same })] } },
+      { body: { total: 0, results: [] } },
     ]);
-    noAssociations('companies', ['contacts', 'deals'], 2);
-
-    const pages = await collect(listChanges(aContext(), 'company', { phase: 'incremental', since, after: '9998' }, { ...opts, pageSize: 2 }));
-
-    expect(bodies[0]).toMatchObject({ after: '9998' });
-    expect(bodies[1].after).toBeUndefined();
-    expect(bodies[1].filterGroups[0].filters[0]).toEqual({ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(since + 20_000) });
-    expect(pages.map((p) => p.checkpoint)).toEqual([
-      { phase: 'incremental', since: since + 20_000, after: null },
-      // newest (since + 30 s) minus the 30 s lag window would fall behind the anchor; the anchor never moves back.
-      { phase: 'incremental', since: since + 20_000, after: null },
-    ]);
+    noAssociations('companies', ['contacts', 'deals'], 3);
+    const pages = await collect(listChanges(aContext(), 'company', cp({ since: since + 5000 }), { ...opts, pageSize: 2 }));
+    expect(bodies[1]).toEqual({
+      filterGroups: [{ filters: [
+        { propertyName: 'hs_lastmodifieddate', operator: 'EQ', value: String(since + 5000) },
+        { propertyName: 'hs_object_id', operator: 'GT', value: '0' },
+      ] }],
+      sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
+      properties: [...HUBSPOT_PROPERTIES.company],
+      limit: 2,
+    });
+    expect(bodies[2].filterGroups[0].filters[1]).toEqual({ propertyName: 'hs_object_id', operator: 'GT', value: '2' });
+    expect(bodies[3].filterGroups[0].filters).toEqual([{ propertyName: 'hs_lastmodifieddate', operator: 'GT', value: String(since + 5000) }]);
+    expect(pages.flatMap((p) => p.records.map((r) => r.externalId))).toEqual(['1', '2', '1', '2', '3']);
+    expect(pages.at(-1)!.done).toBe(true);
   });
 
-  it('asks for a full resync when more than 10,000 records share one stamp', async () => {
-    const same = new Date(since).toISOString();
-    searchReplies('/crm/v3/objects/companies/search', [
-      { body: { total: 20000, results: [aRecord('1', { hs_lastmodifieddate: same }), aRecord('2', { hs_lastmodifieddate: same })], paging: { next: { after: '10000' } } } },
-    ]);
-    noAssociations('companies', ['contacts', 'deals']);
-    const seen: ChangePage[] = [];
-    await expect((async () => {
-      for await (const p of listChanges(aContext(), 'company', { phase: 'incremental', since, after: '9998' }, { ...opts, pageSize: 2 })) seen.push(p);
-    })()).rejects.toBeInstanceOf(InvalidCursorError);
-    // The records read before giving up are still delivered.
-    expect(seen.map((p) => p.records.length)).toEqual([2]);
+  it('resumes a tie scan from its checkpoint', async () => {
+    const bodies = searchReplies('/crm/v3/objects/companies/search', [{ body: { total: 0, results: [] } }, { body: { total: 0, results: [] } }]);
+    await collect(listChanges(aContext(), 'company', cp({ tieId: '200' }), opts));
+    expect(bodies[0].filterGroups[0].filters[1]).toEqual({ propertyName: 'hs_object_id', operator: 'GT', value: '200' });
+    expect(bodies[1].filterGroups[0].filters[0]).toMatchObject({ operator: 'GT', value: String(since) });
   });
 
-  it('turns a 400 on a paged search into InvalidCursorError', async () => {
+  it('keeps a 400 as PROVIDER_REJECTED (no cursor to blame)', async () => {
     searchReplies('/crm/v3/objects/contacts/search', [{ status: 400, body: fixture('http/error-400-validation.json').body }]);
-    await expect(collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: '10000' }, opts)))
-      .rejects.toMatchObject({ code: 'INVALID_CURSOR', where: 'POST /crm/v3/objects/contacts/search' });
-  });
-
-  it('keeps a 400 without a cursor as PROVIDER_REJECTED', async () => {
-    searchReplies('/crm/v3/objects/contacts/search', [{ status: 400, body: fixture('http/error-400-validation.json').body }]);
-    await expect(collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts)))
-      .rejects.toMatchObject({ code: 'PROVIDER_REJECTED' });
+    await expect(collect(listChanges(aContext(), 'contact', cp(), opts))).rejects.toMatchObject({ code: 'PROVIDER_REJECTED' });
   });
 
   it('maps the search secondly limit to RATE_LIMITED with a 1 s retry', async () => {
     const e429 = fixture('http/error-429-search-secondly.json');
     searchReplies('/crm/v3/objects/contacts/search', [{ status: 429, body: e429.body }]);
-    const err = await collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts)).catch((e: unknown) => e);
+    const err = await collect(listChanges(aContext(), 'contact', cp(), opts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err).toMatchObject({ retryAt: NOW + 1_000, providerRequestId: e429.body.correlationId });
   });
@@ -217,13 +198,13 @@ describe('listChanges: incremental search', () => {
     [{ phase: 'sideways', since: 1, after: null }],
     [{ phase: 'incremental', since: 'yesterday', after: null }],
     [{ after: '10' }],
-  ])('rejects an unreadable checkpoint %j as InvalidCursorError', async (cp) => {
-    await expect(collect(listChanges(aContext(), 'contact', cp as any, opts))).rejects.toBeInstanceOf(InvalidCursorError);
+  ])('rejects an unreadable checkpoint %j as InvalidCursorError', async (c) => {
+    await expect(collect(listChanges(aContext(), 'contact', c as any, opts))).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('fails loudly on a response that does not match the schema', async () => {
     searchReplies('/crm/v3/objects/contacts/search', [{ body: { results: 'nope' } }]);
-    await expect(collect(listChanges(aContext(), 'contact', { phase: 'incremental', since, after: null }, opts)))
+    await expect(collect(listChanges(aContext(), 'contact', cp(), opts)))
       .rejects.toMatchObject({ code: 'INVALID_PAYLOAD', where: 'POST /crm/v3/objects/contacts/search' });
   });
 
@@ -231,11 +212,25 @@ describe('listChanges: incremental search', () => {
     let n = 0;
     const ctx = aContext({ getAccessToken: async () => `tok-${++n}` });
     nock(API).post('/crm/v3/objects/notes/search').matchHeader('authorization', 'Bearer tok-1')
-      .reply(200, { total: 2, results: [], paging: { next: { after: '1' } } })
-      .post('/crm/v3/objects/notes/search').matchHeader('authorization', 'Bearer tok-2')
-      .reply(200, { total: 2, results: [] });
-    await collect(listChanges(ctx, 'note', { phase: 'incremental', since, after: null }, opts));
-    expect(n).toBe(2);
+      .reply(200, { total: 2, results: [aRecord('1', { hs_lastmodifieddate: stamp(1) })] })
+      .post('/crm/v3/objects/notes/search').matchHeader('authorization', 'Bearer tok-5')
+      .reply(200, { total: 0, results: [] });
+    noAssociations('notes', ['contacts', 'companies', 'deals']);
+    await collect(listChanges(ctx, 'note', cp(), { ...opts, pageSize: 1 }));
+    expect(n).toBe(5);
+  });
+
+  it('a due archived sweep lists archived records and reports those archived since the last sweep as deleted', async () => {
+    searchReplies('/crm/v3/objects/deals/search', [{ body: { total: 0, results: [] } }]);
+    const old = NOW - 3 * 3600_000;
+    nock(API).get('/crm/v3/objects/deals').query((q) => q.archived === 'true')
+      .reply(200, { results: [
+        { ...aRecord('7', {}), archived: true, archivedAt: new Date(NOW - 600_000).toISOString() },
+        { ...aRecord('8', {}), archived: true, archivedAt: new Date(old - 3600_000).toISOString() },
+      ] });
+    const pages = await collect(listChanges(aContext(), 'deal', cp({ sweptAt: old }), opts));
+    expect(pages.flatMap((p) => p.deleted)).toEqual([{ kind: 'deal', externalId: '7' }]);
+    expect(pages.at(-1)).toMatchObject({ done: true, checkpoint: { phase: 'incremental', sweptAt: NOW } });
   });
 });
 

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import type { DraftEmailWrite, TaskWrite } from '../../../src/core/index.js';
 import { createDraftEmail, createTask, idempotencyMarker } from '../../../connectors/hubspot/writeback.js';
+import { clearOwnerCache } from '../../../connectors/hubspot/owners.js';
 import { API, NOW, aContext, fixture } from './helpers.js';
 
 const opts = { now: () => NOW };
@@ -23,9 +24,12 @@ const aTask = (over: Partial<TaskWrite> = {}): TaskWrite => ({
   ...over,
 });
 
-const emptySearch = { total: 0, results: [] };
 
-beforeEach(() => nock.cleanAll());
+// Owners API shape: https://developers.hubspot.com/docs/api-reference/crm-crm-owners-v3/guide
+const activeOwner = { id: '9001', email: 'rep@example.com', type: 'PERSON', firstName: 'Rita', lastName: 'Rep', userId: 1, archived: false, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' };
+const ownerOk = () => nock(API).get('/crm/v3/owners/9001').query({ idProperty: 'id', archived: 'false' }).reply(200, activeOwner);
+
+beforeEach(() => { nock.cleanAll(); clearOwnerCache(); });
 afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
@@ -33,21 +37,15 @@ afterEach(() => {
 });
 
 describe('createTask', () => {
-  it('searches for the marker, then creates the task with body, properties and named associations', async () => {
-    const searches: any[] = [];
+  it('first attempt: no search at all; checks the owner, then creates the task with body, properties and named associations', async () => {
     const creates: any[] = [];
+    ownerOk();
     nock(API)
-      .post('/crm/v3/objects/tasks/search').reply(capture(searches, 200, emptySearch))
       .post('/crm/v3/objects/tasks').matchHeader('authorization', 'Bearer access-token-1').reply(capture(creates, 201, fixture('http/task-create-response.json')));
 
     const created = await createTask(aContext(), aTask(), opts);
 
     expect(created).toEqual({ externalId: '9001', url: null });
-    expect(searches).toEqual([{
-      filterGroups: [{ filters: [{ propertyName: 'hs_task_body', operator: 'CONTAINS_TOKEN', value: 'closeloop-sugg01HZX4' }] }],
-      properties: ['hs_task_body', 'hs_task_subject'],
-      limit: 10,
-    }]);
     expect(creates).toEqual([{
       properties: {
         hs_timestamp: '2024-06-05T15:00:00.000Z',
@@ -68,12 +66,42 @@ describe('createTask', () => {
     }]);
   });
 
-  it('is idempotent: a second call finds the existing task and does not POST again', async () => {
+  it('after an unrecorded attempt: an exact-property lookup (no body search) finds the task and does not POST again', async () => {
     const existing = fixture('http/task-create-response.json');
     existing.properties.hs_task_body = '<p>old</p><p>Ref: closeloop-sugg01HZX4</p>';
+    const searches: any[] = [];
     // Only a search is mocked: a create would hit the locked network and fail the test.
-    nock(API).post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [existing] });
-    expect(await createTask(aContext(), aTask(), opts)).toEqual({ externalId: '9001', url: null, alreadyExisted: true });
+    nock(API).post('/crm/v3/objects/tasks/search').reply(capture(searches, 200, { total: 1, results: [existing] }));
+    expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({ externalId: '9001', url: null, alreadyExisted: true });
+    expect(searches).toEqual([{
+      filterGroups: [{ filters: [
+        { propertyName: 'hs_task_subject', operator: 'EQ', value: 'Follow up on pricing question' },
+        { propertyName: 'hs_timestamp', operator: 'EQ', value: '2024-06-05T15:00:00.000Z' },
+      ] }],
+      properties: ['hs_task_body', 'hs_task_subject'],
+      limit: 10,
+    }]);
+  });
+
+  it('a failing lookup never fails the write: it creates', async () => {
+    const creates: any[] = [];
+    ownerOk();
+    nock(API)
+      .post('/crm/v3/objects/tasks/search').reply(400, { status: 'error', message: 'unsupported filter', category: 'VALIDATION_ERROR', correlationId: 'c1' })
+      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+    expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({ externalId: '9001', url: null });
+    expect(creates).toHaveLength(1);
+  });
+
+  it('an unknown owner is left off the task, visibly, instead of failing the write', async () => {
+    const creates: any[] = [];
+    nock(API)
+      .get('/crm/v3/owners/9001').query({ idProperty: 'id', archived: 'false' }).reply(404, { status: 'error', message: 'not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c2' })
+      .get('/crm/v3/owners/9001').query({ idProperty: 'id', archived: 'true' }).reply(404, { status: 'error', message: 'not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c3' })
+      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+    await createTask(aContext(), aTask(), opts);
+    expect(creates[0].properties.hubspot_owner_id).toBeUndefined();
+    expect(creates[0].properties.hs_task_body).toContain('Not assigned: HubSpot owner 9001 is unknown');
   });
 
   it('ignores a search hit whose body does not carry the exact marker', async () => {
@@ -81,18 +109,18 @@ describe('createTask', () => {
     near.id = '9002';
     near.properties.hs_task_body = '<p>Ref: closeloop-sugg01HZX4extra</p>';
     const creates: any[] = [];
+    ownerOk();
     nock(API)
       .post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [near] })
       .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
     // The marker 'closeloop-sugg01HZX4' is a prefix of the near miss: only an exact token counts.
-    expect(await createTask(aContext(), aTask(), opts)).toEqual({ externalId: '9001', url: null });
+    expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({ externalId: '9001', url: null });
     expect(creates).toHaveLength(1);
   });
 
   it('omits owner and absent associations; hashes keys that are not alphanumeric', async () => {
     const creates: any[] = [];
     nock(API)
-      .post('/crm/v3/objects/tasks/search').reply(200, emptySearch)
       .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
     await createTask(aContext(), aTask({ ownerId: null, dealId: null, companyId: null, contactIds: ['51', '51'], idempotencyKey: 'sugg:01-HZ' }), opts);
     expect(creates[0].properties.hubspot_owner_id).toBeUndefined();
@@ -103,8 +131,8 @@ describe('createTask', () => {
   });
 
   it('surfaces a failed create as our error (never swallowed)', async () => {
+    ownerOk();
     nock(API)
-      .post('/crm/v3/objects/tasks/search').reply(200, emptySearch)
       .post('/crm/v3/objects/tasks').reply(400, fixture('http/error-400-validation.json').body);
     await expect(createTask(aContext(), aTask(), opts)).rejects.toMatchObject({ code: 'PROVIDER_REJECTED', where: 'POST /crm/v3/objects/tasks' });
   });
@@ -123,8 +151,8 @@ describe('createDraftEmail', () => {
 
   it('creates an EMAIL task carrying subject and draft (no email engagement is logged)', async () => {
     const creates: any[] = [];
+    ownerOk();
     nock(API)
-      .post('/crm/v3/objects/tasks/search').reply(200, emptySearch)
       .post('/crm/v3/objects/tasks').reply(capture(creates, 201, { ...fixture<any>('http/task-create-response.json'), id: '9100' }));
 
     expect(await createDraftEmail(aContext(), draft, opts)).toEqual({ externalId: '9100', url: null });
@@ -149,7 +177,7 @@ describe('createDraftEmail', () => {
     const existing = { ...fixture<any>('http/task-create-response.json'), id: '9100' };
     existing.properties = { ...existing.properties, hs_task_body: '<p>Ref: closeloop-draft42</p>' };
     nock(API).post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [existing] });
-    expect(await createDraftEmail(aContext(), draft, opts)).toEqual({ externalId: '9100', url: null, alreadyExisted: true });
+    expect(await createDraftEmail(aContext(), { ...draft, mayExist: true }, opts)).toEqual({ externalId: '9100', url: null, alreadyExisted: true });
   });
 });
 
