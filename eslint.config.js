@@ -16,6 +16,7 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts'], rules: restrict([{ group: ['../*', '!../core/*'], message: 'core imports nothing but zod' }]) },
   { files: ['connectors/**/*.ts'], rules: restrict([{ group: ['**/src/store/**', '**/src/http/**', '**/src/config/**', '**/src/jobs/**'], message: 'connectors receive configuration as arguments and never touch store/http/config' }]) },
+  { files: ['bin/**/*.js', 'scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } },
   { files: ['scripts/**/*.cjs', 'tests/setup/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', module: 'writable' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // main.ts and the demo runner are composition roots: they may start the sandboxes.
   { files: ['src/**/*.ts'], ignores: ['src/main.ts', 'src/demo/**', 'src/cli/**'], rules: restrict([{ group: ['**/connectors/*/**'], message: 'src/ imports connectors only through connectors/index.ts' }, { group: ['**/http/**', '**/jobs/**'], message: 'nothing imports http or jobs' }]) },

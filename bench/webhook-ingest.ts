@@ -72,7 +72,7 @@ async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<vo
  * alternating, on the same database.
  */
 export async function benchWebhookIngest(o: { databaseUrl: string | null; requests: number; concurrency: number; rounds: number }): Promise<IngestResult> {
-  const cfg = loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32), ROLE: 'web', LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined });
+  const cfg = loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32), ROLE: 'web', LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined, MIGRATE_ON_START: 'true' });
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     apps: { hubspot: { clientId: 'bench', clientSecret: SECRET, apiBase: 'http://127.0.0.1:9', authorizeUrl: 'http://127.0.0.1:9/oauth/authorize', tokenUrl: 'http://127.0.0.1:9/oauth/v1/token' } },

@@ -27,7 +27,7 @@ export async function benchWebhookToTask(o: { databaseUrl: string | null; n: num
     hs.store.create(pid, 'notes', { hs_timestamp: String(Date.now() - 86_400_000), hs_note_body: 'Contract sent.' }, { associations: [{ toType: 'deals', toId: d.id }] });
     deals.push({ deal: d.id, contact: c.id });
   }
-  const cfg = loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined, POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *' });
+  const cfg = loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined, MIGRATE_ON_START: 'true', POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *' });
   const cl = await startCloseloop(cfg, { logger: silentLogger(), apps: { hubspot: { clientId: 'lat', clientSecret: 'lat-secret', apiBase: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/v1/token` } } });
   hs.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
   try {

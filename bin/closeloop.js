@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `npx closeloop ...` works from a clean clone without a build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// `npx closeloop ...`. In a checkout with devDependencies, the TypeScript source runs through tsx (no build
+// step); in a production install (`npm ci --omit=dev`, the container image) the compiled dist/ runs on plain Node.
+import { runEntry } from './entry.js';
+await runEntry('src/cli/main', () => undefined);

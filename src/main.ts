@@ -1,20 +1,22 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { connectors as defaultRegistry, getConnector as registryConnector } from '../connectors/index.js';
 import { createInstallFlow, type ProviderAppConfig } from './auth/oauth-install.js';
 import { TokenVault } from './auth/token-vault.js';
 import { readConfigFromProcess, type Config } from './config/index.js';
 import type { Connector } from './core/connector.js';
-import { ConfigError } from './core/errors.js';
+import { ConfigError, MigrationsPendingError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PgVectorStore, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
 import { indexActivities } from './sync/index-activities.js';
 import { assertLocalOnly } from './privacy/local-only.js';
 import { deleteRecord } from './privacy/erase.js';
 import { createApp, type InstallHandlers } from './http/app.js';
+import { startHealthServer } from './http/health.js';
+import { createHealth, type Health } from './lib/health.js';
 import { startCron } from './jobs/cron.js';
 import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js';
 import { afterBackfill, createDraftLlm, FEEDBACK_SCHEDULES } from './suggest/wiring.js';
@@ -23,9 +25,7 @@ import { TokenCipher } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { createWorkQueue, type WorkQueue } from './queue/index.js';
-import { createStore, migrate, openDb, type Db, type Store } from './store/index.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { createStore, migrate, MIGRATIONS_DIR, openDb, pendingMigrations, type Db, type Store } from './store/index.js';
 
 /** OAuth app settings per provider, resolved from configuration (or from the demo sandboxes). */
 export interface ProviderApps {
@@ -35,6 +35,9 @@ export interface ProviderApps {
 
 export interface Closeloop {
   url: string;
+  /** The health and metrics server of a worker process (null in other roles: the web app serves them). */
+  healthUrl: string | null;
+  health: Health;
   store: Store;
   queue: WorkQueue;
   metrics: Metrics;
@@ -60,6 +63,8 @@ export interface StartOptions {
   changeStreams?: ChangeStreamOptions | false;
   /** Connectors built with non-default options (tests: small pages, a low Bulk threshold), by provider id. */
   connectors?: Partial<Record<string, Connector>>;
+  /** false: no health port even for ROLE=worker (tests running several workers in one process). */
+  healthServer?: boolean;
 }
 
 /** Composition root: the only place that knows every module. */
@@ -69,11 +74,19 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const logger = o.logger ?? createLogger({ level: cfg.logLevel });
   const now = o.now ?? Date.now;
   const metrics = createMetrics({ defaults: true });
-  const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-  const applied = await migrate(db, path.join(ROOT, 'migrations'));
-  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.dbPoolSize });
+  if (cfg.migrateOnStart) {
+    const applied = await migrate(db, MIGRATIONS_DIR);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  } else {
+    const pending = await pendingMigrations(db, MIGRATIONS_DIR);
+    if (pending.length) {
+      await db.close();
+      throw new MigrationsPendingError(pending);
+    }
+  }
   const store = createStore(db);
-  const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds });
+  const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds, ...queueOptions(cfg) });
   await queue.start();
 
   const registry: Partial<Record<string, Connector>> = { ...defaultRegistry, ...o.connectors };
@@ -124,6 +137,21 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   };
 
   let ready = false;
+  // Readiness on every role: the database answers, the queue is up, this version's migrations are all applied,
+  // rules are loaded. Migrations applied stay applied: checked until true, then remembered.
+  let migrationsOk = false;
+  const health = createHealth({
+    database: async () => { await db.query('SELECT 1'); },
+    queue: async () => { await queue.ping?.(); },
+    migrations: async () => {
+      if (migrationsOk) return;
+      const pending = await pendingMigrations(db, MIGRATIONS_DIR);
+      if (pending.length) throw new Error(`pending: ${pending.join(', ')}`);
+      migrationsOk = true;
+    },
+    rules: async () => { if (guardrails.rules().length === 0) throw new Error('no rules loaded'); },
+  });
+  metrics.observeQueue(async () => (queue.depth ? queue.depth() : {}));
   let server: Server | null = null;
   if (cfg.role !== 'worker') {
     const app = createApp({
@@ -131,7 +159,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       providers: () => Object.keys(registry),
       installFor,
       webhookSecretFor: (p) => (p === 'hubspot' ? apps.hubspot?.clientSecret ?? null : p === 'salesforce' ? apps.salesforce?.clientSecret ?? null : null),
-      publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready,
+      publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
       slackSigningSecret: cfg.slack?.signingSecret ?? null,
     });
     server = await new Promise<Server>((resolve) => { const s = app.listen(cfg.port, cfg.host, () => resolve(s)); });
@@ -157,12 +185,19 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     });
     stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES });
   }
+  // A worker serves no HTTP of its own: a small port for probes and scrapes.
+  const healthServer = cfg.role === 'worker' && cfg.healthPort > 0 && o.healthServer !== false
+    ? await startHealthServer({ health, metrics, host: cfg.host, port: cfg.healthPort })
+    : null;
   ready = true;
-  logger.info({ url: listenUrl || null, role: cfg.role, engine: db.engine }, 'closeloop ready');
+  health.setStarted(true);
+  logger.info({ url: listenUrl || null, healthUrl: healthServer?.url ?? null, role: cfg.role, engine: db.engine }, 'closeloop ready');
   return {
-    url: listenUrl, store, queue, metrics, logger, indexer, changeStreams: workers?.changeStreams ?? null,
+    url: listenUrl, healthUrl: healthServer?.url ?? null, health, store, queue, metrics, logger, indexer, changeStreams: workers?.changeStreams ?? null,
     async stop() {
       ready = false;
+      health.setStarted(false);
+      await healthServer?.close();
       stopCron();
       stopWatch();
       // Streams first: the event in hand is stored and the leases released while the database is still open.
@@ -194,6 +229,11 @@ async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Pro
   return { indexer: new ContextIndexer(embedder, store), vectorStore: store };
 }
 
+/** Queue connections from configuration: pool size, and how workers learn of new jobs (notify, listen URL, polling). */
+function queueOptions(cfg: Readonly<Config>): { poolSize: number; notify: boolean; listenUrl: string | null; pollingIntervalSeconds?: number } {
+  return { poolSize: cfg.queue.poolSize, notify: cfg.queue.notify, listenUrl: cfg.queue.listenUrl, ...(cfg.queue.notify ? {} : { pollingIntervalSeconds: cfg.queue.pollSeconds }) };
+}
+
 /** Replace the origin of a manifest URL (sandbox, sandbox orgs, My Domain) keeping its path. */
 export function rebase(url: string, origin: string): string {
   const u = new URL(url);
@@ -211,7 +251,8 @@ function demoKey(dataDir: string): string {
   return key;
 }
 
-async function cli(): Promise<void> {
+/** `npm start` / `node dist/src/main.js`: configuration from the environment, then the demo or a real deployment. */
+export async function cli(): Promise<void> {
   let cfg: Readonly<Config>;
   try {
     cfg = readConfigFromProcess();
@@ -226,7 +267,14 @@ async function cli(): Promise<void> {
     await runDemo(cfg, startCloseloop);
     return;
   }
-  const cl = await startCloseloop(cfg);
+  let cl: Closeloop;
+  try {
+    cl = await startCloseloop(cfg);
+  } catch (e) {
+    if (!(e instanceof MigrationsPendingError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
   const shutdown = async () => { await cl.stop(); process.exit(0); };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -10,6 +10,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command<
   'eval score': () => import('./eval-score.js'),
   'eval text': () => import('./eval-text.js'),
   'feedback report': () => import('./feedback-report.js'),
+  migrate: () => import('./migrate.js'),
   'rules check': () => import('./rules-check.js'),
   'rules lint': () => import('./rules-lint.js'),
   'rules replay': () => import('./rules-replay.js'),

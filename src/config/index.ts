@@ -21,6 +21,14 @@ export interface Config {
   pollCron: string;
   scanCron: string;
   workerConcurrency: number;
+  /** Apply pending migrations at start (else refuse to start while any is pending). */
+  migrateOnStart: boolean;
+  dbPoolSize: number;
+  queue: { poolSize: number; listenUrl: string | null; notify: boolean; pollSeconds: number };
+  /** Health and metrics port of a worker-only process (0 = none). */
+  healthPort: number;
+  trainingConcurrency: number;
+  modelCacheSize: number;
   webhookToleranceMs: number;
   openai: { apiKey: string; baseURL: string | null; model: string; embeddingModel: string } | null;
   embeddings: 'local' | 'openai';
@@ -66,6 +74,12 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     pollCron: v.POLL_CRON,
     scanCron: v.SCAN_CRON,
     workerConcurrency: Math.max(1, v.WORKER_CONCURRENCY),
+    migrateOnStart: v.MIGRATE_ON_START ?? (!v.DATABASE_URL || demo),
+    dbPoolSize: v.DB_POOL_SIZE,
+    queue: { poolSize: v.QUEUE_POOL_SIZE, listenUrl: v.QUEUE_LISTEN_URL ?? null, notify: v.QUEUE_NOTIFY ?? true, pollSeconds: v.QUEUE_POLL_SECONDS },
+    healthPort: v.HEALTH_PORT,
+    trainingConcurrency: v.TRAINING_CONCURRENCY,
+    modelCacheSize: v.MODEL_CACHE_SIZE,
     webhookToleranceMs: v.WEBHOOK_TOLERANCE_MS,
     openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL ?? null, model: v.OPENAI_MODEL, embeddingModel: v.OPENAI_EMBEDDING_MODEL } : null,
     embeddings: v.EMBEDDINGS,

@@ -42,6 +42,25 @@ export const EnvSchema = z
     POLL_CRON: z.string().default('*/5 * * * *'),
     SCAN_CRON: z.string().default('0 * * * *'),
     WORKER_CONCURRENCY: int(4),
+    /** Apply pending migrations at start. Default: true on the embedded PGlite and in demo mode; false with DATABASE_URL (run `closeloop migrate`). */
+    MIGRATE_ON_START: bool.optional(),
+    /** Connections this process's own pool opens to DATABASE_URL (the queue has its own pool). */
+    DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+    QUEUE_POOL_SIZE: z.coerce.number().int().positive().default(4),
+    /**
+     * Queue wake-ups. DATABASE_URL behind PgBouncer in transaction mode cannot LISTEN: point QUEUE_LISTEN_URL at a
+     * direct (session) connection to the same database, or set QUEUE_NOTIFY=false to rely on polling alone.
+     */
+    QUEUE_LISTEN_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    QUEUE_NOTIFY: bool.optional(),
+    /** Seconds between polls for jobs when no notification arrives. */
+    QUEUE_POLL_SECONDS: z.coerce.number().positive().default(2),
+    /** Port of the health and metrics server of a ROLE=worker process (/livez, /readyz, /metrics); 0 = off. */
+    HEALTH_PORT: int(9464),
+    /** Model trainings at once in this process (each in a worker thread, off the event loop). */
+    TRAINING_CONCURRENCY: z.coerce.number().int().positive().default(1),
+    /** Tenants whose scoring model stays deserialized in memory (least recently used ones are dropped). */
+    MODEL_CACHE_SIZE: z.coerce.number().int().positive().default(200),
     WEBHOOK_TOLERANCE_MS: int(300_000),
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: optionalUrl,
@@ -82,5 +101,5 @@ export function crossFieldProblems(v: Record<string, string | undefined>): strin
   return out;
 }
 
-export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL', 'SLACK_SIGNING_SECRET'] as const;
+export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL', 'QUEUE_LISTEN_URL', 'SLACK_SIGNING_SECRET'] as const;
 export type Env = z.infer<typeof EnvSchema>;

@@ -4,6 +4,7 @@
  */
 export const ErrorCode = {
   CONFIG_INVALID: 'CONFIG_INVALID',
+  MIGRATIONS_PENDING: 'MIGRATIONS_PENDING',
   AUTH_EXPIRED: 'AUTH_EXPIRED',
   AUTH_REVOKED: 'AUTH_REVOKED',
   PERMISSION_MISSING: 'PERMISSION_MISSING',
@@ -62,6 +63,12 @@ export class CloseloopError extends Error {
 export class ConfigError extends CloseloopError {
   constructor(readonly problems: string[]) {
     super(ErrorCode.CONFIG_INVALID, `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+/** The database lacks migrations this version needs, and this process was not told to apply them. */
+export class MigrationsPendingError extends CloseloopError {
+  constructor(readonly pending: string[]) {
+    super(ErrorCode.MIGRATIONS_PENDING, `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npx closeloop migrate\` first, or set MIGRATE_ON_START=true.`);
   }
 }
 export class AuthExpiredError extends CloseloopError {

@@ -10,6 +10,15 @@ import type { Store } from '../store/index.js';
 import { renderSummary, summarize } from './summary.js';
 import { createSourcesRouter } from '../sources/router.js';
 import { createFeedbackRouter } from '../feedback/router.js';
+import { createHealth, type Health } from '../lib/health.js';
+import { createHealthRouter } from './health.js';
+
+/** Readiness from a bare flag (apps built without checks, such as tests of the HTTP layer). */
+function flagHealth(isReady: () => boolean): Health {
+  const h = createHealth({ ready: async () => { if (!isReady()) throw new Error('not ready'); } });
+  h.setStarted(true);
+  return h;
+}
 
 export interface InstallHandlers { start: express.RequestHandler; callback: express.RequestHandler }
 
@@ -26,6 +35,8 @@ export interface AppDeps {
   publicUrl: () => string;
   webhookToleranceMs: number;
   isReady: () => boolean;
+  /** Liveness and readiness checks (src/lib/health.ts); without them /readyz is the isReady flag. */
+  health?: Health;
   now: () => number;
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off. */
   slackSigningSecret: string | null;
@@ -43,17 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    if (deps.isReady()) res.status(200).json({ status: 'ok' });
-    else res.status(503).json({ status: 'starting' });
-  });
-
-  app.get('/metrics', async (_req, res, next) => {
-    try {
-      res.setHeader('Content-Type', deps.metrics.registry.contentType);
-      res.send(await deps.metrics.registry.metrics());
-    } catch (e) { next(e); }
-  });
+  app.use(createHealthRouter({ health: deps.health ?? flagHealth(deps.isReady), metrics: deps.metrics }));
 
   app.get('/', async (req, res, next) => {
     try {

@@ -31,6 +31,7 @@ export const ACTION_BY_CODE: Readonly<Record<ErrorCode, Kind>> = {
   [ErrorCode.PERMISSION_MISSING]: 'reconnect',
   [ErrorCode.INVALID_CURSOR]: 'resync',
   [ErrorCode.CONFIG_INVALID]: 'fail',
+  [ErrorCode.MIGRATIONS_PENDING]: 'fail',
   [ErrorCode.PROVIDER_REJECTED]: 'fail',
   [ErrorCode.NOT_FOUND]: 'fail',
   [ErrorCode.INVALID_PAYLOAD]: 'fail',

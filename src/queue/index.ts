@@ -1,4 +1,5 @@
-import { PgBoss, fromPglite, type Job } from 'pg-boss';
+import pg from 'pg';
+import { PgBoss, fromPglite, type Db as Db_, type Job } from 'pg-boss';
 import type { Logger } from '../lib/logger.js';
 import type { Db, Queryable } from '../store/db.js';
 
@@ -16,6 +17,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
  */
 const KEYED: ReadonlySet<QueueName> = new Set(['backfill', 'poll', 'analyze']);
 const LONG: ReadonlySet<QueueName> = new Set(['backfill', 'poll']);
+
+export interface QueueDepth { queued: number; active: number; oldestSeconds: number }
 
 export interface SendOpts {
   singletonKey?: string;
@@ -35,6 +38,10 @@ export interface WorkQueue {
   sendInTx(tx: Queryable, name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
   work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: QueuedJob<T>[]) => Promise<void>): Promise<void>;
   stats(): Promise<Record<string, { queued: number; active: number; total: number }>>;
+  /** Live depth per queue, read from the job table: jobs due and waiting, running, and the age of the oldest due one. */
+  depth?(): Promise<Record<QueueName, QueueDepth>>;
+  /** Throws unless the queue is started and its tables answer (readiness). */
+  ping?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,16 +55,27 @@ export interface QueueOptions {
   expireInSeconds?: number;
   pollingIntervalSeconds?: number;
   superviseIntervalSeconds?: number;
+  /** Connections of the queue's own pool (PostgreSQL). */
+  poolSize?: number;
+  /** false: no LISTEN/NOTIFY, jobs are found by polling alone (PgBouncer in transaction mode). */
+  notify?: boolean;
+  /** A direct (session-mode) connection to LISTEN on when DATABASE_URL goes through a transaction pooler. */
+  listenUrl?: string | null;
 }
 
 export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string | null, o: QueueOptions): WorkQueue {
   // How often expired jobs (their worker died) are found and retried.
   const supervise = o.superviseIntervalSeconds ?? 10;
+  const notify = o.notify ?? true;
+  const pooled = o.listenUrl ? pooledWithListener(databaseUrl!, o.listenUrl, o.poolSize ?? 4) : null;
   const boss = db.engine === 'pglite'
-    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise, useListenNotify: true })
-    : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: 5, supervise: true, schedule: false, useListenNotify: true, superviseIntervalSeconds: supervise });
+    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise, useListenNotify: notify })
+    : pooled
+      ? new PgBoss({ db: pooled.db, schema: 'pgboss', supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise })
+      : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: o.poolSize ?? 4, supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise });
   boss.on('error', (err: unknown) => o.logger.error({ err }, 'queue error'));
   const expire = o.expireInSeconds ?? 60;
+  let started = false;
   const sendOpts = (opts: SendOpts = {}) => ({
     singletonKey: opts.singletonKey,
     startAfter: opts.startAfter ?? opts.startAfterSeconds,
@@ -69,6 +87,7 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
   return {
     async start() {
       await boss.start();
+      started = true;
       for (const name of QUEUE_NAMES) {
         if (!(await boss.getQueue(name))) await boss.createQueue(name, {
           policy: KEYED.has(name) ? 'stately' : 'standard', retryLimit: 8, retryBackoff: true, notify: true,
@@ -85,9 +104,28 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
     async work(name, opts, handler) {
       for (let i = 0; i < Math.max(1, opts.concurrency); i++) {
         // NOTIFY wakes workers at once for new jobs; retries and delayed jobs are found by the backstop poll.
-        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 0.5, notifyPollingIntervalSeconds: 2, includeMetadata: true } as any,
+        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? (notify ? 0.5 : 2), notifyPollingIntervalSeconds: 2, includeMetadata: true } as any,
           (jobs: Job<object>[]) => handler(jobs.map((j) => ({ id: j.id, name: j.name, data: j.data as never, singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null }))));
       }
+    },
+    async depth() {
+      // State order in pg-boss's enum: created < retry < active < completed < cancelled < failed.
+      const r = await db.query<{ name: string; queued: number; active: number; oldest: number | null }>(
+        `SELECT name,
+                count(*) FILTER (WHERE state < 'active' AND start_after <= now())::int AS queued,
+                count(*) FILTER (WHERE state = 'active')::int AS active,
+                extract(epoch FROM now() - min(created_on) FILTER (WHERE state < 'active' AND start_after <= now()))::float8 AS oldest
+           FROM pgboss.job WHERE state < 'completed' GROUP BY name`,
+      );
+      const out = Object.fromEntries(QUEUE_NAMES.map((n) => [n, { queued: 0, active: 0, oldestSeconds: 0 }])) as Record<QueueName, QueueDepth>;
+      for (const row of r.rows) {
+        if ((QUEUE_NAMES as readonly string[]).includes(row.name)) out[row.name as QueueName] = { queued: row.queued, active: row.active, oldestSeconds: Math.max(0, row.oldest ?? 0) };
+      }
+      return out;
+    },
+    async ping() {
+      if (!started) throw new Error('queue not started');
+      await db.query('SELECT 1 FROM pgboss.job LIMIT 1');
     },
     async stats() {
       const out: Record<string, { queued: number; active: number; total: number }> = {};
@@ -97,6 +135,70 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
       }
       return out;
     },
-    stop: () => boss.stop({ graceful: true, timeout: 5000, close: true }),
+    stop: async () => {
+      started = false;
+      await boss.stop({ graceful: true, timeout: 5000, close: true });
+      await pooled?.close();
+    },
   };
+}
+
+/**
+ * pg-boss on a pool through DATABASE_URL (which may be PgBouncer in transaction mode: plain statements only),
+ * listening for job notifications on its own session connection to `listenUrl` (direct to PostgreSQL).
+ * NOTIFY is only a wake-up hint: while the listener is down, workers still find jobs by polling.
+ */
+function pooledWithListener(url: string, listenUrl: string, max: number): { db: Db_; close(): Promise<void> } {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => { /* idle client errors surface on the next query */ });
+  const db: Db_ = {
+    executeSql: (text, values) => pool.query(text, values as any[]),
+    async listen(channel, onNotification, onReconnect) {
+      let closed = false;
+      let client: pg.Client | null = null;
+      let timer: NodeJS.Timeout | null = null;
+      let attempt = 0;
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: listenUrl, keepAlive: true });
+        c.on('notification', (m) => { if (m.payload !== undefined) onNotification(m.payload); });
+        c.on('error', () => drop(c));
+        c.on('end', () => drop(c));
+        client = c;
+        try {
+          await c.connect();
+          await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+        } catch (e) {
+          c.removeAllListeners();
+          await c.end().catch(() => undefined);
+          if (client === c) client = null;
+          throw e;
+        }
+        attempt = 0;
+        onReconnect();
+      };
+      const retry = () => {
+        if (closed || timer) return;
+        timer = setTimeout(() => { timer = null; connect().catch(retry); }, Math.min(30_000, 1000 * 2 ** Math.min(attempt++, 5)));
+      };
+      const drop = (c: pg.Client) => {
+        if (closed || client !== c) return;
+        client = null;
+        c.removeAllListeners();
+        c.end().catch(() => undefined);
+        retry();
+      };
+      await connect();
+      return {
+        close: async () => {
+          closed = true;
+          if (timer) clearTimeout(timer);
+          const c = client;
+          client = null;
+          c?.removeAllListeners();
+          await c?.end().catch(() => undefined);
+        },
+      };
+    },
+  };
+  return { db, close: () => pool.end() };
 }

@@ -22,7 +22,17 @@ export interface Db extends Queryable {
   exec(sql: string): Promise<QueryResult<Record<string, unknown>>[]>;
   /** Run fn inside one transaction on one connection; commits on success, rolls back on throw. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Run fn on one dedicated connection (session-level advisory locks, statements that cannot run inside a
+   * transaction block, such as CREATE INDEX CONCURRENTLY). PGlite has a single connection: the session is it.
+   */
+  session<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** One connection: autocommit statements, or a transaction on that same connection. */
+export interface Session extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 }
 
 export interface DbOptions {
@@ -56,6 +66,10 @@ async function openPglite(dataDir: string): Promise<Db> {
     exec: async (sql) => (await lite.exec(sql)).map((r) => ({ rows: r.rows as Record<string, unknown>[], affectedRows: r.affectedRows ?? 0 })),
     // PGlite has one connection: transaction() holds it exclusively, so other callers (pg-boss) wait.
     transaction: (fn) => lite.transaction((tx) => fn({ query: (sql, params) => q(tx as any, sql, params) })),
+    session: (fn) => fn({
+      query: (sql, params) => q(lite, sql, params),
+      transaction: (tfn) => lite.transaction((tx) => tfn({ query: (sql, params) => q(tx as any, sql, params) })),
+    }),
     close: () => lite.close(),
   };
 }
@@ -74,17 +88,39 @@ async function openPostgres(url: string, max: number): Promise<Db> {
     transaction: async (fn) => {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const out = await fn({ query: async (sql, params) => wrap(await client.query(sql, params as any[])) });
-        await client.query('COMMIT');
-        return out;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
+        return await inTransaction(client, fn);
       } finally {
         client.release();
       }
     },
+    session: async (fn) => {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        return await fn({
+          query: async (sql, params) => wrap(await client.query(sql, params as any[])),
+          transaction: (tfn) => inTransaction(client, tfn),
+        });
+      } catch (e) {
+        broken = true;
+        throw e;
+      } finally {
+        // A failed session may hold session state (locks, settings): close the connection instead of pooling it.
+        client.release(broken);
+      }
+    },
     close: () => pool.end(),
   };
+
+  async function inTransaction<T>(client: pg.PoolClient, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const out = await fn({ query: async (sql, params) => wrap(await client.query(sql, params as any[])) });
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
 }

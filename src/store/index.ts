@@ -41,8 +41,8 @@ export function createStore(db: Db): Store {
   return { db, ...repos(db), tx: (fn) => db.transaction((q) => fn(repos(q), q)) };
 }
 
-export { openDb, type Db, type Queryable } from './db.js';
-export { migrate } from './migrate.js';
+export { openDb, type Db, type Queryable, type Session } from './db.js';
+export { migrate, pendingMigrations, MIGRATIONS_DIR } from './migrate.js';
 export type { ConnectionRow } from './connections.js';
 export type { OutboxRow } from './outbox.js';
 export type { SuggestionRow, SuggestionStatus } from './suggestions.js';

@@ -38,7 +38,7 @@ export async function startSalesforceLoop(o: {
   const pgdb = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
   const cfg = loadConfig({
     PORT: '0', DATA_DIR: o.dataDir ?? 'memory://', TOKEN_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent',
-    DATABASE_URL: pgdb?.url, POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *', WORKER_CONCURRENCY: '2', ...o.env,
+    DATABASE_URL: pgdb?.url, MIGRATE_ON_START: 'true', POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *', WORKER_CONCURRENCY: '2', ...o.env,
   });
   const startOpts: StartOptions = {
     logger: silentLogger(),

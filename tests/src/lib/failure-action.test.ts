@@ -10,7 +10,7 @@ const opts = { attempt: 1, maxAttempts: 5, now: NOW, baseMs: 1000, capMs: 60_000
 
 /** The expected action of every code in the catalog: adding a code without deciding its action fails here. */
 const EXPECTED: Record<ErrorCode, 'retry' | 'pause' | 'reconnect' | 'resync' | 'fail'> = {
-  CONFIG_INVALID: 'fail', AUTH_EXPIRED: 'reconnect', AUTH_REVOKED: 'reconnect', PERMISSION_MISSING: 'reconnect',
+  CONFIG_INVALID: 'fail', MIGRATIONS_PENDING: 'fail', AUTH_EXPIRED: 'reconnect', AUTH_REVOKED: 'reconnect', PERMISSION_MISSING: 'reconnect',
   RATE_LIMITED: 'retry', QUOTA_EXHAUSTED: 'pause', PROVIDER_UNAVAILABLE: 'retry', PROVIDER_REJECTED: 'fail', NOT_FOUND: 'fail',
   INVALID_PAYLOAD: 'fail', INVALID_CURSOR: 'resync', WEBHOOK_SIGNATURE_INVALID: 'fail', WEBHOOK_TIMESTAMP_INVALID: 'fail',
   UNKNOWN_ACCOUNT: 'fail', OAUTH_STATE_INVALID: 'fail', INSTALL_FAILED: 'fail', RULE_FILE_INVALID: 'fail', RULE_VIOLATION: 'fail',

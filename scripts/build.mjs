@@ -1,0 +1,18 @@
+// `npm run build`: compile src/ and connectors/ to JavaScript in dist/ (plain Node, production dependencies only),
+// and copy the migrations beside them so code that finds them relative to itself works from dist/ too.
+import { cpSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// --out-dir <dir>: build elsewhere (the production-build test builds into a clean folder).
+const at = process.argv.indexOf('--out-dir');
+const dist = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : path.join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
+if (r.status !== 0) process.exit(r.status ?? 1);
+cpSync(path.join(root, 'migrations'), path.join(dist, 'migrations'), { recursive: true });
+process.stdout.write(`built ${path.relative(process.cwd(), dist) || '.'}\n`);

@@ -1,0 +1,101 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../helpers/db.js';
+import { waitFor } from '../helpers/closeloop.js';
+
+/**
+ * What deploy/Dockerfile does, minus the container: build to JavaScript, put only the runtime files in a clean
+ * folder, install production dependencies only (from the local npm cache: the tests have no network), and run
+ * the migrate and service roles on plain Node as a non-root user (uid 65534 when the tests run as root).
+ */
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
+});
+
+let work = '';
+let app = '';
+const baseEnv = (dataDir: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  PATH: process.env.PATH ?? '', HOME: dataDir, NODE_ENV: 'production', DATA_DIR: dataDir, LOG_LEVEL: 'info',
+  HUBSPOT_CLIENT_ID: 'prod-app', HUBSPOT_CLIENT_SECRET: 'prod-secret', TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
+  PUBLIC_URL: 'https://closeloop.example.com', HOST: '127.0.0.1', ...extra,
+});
+const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
+const node = (args: string[], env: Record<string, string>): SpawnSyncReturns<string> =>
+  spawnSync(process.execPath, args, { cwd: app, env, encoding: 'utf8', timeout: 120_000, ...user });
+const dataDir = (name: string): string => {
+  const d = path.join(work, name);
+  mkdirSync(d);
+  if (asRoot) chownSync(d, NOBODY, NOBODY);
+  return d;
+};
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'cl-prod-'));
+  chmodSync(work, 0o755);
+  app = path.join(work, 'app');
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--out-dir', path.join(app, 'dist')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  expect(build.stderr + build.stdout).toContain('built');
+  for (const f of ['package.json', 'package-lock.json', 'bin', 'rules']) cpSync(path.join(ROOT, f), path.join(app, f), { recursive: true });
+  const install = spawnSync('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app, encoding: 'utf8', timeout: 300_000 });
+  if (install.status !== 0) throw new Error(`npm ci --omit=dev --offline failed (is the npm cache populated?):\n${install.stderr}`);
+}, 600_000);
+
+afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
+
+test('the build holds only JavaScript and migrations, and the install has no devDependencies', () => {
+  expect(readdirSync(path.join(app, 'dist')).sort()).toEqual(expect.arrayContaining(['connectors', 'migrations', 'src']));
+  expect(existsSync(path.join(app, 'dist/src/main.js'))).toBe(true);
+  expect(existsSync(path.join(app, 'dist/src/cli/main.js'))).toBe(true);
+  expect(readdirSync(path.join(app, 'dist/migrations'))).toEqual(readdirSync(path.join(ROOT, 'migrations')));
+  for (const dev of ['tsx', 'typescript', 'jest', '@swc/core', 'node']) expect(existsSync(path.join(app, 'node_modules', dev))).toBe(false);
+  expect(existsSync(path.join(app, 'node_modules', 'pg-boss'))).toBe(true);
+});
+
+test('migrate, refuse pending migrations, then serve: plain Node, production dependencies, non-root', async () => {
+  // The folder the image copies is owned by root and only readable by the app user.
+  if (asRoot) expect(statSync(path.join(app, 'dist/src/main.js')).uid).toBe(0);
+
+  const help = node(['bin/closeloop.js', 'migrate', '--help'], baseEnv(work));
+  expect(help.status).toBe(0);
+  expect(help.stdout).toContain('usage: closeloop migrate');
+
+  // A database nobody migrated: a normal start refuses it.
+  const fresh = dataDir('fresh');
+  const refused = node(['dist/src/main.js'], baseEnv(fresh, { MIGRATE_ON_START: 'false', PORT: '0' }));
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toMatch(/pending migration\(s\) \(0001_init\.sql, .*Run `npx closeloop migrate` first/);
+
+  const data = dataDir('data');
+  const check = node(['bin/closeloop.js', 'migrate', '--check'], baseEnv(data));
+  expect(check.status).toBe(1);
+  const migrated = node(['bin/closeloop.js', 'migrate'], baseEnv(data));
+  expect(migrated.stderr).toBe('');
+  expect(migrated.status).toBe(0);
+  expect(migrated.stdout).toMatch(/^applied 0001_init\.sql \(\d+ ms\)$/m);
+  expect(node(['bin/closeloop.js', 'migrate', '--check'], baseEnv(data)).stdout).toBe('up to date\n');
+
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: app, env: baseEnv(data, { MIGRATE_ON_START: 'false', PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'], ...user });
+  let out = '';
+  child.stdout.on('data', (d) => { out += String(d); });
+  child.stderr.on('data', (d) => { out += String(d); });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  try {
+    const ready = await waitFor(() => out.split('\n').map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((l) => l?.msg === 'closeloop ready'), 60_000, `start-up:\n${out}`);
+    expect(ready).toMatchObject({ role: 'all', engine: 'pglite' });
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/livez`)).status).toBe(200);
+    const readyz = await waitFor(async () => { const r = await fetch(`${url}/readyz`); return r.status === 200 ? r : null; }, 30_000, '/readyz');
+    expect(await readyz.json()).toMatchObject({ ok: true, checks: { database: { ok: true }, queue: { ok: true }, migrations: { ok: true }, rules: { ok: true } } });
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain('closeloop_queue_depth');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
+}, 180_000);
