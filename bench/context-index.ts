@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { openDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { HashingEmbedder } from '../src/context/hashing-embedder.js';
-import { PgVectorStore } from '../src/context/pgvector-store.js';
+import { PgVectorStore } from '../src/store/pgvector-store.js';
 import { PineconeVectorStore } from '../src/context/pinecone-store.js';
 import type { Filter, VectorChunk, VectorStore } from '../src/context/types.js';
 

@@ -10,7 +10,8 @@ import { readConfigFromProcess, type Config } from './config/index.js';
 import type { Connector } from './core/connector.js';
 import { ConfigError, MigrationsPendingError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
-import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PgVectorStore, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
+import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
+import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
 import { indexActivities } from './sync/index-activities.js';
 import { assertLocalOnly } from './privacy/local-only.js';
 import { deleteRecord } from './privacy/erase.js';
@@ -219,8 +220,7 @@ async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Pro
   if (cfg.vectorStore.kind === 'pinecone') {
     store = new PineconeVectorStore({ apiKey: cfg.vectorStore.apiKey, indexName: cfg.vectorStore.index, indexHost: cfg.vectorStore.host ?? undefined });
   } else {
-    const ok = (await db.query("SELECT to_regclass('context_chunks') IS NOT NULL AS ok")).rows[0]?.ok;
-    if (!ok) {
+    if (!(await contextTableReady(db))) {
       logger.warn('context index disabled: the pgvector extension is not installed on this PostgreSQL server (install it, or set VECTOR_STORE=pinecone)');
       return null;
     }

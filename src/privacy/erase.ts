@@ -33,9 +33,7 @@ export async function deleteRecord(
     const erase = new EraseRepo(q);
     const t = await erase.tenantOfConnection(connectionId);
     if (!t) return { tenant: null, providers: [], report: null };
-    const stored = await q.query<{ provider: string | null }>(
-      "SELECT data ->> 'provider' AS provider FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3", [connectionId, kind, externalId]);
-    const ps = [...new Set([t.provider, ...stored.rows.map((x) => x.provider).filter((p): p is string => !!p)])];
+    const ps = [...new Set([t.provider, ...(await erase.providersOfRecord(connectionId, kind, externalId))])];
     const suggestionIds = await erase.suggestionsAbout(connectionId, kind, externalId);
     const auditRows = await new AuditRepo(q).deleteMentioning(connectionId, { kind, externalId }, suggestionIds);
     const rest = await erase.eraseRecord({ tenantId: t.tenantId, connectionId, kind, externalId, suggestionIds, providers: ps });

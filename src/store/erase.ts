@@ -29,6 +29,13 @@ export class EraseRepo {
     return r.rows[0] ? { tenantId: r.rows[0].tenant_id, provider: r.rows[0].provider } : null;
   }
 
+  /** The source systems a stored record came from (records fed by ingest sources carry their own `provider`). */
+  async providersOfRecord(connectionId: string, kind: string, externalId: string): Promise<string[]> {
+    const r = await this.db.query<{ provider: string | null }>(
+      "SELECT data ->> 'provider' AS provider FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3", [connectionId, kind, externalId]);
+    return r.rows.map((x) => x.provider).filter((p): p is string => !!p);
+  }
+
   async tenantExists(tenantId: string): Promise<boolean> {
     const r = await this.db.query('SELECT 1 FROM tenants WHERE id = $1 UNION ALL SELECT 1 FROM connections WHERE tenant_id = $1 LIMIT 1', [tenantId]);
     return r.rows.length > 0;

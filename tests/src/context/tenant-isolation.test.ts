@@ -1,7 +1,7 @@
 import type { Db } from '../../../src/store/db.js';
 import { ContextIndexer } from '../../../src/context/indexer.js';
 import { HashingEmbedder } from '../../../src/context/hashing-embedder.js';
-import { PgVectorStore } from '../../../src/context/pgvector-store.js';
+import { PgVectorStore } from '../../../src/store/pgvector-store.js';
 import { PineconeVectorStore } from '../../../src/context/pinecone-store.js';
 import type { Filter, VectorStore } from '../../../src/context/types.js';
 import { startFakePinecone, type FakePinecone } from '../../fakes/pinecone/server.js';

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { ContextIndexer, HashingEmbedder, PgVectorStore } from '../../../src/context/index.js';
+import { ContextIndexer, HashingEmbedder } from '../../../src/context/index.js';
+import { PgVectorStore } from '../../../src/store/pgvector-store.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createWorkQueue, type WorkQueue } from '../../../src/queue/index.js';
 import type { Db } from '../../../src/store/db.js';

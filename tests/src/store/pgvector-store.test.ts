@@ -1,7 +1,7 @@
 import type { Db } from '../../../src/store/db.js';
-import { PgVectorStore } from '../../../src/context/pgvector-store.js';
-import { memoryDb } from './helpers.js';
-import { DIM, angle, storeContract } from './store-contract.js';
+import { PgVectorStore } from '../../../src/store/pgvector-store.js';
+import { memoryDb } from '../context/helpers.js';
+import { DIM, angle, storeContract } from '../context/store-contract.js';
 
 let db: Db;
 storeContract('PgVectorStore (PGlite)', async () => {

@@ -1,7 +1,8 @@
-import type { Db, Queryable } from '../store/db.js';
+import type { Db, Queryable } from './db.js';
 import { InvalidPayloadError } from '../core/errors.js';
-import { assertTenantId, compileFilterSql, validateFilter, validateMetadata } from './filter.js';
-import type { Filter, QueryMatch, QueryOptions, VectorChunk, VectorStore } from './types.js';
+import { assertTenantId, validateFilter, validateMetadata } from '../context/filter.js';
+import { compileFilterSql } from './pgvector-filter-sql.js';
+import type { Filter, QueryMatch, QueryOptions, VectorChunk, VectorStore } from '../context/types.js';
 
 /**
  * Vector store on the service's own PostgreSQL (PGlite in tests and single-node installs), table
@@ -136,4 +137,10 @@ export class PgVectorStore implements VectorStore {
     const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM context_chunks WHERE tenant_id = $1 AND space = $2', [tenantId, this.space]);
     return r.rows[0]?.n ?? 0;
   }
+}
+
+/** Whether the context index table exists (PostgreSQL without the pgvector extension skips its migration). */
+export async function contextTableReady(db: Queryable): Promise<boolean> {
+  const r = await db.query<{ ok: boolean }>("SELECT to_regclass('context_chunks') IS NOT NULL AS ok");
+  return r.rows[0]?.ok === true;
 }
