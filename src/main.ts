@@ -12,6 +12,7 @@ import { ConfigError, MigrationsPendingError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
 import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
+import { pingDatabase } from './store/health.js';
 import { indexActivities } from './sync/index-activities.js';
 import { assertLocalOnly } from './privacy/local-only.js';
 import { deleteRecord } from './privacy/erase.js';
@@ -142,7 +143,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   // rules are loaded. Migrations applied stay applied: checked until true, then remembered.
   let migrationsOk = false;
   const health = createHealth({
-    database: async () => { await db.query('SELECT 1'); },
+    database: () => pingDatabase(db),
     queue: async () => { await queue.ping?.(); },
     migrations: async () => {
       if (migrationsOk) return;
