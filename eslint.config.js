@@ -12,6 +12,10 @@ const LAYERS = [
     from: 'src/inference/', allow: ['src/inference/', 'src/core/', 'src/lib/', 'src/llm/', 'src/context/types.ts', 'src/context/index.ts'],
     message: 'src/inference is pure (records in, suggestions out): no store, http, queue, jobs or sync; an LLM client is passed in',
   },
+  {
+    from: 'src/store/', allow: ['src/store/', 'src/core/', 'src/lib/', 'src/context/types.ts', 'src/context/filter.ts'],
+    message: 'src/store owns its types: it imports only src/core, src/lib and the context index contract',
+  },
   { from: 'connectors/kit/', allow: ['connectors/kit/', 'src/core/'], message: 'connectors/kit imports only src/core' },
   {
     from: 'connectors/{crm}/', except: ['connectors/{crm}/sandbox/'], allow: ['connectors/{crm}/', 'connectors/kit/', 'src/core/'],

@@ -1,10 +1,13 @@
 import type { Suggestion } from '../core/index.js';
-import type { GuardrailContext } from './context.js';
+import { parseGuardrailContext } from './context.js';
 import type { GuardrailOutcome, Guardrails } from './guardrails.js';
 
-/** Past suggestions with the context they were judged in; implemented over the database by src/store. */
+/**
+ * Past suggestions with the context they were judged in; implemented over the database by src/store, which
+ * returns the stored context as it was saved (JSON): it is parsed here, against today's schema.
+ */
 export interface SuggestionSource {
-  listSince(sinceIso: string): AsyncIterable<{ suggestion: Suggestion; context: GuardrailContext; previousOutcome: string }>;
+  listSince(sinceIso: string): AsyncIterable<{ suggestion: Suggestion; context: unknown; previousOutcome: string }>;
 }
 
 export interface ReplaySummary {
@@ -30,7 +33,7 @@ export async function replaySuggestions(guardrails: Guardrails, source: Suggesti
     since: sinceIso, total: 0, wouldPass: 0, wouldReview: 0, wouldBlock: 0, changed: 0, transitions: {}, firedByRule: {}, changedExamples: [],
   };
   for await (const { suggestion, context, previousOutcome } of source.listSince(sinceIso)) {
-    const r = await guardrails.evaluate(suggestion, context);
+    const r = await guardrails.evaluate(suggestion, parseGuardrailContext(context));
     summary.total++;
     if (r.outcome === 'pass') summary.wouldPass++;
     else if (r.outcome === 'review') summary.wouldReview++;

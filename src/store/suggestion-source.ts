@@ -2,12 +2,14 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Suggestion } from '../core/suggestion.js';
-import type { GuardrailContext } from '../guardrails/context.js';
 import { openDb, type Db } from './db.js';
 import { migrate } from './migrate.js';
 
+/** A stored suggestion with the guardrail context it was judged in, as saved (JSON; its reader validates it). */
+export interface StoredJudgedSuggestion { suggestion: Suggestion; context: unknown; previousOutcome: string }
+
 export interface StoredSuggestionSource {
-  listSince(sinceIso: string): AsyncIterable<{ suggestion: Suggestion; context: GuardrailContext; previousOutcome: string }>;
+  listSince(sinceIso: string): AsyncIterable<StoredJudgedSuggestion>;
   close(): Promise<void>;
 }
 
@@ -17,7 +19,7 @@ export function suggestionSource(db: Db, opts: { onClose?: () => Promise<void> }
     async *listSince(sinceIso) {
       let after = '';
       for (;;) {
-        const r = await db.query<{ id: string; payload: Suggestion; context: GuardrailContext; status: string }>(
+        const r = await db.query<{ id: string; payload: Suggestion; context: unknown; status: string }>(
           `SELECT id, payload, context, status FROM suggestions WHERE created_at >= $1 AND context IS NOT NULL AND id > $2 ORDER BY id LIMIT 500`,
           [sinceIso, after],
         );
