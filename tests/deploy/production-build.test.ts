@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,9 +39,25 @@ beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'cl-prod-'));
   chmodSync(work, 0o755);
   app = path.join(work, 'app');
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--out-dir', path.join(app, 'dist')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const buildDir = path.join(work, 'build');
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--out-dir', path.join(buildDir, 'dist')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   expect(build.stderr + build.stdout).toContain('built');
-  for (const f of ['package.json', 'package-lock.json', 'bin', 'rules']) cpSync(path.join(ROOT, f), path.join(app, f), { recursive: true });
+  // The runtime stage of deploy/Dockerfile, COPY by COPY: build output from the build stage, the rest from the
+  // repository; the deps stage is the `npm ci --omit=dev` below.
+  const dockerfile = readFileSync(path.join(ROOT, 'deploy/Dockerfile'), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  for (const line of runtime.split('\n').filter((l) => l.startsWith('COPY '))) {
+    const parts = line.split(/\s+/).slice(1);
+    const from = parts[0]!.startsWith('--from=') ? parts.shift()!.slice(7) : null;
+    const dest = parts.pop()!;
+    if (from === 'deps') continue;
+    for (const src of parts) {
+      const source = from === 'build' ? path.join(buildDir, path.relative('/src', src)) : path.join(ROOT, src);
+      const target = dest.endsWith('/') ? path.join(app, dest, path.basename(src)) : path.join(app, dest);
+      cpSync(source, target, { recursive: true });
+    }
+  }
+  cpSync(path.join(ROOT, 'package-lock.json'), path.join(app, 'package-lock.json'));
   const install = spawnSync('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app, encoding: 'utf8', timeout: 300_000 });
   if (install.status !== 0) throw new Error(`npm ci --omit=dev --offline failed (is the npm cache populated?):\n${install.stderr}`);
 }, 600_000);
@@ -49,7 +65,8 @@ beforeAll(() => {
 afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
 
 test('the build holds only JavaScript and migrations, and the install has no devDependencies', () => {
-  expect(readdirSync(path.join(app, 'dist')).sort()).toEqual(expect.arrayContaining(['connectors', 'migrations', 'src']));
+  expect(readdirSync(path.join(app, 'dist')).sort()).toEqual(['connectors', 'migrations', 'src']);
+  expect(readdirSync(app).sort()).toEqual(['bin', 'dist', 'node_modules', 'package-lock.json', 'package.json', 'rules']);
   expect(existsSync(path.join(app, 'dist/src/main.js'))).toBe(true);
   expect(existsSync(path.join(app, 'dist/src/cli/main.js'))).toBe(true);
   expect(readdirSync(path.join(app, 'dist/migrations'))).toEqual(readdirSync(path.join(ROOT, 'migrations')));
