@@ -4,7 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { connectors as defaultRegistry, getConnector as registryConnector } from '../connectors/index.js';
+import { setDispatcher as setJsforceDispatcher } from 'jsforce/lib/request.js';
 import { createInstallFlow, type ProviderAppConfig } from './auth/oauth-install.js';
+import { createSignInFlow } from './auth/crm-sign-in.js';
+import { StateSealer } from './auth/signed-state.js';
 import { TokenVault } from './auth/token-vault.js';
 import { readConfigFromProcess, type Config } from './config/index.js';
 import type { Connector } from './core/connector.js';
@@ -24,6 +27,7 @@ import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js
 import { afterBackfill, createDraftLlm, FEEDBACK_SCHEDULES } from './suggest/wiring.js';
 import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
+import { createOutboundDispatcher, crmOriginMatcher, useOutboundDispatcher } from './lib/outbound-timeouts.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { createWorkQueue, type WorkQueue } from './queue/index.js';
@@ -67,6 +71,8 @@ export interface StartOptions {
   connectors?: Partial<Record<string, Connector>>;
   /** false: no health port even for ROLE=worker (tests running several workers in one process). */
   healthServer?: boolean;
+  /** More operators (provider:accountId:userId) on top of OPERATOR_USERS: the demo makes its sandbox admin one. */
+  operatorUsers?: string[];
 }
 
 /** Composition root: the only place that knows every module. */
@@ -107,6 +113,14 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     throw new ConfigError([`${provider} is not configured`]);
   };
   const vault = new TokenVault(store, cipher, getConnector, credsFor, logger, now);
+  // Every CRM call gives up after CRM_CALL_TIMEOUT_MS (below the write-back job lease): global fetch (HubSpot client)
+  // and jsforce's own dispatcher (Salesforce) share one dispatcher that knows the CRM origins.
+  const crmOrigins = crmOriginMatcher(() => [apps.hubspot?.apiBase, apps.hubspot?.tokenUrl, apps.salesforce?.loginUrl].filter((x): x is string => !!x));
+  const dispatcher = createOutboundDispatcher(crmOrigins, cfg.crmCallTimeoutMs);
+  useOutboundDispatcher(dispatcher);
+  setJsforceDispatcher(dispatcher as any);
+  // OAuth state is sealed with a key derived from the token key (nothing stored before the user returns).
+  const sealer = new StateSealer(cipher.derive('oauth-state'));
   const guardrails = await createGuardrails({ dir: path.resolve(cfg.rulesDir), logger });
   const stopWatch = guardrails.watch();
 
@@ -114,7 +128,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const publicUrl = () => o.publicUrl ?? cfg.publicUrl ?? listenUrl;
   const installs = new Map<string, InstallHandlers>();
   const installDeps = {
-    store, vault, logger, now,
+    store, vault, logger, now, sealer,
     onInstalled: async (conn: { id: string }) => { await queue.send('backfill', { connectionId: conn.id }, { singletonKey: `backfill:${conn.id}` }); },
   };
   const appConfigFor = (provider: string): ProviderAppConfig | null => {
@@ -135,6 +149,18 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     if (!c || !appCfg) return null;
     const flow = createInstallFlow(c, appCfg, installDeps);
     installs.set(provider, flow);
+    return flow;
+  };
+
+  const signIns = new Map<string, InstallHandlers | null>();
+  const signInFor = (provider: string): InstallHandlers | null => {
+    if (signIns.has(provider)) return signIns.get(provider)!;
+    const c = registry[provider];
+    const appCfg = c?.identifyUser ? appConfigFor(provider) : null;
+    const flow = c && appCfg ? createSignInFlow(c, { ...appCfg, callbackUrl: `${publicUrl()}/auth/callback/${provider}` }, {
+      store, sealer, logger, now, operatorUsers: [...cfg.access.operatorUsers, ...(o.operatorUsers ?? [])], sessionTtlMs: cfg.access.sessionTtlMs,
+    }) : null;
+    signIns.set(provider, flow);
     return flow;
   };
 
@@ -159,7 +185,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     const app = createApp({
       store, queue, metrics, logger, connectorFor: getConnector, now,
       providers: () => Object.keys(registry),
-      installFor,
+      installFor, signInFor,
+      access: cfg.access,
       webhookSecretFor: (p) => (p === 'hubspot' ? apps.hubspot?.clientSecret ?? null : p === 'salesforce' ? apps.salesforce?.clientSecret ?? null : null),
       publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
       slackSigningSecret: cfg.slack?.signingSecret ?? null,
@@ -170,6 +197,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   }
   const ctxIndex = await createIndexer(cfg, db, logger);
   const indexer = ctxIndex?.indexer ?? null;
+  // Tokens made with an older TOKEN_ENCRYPTION_KEY are re-encrypted in the background (and on the sweep schedule).
+  if (cfg.role !== 'web') void vault.reencryptStale().catch((err: unknown) => logger.error({ err }, 'token re-encryption failed'));
   let stopCron = () => {};
   let workers: Workers | null = null;
   if (cfg.role !== 'web') {
@@ -185,7 +214,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       changeStreams: o.changeStreams,
       afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now }, connectionId); },
     });
-    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES });
+    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES, reencrypt: () => vault.reencryptStale() });
   }
   // A worker serves no HTTP of its own: a small port for probes and scrapes.
   const healthServer = cfg.role === 'worker' && cfg.healthPort > 0 && o.healthServer !== false

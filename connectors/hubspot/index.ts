@@ -2,6 +2,7 @@ import type { Connector } from '../../src/core/index.js';
 import type { HubspotClientOptions } from './client.js';
 import { hubspotManifest } from './manifest.js';
 import { afterInstall, refreshTokens } from './oauth.js';
+import { identifyUser } from './sign-in.js';
 import { fetchByIds, listChanges, type HubspotSyncOptions } from './sync.js';
 import { parseWebhook, type HubspotWebhookOptions } from './webhooks.js';
 import { createDraftEmail, createTask } from './writeback.js';
@@ -14,6 +15,7 @@ export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Conn
     manifest: hubspotManifest,
     refreshTokens: (o) => refreshTokens(o, opts),
     afterInstall: (tokens, o) => afterInstall(tokens, o, opts),
+    identifyUser: (tokens, o) => identifyUser(tokens, o, opts),
     listChanges: (ctx, kind, since) => listChanges(ctx, kind, since, opts),
     fetchByIds: (ctx, kind, ids) => fetchByIds(ctx, kind, ids, opts),
     parseWebhook: (req, secrets) => parseWebhook(req, secrets, opts),

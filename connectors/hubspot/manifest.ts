@@ -48,6 +48,9 @@ export const hubspotManifest: ConnectorManifest = {
     lanes: { burst: { max: 110, intervalMs: 10_000 }, search: { max: 5, intervalMs: 1_000 } },
     dailyMax: null,
   },
+  // Admin sign-in: token introspection names the user; the settings users API says whether they are a super admin.
+  // https://developers.hubspot.com/docs/api-reference/latest/account/settings/user-provisioning/users/get-user
+  signIn: { scopes: ['oauth', 'settings.users.read'] },
 };
 
 export const HUBSPOT_PROVIDER = hubspotManifest.id;

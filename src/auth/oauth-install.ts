@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy as OAuth2Strategy } from 'passport-oauth2';
@@ -8,6 +8,7 @@ import { stableId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConnectionRow, Store } from '../store/index.js';
 import type { TokenVault } from './token-vault.js';
+import type { StatePayload, StateSealer } from './signed-state.js';
 
 export interface ProviderAppConfig {
   clientId: string;
@@ -21,30 +22,38 @@ export interface ProviderAppConfig {
 
 export interface InstallDeps {
   store: Store;
+  sealer: StateSealer;
   vault: TokenVault;
   logger: Logger;
   now: () => number;
   onInstalled: (conn: ConnectionRow) => Promise<void>;
 }
 
-const STATE_TTL_MS = 10 * 60 * 1000;
-
 /**
- * passport-oauth2 state store backed by the database: random, short-lived, single use, with the PKCE
- * verifier kept server-side. passport-oauth2 calls store() before redirecting and verify() on callback.
+ * passport-oauth2 state store with nothing stored up front: the state is sealed (src/auth/signed-state.ts) and
+ * carries the PKCE verifier; the callback records the nonce once (single use). So an unauthenticated GET /install
+ * writes no row; a row appears only when someone returns from the provider's consent, and it expires.
+ * passport-oauth2 calls store() before redirecting and verify() on callback.
  */
-class DbStateStore {
-  constructor(private readonly states: Store['oauthStates'], private readonly provider: string, private readonly now: () => number) {}
+export class SealedStateStore {
+  constructor(
+    private readonly access: Store['access'],
+    private readonly sealer: StateSealer,
+    private readonly purpose: StatePayload['purpose'],
+    private readonly provider: string,
+    private readonly now: () => number,
+  ) {}
   // Arity 5 matters: passport-oauth2 then passes the PKCE verifier (undefined without PKCE).
   store(_req: Request, verifier: string | undefined, _state: unknown, _meta: unknown, cb: (err: Error | null, handle?: string) => void): void {
-    const handle = randomBytes(24).toString('base64url');
-    this.states.create({ state: handle, provider: this.provider, codeVerifier: verifier ?? null, ttlMs: STATE_TTL_MS, now: this.now() })
-      .then(() => cb(null, handle), (e) => cb(e as Error));
+    cb(null, this.sealer.seal(this.purpose, this.provider, verifier ?? null, this.now()).state);
   }
   // Arity 3. For PKCE, passport-oauth2 expects `ok` to be the verifier string.
   verify(_req: Request, handle: string, cb: (err: Error | null, ok: boolean | string, info?: { message: string }) => void): void {
-    this.states.consume(String(handle ?? ''), this.provider, this.now())
-      .then((r) => r ? cb(null, r.codeVerifier ?? true) : cb(null, false, { message: 'OAuth state is unknown, expired or already used' }), (e) => cb(e as Error, false));
+    const rejected = () => cb(null, false, { message: 'OAuth state is unknown, expired or already used' });
+    const p = this.sealer.open(handle, this.purpose, this.provider, this.now());
+    if (!p) return rejected();
+    this.access.useStateNonce(p.nonce, new Date(p.exp))
+      .then((first) => first ? cb(null, p.verifier ?? true) : rejected(), (e) => cb(e as Error, false));
   }
 }
 
@@ -63,7 +72,7 @@ export function createInstallFlow(connector: Connector, app: ProviderAppConfig, 
       scopeSeparator: m.oauth.scopeSeparator,
       pkce: m.oauth.pkce,
       state: true,
-      store: new DbStateStore(deps.store.oauthStates, provider, deps.now) as any,
+      store: new SealedStateStore(deps.store.access, deps.sealer, 'install', provider, deps.now) as any,
       passReqToCallback: false,
     } as any,
     ((accessToken: string, refreshToken: string, params: Record<string, unknown>, _profile: unknown, done: (err: unknown, user?: unknown) => void) => {

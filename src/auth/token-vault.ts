@@ -1,6 +1,6 @@
 import type { Connector, ConnectionContext, TokenSet } from '../core/connector.js';
 import { AuthExpiredError, AuthRevokedError, CloseloopError, NotFoundError } from '../core/errors.js';
-import type { TokenCipher } from '../lib/crypto.js';
+import { UndecryptableError, type TokenCipher } from '../lib/crypto.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConnectionRow, Store } from '../store/index.js';
 
@@ -45,8 +45,63 @@ export class TokenVault {
     const conn = await this.store.connections.get(connectionId);
     if (!conn) throw new NotFoundError(`connection ${connectionId} not found`);
     if (conn.status === 'needs_reconnect') throw new AuthRevokedError(`connection ${connectionId} needs to be reconnected: ${conn.status_reason ?? ''}`);
-    if (!this.isExpiring(conn)) return this.cipher.decrypt(conn.access_token_enc);
+    if (!this.isExpiring(conn)) return this.open(conn, conn.access_token_enc);
     return this.refresh(connectionId, false);
+  }
+
+  /**
+   * Decrypt a stored token. One that no configured key opens (TOKEN_ENCRYPTION_KEY changed without listing the old
+   * key) marks the connection needs_reconnect at once: AUTH_REVOKED maps to "reconnect", so nothing retries it.
+   */
+  private async open(conn: ConnectionRow, box: string): Promise<string> {
+    try {
+      return this.cipher.decrypt(box);
+    } catch (e) {
+      if (e instanceof UndecryptableError) throw await this.markUndecryptable(conn);
+      throw e;
+    }
+  }
+
+  private async markUndecryptable(conn: Pick<ConnectionRow, 'id' | 'provider'>): Promise<AuthRevokedError> {
+    const reason = 'TOKEN_UNDECRYPTABLE: the stored token opens with no configured TOKEN_ENCRYPTION_KEY; list the old key after the new one, or reconnect';
+    await this.store.connections.setStatus(conn.id, 'needs_reconnect', reason);
+    this.logger.error({ connectionId: conn.id, provider: conn.provider, code: 'TOKEN_UNDECRYPTABLE' }, 'stored token cannot be decrypted; connection needs reconnect');
+    return new AuthRevokedError(`connection ${conn.id} needs to be reconnected: ${reason}`, { provider: conn.provider });
+  }
+
+  /**
+   * Background re-encryption after a key rotation: tokens made with an older key are rewritten with the current
+   * one, a row at a time under its lock. Returns how many were rewritten and how many could not be opened.
+   */
+  async reencryptStale(): Promise<{ reencrypted: number; undecryptable: number }> {
+    let reencrypted = 0;
+    let undecryptable = 0;
+    for (const c of await this.store.connections.list()) {
+      if (c.status === 'needs_reconnect') continue;
+      if (!this.cipher.isStale(c.access_token_enc) && (!c.refresh_token_enc || !this.cipher.isStale(c.refresh_token_enc))) continue;
+      const outcome = await this.store.tx(async (r) => {
+        const conn = await r.connections.get(c.id, { forUpdate: true });
+        if (!conn) return 'gone';
+        try {
+          const access = this.cipher.decrypt(conn.access_token_enc);
+          const refresh = conn.refresh_token_enc ? this.cipher.decrypt(conn.refresh_token_enc) : null;
+          await r.connections.updateTokens(conn.id, {
+            accessTokenEnc: this.cipher.encrypt(access), refreshTokenEnc: refresh === null ? null : this.cipher.encrypt(refresh), expiresAt: conn.token_expires_at,
+          });
+          return 'ok';
+        } catch (e) {
+          if (!(e instanceof UndecryptableError)) throw e;
+          return 'bad';
+        }
+      });
+      if (outcome === 'ok') reencrypted++;
+      if (outcome === 'bad') {
+        undecryptable++;
+        await this.markUndecryptable(c);
+      }
+    }
+    if (reencrypted || undecryptable) this.logger.info({ reencrypted, undecryptable }, 'token re-encryption pass');
+    return { reencrypted, undecryptable };
   }
 
   private isExpiring(conn: ConnectionRow): boolean {
@@ -78,7 +133,13 @@ export class TokenVault {
   }
 
   private async refreshLocked(connectionId: string, force: boolean): Promise<string> {
-    const before = (await this.store.connections.get(connectionId))?.access_token_enc;
+    const row = await this.store.connections.get(connectionId);
+    const before = row?.access_token_enc;
+    // The status is written after the transaction: inside it, the row lock would block our own update.
+    const undecryptable = async (e: unknown): Promise<never> => {
+      if (e instanceof UndecryptableError && row) throw await this.markUndecryptable(row);
+      throw e;
+    };
     return this.store.tx(async (r) => {
       const conn = await r.connections.get(connectionId, { forUpdate: true });
       if (!conn) throw new NotFoundError(`connection ${connectionId} not found`);
@@ -99,6 +160,6 @@ export class TokenVault {
       await r.connections.updateTokens(conn.id, { ...enc, metadata: Object.keys(tokens.metadata).length ? { ...conn.token_metadata, ...tokens.metadata } : undefined });
       this.logger.info({ connectionId, provider: conn.provider }, 'token refreshed');
       return tokens.accessToken;
-    });
+    }).catch(undecryptable);
   }
 }

@@ -37,6 +37,18 @@ export interface Config {
   slack: { signingSecret: string } | null;
   /** LOCAL_ONLY: no data leaves the deployment (no remote model, embeddings or vector store). */
   localOnly: boolean;
+  /** Access control (src/auth, src/http). */
+  access: {
+    operatorTokens: string[];
+    /** provider:accountId:userId of CRM users who are operators when they sign in. */
+    operatorUsers: string[];
+    metricsToken: string | null;
+    trustProxy: boolean | number | string;
+    rateLimitPerMinute: number;
+    sessionTtlMs: number;
+  };
+  /** Every CRM call gives up after this long. */
+  crmCallTimeoutMs: number;
 }
 
 /** Parse the environment once; throws ConfigError listing every bad variable at once. */
@@ -88,8 +100,23 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
       : { kind: 'pgvector' },
     slack: v.SLACK_SIGNING_SECRET ? { signingSecret: v.SLACK_SIGNING_SECRET } : null,
     localOnly: v.LOCAL_ONLY ?? false,
+    access: {
+      operatorTokens: v.OPERATOR_TOKENS ? v.OPERATOR_TOKENS.split(',') : [],
+      operatorUsers: v.OPERATOR_USERS ? v.OPERATOR_USERS.split(',') : [],
+      metricsToken: v.METRICS_TOKEN ?? null,
+      trustProxy: parseTrustProxy(v.TRUST_PROXY),
+      rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+      sessionTtlMs: v.SESSION_TTL_HOURS * 3600_000,
+    },
+    crmCallTimeoutMs: v.CRM_CALL_TIMEOUT_MS,
   };
   return deepFreeze(cfg);
+}
+
+function parseTrustProxy(v: string): boolean | number | string {
+  if (v === 'false' || v === '0' || v === '') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 export function readConfigFromProcess(): Readonly<Config> {

@@ -7,7 +7,6 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const optionalUrl = z.string().url().optional();
-const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)');
 
 export const EnvSchema = z
   .object({
@@ -21,8 +20,25 @@ export const EnvSchema = z
     ROLE: z.enum(['all', 'web', 'worker']).default('all'),
     DATA_DIR: z.string().default('./data'),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-    /** AES-256-GCM key for tokens at rest; generated and kept under DATA_DIR in demo mode only. */
-    TOKEN_ENCRYPTION_KEY: hex64.optional(),
+    /**
+     * AES-256-GCM keys for tokens at rest, comma-separated: the first encrypts, every one decrypts (rotation: put the
+     * new key first and keep the old ones until the background re-encryption is done). Generated under DATA_DIR in demo mode only.
+     */
+    TOKEN_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, 'must be one or more comma-separated keys of 64 hex characters (32 bytes)').optional(),
+    /** Bearer tokens (comma-separated, at least 32 characters each) with the operator role: every tenant. */
+    OPERATOR_TOKENS: z.string().regex(/^[^,\s]{32,}(,[^,\s]{32,})*$/, 'must be comma-separated tokens of at least 32 characters').optional(),
+    /** CRM users with the operator role when they sign in: comma-separated provider:accountId:userId. */
+    OPERATOR_USERS: z.string().regex(/^[a-z]+:[^:,\s]+:[^:,\s]+(,[a-z]+:[^:,\s]+:[^:,\s]+)*$/, 'must be comma-separated provider:accountId:userId').optional(),
+    /** Bearer token that may read /metrics only (a Prometheus scraper); operators may always read it. */
+    METRICS_TOKEN: z.string().min(32).optional(),
+    /** Express "trust proxy": false (default: the socket address is the client), true, a hop count or a list of subnets. */
+    TRUST_PROXY: z.string().default('false'),
+    /** Every CRM call gives up after this long (must stay below the write-back job lease). */
+    CRM_CALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+    /** Requests per minute and client address on each unauthenticated route group (install, OAuth callback, sign-in, ingest, Slack). */
+    RATE_LIMIT_PER_MINUTE: int(120),
+    /** Sign-in sessions last this long. */
+    SESSION_TTL_HOURS: int(12),
     /** Demo mode starts the local sandboxes and installs into them. Default: on when no app credentials are set. */
     DEMO: bool.optional(),
     DEMO_EVENTS: int(40),
@@ -101,5 +117,5 @@ export function crossFieldProblems(v: Record<string, string | undefined>): strin
   return out;
 }
 
-export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL', 'QUEUE_LISTEN_URL', 'SLACK_SIGNING_SECRET'] as const;
+export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL', 'QUEUE_LISTEN_URL', 'SLACK_SIGNING_SECRET', 'OPERATOR_TOKENS', 'METRICS_TOKEN'] as const;
 export type Env = z.infer<typeof EnvSchema>;

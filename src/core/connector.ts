@@ -20,6 +20,17 @@ export interface AccountIdentity {
   displayName: string | null;
 }
 
+/** Who signed in with the CRM (admin sign-in, src/auth/crm-sign-in.ts). */
+export interface SignedInUser {
+  /** The account (HubSpot portal id, Salesforce org id) the user belongs to. */
+  accountId: string;
+  userId: string;
+  /** Email or username, for display; never used to decide access. */
+  label: string | null;
+  /** An admin of the account by the CRM's own rule (HubSpot super admin; Salesforce "Modify All Data"). */
+  isAdmin: boolean;
+}
+
 /** Declarative provider facts: data, not behaviour (STYLE.md habit 2). */
 export interface ConnectorManifest {
   id: string;
@@ -46,6 +57,8 @@ export interface ConnectorManifest {
    */
   rateLimits?: { lanes: Record<string, { max: number; intervalMs: number }>; dailyMax: number | null };
   capabilities: { webhooks: boolean; changeStream: boolean };
+  /** Scopes asked for when a person signs in to closeloop's admin pages (identity and admin check only). */
+  signIn?: { scopes: string[] };
 }
 
 /** Everything a connector needs to talk to one installed account. Passed in; connectors never read config. */
@@ -186,6 +199,8 @@ export interface Connector {
   refreshTokens(opts: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string }): Promise<TokenSet>;
   /** Resolve the installed account's identity right after the OAuth callback. Throws if it cannot. */
   afterInstall(tokens: TokenSet, opts: { apiBase: string; clientId?: string; clientSecret?: string }): Promise<AccountIdentity>;
+  /** Sign in with the CRM: who the token belongs to and whether the CRM makes them an admin. Optional capability. */
+  identifyUser?(tokens: TokenSet, opts: { apiBase: string; clientId?: string; clientSecret?: string }): Promise<SignedInUser>;
   /** Incremental reads: pages of canonical records plus the checkpoint to store after each page. */
   listChanges(ctx: ConnectionContext, kind: ObjectKind, since: Checkpoint | null): AsyncIterable<ChangePage>;
   /** Read records by id (after a webhook); missing ids are simply absent from the result. */

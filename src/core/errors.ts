@@ -26,6 +26,10 @@ export const ErrorCode = {
   MODEL_OUTPUT_TRUNCATED: 'MODEL_OUTPUT_TRUNCATED',
   MODEL_REFUSED: 'MODEL_REFUSED',
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
+  /** No valid session or token on a route that needs one (401). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** Authenticated, but not allowed: another tenant, missing role, missing CSRF token (403). */
+  FORBIDDEN: 'FORBIDDEN',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

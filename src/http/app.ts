@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
+import { clearedSessionCookie } from '../auth/sessions.js';
+import { requestScope } from '../auth/request-scope.js';
 import type { Connector } from '../core/connector.js';
 import { CloseloopError, ErrorCode, isCloseloopError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -7,7 +9,7 @@ import type { Metrics } from '../lib/metrics.js';
 import { acceptWebhook } from '../sync/webhook-intake.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
-import { renderSummary, summarize } from './summary.js';
+import { renderSignIn, renderSummary, summarize } from './summary.js';
 import { createSourcesRouter } from '../sources/router.js';
 import { createFeedbackRouter } from '../feedback/router.js';
 import { createHealth, type Health } from '../lib/health.js';
@@ -19,6 +21,11 @@ function flagHealth(isReady: () => boolean): Health {
   h.setStarted(true);
   return h;
 }
+import { limitDepth, rawBody } from './body-limits.js';
+import { errorHandler, notFound } from './errors.js';
+import { accessGuard, authenticate } from './guard.js';
+import { LogSampler } from './log-sampler.js';
+import { rateLimit } from './rate-limit.js';
 
 export interface InstallHandlers { start: express.RequestHandler; callback: express.RequestHandler }
 
@@ -30,6 +37,8 @@ export interface AppDeps {
   connectorFor: (provider: string) => Connector;
   providers: () => string[];
   installFor: (provider: string) => InstallHandlers | null;
+  /** Sign in with the CRM (admin pages); null when the provider has no sign-in or is not configured. */
+  signInFor: (provider: string) => InstallHandlers | null;
   webhookSecretFor: (provider: string) => string | null;
   /** Public origin the providers call (signatures cover the full URL). */
   publicUrl: () => string;
@@ -40,34 +49,79 @@ export interface AppDeps {
   now: () => number;
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off. */
   slackSigningSecret: string | null;
+  access: { operatorTokens: readonly string[]; metricsToken: string | null; trustProxy: boolean | number | string; rateLimitPerMinute: number };
 }
 
-/** Thin HTTP layer: parse input, call a module, map errors to status codes. */
+/** Webhook bodies: HubSpot batches at most 100 events per request; Outbound Messages carry at most 100 notifications. */
+export const WEBHOOK_BODY_LIMIT = '2mb';
+
+/**
+ * Thin HTTP layer: parse input, call a module, map errors to status codes. The route table and who may call each
+ * route is docs/security.md; tests/src/http/route-table.test.ts checks it against the routes mounted here.
+ */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', deps.access.trustProxy);
+  const sampler = new LogSampler();
   app.use((req, res, next) => {
-    const id = req.header('x-request-id') ?? randomUUID();
+    const given = req.header('x-request-id');
+    const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', id);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
     (req as any).id = id;
     next();
   });
 
-  app.use(createHealthRouter({ health: deps.health ?? flagHealth(deps.isReady), metrics: deps.metrics }));
+  const guardDeps = {
+    store: deps.store, now: deps.now, operatorTokens: deps.access.operatorTokens, metricsToken: deps.access.metricsToken,
+    publicOrigin: () => new URL(deps.publicUrl()).origin,
+  };
+  // ONE guard for everything under /admin and /api, mounted before any of their routes: a router added later under
+  // these prefixes (e.g. /api/v1/suggestions) is authenticated and tenant-scoped without doing anything.
+  const guard = accessGuard(guardDeps);
+  app.use(['/admin', '/api'], guard);
 
+  // Unauthenticated entry points get a per-client rate limit held in the database.
+  const perMinute = deps.access.rateLimitPerMinute;
+  app.use('/install', rateLimit(deps.store, 'install', perMinute, deps.now));
+  app.use('/oauth', rateLimit(deps.store, 'oauth', perMinute, deps.now));
+  app.use(['/auth/login', '/auth/callback'], rateLimit(deps.store, 'auth', perMinute, deps.now));
+  app.use('/ingest', rateLimit(deps.store, 'ingest', perMinute * 10, deps.now));
+  app.use('/slack', rateLimit(deps.store, 'slack', perMinute * 10, deps.now));
+
+  // /livez, /readyz, /healthz: open and tenant-free. /metrics: aggregate series only (labels: crm, kind, queue, code,
+  // result; never a tenant, account or connection id), and on this public port only for operators or the
+  // METRICS_TOKEN scraper. (A worker's HEALTH_PORT serves them without credentials: keep that port private.)
+  app.use(createHealthRouter({
+    health: deps.health ?? flagHealth(deps.isReady), metrics: deps.metrics,
+    metricsGuard: accessGuard(guardDeps, { roles: ['operator', 'metrics'] }),
+  }));
+
+  // The summary page: signed-in admins see their tenant, operators every tenant (or ?tenant=).
   app.get('/', async (req, res, next) => {
     try {
-      const s = await summarize(deps.store, deps.queue);
+      if (req.accepts(['html', 'json']) === 'html' && !req.header('authorization') && !(await authenticate(guardDeps, req).catch(() => null))) {
+        res.status(401).type('html').send(renderSignIn(deps.providers().filter((p) => deps.signInFor(p) !== null)));
+        return;
+      }
+      next();
+    } catch (e) { next(e); }
+  }, guard, async (req, res, next) => {
+    try {
+      const scope = requestScope(res);
+      const s = await summarize(scope.reads, scope.principal.role === 'operator' ? deps.queue : null);
       if (req.accepts(['html', 'json']) === 'json') res.json(s);
       else res.type('html').send(renderSummary(s));
     } catch (e) { next(e); }
   });
 
-  // Sync health for RevOps: one row per installed account.
+  // Sync health for RevOps: one row per installed account of the caller's tenant.
   app.get('/admin/connections', async (_req, res, next) => {
     try {
-      const rows = await deps.store.connections.list();
+      const rows = await requestScope(res).reads.connections();
       res.json(rows.map((c) => ({
         id: c.id, provider: c.provider, accountId: c.account_id, status: c.status, statusReason: c.status_reason,
         pausedUntil: c.paused_until, backfillDoneAt: c.backfill_done_at, lastSyncAt: c.last_sync_at,
@@ -75,22 +129,46 @@ export function createApp(deps: AppDeps): express.Express {
     } catch (e) { next(e); }
   });
 
+  // Sign in with the CRM; who am I (and the CSRF token for writes); sign out.
+  app.get('/auth/login/:provider', (req, res, next) => {
+    const h = deps.signInFor(String(req.params.provider));
+    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider or no sign-in for it', { status: 404 }));
+    return h.start(req, res, next);
+  });
+  app.get('/auth/callback/:provider', (req, res, next) => {
+    const h = deps.signInFor(String(req.params.provider));
+    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider or no sign-in for it', { status: 404 }));
+    return h.callback(req, res, next);
+  });
+  app.get('/auth/session', guard, (_req, res) => {
+    const { principal: p, tenantId } = requestScope(res);
+    res.json({ kind: p.kind, role: p.role, subject: p.subject, tenantId, csrfToken: p.kind === 'session' ? p.csrfToken : null });
+  });
+  app.post('/auth/logout', guard, async (_req, res, next) => {
+    try {
+      const { principal: p } = requestScope(res);
+      if (p.kind === 'session') await deps.store.access.revokeSession(p.sessionHash);
+      res.setHeader('Set-Cookie', clearedSessionCookie());
+      res.status(204).end();
+    } catch (e) { next(e); }
+  });
+
   app.get('/install/:provider', (req, res, next) => {
     const h = deps.installFor(String(req.params.provider));
-    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, `unknown or unconfigured provider ${req.params.provider}`, { status: 404 }));
+    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown or unconfigured provider', { status: 404 }));
     return h.start(req, res, next);
   });
   app.get('/oauth/:provider/callback', (req, res, next) => {
     const h = deps.installFor(String(req.params.provider));
-    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, `unknown or unconfigured provider ${req.params.provider}`, { status: 404 }));
+    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown or unconfigured provider', { status: 404 }));
     return h.callback(req, res, next);
   });
 
-  // Raw bytes first: signatures are computed over the body exactly as received.
-  app.post('/webhooks/:provider', express.raw({ type: () => true, limit: '2mb' }), async (req, res, next) => {
+  // CRM-facing: raw bytes first (signatures are computed over the body exactly as received), size and depth bounded.
+  app.post('/webhooks/:provider', rawBody(WEBHOOK_BODY_LIMIT), limitDepth, async (req, res, next) => {
     const provider = String(req.params.provider);
     try {
-      if (!deps.providers().includes(provider)) throw new CloseloopError(ErrorCode.NOT_FOUND, `unknown provider ${provider}`, { status: 404 });
+      if (!deps.providers().includes(provider)) throw new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider', { status: 404 });
       const secret = deps.webhookSecretFor(provider);
       if (secret === null) throw new CloseloopError(ErrorCode.NOT_FOUND, `${provider} is not configured`, { status: 404 });
       const headers: Record<string, string | undefined> = {};
@@ -112,15 +190,10 @@ export function createApp(deps: AppDeps): express.Express {
   // Interactions that never reach the CRM: authenticated ingest API and Slack Events (raw-body signature).
   app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret }));
 
-  // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback).
-  app.use(createFeedbackRouter({ store: deps.store, now: deps.now }));
+  // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback), behind the guard above.
+  app.use(createFeedbackRouter({ now: deps.now }));
 
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = isCloseloopError(err) ? err : null;
-    const status = e?.status && e.status >= 400 && e.status < 600 ? e.status : 500;
-    const level = status >= 500 ? 'error' : 'warn';
-    deps.logger[level]({ code: e?.code ?? ErrorCode.INTERNAL, path: req.path, requestId: (req as any).id, err: status >= 500 ? err : undefined, msg2: (err as Error)?.message }, 'request failed');
-    res.status(status).json({ error: e?.code ?? ErrorCode.INTERNAL, message: e ? e.message : 'internal error' });
-  });
+  app.use(notFound);
+  app.use(errorHandler(deps.logger, sampler, deps.now));
   return app;
 }

@@ -7,7 +7,7 @@ import type { Metrics } from '../lib/metrics.js';
  * /livez, /readyz, /healthz (= readiness, kept for existing probes) and /metrics: mounted on the web app, and
  * served alone on HEALTH_PORT by worker processes, so every role can be probed and scraped.
  */
-export function createHealthRouter(d: { health: Health; metrics: Metrics }): express.Router {
+export function createHealthRouter(d: { health: Health; metrics: Metrics; metricsGuard?: express.RequestHandler }): express.Router {
   const r = express.Router();
   r.get('/livez', (_req, res) => { res.status(200).json({ status: 'ok' }); });
   const ready: express.RequestHandler = async (_req, res, next) => {
@@ -18,7 +18,9 @@ export function createHealthRouter(d: { health: Health; metrics: Metrics }): exp
   };
   r.get('/readyz', ready);
   r.get('/healthz', ready);
-  r.get('/metrics', async (_req, res, next) => {
+  // On the public web port /metrics sits behind the access guard (src/http/guard.ts); the worker port has none.
+  const guard: express.RequestHandler[] = d.metricsGuard ? [d.metricsGuard] : [];
+  r.get('/metrics', ...guard, async (_req, res, next) => {
     try {
       res.setHeader('Content-Type', d.metrics.registry.contentType);
       res.send(await d.metrics.registry.metrics());

@@ -1,5 +1,5 @@
 import type { WorkQueue } from '../queue/index.js';
-import type { Store } from '../store/index.js';
+import type { TenantReads } from '../store/index.js';
 
 export interface Summary {
   connections: { provider: string; accountId: string; status: string; backfillDone: boolean; lastSyncAt: string | null }[];
@@ -11,17 +11,17 @@ export interface Summary {
   queues: Record<string, { queued: number; active: number; total: number }>;
 }
 
-export async function summarize(store: Store, queue: WorkQueue): Promise<Summary> {
-  const conns = await store.connections.list();
-  const providerOf = new Map(conns.map((c) => [c.id, c.provider]));
+/** The summary page, from reads already limited to the caller's tenant; queue depths (all tenants) for operators only. */
+export async function summarize(reads: TenantReads, queue: WorkQueue | null): Promise<Summary> {
+  const conns = await reads.connections();
   return {
     connections: conns.map((c) => ({ provider: c.provider, accountId: c.account_id, status: c.status, backfillDone: !!c.backfill_done_at, lastSyncAt: c.last_sync_at ? new Date(c.last_sync_at).toISOString() : null })),
-    records: await store.records.countsByKind(),
-    inbox: await store.inbox.count(),
-    suggestions: await store.suggestions.countsByStatus(),
-    writebacks: await store.outbox.countByStatus(),
-    recentTasks: (await store.outbox.recentDone(15)).map((r) => ({ provider: providerOf.get(r.connection_id) ?? '?', crmId: r.crm_id, url: r.crm_url, suggestionId: r.suggestion_id, at: new Date(r.done_at).toISOString() })),
-    queues: await queue.stats(),
+    records: await reads.recordCounts(),
+    inbox: await reads.inboxCount(),
+    suggestions: await reads.suggestionCounts(),
+    writebacks: await reads.writebackCounts(),
+    recentTasks: (await reads.recentTasks(15)).map((r) => ({ provider: r.provider, crmId: r.crm_id, url: r.crm_url, suggestionId: r.suggestion_id, at: new Date(r.done_at).toISOString() })),
+    queues: queue ? await queue.stats() : {},
   };
 }
 
@@ -41,5 +41,14 @@ ${s.connections.map((c) => `<tr><td>${esc(c.provider)}</td><td>${esc(c.accountId
 <h2>Write-backs</h2><p>${kv(s.writebacks)}</p>
 <h2>Tasks written</h2><table><tr><th>CRM</th><th>task id</th><th>suggestion</th><th>at</th></tr>
 ${s.recentTasks.map((t) => `<tr><td>${esc(t.provider)}</td><td>${t.url ? `<a href="${esc(t.url)}">${esc(t.crmId)}</a>` : esc(t.crmId)}</td><td>${esc(t.suggestionId)}</td><td>${t.at}</td></tr>`).join('')}</table>
+</body></html>`;
+}
+
+/** What `/` shows a browser that is not signed in. */
+export function renderSignIn(providers: string[]): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>closeloop: sign in</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:40rem}</style></head><body>
+<h1>closeloop</h1><p>Sign in with the CRM account closeloop is installed in (admins only).</p>
+<ul>${providers.map((p) => `<li><a href="/auth/login/${encodeURIComponent(p)}">Sign in with ${esc(p)}</a></li>`).join('')}</ul>
 </body></html>`;
 }

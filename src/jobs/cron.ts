@@ -36,7 +36,7 @@ export async function sweepOutbox(d: { store: Store; queue: WorkQueue; logger: L
  * Schedules. Each tick only enqueues singleton jobs, so any number of processes may run the cron
  * side by side: the queue's singleton key keeps one job per connection and kind.
  */
-export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string; feedback?: { overdueCron: string; retrainCron: string } }): () => void {
+export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string; feedback?: { overdueCron: string; retrainCron: string }; reencrypt?: () => Promise<unknown> }): () => void {
   const tasks: ScheduledTask[] = [];
   const safe = (name: string, fn: () => Promise<void>) => async () => {
     try { await fn(); } catch (err) { d.logger.error({ err, job: name }, 'cron tick failed'); }
@@ -52,6 +52,9 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
   })));
   tasks.push(cron.schedule('*/10 * * * *', safe('sweep', async () => {
     await d.store.oauthStates.sweep(d.now());
+    await d.store.access.sweep(new Date(d.now()));
+    // Tokens still under an older TOKEN_ENCRYPTION_KEY (a rotation in progress) are rewritten with the current one.
+    if (d.reencrypt) await d.reencrypt();
     await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
     await sweepInbox(d);
   })));

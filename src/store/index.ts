@@ -1,5 +1,6 @@
 import { ChangeStreamRepo } from './change-streams.js';
 import { CheckpointRepo } from './checkpoints.js';
+import { AccessRepo } from './access.js';
 import { AuditRepo } from './audit.js';
 import { ConnectionRepo } from './connections.js';
 import { FeedbackRepo } from './feedback.js';
@@ -27,6 +28,7 @@ export function repos(q: Queryable) {
     audit: new AuditRepo(q),
     feedback: new FeedbackRepo(q),
     models: new TenantModelRepo(q),
+    access: new AccessRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;
@@ -48,3 +50,5 @@ export type { OutboxRow } from './outbox.js';
 export type { SuggestionRow, SuggestionStatus } from './suggestions.js';
 export type { WrittenRow, ReportRow } from './feedback.js';
 export type { TenantModelRow } from './models.js';
+export type { ApiTokenRow, SessionRow } from './access.js';
+export { TenantReads } from './tenant-reads.js';

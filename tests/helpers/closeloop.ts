@@ -5,6 +5,9 @@ import { startCloseloop, type Closeloop } from '../../src/main.js';
 import { freshDatabase } from './db.js';
 
 export const TEST_KEY = 'ab'.repeat(32);
+/** The deployment's operator in tests (OPERATOR_TOKENS): every tenant on /admin/**, /api/**, / and /metrics. */
+export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
+export const AS_OPERATOR = { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } as const;
 
 /** closeloop on an in-memory PGlite (or DATABASE_URL when set) wired to a fresh HubSpot sandbox. */
 export async function startHubspotLoop(o: { sandbox?: Partial<HubspotSandboxOptions>; env?: Record<string, string>; dataDir?: string; queueExpireSeconds?: number } = {}): Promise<{ hs: HubspotSandbox; cl: Closeloop; stop(): Promise<void> }> {
@@ -13,7 +16,7 @@ export async function startHubspotLoop(o: { sandbox?: Partial<HubspotSandboxOpti
   const hs = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'empty', rateLimit: false, webhookBatchMs: 20, webhookRetryBaseMs: 50, ...o.sandbox });
   const pgdb = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
   const cfg = loadConfig({
-    PORT: '0', DATA_DIR: o.dataDir ?? 'memory://', TOKEN_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent',
+    PORT: '0', DATA_DIR: o.dataDir ?? 'memory://', TOKEN_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
     DATABASE_URL: pgdb?.url, MIGRATE_ON_START: 'true', POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *', WORKER_CONCURRENCY: '2', ...o.env,
   });
   const cl = await startCloseloop(cfg, {

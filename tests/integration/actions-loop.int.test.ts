@@ -1,12 +1,9 @@
-import express from 'express';
-import type { Server } from 'node:http';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import { runWith as feedbackReportCli } from '../../src/cli/feedback-report.js';
-import { createFeedbackRouter } from '../../src/feedback/router.js';
 import type { FeedbackReport } from '../../src/feedback/report.js';
 import { recordOverdue } from '../../src/feedback/scan.js';
 import type { Closeloop } from '../../src/main.js';
-import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
+import { AS_OPERATOR, startHubspotLoop, waitFor } from '../helpers/closeloop.js';
 
 const DAY = 86_400_000;
 
@@ -131,19 +128,15 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     hs.store.archive(portalId, 'tasks', review.id);
     await waitFor(async () => (await outcomes(churn.id)).includes('task_deleted'), 15000, 'task_deleted outcome');
 
-    // GET /admin/feedback (the router the lead mounts in src/http/app.ts).
-    const app = express().use(createFeedbackRouter({ store: cl.store, now: Date.now }));
-    const server = await new Promise<Server>((r) => { const x = app.listen(0, '127.0.0.1', () => r(x)); });
-    try {
-      const port = (server.address() as { port: number }).port;
-      const report = (await (await fetch(`http://127.0.0.1:${port}/admin/feedback?since=30d`)).json()) as FeedbackReport;
+    // GET /admin/feedback through the app, as the deployment's operator (the access guard scopes it).
+    {
+      const report = (await (await fetch(`${cl.url}/admin/feedback?since=30d`, { headers: AS_OPERATOR })).json()) as FeedbackReport;
       expect(report.byType.budget_risk).toMatchObject({ accepted: 1, ignored: 0, acceptanceRate: 1, draftsSentEdited: 1, dealsWonAfter: 1 });
       expect(report.byType.churn_risk).toMatchObject({ accepted: 0, ignored: 1, acceptanceRate: 0 });
       expect(report.byRep['9001']!.accepted).toBeGreaterThanOrEqual(1);
       expect(report.byRule['rep-daily-cap']!.written).toBeGreaterThanOrEqual(2);
-      expect((await fetch(`http://127.0.0.1:${port}/admin/feedback?since=soon`)).status).toBe(400);
-    } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      expect((await fetch(`${cl.url}/admin/feedback?since=soon`, { headers: AS_OPERATOR })).status).toBe(400);
+      expect((await fetch(`${cl.url}/admin/feedback?since=30d`)).status).toBe(401);
     }
 
     // npx closeloop feedback report --since 30d

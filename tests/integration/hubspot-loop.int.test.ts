@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
-import { startHubspotLoop, waitFor, TEST_KEY } from '../helpers/closeloop.js';
+import { AS_OPERATOR, startHubspotLoop, waitFor, TEST_KEY } from '../helpers/closeloop.js';
 
 const DAY = 86_400_000;
 
@@ -159,11 +159,11 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
   });
 
   test('metrics and summary show the loop', async () => {
-    const metrics = await (await fetch(`${cl.url}/metrics`)).text();
+    const metrics = await (await fetch(`${cl.url}/metrics`, { headers: AS_OPERATOR })).text();
     expect(metrics).toMatch(/closeloop_webhook_events_total\{crm="hubspot",result="accepted"\} [1-9]/);
     expect(metrics).toMatch(/closeloop_suggestions_total\{status="allowed",type="budget_risk"\} 1/);
     expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="task"\} 2/);
-    const summary = (await (await fetch(`${cl.url}/`, { headers: { accept: "application/json" } })).json()) as any;
+    const summary = (await (await fetch(`${cl.url}/`, { headers: { accept: "application/json", ...AS_OPERATOR } })).json()) as any;
     // Two tasks and their two drafts (stale follow-up, budget reply).
     expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="draft_email"\} 2/);
     expect(summary.recentTasks.length).toBe(4);

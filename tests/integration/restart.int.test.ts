@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHubspotSandbox, type HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import { freshDatabase, ROOT } from '../helpers/db.js';
-import { waitFor } from '../helpers/closeloop.js';
+import { AS_OPERATOR, TEST_OPERATOR_TOKEN, waitFor } from '../helpers/closeloop.js';
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer();
@@ -31,7 +31,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/helpers/closeloop-child.ts')], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
       env: {
-        ...process.env, CHILD_PORT: String(port), CHILD_DATA_DIR: dataDir, CHILD_DATABASE_URL: pg?.url ?? '', CHILD_SANDBOX_URL: hs.url,
+        ...process.env, CHILD_PORT: String(port), CHILD_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN, CHILD_DATA_DIR: dataDir, CHILD_DATABASE_URL: pg?.url ?? '', CHILD_SANDBOX_URL: hs.url,
         CHILD_CLIENT_ID: 'restart-app', CHILD_CLIENT_SECRET: 'restart-secret',
       },
     });
@@ -89,7 +89,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     const res = await fetch(`${url}/install/hubspot`);
     expect(res.status).toBe(200);
     await waitFor(async () => {
-      const s = (await (await fetch(`${url}/`, { headers: { accept: "application/json" } })).json()) as any;
+      const s = (await (await fetch(`${url}/`, { headers: { accept: "application/json", ...AS_OPERATOR } })).json()) as any;
       return s.connections[0]?.backfillDone;
     }, 30000, 'backfill');
 

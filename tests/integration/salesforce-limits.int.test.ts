@@ -1,7 +1,7 @@
 import type { SalesforceSandbox } from '../../connectors/salesforce/sandbox/index.js';
 import { TokenCipher } from '../../src/lib/crypto.js';
 import type { ConnectionRow } from '../../src/store/index.js';
-import { TEST_KEY } from '../helpers/closeloop.js';
+import { AS_OPERATOR, TEST_KEY } from '../helpers/closeloop.js';
 import { backfilled, installSalesforce, startSalesforceLoop, subscribed, waitFor, type SalesforceLoop } from '../helpers/salesforce.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -33,7 +33,7 @@ describe(`Salesforce session expiry and API limits (${ENGINE})`, () => {
 
   const poll = () => loop.cl.queue.send('poll', { connectionId: conn.id }, { singletonKey: `poll:${conn.id}` });
   const current = async () => (await loop.cl.store.connections.get(conn.id))!;
-  const health = async () => ((await (await fetch(`${loop.cl.url}/admin/connections`)).json()) as any[]).find((c) => c.id === conn.id);
+  const health = async () => ((await (await fetch(`${loop.cl.url}/admin/connections`, { headers: AS_OPERATOR })).json()) as any[]).find((c) => c.id === conn.id);
 
   test('an expired session (401 INVALID_SESSION_ID) is refreshed once and the call retried', async () => {
     const before = await current();

@@ -1,7 +1,7 @@
 import type { SalesforceSandbox } from '../../connectors/salesforce/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { TokenCipher } from '../../src/lib/crypto.js';
-import { TEST_KEY } from '../helpers/closeloop.js';
+import { AS_OPERATOR, TEST_KEY } from '../helpers/closeloop.js';
 import { backfilled, installSalesforce, startSalesforceLoop, waitFor, type SalesforceLoop } from '../helpers/salesforce.js';
 
 const DAY = 86_400_000;
@@ -57,7 +57,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(conn.access_token_enc.split('.')).toHaveLength(3);
     expect(conn.access_token_enc).not.toContain(TEST_KEY);
     expect(conn.token_metadata).toMatchObject({ instance_url: sf.url, id: expect.stringContaining(`/id/${orgId}/`) });
-    const admin = (await (await fetch(`${cl.url}/admin/connections`)).json()) as any[];
+    const admin = (await (await fetch(`${cl.url}/admin/connections`, { headers: AS_OPERATOR })).json()) as any[];
     expect(admin).toEqual([expect.objectContaining({ provider: 'salesforce', accountId: orgId, status: 'active' })]);
   });
 
@@ -140,7 +140,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
   });
 
   test('metrics count Salesforce writes', async () => {
-    const metrics = await (await fetch(`${cl.url}/metrics`)).text();
+    const metrics = await (await fetch(`${cl.url}/metrics`, { headers: AS_OPERATOR })).text();
     expect(metrics).toMatch(/closeloop_writebacks_total\{crm="salesforce",kind="task"\} 2/);
     expect(metrics).toMatch(/closeloop_webhook_events_total\{crm="salesforce",result="accepted"\} [1-9]/);
   });

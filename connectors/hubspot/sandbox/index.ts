@@ -77,6 +77,8 @@ export interface HubspotSandbox {
   webhookSubscriptions(): WebhookSubscription[];
   /** The consent URL for this sandbox (`client.oauth.getAuthorizationUrl` hard-codes app.hubspot.com). */
   authorizeUrl(opts: AuthorizeUrlOptions): string;
+  /** The portal user who consents on the next authorize (an owner's userId); null = the installing user (a super admin). */
+  setConsentUser(userId: number | null): void;
   /** Installs the app without the browser round trip; returns the same tokens a code exchange would. */
   issueTokens(portalId: number, scopes?: string[]): IssuedTokens;
   /** The portal's admin uninstalls the app: its refresh tokens are revoked, its access tokens stop working. */
@@ -95,6 +97,7 @@ export const ALL_SANDBOX_SCOPES = [
   'crm.objects.deals.read', 'crm.objects.deals.write',
   'crm.objects.owners.read',
   'sales-email-read',
+  'settings.users.read',
 ];
 
 const FIRST_PORTAL_ID = 62515;
@@ -131,6 +134,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
   };
   const onChange = (change: StoreChange) => publishChange(webhookState, change, () => nextEventId++);
 
+  let consentUserId: number | null = null;
   const createPortal = (p: CreatePortalOptions = {}): number => {
     const portalId = FIRST_PORTAL_ID + portals.size;
     const demo = p.seed === 'demo';
@@ -161,6 +165,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
     now,
     portal: (id) => portals.get(id),
     defaultPortalId: () => defaultPortalId,
+    consentUserId: () => consentUserId ?? undefined,
   });
   const store = createUserStore((id) => portals.get(id));
   const issueTokens = (portalId: number, scopes: string[] = ALL_SANDBOX_SCOPES) => {
@@ -209,6 +214,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
       if (a.state !== undefined) u.searchParams.set('state', a.state);
       return u.toString();
     },
+    setConsentUser: (userId) => { consentUserId = userId; },
     issueTokens,
     uninstall: (portalId) => { oauth.uninstall(portalId); },
     invalidateAccessToken: (token) => oauth.invalidateAccessToken(token),

@@ -21,10 +21,12 @@ export interface OAuthConfig {
   now: () => number;
   portal: (portalId: number) => Portal | undefined;
   defaultPortalId: () => number | undefined;
+  /** Who clicks "Connect" on the consent screen; the portal's installing user when unset. */
+  consentUserId?: () => number | undefined;
 }
 
-interface AuthCode { portalId: number; scopes: string[]; redirectUri: string; expiresAt: number; used: boolean }
-interface RefreshToken { portalId: number; scopes: string[]; revoked: boolean }
+interface AuthCode { portalId: number; scopes: string[]; redirectUri: string; expiresAt: number; used: boolean; userId?: number }
+interface RefreshToken { portalId: number; scopes: string[]; revoked: boolean; userId?: number }
 interface AccessToken { portalId: number; scopes: string[]; expiresAt: number; refreshToken: string }
 
 export interface AuthContext {
@@ -48,16 +50,16 @@ export class OAuthRegistry {
   constructor(private readonly cfg: OAuthConfig) {}
 
   /** Mints a single-use authorization code for a portal, as the consent screen would. */
-  issueCode(portalId: number, scopes: string[], redirectUri: string): string {
+  issueCode(portalId: number, scopes: string[], redirectUri: string, userId?: number): string {
     const code = randomUUID();
-    this.codes.set(code, { portalId, scopes, redirectUri, expiresAt: this.cfg.now() + this.cfg.authCodeTtlSec * 1000, used: false });
+    this.codes.set(code, { portalId, scopes, redirectUri, expiresAt: this.cfg.now() + this.cfg.authCodeTtlSec * 1000, used: false, userId });
     return code;
   }
 
   /** Installs the app into a portal without the browser dance (test helper); same tokens the code exchange returns. */
-  issueTokens(portalId: number, scopes: string[]): IssuedTokens {
+  issueTokens(portalId: number, scopes: string[], userId?: number): IssuedTokens {
     const refreshToken = randomUUID();
-    this.refreshTokens.set(refreshToken, { portalId, scopes, revoked: false });
+    this.refreshTokens.set(refreshToken, { portalId, scopes, revoked: false, userId });
     return this.mintAccess(refreshToken);
   }
 
@@ -79,7 +81,7 @@ export class OAuthRegistry {
       throw oauthError('MISMATCH_REDIRECT_URI_AUTH_CODE', 'redirect_uri does not match initial auth code URL');
     }
     code.used = true;
-    return this.issueTokens(code.portalId, code.scopes);
+    return this.issueTokens(code.portalId, code.scopes, code.userId);
   }
 
   refresh(form: Record<string, string | undefined>): IssuedTokens {
@@ -119,17 +121,27 @@ export class OAuthRegistry {
     const remaining = Math.floor((at.expiresAt - this.cfg.now()) / 1000);
     if (remaining <= 0) throw crmError(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.', { context: { 'expire time': [new Date(at.expiresAt).toISOString()] } });
     const portal = this.cfg.portal(at.portalId);
+    const user = this.userOf(at.portalId, this.refreshTokens.get(at.refreshToken)?.userId);
     return {
       token,
-      user: portal?.info.installingUser.email,
+      user: user?.email,
       hub_domain: portal?.info.domain,
       scopes: at.scopes,
       hub_id: at.portalId,
       app_id: this.cfg.appId,
       expires_in: remaining,
-      user_id: portal?.info.installingUser.userId,
+      user_id: user?.userId,
       token_type: 'access',
     };
+  }
+
+  /** The portal user who consented: the installing user, or an owner's user (sandbox users are the portal's owners). */
+  private userOf(portalId: number, userId: number | undefined): { userId: number; email: string } | undefined {
+    const portal = this.cfg.portal(portalId);
+    if (!portal) return undefined;
+    if (userId === undefined || userId === portal.info.installingUser.userId) return portal.info.installingUser;
+    const owner = portal.owners.find((o) => o.userId === userId);
+    return owner ? { userId: owner.userId, email: owner.email } : undefined;
   }
 
   refreshTokenInfo(token: string): Record<string, unknown> {
@@ -229,8 +241,8 @@ export class OAuthRegistry {
     if (portalId === undefined || this.cfg.portal(portalId) === undefined) {
       throw crmError(404, 'OBJECT_NOT_FOUND', `Portal ${portalIdParam ?? '(default)'} does not exist in this sandbox`);
     }
-    // Auto-consent: the installing user accepts every requested scope, optional ones included.
-    const code = this.issueCode(portalId, [...new Set([...scopes, ...optional])], redirectUri as string);
+    // Auto-consent: the installing user (or the user set with consentUserId) accepts every requested scope, optional ones included.
+    const code = this.issueCode(portalId, [...new Set([...scopes, ...optional])], redirectUri as string, this.cfg.consentUserId?.());
     target.searchParams.set('code', code);
     const state = str('state');
     if (state !== undefined) target.searchParams.set('state', state);

@@ -8,6 +8,7 @@ import { HubspotApiError, correlationId } from './errors.js';
 import { bearerAuth, oauthRouter, type OAuthRegistry } from './oauth.js';
 import { objectsRouter } from './objects.js';
 import { ownersRouter } from './owners.js';
+import { usersRouter } from './users.js';
 import { rateLimiter, type RateLimitConfig } from './rate-limit.js';
 import { searchRouter } from './search.js';
 import { simulateRouter, type SimulateDeps } from './simulate.js';
@@ -42,8 +43,9 @@ export function createSandboxApp(deps: AppDeps): Express {
   crm.use(objectsRouter(deps.ctx));
   crm.use(associationsRouter(deps.ctx));
   crm.use(ownersRouter(deps.ctx));
+  crm.use(usersRouter(deps.ctx));
   // Every /crm path sits behind the bearer check (and the rate limiter); other paths fall through to the 404.
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/crm/') ? crm(req, res, next) : next()));
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/crm/') || req.path.startsWith('/settings/') ? crm(req, res, next) : next()));
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({ status: 'error', message: `No route for ${req.method} ${req.path}`, correlationId: correlationId(), category: 'OBJECT_NOT_FOUND' });

@@ -1,0 +1,62 @@
+import express from 'express';
+import { InvalidPayloadError } from '../core/errors.js';
+
+/** Bodies nested deeper than this (JSON brackets, XML elements) are refused before any parser sees them. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Raw bytes up to `limit` (413 beyond it: body-parser's error, rendered by src/http/errors.ts). */
+export const rawBody = (limit: string): express.RequestHandler => express.raw({ type: () => true, limit });
+
+/**
+ * Nesting depth of a JSON or XML document, by one linear scan over the bytes (strings, comments, CDATA and
+ * processing instructions skipped). Stops as soon as `max` is passed, so a hostile body costs O(n) and no stack.
+ */
+export function nestingDepth(buf: Buffer, max = MAX_BODY_DEPTH): number {
+  let depth = 0;
+  let peak = 0;
+  const n = buf.length;
+  let i = 0;
+  // Skip leading whitespace / BOM to see what kind of document this is.
+  while (i < n && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09 || buf[i] === 0xef || buf[i] === 0xbb || buf[i] === 0xbf)) i++;
+  if (buf[i] === 0x3c /* < */) {
+    for (; i < n; i++) {
+      if (buf[i] !== 0x3c) continue;
+      const next = buf[i + 1];
+      if (next === 0x3f /* ? */ || next === 0x21 /* ! */) {
+        // <?...?>, <!-- ... -->, <![CDATA[ ... ]]>, <!DOCTYPE ...>: no depth
+        const end = next === 0x21 && buf[i + 2] === 0x5b ? buf.indexOf(']]>', i) : next === 0x21 && buf[i + 2] === 0x2d ? buf.indexOf('-->', i) : buf.indexOf('>', i);
+        if (end < 0) break;
+        i = end;
+        continue;
+      }
+      const close = buf.indexOf('>', i);
+      if (close < 0) break;
+      if (next === 0x2f /* / */) depth--;
+      else if (buf[close - 1] !== 0x2f) { depth++; if (depth > peak) { peak = depth; if (peak > max) return peak; } }
+      i = close;
+    }
+    return peak;
+  }
+  let inString = false;
+  for (; i < n; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) { depth++; if (depth > peak) { peak = depth; if (peak > max) return peak; } }
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return peak;
+}
+
+/** 400 for a body nested deeper than MAX_BODY_DEPTH. Run after rawBody. */
+export const limitDepth: express.RequestHandler = (req, _res, next) => {
+  if (Buffer.isBuffer(req.body) && req.body.length > 0 && nestingDepth(req.body) > MAX_BODY_DEPTH) {
+    next(new InvalidPayloadError(`request body nested deeper than ${MAX_BODY_DEPTH} levels`));
+    return;
+  }
+  next();
+};
