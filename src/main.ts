@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -44,6 +45,8 @@ export interface Closeloop {
   /** The health and metrics server of a worker process (null in other roles: the web app serves them). */
   healthUrl: string | null;
   health: Health;
+  /** The HTTP app (null in a worker-only process); the route-table test walks it. */
+  app: Express | null;
   store: Store;
   queue: WorkQueue;
   metrics: Metrics;
@@ -181,8 +184,9 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   });
   metrics.observeQueue(async () => (queue.depth ? queue.depth() : {}));
   let server: Server | null = null;
+  let app: Express | null = null;
   if (cfg.role !== 'worker') {
-    const app = createApp({
+    app = createApp({
       store, queue, metrics, logger, connectorFor: getConnector, now,
       providers: () => Object.keys(registry),
       installFor, signInFor,
@@ -191,7 +195,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
       slackSigningSecret: cfg.slack?.signingSecret ?? null,
     });
-    server = await new Promise<Server>((resolve) => { const s = app.listen(cfg.port, cfg.host, () => resolve(s)); });
+    const listening = app;
+    server = await new Promise<Server>((resolve) => { const s = listening.listen(cfg.port, cfg.host, () => resolve(s)); });
     const addr = server.address();
     listenUrl = typeof addr === 'object' && addr ? `http://${cfg.host}:${addr.port}` : `http://${cfg.host}:${cfg.port}`;
   }
@@ -224,7 +229,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   health.setStarted(true);
   logger.info({ url: listenUrl || null, healthUrl: healthServer?.url ?? null, role: cfg.role, engine: db.engine }, 'closeloop ready');
   return {
-    url: listenUrl, healthUrl: healthServer?.url ?? null, health, store, queue, metrics, logger, indexer, changeStreams: workers?.changeStreams ?? null,
+    url: listenUrl, app, healthUrl: healthServer?.url ?? null, health, store, queue, metrics, logger, indexer, changeStreams: workers?.changeStreams ?? null,
     async stop() {
       ready = false;
       health.setStarted(false);

@@ -22,8 +22,11 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
   const sfOrgId = salesforce.orgIds()[0]!;
   say(`Salesforce sandbox listening on ${salesforce.url} (org ${sfOrgId})`);
   const logger = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel });
+  // The sandbox portal's super admin is the demo's operator; they sign in like anyone else (sign in with HubSpot).
+  const hsAdmin = hubspot.store.portal(hubspot.defaultPortalId).info.installingUser;
   const cl = await start(cfg, {
     logger,
+    operatorUsers: [`hubspot:${hubspot.defaultPortalId}:${hsAdmin.userId}`],
     apps: {
       hubspot: {
         clientId, clientSecret, apiBase: hubspot.url,
@@ -33,7 +36,7 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
       salesforce: { clientId, clientSecret, loginUrl: salesforce.url },
     },
   });
-  say(`closeloop listening on ${cl.url}  (GET / for a live summary, /metrics for Prometheus, /healthz)`);
+  say(`closeloop listening on ${cl.url}  (open ${cl.url}/ and sign in with HubSpot for the live summary; /healthz is open)`);
   hubspot.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
 
   say('installing closeloop into the demo HubSpot portal through OAuth...');
@@ -42,6 +45,10 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
   say('installing closeloop into the demo Salesforce org through OAuth with PKCE...');
   const sfInstall = await install(cl.url, 'salesforce');
   say(`installed: org ${sfInstall.accountId} (connection ${sfInstall.connectionId}); backfilling...`);
+
+  // The demo signs itself in through the same path a browser takes: /auth/login → the CRM's consent → /auth/callback.
+  const me = await signInWithCrm(cl.url, 'hubspot');
+  say(`signed in with HubSpot as ${hsAdmin.email}: role ${me.role} (a session cookie; writes also need its CSRF token)`);
 
   const [conn] = await Promise.all([backfilled(cl, hsInstall.connectionId), backfilled(cl, sfInstall.connectionId)]);
   const counts = await cl.store.records.countsByKind();
@@ -96,6 +103,21 @@ async function install(url: string, provider: string): Promise<{ accountId: stri
   const body = (await res.json()) as { installed?: boolean; accountId?: string; connectionId?: string };
   if (!res.ok || !body.installed || !body.accountId || !body.connectionId) throw new Error(`${provider} install failed: ${res.status} ${JSON.stringify(body)}`);
   return { accountId: body.accountId, connectionId: body.connectionId };
+}
+
+/** Sign in with the CRM by following the redirects a browser would; returns the session's role. */
+export async function signInWithCrm(url: string, provider: string): Promise<{ role: string; cookie: string }> {
+  let next = `${url}/auth/login/${provider}`;
+  for (let hop = 0; hop < 5; hop++) {
+    const res = await fetch(next, { redirect: 'manual', headers: { accept: 'application/json' } });
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) { next = new URL(location, next).toString(); continue; }
+    const body = (await res.json()) as { role?: string };
+    const cookie = res.headers.get('set-cookie')?.split(';')[0];
+    if (!res.ok || !body.role || !cookie) throw new Error(`sign-in with ${provider} failed: ${res.status} ${JSON.stringify(body)}`);
+    return { role: body.role, cookie };
+  }
+  throw new Error(`sign-in with ${provider}: too many redirects`);
 }
 
 async function backfilled(cl: Closeloop, connectionId: string) {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers/db.js';
+import { signInWithCrm } from '../../src/demo/run-demo.js';
 import { waitFor } from '../helpers/closeloop.js';
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -24,16 +25,23 @@ test('the embedded-default demo runs the whole loop with no configuration', asyn
     await waitFor(() => out.includes('backfill done'), 60000, `backfill in the demo output:\n${out}`);
     await waitFor(() => out.includes('demo stream finished'), 60000, 'the demo stream');
     const url = `http://127.0.0.1:${port}`;
+    expect(out).toContain('role operator');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // Not signed in: the summary and the metrics stay closed; a browser gets the sign-in page.
+    expect((await fetch(`${url}/`, { headers: { accept: 'application/json' } })).status).toBe(401);
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect(await (await fetch(`${url}/`)).text()).toContain('/auth/login/hubspot');
+    // Sign in the way the demo does (the sandbox consents as the portal's super admin, the demo's operator).
+    const { cookie } = await signInWithCrm(url, 'hubspot');
     const s = await waitFor(async () => {
-      const x = (await (await fetch(`${url}/`, { headers: { accept: 'application/json' } })).json()) as any;
+      const x = (await (await fetch(`${url}/`, { headers: { accept: 'application/json', cookie } })).json()) as any;
       return x.recentTasks.length > 0 ? x : null;
     }, 30000, 'a written task');
     expect(s.connections.some((c: any) => c.provider === 'hubspot' && c.backfillDone)).toBe(true);
     expect(s.inbox.total).toBeGreaterThan(0);
-    const html = await (await fetch(`${url}/`)).text();
+    const html = await (await fetch(`${url}/`, { headers: { cookie } })).text();
     expect(html).toContain('Tasks written');
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { cookie } })).text();
     expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="task"\} [1-9]/);
   } finally {
     child.kill('SIGTERM');
