@@ -46,6 +46,9 @@ export const ACTION_BY_CODE: Readonly<Record<ErrorCode, Kind>> = {
   [ErrorCode.MODEL_OUTPUT_TRUNCATED]: 'fail',
   [ErrorCode.MODEL_REFUSED]: 'fail',
   [ErrorCode.BUDGET_EXCEEDED]: 'fail',
+  // HTTP access control (src/http/guard.ts): never raised inside a loop; a caller problem, not retried.
+  [ErrorCode.UNAUTHENTICATED]: 'fail',
+  [ErrorCode.FORBIDDEN]: 'fail',
 };
 
 export interface FailureOptions {

@@ -14,6 +14,8 @@ export const SPECIAL_TABLES: Record<string, string> = {
   slack_events: 'team_id of the tenant\'s slack_teams',
   webhook_event_ids: 'key prefix (provider, account_id) of the tenant\'s connections',
   schema_migrations: 'no tenant data',
+  rate_limits: 'no tenant data (route group and client address, one-minute windows)',
+  oauth_state_uses: 'no tenant data (random nonces of used OAuth states, expiring)',
 };
 
 export interface TenantEraseReport { tenantId: string; connections: string[]; deleted: Record<string, number> }
