@@ -25,6 +25,7 @@ const baseEnv = (dataDir: string, extra: Record<string, string> = {}): Record<st
   HUBSPOT_CLIENT_ID: 'prod-app', HUBSPOT_CLIENT_SECRET: 'prod-secret', TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
   PUBLIC_URL: 'https://closeloop.example.com', HOST: '127.0.0.1', ...extra,
 });
+const SCRAPER = 'prometheus-scraper-token-0123456789abcdef';
 const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
 const node = (args: string[], env: Record<string, string>): SpawnSyncReturns<string> =>
   spawnSync(process.execPath, args, { cwd: app, env, encoding: 'utf8', timeout: 120_000, ...user });
@@ -98,7 +99,7 @@ test('migrate, refuse pending migrations, then serve: plain Node, production dep
   expect(node(['bin/closeloop.js', 'migrate', '--check'], baseEnv(data)).stdout).toBe('up to date\n');
 
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: app, env: baseEnv(data, { MIGRATE_ON_START: 'false', PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'], ...user });
+  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: app, env: baseEnv(data, { MIGRATE_ON_START: 'false', PORT: String(port), METRICS_TOKEN: SCRAPER }), stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let out = '';
   child.stdout.on('data', (d) => { out += String(d); });
   child.stderr.on('data', (d) => { out += String(d); });
@@ -110,7 +111,9 @@ test('migrate, refuse pending migrations, then serve: plain Node, production dep
     expect((await fetch(`${url}/livez`)).status).toBe(200);
     const readyz = await waitFor(async () => { const r = await fetch(`${url}/readyz`); return r.status === 200 ? r : null; }, 30_000, '/readyz');
     expect(await readyz.json()).toMatchObject({ ok: true, checks: { database: { ok: true }, queue: { ok: true }, migrations: { ok: true }, rules: { ok: true } } });
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain('closeloop_queue_depth');
+    // /metrics on the public port: the scraper's METRICS_TOKEN, nobody else.
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${SCRAPER}` } })).text()).toContain('closeloop_queue_depth');
   } finally {
     child.kill('SIGTERM');
   }
