@@ -1,3 +1,4 @@
+import { NotFoundError } from '../core/errors.js';
 import { randomId } from '../lib/ids.js';
 import type { ApiTokenRow, Store } from '../store/index.js';
 import { hashSecret, newSecret } from './principal.js';
@@ -6,9 +7,8 @@ import { hashSecret, newSecret } from './principal.js';
  * API tokens for the CLI and automation: a 256-bit random secret shown once, stored as its SHA-256, bound to one
  * tenant, revocable. Sent as `Authorization: Bearer clt_...` on /admin/** and /api/**.
  */
-export async function createApiToken(store: Pick<Store, 'access' | 'db'>, o: { tenantId: string; name: string; expiresAt?: Date | null }): Promise<{ id: string; token: string }> {
-  const exists = (await store.db.query('SELECT 1 FROM tenants WHERE id = $1', [o.tenantId])).rows.length === 1;
-  if (!exists) throw new Error(`no tenant ${o.tenantId}`);
+export async function createApiToken(store: Pick<Store, 'access'>, o: { tenantId: string; name: string; expiresAt?: Date | null }): Promise<{ id: string; token: string }> {
+  if (!(await store.access.tenantExists(o.tenantId))) throw new NotFoundError(`no tenant ${o.tenantId}`);
   const token = newSecret('clt_');
   const id = randomId('tok');
   await store.access.createApiToken({ id, tenantId: o.tenantId, name: o.name, tokenHash: hashSecret(token), expiresAt: o.expiresAt ?? null });

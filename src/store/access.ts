@@ -29,6 +29,10 @@ export class AccessRepo {
     await this.db.query('UPDATE sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL', [idHash]);
   }
 
+  async tenantExists(id: string): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM tenants WHERE id = $1', [id])).rows.length === 1;
+  }
+
   async createApiToken(t: { id: string; tenantId: string; name: string; tokenHash: string; expiresAt: Date | null }): Promise<void> {
     await this.db.query('INSERT INTO api_tokens (id, tenant_id, name, token_hash, expires_at) VALUES ($1,$2,$3,$4,$5)', [t.id, t.tenantId, t.name, t.tokenHash, t.expiresAt]);
   }
