@@ -1,5 +1,7 @@
 import type { Suggestion } from '../core/index.js';
 import type { GuardrailContext } from './context.js';
+import { checkOutput, describeProblems, neutraliseQuote, type GateFacts } from './output-gate.js';
+import { EMPTY_TRUSTED, type TrustedFacts } from './trusted-facts.js';
 import { maxDiscountPercent } from './text/discounts.js';
 import { buildGroundingSources, findUngroundedClaims, type Claim } from './text/grounding.js';
 import { findPii } from './text/pii.js';
@@ -21,6 +23,8 @@ export interface FactInput {
   forbiddenPromises(): string[];
   piiInOutgoingText(): string[];
   toneIssues(): string[];
+  /** The output gate's findings on the suggestion's parts (see output-gate.ts), one line each. */
+  ungroundedActionable(): string[];
 }
 
 const once = <T>(f: () => T): (() => T) => {
@@ -38,7 +42,21 @@ export const effectiveOwnerId = (s: Suggestion): string | null => s.task?.ownerI
 /** Contacts the suggestion points at: associated contacts plus draft recipients. */
 export const referencedContactIds = (s: Suggestion): string[] => [...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])])];
 
-export function createFactInput(suggestion: Suggestion, context: GuardrailContext): FactInput {
+/** What the output gate may take as grounds, from what the rules know (the loop gives the gate more: company domain, record links). */
+export function gateFactsFromContext(suggestion: Suggestion, context: GuardrailContext, trusted: TrustedFacts): GateFacts {
+  const { deal } = context;
+  return {
+    trusted, now: context.now,
+    deal: deal ? { amount: deal.amount, currency: deal.currency, closeDate: deal.closeDate, createdAt: deal.createdAt } : null,
+    company: null,
+    contacts: context.contacts.map((c) => ({ email: c.email, phone: c.phone })),
+    // Interaction dates as the loop writes them ("email on 2026-03-09"), and the task's own due date.
+    dates: [...context.retrievedText.flatMap((t) => [...t.matchAll(/^[a-z_]+ on (\d{4}-\d{2}-\d{2})$/gm)].map((m) => m[1]!)), ...(suggestion.task ? [suggestion.task.dueAt] : [])],
+    thread: context.retrievedText,
+  };
+}
+
+export function createFactInput(suggestion: Suggestion, context: GuardrailContext, trusted: TrustedFacts = EMPTY_TRUSTED): FactInput {
   const outgoing = [
     suggestion.draft ? `${suggestion.draft.subject}\n${suggestion.draft.body}` : '',
     suggestion.task?.taskType === 'EMAIL' ? suggestion.task.body : '',
@@ -77,5 +95,12 @@ export function createFactInput(suggestion: Suggestion, context: GuardrailContex
       });
     }),
     toneIssues: once(() => findToneIssues(outgoing)),
+    ungroundedActionable: once(() => {
+      // The loop shows quotes neutralised (instructions withheld); the rules judge them the same way.
+      const gf = gateFactsFromContext(suggestion, context, trusted);
+      const quotes = suggestion.evidence.map((e) => neutraliseQuote(e.quote, gf));
+      const v = checkOutput({ action: suggestion.draft ? 'create_draft_email' : 'create_task', payload: { task: suggestion.task, reason: suggestion.reason, evidence: quotes, draft: suggestion.draft }, quotes }, gf);
+      return describeProblems(v.problems);
+    }),
   };
 }

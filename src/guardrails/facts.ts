@@ -122,6 +122,11 @@ export const FACTS = {
     type: 'string[]', description: 'Discounts, and amounts in a sentence about price or payment, offered in outgoing text that are not on the allow-list (an amount may also be the deal amount). Unlike grounding, a figure found only in an email does not count: the customer wrote it. Each entry reads "discount: 10%" or "price: $5,000".',
     compute: (i) => findUnapprovedOffers(i.outgoingText, i.context.allowList, linkedDeal(i)?.amount ?? null),
   }),
+  ungroundedActionable: fact({
+    type: 'string[]',
+    description: "What the output gate finds in a task or draft: links, e-mail addresses, phone numbers, payment details, amounts, percentages, codes, dates and concessions (free, refund, guarantee...) that are neither on the trusted lists (rules/trusted-facts.json) nor in the deal's own data, text that is hidden or encoded, and instructions taken from someone else's text (addressed to an assistant, moving money, new bank details, sharing data, changing recipients, skipping verification). A customer's figures are allowed inside a labelled quote. One entry per finding.",
+    compute: (i) => i.ungroundedActionable(),
+  }),
 } satisfies Record<string, FactDefinition>;
 
 export type FactName = keyof typeof FACTS;

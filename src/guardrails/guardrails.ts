@@ -8,6 +8,7 @@ import { FACTS, type FactDefinition } from './facts.js';
 import { loadRuleDir, type LoadedRule } from './load-rules.js';
 import { customEngineOperators } from './operators.js';
 import { MESSAGE_PLACEHOLDER, type ConditionJson } from './rule-schema.js';
+import type { TrustedFacts } from './trusted-facts.js';
 
 export type GuardrailOutcome = 'pass' | 'review' | 'block';
 
@@ -30,6 +31,8 @@ export interface Guardrails {
   watch(): () => void;
   /** The active rules, in evaluation-report order. */
   rules(): { file: string; name: string }[];
+  /** The company's trusted facts (allow-lists) from the rule files' `trusted` sections, as last loaded. */
+  trusted(): TrustedFacts;
 }
 
 export interface GuardrailsOptions {
@@ -41,7 +44,7 @@ export interface GuardrailsOptions {
   debounceMs?: number;
 }
 
-interface RuleSet { rules: LoadedRule[]; engine: Engine; messageParams: Map<string, Map<string, Record<string, unknown> | undefined>> }
+interface RuleSet { rules: LoadedRule[]; trusted: TrustedFacts; engine: Engine; messageParams: Map<string, Map<string, Record<string, unknown> | undefined>> }
 
 /** The params each fact is used with in a rule's conditions (first use wins), so a message shows what the rule tested. */
 function paramsByFact(c: ConditionJson, out = new Map<string, Record<string, unknown> | undefined>()): Map<string, Record<string, unknown> | undefined> {
@@ -52,14 +55,14 @@ function paramsByFact(c: ConditionJson, out = new Map<string, Record<string, unk
   return out;
 }
 
-function buildRuleSet(rules: LoadedRule[]): RuleSet {
+function buildRuleSet(rules: LoadedRule[], trusted: TrustedFacts): RuleSet {
   // allowUndefinedFacts stays off: a fact the catalog does not know must fail loudly, never read as undefined.
   const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false });
   for (const op of customEngineOperators()) engine.addOperator(op);
   for (const r of rules) {
     engine.addRule({ name: r.name, priority: r.priority, conditions: r.conditions as never, event: { type: r.eventType, params: { message: r.message } } });
   }
-  return { rules, engine, messageParams: new Map(rules.map((r) => [r.name, paramsByFact(r.conditions)])) };
+  return { rules, trusted, engine, messageParams: new Map(rules.map((r) => [r.name, paramsByFact(r.conditions)])) };
 }
 
 const renderValue = (v: unknown): string => (Array.isArray(v) ? (v.length ? v.join('; ') : 'none') : v === null || v === undefined ? 'none' : String(v));
@@ -83,7 +86,7 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
     log.error({ dir, problems: first.error.problems }, 'rule files invalid');
     throw first.error;
   }
-  let current = buildRuleSet(first.rules);
+  let current = buildRuleSet(first.rules, first.trusted);
   log.info({ dir, rules: first.rules.map((r) => r.name), loadedAt: now().toISOString() }, 'rules loaded');
 
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true });
@@ -95,7 +98,7 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
         log.error({ dir, problems: loaded.error.problems, active: current.rules.map((r) => r.name) }, 'rule change refused; previous rules stay active');
         return { ok: false, error: loaded.error };
       }
-      current = buildRuleSet(loaded.rules);
+      current = buildRuleSet(loaded.rules, loaded.trusted);
       log.info({ dir, rules: loaded.rules.map((r) => r.name), loadedAt: now().toISOString() }, 'rules reloaded');
       return { ok: true };
     });
@@ -104,7 +107,7 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
 
   const evaluate = async (s: Suggestion, ctx: GuardrailContext): Promise<GuardrailResult> => {
     const set = current;
-    const input = createFactInput(s, ctx);
+    const input = createFactInput(s, ctx, set.trusted);
     const facts: Record<string, Fact> = {};
     for (const [name, def] of Object.entries(FACTS) as [string, FactDefinition][]) {
       facts[name] = new Fact(name, (params: Record<string, unknown>) => def.compute(input, params ?? {}));
@@ -158,6 +161,7 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
     reload,
     watch,
     rules: () => current.rules.map((r) => ({ file: r.file, name: r.name })),
+    trusted: () => current.trusted,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type ConditionJson, type EventType,
 } from './rule-schema.js';
 import { suggest } from './suggest.js';
+import { mergeTrusted, TRUSTED_KEYS, type TrustedFacts } from './trusted-facts.js';
 
 export interface RuleProblem { file: string; line: number; column: number; message: string }
 
@@ -33,6 +34,7 @@ const allowedKeysAt = (path: readonly PropertyKey[]): readonly string[] => {
   const last = path.at(-1);
   if (path.length === 0) return FILE_KEYS;
   if (path.length === 2 && path[0] === 'rules') return RULE_KEYS;
+  if (path[0] === 'trusted') return path.length === 1 ? TRUSTED_KEYS : ['item', 'amount', 'currency', 'maxPercent'];
   if (last === 'event') return EVENT_KEYS;
   if (last === 'params' && path.at(-2) === 'event') return EVENT_PARAMS_KEYS;
   return CONDITION_KEYS;
@@ -86,8 +88,9 @@ function locate(file: string, parsed: JsonParseSuccess, issue: z.core.$ZodIssue)
  * Check rule files (already read) and collect every problem across all of them: syntax errors
  * (one per file, since parsing cannot go on after one), schema problems and duplicate names.
  */
-export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; problems: RuleProblem[] } {
+export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; problems: RuleProblem[]; trusted: TrustedFacts } {
   const rules: LoadedRule[] = [];
+  const trustedParts: TrustedFacts[] = [];
   const problems: RuleProblem[] = [];
   const firstSeen = new Map<string, { path: string; pos: Position }>();
 
@@ -97,7 +100,7 @@ export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; 
     // Report each file's problems top to bottom.
     problems.splice(before, Infinity, ...problems.slice(before).sort((a, b) => a.line - b.line || a.column - b.column));
   }
-  return { rules, problems };
+  return { rules, problems, trusted: mergeTrusted(trustedParts) };
 
   function checkOne(path: string, text: string): void {
     const parsed = parseJsonWithPositions(text);
@@ -123,8 +126,9 @@ export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; 
       else firstSeen.set(name, { path, pos });
     });
     if (!result.success) return;
+    if (result.data.trusted) trustedParts.push(result.data.trusted);
 
-    result.data.rules.forEach((r, i) => {
+    (result.data.rules ?? []).forEach((r, i) => {
       const position = parsed.values.get(`/rules/${i}`)!;
       try {
         // Belt and braces: the engine must accept what the schema accepted.
@@ -170,10 +174,10 @@ export async function readRuleDir(dir: string): Promise<{ sources: RuleSource[];
 }
 
 /** Read and check a rules directory; any problem refuses the whole set. */
-export async function loadRuleDir(dir: string): Promise<{ ok: true; rules: LoadedRule[]; files: string[] } | { ok: false; error: RuleFileError }> {
+export async function loadRuleDir(dir: string): Promise<{ ok: true; rules: LoadedRule[]; trusted: TrustedFacts; files: string[] } | { ok: false; error: RuleFileError }> {
   const read = await readRuleDir(dir);
-  const { rules, problems } = checkRuleSources(read.sources);
+  const { rules, problems, trusted } = checkRuleSources(read.sources);
   const all = [...read.problems, ...problems];
   if (all.length > 0) return { ok: false, error: new RuleFileError(all) };
-  return { ok: true, rules, files: read.sources.map((s) => basename(s.path)) };
+  return { ok: true, rules, trusted, files: read.sources.map((s) => basename(s.path)) };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FACTS, FACT_NAMES, isFactName, type FactDefinition } from './facts.js';
 import { OPERATORS, parseOperatorName } from './operators.js';
 import { suggest } from './suggest.js';
+import { TrustedFactsSchema } from './trusted-facts.js';
 
 /**
  * The schema of a rule file (`rules/*.json`). It is json-rules-engine's rule format, narrowed:
@@ -25,7 +26,7 @@ export const CONDITION_KEYS: readonly string[] = [...BOOLEAN_KEYS, ...LEAF_KEYS]
 export const RULE_KEYS: readonly string[] = ['name', 'description', 'enabled', 'priority', 'conditions', 'event'];
 export const EVENT_KEYS: readonly string[] = ['type', 'params'];
 export const EVENT_PARAMS_KEYS: readonly string[] = ['message'];
-export const FILE_KEYS: readonly string[] = ['description', 'rules'];
+export const FILE_KEYS: readonly string[] = ['description', 'rules', 'trusted'];
 
 type RawCondition = Partial<Record<(typeof BOOLEAN_KEYS)[number] | (typeof LEAF_KEYS)[number], unknown>>;
 
@@ -130,6 +131,12 @@ export type RuleJson = z.infer<typeof RuleSchema>;
 
 export const RuleFileSchema = z.strictObject({
   description: z.string().optional(),
-  rules: z.array(RuleSchema).min(1, 'a rule file needs at least one rule'),
+  /** Optional when the file only holds the company's trusted facts. */
+  rules: z.array(RuleSchema).optional(),
+  trusted: TrustedFactsSchema.optional(),
+}).superRefine((f, ctx) => {
+  if (f.trusted === undefined && (f.rules === undefined || f.rules.length === 0)) {
+    ctx.addIssue({ code: 'custom', path: ['rules'], message: 'a rule file needs at least one rule (or a "trusted" section)' });
+  }
 });
 export type RuleFileJson = z.infer<typeof RuleFileSchema>;

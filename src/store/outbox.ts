@@ -1,3 +1,4 @@
+import { isSealed, type SealedWrite } from '../core/gated-write.js';
 import type { Queryable } from './db.js';
 
 export interface OutboxRow {
@@ -18,12 +19,18 @@ const CAN_WRITE = `(c.status = 'active' OR (c.status = 'paused' AND (c.paused_un
 export class OutboxRepo {
   constructor(private readonly db: Queryable) {}
 
-  /** Queue a write once: the idempotency key is unique, a second insert is a no-op. Returns the row id. */
-  async enqueue(o: { suggestionId: string; connectionId: string; action: OutboxRow['action']; idempotencyKey: string; payload: unknown }): Promise<string | null> {
+  /**
+   * Queue a write once: the idempotency key is unique, a second insert is a no-op. Returns the row id.
+   * Only a write sealed by the output gate (src/guardrails/output-gate.ts) is accepted: nothing reaches
+   * the CRM that the gate has not seen exactly as it will be written.
+   */
+  async enqueue(o: { suggestionId: string; connectionId: string; idempotencyKey: string; write: SealedWrite }): Promise<string | null> {
+    if (!isSealed(o.write)) throw new Error('outbox: refusing a write that did not pass the output gate');
+    const { action, payload } = o.write;
     const r = await this.db.query<{ id: string }>(
       `INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload) VALUES ($1,$2,$3,$4,$5::jsonb)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`,
-      [o.suggestionId, o.connectionId, o.action, o.idempotencyKey, JSON.stringify(o.payload)],
+      [o.suggestionId, o.connectionId, action, o.idempotencyKey, JSON.stringify(payload)],
     );
     return r.rows[0]?.id ?? null;
   }

@@ -1,5 +1,6 @@
 import type { Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
+import type { TrustedFacts } from '../guardrails/trusted-facts.js';
 import type { LlmClient } from '../llm/client.js';
 import type { PriceTable } from '../llm/cost.js';
 import type { Logger } from '../lib/logger.js';
@@ -8,6 +9,8 @@ import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 
 export interface Guard {
+  /** The company's trusted facts (rules/trusted-facts.json); absent: none, so nothing actionable is grounded by policy. */
+  trusted?(): TrustedFacts;
   evaluate(s: Suggestion, ctx: GuardrailContext): Promise<{ allowed: boolean; outcome: 'pass' | 'review' | 'block'; verdicts: { rule: string; passed: boolean; message: string | null }[] }>;
 }
 

@@ -4,7 +4,11 @@ import { BudgetExceededError } from '../inference/router/budget.js';
 import { sumCosts, type CostLine } from '../llm/cost.js';
 import { decideSuppression, SUPPRESSION_WINDOW_DAYS } from '../feedback/suppression.js';
 import type { ConnectionRow, SuggestionStatus } from '../store/index.js';
-import { renderDraftBody, renderTaskBody, type RenderNotes } from '../writeback/render.js';
+import { DRAFT_NOTE_MARKER, explanationLines, renderDraftBody, renderTaskBody, type RenderNotes } from '../writeback/render.js';
+import { gateFactsFor, gatePrecheck, type GateFacts } from './gate.js';
+import { describeProblems, gateWrite, neutraliseQuote, type GateProblem } from '../guardrails/output-gate.js';
+import type { SealedWrite } from '../core/gated-write.js';
+import type { GuardrailContext } from '../guardrails/context.js';
 import { chargeBudget, loadBudget } from './budget.js';
 import { buildContext, type SuggestionFacts } from './context.js';
 import type { AnalyzeDeps } from './deps.js';
@@ -60,6 +64,11 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
     s.explanation.factors.push({ name: `tenant usefulness of ${s.type}: ${usefulness.accepted} acted on, ${usefulness.ignored} ignored`, direction: usefulness.weight >= 1 ? '+' : '-', weight: usefulness.weight });
   }
 
+  // Provenance: the customer's words appear only as labelled quotes, with instructions withheld.
+  const gf: GateFacts = await gateFactsFor(deps, conn.id, s, facts, now);
+  s.evidence = s.evidence.map((e) => ({ ...e, quote: neutraliseQuote(e.quote, gf) }));
+  const evaluate = async (x: Suggestion, c: GuardrailContext) => gatePrecheck(await deps.guardrails.evaluate(x, c), x, gf);
+
   // 3. The draft email, when the type has one and a contact with an email address exists.
   let drafted: Drafted | null = null;
   const kind = DRAFT_KIND_OF[s.type];
@@ -88,10 +97,10 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
 
   // 4. The rules; a draft that alone breaks them is repaired once.
   const { ctx } = await buildContext(deps, conn.id, s, facts, now);
-  let result = await deps.guardrails.evaluate(s, ctx);
+  let result = await evaluate(s, ctx);
   let repair: Record<string, unknown> | null = null;
   if (!result.allowed && drafted && s.draft) {
-    const bare = await deps.guardrails.evaluate({ ...s, draft: null }, ctx);
+    const bare = await evaluate({ ...s, draft: null }, ctx);
     if (bare.allowed) {
       const failed = result.verdicts.filter((v) => !v.passed);
       for (const c of drafted.result.costs) budget = { ...budget, usdUsed: budget.usdUsed + (c.tier === 'large' ? c.usd : 0) };
@@ -101,11 +110,35 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
       costs.push(...again.result.costs);
       const first = { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model };
       s = withDraft(s, again);
-      result = await deps.guardrails.evaluate(s, (await buildContext(deps, conn.id, s, facts, now)).ctx);
+      result = await evaluate(s, (await buildContext(deps, conn.id, s, facts, now)).ctx);
       repair = { repaired: result.allowed, firstFailed: failed, firstDraft: first, secondGenerator: again.result.generator };
       notes.repairedFrom = failed.map((v) => v.rule);
       drafted = again;
       deps.logger.info({ ...log, firstFailed: failed.map((v) => v.rule), repaired: result.allowed }, 'draft repaired once');
+    }
+  }
+  // 5. The output gate sees every write exactly as it will be queued; what it refuses goes to review.
+  const writes: { key: string; write: SealedWrite }[] = [];
+  if (result.allowed) {
+    const own = [...explanationLines(s, result.verdicts, notes), 'Evidence:', 'Suggested by closeloop — review before acting.', `${DRAFT_NOTE_MARKER} (for you, delete before sending) --`];
+    const quotes = s.evidence.map((e) => e.quote);
+    const refused: GateProblem[] = [];
+    const pass = (key: string, action: SealedWrite['action'], payload: Record<string, unknown>) => {
+      const g = gateWrite({ action, payload, own, quotes }, gf);
+      if (g.ok) writes.push({ key, write: g.write });
+      else refused.push(...g.problems);
+    };
+    if (s.task) pass(`wb-${s.id}`, 'create_task', { ...s.task, body: renderTaskBody(s, result.verdicts, notes), dealId: s.dealId, contactIds: s.contactIds, companyId: s.companyId });
+    if (s.draft && drafted) {
+      pass(`wb-${s.id}-draft`, 'create_draft_email', {
+        ...s.draft, body: renderDraftBody(s, result.verdicts, notes), dealId: s.dealId, companyId: s.companyId,
+        draftText: { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model, generator: drafted.result.generator, fallback: drafted.result.fallback?.code ?? null },
+      });
+    }
+    if (refused.length) {
+      writes.length = 0;
+      result = { allowed: false, outcome: 'review', verdicts: [...result.verdicts.filter((v) => v.rule !== 'output-gate'), { rule: 'output-gate', passed: false, message: describeProblems(refused).join('; ') }] };
+      deps.logger.warn({ ...log, problems: describeProblems(refused) }, 'output gate refused the write-back; held for review');
     }
   }
   // A draft that still fails after its one repair is held for a person, with the reasons, never written.
@@ -115,27 +148,14 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
   // The audit copies of this suggestion's model calls get the rule verdicts they led to.
   if (privateLlm?.auditIds.length) await deps.store.audit.setOutcome(privateLlm.auditIds, { suggestionId: s.id, verdicts: result.verdicts });
 
-  // 5. Store, and queue the writes only if it passed; charge the budget in the same transaction.
+  // 6. Store, and queue the writes only if it passed; charge the budget in the same transaction.
   const inserted = await deps.store.tx(async (r, tx) => {
     const ok = await r.suggestions.insert(s, status, result.verdicts, ctx, repair);
     if (!ok) return false;
     await chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits);
     if (!result.allowed) return true;
-    if (s.task) {
-      const id = await r.outbox.enqueue({
-        suggestionId: s.id, connectionId: conn.id, action: 'create_task', idempotencyKey: `wb-${s.id}`,
-        payload: { ...s.task, body: renderTaskBody(s, result.verdicts, notes), dealId: s.dealId, contactIds: s.contactIds, companyId: s.companyId },
-      });
-      if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
-    }
-    if (s.draft && drafted) {
-      const id = await r.outbox.enqueue({
-        suggestionId: s.id, connectionId: conn.id, action: 'create_draft_email', idempotencyKey: `wb-${s.id}-draft`,
-        payload: {
-          ...s.draft, body: renderDraftBody(s, result.verdicts, notes), dealId: s.dealId, companyId: s.companyId,
-          draftText: { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model, generator: drafted.result.generator, fallback: drafted.result.fallback?.code ?? null },
-        },
-      });
+    for (const w of writes) {
+      const id = await r.outbox.enqueue({ suggestionId: s.id, connectionId: conn.id, idempotencyKey: w.key, write: w.write });
       if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
     }
     return true;

@@ -11,7 +11,7 @@ export interface RenderNotes {
 /** The line that opens the closeloop note under a draft; feedback strips it before comparing with the sent email. */
 export const DRAFT_NOTE_MARKER = '-- closeloop note';
 
-function explanationLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
+export function explanationLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
   const x = s.explanation;
   const lines = [`Why: ${x.factors.map((f) => `${f.name} (${f.direction}${f.weight})`).join('; ') || 'n/a'}`];
   lines.push(`Model: ${x.model} (${x.tier} tier), confidence ${x.confidence.toFixed(2)}, cost $${x.costUsd.toFixed(4)}.`);

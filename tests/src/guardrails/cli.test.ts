@@ -12,7 +12,7 @@ describe('closeloop rules lint', () => {
   it('prints a summary and exits 0 for the shipped rules', async () => {
     const { code, stdout } = await captureOutput(() => lint([]));
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^ok: 19 active rules in 5 files \(14 block, 5 review, 0 warn\) in rules\n$/);
+    expect(stdout).toMatch(/^ok: 20 active rules in 6 files \(14 block, 6 review, 0 warn\) in rules\n$/);
   });
 
   it('prints every problem in every file as file:line:column and exits 1', async () => {
@@ -40,7 +40,7 @@ describe('closeloop rules test', () => {
     const { code, stdout } = await captureOutput(() => test(['rules', '--cases', 'tests/rules']));
     expect(code).toBe(0);
     expect(stdout).toContain('PASS records.cases.json › due yesterday is blocked');
-    expect(stdout).toMatch(/\n\d+ passed, 0 failed \(19 rules from rules, cases from tests\/rules\)\n$/);
+    expect(stdout).toMatch(/\n\d+ passed, 0 failed \(20 rules from rules, cases from tests\/rules\)\n$/);
   });
 
   it('prints each failing case with what differed and exits 1', async () => {
@@ -77,7 +77,7 @@ describe('closeloop rules check', () => {
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as { allowed: boolean; outcome: string; verdicts: unknown[] };
     expect(Object.keys(out)).toEqual(['allowed', 'outcome', 'verdicts']);
-    expect([out.allowed, out.outcome, out.verdicts.length]).toEqual([true, 'pass', 19]);
+    expect([out.allowed, out.outcome, out.verdicts.length]).toEqual([true, 'pass', 20]);
   });
 
   it('exits 1 and names the rules when the suggestion is blocked', async () => {
@@ -87,7 +87,7 @@ describe('closeloop rules check', () => {
     expect(out.outcome).toBe('block');
     expect(out.verdicts.filter((v) => !v.passed).map((v) => v.rule)).toEqual([
       'no-ungrounded-figures', 'no-ungrounded-names', 'discount-within-cap', 'no-forbidden-promises', 'no-third-party-pii', 'professional-tone',
-      'offers-on-allow-list',
+      'actionable-content-grounded', 'offers-on-allow-list',
     ]);
     expect(out.verdicts.find((v) => v.rule === 'discount-within-cap')?.message).toBe('The draft offers a 25% discount (cap: 15%).');
   });
@@ -113,7 +113,7 @@ describe('npx closeloop rules ... through the real entry point', () => {
   it('dispatches lint via src/cli/main.ts and sets the exit code', () => {
     const ok = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'rules', 'lint'], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^ok: 19 active rules/);
+    expect(ok.stdout).toMatch(/^ok: 20 active rules/);
     const dir = tempRulesDir({ 'a.json': '{"rules": [}' });
     const bad = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'rules', 'lint', dir], { encoding: 'utf8' });
     expect(bad.status).toBe(1);

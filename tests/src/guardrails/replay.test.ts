@@ -28,7 +28,7 @@ describe('replaySuggestions', () => {
     expect(s).toEqual({
       since: '2026-03-03T09:00:00.000Z', total: 4, wouldPass: 1, wouldReview: 1, wouldBlock: 2, changed: 2,
       transitions: { 'pass->block': 1, 'pass->review': 1 },
-      firedByRule: { 'evidence-required': 1, 'deal-exists': 1, 'no-ungrounded-names': 1 },
+      firedByRule: { 'evidence-required': 1, 'deal-exists': 1, 'no-ungrounded-names': 1, 'actionable-content-grounded': 1 },
       changedExamples: [
         { suggestionId: 's-now-blocked', previous: 'pass', now: 'block', fired: ['evidence-required'] },
         { suggestionId: 's-review', previous: 'pass', now: 'review', fired: ['no-ungrounded-names'] },

@@ -9,6 +9,7 @@ import { runWith } from '../../../src/cli/tenant-delete.js';
 import { EraseRepo, SPECIAL_TABLES } from '../../../src/store/erase.js';
 import type { ModelCallAudit } from '../../../src/store/audit.js';
 import { openTestDb, ROOT, type TestDb } from '../../helpers/db.js';
+import { sealWrite } from '../../../src/core/gated-write.js';
 
 /**
  * Canary strings planted in every table we keep (and in the vector index) for two tenants; after erasure
@@ -69,7 +70,7 @@ async function seedTenant(tenantId: string, connectionId: string, canary: string
   await s.inbox.insertBatch('hubspot', account, null, [{ eventId: `ev2-${canary}`, accountId: account, kind: 'deal', objectId: 'd-1', change: 'created', occurredAt: 0, raw: { canary } }]);
   await s.suggestions.insert(suggestion(tenantId, connectionId, `sug-${canary}`, canary, 'e-1'), 'allowed', [], { canary });
   await s.suggestions.insert(suggestion(tenantId, connectionId, `sug2-${canary}`, canary, 'e-2'), 'allowed', []);
-  await s.outbox.enqueue({ suggestionId: `sug-${canary}`, connectionId, action: 'create_draft_email', idempotencyKey: `idem-${canary}`, payload: { canary } });
+  await s.outbox.enqueue({ suggestionId: `sug-${canary}`, connectionId, idempotencyKey: `idem-${canary}`, write: sealWrite({ action: 'create_draft_email', payload: { canary } }) });
   await s.checkpoints.save(connectionId, 'deal', { after: canary });
   await s.changeStreams.acquire(connectionId, `owner-${canary}`, 1000);
   await s.oauthStates.create({ state: `st-${canary}`, provider: 'hubspot', codeVerifier: canary, ttlMs: 60_000, now: Date.now() });

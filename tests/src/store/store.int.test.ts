@@ -4,6 +4,7 @@ import { ROOT } from '../../helpers/db.js';
 import path from 'node:path';
 import type { Deal, WebhookEvent } from '../../../src/core/index.js';
 import { emptyAssociations } from '../../../src/core/index.js';
+import { sealWrite } from '../../../src/core/gated-write.js';
 
 const deal = (over: Partial<Deal> = {}): Deal => ({
   kind: 'deal', provider: 'hubspot', externalId: 'd1', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-02-01T00:00:00.000Z',
@@ -91,8 +92,8 @@ describe(`store (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
 
   test('outbox: one row per idempotency key', async () => {
     await t.db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ('s1','ten1','conn1','budget_risk','k1','allowed','{}')`);
-    const a = await t.store.outbox.enqueue({ suggestionId: 's1', connectionId: connId, action: 'create_task', idempotencyKey: 'wb-s1', payload: {} });
-    const b = await t.store.outbox.enqueue({ suggestionId: 's1', connectionId: connId, action: 'create_task', idempotencyKey: 'wb-s1', payload: {} });
+    const a = await t.store.outbox.enqueue({ suggestionId: 's1', connectionId: connId, idempotencyKey: 'wb-s1', write: sealWrite({ action: 'create_task', payload: {} }) });
+    const b = await t.store.outbox.enqueue({ suggestionId: 's1', connectionId: connId, idempotencyKey: 'wb-s1', write: sealWrite({ action: 'create_task', payload: {} }) });
     expect(a).not.toBeNull();
     expect(b).toBeNull();
   });

@@ -1,0 +1,265 @@
+import { sealWrite, type SealedWrite, type WriteAction } from '../core/gated-write.js';
+import { domainWithin, findActionable, hostOf, type Actionable, type ActionableKind } from './text/actionable.js';
+import { findInstructions, findThreadInstructions, INSTRUCTION_LABEL, type InstructionKind } from './text/instructions.js';
+import { decodePayloads, findLinks, hasInvisibleControls, hasMixedScriptWord, normalise, splitHtml, views } from './text/normalize.js';
+import type { TrustedFacts } from './trusted-facts.js';
+
+/**
+ * The one output gate: every text closeloop writes into a CRM passes here, whatever produced it
+ * (templates, the small or the large model, a repair). It works on provenance, not on keywords:
+ *
+ * - closeloop's own wording (explanation lines it composed from its own figures) is trusted for its numbers;
+ * - CRM structured data (the deal's amount and close date, the contacts' own addresses and phones, the
+ *   company's domain, interaction dates) and the company's trusted facts (rules/trusted-facts.json) ground
+ *   actionable content;
+ * - everything else is text written by someone outside the company (emails, subjects, names, titles,
+ *   company and deal names), or by a model that read it. It grounds nothing.
+ *
+ * Actionable content in an output (links, addresses, phones, payment details, amounts, percentages, codes,
+ * dates, concessions) must be grounded; customer text may appear only as a labelled quote, and a quote
+ * that carries an instruction is withheld (see `neutraliseQuote`). Text is normalised first (NFKC,
+ * invisible controls, look-alike letters, hidden HTML, encoded payloads), and the output itself may not
+ * hide anything. A refused write goes to the review queue, never to the CRM.
+ */
+
+export interface GateFacts {
+  trusted: TrustedFacts;
+  now: string;
+  deal: { amount: number | null; currency: string | null; closeDate: string | null; createdAt?: string | null } | null;
+  company: { domain: string | null } | null;
+  /** The deal's contacts (their own addresses and phones ground mentions of them). */
+  contacts: { email: string | null; phone: string | null }[];
+  /** Dates closeloop knows from structured data: interaction dates, the task due date. */
+  dates: string[];
+  /** The untrusted messages of the thread, oldest first (for instructions split across messages). */
+  thread: string[];
+  /** Links to CRM records that connectors built (evidence links): their hosts are the CRM's own. */
+  recordLinks?: string[];
+}
+
+export type GateZone = 'text' | 'quote' | 'own';
+export interface GateProblem { field: string; zone: GateZone; kind: ActionableKind | InstructionKind | 'hidden_content'; text: string }
+export interface GateVerdict { ok: boolean; problems: GateProblem[] }
+
+export interface GateWrite {
+  action: WriteAction;
+  /** Exactly what will be written (the outbox payload). */
+  payload: Record<string, unknown>;
+  /** Lines closeloop composed itself from its own figures (explanation, cost, confidence). */
+  own?: readonly string[];
+  /** Customer text shown as labelled quotes (already neutralised). */
+  quotes?: readonly string[];
+}
+
+/** Keys whose values are identifiers, enums or timestamps, checked by type elsewhere, not prose. */
+const NON_TEXT_KEYS = new Set(['dealId', 'companyId', 'contactIds', 'toContactIds', 'ownerId', 'priority', 'taskType', 'dueAt', 'model', 'generator', 'fallback', 'idempotencyKey']);
+
+const FREEMAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'live.com', 'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.ru', 'yandex.ru', 'qq.com', '163.com', 'fastmail.com', 'zoho.com']);
+
+const MONTH_NUM: [RegExp, number][] = [
+  [/^(?:jan|janu|janv|ene|genn|янв)/, 1], [/^(?:feb|févr|fevr|febb|фев)/, 2], [/^(?:mar(?!t)|mär|marz|мар)/, 3], [/^(?:apr|abr|avr|апр)/, 4],
+  [/^(?:may|mai|mayo|magg|мая|май)/, 5], [/^(?:jun|juin|giu|июн)/, 6], [/^(?:jul|juil|lug|июл)/, 7], [/^(?:aug|ago|août|aout|авг)/, 8],
+  [/^(?:sep|set|сен)/, 9], [/^(?:oct|okt|ott|окт)/, 10], [/^(?:nov|ноя)/, 11], [/^(?:dec|dez|dic|déc|дек)/, 12],
+];
+const monthOf = (w: string): number | null => MONTH_NUM.find(([re]) => re.test(w.toLowerCase()))?.[1] ?? null;
+
+/** (month, day) readings of a date as written; two when day and month order is ambiguous. */
+function monthDays(text: string): [number, number][] {
+  let m = /(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (m) return [[Number(m[2]), Number(m[3])]];
+  m = /(\d{1,2})[./](\d{1,2})[./]\d{2,4}/.exec(text);
+  if (m) return [[Number(m[2]), Number(m[1])], [Number(m[1]), Number(m[2])]];
+  m = /(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:de\s+)?([\p{L}]+)/u.exec(text);
+  if (m && monthOf(m[2]!)) return [[monthOf(m[2]!)!, Number(m[1])]];
+  m = /([\p{L}]+)\.?\s+(\d{1,2})/u.exec(text);
+  if (m && monthOf(m[1]!)) return [[monthOf(m[1]!)!, Number(m[2])]];
+  return [];
+}
+
+interface Grounds {
+  hosts: string[]; own: string[]; emails: Set<string>; phones: Set<string>; amounts: number[]; maxPercent: number;
+  codes: Set<string>; concessions: string[]; payments: Set<string>; monthDays: Set<string>;
+}
+
+function groundsOf(f: GateFacts): Grounds {
+  const t = f.trusted;
+  const contactEmails = f.contacts.map((c) => c.email?.toLowerCase()).filter((e): e is string => Boolean(e));
+  const customerDomains = [...contactEmails.map((e) => e.split('@')[1]!), f.company?.domain?.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '') ?? '']
+    .filter((d) => d && !FREEMAIL.has(d));
+  const iso = [f.deal?.closeDate, f.deal?.createdAt, f.now, ...f.dates].filter((d): d is string => Boolean(d));
+  return {
+    hosts: [...t.ownDomains, ...t.linkDomains, ...customerDomains, ...(f.recordLinks ?? []).map((u) => hostOf(u) ?? '').filter(Boolean)].map((d) => d.toLowerCase()),
+    own: t.ownDomains.map((d) => d.toLowerCase()),
+    emails: new Set([...contactEmails, ...t.emails]),
+    phones: new Set([...f.contacts.map((c) => c.phone), ...t.phones].filter((p): p is string => Boolean(p)).map((p) => p.replace(/\D/g, '').slice(-9))),
+    amounts: [...(f.deal?.amount != null ? [f.deal.amount] : []), ...t.priceBook.map((p) => p.amount)],
+    maxPercent: t.discountPolicy.maxPercent,
+    codes: new Set(t.promoCodes.map((c) => c.toUpperCase())),
+    concessions: t.concessions.map((c) => normalise(c).toLowerCase()),
+    payments: new Set(t.paymentDetails.map((p) => p.replace(/[\s-]/g, '').toUpperCase())),
+    monthDays: new Set(iso.map((d) => { const x = new Date(d); return Number.isNaN(x.getTime()) ? '' : `${x.getUTCMonth() + 1}-${x.getUTCDate()}`; })),
+  };
+}
+
+/** Whether one actionable item is grounded in trusted facts or the deal's own data. */
+function grounded(a: Actionable, g: Grounds, whole: string): boolean {
+  switch (a.kind) {
+    case 'link': return g.hosts.some((h) => domainWithin(a.value, h));
+    case 'email': {
+      if (g.emails.has(a.value)) return true;
+      const host = a.value.split('@')[1]!;
+      return g.own.some((h) => domainWithin(host, h));
+    }
+    case 'phone': return g.phones.has(a.value);
+    case 'payment': return g.payments.has(a.value);
+    case 'amount': return g.amounts.some((x) => Math.abs(x - (a.num ?? NaN)) < 0.5);
+    case 'percent': return (a.num ?? Infinity) <= g.maxPercent;
+    case 'code': return g.codes.has(a.value);
+    case 'date': {
+      const md = monthDays(a.text);
+      return md.length > 0 && md.some(([m, d]) => g.monthDays.has(`${m}-${d}`));
+    }
+    case 'concession': return g.concessions.some((c) => c.includes(a.value) || whole.toLowerCase().includes(c));
+  }
+}
+
+/** A sentence that only reports what the customer said ("you mentioned a 40,000 EUR cap"), offering nothing. */
+const ATTRIBUTION = /(?<![\p{L}])(?:you|your|you've|you're|budget|mentioned|asked|requested|said|wrote|noted|shared|told|Sie|Ihr\p{L}*|erwähnt\p{L}*|gefragt|genannt|usted|su|sus|mencion\p{L}*|pidió|pidi[oó]|dijo|presupuesto|vous|votre|vos|mentionn\p{L}*|demand\p{L}*|dit|lei|suo|sua|menzionat\p{L}*|chiesto|detto|budget)(?![\p{L}])/iu;
+const OFFERING = /(?<![\p{L}])(?:we|we'll|we're|I'll|can|could|will|would|offer\p{L}*|give|grant|apply|approv\p{L}*|confirm\p{L}*|price|pricing|cost|costs|charge\p{L}*|pay\p{L}*|send|wire|transfer\p{L}*|invoice\p{L}*|due|total|new|code|deposit|refund\p{L}*|wir|können|bieten|Preis|zahlen|podemos|ofrecemos|precio|pagar|nous|pouvons|offrons|prix|payer|possiamo|offriamo|prezzo|pagare)(?![\p{L}])/iu;
+const sentenceAround = (text: string, needle: string): string => {
+  const at = text.indexOf(needle);
+  if (at < 0) return text;
+  const start = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('\n', at), text.lastIndexOf('!', at), text.lastIndexOf('?', at)) + 1;
+  const ends = ['.', '\n', '!', '?'].map((c) => text.indexOf(c, at + needle.length)).filter((i) => i >= 0);
+  return text.slice(start, ends.length ? Math.min(...ends) + 1 : text.length);
+};
+const digitsOf = (s: string): string => s.replace(/[^\d]/g, '');
+
+/**
+ * The customer's own figure reported back: the number is in their messages and the sentence only
+ * attributes it to them, with no offer, price, payment or commitment word (not "we can", not "the price is").
+ */
+function customerFigure(a: Actionable, whole: string, thread: string): boolean {
+  if (a.kind !== 'amount' && a.kind !== 'percent') return false;
+  const digits = digitsOf(a.text);
+  if (!digits || !digitsOf(thread).includes(digits)) return false;
+  const sentence = sentenceAround(whole, a.text);
+  return ATTRIBUTION.test(sentence) && !OFFERING.test(sentence.replace(a.text, ' '));
+}
+
+const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'date']);
+
+/** Judge one piece of text in its zone. */
+function judge(text: string, zone: GateZone, field: string, g: Grounds, out: GateProblem[], thread = ''): void {
+  if (!text.trim()) return;
+  const { hidden } = splitHtml(text);
+  if (hidden.some((h) => h.trim()) || hasInvisibleControls(text) || hasMixedScriptWord(text) || decodePayloads(normalise(text)).length) {
+    out.push({ field, zone, kind: 'hidden_content', text: text.slice(0, 80) });
+  }
+  for (const l of findLinks(text)) {
+    const shown = findActionable(normalise(l.text)).find((a) => a.kind === 'link');
+    const real = findActionable(normalise(l.target)).find((a) => a.kind === 'link');
+    if (shown && real && shown.value !== real.value) out.push({ field, zone, kind: 'link', text: `${l.text} -> ${l.target}` });
+  }
+  const readings = views(text, { rot13: false });
+  const seen = new Set<string>();
+  for (const r of readings) {
+    for (const a of findActionable(r)) {
+      if (zone === 'own' && OWN_FREE.has(a.kind)) continue;
+      // A quote may carry the customer's own figures and words (labelled as theirs); never a way to pay, write or click.
+      if (zone === 'quote' && (a.kind === 'amount' || a.kind === 'percent' || a.kind === 'date' || a.kind === 'concession')) continue;
+      if (grounded(a, g, r)) continue;
+      if (zone === 'text' && customerFigure(a, r, thread)) continue;
+      const key = `${a.kind}:${a.value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ field, zone, kind: a.kind, text: a.text });
+    }
+  }
+  // closeloop's own lines ("Model: ..., confidence 0.8") are its wording, not someone's instruction.
+  if (zone !== 'own') for (const f of findInstructions(text)) out.push({ field, zone, kind: f.kind, text: f.sentence.slice(0, 160) });
+}
+
+/** Split a field's text into closeloop's own lines, labelled quotes and the rest. */
+function zones(text: string, own: readonly string[], quotes: readonly string[]): { zone: GateZone; text: string }[] {
+  const out: { zone: GateZone; text: string }[] = [];
+  let rest = text;
+  for (const q of [...quotes].filter((x) => x.trim()).sort((a, b) => b.length - a.length)) {
+    if (!rest.includes(q)) continue;
+    out.push({ zone: 'quote', text: q });
+    rest = rest.split(q).join('\n');
+  }
+  const ownSet = new Set(own.map((l) => l.trim()).filter(Boolean));
+  const lines = rest.split('\n');
+  const ownLines = lines.filter((l) => ownSet.has(l.trim()));
+  if (ownLines.length) out.push({ zone: 'own', text: ownLines.join('\n') });
+  out.push({ zone: 'text', text: lines.filter((l) => !ownSet.has(l.trim())).join('\n') });
+  return out;
+}
+
+function textFields(v: unknown, path: string, out: [string, string][]): void {
+  if (typeof v === 'string') out.push([path, v]);
+  else if (Array.isArray(v)) v.forEach((x, i) => textFields(x, `${path}[${i}]`, out));
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) if (!NON_TEXT_KEYS.has(k)) textFields(x, path ? `${path}.${k}` : k, out);
+  }
+}
+
+/** Check one write. Pure; the same verdict for the same input. */
+export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
+  const g = groundsOf(facts);
+  const problems: GateProblem[] = [];
+  const fields: [string, string][] = [];
+  textFields(write.payload, '', fields);
+  const thread = facts.thread.map((t) => normalise(splitHtml(t).visible)).join('\n');
+  for (const [field, text] of fields) {
+    for (const z of zones(text, write.own ?? [], write.quotes ?? [])) judge(z.text, z.zone, field, g, problems, thread);
+  }
+  // Instructions spread over several messages make every quote from the thread suspect: none may carry an actionable item.
+  if (findThreadInstructions(facts.thread).length && (write.quotes ?? []).some((q) => findActionable(normalise(q)).length > 0)) {
+    problems.push({ field: 'evidence', zone: 'quote', kind: 'addresses_ai', text: 'instructions split across the thread' });
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/**
+ * The gate at the outbox: a write that passes comes back sealed (the outbox accepts nothing else);
+ * one that does not comes back with its problems, for the review queue.
+ */
+export function gateWrite(write: GateWrite, facts: GateFacts): { ok: true; write: SealedWrite } | { ok: false; problems: GateProblem[] } {
+  const v = checkOutput(write, facts);
+  return v.ok ? { ok: true, write: sealWrite({ action: write.action, payload: write.payload }) } : { ok: false, problems: v.problems };
+}
+
+/** One line per problem, for the review queue and logs (the offending text shortened). */
+export const describeProblems = (ps: readonly GateProblem[]): string[] =>
+  ps.map((p) => `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`);
+
+const WITHHELD_LABEL: Record<InstructionKind, string> = {
+  addresses_ai: 'it contains text addressed to an assistant or model',
+  moves_money: 'it asks for money to be moved',
+  changes_payment_details: 'it announces or asks for different bank or payment details',
+  shares_data: 'it asks for data to be handed over',
+  changes_recipients: 'it asks to change or add recipients',
+  bypasses_verification: 'it asks to skip the usual verification',
+};
+
+/**
+ * A customer's words as a labelled quote that cannot act as advice: normalised (what a person sees), an
+ * instruction withheld with the reason (verify through a known channel), and any ungrounded way to pay,
+ * write, call or click replaced by a marker.
+ */
+export function neutraliseQuote(quote: string, facts: GateFacts): string {
+  const visible = normalise(splitHtml(quote).visible).replace(/\s+/g, ' ').trim();
+  const found = findInstructions(quote);
+  if (found.length) {
+    return `[quote withheld: ${WITHHELD_LABEL[found[0]!.kind]}; confirm any such request with the customer through a channel you already know]`;
+  }
+  const g = groundsOf(facts);
+  let out = visible;
+  for (const a of findActionable(visible)) {
+    if (a.kind === 'amount' || a.kind === 'percent' || a.kind === 'date' || a.kind === 'concession' || grounded(a, g, visible)) continue;
+    out = out.split(a.text).join(`[${a.kind === 'payment' ? 'payment details' : a.kind} removed]`);
+  }
+  return out;
+}

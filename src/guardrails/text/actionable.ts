@@ -1,0 +1,195 @@
+/**
+ * Actionable content: the parts of a text a reader could act on. A link to click, an address to write
+ * to, a number to call, an account to pay, a sum, a percentage, a code to enter, a date to meet, a promise.
+ * Found on normalised text (see normalize.ts) and independent of the language around them: the shapes are
+ * universal (digits, @, domains, IBAN check digits), and the few words that matter (percent, code, free)
+ * are listed in the languages our customers write in.
+ */
+
+export type ActionableKind = 'link' | 'email' | 'phone' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
+
+export interface Actionable {
+  kind: ActionableKind;
+  /** The text as found. */
+  text: string;
+  /** Canonical value to compare with facts: host, lower-cased email, digits, number... */
+  value: string;
+  /** For amounts and percentages, the number. */
+  num?: number;
+}
+
+const TLDS = 'com|net|org|io|co|ai|app|dev|biz|info|xyz|top|site|online|shop|link|click|live|me|us|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ru|cn|jp|br|mx|ar|in|au|ca|eu|gov|edu|ly|gl|gd|to|cc|tk|ml|ga|cf|gq|ws|su|pw|icu|vip|work|support|help|pay|finance|bank|money|security|cloud|email|page|sh|so|gg|tv|fm|ly|one|pro|team|tech|store|services|solutions|zip|mov';
+// "example[.]com", "example (dot) com", "example dot com" are still domains to the reader.
+const DOT = String.raw`(?:\.|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*\[dot\]\s*|\s*\(dot\)\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
+const LABEL = String.raw`[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`;
+const HOST = String.raw`(?:${LABEL}${DOT})+(?:${TLDS}|[a-z]{2,24}(?=[/:?#]))`;
+const URL_RE = new RegExp(String.raw`\b(?:(?:https?|hxxps?|ftp)\s*(?::|\[:\])\s*//\s*|www${DOT})?(${HOST})(?::\d{2,5})?(?:[/?#][^\s"'<>)\]]*)?`, 'gi');
+const AT = String.raw`(?:@|\s*\[at\]\s*|\s*\(at\)\s*|\s+at\s+|\s*\(a\)\s*)`;
+const EMAIL_RE = new RegExp(String.raw`\b([a-z0-9][a-z0-9._%+-]{0,63})${AT}(${HOST})\b`, 'gi');
+
+const canonHost = (h: string): string => h.toLowerCase().replace(new RegExp(DOT, 'gi'), '.').replace(/^www\./, '').replace(/\.$/, '');
+
+export const hostOf = (s: string): string | null => {
+  const m = new RegExp(URL_RE.source, 'i').exec(s);
+  return m ? canonHost(m[1]!) : null;
+};
+
+/** A domain is allowed by an allowed domain when it is the same or a subdomain of it. */
+export const domainWithin = (host: string, allowed: string): boolean => host === allowed || host.endsWith(`.${allowed}`);
+
+const IBAN_RE = /\b([A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8})\b/g;
+const CRYPTO_RE = /\b(?:bc1[a-z0-9]{20,80}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40}|T[1-9A-HJ-NP-Za-km-z]{33}|[LM][a-km-zA-HJ-NP-Z1-9]{26,33})\b/g;
+/** Words that make a nearby number a bank detail, in the languages we serve. */
+const BANK_WORDS = String.raw`(?:account|acct|a\/c|iban|bic|swift|routing|aba|sort\s*code|bsb|ifsc|clabe|konto|kontonummer|bankverbindung|blz|cuenta|compte|rib|conto|rekening|bank|banco|banque|wallet|monedero|portefeuille|beneficiar\w*|счет|счёт|reference|ref\.?|kundennummer|número de cuenta|numéro de compte|numero di conto)`;
+const BANK_NUM_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])${BANK_WORDS}[^\n\d]{0,25}((?:\d[ -]?){6,20}\d)`, 'giu');
+/** A BIC / SWIFT code: upper case only, after the word that names it. */
+const BIC_RE = /(?:BIC|SWIFT|bic|swift|Swift)\b[^\n]{0,15}?\b([A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b/g;
+const CARD_RE = /\b\d(?:[ -]?\d){12,18}\b/g;
+const luhn = (d: string): boolean => {
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    let n = Number(d[d.length - 1 - i]);
+    if (i % 2) { n *= 2; if (n > 9) n -= 9; }
+    sum += n;
+  }
+  return sum % 10 === 0;
+};
+const PHONE_RE = /(?:\+|00)?\(?\d{1,4}\)?(?:[\s.\-/]?\(?\d{1,5}\)?){2,6}\d/g;
+
+const CURRENCY = String.raw`(?:[$€£¥₹₽₩₺]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|pln|brl|mxn|inr|rub|dollars?|euros?|pounds?|francs?|d[oó]lares|dollari|долларов|евро|yen|pesos?|reais)\b)`;
+const NUM = String.raw`\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
+const SCALE = String.raw`(?:\s?(?:k|m|mm|million|mio|millionen|millones|millions|thousand|tausend|mil|mille))?`;
+const AMOUNT_RE = new RegExp(String.raw`${CURRENCY}\s?(${NUM})${SCALE}|(${NUM})${SCALE}\s?${CURRENCY}`, 'giu');
+const PERCENT_WORDS = String.raw`(?:\s?[%％]|\s?(?:percent|per\s?cent|pct|prozent|por\s?ciento|pour\s?cent|per\s?cento|procent|процент\w*|パーセント|個百分點))`;
+const PERCENT_RE = new RegExp(String.raw`(\d+(?:[.,]\d+)?)${PERCENT_WORDS}`, 'giu');
+const CODE_CONTEXT = String.raw`(?:code|coupon|promo|voucher|c[oó]digo|cup[oó]n|gutschein|gutscheincode|rabattcode|codice|bon|промокод|купон|クーポン)`;
+const CODE_RE = new RegExp(String.raw`${CODE_CONTEXT}\s*(?:code\s*)?[:"'“«]?\s*([A-Z0-9][A-Z0-9_-]{3,24})\b`, 'giu');
+const CONCESSION_TOKEN_RE = /\b((?:FREE|SAVE|OFF|DISCOUNT|GRATIS|PROMO|DEAL|BONUS|WELCOME|VIP|RABATT|DESCUENTO)[-_]?\d{1,4}[A-Z0-9]*|\d{1,3}(?:OFF|FREE))\b/g;
+
+const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre';
+const DATE_RES = [
+  /\b(\d{4})-(\d{2})-(\d{2})\b/g,
+  /\b(\d{1,2})[./](\d{1,2})[./](\d{2,4})\b/g,
+  new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:de\s+)?(${MONTHS})\b`, 'giu'),
+  new RegExp(String.raw`\b(${MONTHS})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b`, 'giu'),
+];
+
+/**
+ * Concessions: something given away or promised (free, refund, waived, credit, guarantee) in the
+ * languages we serve. A concession needs no digit, which is why it is its own kind.
+ */
+const CONCESSION_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?<!feel\s|feel\s\s|toll[\s-]|hands[\s-]|duty[\s-]|sugar[\s-]|error[\s-]|risk[\s-]|care[\s-]|worry[\s-]|hassle[\s-]|stress[\s-])free(?!\s+(?:to|time|slots?|on|at|this|next|tomorrow|today|for\s+(?:a|the)\s+(?:call|chat|meeting))\b|-form|lance)(?:\s+of\s+charge)?|for\s+free|at\s+no\s+(?:extra\s+)?(?:cost|charge)|no\s+(?:extra\s+)?charge|complimentary|on\s+the\s+house|waive[ds]?|waiving|refund(?:s|ed)?|reimburs\p{L}*|money[- ]back|credit\s+(?:note|of)|rebate|cashback|half[- ]price|half\s+off|buy\s+one|guarantee[ds]?|guaranteed|risk[- ]free|unlimited|lifetime\s+(?:access|licen[cs]e|deal)|gratis|gratuit[eo]?s?|gratuitamente|kostenlos\p{L}*|kostenfrei\p{L}*|umsonst|geschenkt|erstatt\p{L}*|rückerstatt\p{L}*|gutschrift|erlass\p{L}*|reembols\p{L}*|devoluci[oó]n|bonificaci[oó]n|sin\s+(?:costo|coste|cargo)|sans\s+frais|rembours\p{L}*|offert[es]?|garanti[ea]?s?|garantizad[oa]s?|rimbors\p{L}*|senza\s+costi|бесплатн\p{L}*|возврат\p{L}*|даром)(?![\p{L}\p{N}])|無料|免费|返金|退款|タダ`, 'giu');
+
+/** Normalise a number written with grouping (1.234,56 / 1,234.56 / 1 234) to a JS number. */
+export function parseNumber(s: string): number {
+  let t = s.replace(/[\s']/g, '');
+  const lastSep = Math.max(t.lastIndexOf(','), t.lastIndexOf('.'));
+  if (lastSep >= 0) {
+    const decimals = t.length - lastSep - 1;
+    if (decimals === 3) t = t.replace(/[.,]/g, '');
+    else t = `${t.slice(0, lastSep).replace(/[.,]/g, '')}.${t.slice(lastSep + 1)}`;
+  }
+  return Number(t);
+}
+
+const SCALE_OF = (s: string): number => (/[\d\s](?:k|thousand|tausend|mil|mille)\b/i.test(s) ? 1_000 : /[\d\s](?:m|mm|million|mio|millionen|millones|millions)\b/i.test(s) ? 1_000_000 : 1);
+/** "cannot guarantee", "no refunds", "nicht kostenlos": a concession declined is not one given. */
+const NEGATED = /(?:\b(?:not|cannot|can't|cant|won't|unable to|no|never|nicht|kein\p{L}*|no podemos|no es|non|pas|sem|não|niet|geen)|не)\s+(?:[\p{L}'’]+\s+){0,2}$/iu;
+
+const ibanValid = (raw: string): boolean => {
+  const s = raw.replace(/[\s-]/g, '').toUpperCase();
+  if (s.length < 15 || s.length > 34) return false;
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rem = 0;
+  for (const ch of moved) {
+    const v = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
+    for (const d of v) rem = (rem * 10 + Number(d)) % 97;
+  }
+  return rem === 1;
+};
+
+/** Every actionable item in a (normalised) text. */
+export function findActionable(text: string): Actionable[] {
+  const out: Actionable[] = [];
+  const taken: [number, number][] = [];
+  const overlaps = (a: number, b: number) => taken.some(([x, y]) => a < y && b > x);
+  const add = (a: Actionable, at: number, len: number) => { out.push(a); taken.push([at, at + len]); };
+
+  for (const m of text.matchAll(EMAIL_RE)) {
+    // "at" between two words reads as an address only when the right side is a domain.
+    add({ kind: 'email', text: m[0], value: `${m[1]!.toLowerCase()}@${canonHost(m[2]!)}` }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(URL_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const host = canonHost(m[1]!);
+    // A bare "word.word" is a domain only with a known top-level domain (handled by HOST) and a letter in the name.
+    if (!/[a-z]/i.test(host.split('.')[0]!)) continue;
+    if (/^\d+(?:\.\d+)+$/.test(host)) continue;
+    add({ kind: 'link', text: m[0], value: host }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(IBAN_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    if (!ibanValid(m[1]!) && !/\b(?:iban|bic|swift|account|konto|cuenta|compte|conto)\b/i.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    add({ kind: 'payment', text: m[0], value: m[1]!.replace(/[\s-]/g, '').toUpperCase() }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(CRYPTO_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    if (!/\d/.test(m[0])) continue;
+    add({ kind: 'payment', text: m[0], value: m[0] }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(CARD_RE)) {
+    if (overlaps(m.index, m.index + m[0].length) || !luhn(m[0].replace(/\D/g, ''))) continue;
+    add({ kind: 'payment', text: m[0], value: m[0].replace(/\D/g, '') }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(BANK_NUM_RE)) {
+    const at = m.index + m[0].length - m[1]!.length;
+    if (overlaps(at, at + m[1]!.length)) continue;
+    add({ kind: 'payment', text: m[0], value: m[1]!.replace(/[\s-]/g, '').toUpperCase() }, at, m[1]!.length);
+  }
+  for (const m of text.matchAll(BIC_RE)) {
+    const at = m.index + m[0].length - m[1]!.length;
+    if (overlaps(at, at + m[1]!.length)) continue;
+    add({ kind: 'payment', text: m[1]!, value: m[1]! }, at, m[1]!.length);
+  }
+  for (const m of text.matchAll(AMOUNT_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const n = parseNumber(m[1] ?? m[2]!) * SCALE_OF(m[0]);
+    add({ kind: 'amount', text: m[0], value: String(n), num: n }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(PERCENT_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const n = parseNumber(m[1]!);
+    add({ kind: 'percent', text: m[0], value: String(n), num: n }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(CODE_RE)) {
+    const code = m[1]!;
+    if (!/\d/.test(code) && !/^[A-Z]{4,}$/.test(code)) continue;
+    if (/^(?:SOC|ISO|SSO|DPA|GDPR|HIPAA|PCI)/.test(code)) continue;
+    const at = m.index + m[0].length - code.length;
+    if (overlaps(at, at + code.length)) continue;
+    add({ kind: 'code', text: code, value: code.toUpperCase() }, at, code.length);
+  }
+  for (const m of text.matchAll(CONCESSION_TOKEN_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'code', text: m[0], value: m[0].toUpperCase() }, m.index, m[0].length);
+  }
+  for (const re of DATE_RES) {
+    for (const m of text.matchAll(re)) {
+      if (overlaps(m.index, m.index + m[0].length)) continue;
+      add({ kind: 'date', text: m[0], value: m[0].toLowerCase() }, m.index, m[0].length);
+    }
+  }
+  for (const m of text.matchAll(PHONE_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const digits = m[0].replace(/\D/g, '');
+    if (digits.length < 7 || digits.length > 15) continue;
+    // A year range or a plain number with no separators or plus is not a phone number.
+    if (/^\d+$/.test(m[0]) && !m[0].startsWith('+') && digits.length < 9) continue;
+    add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(CONCESSION_RE)) {
+    if (NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+    add({ kind: 'concession', text: m[0], value: m[0].toLowerCase() }, m.index, m[0].length);
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * Text as a person would read it, and every form a payload can hide in, before anything judges it.
+ *
+ * Attackers hide instructions and payment details where a keyword list does not look: compatibility
+ * characters (fullwidth digits, ligatures), zero-width and bidi controls, look-alike letters from other
+ * scripts, HTML that a mail client never shows (comments, display:none, 1px or white text), markdown
+ * links whose text differs from their target, and encoded payloads (base64, hex, rot13). `normalise`
+ * undoes the first three; `views` returns every reading of a text that a judgement must consider.
+ */
+
+// eslint-disable-next-line no-misleading-character-class -- the class lists invisible and combining code points on purpose
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\ufe00-\ufe0f]|\udb40[\udc00-\udc7f]/g;
+
+/** Letters from other scripts that look like Latin ones (Unicode confusables, the common subset). */
+const CONFUSABLE: Record<string, string> = {
+  // Cyrillic
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l', ɡ: 'g',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J', Ԁ: 'D', Ԛ: 'Q', Ԝ: 'W', Һ: 'H',
+  // Greek
+  α: 'a', ο: 'o', ρ: 'p', ν: 'v', τ: 't', ι: 'i', κ: 'k', υ: 'u', χ: 'x', ε: 'e',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+  // Latin look-alikes that NFKC keeps
+  ı: 'i', ȷ: 'j', ſ: 's', ℓ: 'l', '\u2212': '-', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2044': '/', '\u2215': '/',
+  '\u00a0': ' ', '\u2007': ' ', '\u202f': ' ',
+};
+const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
+
+/** Unicode NFKC, invisible and bidi controls removed, look-alike letters mapped to Latin, whitespace collapsed per line. */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c)
+    .replace(/[ \t\f\v]+/g, ' ');
+}
+
+/** True when the text contains characters that only serve to hide or reorder what is shown. */
+export function hasInvisibleControls(text: string): boolean {
+  INVISIBLE.lastIndex = 0;
+  return INVISIBLE.test(text);
+}
+
+/** Whether a word mixes Latin letters with letters from another script (a classic spoofing sign). */
+export function hasMixedScriptWord(text: string): boolean {
+  for (const w of text.normalize('NFKC').split(/[^\p{L}]+/u)) {
+    if (w.length < 3) continue;
+    const latin = /\p{Script=Latin}/u.test(w);
+    if (latin && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w)) return true;
+  }
+  return false;
+}
+
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt|em|rem)?\b|opacity\s*:\s*0(?:\.0+)?\b|color\s*:\s*(?:#f{3}\b|#f{6}\b|white\b|rgba?\(\s*255\s*,\s*255\s*,\s*255)|max-height\s*:\s*0|height\s*:\s*0(?:px)?\b|mso-hide\s*:\s*all/i;
+
+export interface HtmlParts {
+  /** What a mail client shows. */
+  visible: string;
+  /** What it does not: comments, hidden elements, tiny or white text. */
+  hidden: string[];
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const decodeEntities = (s: string): string => s
+  .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeChar(parseInt(h, 16)))
+  .replace(/&#(\d+);/g, (_, d: string) => safeChar(Number(d)))
+  .replace(/&([a-z]+);/gi, (m, n: string) => entities[n.toLowerCase()] ?? m);
+const safeChar = (n: number): string => (n > 0 && n < 0x110000 ? String.fromCodePoint(n) : '');
+
+/** Split an (possibly) HTML text into what is shown and what is hidden. Plain text comes back unchanged. */
+export function splitHtml(text: string): HtmlParts {
+  const hidden: string[] = [];
+  let t = text.replace(/<!--([\s\S]*?)(?:-->|$)/g, (_, c: string) => { hidden.push(c); return ' '; });
+  // Markdown "comments" ([//]: # (text)) are hidden the same way in rendered markdown.
+  t = t.replace(/^\s*\[[^\]]*\]:\s*#\s*\(([^)]*)\)\s*$/gm, (_, c: string) => { hidden.push(c); return ' '; });
+  if (!/<[a-z!/][^>]*>/i.test(t)) return { visible: decodeEntities(t), hidden: hidden.map(decodeEntities) };
+  t = t.replace(/<(script|style|head|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, (m) => { hidden.push(m.replace(/<[^>]+>/g, ' ')); return ' '; });
+  // Elements whose style hides them: take their content out, innermost first, until none is left.
+  const el = /<([a-z][a-z0-9]*)\b([^>]*)>((?:(?!<\1\b)[\s\S])*?)<\/\1\s*>/gi;
+  for (let i = 0; i < 20; i++) {
+    let changed = false;
+    t = t.replace(el, (m, _tag: string, attrs: string, inner: string) => {
+      if (!HIDDEN_STYLE.test(attrs) && !/\bhidden\b(?!\s*=\s*["']?false)/i.test(attrs.replace(/style\s*=\s*("[^"]*"|'[^']*')/gi, ''))) return m;
+      changed = true;
+      hidden.push(inner.replace(/<[^>]+>/g, ' '));
+      return ' ';
+    });
+    if (!changed) break;
+  }
+  const visible = t.replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n').replace(/<[^>]+>/g, ' ');
+  return { visible: decodeEntities(visible), hidden: hidden.map(decodeEntities) };
+}
+
+export interface MarkdownLink { text: string; target: string }
+
+/** Markdown links `[text](target)` and HTML anchors, each with its shown text and its real target. */
+export function findLinks(text: string): MarkdownLink[] {
+  const out: MarkdownLink[] = [];
+  for (const m of text.matchAll(/\[([^\]\n]{1,200})\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) out.push({ text: m[1]!, target: m[2]! });
+  for (const m of text.matchAll(/<a\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>([\s\S]*?)<\/a\s*>/gi)) out.push({ text: m[2]!.replace(/<[^>]+>/g, ''), target: m[1]! });
+  return out;
+}
+
+const rot13 = (s: string): string => s.replace(/[a-z]/gi, (c) => {
+  const base = c <= 'Z' ? 65 : 97;
+  return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+});
+
+const printableRatio = (s: string): number => {
+  if (!s.length) return 0;
+  let ok = 0;
+  for (const ch of s) if (/[\p{L}\p{N}\p{P}\p{Zs}\n\r\t$€£%+=@/:.-]/u.test(ch)) ok++;
+  return ok / [...s].length;
+};
+
+/** Payloads encoded in the text: base64, hex (plain or \x / %XX escaped), decoded when they read as text. */
+export function decodePayloads(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?|(?:[A-Za-z0-9_-]{4}){5,}/g)) {
+    const raw = m[0];
+    if (!/[0-9+/=_-]/.test(raw) && !/[a-z]/.test(raw)) continue;
+    if (/^[a-z]+$/i.test(raw)) continue; // a long plain word
+    try {
+      const dec = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+      if (dec.length >= 6 && printableRatio(dec) > 0.9 && /[a-z]{3}/i.test(dec)) out.push(dec);
+    } catch { /* not base64 */ }
+  }
+  for (const m of text.matchAll(/(?:\\x[0-9a-f]{2}|%[0-9a-f]{2}){4,}|\b(?:[0-9a-f]{2}[\s:]?){8,}\b/gi)) {
+    const hex = m[0].replace(/\\x|%|[\s:]/gi, '');
+    if (!/[a-f]/i.test(hex) || hex.length % 2) continue;
+    const dec = Buffer.from(hex, 'hex').toString('utf8');
+    if (printableRatio(dec) > 0.9 && /[a-z]{3}/i.test(dec)) out.push(dec);
+  }
+  return out;
+}
+
+/** The rot13 reading of a text (judges decide whether it reads as anything). */
+export const rot13Of = rot13;
+
+/**
+ * Every reading of a text that a judgement must consider: the normalised visible text, the hidden parts,
+ * decoded payloads (recursively, two levels), link targets, and the rot13 reading. The first entry is
+ * always the visible text.
+ */
+export function views(text: string, opts: { rot13?: boolean } = {}): string[] {
+  const { visible, hidden } = splitHtml(text);
+  const out = [normalise(visible), ...hidden.map(normalise)];
+  for (const l of findLinks(text)) out.push(normalise(l.target));
+  const seen = new Set(out);
+  let frontier = [...out];
+  for (let depth = 0; depth < 2 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const v of frontier) for (const d of decodePayloads(v)) { const n = normalise(d); if (!seen.has(n)) { seen.add(n); next.push(n); } }
+    out.push(...next);
+    frontier = next;
+  }
+  if (opts.rot13 !== false) out.push(rot13(out[0]!));
+  return out;
+}

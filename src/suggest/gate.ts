@@ -1,0 +1,43 @@
+import type { Contact } from '../core/canonical.js';
+import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
+import { EMPTY_TRUSTED } from '../guardrails/trusted-facts.js';
+import { checkOutput, describeProblems, type GateFacts } from '../guardrails/output-gate.js';
+import type { AnalyzeDeps } from './deps.js';
+import type { SuggestionFacts } from './context.js';
+
+export type { GateFacts } from '../guardrails/output-gate.js';
+
+/** What the output gate may take as grounds for one suggestion: trusted facts, the deal's structured data, the thread. */
+export async function gateFactsFor(deps: AnalyzeDeps, connectionId: string, s: Suggestion, f: SuggestionFacts, now: number): Promise<GateFacts> {
+  const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', [...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])])]);
+  const thread = [...f.activities].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)).map((a) => [a.subject, a.body].filter(Boolean).join('\n'));
+  return {
+    trusted: deps.guardrails.trusted?.() ?? EMPTY_TRUSTED,
+    now: new Date(now).toISOString(),
+    deal: f.deal ? { amount: f.deal.amount, currency: f.deal.currency, closeDate: f.deal.closeDate, createdAt: f.deal.createdAt } : null,
+    company: f.company ? { domain: f.company.domain } : null,
+    contacts: contacts.map((c) => ({ email: c.email, phone: c.phone })),
+    dates: [...f.activities.map((a) => a.occurredAt), ...(s.task ? [s.task.dueAt] : [])],
+    thread: thread.slice(-20),
+    recordLinks: [f.deal?.url, f.company?.url, ...f.activities.map((a) => a.url), ...s.evidence.map((e) => e.url)].filter((u): u is string => Boolean(u)),
+  };
+}
+
+type Judged = { allowed: boolean; outcome: 'pass' | 'review' | 'block'; verdicts: RuleVerdict[] };
+
+/**
+ * The rules' result with the output gate's verdict on the suggestion's parts (task subject and body, reason,
+ * quoted evidence, draft subject and body), so that a draft the gate refuses gets its one repair like any
+ * other rule failure. The authoritative check is still the one on the final payloads at the outbox.
+ */
+export function gatePrecheck(r: Judged, s: Suggestion, gf: GateFacts): Judged {
+  const quotes = s.evidence.map((e) => e.quote);
+  const v = checkOutput({ action: s.draft ? 'create_draft_email' : 'create_task', payload: { task: s.task, reason: s.reason, evidence: quotes, draft: s.draft }, quotes }, gf);
+  const verdict: RuleVerdict = {
+    rule: 'output-gate', passed: v.ok,
+    message: v.ok ? null : `content not grounded in the deal's data or the company's policy, or instructions taken from someone else's text: ${describeProblems(v.problems).join('; ')}`,
+  };
+  const verdicts = [...r.verdicts, verdict];
+  if (v.ok) return { ...r, verdicts };
+  return { allowed: false, outcome: r.outcome === 'block' ? 'block' : 'review', verdicts };
+}
