@@ -54,7 +54,8 @@ const luhn = (d: string): boolean => {
   }
   return sum % 10 === 0;
 };
-const PHONE_RE = /(?:\+|00)?\(?\d{1,4}\)?(?:[\s.\-/]?\(?\d{1,5}\)?){2,6}\d/g;
+const PHONE_CONTEXT = /(?:tel|phone|call|ring|dial|text|sms|whatsapp|signal|mobile|cell|fax|hotline|number|telefon\p{L}*|handy|anruf\p{L}*|tel[eé]fono|m[oó]vil|llam\p{L}*|t[eé]l[eé]phone|portable|appel\p{L}*|telefono|cellulare|chiam\p{L}*|celular|ligue|bel|телефон|звон\p{L}*|номер)[^\p{L}\d]{0,12}(?:[\p{L}]+[^\p{L}\d]{1,3}){0,2}$/iu;
+const PHONE_RE = /(?<![\p{L}\p{N}])(?:\+|00)?\(?\d{1,4}\)?(?:[\s.\-/]?\(?\d{1,5}\)?){2,6}\d(?![\p{L}\p{N}])/gu;
 
 const CURRENCY = String.raw`(?:[$€£¥₹₽₩₺]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|pln|brl|mxn|inr|rub|dollars?|euros?|pounds?|francs?|d[oó]lares|dollari|долларов|евро|yen|pesos?|reais)\b)`;
 const NUM = String.raw`\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
@@ -183,8 +184,8 @@ export function findActionable(text: string): Actionable[] {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) continue;
-    // A year range or a plain number with no separators or plus is not a phone number.
-    if (/^\d+$/.test(m[0]) && !m[0].startsWith('+') && digits.length < 9) continue;
+    // A plain run of digits (a record id, an order number) is a phone number only where the text says so.
+    if (/^\d+$/.test(m[0]) && !PHONE_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
     add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
   }
   for (const m of text.matchAll(CONCESSION_RE)) {

@@ -6,6 +6,7 @@ import { processOutbox, type WritebackDeps } from '../../../src/writeback/proces
 import { sweepInbox, sweepOutbox, INBOX_SWEEP_MAX_ATTEMPTS } from '../../../src/jobs/cron.js';
 import type { WorkQueue } from '../../../src/queue/index.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
+import { sealWrite } from '../../../src/core/gated-write.js';
 
 const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 
@@ -35,7 +36,7 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
   const newRow = async (): Promise<string> => {
     seq++;
     await t.db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', 'c', 'x', $1, 'allowed', '{}')`, [`s${seq}`]);
-    return (await t.store.outbox.enqueue({ suggestionId: `s${seq}`, connectionId: 'c', action: 'create_task', idempotencyKey: `k${seq}`, payload: { subject: 'x' } }))!;
+    return (await t.store.outbox.enqueue({ suggestionId: `s${seq}`, connectionId: 'c', idempotencyKey: `k${seq}`, write: sealWrite({ action: 'create_task', payload: { subject: 'x' } }) }))!;
   };
 
   beforeAll(async () => {
