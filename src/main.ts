@@ -26,6 +26,8 @@ import { createHealth, type Health } from './lib/health.js';
 import { startCron } from './jobs/cron.js';
 import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js';
 import { afterBackfill, createDraftLlm, FEEDBACK_SCHEDULES } from './suggest/wiring.js';
+import { setModelCacheSize } from './suggest/scorer.js';
+import { createTrainer } from './feedback/trainer.js';
 import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
 import { createOutboundDispatcher, crmOriginMatcher, useOutboundDispatcher } from './lib/outbound-timeouts.js';
@@ -72,6 +74,8 @@ export interface StartOptions {
   changeStreams?: ChangeStreamOptions | false;
   /** Connectors built with non-default options (tests: small pages, a low Bulk threshold), by provider id. */
   connectors?: Partial<Record<string, Connector>>;
+  /** false: train models inline instead of in a worker thread. */
+  trainInThreads?: boolean;
   /** false: no health port even for ROLE=worker (tests running several workers in one process). */
   healthServer?: boolean;
   /** More operators (provider:accountId:userId) on top of OPERATOR_USERS: the demo makes its sandbox admin one. */
@@ -207,6 +211,9 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   let stopCron = () => {};
   let workers: Workers | null = null;
   if (cfg.role !== 'web') {
+    // Model training off the event loop, a few at a time; deserialized models kept for a bounded set of tenants.
+    const trainer = createTrainer({ concurrency: cfg.trainingConcurrency, threads: o.trainInThreads ?? true });
+    setModelCacheSize(cfg.modelCacheSize);
     const sync = {
       store, queue, metrics, logger, vault, connectorFor: getConnector,
       eraseRecord: async (connectionId: string, kind: string, externalId: string) => { await deleteRecord(store, ctxIndex?.vectorStore ?? null, connectionId, kind, externalId); },
@@ -217,9 +224,9 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays, llm: cfg.localOnly ? null : createDraftLlm(cfg), localOnly: cfg.localOnly },
       writeback: { store, metrics, logger, vault, connectorFor: getConnector, now },
       changeStreams: o.changeStreams,
-      afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now }, connectionId); },
+      afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now, trainer }, connectionId); },
     });
-    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES, reencrypt: () => vault.reencryptStale() });
+    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES, trainer, reencrypt: () => vault.reencryptStale() });
   }
   // A worker serves no HTTP of its own: a small port for probes and scrapes.
   const healthServer = cfg.role === 'worker' && cfg.healthPort > 0 && o.healthServer !== false

@@ -1,9 +1,9 @@
 import { isCloseloopError } from '../core/errors.js';
 import { DEAL_POSITIVE, DEAL_TARGET, dealTrainingTable } from '../inference/deal-features.js';
 import { chooseScorer } from '../inference/models/cold-start.js';
-import { trainScoringModel } from '../inference/models/scoring-model.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/index.js';
+import { createTrainer, type Trainer } from './trainer.js';
 import { DEAL_MODEL_KIND, USEFULNESS_KIND } from '../suggest/scorer.js';
 
 const HOUR = 3_600_000;
@@ -15,7 +15,9 @@ export const USEFULNESS_WINDOW_MS = 180 * 24 * HOUR;
 /** Pseudo-counts: a type with no outcomes keeps weight 1; the weight moves within [0.5, 1.5]. */
 const USEFULNESS_PRIOR = 2;
 
-export interface RetrainDeps { store: Store; logger: Logger; now: () => number }
+export interface RetrainDeps { store: Store; logger: Logger; now: () => number; trainer?: Trainer }
+
+const INLINE = createTrainer({ concurrency: 1, threads: false });
 
 export interface RetrainResult {
   deal: { trained: boolean; model: string | null; validationAuc: number | null; reason: string } | null;
@@ -52,11 +54,12 @@ export async function retrainTenant(deps: RetrainDeps, tenantId: string, opts: {
         const { deals, activities } = await deps.store.models.closedDealsWithActivities(tenantId);
         const table = dealTrainingTable(deals, activities);
         const started = Date.now();
-        const model = trainScoringModel(table, { target: DEAL_TARGET, positive: DEAL_POSITIVE, algorithm: 'auto' });
+        // CPU-heavy: in a worker thread with a per-process cap when the service wired a trainer (src/feedback/trainer.ts).
+        const model = await (deps.trainer ?? INLINE).train(table, { target: DEAL_TARGET, positive: DEAL_POSITIVE, algorithm: 'auto' });
         const chosen = model.training.candidates.find((c) => c.algorithm === model.algorithm);
         const validationAuc = chosen?.validationAuc ?? null;
-        const metrics = { reason: model.training.reason, candidates: model.training.candidates, trainMs: Date.now() - started, topFactors: model.globalFactors(table, 8) };
-        await deps.store.models.save(tenantId, DEAL_MODEL_KIND, { modelName: model.modelName, model: model.toJSON(), rows: model.training.rows, positives: model.training.positives, validationAuc, metrics, trainedAt: now });
+        const metrics = { reason: model.training.reason, candidates: model.training.candidates, trainMs: Date.now() - started, topFactors: model.topFactors };
+        await deps.store.models.save(tenantId, DEAL_MODEL_KIND, { modelName: model.modelName, model: model.model, rows: model.training.rows, positives: model.training.positives, validationAuc, metrics, trainedAt: now });
         const use = chooseScorer(history, { model: model.modelName, validationAuc });
         out.deal = { trained: true, model: model.modelName, validationAuc, reason: use.reason };
         log.info({ model: model.modelName, rows: model.training.rows, positives: model.training.positives, validationAuc, choice: use.scorer, why: model.training.reason }, 'deal model trained');

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../lib/logger.js';
 import type { WorkQueue } from '../queue/index.js';
@@ -5,6 +6,7 @@ import type { Store } from '../store/index.js';
 import { scanConnection } from './workers.js';
 import { recordOverdue } from '../feedback/scan.js';
 import { retrainAll } from '../feedback/retrain.js';
+import type { Trainer } from '../feedback/trainer.js';
 import { scanAccounts } from '../suggest/scan.js';
 
 /** Tries a webhook batch gets from the sweep before it is dead-lettered. */
@@ -33,13 +35,18 @@ export async function sweepOutbox(d: { store: Store; queue: WorkQueue; logger: L
 }
 
 /**
- * Schedules. Each tick only enqueues singleton jobs, so any number of processes may run the cron
- * side by side: the queue's singleton key keeps one job per connection and kind.
+ * Schedules. Any number of processes run the cron side by side; each tick of each schedule runs in one of
+ * them (src/store/schedules.ts), and what a tick enqueues is keyed, so a late duplicate would still be harmless.
  */
-export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string; feedback?: { overdueCron: string; retrainCron: string }; reencrypt?: () => Promise<unknown> }): () => void {
+export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string; feedback?: { overdueCron: string; retrainCron: string }; reencrypt?: () => Promise<unknown>; owner?: string; trainer?: Trainer }): () => void {
   const tasks: ScheduledTask[] = [];
+  const owner = d.owner ?? `${os.hostname()}:${process.pid}`;
+  // Every process runs the same cron; the first to claim a tick in the database runs it, the others skip it.
   const safe = (name: string, fn: () => Promise<void>) => async () => {
-    try { await fn(); } catch (err) { d.logger.error({ err, job: name }, 'cron tick failed'); }
+    try {
+      if (!(await d.store.schedules.claim(name, owner))) return;
+      await fn();
+    } catch (err) { d.logger.error({ err, job: name }, 'cron tick failed'); }
   };
   // Safety net: webhooks do not cover engagements, and deliveries can be lost.
   tasks.push(cron.schedule(d.pollCron, safe('poll', async () => {
@@ -56,6 +63,7 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
     // Tokens still under an older TOKEN_ENCRYPTION_KEY (a rotation in progress) are rewritten with the current one.
     if (d.reencrypt) await d.reencrypt();
     await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
+    await d.store.schedules.prune(new Date(d.now() - 7 * 86_400_000));
     await sweepInbox(d);
   })));
   // Parked write-backs resume once their connection can write again (pause over, reinstalled); lost jobs are requeued.
@@ -65,7 +73,7 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
   if (d.feedback) {
     const fb = d.feedback;
     tasks.push(cron.schedule(fb.overdueCron, safe('feedback-overdue', async () => { await recordOverdue(d.store, d.now()); })));
-    tasks.push(cron.schedule(fb.retrainCron, safe('retrain', async () => { await retrainAll({ store: d.store, logger: d.logger, now: d.now }); })));
+    tasks.push(cron.schedule(fb.retrainCron, safe('retrain', async () => { await retrainAll({ store: d.store, logger: d.logger, now: d.now, trainer: d.trainer }); })));
     tasks.push(cron.schedule(d.scanCron, safe('scan-accounts', async () => {
       for (const c of await d.store.connections.list()) if (c.status === 'active') await scanAccounts(d, c.id);
     })));

@@ -10,6 +10,7 @@ import { TenantModelRepo } from './models.js';
 import { OAuthStateRepo } from './oauth-states.js';
 import { OutboxRepo } from './outbox.js';
 import { RecordRepo } from './records.js';
+import { ScheduleRepo } from './schedules.js';
 import { SourcesRepo } from './sources.js';
 import { SuggestionRepo } from './suggestions.js';
 
@@ -29,6 +30,7 @@ export function repos(q: Queryable) {
     feedback: new FeedbackRepo(q),
     models: new TenantModelRepo(q),
     access: new AccessRepo(q),
+    schedules: new ScheduleRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;

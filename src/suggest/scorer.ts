@@ -1,6 +1,7 @@
 import { chooseScorer, type ScorerChoice } from '../inference/models/cold-start.js';
 import { ScoringModel } from '../inference/models/scoring-model.js';
 import type { Store } from '../store/index.js';
+import { Lru } from '../lib/lru.js';
 
 export const DEAL_MODEL_KIND = 'deal_score';
 export const USEFULNESS_KIND = 'usefulness';
@@ -11,7 +12,13 @@ export interface TenantScorer {
   model: ScoringModel | null;
 }
 
-const cache = new Map<string, { trainedAt: number; model: ScoringModel }>();
+// Deserialized models of the most recently scored tenants (MODEL_CACHE_SIZE): memory stays bounded with 1,000s of tenants.
+const cache = new Lru<string, { trainedAt: number; model: ScoringModel }>(200);
+
+/** Set how many tenants' models stay in memory (configuration, at start-up). */
+export function setModelCacheSize(n: number): void { cache.resize(n); }
+/** Tenants whose model is in memory now (metrics, tests). */
+export const modelCacheSize = (): number => cache.size;
 
 /**
  * Which deal scorer serves this tenant (chooseScorer: history size and the trained model's held-out AUC),

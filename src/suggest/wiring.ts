@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import { retrainTenant } from '../feedback/retrain.js';
+import type { Trainer } from '../feedback/trainer.js';
 import { createLlmClient, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { WorkQueue } from '../queue/index.js';
@@ -15,7 +16,7 @@ export function createDraftLlm(cfg: Pick<Readonly<Config>, 'openai'>): LlmClient
 export const FEEDBACK_SCHEDULES = { overdueCron: '15 * * * *', retrainCron: '30 3 * * *' } as const;
 
 /** After a backfill: train the tenant's models on the history just synced, then queue its account (churn) scan. */
-export async function afterBackfill(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number }, connectionId: string): Promise<void> {
+export async function afterBackfill(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; trainer?: Trainer }, connectionId: string): Promise<void> {
   const conn = await d.store.connections.get(connectionId);
   if (!conn) return;
   const r = await retrainTenant(d, conn.tenant_id, { force: true });

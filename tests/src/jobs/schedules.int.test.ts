@@ -1,0 +1,64 @@
+import { startCron } from '../../../src/jobs/cron.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import type { WorkQueue } from '../../../src/queue/index.js';
+import { ScheduleRepo } from '../../../src/store/schedules.js';
+import { openDb } from '../../../src/store/index.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+
+let t: TestDb;
+beforeAll(async () => { t = await openTestDb(); });
+afterAll(async () => { await t.close(); });
+
+/** A queue that records what the schedules send. */
+function recordingQueue(): WorkQueue & { sent: { name: string; data: any }[] } {
+  const sent: { name: string; data: any }[] = [];
+  return {
+    sent,
+    start: async () => undefined,
+    send: async (name, data) => { sent.push({ name, data }); return 'id'; },
+    sendInTx: async (_tx, name, data) => { sent.push({ name, data }); return 'id'; },
+    work: async () => undefined,
+    stats: async () => ({}),
+    stop: async () => undefined,
+  };
+}
+
+test('a tick is claimed by exactly one of many concurrent claimants', async () => {
+  const others = t.url ? await Promise.all([1, 2, 3].map(() => openDb({ databaseUrl: t.url!, poolSize: 2 }))) : [];
+  try {
+    const repos = [t.db, ...others, t.db].map((db) => new ScheduleRepo(db));
+    const wins = await Promise.all(repos.map((r, i) => r.claim('unit-tick', `p${i}`)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const rows = await t.store.schedules.recent('unit-tick');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.tick.getUTCSeconds()).toBe(0);
+    // The next claim of the same tick (a late process) loses too.
+    expect(await repos[0]!.claim('unit-tick', 'late')).toBe(rows[0]!.claimed_by === 'late');
+  } finally {
+    await Promise.all(others.map((db) => db.close()));
+  }
+});
+
+test('three processes running the same cron fire each tick once', async () => {
+  await t.store.connections.upsert({
+    id: 'conn-sched', tenantId: 'tenant-sched', provider: 'hubspot', accountId: 'acct-sched', apiBase: 'http://127.0.0.1:9', displayName: null,
+    accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {},
+  });
+  const conns = (await t.store.connections.list()).filter((c) => c.status === 'active' || c.status === 'paused');
+  expect(conns.map((c) => c.id)).toEqual(['conn-sched']);
+  const queues = [recordingQueue(), recordingQueue(), recordingQueue()];
+  // Every second (node-cron's optional seconds field): each process fires several times within the tick.
+  const stops = queues.map((queue, i) => startCron({ store: t.store, queue, logger: silentLogger(), now: Date.now, pollCron: '* * * * * *', scanCron: '0 0 1 1 *', owner: `proc-${i}` }));
+  try {
+    await new Promise((r) => setTimeout(r, 3500));
+  } finally {
+    for (const s of stops) s();
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const ticks = await t.store.schedules.recent('poll');
+  const polls = queues.flatMap((q) => q.sent.filter((s) => s.name === 'poll'));
+  // One tick (two if the run straddled a tick boundary), each run by one process: one poll job per connection per tick.
+  expect(ticks.length).toBeGreaterThanOrEqual(1);
+  expect(ticks.length).toBeLessThanOrEqual(2);
+  expect(polls).toHaveLength(ticks.length * conns.length);
+});
