@@ -31,7 +31,7 @@ const LAYERS = [
     message: 'the CRM sandboxes are imported only by tests, the demo (src/demo) and benchmarks',
   },
   {
-    from: 'src/', except: ['src/main.ts', 'src/demo/', 'src/cli/'], deny: ['connectors/*/'],
+    from: 'src/', except: ['src/main.ts', 'src/demo/', 'src/cli/'], deny: ['connectors/*/'], unless: ['connectors/kit/'],
     message: 'src/ reaches connectors only through the registry connectors/index.ts (main.ts, the demo and the CLI compose)',
   },
   { from: 'src/', except: ['src/main.ts', 'src/demo/', 'src/http/'], deny: ['src/http/'], message: 'nothing imports src/http (it is an entry point)' },

@@ -3,7 +3,8 @@
  * dynamic with a literal) is resolved against the importing file, so depth and `../` tricks do not matter.
  * Proved by the fixtures in tests/lint-fixtures (tests/lint/boundaries.test.ts).
  *
- * Options: a list of { from, allow?, deny?, except?, message }, paths relative to the repository root.
+ * Options: a list of { from, allow?, deny?, unless?, except?, message }, paths relative to the repository root.
+ * `unless` lists targets a `deny` does not cover.
  * `from`, `allow`, `deny` and `except` are path prefixes ending in "/" or exact files (`*`: one path segment);
  * `{crm}` in `from` stands for the importing connector's own folder name, and in the others for that same name.
  * `except` exempts importing files.
@@ -50,7 +51,7 @@ export const boundaries = {
       if (!spec || !spec.startsWith('.')) return;
       const target = norm(path.relative(root, path.resolve(path.dirname(context.filename), spec))).replace(/\.js$/, '.ts');
       for (const r of active) {
-        const denied = r.deny ? r.deny.some((d) => matches(target, d)) : false;
+        const denied = r.deny ? r.deny.some((d) => matches(target, d)) && !(r.unless ?? []).some((u) => matches(target, u)) : false;
         const notAllowed = r.allow ? !r.allow.some((a) => matches(target, a)) : false;
         if (denied || notAllowed) context.report({ node, message: `${r.message} (imports ${target})` });
       }

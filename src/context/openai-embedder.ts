@@ -1,8 +1,6 @@
 import OpenAI from 'openai';
-import {
-  AuthRevokedError, CloseloopError, InvalidPayloadError, PermissionMissingError, ProviderRejectedError,
-  ProviderUnavailableError, QuotaExhaustedError, RateLimitedError,
-} from '../core/errors.js';
+import { InvalidPayloadError } from '../core/errors.js';
+import { mapOpenAIError } from '../llm/errors.js';
 import type { Embedder } from './types.js';
 
 /**
@@ -82,7 +80,7 @@ export class OpenAIEmbedder implements Embedder {
     try {
       res = await this.client.embeddings.create({ model: this.model, input, dimensions: this.dimensions });
     } catch (e) {
-      throw mapOpenAIError(e);
+      throw mapOpenAIError(e, { where: 'POST /embeddings', now: Date.now() });
     }
     if (!res || !Array.isArray(res.data) || res.data.length !== input.length) {
       throw new InvalidPayloadError(`POST /embeddings: expected ${input.length} embeddings, got ${Array.isArray(res?.data) ? res.data.length : 'none'}`, { provider: 'openai', where: 'POST /embeddings' });
@@ -105,34 +103,4 @@ function normalise(v: Float32Array): Float32Array {
   for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
   if (n > 0 && Math.abs(n - 1) > 1e-4) { const s = 1 / Math.sqrt(n); for (let i = 0; i < v.length; i++) v[i]! *= s; }
   return v;
-}
-
-function retryAtFrom(headers: Headers | undefined): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Date.now() + Number(ms);
-  const s = headers?.get('retry-after');
-  if (!s) return undefined;
-  if (Number.isFinite(Number(s))) return Date.now() + Number(s) * 1000;
-  const d = Date.parse(s);
-  return Number.isNaN(d) ? undefined : d;
-}
-
-/** Status and OpenAI error code -> our catalog. The only place that reads OpenAI errors. */
-export function mapOpenAIError(e: unknown): CloseloopError {
-  const where = 'POST /embeddings';
-  if (e instanceof CloseloopError) return e;
-  if (e instanceof OpenAI.APIConnectionError) return new ProviderUnavailableError(`${where}: ${e.message}`, { provider: 'openai', where, cause: e });
-  if (e instanceof OpenAI.APIError) {
-    const d = { provider: 'openai', where, status: e.status, providerRequestId: e.requestID ?? undefined, cause: e };
-    const msg = `${where}: ${e.message}`;
-    if (e.status === 429) {
-      if (e.code === 'insufficient_quota') return new QuotaExhaustedError(msg, d);
-      return new RateLimitedError(msg, { ...d, retryAt: retryAtFrom(e.headers) });
-    }
-    if (e.status === 401) return new AuthRevokedError(msg, d);
-    if (e.status === 403) return new PermissionMissingError(msg, d);
-    if (e.status !== undefined && e.status >= 500) return new ProviderUnavailableError(msg, d);
-    return new ProviderRejectedError(msg, d);
-  }
-  return new ProviderUnavailableError(`${where}: ${(e as Error)?.message ?? String(e)}`, { provider: 'openai', where, cause: e });
 }

@@ -5,6 +5,7 @@ import {
   ProviderUnavailableError, QuotaExhaustedError, RateLimitedError,
 } from '../core/errors.js';
 import { decideRetry } from '../lib/retry-policy.js';
+import { retryAfterAt } from '../../connectors/kit/rate-limit-headers.js';
 import { assertTenantId, validateFilter, validateMetadata } from './filter.js';
 import type { Filter, Metadata, QueryMatch, QueryOptions, VectorChunk, VectorStore } from './types.js';
 
@@ -42,7 +43,7 @@ export interface PineconeStoreOptions {
   onRetry?: (info: { op: string; attempt: number; delayMs: number; reason: string }) => void;
 }
 
-interface CallCtx { status?: number; retryAfter?: string | null }
+interface CallCtx { status?: number; headers?: Headers }
 
 const TEXT_KEY = 'text';
 const round7 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(7)) : 0);
@@ -65,7 +66,7 @@ export class PineconeVectorStore implements VectorStore {
     const observingFetch = async (input: any, init?: any): Promise<Response> => {
       const res = await base(input, init);
       const ctx = als.getStore();
-      if (ctx) { ctx.status = res.status; ctx.retryAfter = res.headers.get('retry-after'); }
+      if (ctx) { ctx.status = res.status; ctx.headers = res.headers; }
       return res;
     };
     const pc = new Pinecone({
@@ -209,9 +210,7 @@ export function mapPineconeError(e: unknown, ctx: CallCtx, op: string): Closeloo
   const msg = `${where}: ${(e as Error)?.message ?? String(e)}`;
   const d = { provider: 'pinecone', where, status, cause: e };
   if (status === 429) {
-    const ra = ctx.retryAfter;
-    const secs = ra && Number.isFinite(Number(ra)) ? Number(ra) : undefined;
-    return new RateLimitedError(msg, { ...d, retryAt: secs !== undefined ? Date.now() + secs * 1000 : undefined });
+    return new RateLimitedError(msg, { ...d, retryAt: retryAfterAt(ctx.headers, Date.now()) ?? undefined });
   }
   if (status === 401) return new AuthRevokedError(msg, d);
   if (status === 402) return new QuotaExhaustedError(msg, d);

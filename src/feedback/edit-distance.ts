@@ -1,3 +1,4 @@
+import { editDistance } from '../lib/edit-distance.js';
 import { DRAFT_NOTE_MARKER } from '../writeback/render.js';
 
 /** Text as a rep would compare it: no signature placeholder, no closeloop note, whitespace and case folded. */
@@ -20,19 +21,7 @@ export function normalizedEditDistance(ours: string, theirs: string): number {
   const b = normalizeForDiff(theirs).slice(0, MAX_CHARS);
   if (a === b) return 0;
   if (a.length === 0 || b.length === 0) return 1;
-  let prev = new Uint32Array(b.length + 1);
-  let cur = new Uint32Array(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      const sub = prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1);
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, sub);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return Math.round((prev[b.length]! / Math.max(a.length, b.length)) * 1e4) / 1e4;
+  return Math.round((editDistance(a, b) / Math.max(a.length, b.length)) * 1e4) / 1e4;
 }
 
 /** At or below this distance a sent email counts as our draft sent unchanged (whitespace, a fixed typo). */

@@ -4,6 +4,7 @@ import {
   ProviderUnavailableError, QuotaExhaustedError, RateLimitedError, type ErrorDetails,
 } from '../core/errors.js';
 import type { Usage } from './cost.js';
+import { retryAfterAt } from '../../connectors/kit/rate-limit-headers.js';
 
 export const CHAT_WHERE = 'POST /chat/completions';
 
@@ -41,12 +42,8 @@ export function retryAtFromHeaders(headers: Headers | undefined, now: number): n
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return now + Number(ms);
-  const ra = headers.get('retry-after');
-  if (ra !== null && ra.trim() !== '') {
-    if (Number.isFinite(Number(ra))) return now + Number(ra) * 1000;
-    const d = Date.parse(ra);
-    if (!Number.isNaN(d)) return d;
-  }
+  const ra = retryAfterAt(headers, now);
+  if (ra !== null) return ra;
   const windows = ['requests', 'tokens'].map((w) => ({
     remaining: headers.get(`x-ratelimit-remaining-${w}`),
     reset: parseResetDuration(headers.get(`x-ratelimit-reset-${w}`) ?? ''),
@@ -57,12 +54,13 @@ export function retryAtFromHeaders(headers: Headers | undefined, now: number): n
 }
 
 /**
- * SDK error -> our catalog; the only place that reads OpenAI chat errors. What reaches here has already
- * been retried by the SDK (408/409/429/5xx, `maxRetries` times), so it is what is left to act on.
+ * SDK error -> our catalog: the one reader of OpenAI-compatible API errors (chat completions and embeddings).
+ * What reaches here has already been retried by the SDK (408/409/429/5xx, `maxRetries` times), so it is what
+ * is left to act on. `where` names the endpoint (`POST /chat/completions`, `POST /embeddings`).
  */
-export function mapChatError(e: unknown, now: number): CloseloopError {
+export function mapOpenAIError(e: unknown, o: { where: string; now: number }): CloseloopError {
   if (e instanceof CloseloopError) return e;
-  const where = CHAT_WHERE;
+  const { where, now } = o;
   if (e instanceof OpenAI.APIConnectionTimeoutError || e instanceof OpenAI.APIConnectionError) {
     return new ProviderUnavailableError(`${where}: ${e.message}`, { provider: 'openai', where, cause: e });
   }
@@ -81,3 +79,6 @@ export function mapChatError(e: unknown, now: number): CloseloopError {
   }
   return new ProviderUnavailableError(`${where}: ${(e as Error)?.message ?? String(e)}`, { provider: 'openai', where, cause: e });
 }
+
+/** Chat completion errors (the LLM client). */
+export const mapChatError = (e: unknown, now: number): CloseloopError => mapOpenAIError(e, { where: CHAT_WHERE, now });

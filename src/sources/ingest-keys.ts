@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AuthRevokedError } from '../core/errors.js';
 import type { ConnectionRow, Store } from '../store/index.js';
-import { constantTimeEqual } from './constant-time.js';
+import { constantTimeEqual } from '../../connectors/kit/constant-time.js';
 
 /**
  * Ingest keys: `clk_<12 hex id>_<43 base64url secret>`. The id part ("clk_<12 hex>") is public and stored

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { WebhookSignatureError } from '../core/errors.js';
-import { constantTimeEqual } from './constant-time.js';
+import { constantTimeEqual } from '../../connectors/kit/constant-time.js';
 
 /** Slack's documented replay window: requests older (or newer) than five minutes are refused. */
 export const SLACK_TOLERANCE_MS = 5 * 60 * 1000;

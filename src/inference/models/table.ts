@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse/sync';
 import { InvalidPayloadError } from '../../core/index.js';
+import { parseCsv } from '../../lib/csv.js';
 
 /** A table of strings as it arrives from a CSV export or a CRM sync: no types decided yet. */
 export interface Table {
@@ -9,12 +9,11 @@ export interface Table {
 
 /** Parse CSV text (header row first) into a Table. Throws InvalidPayloadError on ragged or empty input. */
 export function parseCsvTable(text: string, where = 'csv'): Table {
-  let records: string[][];
-  try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_quotes: false }) as string[][];
-  } catch (e) {
-    throw new InvalidPayloadError(`${where}: not valid CSV (${(e as Error).message})`, { where, cause: e });
-  }
+  return tableOf(parseCsv(text, where), where);
+}
+
+/** Rows (header first) as a Table. */
+export function tableOf(records: string[][], where = 'csv'): Table {
   const header = records[0];
   if (!header || header.length === 0) throw new InvalidPayloadError(`${where}: no header row`, { where });
   return { columns: header, rows: records.slice(1) };

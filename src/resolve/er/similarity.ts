@@ -3,6 +3,7 @@
  * (1 = identical) and are pure. Implemented here on purpose: no string-metric dependency.
  */
 import { basicFold } from '../normalize/text.js';
+import { editDistance } from '../../lib/edit-distance.js';
 
 /** Jaro similarity. */
 export function jaro(a: string, b: string): number {
@@ -51,28 +52,7 @@ export function jaroWinkler(a: string, b: string, prefixScale = 0.1): number {
 }
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
-export function damerauLevenshtein(a: string, b: string): number {
-  const la = a.length;
-  const lb = b.length;
-  if (la === 0) return lb;
-  if (lb === 0) return la;
-  let prev2 = new Array<number>(lb + 1).fill(0);
-  let prev = Array.from({ length: lb + 1 }, (_, j) => j);
-  let cur = new Array<number>(lb + 1).fill(0);
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= lb; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
-        v = Math.min(v, prev2[j - 2]! + 1);
-      }
-      cur[j] = v;
-    }
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[lb]!;
-}
+export const damerauLevenshtein = (a: string, b: string): number => editDistance(a, b, { transpositions: true });
 
 /** Edit similarity 1 - d / max(len). */
 export function editSimilarity(a: string, b: string): number {

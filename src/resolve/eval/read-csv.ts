@@ -1,6 +1,6 @@
 /** Reading the entity-resolution benchmark formats (see docs/benchmarks.md, "Entity resolution"). */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { isCloseloopError } from '../../core/errors.js';
+import { readCsvFile } from '../../lib/csv.js';
 import type { ErRecord } from '../er/types.js';
 
 export class EvalInputError extends Error {
@@ -8,16 +8,11 @@ export class EvalInputError extends Error {
 }
 
 async function readRows(path: string): Promise<string[][]> {
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await readCsvFile(path);
   } catch (e) {
-    throw new EvalInputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  try {
-    return parse(text, { bom: true, relax_column_count: false, skip_empty_lines: true }) as string[][];
-  } catch (e) {
-    throw new EvalInputError(`${path}: not valid CSV (${(e as Error).message})`);
+    if (isCloseloopError(e)) throw new EvalInputError(e.message);
+    throw e;
   }
 }
 

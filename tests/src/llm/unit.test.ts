@@ -45,7 +45,8 @@ describe('retry time from rate-limit headers', () => {
   test.each<[string, Record<string, string>, number | undefined]>([
     ['retry-after-ms wins', { 'retry-after-ms': '250', 'retry-after': '9' }, NOW + 250],
     ['retry-after seconds', { 'retry-after': '2' }, NOW + 2000],
-    ['retry-after HTTP date', { 'retry-after': 'Sun, 15 Jun 2025 12:00:05 GMT' }, Date.UTC(2025, 5, 15, 12, 0, 5)],
+    ['retry-after HTTP date', { 'retry-after': 'Sun, 15 Jun 2025 15:06:45 GMT' }, NOW + 5000],
+    ['retry-after HTTP date already past: now', { 'retry-after': 'Sun, 15 Jun 2025 12:00:05 GMT' }, NOW],
     ['the exhausted window resets', { 'x-ratelimit-remaining-requests': '10', 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '6m0s' }, NOW + 360_000],
     ['no window exhausted: the later reset', { 'x-ratelimit-reset-requests': '12ms', 'x-ratelimit-reset-tokens': '1.5s' }, NOW + 1500],
     ['nothing usable', { 'x-ratelimit-reset-requests': 'soon' }, undefined],

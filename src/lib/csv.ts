@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { InvalidPayloadError } from '../core/errors.js';
+
+/**
+ * The one CSV reader (RFC 4180 through csv-parse): a leading BOM is dropped, empty lines skipped, quoted
+ * fields may hold commas and newlines, and every row must have the header's number of fields.
+ * Errors are INVALID_PAYLOAD naming `where` (the file).
+ */
+export function parseCsv(text: string, where = 'csv'): string[][] {
+  try {
+    return parse(text, { bom: true, skip_empty_lines: true, relax_quotes: false, relax_column_count: false }) as string[][];
+  } catch (e) {
+    throw new InvalidPayloadError(`${where}: not valid CSV (${(e as Error).message})`, { where, cause: e });
+  }
+}
+
+/** Read and parse a CSV file; an unreadable file is INVALID_PAYLOAD "cannot read PATH: ENOENT". */
+export async function readCsvFile(path: string): Promise<string[][]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new InvalidPayloadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: path, cause: e });
+  }
+  return parseCsv(text, path);
+}
