@@ -1,6 +1,7 @@
 import type { Connector } from '../../src/core/index.js';
 import type { HubspotClientOptions } from './client.js';
 import { hubspotManifest } from './manifest.js';
+import { verifyAppRequest } from './app-requests.js';
 import { afterInstall, refreshTokens } from './oauth.js';
 import { identifyUser } from './sign-in.js';
 import { fetchByIds, listChanges, type HubspotSyncOptions } from './sync.js';
@@ -19,6 +20,7 @@ export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Conn
     listChanges: (ctx, kind, since) => listChanges(ctx, kind, since, opts),
     fetchByIds: (ctx, kind, ids) => fetchByIds(ctx, kind, ids, opts),
     parseWebhook: (req, secrets) => parseWebhook(req, secrets, opts),
+    verifyAppRequest,
     createTask: (ctx, task) => createTask(ctx, task, opts),
     createDraftEmail: (ctx, draft) => createDraftEmail(ctx, draft, opts),
   };

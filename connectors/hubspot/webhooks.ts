@@ -51,7 +51,8 @@ export function signV1(secret: string, rawBody: Buffer): string {
   return createHash('sha256').update(Buffer.from(secret, 'utf8')).update(rawBody).digest('hex');
 }
 
-function verifyV3(req: RawWebhookRequest, secrets: WebhookSecrets, signature: string): void {
+/** Checks the v3 signature and its timestamp window over the raw request (webhooks and app-card requests alike). */
+export function verifyV3(req: RawWebhookRequest, secrets: WebhookSecrets, signature: string): void {
   const timestamp = headerValue(req.headers, HUBSPOT_WEBHOOK_HEADERS.timestamp);
   if (timestamp === null || timestamp.trim() === '') {
     throw new WebhookSignatureError(`missing ${HUBSPOT_WEBHOOK_HEADERS.timestamp} header`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);

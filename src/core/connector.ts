@@ -149,6 +149,15 @@ export interface WebhookSecrets {
   now: number;
 }
 
+/** Who a request signed by the CRM's own UI names (a HubSpot app card calling through `hubspot.fetch`). */
+export interface AppRequestIdentity {
+  /** HubSpot portal id. */
+  accountId: string;
+  /** The CRM user looking at the record. */
+  userId: string;
+  userEmail: string | null;
+}
+
 export interface CreatedRecord {
   externalId: string;
   url: string | null;
@@ -207,6 +216,8 @@ export interface Connector {
   fetchByIds(ctx: ConnectionContext, kind: ObjectKind, ids: string[]): Promise<CanonicalRecord[]>;
   /** Verify (before parsing) and parse an incoming webhook. Absent when the provider has none. */
   parseWebhook?(req: RawWebhookRequest, secrets: WebhookSecrets): ParsedWebhook;
+  /** Verify a request the CRM's UI signed (raw bytes, timestamp window) and say which account and user it names. Optional capability. */
+  verifyAppRequest?(req: RawWebhookRequest, secrets: WebhookSecrets): AppRequestIdentity;
   /** Subscribe to a change stream from a replay position (Salesforce CDC). Optional capability. */
   subscribeChanges?(ctx: ConnectionContext, replayFrom: string | null, onEvent: (e: ChangeStreamEvent) => Promise<void>): Promise<ChangeStreamHandle>;
   /** Create (or find, by idempotency key) a task. Never sends anything. */

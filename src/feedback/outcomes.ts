@@ -5,13 +5,15 @@ import { normalizedEditDistance, SAME_EMAIL_MAX_DISTANCE, UNCHANGED_MAX_DISTANCE
  * What happened to a suggestion after it was written back. One row per (suggestion, target, outcome):
  * the target is the CRM id of the task or draft we created, or `deal:<id>` for the deal's later result.
  */
-export const OUTCOMES = ['task_completed', 'task_deleted', 'task_overdue', 'draft_sent', 'draft_discarded', 'deal_won', 'deal_lost'] as const;
+export const OUTCOMES = ['task_completed', 'task_deleted', 'task_overdue', 'draft_sent', 'draft_discarded', 'deal_won', 'deal_lost',
+  // Said in the record's card (HubSpot app card, Salesforce component); target `user:<crm user id>`.
+  'card_useful', 'card_not_useful', 'card_done'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The rep acted on it. */
-export const POSITIVE: ReadonlySet<Outcome> = new Set(['task_completed', 'draft_sent']);
+export const POSITIVE: ReadonlySet<Outcome> = new Set(['task_completed', 'draft_sent', 'card_useful', 'card_done']);
 /** The rep did not: deleted, discarded, or left overdue. */
-export const NEGATIVE: ReadonlySet<Outcome> = new Set(['task_deleted', 'task_overdue', 'draft_discarded']);
+export const NEGATIVE: ReadonlySet<Outcome> = new Set(['task_deleted', 'task_overdue', 'draft_discarded', 'card_not_useful']);
 
 export interface OutcomeEvent {
   outcome: Outcome;

@@ -14,6 +14,7 @@ import { createSourcesRouter } from '../sources/router.js';
 import { createFeedbackRouter } from '../feedback/router.js';
 import { createHealth, type Health } from '../lib/health.js';
 import { createHealthRouter } from './health.js';
+import { createHubspotCardRouter, createSalesforceCardRouter } from './api-v1/cards.js';
 
 /** Readiness from a bare flag (apps built without checks, such as tests of the HTTP layer). */
 function flagHealth(isReady: () => boolean): Health {
@@ -74,6 +75,13 @@ export function createApp(deps: AppDeps): express.Express {
     (req as any).id = id;
     next();
   });
+
+  // The HubSpot app card (hubspot.fetch): authenticated by HubSpot's v3 signature over the raw request, so it is
+  // mounted before any JSON parser and before the tenant guard of /api/**.
+  app.use(createHubspotCardRouter({
+    store: deps.store, connectorFor: deps.connectorFor, appSecretFor: deps.webhookSecretFor, publicUrl: deps.publicUrl,
+    toleranceMs: deps.webhookToleranceMs, now: deps.now,
+  }));
 
   const guardDeps = {
     store: deps.store, now: deps.now, operatorTokens: deps.access.operatorTokens, metricsToken: deps.access.metricsToken,
@@ -191,6 +199,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret }));
 
   // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback), behind the guard above.
+  // The Salesforce component (Apex + Named Credential carrying the tenant's API token), behind the guard above.
+  app.use(createSalesforceCardRouter({ store: deps.store, now: deps.now, tenantOf: (res) => requestScope(res).tenantId }));
+
   app.use(createFeedbackRouter({ now: deps.now }));
 
   app.use(notFound);

@@ -5,7 +5,8 @@
  * - open: anyone (liveness only, says nothing about tenants)
  * - rate-limited: anyone, limited per client address in the database; starts or finishes an OAuth flow whose
  *   state is sealed and single-use
- * - crm-signed: the CRM's signature over the raw body (HubSpot v3/v1) or, for Salesforce Outbound Messages, an
+ * - crm-signed: the CRM's signature over the raw body (HubSpot v3/v1; app cards: v3 only, over the full URL with the
+ *   portal and user HubSpot appends) or, for Salesforce Outbound Messages, an
  *   installed org id (see connectors/salesforce/webhooks.ts)
  * - ingest-key: a per-connection ingest key (src/sources), plus the rate limit
  * - slack-signed: Slack's v0 signature over the raw body, plus the rate limit
@@ -34,6 +35,10 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string; guard: Guard;
   { method: 'GET', path: '/ingest/v1/interactions/:sourceId', guard: 'ingest-key', what: 'one ingested interaction' },
   { method: 'DELETE', path: '/ingest/v1/interactions/:sourceId', guard: 'ingest-key', what: 'delete an ingested interaction' },
   { method: 'POST', path: '/slack/events', guard: 'slack-signed', what: 'Slack Events API' },
+  { method: 'GET', path: '/api/v1/cards/hubspot/suggestions', guard: 'crm-signed', what: 'HubSpot app card (hubspot.fetch, v3 signature naming an installed portal and its user): the record\'s open suggestions' },
+  { method: 'POST', path: '/api/v1/cards/hubspot/suggestions/:id/feedback', guard: 'crm-signed', what: 'HubSpot app card: Useful / Not useful / Done (16 KB)' },
+  { method: 'GET', path: '/api/v1/cards/salesforce/suggestions', guard: 'tenant', what: 'Salesforce component (Apex + Named Credential with an API token; the org must be the token\'s tenant\'s)' },
+  { method: 'POST', path: '/api/v1/cards/salesforce/suggestions/:id/feedback', guard: 'tenant', what: 'Salesforce component: Useful / Not useful / Done' },
 ];
 
 /** Prefixes whose every route, present or future, is behind the tenant guard. */

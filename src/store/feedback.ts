@@ -15,8 +15,9 @@ export interface ReportRow {
   created_at: Date; outcomes: string[]; edit_distances: number[];
 }
 
-const POSITIVE = ['task_completed', 'draft_sent'];
-const NEGATIVE = ['task_deleted', 'task_overdue', 'draft_discarded'];
+// Same lists as src/feedback/outcomes.ts (the store imports nothing upward).
+const POSITIVE = ['task_completed', 'draft_sent', 'card_useful', 'card_done'];
+const NEGATIVE = ['task_deleted', 'task_overdue', 'draft_discarded', 'card_not_useful'];
 
 const WRITTEN_COLUMNS = `o.id::text AS outbox_id, o.suggestion_id, s.tenant_id, o.connection_id, o.action, o.crm_id, o.payload, o.done_at, s.type, s.owner_id, s.deal_id`;
 

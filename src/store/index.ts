@@ -11,6 +11,7 @@ import { OAuthStateRepo } from './oauth-states.js';
 import { OutboxRepo } from './outbox.js';
 import { RecordRepo } from './records.js';
 import { ScheduleRepo } from './schedules.js';
+import { RecordSuggestionRepo } from './record-suggestions.js';
 import { SourcesRepo } from './sources.js';
 import { SuggestionRepo } from './suggestions.js';
 
@@ -31,6 +32,7 @@ export function repos(q: Queryable) {
     models: new TenantModelRepo(q),
     access: new AccessRepo(q),
     schedules: new ScheduleRepo(q),
+    recordSuggestions: new RecordSuggestionRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;
@@ -54,3 +56,4 @@ export type { WrittenRow, ReportRow } from './feedback.js';
 export type { TenantModelRow } from './models.js';
 export type { ApiTokenRow, SessionRow } from './access.js';
 export { TenantReads } from './tenant-reads.js';
+export type { CardRecordKind, RecordSuggestionRow } from './record-suggestions.js';
