@@ -19,7 +19,6 @@ import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
 import { pingDatabase } from './store/health.js';
 import { indexActivities } from './sync/index-activities.js';
 import { assertLocalOnly } from './privacy/local-only.js';
-import { deleteRecord } from './privacy/erase.js';
 import { createApp, type InstallHandlers } from './http/app.js';
 import { startHealthServer } from './http/health.js';
 import { createHealth, type Health } from './lib/health.js';
@@ -216,7 +215,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     setModelCacheSize(cfg.modelCacheSize);
     const sync = {
       store, queue, metrics, logger, vault, connectorFor: getConnector,
-      eraseRecord: async (connectionId: string, kind: string, externalId: string) => { await deleteRecord(store, ctxIndex?.vectorStore ?? null, connectionId, kind, externalId); },
+      vectorIndex: ctxIndex?.vectorStore ?? null,
     };
     workers = await startWorkers({
       store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,

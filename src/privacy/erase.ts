@@ -1,7 +1,7 @@
 import type { Filter } from '../context/types.js';
 import { AuditRepo } from '../store/audit.js';
 import { EraseRepo, type RecordEraseReport, type TenantEraseReport } from '../store/erase.js';
-import type { Store } from '../store/index.js';
+import type { Queryable, Store } from '../store/index.js';
 
 /**
  * Erasure everywhere we keep data: every table (rows found by tenant or connection, see src/store/erase.ts),
@@ -29,17 +29,32 @@ export async function deleteTenant(store: Store, indexer: IndexEraser | null, te
 export async function deleteRecord(
   store: Store, indexer: IndexEraser | null, connectionId: string, kind: string, externalId: string,
 ): Promise<RecordEraseReport & { found: boolean }> {
-  const { tenant, providers, report } = await store.tx(async (_r, q) => {
-    const erase = new EraseRepo(q);
-    const t = await erase.tenantOfConnection(connectionId);
-    if (!t) return { tenant: null, providers: [], report: null };
-    const ps = [...new Set([t.provider, ...(await erase.providersOfRecord(connectionId, kind, externalId))])];
-    const suggestionIds = await erase.suggestionsAbout(connectionId, kind, externalId);
-    const auditRows = await new AuditRepo(q).deleteMentioning(connectionId, { kind, externalId }, suggestionIds);
-    const rest = await erase.eraseRecord({ tenantId: t.tenantId, connectionId, kind, externalId, suggestionIds, providers: ps });
-    return { tenant: t.tenantId, providers: ps, report: { ...rest, auditRows } };
-  });
-  if (!tenant || !report) return { found: false, suggestions: 0, auditRows: 0, records: 0, inbox: 0, chunks: 0 };
-  for (const provider of providers) await indexer?.deleteByFilter(tenant, { connectionId, provider, kind, recordId: externalId });
-  return { found: true, ...report };
+  const erased = await store.tx((_r, q) => eraseRecordRows(q, connectionId, kind, externalId));
+  if (!erased) return { found: false, suggestions: 0, auditRows: 0, records: 0, inbox: 0, chunks: 0 };
+  await eraseRecordFromIndex(indexer, erased);
+  return { found: true, ...erased.report };
+}
+
+/** What an in-transaction erasure leaves for after the commit: the vectors of the record in the index. */
+export interface ErasedRecord { tenantId: string; connectionId: string; kind: string; externalId: string; providers: string[]; report: RecordEraseReport }
+
+/**
+ * The SQL part of erasing one record, inside the caller's transaction (src/sync/apply-changes.ts erases deletions
+ * in the same transaction that applies them): the record, the suggestions about it (and their outbox rows),
+ * its inbox events, the audit rows that mention it, its pgvector chunks. Null when the connection is gone.
+ */
+export async function eraseRecordRows(q: Queryable, connectionId: string, kind: string, externalId: string): Promise<ErasedRecord | null> {
+  const erase = new EraseRepo(q);
+  const t = await erase.tenantOfConnection(connectionId);
+  if (!t) return null;
+  const providers = [...new Set([t.provider, ...(await erase.providersOfRecord(connectionId, kind, externalId))])];
+  const suggestionIds = await erase.suggestionsAbout(connectionId, kind, externalId);
+  const auditRows = await new AuditRepo(q).deleteMentioning(connectionId, { kind, externalId }, suggestionIds);
+  const rest = await erase.eraseRecord({ tenantId: t.tenantId, connectionId, kind, externalId, suggestionIds, providers });
+  return { tenantId: t.tenantId, connectionId, kind, externalId, providers, report: { ...rest, auditRows } };
+}
+
+/** The index part, after the commit (a failure here is repaired by the queued index job, which removes it again). */
+export async function eraseRecordFromIndex(indexer: IndexEraser | null, e: ErasedRecord): Promise<void> {
+  for (const provider of e.providers) await indexer?.deleteByFilter(e.tenantId, { connectionId: e.connectionId, provider, kind: e.kind, recordId: e.externalId });
 }

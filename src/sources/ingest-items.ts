@@ -124,7 +124,7 @@ export async function deleteInteraction(deps: SourceDeps, conn: ConnectionRow, s
   const now = deps.now();
   const removed = await deps.store.tx((r, tx) => removeSourceActivity(r, tx, deps, conn, ingestExternalId(sourceId), now));
   if (removed) deps.logger.info({ connectionId: conn.id, source: INGEST_PROVIDER }, 'interaction deleted');
-  return removed;
+  return removed !== null;
 }
 
 /** The stored interaction of this connection, or null. */

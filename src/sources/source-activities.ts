@@ -2,7 +2,7 @@ import type { Activity } from '../core/canonical.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Queryable, Repos } from '../store/index.js';
-import { ingestRecords } from '../sync/ingest.js';
+import { applyChangesInTx, type AppliedChanges, type DeletedRef } from '../sync/apply-changes.js';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'stale';
 
@@ -27,10 +27,9 @@ const sameContent = (a: Activity, b: Activity) =>
   canonicalJson({ ...a, createdAt: null, updatedAt: null }) === canonicalJson({ ...b, createdAt: null, updatedAt: null });
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const bump = (stored: Activity | undefined, now: number) => iso(Math.max(now, stored ? Date.parse(stored.updatedAt) + 1 : 0));
-
-/** A deleted interaction: the row stays as a tombstone (ordering), its text does not. */
-const tombstone = (a: Activity, updatedAt: string): Activity => ({ ...a, archived: true, subject: null, body: null, updatedAt });
+/** A version stamp newer than what we hold and than a deletion we applied (so a re-post after a DELETE is new). */
+const bump = (stored: Activity | undefined, deletedAt: Date | null, now: number) =>
+  iso(Math.max(now, stored ? Date.parse(stored.updatedAt) + 1 : 0, deletedAt ? deletedAt.getTime() : 0));
 
 /**
  * Store interactions from a source through the one ingest path (src/sync/ingest.ts): changed activities are
@@ -38,10 +37,13 @@ const tombstone = (a: Activity, updatedAt: string): Activity => ({ ...a, archive
  * stored under another kind (an item re-posted with another type) is replaced, and deals an update no
  * longer mentions are re-analysed too.
  */
+const sourceOf = (provider: string | undefined): 'slack' | 'ingest' => (provider === 'slack' ? 'slack' : 'ingest');
+
 export async function putSourceActivities(
   r: Repos, tx: Queryable, deps: WriteDeps, conn: ConnectionRow, activities: Activity[], o: { now: number; stamping: Stamping },
 ): Promise<WriteStatus[]> {
   const batch: Activity[] = [];
+  const deleted: DeletedRef[] = [];
   const dropped = new Set<string>();
   const statuses: WriteStatus[] = [];
   for (const incoming of activities) {
@@ -49,31 +51,37 @@ export async function putSourceActivities(
     const same = versions.find((v) => v.kind === incoming.kind);
     const others = versions.filter((v) => v.kind !== incoming.kind && !v.archived);
     const live = same && !same.archived ? same.data : undefined;
+    // Deleted at the source after this version was stamped (a late retry): it does not come back.
+    const deletedAt = same ? null : await r.records.deletedAt(conn.id, incoming.kind, incoming.externalId);
     if (o.stamping === 'source' && same && Date.parse(same.data.updatedAt) > Date.parse(incoming.updatedAt)) { statuses.push('stale'); continue; }
+    if (o.stamping === 'source' && deletedAt && deletedAt.getTime() > Date.parse(incoming.updatedAt)) { statuses.push('stale'); continue; }
     if (live && others.length === 0 && sameContent(live, incoming)) { statuses.push('unchanged'); continue; }
     const a: Activity = o.stamping === 'received'
-      ? { ...incoming, createdAt: live?.createdAt ?? incoming.createdAt, updatedAt: bump(same?.data, o.now) }
+      ? { ...incoming, createdAt: live?.createdAt ?? incoming.createdAt, updatedAt: bump(same?.data, deletedAt, o.now) }
       : incoming;
     batch.push(a);
     for (const v of others) {
-      batch.push(tombstone(v.data, bump(v.data, o.now)));
+      // Stored under another kind before (re-posted with another type): that version is deleted.
+      deleted.push({ kind: v.kind, externalId: v.data.externalId });
       v.data.associations.deals.forEach((d) => dropped.add(d));
     }
     live?.associations.deals.forEach((d) => dropped.add(d));
     a.associations.deals.forEach((d) => dropped.delete(d));
     statuses.push(live ? 'updated' : 'created');
   }
-  await ingestRecords(r, tx, deps.queue, deps.metrics, conn, batch, 'webhook', { analyze: true, receivedAt: o.now });
-  await reanalyze(tx, deps, conn, dropped);
+  const applied = await applyChangesInTx(r, tx, deps, conn, { records: batch, deleted, source: sourceOf(activities[0]?.provider), analyze: true, receivedAt: o.now });
+  await reanalyze(tx, deps, conn, new Set([...dropped].filter((d) => !applied.analyzed.includes(d))));
   return statuses;
 }
 
-/** Delete an interaction (every kind it was stored under): tombstone, index removal and re-analysis through the ingest path. */
-export async function removeSourceActivity(r: Repos, tx: Queryable, deps: WriteDeps, conn: ConnectionRow, externalId: string, now: number): Promise<boolean> {
+/**
+ * Delete an interaction (every kind it was stored under) through the one change step: erased everywhere
+ * (record, index, suggestions about it...), its deals re-analysed. Returns null when there was nothing live.
+ */
+export async function removeSourceActivity(r: Repos, tx: Queryable, deps: WriteDeps, conn: ConnectionRow, externalId: string, now: number): Promise<AppliedChanges | null> {
   const live = (await r.sources.activityVersions(conn.id, externalId)).filter((v) => !v.archived);
-  if (live.length === 0) return false;
-  await ingestRecords(r, tx, deps.queue, deps.metrics, conn, live.map((v) => tombstone(v.data, bump(v.data, now))), 'webhook', { analyze: true, receivedAt: now });
-  return true;
+  if (live.length === 0) return null;
+  return applyChangesInTx(r, tx, deps, conn, { records: [], deleted: live.map((v) => ({ kind: v.kind, externalId })), source: sourceOf(live[0]!.data.provider), analyze: true, receivedAt: now });
 }
 
 async function reanalyze(tx: Queryable, deps: WriteDeps, conn: ConnectionRow, dealIds: Set<string>): Promise<void> {

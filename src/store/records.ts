@@ -16,20 +16,48 @@ export class RecordRepo {
     const tuples = records.map((r, i) => {
       values.push(connectionId, r.kind, r.externalId, JSON.stringify(r), r.updatedAt, r.archived);
       const b = i * 6;
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4}::jsonb,$${b + 5}::timestamptz,$${b + 6})`;
+      return `($${b + 1}::text,$${b + 2}::text,$${b + 3}::text,$${b + 4}::jsonb,$${b + 5}::timestamptz,$${b + 6}::boolean)`;
     });
+    // A version older than a deletion we applied (record_tombstones) is a stale read: it does not bring the record back.
     const res = await this.db.query<{ kind: string; external_id: string }>(
       `INSERT INTO records (connection_id, kind, external_id, data, provider_updated_at, archived)
-       VALUES ${tuples.join(',')}
+       SELECT v.* FROM (VALUES ${tuples.join(',')}) AS v(connection_id, kind, external_id, data, provider_updated_at, archived)
+        WHERE NOT EXISTS (SELECT 1 FROM record_tombstones t WHERE t.connection_id = v.connection_id AND t.kind = v.kind
+                            AND t.external_id = v.external_id AND t.deleted_at > v.provider_updated_at)
        ON CONFLICT (connection_id, kind, external_id) DO UPDATE SET data = EXCLUDED.data, provider_updated_at = EXCLUDED.provider_updated_at,
          archived = EXCLUDED.archived, synced_at = now()
        WHERE records.provider_updated_at <= EXCLUDED.provider_updated_at AND records.data IS DISTINCT FROM EXCLUDED.data
        RETURNING kind, external_id`,
       values,
     );
+    if (res.rows.length) {
+      // Back after a deletion (restored, or re-created by a source): the marker has done its job.
+      await this.db.query(
+        `DELETE FROM record_tombstones t USING unnest($2::text[], $3::text[]) AS k(kind, external_id)
+          WHERE t.connection_id = $1 AND t.kind = k.kind AND t.external_id = k.external_id`,
+        [connectionId, res.rows.map((r) => r.kind), res.rows.map((r) => r.external_id)]);
+    }
     const keys = new Set(res.rows.map((r) => `${r.kind}:${r.external_id}`));
     for (const r of records) if (keys.has(`${r.kind}:${r.externalId}`)) changed.push(r);
     return changed;
+  }
+
+  /** Marks a deletion (ids and time only) so a version older than `deletedAt` is refused; see migrations/0231. */
+  async tombstone(connectionId: string, kind: ObjectKind, externalId: string, deletedAt: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO record_tombstones (connection_id, kind, external_id, deleted_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (connection_id, kind, external_id) DO UPDATE SET deleted_at = GREATEST(record_tombstones.deleted_at, EXCLUDED.deleted_at)`,
+      [connectionId, kind, externalId, deletedAt]);
+  }
+
+  /** When the record was deleted (its tombstone), or null. */
+  async deletedAt(connectionId: string, kind: ObjectKind, externalId: string): Promise<Date | null> {
+    const r = await this.db.query<{ deleted_at: Date }>('SELECT deleted_at FROM record_tombstones WHERE connection_id = $1 AND kind = $2 AND external_id = $3', [connectionId, kind, externalId]);
+    return r.rows[0] ? new Date(r.rows[0].deleted_at) : null;
+  }
+
+  async sweepTombstones(olderThan: Date): Promise<number> {
+    return (await this.db.query('DELETE FROM record_tombstones WHERE created_at < $1', [olderThan])).affectedRows;
   }
 
   async markArchived(connectionId: string, kind: ObjectKind, externalIds: string[]): Promise<number> {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { isActivityKind, type ObjectKind } from '../core/canonical.js';
+import type { ObjectKind } from '../core/canonical.js';
 import type { ChangeStreamEvent, ChangeStreamHandle, Connector } from '../core/connector.js';
 import { isCloseloopError } from '../core/errors.js';
 import { failureAction } from '../lib/failure-action.js';
 import type { ConnectionRow, Repos } from '../store/index.js';
 import type { Queryable } from '../store/db.js';
-import { ingestRecords } from './ingest.js';
+import { applyChangesInTx, finishChanges } from './apply-changes.js';
 import type { SyncDeps } from './process-inbox.js';
 
 export interface ChangeStreamDeps extends SyncDeps { now: () => number }
@@ -67,17 +67,17 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
 
   /** Records, deletions, resync requests and the new position: one transaction, fenced by our lease. */
   const store = async (conn: ConnectionRow, e: ChangeStreamEvent): Promise<void> => {
-    await deps.store.tx(async (r, tx) => {
+    const applied = await deps.store.tx(async (r, tx) => {
       if (!(await r.changeStreams.savePosition(conn.id, owner, e.replayId))) throw new LeaseLostError(`lease on ${conn.id} lost`);
-      const deleted = e.events.filter((x) => x.change === 'deleted' && x.kind && x.objectId);
-      for (const d of deleted) await r.records.markArchived(conn.id, d.kind as ObjectKind, [d.objectId as string]);
-      const removed = deleted.filter((d) => isActivityKind(d.kind as ObjectKind)).map((d) => ({ kind: d.kind as ObjectKind, externalId: d.objectId as string }));
-      if (removed.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: removed });
+      const deleted = e.events.filter((x) => x.change === 'deleted' && x.kind && x.objectId).map((x) => ({ kind: x.kind as ObjectKind, externalId: x.objectId as string }));
       // Echoes of our own writes are synced but never a reason to suggest.
       const analyze = e.events.length === 0 || e.events.some((x) => !x.ownWrite);
-      await ingestRecords(r, tx, deps.queue, deps.metrics, conn, e.records, 'stream', { analyze, receivedAt: deps.now() });
+      // The one change step: a CDC deletion is erased everywhere, like every other source's.
+      const a = await applyChangesInTx(r, tx, deps, conn, { records: e.records, deleted, source: 'stream', analyze, receivedAt: deps.now() });
       if (e.resync?.length) await resyncInTx(r, tx, conn, e.resync);
+      return a;
     });
+    await finishChanges(deps.vectorIndex, applied);
   };
 
   /** Clear the kinds' checkpoints and queue a backfill: those kinds are read in full, the others resume. */

@@ -1,16 +1,17 @@
-import { isActivityKind, type CanonicalRecord, type ObjectKind } from '../core/canonical.js';
+import type { CanonicalRecord, ObjectKind } from '../core/canonical.js';
 import type { Connector } from '../core/connector.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 import type { TokenVault } from '../auth/token-vault.js';
-import { ingestRecords } from './ingest.js';
+import type { IndexEraser } from '../privacy/erase.js';
+import { applyChangesInTx, finishChanges } from './apply-changes.js';
 
 export interface SyncDeps {
   store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; vault: TokenVault; connectorFor: (provider: string) => Connector;
-  /** Erase a record deleted in the CRM everywhere we keep it (src/privacy/erase.ts); absent in narrow tests. */
-  eraseRecord?: (connectionId: string, kind: ObjectKind, externalId: string) => Promise<void>;
+  /** The vector index, for erasing deleted records' vectors right after the commit (null: pgvector in SQL, or none). */
+  vectorIndex?: IndexEraser | null;
 }
 
 /**
@@ -51,19 +52,28 @@ export async function processInbox(deps: SyncDeps, batchIds: string[], receivedA
       // A merge moves the merged records into the primary: re-read it (it now carries their associations).
     }
     const fetched: CanonicalRecord[] = [];
+    const gone: { kind: ObjectKind; externalId: string }[] = [];
     for (const [kind, set] of fetchIds) {
       const want = [...set].filter((id) => !deletes.get(kind)?.has(id));
-      if (want.length) fetched.push(...(await connector.fetchByIds(ctx, kind, want)));
+      if (!want.length) continue;
+      // Events only name records; the provider's answer to a read by id is the truth we act on (an unsigned
+      // Outbound Message, even a forged one, costs at most this read).
+      const got = await connector.fetchByIds(ctx, kind, want);
+      fetched.push(...got);
+      // A record we hold that the read no longer returns was deleted at the source: erase it like a deletion.
+      const returned = new Set(got.map((x) => x.externalId));
+      const missing = want.filter((id) => !returned.has(id));
+      for (const held of await deps.store.records.getMany(conn.id, kind, missing)) gone.push({ kind, externalId: held.externalId });
     }
-    await deps.store.tx(async (r, tx) => {
-      for (const [kind, set] of deletes) await r.records.markArchived(conn.id, kind, [...set]);
-      const removed = [...deletes].filter(([k]) => isActivityKind(k)).flatMap(([kind, set]) => [...set].map((externalId) => ({ kind, externalId })));
-      if (removed.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: removed });
-      await ingestRecords(r, tx, deps.queue, deps.metrics, conn, fetched, 'webhook', { analyze: true, receivedAt: receivedAt ?? undefined });
+    const deleted = [...[...deletes].flatMap(([kind, set]) => [...set].map((externalId) => ({ kind, externalId }))), ...gone];
+    // One change step (src/sync/apply-changes.ts): deletions erased everywhere, records, follow-up jobs, and the
+    // batches marked processed, all in one transaction.
+    const applied = await deps.store.tx(async (r, tx) => {
+      const a = await applyChangesInTx(r, tx, deps, conn, { records: fetched, deleted, source: conn.provider === 'salesforce' ? 'outbound' : 'webhook', analyze: true, receivedAt: receivedAt ?? undefined });
       await r.inbox.markProcessed(list.map((x) => x.id));
+      return a;
     });
-    // Deleted in the CRM: after the commit, erase it everywhere (records, embeddings, suggestions, audit copies).
-    if (deps.eraseRecord) for (const [kind, set] of deletes) for (const id of set) await deps.eraseRecord(conn.id, kind, id);
+    await finishChanges(deps.vectorIndex, applied);
   }
   if (orphans.length) await deps.store.inbox.markProcessed(orphans);
 }

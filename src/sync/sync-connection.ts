@@ -1,7 +1,7 @@
-import { isActivityKind, type ObjectKind } from '../core/canonical.js';
+import type { ObjectKind } from '../core/canonical.js';
 import { ErrorCode, isCloseloopError } from '../core/errors.js';
 import type { ConnectionRow } from '../store/index.js';
-import { ingestRecords } from './ingest.js';
+import { applyChanges } from './apply-changes.js';
 import type { SyncDeps } from './process-inbox.js';
 
 /**
@@ -18,14 +18,9 @@ export async function syncKind(deps: SyncDeps, conn: ConnectionRow, kind: Object
     const since = await deps.store.checkpoints.get(conn.id, stream);
     try {
       for await (const page of connector.listChanges(ctx, kind, since)) {
-        await deps.store.tx(async (r, tx) => {
-          await ingestRecords(r, tx, deps.queue, deps.metrics, conn, page.records, opts.analyze ? 'poll' : 'backfill', { analyze: opts.analyze });
-          for (const d of page.deleted) await r.records.markArchived(conn.id, d.kind, [d.externalId]);
-          const removed = page.deleted.filter((d) => isActivityKind(d.kind));
-          if (removed.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: removed });
-          await r.checkpoints.save(conn.id, stream, page.checkpoint);
-        });
-        if (deps.eraseRecord) for (const d of page.deleted) await deps.eraseRecord(conn.id, d.kind, d.externalId);
+        // The one change step; the page's checkpoint commits with it.
+        await applyChanges(deps, conn, { records: page.records, deleted: page.deleted, source: opts.analyze ? 'poll' : 'backfill', analyze: opts.analyze },
+          async (r) => { await r.checkpoints.save(conn.id, stream, page.checkpoint); });
         n += page.records.length;
       }
       return n;

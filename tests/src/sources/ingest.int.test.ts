@@ -202,20 +202,22 @@ describe(`ingest API (${engine})`, () => {
       queue.sent.length = 0;
       const res = await post(keys.A, { items: [item('kind-1', { type: 'meeting_notes' })] });
       expect(res.body.items[0]).toMatchObject({ kind: 'meeting', status: 'created' });
-      expect((await stored('connA', 'note', 'kind-1'))).toMatchObject({ archived: true, body: null });
+      // The old version is erased (src/sync/apply-changes.ts), and removed from the index under its own provider.
+      expect(await stored('connA', 'note', 'kind-1')).toBeNull();
       expect((await stored('connA', 'meeting', 'kind-1'))).toMatchObject({ archived: false });
-      expect(queue.take('index').flatMap((j) => j.data.records)).toEqual([{ kind: 'meeting', externalId: 'ingest:kind-1' }, { kind: 'note', externalId: 'ingest:kind-1' }]);
+      expect(queue.take('index').flatMap((j) => j.data.records)).toEqual([
+        { kind: 'meeting', externalId: 'ingest:kind-1' }, expect.objectContaining({ kind: 'note', externalId: 'ingest:kind-1', provider: 'ingest', removed: true })]);
       const got = await request(app).get('/ingest/v1/interactions/kind-1').set('Authorization', `Bearer ${keys.A}`);
       expect(got.body).toMatchObject({ kind: 'meeting', externalId: 'ingest:kind-1' });
     });
 
-    test('DELETE removes it (text gone, index job, deals re-analysed); a second DELETE is 404; re-posting re-creates it', async () => {
+    test('DELETE erases it (record gone, index job, deals re-analysed); a second DELETE is 404; re-posting re-creates it', async () => {
       await post(keys.A, { items: [item('del-1', { participants: [{ email: 'ada.lovelace@acme.com' }] })] });
       queue.sent.length = 0;
       const del = await request(app).delete('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`);
       expect(del.status).toBe(204);
-      expect(await stored('connA', 'call', 'del-1')).toMatchObject({ archived: true, body: null, subject: null });
-      expect(queue.take('index').map((j) => j.data)).toEqual([{ connectionId: 'connA', records: [{ kind: 'call', externalId: 'ingest:del-1' }] }]);
+      expect(await stored('connA', 'call', 'del-1')).toBeNull();
+      expect(queue.take('index').map((j) => j.data)).toEqual([{ connectionId: 'connA', records: [expect.objectContaining({ kind: 'call', externalId: 'ingest:del-1', provider: 'ingest', removed: true })] }]);
       expect(queue.take('analyze').map((j) => j.data.dealId)).toEqual(['d1']);
       expect((await request(app).get('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`)).status).toBe(404);
       expect((await request(app).delete('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`)).status).toBe(404);

@@ -135,15 +135,15 @@ describe(`Slack Events API (${engine})`, () => {
     expect(queue.sent).toEqual([]);
   });
 
-  test('message_deleted removes it (tombstone, index job); the original never comes back', async () => {
+  test('message_deleted erases it (only an id-and-time tombstone stays, index job); the original never comes back', async () => {
     now = T0 + 600_000;
     const res = await deliver(event('slack-message-deleted.json'));
     expect(res.body).toEqual({ ok: true, status: 'deleted', externalId: MSG_ID });
-    expect(await note()).toMatchObject({ archived: true, body: null });
-    expect(queue.take('index').map((j) => j.data.records)).toEqual([[{ kind: 'note', externalId: MSG_ID }]]);
+    expect(await note()).toBeNull();
+    expect(queue.take('index').map((j) => j.data.records)).toEqual([[expect.objectContaining({ kind: 'note', externalId: MSG_ID, provider: 'slack', removed: true })]]);
     const again = event('slack-message.json', (e) => { e.event_id = 'Ev0MSG0001-very-late'; });
     expect((await deliver(again)).body.status).toBe('stale');
-    expect((await note())!.archived).toBe(true);
+    expect(await note()).toBeNull();
   });
 
   test("a channel bound to a company links its messages to that company (and the company's deal is not guessed)", async () => {

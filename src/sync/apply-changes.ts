@@ -1,0 +1,134 @@
+import type { CanonicalRecord, ObjectKind } from '../core/canonical.js';
+import { isActivityKind } from '../core/canonical.js';
+import { recordOutcomes } from '../feedback/record-outcomes.js';
+import type { Metrics } from '../lib/metrics.js';
+import { eraseRecordFromIndex, eraseRecordRows, type ErasedRecord, type IndexEraser } from '../privacy/erase.js';
+import type { WorkQueue } from '../queue/index.js';
+import type { ConnectionRow, Repos, Store } from '../store/index.js';
+import type { Queryable } from '../store/db.js';
+
+/** Where a change came from (metrics label; every source goes through the same step). */
+export type ChangeSource = 'webhook' | 'outbound' | 'poll' | 'backfill' | 'stream' | 'ingest' | 'slack';
+
+export interface DeletedRef { kind: ObjectKind; externalId: string }
+
+/** A page of changes from any source: records to upsert and records deleted at the source. */
+export interface Changes {
+  records: CanonicalRecord[];
+  deleted: DeletedRef[];
+  source: ChangeSource;
+  /** Re-analyse the deals the changes touch (off during a backfill: a scan follows it). */
+  analyze: boolean;
+  receivedAt?: number;
+}
+
+export interface AppliedChanges {
+  /** Records that really changed (newer and different). */
+  changed: CanonicalRecord[];
+  /** Deletions erased in the transaction; their vectors leave the index after the commit. */
+  erased: ErasedRecord[];
+  /** Deals queued for re-analysis. */
+  analyzed: string[];
+}
+
+export interface ApplyDeps { queue: WorkQueue; metrics: Metrics }
+
+const key = (kind: string, id: string) => `${kind}\u0000${id}`;
+
+/**
+ * THE change step. Every source (HubSpot webhooks, polls and backfills of both CRMs, Salesforce CDC and Outbound
+ * Messages, the ingest API, Slack) applies its changes here, inside the caller's transaction, so records, the
+ * source's position (checkpoint, replay id, processed inbox batch) and the follow-up jobs commit together.
+ * The rules, in order:
+ *
+ * 1. Deletions are marked first, so the feedback hook sees "our task / draft was deleted" (src/feedback).
+ * 2. Records are upserted, newer wins; a version older than a deletion we applied is refused (record_tombstones).
+ * 3. Feedback: outcomes of what we wrote back, read from what changed (and the deletions of step 1).
+ * 4. Re-index: every changed activity is re-embedded; every deleted activity leaves the index (one "index" job,
+ *    the durable path: it runs again after a crash).
+ * 5. Re-analyse (when `analyze`): the deals a changed record belongs to, and the deals a deleted record belonged to.
+ * 6. Erase: a record deleted at its source is erased everywhere in the same transaction (the record, suggestions
+ *    about it with their outbox rows, inbox events, audit rows, pgvector chunks), leaving only an id-and-time
+ *    tombstone; its vectors in an external index go right after the commit (`finishChanges`).
+ */
+export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps, conn: ConnectionRow, c: Changes): Promise<AppliedChanges> {
+  // A record both deleted and present in the same page: the deletion wins (it is the later fact of the two only
+  // when the source says so; sources put a record in `deleted` only when it is gone now).
+  const deletedKeys = new Set(c.deleted.map((d) => key(d.kind, d.externalId)));
+  const records = c.records.filter((x) => !deletedKeys.has(key(x.kind, x.externalId)));
+  const deleted = [...new Map(c.deleted.map((d) => [key(d.kind, d.externalId), d])).values()];
+
+  // 1. Mark, and remember what the deleted records were attached to (re-analysis) and how new they were (tombstone).
+  const dealsOfDeleted = new Set<string>();
+  const stamps = new Map<string, number>();
+  const providers = new Map<string, string>();
+  for (const d of deleted) {
+    const stored = await r.records.get(conn.id, d.kind, d.externalId);
+    if (stored) {
+      if (isActivityKind(stored.kind) || stored.kind === 'contact') stored.associations.deals.forEach((x) => dealsOfDeleted.add(x));
+      stamps.set(key(d.kind, d.externalId), Date.parse(stored.updatedAt));
+      providers.set(key(d.kind, d.externalId), stored.provider);
+      await r.records.markArchived(conn.id, d.kind, [d.externalId]);
+    }
+  }
+
+  // 2-3. Upsert (newer wins) and feedback.
+  const changed = await r.records.upsertMany(conn.id, records);
+  for (const rec of changed) deps.metrics.recordsSynced.inc({ crm: conn.provider, kind: rec.kind, source: c.source });
+  await recordOutcomes(r, conn, changed);
+
+  // 4. Re-index changed activities, remove deleted ones (under the provider they were indexed with).
+  const indexRefs: { kind: string; externalId: string; provider?: string; removed?: true }[] = [];
+  for (const rec of changed) if (isActivityKind(rec.kind)) indexRefs.push({ kind: rec.kind, externalId: rec.externalId });
+
+  // 5. Re-analysis.
+  const deals = new Set<string>();
+  if (c.analyze) {
+    for (const rec of changed) {
+      if (rec.kind === 'deal') deals.add(rec.externalId);
+      else if (isActivityKind(rec.kind) || rec.kind === 'contact') rec.associations.deals.forEach((d) => deals.add(d));
+    }
+    dealsOfDeleted.forEach((d) => deals.add(d));
+    for (const d of deleted) if (d.kind === 'deal') deals.delete(d.externalId);
+  }
+
+  // 6. Erase.
+  const erased: ErasedRecord[] = [];
+  for (const d of deleted) {
+    const e = await eraseRecordRows(tx, conn.id, d.kind, d.externalId);
+    if (!e) continue;
+    erased.push(e);
+    // Older versions must not come back: the deletion is newer than anything we held.
+    const stamp = stamps.get(key(d.kind, d.externalId));
+    await r.records.tombstone(conn.id, d.kind, d.externalId, new Date(stamp !== undefined && Number.isFinite(stamp) ? stamp + 1 : 0));
+    deps.metrics.recordsSynced.inc({ crm: conn.provider, kind: d.kind, source: c.source });
+    if (isActivityKind(d.kind)) indexRefs.push({ kind: d.kind, externalId: d.externalId, provider: providers.get(key(d.kind, d.externalId)) ?? conn.provider, removed: true });
+  }
+  if (indexRefs.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: indexRefs });
+  for (const dealId of deals) {
+    await deps.queue.sendInTx(tx, 'analyze', { connectionId: conn.id, dealId, receivedAt: c.receivedAt ?? null }, { singletonKey: `${conn.id}:${dealId}` });
+  }
+  return { changed, erased, analyzed: [...deals] };
+}
+
+/** After the commit: the erased records' vectors leave an external index now (the queued index job repeats it durably). */
+export async function finishChanges(index: IndexEraser | null | undefined, applied: AppliedChanges): Promise<void> {
+  for (const e of applied.erased) await eraseRecordFromIndex(index ?? null, e);
+}
+
+/**
+ * `applyChangesInTx` in its own transaction, with `alsoInTx` committed with it (a checkpoint, a replay position,
+ * inbox batches marked processed), then `finishChanges`.
+ */
+export async function applyChanges(
+  deps: ApplyDeps & { store: Store; vectorIndex?: IndexEraser | null }, conn: ConnectionRow, c: Changes,
+  alsoInTx?: (r: Repos, tx: Queryable) => Promise<void>,
+): Promise<AppliedChanges> {
+  const applied = await deps.store.tx(async (r, tx) => {
+    const a = await applyChangesInTx(r, tx, deps, conn, c);
+    await alsoInTx?.(r, tx);
+    return a;
+  });
+  await finishChanges(deps.vectorIndex, applied);
+  return applied;
+}
