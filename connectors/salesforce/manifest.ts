@@ -44,6 +44,8 @@ export const SALESFORCE_LIMITS = {
   compositeRecords: 200,
   /** Above this many rows a first backfill goes through Bulk API 2.0 instead of REST pages. */
   bulkBackfillThreshold: 10_000,
+  /** Bulk API 2.0 results per page we ask for (maxRecords): bounded memory per page; Salesforce may send fewer. */
+  bulkMaxRecords: 10_000,
   /** getDeleted/getUpdated only reach back 30 days. */
   replicationWindowMs: 30 * 24 * 60 * 60 * 1000,
   /** getDeleted works on whole minutes; a shorter window is skipped until the next run. */

@@ -2,6 +2,7 @@ import type { CanonicalRecord, ObjectKind } from '../../src/core/canonical.js';
 import type { ChangePage, Checkpoint } from '../../src/core/connector.js';
 import { InvalidCursorError } from '../../src/core/errors.js';
 import { toSalesforceError, type SalesforceClient } from './client.js';
+import { bulk2QueryPages } from './bulk2.js';
 import { SALESFORCE_KEY_PREFIX, SALESFORCE_LIMITS, salesforceManifest } from './manifest.js';
 import { coerceCsvRow, fetchSourceByIds, mapRows, selectFor, sourcesFor, type SalesforceSource } from './records.js';
 import { SalesforceGetDeletedResponse, SalesforceId, parseOrThrow } from './schemas.js';
@@ -21,6 +22,8 @@ export interface SalesforceSyncOptions {
   settleMs: number;
   bulkPollIntervalMs: number;
   bulkPollTimeoutMs: number;
+  /** Bulk API 2.0 results page size (maxRecords); null lets Salesforce choose. */
+  bulkMaxRecords: number | null;
 }
 
 export const defaultSyncOptions = (): SalesforceSyncOptions => ({
@@ -30,6 +33,7 @@ export const defaultSyncOptions = (): SalesforceSyncOptions => ({
   settleMs: 60_000,
   bulkPollIntervalMs: 2_000,
   bulkPollTimeoutMs: 30 * 60_000,
+  bulkMaxRecords: SALESFORCE_LIMITS.bulkMaxRecords,
 });
 
 /**
@@ -145,30 +149,27 @@ export async function* listChanges(
 
 /**
  * First backfill of a large object through Bulk API 2.0 (one query job instead of thousands of REST pages;
- * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm). Results arrive unordered,
- * so pages carry the pre-backfill checkpoint: an interrupted backfill starts over (upserts are idempotent).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm), read page by page
+ * through the results locator (./bulk2.ts; not jsforce's bulk2.query, which crashes on multi-page results). Results
+ * arrive unordered, so pages carry the pre-backfill checkpoint: an interrupted backfill starts over (upserts are
+ * idempotent). Memory holds one results page at a time.
  */
 async function* bulkBackfill(
   client: SalesforceClient, s: SalesforceSource, upTo: string, cp: Checkpoint, opts: SalesforceSyncOptions,
 ): AsyncGenerator<ChangePage> {
   const where = `bulk2 query ${s.sobject}`;
   const soql = selectFor(s, { where: [`SystemModstamp <= ${upTo}`] });
-  const stream = await client.call(where, (c) => c.bulk2.query(soql, { pollInterval: opts.bulkPollIntervalMs, pollTimeout: opts.bulkPollTimeoutMs }));
-  let batch: unknown[] = [];
-  const flush = async (): Promise<CanonicalRecord[]> => {
-    const rows = batch;
-    batch = [];
-    return mapRows(client, s.sobject, rows, where);
-  };
+  const pages = bulk2QueryPages(client, soql, where, { pollIntervalMs: opts.bulkPollIntervalMs, pollTimeoutMs: opts.bulkPollTimeoutMs, maxRecords: opts.bulkMaxRecords });
   try {
-    for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
-      batch.push(coerceCsvRow(row));
-      if (batch.length >= opts.pageSize) yield { records: await flush(), deleted: [], checkpoint: { ...cp }, done: false };
+    for await (const page of pages) {
+      for (let i = 0; i < page.rows.length; i += opts.pageSize) {
+        const rows = page.rows.slice(i, i + opts.pageSize).map((r) => coerceCsvRow(r));
+        yield { records: await mapRows(client, s.sobject, rows, where), deleted: [], checkpoint: { ...cp }, done: false };
+      }
     }
   } catch (err) {
     throw toSalesforceError(err, { where, now: opts.now() });
   }
-  if (batch.length > 0) yield { records: await flush(), deleted: [], checkpoint: { ...cp }, done: false };
 }
 
 /** fetchByIds: ids are routed to their sObject by key prefix, then read with `WHERE Id IN (...)` in chunks of 200. */

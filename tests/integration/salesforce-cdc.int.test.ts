@@ -85,8 +85,10 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     await waitFor(async () => {
       const c = await loop.cl.store.records.get<any>(conn.id, 'contact', ids.contact!);
       const e = await loop.cl.store.records.get<any>(conn.id, 'email', email);
+      // A CDC deletion is erased like every other source's (src/sync/apply-changes.ts): only its tombstone remains.
       const gone = await loop.cl.store.records.get<any>(conn.id, 'contact', ids.leaving!);
-      return c?.title === 'Division VP' && e && gone?.archived ? true : null;
+      const tombstone = await loop.cl.store.records.deletedAt(conn.id, 'contact', ids.leaving!);
+      return c?.title === 'Division VP' && e && !gone && tombstone ? true : null;
     }, 15_000, 'the missed changes');
     await waitFor(() => budgetTasks().length > 0, 15_000, 'the budget task');
     await waitFor(async () => replayOf(await position())! >= latest, 5_000, 'position caught up');

@@ -38,7 +38,11 @@ interface QueryJob {
 export interface Bulk2Options {
   /** wall-clock time from creation to JobComplete */
   processingMs: number;
-  /** page size when the client sends no maxRecords */
+  /**
+   * Page size when the client sends no maxRecords. Salesforce chooses it ("based on the service") and it is often
+   * far below what a client expects; maxRecords is an upper bound the platform may undercut, so the sandbox also
+   * caps pages at this size when the client asks for more (BEHAVIOR.md "Bulk API 2.0").
+   */
   defaultMaxRecords: number;
 }
 
@@ -53,6 +57,11 @@ const decodeLocator = (locator: string): number => Number(Buffer.from(locator, '
 
 export class Bulk2Jobs {
   private readonly jobs = new Map<string, QueryJob>();
+  /** Test hook: results pages served before the next one fails with this status (a dropped download). */
+  private failAfter: { pages: number; status: number; times: number } | null = null;
+
+  /** Serve `pages` more results pages, then answer the next `times` results requests with `status` (500: a server error mid-download). */
+  failResultsAfter(pages: number, status = 500, times = 1): void { this.failAfter = { pages, status, times }; }
 
   constructor(private readonly ctx: { now: () => number }, private readonly opts: Bulk2Options) {}
 
@@ -142,11 +151,23 @@ export class Bulk2Jobs {
   }
 
   /** One CSV page: header row plus up to maxRecords rows starting at the locator's offset. */
-  results(job: QueryJob, maxRecordsRaw: unknown, locatorRaw: unknown): { csv: string; count: number; locator: string } {
+  results(job: QueryJob, maxRecordsRaw: unknown, locatorRaw: unknown, apiVersion: string): { csv: string; count: number; locator: string } {
+    // "Use the same API version to get query results that you used to create the query. Otherwise, the call returns a 409 error."
+    if (apiVersion !== job.apiVersion) throw new SalesforceApiError(409, 'INVALIDJOB', `Job ${job.id} was created with API version ${job.apiVersion}; get its results with the same version`);
     if (job.state !== 'JobComplete' || !job.rows) {
       throw new SalesforceApiError(400, 'INVALIDJOB', `Job ${job.id} is not complete (state ${job.state})`);
     }
-    const maxRecords = typeof maxRecordsRaw === 'string' && /^\d+$/.test(maxRecordsRaw) && Number(maxRecordsRaw) > 0 ? Number(maxRecordsRaw) : this.opts.defaultMaxRecords;
+    if (this.failAfter) {
+      if (this.failAfter.pages <= 0) {
+        const { status } = this.failAfter;
+        if (--this.failAfter.times <= 0) this.failAfter = null;
+        throw new SalesforceApiError(status, status >= 500 ? 'UNKNOWN_EXCEPTION' : 'INVALIDJOB', 'The results could not be retrieved; try again');
+      }
+      else this.failAfter.pages--;
+    }
+    const asked = typeof maxRecordsRaw === 'string' && /^\d+$/.test(maxRecordsRaw) && Number(maxRecordsRaw) > 0 ? Number(maxRecordsRaw) : null;
+    if (typeof maxRecordsRaw === 'string' && asked === null) throw new SalesforceApiError(400, 'INVALIDJOB', `Invalid maxRecords: ${maxRecordsRaw}`);
+    const maxRecords = Math.min(asked ?? this.opts.defaultMaxRecords, this.opts.defaultMaxRecords);
     const offset = typeof locatorRaw === 'string' && locatorRaw !== '' ? decodeLocator(locatorRaw) : 0;
     if (!Number.isInteger(offset) || offset < 0 || offset > job.rows.length) throw new SalesforceApiError(400, 'INVALIDJOB', 'Invalid locator');
     const slice = job.rows.slice(offset, offset + maxRecords);
@@ -202,7 +223,7 @@ export function bulk2Router(ctx: SandboxContext): Router {
   r.get('/jobs/query/:id/results', (req, res) => {
     const { org } = restState(res);
     const job = ctx.bulk.get(org, String(req.params.id));
-    const page = ctx.bulk.results(job, req.query.maxRecords, req.query.locator);
+    const page = ctx.bulk.results(job, req.query.maxRecords, req.query.locator, restState(res).apiVersion);
     res.set('Sforce-Locator', page.locator);
     res.set('Sforce-NumberOfRecords', String(page.count));
     res.type('text/csv; charset=UTF-8').send(page.csv);

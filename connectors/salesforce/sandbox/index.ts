@@ -45,7 +45,7 @@ export interface SalesforceSandboxOptions {
   outboundTimeoutMs?: number;
   /** Wall-clock time a Bulk API 2.0 query job takes to reach JobComplete, default 300 ms. */
   bulkProcessingMs?: number;
-  /** Bulk API 2.0 results page size when the client sends no maxRecords, default 50000. */
+  /** Bulk API 2.0 results page size when the client sends no maxRecords, and the most one page holds, default 10000. */
   bulkDefaultMaxRecords?: number;
   logger?: (m: string) => void;
 }
@@ -86,6 +86,8 @@ export interface SalesforceSandbox {
   resetAllowance(orgId?: string): void;
   /** Spends the org's daily API allowance, leaving `remaining` requests (default 0): the next ones get 403 REQUEST_LIMIT_EXCEEDED. */
   exhaustAllowance(orgId?: string, remaining?: number): void;
+  /** Bulk API 2.0: serve `pages` more results pages, then fail the next `times` results requests with `status`. */
+  failBulkResultsAfter(pages: number, status?: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -124,7 +126,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       timeoutMs: opts.outboundTimeoutMs ?? 5000,
       log,
     }),
-    bulk: new Bulk2Jobs({ now }, { processingMs: opts.bulkProcessingMs ?? 300, defaultMaxRecords: opts.bulkDefaultMaxRecords ?? 50_000 }),
+    bulk: new Bulk2Jobs({ now }, { processingMs: opts.bulkProcessingMs ?? 300, defaultMaxRecords: opts.bulkDefaultMaxRecords ?? 10_000 }),
     cursors: new QueryCursors(now),
   };
   let outboundUrl = opts.outboundMessageUrl ?? null;
@@ -210,6 +212,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     exhaustAllowance: (orgId, remaining = 0) => {
       for (const org of ctx.orgs.values()) if (!orgId || org.id === orgId) org.allowance.spend(remaining);
     },
+    failBulkResultsAfter: (pages, status, times) => ctx.bulk.failResultsAfter(pages, status, times),
     close: async () => {
       ctx.outbound.close();
       ctx.cometd.close();

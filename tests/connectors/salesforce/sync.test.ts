@@ -152,7 +152,7 @@ describe('listChanges: first backfill', () => {
 
     const create = sf.requests.find((r) => r.method === 'POST')!;
     expect(JSON.parse(create.body!)).toEqual({
-      operation: 'query',
+      operation: 'query', contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF',
       query: 'SELECT Id, IsDeleted, Name, Amount, StageName, Probability, CloseDate, IsClosed, IsWon, AccountId, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp FROM Opportunity WHERE SystemModstamp <= 2024-06-03T11:59:00Z',
     });
     const deals = pages.flatMap((p) => p.records);
