@@ -11,6 +11,20 @@ import { SalesforceCdcEvent, SalesforceId, parseOrThrow, type SalesforceChangeEv
 const PROVIDER = salesforceManifest.id;
 /** Replay from -1 = only events published after subscribing; -2 = everything retained (72 h). */
 const REPLAY_NEW_ONLY = -1;
+const REPLAY_ALL_RETAINED = -2;
+/** Events committed this long before a start position's time are still delivered (clock skew between us and the org). */
+const START_SKEW_MS = 5 * 60_000;
+
+/**
+ * The starting position of a stream that has none stored: `-2@<now>`, "every event committed from `now` on". The
+ * caller stores it before subscribing. CometD cannot subscribe "from a time", so it subscribes with -2 (everything
+ * retained) and skips events committed before `now` (minus a clock-skew margin): nothing that happened after the
+ * stream started is skipped, however many times it re-subscribes before its first event is stored. After 72 h the
+ * position expires like any replay id (full resync).
+ */
+export function changeStreamStart(now: number): string {
+  return encodeReplayPosition(REPLAY_ALL_RETAINED, now);
+}
 
 /**
  * True when a stored replay id can no longer be resumed: CDC events are kept 72 hours, so a position stored longer
@@ -189,6 +203,8 @@ export async function subscribeChanges(
     });
   }
   const start = position === null ? REPLAY_NEW_ONLY : position.replayId;
+  // A start position (-2@t): replay what is retained, but only what was committed from t on.
+  const floor = position?.replayId === REPLAY_ALL_RETAINED && position.committedAt != null ? position.committedAt - START_SKEW_MS : null;
 
   const replay = new HandledReplay(SALESFORCE_CDC_CHANNEL, start);
   let stopped = false;
@@ -220,8 +236,9 @@ export async function subscribeChanges(
     } catch (err) {
       throw toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() });
     }
+    const committedAt = decodeReplayPosition(event.replayId).committedAt;
     // The caller's own failure (e.g. its store is down) comes back to it unchanged.
-    await onEvent(event);
+    if (floor === null || committedAt === null || committedAt >= floor) await onEvent(event);
     replay.setReplay(String(decodeReplayPosition(event.replayId).replayId));
   };
 

@@ -1,5 +1,5 @@
 import type { Connector } from '../../src/core/connector.js';
-import { subscribeChanges, type CdcOptions } from './cdc.js';
+import { changeStreamStart, subscribeChanges, type CdcOptions } from './cdc.js';
 import { createSalesforceClient } from './client.js';
 import { salesforceManifest } from './manifest.js';
 import { afterInstall, refreshTokens } from './oauth.js';
@@ -26,6 +26,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     fetchByIds: async (ctx, kind, ids) => (ids.length === 0 ? [] : fetchByIds(await clientFor(ctx), kind, ids)),
     parseWebhook,
     subscribeChanges: async (ctx, replayFrom, onEvent) => subscribeChanges(await clientFor(ctx), ctx, replayFrom, onEvent, { now: syncOpts.now, ...options.cdc }),
+    changeStreamStart,
     createTask: async (ctx, task) => createTask(await clientFor(ctx), task),
     createDraftEmail: async (ctx, draft) => createDraftEmail(await clientFor(ctx), draft),
   };
@@ -35,4 +36,4 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
 export const salesforceConnector: Connector = createSalesforceConnector();
 
 export { salesforceManifest } from './manifest.js';
-export { decodeReplayPosition, encodeReplayPosition, isReplayIdExpired } from './cdc.js';
+export { changeStreamStart, decodeReplayPosition, encodeReplayPosition, isReplayIdExpired } from './cdc.js';

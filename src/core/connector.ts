@@ -220,6 +220,11 @@ export interface Connector {
   verifyAppRequest?(req: RawWebhookRequest, secrets: WebhookSecrets): AppRequestIdentity;
   /** Subscribe to a change stream from a replay position (Salesforce CDC). Optional capability. */
   subscribeChanges?(ctx: ConnectionContext, replayFrom: string | null, onEvent: (e: ChangeStreamEvent) => Promise<void>): Promise<ChangeStreamHandle>;
+  /**
+   * The position a stream without a stored one starts from, "everything from `now` on", stored by the caller before
+   * it subscribes, so a subscription that fails before its first event replays from there instead of skipping.
+   */
+  changeStreamStart?(now: number): string;
   /** Create (or find, by idempotency key) a task. Never sends anything. */
   createTask(ctx: ConnectionContext, task: TaskWrite): Promise<CreatedRecord>;
   /** Create (or find) a draft email for the rep to review. Never sends. */

@@ -87,15 +87,22 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
     deps.logger.warn({ ...log(conn), kinds }, 'change stream asked for a resync');
   };
 
-  const start = async (conn: ConnectionRow, position: string | null): Promise<void> => {
+  const start = async (conn: ConnectionRow, stored: string | null): Promise<void> => {
     const connector = deps.connectorFor(conn.provider);
     const entry: Running = { conn, handle: null, closing: false };
     running.set(conn.id, entry);
     try {
+      // No stored position: record where this stream starts *before* subscribing, so any re-subscribe (this one
+      // failing before its first event, a crash, a lease moving) replays from that point and skips nothing.
+      let position = stored;
+      if (position === null && connector.changeStreamStart) {
+        position = connector.changeStreamStart(deps.now());
+        if (!(await deps.store.changeStreams.savePosition(conn.id, owner, position))) throw new LeaseLostError(`lease on ${conn.id} lost`);
+      }
       const handle = await connector.subscribeChanges!(deps.vault.context(conn), position, (e) => store(conn, e));
       entry.handle = handle;
       failures.delete(conn.id);
-      deps.logger.info({ ...log(conn), from: position ?? 'new events' }, 'change stream subscribed');
+      deps.logger.info({ ...log(conn), from: stored ?? `start ${position ?? 'new events'}` }, 'change stream subscribed');
       handle.closed?.then(
         () => { if (!entry.closing) void onFailure(entry, new Error('change stream ended')); },
         (err) => { if (!entry.closing) void onFailure(entry, err); },
@@ -123,7 +130,7 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
     try {
       if (action.action === 'resync') {
         // The stored position is unusable (older than the retention, or refused): read everything again and
-        // listen from now on. Done under the lease, which we still hold.
+        // listen from now on (a fresh start position, stored before subscribing). Done under the lease, which we still hold.
         const kept = await deps.store.tx(async (r, tx) => {
           if (!(await r.changeStreams.savePosition(conn.id, owner, null))) return false;
           await resyncInTx(r, tx, conn, deps.connectorFor(conn.provider).manifest.objectKinds);
