@@ -59,6 +59,11 @@ export default tseslint.config(
   { files: ['bin/**/*.js', 'scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } },
   { files: ['scripts/**/*.cjs', 'tests/setup/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', module: 'writable' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['tools/**/*.js'], languageOptions: { globals: { process: 'readonly' } } },
+  // Salesforce Lightning Web Components run in the browser; their tests run under sfdx-lwc-jest (jsdom).
+  {
+    files: ['deploy/salesforce/force-app/**/lwc/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', setTimeout: 'readonly', CustomEvent: 'readonly', jest: 'readonly', describe: 'readonly', it: 'readonly', expect: 'readonly', afterEach: 'readonly', beforeEach: 'readonly' } },
+  },
   // Connectors hold SOQL (Salesforce's query language), which looks like SQL; they cannot reach a database anyway.
   // src/queue wraps pg-boss and reads pg-boss's own tables (queue depth); no other module's SQL lives there.
   {
