@@ -1,0 +1,157 @@
+import type { CanonicalRecord, Deal, ObjectKind } from '../../../src/core/canonical.js';
+import type { Connector, WebhookEvent } from '../../../src/core/connector.js';
+import { ProviderUnavailableError } from '../../../src/core/errors.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { createMetrics } from '../../../src/lib/metrics.js';
+import type { WorkQueue } from '../../../src/queue/index.js';
+import type { Queryable } from '../../../src/store/db.js';
+import { processInbox, type SyncDeps } from '../../../src/sync/process-inbox.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+
+/**
+ * processInbox on its own: batches written with the store, a connector whose fetchByIds answers from a map
+ * (and records what it was asked), a queue that records jobs (sent inside or outside a transaction).
+ */
+const iso = (ms: number) => new Date(ms).toISOString();
+const T = Date.UTC(2026, 2, 2, 9, 0, 0);
+
+const deal = (id: string, name: string, updatedAt = T): Deal => ({
+  kind: 'deal', provider: 'hubspot', externalId: id, createdAt: iso(T - 86_400_000), updatedAt: iso(updatedAt), archived: false, ownerId: 'o1',
+  associations: { contacts: [], companies: [], deals: [] }, url: null,
+  name, amount: 1000, currency: 'USD', stage: 'proposal', providerStage: 'presentationscheduled', closeDate: null, isClosed: false, isWon: false,
+});
+const note = (id: string, dealId: string): CanonicalRecord => ({
+  kind: 'note', provider: 'hubspot', externalId: id, createdAt: iso(T), updatedAt: iso(T), archived: false, ownerId: 'o1',
+  associations: { contacts: [], companies: [], deals: [dealId] }, url: null,
+  subject: null, body: 'Customer asked for a revised quote.', occurredAt: iso(T), direction: null, status: null, dueAt: null,
+});
+
+function recordingQueue() {
+  const jobs: { name: string; data: any; opts?: any; inTx: boolean }[] = [];
+  const q = {
+    jobs,
+    send: async (name: string, data: object, opts?: object) => { jobs.push({ name, data, opts, inTx: false }); return String(jobs.length); },
+    sendInTx: async (_tx: Queryable, name: string, data: object, opts?: object) => { jobs.push({ name, data, opts, inTx: true }); return String(jobs.length); },
+  };
+  return q as typeof q & WorkQueue;
+}
+
+describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  let t: TestDb;
+  let queue: ReturnType<typeof recordingQueue>;
+  let crm: Map<string, CanonicalRecord>;
+  let asked: { kind: ObjectKind; ids: string[] }[];
+  let fetchFails = false;
+  let erased: string[];
+  const connector = {
+    manifest: { id: 'hubspot' },
+    fetchByIds: async (_ctx: unknown, kind: ObjectKind, ids: string[]) => {
+      asked.push({ kind, ids: [...ids].sort() });
+      if (fetchFails) throw new ProviderUnavailableError('HubSpot 502');
+      return ids.map((id) => crm.get(`${kind}:${id}`)).filter((r): r is CanonicalRecord => !!r);
+    },
+  } as unknown as Connector;
+  const deps = (): SyncDeps => ({
+    store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any,
+    connectorFor: () => connector, eraseRecord: async (connectionId, kind, id) => { erased.push(`${connectionId}/${kind}/${id}`); },
+  });
+  let seq = 0;
+  const ev = (kind: ObjectKind | null, objectId: string | null, change: WebhookEvent['change'] = 'updated'): WebhookEvent =>
+    ({ eventId: `ev${++seq}`, accountId: '42', kind, objectId, change, occurredAt: T, raw: {} });
+  const batch = async (events: WebhookEvent[], connectionId: string | null = 'hubspot:42'): Promise<string> =>
+    (await t.store.inbox.insertBatch('hubspot', '42', connectionId, events)).batchId!;
+  const pendingIds = async (ids: string[]) => (await t.store.inbox.pending(ids)).map((b) => b.id);
+
+  beforeAll(async () => {
+    t = await openTestDb();
+    await t.store.connections.upsert({ id: 'hubspot:42', tenantId: 't42', provider: 'hubspot', accountId: '42', apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+  });
+  afterAll(async () => { await t.close(); });
+  beforeEach(async () => {
+    queue = recordingQueue(); crm = new Map(); asked = []; erased = []; fetchFails = false;
+    await t.store.connections.setStatus('hubspot:42', 'active', null);
+  });
+
+  test('fetches the named records once per kind, stores them, queues analysis and indexing, and marks the batches processed', async () => {
+    crm.set('deal:d1', deal('d1', 'Acme renewal'));
+    crm.set('note:n1', note('n1', 'd1'));
+    const b1 = await batch([ev('deal', 'd1'), ev('note', 'n1')]);
+    const b2 = await batch([ev('deal', 'd1', 'associated'), ev(null, null, 'other')]);
+    await processInbox(deps(), [b1, b2], T);
+    expect(asked).toEqual([{ kind: 'deal', ids: ['d1'] }, { kind: 'note', ids: ['n1'] }]);
+    expect((await t.store.records.get<Deal>('hubspot:42', 'deal', 'd1'))!.name).toBe('Acme renewal');
+    expect(await t.store.records.get('hubspot:42', 'note', 'n1')).toMatchObject({ body: 'Customer asked for a revised quote.' });
+    expect(queue.jobs).toEqual(expect.arrayContaining([
+      { name: 'index', data: { connectionId: 'hubspot:42', records: [{ kind: 'note', externalId: 'n1' }] }, opts: undefined, inTx: true },
+      { name: 'analyze', data: { connectionId: 'hubspot:42', dealId: 'd1', receivedAt: T }, opts: { singletonKey: 'hubspot:42:d1' }, inTx: true },
+    ]));
+    expect(queue.jobs.filter((j) => j.name === 'analyze')).toHaveLength(1);
+    expect(await pendingIds([b1, b2])).toEqual([]);
+  });
+
+  test('processing the same batches again does nothing (already processed)', async () => {
+    crm.set('deal:d2', deal('d2', 'Globex'));
+    const b = await batch([ev('deal', 'd2')]);
+    await processInbox(deps(), [b], T);
+    queue = recordingQueue(); asked = [];
+    await processInbox(deps(), [b], T);
+    expect(asked).toEqual([]);
+    expect(queue.jobs).toEqual([]);
+  });
+
+  test('an unchanged record is not analysed again', async () => {
+    crm.set('deal:d3', deal('d3', 'Initech'));
+    await processInbox(deps(), [await batch([ev('deal', 'd3')])], T);
+    queue = recordingQueue();
+    await processInbox(deps(), [await batch([ev('deal', 'd3')])], T);
+    expect(queue.jobs).toEqual([]);
+  });
+
+  test('a deletion archives the record without fetching it, re-indexes deleted activities, and erases it after the commit', async () => {
+    crm.set('deal:d4', deal('d4', 'Umbrella'));
+    crm.set('note:n4', note('n4', 'd4'));
+    await processInbox(deps(), [await batch([ev('deal', 'd4'), ev('note', 'n4')])], T);
+    queue = recordingQueue(); asked = [];
+    const b = await batch([ev('note', 'n4', 'updated'), ev('note', 'n4', 'deleted'), ev('deal', 'd4', 'deleted')]);
+    await processInbox(deps(), [b], T);
+    expect(asked).toEqual([]);
+    expect(await t.store.records.get('hubspot:42', 'deal', 'd4')).toMatchObject({ archived: true });
+    expect(await t.store.records.get('hubspot:42', 'note', 'n4')).toMatchObject({ archived: true });
+    expect(queue.jobs).toEqual([{ name: 'index', data: { connectionId: 'hubspot:42', records: [{ kind: 'note', externalId: 'n4' }] }, opts: undefined, inTx: true }]);
+    expect(erased.sort()).toEqual(['hubspot:42/deal/d4', 'hubspot:42/note/n4']);
+    expect(await pendingIds([b])).toEqual([]);
+  });
+
+  test('a provider failure leaves the batch pending for the retry and stores nothing', async () => {
+    crm.set('deal:d5', deal('d5', 'Hooli'));
+    fetchFails = true;
+    const b = await batch([ev('deal', 'd5')]);
+    await expect(processInbox(deps(), [b], T)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    expect(await pendingIds([b])).toEqual([b]);
+    expect(await t.store.records.get('hubspot:42', 'deal', 'd5')).toBeNull();
+    expect(queue.jobs).toEqual([]);
+    fetchFails = false;
+    await processInbox(deps(), [b], T);
+    expect(await pendingIds([b])).toEqual([]);
+  });
+
+  test('a paused connection defers its batches to the end of the pause, without calling the provider', async () => {
+    const b = await batch([ev('deal', 'd6')]);
+    await t.store.connections.setStatus('hubspot:42', 'paused', 'daily quota', new Date(Date.now() + 600_000));
+    await processInbox(deps(), [b], T);
+    expect(asked).toEqual([]);
+    expect(queue.jobs).toHaveLength(1);
+    expect(queue.jobs[0]).toMatchObject({ name: 'inbox', data: { ids: [b], receivedAt: T, connectionId: 'hubspot:42' }, inTx: false });
+    expect(queue.jobs[0]!.opts.startAfterSeconds).toBeGreaterThan(590);
+    expect(queue.jobs[0]!.opts.startAfterSeconds).toBeLessThanOrEqual(600);
+    expect(await pendingIds([b])).toEqual([b]);
+  });
+
+  test('batches whose connection is gone (or was never known) are retired without a provider call', async () => {
+    const orphan = await batch([ev('deal', 'd7')], null);
+    const gone = await batch([ev('deal', 'd8')], 'hubspot:removed');
+    await processInbox(deps(), [orphan, gone], T);
+    expect(asked).toEqual([]);
+    expect(await pendingIds([orphan, gone])).toEqual([]);
+  });
+});

@@ -1,0 +1,160 @@
+import type { Connector, ParsedWebhook, RawWebhookRequest, WebhookEvent } from '../../../src/core/connector.js';
+import { ErrorCode, WebhookSignatureError } from '../../../src/core/errors.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { createMetrics } from '../../../src/lib/metrics.js';
+import type { Queryable } from '../../../src/store/db.js';
+import type { WorkQueue } from '../../../src/queue/index.js';
+import { acceptWebhook } from '../../../src/sync/webhook-intake.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+
+/**
+ * acceptWebhook on its own: a connector whose parseWebhook returns chosen events (or throws), the real store,
+ * and a queue that records jobs sent inside the intake transaction (and can be told to fail).
+ */
+const SECRETS = { clientSecret: 'secret', toleranceMs: 300_000 };
+let clock = Date.UTC(2026, 2, 2, 9, 0, 0);
+
+type Parse = (req: RawWebhookRequest) => ParsedWebhook;
+
+const connectorWith = (parse: Parse | null): Connector => ({ manifest: { id: 'hubspot' }, ...(parse ? { parseWebhook: parse } : {}) }) as unknown as Connector;
+
+const event = (accountId: string, eventId: string, objectId = eventId): WebhookEvent => ({
+  eventId, accountId, kind: 'deal', objectId, change: 'updated', occurredAt: clock, raw: { eventId, objectId },
+});
+
+function txQueue() {
+  const jobs: { name: string; data: any }[] = [];
+  let failNext = false;
+  const q = {
+    jobs,
+    failNextSend: () => { failNext = true; },
+    sendInTx: async (_tx: Queryable, name: string, data: object) => {
+      if (failNext) { failNext = false; throw new Error('queue unavailable'); }
+      jobs.push({ name, data });
+      return String(jobs.length);
+    },
+    send: async () => { throw new Error('intake enqueues inside its transaction only'); },
+  };
+  return q as typeof q & WorkQueue;
+}
+
+const counter = async (m: ReturnType<typeof createMetrics>, result: string): Promise<number> =>
+  (await m.webhookEvents.get()).values.find((v) => v.labels.result === result && v.labels.crm === 'hubspot')?.value ?? 0;
+
+describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  let t: TestDb;
+  let queue: ReturnType<typeof txQueue>;
+  let metrics: ReturnType<typeof createMetrics>;
+  const deps = () => ({ store: t.store, queue, metrics, logger: silentLogger() });
+  const req = (): RawWebhookRequest => ({ method: 'POST', url: 'https://closeloop.example/webhooks/hubspot', headers: {}, rawBody: Buffer.from('[]'), receivedAt: (clock += 60_000) });
+  const batchesOf = async (accountId: string) =>
+    (await t.db.query<{ id: string; connection_id: string; events: WebhookEvent[] }>('SELECT id::text, connection_id, events FROM webhook_batches WHERE account_id = $1 ORDER BY id', [accountId])).rows;
+  let n = 0;
+  /** A fresh installed account per test (intake caches known accounts for a few seconds). */
+  const install = async (status: 'active' | 'failed' = 'active'): Promise<{ accountId: string; connectionId: string }> => {
+    n++;
+    const accountId = `${1000 + n}`;
+    const connectionId = `hubspot:${accountId}`;
+    await t.store.connections.upsert({ id: connectionId, tenantId: `t${n}`, provider: 'hubspot', accountId, apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+    if (status !== 'active') await t.store.connections.setStatus(connectionId, status, 'test');
+    return { accountId, connectionId };
+  };
+
+  beforeAll(async () => { t = await openTestDb(); });
+  afterAll(async () => { await t.close(); });
+  beforeEach(() => { queue = txQueue(); metrics = createMetrics(); });
+
+  test('events are recorded per account in one batch each, and one inbox job names every batch', async () => {
+    const a = await install();
+    const b = await install();
+    const events = [event(a.accountId, 'e1'), event(b.accountId, 'e2'), event(a.accountId, 'e3')];
+    const r = await acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS);
+    expect(r).toMatchObject({ accepted: 3, duplicates: 0, unknownAccounts: [] });
+    const [ba] = await batchesOf(a.accountId);
+    const [bb] = await batchesOf(b.accountId);
+    expect(ba!.connection_id).toBe(a.connectionId);
+    expect(ba!.events.map((e) => e.eventId)).toEqual(['e1', 'e3']);
+    expect(bb!.events.map((e) => e.eventId)).toEqual(['e2']);
+    expect(queue.jobs).toEqual([{ name: 'inbox', data: { ids: [ba!.id, bb!.id], receivedAt: clock, connectionId: a.connectionId } }]);
+    expect(await counter(metrics, 'accepted')).toBe(3);
+  });
+
+  test('a redelivery is counted as duplicates: nothing new is stored and no job is sent', async () => {
+    const a = await install();
+    const events = [event(a.accountId, 'd1'), event(a.accountId, 'd2')];
+    await acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS);
+    queue = txQueue();
+    const again = await acceptWebhook(deps(), connectorWith(() => ({ events: [...events, event(a.accountId, 'd1')] })), req(), SECRETS);
+    expect(again).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(queue.jobs).toEqual([]);
+    expect(await batchesOf(a.accountId)).toHaveLength(1);
+  });
+
+  test('a partial redelivery keeps only the new events in the new batch', async () => {
+    const a = await install();
+    await acceptWebhook(deps(), connectorWith(() => ({ events: [event(a.accountId, 'p1')] })), req(), SECRETS);
+    const r = await acceptWebhook(deps(), connectorWith(() => ({ events: [event(a.accountId, 'p1'), event(a.accountId, 'p2')] })), req(), SECRETS);
+    expect(r).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect((await batchesOf(a.accountId)).map((b) => b.events.map((e) => e.eventId))).toEqual([['p1'], ['p2']]);
+  });
+
+  test('a request only for accounts that are not installed is refused (no acknowledgement) and stores nothing', async () => {
+    const failed = await install('failed');
+    const err = await acceptWebhook(deps(), connectorWith(() => ({ events: [event('999999', 'u1'), event(failed.accountId, 'u2')] })), req(), SECRETS).catch((e) => e);
+    expect(err.code).toBe(ErrorCode.UNKNOWN_ACCOUNT);
+    expect(err.status).toBe(404);
+    expect(await batchesOf('999999')).toEqual([]);
+    expect(await batchesOf(failed.accountId)).toEqual([]);
+    expect(queue.jobs).toEqual([]);
+    expect(await counter(metrics, 'unknown_account')).toBe(2);
+  });
+
+  test('a mixed request keeps the installed account\'s events and names the others', async () => {
+    const a = await install();
+    const r = await acceptWebhook(deps(), connectorWith(() => ({ events: [event(a.accountId, 'm1'), event('888888', 'm2')] })), req(), SECRETS);
+    expect(r).toMatchObject({ accepted: 1, duplicates: 0, unknownAccounts: ['888888'] });
+    expect(await counter(metrics, 'unknown_account')).toBe(1);
+    expect(queue.jobs).toHaveLength(1);
+  });
+
+  test('an invalid signature (thrown by parseWebhook, before anything is read) stores nothing', async () => {
+    const a = await install();
+    const bad = connectorWith(() => { throw new WebhookSignatureError('bad v3 signature'); });
+    await expect(acceptWebhook(deps(), bad, req(), SECRETS)).rejects.toMatchObject({ code: ErrorCode.WEBHOOK_SIGNATURE_INVALID, status: 401 });
+    expect(await batchesOf(a.accountId)).toEqual([]);
+    expect(queue.jobs).toEqual([]);
+  });
+
+  test('parseWebhook receives the request, the secrets and the request time as "now"', async () => {
+    const a = await install();
+    const calls: unknown[][] = [];
+    const spy = { manifest: { id: 'hubspot' }, parseWebhook: (...args: unknown[]) => { calls.push(args); return { events: [event(a.accountId, 's1')] }; } } as unknown as Connector;
+    const request = req();
+    await acceptWebhook(deps(), spy, request, SECRETS);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]![0]).toBe(request);
+    expect(calls[0]![1]).toEqual({ ...SECRETS, now: request.receivedAt });
+  });
+
+  test('when the job cannot be enqueued the events are not kept either, so the provider\'s retry is not a duplicate', async () => {
+    const a = await install();
+    const events = [event(a.accountId, 'q1')];
+    queue.failNextSend();
+    await expect(acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS)).rejects.toThrow('queue unavailable');
+    expect(await batchesOf(a.accountId)).toEqual([]);
+    const retried = await acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS);
+    expect(retried).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(queue.jobs).toHaveLength(1);
+  });
+
+  test('the connector\'s response (a Salesforce Ack) is passed back; an empty delivery is accepted with nothing to do', async () => {
+    const response = { status: 200, contentType: 'text/xml', body: '<Ack>true</Ack>' };
+    const r = await acceptWebhook(deps(), connectorWith(() => ({ events: [], response })), req(), SECRETS);
+    expect(r).toEqual({ accepted: 0, duplicates: 0, unknownAccounts: [], response });
+    expect(queue.jobs).toEqual([]);
+  });
+
+  test('a connector without webhooks refuses the request', async () => {
+    await expect(acceptWebhook(deps(), connectorWith(null), req(), SECRETS)).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_ACCOUNT });
+  });
+});

@@ -1,0 +1,109 @@
+import type { Connector, DraftEmailWrite, TaskWrite } from '../../../src/core/connector.js';
+import { sealWrite, type WriteAction } from '../../../src/core/gated-write.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { createMetrics } from '../../../src/lib/metrics.js';
+import { processOutbox, type WritebackDeps } from '../../../src/writeback/process-outbox.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+
+/**
+ * processOutbox on its own, the paths that write (failures and their policy are in failure-policy.int.test.ts):
+ * a connector that records every call and answers with a CRM id, the real store.
+ */
+const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
+
+describe(`processOutbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  let t: TestDb;
+  let calls: { method: 'createTask' | 'createDraftEmail'; write: TaskWrite | DraftEmailWrite }[];
+  let alreadyExisted: boolean;
+  const answer = (write: TaskWrite | DraftEmailWrite) => ({ externalId: `crm-${write.idempotencyKey}`, url: `https://app.example/${write.idempotencyKey}`, alreadyExisted });
+  const connector = {
+    manifest: { id: 'hubspot' },
+    createTask: async (_ctx: unknown, write: TaskWrite) => { calls.push({ method: 'createTask', write }); return answer(write); },
+    createDraftEmail: async (_ctx: unknown, write: DraftEmailWrite) => { calls.push({ method: 'createDraftEmail', write }); return answer(write); },
+  } as unknown as Connector;
+  let metrics: ReturnType<typeof createMetrics>;
+  const deps = (): WritebackDeps => ({
+    store: t.store, metrics, logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector, now: () => T0 + 4_000,
+    requeue: async () => { throw new Error('no retry expected here'); },
+  });
+  let seq = 0;
+  const newRow = async (action: WriteAction, payload: Record<string, unknown>): Promise<{ id: string; suggestionId: string; key: string }> => {
+    seq++;
+    const suggestionId = `s${seq}`;
+    await t.db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', 'c', 'x', $1, 'allowed', '{}')`, [suggestionId]);
+    const key = `key-${seq}`;
+    const id = (await t.store.outbox.enqueue({ suggestionId, connectionId: 'c', idempotencyKey: key, write: sealWrite({ action, payload }) }))!;
+    return { id, suggestionId, key };
+  };
+  const suggestionStatus = async (id: string) => (await t.db.query<{ status: string }>('SELECT status FROM suggestions WHERE id = $1', [id])).rows[0]!.status;
+  const writebacks = async (kind: string) => (await metrics.writebacks.get()).values.find((v) => v.labels.kind === kind && v.labels.crm === 'hubspot')?.value ?? 0;
+  const latencyCount = async () => (await metrics.webhookToTask.get()).values.find((v) => v.metricName === 'closeloop_webhook_to_task_seconds_count')?.value ?? 0;
+
+  beforeAll(async () => {
+    t = await openTestDb();
+    await t.store.connections.upsert({ id: 'c', tenantId: 't', provider: 'hubspot', accountId: '1', apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+  });
+  afterAll(async () => { await t.close(); });
+  beforeEach(() => { calls = []; alreadyExisted = false; metrics = createMetrics(); });
+
+  test('a task is written once with its idempotency key; the row keeps the CRM id and the suggestion is "written"', async () => {
+    const row = await newRow('create_task', { subject: 'Follow up with Ada', body: 'She asked for a revised quote.', dealId: 'd1', dueAt: '2026-03-04T09:00:00.000Z' });
+    expect(await processOutbox(deps(), row.id, T0)).toBe('written');
+    expect(calls).toEqual([{ method: 'createTask', write: {
+      subject: 'Follow up with Ada', body: 'She asked for a revised quote.', dealId: 'd1', dueAt: '2026-03-04T09:00:00.000Z', idempotencyKey: row.key, mayExist: false,
+    } }]);
+    expect(await t.store.outbox.get(row.id)).toMatchObject({ status: 'done', crm_id: `crm-${row.key}`, crm_url: `https://app.example/${row.key}` });
+    expect(await suggestionStatus(row.suggestionId)).toBe('written');
+    expect(await writebacks('task')).toBe(1);
+    expect(await latencyCount()).toBe(1);
+  });
+
+  test('a done row is never written again', async () => {
+    const row = await newRow('create_task', { subject: 'x' });
+    await processOutbox(deps(), row.id, null);
+    calls = [];
+    expect(await processOutbox(deps(), row.id, null)).toBe('already_done');
+    expect(calls).toEqual([]);
+  });
+
+  test('a draft email goes to createDraftEmail without our own copy of the text (draftText stays with us)', async () => {
+    const row = await newRow('create_draft_email', { subject: 'Revised quote', body: 'Hi Ada,', to: ['ada@acme.example'], draftText: 'Hi Ada,' });
+    expect(await processOutbox(deps(), row.id, null)).toBe('written');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.method).toBe('createDraftEmail');
+    expect(calls[0]!.write).toEqual({ subject: 'Revised quote', body: 'Hi Ada,', to: ['ada@acme.example'], idempotencyKey: row.key, mayExist: false });
+    expect(await writebacks('draft_email')).toBe(1);
+    expect(await latencyCount()).toBe(0);
+  });
+
+  test('an attempt that started but was never recorded asks the connector to look for its record first', async () => {
+    const row = await newRow('create_task', { subject: 'x' });
+    await t.store.outbox.markSending(row.id); // a worker died between the CRM call and markDone
+    alreadyExisted = true;
+    expect(await processOutbox(deps(), row.id, null)).toBe('written');
+    expect(calls[0]!.write).toMatchObject({ idempotencyKey: row.key, mayExist: true });
+    // Found, not created: the row is done but nothing new was written, so the write-back counter does not move.
+    expect(await t.store.outbox.get(row.id)).toMatchObject({ status: 'done', crm_id: `crm-${row.key}` });
+    expect(await writebacks('task')).toBe(0);
+  });
+
+  test('an unknown row is skipped; a failed row stays failed', async () => {
+    expect(await processOutbox(deps(), '999999', null)).toBe('skipped');
+    const row = await newRow('create_task', { subject: 'x' });
+    await t.store.outbox.markFailed(row.id, 'PROVIDER_REJECTED: INVALID_FIELD');
+    expect(await processOutbox(deps(), row.id, null)).toBe('failed');
+    expect(calls).toEqual([]);
+  });
+
+  test('a connection that needs reconnecting parks the row without spending an attempt or calling the CRM', async () => {
+    const row = await newRow('create_task', { subject: 'x' });
+    await t.store.connections.setStatus('c', 'needs_reconnect', 'refresh token revoked');
+    try {
+      expect(await processOutbox(deps(), row.id, null)).toBe('paused');
+      expect(calls).toEqual([]);
+      expect(await t.store.outbox.get(row.id)).toMatchObject({ status: 'pending', attempts: 0, parked_reason: 'connection needs_reconnect' });
+    } finally {
+      await t.store.connections.setStatus('c', 'active', null);
+    }
+  });
+});
