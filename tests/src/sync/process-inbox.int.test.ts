@@ -43,6 +43,10 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
   let asked: { kind: ObjectKind; ids: string[] }[];
   let fetchFails = false;
   let erased: string[];
+  const vectorIndex = {
+    deleteTenant: async () => { throw new Error('not expected'); },
+    deleteByFilter: async (tenantId: string, f: any) => { erased.push(`${tenantId}/${f.connectionId}/${f.provider}/${f.kind}/${f.recordId}`); },
+  };
   const connector = {
     manifest: { id: 'hubspot' },
     fetchByIds: async (_ctx: unknown, kind: ObjectKind, ids: string[]) => {
@@ -53,7 +57,7 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
   } as unknown as Connector;
   const deps = (): SyncDeps => ({
     store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any,
-    connectorFor: () => connector, eraseRecord: async (connectionId, kind, id) => { erased.push(`${connectionId}/${kind}/${id}`); },
+    connectorFor: () => connector, vectorIndex,
   });
   let seq = 0;
   const ev = (kind: ObjectKind | null, objectId: string | null, change: WebhookEvent['change'] = 'updated'): WebhookEvent =>
@@ -107,7 +111,7 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     expect(queue.jobs).toEqual([]);
   });
 
-  test('a deletion archives the record without fetching it, re-indexes deleted activities, and erases it after the commit', async () => {
+  test('a deletion is erased without fetching it: record gone, index job removes activities, vectors erased after the commit', async () => {
     crm.set('deal:d4', deal('d4', 'Umbrella'));
     crm.set('note:n4', note('n4', 'd4'));
     await processInbox(deps(), [await batch([ev('deal', 'd4'), ev('note', 'n4')])], T);
@@ -115,11 +119,25 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     const b = await batch([ev('note', 'n4', 'updated'), ev('note', 'n4', 'deleted'), ev('deal', 'd4', 'deleted')]);
     await processInbox(deps(), [b], T);
     expect(asked).toEqual([]);
-    expect(await t.store.records.get('hubspot:42', 'deal', 'd4')).toMatchObject({ archived: true });
-    expect(await t.store.records.get('hubspot:42', 'note', 'n4')).toMatchObject({ archived: true });
-    expect(queue.jobs).toEqual([{ name: 'index', data: { connectionId: 'hubspot:42', records: [{ kind: 'note', externalId: 'n4' }] }, opts: undefined, inTx: true }]);
-    expect(erased.sort()).toEqual(['hubspot:42/deal/d4', 'hubspot:42/note/n4']);
+    expect(await t.store.records.get('hubspot:42', 'deal', 'd4')).toBeNull();
+    expect(await t.store.records.get('hubspot:42', 'note', 'n4')).toBeNull();
+    // The deal is gone too, so nothing is re-analysed; the deleted note leaves the index (durable job).
+    expect(queue.jobs).toEqual([{ name: 'index', data: { connectionId: 'hubspot:42', records: [{ kind: 'note', externalId: 'n4', provider: 'hubspot', removed: true }] }, opts: undefined, inTx: true }]);
+    expect(erased.sort()).toEqual(['t42/hubspot:42/hubspot/deal/d4', 't42/hubspot:42/hubspot/note/n4']);
     expect(await pendingIds([b])).toEqual([]);
+    // A late, older copy of the deleted deal does not bring it back.
+    crm.set('deal:d4', deal('d4', 'Umbrella'));
+    await processInbox(deps(), [await batch([ev('deal', 'd4')])], T);
+    expect(await t.store.records.get('hubspot:42', 'deal', 'd4')).toBeNull();
+  });
+
+  test('a record we hold that the provider no longer returns is treated as deleted', async () => {
+    crm.set('deal:d9', deal('d9', 'Stark'));
+    await processInbox(deps(), [await batch([ev('deal', 'd9')])], T);
+    crm.delete('deal:d9');
+    await processInbox(deps(), [await batch([ev('deal', 'd9')])], T);
+    expect(await t.store.records.get('hubspot:42', 'deal', 'd9')).toBeNull();
+    expect(erased).toEqual(['t42/hubspot:42/hubspot/deal/d9']);
   });
 
   test('a provider failure leaves the batch pending for the retry and stores nothing', async () => {
