@@ -15,6 +15,8 @@ import { createFeedbackRouter } from '../feedback/router.js';
 import { createHealth, type Health } from '../lib/health.js';
 import { createHealthRouter } from './health.js';
 import { createHubspotCardRouter, createSalesforceCardRouter } from './api-v1/cards.js';
+import { openApiDocument } from './api-v1/openapi.js';
+import { OPENAPI_PATH } from './api-v1/operations.js';
 
 /** Readiness from a bare flag (apps built without checks, such as tests of the HTTP layer). */
 function flagHealth(isReady: () => boolean): Health {
@@ -82,6 +84,9 @@ export function createApp(deps: AppDeps): express.Express {
     store: deps.store, connectorFor: deps.connectorFor, appSecretFor: deps.webhookSecretFor, publicUrl: deps.publicUrl,
     toleranceMs: deps.webhookToleranceMs, now: deps.now,
   }));
+  // The API contract, generated from the zod schemas the handlers use; open (it holds no tenant data).
+  let openapi: object | null = null;
+  app.get(OPENAPI_PATH, (_req, res) => { res.json(openapi ??= openApiDocument(deps.publicUrl())); });
 
   const guardDeps = {
     store: deps.store, now: deps.now, operatorTokens: deps.access.operatorTokens, metricsToken: deps.access.metricsToken,

@@ -35,6 +35,7 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string; guard: Guard;
   { method: 'GET', path: '/ingest/v1/interactions/:sourceId', guard: 'ingest-key', what: 'one ingested interaction' },
   { method: 'DELETE', path: '/ingest/v1/interactions/:sourceId', guard: 'ingest-key', what: 'delete an ingested interaction' },
   { method: 'POST', path: '/slack/events', guard: 'slack-signed', what: 'Slack Events API' },
+  { method: 'GET', path: '/api/v1/openapi.json', guard: 'open', what: 'OpenAPI 3.1 document of /api/v1 (generated from the handlers\' zod schemas)' },
   { method: 'GET', path: '/api/v1/cards/hubspot/suggestions', guard: 'crm-signed', what: 'HubSpot app card (hubspot.fetch, v3 signature naming an installed portal and its user): the record\'s open suggestions' },
   { method: 'POST', path: '/api/v1/cards/hubspot/suggestions/:id/feedback', guard: 'crm-signed', what: 'HubSpot app card: Useful / Not useful / Done (16 KB)' },
   { method: 'GET', path: '/api/v1/cards/salesforce/suggestions', guard: 'tenant', what: 'Salesforce component (Apex + Named Credential with an API token; the org must be the token\'s tenant\'s)' },

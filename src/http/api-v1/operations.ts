@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import {
+  ApiError, CardFeedbackRequest, CardFeedbackResponse, CardSuggestionsResponse, HubspotCardQuery, SalesforceCardFeedbackQuery, SalesforceCardQuery,
+} from '../../core/api.js';
+import { CARD_PATHS } from './cards.js';
+
+/** How an operation is authenticated (OpenAPI security scheme names). */
+export type ApiSecurity = 'hubspotSignature' | 'tenant' | 'none';
+
+/**
+ * One JSON operation under /api/v1: the zod schemas its handler parses with, rendered into /api/v1/openapi.json.
+ * A route mounted under /api/v1 without an entry here fails tests/src/http/openapi.test.ts.
+ */
+export interface ApiOperation {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express path syntax (`:id`). */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  security: ApiSecurity;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  body?: z.ZodType;
+  response: z.ZodType;
+  /** Error statuses the operation documents (body: Error). */
+  errors: number[];
+}
+
+const SuggestionIdParam = z.object({ id: z.string().meta({ description: 'suggestion id' }) });
+
+const CARD_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'get', path: CARD_PATHS.hubspotList, operationId: 'hubspotCardSuggestions', tags: ['cards'], security: 'hubspotSignature',
+    summary: 'HubSpot app card: the record\'s open suggestions (called through hubspot.fetch, which appends portalId, userId, userEmail, appId)',
+    query: HubspotCardQuery, response: CardSuggestionsResponse, errors: [400, 401, 403],
+  },
+  {
+    method: 'post', path: CARD_PATHS.hubspotFeedback, operationId: 'hubspotCardFeedback', tags: ['cards'], security: 'hubspotSignature',
+    summary: 'HubSpot app card: Useful / Not useful / Done on one suggestion',
+    query: HubspotCardQuery.pick({ portalId: true, userId: true, userEmail: true, appId: true }), params: SuggestionIdParam,
+    body: CardFeedbackRequest, response: CardFeedbackResponse, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get', path: CARD_PATHS.salesforceList, operationId: 'salesforceCardSuggestions', tags: ['cards'], security: 'tenant',
+    summary: 'Salesforce component (Apex + Named Credential): the record\'s open suggestions; the org must belong to the token\'s tenant',
+    query: SalesforceCardQuery, response: CardSuggestionsResponse, errors: [400, 401, 403],
+  },
+  {
+    method: 'post', path: CARD_PATHS.salesforceFeedback, operationId: 'salesforceCardFeedback', tags: ['cards'], security: 'tenant',
+    summary: 'Salesforce component: Useful / Not useful / Done on one suggestion',
+    query: SalesforceCardFeedbackQuery, params: SuggestionIdParam, body: CardFeedbackRequest, response: CardFeedbackResponse, errors: [400, 401, 403, 404],
+  },
+];
+
+/** The document itself (open: it describes the API, no tenant data). */
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+const operations: ApiOperation[] = [...CARD_OPERATIONS];
+
+/** Every documented operation. Routers add theirs with registerOperations at module load. */
+export function apiOperations(): readonly ApiOperation[] { return operations; }
+
+export function registerOperations(ops: ApiOperation[]): void {
+  for (const op of ops) if (!operations.some((o) => o.method === op.method && o.path === op.path)) operations.push(op);
+}
+
+export { ApiError };
