@@ -5,6 +5,7 @@ import { salesforceManifest } from './manifest.js';
 import { afterInstall, refreshTokens } from './oauth.js';
 import { defaultSyncOptions, fetchByIds, listChanges, type SalesforceSyncOptions } from './sync.js';
 import { parseWebhook } from './webhooks.js';
+import { checkSetup, countRecords, listIds } from './setup.js';
 import { createDraftEmail, createTask } from './writeback.js';
 
 export interface SalesforceConnectorOptions {
@@ -27,6 +28,11 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     parseWebhook,
     subscribeChanges: async (ctx, replayFrom, onEvent) => subscribeChanges(await clientFor(ctx), ctx, replayFrom, onEvent, { now: syncOpts.now, ...options.cdc }),
     changeStreamStart,
+    checkSetup: async (ctx) => checkSetup(await clientFor(ctx)),
+    inventory: {
+      count: async (ctx, kind) => countRecords(await clientFor(ctx), kind),
+      ids: async function* (ctx, kind) { yield* listIds(await clientFor(ctx), kind); },
+    },
     createTask: async (ctx, task) => createTask(await clientFor(ctx), task),
     createDraftEmail: async (ctx, draft) => createDraftEmail(await clientFor(ctx), draft),
   };

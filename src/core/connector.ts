@@ -225,6 +225,13 @@ export interface Connector {
    * it subscribes, so a subscription that fails before its first event replays from there instead of skipping.
    */
   changeStreamStart?(now: number): string;
+  /** The install check: problems that would make write-backs fail (a missing or read-only field), each one sentence; [] = ready. */
+  checkSetup?(ctx: ConnectionContext): Promise<string[]>;
+  /** Backfill completeness: how many records of a kind the account holds, and all their ids (for the repair). */
+  inventory?: {
+    count(ctx: ConnectionContext, kind: ObjectKind): Promise<number>;
+    ids(ctx: ConnectionContext, kind: ObjectKind): AsyncIterable<string[]>;
+  };
   /** Create (or find, by idempotency key) a task. Never sends anything. */
   createTask(ctx: ConnectionContext, task: TaskWrite): Promise<CreatedRecord>;
   /** Create (or find) a draft email for the rep to review. Never sends. */

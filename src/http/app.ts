@@ -138,6 +138,8 @@ export function createApp(deps: AppDeps): express.Express {
       res.json(rows.map((c) => ({
         id: c.id, provider: c.provider, accountId: c.account_id, status: c.status, statusReason: c.status_reason,
         pausedUntil: c.paused_until, backfillDoneAt: c.backfill_done_at, lastSyncAt: c.last_sync_at,
+        // The install check (one sentence per problem; [] = ready) and the backfill completeness report (issue 12).
+        setupIssues: c.setup_issues ?? null, setupCheckedAt: c.setup_checked_at ?? null, completeness: c.completeness ?? null,
       })));
     } catch (e) { next(e); }
   });

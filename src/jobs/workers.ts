@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { startChangeStreams, type ChangeStreamOptions, type ChangeStreams } from '../sync/change-streams.js';
 import { processInbox, type SyncDeps } from '../sync/process-inbox.js';
 import { syncConnection } from '../sync/sync-connection.js';
+import { checkCompleteness, checkConnectionSetup } from '../sync/connection-checks.js';
 import { analyzeDeal, type AnalyzeDeps } from '../suggest/analyze-deal.js';
 import { analyzeAccount } from '../suggest/analyze-account.js';
 import { processOutbox, type WritebackDeps } from '../writeback/process-outbox.js';
@@ -105,9 +106,13 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
           continue;
         }
         try {
+          // The install check at every backfill (an install or reinstall queues one), and on polls while it found problems.
+          if (mode === 'backfill' || (conn.setup_issues?.length ?? 0) > 0) await checkConnectionSetup(d.sync, conn);
           const counts = await syncConnection(d.sync, conn, mode);
           if (conn.status !== 'active') await d.store.connections.setStatus(conn.id, 'active', null);
           d.logger.info({ connectionId: conn.id, provider: conn.provider, mode, counts }, `${mode} finished`);
+          // Did the backfill get everything? Count per kind against the account, repair a difference (report in /admin/connections).
+          if (mode === 'backfill') await checkCompleteness(d.sync, conn, d.now);
           if (mode === 'backfill' && d.afterBackfill) await d.afterBackfill(conn.id);
           if (mode === 'backfill') await scanConnection(d, conn.id);
         } catch (err) {

@@ -18,6 +18,18 @@ export interface ConnectionRow {
   backfill_done_at: Date | null;
   last_sync_at: Date | null;
   created_at: Date;
+  /** The install check's problems ([] = ready, null = not checked); see migrations/0232. */
+  setup_issues?: string[] | null;
+  setup_checked_at?: Date | null;
+  /** The backfill completeness report (src/sync/connection-checks.ts). */
+  completeness?: CompletenessReport | null;
+}
+
+export interface CompletenessReport {
+  checkedAt: string;
+  kinds: Record<string, { crm: number; store: number; missing: number; extra: number; repaired: number; difference: number }>;
+  /** Sum of |crm - store| after the repair: 0 when the store holds exactly what the account holds. */
+  difference: number;
 }
 
 export interface NewConnection {
@@ -80,6 +92,14 @@ export class ConnectionRepo {
          failure_count = CASE WHEN $2 = 'active' THEN 0 ELSE failure_count + 1 END, updated_at = now() WHERE id = $1`,
       [id, status, reason, pausedUntil],
     );
+  }
+
+  async setSetupIssues(id: string, issues: string[]): Promise<void> {
+    await this.db.query('UPDATE connections SET setup_issues = $2::jsonb, setup_checked_at = now() WHERE id = $1', [id, JSON.stringify(issues)]);
+  }
+
+  async setCompleteness(id: string, report: CompletenessReport): Promise<void> {
+    await this.db.query('UPDATE connections SET completeness = $2::jsonb WHERE id = $1', [id, JSON.stringify(report)]);
   }
 
   async markSynced(id: string, opts: { backfillDone?: boolean } = {}): Promise<void> {

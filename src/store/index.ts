@@ -49,7 +49,7 @@ export function createStore(db: Db): Store {
 
 export { openDb, type Db, type Queryable, type Session } from './db.js';
 export { migrate, pendingMigrations, MIGRATIONS_DIR } from './migrate.js';
-export type { ConnectionRow } from './connections.js';
+export type { CompletenessReport, ConnectionRow } from './connections.js';
 export type { OutboxRow } from './outbox.js';
 export type { SuggestionRow, SuggestionStatus } from './suggestions.js';
 export type { WrittenRow, ReportRow } from './feedback.js';

@@ -13,8 +13,9 @@ export interface OutboxRow {
   send_started_at: Date | null;
 }
 
-/** A connection that may write now: active, or paused with the pause over. */
-const CAN_WRITE = `(c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= $1)))`;
+/** A connection that may write now: active, or paused with the pause over, and no setup problem outstanding. */
+const CAN_WRITE = `(c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= $1)))
+  AND coalesce(jsonb_array_length(c.setup_issues), 0) = 0`;
 
 export class OutboxRepo {
   constructor(private readonly db: Queryable) {}

@@ -99,6 +99,19 @@ export class RecordRepo {
     return r.rows.map((x) => x.data);
   }
 
+  /** Live records of a kind that came from the connection's own provider (not ingest or Slack items stored under it). */
+  async countLive(connectionId: string, kind: ObjectKind, provider: string): Promise<number> {
+    const r = await this.db.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM records WHERE connection_id = $1 AND kind = $2 AND NOT archived AND data ->> 'provider' = $3", [connectionId, kind, provider]);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async liveIds(connectionId: string, kind: ObjectKind, provider: string): Promise<string[]> {
+    const r = await this.db.query<{ external_id: string }>(
+      "SELECT external_id FROM records WHERE connection_id = $1 AND kind = $2 AND NOT archived AND data ->> 'provider' = $3", [connectionId, kind, provider]);
+    return r.rows.map((x) => x.external_id);
+  }
+
   async countsByKind(): Promise<Record<string, number>> {
     const r = await this.db.query<{ kind: string; n: string }>('SELECT kind, count(*)::text AS n FROM records WHERE NOT archived GROUP BY kind');
     return Object.fromEntries(r.rows.map((x) => [x.kind, Number(x.n)]));

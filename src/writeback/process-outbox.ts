@@ -39,9 +39,11 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
   const conn = await deps.store.connections.get(row.connection_id);
   if (!conn) return 'skipped';
   const until = pausedUntil(conn, deps.now());
-  if (until !== null || conn.status === 'needs_reconnect' || conn.status === 'failed') {
-    // Nothing is attempted and no attempt is spent: the row waits for the connection.
-    const reason = until !== null ? `connection paused until ${new Date(until).toISOString()}` : `connection ${conn.status}`;
+  const setup = conn.setup_issues ?? [];
+  if (until !== null || conn.status === 'needs_reconnect' || conn.status === 'failed' || setup.length > 0) {
+    // Nothing is attempted and no attempt is spent: the row waits for the connection (or for its setup to be fixed).
+    const reason = until !== null ? `connection paused until ${new Date(until).toISOString()}`
+      : setup.length > 0 ? `setup incomplete: ${setup.join(' ')}` : `connection ${conn.status}`;
     await deps.store.outbox.park(row.id, reason);
     return 'paused';
   }

@@ -71,6 +71,8 @@ export interface SandboxStore {
   latestReplayId(orgId: string): number;
   /** CometD channels the org's connected clients are subscribed to right now. */
   cdcSubscriptions(orgId: string): string[];
+  /** An admin's field setup: not created ('absent'), no edit access for the API user ('readonly'), or back to normal ('editable'). */
+  setFieldAccess(orgId: string, type: SObjectType, field: string, access: 'absent' | 'readonly' | 'editable'): void;
 }
 
 export interface SalesforceSandbox {
@@ -187,6 +189,11 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     adminUserId: (orgId) => requireOrg(orgId).adminUserId,
     latestReplayId: (orgId) => ctx.cometd.logFor(orgId).latestReplayId,
     cdcSubscriptions: (orgId) => ctx.cometd.subscriptions(orgId),
+    setFieldAccess: (orgId, type, field, access) => {
+      const key = `${type}.${field}`.toLowerCase();
+      if (access === 'editable') requireOrg(orgId).store.fieldAccess.delete(key);
+      else requireOrg(orgId).store.fieldAccess.set(key, access);
+    },
   };
 
   createOrg();

@@ -99,11 +99,13 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
   });
 
   r.get('/sobjects/:type/describe', (req, res) => {
-    const { apiVersion } = restState(res);
+    const { apiVersion, org } = restState(res);
     const def = sobjectDef(typeParam(req));
+    const access = (name: string) => org.store.fieldAccess.get(`${def.name}.${name}`.toLowerCase());
     res.json({
       ...basicInfo(def, apiVersion),
-      fields: def.fields.map(describeField),
+      // Describe answers for the calling user: a field not created yet is absent, one without edit access is read-only.
+      fields: def.fields.filter((f) => access(f.name) !== 'absent').map((f) => (access(f.name) === 'readonly' ? { ...describeField(f), createable: false, updateable: false } : describeField(f))),
       childRelationships: [...def.children.values()].map((c) => ({ childSObject: c.childType, field: c.field, relationshipName: c.relationshipName, cascadeDelete: false })),
       recordTypeInfos: [],
     });

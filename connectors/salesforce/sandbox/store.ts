@@ -52,6 +52,12 @@ export class OrgStore {
   private readonly tables = new Map<SObjectType, Map<string, SObjectRecord>>();
   private readonly listeners: ChangeListener[] = [];
   readonly deletedLog: DeletedEntry[] = [];
+  /**
+   * Per-org field setup, as an admin leaves it: a custom field not created yet ('absent': describe omits it, writes
+   * get INVALID_FIELD) or without edit access for the API user ('readonly': describe says createable/updateable
+   * false, writes get INVALID_FIELD_FOR_INSERT_UPDATE). Keys are `type.field`, lower case.
+   */
+  readonly fieldAccess = new Map<string, 'absent' | 'readonly'>();
 
   constructor(
     readonly orgId: string,
@@ -106,8 +112,13 @@ export class OrgStore {
     for (const [key, raw] of Object.entries(input)) {
       if (key === 'attributes') continue;
       const field = def.byName.get(key.toLowerCase());
-      if (!field) {
+      const access = field ? this.fieldAccess.get(`${type}.${field.name}`.toLowerCase()) : undefined;
+      if (!field || access === 'absent') {
         throw new SalesforceApiError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${type}`, [key]);
+      }
+      if (access === 'readonly') {
+        notWritable.push(field.name);
+        continue;
       }
       if (field.name === 'Id') {
         if (mode === 'update') continue;

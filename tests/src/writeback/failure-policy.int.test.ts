@@ -115,6 +115,20 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
     expect(q.sent.map((s) => s.data.outboxId)).toContain(id);
   });
 
+  test('an incomplete setup (install check) parks write-backs without attempting them; a clean check lets the sweep resume them', async () => {
+    const id = await newRow();
+    await t.store.connections.setSetupIssues('c', ['Task.Closeloop_Key__c is missing: deploy deploy/salesforce']);
+    expect(await processOutbox(deps(), id, null)).toBe('paused');
+    expect(calls).toBe(0);
+    expect((await t.store.outbox.get(id))!).toMatchObject({ attempts: 0, parked_reason: expect.stringContaining('Task.Closeloop_Key__c is missing') });
+    const q = recordingQueue();
+    const d = { store: t.store, queue: q, logger: silentLogger(), now: () => now };
+    expect(await sweepOutbox(d)).toBe(0);
+    await t.store.connections.setSetupIssues('c', []);
+    expect(await sweepOutbox(d)).toBe(1);
+    expect(q.sent[0]!.data.outboxId).toBe(id);
+  });
+
   test('a pending row whose job was lost is requeued by the sweep after the grace period', async () => {
     const id = await newRow();
     const q = recordingQueue();
