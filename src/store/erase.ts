@@ -16,6 +16,7 @@ export const SPECIAL_TABLES: Record<string, string> = {
   schema_migrations: 'no tenant data',
   rate_limits: 'no tenant data (route group and client address, one-minute windows)',
   oauth_state_uses: 'no tenant data (random nonces of used OAuth states, expiring)',
+  schedule_ticks: 'no tenant data (cluster-wide schedule ticks: name, time, claiming process)',
 };
 
 export interface TenantEraseReport { tenantId: string; connections: string[]; deleted: Record<string, number> }

@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, Contact, Deal } from '../../../src/core/canonical.js';
 import type { Suggestion } from '../../../src/core/suggestion.js';
-import { ContextIndexer, HashingEmbedder } from '../../../src/context/index.js';
+import { ContextIndexer, HashingEmbedder, PineconeVectorStore, type VectorStore } from '../../../src/context/index.js';
 import { PgVectorStore } from '../../../src/store/pgvector-store.js';
+import type { IndexEraser } from '../../../src/privacy/erase.js';
+import { startFakePinecone, type FakePinecone } from '../../fakes/pinecone/server.js';
 import { deleteRecord, deleteTenant } from '../../../src/privacy/index.js';
 import { runWith } from '../../../src/cli/tenant-delete.js';
 import { EraseRepo, SPECIAL_TABLES } from '../../../src/store/erase.js';
@@ -43,16 +45,24 @@ const call = (tenantId: string, connectionId: string, prompt: string, o: Partial
 });
 
 let t: TestDb;
-let indexer: ContextIndexer | null;
-let vectors: PgVectorStore | null;
+let indexer: ContextIndexer;
+let vectors: VectorStore & IndexEraser;
+/** pgvector when the database has it (PGlite always does); otherwise the external-index path, on a local Pinecone. */
+let hasChunks = false;
+let pinecone: FakePinecone | null = null;
 beforeAll(async () => {
   t = await openTestDb();
-  const hasChunks = (await t.db.query<{ ok: boolean }>("SELECT to_regclass('context_chunks') IS NOT NULL AS ok")).rows[0]?.ok;
+  hasChunks = (await t.db.query<{ ok: boolean }>("SELECT to_regclass('context_chunks') IS NOT NULL AS ok")).rows[0]?.ok === true;
   const embedder = new HashingEmbedder();
-  vectors = hasChunks ? new PgVectorStore(t.db, { dimensions: embedder.dimensions, space: embedder.id }) : null;
-  indexer = vectors ? new ContextIndexer(embedder, vectors) : null;
+  if (hasChunks) {
+    vectors = new PgVectorStore(t.db, { dimensions: embedder.dimensions, space: embedder.id });
+  } else {
+    pinecone = await startFakePinecone({ apiKey: 'pc-erase', dimension: embedder.dimensions });
+    vectors = new PineconeVectorStore({ apiKey: 'pc-erase', indexName: 'crm-idx', indexHost: pinecone.url, retry: { baseMs: 1, capMs: 5 }, sleep: async () => undefined });
+  }
+  indexer = new ContextIndexer(embedder, vectors);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => { await t.close(); await pinecone?.close(); });
 
 async function seedTenant(tenantId: string, connectionId: string, canary: string, account: string): Promise<void> {
   const s = t.store;
@@ -91,7 +101,7 @@ async function seedTenant(tenantId: string, connectionId: string, canary: string
   await t.db.query(
     "INSERT INTO suggestion_outcomes (suggestion_id, tenant_id, connection_id, target, outcome, detail, occurred_at) VALUES ($1,$2,$3,'t','draft_sent',$4::jsonb, now())",
     [`sug-${canary}`, tenantId, connectionId, JSON.stringify({ canary })]).catch(skipMissing);
-  await indexer?.indexActivities({ tenantId, connectionId }, [activity, other]);
+  await indexer.indexActivities({ tenantId, connectionId }, [activity, other]);
 }
 const skipMissing = (e: Error) => { if (!/does not exist/.test(e.message)) throw e; };
 
@@ -123,7 +133,7 @@ describe('erasure', () => {
   test('the seed reaches every table that can hold tenant data', async () => {
     const hit = await rowsContaining('CANARYA');
     const expected = ['connections', 'records', 'webhook_batches', 'webhook_event_ids', 'suggestions', 'writeback_outbox', 'sync_checkpoints', 'change_streams',
-      'oauth_states', 'ingest_keys', 'slack_teams', 'slack_channels', 'slack_events', 'model_calls', ...(vectors ? ['context_chunks'] : [])];
+      'oauth_states', 'ingest_keys', 'slack_teams', 'slack_channels', 'slack_events', 'model_calls', ...(hasChunks ? ['context_chunks'] : [])];
     for (const table of expected) expect(Object.keys(hit)).toContain(table);
   });
 
@@ -143,10 +153,8 @@ describe('erasure', () => {
     expect(left.map((x) => x.masked_prompt)).toEqual(['only e-2 and e-10 CANARYA']);
     expect((await t.db.query("SELECT id FROM suggestions WHERE connection_id = 'conn-a' ORDER BY id")).rows).toEqual([{ id: 'sug2-CANARYA' }]);
     expect((await t.db.query("SELECT count(*)::int AS n FROM writeback_outbox WHERE connection_id = 'conn-a'")).rows[0]).toEqual({ n: 0 });
-    if (indexer) {
-      const hits = await indexer.retrieve('tenant-a', 'Please call me CANARYA budget', { topK: 10 });
-      expect(hits.map((h) => h.source.recordId)).toEqual(['e-2']);
-    }
+    const hits = await indexer.retrieve('tenant-a', 'Please call me CANARYA budget', { topK: 10 });
+    expect(hits.map((h) => h.source.recordId)).toEqual(['e-2']);
     // The other tenant's record with the same id is untouched.
     expect(await t.store.records.get('conn-b', 'email', 'e-1')).not.toBeNull();
     expect(await t.store.audit.listForTenant('tenant-b')).toHaveLength(4);
@@ -169,9 +177,9 @@ describe('erasure', () => {
     expect(await rowsContaining('CANARYA')).toEqual({});
     expect(await rowsContaining('portal-a')).toEqual({});
     expect((await t.db.query("SELECT count(*)::int AS n FROM model_calls WHERE tenant_id = 'tenant-a'")).rows[0]).toEqual({ n: 0 });
-    if (indexer) expect(await indexer.retrieve('tenant-a', 'Unrelated note CANARYA', { topK: 10 })).toEqual([]);
+    expect(await indexer.retrieve('tenant-a', 'Unrelated note CANARYA', { topK: 10 })).toEqual([]);
     expect(await rowsContaining('CANARYB')).toEqual(before);
-    if (indexer) expect((await indexer.retrieve('tenant-b', 'Please call me CANARYB budget', { topK: 10 })).length).toBeGreaterThan(0);
+    expect((await indexer.retrieve('tenant-b', 'Please call me CANARYB budget', { topK: 10 })).length).toBeGreaterThan(0);
 
     expect(await deleteTenant(t.store, vectors, 'tenant-a')).toMatchObject({ connections: [] });
     expect(await runWith(['--tenant', 'tenant-a', '--yes'], { open: async () => ({ store: t.store, index: vectors, close: async () => {} }), out: () => {}, err: () => {} })).toBe(1);
