@@ -221,7 +221,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,
       index: o.index !== undefined ? o.index : indexer ? async (connectionId, refs) => { await indexActivities(store, indexer, connectionId, refs); } : null,
       analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays, llm: cfg.localOnly ? null : createDraftLlm(cfg), localOnly: cfg.localOnly },
-      writeback: { store, metrics, logger, vault, connectorFor: getConnector, now },
+      writeback: { store, metrics, logger, vault, connectorFor: getConnector, now, inDoubtSettleMs: 2 * cfg.crmCallTimeoutMs, callTimeoutMs: cfg.crmCallTimeoutMs },
       changeStreams: o.changeStreams,
       afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now, trainer }, connectionId); },
     });

@@ -11,6 +11,11 @@ export interface OutboxRow {
   next_attempt_at: Date | null;
   /** Set before each CRM write starts; non-null on a later attempt means the earlier one may have written. */
   send_started_at: Date | null;
+  /** An attempt's CRM call is in flight until then (extended by heartbeat); see claim(). */
+  claimed_until: Date | null;
+  claim_token: string | null;
+  /** The last call ended without an answer; the next attempt waits for the CRM to settle, then looks up first. */
+  in_doubt_since: Date | null;
 }
 
 /** A connection that may write now: active, or paused with the pause over, and no setup problem outstanding. */
@@ -82,6 +87,34 @@ export class OutboxRepo {
     const r = await this.db.query<{ connection_id: string; n: string }>(
       "SELECT connection_id, count(*)::text AS n FROM writeback_outbox WHERE status = 'pending' AND parked_reason IS NOT NULL GROUP BY connection_id");
     return Object.fromEntries(r.rows.map((x) => [x.connection_id, Number(x.n)]));
+  }
+
+  /**
+   * Claim the row for one CRM call: succeeds only when no other attempt holds a live claim. The holder extends it
+   * while its call is in flight (extendClaim); a process that dies stops extending and the claim lapses.
+   * Returns the live claim's end when someone else holds it.
+   */
+  async claim(id: string, token: string, until: Date, now: Date): Promise<{ ok: true } | { ok: false; heldUntil: Date }> {
+    const r = await this.db.query<{ ok: boolean; claimed_until: Date }>(
+      `UPDATE writeback_outbox SET claimed_until = CASE WHEN claimed_until IS NULL OR claimed_until <= $4 THEN $3 ELSE claimed_until END,
+         claim_token = CASE WHEN claimed_until IS NULL OR claimed_until <= $4 THEN $2 ELSE claim_token END
+       WHERE id = $1 RETURNING claim_token = $2 AS ok, claimed_until`, [id, token, until, now]);
+    const row = r.rows[0];
+    if (!row || row.ok) return { ok: true };
+    return { ok: false, heldUntil: new Date(row.claimed_until) };
+  }
+
+  async extendClaim(id: string, token: string, until: Date): Promise<void> {
+    await this.db.query('UPDATE writeback_outbox SET claimed_until = $3 WHERE id = $1 AND claim_token = $2', [id, token, until]);
+  }
+
+  async releaseClaim(id: string, token: string): Promise<void> {
+    await this.db.query('UPDATE writeback_outbox SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2', [id, token]);
+  }
+
+  /** The last call ended without an answer (timeout, reset): the write may or may not exist until resolved by lookup. */
+  async markInDoubt(id: string, at: Date): Promise<void> {
+    await this.db.query('UPDATE writeback_outbox SET in_doubt_since = $2 WHERE id = $1', [id, at]);
   }
 
   /** Write-ahead mark before the CRM call, so a retry after a crash knows a record may already exist. */

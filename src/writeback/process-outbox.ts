@@ -1,5 +1,6 @@
 import type { Connector, DraftEmailWrite, TaskWrite } from '../core/connector.js';
-import { isCloseloopError } from '../core/errors.js';
+import { randomUUID } from 'node:crypto';
+import { ProviderUnavailableError, isCloseloopError } from '../core/errors.js';
 import { decideFailure } from '../lib/failure-action.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -12,6 +13,18 @@ export interface WritebackDeps {
   requeue?: (outboxId: string, at: Date) => Promise<void>;
   /** Attempts per row before it fails for good (default 8). */
   maxAttempts?: number;
+  /** How long a claim on a row lives without a heartbeat (default 15 s; extended every third of it while the call runs). */
+  claimMs?: number;
+  /**
+   * After a call that ended without an answer (timeout, reset, 5xx), the next attempt waits this long before its
+   * lookup, so a create the CRM was still processing is visible to it (default 60 s: twice CRM_CALL_TIMEOUT_MS).
+   */
+  inDoubtSettleMs?: number;
+  /**
+   * Our own deadline on the create call (CRM_CALL_TIMEOUT_MS), on top of the HTTP dispatcher's timeouts, so a client
+   * that does not go through that dispatcher still ends the attempt inside the job lease (then it is in doubt).
+   */
+  callTimeoutMs?: number;
 }
 
 /** `retry`: queued again at the policy's time; `paused`: parked until its connection can write again (the sweep resumes it). */
@@ -47,18 +60,34 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
     await deps.store.outbox.park(row.id, reason);
     return 'paused';
   }
+  // One CRM call per row at a time, across every worker and process: a job the queue retried because the first
+  // attempt outlived its lease finds the first call still in flight (its claim is being extended) and waits for
+  // it instead of writing a second record.
+  const claimMs = deps.claimMs ?? 15_000;
+  const token = randomUUID();
+  const claimed = await deps.store.outbox.claim(row.id, token, new Date(deps.now() + claimMs), new Date(deps.now()));
+  if (!claimed.ok) return later(deps, row.id, claimed.heldUntil, 'another attempt of this write is in flight');
+  const settleUntil = row.in_doubt_since ? new Date(row.in_doubt_since).getTime() + (deps.inDoubtSettleMs ?? 60_000) : 0;
+  if (settleUntil > deps.now()) {
+    await deps.store.outbox.releaseClaim(row.id, token);
+    return later(deps, row.id, new Date(settleUntil), 'the last call ended without an answer; waiting for the CRM to settle before the lookup');
+  }
+  const heartbeat = setInterval(() => {
+    deps.store.outbox.extendClaim(row.id, token, new Date(deps.now() + claimMs)).catch((err: unknown) => deps.logger.warn({ err, outboxId: row.id }, 'claim heartbeat failed'));
+  }, Math.max(50, Math.floor(claimMs / 3)));
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
   try {
     // `draftText` is our own copy of the email (feedback compares it with what was sent); it is not written.
     const { draftText: _ours, ...payload } = row.payload as Record<string, unknown>;
-    // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt asks the connector
-    // for its best-effort lookup (crash between "created in the CRM" and "marked done here").
-    const mayExist = row.send_started_at !== null;
+    // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
+    // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
+    const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
     await deps.store.outbox.markSending(row.id);
-    const created = row.action === 'create_task'
-      ? await connector.createTask(ctx, { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist })
-      : await connector.createDraftEmail(ctx, { ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist });
+    const created = await withDeadline(row.action === 'create_task'
+      ? connector.createTask(ctx, { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist })
+      : connector.createDraftEmail(ctx, { ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist }),
+    deps.callTimeoutMs ?? 30_000, conn.provider);
     await deps.store.tx(async (r) => {
       await r.outbox.markDone(row.id, created.externalId, created.url);
       await r.suggestions.setStatus(row.suggestion_id, 'written');
@@ -71,6 +100,9 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
     const action = decideFailure(err, { attempt: row.attempts + 1, maxAttempts: deps.maxAttempts ?? 8, now: deps.now(), idempotent: true });
     const code = isCloseloopError(err) ? err.code : 'INTERNAL';
     await deps.store.outbox.markAttempt(row.id, `${code}: ${(err as Error).message}`);
+    // No clear answer (timeout, connection reset, 5xx, anything not a 4xx): the CRM may have written it.
+    const rejected = isCloseloopError(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
+    if (!rejected) await deps.store.outbox.markInDoubt(row.id, new Date(deps.now()));
     deps.metrics.jobFailures.inc({ queue: 'writeback', code });
     deps.logger.warn({ connectionId: conn.id, provider: conn.provider, code, providerRequestId: isCloseloopError(err) ? err.providerRequestId : undefined, action: action.action, reason: action.reason }, 'write-back failed');
     switch (action.action) {
@@ -92,5 +124,27 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
         await deps.store.suggestions.setStatus(row.suggestion_id, 'write_failed');
         return 'failed';
     }
+  } finally {
+    clearInterval(heartbeat);
+    await deps.store.outbox.releaseClaim(row.id, token).catch(() => undefined);
   }
+}
+
+/** The call's result, or PROVIDER_UNAVAILABLE (no status: in doubt) once `ms` pass without one. */
+async function withDeadline<T>(p: Promise<T>, ms: number, provider: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProviderUnavailableError(`${provider} did not answer within ${ms} ms`, { provider })), ms);
+  });
+  p.catch(() => undefined); // a late failure of the abandoned call is not ours to report
+  try { return await Promise.race([p, deadline]); } finally { clearTimeout(timer); }
+}
+
+/** Not now: queue the row again at `at` without spending an attempt (or throw for the caller's retry). */
+async function later(deps: WritebackDeps, outboxId: string, at: Date, reason: string): Promise<WritebackOutcome> {
+  deps.logger.info({ outboxId, at: at.toISOString(), reason }, 'write-back deferred');
+  if (!deps.requeue) throw new ProviderUnavailableError(`write-back deferred: ${reason}`, { retryAt: at.getTime() });
+  await deps.store.outbox.scheduleRetry(outboxId, at);
+  await deps.requeue(outboxId, at);
+  return 'retry';
 }

@@ -10,7 +10,7 @@ export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 export const AS_OPERATOR = { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } as const;
 
 /** closeloop on an in-memory PGlite (or DATABASE_URL when set) wired to a fresh HubSpot sandbox. */
-export async function startHubspotLoop(o: { sandbox?: Partial<HubspotSandboxOptions>; env?: Record<string, string>; dataDir?: string; queueExpireSeconds?: number } = {}): Promise<{ hs: HubspotSandbox; cl: Closeloop; stop(): Promise<void> }> {
+export async function startHubspotLoop(o: { sandbox?: Partial<HubspotSandboxOptions>; env?: Record<string, string>; dataDir?: string; queueExpireSeconds?: number; superviseIntervalSeconds?: number } = {}): Promise<{ hs: HubspotSandbox; cl: Closeloop; stop(): Promise<void> }> {
   const clientId = 'test-app';
   const clientSecret = 'test-secret-123';
   const hs = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'empty', rateLimit: false, webhookBatchMs: 20, webhookRetryBaseMs: 50, ...o.sandbox });
@@ -22,6 +22,7 @@ export async function startHubspotLoop(o: { sandbox?: Partial<HubspotSandboxOpti
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     queueExpireSeconds: o.queueExpireSeconds,
+    superviseIntervalSeconds: o.superviseIntervalSeconds,
     apps: { hubspot: { clientId, clientSecret, apiBase: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/2026-03/token` } },
   });
   hs.setWebhookTarget(`${cl.url}/webhooks/hubspot`);

@@ -3,7 +3,7 @@
  * unmodified `@hubspot/api-client` (`new Client({ accessToken, basePath: sandbox.url })`). See README.md.
  */
 import { OAuthRegistry, type IssuedTokens } from './oauth.js';
-import { createSandboxApp, closeServer, listen } from './server.js';
+import { createSandboxApp, closeServer, listen, type SlowAnswerRule } from './server.js';
 import { Portal, type StoreChange } from './store.js';
 import { seedDemoPortal, type DemoPortalIndex } from './seed.js';
 import { DEMO_PORTAL } from './seed-data.js';
@@ -77,6 +77,8 @@ export interface HubspotSandbox {
   webhookSubscriptions(): WebhookSubscription[];
   /** The consent URL for this sandbox (`client.oauth.getAuthorizationUrl` hard-codes app.hubspot.com). */
   authorizeUrl(opts: AuthorizeUrlOptions): string;
+  /** Test hook: hold the next `times` matching requests `ms` before processing them (a slow provider). Null clears it. */
+  answerSlowly(rule: { method: string; path: RegExp; ms: number; times?: number } | null): void;
   /** The portal user who consents on the next authorize (an owner's userId); null = the installing user (a super admin). */
   setConsentUser(userId: number | null): void;
   /** Installs the app without the browser round trip; returns the same tokens a code exchange would. */
@@ -135,6 +137,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
   const onChange = (change: StoreChange) => publishChange(webhookState, change, () => nextEventId++);
 
   let consentUserId: number | null = null;
+  let slowAnswers: SlowAnswerRule | null = null;
   const createPortal = (p: CreatePortalOptions = {}): number => {
     const portalId = FIRST_PORTAL_ID + portals.size;
     const demo = p.seed === 'demo';
@@ -174,6 +177,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
   };
 
   const app = createSandboxApp({
+    slowAnswers: () => slowAnswers,
     ctx: { appId, portal: (id) => portals.get(id) },
     oauth,
     legacyOauth: opts.legacyOauth ?? true,
@@ -215,6 +219,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
       return u.toString();
     },
     setConsentUser: (userId) => { consentUserId = userId; },
+    answerSlowly: (rule) => { slowAnswers = rule ? { ...rule, times: rule.times ?? 1 } : null; },
     issueTokens,
     uninstall: (portalId) => { oauth.uninstall(portalId); },
     invalidateAccessToken: (token) => oauth.invalidateAccessToken(token),

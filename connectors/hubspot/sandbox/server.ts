@@ -24,7 +24,12 @@ export interface AppDeps {
   simulate: SimulateDeps;
   now: () => number;
   log: (msg: string) => void;
+  /** Test hook: the current rule for slow requests (held, then processed and answered). */
+  slowAnswers?: () => SlowAnswerRule | null;
 }
+
+/** Hold matching requests for `ms` before they are processed (a slow or stuck provider: the write lands late, then the answer). */
+export interface SlowAnswerRule { method: string; path: RegExp; ms: number; times: number }
 
 export function createSandboxApp(deps: AppDeps): Express {
   const app = express();
@@ -32,6 +37,15 @@ export function createSandboxApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
 
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const rule = deps.slowAnswers?.();
+    if (rule && rule.times > 0 && req.method === rule.method && rule.path.test(req.path)) {
+      rule.times--;
+      setTimeout(next, rule.ms);
+      return;
+    }
+    next();
+  });
   app.use(oauthRouter(deps.oauth, { legacyV1: deps.legacyOauth }));
   app.use(webhooksRouter(deps.webhooks));
   app.use(simulateRouter(deps.simulate));
