@@ -30,10 +30,11 @@ describe(`slow CRM writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
     const id = `sug-slow-${++n}`;
     await loop.cl.store.db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, status, payload)
       VALUES ($1, $2, $3, 'stale_deal', $1, $4, 'allowed', '{}'::jsonb)`, [id, conn!.tenant_id, conn!.id, dealId]);
-    const outboxId = await loop.cl.store.outbox.enqueue({
-      suggestionId: id, connectionId: conn!.id, action: 'create_task', idempotencyKey: `wb-${id}`,
-      payload: { subject, body: 'Follow up on the slow deal.', dueAt: new Date(Date.now() + 86_400_000).toISOString(), priority: 'MEDIUM', ownerId: null, taskType: 'TODO', dealId, contactIds: [], companyId: null },
-    });
+    // Straight into the outbox (what the output gate seals is not under test here).
+    const payload = { subject, body: 'Follow up on the slow deal.', dueAt: new Date(Date.now() + 86_400_000).toISOString(), priority: 'MEDIUM', ownerId: null, taskType: 'TODO', dealId, contactIds: [], companyId: null };
+    const outboxId = (await loop.cl.store.db.query<{ id: string }>(
+      `INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload) VALUES ($1, $2, 'create_task', $3, $4::jsonb) RETURNING id::text`,
+      [id, conn!.id, `wb-${id}`, JSON.stringify(payload)])).rows[0]!.id;
     await loop.cl.queue.send('writeback', { outboxId, receivedAt: null });
     return outboxId!;
   }
