@@ -48,7 +48,7 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     const mounted = mountedRoutes(loop.cl.app!);
     const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
     expect(new Set(mounted.map(key))).toEqual(new Set(ROUTES.map(key)));
-    const sample = (p: string) => p.replace(':provider', 'hubspot').replace(':sourceId', 'x1');
+    const sample = (p: string) => p.replace(':provider', 'hubspot').replace(':sourceId', 'x1').replace(':id', 'x1');
     for (const r of ROUTES) {
       const res = await fetch(`${loop.cl.url}${sample(r.path)}`, { method: r.method, redirect: 'manual', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: r.method === 'POST' ? '{}' : undefined });
       const status = res.status;
@@ -109,7 +109,7 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       const { token } = await createApiToken(loop.cl.store, { tenantId: conn.tenant_id, name: `canary ${i}` });
       tenants.push({ id: conn.tenant_id, canary, token });
     }
-    const reads = ['/', '/admin/connections', '/admin/feedback?since=30d', '/auth/session', '/api/v1/suggestions'];
+    const reads = ['/', '/admin/connections', '/admin/feedback?since=30d', '/auth/session', '/api/v1/suggestions', '/api/v1/cards/salesforce/suggestions'];
     for (const t of tenants) {
       const headers = { authorization: `Bearer ${t.token}`, accept: 'application/json' };
       let sawOwn = false;
