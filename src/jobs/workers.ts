@@ -134,9 +134,6 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
 /** Proactive scan: queue an analysis of every open deal of a connection (stale deals surface here). */
 export async function scanConnection(d: Pick<WorkerDeps, 'store' | 'queue'>, connectionId: string): Promise<number> {
   const deals = await d.store.records.openDeals(connectionId);
-  const jobs = deals.map((deal) => ({ data: { connectionId, dealId: deal.externalId, receivedAt: null }, singletonKey: `${connectionId}:${deal.externalId}` }));
-  // Batched INSERTs: a scan of 10,000 open deals is 20 statements, not 10,000.
-  if (d.queue.sendMany) await d.queue.sendMany('analyze', jobs);
-  else for (const j of jobs) await d.queue.send('analyze', j.data, { singletonKey: j.singletonKey });
+  for (const deal of deals) await d.queue.send('analyze', { connectionId, dealId: deal.externalId, receivedAt: null }, { singletonKey: `${connectionId}:${deal.externalId}` });
   return deals.length;
 }

@@ -16,8 +16,6 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
  * Their jobs must always carry a key. The others are plain FIFO queues.
  */
 const KEYED: ReadonlySet<QueueName> = new Set(['backfill', 'poll', 'analyze']);
-/** Rows per INSERT when a scan enqueues many jobs. */
-const SEND_MANY_CHUNK = 500;
 const LONG: ReadonlySet<QueueName> = new Set(['backfill', 'poll']);
 
 export interface QueueDepth { queued: number; active: number; oldestSeconds: number }
@@ -36,11 +34,6 @@ export interface QueuedJob<T> { id: string; name: string; data: T; singletonKey:
 export interface WorkQueue {
   start(): Promise<void>;
   send(name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
-  /**
-   * Enqueue many jobs in a few multi-row INSERTs (scans). Keyed queues keep their per-key rule: a job whose key
-   * already waits is skipped. Returns how many were enqueued.
-   */
-  sendMany?(name: QueueName, jobs: { data: object; singletonKey?: string }[]): Promise<number>;
   /** Enqueue inside the caller's transaction: the job exists iff the transaction commits. */
   sendInTx(tx: Queryable, name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
   work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: QueuedJob<T>[]) => Promise<void>): Promise<void>;
@@ -104,19 +97,6 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
       }
     },
     send: (name, data, opts) => { requireKey(name, opts); return boss.send(name, data, sendOpts(opts)); },
-    async sendMany(name, jobs) {
-      let n = 0;
-      for (let i = 0; i < jobs.length; i += SEND_MANY_CHUNK) {
-        const chunk = jobs.slice(i, i + SEND_MANY_CHUNK).map((j) => {
-          requireKey(name, { singletonKey: j.singletonKey });
-          const o = sendOpts({ singletonKey: j.singletonKey });
-          return { data: j.data, singletonKey: o.singletonKey, retryLimit: o.retryLimit, retryDelay: o.retryDelay, retryBackoff: o.retryBackoff, retryDelayMax: o.retryDelayMax };
-        });
-        const ids = await boss.insert(name, chunk);
-        n += Array.isArray(ids) ? ids.length : 0;
-      }
-      return n;
-    },
     sendInTx: (tx, name, data, opts) => {
       requireKey(name, opts);
       return boss.send(name, data, { ...sendOpts(opts), db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) } });

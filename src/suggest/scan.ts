@@ -8,9 +8,10 @@ import type { Store } from '../store/index.js';
  * cap (rule `rep-daily-cap`) bounds what any scan produces.
  */
 export async function scanAccounts(d: { store: Store; queue: WorkQueue }, connectionId: string): Promise<number> {
-  const jobs = (await d.store.models.companies(connectionId))
-    .map((c) => ({ data: { connectionId, companyId: c.externalId, receivedAt: null }, singletonKey: `${connectionId}:company:${c.externalId}` }));
-  if (d.queue.sendMany) await d.queue.sendMany('analyze', jobs);
-  else for (const j of jobs) await d.queue.send('analyze', j.data, { singletonKey: j.singletonKey });
-  return jobs.length;
+  let n = 0;
+  for (const c of await d.store.models.companies(connectionId)) {
+    await d.queue.send('analyze', { connectionId, companyId: c.externalId, receivedAt: null }, { singletonKey: `${connectionId}:company:${c.externalId}` });
+    n++;
+  }
+  return n;
 }
