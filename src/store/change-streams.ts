@@ -21,6 +21,24 @@ export class ChangeStreamRepo {
     return (await this.db.query<ChangeStreamRow>('SELECT * FROM change_streams WHERE connection_id = $1', [connectionId])).rows[0] ?? null;
   }
 
+  /**
+   * Membership for fair lease selection: record that `owner` is alive, forget members silent for longer than
+   * `ttlMs` (crashed), and return how many are alive, this one included. Database clock, like the leases.
+   */
+  async heartbeat(owner: string, ttlMs: number): Promise<number> {
+    await this.db.query(
+      'INSERT INTO change_stream_members (owner) VALUES ($1) ON CONFLICT (owner) DO UPDATE SET heartbeat_at = now()', [owner]);
+    await this.db.query(
+      'DELETE FROM change_stream_members WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)', [ttlMs]);
+    const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM change_stream_members');
+    return Math.max(1, r.rows[0]?.n ?? 1);
+  }
+
+  /** A clean stop: leave the membership at once, so the others' fair share grows without waiting for the TTL. */
+  async leave(owner: string): Promise<void> {
+    await this.db.query('DELETE FROM change_stream_members WHERE owner = $1', [owner]);
+  }
+
   /** Take the lease when it is free or expired (or already ours). Returns the row, or null when another process holds it. */
   async acquire(connectionId: string, owner: string, ttlMs: number): Promise<ChangeStreamRow | null> {
     await this.db.query('INSERT INTO change_streams (connection_id) VALUES ($1) ON CONFLICT (connection_id) DO NOTHING', [connectionId]);
@@ -64,4 +82,9 @@ export class ChangeStreamRepo {
     );
     return r.rows.length === 1;
   }
+}
+
+/** How many streams one of `members` live supervisors may hold: an even split, rounded up so all are covered. */
+export function fairShare(streams: number, members: number): number {
+  return Math.ceil(streams / Math.max(1, members));
 }

@@ -7,6 +7,7 @@ import { failureAction } from '../lib/failure-action.js';
 import type { ConnectionRow, Repos } from '../store/index.js';
 import type { Queryable } from '../store/db.js';
 import { applyChangesInTx, finishChanges } from './apply-changes.js';
+import { fairShare } from '../store/change-streams.js';
 import type { SyncDeps } from './process-inbox.js';
 
 export interface ChangeStreamDeps extends SyncDeps { now: () => number }
@@ -171,8 +172,18 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
         await closeEntry(entry, false);
       }
     }
-    for (const conn of conns) {
-      if (stopped || running.has(conn.id) || !isEligible(conn) || !canStream(deps.connectorFor(conn.provider))) continue;
+    // Fair lease selection: hold at most an even share of the streams among the live supervisors; hand the
+    // excess back when one joins (its stored replay position lets the next holder resume without loss).
+    const members = await deps.store.changeStreams.heartbeat(owner, leaseMs);
+    const streamable = conns.filter((c) => isEligible(c) && canStream(deps.connectorFor(c.provider)));
+    const share = fairShare(streamable.length, members);
+    for (const entry of [...running.values()].slice(share)) {
+      deps.logger.info({ ...log(entry.conn), members, share }, 'change stream handed over to rebalance');
+      await closeEntry(entry, true);
+    }
+    for (const conn of streamable) {
+      if (stopped || running.size >= share) break;
+      if (running.has(conn.id)) continue;
       if ((failures.get(conn.id)?.notBefore ?? 0) > deps.now()) continue;
       const row = await deps.store.changeStreams.acquire(conn.id, owner, leaseMs);
       if (row) await start(conn, row.replay_position);
@@ -198,6 +209,7 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
       clearInterval(timer);
       await current;
       await Promise.all([...running.values()].map((e) => closeEntry(e, true)));
+      await deps.store.changeStreams.leave(owner).catch(() => undefined);
     },
   };
 }
