@@ -16,6 +16,7 @@ const LAYERS = [
     from: 'src/store/', allow: ['src/store/', 'src/core/', 'src/lib/', 'src/context/types.ts', 'src/context/filter.ts'],
     message: 'src/store owns its types: it imports only src/core, src/lib and the context index contract',
   },
+  { from: 'src/feedback/', deny: ['src/suggest/'], message: 'src/feedback never imports src/suggest (suggest reads feedback: one direction)' },
   { from: 'connectors/kit/', allow: ['connectors/kit/', 'src/core/'], message: 'connectors/kit imports only src/core' },
   {
     from: 'connectors/{crm}/', except: ['connectors/{crm}/sandbox/'], allow: ['connectors/{crm}/', 'connectors/kit/', 'src/core/'],

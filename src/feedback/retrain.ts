@@ -4,7 +4,7 @@ import { chooseScorer } from '../inference/models/cold-start.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/index.js';
 import { createTrainer, type Trainer } from './trainer.js';
-import { DEAL_MODEL_KIND, USEFULNESS_KIND } from '../suggest/scorer.js';
+import { DEAL_MODEL_KIND, USEFULNESS_KIND } from '../store/models.js';
 
 const HOUR = 3_600_000;
 /** A scheduled retrain skips a model trained less than this long ago (a forced one, after a backfill, does not). */

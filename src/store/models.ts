@@ -1,6 +1,10 @@
 import type { Activity, Company, Deal } from '../core/canonical.js';
 import type { Queryable } from './db.js';
 
+/** The kinds of per-tenant model stored in tenant_models: the deal scorer and the suggestion-usefulness model. */
+export const DEAL_MODEL_KIND = 'deal_score';
+export const USEFULNESS_KIND = 'usefulness';
+
 export interface TenantModelRow {
   tenant_id: string; kind: string; model_name: string | null; model: unknown; rows: number; positives: number;
   validation_auc: number | null; metrics: Record<string, unknown>; trained_at: Date | null; claimed_at: Date | null;

@@ -3,8 +3,9 @@ import { ScoringModel } from '../inference/models/scoring-model.js';
 import type { Store } from '../store/index.js';
 import { Lru } from '../lib/lru.js';
 
-export const DEAL_MODEL_KIND = 'deal_score';
-export const USEFULNESS_KIND = 'usefulness';
+import { DEAL_MODEL_KIND, USEFULNESS_KIND } from '../store/models.js';
+
+export { DEAL_MODEL_KIND, USEFULNESS_KIND };
 
 export interface TenantScorer {
   choice: ScorerChoice;

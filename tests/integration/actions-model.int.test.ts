@@ -1,7 +1,7 @@
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import { MIN_CLOSED_OUTCOMES } from '../../src/inference/models/cold-start.js';
 import type { Closeloop } from '../../src/main.js';
-import { DEAL_MODEL_KIND } from '../../src/suggest/scorer.js';
+import { DEAL_MODEL_KIND } from '../../src/store/models.js';
 import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
 
 const DAY = 86_400_000;

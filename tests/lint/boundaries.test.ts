@@ -26,7 +26,7 @@ describe('lint boundaries (tests/lint-fixtures)', () => {
   it('has fixtures for every boundary', () => {
     expect(fixtures).toEqual(expect.arrayContaining([
       'core-imports-ours.ts', 'sql-outside-store.ts', 'inference-impure.ts', 'connector-imports-other.ts',
-      'connector-imports-sandbox.ts', 'sandbox-outside-tests.ts', 'store-imports-upward.ts',
+      'connector-imports-sandbox.ts', 'sandbox-outside-tests.ts', 'store-imports-upward.ts', 'feedback-imports-suggest.ts',
     ]));
   });
 
