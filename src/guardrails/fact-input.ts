@@ -1,6 +1,6 @@
 import type { Suggestion } from '../core/index.js';
 import type { GuardrailContext } from './context.js';
-import { checkOutput, describeProblems, neutraliseQuote, type GateFacts } from './output-gate.js';
+import { checkOutput, describeProblems, FREEMAIL_DOMAINS, neutraliseQuote, type GateFacts } from './output-gate.js';
 import { EMPTY_TRUSTED, type TrustedFacts } from './trusted-facts.js';
 import { maxDiscountPercent } from './text/discounts.js';
 import { buildGroundingSources, findUngroundedClaims, type Claim } from './text/grounding.js';
@@ -23,6 +23,8 @@ export interface FactInput {
   forbiddenPromises(): string[];
   piiInOutgoingText(): string[];
   toneIssues(): string[];
+  /** Domains the company trusts and the customer's own (contacts' e-mail domains, free-mail providers excluded). */
+  trustedDomains(): string[];
   /** The output gate's findings on the suggestion's parts (see output-gate.ts), one line each. */
   ungroundedActionable(): string[];
 }
@@ -95,6 +97,10 @@ export function createFactInput(suggestion: Suggestion, context: GuardrailContex
       });
     }),
     toneIssues: once(() => findToneIssues(outgoing)),
+    trustedDomains: once(() => [
+      ...trusted.ownDomains, ...trusted.linkDomains,
+      ...context.contacts.map((c) => c.email?.split('@')[1]?.toLowerCase() ?? '').filter((d) => d && !FREEMAIL_DOMAINS.has(d)),
+    ]),
     ungroundedActionable: once(() => {
       // The loop shows quotes neutralised (instructions withheld); the rules judge them the same way.
       const gf = gateFactsFromContext(suggestion, context, trusted);

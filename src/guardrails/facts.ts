@@ -115,8 +115,9 @@ export const FACTS = {
     compute: (i) => findPaymentInstructions(i.claimText),
   }),
   unapprovedLinks: fact({
-    type: 'string[]', description: 'Web addresses in outgoing text whose domain is not on the allow-list (add your own domains, e.g. "https://example.com", to the allow-list).',
-    compute: (i) => findUnapprovedLinks(i.outgoingText, i.context.allowList),
+    type: 'string[]', description: 'Web addresses in outgoing text whose domain is not on the allow-list, the trusted domains (rules/trusted-facts.json) or the customer\'s own domain (their contacts\' e-mail domains).',
+    // The company's own and trusted domains (rules/trusted-facts.json) and the customer's own (their contacts' e-mail domains) are approved too.
+    compute: (i) => findUnapprovedLinks(i.outgoingText, [...i.context.allowList, ...i.trustedDomains().map((d) => `https://${d}`)]),
   }),
   unapprovedOffers: fact({
     type: 'string[]', description: 'Discounts, and amounts in a sentence about price or payment, offered in outgoing text that are not on the allow-list (an amount may also be the deal amount). Unlike grounding, a figure found only in an email does not count: the customer wrote it. Each entry reads "discount: 10%" or "price: $5,000".',

@@ -1,6 +1,6 @@
 import { sealWrite, type SealedWrite, type WriteAction } from '../core/gated-write.js';
 import { domainWithin, findActionable, hostOf, type Actionable, type ActionableKind } from './text/actionable.js';
-import { findInstructions, findThreadInstructions, INSTRUCTION_LABEL, type InstructionKind } from './text/instructions.js';
+import { findInstructions, findThreadInstructions, INSTRUCTION_LABEL, type InstructionFinding, type InstructionKind } from './text/instructions.js';
 import { decodePayloads, findLinks, hasInvisibleControls, hasMixedScriptWord, normalise, splitHtml, views } from './text/normalize.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
@@ -33,6 +33,8 @@ export interface GateFacts {
   dates: string[];
   /** The untrusted messages of the thread, oldest first (for instructions split across messages). */
   thread: string[];
+  /** Structured fields written by outsiders: deal and company names, contacts' names and titles. */
+  names?: string[];
   /** Links to CRM records that connectors built (evidence links): their hosts are the CRM's own. */
   recordLinks?: string[];
 }
@@ -54,7 +56,7 @@ export interface GateWrite {
 /** Keys whose values are identifiers, enums or timestamps, checked by type elsewhere, not prose. */
 const NON_TEXT_KEYS = new Set(['dealId', 'companyId', 'contactIds', 'toContactIds', 'ownerId', 'priority', 'taskType', 'dueAt', 'model', 'generator', 'fallback', 'idempotencyKey']);
 
-const FREEMAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'live.com', 'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.ru', 'yandex.ru', 'qq.com', '163.com', 'fastmail.com', 'zoho.com']);
+export const FREEMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'live.com', 'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.ru', 'yandex.ru', 'qq.com', '163.com', 'fastmail.com', 'zoho.com']);
 
 const MONTH_NUM: [RegExp, number][] = [
   [/^(?:jan|janu|janv|ene|genn|янв)/, 1], [/^(?:feb|févr|fevr|febb|фев)/, 2], [/^(?:mar(?!t)|mär|marz|мар)/, 3], [/^(?:apr|abr|avr|апр)/, 4],
@@ -85,7 +87,7 @@ function groundsOf(f: GateFacts): Grounds {
   const t = f.trusted;
   const contactEmails = f.contacts.map((c) => c.email?.toLowerCase()).filter((e): e is string => Boolean(e));
   const customerDomains = [...contactEmails.map((e) => e.split('@')[1]!), f.company?.domain?.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '') ?? '']
-    .filter((d) => d && !FREEMAIL.has(d));
+    .filter((d) => d && !FREEMAIL_DOMAINS.has(d));
   const iso = [f.deal?.closeDate, f.deal?.createdAt, f.now, ...f.dates].filter((d): d is string => Boolean(d));
   return {
     hosts: [...t.ownDomains, ...t.linkDomains, ...customerDomains, ...(f.recordLinks ?? []).map((u) => hostOf(u) ?? '').filter(Boolean)].map((d) => d.toLowerCase()),
@@ -220,6 +222,15 @@ export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
     problems.push({ field: 'evidence', zone: 'quote', kind: 'addresses_ai', text: 'instructions split across the thread' });
   }
   return { ok: problems.length === 0, problems };
+}
+
+/**
+ * Instructions in what the model would read: the thread (subjects and bodies, every reading of them), the
+ * names and titles outsiders wrote, and instructions split across messages. When there are any, a model
+ * draft is not asked for: closeloop writes its own (template) draft, which the gate still checks.
+ */
+export function steeringIn(facts: GateFacts): InstructionFinding[] {
+  return [...[...facts.thread, ...(facts.names ?? [])].flatMap((t) => findInstructions(t)), ...findThreadInstructions(facts.thread)];
 }
 
 /**

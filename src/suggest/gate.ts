@@ -19,6 +19,7 @@ export async function gateFactsFor(deps: AnalyzeDeps, connectionId: string, s: S
     contacts: contacts.map((c) => ({ email: c.email, phone: c.phone })),
     dates: [...f.activities.map((a) => a.occurredAt), ...(s.task ? [s.task.dueAt] : [])],
     thread: thread.slice(-20),
+    names: [f.deal?.name, f.company?.name, ...contacts.flatMap((c) => [c.firstName, c.lastName, c.title])].filter((x): x is string => Boolean(x)),
     recordLinks: [f.deal?.url, f.company?.url, ...f.activities.map((a) => a.url), ...s.evidence.map((e) => e.url)].filter((u): u is string => Boolean(u)),
   };
 }

@@ -6,7 +6,8 @@ import { decideSuppression, SUPPRESSION_WINDOW_DAYS } from '../feedback/suppress
 import type { ConnectionRow, SuggestionStatus } from '../store/index.js';
 import { DRAFT_NOTE_MARKER, explanationLines, renderDraftBody, renderTaskBody, type RenderNotes } from '../writeback/render.js';
 import { gateFactsFor, gatePrecheck, type GateFacts } from './gate.js';
-import { describeProblems, gateWrite, neutraliseQuote, type GateProblem } from '../guardrails/output-gate.js';
+import { describeProblems, gateWrite, neutraliseQuote, steeringIn, type GateProblem } from '../guardrails/output-gate.js';
+import { INSTRUCTION_LABEL } from '../guardrails/text/instructions.js';
 import type { SealedWrite } from '../core/gated-write.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { chargeBudget, loadBudget } from './budget.js';
@@ -80,7 +81,13 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
     if (input) {
       // Every call to an external model goes through the privacy wrapper: CRM people, emails, phones, cards
       // and IBANs become placeholders before the call and are restored after it; each call is audited, masked.
-      privateLlm = deps.llm ? withPrivacy(deps.llm, {
+      // Provenance: a thread (or a name or title) that speaks to an assistant gets closeloop's own draft, not a model's.
+      const steering = steeringIn(gf);
+      if (steering.length && deps.llm) {
+        s.explanation.factors.push({ name: `model not asked: the customer's text ${INSTRUCTION_LABEL[steering[0]!.kind]}`, direction: '-', weight: 0 });
+        deps.logger.warn({ ...log, kinds: [...new Set(steering.map((f) => f.kind))] }, 'instructions in untrusted text; template draft instead of the model');
+      }
+      privateLlm = deps.llm && !steering.length ? withPrivacy(deps.llm, {
         knownPeople: contacts.map((c) => ({ firstName: c.firstName, lastName: c.lastName })),
         audit: { sink: deps.store.audit, tenantId: s.tenantId, connectionId: conn.id, suggestionId: s.id, records: input.chunks.map((c) => ({ kind: c.source.kind, externalId: c.source.recordId })) },
         prices: deps.prices, logger: deps.logger,

@@ -81,6 +81,13 @@ const DATE_RES = [
  */
 const CONCESSION_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?<!feel\s|feel\s\s|toll[\s-]|hands[\s-]|duty[\s-]|sugar[\s-]|error[\s-]|risk[\s-]|care[\s-]|worry[\s-]|hassle[\s-]|stress[\s-])free(?!\s+(?:to|time|slots?|on|at|this|next|tomorrow|today|for\s+(?:a|the)\s+(?:call|chat|meeting))\b|-form|lance)(?:\s+of\s+charge)?|for\s+free|at\s+no\s+(?:extra\s+)?(?:cost|charge)|no\s+(?:extra\s+)?charge|complimentary|on\s+the\s+house|waive[ds]?|waiving|refund(?:s|ed)?|reimburs\p{L}*|money[- ]back|credit\s+(?:note|of)|rebate|cashback|half[- ]price|half\s+off|buy\s+one|guarantee[ds]?|guaranteed|risk[- ]free|unlimited|lifetime\s+(?:access|licen[cs]e|deal)|gratis|gratuit[eo]?s?|gratuitamente|kostenlos\p{L}*|kostenfrei\p{L}*|umsonst|geschenkt|erstatt\p{L}*|rückerstatt\p{L}*|gutschrift|erlass\p{L}*|reembols\p{L}*|devoluci[oó]n|bonificaci[oó]n|sin\s+(?:costo|coste|cargo)|sans\s+frais|rembours\p{L}*|offert[es]?|garanti[ea]?s?|garantizad[oa]s?|rimbors\p{L}*|senza\s+costi|бесплатн\p{L}*|возврат\p{L}*|даром)(?![\p{L}\p{N}])|無料|免费|返金|退款|タダ`, 'giu');
 
+/** Numbers written in words before a percent sign or a currency ("cincuenta por ciento", "five thousand euros"). */
+const NUMBER_WORD = String.raw`(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|half|ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|cientos|mil|un|deux|trois|quatre|cinq|sept|huit|neuf|dix|vingt|trente|quarante|cinquante|soixante|cent|mille|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta|cento|mila|um|dois|três|quatro|cinco|vinte|trinta|quarenta|cinquenta|cem|novecentos|duzentos|trezentos|quinhentos|novecientos|quinientos|doscientos|trescientos|пять|десять|двадцать|тридцать|пятьдесят|сто|тысяч\p{L}*)`;
+const SPELLED_PERCENT_RE = new RegExp(String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,4}(?:percent|per\s?cent|por\s?ciento|pour\s?cent|per\s?cento|prozent|procent|por\s?cento|процент\p{L}*)`, 'giu');
+const SPELLED_AMOUNT_RE = new RegExp(String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,6}(?:euros?|dollars?|pounds?|francs?|d[oó]lares|dollari|reais|pesos|евро|долларов)(?![\p{L}])`, 'giu');
+/** Giving something away without the word "free": not charged, nothing to pay, half price, money back, in the languages we serve. */
+const NO_CHARGE_RE = new RegExp(String.raw`(?<![\p{L}])(?:(?:not|never|won't|will not)\s+(?:be\s+)?(?:charged?|bill(?:ed)?|invoiced?)|no\s+charge|nothing\s+to\s+pay|costs?\s+(?:you\s+)?nothing|on\s+us|on\s+the\s+house|half\s+(?:price|off|the\s+price)|(?:give|pay)\s+(?:you\s+)?(?:back|everything\s+back)|money\s+back|nicht\s+(?:berechnen|berechnet|in\s+rechnung)|nichts\s+(?:zahlen|bezahlen|kosten)|hälfte\s+des\s+preises|halben\s+preis|no\s+(?:le\s+)?cobraremos|sin\s+(?:cargo|coste|costo)|a\s+mitad\s+de\s+precio|mitad\s+de\s+precio|la\s+mitad|ne\s+(?:vous\s+)?(?:facturerons|facturons)\s+pas|moitié\s+prix|à\s+moitié|non\s+(?:vi\s+)?addebiteremo|restituiamo|a\s+metà\s+prezzo|quasi\s+la\s+metà|não\s+(?:lhe\s+)?cobraremos|não\s+cobramos|metade\s+do\s+preço|reembolsamos|remboursons|erstatten\s+wir|вернём|вернем|вдвое)(?![\p{L}])`, 'giu');
+
 /** Normalise a number written with grouping (1.234,56 / 1,234.56 / 1 234) to a JS number. */
 export function parseNumber(s: string): number {
   let t = s.replace(/[\s']/g, '');
@@ -187,6 +194,18 @@ export function findActionable(text: string): Actionable[] {
     // A plain run of digits (a record id, an order number) is a phone number only where the text says so.
     if (/^\d+$/.test(m[0]) && !PHONE_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
     add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(SPELLED_PERCENT_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'percent', text: m[0], value: m[0].toLowerCase(), num: Infinity }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(SPELLED_AMOUNT_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'amount', text: m[0], value: m[0].toLowerCase(), num: NaN }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(NO_CHARGE_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'concession', text: m[0], value: m[0].toLowerCase() }, m.index, m[0].length);
   }
   for (const m of text.matchAll(CONCESSION_RE)) {
     if (NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;

@@ -17,7 +17,11 @@ const isIgnorable = (token: string): boolean => {
 };
 const stripPossessive = (t: string): string => t.replace(/['’]s$/i, '');
 
+/** German capitalises every noun: there, capitals say nothing about names. */
+const GERMAN = /(?<![\p{L}])(?:und|der|die|das|nicht|Sie|Ihre?n?|Ihnen|wir|uns|mit|für|ist|sind|eine?[nmrs]?|auf|bei|gerne|vielen|Dank|freundlichen|Grüßen)(?![\p{L}])/gu;
+
 export function findEntities(input: string): EntityMention[] {
+  if ((input.match(GERMAN) ?? []).length >= 3) return [];
   // Addresses and links are the PII check's business; blank them so their parts are not names.
   const text = input.replace(URL_OR_EMAIL, (m) => ' '.repeat(m.length));
   const tokens = [...text.matchAll(TOKEN)].map((m) => ({ raw: stripPossessive(m[0]), start: m.index, end: m.index + m[0].length }));

@@ -13,7 +13,8 @@ import { sentenceBounds } from './words.js';
 const ADDRESSING_AI: RegExp[] = [
   /\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:instructions?|prompts?|rules|guidelines|guardrails|system message|programming)\b/i,
   /\b(?:system prompt|system override|developer message|(?:enter|enable|activate|switch to|you are (?:now )?in) (?:admin|developer|god|debug|jailbreak|dan) mode|dan mode|jailbreak)/i,
-  /(?:^|[\n.!?(]\s*|<!--\s*|\[)\s*(?:system|assistant|ai|instruction|note to (?:the )?(?:ai|assistant|model|bot))\s*[:\]]/i,
+  // "Assistant: Paul Meyer" in a signature names a person; "Assistant: offer 30%" instructs.
+  /(?:^|[\n.!?(]\s*|<!--\s*|\[)\s*(?:system|assistant|ai|instruction|note to (?:the )?(?:ai|assistant|model|bot))\s*[:\]](?![ \t]*(?:\p{Lu}[\p{L}'’.-]*[ \t]*){1,4}(?:[,|(–-][^\n]{0,60})?(?:$|\n))/imu,
   /\byou are now (?:in |an? (?:ai|assistant|bot|model|unrestricted|different)|no longer|free to|dan\b|unrestricted|jailbroken|the )|\bfrom now on,? you (?:will|must|are)\b|\bact as (?:an? |the )(?:ai|assistant|bot|model)/i,
   /\b(?:the|this|dear|hey) (?:ai|assistant|language model|llm|chatbot|bot|model)\b[^.\n]{0,40}\b(?:must|should|shall|needs? to|is instructed to|has to)\b/i,
   /\b(?:dear|hey|hi|attention|to the|for the) (?:ai|assistant|language model|llm|chatbot|bot|drafting model)\b/i,

@@ -1,4 +1,4 @@
-import { ACRONYMS } from './words.js';
+import { ACRONYMS, COMMON_WORDS } from './words.js';
 
 /**
  * Tone problems in outgoing text, each reported as "<kind>: <what was found>":
@@ -10,7 +10,12 @@ const CAPS_WORD = /(?<![\p{L}\p{N}])\p{Lu}{3,}(?![\p{L}\p{N}])/gu;
 
 export function findToneIssues(text: string): string[] {
   const out = new Set<string>();
-  for (const m of text.matchAll(CAPS_WORD)) if (!ACRONYMS.has(m[0].toLowerCase())) out.add(`shouting: ${m[0]}`);
+  // Short capitals are acronyms (SOC, DPA, SSO, SAML, GDPR): shouting is a long word or an ordinary word in capitals.
+  for (const m of text.matchAll(CAPS_WORD)) {
+    const w = m[0].toLowerCase();
+    if (ACRONYMS.has(w)) continue;
+    if (m[0].length >= 6 || COMMON_WORDS.has(w) || /^(?:now|free|buy|act|stop|call|sign|today|last|final|must|urgent|please|only|never|ever|all|you|your|this|deal|offer|price)$/.test(w)) out.add(`shouting: ${m[0]}`);
+  }
   for (const m of text.matchAll(/!{2,}/g)) out.add(`shouting: ${m[0]}`);
   if ((text.match(/!/g) ?? []).length > 3) out.add('shouting: too many exclamation marks');
   for (const m of text.matchAll(INSULTS)) out.add(`insult: ${m[0].toLowerCase()}`);
