@@ -46,6 +46,30 @@ function kindOf(sobjectType: string, fields: Record<string, unknown>): ObjectKin
 }
 
 /**
+ * The org's API host, from the SOAP endpoint URLs the message carries (`https://<host>/services/Soap/c/<v>/<orgId15>`).
+ * Both URLs must be https and end in the message's own org id: a message whose URLs name another org (or no org) is
+ * refused. Null when neither URL is present (they are optional in the WSDL).
+ */
+function originOf(urls: (string | null | undefined)[], organizationId: string): string | null {
+  let host: string | null = null;
+  for (const raw of urls) {
+    if (!raw) continue;
+    let url: URL;
+    try { url = new URL(raw); } catch { throw new InvalidPayloadError(`${WHERE}: endpoint URL is not a URL`, { provider: salesforceManifest.id, where: WHERE }); }
+    const org15 = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+    if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
+      throw new InvalidPayloadError(`${WHERE}: endpoint URL must be https`, { provider: salesforceManifest.id, where: WHERE });
+    }
+    if (org15.slice(0, 15) !== organizationId.slice(0, 15)) {
+      throw new InvalidPayloadError(`${WHERE}: endpoint URL names another organization than OrganizationId`, { provider: salesforceManifest.id, where: WHERE });
+    }
+    if (host && host !== url.host) throw new InvalidPayloadError(`${WHERE}: EnterpriseUrl and PartnerUrl name different hosts`, { provider: salesforceManifest.id, where: WHERE });
+    host = url.host;
+  }
+  return host;
+}
+
+/**
  * Parses a Salesforce Outbound Message (SOAP 1.1; https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_om_outboundmessaging_notifications.htm).
  * Outbound messages carry no signature, so `secrets` is unused: the caller must check that `accountId`
  * (the OrganizationId) belongs to a known install before trusting the events. Delivery is at-least-once and
@@ -64,9 +88,11 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
     });
   }
   const message = parseOrThrow(SalesforceOutboundMessage, parser.parse(xml), WHERE);
-  const { OrganizationId: accountId, ActionId: actionId, Notification: notifications } = message.Envelope.Body.notifications;
+  const { OrganizationId: accountId, ActionId: actionId, Notification: notifications, EnterpriseUrl, PartnerUrl } = message.Envelope.Body.notifications;
+  const originHost = originOf([EnterpriseUrl, PartnerUrl], accountId);
 
-  const events: WebhookEvent[] = notifications.map((n) => {
+  // Only the objects closeloop syncs are taken; a notification for anything else is acknowledged and dropped.
+  const events: WebhookEvent[] = notifications.filter((n) => kindOf(n.sObject['@_type'], n.sObject as Record<string, unknown>) !== null).map((n) => {
     const fields = n.sObject as Record<string, unknown>;
     const stamp = typeof fields.SystemModstamp === 'string' ? fields.SystemModstamp : typeof fields.LastModifiedDate === 'string' ? fields.LastModifiedDate : null;
     let occurredAt: number;
@@ -85,6 +111,7 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
       change: 'updated',
       occurredAt,
       raw: { organizationId: accountId, actionId: actionId ?? null, notification: n },
+      ...(originHost ? { originHost } : {}),
     };
   });
 

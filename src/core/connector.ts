@@ -133,6 +133,11 @@ export interface WebhookEvent {
   raw: unknown;
   /** True when the change echoes a write closeloop made itself (Salesforce CDC changeOrigin `client=closeloop`): sync it, but do not suggest on it. */
   ownWrite?: boolean;
+  /**
+   * The API host the event says its account lives on (Salesforce Outbound Messages: the host of EnterpriseUrl /
+   * PartnerUrl). Intake accepts the event only when it matches the installed connection's API host.
+   */
+  originHost?: string;
 }
 
 export interface ParsedWebhook {

@@ -10,20 +10,23 @@ import type { Store } from '../store/index.js';
  * saves a round trip per request. A failed connection is refused at most CACHE_MS later.
  */
 const CACHE_MS = 15_000;
-const accountCache = new Map<string, { connectionId: string | null; at: number }>();
+const accountCache = new Map<string, { connectionId: string | null; apiHost: string | null; at: number }>();
 
-async function connectionFor(store: Store, provider: string, accountId: string, now: number): Promise<string | null> {
+const hostOf = (url: string): string | null => { try { return new URL(url).host; } catch { return null; } };
+
+async function connectionFor(store: Store, provider: string, accountId: string, now: number): Promise<{ connectionId: string; apiHost: string | null } | null> {
   const key = `${provider}:${accountId}`;
   const hit = accountCache.get(key);
-  if (hit && now - hit.at < CACHE_MS) return hit.connectionId;
+  if (hit && now - hit.at < CACHE_MS) return hit.connectionId ? { connectionId: hit.connectionId, apiHost: hit.apiHost } : null;
   const conn = await store.connections.byAccount(provider, accountId);
   const connectionId = conn && conn.status !== 'failed' ? conn.id : null;
+  const apiHost = conn ? hostOf(conn.api_base) : null;
   // Only known accounts are cached: an install must take effect for the very next webhook.
   if (connectionId) {
     if (accountCache.size > 10_000) accountCache.clear();
-    accountCache.set(key, { connectionId, at: now });
+    accountCache.set(key, { connectionId, apiHost, at: now });
   }
-  return connectionId;
+  return connectionId ? { connectionId, apiHost } : null;
 }
 
 export interface IntakeResult { accepted: number; duplicates: number; unknownAccounts: string[]; response?: { status: number; contentType: string; body: string } }
@@ -49,8 +52,10 @@ export async function acceptWebhook(
   const result: IntakeResult = { accepted: 0, duplicates: 0, unknownAccounts: [], response: parsed.response };
   const known: { accountId: string; connectionId: string; events: WebhookEvent[] }[] = [];
   for (const [accountId, events] of byAccount) {
-    const connectionId = await connectionFor(deps.store, provider, accountId, req.receivedAt);
-    if (connectionId) known.push({ accountId, connectionId, events });
+    const found = await connectionFor(deps.store, provider, accountId, req.receivedAt);
+    // An event that names the host its account lives on must name the installed connection's host: an install of
+    // org X does not make a message about X from anywhere else acceptable (unsigned Outbound Messages).
+    if (found && events.every((e) => !e.originHost || !found.apiHost || e.originHost === found.apiHost)) known.push({ accountId, connectionId: found.connectionId, events });
     else result.unknownAccounts.push(accountId);
   }
   if (known.length) {

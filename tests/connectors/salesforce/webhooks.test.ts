@@ -15,8 +15,8 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
   it('parses every Notification into an event (eventId = Notification Id, accountId = OrganizationId) and returns the Ack', () => {
     const parsed = parseWebhook(request(sampleText('outbound-message.xml')), secrets);
     expect(parsed.events.map(({ raw: _raw, ...e }) => e)).toEqual([
-      { eventId: '04lxx00000000A1AAI', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiQAAS', change: 'updated', occurredAt: Date.parse('2024-06-03T16:01:00.000Z') },
-      { eventId: '04lxx00000000A2AAI', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiRAAS', change: 'updated', occurredAt: Date.parse('2024-06-03T16:01:05.000Z') },
+      { eventId: '04lxx00000000A1AAI', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiQAAS', change: 'updated', occurredAt: Date.parse('2024-06-03T16:01:00.000Z'), originHost: 'acme.my.salesforce.com' },
+      { eventId: '04lxx00000000A2AAI', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiRAAS', change: 'updated', occurredAt: Date.parse('2024-06-03T16:01:05.000Z'), originHost: 'acme.my.salesforce.com' },
     ]);
     expect(parsed.events[0]!.raw).toMatchObject({ organizationId: '00Dxx0000001gPLEAY', actionId: '04kxx0000000001AAA' });
     expect(parsed.response).toEqual({ status: 200, contentType: 'text/xml; charset=utf-8', body: SALESFORCE_OUTBOUND_ACK });
@@ -33,6 +33,17 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
       .replace('xsi:type="sf:Contact"', 'xsi:type="sf:Lead"');
     const kinds = parseWebhook(request(xml), secrets).events.map((e) => e.kind);
     expect(kinds).toEqual(['call', 'contact']);
+  });
+
+  it('hardening: endpoint URLs must name the same org (and one host); notifications of objects we do not sync are dropped', () => {
+    const xml = sampleText('outbound-message.xml');
+    const enterprise = /<EnterpriseUrl>([^<]*)<\/EnterpriseUrl>/.exec(xml)![1]!;
+    const otherOrg = enterprise.replace(/[^/]+$/, '00Dxx0000009ZZZ');
+    expect(() => parseWebhook(request(xml.replace(enterprise, otherOrg)), secrets)).toThrow(/another organization/);
+    expect(() => parseWebhook(request(xml.replace(enterprise, enterprise.replace('https://', 'http://'))), secrets)).toThrow(/https/);
+    expect(() => parseWebhook(request(xml.replace(enterprise, enterprise.replace('acme.my.salesforce.com', 'evil.example'))), secrets)).toThrow(/different hosts/);
+    const unsynced = xml.replaceAll('sf:Contact', 'sf:Case');
+    expect(parseWebhook(request(unsynced), secrets)).toMatchObject({ events: [], response: { status: 200 } });
   });
 
   it('malformed XML → InvalidPayloadError', () => {

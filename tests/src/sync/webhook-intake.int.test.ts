@@ -157,4 +157,15 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
   test('a connector without webhooks refuses the request', async () => {
     await expect(acceptWebhook(deps(), connectorWith(null), req(), SECRETS)).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_ACCOUNT });
   });
+
+  test('an event naming another API host than its installed account (a forged Outbound Message) is refused and stores nothing', async () => {
+    n++;
+    const accountId = `00Dxx00000${String(n).padStart(5, '0')}`;
+    await t.store.connections.upsert({ id: `sf:${accountId}`, tenantId: `t${n}`, provider: 'hubspot', accountId, apiBase: 'https://acme.my.salesforce.com', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+    const forged = { ...event(accountId, 'n1'), originHost: 'attacker.example' };
+    await expect(acceptWebhook(deps(), connectorWith(() => ({ events: [forged] })), req(), SECRETS)).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_ACCOUNT });
+    expect(await batchesOf(accountId)).toEqual([]);
+    const genuine = { ...event(accountId, 'n2'), originHost: 'acme.my.salesforce.com' };
+    expect(await acceptWebhook(deps(), connectorWith(() => ({ events: [genuine] })), req(), SECRETS)).toMatchObject({ accepted: 1 });
+  });
 });
