@@ -24,6 +24,8 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     // Small pages and a low Bulk threshold, so the backfill pages through REST and runs a Bulk API 2.0 job.
     loop = await startSalesforceLoop({ env: { STALE_DEAL_DAYS: '14' }, sandbox: { bulkProcessingMs: 50 }, connector: { sync: { pageSize: 10, bulkThreshold: 28 } } });
     ({ sf, cl, orgId } = loop);
+    // Outbound Messages name the org's own instance (checked against the installed connection's host).
+    SF_URL = sf.url;
     const admin = sf.store.adminUserId(orgId);
     ownerId = sf.store.create(orgId, 'User', { LastName: 'Rep', FirstName: 'Riley', Username: 'riley@sellerco.example', Email: 'riley@sellerco.example', Alias: 'rrep' }, { userId: admin });
     const account = sf.store.create(orgId, 'Account', { Name: 'Globex Corporation', Website: 'https://globex.example' });
@@ -63,7 +65,13 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
 
   test('backfill reads every kind (REST pages and Bulk API 2.0) and a stale deal gets a Task with WhatId, WhoId, owner and reason', async () => {
     const conn = await backfilled(cl, orgId);
-    expect(await cl.store.records.countsByKind()).toMatchObject({ company: 26, contact: 31, deal: 2, email: 2 });
+    const counts = await cl.store.records.countsByKind();
+    expect(counts).toMatchObject({ company: 26, contact: 31, deal: 2 });
+    // The two seeded emails, plus any draft closeloop already wrote back whose change event came in (the stream
+    // starts from a stored position, so it does not miss events made between install and its first subscribe).
+    const emails = (await cl.store.db.query<{ external_id: string }>("SELECT external_id FROM records WHERE kind = 'email'")).rows.map((r) => r.external_id);
+    const ours = new Set((await cl.store.db.query<{ crm_id: string }>("SELECT crm_id FROM writeback_outbox WHERE crm_id IS NOT NULL")).rows.map((r) => r.crm_id));
+    expect(emails.filter((id) => !ours.has(id))).toHaveLength(2);
     // Accounts (26, under the threshold) came in REST keyset pages of 10, each with its checkpoint; Contacts (31) in one Bulk API 2.0 job.
     expect(await cl.store.checkpoints.get(conn.id, 'objects:company')).toMatchObject({ 'Account.lastId': expect.stringMatching(/^001/) });
     const token = new TokenCipher(TEST_KEY).decrypt(conn.access_token_enc);
@@ -149,6 +157,8 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
 });
 
 /** A SOAP outbound message with one notification, as Salesforce sends it. */
+let SF_URL = 'https://example.my.salesforce.com';
+
 function outboundMessage(orgId: string, notificationId: string, recordId: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -157,8 +167,8 @@ function outboundMessage(orgId: string, notificationId: string, recordId: string
    <OrganizationId>${orgId}</OrganizationId>
    <ActionId>04k000000000001AAA</ActionId>
    <SessionId xsi:nil="true"/>
-   <EnterpriseUrl>https://example.my.salesforce.com/services/Soap/c/62.0/${orgId}</EnterpriseUrl>
-   <PartnerUrl>https://example.my.salesforce.com/services/Soap/u/62.0/${orgId}</PartnerUrl>
+   <EnterpriseUrl>${SF_URL}/services/Soap/c/62.0/${orgId.slice(0, 15)}</EnterpriseUrl>
+   <PartnerUrl>${SF_URL}/services/Soap/u/62.0/${orgId.slice(0, 15)}</PartnerUrl>
    <Notification>
     <Id>${notificationId}</Id>
     <sObject xsi:type="sf:EmailMessage" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
