@@ -10,6 +10,7 @@ import { createInstallFlow, type ProviderAppConfig } from './auth/oauth-install.
 import { createSignInFlow } from './auth/crm-sign-in.js';
 import { StateSealer } from './auth/signed-state.js';
 import { TokenVault } from './auth/token-vault.js';
+import { createPacers } from './sync/rate-pacer.js';
 import { readConfigFromProcess, type Config } from './config/index.js';
 import type { Connector } from './core/connector.js';
 import { ConfigError, MigrationsPendingError } from './core/errors.js';
@@ -127,6 +128,9 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   setJsforceDispatcher(dispatcher as any);
   // OAuth state is sealed with a key derived from the token key (nothing stored before the user returns).
   const sealer = new StateSealer(cipher.derive('oauth-state'));
+  // One shared request budget per account and app, in the database (every worker process paces against it).
+  const pacers = createPacers(store, (p) => getConnector(p).manifest.rateLimits, (p) => (p === 'hubspot' ? apps.hubspot?.clientId : p === 'salesforce' ? apps.salesforce?.clientId : undefined) ?? 'default', now);
+  vault.pacerFor = (conn) => pacers(conn.provider, conn.account_id);
   const guardrails = await createGuardrails({ dir: path.resolve(cfg.rulesDir), logger });
   const stopWatch = guardrails.watch();
 

@@ -141,6 +141,11 @@ export const HubspotWebhookEvent = z.looseObject({
   sourceId: z.string().optional(),
   changeFlag: z.string().optional(),
   associationType: z.string().optional(),
+  /** Generic object.associationChange: both sides' object type ids (no objectTypeId). */
+  fromObjectTypeId: z.string().optional(),
+  toObjectTypeId: z.string().optional(),
+  associationTypeId: z.number().int().optional(),
+  associationCategory: z.string().optional(),
   fromObjectId: z.number().int().optional(),
   toObjectId: z.number().int().optional(),
   associationRemoved: z.boolean().optional(),

@@ -1,18 +1,18 @@
 import { createHash, createHmac } from 'node:crypto';
 import {
   ErrorCode,
-  InvalidPayloadError,
   WebhookSignatureError,
   type ObjectKind,
   type ParsedWebhook,
   type RawWebhookRequest,
+  type RejectedWebhookEvent,
   type WebhookEvent,
   type WebhookSecrets,
 } from '../../src/core/index.js';
 import { constantTimeEqual } from '../kit/constant-time.js';
 import { headerValue } from '../kit/rate-limit-headers.js';
-import { HUBSPOT_LIMITS, HUBSPOT_OBJECT_TYPE_ID, HUBSPOT_PROVIDER, HUBSPOT_WEBHOOK_HEADERS } from './manifest.js';
-import { HubspotWebhookBatch, type HubspotWebhookEvent } from './schemas.js';
+import { HUBSPOT_LIMITS, HUBSPOT_OBJECT_TYPE_ID, HUBSPOT_WEBHOOK_HEADERS } from './manifest.js';
+import { HubspotWebhookEvent } from './schemas.js';
 
 export interface HubspotWebhookOptions {
   /**
@@ -67,8 +67,11 @@ export function verifyV3(req: RawWebhookRequest, secrets: WebhookSecrets, signat
   if (skew > tolerance) throw new WebhookSignatureError(`webhook timestamp is ${skew} ms old`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
   if (-skew > tolerance) throw new WebhookSignatureError(`webhook timestamp is ${-skew} ms in the future`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
 
-  const expected = signV3(secrets.clientSecret, req.method, req.url, req.rawBody, timestamp.trim());
-  if (!constantTimeEqual(expected, signature.trim())) throw new WebhookSignatureError('v3 signature does not match');
+  // HubSpot signs the exact URI it called; our side may see it spelt a few ways (PUBLIC_URL, forwarded
+  // host/proto). Each candidate is hashed over the same raw bytes and compared in constant time.
+  const candidates = [req.url, ...(req.alternateUrls ?? [])];
+  const matched = candidates.some((uri) => constantTimeEqual(signV3(secrets.clientSecret, req.method, uri, req.rawBody, timestamp.trim()), signature.trim()));
+  if (!matched) throw new WebhookSignatureError('v3 signature does not match');
 }
 
 function verifyV1(req: RawWebhookRequest, secrets: WebhookSecrets): void {
@@ -97,9 +100,17 @@ const CHANGE: Record<string, WebhookEvent['change']> = {
   associationChange: 'associated',
 };
 
+const kindOfTypeId = (id: string | undefined): ObjectKind | null =>
+  id !== undefined && Object.hasOwn(KIND_BY_TYPE_ID, id) ? KIND_BY_TYPE_ID[id]! : null;
+
+/**
+ * The kind of the record to re-read. Generic `object.associationChange` events carry `fromObjectTypeId` /
+ * `toObjectTypeId` instead of `objectTypeId`: the "from" side is the record whose associations changed.
+ * https://developers.hubspot.com/docs/apps/developer-platform/add-features/configure-webhooks
+ */
 function kindOf(e: HubspotWebhookEvent): ObjectKind | null {
   const [prefix] = e.subscriptionType.split('.');
-  if (prefix === 'object') return e.objectTypeId !== undefined && Object.hasOwn(KIND_BY_TYPE_ID, e.objectTypeId) ? KIND_BY_TYPE_ID[e.objectTypeId]! : null;
+  if (prefix === 'object') return kindOfTypeId(e.objectTypeId ?? e.fromObjectTypeId);
   return prefix !== undefined && Object.hasOwn(CLASSIC_KIND, prefix) ? CLASSIC_KIND[prefix]! : null;
 }
 
@@ -109,23 +120,41 @@ function changeOf(e: HubspotWebhookEvent): WebhookEvent['change'] {
 }
 
 function objectIdOf(e: HubspotWebhookEvent): string | null {
-  const id = e.objectId ?? e.primaryObjectId ?? e.fromObjectId;
+  // A merge's surviving record: `newObjectId` when HubSpot created a new one, else the primary.
+  const id = e.objectId ?? e.newObjectId ?? e.primaryObjectId ?? e.fromObjectId;
   return id === undefined ? null : String(id);
 }
 
-/** One HubSpot event as our WebhookEvent. */
+/**
+ * One HubSpot event as our WebhookEvents. Most map one to one; a merge also yields one deletion per
+ * merged-away id (they are erased like deletions; the survivor is re-read with the associations, and so the
+ * activities, it took over). An association change also yields the "to" side, whose associations changed too.
+ */
+export function toWebhookEvents(e: HubspotWebhookEvent): WebhookEvent[] {
+  // HubSpot documents eventId as unique only together with subscriptionId (one change can fan out to
+  // several subscriptions with the same eventId); a retried delivery repeats both.
+  const eventId = `${e.subscriptionId}-${e.eventId}`;
+  const base = { accountId: String(e.portalId), occurredAt: e.occurredAt, raw: e };
+  const kind = kindOf(e);
+  const main: WebhookEvent = { ...base, eventId, kind, objectId: objectIdOf(e), change: changeOf(e) };
+  const out = [main];
+  if (main.change === 'merged') {
+    const survivor = main.objectId;
+    const merged = [...new Set([...(e.mergedObjectIds ?? []), ...(e.primaryObjectId !== undefined ? [e.primaryObjectId] : [])].map(String))];
+    for (const id of merged.filter((x) => x !== survivor)) {
+      out.push({ ...base, eventId: `${eventId}-merged-${id}`, kind, objectId: id, change: 'deleted' });
+    }
+  }
+  if (main.change === 'associated' && e.toObjectId !== undefined) {
+    const toKind = e.subscriptionType.startsWith('object.') ? kindOfTypeId(e.toObjectTypeId) : null;
+    if (toKind !== null) out.push({ ...base, eventId: `${eventId}-to`, kind: toKind, objectId: String(e.toObjectId), change: 'associated' });
+  }
+  return out;
+}
+
+/** One HubSpot event as our WebhookEvent (the first of toWebhookEvents). */
 export function toWebhookEvent(e: HubspotWebhookEvent): WebhookEvent {
-  return {
-    // HubSpot documents eventId as unique only together with subscriptionId (one change can fan out to
-    // several subscriptions with the same eventId); a retried delivery repeats both.
-    eventId: `${e.subscriptionId}-${e.eventId}`,
-    accountId: String(e.portalId),
-    kind: kindOf(e),
-    objectId: objectIdOf(e),
-    change: changeOf(e),
-    occurredAt: e.occurredAt,
-    raw: e,
-  };
+  return toWebhookEvents(e)[0]!;
 }
 
 /**
@@ -138,18 +167,32 @@ export function parseWebhook(req: RawWebhookRequest, secrets: WebhookSecrets, op
   else if (opts.allowV1 === true) verifyV1(req, secrets);
   else throw new WebhookSignatureError(`missing ${HUBSPOT_WEBHOOK_HEADERS.signatureV3} header`);
 
+  // Signed by HubSpot, so whatever does not fit is kept aside (quarantine) rather than answered 4xx: HubSpot
+  // does not retry 4xx, and one bad event must not lose the up to 100 good ones delivered with it.
   let json: unknown;
   try {
     json = JSON.parse(req.rawBody.toString('utf8'));
-  } catch (err) {
-    throw new InvalidPayloadError(`${WHERE}: body is not JSON`, { provider: HUBSPOT_PROVIDER, where: WHERE, cause: err });
+  } catch {
+    return { events: [], rejected: [{ accountId: null, reason: `${WHERE}: body is not JSON`, raw: req.rawBody.toString('utf8').slice(0, 100_000) }] };
   }
-  const parsed = HubspotWebhookBatch.safeParse(json);
-  if (!parsed.success) {
+  if (!Array.isArray(json)) {
+    return { events: [], rejected: [{ accountId: null, reason: `${WHERE}: body is not a JSON array of events`, raw: json }] };
+  }
+  const events: WebhookEvent[] = [];
+  const rejected: RejectedWebhookEvent[] = [];
+  for (const item of json as unknown[]) {
+    const parsed = HubspotWebhookEvent.safeParse(item);
+    if (parsed.success) {
+      events.push(...toWebhookEvents(parsed.data));
+      continue;
+    }
     const first = parsed.error.issues[0];
-    throw new InvalidPayloadError(`${WHERE}: unexpected event shape (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown'})`, {
-      provider: HUBSPOT_PROVIDER, where: WHERE, cause: parsed.error,
+    const portal = (item as { portalId?: unknown } | null)?.portalId;
+    rejected.push({
+      accountId: typeof portal === 'number' || (typeof portal === 'string' && /^\d+$/.test(portal)) ? String(portal) : null,
+      reason: `unexpected event shape (${first ? `${first.path.join('.') || '(event)'}: ${first.message}` : 'unknown'})`,
+      raw: item,
     });
   }
-  return { events: parsed.data.map(toWebhookEvent) };
+  return rejected.length > 0 ? { events, rejected } : { events };
 }

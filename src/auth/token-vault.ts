@@ -1,4 +1,4 @@
-import type { Connector, ConnectionContext, TokenSet } from '../core/connector.js';
+import type { Connector, ConnectionContext, RequestPacer, TokenSet } from '../core/connector.js';
 import { AuthExpiredError, AuthRevokedError, CloseloopError, NotFoundError } from '../core/errors.js';
 import { UndecryptableError, type TokenCipher } from '../lib/crypto.js';
 import type { Logger } from '../lib/logger.js';
@@ -12,6 +12,8 @@ export interface OAuthClientCreds { clientId: string; clientSecret: string; toke
  */
 export class TokenVault {
   private readonly inflight = new Map<string, Promise<string>>();
+  /** The shared request budget handed to connectors with each context (composition root sets it). */
+  pacerFor?: (conn: ConnectionRow) => RequestPacer | undefined;
   constructor(
     private readonly store: Store,
     private readonly cipher: TokenCipher,
@@ -32,12 +34,14 @@ export class TokenVault {
   }
 
   context(conn: ConnectionRow): ConnectionContext {
+    const pacer = this.pacerFor?.(conn);
     return {
       connectionId: conn.id,
       accountId: conn.account_id,
       apiBase: conn.api_base,
       getAccessToken: () => this.getAccessToken(conn.id),
       forceRefresh: () => this.refresh(conn.id, true),
+      ...(pacer ? { pacer } : {}),
     };
   }
 

@@ -19,4 +19,5 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command<
   'sources create-key': () => import('./sources-create-key.js'),
   'sources revoke-key': () => import('./sources-revoke-key.js'),
   'tenant delete': () => import('./tenant-delete.js'),
+  'webhooks quarantine': () => import('./webhooks-quarantine.js'),
 };

@@ -116,6 +116,11 @@ export interface RawWebhookRequest {
   method: string;
   /** The full public URL the provider called (scheme, host, path, query). */
   url: string;
+  /**
+   * Other spellings of that URL our side can see (PUBLIC_URL joined, reverse-proxy forwarded host/proto):
+   * a signature over the exact URI the provider called must match one of `url` or these.
+   */
+  alternateUrls?: string[];
   headers: Record<string, string | undefined>;
   rawBody: Buffer;
   receivedAt: number;
@@ -140,8 +145,18 @@ export interface WebhookEvent {
   originHost?: string;
 }
 
+/** An event of a verified delivery that does not fit the provider's schema: kept aside, never dropped. */
+export interface RejectedWebhookEvent {
+  accountId: string | null;
+  reason: string;
+  /** The event as received (or the whole body when it was not readable). */
+  raw: unknown;
+}
+
 export interface ParsedWebhook {
   events: WebhookEvent[];
+  /** Events that failed validation; the valid ones are still accepted and the request answered 2xx. */
+  rejected?: RejectedWebhookEvent[];
   /** Response the provider expects (e.g. a SOAP Ack); default is an empty 200/204. */
   response?: { status: number; contentType: string; body: string };
 }

@@ -55,6 +55,21 @@ export interface AppDeps {
   access: { operatorTokens: readonly string[]; metricsToken: string | null; trustProxy: boolean | number | string; rateLimitPerMinute: number };
 }
 
+/**
+ * The URLs a provider may have signed for this request: PUBLIC_URL joined to the path (a trailing slash on
+ * PUBLIC_URL or a path prefix a reverse proxy strips must not break it), then the URL the reverse proxy
+ * reports (X-Forwarded-Proto/Host; 'trust proxy' is on). Signatures are checked against these exact strings.
+ */
+export function publicRequestUrls(publicUrl: string, req: express.Request): string[] {
+  const base = new URL(publicUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const path = req.originalUrl;
+  const joined = `${base.origin}${prefix !== '' && !path.startsWith(`${prefix}/`) ? prefix : ''}${path}`;
+  const forwarded = `${req.protocol}://${req.host ?? base.host}${path}`;
+  return [...new Set([joined, forwarded, `${base.origin}${path}`])];
+}
+
+
 /** Webhook bodies: HubSpot batches at most 100 events per request; Outbound Messages carry at most 100 notifications. */
 export const WEBHOOK_BODY_LIMIT = '2mb';
 
@@ -135,11 +150,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/admin/connections', async (_req, res, next) => {
     try {
       const rows = await requestScope(res).reads.connections();
+      const quarantined = await deps.store.webhookQuarantine.countByConnection();
+      const recent = await deps.store.webhookQuarantine.list({ limit: 20 });
       res.json(rows.map((c) => ({
         id: c.id, provider: c.provider, accountId: c.account_id, status: c.status, statusReason: c.status_reason,
         pausedUntil: c.paused_until, backfillDoneAt: c.backfill_done_at, lastSyncAt: c.last_sync_at,
         // The install check (one sentence per problem; [] = ready) and the backfill completeness report (issue 12).
         setupIssues: c.setup_issues ?? null, setupCheckedAt: c.setup_checked_at ?? null, completeness: c.completeness ?? null,
+        // Webhook events that failed validation, kept aside (CLI: closeloop webhooks quarantine).
+        quarantinedWebhookEvents: quarantined[c.id] ?? 0,
+        recentQuarantine: recent.filter((q) => q.connection_id === c.id).slice(0, 5)
+          .map((q) => ({ id: q.id, reason: q.reason, receivedAt: q.received_at })),
       })));
     } catch (e) { next(e); }
   });
@@ -188,12 +209,13 @@ export function createApp(deps: AppDeps): express.Express {
       if (secret === null) throw new CloseloopError(ErrorCode.NOT_FOUND, `${provider} is not configured`, { status: 404 });
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+      const urls = publicRequestUrls(deps.publicUrl(), req);
       const result = await acceptWebhook(deps, deps.connectorFor(provider), {
-        method: req.method, url: deps.publicUrl() + req.originalUrl, headers,
+        method: req.method, url: urls[0]!, alternateUrls: urls.slice(1), headers,
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), receivedAt: deps.now(),
       }, { clientSecret: secret, toleranceMs: deps.webhookToleranceMs });
       if (result.response) res.status(result.response.status).type(result.response.contentType).send(result.response.body);
-      else res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates });
+      else res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates, quarantined: result.quarantined });
     } catch (e) {
       if (isCloseloopError(e) && (e.code === ErrorCode.WEBHOOK_SIGNATURE_INVALID || e.code === ErrorCode.WEBHOOK_TIMESTAMP_INVALID)) {
         deps.metrics.webhookEvents.inc({ crm: provider, result: 'rejected' });

@@ -9,11 +9,13 @@ import { InboxRepo } from './inbox.js';
 import { TenantModelRepo } from './models.js';
 import { OAuthStateRepo } from './oauth-states.js';
 import { OutboxRepo } from './outbox.js';
+import { RateBucketRepo } from './rate-buckets.js';
 import { RecordRepo } from './records.js';
 import { ScheduleRepo } from './schedules.js';
 import { RecordSuggestionRepo } from './record-suggestions.js';
 import { SourcesRepo } from './sources.js';
 import { SuggestionRepo } from './suggestions.js';
+import { WebhookQuarantineRepo } from './webhook-quarantine.js';
 
 /** Repositories bound to a connection or a transaction. */
 export function repos(q: Queryable) {
@@ -33,6 +35,8 @@ export function repos(q: Queryable) {
     access: new AccessRepo(q),
     schedules: new ScheduleRepo(q),
     recordSuggestions: new RecordSuggestionRepo(q),
+    webhookQuarantine: new WebhookQuarantineRepo(q),
+    rateBuckets: new RateBucketRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;
@@ -57,3 +61,5 @@ export type { TenantModelRow } from './models.js';
 export type { ApiTokenRow, SessionRow } from './access.js';
 export { TenantReads } from './tenant-reads.js';
 export type { CardRecordKind, RecordSuggestionRow } from './record-suggestions.js';
+export type { QuarantineRow } from './webhook-quarantine.js';
+export type { BucketShape, BucketStats } from './rate-buckets.js';

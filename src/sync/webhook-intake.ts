@@ -29,7 +29,7 @@ async function connectionFor(store: Store, provider: string, accountId: string, 
   return connectionId ? { connectionId, apiHost } : null;
 }
 
-export interface IntakeResult { accepted: number; duplicates: number; unknownAccounts: string[]; response?: { status: number; contentType: string; body: string } }
+export interface IntakeResult { accepted: number; duplicates: number; quarantined: number; unknownAccounts: string[]; response?: { status: number; contentType: string; body: string } }
 
 /**
  * The whole request path of a webhook: verify (inside parseWebhook, over the raw bytes, before parsing),
@@ -49,7 +49,20 @@ export async function acceptWebhook(
     const list = byAccount.get(e.accountId);
     if (list) list.push(e); else byAccount.set(e.accountId, [e]);
   }
-  const result: IntakeResult = { accepted: 0, duplicates: 0, unknownAccounts: [], response: parsed.response };
+  const result: IntakeResult = { accepted: 0, duplicates: 0, quarantined: 0, unknownAccounts: [], response: parsed.response };
+  if (parsed.rejected?.length) {
+    // Verified but malformed events: kept in the quarantine (admin page, CLI), the valid ones go on. A 4xx here
+    // would lose the whole delivery: HubSpot does not retry 4xx answers.
+    const rows = [];
+    for (const x of parsed.rejected) {
+      const connectionId = x.accountId ? await connectionFor(deps.store, provider, x.accountId, req.receivedAt) : null;
+      rows.push({ provider, accountId: x.accountId, connectionId, reason: x.reason, payload: x.raw, receivedAt: req.receivedAt });
+    }
+    await deps.store.webhookQuarantine.add(rows);
+    result.quarantined = rows.length;
+    deps.metrics.webhookEvents.inc({ crm: provider, result: 'quarantined' }, rows.length);
+    deps.logger.warn({ provider, quarantined: rows.length, reasons: [...new Set(rows.map((r) => r.reason))].slice(0, 3) }, 'webhook events quarantined');
+  }
   const known: { accountId: string; connectionId: string; events: WebhookEvent[] }[] = [];
   for (const [accountId, events] of byAccount) {
     const found = await connectionFor(deps.store, provider, accountId, req.receivedAt);

@@ -13,7 +13,7 @@ export const AS_OPERATOR = { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } as
 export async function startHubspotLoop(o: { sandbox?: Partial<HubspotSandboxOptions>; env?: Record<string, string>; dataDir?: string; queueExpireSeconds?: number; superviseIntervalSeconds?: number } = {}): Promise<{ hs: HubspotSandbox; cl: Closeloop; stop(): Promise<void> }> {
   const clientId = 'test-app';
   const clientSecret = 'test-secret-123';
-  const hs = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'empty', rateLimit: false, webhookBatchMs: 20, webhookRetryBaseMs: 50, ...o.sandbox });
+  const hs = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'empty', webhookBatchMs: 20, webhookRetryBaseMs: 50, ...o.sandbox });
   const pgdb = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
   const cfg = loadConfig({
     PORT: '0', DATA_DIR: o.dataDir ?? 'memory://', TOKEN_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,

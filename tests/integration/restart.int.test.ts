@@ -55,7 +55,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     pg = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
     port = await freePort();
     hs = await startHubspotSandbox({
-      port: 0, clientId: 'restart-app', clientSecret: 'restart-secret', seed: 'empty', rateLimit: false,
+      port: 0, clientId: 'restart-app', clientSecret: 'restart-secret', seed: 'empty',
       webhookBatchMs: 20, webhookRetryBaseMs: 100, webhookMaxRetryDelayMs: 1000, webhookMaxAttempts: 30, webhookTimeoutMs: 2000,
     });
     const pid = hs.defaultPortalId;

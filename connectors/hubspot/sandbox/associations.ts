@@ -12,6 +12,8 @@ import { intParam } from './serialize.js';
 import type { Portal } from './store.js';
 
 export const V4_PAGE_LIMIT_MAX = 500;
+/** Associations per row of a v4 batch read; longer lists carry `paging` in the row. */
+export const BATCH_ROW_LIMIT = 100;
 const BATCH_MAX = 1000;
 
 const id = z.union([z.string().min(1), z.number()]).transform(String);
@@ -139,7 +141,13 @@ export function associationsRouter(ctx: SandboxContext): Router {
         });
         continue;
       }
-      results.push({ from: { id: item.id }, to: found.map((a) => ({ toObjectId: Number(a.toId), associationTypes: a.typeIds.map(typeEntry) })) });
+      // Each row holds at most 100 associations; the rest is paged per row (`after` in the next batch input).
+      const offset = item.after === undefined ? 0 : Number(item.after);
+      if (!Number.isInteger(offset) || offset < 0) throw validationError(`Invalid after value: ${item.after}`);
+      const page = found.slice(offset, offset + BATCH_ROW_LIMIT);
+      const row: Record<string, unknown> = { from: { id: item.id }, to: page.map((a) => ({ toObjectId: Number(a.toId), associationTypes: a.typeIds.map(typeEntry) })) };
+      if (offset + BATCH_ROW_LIMIT < found.length) row.paging = { next: { after: String(offset + BATCH_ROW_LIMIT) } };
+      results.push(row);
     }
     res.status(errors.length > 0 ? 207 : 200).json(envelope(startedAt, results, errors));
   });

@@ -12,6 +12,8 @@ import { WebhookDispatcher, type DeliveryAttempt } from './webhook-delivery.js';
 import { SubscriptionRegistry, defaultSubscriptions, type SubscriptionInput, type WebhookSubscription } from './webhook-subscriptions.js';
 import { publishChange, type WebhookAppState } from './webhooks.js';
 import { playDemoActivity } from './demo-stream.js';
+import { FaultInjector } from './faults.js';
+import type { RateLimitStats } from './rate-limit.js';
 
 export interface HubspotSandboxOptions {
   /** 0 = random free port. */
@@ -33,7 +35,10 @@ export interface HubspotSandboxOptions {
   appScopes?: string[];
   /** Serve the sunset /oauth/v1/* endpoints too (default true); false proves the connector no longer needs them. */
   legacyOauth?: boolean;
+  /** Per-portal limits: on by default at HubSpot's public-app values (110 / 10 s, search 5 / s). */
   rateLimit?: { perTenSeconds: number; searchPerSecond: number } | false;
+  /** Search sees writes this much later (eventual consistency). Default 2,000 ms; 0 only for unit tests that need it. */
+  searchLagMs?: number;
   webhookBatchMs?: number;
   webhookRetryBaseMs?: number;
   webhookMaxRetryDelayMs?: number;
@@ -88,6 +93,10 @@ export interface HubspotSandbox {
   /** One access token answers 401 from now on (before its expiry), as HubSpot may do. */
   invalidateAccessToken(token: string): void;
   store: SandboxStore;
+  /** Queue 477/5xx answers for matching CRM requests, or a random 5xx rate. */
+  faults: FaultInjector;
+  /** Requests counted by the rate limiter and 429s answered. */
+  rateLimitStats(): RateLimitStats;
   close(): Promise<void>;
 }
 
@@ -103,6 +112,8 @@ export const ALL_SANDBOX_SCOPES = [
 ];
 
 const FIRST_PORTAL_ID = 62515;
+/** Search lag by default: "a few seconds" in HubSpot's search guide; short enough for the demo's polls. */
+export const DEFAULT_SEARCH_LAG_MS = 2_000;
 
 /** Starts a sandbox server; resolve `url` and point the client's `basePath` at it. */
 export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<HubspotSandbox> {
@@ -149,7 +160,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
         domain,
         installingUser: demo ? DEMO_PORTAL.admin : { userId: 5_000_000 + portalId, email: `admin@${domain}` },
       },
-      { now, onChange },
+      { now, onChange, searchLagMs: opts.searchLagMs ?? DEFAULT_SEARCH_LAG_MS },
     );
     portals.set(portalId, portal);
     if (demo) demoIndexes.set(portalId, seedDemoPortal(portal, { now: now() }));
@@ -176,8 +187,12 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
     return oauth.issueTokens(portalId, scopes);
   };
 
+  const faults = new FaultInjector();
+  const rateLimitStats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0 };
   const app = createSandboxApp({
     slowAnswers: () => slowAnswers,
+    faults,
+    rateLimitStats,
     ctx: { appId, portal: (id) => portals.get(id) },
     oauth,
     legacyOauth: opts.legacyOauth ?? true,
@@ -224,6 +239,8 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
     uninstall: (portalId) => { oauth.uninstall(portalId); },
     invalidateAccessToken: (token) => oauth.invalidateAccessToken(token),
     store,
+    faults,
+    rateLimitStats: () => ({ ...rateLimitStats }),
     async close() {
       await dispatcher.close();
       await closeServer(server);
@@ -240,3 +257,5 @@ export type { ChangeActor, ChangeSource, Owner, Portal } from './store.js';
 export type { DeliveryAttempt } from './webhook-delivery.js';
 export type { SubscriptionInput, WebhookEvent, WebhookSubscription } from './webhook-subscriptions.js';
 export type { IssuedTokens } from './oauth.js';
+export type { FaultPlan, FaultInjector } from './faults.js';
+export type { RateLimitStats } from './rate-limit.js';

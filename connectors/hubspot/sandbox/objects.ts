@@ -134,6 +134,15 @@ export function objectsRouter(ctx: SandboxContext): Router {
     res.status(201).json(serializeRecord(portal, rec, { properties: 'all' }));
   });
 
+  // https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/custom-objects/merge-custom-objects
+  router.post('/crm/v3/objects/:objectType/merge', (req: Request, res: Response) => {
+    const def = objectTypeOf(req, res, 'write');
+    const portal = portalOf(ctx, res);
+    const body = parseBody(z.object({ primaryObjectId: z.string().min(1), objectIdToMerge: z.string().min(1) }), req.body);
+    const merged = portal.merge(def.name, body.primaryObjectId, body.objectIdToMerge, apiActor(ctx));
+    res.json(serializeRecord(portal, merged, { properties: [] }));
+  });
+
   router.patch('/crm/v3/objects/:objectType/:objectId', (req: Request, res: Response) => {
     const def = objectTypeOf(req, res, 'write');
     const portal = portalOf(ctx, res);

@@ -45,7 +45,9 @@ export function ownersRouter(ctx: SandboxContext): Router {
     const portal = portalOf(ctx, res);
     const byUser = req.query.idProperty === 'userId';
     const wanted = req.params.ownerId as string;
-    const owner = portal.owners.find((o) => (byUser ? String(o.userId) : o.id) === wanted);
+    // Active owners only unless archived=true is asked (a deactivated user's owner is archived).
+    const archived = boolParam(req.query.archived, false);
+    const owner = portal.owners.find((o) => (byUser ? String(o.userId) : o.id) === wanted && o.archived === archived);
     if (owner === undefined) throw crmError(404, 'OBJECT_NOT_FOUND', `Owner ${wanted} not found.`);
     res.json(toPublicOwner(owner));
   });

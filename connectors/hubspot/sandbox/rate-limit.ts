@@ -68,19 +68,24 @@ function secondlyError(): HubspotApiError {
 
 const isSearch = (req: Request) => req.method === 'POST' && /\/search\/?$/.test(req.path);
 
+/** Calls counted by the limiter and how many it answered 429, per lane. */
+export interface RateLimitStats { requests: number; throttled: number; searchRequests: number; searchThrottled: number }
+
 /** Middleware placed after bearer auth: limits are per portal (the installing account). */
-export function rateLimiter(cfg: RateLimitConfig, now: () => number) {
+export function rateLimiter(cfg: RateLimitConfig, now: () => number, stats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0 }) {
   const burst = new RollingWindow(cfg.perTenSeconds, TEN_SECONDS_MS, now);
   const search = new RollingWindow(cfg.searchPerSecond, ONE_SECOND_MS, now);
   return (req: Request, res: Response, next: NextFunction) => {
     const portal = String(authOf(res).portalId);
     if (isSearch(req)) {
-      if (!search.take(portal).allowed) throw secondlyError();
+      stats.searchRequests += 1;
+      if (!search.take(portal).allowed) { stats.searchThrottled += 1; throw secondlyError(); }
       next();
       return;
     }
+    stats.requests += 1;
     const { allowed, remaining } = burst.take(portal);
-    if (!allowed) throw tenSecondlyError(cfg.perTenSeconds);
+    if (!allowed) { stats.throttled += 1; throw tenSecondlyError(cfg.perTenSeconds); }
     res.set({
       'X-HubSpot-RateLimit-Interval-Milliseconds': String(TEN_SECONDS_MS),
       'X-HubSpot-RateLimit-Max': String(cfg.perTenSeconds),

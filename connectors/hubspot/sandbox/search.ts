@@ -167,7 +167,16 @@ function validateShape(req: SearchRequest): { limit: number; offset: number } {
 export function runSearch(portal: Portal, def: ObjectTypeDef, req: SearchRequest): { total: number; results: Record<string, unknown>[]; paging?: { next: { after: string } } } {
   const { limit, offset } = validateShape(req);
   const matched: CrmRecord[] = [];
-  for (const rec of portal.all(def.name)) {
+  // The index lags writes: each record is seen as it was `searchLagMs` ago (absent if created since,
+  // still present if archived since).
+  const indexed: CrmRecord[] = [];
+  for (const live of [...portal.all(def.name), ...portal.all(def.name, { archived: true })]) {
+    const view = portal.searchView(live);
+    if (view === undefined || view.archived) continue;
+    indexed.push(view === live ? live : { ...live, properties: view.properties, archived: false });
+  }
+  indexed.sort((a, b) => Number(a.id) - Number(b.id));
+  for (const rec of indexed) {
     if (req.query !== undefined && req.query !== '' && !matchesQuery(def, rec, req.query)) continue;
     if (req.filterGroups.length > 0 && !req.filterGroups.some((g) => g.filters.every((f) => matchesFilter(portal, def, rec, f)))) continue;
     matched.push(rec);

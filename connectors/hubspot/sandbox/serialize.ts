@@ -82,13 +82,19 @@ export function serializeRecord(portal: Portal, rec: CrmRecord, shape: ReadShape
     for (const requested of shape.associations) {
       const toDef = resolveObjectType(requested);
       if (toDef === undefined) continue;
-      const results = associatedIds(portal, rec.type, rec.id, toDef.name);
-      if (results.length > 0) associations[requested] = { results };
+      const all = associatedIds(portal, rec.type, rec.id, toDef.name);
+      // Inline blocks stop at 100 entries and carry their own paging (continue with the v4 per-record list).
+      if (all.length > INLINE_ASSOCIATION_LIMIT) {
+        associations[requested] = { results: all.slice(0, INLINE_ASSOCIATION_LIMIT), paging: { next: { after: String(INLINE_ASSOCIATION_LIMIT), link: `?after=${INLINE_ASSOCIATION_LIMIT}` } } };
+      } else if (all.length > 0) associations[requested] = { results: all };
     }
     if (Object.keys(associations).length > 0) out.associations = associations;
   }
   return out;
 }
+
+/** Entries per associated type inlined in a v3 record; more come with a `paging` cursor. */
+export const INLINE_ASSOCIATION_LIMIT = 100;
 
 /** v3 association block entries: one `{id, type}` per association type, e.g. `contact_to_company_unlabeled`. */
 function associatedIds(portal: Portal, fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName): Array<{ id: string; type: string }> {

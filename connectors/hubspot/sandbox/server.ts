@@ -9,7 +9,8 @@ import { bearerAuth, oauthRouter, type OAuthRegistry } from './oauth.js';
 import { objectsRouter } from './objects.js';
 import { ownersRouter } from './owners.js';
 import { usersRouter } from './users.js';
-import { rateLimiter, type RateLimitConfig } from './rate-limit.js';
+import { rateLimiter, type RateLimitConfig, type RateLimitStats } from './rate-limit.js';
+import type { FaultInjector } from './faults.js';
 import { searchRouter } from './search.js';
 import { simulateRouter, type SimulateDeps } from './simulate.js';
 import { webhooksRouter, type WebhookAppState } from './webhooks.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   legacyOauth: boolean;
   webhooks: WebhookAppState;
   rateLimit: RateLimitConfig | false;
+  rateLimitStats: RateLimitStats;
+  faults: FaultInjector;
   simulate: SimulateDeps;
   now: () => number;
   log: (msg: string) => void;
@@ -52,7 +55,9 @@ export function createSandboxApp(deps: AppDeps): Express {
 
   const crm = express.Router();
   crm.use(bearerAuth(deps.oauth));
-  if (deps.rateLimit !== false) crm.use(rateLimiter(deps.rateLimit, deps.now));
+  if (deps.rateLimit !== false) crm.use(rateLimiter(deps.rateLimit, deps.now, deps.rateLimitStats));
+  // Injected 477/5xx come after the limiter: a failed call still counted against the budget.
+  crm.use(deps.faults.middleware());
   crm.use(searchRouter(deps.ctx));
   crm.use(objectsRouter(deps.ctx));
   crm.use(associationsRouter(deps.ctx));

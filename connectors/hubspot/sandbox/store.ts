@@ -39,6 +39,8 @@ export type StoreChange =
   | { kind: 'creation'; portalId: number; type: ObjectTypeName; objectId: string; at: number; actor: ChangeActor }
   | { kind: 'propertyChange'; portalId: number; type: ObjectTypeName; objectId: string; propertyName: string; propertyValue: string; at: number; actor: ChangeActor }
   | { kind: 'deletion'; portalId: number; type: ObjectTypeName; objectId: string; at: number; actor: ChangeActor }
+  | { kind: 'restore'; portalId: number; type: ObjectTypeName; objectId: string; at: number; actor: ChangeActor }
+  | { kind: 'merge'; portalId: number; type: ObjectTypeName; objectId: string; primaryObjectId: string; mergedObjectIds: string[]; at: number; actor: ChangeActor }
   | {
       kind: 'associationChange'; portalId: number; fromType: ObjectTypeName; fromId: string; toType: ObjectTypeName; toId: string;
       association: AssociationTypeDef; removed: boolean; at: number; actor: ChangeActor;
@@ -79,7 +81,12 @@ export interface WriteOptions {
 export interface PortalDeps {
   now: () => number;
   onChange: (change: StoreChange) => void;
+  /** Search sees a write only this long after it happened (eventual consistency); 0 = at once. */
+  searchLagMs?: number;
 }
+
+/** What search sees of a record: the version indexed at a given time. */
+interface IndexedVersion { at: number; properties: Record<string, string>; archived: boolean }
 
 const key = (type: ObjectTypeName, id: string) => `${type}:${id}`;
 
@@ -104,6 +111,8 @@ export class Portal {
   private readonly edges = new Map<string, Map<string, Set<number>>>();
   private nextId = 101;
   private muted = 0;
+  /** Recent versions per record, newest last, for the lagging search index. */
+  private readonly versions = new Map<string, IndexedVersion[]>();
 
   constructor(info: PortalInfo, private readonly deps: PortalDeps) {
     this.id = info.portalId;
@@ -175,6 +184,7 @@ export class Portal {
     const def = OBJECT_TYPES[type];
     const props = normalizeProperties(def, input, { mode: 'create', allowReadOnly: opts.trusted });
     if (type === 'contacts' && opts.trusted !== true) this.assertUniqueEmail(props.email, undefined);
+    if (opts.trusted !== true) this.assertOwner(props);
     const associations = (opts.associations ?? []).map((a) => this.resolveInlineAssociation(type, a));
 
     const at = opts.at ?? this.now();
@@ -186,6 +196,7 @@ export class Portal {
     this.stampSystem(rec, def, at, actor);
     this.table(type).set(id, rec);
     (this.order.get(type) as number[]).push(Number(id));
+    this.snapshot(rec, at);
 
     this.emit({ kind: 'creation', portalId: this.id, type, objectId: id, at, actor });
     for (const [name, value] of userProps) {
@@ -201,12 +212,14 @@ export class Portal {
     if (rec === undefined) throw objectNotFound(id);
     const props = normalizeProperties(def, input, { mode: 'update', allowReadOnly: opts.trusted });
     if (type === 'contacts' && opts.trusted !== true) this.assertUniqueEmail(props.email, id);
+    if (opts.trusted !== true) this.assertOwner(props);
     const at = opts.at ?? this.now();
     const changed = Object.entries(props).filter(([name, value]) => (rec.properties[name] ?? '') !== value);
     if (changed.length === 0) return rec;
     for (const [name, value] of changed) this.setValue(rec, name, value, at, actor);
     rec.updatedAt = at;
     this.stampSystem(rec, def, at, actor);
+    this.snapshot(rec, at);
     for (const [name, value] of changed) {
       this.emit({ kind: 'propertyChange', portalId: this.id, type, objectId: id, propertyName: name, propertyValue: value, at, actor });
     }
@@ -221,7 +234,107 @@ export class Portal {
     rec.archived = true;
     rec.archivedAt = at;
     rec.updatedAt = at;
+    this.snapshot(rec, at);
     this.emit({ kind: 'deletion', portalId: this.id, type, objectId: id, at, actor });
+  }
+
+  /**
+   * Restores an archived record (HubSpot keeps deleted records restorable for 90 days): it is live again with
+   * its associations, and a `*.restore` event is sent.
+   * https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks
+   */
+  restore(type: ObjectTypeName, id: string, actor: ChangeActor, opts: WriteOptions = {}): CrmRecord {
+    const rec = this.table(type).get(id);
+    if (rec === undefined || !rec.archived) throw objectNotFound(id);
+    const at = opts.at ?? this.now();
+    rec.archived = false;
+    delete rec.archivedAt;
+    rec.updatedAt = at;
+    this.stampSystem(rec, OBJECT_TYPES[type], at, actor);
+    this.snapshot(rec, at);
+    this.emit({ kind: 'restore', portalId: this.id, type, objectId: id, at, actor });
+    return rec;
+  }
+
+  /**
+   * Merges `mergedId` into `primaryId` (POST /crm/v3/objects/{type}/merge): the primary keeps its id and takes
+   * over the merged record's associations (its activities follow it), the merged record is archived, and one
+   * `*.merge` event names both.
+   * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/custom-objects/merge-custom-objects
+   */
+  merge(type: ObjectTypeName, primaryId: string, mergedId: string, actor: ChangeActor, opts: WriteOptions = {}): CrmRecord {
+    if (primaryId === mergedId) throw validationError('Cannot merge an object with itself.');
+    const primary = this.get(type, primaryId);
+    const merged = this.get(type, mergedId);
+    if (primary === undefined) throw objectNotFound(primaryId);
+    if (merged === undefined) throw objectNotFound(mergedId);
+    const at = opts.at ?? this.now();
+    this.silently(() => {
+      for (const [toKey, types] of [...(this.edges.get(key(type, mergedId)) ?? new Map<string, Set<number>>())]) {
+        const [toType, toId] = toKey.split(':') as [ObjectTypeName, string];
+        if (toType === type && toId === primaryId) continue;
+        const typeIds = [...types].filter((t) => associationType(t) !== undefined);
+        if (typeIds.length > 0 && this.get(toType, toId) !== undefined) this.associate(type, primaryId, toType, toId, typeIds, actor, { at });
+      }
+      for (const [name, value] of Object.entries(merged.properties)) {
+        if ((primary.properties[name] ?? '') === '' && !OBJECT_TYPES[type].properties[name]?.readOnly) this.setValue(primary, name, value, at, actor);
+      }
+    });
+    const previous = primary.properties.hs_merged_object_ids;
+    this.setValue(primary, 'hs_merged_object_ids', previous ? `${previous};${mergedId}` : mergedId, at, actor);
+    primary.updatedAt = at;
+    this.stampSystem(primary, OBJECT_TYPES[type], at, actor);
+    this.snapshot(primary, at);
+    merged.archived = true;
+    merged.archivedAt = at;
+    merged.updatedAt = at;
+    this.snapshot(merged, at);
+    this.emit({ kind: 'merge', portalId: this.id, type, objectId: primaryId, primaryObjectId: primaryId, mergedObjectIds: [mergedId], at, actor });
+    return primary;
+  }
+
+  private snapshot(rec: CrmRecord, at: number): void {
+    const k = key(rec.type, rec.id);
+    const list = this.versions.get(k) ?? [];
+    list.push({ at, properties: { ...rec.properties }, archived: rec.archived });
+    if (list.length > 4) list.splice(0, list.length - 4);
+    this.versions.set(k, list);
+  }
+
+  /**
+   * What the search index holds for a record now: the newest version written at least `searchLagMs` ago.
+   * Search results lag writes by a few seconds (https://developers.hubspot.com/docs/api-reference/search/guide).
+   */
+  searchView(rec: CrmRecord): { properties: Record<string, string>; archived: boolean } | undefined {
+    const lag = this.deps.searchLagMs ?? 0;
+    if (lag <= 0) return rec;
+    const cutoff = this.now() - lag;
+    const list = this.versions.get(key(rec.type, rec.id));
+    if (list === undefined) return rec.updatedAt <= cutoff ? rec : undefined;
+    for (let i = list.length - 1; i >= 0; i--) if ((list[i] as IndexedVersion).at <= cutoff) return list[i];
+    // Every kept version is recent: the oldest is older than anything search could show, so nothing is visible
+    // unless the record predates the versions we kept.
+    return undefined;
+  }
+
+  /** HubSpot refuses an unknown or deactivated owner id on write. */
+  private assertOwner(props: Record<string, string>): void {
+    const ownerId = props.hubspot_owner_id;
+    if (ownerId === undefined || ownerId === '') return;
+    const owner = this.owners.find((o) => o.id === ownerId);
+    if (owner === undefined || owner.archived) {
+      throw validationError(`Property values were not valid: [{"isValid":false,"message":"${ownerId} is not a valid owner id","error":"INVALID_OWNER_ID","name":"hubspot_owner_id"}]`, {
+        errors: [{ message: `${ownerId} is not a valid owner id`, code: 'INVALID_OWNER_ID', context: { propertyName: ['hubspot_owner_id'] } }],
+      });
+    }
+  }
+
+  /** Deactivates an owner (the user was removed from the account): its id is refused on new writes. */
+  deactivateOwner(ownerId: string): void {
+    const owner = this.owners.find((o) => o.id === ownerId);
+    if (owner === undefined) throw objectNotFound(ownerId);
+    owner.archived = true;
+    owner.updatedAt = this.now();
   }
 
   private setValue(rec: CrmRecord, name: string, value: string, at: number, actor: ChangeActor): void {

@@ -39,6 +39,10 @@ export interface SandboxStore {
   create(portalId: number, type: ObjectTypeName, properties: Record<string, string | number>, opts?: UserWriteOptions & { associations?: UserAssociation[] }): SandboxRecord;
   update(portalId: number, type: ObjectTypeName, id: string, properties: Record<string, string | number>, opts?: UserWriteOptions): SandboxRecord;
   archive(portalId: number, type: ObjectTypeName, id: string, opts?: UserWriteOptions): void;
+  /** A user restores a deleted record (from the recycle bin): a `*.restore` event follows. */
+  restore(portalId: number, type: ObjectTypeName, id: string, opts?: UserWriteOptions): SandboxRecord;
+  /** A user merges `mergedId` into `primaryId`: one `*.merge` event; the merged record is archived. */
+  merge(portalId: number, type: ObjectTypeName, primaryId: string, mergedId: string, opts?: UserWriteOptions): SandboxRecord;
   associate(portalId: number, from: { type: ObjectTypeName; id: string }, to: UserAssociation, opts?: UserWriteOptions): number[];
   unassociate(portalId: number, from: { type: ObjectTypeName; id: string }, to: { toType: ObjectTypeName; toId: string }, opts?: UserWriteOptions): void;
   associations(portalId: number, from: { type: ObjectTypeName; id: string }, toType: ObjectTypeName): Array<{ toId: string; typeIds: number[] }>;
@@ -92,6 +96,14 @@ export function createUserStore(lookup: (portalId: number) => Portal | undefined
     archive(portalId, type, id, opts = {}) {
       const portal = portalOf(portalId);
       portal.archive(type, id, actorOf(portal, opts), { at: opts.at });
+    },
+    restore(portalId, type, id, opts = {}) {
+      const portal = portalOf(portalId);
+      return toSandboxRecord(portal.restore(type, id, actorOf(portal, opts), { at: opts.at }));
+    },
+    merge(portalId, type, primaryId, mergedId, opts = {}) {
+      const portal = portalOf(portalId);
+      return toSandboxRecord(portal.merge(type, primaryId, mergedId, actorOf(portal, opts), { at: opts.at }));
     },
     associate(portalId, from, to, opts = {}) {
       const portal = portalOf(portalId);

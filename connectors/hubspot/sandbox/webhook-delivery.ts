@@ -11,6 +11,12 @@ import type { WebhookEvent } from './webhook-subscriptions.js';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 
+/**
+ * Statuses HubSpot never retries: the batch is gone. https://integrate.hubspot.com/t/what-does-will-retry-mean-when/3953
+ * (quoting the webhooks overview: "no retry for 400, 401, 403, 404, 405").
+ */
+export const NOT_RETRIED = new Set([400, 401, 403, 404, 405]);
+
 export interface DeliveryConfig {
   clientSecret: string;
   /** How long events wait for company before a batch goes out (a full batch of 100 goes at once). */
@@ -118,6 +124,10 @@ export class WebhookDispatcher {
       this.attempts.push(result);
       if (result.delivered) return;
       const outcome = result.status !== undefined ? `HTTP ${result.status}` : result.error;
+      if (result.status !== undefined && NOT_RETRIED.has(result.status)) {
+        this.cfg.log(`webhook batch of ${batch.length} answered ${outcome}: HubSpot does not retry this status; dropped`);
+        return;
+      }
       if (attemptNumber + 1 >= this.cfg.maxAttempts) {
         this.cfg.log(`webhook batch of ${batch.length} given up after ${this.cfg.maxAttempts} attempts (${outcome})`);
         return;

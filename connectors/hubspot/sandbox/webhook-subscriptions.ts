@@ -37,7 +37,7 @@ export function defaultSubscriptions(): SubscriptionInput[] {
   for (const name of OBJECT_TYPE_NAMES) {
     const def = OBJECT_TYPES[name];
     const base = (kind: string): SubscriptionInput => (def.webhookPrefix === null ? { eventType: `object.${kind}`, objectTypeId: def.typeId } : { eventType: `${def.webhookPrefix}.${kind}` });
-    out.push(base('creation'), base('deletion'), base('associationChange'));
+    out.push(base('creation'), base('deletion'), base('associationChange'), base('merge'), base('restore'));
     for (const [prop, pdef] of Object.entries(def.properties)) {
       if (pdef.readOnly === true || def.createdProperty === prop || (UNSUBSCRIBABLE[name] ?? []).includes(prop)) continue;
       out.push({ ...base('propertyChange'), propertyName: prop });
@@ -120,13 +120,24 @@ export class SubscriptionRegistry {
         occurredAt: change.at,
         subscriptionType: sub.eventType,
       };
-      if (def.webhookPrefix === null) event.objectTypeId = def.typeId;
+      // Generic association events name both sides (fromObjectTypeId / toObjectTypeId) and carry no objectTypeId.
+      if (def.webhookPrefix === null && change.kind !== 'associationChange') event.objectTypeId = def.typeId;
       switch (change.kind) {
         case 'creation':
           Object.assign(event, { objectId: Number(change.objectId), changeFlag: 'CREATED' });
           break;
         case 'deletion':
           Object.assign(event, { objectId: Number(change.objectId), changeFlag: 'DELETED' });
+          break;
+        case 'restore':
+          Object.assign(event, { objectId: Number(change.objectId), changeFlag: 'RESTORED' });
+          break;
+        case 'merge':
+          // https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks (merge payload fields)
+          Object.assign(event, {
+            objectId: Number(change.objectId), changeFlag: 'MERGED', primaryObjectId: Number(change.primaryObjectId),
+            mergedObjectIds: change.mergedObjectIds.map(Number), newObjectId: Number(change.primaryObjectId), numberOfPropertiesMoved: 0,
+          });
           break;
         case 'propertyChange':
           Object.assign(event, { objectId: Number(change.objectId), propertyName: change.propertyName, propertyValue: change.propertyValue });

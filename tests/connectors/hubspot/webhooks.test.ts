@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { createHmac } from 'node:crypto';
-import { ErrorCode, InvalidPayloadError, WebhookSignatureError, type RawWebhookRequest } from '../../../src/core/index.js';
+import { ErrorCode, WebhookSignatureError, type RawWebhookRequest } from '../../../src/core/index.js';
 import { decodeSignedUri, parseWebhook } from '../../../connectors/hubspot/webhooks.js';
 import { fixture } from './helpers.js';
 
@@ -104,19 +104,44 @@ describe('parseWebhook: v3 signatures', () => {
     expect(decodeSignedUri('https://h.example/a%20b%2fc')).toBe('https://h.example/a%20b/c');
   });
 
-  it('verifies before parsing: a validly signed non-JSON body is an InvalidPayloadError, an unsigned one a signature error', () => {
+  it('verifies before parsing: a validly signed non-JSON body is quarantined whole (not a 4xx), an unsigned one a signature error', () => {
     const body = Buffer.from('not json', 'utf8');
     const ts = String(TS);
     const good = { 'X-HubSpot-Signature-v3': v3(vector.clientSecret, 'POST', vector.uri, body, ts), 'X-HubSpot-Request-Timestamp': ts };
-    expect(() => parseWebhook(request({ rawBody: body }, good), secrets())).toThrow(InvalidPayloadError);
+    expect(parseWebhook(request({ rawBody: body }, good), secrets())).toEqual({ events: [], rejected: [{ accountId: null, reason: expect.stringContaining('not JSON'), raw: 'not json' }] });
     expectSignatureError(() => parseWebhook(request({ rawBody: body }), secrets()), ErrorCode.WEBHOOK_SIGNATURE_INVALID);
   });
 
-  it('rejects a signed body that is not an array of events', () => {
+  it('quarantines a signed body that is not an array of events', () => {
     const body = Buffer.from(JSON.stringify({ eventId: 1 }), 'utf8');
     const ts = String(TS);
     const headers = { 'X-HubSpot-Signature-v3': v3(vector.clientSecret, 'POST', vector.uri, body, ts), 'X-HubSpot-Request-Timestamp': ts };
-    expect(() => parseWebhook(request({ rawBody: body }, headers), secrets())).toThrow(InvalidPayloadError);
+    expect(parseWebhook(request({ rawBody: body }, headers), secrets()).rejected).toEqual([{ accountId: null, reason: expect.stringContaining('not a JSON array'), raw: { eventId: 1 } }]);
+  });
+
+  it('a 100-event delivery with one bad event: 99 events accepted, the bad one quarantined with its portal', () => {
+    const events = Array.from({ length: 100 }, (_, i) => ({ eventId: 5000 + i, subscriptionId: 7, portalId: 62515, occurredAt: TS, subscriptionType: 'contact.propertyChange', objectId: 100 + i, propertyName: 'email', propertyValue: 'x' }));
+    (events[42] as Record<string, unknown>).occurredAt = 'yesterday';
+    const body = Buffer.from(JSON.stringify(events), 'utf8');
+    const ts = String(TS);
+    const headers = { 'X-HubSpot-Signature-v3': v3(vector.clientSecret, 'POST', vector.uri, body, ts), 'X-HubSpot-Request-Timestamp': ts };
+    const out = parseWebhook(request({ rawBody: body }, headers), secrets());
+    expect(out.events).toHaveLength(99);
+    expect(out.events.map((e) => e.objectId)).not.toContain('142');
+    expect(out.rejected).toEqual([{ accountId: '62515', reason: expect.stringContaining('occurredAt'), raw: events[42] }]);
+  });
+
+  it('checks the signature against every spelling of our public URL (trailing slash, forwarded host), still over the raw bytes', () => {
+    const ts = String(TS);
+    const rawBody = Buffer.from(vector.rawBody, 'utf8');
+    const sig = v3(vector.clientSecret, 'POST', vector.uri, rawBody, ts);
+    const headers = { 'X-HubSpot-Signature-v3': sig, 'X-HubSpot-Request-Timestamp': ts };
+    const wrong = vector.uri.replace('://', '://internal.');
+    expect(parseWebhook({ ...request({}, headers), url: wrong, alternateUrls: [vector.uri] }, secrets()).events.length).toBeGreaterThan(0);
+    expectSignatureError(() => parseWebhook({ ...request({}, headers), url: wrong, alternateUrls: [] }, secrets()), ErrorCode.WEBHOOK_SIGNATURE_INVALID);
+    // The same URL but one changed byte of the body never matches.
+    const tampered = Buffer.concat([rawBody, Buffer.from(' ')]);
+    expectSignatureError(() => parseWebhook({ ...request({ rawBody: tampered }, headers), url: wrong, alternateUrls: [vector.uri] }, secrets()), ErrorCode.WEBHOOK_SIGNATURE_INVALID);
   });
 });
 
@@ -163,6 +188,8 @@ describe('parseWebhook: event mapping (webhook-batch fixture)', () => {
       ['2004-1000004', '62515', 'deal', '301', 'created'],
       ['2005-1000005', '62515', 'contact', '51', 'associated'],
       ['2006-1000006', '62515', 'contact', '52', 'merged'],
+      // The merged-away id is erased like a deletion; the survivor (52) is re-read.
+      ['2006-1000006-merged-53', '62515', 'contact', '53', 'deleted'],
       ['2007-1000007', '62515', 'contact', '53', 'deleted'],
       ['2008-1000008', '62515', 'task', '9001', 'updated'],
       ['2009-1000009', '62515', 'email', '7001', 'created'],
@@ -171,8 +198,23 @@ describe('parseWebhook: event mapping (webhook-batch fixture)', () => {
   });
 
   it('gives a retried delivery the same event id (the inbox dedupes it)', () => {
-    expect(parsed.events[9]!.eventId).toBe(parsed.events[1]!.eventId);
-    expect(parsed.events[9]!.raw).toMatchObject({ attemptNumber: 1 });
+    expect(parsed.events[10]!.eventId).toBe(parsed.events[1]!.eventId);
+    expect(parsed.events[10]!.raw).toMatchObject({ attemptNumber: 1 });
+  });
+
+  it('object.associationChange: kinds from fromObjectTypeId / toObjectTypeId, both sides re-read', () => {
+    // Shape: https://developers.hubspot.com/docs/apps/developer-platform/add-features/configure-webhooks (generic events).
+    const ev = [{
+      eventId: 9, subscriptionId: 4, portalId: 62515, occurredAt: TS, subscriptionType: 'object.associationChange',
+      fromObjectTypeId: '0-3', toObjectTypeId: '0-1', fromObjectId: 301, toObjectId: 51, associationTypeId: 3,
+      associationCategory: 'HUBSPOT_DEFINED', associationRemoved: false,
+    }];
+    const b = Buffer.from(JSON.stringify(ev));
+    const h = { 'X-HubSpot-Signature-v3': v3(vector.clientSecret, 'POST', vector.uri, b, ts), 'X-HubSpot-Request-Timestamp': ts };
+    expect(parseWebhook(request({ rawBody: b }, h), secrets()).events.map((e) => [e.kind, e.objectId, e.change])).toEqual([
+      ['deal', '301', 'associated'],
+      ['contact', '51', 'associated'],
+    ]);
   });
 
   it('maps unknown subscription types to kind null / change other', () => {

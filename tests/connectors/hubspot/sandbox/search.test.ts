@@ -10,7 +10,8 @@ describe('HubSpot sandbox CRM search', () => {
   let sandbox: HubspotSandbox;
   let client: Client;
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    // The search rules themselves, on an index that is up to date (the lag has its own test below).
+    sandbox = await startSandbox({ searchLagMs: 0 });
     client = clientFor(sandbox);
   });
   afterAll(() => sandbox.close());
@@ -86,5 +87,34 @@ describe('HubSpot sandbox CRM search', () => {
 
     const straddling = await search(bulk, 'contacts', { filterGroups, limit: 200, after: '9900' });
     expect(straddling.results).toHaveLength(100);
+  });
+});
+
+describe('HubSpot sandbox search is eventually consistent (default lag)', () => {
+  it('a new record, an edit and a deletion reach search only after the lag; reads by id see them at once', async () => {
+    let now = Date.UTC(2026, 11, 4, 12);
+    const sandbox = await startSandbox({ now: () => now, seed: 'empty' });
+    try {
+      const portal = sandbox.defaultPortalId;
+      const client = clientFor(sandbox, portal);
+      const byName = (name: string) => search(client, 'contacts', { filterGroups: [{ filters: [{ propertyName: 'lastname', operator: op('EQ'), value: name }] }], properties: ['lastname'] });
+      const rec = sandbox.store.create(portal, 'contacts', { firstname: 'Ada', lastname: 'Lag' });
+      expect((await byName('Lag')).total).toBe(0);
+      expect((await client.crm.contacts.basicApi.getById(rec.id)).id).toBe(rec.id);
+      now += 2_000;
+      expect((await byName('Lag')).total).toBe(1);
+      sandbox.store.update(portal, 'contacts', rec.id, { lastname: 'Later' });
+      // The index still holds the old value.
+      expect((await byName('Lag')).total).toBe(1);
+      expect((await byName('Later')).total).toBe(0);
+      now += 2_000;
+      expect((await byName('Later')).total).toBe(1);
+      sandbox.store.archive(portal, 'contacts', rec.id);
+      expect((await byName('Later')).total).toBe(1);
+      now += 2_000;
+      expect((await byName('Later')).total).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

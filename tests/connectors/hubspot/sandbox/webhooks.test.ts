@@ -79,7 +79,10 @@ describe('HubSpot sandbox webhook delivery', () => {
       expect(events.find((e) => e.subscriptionType === 'contact.associationChange')).toMatchObject({
         associationType: 'CONTACT_TO_TASK', fromObjectId: Number(contactId), toObjectId: Number(task.id), associationRemoved: false, isPrimaryAssociation: false,
       });
-      expect(events.find((e) => e.subscriptionType === 'object.associationChange')).toMatchObject({ objectTypeId: '0-27', associationType: 'TASK_TO_CONTACT', associationTypeId: 204 });
+      // Generic association events name both sides and carry no objectTypeId.
+      const assoc = events.find((e) => e.subscriptionType === 'object.associationChange')!;
+      expect(assoc).toMatchObject({ fromObjectTypeId: '0-27', toObjectTypeId: '0-1', associationType: 'TASK_TO_CONTACT', associationTypeId: 204 });
+      expect(assoc.objectTypeId).toBeUndefined();
     } finally {
       await receiver.close();
     }
