@@ -55,7 +55,7 @@ export async function acceptWebhook(
     // would lose the whole delivery: HubSpot does not retry 4xx answers.
     const rows = [];
     for (const x of parsed.rejected) {
-      const connectionId = x.accountId ? await connectionFor(deps.store, provider, x.accountId, req.receivedAt) : null;
+      const connectionId = x.accountId ? (await connectionFor(deps.store, provider, x.accountId, req.receivedAt))?.connectionId ?? null : null;
       rows.push({ provider, accountId: x.accountId, connectionId, reason: x.reason, payload: x.raw, receivedAt: req.receivedAt });
     }
     await deps.store.webhookQuarantine.add(rows);
