@@ -201,6 +201,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       webhookSecretFor: (p) => (p === 'hubspot' ? apps.hubspot?.clientSecret ?? null : p === 'salesforce' ? apps.salesforce?.clientSecret ?? null : null),
       publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
       slackSigningSecret: cfg.slack?.signingSecret ?? null,
+      rulesDir: path.resolve(cfg.rulesDir),
     });
     const listening = app;
     server = await new Promise<Server>((resolve) => { const s = listening.listen(cfg.port, cfg.host, () => resolve(s)); });

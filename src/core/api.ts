@@ -67,3 +67,18 @@ export const SalesforceCardQuery = z.object({
 export const SalesforceCardFeedbackQuery = SalesforceCardQuery.pick({ orgId: true, userId: true });
 
 export const ApiError = z.object({ error: z.string().meta({ description: 'stable UPPER_SNAKE code' }), message: z.string() }).meta({ id: 'Error' });
+
+/** A draft of one rule file, linted or replayed with the others (the console's rules page); nothing is saved. */
+export const RuleDraftRequest = z.object({
+  file: z.string().regex(/^[A-Za-z0-9_.-]{1,100}\.json$/, 'a rule file name like limits.json'),
+  text: z.string().max(512 * 1024),
+}).meta({ id: 'RuleDraftRequest' });
+const RuleProblem = z.object({ file: z.string(), line: z.number().int(), column: z.number().int(), message: z.string() });
+export const RuleLintResponse = z.object({ problems: z.array(RuleProblem), ruleCount: z.number().int() }).meta({ id: 'RuleLintResponse' });
+export const RuleReplaySummary = z.object({
+  since: z.string(), total: z.number().int(), wouldPass: z.number().int(), wouldReview: z.number().int(), wouldBlock: z.number().int(),
+  changed: z.number().int(), transitions: z.record(z.string(), z.number()), firedByRule: z.record(z.string(), z.number()),
+  changedExamples: z.array(z.object({ suggestionId: z.string(), previous: z.string(), now: z.string(), fired: z.array(z.string()) })),
+}).meta({ id: 'RuleReplaySummary' });
+/** The replay, or the lint problems that stopped it. */
+export const RuleReplayResponse = z.union([RuleReplaySummary, RuleLintResponse]).meta({ id: 'RuleReplayResponse' });

@@ -16,6 +16,7 @@ import { createHealth, type Health } from '../lib/health.js';
 import { createHealthRouter } from './health.js';
 import { createHubspotCardRouter, createSalesforceCardRouter } from './api-v1/cards.js';
 import { openApiDocument } from './api-v1/openapi.js';
+import { CONSOLE_PAGES, createConsoleRouter } from './admin/router.js';
 import { OPENAPI_PATH } from './api-v1/operations.js';
 
 /** Readiness from a bare flag (apps built without checks, such as tests of the HTTP layer). */
@@ -52,6 +53,8 @@ export interface AppDeps {
   now: () => number;
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off. */
   slackSigningSecret: string | null;
+  /** The rules folder this process loads (the console's rules page lints and replays drafts against it). */
+  rulesDir?: string | null;
   access: { operatorTokens: readonly string[]; metricsToken: string | null; trustProxy: boolean | number | string; rateLimitPerMinute: number };
 }
 
@@ -110,6 +113,16 @@ export function createApp(deps: AppDeps): express.Express {
   // ONE guard for everything under /admin and /api, mounted before any of their routes: a router added later under
   // these prefixes (e.g. /api/v1/suggestions) is authenticated and tenant-scoped without doing anything.
   const guard = accessGuard(guardDeps);
+  // The console's pages: a browser that is not signed in gets the sign-in page rather than a 401 JSON body.
+  app.use(async (req, res, next) => {
+    try {
+      if (req.method !== 'GET' || !(CONSOLE_PAGES as readonly string[]).includes(req.path)) return next();
+      if (req.accepts(['html', 'json']) !== 'html' || req.header('authorization')) return next();
+      if (await authenticate(guardDeps, req).catch(() => null)) return next();
+      res.status(401).setHeader('Cache-Control', 'no-store');
+      res.type('html').send(renderSignIn(deps.providers().filter((p) => deps.signInFor(p) !== null)));
+    } catch (e) { next(e); }
+  });
   app.use(['/admin', '/api'], guard);
 
   // Unauthenticated entry points get a per-client rate limit held in the database.
@@ -230,6 +243,12 @@ export function createApp(deps: AppDeps): express.Express {
   // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback), behind the guard above.
   // The Salesforce component (Apex + Named Credential carrying the tenant's API token), behind the guard above.
   app.use(createSalesforceCardRouter({ store: deps.store, now: deps.now, tenantOf: (res) => requestScope(res).tenantId }));
+
+  // The admin console (server-rendered pages) and its JSON actions, behind the guard above.
+  app.use(createConsoleRouter({
+    store: deps.store, connectorFor: deps.connectorFor, installable: () => deps.providers().filter((p) => deps.installFor(p) !== null),
+    rulesDir: deps.rulesDir ?? null, now: deps.now,
+  }));
 
   app.use(createFeedbackRouter({ now: deps.now }));
 

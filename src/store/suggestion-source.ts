@@ -14,14 +14,16 @@ export interface StoredSuggestionSource {
 }
 
 /** Recent suggestions with the context they were judged in (suggestions stored before 0003 have none and are skipped). */
-export function suggestionSource(db: Db, opts: { onClose?: () => Promise<void> } = {}): StoredSuggestionSource {
+export function suggestionSource(db: Db, opts: { onClose?: () => Promise<void>; tenantId?: string | null } = {}): StoredSuggestionSource {
+  const tenantId = opts.tenantId ?? null;
   return {
     async *listSince(sinceIso) {
       let after = '';
       for (;;) {
         const r = await db.query<{ id: string; payload: Suggestion; context: unknown; status: string }>(
-          `SELECT id, payload, context, status FROM suggestions WHERE created_at >= $1 AND context IS NOT NULL AND id > $2 ORDER BY id LIMIT 500`,
-          [sinceIso, after],
+          `SELECT id, payload, context, status FROM suggestions WHERE created_at >= $1 AND context IS NOT NULL AND id > $2
+             AND ($3::text IS NULL OR tenant_id = $3) ORDER BY id LIMIT 500`,
+          [sinceIso, after, tenantId],
         );
         for (const row of r.rows) {
           const previousOutcome = row.status === 'blocked' ? 'block' : row.status === 'review' ? 'review' : 'pass';

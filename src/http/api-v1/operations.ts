@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  ApiError, CardFeedbackRequest, CardFeedbackResponse, CardSuggestionsResponse, HubspotCardQuery, SalesforceCardFeedbackQuery, SalesforceCardQuery,
+  ApiError, RuleDraftRequest, RuleLintResponse, RuleReplayResponse, CardFeedbackRequest, CardFeedbackResponse, CardSuggestionsResponse, HubspotCardQuery, SalesforceCardFeedbackQuery, SalesforceCardQuery,
 } from '../../core/api.js';
 import { CARD_PATHS } from './cards.js';
 
@@ -53,10 +53,22 @@ const CARD_OPERATIONS: ApiOperation[] = [
   },
 ];
 
+const CONSOLE_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'post', path: '/api/v1/admin/rules/lint', operationId: 'lintRuleDraft', tags: ['console'], security: 'tenant',
+    summary: 'Lint a draft of one rule file together with the others (nothing is saved)', body: RuleDraftRequest, response: RuleLintResponse, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'post', path: '/api/v1/admin/rules/replay', operationId: 'replayRuleDraft', tags: ['console'], security: 'tenant',
+    summary: 'What the rules with this draft would have done to the tenant\'s suggestions of the last 7 days (or the lint problems that stop it)',
+    body: RuleDraftRequest, response: RuleReplayResponse, errors: [400, 401, 403, 404],
+  },
+];
+
 /** The document itself (open: it describes the API, no tenant data). */
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
-const operations: ApiOperation[] = [...CARD_OPERATIONS];
+const operations: ApiOperation[] = [...CARD_OPERATIONS, ...CONSOLE_OPERATIONS];
 
 /** Every documented operation. Routers add theirs with registerOperations at module load. */
 export function apiOperations(): readonly ApiOperation[] { return operations; }

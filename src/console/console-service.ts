@@ -1,0 +1,131 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ObjectKind } from '../core/canonical.js';
+import { InvalidPayloadError } from '../core/errors.js';
+import type { Connector } from '../core/connector.js';
+import { buildReport, type FeedbackReport } from '../feedback/report.js';
+import { createGuardrails } from '../guardrails/guardrails.js';
+import { checkRuleSources, readRuleDir, type RuleProblem } from '../guardrails/load-rules.js';
+import { replaySuggestions, type ReplaySummary } from '../guardrails/replay.js';
+import { silentLogger } from '../lib/logger.js';
+import type { ConnectionRow, ConsoleReads, FeedFilter, FeedSuggestionRow, Store, TenantReads } from '../store/index.js';
+import { suggestionSource } from '../store/suggestion-source.js';
+
+/** What the admin console shows; src/http/admin renders it. Every read goes through the request's tenant scope. */
+
+export interface KindProgress { kind: ObjectKind; records: number; state: 'done' | 'syncing' | 'waiting' }
+export interface ConnectionView {
+  id: string; provider: string; accountId: string; displayName: string | null; status: ConnectionRow['status']; statusReason: string | null;
+  pausedUntil: Date | null; backfillDoneAt: Date | null; lastSyncAt: Date | null; syncLagSeconds: number | null; lastEventAt: Date | null;
+  pendingEvents: number; deadBatches: number; parkedWrites: number; failedWrites: number; kinds: KindProgress[];
+  /** Share of the object kinds whose backfill is done (0..1). */
+  backfillShare: number;
+  needsReconnect: boolean;
+}
+
+/**
+ * Backfill goes kind by kind in the connector's order (src/sync/sync-connection.ts) with a checkpoint per kind: the
+ * kind whose checkpoint moved last is the one syncing, those before it are done, those after it wait. The CRM
+ * totals are not known in advance, so progress is counted in kinds, with the records held so far.
+ */
+export function backfillProgress(kinds: readonly ObjectKind[], counts: Record<string, number>, streams: { stream: string; updated_at: Date }[], backfillDone: boolean): KindProgress[] {
+  if (backfillDone) return kinds.map((k) => ({ kind: k, records: counts[k] ?? 0, state: 'done' }));
+  const latest = [...streams].sort((a, b) => new Date(b.updated_at).getTime() - new Date(a.updated_at).getTime())[0];
+  const current = latest ? kinds.indexOf(latest.stream.replace(/^objects:/, '') as ObjectKind) : 0;
+  return kinds.map((k, i) => ({ kind: k, records: counts[k] ?? 0, state: i < current ? 'done' : i === current ? 'syncing' : 'waiting' }));
+}
+
+export async function connectionViews(reads: TenantReads, cr: ConsoleReads, connectorFor: (p: string) => Connector, now: number): Promise<ConnectionView[]> {
+  const [conns, counts, streams, activity] = await Promise.all([reads.connections(), cr.recordCountsByConnection(), cr.syncStreams(), cr.activity()]);
+  return conns.map((c) => {
+    const kinds = (() => { try { return connectorFor(c.provider).manifest.objectKinds; } catch { return [] as ObjectKind[]; } })();
+    const byKind = Object.fromEntries(counts.filter((x) => x.connection_id === c.id).map((x) => [x.kind, Number(x.n)]));
+    const progress = backfillProgress(kinds, byKind, streams.filter((s) => s.connection_id === c.id), c.backfill_done_at !== null);
+    const a = activity.find((x) => x.connection_id === c.id);
+    return {
+      id: c.id, provider: c.provider, accountId: c.account_id, displayName: c.display_name, status: c.status, statusReason: c.status_reason,
+      pausedUntil: c.paused_until, backfillDoneAt: c.backfill_done_at, lastSyncAt: c.last_sync_at,
+      syncLagSeconds: c.last_sync_at ? Math.max(0, Math.round((now - new Date(c.last_sync_at).getTime()) / 1000)) : null,
+      lastEventAt: a?.last_event_at ?? null, pendingEvents: Number(a?.pending_events ?? 0), deadBatches: Number(a?.dead_batches ?? 0),
+      parkedWrites: Number(a?.parked_writes ?? 0), failedWrites: Number(a?.failed_writes ?? 0), kinds: progress,
+      backfillShare: progress.length === 0 ? 0 : progress.filter((p) => p.state === 'done').length / progress.length,
+      needsReconnect: c.status === 'needs_reconnect' || c.status === 'failed',
+    };
+  });
+}
+
+export async function suggestionFeed(cr: ConsoleReads, f: FeedFilter): Promise<FeedSuggestionRow[]> {
+  return cr.feed({ ...f, limit: Math.min(Math.max(1, f.limit), 200) });
+}
+
+export interface OutcomesView {
+  since: string; days: string[];
+  /** Per day: outcomes the rep acted on vs ignored, by their kind. */
+  byDay: Record<string, Record<string, number>>;
+  statusByDay: Record<string, Record<string, number>>;
+  report: FeedbackReport;
+  models: { kind: string; modelName: string | null; rows: number; auc: number | null; calibration: unknown; trainedAt: Date | null }[];
+}
+
+export async function outcomesView(reads: TenantReads, cr: ConsoleReads, now: number, days = 30): Promise<OutcomesView> {
+  const since = new Date(now - days * 86_400_000);
+  since.setUTCHours(0, 0, 0, 0);
+  const [outcomes, statuses, rows, models] = await Promise.all([cr.outcomesByDay(since), cr.suggestionsByDay(since), reads.feedbackRows(since), cr.models()]);
+  const dayList: string[] = [];
+  for (let t = since.getTime(); t <= now; t += 86_400_000) dayList.push(new Date(t).toISOString().slice(0, 10));
+  const byDay: OutcomesView['byDay'] = {};
+  for (const o of outcomes) { const d = (byDay[o.day] ??= {}); d[o.outcome] = (d[o.outcome] ?? 0) + Number(o.n); }
+  const statusByDay: OutcomesView['statusByDay'] = {};
+  for (const s of statuses) { const d = (statusByDay[s.day] ??= {}); d[s.status] = (d[s.status] ?? 0) + Number(s.n); }
+  return {
+    since: since.toISOString(), days: dayList, byDay, statusByDay, report: buildReport(rows, since.toISOString()),
+    models: models.map((m) => ({ kind: m.kind, modelName: m.model_name, rows: m.rows, auc: m.validation_auc, calibration: (m.metrics ?? {})['calibration'] ?? (m.metrics ?? {})['brier'] ?? null, trainedAt: m.trained_at })),
+  };
+}
+
+export interface RuleFileView { file: string; text: string; rules: number; problems: RuleProblem[] }
+
+/** The deployment's rule files with their lint state (the same checks the service runs before loading an edit). */
+export async function ruleFiles(rulesDir: string): Promise<{ files: RuleFileView[]; problems: RuleProblem[] }> {
+  const read = await readRuleDir(rulesDir);
+  const checked = checkRuleSources(read.sources);
+  const all = [...read.problems, ...checked.problems];
+  const files = read.sources.map((s) => {
+    const name = path.basename(s.path);
+    return { file: name, text: s.text, rules: checked.rules.filter((r) => path.basename(r.file ?? '') === name).length, problems: all.filter((p) => path.basename(p.file) === name) };
+  });
+  return { files, problems: all };
+}
+
+const FILE_NAME = /^[A-Za-z0-9_.-]{1,100}\.json$/;
+
+/** The rule files with one of them replaced by a draft (nothing is written to the rules folder). */
+async function withDraft(rulesDir: string, file: string, text: string) {
+  if (!FILE_NAME.test(file)) throw new InvalidPayloadError('file: a rule file name like limits.json');
+  if (text.length > 512 * 1024) throw new InvalidPayloadError('text: rule files are at most 512 KB');
+  const read = await readRuleDir(rulesDir);
+  const sources = read.sources.filter((s) => path.basename(s.path) !== file).concat([{ path: path.join(rulesDir, file), text }]);
+  return { sources, readProblems: read.problems };
+}
+
+/** Lint a draft of one rule file together with the others: every problem as file:line:column. */
+export async function lintDraft(rulesDir: string, file: string, text: string): Promise<{ problems: RuleProblem[]; ruleCount: number }> {
+  const { sources, readProblems } = await withDraft(rulesDir, file, text);
+  const checked = checkRuleSources(sources);
+  const problems = [...readProblems, ...checked.problems].map((p) => ({ ...p, file: path.basename(p.file) }));
+  return { problems, ruleCount: checked.rules.length };
+}
+
+/** What the rules with this draft would have done to the tenant's suggestions of the last `days` days. */
+export async function replayDraft(store: Store, tenantId: string | null, rulesDir: string, file: string, text: string, now: number, days = 7): Promise<ReplaySummary | { problems: RuleProblem[]; ruleCount: number }> {
+  const lint = await lintDraft(rulesDir, file, text);
+  if (lint.problems.length > 0) return lint;
+  const { sources } = await withDraft(rulesDir, file, text);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'closeloop-replay-'));
+  try {
+    for (const s of sources) await writeFile(path.join(dir, path.basename(s.path)), s.text);
+    const guardrails = await createGuardrails({ dir, logger: silentLogger() });
+    return await replaySuggestions(guardrails, suggestionSource(store.db, { tenantId }), new Date(now - days * 86_400_000).toISOString());
+  } finally { await rm(dir, { recursive: true, force: true }); }
+}

@@ -1,0 +1,97 @@
+import type { ConnectionView, OutcomesView, RuleFileView } from '../../console/console-service.js';
+import type { FeedSuggestionRow } from '../../store/index.js';
+import { barChart, html, raw, type Html } from './html.js';
+
+const when = (d: Date | string | null): string => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
+const lag = (s: number | null): string => (s === null ? 'not synced yet' : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`);
+const STATUS_CLASS: Record<string, string> = { active: 'ok', paused: 'warn', needs_reconnect: 'bad', failed: 'bad', written: 'ok', allowed: 'ok', review: 'warn', blocked: 'bad', write_failed: 'bad' };
+const badge = (s: string): Html => html`<span class="badge ${STATUS_CLASS[s] ?? ''}">${s.replace(/_/g, ' ')}</span>`;
+
+export function connectionsPage(conns: ConnectionView[], install: string[], dead: { id: string; connection_id: string; dead_at: Date; event_count: number; attempts: number; last_error: string | null }[]): Html {
+  const cards = conns.map((c) => html`<section class="card connection" aria-labelledby="conn-${c.id}" data-connection="${c.id}">
+<h2 id="conn-${c.id}">${c.provider} · ${c.displayName ?? c.accountId} <span class="muted">(${c.accountId})</span> ${badge(c.status)}</h2>
+${c.status !== 'active' ? html`<p class="reason"><strong>${c.status === 'paused' ? 'Paused' : 'Needs attention'}:</strong> ${c.statusReason ?? 'no reason recorded'}${c.pausedUntil ? html` (until ${when(c.pausedUntil)})` : ''}
+${c.needsReconnect ? html` <a class="button" href="/install/${c.provider}">Reconnect ${c.provider}</a>` : ''}</p>` : ''}
+<div class="row"><span>Last sync: ${when(c.lastSyncAt)} (lag ${lag(c.syncLagSeconds)})</span><span>Last event: ${when(c.lastEventAt)}</span>
+<span>Events waiting: ${c.pendingEvents}</span><span>Write-backs parked: ${c.parkedWrites}, failed: ${c.failedWrites}</span></div>
+<p>CRM rate limit: ${c.status === 'paused' && c.pausedUntil ? html`<strong>allowance used up</strong>, calls resume ${when(c.pausedUntil)}` : 'within limits (closeloop paces its calls and pauses the connection when the CRM says the allowance is used up)'}</p>
+<h3 class="muted" style="font-size:15px;margin:10px 0 4px">Backfill ${c.backfillDoneAt ? html`done ${when(c.backfillDoneAt)}` : html`in progress (${Math.round(c.backfillShare * 100)}% of object types)`}</h3>
+<table><caption class="skip">Backfill progress per object type</caption><thead><tr><th scope="col">Object type</th><th scope="col">Progress</th><th scope="col">Records</th></tr></thead><tbody>
+${c.kinds.map((k) => html`<tr data-kind="${k.kind}"><th scope="row">${k.kind}</th><td><label class="skip" for="p-${c.id}-${k.kind}">${k.kind} backfill</label>
+${k.state === 'syncing' ? html`<progress id="p-${c.id}-${k.kind}" aria-valuetext="syncing"></progress>` : html`<progress id="p-${c.id}-${k.kind}" max="1" value="${k.state === 'done' ? 1 : 0}" aria-valuetext="${k.state}"></progress>`}
+<span class="state">${k.state}</span></td><td>${k.records}</td></tr>`)}
+</tbody></table>
+<p>Dead-lettered events: <strong class="dead-count">${c.deadBatches}</strong></p></section>`);
+  const deadRows = dead.map((d) => html`<tr><td>${d.id}</td><td>${d.connection_id}</td><td>${when(d.dead_at)}</td><td>${d.event_count}</td><td>${d.attempts}</td><td>${d.last_error ?? ''}</td></tr>`);
+  return html`<section class="card" aria-labelledby="install"><h2 id="install">Install</h2><div class="row">
+${install.length ? install.map((p) => html`<a class="button" href="/install/${p}">Install in ${p === 'hubspot' ? 'HubSpot' : p === 'salesforce' ? 'Salesforce' : p}</a>`) : html`<span class="muted">No CRM app is configured (HUBSPOT_CLIENT_ID, SALESFORCE_CLIENT_ID).</span>`}</div></section>
+${conns.length ? cards : html`<p class="card">No connection yet: install closeloop in a CRM above.</p>`}
+${dead.length ? html`<section class="card" aria-labelledby="dead"><h2 id="dead">Dead-lettered webhook batches</h2><table><thead><tr><th scope="col">Batch</th><th scope="col">Connection</th><th scope="col">Dead since</th><th scope="col">Events</th><th scope="col">Tries</th><th scope="col">Last error</th></tr></thead><tbody>${deadRows}</tbody></table></section>` : ''}`;
+}
+
+export interface FeedQuery { status: string; type: string; owner: string; deal: string; since: string; until: string }
+
+export function suggestionsPage(rows: FeedSuggestionRow[], q: FeedQuery, facets: { statuses: string[]; types: string[]; owners: string[] }): Html {
+  const select = (name: string, label: string, values: string[], current: string) => html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">
+<option value="">any</option>${values.sort().map((v) => html`<option value="${v}"${raw(v === current ? ' selected' : '')}>${v}</option>`)}</select></div>`;
+  const items = rows.map((r) => {
+    const p = r.payload;
+    const held = r.status === 'review';
+    return html`<article class="card suggestion" aria-labelledby="s-${r.id}" data-suggestion="${r.id}" data-status="${r.status}">
+<h2 id="s-${r.id}">${p.task?.subject ?? p.draft?.subject ?? p.reason}</h2>
+<div class="row">${badge(r.status)}<span>${r.type}</span><span>${r.provider}</span><span>deal ${r.deal_id ?? '-'}</span><span>rep ${r.owner_id ?? '-'}</span><span>${when(r.created_at)}</span>
+${r.crm_url ? html`<a href="${r.crm_url}" rel="noopener noreferrer">Open in the CRM</a>` : ''}</div>
+<p>${p.reason}</p>
+<details><summary>Evidence (${p.evidence.length}), rule verdicts (${r.verdicts.length}), model</summary>
+<ul>${p.evidence.map((e) => html`<li><blockquote>${e.quote}</blockquote>${e.url ? html`<a href="${e.url}" rel="noopener noreferrer">${e.recordKind} ${e.externalId}</a>` : html`${e.recordKind} ${e.externalId}`}</li>`)}</ul>
+<table><thead><tr><th scope="col">Rule</th><th scope="col">Verdict</th><th scope="col">Message</th></tr></thead><tbody>
+${r.verdicts.map((v) => html`<tr><td>${v.rule}</td><td>${v.passed ? 'passed' : 'fired'}</td><td>${v.message ?? ''}</td></tr>`)}</tbody></table>
+<p>Model ${r.model ?? p.explanation.model} (${r.tier ?? p.explanation.tier}), confidence ${Math.round((r.confidence ?? p.explanation.confidence) * 100)}%, cost $${Number(r.cost_usd).toFixed(4)}</p></details>
+${r.outcomes.length ? html`<p>Outcomes: ${r.outcomes.join(', ')}</p>` : ''}
+${held ? html`<div class="row"><button type="button" data-post="/api/v1/suggestions/${r.id}/approve" data-done="Approved: it is being written to the CRM.">Approve</button>
+<button type="button" class="secondary" data-post="/api/v1/suggestions/${r.id}/dismiss" data-done="Dismissed.">Dismiss</button></div>` : ''}
+</article>`;
+  });
+  return html`<form class="card filters" method="get" action="/admin/suggestions" aria-label="Filter suggestions">
+${select('status', 'Status', facets.statuses, q.status)}${select('type', 'Kind', facets.types, q.type)}${select('owner', 'Rep', facets.owners, q.owner)}
+<div><label for="f-deal">Deal id</label><input id="f-deal" name="deal" value="${q.deal}" size="14"></div>
+<div><label for="f-since">From</label><input id="f-since" type="date" name="since" value="${q.since}"></div>
+<div><label for="f-until">Until</label><input id="f-until" type="date" name="until" value="${q.until}"></div>
+<div><button type="submit">Filter</button> <a href="/admin/suggestions">Clear</a></div></form>
+<p class="muted">${rows.length} suggestion${rows.length === 1 ? '' : 's'}${rows.length === 200 ? ' (the newest 200)' : ''}</p>${items}`;
+}
+
+export function rulesPage(files: RuleFileView[], configured: boolean): Html {
+  if (!configured) return html`<p class="card">No rules folder is configured for this process.</p>`;
+  const list = files.map((f) => html`<tr data-file="${f.file}"><th scope="row">${f.file}</th><td>${f.problems.length ? html`<span class="badge bad">${f.problems.length} problem(s)</span>` : html`<span class="badge ok">valid</span>`}</td><td>${f.rules}</td></tr>`);
+  const first = files[0];
+  return html`<section class="card" aria-labelledby="files"><h2 id="files">Rule files</h2>
+<table><thead><tr><th scope="col">File</th><th scope="col">Lint</th><th scope="col">Active rules</th></tr></thead><tbody>${list}</tbody></table></section>
+<section class="card" aria-labelledby="draft"><h2 id="draft">Try a change</h2>
+<p class="muted">Lint a draft of a rule file together with the others, or replay it against the last 7 days of this tenant's suggestions. Nothing is saved: the rules folder is changed by your deployment (git, ConfigMap), and the service reloads it.</p>
+<form data-post="/api/v1/admin/rules" data-out="rule-result" aria-label="Rule draft">
+<label for="rule-file">File</label><select id="rule-file" name="file">${files.map((f) => html`<option value="${f.file}">${f.file}</option>`)}</select>
+<label for="rule-text">Content</label><textarea id="rule-text" name="text" spellcheck="false">${first?.text ?? ''}</textarea>
+<div class="row"><button type="submit" value="lint">Lint</button><button type="submit" value="replay" class="secondary">Replay last 7 days</button></div></form>
+<div id="rule-result" role="region" aria-live="polite" aria-label="Result"></div></section>
+<script type="application/json" id="rule-texts">${raw(JSON.stringify(Object.fromEntries(files.map((f) => [f.file, f.text]))).replace(/</g, '\\u003c'))}</script>`;
+}
+
+export function outcomesPage(v: OutcomesView): Html {
+  const series = (keys: string[], colors: string[]) => keys.map((k, i) => ({ name: k.replace(/_/g, ' '), color: colors[i % colors.length]!, values: v.days.map((d) => v.byDay[d]?.[k] ?? 0) }));
+  const outcomeKeys = [...new Set(Object.values(v.byDay).flatMap((d) => Object.keys(d)))].sort();
+  const statusKeys = [...new Set(Object.values(v.statusByDay).flatMap((d) => Object.keys(d)))].sort();
+  const groupRows = (g: Record<string, { suggested: number; written: number; accepted: number; ignored: number; acceptanceRate: number | null }>) => Object.entries(g).map(([k, x]) =>
+    html`<tr><th scope="row">${k}</th><td>${x.suggested}</td><td>${x.written}</td><td>${x.accepted}</td><td>${x.ignored}</td><td>${x.acceptanceRate === null ? '-' : `${Math.round(x.acceptanceRate * 100)}%`}</td></tr>`);
+  const head = html`<thead><tr><th scope="col"></th><th scope="col">Suggested</th><th scope="col">Written</th><th scope="col">Acted on</th><th scope="col">Ignored</th><th scope="col">Acceptance</th></tr></thead>`;
+  const allOutcomes = Object.entries(v.report.total.outcomes);
+  return html`<section class="card" aria-labelledby="o1"><h2 id="o1">What happened, per day (last 30 days)</h2>
+${outcomeKeys.length ? barChart({ title: 'Outcomes per day', labels: v.days, series: series(outcomeKeys, ['#1b7f3b', '#b3261e', '#2f5bd3', '#9a5b00', '#6b3fa0', '#00838f', '#5b6475']) }) : html`<p class="muted">No outcome recorded yet.</p>`}
+${statusKeys.length ? barChart({ title: 'Suggestions per day by status', labels: v.days, series: statusKeys.map((k, i) => ({ name: k.replace(/_/g, ' '), color: ['#2f5bd3', '#9a5b00', '#b3261e', '#1b7f3b', '#6b3fa0', '#5b6475'][i % 6]!, values: v.days.map((d) => v.statusByDay[d]?.[k] ?? 0) })) }) : ''}
+<table class="outcome-totals"><caption>Totals</caption><tbody>${allOutcomes.map(([k, n]) => html`<tr><th scope="row">${k.replace(/_/g, ' ')}</th><td>${n}</td></tr>`)}
+${Object.entries(v.report.total.byStatus).map(([k, n]) => html`<tr data-status="${k}"><th scope="row">suggestions ${k.replace(/_/g, ' ')}</th><td>${n}</td></tr>`)}</tbody></table></section>
+<section class="card" aria-labelledby="o2"><h2 id="o2">Acceptance by kind</h2><table>${head}<tbody>${groupRows(v.report.byType)}</tbody></table></section>
+<section class="card" aria-labelledby="o3"><h2 id="o3">Acceptance by rep</h2><table>${head}<tbody>${groupRows(v.report.byRep)}</tbody></table></section>
+<section class="card" aria-labelledby="o4"><h2 id="o4">Model quality</h2>${v.models.length ? html`<table><thead><tr><th scope="col">Model</th><th scope="col">Name</th><th scope="col">Rows</th><th scope="col">AUC</th><th scope="col">Calibration</th><th scope="col">Trained</th></tr></thead><tbody>
+${v.models.map((m) => html`<tr><th scope="row">${m.kind}</th><td>${m.modelName ?? '-'}</td><td>${m.rows}</td><td>${m.auc === null ? '-' : m.auc.toFixed(3)}</td><td>${m.calibration === null ? '-' : JSON.stringify(m.calibration)}</td><td>${when(m.trainedAt)}</td></tr>`)}</tbody></table>` : html`<p class="muted">No model trained for this tenant yet (it needs closed deals; see src/inference/models/cold-start.ts).</p>`}</section>`;
+}

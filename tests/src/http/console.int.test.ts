@@ -1,0 +1,81 @@
+import request from 'supertest';
+import { createApiToken } from '../../../src/auth/api-tokens.js';
+import { aRule, tempRulesDir } from '../../fixtures/guardrails/builders.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+import { cardTestApp, installConnection, storeSuggestion } from './card-app.js';
+
+const NOW = Date.parse('2026-03-11T10:00:00.000Z');
+let t: TestDb;
+let app: ReturnType<typeof cardTestApp>;
+let tokenA: string;
+const rulesDir = tempRulesDir({ 'limits.json': { rules: [aRule('max-discount')] } });
+
+beforeAll(async () => {
+  t = await openTestDb();
+  app = cardTestApp(t.store, () => NOW, { rulesDir });
+  await installConnection(t.store, { id: 'hs-a', tenantId: 'tenant-a', provider: 'hubspot', accountId: '4200' });
+  await installConnection(t.store, { id: 'hs-b', tenantId: 'tenant-b', provider: 'hubspot', accountId: 'PORTAL-OF-B' });
+  await t.store.connections.setStatus('hs-a', 'needs_reconnect', 'refresh token revoked in HubSpot');
+  await storeSuggestion(t.store, { id: 'sug-held', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '777', status: 'review' });
+  await storeSuggestion(t.store, { id: 'sug-written', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '778' });
+  await storeSuggestion(t.store, { id: 'sug-of-b', tenantId: 'tenant-b', connectionId: 'hs-b', dealId: '777', status: 'review' });
+  await t.store.checkpoints.save('hs-a', 'objects:company', { after: '10' });
+  await t.store.feedback.record({ suggestionId: 'sug-written', tenantId: 'tenant-a', connectionId: 'hs-a', outboxId: null, target: 'user:1', outcome: 'card_not_useful', editDistance: null, detail: {}, occurredAt: new Date(NOW - 86_400_000) });
+  tokenA = (await createApiToken(t.store, { tenantId: 'tenant-a', name: 'console test' })).token;
+});
+afterAll(async () => { await t.close(); });
+
+const asA = (r: request.Test) => r.set('Authorization', `Bearer ${tokenA}`).set('Accept', 'text/html');
+
+describe('admin console (server-rendered, tenant-scoped)', () => {
+  test('a browser that is not signed in gets the sign-in page; a JSON client gets 401', async () => {
+    const page = await request(app).get('/admin').set('Accept', 'text/html').expect(401);
+    expect(page.text).toContain('Sign in with');
+    await request(app).get('/admin/suggestions').set('Accept', 'application/json').expect(401);
+  });
+
+  test('connections: status with reason and reconnect, backfill progress per object type, install buttons; only the caller\'s tenant', async () => {
+    const r = await asA(request(app).get('/admin')).expect(200);
+    expect(r.headers['content-security-policy']).toContain("script-src 'nonce-");
+    expect(r.text).toContain('refresh token revoked in HubSpot');
+    expect(r.text).toContain('href="/install/hubspot"');
+    expect(r.text).toMatch(/data-kind="contact"[\s\S]*?<span class="state">done<\/span>/);
+    expect(r.text).toMatch(/data-kind="company"[\s\S]*?<span class="state">syncing<\/span>/);
+    expect(r.text).toMatch(/data-kind="deal"[\s\S]*?<span class="state">waiting<\/span>/);
+    expect(r.text).not.toContain('PORTAL-OF-B');
+    expect(r.text).toContain('<a class="skip" href="#main">');
+  });
+
+  test('suggestions feed: filters, evidence, verdicts, approve/dismiss only on held ones; never another tenant\'s', async () => {
+    const all = await asA(request(app).get('/admin/suggestions')).expect(200);
+    expect(all.text).toContain('data-suggestion="sug-held"');
+    expect(all.text).toContain('data-suggestion="sug-written"');
+    expect(all.text).not.toContain('sug-of-b');
+    expect(all.text).toContain('she asked for a 10% discount before March 31');
+    expect(all.text).toContain('no-pii');
+    const held = await asA(request(app).get('/admin/suggestions?status=review')).expect(200);
+    expect(held.text).toContain('data-post="/api/v1/suggestions/sug-held/approve"');
+    expect(held.text).not.toContain('data-suggestion="sug-written"');
+    await asA(request(app).get('/admin/suggestions?since=yesterday')).expect(400);
+  });
+
+  test('rules: lint state of each file; a broken draft is linted with file:line:column; a valid one replays', async () => {
+    const page = await asA(request(app).get('/admin/rules')).expect(200);
+    expect(page.text).toMatch(/data-file="limits.json"[\s\S]*?valid/);
+    const broken = await request(app).post('/api/v1/admin/rules/lint').set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: 'limits.json', text: '{ "rules": [ { "name": "x", ' }).expect(200);
+    expect(broken.body.problems.length).toBeGreaterThan(0);
+    expect(broken.body.problems[0]).toMatchObject({ file: 'limits.json', line: expect.any(Number), column: expect.any(Number) });
+    const ok = await request(app).post('/api/v1/admin/rules/replay').set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) }).expect(200);
+    expect(ok.body).toMatchObject({ total: expect.any(Number), wouldPass: expect.any(Number) });
+    await request(app).post('/api/v1/admin/rules/lint').set('Authorization', `Bearer ${tokenA}`).send({ file: '../../etc/passwd', text: '{}' }).expect(400);
+  });
+
+  test('outcomes: charts as inline SVG and the acceptance tables', async () => {
+    const r = await asA(request(app).get('/admin/outcomes')).expect(200);
+    expect(r.text).toContain('<svg role="img" aria-label="Outcomes per day"');
+    expect(r.text).toContain('card not useful');
+    expect(r.text).toContain('stale_deal_follow_up');
+  });
+});
