@@ -81,6 +81,8 @@ function monthDays(text: string): [number, number][] {
 interface Grounds {
   hosts: string[]; own: string[]; emails: Set<string>; phones: Set<string>; amounts: number[]; maxPercent: number;
   codes: Set<string>; concessions: string[]; payments: Set<string>; monthDays: Set<string>;
+  /** The next 30 days, as month-day, for meeting proposals. */
+  soon: Set<string>;
 }
 
 function groundsOf(f: GateFacts): Grounds {
@@ -99,6 +101,7 @@ function groundsOf(f: GateFacts): Grounds {
     codes: new Set(t.promoCodes.map((c) => c.toUpperCase())),
     concessions: t.concessions.map((c) => normalise(c).toLowerCase()),
     payments: new Set(t.paymentDetails.map((p) => p.replace(/[\s-]/g, '').toUpperCase())),
+    soon: new Set(Array.from({ length: 31 }, (_, k) => { const x = new Date(Date.parse(f.now) + k * 86_400_000); return `${x.getUTCMonth() + 1}-${x.getUTCDate()}`; })),
     monthDays: new Set(iso.map((d) => { const x = new Date(d); return Number.isNaN(x.getTime()) ? '' : `${x.getUTCMonth() + 1}-${x.getUTCDate()}`; })),
   };
 }
@@ -119,7 +122,10 @@ function grounded(a: Actionable, g: Grounds, whole: string): boolean {
     case 'code': return g.codes.has(a.value);
     case 'date': {
       const md = monthDays(a.text);
-      return md.length > 0 && md.some(([m, d]) => g.monthDays.has(`${m}-${d}`));
+      if (md.length > 0 && md.some(([m, d]) => g.monthDays.has(`${m}-${d}`))) return true;
+      // Proposing a call or meeting in the coming weeks is ordinary; a deadline for money or a decision is not.
+      const sentence = sentenceAround(whole, a.text);
+      return md.some(([m, d]) => g.soon.has(`${m}-${d}`)) && MEETING.test(sentence) && !MONEY_WORDS.test(sentence) && !DEADLINE.test(sentence);
     }
     case 'concession': return g.concessions.some((c) => c.includes(a.value) || whole.toLowerCase().includes(c));
   }
@@ -148,6 +154,10 @@ function customerFigure(a: Actionable, whole: string, thread: string): boolean {
   const sentence = sentenceAround(whole, a.text);
   return ATTRIBUTION.test(sentence) && !OFFERING.test(sentence.replace(a.text, ' '));
 }
+
+const MEETING = /(?<![\p{L}])(?:call|calls|meet|meeting|chat|talk|speak|catch up|demo|session|workshop|available|free slot|Termin|Gespräch|telefonieren|treffen|llamada|reunión|hablar|appel|réunion|rendez-vous|parler|chiamata|riunione|sentirci|incontro|chamada|reunião|conversar|gesprek|bellen|afspraak|звонок|встреч\p{L}*)(?![\p{L}])/iu;
+const MONEY_WORDS = /(?<![\p{L}])(?:price|pricing|pay\p{L}*|invoice\p{L}*|transfer\p{L}*|wire|discount\p{L}*|offer\p{L}*|refund\p{L}*|deposit|fee|fees|cost|costs|charge\p{L}*|balance|contract|sign|Preis|zahl\p{L}*|Rechnung|Rabatt|Angebot|precio|pag\p{L}*|factura|descuento|oferta|prix|pai\p{L}*|factur\p{L}*|remise|offre|prezzo|fattura|sconto|offerta|preço|desconto|цен\p{L}*|оплат\p{L}*|скидк\p{L}*)(?![\p{L}])/iu;
+const DEADLINE = /(?<![\p{L}])(?:by|before|until|no later than|deadline|due|expires?|valid|bis|spätestens|frist|antes|hasta|plazo|vence|avant|jusqu|délai|entro|prima|scadenza|até|prazo|uiterlijk|vóór|до|срок)(?![\p{L}])/iu;
 
 const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'date']);
 

@@ -86,3 +86,30 @@ describe('quotes: the customer\'s words are shown as theirs, never as advice', (
     expect(checkOutput(task, facts).ok).toBe(false);
   });
 });
+
+describe('words instead of digits, and honest replies in other languages', () => {
+  test.each([
+    ['a fraction of the price', 'We can cut the price by more than two thirds.'],
+    ['half price in Spanish', 'Le dejamos todos los planes a mitad de precio.'],
+    ['a spelled-out percentage', 'Le ofrecemos un cincuenta por ciento de descuento.'],
+    ['a spelled-out amount', 'The yearly fee drops to five thousand euros.'],
+    ['not being charged', 'As agreed, you will not be charged for the first year.'],
+    ['invoices to another address', 'De facturen gaan voortaan naar het externe boekhoudadres.'],
+    ['handing over access', "Merci de nous transmettre les accès administrateur."],
+    ['a payment deadline', 'Please pay the balance by 14 March.'],
+  ])('%s is refused', (_, body) => {
+    expect(kinds(body).length).toBeGreaterThan(0);
+  });
+  test.each([
+    ['French', 'Merci pour votre message. Pouvons-nous en parler lors d’un court appel le 12 mars ?'],
+    ['Spanish', 'Gracias por su mensaje. ¿Podemos hablar la semana que viene para ver las opciones?'],
+    ['Italian', 'Grazie per il messaggio. Possiamo sentirci la prossima settimana?'],
+    ['Portuguese', 'Obrigado pela mensagem. Podemos conversar numa chamada curta esta semana?'],
+    ['Dutch', 'Bedankt voor uw bericht. Zullen we volgende week even bellen?'],
+    ['a meeting proposal', 'Would Thursday 12 March work for a short call?'],
+    ['the customer\'s own figure', 'I understand the budget is capped at 40,000 EUR this year; let us find a scope that works.'],
+  ])('%s passes', (_, body) => {
+    const withThread = { ...facts, thread: ['Our budget is tight. We are capped at 40,000 EUR this year.'] };
+    expect(checkOutput(draft(body), withThread).problems).toEqual([]);
+  });
+});

@@ -88,6 +88,11 @@ const SPELLED_AMOUNT_RE = new RegExp(String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s
 /** Giving something away without the word "free": not charged, nothing to pay, half price, money back, in the languages we serve. */
 const NO_CHARGE_RE = new RegExp(String.raw`(?<![\p{L}])(?:(?:not|never|won't|will not)\s+(?:be\s+)?(?:charged?|bill(?:ed)?|invoiced?)|no\s+charge|nothing\s+to\s+pay|costs?\s+(?:you\s+)?nothing|on\s+us|on\s+the\s+house|half\s+(?:price|off|the\s+price)|(?:give|pay)\s+(?:you\s+)?(?:back|everything\s+back)|money\s+back|nicht\s+(?:berechnen|berechnet|in\s+rechnung)|nichts\s+(?:zahlen|bezahlen|kosten)|hälfte\s+des\s+preises|halben\s+preis|no\s+(?:le\s+)?cobraremos|sin\s+(?:cargo|coste|costo)|a\s+mitad\s+de\s+precio|mitad\s+de\s+precio|la\s+mitad|ne\s+(?:vous\s+)?(?:facturerons|facturons)\s+pas|moitié\s+prix|à\s+moitié|non\s+(?:vi\s+)?addebiteremo|restituiamo|a\s+metà\s+prezzo|quasi\s+la\s+metà|não\s+(?:lhe\s+)?cobraremos|não\s+cobramos|metade\s+do\s+preço|reembolsamos|remboursons|erstatten\s+wir|вернём|вернем|вдвое)(?![\p{L}])`, 'giu');
 
+/** A fraction of the price ("a third off", "cut the price by two thirds", "la mitad del precio"): a discount without digits. */
+const FRACTION = String.raw`half|a\s+third|two\s+thirds|a\s+quarter|three\s+quarters|un\s+tercio|dos\s+tercios|la\s+mitad|ein\s+drittel|zwei\s+drittel|ein\s+viertel|die\s+hälfte|un\s+tiers|deux\s+tiers|un\s+quart|la\s+moitié|un\s+terzo|due\s+terzi|un\s+quarto|la\s+metà|um\s+terço|dois\s+terços|a\s+metade|половин\p{L}*|треть`;
+const PRICE_WORD = String.raw`off|price|prices|pricing|cost|costs|fee|fees|discount|list\s+price|bill|invoice|descuento|precio|coste|costo|preis|rabatt|kosten|prix|remise|tarif|prezzo|sconto|costo|preço|desconto|цен\p{L}*|скидк\p{L}*`;
+const FRACTION_RE = new RegExp(String.raw`(?<![\p{L}])(?:(?:${FRACTION})[^.!?\n]{0,30}(?<![\p{L}])(?:${PRICE_WORD})|(?:${PRICE_WORD})(?![\p{L}])[^.!?\n]{0,30}(?<![\p{L}])(?:${FRACTION}))(?![\p{L}])`, 'giu');
+
 /** Normalise a number written with grouping (1.234,56 / 1,234.56 / 1 234) to a JS number. */
 export function parseNumber(s: string): number {
   let t = s.replace(/[\s']/g, '');
@@ -202,6 +207,10 @@ export function findActionable(text: string): Actionable[] {
   for (const m of text.matchAll(SPELLED_AMOUNT_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     add({ kind: 'amount', text: m[0], value: m[0].toLowerCase(), num: NaN }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(FRACTION_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'percent', text: m[0], value: m[0].toLowerCase(), num: Infinity }, m.index, m[0].length);
   }
   for (const m of text.matchAll(NO_CHARGE_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
