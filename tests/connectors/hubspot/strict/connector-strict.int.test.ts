@@ -260,7 +260,6 @@ describe(`HubSpot connector against the strict sandbox (${process.env.DATABASE_U
     // The planned steady rate is at least 90 % of the published limit; the achieved rate is reported.
     const shape = bucketShapeFor(110, 10_000);
     expect(shape.refillPerMs * 10_000).toBeGreaterThanOrEqual(0.9 * 110);
-    // eslint-disable-next-line no-console
     console.log(`backfill: ${counts.reduce((a, b) => a + b, 0)} records, ${calls} calls, ${throttled} answered 429 (${((100 * throttled) / calls).toFixed(2)} %), ${(calls / seconds).toFixed(2)} calls/s = ${((100 * calls) / seconds / 11).toFixed(1)} % of 110 per 10 s`);
   }, 180_000);
 });
