@@ -6,6 +6,9 @@ import type { Command } from './command.js';
  * another; `closeloop --help` loads them all for their summaries.
  */
 export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command<any> }>>> = {
+  'auth create-token': () => import('./auth-create-token.js'),
+  'auth list-tokens': () => import('./auth-list-tokens.js'),
+  'auth revoke-token': () => import('./auth-revoke-token.js'),
   'eval dedupe': () => import('./eval-dedupe.js'),
   'eval score': () => import('./eval-score.js'),
   'eval text': () => import('./eval-text.js'),
