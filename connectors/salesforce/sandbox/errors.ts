@@ -34,6 +34,8 @@ export type SalesforceErrorCode =
   | 'MISSING_ARGUMENT'
   | 'INVALID_TYPE_ON_FIELD_IN_RECORD'
   | 'API_ERROR'
+  | 'MALFORMED_SEARCH'
+  | 'MULTIPLE_CHOICES'
   | 'UNKNOWN_EXCEPTION';
 
 export interface SalesforceRestError {

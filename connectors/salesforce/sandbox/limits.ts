@@ -53,18 +53,66 @@ export class ApiAllowance {
     return `api-usage=${this.used}/${this.max}`;
   }
 
-  /** GET /limits (excerpt of the real resource). */
+  /**
+   * GET /limits: the keys the real resource returns for a Developer Edition org (values are the edition's allocations;
+   * the ones the sandbox tracks are live). https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+   */
   snapshot(): Record<string, { Max: number; Remaining: number }> {
     this.roll();
+    const fixed = (max: number) => ({ Max: max, Remaining: max });
     return {
+      ActiveScratchOrgs: fixed(3),
+      AnalyticsExternalDataSizeMB: fixed(40960),
+      ConcurrentAsyncGetReportInstances: fixed(200),
+      ConcurrentEinsteinDataInsightsStoryCreation: fixed(5),
+      ConcurrentEinsteinDiscoveryStoryCreation: fixed(2),
+      ConcurrentSyncReportRuns: fixed(20),
+      DailyAnalyticsDataflowJobExecutions: fixed(60),
+      DailyAnalyticsUploadedFilesSizeMB: fixed(51200),
       DailyApiRequests: { Max: this.max, Remaining: Math.max(0, this.max - this.used) },
-      DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 - this.bulkQueryJobs },
-      DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },
-      DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
+      DailyAsyncApexExecutions: fixed(250000),
+      DailyAsyncApexTests: fixed(500),
+      DailyBulkApiBatches: fixed(15000),
+      DailyBulkV2QueryFileStorageMB: fixed(976562),
+      DailyBulkV2QueryJobs: { Max: 10000, Remaining: Math.max(0, 10000 - this.bulkQueryJobs) },
       DailyDeliveredPlatformEvents: { Max: 50000, Remaining: Math.max(0, 50000 - this.deliveredEvents) },
-      DailyStreamingApiEvents: { Max: 1000000, Remaining: 1000000 },
-      ConcurrentAsyncGetReportInstances: { Max: 200, Remaining: 200 },
-      DataStorageMB: { Max: 5, Remaining: 5 },
+      DailyDurableGenericStreamingApiEvents: fixed(10000),
+      DailyDurableStreamingApiEvents: fixed(10000),
+      DailyEinsteinDataInsightsStoryCreation: fixed(1000),
+      DailyEinsteinDiscoveryPredictAPICalls: fixed(50000),
+      DailyEinsteinDiscoveryPredictionsByCDC: fixed(500000),
+      DailyEinsteinDiscoveryStoryCreation: fixed(100),
+      DailyFunctionsApiCallLimit: fixed(235000),
+      DailyGenericStreamingApiEvents: fixed(10000),
+      DailyScratchOrgs: fixed(6),
+      DailyStandardVolumePlatformEvents: fixed(10000),
+      DailyStreamingApiEvents: fixed(10000),
+      DailyWorkflowEmails: fixed(390),
+      DataStorageMB: fixed(5),
+      DurableStreamingApiConcurrentClients: fixed(20),
+      FileStorageMB: fixed(20),
+      HourlyAsyncReportRuns: fixed(1200),
+      HourlyDashboardRefreshes: fixed(200),
+      HourlyDashboardResults: fixed(5000),
+      HourlyDashboardStatuses: fixed(999999999),
+      HourlyLongTermIdMapping: fixed(100000),
+      HourlyManagedContentPublicRequests: fixed(50000),
+      HourlyODataCallout: fixed(20000),
+      HourlyPublishedPlatformEvents: fixed(50000),
+      HourlyPublishedStandardVolumePlatformEvents: fixed(1000),
+      HourlyShortTermIdMapping: fixed(100000),
+      HourlySyncReportRuns: fixed(500),
+      HourlyTimeBasedWorkflow: fixed(50),
+      MassEmail: fixed(10),
+      MonthlyEinsteinDiscoveryStoryCreation: fixed(500),
+      MonthlyPlatformEventsUsageEntitlement: fixed(0),
+      Package2VersionCreates: fixed(6),
+      Package2VersionCreatesWithoutValidation: fixed(500),
+      PermissionSets: fixed(1500),
+      PrivateConnectOutboundCalloutHourlyLimitMB: fixed(0),
+      PublishCallbackUsageInApex: fixed(5000000),
+      SingleEmail: fixed(15),
+      StreamingApiConcurrentClients: fixed(20),
     };
   }
 }

@@ -210,6 +210,17 @@ export function oauthRouter(ctx: SandboxContext): Router {
     res.json(identity(ctx, org, userId));
   });
 
+  // The identity response's `profile` URL (`<instance>/<userId>`): the user's profile page, for a signed-in session.
+  r.get('/:userId', (req: Request, res: Response, next) => {
+    const userId = String(req.params.userId);
+    if (!/^005[0-9a-zA-Z]{12}([0-9a-zA-Z]{3})?$/.test(userId)) { next(); return; }
+    const session = sessionFrom(ctx, req);
+    const user = ctx.orgs.get(session.orgId)?.store.get('User', userId);
+    if (!user) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    res.type('text/html').send(`<!doctype html><title>${esc(user.FirstName)} ${esc(user.LastName)}</title><h1>${esc(user.FirstName)} ${esc(user.LastName)}</h1><p>${esc(user.Email)}</p>`);
+  });
+
   return r;
 }
 

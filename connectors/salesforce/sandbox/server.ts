@@ -63,9 +63,9 @@ export function createApp(ctx: SandboxContext): express.Express {
     const session = ctx.sessions.authenticate(bearerToken(req.header('authorization')));
     const org = ctx.orgs.get(session.orgId);
     if (!org) throw new SalesforceApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-    const isLimits = req.path === '/limits' || req.path === '/limits/';
+    // Every REST call counts against the daily allowance, /limits included (it is an API request like any other).
     try {
-      if (!isLimits) org.allowance.consume();
+      org.allowance.consume();
     } finally {
       res.set('Sforce-Limit-Info', org.allowance.header());
     }
@@ -83,6 +83,12 @@ export function createApp(ctx: SandboxContext): express.Express {
   });
   rest.get('/limits', (_req, res) => {
     res.json((res.locals.sf as RestState).org.allowance.snapshot());
+  });
+  // The identity response's `recent` and `search` URLs resolve (recent: the user's recently viewed items, none here;
+  // search: SOSL, which the sandbox does not run: MALFORMED_SEARCH like a bad query string).
+  rest.get(['/recent', '/recent/'], (_req, res) => { res.json([]); });
+  rest.get(['/search', '/search/'], (req) => {
+    throw new SalesforceApiError(400, 'MALFORMED_SEARCH', req.query.q ? 'SOSL search is not available in this sandbox' : 'No search term found. The search term must be at least 2 characters long.');
   });
   rest.use(sobjectsRouter(ctx));
   rest.use(queryRouter(ctx));

@@ -154,6 +154,41 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     res.status(204).end();
   });
 
+  // Upsert by external id: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
+  // No match → create (201, created: true); one match → update (200, created: false, API 46.0+); several → 300
+  // MULTIPLE_CHOICES with their URLs. The field must be an External ID; a body naming it with another value is refused.
+  r.patch('/sobjects/:type/:field/:value', (req, res) => {
+    const { org, change, apiVersion } = restState(res);
+    const type = typeParam(req);
+    const def = sobjectDef(type);
+    const fieldName = String(req.params.field);
+    const field = def.byName.get(fieldName.toLowerCase());
+    const access = field ? org.store.fieldAccess.get(`${type}.${field.name}`.toLowerCase()) : undefined;
+    if (!field || access === 'absent' || !field.externalId) {
+      throw new SalesforceApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${fieldName}`);
+    }
+    const value = String(req.params.value);
+    const body = { ...bodyObject(req) };
+    const sent = Object.entries(body).find(([k]) => k.toLowerCase() === field.name.toLowerCase());
+    if (sent && String(sent[1]).toLowerCase() !== value.toLowerCase()) {
+      throw new SalesforceApiError(400, 'INVALID_FIELD', `The value of ${field.name} in the body does not match the value in the URL`, [field.name]);
+    }
+    const matches = org.store.all(type).filter((row) => row[field.name] !== null && row[field.name] !== undefined && String(row[field.name]).toLowerCase() === value.toLowerCase());
+    if (matches.length > 1) {
+      res.status(300).json(matches.map((m) => `/services/data/v${apiVersion}/sobjects/${type}/${String(m.Id)}`));
+      return;
+    }
+    if (matches.length === 1) {
+      const id = String(matches[0]!.Id);
+      if (sent) delete body[sent[0]];
+      org.store.update(type, id, body, change);
+      res.status(200).json({ id, success: true, errors: [], created: false });
+      return;
+    }
+    const id = org.store.create(type, { ...body, [field.name]: value }, change);
+    res.status(201).json({ id, success: true, errors: [], created: true });
+  });
+
   r.delete('/sobjects/:type/:id', (req, res) => {
     const { org, change } = restState(res);
     org.store.delete(typeParam(req), String(req.params.id), change);

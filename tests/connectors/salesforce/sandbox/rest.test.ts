@@ -107,14 +107,17 @@ describe('Salesforce sandbox: REST sObjects, SOQL, collections, limits (through 
   });
 
   it('runs sObject Collections with per-record statusCode errors (HTTP 200) and allOrNone rollback', async () => {
-    const results = await conn.sobject('Task').create([{ Subject: 'A' }, { Status: 'x' }]);
-    expect(results[0]).toMatchObject({ success: true, errors: [] });
-    expect(results[1]).toEqual({ success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Subject]', fields: ['Subject'] }] });
+    // Task.Subject is not required (the platform allows a Task without one): both Tasks are created.
+    const results = await conn.sobject('Task').create([{ Subject: 'A' }, { Status: 'Not Started' }]);
+    expect(results.map((r) => r.success)).toEqual([true, true]);
+    const accounts = await conn.sobject('Account').create([{ Name: 'A' }, { Website: 'https://nameless.example' }]);
+    expect(accounts[0]).toMatchObject({ success: true, errors: [] });
+    expect(accounts[1]).toEqual({ success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name]', fields: ['Name'] }] });
 
-    const before = sandbox.store.list(orgId, 'Task').length;
-    const rolled = await conn.sobject('Task').create([{ Subject: 'B' }, { Status: 'x' }], { allOrNone: true });
+    const before = sandbox.store.list(orgId, 'Account').length;
+    const rolled = await conn.sobject('Account').create([{ Name: 'B' }, { Website: 'https://x.example' }], { allOrNone: true });
     expect(rolled[0]).toMatchObject({ success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }] });
-    expect(sandbox.store.list(orgId, 'Task')).toHaveLength(before);
+    expect(sandbox.store.list(orgId, 'Account')).toHaveLength(before);
 
     const id = (results[0] as { id: string }).id;
     const updated = await conn.sobject('Task').update([{ Id: id, Status: 'Completed' }]);
@@ -176,8 +179,11 @@ describe('Salesforce sandbox: REST sObjects, SOQL, collections, limits (through 
       await c.query('SELECT Id FROM Account');
       await c.query('SELECT Id FROM Account');
       await expect(c.query('SELECT Id FROM Account')).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+      // /limits is an API call like the others: refused too once the allowance is spent.
+      await expect(c.request('/limits')).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED' });
+      sb.resetAllowance();
       const limits = await c.request<{ DailyApiRequests: { Max: number; Remaining: number } }>('/limits');
-      expect(limits.DailyApiRequests).toEqual({ Max: 3, Remaining: 0 });
+      expect(limits.DailyApiRequests).toEqual({ Max: 3, Remaining: 2 });
       sb.resetAllowance();
       await c.query('SELECT Id FROM Account');
       expect(c.limitInfo?.apiUsage).toEqual({ used: 1, limit: 3 });
