@@ -22,7 +22,7 @@ describe('Salesforce sandbox: upsert by external id, /limits, identity URLs, des
   test('PATCH /sobjects/{type}/{externalIdField}/{value}: 201 created, then 200 updated, the same record (also through jsforce upsert)', async () => {
     const first = await api('/sobjects/Task/Closeloop_Key__c/sug-1:task', { method: 'PATCH', body: JSON.stringify({ Subject: 'Call back' }) });
     expect(first.status).toBe(201);
-    const created = await first.json();
+    const created = await first.json() as { id: string };
     expect(created).toMatchObject({ success: true, created: true, id: expect.stringMatching(/^00T/) });
     const second = await api('/sobjects/Task/Closeloop_Key__c/SUG-1:TASK', { method: 'PATCH', body: JSON.stringify({ Subject: 'Call back today' }) });
     expect(second.status).toBe(200);
@@ -35,7 +35,7 @@ describe('Salesforce sandbox: upsert by external id, /limits, identity URLs, des
   test('upsert on a field that is not an External ID → 404 NOT_FOUND; a body contradicting the URL value → 400', async () => {
     const notExternal = await api('/sobjects/Task/Subject/x', { method: 'PATCH', body: JSON.stringify({}) });
     expect(notExternal.status).toBe(404);
-    expect((await notExternal.json())[0]).toMatchObject({ errorCode: 'NOT_FOUND' });
+    expect(((await notExternal.json()) as unknown[])[0]).toMatchObject({ errorCode: 'NOT_FOUND' });
     const contradicting = await api('/sobjects/Task/Closeloop_Key__c/k-3', { method: 'PATCH', body: JSON.stringify({ Closeloop_Key__c: 'other' }) });
     expect(contradicting.status).toBe(400);
   });
