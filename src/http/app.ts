@@ -61,7 +61,8 @@ export interface AppDeps {
 /**
  * The URLs a provider may have signed for this request: PUBLIC_URL joined to the path (a trailing slash on
  * PUBLIC_URL or a path prefix a reverse proxy strips must not break it), then the URL the reverse proxy
- * reports (X-Forwarded-Proto/Host; 'trust proxy' is on). Signatures are checked against these exact strings.
+ * reports (X-Forwarded-Proto/Host, honoured only for a trusted proxy: TRUST_PROXY). Signatures are checked against
+ * these exact strings.
  */
 export function publicRequestUrls(publicUrl: string, req: express.Request): string[] {
   const base = new URL(publicUrl);
