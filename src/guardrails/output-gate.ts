@@ -256,6 +256,8 @@ export function gateWrite(write: GateWrite, facts: GateFacts): { ok: true; write
 export const describeProblems = (ps: readonly GateProblem[]): string[] =>
   ps.map((p) => `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`);
 
+const PREMISE = /(?<![\p{L}])(?:as (?:agreed|discussed|promised|approved|confirmed)|(?:was|were|been|is|are|already) (?:agreed|approved|promised|confirmed|signed off)|approved by|agreed (?:on|with|upon)|your (?:colleague|manager|cfo|ceo|boss|team) (?:approved|agreed|promised|confirmed)|wie (?:vereinbart|besprochen|zugesagt)|vereinbart|genehmigt|zugesagt|como (?:acordamos|acordado|hablamos|prometido)|acordad[oa]|aprobad[oa]|prometid[oa]|comme (?:convenu|prévu|promis)|convenu|approuvée?|promise?|come (?:concordato|promesso|d'accordo)|concordat[oa]|approvat[oa]|promess[oa]|conforme (?:combinado|acordado)|combinad[oa]|aprovad[oa]|zoals (?:afgesproken|beloofd)|afgesproken|goedgekeurd|как договорились|согласован\p{L}*|одобрен\p{L}*)(?![\p{L}])/iu;
+
 const WITHHELD_LABEL: Record<InstructionKind, string> = {
   addresses_ai: 'it contains text addressed to an assistant or model',
   moves_money: 'it asks for money to be moved',
@@ -277,6 +279,11 @@ export function neutraliseQuote(quote: string, facts: GateFacts): string {
     return `[quote withheld: ${WITHHELD_LABEL[found[0]!.kind]}; confirm any such request with the customer through a channel you already know]`;
   }
   const g = groundsOf(facts);
+  // "As agreed, the first year is free": a claim that terms were already agreed is checked in the deal, not quoted as fact.
+  const terms = findActionable(visible).filter((a) => (a.kind === 'concession' || a.kind === 'percent' || a.kind === 'amount' || a.kind === 'code') && !grounded(a, g, visible));
+  if (terms.length && PREMISE.test(visible)) {
+    return '[quote withheld: it claims terms were already agreed or approved; check them in the deal record before acting]';
+  }
   let out = visible;
   for (const a of findActionable(visible)) {
     if (a.kind === 'amount' || a.kind === 'percent' || a.kind === 'date' || a.kind === 'concession' || grounded(a, g, visible)) continue;
