@@ -3,6 +3,8 @@ export default {
   testEnvironment: '<rootDir>/tests/setup/node-environment.cjs',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  // Browser tests drive Chromium: `npm run test:browser` (jest.browser.config.js), run by .ci/run.
+  testPathIgnorePatterns: ['/node_modules/', '/tests/browser/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', {
