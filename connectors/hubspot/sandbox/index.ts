@@ -92,6 +92,8 @@ export interface HubspotSandbox {
   uninstall(portalId: number): void;
   /** One access token answers 401 from now on (before its expiry), as HubSpot may do. */
   invalidateAccessToken(token: string): void;
+  /** Every live access token of the portal answers 401 from now on (refresh tokens still work). */
+  invalidateAccessTokens(portalId: number): number;
   store: SandboxStore;
   /** Queue 477/5xx answers for matching CRM requests, or a random 5xx rate. */
   faults: FaultInjector;
@@ -238,6 +240,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
     issueTokens,
     uninstall: (portalId) => { oauth.uninstall(portalId); },
     invalidateAccessToken: (token) => oauth.invalidateAccessToken(token),
+    invalidateAccessTokens: (portalId) => oauth.invalidatePortalAccessTokens(portalId),
     store,
     faults,
     rateLimitStats: () => ({ ...rateLimitStats }),

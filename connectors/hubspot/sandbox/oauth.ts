@@ -201,6 +201,13 @@ export class OAuthRegistry {
     return n;
   }
 
+  /** Every live access token of a portal answers 401 from now on (refresh tokens stay valid). */
+  invalidatePortalAccessTokens(portalId: number): number {
+    let n = 0;
+    for (const at of this.accessTokens.values()) if (at.portalId === portalId && at.expiresAt > this.cfg.now()) { at.expiresAt = this.cfg.now() - 1; n++; }
+    return n;
+  }
+
   /** Makes one access token answer 401 before its expiry (HubSpot can invalidate tokens early). */
   invalidateAccessToken(token: string): void {
     const at = this.accessTokens.get(token);
