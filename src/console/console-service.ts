@@ -22,6 +22,20 @@ export interface ConnectionView {
   /** Share of the object kinds whose backfill is done (0..1). */
   backfillShare: number;
   needsReconnect: boolean;
+  /** The CRM request budget closeloop paces against, per limit lane (burst, search, daily...). */
+  rateLimits: RateLaneView[];
+}
+
+export interface RateLaneView { lane: string; usedShare: number; capacity: number; calls: number; throttled: number; dailyRemaining: number | null; blockedUntil: Date | null }
+
+/** A bucket's use now: tokens refill continuously since the last update (src/sync/rate-pacer.ts). */
+export function laneUsage(b: { bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; updated_ms: number; blocked_until_ms: number; daily_remaining: number | null; calls: number; throttled: number }, now: number): RateLaneView {
+  const tokens = Math.min(b.capacity, Number(b.tokens) + Math.max(0, now - Number(b.updated_ms)) * Number(b.refill_per_ms));
+  return {
+    lane: b.bucket_key.split(':').pop() ?? b.bucket_key, capacity: Number(b.capacity), usedShare: b.capacity > 0 ? Math.max(0, Math.min(1, 1 - tokens / b.capacity)) : 0,
+    calls: Number(b.calls), throttled: Number(b.throttled), dailyRemaining: b.daily_remaining === null ? null : Number(b.daily_remaining),
+    blockedUntil: Number(b.blocked_until_ms) > now ? new Date(Number(b.blocked_until_ms)) : null,
+  };
 }
 
 /**
@@ -38,6 +52,8 @@ export function backfillProgress(kinds: readonly ObjectKind[], counts: Record<st
 
 export async function connectionViews(reads: TenantReads, cr: ConsoleReads, connectorFor: (p: string) => Connector, now: number): Promise<ConnectionView[]> {
   const [conns, counts, streams, activity] = await Promise.all([reads.connections(), cr.recordCountsByConnection(), cr.syncStreams(), cr.activity()]);
+  const prefixOf = (c: ConnectionRow) => `${c.provider}:${c.account_id}:`;
+  const buckets = await cr.rateBuckets(conns.map(prefixOf));
   return conns.map((c) => {
     const kinds = (() => { try { return connectorFor(c.provider).manifest.objectKinds; } catch { return [] as ObjectKind[]; } })();
     const byKind = Object.fromEntries(counts.filter((x) => x.connection_id === c.id).map((x) => [x.kind, Number(x.n)]));
@@ -51,6 +67,7 @@ export async function connectionViews(reads: TenantReads, cr: ConsoleReads, conn
       parkedWrites: Number(a?.parked_writes ?? 0), failedWrites: Number(a?.failed_writes ?? 0), kinds: progress,
       backfillShare: progress.length === 0 ? 0 : progress.filter((p) => p.state === 'done').length / progress.length,
       needsReconnect: c.status === 'needs_reconnect' || c.status === 'failed',
+      rateLimits: buckets.filter((b) => b.bucket_key.startsWith(prefixOf(c))).map((b) => laneUsage(b, now)),
     };
   });
 }

@@ -13,6 +13,7 @@ export interface FeedSuggestionRow {
 }
 export interface FeedFilter { status?: string; type?: string; owner?: string; deal?: string; since?: Date; until?: Date; limit: number }
 export interface OutcomeDayRow { day: string; type: string; owner_id: string | null; outcome: string; n: number }
+export interface RateBucketRow { bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; updated_ms: number; blocked_until_ms: number; daily_remaining: number | null; calls: number; throttled: number }
 export interface ModelHistoryRow { tenant_id: string; kind: string; model_name: string | null; rows: number; validation_auc: number | null; metrics: Record<string, unknown>; trained_at: Date | null }
 
 /**
@@ -93,6 +94,19 @@ export class ConsoleReads {
     return (await this.db.query<{ day: string; status: string; n: number }>(
       `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, status, count(*)::int AS n
        FROM suggestions WHERE created_at >= $2 AND ($1::text IS NULL OR tenant_id = $1) GROUP BY 1, 2 ORDER BY 1`, [this.tenantId, since])).rows;
+  }
+
+  /**
+   * The shared request budgets (src/sync/rate-pacer.ts) whose keys start with one of these prefixes
+   * (`provider:accountId:`, built by the caller from the tenant's own connections).
+   */
+  async rateBuckets(prefixes: string[]): Promise<RateBucketRow[]> {
+    if (prefixes.length === 0) return [];
+    return (await this.db.query<RateBucketRow>(
+      `SELECT bucket_key, capacity, refill_per_ms, tokens, updated_ms::float8 AS updated_ms, blocked_until_ms::float8 AS blocked_until_ms,
+              daily_remaining::float8 AS daily_remaining, calls::float8 AS calls, throttled::float8 AS throttled
+       FROM rate_buckets b WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(prefix) WHERE starts_with(b.bucket_key, p.prefix))
+       ORDER BY bucket_key`, [prefixes])).rows;
   }
 
   /** The tenant's current models (quality per tenant: AUC, calibration, rows) as stored by the last retraining. */

@@ -21,6 +21,9 @@ beforeAll(async () => {
   await storeSuggestion(t.store, { id: 'sug-of-b', tenantId: 'tenant-b', connectionId: 'hs-b', dealId: '777', status: 'review' });
   await t.store.checkpoints.save('hs-a', 'objects:company', { after: '10' });
   await t.store.feedback.record({ suggestionId: 'sug-written', tenantId: 'tenant-a', connectionId: 'hs-a', outboxId: null, target: 'user:1', outcome: 'card_not_useful', editDistance: null, detail: {}, occurredAt: new Date(NOW - 86_400_000) });
+  // The shared request budget of portal 4200 (src/sync/rate-pacer.ts keys: provider:account:app:lane), 60 of 100 in use.
+  await t.db.query(`INSERT INTO rate_buckets (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, throttled) VALUES
+    ('hubspot:4200:app:burst', 100, 0, 40, $1, 1234, 2), ('hubspot:PORTAL-OF-B:app:search', 5, 0, 0, $1, 99, 9)`, [NOW]);
   tokenA = (await createApiToken(t.store, { tenantId: 'tenant-a', name: 'console test' })).token;
 });
 afterAll(async () => { await t.close(); });
@@ -43,6 +46,8 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(r.text).toMatch(/data-kind="company"[\s\S]*?<span class="state">syncing<\/span>/);
     expect(r.text).toMatch(/data-kind="deal"[\s\S]*?<span class="state">waiting<\/span>/);
     expect(r.text).not.toContain('PORTAL-OF-B');
+    expect(r.text).toMatch(/<th scope="row">burst<\/th><td>[\s\S]*?60% of 100[\s\S]*?<td>1234<\/td><td>2<\/td>/);
+    expect(r.text).not.toContain('>search<');
     expect(r.text).toContain('<a class="skip" href="#main">');
   });
 
