@@ -84,6 +84,9 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
   await hubspot.flushWebhooks();
   await salesforce.flushOutbound();
   say('demo stream finished; closeloop keeps running (Ctrl-C to stop).');
+  // The sandbox keeps HubSpot's limits on; closeloop paces itself (shared token bucket) instead of waiting out 429s.
+  const hsCalls = hubspot.rateLimitStats();
+  say(`HubSpot API so far: ${hsCalls.requests} calls (${hsCalls.throttled} answered 429), ${hsCalls.searchRequests} searches (${hsCalls.searchThrottled} answered 429)`);
   for (const t of await cl.store.outbox.recentDone(10)) say(`${t.action === 'create_draft_email' ? 'draft email' : 'task'} ${t.crm_id} written for suggestion ${t.suggestion_id}`);
 
   const shutdown = async () => {
