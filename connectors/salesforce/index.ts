@@ -1,3 +1,4 @@
+import { identifyUser } from './sign-in.js';
 import type { Connector } from '../../src/core/connector.js';
 import { changeStreamStart, subscribeChanges, type CdcOptions } from './cdc.js';
 import { createSalesforceClient } from './client.js';
@@ -21,6 +22,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     manifest: salesforceManifest,
     refreshTokens,
     afterInstall,
+    identifyUser,
     listChanges: async function* (ctx, kind, since) {
       yield* listChanges(await clientFor(ctx), kind, since, syncOpts);
     },

@@ -165,4 +165,7 @@ export const salesforceManifest: ConnectorManifest = {
   rateLimitHeaders: { remaining: SALESFORCE_LIMIT_INFO_HEADER, max: SALESFORCE_LIMIT_INFO_HEADER, intervalMs: null },
   // webhooks: Outbound Messages (SOAP); changeStream: Change Data Capture over CometD.
   capabilities: { webhooks: true, changeStream: true },
+  // Admin sign-in: the identity URL (scope `id`) and one query for a Modify All Data permission set (scope `api`).
+  // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_tokens_scopes.htm
+  signIn: { scopes: ['api', 'id'] },
 };

@@ -79,6 +79,8 @@ export interface SalesforceSandbox {
   url: string;
   orgIds(): string[];
   createOrg(opts?: { seed?: 'demo' | 'empty'; name?: string }): string;
+  /** Give or take Modify All Data from a user (the org's admin holds it from the start). */
+  setModifyAllData(orgId: string, userId: string, granted: boolean): void;
   store: SandboxStore;
   setOutboundMessageUrl(url: string | null): void;
   /** Per-org outbound configuration: listener URL and object → selected fields. */
@@ -201,6 +203,11 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
   return {
     url: ctx.baseUrl,
     orgIds: () => [...ctx.orgs.keys()],
+    setModifyAllData: (orgId, userId, granted) => {
+      const org = ctx.orgs.get(orgId);
+      if (!org) throw new Error(`no org ${orgId}`);
+      if (granted) org.modifyAllDataUsers.add(userId); else org.modifyAllDataUsers.delete(userId);
+    },
     createOrg,
     store,
     setOutboundMessageUrl: (url) => {

@@ -8,6 +8,8 @@ export class Org {
   readonly store: OrgStore;
   readonly allowance: ApiAllowance;
   readonly adminUserId: string;
+  /** Users holding Modify All Data through a permission set or their profile (the admin, unless a test adds others). */
+  readonly modifyAllDataUsers = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -29,6 +31,7 @@ export class Org {
       createdAt,
       `${KEY_PREFIX.User}000000000000AAA`,
     );
+    this.modifyAllDataUsers.add(this.adminUserId);
     const admin = this.store.get('User', this.adminUserId);
     if (admin) {
       admin.CreatedById = this.adminUserId;

@@ -67,6 +67,20 @@ function page(version: string, locator: string | null, records: OutputRecord[], 
   };
 }
 
+/**
+ * The one PermissionSetAssignment query closeloop's admin sign-in sends (`AssigneeId = '<id>' AND
+ * PermissionSet.PermissionsModifyAllData = true`). The sandbox keeps no permission sets: the org's admin user holds
+ * Modify All Data (System Administrator profile), everyone else does not.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_permissionsetassignment.htm
+ */
+function permissionGrants(org: Org, soql: string): OutputRecord[] | null {
+  if (!/\bFROM\s+PermissionSetAssignment\b/i.test(soql)) return null;
+  const m = /^\s*SELECT\s+Id\s+FROM\s+PermissionSetAssignment\s+WHERE\s+AssigneeId\s*=\s*'([A-Za-z0-9]{15,18})'\s+AND\s+PermissionSet\.PermissionsModifyAllData\s*=\s*true(?:\s+LIMIT\s+\d+)?\s*$/i.exec(soql);
+  if (!m) throw malformedQuery('the sandbox answers only the Modify All Data PermissionSetAssignment query');
+  if (!org.modifyAllDataUsers.has(m[1]!)) return [];
+  return [{ attributes: { type: 'PermissionSetAssignment', url: `/services/data/v62.0/sobjects/PermissionSetAssignment/0Pa${m[1]!.slice(3)}` }, Id: `0Pa${m[1]!.slice(3)}` } as unknown as OutputRecord];
+}
+
 export function queryRouter(ctx: SandboxContext): Router {
   const r = express.Router({ mergeParams: true });
 
@@ -74,6 +88,8 @@ export function queryRouter(ctx: SandboxContext): Router {
     const { org, apiVersion } = restState(res);
     const q = req.query.q;
     if (typeof q !== 'string' || q.trim() === '') throw malformedQuery('A query string has to be specified');
+    const grants = permissionGrants(org, q);
+    if (grants) { res.json({ totalSize: grants.length, done: true, records: grants }); return; }
     const outcome = executeSoql(q, { store: org.store, now: ctx.now(), includeDeleted, apiVersion });
     if (outcome.isCount) {
       res.json({ totalSize: outcome.totalSize, done: true, records: [] });
