@@ -1,4 +1,4 @@
-import type { CanonicalRecord, ObjectKind } from '../core/canonical.js';
+import type { Activity, ActivityKind, CanonicalRecord, ObjectKind } from '../core/canonical.js';
 import { isActivityKind } from '../core/canonical.js';
 import { recordOutcomes } from '../feedback/record-outcomes.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -35,6 +35,13 @@ export interface ApplyDeps { queue: WorkQueue; metrics: Metrics }
 
 const key = (kind: string, id: string) => `${kind}\u0000${id}`;
 
+/** A deleted activity we never held, as the feedback hook reads it (only its identity and `archived` matter). */
+const goneActivity = (provider: string, kind: ActivityKind, externalId: string, at: number | undefined): Activity => ({
+  kind, provider, externalId, archived: true, createdAt: null, updatedAt: new Date(at ?? Date.now()).toISOString(), ownerId: null, url: null,
+  associations: { contacts: [], companies: [], deals: [] }, subject: null, body: null, occurredAt: new Date(at ?? Date.now()).toISOString(),
+  direction: null, status: null, dueAt: null,
+}) as Activity;
+
 /**
  * THE change step. Every source (HubSpot webhooks, polls and backfills of both CRMs, Salesforce CDC and Outbound
  * Messages, the ingest API, Slack) applies its changes here, inside the caller's transaction, so records, the
@@ -62,8 +69,11 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
   const dealsOfDeleted = new Set<string>();
   const stamps = new Map<string, number>();
   const providers = new Map<string, string>();
+  // Deleted activities we never stored (deleted before their create event was applied): still an outcome if we wrote them.
+  const unseen: Activity[] = [];
   for (const d of deleted) {
     const stored = await r.records.get(conn.id, d.kind, d.externalId);
+    if (!stored && isActivityKind(d.kind)) unseen.push(goneActivity(conn.provider, d.kind, d.externalId, c.receivedAt));
     if (stored) {
       if (isActivityKind(stored.kind) || stored.kind === 'contact') stored.associations.deals.forEach((x) => dealsOfDeleted.add(x));
       stamps.set(key(d.kind, d.externalId), Date.parse(stored.updatedAt));
@@ -75,7 +85,7 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
   // 2-3. Upsert (newer wins) and feedback.
   const changed = await r.records.upsertMany(conn.id, records);
   for (const rec of changed) deps.metrics.recordsSynced.inc({ crm: conn.provider, kind: rec.kind, source: c.source });
-  await recordOutcomes(r, conn, changed);
+  await recordOutcomes(r, conn, unseen.length ? [...changed, ...unseen] : changed);
 
   // 4. Re-index changed activities, remove deleted ones (under the provider they were indexed with).
   const indexRefs: { kind: string; externalId: string; provider?: string; removed?: true }[] = [];
