@@ -150,7 +150,7 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
   test('the connector\'s response (a Salesforce Ack) is passed back; an empty delivery is accepted with nothing to do', async () => {
     const response = { status: 200, contentType: 'text/xml', body: '<Ack>true</Ack>' };
     const r = await acceptWebhook(deps(), connectorWith(() => ({ events: [], response })), req(), SECRETS);
-    expect(r).toEqual({ accepted: 0, duplicates: 0, unknownAccounts: [], response });
+    expect(r).toEqual({ accepted: 0, duplicates: 0, quarantined: 0, unknownAccounts: [], response });
     expect(queue.jobs).toEqual([]);
   });
 
