@@ -142,7 +142,7 @@ export function toWebhookEvents(e: HubspotWebhookEvent): WebhookEvent[] {
     const survivor = main.objectId;
     const merged = [...new Set([...(e.mergedObjectIds ?? []), ...(e.primaryObjectId !== undefined ? [e.primaryObjectId] : [])].map(String))];
     for (const id of merged.filter((x) => x !== survivor)) {
-      out.push({ ...base, eventId: `${eventId}-merged-${id}`, kind, objectId: id, change: 'deleted' });
+      out.push({ ...base, eventId: `${eventId}-merged-${id}`, kind, objectId: id, change: 'deleted', ...(survivor ? { mergedInto: survivor } : {}) });
     }
   }
   if (main.change === 'associated' && e.toObjectId !== undefined) {

@@ -136,6 +136,8 @@ export interface WebhookEvent {
   occurredAt: number;
   /** The event as received (for the inbox). */
   raw: unknown;
+  /** A deletion caused by a merge: the surviving record, which took over this one's associations. */
+  mergedInto?: string;
   /** True when the change echoes a write closeloop made itself (Salesforce CDC changeOrigin `client=closeloop`): sync it, but do not suggest on it. */
   ownWrite?: boolean;
   /**

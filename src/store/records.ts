@@ -82,6 +82,22 @@ export class RecordRepo {
     return r.rows.map((x) => x.data);
   }
 
+  /**
+   * A merge at the source: every record associated with `fromId` (a contact, company or deal merged away) is now
+   * associated with `toId`, the survivor, as the CRM moved the associations. Returns how many records changed.
+   */
+  async repointAssociations(connectionId: string, kind: 'contact' | 'company' | 'deal', fromId: string, toId: string): Promise<number> {
+    const field = ({ contact: 'contacts', company: 'companies', deal: 'deals' } as const)[kind];
+    const r = await this.db.query(
+      `UPDATE records SET data = jsonb_set(data, ARRAY['associations', $4::text],
+              (SELECT coalesce(jsonb_agg(DISTINCT CASE WHEN v = $2::text THEN $3::text ELSE v END), '[]'::jsonb)
+                 FROM jsonb_array_elements_text(data -> 'associations' -> $4::text) AS v))
+        WHERE connection_id = $1 AND data -> 'associations' -> $4::text @> $5::jsonb`,
+      [connectionId, fromId, toId, field, JSON.stringify([fromId])],
+    );
+    return r.affectedRows ?? 0;
+  }
+
   /** Live activities associated with a deal, newest first. */
   async activitiesForDeal(connectionId: string, dealId: string): Promise<Activity[]> {
     const r = await this.db.query<{ data: Activity }>(

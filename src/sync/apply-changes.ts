@@ -10,7 +10,8 @@ import type { Queryable } from '../store/db.js';
 /** Where a change came from (metrics label; every source goes through the same step). */
 export type ChangeSource = 'webhook' | 'outbound' | 'poll' | 'backfill' | 'stream' | 'ingest' | 'slack';
 
-export interface DeletedRef { kind: ObjectKind; externalId: string }
+/** `mergedInto`: deleted by a merge at the source; what was associated with it now belongs to the survivor. */
+export interface DeletedRef { kind: ObjectKind; externalId: string; mergedInto?: string }
 
 /** A page of changes from any source: records to upsert and records deleted at the source. */
 export interface Changes {
@@ -72,6 +73,10 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
   // Deleted activities we never stored (deleted before their create event was applied): still an outcome if we wrote them.
   const unseen: Activity[] = [];
   for (const d of deleted) {
+    // A merge moved the merged record's activities (and other associations) to the survivor: follow it here too.
+    if (d.mergedInto && (d.kind === 'contact' || d.kind === 'company' || d.kind === 'deal')) {
+      await r.records.repointAssociations(conn.id, d.kind, d.externalId, d.mergedInto);
+    }
     const stored = await r.records.get(conn.id, d.kind, d.externalId);
     if (!stored && isActivityKind(d.kind)) unseen.push(goneActivity(conn.provider, d.kind, d.externalId, c.receivedAt));
     if (stored) {

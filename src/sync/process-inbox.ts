@@ -44,8 +44,10 @@ export async function processInbox(deps: SyncDeps, batchIds: string[], receivedA
     const ctx = deps.vault.context(conn);
     const fetchIds = new Map<ObjectKind, Set<string>>();
     const deletes = new Map<ObjectKind, Set<string>>();
+    const survivors = new Map<string, string>();
     for (const e of list.flatMap((b) => b.events)) {
       if (!e.kind || !e.objectId) continue;
+      if (e.change === 'deleted' && e.mergedInto) survivors.set(`${e.kind}:${e.objectId}`, e.mergedInto);
       const target = e.change === 'deleted' ? deletes : fetchIds;
       if (!target.has(e.kind)) target.set(e.kind, new Set());
       target.get(e.kind)!.add(e.objectId);
@@ -65,7 +67,10 @@ export async function processInbox(deps: SyncDeps, batchIds: string[], receivedA
       const missing = want.filter((id) => !returned.has(id));
       for (const held of await deps.store.records.getMany(conn.id, kind, missing)) gone.push({ kind, externalId: held.externalId });
     }
-    const deleted = [...[...deletes].flatMap(([kind, set]) => [...set].map((externalId) => ({ kind, externalId }))), ...gone];
+    const deleted = [...[...deletes].flatMap(([kind, set]) => [...set].map((externalId) => {
+      const mergedInto = survivors.get(`${kind}:${externalId}`);
+      return mergedInto ? { kind, externalId, mergedInto } : { kind, externalId };
+    })), ...gone];
     // One change step (src/sync/apply-changes.ts): deletions erased everywhere, records, follow-up jobs, and the
     // batches marked processed, all in one transaction.
     const applied = await deps.store.tx(async (r, tx) => {
