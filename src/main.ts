@@ -13,7 +13,7 @@ import { TokenVault } from './auth/token-vault.js';
 import { createPacers } from './sync/rate-pacer.js';
 import { readConfigFromProcess, type Config } from './config/index.js';
 import type { Connector } from './core/connector.js';
-import { ConfigError, MigrationsPendingError } from './core/errors.js';
+import { ConfigError, isCloseloopError, MigrationsPendingError, ResourceInUseError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
 import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
@@ -28,6 +28,7 @@ import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js
 import { afterBackfill, createDraftLlm, FEEDBACK_SCHEDULES } from './suggest/wiring.js';
 import { setModelCacheSize } from './suggest/scorer.js';
 import { createTrainer } from './feedback/trainer.js';
+import { createCrmFacts } from './suggest/crm-facts.js';
 import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
 import { createOutboundDispatcher, crmOriginMatcher, useOutboundDispatcher } from './lib/outbound-timeouts.js';
@@ -203,8 +204,14 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       slackSigningSecret: cfg.slack?.signingSecret ?? null,
       rulesDir: path.resolve(cfg.rulesDir),
     });
-    const listening = app;
-    server = await new Promise<Server>((resolve) => { const s = listening.listen(cfg.port, cfg.host, () => resolve(s)); });
+    try {
+      server = await listen(app, cfg.port, cfg.host);
+    } catch (e) {
+      stopWatch();
+      await queue.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      throw e;
+    }
     const addr = server.address();
     listenUrl = typeof addr === 'object' && addr ? `http://${cfg.host}:${addr.port}` : `http://${cfg.host}:${cfg.port}`;
   }
@@ -225,7 +232,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     workers = await startWorkers({
       store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,
       index: o.index !== undefined ? o.index : indexer ? async (connectionId, refs) => { await indexActivities(store, indexer, connectionId, refs); } : null,
-      analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays, llm: cfg.localOnly ? null : createDraftLlm(cfg), localOnly: cfg.localOnly },
+      analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays, llm: cfg.localOnly ? null : createDraftLlm(cfg), localOnly: cfg.localOnly,
+        crm: createCrmFacts({ vault, connectorFor: getConnector, logger, now }) },
       writeback: { store, metrics, logger, vault, connectorFor: getConnector, now, inDoubtSettleMs: 2 * cfg.crmCallTimeoutMs, callTimeoutMs: cfg.crmCallTimeoutMs },
       changeStreams: o.changeStreams,
       afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now, trainer }, connectionId); },
@@ -280,6 +288,19 @@ function queueOptions(cfg: Readonly<Config>): { poolSize: number; notify: boolea
   return { poolSize: cfg.queue.poolSize, notify: cfg.queue.notify, listenUrl: cfg.queue.listenUrl, ...(cfg.queue.notify ? {} : { pollingIntervalSeconds: cfg.queue.pollSeconds }) };
 }
 
+/** Listen, or fail with a clear error when the port is taken (never a second instance beside the first). */
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host);
+    s.once('listening', () => resolve(s));
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      reject(e.code === 'EADDRINUSE'
+        ? new ResourceInUseError(`Port ${port} on ${host} is already in use (is closeloop already running?). Stop the other process or start with another PORT.`)
+        : e);
+    });
+  });
+}
+
 /** Replace the origin of a manifest URL (sandbox, sandbox orgs, My Domain) keeping its path. */
 export function rebase(url: string, origin: string): string {
   const u = new URL(url);
@@ -308,22 +329,21 @@ export async function cli(): Promise<void> {
   }
   const roleArg = process.argv.find((a) => a.startsWith('--role='));
   if (roleArg) cfg = { ...cfg, role: roleArg.slice(7) as Config['role'] };
-  if (cfg.demo) {
-    const { runDemo } = await import('./demo/run-demo.js');
-    await runDemo(cfg, startCloseloop);
-    return;
-  }
-  let cl: Closeloop;
   try {
-    cl = await startCloseloop(cfg);
+    if (cfg.demo) {
+      const { runDemo } = await import('./demo/run-demo.js');
+      await runDemo(cfg, startCloseloop);
+      return;
+    }
+    const cl = await startCloseloop(cfg);
+    const shutdown = async () => { await cl.stop(); process.exit(0); };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
   } catch (e) {
-    if (!(e instanceof MigrationsPendingError)) throw e;
-    process.stderr.write(`${e.message}\n`);
+    // Known conditions (port or embedded database taken, bad configuration) are one clear line, not a stack.
+    process.stderr.write(`closeloop: ${isCloseloopError(e) ? e.message : (e as Error).stack ?? String(e)}\n`);
     process.exit(1);
   }
-  const shutdown = async () => { await cl.stop(); process.exit(0); };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

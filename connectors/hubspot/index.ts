@@ -6,7 +6,7 @@ import { afterInstall, refreshTokens } from './oauth.js';
 import { identifyUser } from './sign-in.js';
 import { fetchByIds, listChanges, type HubspotSyncOptions } from './sync.js';
 import { parseWebhook, type HubspotWebhookOptions } from './webhooks.js';
-import { createDraftEmail, createTask } from './writeback.js';
+import { createDraftEmail, createTask, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
 
 export interface HubspotConnectorOptions extends HubspotClientOptions, HubspotSyncOptions, HubspotWebhookOptions {}
 
@@ -23,6 +23,10 @@ export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Conn
     verifyAppRequest,
     createTask: (ctx, task) => createTask(ctx, task, opts),
     createDraftEmail: (ctx, draft) => createDraftEmail(ctx, draft, opts),
+    updateTask: (ctx, id, change) => updateTask(ctx, id, change, opts),
+    withdrawDraftEmail: (ctx, id, reason, key) => withdrawDraftEmail(ctx, id, reason, key, opts),
+    lookupOwner: (ctx, ownerId) => lookupOwner(ctx, ownerId, opts),
+    stageLabels: (ctx) => stageLabels(ctx, opts),
   };
 }
 

@@ -266,6 +266,8 @@ export type HubspotOauthErrorBody = z.infer<typeof HubspotOauthErrorBody>;
 export const HubspotOwner = z.looseObject({
   id: HubspotId,
   email: z.string().nullish(),
+  firstName: z.string().nullish(),
+  lastName: z.string().nullish(),
   archived: z.boolean().optional(),
   userId: z.number().nullish(),
 });
@@ -277,3 +279,14 @@ export const HubspotAssociationPage = z.object({
   paging: HubspotPaging.optional(),
 });
 export type HubspotAssociationPage = z.infer<typeof HubspotAssociationPage>;
+
+
+/** GET /crm/v3/pipelines/deals (https://developers.hubspot.com/docs/api-reference/crm-pipelines-v3/guide). */
+export const HubspotPipelines = z.object({
+  results: z.array(z.object({
+    id: z.string(),
+    label: z.string(),
+    stages: z.array(z.object({ id: z.string(), label: z.string() })),
+  })),
+});
+export type HubspotPipelines = z.infer<typeof HubspotPipelines>;

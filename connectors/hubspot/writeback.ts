@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ConnectionContext, CreatedRecord, DraftEmailWrite, TaskWrite } from '../../src/core/index.js';
+import { NotFoundError, type ConnectionContext, type CreatedRecord, type CrmOwner, type DraftEmailWrite, type DraftWithdrawResult, type StageLabel, type TaskChange, type TaskChangeResult, type TaskWrite } from '../../src/core/index.js';
 import { escapeHtml, textToHtml } from '../kit/escape.js';
 import { requestHubspot, type HubspotClientOptions } from './client.js';
 import { HUBSPOT_ASSOCIATION, HUBSPOT_LANE, HUBSPOT_OBJECT_TYPE } from './manifest.js';
 import { resolveOwner } from './owners.js';
-import { HubspotObject, HubspotSearchPage } from './schemas.js';
+import { HubspotObject, HubspotOwner, HubspotPipelines, HubspotSearchPage } from './schemas.js';
 
 export type HubspotWritebackOptions = HubspotClientOptions;
 
@@ -137,7 +137,8 @@ export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: 
  */
 export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
   const marker = idempotencyMarker(draft.idempotencyKey);
-  const subject = clip(`Draft email: ${draft.subject}`);
+  // The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject), the text.
+  const subject = clip(`${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`);
   const timestamp = new Date((opts.now ?? Date.now)()).toISOString();
   if (draft.mayExist === true) {
     // A draft is due "now", which differs between attempts: match on the subject, confirm by the marker.
@@ -145,11 +146,12 @@ export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmail
     if (existing) return existing;
   }
   const owner = await ownerFor(ctx, draft.ownerId, opts);
+  const to = draft.to ? `${draft.to.name ? `${escapeHtml(draft.to.name)} &lt;${escapeHtml(draft.to.email)}&gt;` : escapeHtml(draft.to.email)}` : null;
+  const header = [...(to ? [`<p><b>To:</b> ${to}</p>`] : []), `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`].join('');
   const properties: TaskProperties = {
     hs_timestamp: timestamp,
     hs_task_subject: subject,
-    hs_task_body:
-      `<p><b>Suggested draft</b></p><p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>${textToHtml(draft.body)}${owner.note}${markerHtml(marker)}`,
+    hs_task_body: `${header}${textToHtml(draft.body)}${owner.note}${markerHtml(marker)}`,
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: 'MEDIUM',
     hs_task_type: 'EMAIL',
@@ -157,4 +159,76 @@ export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmail
   };
   const associations = taskAssociations({ dealId: draft.dealId, contactIds: draft.toContactIds, companyId: draft.companyId });
   return createTaskRecord(ctx, properties, associations, opts);
+}
+
+/** The task as it is now, or null when it is gone (404, or archived). */
+async function readTask(ctx: ConnectionContext, taskId: string, opts: HubspotWritebackOptions): Promise<HubspotObject | null> {
+  const where = `GET /crm/v3/objects/${TASKS}/{id}`;
+  try {
+    const t = await requestHubspot(ctx, where, HubspotObject,
+      (client) => client.crm.objects.basicApi.getById(TASKS, taskId, ['hs_task_status', 'hs_task_body', 'hs_task_subject']), opts);
+    return t.archived ? null : t;
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+/**
+ * Update a task we created (new text, priority, due date) or complete it with a reason. A task the rep already
+ * completed or deleted is left alone: the caller records that as feedback.
+ * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/guide (PATCH /crm/v3/objects/tasks/{taskId})
+ */
+export async function updateTask(ctx: ConnectionContext, taskId: string, change: TaskChange, opts: HubspotWritebackOptions = {}): Promise<TaskChangeResult> {
+  const current = await readTask(ctx, taskId, opts);
+  if (!current) return { state: 'deleted' };
+  if ((current.properties['hs_task_status'] ?? '').toUpperCase() === 'COMPLETED') return { state: 'completed_by_rep' };
+  const properties: Record<string, string> = {};
+  if (change.subject !== undefined) properties.hs_task_subject = clip(change.subject);
+  if (change.body !== undefined) properties.hs_task_body = `${textToHtml(change.body)}${markerHtml(idempotencyMarker(change.idempotencyKey))}`;
+  if (change.priority !== undefined) properties.hs_task_priority = change.priority;
+  if (change.dueAt !== undefined) properties.hs_timestamp = new Date(change.dueAt).toISOString();
+  if (change.complete) properties.hs_task_status = 'COMPLETED';
+  const where = `PATCH /crm/v3/objects/${TASKS}/{id}`;
+  await requestHubspot(ctx, where, HubspotObject,
+    (client) => client.crm.objects.basicApi.update(TASKS, taskId, { properties } as unknown as Parameters<typeof client.crm.objects.basicApi.update>[2]), opts);
+  return { state: 'updated' };
+}
+
+/**
+ * A HubSpot draft is an EMAIL task (see createDraftEmail): withdrawing it completes that task with the reason in
+ * place of the email text, so the rep can no longer send stale words by accident. A completed one was sent.
+ */
+export async function withdrawDraftEmail(ctx: ConnectionContext, draftId: string, reason: string, idempotencyKey: string, opts: HubspotWritebackOptions = {}): Promise<DraftWithdrawResult> {
+  const r = await updateTask(ctx, draftId, { subject: `Withdrawn draft: ${reason}`, body: `This draft was withdrawn by closeloop: ${reason}`, complete: true, idempotencyKey }, opts);
+  return { state: r.state === 'updated' ? 'withdrawn' : r.state === 'deleted' ? 'deleted' : 'sent' };
+}
+
+/**
+ * The owner behind `hubspot_owner_id`, archived ones included (an archived owner is a deactivated user).
+ * https://developers.hubspot.com/docs/api-reference/crm-owners-v3/guide (GET /crm/v3/owners/{ownerId}?archived=)
+ */
+export async function lookupOwner(ctx: ConnectionContext, ownerId: string, opts: HubspotWritebackOptions = {}): Promise<CrmOwner | null> {
+  if (!/^\d+$/.test(ownerId)) return null;
+  for (const archived of [false, true]) {
+    try {
+      const o = await requestHubspot(ctx, 'GET /crm/v3/owners/{ownerId}', HubspotOwner,
+        (client) => client.crm.owners.ownersApi.getById(Number(ownerId), 'id', archived), opts);
+      const name = [o.firstName, o.lastName].filter((x) => x && x.trim()).join(' ').trim();
+      return { id: String(o.id), name: name || (o.email ?? String(o.id)), email: o.email ?? null, active: !archived && o.archived !== true };
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+  return null;
+}
+
+/**
+ * Deal stage labels of every deal pipeline, as the HubSpot UI shows them.
+ * https://developers.hubspot.com/docs/api-reference/crm-pipelines-v3/guide (GET /crm/v3/pipelines/deals)
+ */
+export async function stageLabels(ctx: ConnectionContext, opts: HubspotWritebackOptions = {}): Promise<StageLabel[]> {
+  const page = await requestHubspot(ctx, 'GET /crm/v3/pipelines/deals', HubspotPipelines,
+    (client) => client.crm.pipelines.pipelinesApi.getAll('deals'), opts);
+  return page.results.flatMap((p) => p.stages.map((s) => ({ pipelineId: p.id, pipelineLabel: p.label, stageId: s.id, label: s.label })));
 }

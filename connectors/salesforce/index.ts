@@ -7,7 +7,7 @@ import { afterInstall, refreshTokens } from './oauth.js';
 import { defaultSyncOptions, fetchByIds, listChanges, type SalesforceSyncOptions } from './sync.js';
 import { parseWebhook } from './webhooks.js';
 import { checkSetup, countRecords, listIds } from './setup.js';
-import { createDraftEmail, createTask } from './writeback.js';
+import { createDraftEmail, createTask, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
 
 export interface SalesforceConnectorOptions {
   sync?: Partial<SalesforceSyncOptions>;
@@ -37,6 +37,10 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     },
     createTask: async (ctx, task) => createTask(await clientFor(ctx), task),
     createDraftEmail: async (ctx, draft) => createDraftEmail(await clientFor(ctx), draft),
+    updateTask: async (ctx, id, change) => updateTask(await clientFor(ctx), id, change),
+    withdrawDraftEmail: async (ctx, id) => withdrawDraftEmail(await clientFor(ctx), id),
+    lookupOwner: async (ctx, ownerId) => lookupOwner(await clientFor(ctx), ownerId),
+    stageLabels: async (ctx) => stageLabels(await clientFor(ctx)),
   };
 }
 

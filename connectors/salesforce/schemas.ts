@@ -205,3 +205,11 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, whe
   }
   return result.data;
 }
+
+/** The part of GET /sobjects/Opportunity/describe we read: StageName's picklist values and labels. */
+export const SalesforceDescribeStages = z.looseObject({
+  fields: z.array(z.looseObject({
+    name: z.string(),
+    picklistValues: z.array(z.looseObject({ value: z.string(), label: z.string().nullish(), active: z.boolean().optional() })).optional(),
+  })),
+});

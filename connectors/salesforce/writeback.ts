@@ -1,11 +1,11 @@
-import type { CreatedRecord, DraftEmailWrite, TaskWrite } from '../../src/core/connector.js';
+import type { CreatedRecord, CrmOwner, DraftEmailWrite, DraftWithdrawResult, StageLabel, TaskChange, TaskChangeResult, TaskWrite } from '../../src/core/connector.js';
 import { ProviderRejectedError } from '../../src/core/errors.js';
 import { textToHtml } from '../kit/escape.js';
 import { providerErrorCode, type SalesforceClient } from './client.js';
-import { SALESFORCE_IDEMPOTENCY_FIELD } from './manifest.js';
+import { SALESFORCE_IDEMPOTENCY_FIELD, SALESFORCE_KEY_PREFIX } from './manifest.js';
 import { recordUrl } from './mappers/common.js';
-import { SalesforceCreateResponse, SalesforceIdRow, parseOrThrow } from './schemas.js';
-import { buildSelect, soqlName, soqlString } from './soql.js';
+import { SalesforceCreateResponse, SalesforceDescribeStages, SalesforceIdRow, parseOrThrow } from './schemas.js';
+import { buildSelect, soqlId, soqlName, soqlString } from './soql.js';
 
 /** TaskPayload priority → the default Task Priority picklist. */
 const PRIORITY = { LOW: 'Low', MEDIUM: 'Normal', HIGH: 'High' } as const;
@@ -99,12 +99,19 @@ export function taskFields(task: TaskWrite): Record<string, unknown> {
 
 /** The EmailMessage body we send: a draft (Status 5), never sent. */
 export function draftEmailFields(draft: DraftEmailWrite): Record<string, unknown> {
+  // A reply threads on the customer's EmailMessage (ReplyToEmailMessageId); only EmailMessage ids (prefix 02s) can be.
+  const replyTo = draft.inReplyTo?.kind === 'email' && draft.inReplyTo.externalId.startsWith(SALESFORCE_KEY_PREFIX.EmailMessage) ? draft.inReplyTo.externalId : null;
   return compact({
     Subject: draft.subject,
     TextBody: draft.body,
     HtmlBody: textToHtml(draft.body),
     Status: EMAIL_STATUS_DRAFT,
     Incoming: false,
+    // Sender and recipient as the rep will see them in the draft: the deal owner, the customer who wrote.
+    FromName: draft.from?.name,
+    FromAddress: draft.from?.email,
+    ToAddress: draft.to?.email,
+    ReplyToEmailMessageId: replyTo,
     // JunctionIdList of Contact/Lead/User ids; Salesforce creates the EmailMessageRelation rows.
     ToIds: draft.toContactIds.length > 0 ? draft.toContactIds : null,
     RelatedToId: draft.dealId ?? draft.companyId,
@@ -119,4 +126,67 @@ export function createTask(client: SalesforceClient, task: TaskWrite): Promise<C
 /** Create (or find) a draft EmailMessage for the rep to review and send. Requires Enhanced Email. */
 export function createDraftEmail(client: SalesforceClient, draft: DraftEmailWrite): Promise<CreatedRecord> {
   return createOnce(client, 'EmailMessage', checkKey(draft.idempotencyKey), draftEmailFields(draft));
+}
+
+/** Task.Status once closeloop withdraws a task (a closed value of the default Status picklist). */
+const TASK_STATUS_DONE = 'Completed';
+
+/** One row by id, or null when it is gone (deleted rows are not returned by `query`). */
+async function readById(client: SalesforceClient, sobject: string, id: string, fields: string[]): Promise<Record<string, unknown> | null> {
+  const soql = buildSelect({ fields, from: sobject, where: [`Id = ${soqlId(id)}`], limit: 1 });
+  const page = await client.query(soql, `query ${sobject} by Id`);
+  return (page.records[0] as Record<string, unknown> | undefined) ?? null;
+}
+
+/**
+ * Update a Task we created, or complete it with a reason; one the rep completed (IsClosed) or deleted is left alone.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
+ */
+export async function updateTask(client: SalesforceClient, taskId: string, change: TaskChange): Promise<TaskChangeResult> {
+  const current = await readById(client, 'Task', taskId, ['Id', 'Status', 'IsClosed']);
+  if (!current) return { state: 'deleted' };
+  if (current.IsClosed === true || current.Status === TASK_STATUS_DONE) return { state: 'completed_by_rep' };
+  const fields = compact({
+    Id: taskId,
+    Subject: change.subject?.slice(0, MAX_SUBJECT_LENGTH),
+    Description: change.body === undefined ? undefined : toDescription(change.body),
+    Priority: change.priority === undefined ? undefined : PRIORITY[change.priority],
+    ActivityDate: change.dueAt === undefined ? undefined : new Date(change.dueAt).toISOString().slice(0, 10),
+    Status: change.complete ? TASK_STATUS_DONE : undefined,
+  });
+  const where = 'PATCH /sobjects/Task/{id}';
+  await client.call(where, (c) => c.sobject('Task').update(fields as { Id: string }) as unknown as Promise<unknown>);
+  return { state: 'updated' };
+}
+
+/**
+ * Delete a draft EmailMessage we created (Status 5); a sent one (any other status) is the rep's and stays.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_emailmessage.htm
+ */
+export async function withdrawDraftEmail(client: SalesforceClient, draftId: string): Promise<DraftWithdrawResult> {
+  const current = await readById(client, 'EmailMessage', draftId, ['Id', 'Status']);
+  if (!current) return { state: 'deleted' };
+  if (String(current.Status) !== EMAIL_STATUS_DRAFT) return { state: 'sent' };
+  await client.call('DELETE /sobjects/EmailMessage/{id}', (c) => c.sobject('EmailMessage').destroy(draftId) as unknown as Promise<unknown>);
+  return { state: 'withdrawn' };
+}
+
+/** The User behind an OwnerId (inactive users included: they cannot own new records). */
+export async function lookupOwner(client: SalesforceClient, ownerId: string): Promise<CrmOwner | null> {
+  const row = await readById(client, 'User', ownerId, ['Id', 'Name', 'Email', 'IsActive']);
+  if (!row) return null;
+  return { id: String(row.Id), name: String(row.Name ?? row.Id), email: typeof row.Email === 'string' ? row.Email : null, active: row.IsActive !== false };
+}
+
+/**
+ * Opportunity stages (StageName picklist) with their labels; Salesforce has no pipelines, so pipeline is null.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+ */
+export async function stageLabels(client: SalesforceClient): Promise<StageLabel[]> {
+  const where = 'GET /sobjects/Opportunity/describe';
+  // A plain request, not jsforce's cached sobject().describe(), which keeps no state we want between calls.
+  const d = await client.call(where, (c) => c.request('/sobjects/Opportunity/describe') as unknown as Promise<unknown>);
+  const parsed = SalesforceDescribeStages.parse(d);
+  const stage = parsed.fields.find((f) => f.name === 'StageName');
+  return (stage?.picklistValues ?? []).map((p) => ({ pipelineId: null, pipelineLabel: null, stageId: p.value, label: p.label ?? p.value }));
 }

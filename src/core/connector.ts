@@ -207,6 +207,44 @@ export interface DraftEmailWrite extends DraftEmailPayload {
   companyId: string | null;
 }
 
+/** A change to a task closeloop created: new text and priority (evidence appended), or completion (withdrawn). */
+export interface TaskChange {
+  subject?: string;
+  body?: string;
+  priority?: TaskPayload['priority'];
+  dueAt?: string;
+  /** Mark the task completed (closeloop withdraws it; `body` then carries the one-line reason). */
+  complete?: boolean;
+  /** Same key as the create: connectors that find tasks by a marker keep it in the new body. */
+  idempotencyKey: string;
+}
+
+/**
+ * What the connector found before changing a task: `updated` (it was still open and now carries the change),
+ * `completed_by_rep` or `deleted` (the rep acted first: left untouched, the caller records it as feedback).
+ */
+export type TaskChangeResult = { state: 'updated' | 'completed_by_rep' | 'deleted' };
+
+/** Withdrawing a draft: removed (or marked withdrawn where the CRM cannot delete it), already sent, or gone. */
+export type DraftWithdrawResult = { state: 'withdrawn' | 'sent' | 'deleted' };
+
+/** A CRM user who can own records (HubSpot owner, Salesforce User). */
+export interface CrmOwner {
+  id: string;
+  name: string;
+  email: string | null;
+  /** False for archived HubSpot owners and inactive Salesforce users. */
+  active: boolean;
+}
+
+/** One deal/opportunity stage as the CRM's UI shows it. */
+export interface StageLabel {
+  pipelineId: string | null;
+  pipelineLabel: string | null;
+  stageId: string;
+  label: string;
+}
+
 /** Change-stream subscription (Salesforce CDC). Replay position is stored by the caller. */
 export interface ChangeStreamHandle {
   close(): Promise<void>;
@@ -258,4 +296,12 @@ export interface Connector {
   createTask(ctx: ConnectionContext, task: TaskWrite): Promise<CreatedRecord>;
   /** Create (or find) a draft email for the rep to review. Never sends. */
   createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite): Promise<CreatedRecord>;
+  /** Update or complete a task closeloop created, unless the rep already completed or deleted it. */
+  updateTask(ctx: ConnectionContext, taskId: string, change: TaskChange): Promise<TaskChangeResult>;
+  /** Remove (or mark withdrawn) a draft closeloop created, unless it was sent; `reason` is one line for the rep. */
+  withdrawDraftEmail(ctx: ConnectionContext, draftId: string, reason: string, idempotencyKey: string): Promise<DraftWithdrawResult>;
+  /** The owner (HubSpot owners API, Salesforce User) behind an owner id; null when the CRM has none by that id. */
+  lookupOwner(ctx: ConnectionContext, ownerId: string): Promise<CrmOwner | null>;
+  /** Every deal stage with its label and pipeline (HubSpot pipelines API, Salesforce StageName picklist). */
+  stageLabels(ctx: ConnectionContext): Promise<StageLabel[]>;
 }

@@ -30,6 +30,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Authenticated, but not allowed: another tenant, missing role, missing CSRF token (403). */
   FORBIDDEN: 'FORBIDDEN',
+  /** A port or the embedded database is held by another process. */
+  RESOURCE_IN_USE: 'RESOURCE_IN_USE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -74,6 +76,10 @@ export class MigrationsPendingError extends CloseloopError {
   constructor(readonly pending: string[]) {
     super(ErrorCode.MIGRATIONS_PENDING, `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npx closeloop migrate\` first, or set MIGRATE_ON_START=true.`);
   }
+}
+/** Something this process needs is held by another one (the HTTP port, the embedded database). */
+export class ResourceInUseError extends CloseloopError {
+  constructor(message: string) { super(ErrorCode.RESOURCE_IN_USE, message); }
 }
 export class AuthExpiredError extends CloseloopError {
   constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.AUTH_EXPIRED, message, { status: 401, ...d }); }

@@ -4,7 +4,8 @@
  * text for the CRM without the gate having seen exactly that payload. The seal is an object identity
  * kept in a WeakSet: a copy, a JSON round trip or an edit after sealing is not sealed.
  */
-export type WriteAction = 'create_task' | 'create_draft_email';
+/** Creates, and the changes closeloop makes to what it created: new evidence on its task, its withdrawal. */
+export type WriteAction = 'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft';
 
 declare const sealed: unique symbol;
 export interface SealedWrite { readonly action: WriteAction; readonly payload: Readonly<Record<string, unknown>>; readonly [sealed]: true }

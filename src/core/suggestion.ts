@@ -14,6 +14,10 @@ export const Evidence = z.object({
   quote: z.string(),
   url: z.string().nullable(),
   field: z.string().nullable(),
+  /** Who said it and when, as a rep reads it ("Carl Gauss's email of 2 December 2026"). */
+  label: z.string().optional(),
+  /** ISO time of the interaction quoted. */
+  occurredAt: z.string().optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -42,6 +46,12 @@ export const DraftEmailPayload = z.object({
   body: z.string().min(1),
   toContactIds: z.array(z.string()),
   ownerId: z.string().nullable(),
+  /** The message this draft answers: the connector threads the reply on it where the CRM can. */
+  inReplyTo: z.object({ kind: z.string(), externalId: z.string(), subject: z.string().nullable() }).nullable().optional(),
+  /** The recipient as the email shows it. */
+  to: z.object({ name: z.string().nullable(), email: z.string() }).nullable().optional(),
+  /** The sender: the deal owner (HubSpot owner, Salesforce User). */
+  from: z.object({ name: z.string(), email: z.string().nullable() }).nullable().optional(),
 });
 export type DraftEmailPayload = z.infer<typeof DraftEmailPayload>;
 

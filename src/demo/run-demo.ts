@@ -1,12 +1,31 @@
-import { playDemoActivity, startHubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
-import { playDemoActivity as playSalesforceActivity, startSalesforceSandbox } from '../../connectors/salesforce/sandbox/index.js';
+import { playDemoActivity, startHubspotSandbox, type HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
+import { playDemoActivity as playSalesforceActivity, startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox/index.js';
 import type { Config } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import type { Closeloop, StartOptions } from '../main.js';
+import { deleteTenant } from '../privacy/erase.js';
+import { summaryLine, type WriteCounts } from './summary.js';
 
 type Start = (cfg: Readonly<Config>, o?: StartOptions) => Promise<Closeloop>;
 
-const say = (msg: string) => process.stdout.write(`[demo] ${msg}\n`);
+const defaultSay = (msg: string) => process.stdout.write(`[demo] ${msg}\n`);
+
+export interface DemoHandle {
+  cl: Closeloop;
+  hubspot: HubspotSandbox;
+  salesforce: SalesforceSandbox;
+  /** Settles when the scripted activity has been played and delivered. */
+  played: Promise<void>;
+  /** What closeloop wrote into both CRMs so far, in plain words. */
+  summary(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions {
+  say?: (msg: string) => void;
+  /** Install signal handlers (Ctrl-C) that stop the demo; the CLI does, tests do not. */
+  handleSignals?: boolean;
+}
 
 /**
  * `npm start` with no configuration: start the HubSpot and Salesforce sandboxes, install closeloop into both through
@@ -14,6 +33,27 @@ const say = (msg: string) => process.stdout.write(`[demo] ${msg}\n`);
  * HubSpot webhooks, Salesforce Change Data Capture events and Salesforce Outbound Messages.
  */
 export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void> {
+  await startDemo(cfg, start, { handleSignals: true });
+}
+
+export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOptions = {}): Promise<DemoHandle> {
+  const say = o.say ?? defaultSay;
+  let stopping: Promise<void> | null = null;
+  let stopFn: () => Promise<void> = async () => {};
+  const stop = () => (stopping ??= stopFn());
+  if (o.handleSignals) {
+    // Installed first: Ctrl-C during start-up or the backfill stops cleanly too (leases released, database closed).
+    const onSignal = (sig: string) => {
+      if (stopping) { say('stopping now (second signal).'); process.exit(130); }
+      say(`${sig}: stopping closeloop and the sandboxes...`);
+      const force = setTimeout(() => { say('did not stop within 10 s; exiting anyway.'); process.exit(1); }, 10_000);
+      force.unref();
+      void stop().then(() => { say('stopped.'); process.exit(0); }, (e) => { say(`stopped with an error: ${(e as Error).message}`); process.exit(1); });
+    };
+    process.on('SIGINT', () => onSignal('Ctrl-C'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+  }
+
   const clientId = 'closeloop-demo-app';
   const clientSecret = `demo-secret-${Math.random().toString(36).slice(2)}`;
   const hubspot = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'demo', webhookTargetUrl: null });
@@ -21,22 +61,45 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
   const salesforce = await startSalesforceSandbox({ port: 0, clientId, clientSecret, seed: 'demo', outboundMessageUrl: null });
   const sfOrgId = salesforce.orgIds()[0]!;
   say(`Salesforce sandbox listening on ${salesforce.url} (org ${sfOrgId})`);
+  const closeSandboxes = async () => { await hubspot.close().catch(() => undefined); await salesforce.close().catch(() => undefined); };
+  stopFn = closeSandboxes;
   const logger = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel });
   // The sandbox portal's super admin is the demo's operator; they sign in like anyone else (sign in with HubSpot).
   const hsAdmin = hubspot.store.portal(hubspot.defaultPortalId).info.installingUser;
-  const cl = await start(cfg, {
-    logger,
-    operatorUsers: [`hubspot:${hubspot.defaultPortalId}:${hsAdmin.userId}`],
-    apps: {
-      hubspot: {
-        clientId, clientSecret, apiBase: hubspot.url,
-        authorizeUrl: `${hubspot.url}/oauth/authorize`, tokenUrl: `${hubspot.url}/oauth/2026-03/token`,
+  let cl: Closeloop;
+  try {
+    cl = await start(cfg, {
+      logger,
+      operatorUsers: [`hubspot:${hubspot.defaultPortalId}:${hsAdmin.userId}`],
+      apps: {
+        hubspot: {
+          clientId, clientSecret, apiBase: hubspot.url,
+          authorizeUrl: `${hubspot.url}/oauth/authorize`, tokenUrl: `${hubspot.url}/oauth/2026-03/token`,
+        },
+        // The sandbox is both the login host and the instance (its token response's instance_url).
+        salesforce: { clientId, clientSecret, loginUrl: salesforce.url },
       },
-      // The sandbox is both the login host and the instance (its token response's instance_url).
-      salesforce: { clientId, clientSecret, loginUrl: salesforce.url },
-    },
-  });
+    });
+  } catch (e) {
+    await closeSandboxes();
+    throw e;
+  }
+  let report: ReturnType<typeof setInterval> | null = null;
+  stopFn = async () => {
+    if (report) clearInterval(report);
+    await cl.stop();
+    await closeSandboxes();
+  };
   say(`closeloop listening on ${cl.url}  (open ${cl.url}/ and sign in with HubSpot for the live summary; /healthz is open)`);
+
+  // The sandboxes are new on every start, with new records: what closeloop kept about the previous run's demo
+  // accounts (records, suggestions, outboxes, CDC replay positions) describes a CRM that no longer exists.
+  for (const [provider, accountId] of [['hubspot', String(hubspot.defaultPortalId)], ['salesforce', sfOrgId]] as const) {
+    const old = await cl.store.connections.byAccount(provider, accountId);
+    if (!old) continue;
+    await deleteTenant(cl.store, null, old.tenant_id);
+    say(`the demo ${provider === 'hubspot' ? 'HubSpot portal' : 'Salesforce org'} is new on every start: cleared what closeloop kept from the previous run`);
+  }
   hubspot.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
 
   say('installing closeloop into the demo HubSpot portal through OAuth...');
@@ -50,54 +113,60 @@ export async function runDemo(cfg: Readonly<Config>, start: Start): Promise<void
   const me = await signInWithCrm(cl.url, 'hubspot');
   say(`signed in with HubSpot as ${hsAdmin.email}: role ${me.role} (a session cookie; writes also need its CSRF token)`);
 
-  const [conn] = await Promise.all([backfilled(cl, hsInstall.connectionId), backfilled(cl, sfInstall.connectionId)]);
+  const [conn] = await Promise.all([
+    backfilled(cl, hsInstall.connectionId, 'the HubSpot backfill'), backfilled(cl, sfInstall.connectionId, 'the Salesforce backfill'),
+  ]);
   const counts = await cl.store.records.countsByKind();
-  say(`backfill done (both CRMs): ${Object.entries(counts).map(([k, v]) => `${v} ${k}s`).join(', ')}`);
+  say(`backfill done (both CRMs): ${Object.entries(counts).map(([k, v]) => `${v} ${k === 'company' ? 'companies' : `${k}s`}`).join(', ')}`);
 
   // Change Data Capture: a worker takes the connection's stream lease and subscribes from "new events only".
-  await waitFor(async () => (cl.changeStreams?.running().includes(sfInstall.connectionId) && salesforce.store.cdcSubscriptions(sfOrgId).length > 0) || null, 30_000);
+  await waitFor(async () => (cl.changeStreams?.running().includes(sfInstall.connectionId) && salesforce.store.cdcSubscriptions(sfOrgId).length > 0) || null,
+    90_000, 'the Salesforce Change Data Capture subscription');
   say('Salesforce Change Data Capture subscribed (replay position stored with every event)');
   salesforce.setOutboundMessageUrl(`${cl.url}/webhooks/salesforce`);
   say(`Salesforce Outbound Messages configured to ${cl.url}/webhooks/salesforce`);
 
   const portalId = Number(conn.account_id);
   say(`playing ${cfg.demoEvents} demo changes per CRM: HubSpot as signed webhooks, Salesforce as change events and outbound messages...`);
-  const play = Promise.all([
-    playDemoActivity(hubspot, portalId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs }),
-    playSalesforceActivity(salesforce, sfOrgId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs }),
-  ]);
-
+  const summary = async () => summaryLine(await writeCounts(cl));
   let lastLine = '';
-  const report = setInterval(async () => {
+  report = setInterval(async () => {
     try {
-      const sug = await cl.store.suggestions.countsByStatus();
-      const wb = await cl.store.outbox.countByStatus();
       const inbox = await cl.store.inbox.count();
-      const byCrm = await writesByCrm(cl);
-      const streamed = (await cl.metrics.recordsSynced.get()).values.filter((v) => v.labels.source === 'stream').reduce((n, v) => n + v.value, 0);
-      const line = `webhook events ${inbox.total} · records from change events ${streamed} · suggestions ${JSON.stringify(sug)} · tasks written ${wb.done ?? 0} (HubSpot ${byCrm.hubspot ?? 0}, Salesforce ${byCrm.salesforce ?? 0})`;
+      const line = `webhook events received ${inbox.total} · ${await summary()}`;
       if (line !== lastLine) { say(line); lastLine = line; }
     } catch { /* shutting down */ }
   }, 2000);
+  report.unref?.();
 
-  await play;
-  await hubspot.flushWebhooks();
-  await salesforce.flushOutbound();
-  say('demo stream finished; closeloop keeps running (Ctrl-C to stop).');
-  // The sandbox keeps HubSpot's limits on; closeloop paces itself (shared token bucket) instead of waiting out 429s.
-  const hsCalls = hubspot.rateLimitStats();
-  say(`HubSpot API so far: ${hsCalls.requests} calls (${hsCalls.throttled} answered 429), ${hsCalls.searchRequests} searches (${hsCalls.searchThrottled} answered 429)`);
-  for (const t of await cl.store.outbox.recentDone(10)) say(`${t.action === 'create_draft_email' ? 'draft email' : 'task'} ${t.crm_id} written for suggestion ${t.suggestion_id}`);
+  const played = (async () => {
+    await Promise.all([
+      playDemoActivity(hubspot, portalId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs }),
+      playSalesforceActivity(salesforce, sfOrgId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs }),
+    ]);
+    await hubspot.flushWebhooks();
+    await salesforce.flushOutbound();
+    say(`demo stream finished; closeloop keeps running (Ctrl-C to stop). So far: ${await summary()}.`);
+    // The sandbox keeps HubSpot's limits on; closeloop paces itself (shared token bucket) instead of waiting out 429s.
+    const hsCalls = hubspot.rateLimitStats();
+    say(`HubSpot API so far: ${hsCalls.requests} calls (${hsCalls.throttled} answered 429), ${hsCalls.searchRequests} searches (${hsCalls.searchThrottled} answered 429)`);
+  })();
+  played.catch((e) => say(`the demo stream stopped: ${(e as Error).message}`));
+  return { cl, hubspot, salesforce, played, summary, stop };
+}
 
-  const shutdown = async () => {
-    clearInterval(report);
-    await cl.stop();
-    await hubspot.close();
-    await salesforce.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+/** Live tasks and drafts per CRM, and how many closeloop withdrew, from the outbox. */
+async function writeCounts(cl: Closeloop): Promise<WriteCounts> {
+  const rows = await cl.store.outbox.countDoneByProviderAction();
+  const out: WriteCounts = {};
+  for (const r of rows) {
+    const c = (out[r.provider] ??= { tasks: 0, drafts: 0, updated: 0, withdrawn: 0 });
+    if (r.action === 'create_task') c.tasks += Number(r.n);
+    if (r.action === 'create_draft_email') c.drafts += Number(r.n);
+    if (r.action === 'update_task') c.updated += Number(r.n);
+    if (r.action === 'close_task') c.withdrawn += Number(r.n);
+  }
+  return out;
 }
 
 async function install(url: string, provider: string): Promise<{ accountId: string; connectionId: string }> {
@@ -123,26 +192,19 @@ export async function signInWithCrm(url: string, provider: string): Promise<{ ro
   throw new Error(`sign-in with ${provider}: too many redirects`);
 }
 
-async function backfilled(cl: Closeloop, connectionId: string) {
+async function backfilled(cl: Closeloop, connectionId: string, what: string) {
   return waitFor(async () => {
     const c = await cl.store.connections.get(connectionId);
     return c?.backfill_done_at ? c : null;
-  }, 120_000);
+  }, 180_000, what);
 }
 
-/** Tasks and drafts written per CRM, from closeloop_writebacks_total{crm}. */
-async function writesByCrm(cl: Closeloop): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const v of (await cl.metrics.writebacks.get()).values) out[String(v.labels.crm)] = (out[String(v.labels.crm)] ?? 0) + v.value;
-  return out;
-}
-
-async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number): Promise<T> {
+async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for the demo to progress');
+    if (Date.now() > end) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

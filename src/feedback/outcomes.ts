@@ -7,13 +7,15 @@ import { normalizedEditDistance, SAME_EMAIL_MAX_DISTANCE, UNCHANGED_MAX_DISTANCE
  */
 export const OUTCOMES = ['task_completed', 'task_deleted', 'task_overdue', 'draft_sent', 'draft_discarded', 'deal_won', 'deal_lost',
   // Said in the record's card (HubSpot app card, Salesforce component); target `user:<crm user id>`.
-  'card_useful', 'card_not_useful', 'card_done'] as const;
+  'card_useful', 'card_not_useful', 'card_done',
+  // A reviewer turned a held suggestion down in the review queue; target `review:<suggestion id>`.
+  'review_dismissed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The rep acted on it. */
 export const POSITIVE: ReadonlySet<Outcome> = new Set(['task_completed', 'draft_sent', 'card_useful', 'card_done']);
 /** The rep did not: deleted, discarded, or left overdue. */
-export const NEGATIVE: ReadonlySet<Outcome> = new Set(['task_deleted', 'task_overdue', 'draft_discarded', 'card_not_useful']);
+export const NEGATIVE: ReadonlySet<Outcome> = new Set(['task_deleted', 'task_overdue', 'draft_discarded', 'card_not_useful', 'review_dismissed']);
 
 export interface OutcomeEvent {
   outcome: Outcome;

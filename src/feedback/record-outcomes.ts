@@ -29,6 +29,7 @@ export async function recordOutcomes(r: Repos, conn: ConnectionRow, changed: rea
   for (const w of await r.feedback.archivedWritten(conn.id)) {
     const outcome = w.action === 'create_draft_email' ? 'draft_discarded' : 'task_deleted';
     if (await save(r, w, w.crm_id, { outcome, editDistance: null, occurredAt: w.archived_at.toISOString(), detail: { via: 'deletion' } })) n++;
+    if (outcome === 'task_deleted') await r.suggestions.close(w.suggestion_id, 'done_by_rep', 'the rep deleted the task');
   }
   if (changed.length === 0) return n;
 
@@ -40,6 +41,10 @@ export async function recordOutcomes(r: Repos, conn: ConnectionRow, changed: rea
     if (!w) continue;
     const e = outcomeOfOwnRecord({ action: w.action, crmId: w.crm_id, draft: draftOf(w) }, a);
     if (e && (await save(r, w, w.crm_id, e))) n++;
+    // The rep closed the task: the situation's suggestion is theirs now, closeloop no longer updates or withdraws it.
+    if (e && w.action === 'create_task' && (e.outcome === 'task_completed' || e.outcome === 'task_deleted')) {
+      await r.suggestions.close(w.suggestion_id, 'done_by_rep', e.outcome === 'task_completed' ? 'the rep completed the task' : 'the rep deleted the task');
+    }
   }
 
   // HubSpot logs a sent email as a new engagement: match it to the draft it came from.

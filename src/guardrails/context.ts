@@ -22,6 +22,8 @@ export const GuardrailContextSchema = z.strictObject({
   allowList: z.array(z.string()),
   /** Signal types detected on the source interaction (e.g. "budget_cut", "competitor"). */
   signals: z.array(z.string()),
+  /** Links to CRM records (the deal, the company, the quoted interactions) the connectors built: evidence links the text may show. */
+  recordLinks: z.array(z.string()).optional(),
 });
 export type GuardrailContext = z.infer<typeof GuardrailContextSchema>;
 

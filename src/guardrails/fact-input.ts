@@ -55,6 +55,7 @@ export function gateFactsFromContext(suggestion: Suggestion, context: GuardrailC
     // Interaction dates as the loop writes them ("email on 2026-03-09"), and the task's own due date.
     dates: [...context.retrievedText.flatMap((t) => [...t.matchAll(/^[a-z_]+ on (\d{4}-\d{2}-\d{2})$/gm)].map((m) => m[1]!)), ...(suggestion.task ? [suggestion.task.dueAt] : [])],
     thread: context.retrievedText,
+    recordLinks: context.recordLinks ?? [],
   };
 }
 

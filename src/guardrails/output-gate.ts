@@ -54,7 +54,9 @@ export interface GateWrite {
 }
 
 /** Keys whose values are identifiers, enums or timestamps, checked by type elsewhere, not prose. */
-const NON_TEXT_KEYS = new Set(['dealId', 'companyId', 'contactIds', 'toContactIds', 'ownerId', 'priority', 'taskType', 'dueAt', 'model', 'generator', 'fallback', 'idempotencyKey']);
+// `to`, `from` and `inReplyTo` of a draft are routing closeloop took from CRM records (the contact who wrote, the
+// record owner from the owners API / User, the message answered), not text anyone reads as advice.
+const NON_TEXT_KEYS = new Set(['dealId', 'companyId', 'contactIds', 'toContactIds', 'ownerId', 'priority', 'taskType', 'dueAt', 'model', 'generator', 'fallback', 'idempotencyKey', 'to', 'from', 'inReplyTo']);
 
 export const FREEMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'live.com', 'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.ru', 'yandex.ru', 'qq.com', '163.com', 'fastmail.com', 'zoho.com']);
 

@@ -17,7 +17,20 @@ import { extractSignals } from './signals/index.js';
 export const CHURN_RULES_MODEL = 'rules:churn-heuristics@1';
 /** A churn suggestion needs at least this risk AND at least one account signal. */
 export const CHURN_THRESHOLD = 0.6;
-export const CHURN_SHIFT = { complaint: 0.8, moreComplaints: 0.3, lostDeal: 0.7, declining: 0.5 } as const;
+export const CHURN_SHIFT = { complaint: 0.8, moreComplaints: 0.3, alternatives: 1.5, lostDeal: 0.7, declining: 0.5 } as const;
+
+/** What a customer writes when they are about to leave: looking elsewhere, not renewing, cancelling. */
+const LEAVING = /\b(?:(?:considering|evaluating|looking (?:at|for)|exploring|reviewing)\s+(?:other\s+|some\s+)?(?:alternatives?|other (?:vendors?|providers?|options|solutions|tools))|(?:not|won['’]?t|will not|do not|don['’]?t)\s+(?:be\s+)?renew(?:ing)?|cancel(?:l?ing)?\s+(?:our|the)\s+(?:contract|subscription|account|licen[cs]es?)|terminat(?:e|ing)\s+(?:our|the)\s+(?:contract|agreement)|switch(?:ing)?\s+(?:to|vendors?|providers?))\b/i;
+
+/** The sentence of `text` that carries `re`'s match, trimmed to a quote. */
+function sentenceWith(text: string, re: RegExp): string | null {
+  const m = re.exec(text);
+  if (!m) return null;
+  const start = Math.max(text.lastIndexOf('.', m.index) + 1, text.lastIndexOf('\n', m.index) + 1, 0);
+  const endDot = text.indexOf('.', m.index + m[0].length);
+  const end = endDot < 0 ? text.length : endDot + 1;
+  return text.slice(start, end).trim();
+}
 
 const DAY = 86_400_000;
 const MAX_QUOTE = 280;
@@ -31,7 +44,7 @@ export interface ChurnInput {
   deals: Deal[];
   /** Contacts of the account (of the company or its deals). */
   contacts: Contact[];
-  /** Activities of the account in the last 180 days or more. */
+  /** Activities of the account in the last 180 days or more (closeloop's own write-backs left out). */
   activities: Activity[];
   now: number;
   scorer: ChurnScorer;
@@ -43,8 +56,10 @@ export interface ChurnScore {
   tier: Explanation['tier'];
   factors: Factor[];
   evidence: Evidence[];
-  /** At least one account signal (complaint, lost deal, declining activity) was found. */
+  /** At least one signal from the customer (complaint, looking at alternatives) or declining activity, on an existing customer. */
   hasSignal: boolean;
+  /** The account has a won deal: churn is only about customers. */
+  isCustomer: boolean;
   openDeal: Deal | null;
 }
 
@@ -74,28 +89,47 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
   const shift = (name: string, w: number) => { z += w; factors.unshift({ name, direction: '+', weight: w }); };
 
   const complaints: { a: Activity; quote: string }[] = [];
+  const leaving: { a: Activity; quote: string }[] = [];
   for (const a of touches) {
+    // Only what the customer said counts: their emails, and notes of calls and meetings with them.
     if (a.direction === 'outbound' || i.now - Date.parse(a.occurredAt) > 60 * DAY) continue;
-    const hit = extractSignals([a.subject, a.body].filter(Boolean).join('\n')).find((s) => s.type === 'negative_sentiment');
+    const text = [a.subject, a.body].filter(Boolean).join('\n');
+    const out = sentenceWith(text, LEAVING);
+    if (out) { leaving.push({ a, quote: out }); continue; }
+    const hit = extractSignals(text).find((x) => x.type === 'negative_sentiment' || (x.type === 'competitor' && a.direction === 'inbound'));
     if (hit) complaints.push({ a, quote: hit.evidence.quote });
   }
+  const label = (a: Activity) => {
+    const c = i.contacts.find((x) => a.associations.contacts.includes(x.externalId) && (x.firstName || x.lastName));
+    const d = new Date(a.occurredAt);
+    const when = `${d.getUTCDate()} ${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+    return `${c ? `${[c.firstName, c.lastName].filter(Boolean).join(' ')}'s ` : 'the '}${a.kind === 'email' ? 'email' : `${a.kind} notes`} of ${when}`;
+  };
+  const evidenceOf = (x: { a: Activity; quote: string }): Evidence => ({
+    recordKind: x.a.kind, externalId: x.a.externalId, quote: x.quote.slice(0, MAX_QUOTE), url: x.a.url ?? i.company.url, field: 'body', label: label(x.a), occurredAt: x.a.occurredAt,
+  });
+  if (leaving.length > 0) {
+    shift('says they are looking at alternatives or may not renew', CHURN_SHIFT.alternatives);
+    for (const c of leaving.slice(0, 2)) evidence.push(evidenceOf(c));
+  }
   if (complaints.length > 0) {
-    shift(`customer complaint or negative sentiment (${complaints.length} in 60 days)`, complaints.length > 1 ? CHURN_SHIFT.complaint + CHURN_SHIFT.moreComplaints : CHURN_SHIFT.complaint);
-    for (const c of complaints.slice(0, 3)) evidence.push({ recordKind: c.a.kind, externalId: c.a.externalId, quote: c.quote.slice(0, MAX_QUOTE), url: c.a.url, field: 'body' });
+    shift(complaints.length > 1 ? `complained ${complaints.length} times in the last 60 days` : 'complained recently', complaints.length > 1 ? CHURN_SHIFT.complaint + CHURN_SHIFT.moreComplaints : CHURN_SHIFT.complaint);
+    for (const c of complaints.slice(0, 3)) evidence.push(evidenceOf(c));
   }
   if (lost.length > 0) {
-    shift(`${lost.length} deal(s) lost in 180 days`, CHURN_SHIFT.lostDeal * Math.min(2, lost.length));
-    for (const d of lost.slice(0, 2)) evidence.push({ recordKind: 'deal', externalId: d.externalId, quote: `${d.name ?? d.externalId}: ${d.providerStage ?? 'closed lost'}`, url: d.url, field: 'stage' });
+    shift(`lost ${lost.length === 1 ? 'a deal' : `${lost.length} deals`} with us in the last 180 days`, CHURN_SHIFT.lostDeal * Math.min(2, lost.length));
+    for (const d of lost.slice(0, 2)) evidence.push({ recordKind: 'deal', externalId: d.externalId, quote: `${d.name ?? 'A deal'} was lost`, url: d.url, field: 'stage', label: 'the lost deal', occurredAt: d.closeDate ?? d.updatedAt });
   }
   const recent = touches.filter((a) => i.now - Date.parse(a.occurredAt) <= 30 * DAY).length;
   const prior = touches.filter((a) => { const age = i.now - Date.parse(a.occurredAt); return age > 30 * DAY && age <= 90 * DAY; }).length / 2;
   const declining = prior >= 2 && recent <= prior / 2;
   if (declining) {
-    shift(`activity down: ${recent} interactions in the last 30 days vs ${prior} a month before`, CHURN_SHIFT.declining);
-    evidence.push({ recordKind: 'company', externalId: i.company.externalId, quote: `${recent} interactions in the last 30 days, ${prior} per month in the 60 days before`, url: i.company.url, field: null });
+    shift('talks to us much less than usual this month', CHURN_SHIFT.declining);
+    evidence.push({ recordKind: 'company', externalId: i.company.externalId, quote: `${recent} interactions in the last 30 days, against ${prior} a month before`, url: i.company.url, field: null, label: 'the activity on this account', occurredAt: new Date(i.now).toISOString() });
   }
   const risk = Math.round(sigmoid(z) * 1000) / 1000;
-  return { risk, model, tier, factors: factors.slice(0, 8), evidence, hasSignal: complaints.length > 0 || lost.length > 0 || declining, openDeal: open };
+  const isCustomer = i.deals.some((d) => d.isWon && !d.archived);
+  return { risk, model, tier, factors: factors.slice(0, 8), evidence, hasSignal: isCustomer && (leaving.length > 0 || complaints.length > 0 || declining), isCustomer, openDeal: open };
 }
 
 function syntheticDeal(i: ChurnInput): Deal {
@@ -108,20 +142,20 @@ function syntheticDeal(i: ChurnInput): Deal {
 
 /** The churn-risk suggestion for an account, or null when the risk is low or no account signal backs it. */
 export function suggestChurnRisk(i: ChurnInput, score: ChurnScore = scoreChurn(i)): Suggestion | null {
-  if (!score.hasSignal || score.risk < CHURN_THRESHOLD || score.evidence.length === 0) return null;
+  if (!score.isCustomer || !score.hasSignal || score.risk < CHURN_THRESHOLD || score.evidence.length === 0) return null;
   const name = i.company.name ?? `company ${i.company.externalId}`;
-  const dedupeKey = `churn_risk:${i.company.externalId}:${score.evidence.map((e) => e.externalId).sort().join(',')}`;
+  const dedupeKey = `churn_risk:${i.company.externalId}`;
   const owner = i.company.ownerId ?? score.openDeal?.ownerId ?? null;
   const withEmail = i.contacts.filter((c) => !c.archived && c.email).map((c) => c.externalId);
   // No figures in the text: the rules check every number a rep reads against the CRM (the score is in the explanation).
-  const reason = `${name} shows ${score.risk >= 0.8 ? 'a high' : 'an elevated'} churn risk (${score.factors.filter((f) => f.direction === '+' && !f.name.startsWith('deal score')).map((f) => f.name).join('; ')}). A retention email is drafted for review.`;
+  const reason = `${name}, an existing customer, shows ${score.risk >= 0.8 ? 'a high' : 'an elevated'} risk of leaving (${score.factors.filter((f) => f.direction === '+' && !f.name.startsWith('deal score')).map((f) => f.name).join('; ')}).`;
   return {
     id: stableId('sug', i.connectionId, dedupeKey), tenantId: i.tenantId, connectionId: i.connectionId, provider: i.provider,
     type: 'churn_risk', dedupeKey, dealId: score.openDeal?.externalId ?? null,
     contactIds: [...new Set([...withEmail, ...i.contacts.map((c) => c.externalId)])].slice(0, 5),
     companyId: i.company.externalId, ownerId: owner,
     task: {
-      subject: `Churn risk at ${name}: review the retention draft`.slice(0, 255), body: reason,
+      subject: `Check in with ${name}`.slice(0, 255), body: reason,
       dueAt: new Date(i.now + DAY).toISOString(), priority: score.risk >= 0.8 ? 'HIGH' : 'MEDIUM', ownerId: owner, taskType: 'TODO',
     },
     draft: null, reason, evidence: score.evidence,

@@ -1,4 +1,4 @@
-import type { Activity, Deal } from '../core/canonical.js';
+import type { Activity, Contact, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import type { Evidence, Suggestion } from '../core/suggestion.js';
 import { stableId } from '../lib/ids.js';
@@ -14,6 +14,8 @@ export interface DealAnalysisInput {
   activities: Activity[];
   now: number;
   staleDealDays: number;
+  /** The deal's contacts, to say who wrote what. */
+  contacts?: Contact[];
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -21,9 +23,36 @@ const MAX_QUOTE = 280;
 /** A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet days. */
 export const noNextStepDays = (staleDealDays: number): number => Math.max(3, Math.floor(staleDealDays / 2));
 
-const evidenceOf = (a: Activity, quote: string): Evidence => ({
-  recordKind: a.kind, externalId: a.externalId, quote: quote.slice(0, MAX_QUOTE), url: a.url, field: 'body',
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const dateText = (iso: string) => { const d = new Date(iso); return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`; };
+const KIND_WORD: Record<string, string> = { email: 'email', call: 'call notes', meeting: 'meeting notes', note: 'note', task: 'task' };
+
+/** "Carl Gauss's email of 2 December 2026" (the author for customer messages, else the kind alone). */
+export function activityLabel(a: Activity, contacts: readonly Contact[] = []): string {
+  const author = a.direction === 'inbound' ? contacts.find((c) => a.associations.contacts.includes(c.externalId) && (c.firstName || c.lastName)) : undefined;
+  const name = author ? [author.firstName, author.lastName].filter(Boolean).join(' ') : null;
+  const what = KIND_WORD[a.kind] ?? a.kind;
+  return `${name ? `${name}'s ${what}` : `the ${what}`} of ${dateText(a.occurredAt)}`;
+}
+
+const evidenceOf = (a: Activity, quote: string, contacts: readonly Contact[] = [], dealUrl: string | null = null): Evidence => ({
+  recordKind: a.kind, externalId: a.externalId, quote: quote.slice(0, MAX_QUOTE), url: a.url ?? dealUrl, field: 'body',
+  label: activityLabel(a, contacts), occurredAt: a.occurredAt,
 });
+
+/** The first sentence of a body (what a rep recognises the message by), or null. */
+const firstSentence = (body: string | null): string | null => {
+  const t = (body ?? '').replace(/\s+/g, ' ').replace(/^(hi|hello|dear)\b[^,.!]*[,.!]\s*/i, '').trim();
+  if (!t) return null;
+  const m = /^.{20,200}?[.!?](\s|$)/.exec(t);
+  return (m ? m[0] : t.slice(0, 200)).trim();
+};
+
+/** Every activity kind counts as "something happened" (open tasks included), except closeloop's own write-backs, which the caller leaves out. */
+const lastActivityAt = (activities: readonly Activity[]): Activity | undefined =>
+  activities.filter((a) => !a.archived && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT'))
+    .map((a) => ({ a, at: a.kind === 'task' ? a.updatedAt ?? a.occurredAt : a.occurredAt }))
+    .sort((x, y) => y.at.localeCompare(x.at))[0]?.a;
 
 /**
  * Deal suggestions computed from the synced record alone (rules tier, no model call):
@@ -44,27 +73,28 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   };
   const dealName = deal.name ?? `deal ${deal.externalId}`;
 
-  // (a) stale deal
-  // Activities that count as "someone talked to the customer": not open tasks, not unsent drafts.
+  // (a) stale deal: nothing of any kind (email, call, meeting, note, task) for N days.
   const touches = i.activities.filter(isCustomerTouch).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+  const lastAny = lastActivityAt(i.activities);
+  const lastAnyAt = lastAny ? Date.parse(lastAny.kind === 'task' ? lastAny.updatedAt ?? lastAny.occurredAt : lastAny.occurredAt) : deal.createdAt ? Date.parse(deal.createdAt) : null;
   const last = touches[0];
   const lastAt = last ? Date.parse(last.occurredAt) : deal.createdAt ? Date.parse(deal.createdAt) : null;
-  if (lastAt !== null && i.now - lastAt >= i.staleDealDays * DAY) {
-    const days = Math.floor((i.now - lastAt) / DAY);
-    const dedupeKey = `stale_deal_follow_up:${deal.externalId}:${new Date(lastAt).toISOString()}`;
-    const evidence: Evidence[] = last
-      ? [evidenceOf(last, `Last ${last.kind} on ${last.occurredAt.slice(0, 10)}: ${last.subject ?? (last.body ?? '').slice(0, 120)}`)]
-      : [{ recordKind: 'deal', externalId: deal.externalId, quote: `No activity logged since the deal was created on ${deal.createdAt?.slice(0, 10)}`, url: deal.url, field: 'createdAt' }];
-    const reason = `No customer activity on "${dealName}" for ${days} days (threshold ${i.staleDealDays}); the deal is still open in stage ${deal.providerStage ?? deal.stage ?? 'unknown'}.`;
+  if (lastAnyAt !== null && i.now - lastAnyAt >= i.staleDealDays * DAY) {
+    const days = Math.floor((i.now - lastAnyAt) / DAY);
+    const dedupeKey = `stale_deal_follow_up:${deal.externalId}:${new Date(lastAnyAt).toISOString()}`;
+    const evidence: Evidence[] = lastAny
+      ? [evidenceOf(lastAny, firstSentence(lastAny.body) ?? lastAny.subject ?? '(no text)', i.contacts, deal.url)]
+      : [{ recordKind: 'deal', externalId: deal.externalId, quote: `${dealName}: created on ${deal.createdAt?.slice(0, 10)}, nothing logged since`, url: deal.url, field: 'createdAt', label: 'the deal record', occurredAt: deal.createdAt ?? undefined }];
+    const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open.`;
     out.push({
       ...base, id: stableId('sug', i.connectionId, dedupeKey), type: 'stale_deal_follow_up', dedupeKey, reason, evidence,
       task: {
-        subject: `Follow up: ${dealName} has been quiet for ${days} days`.slice(0, 255),
+        subject: `Follow up on ${dealName}`.slice(0, 255),
         body: reason, dueAt: new Date(i.now + DAY).toISOString(), priority: days >= 2 * i.staleDealDays ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId, taskType: 'TODO',
       },
       explanation: {
-        model: 'rules:stale-deal@1', tier: 'rules', confidence: 1, costUsd: 0,
+        model: 'rules:stale-deal@2', tier: 'rules', confidence: 1, costUsd: 0,
         factors: [{ name: `days_since_last_activity=${days}`, direction: '+', weight: 1 }],
       },
     });
@@ -75,12 +105,13 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   const planned = i.activities.some((a) => !a.archived && (
     (a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED')
     || (a.kind === 'meeting' && Date.parse(a.occurredAt) > i.now)));
-  if (last && quietDays !== null && quietDays >= noNextStepDays(i.staleDealDays) && quietDays < i.staleDealDays && !planned) {
+  const anyQuiet = lastAnyAt === null ? null : Math.floor((i.now - lastAnyAt) / DAY);
+  if (last && quietDays !== null && quietDays >= noNextStepDays(i.staleDealDays) && anyQuiet !== null && anyQuiet < i.staleDealDays && !planned) {
     const dedupeKey = `no_next_step:${deal.externalId}:${last.externalId}`;
-    const reason = `"${dealName}" was last worked ${quietDays} days ago (${last.kind} on ${last.occurredAt.slice(0, 10)}) and has no next step: no open task and no meeting planned.`;
+    const reason = `"${dealName}" was last worked ${quietDays} days ago and has no next step: no open task and no meeting planned.`;
     out.push({
       ...base, id: stableId('sug', i.connectionId, dedupeKey), type: 'no_next_step', dedupeKey, reason,
-      evidence: [evidenceOf(last, `Last ${last.kind} on ${last.occurredAt.slice(0, 10)}: ${last.subject ?? (last.body ?? '').slice(0, 120)}`)],
+      evidence: [evidenceOf(last, firstSentence(last.body) ?? last.subject ?? '(no text)', i.contacts, deal.url)],
       task: {
         subject: `Set a next step for ${dealName}`.slice(0, 255), body: reason, dueAt: new Date(i.now + DAY).toISOString(),
         priority: 'MEDIUM', ownerId: deal.ownerId, taskType: 'TODO',
@@ -92,26 +123,32 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     });
   }
 
-  // (b) budget problem while the deal is in Negotiation or later
+  // (b) budget problem while the deal is in Negotiation or later: one suggestion per deal, every message that raised it
+  // as evidence, until it is answered (the rep replied and the customer wrote again without raising it).
   const stageOrder = deal.stage ? DEAL_STAGE_ORDER[deal.stage] : 0;
   if (stageOrder >= DEAL_STAGE_ORDER.negotiation) {
+    const raised: { a: Activity; quote: string; confidence: number; model: string }[] = [];
     for (const a of touches) {
+      if (a.direction === 'outbound') continue;
       const text = [a.subject, a.body].filter(Boolean).join('\n');
-      const budget = extractSignals(text).filter((s) => s.type === 'budget_constraint').sort((x, y) => y.confidence - x.confidence)[0];
-      if (!budget) continue;
-      const dedupeKey = `budget_risk:${deal.externalId}:${a.kind}:${a.externalId}`;
-      const reason = `A ${a.kind} on ${a.occurredAt.slice(0, 10)} mentions a budget problem while "${dealName}" is in ${deal.providerStage ?? deal.stage}.`;
+      const budget = extractSignals(text).filter((x) => x.type === 'budget_constraint').sort((x, y) => y.confidence - x.confidence)[0];
+      if (budget) raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
+    }
+    const newest = raised[0];
+    if (newest && !budgetAnswered(touches, newest.a)) {
+      const dedupeKey = `budget_risk:${deal.externalId}`;
+      const reason = `A budget problem was raised ${raised.length > 1 ? `${raised.length} times` : 'once'} while "${dealName}" is in negotiation.`;
       out.push({
         ...base, id: stableId('sug', i.connectionId, dedupeKey), type: 'budget_risk', dedupeKey, reason,
-        evidence: [evidenceOf(a, budget.evidence.quote)],
+        evidence: raised.slice(0, 5).map((r) => evidenceOf(r.a, r.quote, i.contacts, deal.url)),
         task: {
-          subject: `Budget risk on ${dealName}: confirm funding before close`.slice(0, 255),
+          subject: `Answer the budget concern on ${dealName}`.slice(0, 255),
           body: reason, dueAt: new Date(i.now + DAY).toISOString(), priority: 'HIGH', ownerId: deal.ownerId, taskType: 'TODO',
         },
         explanation: {
-          model: budget.model, tier: 'rules', confidence: budget.confidence, costUsd: 0,
+          model: newest.model, tier: 'rules', confidence: Math.max(...raised.map((r) => r.confidence)), costUsd: 0,
           factors: [
-            { name: 'signal=budget_constraint', direction: '+', weight: Number(budget.confidence.toFixed(3)) },
+            { name: 'signal=budget_constraint', direction: '+', weight: Number(newest.confidence.toFixed(3)) },
             { name: `deal_stage=${deal.stage}`, direction: '+', weight: 1 },
           ],
         },
@@ -119,4 +156,13 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     }
   }
   return out;
+}
+
+/** The rep answered after the budget message (email, call or meeting) and the customer wrote again without raising it. */
+export function budgetAnswered(touches: readonly Activity[], raised: Activity): { repliedAt: string; customerAt: string; customer: Activity } | null {
+  const after = touches.filter((a) => a.occurredAt > raised.occurredAt).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+  const reply = after.find((a) => a.direction === 'outbound' || a.kind === 'call' || a.kind === 'meeting');
+  if (!reply) return null;
+  const customer = after.find((a) => a.occurredAt >= reply.occurredAt && a.kind === 'email' && a.direction === 'inbound');
+  return customer ? { repliedAt: reply.occurredAt, customerAt: customer.occurredAt, customer } : null;
 }

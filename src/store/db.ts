@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
+import { ResourceInUseError } from '../core/errors.js';
 
 /**
  * One SQL dialect (PostgreSQL) on two engines: PGlite (embedded, file-backed, single process)
@@ -48,13 +49,41 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   return openPglite(opts.dataDir ?? 'memory://');
 }
 
+/**
+ * PGlite is one process's database: a second process opening the same folder corrupts it. A lock file with the
+ * holder's pid guards it; a lock left by a process that no longer runs is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, 'closeloop.pid');
+  const holder = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+    throw new ResourceInUseError(
+      `The embedded database in ${path.dirname(dir)} is in use by another closeloop process (pid ${holder}). `
+      + 'Stop it first (Ctrl-C in its terminal), or run closeloop on PostgreSQL (DATABASE_URL) so several processes can share it.');
+  }
+  writeFileSync(file, String(process.pid));
+  return () => { try { if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file); } catch { /* already gone */ } };
+}
+
+function isRunning(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
 async function openPglite(dataDir: string): Promise<Db> {
   let dir = dataDir;
+  let unlock = () => {};
   if (!dataDir.startsWith('memory://')) {
     dir = path.resolve(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    unlock = lockDataDir(dir);
   }
-  const lite = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const q = async <R>(runner: { query: PGlite['query'] }, sql: string, params?: unknown[]): Promise<QueryResult<R>> => {
     const r = await runner.query<R>(sql, params as any[]);
     return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
@@ -70,7 +99,7 @@ async function openPglite(dataDir: string): Promise<Db> {
       query: (sql, params) => q(lite, sql, params),
       transaction: (tfn) => lite.transaction((tx) => tfn({ query: (sql, params) => q(tx as any, sql, params) })),
     }),
-    close: () => lite.close(),
+    close: async () => { try { await lite.close(); } finally { unlock(); } },
   };
 }
 

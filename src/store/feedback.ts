@@ -30,7 +30,7 @@ export class FeedbackRepo {
     if (crmIds.length === 0) return [];
     return (await this.db.query<WrittenRow>(
       `SELECT ${WRITTEN_COLUMNS} FROM writeback_outbox o JOIN suggestions s ON s.id = o.suggestion_id
-       WHERE o.connection_id = $1 AND o.status = 'done' AND o.crm_id = ANY($2::text[])`, [connectionId, crmIds])).rows;
+       WHERE o.connection_id = $1 AND o.status = 'done' AND o.crm_id = ANY($2::text[]) AND o.action IN ('create_task','create_draft_email') AND s.status <> 'withdrawn'`, [connectionId, crmIds])).rows;
   }
 
   /** Drafts written before `before`, not yet matched to a sent email, addressed to these contacts or about these deals. */
@@ -66,7 +66,7 @@ export class FeedbackRepo {
     return (await this.db.query<any>(
       `SELECT ${WRITTEN_COLUMNS}, r.synced_at AS archived_at FROM writeback_outbox o JOIN suggestions s ON s.id = o.suggestion_id
          JOIN records r ON r.connection_id = o.connection_id AND r.external_id = o.crm_id AND r.kind IN ('task','email')
-       WHERE o.connection_id = $1 AND o.status = 'done' AND r.archived
+       WHERE o.connection_id = $1 AND o.status = 'done' AND r.archived AND o.action IN ('create_task','create_draft_email') AND s.status <> 'withdrawn'
          AND NOT EXISTS (SELECT 1 FROM suggestion_outcomes x WHERE x.suggestion_id = o.suggestion_id AND x.target = o.crm_id
                          AND x.outcome IN ('task_deleted','draft_discarded'))`, [connectionId])).rows;
   }
@@ -79,7 +79,7 @@ export class FeedbackRepo {
     return (await this.db.query<any>(
       `SELECT ${WRITTEN_COLUMNS}, r.data ->> 'status' AS status FROM writeback_outbox o JOIN suggestions s ON s.id = o.suggestion_id
          LEFT JOIN records r ON r.connection_id = o.connection_id AND r.external_id = o.crm_id AND r.kind IN ('task','email')
-       WHERE o.status = 'done' AND NOT coalesce(r.archived, false)
+       WHERE o.status = 'done' AND NOT coalesce(r.archived, false) AND o.action IN ('create_task','create_draft_email') AND s.status <> 'withdrawn'
          AND NOT EXISTS (SELECT 1 FROM suggestion_outcomes x WHERE x.suggestion_id = o.suggestion_id AND x.target = o.crm_id)
          AND CASE WHEN o.action = 'create_task'
                   THEN coalesce((r.data ->> 'dueAt')::timestamptz, (o.payload ->> 'dueAt')::timestamptz) < $1

@@ -54,8 +54,9 @@ export function createStore(db: Db): Store {
 export { openDb, type Db, type Queryable, type Session } from './db.js';
 export { migrate, pendingMigrations, MIGRATIONS_DIR } from './migrate.js';
 export type { CompletenessReport, ConnectionRow } from './connections.js';
-export type { OutboxRow } from './outbox.js';
+export type { OutboxAction, OutboxRow } from './outbox.js';
 export type { SuggestionRow, SuggestionStatus } from './suggestions.js';
+export { LIVE_STATUSES } from './suggestions.js';
 export type { WrittenRow, ReportRow } from './feedback.js';
 export type { TenantModelRow } from './models.js';
 export type { ApiTokenRow, SessionRow } from './access.js';

@@ -1,9 +1,16 @@
 import { isSealed, type SealedWrite } from '../core/gated-write.js';
 import type { Queryable } from './db.js';
 
+/**
+ * create_*: the first write of a suggestion; update_task: new evidence on its open task; close_task /
+ * withdraw_draft: closeloop withdraws them (the situation no longer holds). The last three act on the CRM id the
+ * suggestion's create row stored.
+ */
+export type OutboxAction = 'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft';
+
 export interface OutboxRow {
-  id: string; suggestion_id: string; connection_id: string; action: 'create_task' | 'create_draft_email'; idempotency_key: string;
-  payload: any; status: 'pending' | 'done' | 'failed'; attempts: number; last_error: string | null; crm_id: string | null; crm_url: string | null;
+  id: string; suggestion_id: string; connection_id: string; action: OutboxAction; idempotency_key: string;
+  payload: any; status: 'pending' | 'done' | 'failed' | 'skipped'; attempts: number; last_error: string | null; crm_id: string | null; crm_url: string | null;
   created_at: Date; done_at: Date | null;
   /** Set while the row waits for its connection (paused, or needing a reinstall); the sweep resumes it. */
   parked_reason: string | null;
@@ -126,8 +133,45 @@ export class OutboxRepo {
     await this.db.query("UPDATE writeback_outbox SET status = 'done', crm_id = $2, crm_url = $3, done_at = now() WHERE id = $1", [id, crmId, crmUrl]);
   }
 
+  /** Nothing to write any more (the suggestion was withdrawn first): done without a CRM record. */
+  async markSkipped(id: string, why: string): Promise<void> {
+    await this.db.query("UPDATE writeback_outbox SET status = 'skipped', last_error = $2, done_at = now() WHERE id = $1", [id, why]);
+  }
+
   async markFailed(id: string, error: string): Promise<void> {
     await this.db.query("UPDATE writeback_outbox SET status = 'failed', last_error = $2 WHERE id = $1", [id, error]);
+  }
+
+  /** The suggestion's create row of this action (its CRM id once done), if any. */
+  async createRow(suggestionId: string, action: 'create_task' | 'create_draft_email'): Promise<OutboxRow | null> {
+    return (await this.db.query<OutboxRow>('SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND action = $2 ORDER BY id LIMIT 1', [suggestionId, action])).rows[0] ?? null;
+  }
+
+  /** Which of these CRM ids are records closeloop wrote itself (its tasks and drafts: not customer activity). */
+  async ownCrmIds(connectionId: string, crmIds: string[]): Promise<Set<string>> {
+    if (crmIds.length === 0) return new Set();
+    const r = await this.db.query<{ crm_id: string }>(
+      "SELECT DISTINCT crm_id FROM writeback_outbox WHERE connection_id = $1 AND action IN ('create_task','create_draft_email') AND crm_id = ANY($2::text[])", [connectionId, crmIds]);
+    return new Set(r.rows.map((x) => x.crm_id));
+  }
+
+  /** Writes still waiting for a suggestion (any action). */
+  async pendingFor(suggestionId: string): Promise<OutboxRow[]> {
+    return (await this.db.query<OutboxRow>("SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND status = 'pending' ORDER BY id", [suggestionId])).rows;
+  }
+
+  /** Done writes per CRM and action (the demo's plain-words summary). */
+  async countDoneByProviderAction(): Promise<{ provider: string; action: OutboxAction; n: number }[]> {
+    const r = await this.db.query<{ provider: string; action: OutboxAction; n: string }>(
+      `SELECT c.provider, o.action, count(*)::text AS n FROM writeback_outbox o JOIN connections c ON c.id = o.connection_id
+       WHERE o.status = 'done' GROUP BY c.provider, o.action`);
+    return r.rows.map((x) => ({ ...x, n: Number(x.n) }));
+  }
+
+  /** Done writes per action: how many tasks and drafts were created, updated, withdrawn. */
+  async countDoneByAction(): Promise<Record<string, number>> {
+    const r = await this.db.query<{ action: string; n: string }>("SELECT action, count(*)::text AS n FROM writeback_outbox WHERE status = 'done' GROUP BY action");
+    return Object.fromEntries(r.rows.map((x) => [x.action, Number(x.n)]));
   }
 
   async recentDone(limit = 20): Promise<{ suggestion_id: string; crm_id: string; crm_url: string | null; action: string; done_at: Date; connection_id: string }[]> {

@@ -5,6 +5,7 @@ import { logRoute, route } from '../inference/router/route.js';
 import { loadBudget } from './budget.js';
 import type { AnalyzeDeps } from './deps.js';
 import { processSuggestion } from './process.js';
+import { withdrawResolved } from './withdraw.js';
 import { tenantScorer } from './scorer.js';
 
 const DAY = 86_400_000;
@@ -17,15 +18,21 @@ const DAY = 86_400_000;
 export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, companyId: string, receivedAt: number | null): Promise<Suggestion[]> {
   const conn = await deps.store.connections.get(connectionId);
   if (!conn) return [];
+  const key = `churn_risk:company:${companyId}`;
   const company = await deps.store.records.get<Company>(connectionId, 'company', companyId);
-  if (!company || company.archived) return [];
+  if (!company || company.archived) {
+    await withdrawResolved(deps, conn, [key], [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The account was deleted in the CRM.');
+    return [];
+  }
   const deals = await deps.store.models.dealsOfCompany(connectionId, companyId);
-  // Churn is about customers: an account with no deal at all has nothing to churn from.
+  // Churn is about customers (a won deal); an account with no deal at all has nothing to churn from.
   if (deals.length === 0) return [];
   const now = deps.now();
   const contactIds = [...new Set([...company.associations.contacts, ...deals.flatMap((d) => d.associations.contacts)])];
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', contactIds);
-  const activities = await deps.store.models.activitiesOfAccount(connectionId, companyId, deals.map((d) => d.externalId), contactIds, new Date(now - 180 * DAY));
+  const all = await deps.store.models.activitiesOfAccount(connectionId, companyId, deals.map((d) => d.externalId), contactIds, new Date(now - 180 * DAY));
+  const own = await deps.store.outbox.ownCrmIds(connectionId, all.map((a) => a.externalId));
+  const activities = all.filter((a) => !own.has(a.externalId));
 
   const scorer = await tenantScorer(deps.store, conn.tenant_id);
   const decision = route({ task: 'churn_risk' }, {
@@ -38,6 +45,7 @@ export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, co
   const score = scoreChurn(input);
   // The small model's answer is kept even below the escalation bar: churn has no large-model prompt yet.
   const s = suggestChurnRisk(input, score);
+  await withdrawResolved(deps, conn, [key], s ? [key] : [], { deal: null, activities, contacts, now, stageLabel: null });
   if (!s) return [];
   const done = await processSuggestion(deps, conn, s, { deal: score.openDeal, company, activities }, receivedAt);
   return done ? [done.suggestion] : [];

@@ -1,4 +1,6 @@
-import type { Activity, Company, Deal } from '../core/canonical.js';
+import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
+import { dealSituationKeys, situationKeyOf } from './situation.js';
+import { withdrawResolved } from './withdraw.js';
 import type { Suggestion } from '../core/suggestion.js';
 import { coldStartFeatures, dealFeatures, featureRecord } from '../inference/deal-features.js';
 import { suggestForDeal } from '../inference/deal-suggestions.js';
@@ -21,14 +23,22 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
   const conn = await deps.store.connections.get(connectionId);
   if (!conn) return [];
   const deal = await deps.store.records.get<Deal>(connectionId, 'deal', dealId);
-  if (!deal) return [];
-  const activities = await deps.store.records.activitiesForDeal(connectionId, dealId);
+  if (!deal) {
+    // Erased after a deletion in the CRM: whatever closeloop still had open on it goes.
+    await withdrawResolved(deps, conn, dealSituationKeys(dealId), [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The deal was deleted in the CRM.');
+    return [];
+  }
+  // closeloop's own tasks and drafts are not customer activity: they must not make a deal look worked on.
+  const all = await deps.store.records.activitiesForDeal(connectionId, dealId);
+  const own = await deps.store.outbox.ownCrmIds(connectionId, all.map((a) => a.externalId));
+  const activities = all.filter((a) => !own.has(a.externalId));
+  const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', deal.associations.contacts);
   const now = deps.now();
   const companyId = deal.associations.companies[0] ?? null;
   const company = companyId ? await deps.store.records.get<Company>(connectionId, 'company', companyId) : null;
-  const score = deal.isClosed ? null : await scoreDeal(deps, conn.tenant_id, deal, activities, now);
+  const score = deal.isClosed || deal.archived ? null : await scoreDeal(deps, conn.tenant_id, deal, activities, now);
   const suggestions = suggestForDeal({
-    tenantId: conn.tenant_id, connectionId, provider: conn.provider, deal, activities, now, staleDealDays: deps.staleDealDays,
+    tenantId: conn.tenant_id, connectionId, provider: conn.provider, deal, activities, now, staleDealDays: deps.staleDealDays, contacts,
   });
   const made: Suggestion[] = [];
   for (const proposed of suggestions) {
@@ -38,6 +48,7 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
     const done = await processSuggestion(deps, conn, s, { deal, company, activities }, receivedAt);
     if (done) made.push(done.suggestion);
   }
+  await withdrawResolved(deps, conn, dealSituationKeys(deal.externalId), suggestions.map(situationKeyOf), { deal, activities, contacts, now, stageLabel: deps.crm ? (await deps.crm.stage(conn, deal.providerStage))?.label ?? null : null });
   if (companyId && !deal.archived) made.push(...(await analyzeAccount(deps, connectionId, companyId, receivedAt)));
   return made;
 }
@@ -53,3 +64,4 @@ async function scoreDeal(deps: AnalyzeDeps, tenantId: string, deal: Deal, activi
   const f = dealFeatures(deal, activities, now);
   return decision.tier === 'small' && scorer.model ? scorer.model.score(featureRecord(f)) : coldStartScore(coldStartFeatures(deal, f, now));
 }
+

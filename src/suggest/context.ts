@@ -9,6 +9,8 @@ export interface SuggestionFacts {
   company: Company | null;
   /** Interactions the suggestion was built from (deal or account activities). */
   activities: Activity[];
+  /** Names the CRM itself gave us for the text (stage and pipeline labels, the owner's and contacts' names). */
+  grounding?: string[];
 }
 
 /** What the rules know when they judge one suggestion, from the store. */
@@ -31,9 +33,12 @@ export async function buildContext(deps: AnalyzeDeps, connectionId: string, s: S
       deal ? [deal.name, deal.providerStage, deal.stage, deal.amount?.toString(), deal.closeDate?.slice(0, 10), deal.createdAt?.slice(0, 10)].filter(Boolean).join('\n') : '',
       company ? [company.name, company.domain].filter(Boolean).join('\n') : '',
       ...f.activities.slice(0, 30).map((a) => [`${a.kind} on ${a.occurredAt.slice(0, 10)}`, a.subject, a.body].filter(Boolean).join('\n')),
+      contacts.map((c) => [c.firstName, c.lastName].filter(Boolean).join(' ')).filter(Boolean).join('\n'),
+      ...(f.grounding ?? []),
     ].filter((t) => t !== ''),
     allowList: [],
     signals,
+    recordLinks: [deal?.url, company?.url, ...f.activities.map((a) => a.url), ...s.evidence.map((e) => e.url)].filter((u): u is string => Boolean(u)),
   };
   return { ctx, contacts };
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
+import type { CrmFacts } from './crm-facts.js';
 
 export interface Guard {
   /** The company's trusted facts (rules/trusted-facts.json); absent: none, so nothing actionable is grounded by policy. */
@@ -23,4 +24,6 @@ export interface AnalyzeDeps {
   /** Monthly paid-model limits per tenant (null: unlimited). */
   budgetLimits?: { usdLimit: number | null; tokenLimit: number | null };
   prices?: PriceTable;
+  /** Owner names and stage labels from the CRM; absent: the text uses the record as stored. */
+  crm?: CrmFacts;
 }

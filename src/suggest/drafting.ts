@@ -18,6 +18,24 @@ export interface DraftFacts {
   contacts: Contact[];
   /** Interactions the draft may refer to, any order. */
   activities: Activity[];
+  /** The deal owner who sends and signs the draft (null: unknown, the draft is signed off without a name). */
+  sender?: { name: string; email: string | null } | null;
+}
+
+const fullName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email'>) => [c.firstName, c.lastName].filter((x) => x && x.trim()).join(' ').trim() || null;
+
+/**
+ * The message a draft answers: for a budget or churn signal, the newest customer message quoted as evidence;
+ * for a quiet deal, the last customer interaction.
+ */
+export function threadOf(s: Suggestion, activities: readonly Activity[]): Activity | null {
+  const live = activities.filter((a) => isCustomerTouch(a) && !a.archived);
+  if (s.type !== 'stale_deal_follow_up') {
+    const ids = new Set(s.evidence.map((e) => e.externalId));
+    const quoted = live.filter((a) => ids.has(a.externalId)).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+    if (quoted) return quoted;
+  }
+  return live.sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0] ?? null;
 }
 
 const MAX_CHUNKS = 6;
@@ -37,9 +55,11 @@ export function chunksOf(activities: readonly Activity[]): RetrievedChunk[] {
 /** The draft's input: addressed to the first of the suggestion's contacts that has an email address. Null when none has. */
 export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): DraftInput | null {
   const byId = new Map(f.contacts.map((c) => [c.externalId, c]));
-  const to = s.contactIds.map((id) => byId.get(id)).find((c): c is Contact => Boolean(c && !c.archived && c.email));
+  const last = threadOf(s, f.activities);
+  // Addressed to whoever wrote the message it answers, else the first of the suggestion's contacts with an address.
+  const candidates = [...(last?.direction !== 'outbound' ? last?.associations.contacts ?? [] : []), ...s.contactIds];
+  const to = candidates.map((id) => byId.get(id)).find((c): c is Contact => Boolean(c && !c.archived && c.email));
   if (!to) return null;
-  const last = f.activities.filter((a) => isCustomerTouch(a) && !a.archived).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
   return {
     kind, tenantId: s.tenantId,
     contact: { externalId: to.externalId, firstName: to.firstName, lastName: to.lastName, title: to.title },
@@ -48,6 +68,22 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
     lastInteraction: last ? { kind: last.kind, externalId: last.externalId, occurredAt: last.occurredAt, subject: last.subject } : null,
     chunks: chunksOf(f.activities),
     ownerId: s.ownerId,
+    sender: f.sender ? { name: f.sender.name } : null,
+  };
+}
+
+/** Threading, recipient and sender for the write-back: a reply in the thread of the message that raised it. */
+export function addressDraft(payload: DraftEmailPayload, s: Suggestion, f: DraftFacts): DraftEmailPayload {
+  const thread = threadOf(s, f.activities);
+  const to = f.contacts.find((c) => c.externalId === payload.toContactIds[0]);
+  const inReplyTo = thread && thread.direction !== 'outbound' && thread.kind === 'email' ? { kind: thread.kind, externalId: thread.externalId, subject: thread.subject } : null;
+  const original = (inReplyTo?.subject ?? '').replace(/^\s*((re|fw|fwd|aw|wg)\s*:\s*)+/i, '').trim();
+  return {
+    ...payload,
+    subject: inReplyTo && original ? `Re: ${original}` : payload.subject,
+    inReplyTo,
+    to: to?.email ? { name: fullName(to), email: to.email } : null,
+    from: f.sender ?? null,
   };
 }
 

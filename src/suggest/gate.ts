@@ -8,7 +8,7 @@ import type { SuggestionFacts } from './context.js';
 export type { GateFacts } from '../guardrails/output-gate.js';
 
 /** What the output gate may take as grounds for one suggestion: trusted facts, the deal's structured data, the thread. */
-export async function gateFactsFor(deps: AnalyzeDeps, connectionId: string, s: Suggestion, f: SuggestionFacts, now: number): Promise<GateFacts> {
+export async function gateFactsFor(deps: Pick<AnalyzeDeps, 'store' | 'guardrails'>, connectionId: string, s: Suggestion, f: SuggestionFacts, now: number): Promise<GateFacts> {
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', [...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])])]);
   const thread = [...f.activities].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)).map((a) => [a.subject, a.body].filter(Boolean).join('\n'));
   return {

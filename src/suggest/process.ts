@@ -1,19 +1,22 @@
 import type { Contact } from '../core/canonical.js';
-import type { Suggestion } from '../core/suggestion.js';
+import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { BudgetExceededError } from '../inference/router/budget.js';
 import { sumCosts, type CostLine } from '../llm/cost.js';
 import { decideSuppression, SUPPRESSION_WINDOW_DAYS } from '../feedback/suppression.js';
 import type { ConnectionRow, SuggestionStatus } from '../store/index.js';
-import { DRAFT_NOTE_MARKER, explanationLines, renderDraftBody, renderTaskBody, type RenderNotes } from '../writeback/render.js';
+import { ownLines, renderDraftBody, renderTaskBody, renderTaskSubject, type RenderFacts, type RenderNotes } from '../writeback/render.js';
 import { gateFactsFor, gatePrecheck, type GateFacts } from './gate.js';
 import { describeProblems, gateWrite, neutraliseQuote, steeringIn, type GateProblem } from '../guardrails/output-gate.js';
 import { INSTRUCTION_LABEL } from '../guardrails/text/instructions.js';
-import type { SealedWrite } from '../core/gated-write.js';
+import type { SealedWrite, WriteAction } from '../core/gated-write.js';
 import type { GuardrailContext } from '../guardrails/context.js';
+import { stableId } from '../lib/ids.js';
+import type { Queryable, Repos, SuggestionRow } from '../store/index.js';
+import { evidenceKey, mergeInto, newEvidence, situationKeyOf } from './situation.js';
 import { chargeBudget, loadBudget } from './budget.js';
 import { buildContext, type SuggestionFacts } from './context.js';
 import type { AnalyzeDeps } from './deps.js';
-import { DRAFT_KIND_OF, draftInputFor, makeDraft, withoutOffendingElements, withRepairRequest, type Drafted } from './drafting.js';
+import { addressDraft, DRAFT_KIND_OF, draftInputFor, makeDraft, withoutOffendingElements, withRepairRequest, type Drafted } from './drafting.js';
 import { usefulnessWeights } from './scorer.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
 
@@ -37,19 +40,30 @@ function withDraft(s: Suggestion, d: Drafted): Suggestion {
  * Nothing that failed the rules is written back: a draft still failing after its repair goes to review.
  */
 export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
-  if (await deps.store.suggestions.exists(conn.id, proposed.dedupeKey)) return null;
+  const situation = situationKeyOf(proposed);
+  // 0. One live suggestion per situation: a new signal updates it (evidence appended), never a second task.
+  const live = await deps.store.suggestions.live(proposed.tenantId, situation);
+  if (live) return updateLive(deps, conn, live, proposed, facts, receivedAt);
+  // Signals already dealt with (withdrawn, done by the rep, dismissed) do not reopen the situation; a new one does.
+  const closed = await deps.store.suggestions.closedEvidence(proposed.tenantId, situation);
+  if (proposed.evidence.length > 0 && proposed.evidence.every((e) => closed.has(evidenceKey(e)))) return null;
+  const dedupeKey = `${situation}#${proposed.evidence.map(evidenceKey).sort().join(',')}`;
+  if (await deps.store.suggestions.exists(conn.id, dedupeKey)) return null;
   const now = deps.now();
-  let s: Suggestion = structuredClone(proposed);
+  let s: Suggestion = { ...structuredClone(proposed), dedupeKey, id: stableId('sug', conn.id, dedupeKey) };
   const notes: RenderNotes = {};
   const costs: CostLine[] = [];
   const log = { connectionId: conn.id, suggestionId: s.id, type: s.type };
+  const rf = await renderFactsFor(deps, conn, s, facts, now);
+  facts = withGrounding(facts, rf);
+  if (s.task) s.task = { ...s.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : s.task.ownerId };
 
   // 1. Types this rep keeps ignoring are thinned out before the daily cap sees them.
   const history = await deps.store.feedback.repTypeHistory(conn.id, s.ownerId, s.type, new Date(now - SUPPRESSION_WINDOW_DAYS * DAY));
   const sup = decideSuppression(s.type, history);
   if (sup.note) s.explanation.factors.push({ name: `rep feedback: ${sup.note}`, direction: '-', weight: sup.factor });
   if (!sup.show) {
-    const ok = await deps.store.suggestions.insert(s, 'suppressed', [], null, { suppressed: { factor: sup.factor, showEvery: sup.showEvery, history, note: sup.note } });
+    const ok = await deps.store.suggestions.insert(s, 'suppressed', [], null, { suppressed: { factor: sup.factor, showEvery: sup.showEvery, history, note: sup.note } }, situation);
     if (ok) {
       deps.metrics.suggestions.inc({ status: 'suppressed', type: s.type });
       deps.logger.info({ ...log, factor: sup.factor, history }, 'suggestion suppressed by rep feedback');
@@ -77,7 +91,8 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
   let privateLlm: PrivateLlmClient | null = null;
   if (kind) {
     const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', s.contactIds);
-    const input = draftInputFor(s, kind, { deal: facts.deal, companyName: facts.company?.name ?? null, contacts, activities: facts.activities });
+    const draftFacts = { deal: facts.deal, companyName: facts.company?.name ?? null, contacts, activities: facts.activities, sender: rf.owner?.active ? { name: rf.owner.name, email: rf.ownerEmail } : null };
+    const input = draftInputFor(s, kind, draftFacts);
     if (input) {
       // Every call to an external model goes through the privacy wrapper: CRM people, emails, phones, cards
       // and IBANs become placeholders before the call and are restored after it; each call is audited, masked.
@@ -94,6 +109,7 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
       }) : null;
       try {
         drafted = await makeDraft(deps, input, budget, privateLlm);
+        drafted = { ...drafted, payload: { ...addressDraft(drafted.payload, s, draftFacts), ownerId: s.task ? s.task.ownerId : drafted.payload.ownerId } };
       } catch (e) {
         if (!(e instanceof BudgetExceededError)) throw e;
         deps.logger.warn({ ...log, code: e.code }, 'no draft: budget exhausted');
@@ -102,7 +118,8 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
   }
   if (drafted) { s = withDraft(s, drafted); costs.push(...drafted.result.costs); }
 
-  // 4. The rules; a draft that alone breaks them is repaired once.
+  // 4. The rules judge what the rep will read; a draft that alone breaks them is repaired once.
+  s = rendered(s, rf, [], notes);
   const { ctx } = await buildContext(deps, conn.id, s, facts, now);
   let result = await evaluate(s, ctx);
   let repair: Record<string, unknown> | null = null;
@@ -116,7 +133,7 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
         : await makeDraft(deps, withoutOffendingElements(drafted.input, result.verdicts), budget, null);
       costs.push(...again.result.costs);
       const first = { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model };
-      s = withDraft(s, again);
+      s = rendered(withDraft(s, { ...again, payload: { ...again.payload, ownerId: drafted.payload.ownerId, inReplyTo: drafted.payload.inReplyTo, to: drafted.payload.to, from: drafted.payload.from } }), rf, [], notes);
       result = await evaluate(s, (await buildContext(deps, conn.id, s, facts, now)).ctx);
       repair = { repaired: result.allowed, firstFailed: failed, firstDraft: first, secondGenerator: again.result.generator };
       notes.repairedFrom = failed.map((v) => v.rule);
@@ -124,28 +141,16 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
       deps.logger.info({ ...log, firstFailed: failed.map((v) => v.rule), repaired: result.allowed }, 'draft repaired once');
     }
   }
-  // 5. The output gate sees every write exactly as it will be queued; what it refuses goes to review.
-  const writes: { key: string; write: SealedWrite }[] = [];
+  // 5. The output gate sees every write exactly as it will be queued (the text the rep reads, rendered with the final
+  // verdicts); what it refuses goes to review.
+  let writes: GatedWrite[] = [];
   if (result.allowed) {
-    const own = [...explanationLines(s, result.verdicts, notes), 'Evidence:', 'Suggested by closeloop — review before acting.', `${DRAFT_NOTE_MARKER} (for you, delete before sending) --`];
-    const quotes = s.evidence.map((e) => e.quote);
-    const refused: GateProblem[] = [];
-    const pass = (key: string, action: SealedWrite['action'], payload: Record<string, unknown>) => {
-      const g = gateWrite({ action, payload, own, quotes }, gf);
-      if (g.ok) writes.push({ key, write: g.write });
-      else refused.push(...g.problems);
-    };
-    if (s.task) pass(`wb-${s.id}`, 'create_task', { ...s.task, body: renderTaskBody(s, result.verdicts, notes), dealId: s.dealId, contactIds: s.contactIds, companyId: s.companyId });
-    if (s.draft && drafted) {
-      pass(`wb-${s.id}-draft`, 'create_draft_email', {
-        ...s.draft, body: renderDraftBody(s, result.verdicts, notes), dealId: s.dealId, companyId: s.companyId,
-        draftText: { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model, generator: drafted.result.generator, fallback: drafted.result.fallback?.code ?? null },
-      });
-    }
-    if (refused.length) {
-      writes.length = 0;
-      result = { allowed: false, outcome: 'review', verdicts: [...result.verdicts.filter((v) => v.rule !== 'output-gate'), { rule: 'output-gate', passed: false, message: describeProblems(refused).join('; ') }] };
-      deps.logger.warn({ ...log, problems: describeProblems(refused) }, 'output gate refused the write-back; held for review');
+    s = rendered(s, rf, result.verdicts, notes);
+    const g = gateAll(createWrites(s, drafted ? { model: drafted.result.model, generator: drafted.result.generator, fallback: drafted.result.fallback?.code ?? null } : null), s, result.verdicts, notes, gf);
+    writes = g.writes;
+    if (g.refused.length) {
+      result = { allowed: false, outcome: 'review', verdicts: [...result.verdicts.filter((v) => v.rule !== 'output-gate'), { rule: 'output-gate', passed: false, message: describeProblems(g.refused).join('; ') }] };
+      deps.logger.warn({ ...log, problems: describeProblems(g.refused) }, 'output gate refused the write-back; held for review');
     }
   }
   // A draft that still fails after its one repair is held for a person, with the reasons, never written.
@@ -156,8 +161,9 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
   if (privateLlm?.auditIds.length) await deps.store.audit.setOutcome(privateLlm.auditIds, { suggestionId: s.id, verdicts: result.verdicts });
 
   // 6. Store, and queue the writes only if it passed; charge the budget in the same transaction.
+  s = rendered(s, rf, result.verdicts, notes);
   const inserted = await deps.store.tx(async (r, tx) => {
-    const ok = await r.suggestions.insert(s, status, result.verdicts, ctx, repair);
+    const ok = await r.suggestions.insert(s, status, result.verdicts, ctx, repair, situation);
     if (!ok) return false;
     await chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits);
     if (!result.allowed) return true;
@@ -167,8 +173,123 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
     }
     return true;
   });
-  if (!inserted) return null;
+  if (!inserted) {
+    // Another worker opened this situation a moment ago: fold this signal into it instead.
+    const now2 = await deps.store.suggestions.live(s.tenantId, situation);
+    return now2 ? updateLive(deps, conn, now2, proposed, facts, receivedAt) : null;
+  }
   deps.metrics.suggestions.inc({ status, type: s.type });
   deps.logger.info({ ...log, status, model: s.explanation.model, costUsd: s.explanation.costUsd, failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule) }, 'suggestion checked');
   return { suggestion: s, status };
+}
+
+/** The task subject and body as the rep reads them (rendered from the suggestion and the CRM's own names). */
+function rendered(s: Suggestion, f: RenderFacts, verdicts: RuleVerdict[], notes: RenderNotes, update: { at: number } | null = null): Suggestion {
+  if (!s.task) return s;
+  const facts = { ...f, draftSubject: s.draft?.subject ?? null };
+  return { ...s, task: { ...s.task, subject: renderTaskSubject(s, facts), body: renderTaskBody(s, verdicts, notes, facts, update) } };
+}
+
+export interface PlannedWrite { key: string; action: WriteAction; payload: Record<string, unknown> }
+export interface GatedWrite { key: string; write: SealedWrite }
+
+/** The create writes of a suggestion (task, then draft), exactly as they will be queued. */
+export function createWrites(s: Suggestion, draftMeta: Record<string, unknown> | null): PlannedWrite[] {
+  const out: PlannedWrite[] = [];
+  if (s.task) out.push({ key: `wb-${s.id}`, action: 'create_task', payload: { ...s.task, dealId: s.dealId, contactIds: s.contactIds, companyId: s.companyId } });
+  if (s.draft) {
+    out.push({
+      key: `wb-${s.id}-draft`, action: 'create_draft_email',
+      payload: {
+        ...s.draft, body: renderDraftBody(s), dealId: s.dealId, companyId: s.companyId,
+        draftText: { subject: s.draft.subject, body: s.draft.body, model: s.explanation.model, generator: 'unknown', ...(draftMeta ?? {}) },
+      },
+    });
+  }
+  return out;
+}
+
+/**
+ * Every write to the CRM passes the output gate (src/guardrails/output-gate.ts) — creates, updates with new
+ * evidence, withdrawals. All or nothing: one refused write holds them all back.
+ */
+export function gateAll(planned: PlannedWrite[], s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes, gf: GateFacts): { writes: GatedWrite[]; refused: GateProblem[] } {
+  const own = ownLines(s, verdicts, notes);
+  const quotes = s.evidence.map((e) => e.quote);
+  const writes: GatedWrite[] = [];
+  const refused: GateProblem[] = [];
+  for (const p of planned) {
+    const g = gateWrite({ action: p.action, payload: p.payload, own, quotes }, gf);
+    if (g.ok) writes.push({ key: p.key, write: g.write });
+    else refused.push(...g.problems);
+  }
+  return refused.length ? { writes: [], refused } : { writes, refused };
+}
+
+/** Gated writes into the outbox with their jobs, in the caller's transaction. */
+export async function enqueueGated(deps: Pick<AnalyzeDeps, 'queue'>, r: Repos, tx: Queryable, connectionId: string, suggestionId: string, writes: GatedWrite[], receivedAt: number | null): Promise<void> {
+  for (const w of writes) {
+    const id = await r.outbox.enqueue({ suggestionId, connectionId, idempotencyKey: w.key, write: w.write });
+    if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
+  }
+}
+
+/** The names the text took from the CRM are grounded facts for the rules. */
+const withGrounding = (f: SuggestionFacts, rf: RenderFacts): SuggestionFacts => ({
+  ...f, grounding: [rf.stage?.label, rf.stage?.pipeline, rf.owner?.name, rf.contactName, rf.companyName, rf.dealName].filter((x): x is string => Boolean(x)),
+});
+
+/** Names, labels and the owner for the text, from the stored records and the CRM (CrmFacts, when wired). */
+async function renderFactsFor(deps: AnalyzeDeps, conn: ConnectionRow, s: Suggestion, f: SuggestionFacts, now: number): Promise<RenderFacts & { ownerEmail: string | null }> {
+  const ids = [...new Set([...s.evidence.flatMap((e) => f.activities.find((a) => a.externalId === e.externalId)?.associations.contacts ?? []), ...s.contactIds])];
+  const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', ids);
+  const named = ids.map((id) => contacts.find((c) => c.externalId === id)).find((c) => c && !c.archived && (c.firstName || c.lastName));
+  const owner = deps.crm ? await deps.crm.owner(conn, s.ownerId) : s.ownerId ? { id: s.ownerId, name: '', email: null, active: true } : null;
+  const stage = deps.crm && f.deal ? await deps.crm.stage(conn, f.deal.providerStage) : null;
+  return {
+    now, dealName: f.deal?.name ?? null, dealUrl: f.deal?.url ?? null,
+    stage: stage ? { label: stage.label, pipeline: stage.pipelineLabel } : null,
+    companyName: f.company?.name ?? null, companyUrl: f.company?.url ?? null,
+    contactName: named ? [named.firstName, named.lastName].filter(Boolean).join(' ') : null,
+    owner: owner ? { id: owner.id, name: owner.name, active: owner.active } : null, ownerEmail: owner?.email ?? null,
+    ownerId: s.ownerId, draftSubject: null,
+  };
+}
+
+/**
+ * A new signal for a situation that already has a live suggestion: the evidence is appended (priority raised when it
+ * repeats), the text re-rendered and checked by the rules again, and the open CRM task updated (one update_task
+ * write). Nothing new (a redelivered event, a rescan, a restart): nothing happens.
+ */
+async function updateLive(deps: AnalyzeDeps, conn: ConnectionRow, live: SuggestionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
+  const added = newEvidence(live.payload.evidence, proposed.evidence);
+  if (added.length === 0) return null;
+  const now = deps.now();
+  const rf = await renderFactsFor(deps, conn, live.payload, facts, now);
+  facts = withGrounding(facts, rf);
+  const merged = rendered(mergeInto(live.payload, proposed), rf, live.verdicts, {}, { at: now });
+  if (merged.task) merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
+  const { ctx } = await buildContext(deps, conn.id, merged, facts, now);
+  const result = await deps.guardrails.evaluate(merged, ctx);
+  const log = { connectionId: conn.id, suggestionId: live.id, type: live.type, added: added.map(evidenceKey) };
+  if (!result.allowed) {
+    deps.logger.info({ ...log, failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule) }, 'new evidence held back by the rules; the live suggestion keeps its text');
+    return null;
+  }
+  const final = rendered(merged, rf, result.verdicts, {}, { at: now });
+  const writes = (live.status === 'written' || live.status === 'allowed') && final.task
+    ? [{ key: `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`, action: 'update_task' as const, payload: { subject: final.task.subject, body: final.task.body, priority: final.task.priority } }]
+    : [];
+  const gated = gateAll(writes, final, result.verdicts, {}, await gateFactsFor(deps, conn.id, final, facts, now));
+  if (gated.refused.length) {
+    deps.logger.warn({ ...log, problems: describeProblems(gated.refused) }, 'output gate refused the task update; the live suggestion keeps its text');
+    return null;
+  }
+  await deps.store.tx(async (r, tx) => {
+    await r.suggestions.updatePayload(live.id, final, result.verdicts);
+    await enqueueGated(deps, r, tx, conn.id, live.id, gated.writes, receivedAt);
+  });
+  deps.metrics.suggestions.inc({ status: 'updated', type: live.type });
+  deps.logger.info(log, 'live suggestion updated with new evidence');
+  return { suggestion: final, status: live.status };
 }

@@ -1,10 +1,10 @@
-import type { Connector, DraftEmailWrite, TaskWrite } from '../core/connector.js';
+import type { ConnectionContext, Connector, DraftEmailWrite, TaskWrite } from '../core/connector.js';
 import { randomUUID } from 'node:crypto';
 import { ProviderUnavailableError, isCloseloopError } from '../core/errors.js';
 import { decideFailure } from '../lib/failure-action.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { Store } from '../store/index.js';
+import type { OutboxRow, Store } from '../store/index.js';
 import type { TokenVault } from '../auth/token-vault.js';
 
 export interface WritebackDeps {
@@ -77,7 +77,16 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
   }, Math.max(50, Math.floor(claimMs / 3)));
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
+  const suggestion = await deps.store.suggestions.get(row.suggestion_id);
   try {
+    if (row.action === 'update_task' || row.action === 'close_task' || row.action === 'withdraw_draft') {
+      return await changeWritten(deps, row, connector, ctx, conn.provider);
+    }
+    // Withdrawn (or dismissed) before its first write: nothing reaches the CRM.
+    if (suggestion && !suggestion.live && ['withdrawn', 'dismissed', 'done_by_rep'].includes(suggestion.status)) {
+      await deps.store.outbox.markSkipped(row.id, `suggestion ${suggestion.status} before it was written`);
+      return 'skipped';
+    }
     // `draftText` is our own copy of the email (feedback compares it with what was sent); it is not written.
     const { draftText: _ours, ...payload } = row.payload as Record<string, unknown>;
     // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
@@ -90,7 +99,7 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
     deps.callTimeoutMs ?? 30_000, conn.provider);
     await deps.store.tx(async (r) => {
       await r.outbox.markDone(row.id, created.externalId, created.url);
-      await r.suggestions.setStatus(row.suggestion_id, 'written');
+      if (suggestion && ['allowed', 'written'].includes(suggestion.status)) await r.suggestions.setStatus(row.suggestion_id, 'written');
     });
     if (!created.alreadyExisted) deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
     if (receivedAt) deps.metrics.webhookToTask.observe((deps.now() - receivedAt) / 1000);
@@ -121,7 +130,7 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
         return 'paused';
       default:
         await deps.store.outbox.markFailed(row.id, action.reason);
-        await deps.store.suggestions.setStatus(row.suggestion_id, 'write_failed');
+        if (isCreate(row.action)) await deps.store.suggestions.setStatus(row.suggestion_id, 'write_failed');
         return 'failed';
     }
   } finally {
@@ -147,4 +156,50 @@ async function later(deps: WritebackDeps, outboxId: string, at: Date, reason: st
   await deps.store.outbox.scheduleRetry(outboxId, at);
   await deps.requeue(outboxId, at);
   return 'retry';
+}
+
+const isCreate = (a: OutboxRow['action']) => a === 'create_task' || a === 'create_draft_email';
+
+/**
+ * An update, completion or withdrawal of a record the suggestion's create row wrote. Waits (retry) while that
+ * create is pending; does nothing when it never reached the CRM. A task the rep already completed or deleted is
+ * left alone and recorded as feedback, and the situation's suggestion stops being live.
+ */
+async function changeWritten(deps: WritebackDeps, row: OutboxRow, connector: Connector, ctx: ConnectionContext, provider: string): Promise<WritebackOutcome> {
+  const target = await deps.store.outbox.createRow(row.suggestion_id, row.action === 'withdraw_draft' ? 'create_draft_email' : 'create_task');
+  if (target?.status === 'pending') return later(deps, row.id, new Date(deps.now() + 5_000), `the ${target.action} write of this suggestion is still pending`);
+  if (!target || target.status !== 'done' || !target.crm_id) {
+    await deps.store.outbox.markSkipped(row.id, 'nothing was written to change');
+    return 'skipped';
+  }
+  const p = row.payload as { subject?: string; body?: string; priority?: 'LOW' | 'MEDIUM' | 'HIGH'; reason?: string };
+  let repDid: 'task_completed' | 'task_deleted' | 'draft_sent' | 'draft_discarded' | null = null;
+  if (row.action === 'withdraw_draft') {
+    const r = await connector.withdrawDraftEmail(ctx, target.crm_id, p.reason ?? 'the situation changed', target.idempotency_key);
+    if (r.state === 'sent') repDid = 'draft_sent';
+    if (r.state === 'deleted') repDid = 'draft_discarded';
+  } else {
+    const r = await connector.updateTask(ctx, target.crm_id, {
+      subject: p.subject, body: p.body, priority: p.priority, complete: row.action === 'close_task', idempotencyKey: target.idempotency_key,
+    });
+    if (r.state === 'completed_by_rep') repDid = 'task_completed';
+    if (r.state === 'deleted') repDid = 'task_deleted';
+  }
+  const now = new Date(deps.now());
+  await deps.store.tx(async (r) => {
+    await r.outbox.markDone(row.id, target.crm_id!, target.crm_url);
+    if (!repDid) return;
+    const s = await r.suggestions.get(row.suggestion_id);
+    if (s) {
+      // The rep acted first: feedback, and the situation's suggestion is no longer open for updates.
+      await r.feedback.record({
+        suggestionId: s.id, tenantId: s.tenant_id, connectionId: s.connection_id, outboxId: target.id, target: target.crm_id!,
+        outcome: repDid, editDistance: null, detail: { via: row.action }, occurredAt: now,
+      });
+      if (repDid === 'task_completed' || repDid === 'task_deleted') await r.suggestions.close(s.id, 'done_by_rep', repDid === 'task_completed' ? 'the rep completed the task' : 'the rep deleted the task');
+    }
+  });
+  deps.logger.info({ connectionId: row.connection_id, provider, suggestionId: row.suggestion_id, action: row.action, crmId: target.crm_id, repDid }, repDid ? 'the rep acted first; left as is' : 'written record changed');
+  if (!repDid) deps.metrics.writebacks.inc({ crm: provider, kind: row.action });
+  return repDid ? 'already_done' : 'written';
 }

@@ -1,4 +1,4 @@
-import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
+import type { Evidence, RuleVerdict, Suggestion } from '../core/suggestion.js';
 
 /** Notes the loop adds to what the rep reads: why the suggestion was thinned, how it was repaired. */
 export interface RenderNotes {
@@ -8,40 +8,162 @@ export interface RenderNotes {
   repairedFrom?: string[] | null;
 }
 
-/** The line that opens the closeloop note under a draft; feedback strips it before comparing with the sent email. */
-export const DRAFT_NOTE_MARKER = '-- closeloop note';
+/** What the text says about the records, resolved from the CRM (labels, names), not ids. */
+export interface RenderFacts {
+  now: number;
+  dealName: string | null;
+  dealUrl: string | null;
+  /** The stage as the CRM shows it; null when the CRM could not be asked (the text then leaves the stage out). */
+  stage: { label: string; pipeline: string | null } | null;
+  companyName: string | null;
+  companyUrl: string | null;
+  /** The customer the suggestion is about (the draft's recipient, or whoever wrote the quoted message). */
+  contactName: string | null;
+  /** The record owner as the CRM knows them; null when unknown. */
+  owner: { id: string; name: string; active: boolean } | null;
+  /** The owner id on the record, when it has one. */
+  ownerId: string | null;
+  /** A draft email is written together with this task. */
+  draftSubject: string | null;
+}
 
-export function explanationLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const humanDate = (iso: string | undefined | null): string | null => {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
+const DAY = 86_400_000;
+
+const quoted = (name: string | null) => (name ? `"${name}"` : 'the deal');
+const stageText = (f: RenderFacts) => (f.stage ? ` (stage: ${f.stage.label}${f.stage.pipeline ? `, ${f.stage.pipeline}` : ''})` : '');
+const who = (f: RenderFacts) => f.contactName ?? (f.companyName ? `the contact at ${f.companyName}` : 'the customer');
+
+/** Newest evidence first, by the interaction's own date. */
+const byDate = (e: readonly Evidence[]) => [...e].sort((a, b) => (b.occurredAt ?? '').localeCompare(a.occurredAt ?? ''));
+
+/** Signals behind a churn suggestion, in words (factor names the churn scorer gives them). */
+const churnSignals = (s: Suggestion) => s.explanation.factors.filter((x) => x.direction === '+' && !x.name.startsWith('deal score') && !x.name.startsWith('draft by') && !x.name.startsWith('rep feedback') && !x.name.startsWith('tenant usefulness')).map((x) => x.name);
+
+interface Text { subject: string; happened: string; why: string; next: string }
+
+function textOf(s: Suggestion, f: RenderFacts): Text {
+  const deal = quoted(f.dealName);
+  const ev = byDate(s.evidence);
+  const latest = ev[0];
+  const latestDate = humanDate(latest?.occurredAt);
+  const draft = f.draftSubject ? ` A draft email ("${f.draftSubject}") is ready for you to review and send.` : '';
+  switch (s.type) {
+    case 'stale_deal_follow_up': {
+      const lastAt = latest?.occurredAt ? Date.parse(latest.occurredAt) : null;
+      const days = lastAt ? Math.floor((f.now - lastAt) / DAY) : null;
+      return {
+        subject: `Follow up on ${f.dealName ?? 'this deal'}${f.contactName ? ` with ${f.contactName}` : ''}: no activity for ${days ?? 'many'} days`,
+        happened: latest?.occurredAt
+          ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: no email, call, meeting, note or task has been logged since then.`
+          : `Nothing has been logged on ${deal}${stageText(f)} since it was created.`,
+        why: 'An open deal that goes quiet this long tends to slip or stall; a short check-in now keeps it moving.',
+        next: `Get in touch with ${who(f)} and agree on a concrete next step with a date.${draft}`,
+      };
+    }
+    case 'budget_risk': {
+      const times = ev.length > 1 ? ` (${ev.length} times, most recently on ${latestDate})` : latestDate ? ` on ${latestDate}` : '';
+      return {
+        subject: `Answer ${f.contactName ? `${f.contactName}'s` : 'the'} budget concern on ${f.dealName ?? 'this deal'}`,
+        happened: `${who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.`,
+        why: 'A budget problem raised this late usually means a delay, a smaller order or a lost deal unless it is addressed before signature.',
+        next: `Talk to ${who(f)} about what they can fund now (scope, phasing or timing) before the contract goes any further.${draft}`,
+      };
+    }
+    case 'no_next_step':
+      return {
+        subject: `Plan the next step for ${f.dealName ?? 'this deal'}`,
+        happened: `${deal}${stageText(f)} was last worked on ${latestDate ?? 'a while ago'} and nothing is planned: no open task and no meeting ahead.`,
+        why: 'Deals without a scheduled next step drift; a date in the calendar is the best predictor that a deal keeps moving.',
+        next: `Book a meeting or set a dated task with ${who(f)} for the next step.`,
+      };
+    case 'churn_risk': {
+      const signals = churnSignals(s);
+      return {
+        subject: `Check in with ${f.companyName ?? 'this customer'}: signs they may not renew`,
+        happened: `${f.companyName ?? 'This customer'}, an existing customer, ${signals.length ? signals.join(', and ') : 'shows signs of leaving'}${latestDate ? ` (latest on ${latestDate})` : ''}.`,
+        why: 'These are the signals that usually come before a cancellation or a lost renewal; a personal call now is when it can still be turned around.',
+        next: `Call ${who(f)} to hear the concerns and agree on what will change.${draft}`,
+      };
+    }
+    default:
+      return { subject: s.task?.subject ?? 'Review this suggestion', happened: s.reason, why: '', next: draft.trim() };
+  }
+}
+
+/** The task subject: what to do, in the rep's words. */
+export function renderTaskSubject(s: Suggestion, f: RenderFacts): string {
+  return textOf(s, f).subject.slice(0, 255);
+}
+
+function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
+  const out: string[] = [];
+  for (const e of byDate(s.evidence)) {
+    const label = e.label ?? (e.recordKind === 'deal' || e.recordKind === 'company' ? `the ${e.recordKind} record` : `a ${e.recordKind}`);
+    out.push(`Quote from ${label}: "${e.quote.replace(/\s+/g, ' ').trim()}"`);
+    const url = e.url ?? (s.type === 'churn_risk' ? f.companyUrl : f.dealUrl);
+    if (url) out.push(`  Open the record: ${url}`);
+  }
+  return out;
+}
+
+/** The owner line when the task cannot go to the record's owner (unknown or deactivated): visible, never a failed write. */
+export function ownerFallbackLine(f: RenderFacts): string | null {
+  if (f.owner?.active) return null;
+  if (!f.ownerId) return 'This record has no owner in the CRM, so this task is not assigned to a rep: please assign it.';
+  if (f.owner && !f.owner.active) return `The record's owner, ${f.owner.name}, is deactivated in the CRM, so this task could not be assigned to them: please assign it to the rep who now covers it.`;
+  return `The record's owner (user id ${f.ownerId}) is not a user the CRM knows, so this task could not be assigned to them: please assign it.`;
+}
+
+/** closeloop's own lines in a task (its structure and technical note): the output gate trusts them as its wording. */
+export function ownLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
+  return ['--', 'Evidence:', ...technicalLines(s, verdicts, notes)];
+}
+
+function technicalLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
   const x = s.explanation;
-  const lines = [`Why: ${x.factors.map((f) => `${f.name} (${f.direction}${f.weight})`).join('; ') || 'n/a'}`];
-  lines.push(`Model: ${x.model} (${x.tier} tier), confidence ${x.confidence.toFixed(2)}, cost $${x.costUsd.toFixed(4)}.`);
-  const passed = verdicts.filter((v) => v.passed).map((v) => v.rule);
-  if (passed.length) lines.push(`Checks passed: ${passed.join(', ')}.`);
-  if (notes.repairedFrom?.length) lines.push(`The first draft broke ${notes.repairedFrom.join(', ')} and was rewritten once.`);
-  if (notes.suppression) lines.push(`Shown less often: ${notes.suppression}.`);
-  return lines;
+  const passed = verdicts.filter((v) => v.passed).length;
+  const parts = [`found by ${x.model} (${x.tier === 'rules' ? 'rules' : `${x.tier} model`}), confidence ${x.confidence.toFixed(2)}`];
+  if (verdicts.length) parts.push(`${passed} of ${verdicts.length} checks passed`);
+  if (notes.repairedFrom?.length) parts.push('the first draft was rewritten once to pass the checks');
+  if (notes.suppression) parts.push(`shown less often: ${notes.suppression}`);
+  return [`Behind this suggestion: ${parts.join('; ')}. Suggested by closeloop; review before acting.`];
 }
 
 /**
- * The text a rep reads in the CRM task: why, the quoted evidence and where it came from, which model
- * produced it, what it cost and which checks it passed. Plain text; connectors convert to their markup.
+ * The task a rep reads: what happened, why it matters, what to do next, the quoted evidence with a link to the
+ * record, then one short technical line. Plain text; connectors convert to their markup.
  */
-export function renderTaskBody(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes = {}): string {
-  const lines = [s.reason, '', 'Evidence:'];
-  for (const e of s.evidence) {
-    lines.push(`- "${e.quote}" (${e.recordKind} ${e.externalId}${e.url ? `, ${e.url}` : ''})`);
-  }
-  if (s.draft) lines.push('', `A draft email for you to review is attached separately: "${s.draft.subject}". It is not sent.`);
-  lines.push('', ...explanationLines(s, verdicts, notes));
-  lines.push('Suggested by closeloop — review before acting.');
+export function renderTaskBody(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes, f: RenderFacts, update: { at: number } | null = null): string {
+  const t = textOf(s, f);
+  const lines: string[] = [];
+  const fallback = ownerFallbackLine(f);
+  if (fallback) lines.push(fallback, '');
+  if (update) lines.push(`Updated on ${humanDate(new Date(update.at).toISOString())}: new evidence below.`, '');
+  lines.push(`What happened: ${t.happened}`);
+  if (t.why) lines.push(`Why it matters: ${t.why}`);
+  if (t.next) lines.push(`Next step: ${t.next}`);
+  const ev = evidenceLines(s, f);
+  if (ev.length) lines.push('', 'Evidence:', ...ev);
+  lines.push('', '--', ...technicalLines(s, verdicts, notes));
   return lines.join('\n');
 }
 
-/**
- * The draft as written to the CRM: the email text, then a clearly marked note (delete before sending) with
- * the explanation and the checks it passed, so the rep sees why the draft exists where they edit it.
- */
-export function renderDraftBody(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes = {}): string {
+/** The task body once closeloop withdraws it: the one-line reason first, the original text kept below. */
+export function renderWithdrawnBody(reason: string, previousBody: string): string {
+  return [`Closed by closeloop: ${reason}`, '', 'Original suggestion:', previousBody].join('\n');
+}
+
+/** Kept for feedback: older drafts carried a note under this marker; the edit distance strips it. */
+export const DRAFT_NOTE_MARKER = '-- closeloop note';
+
+/** The draft as written to the CRM: the email itself and nothing else (what the rep needs is in the task). */
+export function renderDraftBody(s: Suggestion): string {
   if (!s.draft) throw new Error('renderDraftBody: suggestion has no draft');
-  return [s.draft.body, '', `${DRAFT_NOTE_MARKER} (for you, delete before sending) --`, s.reason, ...explanationLines(s, verdicts, notes)].join('\n');
+  return s.draft.body;
 }

@@ -65,7 +65,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     expect(await cl.store.records.countsByKind()).toMatchObject({ company: 1, contact: 1, deal: 2, note: 2 });
     const [task] = await waitFor(() => { const t = todosFor(ids.quiet!); return t.length ? t : null; }, 20000, 'stale task');
     expect(task!.properties.hs_task_subject).toContain('Globex pilot');
-    expect(task!.properties.hs_task_body).toContain('No customer activity');
+    expect(task!.properties.hs_task_body).toContain('What happened: Nothing has happened on &quot;Globex pilot&quot; (stage: Qualified To Buy, Sales Pipeline)');
     expect(task!.properties.hs_task_body).toContain('Intro call, interested in a pilot.');
     expect(task!.properties.hubspot_owner_id).toBe(owner.id);
     expect(hs.store.associations(portalId, { type: 'tasks', id: task!.id }, 'contacts').map((a) => a.toId)).toContain(ids.contact);
@@ -81,7 +81,8 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     const [task] = await waitFor(() => { const t = todosFor(ids.negotiating!); return t.length ? t : null; }, 20000, 'budget task');
     const body = task!.properties.hs_task_body!;
     expect(body).toContain('budget');
-    expect(body).toContain(`email ${email.id}`);
+    expect(body).toContain('finance just cut our budget');
+    expect(body).not.toContain(`email ${email.id}`);
     expect(task!.properties.hs_task_priority).toBe('HIGH');
 
     // Redeliver the same event id, validly signed: recorded as a duplicate, no second task.

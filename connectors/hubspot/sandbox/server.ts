@@ -9,6 +9,7 @@ import { bearerAuth, oauthRouter, type OAuthRegistry } from './oauth.js';
 import { objectsRouter } from './objects.js';
 import { ownersRouter } from './owners.js';
 import { usersRouter } from './users.js';
+import { pipelinesRouter } from './pipelines.js';
 import { rateLimiter, type RateLimitConfig, type RateLimitStats } from './rate-limit.js';
 import type { FaultInjector } from './faults.js';
 import { searchRouter } from './search.js';
@@ -63,6 +64,7 @@ export function createSandboxApp(deps: AppDeps): Express {
   crm.use(associationsRouter(deps.ctx));
   crm.use(ownersRouter(deps.ctx));
   crm.use(usersRouter(deps.ctx));
+  crm.use(pipelinesRouter());
   // Every /crm path sits behind the bearer check (and the rate limiter); other paths fall through to the 404.
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/crm/') || req.path.startsWith('/settings/') ? crm(req, res, next) : next()));
 

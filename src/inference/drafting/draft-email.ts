@@ -44,7 +44,7 @@ export async function draftEmail(input: DraftInput, deps: DraftDeps): Promise<Dr
     try {
       const c = await deps.llm.complete({ schema: taskSchema('draft_email'), messages: prompt.messages, maxOutputTokens: decision.maxOutputTokens });
       costs.push(recordCost({ model: c.model, tier: 'large', ...c.usage }, deps.prices));
-      const checked = checkDraft(c.value, prompt.chunks, c.raw, c.model);
+      const checked = checkDraft(c.value, prompt.chunks, c.raw, c.model, input.sender?.name ?? null);
       return { kind: input.kind, ...checked, model: c.model, tier: 'large', generator: 'llm', ...totals(costs), costs, route: decision, fallback: null };
     } catch (e) {
       if (!isCloseloopError(e)) throw e;
@@ -72,7 +72,7 @@ const totals = (costs: CostLine[]) => {
  * The model's draft against the prompt it was given: every claim cites at least one chunk, every cited
  * id is one the prompt carried (an invented id is an ungrounded claim), and no ids leak into the email.
  */
-function checkDraft(v: TaskOutput<'draft_email'>, chunks: LabelledChunk[], raw: string, model: string) {
+function checkDraft(v: TaskOutput<'draft_email'>, chunks: LabelledChunk[], raw: string, model: string, sender: string | null) {
   const byLabel = new Map(chunks.map((c) => [c.label, c]));
   const invalid = (why: string) => new LlmOutputError('MODEL_OUTPUT_INVALID', `draft_email: ${why}`, raw, null, model);
   const uncited = v.claims.find((c) => c.citations.length === 0);
@@ -81,10 +81,21 @@ function checkDraft(v: TaskOutput<'draft_email'>, chunks: LabelledChunk[], raw: 
   const unknown = labels.filter((l) => !byLabel.has(l));
   if (unknown.length) throw invalid(`cites ids the prompt did not carry: ${unknown.join(', ')}`);
   const strip = (s: string) => s.replace(/\s*\[(c\d+)(\s*,\s*c\d+)*\]/g, '');
-  let body = strip(v.body).trim();
-  if (!body.includes(SIGNATURE_PLACEHOLDER)) body = `${body}\n\n${SIGNATURE_PLACEHOLDER}`;
+  const body = signDraft(strip(v.body).trim(), sender);
   const citations = labels.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((l) => toCitation(byLabel.get(l)!));
   return { subject: strip(v.subject).trim(), body, citations };
+}
+
+/**
+ * The model ends its draft with the signature placeholder: it becomes the sender's name (or goes, with no sender).
+ * No other `{{...}}` may reach a rep's outbox: any left over is an unusable draft.
+ */
+export function signDraft(body: string, sender: string | null): string {
+  const signed = body.includes(SIGNATURE_PLACEHOLDER)
+    ? body.split(SIGNATURE_PLACEHOLDER).join(sender ?? '').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim()
+    : sender && !body.includes(sender) ? `${body}\n\n${sender}` : body;
+  if (/\{\{[^}]*\}\}/.test(signed)) throw new LlmOutputError('MODEL_OUTPUT_INVALID', 'draft_email: template placeholder left in the body', signed, null, 'draft');
+  return signed;
 }
 
 /** The write-back payload for a draft (addressed to the input's contact, owned by the deal owner). */

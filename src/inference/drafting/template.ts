@@ -1,7 +1,6 @@
 import type { ActivityKind } from '../../core/canonical.js';
 import { extractSignals } from '../signals/index.js';
 import { chunkDate, labelChunks, toCitation, type LabelledChunk } from './crm-data.js';
-import { SIGNATURE_PLACEHOLDER } from './prompt.js';
 import type { DraftCitation, DraftInput, DraftInteraction, DraftKind } from './types.js';
 
 export const TEMPLATE_VERSION = 1;
@@ -62,7 +61,7 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       const concern = labelled.find(({ chunk }) => extractSignals(chunk.text).some((s) => s.type === 'budget_constraint'));
       if (concern) cited.set(concern.label, concern);
       const replyTo = cleanSubject(last?.subject ?? null);
-      subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `Re: ${dealName}` : 'Following up on your note';
+      subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `${dealName}: budget options` : 'Budget options';
       lines.push(`Thank you for being open about budget. I'd like to understand your constraints better so we can look at the options together${dealName ? ` for ${dealName}` : ''}.`);
       lines.push('Could we set up a short call to go through this? Let me know a time that works for you.');
       break;
@@ -74,7 +73,8 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       break;
   }
   const first = input.contact.firstName?.trim();
-  const body = [`Hi ${first || 'there'},`, '', lines.join(' '), '', 'Best regards,', SIGNATURE_PLACEHOLDER].join('\n');
+  const name = input.sender?.name?.trim();
+  const body = [`Hi ${first || 'there'},`, '', lines.join(' '), '', name ? 'Best regards,' : 'Best regards', ...(name ? [name] : [])].join('\n');
   const citations = [...cited.values()].sort((a, b) => labelled.indexOf(a) - labelled.indexOf(b)).map(toCitation);
   return { subject: subjectLine, body, citations, model: templateModel(input.kind) };
 }

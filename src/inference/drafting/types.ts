@@ -27,6 +27,8 @@ export interface DraftInput {
   /** Retrieved context, best first (ContextIndexer.retrieve). Labelled c1, c2, ... in the prompt. */
   chunks: RetrievedChunk[];
   ownerId: string | null;
+  /** The deal owner who sends it: the draft is signed with this name (none: signed off without a name). */
+  sender?: { name: string } | null;
 }
 
 /** A context chunk the draft relies on, resolved from its prompt label to the CRM record it came from. */

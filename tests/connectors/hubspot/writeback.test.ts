@@ -144,12 +144,14 @@ describe('createDraftEmail', () => {
     body: 'Hi Ada,\n\nPlease find the revised quote attached.',
     toContactIds: ['51'],
     ownerId: '9001',
+    to: { name: 'Ada Lovelace', email: 'ada@acme.example' },
+    inReplyTo: { kind: 'email', externalId: '77', subject: 'Revised quote for Acme' },
     idempotencyKey: 'draft42',
     dealId: '301',
     companyId: null,
   };
 
-  it('creates an EMAIL task carrying subject and draft (no email engagement is logged)', async () => {
+  it('creates an EMAIL task carrying recipient, subject and draft (no email engagement is logged)', async () => {
     const creates: any[] = [];
     ownerOk();
     nock(API)
@@ -159,8 +161,8 @@ describe('createDraftEmail', () => {
     expect(creates).toEqual([{
       properties: {
         hs_timestamp: new Date(NOW).toISOString(),
-        hs_task_subject: 'Draft email: Revised quote for Acme',
-        hs_task_body: '<p><b>Suggested draft</b></p><p><b>Subject:</b> Revised quote for Acme</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p><p>Ref: closeloop-draft42</p>',
+        hs_task_subject: 'Reply to Ada Lovelace: Revised quote for Acme',
+        hs_task_body: '<p><b>To:</b> Ada Lovelace &lt;ada@acme.example&gt;</p><p><b>Subject:</b> Revised quote for Acme</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p><p>Ref: closeloop-draft42</p>',
         hs_task_status: 'NOT_STARTED',
         hs_task_priority: 'MEDIUM',
         hs_task_type: 'EMAIL',

@@ -14,7 +14,7 @@ const EXPECTED: Record<ErrorCode, 'retry' | 'pause' | 'reconnect' | 'resync' | '
   RATE_LIMITED: 'retry', QUOTA_EXHAUSTED: 'pause', PROVIDER_UNAVAILABLE: 'retry', PROVIDER_REJECTED: 'fail', NOT_FOUND: 'fail',
   INVALID_PAYLOAD: 'fail', INVALID_CURSOR: 'resync', WEBHOOK_SIGNATURE_INVALID: 'fail', WEBHOOK_TIMESTAMP_INVALID: 'fail',
   UNKNOWN_ACCOUNT: 'fail', OAUTH_STATE_INVALID: 'fail', INSTALL_FAILED: 'fail', RULE_FILE_INVALID: 'fail', RULE_VIOLATION: 'fail',
-  MODEL_OUTPUT_INVALID: 'fail', MODEL_OUTPUT_TRUNCATED: 'fail', MODEL_REFUSED: 'fail', BUDGET_EXCEEDED: 'fail', INTERNAL: 'retry', UNAUTHENTICATED: 'fail', FORBIDDEN: 'fail',
+  MODEL_OUTPUT_INVALID: 'fail', MODEL_OUTPUT_TRUNCATED: 'fail', MODEL_REFUSED: 'fail', BUDGET_EXCEEDED: 'fail', INTERNAL: 'retry', UNAUTHENTICATED: 'fail', FORBIDDEN: 'fail', RESOURCE_IN_USE: 'fail',
 };
 
 describe('decideFailure: one action per error code', () => {

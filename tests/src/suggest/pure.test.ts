@@ -6,7 +6,8 @@ import { COLD_START_MODEL } from '../../../src/inference/models/cold-start.js';
 import type { DraftInput } from '../../../src/inference/drafting/index.js';
 import type { LlmClient } from '../../../src/llm/client.js';
 import { withoutOffendingElements, withRepairRequest } from '../../../src/suggest/drafting.js';
-import { renderDraftBody } from '../../../src/writeback/render.js';
+import { renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/writeback/render.js';
+import { mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -76,7 +77,7 @@ describe('churn risk', () => {
     const s = suggestChurnRisk(i, score)!;
     expect(s).toMatchObject({ type: 'churn_risk', companyId: 'c1', dealId: null, contactIds: ['p1'], ownerId: 'o1' });
     expect(s.explanation).toMatchObject({ model: COLD_START_MODEL, tier: 'rules' });
-    expect(s.explanation.factors.map((f) => f.name)).toEqual(expect.arrayContaining([expect.stringContaining('lost in 180 days'), expect.stringContaining('complaint')]));
+    expect(s.explanation.factors.map((f) => f.name)).toEqual(expect.arrayContaining([expect.stringContaining('lost a deal'), expect.stringContaining('complained')]));
     expect(s.evidence.map((e) => e.externalId)).toEqual(expect.arrayContaining(['a1', 'lost']));
     expect(s.reason).not.toMatch(/\d+%/);
   });
@@ -85,7 +86,18 @@ describe('churn risk', () => {
   });
   test('declining activity is a signal', () => {
     const old = [40, 45, 50, 60, 70].map((d, k) => act({ externalId: `o${k}`, kind: 'call', occurredAt: iso(NOW - d * DAY), body: 'check-in' }));
-    expect(scoreChurn(input({ activities: old })).factors.some((f) => f.name.startsWith('activity down'))).toBe(true);
+    expect(scoreChurn(input({ activities: old })).factors.some((f) => f.name.startsWith('talks to us much less'))).toBe(true);
+  });
+  test('churn is only for existing customers: a lost prospect with a complaint gets nothing', () => {
+    const prospect = input({ deals: [deal({ externalId: 'lost', isClosed: true, stage: 'closed_lost', closeDate: iso(NOW - 20 * DAY) })] });
+    expect(scoreChurn(prospect).isCustomer).toBe(false);
+    expect(suggestChurnRisk(prospect)).toBeNull();
+  });
+  test('a customer considering alternatives at renewal is a churn risk, quoted', () => {
+    const s = suggestChurnRisk(input({ activities: [act({ externalId: 'w1', body: 'Third outage this month. Frankly we are considering alternatives at renewal unless this changes.' })] }))!;
+    expect(s).not.toBeNull();
+    expect(s.evidence[0]).toMatchObject({ externalId: 'w1', quote: 'Frankly we are considering alternatives at renewal unless this changes.' });
+    expect(s.task!.subject).not.toMatch(/draft/i);
   });
 });
 
@@ -116,11 +128,60 @@ describe('repair once', () => {
 });
 
 describe('render', () => {
-  test('the draft written to the CRM is the email, then a marked note with the explanation and checks', () => {
+  const facts = (o: Partial<RenderFacts> = {}): RenderFacts => ({
+    now: NOW, dealName: 'Acme renewal', dealUrl: 'https://app.hubspot.com/contacts/1/record/0-3/d1', stage: { label: 'Contract Sent', pipeline: 'Sales Pipeline' },
+    companyName: 'Acme', companyUrl: null, contactName: 'Ada Lovelace', owner: { id: 'o1', name: 'Riley Rep', active: true }, ownerId: 'o1', draftSubject: null, ...o,
+  });
+  test('the draft written to the CRM is the email and nothing else', () => {
     const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
-    const body = renderDraftBody({ ...s, draft: { subject: 'Hi', body: 'Hello Ada', toContactIds: ['p1'], ownerId: 'o1' } }, [{ rule: 'cap', passed: true, message: null }], { repairedFrom: ['tone'] });
-    expect(body.startsWith('Hello Ada\n\n-- closeloop note')).toBe(true);
-    expect(body).toContain('Checks passed: cap.');
-    expect(body).toContain('The first draft broke tone and was rewritten once.');
+    expect(renderDraftBody({ ...s, draft: { subject: 'Hi', body: 'Hello Ada', toContactIds: ['p1'], ownerId: 'o1' } })).toBe('Hello Ada');
+  });
+  test('a task reads: what happened, why, next step, quoted evidence with a link, stage labels, a short technical line', () => {
+    const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
+    const body = renderTaskBody(s, [{ rule: 'cap', passed: true, message: null }, { rule: 'tone', passed: true, message: null }], {}, facts({ draftSubject: 'Next steps' }));
+    expect(body).toMatch(/^What happened: Nothing has happened on "Acme renewal" \(stage: Contract Sent, Sales Pipeline\)/);
+    expect(body).toContain('Why it matters:');
+    expect(body).toContain('Next step: Get in touch with Ada Lovelace');
+    expect(body).toContain('A draft email ("Next steps") is ready');
+    expect(body).toMatch(/Quote from the note of .*: "/);
+    expect(body).toContain('Open the record: https://app.hubspot.com/contacts/1/record/0-3/d1');
+    expect(body).toContain('2 of 2 checks passed');
+    expect(body).not.toMatch(/contractsent|cap, tone/);
+    expect(renderTaskBody(s, [], {}, facts())).not.toContain('draft email');
+  });
+  test('an unknown or deactivated owner is said in the task, first', () => {
+    const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
+    expect(renderTaskBody(s, [], {}, facts({ owner: { id: 'o1', name: 'Old Rep', active: false } }))).toMatch(/^The record's owner, Old Rep, is deactivated/);
+    expect(renderTaskBody(s, [], {}, facts({ owner: null, ownerId: '77' }))).toMatch(/^The record's owner \(user id 77\) is not a user the CRM knows/);
+  });
+});
+
+describe('one live suggestion per situation', () => {
+  test('repeated budget emails on one deal are one suggestion with every quote as evidence', () => {
+    const budget = (id: string, days: number) => act({ externalId: id, kind: 'email', direction: 'inbound', occurredAt: iso(NOW - days * DAY), subject: 'Order form', body: 'Our budget was frozen for the rest of the quarter, we need to revisit the budget.' });
+    const out = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal({ stage: 'negotiation' }), activities: [budget('e1', 3), budget('e2', 2), budget('e3', 1)] })
+      .filter((x) => x.type === 'budget_risk');
+    expect(out).toHaveLength(1);
+    expect(out[0]!.evidence.map((e) => e.externalId)).toEqual(['e3', 'e2', 'e1']);
+    expect(situationKeyOf(out[0]!)).toBe('budget_risk:deal:d1');
+  });
+  test('a new signal merges into the live one: evidence appended first, priority raised, nothing new is a no-op', () => {
+    const base = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
+    const live = { ...base, type: 'budget_risk' as const, task: { ...base.task!, priority: 'MEDIUM' as const }, evidence: [{ recordKind: 'email', externalId: 'e1', quote: 'a', url: null, field: null }] };
+    const next = { ...live, evidence: [{ recordKind: 'email', externalId: 'e2', quote: 'b', url: null, field: null }, ...live.evidence] };
+    expect(newEvidence(live.evidence, live.evidence)).toEqual([]);
+    const merged = mergeInto(live, next);
+    expect(merged.evidence.map((e) => e.externalId)).toEqual(['e2', 'e1']);
+    expect(merged.task!.priority).toBe('HIGH');
+    expect(merged.id).toBe(live.id);
+  });
+  test('a budget concern answered (rep replied, customer wrote again without it) is no longer proposed', () => {
+    const acts = [
+      act({ externalId: 'e1', kind: 'email', direction: 'inbound', occurredAt: iso(NOW - 5 * DAY), body: 'Our budget was cut this quarter; we need to revisit the budget.' }),
+      act({ externalId: 'e2', kind: 'email', direction: 'outbound', occurredAt: iso(NOW - 4 * DAY), body: 'Happy to phase it.' }),
+      act({ externalId: 'e3', kind: 'email', direction: 'inbound', occurredAt: iso(NOW - 3 * DAY), body: 'Phasing works for us, please send the order form.' }),
+    ];
+    expect(suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal({ stage: 'negotiation' }), activities: acts.slice(0, 2) }).some((x) => x.type === 'budget_risk')).toBe(true);
+    expect(suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal({ stage: 'negotiation' }), activities: acts }).some((x) => x.type === 'budget_risk')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { DRAFT_KINDS, SIGNATURE_PLACEHOLDER, templateDraft } from '../../../../src/inference/drafting/index.js';
+import { DRAFT_KINDS, templateDraft } from '../../../../src/inference/drafting/index.js';
 import { aChunk, aDraftInput, numbersIn } from './builders.js';
 
 describe('template drafter', () => {
@@ -12,14 +12,16 @@ describe('template drafter', () => {
     expect(`${d.subject} ${d.body}`).not.toMatch(/[$€£%]|discount|48[,.]?000|USD/i);
   });
 
-  test.each(DRAFT_KINDS)('%s: says it is a template, greets by first name, names the deal, dates the last interaction, asks, signs', (kind) => {
-    const d = templateDraft(aDraftInput({ kind }));
+  test.each(DRAFT_KINDS)('%s: says it is a template, greets by first name, names the deal, dates the last interaction, asks, signs with the owner', (kind) => {
+    const d = templateDraft(aDraftInput({ kind, sender: { name: 'Riley Rep' } }));
     expect(d.model).toBe(`template:${kind}@1`);
     expect(d.body.startsWith('Hi Ada,\n')).toBe(true);
     expect(d.body).toContain('Acme Platform Renewal');
     expect(d.body).toContain('our email exchange on 3 March 2025 about "Renewal proposal"');
     expect(d.body).toMatch(/\?/);
-    expect(d.body.endsWith(`Best regards,\n${SIGNATURE_PLACEHOLDER}`)).toBe(true);
+    expect(d.body.endsWith('Best regards,\nRiley Rep')).toBe(true);
+    expect(d.body).not.toMatch(/\{\{|closeloop/);
+    expect(templateDraft(aDraftInput({ kind, sender: null })).body.endsWith('Best regards')).toBe(true);
   });
 
   test('cites the chunks of the records it refers to', () => {

@@ -1,0 +1,45 @@
+import type { Evidence, Suggestion } from '../core/suggestion.js';
+
+/**
+ * A suggestion's identity: tenant × record × situation kind. `<type>:deal:<id>` for deal situations,
+ * `<type>:company:<id>` for account ones. One live suggestion per key (migration 0200).
+ */
+export function situationKeyOf(s: Pick<Suggestion, 'type' | 'dealId' | 'companyId' | 'id'>): string {
+  if (s.type === 'churn_risk' || !s.dealId) return `${s.type}:company:${s.companyId ?? s.id}`;
+  return `${s.type}:deal:${s.dealId}`;
+}
+
+/** The situation keys deal analysis owns for one deal. */
+export const DEAL_SITUATIONS = ['stale_deal_follow_up', 'budget_risk', 'no_next_step'] as const;
+export const dealSituationKeys = (dealId: string): string[] => DEAL_SITUATIONS.map((t) => `${t}:deal:${dealId}`);
+
+export const evidenceKey = (e: Pick<Evidence, 'recordKind' | 'externalId'>): string => `${e.recordKind}:${e.externalId}`;
+
+/** Evidence of `next` not already in `current` (same record), newest first. */
+export function newEvidence(current: readonly Evidence[], next: readonly Evidence[]): Evidence[] {
+  const seen = new Set(current.map(evidenceKey));
+  return next.filter((e) => !seen.has(evidenceKey(e)));
+}
+
+const PRIORITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
+
+/**
+ * The live suggestion with a new signal folded in: the new evidence first, then what it had (capped), the higher
+ * priority of the two (a repeated signal raises it one step), the newer reason and explanation.
+ */
+export function mergeInto(live: Suggestion, proposed: Suggestion, maxEvidence = 6): Suggestion {
+  const added = newEvidence(live.evidence, proposed.evidence);
+  const evidence = [...added, ...live.evidence].slice(0, maxEvidence);
+  let task = live.task;
+  if (task && proposed.task) {
+    const a = PRIORITY_RANK[task.priority];
+    const b = PRIORITY_RANK[proposed.task.priority];
+    const bumped = added.length > 0 && live.type !== 'stale_deal_follow_up' ? Math.min(2, Math.max(a, b) + (a === b ? 1 : 0)) : Math.max(a, b);
+    const priority = (Object.keys(PRIORITY_RANK) as (keyof typeof PRIORITY_RANK)[]).find((k) => PRIORITY_RANK[k] === bumped)!;
+    task = { ...task, priority, ownerId: proposed.task.ownerId ?? task.ownerId };
+  }
+  return {
+    ...live, evidence, task, reason: proposed.reason, contactIds: live.contactIds.length ? live.contactIds : proposed.contactIds,
+    explanation: { ...proposed.explanation, costUsd: live.explanation.costUsd + proposed.explanation.costUsd },
+  };
+}
