@@ -239,7 +239,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // Interactions that never reach the CRM: authenticated ingest API and Slack Events (raw-body signature).
-  app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret }));
+  const renderError = errorHandler(deps.logger, sampler, deps.now);
+  app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret, renderError }));
 
   // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback), behind the guard above.
   // The Salesforce component (Apex + Named Credential carrying the tenant's API token), behind the guard above.
@@ -254,6 +255,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createFeedbackRouter({ now: deps.now }));
 
   app.use(notFound);
-  app.use(errorHandler(deps.logger, sampler, deps.now));
+  app.use(renderError);
   return app;
 }

@@ -16,6 +16,8 @@ export interface SourcesRouterDeps {
   now: () => number;
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off (404). */
   slackSigningSecret: string | null;
+  /** The app's error handler (stable body, sampled rejection logs, src/http/errors.ts); without it the router renders its own. */
+  renderError?: (err: unknown, req: Request, res: Response, next: NextFunction) => void;
 }
 
 /** Slack event payloads are small; this only bounds what is read before the signature is checked. */
@@ -95,8 +97,9 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
   router.use(['/slack', '/ingest'], (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = isCloseloopError(err) ? err : null;
     const status = e?.status && e.status >= 400 && e.status < 600 ? e.status : 500;
-    deps.logger[status >= 500 ? 'error' : 'warn']({ code: e?.code ?? ErrorCode.INTERNAL, path: req.path, err: status >= 500 ? err : undefined, msg2: (err as Error)?.message }, 'source request failed');
+    if (!deps.renderError) deps.logger[status >= 500 ? 'error' : 'warn']({ code: e?.code ?? ErrorCode.INTERNAL, path: req.path, err: status >= 500 ? err : undefined, msg2: (err as Error)?.message }, 'source request failed');
     if (e && (e.code === ErrorCode.WEBHOOK_SIGNATURE_INVALID || e.code === ErrorCode.WEBHOOK_TIMESTAMP_INVALID)) deps.metrics.webhookEvents.inc({ crm: 'slack', result: 'rejected' });
+    if (deps.renderError) { deps.renderError(err, req, res, _next); return; }
     res.status(status).json({ error: e?.code ?? ErrorCode.INTERNAL, message: e ? e.message : 'internal error' });
   });
   return router;
