@@ -203,6 +203,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
       slackSigningSecret: cfg.slack?.signingSecret ?? null,
       rulesDir: path.resolve(cfg.rulesDir),
+      rulesCasesDir: cfg.rulesCasesDir ? path.resolve(cfg.rulesCasesDir) : null,
     });
     try {
       server = await listen(app, cfg.port, cfg.host);

@@ -17,6 +17,7 @@ export interface Config {
   hubspot: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string } | null;
   salesforce: { clientId: string; clientSecret: string; loginUrl: string } | null;
   rulesDir: string;
+  rulesCasesDir: string | null;
   staleDealDays: number;
   pollCron: string;
   scanCron: string;
@@ -82,6 +83,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
       ? { clientId: v.SALESFORCE_CLIENT_ID, clientSecret: v.SALESFORCE_CLIENT_SECRET, loginUrl: v.SALESFORCE_LOGIN_URL }
       : null,
     rulesDir: v.RULES_DIR,
+    rulesCasesDir: v.RULES_CASES_DIR ? v.RULES_CASES_DIR : null,
     staleDealDays: v.STALE_DEAL_DAYS,
     pollCron: v.POLL_CRON,
     scanCron: v.SCAN_CRON,

@@ -52,6 +52,8 @@ export const EnvSchema = z
     SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
     SALESFORCE_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
     RULES_DIR: z.string().default('./rules'),
+    /** Folder of rule case tables (*.cases.json) the console runs against the rules and against drafts; unset: none. */
+    RULES_CASES_DIR: z.string().optional(),
     /** Days without activity after which an open deal gets a follow-up task. */
     STALE_DEAL_DAYS: int(14),
     /** Poll schedule (node-cron syntax) for the safety-net sync. */

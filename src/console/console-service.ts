@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ObjectKind } from '../core/canonical.js';
 import { InvalidPayloadError } from '../core/errors.js';
 import type { Connector } from '../core/connector.js';
 import { buildReport, type FeedbackReport } from '../feedback/report.js';
+import { runCaseFile } from '../guardrails/case-table.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { checkRuleSources, readRuleDir, type RuleProblem } from '../guardrails/load-rules.js';
 import { replaySuggestions, type ReplaySummary } from '../guardrails/replay.js';
@@ -144,5 +145,42 @@ export async function replayDraft(store: Store, tenantId: string | null, rulesDi
     for (const s of sources) await writeFile(path.join(dir, path.basename(s.path)), s.text);
     const guardrails = await createGuardrails({ dir, logger: silentLogger() });
     return await replaySuggestions(guardrails, suggestionSource(store.db, { tenantId }), new Date(now - days * 86_400_000).toISOString());
+  } finally { await rm(dir, { recursive: true, force: true }); }
+}
+
+export interface CaseFileView { file: string; error: string | null; total: number; passed: number; failures: { name: string; problems: string[] }[] }
+
+/** Run every case table (*.cases.json) in `casesDir` against the rules in `rulesDir`. */
+async function runCases(rulesDir: string, casesDir: string): Promise<CaseFileView[]> {
+  const guardrails = await createGuardrails({ dir: rulesDir, logger: silentLogger() });
+  let names: string[];
+  try { names = (await readdir(casesDir)).filter((f) => f.endsWith('.cases.json')).sort(); } catch (e) {
+    return [{ file: casesDir, error: `cannot read the case tables folder (${(e as NodeJS.ErrnoException).code ?? 'error'})`, total: 0, passed: 0, failures: [] }];
+  }
+  const out: CaseFileView[] = [];
+  for (const name of names) {
+    const r = await runCaseFile(guardrails, path.join(casesDir, name));
+    out.push({
+      file: name, error: r.error, total: r.cases.length, passed: r.cases.filter((c) => c.passed).length,
+      failures: r.cases.filter((c) => !c.passed).map((c) => ({ name: c.name, problems: c.problems })),
+    });
+  }
+  return out;
+}
+
+/** The case tables against the deployment's current rules (the rules page). */
+export async function ruleCases(rulesDir: string, casesDir: string): Promise<CaseFileView[]> {
+  return runCases(rulesDir, casesDir);
+}
+
+/** The case tables against the rules with this draft (nothing saved); lint problems stop it. */
+export async function casesForDraft(rulesDir: string, casesDir: string, file: string, text: string): Promise<{ cases: CaseFileView[] } | { problems: RuleProblem[]; ruleCount: number }> {
+  const lint = await lintDraft(rulesDir, file, text);
+  if (lint.problems.length > 0) return lint;
+  const { sources } = await withDraft(rulesDir, file, text);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'closeloop-cases-'));
+  try {
+    for (const s of sources) await writeFile(path.join(dir, path.basename(s.path)), s.text);
+    return { cases: await runCases(dir, casesDir) };
   } finally { await rm(dir, { recursive: true, force: true }); }
 }

@@ -82,3 +82,10 @@ export const RuleReplaySummary = z.object({
 }).meta({ id: 'RuleReplaySummary' });
 /** The replay, or the lint problems that stopped it. */
 export const RuleReplayResponse = z.union([RuleReplaySummary, RuleLintResponse]).meta({ id: 'RuleReplayResponse' });
+
+export const RuleCaseFile = z.object({
+  file: z.string(), error: z.string().nullable(), total: z.number().int(), passed: z.number().int(),
+  failures: z.array(z.object({ name: z.string(), problems: z.array(z.string()) })),
+}).meta({ id: 'RuleCaseFile' });
+/** The case tables run against the draft, or the lint problems that stopped them. */
+export const RuleCasesResponse = z.union([z.object({ cases: z.array(RuleCaseFile) }), RuleLintResponse]).meta({ id: 'RuleCasesResponse' });

@@ -55,6 +55,8 @@ export interface AppDeps {
   slackSigningSecret: string | null;
   /** The rules folder this process loads (the console's rules page lints and replays drafts against it). */
   rulesDir?: string | null;
+  /** Rule case tables the console runs (RULES_CASES_DIR); null: none. */
+  rulesCasesDir?: string | null;
   access: { operatorTokens: readonly string[]; metricsToken: string | null; trustProxy: boolean | number | string; rateLimitPerMinute: number };
 }
 
@@ -249,7 +251,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The admin console (server-rendered pages) and its JSON actions, behind the guard above.
   app.use(createConsoleRouter({
     store: deps.store, connectorFor: deps.connectorFor, installable: () => deps.providers().filter((p) => deps.installFor(p) !== null),
-    rulesDir: deps.rulesDir ?? null, now: deps.now,
+    rulesDir: deps.rulesDir ?? null, rulesCasesDir: deps.rulesCasesDir ?? null, now: deps.now,
   }));
 
   app.use(createFeedbackRouter({ now: deps.now }));

@@ -41,6 +41,7 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string; guard: Guard;
   { method: 'GET', path: '/admin/outcomes', guard: 'tenant', what: 'console: outcomes over time, acceptance by kind and rep, model quality' },
   { method: 'POST', path: '/api/v1/admin/rules/lint', guard: 'tenant', what: 'lint a rule-file draft with the others (nothing saved; 1 MB)' },
   { method: 'POST', path: '/api/v1/admin/rules/replay', guard: 'tenant', what: 'replay a rule-file draft on the tenant\'s last 7 days (nothing saved)' },
+  { method: 'POST', path: '/api/v1/admin/rules/cases', guard: 'tenant', what: 'run the rule case tables against a rule-file draft (nothing saved)' },
   { method: 'GET', path: '/api/v1/openapi.json', guard: 'open', what: 'OpenAPI 3.1 document of /api/v1 (generated from the handlers\' zod schemas)' },
   { method: 'GET', path: '/api/v1/cards/hubspot/suggestions', guard: 'crm-signed', what: 'HubSpot app card (hubspot.fetch, v3 signature naming an installed portal and its user): the record\'s open suggestions' },
   { method: 'POST', path: '/api/v1/cards/hubspot/suggestions/:id/feedback', guard: 'crm-signed', what: 'HubSpot app card: Useful / Not useful / Done (16 KB)' },

@@ -82,6 +82,13 @@ const SCRIPT = `
       var ul = document.createElement('ul'); ul.className = 'problems';
       j.problems.forEach(function(p){ var li = document.createElement('li'); li.textContent = p.file + ':' + p.line + ':' + p.column + ': ' + p.message; ul.appendChild(li); });
       d.appendChild(ul);
+    } else if (j && Array.isArray(j.cases)) {
+      var p3 = document.createElement('p'); p3.className = 'cases-result';
+      var tot = 0, ok = 0; j.cases.forEach(function(c){ tot += c.total; ok += c.passed; });
+      p3.textContent = 'Test cases: ' + ok + ' of ' + tot + ' pass with this draft.'; d.appendChild(p3);
+      var ul2 = document.createElement('ul'); ul2.className = 'problems';
+      j.cases.forEach(function(c){ c.failures.forEach(function(f){ var li = document.createElement('li'); li.textContent = c.file + ' / ' + f.name + ': ' + f.problems.join('; '); ul2.appendChild(li); }); });
+      d.appendChild(ul2);
     } else if (j && typeof j.total === 'number') {
       var p2 = document.createElement('p'); p2.className = 'replay-result';
       p2.textContent = 'Replayed ' + j.total + ' suggestion(s) since ' + j.since.slice(0, 10) + ': ' + j.wouldPass + ' would pass, ' + j.wouldReview + ' held for review, ' + j.wouldBlock + ' blocked; ' + j.changed + ' changed.';

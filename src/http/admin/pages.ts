@@ -1,4 +1,4 @@
-import type { ConnectionView, OutcomesView, RuleFileView } from '../../console/console-service.js';
+import type { CaseFileView, ConnectionView, OutcomesView, RuleFileView } from '../../console/console-service.js';
 import type { FeedSuggestionRow } from '../../store/index.js';
 import { barChart, html, raw, type Html } from './html.js';
 
@@ -63,7 +63,7 @@ ${select('status', 'Status', facets.statuses, q.status)}${select('type', 'Kind',
 <p class="muted">${rows.length} suggestion${rows.length === 1 ? '' : 's'}${rows.length === 200 ? ' (the newest 200)' : ''}</p>${items}`;
 }
 
-export function rulesPage(files: RuleFileView[], configured: boolean): Html {
+export function rulesPage(files: RuleFileView[], configured: boolean, cases: CaseFileView[] | null = null): Html {
   if (!configured) return html`<p class="card">No rules folder is configured for this process.</p>`;
   const list = files.map((f) => html`<tr data-file="${f.file}"><th scope="row">${f.file}</th><td>${f.problems.length ? html`<span class="badge bad">${f.problems.length} problem(s)</span>` : html`<span class="badge ok">valid</span>`}</td><td>${f.rules}</td></tr>`);
   const first = files[0];
@@ -74,8 +74,10 @@ export function rulesPage(files: RuleFileView[], configured: boolean): Html {
 <form data-post="/api/v1/admin/rules" data-out="rule-result" aria-label="Rule draft">
 <label for="rule-file">File</label><select id="rule-file" name="file">${files.map((f) => html`<option value="${f.file}">${f.file}</option>`)}</select>
 <label for="rule-text">Content</label><textarea id="rule-text" name="text" spellcheck="false">${first?.text ?? ''}</textarea>
-<div class="row"><button type="submit" value="lint">Lint</button><button type="submit" value="replay" class="secondary">Replay last 7 days</button></div></form>
+<div class="row"><button type="submit" value="lint">Lint</button><button type="submit" value="replay" class="secondary">Replay last 7 days</button>${cases ? html`<button type="submit" value="cases" class="secondary">Run test cases</button>` : ''}</div></form>
 <div id="rule-result" role="region" aria-live="polite" aria-label="Result"></div></section>
+<section class="card" aria-labelledby="cases"><h2 id="cases">Test cases</h2>${cases === null ? html`<p class="muted">No case tables configured (RULES_CASES_DIR), or the rules do not lint.</p>` : html`<table><thead><tr><th scope="col">Case table</th><th scope="col">Passed</th><th scope="col">Failures</th></tr></thead><tbody>
+${cases.map((c) => html`<tr data-cases="${c.file}"><th scope="row">${c.file}</th><td>${c.error ? html`<span class="badge bad">unreadable</span> ${c.error}` : html`<span class="badge ${c.passed === c.total ? 'ok' : 'bad'}">${c.passed} / ${c.total}</span>`}</td><td>${c.failures.map((f) => html`<div><strong>${f.name}</strong>: ${f.problems.join('; ')}</div>`)}</td></tr>`)}</tbody></table>`}</section>
 <script type="application/json" id="rule-texts">${raw(JSON.stringify(Object.fromEntries(files.map((f) => [f.file, f.text]))).replace(/</g, '\\u003c'))}</script>`;
 }
 

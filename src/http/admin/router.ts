@@ -1,7 +1,7 @@
 import express from 'express';
 import { requestScope } from '../../auth/request-scope.js';
-import { connectionViews, lintDraft, outcomesView, replayDraft, ruleFiles, suggestionFeed } from '../../console/console-service.js';
-import { RuleDraftRequest, RuleLintResponse, RuleReplayResponse } from '../../core/api.js';
+import { casesForDraft, connectionViews, lintDraft, outcomesView, replayDraft, ruleCases, ruleFiles, suggestionFeed } from '../../console/console-service.js';
+import { RuleCasesResponse, RuleDraftRequest, RuleLintResponse, RuleReplayResponse } from '../../core/api.js';
 import type { Connector } from '../../core/connector.js';
 import { CloseloopError, ErrorCode, InvalidPayloadError } from '../../core/errors.js';
 import { ConsoleReads, type Store } from '../../store/index.js';
@@ -16,11 +16,13 @@ export interface ConsoleDeps {
   installable: () => string[];
   /** The rules folder this process loads; null hides the rules page's contents. */
   rulesDir: string | null;
+  /** Rule case tables (RULES_CASES_DIR); null: the page says none are configured. */
+  rulesCasesDir: string | null;
   now: () => number;
 }
 
 export const CONSOLE_PAGES = ['/admin', '/admin/suggestions', '/admin/rules', '/admin/outcomes'] as const;
-export const RULE_PATHS = { lint: '/api/v1/admin/rules/lint', replay: '/api/v1/admin/rules/replay' } as const;
+export const RULE_PATHS = { lint: '/api/v1/admin/rules/lint', replay: '/api/v1/admin/rules/replay', cases: '/api/v1/admin/rules/cases' } as const;
 
 function viewer(store: Store, res: express.Response) {
   const s = requestScope(res);
@@ -62,7 +64,9 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
     try {
       const v = viewer(d.store, res);
       const files = d.rulesDir ? (await ruleFiles(d.rulesDir)).files : [];
-      page(res, { title: 'Rules', path: '/admin/rules', who: v.who, csrfToken: v.csrf, body: rulesPage(files, d.rulesDir !== null) });
+      const valid = files.every((f) => f.problems.length === 0);
+      const cases = d.rulesDir && d.rulesCasesDir && valid ? await ruleCases(d.rulesDir, d.rulesCasesDir) : null;
+      page(res, { title: 'Rules', path: '/admin/rules', who: v.who, csrfToken: v.csrf, body: rulesPage(files, d.rulesDir !== null, cases) });
     } catch (e) { next(e); }
   });
 
@@ -88,6 +92,13 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
     try {
       const b = parseInput(RuleDraftRequest, req.body ?? {}, 'POST rules/replay');
       res.json(RuleReplayResponse.parse(await replayDraft(d.store, requestScope(res).tenantId, rulesDir(), b.file, b.text, d.now())));
+    } catch (e) { next(e); }
+  });
+  router.post(RULE_PATHS.cases, json, async (req, res, next) => {
+    try {
+      const b = parseInput(RuleDraftRequest, req.body ?? {}, 'POST rules/cases');
+      if (!d.rulesCasesDir) throw new CloseloopError(ErrorCode.NOT_FOUND, 'no rule case tables are configured (RULES_CASES_DIR)', { status: 404 });
+      res.json(RuleCasesResponse.parse(await casesForDraft(rulesDir(), d.rulesCasesDir, b.file, b.text)));
     } catch (e) { next(e); }
   });
   return router;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  ApiError, RuleDraftRequest, RuleLintResponse, RuleReplayResponse, CardFeedbackRequest, CardFeedbackResponse, CardSuggestionsResponse, HubspotCardQuery, SalesforceCardFeedbackQuery, SalesforceCardQuery,
+  ApiError, RuleCasesResponse, RuleDraftRequest, RuleLintResponse, RuleReplayResponse, CardFeedbackRequest, CardFeedbackResponse, CardSuggestionsResponse, HubspotCardQuery, SalesforceCardFeedbackQuery, SalesforceCardQuery,
 } from '../../core/api.js';
 import { CARD_PATHS } from './cards.js';
 
@@ -62,6 +62,11 @@ const CONSOLE_OPERATIONS: ApiOperation[] = [
     method: 'post', path: '/api/v1/admin/rules/replay', operationId: 'replayRuleDraft', tags: ['console'], security: 'tenant',
     summary: 'What the rules with this draft would have done to the tenant\'s suggestions of the last 7 days (or the lint problems that stop it)',
     body: RuleDraftRequest, response: RuleReplayResponse, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'post', path: '/api/v1/admin/rules/cases', operationId: 'runRuleCasesOnDraft', tags: ['console'], security: 'tenant',
+    summary: 'Run the rule case tables (RULES_CASES_DIR) against the rules with this draft (or the lint problems that stop it)',
+    body: RuleDraftRequest, response: RuleCasesResponse, errors: [400, 401, 403, 404],
   },
 ];
 

@@ -13,13 +13,13 @@ export const OPERATOR_TOKEN = 'operator-token-for-card-tests-0123456789';
 export const HUBSPOT_SECRET = 'hubspot-app-client-secret-for-tests';
 
 /** The real app (createApp) with what the card routes need; nothing here stubs a signature check. */
-export function cardTestApp(store: Store, now: () => number, o: { rulesDir?: string } = {}) {
+export function cardTestApp(store: Store, now: () => number, o: { rulesDir?: string; rulesCasesDir?: string } = {}) {
   const quiet = createLogger({ level: 'fatal', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
   return createApp({
     store, queue: {} as WorkQueue, metrics: createMetrics(), logger: quiet, connectorFor: getConnector, providers: () => ['hubspot', 'salesforce'],
     installFor: () => null, signInFor: () => null, webhookSecretFor: (p) => (p === 'hubspot' ? HUBSPOT_SECRET : null), publicUrl: () => PUBLIC_URL,
     webhookToleranceMs: 5 * 60_000, isReady: () => true, now, slackSigningSecret: null,
-    rulesDir: o.rulesDir ?? null,
+    rulesDir: o.rulesDir ?? null, rulesCasesDir: o.rulesCasesDir ?? null,
     access: { operatorTokens: [OPERATOR_TOKEN], metricsToken: null, trustProxy: false, rateLimitPerMinute: 1000 },
   });
 }

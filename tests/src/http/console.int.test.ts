@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApiToken } from '../../../src/auth/api-tokens.js';
-import { aRule, tempRulesDir } from '../../fixtures/guardrails/builders.js';
+import { aContext, aRule, aSuggestion, tempRulesDir } from '../../fixtures/guardrails/builders.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { cardTestApp, installConnection, storeSuggestion } from './card-app.js';
 
@@ -9,10 +9,12 @@ let t: TestDb;
 let app: ReturnType<typeof cardTestApp>;
 let tokenA: string;
 const rulesDir = tempRulesDir({ 'limits.json': { rules: [aRule('max-discount')] } });
+// One case table: the follow-up passes the shipped-style rule (the builders' suggestion and context).
+const casesDir = tempRulesDir({ 'limits.cases.json': { base: { suggestion: aSuggestion(), context: aContext() }, cases: [{ name: 'a grounded follow-up passes', suggestion: {}, expect: { allowed: true, outcome: 'pass' } }] } });
 
 beforeAll(async () => {
   t = await openTestDb();
-  app = cardTestApp(t.store, () => NOW, { rulesDir });
+  app = cardTestApp(t.store, () => NOW, { rulesDir, rulesCasesDir: casesDir });
   await installConnection(t.store, { id: 'hs-a', tenantId: 'tenant-a', provider: 'hubspot', accountId: '4200' });
   await installConnection(t.store, { id: 'hs-b', tenantId: 'tenant-b', provider: 'hubspot', accountId: 'PORTAL-OF-B' });
   await t.store.connections.setStatus('hs-a', 'needs_reconnect', 'refresh token revoked in HubSpot');
@@ -75,6 +77,11 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
       .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) }).expect(200);
     expect(ok.body).toMatchObject({ total: expect.any(Number), wouldPass: expect.any(Number) });
     await request(app).post('/api/v1/admin/rules/lint').set('Authorization', `Bearer ${tokenA}`).send({ file: '../../etc/passwd', text: '{}' }).expect(400);
+    // The case tables: on the page against the current rules, and against a draft.
+    expect(page.text).toMatch(/data-cases="limits.cases.json"[\s\S]*?1 \/ 1/);
+    const cases = await request(app).post('/api/v1/admin/rules/cases').set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) }).expect(200);
+    expect(cases.body.cases).toEqual([{ file: 'limits.cases.json', error: null, total: 1, passed: 1, failures: [] }]);
   });
 
   test('outcomes: charts as inline SVG and the acceptance tables', async () => {
