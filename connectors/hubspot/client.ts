@@ -179,6 +179,11 @@ const toNum = (v: string | null): number | null => (v === null || v.trim() === '
 export interface RequestOptions extends HubspotClientOptions {
   /** Limit class of this call: search endpoints have their own per-second budget. */
   lane?: HubspotLane;
+  /**
+   * A read: a connection dropped before any answer (a keep-alive socket closed under us) is retried once at once.
+   * Writes never are; every other failure goes to the queue's policy.
+   */
+  idempotent?: boolean;
 }
 
 /**
@@ -220,6 +225,9 @@ export async function requestHubspot<S extends z.ZodType>(
       }
       if (attempt === 0 && mapped instanceof AuthExpiredError) {
         await ctx.forceRefresh();
+        continue;
+      }
+      if (attempt === 0 && opts.idempotent === true && isCloseloopError(mapped) && mapped.code === 'PROVIDER_UNAVAILABLE' && mapped.status === undefined) {
         continue;
       }
       throw mapped;

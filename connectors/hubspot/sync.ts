@@ -71,7 +71,7 @@ interface Deps { ctx: ConnectionContext; kind: ObjectKind; pageSize: number; opt
 
 /** One provider call through the shared request path (pacing, one forced refresh on 401, error mapping). */
 const call = <S extends z.ZodType>(d: Deps, where: string, schema: S, fn: Parameters<typeof requestHubspot>[3], lane: HubspotLane = HUBSPOT_LANE.burst) =>
-  requestHubspot(d.ctx, where, schema, fn, { ...d.opts, lane });
+  requestHubspot(d.ctx, where, schema, fn, { ...d.opts, lane, idempotent: true });
 
 /** An invalid or expired paging cursor answers 400; the loop turns INVALID_CURSOR into a full resync. */
 function asCursorError(err: unknown, after: string | null, where: string): unknown {
