@@ -45,6 +45,7 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
   const safe = (name: string, fn: () => Promise<void>) => async () => {
     try {
       if (!(await d.store.schedules.claim(name, owner))) return;
+      d.logger.info({ schedule: name }, 'schedule tick');
       await fn();
     } catch (err) { d.logger.error({ err, job: name }, 'cron tick failed'); }
   };

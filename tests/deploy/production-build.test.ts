@@ -12,6 +12,7 @@ import { waitFor } from '../helpers/closeloop.js';
  * the migrate and service roles on plain Node as a non-root user (uid 65534 when the tests run as root).
  */
 const NOBODY = 65534;
+const METRICS_TOKEN = 'm'.repeat(40);
 const asRoot = process.getuid?.() === 0;
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer();
@@ -23,7 +24,7 @@ let app = '';
 const baseEnv = (dataDir: string, extra: Record<string, string> = {}): Record<string, string> => ({
   PATH: process.env.PATH ?? '', HOME: dataDir, NODE_ENV: 'production', DATA_DIR: dataDir, LOG_LEVEL: 'info',
   HUBSPOT_CLIENT_ID: 'prod-app', HUBSPOT_CLIENT_SECRET: 'prod-secret', TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
-  PUBLIC_URL: 'https://closeloop.example.com', HOST: '127.0.0.1', ...extra,
+  PUBLIC_URL: 'https://closeloop.example.com', HOST: '127.0.0.1', METRICS_TOKEN: METRICS_TOKEN, ...extra,
 });
 const SCRAPER = 'prometheus-scraper-token-0123456789abcdef';
 const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
