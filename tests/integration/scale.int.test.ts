@@ -171,7 +171,8 @@ interface Proc { name: string; child: ChildProcess; url: string; healthUrl: stri
       webhookEvent: await size("SELECT ((pg_total_relation_size('webhook_batches') + pg_total_relation_size('webhook_event_ids')) / greatest(sum(event_count), 1))::int AS b FROM webhook_batches"),
       jobRow: await size('SELECT avg(pg_column_size(j.*))::int AS b FROM pgboss.job j'),
     };
-    process.stdout.write(`scale sizes (bytes): ${JSON.stringify(bytes)}\n`);
+    const jobs = (await db.query<{ name: string; n: number }>('SELECT name, count(*)::int AS n FROM pgboss.job GROUP BY name ORDER BY name')).rows;
+    process.stdout.write(`scale sizes (bytes): ${JSON.stringify(bytes)}; jobs by queue: ${JSON.stringify(Object.fromEntries(jobs.map((j) => [j.name, j.n])))}\n`);
     process.stdout.write(`scale: ${events} webhook events, ${2 * DEALS} write-backs (${DEALS} tasks + ${DEALS} drafts) in ${elapsed.toFixed(1)} s `
       + `with 1 web + 3 workers (one killed, one added): ${(events / elapsed).toFixed(1)} events/s end to end; writers ${writers.join(', ')}; `
       + `schedule ticks ${claimed} (outbox-sweep), each in one process\n`);
