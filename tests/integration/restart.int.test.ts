@@ -114,7 +114,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     for (const d of deals) expect(drafts(d)).toHaveLength(1);
     // The job that was mid-flight at the kill is retried once its lease expires.
     const s = await waitFor(async () => {
-      const x = (await (await fetch(`${url2}/`, { headers: { accept: 'application/json' } })).json()) as any;
+      const x = (await (await fetch(`${url2}/`, { headers: { accept: 'application/json', ...AS_OPERATOR } })).json()) as any;
       return x.writebacks.done === 2 * N && x.inbox.pending === 0 ? x : null;
     }, 90000, 'outbox and inbox to drain');
     expect(s.writebacks.pending ?? 0).toBe(0);
