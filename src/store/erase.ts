@@ -17,6 +17,7 @@ export const SPECIAL_TABLES: Record<string, string> = {
   rate_limits: 'no tenant data (route group and client address, one-minute windows)',
   oauth_state_uses: 'no tenant data (random nonces of used OAuth states, expiring)',
   schedule_ticks: 'no tenant data (cluster-wide schedule ticks: name, time, claiming process)',
+  rate_buckets: 'no tenant data (token-bucket counters keyed by provider account and app, refilled continuously)',
   change_stream_members: 'no tenant data (live CDC supervisors: process id and heartbeat)',
 };
 
