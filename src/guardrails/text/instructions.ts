@@ -1,5 +1,5 @@
 import { findActionable } from './actionable.js';
-import { views } from './normalize.js';
+import { normalise, views } from './normalize.js';
 
 /**
  * Instructions inside text written by someone outside the company. Not a list of attack strings: each
@@ -40,7 +40,7 @@ const OVERRIDE = [
   re(String.raw`<\|?\s*(?:im_start|im_end|system|endoftext)\s*\|?>|\[\/?(?:INST|SYS)\]|<\/?\s*(?:system|crm_data|instructions?|prompt|context|tool|assistant)\s*>|#{2,}\s*(?:system|instruction|new task)|BEGIN (?:SYSTEM|INSTRUCTIONS)|END OF (?:EMAIL|DATA|CONTEXT)`),
 ];
 /** "SYSTEM: ..." / "Assistant: ..." at the start of a line, followed by something other than a plain name. */
-const ROLE_LINE = re(String.raw`(?:^|\n)\s*[\[(<]?\s*(?:system|assistant|developer|ai|bot|model|tool|admin|operator|ki|ia|ии|sistema|système|systeme)\s*[\])>]?\s*[:>]\s*([^\n]*)`);
+const ROLE_LINE = re(String.raw`(?:^|\n)\s*[\[(<]?\s*(?:system|assistant|developer|ai|bot|model|tool|admin|operator|ki|ia|ии|sistema|système|systeme|система|ассистент|модель)\s*[\])>]?\s*[:>]\s*([^\n]*)`);
 
 const MONEY_VERB = String.raw`wire|wired|wiring|transfer|transferring|remit|remitting|pay|paying|send|sending|deposit|settle|move|forward|überweis\w*|zahl\w*|bezahl\w*|überträg\w*|sende\w*|schick\w*|transfier\w*|transfer\w*|pag\w*|envi\w*|deposit\w*|ingres\w*|vir\w*|pay\w*|envoy\w*|régl\w*|vers\w*|bonific\w*|trasferi\w*|invi\w*|versa\w*|transfira|pague|envie|deposite|overmak\w*|betaal|stuur|переведи\w*|перевод\w*|оплат\w*|отправ\w*`;
 const DESTINATION = re(String.raw`${w(String.raw`to|into|onto|an|auf|a|al|à|au|sur|en|in|naar|op|на`)}\s+(?:[\p{L}'’]+\s+){0,5}${w(String.raw`account|accounts|acct|iban|wallet|bank|banks|partner|partners|beneficiary|escrow|processor|agent|konto|kontos|bankkonto|cuenta|cuentas|compte|rib|conto|iban|rekening|счет|счёт|кошел\w*|billing|vendor|address`)}`);
@@ -99,14 +99,15 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
  */
 export function findInstructions(text: string): InstructionFinding[] {
   const out: InstructionFinding[] = [];
-  const readings = views(text);
+  // The raw text too: delimiters that look like tags (</crm_data>, <|im_start|>) vanish from the HTML reading.
+  const readings = [normalise(text), ...views(text)];
   const count = (x: string) => findActionable(x).length;
   readings.forEach((v, i) => {
     const before = out.length;
     for (const s of splitSentences(v)) classifySentence(s, out, count);
     // A whole reading (not split) catches instructions whose parts sit on separate lines.
     if (out.length === before) classifySentence(v.replace(/\s*\n\s*/g, ' '), out, count);
-    if (i > 0 && out.length > before && !out.slice(before).some((f) => f.kind === 'addresses_ai')) out.push({ kind: 'addresses_ai', sentence: out[before]!.sentence });
+    if (i > 1 && out.length > before && !out.slice(before).some((f) => f.kind === 'addresses_ai')) out.push({ kind: 'addresses_ai', sentence: out[before]!.sentence });
   });
   return out;
 }

@@ -30,7 +30,14 @@ export function normalise(text: string): string {
   return text
     .normalize('NFKC')
     .replace(INVISIBLE, '')
-    .replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c)
+    // Look-alike letters are mapped only where they disguise Latin: in a word that mixes them with Latin
+    // letters, or a word made of look-alikes only ("АІ"). Russian or Greek words stay as they are.
+    .replace(/[\p{L}\p{M}]+/gu, (w) => {
+      const mixed = /\p{Script=Latin}/u.test(w) && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w);
+      const allLookAlike = [...w].every((c) => c in CONFUSABLE || /\p{Script=Latin}/u.test(c));
+      return mixed || allLookAlike ? w.replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c) : w;
+    })
+    .replace(CONFUSABLE_RE, (c) => (/\s|[\u2010-\u2015\u2212\u2044\u2215]/u.test(c) ? CONFUSABLE[c]! : c))
     .replace(/[ \t\f\v]+/g, ' ');
 }
 
