@@ -40,6 +40,10 @@ const OVERRIDE = [
   re(String.raw`<\|?\s*(?:im_start|im_end|system|endoftext)\s*\|?>|\[\/?(?:INST|SYS)\]|<\/?\s*(?:system|crm_data|instructions?|prompt|context|tool|assistant)\s*>|#{2,}\s*(?:system|instruction|new task)|BEGIN (?:SYSTEM|INSTRUCTIONS)|END OF (?:EMAIL|DATA|CONTEXT)`),
 ];
 /** "SYSTEM: ..." / "Assistant: ..." at the start of a line, followed by something other than a plain name. */
+/** "You are now the billing bot", "from now on you act as...": a new role for whoever reads this. */
+const NEW_ROLE = re(String.raw`${w(String.raw`you are now|you're now|from now on,? you(?: are| act as| will be)?|act as|pretend to be|du bist jetzt|ahora eres|tu es maintenant|ora sei|você agora é|je bent nu|теперь ты`)}\s+(?:[\p{L}'’-]+\s+){0,3}${w(String.raw`${AI}|assistant|agent|bot|mode|persona|admin|administrator|system`)}`);
+/** A line that is only a role name ("system", "assistant"), the way chat transcripts start a turn. */
+const BARE_ROLE = re(String.raw`(?:^|\n)\s*(?:system|assistant|developer|user)\s*(?:\n|$)`);
 const ROLE_LINE = re(String.raw`(?:^|\n)\s*[\[(<]?\s*(?:system|assistant|developer|ai|bot|model|tool|admin|operator|ki|ia|ии|sistema|système|systeme|система|ассистент|модель)\s*[\])>]?\s*[:>]\s*([^\n]*)`);
 
 const MONEY_VERB = String.raw`wire|wired|wiring|transfer|transferring|remit|remitting|pay|paying|send|sending|deposit|settle|move|forward|überweis\w*|zahl\w*|bezahl\w*|überträg\w*|sende\w*|schick\w*|transfier\w*|transfer\w*|pag\w*|envi\w*|deposit\w*|ingres\w*|vir\w*|pay\w*|envoy\w*|régl\w*|vers\w*|bonific\w*|trasferi\w*|invi\w*|versa\w*|transfira|pague|envie|deposite|overmak\w*|betaal|stuur|переведи\w*|перевод\w*|оплат\w*|отправ\w*`;
@@ -75,7 +79,7 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
   const push = (kind: InstructionKind) => { if (!out.some((f) => f.kind === kind && f.sentence === s)) out.push({ kind, sentence: s }); };
   const imperative = re(w(IMPERATIVE));
   if (OVERRIDE.some((r) => r.test(s))) push('addresses_ai');
-  else if (ADDRESSED_NOTE.test(s) || ABOUT_THE_REPLY.test(s)) push('addresses_ai');
+  else if (ADDRESSED_NOTE.test(s) || ABOUT_THE_REPLY.test(s) || NEW_ROLE.test(s)) push('addresses_ai');
   else if (ADDRESSING.some((r) => r.test(s)) && (imperative.test(s) || actionableCount(s) > 0)) push('addresses_ai');
   const role = ROLE_LINE.exec(s);
   if (role) {
@@ -105,6 +109,7 @@ export function findInstructions(text: string): InstructionFinding[] {
   readings.forEach((v, i) => {
     const before = out.length;
     for (const s of splitSentences(v)) classifySentence(s, out, count);
+    if (BARE_ROLE.test(v) && !out.slice(before).some((f) => f.kind === 'addresses_ai')) out.push({ kind: 'addresses_ai', sentence: v.slice(0, 160) });
     // A whole reading (not split) catches instructions whose parts sit on separate lines.
     if (out.length === before) classifySentence(v.replace(/\s*\n\s*/g, ' '), out, count);
     if (i > 1 && out.length > before && !out.slice(before).some((f) => f.kind === 'addresses_ai')) out.push({ kind: 'addresses_ai', sentence: out[before]!.sentence });
