@@ -135,7 +135,8 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     const res = await fetch(`${cl.url}/webhooks/hubspot`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts } });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error).toBe('WEBHOOK_SIGNATURE_INVALID');
-    expect(await cl.store.inbox.count()).toEqual(before);
+    // Earlier deliveries may still be processed meanwhile (pending shrinks); nothing new is recorded.
+    expect((await cl.store.inbox.count()).total).toBe(before.total);
   });
 
   test('events for a portal that never installed closeloop are refused', async () => {

@@ -38,7 +38,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId);
     await subscribed(loop, conn.id);
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await loop.stop();
     rmSync(dataDir, { recursive: true, force: true });

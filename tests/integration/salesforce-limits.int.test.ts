@@ -28,7 +28,7 @@ describe(`Salesforce session expiry and API limits (${ENGINE})`, () => {
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId);
     await subscribed(loop, conn.id);
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => { await loop.stop(); });
 
   const poll = () => loop.cl.queue.send('poll', { connectionId: conn.id }, { singletonKey: `poll:${conn.id}` });

@@ -45,7 +45,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     for (let i = 0; i < 25; i++) sf.store.create(orgId, 'Account', { Name: `Filler ${i}` });
     for (let i = 0; i < 30; i++) sf.store.create(orgId, 'Contact', { LastName: `Filler ${i}`, Email: `filler${i}@example.com` });
     Object.assign(ids, { account, contact, negotiating, quiet });
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => { await loop.stop(); });
 
   const tasksFor = (oppId: string) => sf.store.list(orgId, 'Task').filter((t) => t.WhatId === oppId);
