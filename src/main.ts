@@ -204,6 +204,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       slackSigningSecret: cfg.slack?.signingSecret ?? null,
       rulesDir: path.resolve(cfg.rulesDir),
       rulesCasesDir: cfg.rulesCasesDir ? path.resolve(cfg.rulesCasesDir) : null,
+      guardrails,
     });
     try {
       server = await listen(app, cfg.port, cfg.host);

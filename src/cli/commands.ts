@@ -21,6 +21,9 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command<
   'sources bind-slack': () => import('./sources-bind-slack.js'),
   'sources create-key': () => import('./sources-create-key.js'),
   'sources revoke-key': () => import('./sources-revoke-key.js'),
+  'suggestions approve': () => import('./suggestions-approve.js'),
+  'suggestions dismiss': () => import('./suggestions-dismiss.js'),
+  'suggestions list': () => import('./suggestions-list.js'),
   'tenant delete': () => import('./tenant-delete.js'),
   'webhooks quarantine': () => import('./webhooks-quarantine.js'),
 };

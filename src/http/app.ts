@@ -15,6 +15,8 @@ import { createFeedbackRouter } from '../feedback/router.js';
 import { createHealth, type Health } from '../lib/health.js';
 import { createHealthRouter } from './health.js';
 import { createHubspotCardRouter, createSalesforceCardRouter } from './api-v1/cards.js';
+import { createSuggestionsRouter } from './api-v1/suggestions.js';
+import type { Guard } from '../suggest/deps.js';
 import { openApiDocument } from './api-v1/openapi.js';
 import { CONSOLE_PAGES, createConsoleRouter } from './admin/router.js';
 import { OPENAPI_PATH } from './api-v1/operations.js';
@@ -58,6 +60,8 @@ export interface AppDeps {
   /** Rule case tables the console runs (RULES_CASES_DIR); null: none. */
   rulesCasesDir?: string | null;
   access: { operatorTokens: readonly string[]; metricsToken: string | null; trustProxy: boolean | number | string; rateLimitPerMinute: number };
+  /** The rules' trusted facts, for the output gate when a reviewer approves a held suggestion. */
+  guardrails?: Pick<Guard, 'trusted'> | null;
 }
 
 /**
@@ -255,6 +259,8 @@ export function createApp(deps: AppDeps): express.Express {
   }));
 
   app.use(createFeedbackRouter({ now: deps.now }));
+  // The review queue: suggestions the rules held, approved (written back) or dismissed (feedback), behind the guard above.
+  app.use(createSuggestionsRouter({ store: deps.store, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, now: deps.now, guardrails: deps.guardrails ?? null }));
 
   app.use(notFound);
   app.use(renderError);

@@ -144,7 +144,7 @@ export class OutboxRepo {
 
   /** The suggestion's create row of this action (its CRM id once done), if any. */
   async createRow(suggestionId: string, action: 'create_task' | 'create_draft_email'): Promise<OutboxRow | null> {
-    return (await this.db.query<OutboxRow>('SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND action = $2 ORDER BY id LIMIT 1', [suggestionId, action])).rows[0] ?? null;
+    return (await this.db.query<OutboxRow>('SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND action = $2 ORDER BY writeback_outbox.id LIMIT 1', [suggestionId, action])).rows[0] ?? null;
   }
 
   /** Which of these CRM ids are records closeloop wrote itself (its tasks and drafts: not customer activity). */
@@ -157,7 +157,7 @@ export class OutboxRepo {
 
   /** Writes still waiting for a suggestion (any action). */
   async pendingFor(suggestionId: string): Promise<OutboxRow[]> {
-    return (await this.db.query<OutboxRow>("SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND status = 'pending' ORDER BY id", [suggestionId])).rows;
+    return (await this.db.query<OutboxRow>("SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND status = 'pending' ORDER BY writeback_outbox.id", [suggestionId])).rows;
   }
 
   /** Done writes per CRM and action (the demo's plain-words summary). */
