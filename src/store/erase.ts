@@ -19,7 +19,6 @@ export const SPECIAL_TABLES: Record<string, string> = {
   schedule_ticks: 'no tenant data (cluster-wide schedule ticks: name, time, claiming process)',
   rate_buckets: 'no tenant data (token-bucket counters keyed by provider account and app, refilled continuously)',
   change_stream_members: 'no tenant data (live CDC supervisors: process id and heartbeat)',
-  rate_buckets: 'no tenant data (call-pacing counters keyed by provider, account id and app lane)',
 };
 
 export interface TenantEraseReport { tenantId: string; connections: string[]; deleted: Record<string, number> }
