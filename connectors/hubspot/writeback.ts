@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { NotFoundError, type ConnectionContext, type CreatedRecord, type CrmOwner, type DraftEmailWrite, type DraftWithdrawResult, type StageLabel, type TaskChange, type TaskChangeResult, type TaskWrite } from '../../src/core/index.js';
 import { escapeHtml, textToHtml } from '../kit/escape.js';
 import { requestHubspot, type HubspotClientOptions } from './client.js';
@@ -12,15 +11,15 @@ const TASKS = HUBSPOT_OBJECT_TYPE.task;
 const SUBJECT_MAX = 255;
 
 /**
- * The idempotency marker embedded in every task body: `closeloop-<key>`, the key reduced to letters and
- * digits so HubSpot's tokenizer keeps it whole. Keys with other characters are hashed rather than stripped,
- * so "a-b" and "ab" never share a marker.
+ * What a rep sees of a body, for comparing two bodies: tags dropped, the entities we write decoded, whitespace
+ * collapsed. HubSpot may re-serialise the HTML it stores; the visible text survives that.
  */
-export function idempotencyMarker(idempotencyKey: string): string {
-  const key = /^[A-Za-z0-9]+$/.test(idempotencyKey)
-    ? idempotencyKey
-    : createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 40);
-  return `closeloop-${key}`;
+export function visibleText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 interface TaskProperties {
@@ -47,19 +46,18 @@ function taskAssociations(t: { dealId: string | null; contactIds: string[]; comp
   ];
 }
 
-const markerHtml = (marker: string) => `<p>Ref: ${escapeHtml(marker)}</p>`;
-
 /**
  * Best-effort lookup of a task an earlier, unrecorded attempt may have created. Only exact-match filters on
- * plain properties (EQ on subject and due time, both documented search filters), then the body's marker is
- * confirmed client-side; nothing depends on tokenizing HTML bodies. Search lags writes by a few seconds, so
+ * plain properties (EQ on subject and due time, both documented search filters), then the hit's visible body
+ * text must contain the text this attempt writes (the outbox row holds the rendered text, so a retry writes the
+ * same words); nothing depends on tokenizing HTML bodies, and no id is written into what the rep reads. Search lags writes by a few seconds, so
  * this narrows the crash window rather than closing it; the outbox's stored CRM id is the real guard. Any
  * failure of the lookup means "not found": a lookup must never fail the write it protects.
  * https://developers.hubspot.com/docs/api-reference/search/guide#filter-search-results
  */
 export async function findExisting(
   ctx: ConnectionContext,
-  probe: { subject: string; timestamp: string | null; marker: string },
+  probe: { subject: string; timestamp: string | null; bodyHtml: string },
   opts: HubspotWritebackOptions,
 ): Promise<CreatedRecord | null> {
   const where = `POST /crm/v3/objects/${TASKS}/search`;
@@ -75,8 +73,8 @@ export async function findExisting(
     const page = await requestHubspot(ctx, where, HubspotSearchPage,
       (client) => client.crm.objects.searchApi.doSearch(TASKS, body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1]),
       { ...opts, lane: HUBSPOT_LANE.search });
-    const exact = new RegExp(`${probe.marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`);
-    const hit = page.results.find((r) => exact.test(r.properties['hs_task_body'] ?? ''));
+    const wanted = visibleText(probe.bodyHtml);
+    const hit = wanted === '' ? undefined : page.results.find((r) => visibleText(r.properties['hs_task_body'] ?? '').includes(wanted));
     return hit ? { externalId: hit.id, url: null, alreadyExisted: true } : null;
   } catch {
     return null;
@@ -110,18 +108,18 @@ const clip = (s: string) => (s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT
  * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/guide
  */
 export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
-  const marker = idempotencyMarker(task.idempotencyKey);
   const subject = clip(task.subject);
   const timestamp = new Date(task.dueAt).toISOString();
+  const bodyHtml = textToHtml(task.body);
   if (task.mayExist === true) {
-    const existing = await findExisting(ctx, { subject, timestamp, marker }, opts);
+    const existing = await findExisting(ctx, { subject, timestamp, bodyHtml }, opts);
     if (existing) return existing;
   }
   const owner = await ownerFor(ctx, task.ownerId, opts);
   const properties: TaskProperties = {
     hs_timestamp: timestamp,
     hs_task_subject: subject,
-    hs_task_body: `${textToHtml(task.body)}${owner.note}${markerHtml(marker)}`,
+    hs_task_body: `${bodyHtml}${owner.note}`,
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: task.priority,
     hs_task_type: task.taskType,
@@ -136,13 +134,12 @@ export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: 
  * See shared/specs/samples/hubspot/draft-email-as-task-request.json.
  */
 export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
-  const marker = idempotencyMarker(draft.idempotencyKey);
   // The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject), the text.
   const subject = clip(`${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`);
   const timestamp = new Date((opts.now ?? Date.now)()).toISOString();
   if (draft.mayExist === true) {
-    // A draft is due "now", which differs between attempts: match on the subject, confirm by the marker.
-    const existing = await findExisting(ctx, { subject, timestamp: null, marker }, opts);
+    // A draft is due "now", which differs between attempts: match on the subject, confirm by the text.
+    const existing = await findExisting(ctx, { subject, timestamp: null, bodyHtml: textToHtml(draft.body) }, opts);
     if (existing) return existing;
   }
   const owner = await ownerFor(ctx, draft.ownerId, opts);
@@ -151,7 +148,7 @@ export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmail
   const properties: TaskProperties = {
     hs_timestamp: timestamp,
     hs_task_subject: subject,
-    hs_task_body: `${header}${textToHtml(draft.body)}${owner.note}${markerHtml(marker)}`,
+    hs_task_body: `${header}${textToHtml(draft.body)}${owner.note}`,
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: 'MEDIUM',
     hs_task_type: 'EMAIL',
@@ -185,7 +182,7 @@ export async function updateTask(ctx: ConnectionContext, taskId: string, change:
   if ((current.properties['hs_task_status'] ?? '').toUpperCase() === 'COMPLETED') return { state: 'completed_by_rep' };
   const properties: Record<string, string> = {};
   if (change.subject !== undefined) properties.hs_task_subject = clip(change.subject);
-  if (change.body !== undefined) properties.hs_task_body = `${textToHtml(change.body)}${markerHtml(idempotencyMarker(change.idempotencyKey))}`;
+  if (change.body !== undefined) properties.hs_task_body = textToHtml(change.body);
   if (change.priority !== undefined) properties.hs_task_priority = change.priority;
   if (change.dueAt !== undefined) properties.hs_timestamp = new Date(change.dueAt).toISOString();
   if (change.complete) properties.hs_task_status = 'COMPLETED';
