@@ -53,7 +53,7 @@ export class TenantReads {
     return (await this.db.query<any>(
       `SELECT o.suggestion_id, o.crm_id, o.crm_url, o.action, o.done_at, o.connection_id, c.provider FROM writeback_outbox o
        JOIN connections c ON c.id = o.connection_id
-       WHERE o.status = 'done' AND ($1::text IS NULL OR c.tenant_id = $1) ORDER BY o.done_at DESC LIMIT $2`, [this.t, limit])).rows;
+       WHERE o.status = 'done' AND o.action IN ('create_task','create_draft_email') AND ($1::text IS NULL OR c.tenant_id = $1) ORDER BY o.done_at DESC LIMIT $2`, [this.t, limit])).rows;
   }
 
   /** Suggestions since `since` with their outcomes (the acceptance report, src/feedback/report.ts). */
