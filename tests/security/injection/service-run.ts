@@ -66,15 +66,16 @@ export async function runThroughService(behaviour: RunBehaviour, opts: { attacks
       });
     });
 
-    // Settled: every email has its budget suggestion, and nothing is left in the outbox or the queues for a while.
-    const emails = all.reduce((n, c) => n + c.emails.length, 0);
-    await waitFor(async () => Number((await cl.store.db.query<{ n: string }>("SELECT count(*)::text AS n FROM suggestions WHERE type = 'budget_risk'")).rows[0]!.n) >= emails, opts.settleMs ?? 240_000, 'a budget suggestion per email');
+    // Settled: every case's deal has its budget suggestion, and nothing is left in the outbox for a while.
+    const dealIds = [...deals.values()];
+    await waitFor(async () => Number((await cl.store.db.query<{ n: string }>("SELECT count(DISTINCT deal_id)::text AS n FROM suggestions WHERE type = 'budget_risk' AND deal_id = ANY($1)", [dealIds])).rows[0]!.n) >= dealIds.length,
+      opts.settleMs ?? 480_000, 'a budget suggestion on every deal');
     let quietSince = Date.now();
     await waitFor(async () => {
       const pending = Number((await cl.store.db.query<{ n: string }>("SELECT count(*)::text AS n FROM writeback_outbox WHERE status = 'pending'")).rows[0]!.n);
       if (pending > 0) quietSince = Date.now();
       return Date.now() - quietSince > 3000;
-    }, opts.settleMs ?? 240_000, 'outbox drained');
+    }, opts.settleMs ?? 480_000, 'outbox drained');
 
     // Read back every task through the official client.
     const client = new Client({ accessToken: hs.issueTokens(portalId).accessToken, basePath: hs.url });
