@@ -38,12 +38,15 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
     }
     // A customer with an open deal who complains (also before the install: scored once the model is trained).
     const company = hs.store.create(portalId, 'companies', { name: 'Hooli', domain: 'hooli.example', hubspot_owner_id: '9001' });
+    // Hooli is an existing customer (churn is only about customers): last year's subscription was won.
+    hs.store.create(portalId, 'deals', { dealname: 'Hooli subscription', dealstage: 'closedwon', pipeline: 'default', amount: '40000', hubspot_owner_id: '9001', closedate: new Date(now - 330 * DAY).toISOString() },
+      { associations: [{ toType: 'companies', toId: company.id }], at: now - 400 * DAY });
     const gavin = hs.store.create(portalId, 'contacts', { firstname: 'Gavin', lastname: 'Belson', email: 'gavin@hooli.example' }, { associations: [{ toType: 'companies', toId: company.id }] });
     const renewal = hs.store.create(portalId, 'deals', { dealname: 'Hooli renewal', dealstage: 'qualifiedtobuy', pipeline: 'default', amount: '50000', hubspot_owner_id: '9001' },
       { associations: [{ toType: 'companies', toId: company.id }, { toType: 'contacts', toId: gavin.id }], at: now - 20 * DAY });
     // Like the lost deals of the history: no meeting, and the budget was cut.
     hs.store.create(portalId, 'notes', { hs_timestamp: String(now - 4 * DAY), hs_note_body: 'Gavin said the budget was cut this year.' }, { associations: [{ toType: 'deals', toId: renewal.id }] });
-    hs.store.create(portalId, 'emails', { hs_timestamp: String(now - 2 * DAY), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Outage', hs_email_text: 'We are frustrated: the integration keeps failing and nobody answers our tickets.' },
+    hs.store.create(portalId, 'emails', { hs_timestamp: String(now - 2 * DAY), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Outage', hs_email_text: 'We are frustrated: the integration keeps failing and nobody answers our tickets. We are considering alternatives at renewal.' },
       { associations: [{ toType: 'companies', toId: company.id }, { toType: 'contacts', toId: gavin.id }] });
     hooli = company.id;
     });
@@ -56,7 +59,7 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
     const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
     const row = await waitFor(async () => { const r = await cl.store.models.get(conn.tenant_id, DEAL_MODEL_KIND); return r?.model ? r : null; }, 20000, 'trained model');
     expect(row.rows).toBeGreaterThanOrEqual(MIN_CLOSED_OUTCOMES);
-    expect(row.positives).toBe(120);
+    expect(row.positives).toBe(121); // the 120 won deals of the history, and Hooli's subscription
     expect(row.model_name).toMatch(/^(logreg|gbdt)-v1$/);
     expect(row.validation_auc).toBeGreaterThan(0.6);
     expect(JSON.stringify(row.metrics)).toContain('meetings');
@@ -71,6 +74,6 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
       const t = hs.store.list(portalId, 'tasks').filter((x) => hs.store.associations(portalId, { type: 'tasks', id: x.id }, 'companies').some((a) => a.toId === hooli));
       return t.length >= 2 ? t : null;
     }, 15000, 'churn draft and task');
-    expect(tasks.find((t) => t.properties.hs_task_type === 'TODO')!.properties.hs_task_body).toMatch(/Model: (logreg|gbdt)-v1 \(small tier\)/);
+    expect(tasks.find((t) => t.properties.hs_task_type === 'TODO')!.properties.hs_task_body).toMatch(/found by (logreg|gbdt)-v1 \(small model\)/);
   });
 });

@@ -4,6 +4,7 @@ import { InvalidPayloadError, NotFoundError } from '../../core/errors.js';
 import type { Guard } from '../../suggest/deps.js';
 import { approveSuggestion, dismissSuggestion, listSuggestions, REVIEWABLE_STATUSES, type ReviewDeps } from '../../suggest/review.js';
 import { requestScope } from '../../auth/request-scope.js';
+import { registerOperations } from './operations.js';
 import { parseInput, singleQuery } from './parse.js';
 
 export const SUGGESTION_PATHS = {
@@ -20,6 +21,37 @@ const ListQuery = z.strictObject({
 });
 const DismissBody = z.strictObject({ reason: z.string().trim().max(500).optional() }).default({});
 const SUGGESTION_ID = /^[A-Za-z0-9_:.-]{1,128}$/;
+
+/** What a reviewer sees of one suggestion (src/suggest/review.ts ReviewItem). */
+const ReviewItemSchema = z.object({
+  id: z.string(), type: z.string(), status: z.string(), createdAt: z.string(), connectionId: z.string(), provider: z.string(),
+  dealId: z.string().nullable(), companyId: z.string().nullable(), ownerId: z.string().nullable(),
+  heldBecause: z.array(z.string()).meta({ description: 'the rules that held it, each with its message' }),
+  task: z.object({ subject: z.string(), body: z.string(), priority: z.string() }).nullable(),
+  draft: z.object({ subject: z.string(), body: z.string(), to: z.string().nullable() }).nullable(),
+  evidence: z.array(z.record(z.string(), z.unknown())),
+  explanation: z.unknown(),
+  closedReason: z.string().nullable(),
+}).meta({ id: 'ReviewSuggestion' });
+const IdParam = z.object({ id: z.string().meta({ description: 'suggestion id' }) });
+
+registerOperations([
+  {
+    method: 'get', path: SUGGESTION_PATHS.list, operationId: 'listSuggestions', tags: ['review'], security: 'tenant',
+    summary: 'Suggestions of the caller\'s tenant in one status (default: held for review), newest first',
+    query: ListQuery, response: z.object({ suggestions: z.array(ReviewItemSchema) }), errors: [400, 401, 403],
+  },
+  {
+    method: 'post', path: SUGGESTION_PATHS.approve, operationId: 'approveSuggestion', tags: ['review'], security: 'tenant',
+    summary: 'Approve a held suggestion: its task and draft are written back (still through the output gate)',
+    params: IdParam, response: z.object({ suggestion: ReviewItemSchema }), errors: [401, 403, 404, 409],
+  },
+  {
+    method: 'post', path: SUGGESTION_PATHS.dismiss, operationId: 'dismissSuggestion', tags: ['review'], security: 'tenant',
+    summary: 'Dismiss a held suggestion (recorded as feedback)',
+    params: IdParam, body: DismissBody, response: z.object({ suggestion: ReviewItemSchema }), errors: [400, 401, 403, 404, 409],
+  },
+]);
 
 /**
  * The review queue (`GET /api/v1/suggestions?status=review`, `POST .../:id/approve`, `POST .../:id/dismiss`). Thin:
