@@ -48,7 +48,7 @@ export function createSignInFlow(connector: Connector, app: ProviderAppConfig, d
     ((accessToken: string, refreshToken: string, params: Record<string, unknown>, _profile: unknown, done: (err: unknown, user?: unknown) => void) => {
       if (!identify) return done(new CloseloopError(ErrorCode.NOT_FOUND, `${provider} has no sign-in`, { status: 404 }));
       const tokens = toTokenSet(accessToken, refreshToken, params, deps.now());
-      identify(tokens, { apiBase: typeof params.instance_url === 'string' ? params.instance_url : app.apiBase }).then((u) => done(null, u), (e) => done(e));
+      identify(tokens, { apiBase: typeof params.instance_url === 'string' ? params.instance_url : app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret }).then((u) => done(null, u), (e) => done(e));
     }) as any,
   );
   (strategy as any).userProfile = (_t: string, done: (e: null, p: object) => void) => done(null, {});

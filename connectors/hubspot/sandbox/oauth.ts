@@ -170,9 +170,10 @@ export class OAuthRegistry {
       const live = at.expiresAt > now && this.refreshTokens.get(at.refreshToken)?.revoked !== true;
       if (!live) return { active: false };
       const portal = this.cfg.portal(at.portalId);
+      const user = this.userOf(at.portalId, this.refreshTokens.get(at.refreshToken)?.userId);
       return {
         active: true, token_use: 'access_token', client_id: this.cfg.clientId, hub_id: at.portalId, app_id: this.cfg.appId,
-        user_id: portal?.info.installingUser.userId, hub_domain: portal?.info.domain, scopes: at.scopes,
+        user_id: user?.userId, hub_domain: portal?.info.domain, scopes: at.scopes,
         expires_in: Math.floor((at.expiresAt - now) / 1000),
       };
     }
@@ -181,7 +182,7 @@ export class OAuthRegistry {
     const portal = this.cfg.portal(rt.portalId);
     return {
       active: true, token_use: 'refresh_token', client_id: this.cfg.clientId, hub_id: rt.portalId, app_id: this.cfg.appId,
-      user_id: portal?.info.installingUser.userId, hub_domain: portal?.info.domain, scopes: rt.scopes,
+      user_id: this.userOf(rt.portalId, rt.userId)?.userId, hub_domain: portal?.info.domain, scopes: rt.scopes,
     };
   }
 
