@@ -43,6 +43,18 @@ export class SuggestionRepo {
     return (await this.db.query<SuggestionRow>('SELECT * FROM suggestions WHERE tenant_id = $1 AND situation_key = ANY($2::text[]) AND live', [tenantId, keys])).rows;
   }
 
+  /**
+   * Earlier suggestions of a situation (closed, not withdrawn) whose draft reached the CRM and was never withdrawn:
+   * the rep finished the task but the email may still sit there, unsent, beside a newer one.
+   */
+  async closedWithOpenDraft(tenantId: string, situationKey: string, exceptId: string): Promise<SuggestionRow[]> {
+    return (await this.db.query<SuggestionRow>(
+      `SELECT s.* FROM suggestions s WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live AND s.id <> $3 AND s.status <> 'withdrawn'
+         AND EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'create_draft_email' AND o.status = 'done')
+         AND NOT EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'withdraw_draft')`,
+      [tenantId, situationKey, exceptId])).rows;
+  }
+
   /** Evidence (record kind:id) of the situation's earlier, closed suggestions: signals already dealt with. */
   async closedEvidence(tenantId: string, situationKey: string): Promise<Set<string>> {
     const r = await this.db.query<{ k: string }>(

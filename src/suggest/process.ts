@@ -153,6 +153,15 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
       deps.logger.warn({ ...log, problems: describeProblems(g.refused) }, 'output gate refused the write-back; held for review');
     }
   }
+  // A newer draft replaces an older one of the same situation that is still unsent (its task was done, the concern
+  // came back): the older one is withdrawn, so the rep never has two emails for one situation.
+  if (result.allowed && s.draft) {
+    for (const old of await deps.store.suggestions.closedWithOpenDraft(s.tenantId, situation, s.id)) {
+      const planned = [{ key: `wb-${old.id}-withdraw`, action: 'withdraw_draft' as const, payload: { reason: 'a newer draft for the same situation replaces it' } }];
+      const g = gateAll(planned, old.payload, old.verdicts, {}, gf);
+      writes = [...writes, ...g.writes.map((w) => ({ ...w, suggestionId: old.id }))];
+    }
+  }
   // A draft that still fails after its one repair is held for a person, with the reasons, never written.
   const status: SuggestionStatus = result.allowed ? 'allowed' : repair ? 'review' : result.outcome === 'review' ? 'review' : 'blocked';
   if (!result.allowed) repair = { ...(repair ?? {}), reasons: result.verdicts.filter((v) => !v.passed).map((v) => `${v.rule}: ${v.message ?? ''}`) };
@@ -168,7 +177,7 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
     await chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits);
     if (!result.allowed) return true;
     for (const w of writes) {
-      const id = await r.outbox.enqueue({ suggestionId: s.id, connectionId: conn.id, idempotencyKey: w.key, write: w.write });
+      const id = await r.outbox.enqueue({ suggestionId: w.suggestionId ?? s.id, connectionId: conn.id, idempotencyKey: w.key, write: w.write });
       if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
     }
     return true;
@@ -191,7 +200,12 @@ function rendered(s: Suggestion, f: RenderFacts, verdicts: RuleVerdict[], notes:
 }
 
 export interface PlannedWrite { key: string; action: WriteAction; payload: Record<string, unknown> }
-export interface GatedWrite { key: string; write: SealedWrite }
+export interface GatedWrite {
+  key: string;
+  write: SealedWrite;
+  /** Another suggestion this write belongs to (an older draft withdrawn by a newer one); this suggestion when absent. */
+  suggestionId?: string;
+}
 
 /** The create writes of a suggestion (task, then draft), exactly as they will be queued. */
 export function createWrites(s: Suggestion, draftMeta: Record<string, unknown> | null): PlannedWrite[] {

@@ -103,7 +103,12 @@ export function renderTaskSubject(s: Suggestion, f: RenderFacts): string {
 
 function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
   const out: string[] = [];
+  const shown = new Set<string>();
   for (const e of byDate(s.evidence)) {
+    // The same words sent twice (a resent email) are quoted once: the newest, with its record.
+    const words = e.quote.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (shown.has(words)) continue;
+    shown.add(words);
     const label = e.label ?? (e.recordKind === 'deal' || e.recordKind === 'company' ? `the ${e.recordKind} record` : `a ${e.recordKind}`);
     out.push(`Quote from ${label}: "${e.quote.replace(/\s+/g, ' ').trim()}"`);
     const url = e.url ?? (s.type === 'churn_risk' ? f.companyUrl : f.dealUrl);

@@ -180,4 +180,28 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     expect((await fetch(`${cl.url}/api/v1/suggestions/sug_review_b/dismiss${q}`, { method: 'POST', headers: AS_OPERATOR })).status).toBe(409);
     expect((await fetch(`${cl.url}/api/v1/suggestions/sug_nope/approve${q}`, { method: 'POST', headers: AS_OPERATOR })).status).toBe(404);
   }, 60000);
+  test('a concern that comes back after the rep finished the task: a new task and draft, the older unsent draft withdrawn', async () => {
+    const before = storeTasksOn('deals', ids.renewal!);
+    const oldDraft = before.find((x) => x.properties.hs_task_type === 'EMAIL' && x.properties.hs_task_status !== 'COMPLETED')!;
+    const oldTodo = before.find((x) => x.properties.hs_task_type === 'TODO' && /budget concern/.test(x.properties.hs_task_subject ?? ''))!;
+    // The rep calls Hank and ticks the task off, but never sends (or deletes) the draft.
+    await client.crm.objects.tasks.basicApi.update(oldTodo.id, { properties: { hs_task_status: 'COMPLETED' } });
+    await waitFor(async () => (await cl.store.db.query("SELECT 1 FROM suggestions WHERE type = 'budget_risk' AND deal_id = $1 AND status = 'done_by_rep'", [ids.renewal])).rows.length > 0 || null,
+      45000, 'the completed budget task recorded');
+    budgetEmail(4);
+    await hs.flushWebhooks();
+    await waitFor(() => hs.store.get(portalId, 'tasks', oldDraft.id)?.properties.hs_task_status === 'COMPLETED' || null, 60000, 'the older draft withdrawn')
+      .catch(async (e) => {
+        const rows = (await cl.store.db.query('SELECT id, status, situation_key, live FROM suggestions WHERE deal_id = $1', [ids.renewal])).rows;
+        const outbox = (await cl.store.db.query('SELECT suggestion_id, action, status FROM writeback_outbox ORDER BY id')).rows;
+        throw new Error(`${(e as Error).message}\n${JSON.stringify(rows)}\n${JSON.stringify(outbox)}`);
+      });
+    // Counted in the sandbox's store (this test's own API calls share the app's rate limit); the withdrawn draft is read
+    // through the official client.
+    const open = storeTasksOn('deals', ids.renewal!).filter((x) => x.properties.hs_task_status !== 'COMPLETED');
+    expect(open.filter((x) => x.properties.hs_task_type === 'EMAIL')).toHaveLength(1);
+    expect(open.filter((x) => x.properties.hs_task_type === 'TODO' && /budget concern/.test(x.properties.hs_task_subject ?? ''))).toHaveLength(1);
+    const withdrawn = await client.crm.objects.tasks.basicApi.getById(oldDraft.id, PROPS);
+    expect(text(withdrawn.properties.hs_task_body)).toContain('a newer draft for the same situation replaces it');
+  }, 150000);
 });

@@ -149,6 +149,14 @@ describe('render', () => {
     expect(body).not.toMatch(/contractsent|cap, tone/);
     expect(renderTaskBody(s, [], {}, facts())).not.toContain('draft email');
   });
+  test('the same words sent twice are quoted once', () => {
+    const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
+    const quote = { ...s.evidence[0]!, quote: 'Our budget was   frozen for the quarter.' };
+    const twice = { ...s, evidence: [{ ...quote, externalId: 'e1' }, { ...quote, externalId: 'e2', quote: 'our budget was frozen for the quarter.' }, { ...quote, externalId: 'e3', quote: 'We need a smaller package.' }] };
+    const body = renderTaskBody(twice, [], {}, facts());
+    expect(body.match(/Quote from/g)).toHaveLength(2);
+    expect(body).toContain('We need a smaller package.');
+  });
   test('an unknown or deactivated owner is said in the task, first', () => {
     const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
     expect(renderTaskBody(s, [], {}, facts({ owner: { id: 'o1', name: 'Old Rep', active: false } }))).toMatch(/^The record's owner, Old Rep, is deactivated/);
