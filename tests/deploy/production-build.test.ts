@@ -28,8 +28,14 @@ const baseEnv = (dataDir: string, extra: Record<string, string> = {}): Record<st
 });
 const SCRAPER = 'prometheus-scraper-token-0123456789abcdef';
 const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
+/**
+ * The Node the service runs on, where the unprivileged user can reach it: the project's pinned Node may sit in a
+ * checkout below a folder only root may enter (a CI clone in a `mktemp -d` folder is mode 0700), so it is copied
+ * into the world-readable work folder, as the image has Node in /usr/local/bin.
+ */
+let nodeBin = process.execPath;
 const node = (args: string[], env: Record<string, string>): SpawnSyncReturns<string> =>
-  spawnSync(process.execPath, args, { cwd: app, env, encoding: 'utf8', timeout: 120_000, ...user });
+  spawnSync(nodeBin, args, { cwd: app, env, encoding: 'utf8', timeout: 120_000, ...user });
 const dataDir = (name: string): string => {
   const d = path.join(work, name);
   mkdirSync(d);
@@ -40,6 +46,11 @@ const dataDir = (name: string): string => {
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'cl-prod-'));
   chmodSync(work, 0o755);
+  if (asRoot) {
+    nodeBin = path.join(work, 'node');
+    cpSync(process.execPath, nodeBin);
+    chmodSync(nodeBin, 0o755);
+  }
   app = path.join(work, 'app');
   const buildDir = path.join(work, 'build');
   const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--out-dir', path.join(buildDir, 'dist')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
@@ -100,7 +111,7 @@ test('migrate, refuse pending migrations, then serve: plain Node, production dep
   expect(node(['bin/closeloop.js', 'migrate', '--check'], baseEnv(data)).stdout).toBe('up to date\n');
 
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: app, env: baseEnv(data, { MIGRATE_ON_START: 'false', PORT: String(port), METRICS_TOKEN: SCRAPER }), stdio: ['ignore', 'pipe', 'pipe'], ...user });
+  const child = spawn(nodeBin, ['dist/src/main.js'], { cwd: app, env: baseEnv(data, { MIGRATE_ON_START: 'false', PORT: String(port), METRICS_TOKEN: SCRAPER }), stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let out = '';
   child.stdout.on('data', (d) => { out += String(d); });
   child.stderr.on('data', (d) => { out += String(d); });
