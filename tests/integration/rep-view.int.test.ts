@@ -190,7 +190,13 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
       45000, 'the completed budget task recorded');
     budgetEmail(4);
     await hs.flushWebhooks();
-    await waitFor(() => hs.store.get(portalId, 'tasks', oldDraft.id)?.properties.hs_task_status === 'COMPLETED' || null, 60000, 'the older draft withdrawn')
+    // The task, the new draft and the withdrawal are three write-back jobs that finish in any order (one may wait out a
+    // 429): wait for all three.
+    const openNow = () => storeTasksOn('deals', ids.renewal!).filter((x) => x.properties.hs_task_status !== 'COMPLETED');
+    await waitFor(() => (hs.store.get(portalId, 'tasks', oldDraft.id)?.properties.hs_task_status === 'COMPLETED'
+      && openNow().some((x) => x.properties.hs_task_type === 'EMAIL')
+      && openNow().some((x) => x.properties.hs_task_type === 'TODO' && /budget concern/.test(x.properties.hs_task_subject ?? ''))) || null,
+    90000, 'the older draft withdrawn, the new task and draft written')
       .catch(async (e) => {
         const rows = (await cl.store.db.query('SELECT id, status, situation_key, live FROM suggestions WHERE deal_id = $1', [ids.renewal])).rows;
         const outbox = (await cl.store.db.query('SELECT suggestion_id, action, status FROM writeback_outbox ORDER BY id')).rows;
@@ -198,7 +204,7 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
       });
     // Counted in the sandbox's store (this test's own API calls share the app's rate limit); the withdrawn draft is read
     // through the official client.
-    const open = storeTasksOn('deals', ids.renewal!).filter((x) => x.properties.hs_task_status !== 'COMPLETED');
+    const open = openNow();
     expect(open.filter((x) => x.properties.hs_task_type === 'EMAIL')).toHaveLength(1);
     expect(open.filter((x) => x.properties.hs_task_type === 'TODO' && /budget concern/.test(x.properties.hs_task_subject ?? ''))).toHaveLength(1);
     const withdrawn = await client.crm.objects.tasks.basicApi.getById(oldDraft.id, PROPS);
