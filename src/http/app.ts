@@ -16,6 +16,7 @@ import { createHealth, type Health } from '../lib/health.js';
 import { createHealthRouter } from './health.js';
 import { createHubspotCardRouter, createSalesforceCardRouter } from './api-v1/cards.js';
 import { createSuggestionsRouter } from './api-v1/suggestions.js';
+import type { ReviewDeps } from '../suggest/review.js';
 import type { Guard } from '../suggest/deps.js';
 import { openApiDocument } from './api-v1/openapi.js';
 import { CONSOLE_PAGES, createConsoleRouter } from './admin/router.js';
@@ -256,6 +257,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createConsoleRouter({
     store: deps.store, connectorFor: deps.connectorFor, installable: () => deps.providers().filter((p) => deps.installFor(p) !== null),
     rulesDir: deps.rulesDir ?? null, rulesCasesDir: deps.rulesCasesDir ?? null, now: deps.now,
+    review: { store: deps.store, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, now: deps.now, guardrails: (deps.guardrails ?? {}) as ReviewDeps['guardrails'] },
   }));
 
   app.use(createFeedbackRouter({ now: deps.now }));

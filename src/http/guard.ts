@@ -1,4 +1,4 @@
-import type express from 'express';
+import express from 'express';
 import { hashSecret, resolveScope, secretEquals, ForbiddenError, UnauthenticatedError, type Principal } from '../auth/principal.js';
 import type { RequestScope } from '../auth/request-scope.js';
 import { readSessionCookie } from '../auth/sessions.js';
@@ -42,12 +42,26 @@ export async function authenticate(d: GuardDeps, req: express.Request): Promise<
   return null;
 }
 
-/** Writes carried by a browser session need the session's CSRF token (header) and, when sent, our own Origin. */
-function checkCsrf(d: GuardDeps, req: express.Request, p: Principal): void {
+/** The console's HTML forms (no script needed) carry the token as a `_csrf` field of a small urlencoded body. */
+const FORM_BODY = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+const CSRF_FIELD = '_csrf';
+
+async function formToken(req: express.Request, res: express.Response): Promise<string | undefined> {
+  if (!req.is('application/x-www-form-urlencoded')) return undefined;
+  await new Promise<void>((resolve, reject) => FORM_BODY(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+  const v = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Writes carried by a browser session need the session's CSRF token (X-CSRF-Token header, or the `_csrf` field of
+ * a console form) and, when sent, our own Origin.
+ */
+async function checkCsrf(d: GuardDeps, req: express.Request, res: express.Response, p: Principal): Promise<void> {
   if (p.kind !== 'session' || SAFE.has(req.method)) return;
   const origin = req.header('origin');
   if (origin !== undefined && origin !== d.publicOrigin()) throw new ForbiddenError('cross-origin write refused');
-  const token = req.header('x-csrf-token');
+  const token = req.header('x-csrf-token') ?? await formToken(req, res);
   if (!token || !secretEquals(token, p.csrfToken)) throw new ForbiddenError('missing or wrong X-CSRF-Token (GET /auth/session gives it)');
 }
 
@@ -71,7 +85,7 @@ export function accessGuard(d: GuardDeps, o: { roles?: ReadonlyArray<Principal['
       const p = await authenticate(d, req);
       if (!p) throw new UnauthenticatedError();
       if (!roles.includes(p.role)) throw new ForbiddenError(p.role === 'metrics' ? 'this token may read /metrics only' : 'operators only');
-      checkCsrf(d, req, p);
+      await checkCsrf(d, req, res, p);
       const scope = p.role === 'metrics' ? { tenantId: null } : resolveScope(p, requestedTenant(req));
       const s: RequestScope = { principal: p, tenantId: scope.tenantId, reads: new TenantReads(d.store.db, scope) };
       res.locals.scope = s;

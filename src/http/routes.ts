@@ -37,6 +37,8 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string; guard: Guard;
   { method: 'POST', path: '/slack/events', guard: 'slack-signed', what: 'Slack Events API' },
   { method: 'GET', path: '/admin', guard: 'tenant', what: 'console: connections (sync health, backfill, dead letters, install); sign-in page for a browser' },
   { method: 'GET', path: '/admin/suggestions', guard: 'tenant', what: 'console: suggestions feed with filters, evidence, verdicts, approve/dismiss' },
+  { method: 'POST', path: '/admin/suggestions/:id/approve', guard: 'tenant', what: 'console form: approve a held suggestion (the review service), 303 back to the feed' },
+  { method: 'POST', path: '/admin/suggestions/:id/dismiss', guard: 'tenant', what: 'console form: dismiss a held suggestion with an optional reason (feedback), 303 back to the feed' },
   { method: 'GET', path: '/admin/rules', guard: 'tenant', what: 'console: rule files, lint and replay of a draft' },
   { method: 'GET', path: '/admin/outcomes', guard: 'tenant', what: 'console: outcomes over time, acceptance by kind and rep, model quality' },
   { method: 'POST', path: '/api/v1/admin/rules/lint', guard: 'tenant', what: 'lint a rule-file draft with the others (nothing saved; 1 MB)' },

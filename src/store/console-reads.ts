@@ -10,6 +10,8 @@ export interface FeedSuggestionRow {
   id: string; connection_id: string; provider: string; type: string; status: string; deal_id: string | null; owner_id: string | null; payload: Suggestion;
   verdicts: RuleVerdict[]; repair: unknown; model: string | null; tier: string | null; cost_usd: string; confidence: number | null; created_at: Date;
   outcomes: string[]; crm_url: string | null;
+  /** The deal's page in the CRM and its name, from the stored record. */
+  deal_url: string | null; deal_name: string | null;
 }
 export interface FeedFilter { status?: string; type?: string; owner?: string; deal?: string; since?: Date; until?: Date; limit: number }
 export interface OutcomeDayRow { day: string; type: string; owner_id: string | null; outcome: string; n: number }
@@ -62,8 +64,10 @@ export class ConsoleReads {
       `SELECT s.id, s.connection_id, c.provider, s.type, s.status, s.deal_id, s.owner_id, s.payload, s.verdicts, s.repair, s.model, s.tier,
               s.cost_usd::text AS cost_usd, s.confidence, s.created_at,
               coalesce((SELECT array_agg(x.outcome ORDER BY x.id) FROM suggestion_outcomes x WHERE x.suggestion_id = s.id), '{}') AS outcomes,
-              (SELECT o.crm_url FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.status = 'done' ORDER BY o.id LIMIT 1) AS crm_url
+              (SELECT o.crm_url FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.status = 'done' ORDER BY o.id LIMIT 1) AS crm_url,
+              d.data->>'url' AS deal_url, d.data->>'name' AS deal_name
        FROM suggestions s JOIN connections c ON c.id = s.connection_id
+       LEFT JOIN records d ON d.connection_id = s.connection_id AND d.kind = 'deal' AND d.external_id = s.deal_id
        WHERE ($1::text IS NULL OR s.tenant_id = $1) AND ($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.type = $3)
          AND ($4::text IS NULL OR s.owner_id = $4) AND ($5::text IS NULL OR s.deal_id = $5)
          AND ($6::timestamptz IS NULL OR s.created_at >= $6) AND ($7::timestamptz IS NULL OR s.created_at < $7)

@@ -32,35 +32,64 @@ ${dead.length ? html`<section class="card" aria-labelledby="dead"><h2 id="dead">
 }
 
 export interface FeedQuery { status: string; type: string; owner: string; deal: string; since: string; until: string }
+/** What the last review action did (after the form's redirect), or why it was refused. */
+export type Notice = { kind: 'approved' | 'dismissed'; id: string } | { kind: 'error'; message: string };
 
-export function suggestionsPage(rows: FeedSuggestionRow[], q: FeedQuery, facets: { statuses: string[]; types: string[]; owners: string[] }): Html {
+const NOTICE_TEXT = { approved: 'approved: its task is being written to the CRM.', dismissed: 'dismissed: it will not be written, and it counts as feedback in Outcomes.' };
+
+/** Why a held suggestion was held: the reasons stored with it, else the rules that fired. */
+export function heldReasons(r: Pick<FeedSuggestionRow, 'repair' | 'verdicts'>): string[] {
+  const reasons = (r.repair as { reasons?: unknown } | null)?.reasons;
+  if (Array.isArray(reasons)) return reasons.filter((x): x is string => typeof x === 'string');
+  return r.verdicts.filter((v) => !v.passed).map((v) => `${v.rule}: ${v.message ?? ''}`);
+}
+
+/** The filter the reviewer was looking at, carried through a review form so the redirect lands on the same feed. */
+const backOf = (q: FeedQuery): string => new URLSearchParams(Object.entries(q).filter(([, v]) => v !== '')).toString();
+
+export function suggestionsPage(rows: FeedSuggestionRow[], q: FeedQuery, facets: { statuses: string[]; types: string[]; owners: string[] }, o: { csrf: string | null; notice?: Notice | null } = { csrf: null }): Html {
   const select = (name: string, label: string, values: string[], current: string) => html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">
 <option value="">any</option>${values.sort().map((v) => html`<option value="${v}"${raw(v === current ? ' selected' : '')}>${v}</option>`)}</select></div>`;
+  const hidden = html`<input type="hidden" name="_csrf" value="${o.csrf ?? ''}"><input type="hidden" name="back" value="${backOf(q)}">`;
   const items = rows.map((r) => {
     const p = r.payload;
     const held = r.status === 'review';
+    const factors = p.explanation.factors ?? [];
     return html`<article class="card suggestion" aria-labelledby="s-${r.id}" data-suggestion="${r.id}" data-status="${r.status}">
 <h2 id="s-${r.id}">${p.task?.subject ?? p.draft?.subject ?? p.reason}</h2>
-<div class="row">${badge(r.status)}<span>${r.type}</span><span>${r.provider}</span><span>deal ${r.deal_id ?? '-'}</span><span>rep ${r.owner_id ?? '-'}</span><span>${when(r.created_at)}</span>
-${r.crm_url ? html`<a href="${r.crm_url}" rel="noopener noreferrer">Open in the CRM</a>` : ''}</div>
+<div class="row">${badge(r.status)}<span>${r.type}</span><span>${r.provider}</span><span>deal ${r.deal_id ? (r.deal_url ? html`<a href="${r.deal_url}" rel="noopener noreferrer">${r.deal_name ?? r.deal_id}</a>` : (r.deal_name ?? r.deal_id)) : '-'}</span><span>rep ${r.owner_id ?? '-'}</span><span>${when(r.created_at)}</span>
+${r.crm_url ? html`<a href="${r.crm_url}" rel="noopener noreferrer">Open the task in the CRM</a>` : ''}</div>
 <p>${p.reason}</p>
-<details><summary>Evidence (${p.evidence.length}), rule verdicts (${r.verdicts.length}), model</summary>
-<ul>${p.evidence.map((e) => html`<li><blockquote>${e.quote}</blockquote>${e.url ? html`<a href="${e.url}" rel="noopener noreferrer">${e.recordKind} ${e.externalId}</a>` : html`${e.recordKind} ${e.externalId}`}</li>`)}</ul>
+${held ? html`<p class="reason"><strong>Held for review because:</strong> ${heldReasons(r).join('; ') || 'a rule asked for review'}</p>` : ''}
+${p.task ? html`<p class="muted">Task: ${p.task.body}</p>` : ''}${p.draft ? html`<p class="muted">Draft email: <strong>${p.draft.subject}</strong> ${p.draft.body}</p>` : ''}
+<details><summary>Why: evidence (${p.evidence.length}), rule verdicts (${r.verdicts.length}), model and cost</summary>
+<h3 class="sub">Evidence</h3>
+<ul>${p.evidence.map((e) => html`<li><blockquote>${e.quote}</blockquote>${e.label ? html`${e.label} · ` : ''}${e.url ? html`<a href="${e.url}" rel="noopener noreferrer">${e.recordKind} ${e.externalId} in ${r.provider === 'salesforce' ? 'Salesforce' : r.provider === 'hubspot' ? 'HubSpot' : r.provider}</a>` : html`${e.recordKind} ${e.externalId}`}</li>`)}</ul>
+${factors.length ? html`<h3 class="sub">Explanation</h3><ul class="factors">${factors.map((f) => html`<li>${f.direction === '+' ? 'raises' : 'lowers'} it: ${f.name.replace(/_/g, ' ')} (weight ${f.weight.toFixed(2)})</li>`)}</ul>` : ''}
+<h3 class="sub">Rule verdicts</h3>
 <table><thead><tr><th scope="col">Rule</th><th scope="col">Verdict</th><th scope="col">Message</th></tr></thead><tbody>
 ${r.verdicts.map((v) => html`<tr><td>${v.rule}</td><td>${v.passed ? 'passed' : 'fired'}</td><td>${v.message ?? ''}</td></tr>`)}</tbody></table>
 <p>Model ${r.model ?? p.explanation.model} (${r.tier ?? p.explanation.tier}), confidence ${Math.round((r.confidence ?? p.explanation.confidence) * 100)}%, cost $${Number(r.cost_usd).toFixed(4)}</p></details>
-${r.outcomes.length ? html`<p>Outcomes: ${r.outcomes.join(', ')}</p>` : ''}
-${held ? html`<div class="row"><button type="button" data-post="/api/v1/suggestions/${r.id}/approve" data-done="Approved: it is being written to the CRM.">Approve</button>
-<button type="button" class="secondary" data-post="/api/v1/suggestions/${r.id}/dismiss" data-done="Dismissed.">Dismiss</button></div>` : ''}
+${r.outcomes.length ? html`<p>Outcomes: ${r.outcomes.map((x) => x.replace(/_/g, ' ')).join(', ')}</p>` : ''}
+${held ? html`<div class="row review-actions">
+<form method="post" action="/admin/suggestions/${r.id}/approve" aria-label="Approve ${r.id}">${hidden}<button type="submit">Approve</button></form>
+<form method="post" action="/admin/suggestions/${r.id}/dismiss" class="row" aria-label="Dismiss ${r.id}">${hidden}
+<label for="why-${r.id}" class="inline">Reason (optional)</label><input id="why-${r.id}" name="reason" maxlength="500" size="28">
+<button type="submit" class="secondary">Dismiss</button></form></div>` : ''}
 </article>`;
   });
-  return html`<form class="card filters" method="get" action="/admin/suggestions" aria-label="Filter suggestions">
+  const notice = o.notice
+    ? o.notice.kind === 'error'
+      ? html`<p class="card notice bad" role="alert">Not done: ${o.notice.message}</p>`
+      : html`<p class="card notice ok" role="status">Suggestion ${o.notice.id} ${NOTICE_TEXT[o.notice.kind]}</p>`
+    : '';
+  return html`${notice}<form class="card filters" method="get" action="/admin/suggestions" aria-label="Filter suggestions">
 ${select('status', 'Status', facets.statuses, q.status)}${select('type', 'Kind', facets.types, q.type)}${select('owner', 'Rep', facets.owners, q.owner)}
 <div><label for="f-deal">Deal id</label><input id="f-deal" name="deal" value="${q.deal}" size="14"></div>
 <div><label for="f-since">From</label><input id="f-since" type="date" name="since" value="${q.since}"></div>
 <div><label for="f-until">Until</label><input id="f-until" type="date" name="until" value="${q.until}"></div>
 <div><button type="submit">Filter</button> <a href="/admin/suggestions">Clear</a></div></form>
-<p class="muted">${rows.length} suggestion${rows.length === 1 ? '' : 's'}${rows.length === 200 ? ' (the newest 200)' : ''}</p>${items}`;
+<p class="muted">${rows.length} suggestion${rows.length === 1 ? '' : 's'}${rows.length === 200 ? ' (the newest 200)' : ''}${q.status === '' && facets.statuses.includes('review') ? html` · <a href="/admin/suggestions?status=review">held for review</a>` : ''}</p>${items}`;
 }
 
 export function rulesPage(files: RuleFileView[], configured: boolean, cases: CaseFileView[] | null = null): Html {

@@ -3,10 +3,11 @@ import { requestScope } from '../../auth/request-scope.js';
 import { casesForDraft, connectionViews, lintDraft, outcomesView, replayDraft, ruleCases, ruleFiles, suggestionFeed } from '../../console/console-service.js';
 import { RuleCasesResponse, RuleDraftRequest, RuleLintResponse, RuleReplayResponse } from '../../core/api.js';
 import type { Connector } from '../../core/connector.js';
-import { CloseloopError, ErrorCode, InvalidPayloadError } from '../../core/errors.js';
+import { CloseloopError, ErrorCode, InvalidPayloadError, isCloseloopError, NotFoundError } from '../../core/errors.js';
+import { approveSuggestion, dismissSuggestion, type ReviewDeps } from '../../suggest/review.js';
 import { ConsoleReads, type Store } from '../../store/index.js';
 import { parseInput, singleQuery } from '../api-v1/parse.js';
-import { connectionsPage, outcomesPage, rulesPage, suggestionsPage, type FeedQuery } from './pages.js';
+import { connectionsPage, outcomesPage, rulesPage, suggestionsPage, type FeedQuery, type Notice } from './pages.js';
 import { page } from './html.js';
 
 export interface ConsoleDeps {
@@ -19,9 +20,13 @@ export interface ConsoleDeps {
   /** Rule case tables (RULES_CASES_DIR); null: the page says none are configured. */
   rulesCasesDir: string | null;
   now: () => number;
+  /** The review queue's service (src/suggest/review.ts), the same one /api/v1/suggestions calls. */
+  review: ReviewDeps;
 }
 
 export const CONSOLE_PAGES = ['/admin', '/admin/suggestions', '/admin/rules', '/admin/outcomes'] as const;
+/** The review forms of the suggestions page (urlencoded, `_csrf` field checked by the guard); 303 back to the feed. */
+export const REVIEW_FORMS = { approve: '/admin/suggestions/:id/approve', dismiss: '/admin/suggestions/:id/dismiss' } as const;
 export const RULE_PATHS = { lint: '/api/v1/admin/rules/lint', replay: '/api/v1/admin/rules/replay', cases: '/api/v1/admin/rules/cases' } as const;
 
 function viewer(store: Store, res: express.Response) {
@@ -31,6 +36,8 @@ function viewer(store: Store, res: express.Response) {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SUGGESTION_ID = /^[A-Za-z0-9_:.-]{1,128}$/;
+const FEED_KEYS = ['status', 'type', 'owner', 'deal', 'since', 'until'];
 
 /** The admin console (server-rendered pages) and its JSON actions. Mounted behind the /admin and /api guard. */
 export function createConsoleRouter(d: ConsoleDeps): express.Router {
@@ -44,21 +51,67 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
     } catch (e) { next(e); }
   });
 
+  const feedQuery = (raw: Record<string, string>): FeedQuery => {
+    const q: FeedQuery = { status: raw.status ?? '', type: raw.type ?? '', owner: raw.owner ?? '', deal: raw.deal ?? '', since: raw.since ?? '', until: raw.until ?? '' };
+    for (const k of ['since', 'until'] as const) if (q[k] && !DAY.test(q[k])) throw new InvalidPayloadError(`${k}: a date like 2026-03-01`);
+    for (const k of ['status', 'type', 'owner', 'deal'] as const) if (q[k].length > 128) throw new InvalidPayloadError(`${k}: too long`);
+    return q;
+  };
+  const renderFeed = async (res: express.Response, q: FeedQuery, notice: Notice | null, status = 200) => {
+    const v = viewer(d.store, res);
+    const until = q.until ? new Date(Date.parse(q.until) + 86_400_000) : undefined;
+    const [rows, facets] = await Promise.all([
+      suggestionFeed(v.reads, { status: q.status || undefined, type: q.type || undefined, owner: q.owner || undefined, deal: q.deal || undefined, since: q.since ? new Date(q.since) : undefined, until, limit: 200 }),
+      v.reads.feedFacets(),
+    ]);
+    res.status(status);
+    page(res, { title: 'Suggestions', path: '/admin/suggestions', who: v.who, csrfToken: v.csrf, body: suggestionsPage(rows, q, facets, { csrf: v.csrf, notice }) });
+  };
+
   router.get('/admin/suggestions', async (req, res, next) => {
     try {
-      const v = viewer(d.store, res);
       const raw = singleQuery(req.query, 'GET /admin/suggestions');
-      const q: FeedQuery = { status: raw.status ?? '', type: raw.type ?? '', owner: raw.owner ?? '', deal: raw.deal ?? '', since: raw.since ?? '', until: raw.until ?? '' };
-      for (const k of ['since', 'until'] as const) if (q[k] && !DAY.test(q[k])) throw new InvalidPayloadError(`${k}: a date like 2026-03-01`);
-      for (const k of ['status', 'type', 'owner', 'deal'] as const) if (q[k].length > 128) throw new InvalidPayloadError(`${k}: too long`);
-      const until = q.until ? new Date(Date.parse(q.until) + 86_400_000) : undefined;
-      const [rows, facets] = await Promise.all([
-        suggestionFeed(v.reads, { status: q.status || undefined, type: q.type || undefined, owner: q.owner || undefined, deal: q.deal || undefined, since: q.since ? new Date(q.since) : undefined, until, limit: 200 }),
-        v.reads.feedFacets(),
-      ]);
-      page(res, { title: 'Suggestions', path: '/admin/suggestions', who: v.who, csrfToken: v.csrf, body: suggestionsPage(rows, q, facets) });
+      const done = raw.done === 'approved' || raw.done === 'dismissed' ? raw.done : null;
+      const id = raw.id && SUGGESTION_ID.test(raw.id) ? raw.id : null;
+      await renderFeed(res, feedQuery(raw), done && id ? { kind: done, id } : null);
     } catch (e) { next(e); }
   });
+
+  // Approve / dismiss a held suggestion from the feed: plain forms (they work without script), the same service as
+  // POST /api/v1/suggestions/:id/approve|dismiss, then back to the feed the reviewer was looking at.
+  const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+  for (const action of ['approve', 'dismiss'] as const) {
+    router.post(REVIEW_FORMS[action], form, async (req, res, next) => {
+      let q: FeedQuery = feedQuery({});
+      try {
+        const id = String(req.params.id);
+        if (!SUGGESTION_ID.test(id)) throw new NotFoundError('no such suggestion');
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const back = typeof body.back === 'string' && body.back.length <= 1024 ? Object.fromEntries(new URLSearchParams(body.back)) : {};
+        q = feedQuery(Object.fromEntries(Object.entries(back).filter(([k]) => FEED_KEYS.includes(k))));
+        const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+        if (reason.length > 500) throw new InvalidPayloadError('reason: at most 500 characters');
+        const s = requestScope(res);
+        // An operator sees every tenant: the suggestion's own tenant is the one acted for.
+        const tenantId = s.tenantId ?? (await d.store.suggestions.get(id))?.tenant_id;
+        if (!tenantId) throw new NotFoundError(`no suggestion ${id}`);
+        if (action === 'approve') await approveSuggestion(d.review, tenantId, id, s.principal.subject);
+        else await dismissSuggestion(d.review, tenantId, id, reason || null, s.principal.subject);
+        const to = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== ''));
+        to.set('done', action === 'approve' ? 'approved' : 'dismissed');
+        to.set('id', id);
+        res.redirect(303, `/admin/suggestions?${to.toString()}`);
+      } catch (e) {
+        // A caller's mistake (not held any more, refused by the output gate, unknown id) is shown on the feed itself.
+        const status = isCloseloopError(e) ? e.status : undefined;
+        if (isCloseloopError(e) && status !== undefined && status >= 400 && status < 500 && req.accepts(['html', 'json']) === 'html') {
+          try { await renderFeed(res, q, { kind: 'error', message: e.message }, status); } catch (e2) { next(e2); }
+          return;
+        }
+        next(e);
+      }
+    });
+  }
 
   router.get('/admin/rules', async (_req, res, next) => {
     try {

@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { createApiToken } from '../../../src/auth/api-tokens.js';
+import { createSession, SESSION_COOKIE } from '../../../src/auth/sessions.js';
 import { aContext, aRule, aSuggestion, tempRulesDir } from '../../fixtures/guardrails/builders.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
-import { cardTestApp, installConnection, storeSuggestion } from './card-app.js';
+import { cardTestApp, installConnection, PUBLIC_URL, storeSuggestion } from './card-app.js';
 
 const NOW = Date.parse('2026-03-11T10:00:00.000Z');
 let t: TestDb;
@@ -21,6 +22,8 @@ beforeAll(async () => {
   await storeSuggestion(t.store, { id: 'sug-held', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '777', status: 'review' });
   await storeSuggestion(t.store, { id: 'sug-written', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '778' });
   await storeSuggestion(t.store, { id: 'sug-of-b', tenantId: 'tenant-b', connectionId: 'hs-b', dealId: '777', status: 'review' });
+  await storeSuggestion(t.store, { id: 'sug-held-2', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '779', status: 'review' });
+  await storeSuggestion(t.store, { id: 'sug-held-3', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '780', status: 'review' });
   await t.store.checkpoints.save('hs-a', 'objects:company', { after: '10' });
   await t.store.feedback.record({ suggestionId: 'sug-written', tenantId: 'tenant-a', connectionId: 'hs-a', outboxId: null, target: 'user:1', outcome: 'card_not_useful', editDistance: null, detail: {}, occurredAt: new Date(NOW - 86_400_000) });
   // The shared request budget of portal 4200 (src/sync/rate-pacer.ts keys: provider:account:app:lane), 60 of 100 in use.
@@ -61,9 +64,44 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(all.text).toContain('she asked for a 10% discount before March 31');
     expect(all.text).toContain('no-pii');
     const held = await asA(request(app).get('/admin/suggestions?status=review')).expect(200);
-    expect(held.text).toContain('data-post="/api/v1/suggestions/sug-held/approve"');
+    expect(held.text).toContain('<form method="post" action="/admin/suggestions/sug-held/approve"');
+    expect(held.text).toContain('<form method="post" action="/admin/suggestions/sug-held/dismiss"');
+    expect(held.text).toMatch(/<label for="why-sug-held"[^>]*>Reason \(optional\)<\/label><input id="why-sug-held" name="reason"/);
+    expect(held.text).toContain('<input type="hidden" name="back" value="status=review">');
     expect(held.text).not.toContain('data-suggestion="sug-written"');
     await asA(request(app).get('/admin/suggestions?since=yesterday')).expect(400);
+  });
+
+  test('review forms: dismiss calls the review service, records feedback and lands back on the same feed; a second try is refused on the page', async () => {
+    const r = await request(app).post('/admin/suggestions/sug-held-2/dismiss').set('Authorization', `Bearer ${tokenA}`).type('form')
+      .send({ reason: 'not our style', back: 'status=review&evil=1' }).expect(303);
+    expect(r.headers.location).toBe('/admin/suggestions?status=review&done=dismissed&id=sug-held-2');
+    expect((await t.store.suggestions.get('sug-held-2'))?.status).toBe('dismissed');
+    const fb = await t.db.query<{ outcome: string; detail: { reason: string } }>("SELECT outcome, detail FROM suggestion_outcomes WHERE suggestion_id = 'sug-held-2'");
+    expect(fb.rows).toEqual([{ outcome: 'review_dismissed', detail: expect.objectContaining({ reason: 'not our style' }) }]);
+    const after = await asA(request(app).get(r.headers.location!)).expect(200);
+    expect(after.text).toContain('Suggestion sug-held-2 dismissed');
+    expect(after.text).not.toContain('data-suggestion="sug-held-2"');
+    const again = await asA(request(app).post('/admin/suggestions/sug-held-2/dismiss')).type('form').send({ back: 'status=review' }).expect(409);
+    expect(again.text).toMatch(/role="alert">Not done: suggestion sug-held-2 is dismissed, not held for review/);
+    // Another tenant's suggestion is unknown; a reason too long is a 400; nothing changed.
+    await asA(request(app).post('/admin/suggestions/sug-of-b/dismiss')).type('form').send({}).expect(404);
+    await asA(request(app).post('/admin/suggestions/sug-held-3/dismiss')).type('form').send({ reason: 'x'.repeat(501) }).expect(400);
+    expect((await t.store.suggestions.get('sug-of-b'))?.status).toBe('review');
+    expect((await t.store.suggestions.get('sug-held-3'))?.status).toBe('review');
+  });
+
+  test('review forms from a browser session need the _csrf field of the form (or the header) and our own origin', async () => {
+    const s = await createSession(t.store, { tenantId: 'tenant-a', role: 'admin', provider: 'hubspot', accountId: '4200', userId: '1', userLabel: null }, 3_600_000, NOW);
+    const cookie = `${SESSION_COOKIE}=${s.cookieValue}`;
+    const page = await request(app).get('/admin/suggestions?status=review').set('Cookie', cookie).set('Accept', 'text/html').expect(200);
+    expect(page.text).toContain(`<input type="hidden" name="_csrf" value="${s.csrfToken}">`);
+    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).type('form').send({}).expect(403);
+    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).type('form').send({ _csrf: 'wrong' }).expect(403);
+    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).set('Origin', 'https://evil.example').type('form').send({ _csrf: s.csrfToken }).expect(403);
+    expect((await t.store.suggestions.get('sug-held-3'))?.status).toBe('review');
+    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).set('Origin', new URL(PUBLIC_URL).origin).type('form').send({ _csrf: s.csrfToken }).expect(303);
+    expect((await t.store.suggestions.get('sug-held-3'))?.status).toBe('dismissed');
   });
 
   test('rules: lint state of each file; a broken draft is linted with file:line:column; a valid one replays', async () => {
