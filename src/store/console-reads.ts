@@ -12,6 +12,8 @@ export interface FeedSuggestionRow {
   outcomes: string[]; crm_url: string | null;
   /** The deal's page in the CRM and its name, from the stored record. */
   deal_url: string | null; deal_name: string | null;
+  /** What was written back, as `action:crm id` (create_task:123), oldest first. */
+  writes: string[];
 }
 export interface FeedFilter { status?: string; type?: string; owner?: string; deal?: string; since?: Date; until?: Date; limit: number }
 export interface OutcomeDayRow { day: string; type: string; owner_id: string | null; outcome: string; n: number }
@@ -65,6 +67,7 @@ export class ConsoleReads {
               s.cost_usd::text AS cost_usd, s.confidence, s.created_at,
               coalesce((SELECT array_agg(x.outcome ORDER BY x.id) FROM suggestion_outcomes x WHERE x.suggestion_id = s.id), '{}') AS outcomes,
               (SELECT o.crm_url FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.status = 'done' ORDER BY o.id LIMIT 1) AS crm_url,
+              coalesce((SELECT array_agg(o.action || ':' || o.crm_id ORDER BY o.id) FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.status = 'done' AND o.crm_id IS NOT NULL), '{}') AS writes,
               d.data->>'url' AS deal_url, d.data->>'name' AS deal_name
        FROM suggestions s JOIN connections c ON c.id = s.connection_id
        LEFT JOIN records d ON d.connection_id = s.connection_id AND d.kind = 'deal' AND d.external_id = s.deal_id

@@ -108,6 +108,9 @@ export function page(res: express.Response, o: PageOpts): void {
   const nonce = randomBytes(16).toString('base64');
   res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'`);
   res.setHeader('Cache-Control', 'no-store');
+  // Same-origin (not the app-wide no-referrer): Chromium sends `Origin: null` with a form posted under no-referrer,
+  // and the guard accepts a session's write only from our own origin. Links out to the CRM still carry no referrer.
+  res.setHeader('Referrer-Policy', 'same-origin');
   const nav = NAV.map(([href, label]) => html`<li><a href="${href}"${raw(o.path === href ? ' aria-current="page"' : '')}>${label}</a></li>`);
   res.type('html').send(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -37,6 +37,9 @@ export type Notice = { kind: 'approved' | 'dismissed'; id: string } | { kind: 'e
 
 const NOTICE_TEXT = { approved: 'approved: its task is being written to the CRM.', dismissed: 'dismissed: it will not be written, and it counts as feedback in Outcomes.' };
 
+const crmName = (p: string): string => (p === 'hubspot' ? 'HubSpot' : p === 'salesforce' ? 'Salesforce' : p);
+const WRITE_LABEL: Record<string, string> = { create_task: 'task', create_draft_email: 'draft email', update_task: 'task update', close_task: 'task closed', withdraw_draft: 'draft withdrawn' };
+
 /** Why a held suggestion was held: the reasons stored with it, else the rules that fired. */
 export function heldReasons(r: Pick<FeedSuggestionRow, 'repair' | 'verdicts'>): string[] {
   const reasons = (r.repair as { reasons?: unknown } | null)?.reasons;
@@ -59,12 +62,13 @@ export function suggestionsPage(rows: FeedSuggestionRow[], q: FeedQuery, facets:
 <h2 id="s-${r.id}">${p.task?.subject ?? p.draft?.subject ?? p.reason}</h2>
 <div class="row">${badge(r.status)}<span>${r.type}</span><span>${r.provider}</span><span>deal ${r.deal_id ? (r.deal_url ? html`<a href="${r.deal_url}" rel="noopener noreferrer">${r.deal_name ?? r.deal_id}</a>` : (r.deal_name ?? r.deal_id)) : '-'}</span><span>rep ${r.owner_id ?? '-'}</span><span>${when(r.created_at)}</span>
 ${r.crm_url ? html`<a href="${r.crm_url}" rel="noopener noreferrer">Open the task in the CRM</a>` : ''}</div>
+${r.writes.length ? html`<p class="writes">Written to ${crmName(r.provider)}: ${r.writes.map((w, i) => html`${i ? ', ' : ''}<span data-crm-id="${w.slice(w.indexOf(':') + 1)}">${WRITE_LABEL[w.slice(0, w.indexOf(':'))] ?? w.slice(0, w.indexOf(':'))} ${w.slice(w.indexOf(':') + 1)}</span>`)}${r.deal_url ? ' (on the deal\'s record)' : ''}</p>` : ''}
 <p>${p.reason}</p>
 ${held ? html`<p class="reason"><strong>Held for review because:</strong> ${heldReasons(r).join('; ') || 'a rule asked for review'}</p>` : ''}
 ${p.task ? html`<p class="muted">Task: ${p.task.body}</p>` : ''}${p.draft ? html`<p class="muted">Draft email: <strong>${p.draft.subject}</strong> ${p.draft.body}</p>` : ''}
 <details><summary>Why: evidence (${p.evidence.length}), rule verdicts (${r.verdicts.length}), model and cost</summary>
 <h3 class="sub">Evidence</h3>
-<ul>${p.evidence.map((e) => html`<li><blockquote>${e.quote}</blockquote>${e.label ? html`${e.label} · ` : ''}${e.url ? html`<a href="${e.url}" rel="noopener noreferrer">${e.recordKind} ${e.externalId} in ${r.provider === 'salesforce' ? 'Salesforce' : r.provider === 'hubspot' ? 'HubSpot' : r.provider}</a>` : html`${e.recordKind} ${e.externalId}`}</li>`)}</ul>
+<ul>${p.evidence.map((e) => html`<li><blockquote>${e.quote}</blockquote>${e.label ? html`${e.label} · ` : ''}${e.url ? html`<a href="${e.url}" rel="noopener noreferrer">${e.recordKind} ${e.externalId} in ${crmName(r.provider)}</a>` : html`${e.recordKind} ${e.externalId}`}</li>`)}</ul>
 ${factors.length ? html`<h3 class="sub">Explanation</h3><ul class="factors">${factors.map((f) => html`<li>${f.direction === '+' ? 'raises' : 'lowers'} it: ${f.name.replace(/_/g, ' ')} (weight ${f.weight.toFixed(2)})</li>`)}</ul>` : ''}
 <h3 class="sub">Rule verdicts</h3>
 <table><thead><tr><th scope="col">Rule</th><th scope="col">Verdict</th><th scope="col">Message</th></tr></thead><tbody>
@@ -121,7 +125,7 @@ export function outcomesPage(v: OutcomesView): Html {
   return html`<section class="card" aria-labelledby="o1"><h2 id="o1">What happened, per day (last 30 days)</h2>
 ${outcomeKeys.length ? barChart({ title: 'Outcomes per day', labels: v.days, series: series(outcomeKeys, ['#1b7f3b', '#b3261e', '#2f5bd3', '#9a5b00', '#6b3fa0', '#00838f', '#5b6475']) }) : html`<p class="muted">No outcome recorded yet.</p>`}
 ${statusKeys.length ? barChart({ title: 'Suggestions per day by status', labels: v.days, series: statusKeys.map((k, i) => ({ name: k.replace(/_/g, ' '), color: ['#2f5bd3', '#9a5b00', '#b3261e', '#1b7f3b', '#6b3fa0', '#5b6475'][i % 6]!, values: v.days.map((d) => v.statusByDay[d]?.[k] ?? 0) })) }) : ''}
-<table class="outcome-totals"><caption>Totals</caption><tbody>${allOutcomes.map(([k, n]) => html`<tr><th scope="row">${k.replace(/_/g, ' ')}</th><td>${n}</td></tr>`)}
+<table class="outcome-totals"><caption>Totals</caption><tbody>${allOutcomes.map(([k, n]) => html`<tr data-outcome="${k}"><th scope="row">${k.replace(/_/g, ' ')}</th><td>${n}</td></tr>`)}
 ${Object.entries(v.report.total.byStatus).map(([k, n]) => html`<tr data-status="${k}"><th scope="row">suggestions ${k.replace(/_/g, ' ')}</th><td>${n}</td></tr>`)}</tbody></table></section>
 <section class="card" aria-labelledby="o2"><h2 id="o2">Acceptance by kind</h2><table>${head}<tbody>${groupRows(v.report.byType)}</tbody></table></section>
 <section class="card" aria-labelledby="o3"><h2 id="o3">Acceptance by rep</h2><table>${head}<tbody>${groupRows(v.report.byRep)}</tbody></table></section>
