@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import type { Closeloop, StartOptions } from '../main.js';
 import { deleteTenant } from '../privacy/erase.js';
-import { summaryLine, type WriteCounts } from './summary.js';
+import { latencyLine, summaryLine, type WriteCounts } from './summary.js';
 
 type Start = (cfg: Readonly<Config>, o?: StartOptions) => Promise<Closeloop>;
 
@@ -139,6 +139,7 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
   }, 2000);
   report.unref?.();
 
+  const streamStart = new Date();
   const played = (async () => {
     await Promise.all([
       playDemoActivity(hubspot, portalId, { count: cfg.demoEvents, intervalMs: cfg.demoEventIntervalMs }),
@@ -150,6 +151,14 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
     // The sandbox keeps HubSpot's limits on; closeloop paces itself (shared token bucket) instead of waiting out 429s.
     const hsCalls = hubspot.rateLimitStats();
     say(`HubSpot API so far: ${hsCalls.requests} calls (${hsCalls.throttled} answered 429), ${hsCalls.searchRequests} searches (${hsCalls.searchThrottled} answered 429)`);
+    // Webhook-to-task: from the receipt of a change (signed webhook, change event, outbound message) to the task
+    // created or updated in the CRM, read from the outbox rows once the writes the stream caused are done.
+    await settled(cl, 120_000);
+    const latencies = {
+      hubspot: await cl.store.outbox.webhookToTaskSeconds(streamStart, 'hubspot'),
+      salesforce: await cl.store.outbox.webhookToTaskSeconds(streamStart, 'salesforce'),
+    };
+    say(`webhook-to-task (receipt of the change → task in the CRM), with the sandboxes' rate limits on: ${latencyLine(latencies)}`);
   })();
   played.catch((e) => say(`the demo stream stopped: ${(e as Error).message}`));
   return { cl, hubspot, salesforce, played, summary, stop };
@@ -167,6 +176,24 @@ async function writeCounts(cl: Closeloop): Promise<WriteCounts> {
     if (r.action === 'close_task') c.withdrawn += Number(r.n);
   }
   return out;
+}
+
+/**
+ * Waits (up to `ms`) until the stream's work is through: no webhook event and no write pending, and no new outbox
+ * row for two seconds (an analysis between the two may still be queueing its writes).
+ */
+async function settled(cl: Closeloop, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  let last = '';
+  let quietSince = Date.now();
+  while (Date.now() < end) {
+    const inbox = await cl.store.inbox.count();
+    const outbox = await cl.store.outbox.countByStatus();
+    const seen = JSON.stringify(outbox);
+    if (seen !== last || inbox.pending > 0 || (outbox.pending ?? 0) > 0) { last = seen; quietSince = Date.now(); }
+    if (Date.now() - quietSince >= 2_000) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function install(url: string, provider: string): Promise<{ accountId: string; connectionId: string }> {

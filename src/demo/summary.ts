@@ -15,3 +15,20 @@ export function summaryLine(c: WriteCounts): string {
   });
   return parts.join(' · ');
 }
+
+/** The p-th percentile (nearest rank) of `xs`; NaN when empty. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+/** "HubSpot: 9 tasks, p50 0.31 s, p95 0.82 s, max 0.95 s" from webhook-to-task latencies in seconds. */
+export function latencyLine(byCrm: Record<string, readonly number[]>): string {
+  return Object.entries(byCrm).map(([crm, xs]) => {
+    const name = CRM_NAME[crm] ?? crm;
+    if (xs.length === 0) return `${name}: no task written from a webhook yet`;
+    const f = (v: number) => `${v.toFixed(2)} s`;
+    return `${name}: ${n(xs.length, 'task write', 'task writes')}, p50 ${f(percentile(xs, 50))}, p95 ${f(percentile(xs, 95))}, max ${f(Math.max(...xs))}`;
+  }).join(' · ');
+}

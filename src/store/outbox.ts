@@ -23,6 +23,8 @@ export interface OutboxRow {
   claim_token: string | null;
   /** The last call ended without an answer; the next attempt waits for the CRM to settle, then looks up first. */
   in_doubt_since: Date | null;
+  /** When the change behind this write reached closeloop (a webhook's receipt); null for scans and polls. */
+  received_at: Date | null;
 }
 
 /** A connection that may write now: active, or paused with the pause over, and no setup problem outstanding. */
@@ -37,13 +39,13 @@ export class OutboxRepo {
    * Only a write sealed by the output gate (src/guardrails/output-gate.ts) is accepted: nothing reaches
    * the CRM that the gate has not seen exactly as it will be written.
    */
-  async enqueue(o: { suggestionId: string; connectionId: string; idempotencyKey: string; write: SealedWrite }): Promise<string | null> {
+  async enqueue(o: { suggestionId: string; connectionId: string; idempotencyKey: string; write: SealedWrite; receivedAt?: number | null }): Promise<string | null> {
     if (!isSealed(o.write)) throw new Error('outbox: refusing a write that did not pass the output gate');
     const { action, payload } = o.write;
     const r = await this.db.query<{ id: string }>(
-      `INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload) VALUES ($1,$2,$3,$4,$5::jsonb)
+      `INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload, received_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`,
-      [o.suggestionId, o.connectionId, action, o.idempotencyKey, JSON.stringify(payload)],
+      [o.suggestionId, o.connectionId, action, o.idempotencyKey, JSON.stringify(payload), o.receivedAt ? new Date(o.receivedAt) : null],
     );
     return r.rows[0]?.id ?? null;
   }
@@ -176,6 +178,19 @@ export class OutboxRepo {
 
   async recentDone(limit = 20): Promise<{ suggestion_id: string; crm_id: string; crm_url: string | null; action: string; done_at: Date; connection_id: string }[]> {
     return (await this.db.query<any>("SELECT suggestion_id, crm_id, crm_url, action, done_at, connection_id FROM writeback_outbox WHERE status = 'done' ORDER BY done_at DESC LIMIT $1", [limit])).rows;
+  }
+
+  /**
+   * Webhook-to-task latencies (seconds): from the receipt of the change to the task created, updated or closed in the CRM,
+   * for writes done since `since` that came from a webhook (or change event). Oldest first.
+   */
+  async webhookToTaskSeconds(since: Date, provider?: string): Promise<number[]> {
+    const r = await this.db.query<{ s: number }>(
+      `SELECT extract(epoch FROM (o.done_at - o.received_at))::float8 AS s FROM writeback_outbox o JOIN connections c ON c.id = o.connection_id
+        WHERE o.status = 'done' AND o.action IN ('create_task', 'update_task', 'close_task') AND o.received_at IS NOT NULL AND o.done_at >= $1
+          AND ($2::text IS NULL OR c.provider = $2::text)
+        ORDER BY o.done_at`, [since, provider ?? null]);
+    return r.rows.map((x) => Number(x.s));
   }
 
   async countByStatus(): Promise<Record<string, number>> {

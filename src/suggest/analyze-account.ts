@@ -21,7 +21,7 @@ export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, co
   const key = `churn_risk:company:${companyId}`;
   const company = await deps.store.records.get<Company>(connectionId, 'company', companyId);
   if (!company || company.archived) {
-    await withdrawResolved(deps, conn, [key], [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The account was deleted in the CRM.');
+    await withdrawResolved(deps, conn, [key], [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The account was deleted in the CRM.', receivedAt);
     return [];
   }
   const deals = await deps.store.models.dealsOfCompany(connectionId, companyId);
@@ -45,7 +45,7 @@ export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, co
   const score = scoreChurn(input);
   // The small model's answer is kept even below the escalation bar: churn has no large-model prompt yet.
   const s = suggestChurnRisk(input, score);
-  await withdrawResolved(deps, conn, [key], s ? [key] : [], { deal: null, activities, contacts, now, stageLabel: null });
+  await withdrawResolved(deps, conn, [key], s ? [key] : [], { deal: null, activities, contacts, now, stageLabel: null }, null, receivedAt);
   if (!s) return [];
   const done = await processSuggestion(deps, conn, s, { deal: score.openDeal, company, activities }, receivedAt);
   return done ? [done.suggestion] : [];

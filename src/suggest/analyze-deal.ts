@@ -25,7 +25,7 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
   const deal = await deps.store.records.get<Deal>(connectionId, 'deal', dealId);
   if (!deal) {
     // Erased after a deletion in the CRM: whatever closeloop still had open on it goes.
-    await withdrawResolved(deps, conn, dealSituationKeys(dealId), [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The deal was deleted in the CRM.');
+    await withdrawResolved(deps, conn, dealSituationKeys(dealId), [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The deal was deleted in the CRM.', receivedAt);
     return [];
   }
   // closeloop's own tasks and drafts are not customer activity: they must not make a deal look worked on.
@@ -48,7 +48,7 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
     const done = await processSuggestion(deps, conn, s, { deal, company, activities }, receivedAt);
     if (done) made.push(done.suggestion);
   }
-  await withdrawResolved(deps, conn, dealSituationKeys(deal.externalId), suggestions.map(situationKeyOf), { deal, activities, contacts, now, stageLabel: deps.crm ? (await deps.crm.stage(conn, deal.providerStage))?.label ?? null : null });
+  await withdrawResolved(deps, conn, dealSituationKeys(deal.externalId), suggestions.map(situationKeyOf), { deal, activities, contacts, now, stageLabel: deps.crm ? (await deps.crm.stage(conn, deal.providerStage))?.label ?? null : null }, null, receivedAt);
   if (companyId && !deal.archived) made.push(...(await analyzeAccount(deps, connectionId, companyId, receivedAt)));
   return made;
 }

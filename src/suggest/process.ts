@@ -177,7 +177,7 @@ export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, 
     await chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits);
     if (!result.allowed) return true;
     for (const w of writes) {
-      const id = await r.outbox.enqueue({ suggestionId: w.suggestionId ?? s.id, connectionId: conn.id, idempotencyKey: w.key, write: w.write });
+      const id = await r.outbox.enqueue({ suggestionId: w.suggestionId ?? s.id, connectionId: conn.id, idempotencyKey: w.key, write: w.write, receivedAt });
       if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
     }
     return true;
@@ -243,7 +243,7 @@ export function gateAll(planned: PlannedWrite[], s: Suggestion, verdicts: RuleVe
 /** Gated writes into the outbox with their jobs, in the caller's transaction. */
 export async function enqueueGated(deps: Pick<AnalyzeDeps, 'queue'>, r: Repos, tx: Queryable, connectionId: string, suggestionId: string, writes: GatedWrite[], receivedAt: number | null): Promise<void> {
   for (const w of writes) {
-    const id = await r.outbox.enqueue({ suggestionId, connectionId, idempotencyKey: w.key, write: w.write });
+    const id = await r.outbox.enqueue({ suggestionId, connectionId, idempotencyKey: w.key, write: w.write, receivedAt });
     if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
   }
 }

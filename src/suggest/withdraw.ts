@@ -76,7 +76,8 @@ type WithdrawDeps = Pick<AnalyzeDeps, 'store' | 'queue' | 'logger' | 'metrics' |
  * Close a live suggestion with its one-line reason; if it reached the CRM, complete its task (the reason first in
  * the body) and withdraw its draft. A task the rep already completed or deleted is left alone (process-outbox).
  */
-export async function withdraw(deps: WithdrawDeps, conn: ConnectionRow, row: SuggestionRow, reason: string, facts: SuggestionFacts): Promise<boolean> {
+/** `receivedAt`: when the change that resolved it reached closeloop (webhook-to-task latency), null for scans. */
+export async function withdraw(deps: WithdrawDeps, conn: ConnectionRow, row: SuggestionRow, reason: string, facts: SuggestionFacts, receivedAt: number | null = null): Promise<boolean> {
   const planned: PlannedWrite[] = [];
   const task = await deps.store.outbox.createRow(row.id, 'create_task');
   if (task) {
@@ -91,7 +92,7 @@ export async function withdraw(deps: WithdrawDeps, conn: ConnectionRow, row: Sug
   if (gated.refused.length) deps.logger.warn({ connectionId: conn.id, suggestionId: row.id, problems: describeProblems(gated.refused) }, 'output gate refused the withdrawal text; closed here only');
   const done = await deps.store.tx(async (r, tx) => {
     if (!(await r.suggestions.close(row.id, 'withdrawn', reason))) return false;
-    await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, null);
+    await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
     return true;
   });
   if (done) {
@@ -102,14 +103,14 @@ export async function withdraw(deps: WithdrawDeps, conn: ConnectionRow, row: Sug
 }
 
 /** Live suggestions of these situations that the analysis no longer proposes (or whose contact left) are withdrawn. */
-export async function withdrawResolved(deps: WithdrawDeps, conn: ConnectionRow, keys: string[], proposedKeys: string[], now: SituationNow, gone: string | null = null): Promise<number> {
+export async function withdrawResolved(deps: WithdrawDeps, conn: ConnectionRow, keys: string[], proposedKeys: string[], now: SituationNow, gone: string | null = null, receivedAt: number | null = null): Promise<number> {
   let n = 0;
   const rows = await deps.store.suggestions.liveIn(conn.tenant_id, keys);
   const missing = [...new Set(rows.flatMap((r) => r.payload.draft?.toContactIds ?? []))].filter((id) => !now.contacts.some((c) => c.externalId === id));
   const contacts = [...now.contacts, ...(await deps.store.records.getMany<Contact>(conn.id, 'contact', missing))];
   for (const row of rows) {
     const reason = gone ?? resolutionOf(row, { ...now, contacts }, proposedKeys.includes(row.situation_key ?? ''));
-    if (reason && (await withdraw(deps, conn, row, reason, { deal: now.deal, company: null, activities: now.activities }))) n++;
+    if (reason && (await withdraw(deps, conn, row, reason, { deal: now.deal, company: null, activities: now.activities }, receivedAt))) n++;
   }
   return n;
 }

@@ -4,16 +4,17 @@ import type { BucketShape, Store } from '../store/index.js';
 type Limits = NonNullable<ConnectorManifest['rateLimits']>;
 
 /**
- * Bucket size for a published limit of `max` calls per `intervalMs` (a rolling window on the provider's side):
- * a small burst plus a steady rate, so that burst + rate × interval stays a little under `max` (any window of
- * the provider then holds fewer calls than it allows, with room for network jitter), while the steady rate
- * stays above 90 % of the limit for limits of a few dozen calls or more.
+ * Lane shape for a published limit of `max` calls per `intervalMs` (a rolling window on the provider's side):
+ * a sliding window a little longer than the provider's, holding a call or two fewer than it allows. Calls are
+ * counted when we send them and by the provider when they arrive; the margins absorb the difference (network
+ * and event-loop jitter) and a call of ours still in flight. A whole window's allowance may be spent at once
+ * (a webhook's reads go out together), and the steady rate stays above 90 % of the limit: 110 per 10 s gives
+ * 108 per 10.35 s (94 %).
  */
 export function bucketShapeFor(max: number, intervalMs: number): BucketShape {
-  const capacity = Math.max(1, Math.round(max * 0.05));
-  const safety = Math.max(0.5, max * 0.02);
-  const perInterval = Math.max(0.5, max - capacity - safety);
-  return { capacity, refillPerMs: perInterval / intervalMs };
+  const capacity = Math.max(1, Math.floor(max) - Math.max(1, Math.round(max * 0.02)));
+  const windowMs = Math.round(intervalMs * 1.025 + 100);
+  return { capacity, refillPerMs: capacity / windowMs, windowMs };
 }
 
 const nextUtcMidnight = (now: number): number => {
@@ -22,8 +23,8 @@ const nextUtcMidnight = (now: number): number => {
 };
 
 /**
- * The shared request budget of one account and app (RequestPacer): one token bucket per lane in the
- * database, so every worker process paces against the same balance. Sized from the provider's published
+ * The shared request budget of one account and app (RequestPacer): one sliding-window log per lane in the
+ * database (src/store/rate-buckets.ts), so every worker process paces against the same balance. Sized from the provider's published
  * limits (manifest.rateLimits), corrected from what the provider reports (rate-limit headers, 429s).
  */
 export class DbRequestPacer implements RequestPacer {
@@ -67,16 +68,16 @@ export class DbRequestPacer implements RequestPacer {
     if (r.max != null && r.intervalMs != null && r.max > 0 && r.intervalMs > 0) {
       const reported = bucketShapeFor(r.max, r.intervalMs);
       const current = this.shape(lane);
-      if (!current || current.capacity !== reported.capacity || Math.abs(current.refillPerMs - reported.refillPerMs) > 1e-9) {
+      if (!current || current.capacity !== reported.capacity || current.windowMs !== reported.windowMs) {
         this.shapes.set(lane, reported);
         await this.store.rateBuckets.reshape(key, reported);
       }
     }
     // Someone else spends this budget too (another install of the app, a process without the shared
-    // bucket): when the provider counts fewer calls left than a burst, lower our balance to match.
+    // budget): when the provider counts fewer calls left in its window than we do, record the difference.
     const shape = this.shape(lane);
     if (r.remaining != null && shape && r.remaining < shape.capacity) {
-      await this.store.rateBuckets.clampTokens(key, r.remaining - shape.capacity);
+      await this.store.rateBuckets.clampTokens(key, r.remaining, now);
     }
     if (r.dailyRemaining != null) {
       await this.store.rateBuckets.setDailyRemaining(key, r.dailyRemaining);

@@ -190,7 +190,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
   };
 
   const faults = new FaultInjector();
-  const rateLimitStats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0 };
+  const rateLimitStats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0, byRoute: {} };
   const app = createSandboxApp({
     slowAnswers: () => slowAnswers,
     faults,
@@ -243,7 +243,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
     invalidateAccessTokens: (portalId) => oauth.invalidatePortalAccessTokens(portalId),
     store,
     faults,
-    rateLimitStats: () => ({ ...rateLimitStats }),
+    rateLimitStats: () => ({ ...rateLimitStats, byRoute: { ...rateLimitStats.byRoute } }),
     async close() {
       await dispatcher.close();
       await closeServer(server);

@@ -69,7 +69,14 @@ function secondlyError(): HubspotApiError {
 const isSearch = (req: Request) => req.method === 'POST' && /\/search\/?$/.test(req.path);
 
 /** Calls counted by the limiter and how many it answered 429, per lane. */
-export interface RateLimitStats { requests: number; throttled: number; searchRequests: number; searchThrottled: number }
+export interface RateLimitStats {
+  requests: number; throttled: number; searchRequests: number; searchThrottled: number;
+  /** Calls per route ("GET /crm/v3/objects/deals/{id}"), counted before the limiter answers: where the budget goes. */
+  byRoute?: Record<string, number>;
+}
+
+/** "POST /crm/v3/objects/tasks/batch/create", with record ids replaced by {id}. */
+export const routeOf = (req: Request): string => `${req.method} ${req.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
 
 /** Middleware placed after bearer auth: limits are per portal (the installing account). */
 export function rateLimiter(cfg: RateLimitConfig, now: () => number, stats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0 }) {
@@ -77,6 +84,7 @@ export function rateLimiter(cfg: RateLimitConfig, now: () => number, stats: Rate
   const search = new RollingWindow(cfg.searchPerSecond, ONE_SECOND_MS, now);
   return (req: Request, res: Response, next: NextFunction) => {
     const portal = String(authOf(res).portalId);
+    if (stats.byRoute) { const r = routeOf(req); stats.byRoute[r] = (stats.byRoute[r] ?? 0) + 1; }
     if (isSearch(req)) {
       stats.searchRequests += 1;
       if (!search.take(portal).allowed) { stats.searchThrottled += 1; throw secondlyError(); }

@@ -88,6 +88,8 @@ export interface SalesforceSandbox {
   flushOutbound(): Promise<void>;
   expireSessions(): void;
   resetAllowance(orgId?: string): void;
+  /** The org's API requests counted in the current rolling day, and its allowance (what `Sforce-Limit-Info` reports). */
+  apiUsage(orgId: string): { used: number; max: number };
   /** Spends the org's daily API allowance, leaving `remaining` requests (default 0): the next ones get 403 REQUEST_LIMIT_EXCEEDED. */
   exhaustAllowance(orgId?: string, remaining?: number): void;
   /** Bulk API 2.0: serve `pages` more results pages, then fail the next `times` results requests with `status`. */
@@ -220,6 +222,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     },
     flushOutbound: () => ctx.outbound.flush(),
     expireSessions: () => sessions.expireAll(),
+    apiUsage: (orgId) => { const a = requireOrg(orgId).allowance; return { used: a.used, max: a.max }; },
     resetAllowance: (orgId) => {
       for (const org of ctx.orgs.values()) if (!orgId || org.id === orgId) org.allowance.reset();
     },

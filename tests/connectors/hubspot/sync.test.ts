@@ -264,9 +264,38 @@ describe('fetchByIds', () => {
     expect(sizes).toEqual([100, 100, 50]);
   });
 
-  it('propagates a 404 as NotFoundError', async () => {
+  it('propagates a 404 of the batch read as NotFoundError', async () => {
     nock(API).post('/crm/v3/objects/contacts/batch/read').query(true).reply(404, { status: 'error', message: 'nope', category: 'OBJECT_NOT_FOUND' });
-    await expect(fetchByIds(aContext(), 'contact', ['1'], opts)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(fetchByIds(aContext(), 'contact', ['1', '2', '3'], opts)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('reads a few ids one GET each with associations inline (1 call per record, not 1 + one per associated kind)', async () => {
+    const asked: [string, string | string[]][][] = [];
+    nock(API)
+      .get('/crm/v3/objects/deals/301').query(true)
+      .reply((req: any) => {
+        asked.push(groupQuery(req.url));
+        return [200, {
+          id: '301', archived: false, createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-06-01T10:00:00.000Z',
+          properties: { dealname: 'Acme renewal', dealstage: 'contractsent', amount: '12000', hs_lastmodifieddate: '2024-06-01T10:00:00.000Z' },
+          associations: { contacts: { results: [{ id: '51', type: 'deal_to_contact' }] }, companies: { results: [{ id: '77', type: 'deal_to_company' }] } },
+        }];
+      })
+      .get('/crm/v3/objects/deals/999').query(true)
+      .reply(404, { status: 'error', message: 'Object not found.', category: 'OBJECT_NOT_FOUND' });
+
+    const records = await fetchByIds(aContext(), 'deal', ['301', '999', '301'], opts);
+
+    expect(asked).toEqual([[
+      ['properties', [...HUBSPOT_PROPERTIES.deal]], ['associations', ['contacts', 'companies']], ['archived', 'false'],
+    ]]);
+    // The one missing id is absent, like a batch read's 207 error.
+    expect(records).toEqual([expect.objectContaining({ kind: 'deal', externalId: '301', associations: { contacts: ['51'], companies: ['77'], deals: [] } })]);
+  });
+
+  it('a single GET still maps its other failures (a 429 is RATE_LIMITED, not "missing")', async () => {
+    nock(API).get('/crm/v3/objects/contacts/5').query(true).reply(429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', policyName: 'TEN_SECONDLY_ROLLING' });
+    await expect(fetchByIds(aContext(), 'contact', ['5'], opts)).rejects.toBeInstanceOf(RateLimitedError);
   });
 });
 

@@ -192,7 +192,7 @@ describe(`HubSpot connector against the strict sandbox (${process.env.DATABASE_U
 
   test('8. 477 and 5xx are transient and carry Retry-After, which the failure policy honours', async () => {
     const deal = hs.store.create(portal, 'deals', { dealname: 'Flaky', pipeline: 'default', dealstage: 'qualifiedtobuy' });
-    hs.faults.inject({ status: 477, times: 1, retryAfterSec: 30, path: /batch\/read/ });
+    hs.faults.inject({ status: 477, times: 1, retryAfterSec: 30, path: /\/objects\/deals\// });
     const t0 = Date.now();
     const e477 = await connector.fetchByIds(ctx, 'deal', [deal.id]).catch((e: unknown) => e);
     expect(e477).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', status: 477 });
@@ -200,7 +200,7 @@ describe(`HubSpot connector against the strict sandbox (${process.env.DATABASE_U
     expect(retryAt).toBeGreaterThanOrEqual(t0 + 29_000);
     expect(decideFailure(e477, { attempt: 1, maxAttempts: 5, now: t0 })).toMatchObject({ action: 'retry', at: retryAt });
 
-    hs.faults.inject({ status: 503, times: 1, retryAfterSec: 2, path: /batch\/read/ });
+    hs.faults.inject({ status: 503, times: 1, retryAfterSec: 2, path: /\/objects\/deals\// });
     await expect(connector.fetchByIds(ctx, 'deal', [deal.id])).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', status: 503 });
     // The next attempt (what the queue does at retryAt) succeeds.
     expect(await connector.fetchByIds(ctx, 'deal', [deal.id])).toHaveLength(1);
