@@ -1,9 +1,11 @@
 /**
  * Deterministic row-order split: the first (1 − f) of the records go to train.csv, the last f to test.csv.
+ * With `--seed N` the test rows are a seeded random sample instead (rows keep their order within each file):
+ * the shape of a held-out half drawn from a pooled, sorted file such as email_intent.
  * Records are copied byte for byte (quoting preserved). Writes to OUTDIR, or a fresh temp dir when omitted;
  * refuses to write inside the repository (benchmark data must never be committed).
  *
- *   npx tsx bench/scoring/split.ts IN.csv [OUTDIR] [--test-fraction 0.3]
+ *   npx tsx bench/scoring/split.ts IN.csv [OUTDIR] [--test-fraction 0.3] [--seed N]
  */
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,21 @@ export interface SplitResult { train: string; test: string; trainRows: number; t
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
-export function splitCsvFile(input: string, outDir: string | null, testFraction: number): SplitResult {
+/** Seeded sample of k of n indices (LCG-driven Fisher–Yates), as a membership mask. */
+function sampleMask(n: number, k: number, seed: number): Uint8Array {
+  const p = Array.from({ length: n }, (_, i) => i);
+  let s = (seed * 2654435761) >>> 0;
+  for (let i = n - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < k; i++) mask[p[i]!] = 1;
+  return mask;
+}
+
+export function splitCsvFile(input: string, outDir: string | null, testFraction: number, seed?: number): SplitResult {
   if (!(testFraction > 0 && testFraction < 1)) throw new Error(`--test-fraction must be in (0, 1), got ${testFraction}`);
   const dir = outDir ? resolve(outDir) : mkdtempSync(join(tmpdir(), 'closeloop-split-'));
   if (dir === REPO_ROOT || dir.startsWith(REPO_ROOT + sep)) throw new Error(`refusing to write inside the repository (${dir}); use a temp dir`);
@@ -29,25 +45,28 @@ export function splitCsvFile(input: string, outDir: string | null, testFraction:
   const cut = body.length - nTest;
   const train = join(dir, 'train.csv');
   const test = join(dir, 'test.csv');
-  writeFileSync(train, [header, ...body.slice(0, cut)].join('\n') + '\n');
-  writeFileSync(test, [header, ...body.slice(cut)].join('\n') + '\n');
+  const mask = seed === undefined ? Uint8Array.from(body, (_, i) => (i >= cut ? 1 : 0)) : sampleMask(body.length, nTest, seed);
+  writeFileSync(train, [header, ...body.filter((_, i) => !mask[i])].join('\n') + '\n');
+  writeFileSync(test, [header, ...body.filter((_, i) => mask[i])].join('\n') + '\n');
   return { train, test, trainRows: cut, testRows: nTest };
 }
 
 function main(argv: string[]): number {
   const positional: string[] = [];
   let fraction = 0.3;
+  let seed: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--test-fraction') fraction = Number(argv[++i]);
+    else if (argv[i] === '--seed') seed = Number(argv[++i]);
     else positional.push(argv[i]!);
   }
   const [input, outDir] = positional;
   if (!input) {
-    process.stderr.write('usage: split.ts IN.csv [OUTDIR] [--test-fraction 0.3]\n');
+    process.stderr.write('usage: split.ts IN.csv [OUTDIR] [--test-fraction 0.3] [--seed N]\n');
     return 2;
   }
   try {
-    const r = splitCsvFile(input, outDir ?? null, fraction);
+    const r = splitCsvFile(input, outDir ?? null, fraction, seed);
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;
   } catch (e) {

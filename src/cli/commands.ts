@@ -11,6 +11,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command<
   'auth revoke-token': () => import('./auth-revoke-token.js'),
   'eval dedupe': () => import('./eval-dedupe.js'),
   'eval score': () => import('./eval-score.js'),
+  'eval signals': () => import('./eval-signals.js'),
   'eval text': () => import('./eval-text.js'),
   'feedback report': () => import('./feedback-report.js'),
   migrate: () => import('./migrate.js'),

@@ -1,39 +1,64 @@
 import { deniedTypes, detectSignalsLexicon, type LexiconOptions } from './lexicon.js';
 import { splitSentences } from './sentences.js';
-import type { TextClassifier } from './text-classifier.js';
+import { SHIPPED_SIGNAL_MODELS_VERSION, shippedSignalModels } from './shipped.js';
+import { TEXT_MODEL, textFeatures, type TextClassifier } from './text-classifier.js';
 import type { Signal, SignalType } from './types.js';
 
 export { SIGNAL_TYPES, type Signal, type SignalType, type EvidenceSpan } from './types.js';
 export { detectSignalsLexicon, deniedTypes, LEXICON_MODEL, type LexiconOptions } from './lexicon.js';
 export { TextClassifier, trainTextClassifier, textFeatures, TEXT_MODEL, type TextPrediction, type SerializedTextModel } from './text-classifier.js';
 export { splitSentences } from './sentences.js';
+export { shippedSignalModels, SHIPPED_SIGNAL_MODELS_VERSION } from './shipped.js';
+
+/** Lexicon cues at or above this confidence count even when the learned model disagrees. */
+export const STRONG_CUE = 0.85;
 
 export interface ExtractOptions extends LexiconOptions {
-  /** Tenant-trained sentence classifiers by signal type; they run next to the lexicon. */
+  /** Tenant-trained sentence classifiers by signal type; they replace the shipped model of that type. */
   classifiers?: Partial<Record<SignalType, TextClassifier>>;
+  /**
+   * `learned` (default): the shipped calibrated models (or the tenant's) decide, the lexicon explains and covers
+   * any type without a model. `lexicon`: the hand-written patterns alone (the day-one detector).
+   */
+  detector?: 'learned' | 'lexicon';
 }
 
 /**
- * Signals in an email or call note, one per (type, sentence), strongest first within each sentence.
- * Day one this is the lexicon alone; once a tenant has labelled sentences, their classifiers add
- * detections. A sentence that explicitly denies a signal ("no budget concerns") never yields it.
+ * Signals in an email or call note, at most one per (type, sentence), in text order.
+ * Each sentence is scored by the calibrated classifier of every type (confidence = its probability); the
+ * lexicon's verdict is kept as the explanation (`cue`) when it agrees, and is the detector for types with no
+ * model, and its precise cues (`STRONG_CUE`, tenant-configured competitor names) count on their own. A sentence
+ * that explicitly denies a signal ("no budget concerns", "let me know if you have any questions") never yields it.
  */
 export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[] {
-  const found = detectSignalsLexicon(text, opts);
-  const classifiers = Object.entries(opts.classifiers ?? {}) as [SignalType, TextClassifier][];
-  if (classifiers.length > 0) {
-    for (const s of splitSentences(text)) {
-      const denied = deniedTypes(s.quote);
-      for (const [type, clf] of classifiers) {
-        if (denied.has(type)) continue;
-        const p = clf.probability(s.quote);
-        if (p < clf.threshold) continue;
-        const same = found.findIndex((f) => f.type === type && f.evidence.start === s.start);
-        const signal: Signal = { type, confidence: Math.round(p * 100) / 100, evidence: { ...s }, model: clf.toJSON().model };
-        if (same < 0) found.push(signal);
-        else if (found[same]!.confidence < signal.confidence) found[same] = signal;
+  const lexicon = detectSignalsLexicon(text, opts);
+  if (opts.detector === 'lexicon') return lexicon;
+  const models: Partial<Record<SignalType, TextClassifier>> = { ...shippedSignalModels(), ...(opts.classifiers ?? {}) };
+  const found: Signal[] = [];
+  for (const s of splitSentences(text)) {
+    const denied = deniedTypes(s.quote);
+    const lexHere = lexicon.filter((l) => l.evidence.start === s.start);
+    const feats = textFeatures(s.quote);
+    for (const type of Object.keys(models) as SignalType[]) {
+      if (denied.has(type)) continue;
+      const clf = models[type]!;
+      const p = clf.probabilityOf(feats);
+      const cue = lexHere.find((l) => l.type === type);
+      if (p < clf.threshold) {
+        // The lexicon's precise patterns (confidence ≥ 0.85, e.g. "our budget was cut", a tenant's own competitor
+        // names) keep their signal when the model is unsure: the model reads a whole sentence, and a long
+        // multi-clause one ("our budget was cut; call me on …") dilutes the cue it would otherwise trust.
+        if (cue && cue.confidence >= STRONG_CUE) found.push(cue);
+        continue;
       }
+      const tenant = opts.classifiers?.[type] !== undefined;
+      found.push({
+        type, confidence: Math.round(p * 100) / 100, evidence: { ...s },
+        model: `${TEXT_MODEL}:${tenant ? 'tenant' : SHIPPED_SIGNAL_MODELS_VERSION}`,
+        ...(cue ? { cue: cue.model } : {}),
+      });
     }
+    for (const l of lexHere) if (!models[l.type]) found.push(l);
   }
   return found.sort((a, b) => a.evidence.start - b.evidence.start || b.confidence - a.confidence);
 }

@@ -103,7 +103,15 @@ const RULES: Rule[] = [
   },
   {
     type: 'explicit_ask',
-    cleared: [],
+    // Courtesy offers close an email without asking for anything: "Let me know if you have any questions",
+    // "Feel free to reach out if you need anything else", "If you have any questions, don't hesitate to call".
+    // An open-ended condition (any questions / anything / any help) is what makes them offers; a concrete one
+    // ("let me know if Tuesday works") stays an ask.
+    cleared: [
+      new RegExp(`\\b(?:let (?:me|us) know|feel free to \\w+(?: \\w+)?|(?:do not|don${A}?t) hesitate to \\w+(?: \\w+)?|reach out|get in touch|just (?:ask|say the word)|happy to (?:help|answer)|here to help)\\b[^.?!]{0,40}?\\b(?:if|should|in case|whenever)\\b[^.?!]{0,40}?\\b(?:any(?:thing|\\s+(?:other\\s+|further\\s+|more\\s+)?(?:questions?|help|assistance|concerns?|issues?|problems?|thoughts|feedback))|questions?|something else|further (?:questions?|help|assistance|information)|(?:more|further) info(?:rmation)?|help|assistance)\\b`, 'gi'),
+      new RegExp(`^\\W*(?:if|should|in case|whenever)\\b[^.?!]{0,40}?\\b(?:any(?:thing|\\s+(?:other\\s+|further\\s+)?(?:questions?|help|assistance|concerns?|issues?|problems?))|questions?|help|assistance|anything (?:comes up|else))\\b[^.?!,;]*(?:[,;]\\s*(?:please\\s+|just\\s+)?(?:feel free|(?:do not|don${A}?t) hesitate|reach out|let (?:me|us) know|get in touch|(?:we|i)(?:${A}re|${A}m| am| are) (?:here|happy|glad))\\b[^.?!]*)?`, 'gi'),
+      /\b(?:happy|glad|here) to (?:help|answer any)\b[^.?!,;]*/gi,
+    ],
     cues: [
       cue(`^(?:please|pls|kindly)\\b|\\b(?:please|kindly)\\s+(?:send|let|confirm|review|sign|call|share|forward|provide|schedule|book|advise|find|see|reply|respond|contact|check|make sure|join|fill|complete|update|approve|do|give|get|remember|note)\\b`, 0.85, false),
       cue(`\\bplease\\b`, 0.6, false),
@@ -169,7 +177,10 @@ export function detectSignalsLexicon(text: string, opts: LexiconOptions = {}): S
   return out;
 }
 
-/** Signal types a sentence explicitly denies ("budget is not an issue"): trained models must not fire on them. */
+/**
+ * Signal types a sentence explicitly denies ("budget is not an issue", "let me know if you have any
+ * questions") and does not assert elsewhere ("…, but the price is too high"): trained models must not fire on them.
+ */
 export function deniedTypes(sentence: string): Set<SignalType> {
   const out = new Set<SignalType>();
   for (const rule of RULES) {
@@ -177,5 +188,6 @@ export function deniedTypes(sentence: string): Set<SignalType> {
       for (const m of sentence.matchAll(re)) if (!isNegated(sentence, m.index)) out.add(rule.type);
     }
   }
+  if (out.size > 0) for (const s of detectSignalsLexicon(sentence)) out.delete(s.type);
   return out;
 }

@@ -16,4 +16,6 @@ export type Signal = {
   confidence: number;
   evidence: EvidenceSpan;
   model: string;
+  /** Set when the hand-written lexicon agrees with the learned model: that detector's name (the explanation). */
+  cue?: string;
 };

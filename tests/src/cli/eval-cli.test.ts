@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as runScore } from '../../../src/cli/eval-score.js';
 import { run as runText } from '../../../src/cli/eval-text.js';
+import { run as runSignals } from '../../../src/cli/eval-signals.js';
 import { splitCsvFile } from '../../../bench/scoring/split.js';
 
 const fixture = (name: string) => join(process.cwd(), 'tests/fixtures/models', name);
@@ -48,7 +49,7 @@ describe('closeloop eval text', () => {
     const r = await capture(() => runText(['--train', fixture('sentences-train.csv'), '--test', fixture('sentences-test.csv'), '--text', 'text', '--target', 'ask', '--positive', 'yes']));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j).toMatchObject({ train_rows: 24, test_rows: 8, model: 'signals-ngram-logreg-v1' });
+    expect(j).toMatchObject({ train_rows: 24, test_rows: 8, model: 'signals-tfidf-logreg-v2' });
     expect(j.f1).toBeGreaterThanOrEqual(0.75);
     expect(j).toHaveProperty('precision');
     expect(j).toHaveProperty('recall');
@@ -57,6 +58,25 @@ describe('closeloop eval text', () => {
     const r = await capture(() => runText(['--train', fixture('sentences-train.csv'), '--test', fixture('sentences-test.csv'), '--text', 'body', '--target', 'ask', '--positive', 'yes']));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no column "body"/);
+  });
+});
+
+describe('closeloop eval signals', () => {
+  it('prints per-signal precision and recall of the learned detector next to the lexicon', async () => {
+    const r = await capture(() => runSignals(['--sentences', join(process.cwd(), 'tests/fixtures/signals/sales-sentences.csv')]));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.sentences).toBe(234);
+    expect(j.learned.explicit_ask.support).toBe(60);
+    expect(j.learned.explicit_ask.f1).toBeGreaterThan(j.lexicon.explicit_ask.f1);
+    expect(Object.keys(j.learned)).toEqual(expect.arrayContaining(['budget_constraint', 'competitor', 'negative_sentiment', 'timeline']));
+  });
+  it('exits 2 on an unknown signal type', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-signals-'));
+    writeFileSync(join(dir, 's.csv'), 'text,signals\nPlease send it.,explicit_ask\nHi.,bogus\n');
+    const r = await capture(() => runSignals(['--sentences', join(dir, 's.csv')]));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown signal type "bogus"/);
   });
 });
 

@@ -14,7 +14,7 @@ describe('trainTextClassifier', () => {
     expect(model.predict('The lunch was lovely.').isPositive).toBe(false);
     expect(p.topNgrams.length).toBeGreaterThan(0);
     expect('Could you please send the pricing?'.slice(p.evidence.start, p.evidence.end)).toBe(p.evidence.quote);
-    expect(p.model).toBe('signals-ngram-logreg-v1');
+    expect(p.model).toBe('signals-tfidf-logreg-v2');
     expect(report.validationF1).not.toBeNull();
   });
 

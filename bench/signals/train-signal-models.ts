@@ -1,0 +1,43 @@
+/**
+ * Trains the signal models that ship in the package (src/inference/signals/weights/signals-v2.json).
+ * Data (see src/inference/signals/weights/DATA_CARD.md):
+ *   - email_intent dev half (Parakweet Labs EmailIntentDataSet, Apache-2.0): explicit_ask labels, and
+ *     background negatives for the other types (rows the lexicon flags for a type are left out of its negatives);
+ *   - src/inference/signals/training/sales-sentences-train.csv (written by the closeloop developers).
+ * The held-out fixture tests/fixtures/signals/sales-sentences.csv is never read here.
+ *
+ *   node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts ../shared/data/email_intent/dev.csv
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { deniedTypes, detectSignalsLexicon } from '../../src/inference/signals/lexicon.js';
+import { trainTextClassifier } from '../../src/inference/signals/text-classifier.js';
+import { SIGNAL_TYPES } from '../../src/inference/signals/types.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const emailIntent = process.argv[2];
+if (!emailIntent) { process.stderr.write('usage: train-signal-models.ts EMAIL_INTENT_DEV.csv\n'); process.exit(2); }
+const intent = (parse(readFileSync(emailIntent, 'utf8'), { columns: true }) as { intent: string; text: string }[]).filter((r) => r.text.trim() !== '');
+const own = parse(readFileSync(`${root}src/inference/signals/training/sales-sentences-train.csv`, 'utf8'), { columns: true }) as { text: string; signals: string }[];
+
+const models: Record<string, unknown> = {};
+const report: Record<string, unknown> = {};
+for (const type of SIGNAL_TYPES) {
+  const texts: string[] = []; const y: number[] = [];
+  for (const r of own) { texts.push(r.text); y.push(r.signals.split(' ').includes(type) ? 1 : 0); }
+  for (const r of intent) {
+    // Courtesy offers ("let me know if you need anything") are labelled asks upstream; the product does not
+    // treat them as asks (lexicon.ts, explicit_ask cleared phrases), so they are negatives here.
+    if (type === 'explicit_ask') { texts.push(r.text); y.push(r.intent === 'Yes' && !deniedTypes(r.text).has('explicit_ask') ? 1 : 0); continue; }
+    if (detectSignalsLexicon(r.text).some((s) => s.type === type)) continue;
+    texts.push(r.text); y.push(0);
+  }
+  const { model, report: rep } = trainTextClassifier(texts, y, { label: type, minDf: 2, prune: 0.02 });
+  models[type] = model.toJSON();
+  report[type] = { rows: texts.length, positives: y.reduce((a, b) => a + b, 0), ...rep };
+  process.stderr.write(`${type}: ${JSON.stringify(report[type])}\n`);
+}
+const out = { format: 'closeloop.signal-models', version: '2026-12-05', models };
+writeFileSync(`${root}src/inference/signals/weights/signals-v2.json`, JSON.stringify(out) + '\n');
+process.stdout.write(`${JSON.stringify(report)}\n`);
