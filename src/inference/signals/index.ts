@@ -10,8 +10,8 @@ export { TextClassifier, trainTextClassifier, textFeatures, TEXT_MODEL, type Tex
 export { splitSentences } from './sentences.js';
 export { shippedSignalModels, SHIPPED_SIGNAL_MODELS_VERSION } from './shipped.js';
 
-/** Lexicon cues at or above this confidence count even when the learned model disagrees. */
-export const STRONG_CUE = 0.85;
+/** Lexicon cues at or above this confidence count even when the learned model is below its threshold. */
+export const STRONG_CUE = 0.7;
 
 export interface ExtractOptions extends LexiconOptions {
   /** Tenant-trained sentence classifiers by signal type; they replace the shipped model of that type. */
@@ -45,9 +45,10 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
       const p = clf.probabilityOf(feats);
       const cue = lexHere.find((l) => l.type === type);
       if (p < clf.threshold) {
-        // The lexicon's precise patterns (confidence ≥ 0.85, e.g. "our budget was cut", a tenant's own competitor
-        // names) keep their signal when the model is unsure: the model reads a whole sentence, and a long
-        // multi-clause one ("our budget was cut; call me on …") dilutes the cue it would otherwise trust.
+        // The lexicon's firmer patterns (confidence ≥ 0.7, e.g. "our budget was cut", "very disappointed", a
+        // tenant's own competitor names) keep their signal when the model is unsure: the rare-type models learned
+        // from a few dozen sentences against a low base rate, and a long multi-clause sentence ("our budget was
+        // cut; call me on …") dilutes the cue they would otherwise trust. The model adds what the lexicon misses.
         if (cue && cue.confidence >= STRONG_CUE) found.push(cue);
         continue;
       }
