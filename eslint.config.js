@@ -17,6 +17,14 @@ const LAYERS = [
     message: 'src/store owns its types: it imports only src/core, src/lib and the context index contract',
   },
   { from: 'src/feedback/', deny: ['src/suggest/'], message: 'src/feedback never imports src/suggest (suggest reads feedback: one direction)' },
+  {
+    from: 'src/sync/', deny: ['src/feedback/', 'src/suggest/', 'src/writeback/'],
+    message: 'src/sync emits changes (src/sync/change-events.ts) and calls no consumer: feedback subscribes in src/main.ts, suggest and write-back run from queued jobs',
+  },
+  {
+    from: 'src/', except: ['src/writeback/', 'src/main.ts', 'src/jobs/'], deny: ['src/writeback/'],
+    message: 'src/writeback sends sealed writes and is started by its job only (the text the rep reads is rendered once, in src/suggest/render.ts)',
+  },
   { from: 'connectors/kit/', allow: ['connectors/kit/', 'src/core/'], message: 'connectors/kit imports only src/core' },
   {
     from: 'connectors/{crm}/', except: ['connectors/{crm}/sandbox/'], allow: ['connectors/{crm}/', 'connectors/kit/', 'src/core/'],

@@ -28,6 +28,8 @@ import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js
 import { afterBackfill, createDraftLlm, FEEDBACK_SCHEDULES } from './suggest/wiring.js';
 import { setModelCacheSize } from './suggest/scorer.js';
 import { createTrainer } from './feedback/trainer.js';
+import { onChangesApplied } from './feedback/record-outcomes.js';
+import type { ChangeSubscriber } from './sync/change-events.js';
 import { createCrmFacts } from './suggest/crm-facts.js';
 import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
@@ -175,6 +177,9 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     return flow;
   };
 
+  // One direction of flow: sync announces every applied page of changes; feedback subscribes here (sync never calls it).
+  const changeSubscribers: readonly ChangeSubscriber[] = [onChangesApplied];
+
   let ready = false;
   // Readiness on every role: the database answers, the queue is up, this version's migrations are all applied,
   // rules are loaded. Migrations applied stay applied: checked until true, then remembered.
@@ -201,7 +206,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       access: cfg.access,
       webhookSecretFor: (p) => (p === 'hubspot' ? apps.hubspot?.clientSecret ?? null : p === 'salesforce' ? apps.salesforce?.clientSecret ?? null : null),
       publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
-      slackSigningSecret: cfg.slack?.signingSecret ?? null,
+      slackSigningSecret: cfg.slack?.signingSecret ?? null, changeSubscribers,
       rulesDir: path.resolve(cfg.rulesDir),
       rulesCasesDir: cfg.rulesCasesDir ? path.resolve(cfg.rulesCasesDir) : null,
       guardrails,
@@ -229,7 +234,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     setModelCacheSize(cfg.modelCacheSize);
     const sync = {
       store, queue, metrics, logger, vault, connectorFor: getConnector,
-      vectorIndex: ctxIndex?.vectorStore ?? null,
+      vectorIndex: ctxIndex?.vectorStore ?? null, subscribers: changeSubscribers,
     };
     workers = await startWorkers({
       store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,

@@ -21,7 +21,7 @@ const MAX_DESCRIPTION_LENGTH = 32_000;
 const TRUNCATED = '\n[…]';
 
 /**
- * Our task body is plain text already (src/writeback/render.ts), and Description shows plain text with its line
+ * Our task body is plain text already (src/suggest/render.ts), and Description shows plain text with its line
  * breaks, so no markup conversion: only CRLF-normalised and cut to the field length (a longer value is a 400
  * STRING_TOO_LONG, which would fail the whole write).
  */

@@ -1,5 +1,7 @@
 import { editDistance } from '../lib/edit-distance.js';
-import { DRAFT_NOTE_MARKER } from '../writeback/render.js';
+
+/** Older drafts carried a closeloop note under this marker (src/suggest/render.ts no longer writes it); stripped before comparing. */
+export const DRAFT_NOTE_MARKER = '-- closeloop note';
 
 /** Text as a rep would compare it: no signature placeholder, no closeloop note, whitespace and case folded. */
 export function normalizeForDiff(text: string): string {

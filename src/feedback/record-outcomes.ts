@@ -1,4 +1,4 @@
-import type { Activity, CanonicalRecord, Deal } from '../core/canonical.js';
+import type { Activity, ActivityKind, CanonicalRecord, Deal } from '../core/canonical.js';
 import { isActivityKind } from '../core/canonical.js';
 import type { ConnectionRow, Repos, WrittenRow } from '../store/index.js';
 import { dealOutcome, matchSentEmail, outcomeOfOwnRecord, sentOutcome, type OutcomeEvent } from './outcomes.js';
@@ -15,6 +15,24 @@ async function save(r: Repos, w: { suggestion_id: string; tenant_id: string; con
     suggestionId: w.suggestion_id, tenantId: w.tenant_id, connectionId: w.connection_id, outboxId: w.outbox_id, target,
     outcome: e.outcome, editDistance: e.editDistance, detail: e.detail, occurredAt: e.occurredAt,
   });
+}
+
+/** A deleted activity we never held, as the outcome rules read it (only its identity and `archived` matter). */
+const goneActivity = (provider: string, kind: ActivityKind, externalId: string, at: number | undefined): Activity => ({
+  kind, provider, externalId, archived: true, createdAt: null, updatedAt: new Date(at ?? Date.now()).toISOString(), ownerId: null, url: null,
+  associations: { contacts: [], companies: [], deals: [] }, subject: null, body: null, occurredAt: new Date(at ?? Date.now()).toISOString(),
+  direction: null, status: null, dueAt: null,
+}) as Activity;
+
+/**
+ * Feedback's subscription to the change step (src/sync/change-events.ts, wired in src/main.ts): the records that
+ * changed, plus the deleted activities sync never stored, become outcomes in the change step's transaction.
+ */
+export async function onChangesApplied(r: Repos, _tx: unknown, e: {
+  conn: ConnectionRow; changed: readonly CanonicalRecord[]; unseenDeletions: readonly { kind: ActivityKind; externalId: string }[]; receivedAt?: number;
+}): Promise<void> {
+  const gone = e.unseenDeletions.map((d) => goneActivity(e.conn.provider, d.kind, d.externalId, e.receivedAt));
+  await recordOutcomes(r, e.conn, gone.length ? [...e.changed, ...gone] : e.changed);
 }
 
 /**

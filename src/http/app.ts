@@ -7,6 +7,7 @@ import { CloseloopError, ErrorCode, isCloseloopError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { acceptWebhook } from '../sync/webhook-intake.js';
+import type { ChangeSubscriber } from '../sync/change-events.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 import { renderSignIn, renderSummary, summarize } from './summary.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   now: () => number;
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off. */
   slackSigningSecret: string | null;
+  /** Told of every change the ingest and Slack sources apply (src/sync/change-events.ts: feedback); from src/main.ts. */
+  changeSubscribers: readonly ChangeSubscriber[];
   /** The rules folder this process loads (the console's rules page lints and replays drafts against it). */
   rulesDir?: string | null;
   /** Rule case tables the console runs (RULES_CASES_DIR); null: none. */
@@ -247,7 +250,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Interactions that never reach the CRM: authenticated ingest API and Slack Events (raw-body signature).
   const renderError = errorHandler(deps.logger, sampler, deps.now);
-  app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret, renderError }));
+  app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret, subscribers: deps.changeSubscribers, renderError }));
 
   // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback), behind the guard above.
   // The Salesforce component (Apex + Named Credential carrying the tenant's API token), behind the guard above.

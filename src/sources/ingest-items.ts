@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Store } from '../store/index.js';
+import type { ChangeSubscriber } from '../sync/change-events.js';
 import { linkInteractions } from './link-participants.js';
 import { putSourceActivities, removeSourceActivity, type WriteStatus } from './source-activities.js';
 
@@ -86,7 +87,7 @@ export function toIngestActivity(item: IngestItem, associations: Associations, r
   };
 }
 
-export interface SourceDeps { store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; now: () => number }
+export interface SourceDeps { store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; now: () => number; subscribers: readonly ChangeSubscriber[] }
 
 export interface IngestItemResult {
   sourceId: string;

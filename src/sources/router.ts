@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Store } from '../store/index.js';
+import type { ChangeSubscriber } from '../sync/change-events.js';
 import { authenticateIngestKey } from './ingest-keys.js';
 import { INGEST_BODY_LIMIT, deleteInteraction, getInteraction, ingestInteractions, parseIngestRequest } from './ingest-items.js';
 import { createSlackEventHandler } from './slack-events.js';
@@ -14,6 +15,8 @@ export interface SourcesRouterDeps {
   metrics: Metrics;
   logger: Logger;
   now: () => number;
+  /** Told of every applied change (feedback), wired in src/main.ts. */
+  subscribers: readonly ChangeSubscriber[];
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off (404). */
   slackSigningSecret: string | null;
   /** The app's error handler (stable body, sampled rejection logs, src/http/errors.ts); without it the router renders its own. */

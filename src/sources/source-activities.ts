@@ -2,11 +2,12 @@ import type { Activity } from '../core/canonical.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Queryable, Repos } from '../store/index.js';
+import type { ChangeSubscriber } from '../sync/change-events.js';
 import { applyChangesInTx, type AppliedChanges, type DeletedRef } from '../sync/apply-changes.js';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'stale';
 
-export interface WriteDeps { queue: WorkQueue; metrics: Metrics }
+export interface WriteDeps { queue: WorkQueue; metrics: Metrics; subscribers: readonly ChangeSubscriber[] }
 
 /**
  * How `updatedAt` is decided. `received`: the source has no version stamp (ingest API), so a changed item

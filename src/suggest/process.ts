@@ -4,7 +4,7 @@ import { BudgetExceededError } from '../inference/router/budget.js';
 import { sumCosts, type CostLine } from '../llm/cost.js';
 import { decideSuppression, SUPPRESSION_WINDOW_DAYS } from '../feedback/suppression.js';
 import type { ConnectionRow, SuggestionStatus } from '../store/index.js';
-import { ownLines, renderDraftBody, renderTaskBody, renderTaskSubject, type RenderFacts, type RenderNotes } from '../writeback/render.js';
+import { ownLines, renderDraftBody, renderTaskBody, renderTaskSubject, type RenderFacts, type RenderNotes } from './render.js';
 import { gateFactsFor, gatePrecheck, type GateFacts } from './gate.js';
 import { describeProblems, gateWrite, neutraliseQuote, steeringIn, type GateProblem } from '../guardrails/output-gate.js';
 import { INSTRUCTION_LABEL } from '../guardrails/text/instructions.js';

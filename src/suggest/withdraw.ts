@@ -3,7 +3,7 @@ import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import { budgetAnswered } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import type { ConnectionRow, SuggestionRow } from '../store/index.js';
-import { humanDate, renderWithdrawnBody } from '../writeback/render.js';
+import { humanDate, renderWithdrawnBody } from './render.js';
 import type { AnalyzeDeps } from './deps.js';
 import type { SuggestionFacts } from './context.js';
 import { gateFactsFor } from './gate.js';

@@ -1,11 +1,11 @@
-import type { Activity, ActivityKind, CanonicalRecord, ObjectKind } from '../core/canonical.js';
+import type { ActivityKind, CanonicalRecord, ObjectKind } from '../core/canonical.js';
 import { isActivityKind } from '../core/canonical.js';
-import { recordOutcomes } from '../feedback/record-outcomes.js';
 import type { Metrics } from '../lib/metrics.js';
 import { eraseRecordFromIndex, eraseRecordRows, type ErasedRecord, type IndexEraser } from '../privacy/erase.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Repos, Store } from '../store/index.js';
 import type { Queryable } from '../store/db.js';
+import { emitChanges, type ChangeSubscriber } from './change-events.js';
 
 /** Where a change came from (metrics label; every source goes through the same step). */
 export type ChangeSource = 'webhook' | 'outbound' | 'poll' | 'backfill' | 'stream' | 'ingest' | 'slack';
@@ -32,16 +32,13 @@ export interface AppliedChanges {
   analyzed: string[];
 }
 
-export interface ApplyDeps { queue: WorkQueue; metrics: Metrics }
+export interface ApplyDeps {
+  queue: WorkQueue; metrics: Metrics;
+  /** Told of every applied page inside its transaction (src/sync/change-events.ts); wired in src/main.ts. */
+  subscribers: readonly ChangeSubscriber[];
+}
 
 const key = (kind: string, id: string) => `${kind}\u0000${id}`;
-
-/** A deleted activity we never held, as the feedback hook reads it (only its identity and `archived` matter). */
-const goneActivity = (provider: string, kind: ActivityKind, externalId: string, at: number | undefined): Activity => ({
-  kind, provider, externalId, archived: true, createdAt: null, updatedAt: new Date(at ?? Date.now()).toISOString(), ownerId: null, url: null,
-  associations: { contacts: [], companies: [], deals: [] }, subject: null, body: null, occurredAt: new Date(at ?? Date.now()).toISOString(),
-  direction: null, status: null, dueAt: null,
-}) as Activity;
 
 /**
  * THE change step. Every source (HubSpot webhooks, polls and backfills of both CRMs, Salesforce CDC and Outbound
@@ -49,9 +46,10 @@ const goneActivity = (provider: string, kind: ActivityKind, externalId: string, 
  * source's position (checkpoint, replay id, processed inbox batch) and the follow-up jobs commit together.
  * The rules, in order:
  *
- * 1. Deletions are marked first, so the feedback hook sees "our task / draft was deleted" (src/feedback).
+ * 1. Deletions are marked first, so subscribers see "this record was deleted" as an archive mark.
  * 2. Records are upserted, newer wins; a version older than a deletion we applied is refused (record_tombstones).
- * 3. Feedback: outcomes of what we wrote back, read from what changed (and the deletions of step 1).
+ * 3. Announce: what changed (and deleted activities never stored) goes to `deps.subscribers` in the transaction;
+ *    the composition root subscribes feedback (outcomes of what we wrote back). Sync imports no subscriber.
  * 4. Re-index: every changed activity is re-embedded; every deleted activity leaves the index (one "index" job,
  *    the durable path: it runs again after a crash).
  * 5. Re-analyse (when `analyze`): the deals a changed record belongs to, and the deals a deleted record belonged to.
@@ -70,15 +68,15 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
   const dealsOfDeleted = new Set<string>();
   const stamps = new Map<string, number>();
   const providers = new Map<string, string>();
-  // Deleted activities we never stored (deleted before their create event was applied): still an outcome if we wrote them.
-  const unseen: Activity[] = [];
+  // Deleted activities we never stored (deleted before their create event was applied): announced with the changes.
+  const unseen: { kind: ActivityKind; externalId: string }[] = [];
   for (const d of deleted) {
     // A merge moved the merged record's activities (and other associations) to the survivor: follow it here too.
     if (d.mergedInto && (d.kind === 'contact' || d.kind === 'company' || d.kind === 'deal')) {
       await r.records.repointAssociations(conn.id, d.kind, d.externalId, d.mergedInto);
     }
     const stored = await r.records.get(conn.id, d.kind, d.externalId);
-    if (!stored && isActivityKind(d.kind)) unseen.push(goneActivity(conn.provider, d.kind, d.externalId, c.receivedAt));
+    if (!stored && isActivityKind(d.kind)) unseen.push({ kind: d.kind, externalId: d.externalId });
     if (stored) {
       if (isActivityKind(stored.kind) || stored.kind === 'contact') stored.associations.deals.forEach((x) => dealsOfDeleted.add(x));
       stamps.set(key(d.kind, d.externalId), Date.parse(stored.updatedAt));
@@ -87,10 +85,10 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
     }
   }
 
-  // 2-3. Upsert (newer wins) and feedback.
+  // 2-3. Upsert (newer wins) and announce.
   const changed = await r.records.upsertMany(conn.id, records);
   for (const rec of changed) deps.metrics.recordsSynced.inc({ crm: conn.provider, kind: rec.kind, source: c.source });
-  await recordOutcomes(r, conn, unseen.length ? [...changed, ...unseen] : changed);
+  await emitChanges(deps.subscribers, r, tx, { conn, changed, unseenDeletions: unseen, receivedAt: c.receivedAt });
 
   // 4. Re-index changed activities, remove deleted ones (under the provider they were indexed with).
   const indexRefs: { kind: string; externalId: string; provider?: string; removed?: true }[] = [];

@@ -7,11 +7,14 @@ import type { Store } from '../store/index.js';
 import type { TokenVault } from '../auth/token-vault.js';
 import type { IndexEraser } from '../privacy/erase.js';
 import { applyChangesInTx, finishChanges } from './apply-changes.js';
+import type { ChangeSubscriber } from './change-events.js';
 
 export interface SyncDeps {
   store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; vault: TokenVault; connectorFor: (provider: string) => Connector;
   /** The vector index, for erasing deleted records' vectors right after the commit (null: pgvector in SQL, or none). */
   vectorIndex?: IndexEraser | null;
+  /** Told of every applied page inside its transaction (feedback); wired in src/main.ts. */
+  subscribers: readonly ChangeSubscriber[];
 }
 
 /**

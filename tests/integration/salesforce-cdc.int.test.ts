@@ -59,7 +59,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     // One subscriber per connection: a second supervisor on the same database does not get the lease.
     const other = startChangeStreams({
       store: loop.cl.store, queue: loop.cl.queue, metrics: createMetrics(), logger: silentLogger(), vault: null as never,
-      connectorFor: () => { throw new Error('must not subscribe'); }, now: Date.now,
+      connectorFor: () => { throw new Error('must not subscribe'); }, subscribers: [], now: Date.now,
     }, { owner: 'other-process', tickMs: 50 });
     await other.tick();
     expect(other.running()).toEqual([]);

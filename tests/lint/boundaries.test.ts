@@ -27,6 +27,7 @@ describe('lint boundaries (tests/lint-fixtures)', () => {
     expect(fixtures).toEqual(expect.arrayContaining([
       'core-imports-ours.ts', 'sql-outside-store.ts', 'inference-impure.ts', 'connector-imports-other.ts',
       'connector-imports-sandbox.ts', 'sandbox-outside-tests.ts', 'store-imports-upward.ts', 'feedback-imports-suggest.ts',
+      'sync-imports-feedback.ts', 'suggest-imports-writeback.ts',
     ]));
   });
 

@@ -18,7 +18,7 @@ export function cardTestApp(store: Store, now: () => number, o: { rulesDir?: str
   return createApp({
     store, queue: {} as WorkQueue, metrics: createMetrics(), logger: quiet, connectorFor: getConnector, providers: () => ['hubspot', 'salesforce'],
     installFor: () => null, signInFor: () => null, webhookSecretFor: (p) => (p === 'hubspot' ? HUBSPOT_SECRET : null), publicUrl: () => PUBLIC_URL,
-    webhookToleranceMs: 5 * 60_000, isReady: () => true, now, slackSigningSecret: null,
+    webhookToleranceMs: 5 * 60_000, isReady: () => true, now, slackSigningSecret: null, changeSubscribers: [],
     rulesDir: o.rulesDir ?? null, rulesCasesDir: o.rulesCasesDir ?? null,
     access: { operatorTokens: [OPERATOR_TOKEN], metricsToken: null, trustProxy: false, rateLimitPerMinute: 1000 },
   });

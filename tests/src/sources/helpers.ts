@@ -60,7 +60,7 @@ export const aDeal = (id: string, over: Partial<Deal> = {}): Deal => ({
 export function sourcesApp(store: Store, queue: WorkQueue, o: { now?: () => number; slackSigningSecret?: string | null } = {}) {
   const metrics = createMetrics();
   const app = express();
-  app.use(createSourcesRouter({ store, queue, metrics, logger: silentLogger(), now: o.now ?? (() => T0), slackSigningSecret: o.slackSigningSecret ?? null }));
+  app.use(createSourcesRouter({ store, queue, metrics, logger: silentLogger(), now: o.now ?? (() => T0), slackSigningSecret: o.slackSigningSecret ?? null, subscribers: [] }));
   return { app, metrics };
 }
 

@@ -6,7 +6,7 @@ import { COLD_START_MODEL } from '../../../src/inference/models/cold-start.js';
 import type { DraftInput } from '../../../src/inference/drafting/index.js';
 import type { LlmClient } from '../../../src/llm/client.js';
 import { withoutOffendingElements, withRepairRequest } from '../../../src/suggest/drafting.js';
-import { renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/writeback/render.js';
+import { renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/suggest/render.js';
 import { mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
 const DAY = 86_400_000;

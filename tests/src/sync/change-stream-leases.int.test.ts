@@ -32,7 +32,7 @@ afterAll(async () => { await t.close(); });
 
 const supervisor = (owner: string): ChangeStreams => startChangeStreams({
   store: t.store, queue: {} as never, metrics: createMetrics(), logger: silentLogger(), now: Date.now,
-  vault: { context: (c: { id: string }) => ({ connectionId: c.id }) } as never, connectorFor: () => connector,
+  vault: { context: (c: { id: string }) => ({ connectionId: c.id }) } as never, connectorFor: () => connector, subscribers: [],
 }, { owner, leaseMs: 30_000, tickMs: 3_600_000 });
 
 /** Tick every supervisor a few rounds (release, then acquire, settles in two). */

@@ -4,6 +4,7 @@ import { silentLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
 import type { QueueName, WorkQueue } from '../../../src/queue/index.js';
 import type { IndexEraser } from '../../../src/privacy/erase.js';
+import { onChangesApplied } from '../../../src/feedback/record-outcomes.js';
 import { putSourceActivities, removeSourceActivity } from '../../../src/sources/source-activities.js';
 import { startChangeStreams } from '../../../src/sync/change-streams.js';
 import { indexActivities } from '../../../src/sync/index-activities.js';
@@ -140,7 +141,7 @@ describe(`a deletion from any source leaves no trace (${process.env.DATABASE_URL
       async *listChanges() { const p = pages.shift(); if (p) yield p; },
       subscribeChanges: async (_c: unknown, _pos: string | null, onEvent: (e: ChangeStreamEvent) => Promise<void>) => { emit = onEvent; return { close: async () => undefined }; },
     } as unknown as Connector;
-    const deps: SyncDeps = { store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector, vectorIndex: index as unknown as IndexEraser };
+    const deps: SyncDeps = { store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector, subscribers: [onChangesApplied], vectorIndex: index as unknown as IndexEraser };
     const h: Harness = { connId, deps, queue, index, crm, pages, get emit() { return emit; } } as Harness;
     const drainIndex = async () => {
       for (const j of queue.sent.filter((x) => x.name === 'index')) await indexActivities(t.store, index as unknown as ContextIndexer, j.data.connectionId, j.data.records);

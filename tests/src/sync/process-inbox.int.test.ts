@@ -57,7 +57,7 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
   } as unknown as Connector;
   const deps = (): SyncDeps => ({
     store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any,
-    connectorFor: () => connector, vectorIndex,
+    connectorFor: () => connector, vectorIndex, subscribers: [],
   });
   let seq = 0;
   const ev = (kind: ObjectKind | null, objectId: string | null, change: WebhookEvent['change'] = 'updated'): WebhookEvent =>

@@ -39,7 +39,7 @@ describe(`backfill checkpoints (${process.env.DATABASE_URL ? 'postgres' : 'pglit
 
   const deps = (connector: Connector) => ({
     store: t.store, queue: noQueue, metrics: createMetrics(), logger: silentLogger(),
-    vault: { context: () => ({}) } as any, connectorFor: () => connector,
+    vault: { context: () => ({}) } as any, connectorFor: () => connector, subscribers: [],
   });
 
   test('a backfill killed mid-way resumes after the last stored page', async () => {

@@ -53,7 +53,7 @@ describe('Salesforce CDC: the starting position is stored at subscribe, so a fai
     };
     const queue = { sendInTx: async () => null, send: async () => null } as unknown as WorkQueue;
     const streams = startChangeStreams({
-      store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ctx } as any, connectorFor: () => connector, now: () => Date.now(),
+      store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ctx } as any, connectorFor: () => connector, subscribers: [], now: () => Date.now(),
     }, { owner: 'w1', tickMs: 100, retryDelayMs: 100, leaseMs: 5_000 });
     try {
       await waitFor(() => attempts >= 2, 20_000, 'the re-subscribe');

@@ -164,9 +164,6 @@ export function renderWithdrawnBody(reason: string, previousBody: string): strin
   return [`Closed by closeloop: ${reason}`, '', 'Original suggestion:', previousBody].join('\n');
 }
 
-/** Kept for feedback: older drafts carried a note under this marker; the edit distance strips it. */
-export const DRAFT_NOTE_MARKER = '-- closeloop note';
-
 /** The draft as written to the CRM: the email itself and nothing else (what the rep needs is in the task). */
 export function renderDraftBody(s: Suggestion): string {
   if (!s.draft) throw new Error('renderDraftBody: suggestion has no draft');
