@@ -6,13 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { connectors as defaultRegistry, getConnector as registryConnector } from '../connectors/index.js';
 import { setDispatcher as setJsforceDispatcher } from 'jsforce/lib/request.js';
-import { createInstallFlow, type ProviderAppConfig } from './auth/oauth-install.js';
-import { createSignInFlow } from './auth/crm-sign-in.js';
+import { registerInstall, type ProviderAppConfig } from './auth/oauth-install.js';
+import { registerSignIn } from './auth/crm-sign-in.js';
+import { installHandlers, signInHandlers } from './http/oauth.js';
 import { StateSealer } from './auth/signed-state.js';
 import { TokenVault } from './auth/token-vault.js';
 import { createPacers } from './sync/rate-pacer.js';
-import { readConfigFromProcess, type Config } from './config/index.js';
-import type { Connector } from './core/connector.js';
+import { crmAppSettings, readConfigFromProcess, type Config } from './config/index.js';
+import type { Connector, ProviderApp } from './core/connector.js';
 import { ConfigError, isCloseloopError, MigrationsPendingError, ResourceInUseError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
@@ -39,11 +40,11 @@ import { createMetrics, type Metrics } from './lib/metrics.js';
 import { createWorkQueue, type WorkQueue } from './queue/index.js';
 import { createStore, migrate, MIGRATIONS_DIR, openDb, pendingMigrations, type Db, type Store } from './store/index.js';
 
-/** OAuth app settings per provider, resolved from configuration (or from the demo sandboxes). */
-export interface ProviderApps {
-  hubspot?: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string; tokenUrl: string };
-  salesforce?: { clientId: string; clientSecret: string; loginUrl: string };
-}
+/**
+ * OAuth app settings per provider id, as the connector's `resolveApp` reads them (from configuration, or the demo's
+ * and the tests' sandboxes): clientId, clientSecret and the provider's URL overrides.
+ */
+export type ProviderApps = Partial<Record<string, Readonly<Record<string, string>>>>;
 
 export interface Closeloop {
   url: string;
@@ -110,29 +111,27 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const registry: Partial<Record<string, Connector>> = { ...defaultRegistry, ...o.connectors };
   const getConnector = (provider: string): Connector => o.connectors?.[provider] ?? registryConnector(provider);
   const cipher = new TokenCipher(cfg.tokenEncryptionKey ?? demoKey(cfg.dataDir));
-  const apps: ProviderApps = o.apps ?? {
-    hubspot: cfg.hubspot ? { ...cfg.hubspot, tokenUrl: rebase(getConnector('hubspot').manifest.oauth.tokenUrl, cfg.hubspot.apiBase) } : undefined,
-    salesforce: cfg.salesforce ?? undefined,
-  };
+  // Each configured CRM's app, resolved by its connector (URLs, secrets, origins): no provider is named here.
+  const apps = new Map<string, ProviderApp>();
+  for (const [provider, settings] of Object.entries(o.apps ?? crmAppSettings(cfg))) {
+    if (settings && Object.hasOwn(registry, provider)) apps.set(provider, getConnector(provider).resolveApp(settings));
+  }
   const credsFor = (provider: string) => {
-    if (provider === 'hubspot' && apps.hubspot) return { clientId: apps.hubspot.clientId, clientSecret: apps.hubspot.clientSecret, tokenUrl: apps.hubspot.tokenUrl };
-    if (provider === 'salesforce' && apps.salesforce) {
-      const m = getConnector('salesforce').manifest;
-      return { clientId: apps.salesforce.clientId, clientSecret: apps.salesforce.clientSecret, tokenUrl: rebase(m.oauth.tokenUrl, apps.salesforce.loginUrl) };
-    }
-    throw new ConfigError([`${provider} is not configured`]);
+    const a = apps.get(provider);
+    if (!a) throw new ConfigError([`${provider} is not configured`]);
+    return { clientId: a.clientId, clientSecret: a.clientSecret, tokenUrl: a.tokenUrl };
   };
   const vault = new TokenVault(store, cipher, getConnector, credsFor, logger, now);
   // Every CRM call gives up after CRM_CALL_TIMEOUT_MS (below the write-back job lease): global fetch (HubSpot client)
   // and jsforce's own dispatcher (Salesforce) share one dispatcher that knows the CRM origins.
-  const crmOrigins = crmOriginMatcher(() => [apps.hubspot?.apiBase, apps.hubspot?.tokenUrl, apps.salesforce?.loginUrl].filter((x): x is string => !!x));
+  const crmOrigins = crmOriginMatcher(() => [...apps.values()].flatMap((a) => a.origins));
   const dispatcher = createOutboundDispatcher(crmOrigins, cfg.crmCallTimeoutMs);
   useOutboundDispatcher(dispatcher);
   setJsforceDispatcher(dispatcher as any);
   // OAuth state is sealed with a key derived from the token key (nothing stored before the user returns).
   const sealer = new StateSealer(cipher.derive('oauth-state'));
   // One shared request budget per account and app, in the database (every worker process paces against it).
-  const pacers = createPacers(store, (p) => getConnector(p).manifest.rateLimits, (p) => (p === 'hubspot' ? apps.hubspot?.clientId : p === 'salesforce' ? apps.salesforce?.clientId : undefined) ?? 'default', now);
+  const pacers = createPacers(store, (p) => getConnector(p).manifest.rateLimits, (p) => apps.get(p)?.clientId ?? 'default', now);
   vault.pacerFor = (conn) => pacers(conn.provider, conn.account_id);
   const guardrails = await createGuardrails({ dir: path.resolve(cfg.rulesDir), logger });
   const stopWatch = guardrails.watch();
@@ -145,22 +144,15 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     onInstalled: async (conn: { id: string }) => { await queue.send('backfill', { connectionId: conn.id }, { singletonKey: `backfill:${conn.id}` }); },
   };
   const appConfigFor = (provider: string): ProviderAppConfig | null => {
-    const callbackUrl = `${publicUrl()}/oauth/${provider}/callback`;
-    if (provider === 'hubspot' && apps.hubspot) {
-      return { clientId: apps.hubspot.clientId, clientSecret: apps.hubspot.clientSecret, authorizeUrl: apps.hubspot.authorizeUrl, tokenUrl: apps.hubspot.tokenUrl, apiBase: apps.hubspot.apiBase, callbackUrl };
-    }
-    if (provider === 'salesforce' && apps.salesforce && registry.salesforce) {
-      const m = registry.salesforce.manifest;
-      return { clientId: apps.salesforce.clientId, clientSecret: apps.salesforce.clientSecret, authorizeUrl: rebase(m.oauth.authorizeUrl, apps.salesforce.loginUrl), tokenUrl: rebase(m.oauth.tokenUrl, apps.salesforce.loginUrl), apiBase: apps.salesforce.loginUrl, callbackUrl };
-    }
-    return null;
+    const a = apps.get(provider);
+    return a ? { clientId: a.clientId, clientSecret: a.clientSecret, authorizeUrl: a.authorizeUrl, tokenUrl: a.tokenUrl, apiBase: a.apiBase, callbackUrl: `${publicUrl()}/oauth/${provider}/callback` } : null;
   };
   const installFor = (provider: string): InstallHandlers | null => {
     if (installs.has(provider)) return installs.get(provider)!;
     const c = registry[provider];
     const appCfg = c ? appConfigFor(provider) : null;
     if (!c || !appCfg) return null;
-    const flow = createInstallFlow(c, appCfg, installDeps);
+    const flow = installHandlers(registerInstall(c, appCfg, installDeps), provider);
     installs.set(provider, flow);
     return flow;
   };
@@ -170,9 +162,10 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     if (signIns.has(provider)) return signIns.get(provider)!;
     const c = registry[provider];
     const appCfg = c?.identifyUser ? appConfigFor(provider) : null;
-    const flow = c && appCfg ? createSignInFlow(c, { ...appCfg, callbackUrl: `${publicUrl()}/auth/callback/${provider}` }, {
-      store, sealer, logger, now, operatorUsers: [...cfg.access.operatorUsers, ...(o.operatorUsers ?? [])], sessionTtlMs: cfg.access.sessionTtlMs,
-    }) : null;
+    const signInDeps = { store, sealer, logger, now, operatorUsers: [...cfg.access.operatorUsers, ...(o.operatorUsers ?? [])], sessionTtlMs: cfg.access.sessionTtlMs };
+    const flow = c && appCfg
+      ? signInHandlers(registerSignIn(c, { ...appCfg, callbackUrl: `${publicUrl()}/auth/callback/${provider}` }, signInDeps), provider, signInDeps)
+      : null;
     signIns.set(provider, flow);
     return flow;
   };
@@ -204,7 +197,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       providers: () => Object.keys(registry),
       installFor, signInFor,
       access: cfg.access,
-      webhookSecretFor: (p) => (p === 'hubspot' ? apps.hubspot?.clientSecret ?? null : p === 'salesforce' ? apps.salesforce?.clientSecret ?? null : null),
+      webhookSecretFor: (p) => apps.get(p)?.webhookSecret ?? null,
       publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
       slackSigningSecret: cfg.slack?.signingSecret ?? null, changeSubscribers,
       rulesDir: path.resolve(cfg.rulesDir),
@@ -306,13 +299,6 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
         : e);
     });
   });
-}
-
-/** Replace the origin of a manifest URL (sandbox, sandbox orgs, My Domain) keeping its path. */
-export function rebase(url: string, origin: string): string {
-  const u = new URL(url);
-  const o = new URL(origin);
-  return `${o.origin}${o.pathname.replace(/\/$/, '')}${u.pathname}${u.search}`;
 }
 
 /** Demo mode only: a random key kept under DATA_DIR, so a restart can still read its tokens. */

@@ -1,6 +1,7 @@
 import type { Connector } from '../../src/core/index.js';
 import type { HubspotClientOptions } from './client.js';
 import { hubspotManifest } from './manifest.js';
+import { resolveApp } from './app-settings.js';
 import { verifyAppRequest } from './app-requests.js';
 import { afterInstall, refreshTokens } from './oauth.js';
 import { identifyUser } from './sign-in.js';
@@ -14,6 +15,7 @@ export interface HubspotConnectorOptions extends HubspotClientOptions, HubspotSy
 export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Connector {
   return {
     manifest: hubspotManifest,
+    resolveApp,
     refreshTokens: (o) => refreshTokens(o, opts),
     afterInstall: (tokens, o) => afterInstall(tokens, o, opts),
     identifyUser: (tokens, o) => identifyUser(tokens, o, opts),

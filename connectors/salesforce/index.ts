@@ -3,6 +3,7 @@ import type { Connector } from '../../src/core/connector.js';
 import { changeStreamStart, subscribeChanges, type CdcOptions } from './cdc.js';
 import { createSalesforceClient } from './client.js';
 import { salesforceManifest } from './manifest.js';
+import { resolveApp } from './app-settings.js';
 import { afterInstall, refreshTokens } from './oauth.js';
 import { defaultSyncOptions, fetchByIds, listChanges, type SalesforceSyncOptions } from './sync.js';
 import { parseWebhook } from './webhooks.js';
@@ -20,6 +21,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
   const clientFor = (ctx: Parameters<typeof createSalesforceClient>[0]) => createSalesforceClient(ctx, { now: syncOpts.now });
   return {
     manifest: salesforceManifest,
+    resolveApp,
     refreshTokens,
     afterInstall,
     identifyUser,

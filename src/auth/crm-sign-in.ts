@@ -1,11 +1,8 @@
-import type { Request, Response } from 'express';
-import passport from 'passport';
-import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import type { Connector, SignedInUser } from '../core/connector.js';
-import { CloseloopError, ErrorCode, OAuthStateError } from '../core/errors.js';
+import { CloseloopError, ErrorCode } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/index.js';
-import { SealedStateStore, toTokenSet, type ProviderAppConfig } from './oauth-install.js';
+import { registerOAuthFlow, type ProviderAppConfig } from './oauth-strategy.js';
 import { ForbiddenError } from './principal.js';
 import { createSession, sessionCookie } from './sessions.js';
 import type { StateSealer } from './signed-state.js';
@@ -24,51 +21,19 @@ export interface SignInDeps {
  * "Sign in with HubSpot / Salesforce" for closeloop's admin pages. The OAuth identity of the person decides:
  * an operator listed by the deployment gets every tenant; otherwise the person must be an admin of an account
  * closeloop is installed in (by the CRM's own rule, connector.identifyUser) and gets that one tenant. The sign-in
- * token is used for these two lookups and dropped; only a session row (hashed cookie) is kept.
+ * token is used for these two lookups and dropped; only a session row (hashed cookie) is kept (`signIn`, called by
+ * the callback handler in src/http/oauth.ts). Returns the passport strategy name.
  */
-export function createSignInFlow(connector: Connector, app: ProviderAppConfig, deps: SignInDeps) {
+export function registerSignIn(connector: Connector, app: ProviderAppConfig, deps: SignInDeps): string {
   const provider = connector.manifest.id;
-  const m = connector.manifest;
   const identify = connector.identifyUser;
-  const strategyName = `signin:${provider}`;
-  const strategy = new OAuth2Strategy(
-    {
-      authorizationURL: app.authorizeUrl,
-      tokenURL: app.tokenUrl,
-      clientID: app.clientId,
-      clientSecret: app.clientSecret,
-      callbackURL: app.callbackUrl,
-      scope: m.signIn?.scopes ?? m.oauth.scopes,
-      scopeSeparator: m.oauth.scopeSeparator,
-      pkce: m.oauth.pkce,
-      state: true,
-      store: new SealedStateStore(deps.store.access, deps.sealer, 'login', provider, deps.now) as any,
-      passReqToCallback: false,
-    } as any,
-    ((accessToken: string, refreshToken: string, params: Record<string, unknown>, _profile: unknown, done: (err: unknown, user?: unknown) => void) => {
-      if (!identify) return done(new CloseloopError(ErrorCode.NOT_FOUND, `${provider} has no sign-in`, { status: 404 }));
-      const tokens = toTokenSet(accessToken, refreshToken, params, deps.now());
-      identify(tokens, { apiBase: typeof params.instance_url === 'string' ? params.instance_url : app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret }).then((u) => done(null, u), (e) => done(e));
-    }) as any,
-  );
-  (strategy as any).userProfile = (_t: string, done: (e: null, p: object) => void) => done(null, {});
-  passport.use(strategyName, strategy);
-
-  const start = (req: Request, res: Response, next: (e?: unknown) => void) => passport.authenticate(strategyName, { session: false })(req, res, next);
-
-  const callback = (req: Request, res: Response, next: (e?: unknown) => void) =>
-    passport.authenticate(strategyName, { session: false }, (err: unknown, user: SignedInUser | false, info: { message?: string } | undefined) => {
-      if (err) return next(err instanceof CloseloopError ? err : new CloseloopError(ErrorCode.INSTALL_FAILED, `sign-in failed: ${(err as Error)?.message ?? String(err)}`, { status: 502, provider }));
-      if (!user) return next(new OAuthStateError(info?.message ?? 'OAuth callback rejected'));
-      signIn(deps, provider, user).then(({ cookie, body }) => {
-        res.setHeader('Set-Cookie', cookie);
-        res.setHeader('Cache-Control', 'no-store');
-        if (req.accepts(['html', 'json']) === 'json') res.status(200).json(body);
-        else res.redirect(303, '/');
-      }, next);
-    })(req, res, next);
-
-  return { start, callback };
+  return registerOAuthFlow({
+    name: `signin:${provider}`, purpose: 'login', connector, app, scopes: connector.manifest.signIn?.scopes ?? connector.manifest.oauth.scopes,
+    access: deps.store.access, sealer: deps.sealer, now: deps.now,
+  }, async (tokens, params): Promise<SignedInUser> => {
+    if (!identify) throw new CloseloopError(ErrorCode.NOT_FOUND, `${provider} has no sign-in`, { status: 404 });
+    return identify(tokens, { apiBase: typeof params.instance_url === 'string' ? params.instance_url : app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret });
+  });
 }
 
 /** Decide the role and tenant of a signed-in CRM user, then open a session. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionRow, Store } from '../store/index.js';
-import { hashSecret, newSecret } from './principal.js';
+import { hashSecret, newSecret, type Principal } from './principal.js';
 
 /** `__Host-`: the browser only accepts it Secure, on Path=/ and without Domain, so no subdomain can plant or read it. */
 export const SESSION_COOKIE = '__Host-closeloop_session';
@@ -19,6 +19,11 @@ export async function createSession(store: Pick<Store, 'access'>, s: NewSession,
 /** Set-Cookie for a session: secure, http-only, SameSite=Lax (the OAuth callback is a top-level navigation). */
 export function sessionCookie(value: string, maxAgeMs: number): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=${Math.max(0, Math.floor(maxAgeMs / 1000))}`;
+}
+
+/** Sign out: a session principal's row is revoked (API tokens and operator tokens have no session to end). */
+export async function signOut(store: Pick<Store, 'access'>, p: Principal): Promise<void> {
+  if (p.kind === 'session') await store.access.revokeSession(p.sessionHash);
 }
 
 export const clearedSessionCookie = (): string => `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0`;

@@ -1,5 +1,5 @@
 import { configuredStore } from './cli-store.js';
-import { feedbackReport } from '../feedback/router.js';
+import { feedbackReport } from '../feedback/report.js';
 import type { AcceptanceGroup, FeedbackReport } from '../feedback/report.js';
 import { parseSince } from '../guardrails/replay.js';
 import type { Store } from '../store/index.js';
@@ -60,7 +60,7 @@ export function commandWith(deps: FeedbackCliDeps) {
       if (!since) throw new UsageError(`--since must be like 30d, 24h or an ISO date (got "${values.since}")`);
       const { store, close } = await deps.openStore();
       try {
-        const report = await feedbackReport(store, since, values.tenant ?? null);
+        const report = await feedbackReport((d) => store.feedback.reportRows(d, values.tenant ?? null), since);
         io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         return 0;
       } finally {

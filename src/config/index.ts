@@ -132,3 +132,11 @@ function deepFreeze<T>(o: T): T {
   }
   return o;
 }
+
+/**
+ * Each configured CRM's app settings by provider id, as its connector's `resolveApp` reads them
+ * (connectors/<crm>/app-settings.ts). A provider without credentials is absent.
+ */
+export function crmAppSettings(cfg: Readonly<Config>): Partial<Record<string, Readonly<Record<string, string>>>> {
+  return { ...(cfg.hubspot ? { hubspot: cfg.hubspot } : {}), ...(cfg.salesforce ? { salesforce: cfg.salesforce } : {}) };
+}

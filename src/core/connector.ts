@@ -20,7 +20,7 @@ export interface AccountIdentity {
   displayName: string | null;
 }
 
-/** Who signed in with the CRM (admin sign-in, src/auth/crm-sign-in.ts). */
+/** Who signed in with the CRM (admin sign-in: src/auth/crm-sign-in.ts, handlers in src/http/oauth.ts). */
 export interface SignedInUser {
   /** The account (HubSpot portal id, Salesforce org id) the user belongs to. */
   accountId: string;
@@ -59,6 +59,24 @@ export interface ConnectorManifest {
   capabilities: { webhooks: boolean; changeStream: boolean };
   /** Scopes asked for when a person signs in to closeloop's admin pages (identity and admin check only). */
   signIn?: { scopes: string[] };
+}
+
+/**
+ * A deployment's OAuth app for one CRM, resolved by the connector from that CRM's settings (src/config's section
+ * for it, or the demo's sandbox URLs): what the install and sign-in flows, token refresh, webhook verification,
+ * request pacing and outbound timeouts need, so the composition root holds no provider-specific branch.
+ */
+export interface ProviderApp {
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  /** API origin recorded on a new connection (Salesforce replaces it with the token's instance_url). */
+  apiBase: string;
+  /** Origins closeloop calls for this CRM before an account has its own (the outbound call timeout covers them). */
+  origins: string[];
+  /** The secret the CRM signs webhooks and app requests with; null when it signs none. */
+  webhookSecret: string | null;
 }
 
 /** Everything a connector needs to talk to one installed account. Passed in; connectors never read config. */
@@ -264,6 +282,8 @@ export interface ChangeStreamEvent {
  */
 export interface Connector {
   readonly manifest: ConnectorManifest;
+  /** The OAuth app from this CRM's settings (string values: client id and secret, URL overrides). Throws if incomplete. */
+  resolveApp(settings: Readonly<Record<string, string>>): ProviderApp;
   /** Exchange-independent token refresh through the provider's official client. */
   refreshTokens(opts: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string }): Promise<TokenSet>;
   /** Resolve the installed account's identity right after the OAuth callback. Throws if it cannot. */

@@ -72,6 +72,14 @@ function finish<T extends AcceptanceGroup>(acc: { g: T; distances: number[] }): 
 }
 
 /** Acceptance rates per suggestion type, per rep and per rule, from the stored suggestions and their outcomes. Pure. */
+/**
+ * The acceptance report for suggestions created since `since` (ISO), from a reader of report rows: the store's
+ * (`closeloop feedback report`, optionally one tenant) or the caller's tenant-scoped reads (GET /admin/feedback).
+ */
+export async function feedbackReport(rowsSince: (since: Date) => Promise<readonly ReportRow[]>, since: string): Promise<FeedbackReport> {
+  return buildReport(await rowsSince(new Date(since)), since);
+}
+
 export function buildReport(rows: readonly ReportRow[], since: string): FeedbackReport {
   const total: Acc = { g: empty(), distances: [] };
   const byType = new Map<string, Acc>();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { clearedSessionCookie } from '../auth/sessions.js';
+import { clearedSessionCookie, signOut } from '../auth/sessions.js';
 import { requestScope } from '../auth/request-scope.js';
 import type { Connector } from '../core/connector.js';
 import { CloseloopError, ErrorCode, isCloseloopError } from '../core/errors.js';
@@ -8,11 +8,12 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { acceptWebhook } from '../sync/webhook-intake.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
+import { connectionHealth } from '../sync/connection-health.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 import { renderSignIn, renderSummary, summarize } from './summary.js';
-import { createSourcesRouter } from '../sources/router.js';
-import { createFeedbackRouter } from '../feedback/router.js';
+import { createSourcesRouter } from './sources.js';
+import { createFeedbackRouter } from './admin-feedback.js';
 import { createHealth, type Health } from '../lib/health.js';
 import { createHealthRouter } from './health.js';
 import { createHubspotCardRouter, createSalesforceCardRouter } from './api-v1/cards.js';
@@ -173,19 +174,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Sync health for RevOps: one row per installed account of the caller's tenant.
   app.get('/admin/connections', async (_req, res, next) => {
     try {
-      const rows = await requestScope(res).reads.connections();
-      const quarantined = await deps.store.webhookQuarantine.countByConnection();
-      const recent = await deps.store.webhookQuarantine.list({ limit: 20 });
-      res.json(rows.map((c) => ({
-        id: c.id, provider: c.provider, accountId: c.account_id, status: c.status, statusReason: c.status_reason,
-        pausedUntil: c.paused_until, backfillDoneAt: c.backfill_done_at, lastSyncAt: c.last_sync_at,
-        // The install check (one sentence per problem; [] = ready) and the backfill completeness report (issue 12).
-        setupIssues: c.setup_issues ?? null, setupCheckedAt: c.setup_checked_at ?? null, completeness: c.completeness ?? null,
-        // Webhook events that failed validation, kept aside (CLI: closeloop webhooks quarantine).
-        quarantinedWebhookEvents: quarantined[c.id] ?? 0,
-        recentQuarantine: recent.filter((q) => q.connection_id === c.id).slice(0, 5)
-          .map((q) => ({ id: q.id, reason: q.reason, receivedAt: q.received_at })),
-      })));
+      const reads = requestScope(res).reads;
+      res.json(await connectionHealth(() => reads.connections(), deps.store.webhookQuarantine));
     } catch (e) { next(e); }
   });
 
@@ -206,8 +196,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.post('/auth/logout', guard, async (_req, res, next) => {
     try {
-      const { principal: p } = requestScope(res);
-      if (p.kind === 'session') await deps.store.access.revokeSession(p.sessionHash);
+      await signOut(deps.store, requestScope(res).principal);
       res.setHeader('Set-Cookie', clearedSessionCookie());
       res.status(204).end();
     } catch (e) { next(e); }

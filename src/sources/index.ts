@@ -1,5 +1,4 @@
 /** Sources beyond the CRM (closeloop issue 4 item 6): the ingest API and Slack events. */
-export { createSourcesRouter, type SourcesRouterDeps } from './router.js';
 export { generateIngestKey, hashIngestKey, ingestKeyId, authenticateIngestKey } from './ingest-keys.js';
 export { verifySlackSignature, SLACK_TOLERANCE_MS } from './slack-signature.js';
 export { IngestRequest, IngestItem, parseIngestRequest, ingestInteractions, deleteInteraction, getInteraction, INGEST_PROVIDER, type IngestItemResult } from './ingest-items.js';

@@ -6,7 +6,7 @@ import type { Company, Contact, Deal } from '../../../src/core/canonical.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
 import type { QueueName, QueuedJob, SendOpts, WorkQueue } from '../../../src/queue/index.js';
-import { createSourcesRouter } from '../../../src/sources/router.js';
+import { createSourcesRouter } from '../../../src/http/sources.js';
 import type { Store } from '../../../src/store/index.js';
 import { ROOT } from '../../helpers/db.js';
 

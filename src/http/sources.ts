@@ -5,9 +5,9 @@ import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Store } from '../store/index.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
-import { authenticateIngestKey } from './ingest-keys.js';
-import { INGEST_BODY_LIMIT, deleteInteraction, getInteraction, ingestInteractions, parseIngestRequest } from './ingest-items.js';
-import { createSlackEventHandler } from './slack-events.js';
+import { authenticateIngestKey } from '../sources/ingest-keys.js';
+import { INGEST_BODY_LIMIT, deleteInteraction, getInteraction, ingestInteractions, parseIngestRequest } from '../sources/ingest-items.js';
+import { createSlackEventHandler } from '../sources/slack-events.js';
 
 export interface SourcesRouterDeps {
   store: Store;
