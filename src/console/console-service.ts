@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ObjectKind } from '../core/canonical.js';
 import { InvalidPayloadError } from '../core/errors.js';
 import type { Connector } from '../core/connector.js';
+import { UNCHANGED_MAX_DISTANCE } from '../feedback/edit-distance.js';
 import { buildReport, type FeedbackReport } from '../feedback/report.js';
 import { runCaseFile } from '../guardrails/case-table.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
@@ -12,6 +13,7 @@ import { replaySuggestions, type ReplaySummary } from '../guardrails/replay.js';
 import { silentLogger } from '../lib/logger.js';
 import type { ConnectionRow, ConsoleReads, FeedFilter, FeedSuggestionRow, Store, TenantReads } from '../store/index.js';
 import { suggestionSource } from '../store/suggestion-source.js';
+import { acceptanceOverTime, lastWeeks, modelQuality, OUTCOME_GROUPS, weeklyCounts, type Series, type TrainingPoint } from './outcome-series.js';
 
 /** What the admin console shows; src/http/admin renders it. Every read goes through the request's tenant scope. */
 
@@ -20,6 +22,8 @@ export interface ConnectionView {
   id: string; provider: string; accountId: string; displayName: string | null; status: ConnectionRow['status']; statusReason: string | null;
   pausedUntil: Date | null; backfillDoneAt: Date | null; lastSyncAt: Date | null; syncLagSeconds: number | null; lastEventAt: Date | null;
   pendingEvents: number; deadBatches: number; parkedWrites: number; failedWrites: number; kinds: KindProgress[];
+  /** Webhook events quarantined because they failed validation (dead letters of the intake), and the latest one's time. */
+  quarantinedEvents: number; lastQuarantinedAt: Date | null;
   /** Share of the object kinds whose backfill is done (0..1). */
   backfillShare: number;
   needsReconnect: boolean;
@@ -52,7 +56,7 @@ export function backfillProgress(kinds: readonly ObjectKind[], counts: Record<st
 }
 
 export async function connectionViews(reads: TenantReads, cr: ConsoleReads, connectorFor: (p: string) => Connector, now: number): Promise<ConnectionView[]> {
-  const [conns, counts, streams, activity] = await Promise.all([reads.connections(), cr.recordCountsByConnection(), cr.syncStreams(), cr.activity()]);
+  const [conns, counts, streams, activity, quarantine] = await Promise.all([reads.connections(), cr.recordCountsByConnection(), cr.syncStreams(), cr.activity(), cr.quarantineCounts()]);
   const prefixOf = (c: ConnectionRow) => `${c.provider}:${c.account_id}:`;
   const buckets = await cr.rateBuckets(conns.map(prefixOf));
   return conns.map((c) => {
@@ -66,6 +70,7 @@ export async function connectionViews(reads: TenantReads, cr: ConsoleReads, conn
       syncLagSeconds: c.last_sync_at ? Math.max(0, Math.round((now - new Date(c.last_sync_at).getTime()) / 1000)) : null,
       lastEventAt: a?.last_event_at ?? null, pendingEvents: Number(a?.pending_events ?? 0), deadBatches: Number(a?.dead_batches ?? 0),
       parkedWrites: Number(a?.parked_writes ?? 0), failedWrites: Number(a?.failed_writes ?? 0), kinds: progress,
+      quarantinedEvents: Number(quarantine.find((q) => q.connection_id === c.id)?.n ?? 0), lastQuarantinedAt: quarantine.find((q) => q.connection_id === c.id)?.last_at ?? null,
       backfillShare: progress.length === 0 ? 0 : progress.filter((p) => p.state === 'done').length / progress.length,
       needsReconnect: c.status === 'needs_reconnect' || c.status === 'failed',
       rateLimits: buckets.filter((b) => b.bucket_key.startsWith(prefixOf(c))).map((b) => laneUsage(b, now)),
@@ -78,27 +83,50 @@ export async function suggestionFeed(cr: ConsoleReads, f: FeedFilter): Promise<F
 }
 
 export interface OutcomesView {
-  since: string; days: string[];
-  /** Per day: outcomes the rep acted on vs ignored, by their kind. */
-  byDay: Record<string, Record<string, number>>;
-  statusByDay: Record<string, Record<string, number>>;
+  since: string; weeks: string[];
+  /** Per week: acceptance (0..1, null when nothing was decided) by suggestion kind and by rep. */
+  acceptanceByKind: Series[]; acceptanceByRep: Series[];
+  /** Per week: tasks completed / deleted / overdue, drafts sent unchanged / edited / discarded, what people said. */
+  tasks: Series[]; drafts: Series[]; said: Series[];
+  /** Per week: suggestions made, by status. */
+  statuses: Series[];
+  /** Every outcome recorded in the window, by kind. */
+  totals: Record<string, number>;
   report: FeedbackReport;
-  models: { kind: string; modelName: string | null; rows: number; auc: number | null; calibration: unknown; trainedAt: Date | null }[];
+  /** Each model kind's retrainings in the window (quality across retrainings), and the model in service now. */
+  trainings: Record<string, TrainingPoint[]>;
+  models: { kind: string; modelName: string | null; rows: number; auc: number | null; calibration: TrainingPoint | null; trainedAt: Date | null }[];
 }
 
-export async function outcomesView(reads: TenantReads, cr: ConsoleReads, now: number, days = 30): Promise<OutcomesView> {
-  const since = new Date(now - days * 86_400_000);
-  since.setUTCHours(0, 0, 0, 0);
-  const [outcomes, statuses, rows, models] = await Promise.all([cr.outcomesByDay(since), cr.suggestionsByDay(since), reads.feedbackRows(since), cr.models()]);
-  const dayList: string[] = [];
-  for (let t = since.getTime(); t <= now; t += 86_400_000) dayList.push(new Date(t).toISOString().slice(0, 10));
-  const byDay: OutcomesView['byDay'] = {};
-  for (const o of outcomes) { const d = (byDay[o.day] ??= {}); d[o.outcome] = (d[o.outcome] ?? 0) + Number(o.n); }
-  const statusByDay: OutcomesView['statusByDay'] = {};
+export const OUTCOME_WEEKS = [4, 12, 26, 52] as const;
+
+export async function outcomesView(reads: TenantReads, cr: ConsoleReads, now: number, weeks = 12): Promise<OutcomesView> {
+  const weekList = lastWeeks(now, weeks);
+  const since = new Date(weekList[0]!);
+  const [outcomes, statuses, rows, models, history] = await Promise.all([
+    cr.outcomesByDay(since, UNCHANGED_MAX_DISTANCE), cr.suggestionsByDay(since), reads.feedbackRows(since), cr.models(), cr.modelHistory(since),
+  ]);
+  const byDay: Record<string, Record<string, number>> = {};
+  const totals: Record<string, number> = {};
+  for (const o of outcomes) {
+    const d = (byDay[o.day] ??= {});
+    d[o.outcome] = (d[o.outcome] ?? 0) + Number(o.n);
+    totals[o.outcome] = (totals[o.outcome] ?? 0) + Number(o.n);
+  }
+  const statusByDay: Record<string, Record<string, number>> = {};
   for (const s of statuses) { const d = (statusByDay[s.day] ??= {}); d[s.status] = (d[s.status] ?? 0) + Number(s.n); }
+  const statusKeys = [...new Set(statuses.map((s) => s.status))].sort();
+  const trainings = modelQuality(history);
   return {
-    since: since.toISOString(), days: dayList, byDay, statusByDay, report: buildReport(rows, since.toISOString()),
-    models: models.map((m) => ({ kind: m.kind, modelName: m.model_name, rows: m.rows, auc: m.validation_auc, calibration: (m.metrics ?? {})['calibration'] ?? (m.metrics ?? {})['brier'] ?? null, trainedAt: m.trained_at })),
+    since: since.toISOString(), weeks: weekList,
+    acceptanceByKind: acceptanceOverTime(rows, weekList, 'type').series, acceptanceByRep: acceptanceOverTime(rows, weekList, 'rep').series,
+    tasks: weeklyCounts(byDay, weekList, OUTCOME_GROUPS.tasks), drafts: weeklyCounts(byDay, weekList, OUTCOME_GROUPS.drafts), said: weeklyCounts(byDay, weekList, OUTCOME_GROUPS.said),
+    statuses: weeklyCounts(statusByDay, weekList, statusKeys), totals,
+    report: buildReport(rows, since.toISOString()), trainings,
+    models: models.map((m) => {
+      const current = modelQuality([m])[m.kind]?.[0] ?? null;
+      return { kind: m.kind, modelName: m.model_name, rows: m.rows, auc: m.validation_auc, calibration: current, trainedAt: m.trained_at };
+    }),
   };
 }
 

@@ -58,7 +58,7 @@ export async function retrainTenant(deps: RetrainDeps, tenantId: string, opts: {
         const model = await (deps.trainer ?? INLINE).train(table, { target: DEAL_TARGET, positive: DEAL_POSITIVE, algorithm: 'auto' });
         const chosen = model.training.candidates.find((c) => c.algorithm === model.algorithm);
         const validationAuc = chosen?.validationAuc ?? null;
-        const metrics = { reason: model.training.reason, candidates: model.training.candidates, trainMs: Date.now() - started, topFactors: model.topFactors };
+        const metrics = { reason: model.training.reason, candidates: model.training.candidates, trainMs: Date.now() - started, topFactors: model.topFactors, calibration: model.training.calibration ?? null };
         await deps.store.models.save(tenantId, DEAL_MODEL_KIND, { modelName: model.modelName, model: model.model, rows: model.training.rows, positives: model.training.positives, validationAuc, metrics, trainedAt: now });
         const use = chooseScorer(history, { model: model.modelName, validationAuc });
         out.deal = { trained: true, model: model.modelName, validationAuc, reason: use.reason };

@@ -18,7 +18,8 @@ export interface FeedSuggestionRow {
 export interface FeedFilter { status?: string; type?: string; owner?: string; deal?: string; since?: Date; until?: Date; limit: number }
 export interface OutcomeDayRow { day: string; type: string; owner_id: string | null; outcome: string; n: number }
 export interface RateBucketRow { bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; updated_ms: number; blocked_until_ms: number; daily_remaining: number | null; calls: number; throttled: number }
-export interface ModelHistoryRow { tenant_id: string; kind: string; model_name: string | null; rows: number; validation_auc: number | null; metrics: Record<string, unknown>; trained_at: Date | null }
+export interface QuarantinedEventRow { id: string; provider: string; account_id: string | null; connection_id: string | null; reason: string; received_at: Date; payload_head: string }
+export interface ModelHistoryRow { tenant_id: string; kind: string; model_name: string | null; rows: number; positives: number; validation_auc: number | null; metrics: Record<string, unknown>; trained_at: Date | null }
 
 /**
  * The admin console's reads (src/http/admin), each filtered by tenant in SQL like src/store/tenant-reads.ts:
@@ -87,13 +88,43 @@ export class ConsoleReads {
     return { statuses: row?.statuses ?? [], types: row?.types ?? [], owners: (row?.owners ?? []).slice(0, 200) };
   }
 
-  /** Outcomes per UTC day since `since`, by suggestion type and rep. */
-  async outcomesByDay(since: Date): Promise<OutcomeDayRow[]> {
+  /**
+   * Outcomes per UTC day since `since`, by suggestion type and rep. With `editedAbove`, a draft sent with more than
+   * that normalized edit distance from ours is counted as `draft_sent_edited` instead of `draft_sent`.
+   */
+  async outcomesByDay(since: Date, editedAbove: number | null = null): Promise<OutcomeDayRow[]> {
     return (await this.db.query<OutcomeDayRow>(
-      `SELECT to_char(date_trunc('day', x.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, s.type, s.owner_id, x.outcome, count(*)::int AS n
+      `SELECT to_char(date_trunc('day', x.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, s.type, s.owner_id,
+              CASE WHEN x.outcome = 'draft_sent' AND $3::float8 IS NOT NULL AND x.edit_distance > $3::float8 THEN 'draft_sent_edited' ELSE x.outcome END AS outcome,
+              count(*)::int AS n
        FROM suggestion_outcomes x JOIN suggestions s ON s.id = x.suggestion_id
        WHERE x.occurred_at >= $2 AND ($1::text IS NULL OR s.tenant_id = $1)
-       GROUP BY 1, 2, 3, 4 ORDER BY 1`, [this.tenantId, since])).rows;
+       GROUP BY 1, 2, 3, 4 ORDER BY 1`, [this.tenantId, since, editedAbove])).rows;
+  }
+
+  /** Every retraining of the tenant's models since `since` (tenant_model_history), oldest first. */
+  async modelHistory(since: Date): Promise<ModelHistoryRow[]> {
+    return (await this.db.query<ModelHistoryRow>(
+      `SELECT tenant_id, kind, model_name, rows, positives, validation_auc, metrics, trained_at FROM tenant_model_history
+       WHERE trained_at >= $2 AND ($1::text IS NULL OR tenant_id = $1) ORDER BY trained_at, id`, [this.tenantId, since])).rows;
+  }
+
+  /**
+   * Webhook events quarantined because they failed validation (the dead letters of the intake path), newest first,
+   * for the tenant's own connections. Events naming no installed account have no tenant: only the operator sees them.
+   */
+  async quarantined(limit = 20): Promise<QuarantinedEventRow[]> {
+    return (await this.db.query<QuarantinedEventRow>(
+      `SELECT q.id::text AS id, q.provider, q.account_id, q.connection_id, q.reason, q.received_at, left(q.payload::text, 300) AS payload_head
+       FROM webhook_quarantine q LEFT JOIN connections c ON c.id = q.connection_id
+       WHERE ($1::text IS NULL OR c.tenant_id = $1) ORDER BY q.id DESC LIMIT $2`, [this.tenantId, limit])).rows;
+  }
+
+  /** Quarantined webhook events per connection of the tenant. */
+  async quarantineCounts(): Promise<{ connection_id: string; n: number; last_at: Date }[]> {
+    return (await this.db.query<{ connection_id: string; n: number; last_at: Date }>(
+      `SELECT q.connection_id, count(*)::int AS n, max(q.received_at) AS last_at FROM webhook_quarantine q JOIN connections c ON c.id = q.connection_id
+       WHERE ($1::text IS NULL OR c.tenant_id = $1) GROUP BY q.connection_id`, [this.tenantId])).rows;
   }
 
   /** Suggestions dismissed in review (status dismissed) per day, when the review queue records them. */
@@ -119,7 +150,7 @@ export class ConsoleReads {
   /** The tenant's current models (quality per tenant: AUC, calibration, rows) as stored by the last retraining. */
   async models(): Promise<ModelHistoryRow[]> {
     return (await this.db.query<ModelHistoryRow>(
-      `SELECT tenant_id, kind, model_name, rows, validation_auc, metrics, trained_at FROM tenant_models
+      `SELECT tenant_id, kind, model_name, rows, positives, validation_auc, metrics, trained_at FROM tenant_models
        WHERE ($1::text IS NULL OR tenant_id = $1) ORDER BY tenant_id, kind`, [this.tenantId])).rows;
   }
 }

@@ -34,10 +34,16 @@ export class TenantModelRepo {
     return r.rows.length === 1;
   }
 
-  /** Store a trained model (or, with model null, the training attempt and why nothing was stored); releases the lease. */
+  /**
+   * Store a trained model (or, with model null, the training attempt and why nothing was stored); releases the lease.
+   * The same statement appends the training to tenant_model_history (quality across retrainings).
+   */
   async save(tenantId: string, kind: string, m: { modelName: string | null; model: unknown; rows: number; positives: number; validationAuc: number | null; metrics: Record<string, unknown>; trainedAt: Date }): Promise<void> {
     await this.db.query(
-      `INSERT INTO tenant_models (tenant_id, kind, model_name, model, rows, positives, validation_auc, metrics, trained_at, claimed_at, updated_at)
+      `WITH history AS (
+         INSERT INTO tenant_model_history (tenant_id, kind, model_name, rows, positives, validation_auc, metrics, trained_at)
+         VALUES ($1,$2,$3,$5,$6,$7,$8::jsonb,$9))
+       INSERT INTO tenant_models (tenant_id, kind, model_name, model, rows, positives, validation_auc, metrics, trained_at, claimed_at, updated_at)
        VALUES ($1,$2,$3,$4::jsonb,$5,$6,$7,$8::jsonb,$9,NULL,now())
        ON CONFLICT (tenant_id, kind) DO UPDATE SET model_name = EXCLUDED.model_name, model = EXCLUDED.model, rows = EXCLUDED.rows,
          positives = EXCLUDED.positives, validation_auc = EXCLUDED.validation_auc, metrics = EXCLUDED.metrics, trained_at = EXCLUDED.trained_at,

@@ -122,7 +122,7 @@ run('review queue in a real browser: approve writes the task to the CRM, dismiss
       await page.getByRole('heading', { level: 1, name: 'Outcomes' }).waitFor();
       const row = page.locator('tr[data-outcome="review_dismissed"]');
       expect(await row.locator('td').first().textContent()).toBe('1');
-      expect(await page.locator('svg[role="img"][aria-label="Outcomes per day"] title').filter({ hasText: 'review dismissed: 1' }).count()).toBe(1);
+      expect(await page.locator('svg[role="img"][aria-label="Review and card feedback per week"] title').filter({ hasText: 'dismissed in review: 1' }).count()).toBe(1);
       // Dismissed means never written: no task appeared for it.
       expect(loop.hs.store.list(portalId, 'tasks').length).toBe(tasksBefore);
       expect((await loop.cl.store.db.query("SELECT 1 FROM writeback_outbox WHERE suggestion_id = $1", [target!.id])).rows).toEqual([]);

@@ -75,6 +75,15 @@ const SCRIPT = `
   });
   var fileSel = document.getElementById('rule-file'), texts = document.getElementById('rule-texts');
   if (fileSel && texts) fileSel.addEventListener('change', function(){ document.getElementById('rule-text').value = JSON.parse(texts.textContent)[fileSel.value] || ''; });
+  function table(caption, head, rows, cls){
+    var t = document.createElement('table'); t.className = cls;
+    var c = document.createElement('caption'); c.textContent = caption; t.appendChild(c);
+    var tr = document.createElement('tr'); head.forEach(function(h){ var th = document.createElement('th'); th.scope = 'col'; th.textContent = h; tr.appendChild(th); });
+    var th0 = document.createElement('thead'); th0.appendChild(tr); t.appendChild(th0);
+    var tb = document.createElement('tbody');
+    rows.forEach(function(r){ var row = document.createElement('tr'); r.forEach(function(v){ var td = document.createElement('td'); td.textContent = v; row.appendChild(td); }); tb.appendChild(row); });
+    t.appendChild(tb); return t;
+  }
   function render(j){
     var d = document.createElement('div');
     if (j && Array.isArray(j.problems)) {
@@ -94,7 +103,14 @@ const SCRIPT = `
     } else if (j && typeof j.total === 'number') {
       var p2 = document.createElement('p'); p2.className = 'replay-result';
       p2.textContent = 'Replayed ' + j.total + ' suggestion(s) since ' + j.since.slice(0, 10) + ': ' + j.wouldPass + ' would pass, ' + j.wouldReview + ' held for review, ' + j.wouldBlock + ' blocked; ' + j.changed + ' changed.';
-      d.appendChild(p2); var pre2 = document.createElement('pre'); pre2.textContent = JSON.stringify({ transitions: j.transitions, firedByRule: j.firedByRule, changedExamples: j.changedExamples }, null, 2); d.appendChild(pre2);
+      d.appendChild(p2);
+      var names = { pass: 'let through', review: 'held for review', block: 'blocked' };
+      var word = function(o){ return names[o] || o; };
+      var trs = Object.keys(j.transitions);
+      if (trs.length) d.appendChild(table('What changes with this draft', ['Before', 'With the draft', 'Suggestions'], trs.map(function(k){ var p = k.split('->'); return [word(p[0]), word(p[1]), String(j.transitions[k])]; }), 'replay-transitions'));
+      var fired = Object.keys(j.firedByRule).sort(function(a, b){ return j.firedByRule[b] - j.firedByRule[a]; });
+      if (fired.length) d.appendChild(table('Rules that fired', ['Rule', 'Times'], fired.map(function(r){ return [r, String(j.firedByRule[r])]; }), 'replay-fired'));
+      if (j.changedExamples.length) d.appendChild(table('Changed suggestions (first ' + j.changedExamples.length + ')', ['Suggestion', 'Before', 'With the draft', 'Rules that fired'], j.changedExamples.map(function(e){ return [e.suggestionId, word(e.previous), word(e.now), e.fired.join(', ')]; }), 'replay-examples'));
     } else { var pre = document.createElement('pre'); pre.textContent = JSON.stringify(j, null, 2); d.appendChild(pre); }
     return d;
   }
@@ -123,10 +139,10 @@ ${o.csrfToken ? html`<button class="secondary" data-post="/auth/logout" data-don
 }
 
 /** A small inline SVG bar chart (no external library): one bar group per label, one colour per series. */
-export function barChart(o: { title: string; labels: string[]; series: { name: string; color: string; values: number[] }[]; height?: number }): Html {
+export function barChart(o: { title: string; labels: string[]; series: { name: string; color: string; values: (number | null)[] }[]; height?: number }): Html {
   const h = o.height ?? 160;
   const w = Math.max(320, o.labels.length * 28 + 60);
-  const max = Math.max(1, ...o.series.flatMap((s) => s.values));
+  const max = Math.max(1, ...o.series.flatMap((s) => s.values.map((v) => v ?? 0)));
   const groupW = (w - 50) / Math.max(1, o.labels.length);
   const barW = Math.max(2, (groupW - 4) / Math.max(1, o.series.length));
   const bars = o.labels.flatMap((label, i) => o.series.map((s, j) => {
@@ -138,5 +154,41 @@ export function barChart(o: { title: string; labels: string[]; series: { name: s
   const legend = o.series.map((s) => html`<span class="row" style="gap:4px"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}"/></svg>${s.name}</span>`);
   return html`<figure><svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
 <line x1="38" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0"/><text x="0" y="12" font-size="10" fill="#5b6475">${max}</text>${bars}${ticks}</svg>
+<figcaption class="row muted">${o.title} ${legend}</figcaption></figure>`;
+}
+
+const fmtCount = (v: number | null): string => (v === null ? '-' : String(v));
+
+/** The numbers behind a chart as a table (screen readers, keyboard users, copying into a spreadsheet). */
+export function chartTable(o: { title: string; labels: string[]; series: { name: string; values: (number | null)[] }[]; format?: (v: number | null) => string }): Html {
+  const f = o.format ?? fmtCount;
+  return html`<details class="chart-data"><summary>${o.title}: the numbers</summary><table><thead><tr><th scope="col">Week of</th>${o.series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
+<tbody>${o.labels.map((l, i) => html`<tr><th scope="row">${l}</th>${o.series.map((s) => html`<td>${f(s.values[i] ?? null)}</td>`)}</tr>`)}</tbody></table></details>`;
+}
+
+/**
+ * A small inline SVG line chart: one line per series over the labels, broken where a value is null (nothing to
+ * show that week), each point with a tooltip. `max` fixes the top of the scale (1 for rates).
+ */
+export function lineChart(o: { title: string; labels: string[]; series: { name: string; color: string; values: (number | null)[] }[]; max?: number; format?: (v: number) => string; height?: number }): Html {
+  const h = o.height ?? 170;
+  const w = Math.max(360, o.labels.length * 40 + 70);
+  const f = o.format ?? ((v: number) => String(v));
+  const max = o.max ?? Math.max(1, ...o.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
+  const step = o.labels.length > 1 ? (w - 60) / (o.labels.length - 1) : 0;
+  const x = (i: number) => (46 + i * step).toFixed(1);
+  const y = (v: number) => (h - 20 - (Math.min(v, max) / max) * (h - 34)).toFixed(1);
+  const lines = o.series.map((s) => {
+    const runs: string[][] = [[]];
+    s.values.forEach((v, i) => { if (v === null) runs.push([]); else runs[runs.length - 1]!.push(`${x(i)},${y(v)}`); });
+    const paths = runs.filter((r) => r.length > 1).map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${esc(s.color)}" stroke-width="2"/>`).join('');
+    const dots = s.values.map((v, i) => (v === null ? '' : `<circle cx="${x(i)}" cy="${y(v)}" r="3" fill="${esc(s.color)}"><title>${esc(`${o.labels[i]} ${s.name}: ${f(v)}`)}</title></circle>`)).join('');
+    return raw(paths + dots);
+  });
+  const ticks = o.labels.map((l, i) => (i % Math.ceil(o.labels.length / 8) === 0 ? raw(`<text x="${x(i)}" y="${h - 5}" font-size="10" fill="#5b6475" text-anchor="middle">${esc(l.slice(5))}</text>`) : raw('')));
+  const legend = o.series.map((s) => html`<span class="row" style="gap:4px"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}"/></svg>${s.name}</span>`);
+  return html`<figure><svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
+<line x1="44" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0"/><line x1="44" y1="14" x2="${w}" y2="14" stroke="#eef0f4"/>
+<text x="0" y="18" font-size="10" fill="#5b6475">${f(max)}</text><text x="0" y="${h - 20}" font-size="10" fill="#5b6475">${f(0)}</text>${lines}${ticks}</svg>
 <figcaption class="row muted">${o.title} ${legend}</figcaption></figure>`;
 }

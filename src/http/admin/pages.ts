@@ -1,13 +1,14 @@
 import type { CaseFileView, ConnectionView, OutcomesView, RuleFileView } from '../../console/console-service.js';
-import type { FeedSuggestionRow } from '../../store/index.js';
-import { barChart, html, raw, type Html } from './html.js';
+import type { FeedSuggestionRow, QuarantinedEventRow } from '../../store/index.js';
+import { OUTCOME_LABELS, type Series } from '../../console/outcome-series.js';
+import { barChart, chartTable, html, lineChart, raw, type Html } from './html.js';
 
 const when = (d: Date | string | null): string => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
 const lag = (s: number | null): string => (s === null ? 'not synced yet' : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`);
 const STATUS_CLASS: Record<string, string> = { active: 'ok', paused: 'warn', needs_reconnect: 'bad', failed: 'bad', written: 'ok', allowed: 'ok', review: 'warn', blocked: 'bad', write_failed: 'bad' };
 const badge = (s: string): Html => html`<span class="badge ${STATUS_CLASS[s] ?? ''}">${s.replace(/_/g, ' ')}</span>`;
 
-export function connectionsPage(conns: ConnectionView[], install: string[], dead: { id: string; connection_id: string; dead_at: Date; event_count: number; attempts: number; last_error: string | null }[]): Html {
+export function connectionsPage(conns: ConnectionView[], install: string[], dead: { id: string; connection_id: string; dead_at: Date; event_count: number; attempts: number; last_error: string | null }[], quarantined: QuarantinedEventRow[] = []): Html {
   const cards = conns.map((c) => html`<section class="card connection" aria-labelledby="conn-${c.id}" data-connection="${c.id}">
 <h2 id="conn-${c.id}">${c.provider} · ${c.displayName ?? c.accountId} <span class="muted">(${c.accountId})</span> ${badge(c.status)}</h2>
 ${c.status !== 'active' ? html`<p class="reason"><strong>${c.status === 'paused' ? 'Paused' : 'Needs attention'}:</strong> ${c.statusReason ?? 'no reason recorded'}${c.pausedUntil ? html` (until ${when(c.pausedUntil)})` : ''}
@@ -23,12 +24,17 @@ ${c.kinds.map((k) => html`<tr data-kind="${k.kind}"><th scope="row">${k.kind}</t
 ${k.state === 'syncing' ? html`<progress id="p-${c.id}-${k.kind}" aria-valuetext="syncing"></progress>` : html`<progress id="p-${c.id}-${k.kind}" max="1" value="${k.state === 'done' ? 1 : 0}" aria-valuetext="${k.state}"></progress>`}
 <span class="state">${k.state}</span></td><td>${k.records}</td></tr>`)}
 </tbody></table>
-<p>Dead-lettered events: <strong class="dead-count">${c.deadBatches}</strong></p></section>`);
+<p>Dead-lettered events: <strong class="dead-count">${c.deadBatches}</strong> batch${c.deadBatches === 1 ? '' : 'es'} that failed every retry;
+<strong class="quarantine-count">${c.quarantinedEvents}</strong> event${c.quarantinedEvents === 1 ? '' : 's'} quarantined (failed validation${c.lastQuarantinedAt ? html`, latest ${when(c.lastQuarantinedAt)}` : ''})${c.deadBatches + c.quarantinedEvents > 0 ? html` · <a href="#dead">see below</a>` : ''}.</p></section>`);
   const deadRows = dead.map((d) => html`<tr><td>${d.id}</td><td>${d.connection_id}</td><td>${when(d.dead_at)}</td><td>${d.event_count}</td><td>${d.attempts}</td><td>${d.last_error ?? ''}</td></tr>`);
   return html`<section class="card" aria-labelledby="install"><h2 id="install">Install</h2><div class="row">
 ${install.length ? install.map((p) => html`<a class="button" href="/install/${p}">Install in ${p === 'hubspot' ? 'HubSpot' : p === 'salesforce' ? 'Salesforce' : p}</a>`) : html`<span class="muted">No CRM app is configured (HUBSPOT_CLIENT_ID, SALESFORCE_CLIENT_ID).</span>`}</div></section>
 ${conns.length ? cards : html`<p class="card">No connection yet: install closeloop in a CRM above.</p>`}
-${dead.length ? html`<section class="card" aria-labelledby="dead"><h2 id="dead">Dead-lettered webhook batches</h2><table><thead><tr><th scope="col">Batch</th><th scope="col">Connection</th><th scope="col">Dead since</th><th scope="col">Events</th><th scope="col">Tries</th><th scope="col">Last error</th></tr></thead><tbody>${deadRows}</tbody></table></section>` : ''}`;
+${dead.length || quarantined.length ? html`<section class="card" aria-labelledby="dead"><h2 id="dead">Dead-lettered webhook events</h2>
+<p class="muted">Nothing here is lost: batches are kept after their last retry, and events that failed validation are kept aside while the rest of their delivery was accepted. <code>closeloop webhooks quarantine</code> prints them with their full payload.</p>
+${dead.length ? html`<table><caption>Batches that failed every retry</caption><thead><tr><th scope="col">Batch</th><th scope="col">Connection</th><th scope="col">Dead since</th><th scope="col">Events</th><th scope="col">Tries</th><th scope="col">Last error</th></tr></thead><tbody>${deadRows}</tbody></table>` : ''}
+${quarantined.length ? html`<table class="quarantine"><caption>Quarantined events (the newest ${quarantined.length})</caption><thead><tr><th scope="col">Event</th><th scope="col">Connection</th><th scope="col">Received</th><th scope="col">Reason</th><th scope="col">Payload (start)</th></tr></thead><tbody>
+${quarantined.map((q) => html`<tr data-quarantine="${q.id}"><td>${q.id}</td><td>${q.connection_id ?? html`<span class="muted">${q.provider} ${q.account_id ?? '?'} (not installed)</span>`}</td><td>${when(q.received_at)}</td><td>${q.reason}</td><td><code>${q.payload_head}</code></td></tr>`)}</tbody></table>` : ''}</section>` : ''}`;
 }
 
 export interface FeedQuery { status: string; type: string; owner: string; deal: string; since: string; until: string }
@@ -114,21 +120,52 @@ ${cases.map((c) => html`<tr data-cases="${c.file}"><th scope="row">${c.file}</th
 <script type="application/json" id="rule-texts">${raw(JSON.stringify(Object.fromEntries(files.map((f) => [f.file, f.text]))).replace(/</g, '\\u003c'))}</script>`;
 }
 
-export function outcomesPage(v: OutcomesView): Html {
-  const series = (keys: string[], colors: string[]) => keys.map((k, i) => ({ name: k.replace(/_/g, ' '), color: colors[i % colors.length]!, values: v.days.map((d) => v.byDay[d]?.[k] ?? 0) }));
-  const outcomeKeys = [...new Set(Object.values(v.byDay).flatMap((d) => Object.keys(d)))].sort();
-  const statusKeys = [...new Set(Object.values(v.statusByDay).flatMap((d) => Object.keys(d)))].sort();
+const COLORS = ['#2f5bd3', '#1b7f3b', '#b3261e', '#9a5b00', '#6b3fa0', '#00838f', '#5b6475', '#c2185b'];
+const pct = (v: number | null): string => (v === null ? '-' : `${Math.round(v * 100)}%`);
+const colored = (series: Series[], names: (n: string) => string = (n) => n.replace(/_/g, ' '), colors = COLORS) =>
+  series.map((s, i) => ({ name: names(s.name), color: colors[i % colors.length]!, values: s.values }));
+const hasData = (series: Series[], rate: boolean) => series.some((s) => s.values.some((v) => v !== null && (rate || v !== 0)));
+
+/** A chart with its numbers as a table under it, or a sentence when there is nothing to draw yet. */
+function chartBlock(kind: 'bar' | 'line', title: string, labels: string[], series: ReturnType<typeof colored>, empty: string, rate = false): Html {
+  if (!hasData(series, rate)) return html`<p class="muted">${empty}</p>`;
+  const chart = kind === 'line' ? lineChart({ title, labels, series, max: rate ? 1 : undefined, format: rate ? (v) => pct(v) : undefined }) : barChart({ title, labels, series });
+  return html`${chart}${chartTable({ title, labels, series, format: rate ? pct : undefined })}`;
+}
+
+export function outcomesPage(v: OutcomesView, weeks: number, choices: readonly number[]): Html {
   const groupRows = (g: Record<string, { suggested: number; written: number; accepted: number; ignored: number; acceptanceRate: number | null }>) => Object.entries(g).map(([k, x]) =>
-    html`<tr><th scope="row">${k}</th><td>${x.suggested}</td><td>${x.written}</td><td>${x.accepted}</td><td>${x.ignored}</td><td>${x.acceptanceRate === null ? '-' : `${Math.round(x.acceptanceRate * 100)}%`}</td></tr>`);
-  const head = html`<thead><tr><th scope="col"></th><th scope="col">Suggested</th><th scope="col">Written</th><th scope="col">Acted on</th><th scope="col">Ignored</th><th scope="col">Acceptance</th></tr></thead>`;
-  const allOutcomes = Object.entries(v.report.total.outcomes);
-  return html`<section class="card" aria-labelledby="o1"><h2 id="o1">What happened, per day (last 30 days)</h2>
-${outcomeKeys.length ? barChart({ title: 'Outcomes per day', labels: v.days, series: series(outcomeKeys, ['#1b7f3b', '#b3261e', '#2f5bd3', '#9a5b00', '#6b3fa0', '#00838f', '#5b6475']) }) : html`<p class="muted">No outcome recorded yet.</p>`}
-${statusKeys.length ? barChart({ title: 'Suggestions per day by status', labels: v.days, series: statusKeys.map((k, i) => ({ name: k.replace(/_/g, ' '), color: ['#2f5bd3', '#9a5b00', '#b3261e', '#1b7f3b', '#6b3fa0', '#5b6475'][i % 6]!, values: v.days.map((d) => v.statusByDay[d]?.[k] ?? 0) })) }) : ''}
-<table class="outcome-totals"><caption>Totals</caption><tbody>${allOutcomes.map(([k, n]) => html`<tr data-outcome="${k}"><th scope="row">${k.replace(/_/g, ' ')}</th><td>${n}</td></tr>`)}
+    html`<tr><th scope="row">${k}</th><td>${x.suggested}</td><td>${x.written}</td><td>${x.accepted}</td><td>${x.ignored}</td><td>${pct(x.acceptanceRate)}</td></tr>`);
+  const head = (first: string) => html`<thead><tr><th scope="col">${first}</th><th scope="col">Suggested</th><th scope="col">Written</th><th scope="col">Acted on</th><th scope="col">Ignored</th><th scope="col">Acceptance</th></tr></thead>`;
+  const label = (n: string) => OUTCOME_LABELS[n] ?? n.replace(/_/g, ' ');
+  const kinds = Object.entries(v.trainings);
+  const fmt = (x: number | null, d = 3) => (x === null ? '-' : x.toFixed(d));
+  return html`<form class="card filters" method="get" action="/admin/outcomes" aria-label="Period">
+<div><label for="o-weeks">Period</label><select id="o-weeks" name="weeks">${choices.map((n) => html`<option value="${n}"${raw(n === weeks ? ' selected' : '')}>last ${n} weeks</option>`)}</select></div>
+<div><button type="submit">Show</button></div><p class="muted">Weeks start on Monday (UTC), since ${v.since.slice(0, 10)}. Acceptance = acted on / (acted on + ignored), by the week the suggestion was made.</p></form>
+<section class="card" aria-labelledby="o-kind"><h2 id="o-kind">Acceptance by kind, per week</h2>
+${chartBlock('line', 'Acceptance by kind', v.weeks, colored(v.acceptanceByKind, (n) => n), 'Nothing decided yet: acceptance shows once reps act on (or ignore) written suggestions.', true)}
+<table>${head('Kind')}<tbody>${groupRows(v.report.byType)}</tbody></table></section>
+<section class="card" aria-labelledby="o-rep"><h2 id="o-rep">Acceptance by rep, per week</h2>
+${chartBlock('line', 'Acceptance by rep', v.weeks, colored(v.acceptanceByRep, (n) => n), 'Nothing decided yet.', true)}
+<table>${head('Rep')}<tbody>${groupRows(v.report.byRep)}</tbody></table></section>
+<section class="card" aria-labelledby="o-tasks"><h2 id="o-tasks">Tasks: completed, deleted, overdue</h2>
+${chartBlock('bar', 'Tasks per week', v.weeks, colored(v.tasks, label, ['#1b7f3b', '#b3261e', '#9a5b00']), 'No task outcome recorded in this period.')}</section>
+<section class="card" aria-labelledby="o-drafts"><h2 id="o-drafts">Drafts: sent, edited, discarded</h2>
+${chartBlock('bar', 'Drafts per week', v.weeks, colored(v.drafts, label, ['#1b7f3b', '#2f5bd3', '#b3261e']), 'No draft outcome recorded in this period.')}</section>
+<section class="card" aria-labelledby="o-said"><h2 id="o-said">What reviewers and reps said</h2>
+${chartBlock('bar', 'Review and card feedback per week', v.weeks, colored(v.said, label, ['#1b7f3b', '#00838f', '#b3261e', '#9a5b00']), 'Nothing said in the review queue or the CRM cards in this period.')}</section>
+<section class="card" aria-labelledby="o-made"><h2 id="o-made">Suggestions made, by status</h2>
+${chartBlock('bar', 'Suggestions per week by status', v.weeks, colored(v.statuses), 'No suggestion made in this period.')}
+<table class="outcome-totals"><caption>Totals in the period</caption><tbody>${Object.entries(v.totals).sort().map(([k, n]) => html`<tr data-outcome="${k}"><th scope="row">${label(k)}</th><td>${n}</td></tr>`)}
 ${Object.entries(v.report.total.byStatus).map(([k, n]) => html`<tr data-status="${k}"><th scope="row">suggestions ${k.replace(/_/g, ' ')}</th><td>${n}</td></tr>`)}</tbody></table></section>
-<section class="card" aria-labelledby="o2"><h2 id="o2">Acceptance by kind</h2><table>${head}<tbody>${groupRows(v.report.byType)}</tbody></table></section>
-<section class="card" aria-labelledby="o3"><h2 id="o3">Acceptance by rep</h2><table>${head}<tbody>${groupRows(v.report.byRep)}</tbody></table></section>
-<section class="card" aria-labelledby="o4"><h2 id="o4">Model quality</h2>${v.models.length ? html`<table><thead><tr><th scope="col">Model</th><th scope="col">Name</th><th scope="col">Rows</th><th scope="col">AUC</th><th scope="col">Calibration</th><th scope="col">Trained</th></tr></thead><tbody>
-${v.models.map((m) => html`<tr><th scope="row">${m.kind}</th><td>${m.modelName ?? '-'}</td><td>${m.rows}</td><td>${m.auc === null ? '-' : m.auc.toFixed(3)}</td><td>${m.calibration === null ? '-' : JSON.stringify(m.calibration)}</td><td>${when(m.trainedAt)}</td></tr>`)}</tbody></table>` : html`<p class="muted">No model trained for this tenant yet (it needs closed deals; see src/inference/models/cold-start.ts).</p>`}</section>`;
+<section class="card" aria-labelledby="o-models"><h2 id="o-models">Model quality across retrainings</h2>
+<p class="muted">AUC on the latest slice of closed deals the model did not train on (0.5 = chance). Calibration: expected calibration error (ECE, 0 = predicted win rates match what happened) and Brier score, on the same slice.</p>
+${v.models.length ? html`<table><caption>In service now</caption><thead><tr><th scope="col">Model</th><th scope="col">Name</th><th scope="col">Rows</th><th scope="col">AUC</th><th scope="col">ECE</th><th scope="col">Brier</th><th scope="col">Trained</th></tr></thead><tbody>
+${v.models.map((m) => html`<tr data-model="${m.kind}"><th scope="row">${m.kind}</th><td>${m.modelName ?? html`<span class="muted">none (${m.calibration?.note ?? 'not trained'})</span>`}</td><td>${m.rows}</td><td>${fmt(m.auc)}</td><td>${fmt(m.calibration?.ece ?? null)}</td><td>${fmt(m.calibration?.brier ?? null)}</td><td>${when(m.trainedAt)}</td></tr>`)}</tbody></table>` : html`<p class="muted">No model trained for this tenant yet (it needs closed deals; see src/inference/models/cold-start.ts).</p>`}
+${kinds.map(([kind, points]) => html`<h3 class="sub">${kind}: ${points.length} training${points.length === 1 ? '' : 's'} in the period</h3>
+${points.some((p) => p.auc !== null || p.ece !== null) ? lineChart({ title: `${kind} quality per retraining`, labels: points.map((p) => p.trainedAt.toISOString().slice(0, 10)), max: 1, format: (x) => x.toFixed(2),
+    series: [{ name: 'AUC', color: '#2f5bd3', values: points.map((p) => p.auc) }, { name: 'ECE', color: '#b3261e', values: points.map((p) => p.ece) }] }) : ''}
+<table data-history="${kind}"><thead><tr><th scope="col">Trained</th><th scope="col">Model</th><th scope="col">Rows</th><th scope="col">Won</th><th scope="col">AUC</th><th scope="col">ECE</th><th scope="col">Brier</th><th scope="col">Note</th></tr></thead><tbody>
+${points.map((p) => html`<tr><th scope="row">${when(p.trainedAt)}</th><td>${p.modelName ?? 'not stored'}</td><td>${p.rows}</td><td>${p.positives ?? '-'}</td><td>${fmt(p.auc)}</td><td>${fmt(p.ece)}</td><td>${fmt(p.brier)}</td><td class="muted">${p.note ?? ''}</td></tr>`)}</tbody></table>`)}</section>`;
 }

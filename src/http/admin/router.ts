@@ -1,6 +1,6 @@
 import express from 'express';
 import { requestScope } from '../../auth/request-scope.js';
-import { casesForDraft, connectionViews, lintDraft, outcomesView, replayDraft, ruleCases, ruleFiles, suggestionFeed } from '../../console/console-service.js';
+import { casesForDraft, connectionViews, lintDraft, OUTCOME_WEEKS, outcomesView, replayDraft, ruleCases, ruleFiles, suggestionFeed } from '../../console/console-service.js';
 import { RuleCasesResponse, RuleDraftRequest, RuleLintResponse, RuleReplayResponse } from '../../core/api.js';
 import type { Connector } from '../../core/connector.js';
 import { CloseloopError, ErrorCode, InvalidPayloadError, isCloseloopError, NotFoundError } from '../../core/errors.js';
@@ -46,8 +46,8 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
   router.get('/admin', async (_req, res, next) => {
     try {
       const v = viewer(d.store, res);
-      const [conns, dead] = await Promise.all([connectionViews(v.scope.reads, v.reads, d.connectorFor, d.now()), v.reads.deadBatches()]);
-      page(res, { title: 'Connections', path: '/admin', who: v.who, csrfToken: v.csrf, body: connectionsPage(conns, d.installable(), dead) });
+      const [conns, dead, quarantined] = await Promise.all([connectionViews(v.scope.reads, v.reads, d.connectorFor, d.now()), v.reads.deadBatches(), v.reads.quarantined()]);
+      page(res, { title: 'Connections', path: '/admin', who: v.who, csrfToken: v.csrf, body: connectionsPage(conns, d.installable(), dead, quarantined) });
     } catch (e) { next(e); }
   });
 
@@ -123,10 +123,13 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
     } catch (e) { next(e); }
   });
 
-  router.get('/admin/outcomes', async (_req, res, next) => {
+  router.get('/admin/outcomes', async (req, res, next) => {
     try {
       const v = viewer(d.store, res);
-      page(res, { title: 'Outcomes', path: '/admin/outcomes', who: v.who, csrfToken: v.csrf, body: outcomesPage(await outcomesView(v.scope.reads, v.reads, d.now())) });
+      const raw = singleQuery(req.query, 'GET /admin/outcomes');
+      const weeks = raw.weeks === undefined || raw.weeks === '' ? 12 : Number(raw.weeks);
+      if (!(OUTCOME_WEEKS as readonly number[]).includes(weeks)) throw new InvalidPayloadError(`weeks: one of ${OUTCOME_WEEKS.join(', ')}`);
+      page(res, { title: 'Outcomes', path: '/admin/outcomes', who: v.who, csrfToken: v.csrf, body: outcomesPage(await outcomesView(v.scope.reads, v.reads, d.now(), weeks), weeks, OUTCOME_WEEKS) });
     } catch (e) { next(e); }
   });
 

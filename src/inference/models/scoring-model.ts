@@ -73,6 +73,11 @@ const SerializedModel = z.object({
     rows: z.number(), positives: z.number(),
     candidates: z.array(z.object({ algorithm: z.enum(['logreg', 'gbdt']), validationAuc: z.number().nullable(), setting: z.string() })),
     reason: z.string(),
+    /** Calibration of the served probabilities on the validation slice; absent in models trained before it existed. */
+    calibration: z.object({
+      rows: z.number(), brier: z.number(), ece: z.number(),
+      bins: z.array(z.object({ predicted: z.number(), observed: z.number(), n: z.number() })),
+    }).nullable().optional(),
   }),
 });
 export type SerializedScoringModel = z.infer<typeof SerializedModel>;
@@ -185,6 +190,30 @@ function classWeights(y: Uint8Array): Float64Array {
 }
 
 /** Platt scaling: fit sigmoid(a·margin + b) to the held-out outcomes (unweighted: the true base rate). */
+export type CalibrationReport = NonNullable<SerializedScoringModel['training']['calibration']>;
+
+/**
+ * How far the calibrated probabilities sigmoid(a·margin + b) are from what happened: Brier score, expected
+ * calibration error (ECE: the row-weighted gap between mean predicted and observed rate over ten equal-width
+ * probability bins) and the bins themselves (a reliability diagram). Measured on the validation slice, which
+ * the model never trained on; the two Platt parameters were fitted on the same slice.
+ */
+export function calibrationReport(margins: Float64Array, y: Uint8Array, c: { a: number; b: number }, nBins = 10): CalibrationReport {
+  const n = margins.length;
+  const sums = Array.from({ length: nBins }, () => ({ p: 0, y: 0, n: 0 }));
+  let brier = 0;
+  for (let i = 0; i < n; i++) {
+    const p = sigmoid(c.a * margins[i]! + c.b);
+    brier += (p - y[i]!) ** 2;
+    const bin = sums[Math.min(nBins - 1, Math.floor(p * nBins))]!;
+    bin.p += p; bin.y += y[i]!; bin.n++;
+  }
+  const bins = sums.filter((b) => b.n > 0).map((b) => ({ predicted: b.p / b.n, observed: b.y / b.n, n: b.n }));
+  const ece = n === 0 ? 0 : bins.reduce((acc, b) => acc + (b.n / n) * Math.abs(b.predicted - b.observed), 0);
+  const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
+  return { rows: n, brier: r4(n === 0 ? 0 : brier / n), ece: r4(ece), bins: bins.map((b) => ({ predicted: r4(b.predicted), observed: r4(b.observed), n: b.n })) };
+}
+
 export function fitPlatt(margins: Float64Array, y: Uint8Array): { a: number; b: number } {
   const n = margins.length;
   // Platt's smoothed targets avoid infinite slopes on separable slices.
@@ -343,8 +372,10 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
 
   const params = chosen.refit(chosen.all);
   let calibration: { a: number; b: number };
+  let calibrationCheck: CalibrationReport | null = null;
   if (chosen.validMargins && chosen.valid) {
     calibration = fitPlatt(chosen.validMargins, chosen.valid.y);
+    calibrationCheck = calibrationReport(chosen.validMargins, chosen.valid.y, calibration);
   } else {
     // Undo the balanced class weights: add back the log prior odds.
     calibration = { a: 1, b: Math.log(positives / (yAll.length - positives)) };
@@ -357,7 +388,7 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     training: {
       rows: yAll.length, positives,
       candidates: candidates.map((c) => ({ algorithm: c.algorithm, validationAuc: c.validationAuc, setting: c.setting })),
-      reason,
+      reason, calibration: calibrationCheck,
     },
   });
 }

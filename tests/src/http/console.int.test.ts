@@ -122,10 +122,40 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(cases.body.cases).toEqual([{ file: 'limits.cases.json', error: null, total: 1, passed: 1, failures: [] }]);
   });
 
-  test('outcomes: charts as inline SVG and the acceptance tables', async () => {
+  test('outcomes: weekly charts as inline SVG with their numbers, acceptance by kind and rep, model quality across retrainings', async () => {
+    // Two retrainings of tenant A's deal model (and one of tenant B's, never shown to A).
+    const cal = (ece: number) => ({ rows: 40, brier: 0.2, ece, bins: [] });
+    await t.store.models.save('tenant-a', 'deal_score', { modelName: 'gbdt-v1', model: {}, rows: 300, positives: 120, validationAuc: 0.71, metrics: { reason: 'first', calibration: cal(0.08) }, trainedAt: new Date(NOW - 5 * 86_400_000) });
+    await t.store.models.save('tenant-a', 'deal_score', { modelName: 'gbdt-v1', model: {}, rows: 360, positives: 150, validationAuc: 0.77, metrics: { reason: 'second', calibration: cal(0.031) }, trainedAt: new Date(NOW - 86_400_000) });
+    await t.store.models.save('tenant-b', 'deal_score', { modelName: 'gbdt-v1', model: {}, rows: 10, positives: 5, validationAuc: 0.123, metrics: {}, trainedAt: new Date(NOW - 86_400_000) });
     const r = await asA(request(app).get('/admin/outcomes')).expect(200);
-    expect(r.text).toContain('<svg role="img" aria-label="Outcomes per day"');
-    expect(r.text).toContain('card not useful');
-    expect(r.text).toContain('stale_deal_follow_up');
+    expect(r.text).toContain('<svg role="img" aria-label="Acceptance by kind"');
+    expect(r.text).toContain('<svg role="img" aria-label="Review and card feedback per week"');
+    expect(r.text).toContain('<title>2026-03-09 not useful (card): 1</title>');
+    // sug-written was judged not useful in its card: acceptance 0% for its kind that week, in the chart and its table.
+    expect(r.text).toMatch(/<title>2026-03-09 stale_deal_follow_up: 0%<\/title>/);
+    expect(r.text).toMatch(/Acceptance by kind: the numbers[\s\S]*?<th scope="row">2026-03-09<\/th><td>0%<\/td>/);
+    expect(r.text).toMatch(/<tr data-outcome="review_dismissed"><th scope="row">dismissed in review<\/th><td>2<\/td>/);
+    // Both retrainings, oldest first, with AUC and calibration; the model in service is the last one.
+    expect(r.text).toMatch(/<table data-history="deal_score">[\s\S]*?0\.710<\/td><td>0\.080[\s\S]*?0\.770<\/td><td>0\.031/);
+    expect(r.text).toMatch(/<tr data-model="deal_score">[\s\S]*?<td>0\.770<\/td><td>0\.031<\/td>/);
+    expect(r.text).toContain('aria-label="deal_score quality per retraining"');
+    expect(r.text).not.toContain('0.123');
+    await asA(request(app).get('/admin/outcomes?weeks=52')).expect(200);
+    await asA(request(app).get('/admin/outcomes?weeks=7')).expect(400);
+  });
+
+  test('connections: quarantined webhook events of the tenant\'s own connections, never another tenant\'s', async () => {
+    await t.store.webhookQuarantine.add([
+      { provider: 'hubspot', accountId: '4200', connectionId: 'hs-a', reason: 'objectId: expected a number', payload: { objectId: 'x-of-a' }, receivedAt: NOW - 60_000 },
+      { provider: 'hubspot', accountId: 'PORTAL-OF-B', connectionId: 'hs-b', reason: 'bad event of B', payload: { objectId: 'x-of-b' }, receivedAt: NOW },
+      { provider: 'hubspot', accountId: '999', connectionId: null, reason: 'no such portal installed', payload: {}, receivedAt: NOW },
+    ]);
+    const r = await asA(request(app).get('/admin')).expect(200);
+    expect(r.text).toMatch(/<strong class="quarantine-count">1<\/strong> event quarantined/);
+    expect(r.text).toContain('objectId: expected a number');
+    expect(r.text).toContain('x-of-a');
+    expect(r.text).not.toContain('bad event of B');
+    expect(r.text).not.toContain('no such portal installed');
   });
 });

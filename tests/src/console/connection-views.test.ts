@@ -1,0 +1,27 @@
+import { backfillProgress, laneUsage } from '../../../src/console/console-service.js';
+
+describe('backfillProgress', () => {
+  const kinds = ['contact', 'company', 'deal', 'email'] as const;
+  test('before the checkpoint that moved last: done; at it: syncing; after: waiting', () => {
+    const p = backfillProgress(kinds, { contact: 10, company: 3 }, [
+      { stream: 'objects:contact', updated_at: new Date('2026-03-01T00:00:00Z') },
+      { stream: 'objects:company', updated_at: new Date('2026-03-01T00:05:00Z') },
+    ], false);
+    expect(p).toEqual([
+      { kind: 'contact', records: 10, state: 'done' }, { kind: 'company', records: 3, state: 'syncing' },
+      { kind: 'deal', records: 0, state: 'waiting' }, { kind: 'email', records: 0, state: 'waiting' },
+    ]);
+  });
+  test('a finished backfill is done for every kind', () => {
+    expect(backfillProgress(kinds, {}, [], true).every((k) => k.state === 'done')).toBe(true);
+  });
+});
+
+describe('laneUsage', () => {
+  test('tokens refill since the last update; in-use share of the capacity; a block in the past is not shown', () => {
+    const now = 1_000_000;
+    const b = { bucket_key: 'hubspot:42:app:burst', capacity: 100, refill_per_ms: 0.01, tokens: 20, updated_ms: now - 1000, blocked_until_ms: now - 1, daily_remaining: 5000, calls: 7, throttled: 1 };
+    expect(laneUsage(b, now)).toEqual({ lane: 'burst', capacity: 100, usedShare: 0.7, calls: 7, throttled: 1, dailyRemaining: 5000, blockedUntil: null });
+    expect(laneUsage({ ...b, tokens: -50, refill_per_ms: 0, blocked_until_ms: now + 5000 }, now)).toMatchObject({ usedShare: 1, blockedUntil: new Date(now + 5000) });
+  });
+});
