@@ -1,5 +1,6 @@
 import { NotFoundError, type ConnectionContext, type CreatedRecord, type CrmOwner, type DraftEmailWrite, type DraftWithdrawResult, type StageLabel, type TaskChange, type TaskChangeResult, type TaskWrite } from '../../src/core/index.js';
 import { escapeHtml, textToHtml } from '../kit/escape.js';
+import { visibleText } from '../kit/html-to-text.js';
 import { requestHubspot, type HubspotClientOptions } from './client.js';
 import { HUBSPOT_ASSOCIATION, HUBSPOT_LANE, HUBSPOT_OBJECT_TYPE } from './manifest.js';
 import { resolveOwner } from './owners.js';
@@ -9,18 +10,6 @@ export type HubspotWritebackOptions = HubspotClientOptions;
 
 const TASKS = HUBSPOT_OBJECT_TYPE.task;
 const SUBJECT_MAX = 255;
-
-/**
- * What a rep sees of a body, for comparing two bodies: tags dropped, the entities we write decoded, whitespace
- * collapsed. HubSpot may re-serialise the HTML it stores; the visible text survives that.
- */
-export function visibleText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 interface TaskProperties {
   hs_timestamp: string;

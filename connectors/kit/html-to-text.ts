@@ -35,3 +35,11 @@ export function htmlToText(html: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/**
+ * What a reader sees of an HTML body on one line, for comparing two bodies (the HubSpot crash-window lookup): the
+ * text of `htmlToText` with all whitespace collapsed. A CRM may re-serialise the HTML it stores; this survives that.
+ */
+export function visibleText(html: string): string {
+  return htmlToText(html).replace(/\s+/g, ' ').trim();
+}

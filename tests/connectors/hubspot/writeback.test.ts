@@ -1,6 +1,7 @@
 import nock from 'nock';
 import type { DraftEmailWrite, TaskWrite } from '../../../src/core/index.js';
-import { createDraftEmail, createTask, visibleText } from '../../../connectors/hubspot/writeback.js';
+import { createDraftEmail, createTask } from '../../../connectors/hubspot/writeback.js';
+import { visibleText } from '../../../connectors/kit/html-to-text.js';
 import { clearOwnerCache } from '../../../connectors/hubspot/owners.js';
 import { API, NOW, aContext, fixture } from './helpers.js';
 

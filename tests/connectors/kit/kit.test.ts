@@ -2,7 +2,7 @@ import nock from 'nock';
 import { InvalidCursorError } from '../../../src/core/index.js';
 import { constantTimeEqual } from '../../../connectors/kit/constant-time.js';
 import { escapeHtml, textToHtml } from '../../../connectors/kit/escape.js';
-import { htmlToText } from '../../../connectors/kit/html-to-text.js';
+import { htmlToText, visibleText } from '../../../connectors/kit/html-to-text.js';
 import { chunk, paginate } from '../../../connectors/kit/paginate.js';
 import { headerValue, readRateLimit, retryAfterAt } from '../../../connectors/kit/rate-limit-headers.js';
 
@@ -62,6 +62,13 @@ describe('html and escaping', () => {
     expect(htmlToText('<style>p{}</style><p>A &amp; B</p><ul><li>one</li><li>two</li></ul><script>x()</script>&#x27;q&#39;&nbsp;end'))
       .toBe("A & B\n- one\n- two\n\n'q' end");
     expect(htmlToText('&bogus; &#0;')).toBe('&bogus; &#0;');
+  });
+
+  it('visibleText is the same text on one line, whatever HTML carried it', () => {
+    const ours = textToHtml('Quote <ready>\nfor "Acme"\n\nNext: call');
+    const reserialised = '<div><p>Quote &lt;ready&gt;<br/>\n  for &quot;Acme&quot;</p>\n<p>Next:&nbsp;call</p></div>';
+    expect(visibleText(ours)).toBe('Quote <ready> for "Acme" Next: call');
+    expect(visibleText(reserialised)).toBe(visibleText(ours));
   });
 
   it('escapeHtml and textToHtml round-trip through htmlToText', () => {
