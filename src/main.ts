@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +35,8 @@ import type { ChangeSubscriber } from './sync/change-events.js';
 import { createCrmFacts } from './suggest/crm-facts.js';
 import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
-import { createOutboundDispatcher, crmOriginMatcher, useOutboundDispatcher } from './lib/outbound-timeouts.js';
+import { createOutboundDispatcher, crmProviderMatcher, crmStatusClass, useOutboundDispatcher } from './lib/outbound-timeouts.js';
+import { startTracing } from './lib/tracing-sdk.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { createWorkQueue, type WorkQueue } from './queue/index.js';
@@ -84,6 +86,8 @@ export interface StartOptions {
   healthServer?: boolean;
   /** More operators (provider:accountId:userId) on top of OPERATOR_USERS: the demo makes its sandbox admin one. */
   operatorUsers?: string[];
+  /** Export spans here instead of to OTEL_EXPORTER_OTLP_ENDPOINT (tests: an in-memory exporter). */
+  spanExporter?: SpanExporter;
 }
 
 /** Composition root: the only place that knows every module. */
@@ -107,6 +111,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const store = createStore(db);
   const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds, ...queueOptions(cfg) });
   await queue.start();
+  // Traces only when an OTLP endpoint is configured (or a test hands in an exporter); else nothing is registered.
+  const tracing = startTracing({ url: cfg.tracing.url, exporter: o.spanExporter, serviceName: cfg.tracing.serviceName, role: cfg.role });
 
   const registry: Partial<Record<string, Connector>> = { ...defaultRegistry, ...o.connectors };
   const getConnector = (provider: string): Connector => o.connectors?.[provider] ?? registryConnector(provider);
@@ -124,8 +130,12 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const vault = new TokenVault(store, cipher, getConnector, credsFor, logger, now);
   // Every CRM call gives up after CRM_CALL_TIMEOUT_MS (below the write-back job lease): global fetch (HubSpot client)
   // and jsforce's own dispatcher (Salesforce) share one dispatcher that knows the CRM origins.
-  const crmOrigins = crmOriginMatcher(() => [...apps.values()].flatMap((a) => a.origins));
-  const dispatcher = createOutboundDispatcher(crmOrigins, cfg.crmCallTimeoutMs);
+  // The same dispatcher counts every CRM call and 429 per provider (closeloop_crm_calls_total, closeloop_crm_rate_limited_total).
+  const crmProviders = crmProviderMatcher(() => Object.fromEntries([...apps].map(([provider, a]) => [provider, a.origins])));
+  const dispatcher = createOutboundDispatcher(crmProviders, cfg.crmCallTimeoutMs, (provider, status) => {
+    metrics.crmCalls.inc({ provider, status: crmStatusClass(status) });
+    if (status === 429) metrics.crmRateLimited.inc({ provider });
+  });
   useOutboundDispatcher(dispatcher);
   setJsforceDispatcher(dispatcher as any);
   // OAuth state is sealed with a key derived from the token key (nothing stored before the user returns).
@@ -189,6 +199,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     rules: async () => { if (guardrails.rules().length === 0) throw new Error('no rules loaded'); },
   });
   metrics.observeQueue(async () => (queue.depth ? queue.depth() : {}));
+  metrics.observeSyncLag(() => store.syncMarks.lag());
   let server: Server | null = null;
   let app: Express | null = null;
   if (cfg.role !== 'worker') {
@@ -210,6 +221,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       stopWatch();
       await queue.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
+      await tracing?.shutdown();
       throw e;
     }
     const addr = server.address();
@@ -261,6 +273,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       server?.closeAllConnections?.();
       await queue.stop();
       await db.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -1,6 +1,13 @@
 import { ConfigError } from '../core/errors.js';
 import { EnvSchema, crossFieldProblems, type Env } from './schema.js';
 
+/** The OTLP/HTTP traces URL: the traces-only variable as given, else the general endpoint + /v1/traces (OTLP spec). */
+export function otlpTracesUrl(env: { endpoint?: string | null; tracesEndpoint?: string | null }): string | null {
+  if (env.tracesEndpoint) return env.tracesEndpoint;
+  if (env.endpoint) return `${env.endpoint.replace(/\/+$/, '')}/v1/traces`;
+  return null;
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   port: number;
@@ -30,6 +37,8 @@ export interface Config {
   healthPort: number;
   trainingConcurrency: number;
   modelCacheSize: number;
+  /** OpenTelemetry traces: the OTLP/HTTP traces URL (null: tracing off) and the service name. */
+  tracing: { url: string | null; serviceName: string };
   webhookToleranceMs: number;
   openai: { apiKey: string; baseURL: string | null; model: string; embeddingModel: string } | null;
   embeddings: 'local' | 'openai';
@@ -94,6 +103,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     healthPort: v.HEALTH_PORT,
     trainingConcurrency: v.TRAINING_CONCURRENCY,
     modelCacheSize: v.MODEL_CACHE_SIZE,
+    tracing: { url: otlpTracesUrl({ endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT, tracesEndpoint: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT }), serviceName: v.OTEL_SERVICE_NAME },
     webhookToleranceMs: v.WEBHOOK_TOLERANCE_MS,
     openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL ?? null, model: v.OPENAI_MODEL, embeddingModel: v.OPENAI_EMBEDDING_MODEL } : null,
     embeddings: v.EMBEDDINGS,

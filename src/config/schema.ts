@@ -94,6 +94,11 @@ export const EnvSchema = z
     PINECONE_HOST: z.string().url().optional(),
     /** No data leaves the deployment: no remote model, no OpenAI embeddings, no Pinecone (checked at start-up). */
     LOCAL_ONLY: bool.optional(),
+    /** OTLP/HTTP collector (e.g. http://otel-collector:4318): traces are exported when set, and only then. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+    /** The traces URL itself (wins over OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+    OTEL_SERVICE_NAME: z.string().min(1).default('closeloop'),
     /** Slack app signing secret: verifies Slack Events API requests (POST /slack/events). Unset = endpoint off. */
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   });

@@ -4,7 +4,9 @@ import { clearedSessionCookie, signOut } from '../auth/sessions.js';
 import { requestScope } from '../auth/request-scope.js';
 import type { Connector } from '../core/connector.js';
 import { CloseloopError, ErrorCode, isCloseloopError } from '../core/errors.js';
+import { withLogContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
+import { contextFromHeaders, inSpan, otelContext, SpanStatusCode, startRequestSpan } from '../lib/tracing.js';
 import type { Metrics } from '../lib/metrics.js';
 import { acceptWebhook } from '../sync/webhook-intake.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
@@ -105,7 +107,19 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
     (req as any).id = id;
-    next();
+    // A SERVER span per request (continuing the caller's traceparent, if any; a no-op without tracing), and the
+    // request id on every log line written while handling it.
+    const { span, context } = startRequestSpan(`${req.method} ${req.path.split('/').slice(0, 2).join('/') || '/'}`, contextFromHeaders(req.headers),
+      { 'http.request.method': req.method, 'url.path': req.path, 'closeloop.request_id': id });
+    res.once('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      if (route) span.updateName(`${req.method} ${req.baseUrl}${route}`);
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    res.once('close', () => { if (!res.writableFinished) span.end(); });
+    otelContext.with(context, () => withLogContext({ requestId: id }, next));
   });
 
   // The HubSpot app card (hubspot.fetch): authenticated by HubSpot's v3 signature over the raw request, so it is
@@ -223,10 +237,14 @@ export function createApp(deps: AppDeps): express.Express {
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
       const urls = publicRequestUrls(deps.publicUrl(), req);
-      const result = await acceptWebhook(deps, deps.connectorFor(provider), {
-        method: req.method, url: urls[0]!, alternateUrls: urls.slice(1), headers,
-        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), receivedAt: deps.now(),
-      }, { clientSecret: secret, toleranceMs: deps.webhookToleranceMs });
+      const result = await inSpan('webhook intake', { 'closeloop.provider': provider }, async (span) => {
+        const r = await acceptWebhook(deps, deps.connectorFor(provider), {
+          method: req.method, url: urls[0]!, alternateUrls: urls.slice(1), headers,
+          rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), receivedAt: deps.now(),
+        }, { clientSecret: secret, toleranceMs: deps.webhookToleranceMs });
+        span.setAttributes({ 'closeloop.webhook.accepted': r.accepted, 'closeloop.webhook.duplicates': r.duplicates, 'closeloop.webhook.quarantined': r.quarantined });
+        return r;
+      });
       if (result.response) res.status(result.response.status).type(result.response.contentType).send(result.response.body);
       else res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates, quarantined: result.quarantined });
     } catch (e) {

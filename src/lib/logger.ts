@@ -1,8 +1,11 @@
 import { pino, type Logger } from 'pino';
+import { logContextFields } from './log-context.js';
 
 /**
- * Structured logger. Secrets and personal data are redacted here, not by each caller:
- * any key named like a token/secret, and email bodies / contact fields.
+ * Structured logger: one JSON object per line. Lines written while handling a request or a job carry its ids
+ * (requestId; queue and jobId; traceId and spanId when tracing is on), from src/lib/log-context.ts.
+ * Secrets and personal data are redacted here, not by each caller: any key named like a token/secret, and
+ * email bodies / contact fields.
  */
 const REDACT_KEYS = [
   'accessToken', 'refreshToken', 'access_token', 'refresh_token', 'clientSecret', 'client_secret', 'password',
@@ -20,6 +23,7 @@ export function createLogger(opts: { level?: string; name?: string; destination?
       level: opts.level ?? 'info',
       redact: { paths, censor: '[redacted]' },
       base: undefined,
+      mixin: logContextFields,
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     opts.destination as any,

@@ -11,11 +11,38 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
     writebacks: new Counter({ name: 'closeloop_writebacks_total', help: 'Records written back to the CRM', labelNames: ['crm', 'kind'] as const, registers: [registry] }),
     recordsSynced: new Counter({ name: 'closeloop_records_synced_total', help: 'Canonical records upserted', labelNames: ['crm', 'kind', 'source'] as const, registers: [registry] }),
     jobFailures: new Counter({ name: 'closeloop_job_failures_total', help: 'Job failures by queue and error code', labelNames: ['queue', 'code'] as const, registers: [registry] }),
+    // Every HTTP call to a CRM, counted where both official clients' requests go through (src/lib/outbound-timeouts.ts).
+    crmCalls: new Counter({ name: 'closeloop_crm_calls_total', help: 'HTTP calls to a CRM by provider and status class (2xx, 3xx, 4xx, 429, 5xx, error: no response)', labelNames: ['provider', 'status'] as const, registers: [registry] }),
+    crmRateLimited: new Counter({ name: 'closeloop_crm_rate_limited_total', help: 'CRM calls answered 429 (rate limited), by provider', labelNames: ['provider'] as const, registers: [registry] }),
     ...queueGauges(registry),
+    ...syncLagGauge(registry),
     webhookToTask: new Histogram({ name: 'closeloop_webhook_to_task_seconds', help: 'From webhook receipt to task written', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+export interface SyncLagSample { connectionId: string; provider: string; lagSeconds: number }
+
+/**
+ * Sync lag per connection, read at scrape time (cluster-wide, like the queue gauges): seconds since the newest of
+ * its last applied change (webhook, stream, ingest) and its last successful poll or backfill.
+ */
+function syncLagGauge(registry: Registry) {
+  let source: (() => Promise<SyncLagSample[]>) | null = null;
+  return {
+    syncLag: new Gauge({
+      name: 'closeloop_sync_lag_seconds', help: 'Seconds since a connection last applied a change or finished a poll (cluster-wide)',
+      labelNames: ['provider', 'connection'] as const, registers: [registry],
+      async collect() {
+        this.reset();
+        const rows = source ? await source().catch(() => [] as SyncLagSample[]) : [];
+        for (const r of rows) this.set({ provider: r.provider, connection: r.connectionId }, r.lagSeconds);
+      },
+    }),
+    /** Bind the lag source (the store) once it exists. */
+    observeSyncLag(fn: () => Promise<SyncLagSample[]>) { source = fn; },
+  };
+}
 
 export interface QueueDepthSample { queued: number; active: number; oldestSeconds: number }
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { PgBoss, fromPglite, type Db as Db_, type Job } from 'pg-boss';
+import { withLogContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
 import type { Db, Queryable } from '../store/db.js';
 
@@ -17,6 +18,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
  */
 const KEYED: ReadonlySet<QueueName> = new Set(['backfill', 'poll', 'analyze']);
 const LONG: ReadonlySet<QueueName> = new Set(['backfill', 'poll']);
+/** Jobs per INSERT statement when a scan enqueues many at once (sendMany). */
+export const SEND_MANY_CHUNK = 500;
 
 export interface QueueDepth { queued: number; active: number; oldestSeconds: number }
 
@@ -34,6 +37,11 @@ export interface QueuedJob<T> { id: string; name: string; data: T; singletonKey:
 export interface WorkQueue {
   start(): Promise<void>;
   send(name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
+  /**
+   * Enqueue many jobs with a few multi-row INSERTs (scans: one statement per SEND_MANY_CHUNK jobs, not one per
+   * job). Same rules as `send`: keyed queues skip a job whose key already waits. Returns how many were queued.
+   */
+  sendMany(name: QueueName, jobs: { data: object; singletonKey?: string }[]): Promise<number>;
   /** Enqueue inside the caller's transaction: the job exists iff the transaction commits. */
   sendInTx(tx: Queryable, name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
   work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: QueuedJob<T>[]) => Promise<void>): Promise<void>;
@@ -68,11 +76,14 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
   const supervise = o.superviseIntervalSeconds ?? 10;
   const notify = o.notify ?? true;
   const pooled = o.listenUrl ? pooledWithListener(databaseUrl!, o.listenUrl, o.poolSize ?? 4) : null;
+  // Traces (src/lib/tracing.ts): a job stores the trace context it was sent in (pg-boss's trace_context column)
+  // and its worker continues that trace. Without a registered tracer provider nothing is stored or recorded.
+  const openTelemetry = { propagateContext: true };
   const boss = db.engine === 'pglite'
-    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise, useListenNotify: notify })
+    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise, useListenNotify: notify, openTelemetry })
     : pooled
-      ? new PgBoss({ db: pooled.db, schema: 'pgboss', supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise })
-      : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: o.poolSize ?? 4, supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise });
+      ? new PgBoss({ db: pooled.db, schema: 'pgboss', supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise, openTelemetry })
+      : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: o.poolSize ?? 4, supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise, openTelemetry });
   boss.on('error', (err: unknown) => o.logger.error({ err }, 'queue error'));
   const expire = o.expireInSeconds ?? 60;
   let started = false;
@@ -97,6 +108,19 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
       }
     },
     send: (name, data, opts) => { requireKey(name, opts); return boss.send(name, data, sendOpts(opts)); },
+    async sendMany(name, jobs) {
+      let n = 0;
+      for (let i = 0; i < jobs.length; i += SEND_MANY_CHUNK) {
+        const chunk = jobs.slice(i, i + SEND_MANY_CHUNK).map((j) => {
+          requireKey(name, { singletonKey: j.singletonKey });
+          const { singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax } = sendOpts({ singletonKey: j.singletonKey });
+          return { data: j.data, singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax };
+        });
+        const ids = await boss.insert(name, chunk, { returnId: true });
+        n += ids?.length ?? 0;
+      }
+      return n;
+    },
     sendInTx: (tx, name, data, opts) => {
       requireKey(name, opts);
       return boss.send(name, data, { ...sendOpts(opts), db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) } });
@@ -105,7 +129,9 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
       for (let i = 0; i < Math.max(1, opts.concurrency); i++) {
         // NOTIFY wakes workers at once for new jobs; retries and delayed jobs are found by the backstop poll.
         await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? (notify ? 0.5 : 2), notifyPollingIntervalSeconds: 2, includeMetadata: true } as any,
-          (jobs: Job<object>[]) => handler(jobs.map((j) => ({ id: j.id, name: j.name, data: j.data as never, singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null }))));
+          // Every log line the handler writes names the queue and the job (src/lib/log-context.ts).
+          (jobs: Job<object>[]) => withLogContext(jobs.length === 1 ? { queue: name, jobId: jobs[0]!.id } : { queue: name, jobIds: jobs.map((j) => j.id) },
+            () => handler(jobs.map((j) => ({ id: j.id, name: j.name, data: j.data as never, singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null })))));
       }
     },
     async depth() {

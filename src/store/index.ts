@@ -15,6 +15,7 @@ import { ScheduleRepo } from './schedules.js';
 import { RecordSuggestionRepo } from './record-suggestions.js';
 import { SourcesRepo } from './sources.js';
 import { SuggestionRepo } from './suggestions.js';
+import { SyncMarkRepo } from './sync-marks.js';
 import { WebhookQuarantineRepo } from './webhook-quarantine.js';
 
 /** Repositories bound to a connection or a transaction. */
@@ -37,6 +38,7 @@ export function repos(q: Queryable) {
     recordSuggestions: new RecordSuggestionRepo(q),
     webhookQuarantine: new WebhookQuarantineRepo(q),
     rateBuckets: new RateBucketRepo(q),
+    syncMarks: new SyncMarkRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;

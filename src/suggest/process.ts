@@ -19,6 +19,7 @@ import type { AnalyzeDeps } from './deps.js';
 import { addressDraft, DRAFT_KIND_OF, draftInputFor, makeDraft, withoutOffendingElements, withRepairRequest, type Drafted } from './drafting.js';
 import { usefulnessWeights } from './scorer.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
+import { inSpan } from '../lib/tracing.js';
 
 const DAY = 86_400_000;
 
@@ -39,7 +40,16 @@ function withDraft(s: Suggestion, d: Drafted): Suggestion {
  * the suggestion with every verdict, and (only if it passed) its outbox rows and jobs, in one transaction.
  * Nothing that failed the rules is written back: a draft still failing after its repair goes to review.
  */
-export async function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
+export function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
+  // One span per suggestion (src/lib/tracing.ts): its write-back jobs, queued inside, continue this trace.
+  return inSpan('suggestion', { 'closeloop.connection_id': conn.id, 'closeloop.suggestion.type': proposed.type, 'closeloop.suggestion.id': proposed.id }, async (span) => {
+    const done = await processSuggestionNow(deps, conn, proposed, facts, receivedAt);
+    span.setAttribute('closeloop.suggestion.status', done?.status ?? 'unchanged');
+    return done;
+  });
+}
+
+async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
   const situation = situationKeyOf(proposed);
   // 0. One live suggestion per situation: a new signal updates it (evidence appended), never a second task.
   const live = await deps.store.suggestions.live(proposed.tenantId, situation);

@@ -8,10 +8,8 @@ import type { Store } from '../store/index.js';
  * cap (rule `rep-daily-cap`) bounds what any scan produces.
  */
 export async function scanAccounts(d: { store: Store; queue: WorkQueue }, connectionId: string): Promise<number> {
-  let n = 0;
-  for (const c of await d.store.models.companies(connectionId)) {
-    await d.queue.send('analyze', { connectionId, companyId: c.externalId, receivedAt: null }, { singletonKey: `${connectionId}:company:${c.externalId}` });
-    n++;
-  }
-  return n;
+  const companies = await d.store.models.companies(connectionId);
+  // A few multi-row INSERTs (WorkQueue.sendMany), not one statement per company.
+  await d.queue.sendMany('analyze', companies.map((c) => ({ data: { connectionId, companyId: c.externalId, receivedAt: null }, singletonKey: `${connectionId}:company:${c.externalId}` })));
+  return companies.length;
 }

@@ -121,6 +121,8 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
   for (const dealId of deals) {
     await deps.queue.sendInTx(tx, 'analyze', { connectionId: conn.id, dealId, receivedAt: c.receivedAt ?? null }, { singletonKey: `${conn.id}:${dealId}` });
   }
+  // The sync-lag metric: this connection is current as of now (polls and backfills also stamp last_sync_at).
+  await r.syncMarks.noteChange(conn.id);
   return { changed, erased, analyzed: [...deals] };
 }
 

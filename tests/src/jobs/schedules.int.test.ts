@@ -16,6 +16,7 @@ function recordingQueue(): WorkQueue & { sent: { name: string; data: any }[] } {
     sent,
     start: async () => undefined,
     send: async (name, data) => { sent.push({ name, data }); return 'id'; },
+    sendMany: async (name, jobs) => { for (const j of jobs) sent.push({ name, data: j.data }); return jobs.length; },
     sendInTx: async (_tx, name, data) => { sent.push({ name, data }); return 'id'; },
     work: async () => undefined,
     stats: async () => ({}),

@@ -28,6 +28,7 @@ export function recordingQueue(): WorkQueue & { sent: SentJob[]; take(name: Queu
     },
     start: async () => undefined,
     send: async (name, data, opts) => { sent.push({ name, data, opts, inTx: false }); return String(sent.length); },
+    sendMany: async (name, jobs) => { for (const j of jobs) sent.push({ name, data: j.data, opts: { singletonKey: j.singletonKey }, inTx: false }); return jobs.length; },
     sendInTx: async (_tx, name, data, opts) => { sent.push({ name, data, opts, inTx: true }); return String(sent.length); },
     work: async <T extends object>(_n: QueueName, _o: unknown, _h: (jobs: QueuedJob<T>[]) => Promise<void>) => undefined,
     stats: async () => ({}),
