@@ -79,7 +79,9 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
       });
     }
   });
-  await d.queue.work<{ connectionId: string; dealId?: string; companyId?: string; receivedAt: number | null }>('analyze', { concurrency: d.concurrency }, async (jobs) => {
+  // Two jobs a fetch: while fetches come back full the worker keeps fetching, so a scan's backlog (queued by one
+  // multi-row INSERT, one wake-up) drains without waiting for the backstop poll between jobs.
+  await d.queue.work<{ connectionId: string; dealId?: string; companyId?: string; receivedAt: number | null }>('analyze', { concurrency: d.concurrency, batchSize: 2 }, async (jobs) => {
     for (const j of jobs) {
       // Account (churn) analyses share the queue: a job carries a dealId or a companyId.
       const run = j.data.companyId

@@ -128,7 +128,9 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
     async work(name, opts, handler) {
       for (let i = 0; i < Math.max(1, opts.concurrency); i++) {
         // NOTIFY wakes workers at once for new jobs; retries and delayed jobs are found by the backstop poll.
-        await boss.work(name, { batchSize: opts.batchSize ?? 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? (notify ? 0.5 : 2), notifyPollingIntervalSeconds: 2, includeMetadata: true } as any,
+        // A worker that got a full batch fetches again at once (burstWhenBatchFull): a backlog queued by one
+        // multi-row INSERT (sendMany) sends one NOTIFY, and would otherwise drain one batch per backstop poll.
+        await boss.work(name, { batchSize: opts.batchSize ?? 1, burstWhenBatchFull: (opts.batchSize ?? 1) > 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? (notify ? 0.5 : 2), notifyPollingIntervalSeconds: 2, includeMetadata: true } as any,
           // Every log line the handler writes names the queue and the job (src/lib/log-context.ts).
           (jobs: Job<object>[]) => withLogContext(jobs.length === 1 ? { queue: name, jobId: jobs[0]!.id } : { queue: name, jobIds: jobs.map((j) => j.id) },
             () => handler(jobs.map((j) => ({ id: j.id, name: j.name, data: j.data as never, singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null })))));
