@@ -21,12 +21,27 @@ export const Evidence = z.object({
 });
 export type Evidence = z.infer<typeof Evidence>;
 
+/** One inference step behind a suggestion: which router tier and model served which task, at what cost and speed. */
+export const RouteStep = z.object({
+  task: z.string(),
+  tier: z.enum(['rules', 'small', 'large']),
+  model: z.string(),
+  /** Why this tier: the router's one line (e.g. "no large model configured", "cold-start rules: 12 closed deals < 200"). */
+  reason: z.string(),
+  costUsd: z.number().nonnegative(),
+  /** Wall time of the step in milliseconds (inference only, no queue or network wait of other steps). */
+  latencyMs: z.number().nonnegative(),
+});
+export type RouteStep = z.infer<typeof RouteStep>;
+
 export const Explanation = z.object({
   model: z.string(),
   tier: z.enum(['rules', 'small', 'large']),
   confidence: z.number().min(0).max(1),
   factors: z.array(z.object({ name: z.string(), direction: z.enum(['+', '-']), weight: z.number() })),
   costUsd: z.number().nonnegative(),
+  /** Every routed step that produced this suggestion (signals, scoring, drafting), in order. */
+  route: z.array(RouteStep).optional(),
 });
 export type Explanation = z.infer<typeof Explanation>;
 

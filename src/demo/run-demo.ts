@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import type { Closeloop, StartOptions } from '../main.js';
 import { deleteTenant } from '../privacy/erase.js';
-import { latencyLine, summaryLine, type WriteCounts } from './summary.js';
+import { latencyLine, summaryLine, tierLines, type TierStep, type WriteCounts } from './summary.js';
 
 type Start = (cfg: Readonly<Config>, o?: StartOptions) => Promise<Closeloop>;
 
@@ -54,6 +54,8 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
     process.on('SIGTERM', () => onSignal('SIGTERM'));
   }
 
+  // Suggestions made from here on (backfill and stream) are this run's: the tier report reads them.
+  const demoStart = new Date();
   const clientId = 'closeloop-demo-app';
   const clientSecret = `demo-secret-${Math.random().toString(36).slice(2)}`;
   const hubspot = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'demo', webhookTargetUrl: null });
@@ -159,6 +161,10 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
       salesforce: await cl.store.outbox.webhookToTaskSeconds(streamStart, 'salesforce'),
     };
     say(`webhook-to-task (receipt of the change → task in the CRM), with the sandboxes' rate limits on: ${latencyLine(latencies)}`);
+    // Every suggestion carries its route (tier, model, cost, latency per step): which tiers the demo used.
+    const steps: TierStep[] = (await cl.store.suggestions.listSince(demoStart, 5000))
+      .flatMap((r) => (r.payload.explanation.route ?? []).map((x) => ({ ...x, suggestionType: r.payload.type })));
+    for (const line of tierLines(steps, cfg.openai !== null)) say(`inference tiers — ${line}`);
   })();
   played.catch((e) => say(`the demo stream stopped: ${(e as Error).message}`));
   return { cl, hubspot, salesforce, played, summary, stop };

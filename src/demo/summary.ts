@@ -32,3 +32,31 @@ export function latencyLine(byCrm: Record<string, readonly number[]>): string {
     return `${name}: ${n(xs.length, 'task write', 'task writes')}, p50 ${f(percentile(xs, 50))}, p95 ${f(percentile(xs, 95))}, max ${f(Math.max(...xs))}`;
   }).join(' · ');
 }
+
+/** One routed step of a stored suggestion, as the demo reports it. */
+export interface TierStep { task: string; tier: 'rules' | 'small' | 'large'; model: string; reason: string; costUsd: number; latencyMs: number; suggestionType: string }
+
+/**
+ * Which router tiers served the suggestions, with one example step each, and which tier would take over with an
+ * external model endpoint: "rules: 14 steps (e.g. score_deal by cold-start-v1, $0, 1 ms: …) · small: … · large: …".
+ */
+export function tierLines(steps: readonly TierStep[], largeConfigured: boolean): string[] {
+  const out: string[] = [];
+  for (const tier of ['rules', 'small', 'large'] as const) {
+    const mine = steps.filter((s) => s.tier === tier);
+    if (mine.length === 0) {
+      if (tier === 'large') {
+        out.push(largeConfigured
+          ? 'large: configured, not used yet'
+          : 'large: not used (no model endpoint configured); with OPENAI_API_KEY (and OPENAI_BASE_URL for any OpenAI-compatible server) drafting (draft_email) and next steps move to the large tier, costed per call, and unsure small-tier answers escalate to it');
+      } else out.push(`${tier}: not used yet`);
+      continue;
+    }
+    const tasks = [...new Set(mine.map((s) => s.task))].sort();
+    // The example: a step of the task least represented elsewhere, so each tier shows what only it does.
+    const ex = mine.find((s) => s.task !== 'next_step') ?? mine[0]!;
+    const cost = ex.costUsd === 0 ? '$0' : `$${ex.costUsd.toFixed(5)}`;
+    out.push(`${tier}: ${n(mine.length, 'step', 'steps')} (${tasks.join(', ')}); e.g. ${ex.task} for a ${ex.suggestionType.replace(/_/g, ' ')} suggestion by ${ex.model}, ${cost}, ${Math.round(ex.latencyMs)} ms: ${ex.reason}`);
+  }
+  return out;
+}

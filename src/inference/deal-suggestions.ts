@@ -3,7 +3,8 @@ import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import type { Evidence, Suggestion } from '../core/suggestion.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
-import { extractSignals } from './signals/index.js';
+import { elapsedMs, withRouteStep } from './router/steps.js';
+import { extractSignals, TEXT_MODEL } from './signals/index.js';
 
 export interface DealAnalysisInput {
   tenantId: string;
@@ -128,6 +129,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   const stageOrder = deal.stage ? DEAL_STAGE_ORDER[deal.stage] : 0;
   if (stageOrder >= DEAL_STAGE_ORDER.negotiation) {
     const raised: { a: Activity; quote: string; confidence: number; model: string }[] = [];
+    const started = performance.now();
     for (const a of touches) {
       if (a.direction === 'outbound') continue;
       const text = [a.subject, a.body].filter(Boolean).join('\n');
@@ -135,7 +137,14 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       if (budget) raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
     }
     const newest = raised[0];
+    const signalsMs = elapsedMs(started, performance.now());
     if (newest && !budgetAnswered(touches, newest.a)) {
+      // A learned signal model is the small tier (local, trained, calibrated); a lexicon cue is the rules tier.
+      const learned = newest.model.startsWith(TEXT_MODEL);
+      const step = {
+        task: 'extract_signals', tier: learned ? 'small' as const : 'rules' as const, model: newest.model, costUsd: 0, latencyMs: signalsMs,
+        reason: learned ? 'shipped sentence model (calibrated), lexicon as explanation' : 'lexicon cue (the learned model was below its threshold)',
+      };
       const dedupeKey = `budget_risk:${deal.externalId}`;
       const reason = `A budget problem was raised ${raised.length > 1 ? `${raised.length} times` : 'once'} while "${dealName}" is in negotiation.`;
       out.push({
@@ -145,13 +154,13 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
           subject: `Answer the budget concern on ${dealName}`.slice(0, 255),
           body: reason, dueAt: new Date(i.now + DAY).toISOString(), priority: 'HIGH', ownerId: deal.ownerId, taskType: 'TODO',
         },
-        explanation: {
-          model: newest.model, tier: 'rules', confidence: Math.max(...raised.map((r) => r.confidence)), costUsd: 0,
+        explanation: withRouteStep({
+          model: newest.model, tier: step.tier, confidence: Math.max(...raised.map((r) => r.confidence)), costUsd: 0,
           factors: [
             { name: 'signal=budget_constraint', direction: '+', weight: Number(newest.confidence.toFixed(3)) },
             { name: `deal_stage=${deal.stage}`, direction: '+', weight: 1 },
           ],
-        },
+        }, step),
       });
     }
   }

@@ -4,6 +4,7 @@ import { scoreChurn, suggestChurnRisk, type ChurnScorer } from '../inference/chu
 import { logRoute, route } from '../inference/router/route.js';
 import { loadBudget } from './budget.js';
 import type { AnalyzeDeps } from './deps.js';
+import { elapsedMs, withRouteStep } from '../inference/router/steps.js';
 import { processSuggestion } from './process.js';
 import { withdrawResolved } from './withdraw.js';
 import { tenantScorer } from './scorer.js';
@@ -42,9 +43,17 @@ export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, co
   logRoute(deps.logger, decision, { tenantId: conn.tenant_id, companyId, scorer: scorer.choice.reason });
   const churnScorer: ChurnScorer = decision.tier === 'small' && scorer.model ? { kind: 'trained', model: scorer.model } : { kind: 'cold_start' };
   const input = { tenantId: conn.tenant_id, connectionId, provider: conn.provider, company, deals, contacts, activities, now, scorer: churnScorer };
+  const started = performance.now();
   const score = scoreChurn(input);
   // The small model's answer is kept even below the escalation bar: churn has no large-model prompt yet.
-  const s = suggestChurnRisk(input, score);
+  const made = suggestChurnRisk(input, score);
+  const s = made && {
+    ...made,
+    explanation: withRouteStep(made.explanation, {
+      task: 'churn_risk', tier: score.tier, model: score.model, costUsd: 0, latencyMs: elapsedMs(started, performance.now()),
+      reason: score.tier === 'small' ? `per-tenant model: ${scorer.choice.reason}` : `cold-start rules and account signals: ${scorer.choice.reason}`,
+    }),
+  };
   await withdrawResolved(deps, conn, [key], s ? [key] : [], { deal: null, activities, contacts, now, stageLabel: null }, null, receivedAt);
   if (!s) return [];
   const done = await processSuggestion(deps, conn, s, { deal: score.openDeal, company, activities }, receivedAt);

@@ -6,6 +6,8 @@ import { coldStartFeatures, dealFeatures, featureRecord } from '../inference/dea
 import { suggestForDeal } from '../inference/deal-suggestions.js';
 import { coldStartScore } from '../inference/models/cold-start.js';
 import { logRoute, route } from '../inference/router/route.js';
+import { elapsedMs, withRouteStep } from '../inference/router/steps.js';
+import type { RouteStep } from '../core/suggestion.js';
 import { analyzeAccount } from './analyze-account.js';
 import { loadBudget } from './budget.js';
 import type { AnalyzeDeps } from './deps.js';
@@ -42,9 +44,12 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
   });
   const made: Suggestion[] = [];
   for (const proposed of suggestions) {
-    const s = score && proposed.type !== 'budget_risk'
+    let s = score && proposed.type !== 'budget_risk'
       ? { ...proposed, explanation: { ...proposed.explanation, factors: [...proposed.explanation.factors, { name: `win probability ${score.probability.toFixed(2)} by ${score.model}`, direction: '-' as const, weight: Math.round((1 - score.probability) * 1000) / 1000 }] } }
       : proposed;
+    // The rules that made the suggestion are a step of their own; the deal score that ranks it is another.
+    if (!s.explanation.route?.length) s = { ...s, explanation: withRouteStep(s.explanation, { task: 'next_step', tier: s.explanation.tier, model: s.explanation.model, reason: 'deterministic rule on the synced record', costUsd: 0, latencyMs: 0 }) };
+    if (score) s = { ...s, explanation: withRouteStep(s.explanation, score.step) };
     const done = await processSuggestion(deps, conn, s, { deal, company, activities }, receivedAt);
     if (done) made.push(done.suggestion);
   }
@@ -53,7 +58,11 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
   return made;
 }
 
-/** The deal's win probability from the tenant's scorer (trained model or cold-start rules), routed and logged. */
+/**
+ * The deal's win probability from the tenant's scorer, routed and logged: the per-tenant trained model (small
+ * tier) once the tenant has enough closed outcomes and the model beats chance on its held-out slice, the named
+ * cold-start rules (rules tier) before that. Returns the route step for the suggestion's explanation.
+ */
 async function scoreDeal(deps: AnalyzeDeps, tenantId: string, deal: Deal, activities: Activity[], now: number) {
   const scorer = await tenantScorer(deps.store, tenantId);
   const decision = route({ task: 'score_deal' }, {
@@ -61,7 +70,14 @@ async function scoreDeal(deps: AnalyzeDeps, tenantId: string, deal: Deal, activi
     smallModels: scorer.model ? { score_deal: scorer.model.modelName } : {},
   });
   logRoute(deps.logger, decision, { tenantId, dealId: deal.externalId, scorer: scorer.choice.reason });
+  const started = performance.now();
   const f = dealFeatures(deal, activities, now);
-  return decision.tier === 'small' && scorer.model ? scorer.model.score(featureRecord(f)) : coldStartScore(coldStartFeatures(deal, f, now));
+  const small = decision.tier === 'small' && scorer.model;
+  const score = small ? scorer.model!.score(featureRecord(f)) : coldStartScore(coldStartFeatures(deal, f, now));
+  const step: RouteStep = {
+    task: 'score_deal', tier: small ? 'small' : 'rules', model: score.model, costUsd: 0, latencyMs: elapsedMs(started, performance.now()),
+    reason: small ? `per-tenant model: ${scorer.choice.reason}` : `cold-start rules (${score.model}): ${scorer.choice.reason}`,
+  };
+  return { ...score, step };
 }
 

@@ -87,11 +87,12 @@ export function addressDraft(payload: DraftEmailPayload, s: Suggestion, f: Draft
   };
 }
 
-export interface Drafted { input: DraftInput; result: DraftResult; payload: DraftEmailPayload }
+export interface Drafted { input: DraftInput; result: DraftResult; payload: DraftEmailPayload; latencyMs?: number }
 
 export async function makeDraft(deps: AnalyzeDeps, input: DraftInput, budget: BudgetState, llm: LlmClient | null = deps.llm ?? null): Promise<Drafted> {
+  const started = performance.now();
   const result = await draftEmail(input, { llm, budget, localOnly: deps.localOnly, prices: deps.prices, logger: deps.logger });
-  return { input, result, payload: toDraftEmailPayload(result, input) };
+  return { input, result, payload: toDraftEmailPayload(result, input), latencyMs: Math.round((performance.now() - started) * 100) / 100 };
 }
 
 /** The model is asked again with the rules its draft broke: the same prompt, its answer, then the violations. */

@@ -18,6 +18,7 @@ import { buildContext, type SuggestionFacts } from './context.js';
 import type { AnalyzeDeps } from './deps.js';
 import { addressDraft, DRAFT_KIND_OF, draftInputFor, makeDraft, withoutOffendingElements, withRepairRequest, type Drafted } from './drafting.js';
 import { usefulnessWeights } from './scorer.js';
+import { withRouteStep } from '../inference/router/steps.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
 import { inSpan } from '../lib/tracing.js';
 
@@ -25,13 +26,17 @@ const DAY = 86_400_000;
 
 export interface Processed { suggestion: Suggestion; status: SuggestionStatus }
 
-/** The suggestion with this draft attached, and the draft's origin in its explanation. */
+/** The suggestion with this draft attached, and the draft's origin, route, cost and latency in its explanation. */
 function withDraft(s: Suggestion, d: Drafted): Suggestion {
   const how = d.result.generator === 'template'
     ? `draft by ${d.result.model} (template drafter${d.result.fallback ? `, model failed: ${d.result.fallback.code}` : ', no model configured or allowed'})`
     : `draft by ${d.result.model} (large tier, $${d.result.costUsd})`;
   const factors = [...s.explanation.factors.filter((f) => !f.name.startsWith('draft by ')), { name: how, direction: '+' as const, weight: 0 }];
-  return { ...s, draft: d.payload, explanation: { ...s.explanation, factors } };
+  const reason = d.result.generator === 'template'
+    ? (d.result.fallback ? `large model failed (${d.result.fallback.code}); template` : d.result.route.reason)
+    : d.result.route.reason;
+  const step = { task: 'draft_email', tier: d.result.tier, model: d.result.model, reason, costUsd: d.result.costUsd, latencyMs: d.latencyMs ?? 0 };
+  return { ...s, draft: d.payload, explanation: withRouteStep({ ...s.explanation, factors }, step) };
 }
 
 /**

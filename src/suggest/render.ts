@@ -43,7 +43,7 @@ const who = (f: RenderFacts) => f.contactName ?? (f.companyName ? `the contact a
 const byDate = (e: readonly Evidence[]) => [...e].sort((a, b) => (b.occurredAt ?? '').localeCompare(a.occurredAt ?? ''));
 
 /** Signals behind a churn suggestion, in words (factor names the churn scorer gives them). */
-const churnSignals = (s: Suggestion) => s.explanation.factors.filter((x) => x.direction === '+' && !x.name.startsWith('deal score') && !x.name.startsWith('draft by') && !x.name.startsWith('rep feedback') && !x.name.startsWith('tenant usefulness')).map((x) => x.name);
+const churnSignals = (s: Suggestion) => s.explanation.factors.filter((x) => x.direction === '+' && !x.name.startsWith('route: ') && !x.name.startsWith('deal score') && !x.name.startsWith('draft by') && !x.name.startsWith('rep feedback') && !x.name.startsWith('tenant usefulness')).map((x) => x.name);
 
 interface Text { subject: string; happened: string; why: string; next: string }
 

@@ -43,10 +43,16 @@ test('the embedded-default demo runs the whole loop with no configuration', asyn
     expect(html).toContain('Tasks written');
     const metrics = await (await fetch(`${url}/metrics`, { headers: { cookie } })).text();
     expect(metrics).toMatch(/closeloop_writebacks_total\{crm="hubspot",kind="task"\} [1-9]/);
+    // Every tier that exists without an external endpoint served a suggestion, and the demo names the one that
+    // would take over with one.
+    await waitFor(() => out.includes('inference tiers — large'), 120000, `the tier report in the demo output:\n${out}`);
+    expect(out).toMatch(/inference tiers — rules: \d+ steps? \(.*score_deal/);
+    expect(out).toMatch(/inference tiers — small: \d+ steps? \(.*extract_signals.*\); e\.g\. extract_signals .* by signals-tfidf-logreg-v2/);
+    expect(out).toContain('inference tiers — large: not used (no model endpoint configured); with OPENAI_API_KEY');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
-}, 150000);
+}, 280000);

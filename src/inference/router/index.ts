@@ -9,3 +9,4 @@ export {
   newBudget, rollBudget, applyUsage, checkBudget, periodOf, nextPeriodStart, BudgetExceededError, type BudgetState, type BudgetCheck,
 } from './budget.js';
 export { route, logRoute, budgetExceeded, DEFAULT_INPUT_TOKENS, type RouteRequest, type RouterState, type RouteDecision } from './route.js';
+export { routeLine, withRouteStep, elapsedMs } from './steps.js';
