@@ -11,13 +11,17 @@ import { createGuardrails } from '../guardrails/guardrails.js';
 import { checkRuleSources, readRuleDir, type RuleProblem } from '../guardrails/load-rules.js';
 import { replaySuggestions, type ReplaySummary } from '../guardrails/replay.js';
 import { silentLogger } from '../lib/logger.js';
-import type { ConnectionRow, ConsoleReads, FeedFilter, FeedSuggestionRow, Store, TenantReads } from '../store/index.js';
+import type { CompletenessReport, ConnectionRow, ConsoleReads, FeedFilter, FeedSuggestionRow, Store, TenantReads } from '../store/index.js';
 import { suggestionSource } from '../store/suggestion-source.js';
 import { acceptanceOverTime, lastWeeks, modelQuality, OUTCOME_GROUPS, weeklyCounts, type Series, type TrainingPoint } from './outcome-series.js';
 
 /** What the admin console shows; src/http/admin renders it. Every read goes through the request's tenant scope. */
 
-export interface KindProgress { kind: ObjectKind; records: number; state: 'done' | 'syncing' | 'waiting' }
+export interface KindProgress {
+  kind: ObjectKind; records: number; state: 'done' | 'syncing' | 'waiting';
+  /** What the completeness check last counted in the CRM, records it repaired, and the difference left (null: not checked). */
+  crm: number | null; repaired: number; difference: number | null;
+}
 export interface ConnectionView {
   id: string; provider: string; accountId: string; displayName: string | null; status: ConnectionRow['status']; statusReason: string | null;
   pausedUntil: Date | null; backfillDoneAt: Date | null; lastSyncAt: Date | null; syncLagSeconds: number | null; lastEventAt: Date | null;
@@ -29,6 +33,10 @@ export interface ConnectionView {
   needsReconnect: boolean;
   /** The CRM request budget closeloop paces against, per limit lane (burst, search, daily...). */
   rateLimits: RateLaneView[];
+  /** The install check: one sentence per problem (empty: ready; null: not checked or no check for this CRM). */
+  setupIssues: string[] | null; setupCheckedAt: Date | null;
+  /** When the backfill completeness check last ran, and the records still differing from the CRM after its repair. */
+  completenessCheckedAt: Date | null; completenessDifference: number | null;
 }
 
 export interface RateLaneView { lane: string; usedShare: number; capacity: number; calls: number; throttled: number; dailyRemaining: number | null; blockedUntil: Date | null }
@@ -48,11 +56,15 @@ export function laneUsage(b: { bucket_key: string; capacity: number; refill_per_
  * kind whose checkpoint moved last is the one syncing, those before it are done, those after it wait. The CRM
  * totals are not known in advance, so progress is counted in kinds, with the records held so far.
  */
-export function backfillProgress(kinds: readonly ObjectKind[], counts: Record<string, number>, streams: { stream: string; updated_at: Date }[], backfillDone: boolean): KindProgress[] {
-  if (backfillDone) return kinds.map((k) => ({ kind: k, records: counts[k] ?? 0, state: 'done' }));
+export function backfillProgress(kinds: readonly ObjectKind[], counts: Record<string, number>, streams: { stream: string; updated_at: Date }[], backfillDone: boolean, completeness: CompletenessReport | null = null): KindProgress[] {
+  const checked = (k: ObjectKind) => {
+    const c = completeness?.kinds[k];
+    return c ? { crm: c.crm, repaired: c.repaired, difference: c.difference } : { crm: null, repaired: 0, difference: null };
+  };
+  if (backfillDone) return kinds.map((k) => ({ kind: k, records: counts[k] ?? 0, state: 'done', ...checked(k) }));
   const latest = [...streams].sort((a, b) => new Date(b.updated_at).getTime() - new Date(a.updated_at).getTime())[0];
   const current = latest ? kinds.indexOf(latest.stream.replace(/^objects:/, '') as ObjectKind) : 0;
-  return kinds.map((k, i) => ({ kind: k, records: counts[k] ?? 0, state: i < current ? 'done' : i === current ? 'syncing' : 'waiting' }));
+  return kinds.map((k, i) => ({ kind: k, records: counts[k] ?? 0, state: i < current ? 'done' : i === current ? 'syncing' : 'waiting', ...checked(k) }));
 }
 
 export async function connectionViews(reads: TenantReads, cr: ConsoleReads, connectorFor: (p: string) => Connector, now: number): Promise<ConnectionView[]> {
@@ -62,7 +74,7 @@ export async function connectionViews(reads: TenantReads, cr: ConsoleReads, conn
   return conns.map((c) => {
     const kinds = (() => { try { return connectorFor(c.provider).manifest.objectKinds; } catch { return [] as ObjectKind[]; } })();
     const byKind = Object.fromEntries(counts.filter((x) => x.connection_id === c.id).map((x) => [x.kind, Number(x.n)]));
-    const progress = backfillProgress(kinds, byKind, streams.filter((s) => s.connection_id === c.id), c.backfill_done_at !== null);
+    const progress = backfillProgress(kinds, byKind, streams.filter((s) => s.connection_id === c.id), c.backfill_done_at !== null, c.completeness ?? null);
     const a = activity.find((x) => x.connection_id === c.id);
     return {
       id: c.id, provider: c.provider, accountId: c.account_id, displayName: c.display_name, status: c.status, statusReason: c.status_reason,
@@ -74,6 +86,8 @@ export async function connectionViews(reads: TenantReads, cr: ConsoleReads, conn
       backfillShare: progress.length === 0 ? 0 : progress.filter((p) => p.state === 'done').length / progress.length,
       needsReconnect: c.status === 'needs_reconnect' || c.status === 'failed',
       rateLimits: buckets.filter((b) => b.bucket_key.startsWith(prefixOf(c))).map((b) => laneUsage(b, now)),
+      setupIssues: c.setup_issues ?? null, setupCheckedAt: c.setup_checked_at ?? null,
+      completenessCheckedAt: c.completeness ? new Date(c.completeness.checkedAt) : null, completenessDifference: c.completeness?.difference ?? null,
     };
   });
 }

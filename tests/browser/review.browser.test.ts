@@ -47,6 +47,9 @@ run('review queue in a real browser: approve writes the task to the CRM, dismiss
       await page.goto(`${base}/admin`);
       await page.getByRole('link', { name: 'Sign in with hubspot' }).click();
       await page.waitForURL(`${base}/`);
+      // Off the summary page (it refreshes itself) onto the console, which does not.
+      await page.goto(`${base}/admin`);
+      await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
     });
     // The demo portal's suggestions all land in the review queue, and nothing is on its way to the CRM.
     await waitFor(async () => {

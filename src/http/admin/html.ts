@@ -41,7 +41,7 @@ button.secondary,.button.secondary{background:#fff;color:var(--accent)}
 :focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
 .filters{display:flex;gap:10px;flex-wrap:wrap;align-items:flex-end}.problems li{color:var(--bad)}
 h3.sub{font-size:14px;margin:10px 0 4px}label.inline{display:inline;margin-right:4px}.notice.ok{border-color:#a6d8b5;background:#edf8f0}.notice.bad{border-color:#efb3ae;background:#fdeeed}
-form.row{display:inline-flex}
+form.row{display:inline-flex}p.pre{white-space:pre-wrap;margin:4px 0}
 blockquote{margin:4px 0;padding:2px 10px;border-left:3px solid var(--line)}pre{white-space:pre-wrap;background:#f0f2f5;padding:8px;border-radius:6px}
 `;
 

@@ -19,11 +19,14 @@ ${c.needsReconnect ? html` <a class="button" href="/install/${c.provider}">Recon
 ${c.rateLimits.length ? html`<table class="rate-limits"><thead><tr><th scope="col">Limit</th><th scope="col">In use now</th><th scope="col">Calls</th><th scope="col">Throttled</th><th scope="col">Daily left</th></tr></thead><tbody>
 ${c.rateLimits.map((l) => html`<tr><th scope="row">${l.lane}</th><td><label class="skip" for="rl-${c.id}-${l.lane}">${l.lane} budget in use</label><progress id="rl-${c.id}-${l.lane}" max="100" value="${Math.round(l.usedShare * 100)}"></progress> ${Math.round(l.usedShare * 100)}% of ${l.capacity}${l.blockedUntil ? html` · <strong>blocked until ${when(l.blockedUntil)}</strong>` : ''}</td><td>${l.calls}</td><td>${l.throttled}</td><td>${l.dailyRemaining ?? '-'}</td></tr>`)}</tbody></table>` : ''}
 <h3 class="muted" style="font-size:15px;margin:10px 0 4px">Backfill ${c.backfillDoneAt ? html`done ${when(c.backfillDoneAt)}` : html`in progress (${Math.round(c.backfillShare * 100)}% of object types)`}</h3>
-<table><caption class="skip">Backfill progress per object type</caption><thead><tr><th scope="col">Object type</th><th scope="col">Progress</th><th scope="col">Records</th></tr></thead><tbody>
+<table><caption class="skip">Backfill progress per object type</caption><thead><tr><th scope="col">Object type</th><th scope="col">Progress</th><th scope="col">Records</th><th scope="col">In the CRM (last check)</th></tr></thead><tbody>
 ${c.kinds.map((k) => html`<tr data-kind="${k.kind}"><th scope="row">${k.kind}</th><td><label class="skip" for="p-${c.id}-${k.kind}">${k.kind} backfill</label>
 ${k.state === 'syncing' ? html`<progress id="p-${c.id}-${k.kind}" aria-valuetext="syncing"></progress>` : html`<progress id="p-${c.id}-${k.kind}" max="1" value="${k.state === 'done' ? 1 : 0}" aria-valuetext="${k.state}"></progress>`}
-<span class="state">${k.state}</span></td><td>${k.records}</td></tr>`)}
+<span class="state">${k.state}</span></td><td class="records">${k.records}</td>
+<td>${k.crm === null ? html`<span class="muted">not checked</span>` : html`${k.crm}${k.difference ? html` <span class="badge bad">${k.difference} differ</span>` : html` <span class="badge ok">match</span>`}${k.repaired ? html` <span class="muted">(${k.repaired} repaired)</span>` : ''}`}</td></tr>`)}
 </tbody></table>
+<p class="checks">Install check: ${c.setupIssues === null ? html`<span class="muted">none for this CRM yet</span>` : c.setupIssues.length === 0 ? html`<span class="badge ok">ready</span> ${when(c.setupCheckedAt)}` : html`<span class="badge bad">${c.setupIssues.length} to fix</span><ul class="setup-issues">${c.setupIssues.map((i) => html`<li>${i}</li>`)}</ul>`}
+· Completeness: ${c.completenessCheckedAt === null ? html`<span class="muted">checked after the backfill</span>` : html`${c.completenessDifference ? html`<span class="badge bad">${c.completenessDifference} record(s) differ from the CRM</span>` : html`<span class="badge ok">the store matches the CRM</span>`} (${when(c.completenessCheckedAt)})`}</p>
 <p>Dead-lettered events: <strong class="dead-count">${c.deadBatches}</strong> batch${c.deadBatches === 1 ? '' : 'es'} that failed every retry;
 <strong class="quarantine-count">${c.quarantinedEvents}</strong> event${c.quarantinedEvents === 1 ? '' : 's'} quarantined (failed validation${c.lastQuarantinedAt ? html`, latest ${when(c.lastQuarantinedAt)}` : ''})${c.deadBatches + c.quarantinedEvents > 0 ? html` · <a href="#dead">see below</a>` : ''}.</p></section>`);
   const deadRows = dead.map((d) => html`<tr><td>${d.id}</td><td>${d.connection_id}</td><td>${when(d.dead_at)}</td><td>${d.event_count}</td><td>${d.attempts}</td><td>${d.last_error ?? ''}</td></tr>`);
@@ -71,7 +74,9 @@ ${r.crm_url ? html`<a href="${r.crm_url}" rel="noopener noreferrer">Open the tas
 ${r.writes.length ? html`<p class="writes">Written to ${crmName(r.provider)}: ${r.writes.map((w, i) => html`${i ? ', ' : ''}<span data-crm-id="${w.slice(w.indexOf(':') + 1)}">${WRITE_LABEL[w.slice(0, w.indexOf(':'))] ?? w.slice(0, w.indexOf(':'))} ${w.slice(w.indexOf(':') + 1)}</span>`)}${r.deal_url ? ' (on the deal\'s record)' : ''}</p>` : ''}
 <p>${p.reason}</p>
 ${held ? html`<p class="reason"><strong>Held for review because:</strong> ${heldReasons(r).join('; ') || 'a rule asked for review'}</p>` : ''}
-${p.task ? html`<p class="muted">Task: ${p.task.body}</p>` : ''}${p.draft ? html`<p class="muted">Draft email: <strong>${p.draft.subject}</strong> ${p.draft.body}</p>` : ''}
+${r.status === 'blocked' ? html`<p class="reason"><strong>Blocked because:</strong> ${heldReasons(r).join('; ') || 'a rule blocked it'}</p>` : ''}
+${p.task || p.draft ? html`<details${raw(held ? ' open' : '')}><summary>${held ? 'What would be written' : 'The task and draft'}</summary>
+${p.task ? html`<h3 class="sub">Task: ${p.task.subject}</h3><p class="pre">${p.task.body}</p>` : ''}${p.draft ? html`<h3 class="sub">Draft email: ${p.draft.subject}</h3><p class="pre">${p.draft.body}</p>` : ''}</details>` : ''}
 <details><summary>Why: evidence (${p.evidence.length}), rule verdicts (${r.verdicts.length}), model and cost</summary>
 <h3 class="sub">Evidence</h3>
 <ul>${p.evidence.map((e) => html`<li><blockquote>${e.quote}</blockquote>${e.label ? html`${e.label} · ` : ''}${e.url ? html`<a href="${e.url}" rel="noopener noreferrer">${e.recordKind} ${e.externalId} in ${crmName(r.provider)}</a>` : html`${e.recordKind} ${e.externalId}`}</li>`)}</ul>
@@ -166,6 +171,6 @@ ${v.models.map((m) => html`<tr data-model="${m.kind}"><th scope="row">${m.kind}<
 ${kinds.map(([kind, points]) => html`<h3 class="sub">${kind}: ${points.length} training${points.length === 1 ? '' : 's'} in the period</h3>
 ${points.some((p) => p.auc !== null || p.ece !== null) ? lineChart({ title: `${kind} quality per retraining`, labels: points.map((p) => p.trainedAt.toISOString().slice(0, 10)), max: 1, format: (x) => x.toFixed(2),
     series: [{ name: 'AUC', color: '#2f5bd3', values: points.map((p) => p.auc) }, { name: 'ECE', color: '#b3261e', values: points.map((p) => p.ece) }] }) : ''}
-<table data-history="${kind}"><thead><tr><th scope="col">Trained</th><th scope="col">Model</th><th scope="col">Rows</th><th scope="col">Won</th><th scope="col">AUC</th><th scope="col">ECE</th><th scope="col">Brier</th><th scope="col">Note</th></tr></thead><tbody>
+<table data-history="${kind}"><thead><tr><th scope="col">Trained</th><th scope="col">Model</th><th scope="col">Rows</th><th scope="col" title="won deals for the deal model; suggestions acted on for usefulness">Positives</th><th scope="col">AUC</th><th scope="col">ECE</th><th scope="col">Brier</th><th scope="col">Note</th></tr></thead><tbody>
 ${points.map((p) => html`<tr><th scope="row">${when(p.trainedAt)}</th><td>${p.modelName ?? 'not stored'}</td><td>${p.rows}</td><td>${p.positives ?? '-'}</td><td>${fmt(p.auc)}</td><td>${fmt(p.ece)}</td><td>${fmt(p.brier)}</td><td class="muted">${p.note ?? ''}</td></tr>`)}</tbody></table>`)}</section>`;
 }

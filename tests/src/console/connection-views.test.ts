@@ -10,10 +10,16 @@ describe('backfillProgress', () => {
     expect(p).toEqual([
       { kind: 'contact', records: 10, state: 'done' }, { kind: 'company', records: 3, state: 'syncing' },
       { kind: 'deal', records: 0, state: 'waiting' }, { kind: 'email', records: 0, state: 'waiting' },
-    ]);
+    ].map((k) => ({ ...k, crm: null, repaired: 0, difference: null })));
   });
   test('a finished backfill is done for every kind', () => {
     expect(backfillProgress(kinds, {}, [], true).every((k) => k.state === 'done')).toBe(true);
+  });
+  test('the completeness check adds what the CRM counted, what was repaired and what still differs', () => {
+    const report = { checkedAt: '2026-03-01T00:00:00Z', difference: 2, kinds: { deal: { crm: 12, store: 10, missing: 3, extra: 0, repaired: 1, difference: 2 } } };
+    const p = backfillProgress(kinds, { deal: 10 }, [], true, report);
+    expect(p.find((k) => k.kind === 'deal')).toEqual({ kind: 'deal', records: 10, state: 'done', crm: 12, repaired: 1, difference: 2 });
+    expect(p.find((k) => k.kind === 'email')).toMatchObject({ crm: null, difference: null });
   });
 });
 

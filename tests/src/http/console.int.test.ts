@@ -54,6 +54,21 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(r.text).toMatch(/<th scope="row">burst<\/th><td>[\s\S]*?60% of 100[\s\S]*?<td>1234<\/td><td>2<\/td>/);
     expect(r.text).not.toContain('>search<');
     expect(r.text).toContain('<a class="skip" href="#main">');
+    // No install or completeness check yet: said so, not shown as fine.
+    expect(r.text).toContain('Install check: <span class="muted">none for this CRM yet</span>');
+  });
+
+  test('connections: the install check\'s problems and the completeness check against the CRM, per object type', async () => {
+    await t.store.connections.setSetupIssues('hs-a', ['the closeloop app lacks the crm.objects.deals.write scope']);
+    await t.store.connections.setCompleteness('hs-a', { checkedAt: new Date(NOW).toISOString(), difference: 2, kinds: {
+      contact: { crm: 5, store: 5, missing: 0, extra: 0, repaired: 0, difference: 0 },
+      company: { crm: 9, store: 7, missing: 3, extra: 0, repaired: 1, difference: 2 },
+    } });
+    const r = await asA(request(app).get('/admin')).expect(200);
+    expect(r.text).toMatch(/<span class="badge bad">1 to fix<\/span><ul class="setup-issues"><li>the closeloop app lacks the crm.objects.deals.write scope<\/li>/);
+    expect(r.text).toMatch(/data-kind="contact"[\s\S]*?<td>5 <span class="badge ok">match<\/span><\/td>/);
+    expect(r.text).toMatch(/data-kind="company"[\s\S]*?<td>9 <span class="badge bad">2 differ<\/span> <span class="muted">\(1 repaired\)<\/span><\/td>/);
+    expect(r.text).toContain('2 record(s) differ from the CRM');
   });
 
   test('suggestions feed: filters, evidence, verdicts, approve/dismiss only on held ones; never another tenant\'s', async () => {
