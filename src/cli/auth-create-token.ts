@@ -1,5 +1,5 @@
 import { createApiToken } from '../auth/api-tokens.js';
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 /**
@@ -25,8 +25,7 @@ export function commandWith(deps: SourcesCliDeps) {
       if (!values.connection === !values.tenant) throw new UsageError('give exactly one of --connection or --tenant');
       const days = values['expires-days'] === undefined ? null : Number(values['expires-days']);
       if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) throw new UsageError('--expires-days must be a whole number of days between 1 and 3650');
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         let tenantId = values.tenant ?? null;
         if (values.connection) {
           const conn = await store.connections.get(values.connection);
@@ -44,9 +43,7 @@ export function commandWith(deps: SourcesCliDeps) {
             + `Revoke it with: npx closeloop auth revoke-token --id ${t.id}\n`);
         }
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }

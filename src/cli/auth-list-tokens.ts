@@ -1,5 +1,5 @@
 import { listApiTokens } from '../auth/api-tokens.js';
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand } from './command.js';
 
 /** `closeloop auth list-tokens [--tenant ID]`: ids, names and state of the API tokens (never the tokens). */
@@ -14,16 +14,13 @@ export function commandWith(deps: SourcesCliDeps) {
     },
     examples: ['npx closeloop auth list-tokens', 'npx closeloop auth list-tokens --tenant ten_0123abcd --json'],
     async handler({ values }, io) {
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         const rows = await listApiTokens(store, values.tenant ?? null);
         const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '-');
         if (values.json) io.out(`${JSON.stringify(rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, name: r.name, createdAt: iso(r.created_at), lastUsedAt: iso(r.last_used_at), expiresAt: iso(r.expires_at), revokedAt: iso(r.revoked_at) })))}\n`);
         else for (const r of rows) io.out(`${r.id}\t${r.tenant_id}\t${r.revoked_at ? 'revoked' : 'live'}\tlast used ${iso(r.last_used_at)}\t${r.name}\n`);
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }

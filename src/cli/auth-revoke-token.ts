@@ -1,5 +1,5 @@
 import { revokeApiToken } from '../auth/api-tokens.js';
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 /** `closeloop auth revoke-token --id tok_...`: the token stops working at once (401). */
@@ -14,14 +14,11 @@ export function commandWith(deps: SourcesCliDeps) {
     examples: ['npx closeloop auth revoke-token --id tok_AbCdEf0123456789'],
     async handler({ values }, io) {
       if (!/^tok_[A-Za-z0-9_-]{8,40}$/.test(values.id)) throw new UsageError(`--id must be a token id like tok_AbCdEf0123456789 (got "${values.id}")`);
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         if (!(await revokeApiToken(store, values.id))) { io.err(`no live API token ${values.id}\n`); return 1; }
         io.out(`revoked ${values.id}\n`);
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }

@@ -1,4 +1,4 @@
-import { configuredStore } from './cli-store.js';
+import { configuredStore, withStore } from './cli-store.js';
 import { feedbackReport } from '../feedback/report.js';
 import type { AcceptanceGroup, FeedbackReport } from '../feedback/report.js';
 import { parseSince } from '../guardrails/replay.js';
@@ -58,14 +58,11 @@ export function commandWith(deps: FeedbackCliDeps) {
     async handler({ values }, io) {
       const since = parseSince(values.since, new Date((deps.now ?? Date.now)()));
       if (!since) throw new UsageError(`--since must be like 30d, 24h or an ISO date (got "${values.since}")`);
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         const report = await feedbackReport((d) => store.feedback.reportRows(d, values.tenant ?? null), since);
         io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }

@@ -1,4 +1,4 @@
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 /**
@@ -30,8 +30,7 @@ export function commandWith(deps: SourcesCliDeps) {
       if (Boolean(channelId) !== Boolean(companyId)) throw new UsageError('--channel and --company go together');
       if (channelId && !/^[CG][A-Z0-9]+$/.test(channelId)) throw new UsageError(`--channel must be a Slack channel id like C0123ABCD (got "${channelId}")`);
       if (domain && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(domain)) throw new UsageError(`--domain must be a workspace subdomain like acme (got "${domain}")`);
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         const conn = await store.connections.get(connectionId);
         if (!conn) { io.err(`no connection ${connectionId} (see /admin/connections)\n`); return 1; }
         const team = await store.sources.bindSlackTeam({ teamId, connectionId: conn.id, domain });
@@ -47,9 +46,7 @@ export function commandWith(deps: SourcesCliDeps) {
           io.out(`bound Slack ${teamId} to connection ${conn.id}${team.domain ? ` (permalinks on ${team.domain}.slack.com)` : ''}\n`);
         }
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }

@@ -1,5 +1,5 @@
 import { generateIngestKey } from '../sources/ingest-keys.js';
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand } from './command.js';
 
 /**
@@ -20,8 +20,7 @@ export function commandWith(deps: SourcesCliDeps) {
     examples: ['npx closeloop sources create-key --connection hubspot:12345 --label "call recorder"'],
     async handler({ values }, io) {
       const connectionId = values.connection;
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         const conn = await store.connections.get(connectionId);
         if (!conn) { io.err(`no connection ${connectionId} (see /admin/connections)\n`); return 1; }
         const k = generateIngestKey();
@@ -34,9 +33,7 @@ export function commandWith(deps: SourcesCliDeps) {
             + `Revoke it with: npx closeloop sources revoke-key --key ${k.id}\n`);
         }
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }

@@ -1,4 +1,4 @@
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 /** `closeloop sources revoke-key --key clk_<id>`: the key stops working at once (401). */
@@ -15,17 +15,14 @@ export function commandWith(deps: SourcesCliDeps) {
       // Accept the whole key as well as its id: only the id part is used.
       const keyId = /^(clk_[0-9a-f]{12})/.exec(values.key)?.[1];
       if (!keyId) throw new UsageError(`--key must be a key id like clk_0123456789ab (got "${values.key}")`);
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         if (!(await store.sources.revokeIngestKey(keyId, new Date((deps.now ?? Date.now)())))) {
           io.err(`no live ingest key ${keyId}\n`);
           return 1;
         }
         io.out(`revoked ${keyId}\n`);
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }

@@ -2,7 +2,7 @@ import type { WorkQueue } from '../queue/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
 import { approveSuggestion, dismissSuggestion, listSuggestions, REVIEWABLE_STATUSES, type ReviewDeps, type ReviewItem } from '../suggest/review.js';
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 /**
@@ -41,15 +41,12 @@ export function listWith(deps: SourcesCliDeps) {
     async handler({ values }, io) {
       const limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError(`--limit must be 1-500 (got "${values.limit}")`);
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         const items = await listSuggestions(store, values.tenant, values.status as ReviewItem['status'], limit);
         if (values.json) io.out(`${JSON.stringify(items, null, 2)}\n`);
         else io.out(items.length ? `${items.map(formatItem).join('\n\n')}\n` : `no ${values.status} suggestions for ${values.tenant}\n`);
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }
@@ -67,23 +64,22 @@ const decide = (verb: 'approve' | 'dismiss', deps: SourcesCliDeps) => defineComm
   examples: [`npx closeloop suggestions ${verb} --tenant ten_123 --id sug_0123456789abcdef${verb === 'dismiss' ? ' --reason "already handled by phone"' : ''}`],
   async handler({ values }, io) {
     if (!ID.test(values.id)) throw new UsageError(`--id must be a suggestion id like sug_0123456789abcdef (got "${values.id}")`);
-    const { store, close } = await deps.openStore();
-    try {
-      const d = reviewDeps(store, deps.now ?? Date.now);
-      const by = 'cli';
-      const reason = (values as Record<string, unknown>).reason;
-      const item = verb === 'approve'
-        ? await approveSuggestion(d, values.tenant, values.id, by)
-        : await dismissSuggestion(d, values.tenant, values.id, typeof reason === 'string' ? reason : null, by);
-      io.out(`${verb === 'approve' ? 'approved: queued for the CRM' : 'dismissed'}\n${formatItem(item)}\n`);
-      return 0;
-    } catch (e) {
-      const status = (e as { status?: number }).status;
-      if (status === 404 || status === 409) { io.err(`${(e as Error).message}\n`); return 1; }
-      throw e;
-    } finally {
-      await close();
-    }
+    return withStore(deps, async (store) => {
+      try {
+        const d = reviewDeps(store, deps.now ?? Date.now);
+        const by = 'cli';
+        const reason = (values as Record<string, unknown>).reason;
+        const item = verb === 'approve'
+          ? await approveSuggestion(d, values.tenant, values.id, by)
+          : await dismissSuggestion(d, values.tenant, values.id, typeof reason === 'string' ? reason : null, by);
+        io.out(`${verb === 'approve' ? 'approved: queued for the CRM' : 'dismissed'}\n${formatItem(item)}\n`);
+        return 0;
+      } catch (e) {
+        const status = (e as { status?: number }).status;
+        if (status === 404 || status === 409) { io.err(`${(e as Error).message}\n`); return 1; }
+        throw e;
+      }
+    });
   },
 });
 

@@ -1,4 +1,4 @@
-import { configuredStore, type SourcesCliDeps } from './cli-store.js';
+import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
 import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
 
 /** `closeloop webhooks quarantine`: the webhook events kept aside because they failed validation. */
@@ -18,17 +18,14 @@ export function commandWith(deps: SourcesCliDeps) {
     async handler({ values }, io) {
       const limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit must be an integer from 1 to 10000 (got "${values.limit}")`);
-      const { store, close } = await deps.openStore();
-      try {
+      return withStore(deps, async (store) => {
         const rows = await store.webhookQuarantine.list({ provider: values.provider, connectionId: values.connection, limit });
         for (const r of rows) {
           io.out(`${JSON.stringify({ id: r.id, provider: r.provider, accountId: r.account_id, connectionId: r.connection_id, receivedAt: r.received_at, reason: r.reason, payload: r.payload })}\n`);
         }
         if (rows.length === 0) io.err('no quarantined webhook events\n');
         return 0;
-      } finally {
-        await close();
-      }
+      });
     },
   });
 }
