@@ -1,16 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startHubspotSandbox, type HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import { freshDatabase, ROOT } from '../helpers/db.js';
 import { AS_OPERATOR, TEST_OPERATOR_TOKEN, waitFor } from '../helpers/closeloop.js';
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
-});
+import { dealWrites, freePort, seedContractDeals, sendBudgetCuts } from '../helpers/budget-deals.js';
 
 /**
  * Kill -9 the closeloop process while it is writing tasks, start it again on the same database, and check
@@ -23,8 +18,8 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
   let dataDir: string;
   let pg: { url: string; drop(): Promise<void> } | null = null;
   let port: number;
-  const deals: string[] = [];
-  const contacts: string[] = [];
+  let seeded: { deals: string[]; contacts: string[] };
+  let deals: string[];
 
   const startChild = async (): Promise<string> => {
     // Run node itself (tsx as an import hook), so SIGKILL hits the process that does the work.
@@ -58,16 +53,8 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
       port: 0, clientId: 'restart-app', clientSecret: 'restart-secret', seed: 'empty',
       webhookBatchMs: 20, webhookRetryBaseMs: 100, webhookMaxRetryDelayMs: 1000, webhookMaxAttempts: 30, webhookTimeoutMs: 2000,
     });
-    const pid = hs.defaultPortalId;
-    const owner = hs.store.portal(pid).addOwner({ id: '77', userId: 770, email: 'rep@example.com', firstName: 'Rae', lastName: 'Rep' });
-    for (let i = 0; i < N; i++) {
-      const c = hs.store.create(pid, 'contacts', { firstname: `Buyer${i}`, lastname: 'Test', email: `buyer${i}@example.com` });
-      const d = hs.store.create(pid, 'deals', { dealname: `Deal ${i}`, dealstage: 'contractsent', pipeline: 'default', amount: '1000', hubspot_owner_id: owner.id },
-        { associations: [{ toType: 'contacts', toId: c.id }] });
-      hs.store.create(pid, 'notes', { hs_timestamp: String(Date.now() - 86_400_000), hs_note_body: 'Sent the contract.' }, { associations: [{ toType: 'deals', toId: d.id }] });
-      deals.push(d.id);
-      contacts.push(c.id);
-    }
+    seeded = seedContractDeals(hs, N);
+    deals = seeded.deals;
   }, 60000);
 
   afterAll(async () => {
@@ -77,11 +64,9 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const dealTasks = (dealId: string) => hs.store.list(hs.defaultPortalId, 'tasks')
-    .filter((t) => hs.store.associations(hs.defaultPortalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId));
   // Each budget risk writes a to-do task and a draft reply (an EMAIL-type task in HubSpot).
-  const budgetTasks = (dealId: string) => dealTasks(dealId).filter((t) => t.properties.hs_task_type !== 'EMAIL');
-  const drafts = (dealId: string) => dealTasks(dealId).filter((t) => t.properties.hs_task_type === 'EMAIL');
+  const budgetTasks = (dealId: string) => dealWrites(hs).budgetTasks(dealId);
+  const drafts = (dealId: string) => dealWrites(hs).drafts(dealId);
 
   test('nothing is lost and nothing is done twice', async () => {
     const url = await startChild();
@@ -93,12 +78,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
       return s.connections[0]?.backfillDone;
     }, 30000, 'backfill');
 
-    for (let i = 0; i < N; i++) {
-      hs.store.create(hs.defaultPortalId, 'emails', {
-        hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: `Re: Deal ${i}`,
-        hs_email_text: 'Our budget was cut last week, we need to pause.',
-      }, { associations: [{ toType: 'deals', toId: deals[i]! }, { toType: 'contacts', toId: contacts[i]! }] });
-    }
+    sendBudgetCuts(hs, seeded);
     // Kill the process as soon as the first task lands: other jobs are mid-flight.
     await waitFor(() => deals.some((d) => budgetTasks(d).length > 0), 30000, 'first task');
     await kill9();

@@ -1,22 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startHubspotSandbox, type HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import { migrate, openDb, type Db } from '../../src/store/index.js';
 import { freshDatabase, ROOT } from '../helpers/db.js';
 import { AS_OPERATOR, TEST_OPERATOR_TOKEN, waitFor } from '../helpers/closeloop.js';
+import { dealWrites, freePort, seedContractDeals, sendBudgetCuts } from '../helpers/budget-deals.js';
 
 const pgUrl = process.env.DATABASE_URL;
 /** Deals in the portal; each gets one budget email (one task + one draft) and NEUTRAL other activities. */
 const DEALS = Number(process.env.SCALE_DEALS ?? 40);
 const NEUTRAL = Number(process.env.SCALE_NEUTRAL ?? 2);
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
-});
 
 interface Proc { name: string; child: ChildProcess; url: string; healthUrl: string; logs: any[] }
 
@@ -33,8 +28,8 @@ interface Proc { name: string; child: ChildProcess; url: string; healthUrl: stri
   let db: Db;
   let dataDir: string;
   const procs: Proc[] = [];
-  const deals: string[] = [];
-  const contacts: string[] = [];
+  let seeded: { deals: string[]; contacts: string[] };
+  let deals: string[];
 
   const start = async (name: string, role: 'web' | 'worker'): Promise<Proc> => {
     const env: Record<string, string> = {
@@ -77,18 +72,9 @@ interface Proc { name: string; child: ChildProcess; url: string; healthUrl: stri
       port: 0, clientId: 'scale-app', clientSecret: 'scale-secret', seed: 'empty', rateLimit: false,
       webhookBatchMs: 50, webhookRetryBaseMs: 100, webhookMaxRetryDelayMs: 1000, webhookMaxAttempts: 50, webhookTimeoutMs: 5000,
     });
-    const pid = hs.defaultPortalId;
     // One rep per 10 deals: the rep-daily-cap rule (rules/limits.json) allows 20 suggestions per rep and day.
-    const owners = [...Array(Math.ceil(DEALS / 10)).keys()].map((k) => hs.store.portal(pid).addOwner({ id: String(77 + k), userId: 770 + k, email: `rep${k}@example.com`, firstName: 'Rae', lastName: `Rep${k}` }));
-    for (let i = 0; i < DEALS; i++) {
-      const owner = owners[Math.floor(i / 10)]!;
-      const c = hs.store.create(pid, 'contacts', { firstname: `Buyer${i}`, lastname: 'Test', email: `buyer${i}@example.com` });
-      const d = hs.store.create(pid, 'deals', { dealname: `Deal ${i}`, dealstage: 'contractsent', pipeline: 'default', amount: '1000', hubspot_owner_id: owner.id },
-        { associations: [{ toType: 'contacts', toId: c.id }] });
-      hs.store.create(pid, 'notes', { hs_timestamp: String(Date.now() - 86_400_000), hs_note_body: 'Sent the contract.' }, { associations: [{ toType: 'deals', toId: d.id }] });
-      deals.push(d.id);
-      contacts.push(c.id);
-    }
+    seeded = seedContractDeals(hs, DEALS, 10);
+    deals = seeded.deals;
   }, 120_000);
 
   afterAll(async () => {
@@ -99,10 +85,8 @@ interface Proc { name: string; child: ChildProcess; url: string; healthUrl: stri
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const dealTasks = (dealId: string) => hs.store.list(hs.defaultPortalId, 'tasks')
-    .filter((t) => hs.store.associations(hs.defaultPortalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId));
-  const budgetTasks = (dealId: string) => dealTasks(dealId).filter((t) => t.properties.hs_task_type !== 'EMAIL');
-  const drafts = (dealId: string) => dealTasks(dealId).filter((t) => t.properties.hs_task_type === 'EMAIL');
+  const budgetTasks = (dealId: string) => dealWrites(hs).budgetTasks(dealId);
+  const drafts = (dealId: string) => dealWrites(hs).drafts(dealId);
 
   test('0 lost, 0 duplicate write-backs, one run per schedule tick, a worker killed and one added', async () => {
     const web = await start('web', 'web');
@@ -120,16 +104,7 @@ interface Proc { name: string; child: ChildProcess; url: string; healthUrl: stri
     }
 
     const t0 = Date.now();
-    for (let i = 0; i < DEALS; i++) {
-      const assoc = { associations: [{ toType: 'deals' as const, toId: deals[i]! }, { toType: 'contacts' as const, toId: contacts[i]! }] };
-      for (let k = 0; k < NEUTRAL; k++) {
-        hs.store.create(hs.defaultPortalId, 'notes', { hs_timestamp: String(Date.now()), hs_note_body: `Call ${k}: walked through onboarding.` }, assoc);
-      }
-      hs.store.create(hs.defaultPortalId, 'emails', {
-        hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: `Re: Deal ${i}`,
-        hs_email_text: 'Our budget was cut last week, we need to pause.',
-      }, assoc);
-    }
+    sendBudgetCuts(hs, seeded, NEUTRAL);
     // Kill one worker once write-backs are flowing, and add a fourth.
     await waitFor(() => deals.filter((d) => budgetTasks(d).length > 0).length >= Math.ceil(DEALS / 10), 120_000, 'the first tasks');
     await kill9(workers[0]!);
