@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { CloseloopError, ErrorCode } from '../core/errors.js';
 
 /**
@@ -25,11 +25,6 @@ export const hashSecret = (secret: string): string => createHash('sha256').updat
 
 /** A new random secret with a readable prefix (`clt_` API token, `cls_` session). 256 bits. */
 export const newSecret = (prefix: string): string => `${prefix}${randomBytes(32).toString('base64url')}`;
-
-/** Constant-time equality of two strings (compared as SHA-256 digests, so lengths leak nothing). */
-export function secretEquals(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
 
 /** A tenant id as closeloop makes them (src/lib/ids.ts stableId): bounded and plain, so it is safe to log and query. */
 export const isTenantIdShape = (s: string): boolean => /^[A-Za-z0-9_.:-]{1,128}$/.test(s);

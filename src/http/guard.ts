@@ -1,5 +1,6 @@
 import express from 'express';
-import { hashSecret, resolveScope, secretEquals, ForbiddenError, UnauthenticatedError, type Principal } from '../auth/principal.js';
+import { hashSecret, resolveScope, ForbiddenError, UnauthenticatedError, type Principal } from '../auth/principal.js';
+import { constantTimeEqual } from '../../connectors/kit/constant-time.js';
 import type { RequestScope } from '../auth/request-scope.js';
 import { readSessionCookie } from '../auth/sessions.js';
 import { InvalidPayloadError } from '../core/errors.js';
@@ -25,9 +26,9 @@ export async function authenticate(d: GuardDeps, req: express.Request): Promise<
     const token = m[1]!;
     // Every operator token is compared (constant time each), so timing says nothing about which one matched.
     let operator = false;
-    for (const t of d.operatorTokens) operator = secretEquals(token, t) || operator;
+    for (const t of d.operatorTokens) operator = constantTimeEqual(token, t) || operator;
     if (operator) return { kind: 'operator-token', role: 'operator', tenantId: null, subject: `operator:${hashSecret(token).slice(0, 8)}` };
-    if (d.metricsToken && secretEquals(token, d.metricsToken)) return { kind: 'metrics-token', role: 'metrics', tenantId: null, subject: 'metrics' };
+    if (d.metricsToken && constantTimeEqual(token, d.metricsToken)) return { kind: 'metrics-token', role: 'metrics', tenantId: null, subject: 'metrics' };
     const row = token.startsWith('clt_') ? await d.store.access.useApiToken(hashSecret(token), new Date(d.now())) : null;
     if (!row) throw new UnauthenticatedError('unknown, expired or revoked token');
     return { kind: 'api-token', role: 'admin', tenantId: row.tenant_id, subject: `token:${row.id}` };
@@ -62,7 +63,7 @@ async function checkCsrf(d: GuardDeps, req: express.Request, res: express.Respon
   const origin = req.header('origin');
   if (origin !== undefined && origin !== d.publicOrigin()) throw new ForbiddenError('cross-origin write refused');
   const token = req.header('x-csrf-token') ?? await formToken(req, res);
-  if (!token || !secretEquals(token, p.csrfToken)) throw new ForbiddenError('missing or wrong X-CSRF-Token (GET /auth/session gives it)');
+  if (!token || !constantTimeEqual(token, p.csrfToken)) throw new ForbiddenError('missing or wrong X-CSRF-Token (GET /auth/session gives it)');
 }
 
 function requestedTenant(req: express.Request): string | null {
