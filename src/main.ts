@@ -250,7 +250,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       changeStreams: o.changeStreams,
       afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now, trainer }, connectionId); },
     });
-    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES, trainer, reencrypt: () => vault.reencryptStale() });
+    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES, trainer, reencrypt: () => vault.reencryptStale(), ...(indexer ? { settleIndex: (deadline: number) => indexer.settle(deadline) } : {}) });
   }
   // A worker serves no HTTP of its own: a small port for probes and scrapes.
   const healthServer = cfg.role === 'worker' && cfg.healthPort > 0 && o.healthServer !== false

@@ -52,6 +52,11 @@ export class ContextIndexer {
     await this.store.deleteByFilter(tenantId, { provider: ref.provider, kind: ref.kind, recordId: ref.externalId });
   }
 
+  /** Fold bulk-loaded chunks into the store's ANN index until `deadline` (no-op for stores without one). */
+  async settle(deadline: number): Promise<{ settled: number; pending: number }> {
+    return this.store.settle ? this.store.settle({ deadline, rebuild: true }) : { settled: 0, pending: 0 };
+  }
+
   async retrieve(tenantId: string, queryText: string, o: { topK?: number; filter?: Filter } = {}): Promise<RetrievedChunk[]> {
     const [q] = await this.embedder.embed([queryText]);
     const matches = await this.store.query(tenantId, q!, { topK: o.topK ?? 8, ...(o.filter ? { filter: o.filter } : {}) });

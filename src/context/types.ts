@@ -66,4 +66,10 @@ export interface VectorStore {
   deleteByIds(tenantId: string, ids: string[]): Promise<void>;
   deleteByFilter(tenantId: string, filter: Filter): Promise<void>;
   deleteTenant(tenantId: string): Promise<void>;
+  /**
+   * Stores that take bulk loads outside their ANN index (pgvector: `pending` rows) fold them in here, until
+   * `deadline` (epoch ms); `rebuild` lets it rebuild the index when most of it is pending. Everything stored is
+   * queryable before and after; only query cost changes.
+   */
+  settle?(o: { deadline?: number; rebuild?: boolean }): Promise<{ settled: number; pending: number }>;
 }

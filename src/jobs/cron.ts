@@ -38,7 +38,7 @@ export async function sweepOutbox(d: { store: Store; queue: WorkQueue; logger: L
  * Schedules. Any number of processes run the cron side by side; each tick of each schedule runs in one of
  * them (src/store/schedules.ts), and what a tick enqueues is keyed, so a late duplicate would still be harmless.
  */
-export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string; feedback?: { overdueCron: string; retrainCron: string }; reencrypt?: () => Promise<unknown>; owner?: string; trainer?: Trainer }): () => void {
+export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string; feedback?: { overdueCron: string; retrainCron: string }; reencrypt?: () => Promise<unknown>; settleIndex?: (deadline: number) => Promise<unknown>; owner?: string; trainer?: Trainer }): () => void {
   const tasks: ScheduledTask[] = [];
   const owner = d.owner ?? `${os.hostname()}:${process.pid}`;
   // Every process runs the same cron; the first to claim a tick in the database runs it, the others skip it.
@@ -69,6 +69,10 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
   })));
   // Parked write-backs resume once their connection can write again (pause over, reinstalled); lost jobs are requeued.
   tasks.push(cron.schedule('* * * * *', safe('outbox-sweep', async () => { await sweepOutbox(d); })));
+  // Chunks a backfill bulk-loaded are queryable at once (exact scan); this folds them into the HNSW graph,
+  // in small transactions for at most 45 s a minute, so the scan stays fast (src/store/pgvector-store.ts).
+  const settleIndex = d.settleIndex;
+  if (settleIndex) tasks.push(cron.schedule('* * * * *', safe('context-settle', async () => { await settleIndex(Date.now() + 45_000); })));
   // Feedback and learning (src/feedback): overdue write-backs become outcomes; models retrain when due. Both are
   // idempotent (one outcome per target; a per-tenant lease on each model), so every process may run them.
   if (d.feedback) {

@@ -13,6 +13,11 @@ export interface QueryResult<R> { rows: R[]; affectedRows: number }
 
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /**
+   * `COPY ... FROM '/dev/blob'` fed with `data` (PGlite only: there a binary COPY skips the text parsing that
+   * dominates bulk inserts of vectors). Absent on PostgreSQL, where callers use multi-row statements.
+   */
+  copyFrom?(sql: string, data: Uint8Array): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -88,16 +93,21 @@ async function openPglite(dataDir: string): Promise<Db> {
     const r = await runner.query<R>(sql, params as any[]);
     return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
   };
+  const copy = (runner: { query: PGlite['query'] }) => async (sql: string, data: Uint8Array) => {
+    await runner.query(sql, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
+  };
   return {
     engine: 'pglite',
     raw: lite,
     query: (sql, params) => q(lite, sql, params),
+    copyFrom: copy(lite),
     exec: async (sql) => (await lite.exec(sql)).map((r) => ({ rows: r.rows as Record<string, unknown>[], affectedRows: r.affectedRows ?? 0 })),
     // PGlite has one connection: transaction() holds it exclusively, so other callers (pg-boss) wait.
-    transaction: (fn) => lite.transaction((tx) => fn({ query: (sql, params) => q(tx as any, sql, params) })),
+    transaction: (fn) => lite.transaction((tx) => fn({ query: (sql, params) => q(tx as any, sql, params), copyFrom: copy(tx as any) })),
     session: (fn) => fn({
       query: (sql, params) => q(lite, sql, params),
-      transaction: (tfn) => lite.transaction((tx) => tfn({ query: (sql, params) => q(tx as any, sql, params) })),
+      copyFrom: copy(lite),
+      transaction: (tfn) => lite.transaction((tx) => tfn({ query: (sql, params) => q(tx as any, sql, params), copyFrom: copy(tx as any) })),
     }),
     close: async () => { try { await lite.close(); } finally { unlock(); } },
   };

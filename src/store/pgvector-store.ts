@@ -2,45 +2,81 @@ import type { Db, Queryable } from './db.js';
 import { InvalidPayloadError } from '../core/errors.js';
 import { assertTenantId, validateFilter, validateMetadata } from '../context/filter.js';
 import { compileFilterSql } from './pgvector-filter-sql.js';
+import { encodeContextCopy } from './pgvector-copy.js';
 import type { Filter, QueryMatch, QueryOptions, VectorChunk, VectorStore } from '../context/types.js';
 
 /**
  * Vector store on the service's own PostgreSQL (PGlite in tests and single-node installs), table
- * `context_chunks` from migrations/0100_context_chunks.sql.
+ * `context_chunks` from migrations/0100_context_chunks.sql and 0320_context_bulk_load.sql.
  *
  * Isolation: `tenant_id = $n` is written into every statement by this class, outside the compiled
  * filter, and the filter compiler refuses the `tenantId` field; there is no code path that reads
- * or deletes rows without it (deleteTenant included).
+ * or deletes rows without it (deleteTenant included; settle() only clears a flag).
  *
- * Search: HNSW (cosine) over `embedding::vector(D)` for rows `dims = D`, with pgvector 0.8's iterative
- * index scan so that selective filters (one tenant among many, one deal) still fill topK instead of
- * returning the few rows that survived the first `ef_search` candidates. Relaxed order -> re-sorted here.
+ * Writes: a call with fewer than `bulkRows` chunks (a webhook's email) goes straight into the HNSW graph, as
+ * before. A larger call (a backfill page) is a bulk load: one binary COPY on PGlite, one unnest statement on
+ * PostgreSQL, rows marked `pending` so the HNSW index skips them. Pending rows are answered at once by an exact
+ * scan beside the HNSW scan, and settle() moves them into the graph later in small transactions.
+ *
+ * Search: HNSW (cosine) over `embedding::vector(D)` for rows `dims = D AND NOT pending`, with pgvector 0.8's
+ * iterative index scan so that selective filters (one tenant among many, one deal) keep scanning past the
+ * first `ef_search` candidates; relaxed order, re-sorted here. When the scan still comes back short (it stops
+ * after hnsw.max_scan_tuples, 20,000 by default), the same query runs again as an exact scan of the tenant's
+ * rows, so a small tenant always gets min(topK, its matching rows).
  */
 export interface PgVectorStoreOptions {
   dimensions: number;
   /** Embedder id: rows of one space are never compared with another's. */
   space: string;
-  /** Rows per INSERT statement. Default 200. */
+  /** Rows per INSERT statement on the near-real-time path. Default 200. */
   insertBatch?: number;
+  /** A call with at least this many chunks is a bulk load (pending rows, settled later). Default 50. */
+  bulkRows?: number;
+  /** hnsw.ef_search for topK 10 (raised with topK). Default 100, chosen by measurement (docs/benchmarks.md). */
+  efSearch?: number;
+  /** hnsw.max_scan_tuples for the iterative scan; default pgvector's (20,000). A short scan falls back to exact. */
+  maxScanTuples?: number;
 }
 
+/** Nine significant digits write any float32 exactly (shorter than JavaScript's shortest double form). */
 const toVectorLiteral = (v: Float32Array) => {
   let s = '[';
-  for (let i = 0; i < v.length; i++) { if (i) s += ','; s += Number.isFinite(v[i]!) ? v[i]! : 0; }
+  for (let i = 0; i < v.length; i++) {
+    if (i) s += ',';
+    const x = v[i]!;
+    s += x === 0 || !Number.isFinite(x) ? '0' : x.toPrecision(9);
+  }
   return s + ']';
 };
+
+const UPSERT_TAIL = `ON CONFLICT (tenant_id, space, id) DO UPDATE SET dims = EXCLUDED.dims, embedding = EXCLUDED.embedding,
+         metadata = EXCLUDED.metadata, content = EXCLUDED.content, pending = EXCLUDED.pending, updated_at = now()`;
+
+/** The graph indexes of migrations/0320_context_bulk_load.sql, for rebuild(); keep both in step. */
+const ANN_INDEX: Record<number, string> = Object.fromEntries([384, 1536].map((d) => [d,
+  `CREATE INDEX IF NOT EXISTS context_chunks_ann_${d} ON context_chunks USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = ${d} AND NOT pending`]));
+/** Memory for one index build: an in-memory HNSW build is several times faster than one that spills. */
+const BUILD_MEMORY = '512MB';
+/** Largest table PGlite rebuilds in one blocking build from settle(); beyond it rows are settled one by one. */
+const PGLITE_REBUILD_ROWS = 20_000;
 
 export class PgVectorStore implements VectorStore {
   readonly name = 'pgvector';
   private readonly dims: number;
   private readonly space: string;
   private readonly insertBatch: number;
+  private readonly bulkRows: number;
+  private readonly efSearch: number;
+  private readonly maxScanTuples: number | null;
 
   constructor(private readonly db: Db, o: PgVectorStoreOptions) {
     if (!Number.isInteger(o.dimensions) || o.dimensions < 1 || o.dimensions > 16000) throw new RangeError('dimensions must be an integer in 1..16000');
     this.dims = o.dimensions; // an integer, safe to inline (the partial index predicate needs a literal)
     this.space = o.space;
     this.insertBatch = o.insertBatch ?? 200;
+    this.bulkRows = Math.max(1, o.bulkRows ?? 50);
+    this.efSearch = Math.min(1000, Math.max(10, Math.floor(o.efSearch ?? 100)));
+    this.maxScanTuples = o.maxScanTuples !== undefined ? Math.max(1, Math.floor(o.maxScanTuples)) : null;
   }
 
   async upsert(tenantId: string, chunks: VectorChunk[]): Promise<void> {
@@ -53,6 +89,7 @@ export class PgVectorStore implements VectorStore {
     }
     // Last write wins inside one call (Postgres refuses two rows with one key in one INSERT).
     const unique = [...new Map(chunks.map((c) => [c.id, c])).values()];
+    if (unique.length >= this.bulkRows) return this.bulkLoad(tenantId, unique);
     await this.db.transaction(async (tx) => {
       for (let i = 0; i < unique.length; i += this.insertBatch) {
         await this.insertRows(tx, tenantId, unique.slice(i, i + this.insertBatch));
@@ -65,14 +102,109 @@ export class PgVectorStore implements VectorStore {
     const values = rows.map((c) => {
       params.push(c.id, toVectorLiteral(c.values), JSON.stringify(c.metadata), c.text ?? null);
       const n = params.length;
-      return `($1, $2, $${n - 3}, $3, $${n - 2}::vector, $${n - 1}::jsonb, $${n})`;
+      return `($1, $2, $${n - 3}, $3, $${n - 2}::vector, $${n - 1}::jsonb, $${n}, false)`;
     });
-    await tx.query(
-      `INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content) VALUES ${values.join(', ')}
-       ON CONFLICT (tenant_id, space, id) DO UPDATE SET dims = EXCLUDED.dims, embedding = EXCLUDED.embedding,
-         metadata = EXCLUDED.metadata, content = EXCLUDED.content, updated_at = now()`,
-      params,
-    );
+    await tx.query(`INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending) VALUES ${values.join(', ')} ${UPSERT_TAIL}`, params);
+  }
+
+  /** Many rows in one statement, marked pending (outside the HNSW graph until settle()). One transaction. */
+  private async bulkLoad(tenantId: string, rows: VectorChunk[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (tx.copyFrom) {
+        await tx.query('CREATE TEMP TABLE IF NOT EXISTS context_chunks_load (id text, embedding vector, metadata jsonb, content text) ON COMMIT DELETE ROWS');
+        await tx.copyFrom("COPY context_chunks_load FROM '/dev/blob' WITH (FORMAT binary)",
+          encodeContextCopy(rows.map((c) => ({ id: c.id, values: c.values, metadataJson: JSON.stringify(c.metadata), text: c.text ?? null }))));
+        await tx.query(`INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending)
+          SELECT $1, $2, id, $3, embedding, metadata, content, true FROM context_chunks_load ${UPSERT_TAIL}`, [tenantId, this.space, this.dims]);
+        return;
+      }
+      for (let i = 0; i < rows.length; i += 2000) {
+        const slice = rows.slice(i, i + 2000);
+        await tx.query(`INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending)
+          SELECT $1, $2, u.id, $3, u.e::vector, u.m::jsonb, u.c, true FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, e, m, c) ${UPSERT_TAIL}`,
+        [tenantId, this.space, this.dims, slice.map((c) => c.id), slice.map((c) => toVectorLiteral(c.values)), slice.map((c) => JSON.stringify(c.metadata)), slice.map((c) => c.text ?? null)]);
+      }
+    });
+  }
+
+  /**
+   * Move pending rows (any tenant, any space) into the HNSW graph: up to `maxRows` or until `deadline`, `batch`
+   * rows a transaction so other writers and readers interleave. With `rebuild`, a table at least half pending is
+   * folded by one index build instead (rebuild()). A missing graph index is always rebuilt first.
+   * Returns how many rows moved and how many still wait.
+   */
+  async settle(o: { maxRows?: number; batch?: number; deadline?: number; rebuild?: boolean } = {}): Promise<{ settled: number; pending: number }> {
+    // A graph index lost to a crash mid-rebuild, or a table mostly pending (a first backfill) where the caller
+    // allows it: one build instead of row-by-row inserts.
+    if (ANN_INDEX[this.dims] && !(await this.annIndexReady())) return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
+    if (o.rebuild) {
+      const c = (await this.db.query<{ pending: number; total: number }>(
+        `SELECT count(*) FILTER (WHERE pending)::int AS pending, count(*)::int AS total FROM context_chunks WHERE dims = ${this.dims}`)).rows[0]!;
+      // PGlite blocks its one connection for the build: only up to PGLITE_REBUILD_ROWS (about a minute).
+      const blockingOk = this.db.engine === 'postgres' || c.total <= PGLITE_REBUILD_ROWS;
+      if (c.pending > 0 && c.pending * 2 >= c.total && blockingOk) return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
+    }
+    const maxRows = o.maxRows ?? Number.MAX_SAFE_INTEGER;
+    const batch = Math.max(1, o.batch ?? 200);
+    let settled = 0;
+    while (settled < maxRows && (o.deadline === undefined || Date.now() < o.deadline)) {
+      const r = await this.db.query(
+        `UPDATE context_chunks c SET pending = false
+           FROM (SELECT tenant_id, space, id FROM context_chunks WHERE pending LIMIT $1 FOR UPDATE SKIP LOCKED) p
+          WHERE c.tenant_id = p.tenant_id AND c.space = p.space AND c.id = p.id`,
+        [Math.min(batch, maxRows - settled)],
+      );
+      if (r.affectedRows === 0) break;
+      settled += r.affectedRows;
+    }
+    return { settled, pending: await this.pendingCount() };
+  }
+
+  /**
+   * Fold every pending row of this dimension into the graph with one index build instead of row-by-row inserts
+   * (an HNSW build from scratch runs 5-17x faster than inserting the same rows one by one). Worth it when most of
+   * the table is pending, as after a first backfill: meanwhile queries of every tenant are exact scans (correct,
+   * slower). PostgreSQL drops and builds the index CONCURRENTLY, so writes go on; PGlite holds its one connection
+   * for the build. If the process dies between the drop and the build, the next settle() builds it again.
+   */
+  async rebuild(): Promise<{ rows: number }> {
+    const d = this.dims;
+    const name = `context_chunks_ann_${d}`;
+    const def = ANN_INDEX[d];
+    if (!def) {
+      const r = await this.db.query(`UPDATE context_chunks SET pending = false WHERE dims = ${d} AND pending`);
+      return { rows: r.affectedRows };
+    }
+    if (this.db.engine === 'postgres') {
+      return this.db.session(async (s) => {
+        await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+        await s.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+        const r = await s.query(`UPDATE context_chunks SET pending = false WHERE dims = ${d} AND pending`);
+        await s.query(def.replace('CREATE INDEX', 'CREATE INDEX CONCURRENTLY'));
+        await s.query('RESET maintenance_work_mem');
+        return { rows: r.affectedRows };
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
+      await tx.query(`DROP INDEX IF EXISTS ${name}`);
+      const r = await tx.query(`UPDATE context_chunks SET pending = false WHERE dims = ${d} AND pending`);
+      await tx.query(def);
+      return { rows: r.affectedRows };
+    });
+  }
+
+  /** The graph index of this dimension exists and is valid (a build that died leaves it missing or INVALID). */
+  private async annIndexReady(): Promise<boolean> {
+    const r = await this.db.query<{ ok: boolean }>(
+      `SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [`context_chunks_ann_${this.dims}`]);
+    return r.rows[0]?.ok === true;
+  }
+
+  /** Rows waiting for settle() (every tenant and space). */
+  async pendingCount(): Promise<number> {
+    const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM context_chunks WHERE pending');
+    return r.rows[0]?.n ?? 0;
   }
 
   async query(tenantId: string, vector: Float32Array, opts: QueryOptions): Promise<QueryMatch[]> {
@@ -84,22 +216,29 @@ export class PgVectorStore implements VectorStore {
     const d = this.dims;
     const params: unknown[] = [toVectorLiteral(vector), tenantId, this.space, topK];
     const where = opts.filter ? compileFilterSql(opts.filter, 'metadata', params) : 'true';
-    const ef = Math.min(1000, Math.max(40, topK * 2));
+    const ef = Math.min(1000, Math.max(this.efSearch, topK * 2));
+    const select = `SELECT id, metadata, content, pending, embedding::vector(${d}) <=> $1::vector(${d}) AS distance
+           FROM context_chunks
+          WHERE tenant_id = $2 AND space = $3 AND dims = ${d} AND (${where})`;
+    const order = `ORDER BY embedding::vector(${d}) <=> $1::vector(${d}) LIMIT $4`;
+    type Row = { id: string; metadata: Record<string, unknown>; content: string | null; pending: boolean; distance: number };
     const rows = await this.db.transaction(async (tx) => {
       await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
       await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
-      return (await tx.query<{ id: string; metadata: Record<string, unknown>; content: string | null; distance: number }>(
-        `SELECT id, metadata, content, embedding::vector(${d}) <=> $1::vector(${d}) AS distance
-           FROM context_chunks
-          WHERE tenant_id = $2 AND space = $3 AND dims = ${d} AND (${where})
-          ORDER BY embedding::vector(${d}) <=> $1::vector(${d})
-          LIMIT $4`,
-        params,
-      )).rows;
+      if (this.maxScanTuples !== null) await tx.query(`SET LOCAL hnsw.max_scan_tuples = ${this.maxScanTuples}`);
+      // The graph (settled rows) and an exact scan of the rows a bulk load left pending, merged below.
+      const found = (await tx.query<Row>(`(${select} AND NOT pending ${order}) UNION ALL (${select} AND pending ${order})`, params)).rows;
+      if (found.filter((r) => !r.pending).length >= topK) return found;
+      // The graph came back short: the tenant (or the filter) has fewer settled rows than topK, or the iterative
+      // scan gave up at hnsw.max_scan_tuples before it met enough of them. An exact scan of the tenant's rows
+      // (found through the primary key, not the graph) settles which.
+      await tx.query('SET LOCAL enable_indexscan = off');
+      return (await tx.query<Row>(`${select} ${order}`, params)).rows;
     });
     return rows
       .map((r) => ({ id: r.id, score: 1 - Number(r.distance), metadata: r.metadata as QueryMatch['metadata'], ...(r.content !== null ? { text: r.content } : {}) }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+      .slice(0, topK);
   }
 
   async deleteByIds(tenantId: string, ids: string[]): Promise<void> {
