@@ -6,7 +6,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { connectors as defaultRegistry, getConnector as registryConnector } from '../connectors/index.js';
-import { setDispatcher as setJsforceDispatcher } from 'jsforce/lib/request.js';
 import { registerInstall, type ProviderAppConfig } from './auth/oauth-install.js';
 import { registerSignIn } from './auth/crm-sign-in.js';
 import { installHandlers, signInHandlers } from './http/oauth.js';
@@ -128,8 +127,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     return { clientId: a.clientId, clientSecret: a.clientSecret, tokenUrl: a.tokenUrl };
   };
   const vault = new TokenVault(store, cipher, getConnector, credsFor, logger, now);
-  // Every CRM call gives up after CRM_CALL_TIMEOUT_MS (below the write-back job lease): global fetch (HubSpot client)
-  // and jsforce's own dispatcher (Salesforce) share one dispatcher that knows the CRM origins.
+  // Every CRM call gives up after CRM_CALL_TIMEOUT_MS (below the write-back job lease): the global fetch and the
+  // provider clients with an HTTP stack of their own (connector.useDispatcher) share one dispatcher that knows the CRM origins.
   // The same dispatcher counts every CRM call and 429 per provider (closeloop_crm_calls_total, closeloop_crm_rate_limited_total).
   const crmProviders = crmProviderMatcher(() => Object.fromEntries([...apps].map(([provider, a]) => [provider, a.origins])));
   const dispatcher = createOutboundDispatcher(crmProviders, cfg.crmCallTimeoutMs, (provider, status) => {
@@ -137,7 +136,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     if (status === 429) metrics.crmRateLimited.inc({ provider });
   });
   useOutboundDispatcher(dispatcher);
-  setJsforceDispatcher(dispatcher as any);
+  for (const c of Object.values(registry)) c?.useDispatcher?.(dispatcher);
   // OAuth state is sealed with a key derived from the token key (nothing stored before the user returns).
   const sealer = new StateSealer(cipher.derive('oauth-state'));
   // One shared request budget per account and app, in the database (every worker process paces against it).

@@ -1,5 +1,6 @@
 import { identifyUser } from './sign-in.js';
 import type { Connector } from '../../src/core/connector.js';
+import { setDispatcher } from 'jsforce/lib/request.js';
 import { changeStreamStart, subscribeChanges, type CdcOptions } from './cdc.js';
 import { createSalesforceClient } from './client.js';
 import { salesforceManifest } from './manifest.js';
@@ -22,6 +23,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
   return {
     manifest: salesforceManifest,
     resolveApp,
+    // jsforce sends its requests through its own undici dispatcher, not the global fetch's.
+    useDispatcher: (dispatcher) => setDispatcher(dispatcher as Parameters<typeof setDispatcher>[0]),
     refreshTokens,
     afterInstall,
     identifyUser,

@@ -284,6 +284,11 @@ export interface Connector {
   readonly manifest: ConnectorManifest;
   /** The OAuth app from this CRM's settings (string values: client id and secret, URL overrides). Throws if incomplete. */
   resolveApp(settings: Readonly<Record<string, string>>): ProviderApp;
+  /**
+   * For a provider client with an HTTP stack of its own (jsforce): send its calls through `dispatcher`, an undici
+   * Dispatcher that gives every CRM call the deployment's timeout. Clients on the global fetch need nothing here.
+   */
+  useDispatcher?(dispatcher: unknown): void;
   /** Exchange-independent token refresh through the provider's official client. */
   refreshTokens(opts: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string }): Promise<TokenSet>;
   /** Resolve the installed account's identity right after the OAuth callback. Throws if it cannot. */

@@ -36,3 +36,22 @@ test('Salesforce: authorize and token endpoints live on the login URL (sandbox o
   expect(a.tokenUrl).toBe('https://test.salesforce.com/services/oauth2/token');
   expect(a).toMatchObject({ apiBase: 'https://test.salesforce.com', origins: ['https://test.salesforce.com'] });
 });
+
+test("Salesforce: useDispatcher sends jsforce's own requests (token refresh) through the deployment's dispatcher", async () => {
+  const { MockAgent } = await import('undici');
+  const { setDispatcher } = await import('jsforce/lib/request.js');
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  agent.get('https://login.example.test').intercept({ method: 'POST', path: '/services/oauth2/token' }).reply(200, {
+    access_token: 'fresh', instance_url: 'https://org.example.test', id: 'https://login.example.test/id/00Dx/005x', issued_at: '1', signature: 'x', token_type: 'Bearer',
+  });
+  try {
+    connectors.salesforce!.useDispatcher!(agent);
+    const t = await connectors.salesforce!.refreshTokens({ tokenUrl: 'https://login.example.test/services/oauth2/token', clientId: 'c', clientSecret: 's', refreshToken: 'r' });
+    expect(t.accessToken).toBe('fresh');
+    agent.assertNoPendingInterceptors();
+  } finally {
+    setDispatcher(undefined as never);
+    await agent.close();
+  }
+});
