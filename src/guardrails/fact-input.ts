@@ -84,6 +84,8 @@ export function createFactInput(suggestion: Suggestion, context: GuardrailContex
         numbers: deal?.amount != null ? [deal.amount] : [],
         // The suggestion's own due date is a structured, separately checked field, so quoting it is fine.
         isoDates: [deal?.closeDate, suggestion.task?.dueAt].filter((d): d is string => typeof d === 'string'),
+        // "next Friday" in a draft is the Friday after the draft was written; the same phrase in a source is read alike.
+        ref: new Date(context.now),
       },
     ))),
     maxDiscountPercent: once(() => maxDiscountPercent(outgoing, deal?.amount ?? null)),

@@ -1,12 +1,15 @@
+import * as chrono from 'chrono-node';
 import { MONTHS } from './words.js';
 
 /**
- * Calendar dates written in free text. Relative expressions ("next Friday", "end of quarter") are
- * not recognised; numeric dates are ambiguous (3/4 is March 4 in the US, April 3 elsewhere), so
- * every plausible reading is kept and a date is grounded when any reading matches a source date.
+ * Calendar dates written in free text. Numeric dates are ambiguous (3/4 is March 4 in the US, April 3
+ * elsewhere), so every plausible reading is kept and a date is grounded when any reading matches a source
+ * date. Given a reference time, relative expressions that name a day ("next Friday", "on Monday",
+ * "tomorrow", "in two weeks") are read too, by chrono-node, as the day they mean then; vague ones ("today",
+ * "this week", "next week", "end of quarter") name no day a reader could act on and are not claims.
  */
 export interface DateReading { year: number | null; month: number; day: number | null }
-export interface DateMention { text: string; readings: DateReading[]; start: number; end: number }
+export interface DateMention { text: string; readings: DateReading[]; start: number; end: number; relative?: boolean }
 
 const MONTH_NAMES = 'January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec';
 const DAY = String.raw`(\d{1,2})(?:st|nd|rd|th)?`;
@@ -42,7 +45,28 @@ const PATTERNS: { re: RegExp; read(m: RegExpExecArray): DateReading[] }[] = [
 
 const isValid = (r: DateReading): boolean => r.month >= 1 && r.month <= 12 && (r.day === null || (r.day >= 1 && r.day <= 31));
 
-export function findDates(text: string): DateMention[] {
+/** Relative expressions that pin a day: a weekday name, tomorrow / yesterday, "in N days/weeks", "N weeks from now". */
+const DAY_NAMING = /\b(?:tomorrow|yesterday|day after tomorrow)\b|\bin\s+(?:\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few)\s+(?:days?|weeks?)\b|\b(?:days?|weeks?)\s+from\s+(?:now|today)\b/i;
+
+const WEEKDAY_NAME = /\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b/i;
+
+function relativeDates(text: string, ref: Date, taken: [number, number][]): DateMention[] {
+  const out: DateMention[] = [];
+  for (const r of chrono.en.parse(text, ref, { forwardDate: true })) {
+    const t = r.text.replace(/[\s,.;:!?]+$/, '');
+    const start = r.index; const end = r.index + t.length;
+    if (taken.some(([s, e]) => start < e && end > s)) continue;
+    // Forward-looking and day-precise only: a weekday by name or DAY_NAMING ("for 20 days", "3 days ago" are not
+    // appointments, and chrono's certainty flags cannot tell them apart).
+    if (!(WEEKDAY_NAME.test(t) || DAY_NAMING.test(t)) || /\bago\b/i.test(t)) continue;
+    const d = r.start.date();
+    out.push({ text: t.trim(), readings: [{ year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate() }], start, end, relative: true });
+  }
+  return out;
+}
+
+/** Dates in `text`; with `ref` (the time the text is written for) also the days relative expressions name. */
+export function findDates(text: string, ref?: Date): DateMention[] {
   const out: DateMention[] = [];
   const taken: [number, number][] = [];
   for (const { re, read } of PATTERNS) {
@@ -56,6 +80,7 @@ export function findDates(text: string): DateMention[] {
       out.push({ text: m[0].trim(), readings, start, end });
     }
   }
+  if (ref) out.push(...relativeDates(text, ref, taken));
   return out.sort((x, y) => x.start - y.start);
 }
 

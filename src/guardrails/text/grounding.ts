@@ -15,15 +15,17 @@ export interface GroundingSources {
   numbers: number[];
   percentages: number[];
   dates: DateReading[];
+  /** The time the claims are written for: relative dates ("next Friday") on both sides are read as of then. */
+  ref?: Date;
 }
 
 /**
  * Build the sources from plain texts plus structured values that are facts of the CRM
  * (deal amount, close date) and so need no quoting to be true.
  */
-export function buildGroundingSources(texts: string[], extra: { numbers?: number[]; isoDates?: string[] } = {}): GroundingSources {
+export function buildGroundingSources(texts: string[], extra: { numbers?: number[]; isoDates?: string[]; ref?: Date } = {}): GroundingSources {
   const text = texts.join('\n');
-  const dates = findDates(text);
+  const dates = findDates(text, extra.ref);
   // "2026-03-05" must not ground "$5": numbers are read with the dates blanked out.
   let withoutDates = text;
   for (const d of dates) withoutDates = withoutDates.slice(0, d.start) + ' '.repeat(d.end - d.start) + withoutDates.slice(d.end);
@@ -35,6 +37,7 @@ export function buildGroundingSources(texts: string[], extra: { numbers?: number
       ...dates.flatMap((d) => d.readings),
       ...(extra.isoDates ?? []).map(readingOfIso).filter((r): r is DateReading => r !== null),
     ],
+    ...(extra.ref ? { ref: extra.ref } : {}),
   };
 }
 
@@ -54,7 +57,7 @@ export function findUngroundedClaims(text: string, sources: GroundingSources): C
   const discounts = findDiscounts(text);
   const isDiscount = (span: { start: number; end: number }): boolean => discounts.some((d) => overlaps(d, span));
 
-  const dates = findDates(text);
+  const dates = findDates(text, sources.ref);
   for (const d of dates) {
     if (!d.readings.some((c) => sources.dates.some((s) => readingGroundedBy(c, s)))) add('date', d.text);
   }

@@ -1,4 +1,5 @@
 import { findDates, readingGroundedBy, readingOfIso } from '../../../../src/guardrails/text/dates.js';
+import { buildGroundingSources, findUngroundedClaims } from '../../../../src/guardrails/text/grounding.js';
 
 describe('findDates', () => {
   it('reads ISO, month-name, day-month, month-year and numeric dates', () => {
@@ -29,5 +30,28 @@ describe('readingGroundedBy', () => {
     expect(readingGroundedBy({ year: 2027, month: 3, day: 31 }, source)).toBe(false);
     expect(readingGroundedBy({ year: null, month: 3, day: 30 }, source)).toBe(false);
     expect(readingGroundedBy({ year: null, month: 3, day: 31 }, { year: 2026, month: 3, day: null })).toBe(false);
+  });
+});
+
+describe('relative dates (chrono-node), read as of the time the text is written for', () => {
+  const ref = new Date(2026, 11, 5, 12); // Saturday 5 December 2026, local time
+  it('reads the day a relative expression names', () => {
+    const got = findDates('Could we talk next Friday, or on Monday? Tomorrow works too, or in two weeks.', ref).map((d) => [d.text, d.readings[0], d.relative]);
+    expect(got).toEqual([
+      ['next Friday', { year: 2026, month: 12, day: 11 }, true],
+      ['on Monday', { year: 2026, month: 12, day: 7 }, true],
+      ['Tomorrow', { year: 2026, month: 12, day: 6 }, true],
+      ['in two weeks', { year: 2026, month: 12, day: 19 }, true],
+    ]);
+  });
+  it('leaves vague expressions alone, and reads nothing relative without a reference time', () => {
+    expect(findDates('Would a short call this week work? Thanks for your email today, talk next week.', ref)).toEqual([]);
+    expect(findDates('Could we talk next Friday?')).toEqual([]);
+  });
+  it('grounds "next Friday" in a draft only when a source names that day', () => {
+    const claims = 'Hi Ada, could we meet next Friday to go through the options?';
+    expect(findUngroundedClaims(claims, buildGroundingSources(['Ada: I am free on Friday afternoon.'], { ref }))).toEqual([]);
+    expect(findUngroundedClaims(claims, buildGroundingSources(['Ada: I am free on 18 December.'], { ref }))).toEqual([{ kind: 'date', text: 'next Friday' }]);
+    expect(findUngroundedClaims(claims, buildGroundingSources(['Ada: how about the 11th of December?'], { ref }))).toEqual([]);
   });
 });
