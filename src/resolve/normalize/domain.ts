@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts';
 import { isBlank, type Normalized } from './text.js';
 
 /**
@@ -14,9 +15,6 @@ const FREE_MAIL = new Set([
   'virgilio.it', 'seznam.cz', 'wp.pl', 'o2.pl', 'interia.pl', 'naver.com', 'daum.net', 'rediffmail.com',
 ]);
 const FREE_MAIL_ANY_TLD = ['yahoo', 'hotmail', 'outlook', 'live', 'gmx', 'aol', 'yandex'];
-/** Second-level labels under which registrations happen one level deeper (acme.co.uk, acme.com.au). */
-const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'ne', 'or', 'go', 'gv', 'ltd', 'plc']);
-
 export function isFreeMailDomain(host: string): boolean {
   const h = host.toLowerCase();
   if (FREE_MAIL.has(h)) return true;
@@ -26,14 +24,13 @@ export function isFreeMailDomain(host: string): boolean {
   return FREE_MAIL_ANY_TLD.includes(reg[0] ?? '') || (labels.length > 2 && FREE_MAIL.has(reg.join('.')));
 }
 
-/** "eu.shop.acme.co.uk" → "acme.co.uk" (small built-in list of two-part suffixes; not the full PSL). */
+/**
+ * "eu.shop.acme.co.uk" → "acme.co.uk", "shop.acme.com.br" → "acme.com.br", "x.acme.gov.uk" → "acme.gov.uk":
+ * the registrable domain by the public suffix list (ICANN section, via `tldts`, which ships the list); the host
+ * itself when the list knows no suffix for it.
+ */
 export function registrableDomain(host: string): string {
-  const labels = host.split('.');
-  if (labels.length <= 2) return host;
-  const tld = labels[labels.length - 1] ?? '';
-  const sld = labels[labels.length - 2] ?? '';
-  const take = tld.length === 2 && SECOND_LEVEL.has(sld) ? 3 : 2;
-  return labels.slice(-take).join('.');
+  return getDomain(host, { allowPrivateDomains: false, validateHostname: false }) ?? host;
 }
 
 export interface NormalizedDomain extends Normalized {

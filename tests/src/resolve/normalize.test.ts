@@ -54,6 +54,11 @@ describe('normalizeDomain', () => {
   it('gives the registrable domain', () => {
     expect(normalizeDomain('https://eu.shop.acme.co.uk').registrable).toBe('acme.co.uk');
     expect(registrableDomain('a.b.acme.com')).toBe('acme.com');
+    // The public suffix list (tldts), not a short built-in list: three-label suffixes and country rules.
+    expect(registrableDomain('shop.acme.com.br')).toBe('acme.com.br');
+    expect(registrableDomain('x.acme.gov.uk')).toBe('acme.gov.uk');
+    expect(registrableDomain('mail.acme.kyoto.jp')).toBe('acme.kyoto.jp');
+    expect(registrableDomain('www.acme.nom.za')).toBe('acme.nom.za');
   });
   it.each(['bob@gmail.com', 'x@yahoo.co.uk', 'x@yahoo.de', 'x@outlook.com', 'x@hotmail.fr', 'x@icloud.com', 'x@gmx.net', 'x@gmx.de', 'x@web.de', 'x@proton.me'])(
     'free mail is not a company domain: %s', (v) => {
