@@ -24,7 +24,7 @@ export interface KindProgress {
 }
 export interface ConnectionView {
   id: string; provider: string; accountId: string; displayName: string | null; status: ConnectionRow['status']; statusReason: string | null;
-  pausedUntil: Date | null; backfillDoneAt: Date | null; lastSyncAt: Date | null; syncLagSeconds: number | null; lastEventAt: Date | null;
+  pausedUntil: Date | null; backfillDoneAt: Date | null; lastSyncAt: Date | null; lastChangeAt: Date | null; syncLagSeconds: number | null; lastEventAt: Date | null;
   pendingEvents: number; deadBatches: number; parkedWrites: number; failedWrites: number; kinds: KindProgress[];
   /** Webhook events quarantined because they failed validation (dead letters of the intake), and the latest one's time. */
   quarantinedEvents: number; lastQuarantinedAt: Date | null;
@@ -41,11 +41,18 @@ export interface ConnectionView {
 
 export interface RateLaneView { lane: string; usedShare: number; capacity: number; calls: number; throttled: number; dailyRemaining: number | null; blockedUntil: Date | null }
 
-/** A bucket's use now: tokens refill continuously since the last update (src/sync/rate-pacer.ts). */
-export function laneUsage(b: { bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; updated_ms: number; blocked_until_ms: number; daily_remaining: number | null; calls: number; throttled: number }, now: number): RateLaneView {
-  const tokens = Math.min(b.capacity, Number(b.tokens) + Math.max(0, now - Number(b.updated_ms)) * Number(b.refill_per_ms));
+/**
+ * A lane's use now (src/store/rate-buckets.ts): the calls sent or reserved inside its sliding window, against its
+ * capacity. Lanes written before the window existed (window_ms 0) are read as a token bucket refilled since its
+ * last update.
+ */
+export function laneUsage(b: { bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; updated_ms: number; blocked_until_ms: number; daily_remaining: number | null; calls: number; throttled: number; window_ms?: number; in_window?: number }, now: number): RateLaneView {
+  const capacity = Number(b.capacity);
+  let used: number;
+  if (Number(b.window_ms ?? 0) > 0) used = Number(b.in_window ?? 0) / capacity;
+  else used = 1 - Math.min(capacity, Number(b.tokens) + Math.max(0, now - Number(b.updated_ms)) * Number(b.refill_per_ms)) / capacity;
   return {
-    lane: b.bucket_key.split(':').pop() ?? b.bucket_key, capacity: Number(b.capacity), usedShare: b.capacity > 0 ? Math.max(0, Math.min(1, 1 - tokens / b.capacity)) : 0,
+    lane: b.bucket_key.split(':').pop() ?? b.bucket_key, capacity, usedShare: capacity > 0 ? Math.max(0, Math.min(1, used)) : 0,
     calls: Number(b.calls), throttled: Number(b.throttled), dailyRemaining: b.daily_remaining === null ? null : Number(b.daily_remaining),
     blockedUntil: Number(b.blocked_until_ms) > now ? new Date(Number(b.blocked_until_ms)) : null,
   };
@@ -67,10 +74,16 @@ export function backfillProgress(kinds: readonly ObjectKind[], counts: Record<st
   return kinds.map((k, i) => ({ kind: k, records: counts[k] ?? 0, state: i < current ? 'done' : i === current ? 'syncing' : 'waiting', ...checked(k) }));
 }
 
+/** As closeloop_sync_lag_seconds (src/store/sync-marks.ts): since the newer of the last poll and the last change applied. */
+export function syncLagSeconds(lastSyncAt: Date | null, lastChangeAt: Date | null, now: number): number | null {
+  const t = Math.max(lastSyncAt ? new Date(lastSyncAt).getTime() : -Infinity, lastChangeAt ? new Date(lastChangeAt).getTime() : -Infinity);
+  return Number.isFinite(t) ? Math.max(0, Math.round((now - t) / 1000)) : null;
+}
+
 export async function connectionViews(reads: TenantReads, cr: ConsoleReads, connectorFor: (p: string) => Connector, now: number): Promise<ConnectionView[]> {
   const [conns, counts, streams, activity, quarantine] = await Promise.all([reads.connections(), cr.recordCountsByConnection(), cr.syncStreams(), cr.activity(), cr.quarantineCounts()]);
   const prefixOf = (c: ConnectionRow) => `${c.provider}:${c.account_id}:`;
-  const buckets = await cr.rateBuckets(conns.map(prefixOf));
+  const buckets = await cr.rateBuckets(conns.map(prefixOf), now);
   return conns.map((c) => {
     const kinds = (() => { try { return connectorFor(c.provider).manifest.objectKinds; } catch { return [] as ObjectKind[]; } })();
     const byKind = Object.fromEntries(counts.filter((x) => x.connection_id === c.id).map((x) => [x.kind, Number(x.n)]));
@@ -78,8 +91,8 @@ export async function connectionViews(reads: TenantReads, cr: ConsoleReads, conn
     const a = activity.find((x) => x.connection_id === c.id);
     return {
       id: c.id, provider: c.provider, accountId: c.account_id, displayName: c.display_name, status: c.status, statusReason: c.status_reason,
-      pausedUntil: c.paused_until, backfillDoneAt: c.backfill_done_at, lastSyncAt: c.last_sync_at,
-      syncLagSeconds: c.last_sync_at ? Math.max(0, Math.round((now - new Date(c.last_sync_at).getTime()) / 1000)) : null,
+      pausedUntil: c.paused_until, backfillDoneAt: c.backfill_done_at, lastSyncAt: c.last_sync_at, lastChangeAt: a?.last_change_at ?? null,
+      syncLagSeconds: syncLagSeconds(c.last_sync_at, a?.last_change_at ?? null, now),
       lastEventAt: a?.last_event_at ?? null, pendingEvents: Number(a?.pending_events ?? 0), deadBatches: Number(a?.dead_batches ?? 0),
       parkedWrites: Number(a?.parked_writes ?? 0), failedWrites: Number(a?.failed_writes ?? 0), kinds: progress,
       quarantinedEvents: Number(quarantine.find((q) => q.connection_id === c.id)?.n ?? 0), lastQuarantinedAt: quarantine.find((q) => q.connection_id === c.id)?.last_at ?? null,

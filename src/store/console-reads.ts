@@ -4,6 +4,8 @@ import type { Queryable } from './db.js';
 export interface SyncStreamRow { connection_id: string; stream: string; updated_at: Date }
 export interface ConnectionActivityRow {
   connection_id: string; last_event_at: Date | null; pending_events: number; dead_batches: number; parked_writes: number; failed_writes: number;
+  /** When the change step last applied something for the connection (src/store/sync-marks.ts, the sync-lag metric's source). */
+  last_change_at: Date | null;
 }
 export interface DeadBatchRow { id: string; connection_id: string; received_at: Date; event_count: number; attempts: number; last_error: string | null; dead_at: Date }
 export interface FeedSuggestionRow {
@@ -17,7 +19,11 @@ export interface FeedSuggestionRow {
 }
 export interface FeedFilter { status?: string; type?: string; owner?: string; deal?: string; since?: Date; until?: Date; limit: number }
 export interface OutcomeDayRow { day: string; type: string; owner_id: string | null; outcome: string; n: number }
-export interface RateBucketRow { bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; updated_ms: number; blocked_until_ms: number; daily_remaining: number | null; calls: number; throttled: number }
+export interface RateBucketRow {
+  bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; updated_ms: number; blocked_until_ms: number; daily_remaining: number | null; calls: number; throttled: number;
+  /** The lane's sliding window (0 on lanes written before migration 0311) and the calls sent or reserved inside it now. */
+  window_ms: number; in_window: number;
+}
 export interface QuarantinedEventRow { id: string; provider: string; account_id: string | null; connection_id: string | null; reason: string; received_at: Date; payload_head: string }
 export interface ModelHistoryRow { tenant_id: string; kind: string; model_name: string | null; rows: number; positives: number; validation_auc: number | null; metrics: Record<string, unknown>; trained_at: Date | null }
 
@@ -50,7 +56,8 @@ export class ConsoleReads {
               (SELECT coalesce(sum(b.event_count), 0)::int FROM webhook_batches b WHERE b.connection_id = c.id AND b.processed_at IS NULL AND b.dead_at IS NULL) AS pending_events,
               (SELECT count(*)::int FROM webhook_batches b WHERE b.connection_id = c.id AND b.dead_at IS NOT NULL) AS dead_batches,
               (SELECT count(*)::int FROM writeback_outbox o WHERE o.connection_id = c.id AND o.status = 'pending' AND o.parked_reason IS NOT NULL) AS parked_writes,
-              (SELECT count(*)::int FROM writeback_outbox o WHERE o.connection_id = c.id AND o.status = 'failed') AS failed_writes
+              (SELECT count(*)::int FROM writeback_outbox o WHERE o.connection_id = c.id AND o.status = 'failed') AS failed_writes,
+              (SELECT m.last_change_at FROM connection_sync_marks m WHERE m.connection_id = c.id) AS last_change_at
        FROM connections c WHERE ($1::text IS NULL OR c.tenant_id = $1)`, [this.tenantId])).rows;
   }
 
@@ -138,13 +145,14 @@ export class ConsoleReads {
    * The shared request budgets (src/sync/rate-pacer.ts) whose keys start with one of these prefixes
    * (`provider:accountId:`, built by the caller from the tenant's own connections).
    */
-  async rateBuckets(prefixes: string[]): Promise<RateBucketRow[]> {
+  async rateBuckets(prefixes: string[], nowMs: number): Promise<RateBucketRow[]> {
     if (prefixes.length === 0) return [];
     return (await this.db.query<RateBucketRow>(
       `SELECT bucket_key, capacity, refill_per_ms, tokens, updated_ms::float8 AS updated_ms, blocked_until_ms::float8 AS blocked_until_ms,
-              daily_remaining::float8 AS daily_remaining, calls::float8 AS calls, throttled::float8 AS throttled
+              daily_remaining::float8 AS daily_remaining, calls::float8 AS calls, throttled::float8 AS throttled, window_ms,
+              (SELECT count(*) FROM unnest(b.slots) s WHERE s > $2::float8 - b.window_ms)::float8 AS in_window
        FROM rate_buckets b WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(prefix) WHERE starts_with(b.bucket_key, p.prefix))
-       ORDER BY bucket_key`, [prefixes])).rows;
+       ORDER BY bucket_key`, [prefixes, nowMs])).rows;
   }
 
   /** The tenant's current models (quality per tenant: AUC, calibration, rows) as stored by the last retraining. */

@@ -13,7 +13,7 @@ export function connectionsPage(conns: ConnectionView[], install: string[], dead
 <h2 id="conn-${c.id}">${c.provider} · ${c.displayName ?? c.accountId} <span class="muted">(${c.accountId})</span> ${badge(c.status)}</h2>
 ${c.status !== 'active' ? html`<p class="reason"><strong>${c.status === 'paused' ? 'Paused' : 'Needs attention'}:</strong> ${c.statusReason ?? 'no reason recorded'}${c.pausedUntil ? html` (until ${when(c.pausedUntil)})` : ''}
 ${c.needsReconnect ? html` <a class="button" href="/install/${c.provider}">Reconnect ${c.provider}</a>` : ''}</p>` : ''}
-<div class="row"><span>Last sync: ${when(c.lastSyncAt)} (lag ${lag(c.syncLagSeconds)})</span><span>Last event: ${when(c.lastEventAt)}</span>
+<div class="row"><span class="sync-lag">Sync lag: ${lag(c.syncLagSeconds)}</span><span>Last poll: ${when(c.lastSyncAt)}</span><span>Last change applied: ${when(c.lastChangeAt)}</span><span>Last webhook event: ${when(c.lastEventAt)}</span>
 <span>Events waiting: ${c.pendingEvents}</span><span>Write-backs parked: ${c.parkedWrites}, failed: ${c.failedWrites}</span></div>
 <p>CRM rate limit: ${c.status === 'paused' && c.pausedUntil ? html`<strong>allowance used up</strong>, calls resume ${when(c.pausedUntil)}` : c.rateLimits.length ? 'closeloop paces its calls against the shared budget below' : 'no call made yet'}</p>
 ${c.rateLimits.length ? html`<table class="rate-limits"><thead><tr><th scope="col">Limit</th><th scope="col">In use now</th><th scope="col">Calls</th><th scope="col">Throttled</th><th scope="col">Daily left</th></tr></thead><tbody>

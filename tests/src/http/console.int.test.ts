@@ -29,6 +29,11 @@ beforeAll(async () => {
   // The shared request budget of portal 4200 (src/sync/rate-pacer.ts keys: provider:account:app:lane), 60 of 100 in use.
   await t.db.query(`INSERT INTO rate_buckets (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, throttled) VALUES
     ('hubspot:4200:app:burst', 100, 0, 40, $1, 1234, 2), ('hubspot:PORTAL-OF-B:app:search', 5, 0, 0, $1, 99, 9)`, [NOW]);
+  // A sliding-window lane (migration 0311): 3 of its 10 calls inside the last 10 s (one reserved ahead), one older.
+  await t.db.query(`INSERT INTO rate_buckets (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, throttled, window_ms, slots) VALUES
+    ('hubspot:4200:app:ten-second', 10, 0.001, 0, $1::bigint, 77, 0, 10000, ARRAY[$1::float8 - 20000, $1::float8 - 5000, $1::float8 - 1000, $1::float8 + 500])`, [NOW]);
+  // The change step applied something 90 s ago (src/store/sync-marks.ts): the lag the metric reports.
+  await t.db.query("INSERT INTO connection_sync_marks (connection_id, last_change_at) VALUES ('hs-a', $1)", [new Date(NOW - 90_000)]);
   tokenA = (await createApiToken(t.store, { tenantId: 'tenant-a', name: 'console test' })).token;
 });
 afterAll(async () => { await t.close(); });
@@ -53,6 +58,8 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(r.text).not.toContain('PORTAL-OF-B');
     expect(r.text).toMatch(/<th scope="row">burst<\/th><td>[\s\S]*?60% of 100[\s\S]*?<td>1234<\/td><td>2<\/td>/);
     expect(r.text).not.toContain('>search<');
+    expect(r.text).toMatch(/<th scope="row">ten-second<\/th><td>[\s\S]*?30% of 10/);
+    expect(r.text).toContain('<span class="sync-lag">Sync lag: 90 s</span>');
     expect(r.text).toContain('<a class="skip" href="#main">');
     // No install or completeness check yet: said so, not shown as fine.
     expect(r.text).toContain('Install check: <span class="muted">none for this CRM yet</span>');
