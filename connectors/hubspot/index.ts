@@ -7,7 +7,7 @@ import { afterInstall, refreshTokens } from './oauth.js';
 import { identifyUser } from './sign-in.js';
 import { fetchByIds, listChanges, type HubspotSyncOptions } from './sync.js';
 import { parseWebhook, type HubspotWebhookOptions } from './webhooks.js';
-import { createDraftEmail, createTask, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
+import { HUBSPOT_TASKS_PER_BATCH, createDraftEmail, createTask, createTasks, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
 
 export interface HubspotConnectorOptions extends HubspotClientOptions, HubspotSyncOptions, HubspotWebhookOptions {}
 
@@ -24,6 +24,8 @@ export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Conn
     parseWebhook: (req, secrets) => parseWebhook(req, secrets, opts),
     verifyAppRequest,
     createTask: (ctx, task) => createTask(ctx, task, opts),
+    createTasks: (ctx, tasks) => createTasks(ctx, tasks, opts),
+    maxTasksPerCall: HUBSPOT_TASKS_PER_BATCH,
     createDraftEmail: (ctx, draft) => createDraftEmail(ctx, draft, opts),
     updateTask: (ctx, id, change) => updateTask(ctx, id, change, opts),
     withdrawDraftEmail: (ctx, id, reason, key) => withdrawDraftEmail(ctx, id, reason, key, opts),

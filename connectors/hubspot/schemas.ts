@@ -80,6 +80,18 @@ export const HubspotBatchReadResponse = z.object({
 });
 export type HubspotBatchReadResponse = z.infer<typeof HubspotBatchReadResponse>;
 
+/**
+ * POST .../batch/create: 201, or 207 when some inputs failed. Inputs tagged with `objectWriteTraceId` get it back
+ * on their result, and a failed input's error names it in `context.objectWriteTraceId`.
+ */
+export const HubspotBatchCreateResponse = z.object({
+  status: z.string(),
+  results: z.array(HubspotObject.extend({ objectWriteTraceId: z.string().optional() })),
+  numErrors: z.number().optional(),
+  errors: z.array(HubspotErrorDetail).optional(),
+});
+export type HubspotBatchCreateResponse = z.infer<typeof HubspotBatchCreateResponse>;
+
 const HubspotAssociationRow = z.object({
   /** Wire name `from`; the official client renames it `_from` (a reserved word in its generator). */
   from: z.object({ id: HubspotId }).optional(),

@@ -1,10 +1,10 @@
-import { NotFoundError, type ConnectionContext, type CreatedRecord, type CrmOwner, type DraftEmailWrite, type DraftWithdrawResult, type StageLabel, type TaskChange, type TaskChangeResult, type TaskWrite } from '../../src/core/index.js';
+import { NotFoundError, ProviderRejectedError, ProviderUnavailableError, type BatchItemResult, type ConnectionContext, type CreatedRecord, type CrmOwner, type DraftEmailWrite, type DraftWithdrawResult, type StageLabel, type TaskChange, type TaskChangeResult, type TaskWrite } from '../../src/core/index.js';
 import { escapeHtml, textToHtml } from '../kit/escape.js';
 import { visibleText } from '../kit/html-to-text.js';
 import { requestHubspot, type HubspotClientOptions } from './client.js';
-import { HUBSPOT_ASSOCIATION, HUBSPOT_LANE, HUBSPOT_OBJECT_TYPE } from './manifest.js';
+import { HUBSPOT_ASSOCIATION, HUBSPOT_LANE, HUBSPOT_LIMITS, HUBSPOT_OBJECT_TYPE, HUBSPOT_PROVIDER } from './manifest.js';
 import { resolveOwner } from './owners.js';
-import { HubspotObject, HubspotOwner, HubspotPipelines, HubspotSearchPage } from './schemas.js';
+import { HubspotBatchCreateResponse, HubspotObject, HubspotOwner, HubspotPipelines, HubspotSearchPage } from './schemas.js';
 
 export type HubspotWritebackOptions = HubspotClientOptions;
 
@@ -92,29 +92,69 @@ async function ownerFor(ctx: ConnectionContext, ownerId: string | null | undefin
 
 const clip = (s: string) => (s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT_MAX - 1)}…`);
 
-/**
- * Creates a task (or returns the one already created for this idempotency key).
- * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/guide
- */
-export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
-  const subject = clip(task.subject);
-  const timestamp = new Date(task.dueAt).toISOString();
-  const bodyHtml = textToHtml(task.body);
-  if (task.mayExist === true) {
-    const existing = await findExisting(ctx, { subject, timestamp, bodyHtml }, opts);
-    if (existing) return existing;
-  }
+/** The properties and inline associations of a new task (the owner checked, cached per connection). */
+async function taskInput(ctx: ConnectionContext, task: TaskWrite, opts: HubspotWritebackOptions): Promise<{ properties: TaskProperties; associations: AssociationInput[] }> {
   const owner = await ownerFor(ctx, task.ownerId, opts);
   const properties: TaskProperties = {
-    hs_timestamp: timestamp,
-    hs_task_subject: subject,
-    hs_task_body: `${bodyHtml}${owner.note}`,
+    hs_timestamp: new Date(task.dueAt).toISOString(),
+    hs_task_subject: clip(task.subject),
+    hs_task_body: `${textToHtml(task.body)}${owner.note}`,
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: task.priority,
     hs_task_type: task.taskType,
     ...(owner.ownerId ? { hubspot_owner_id: owner.ownerId } : {}),
   };
-  return createTaskRecord(ctx, properties, taskAssociations(task), opts);
+  return { properties, associations: taskAssociations(task) };
+}
+
+/**
+ * Creates a task (or returns the one already created for this idempotency key).
+ * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/guide
+ */
+export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
+  if (task.mayExist === true) {
+    const existing = await findExisting(ctx, { subject: clip(task.subject), timestamp: new Date(task.dueAt).toISOString(), bodyHtml: textToHtml(task.body) }, opts);
+    if (existing) return existing;
+  }
+  const { properties, associations } = await taskInput(ctx, task, opts);
+  return createTaskRecord(ctx, properties, associations, opts);
+}
+
+/** Inputs per batch create call (the batch endpoints take at most 100). */
+export const HUBSPOT_TASKS_PER_BATCH = HUBSPOT_LIMITS.batchReadSize;
+
+/**
+ * New tasks, up to 100 per call: POST /crm/v3/objects/tasks/batch/create, each input tagged with its idempotency
+ * key as `objectWriteTraceId`. Tagged inputs opt into partial success: a 207 carries the created tasks (each with
+ * its trace id) and an error per failed input naming its trace id in `context.objectWriteTraceId`, so every
+ * task gets its own result. An input the answer does not account for is reported in doubt (no status): its next
+ * attempt looks for it first. A failure of the whole call (429, 5xx, 401, a 400 for the batch) is thrown.
+ * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/batch/post-crm-v3-objects-tasks-batch-create
+ */
+export async function createTasks(ctx: ConnectionContext, tasks: TaskWrite[], opts: HubspotWritebackOptions = {}): Promise<BatchItemResult[]> {
+  const where = `POST /crm/v3/objects/${TASKS}/batch/create`;
+  const out: BatchItemResult[] = [];
+  for (let i = 0; i < tasks.length; i += HUBSPOT_TASKS_PER_BATCH) {
+    const chunk = tasks.slice(i, i + HUBSPOT_TASKS_PER_BATCH);
+    const inputs: { properties: TaskProperties; associations: AssociationInput[]; objectWriteTraceId: string }[] = [];
+    for (const t of chunk) inputs.push({ ...(await taskInput(ctx, t, opts)), objectWriteTraceId: t.idempotencyKey });
+    const res = await requestHubspot(ctx, where, HubspotBatchCreateResponse,
+      (client) => client.crm.objects.batchApi.create(TASKS, { inputs } as unknown as Parameters<typeof client.crm.objects.batchApi.create>[1]),
+      opts);
+    const created = new Map(res.results.filter((r) => r.objectWriteTraceId).map((r) => [r.objectWriteTraceId!, r.id]));
+    const failed = new Map<string, string>();
+    for (const e of res.errors ?? []) {
+      for (const trace of e.context?.objectWriteTraceId ?? []) failed.set(trace, `${e.category ?? 'ERROR'}: ${e.message ?? 'rejected'}`);
+    }
+    for (const t of chunk) {
+      const id = created.get(t.idempotencyKey);
+      const why = failed.get(t.idempotencyKey);
+      if (id) out.push({ ok: true, record: { externalId: id, url: null } });
+      else if (why) out.push({ ok: false, error: new ProviderRejectedError(`${where}: HubSpot refused this task (${why})`, { provider: HUBSPOT_PROVIDER, where, status: 400 }) });
+      else out.push({ ok: false, error: new ProviderUnavailableError(`${where}: the answer did not account for this task`, { provider: HUBSPOT_PROVIDER, where }) });
+    }
+  }
+  return out;
 }
 
 /**

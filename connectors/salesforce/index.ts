@@ -3,13 +3,13 @@ import type { Connector } from '../../src/core/connector.js';
 import { setDispatcher } from 'jsforce/lib/request.js';
 import { changeStreamStart, subscribeChanges, type CdcOptions } from './cdc.js';
 import { createSalesforceClient } from './client.js';
-import { salesforceManifest } from './manifest.js';
+import { SALESFORCE_LIMITS, salesforceManifest } from './manifest.js';
 import { resolveApp } from './app-settings.js';
 import { afterInstall, refreshTokens } from './oauth.js';
 import { defaultSyncOptions, fetchByIds, listChanges, type SalesforceSyncOptions } from './sync.js';
 import { parseWebhook } from './webhooks.js';
 import { checkSetup, countRecords, listIds } from './setup.js';
-import { createDraftEmail, createTask, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
+import { createDraftEmail, createTask, createTasks, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
 
 export interface SalesforceConnectorOptions {
   sync?: Partial<SalesforceSyncOptions>;
@@ -41,6 +41,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
       ids: async function* (ctx, kind) { yield* listIds(await clientFor(ctx), kind); },
     },
     createTask: async (ctx, task) => createTask(await clientFor(ctx), task),
+    createTasks: async (ctx, tasks) => createTasks(await clientFor(ctx), tasks),
+    maxTasksPerCall: SALESFORCE_LIMITS.compositeRecords,
     createDraftEmail: async (ctx, draft) => createDraftEmail(await clientFor(ctx), draft),
     updateTask: async (ctx, id, change) => updateTask(await clientFor(ctx), id, change),
     withdrawDraftEmail: async (ctx, id) => withdrawDraftEmail(await clientFor(ctx), id),

@@ -95,6 +95,16 @@ export const SalesforceEmailMessageRelationRow = z.looseObject({
 export const SalesforceIdRow = z.looseObject({ Id: SalesforceId });
 
 /** `POST /sobjects/{Type}` → 201. */
+/**
+ * POST /composite/sobjects: one result per record, in request order, HTTP 200 even when some failed. Per-record
+ * errors carry `statusCode` (top-level REST errors use `errorCode`).
+ */
+export const SalesforceCollectionResponse = z.array(z.object({
+  id: SalesforceId.nullable().optional(),
+  success: z.boolean(),
+  errors: z.array(z.looseObject({ statusCode: z.string(), message: z.string().optional(), fields: z.array(z.string()).optional() })),
+}));
+
 export const SalesforceCreateResponse = z.object({
   id: SalesforceId,
   success: z.literal(true),

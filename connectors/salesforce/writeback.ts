@@ -1,10 +1,10 @@
-import type { CreatedRecord, CrmOwner, DraftEmailWrite, DraftWithdrawResult, StageLabel, TaskChange, TaskChangeResult, TaskWrite } from '../../src/core/connector.js';
-import { ProviderRejectedError } from '../../src/core/errors.js';
+import type { BatchItemResult, CreatedRecord, CrmOwner, DraftEmailWrite, DraftWithdrawResult, StageLabel, TaskChange, TaskChangeResult, TaskWrite } from '../../src/core/connector.js';
+import { ProviderRejectedError, ProviderUnavailableError } from '../../src/core/errors.js';
 import { textToHtml } from '../kit/escape.js';
-import { providerErrorCode, type SalesforceClient } from './client.js';
-import { SALESFORCE_IDEMPOTENCY_FIELD, SALESFORCE_KEY_PREFIX } from './manifest.js';
+import { providerErrorCode, toSalesforceError, type SalesforceClient } from './client.js';
+import { SALESFORCE_API_VERSION, SALESFORCE_IDEMPOTENCY_FIELD, SALESFORCE_KEY_PREFIX, SALESFORCE_LIMITS } from './manifest.js';
 import { recordUrl } from './mappers/common.js';
-import { SalesforceCreateResponse, SalesforceDescribeStages, SalesforceIdRow, parseOrThrow } from './schemas.js';
+import { SalesforceCollectionResponse, SalesforceCreateResponse, SalesforceDescribeStages, SalesforceIdRow, parseOrThrow } from './schemas.js';
 import { buildSelect, soqlId, soqlName, soqlString } from './soql.js';
 
 /** TaskPayload priority → the default Task Priority picklist. */
@@ -121,6 +121,59 @@ export function draftEmailFields(draft: DraftEmailWrite): Record<string, unknown
 /** Create (or find, by idempotency key) a Task. */
 export function createTask(client: SalesforceClient, task: TaskWrite): Promise<CreatedRecord> {
   return createOnce(client, 'Task', checkKey(task.idempotencyKey), taskFields(task));
+}
+
+/** Ids of the records holding these idempotency keys (one query; keys are ≤ 255 characters, ≤ 200 per call). */
+async function findByKeys(client: SalesforceClient, sobject: WritableSObject, keys: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (keys.length === 0) return out;
+  const field = soqlName(SALESFORCE_IDEMPOTENCY_FIELD);
+  const soql = `SELECT Id, ${field} FROM ${soqlName(sobject)} WHERE ${field} IN (${keys.map(soqlString).join(', ')})`;
+  const page = await client.query(soql, `query ${sobject} by ${SALESFORCE_IDEMPOTENCY_FIELD}`);
+  for (const r of page.records as Record<string, unknown>[]) {
+    const key = r[SALESFORCE_IDEMPOTENCY_FIELD];
+    if (typeof key === 'string') out.set(key, parseOrThrow(SalesforceIdRow, r, `query ${sobject}`).Id);
+  }
+  return out;
+}
+
+/** A per-record error of a collection as the error its code means on its own (src/lib/failure-action.ts decides). */
+function recordError(where: string, e: { statusCode: string; message?: string }): Error {
+  const raw = Object.assign(new Error(e.message ?? e.statusCode), { errorCode: e.statusCode });
+  return toSalesforceError(raw, { where, now: Date.now() });
+}
+
+/**
+ * New Tasks, up to 200 per call: `POST /composite/sobjects` with allOrNone=false, each record carrying its key in
+ * the Unique External ID field. Results come back per record, in request order; a record whose key already exists
+ * (an earlier attempt wrote it, or a racing worker) fails alone with DUPLICATE_VALUE and is looked up by key, in one
+ * query for all of them, and returned as already existing. So a retry of the whole call never duplicates a Task.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm
+ */
+export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]): Promise<BatchItemResult[]> {
+  const where = 'POST /composite/sobjects';
+  const url = (id: string) => recordUrl({ instanceUrl: client.instanceUrl }, 'Task', id);
+  const out: BatchItemResult[] = [];
+  for (let i = 0; i < tasks.length; i += SALESFORCE_LIMITS.compositeRecords) {
+    const chunk = tasks.slice(i, i + SALESFORCE_LIMITS.compositeRecords);
+    const records = chunk.map((t) => ({ attributes: { type: 'Task' }, ...taskFields(t), [SALESFORCE_IDEMPOTENCY_FIELD]: checkKey(t.idempotencyKey) }));
+    const body = await client.call(where, (c) => c.request({
+      method: 'POST', url: `/services/data/v${SALESFORCE_API_VERSION}/composite/sobjects`,
+      body: JSON.stringify({ allOrNone: false, records }), headers: { 'content-type': 'application/json' },
+    }) as unknown as Promise<unknown>);
+    const results = parseOrThrow(SalesforceCollectionResponse, body, where);
+    const duplicates = chunk.filter((t, k) => !results[k]?.success && results[k]?.errors.some((e) => e.statusCode === 'DUPLICATE_VALUE')).map((t) => t.idempotencyKey);
+    const existing = await findByKeys(client, 'Task', duplicates);
+    chunk.forEach((t, k) => {
+      const r = results[k];
+      if (r?.success && r.id) { out.push({ ok: true, record: { externalId: r.id, url: url(r.id) } }); return; }
+      const found = existing.get(t.idempotencyKey);
+      if (found) { out.push({ ok: true, record: { externalId: found, url: url(found), alreadyExisted: true } }); return; }
+      const first = r?.errors[0];
+      out.push({ ok: false, error: first ? recordError(where, first) : new ProviderUnavailableError(`${where}: the answer did not account for this record`, { provider: 'salesforce', where }) });
+    });
+  }
+  return out;
 }
 
 /** Create (or find) a draft EmailMessage for the rep to review and send. Requires Enhanced Email. */

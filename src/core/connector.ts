@@ -205,6 +205,12 @@ export interface CreatedRecord {
   alreadyExisted?: boolean;
 }
 
+/**
+ * One task of a batch create: the record, or the error that task alone met (mapped to our codes, so the failure
+ * policy decides per task). A failure of the whole call is thrown instead.
+ */
+export type BatchItemResult = { ok: true; record: CreatedRecord } | { ok: false; error: Error };
+
 export interface TaskWrite extends TaskPayload {
   /** Idempotency key derived from the suggestion id: lets the connector find a task it already created. */
   idempotencyKey: string;
@@ -319,6 +325,14 @@ export interface Connector {
   };
   /** Create (or find, by idempotency key) a task. Never sends anything. */
   createTask(ctx: ConnectionContext, task: TaskWrite): Promise<CreatedRecord>;
+  /**
+   * Create many new tasks in as few calls as the CRM's batch endpoint allows (`maxTasksPerCall` per call), one
+   * result per task in input order; a failure of the whole call is thrown. Only tasks no earlier attempt started
+   * (`mayExist` false) are batched; the others take createTask and its lookup.
+   */
+  createTasks?(ctx: ConnectionContext, tasks: TaskWrite[]): Promise<BatchItemResult[]>;
+  /** The most tasks one createTasks call sends in a single request (HubSpot 100, Salesforce 200). */
+  maxTasksPerCall?: number;
   /** Create (or find) a draft email for the rep to review. Never sends. */
   createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite): Promise<CreatedRecord>;
   /** Update or complete a task closeloop created, unless the rep already completed or deleted it. */

@@ -113,6 +113,25 @@ export class OutboxRepo {
     return { ok: false, heldUntil: new Date(row.claimed_until) };
   }
 
+  /**
+   * A batch write: claim (with the caller's token) up to `limit` more task creates of this connection that are due
+   * and that no attempt has started (no lookup needed), oldest first. Rows another worker holds are skipped.
+   */
+  async claimBatch(connectionId: string, exceptId: string, token: string, until: Date, now: Date, limit: number): Promise<OutboxRow[]> {
+    if (limit <= 0) return [];
+    const r = await this.db.query<OutboxRow>(
+      `UPDATE writeback_outbox SET claimed_until = $3, claim_token = $2
+        WHERE id IN (
+          SELECT id FROM writeback_outbox
+           WHERE connection_id = $1 AND action = 'create_task' AND status = 'pending' AND id <> $5::bigint
+             AND parked_reason IS NULL AND send_started_at IS NULL AND in_doubt_since IS NULL
+             AND (claimed_until IS NULL OR claimed_until <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4)
+           ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED)
+        RETURNING *, id::text AS id`,
+      [connectionId, token, until, now, exceptId, limit]);
+    return r.rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
   async extendClaim(id: string, token: string, until: Date): Promise<void> {
     await this.db.query('UPDATE writeback_outbox SET claimed_until = $3 WHERE id = $1 AND claim_token = $2', [id, token, until]);
   }
@@ -127,8 +146,13 @@ export class OutboxRepo {
   }
 
   /** Write-ahead mark before the CRM call, so a retry after a crash knows a record may already exist. */
-  async markSending(id: string): Promise<void> {
-    await this.db.query('UPDATE writeback_outbox SET send_started_at = now() WHERE id = $1', [id]);
+  async markSending(id: string | string[]): Promise<void> {
+    await this.db.query('UPDATE writeback_outbox SET send_started_at = now() WHERE id = ANY($1::bigint[])', [Array.isArray(id) ? id : [id]]);
+  }
+
+  /** The CRM refused the call outright (a 4xx): nothing was written, so the next attempt needs no lookup. */
+  async clearSending(ids: string[]): Promise<void> {
+    if (ids.length) await this.db.query("UPDATE writeback_outbox SET send_started_at = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'", [ids]);
   }
 
   async markDone(id: string, crmId: string, crmUrl: string | null): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ConnectionContext, Connector, DraftEmailWrite, TaskWrite } from '../core/connector.js';
+import type { BatchItemResult, ConnectionContext, Connector, DraftEmailWrite, TaskWrite } from '../core/connector.js';
 import { randomUUID } from 'node:crypto';
 import { ProviderUnavailableError, isCloseloopError } from '../core/errors.js';
 import { decideFailure } from '../lib/failure-action.js';
@@ -72,8 +72,10 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
     await deps.store.outbox.releaseClaim(row.id, token);
     return later(deps, row.id, new Date(settleUntil), 'the last call ended without an answer; waiting for the CRM to settle before the lookup');
   }
+  // Every row this attempt holds (a batch adds more): their claims live while the call runs.
+  const held = [row.id];
   const heartbeat = setInterval(() => {
-    deps.store.outbox.extendClaim(row.id, token, new Date(deps.now() + claimMs)).catch((err: unknown) => deps.logger.warn({ err, outboxId: row.id }, 'claim heartbeat failed'));
+    for (const id of held) deps.store.outbox.extendClaim(id, token, new Date(deps.now() + claimMs)).catch((err: unknown) => deps.logger.warn({ err, outboxId: id }, 'claim heartbeat failed'));
   }, Math.max(50, Math.floor(claimMs / 3)));
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
@@ -92,6 +94,9 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
     // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
     // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
     const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
+    if (row.action === 'create_task' && !mayExist && connector.createTasks && (connector.maxTasksPerCall ?? 1) > 1) {
+      return await writeTaskBatch(deps, { row, conn, connector, ctx, token, claimMs, held, receivedAt });
+    }
     await deps.store.outbox.markSending(row.id);
     const created = await withDeadline(row.action === 'create_task'
       ? connector.createTask(ctx, { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist })
@@ -106,37 +111,111 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
     deps.logger.info({ connectionId: conn.id, provider: conn.provider, suggestionId: row.suggestion_id, crmId: created.externalId }, 'written back');
     return 'written';
   } catch (err) {
-    const action = decideFailure(err, { attempt: row.attempts + 1, maxAttempts: deps.maxAttempts ?? 8, now: deps.now(), idempotent: true });
-    const code = isCloseloopError(err) ? err.code : 'INTERNAL';
-    await deps.store.outbox.markAttempt(row.id, `${code}: ${(err as Error).message}`);
-    // No clear answer (timeout, connection reset, 5xx, anything not a 4xx): the CRM may have written it.
-    const rejected = isCloseloopError(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
-    if (!rejected) await deps.store.outbox.markInDoubt(row.id, new Date(deps.now()));
-    deps.metrics.jobFailures.inc({ queue: 'writeback', code });
-    deps.logger.warn({ connectionId: conn.id, provider: conn.provider, code, providerRequestId: isCloseloopError(err) ? err.providerRequestId : undefined, action: action.action, reason: action.reason }, 'write-back failed');
-    switch (action.action) {
-      case 'retry':
-        if (!deps.requeue) throw err;
-        await deps.store.outbox.scheduleRetry(row.id, new Date(action.at));
-        await deps.requeue(row.id, new Date(action.at));
-        return 'retry';
-      case 'pause':
-        await deps.store.connections.setStatus(conn.id, 'paused', action.reason, new Date(action.until));
-        await deps.store.outbox.park(row.id, action.reason);
-        return 'paused';
-      case 'reconnect':
-        await deps.store.connections.setStatus(conn.id, 'needs_reconnect', action.reason);
-        await deps.store.outbox.park(row.id, action.reason);
-        return 'paused';
-      default:
-        await deps.store.outbox.markFailed(row.id, action.reason);
-        if (isCreate(row.action)) await deps.store.suggestions.setStatus(row.suggestion_id, 'write_failed');
-        return 'failed';
-    }
+    return await failed(deps, row, conn, err);
   } finally {
     clearInterval(heartbeat);
-    await deps.store.outbox.releaseClaim(row.id, token).catch(() => undefined);
+    for (const id of held) await deps.store.outbox.releaseClaim(id, token).catch(() => undefined);
   }
+}
+
+/** A clear refusal (a 4xx answer): the CRM did not write it. */
+const isRejected = (err: unknown): boolean => isCloseloopError(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
+
+type ConnRow = NonNullable<Awaited<ReturnType<Store['connections']['get']>>>;
+
+/**
+ * One failed write, by the one policy (src/lib/failure-action.ts): retry at the provider's time (queued again),
+ * pause the connection or mark it for reconnection (the row parked for the sweep), or fail the row. A call that
+ * ended without a clear answer leaves the row in doubt: its next attempt waits for the CRM to settle, then looks.
+ */
+async function failed(deps: WritebackDeps, row: OutboxRow, conn: ConnRow, err: unknown): Promise<WritebackOutcome> {
+  const action = decideFailure(err, { attempt: row.attempts + 1, maxAttempts: deps.maxAttempts ?? 8, now: deps.now(), idempotent: true });
+  const code = isCloseloopError(err) ? err.code : 'INTERNAL';
+  await deps.store.outbox.markAttempt(row.id, `${code}: ${(err as Error).message}`);
+  // No clear answer (timeout, connection reset, 5xx, anything not a 4xx): the CRM may have written it.
+  if (!isRejected(err)) await deps.store.outbox.markInDoubt(row.id, new Date(deps.now()));
+  deps.metrics.jobFailures.inc({ queue: 'writeback', code });
+  deps.logger.warn({ connectionId: conn.id, provider: conn.provider, outboxId: row.id, code, providerRequestId: isCloseloopError(err) ? err.providerRequestId : undefined, action: action.action, reason: action.reason }, 'write-back failed');
+  switch (action.action) {
+    case 'retry':
+      if (!deps.requeue) throw err;
+      await deps.store.outbox.scheduleRetry(row.id, new Date(action.at));
+      await deps.requeue(row.id, new Date(action.at));
+      return 'retry';
+    case 'pause':
+      await deps.store.connections.setStatus(conn.id, 'paused', action.reason, new Date(action.until));
+      await deps.store.outbox.park(row.id, action.reason);
+      return 'paused';
+    case 'reconnect':
+      await deps.store.connections.setStatus(conn.id, 'needs_reconnect', action.reason);
+      await deps.store.outbox.park(row.id, action.reason);
+      return 'paused';
+    default:
+      await deps.store.outbox.markFailed(row.id, action.reason);
+      if (isCreate(row.action)) await deps.store.suggestions.setStatus(row.suggestion_id, 'write_failed');
+      return 'failed';
+  }
+}
+
+/** The task of an outbox row, as the connector takes it. */
+const taskWriteOf = (r: OutboxRow): TaskWrite => {
+  const { draftText: _ours, ...payload } = r.payload as Record<string, unknown>;
+  return { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: r.idempotency_key, mayExist: false };
+};
+
+/**
+ * Task creates go out together: this row plus the connection's other due task creates that no attempt has started
+ * (claimed with this attempt's token, so no other worker sends them), in the connector's batch call (HubSpot batch
+ * create, Salesforce sObject collections). Every row keeps the single write's guarantees: marked sending before the
+ * call (a crash after it makes the next attempt look first), its CRM id recorded with its own done mark, its own
+ * failure mapped by the policy; a failure of the whole call is every row's failure. The other rows' own jobs find
+ * them done (or held, and come back after the claim).
+ */
+async function writeTaskBatch(deps: WritebackDeps, b: { row: OutboxRow; conn: ConnRow; connector: Connector; ctx: ConnectionContext; token: string; claimMs: number; held: string[]; receivedAt: number | null }): Promise<WritebackOutcome> {
+  const { row, conn, connector, ctx } = b;
+  const now = deps.now();
+  const more = await deps.store.outbox.claimBatch(conn.id, row.id, b.token, new Date(now + b.claimMs), new Date(now), (connector.maxTasksPerCall ?? 1) - 1);
+  b.held.push(...more.map((r) => r.id));
+  const rows: { row: OutboxRow; suggestion: Awaited<ReturnType<Store['suggestions']['get']>> }[] = [{ row, suggestion: await deps.store.suggestions.get(row.suggestion_id) }];
+  for (const r of more) {
+    const suggestion = await deps.store.suggestions.get(r.suggestion_id);
+    if (suggestion && !suggestion.live && ['withdrawn', 'dismissed', 'done_by_rep'].includes(suggestion.status)) {
+      await deps.store.outbox.markSkipped(r.id, `suggestion ${suggestion.status} before it was written`);
+      continue;
+    }
+    rows.push({ row: r, suggestion });
+  }
+  await deps.store.outbox.markSending(rows.map((x) => x.row.id));
+  let results: BatchItemResult[];
+  try {
+    results = await withDeadline(connector.createTasks!(ctx, rows.map((x) => taskWriteOf(x.row))), deps.callTimeoutMs ?? 30_000, conn.provider);
+  } catch (err) {
+    // Refused as a whole (429, 400 for the batch): nothing was written, so the rows stay batchable.
+    if (isRejected(err)) await deps.store.outbox.clearSending(rows.map((x) => x.row.id));
+    const outcomes: WritebackOutcome[] = [];
+    for (const x of rows) outcomes.push(await failed(deps, x.row, conn, err));
+    return outcomes[0]!;
+  }
+  const outcomes: WritebackOutcome[] = [];
+  for (const [k, x] of rows.entries()) {
+    const r = results[k];
+    if (!r || !r.ok) {
+      const err = r ? r.error : new ProviderUnavailableError('no result for this task', { provider: conn.provider });
+      if (isRejected(err)) await deps.store.outbox.clearSending([x.row.id]);
+      outcomes.push(await failed(deps, x.row, conn, err));
+      continue;
+    }
+    await deps.store.tx(async (repos) => {
+      await repos.outbox.markDone(x.row.id, r.record.externalId, r.record.url);
+      if (x.suggestion && ['allowed', 'written'].includes(x.suggestion.status)) await repos.suggestions.setStatus(x.row.suggestion_id, 'written');
+    });
+    if (!r.record.alreadyExisted) deps.metrics.writebacks.inc({ crm: conn.provider, kind: 'task' });
+    const received = x.row.received_at ? new Date(x.row.received_at).getTime() : x.row.id === row.id ? b.receivedAt : null;
+    if (received) deps.metrics.webhookToTask.observe((deps.now() - received) / 1000);
+    outcomes.push('written');
+  }
+  deps.logger.info({ connectionId: conn.id, provider: conn.provider, tasks: rows.length, written: outcomes.filter((o) => o === 'written').length }, 'written back in one batch');
+  return outcomes[0]!;
 }
 
 /** The call's result, or PROVIDER_UNAVAILABLE (no status: in doubt) once `ms` pass without one. */

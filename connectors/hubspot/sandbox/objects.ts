@@ -192,12 +192,15 @@ export function objectsRouter(ctx: SandboxContext): Router {
     const portal = portalOf(ctx, res);
     const input = parseBody(batchCreate, req.body);
     checkBatchSize(input.inputs.length, false);
-    // Property errors reject the whole batch before anything is written, as HubSpot does without objectWriteTraceId.
-    for (const item of input.inputs) normalizeProperties(def, item.properties, { mode: 'create' });
+    // Property errors reject the whole batch before anything is written, as HubSpot does without objectWriteTraceId;
+    // when every input carries one, the batch opts into partial success and each input fails alone (207).
+    const tagged = input.inputs.length > 0 && input.inputs.every((item) => item.objectWriteTraceId !== undefined);
+    if (!tagged) for (const item of input.inputs) normalizeProperties(def, item.properties, { mode: 'create' });
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const item of input.inputs) {
       try {
+        if (tagged) normalizeProperties(def, item.properties, { mode: 'create' });
         const rec = portal.create(def.name, item.properties, apiActor(ctx), { associations: toAssociationInputs(item) });
         results.push({ ...serializeRecord(portal, rec, { properties: 'all' }), ...(item.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: item.objectWriteTraceId }) });
       } catch (err) {

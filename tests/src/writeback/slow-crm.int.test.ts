@@ -41,7 +41,8 @@ describe(`slow CRM writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
   const tasksNamed = (subject: string) => loop.hs.store.list(portalId, 'tasks').filter((t) => t.properties.hs_task_subject === subject);
 
   test('a create answered after the lease expired (but within the call timeout) makes exactly one task', async () => {
-    loop.hs.answerSlowly({ method: 'POST', path: /^\/crm\/v3\/objects\/tasks$/, ms: 8_000, times: 1 });
+    // A fresh task goes out in a batch create (connector.createTasks); a retry after doubt takes the single create.
+    loop.hs.answerSlowly({ method: 'POST', path: /^\/crm\/v3\/objects\/tasks(\/batch\/create)?$/, ms: 8_000, times: 1 });
     const outboxId = await queueTask('Slow answer, inside the timeout');
     // The queue retries the job while the first call is in flight (the lease is 2 s): the claim holds it off.
     await waitFor(async () => Number((await loop.cl.store.db.query<{ n: string }>(
@@ -54,7 +55,7 @@ describe(`slow CRM writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
   });
 
   test('a create held past the call timeout is in doubt, resolved by lookup: exactly one task', async () => {
-    loop.hs.answerSlowly({ method: 'POST', path: /^\/crm\/v3\/objects\/tasks$/, ms: 13_000, times: 1 });
+    loop.hs.answerSlowly({ method: 'POST', path: /^\/crm\/v3\/objects\/tasks(\/batch\/create)?$/, ms: 13_000, times: 1 });
     const outboxId = await queueTask('Held past the timeout');
     const done = await waitFor(async () => { const r = await loop.cl.store.outbox.get(outboxId); return r?.status === 'done' ? r : null; }, 80_000, 'the write recorded');
     expect(done.in_doubt_since).not.toBeNull();

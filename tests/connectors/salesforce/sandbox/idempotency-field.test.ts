@@ -53,4 +53,37 @@ describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
     expect(again.alreadyExisted).toBe(true);
     expect(sandbox.store.list(orgId, 'Task').filter((t) => t.Closeloop_Key__c === 'sug_race:task')).toHaveLength(1);
   });
+
+  it('createTasks: one sObject collection call per 200 Tasks, per-record results, a key already written returned as existing (no duplicate)', async () => {
+    const ctx: ConnectionContext = {
+      connectionId: 'c1', accountId: orgId, apiBase: conn.instanceUrl,
+      getAccessToken: async () => conn.accessToken!, forceRefresh: async () => conn.accessToken!,
+    };
+    const opp = sandbox.store.list(orgId, 'Opportunity')[0]!;
+    const task = (i: number, over: Partial<TaskWrite> = {}): TaskWrite => ({
+      subject: `Batch ${i}`, body: 'Reason.', dueAt: new Date().toISOString(), priority: 'MEDIUM', taskType: 'TODO',
+      ownerId: String(opp.OwnerId), idempotencyKey: `sug_batch_${i}:task`, dealId: String(opp.Id), contactIds: [], companyId: null, ...over,
+    });
+    const connector = createSalesforceConnector();
+    expect(connector.maxTasksPerCall).toBe(200);
+    const first = await connector.createTask(ctx, task(0));
+    const usage = () => sandbox.apiUsage(orgId).used;
+    const before = usage();
+    // 201 tasks: 0 exists already, 7 names an owner that is not a user (refused alone), the rest are new.
+    const tasks = Array.from({ length: 201 }, (_, i) => task(i, i === 7 ? { ownerId: '005000000000000AAA' } : {}));
+    const results = await connector.createTasks!(ctx, tasks);
+    // Two collection calls (200 + 1) and one lookup for the duplicate key.
+    expect(usage() - before).toBe(3);
+    expect(results).toHaveLength(201);
+    expect(results[0]).toEqual({ ok: true, record: expect.objectContaining({ externalId: first.externalId, alreadyExisted: true }) });
+    expect(results[7]).toMatchObject({ ok: false, error: { code: 'PROVIDER_REJECTED' } });
+    expect(results.filter((r) => r.ok)).toHaveLength(200);
+    for (let i = 0; i < 201; i++) {
+      expect(sandbox.store.list(orgId, 'Task').filter((t) => t.Closeloop_Key__c === `sug_batch_${i}:task`)).toHaveLength(i === 7 ? 0 : 1);
+    }
+    // The whole call again (a retry after a lost answer): nothing new, every task found by its key.
+    const again = await connector.createTasks!(ctx, tasks.slice(0, 5));
+    expect(again.every((r) => r.ok && r.record.alreadyExisted)).toBe(true);
+    expect(sandbox.store.list(orgId, 'Task').filter((t) => String(t.Closeloop_Key__c ?? '').startsWith('sug_batch_'))).toHaveLength(200);
+  });
 });
