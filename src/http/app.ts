@@ -259,7 +259,6 @@ export function createApp(deps: AppDeps): express.Express {
   const renderError = errorHandler(deps.logger, sampler, deps.now);
   app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret, subscribers: deps.changeSubscribers, renderError }));
 
-  // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback), behind the guard above.
   // The Salesforce component (Apex + Named Credential carrying the tenant's API token), behind the guard above.
   app.use(createSalesforceCardRouter({ store: deps.store, now: deps.now, tenantOf: (res) => requestScope(res).tenantId }));
 
@@ -270,6 +269,7 @@ export function createApp(deps: AppDeps): express.Express {
     review: { store: deps.store, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, now: deps.now, guardrails: (deps.guardrails ?? {}) as ReviewDeps['guardrails'] },
   }));
 
+  // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback, src/http/admin-feedback.ts), behind the guard above.
   app.use(createFeedbackRouter({ now: deps.now }));
   // The review queue: suggestions the rules held, approved (written back) or dismissed (feedback), behind the guard above.
   app.use(createSuggestionsRouter({ store: deps.store, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, now: deps.now, guardrails: deps.guardrails ?? null }));
