@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: every benchmark, each printed beside its baseline (run side by side, same machine, same
- * moment) where one exists. `--quick` shrinks sizes for a smoke run. Results also go to bench/results/latest.json.
+ * moment) where one exists. `--quick` shrinks sizes for a smoke run; `--only=cluster,...` runs just those sections.
+ * Results also go to bench/results/latest.json (a partial run: bench/results/only-<sections>.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { benchWebhookIngest } from './webhook-ingest.js';
 import { benchWebhookToTask } from './webhook-to-task.js';
+import { benchClusterThroughput, type ClusterRun } from './cluster-throughput.js';
 import { benchScoring } from './scoring/bench-scoring.js';
 import { benchContext } from './context-index.js';
 import { benchDedupe } from './dedupe.js';
@@ -13,6 +15,9 @@ import { withFreshDatabase } from './fresh-db.js';
 import { benchRouter } from './router.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only=cluster,ingest`: just those sections (names: ingest, latency, cluster, dedupe, scoring, router, context). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? null;
+const want = (section: string) => !only || only.includes(section);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const out: Record<string, unknown> = { at: new Date().toISOString(), quick };
 const line = (s: string) => process.stdout.write(`${s}\n`);
@@ -25,41 +30,69 @@ async function pgReachable(): Promise<boolean> {
 const engines: (string | null)[] = [null];
 if (await pgReachable()) engines.push(pgUrl); else line(`(PostgreSQL not reachable at ${pgUrl}: PGlite only)`);
 
-line('== webhook ingest: 100-event signed batches (verify + inbox + enqueue, one commit per request) vs minimal parse-and-store endpoint ==');
-for (const e of engines) {
-  const r = await withFreshDatabase(e, (url) => benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 3 }));
-  ((out.ingest ??= []) as unknown[]).push(r);
-  line(`${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)}`);
+if (want('ingest')) {
+  line('== webhook ingest: 100-event signed batches (verify + inbox + enqueue, one commit per request) vs minimal parse-and-store endpoint ==');
+  for (const e of engines) {
+    const r = await withFreshDatabase(e, (url) => benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 3 }));
+    ((out.ingest ??= []) as unknown[]).push(r);
+    line(`${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)}`);
+  }
 }
 
-line('== webhook-to-task latency at a steady load (CRM change → task in the CRM) ==');
-for (const e of engines) {
-  const r = await withFreshDatabase(e, (url) => benchWebhookToTask({ databaseUrl: url, n: quick ? 10 : 40, intervalMs: 250 }));
-  ((out.latency ??= []) as unknown[]).push(r);
-  line(`${r.engine.padEnd(8)} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms`);
+if (want('latency')) {
+  line('== webhook-to-task latency at a steady load (CRM change → task in the CRM) ==');
+  for (const e of engines) {
+    const r = await withFreshDatabase(e, (url) => benchWebhookToTask({ databaseUrl: url, n: quick ? 10 : 40, intervalMs: 250 }));
+    ((out.latency ??= []) as unknown[]).push(r);
+    line(`${r.engine.padEnd(8)} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms`);
+  }
 }
 
-line('== entity resolution (synthetic people with duplicates) ==');
-const d = await benchDedupe({ records: quick ? 5_000 : 20_000 });
-out.dedupe = d;
-line(`${d.records} records · ${d.recordsPerSecond.toFixed(0)} records/s · F1 ${d.f1.toFixed(3)} · baseline (exact normalized-email match) F1 ${d.baselineF1.toFixed(3)}`);
+if (want('cluster')) {
+  line('== cluster throughput on PostgreSQL: 1 web + 1, 2, 4 worker processes (one budget email per deal → task + draft), ratio to 1 worker ==');
+  if (engines.length > 1) {
+    const runs: ClusterRun[] = [];
+    for (const workers of [1, 2, 4]) {
+      runs.push(await withFreshDatabase(pgUrl, (url) => benchClusterThroughput({ databaseUrl: url!, workers, deals: quick ? 15 : 60 })));
+    }
+    out.cluster = runs;
+    const base = runs[0]!;
+    for (const r of runs) {
+      line(`workers=${r.workers} ${r.writebacksPerSec.toFixed(2)} write-backs/s (${r.writebacks} in ${r.seconds.toFixed(1)} s) · ${r.eventsPerSec.toFixed(1)} webhook events/s · ratio to 1 worker ${(r.writebacksPerSec / base.writebacksPerSec).toFixed(2)}`);
+    }
+  } else line('(skipped: needs PostgreSQL)');
+}
 
-line('== scoring models ==');
-const s = await benchScoring();
-out.scoring = s;
-for (const r of s) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 3 : 0)} ${r.unit}`);
+if (want('dedupe')) {
+  line('== entity resolution (synthetic people with duplicates) ==');
+  const d = await benchDedupe({ records: quick ? 5_000 : 20_000 });
+  out.dedupe = d;
+  line(`${d.records} records · ${d.recordsPerSecond.toFixed(0)} records/s · F1 ${d.f1.toFixed(3)} · baseline (exact normalized-email match) F1 ${d.baselineF1.toFixed(3)}`);
+}
 
-line('== inference router (pure decision per task) ==');
-const rt = benchRouter({ decisions: quick ? 20_000 : 200_000 });
-out.router = rt;
-line(`${rt.routerNsPerDecision.toFixed(0)} ns per decision · table-lookup baseline ${rt.lookupNsPerDecision.toFixed(1)} ns · ratio ${rt.ratio.toFixed(0)}x`);
+if (want('scoring')) {
+  line('== scoring models ==');
+  const s = await benchScoring();
+  out.scoring = s;
+  for (const r of s) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 3 : 0)} ${r.unit}`);
+}
 
-line('== context store (embedding, indexing, query latency over 100,000 chunks; --quick: 2,000) ==');
-const c = await benchContext({ scale: quick ? 0.02 : 1 });
-out.context = c;
-for (const r of c) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}`);
+if (want('router')) {
+  line('== inference router (pure decision per task) ==');
+  const rt = benchRouter({ decisions: quick ? 20_000 : 200_000 });
+  out.router = rt;
+  line(`${rt.routerNsPerDecision.toFixed(0)} ns per decision · table-lookup baseline ${rt.lookupNsPerDecision.toFixed(1)} ns · ratio ${rt.ratio.toFixed(0)}x`);
+}
+
+if (want('context')) {
+  line('== context store (embedding, indexing, query latency over 100,000 chunks; --quick: 2,000) ==');
+  const c = await benchContext({ scale: quick ? 0.02 : 1 });
+  out.context = c;
+  for (const r of c) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}`);
+}
 
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify(out, null, 2));
-line('written bench/results/latest.json');
+const file = only ? `bench/results/only-${only.join('-')}.json` : 'bench/results/latest.json';
+writeFileSync(file, JSON.stringify(out, null, 2));
+line(`written ${file}`);
 process.exit(0);

@@ -16,6 +16,7 @@ import { crmAppSettings, readConfigFromProcess, type Config } from './config/ind
 import type { Connector, ProviderApp } from './core/connector.js';
 import { ConfigError, isCloseloopError, MigrationsPendingError, ResourceInUseError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
+import { ThreadedHashingEmbedder } from './context/threaded-embedder.js';
 import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
 import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
 import { pingDatabase } from './store/health.js';
@@ -272,16 +273,18 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       server?.closeAllConnections?.();
       await queue.stop();
       await db.close();
+      await ctxIndex?.close();
       await tracing?.shutdown();
     },
   };
 }
 
 /** The context index: embedder + vector store from configuration. Null (with a warning) when the store cannot run. */
-async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Promise<{ indexer: ContextIndexer; vectorStore: VectorStore } | null> {
+async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Promise<{ indexer: ContextIndexer; vectorStore: VectorStore; close(): Promise<void> } | null> {
   const embedder: Embedder = cfg.embeddings === 'openai' && cfg.openai
     ? new OpenAIEmbedder({ apiKey: cfg.openai.apiKey, baseURL: cfg.openai.baseURL ?? undefined, model: cfg.openai.embeddingModel })
-    : new HashingEmbedder();
+    // The local embedder's CPU work runs in EMBEDDING_THREADS worker threads, off the event loop (0: inline).
+    : cfg.embeddingThreads > 0 ? new ThreadedHashingEmbedder(cfg.embeddingThreads) : new HashingEmbedder();
   let store: VectorStore;
   if (cfg.vectorStore.kind === 'pinecone') {
     store = new PineconeVectorStore({ apiKey: cfg.vectorStore.apiKey, indexName: cfg.vectorStore.index, indexHost: cfg.vectorStore.host ?? undefined });
@@ -292,7 +295,7 @@ async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Pro
     }
     store = new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id });
   }
-  return { indexer: new ContextIndexer(embedder, store), vectorStore: store };
+  return { indexer: new ContextIndexer(embedder, store), vectorStore: store, close: async () => { if (embedder instanceof ThreadedHashingEmbedder) await embedder.close(); } };
 }
 
 /** Queue connections from configuration: pool size, and how workers learn of new jobs (notify, listen URL, polling). */

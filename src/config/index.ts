@@ -36,6 +36,8 @@ export interface Config {
   /** Health and metrics port of a worker-only process (0 = none). */
   healthPort: number;
   trainingConcurrency: number;
+  /** Worker threads for the local embedder (0: on the event loop). */
+  embeddingThreads: number;
   modelCacheSize: number;
   /** OpenTelemetry traces: the OTLP/HTTP traces URL (null: tracing off) and the service name. */
   tracing: { url: string | null; serviceName: string };
@@ -102,6 +104,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     queue: { poolSize: v.QUEUE_POOL_SIZE, listenUrl: v.QUEUE_LISTEN_URL ?? null, notify: v.QUEUE_NOTIFY ?? true, pollSeconds: v.QUEUE_POLL_SECONDS },
     healthPort: v.HEALTH_PORT,
     trainingConcurrency: v.TRAINING_CONCURRENCY,
+    embeddingThreads: v.EMBEDDING_THREADS,
     modelCacheSize: v.MODEL_CACHE_SIZE,
     tracing: { url: otlpTracesUrl({ endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT, tracesEndpoint: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT }), serviceName: v.OTEL_SERVICE_NAME },
     webhookToleranceMs: v.WEBHOOK_TOLERANCE_MS,

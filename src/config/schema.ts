@@ -77,6 +77,8 @@ export const EnvSchema = z
     HEALTH_PORT: int(9464),
     /** Model trainings at once in this process (each in a worker thread, off the event loop). */
     TRAINING_CONCURRENCY: z.coerce.number().int().positive().default(1),
+    /** Worker threads embedding with the local embedder (EMBEDDINGS=local), off the event loop; 0 = on the event loop. */
+    EMBEDDING_THREADS: z.coerce.number().int().min(0).default(1),
     /** Tenants whose scoring model stays deserialized in memory (least recently used ones are dropped). */
     MODEL_CACHE_SIZE: z.coerce.number().int().positive().default(200),
     WEBHOOK_TOLERANCE_MS: int(300_000),

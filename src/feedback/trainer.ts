@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { CloseloopError, ErrorCode } from '../core/errors.js';
+import { siblingEntry, startThread } from '../lib/threads.js';
 import { trainScoringModel, type Factor, type SerializedScoringModel, type TrainOptions } from '../inference/models/scoring-model.js';
 import type { Table } from '../inference/models/table.js';
 
@@ -23,7 +21,7 @@ export interface Trainer {
 /**
  * Deal-model training with a concurrency cap. `threads: true` (the service) trains in a worker thread, off the
  * event loop; `threads: false` trains inline (CLI, tests of the trainer itself). Waiting trainings queue in
- * order. From the TypeScript source (tsx, jest) the thread registers tsx before loading its entry.
+ * order (src/lib/threads.ts starts the thread, from the source or the build).
  */
 export function createTrainer(o: { concurrency: number; threads: boolean }): Trainer {
   let active = 0;
@@ -51,11 +49,7 @@ export function createTrainer(o: { concurrency: number; threads: boolean }): Tra
 }
 
 function inThread(table: Table, opts: TrainOptions): Promise<TrainedModel> {
-  const entry = new URL(`./train-thread.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-  const worker = entry.pathname.endsWith('.ts')
-    // Source checkout: load the entry through tsx's loader inside the thread.
-    ? new Worker(`import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href)}).then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true })
-    : new Worker(entry);
+  const worker = startThread(siblingEntry(import.meta.url, 'train-thread'));
   return new Promise<TrainedModel>((resolve, reject) => {
     worker.once('message', (m: { ok: true; result: TrainedModel } | { ok: false; error: { message: string; code: string | null } }) => {
       if (m.ok) resolve(m.result);
