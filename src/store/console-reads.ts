@@ -87,12 +87,13 @@ export class ConsoleReads {
   }
 
   /** Values the feed's filters offer. */
-  async feedFacets(): Promise<{ statuses: string[]; types: string[]; owners: string[] }> {
-    const r = await this.db.query<{ statuses: string[] | null; types: string[] | null; owners: string[] | null }>(
-      `SELECT array_agg(DISTINCT status) AS statuses, array_agg(DISTINCT type) AS types, array_agg(DISTINCT owner_id) FILTER (WHERE owner_id IS NOT NULL) AS owners
+  async feedFacets(): Promise<{ statuses: string[]; types: string[]; owners: string[]; held: number }> {
+    const r = await this.db.query<{ statuses: string[] | null; types: string[] | null; owners: string[] | null; held: number }>(
+      `SELECT array_agg(DISTINCT status) AS statuses, array_agg(DISTINCT type) AS types, array_agg(DISTINCT owner_id) FILTER (WHERE owner_id IS NOT NULL) AS owners,
+              count(*) FILTER (WHERE status = 'review')::int AS held
        FROM suggestions WHERE ($1::text IS NULL OR tenant_id = $1)`, [this.tenantId]);
     const row = r.rows[0];
-    return { statuses: row?.statuses ?? [], types: row?.types ?? [], owners: (row?.owners ?? []).slice(0, 200) };
+    return { statuses: row?.statuses ?? [], types: row?.types ?? [], owners: (row?.owners ?? []).slice(0, 200), held: Number(row?.held ?? 0) };
   }
 
   /**

@@ -67,7 +67,7 @@ run('review queue in a real browser: approve writes the task to the CRM, dismiss
     const tasksBefore = loop.hs.store.list(portalId, 'tasks').length;
     await step(page, 'approve-held', async () => {
       await page.goto(`${base}/admin/suggestions`);
-      await page.getByRole('link', { name: 'held for review' }).click();
+      await page.getByRole('link', { name: /^\d+ held for review$/ }).click();
       await page.waitForURL(/status=review/);
       const card = page.locator(`article[data-suggestion="${target!.id}"]`);
       await card.getByText('Held for review because:').waitFor();

@@ -59,7 +59,7 @@ export function heldReasons(r: Pick<FeedSuggestionRow, 'repair' | 'verdicts'>): 
 /** The filter the reviewer was looking at, carried through a review form so the redirect lands on the same feed. */
 const backOf = (q: FeedQuery): string => new URLSearchParams(Object.entries(q).filter(([, v]) => v !== '')).toString();
 
-export function suggestionsPage(rows: FeedSuggestionRow[], q: FeedQuery, facets: { statuses: string[]; types: string[]; owners: string[] }, o: { csrf: string | null; notice?: Notice | null } = { csrf: null }): Html {
+export function suggestionsPage(rows: FeedSuggestionRow[], q: FeedQuery, facets: { statuses: string[]; types: string[]; owners: string[]; held?: number }, o: { csrf: string | null; notice?: Notice | null } = { csrf: null }): Html {
   const select = (name: string, label: string, values: string[], current: string) => html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">
 <option value="">any</option>${values.sort().map((v) => html`<option value="${v}"${raw(v === current ? ' selected' : '')}>${v}</option>`)}</select></div>`;
   const hidden = html`<input type="hidden" name="_csrf" value="${o.csrf ?? ''}"><input type="hidden" name="back" value="${backOf(q)}">`;
@@ -67,8 +67,9 @@ export function suggestionsPage(rows: FeedSuggestionRow[], q: FeedQuery, facets:
     const p = r.payload;
     const held = r.status === 'review';
     const factors = p.explanation.factors ?? [];
+    const title = p.task?.subject ?? p.draft?.subject ?? p.reason;
     return html`<article class="card suggestion" aria-labelledby="s-${r.id}" data-suggestion="${r.id}" data-status="${r.status}">
-<h2 id="s-${r.id}">${p.task?.subject ?? p.draft?.subject ?? p.reason}</h2>
+<h2 id="s-${r.id}">${title}</h2>
 <div class="row">${badge(r.status)}<span>${r.type}</span><span>${r.provider}</span><span>deal ${r.deal_id ? (r.deal_url ? html`<a href="${r.deal_url}" rel="noopener noreferrer">${r.deal_name ?? r.deal_id}</a>` : (r.deal_name ?? r.deal_id)) : '-'}</span><span>rep ${r.owner_id ?? '-'}</span><span>${when(r.created_at)}</span>
 ${r.crm_url ? html`<a href="${r.crm_url}" rel="noopener noreferrer">Open the task in the CRM</a>` : ''}</div>
 ${r.writes.length ? html`<p class="writes">Written to ${crmName(r.provider)}: ${r.writes.map((w, i) => html`${i ? ', ' : ''}<span data-crm-id="${w.slice(w.indexOf(':') + 1)}">${WRITE_LABEL[w.slice(0, w.indexOf(':'))] ?? w.slice(0, w.indexOf(':'))} ${w.slice(w.indexOf(':') + 1)}</span>`)}${r.deal_url ? ' (on the deal\'s record)' : ''}</p>` : ''}
@@ -87,8 +88,8 @@ ${r.verdicts.map((v) => html`<tr><td>${v.rule}</td><td>${v.passed ? 'passed' : '
 <p>Model ${r.model ?? p.explanation.model} (${r.tier ?? p.explanation.tier}), confidence ${Math.round((r.confidence ?? p.explanation.confidence) * 100)}%, cost $${Number(r.cost_usd).toFixed(4)}</p></details>
 ${r.outcomes.length ? html`<p>Outcomes: ${r.outcomes.map((x) => x.replace(/_/g, ' ')).join(', ')}</p>` : ''}
 ${held ? html`<div class="row review-actions">
-<form method="post" action="/admin/suggestions/${r.id}/approve" aria-label="Approve ${r.id}">${hidden}<button type="submit">Approve</button></form>
-<form method="post" action="/admin/suggestions/${r.id}/dismiss" class="row" aria-label="Dismiss ${r.id}">${hidden}
+<form method="post" action="/admin/suggestions/${r.id}/approve" aria-label="Approve: ${title}">${hidden}<button type="submit">Approve</button></form>
+<form method="post" action="/admin/suggestions/${r.id}/dismiss" class="row" aria-label="Dismiss: ${title}">${hidden}
 <label for="why-${r.id}" class="inline">Reason (optional)</label><input id="why-${r.id}" name="reason" maxlength="500" size="28">
 <button type="submit" class="secondary">Dismiss</button></form></div>` : ''}
 </article>`;
@@ -104,7 +105,7 @@ ${select('status', 'Status', facets.statuses, q.status)}${select('type', 'Kind',
 <div><label for="f-since">From</label><input id="f-since" type="date" name="since" value="${q.since}"></div>
 <div><label for="f-until">Until</label><input id="f-until" type="date" name="until" value="${q.until}"></div>
 <div><button type="submit">Filter</button> <a href="/admin/suggestions">Clear</a></div></form>
-<p class="muted">${rows.length} suggestion${rows.length === 1 ? '' : 's'}${rows.length === 200 ? ' (the newest 200)' : ''}${q.status === '' && facets.statuses.includes('review') ? html` · <a href="/admin/suggestions?status=review">held for review</a>` : ''}</p>${items}`;
+<p class="muted">${rows.length} suggestion${rows.length === 1 ? '' : 's'}${rows.length === 200 ? ' (the newest 200)' : ''}${q.status !== 'review' && (facets.held ?? (facets.statuses.includes('review') ? 1 : 0)) > 0 ? html` · <a href="/admin/suggestions?status=review">${facets.held === undefined ? '' : `${facets.held} `}held for review</a>` : ''}</p>${items}`;
 }
 
 export function rulesPage(files: RuleFileView[], configured: boolean, cases: CaseFileView[] | null = null): Html {

@@ -83,6 +83,8 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(all.text).toContain('data-suggestion="sug-held"');
     expect(all.text).toContain('data-suggestion="sug-written"');
     expect(all.text).not.toContain('sug-of-b');
+    // Tenant A's held ones only (B's is not counted).
+    expect(all.text).toContain('<a href="/admin/suggestions?status=review">3 held for review</a>');
     expect(all.text).toContain('she asked for a 10% discount before March 31');
     expect(all.text).toContain('no-pii');
     const held = await asA(request(app).get('/admin/suggestions?status=review')).expect(200);
