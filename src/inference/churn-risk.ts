@@ -6,6 +6,7 @@ import { coldStartScore } from './models/cold-start.js';
 import { sigmoid } from './models/logreg.js';
 import type { Factor, ScoringModel } from './models/scoring-model.js';
 import { extractSignals } from './signals/index.js';
+import { signalText } from './signals/email-text.js';
 
 /**
  * Churn risk per company (account), from its deals and interactions: the tenant's deal-scoring model when
@@ -93,7 +94,7 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
   for (const a of touches) {
     // Only what the customer said counts: their emails, and notes of calls and meetings with them.
     if (a.direction === 'outbound' || i.now - Date.parse(a.occurredAt) > 60 * DAY) continue;
-    const text = [a.subject, a.body].filter(Boolean).join('\n');
+    const text = signalText(a);
     const out = sentenceWith(text, LEAVING);
     if (out) { leaving.push({ a, quote: out }); continue; }
     const hit = extractSignals(text).find((x) => x.type === 'negative_sentiment' || (x.type === 'competitor' && a.direction === 'inbound'));

@@ -2,6 +2,7 @@ import type { Activity, Deal } from '../core/canonical.js';
 import type { ColdStartFeatures } from './models/cold-start.js';
 import type { Table } from './models/table.js';
 import { extractSignals, SIGNAL_TYPES, type SignalType } from './signals/index.js';
+import { signalText } from './signals/email-text.js';
 
 /**
  * The deal-scoring features, computed the same way for training (closed deals, as of their close) and for
@@ -33,7 +34,7 @@ export function dealFeatures(deal: Deal, activities: readonly Activity[], asOf: 
   const last = touches.reduce((m, a) => Math.max(m, Date.parse(a.occurredAt)), -Infinity);
   const created = deal.createdAt ? Date.parse(deal.createdAt) : null;
   const signals = new Set<SignalType>();
-  for (const a of touches) for (const s of extractSignals([a.subject, a.body].filter(Boolean).join('\n'))) signals.add(s.type);
+  for (const a of touches) for (const s of extractSignals(signalText(a))) signals.add(s.type);
   return {
     amount: deal.amount,
     daysOpen: created === null ? null : Math.max(0, Math.floor((asOf - created) / DAY)),

@@ -5,6 +5,7 @@ import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
 import { extractSignals, TEXT_MODEL } from './signals/index.js';
+import { signalText } from './signals/email-text.js';
 
 export interface DealAnalysisInput {
   tenantId: string;
@@ -132,7 +133,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const started = performance.now();
     for (const a of touches) {
       if (a.direction === 'outbound') continue;
-      const text = [a.subject, a.body].filter(Boolean).join('\n');
+      const text = signalText(a);
       const budget = extractSignals(text).filter((x) => x.type === 'budget_constraint').sort((x, y) => y.confidence - x.confidence)[0];
       if (budget) raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
     }

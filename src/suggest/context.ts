@@ -1,7 +1,7 @@
 import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import type { Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
-import { extractSignals } from '../inference/signals/index.js';
+import { signalText, extractSignals } from '../inference/signals/index.js';
 import type { AnalyzeDeps } from './deps.js';
 
 export interface SuggestionFacts {
@@ -19,7 +19,7 @@ export async function buildContext(deps: AnalyzeDeps, connectionId: string, s: S
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', ids);
   const sourceIds = new Set(s.evidence.map((e) => e.externalId));
   const sources = f.activities.filter((a) => sourceIds.has(a.externalId));
-  const signals = [...new Set(sources.flatMap((a) => extractSignals([a.subject, a.body].filter(Boolean).join('\n')).map((x) => x.type)))];
+  const signals = [...new Set(sources.flatMap((a) => extractSignals(signalText(a)).map((x) => x.type)))];
   const { deal, company } = f;
   const ctx: GuardrailContext = {
     now: new Date(now).toISOString(),

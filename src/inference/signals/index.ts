@@ -9,6 +9,7 @@ export { detectSignalsLexicon, deniedTypes, LEXICON_MODEL, type LexiconOptions }
 export { TextClassifier, trainTextClassifier, textFeatures, TEXT_MODEL, type TextPrediction, type SerializedTextModel } from './text-classifier.js';
 export { splitSentences } from './sentences.js';
 export { shippedSignalModels, SHIPPED_SIGNAL_MODELS_VERSION } from './shipped.js';
+export { visibleEmailText, signalText } from './email-text.js';
 
 /** Lexicon cues at or above this confidence count even when the learned model is below its threshold. */
 export const STRONG_CUE = 0.7;
