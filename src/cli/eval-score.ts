@@ -2,7 +2,7 @@ import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { prAuc, rocAuc } from '../inference/models/metrics.js';
 import { readTableFile } from './read-table.js';
-import { trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
+import { calibrationReport, trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
 import { columnIndex } from '../inference/models/table.js';
 import { isMissing } from '../inference/models/features.js';
 
@@ -48,6 +48,10 @@ export const command = defineCommand({
         top_factors: m.globalFactors(labelled, 10),
         selection: { reason: m.training.reason, candidates: m.training.candidates },
         ignored_columns: m.schema.columns.filter((c) => c.kind !== 'numeric' && c.kind !== 'categorical').map((c) => ({ column: c.name, kind: c.kind })),
+        // Calibration of the probabilities on the test rows: Brier score (and that of always predicting the
+        // training base rate, for scale), expected calibration error, and the reliability curve (ten bins).
+        calibration: testCalibration(p, y, m.training.positives / m.training.rows),
+        validation_calibration: m.training.calibration ?? null,
       };
       io.out(`${JSON.stringify(result)}\n`);
       return 0;
@@ -61,3 +65,10 @@ export const command = defineCommand({
 export const run = (argv: string[]): Promise<number> => runCommand(command, argv);
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+function testCalibration(p: ArrayLike<number>, y: readonly number[], baseRate: number) {
+  const logit = (q: number) => { const c = Math.min(1 - 1e-12, Math.max(1e-12, q)); return Math.log(c / (1 - c)); };
+  const r = calibrationReport(Float64Array.from(Array.from(p, logit)), Uint8Array.from(y), { a: 1, b: 0 });
+  const brierBaseRate = y.reduce((acc, v) => acc + (baseRate - v) ** 2, 0) / Math.max(1, y.length);
+  return { brier: r.brier, brier_base_rate: round(brierBaseRate), ece: r.ece, reliability: r.bins };
+}

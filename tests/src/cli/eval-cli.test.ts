@@ -24,6 +24,10 @@ describe('closeloop eval score', () => {
     expect(j).toMatchObject({ train_rows: 300, test_rows: 120, model: 'logreg-v1' });
     expect(j.auc).toBeGreaterThan(0.85);
     expect(j.pr_auc).toBeGreaterThan(0.7);
+    // Calibration on the test rows: better than always predicting the base rate, with a reliability curve.
+    expect(j.calibration.brier).toBeLessThan(j.calibration.brier_base_rate);
+    expect(j.calibration.reliability.reduce((a: number, b: { n: number }) => a + b.n, 0)).toBe(120);
+    expect(j.calibration.ece).toBeGreaterThanOrEqual(0);
     expect(typeof j.seconds).toBe('number');
     expect(j.top_factors[0].name).toBe('signal');
     expect(r.out.trim().split('\n')).toHaveLength(1);
