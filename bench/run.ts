@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { benchWebhookIngest } from './webhook-ingest.js';
+import { benchStartup, printStartup } from './startup.js';
 import { benchWebhookToTask } from './webhook-to-task.js';
 import { benchClusterThroughput, type ClusterRun } from './cluster-throughput.js';
 import { benchScoring } from './scoring/bench-scoring.js';
@@ -14,8 +15,17 @@ import { benchDedupe } from './dedupe.js';
 import { withFreshDatabase } from './fresh-db.js';
 import { benchRouter } from './router.js';
 
+if (process.argv.includes('--help')) {
+  process.stdout.write(`npm run bench [-- --quick] [-- --only=<sections>]
+Every benchmark, each printed beside its baseline run side by side. --quick: smaller sizes (smoke run).
+--only=<sections>: just these, comma-separated: ingest, startup, latency, cluster, dedupe, scoring, router, context.
+Results go to bench/results/latest.json (a partial run: bench/results/only-<sections>.json).
+PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+`);
+  process.exit(0);
+}
 const quick = process.argv.includes('--quick');
-/** `--only=cluster,ingest`: just those sections (names: ingest, latency, cluster, dedupe, scoring, router, context). */
+/** `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, cluster, dedupe, scoring, router, context). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? null;
 const want = (section: string) => !only || only.includes(section);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -31,12 +41,21 @@ const engines: (string | null)[] = [null];
 if (await pgReachable()) engines.push(pgUrl); else line(`(PostgreSQL not reachable at ${pgUrl}: PGlite only)`);
 
 if (want('ingest')) {
-  line('== webhook ingest: 100-event signed batches (verify + inbox + enqueue, one commit per request) vs minimal parse-and-store endpoint ==');
+  line('== webhook ingest: 100-event signed batches (verify + one inbox statement, one commit per request) vs minimal parse-and-store endpoint ==');
   for (const e of engines) {
     const r = await withFreshDatabase(e, (url) => benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 3 }));
     ((out.ingest ??= []) as unknown[]).push(r);
     line(`${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)}`);
+    const p = r.paced;
+    line(`${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.requests} requests): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms · baseline p99.9 at the same rate ${p.baselineP999Ms.toFixed(1)} ms`);
   }
+}
+
+if (want('startup')) {
+  line('== start-up: embedded default on a warm data folder, fresh process each run, vs bare PGlite open of the same folder ==');
+  const st = benchStartup({ rounds: quick ? 1 : 3 });
+  out.startup = st;
+  printStartup(st, line);
 }
 
 if (want('latency')) {

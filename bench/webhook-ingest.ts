@@ -10,7 +10,11 @@ import { silentLogger } from '../src/lib/logger.js';
 import { startCloseloop } from '../src/main.js';
 import type { Db } from '../src/store/index.js';
 
-export interface IngestResult { engine: string; closeloopEventsPerSec: number; baselineEventsPerSec: number; ratio: number; requests: number; eventsPerRequest: number }
+export interface IngestResult {
+  engine: string; closeloopEventsPerSec: number; baselineEventsPerSec: number; ratio: number; requests: number; eventsPerRequest: number;
+  /** Request latency at a steady 80 % of closeloop's measured maximum rate (open loop: sends on schedule, not after answers). */
+  paced: { requestsPerSec: number; requests: number; p50Ms: number; p99Ms: number; p999Ms: number; baselineP999Ms: number };
+}
 
 const SECRET = 'bench-secret';
 const PORTAL = 424242;
@@ -53,6 +57,39 @@ async function drive(url: string, sign: boolean, requests: number, concurrency: 
   return (requests * 100) / secs;
 }
 
+/**
+ * Open-loop load: requests sent on a fixed schedule at `rate` per second (a late answer does not delay the next
+ * send, so queueing shows in the latency), each request's time from its scheduled send to its answer.
+ */
+async function paced(url: string, sign: boolean, requests: number, rate: number, startSeq: number): Promise<number[]> {
+  const prepared = Array.from({ length: requests }, (_, k) => {
+    const body = batch(100, startSeq + k);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (sign) {
+      const ts = String(Date.now() + (k / rate) * 1000);
+      headers['x-hubspot-request-timestamp'] = ts;
+      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET).update(`POST${url}${body}${ts}`).digest('base64');
+    }
+    return { body, headers };
+  });
+  const agent = new Agent({ connections: 64 });
+  const latencies: number[] = [];
+  const t0 = performance.now() + 20;
+  await Promise.all(prepared.map(async ({ body, headers }, k) => {
+    const at = t0 + (k * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
+    await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+    latencies.push(performance.now() - at);
+  }));
+  await agent.close();
+  return latencies.sort((a, b) => a - b);
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
 /** The reference: parse the same body and store it in one statement on the same database. */
 async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<void> }> {
   await db.query('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, body jsonb NOT NULL)');
@@ -67,11 +104,11 @@ async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<vo
 }
 
 /**
- * Webhook ingest throughput: verified, deduplicated into the inbox and enqueued (one commit per request),
+ * Webhook ingest throughput: verified and deduplicated into the inbox in one statement (one commit per request),
  * against a minimal endpoint that parses and stores the same body in one statement — run side by side,
  * alternating, on the same database.
  */
-export async function benchWebhookIngest(o: { databaseUrl: string | null; requests: number; concurrency: number; rounds: number }): Promise<IngestResult> {
+export async function benchWebhookIngest(o: { databaseUrl: string | null; requests: number; concurrency: number; rounds: number; pacedRequests?: number }): Promise<IngestResult> {
   const cfg = loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32), ROLE: 'web', LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined, MIGRATE_ON_START: 'true' });
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
@@ -82,6 +119,7 @@ export async function benchWebhookIngest(o: { databaseUrl: string | null; reques
   const ours: number[] = [];
   const ref: number[] = [];
   let seq = 0;
+  let pacedResult: IngestResult['paced'] | undefined;
   try {
     // Warm-up, then alternate so both see the same machine state.
     await drive(`${cl.url}/webhooks/hubspot`, true, 20, o.concurrency, (seq += 20) * 10);
@@ -90,6 +128,12 @@ export async function benchWebhookIngest(o: { databaseUrl: string | null; reques
       ref.push(await drive(base.url, false, o.requests, o.concurrency, 0));
       ours.push(await drive(`${cl.url}/webhooks/hubspot`, true, o.requests, o.concurrency, (seq += o.requests) * 10));
     }
+    // Latency at 80 % of the maximum request rate just measured, for closeloop and (same rate) the reference.
+    const rate = (0.8 * Math.max(...ours)) / 100;
+    const n = o.pacedRequests ?? Math.max(200, Math.round(rate * 10));
+    const ourLat = await paced(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10);
+    const refLat = await paced(base.url, false, n, rate, 0);
+    pacedResult = { requestsPerSec: rate, requests: n, p50Ms: quantile(ourLat, 0.5), p99Ms: quantile(ourLat, 0.99), p999Ms: quantile(ourLat, 0.999), baselineP999Ms: quantile(refLat, 0.999) };
   } finally {
     await base.close();
     await cl.stop();
@@ -97,5 +141,5 @@ export async function benchWebhookIngest(o: { databaseUrl: string | null; reques
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const a = median(ours);
   const b = median(ref);
-  return { engine: o.databaseUrl ? 'postgres' : 'pglite', closeloopEventsPerSec: a, baselineEventsPerSec: b, ratio: a / b, requests: o.requests, eventsPerRequest: 100 };
+  return { engine: o.databaseUrl ? 'postgres' : 'pglite', closeloopEventsPerSec: a, baselineEventsPerSec: b, ratio: a / b, requests: o.requests, eventsPerRequest: 100, paced: pacedResult! };
 }

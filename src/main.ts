@@ -40,6 +40,7 @@ import { startTracing } from './lib/tracing-sdk.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { createWorkQueue, type WorkQueue } from './queue/index.js';
+import { createWakeup } from './store/wakeup.js';
 import { createStore, migrate, MIGRATIONS_DIR, openDb, pendingMigrations, type Db, type Store } from './store/index.js';
 
 /**
@@ -84,6 +85,10 @@ export interface StartOptions {
   trainInThreads?: boolean;
   /** false: no health port even for ROLE=worker (tests running several workers in one process). */
   healthServer?: boolean;
+  /** Called as each start-up step finishes (bench/startup.ts prints where the time goes). */
+  onPhase?: (phase: string) => void;
+  /** Inbox claim settings (tests: a short lease for kill -9 recovery). */
+  inbox?: { leaseMs?: number; pollMs?: number };
   /** More operators (provider:accountId:userId) on top of OPERATOR_USERS: the demo makes its sandbox admin one. */
   operatorUsers?: string[];
   /** Export spans here instead of to OTEL_EXPORTER_OTLP_ENDPOINT (tests: an in-memory exporter). */
@@ -96,8 +101,10 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   assertLocalOnly(cfg);
   const logger = o.logger ?? createLogger({ level: cfg.logLevel });
   const now = o.now ?? Date.now;
+  const phase = o.onPhase ?? (() => {});
   const metrics = createMetrics({ defaults: true });
   const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.dbPoolSize });
+  phase('database open');
   if (cfg.migrateOnStart) {
     const applied = await migrate(db, MIGRATIONS_DIR);
     if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -108,9 +115,13 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       throw new MigrationsPendingError(pending);
     }
   }
+  phase('migrations');
   const store = createStore(db);
   const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds, ...queueOptions(cfg) });
   await queue.start();
+  phase('queue (pg-boss) start');
+  // Webhook batches wake inbox workers in this process at once, and other processes through NOTIFY/LISTEN.
+  const inboxWakeup = createWakeup(db, { channel: 'closeloop_inbox', crossProcess: cfg.queue.notify, listenUrl: cfg.queue.listenUrl ?? cfg.databaseUrl, onError: (err) => logger.warn({ err }, 'inbox wake-up failed (workers fall back to polling)') });
   // Traces only when an OTLP endpoint is configured (or a test hands in an exporter); else nothing is registered.
   const tracing = startTracing({ url: cfg.tracing.url, exporter: o.spanExporter, serviceName: cfg.tracing.serviceName, role: cfg.role });
 
@@ -145,6 +156,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   vault.pacerFor = (conn) => pacers(conn.provider, conn.account_id);
   const guardrails = await createGuardrails({ dir: path.resolve(cfg.rulesDir), logger });
   const stopWatch = guardrails.watch();
+  phase('rules load');
 
   let listenUrl = '';
   const publicUrl = () => o.publicUrl ?? cfg.publicUrl ?? listenUrl;
@@ -198,13 +210,13 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     },
     rules: async () => { if (guardrails.rules().length === 0) throw new Error('no rules loaded'); },
   });
-  metrics.observeQueue(async () => (queue.depth ? queue.depth() : {}));
+  metrics.observeQueue(async () => ({ ...(queue.depth ? await queue.depth() : {}), inbox: await store.inbox.depth() }));
   metrics.observeSyncLag(() => store.syncMarks.lag());
   let server: Server | null = null;
   let app: Express | null = null;
   if (cfg.role !== 'worker') {
     app = createApp({
-      store, queue, metrics, logger, connectorFor: getConnector, now,
+      store, queue, inboxWakeup, metrics, logger, connectorFor: getConnector, now,
       providers: () => Object.keys(registry),
       installFor, signInFor,
       access: cfg.access,
@@ -227,6 +239,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     const addr = server.address();
     listenUrl = typeof addr === 'object' && addr ? `http://${cfg.host}:${addr.port}` : `http://${cfg.host}:${cfg.port}`;
   }
+  phase('http listen');
   const ctxIndex = await createIndexer(cfg, db, logger);
   const indexer = ctxIndex?.indexer ?? null;
   // Tokens made with an older TOKEN_ENCRYPTION_KEY are re-encrypted in the background (and on the sweep schedule).
@@ -247,9 +260,10 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays, llm: cfg.localOnly ? null : createDraftLlm(cfg), localOnly: cfg.localOnly,
         crm: createCrmFacts({ vault, connectorFor: getConnector, logger, now }) },
       writeback: { store, metrics, logger, vault, connectorFor: getConnector, now, inDoubtSettleMs: 2 * cfg.crmCallTimeoutMs, callTimeoutMs: cfg.crmCallTimeoutMs },
-      changeStreams: o.changeStreams,
+      changeStreams: o.changeStreams, wakeup: inboxWakeup, inbox: { pollMs: cfg.queue.notify ? 1000 : cfg.queue.pollSeconds * 1000, ...o.inbox },
       afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now, trainer }, connectionId); },
     });
+    phase('workers start');
     stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES, trainer, reencrypt: () => vault.reencryptStale(), ...(indexer ? { settleIndex: (deadline: number) => indexer.settle(deadline) } : {}) });
   }
   // A worker serves no HTTP of its own: a small port for probes and scrapes.
@@ -258,6 +272,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     : null;
   ready = true;
   health.setStarted(true);
+  phase('ready');
   logger.info({ url: listenUrl || null, healthUrl: healthServer?.url ?? null, role: cfg.role, engine: db.engine }, 'closeloop ready');
   return {
     url: listenUrl, app, healthUrl: healthServer?.url ?? null, health, store, queue, metrics, logger, indexer, changeStreams: workers?.changeStreams ?? null,
@@ -269,6 +284,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       stopWatch();
       // Streams first: the event in hand is stored and the leases released while the database is still open.
       await workers?.stop();
+      await inboxWakeup.close();
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       server?.closeAllConnections?.();
       await queue.stop();

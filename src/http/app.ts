@@ -12,6 +12,7 @@ import { acceptWebhook } from '../sync/webhook-intake.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
 import { connectionHealth } from '../sync/connection-health.js';
 import type { WorkQueue } from '../queue/index.js';
+import type { Wakeup } from '../store/wakeup.js';
 import type { Store } from '../store/index.js';
 import { renderSignIn, renderSummary, summarize } from './summary.js';
 import { createSourcesRouter } from './sources.js';
@@ -43,6 +44,8 @@ export interface InstallHandlers { start: express.RequestHandler; callback: expr
 export interface AppDeps {
   store: Store;
   queue: WorkQueue;
+  /** Wakes inbox workers after a webhook is recorded (src/store/wakeup.ts); without it they find it by polling. */
+  inboxWakeup?: Wakeup | null;
   metrics: Metrics;
   logger: Logger;
   connectorFor: (provider: string) => Connector;
@@ -228,6 +231,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // CRM-facing: raw bytes first (signatures are computed over the body exactly as received), size and depth bounded.
+  const intakeDeps = { store: deps.store, metrics: deps.metrics, logger: deps.logger, wakeup: deps.inboxWakeup };
   app.post('/webhooks/:provider', rawBody(WEBHOOK_BODY_LIMIT), limitDepth, async (req, res, next) => {
     const provider = String(req.params.provider);
     try {
@@ -238,7 +242,7 @@ export function createApp(deps: AppDeps): express.Express {
       for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
       const urls = publicRequestUrls(deps.publicUrl(), req);
       const result = await inSpan('webhook intake', { 'closeloop.provider': provider }, async (span) => {
-        const r = await acceptWebhook(deps, deps.connectorFor(provider), {
+        const r = await acceptWebhook(intakeDeps, deps.connectorFor(provider), {
           method: req.method, url: urls[0]!, alternateUrls: urls.slice(1), headers,
           rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), receivedAt: deps.now(),
         }, { clientSecret: secret, toleranceMs: deps.webhookToleranceMs });

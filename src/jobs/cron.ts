@@ -9,22 +9,8 @@ import { retrainAll } from '../feedback/retrain.js';
 import type { Trainer } from '../feedback/trainer.js';
 import { scanAccounts } from '../suggest/scan.js';
 
-/** Tries a webhook batch gets from the sweep before it is dead-lettered. */
-export const INBOX_SWEEP_MAX_ATTEMPTS = 5;
 /** A pending write-back whose job is this overdue is considered lost and queued again. */
 export const OUTBOX_LOST_AFTER_MS = 15 * 60_000;
-
-/**
- * Inbox batches left pending (a job that failed for good, died, or waited for a paused connection) are requeued
- * one job per batch, so a poison batch never holds back the others, and dead-lettered after a bounded number of
- * tries. Batches of a connection that cannot sync now wait without spending a try.
- */
-export async function sweepInbox(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number }): Promise<{ requeued: number; dead: number }> {
-  const { requeue, dead } = await d.store.inbox.claimStale(10 * 60 * 1000, d.now(), INBOX_SWEEP_MAX_ATTEMPTS);
-  for (const id of requeue) await d.queue.send('inbox', { ids: [id], receivedAt: null, connectionId: null });
-  if (dead.length) d.logger.warn({ batches: dead }, 'webhook batches dead-lettered after repeated failures');
-  return { requeued: requeue.length, dead: dead.length };
-}
 
 /** Parked and lost write-backs: queued again when their connection can write. */
 export async function sweepOutbox(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number }): Promise<number> {
@@ -65,7 +51,6 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
     if (d.reencrypt) await d.reencrypt();
     await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
     await d.store.schedules.prune(new Date(d.now() - 7 * 86_400_000));
-    await sweepInbox(d);
   })));
   // Parked write-backs resume once their connection can write again (pause over, reinstalled); lost jobs are requeued.
   tasks.push(cron.schedule('* * * * *', safe('outbox-sweep', async () => { await sweepOutbox(d); })));

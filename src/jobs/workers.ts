@@ -6,7 +6,9 @@ import type { Metrics } from '../lib/metrics.js';
 import type { QueueName, QueuedJob, WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
 import { startChangeStreams, type ChangeStreamOptions, type ChangeStreams } from '../sync/change-streams.js';
-import { processInbox, type SyncDeps } from '../sync/process-inbox.js';
+import type { SyncDeps } from '../sync/process-inbox.js';
+import { startInboxRunner, type InboxRunner, type InboxRunnerOptions } from '../sync/inbox-runner.js';
+import type { Wakeup } from '../store/wakeup.js';
 import { syncConnection } from '../sync/sync-connection.js';
 import { checkCompleteness, checkConnectionSetup } from '../sync/connection-checks.js';
 import { analyzeDeal, type AnalyzeDeps } from '../suggest/analyze-deal.js';
@@ -14,7 +16,7 @@ import { analyzeAccount } from '../suggest/analyze-account.js';
 import { processOutbox, type WritebackDeps } from '../writeback/process-outbox.js';
 
 /** Attempts per job before the policy gives up (transient failures only; the rest never retry). */
-const MAX_ATTEMPTS: Partial<Record<QueueName, number>> = { inbox: 8, analyze: 5, index: 8, poll: 3, backfill: 8 };
+const MAX_ATTEMPTS: Partial<Record<QueueName, number>> = { analyze: 5, index: 8, poll: 3, backfill: 8 };
 
 export interface IndexHandler { (connectionId: string, records: { kind: string; externalId: string }[]): Promise<void> }
 
@@ -28,11 +30,17 @@ export interface WorkerDeps {
   afterBackfill?: (connectionId: string) => Promise<void>;
   /** Change-stream subscriptions (Salesforce CDC) held by this worker process; false turns them off. */
   changeStreams?: ChangeStreamOptions | false;
+  /** Wake-ups for the inbox claim loops (new webhook batches). */
+  wakeup: Wakeup;
+  /** Inbox claim settings (poll interval, lease); concurrency is `concurrency`. */
+  inbox?: Partial<Omit<InboxRunnerOptions, 'concurrency'>>;
 }
 
 export interface Workers {
   /** The change-stream supervisor of this process (null when turned off). */
   changeStreams: ChangeStreams | null;
+  /** The inbox claim loops of this process. */
+  inbox: InboxRunner;
   stop(): Promise<void>;
 }
 
@@ -63,22 +71,8 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
   const guard = <T extends object>(name: QueueName, job: QueuedJob<T & { attempt?: number }>, connectionId: string | null) =>
     async (err: unknown): Promise<void> => { await onFailure(name, job, connectionId, err); };
 
-  await d.queue.work<{ ids: string[]; receivedAt: number | null; connectionId: string | null; attempt?: number }>('inbox', { concurrency: d.concurrency }, async (jobs) => {
-    for (const j of jobs) {
-      await processInbox(d.sync, j.data.ids, j.data.receivedAt).catch(async (err) => {
-        const action = await onFailure('inbox', j, j.data.connectionId, err, async (a) => {
-          // Parked: the batches stay pending; the stale-inbox sweep requeues them once the connection can sync.
-          await d.store.inbox.markAttempt(j.data.ids, a.reason);
-        });
-        if (action.action === 'fail' || action.action === 'resync') {
-          if (j.data.ids.length > 1) {
-            // Isolate: one job per batch, so one poison batch cannot hold back the others.
-            for (const id of j.data.ids) await d.queue.send('inbox', { ids: [id], receivedAt: j.data.receivedAt, connectionId: j.data.connectionId });
-          } else await d.store.inbox.markDead(j.data.ids, action.reason);
-        }
-      });
-    }
-  });
+  // Webhook batches: claimed straight from the inbox (no job per delivery), connections served round-robin.
+  const inbox = startInboxRunner({ ...d.sync, wakeup: d.wakeup }, { concurrency: d.concurrency, now: d.now, ...d.inbox });
   // Two jobs a fetch: while fetches come back full the worker keeps fetching, so a scan's backlog (queued by one
   // multi-row INSERT, one wake-up) drains without waiting for the backstop poll between jobs.
   await d.queue.work<{ connectionId: string; dealId?: string; companyId?: string; receivedAt: number | null }>('analyze', { concurrency: d.concurrency, batchSize: 2 }, async (jobs) => {
@@ -131,7 +125,7 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
   });
   // One subscriber per connection across every worker process: the supervisor holds a lease row per stream.
   const changeStreams = d.changeStreams === false ? null : startChangeStreams({ ...d.sync, now: d.now }, d.changeStreams ?? {});
-  return { changeStreams, stop: async () => { await changeStreams?.stop(); } };
+  return { changeStreams, inbox, stop: async () => { await changeStreams?.stop(); await inbox.stop(); } };
 }
 
 /** Proactive scan: queue an analysis of every open deal of a connection (stale deals surface here). */

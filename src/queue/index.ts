@@ -7,9 +7,10 @@ import type { Db, Queryable } from '../store/db.js';
 /**
  * Durable work on the same database as everything else (pg-boss). Jobs survive restarts and kill -9:
  * an active job whose process died expires and is retried; handlers are idempotent (inbox rows,
- * unique suggestion keys, outbox idempotency keys), so a retry never does the work twice.
+ * unique suggestion keys, outbox idempotency keys), so a retry never does the work twice. Webhook batches are not
+ * here: the inbox is its own queue (src/store/inbox.ts, src/sync/inbox-runner.ts), with no job per delivery.
  */
-export const QUEUE_NAMES = ['inbox', 'backfill', 'poll', 'analyze', 'writeback', 'index'] as const;
+export const QUEUE_NAMES = ['backfill', 'poll', 'analyze', 'writeback', 'index'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 /**
  * Keyed queues use pg-boss's "stately" policy: per singleton key at most one job waiting and one running,

@@ -13,54 +13,117 @@ export interface InsertedBatch { batchId: string | null; accepted: number }
 const KEY = (provider: string, account: string, eventId: string) => `${provider} || ':' || length(${account}) || ':' || ${account} || ':' || ${eventId}`;
 
 /**
- * Records a delivery's events in ONE statement (the request path): one webhook_batches row holding the events
- * as one json text (stored as sent: validated, never decomposed) and one narrow webhook_event_ids key per event,
- * where a redelivered id is ignored. The ids travel as one text array. A short statement keeps the planning cheap.
+ * Records a whole delivery in ONE statement (the request path; autocommit, so one commit): per account one
+ * webhook_batches row holding its new events as one json text (stored as sent: validated, never decomposed) and
+ * one narrow webhook_event_ids key per event, where a redelivered id is ignored. Batch ids are drawn first, so
+ * the id rows and the batch rows are written side by side; a batch keeps only the events whose key it won (the
+ * events are decomposed only then, on a partial redelivery), and an account whose events were all known gets
+ * no batch at all. Parameters: $1 provider; per account $2 ids, $3 connections, $4 events (json text),
+ * $5 count of its unique events; per event $6 event id and $7 its account's ordinal (1-based).
  */
-const INSERT_BATCH = `
-WITH b AS (
-  INSERT INTO webhook_batches (provider, account_id, connection_id, events, event_count)
-  VALUES ($1::text, $2::text, $3::text, $5::json, cardinality($4::text[])) RETURNING id
+const INSERT_DELIVERY = `
+WITH a AS MATERIALIZED (
+  SELECT x.ord, x.account_id, x.connection_id, x.events, x.total, nextval('webhook_batches_id_seq') AS id
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS x(account_id, connection_id, events, total, ord)
 ), ins AS (
   INSERT INTO webhook_event_ids (key, batch_id)
-  SELECT ${KEY('$1::text', '$2::text', 'e.event_id')}, b.id FROM unnest($4::text[]) AS e(event_id) CROSS JOIN b
-  ON CONFLICT DO NOTHING RETURNING 1
+  SELECT ${KEY('$1::text', 'a.account_id', 'e.event_id')}, a.id
+    FROM unnest($6::text[], $7::int[]) AS e(event_id, acc) JOIN a ON a.ord = e.acc
+  ON CONFLICT DO NOTHING RETURNING batch_id, key
+), won AS (SELECT batch_id, count(*)::int AS accepted FROM ins GROUP BY batch_id),
+b AS (
+  INSERT INTO webhook_batches (id, provider, account_id, connection_id, events, event_count)
+  SELECT a.id, $1::text, a.account_id, a.connection_id,
+         CASE WHEN won.accepted = a.total THEN a.events::json ELSE (
+           SELECT json_agg(x.e ORDER BY x.i) FROM json_array_elements(a.events::json) WITH ORDINALITY AS x(e, i)
+            WHERE EXISTS (SELECT 1 FROM ins WHERE ins.batch_id = a.id AND ins.key = ${KEY('$1::text', 'a.account_id', "(x.e ->> 'eventId')")})) END,
+         won.accepted
+    FROM a JOIN won ON won.batch_id = a.id
 )
-SELECT b.id::text AS id, (SELECT count(*) FROM ins)::int AS accepted FROM b`;
+SELECT CASE WHEN won.accepted > 0 THEN a.id::text END AS id, coalesce(won.accepted, 0)::int AS accepted
+  FROM a LEFT JOIN won ON won.batch_id = a.id ORDER BY a.ord`;
 
-/** Some ids were already known (a partial redelivery): keep in the batch only the events whose key it owns. */
-const KEEP_OWNED = `
-UPDATE webhook_batches b SET event_count = $2, events = (
-  SELECT json_agg(x.e ORDER BY x.i) FROM json_array_elements(b.events) WITH ORDINALITY AS x(e, i)
-   WHERE EXISTS (SELECT 1 FROM webhook_event_ids w WHERE w.key = ${KEY('b.provider', 'b.account_id', "(x.e ->> 'eventId')")} AND w.batch_id = b.id))
-WHERE b.id = $1`;
+/** What a claim may take: waiting, due, not leased (or leased by a worker that did not come back). */
+const CLAIMABLE = `b.processed_at IS NULL AND b.dead_at IS NULL AND (b.run_after IS NULL OR b.run_after <= now())
+       AND (b.lease_until IS NULL OR b.lease_until < now())`;
+
+/**
+ * The claim (workers, src/sync/inbox-runner.ts). The connections with waiting batches are found by a skip scan
+ * over webhook_batches_lane (one index probe per connection, however long its backlog), taken in the order they
+ * were last served (round-robin: a flood on one connection waits its turn like everyone else), skipping
+ * connections that cannot sync now (paused, disconnected: their batches wait without spending tries). From each,
+ * the oldest batches, at most $2 per connection and $1 in all, locked with SKIP LOCKED (any number of workers
+ * side by side) and leased for $3 ms. A batch whose previous lease ran out counts a lost try.
+ */
+const CLAIM = `
+WITH RECURSIVE lanes(lane) AS (
+  (SELECT coalesce(connection_id, '') FROM webhook_batches WHERE processed_at IS NULL AND dead_at IS NULL ORDER BY 1 LIMIT 1)
+  UNION ALL
+  SELECT (SELECT coalesce(b.connection_id, '') FROM webhook_batches b
+           WHERE b.processed_at IS NULL AND b.dead_at IS NULL AND coalesce(b.connection_id, '') > l.lane ORDER BY 1 LIMIT 1)
+    FROM lanes l WHERE l.lane IS NOT NULL
+), turn AS MATERIALIZED (
+  SELECT l.lane FROM lanes l
+    LEFT JOIN inbox_lanes t ON t.connection_id = l.lane
+    LEFT JOIN connections c ON c.id = l.lane
+   WHERE l.lane IS NOT NULL
+     AND (c.id IS NULL OR c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= now())))
+   ORDER BY t.served_at NULLS FIRST, l.lane
+), picked AS MATERIALIZED (
+  SELECT h.id, h.lane FROM turn, LATERAL (
+    SELECT b.id, turn.lane FROM webhook_batches b
+     WHERE coalesce(b.connection_id, '') = turn.lane AND ${CLAIMABLE}
+     ORDER BY b.id LIMIT $2 FOR UPDATE OF b SKIP LOCKED) h
+  LIMIT $1
+), claimed AS (
+  UPDATE webhook_batches b SET lease_until = now() + $3 * interval '1 millisecond',
+         attempts = b.attempts + CASE WHEN b.lease_until IS NULL THEN 0 ELSE 1 END,
+         last_error = CASE WHEN b.lease_until IS NULL THEN b.last_error ELSE 'lease expired: the worker did not finish' END
+    FROM picked WHERE b.id = picked.id
+  RETURNING b.id, b.provider, b.account_id, b.connection_id, b.events, b.received_at, b.attempts
+), served AS (
+  INSERT INTO inbox_lanes (connection_id, served_at) SELECT lane, clock_timestamp() FROM (SELECT DISTINCT lane FROM picked) p
+  ON CONFLICT (connection_id) DO UPDATE SET served_at = excluded.served_at
+)
+SELECT id::text, provider, account_id, connection_id, events, received_at, attempts FROM claimed ORDER BY id`;
+
+export interface InboxAccount { accountId: string; connectionId: string | null; events: WebhookEvent[] }
+
+export interface InboxDepth { queued: number; active: number; oldestSeconds: number }
 
 export class InboxRepo {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Records the events of one account (every event must carry `accountId`), deduplicated by provider event id.
-   * Event ids repeated inside `events` count once (the first wins). Call it inside a transaction: a partial
-   * redelivery takes a second statement. batchId is null when every event was already recorded.
+   * Records a delivery (the events of each account; every event must carry its account's `accountId`),
+   * deduplicated by provider event id, in one statement: one commit, durable when it returns. Event ids repeated
+   * inside one account's events count once (the first wins). One result per account, in order; batchId is null
+   * when every event of that account was already recorded.
    */
+  async insertDelivery(provider: string, accounts: InboxAccount[]): Promise<InsertedBatch[]> {
+    const ids: string[] = []; const conns: (string | null)[] = []; const bodies: string[] = []; const totals: number[] = [];
+    const eventIds: string[] = []; const owners: number[] = [];
+    accounts.forEach((acc, i) => {
+      const seen = new Set<string>();
+      const unique: WebhookEvent[] = [];
+      for (const e of acc.events) {
+        if (e.accountId !== acc.accountId) throw new Error(`inbox batch for account ${acc.accountId} holds an event of account ${e.accountId}`);
+        if (seen.has(e.eventId)) continue;
+        seen.add(e.eventId);
+        unique.push(e);
+        eventIds.push(e.eventId);
+        owners.push(i + 1);
+      }
+      ids.push(acc.accountId); conns.push(acc.connectionId); bodies.push(JSON.stringify(unique)); totals.push(unique.length);
+    });
+    if (eventIds.length === 0) return accounts.map(() => ({ batchId: null, accepted: 0 }));
+    const r = await this.db.query<{ id: string | null; accepted: number }>(INSERT_DELIVERY, [provider, ids, conns, bodies, totals, eventIds, owners]);
+    return r.rows.map((x) => ({ batchId: x.id, accepted: Number(x.accepted) }));
+  }
+
+  /** One account's events (see insertDelivery). */
   async insertBatch(provider: string, accountId: string, connectionId: string | null, events: WebhookEvent[]): Promise<InsertedBatch> {
-    if (events.length === 0) return { batchId: null, accepted: 0 };
-    const seen = new Set<string>();
-    const unique: WebhookEvent[] = [];
-    for (const e of events) {
-      if (e.accountId !== accountId) throw new Error(`inbox batch for account ${accountId} holds an event of account ${e.accountId}`);
-      if (seen.has(e.eventId)) continue;
-      seen.add(e.eventId);
-      unique.push(e);
-    }
-    const r = await this.db.query<{ id: string; accepted: number }>(INSERT_BATCH, [provider, accountId, connectionId, unique.map((e) => e.eventId), JSON.stringify(unique)]);
-    const batchId = r.rows[0]!.id;
-    const accepted = Number(r.rows[0]!.accepted);
-    if (accepted === unique.length) return { batchId, accepted };
-    // Rare path (redeliveries), still inside the caller's transaction: drop what another batch already holds.
-    if (accepted === 0) await this.db.query('DELETE FROM webhook_batches WHERE id = $1', [batchId]);
-    else await this.db.query(KEEP_OWNED, [batchId, accepted]);
-    return { batchId: accepted ? batchId : null, accepted };
+    return (await this.insertDelivery(provider, [{ accountId, connectionId, events }]))[0]!;
   }
 
   /** Batches not processed yet, oldest first. */
@@ -72,43 +135,33 @@ export class InboxRepo {
     return r.rows;
   }
 
-  /** Batches left unprocessed (a job may have died or been lost): for the sweeper. */
-  async stale(olderThanMs: number, now: number, limit = 500): Promise<string[]> {
-    const r = await this.db.query<{ id: string }>(
-      'SELECT id::text FROM webhook_batches WHERE processed_at IS NULL AND dead_at IS NULL AND received_at < $1 ORDER BY received_at, id LIMIT $2', [new Date(now - olderThanMs), limit]);
-    return r.rows.map((x) => x.id);
-  }
-
   /**
-   * The stale-inbox sweep, one batch at a time: batches older than `olderThanMs`, not processed, whose
-   * connection can sync now (a paused or disconnected connection's batches wait without spending tries).
-   * Each claimed batch counts one try; a batch that already had `maxAttempts` is dead-lettered instead
-   * (kept, with its last error, for an operator). Returns the batches to queue, one job each.
+   * Claims up to `limit` batches, at most `perConnection` of any one connection, connections served round-robin
+   * (see CLAIM), leased for `leaseMs`. `attempts` on each is the tries spent so far (a lost lease counts one).
    */
-  async claimStale(olderThanMs: number, now: number, maxAttempts: number, limit = 500): Promise<{ requeue: string[]; dead: string[] }> {
-    const dead = await this.db.query<{ id: string }>(
-      `UPDATE webhook_batches SET dead_at = now(), last_error = coalesce(last_error, 'no worker completed it')
-        WHERE processed_at IS NULL AND dead_at IS NULL AND attempts >= $2 AND received_at < $1 RETURNING id::text`,
-      [new Date(now - olderThanMs), maxAttempts]);
-    const r = await this.db.query<{ id: string }>(
-      `UPDATE webhook_batches SET attempts = attempts + 1 WHERE id IN (
-         SELECT b.id FROM webhook_batches b LEFT JOIN connections c ON c.id = b.connection_id
-          WHERE b.processed_at IS NULL AND b.dead_at IS NULL AND b.received_at < $1
-            AND (c.id IS NULL OR c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= $2)))
-          ORDER BY b.received_at, b.id LIMIT $3 FOR UPDATE OF b SKIP LOCKED)
-       RETURNING id::text`,
-      [new Date(now - olderThanMs), new Date(now), limit]);
-    return { requeue: r.rows.map((x) => x.id), dead: dead.rows.map((x) => x.id) };
+  async claim(o: { limit: number; perConnection: number; leaseMs: number }): Promise<InboxBatch[]> {
+    const r = await this.db.query<InboxBatch>(CLAIM, [o.limit, o.perConnection, o.leaseMs]);
+    return r.rows;
   }
 
-  /** A worker failed on these batches: count the try and keep the reason. */
-  async markAttempt(batchIds: string[], error: string): Promise<void> {
-    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000)]);
+  /** The worker is still on these batches: extend their lease. */
+  async extendLease(batchIds: string[], leaseMs: number): Promise<void> {
+    if (batchIds.length) await this.db.query("UPDATE webhook_batches SET lease_until = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND processed_at IS NULL AND dead_at IS NULL", [batchIds, leaseMs]);
   }
 
-  /** Retrying cannot help (or the tries are spent): set aside with the reason, never retried by the sweep. */
+  /** A try failed: count it, keep the reason, and release the batches (claimable again from `at`, or at once when null). */
+  async retryLater(batchIds: string[], error: string, at: Date | null): Promise<void> {
+    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET attempts = attempts + 1, last_error = $2, run_after = $3, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000), at]);
+  }
+
+  /** Not now (the connection is paused until `at`): released without spending a try. */
+  async defer(batchIds: string[], at: Date): Promise<void> {
+    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET run_after = $2, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, at]);
+  }
+
+  /** Retrying cannot help (or the tries are spent): set aside with the reason, never claimed again. */
   async markDead(batchIds: string[], error: string): Promise<void> {
-    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET dead_at = now(), last_error = $2 WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000)]);
+    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET dead_at = now(), last_error = $2, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000)]);
   }
 
   async countDead(): Promise<number> {
@@ -117,7 +170,7 @@ export class InboxRepo {
   }
 
   async markProcessed(batchIds: string[]): Promise<void> {
-    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET processed_at = now() WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds]);
+    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET processed_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds]);
   }
 
   /** Events recorded and events still waiting for a worker. */
@@ -126,5 +179,17 @@ export class InboxRepo {
       `SELECT coalesce(sum(event_count), 0)::text AS total,
               coalesce(sum(event_count) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL), 0)::text AS pending FROM webhook_batches`);
     return { total: Number(r.rows[0]?.total ?? 0), pending: Number(r.rows[0]?.pending ?? 0) };
+  }
+
+  /** The inbox as a queue (metrics): batches due and waiting, batches leased by a worker, age of the oldest due one. */
+  async depth(): Promise<InboxDepth> {
+    const r = await this.db.query<{ queued: number; active: number; oldest: number | null }>(
+      `SELECT count(*) FILTER (WHERE due)::int AS queued, count(*) FILTER (WHERE leased)::int AS active,
+              extract(epoch FROM now() - min(received_at) FILTER (WHERE due))::float8 AS oldest
+         FROM (SELECT received_at, lease_until >= now() AS leased,
+                      (lease_until IS NULL OR lease_until < now()) AND (run_after IS NULL OR run_after <= now()) AS due
+                 FROM webhook_batches WHERE processed_at IS NULL AND dead_at IS NULL) w`);
+    const row = r.rows[0];
+    return { queued: row?.queued ?? 0, active: row?.active ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
+import type { InboxBatch } from '../store/inbox.js';
 import type { TokenVault } from '../auth/token-vault.js';
 import type { IndexEraser } from '../privacy/erase.js';
 import { applyChangesInTx, finishChanges } from './apply-changes.js';
@@ -18,14 +19,22 @@ export interface SyncDeps {
 }
 
 /**
- * Worker side of webhook deliveries: `batchIds` name inbox batches (one per delivery and account). The events
- * carry ids (and at most one property), so fetch the current records by id, ingest them, apply deletions, and
- * mark the batches processed — all in one transaction after the provider reads. A crash before commit leaves
- * the batches pending for the retry.
+ * Worker side of webhook deliveries: `batchIds` name inbox batches (one per delivery and account). Loads the
+ * ones still pending and processes them (processBatches).
  */
 export async function processInbox(deps: SyncDeps, batchIds: string[], receivedAt: number | null): Promise<void> {
-  const batches = await deps.store.inbox.pending(batchIds);
+  await processBatches(deps, await deps.store.inbox.pending(batchIds), receivedAt);
+}
+
+/**
+ * Inbox batches claimed by a worker (src/sync/inbox-runner.ts). The events carry ids (and at most one property),
+ * so fetch the current records by id, ingest them, apply deletions, and mark the batches processed — all in one
+ * transaction after the provider reads. A crash before commit leaves the batches pending: their lease runs out
+ * and another worker claims them. `receivedAt` (ms) defaults to when the oldest batch was recorded.
+ */
+export async function processBatches(deps: SyncDeps, batches: InboxBatch[], receivedAt: number | null = null): Promise<void> {
   if (batches.length === 0) return;
+  receivedAt ??= Math.min(...batches.map((b) => new Date(b.received_at).getTime()));
   const byConn = new Map<string, typeof batches>();
   const orphans: string[] = [];
   for (const b of batches) {
@@ -37,10 +46,10 @@ export async function processInbox(deps: SyncDeps, batchIds: string[], receivedA
     const conn = await deps.store.connections.get(connectionId);
     // The connection was removed after the delivery was recorded: nothing to sync into, retire the batches.
     if (!conn) { orphans.push(...list.map((x) => x.id)); continue; }
-    const pausedFor = conn.status === 'paused' && conn.paused_until ? new Date(conn.paused_until).getTime() - Date.now() : 0;
-    if (pausedFor > 0) {
-      // Quota spent: the events wait, durably, for the pause to end instead of hammering the provider.
-      await deps.queue.send('inbox', { ids: list.map((x) => x.id), receivedAt, connectionId }, { startAfterSeconds: Math.ceil(pausedFor / 1000) });
+    const pausedUntil = conn.status === 'paused' && conn.paused_until ? new Date(conn.paused_until).getTime() : 0;
+    if (pausedUntil > Date.now()) {
+      // Quota spent: the events wait, durably, for the pause to end instead of hammering the provider (no try spent).
+      await deps.store.inbox.defer(list.map((x) => x.id), new Date(pausedUntil));
       continue;
     }
     const connector = deps.connectorFor(conn.provider);

@@ -2,8 +2,8 @@ import type { Connector, RawWebhookRequest, WebhookEvent } from '../core/connect
 import { UnknownAccountError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
+import type { Wakeup } from '../store/wakeup.js';
 
 /**
  * Installed accounts change rarely and every webhook request needs one: a short-lived per-process cache
@@ -33,12 +33,12 @@ export interface IntakeResult { accepted: number; duplicates: number; quarantine
 
 /**
  * The whole request path of a webhook: verify (inside parseWebhook, over the raw bytes, before parsing),
- * record the events keyed by provider event id (one statement per account: a narrow unique table of ids and
- * one batch row holding the new events), enqueue one job naming the batches, and commit once.
- * Everything else happens in workers.
+ * record the events keyed by provider event id in ONE statement, one commit (per account a batch row holding
+ * its new events, and a narrow unique table of event ids), then wake the workers (after the commit, off the
+ * request's critical path). The inbox is the queue: workers claim the batches themselves (src/sync/inbox-runner.ts).
  */
 export async function acceptWebhook(
-  deps: { store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger },
+  deps: { store: Store; metrics: Metrics; logger: Logger; wakeup?: Wakeup | null },
   connector: Connector, req: RawWebhookRequest, secrets: { clientSecret: string; toleranceMs: number },
 ): Promise<IntakeResult> {
   const provider = connector.manifest.id;
@@ -72,17 +72,12 @@ export async function acceptWebhook(
     else result.unknownAccounts.push(accountId);
   }
   if (known.length) {
-    await deps.store.tx(async (r, tx) => {
-      const batchIds: string[] = [];
-      for (const k of known) {
-        const inserted = await r.inbox.insertBatch(provider, k.accountId, k.connectionId, k.events);
-        if (inserted.batchId) batchIds.push(inserted.batchId);
-        result.accepted += inserted.accepted;
-        result.duplicates += k.events.length - inserted.accepted;
-      }
-      // The job's `ids` are batch ids (src/jobs/workers.ts hands them to processInbox).
-      if (batchIds.length) await deps.queue.sendInTx(tx, 'inbox', { ids: batchIds, receivedAt: req.receivedAt, connectionId: known[0]!.connectionId });
+    const inserted = await deps.store.inbox.insertDelivery(provider, known);
+    known.forEach((k, i) => {
+      result.accepted += inserted[i]!.accepted;
+      result.duplicates += k.events.length - inserted[i]!.accepted;
     });
+    if (result.accepted > 0) deps.wakeup?.notify();
   }
   if (parsed.events.length > 0 && result.unknownAccounts.length === byAccount.size) {
     // Nothing in this request belongs to an install: no acknowledgement (a Salesforce Ack would tell the org we took it).

@@ -22,12 +22,12 @@ describe(`work queue (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () 
 
   test('a job sent inside a transaction exists only if the transaction commits', async () => {
     const seen: string[] = [];
-    await q.work<{ tag: string }>('inbox', { concurrency: 1 }, async (jobs) => { for (const j of jobs) seen.push(j.data.tag); });
+    await q.work<{ tag: string }>('writeback', { concurrency: 1 }, async (jobs) => { for (const j of jobs) seen.push(j.data.tag); });
     await expect(t.store.tx(async (_r, tx) => {
-      await q.sendInTx(tx, 'inbox', { tag: 'rolled-back' });
+      await q.sendInTx(tx, 'writeback', { tag: 'rolled-back' });
       throw new Error('abort');
     })).rejects.toThrow('abort');
-    await t.store.tx(async (_r, tx) => { await q.sendInTx(tx, 'inbox', { tag: 'committed' }); });
+    await t.store.tx(async (_r, tx) => { await q.sendInTx(tx, 'writeback', { tag: 'committed' }); });
     await waitFor(() => seen.includes('committed'));
     await new Promise((r) => setTimeout(r, 1200));
     expect(seen).toEqual(['committed']);

@@ -158,10 +158,11 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     await t.store.connections.setStatus('hubspot:42', 'paused', 'daily quota', new Date(Date.now() + 600_000));
     await processInbox(deps(), [b], T);
     expect(asked).toEqual([]);
-    expect(queue.jobs).toHaveLength(1);
-    expect(queue.jobs[0]).toMatchObject({ name: 'inbox', data: { ids: [b], receivedAt: T, connectionId: 'hubspot:42' }, inTx: false });
-    expect(queue.jobs[0]!.opts.startAfterSeconds).toBeGreaterThan(590);
-    expect(queue.jobs[0]!.opts.startAfterSeconds).toBeLessThanOrEqual(600);
+    expect(queue.jobs).toEqual([]);
+    // Released to the end of the pause, no try spent.
+    const row = (await t.db.query<{ run_after: Date; attempts: number; lease_until: Date | null }>('SELECT run_after, attempts, lease_until FROM webhook_batches WHERE id = $1', [b])).rows[0]!;
+    expect(new Date(row.run_after).getTime()).toBeGreaterThan(Date.now() + 590_000);
+    expect(row).toMatchObject({ attempts: 0, lease_until: null });
     expect(await pendingIds([b])).toEqual([b]);
   });
 

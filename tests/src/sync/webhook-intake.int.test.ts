@@ -2,14 +2,13 @@ import type { Connector, ParsedWebhook, RawWebhookRequest, WebhookEvent } from '
 import { ErrorCode, WebhookSignatureError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
-import type { Queryable } from '../../../src/store/db.js';
-import type { WorkQueue } from '../../../src/queue/index.js';
+import { createStore, type Db } from '../../../src/store/index.js';
 import { acceptWebhook } from '../../../src/sync/webhook-intake.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
 /**
  * acceptWebhook on its own: a connector whose parseWebhook returns chosen events (or throws), the real store,
- * and a queue that records jobs sent inside the intake transaction (and can be told to fail).
+ * counting the statements that reach the inbox tables (one per request), and a wake-up that counts its calls.
  */
 const SECRETS = { clientSecret: 'secret', toleranceMs: 300_000 };
 let clock = Date.UTC(2026, 2, 2, 9, 0, 0);
@@ -22,20 +21,26 @@ const event = (accountId: string, eventId: string, objectId = eventId): WebhookE
   eventId, accountId, kind: 'deal', objectId, change: 'updated', occurredAt: clock, raw: { eventId, objectId },
 });
 
-function txQueue() {
-  const jobs: { name: string; data: any }[] = [];
-  let failNext = false;
-  const q = {
-    jobs,
-    failNextSend: () => { failNext = true; },
-    sendInTx: async (_tx: Queryable, name: string, data: object) => {
-      if (failNext) { failNext = false; throw new Error('queue unavailable'); }
-      jobs.push({ name, data });
-      return String(jobs.length);
+/** Wake-ups the intake sends (after its commit), counted. */
+function countingWakeup() {
+  const w = { calls: 0, notify: () => { w.calls++; }, subscribe: () => () => {}, close: async () => {} };
+  return w;
+}
+
+/** The store over a db that counts the statements reaching the inbox tables (and can be told to fail the next one). */
+function countingStore(t: TestDb) {
+  const c = { inboxStatements: 0, failNext: false };
+  const db = {
+    ...t.db,
+    query: async (sql: string, params?: unknown[]) => {
+      if (/webhook_(batches|event_ids)/.test(sql)) {
+        c.inboxStatements++;
+        if (c.failNext) { c.failNext = false; throw new Error('database unavailable'); }
+      }
+      return t.db.query(sql, params);
     },
-    send: async () => { throw new Error('intake enqueues inside its transaction only'); },
-  };
-  return q as typeof q & WorkQueue;
+  } as unknown as Db;
+  return { c, store: createStore(db) };
 }
 
 const counter = async (m: ReturnType<typeof createMetrics>, result: string): Promise<number> =>
@@ -43,9 +48,10 @@ const counter = async (m: ReturnType<typeof createMetrics>, result: string): Pro
 
 describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   let t: TestDb;
-  let queue: ReturnType<typeof txQueue>;
+  let queue: ReturnType<typeof countingWakeup>;
   let metrics: ReturnType<typeof createMetrics>;
-  const deps = () => ({ store: t.store, queue, metrics, logger: silentLogger() });
+  let counted: ReturnType<typeof countingStore>;
+  const deps = () => ({ store: counted.store, wakeup: queue, metrics, logger: silentLogger() });
   const req = (): RawWebhookRequest => ({ method: 'POST', url: 'https://closeloop.example/webhooks/hubspot', headers: {}, rawBody: Buffer.from('[]'), receivedAt: (clock += 60_000) });
   const batchesOf = async (accountId: string) =>
     (await t.db.query<{ id: string; connection_id: string; events: WebhookEvent[] }>('SELECT id::text, connection_id, events FROM webhook_batches WHERE account_id = $1 ORDER BY id', [accountId])).rows;
@@ -62,9 +68,9 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
 
   beforeAll(async () => { t = await openTestDb(); });
   afterAll(async () => { await t.close(); });
-  beforeEach(() => { queue = txQueue(); metrics = createMetrics(); });
+  beforeEach(() => { queue = countingWakeup(); metrics = createMetrics(); counted = countingStore(t); });
 
-  test('events are recorded per account in one batch each, and one inbox job names every batch', async () => {
+  test('events are recorded per account in one batch each, by one statement, and the workers are woken once', async () => {
     const a = await install();
     const b = await install();
     const events = [event(a.accountId, 'e1'), event(b.accountId, 'e2'), event(a.accountId, 'e3')];
@@ -75,18 +81,19 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     expect(ba!.connection_id).toBe(a.connectionId);
     expect(ba!.events.map((e) => e.eventId)).toEqual(['e1', 'e3']);
     expect(bb!.events.map((e) => e.eventId)).toEqual(['e2']);
-    expect(queue.jobs).toEqual([{ name: 'inbox', data: { ids: [ba!.id, bb!.id], receivedAt: clock, connectionId: a.connectionId } }]);
+    expect(counted.c.inboxStatements).toBe(1);
+    expect(queue.calls).toBe(1);
     expect(await counter(metrics, 'accepted')).toBe(3);
   });
 
-  test('a redelivery is counted as duplicates: nothing new is stored and no job is sent', async () => {
+  test('a redelivery is counted as duplicates: nothing new is stored and no worker is woken', async () => {
     const a = await install();
     const events = [event(a.accountId, 'd1'), event(a.accountId, 'd2')];
     await acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS);
-    queue = txQueue();
+    queue = countingWakeup();
     const again = await acceptWebhook(deps(), connectorWith(() => ({ events: [...events, event(a.accountId, 'd1')] })), req(), SECRETS);
     expect(again).toMatchObject({ accepted: 0, duplicates: 3 });
-    expect(queue.jobs).toEqual([]);
+    expect(queue.calls).toBe(0);
     expect(await batchesOf(a.accountId)).toHaveLength(1);
   });
 
@@ -96,6 +103,8 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     const r = await acceptWebhook(deps(), connectorWith(() => ({ events: [event(a.accountId, 'p1'), event(a.accountId, 'p2')] })), req(), SECRETS);
     expect(r).toMatchObject({ accepted: 1, duplicates: 1 });
     expect((await batchesOf(a.accountId)).map((b) => b.events.map((e) => e.eventId))).toEqual([['p1'], ['p2']]);
+    // Still one statement per request, the partial redelivery included.
+    expect(counted.c.inboxStatements).toBe(2);
   });
 
   test('a request only for accounts that are not installed is refused (no acknowledgement) and stores nothing', async () => {
@@ -105,7 +114,7 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     expect(err.status).toBe(404);
     expect(await batchesOf('999999')).toEqual([]);
     expect(await batchesOf(failed.accountId)).toEqual([]);
-    expect(queue.jobs).toEqual([]);
+    expect(queue.calls).toBe(0);
     expect(await counter(metrics, 'unknown_account')).toBe(2);
   });
 
@@ -114,7 +123,7 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     const r = await acceptWebhook(deps(), connectorWith(() => ({ events: [event(a.accountId, 'm1'), event('888888', 'm2')] })), req(), SECRETS);
     expect(r).toMatchObject({ accepted: 1, duplicates: 0, unknownAccounts: ['888888'] });
     expect(await counter(metrics, 'unknown_account')).toBe(1);
-    expect(queue.jobs).toHaveLength(1);
+    expect(queue.calls).toBe(1);
   });
 
   test('an invalid signature (thrown by parseWebhook, before anything is read) stores nothing', async () => {
@@ -122,7 +131,7 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     const bad = connectorWith(() => { throw new WebhookSignatureError('bad v3 signature'); });
     await expect(acceptWebhook(deps(), bad, req(), SECRETS)).rejects.toMatchObject({ code: ErrorCode.WEBHOOK_SIGNATURE_INVALID, status: 401 });
     expect(await batchesOf(a.accountId)).toEqual([]);
-    expect(queue.jobs).toEqual([]);
+    expect(queue.calls).toBe(0);
   });
 
   test('parseWebhook receives the request, the secrets and the request time as "now"', async () => {
@@ -136,22 +145,23 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     expect(calls[0]![1]).toEqual({ ...SECRETS, now: request.receivedAt });
   });
 
-  test('when the job cannot be enqueued the events are not kept either, so the provider\'s retry is not a duplicate', async () => {
+  test('when the statement fails nothing is kept and no worker is woken, so the provider\'s retry is not a duplicate', async () => {
     const a = await install();
     const events = [event(a.accountId, 'q1')];
-    queue.failNextSend();
-    await expect(acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS)).rejects.toThrow('queue unavailable');
+    counted.c.failNext = true;
+    await expect(acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS)).rejects.toThrow('database unavailable');
     expect(await batchesOf(a.accountId)).toEqual([]);
+    expect(queue.calls).toBe(0);
     const retried = await acceptWebhook(deps(), connectorWith(() => ({ events })), req(), SECRETS);
     expect(retried).toMatchObject({ accepted: 1, duplicates: 0 });
-    expect(queue.jobs).toHaveLength(1);
+    expect(queue.calls).toBe(1);
   });
 
   test('the connector\'s response (a Salesforce Ack) is passed back; an empty delivery is accepted with nothing to do', async () => {
     const response = { status: 200, contentType: 'text/xml', body: '<Ack>true</Ack>' };
     const r = await acceptWebhook(deps(), connectorWith(() => ({ events: [], response })), req(), SECRETS);
     expect(r).toEqual({ accepted: 0, duplicates: 0, quarantined: 0, unknownAccounts: [], response });
-    expect(queue.jobs).toEqual([]);
+    expect(queue.calls).toBe(0);
   });
 
   test('a connector without webhooks refuses the request', async () => {

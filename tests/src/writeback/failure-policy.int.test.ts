@@ -3,7 +3,7 @@ import { AuthRevokedError, ProviderRejectedError, QuotaExhaustedError, RateLimit
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
 import { processOutbox, type WritebackDeps } from '../../../src/writeback/process-outbox.js';
-import { sweepInbox, sweepOutbox, INBOX_SWEEP_MAX_ATTEMPTS } from '../../../src/jobs/cron.js';
+import { sweepOutbox } from '../../../src/jobs/cron.js';
 import type { WorkQueue } from '../../../src/queue/index.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { sealWrite } from '../../../src/core/gated-write.js';
@@ -138,44 +138,5 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
     now = Date.now() + 16 * 60_000;
     expect(await sweepOutbox(d)).toBe(1);
     expect(q.sent[0]!.data.outboxId).toBe(id);
-  });
-});
-
-describe(`stale-inbox sweep: per-batch isolation (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await openTestDb();
-    await t.store.connections.upsert({ id: 'c', tenantId: 't', provider: 'salesforce', accountId: '00D', apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
-  });
-  afterAll(async () => { await t.close(); });
-
-  test('each stale batch gets its own job; a poison batch is dead-lettered after a bounded number of tries, the good ones are processed', async () => {
-    const ev = (id: string) => ({ eventId: id, accountId: '00D', kind: 'deal', objectId: id, change: 'updated', occurredAt: 0 }) as any;
-    const ids: string[] = [];
-    for (const e of ['poison', 'good1', 'good2']) ids.push((await t.store.inbox.insertBatch('salesforce', '00D', 'c', [ev(e)])).batchId!);
-    await t.db.query("UPDATE webhook_batches SET received_at = now() - interval '1 hour'");
-    const q = recordingQueue();
-    const d = { store: t.store, queue: q, logger: silentLogger(), now: () => Date.now() };
-    const first = await sweepInbox(d);
-    expect(first.requeued).toBe(3);
-    expect(q.sent.every((s) => s.data.ids.length === 1)).toBe(true);
-    // The good ones are processed by their jobs; the poison one never is.
-    await t.store.inbox.markProcessed([ids[1]!, ids[2]!]);
-    let dead = 0;
-    for (let i = 0; i < INBOX_SWEEP_MAX_ATTEMPTS + 1; i++) dead += (await sweepInbox(d)).dead;
-    expect(dead).toBe(1);
-    expect(await t.store.inbox.countDead()).toBe(1);
-    expect(await t.store.inbox.pending([ids[0]!])).toEqual([]);
-    expect((await t.store.inbox.count()).pending).toBe(0);
-  });
-
-  test('batches of a paused connection wait without spending tries', async () => {
-    await t.db.query('UPDATE webhook_batches SET processed_at = now()');
-    const b = (await t.store.inbox.insertBatch('salesforce', '00D', 'c', [{ eventId: 'p1', accountId: '00D', kind: 'deal', objectId: 'p1', change: 'updated', occurredAt: 0 } as any])).batchId!;
-    await t.db.query("UPDATE webhook_batches SET received_at = now() - interval '1 hour' WHERE id = $1", [b]);
-    await t.store.connections.setStatus('c', 'paused', 'quota', new Date(Date.now() + 3_600_000));
-    const q = recordingQueue();
-    expect(await sweepInbox({ store: t.store, queue: q, logger: silentLogger(), now: () => Date.now() })).toEqual({ requeued: 0, dead: 0 });
-    expect((await t.db.query<{ attempts: number }>('SELECT attempts FROM webhook_batches WHERE id = $1', [b])).rows[0]!.attempts).toBe(0);
   });
 });

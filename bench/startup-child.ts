@@ -1,0 +1,29 @@
+/**
+ * One start-up measured in a fresh process (spawned by bench/startup.ts): `pglite <dir>` opens the embedded
+ * database folder bare (the baseline), `closeloop <dir>` starts the embedded default on it. Prints one JSON
+ * line: milliseconds since this process started at each step.
+ */
+import path from 'node:path';
+
+const [mode, dir] = process.argv.slice(2);
+const at = () => performance.now();
+const marks: [string, number][] = [['process start → first line of the script', at()]];
+if (mode === 'pglite') {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  marks.push(['imports', at()]);
+  const db = await PGlite.create({ dataDir: path.join(dir!, 'pglite'), extensions: { vector } });
+  await db.query('SELECT 1');
+  marks.push(['ready', at()]);
+  await db.close();
+} else {
+  const { loadConfig } = await import('../src/config/index.js');
+  const { silentLogger } = await import('../src/lib/logger.js');
+  const { startCloseloop } = await import('../src/main.js');
+  marks.push(['imports', at()]);
+  const cfg = loadConfig({ PORT: '0', DATA_DIR: dir!, LOG_LEVEL: 'silent' });
+  const cl = await startCloseloop(cfg, { logger: silentLogger(), onPhase: (p) => marks.push([p, at()]) });
+  await cl.stop();
+}
+process.stdout.write(`${JSON.stringify(marks)}\n`);
+process.exit(0);
