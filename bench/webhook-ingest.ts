@@ -66,7 +66,7 @@ async function paced(url: string, sign: boolean, requests: number, rate: number,
     const body = batch(100, startSeq + k);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (sign) {
-      const ts = String(Date.now() + (k / rate) * 1000);
+      const ts = String(Math.round(Date.now() + (k / rate) * 1000));
       headers['x-hubspot-request-timestamp'] = ts;
       headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET).update(`POST${url}${body}${ts}`).digest('base64');
     }
@@ -80,14 +80,15 @@ async function paced(url: string, sign: boolean, requests: number, rate: number,
     const wait = at - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
-    await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 200)}`);
     latencies.push(performance.now() - at);
   }));
   await agent.close();
   return latencies.sort((a, b) => a - b);
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
 /** The reference: parse the same body and store it in one statement on the same database. */
@@ -129,7 +130,7 @@ export async function benchWebhookIngest(o: { databaseUrl: string | null; reques
       ours.push(await drive(`${cl.url}/webhooks/hubspot`, true, o.requests, o.concurrency, (seq += o.requests) * 10));
     }
     // Latency at 80 % of the maximum request rate just measured, for closeloop and (same rate) the reference.
-    const rate = (0.8 * Math.max(...ours)) / 100;
+    const rate = (0.8 * median(ours)) / 100;
     const n = o.pacedRequests ?? Math.max(200, Math.round(rate * 10));
     const ourLat = await paced(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10);
     const refLat = await paced(base.url, false, n, rate, 0);
@@ -138,7 +139,6 @@ export async function benchWebhookIngest(o: { databaseUrl: string | null; reques
     await base.close();
     await cl.stop();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const a = median(ours);
   const b = median(ref);
   return { engine: o.databaseUrl ? 'postgres' : 'pglite', closeloopEventsPerSec: a, baselineEventsPerSec: b, ratio: a / b, requests: o.requests, eventsPerRequest: 100, paced: pacedResult! };

@@ -18,27 +18,30 @@ const KEY = (provider: string, account: string, eventId: string) => `${provider}
  * one narrow webhook_event_ids key per event, where a redelivered id is ignored. Batch ids are drawn first, so
  * the id rows and the batch rows are written side by side; a batch keeps only the events whose key it won (the
  * events are decomposed only then, on a partial redelivery), and an account whose events were all known gets
- * no batch at all. Parameters: $1 provider; per account $2 ids, $3 connections, $4 events (json text),
- * $5 count of its unique events; per event $6 event id and $7 its account's ordinal (1-based).
+ * no batch at all. Every list travels as one json text (no array literal to escape and parse):
+ * $1 provider; per account $2 ids, $3 connections, $4 counts of unique events; per event $5 event ids and $6 the
+ * account's ordinal (1-based); $7 the events: with one account its json array, with several an array of them.
  */
 const INSERT_DELIVERY = `
 WITH a AS MATERIALIZED (
-  SELECT x.ord, x.account_id, x.connection_id, x.events, x.total, nextval('webhook_batches_id_seq') AS id
-    FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS x(account_id, connection_id, events, total, ord)
+  SELECT x.ord, x.account_id, x.connection_id, x.total::int AS total, nextval('webhook_batches_id_seq') AS id
+    FROM ROWS FROM (json_array_elements_text($2::json), json_array_elements_text($3::json), json_array_elements_text($4::json))
+         WITH ORDINALITY AS x(account_id, connection_id, total, ord)
 ), ins AS (
   INSERT INTO webhook_event_ids (key, batch_id)
   SELECT ${KEY('$1::text', 'a.account_id', 'e.event_id')}, a.id
-    FROM unnest($6::text[], $7::int[]) AS e(event_id, acc) JOIN a ON a.ord = e.acc
+    FROM ROWS FROM (json_array_elements_text($5::json), json_array_elements_text($6::json)) AS e(event_id, acc) JOIN a ON a.ord = e.acc::int
   ON CONFLICT DO NOTHING RETURNING batch_id, key
 ), won AS (SELECT batch_id, count(*)::int AS accepted FROM ins GROUP BY batch_id),
+ev AS (SELECT a.*, CASE WHEN (SELECT count(*) FROM a) = 1 THEN $7::json ELSE $7::json -> (a.ord - 1)::int END AS events FROM a),
 b AS (
   INSERT INTO webhook_batches (id, provider, account_id, connection_id, events, event_count)
-  SELECT a.id, $1::text, a.account_id, a.connection_id,
-         CASE WHEN won.accepted = a.total THEN a.events::json ELSE (
-           SELECT json_agg(x.e ORDER BY x.i) FROM json_array_elements(a.events::json) WITH ORDINALITY AS x(e, i)
-            WHERE EXISTS (SELECT 1 FROM ins WHERE ins.batch_id = a.id AND ins.key = ${KEY('$1::text', 'a.account_id', "(x.e ->> 'eventId')")})) END,
+  SELECT ev.id, $1::text, ev.account_id, ev.connection_id,
+         CASE WHEN won.accepted = ev.total THEN ev.events ELSE (
+           SELECT json_agg(x.e ORDER BY x.i) FROM json_array_elements(ev.events) WITH ORDINALITY AS x(e, i)
+            WHERE EXISTS (SELECT 1 FROM ins WHERE ins.batch_id = ev.id AND ins.key = ${KEY('$1::text', 'ev.account_id', "(x.e ->> 'eventId')")})) END,
          won.accepted
-    FROM a JOIN won ON won.batch_id = a.id
+    FROM ev JOIN won ON won.batch_id = ev.id
 )
 SELECT CASE WHEN won.accepted > 0 THEN a.id::text END AS id, coalesce(won.accepted, 0)::int AS accepted
   FROM a LEFT JOIN won ON won.batch_id = a.id ORDER BY a.ord`;
@@ -101,7 +104,7 @@ export class InboxRepo {
    * when every event of that account was already recorded.
    */
   async insertDelivery(provider: string, accounts: InboxAccount[]): Promise<InsertedBatch[]> {
-    const ids: string[] = []; const conns: (string | null)[] = []; const bodies: string[] = []; const totals: number[] = [];
+    const ids: string[] = []; const conns: (string | null)[] = []; const totals: number[] = []; const bodies: WebhookEvent[][] = [];
     const eventIds: string[] = []; const owners: number[] = [];
     accounts.forEach((acc, i) => {
       const seen = new Set<string>();
@@ -114,10 +117,13 @@ export class InboxRepo {
         eventIds.push(e.eventId);
         owners.push(i + 1);
       }
-      ids.push(acc.accountId); conns.push(acc.connectionId); bodies.push(JSON.stringify(unique)); totals.push(unique.length);
+      ids.push(acc.accountId); conns.push(acc.connectionId); bodies.push(unique); totals.push(unique.length);
     });
     if (eventIds.length === 0) return accounts.map(() => ({ batchId: null, accepted: 0 }));
-    const r = await this.db.query<{ id: string | null; accepted: number }>(INSERT_DELIVERY, [provider, ids, conns, bodies, totals, eventIds, owners]);
+    const r = await this.db.query<{ id: string | null; accepted: number }>(INSERT_DELIVERY, [
+      provider, JSON.stringify(ids), JSON.stringify(conns), JSON.stringify(totals), JSON.stringify(eventIds), JSON.stringify(owners),
+      JSON.stringify(bodies.length === 1 ? bodies[0] : bodies),
+    ]);
     return r.rows.map((x) => ({ batchId: x.id, accepted: Number(x.accepted) }));
   }
 

@@ -8,8 +8,8 @@ import type { Db } from './db.js';
  *
  * - In this process (the embedded default runs web and workers in one process): subscribers are called directly.
  * - Other processes (PostgreSQL): a `pg_notify` sent after the request's commit, off the request path and
- *   coalesced (at most one in flight; calls meanwhile send one more when it returns), so NOTIFY's commit-time
- *   lock never sits in the webhook transaction. Workers LISTEN on their own session connection to `listenUrl`
+ *   coalesced (at most one in flight and one per few ms; calls meanwhile send one more after that), so NOTIFY's
+ *   commit-time lock never sits in the webhook transaction and a burst costs a handful of notifications. Workers LISTEN on their own session connection to `listenUrl`
  *   (direct to PostgreSQL when DATABASE_URL goes through a transaction-mode pooler).
  */
 export interface Wakeup {
@@ -27,6 +27,8 @@ export interface WakeupOptions {
   /** Session connection for LISTEN (PostgreSQL only); null: polling only across processes. */
   listenUrl: string | null;
   onError?: (err: unknown) => void;
+  /** Least time between two NOTIFYs from this process (ms, default 5). */
+  gapMs?: number;
 }
 
 export function createWakeup(db: Pick<Db, 'engine' | 'query'>, o: WakeupOptions): Wakeup {
@@ -37,14 +39,18 @@ export function createWakeup(db: Pick<Db, 'engine' | 'query'>, o: WakeupOptions)
   let again = false;
   let listener: { close(): Promise<void> } | null = null;
   const wakeLocal = () => { for (const fn of subscribers) fn(); };
+  // At most one NOTIFY in flight and one per gapMs: under a burst of webhooks a handful of notifications, not one each.
+  const gapMs = o.gapMs ?? 5;
   const send = (): void => {
     if (inFlight) { again = true; return; }
     inFlight = true;
     db.query('SELECT pg_notify($1, \'\')', [o.channel])
       .catch((err: unknown) => o.onError?.(err))
       .finally(() => {
-        inFlight = false;
-        if (again && !closed) { again = false; send(); }
+        setTimeout(() => {
+          inFlight = false;
+          if (again && !closed) { again = false; send(); }
+        }, gapMs).unref();
       });
   };
   return {
