@@ -34,7 +34,7 @@ describe(`inbox queue (${engine})`, () => {
     },
   } as unknown as Connector;
   const noQueue = { send: async () => null, sendInTx: async () => null } as unknown as WorkQueue;
-  const deps = (): SyncDeps => ({ store: t.store, queue: noQueue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector });
+  const deps = (): SyncDeps => ({ store: t.store, queue: noQueue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector, subscribers: [] });
   const ev = (account: string, objectId: string, eventId = `ev${++seq}`): WebhookEvent =>
     ({ eventId, accountId: account, kind: 'deal', objectId, change: 'updated', occurredAt: 0, raw: {} });
   const conns = ['a', 'b', 'c'];
