@@ -5,6 +5,8 @@
 -- died (kill -9): the batch is claimed again and the lost try counts. Both stay NULL on the request path.
 ALTER TABLE webhook_batches ADD COLUMN run_after timestamptz;
 ALTER TABLE webhook_batches ADD COLUMN lease_until timestamptz;
+-- The W3C trace context of the request that recorded the batch (only when tracing is on; src/sync/inbox-trace.ts).
+ALTER TABLE webhook_batches ADD COLUMN trace_context text;
 
 -- Round-robin between connections (per-tenant fairness): a claim serves the connections with waiting batches in
 -- the order they were last served, so one tenant's flood or backfill cannot starve another tenant's webhooks.

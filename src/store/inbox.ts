@@ -2,7 +2,7 @@ import type { WebhookEvent } from '../core/connector.js';
 import type { Queryable } from './db.js';
 
 /** One accepted delivery for one account: its new events (duplicates already left out), processed together. */
-export interface InboxBatch { id: string; provider: string; account_id: string; connection_id: string | null; events: WebhookEvent[]; received_at: Date; attempts?: number }
+export interface InboxBatch { id: string; provider: string; account_id: string; connection_id: string | null; events: WebhookEvent[]; received_at: Date; attempts?: number; trace_context?: string | null }
 
 export interface InsertedBatch { batchId: string | null; accepted: number }
 
@@ -20,7 +20,8 @@ const KEY = (provider: string, account: string, eventId: string) => `${provider}
  * events are decomposed only then, on a partial redelivery), and an account whose events were all known gets
  * no batch at all. Every list travels as one json text (no array literal to escape and parse):
  * $1 provider; per account $2 ids, $3 connections, $4 counts of unique events; per event $5 event ids and $6 the
- * account's ordinal (1-based); $7 the events: with one account its json array, with several an array of them.
+ * account's ordinal (1-based); $7 the events: with one account its json array, with several an array of them;
+ * $8 the trace context to continue in the worker (null when tracing is off).
  */
 const INSERT_DELIVERY = `
 WITH a AS MATERIALIZED (
@@ -35,12 +36,12 @@ WITH a AS MATERIALIZED (
 ), won AS (SELECT batch_id, count(*)::int AS accepted FROM ins GROUP BY batch_id),
 ev AS (SELECT a.*, CASE WHEN (SELECT count(*) FROM a) = 1 THEN $7::json ELSE $7::json -> (a.ord - 1)::int END AS events FROM a),
 b AS (
-  INSERT INTO webhook_batches (id, provider, account_id, connection_id, events, event_count)
+  INSERT INTO webhook_batches (id, provider, account_id, connection_id, events, event_count, trace_context)
   SELECT ev.id, $1::text, ev.account_id, ev.connection_id,
          CASE WHEN won.accepted = ev.total THEN ev.events ELSE (
            SELECT json_agg(x.e ORDER BY x.i) FROM json_array_elements(ev.events) WITH ORDINALITY AS x(e, i)
             WHERE EXISTS (SELECT 1 FROM ins WHERE ins.batch_id = ev.id AND ins.key = ${KEY('$1::text', 'ev.account_id', "(x.e ->> 'eventId')")})) END,
-         won.accepted
+         won.accepted, $8::text
     FROM ev JOIN won ON won.batch_id = ev.id
 )
 SELECT CASE WHEN won.accepted > 0 THEN a.id::text END AS id, coalesce(won.accepted, 0)::int AS accepted
@@ -83,12 +84,12 @@ WITH RECURSIVE lanes(lane) AS (
          attempts = b.attempts + CASE WHEN b.lease_until IS NULL THEN 0 ELSE 1 END,
          last_error = CASE WHEN b.lease_until IS NULL THEN b.last_error ELSE 'lease expired: the worker did not finish' END
     FROM picked WHERE b.id = picked.id
-  RETURNING b.id, b.provider, b.account_id, b.connection_id, b.events, b.received_at, b.attempts
+  RETURNING b.id, b.provider, b.account_id, b.connection_id, b.events, b.received_at, b.attempts, b.trace_context
 ), served AS (
   INSERT INTO inbox_lanes (connection_id, served_at) SELECT lane, clock_timestamp() FROM (SELECT DISTINCT lane FROM picked) p
   ON CONFLICT (connection_id) DO UPDATE SET served_at = excluded.served_at
 )
-SELECT id::text, provider, account_id, connection_id, events, received_at, attempts FROM claimed ORDER BY id`;
+SELECT id::text, provider, account_id, connection_id, events, received_at, attempts, trace_context FROM claimed ORDER BY id`;
 
 export interface InboxAccount { accountId: string; connectionId: string | null; events: WebhookEvent[] }
 
@@ -103,7 +104,7 @@ export class InboxRepo {
    * inside one account's events count once (the first wins). One result per account, in order; batchId is null
    * when every event of that account was already recorded.
    */
-  async insertDelivery(provider: string, accounts: InboxAccount[]): Promise<InsertedBatch[]> {
+  async insertDelivery(provider: string, accounts: InboxAccount[], traceContext: string | null = null): Promise<InsertedBatch[]> {
     const ids: string[] = []; const conns: (string | null)[] = []; const totals: number[] = []; const bodies: WebhookEvent[][] = [];
     const eventIds: string[] = []; const owners: number[] = [];
     accounts.forEach((acc, i) => {
@@ -122,7 +123,7 @@ export class InboxRepo {
     if (eventIds.length === 0) return accounts.map(() => ({ batchId: null, accepted: 0 }));
     const r = await this.db.query<{ id: string | null; accepted: number }>(INSERT_DELIVERY, [
       provider, JSON.stringify(ids), JSON.stringify(conns), JSON.stringify(totals), JSON.stringify(eventIds), JSON.stringify(owners),
-      JSON.stringify(bodies.length === 1 ? bodies[0] : bodies),
+      JSON.stringify(bodies.length === 1 ? bodies[0] : bodies), traceContext,
     ]);
     return r.rows.map((x) => ({ batchId: x.id, accepted: Number(x.accepted) }));
   }

@@ -3,6 +3,7 @@ import { decideFailure, type FailureAction } from '../lib/failure-action.js';
 import type { InboxBatch } from '../store/inbox.js';
 import type { Wakeup } from '../store/wakeup.js';
 import { processBatches, type SyncDeps } from './process-inbox.js';
+import { processInboxSpan } from './inbox-trace.js';
 
 /** Tries a batch gets (failed tries and lost leases together) before it is dead-lettered. */
 export const INBOX_MAX_ATTEMPTS = 8;
@@ -77,7 +78,7 @@ export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRu
     // The lease is kept while the provider reads and the change step run (a rate-limited read may be slow).
     const beat = setInterval(() => { deps.store.inbox.extendLease(ids, leaseMs).catch(() => undefined); }, Math.max(1000, leaseMs / 3));
     try {
-      await processBatches(deps, batches);
+      await processInboxSpan(batches[0]!.trace_context, { 'closeloop.connection_id': batches[0]!.connection_id ?? '' }, () => processBatches(deps, batches));
     } catch (err) {
       await fail(batches, err);
     } finally {

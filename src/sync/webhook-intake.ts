@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { Store } from '../store/index.js';
 import type { Wakeup } from '../store/wakeup.js';
+import { sendInboxSpan } from './inbox-trace.js';
 
 /**
  * Installed accounts change rarely and every webhook request needs one: a short-lived per-process cache
@@ -72,7 +73,7 @@ export async function acceptWebhook(
     else result.unknownAccounts.push(accountId);
   }
   if (known.length) {
-    const inserted = await deps.store.inbox.insertDelivery(provider, known);
+    const inserted = await sendInboxSpan((traceContext) => deps.store.inbox.insertDelivery(provider, known, traceContext));
     known.forEach((k, i) => {
       result.accepted += inserted[i]!.accepted;
       result.duplicates += k.events.length - inserted[i]!.accepted;
