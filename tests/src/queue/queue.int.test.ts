@@ -1,6 +1,7 @@
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { createWorkQueue, type WorkQueue } from '../../../src/queue/index.js';
 import { silentLogger } from '../../../src/lib/logger.js';
+import { logContextFields } from '../../../src/lib/log-context.js';
 
 const waitFor = async (fn: () => boolean | Promise<boolean>, ms = 15000) => {
   const end = Date.now() + ms;
@@ -43,6 +44,32 @@ describe(`work queue (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () 
     await waitFor(() => calls >= 2, 20000);
     expect(calls).toBe(2);
   });
+
+  test('sendMany queues a scan in multi-row INSERTs, skips keys already waiting, and the backlog drains in bursts', async () => {
+    const keys = Array.from({ length: 700 }, (_, i) => `scan:${i}`);
+    // 700 jobs in two statements (SEND_MANY_CHUNK = 500), the first key twice: one of them is queued.
+    const queued = await q.sendMany('analyze', [...keys, keys[0]!].map((k) => ({ data: { k }, singletonKey: k })));
+    expect(queued).toBe(700);
+    expect(await q.sendMany('analyze', [{ data: { k: keys[1] }, singletonKey: keys[1] }])).toBe(0);
+    const waiting = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'analyze' AND state = 'created'");
+    expect(waiting.rows[0]!.n).toBe(700);
+    await expect(q.sendMany('analyze', [{ data: {} }])).rejects.toThrow('singletonKey');
+
+    // One wake-up for the whole backlog: workers that get a full batch fetch again at once instead of waiting for
+    // the backstop poll (2 s) between batches: 700 jobs would take minutes that way, not this wait's bound.
+    const seen = new Set<string>();
+    const ids: [string, unknown][] = [];
+    await q.work<{ k: string }>('analyze', { concurrency: 2, batchSize: 2 }, async (jobs) => {
+      for (const j of jobs) seen.add(j.data.k);
+      // Every log line a handler writes names its queue and jobs (src/lib/log-context.ts).
+      ids.push([jobs.map((j) => j.id).join(','), logContextFields()]);
+    });
+    await waitFor(() => seen.size === 700, 60_000);
+    for (const [jobIds, fields] of ids) {
+      const list = jobIds.split(',');
+      expect(fields).toMatchObject(list.length === 1 ? { queue: 'analyze', jobId: list[0] } : { queue: 'analyze', jobIds: list });
+    }
+  }, 90_000);
 
   test('singleton keys coalesce duplicate pending jobs', async () => {
     const a = await q.send('backfill', { connectionId: 'x' }, { singletonKey: 'backfill:x' });
