@@ -1,34 +1,29 @@
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'",
-};
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+|#39);/gi, (whole, name: string) => {
-    const lower = name.toLowerCase();
-    if (lower.startsWith('#x')) return safeCodePoint(parseInt(lower.slice(2), 16)) ?? whole;
-    if (lower.startsWith('#')) return safeCodePoint(parseInt(lower.slice(1), 10)) ?? whole;
-    return NAMED_ENTITIES[lower] ?? whole;
-  });
-}
-
-function safeCodePoint(n: number): string | null {
-  return Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : null;
-}
+import { convert, type HtmlToTextOptions } from 'html-to-text';
 
 /**
- * Plain text from the HTML CRMs store in email, note and task bodies: scripts/styles dropped,
- * block elements and <br> become line breaks, tags removed, entities decoded, whitespace tidied.
- * Not a sanitizer: the output is text and must be escaped again before going back into HTML.
+ * html-to-text settings for CRM bodies: no wrapping, link text without the address, images dropped, list items
+ * as "- item", paragraphs one line break apart, headings as written (not upper-cased), tables as rows of cells.
+ */
+const OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+    ...(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'] as const).map((h) => ({ selector: h, options: { uppercase: false } })),
+    { selector: 'table', format: 'dataTable' },
+  ],
+};
+
+/**
+ * Plain text from the HTML CRMs store in email, note and task bodies, by the `html-to-text` library (a real
+ * HTML parser: scripts/styles dropped, block elements and <br> become line breaks, entities decoded per the
+ * HTML spec), then whitespace tidied. Not a sanitizer: the output is text and must be escaped again before
+ * going back into HTML.
  */
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre|table|ul|ol)\s*>/gi, '\n')
-    .replace(/<li[^>]*>/gi, '- ')
-    .replace(/<[^>]*>/g, '');
-  return decodeEntities(text)
+  return convert(html, OPTIONS)
     .replace(/\r\n?/g, '\n')
     .replace(/[ \t\f\v\u00a0]+/g, ' ')
     .replace(/ *\n */g, '\n')

@@ -61,7 +61,8 @@ describe('html and escaping', () => {
   it('htmlToText strips tags, scripts and decodes entities', () => {
     expect(htmlToText('<style>p{}</style><p>A &amp; B</p><ul><li>one</li><li>two</li></ul><script>x()</script>&#x27;q&#39;&nbsp;end'))
       .toBe("A & B\n- one\n- two\n\n'q' end");
-    expect(htmlToText('&bogus; &#0;')).toBe('&bogus; &#0;');
+    // Entities decode as the HTML spec says: unknown ones stay as written, a NUL reference is U+FFFD.
+    expect(htmlToText('&bogus; &#0;')).toBe('&bogus; \ufffd');
   });
 
   it('visibleText is the same text on one line, whatever HTML carried it', () => {
