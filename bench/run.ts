@@ -11,6 +11,7 @@ import { benchWebhookToTask } from './webhook-to-task.js';
 import { benchClusterThroughput, type ClusterRun } from './cluster-throughput.js';
 import { benchScoring } from './scoring/bench-scoring.js';
 import { benchContext } from './context-index.js';
+import { benchContextScale, scaleLines } from './context-scale.js';
 import { benchDedupe } from './dedupe.js';
 import { withFreshDatabase } from './fresh-db.js';
 import { benchRouter } from './router.js';
@@ -18,14 +19,14 @@ import { benchRouter } from './router.js';
 if (process.argv.includes('--help')) {
   process.stdout.write(`npm run bench [-- --quick] [-- --only=<sections>]
 Every benchmark, each printed beside its baseline run side by side. --quick: smaller sizes (smoke run).
---only=<sections>: just these, comma-separated: ingest, startup, latency, cluster, dedupe, scoring, router, context.
+--only=<sections>: just these, comma-separated: ingest, startup, latency, cluster, dedupe, scoring, router, vectors, context.
 Results go to bench/results/latest.json (a partial run: bench/results/only-<sections>.json).
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 `);
   process.exit(0);
 }
 const quick = process.argv.includes('--quick');
-/** `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, cluster, dedupe, scoring, router, context). */
+/** `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, cluster, dedupe, scoring, router, vectors, context). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? null;
 const want = (section: string) => !only || only.includes(section);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -103,8 +104,18 @@ if (want('router')) {
   line(`${rt.routerNsPerDecision.toFixed(0)} ns per decision · table-lookup baseline ${rt.lookupNsPerDecision.toFixed(1)} ns · ratio ${rt.ratio.toFixed(0)}x`);
 }
 
+if (want('vectors')) {
+  line('== context index at scale: bulk load vs multi-row INSERT without index, graph build, recall@10 and p99 per ef_search, 1 % tenant (100,000 chunks; --quick: 2,000) ==');
+  for (const e of engines) {
+    const r = await withFreshDatabase(e, (url) => benchContextScale({ databaseUrl: url, chunks: quick ? 2_000 : 100_000, queries: quick ? 30 : 100 })).catch((err: Error) => err);
+    if (r instanceof Error) { line(`${e ? 'postgres' : 'pglite'}  skipped: ${r.message.split('\n')[0]} (pgvector missing on the server?)`); continue; }
+    ((out.contextScale ??= []) as unknown[]).push(r);
+    for (const l of scaleLines(r)) line(l);
+  }
+}
+
 if (want('context')) {
-  line('== context store (embedding, indexing, query latency over 100,000 chunks; --quick: 2,000) ==');
+  line('== context store (embedding, Pinecone adapter against the local fake; --quick: 2,000 chunks) ==');
   const c = await benchContext({ scale: quick ? 0.02 : 1 });
   out.context = c;
   for (const r of c) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}`);
