@@ -39,10 +39,16 @@ export class ContextIndexer {
       await this.store.upsert(ctx.tenantId, all.map((c, i) => ({ id: c.id, values: vectors[i]!, metadata: c.metadata, text: c.text })));
     }
     const counts = new Map<Activity, number>(live.map((a, i) => [a, perActivity[i]!.length]));
-    for (const a of activities) {
+    // Chunks numbered past each record's new count, removed with one delete per 100 records (a backfill page is
+    // one statement, not one per activity).
+    const stale: Filter[] = activities.map((a) => {
       const n = counts.get(a) ?? 0;
       const ref = { provider: a.provider, kind: a.kind, recordId: a.externalId };
-      await this.store.deleteByFilter(ctx.tenantId, n === 0 ? ref : { ...ref, chunkIndex: { $gte: n } });
+      return n === 0 ? ref : { ...ref, chunkIndex: { $gte: n } };
+    });
+    for (let i = 0; i < stale.length; i += 100) {
+      const part = stale.slice(i, i + 100);
+      await this.store.deleteByFilter(ctx.tenantId, part.length === 1 ? part[0]! : { $or: part });
     }
     return activities.map((a) => ({ chunks: counts.get(a) ?? 0 }));
   }

@@ -302,6 +302,9 @@ export async function startFakePinecone(o: FakePineconeOptions = {}): Promise<Fa
     return qn === 0 || r.norm === 0 ? 0 : dot / (qn * r.norm);
   }
 
+  // Idle keep-alive sockets stay open longer than any test runs: a socket the server closes just as the client reuses
+  // it is an ECONNRESET the client does not retry (seen on a loaded machine with large upserts).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(o.port ?? 0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -50,6 +50,24 @@ describe.each(Object.keys(stores))('ContextIndexer on %s', (name) => {
     expect(r[0]!.text).toContain('CANARYSHORT');
   });
 
+  test('a batch re-index (one delete for many records) drops each record\'s stale tail and archived records, and no other record', async () => {
+    const ix = make();
+    const many = Array.from({ length: 130 }, (_, i) => activity({ externalId: `m${i}`, body: i % 2 ? prose(1200, i) : `short ${i}` }));
+    await ix.indexActivities(ctx, many);
+    const before = await ix.retrieve('acme', 'pricing renewal', { topK: 1000 });
+    expect(before.filter((x) => x.source.recordId === 'm1').length).toBeGreaterThan(1);
+    // m1 and m101 shrink to one chunk, m3 is archived; the rest are written again unchanged.
+    const next = many.map((a) => (a.externalId === 'm1' || a.externalId === 'm101' ? { ...a, body: 'now short' } : a.externalId === 'm3' ? { ...a, archived: true } : a));
+    await ix.indexActivities(ctx, next);
+    const after = await ix.retrieve('acme', 'pricing renewal short', { topK: 1000 });
+    const chunksOf = (id: string, xs: typeof after) => xs.filter((x) => x.source.recordId === id).map((x) => x.id).sort();
+    expect(chunksOf('m1', after)).toEqual(['hubspot:email:m1:0']);
+    expect(chunksOf('m101', after)).toEqual(['hubspot:email:m101:0']);
+    expect(chunksOf('m3', after)).toEqual([]);
+    expect(chunksOf('m5', after)).toEqual(chunksOf('m5', before));
+    expect(after).toHaveLength(before.length - chunksOf('m1', before).length - chunksOf('m101', before).length - chunksOf('m3', before).length + 2);
+  });
+
   test('removeRecord deletes every chunk of that record only; archived records are removed on index', async () => {
     const ix = make();
     await ix.indexActivities(ctx, [activity({ externalId: 'e1', body: prose(1200) }), activity({ externalId: 'e2' })]);
