@@ -17,12 +17,15 @@ if (mode === 'pglite') {
   marks.push(['ready', at()]);
   await db.close();
 } else {
-  const { loadConfig } = await import('../src/config/index.js');
-  const { silentLogger } = await import('../src/lib/logger.js');
-  const { startCloseloop } = await import('../src/main.js');
+  // STARTUP_ROOT: another checkout's src/ (a before/after comparison); default this one.
+  const root = process.env.STARTUP_ROOT ? `${process.env.STARTUP_ROOT}/src` : '../src';
+  const { loadConfig } = await import(`${root}/config/index.js`);
+  const { silentLogger } = await import(`${root}/lib/logger.js`);
+  const { startCloseloop } = await import(`${root}/main.js`);
   marks.push(['imports', at()]);
   const cfg = loadConfig({ PORT: '0', DATA_DIR: dir!, LOG_LEVEL: 'silent' });
-  const cl = await startCloseloop(cfg, { logger: silentLogger(), onPhase: (p) => marks.push([p, at()]) });
+  const cl = await startCloseloop(cfg, { logger: silentLogger(), onPhase: (p: string) => { if (p !== 'ready') marks.push([p, at()]); } });
+  marks.push(['ready', at()]);
   await cl.stop();
 }
 process.stdout.write(`${JSON.stringify(marks)}\n`);

@@ -118,8 +118,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   phase('migrations');
   const store = createStore(db);
   const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds, ...queueOptions(cfg) });
-  await queue.start();
-  phase('queue (pg-boss) start');
+  // pg-boss starts while the rest is wired and the rules load (start-up: bench/startup.ts); awaited before HTTP.
+  const queueStarted = queue.start().then(() => null, (e: unknown) => e);
   // Webhook batches wake inbox workers in this process at once, and other processes through NOTIFY/LISTEN.
   const inboxWakeup = createWakeup(db, { channel: 'closeloop_inbox', crossProcess: cfg.queue.notify, listenUrl: cfg.queue.listenUrl ?? cfg.databaseUrl, onError: (err) => logger.warn({ err }, 'inbox wake-up failed (workers fall back to polling)') });
   // Traces only when an OTLP endpoint is configured (or a test hands in an exporter); else nothing is registered.
@@ -157,6 +157,9 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const guardrails = await createGuardrails({ dir: path.resolve(cfg.rulesDir), logger });
   const stopWatch = guardrails.watch();
   phase('rules load');
+  const queueError = await queueStarted;
+  if (queueError) { stopWatch(); throw queueError; }
+  phase('queue (pg-boss) start');
 
   let listenUrl = '';
   const publicUrl = () => o.publicUrl ?? cfg.publicUrl ?? listenUrl;
