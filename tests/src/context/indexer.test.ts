@@ -68,6 +68,16 @@ describe.each(Object.keys(stores))('ContextIndexer on %s', (name) => {
     expect(after).toHaveLength(before.length - chunksOf('m1', before).length - chunksOf('m101', before).length - chunksOf('m3', before).length + 2);
   });
 
+  test('settle() folds a bulk-loaded batch into the store\'s index (pgvector) and changes no result', async () => {
+    const ix = make();
+    await ix.indexActivities(ctx, Array.from({ length: 60 }, (_, i) => activity({ externalId: `s${i}`, body: `settle canary ${i} ${prose(30, i)}` })));
+    const before = (await ix.retrieve('acme', 'settle canary 7', { topK: 5 })).map((x) => x.id);
+    const r = await ix.settle(Date.now() + 30_000);
+    expect(r.pending).toBe(0);
+    if (name === 'pgvector') expect(r.settled).toBe(60);
+    expect((await ix.retrieve('acme', 'settle canary 7', { topK: 5 })).map((x) => x.id)).toEqual(before);
+  });
+
   test('removeRecord deletes every chunk of that record only; archived records are removed on index', async () => {
     const ix = make();
     await ix.indexActivities(ctx, [activity({ externalId: 'e1', body: prose(1200) }), activity({ externalId: 'e2' })]);
