@@ -15,18 +15,19 @@ import { benchContextScale, scaleLines } from './context-scale.js';
 import { benchDedupe } from './dedupe.js';
 import { withFreshDatabase } from './fresh-db.js';
 import { benchRouter } from './router.js';
+import { runCrmBudgetSection } from './crm-budget.js';
 
 if (process.argv.includes('--help')) {
   process.stdout.write(`npm run bench [-- --quick] [-- --only=<sections>]
 Every benchmark, each printed beside its baseline run side by side. --quick: smaller sizes (smoke run).
---only=<sections>: just these, comma-separated: ingest, startup, latency, cluster, dedupe, scoring, router, vectors, context.
+--only=<sections>: just these, comma-separated: ingest, startup, latency, crm-budget, cluster, dedupe, scoring, router, vectors, context.
 Results go to bench/results/latest.json (a partial run: bench/results/only-<sections>.json).
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 `);
   process.exit(0);
 }
 const quick = process.argv.includes('--quick');
-/** `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, cluster, dedupe, scoring, router, vectors, context). */
+/** `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, crm-budget, cluster, dedupe, scoring, router, vectors, context). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? null;
 const want = (section: string) => !only || only.includes(section);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -66,6 +67,10 @@ if (want('latency')) {
     ((out.latency ??= []) as unknown[]).push(r);
     line(`${r.engine.padEnd(8)} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms`);
   }
+}
+
+if (want('crm-budget')) {
+  await runCrmBudgetSection(line, out, { quick, pgUrl: engines[1] ?? null, engine: engines[1] ?? null });
 }
 
 if (want('cluster')) {

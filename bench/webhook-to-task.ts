@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { startCloseloop } from '../src/main.js';
 
-export interface LatencyResult { engine: string; n: number; intervalMs: number; p50Ms: number; p95Ms: number; maxMs: number }
+export interface LatencyResult { engine: string; n: number; intervalMs: number; p50Ms: number; p95Ms: number; maxMs: number; limits: boolean; calls: number; throttled: number; byRoute: Record<string, number> }
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };
 
@@ -15,8 +15,9 @@ const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - 
  * Negotiation every `intervalMs`; measured from the CRM change to the task existing in the CRM
  * (sandbox webhook batching, verification, inbox, fetch, rules, write-back all included).
  */
-export async function benchWebhookToTask(o: { databaseUrl: string | null; n: number; intervalMs: number }): Promise<LatencyResult> {
-  const hs = await startHubspotSandbox({ port: 0, clientId: 'lat', clientSecret: 'lat-secret', seed: 'empty', rateLimit: false, webhookBatchMs: 20 });
+export async function benchWebhookToTask(o: { databaseUrl: string | null; n: number; intervalMs: number; limits?: boolean }): Promise<LatencyResult> {
+  // `limits`: the sandbox's HubSpot limits on (110 calls per 10 s, search 5/s), as in the demo; off by default.
+  const hs = await startHubspotSandbox({ port: 0, clientId: 'lat', clientSecret: 'lat-secret', seed: 'empty', ...(o.limits ? {} : { rateLimit: false as const }), webhookBatchMs: 20 });
   const pid = hs.defaultPortalId;
   // One rep per 10 deals: the shipped rules cap suggestions per rep and day (rules/limits.json).
   const owners = Array.from({ length: Math.ceil(o.n / 10) }, (_, k) => hs.store.portal(pid).addOwner({ id: String(k + 1), userId: k + 1, email: `rep${k}@example.com`, firstName: 'R', lastName: `Rep${k}` }));
@@ -42,6 +43,7 @@ export async function benchWebhookToTask(o: { databaseUrl: string | null; n: num
     const taskCountFor = (dealId: string) => hs.store.list(pid, 'tasks').filter((t) => hs.store.associations(pid, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId)).length;
     const latencies: number[] = [];
     const waits: Promise<void>[] = [];
+    const before = hs.rateLimitStats();
     for (const { deal, contact } of deals) {
       const t0 = performance.now();
       hs.store.create(pid, 'emails', { hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Re: contract', hs_email_text: 'Finance cut our budget this quarter, we cannot sign at this price.' },
@@ -56,7 +58,12 @@ export async function benchWebhookToTask(o: { databaseUrl: string | null; n: num
       await new Promise((r) => setTimeout(r, o.intervalMs));
     }
     await Promise.all(waits);
-    return { engine: o.databaseUrl ? 'postgres' : 'pglite', n: o.n, intervalMs: o.intervalMs, p50Ms: pct(latencies, 50), p95Ms: pct(latencies, 95), maxMs: Math.max(...latencies) };
+    const after = hs.rateLimitStats();
+    return {
+      engine: o.databaseUrl ? 'postgres' : 'pglite', n: o.n, intervalMs: o.intervalMs, p50Ms: pct(latencies, 50), p95Ms: pct(latencies, 95), maxMs: Math.max(...latencies),
+      byRoute: Object.fromEntries(Object.entries(after.byRoute ?? {}).map(([k, v]) => [k, v - (before.byRoute?.[k] ?? 0)]).filter(([, v]) => Number(v) > 0)),
+      limits: o.limits === true, calls: after.requests + after.searchRequests - before.requests - before.searchRequests, throttled: after.throttled + after.searchThrottled - before.throttled - before.searchThrottled,
+    };
   } finally {
     await cl.stop();
     await hs.close();
