@@ -71,6 +71,8 @@ export async function benchHubspotBackfill(o: { databaseUrl: string | null; reco
     const before = hs.rateLimitStats();
     const seconds = await installAndBackfill(cl, 'hubspot', String(pid));
     const after = hs.rateLimitStats();
+    const stored = Object.values(await cl.store.records.countsByKind()).reduce((a, b) => a + b, 0);
+    if (stored < o.records) throw new Error(`hubspot backfill stored ${stored} of ${o.records} records`);
     const lane = hubspotManifest.rateLimits!.lanes.burst!;
     const perSecond = lane.max / (lane.intervalMs / 1000);
     const floorSeconds = o.records / hubspotManifest.pageSize / perSecond;
@@ -97,11 +99,17 @@ export async function benchSalesforceBackfill(o: { databaseUrl: string | null; r
   const contacts = Math.round(o.records * 0.6);
   for (let i = 0; i < contacts; i++) sf.store.create(org, 'Contact', { FirstName: `F${i}`, LastName: 'Bulk', Email: `bulk${i}@example.com` });
   for (let i = contacts; i < o.records; i++) sf.store.create(org, 'Account', { Name: `Account ${i}` });
-  const cl = await startCloseloop(cfgFor(o.databaseUrl), { logger: silentLogger(), apps: { salesforce: { clientId: 'budget', clientSecret: 'budget-secret', loginUrl: sf.url } } });
+  // settleMs 0: the records were written just now, and the default leaves the last minute's changes for the next run.
+  const cl = await startCloseloop(cfgFor(o.databaseUrl), {
+    logger: silentLogger(), apps: { salesforce: { clientId: 'budget', clientSecret: 'budget-secret', loginUrl: sf.url } },
+    connectors: { salesforce: createSalesforceConnector({ sync: { settleMs: 0 } }) },
+  });
   try {
     const before = sf.apiUsage(org).used;
     const seconds = await installAndBackfill(cl, 'salesforce', org);
     const calls = sf.apiUsage(org).used - before;
+    const stored = Object.values(await cl.store.records.countsByKind()).reduce((a, b) => a + b, 0);
+    if (stored < o.records) throw new Error(`salesforce backfill stored ${stored} of ${o.records} records`);
     const floorCalls = Math.ceil(o.records / SALESFORCE_REST_MAX_ROWS);
     return {
       crm: 'salesforce', engine: o.databaseUrl ? 'postgres' : 'pglite', records: o.records, seconds, calls, throttled: 0,
