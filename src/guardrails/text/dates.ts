@@ -5,7 +5,7 @@ import { MONTHS } from './words.js';
  * Calendar dates written in free text. Numeric dates are ambiguous (3/4 is March 4 in the US, April 3
  * elsewhere), so every plausible reading is kept and a date is grounded when any reading matches a source
  * date. Given a reference time, relative expressions that name a day ("next Friday", "on Monday",
- * "tomorrow", "in two weeks") are read too, by chrono-node, as the day they mean then; vague ones ("today",
+ * "in two weeks") are read too, by chrono-node, as the day they mean then; vague ones ("today",
  * "this week", "next week", "end of quarter") name no day a reader could act on and are not claims.
  */
 export interface DateReading { year: number | null; month: number; day: number | null }
@@ -45,8 +45,12 @@ const PATTERNS: { re: RegExp; read(m: RegExpExecArray): DateReading[] }[] = [
 
 const isValid = (r: DateReading): boolean => r.month >= 1 && r.month <= 12 && (r.day === null || (r.day >= 1 && r.day <= 31));
 
-/** Relative expressions that pin a day: a weekday name, tomorrow / yesterday, "in N days/weeks", "N weeks from now". */
-const DAY_NAMING = /\b(?:tomorrow|yesterday|day after tomorrow)\b|\bin\s+(?:\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few)\s+(?:days?|weeks?)\b|\b(?:days?|weeks?)\s+from\s+(?:now|today)\b/i;
+/**
+ * Relative expressions that pin a day: a weekday name, "the day after tomorrow", "in N days/weeks", "N weeks from
+ * now". Plain "tomorrow" and "yesterday" are left out, like "today": they place the writer's own next step or
+ * something just said ("I will call you tomorrow"), not a deadline or appointment the customer acts on.
+ */
+const DAY_NAMING = /\bday after tomorrow\b|\bin\s+(?:\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few)\s+(?:days?|weeks?)\b|\b(?:days?|weeks?)\s+from\s+(?:now|today)\b/i;
 
 const WEEKDAY_NAME = /\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b/i;
 

@@ -36,16 +36,18 @@ describe('readingGroundedBy', () => {
 describe('relative dates (chrono-node), read as of the time the text is written for', () => {
   const ref = new Date(2026, 11, 5, 12); // Saturday 5 December 2026, local time
   it('reads the day a relative expression names', () => {
-    const got = findDates('Could we talk next Friday, or on Monday? Tomorrow works too, or in two weeks.', ref).map((d) => [d.text, d.readings[0], d.relative]);
+    const got = findDates('Could we talk next Friday, or on Monday? The day after tomorrow works too, or in two weeks.', ref).map((d) => [d.text, d.readings[0], d.relative]);
     expect(got).toEqual([
       ['next Friday', { year: 2026, month: 12, day: 11 }, true],
       ['on Monday', { year: 2026, month: 12, day: 7 }, true],
-      ['Tomorrow', { year: 2026, month: 12, day: 6 }, true],
+      ['The day after tomorrow', { year: 2026, month: 12, day: 7 }, true],
       ['in two weeks', { year: 2026, month: 12, day: 19 }, true],
     ]);
   });
   it('leaves vague expressions alone, and reads nothing relative without a reference time', () => {
     expect(findDates('Would a short call this week work? Thanks for your email today, talk next week.', ref)).toEqual([]);
+    // The writer's own next step, like "today": not a deadline the customer acts on.
+    expect(findDates('I will call you at +49 30 1234567 tomorrow, as you asked yesterday.', ref)).toEqual([]);
     expect(findDates('Could we talk next Friday?')).toEqual([]);
   });
   it('grounds "next Friday" in a draft only when a source names that day', () => {
