@@ -16,7 +16,11 @@ const db = await openDb({ databaseUrl: e.BW_DATABASE_URL! });
 const store = createStore(db);
 const token = e.BW_TOKEN!;
 const ctx = {
-  connectionId: `bw-${e.BW_KIND}`, accountId: e.BW_PORTAL!, apiBase: e.BW_SANDBOX_URL!, getAccessToken: async () => token, forceRefresh: async () => token,
+  connectionId: `bw-${e.BW_KIND}`,
+  accountId: e.BW_PORTAL!,
+  apiBase: e.BW_SANDBOX_URL!,
+  getAccessToken: async () => token,
+  forceRefresh: async () => token,
   pacer: new DbRequestPacer(store, e.BW_BUDGET_KEY!, hubspotManifest.rateLimits!),
 };
 const connector = createHubspotConnector();

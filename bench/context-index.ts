@@ -16,7 +16,11 @@ import type { Filter, VectorChunk, VectorStore } from '../src/context/types.js';
  * The Pinecone numbers are the real client against the local fake on loopback: they measure our adapter and
  * the client's overhead plus a brute-force scan, not Pinecone's service latency.
  */
-export interface BenchResult { name: string; value: number; unit: string }
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+}
 export interface BenchOptions {
   scale?: number;
   queries?: number;
@@ -25,18 +29,28 @@ export interface BenchOptions {
   startPinecone?: (dimension: number) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
-const WORDS = ('renewal contract pricing discount security review budget meeting quarter signature procurement legal onboarding champion ' +
+const WORDS = (
+  'renewal contract pricing discount security review budget meeting quarter signature procurement legal onboarding champion ' +
   'integration pilot invoice demo dashboard churn expansion upsell competitor salesforce hubspot proposal quote timeline approval ' +
   'stakeholder sponsor evaluation requirement deadline kickoff training support ticket escalation migration api webhook sso okta ' +
-  'gdpr dpa soc2 questionnaire reference customer headcount seats license subscription annual monthly board cfo vp director').split(' ');
+  'gdpr dpa soc2 questionnaire reference customer headcount seats license subscription annual monthly board cfo vp director'
+).split(' ');
 
 function corpus(n: number, seed = 7): string[] {
   let s = seed;
-  const rnd = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
-  return Array.from({ length: n }, () => Array.from({ length: 120 }, () => WORDS[Math.floor(rnd() * WORDS.length)]!).join(' '));
+  const rnd = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+  return Array.from({ length: n }, () =>
+    Array.from({ length: 120 }, () => WORDS[Math.floor(rnd() * WORDS.length)]!).join(' '),
+  );
 }
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 export async function benchContext(o: BenchOptions = {}): Promise<BenchResult[]> {
@@ -57,7 +71,13 @@ export async function benchContext(o: BenchOptions = {}): Promise<BenchResult[]>
   const chunks: VectorChunk[] = vectors.map((values, i) => ({
     id: `hubspot:${kinds[i % 4]}:${Math.floor(i / 3)}:${i % 3}`,
     values,
-    metadata: { provider: 'hubspot', kind: kinds[i % 4]!, recordId: String(Math.floor(i / 3)), dealIds: [`d${i % 500}`], occurredAt: 1_700_000_000 + i },
+    metadata: {
+      provider: 'hubspot',
+      kind: kinds[i % 4]!,
+      recordId: String(Math.floor(i / 3)),
+      dealIds: [`d${i % 500}`],
+      occurredAt: 1_700_000_000 + i,
+    },
     text: texts[i]!,
   }));
   const queryVecs = await embedder.embed(corpus(nq, 99));
@@ -69,7 +89,10 @@ export async function benchContext(o: BenchOptions = {}): Promise<BenchResult[]>
     await afterLoad?.();
     secs = (performance.now() - t0) / 1000;
     out.push({ name: `context.index.${label}.throughput`, value: Math.round(n / secs), unit: 'chunks/s' });
-    for (const [suffix, f] of [['', undefined], ['.filtered', filter]] as const) {
+    for (const [suffix, f] of [
+      ['', undefined],
+      ['.filtered', filter],
+    ] as const) {
       const lat: number[] = [];
       for (const q of queryVecs) {
         const s = performance.now();
@@ -81,15 +104,21 @@ export async function benchContext(o: BenchOptions = {}): Promise<BenchResult[]>
     }
   };
 
-  // 2. pgvector: bench/context-scale.ts (bulk load vs baseline, graph build, recall and latency per ef_search, 1 % tenant)
+  // 2. pgvector: bench/context-scale.ts (bulk load vs baseline, graph build, recall and latency per ef_search, 1 %
+  // tenant)
   // 3. Pinecone adapter (real client) against the local fake
-  const start = o.startPinecone ?? (async (dimension: number) => {
-    const { startFakePinecone } = await import('../tests/fakes/pinecone/server.js');
-    return startFakePinecone({ apiKey: 'bench', dimension });
-  });
+  const start =
+    o.startPinecone ??
+    (async (dimension: number) => {
+      const { startFakePinecone } = await import('../tests/fakes/pinecone/server.js');
+      return startFakePinecone({ apiKey: 'bench', dimension });
+    });
   const server = await start(embedder.dimensions);
   try {
-    await measure('pinecone_fake', new PineconeVectorStore({ apiKey: 'bench', indexName: 'crm-idx', indexHost: server.url }));
+    await measure(
+      'pinecone_fake',
+      new PineconeVectorStore({ apiKey: 'bench', indexName: 'crm-idx', indexHost: server.url }),
+    );
   } finally {
     await server.close();
   }
@@ -98,6 +127,12 @@ export async function benchContext(o: BenchOptions = {}): Promise<BenchResult[]>
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const scale = Number(process.argv[2] ?? '1');
-  benchContext({ scale }).then((rs) => { for (const r of rs) console.log(`${r.name.padEnd(48)} ${String(r.value).padStart(10)} ${r.unit}`); })
-    .catch((e) => { console.error(e); process.exitCode = 1; });
+  benchContext({ scale })
+    .then((rs) => {
+      for (const r of rs) console.log(`${r.name.padEnd(48)} ${String(r.value).padStart(10)} ${r.unit}`);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
 }

@@ -46,31 +46,81 @@ export interface ScaleResult {
   smallTenant: { chunks: number; recallAt10: number; p99Ms: number; fullResults: boolean };
 }
 
-const SALES = ('renewal contract pricing discount security review budget meeting quarter signature procurement legal onboarding champion ' +
+const SALES = (
+  'renewal contract pricing discount security review budget meeting quarter signature procurement legal onboarding champion ' +
   'integration pilot invoice demo dashboard churn expansion upsell competitor salesforce hubspot proposal quote timeline approval ' +
   'stakeholder sponsor evaluation requirement deadline kickoff training support ticket escalation migration api webhook sso okta ' +
-  'gdpr dpa soc2 questionnaire reference customer headcount seats license subscription annual monthly board cfo vp director').split(' ');
-const SYL = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ze', 'po', 'qu', 'di', 'fa', 'gu', 'he', 'jo', 'bi', 'cy', 'wa', 'xo'];
+  'gdpr dpa soc2 questionnaire reference customer headcount seats license subscription annual monthly board cfo vp director'
+).split(' ');
+const SYL = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'to',
+  'vi',
+  'ze',
+  'po',
+  'qu',
+  'di',
+  'fa',
+  'gu',
+  'he',
+  'jo',
+  'bi',
+  'cy',
+  'wa',
+  'xo',
+];
 
-function rng(seed: number) { let s = seed; return () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; }; }
+function rng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+}
 
 export function scaleCorpus(n: number, kind: 'topics' | 'uniform', seed = 7): string[] {
   const rnd = rng(seed);
-  if (kind === 'uniform') return Array.from({ length: n }, () => Array.from({ length: 120 }, () => SALES[Math.floor(rnd() * SALES.length)]!).join(' '));
-  const vocab = Array.from({ length: 8000 }, (_, i) => SYL[i % 20]! + SYL[Math.floor(i / 20) % 20]! + SYL[Math.floor(i / 400) % 20]!);
-  const topics = Array.from({ length: 500 }, (_, t) => { const r = rng(1000 + t); return Array.from({ length: 40 }, () => vocab[Math.floor(r() * vocab.length)]!); });
+  if (kind === 'uniform')
+    return Array.from({ length: n }, () =>
+      Array.from({ length: 120 }, () => SALES[Math.floor(rnd() * SALES.length)]!).join(' '),
+    );
+  const vocab = Array.from(
+    { length: 8000 },
+    (_, i) => SYL[i % 20]! + SYL[Math.floor(i / 20) % 20]! + SYL[Math.floor(i / 400) % 20]!,
+  );
+  const topics = Array.from({ length: 500 }, (_, t) => {
+    const r = rng(1000 + t);
+    return Array.from({ length: 40 }, () => vocab[Math.floor(r() * vocab.length)]!);
+  });
   return Array.from({ length: n }, () => {
     const t = Math.min(499, Math.floor(500 * rnd() ** 2)); // more chunks about some topics than others
-    return Array.from({ length: 120 }, () => (rnd() < 0.7 ? topics[t]![Math.floor(rnd() * 40)]! : SALES[Math.floor(rnd() * SALES.length)]!)).join(' ');
+    return Array.from({ length: 120 }, () =>
+      rnd() < 0.7 ? topics[t]![Math.floor(rnd() * 40)]! : SALES[Math.floor(rnd() * SALES.length)]!,
+    ).join(' ');
   });
 }
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
 const lit = (v: Float32Array) => '[' + Array.from(v).join(',') + ']';
 
 function exactTop10(q: Float32Array, chunks: VectorChunk[]): string[] {
-  const scored: [string, number][] = chunks.map((c) => { let s = 0; for (let i = 0; i < q.length; i++) s += q[i]! * c.values[i]!; return [c.id, s]; });
-  return scored.sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id);
+  const scored: [string, number][] = chunks.map((c) => {
+    let s = 0;
+    for (let i = 0; i < q.length; i++) s += q[i]! * c.values[i]!;
+    return [c.id, s];
+  });
+  return scored
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([id]) => id);
 }
 
 export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
@@ -79,8 +129,16 @@ export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
   const embedder = new HashingEmbedder();
   const vectors = await embedder.embed(scaleCorpus(n, corpus));
   const chunks: VectorChunk[] = vectors.map((values, i) => ({
-    id: `hubspot:email:${i}:0`, values, text: `chunk ${i}`,
-    metadata: { provider: 'hubspot', kind: 'email', recordId: String(i), dealIds: [`d${i % 500}`], occurredAt: 1_700_000_000 + i },
+    id: `hubspot:email:${i}:0`,
+    values,
+    text: `chunk ${i}`,
+    metadata: {
+      provider: 'hubspot',
+      kind: 'email',
+      recordId: String(i),
+      dealIds: [`d${i % 500}`],
+      occurredAt: 1_700_000_000 + i,
+    },
   }));
   // Every 100th chunk belongs to a small tenant (1 %), the rest to a large one; both in the one shared index.
   const small = chunks.filter((_, i) => i % 100 === 0);
@@ -98,8 +156,15 @@ export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
     for (let i = 0; i < n; i += 200) {
       const rows = chunks.slice(i, i + 200);
       const params: unknown[] = ['bench', embedder.id, embedder.dimensions];
-      const values = rows.map((c) => { params.push(c.id, lit(c.values), JSON.stringify(c.metadata), c.text); const k = params.length; return `($1, $2, $${k - 3}, $3, $${k - 2}::vector, $${k - 1}::jsonb, $${k})`; });
-      await db.query(`INSERT INTO bench_baseline_chunks (tenant_id, space, id, dims, embedding, metadata, content) VALUES ${values.join(', ')}`, params);
+      const values = rows.map((c) => {
+        params.push(c.id, lit(c.values), JSON.stringify(c.metadata), c.text);
+        const k = params.length;
+        return `($1, $2, $${k - 3}, $3, $${k - 2}::vector, $${k - 1}::jsonb, $${k})`;
+      });
+      await db.query(
+        `INSERT INTO bench_baseline_chunks (tenant_id, space, id, dims, embedding, metadata, content) VALUES ${values.join(', ')}`,
+        params,
+      );
     }
     const baselineSecs = (performance.now() - t0) / 1000;
     await db.query('DROP TABLE bench_baseline_chunks');
@@ -121,7 +186,10 @@ export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
     for (const c of sample) await store.upsert('large', [c]);
     const nrtSecs = (performance.now() - t0) / 1000;
 
-    const truth = new Map<VectorChunk[], string[][]>([[large, queries.map((q) => exactTop10(q, large))], [small, queries.map((q) => exactTop10(q, small))]]);
+    const truth = new Map<VectorChunk[], string[][]>([
+      [large, queries.map((q) => exactTop10(q, large))],
+      [small, queries.map((q) => exactTop10(q, small))],
+    ]);
     const measure = async (s: PgVectorStore, tenant: string, pool: VectorChunk[]) => {
       const lat: number[] = [];
       let hit = 0;
@@ -144,9 +212,15 @@ export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
     }
     const sm = await measure(store, 'small', small);
     return {
-      engine: db.engine, chunks: n, corpus,
-      bulkChunksPerSec: n / loadSecs, baselineChunksPerSec: n / baselineSecs, bulkRatio: baselineSecs / loadSecs,
-      buildSeconds: buildSecs, loadAndBuildChunksPerSec: n / (loadSecs + buildSecs), nearRealTimeChunksPerSec: sample.length / nrtSecs,
+      engine: db.engine,
+      chunks: n,
+      corpus,
+      bulkChunksPerSec: n / loadSecs,
+      baselineChunksPerSec: n / baselineSecs,
+      bulkRatio: baselineSecs / loadSecs,
+      buildSeconds: buildSecs,
+      loadAndBuildChunksPerSec: n / (loadSecs + buildSecs),
+      nearRealTimeChunksPerSec: sample.length / nrtSecs,
       queries: qs,
       smallTenant: { chunks: small.length, recallAt10: sm.recallAt10, p99Ms: sm.p99Ms, fullResults: sm.full },
     };
@@ -162,16 +236,23 @@ export function scaleLines(r: ScaleResult): string[] {
   return [
     `${e} bulk load ${f0(r.bulkChunksPerSec)} chunks/s · baseline (multi-row INSERT of vector text, no index) ${f0(r.baselineChunksPerSec)} chunks/s · ratio ${r.bulkRatio.toFixed(2)} (${r.chunks} chunks, ${r.corpus})`,
     `${e} graph build after the load ${r.buildSeconds.toFixed(1)} s · load + build ${f0(r.loadAndBuildChunksPerSec)} chunks/s · near-real-time path (1 chunk a call, into the graph) ${f0(r.nearRealTimeChunksPerSec)} chunks/s`,
-    ...r.queries.map((q) => `${e} ef_search ${String(q.efSearch).padStart(3)}: recall@10 ${q.recallAt10.toFixed(3)} · p50 ${q.p50Ms.toFixed(1)} ms · p99 ${q.p99Ms.toFixed(1)} ms`),
+    ...r.queries.map(
+      (q) =>
+        `${e} ef_search ${String(q.efSearch).padStart(3)}: recall@10 ${q.recallAt10.toFixed(3)} · p50 ${q.p50Ms.toFixed(1)} ms · p99 ${q.p99Ms.toFixed(1)} ms`,
+    ),
     `${e} 1 % tenant (${r.smallTenant.chunks} of ${r.chunks} chunks, shared index, default ef_search): recall@10 ${r.smallTenant.recallAt10.toFixed(3)} · p99 ${r.smallTenant.p99Ms.toFixed(1)} ms · full results ${r.smallTenant.fullResults ? 'yes' : 'NO'}`,
   ];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
-  const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
   if (args.includes('--help')) {
-    process.stdout.write(`usage: npx tsx bench/context-scale.ts [--chunks N] [--corpus topics|uniform] [--ef 40,100,200,400] [--pg URL]
+    process.stdout
+      .write(`usage: npx tsx bench/context-scale.ts [--chunks N] [--corpus topics|uniform] [--ef 40,100,200,400] [--pg URL]
 
 The context index at scale on one engine: bulk load vs a multi-row INSERT baseline (ratio), graph build, the
 near-real-time path, recall@10 and p50/p99 per hnsw.ef_search, and a 1 % tenant in the shared index.
@@ -183,11 +264,19 @@ near-real-time path, recall@10 and p50/p99 per hnsw.ef_search, and a 1 % tenant 
     process.exit(0);
   }
   const pgUrl = flag('--pg');
-  const run = (url: string | null) => benchContextScale({
-    databaseUrl: url, chunks: Number(flag('--chunks') ?? 100_000), corpus: (flag('--corpus') ?? 'topics') as 'topics' | 'uniform',
-    ...(flag('--ef') ? { efSearch: flag('--ef')!.split(',').map(Number) } : {}),
-  });
+  const run = (url: string | null) =>
+    benchContextScale({
+      databaseUrl: url,
+      chunks: Number(flag('--chunks') ?? 100_000),
+      corpus: (flag('--corpus') ?? 'topics') as 'topics' | 'uniform',
+      ...(flag('--ef') ? { efSearch: flag('--ef')!.split(',').map(Number) } : {}),
+    });
   (pgUrl ? withFreshDatabase(pgUrl, run) : run(null))
-    .then((r) => { for (const l of scaleLines(r)) process.stdout.write(`${l}\n`); })
-    .catch((e) => { console.error(e); process.exitCode = 1; });
+    .then((r) => {
+      for (const l of scaleLines(r)) process.stdout.write(`${l}\n`);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
 }

@@ -9,7 +9,11 @@ import { hubspotManifest } from '../connectors/hubspot/manifest.js';
 import { loadConfig } from '../src/config/index.js';
 import { createHubspotConnector } from '../connectors/hubspot/index.js';
 import { createSalesforceConnector } from '../connectors/salesforce/index.js';
-import { CLIENT_ID as SF_TEST_CLIENT, CLIENT_SECRET as SF_TEST_SECRET, connect as connectSalesforce } from '../tests/connectors/salesforce/sandbox/helpers.js';
+import {
+  CLIENT_ID as SF_TEST_CLIENT,
+  CLIENT_SECRET as SF_TEST_SECRET,
+  connect as connectSalesforce,
+} from '../tests/connectors/salesforce/sandbox/helpers.js';
 import type { TokenVault } from '../src/auth/token-vault.js';
 import type { ConnectionContext, Connector, TaskWrite } from '../src/core/connector.js';
 import { sealWrite } from '../src/core/gated-write.js';
@@ -27,15 +31,28 @@ import { processOutbox, type WritebackDeps } from '../src/writeback/process-outb
  * A backfill's floor is what the limits allow: records ÷ page size ÷ allowed calls per second.
  */
 export interface BackfillResult {
-  crm: string; engine: string; records: number; seconds: number; calls: number; throttled: number;
+  crm: string;
+  engine: string;
+  records: number;
+  seconds: number;
+  calls: number;
+  throttled: number;
   /** HubSpot: floor seconds ÷ seconds (1.0 = exactly the published rate). Salesforce: floor calls ÷ calls. */
-  ratio: number; floor: string;
+  ratio: number;
+  floor: string;
 }
 
-const cfgFor = (databaseUrl: string | null) => loadConfig({
-  PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'silent',
-  DATABASE_URL: databaseUrl ?? undefined, MIGRATE_ON_START: 'true', POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *',
-});
+const cfgFor = (databaseUrl: string | null) =>
+  loadConfig({
+    PORT: '0',
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
+    TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl ?? undefined,
+    MIGRATE_ON_START: 'true',
+    POLL_CRON: '0 0 1 1 *',
+    SCAN_CRON: '0 0 1 1 *',
+  });
 
 /**
  * Seconds from the install request to the connection's backfill_done_at (the database's clock, same machine): what
@@ -48,7 +65,8 @@ async function installAndBackfill(cl: Closeloop, provider: string, accountId: st
   for (;;) {
     const c = await cl.store.connections.byAccount(provider, accountId);
     if (c?.backfill_done_at) return (new Date(c.backfill_done_at).getTime() - t0) / 1000;
-    if (c?.status === 'failed' || c?.status === 'needs_reconnect') throw new Error(`${provider} backfill stopped: ${c.status}`);
+    if (c?.status === 'failed' || c?.status === 'needs_reconnect')
+      throw new Error(`${provider} backfill stopped: ${c.status}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -57,16 +75,42 @@ async function installAndBackfill(cl: Closeloop, provider: string, accountId: st
  * HubSpot: `records` contacts and companies (3:2) in one portal, installed through OAuth and backfilled by
  * closeloop with the sandbox's public-app limit on (110 calls per 10 s). Floor: records ÷ 100 per page ÷ 11 calls/s.
  */
-export async function benchHubspotBackfill(o: { databaseUrl: string | null; records: number }): Promise<BackfillResult> {
-  const hs = await startHubspotSandbox({ port: 0, clientId: 'budget', clientSecret: 'budget-secret', seed: 'empty', webhookTargetUrl: null });
+export async function benchHubspotBackfill(o: {
+  databaseUrl: string | null;
+  records: number;
+}): Promise<BackfillResult> {
+  const hs = await startHubspotSandbox({
+    port: 0,
+    clientId: 'budget',
+    clientSecret: 'budget-secret',
+    seed: 'empty',
+    webhookTargetUrl: null,
+  });
   const pid = hs.defaultPortalId;
   const contacts = Math.round(o.records * 0.6);
   hs.store.portal(pid).silently(() => {
     // No email: the sandbox checks e-mail uniqueness by scanning every contact, which is quadratic at this size.
-    for (let i = 0; i < contacts; i++) hs.store.create(pid, 'contacts', { firstname: `F${i}`, lastname: 'Bulk', phone: `+1555${String(i).padStart(7, '0')}` });
-    for (let i = contacts; i < o.records; i++) hs.store.create(pid, 'companies', { name: `Company ${i}`, domain: `c${i}.example.com` });
+    for (let i = 0; i < contacts; i++)
+      hs.store.create(pid, 'contacts', {
+        firstname: `F${i}`,
+        lastname: 'Bulk',
+        phone: `+1555${String(i).padStart(7, '0')}`,
+      });
+    for (let i = contacts; i < o.records; i++)
+      hs.store.create(pid, 'companies', { name: `Company ${i}`, domain: `c${i}.example.com` });
   });
-  const cl = await startCloseloop(cfgFor(o.databaseUrl), { logger: silentLogger(), apps: { hubspot: { clientId: 'budget', clientSecret: 'budget-secret', apiBase: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/2026-03/token` } } });
+  const cl = await startCloseloop(cfgFor(o.databaseUrl), {
+    logger: silentLogger(),
+    apps: {
+      hubspot: {
+        clientId: 'budget',
+        clientSecret: 'budget-secret',
+        apiBase: hs.url,
+        authorizeUrl: `${hs.url}/oauth/authorize`,
+        tokenUrl: `${hs.url}/oauth/2026-03/token`,
+      },
+    },
+  });
   try {
     const before = hs.rateLimitStats();
     const seconds = await installAndBackfill(cl, 'hubspot', String(pid));
@@ -77,10 +121,14 @@ export async function benchHubspotBackfill(o: { databaseUrl: string | null; reco
     const perSecond = lane.max / (lane.intervalMs / 1000);
     const floorSeconds = o.records / hubspotManifest.pageSize / perSecond;
     return {
-      crm: 'hubspot', engine: o.databaseUrl ? 'postgres' : 'pglite', records: o.records, seconds,
+      crm: 'hubspot',
+      engine: o.databaseUrl ? 'postgres' : 'pglite',
+      records: o.records,
+      seconds,
       calls: after.requests + after.searchRequests - before.requests - before.searchRequests,
       throttled: after.throttled + after.searchThrottled - before.throttled - before.searchThrottled,
-      ratio: floorSeconds / seconds, floor: `${floorSeconds.toFixed(1)} s (${o.records} ÷ ${hubspotManifest.pageSize} per page ÷ ${perSecond} calls/s)`,
+      ratio: floorSeconds / seconds,
+      floor: `${floorSeconds.toFixed(1)} s (${o.records} ÷ ${hubspotManifest.pageSize} per page ÷ ${perSecond} calls/s)`,
     };
   } finally {
     await cl.stop();
@@ -93,15 +141,27 @@ export async function benchHubspotBackfill(o: { databaseUrl: string | null; reco
  * rolling 24-hour request allowance (403 REQUEST_LIMIT_EXCEEDED when spent), so the budget is counted in calls:
  * the floor is records ÷ 2,000 (the most rows one REST query response holds), and the ratio is floor ÷ calls used.
  */
-export async function benchSalesforceBackfill(o: { databaseUrl: string | null; records: number }): Promise<BackfillResult> {
-  const sf = await startSalesforceSandbox({ port: 0, clientId: 'budget', clientSecret: 'budget-secret', seed: 'empty', outboundMessageUrl: null, dailyApiAllowance: 100_000 });
+export async function benchSalesforceBackfill(o: {
+  databaseUrl: string | null;
+  records: number;
+}): Promise<BackfillResult> {
+  const sf = await startSalesforceSandbox({
+    port: 0,
+    clientId: 'budget',
+    clientSecret: 'budget-secret',
+    seed: 'empty',
+    outboundMessageUrl: null,
+    dailyApiAllowance: 100_000,
+  });
   const org = sf.orgIds()[0]!;
   const contacts = Math.round(o.records * 0.6);
-  for (let i = 0; i < contacts; i++) sf.store.create(org, 'Contact', { FirstName: `F${i}`, LastName: 'Bulk', Email: `bulk${i}@example.com` });
+  for (let i = 0; i < contacts; i++)
+    sf.store.create(org, 'Contact', { FirstName: `F${i}`, LastName: 'Bulk', Email: `bulk${i}@example.com` });
   for (let i = contacts; i < o.records; i++) sf.store.create(org, 'Account', { Name: `Account ${i}` });
   // settleMs 0: the records were written just now, and the default leaves the last minute's changes for the next run.
   const cl = await startCloseloop(cfgFor(o.databaseUrl), {
-    logger: silentLogger(), apps: { salesforce: { clientId: 'budget', clientSecret: 'budget-secret', loginUrl: sf.url } },
+    logger: silentLogger(),
+    apps: { salesforce: { clientId: 'budget', clientSecret: 'budget-secret', loginUrl: sf.url } },
     connectors: { salesforce: createSalesforceConnector({ sync: { settleMs: 0 } }) },
   });
   try {
@@ -112,8 +172,14 @@ export async function benchSalesforceBackfill(o: { databaseUrl: string | null; r
     if (stored < o.records) throw new Error(`salesforce backfill stored ${stored} of ${o.records} records`);
     const floorCalls = Math.ceil(o.records / SALESFORCE_REST_MAX_ROWS);
     return {
-      crm: 'salesforce', engine: o.databaseUrl ? 'postgres' : 'pglite', records: o.records, seconds, calls, throttled: 0,
-      ratio: floorCalls / calls, floor: `${floorCalls} calls (${o.records} ÷ ${SALESFORCE_REST_MAX_ROWS} rows per REST response; bulk above ${SALESFORCE_LIMITS.bulkBackfillThreshold} rows)`,
+      crm: 'salesforce',
+      engine: o.databaseUrl ? 'postgres' : 'pglite',
+      records: o.records,
+      seconds,
+      calls,
+      throttled: 0,
+      ratio: floorCalls / calls,
+      floor: `${floorCalls} calls (${o.records} ÷ ${SALESFORCE_REST_MAX_ROWS} rows per REST response; bulk above ${SALESFORCE_LIMITS.bulkBackfillThreshold} rows)`,
     };
   } finally {
     await cl.stop();
@@ -125,9 +191,18 @@ export async function benchSalesforceBackfill(o: { databaseUrl: string | null; r
 const SALESFORCE_REST_MAX_ROWS = 2_000;
 
 export interface WritebackResult {
-  crm: string; mode: 'batch' | 'one call per task'; tasks: number; deals: number; seconds: number; calls: number; callsPerTask: number;
+  crm: string;
+  mode: 'batch' | 'one call per task';
+  tasks: number;
+  deals: number;
+  seconds: number;
+  calls: number;
+  callsPerTask: number;
   /** Share of the tasks created by a batch call holding more than one task. */
-  batchedShare: number; batchCalls: number; failed: number; throttled: number;
+  batchedShare: number;
+  batchCalls: number;
+  failed: number;
+  throttled: number;
 }
 
 /**
@@ -136,7 +211,13 @@ export interface WritebackResult {
  * with its limits on and the shared request budget in the database. `batch` false takes the connector's batch call
  * away: the side-by-side baseline of one call per task.
  */
-export async function benchWritebacks(o: { crm: 'hubspot' | 'salesforce'; tasks: number; deals: number; batch: boolean; workers: number }): Promise<WritebackResult> {
+export async function benchWritebacks(o: {
+  crm: 'hubspot' | 'salesforce';
+  tasks: number;
+  deals: number;
+  batch: boolean;
+  workers: number;
+}): Promise<WritebackResult> {
   const db = await openDb({ dataDir: 'memory://' });
   await migrate(db, path.resolve(import.meta.dirname, '..', 'migrations'));
   const store = createStore(db);
@@ -149,24 +230,75 @@ export async function benchWritebacks(o: { crm: 'hubspot' | 'salesforce'; tasks:
   const dealIds: string[] = [];
   let ownerId: string;
   if (o.crm === 'hubspot') {
-    const hs = await startHubspotSandbox({ port: 0, clientId: 'wb', clientSecret: 'wb-secret', seed: 'empty', webhookTargetUrl: null });
+    const hs = await startHubspotSandbox({
+      port: 0,
+      clientId: 'wb',
+      clientSecret: 'wb-secret',
+      seed: 'empty',
+      webhookTargetUrl: null,
+    });
     const pid = hs.defaultPortalId;
-    ownerId = hs.store.portal(pid).addOwner({ id: '501', userId: 501, email: 'rep@example.com', firstName: 'R', lastName: 'Rep' }).id;
-    hs.store.portal(pid).silently(() => { for (let i = 0; i < o.deals; i++) dealIds.push(hs.store.create(pid, 'deals', { dealname: `Deal ${i}`, pipeline: 'default', dealstage: 'contractsent', hubspot_owner_id: ownerId }).id); });
+    ownerId = hs.store
+      .portal(pid)
+      .addOwner({ id: '501', userId: 501, email: 'rep@example.com', firstName: 'R', lastName: 'Rep' }).id;
+    hs.store.portal(pid).silently(() => {
+      for (let i = 0; i < o.deals; i++)
+        dealIds.push(
+          hs.store.create(pid, 'deals', {
+            dealname: `Deal ${i}`,
+            pipeline: 'default',
+            dealstage: 'contractsent',
+            hubspot_owner_id: ownerId,
+          }).id,
+        );
+    });
     const t = hs.issueTokens(pid);
-    ctx = { connectionId: 'wb', accountId: String(pid), apiBase: hs.url, getAccessToken: async () => t.accessToken, forceRefresh: async () => t.accessToken,
-      pacer: new DbRequestPacer(store, `hubspot:${pid}:wb`, hubspotManifest.rateLimits!) };
+    ctx = {
+      connectionId: 'wb',
+      accountId: String(pid),
+      apiBase: hs.url,
+      getAccessToken: async () => t.accessToken,
+      forceRefresh: async () => t.accessToken,
+      pacer: new DbRequestPacer(store, `hubspot:${pid}:wb`, hubspotManifest.rateLimits!),
+    };
     base = createHubspotConnector();
-    callsNow = () => { const s = hs.rateLimitStats(); return s.requests + s.searchRequests; };
-    throttledNow = () => { const s = hs.rateLimitStats(); return s.throttled + s.searchThrottled; };
+    callsNow = () => {
+      const s = hs.rateLimitStats();
+      return s.requests + s.searchRequests;
+    };
+    throttledNow = () => {
+      const s = hs.rateLimitStats();
+      return s.throttled + s.searchThrottled;
+    };
     close = () => hs.close();
   } else {
-    const sf = await startSalesforceSandbox({ port: 0, clientId: SF_TEST_CLIENT, clientSecret: SF_TEST_SECRET, seed: 'empty', outboundMessageUrl: null, dailyApiAllowance: 100_000 });
+    const sf = await startSalesforceSandbox({
+      port: 0,
+      clientId: SF_TEST_CLIENT,
+      clientSecret: SF_TEST_SECRET,
+      seed: 'empty',
+      outboundMessageUrl: null,
+      dailyApiAllowance: 100_000,
+    });
     const org = sf.orgIds()[0]!;
     ownerId = sf.store.adminUserId(org);
-    for (let i = 0; i < o.deals; i++) dealIds.push(sf.store.create(org, 'Opportunity', { Name: `Deal ${i}`, StageName: 'Negotiation/Review', CloseDate: '2027-01-31', OwnerId: ownerId }));
+    for (let i = 0; i < o.deals; i++)
+      dealIds.push(
+        sf.store.create(org, 'Opportunity', {
+          Name: `Deal ${i}`,
+          StageName: 'Negotiation/Review',
+          CloseDate: '2027-01-31',
+          OwnerId: ownerId,
+        }),
+      );
     const conn = await connectSalesforce(sf);
-    ctx = { connectionId: 'wb', accountId: org, apiBase: conn.instanceUrl, getAccessToken: async () => conn.accessToken!, forceRefresh: async () => conn.accessToken! };
+    ctx = {
+      connectionId: 'wb',
+      accountId: org,
+      apiBase: conn.instanceUrl,
+      getAccessToken: async () => conn.accessToken!,
+      forceRefresh: async () => conn.accessToken!,
+    };
     base = createSalesforceConnector();
     callsNow = () => sf.apiUsage(org).used;
     throttledNow = () => 0;
@@ -174,59 +306,127 @@ export async function benchWritebacks(o: { crm: 'hubspot' | 'salesforce'; tasks:
   }
   const connector: Connector = {
     ...base,
-    createTask: async (c, w) => { counts.single++; return base.createTask(c, w); },
-    ...(o.batch && base.createTasks ? {
-      createTasks: async (c: ConnectionContext, ws: TaskWrite[]) => { counts.batchCalls++; if (ws.length > 1) counts.batched += ws.length; else counts.single++; return base.createTasks!(c, ws); },
-    } : { createTasks: undefined, maxTasksPerCall: undefined }),
+    createTask: async (c, w) => {
+      counts.single++;
+      return base.createTask(c, w);
+    },
+    ...(o.batch && base.createTasks
+      ? {
+          createTasks: async (c: ConnectionContext, ws: TaskWrite[]) => {
+            counts.batchCalls++;
+            if (ws.length > 1) counts.batched += ws.length;
+            else counts.single++;
+            return base.createTasks!(c, ws);
+          },
+        }
+      : { createTasks: undefined, maxTasksPerCall: undefined }),
   };
-  await store.connections.upsert({ id: 'wb', tenantId: 'wb', provider: o.crm, accountId: ctx.accountId, apiBase: ctx.apiBase, displayName: null, accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+  await store.connections.upsert({
+    id: 'wb',
+    tenantId: 'wb',
+    provider: o.crm,
+    accountId: ctx.accountId,
+    apiBase: ctx.apiBase,
+    displayName: null,
+    accessTokenEnc: 'x',
+    refreshTokenEnc: null,
+    tokenExpiresAt: null,
+    tokenMetadata: {},
+  });
   const due: { id: string; at: number }[] = [];
   for (let i = 0; i < o.tasks; i++) {
     const deal = dealIds[i % dealIds.length]!;
     const sid = `s${i}`;
-    await db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 'wb', 'wb', 'stale_deal', $1, 'allowed', '{}')`, [sid]);
-    const id = await store.outbox.enqueue({ suggestionId: sid, connectionId: 'wb', idempotencyKey: `wb-${sid}-task`, write: sealWrite({ action: 'create_task', payload: {
-      subject: `Follow up on deal ${deal} (${i % 5})`, body: `Reason: no reply in 9 days.\nEvidence: note ${i}.`, dueAt: '2026-12-08T09:00:00.000Z', priority: 'HIGH', taskType: 'TODO',
-      ownerId, dealId: deal, contactIds: [], companyId: null,
-    } }) });
+    await db.query(
+      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 'wb', 'wb', 'stale_deal', $1, 'allowed', '{}')`,
+      [sid],
+    );
+    const id = await store.outbox.enqueue({
+      suggestionId: sid,
+      connectionId: 'wb',
+      idempotencyKey: `wb-${sid}-task`,
+      write: sealWrite({
+        action: 'create_task',
+        payload: {
+          subject: `Follow up on deal ${deal} (${i % 5})`,
+          body: `Reason: no reply in 9 days.\nEvidence: note ${i}.`,
+          dueAt: '2026-12-08T09:00:00.000Z',
+          priority: 'HIGH',
+          taskType: 'TODO',
+          ownerId,
+          dealId: deal,
+          contactIds: [],
+          companyId: null,
+        },
+      }),
+    });
     due.push({ id: id!, at: 0 });
   }
   const deps: WritebackDeps = {
-    store, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ctx } as unknown as TokenVault, connectorFor: () => connector, now: Date.now,
-    requeue: async (id, at) => { due.push({ id, at: at.getTime() }); },
+    store,
+    metrics: createMetrics(),
+    logger: silentLogger(),
+    vault: { context: () => ctx } as unknown as TokenVault,
+    connectorFor: () => connector,
+    now: Date.now,
+    requeue: async (id, at) => {
+      due.push({ id, at: at.getTime() });
+    },
   };
   const outcomes: Record<string, number> = {};
   const before = { calls: callsNow(), throttled: throttledNow() };
   const t0 = performance.now();
   const wall0 = Date.now();
   // The writeback queue: `workers` jobs at a time, each due row once, a retry when its time comes.
-  await Promise.all(Array.from({ length: o.workers }, async () => {
-    for (;;) {
-      const k = due.findIndex((d) => d.at <= Date.now());
-      if (k < 0) {
-        if (due.length === 0) return;
-        await new Promise((r) => setTimeout(r, 20));
-        continue;
+  await Promise.all(
+    Array.from({ length: o.workers }, async () => {
+      for (;;) {
+        const k = due.findIndex((d) => d.at <= Date.now());
+        if (k < 0) {
+          if (due.length === 0) return;
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        const [job] = due.splice(k, 1);
+        const outcome = await processOutbox(deps, job!.id, null);
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       }
-      const [job] = due.splice(k, 1);
-      const outcome = await processOutbox(deps, job!.id, null);
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    }
-  }));
+    }),
+  );
   // Until the last task was recorded (the rows' own jobs that found them written in a batch come back later: no calls).
-  const last = await db.query<{ t: number | null }>('SELECT (extract(epoch FROM max(done_at)) * 1000)::float8 AS t FROM writeback_outbox');
+  const last = await db.query<{ t: number | null }>(
+    'SELECT (extract(epoch FROM max(done_at)) * 1000)::float8 AS t FROM writeback_outbox',
+  );
   const seconds = last.rows[0]?.t ? (Number(last.rows[0].t) - wall0) / 1000 : (performance.now() - t0) / 1000;
   const done = (await store.outbox.countByStatus()).done ?? 0;
   const calls = callsNow() - before.calls;
   await close();
   await db.close();
   return {
-    crm: o.crm, mode: o.batch ? 'batch' : 'one call per task', tasks: o.tasks, deals: o.deals, seconds, calls, callsPerTask: calls / Math.max(1, done),
-    batchedShare: counts.batched / Math.max(1, counts.batched + counts.single), batchCalls: counts.batchCalls, failed: o.tasks - done, throttled: throttledNow() - before.throttled,
+    crm: o.crm,
+    mode: o.batch ? 'batch' : 'one call per task',
+    tasks: o.tasks,
+    deals: o.deals,
+    seconds,
+    calls,
+    callsPerTask: calls / Math.max(1, done),
+    batchedShare: counts.batched / Math.max(1, counts.batched + counts.single),
+    batchCalls: counts.batchCalls,
+    failed: o.tasks - done,
+    throttled: throttledNow() - before.throttled,
   };
 }
 
-export interface SharedBudgetResult { mode: 'one shared budget' | 'a budget per process'; processes: number; records: number; calls: number; throttled: number; seconds: number; callsPerSecond: number; shareOfLimit: number }
+export interface SharedBudgetResult {
+  mode: 'one shared budget' | 'a budget per process';
+  processes: number;
+  records: number;
+  calls: number;
+  throttled: number;
+  seconds: number;
+  callsPerSecond: number;
+  shareOfLimit: number;
+}
 
 /**
  * Two worker processes backfill one HubSpot portal at once (contacts in one, companies in the other), each pacing
@@ -235,45 +435,85 @@ export interface SharedBudgetResult { mode: 'one shared budget' | 'a budget per 
  * its own budget (another key), as two processes without the shared table would have. PostgreSQL only (the
  * embedded database belongs to one process).
  */
-export async function benchSharedBudget(o: { databaseUrl: string; recordsPerKind: number }): Promise<SharedBudgetResult[]> {
+export async function benchSharedBudget(o: {
+  databaseUrl: string;
+  recordsPerKind: number;
+}): Promise<SharedBudgetResult[]> {
   const db = await openDb({ databaseUrl: o.databaseUrl });
   await migrate(db, path.resolve(import.meta.dirname, '..', 'migrations'));
   await db.close();
-  const hs = await startHubspotSandbox({ port: 0, clientId: 'shared', clientSecret: 'shared-secret', seed: 'empty', webhookTargetUrl: null });
+  const hs = await startHubspotSandbox({
+    port: 0,
+    clientId: 'shared',
+    clientSecret: 'shared-secret',
+    seed: 'empty',
+    webhookTargetUrl: null,
+  });
   const out: SharedBudgetResult[] = [];
   try {
     for (const shared of [true, false]) {
       // A portal per run: each starts with an empty window at HubSpot's side.
       const pid = hs.createPortal({ seed: 'empty' });
       hs.store.portal(pid).silently(() => {
-        for (let i = 0; i < o.recordsPerKind; i++) hs.store.create(pid, 'contacts', { firstname: `F${i}`, lastname: 'Shared' });
+        for (let i = 0; i < o.recordsPerKind; i++)
+          hs.store.create(pid, 'contacts', { firstname: `F${i}`, lastname: 'Shared' });
         for (let i = 0; i < o.recordsPerKind; i++) hs.store.create(pid, 'companies', { name: `Company ${i}` });
       });
       const token = hs.issueTokens(pid).accessToken;
       const before = hs.rateLimitStats();
       const t0 = performance.now();
       const kinds = ['contact', 'company'];
-      const results = await Promise.all(kinds.map((kind) => new Promise<{ records: number; throttled: number }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'budget-worker.ts')], {
-          env: { ...process.env, BW_DATABASE_URL: o.databaseUrl, BW_TOKEN: token, BW_PORTAL: String(pid), BW_SANDBOX_URL: hs.url, BW_KIND: kind,
-            BW_BUDGET_KEY: shared ? `hubspot:${pid}:shared` : `hubspot:${pid}:shared:${kind}` },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let text = '';
-        child.stdout.on('data', (d) => { text += String(d); });
-        child.stderr.on('data', (d) => { text += String(d); });
-        child.on('exit', (code) => {
-          const line = text.trim().split('\n').find((l) => l.startsWith('{"records"'));
-          if (code === 0 && line) resolve(JSON.parse(line)); else reject(new Error(`budget worker (${kind}) exited ${code}: ${text.slice(-500)}`));
-        });
-      })));
+      const results = await Promise.all(
+        kinds.map(
+          (kind) =>
+            new Promise<{ records: number; throttled: number }>((resolve, reject) => {
+              const child = spawn(
+                process.execPath,
+                ['--import', 'tsx', path.resolve(import.meta.dirname, 'budget-worker.ts')],
+                {
+                  env: {
+                    ...process.env,
+                    BW_DATABASE_URL: o.databaseUrl,
+                    BW_TOKEN: token,
+                    BW_PORTAL: String(pid),
+                    BW_SANDBOX_URL: hs.url,
+                    BW_KIND: kind,
+                    BW_BUDGET_KEY: shared ? `hubspot:${pid}:shared` : `hubspot:${pid}:shared:${kind}`,
+                  },
+                  stdio: ['ignore', 'pipe', 'pipe'],
+                },
+              );
+              let text = '';
+              child.stdout.on('data', (d) => {
+                text += String(d);
+              });
+              child.stderr.on('data', (d) => {
+                text += String(d);
+              });
+              child.on('exit', (code) => {
+                const line = text
+                  .trim()
+                  .split('\n')
+                  .find((l) => l.startsWith('{"records"'));
+                if (code === 0 && line) resolve(JSON.parse(line));
+                else reject(new Error(`budget worker (${kind}) exited ${code}: ${text.slice(-500)}`));
+              });
+            }),
+        ),
+      );
       const seconds = (performance.now() - t0) / 1000;
       const after = hs.rateLimitStats();
       const calls = after.requests - before.requests;
       const lane = hubspotManifest.rateLimits!.lanes.burst!;
       out.push({
-        mode: shared ? 'one shared budget' : 'a budget per process', processes: kinds.length, records: results.reduce((a, r) => a + r.records, 0),
-        calls, throttled: after.throttled - before.throttled, seconds, callsPerSecond: calls / seconds, shareOfLimit: (calls / seconds) / (lane.max / (lane.intervalMs / 1000)),
+        mode: shared ? 'one shared budget' : 'a budget per process',
+        processes: kinds.length,
+        records: results.reduce((a, r) => a + r.records, 0),
+        calls,
+        throttled: after.throttled - before.throttled,
+        seconds,
+        callsPerSecond: calls / seconds,
+        shareOfLimit: calls / seconds / (lane.max / (lane.intervalMs / 1000)),
       });
     }
   } finally {
@@ -287,31 +527,53 @@ export async function benchSharedBudget(o: { databaseUrl: string; recordsPerKind
  * published limits allow, write-backs in batches beside one call per task, two processes on one budget beside a
  * budget each, and webhook-to-task latency with the sandbox's limits on beside limits off.
  */
-export async function runCrmBudgetSection(line: (s: string) => void, out: Record<string, unknown>, o: { quick: boolean; pgUrl: string | null; engine: string | null }): Promise<void> {
+export async function runCrmBudgetSection(
+  line: (s: string) => void,
+  out: Record<string, unknown>,
+  o: { quick: boolean; pgUrl: string | null; engine: string | null },
+): Promise<void> {
   const records = o.quick ? 10_000 : 100_000;
-  line(`== CRM budget: backfill of ${records.toLocaleString('en')} records per CRM, sandbox limits on (HubSpot: ratio = floor ÷ time; Salesforce: floor calls ÷ calls) ==`);
+  line(
+    `== CRM budget: backfill of ${records.toLocaleString('en')} records per CRM, sandbox limits on (HubSpot: ratio = floor ÷ time; Salesforce: floor calls ÷ calls) ==`,
+  );
   const backfills = [];
   for (const f of [benchHubspotBackfill, benchSalesforceBackfill]) {
     const r = await withFreshDatabase(o.engine, (url) => f({ databaseUrl: url, records }));
     backfills.push(r);
-    line(`${r.crm.padEnd(10)} ${r.engine} ${r.records} records in ${r.seconds.toFixed(1)} s · floor ${r.floor} · ratio ${r.ratio.toFixed(2)} · ${r.calls} calls, ${r.throttled} answered 429 (${((100 * r.throttled) / Math.max(1, r.calls)).toFixed(2)} %)`);
+    line(
+      `${r.crm.padEnd(10)} ${r.engine} ${r.records} records in ${r.seconds.toFixed(1)} s · floor ${r.floor} · ratio ${r.ratio.toFixed(2)} · ${r.calls} calls, ${r.throttled} answered 429 (${((100 * r.throttled) / Math.max(1, r.calls)).toFixed(2)} %)`,
+    );
   }
   out.crmBackfill = backfills;
 
   const tasks = o.quick ? 200 : 1_000;
-  line(`== CRM budget: write-backs, ${tasks} tasks across ${tasks / 5} deals, 4 writeback workers, sandbox limits on (batch beside one call per task) ==`);
+  line(
+    `== CRM budget: write-backs, ${tasks} tasks across ${tasks / 5} deals, 4 writeback workers, sandbox limits on (batch beside one call per task) ==`,
+  );
   const writebacks = [];
   for (const crm of ['hubspot', 'salesforce'] as const) {
-    const [batch, single] = [await benchWritebacks({ crm, tasks, deals: tasks / 5, batch: true, workers: 4 }), await benchWritebacks({ crm, tasks, deals: tasks / 5, batch: false, workers: 4 })];
+    const [batch, single] = [
+      await benchWritebacks({ crm, tasks, deals: tasks / 5, batch: true, workers: 4 }),
+      await benchWritebacks({ crm, tasks, deals: tasks / 5, batch: false, workers: 4 }),
+    ];
     writebacks.push(batch, single);
-    line(`${crm.padEnd(10)} batch: ${batch.callsPerTask.toFixed(3)} calls per task (${batch.calls} calls, ${batch.batchCalls} batch calls), ${(100 * batch.batchedShare).toFixed(1)} % of tasks in batch calls, all written in ${batch.seconds.toFixed(1)} s, ${batch.failed} failed, ${batch.throttled} answered 429 · one call per task: ${single.callsPerTask.toFixed(3)} calls per task, ${single.seconds.toFixed(1)} s · calls ratio ${(single.callsPerTask / batch.callsPerTask).toFixed(0)}x`);
+    line(
+      `${crm.padEnd(10)} batch: ${batch.callsPerTask.toFixed(3)} calls per task (${batch.calls} calls, ${batch.batchCalls} batch calls), ${(100 * batch.batchedShare).toFixed(1)} % of tasks in batch calls, all written in ${batch.seconds.toFixed(1)} s, ${batch.failed} failed, ${batch.throttled} answered 429 · one call per task: ${single.callsPerTask.toFixed(3)} calls per task, ${single.seconds.toFixed(1)} s · calls ratio ${(single.callsPerTask / batch.callsPerTask).toFixed(0)}x`,
+    );
   }
   out.crmWritebacks = writebacks;
 
-  line('== CRM budget: two worker processes backfilling one HubSpot portal (110 calls per 10 s), one shared budget beside a budget each ==');
+  line(
+    '== CRM budget: two worker processes backfilling one HubSpot portal (110 calls per 10 s), one shared budget beside a budget each ==',
+  );
   if (o.pgUrl) {
-    const shared = await withFreshDatabase(o.pgUrl, (url) => benchSharedBudget({ databaseUrl: url!, recordsPerKind: o.quick ? 3_000 : 8_000 }));
-    for (const r of shared) line(`${r.mode.padEnd(20)} ${r.processes} processes, ${r.records} records, ${r.calls} calls in ${r.seconds.toFixed(1)} s = ${r.callsPerSecond.toFixed(2)} calls/s on average (${(100 * r.shareOfLimit).toFixed(0)} % of 11/s: the limit is a rolling window, a whole window may go at once), ${r.throttled} answered 429`);
+    const shared = await withFreshDatabase(o.pgUrl, (url) =>
+      benchSharedBudget({ databaseUrl: url!, recordsPerKind: o.quick ? 3_000 : 8_000 }),
+    );
+    for (const r of shared)
+      line(
+        `${r.mode.padEnd(20)} ${r.processes} processes, ${r.records} records, ${r.calls} calls in ${r.seconds.toFixed(1)} s = ${r.callsPerSecond.toFixed(2)} calls/s on average (${(100 * r.shareOfLimit).toFixed(0)} % of 11/s: the limit is a rolling window, a whole window may go at once), ${r.throttled} answered 429`,
+      );
     out.crmSharedBudget = shared;
   } else {
     line('(skipped: needs PostgreSQL; the embedded database belongs to one process)');
@@ -320,9 +582,13 @@ export async function runCrmBudgetSection(line: (s: string) => void, out: Record
   line('== CRM budget: webhook-to-task latency with the sandbox HubSpot limits on, beside limits off ==');
   const latency = [];
   for (const limits of [true, false]) {
-    const r = await withFreshDatabase(o.engine, (url) => benchWebhookToTask({ databaseUrl: url, n: o.quick ? 10 : 40, intervalMs: 250, limits }));
+    const r = await withFreshDatabase(o.engine, (url) =>
+      benchWebhookToTask({ databaseUrl: url, n: o.quick ? 10 : 40, intervalMs: 250, limits }),
+    );
     latency.push(r);
-    line(`${(limits ? 'limits on' : 'limits off').padEnd(10)} ${r.engine} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms · ${r.calls} HubSpot calls, ${r.throttled} answered 429`);
+    line(
+      `${(limits ? 'limits on' : 'limits off').padEnd(10)} ${r.engine} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms · ${r.calls} HubSpot calls, ${r.throttled} answered 429`,
+    );
   }
   line(`p95 ratio limits on ÷ off: ${(latency[0]!.p95Ms / latency[1]!.p95Ms).toFixed(2)}`);
   out.crmLatency = latency;

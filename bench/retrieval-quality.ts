@@ -15,23 +15,45 @@ import type { Embedder } from '../src/context/types.js';
  *
  *   npx tsx bench/retrieval-quality.ts [--data ../shared/data] [--fixture tests/fixtures/context/paraphrase-pairs.json]
  */
-export interface RetrievalSet { name: string; queries: { text: string; relevant: Set<number> }[]; docs: string[] }
-export interface RetrievalScore { set: string; queries: number; docs: number; recallAt1: number; recallAt10: number; mrr: number }
+export interface RetrievalSet {
+  name: string;
+  queries: { text: string; relevant: Set<number> }[];
+  docs: string[];
+}
+export interface RetrievalScore {
+  set: string;
+  queries: number;
+  docs: number;
+  recallAt1: number;
+  recallAt10: number;
+  mrr: number;
+}
 
 export async function scoreRetrieval(embedder: Embedder, set: RetrievalSet): Promise<RetrievalScore> {
   const docs = await embedder.embed(set.docs);
   const qs = await embedder.embed(set.queries.map((q) => q.text));
-  let r1 = 0, r10 = 0, mrr = 0;
+  let r1 = 0,
+    r10 = 0,
+    mrr = 0;
   const d = embedder.dimensions;
   qs.forEach((q, qi) => {
-    const scores = docs.map((v) => { let s = 0; for (let i = 0; i < d; i++) s += q[i]! * v[i]!; return s; });
+    const scores = docs.map((v) => {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += q[i]! * v[i]!;
+      return s;
+    });
     const rel = set.queries[qi]!.relevant;
     // Rank of the best relevant doc; ties with non-relevant docs count half (expected rank under random
     // tie-breaking), so an all-zero query vector scores like chance, not like a perfect hit.
     let best = -Infinity;
     for (const j of rel) best = Math.max(best, scores[j]!);
-    let higher = 0, ties = 0;
-    scores.forEach((s, j) => { if (rel.has(j)) return; if (s > best) higher++; else if (s === best) ties++; });
+    let higher = 0,
+      ties = 0;
+    scores.forEach((s, j) => {
+      if (rel.has(j)) return;
+      if (s > best) higher++;
+      else if (s === best) ties++;
+    });
     const rank = 1 + higher + ties / 2;
     if (rank < 2) r1 += 2 - rank; // fractional credit for a tie at the top
     if (rank <= 10) r10++;
@@ -43,19 +65,34 @@ export async function scoreRetrieval(embedder: Embedder, set: RetrievalSet): Pro
 
 export function paraphraseSet(fixture: string): RetrievalSet {
   const { pairs } = JSON.parse(readFileSync(fixture, 'utf8')) as { pairs: { q: string; d: string }[] };
-  return { name: 'paraphrase', docs: pairs.map((p) => p.d), queries: pairs.map((p, i) => ({ text: p.q, relevant: new Set([i]) })) };
+  return {
+    name: 'paraphrase',
+    docs: pairs.map((p) => p.d),
+    queries: pairs.map((p, i) => ({ text: p.q, relevant: new Set([i]) })),
+  };
 }
 
 /** Entity-resolution pairs as retrieval: queries from source `qSource`, corpus = every record of the other source. */
-export function pairsSet(dir: string, name: string, qSource: string, text: (r: Record<string, string>) => string): RetrievalSet {
+export function pairsSet(
+  dir: string,
+  name: string,
+  qSource: string,
+  text: (r: Record<string, string>) => string,
+): RetrievalSet {
   const rows = parse(readFileSync(path.join(dir, 'dev.csv')), { columns: true }) as Record<string, string>[];
-  const pairs = parse(readFileSync(path.join(dir, 'dev_pairs.csv')), { columns: true }) as { record_id_a: string; record_id_b: string }[];
+  const pairs = parse(readFileSync(path.join(dir, 'dev_pairs.csv')), { columns: true }) as {
+    record_id_a: string;
+    record_id_b: string;
+  }[];
   const docsRows = rows.filter((r) => r.source !== qSource);
   const docIndex = new Map(docsRows.map((r, i) => [r.record_id!, i]));
   const byId = new Map(rows.map((r) => [r.record_id!, r]));
   const rel = new Map<string, Set<number>>();
   for (const p of pairs) {
-    for (const [a, b] of [[p.record_id_a, p.record_id_b], [p.record_id_b, p.record_id_a]] as const) {
+    for (const [a, b] of [
+      [p.record_id_a, p.record_id_b],
+      [p.record_id_b, p.record_id_a],
+    ] as const) {
       const qa = byId.get(a);
       const j = docIndex.get(b);
       if (qa?.source === qSource && j !== undefined) rel.set(a, (rel.get(a) ?? new Set()).add(j));
@@ -68,12 +105,26 @@ export function pairsSet(dir: string, name: string, qSource: string, text: (r: R
   };
 }
 
-/** Same set with one deterministic typo (adjacent swap) in every query word of 5+ letters: tests robustness to misspelling. */
+/**
+ * Same set with one deterministic typo (adjacent swap) in every query word of 5+ letters: tests robustness to
+ * misspelling.
+ */
 export function withTypos(set: RetrievalSet): RetrievalSet {
   let seed = 12345;
-  const rnd = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32; };
-  const typo = (w: string) => { if (w.length < 5) return w; const i = 1 + Math.floor(rnd() * (w.length - 2)); return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2); };
-  return { name: `${set.name}+typos`, docs: set.docs, queries: set.queries.map((q) => ({ ...q, text: q.text.split(' ').map(typo).join(' ') })) };
+  const rnd = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const typo = (w: string) => {
+    if (w.length < 5) return w;
+    const i = 1 + Math.floor(rnd() * (w.length - 2));
+    return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+  };
+  return {
+    name: `${set.name}+typos`,
+    docs: set.docs,
+    queries: set.queries.map((q) => ({ ...q, text: q.text.split(' ').map(typo).join(' ') })),
+  };
 }
 
 export const VARIANTS: { name: string; opts: HashingEmbedderOptions }[] = [
@@ -91,13 +142,22 @@ export const VARIANTS: { name: string; opts: HashingEmbedderOptions }[] = [
 export function loadSets(dataDir: string, fixture: string): RetrievalSet[] {
   const sets = [paraphraseSet(fixture)];
   if (existsSync(path.join(dataDir, 'amazon_google', 'dev.csv'))) {
-    const ag = pairsSet(path.join(dataDir, 'amazon_google'), 'amazon_google', 'amazon', (r) => `${r.title ?? ''} ${r.manufacturer ?? ''}`);
+    const ag = pairsSet(
+      path.join(dataDir, 'amazon_google'),
+      'amazon_google',
+      'amazon',
+      (r) => `${r.title ?? ''} ${r.manufacturer ?? ''}`,
+    );
     sets.push(ag, withTypos(ag));
   } else {
-    process.stderr.write(`(optional data missing: ${path.join(dataDir, 'amazon_google', 'dev.csv')}; amazon_google skipped)\n`);
+    process.stderr.write(
+      `(optional data missing: ${path.join(dataDir, 'amazon_google', 'dev.csv')}; amazon_google skipped)\n`,
+    );
   }
   if (existsSync(path.join(dataDir, 'dblp_acm', 'dev.csv'))) {
-    sets.push(pairsSet(path.join(dataDir, 'dblp_acm'), 'dblp_acm', 'dblp', (r) => `${r.title ?? ''}. ${r.authors ?? ''}`));
+    sets.push(
+      pairsSet(path.join(dataDir, 'dblp_acm'), 'dblp_acm', 'dblp', (r) => `${r.title ?? ''}. ${r.authors ?? ''}`),
+    );
   } else {
     process.stderr.write(`(optional data missing: ${path.join(dataDir, 'dblp_acm', 'dev.csv')}; dblp_acm skipped)\n`);
   }
@@ -105,10 +165,18 @@ export function loadSets(dataDir: string, fixture: string): RetrievalSet[] {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const arg = (k: string, dflt: string) => { const i = argv.indexOf(k); return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt; };
-  const sets = loadSets(arg('--data', '../shared/data'), arg('--fixture', 'tests/fixtures/context/paraphrase-pairs.json'));
+  const arg = (k: string, dflt: string) => {
+    const i = argv.indexOf(k);
+    return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
+  };
+  const sets = loadSets(
+    arg('--data', '../shared/data'),
+    arg('--fixture', 'tests/fixtures/context/paraphrase-pairs.json'),
+  );
   const fmt = (x: number) => x.toFixed(3);
-  console.log(`| variant | ${sets.map((s) => `${s.name} (${s.queries.length}q/${s.docs.length}d) R@1 / R@10 / MRR`).join(' | ')} | embed ms |`);
+  console.log(
+    `| variant | ${sets.map((s) => `${s.name} (${s.queries.length}q/${s.docs.length}d) R@1 / R@10 / MRR`).join(' | ')} | embed ms |`,
+  );
   console.log(`| --- | ${sets.map(() => '---').join(' | ')} | --- |`);
   for (const v of VARIANTS) {
     const e = new HashingEmbedder(v.opts);
@@ -116,10 +184,15 @@ async function main(argv: string[]): Promise<void> {
     const scores: RetrievalScore[] = [];
     for (const s of sets) scores.push(await scoreRetrieval(e, s));
     const ms = performance.now() - t0;
-    console.log(`| ${v.name} | ${scores.map((s) => `${fmt(s.recallAt1)} / ${fmt(s.recallAt10)} / ${fmt(s.mrr)}`).join(' | ')} | ${ms.toFixed(0)} |`);
+    console.log(
+      `| ${v.name} | ${scores.map((s) => `${fmt(s.recallAt1)} / ${fmt(s.recallAt10)} / ${fmt(s.mrr)}`).join(' | ')} | ${ms.toFixed(0)} |`,
+    );
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).catch((e) => { console.error(e); process.exitCode = 1; });
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }

@@ -27,8 +27,15 @@ PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
   process.exit(0);
 }
 const quick = process.argv.includes('--quick');
-/** `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, crm-budget, cluster, dedupe, scoring, router, vectors, context). */
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? null;
+/**
+ * `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, crm-budget, cluster, dedupe, scoring,
+ * router, vectors, context).
+ */
+const only =
+  process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',') ?? null;
 const want = (section: string) => !only || only.includes(section);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const out: Record<string, unknown> = { at: new Date().toISOString(), quick };
@@ -36,25 +43,42 @@ const line = (s: string) => process.stdout.write(`${s}\n`);
 
 async function pgReachable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
-  try { await c.connect(); await c.end(); return true; } catch { return false; }
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const engines: (string | null)[] = [null];
-if (await pgReachable()) engines.push(pgUrl); else line(`(PostgreSQL not reachable at ${pgUrl}: PGlite only)`);
+if (await pgReachable()) engines.push(pgUrl);
+else line(`(PostgreSQL not reachable at ${pgUrl}: PGlite only)`);
 
 if (want('ingest')) {
-  line('== webhook ingest: 100-event signed batches (verify + one inbox statement, one commit per request) vs minimal parse-and-store endpoint ==');
+  line(
+    '== webhook ingest: 100-event signed batches (verify + one inbox statement, one commit per request) vs minimal parse-and-store endpoint ==',
+  );
   for (const e of engines) {
-    const r = await withFreshDatabase(e, (url) => benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 3 }));
+    const r = await withFreshDatabase(e, (url) =>
+      benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 3 }),
+    );
     ((out.ingest ??= []) as unknown[]).push(r);
-    line(`${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)}`);
+    line(
+      `${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)}`,
+    );
     const p = r.paced;
-    line(`${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.requests} requests): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms · baseline p99.9 at the same rate ${p.baselineP999Ms.toFixed(1)} ms`);
+    line(
+      `${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.requests} requests): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms · baseline p99.9 at the same rate ${p.baselineP999Ms.toFixed(1)} ms`,
+    );
   }
 }
 
 if (want('startup')) {
-  line('== start-up: embedded default on a warm data folder, fresh process each run, vs bare PGlite open of the same folder ==');
+  line(
+    '== start-up: embedded default on a warm data folder, fresh process each run, vs bare PGlite open of the same folder ==',
+  );
   const st = benchStartup({ rounds: quick ? 1 : 3 });
   out.startup = st;
   printStartup(st, line);
@@ -63,9 +87,13 @@ if (want('startup')) {
 if (want('latency')) {
   line('== webhook-to-task latency at a steady load (CRM change → task in the CRM) ==');
   for (const e of engines) {
-    const r = await withFreshDatabase(e, (url) => benchWebhookToTask({ databaseUrl: url, n: quick ? 10 : 40, intervalMs: 250 }));
+    const r = await withFreshDatabase(e, (url) =>
+      benchWebhookToTask({ databaseUrl: url, n: quick ? 10 : 40, intervalMs: 250 }),
+    );
     ((out.latency ??= []) as unknown[]).push(r);
-    line(`${r.engine.padEnd(8)} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms`);
+    line(
+      `${r.engine.padEnd(8)} n=${r.n} every ${r.intervalMs} ms · p50 ${r.p50Ms.toFixed(0)} ms · p95 ${r.p95Ms.toFixed(0)} ms · max ${r.maxMs.toFixed(0)} ms`,
+    );
   }
 }
 
@@ -74,16 +102,24 @@ if (want('crm-budget')) {
 }
 
 if (want('cluster')) {
-  line('== cluster throughput on PostgreSQL: 1 web + 1, 2, 4 worker processes (one budget email per deal → task + draft), ratio to 1 worker ==');
+  line(
+    '== cluster throughput on PostgreSQL: 1 web + 1, 2, 4 worker processes (one budget email per deal → task + draft), ratio to 1 worker ==',
+  );
   if (engines.length > 1) {
     const runs: ClusterRun[] = [];
     for (const workers of [1, 2, 4]) {
-      runs.push(await withFreshDatabase(pgUrl, (url) => benchClusterThroughput({ databaseUrl: url!, workers, deals: quick ? 15 : 60 })));
+      runs.push(
+        await withFreshDatabase(pgUrl, (url) =>
+          benchClusterThroughput({ databaseUrl: url!, workers, deals: quick ? 15 : 60 }),
+        ),
+      );
     }
     out.cluster = runs;
     const base = runs[0]!;
     for (const r of runs) {
-      line(`workers=${r.workers} ${r.writebacksPerSec.toFixed(2)} write-backs/s (${r.writebacks} in ${r.seconds.toFixed(1)} s) · ${r.eventsPerSec.toFixed(1)} webhook events/s · ratio to 1 worker ${(r.writebacksPerSec / base.writebacksPerSec).toFixed(2)}`);
+      line(
+        `workers=${r.workers} ${r.writebacksPerSec.toFixed(2)} write-backs/s (${r.writebacks} in ${r.seconds.toFixed(1)} s) · ${r.eventsPerSec.toFixed(1)} webhook events/s · ratio to 1 worker ${(r.writebacksPerSec / base.writebacksPerSec).toFixed(2)}`,
+      );
     }
   } else line('(skipped: needs PostgreSQL)');
 }
@@ -92,7 +128,9 @@ if (want('dedupe')) {
   line('== entity resolution (synthetic people with duplicates) ==');
   const d = await benchDedupe({ records: quick ? 5_000 : 20_000 });
   out.dedupe = d;
-  line(`${d.records} records · ${d.recordsPerSecond.toFixed(0)} records/s · F1 ${d.f1.toFixed(3)} · baseline (exact normalized-email match) F1 ${d.baselineF1.toFixed(3)}`);
+  line(
+    `${d.records} records · ${d.recordsPerSecond.toFixed(0)} records/s · F1 ${d.f1.toFixed(3)} · baseline (exact normalized-email match) F1 ${d.baselineF1.toFixed(3)}`,
+  );
 }
 
 if (want('scoring')) {
@@ -106,14 +144,23 @@ if (want('router')) {
   line('== inference router (pure decision per task) ==');
   const rt = benchRouter({ decisions: quick ? 20_000 : 200_000 });
   out.router = rt;
-  line(`${rt.routerNsPerDecision.toFixed(0)} ns per decision · table-lookup baseline ${rt.lookupNsPerDecision.toFixed(1)} ns · ratio ${rt.ratio.toFixed(0)}x`);
+  line(
+    `${rt.routerNsPerDecision.toFixed(0)} ns per decision · table-lookup baseline ${rt.lookupNsPerDecision.toFixed(1)} ns · ratio ${rt.ratio.toFixed(0)}x`,
+  );
 }
 
 if (want('vectors')) {
-  line('== context index at scale: bulk load vs multi-row INSERT without index, graph build, recall@10 and p99 per ef_search, 1 % tenant (100,000 chunks; --quick: 2,000) ==');
+  line(
+    '== context index at scale: bulk load vs multi-row INSERT without index, graph build, recall@10 and p99 per ef_search, 1 % tenant (100,000 chunks; --quick: 2,000) ==',
+  );
   for (const e of engines) {
-    const r = await withFreshDatabase(e, (url) => benchContextScale({ databaseUrl: url, chunks: quick ? 2_000 : 100_000, queries: quick ? 30 : 100 })).catch((err: Error) => err);
-    if (r instanceof Error) { line(`${e ? 'postgres' : 'pglite'}  skipped: ${r.message.split('\n')[0]} (pgvector missing on the server?)`); continue; }
+    const r = await withFreshDatabase(e, (url) =>
+      benchContextScale({ databaseUrl: url, chunks: quick ? 2_000 : 100_000, queries: quick ? 30 : 100 }),
+    ).catch((err: Error) => err);
+    if (r instanceof Error) {
+      line(`${e ? 'postgres' : 'pglite'}  skipped: ${r.message.split('\n')[0]} (pgvector missing on the server?)`);
+      continue;
+    }
     ((out.contextScale ??= []) as unknown[]).push(r);
     for (const l of scaleLines(r)) line(l);
   }

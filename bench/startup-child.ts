@@ -24,7 +24,12 @@ if (mode === 'pglite') {
   const { startCloseloop } = await import(`${root}/main.js`);
   marks.push(['imports', at()]);
   const cfg = loadConfig({ PORT: '0', DATA_DIR: dir!, LOG_LEVEL: 'silent' });
-  const cl = await startCloseloop(cfg, { logger: silentLogger(), onPhase: (p: string) => { if (p !== 'ready') marks.push([p, at()]); } });
+  const cl = await startCloseloop(cfg, {
+    logger: silentLogger(),
+    onPhase: (p: string) => {
+      if (p !== 'ready') marks.push([p, at()]);
+    },
+  });
   marks.push(['ready', at()]);
   await cl.stop();
 }

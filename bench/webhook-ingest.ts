@@ -11,9 +11,24 @@ import { startCloseloop } from '../src/main.js';
 import type { Db } from '../src/store/index.js';
 
 export interface IngestResult {
-  engine: string; closeloopEventsPerSec: number; baselineEventsPerSec: number; ratio: number; requests: number; eventsPerRequest: number;
-  /** Request latency at a steady 80 % of closeloop's measured maximum rate (open loop: sends on schedule, not after answers). */
-  paced: { requestsPerSec: number; requests: number; p50Ms: number; p99Ms: number; p999Ms: number; baselineP999Ms: number };
+  engine: string;
+  closeloopEventsPerSec: number;
+  baselineEventsPerSec: number;
+  ratio: number;
+  requests: number;
+  eventsPerRequest: number;
+  /**
+   * Request latency at a steady 80 % of closeloop's measured maximum rate (open loop: sends on schedule, not after
+   * answers).
+   */
+  paced: {
+    requestsPerSec: number;
+    requests: number;
+    p50Ms: number;
+    p99Ms: number;
+    p999Ms: number;
+    baselineP999Ms: number;
+  };
 }
 
 const SECRET = 'bench-secret';
@@ -22,13 +37,30 @@ const PORTAL = 424242;
 /** A signed HubSpot-style batch of `n` events, as the sandbox would deliver it. */
 function batch(n: number, seq: number): string {
   const now = Date.now();
-  return JSON.stringify(Array.from({ length: n }, (_, i) => ({
-    eventId: seq * 1000 + i, subscriptionId: 2001, portalId: PORTAL, appId: 1, occurredAt: now, subscriptionType: 'deal.propertyChange',
-    attemptNumber: 0, objectId: 1000 + (i % 50), propertyName: 'dealstage', propertyValue: 'contractsent', changeSource: 'CRM_UI',
-  })));
+  return JSON.stringify(
+    Array.from({ length: n }, (_, i) => ({
+      eventId: seq * 1000 + i,
+      subscriptionId: 2001,
+      portalId: PORTAL,
+      appId: 1,
+      occurredAt: now,
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId: 1000 + (i % 50),
+      propertyName: 'dealstage',
+      propertyValue: 'contractsent',
+      changeSource: 'CRM_UI',
+    })),
+  );
 }
 
-async function drive(url: string, sign: boolean, requests: number, concurrency: number, startSeq: number): Promise<number> {
+async function drive(
+  url: string,
+  sign: boolean,
+  requests: number,
+  concurrency: number,
+  startSeq: number,
+): Promise<number> {
   // Bodies and signatures are prepared before the clock starts: the load generator shares this process,
   // and its own hashing must not be charged to either endpoint.
   const prepared = Array.from({ length: requests }, (_, k) => {
@@ -37,21 +69,25 @@ async function drive(url: string, sign: boolean, requests: number, concurrency: 
     if (sign) {
       const ts = String(Date.now());
       headers['x-hubspot-request-timestamp'] = ts;
-      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET).update(`POST${url}${body}${ts}`).digest('base64');
+      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET)
+        .update(`POST${url}${body}${ts}`)
+        .digest('base64');
     }
     return { body, headers };
   });
   const agent = new Agent({ connections: concurrency });
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < requests) {
-      const { body, headers } = prepared[next++]!;
-      const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
-      await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const { body, headers } = prepared[next++]!;
+        const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
+        await res.body.text();
+        if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+      }
+    }),
+  );
   const secs = (performance.now() - t0) / 1000;
   await agent.close();
   return (requests * 100) / secs;
@@ -68,28 +104,33 @@ async function paced(url: string, sign: boolean, requests: number, rate: number,
     if (sign) {
       const ts = String(Math.round(Date.now() + (k / rate) * 1000));
       headers['x-hubspot-request-timestamp'] = ts;
-      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET).update(`POST${url}${body}${ts}`).digest('base64');
+      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET)
+        .update(`POST${url}${body}${ts}`)
+        .digest('base64');
     }
     return { body, headers };
   });
   const agent = new Agent({ connections: 64 });
   const latencies: number[] = [];
   const t0 = performance.now() + 20;
-  await Promise.all(prepared.map(async ({ body, headers }, k) => {
-    const at = t0 + (k * 1000) / rate;
-    const wait = at - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 200)}`);
-    latencies.push(performance.now() - at);
-  }));
+  await Promise.all(
+    prepared.map(async ({ body, headers }, k) => {
+      const at = t0 + (k * 1000) / rate;
+      const wait = at - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
+      const text = await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 200)}`);
+      latencies.push(performance.now() - at);
+    }),
+  );
   await agent.close();
   return latencies.sort((a, b) => a - b);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
 /** The reference: parse the same body and store it in one statement on the same database. */
 async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<void> }> {
@@ -100,8 +141,13 @@ async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<vo
     await db.query('INSERT INTO bench_baseline (body) VALUES ($1::jsonb)', [JSON.stringify(parsed)]);
     res.sendStatus(200);
   });
-  const server = await new Promise<Server>((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
-  return { url: `http://127.0.0.1:${(server.address() as any).port}/baseline`, close: () => new Promise((r) => server.close(() => r())) };
+  const server = await new Promise<Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as any).port}/baseline`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 /**
@@ -109,13 +155,46 @@ async function startBaseline(db: Db): Promise<{ url: string; close(): Promise<vo
  * against a minimal endpoint that parses and stores the same body in one statement — run side by side,
  * alternating, on the same database.
  */
-export async function benchWebhookIngest(o: { databaseUrl: string | null; requests: number; concurrency: number; rounds: number; pacedRequests?: number }): Promise<IngestResult> {
-  const cfg = loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')), TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32), ROLE: 'web', LOG_LEVEL: 'silent', DATABASE_URL: o.databaseUrl ?? undefined, MIGRATE_ON_START: 'true' });
+export async function benchWebhookIngest(o: {
+  databaseUrl: string | null;
+  requests: number;
+  concurrency: number;
+  rounds: number;
+  pacedRequests?: number;
+}): Promise<IngestResult> {
+  const cfg = loadConfig({
+    PORT: '0',
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
+    TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
+    ROLE: 'web',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: o.databaseUrl ?? undefined,
+    MIGRATE_ON_START: 'true',
+  });
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
-    apps: { hubspot: { clientId: 'bench', clientSecret: SECRET, apiBase: 'http://127.0.0.1:9', authorizeUrl: 'http://127.0.0.1:9/oauth/authorize', tokenUrl: 'http://127.0.0.1:9/oauth/v1/token' } },
+    apps: {
+      hubspot: {
+        clientId: 'bench',
+        clientSecret: SECRET,
+        apiBase: 'http://127.0.0.1:9',
+        authorizeUrl: 'http://127.0.0.1:9/oauth/authorize',
+        tokenUrl: 'http://127.0.0.1:9/oauth/v1/token',
+      },
+    },
   });
-  await cl.store.connections.upsert({ id: 'bench-conn', tenantId: 'bench', provider: 'hubspot', accountId: String(PORTAL), apiBase: 'http://127.0.0.1:9', displayName: null, accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+  await cl.store.connections.upsert({
+    id: 'bench-conn',
+    tenantId: 'bench',
+    provider: 'hubspot',
+    accountId: String(PORTAL),
+    apiBase: 'http://127.0.0.1:9',
+    displayName: null,
+    accessTokenEnc: 'x',
+    refreshTokenEnc: null,
+    tokenExpiresAt: null,
+    tokenMetadata: {},
+  });
   const base = await startBaseline(cl.store.db);
   const ours: number[] = [];
   const ref: number[] = [];
@@ -134,12 +213,27 @@ export async function benchWebhookIngest(o: { databaseUrl: string | null; reques
     const n = o.pacedRequests ?? Math.max(200, Math.round(rate * 10));
     const ourLat = await paced(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10);
     const refLat = await paced(base.url, false, n, rate, 0);
-    pacedResult = { requestsPerSec: rate, requests: n, p50Ms: quantile(ourLat, 0.5), p99Ms: quantile(ourLat, 0.99), p999Ms: quantile(ourLat, 0.999), baselineP999Ms: quantile(refLat, 0.999) };
+    pacedResult = {
+      requestsPerSec: rate,
+      requests: n,
+      p50Ms: quantile(ourLat, 0.5),
+      p99Ms: quantile(ourLat, 0.99),
+      p999Ms: quantile(ourLat, 0.999),
+      baselineP999Ms: quantile(refLat, 0.999),
+    };
   } finally {
     await base.close();
     await cl.stop();
   }
   const a = median(ours);
   const b = median(ref);
-  return { engine: o.databaseUrl ? 'postgres' : 'pglite', closeloopEventsPerSec: a, baselineEventsPerSec: b, ratio: a / b, requests: o.requests, eventsPerRequest: 100, paced: pacedResult! };
+  return {
+    engine: o.databaseUrl ? 'postgres' : 'pglite',
+    closeloopEventsPerSec: a,
+    baselineEventsPerSec: b,
+    ratio: a / b,
+    requests: o.requests,
+    eventsPerRequest: 100,
+    paced: pacedResult!,
+  };
 }

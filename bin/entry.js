@@ -14,7 +14,9 @@ export async function runEntry(entry, then) {
   }
   const built = new URL(`../dist/${entry}.js`, import.meta.url);
   if (!existsSync(built)) {
-    process.stderr.write('closeloop: tsx is not installed and dist/ is missing; run `npm run build` (or install devDependencies)\n');
+    process.stderr.write(
+      'closeloop: tsx is not installed and dist/ is missing; run `npm run build` (or install devDependencies)\n',
+    );
     process.exit(1);
   }
   return then(await import(built.href));

@@ -14,7 +14,9 @@ export const connectors: Record<string, Connector> = {
 /** The connector for a provider id; unknown ids are a NOT_FOUND error, never undefined. */
 export function getConnector(id: string): Connector {
   if (!Object.hasOwn(connectors, id)) {
-    throw new NotFoundError(`unknown connector "${id}" (known: ${Object.keys(connectors).join(', ')})`, { where: 'connectors/index' });
+    throw new NotFoundError(`unknown connector "${id}" (known: ${Object.keys(connectors).join(', ')})`, {
+      where: 'connectors/index',
+    });
   }
   return connectors[id]!;
 }

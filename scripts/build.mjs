@@ -12,7 +12,9 @@ const at = process.argv.indexOf('--out-dir');
 const dist = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : path.join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', dist], {
+  stdio: 'inherit',
+});
 if (r.status !== 0) process.exit(r.status ?? 1);
 cpSync(path.join(root, 'migrations'), path.join(dist, 'migrations'), { recursive: true });
 process.stdout.write(`built ${path.relative(process.cwd(), dist) || '.'}\n`);

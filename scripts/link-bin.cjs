@@ -4,5 +4,9 @@ const path = require('node:path');
 const bin = path.join(__dirname, '..', 'node_modules', '.bin');
 fs.mkdirSync(bin, { recursive: true });
 const link = path.join(bin, 'closeloop');
-try { fs.unlinkSync(link); } catch { /* not there yet */ }
+try {
+  fs.unlinkSync(link);
+} catch {
+  /* not there yet */
+}
 fs.symlinkSync(path.join('..', '..', 'bin', 'closeloop.js'), link);

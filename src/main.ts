@@ -17,7 +17,14 @@ import type { Connector, ProviderApp } from './core/connector.js';
 import { ConfigError, isCloseloopError, MigrationsPendingError, ResourceInUseError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ThreadedHashingEmbedder } from './context/threaded-embedder.js';
-import { ContextIndexer, HashingEmbedder, OpenAIEmbedder, PineconeVectorStore, type Embedder, type VectorStore } from './context/index.js';
+import {
+  ContextIndexer,
+  HashingEmbedder,
+  OpenAIEmbedder,
+  PineconeVectorStore,
+  type Embedder,
+  type VectorStore,
+} from './context/index.js';
 import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
 import { pingDatabase } from './store/health.js';
 import { indexActivities } from './sync/index-activities.js';
@@ -35,7 +42,12 @@ import type { ChangeSubscriber } from './sync/change-events.js';
 import { createCrmFacts } from './suggest/crm-facts.js';
 import type { ChangeStreamOptions, ChangeStreams } from './sync/change-streams.js';
 import { TokenCipher } from './lib/crypto.js';
-import { createOutboundDispatcher, crmProviderMatcher, crmStatusClass, useOutboundDispatcher } from './lib/outbound-timeouts.js';
+import {
+  createOutboundDispatcher,
+  crmProviderMatcher,
+  crmStatusClass,
+  useOutboundDispatcher,
+} from './lib/outbound-timeouts.js';
 import { startTracing } from './lib/tracing-sdk.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
@@ -117,13 +129,31 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   }
   phase('migrations');
   const store = createStore(db);
-  const queue = createWorkQueue(db, cfg.databaseUrl, { logger, expireInSeconds: o.queueExpireSeconds, superviseIntervalSeconds: o.superviseIntervalSeconds, ...queueOptions(cfg) });
+  const queue = createWorkQueue(db, cfg.databaseUrl, {
+    logger,
+    expireInSeconds: o.queueExpireSeconds,
+    superviseIntervalSeconds: o.superviseIntervalSeconds,
+    ...queueOptions(cfg),
+  });
   // pg-boss starts while the rest is wired and the rules load (start-up: bench/startup.ts); awaited before HTTP.
-  const queueStarted = queue.start().then(() => null, (e: unknown) => e);
+  const queueStarted = queue.start().then(
+    () => null,
+    (e: unknown) => e,
+  );
   // Webhook batches wake inbox workers in this process at once, and other processes through NOTIFY/LISTEN.
-  const inboxWakeup = createWakeup(db, { channel: 'closeloop_inbox', crossProcess: cfg.queue.notify, listenUrl: cfg.queue.listenUrl ?? cfg.databaseUrl, onError: (err) => logger.warn({ err }, 'inbox wake-up failed (workers fall back to polling)') });
+  const inboxWakeup = createWakeup(db, {
+    channel: 'closeloop_inbox',
+    crossProcess: cfg.queue.notify,
+    listenUrl: cfg.queue.listenUrl ?? cfg.databaseUrl,
+    onError: (err) => logger.warn({ err }, 'inbox wake-up failed (workers fall back to polling)'),
+  });
   // Traces only when an OTLP endpoint is configured (or a test hands in an exporter); else nothing is registered.
-  const tracing = startTracing({ url: cfg.tracing.url, exporter: o.spanExporter, serviceName: cfg.tracing.serviceName, role: cfg.role });
+  const tracing = startTracing({
+    url: cfg.tracing.url,
+    exporter: o.spanExporter,
+    serviceName: cfg.tracing.serviceName,
+    role: cfg.role,
+  });
 
   const registry: Partial<Record<string, Connector>> = { ...defaultRegistry, ...o.connectors };
   const getConnector = (provider: string): Connector => o.connectors?.[provider] ?? registryConnector(provider);
@@ -140,9 +170,13 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   };
   const vault = new TokenVault(store, cipher, getConnector, credsFor, logger, now);
   // Every CRM call gives up after CRM_CALL_TIMEOUT_MS (below the write-back job lease): the global fetch and the
-  // provider clients with an HTTP stack of their own (connector.useDispatcher) share one dispatcher that knows the CRM origins.
-  // The same dispatcher counts every CRM call and 429 per provider (closeloop_crm_calls_total, closeloop_crm_rate_limited_total).
-  const crmProviders = crmProviderMatcher(() => Object.fromEntries([...apps].map(([provider, a]) => [provider, a.origins])));
+  // provider clients with an HTTP stack of their own (connector.useDispatcher) share one dispatcher that knows the CRM
+  // origins.
+  // The same dispatcher counts every CRM call and 429 per provider (closeloop_crm_calls_total,
+  // closeloop_crm_rate_limited_total).
+  const crmProviders = crmProviderMatcher(() =>
+    Object.fromEntries([...apps].map(([provider, a]) => [provider, a.origins])),
+  );
   const dispatcher = createOutboundDispatcher(crmProviders, cfg.crmCallTimeoutMs, (provider, status) => {
     metrics.crmCalls.inc({ provider, status: crmStatusClass(status) });
     if (status === 429) metrics.crmRateLimited.inc({ provider });
@@ -152,25 +186,48 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   // OAuth state is sealed with a key derived from the token key (nothing stored before the user returns).
   const sealer = new StateSealer(cipher.derive('oauth-state'));
   // One shared request budget per account and app, in the database (every worker process paces against it).
-  const pacers = createPacers(store, (p) => getConnector(p).manifest.rateLimits, (p) => apps.get(p)?.clientId ?? 'default', now);
+  const pacers = createPacers(
+    store,
+    (p) => getConnector(p).manifest.rateLimits,
+    (p) => apps.get(p)?.clientId ?? 'default',
+    now,
+  );
   vault.pacerFor = (conn) => pacers(conn.provider, conn.account_id);
   const guardrails = await createGuardrails({ dir: path.resolve(cfg.rulesDir), logger });
   const stopWatch = guardrails.watch();
   phase('rules load');
   const queueError = await queueStarted;
-  if (queueError) { stopWatch(); throw queueError; }
+  if (queueError) {
+    stopWatch();
+    throw queueError;
+  }
   phase('queue (pg-boss) start');
 
   let listenUrl = '';
   const publicUrl = () => o.publicUrl ?? cfg.publicUrl ?? listenUrl;
   const installs = new Map<string, InstallHandlers>();
   const installDeps = {
-    store, vault, logger, now, sealer,
-    onInstalled: async (conn: { id: string }) => { await queue.send('backfill', { connectionId: conn.id }, { singletonKey: `backfill:${conn.id}` }); },
+    store,
+    vault,
+    logger,
+    now,
+    sealer,
+    onInstalled: async (conn: { id: string }) => {
+      await queue.send('backfill', { connectionId: conn.id }, { singletonKey: `backfill:${conn.id}` });
+    },
   };
   const appConfigFor = (provider: string): ProviderAppConfig | null => {
     const a = apps.get(provider);
-    return a ? { clientId: a.clientId, clientSecret: a.clientSecret, authorizeUrl: a.authorizeUrl, tokenUrl: a.tokenUrl, apiBase: a.apiBase, callbackUrl: `${publicUrl()}/oauth/${provider}/callback` } : null;
+    return a
+      ? {
+          clientId: a.clientId,
+          clientSecret: a.clientSecret,
+          authorizeUrl: a.authorizeUrl,
+          tokenUrl: a.tokenUrl,
+          apiBase: a.apiBase,
+          callbackUrl: `${publicUrl()}/oauth/${provider}/callback`,
+        }
+      : null;
   };
   const installFor = (provider: string): InstallHandlers | null => {
     if (installs.has(provider)) return installs.get(provider)!;
@@ -187,15 +244,28 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     if (signIns.has(provider)) return signIns.get(provider)!;
     const c = registry[provider];
     const appCfg = c?.identifyUser ? appConfigFor(provider) : null;
-    const signInDeps = { store, sealer, logger, now, operatorUsers: [...cfg.access.operatorUsers, ...(o.operatorUsers ?? [])], sessionTtlMs: cfg.access.sessionTtlMs };
-    const flow = c && appCfg
-      ? signInHandlers(registerSignIn(c, { ...appCfg, callbackUrl: `${publicUrl()}/auth/callback/${provider}` }, signInDeps), provider, signInDeps)
-      : null;
+    const signInDeps = {
+      store,
+      sealer,
+      logger,
+      now,
+      operatorUsers: [...cfg.access.operatorUsers, ...(o.operatorUsers ?? [])],
+      sessionTtlMs: cfg.access.sessionTtlMs,
+    };
+    const flow =
+      c && appCfg
+        ? signInHandlers(
+            registerSignIn(c, { ...appCfg, callbackUrl: `${publicUrl()}/auth/callback/${provider}` }, signInDeps),
+            provider,
+            signInDeps,
+          )
+        : null;
     signIns.set(provider, flow);
     return flow;
   };
 
-  // One direction of flow: sync announces every applied page of changes; feedback subscribes here (sync never calls it).
+  // One direction of flow: sync announces every applied page of changes; feedback subscribes here (sync never calls
+  // it).
   const changeSubscribers: readonly ChangeSubscriber[] = [onChangesApplied];
 
   let ready = false;
@@ -204,14 +274,18 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   let migrationsOk = false;
   const health = createHealth({
     database: () => pingDatabase(db),
-    queue: async () => { await queue.ping?.(); },
+    queue: async () => {
+      await queue.ping?.();
+    },
     migrations: async () => {
       if (migrationsOk) return;
       const pending = await pendingMigrations(db, MIGRATIONS_DIR);
       if (pending.length) throw new Error(`pending: ${pending.join(', ')}`);
       migrationsOk = true;
     },
-    rules: async () => { if (guardrails.rules().length === 0) throw new Error('no rules loaded'); },
+    rules: async () => {
+      if (guardrails.rules().length === 0) throw new Error('no rules loaded');
+    },
   });
   metrics.observeQueue(async () => ({ ...(queue.depth ? await queue.depth() : {}), inbox: await store.inbox.depth() }));
   metrics.observeSyncLag(() => store.syncMarks.lag());
@@ -219,13 +293,24 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   let app: Express | null = null;
   if (cfg.role !== 'worker') {
     app = createApp({
-      store, queue, inboxWakeup, metrics, logger, connectorFor: getConnector, now,
+      store,
+      queue,
+      inboxWakeup,
+      metrics,
+      logger,
+      connectorFor: getConnector,
+      now,
       providers: () => Object.keys(registry),
-      installFor, signInFor,
+      installFor,
+      signInFor,
       access: cfg.access,
       webhookSecretFor: (p) => apps.get(p)?.webhookSecret ?? null,
-      publicUrl, webhookToleranceMs: cfg.webhookToleranceMs, isReady: () => ready, health,
-      slackSigningSecret: cfg.slack?.signingSecret ?? null, changeSubscribers,
+      publicUrl,
+      webhookToleranceMs: cfg.webhookToleranceMs,
+      isReady: () => ready,
+      health,
+      slackSigningSecret: cfg.slack?.signingSecret ?? null,
+      changeSubscribers,
       rulesDir: path.resolve(cfg.rulesDir),
       rulesCasesDir: cfg.rulesCasesDir ? path.resolve(cfg.rulesCasesDir) : null,
       guardrails,
@@ -246,7 +331,8 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   const ctxIndex = await createIndexer(cfg, db, logger);
   const indexer = ctxIndex?.indexer ?? null;
   // Tokens made with an older TOKEN_ENCRYPTION_KEY are re-encrypted in the background (and on the sweep schedule).
-  if (cfg.role !== 'web') void vault.reencryptStale().catch((err: unknown) => logger.error({ err }, 'token re-encryption failed'));
+  if (cfg.role !== 'web')
+    void vault.reencryptStale().catch((err: unknown) => logger.error({ err }, 'token re-encryption failed'));
   let stopCron = () => {};
   let workers: Workers | null = null;
   if (cfg.role !== 'web') {
@@ -254,31 +340,97 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     const trainer = createTrainer({ concurrency: cfg.trainingConcurrency, threads: o.trainInThreads ?? true });
     setModelCacheSize(cfg.modelCacheSize);
     const sync = {
-      store, queue, metrics, logger, vault, connectorFor: getConnector,
-      vectorIndex: ctxIndex?.vectorStore ?? null, subscribers: changeSubscribers,
+      store,
+      queue,
+      metrics,
+      logger,
+      vault,
+      connectorFor: getConnector,
+      vectorIndex: ctxIndex?.vectorStore ?? null,
+      subscribers: changeSubscribers,
     };
     workers = await startWorkers({
-      store, queue, logger, metrics, now, concurrency: cfg.workerConcurrency, sync,
-      index: o.index !== undefined ? o.index : indexer ? async (connectionId, refs) => { await indexActivities(store, indexer, connectionId, refs); } : null,
-      analyze: { store, queue, metrics, logger, guardrails, now, staleDealDays: cfg.staleDealDays, llm: cfg.localOnly ? null : createDraftLlm(cfg), localOnly: cfg.localOnly,
-        crm: createCrmFacts({ vault, connectorFor: getConnector, logger, now }) },
-      writeback: { store, metrics, logger, vault, connectorFor: getConnector, now, inDoubtSettleMs: 2 * cfg.crmCallTimeoutMs, callTimeoutMs: cfg.crmCallTimeoutMs },
-      changeStreams: o.changeStreams, wakeup: inboxWakeup, inbox: { pollMs: cfg.queue.notify ? 1000 : cfg.queue.pollSeconds * 1000, ...o.inbox },
-      afterBackfill: async (connectionId) => { await afterBackfill({ store, queue, logger, now, trainer }, connectionId); },
+      store,
+      queue,
+      logger,
+      metrics,
+      now,
+      concurrency: cfg.workerConcurrency,
+      sync,
+      index:
+        o.index !== undefined
+          ? o.index
+          : indexer
+            ? async (connectionId, refs) => {
+                await indexActivities(store, indexer, connectionId, refs);
+              }
+            : null,
+      analyze: {
+        store,
+        queue,
+        metrics,
+        logger,
+        guardrails,
+        now,
+        staleDealDays: cfg.staleDealDays,
+        llm: cfg.localOnly ? null : createDraftLlm(cfg),
+        localOnly: cfg.localOnly,
+        crm: createCrmFacts({ vault, connectorFor: getConnector, logger, now }),
+      },
+      writeback: {
+        store,
+        metrics,
+        logger,
+        vault,
+        connectorFor: getConnector,
+        now,
+        inDoubtSettleMs: 2 * cfg.crmCallTimeoutMs,
+        callTimeoutMs: cfg.crmCallTimeoutMs,
+      },
+      changeStreams: o.changeStreams,
+      wakeup: inboxWakeup,
+      inbox: { pollMs: cfg.queue.notify ? 1000 : cfg.queue.pollSeconds * 1000, ...o.inbox },
+      afterBackfill: async (connectionId) => {
+        await afterBackfill({ store, queue, logger, now, trainer }, connectionId);
+      },
     });
     phase('workers start');
-    stopCron = startCron({ store, queue, logger, now, pollCron: cfg.pollCron, scanCron: cfg.scanCron, feedback: FEEDBACK_SCHEDULES, trainer, reencrypt: () => vault.reencryptStale(), ...(indexer ? { settleIndex: (deadline: number) => indexer.settle(deadline) } : {}) });
+    stopCron = startCron({
+      store,
+      queue,
+      logger,
+      now,
+      pollCron: cfg.pollCron,
+      scanCron: cfg.scanCron,
+      feedback: FEEDBACK_SCHEDULES,
+      trainer,
+      reencrypt: () => vault.reencryptStale(),
+      ...(indexer ? { settleIndex: (deadline: number) => indexer.settle(deadline) } : {}),
+    });
   }
   // A worker serves no HTTP of its own: a small port for probes and scrapes.
-  const healthServer = cfg.role === 'worker' && cfg.healthPort > 0 && o.healthServer !== false
-    ? await startHealthServer({ health, metrics, host: cfg.host, port: cfg.healthPort })
-    : null;
+  const healthServer =
+    cfg.role === 'worker' && cfg.healthPort > 0 && o.healthServer !== false
+      ? await startHealthServer({ health, metrics, host: cfg.host, port: cfg.healthPort })
+      : null;
   ready = true;
   health.setStarted(true);
   phase('ready');
-  logger.info({ url: listenUrl || null, healthUrl: healthServer?.url ?? null, role: cfg.role, engine: db.engine }, 'closeloop ready');
+  logger.info(
+    { url: listenUrl || null, healthUrl: healthServer?.url ?? null, role: cfg.role, engine: db.engine },
+    'closeloop ready',
+  );
   return {
-    url: listenUrl, app, healthUrl: healthServer?.url ?? null, health, store, queue, metrics, logger, indexer, changeStreams: workers?.changeStreams ?? null,
+    url: listenUrl,
+    app,
+    healthUrl: healthServer?.url ?? null,
+    health,
+    store,
+    queue,
+    metrics,
+    logger,
+    indexer,
+    changeStreams: workers?.changeStreams ?? null,
     async stop() {
       ready = false;
       health.setStarted(false);
@@ -299,27 +451,60 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
 }
 
 /** The context index: embedder + vector store from configuration. Null (with a warning) when the store cannot run. */
-async function createIndexer(cfg: Readonly<Config>, db: Db, logger: Logger): Promise<{ indexer: ContextIndexer; vectorStore: VectorStore; close(): Promise<void> } | null> {
-  const embedder: Embedder = cfg.embeddings === 'openai' && cfg.openai
-    ? new OpenAIEmbedder({ apiKey: cfg.openai.apiKey, baseURL: cfg.openai.baseURL ?? undefined, model: cfg.openai.embeddingModel })
-    // The local embedder's CPU work runs in EMBEDDING_THREADS worker threads, off the event loop (0: inline).
-    : cfg.embeddingThreads > 0 ? new ThreadedHashingEmbedder(cfg.embeddingThreads) : new HashingEmbedder();
+async function createIndexer(
+  cfg: Readonly<Config>,
+  db: Db,
+  logger: Logger,
+): Promise<{ indexer: ContextIndexer; vectorStore: VectorStore; close(): Promise<void> } | null> {
+  const embedder: Embedder =
+    cfg.embeddings === 'openai' && cfg.openai
+      ? new OpenAIEmbedder({
+          apiKey: cfg.openai.apiKey,
+          baseURL: cfg.openai.baseURL ?? undefined,
+          model: cfg.openai.embeddingModel,
+        })
+      : // The local embedder's CPU work runs in EMBEDDING_THREADS worker threads, off the event loop (0: inline).
+        cfg.embeddingThreads > 0
+        ? new ThreadedHashingEmbedder(cfg.embeddingThreads)
+        : new HashingEmbedder();
   let store: VectorStore;
   if (cfg.vectorStore.kind === 'pinecone') {
-    store = new PineconeVectorStore({ apiKey: cfg.vectorStore.apiKey, indexName: cfg.vectorStore.index, indexHost: cfg.vectorStore.host ?? undefined });
+    store = new PineconeVectorStore({
+      apiKey: cfg.vectorStore.apiKey,
+      indexName: cfg.vectorStore.index,
+      indexHost: cfg.vectorStore.host ?? undefined,
+    });
   } else {
     if (!(await contextTableReady(db))) {
-      logger.warn('context index disabled: the pgvector extension is not installed on this PostgreSQL server (install it, or set VECTOR_STORE=pinecone)');
+      logger.warn(
+        'context index disabled: the pgvector extension is not installed on this PostgreSQL server (install it, or set VECTOR_STORE=pinecone)',
+      );
       return null;
     }
     store = new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id });
   }
-  return { indexer: new ContextIndexer(embedder, store), vectorStore: store, close: async () => { if (embedder instanceof ThreadedHashingEmbedder) await embedder.close(); } };
+  return {
+    indexer: new ContextIndexer(embedder, store),
+    vectorStore: store,
+    close: async () => {
+      if (embedder instanceof ThreadedHashingEmbedder) await embedder.close();
+    },
+  };
 }
 
 /** Queue connections from configuration: pool size, and how workers learn of new jobs (notify, listen URL, polling). */
-function queueOptions(cfg: Readonly<Config>): { poolSize: number; notify: boolean; listenUrl: string | null; pollingIntervalSeconds?: number } {
-  return { poolSize: cfg.queue.poolSize, notify: cfg.queue.notify, listenUrl: cfg.queue.listenUrl, ...(cfg.queue.notify ? {} : { pollingIntervalSeconds: cfg.queue.pollSeconds }) };
+function queueOptions(cfg: Readonly<Config>): {
+  poolSize: number;
+  notify: boolean;
+  listenUrl: string | null;
+  pollingIntervalSeconds?: number;
+} {
+  return {
+    poolSize: cfg.queue.poolSize,
+    notify: cfg.queue.notify,
+    listenUrl: cfg.queue.listenUrl,
+    ...(cfg.queue.notify ? {} : { pollingIntervalSeconds: cfg.queue.pollSeconds }),
+  };
 }
 
 /** Listen, or fail with a clear error when the port is taken (never a second instance beside the first). */
@@ -328,9 +513,13 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
     const s = app.listen(port, host);
     s.once('listening', () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'EADDRINUSE'
-        ? new ResourceInUseError(`Port ${port} on ${host} is already in use (is closeloop already running?). Stop the other process or start with another PORT.`)
-        : e);
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new ResourceInUseError(
+              `Port ${port} on ${host} is already in use (is closeloop already running?). Stop the other process or start with another PORT.`,
+            )
+          : e,
+      );
     });
   });
 }
@@ -363,12 +552,15 @@ export async function cli(): Promise<void> {
       return;
     }
     const cl = await startCloseloop(cfg);
-    const shutdown = async () => { await cl.stop(); process.exit(0); };
+    const shutdown = async () => {
+      await cl.stop();
+      process.exit(0);
+    };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
   } catch (e) {
     // Known conditions (port or embedded database taken, bad configuration) are one clear line, not a stack.
-    process.stderr.write(`closeloop: ${isCloseloopError(e) ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`closeloop: ${isCloseloopError(e) ? e.message : ((e as Error).stack ?? String(e))}\n`);
     process.exit(1);
   }
 }

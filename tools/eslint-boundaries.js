@@ -49,9 +49,14 @@ export const boundaries = {
     const check = (node) => {
       const spec = node?.type === 'Literal' && typeof node.value === 'string' ? node.value : null;
       if (!spec || !spec.startsWith('.')) return;
-      const target = norm(path.relative(root, path.resolve(path.dirname(context.filename), spec))).replace(/\.js$/, '.ts');
+      const target = norm(path.relative(root, path.resolve(path.dirname(context.filename), spec))).replace(
+        /\.js$/,
+        '.ts',
+      );
       for (const r of active) {
-        const denied = r.deny ? r.deny.some((d) => matches(target, d)) && !(r.unless ?? []).some((u) => matches(target, u)) : false;
+        const denied = r.deny
+          ? r.deny.some((d) => matches(target, d)) && !(r.unless ?? []).some((u) => matches(target, u))
+          : false;
         const notAllowed = r.allow ? !r.allow.some((a) => matches(target, a)) : false;
         if (denied || notAllowed) context.report({ node, message: `${r.message} (imports ${target})` });
       }

@@ -13,7 +13,12 @@ import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 
-export interface SplitResult { train: string; test: string; trainRows: number; testRows: number }
+export interface SplitResult {
+  train: string;
+  test: string;
+  trainRows: number;
+  testRows: number;
+}
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
@@ -32,12 +37,17 @@ function sampleMask(n: number, k: number, seed: number): Uint8Array {
 }
 
 export function splitCsvFile(input: string, outDir: string | null, testFraction: number, seed?: number): SplitResult {
-  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`--test-fraction must be in (0, 1), got ${testFraction}`);
+  if (!(testFraction > 0 && testFraction < 1))
+    throw new Error(`--test-fraction must be in (0, 1), got ${testFraction}`);
   const dir = outDir ? resolve(outDir) : mkdtempSync(join(tmpdir(), 'closeloop-split-'));
-  if (dir === REPO_ROOT || dir.startsWith(REPO_ROOT + sep)) throw new Error(`refusing to write inside the repository (${dir}); use a temp dir`);
+  if (dir === REPO_ROOT || dir.startsWith(REPO_ROOT + sep))
+    throw new Error(`refusing to write inside the repository (${dir}); use a temp dir`);
   mkdirSync(dir, { recursive: true });
   const text = readFileSync(input, 'utf8');
-  const records = parse(text, { bom: true, skip_empty_lines: true, raw: true }) as unknown as { raw: string; record: string[] }[];
+  const records = parse(text, { bom: true, skip_empty_lines: true, raw: true }) as unknown as {
+    raw: string;
+    record: string[];
+  }[];
   if (records.length < 3) throw new Error(`${input}: need a header and at least two rows`);
   const header = records[0]!.raw.replace(/\r?\n$/, '');
   const body = records.slice(1).map((r) => r.raw.replace(/\r?\n$/, ''));
@@ -45,7 +55,8 @@ export function splitCsvFile(input: string, outDir: string | null, testFraction:
   const cut = body.length - nTest;
   const train = join(dir, 'train.csv');
   const test = join(dir, 'test.csv');
-  const mask = seed === undefined ? Uint8Array.from(body, (_, i) => (i >= cut ? 1 : 0)) : sampleMask(body.length, nTest, seed);
+  const mask =
+    seed === undefined ? Uint8Array.from(body, (_, i) => (i >= cut ? 1 : 0)) : sampleMask(body.length, nTest, seed);
   writeFileSync(train, [header, ...body.filter((_, i) => !mask[i])].join('\n') + '\n');
   writeFileSync(test, [header, ...body.filter((_, i) => mask[i])].join('\n') + '\n');
   return { train, test, trainRows: cut, testRows: nTest };
@@ -75,4 +86,5 @@ function main(argv: string[]): number {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exitCode = main(process.argv.slice(2));

@@ -17,21 +17,37 @@ import { SIGNAL_TYPES } from '../../src/inference/signals/types.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const emailIntent = process.argv[2];
-if (!emailIntent) { process.stderr.write('usage: train-signal-models.ts EMAIL_INTENT_DEV.csv\n'); process.exit(2); }
-const intent = (parse(readFileSync(emailIntent, 'utf8'), { columns: true }) as { intent: string; text: string }[]).filter((r) => r.text.trim() !== '');
-const own = parse(readFileSync(`${root}src/inference/signals/training/sales-sentences-train.csv`, 'utf8'), { columns: true }) as { text: string; signals: string }[];
+if (!emailIntent) {
+  process.stderr.write('usage: train-signal-models.ts EMAIL_INTENT_DEV.csv\n');
+  process.exit(2);
+}
+const intent = (
+  parse(readFileSync(emailIntent, 'utf8'), { columns: true }) as { intent: string; text: string }[]
+).filter((r) => r.text.trim() !== '');
+const own = parse(readFileSync(`${root}src/inference/signals/training/sales-sentences-train.csv`, 'utf8'), {
+  columns: true,
+}) as { text: string; signals: string }[];
 
 const models: Record<string, unknown> = {};
 const report: Record<string, unknown> = {};
 for (const type of SIGNAL_TYPES) {
-  const texts: string[] = []; const y: number[] = [];
-  for (const r of own) { texts.push(r.text); y.push(r.signals.split(' ').includes(type) ? 1 : 0); }
+  const texts: string[] = [];
+  const y: number[] = [];
+  for (const r of own) {
+    texts.push(r.text);
+    y.push(r.signals.split(' ').includes(type) ? 1 : 0);
+  }
   for (const r of intent) {
     // Courtesy offers ("let me know if you need anything") are labelled asks upstream; the product does not
     // treat them as asks (lexicon.ts, explicit_ask cleared phrases), so they are negatives here.
-    if (type === 'explicit_ask') { texts.push(r.text); y.push(r.intent === 'Yes' && !deniedTypes(r.text).has('explicit_ask') ? 1 : 0); continue; }
+    if (type === 'explicit_ask') {
+      texts.push(r.text);
+      y.push(r.intent === 'Yes' && !deniedTypes(r.text).has('explicit_ask') ? 1 : 0);
+      continue;
+    }
     if (detectSignalsLexicon(r.text).some((s) => s.type === type)) continue;
-    texts.push(r.text); y.push(0);
+    texts.push(r.text);
+    y.push(0);
   }
   const { model, report: rep } = trainTextClassifier(texts, y, { label: type, minDf: 2, prune: 0.02 });
   models[type] = model.toJSON();

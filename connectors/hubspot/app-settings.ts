@@ -13,8 +13,12 @@ export function resolveApp(settings: Readonly<Record<string, string>>): Provider
   const apiBase = settings.apiBase || hubspotManifest.apiBase;
   const tokenUrl = settings.tokenUrl || rebaseUrl(hubspotManifest.oauth.tokenUrl, apiBase);
   return {
-    clientId: requiredSetting('hubspot', settings, 'clientId'), clientSecret,
-    authorizeUrl: settings.authorizeUrl || hubspotManifest.oauth.authorizeUrl, tokenUrl, apiBase,
-    origins: [apiBase, tokenUrl], webhookSecret: clientSecret,
+    clientId: requiredSetting('hubspot', settings, 'clientId'),
+    clientSecret,
+    authorizeUrl: settings.authorizeUrl || hubspotManifest.oauth.authorizeUrl,
+    tokenUrl,
+    apiBase,
+    origins: [apiBase, tokenUrl],
+    webhookSecret: clientSecret,
   };
 }

@@ -40,14 +40,31 @@ export type HubspotApiClient = Client;
 type ResponseObserver = (status: number, headers: unknown) => void;
 
 /** The official client for one installed account, pointed at `ctx.apiBase` (production or the sandbox). */
-export async function createHubspotClient(ctx: ConnectionContext, opts: HubspotClientOptions = {}, observe?: ResponseObserver): Promise<Client> {
+export async function createHubspotClient(
+  ctx: ConnectionContext,
+  opts: HubspotClientOptions = {},
+  observe?: ResponseObserver,
+): Promise<Client> {
   const accessToken = await ctx.getAccessToken();
   return new Client({
     accessToken,
     basePath: ctx.apiBase,
     numberOfApiCallRetries: opts.numberOfApiCallRetries ?? 0,
     // Every response passes here, errors included: the only place the client exposes success headers.
-    ...(observe ? { middleware: [{ pre: (c: unknown) => c, post: (c: unknown) => { const r = c as { httpStatusCode: number; headers: unknown }; observe(r.httpStatusCode, r.headers); return c; } }] } : {}),
+    ...(observe
+      ? {
+          middleware: [
+            {
+              pre: (c: unknown) => c,
+              post: (c: unknown) => {
+                const r = c as { httpStatusCode: number; headers: unknown };
+                observe(r.httpStatusCode, r.headers);
+                return c;
+              },
+            },
+          ],
+        }
+      : {}),
   });
 }
 
@@ -57,7 +74,11 @@ export function createHubspotOauthClient(basePath: string, opts: HubspotClientOp
 }
 
 /** The shape of @hubspot/api-client's ApiException (one class per codegen module, so no instanceof). */
-interface ApiExceptionLike { code: number; body: unknown; headers: Record<string, string> | undefined }
+interface ApiExceptionLike {
+  code: number;
+  body: unknown;
+  headers: Record<string, string> | undefined;
+}
 
 function isApiException(e: unknown): e is ApiExceptionLike {
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number' && 'body' in e;
@@ -66,18 +87,36 @@ function isApiException(e: unknown): e is ApiExceptionLike {
 function parseErrorBody(body: unknown): HubspotErrorBody {
   let candidate = body;
   if (typeof body === 'string') {
-    try { candidate = JSON.parse(body); } catch { return {}; }
+    try {
+      candidate = JSON.parse(body);
+    } catch {
+      return {};
+    }
   }
   const parsed = HubspotErrorBody.safeParse(candidate);
   return parsed.success ? parsed.data : {};
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Duck-typed: fetch's TypeError may come from another realm (test VMs), where instanceof fails. */
 function isNetworkError(e: unknown): e is { name: string; message: string } {
   if (typeof e !== 'object' || e === null) return false;
-  const { name, message, code, cause } = e as { name?: unknown; message?: unknown; code?: unknown; cause?: { code?: unknown } };
+  const { name, message, code, cause } = e as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    cause?: { code?: unknown };
+  };
   if (name === 'AbortError' || name === 'TimeoutError') return true;
   if (name === 'TypeError' && typeof message === 'string' && /fetch failed/i.test(message)) return true;
   const errno = code ?? cause?.code;
@@ -111,7 +150,8 @@ export function toHubspotError(err: unknown, where: string, now: number = Date.n
     if (status === 403) {
       // MISSING_SCOPES is the documented category; any other 403 also needs an admin, not a retry.
       return new PermissionMissingError(
-        body.category === 'MISSING_SCOPES' ? msg : `${msg} (forbidden; reconnect with the required scopes)`, detail,
+        body.category === 'MISSING_SCOPES' ? msg : `${msg} (forbidden; reconnect with the required scopes)`,
+        detail,
       );
     }
     if (status === 429) {
@@ -142,7 +182,9 @@ export function toHubspotError(err: unknown, where: string, now: number = Date.n
   return null;
 }
 
-export interface CallOptions { now?: () => number }
+export interface CallOptions {
+  now?: () => number;
+}
 
 /**
  * Runs one provider call, maps its failure, and parses its answer: a response is never read before the
@@ -166,15 +208,22 @@ export async function callHubspot<S extends z.ZodType>(
 export function parseHubspot<S extends z.ZodType>(where: string, schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const first = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     throw new InvalidPayloadError(`${where}: unexpected response shape (${first})`, {
-      provider: HUBSPOT_PROVIDER, where, cause: parsed.error, status: undefined,
+      provider: HUBSPOT_PROVIDER,
+      where,
+      cause: parsed.error,
+      status: undefined,
     });
   }
   return parsed.data;
 }
 
-const toNum = (v: string | null): number | null => (v === null || v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+const toNum = (v: string | null): number | null =>
+  v === null || v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v);
 
 export interface RequestOptions extends HubspotClientOptions {
   /** Limit class of this call: search endpoints have their own per-second budget. */
@@ -220,14 +269,24 @@ export async function requestHubspot<S extends z.ZodType>(
       raw = await call(client);
     } catch (err) {
       const mapped = toHubspotError(err, where, now()) ?? err;
-      if (isCloseloopError(mapped) && (mapped.code === 'RATE_LIMITED' || mapped.code === 'QUOTA_EXHAUSTED') && ctx.pacer) {
+      if (
+        isCloseloopError(mapped) &&
+        (mapped.code === 'RATE_LIMITED' || mapped.code === 'QUOTA_EXHAUSTED') &&
+        ctx.pacer
+      ) {
         await ctx.pacer.observe(lane, { retryAt: mapped.retryAt ?? null }).catch(() => undefined);
       }
       if (attempt === 0 && mapped instanceof AuthExpiredError) {
         await ctx.forceRefresh();
         continue;
       }
-      if (attempt === 0 && opts.idempotent === true && isCloseloopError(mapped) && mapped.code === 'PROVIDER_UNAVAILABLE' && mapped.status === undefined) {
+      if (
+        attempt === 0 &&
+        opts.idempotent === true &&
+        isCloseloopError(mapped) &&
+        mapped.code === 'PROVIDER_UNAVAILABLE' &&
+        mapped.status === undefined
+      ) {
         continue;
       }
       throw mapped;

@@ -7,7 +7,16 @@ import { afterInstall, refreshTokens } from './oauth.js';
 import { identifyUser } from './sign-in.js';
 import { fetchByIds, listChanges, type HubspotSyncOptions } from './sync.js';
 import { parseWebhook, type HubspotWebhookOptions } from './webhooks.js';
-import { HUBSPOT_TASKS_PER_BATCH, createDraftEmail, createTask, createTasks, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
+import {
+  HUBSPOT_TASKS_PER_BATCH,
+  createDraftEmail,
+  createTask,
+  createTasks,
+  lookupOwner,
+  stageLabels,
+  updateTask,
+  withdrawDraftEmail,
+} from './writeback.js';
 
 export interface HubspotConnectorOptions extends HubspotClientOptions, HubspotSyncOptions, HubspotWebhookOptions {}
 

@@ -93,28 +93,72 @@ export const HUBSPOT_LAST_MODIFIED_PROPERTY: Record<ObjectKind, string> = {
 
 /** Properties requested per kind: exactly what the mappers read. */
 export const HUBSPOT_PROPERTIES: Record<ObjectKind, readonly string[]> = {
-  contact: ['firstname', 'lastname', 'email', 'phone', 'jobtitle', 'hubspot_owner_id', 'createdate', 'lastmodifieddate'],
+  contact: [
+    'firstname',
+    'lastname',
+    'email',
+    'phone',
+    'jobtitle',
+    'hubspot_owner_id',
+    'createdate',
+    'lastmodifieddate',
+  ],
   company: ['name', 'domain', 'website', 'industry', 'phone', 'hubspot_owner_id', 'createdate', 'hs_lastmodifieddate'],
   deal: [
-    'dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate', 'hs_is_closed', 'hs_is_closed_won',
-    'hubspot_owner_id', 'createdate', 'hs_lastmodifieddate',
+    'dealname',
+    'amount',
+    'deal_currency_code',
+    'dealstage',
+    'pipeline',
+    'closedate',
+    'hs_is_closed',
+    'hs_is_closed_won',
+    'hubspot_owner_id',
+    'createdate',
+    'hs_lastmodifieddate',
   ],
   email: [
-    'hs_timestamp', 'hs_email_subject', 'hs_email_text', 'hs_email_html', 'hs_email_direction', 'hs_email_status',
-    'hubspot_owner_id', 'hs_createdate', 'hs_lastmodifieddate',
+    'hs_timestamp',
+    'hs_email_subject',
+    'hs_email_text',
+    'hs_email_html',
+    'hs_email_direction',
+    'hs_email_status',
+    'hubspot_owner_id',
+    'hs_createdate',
+    'hs_lastmodifieddate',
   ],
   call: [
-    'hs_timestamp', 'hs_call_title', 'hs_call_body', 'hs_call_direction', 'hs_call_status', 'hubspot_owner_id',
-    'hs_createdate', 'hs_lastmodifieddate',
+    'hs_timestamp',
+    'hs_call_title',
+    'hs_call_body',
+    'hs_call_direction',
+    'hs_call_status',
+    'hubspot_owner_id',
+    'hs_createdate',
+    'hs_lastmodifieddate',
   ],
   meeting: [
-    'hs_timestamp', 'hs_meeting_title', 'hs_meeting_body', 'hs_meeting_outcome', 'hs_meeting_start_time', 'hubspot_owner_id',
-    'hs_createdate', 'hs_lastmodifieddate',
+    'hs_timestamp',
+    'hs_meeting_title',
+    'hs_meeting_body',
+    'hs_meeting_outcome',
+    'hs_meeting_start_time',
+    'hubspot_owner_id',
+    'hs_createdate',
+    'hs_lastmodifieddate',
   ],
   note: ['hs_timestamp', 'hs_note_body', 'hubspot_owner_id', 'hs_createdate', 'hs_lastmodifieddate'],
   task: [
-    'hs_timestamp', 'hs_task_subject', 'hs_task_body', 'hs_task_status', 'hs_task_priority', 'hs_task_type', 'hubspot_owner_id',
-    'hs_createdate', 'hs_lastmodifieddate',
+    'hs_timestamp',
+    'hs_task_subject',
+    'hs_task_body',
+    'hs_task_status',
+    'hs_task_priority',
+    'hs_task_type',
+    'hubspot_owner_id',
+    'hs_createdate',
+    'hs_lastmodifieddate',
   ],
 };
 
@@ -192,4 +236,3 @@ export type HubspotLane = (typeof HUBSPOT_LANE)[keyof typeof HUBSPOT_LANE];
 
 /** HTTP 477: "migration in progress" (portal moving data centres); transient, comes with Retry-After. */
 export const HUBSPOT_MIGRATION_IN_PROGRESS = 477;
-

@@ -42,11 +42,16 @@ export async function postOauthForm(
   const now = (opts.now ?? Date.now)();
   const where = `POST ${path}`;
   const client = createHubspotOauthClient(apiBase, opts);
-  const body = new URLSearchParams(Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  const body = new URLSearchParams(
+    Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined),
+  ).toString();
   let res: Response;
   try {
     res = await client.apiRequest({
-      method: 'POST', path, body, defaultJson: false,
+      method: 'POST',
+      path,
+      body,
+      defaultJson: false,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     });
   } catch (err) {
@@ -54,19 +59,30 @@ export async function postOauthForm(
   }
   const text = await res.text();
   let json: unknown;
-  try { json = text === '' ? null : JSON.parse(text); } catch { json = null; }
+  try {
+    json = text === '' ? null : JSON.parse(text);
+  } catch {
+    json = null;
+  }
   if (res.ok) return json;
 
   const e = HubspotOauthErrorBody.safeParse(json);
   const errBody = e.success ? e.data : {};
   const detail = {
-    provider: HUBSPOT_PROVIDER, where, status: res.status,
+    provider: HUBSPOT_PROVIDER,
+    where,
+    status: res.status,
     providerRequestId: errBody.correlationId ?? res.headers.get('x-hubspot-correlation-id') ?? undefined,
   };
   const msg = `${where}: HubSpot answered ${res.status}${errBody.error ? ` ${errBody.error}` : ''}${errBody.error_description ? `: ${errBody.error_description}` : errBody.message ? `: ${errBody.message}` : ''}`;
   if (errBody.error && REVOKED_GRANT.has(errBody.error)) throw new AuthRevokedError(msg, detail);
-  if (errBody.error && BAD_CLIENT.has(errBody.error)) throw new AuthRevokedError(`${msg} (check the HubSpot app's client id and secret)`, detail);
-  const mapped = toHubspotError({ code: res.status, body: json ?? text, headers: Object.fromEntries(res.headers.entries()) }, where, now);
+  if (errBody.error && BAD_CLIENT.has(errBody.error))
+    throw new AuthRevokedError(`${msg} (check the HubSpot app's client id and secret)`, detail);
+  const mapped = toHubspotError(
+    { code: res.status, body: json ?? text, headers: Object.fromEntries(res.headers.entries()) },
+    where,
+    now,
+  );
   throw mapped ?? new AuthRevokedError(msg, detail);
 }
 
@@ -81,13 +97,24 @@ export async function refreshTokens(
 ): Promise<TokenSet> {
   const now = opts.now ?? Date.now;
   const where = `POST ${HUBSPOT_OAUTH_PATHS.token} (refresh)`;
-  const raw = await postOauthForm(basePathFromTokenUrl(o.tokenUrl), HUBSPOT_OAUTH_PATHS.token, {
-    grant_type: 'refresh_token', client_id: o.clientId, client_secret: o.clientSecret, refresh_token: o.refreshToken,
-  }, opts).catch((err: unknown) => {
+  const raw = await postOauthForm(
+    basePathFromTokenUrl(o.tokenUrl),
+    HUBSPOT_OAUTH_PATHS.token,
+    {
+      grant_type: 'refresh_token',
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+      refresh_token: o.refreshToken,
+    },
+    opts,
+  ).catch((err: unknown) => {
     // A 400/401 without an RFC 6749 code still means the refresh token is not accepted.
     if (isCloseloopError(err) && err.code !== 'AUTH_REVOKED' && (err.status === 400 || err.status === 401)) {
       throw new AuthRevokedError(`${where}: refresh token rejected (${err.message})`, {
-        provider: HUBSPOT_PROVIDER, where, providerRequestId: err.providerRequestId, cause: err,
+        provider: HUBSPOT_PROVIDER,
+        where,
+        providerRequestId: err.providerRequestId,
+        cause: err,
       });
     }
     throw err;
@@ -104,16 +131,33 @@ export async function refreshTokens(
   };
 }
 
-export interface IntrospectOptions { apiBase: string; clientId: string; clientSecret: string }
+export interface IntrospectOptions {
+  apiBase: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 /**
  * Token introspection: whether a token is still active, and which portal and app it belongs to.
  * https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/token-introspect
  */
-export async function introspectToken(token: string, hint: 'access_token' | 'refresh_token', o: IntrospectOptions, opts: HubspotClientOptions = {}): Promise<HubspotIntrospection> {
-  const raw = await postOauthForm(o.apiBase, HUBSPOT_OAUTH_PATHS.introspect, {
-    client_id: o.clientId, client_secret: o.clientSecret, token, token_type_hint: hint,
-  }, opts);
+export async function introspectToken(
+  token: string,
+  hint: 'access_token' | 'refresh_token',
+  o: IntrospectOptions,
+  opts: HubspotClientOptions = {},
+): Promise<HubspotIntrospection> {
+  const raw = await postOauthForm(
+    o.apiBase,
+    HUBSPOT_OAUTH_PATHS.introspect,
+    {
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+      token,
+      token_type_hint: hint,
+    },
+    opts,
+  );
   return parseHubspot(`POST ${HUBSPOT_OAUTH_PATHS.introspect}`, HubspotIntrospection, raw);
 }
 
@@ -122,9 +166,17 @@ export async function introspectToken(token: string, hint: 'access_token' | 'ref
  * https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/token-revoke
  */
 export async function revokeToken(token: string, o: IntrospectOptions, opts: HubspotClientOptions = {}): Promise<void> {
-  await postOauthForm(o.apiBase, HUBSPOT_OAUTH_PATHS.revoke, {
-    client_id: o.clientId, client_secret: o.clientSecret, token, token_type_hint: 'refresh_token',
-  }, opts);
+  await postOauthForm(
+    o.apiBase,
+    HUBSPOT_OAUTH_PATHS.revoke,
+    {
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+      token,
+      token_type_hint: 'refresh_token',
+    },
+    opts,
+  );
 }
 
 /**
@@ -140,18 +192,36 @@ export async function afterInstall(
   const where = `POST ${HUBSPOT_OAUTH_PATHS.introspect}`;
   try {
     if (o.clientId && o.clientSecret) {
-      const info = await introspectToken(tokens.accessToken, 'access_token', { apiBase: o.apiBase, clientId: o.clientId, clientSecret: o.clientSecret }, opts);
-      if (!info.active || !info.hub_id) throw new InstallFailedError(`${where}: the new access token is not active`, { provider: HUBSPOT_PROVIDER, where });
+      const info = await introspectToken(
+        tokens.accessToken,
+        'access_token',
+        { apiBase: o.apiBase, clientId: o.clientId, clientSecret: o.clientSecret },
+        opts,
+      );
+      if (!info.active || !info.hub_id)
+        throw new InstallFailedError(`${where}: the new access token is not active`, {
+          provider: HUBSPOT_PROVIDER,
+          where,
+        });
       return { accountId: info.hub_id, instanceUrl: null, displayName: info.hub_domain ?? null };
     }
     const hubId = tokens.metadata.hub_id ?? tokens.metadata.hubId;
     if (hubId && /^\d+$/.test(hubId)) return { accountId: hubId, instanceUrl: null, displayName: null };
-    throw new InstallFailedError(`${where}: no client credentials to introspect the token and no hub_id in the token response`, { provider: HUBSPOT_PROVIDER, where });
+    throw new InstallFailedError(
+      `${where}: no client credentials to introspect the token and no hub_id in the token response`,
+      { provider: HUBSPOT_PROVIDER, where },
+    );
   } catch (err) {
     if (err instanceof InstallFailedError) throw err;
     const e: CloseloopError | null = isCloseloopError(err) ? err : null;
-    throw new InstallFailedError(`${where}: could not resolve the HubSpot portal id (${err instanceof Error ? err.message : String(err)})`, {
-      provider: HUBSPOT_PROVIDER, where, providerRequestId: e?.providerRequestId, cause: err,
-    });
+    throw new InstallFailedError(
+      `${where}: could not resolve the HubSpot portal id (${err instanceof Error ? err.message : String(err)})`,
+      {
+        provider: HUBSPOT_PROVIDER,
+        where,
+        providerRequestId: e?.providerRequestId,
+        cause: err,
+      },
+    );
   }
 }

@@ -29,7 +29,11 @@ export function clearOwnerCache(): void {
  * Answers are cached per connection for a few minutes (one call per owner, not per task).
  * https://developers.hubspot.com/docs/api-reference/crm-crm-owners-v3/guide
  */
-export async function resolveOwner(ctx: ConnectionContext, ownerId: string, opts: OwnerCacheOptions = {}): Promise<OwnerCheck> {
+export async function resolveOwner(
+  ctx: ConnectionContext,
+  ownerId: string,
+  opts: OwnerCacheOptions = {},
+): Promise<OwnerCheck> {
   const now = (opts.now ?? Date.now)();
   const key = `${ctx.connectionId}:${ownerId}`;
   const hit = cache.get(key);
@@ -39,14 +43,22 @@ export async function resolveOwner(ctx: ConnectionContext, ownerId: string, opts
   const where = 'GET /crm/v3/owners/{ownerId}';
   let check: OwnerCheck;
   try {
-    const owner = await requestHubspot(ctx, where, HubspotOwner,
-      (client) => client.crm.owners.ownersApi.getById(Number(ownerId), 'id', false), opts);
-    check = owner.archived === true
-      ? { status: 'invalid', ownerId, reason: 'deactivated' }
-      : { status: 'active', ownerId, email: owner.email ?? null };
+    const owner = await requestHubspot(
+      ctx,
+      where,
+      HubspotOwner,
+      (client) => client.crm.owners.ownersApi.getById(Number(ownerId), 'id', false),
+      opts,
+    );
+    check =
+      owner.archived === true
+        ? { status: 'invalid', ownerId, reason: 'deactivated' }
+        : { status: 'active', ownerId, email: owner.email ?? null };
   } catch (err) {
     if (isCloseloopError(err) && err.code === 'NOT_FOUND') {
-      check = await isArchived(ctx, ownerId, opts) ? { status: 'invalid', ownerId, reason: 'deactivated' } : { status: 'invalid', ownerId, reason: 'unknown' };
+      check = (await isArchived(ctx, ownerId, opts))
+        ? { status: 'invalid', ownerId, reason: 'deactivated' }
+        : { status: 'invalid', ownerId, reason: 'unknown' };
     } else {
       // Not cached: the next write asks again.
       return { status: 'unverified', ownerId, reason: isCloseloopError(err) ? err.code : 'INTERNAL' };
@@ -58,8 +70,13 @@ export async function resolveOwner(ctx: ConnectionContext, ownerId: string, opts
 /** A 404 on the active list may be a deactivated owner: ask for archived owners to say which. */
 async function isArchived(ctx: ConnectionContext, ownerId: string, opts: OwnerCacheOptions): Promise<boolean> {
   try {
-    const owner = await requestHubspot(ctx, 'GET /crm/v3/owners/{ownerId}?archived=true', HubspotOwner,
-      (client) => client.crm.owners.ownersApi.getById(Number(ownerId), 'id', true), opts);
+    const owner = await requestHubspot(
+      ctx,
+      'GET /crm/v3/owners/{ownerId}?archived=true',
+      HubspotOwner,
+      (client) => client.crm.owners.ownersApi.getById(Number(ownerId), 'id', true),
+      opts,
+    );
     return owner.archived === true;
   } catch {
     return false;

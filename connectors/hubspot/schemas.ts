@@ -92,27 +92,29 @@ export const HubspotBatchCreateResponse = z.object({
 });
 export type HubspotBatchCreateResponse = z.infer<typeof HubspotBatchCreateResponse>;
 
-const HubspotAssociationRow = z.object({
-  /** Wire name `from`; the official client renames it `_from` (a reserved word in its generator). */
-  from: z.object({ id: HubspotId }).optional(),
-  _from: z.object({ id: HubspotId }).optional(),
-  to: z.array(
-    z.object({
-      toObjectId: HubspotId,
-      associationTypes: z.array(
-        z.object({ category: z.string(), typeId: z.number().int(), label: z.string().nullable().optional() }),
-      ).optional(),
-    }),
-  ),
-  paging: HubspotPaging.optional(),
-}).transform((row, ctx) => {
-  const from = row.from ?? row._from;
-  if (!from) {
-    ctx.addIssue({ code: 'custom', message: 'association row without `from`' });
-    return z.NEVER;
-  }
-  return { from, to: row.to, paging: row.paging };
-});
+const HubspotAssociationRow = z
+  .object({
+    /** Wire name `from`; the official client renames it `_from` (a reserved word in its generator). */
+    from: z.object({ id: HubspotId }).optional(),
+    _from: z.object({ id: HubspotId }).optional(),
+    to: z.array(
+      z.object({
+        toObjectId: HubspotId,
+        associationTypes: z
+          .array(z.object({ category: z.string(), typeId: z.number().int(), label: z.string().nullable().optional() }))
+          .optional(),
+      }),
+    ),
+    paging: HubspotPaging.optional(),
+  })
+  .transform((row, ctx) => {
+    const from = row.from ?? row._from;
+    if (!from) {
+      ctx.addIssue({ code: 'custom', message: 'association row without `from`' });
+      return z.NEVER;
+    }
+    return { from, to: row.to, paging: row.paging };
+  });
 
 /** POST /crm/v4/associations/{from}/{to}/batch/read. */
 export const HubspotAssociationBatchResponse = z.object({
@@ -185,28 +187,40 @@ export type HubspotTokenResponse = z.infer<typeof TokenNormalized>;
  * POST /oauth/v1/token. Wire form is snake_case (`access_token`, `expires_in`...); the official client hands
  * back its camelCase model. Both are accepted and normalized.
  */
-export const HubspotTokenResponse = z.union([
-  z.looseObject({
-    access_token: z.string().min(1),
-    refresh_token: z.string().min(1).optional(),
-    expires_in: z.number().int().positive(),
-    token_type: z.string().optional(),
-    hub_id: HubspotId.optional(),
-  }).transform((t) => ({
-    accessToken: t.access_token, refreshToken: t.refresh_token ?? null, expiresIn: t.expires_in,
-    tokenType: t.token_type ?? null, hubId: t.hub_id ?? null,
-  })),
-  z.looseObject({
-    accessToken: z.string().min(1),
-    refreshToken: z.string().min(1).optional(),
-    expiresIn: z.number().int().positive(),
-    tokenType: z.string().optional(),
-    hubId: HubspotId.optional(),
-  }).transform((t) => ({
-    accessToken: t.accessToken, refreshToken: t.refreshToken ?? null, expiresIn: t.expiresIn,
-    tokenType: t.tokenType ?? null, hubId: t.hubId ?? null,
-  })),
-]).pipe(TokenNormalized);
+export const HubspotTokenResponse = z
+  .union([
+    z
+      .looseObject({
+        access_token: z.string().min(1),
+        refresh_token: z.string().min(1).optional(),
+        expires_in: z.number().int().positive(),
+        token_type: z.string().optional(),
+        hub_id: HubspotId.optional(),
+      })
+      .transform((t) => ({
+        accessToken: t.access_token,
+        refreshToken: t.refresh_token ?? null,
+        expiresIn: t.expires_in,
+        tokenType: t.token_type ?? null,
+        hubId: t.hub_id ?? null,
+      })),
+    z
+      .looseObject({
+        accessToken: z.string().min(1),
+        refreshToken: z.string().min(1).optional(),
+        expiresIn: z.number().int().positive(),
+        tokenType: z.string().optional(),
+        hubId: HubspotId.optional(),
+      })
+      .transform((t) => ({
+        accessToken: t.accessToken,
+        refreshToken: t.refreshToken ?? null,
+        expiresIn: t.expiresIn,
+        tokenType: t.tokenType ?? null,
+        hubId: t.hubId ?? null,
+      })),
+  ])
+  .pipe(TokenNormalized);
 
 const AccessTokenInfoNormalized = z.object({
   hubId: z.string().min(1),
@@ -220,32 +234,48 @@ const AccessTokenInfoNormalized = z.object({
 export type HubspotAccessTokenInfo = z.infer<typeof AccessTokenInfoNormalized>;
 
 /** GET /oauth/v1/access-tokens/{token}: how the portal (hub_id) is learnt right after install. */
-export const HubspotAccessTokenInfo = z.union([
-  z.looseObject({
-    hub_id: HubspotId,
-    hub_domain: z.string().optional(),
-    app_id: HubspotId.optional(),
-    user_id: HubspotId.optional(),
-    user: z.string().optional(),
-    scopes: z.array(z.string()).optional(),
-    expires_in: z.number().optional(),
-  }).transform((t) => ({
-    hubId: t.hub_id, hubDomain: t.hub_domain ?? null, appId: t.app_id ?? null, userId: t.user_id ?? null,
-    user: t.user ?? null, scopes: t.scopes ?? [], expiresIn: t.expires_in ?? null,
-  })),
-  z.looseObject({
-    hubId: HubspotId,
-    hubDomain: z.string().optional(),
-    appId: HubspotId.optional(),
-    userId: HubspotId.optional(),
-    user: z.string().optional(),
-    scopes: z.array(z.string()).optional(),
-    expiresIn: z.number().optional(),
-  }).transform((t) => ({
-    hubId: t.hubId, hubDomain: t.hubDomain ?? null, appId: t.appId ?? null, userId: t.userId ?? null,
-    user: t.user ?? null, scopes: t.scopes ?? [], expiresIn: t.expiresIn ?? null,
-  })),
-]).pipe(AccessTokenInfoNormalized);
+export const HubspotAccessTokenInfo = z
+  .union([
+    z
+      .looseObject({
+        hub_id: HubspotId,
+        hub_domain: z.string().optional(),
+        app_id: HubspotId.optional(),
+        user_id: HubspotId.optional(),
+        user: z.string().optional(),
+        scopes: z.array(z.string()).optional(),
+        expires_in: z.number().optional(),
+      })
+      .transform((t) => ({
+        hubId: t.hub_id,
+        hubDomain: t.hub_domain ?? null,
+        appId: t.app_id ?? null,
+        userId: t.user_id ?? null,
+        user: t.user ?? null,
+        scopes: t.scopes ?? [],
+        expiresIn: t.expires_in ?? null,
+      })),
+    z
+      .looseObject({
+        hubId: HubspotId,
+        hubDomain: z.string().optional(),
+        appId: HubspotId.optional(),
+        userId: HubspotId.optional(),
+        user: z.string().optional(),
+        scopes: z.array(z.string()).optional(),
+        expiresIn: z.number().optional(),
+      })
+      .transform((t) => ({
+        hubId: t.hubId,
+        hubDomain: t.hubDomain ?? null,
+        appId: t.appId ?? null,
+        userId: t.userId ?? null,
+        user: t.user ?? null,
+        scopes: t.scopes ?? [],
+        expiresIn: t.expiresIn ?? null,
+      })),
+  ])
+  .pipe(AccessTokenInfoNormalized);
 
 /**
  * POST /oauth/2026-03/token/introspect (RFC 7662 style): `active` plus the token's portal and app.
@@ -264,7 +294,10 @@ export const HubspotIntrospection = z.looseObject({
 });
 export type HubspotIntrospection = z.infer<typeof HubspotIntrospection>;
 
-/** Error bodies of the date-versioned OAuth API: RFC 6749 `error` / `error_description` beside HubSpot's `status` / `message`. */
+/**
+ * Error bodies of the date-versioned OAuth API: RFC 6749 `error` / `error_description` beside HubSpot's `status` /
+ * `message`.
+ */
 export const HubspotOauthErrorBody = z.looseObject({
   error: z.string().optional(),
   error_description: z.string().optional(),
@@ -292,13 +325,14 @@ export const HubspotAssociationPage = z.object({
 });
 export type HubspotAssociationPage = z.infer<typeof HubspotAssociationPage>;
 
-
 /** GET /crm/v3/pipelines/deals (https://developers.hubspot.com/docs/api-reference/crm-pipelines-v3/guide). */
 export const HubspotPipelines = z.object({
-  results: z.array(z.object({
-    id: z.string(),
-    label: z.string(),
-    stages: z.array(z.object({ id: z.string(), label: z.string() })),
-  })),
+  results: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      stages: z.array(z.object({ id: z.string(), label: z.string() })),
+    }),
+  ),
 });
 export type HubspotPipelines = z.infer<typeof HubspotPipelines>;

@@ -5,7 +5,11 @@ import { HUBSPOT_PROVIDER } from './manifest.js';
 import { introspectToken } from './oauth.js';
 
 /** GET /settings/v3/users/{userId}: only the fields the admin check reads. */
-const HubspotUser = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), email: z.string().optional(), superAdmin: z.boolean().optional() });
+const HubspotUser = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  email: z.string().optional(),
+  superAdmin: z.boolean().optional(),
+});
 
 /**
  * Sign in with HubSpot: token introspection gives the portal (hub_id) and the user who consented (user_id); the
@@ -17,24 +21,55 @@ const HubspotUser = z.looseObject({ id: z.union([z.string(), z.number()]).transf
  * https://developers.hubspot.com/docs/api-reference/latest/account/settings/user-provisioning/users/get-user
  */
 export async function identifyUser(
-  tokens: TokenSet, o: { apiBase: string; clientId?: string; clientSecret?: string }, opts: HubspotClientOptions = {},
+  tokens: TokenSet,
+  o: { apiBase: string; clientId?: string; clientSecret?: string },
+  opts: HubspotClientOptions = {},
 ): Promise<SignedInUser> {
-  if (!o.clientId || !o.clientSecret) throw new PermissionMissingError('HubSpot sign-in needs the app\'s client id and secret', { provider: HUBSPOT_PROVIDER });
-  const token = await introspectToken(tokens.accessToken, 'access_token', { apiBase: o.apiBase, clientId: o.clientId, clientSecret: o.clientSecret }, opts);
+  if (!o.clientId || !o.clientSecret)
+    throw new PermissionMissingError("HubSpot sign-in needs the app's client id and secret", {
+      provider: HUBSPOT_PROVIDER,
+    });
+  const token = await introspectToken(
+    tokens.accessToken,
+    'access_token',
+    { apiBase: o.apiBase, clientId: o.clientId, clientSecret: o.clientSecret },
+    opts,
+  );
   const hubId = token.hub_id === undefined ? '' : String(token.hub_id);
   const userId = token.user_id === undefined ? '' : String(token.user_id);
-  if (!token.active || !hubId) throw new PermissionMissingError('HubSpot did not accept the sign-in token', { provider: HUBSPOT_PROVIDER });
-  if (!userId) throw new PermissionMissingError('HubSpot did not name the signed-in user', { provider: HUBSPOT_PROVIDER });
+  if (!token.active || !hubId)
+    throw new PermissionMissingError('HubSpot did not accept the sign-in token', { provider: HUBSPOT_PROVIDER });
+  if (!userId)
+    throw new PermissionMissingError('HubSpot did not name the signed-in user', { provider: HUBSPOT_PROVIDER });
   const info = { hubId, userId, user: undefined as string | undefined };
-  const client = await createHubspotClient({ connectionId: 'sign-in', accountId: info.hubId, apiBase: o.apiBase, getAccessToken: async () => tokens.accessToken, forceRefresh: async () => tokens.accessToken }, opts);
+  const client = await createHubspotClient(
+    {
+      connectionId: 'sign-in',
+      accountId: info.hubId,
+      apiBase: o.apiBase,
+      getAccessToken: async () => tokens.accessToken,
+      forceRefresh: async () => tokens.accessToken,
+    },
+    opts,
+  );
   let superAdmin = false;
   try {
-    const user = await callHubspot('GET /settings/v3/users/{userId}', HubspotUser, () => client.settings.users.usersApi.getById(info.userId!, 'USER_ID'), { now: opts.now });
+    const user = await callHubspot(
+      'GET /settings/v3/users/{userId}',
+      HubspotUser,
+      () => client.settings.users.usersApi.getById(info.userId!, 'USER_ID'),
+      { now: opts.now },
+    );
     superAdmin = user.superAdmin === true;
     info.user = user.email;
   } catch (e) {
     // A user the settings API does not list (or a token without the scope) is not an admin; anything else is a failure.
     if (!(isCloseloopError(e) && (e.status === 403 || e.status === 404))) throw e;
   }
-  return { accountId: info.hubId, userId: info.userId, label: info.user ?? `HubSpot user ${info.userId}`, isAdmin: superAdmin };
+  return {
+    accountId: info.hubId,
+    userId: info.userId,
+    label: info.user ?? `HubSpot user ${info.userId}`,
+    isAdmin: superAdmin,
+  };
 }

@@ -56,29 +56,50 @@ export const HubspotCheckpoint = z.object({
 export type HubspotCheckpoint = z.infer<typeof HubspotCheckpoint>;
 
 const toCheckpoint = (c: HubspotCheckpoint): Checkpoint => ({
-  phase: c.phase, since: c.since, after: c.after, tieId: c.tieId ?? null, sweptAt: c.sweptAt ?? null,
+  phase: c.phase,
+  since: c.since,
+  after: c.after,
+  tieId: c.tieId ?? null,
+  sweptAt: c.sweptAt ?? null,
 });
 
 function readCheckpoint(since: Checkpoint | null, now: number): HubspotCheckpoint {
   if (since === null) return { phase: 'backfill', since: now, after: null, tieId: null, sweptAt: now };
   const parsed = HubspotCheckpoint.safeParse(since);
   if (!parsed.success) {
-    throw new InvalidCursorError(`hubspot checkpoint is not readable: ${JSON.stringify(since)}`, { provider: HUBSPOT_PROVIDER });
+    throw new InvalidCursorError(`hubspot checkpoint is not readable: ${JSON.stringify(since)}`, {
+      provider: HUBSPOT_PROVIDER,
+    });
   }
   return parsed.data;
 }
 
-interface Deps { ctx: ConnectionContext; kind: ObjectKind; pageSize: number; opts: HubspotSyncOptions; now: () => number }
+interface Deps {
+  ctx: ConnectionContext;
+  kind: ObjectKind;
+  pageSize: number;
+  opts: HubspotSyncOptions;
+  now: () => number;
+}
 
 /** One provider call through the shared request path (pacing, one forced refresh on 401, error mapping). */
-const call = <S extends z.ZodType>(d: Deps, where: string, schema: S, fn: Parameters<typeof requestHubspot>[3], lane: HubspotLane = HUBSPOT_LANE.burst) =>
-  requestHubspot(d.ctx, where, schema, fn, { ...d.opts, lane, idempotent: true });
+const call = <S extends z.ZodType>(
+  d: Deps,
+  where: string,
+  schema: S,
+  fn: Parameters<typeof requestHubspot>[3],
+  lane: HubspotLane = HUBSPOT_LANE.burst,
+) => requestHubspot(d.ctx, where, schema, fn, { ...d.opts, lane, idempotent: true });
 
 /** An invalid or expired paging cursor answers 400; the loop turns INVALID_CURSOR into a full resync. */
 function asCursorError(err: unknown, after: string | null, where: string): unknown {
   if (after !== null && err instanceof ProviderRejectedError) {
     return new InvalidCursorError(`${where}: cursor "${after}" was rejected (${err.message})`, {
-      provider: HUBSPOT_PROVIDER, where, status: err.status, providerRequestId: err.providerRequestId, cause: err,
+      provider: HUBSPOT_PROVIDER,
+      where,
+      status: err.status,
+      providerRequestId: err.providerRequestId,
+      cause: err,
     });
   }
   return err;
@@ -109,11 +130,13 @@ async function remainingAssociations(d: Deps, from: string, id: string, to: stri
   let cursor: string | null = after;
   while (cursor !== null) {
     const at: string = cursor;
-    const page = await call(d, where, HubspotAssociationPage,
-      (client) => client.crm.associations.v4.basicApi.getPage(from, id, to, at, HUBSPOT_LIMITS.associationPageSize));
+    const page = await call(d, where, HubspotAssociationPage, (client) =>
+      client.crm.associations.v4.basicApi.getPage(from, id, to, at, HUBSPOT_LIMITS.associationPageSize),
+    );
     ids.push(...page.results.map((r) => r.toObjectId));
     const next = page.paging?.next?.after ?? null;
-    if (next === at) throw new InvalidCursorError(`${where}: cursor did not advance (${at})`, { provider: HUBSPOT_PROVIDER, where });
+    if (next === at)
+      throw new InvalidCursorError(`${where}: cursor did not advance (${at})`, { provider: HUBSPOT_PROVIDER, where });
     cursor = next;
   }
   return ids;
@@ -126,7 +149,10 @@ async function completeInlineAssociations(d: Deps, records: HubspotObject[]): Pr
   for (const r of records) {
     const block = r.associations;
     const truncated = block ? Object.entries(block).filter(([, v]) => v.paging?.next?.after) : [];
-    if (!block || truncated.length === 0) { out.push(r); continue; }
+    if (!block || truncated.length === 0) {
+      out.push(r);
+      continue;
+    }
     const full: NonNullable<HubspotObject['associations']> = { ...block };
     for (const [to, v] of truncated) {
       const more = await remainingAssociations(d, from, r.id, to, v.paging!.next!.after);
@@ -150,14 +176,22 @@ export async function attachAssociations(d: Deps, records: HubspotObject[]): Pro
   for (const target of HUBSPOT_ASSOCIATED_KINDS[d.kind]) {
     const to = HUBSPOT_OBJECT_TYPE[target];
     const where = `POST /crm/v4/associations/${from}/${to}/batch/read`;
-    for (const ids of chunk(records.map((r) => r.id), HUBSPOT_LIMITS.associationBatchSize)) {
-      const res = await call(d, where, HubspotAssociationBatchResponse,
-        (client) => client.crm.associations.v4.batchApi.getPage(from, to, { inputs: ids.map((id) => ({ id })) }));
+    for (const ids of chunk(
+      records.map((r) => r.id),
+      HUBSPOT_LIMITS.associationBatchSize,
+    )) {
+      const res = await call(d, where, HubspotAssociationBatchResponse, (client) =>
+        client.crm.associations.v4.batchApi.getPage(from, to, { inputs: ids.map((id) => ({ id })) }),
+      );
       for (const row of res.results) {
         const block = byRecord.get(row.from.id) ?? {};
         const existing = block[to]?.results ?? [];
-        const more = row.paging?.next?.after ? await remainingAssociations(d, from, row.from.id, to, row.paging.next.after) : [];
-        block[to] = { results: [...existing, ...row.to.map((t) => ({ id: t.toObjectId })), ...more.map((id) => ({ id }))] };
+        const more = row.paging?.next?.after
+          ? await remainingAssociations(d, from, row.from.id, to, row.paging.next.after)
+          : [];
+        block[to] = {
+          results: [...existing, ...row.to.map((t) => ({ id: t.toObjectId })), ...more.map((id) => ({ id }))],
+        };
         byRecord.set(row.from.id, block);
       }
     }
@@ -178,15 +212,40 @@ async function* backfill(d: Deps, cp: HubspotCheckpoint): AsyncGenerator<ChangeP
   let after = cp.after;
   for (;;) {
     const cursor = after;
-    const page = await call(d, where, HubspotListPage,
-      (client) => client.crm.objects.basicApi.getPage(type, d.pageSize, cursor ?? undefined, [...HUBSPOT_PROPERTIES[d.kind]], undefined, associations, false),
-    ).catch((err: unknown) => { throw asCursorError(err, cursor, where); });
+    const page = await call(d, where, HubspotListPage, (client) =>
+      client.crm.objects.basicApi.getPage(
+        type,
+        d.pageSize,
+        cursor ?? undefined,
+        [...HUBSPOT_PROPERTIES[d.kind]],
+        undefined,
+        associations,
+        false,
+      ),
+    ).catch((err: unknown) => {
+      throw asCursorError(err, cursor, where);
+    });
     const next = page.paging?.next?.after ?? null;
-    if (next !== null && next === cursor) throw new InvalidCursorError(`${where}: cursor did not advance (${cursor})`, { provider: HUBSPOT_PROVIDER, where });
+    if (next !== null && next === cursor)
+      throw new InvalidCursorError(`${where}: cursor did not advance (${cursor})`, {
+        provider: HUBSPOT_PROVIDER,
+        where,
+      });
     const records = mapAll(d, await completeInlineAssociations(d, page.results));
     if (next === null) {
       const since = Math.max(0, cp.since - HUBSPOT_LIMITS.searchLagMs);
-      yield { records, deleted: [], checkpoint: toCheckpoint({ phase: 'incremental', since, after: null, tieId: null, sweptAt: cp.sweptAt ?? cp.since }), done: true };
+      yield {
+        records,
+        deleted: [],
+        checkpoint: toCheckpoint({
+          phase: 'incremental',
+          since,
+          after: null,
+          tieId: null,
+          sweptAt: cp.sweptAt ?? cp.since,
+        }),
+        done: true,
+      };
       return;
     }
     after = next;
@@ -199,14 +258,24 @@ async function* backfill(d: Deps, cp: HubspotCheckpoint): AsyncGenerator<ChangeP
  * moves while we page, and stops at 10,000): either everything modified at or after `since`, sorted by the
  * stamp, or (a tie scan) the records modified exactly at `since` with an id above `tieId`, sorted by id.
  */
-export function buildSearchRequest(kind: ObjectKind, since: number, tieId: string | null, limit: number, inclusive = true) {
+export function buildSearchRequest(
+  kind: ObjectKind,
+  since: number,
+  tieId: string | null,
+  limit: number,
+  inclusive = true,
+) {
   const stamp = HUBSPOT_LAST_MODIFIED_PROPERTY[kind];
   if (tieId !== null) {
     return {
-      filterGroups: [{ filters: [
-        { propertyName: stamp, operator: 'EQ', value: String(since) },
-        { propertyName: 'hs_object_id', operator: 'GT', value: tieId },
-      ] }],
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: stamp, operator: 'EQ', value: String(since) },
+            { propertyName: 'hs_object_id', operator: 'GT', value: tieId },
+          ],
+        },
+      ],
       sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
       properties: [...HUBSPOT_PROPERTIES[kind]],
       limit,
@@ -237,9 +306,17 @@ async function* incremental(d: Deps, cp: HubspotCheckpoint): AsyncGenerator<Chan
   const sweptAt = cp.sweptAt ?? null;
   for (;;) {
     const body = buildSearchRequest(d.kind, since, tieId, d.pageSize, inclusive);
-    const page = await call(d, where, HubspotSearchPage,
-      // The client's model types `sorts` as string[]; the API takes {propertyName, direction} objects, which its serializer passes through.
-      (client) => client.crm.objects.searchApi.doSearch(type, body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1]),
+    const page = await call(
+      d,
+      where,
+      HubspotSearchPage,
+      // The client's model types `sorts` as string[]; the API takes {propertyName, direction} objects, which its
+      // serializer passes through.
+      (client) =>
+        client.crm.objects.searchApi.doSearch(
+          type,
+          body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1],
+        ),
       HUBSPOT_LANE.search,
     );
     const records = mapAll(d, await attachAssociations(d, page.results));
@@ -255,14 +332,25 @@ async function* incremental(d: Deps, cp: HubspotCheckpoint): AsyncGenerator<Chan
         tieId = null;
         inclusive = false;
       }
-      yield { records, deleted: [], checkpoint: toCheckpoint({ phase: 'incremental', since, after: null, tieId, sweptAt }), done: false };
+      yield {
+        records,
+        deleted: [],
+        checkpoint: toCheckpoint({ phase: 'incremental', since, after: null, tieId, sweptAt }),
+        done: false,
+      };
       continue;
     }
     if (!full) {
       // Search lags writes by a few seconds: the next run re-reads the last window instead of trusting it.
       const next = Math.max(cp.since, newest - HUBSPOT_LIMITS.searchLagMs);
-      yield { records, deleted: [], checkpoint: toCheckpoint({ phase: 'incremental', since: next, after: null, tieId: null, sweptAt }), done: !dueForSweep(d, sweptAt) };
-      if (dueForSweep(d, sweptAt)) yield* sweepArchived(d, { phase: 'sweep', since: next, after: null, tieId: null, sweptAt });
+      yield {
+        records,
+        deleted: [],
+        checkpoint: toCheckpoint({ phase: 'incremental', since: next, after: null, tieId: null, sweptAt }),
+        done: !dueForSweep(d, sweptAt),
+      };
+      if (dueForSweep(d, sweptAt))
+        yield* sweepArchived(d, { phase: 'sweep', since: next, after: null, tieId: null, sweptAt });
       return;
     }
     const last = stamps.length > 0 ? stamps[stamps.length - 1]! : since;
@@ -273,7 +361,12 @@ async function* incremental(d: Deps, cp: HubspotCheckpoint): AsyncGenerator<Chan
       since = last;
       inclusive = true;
     }
-    yield { records, deleted: [], checkpoint: toCheckpoint({ phase: 'incremental', since, after: null, tieId, sweptAt }), done: false };
+    yield {
+      records,
+      deleted: [],
+      checkpoint: toCheckpoint({ phase: 'incremental', since, after: null, tieId, sweptAt }),
+      done: false,
+    };
   }
 }
 
@@ -296,15 +389,39 @@ async function* sweepArchived(d: Deps, cp: HubspotCheckpoint): AsyncGenerator<Ch
   let after = cp.after;
   for (;;) {
     const cursor = after;
-    const page = await call(d, where, HubspotListPage,
-      (client) => client.crm.objects.basicApi.getPage(type, d.pageSize, cursor ?? undefined, [HUBSPOT_LAST_MODIFIED_PROPERTY[d.kind]], undefined, undefined, true),
-    ).catch((err: unknown) => { throw asCursorError(err, cursor, where); });
+    const page = await call(d, where, HubspotListPage, (client) =>
+      client.crm.objects.basicApi.getPage(
+        type,
+        d.pageSize,
+        cursor ?? undefined,
+        [HUBSPOT_LAST_MODIFIED_PROPERTY[d.kind]],
+        undefined,
+        undefined,
+        true,
+      ),
+    ).catch((err: unknown) => {
+      throw asCursorError(err, cursor, where);
+    });
     const deleted = page.results
-      .filter((r) => { const at = r.archivedAt ? Date.parse(r.archivedAt) : Date.parse(r.updatedAt); return !Number.isFinite(at) || at >= cutoff; })
+      .filter((r) => {
+        const at = r.archivedAt ? Date.parse(r.archivedAt) : Date.parse(r.updatedAt);
+        return !Number.isFinite(at) || at >= cutoff;
+      })
       .map((r) => ({ kind: d.kind, externalId: r.id }));
     const next = page.paging?.next?.after ?? null;
     if (next === null || next === cursor) {
-      yield { records: [], deleted, checkpoint: toCheckpoint({ phase: 'incremental', since: previous, after: null, tieId: null, sweptAt: startedAt }), done: true };
+      yield {
+        records: [],
+        deleted,
+        checkpoint: toCheckpoint({
+          phase: 'incremental',
+          since: previous,
+          after: null,
+          tieId: null,
+          sweptAt: startedAt,
+        }),
+        done: true,
+      };
       return;
     }
     after = next;
@@ -313,7 +430,12 @@ async function* sweepArchived(d: Deps, cp: HubspotCheckpoint): AsyncGenerator<Ch
 }
 
 /** Incremental reads for one kind, page by page, with the checkpoint to store after each page. */
-export function listChanges(ctx: ConnectionContext, kind: ObjectKind, since: Checkpoint | null, opts: HubspotSyncOptions = {}): AsyncIterable<ChangePage> {
+export function listChanges(
+  ctx: ConnectionContext,
+  kind: ObjectKind,
+  since: Checkpoint | null,
+  opts: HubspotSyncOptions = {},
+): AsyncIterable<ChangePage> {
   const now = opts.now ?? Date.now;
   const pageSize = Math.min(opts.pageSize ?? hubspotManifest.pageSize, hubspotManifest.pageSize);
   const d: Deps = { ctx, kind, pageSize, opts, now };
@@ -335,7 +457,12 @@ export function listChanges(ctx: ConnectionContext, kind: ObjectKind, since: Che
  * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/basic/get-crm-v3-objects-objectType-objectId
  * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/batch/post-crm-v3-objects-objectType-batch-read
  */
-export async function fetchByIds(ctx: ConnectionContext, kind: ObjectKind, ids: string[], opts: HubspotSyncOptions = {}): Promise<CanonicalRecord[]> {
+export async function fetchByIds(
+  ctx: ConnectionContext,
+  kind: ObjectKind,
+  ids: string[],
+  opts: HubspotSyncOptions = {},
+): Promise<CanonicalRecord[]> {
   const now = opts.now ?? Date.now;
   const d: Deps = { ctx, kind, pageSize: hubspotManifest.pageSize, opts, now };
   const type = HUBSPOT_OBJECT_TYPE[kind];
@@ -343,22 +470,36 @@ export async function fetchByIds(ctx: ConnectionContext, kind: ObjectKind, ids: 
   const associated = HUBSPOT_ASSOCIATED_KINDS[kind].map((k) => HUBSPOT_OBJECT_TYPE[k]);
   if (unique.length > 0 && unique.length < 1 + associated.length) {
     const where = `GET /crm/v3/objects/${type}/{id}`;
-    const got = await Promise.all(unique.map(async (id) => {
-      try {
-        return await call(d, where, HubspotObject,
-          (client) => client.crm.objects.basicApi.getById(type, id, [...HUBSPOT_PROPERTIES[kind]], undefined, associated, false));
-      } catch (err) {
-        if (err instanceof NotFoundError) return null;
-        throw err;
-      }
-    }));
-    return mapAll(d, await completeInlineAssociations(d, got.filter((r): r is HubspotObject => r !== null)));
+    const got = await Promise.all(
+      unique.map(async (id) => {
+        try {
+          return await call(d, where, HubspotObject, (client) =>
+            client.crm.objects.basicApi.getById(type, id, [...HUBSPOT_PROPERTIES[kind]], undefined, associated, false),
+          );
+        } catch (err) {
+          if (err instanceof NotFoundError) return null;
+          throw err;
+        }
+      }),
+    );
+    return mapAll(
+      d,
+      await completeInlineAssociations(
+        d,
+        got.filter((r): r is HubspotObject => r !== null),
+      ),
+    );
   }
   const where = `POST /crm/v3/objects/${type}/batch/read`;
   const out: CanonicalRecord[] = [];
   for (const batch of chunk(unique, HUBSPOT_LIMITS.batchReadSize)) {
-    const res = await call(d, where, HubspotBatchReadResponse,
-      (client) => client.crm.objects.batchApi.read(type, { inputs: batch.map((id) => ({ id })), properties: [...HUBSPOT_PROPERTIES[kind]], propertiesWithHistory: [] }, false));
+    const res = await call(d, where, HubspotBatchReadResponse, (client) =>
+      client.crm.objects.batchApi.read(
+        type,
+        { inputs: batch.map((id) => ({ id })), properties: [...HUBSPOT_PROPERTIES[kind]], propertiesWithHistory: [] },
+        false,
+      ),
+    );
     out.push(...mapAll(d, await attachAssociations(d, res.results)));
   }
   return out;

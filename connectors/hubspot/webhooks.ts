@@ -30,7 +30,18 @@ const WHERE = 'POST webhook (hubspot)';
  * Only these: decoding anything else (%20, %25...) would change the string HubSpot signed.
  */
 const DECODED_ESCAPES: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 
 export function decodeSignedUri(uri: string): string {
@@ -55,22 +66,38 @@ export function signV1(secret: string, rawBody: Buffer): string {
 export function verifyV3(req: RawWebhookRequest, secrets: WebhookSecrets, signature: string): void {
   const timestamp = headerValue(req.headers, HUBSPOT_WEBHOOK_HEADERS.timestamp);
   if (timestamp === null || timestamp.trim() === '') {
-    throw new WebhookSignatureError(`missing ${HUBSPOT_WEBHOOK_HEADERS.timestamp} header`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+    throw new WebhookSignatureError(
+      `missing ${HUBSPOT_WEBHOOK_HEADERS.timestamp} header`,
+      ErrorCode.WEBHOOK_TIMESTAMP_INVALID,
+    );
   }
   if (!/^\d{1,16}$/.test(timestamp.trim())) {
-    throw new WebhookSignatureError(`${HUBSPOT_WEBHOOK_HEADERS.timestamp} is not epoch milliseconds`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+    throw new WebhookSignatureError(
+      `${HUBSPOT_WEBHOOK_HEADERS.timestamp} is not epoch milliseconds`,
+      ErrorCode.WEBHOOK_TIMESTAMP_INVALID,
+    );
   }
   // HubSpot rejects anything older than 5 minutes; we also refuse stamps from the future (a replay with a
   // forged clock). The caller's tolerance may be tighter, never looser.
-  const tolerance = secrets.toleranceMs > 0 ? Math.min(secrets.toleranceMs, HUBSPOT_LIMITS.webhookMaxSkewMs) : HUBSPOT_LIMITS.webhookMaxSkewMs;
+  const tolerance =
+    secrets.toleranceMs > 0
+      ? Math.min(secrets.toleranceMs, HUBSPOT_LIMITS.webhookMaxSkewMs)
+      : HUBSPOT_LIMITS.webhookMaxSkewMs;
   const skew = secrets.now - Number(timestamp.trim());
-  if (skew > tolerance) throw new WebhookSignatureError(`webhook timestamp is ${skew} ms old`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
-  if (-skew > tolerance) throw new WebhookSignatureError(`webhook timestamp is ${-skew} ms in the future`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+  if (skew > tolerance)
+    throw new WebhookSignatureError(`webhook timestamp is ${skew} ms old`, ErrorCode.WEBHOOK_TIMESTAMP_INVALID);
+  if (-skew > tolerance)
+    throw new WebhookSignatureError(
+      `webhook timestamp is ${-skew} ms in the future`,
+      ErrorCode.WEBHOOK_TIMESTAMP_INVALID,
+    );
 
   // HubSpot signs the exact URI it called; our side may see it spelt a few ways (PUBLIC_URL, forwarded
   // host/proto). Each candidate is hashed over the same raw bytes and compared in constant time.
   const candidates = [req.url, ...(req.alternateUrls ?? [])];
-  const matched = candidates.some((uri) => constantTimeEqual(signV3(secrets.clientSecret, req.method, uri, req.rawBody, timestamp.trim()), signature.trim()));
+  const matched = candidates.some((uri) =>
+    constantTimeEqual(signV3(secrets.clientSecret, req.method, uri, req.rawBody, timestamp.trim()), signature.trim()),
+  );
   if (!matched) throw new WebhookSignatureError('v3 signature does not match');
 }
 
@@ -82,7 +109,8 @@ function verifyV1(req: RawWebhookRequest, secrets: WebhookSecrets): void {
     throw new WebhookSignatureError(`unsupported signature version ${version}`);
   }
   const expected = signV1(secrets.clientSecret, req.rawBody);
-  if (!constantTimeEqual(expected, signature.trim().toLowerCase())) throw new WebhookSignatureError('v1 signature does not match');
+  if (!constantTimeEqual(expected, signature.trim().toLowerCase()))
+    throw new WebhookSignatureError('v1 signature does not match');
 }
 
 const CLASSIC_KIND: Record<string, ObjectKind> = { contact: 'contact', company: 'company', deal: 'deal' };
@@ -140,14 +168,32 @@ export function toWebhookEvents(e: HubspotWebhookEvent): WebhookEvent[] {
   const out = [main];
   if (main.change === 'merged') {
     const survivor = main.objectId;
-    const merged = [...new Set([...(e.mergedObjectIds ?? []), ...(e.primaryObjectId !== undefined ? [e.primaryObjectId] : [])].map(String))];
+    const merged = [
+      ...new Set(
+        [...(e.mergedObjectIds ?? []), ...(e.primaryObjectId !== undefined ? [e.primaryObjectId] : [])].map(String),
+      ),
+    ];
     for (const id of merged.filter((x) => x !== survivor)) {
-      out.push({ ...base, eventId: `${eventId}-merged-${id}`, kind, objectId: id, change: 'deleted', ...(survivor ? { mergedInto: survivor } : {}) });
+      out.push({
+        ...base,
+        eventId: `${eventId}-merged-${id}`,
+        kind,
+        objectId: id,
+        change: 'deleted',
+        ...(survivor ? { mergedInto: survivor } : {}),
+      });
     }
   }
   if (main.change === 'associated' && e.toObjectId !== undefined) {
     const toKind = e.subscriptionType.startsWith('object.') ? kindOfTypeId(e.toObjectTypeId) : null;
-    if (toKind !== null) out.push({ ...base, eventId: `${eventId}-to`, kind: toKind, objectId: String(e.toObjectId), change: 'associated' });
+    if (toKind !== null)
+      out.push({
+        ...base,
+        eventId: `${eventId}-to`,
+        kind: toKind,
+        objectId: String(e.toObjectId),
+        change: 'associated',
+      });
   }
   return out;
 }
@@ -161,7 +207,11 @@ export function toWebhookEvent(e: HubspotWebhookEvent): WebhookEvent {
  * Verifies a HubSpot webhook delivery over its raw bytes, then parses it. Nothing is parsed before the
  * signature (and, for v3, the timestamp window) has been checked.
  */
-export function parseWebhook(req: RawWebhookRequest, secrets: WebhookSecrets, opts: HubspotWebhookOptions = {}): ParsedWebhook {
+export function parseWebhook(
+  req: RawWebhookRequest,
+  secrets: WebhookSecrets,
+  opts: HubspotWebhookOptions = {},
+): ParsedWebhook {
   const v3 = headerValue(req.headers, HUBSPOT_WEBHOOK_HEADERS.signatureV3);
   if (v3 !== null && v3.trim() !== '') verifyV3(req, secrets, v3);
   else if (opts.allowV1 === true) verifyV1(req, secrets);
@@ -173,10 +223,18 @@ export function parseWebhook(req: RawWebhookRequest, secrets: WebhookSecrets, op
   try {
     json = JSON.parse(req.rawBody.toString('utf8'));
   } catch {
-    return { events: [], rejected: [{ accountId: null, reason: `${WHERE}: body is not JSON`, raw: req.rawBody.toString('utf8').slice(0, 100_000) }] };
+    return {
+      events: [],
+      rejected: [
+        { accountId: null, reason: `${WHERE}: body is not JSON`, raw: req.rawBody.toString('utf8').slice(0, 100_000) },
+      ],
+    };
   }
   if (!Array.isArray(json)) {
-    return { events: [], rejected: [{ accountId: null, reason: `${WHERE}: body is not a JSON array of events`, raw: json }] };
+    return {
+      events: [],
+      rejected: [{ accountId: null, reason: `${WHERE}: body is not a JSON array of events`, raw: json }],
+    };
   }
   const events: WebhookEvent[] = [];
   const rejected: RejectedWebhookEvent[] = [];
@@ -189,7 +247,8 @@ export function parseWebhook(req: RawWebhookRequest, secrets: WebhookSecrets, op
     const first = parsed.error.issues[0];
     const portal = (item as { portalId?: unknown } | null)?.portalId;
     rejected.push({
-      accountId: typeof portal === 'number' || (typeof portal === 'string' && /^\d+$/.test(portal)) ? String(portal) : null,
+      accountId:
+        typeof portal === 'number' || (typeof portal === 'string' && /^\d+$/.test(portal)) ? String(portal) : null,
       reason: `unexpected event shape (${first ? `${first.path.join('.') || '(event)'}: ${first.message}` : 'unknown'})`,
       raw: item,
     });

@@ -1,10 +1,36 @@
-import { NotFoundError, ProviderRejectedError, ProviderUnavailableError, type BatchItemResult, type ConnectionContext, type CreatedRecord, type CrmOwner, type DraftEmailWrite, type DraftWithdrawResult, type StageLabel, type TaskChange, type TaskChangeResult, type TaskWrite } from '../../src/core/index.js';
+import {
+  NotFoundError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  type BatchItemResult,
+  type ConnectionContext,
+  type CreatedRecord,
+  type CrmOwner,
+  type DraftEmailWrite,
+  type DraftWithdrawResult,
+  type StageLabel,
+  type TaskChange,
+  type TaskChangeResult,
+  type TaskWrite,
+} from '../../src/core/index.js';
 import { escapeHtml, textToHtml } from '../kit/escape.js';
 import { visibleText } from '../kit/html-to-text.js';
 import { requestHubspot, type HubspotClientOptions } from './client.js';
-import { HUBSPOT_ASSOCIATION, HUBSPOT_LANE, HUBSPOT_LIMITS, HUBSPOT_OBJECT_TYPE, HUBSPOT_PROVIDER } from './manifest.js';
+import {
+  HUBSPOT_ASSOCIATION,
+  HUBSPOT_LANE,
+  HUBSPOT_LIMITS,
+  HUBSPOT_OBJECT_TYPE,
+  HUBSPOT_PROVIDER,
+} from './manifest.js';
 import { resolveOwner } from './owners.js';
-import { HubspotBatchCreateResponse, HubspotObject, HubspotOwner, HubspotPipelines, HubspotSearchPage } from './schemas.js';
+import {
+  HubspotBatchCreateResponse,
+  HubspotObject,
+  HubspotOwner,
+  HubspotPipelines,
+  HubspotSearchPage,
+} from './schemas.js';
 
 export type HubspotWritebackOptions = HubspotClientOptions;
 
@@ -21,12 +47,20 @@ interface TaskProperties {
   hubspot_owner_id?: string;
 }
 
-interface AssociationInput { to: { id: string }; types: { associationCategory: string; associationTypeId: number }[] }
+interface AssociationInput {
+  to: { id: string };
+  types: { associationCategory: string; associationTypeId: number }[];
+}
 
 /** Inline associations on create; type ids are the HUBSPOT_DEFINED task→object ids. */
-function taskAssociations(t: { dealId: string | null; contactIds: string[]; companyId: string | null }): AssociationInput[] {
+function taskAssociations(t: {
+  dealId: string | null;
+  contactIds: string[];
+  companyId: string | null;
+}): AssociationInput[] {
   const link = (id: string, associationTypeId: number): AssociationInput => ({
-    to: { id }, types: [{ associationCategory: HUBSPOT_ASSOCIATION.category, associationTypeId }],
+    to: { id },
+    types: [{ associationCategory: HUBSPOT_ASSOCIATION.category, associationTypeId }],
   });
   return [
     ...(t.dealId ? [link(t.dealId, HUBSPOT_ASSOCIATION.taskToDeal)] : []),
@@ -39,7 +73,8 @@ function taskAssociations(t: { dealId: string | null; contactIds: string[]; comp
  * Best-effort lookup of a task an earlier, unrecorded attempt may have created. Only exact-match filters on
  * plain properties (EQ on subject and due time, both documented search filters), then the hit's visible body
  * text must contain the text this attempt writes (the outbox row holds the rendered text, so a retry writes the
- * same words); nothing depends on tokenizing HTML bodies, and no id is written into what the rep reads. Search lags writes by a few seconds, so
+ * same words); nothing depends on tokenizing HTML bodies, and no id is written into what the rep reads. Search lags
+ * writes by a few seconds, so
  * this narrows the crash window rather than closing it; the outbox's stored CRM id is the real guard. Any
  * failure of the lookup means "not found": a lookup must never fail the write it protects.
  * https://developers.hubspot.com/docs/api-reference/search/guide#filter-search-results
@@ -51,31 +86,61 @@ export async function findExisting(
 ): Promise<CreatedRecord | null> {
   const where = `POST /crm/v3/objects/${TASKS}/search`;
   const body = {
-    filterGroups: [{ filters: [
-      { propertyName: 'hs_task_subject', operator: 'EQ', value: probe.subject },
-      ...(probe.timestamp === null ? [] : [{ propertyName: 'hs_timestamp', operator: 'EQ', value: probe.timestamp }]),
-    ] }],
+    filterGroups: [
+      {
+        filters: [
+          { propertyName: 'hs_task_subject', operator: 'EQ', value: probe.subject },
+          ...(probe.timestamp === null
+            ? []
+            : [{ propertyName: 'hs_timestamp', operator: 'EQ', value: probe.timestamp }]),
+        ],
+      },
+    ],
     properties: ['hs_task_body', 'hs_task_subject'],
     limit: 10,
   };
   try {
-    const page = await requestHubspot(ctx, where, HubspotSearchPage,
-      (client) => client.crm.objects.searchApi.doSearch(TASKS, body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1]),
-      { ...opts, lane: HUBSPOT_LANE.search });
+    const page = await requestHubspot(
+      ctx,
+      where,
+      HubspotSearchPage,
+      (client) =>
+        client.crm.objects.searchApi.doSearch(
+          TASKS,
+          body as unknown as Parameters<typeof client.crm.objects.searchApi.doSearch>[1],
+        ),
+      { ...opts, lane: HUBSPOT_LANE.search },
+    );
     const wanted = visibleText(probe.bodyHtml);
-    const hit = wanted === '' ? undefined : page.results.find((r) => visibleText(r.properties['hs_task_body'] ?? '').includes(wanted));
+    const hit =
+      wanted === ''
+        ? undefined
+        : page.results.find((r) => visibleText(r.properties['hs_task_body'] ?? '').includes(wanted));
     return hit ? { externalId: hit.id, url: null, alreadyExisted: true } : null;
   } catch {
     return null;
   }
 }
 
-async function createTaskRecord(ctx: ConnectionContext, properties: TaskProperties, associations: AssociationInput[], opts: HubspotWritebackOptions): Promise<CreatedRecord> {
+async function createTaskRecord(
+  ctx: ConnectionContext,
+  properties: TaskProperties,
+  associations: AssociationInput[],
+  opts: HubspotWritebackOptions,
+): Promise<CreatedRecord> {
   const where = `POST /crm/v3/objects/${TASKS}`;
   const input = { properties: { ...properties }, associations };
-  const created = await requestHubspot(ctx, where, HubspotObject,
-    (client) => client.crm.objects.basicApi.create(TASKS, input as unknown as Parameters<typeof client.crm.objects.basicApi.create>[1]),
-    opts);
+  const created = await requestHubspot(
+    ctx,
+    where,
+    HubspotObject,
+    (client) =>
+      client.crm.objects.basicApi.create(
+        TASKS,
+        input as unknown as Parameters<typeof client.crm.objects.basicApi.create>[1],
+      ),
+    opts,
+  );
   return { externalId: created.id, url: null };
 }
 
@@ -83,17 +148,27 @@ async function createTaskRecord(ctx: ConnectionContext, properties: TaskProperti
  * The owner to write, checked against the owners API: HubSpot refuses unknown or deactivated owner ids, so an
  * invalid one is left off the task and said so in its body (the rep or a manager assigns it).
  */
-async function ownerFor(ctx: ConnectionContext, ownerId: string | null | undefined, opts: HubspotWritebackOptions): Promise<{ ownerId?: string; note: string }> {
+async function ownerFor(
+  ctx: ConnectionContext,
+  ownerId: string | null | undefined,
+  opts: HubspotWritebackOptions,
+): Promise<{ ownerId?: string; note: string }> {
   if (!ownerId) return { note: '' };
   const check = await resolveOwner(ctx, ownerId, opts);
   if (check.status !== 'invalid') return { ownerId, note: '' };
-  return { note: `<p><i>Not assigned: HubSpot owner ${escapeHtml(ownerId)} is ${check.reason}. Please assign this task.</i></p>` };
+  return {
+    note: `<p><i>Not assigned: HubSpot owner ${escapeHtml(ownerId)} is ${check.reason}. Please assign this task.</i></p>`,
+  };
 }
 
 const clip = (s: string) => (s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT_MAX - 1)}…`);
 
 /** The properties and inline associations of a new task (the owner checked, cached per connection). */
-async function taskInput(ctx: ConnectionContext, task: TaskWrite, opts: HubspotWritebackOptions): Promise<{ properties: TaskProperties; associations: AssociationInput[] }> {
+async function taskInput(
+  ctx: ConnectionContext,
+  task: TaskWrite,
+  opts: HubspotWritebackOptions,
+): Promise<{ properties: TaskProperties; associations: AssociationInput[] }> {
   const owner = await ownerFor(ctx, task.ownerId, opts);
   const properties: TaskProperties = {
     hs_timestamp: new Date(task.dueAt).toISOString(),
@@ -111,9 +186,17 @@ async function taskInput(ctx: ConnectionContext, task: TaskWrite, opts: HubspotW
  * Creates a task (or returns the one already created for this idempotency key).
  * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/guide
  */
-export async function createTask(ctx: ConnectionContext, task: TaskWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
+export async function createTask(
+  ctx: ConnectionContext,
+  task: TaskWrite,
+  opts: HubspotWritebackOptions = {},
+): Promise<CreatedRecord> {
   if (task.mayExist === true) {
-    const existing = await findExisting(ctx, { subject: clip(task.subject), timestamp: new Date(task.dueAt).toISOString(), bodyHtml: textToHtml(task.body) }, opts);
+    const existing = await findExisting(
+      ctx,
+      { subject: clip(task.subject), timestamp: new Date(task.dueAt).toISOString(), bodyHtml: textToHtml(task.body) },
+      opts,
+    );
     if (existing) return existing;
   }
   const { properties, associations } = await taskInput(ctx, task, opts);
@@ -131,27 +214,54 @@ export const HUBSPOT_TASKS_PER_BATCH = HUBSPOT_LIMITS.batchReadSize;
  * attempt looks for it first. A failure of the whole call (429, 5xx, 401, a 400 for the batch) is thrown.
  * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/batch/post-crm-v3-objects-tasks-batch-create
  */
-export async function createTasks(ctx: ConnectionContext, tasks: TaskWrite[], opts: HubspotWritebackOptions = {}): Promise<BatchItemResult[]> {
+export async function createTasks(
+  ctx: ConnectionContext,
+  tasks: TaskWrite[],
+  opts: HubspotWritebackOptions = {},
+): Promise<BatchItemResult[]> {
   const where = `POST /crm/v3/objects/${TASKS}/batch/create`;
   const out: BatchItemResult[] = [];
   for (let i = 0; i < tasks.length; i += HUBSPOT_TASKS_PER_BATCH) {
     const chunk = tasks.slice(i, i + HUBSPOT_TASKS_PER_BATCH);
     const inputs: { properties: TaskProperties; associations: AssociationInput[]; objectWriteTraceId: string }[] = [];
     for (const t of chunk) inputs.push({ ...(await taskInput(ctx, t, opts)), objectWriteTraceId: t.idempotencyKey });
-    const res = await requestHubspot(ctx, where, HubspotBatchCreateResponse,
-      (client) => client.crm.objects.batchApi.create(TASKS, { inputs } as unknown as Parameters<typeof client.crm.objects.batchApi.create>[1]),
-      opts);
+    const res = await requestHubspot(
+      ctx,
+      where,
+      HubspotBatchCreateResponse,
+      (client) =>
+        client.crm.objects.batchApi.create(TASKS, { inputs } as unknown as Parameters<
+          typeof client.crm.objects.batchApi.create
+        >[1]),
+      opts,
+    );
     const created = new Map(res.results.filter((r) => r.objectWriteTraceId).map((r) => [r.objectWriteTraceId!, r.id]));
     const failed = new Map<string, string>();
     for (const e of res.errors ?? []) {
-      for (const trace of e.context?.objectWriteTraceId ?? []) failed.set(trace, `${e.category ?? 'ERROR'}: ${e.message ?? 'rejected'}`);
+      for (const trace of e.context?.objectWriteTraceId ?? [])
+        failed.set(trace, `${e.category ?? 'ERROR'}: ${e.message ?? 'rejected'}`);
     }
     for (const t of chunk) {
       const id = created.get(t.idempotencyKey);
       const why = failed.get(t.idempotencyKey);
       if (id) out.push({ ok: true, record: { externalId: id, url: null } });
-      else if (why) out.push({ ok: false, error: new ProviderRejectedError(`${where}: HubSpot refused this task (${why})`, { provider: HUBSPOT_PROVIDER, where, status: 400 }) });
-      else out.push({ ok: false, error: new ProviderUnavailableError(`${where}: the answer did not account for this task`, { provider: HUBSPOT_PROVIDER, where }) });
+      else if (why)
+        out.push({
+          ok: false,
+          error: new ProviderRejectedError(`${where}: HubSpot refused this task (${why})`, {
+            provider: HUBSPOT_PROVIDER,
+            where,
+            status: 400,
+          }),
+        });
+      else
+        out.push({
+          ok: false,
+          error: new ProviderUnavailableError(`${where}: the answer did not account for this task`, {
+            provider: HUBSPOT_PROVIDER,
+            where,
+          }),
+        });
     }
   }
   return out;
@@ -162,9 +272,16 @@ export async function createTasks(ctx: ConnectionContext, tasks: TaskWrite[], op
  * therefore an EMAIL-type task whose body carries the subject and text; the rep sends it from HubSpot.
  * See shared/specs/samples/hubspot/draft-email-as-task-request.json.
  */
-export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite, opts: HubspotWritebackOptions = {}): Promise<CreatedRecord> {
-  // The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject), the text.
-  const subject = clip(`${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`);
+export async function createDraftEmail(
+  ctx: ConnectionContext,
+  draft: DraftEmailWrite,
+  opts: HubspotWritebackOptions = {},
+): Promise<CreatedRecord> {
+  // The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject), the
+  // text.
+  const subject = clip(
+    `${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`,
+  );
   const timestamp = new Date((opts.now ?? Date.now)()).toISOString();
   if (draft.mayExist === true) {
     // A draft is due "now", which differs between attempts: match on the subject, confirm by the text.
@@ -172,8 +289,13 @@ export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmail
     if (existing) return existing;
   }
   const owner = await ownerFor(ctx, draft.ownerId, opts);
-  const to = draft.to ? `${draft.to.name ? `${escapeHtml(draft.to.name)} &lt;${escapeHtml(draft.to.email)}&gt;` : escapeHtml(draft.to.email)}` : null;
-  const header = [...(to ? [`<p><b>To:</b> ${to}</p>`] : []), `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`].join('');
+  const to = draft.to
+    ? `${draft.to.name ? `${escapeHtml(draft.to.name)} &lt;${escapeHtml(draft.to.email)}&gt;` : escapeHtml(draft.to.email)}`
+    : null;
+  const header = [
+    ...(to ? [`<p><b>To:</b> ${to}</p>`] : []),
+    `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`,
+  ].join('');
   const properties: TaskProperties = {
     hs_timestamp: timestamp,
     hs_task_subject: subject,
@@ -183,16 +305,30 @@ export async function createDraftEmail(ctx: ConnectionContext, draft: DraftEmail
     hs_task_type: 'EMAIL',
     ...(owner.ownerId ? { hubspot_owner_id: owner.ownerId } : {}),
   };
-  const associations = taskAssociations({ dealId: draft.dealId, contactIds: draft.toContactIds, companyId: draft.companyId });
+  const associations = taskAssociations({
+    dealId: draft.dealId,
+    contactIds: draft.toContactIds,
+    companyId: draft.companyId,
+  });
   return createTaskRecord(ctx, properties, associations, opts);
 }
 
 /** The task as it is now, or null when it is gone (404, or archived). */
-async function readTask(ctx: ConnectionContext, taskId: string, opts: HubspotWritebackOptions): Promise<HubspotObject | null> {
+async function readTask(
+  ctx: ConnectionContext,
+  taskId: string,
+  opts: HubspotWritebackOptions,
+): Promise<HubspotObject | null> {
   const where = `GET /crm/v3/objects/${TASKS}/{id}`;
   try {
-    const t = await requestHubspot(ctx, where, HubspotObject,
-      (client) => client.crm.objects.basicApi.getById(TASKS, taskId, ['hs_task_status', 'hs_task_body', 'hs_task_subject']), opts);
+    const t = await requestHubspot(
+      ctx,
+      where,
+      HubspotObject,
+      (client) =>
+        client.crm.objects.basicApi.getById(TASKS, taskId, ['hs_task_status', 'hs_task_body', 'hs_task_subject']),
+      opts,
+    );
     return t.archived ? null : t;
   } catch (err) {
     if (err instanceof NotFoundError) return null;
@@ -205,7 +341,12 @@ async function readTask(ctx: ConnectionContext, taskId: string, opts: HubspotWri
  * completed or deleted is left alone: the caller records that as feedback.
  * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/guide (PATCH /crm/v3/objects/tasks/{taskId})
  */
-export async function updateTask(ctx: ConnectionContext, taskId: string, change: TaskChange, opts: HubspotWritebackOptions = {}): Promise<TaskChangeResult> {
+export async function updateTask(
+  ctx: ConnectionContext,
+  taskId: string,
+  change: TaskChange,
+  opts: HubspotWritebackOptions = {},
+): Promise<TaskChangeResult> {
   const current = await readTask(ctx, taskId, opts);
   if (!current) return { state: 'deleted' };
   if ((current.properties['hs_task_status'] ?? '').toUpperCase() === 'COMPLETED') return { state: 'completed_by_rep' };
@@ -216,8 +357,16 @@ export async function updateTask(ctx: ConnectionContext, taskId: string, change:
   if (change.dueAt !== undefined) properties.hs_timestamp = new Date(change.dueAt).toISOString();
   if (change.complete) properties.hs_task_status = 'COMPLETED';
   const where = `PATCH /crm/v3/objects/${TASKS}/{id}`;
-  await requestHubspot(ctx, where, HubspotObject,
-    (client) => client.crm.objects.basicApi.update(TASKS, taskId, { properties } as unknown as Parameters<typeof client.crm.objects.basicApi.update>[2]), opts);
+  await requestHubspot(
+    ctx,
+    where,
+    HubspotObject,
+    (client) =>
+      client.crm.objects.basicApi.update(TASKS, taskId, { properties } as unknown as Parameters<
+        typeof client.crm.objects.basicApi.update
+      >[2]),
+    opts,
+  );
   return { state: 'updated' };
 }
 
@@ -225,8 +374,24 @@ export async function updateTask(ctx: ConnectionContext, taskId: string, change:
  * A HubSpot draft is an EMAIL task (see createDraftEmail): withdrawing it completes that task with the reason in
  * place of the email text, so the rep can no longer send stale words by accident. A completed one was sent.
  */
-export async function withdrawDraftEmail(ctx: ConnectionContext, draftId: string, reason: string, idempotencyKey: string, opts: HubspotWritebackOptions = {}): Promise<DraftWithdrawResult> {
-  const r = await updateTask(ctx, draftId, { subject: `Withdrawn draft: ${reason}`, body: `This draft was withdrawn by closeloop: ${reason}`, complete: true, idempotencyKey }, opts);
+export async function withdrawDraftEmail(
+  ctx: ConnectionContext,
+  draftId: string,
+  reason: string,
+  idempotencyKey: string,
+  opts: HubspotWritebackOptions = {},
+): Promise<DraftWithdrawResult> {
+  const r = await updateTask(
+    ctx,
+    draftId,
+    {
+      subject: `Withdrawn draft: ${reason}`,
+      body: `This draft was withdrawn by closeloop: ${reason}`,
+      complete: true,
+      idempotencyKey,
+    },
+    opts,
+  );
   return { state: r.state === 'updated' ? 'withdrawn' : r.state === 'deleted' ? 'deleted' : 'sent' };
 }
 
@@ -234,14 +399,31 @@ export async function withdrawDraftEmail(ctx: ConnectionContext, draftId: string
  * The owner behind `hubspot_owner_id`, archived ones included (an archived owner is a deactivated user).
  * https://developers.hubspot.com/docs/api-reference/crm-owners-v3/guide (GET /crm/v3/owners/{ownerId}?archived=)
  */
-export async function lookupOwner(ctx: ConnectionContext, ownerId: string, opts: HubspotWritebackOptions = {}): Promise<CrmOwner | null> {
+export async function lookupOwner(
+  ctx: ConnectionContext,
+  ownerId: string,
+  opts: HubspotWritebackOptions = {},
+): Promise<CrmOwner | null> {
   if (!/^\d+$/.test(ownerId)) return null;
   for (const archived of [false, true]) {
     try {
-      const o = await requestHubspot(ctx, 'GET /crm/v3/owners/{ownerId}', HubspotOwner,
-        (client) => client.crm.owners.ownersApi.getById(Number(ownerId), 'id', archived), opts);
-      const name = [o.firstName, o.lastName].filter((x) => x && x.trim()).join(' ').trim();
-      return { id: String(o.id), name: name || (o.email ?? String(o.id)), email: o.email ?? null, active: !archived && o.archived !== true };
+      const o = await requestHubspot(
+        ctx,
+        'GET /crm/v3/owners/{ownerId}',
+        HubspotOwner,
+        (client) => client.crm.owners.ownersApi.getById(Number(ownerId), 'id', archived),
+        opts,
+      );
+      const name = [o.firstName, o.lastName]
+        .filter((x) => x && x.trim())
+        .join(' ')
+        .trim();
+      return {
+        id: String(o.id),
+        name: name || (o.email ?? String(o.id)),
+        email: o.email ?? null,
+        active: !archived && o.archived !== true,
+      };
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
@@ -254,7 +436,14 @@ export async function lookupOwner(ctx: ConnectionContext, ownerId: string, opts:
  * https://developers.hubspot.com/docs/api-reference/crm-pipelines-v3/guide (GET /crm/v3/pipelines/deals)
  */
 export async function stageLabels(ctx: ConnectionContext, opts: HubspotWritebackOptions = {}): Promise<StageLabel[]> {
-  const page = await requestHubspot(ctx, 'GET /crm/v3/pipelines/deals', HubspotPipelines,
-    (client) => client.crm.pipelines.pipelinesApi.getAll('deals'), opts);
-  return page.results.flatMap((p) => p.stages.map((s) => ({ pipelineId: p.id, pipelineLabel: p.label, stageId: s.id, label: s.label })));
+  const page = await requestHubspot(
+    ctx,
+    'GET /crm/v3/pipelines/deals',
+    HubspotPipelines,
+    (client) => client.crm.pipelines.pipelinesApi.getAll('deals'),
+    opts,
+  );
+  return page.results.flatMap((p) =>
+    p.stages.map((s) => ({ pipelineId: p.id, pipelineLabel: p.label, stageId: s.id, label: s.label })),
+  );
 }

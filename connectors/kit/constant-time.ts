@@ -10,6 +10,9 @@ const toBuffer = (v: string | Buffer): Buffer => (typeof v === 'string' ? Buffer
 export function constantTimeEqual(a: string | Buffer, b: string | Buffer): boolean {
   const left = toBuffer(a);
   const right = toBuffer(b);
-  const sameDigest = timingSafeEqual(createHash('sha256').update(left).digest(), createHash('sha256').update(right).digest());
+  const sameDigest = timingSafeEqual(
+    createHash('sha256').update(left).digest(),
+    createHash('sha256').update(right).digest(),
+  );
   return sameDigest && left.length === right.length;
 }

@@ -1,7 +1,10 @@
 import { InvalidCursorError } from '../../src/core/errors.js';
 
 /** One page of a cursor-paginated listing. `next` is null on the last page. */
-export interface CursorPage<T> { items: T[]; next: string | null }
+export interface CursorPage<T> {
+  items: T[];
+  next: string | null;
+}
 
 export interface PageStep<T> extends CursorPage<T> {
   /** The cursor this page was fetched with (null for the first page). */
@@ -22,7 +25,8 @@ export async function* paginate<T>(
     const page = await fetchPage(cursor);
     yield { ...page, cursor };
     if (page.next === null) return;
-    if (page.next === cursor) throw new InvalidCursorError(`provider returned the cursor it was given (${cursor}); refusing to loop`);
+    if (page.next === cursor)
+      throw new InvalidCursorError(`provider returned the cursor it was given (${cursor}); refusing to loop`);
     cursor = page.next;
   }
 }

@@ -20,7 +20,11 @@ const toInt = (v: string | null): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-export interface RateLimitState { remaining: number | null; max: number | null; intervalMs: number | null }
+export interface RateLimitState {
+  remaining: number | null;
+  max: number | null;
+  intervalMs: number | null;
+}
 
 /** Reads the quota headers named in a manifest (`rateLimitHeaders`). Missing or non-numeric values are null. */
 export function readRateLimit(

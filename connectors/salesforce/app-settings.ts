@@ -12,8 +12,12 @@ export function resolveApp(settings: Readonly<Record<string, string>>): Provider
   const clientSecret = requiredSetting('salesforce', settings, 'clientSecret');
   const loginUrl = settings.loginUrl || new URL(salesforceManifest.oauth.tokenUrl).origin;
   return {
-    clientId: requiredSetting('salesforce', settings, 'clientId'), clientSecret,
-    authorizeUrl: rebaseUrl(salesforceManifest.oauth.authorizeUrl, loginUrl), tokenUrl: rebaseUrl(salesforceManifest.oauth.tokenUrl, loginUrl),
-    apiBase: loginUrl, origins: [loginUrl], webhookSecret: clientSecret,
+    clientId: requiredSetting('salesforce', settings, 'clientId'),
+    clientSecret,
+    authorizeUrl: rebaseUrl(salesforceManifest.oauth.authorizeUrl, loginUrl),
+    tokenUrl: rebaseUrl(salesforceManifest.oauth.tokenUrl, loginUrl),
+    apiBase: loginUrl,
+    origins: [loginUrl],
+    webhookSecret: clientSecret,
   };
 }

@@ -27,7 +27,12 @@ export interface Bulk2QueryOptions {
   now?: () => number;
 }
 
-interface JobInfo { id: string; state: string; errorMessage?: string; numberRecordsProcessed?: number }
+interface JobInfo {
+  id: string;
+  state: string;
+  errorMessage?: string;
+  numberRecordsProcessed?: number;
+}
 
 const PROVIDER = salesforceManifest.id;
 /** jsforce ships CommonJS with `exports.default`: under Node's ESM interop the default import is the exports object. */
@@ -36,29 +41,55 @@ const HttpApi = ((exported as { default?: unknown }).default ?? exported) as typ
 const base = `/services/data/v${SALESFORCE_API_VERSION}/jobs/query`;
 
 /** One results page: rows as objects keyed by the CSV header, and the locator of the next page (null at the end). */
-export interface Bulk2Page { rows: Record<string, string>[]; locator: string | null; count: number }
+export interface Bulk2Page {
+  rows: Record<string, string>[];
+  locator: string | null;
+  count: number;
+}
 
 /**
  * Runs a query job and yields its results page by page. The job is created, polled until JobComplete (a Failed or
  * Aborted job, or the poll timeout, is an error), then each page is fetched with `locator` (and `maxRecords`).
  * When the consumer stops early or fails, the job is deleted (best effort) so no results linger in the org.
  */
-export async function* bulk2QueryPages(client: SalesforceClient, soql: string, where: string, o: Bulk2QueryOptions): AsyncGenerator<Bulk2Page> {
+export async function* bulk2QueryPages(
+  client: SalesforceClient,
+  soql: string,
+  where: string,
+  o: Bulk2QueryOptions,
+): AsyncGenerator<Bulk2Page> {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = o.now ?? Date.now;
-  const job = await client.call(where, (c) => c.request<JobInfo>({
-    method: 'POST', url: base, headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ operation: 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
-  }));
+  const job = await client.call(where, (c) =>
+    c.request<JobInfo>({
+      method: 'POST',
+      url: base,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        operation: 'query',
+        query: soql,
+        contentType: 'CSV',
+        columnDelimiter: 'COMMA',
+        lineEnding: 'LF',
+      }),
+    }),
+  );
   let finished = false;
   try {
     const deadline = now() + o.pollTimeoutMs;
-    for (let info = job; ; ) {
+    for (let info = job; ;) {
       if (info.state === 'JobComplete') break;
       if (info.state === 'Failed' || info.state === 'Aborted') {
-        throw new ProviderUnavailableError(`${where}: query job ${job.id} ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`, { provider: PROVIDER, where });
+        throw new ProviderUnavailableError(
+          `${where}: query job ${job.id} ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`,
+          { provider: PROVIDER, where },
+        );
       }
-      if (now() > deadline) throw new ProviderUnavailableError(`${where}: query job ${job.id} not complete after ${o.pollTimeoutMs} ms (state ${info.state})`, { provider: PROVIDER, where });
+      if (now() > deadline)
+        throw new ProviderUnavailableError(
+          `${where}: query job ${job.id} not complete after ${o.pollTimeoutMs} ms (state ${info.state})`,
+          { provider: PROVIDER, where },
+        );
       await sleep(o.pollIntervalMs);
       info = await client.call(where, (c) => c.request<JobInfo>(`${base}/${job.id}`));
     }
@@ -71,7 +102,8 @@ export async function* bulk2QueryPages(client: SalesforceClient, soql: string, w
     }
     finished = true;
   } finally {
-    if (!finished) await client.call(where, (c) => c.request({ method: 'DELETE', url: `${base}/${job.id}` })).catch(() => undefined);
+    if (!finished)
+      await client.call(where, (c) => c.request({ method: 'DELETE', url: `${base}/${job.id}` })).catch(() => undefined);
   }
 }
 
@@ -79,21 +111,32 @@ export async function* bulk2QueryPages(client: SalesforceClient, soql: string, w
  * One results page through jsforce's HTTP layer (its transport, auth header and error parsing), as raw text: we read
  * `Sforce-Locator` from the response and parse the CSV ourselves, one page at a time.
  */
-async function fetchPage(conn: Connection, jobId: string, locator: string | null, maxRecords: number | null): Promise<Bulk2Page> {
+async function fetchPage(
+  conn: Connection,
+  jobId: string,
+  locator: string | null,
+  maxRecords: number | null,
+): Promise<Bulk2Page> {
   const q = new URLSearchParams();
   if (locator) q.set('locator', locator);
   if (maxRecords) q.set('maxRecords', String(maxRecords));
   const url = `${conn.instanceUrl}${base}/${jobId}/results${q.size ? `?${q.toString()}` : ''}`;
   const api = new HttpApi(conn, { responseType: 'text/plain' });
   let headers: Record<string, string | undefined> = {};
-  api.on('response', (res: { headers?: Record<string, string | undefined> }) => { headers = res.headers ?? {}; });
+  api.on('response', (res: { headers?: Record<string, string | undefined> }) => {
+    headers = res.headers ?? {};
+  });
   const text = String((await api.request({ method: 'GET', url, headers: { Accept: 'text/csv' } })) ?? '');
   // The last page says "null" (the string) in Sforce-Locator.
   const next = headers['sforce-locator'];
-  const rows = text.trim() === '' ? [] : (parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[]);
+  const rows =
+    text.trim() === '' ? [] : (parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[]);
   const declared = Number(headers['sforce-numberofrecords'] ?? rows.length);
   if (Number.isFinite(declared) && declared !== rows.length) {
-    throw new ProviderUnavailableError(`results page of job ${jobId}: Sforce-NumberOfRecords says ${declared}, the CSV holds ${rows.length}`, { provider: PROVIDER });
+    throw new ProviderUnavailableError(
+      `results page of job ${jobId}: Sforce-NumberOfRecords says ${declared}, the CSV holds ${rows.length}`,
+      { provider: PROVIDER },
+    );
   }
   return { rows, locator: next && next !== 'null' ? next : null, count: rows.length };
 }

@@ -1,10 +1,22 @@
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import type { CanonicalRecord, ObjectKind } from '../../src/core/canonical.js';
-import type { ChangeStreamEvent, ChangeStreamHandle, ConnectionContext, WebhookEvent } from '../../src/core/connector.js';
+import type {
+  ChangeStreamEvent,
+  ChangeStreamHandle,
+  ConnectionContext,
+  WebhookEvent,
+} from '../../src/core/connector.js';
 import { AuthExpiredError, InvalidCursorError, isCloseloopError } from '../../src/core/errors.js';
 import type { SalesforceClient } from './client.js';
 import { toSalesforceError } from './client.js';
-import { SALESFORCE_CALL_CLIENT, SALESFORCE_CDC_CHANNEL, SALESFORCE_FIELDS, SALESFORCE_LIMITS, salesforceManifest, type SalesforceSObjectName } from './manifest.js';
+import {
+  SALESFORCE_CALL_CLIENT,
+  SALESFORCE_CDC_CHANNEL,
+  SALESFORCE_FIELDS,
+  SALESFORCE_LIMITS,
+  salesforceManifest,
+  type SalesforceSObjectName,
+} from './manifest.js';
 import { fetchSourceByIds, kindsOfSObject } from './records.js';
 import { SalesforceCdcEvent, SalesforceId, parseOrThrow, type SalesforceChangeEventHeader } from './schemas.js';
 
@@ -12,7 +24,9 @@ const PROVIDER = salesforceManifest.id;
 /** Replay from -1 = only events published after subscribing; -2 = everything retained (72 h). */
 const REPLAY_NEW_ONLY = -1;
 const REPLAY_ALL_RETAINED = -2;
-/** Events committed this long before a start position's time are still delivered (clock skew between us and the org). */
+/**
+ * Events committed this long before a start position's time are still delivered (clock skew between us and the org).
+ */
 const START_SKEW_MS = 5 * 60_000;
 
 /**
@@ -47,7 +61,10 @@ export function encodeReplayPosition(replayId: number | string, commitTimestamp:
 
 export function decodeReplayPosition(position: string): { replayId: number; committedAt: number | null } {
   const m = /^(-?\d+)(?:@(\d+))?$/.exec(position.trim());
-  if (!m) throw new InvalidCursorError(`CDC replay position ${JSON.stringify(position)} is malformed`, { provider: PROVIDER });
+  if (!m)
+    throw new InvalidCursorError(`CDC replay position ${JSON.stringify(position)} is malformed`, {
+      provider: PROVIDER,
+    });
   return { replayId: Number(m[1]), committedAt: m[2] === undefined ? null : Number(m[2]) };
 }
 
@@ -59,8 +76,15 @@ export function isOwnWrite(changeOrigin: string | null | undefined): boolean {
 }
 
 const CHANGE: Record<string, WebhookEvent['change']> = {
-  CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted', UNDELETE: 'restored',
-  GAP_CREATE: 'created', GAP_UPDATE: 'updated', GAP_DELETE: 'deleted', GAP_UNDELETE: 'restored', GAP_OVERFLOW: 'other',
+  CREATE: 'created',
+  UPDATE: 'updated',
+  DELETE: 'deleted',
+  UNDELETE: 'restored',
+  GAP_CREATE: 'created',
+  GAP_UPDATE: 'updated',
+  GAP_DELETE: 'deleted',
+  GAP_UNDELETE: 'restored',
+  GAP_OVERFLOW: 'other',
 };
 
 function syncedSObject(entityName: string): SalesforceSObjectName | null {
@@ -68,14 +92,21 @@ function syncedSObject(entityName: string): SalesforceSObjectName | null {
 }
 
 /** Change event plus what the caller should resync: GAP_OVERFLOW and wildcard record ids cannot be re-read by id. */
-export interface SalesforceChangeStreamEvent extends ChangeStreamEvent { resync: ObjectKind[] }
+export interface SalesforceChangeStreamEvent extends ChangeStreamEvent {
+  resync: ObjectKind[];
+}
 
 /**
  * One CDC message → events for the inbox, plus the full records for CREATE/UPDATE/UNDELETE (an UPDATE carries only
- * the changed fields, so the record is re-read by id; GAP_* events carry no fields at all and are re-read the same way).
+ * the changed fields, so the record is re-read by id; GAP_* events carry no fields at all and are re-read the same
+ * way).
  * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_header.htm
  */
-export async function toChangeStreamEvent(client: SalesforceClient, accountId: string, data: unknown): Promise<SalesforceChangeStreamEvent> {
+export async function toChangeStreamEvent(
+  client: SalesforceClient,
+  accountId: string,
+  data: unknown,
+): Promise<SalesforceChangeStreamEvent> {
   const where = `cometd ${SALESFORCE_CDC_CHANNEL}`;
   const message = parseOrThrow(SalesforceCdcEvent, data, where);
   const header: SalesforceChangeEventHeader = message.payload.ChangeEventHeader;
@@ -91,15 +122,20 @@ export async function toChangeStreamEvent(client: SalesforceClient, accountId: s
   const needsResync = header.changeType === 'GAP_OVERFLOW' || exactIds.length < header.recordIds.length;
   const isDelete = change === 'deleted';
 
-  const records: CanonicalRecord[] = !isDelete && header.changeType !== 'GAP_OVERFLOW' && exactIds.length > 0
-    ? await fetchSourceByIds(client, { sobject, where: null }, exactIds)
-    : [];
+  const records: CanonicalRecord[] =
+    !isDelete && header.changeType !== 'GAP_OVERFLOW' && exactIds.length > 0
+      ? await fetchSourceByIds(client, { sobject, where: null }, exactIds)
+      : [];
   const fetchedKind = new Map(records.map((r) => [r.externalId, r.kind]));
 
   const events: WebhookEvent[] = [];
   for (const id of exactIds) {
     // A Task delete does not say whether it was a task or a call: report it under both kinds.
-    const eventKinds = fetchedKind.has(id) ? [fetchedKind.get(id) as ObjectKind] : isDelete ? kinds : [kinds[0] as ObjectKind];
+    const eventKinds = fetchedKind.has(id)
+      ? [fetchedKind.get(id) as ObjectKind]
+      : isDelete
+        ? kinds
+        : [kinds[0] as ObjectKind];
     for (const kind of eventKinds) {
       events.push({
         eventId: `${replayId}:${id}:${kind}`,
@@ -118,14 +154,26 @@ export async function toChangeStreamEvent(client: SalesforceClient, accountId: s
 
 /** The part of a faye client we use (jsforce `conn.streaming.createClient`). */
 export interface CometdClient {
-  subscribe(channel: string, onMessage: (data: unknown) => void): { then?(ok: () => void, fail: (err: unknown) => void): unknown; cancel?(): void };
+  subscribe(
+    channel: string,
+    onMessage: (data: unknown) => void,
+  ): { then?(ok: () => void, fail: (err: unknown) => void): unknown; cancel?(): void };
   /** faye returns a thenable that settles when the server answered /meta/disconnect. */
   disconnect(): unknown;
 }
 
 /** faye internals touched by `shutdownCometd` (faye 1.4: src/protocol/dispatcher.js). */
 interface FayeDispatcherInternals {
-  _dispatcher?: { _envelopes?: Map<unknown, { timer?: ReturnType<typeof setTimeout> | null; request?: { then(fn: (r: { abort?(): void } | null) => void): unknown } | null }>; close?(): void };
+  _dispatcher?: {
+    _envelopes?: Map<
+      unknown,
+      {
+        timer?: ReturnType<typeof setTimeout> | null;
+        request?: { then(fn: (r: { abort?(): void } | null) => void): unknown } | null;
+      }
+    >;
+    close?(): void;
+  };
 }
 
 /**
@@ -140,8 +188,12 @@ export async function shutdownCometd(client: CometdClient, waitMs = 1_000): Prom
     const answered = client.disconnect() as { then?: (ok: () => void, fail: () => void) => unknown } | undefined;
     if (answered && typeof answered.then === 'function') {
       await Promise.race([
-        new Promise<void>((resolve) => { answered.then!(resolve, resolve); }),
-        new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); }),
+        new Promise<void>((resolve) => {
+          answered.then!(resolve, resolve);
+        }),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, waitMs);
+        }),
       ]);
     }
   } catch {
@@ -190,21 +242,31 @@ const defaultCreateClient = (client: SalesforceClient, extensions: unknown[]): C
  * ctx.forceRefresh() and a resubscribe; a second one ends the stream with AuthExpiredError.
  */
 export async function subscribeChanges(
-  client: SalesforceClient, ctx: ConnectionContext, replayFrom: string | null,
-  onEvent: (e: ChangeStreamEvent) => Promise<void>, opts: CdcOptions = {},
+  client: SalesforceClient,
+  ctx: ConnectionContext,
+  replayFrom: string | null,
+  onEvent: (e: ChangeStreamEvent) => Promise<void>,
+  opts: CdcOptions = {},
 ): Promise<ChangeStreamHandle & { closed: Promise<void> }> {
   const createClient = opts.createClient ?? defaultCreateClient;
   const now = opts.now ?? Date.now;
   const position = replayFrom === null ? null : decodeReplayPosition(replayFrom);
   if (position?.committedAt != null && isReplayIdExpired(position.committedAt, now())) {
     // The platform would refuse it anyway ("The replayId {N} you provided was invalid"); fail before connecting.
-    throw new InvalidCursorError(`CDC replay id ${position.replayId} is older than the ${SALESFORCE_LIMITS.cdcRetentionMs / 3_600_000} h retention; full resync needed`, {
-      provider: PROVIDER, where: SALESFORCE_CDC_CHANNEL,
-    });
+    throw new InvalidCursorError(
+      `CDC replay id ${position.replayId} is older than the ${SALESFORCE_LIMITS.cdcRetentionMs / 3_600_000} h retention; full resync needed`,
+      {
+        provider: PROVIDER,
+        where: SALESFORCE_CDC_CHANNEL,
+      },
+    );
   }
   const start = position === null ? REPLAY_NEW_ONLY : position.replayId;
   // A start position (-2@t): replay what is retained, but only what was committed from t on.
-  const floor = position?.replayId === REPLAY_ALL_RETAINED && position.committedAt != null ? position.committedAt - START_SKEW_MS : null;
+  const floor =
+    position?.replayId === REPLAY_ALL_RETAINED && position.committedAt != null
+      ? position.committedAt - START_SKEW_MS
+      : null;
 
   const replay = new HandledReplay(SALESFORCE_CDC_CHANNEL, start);
   let stopped = false;
@@ -212,7 +274,9 @@ export async function subscribeChanges(
   let chain: Promise<void> = Promise.resolve();
   let faye: CometdClient | null = null;
   let settle!: { resolve: () => void; reject: (e: unknown) => void };
-  const closed = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+  const closed = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
   closed.catch(() => undefined); // observed by the caller through `closed`; avoid an unhandled rejection if it is not.
 
   let shutdown: Promise<void> = Promise.resolve();
@@ -245,16 +309,32 @@ export async function subscribeChanges(
   const onAuthFailure = () => {
     if (stopped) return;
     if (refreshedOnce) {
-      stop(new AuthExpiredError('CometD handshake rejected the session again after a token refresh', { provider: PROVIDER, where: SALESFORCE_CDC_CHANNEL }));
+      stop(
+        new AuthExpiredError('CometD handshake rejected the session again after a token refresh', {
+          provider: PROVIDER,
+          where: SALESFORCE_CDC_CHANNEL,
+        }),
+      );
       return;
     }
     refreshedOnce = true;
     if (faye) void shutdownCometd(faye);
     faye = null;
-    ctx.forceRefresh().then((token) => {
-      client.conn.accessToken = token;
-      connect();
-    }, (err) => stop(isCloseloopError(err) ? err : new AuthExpiredError('CometD session expired and the token refresh failed', { provider: PROVIDER, cause: err })));
+    ctx.forceRefresh().then(
+      (token) => {
+        client.conn.accessToken = token;
+        connect();
+      },
+      (err) =>
+        stop(
+          isCloseloopError(err)
+            ? err
+            : new AuthExpiredError('CometD session expired and the token refresh failed', {
+                provider: PROVIDER,
+                cause: err,
+              }),
+        ),
+    );
   };
 
   const connect = () => {
@@ -265,13 +345,24 @@ export async function subscribeChanges(
       chain = chain.then(() => handle(data)).catch((err) => stop(err));
     });
     // A subscribe that succeeds proves the token: a later auth failure (hours on) may refresh again.
-    sub.then?.(() => { refreshedOnce = false; }, (err) => {
-      // e.g. "400::The replayId {x} you provided was invalid" once events aged out of the 72 h window.
-      const text = String((err as { message?: unknown })?.message ?? err);
-      stop(/replay/i.test(text)
-        ? new InvalidCursorError(`CDC subscribe refused replay id ${replay._replay}: ${text}`, { provider: PROVIDER, where: SALESFORCE_CDC_CHANNEL, cause: err })
-        : toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() }));
-    });
+    sub.then?.(
+      () => {
+        refreshedOnce = false;
+      },
+      (err) => {
+        // e.g. "400::The replayId {x} you provided was invalid" once events aged out of the 72 h window.
+        const text = String((err as { message?: unknown })?.message ?? err);
+        stop(
+          /replay/i.test(text)
+            ? new InvalidCursorError(`CDC subscribe refused replay id ${replay._replay}: ${text}`, {
+                provider: PROVIDER,
+                where: SALESFORCE_CDC_CHANNEL,
+                cause: err,
+              })
+            : toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() }),
+        );
+      },
+    );
   };
 
   connect();

@@ -1,7 +1,16 @@
 import { Connection } from 'jsforce';
 import {
-  AuthExpiredError, AuthRevokedError, CloseloopError, InvalidCursorError, NotFoundError, PermissionMissingError,
-  ProviderRejectedError, ProviderUnavailableError, QuotaExhaustedError, RateLimitedError, isCloseloopError,
+  AuthExpiredError,
+  AuthRevokedError,
+  CloseloopError,
+  InvalidCursorError,
+  NotFoundError,
+  PermissionMissingError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  QuotaExhaustedError,
+  RateLimitedError,
+  isCloseloopError,
 } from '../../src/core/errors.js';
 import type { ConnectionContext } from '../../src/core/connector.js';
 import { SALESFORCE_API_VERSION, SALESFORCE_CALL_CLIENT, SALESFORCE_LIMITS, salesforceManifest } from './manifest.js';
@@ -24,7 +33,10 @@ export interface SalesforceClient {
   query(soql: string, where: string): Promise<SalesforceQueryResponse>;
 }
 
-export async function createSalesforceClient(ctx: ConnectionContext, opts: SalesforceClientOptions = {}): Promise<SalesforceClient> {
+export async function createSalesforceClient(
+  ctx: ConnectionContext,
+  opts: SalesforceClientOptions = {},
+): Promise<SalesforceClient> {
   const now = opts.now ?? Date.now;
   const instanceUrl = ctx.apiBase.replace(/\/+$/, '');
   // No oauth2/refreshToken on the Connection: jsforce would then refresh on its own (and, with a refresh
@@ -49,14 +61,22 @@ export async function createSalesforceClient(ctx: ConnectionContext, opts: Sales
       token = await ctx.forceRefresh();
     } catch (err) {
       if (isCloseloopError(err)) throw err;
-      throw new AuthExpiredError(`${where}: session expired and the token refresh failed`, { provider: PROVIDER, where, cause: err });
+      throw new AuthExpiredError(`${where}: session expired and the token refresh failed`, {
+        provider: PROVIDER,
+        where,
+        cause: err,
+      });
     }
     conn.accessToken = token;
     try {
       return await fn(conn);
     } catch (err) {
       if (isSessionExpired(err)) {
-        throw new AuthExpiredError(`${where}: session still invalid after a token refresh`, { provider: PROVIDER, where, cause: err });
+        throw new AuthExpiredError(`${where}: session still invalid after a token refresh`, {
+          provider: PROVIDER,
+          where,
+          cause: err,
+        });
       }
       throw toSalesforceError(err, { where, conn, now: now() });
     }
@@ -80,9 +100,15 @@ export function parseLimitInfo(header: string | null | undefined): { used: numbe
   return m ? { used: Number(m[1]), limit: Number(m[2]) } : null;
 }
 
-interface ProviderErrorInfo { errorCode: string | null; message: string; httpStatus: number | null }
+interface ProviderErrorInfo {
+  errorCode: string | null;
+  message: string;
+  httpStatus: number | null;
+}
 
-/** Reads jsforce's HttpApiError (errorCode from the body, or ERROR_HTTP_<status> for non-JSON bodies) and OAuth errors. */
+/**
+ * Reads jsforce's HttpApiError (errorCode from the body, or ERROR_HTTP_<status> for non-JSON bodies) and OAuth errors.
+ */
 function readProviderError(err: unknown): ProviderErrorInfo {
   if (!(err instanceof Error)) return { errorCode: null, message: String(err), httpStatus: null };
   const e = err as Error & { errorCode?: unknown; data?: unknown };
@@ -112,17 +138,29 @@ export function isSessionExpired(err: unknown): boolean {
 }
 
 const PERMISSION_CODES = new Set([
-  'INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INSUFFICIENT_PRIVILEGES', 'API_DISABLED_FOR_ORG',
-  'API_CURRENTLY_DISABLED', 'FUNCTIONALITY_NOT_ENABLED', 'NOT_AUTHORIZED',
+  'INSUFFICIENT_ACCESS',
+  'INSUFFICIENT_ACCESS_OR_READONLY',
+  'INSUFFICIENT_PRIVILEGES',
+  'API_DISABLED_FOR_ORG',
+  'API_CURRENTLY_DISABLED',
+  'FUNCTIONALITY_NOT_ENABLED',
+  'NOT_AUTHORIZED',
 ]);
-const UNAVAILABLE_CODES = new Set(['SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
+const UNAVAILABLE_CODES = new Set([
+  'SERVER_UNAVAILABLE',
+  'UNKNOWN_EXCEPTION',
+  'REQUEST_RUNNING_TOO_LONG',
+  'QUERY_TIMEOUT',
+]);
 
 /**
  * The one place that reads Salesforce errors. jsforce's HttpApiError carries the body's errorCode but not the
  * HTTP status, so the documented codes decide (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm):
- * 401 INVALID_SESSION_ID → AuthExpired; 403 REQUEST_LIMIT_EXCEEDED → QuotaExhausted (daily) or RateLimited (concurrency);
+ * 401 INVALID_SESSION_ID → AuthExpired; 403 REQUEST_LIMIT_EXCEEDED → QuotaExhausted (daily) or RateLimited
+ * (concurrency);
  * other 403 → PermissionMissing; 404 NOT_FOUND → NotFound; 5xx / socket errors → ProviderUnavailable; everything
- * else the API answered with (400 MALFORMED_QUERY, INVALID_FIELD, DUPLICATE_VALUE, 300 MULTIPLE_CHOICES...) → ProviderRejected.
+ * else the API answered with (400 MALFORMED_QUERY, INVALID_FIELD, DUPLICATE_VALUE, 300 MULTIPLE_CHOICES...) →
+ * ProviderRejected.
  */
 export function toSalesforceError(err: unknown, o: { where: string; conn?: Connection; now: number }): CloseloopError {
   if (isCloseloopError(err)) return err;
@@ -147,12 +185,22 @@ export function toSalesforceError(err: unknown, o: { where: string; conn?: Conne
     }
     const usage = o.conn?.limitInfo?.apiUsage;
     const usageText = usage ? ` (api-usage ${usage.used}/${usage.limit})` : '';
-    return new QuotaExhaustedError(text + usageText, { ...d, status: 403, retryAt: now + SALESFORCE_LIMITS.dailyQuotaPauseMs });
+    return new QuotaExhaustedError(text + usageText, {
+      ...d,
+      status: 403,
+      retryAt: now + SALESFORCE_LIMITS.dailyQuotaPauseMs,
+    });
   }
   if (PERMISSION_CODES.has(errorCode) || httpStatus === 403) return new PermissionMissingError(text, d);
-  if (errorCode === 'NOT_FOUND' || errorCode === 'ENTITY_IS_DELETED' || httpStatus === 404) return new NotFoundError(text, d);
+  if (errorCode === 'NOT_FOUND' || errorCode === 'ENTITY_IS_DELETED' || httpStatus === 404)
+    return new NotFoundError(text, d);
   if (errorCode === 'INVALID_QUERY_LOCATOR') return new InvalidCursorError(text, d);
-  if (UNAVAILABLE_CODES.has(errorCode) || (httpStatus !== null && httpStatus >= 500) || httpStatus === 429 || httpStatus === 420) {
+  if (
+    UNAVAILABLE_CODES.has(errorCode) ||
+    (httpStatus !== null && httpStatus >= 500) ||
+    httpStatus === 429 ||
+    httpStatus === 420
+  ) {
     return new ProviderUnavailableError(text, { ...d, status: httpStatus ?? 503 });
   }
   return new ProviderRejectedError(text, { ...d, status: httpStatus ?? 400 });

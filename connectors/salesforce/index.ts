@@ -9,17 +9,28 @@ import { afterInstall, refreshTokens } from './oauth.js';
 import { defaultSyncOptions, fetchByIds, listChanges, type SalesforceSyncOptions } from './sync.js';
 import { parseWebhook } from './webhooks.js';
 import { checkSetup, countRecords, listIds } from './setup.js';
-import { createDraftEmail, createTask, createTasks, lookupOwner, stageLabels, updateTask, withdrawDraftEmail } from './writeback.js';
+import {
+  createDraftEmail,
+  createTask,
+  createTasks,
+  lookupOwner,
+  stageLabels,
+  updateTask,
+  withdrawDraftEmail,
+} from './writeback.js';
 
 export interface SalesforceConnectorOptions {
   sync?: Partial<SalesforceSyncOptions>;
   cdc?: CdcOptions;
 }
 
-/** Assembles the Salesforce connector (STYLE.md §2). Options exist for tests and tuning; defaults are production values. */
+/**
+ * Assembles the Salesforce connector (STYLE.md §2). Options exist for tests and tuning; defaults are production values.
+ */
 export function createSalesforceConnector(options: SalesforceConnectorOptions = {}): Connector {
   const syncOpts: SalesforceSyncOptions = { ...defaultSyncOptions(), ...options.sync };
-  const clientFor = (ctx: Parameters<typeof createSalesforceClient>[0]) => createSalesforceClient(ctx, { now: syncOpts.now });
+  const clientFor = (ctx: Parameters<typeof createSalesforceClient>[0]) =>
+    createSalesforceClient(ctx, { now: syncOpts.now });
   return {
     manifest: salesforceManifest,
     resolveApp,
@@ -33,12 +44,15 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     },
     fetchByIds: async (ctx, kind, ids) => (ids.length === 0 ? [] : fetchByIds(await clientFor(ctx), kind, ids)),
     parseWebhook,
-    subscribeChanges: async (ctx, replayFrom, onEvent) => subscribeChanges(await clientFor(ctx), ctx, replayFrom, onEvent, { now: syncOpts.now, ...options.cdc }),
+    subscribeChanges: async (ctx, replayFrom, onEvent) =>
+      subscribeChanges(await clientFor(ctx), ctx, replayFrom, onEvent, { now: syncOpts.now, ...options.cdc }),
     changeStreamStart,
     checkSetup: async (ctx) => checkSetup(await clientFor(ctx)),
     inventory: {
       count: async (ctx, kind) => countRecords(await clientFor(ctx), kind),
-      ids: async function* (ctx, kind) { yield* listIds(await clientFor(ctx), kind); },
+      ids: async function* (ctx, kind) {
+        yield* listIds(await clientFor(ctx), kind);
+      },
     },
     createTask: async (ctx, task) => createTask(await clientFor(ctx), task),
     createTasks: async (ctx, tasks) => createTasks(await clientFor(ctx), tasks),

@@ -12,7 +12,10 @@ export const SALESFORCE_LOGIN_HOSTS = {
 } as const;
 export type SalesforceLoginEnvironment = keyof typeof SALESFORCE_LOGIN_HOSTS;
 
-/** OAuth endpoints, relative to a login host (https://help.salesforce.com/s/articleView?id=remoteaccess_oauth_web_server_flow.htm). */
+/**
+ * OAuth endpoints, relative to a login host
+ * (https://help.salesforce.com/s/articleView?id=remoteaccess_oauth_web_server_flow.htm).
+ */
 export const SALESFORCE_OAUTH_PATHS = {
   authorize: '/services/oauth2/authorize',
   token: '/services/oauth2/token',
@@ -32,11 +35,16 @@ export function salesforceOAuthUrls(loginHost: string): { authorizeUrl: string; 
 /** Pinned REST version; jsforce would otherwise default to 50.0 (node_modules/jsforce/lib/connection.js). */
 export const SALESFORCE_API_VERSION = '62.0';
 
-/** Sent as `Sforce-Call-Options: client=closeloop`; CDC reports it in changeOrigin, which is how we spot our own writes. */
+/**
+ * Sent as `Sforce-Call-Options: client=closeloop`; CDC reports it in changeOrigin, which is how we spot our own writes.
+ */
 export const SALESFORCE_CALL_CLIENT = 'closeloop';
 
 export const SALESFORCE_LIMITS = {
-  /** Rows per keyset page (one SOQL call each). REST returns up to 2,000 rows per response, so LIMIT <= 2,000 is one call. */
+  /**
+   * Rows per keyset page (one SOQL call each). REST returns up to 2,000 rows per response, so LIMIT <= 2,000 is one
+   * call.
+   */
   pageSize: 500,
   /** Ids per `WHERE Id IN (...)` query: keeps the GET query string well under the ~16 KB URL limit. */
   idsPerQuery: 200,
@@ -88,38 +96,129 @@ export type SalesforceSObjectName = 'Contact' | 'Lead' | 'Account' | 'Opportunit
 /** Fields we SELECT per sObject (names from shared/specs/salesforce/salesforce-sobject-fields.json). */
 export const SALESFORCE_FIELDS: Record<SalesforceSObjectName, readonly string[]> = {
   Contact: [
-    'Id', 'IsDeleted', 'FirstName', 'LastName', 'Email', 'Phone', 'Title', 'AccountId', 'OwnerId',
-    'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'FirstName',
+    'LastName',
+    'Email',
+    'Phone',
+    'Title',
+    'AccountId',
+    'OwnerId',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
   ],
   Lead: [
-    'Id', 'IsDeleted', 'FirstName', 'LastName', 'Email', 'Phone', 'Title', 'Company', 'OwnerId',
-    'IsConverted', 'ConvertedAccountId', 'ConvertedContactId', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'FirstName',
+    'LastName',
+    'Email',
+    'Phone',
+    'Title',
+    'Company',
+    'OwnerId',
+    'IsConverted',
+    'ConvertedAccountId',
+    'ConvertedContactId',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
   ],
   Account: [
-    'Id', 'IsDeleted', 'Name', 'Website', 'Industry', 'Phone', 'OwnerId', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'Name',
+    'Website',
+    'Industry',
+    'Phone',
+    'OwnerId',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
   ],
   Opportunity: [
-    'Id', 'IsDeleted', 'Name', 'Amount', 'StageName', 'Probability', 'CloseDate', 'IsClosed', 'IsWon', 'AccountId', 'OwnerId',
-    'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'Name',
+    'Amount',
+    'StageName',
+    'Probability',
+    'CloseDate',
+    'IsClosed',
+    'IsWon',
+    'AccountId',
+    'OwnerId',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
   ],
   Task: [
-    'Id', 'IsDeleted', 'Subject', 'Description', 'ActivityDate', 'Status', 'Priority', 'IsClosed', 'TaskSubtype', 'CallType',
-    'WhoId', 'WhatId', 'AccountId', 'OwnerId', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'Subject',
+    'Description',
+    'ActivityDate',
+    'Status',
+    'Priority',
+    'IsClosed',
+    'TaskSubtype',
+    'CallType',
+    'WhoId',
+    'WhatId',
+    'AccountId',
+    'OwnerId',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
   ],
   Event: [
-    'Id', 'IsDeleted', 'Subject', 'Description', 'StartDateTime', 'EndDateTime', 'ActivityDateTime', 'ActivityDate', 'IsAllDayEvent',
-    'WhoId', 'WhatId', 'AccountId', 'OwnerId', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'Subject',
+    'Description',
+    'StartDateTime',
+    'EndDateTime',
+    'ActivityDateTime',
+    'ActivityDate',
+    'IsAllDayEvent',
+    'WhoId',
+    'WhatId',
+    'AccountId',
+    'OwnerId',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
   ],
   EmailMessage: [
-    'Id', 'IsDeleted', 'Subject', 'TextBody', 'HtmlBody', 'Status', 'Incoming', 'MessageDate', 'RelatedToId', 'ParentId',
-    'CreatedById', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'Subject',
+    'TextBody',
+    'HtmlBody',
+    'Status',
+    'Incoming',
+    'MessageDate',
+    'RelatedToId',
+    'ParentId',
+    'CreatedById',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
   ],
 };
 
 /** Numeric and boolean fields: Bulk API 2.0 returns CSV strings, which are coerced back before parsing. */
 export const SALESFORCE_FIELD_TYPES: Record<string, 'number' | 'boolean'> = {
-  IsDeleted: 'boolean', IsConverted: 'boolean', IsClosed: 'boolean', IsWon: 'boolean', IsAllDayEvent: 'boolean', Incoming: 'boolean',
-  Amount: 'number', Probability: 'number',
+  IsDeleted: 'boolean',
+  IsConverted: 'boolean',
+  IsClosed: 'boolean',
+  IsWon: 'boolean',
+  IsAllDayEvent: 'boolean',
+  Incoming: 'boolean',
+  Amount: 'number',
+  Probability: 'number',
 };
 
 /**
@@ -129,7 +228,10 @@ export const SALESFORCE_FIELD_TYPES: Record<string, 'number' | 'boolean'> = {
  * Lead feeds `contact` (converted leads come through as archived: the Contact they became carries on).
  */
 export const SALESFORCE_KIND_SOURCES: Record<ObjectKind, { sobject: SalesforceSObjectName; where: string | null }[]> = {
-  contact: [{ sobject: 'Contact', where: null }, { sobject: 'Lead', where: null }],
+  contact: [
+    { sobject: 'Contact', where: null },
+    { sobject: 'Lead', where: null },
+  ],
   company: [{ sobject: 'Account', where: null }],
   deal: [{ sobject: 'Opportunity', where: null }],
   task: [{ sobject: 'Task', where: "TaskSubtype != 'Call'" }],

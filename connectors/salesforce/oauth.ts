@@ -31,7 +31,12 @@ export function toTokenSet(raw: unknown, where: string, previousRefreshToken: st
  * My Domain: it comes from the stored connection, never a literal).
  * https://help.salesforce.com/s/articleView?id=remoteaccess_oauth_refresh_token_flow.htm
  */
-export async function refreshTokens(opts: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string }): Promise<TokenSet> {
+export async function refreshTokens(opts: {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}): Promise<TokenSet> {
   const where = `POST ${SALESFORCE_OAUTH_PATHS.token}`;
   const origin = new URL(opts.tokenUrl).origin;
   const oauth2 = new OAuth2({
@@ -58,13 +63,19 @@ export async function afterInstall(tokens: TokenSet, _opts: { apiBase: string })
   try {
     const identity = parseOrThrow(SalesforceIdentityUrl, tokens.metadata.id, 'token metadata id');
     const instance = tokens.metadata.instance_url ?? null;
-    if (instance === null) throw new InstallFailedError('Salesforce token metadata has no instance_url', { provider: PROVIDER });
+    if (instance === null)
+      throw new InstallFailedError('Salesforce token metadata has no instance_url', { provider: PROVIDER });
     const instanceUrl = new URL(instance).origin;
     return { accountId: identity.organizationId, instanceUrl, displayName: new URL(instanceUrl).hostname };
   } catch (err) {
     if (err instanceof InstallFailedError) throw err;
-    throw new InstallFailedError(`Salesforce install: cannot resolve the org (${isCloseloopError(err) ? err.message : String(err)})`, {
-      provider: PROVIDER, where: 'token metadata', cause: err,
-    });
+    throw new InstallFailedError(
+      `Salesforce install: cannot resolve the org (${isCloseloopError(err) ? err.message : String(err)})`,
+      {
+        provider: PROVIDER,
+        where: 'token metadata',
+        cause: err,
+      },
+    );
   }
 }

@@ -3,7 +3,11 @@ import type { CanonicalRecord, ObjectKind } from '../../src/core/canonical.js';
 import { chunk } from '../kit/paginate.js';
 import type { SalesforceClient } from './client.js';
 import {
-  SALESFORCE_FIELDS, SALESFORCE_FIELD_TYPES, SALESFORCE_KEY_PREFIX, SALESFORCE_KIND_SOURCES, SALESFORCE_LIMITS,
+  SALESFORCE_FIELDS,
+  SALESFORCE_FIELD_TYPES,
+  SALESFORCE_KEY_PREFIX,
+  SALESFORCE_KIND_SOURCES,
+  SALESFORCE_LIMITS,
   type SalesforceSObjectName,
 } from './manifest.js';
 import { leadToContact, toContact } from './mappers/to-contact.js';
@@ -11,14 +15,25 @@ import { toCompany } from './mappers/to-company.js';
 import { toDeal } from './mappers/to-deal.js';
 import { toEmailActivity, toEventActivity, toTaskActivity } from './mappers/to-activity.js';
 import {
-  SalesforceAccountRecord, SalesforceContactRecord, SalesforceEmailMessageRecord, SalesforceEmailMessageRelationRow,
-  SalesforceEventRecord, SalesforceLeadRecord, SalesforceOpportunityContactRoleRow, SalesforceOpportunityRecord,
-  SalesforceQueryResponse, SalesforceTaskRecord, parseOrThrow,
+  SalesforceAccountRecord,
+  SalesforceContactRecord,
+  SalesforceEmailMessageRecord,
+  SalesforceEmailMessageRelationRow,
+  SalesforceEventRecord,
+  SalesforceLeadRecord,
+  SalesforceOpportunityContactRoleRow,
+  SalesforceOpportunityRecord,
+  SalesforceQueryResponse,
+  SalesforceTaskRecord,
+  parseOrThrow,
 } from './schemas.js';
 import { buildSelect, soqlIdList } from './soql.js';
 
 /** One source of canonical records: an sObject plus the constant condition that narrows it to a kind. */
-export interface SalesforceSource { sobject: SalesforceSObjectName; where: string | null }
+export interface SalesforceSource {
+  sobject: SalesforceSObjectName;
+  where: string | null;
+}
 
 export function sourcesFor(kind: ObjectKind): SalesforceSource[] {
   return SALESFORCE_KIND_SOURCES[kind];
@@ -35,7 +50,9 @@ export function sobjectOfId(id: string): SalesforceSObjectName | null {
 
 /** Canonical kinds a source sObject can produce (Task → task and call). */
 export function kindsOfSObject(sobject: SalesforceSObjectName): ObjectKind[] {
-  return (Object.keys(SALESFORCE_KIND_SOURCES) as ObjectKind[]).filter((k) => SALESFORCE_KIND_SOURCES[k].some((s) => s.sobject === sobject));
+  return (Object.keys(SALESFORCE_KIND_SOURCES) as ObjectKind[]).filter((k) =>
+    SALESFORCE_KIND_SOURCES[k].some((s) => s.sobject === sobject),
+  );
 }
 
 const RECORD_SCHEMAS: Record<SalesforceSObjectName, z.ZodType> = {
@@ -49,7 +66,10 @@ const RECORD_SCHEMAS: Record<SalesforceSObjectName, z.ZodType> = {
 };
 
 /** SELECT over the manifest's field list for a source, with extra (already escaped) conditions. */
-export function selectFor(source: SalesforceSource, extra: { where?: (string | null)[]; orderBy?: string[]; limit?: number } = {}): string {
+export function selectFor(
+  source: SalesforceSource,
+  extra: { where?: (string | null)[]; orderBy?: string[]; limit?: number } = {},
+): string {
   return buildSelect({
     fields: SALESFORCE_FIELDS[source.sobject],
     from: source.sobject,
@@ -78,7 +98,11 @@ async function queryAllRows(client: SalesforceClient, soql: string, where: strin
 async function contactRolesOf(client: SalesforceClient, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const part of chunk(ids, SALESFORCE_LIMITS.idsPerQuery)) {
-    const soql = buildSelect({ fields: ['OpportunityId', 'ContactId'], from: 'OpportunityContactRole', where: [`OpportunityId IN ${soqlIdList(part)}`] });
+    const soql = buildSelect({
+      fields: ['OpportunityId', 'ContactId'],
+      from: 'OpportunityContactRole',
+      where: [`OpportunityId IN ${soqlIdList(part)}`],
+    });
     const where = 'query OpportunityContactRole';
     for (const raw of await queryAllRows(client, soql, where)) {
       const row = parseOrThrow(SalesforceOpportunityContactRoleRow, raw, where);
@@ -95,7 +119,9 @@ async function emailRecipientsOf(client: SalesforceClient, ids: string[]): Promi
   const personPrefixes: string[] = [SALESFORCE_KEY_PREFIX.Contact, SALESFORCE_KEY_PREFIX.Lead];
   for (const part of chunk(ids, SALESFORCE_LIMITS.idsPerQuery)) {
     const soql = buildSelect({
-      fields: ['EmailMessageId', 'RelationId', 'RelationObjectType'], from: 'EmailMessageRelation', where: [`EmailMessageId IN ${soqlIdList(part)}`],
+      fields: ['EmailMessageId', 'RelationId', 'RelationObjectType'],
+      from: 'EmailMessageRelation',
+      where: [`EmailMessageId IN ${soqlIdList(part)}`],
     });
     const where = 'query EmailMessageRelation';
     for (const raw of await queryAllRows(client, soql, where)) {
@@ -113,24 +139,38 @@ async function emailRecipientsOf(client: SalesforceClient, ids: string[]): Promi
  * Parses raw rows of one sObject, reads the junction rows that carry their associations (one extra query per
  * 200 Opportunities or EmailMessages), and maps them to canonical records.
  */
-export async function mapRows(client: SalesforceClient, sobject: SalesforceSObjectName, rows: unknown[], where: string): Promise<CanonicalRecord[]> {
+export async function mapRows(
+  client: SalesforceClient,
+  sobject: SalesforceSObjectName,
+  rows: unknown[],
+  where: string,
+): Promise<CanonicalRecord[]> {
   const ctx = { instanceUrl: client.instanceUrl };
   const parsed = rows.map((r) => parseOrThrow(RECORD_SCHEMAS[sobject], r, where) as { Id: string });
   if (parsed.length === 0) return [];
   const ids = parsed.map((r) => r.Id);
   switch (sobject) {
-    case 'Contact': return (parsed as SalesforceContactRecord[]).map((r) => toContact(r, ctx));
-    case 'Lead': return (parsed as SalesforceLeadRecord[]).map((r) => leadToContact(r, ctx));
-    case 'Account': return (parsed as SalesforceAccountRecord[]).map((r) => toCompany(r, ctx));
+    case 'Contact':
+      return (parsed as SalesforceContactRecord[]).map((r) => toContact(r, ctx));
+    case 'Lead':
+      return (parsed as SalesforceLeadRecord[]).map((r) => leadToContact(r, ctx));
+    case 'Account':
+      return (parsed as SalesforceAccountRecord[]).map((r) => toCompany(r, ctx));
     case 'Opportunity': {
       const roles = await contactRolesOf(client, ids);
-      return (parsed as SalesforceOpportunityRecord[]).map((r) => toDeal(r, ctx, { contactIds: roles.get(r.Id) ?? [] }));
+      return (parsed as SalesforceOpportunityRecord[]).map((r) =>
+        toDeal(r, ctx, { contactIds: roles.get(r.Id) ?? [] }),
+      );
     }
-    case 'Task': return (parsed as SalesforceTaskRecord[]).map((r) => toTaskActivity(r, ctx));
-    case 'Event': return (parsed as SalesforceEventRecord[]).map((r) => toEventActivity(r, ctx));
+    case 'Task':
+      return (parsed as SalesforceTaskRecord[]).map((r) => toTaskActivity(r, ctx));
+    case 'Event':
+      return (parsed as SalesforceEventRecord[]).map((r) => toEventActivity(r, ctx));
     case 'EmailMessage': {
       const recipients = await emailRecipientsOf(client, ids);
-      return (parsed as SalesforceEmailMessageRecord[]).map((r) => toEmailActivity(r, ctx, { contactIds: recipients.get(r.Id) ?? [] }));
+      return (parsed as SalesforceEmailMessageRecord[]).map((r) =>
+        toEmailActivity(r, ctx, { contactIds: recipients.get(r.Id) ?? [] }),
+      );
     }
   }
 }
@@ -139,7 +179,10 @@ export async function mapRows(client: SalesforceClient, sobject: SalesforceSObje
 export function coerceCsvRow(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (value === '' || value === null || value === undefined) { out[key] = null; continue; }
+    if (value === '' || value === null || value === undefined) {
+      out[key] = null;
+      continue;
+    }
     const type = SALESFORCE_FIELD_TYPES[key];
     if (type === 'boolean' && typeof value === 'string') out[key] = value.toLowerCase() === 'true';
     else if (type === 'number' && typeof value === 'string') out[key] = Number(value);
@@ -149,7 +192,11 @@ export function coerceCsvRow(row: Record<string, unknown>): Record<string, unkno
 }
 
 /** Reads records by id (`WHERE Id IN (...)`, 200 per query) from one source; absent ids are simply missing. */
-export async function fetchSourceByIds(client: SalesforceClient, source: SalesforceSource, ids: string[]): Promise<CanonicalRecord[]> {
+export async function fetchSourceByIds(
+  client: SalesforceClient,
+  source: SalesforceSource,
+  ids: string[],
+): Promise<CanonicalRecord[]> {
   const out: CanonicalRecord[] = [];
   const where = `query ${source.sobject} by id`;
   for (const part of chunk([...new Set(ids)], SALESFORCE_LIMITS.idsPerQuery)) {

@@ -30,27 +30,50 @@ const base = {
 
 export const SalesforceContactRecord = z.looseObject({
   ...base,
-  FirstName: str, LastName: str, Email: str, Phone: str, MobilePhone: str, Title: str, AccountId: str,
+  FirstName: str,
+  LastName: str,
+  Email: str,
+  Phone: str,
+  MobilePhone: str,
+  Title: str,
+  AccountId: str,
 });
 export type SalesforceContactRecord = z.infer<typeof SalesforceContactRecord>;
 
 export const SalesforceLeadRecord = z.looseObject({
   ...base,
-  FirstName: str, LastName: str, Email: str, Phone: str, MobilePhone: str, Title: str, Company: str,
-  IsConverted: bool, ConvertedAccountId: str, ConvertedContactId: str,
+  FirstName: str,
+  LastName: str,
+  Email: str,
+  Phone: str,
+  MobilePhone: str,
+  Title: str,
+  Company: str,
+  IsConverted: bool,
+  ConvertedAccountId: str,
+  ConvertedContactId: str,
 });
 export type SalesforceLeadRecord = z.infer<typeof SalesforceLeadRecord>;
 
 export const SalesforceAccountRecord = z.looseObject({
   ...base,
-  Name: str, Website: str, Industry: str, Phone: str,
+  Name: str,
+  Website: str,
+  Industry: str,
+  Phone: str,
 });
 export type SalesforceAccountRecord = z.infer<typeof SalesforceAccountRecord>;
 
 export const SalesforceOpportunityRecord = z.looseObject({
   ...base,
-  Name: str, Amount: num, StageName: str, Probability: num, CloseDate: SalesforceDate.nullish(),
-  IsClosed: bool, IsWon: bool, AccountId: str,
+  Name: str,
+  Amount: num,
+  StageName: str,
+  Probability: num,
+  CloseDate: SalesforceDate.nullish(),
+  IsClosed: bool,
+  IsWon: bool,
+  AccountId: str,
   /** Only in multi-currency orgs. */
   CurrencyIsoCode: str,
 });
@@ -58,27 +81,53 @@ export type SalesforceOpportunityRecord = z.infer<typeof SalesforceOpportunityRe
 
 export const SalesforceTaskRecord = z.looseObject({
   ...base,
-  Subject: str, Description: str, ActivityDate: SalesforceDate.nullish(), Status: str, Priority: str, IsClosed: bool,
-  TaskSubtype: str, CallType: str, WhoId: str, WhatId: str, AccountId: str,
+  Subject: str,
+  Description: str,
+  ActivityDate: SalesforceDate.nullish(),
+  Status: str,
+  Priority: str,
+  IsClosed: bool,
+  TaskSubtype: str,
+  CallType: str,
+  WhoId: str,
+  WhatId: str,
+  AccountId: str,
 });
 export type SalesforceTaskRecord = z.infer<typeof SalesforceTaskRecord>;
 
 export const SalesforceEventRecord = z.looseObject({
   ...base,
-  Subject: str, Description: str, StartDateTime: SalesforceDateTime.nullish(), EndDateTime: SalesforceDateTime.nullish(),
-  ActivityDateTime: SalesforceDateTime.nullish(), ActivityDate: SalesforceDate.nullish(), IsAllDayEvent: bool,
-  WhoId: str, WhatId: str, AccountId: str,
+  Subject: str,
+  Description: str,
+  StartDateTime: SalesforceDateTime.nullish(),
+  EndDateTime: SalesforceDateTime.nullish(),
+  ActivityDateTime: SalesforceDateTime.nullish(),
+  ActivityDate: SalesforceDate.nullish(),
+  IsAllDayEvent: bool,
+  WhoId: str,
+  WhatId: str,
+  AccountId: str,
 });
 export type SalesforceEventRecord = z.infer<typeof SalesforceEventRecord>;
 
 export const SalesforceEmailMessageRecord = z.looseObject({
   ...base,
-  Subject: str, TextBody: str, HtmlBody: str, Status: str, Incoming: bool, MessageDate: SalesforceDateTime.nullish(),
-  RelatedToId: str, ParentId: str, CreatedById: str,
+  Subject: str,
+  TextBody: str,
+  HtmlBody: str,
+  Status: str,
+  Incoming: bool,
+  MessageDate: SalesforceDateTime.nullish(),
+  RelatedToId: str,
+  ParentId: str,
+  CreatedById: str,
 });
 export type SalesforceEmailMessageRecord = z.infer<typeof SalesforceEmailMessageRecord>;
 
-/** One page of `GET /query?q=` (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm). */
+/**
+ * One page of `GET /query?q=`
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm).
+ */
 export const SalesforceQueryResponse = z.object({
   totalSize: z.number().int().nonnegative(),
   done: z.boolean(),
@@ -88,9 +137,14 @@ export const SalesforceQueryResponse = z.object({
 export type SalesforceQueryResponse = z.infer<typeof SalesforceQueryResponse>;
 
 /** Junction rows read to fill associations. */
-export const SalesforceOpportunityContactRoleRow = z.looseObject({ OpportunityId: SalesforceId, ContactId: SalesforceId.nullish() });
+export const SalesforceOpportunityContactRoleRow = z.looseObject({
+  OpportunityId: SalesforceId,
+  ContactId: SalesforceId.nullish(),
+});
 export const SalesforceEmailMessageRelationRow = z.looseObject({
-  EmailMessageId: SalesforceId, RelationId: SalesforceId.nullish(), RelationObjectType: str,
+  EmailMessageId: SalesforceId,
+  RelationId: SalesforceId.nullish(),
+  RelationObjectType: str,
 });
 export const SalesforceIdRow = z.looseObject({ Id: SalesforceId });
 
@@ -99,11 +153,15 @@ export const SalesforceIdRow = z.looseObject({ Id: SalesforceId });
  * POST /composite/sobjects: one result per record, in request order, HTTP 200 even when some failed. Per-record
  * errors carry `statusCode` (top-level REST errors use `errorCode`).
  */
-export const SalesforceCollectionResponse = z.array(z.object({
-  id: SalesforceId.nullable().optional(),
-  success: z.boolean(),
-  errors: z.array(z.looseObject({ statusCode: z.string(), message: z.string().optional(), fields: z.array(z.string()).optional() })),
-}));
+export const SalesforceCollectionResponse = z.array(
+  z.object({
+    id: SalesforceId.nullable().optional(),
+    success: z.boolean(),
+    errors: z.array(
+      z.looseObject({ statusCode: z.string(), message: z.string().optional(), fields: z.array(z.string()).optional() }),
+    ),
+  }),
+);
 
 export const SalesforceCreateResponse = z.object({
   id: SalesforceId,
@@ -111,8 +169,13 @@ export const SalesforceCreateResponse = z.object({
   errors: z.array(z.unknown()),
 });
 
-/** Top-level REST error body: an array (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm). */
-export const SalesforceErrorBody = z.array(z.object({ message: z.string(), errorCode: z.string(), fields: z.array(z.string()).optional() }));
+/**
+ * Top-level REST error body: an array
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
+ */
+export const SalesforceErrorBody = z.array(
+  z.object({ message: z.string(), errorCode: z.string(), fields: z.array(z.string()).optional() }),
+);
 
 /** `GET /sobjects/{T}/deleted/?start=&end=`. */
 export const SalesforceGetDeletedResponse = z.object({
@@ -150,7 +213,9 @@ export type SalesforceTokenResponse = z.infer<typeof SalesforceTokenResponse>;
 
 /** The identity URL's last two segments are the org id (00D...) and the user id (005...). */
 export const SalesforceIdentityUrl = z.url().transform((url, ctx) => {
-  const m = /\/id\/(00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?)\/(005[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?)\/?$/.exec(new URL(url).pathname);
+  const m = /\/id\/(00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?)\/(005[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?)\/?$/.exec(
+    new URL(url).pathname,
+  );
   if (!m) {
     ctx.addIssue({ code: 'custom', message: 'identity URL does not end in /id/{orgId}/{userId}' });
     return z.NEVER;
@@ -158,12 +223,23 @@ export const SalesforceIdentityUrl = z.url().transform((url, ctx) => {
   return { organizationId: m[1]!, userId: m[2]! };
 });
 
-/** CDC ChangeEventHeader (https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_header.htm). */
+/**
+ * CDC ChangeEventHeader
+ * (https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_header.htm).
+ */
 export const SalesforceChangeEventHeader = z.looseObject({
   entityName: z.string(),
   recordIds: z.array(z.string()),
   changeType: z.enum([
-    'CREATE', 'UPDATE', 'DELETE', 'UNDELETE', 'GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW',
+    'CREATE',
+    'UPDATE',
+    'DELETE',
+    'UNDELETE',
+    'GAP_CREATE',
+    'GAP_UPDATE',
+    'GAP_DELETE',
+    'GAP_UNDELETE',
+    'GAP_OVERFLOW',
   ]),
   changeOrigin: z.string().nullish(),
   transactionKey: z.string().nullish(),
@@ -210,16 +286,26 @@ export type SalesforceOutboundMessage = z.infer<typeof SalesforceOutboundMessage
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InvalidPayloadError(`${where}: unexpected Salesforce payload (${issues})`, { provider: 'salesforce', where });
+    const issues = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new InvalidPayloadError(`${where}: unexpected Salesforce payload (${issues})`, {
+      provider: 'salesforce',
+      where,
+    });
   }
   return result.data;
 }
 
 /** The part of GET /sobjects/Opportunity/describe we read: StageName's picklist values and labels. */
 export const SalesforceDescribeStages = z.looseObject({
-  fields: z.array(z.looseObject({
-    name: z.string(),
-    picklistValues: z.array(z.looseObject({ value: z.string(), label: z.string().nullish(), active: z.boolean().optional() })).optional(),
-  })),
+  fields: z.array(
+    z.looseObject({
+      name: z.string(),
+      picklistValues: z
+        .array(z.looseObject({ value: z.string(), label: z.string().nullish(), active: z.boolean().optional() }))
+        .optional(),
+    }),
+  ),
 });

@@ -7,7 +7,13 @@ import { buildCount, buildSelect, soqlId } from './soql.js';
 /** The sObjects a write-back writes, each with the idempotency field it needs. */
 const WRITTEN = ['Task', 'EmailMessage'] as const;
 
-interface DescribedField { name: string; createable?: boolean; updateable?: boolean; externalId?: boolean; unique?: boolean }
+interface DescribedField {
+  name: string;
+  createable?: boolean;
+  updateable?: boolean;
+  externalId?: boolean;
+  unique?: boolean;
+}
 
 /**
  * The install check (BEHAVIOR.md "Setup check"): describe Task and EmailMessage as the connected user and confirm
@@ -19,15 +25,26 @@ export async function checkSetup(client: SalesforceClient): Promise<string[]> {
   const problems: string[] = [];
   for (const sobject of WRITTEN) {
     const where = `GET /sobjects/${sobject}/describe`;
-    const describe = await client.call(where, (c) => c.sobject(sobject).describe() as unknown as Promise<{ fields: DescribedField[] }>);
+    const describe = await client.call(
+      where,
+      (c) => c.sobject(sobject).describe() as unknown as Promise<{ fields: DescribedField[] }>,
+    );
     const field = describe.fields.find((f) => f.name.toLowerCase() === SALESFORCE_IDEMPOTENCY_FIELD.toLowerCase());
     const name = `${sobject}.${SALESFORCE_IDEMPOTENCY_FIELD}`;
     if (!field) {
-      problems.push(`${name} is missing: deploy deploy/salesforce (sf project deploy start) or create it${sobject === 'Task' ? ' on Activity' : ''} as Text(255), External ID, Unique; write-backs wait until it exists.`);
+      problems.push(
+        `${name} is missing: deploy deploy/salesforce (sf project deploy start) or create it${sobject === 'Task' ? ' on Activity' : ''} as Text(255), External ID, Unique; write-backs wait until it exists.`,
+      );
       continue;
     }
-    if (!field.externalId || !field.unique) problems.push(`${name} exists but is not External ID + Unique: a retried write could create a second ${sobject === 'Task' ? 'task' : 'draft'}; recreate it from deploy/salesforce.`);
-    if (!field.createable || !field.updateable) problems.push(`${name} is not writable by the connected user: assign the Closeloop_Integration permission set (deploy/salesforce) to that user.`);
+    if (!field.externalId || !field.unique)
+      problems.push(
+        `${name} exists but is not External ID + Unique: a retried write could create a second ${sobject === 'Task' ? 'task' : 'draft'}; recreate it from deploy/salesforce.`,
+      );
+    if (!field.createable || !field.updateable)
+      problems.push(
+        `${name} is not writable by the connected user: assign the Closeloop_Integration permission set (deploy/salesforce) to that user.`,
+      );
   }
   return problems;
 }
@@ -35,7 +52,8 @@ export async function checkSetup(client: SalesforceClient): Promise<string[]> {
 /** `SELECT COUNT()` per source sObject of a kind, summed (the backfill completeness check). */
 export async function countRecords(client: SalesforceClient, kind: ObjectKind): Promise<number> {
   let n = 0;
-  for (const s of sourcesFor(kind)) n += (await client.query(buildCount({ from: s.sobject, where: [s.where] }), `query ${s.sobject} count`)).totalSize;
+  for (const s of sourcesFor(kind))
+    n += (await client.query(buildCount({ from: s.sobject, where: [s.where] }), `query ${s.sobject} count`)).totalSize;
   return n;
 }
 
@@ -44,7 +62,13 @@ export async function* listIds(client: SalesforceClient, kind: ObjectKind): Asyn
   for (const s of sourcesFor(kind)) {
     let after: string | null = null;
     for (;;) {
-      const soql = buildSelect({ fields: ['Id'], from: s.sobject, where: [s.where, after ? `Id > ${soqlId(after)}` : null], orderBy: ['Id ASC'], limit: 2000 });
+      const soql = buildSelect({
+        fields: ['Id'],
+        from: s.sobject,
+        where: [s.where, after ? `Id > ${soqlId(after)}` : null],
+        orderBy: ['Id ASC'],
+        limit: 2000,
+      });
       const page = await client.query(soql, `query ${s.sobject} ids`);
       const ids = page.records.map((r) => String((r as { Id?: unknown }).Id));
       if (ids.length) yield ids;

@@ -10,12 +10,18 @@ import { SalesforceId } from './schemas.js';
 export function soqlString(value: string): string {
   const escaped = value.replace(/[\\'"\n\r\t\b\f]/g, (c) => {
     switch (c) {
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      case '\b': return '\\b';
-      case '\f': return '\\f';
-      default: return `\\${c}`;
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      case '\b':
+        return '\\b';
+      case '\f':
+        return '\\f';
+      default:
+        return `\\${c}`;
     }
   });
   return `'${escaped}'`;

@@ -38,21 +38,27 @@ export const defaultSyncOptions = (): SalesforceSyncOptions => ({
 
 /**
  * Checkpoint, one set of keys per source sObject (a kind can have two, e.g. contact = Contact + Lead):
- * `<S>.modstamp` / `<S>.lastId`: keyset anchor, the last (SystemModstamp, Id) stored; modstamp null = backfill not finished.
+ * `<S>.modstamp` / `<S>.lastId`: keyset anchor, the last (SystemModstamp, Id) stored; modstamp null = backfill not
+ * finished.
  * `<S>.deletedFrom`: start of the next getDeleted window.
  */
 const key = (s: SalesforceSource, k: 'modstamp' | 'lastId' | 'deletedFrom') => `${s.sobject}.${k}`;
 const CHECKPOINT_VERSION = 1;
 
 function readCheckpoint(sources: SalesforceSource[], since: Checkpoint, kind: ObjectKind): Checkpoint {
-  if (since.v !== CHECKPOINT_VERSION) throw new InvalidCursorError(`salesforce ${kind}: checkpoint version ${String(since.v)} is not ${CHECKPOINT_VERSION}`);
+  if (since.v !== CHECKPOINT_VERSION)
+    throw new InvalidCursorError(
+      `salesforce ${kind}: checkpoint version ${String(since.v)} is not ${CHECKPOINT_VERSION}`,
+    );
   for (const s of sources) {
     const modstamp = since[key(s, 'modstamp')];
     const deletedFrom = since[key(s, 'deletedFrom')];
     const lastId = since[key(s, 'lastId')];
-    const valid = (modstamp === null || (typeof modstamp === 'string' && !Number.isNaN(Date.parse(modstamp))))
-      && typeof deletedFrom === 'string' && !Number.isNaN(Date.parse(deletedFrom))
-      && (lastId === null || typeof lastId === 'string');
+    const valid =
+      (modstamp === null || (typeof modstamp === 'string' && !Number.isNaN(Date.parse(modstamp)))) &&
+      typeof deletedFrom === 'string' &&
+      !Number.isNaN(Date.parse(deletedFrom)) &&
+      (lastId === null || typeof lastId === 'string');
     if (!valid) throw new InvalidCursorError(`salesforce ${kind}: checkpoint for ${s.sobject} is malformed`);
   }
   return { ...since };
@@ -62,7 +68,9 @@ function readCheckpoint(sources: SalesforceSource[], since: Checkpoint, kind: Ob
 function afterAnchor(modstamp: string | null, lastId: string | null): string | null {
   if (modstamp === null) return null;
   const t = soqlDateTime(modstamp);
-  return lastId ? `SystemModstamp > ${t} OR (SystemModstamp = ${t} AND Id > ${soqlId(lastId)})` : `SystemModstamp > ${t}`;
+  return lastId
+    ? `SystemModstamp > ${t} OR (SystemModstamp = ${t} AND Id > ${soqlId(lastId)})`
+    : `SystemModstamp > ${t}`;
 }
 
 /**
@@ -75,30 +83,48 @@ function afterAnchor(modstamp: string | null, lastId: string | null): string | n
  *    cannot be read and throws InvalidCursorError (the caller resyncs).
  */
 export async function* listChanges(
-  client: SalesforceClient, kind: ObjectKind, since: Checkpoint | null, opts: SalesforceSyncOptions,
+  client: SalesforceClient,
+  kind: ObjectKind,
+  since: Checkpoint | null,
+  opts: SalesforceSyncOptions,
 ): AsyncGenerator<ChangePage> {
   const sources = sourcesFor(kind);
   const runStart = Math.floor(opts.now() / 1000) * 1000;
   const upTo = soqlDateTime(runStart - opts.settleMs);
   const runStartIso = new Date(runStart).toISOString();
-  const cp: Checkpoint = since === null
-    ? Object.fromEntries([['v', CHECKPOINT_VERSION], ...sources.flatMap((s) => [[key(s, 'modstamp'), null], [key(s, 'lastId'), null], [key(s, 'deletedFrom'), runStartIso]])])
-    : readCheckpoint(sources, since, kind);
+  const cp: Checkpoint =
+    since === null
+      ? Object.fromEntries([
+          ['v', CHECKPOINT_VERSION],
+          ...sources.flatMap((s) => [
+            [key(s, 'modstamp'), null],
+            [key(s, 'lastId'), null],
+            [key(s, 'deletedFrom'), runStartIso],
+          ]),
+        ])
+      : readCheckpoint(sources, since, kind);
 
   // Fail before reading anything when the deletion window can no longer be covered.
   for (const s of sources) {
     const from = Date.parse(cp[key(s, 'deletedFrom')] as string);
     if (runStart - from > SALESFORCE_LIMITS.replicationWindowMs) {
-      throw new InvalidCursorError(`salesforce ${kind}: last deletion check of ${s.sobject} is older than 30 days; full resync needed`, {
-        provider: salesforceManifest.id, where: `GET /sobjects/${s.sobject}/deleted`,
-      });
+      throw new InvalidCursorError(
+        `salesforce ${kind}: last deletion check of ${s.sobject} is older than 30 days; full resync needed`,
+        {
+          provider: salesforceManifest.id,
+          where: `GET /sobjects/${s.sobject}/deleted`,
+        },
+      );
     }
   }
 
   for (const s of sources) {
     if (cp[key(s, 'modstamp')] === null) {
       const where = `query ${s.sobject} count`;
-      const counted = await client.query(buildCount({ from: s.sobject, where: [s.where, `SystemModstamp <= ${upTo}`] }), where);
+      const counted = await client.query(
+        buildCount({ from: s.sobject, where: [s.where, `SystemModstamp <= ${upTo}`] }),
+        where,
+      );
       if (counted.totalSize > opts.bulkThreshold) {
         yield* bulkBackfill(client, s, upTo, cp, opts);
         // Everything up to `upTo` came from the bulk job; keyset paging continues after it.
@@ -108,7 +134,11 @@ export async function* listChanges(
     }
     for (;;) {
       const anchor = afterAnchor(cp[key(s, 'modstamp')] as string | null, cp[key(s, 'lastId')] as string | null);
-      const soql = selectFor(s, { where: [anchor, `SystemModstamp <= ${upTo}`], orderBy: ['SystemModstamp ASC', 'Id ASC'], limit: opts.pageSize });
+      const soql = selectFor(s, {
+        where: [anchor, `SystemModstamp <= ${upTo}`],
+        orderBy: ['SystemModstamp ASC', 'Id ASC'],
+        limit: opts.pageSize,
+      });
       const where = `query ${s.sobject}`;
       const page = await client.query(soql, where);
       const rows = page.records.slice(0, opts.pageSize);
@@ -134,11 +164,22 @@ export async function* listChanges(
       if (runStart - from < SALESFORCE_LIMITS.replicationMinWindowMs) continue;
       const where = `GET /sobjects/${s.sobject}/deleted`;
       // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
-      const body = parseOrThrow(SalesforceGetDeletedResponse, await client.call(where, (c) => c.sobject(s.sobject).deleted(new Date(from), new Date(runStart)) as unknown as Promise<unknown>), where);
+      const body = parseOrThrow(
+        SalesforceGetDeletedResponse,
+        await client.call(
+          where,
+          (c) => c.sobject(s.sobject).deleted(new Date(from), new Date(runStart)) as unknown as Promise<unknown>,
+        ),
+        where,
+      );
       if (Date.parse(isoDateTime(body.earliestDateAvailable) as string) > from) {
-        throw new InvalidCursorError(`salesforce ${kind}: ${s.sobject} deletions before ${body.earliestDateAvailable} were purged; full resync needed`, {
-          provider: salesforceManifest.id, where,
-        });
+        throw new InvalidCursorError(
+          `salesforce ${kind}: ${s.sobject} deletions before ${body.earliestDateAvailable} were purged; full resync needed`,
+          {
+            provider: salesforceManifest.id,
+            where,
+          },
+        );
       }
       for (const d of body.deletedRecords) deleted.push({ kind, externalId: d.id });
       cp[key(s, 'deletedFrom')] = isoDateTime(body.latestDateCovered);
@@ -155,16 +196,29 @@ export async function* listChanges(
  * idempotent). Memory holds one results page at a time.
  */
 async function* bulkBackfill(
-  client: SalesforceClient, s: SalesforceSource, upTo: string, cp: Checkpoint, opts: SalesforceSyncOptions,
+  client: SalesforceClient,
+  s: SalesforceSource,
+  upTo: string,
+  cp: Checkpoint,
+  opts: SalesforceSyncOptions,
 ): AsyncGenerator<ChangePage> {
   const where = `bulk2 query ${s.sobject}`;
   const soql = selectFor(s, { where: [`SystemModstamp <= ${upTo}`] });
-  const pages = bulk2QueryPages(client, soql, where, { pollIntervalMs: opts.bulkPollIntervalMs, pollTimeoutMs: opts.bulkPollTimeoutMs, maxRecords: opts.bulkMaxRecords });
+  const pages = bulk2QueryPages(client, soql, where, {
+    pollIntervalMs: opts.bulkPollIntervalMs,
+    pollTimeoutMs: opts.bulkPollTimeoutMs,
+    maxRecords: opts.bulkMaxRecords,
+  });
   try {
     for await (const page of pages) {
       for (let i = 0; i < page.rows.length; i += opts.pageSize) {
         const rows = page.rows.slice(i, i + opts.pageSize).map((r) => coerceCsvRow(r));
-        yield { records: await mapRows(client, s.sobject, rows, where), deleted: [], checkpoint: { ...cp }, done: false };
+        yield {
+          records: await mapRows(client, s.sobject, rows, where),
+          deleted: [],
+          checkpoint: { ...cp },
+          done: false,
+        };
       }
     }
   } catch (err) {
@@ -173,7 +227,11 @@ async function* bulkBackfill(
 }
 
 /** fetchByIds: ids are routed to their sObject by key prefix, then read with `WHERE Id IN (...)` in chunks of 200. */
-export async function fetchByIds(client: SalesforceClient, kind: ObjectKind, ids: string[]): Promise<CanonicalRecord[]> {
+export async function fetchByIds(
+  client: SalesforceClient,
+  kind: ObjectKind,
+  ids: string[],
+): Promise<CanonicalRecord[]> {
   const out: CanonicalRecord[] = [];
   // A string that is not a 15/18-character id cannot name a record: it is absent, and never reaches SOQL.
   const valid = ids.filter((id) => SalesforceId.safeParse(id).success);

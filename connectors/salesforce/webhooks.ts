@@ -36,7 +36,13 @@ const parser = new XMLParser({
 });
 
 const KIND_BY_SOBJECT: Record<string, ObjectKind> = {
-  Contact: 'contact', Lead: 'contact', Account: 'company', Opportunity: 'deal', Task: 'task', Event: 'meeting', EmailMessage: 'email',
+  Contact: 'contact',
+  Lead: 'contact',
+  Account: 'company',
+  Opportunity: 'deal',
+  Task: 'task',
+  Event: 'meeting',
+  EmailMessage: 'email',
 };
 
 function kindOf(sobjectType: string, fields: Record<string, unknown>): ObjectKind | null {
@@ -55,15 +61,32 @@ function originOf(urls: (string | null | undefined)[], organizationId: string): 
   for (const raw of urls) {
     if (!raw) continue;
     let url: URL;
-    try { url = new URL(raw); } catch { throw new InvalidPayloadError(`${WHERE}: endpoint URL is not a URL`, { provider: salesforceManifest.id, where: WHERE }); }
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new InvalidPayloadError(`${WHERE}: endpoint URL is not a URL`, {
+        provider: salesforceManifest.id,
+        where: WHERE,
+      });
+    }
     const org15 = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
     if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-      throw new InvalidPayloadError(`${WHERE}: endpoint URL must be https`, { provider: salesforceManifest.id, where: WHERE });
+      throw new InvalidPayloadError(`${WHERE}: endpoint URL must be https`, {
+        provider: salesforceManifest.id,
+        where: WHERE,
+      });
     }
     if (org15.slice(0, 15) !== organizationId.slice(0, 15)) {
-      throw new InvalidPayloadError(`${WHERE}: endpoint URL names another organization than OrganizationId`, { provider: salesforceManifest.id, where: WHERE });
+      throw new InvalidPayloadError(`${WHERE}: endpoint URL names another organization than OrganizationId`, {
+        provider: salesforceManifest.id,
+        where: WHERE,
+      });
     }
-    if (host && host !== url.host) throw new InvalidPayloadError(`${WHERE}: EnterpriseUrl and PartnerUrl name different hosts`, { provider: salesforceManifest.id, where: WHERE });
+    if (host && host !== url.host)
+      throw new InvalidPayloadError(`${WHERE}: EnterpriseUrl and PartnerUrl name different hosts`, {
+        provider: salesforceManifest.id,
+        where: WHERE,
+      });
     host = url.host;
   }
   return host;
@@ -77,43 +100,65 @@ function originOf(urls: (string | null | undefined)[], organizationId: string): 
  * send time, so consumers re-read the record rather than trusting the payload.
  */
 export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets): ParsedWebhook {
-  if (req.method.toUpperCase() !== 'POST') throw new InvalidPayloadError(`${WHERE}: expected POST, got ${req.method}`, { provider: salesforceManifest.id, where: WHERE });
+  if (req.method.toUpperCase() !== 'POST')
+    throw new InvalidPayloadError(`${WHERE}: expected POST, got ${req.method}`, {
+      provider: salesforceManifest.id,
+      where: WHERE,
+    });
   const xml = req.rawBody.toString('utf8');
   // Salesforce never sends a DOCTYPE; refusing one rules out entity-expansion tricks before parsing.
-  if (/<!DOCTYPE/i.test(xml)) throw new InvalidPayloadError(`${WHERE}: DOCTYPE is not allowed`, { provider: salesforceManifest.id, where: WHERE });
+  if (/<!DOCTYPE/i.test(xml))
+    throw new InvalidPayloadError(`${WHERE}: DOCTYPE is not allowed`, {
+      provider: salesforceManifest.id,
+      where: WHERE,
+    });
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new InvalidPayloadError(`${WHERE}: malformed XML (${valid.err.msg} at ${valid.err.line}:${valid.err.col})`, {
-      provider: salesforceManifest.id, where: WHERE,
+      provider: salesforceManifest.id,
+      where: WHERE,
     });
   }
   const message = parseOrThrow(SalesforceOutboundMessage, parser.parse(xml), WHERE);
-  const { OrganizationId: accountId, ActionId: actionId, Notification: notifications, EnterpriseUrl, PartnerUrl } = message.Envelope.Body.notifications;
+  const {
+    OrganizationId: accountId,
+    ActionId: actionId,
+    Notification: notifications,
+    EnterpriseUrl,
+    PartnerUrl,
+  } = message.Envelope.Body.notifications;
   const originHost = originOf([EnterpriseUrl, PartnerUrl], accountId);
 
   // Only the objects closeloop syncs are taken; a notification for anything else is acknowledged and dropped.
-  const events: WebhookEvent[] = notifications.filter((n) => kindOf(n.sObject['@_type'], n.sObject as Record<string, unknown>) !== null).map((n) => {
-    const fields = n.sObject as Record<string, unknown>;
-    const stamp = typeof fields.SystemModstamp === 'string' ? fields.SystemModstamp : typeof fields.LastModifiedDate === 'string' ? fields.LastModifiedDate : null;
-    let occurredAt: number;
-    try {
-      occurredAt = stamp === null ? req.receivedAt : Date.parse(isoDateTime(stamp) as string);
-    } catch {
-      // An unreadable stamp only loses ordering information; the record is re-read anyway.
-      occurredAt = req.receivedAt;
-    }
-    return {
-      eventId: n.Id,
-      accountId,
-      kind: kindOf(n.sObject['@_type'], fields),
-      objectId: n.sObject.Id,
-      // Outbound messages fire on workflow/flow criteria and do not say whether the record was created or edited.
-      change: 'updated',
-      occurredAt,
-      raw: { organizationId: accountId, actionId: actionId ?? null, notification: n },
-      ...(originHost ? { originHost } : {}),
-    };
-  });
+  const events: WebhookEvent[] = notifications
+    .filter((n) => kindOf(n.sObject['@_type'], n.sObject as Record<string, unknown>) !== null)
+    .map((n) => {
+      const fields = n.sObject as Record<string, unknown>;
+      const stamp =
+        typeof fields.SystemModstamp === 'string'
+          ? fields.SystemModstamp
+          : typeof fields.LastModifiedDate === 'string'
+            ? fields.LastModifiedDate
+            : null;
+      let occurredAt: number;
+      try {
+        occurredAt = stamp === null ? req.receivedAt : Date.parse(isoDateTime(stamp) as string);
+      } catch {
+        // An unreadable stamp only loses ordering information; the record is re-read anyway.
+        occurredAt = req.receivedAt;
+      }
+      return {
+        eventId: n.Id,
+        accountId,
+        kind: kindOf(n.sObject['@_type'], fields),
+        objectId: n.sObject.Id,
+        // Outbound messages fire on workflow/flow criteria and do not say whether the record was created or edited.
+        change: 'updated',
+        occurredAt,
+        raw: { organizationId: accountId, actionId: actionId ?? null, notification: n },
+        ...(originHost ? { originHost } : {}),
+      };
+    });
 
   return { events, response: { status: 200, contentType: 'text/xml; charset=utf-8', body: SALESFORCE_OUTBOUND_ACK } };
 }

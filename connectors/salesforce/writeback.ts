@@ -1,10 +1,31 @@
-import type { BatchItemResult, CreatedRecord, CrmOwner, DraftEmailWrite, DraftWithdrawResult, StageLabel, TaskChange, TaskChangeResult, TaskWrite } from '../../src/core/connector.js';
+import type {
+  BatchItemResult,
+  CreatedRecord,
+  CrmOwner,
+  DraftEmailWrite,
+  DraftWithdrawResult,
+  StageLabel,
+  TaskChange,
+  TaskChangeResult,
+  TaskWrite,
+} from '../../src/core/connector.js';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../src/core/errors.js';
 import { textToHtml } from '../kit/escape.js';
 import { providerErrorCode, toSalesforceError, type SalesforceClient } from './client.js';
-import { SALESFORCE_API_VERSION, SALESFORCE_IDEMPOTENCY_FIELD, SALESFORCE_KEY_PREFIX, SALESFORCE_LIMITS } from './manifest.js';
+import {
+  SALESFORCE_API_VERSION,
+  SALESFORCE_IDEMPOTENCY_FIELD,
+  SALESFORCE_KEY_PREFIX,
+  SALESFORCE_LIMITS,
+} from './manifest.js';
 import { recordUrl } from './mappers/common.js';
-import { SalesforceCollectionResponse, SalesforceCreateResponse, SalesforceDescribeStages, SalesforceIdRow, parseOrThrow } from './schemas.js';
+import {
+  SalesforceCollectionResponse,
+  SalesforceCreateResponse,
+  SalesforceDescribeStages,
+  SalesforceIdRow,
+  parseOrThrow,
+} from './schemas.js';
 import { buildSelect, soqlId, soqlName, soqlString } from './soql.js';
 
 /** TaskPayload priority → the default Task Priority picklist. */
@@ -15,7 +36,9 @@ const TASK_STATUS_NEW = 'Not Started';
 const EMAIL_STATUS_DRAFT = '5';
 /** The idempotency field is a Text(255) External ID, Unique. */
 const MAX_KEY_LENGTH = 255;
-/** Task.Subject is a 255-character string; Task.Description a 32,000-character long text area (plain text, no markup). */
+/**
+ * Task.Subject is a 255-character string; Task.Description a 32,000-character long text area (plain text, no markup).
+ */
 const MAX_SUBJECT_LENGTH = 255;
 const MAX_DESCRIPTION_LENGTH = 32_000;
 const TRUNCATED = '\n[…]';
@@ -27,21 +50,30 @@ const TRUNCATED = '\n[…]';
  */
 export function toDescription(body: string): string {
   const text = body.replace(/\r\n?/g, '\n');
-  return text.length <= MAX_DESCRIPTION_LENGTH ? text : text.slice(0, MAX_DESCRIPTION_LENGTH - TRUNCATED.length) + TRUNCATED;
+  return text.length <= MAX_DESCRIPTION_LENGTH
+    ? text
+    : text.slice(0, MAX_DESCRIPTION_LENGTH - TRUNCATED.length) + TRUNCATED;
 }
 
 type WritableSObject = 'Task' | 'EmailMessage';
 
 function checkKey(key: string): string {
   if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new ProviderRejectedError(`idempotency key must be 1-${MAX_KEY_LENGTH} characters`, { provider: 'salesforce' });
+    throw new ProviderRejectedError(`idempotency key must be 1-${MAX_KEY_LENGTH} characters`, {
+      provider: 'salesforce',
+    });
   }
   return key;
 }
 
 /** `SELECT Id FROM T WHERE Closeloop_Key__c = '<key>' LIMIT 1` (External ID fields are indexed and filterable). */
 async function findByKey(client: SalesforceClient, sobject: WritableSObject, key: string): Promise<string | null> {
-  const soql = buildSelect({ fields: ['Id'], from: sobject, where: [`${soqlName(SALESFORCE_IDEMPOTENCY_FIELD)} = ${soqlString(key)}`], limit: 1 });
+  const soql = buildSelect({
+    fields: ['Id'],
+    from: sobject,
+    where: [`${soqlName(SALESFORCE_IDEMPOTENCY_FIELD)} = ${soqlString(key)}`],
+    limit: 1,
+  });
   const page = await client.query(soql, `query ${sobject} by ${SALESFORCE_IDEMPOTENCY_FIELD}`);
   const first = page.records[0];
   return first === undefined ? null : parseOrThrow(SalesforceIdRow, first, `query ${sobject}`).Id;
@@ -54,14 +86,23 @@ async function findByKey(client: SalesforceClient, sobject: WritableSObject, key
  * (An upsert `PATCH /sobjects/T/Closeloop_Key__c/{key}` would be one call, but it rewrites the record on retry and
  * fails on an EmailMessage the rep already sent. See BEHAVIOR.md.)
  */
-async function createOnce(client: SalesforceClient, sobject: WritableSObject, key: string, fields: Record<string, unknown>): Promise<CreatedRecord> {
+async function createOnce(
+  client: SalesforceClient,
+  sobject: WritableSObject,
+  key: string,
+  fields: Record<string, unknown>,
+): Promise<CreatedRecord> {
   const existing = await findByKey(client, sobject, key);
   const url = (id: string) => recordUrl({ instanceUrl: client.instanceUrl }, sobject, id);
   if (existing) return { externalId: existing, url: url(existing), alreadyExisted: true };
   const where = `POST /sobjects/${sobject}`;
   try {
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
-    const body = await client.call(where, (c) => c.sobject(sobject).create({ ...fields, [SALESFORCE_IDEMPOTENCY_FIELD]: key }) as unknown as Promise<unknown>);
+    const body = await client.call(
+      where,
+      (c) =>
+        c.sobject(sobject).create({ ...fields, [SALESFORCE_IDEMPOTENCY_FIELD]: key }) as unknown as Promise<unknown>,
+    );
     const created = parseOrThrow(SalesforceCreateResponse, body, where);
     return { externalId: created.id, url: url(created.id) };
   } catch (err) {
@@ -100,7 +141,10 @@ export function taskFields(task: TaskWrite): Record<string, unknown> {
 /** The EmailMessage body we send: a draft (Status 5), never sent. */
 export function draftEmailFields(draft: DraftEmailWrite): Record<string, unknown> {
   // A reply threads on the customer's EmailMessage (ReplyToEmailMessageId); only EmailMessage ids (prefix 02s) can be.
-  const replyTo = draft.inReplyTo?.kind === 'email' && draft.inReplyTo.externalId.startsWith(SALESFORCE_KEY_PREFIX.EmailMessage) ? draft.inReplyTo.externalId : null;
+  const replyTo =
+    draft.inReplyTo?.kind === 'email' && draft.inReplyTo.externalId.startsWith(SALESFORCE_KEY_PREFIX.EmailMessage)
+      ? draft.inReplyTo.externalId
+      : null;
   return compact({
     Subject: draft.subject,
     TextBody: draft.body,
@@ -124,7 +168,11 @@ export function createTask(client: SalesforceClient, task: TaskWrite): Promise<C
 }
 
 /** Ids of the records holding these idempotency keys (one query; keys are ≤ 255 characters, ≤ 200 per call). */
-async function findByKeys(client: SalesforceClient, sobject: WritableSObject, keys: string[]): Promise<Map<string, string>> {
+async function findByKeys(
+  client: SalesforceClient,
+  sobject: WritableSObject,
+  keys: string[],
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (keys.length === 0) return out;
   const field = soqlName(SALESFORCE_IDEMPOTENCY_FIELD);
@@ -156,21 +204,47 @@ export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]):
   const out: BatchItemResult[] = [];
   for (let i = 0; i < tasks.length; i += SALESFORCE_LIMITS.compositeRecords) {
     const chunk = tasks.slice(i, i + SALESFORCE_LIMITS.compositeRecords);
-    const records = chunk.map((t) => ({ attributes: { type: 'Task' }, ...taskFields(t), [SALESFORCE_IDEMPOTENCY_FIELD]: checkKey(t.idempotencyKey) }));
-    const body = await client.call(where, (c) => c.request({
-      method: 'POST', url: `/services/data/v${SALESFORCE_API_VERSION}/composite/sobjects`,
-      body: JSON.stringify({ allOrNone: false, records }), headers: { 'content-type': 'application/json' },
-    }) as unknown as Promise<unknown>);
+    const records = chunk.map((t) => ({
+      attributes: { type: 'Task' },
+      ...taskFields(t),
+      [SALESFORCE_IDEMPOTENCY_FIELD]: checkKey(t.idempotencyKey),
+    }));
+    const body = await client.call(
+      where,
+      (c) =>
+        c.request({
+          method: 'POST',
+          url: `/services/data/v${SALESFORCE_API_VERSION}/composite/sobjects`,
+          body: JSON.stringify({ allOrNone: false, records }),
+          headers: { 'content-type': 'application/json' },
+        }) as unknown as Promise<unknown>,
+    );
     const results = parseOrThrow(SalesforceCollectionResponse, body, where);
-    const duplicates = chunk.filter((t, k) => !results[k]?.success && results[k]?.errors.some((e) => e.statusCode === 'DUPLICATE_VALUE')).map((t) => t.idempotencyKey);
+    const duplicates = chunk
+      .filter((t, k) => !results[k]?.success && results[k]?.errors.some((e) => e.statusCode === 'DUPLICATE_VALUE'))
+      .map((t) => t.idempotencyKey);
     const existing = await findByKeys(client, 'Task', duplicates);
     chunk.forEach((t, k) => {
       const r = results[k];
-      if (r?.success && r.id) { out.push({ ok: true, record: { externalId: r.id, url: url(r.id) } }); return; }
+      if (r?.success && r.id) {
+        out.push({ ok: true, record: { externalId: r.id, url: url(r.id) } });
+        return;
+      }
       const found = existing.get(t.idempotencyKey);
-      if (found) { out.push({ ok: true, record: { externalId: found, url: url(found), alreadyExisted: true } }); return; }
+      if (found) {
+        out.push({ ok: true, record: { externalId: found, url: url(found), alreadyExisted: true } });
+        return;
+      }
       const first = r?.errors[0];
-      out.push({ ok: false, error: first ? recordError(where, first) : new ProviderUnavailableError(`${where}: the answer did not account for this record`, { provider: 'salesforce', where }) });
+      out.push({
+        ok: false,
+        error: first
+          ? recordError(where, first)
+          : new ProviderUnavailableError(`${where}: the answer did not account for this record`, {
+              provider: 'salesforce',
+              where,
+            }),
+      });
     });
   }
   return out;
@@ -185,7 +259,12 @@ export function createDraftEmail(client: SalesforceClient, draft: DraftEmailWrit
 const TASK_STATUS_DONE = 'Completed';
 
 /** One row by id, or null when it is gone (deleted rows are not returned by `query`). */
-async function readById(client: SalesforceClient, sobject: string, id: string, fields: string[]): Promise<Record<string, unknown> | null> {
+async function readById(
+  client: SalesforceClient,
+  sobject: string,
+  id: string,
+  fields: string[],
+): Promise<Record<string, unknown> | null> {
   const soql = buildSelect({ fields, from: sobject, where: [`Id = ${soqlId(id)}`], limit: 1 });
   const page = await client.query(soql, `query ${sobject} by Id`);
   return (page.records[0] as Record<string, unknown> | undefined) ?? null;
@@ -195,7 +274,11 @@ async function readById(client: SalesforceClient, sobject: string, id: string, f
  * Update a Task we created, or complete it with a reason; one the rep completed (IsClosed) or deleted is left alone.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
  */
-export async function updateTask(client: SalesforceClient, taskId: string, change: TaskChange): Promise<TaskChangeResult> {
+export async function updateTask(
+  client: SalesforceClient,
+  taskId: string,
+  change: TaskChange,
+): Promise<TaskChangeResult> {
   const current = await readById(client, 'Task', taskId, ['Id', 'Status', 'IsClosed']);
   if (!current) return { state: 'deleted' };
   if (current.IsClosed === true || current.Status === TASK_STATUS_DONE) return { state: 'completed_by_rep' };
@@ -220,7 +303,10 @@ export async function withdrawDraftEmail(client: SalesforceClient, draftId: stri
   const current = await readById(client, 'EmailMessage', draftId, ['Id', 'Status']);
   if (!current) return { state: 'deleted' };
   if (String(current.Status) !== EMAIL_STATUS_DRAFT) return { state: 'sent' };
-  await client.call('DELETE /sobjects/EmailMessage/{id}', (c) => c.sobject('EmailMessage').destroy(draftId) as unknown as Promise<unknown>);
+  await client.call(
+    'DELETE /sobjects/EmailMessage/{id}',
+    (c) => c.sobject('EmailMessage').destroy(draftId) as unknown as Promise<unknown>,
+  );
   return { state: 'withdrawn' };
 }
 
@@ -228,7 +314,12 @@ export async function withdrawDraftEmail(client: SalesforceClient, draftId: stri
 export async function lookupOwner(client: SalesforceClient, ownerId: string): Promise<CrmOwner | null> {
   const row = await readById(client, 'User', ownerId, ['Id', 'Name', 'Email', 'IsActive']);
   if (!row) return null;
-  return { id: String(row.Id), name: String(row.Name ?? row.Id), email: typeof row.Email === 'string' ? row.Email : null, active: row.IsActive !== false };
+  return {
+    id: String(row.Id),
+    name: String(row.Name ?? row.Id),
+    email: typeof row.Email === 'string' ? row.Email : null,
+    active: row.IsActive !== false,
+  };
 }
 
 /**
@@ -241,5 +332,10 @@ export async function stageLabels(client: SalesforceClient): Promise<StageLabel[
   const d = await client.call(where, (c) => c.request('/sobjects/Opportunity/describe') as unknown as Promise<unknown>);
   const parsed = SalesforceDescribeStages.parse(d);
   const stage = parsed.fields.find((f) => f.name === 'StageName');
-  return (stage?.picklistValues ?? []).map((p) => ({ pipelineId: null, pipelineLabel: null, stageId: p.value, label: p.label ?? p.value }));
+  return (stage?.picklistValues ?? []).map((p) => ({
+    pipelineId: null,
+    pipelineLabel: null,
+    stageId: p.value,
+    label: p.label ?? p.value,
+  }));
 }

@@ -16,12 +16,22 @@ export default {
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   // The card's dependencies (react, @hubspot/ui-extensions) come from the card's own node_modules, one copy of each.
   modulePaths: ['<rootDir>/src/app/cards/node_modules'],
-  moduleNameMapper: { '^react$': '<rootDir>/src/app/cards/node_modules/react/index.js', '^react/jsx-runtime$': '<rootDir>/src/app/cards/node_modules/react/jsx-runtime.js' },
+  moduleNameMapper: {
+    '^react$': '<rootDir>/src/app/cards/node_modules/react/index.js',
+    '^react/jsx-runtime$': '<rootDir>/src/app/cards/node_modules/react/jsx-runtime.js',
+  },
   transform: {
-    '^.+\\.tsx?$': [fromRoot.resolve('@swc/jest'), {
-      jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
-      module: { type: 'es6' },
-    }],
+    '^.+\\.tsx?$': [
+      fromRoot.resolve('@swc/jest'),
+      {
+        jsc: {
+          parser: { syntax: 'typescript', tsx: true },
+          target: 'es2022',
+          transform: { react: { runtime: 'automatic' } },
+        },
+        module: { type: 'es6' },
+      },
+    ],
   },
   testTimeout: 30000,
 };

@@ -27,22 +27,42 @@ export interface SignInDeps {
 export function registerSignIn(connector: Connector, app: ProviderAppConfig, deps: SignInDeps): string {
   const provider = connector.manifest.id;
   const identify = connector.identifyUser;
-  return registerOAuthFlow({
-    name: `signin:${provider}`, purpose: 'login', connector, app, scopes: connector.manifest.signIn?.scopes ?? connector.manifest.oauth.scopes,
-    access: deps.store.access, sealer: deps.sealer, now: deps.now,
-  }, async (tokens, params): Promise<SignedInUser> => {
-    if (!identify) throw new CloseloopError(ErrorCode.NOT_FOUND, `${provider} has no sign-in`, { status: 404 });
-    return identify(tokens, { apiBase: typeof params.instance_url === 'string' ? params.instance_url : app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret });
-  });
+  return registerOAuthFlow(
+    {
+      name: `signin:${provider}`,
+      purpose: 'login',
+      connector,
+      app,
+      scopes: connector.manifest.signIn?.scopes ?? connector.manifest.oauth.scopes,
+      access: deps.store.access,
+      sealer: deps.sealer,
+      now: deps.now,
+    },
+    async (tokens, params): Promise<SignedInUser> => {
+      if (!identify) throw new CloseloopError(ErrorCode.NOT_FOUND, `${provider} has no sign-in`, { status: 404 });
+      return identify(tokens, {
+        apiBase: typeof params.instance_url === 'string' ? params.instance_url : app.apiBase,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+      });
+    },
+  );
 }
 
 /** Decide the role and tenant of a signed-in CRM user, then open a session. */
-export async function signIn(deps: SignInDeps, provider: string, user: SignedInUser): Promise<{ cookie: string; body: { signedIn: true; role: string; tenantId: string | null; csrfToken: string } }> {
+export async function signIn(
+  deps: SignInDeps,
+  provider: string,
+  user: SignedInUser,
+): Promise<{ cookie: string; body: { signedIn: true; role: string; tenantId: string | null; csrfToken: string } }> {
   const isOperator = deps.operatorUsers.includes(`${provider}:${user.accountId}:${user.userId}`);
   let tenantId: string | null = null;
   if (!isOperator) {
     if (!user.isAdmin) {
-      deps.logger.warn({ provider, accountId: user.accountId, code: ErrorCode.FORBIDDEN }, 'sign-in refused: not an admin of the account');
+      deps.logger.warn(
+        { provider, accountId: user.accountId, code: ErrorCode.FORBIDDEN },
+        'sign-in refused: not an admin of the account',
+      );
       throw new ForbiddenError(`only admins of the ${provider} account can sign in`);
     }
     const conn = await deps.store.connections.byAccount(provider, user.accountId);
@@ -50,7 +70,15 @@ export async function signIn(deps: SignInDeps, provider: string, user: SignedInU
     tenantId = conn.tenant_id;
   }
   const role = isOperator ? 'operator' : 'admin';
-  const s = await createSession(deps.store, { tenantId, role, provider, accountId: user.accountId, userId: user.userId, userLabel: user.label }, deps.sessionTtlMs, deps.now());
+  const s = await createSession(
+    deps.store,
+    { tenantId, role, provider, accountId: user.accountId, userId: user.userId, userLabel: user.label },
+    deps.sessionTtlMs,
+    deps.now(),
+  );
   deps.logger.info({ provider, accountId: user.accountId, role, tenantId }, 'signed in');
-  return { cookie: sessionCookie(s.cookieValue, deps.sessionTtlMs), body: { signedIn: true, role, tenantId, csrfToken: s.csrfToken } };
+  return {
+    cookie: sessionCookie(s.cookieValue, deps.sessionTtlMs),
+    body: { signedIn: true, role, tenantId, csrfToken: s.csrfToken },
+  };
 }

@@ -24,18 +24,39 @@ export interface InstallDeps {
  * strategy name; the HTTP handlers (GET /install/:provider, /oauth/:provider/callback) are in src/http/oauth.ts.
  */
 export function registerInstall(connector: Connector, app: ProviderAppConfig, deps: InstallDeps): string {
-  return registerOAuthFlow({
-    name: connector.manifest.id, purpose: 'install', connector, app, scopes: connector.manifest.oauth.scopes,
-    access: deps.store.access, sealer: deps.sealer, now: deps.now,
-  }, (tokens) => completeInstall(connector, app, deps, tokens));
+  return registerOAuthFlow(
+    {
+      name: connector.manifest.id,
+      purpose: 'install',
+      connector,
+      app,
+      scopes: connector.manifest.oauth.scopes,
+      access: deps.store.access,
+      sealer: deps.sealer,
+      now: deps.now,
+    },
+    (tokens) => completeInstall(connector, app, deps, tokens),
+  );
 }
 
 /** After the token exchange: resolve the account identity (fails the install visibly), store the connection. */
-export async function completeInstall(connector: Connector, app: ProviderAppConfig, deps: InstallDeps, tokens: TokenSet): Promise<ConnectionRow> {
+export async function completeInstall(
+  connector: Connector,
+  app: ProviderAppConfig,
+  deps: InstallDeps,
+  tokens: TokenSet,
+): Promise<ConnectionRow> {
   const provider = connector.manifest.id;
-  const identity = await connector.afterInstall(tokens, { apiBase: app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret }).catch((e: unknown) => {
-    throw e instanceof CloseloopError ? e : new InstallFailedError(`could not resolve the installed account: ${(e as Error).message}`, { provider, cause: e });
-  });
+  const identity = await connector
+    .afterInstall(tokens, { apiBase: app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret })
+    .catch((e: unknown) => {
+      throw e instanceof CloseloopError
+        ? e
+        : new InstallFailedError(`could not resolve the installed account: ${(e as Error).message}`, {
+            provider,
+            cause: e,
+          });
+    });
   const enc = deps.vault.encrypt(tokens);
   const conn = await deps.store.connections.upsert({
     id: stableId('conn', provider, identity.accountId),

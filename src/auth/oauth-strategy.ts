@@ -30,27 +30,49 @@ export class SealedStateStore {
     private readonly now: () => number,
   ) {}
   // Arity 5 matters: passport-oauth2 then passes the PKCE verifier (undefined without PKCE).
-  store(_req: Request, verifier: string | undefined, _state: unknown, _meta: unknown, cb: (err: Error | null, handle?: string) => void): void {
+  store(
+    _req: Request,
+    verifier: string | undefined,
+    _state: unknown,
+    _meta: unknown,
+    cb: (err: Error | null, handle?: string) => void,
+  ): void {
     cb(null, this.sealer.seal(this.purpose, this.provider, verifier ?? null, this.now()).state);
   }
   // Arity 3. For PKCE, passport-oauth2 expects `ok` to be the verifier string.
-  verify(_req: Request, handle: string, cb: (err: Error | null, ok: boolean | string, info?: { message: string }) => void): void {
+  verify(
+    _req: Request,
+    handle: string,
+    cb: (err: Error | null, ok: boolean | string, info?: { message: string }) => void,
+  ): void {
     const rejected = () => cb(null, false, { message: 'OAuth state is unknown, expired or already used' });
     const p = this.sealer.open(handle, this.purpose, this.provider, this.now());
     if (!p) return rejected();
-    this.access.useStateNonce(p.nonce, new Date(p.exp))
-      .then((first) => first ? cb(null, p.verifier ?? true) : rejected(), (e) => cb(e as Error, false));
+    this.access.useStateNonce(p.nonce, new Date(p.exp)).then(
+      (first) => (first ? cb(null, p.verifier ?? true) : rejected()),
+      (e) => cb(e as Error, false),
+    );
   }
 }
 
-export function toTokenSet(accessToken: string, refreshToken: string | undefined, params: Record<string, unknown>, now: number): TokenSet {
+export function toTokenSet(
+  accessToken: string,
+  refreshToken: string | undefined,
+  params: Record<string, unknown>,
+  now: number,
+): TokenSet {
   const expiresIn = Number(params.expires_in);
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) {
     if (['access_token', 'refresh_token', 'id_token'].includes(k)) continue;
     if (typeof v === 'string' || typeof v === 'number') metadata[k] = String(v);
   }
-  return { accessToken, refreshToken: refreshToken || null, expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : null, metadata };
+  return {
+    accessToken,
+    refreshToken: refreshToken || null,
+    expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : null,
+    metadata,
+  };
 }
 
 export interface OAuthFlowOptions {
@@ -70,7 +92,10 @@ export interface OAuthFlowOptions {
  * sealed single-use state with PKCE where the manifest supports it, no profile fetch. `onTokens` turns the
  * exchanged tokens (and the raw token response) into what the callback handler receives. Returns the strategy name.
  */
-export function registerOAuthFlow<U>(o: OAuthFlowOptions, onTokens: (tokens: TokenSet, params: Record<string, unknown>) => Promise<U>): string {
+export function registerOAuthFlow<U>(
+  o: OAuthFlowOptions,
+  onTokens: (tokens: TokenSet, params: Record<string, unknown>) => Promise<U>,
+): string {
   const m = o.connector.manifest;
   const strategy = new OAuth2Strategy(
     {
@@ -86,8 +111,17 @@ export function registerOAuthFlow<U>(o: OAuthFlowOptions, onTokens: (tokens: Tok
       store: new SealedStateStore(o.access, o.sealer, o.purpose, m.id, o.now) as any,
       passReqToCallback: false,
     } as any,
-    ((accessToken: string, refreshToken: string, params: Record<string, unknown>, _profile: unknown, done: (err: unknown, user?: unknown) => void) => {
-      onTokens(toTokenSet(accessToken, refreshToken, params, o.now()), params).then((u) => done(null, u), (e) => done(e));
+    ((
+      accessToken: string,
+      refreshToken: string,
+      params: Record<string, unknown>,
+      _profile: unknown,
+      done: (err: unknown, user?: unknown) => void,
+    ) => {
+      onTokens(toTokenSet(accessToken, refreshToken, params, o.now()), params).then(
+        (u) => done(null, u),
+        (e) => done(e),
+      );
     }) as any,
   );
   // Do not fetch a user profile: identity comes from the connector (afterInstall, identifyUser).

@@ -6,7 +6,14 @@ import { CloseloopError, ErrorCode } from '../core/errors.js';
  * operator; everyone else holds exactly one tenant (the CRM account they signed in with, or the token's tenant).
  */
 export type Principal =
-  | { kind: 'session'; role: 'admin' | 'operator'; tenantId: string | null; subject: string; csrfToken: string; sessionHash: string }
+  | {
+      kind: 'session';
+      role: 'admin' | 'operator';
+      tenantId: string | null;
+      subject: string;
+      csrfToken: string;
+      sessionHash: string;
+    }
   | { kind: 'api-token'; role: 'admin'; tenantId: string; subject: string }
   | { kind: 'operator-token'; role: 'operator'; tenantId: null; subject: string }
   | { kind: 'metrics-token'; role: 'metrics'; tenantId: null; subject: string };
@@ -17,7 +24,9 @@ export class UnauthenticatedError extends CloseloopError {
   }
 }
 export class ForbiddenError extends CloseloopError {
-  constructor(message: string) { super(ErrorCode.FORBIDDEN, message, { status: 403 }); }
+  constructor(message: string) {
+    super(ErrorCode.FORBIDDEN, message, { status: 403 });
+  }
 }
 
 /** SHA-256 hex of a secret: what is stored for API tokens and session cookies. */
@@ -34,7 +43,8 @@ export const isTenantIdShape = (s: string): boolean => /^[A-Za-z0-9_.:-]{1,128}$
  * for. Asking for another tenant than one's own is refused (403), whether it exists or not.
  */
 export function resolveScope(p: Principal, requested: string | null): { tenantId: string | null } {
-  if (requested !== null && !isTenantIdShape(requested)) throw new CloseloopError(ErrorCode.INVALID_PAYLOAD, 'tenant: not a tenant id', { status: 400 });
+  if (requested !== null && !isTenantIdShape(requested))
+    throw new CloseloopError(ErrorCode.INVALID_PAYLOAD, 'tenant: not a tenant id', { status: 400 });
   if (p.tenantId === null) {
     if (p.role === 'metrics') throw new ForbiddenError('this token may read /metrics only');
     return { tenantId: requested };

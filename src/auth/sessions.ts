@@ -2,13 +2,27 @@ import { randomBytes } from 'node:crypto';
 import type { SessionRow, Store } from '../store/index.js';
 import { hashSecret, newSecret, type Principal } from './principal.js';
 
-/** `__Host-`: the browser only accepts it Secure, on Path=/ and without Domain, so no subdomain can plant or read it. */
+/**
+ * `__Host-`: the browser only accepts it Secure, on Path=/ and without Domain, so no subdomain can plant or read it.
+ */
 export const SESSION_COOKIE = '__Host-closeloop_session';
 
-export interface NewSession { tenantId: string | null; role: SessionRow['role']; provider: string; accountId: string; userId: string; userLabel: string | null }
+export interface NewSession {
+  tenantId: string | null;
+  role: SessionRow['role'];
+  provider: string;
+  accountId: string;
+  userId: string;
+  userLabel: string | null;
+}
 
 /** A session row (only the hash of the cookie value is stored) and its CSRF token; returns the cookie value. */
-export async function createSession(store: Pick<Store, 'access'>, s: NewSession, ttlMs: number, now: number): Promise<{ cookieValue: string; csrfToken: string; expiresAt: Date }> {
+export async function createSession(
+  store: Pick<Store, 'access'>,
+  s: NewSession,
+  ttlMs: number,
+  now: number,
+): Promise<{ cookieValue: string; csrfToken: string; expiresAt: Date }> {
   const cookieValue = newSecret('cls_');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now + ttlMs);
@@ -26,7 +40,8 @@ export async function signOut(store: Pick<Store, 'access'>, p: Principal): Promi
   if (p.kind === 'session') await store.access.revokeSession(p.sessionHash);
 }
 
-export const clearedSessionCookie = (): string => `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0`;
+export const clearedSessionCookie = (): string =>
+  `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0`;
 
 /** The session cookie's value from a Cookie header, if well-formed. */
 export function readSessionCookie(header: string | undefined): string | null {

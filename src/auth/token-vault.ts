@@ -4,7 +4,11 @@ import { UndecryptableError, type TokenCipher } from '../lib/crypto.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConnectionRow, Store } from '../store/index.js';
 
-export interface OAuthClientCreds { clientId: string; clientSecret: string; tokenUrl: string }
+export interface OAuthClientCreds {
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+}
 
 /**
  * Tokens encrypted at rest; refreshed ahead of expiry under a row lock (SELECT ... FOR UPDATE), so
@@ -48,7 +52,8 @@ export class TokenVault {
   async getAccessToken(connectionId: string): Promise<string> {
     const conn = await this.store.connections.get(connectionId);
     if (!conn) throw new NotFoundError(`connection ${connectionId} not found`);
-    if (conn.status === 'needs_reconnect') throw new AuthRevokedError(`connection ${connectionId} needs to be reconnected: ${conn.status_reason ?? ''}`);
+    if (conn.status === 'needs_reconnect')
+      throw new AuthRevokedError(`connection ${connectionId} needs to be reconnected: ${conn.status_reason ?? ''}`);
     if (!this.isExpiring(conn)) return this.open(conn, conn.access_token_enc);
     return this.refresh(connectionId, false);
   }
@@ -67,10 +72,16 @@ export class TokenVault {
   }
 
   private async markUndecryptable(conn: Pick<ConnectionRow, 'id' | 'provider'>): Promise<AuthRevokedError> {
-    const reason = 'TOKEN_UNDECRYPTABLE: the stored token opens with no configured TOKEN_ENCRYPTION_KEY; list the old key after the new one, or reconnect';
+    const reason =
+      'TOKEN_UNDECRYPTABLE: the stored token opens with no configured TOKEN_ENCRYPTION_KEY; list the old key after the new one, or reconnect';
     await this.store.connections.setStatus(conn.id, 'needs_reconnect', reason);
-    this.logger.error({ connectionId: conn.id, provider: conn.provider, code: 'TOKEN_UNDECRYPTABLE' }, 'stored token cannot be decrypted; connection needs reconnect');
-    return new AuthRevokedError(`connection ${conn.id} needs to be reconnected: ${reason}`, { provider: conn.provider });
+    this.logger.error(
+      { connectionId: conn.id, provider: conn.provider, code: 'TOKEN_UNDECRYPTABLE' },
+      'stored token cannot be decrypted; connection needs reconnect',
+    );
+    return new AuthRevokedError(`connection ${conn.id} needs to be reconnected: ${reason}`, {
+      provider: conn.provider,
+    });
   }
 
   /**
@@ -82,7 +93,11 @@ export class TokenVault {
     let undecryptable = 0;
     for (const c of await this.store.connections.list()) {
       if (c.status === 'needs_reconnect') continue;
-      if (!this.cipher.isStale(c.access_token_enc) && (!c.refresh_token_enc || !this.cipher.isStale(c.refresh_token_enc))) continue;
+      if (
+        !this.cipher.isStale(c.access_token_enc) &&
+        (!c.refresh_token_enc || !this.cipher.isStale(c.refresh_token_enc))
+      )
+        continue;
       const outcome = await this.store.tx(async (r) => {
         const conn = await r.connections.get(c.id, { forUpdate: true });
         if (!conn) return 'gone';
@@ -90,7 +105,9 @@ export class TokenVault {
           const access = this.cipher.decrypt(conn.access_token_enc);
           const refresh = conn.refresh_token_enc ? this.cipher.decrypt(conn.refresh_token_enc) : null;
           await r.connections.updateTokens(conn.id, {
-            accessTokenEnc: this.cipher.encrypt(access), refreshTokenEnc: refresh === null ? null : this.cipher.encrypt(refresh), expiresAt: conn.token_expires_at,
+            accessTokenEnc: this.cipher.encrypt(access),
+            refreshTokenEnc: refresh === null ? null : this.cipher.encrypt(refresh),
+            expiresAt: conn.token_expires_at,
           });
           return 'ok';
         } catch (e) {
@@ -144,26 +161,38 @@ export class TokenVault {
       if (e instanceof UndecryptableError && row) throw await this.markUndecryptable(row);
       throw e;
     };
-    return this.store.tx(async (r) => {
-      const conn = await r.connections.get(connectionId, { forUpdate: true });
-      if (!conn) throw new NotFoundError(`connection ${connectionId} not found`);
-      // Another worker refreshed while we waited for the lock: use its token.
-      const refreshedMeanwhile = conn.access_token_enc !== before;
-      if (refreshedMeanwhile || (!force && !this.isExpiring(conn))) return this.cipher.decrypt(conn.access_token_enc);
-      if (!conn.refresh_token_enc) throw new AuthExpiredError(`connection ${connectionId} has no refresh token`, { provider: conn.provider });
-      const connector = this.connectorFor(conn.provider);
-      const creds = this.credsFor(conn.provider, conn);
-      let tokens: TokenSet;
-      try {
-        tokens = await connector.refreshTokens({ ...creds, refreshToken: this.cipher.decrypt(conn.refresh_token_enc) });
-      } catch (err) {
-        this.logger.warn({ connectionId, provider: conn.provider, code: (err as CloseloopError).code }, 'token refresh failed');
-        throw err;
-      }
-      const enc = this.encrypt(tokens);
-      await r.connections.updateTokens(conn.id, { ...enc, metadata: Object.keys(tokens.metadata).length ? { ...conn.token_metadata, ...tokens.metadata } : undefined });
-      this.logger.info({ connectionId, provider: conn.provider }, 'token refreshed');
-      return tokens.accessToken;
-    }).catch(undecryptable);
+    return this.store
+      .tx(async (r) => {
+        const conn = await r.connections.get(connectionId, { forUpdate: true });
+        if (!conn) throw new NotFoundError(`connection ${connectionId} not found`);
+        // Another worker refreshed while we waited for the lock: use its token.
+        const refreshedMeanwhile = conn.access_token_enc !== before;
+        if (refreshedMeanwhile || (!force && !this.isExpiring(conn))) return this.cipher.decrypt(conn.access_token_enc);
+        if (!conn.refresh_token_enc)
+          throw new AuthExpiredError(`connection ${connectionId} has no refresh token`, { provider: conn.provider });
+        const connector = this.connectorFor(conn.provider);
+        const creds = this.credsFor(conn.provider, conn);
+        let tokens: TokenSet;
+        try {
+          tokens = await connector.refreshTokens({
+            ...creds,
+            refreshToken: this.cipher.decrypt(conn.refresh_token_enc),
+          });
+        } catch (err) {
+          this.logger.warn(
+            { connectionId, provider: conn.provider, code: (err as CloseloopError).code },
+            'token refresh failed',
+          );
+          throw err;
+        }
+        const enc = this.encrypt(tokens);
+        await r.connections.updateTokens(conn.id, {
+          ...enc,
+          metadata: Object.keys(tokens.metadata).length ? { ...conn.token_metadata, ...tokens.metadata } : undefined,
+        });
+        this.logger.info({ connectionId, provider: conn.provider }, 'token refreshed');
+        return tokens.accessToken;
+      })
+      .catch(undecryptable);
   }
 }

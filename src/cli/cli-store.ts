@@ -22,8 +22,13 @@ export const configuredStore: SourcesCliDeps['openStore'] = async () => {
   return { store: createStore(db), close: () => db.close() };
 };
 
-/** Open the store, run `fn` with it, and close it whatever `fn` does: the one open/try/finally of every admin command. */
-export async function withStore<S, T>(deps: { openStore(): Promise<{ store: S; close(): Promise<void> }> }, fn: (store: S) => Promise<T>): Promise<T> {
+/**
+ * Open the store, run `fn` with it, and close it whatever `fn` does: the one open/try/finally of every admin command.
+ */
+export async function withStore<S, T>(
+  deps: { openStore(): Promise<{ store: S; close(): Promise<void> }> },
+  fn: (store: S) => Promise<T>,
+): Promise<T> {
   const { store, close } = await deps.openStore();
   try {
     return await fn(store);

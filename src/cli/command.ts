@@ -30,10 +30,13 @@ export interface PositionalSpec {
 
 export type OptionsSpec = Record<string, OptionSpec>;
 
-type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' } ? boolean
-  : S extends { required: true } ? string
-  : S extends { default: string } ? string
-  : string | undefined;
+type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' }
+  ? boolean
+  : S extends { required: true }
+    ? string
+    : S extends { default: string }
+      ? string
+      : string | undefined;
 
 export interface CommandArgs<O extends OptionsSpec> {
   values: { [K in keyof O]: ValueOf<O[K]> };
@@ -46,8 +49,12 @@ export interface CommandIo {
 }
 
 export const processIo: CommandIo = {
-  out: (s) => { process.stdout.write(s); },
-  err: (s) => { process.stderr.write(s); },
+  out: (s) => {
+    process.stdout.write(s);
+  },
+  err: (s) => {
+    process.stderr.write(s);
+  },
 };
 
 export interface Command<O extends OptionsSpec = OptionsSpec> {
@@ -94,7 +101,10 @@ function wrap(text: string, width = 100): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
   if (line) lines.push(line);
   return lines.join('\n');
@@ -102,14 +112,31 @@ function wrap(text: string, width = 100): string {
 
 export function formatHelp(c: Command): string {
   const lines = [`closeloop ${c.name}: ${c.summary}`, '', formatUsage(c)];
-  if (c.description) lines.push('', ...c.description.trim().split(/\n\s*\n/).map((p) => wrap(p)));
+  if (c.description)
+    lines.push(
+      '',
+      ...c.description
+        .trim()
+        .split(/\n\s*\n/)
+        .map((p) => wrap(p)),
+    );
   if (c.positionals?.length) {
-    lines.push('', 'arguments:', ...table(c.positionals.map((p) => [p.name, `${p.description}${p.default ? ` (default: ${p.default})` : ''}`])));
+    lines.push(
+      '',
+      'arguments:',
+      ...table(c.positionals.map((p) => [p.name, `${p.description}${p.default ? ` (default: ${p.default})` : ''}`])),
+    );
   }
   const opts: [string, string][] = Object.entries(c.options).map(([name, o]) => [
     optionLabel(name, o),
-    [o.description, o.choices ? `one of: ${o.choices.join(', ')}` : '', o.default !== undefined ? `default: ${o.default}` : '', o.required ? 'required' : '']
-      .filter(Boolean).join('; '),
+    [
+      o.description,
+      o.choices ? `one of: ${o.choices.join(', ')}` : '',
+      o.default !== undefined ? `default: ${o.default}` : '',
+      o.required ? 'required' : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   ]);
   opts.push([optionLabel('help', HELP), HELP.description]);
   lines.push('', 'options:', ...table(opts));
@@ -123,18 +150,24 @@ function reason(e: unknown): string {
   const msg = err.message ?? String(e);
   const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
   switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${opt ?? msg}`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? msg}`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${opt ?? msg}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? msg}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing|ambiguous/.test(msg) ? `option ${opt ?? ''} needs a value` : `option ${opt ?? ''} takes no value`;
-    default: return msg.split('\n')[0]!;
+      return /argument missing|ambiguous/.test(msg)
+        ? `option ${opt ?? ''} needs a value`
+        : `option ${opt ?? ''} takes no value`;
+    default:
+      return msg.split('\n')[0]!;
   }
 }
 
 /** Parse argv for a command. Throws UsageError with a one-line reason. */
 export function parseCommandArgs<O extends OptionsSpec>(c: Command<O>, argv: readonly string[]): CommandArgs<O> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const [name, o] of Object.entries(c.options)) options[name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  for (const [name, o] of Object.entries(c.options))
+    options[name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: (c.positionals?.length ?? 0) > 0 });
@@ -149,10 +182,14 @@ export function parseCommandArgs<O extends OptionsSpec>(c: Command<O>, argv: rea
   const values: Record<string, string | boolean | undefined> = {};
   for (const [name, o] of Object.entries(c.options)) {
     const v = (parsed.values as Record<string, string | boolean | undefined>)[name];
-    if (o.type === 'boolean') { values[name] = v === true; continue; }
+    if (o.type === 'boolean') {
+      values[name] = v === true;
+      continue;
+    }
     const s = typeof v === 'string' ? v : o.default;
     if (o.required && (s === undefined || s.trim() === '')) throw new UsageError(`missing required option --${name}`);
-    if (s !== undefined && o.choices && !o.choices.includes(s)) throw new UsageError(`--${name} must be one of ${o.choices.join(', ')} (got "${s}")`);
+    if (s !== undefined && o.choices && !o.choices.includes(s))
+      throw new UsageError(`--${name} must be one of ${o.choices.join(', ')} (got "${s}")`);
     values[name] = s;
   }
   return { values: values as CommandArgs<O>['values'], positionals };
@@ -164,12 +201,18 @@ const wantsHelp = (argv: readonly string[]): boolean => {
 };
 
 export function usageFailure(c: Command, message: string, io: CommandIo): number {
-  io.err(`closeloop ${c.name}: ${message}\n${formatUsage(c)}\n(closeloop ${c.name} --help for every option and an example)\n`);
+  io.err(
+    `closeloop ${c.name}: ${message}\n${formatUsage(c)}\n(closeloop ${c.name} --help for every option and an example)\n`,
+  );
   return 2;
 }
 
 /** Help, parse, run. The exit code: the handler's, 0 for --help, 2 for bad usage. */
-export async function runCommand<O extends OptionsSpec>(c: Command<O>, argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+export async function runCommand<O extends OptionsSpec>(
+  c: Command<O>,
+  argv: readonly string[],
+  io: CommandIo = processIo,
+): Promise<number> {
   if (wantsHelp(argv)) {
     io.out(formatHelp(c as unknown as Command));
     return 0;

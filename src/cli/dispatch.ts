@@ -16,7 +16,7 @@ async function overview(names: readonly string[], title: string, group = ''): Pr
     ...summaries.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`),
     '',
     'options:',
-    '  -h, --help  show help (after a command: that command\'s options and an example)',
+    "  -h, --help  show help (after a command: that command's options and an example)",
     '',
     'examples:',
     '  npx closeloop rules lint rules/',
@@ -40,15 +40,27 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     return 0;
   }
   const two = argv.slice(0, 2).join(' ');
-  const [name, rest] = COMMANDS[two] ? [two, argv.slice(2)] : COMMANDS[argv[0]!] ? [argv[0]!, argv.slice(1)] : [null, argv];
+  const [name, rest] = COMMANDS[two]
+    ? [two, argv.slice(2)]
+    : COMMANDS[argv[0]!]
+      ? [argv[0]!, argv.slice(1)]
+      : [null, argv];
   if (name) return runCommand((await COMMANDS[name]!()).command, rest, io);
   const group = all.filter((n) => n.startsWith(`${argv[0]} `));
   if (group.length > 0) {
     if (isHelp(argv[1])) {
-      io.out(await overview(group, `closeloop ${argv[0]}: ${group.map((n) => n.slice(argv[0]!.length + 1)).join(', ')}`, argv[0]));
+      io.out(
+        await overview(
+          group,
+          `closeloop ${argv[0]}: ${group.map((n) => n.slice(argv[0]!.length + 1)).join(', ')}`,
+          argv[0],
+        ),
+      );
       return 0;
     }
-    io.err(`closeloop: ${argv[1] === undefined ? `missing ${argv[0]} command` : `unknown command "${two}"`} (one of: ${group.join(', ')})\n${usageLine}`);
+    io.err(
+      `closeloop: ${argv[1] === undefined ? `missing ${argv[0]} command` : `unknown command "${two}"`} (one of: ${group.join(', ')})\n${usageLine}`,
+    );
     return 2;
   }
   io.err(`closeloop: unknown command "${argv[0]}"\n${usageLine}`);

@@ -18,26 +18,57 @@ const CONSTRAINTS = ['one-to-one', 'best', 'auto', 'one-to-many', 'many-to-one',
 export const command = defineCommand({
   name: 'eval dedupe',
   summary: 'run entity resolution on a records CSV and score it against true pairs (one JSON object)',
-  description: 'records: a CSV whose header starts with record_id (a "source" column makes it a two-source link). '
-    + 'pairs: a CSV with record_id_a,record_id_b. Prints precision, recall, F1, throughput and blocking recall. '
-    + 'Exit 0 with the JSON on stdout, 2 on bad input.',
+  description:
+    'records: a CSV whose header starts with record_id (a "source" column makes it a two-source link). ' +
+    'pairs: a CSV with record_id_a,record_id_b. Prints precision, recall, F1, throughput and blocking recall. ' +
+    'Exit 0 with the JSON on stdout, 2 on bad input.',
   options: {
-    records: { type: 'string', value: 'R.csv', required: true, description: 'the records (CSV, header starts with record_id)' },
-    pairs: { type: 'string', value: 'P.csv', required: true, description: 'the true duplicate pairs (record_id_a,record_id_b)' },
+    records: {
+      type: 'string',
+      value: 'R.csv',
+      required: true,
+      description: 'the records (CSV, header starts with record_id)',
+    },
+    pairs: {
+      type: 'string',
+      value: 'P.csv',
+      required: true,
+      description: 'the true duplicate pairs (record_id_a,record_id_b)',
+    },
     'close-truth': { type: 'boolean', description: 'close the true pairs transitively before scoring' },
-    ignore: { type: 'string', value: 'col,col', description: `columns not to compare (default: ${DEFAULT_IGNORED_COLUMNS.join(',')})` },
+    ignore: {
+      type: 'string',
+      value: 'col,col',
+      description: `columns not to compare (default: ${DEFAULT_IGNORED_COLUMNS.join(',')})`,
+    },
     out: { type: 'string', value: 'merges.json', description: 'also write the clusters to this file' },
-    'link-constraint': { type: 'string', value: 'NAME', choices: CONSTRAINTS, description: 'how many matches one record may have across sources' },
+    'link-constraint': {
+      type: 'string',
+      value: 'NAME',
+      choices: CONSTRAINTS,
+      description: 'how many matches one record may have across sources',
+    },
   },
-  examples: ['npx closeloop eval dedupe --records tests/fixtures/resolve/people.csv --pairs tests/fixtures/resolve/people_pairs.csv'],
+  examples: [
+    'npx closeloop eval dedupe --records tests/fixtures/resolve/people.csv --pairs tests/fixtures/resolve/people_pairs.csv',
+  ],
   async handler({ values: args }, io) {
     const linkConstraint = CONSTRAINTS.find((c) => c === args['link-constraint']);
     try {
-      const ignore = args.ignore === undefined ? DEFAULT_IGNORED_COLUMNS : args.ignore.split(',').map((s) => s.trim()).filter(Boolean);
+      const ignore =
+        args.ignore === undefined
+          ? DEFAULT_IGNORED_COLUMNS
+          : args.ignore
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
       const [records, truthRaw] = await Promise.all([readRecords(args.records, ignore), readPairs(args.pairs)]);
       const ids = new Set(records.map((r) => r.id));
       const unknown = truthRaw.find(([a, b]) => !ids.has(a) || !ids.has(b));
-      if (unknown) throw new EvalInputError(`${args.pairs}: pair (${unknown[0]}, ${unknown[1]}) names a record_id not in ${args.records}`);
+      if (unknown)
+        throw new EvalInputError(
+          `${args.pairs}: pair (${unknown[0]}, ${unknown[1]}) names a record_id not in ${args.records}`,
+        );
       const truth = args['close-truth'] ? closePairs(truthRaw) : truthRaw;
 
       const t0 = process.hrtime.bigint();
@@ -45,12 +76,17 @@ export const command = defineCommand({
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
       const sourceOf = new Map(records.map((r) => [r.id, r.source]));
-      const predicted = predictedPairsFromClusters(result.clusters.map((c) => c.recordIds), (id) => sourceOf.get(id) ?? null, result.mode === 'link');
+      const predicted = predictedPairsFromClusters(
+        result.clusters.map((c) => c.recordIds),
+        (id) => sourceOf.get(id) ?? null,
+        result.mode === 'link',
+      );
       const m = pairMetrics(predicted, truth);
       const truthKeys = new Set(truth.map(([a, b]) => pairKey(a, b)));
       let candidateHits = 0;
       for (let x = 0; x < result.candidates.length; x += 2) {
-        if (truthKeys.has(pairKey(records[result.candidates[x]!]!.id, records[result.candidates[x + 1]!]!.id))) candidateHits++;
+        if (truthKeys.has(pairKey(records[result.candidates[x]!]!.id, records[result.candidates[x + 1]!]!.id)))
+          candidateHits++;
       }
       if (args.out) await writeFile(args.out, JSON.stringify(result.clusters, null, 1));
       const out = {

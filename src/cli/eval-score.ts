@@ -10,21 +10,38 @@ import { isMissing } from '../inference/models/features.js';
 export const command = defineCommand({
   name: 'eval score',
   summary: 'train a scoring model on one CSV, score another, print AUC and PR-AUC as one JSON object',
-  description: 'Column types are inferred; free-text and id-like columns are ignored (listed in ignored_columns). '
-    + 'The model is chosen by validation on the training file unless --model names one. Exit 0 with the JSON on stdout, '
-    + '2 on bad input.',
+  description:
+    'Column types are inferred; free-text and id-like columns are ignored (listed in ignored_columns). ' +
+    'The model is chosen by validation on the training file unless --model names one. Exit 0 with the JSON on stdout, ' +
+    '2 on bad input.',
   options: {
     train: { type: 'string', value: 'A.csv', required: true, description: 'training rows (CSV with a header)' },
     test: { type: 'string', value: 'B.csv', required: true, description: 'rows to score (same columns)' },
     target: { type: 'string', value: 'COL', required: true, description: 'the outcome column' },
-    positive: { type: 'string', value: 'VALUE', required: true, description: 'the outcome value that counts as positive' },
+    positive: {
+      type: 'string',
+      value: 'VALUE',
+      required: true,
+      description: 'the outcome value that counts as positive',
+    },
     drop: { type: 'string', value: 'c1,c2', description: 'columns to leave out (comma-separated)' },
-    model: { type: 'string', value: 'NAME', choices: ['auto', 'logreg', 'gbdt'], default: 'auto', description: 'the algorithm' },
+    model: {
+      type: 'string',
+      value: 'NAME',
+      choices: ['auto', 'logreg', 'gbdt'],
+      default: 'auto',
+      description: 'the algorithm',
+    },
   },
-  examples: ['npx closeloop eval score --train leads-train.csv --test leads-test.csv --target outcome --positive won --drop lead_id'],
+  examples: [
+    'npx closeloop eval score --train leads-train.csv --test leads-test.csv --target outcome --positive won --drop lead_id',
+  ],
   async handler({ values }, io) {
     const { train: trainPath, test: testPath, target, positive } = values;
-    const drop = (values.drop ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const drop = (values.drop ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const model = values.model as AlgorithmChoice;
     try {
       const [train, test] = [await readTableFile(trainPath), await readTableFile(testPath)];
@@ -36,7 +53,8 @@ export const command = defineCommand({
       const p = m.predictTable(labelled);
       const seconds = (performance.now() - started) / 1000;
       const positives = y.reduce<number>((s, v) => s + v, 0);
-      if (positives === 0 || positives === y.length) throw new UsageError(`${testPath}: test rows need both outcomes of ${target} to compute AUC`);
+      if (positives === 0 || positives === y.length)
+        throw new UsageError(`${testPath}: test rows need both outcomes of ${target} to compute AUC`);
       const result = {
         auc: round(rocAuc(p, y)),
         pr_auc: round(prAuc(p, y)),
@@ -47,7 +65,9 @@ export const command = defineCommand({
         seconds: Math.round(seconds * 100) / 100,
         top_factors: m.globalFactors(labelled, 10),
         selection: { reason: m.training.reason, candidates: m.training.candidates },
-        ignored_columns: m.schema.columns.filter((c) => c.kind !== 'numeric' && c.kind !== 'categorical').map((c) => ({ column: c.name, kind: c.kind })),
+        ignored_columns: m.schema.columns
+          .filter((c) => c.kind !== 'numeric' && c.kind !== 'categorical')
+          .map((c) => ({ column: c.name, kind: c.kind })),
         // Calibration of the probabilities on the test rows: Brier score (and that of always predicting the
         // training base rate, for scale), expected calibration error, and the reliability curve (ten bins).
         calibration: testCalibration(p, y, m.training.positives / m.training.rows),
@@ -67,7 +87,10 @@ export const run = (argv: string[]): Promise<number> => runCommand(command, argv
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 function testCalibration(p: ArrayLike<number>, y: readonly number[], baseRate: number) {
-  const logit = (q: number) => { const c = Math.min(1 - 1e-12, Math.max(1e-12, q)); return Math.log(c / (1 - c)); };
+  const logit = (q: number) => {
+    const c = Math.min(1 - 1e-12, Math.max(1e-12, q));
+    return Math.log(c / (1 - c));
+  };
   const r = calibrationReport(Float64Array.from(Array.from(p, logit)), Uint8Array.from(y), { a: 1, b: 0 });
   const brierBaseRate = y.reduce((acc, v) => acc + (baseRate - v) ** 2, 0) / Math.max(1, y.length);
   return { brier: r.brier, brier_base_rate: round(brierBaseRate), ece: r.ece, reliability: r.bins };

@@ -13,11 +13,18 @@ const round = (x: number): number => Math.round(x * 1e4) / 1e4;
  */
 export const command = defineCommand({
   name: 'eval signals',
-  summary: 'per-signal precision and recall of the production signal detector on labelled sentences, as one JSON object',
-  description: 'The CSV has a text column and a column listing the signal types of each sentence, space-separated (empty = none). '
-    + `Types: ${SIGNAL_TYPES.join(', ')}. Exit 0 with the JSON on stdout, 2 on bad input.`,
+  summary:
+    'per-signal precision and recall of the production signal detector on labelled sentences, as one JSON object',
+  description:
+    'The CSV has a text column and a column listing the signal types of each sentence, space-separated (empty = none). ' +
+    `Types: ${SIGNAL_TYPES.join(', ')}. Exit 0 with the JSON on stdout, 2 on bad input.`,
   options: {
-    sentences: { type: 'string', value: 'FILE.csv', required: true, description: 'labelled sentences (CSV with a header)' },
+    sentences: {
+      type: 'string',
+      value: 'FILE.csv',
+      required: true,
+      description: 'labelled sentences (CSV with a header)',
+    },
     text: { type: 'string', value: 'COL', default: 'text', description: 'the text column' },
     labels: { type: 'string', value: 'COL', default: 'signals', description: 'the column listing signal types' },
   },
@@ -26,18 +33,28 @@ export const command = defineCommand({
     const t = await readTableFile(values.sentences);
     const ti = columnIndex(t, values.text, values.sentences);
     const li = columnIndex(t, values.labels, values.sentences);
-    const rows = t.rows.filter((r) => (r[ti] ?? '').trim() !== '').map((r, n) => {
-      const labels = (r[li] ?? '').split(/[\s;,]+/).filter(Boolean);
-      const unknown = labels.find((l) => !(SIGNAL_TYPES as readonly string[]).includes(l));
-      if (unknown) throw new UsageError(`${values.sentences}: row ${n + 2}: unknown signal type "${unknown}"`);
-      return { text: r[ti]!, labels: labels as SignalType[] };
-    });
+    const rows = t.rows
+      .filter((r) => (r[ti] ?? '').trim() !== '')
+      .map((r, n) => {
+        const labels = (r[li] ?? '').split(/[\s;,]+/).filter(Boolean);
+        const unknown = labels.find((l) => !(SIGNAL_TYPES as readonly string[]).includes(l));
+        if (unknown) throw new UsageError(`${values.sentences}: row ${n + 2}: unknown signal type "${unknown}"`);
+        return { text: r[ti]!, labels: labels as SignalType[] };
+      });
     if (rows.length === 0) throw new UsageError(`${values.sentences}: no sentences`);
-    const shape = (s: ReturnType<typeof scoreSignals>) => Object.fromEntries(s.map((x) => [x.type, { support: x.support, precision: round(x.precision), recall: round(x.recall), f1: round(x.f1) }]));
+    const shape = (s: ReturnType<typeof scoreSignals>) =>
+      Object.fromEntries(
+        s.map((x) => [
+          x.type,
+          { support: x.support, precision: round(x.precision), recall: round(x.recall), f1: round(x.f1) },
+        ]),
+      );
     const learned = scoreSignals(rows, 'learned');
     const lexicon = scoreSignals(rows, 'lexicon');
     const macro = (s: ReturnType<typeof scoreSignals>) => round(s.reduce((a, x) => a + x.f1, 0) / s.length);
-    io.out(`${JSON.stringify({ sentences: rows.length, models: SHIPPED_SIGNAL_MODELS_VERSION, learned: shape(learned), lexicon: shape(lexicon), macro_f1: { learned: macro(learned), lexicon: macro(lexicon) } })}\n`);
+    io.out(
+      `${JSON.stringify({ sentences: rows.length, models: SHIPPED_SIGNAL_MODELS_VERSION, learned: shape(learned), lexicon: shape(lexicon), macro_f1: { learned: macro(learned), lexicon: macro(lexicon) } })}\n`,
+    );
     return 0;
   },
 });

@@ -10,7 +10,10 @@ import { TEXT_MODEL, trainTextClassifier } from '../inference/signals/text-class
 
 function labelled(t: Table, textCol: number, targetCol: number, positive: string): { texts: string[]; y: number[] } {
   const rows = t.rows.filter((r) => !isMissing(r[targetCol]) && (r[textCol] ?? '').trim() !== '');
-  return { texts: rows.map((r) => r[textCol]!), y: rows.map((r) => ((r[targetCol] ?? '').trim() === positive ? 1 : 0)) };
+  return {
+    texts: rows.map((r) => r[textCol]!),
+    y: rows.map((r) => ((r[targetCol] ?? '').trim() === positive ? 1 : 0)),
+  };
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -22,34 +25,61 @@ const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 export const command = defineCommand({
   name: 'eval text',
   summary: 'train the n-gram text classifier on one CSV, print precision, recall and F1 on another as one JSON object',
-  description: 'Rows with an empty text or a missing target are skipped. Exit 0 with the JSON on stdout, 2 on bad input.',
+  description:
+    'Rows with an empty text or a missing target are skipped. Exit 0 with the JSON on stdout, 2 on bad input.',
   options: {
     train: { type: 'string', value: 'A.csv', required: true, description: 'training rows (CSV with a header)' },
     test: { type: 'string', value: 'B.csv', required: true, description: 'rows to evaluate (same columns)' },
     text: { type: 'string', value: 'COL', required: true, description: 'the text column' },
     target: { type: 'string', value: 'COL', required: true, description: 'the label column' },
-    positive: { type: 'string', value: 'VALUE', required: true, description: 'the label value that counts as positive' },
-    lexicon: { type: 'string', value: 'SIGNAL_TYPE', choices: SIGNAL_TYPES, description: 'also score the untrained lexicon detector for this signal type' },
+    positive: {
+      type: 'string',
+      value: 'VALUE',
+      required: true,
+      description: 'the label value that counts as positive',
+    },
+    lexicon: {
+      type: 'string',
+      value: 'SIGNAL_TYPE',
+      choices: SIGNAL_TYPES,
+      description: 'also score the untrained lexicon detector for this signal type',
+    },
   },
-  examples: ['npx closeloop eval text --train sentences-train.csv --test sentences-test.csv --text text --target ask --positive yes'],
+  examples: [
+    'npx closeloop eval text --train sentences-train.csv --test sentences-test.csv --text text --target ask --positive yes',
+  ],
   async handler({ values }, io) {
     const { train: trainPath, test: testPath, text: textCol, target } = values;
     const positive = values.positive.trim();
     const lexiconType = values.lexicon as SignalType | undefined;
     try {
       const [trainT, testT] = [await readTableFile(trainPath), await readTableFile(testPath)];
-      const train = labelled(trainT, columnIndex(trainT, textCol, trainPath), columnIndex(trainT, target, trainPath), positive);
-      const test = labelled(testT, columnIndex(testT, textCol, testPath), columnIndex(testT, target, testPath), positive);
+      const train = labelled(
+        trainT,
+        columnIndex(trainT, textCol, trainPath),
+        columnIndex(trainT, target, trainPath),
+        positive,
+      );
+      const test = labelled(
+        testT,
+        columnIndex(testT, textCol, testPath),
+        columnIndex(testT, target, testPath),
+        positive,
+      );
       const started = performance.now();
       const { model, report } = trainTextClassifier(train.texts, train.y, { label: positive });
       const predicted = test.texts.map((t) => (model.probability(t) >= model.threshold ? 1 : 0));
       const seconds = (performance.now() - started) / 1000;
       const m = precisionRecallF1(predicted, test.y);
       const result: Record<string, unknown> = {
-        precision: round(m.precision), recall: round(m.recall), f1: round(m.f1),
-        train_rows: train.texts.length, test_rows: test.texts.length,
+        precision: round(m.precision),
+        recall: round(m.recall),
+        f1: round(m.f1),
+        train_rows: train.texts.length,
+        test_rows: test.texts.length,
         positive_rate: round(test.y.reduce((s, v) => s + v, 0) / Math.max(1, test.y.length)),
-        model: TEXT_MODEL, seconds: Math.round(seconds * 100) / 100,
+        model: TEXT_MODEL,
+        seconds: Math.round(seconds * 100) / 100,
         selection: report,
       };
       if (lexiconType) {

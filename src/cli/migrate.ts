@@ -6,11 +6,12 @@ import { defineCommand, runCommand } from './command.js';
 export const command = defineCommand({
   name: 'migrate',
   summary: 'apply pending database migrations (run before a new version starts)',
-  description: 'Applies the pending migrations of DATABASE_URL (or the embedded database under DATA_DIR) one at a '
-    + 'time, each in its own transaction, under an advisory lock (other processes wait); indexes on existing tables '
-    + 'are built CONCURRENTLY, without blocking writes. Exit 0 when the database is up to date, 1 when a migration '
-    + 'fails (the ones before it stay applied; fix and rerun). With --check, changes nothing and exits 1 when any '
-    + 'migration is pending.',
+  description:
+    'Applies the pending migrations of DATABASE_URL (or the embedded database under DATA_DIR) one at a ' +
+    'time, each in its own transaction, under an advisory lock (other processes wait); indexes on existing tables ' +
+    'are built CONCURRENTLY, without blocking writes. Exit 0 when the database is up to date, 1 when a migration ' +
+    'fails (the ones before it stay applied; fix and rerun). With --check, changes nothing and exits 1 when any ' +
+    'migration is pending.',
   options: {
     check: { type: 'boolean', description: 'list pending migrations, exit 1 when there are any; change nothing' },
   },
@@ -21,10 +22,14 @@ export const command = defineCommand({
     try {
       if (values.check) {
         const pending = await pendingMigrations(db, MIGRATIONS_DIR);
-        io.out(pending.length ? `${pending.length} pending:\n${pending.map((p) => `  ${p}`).join('\n')}\n` : 'up to date\n');
+        io.out(
+          pending.length ? `${pending.length} pending:\n${pending.map((p) => `  ${p}`).join('\n')}\n` : 'up to date\n',
+        );
         return pending.length ? 1 : 0;
       }
-      const applied = await migrate(db, MIGRATIONS_DIR, { onApplied: (name, ms) => io.out(`applied ${name} (${ms} ms)\n`) });
+      const applied = await migrate(db, MIGRATIONS_DIR, {
+        onApplied: (name, ms) => io.out(`applied ${name} (${ms} ms)\n`),
+      });
       io.out(applied.length ? `${applied.length} migration(s) applied\n` : 'up to date\n');
       return 0;
     } catch (e) {

@@ -7,8 +7,9 @@ export const DEFAULT_RULES_DIR = 'rules';
 export const command = defineCommand({
   name: 'rules lint',
   summary: 'validate the rule files: every problem as file:line:column, exit 1 if any',
-  description: 'Checks JSON syntax, the rule schema, facts, operators and duplicate names of every *.json file in DIR, '
-    + 'the same checks the service runs before it loads an edit. Exit 0 when valid, 1 when there are problems.',
+  description:
+    'Checks JSON syntax, the rule schema, facts, operators and duplicate names of every *.json file in DIR, ' +
+    'the same checks the service runs before it loads an edit. Exit 0 when valid, 1 when there are problems.',
   positionals: [{ name: 'DIR', description: 'the rules folder', default: DEFAULT_RULES_DIR }],
   options: {},
   examples: ['npx closeloop rules lint rules/'],

@@ -16,32 +16,57 @@ export function formatSummary(s: ReplaySummary): string {
     `  would let through: ${s.wouldPass}`,
     `  would hold for review: ${s.wouldReview}`,
     `  would block: ${s.wouldBlock}`,
-    `  changed since they were judged: ${s.changed}${Object.keys(s.transitions).length ? ` (${Object.entries(s.transitions).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
+    `  changed since they were judged: ${s.changed}${
+      Object.keys(s.transitions).length
+        ? ` (${Object.entries(s.transitions)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')})`
+        : ''
+    }`,
   ];
   const fired = Object.entries(s.firedByRule).sort((a, b) => b[1] - a[1]);
   if (fired.length) lines.push('  rules that fired:', ...fired.map(([r, n]) => `    ${r}: ${n}`));
-  if (s.changedExamples.length) lines.push('  changed, e.g.:', ...s.changedExamples.map((e) => `    ${e.suggestionId}: ${e.previous} -> ${e.now}${e.fired.length ? ` (${e.fired.join(', ')})` : ''}`));
+  if (s.changedExamples.length)
+    lines.push(
+      '  changed, e.g.:',
+      ...s.changedExamples.map(
+        (e) => `    ${e.suggestionId}: ${e.previous} -> ${e.now}${e.fired.length ? ` (${e.fired.join(', ')})` : ''}`,
+      ),
+    );
   return `${lines.join('\n')}\n`;
 }
 
-export interface ReplayDeps { openSource: () => Promise<OpenSuggestionSource>; now?: () => Date; out?: (s: string) => void; err?: (s: string) => void }
+export interface ReplayDeps {
+  openSource: () => Promise<OpenSuggestionSource>;
+  now?: () => Date;
+  out?: (s: string) => void;
+  err?: (s: string) => void;
+}
 
 const spec = {
   name: 'rules replay',
   summary: 'what the current rules would have done to the suggestions of a recent period',
-  description: 'Re-judges every stored suggestion made since the given time with the rules as they are now, and counts '
-    + 'how many would pass, be held for review or be blocked, and which changed. Reads the service\'s database '
-    + '(DATABASE_URL, or the embedded one under DATA_DIR: stop the service first). Exit 0, or 2 on bad input.',
+  description:
+    'Re-judges every stored suggestion made since the given time with the rules as they are now, and counts ' +
+    "how many would pass, be held for review or be blocked, and which changed. Reads the service's database " +
+    '(DATABASE_URL, or the embedded one under DATA_DIR: stop the service first). Exit 0, or 2 on bad input.',
   positionals: [{ name: 'DIR', description: 'the rules folder (same as --rules)', default: DEFAULT_RULES_DIR }],
   options: {
     since: { type: 'string', value: 'SPAN', required: true, description: 'how far back: 7d, 24h or an ISO date' },
     rules: { type: 'string', value: 'DIR', description: `the rules folder (default: ${DEFAULT_RULES_DIR})` },
     json: { type: 'boolean', description: 'print the summary as JSON' },
   },
-  examples: ['npx closeloop rules replay --since 7d', 'npx closeloop rules replay --since 2026-01-01 --rules rules/ --json'],
+  examples: [
+    'npx closeloop rules replay --since 7d',
+    'npx closeloop rules replay --since 2026-01-01 --rules rules/ --json',
+  ],
 } as const;
 
-async function replay({ values, positionals }: CommandArgs<typeof spec.options>, io: CommandIo, deps: ReplayDeps): Promise<number> {
+async function replay(
+  { values, positionals }: CommandArgs<typeof spec.options>,
+  io: CommandIo,
+  deps: ReplayDeps,
+): Promise<number> {
   const since = parseSince(values.since, (deps.now ?? (() => new Date()))());
   if (!since) throw new UsageError(`--since must be like 7d, 24h or an ISO date (got "${values.since}")`);
   const dir = values.rules ?? positionals[0] ?? DEFAULT_RULES_DIR;
@@ -50,14 +75,20 @@ async function replay({ values, positionals }: CommandArgs<typeof spec.options>,
   try {
     guardrails = await createGuardrails({ dir, logger: silentLogger() });
   } catch (e) {
-    if (e instanceof RuleFileError) { io.err(`${e.message}\n`); return 2; }
+    if (e instanceof RuleFileError) {
+      io.err(`${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
   let source;
   try {
     source = await (await deps.openSource())();
   } catch (e) {
-    if (e instanceof SourceUnavailableError) { io.err(`${e.message}\n`); return 2; }
+    if (e instanceof SourceUnavailableError) {
+      io.err(`${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
   try {
@@ -70,8 +101,10 @@ async function replay({ values, positionals }: CommandArgs<typeof spec.options>,
 }
 
 /** The command with its database dependency injected (tests pass a fake source). */
-export const commandWith = (deps: ReplayDeps) => defineCommand({ ...spec, handler: (args, io) => replay(args, io, deps) });
-export const runWith = (argv: string[], deps: ReplayDeps): Promise<number> => runCommand(commandWith(deps), argv, ioOf(deps));
+export const commandWith = (deps: ReplayDeps) =>
+  defineCommand({ ...spec, handler: (args, io) => replay(args, io, deps) });
+export const runWith = (argv: string[], deps: ReplayDeps): Promise<number> =>
+  runCommand(commandWith(deps), argv, ioOf(deps));
 
 /** The service's database from configuration. */
 const configured: ReplayDeps = {
@@ -80,7 +113,11 @@ const configured: ReplayDeps = {
     const { openSuggestionSource } = await import('../store/suggestion-source.js');
     const cfg = readConfigFromProcess();
     try {
-      return await openSuggestionSource({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrationsDir: new URL('../../migrations', import.meta.url).pathname });
+      return await openSuggestionSource({
+        databaseUrl: cfg.databaseUrl,
+        dataDir: cfg.dataDir,
+        migrationsDir: new URL('../../migrations', import.meta.url).pathname,
+      });
     } catch (e) {
       throw new SourceUnavailableError(`rules replay: ${(e as Error).message}`);
     }

@@ -13,8 +13,9 @@ const DEFAULT_CASES_DIR = 'tests/rules';
 export const command = defineCommand({
   name: 'rules test',
   summary: 'run the rule case tables (expected verdicts for example suggestions) against the rules',
-  description: 'Every *.json case table in the cases folder lists suggestions, their context and the expected outcome. '
-    + 'Exit 0 when every case passes, 1 on a failing case or invalid rules, 2 when the cases cannot be read.',
+  description:
+    'Every *.json case table in the cases folder lists suggestions, their context and the expected outcome. ' +
+    'Exit 0 when every case passes, 1 on a failing case or invalid rules, 2 when the cases cannot be read.',
   positionals: [{ name: 'DIR', description: 'the rules folder', default: DEFAULT_RULES_DIR }],
   options: {
     cases: { type: 'string', value: 'DIR', default: DEFAULT_CASES_DIR, description: 'the folder of case tables' },
@@ -37,14 +38,17 @@ export const command = defineCommand({
     try {
       files = (await readdir(casesDir)).filter((f) => f.endsWith('.json')).sort();
     } catch (e) {
-      io.err(`cannot read cases directory ${casesDir}: ${isCloseloopError(e) ? e.code : (e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      io.err(
+        `cannot read cases directory ${casesDir}: ${isCloseloopError(e) ? e.code : ((e as NodeJS.ErrnoException).code ?? String(e))}\n`,
+      );
       return 2;
     }
     if (files.length === 0) {
       io.err(`no case tables (*.json) in ${casesDir}\n`);
       return 2;
     }
-    let passed = 0, failed = 0;
+    let passed = 0,
+      failed = 0;
     for (const f of files) {
       const r = await runCaseFile(guardrails, join(casesDir, f));
       if (r.error) {
@@ -53,12 +57,18 @@ export const command = defineCommand({
         continue;
       }
       for (const c of r.cases) {
-        if (c.passed) { passed++; io.out(`PASS ${f} › ${c.name}\n`); continue; }
+        if (c.passed) {
+          passed++;
+          io.out(`PASS ${f} › ${c.name}\n`);
+          continue;
+        }
         failed++;
         io.out(`FAIL ${f} › ${c.name}\n${c.problems.map((p) => `       ${p}\n`).join('')}`);
       }
     }
-    io.out(`\n${passed} passed, ${failed} failed (${guardrails.rules().length} rules from ${dir}, cases from ${casesDir})\n`);
+    io.out(
+      `\n${passed} passed, ${failed} failed (${guardrails.rules().length} rules from ${dir}, cases from ${casesDir})\n`,
+    );
     return failed > 0 ? 1 : 0;
   },
 });

@@ -6,9 +6,15 @@ export function commandWith(deps: SourcesCliDeps) {
   return defineCommand({
     name: 'sources revoke-key',
     summary: 'revoke an ingest API key: it stops working at once (401)',
-    description: 'Accepts the key id (clk_...) or the whole key. Exit 0, 1 when no live key has that id, 2 on bad usage.',
+    description:
+      'Accepts the key id (clk_...) or the whole key. Exit 0, 1 when no live key has that id, 2 on bad usage.',
     options: {
-      key: { type: 'string', value: 'clk_ID', required: true, description: 'the key id printed by create-key (or the whole key)' },
+      key: {
+        type: 'string',
+        value: 'clk_ID',
+        required: true,
+        description: 'the key id printed by create-key (or the whole key)',
+      },
     },
     examples: ['npx closeloop sources revoke-key --key clk_0123456789ab'],
     async handler({ values }, io) {
@@ -28,5 +34,6 @@ export function commandWith(deps: SourcesCliDeps) {
 }
 
 export const command = commandWith({ openStore: configuredStore });
-export const runWith = (argv: string[], deps: SourcesCliDeps): Promise<number> => runCommand(commandWith(deps), argv, ioOf(deps));
+export const runWith = (argv: string[], deps: SourcesCliDeps): Promise<number> =>
+  runCommand(commandWith(deps), argv, ioOf(deps));
 export const run = (argv: string[]): Promise<number> => runCommand(command, argv);

@@ -10,12 +10,18 @@ export interface TenantDeleteDeps {
   err?: (s: string) => void;
 }
 
-class DryRun extends Error { constructor(readonly report: TenantEraseReport) { super('dry run'); } }
+class DryRun extends Error {
+  constructor(readonly report: TenantEraseReport) {
+    super('dry run');
+  }
+}
 
 /** Counts of what deleting the tenant would remove: the deletion run in a transaction that is rolled back. */
 async function preview(store: Store, tenantId: string): Promise<TenantEraseReport> {
   try {
-    await store.tx(async (_r, q) => { throw new DryRun(await new EraseRepo(q).eraseTenant(tenantId)); });
+    await store.tx(async (_r, q) => {
+      throw new DryRun(await new EraseRepo(q).eraseTenant(tenantId));
+    });
   } catch (e) {
     if (e instanceof DryRun) return e.report;
     throw e;
@@ -24,16 +30,23 @@ async function preview(store: Store, tenantId: string): Promise<TenantEraseRepor
 }
 
 const summary = (r: TenantEraseReport) =>
-  Object.entries(r.deleted).filter(([, n]) => n > 0).map(([t, n]) => `  ${t}: ${n}`).join('\n') || '  (no rows)';
+  Object.entries(r.deleted)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `  ${t}: ${n}`)
+    .join('\n') || '  (no rows)';
 
-/** `closeloop tenant delete --tenant <id> --yes`: exit 0 when deleted, 1 when the tenant is unknown, 2 on bad usage or without --yes. */
+/**
+ * `closeloop tenant delete --tenant <id> --yes`: exit 0 when deleted, 1 when the tenant is unknown, 2 on bad usage or
+ * without --yes.
+ */
 export function commandWith(deps: TenantDeleteDeps) {
   return defineCommand({
     name: 'tenant delete',
     summary: 'delete every row of a tenant in every table, its vectors and the audit of its model calls',
-    description: 'Without --yes, prints what would be deleted and changes nothing (exit 2). Exit 0 when deleted, '
-      + '1 when the tenant is unknown. Reads the service\'s database and vector store from configuration '
-      + '(with the embedded database, stop the service first).',
+    description:
+      'Without --yes, prints what would be deleted and changes nothing (exit 2). Exit 0 when deleted, ' +
+      "1 when the tenant is unknown. Reads the service's database and vector store from configuration " +
+      '(with the embedded database, stop the service first).',
     options: {
       tenant: { type: 'string', value: 'ID', required: true, description: 'the tenant id' },
       yes: { type: 'boolean', description: 'really delete (without it: a dry run)' },
@@ -50,12 +63,16 @@ export function commandWith(deps: TenantDeleteDeps) {
         }
         if (!values.yes) {
           const r = await preview(store, tenantId);
-          io.out(`tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}) would lose:\n${summary(r)}\n  and its vectors in the index\n`);
+          io.out(
+            `tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}) would lose:\n${summary(r)}\n  and its vectors in the index\n`,
+          );
           io.err('nothing deleted: re-run with --yes to delete\n');
           return 2;
         }
         const r = await deleteTenant(store, index, tenantId);
-        io.out(`deleted tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}):\n${summary(r)}\n  vectors: ${index ? 'deleted' : 'no index configured'}\n`);
+        io.out(
+          `deleted tenant ${tenantId} (connections: ${r.connections.join(', ') || 'none'}):\n${summary(r)}\n  vectors: ${index ? 'deleted' : 'no index configured'}\n`,
+        );
         return 0;
       } finally {
         await close();
@@ -78,11 +95,16 @@ const configured: TenantDeleteDeps['open'] = async () => {
   let index: IndexEraser | null = null;
   if (cfg.vectorStore.kind === 'pinecone') {
     const { PineconeVectorStore } = await import('../context/pinecone-store.js');
-    index = new PineconeVectorStore({ apiKey: cfg.vectorStore.apiKey, indexName: cfg.vectorStore.index, indexHost: cfg.vectorStore.host ?? undefined });
+    index = new PineconeVectorStore({
+      apiKey: cfg.vectorStore.apiKey,
+      indexName: cfg.vectorStore.index,
+      indexHost: cfg.vectorStore.host ?? undefined,
+    });
   }
   return { store: createStore(db), index, close: () => db.close() };
 };
 
 export const command = commandWith({ open: configured });
-export const runWith = (argv: string[], deps: TenantDeleteDeps): Promise<number> => runCommand(commandWith(deps), argv, ioOf(deps));
+export const runWith = (argv: string[], deps: TenantDeleteDeps): Promise<number> =>
+  runCommand(commandWith(deps), argv, ioOf(deps));
 export const run = (argv: string[]): Promise<number> => runCommand(command, argv);

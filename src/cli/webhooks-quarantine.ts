@@ -17,11 +17,18 @@ export function commandWith(deps: SourcesCliDeps) {
     examples: ['npx closeloop webhooks quarantine --provider hubspot --limit 20'],
     async handler({ values }, io) {
       const limit = Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError(`--limit must be an integer from 1 to 10000 (got "${values.limit}")`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+        throw new UsageError(`--limit must be an integer from 1 to 10000 (got "${values.limit}")`);
       return withStore(deps, async (store) => {
-        const rows = await store.webhookQuarantine.list({ provider: values.provider, connectionId: values.connection, limit });
+        const rows = await store.webhookQuarantine.list({
+          provider: values.provider,
+          connectionId: values.connection,
+          limit,
+        });
         for (const r of rows) {
-          io.out(`${JSON.stringify({ id: r.id, provider: r.provider, accountId: r.account_id, connectionId: r.connection_id, receivedAt: r.received_at, reason: r.reason, payload: r.payload })}\n`);
+          io.out(
+            `${JSON.stringify({ id: r.id, provider: r.provider, accountId: r.account_id, connectionId: r.connection_id, receivedAt: r.received_at, reason: r.reason, payload: r.payload })}\n`,
+          );
         }
         if (rows.length === 0) io.err('no quarantined webhook events\n');
         return 0;
@@ -31,5 +38,6 @@ export function commandWith(deps: SourcesCliDeps) {
 }
 
 export const command = commandWith({ openStore: configuredStore });
-export const runWith = (argv: string[], deps: SourcesCliDeps): Promise<number> => runCommand(commandWith(deps), argv, ioOf(deps));
+export const runWith = (argv: string[], deps: SourcesCliDeps): Promise<number> =>
+  runCommand(commandWith(deps), argv, ioOf(deps));
 export const run = (argv: string[]): Promise<number> => runCommand(command, argv);

@@ -87,12 +87,23 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     demo,
     demoEvents: v.DEMO_EVENTS,
     demoEventIntervalMs: v.DEMO_EVENT_INTERVAL_MS,
-    hubspot: v.HUBSPOT_CLIENT_ID && v.HUBSPOT_CLIENT_SECRET
-      ? { clientId: v.HUBSPOT_CLIENT_ID, clientSecret: v.HUBSPOT_CLIENT_SECRET, apiBase: v.HUBSPOT_API_BASE, authorizeUrl: v.HUBSPOT_AUTHORIZE_URL }
-      : null,
-    salesforce: v.SALESFORCE_CLIENT_ID && v.SALESFORCE_CLIENT_SECRET
-      ? { clientId: v.SALESFORCE_CLIENT_ID, clientSecret: v.SALESFORCE_CLIENT_SECRET, loginUrl: v.SALESFORCE_LOGIN_URL }
-      : null,
+    hubspot:
+      v.HUBSPOT_CLIENT_ID && v.HUBSPOT_CLIENT_SECRET
+        ? {
+            clientId: v.HUBSPOT_CLIENT_ID,
+            clientSecret: v.HUBSPOT_CLIENT_SECRET,
+            apiBase: v.HUBSPOT_API_BASE,
+            authorizeUrl: v.HUBSPOT_AUTHORIZE_URL,
+          }
+        : null,
+    salesforce:
+      v.SALESFORCE_CLIENT_ID && v.SALESFORCE_CLIENT_SECRET
+        ? {
+            clientId: v.SALESFORCE_CLIENT_ID,
+            clientSecret: v.SALESFORCE_CLIENT_SECRET,
+            loginUrl: v.SALESFORCE_LOGIN_URL,
+          }
+        : null,
     rulesDir: v.RULES_DIR,
     rulesCasesDir: v.RULES_CASES_DIR ? v.RULES_CASES_DIR : null,
     staleDealDays: v.STALE_DEAL_DAYS,
@@ -101,18 +112,37 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     workerConcurrency: Math.max(1, v.WORKER_CONCURRENCY),
     migrateOnStart: v.MIGRATE_ON_START ?? (!v.DATABASE_URL || demo),
     dbPoolSize: v.DB_POOL_SIZE,
-    queue: { poolSize: v.QUEUE_POOL_SIZE, listenUrl: v.QUEUE_LISTEN_URL ?? null, notify: v.QUEUE_NOTIFY ?? true, pollSeconds: v.QUEUE_POLL_SECONDS },
+    queue: {
+      poolSize: v.QUEUE_POOL_SIZE,
+      listenUrl: v.QUEUE_LISTEN_URL ?? null,
+      notify: v.QUEUE_NOTIFY ?? true,
+      pollSeconds: v.QUEUE_POLL_SECONDS,
+    },
     healthPort: v.HEALTH_PORT,
     trainingConcurrency: v.TRAINING_CONCURRENCY,
     embeddingThreads: v.EMBEDDING_THREADS,
     modelCacheSize: v.MODEL_CACHE_SIZE,
-    tracing: { url: otlpTracesUrl({ endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT, tracesEndpoint: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT }), serviceName: v.OTEL_SERVICE_NAME },
+    tracing: {
+      url: otlpTracesUrl({
+        endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
+        tracesEndpoint: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+      }),
+      serviceName: v.OTEL_SERVICE_NAME,
+    },
     webhookToleranceMs: v.WEBHOOK_TOLERANCE_MS,
-    openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL ?? null, model: v.OPENAI_MODEL, embeddingModel: v.OPENAI_EMBEDDING_MODEL } : null,
+    openai: v.OPENAI_API_KEY
+      ? {
+          apiKey: v.OPENAI_API_KEY,
+          baseURL: v.OPENAI_BASE_URL ?? null,
+          model: v.OPENAI_MODEL,
+          embeddingModel: v.OPENAI_EMBEDDING_MODEL,
+        }
+      : null,
     embeddings: v.EMBEDDINGS,
-    vectorStore: v.VECTOR_STORE === 'pinecone'
-      ? { kind: 'pinecone', apiKey: v.PINECONE_API_KEY!, index: v.PINECONE_INDEX!, host: v.PINECONE_HOST ?? null }
-      : { kind: 'pgvector' },
+    vectorStore:
+      v.VECTOR_STORE === 'pinecone'
+        ? { kind: 'pinecone', apiKey: v.PINECONE_API_KEY!, index: v.PINECONE_INDEX!, host: v.PINECONE_HOST ?? null }
+        : { kind: 'pgvector' },
     slack: v.SLACK_SIGNING_SECRET ? { signingSecret: v.SLACK_SIGNING_SECRET } : null,
     localOnly: v.LOCAL_ONLY ?? false,
     access: {
@@ -151,5 +181,8 @@ function deepFreeze<T>(o: T): T {
  * (connectors/<crm>/app-settings.ts). A provider without credentials is absent.
  */
 export function crmAppSettings(cfg: Readonly<Config>): Partial<Record<string, Readonly<Record<string, string>>>> {
-  return { ...(cfg.hubspot ? { hubspot: cfg.hubspot } : {}), ...(cfg.salesforce ? { salesforce: cfg.salesforce } : {}) };
+  return {
+    ...(cfg.hubspot ? { hubspot: cfg.hubspot } : {}),
+    ...(cfg.salesforce ? { salesforce: cfg.salesforce } : {}),
+  };
 }

@@ -8,123 +8,169 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const optionalUrl = z.string().url().optional();
 
-export const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: int(3000),
-    HOST: z.string().default('127.0.0.1'),
-    /** Public base URL of this service (OAuth redirect URIs and webhook target URLs are derived from it). */
-    PUBLIC_URL: optionalUrl,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Process role: all (web + worker + cron, the embedded default), web, or worker. */
-    ROLE: z.enum(['all', 'web', 'worker']).default('all'),
-    DATA_DIR: z.string().default('./data'),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-    /**
-     * AES-256-GCM keys for tokens at rest, comma-separated: the first encrypts, every one decrypts (rotation: put the
-     * new key first and keep the old ones until the background re-encryption is done). Generated under DATA_DIR in demo mode only.
-     */
-    TOKEN_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, 'must be one or more comma-separated keys of 64 hex characters (32 bytes)').optional(),
-    /** Bearer tokens (comma-separated, at least 32 characters each) with the operator role: every tenant. */
-    OPERATOR_TOKENS: z.string().regex(/^[^,\s]{32,}(,[^,\s]{32,})*$/, 'must be comma-separated tokens of at least 32 characters').optional(),
-    /** CRM users with the operator role when they sign in: comma-separated provider:accountId:userId. */
-    OPERATOR_USERS: z.string().regex(/^[a-z]+:[^:,\s]+:[^:,\s]+(,[a-z]+:[^:,\s]+:[^:,\s]+)*$/, 'must be comma-separated provider:accountId:userId').optional(),
-    /** Bearer token that may read /metrics only (a Prometheus scraper); operators may always read it. */
-    METRICS_TOKEN: z.string().min(32).optional(),
-    /** Express "trust proxy": false (default: the socket address is the client), true, a hop count or a list of subnets. */
-    TRUST_PROXY: z.string().default('false'),
-    /** Every CRM call gives up after this long (must stay below the write-back job lease). */
-    CRM_CALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
-    /** Requests per minute and client address on each unauthenticated route group (install, OAuth callback, sign-in, ingest, Slack). */
-    RATE_LIMIT_PER_MINUTE: int(120),
-    /** Sign-in sessions last this long. */
-    SESSION_TTL_HOURS: int(12),
-    /** Demo mode starts the local sandboxes and installs into them. Default: on when no app credentials are set. */
-    DEMO: bool.optional(),
-    DEMO_EVENTS: int(40),
-    DEMO_EVENT_INTERVAL_MS: int(500),
-    HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
-    HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
-    /** Override for HubSpot's API origin (the sandbox in demo mode). */
-    HUBSPOT_API_BASE: z.string().url().default('https://api.hubapi.com'),
-    HUBSPOT_AUTHORIZE_URL: z.string().url().default('https://app.hubspot.com/oauth/authorize'),
-    SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
-    SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
-    SALESFORCE_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
-    RULES_DIR: z.string().default('./rules'),
-    /** Folder of rule case tables (*.cases.json) the console runs against the rules and against drafts; unset: none. */
-    RULES_CASES_DIR: z.string().optional(),
-    /** Days without activity after which an open deal gets a follow-up task. */
-    STALE_DEAL_DAYS: int(14),
-    /** Poll schedule (node-cron syntax) for the safety-net sync. */
-    POLL_CRON: z.string().default('*/5 * * * *'),
-    SCAN_CRON: z.string().default('0 * * * *'),
-    WORKER_CONCURRENCY: int(4),
-    /** Apply pending migrations at start. Default: true on the embedded PGlite and in demo mode; false with DATABASE_URL (run `closeloop migrate`). */
-    MIGRATE_ON_START: bool.optional(),
-    /** Connections this process's own pool opens to DATABASE_URL (the queue has its own pool). */
-    DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
-    QUEUE_POOL_SIZE: z.coerce.number().int().positive().default(4),
-    /**
-     * Queue wake-ups. DATABASE_URL behind PgBouncer in transaction mode cannot LISTEN: point QUEUE_LISTEN_URL at a
-     * direct (session) connection to the same database, or set QUEUE_NOTIFY=false to rely on polling alone.
-     */
-    QUEUE_LISTEN_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-    QUEUE_NOTIFY: bool.optional(),
-    /** Seconds between polls for jobs when no notification arrives. */
-    QUEUE_POLL_SECONDS: z.coerce.number().positive().default(2),
-    /** Port of the health and metrics server of a ROLE=worker process (/livez, /readyz, /metrics); 0 = off. */
-    HEALTH_PORT: int(9464),
-    /** Model trainings at once in this process (each in a worker thread, off the event loop). */
-    TRAINING_CONCURRENCY: z.coerce.number().int().positive().default(1),
-    /** Worker threads embedding with the local embedder (EMBEDDINGS=local), off the event loop; 0 = on the event loop. */
-    EMBEDDING_THREADS: z.coerce.number().int().min(0).default(1),
-    /** Tenants whose scoring model stays deserialized in memory (least recently used ones are dropped). */
-    MODEL_CACHE_SIZE: z.coerce.number().int().positive().default(200),
-    WEBHOOK_TOLERANCE_MS: int(300_000),
-    OPENAI_API_KEY: z.string().min(1).optional(),
-    OPENAI_BASE_URL: optionalUrl,
-    OPENAI_MODEL: z.string().default('gpt-4o-mini'),
-    /** Embeddings for the context index: local (hashed features, no network) or openai (OPENAI_* endpoint). */
-    EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
-    OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
-    /** Vector store: pgvector on the same database, or Pinecone (one namespace per tenant). */
-    VECTOR_STORE: z.enum(['pgvector', 'pinecone']).default('pgvector'),
-    PINECONE_API_KEY: z.string().min(1).optional(),
-    PINECONE_INDEX: z.string().min(1).optional(),
-    /** Data-plane host of the index; without it the client asks Pinecone's control plane. */
-    PINECONE_HOST: z.string().url().optional(),
-    /** No data leaves the deployment: no remote model, no OpenAI embeddings, no Pinecone (checked at start-up). */
-    LOCAL_ONLY: bool.optional(),
-    /** OTLP/HTTP collector (e.g. http://otel-collector:4318): traces are exported when set, and only then. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
-    /** The traces URL itself (wins over OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
-    OTEL_SERVICE_NAME: z.string().min(1).default('closeloop'),
-    /** Slack app signing secret: verifies Slack Events API requests (POST /slack/events). Unset = endpoint off. */
-    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  });
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Public base URL of this service (OAuth redirect URIs and webhook target URLs are derived from it). */
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Process role: all (web + worker + cron, the embedded default), web, or worker. */
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /**
+   * AES-256-GCM keys for tokens at rest, comma-separated: the first encrypts, every one decrypts (rotation: put the
+   * new key first and keep the old ones until the background re-encryption is done). Generated under DATA_DIR in demo
+   * mode only.
+   */
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/,
+      'must be one or more comma-separated keys of 64 hex characters (32 bytes)',
+    )
+    .optional(),
+  /** Bearer tokens (comma-separated, at least 32 characters each) with the operator role: every tenant. */
+  OPERATOR_TOKENS: z
+    .string()
+    .regex(/^[^,\s]{32,}(,[^,\s]{32,})*$/, 'must be comma-separated tokens of at least 32 characters')
+    .optional(),
+  /** CRM users with the operator role when they sign in: comma-separated provider:accountId:userId. */
+  OPERATOR_USERS: z
+    .string()
+    .regex(
+      /^[a-z]+:[^:,\s]+:[^:,\s]+(,[a-z]+:[^:,\s]+:[^:,\s]+)*$/,
+      'must be comma-separated provider:accountId:userId',
+    )
+    .optional(),
+  /** Bearer token that may read /metrics only (a Prometheus scraper); operators may always read it. */
+  METRICS_TOKEN: z.string().min(32).optional(),
+  /**
+   * Express "trust proxy": false (default: the socket address is the client), true, a hop count or a list of subnets.
+   */
+  TRUST_PROXY: z.string().default('false'),
+  /** Every CRM call gives up after this long (must stay below the write-back job lease). */
+  CRM_CALL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * Requests per minute and client address on each unauthenticated route group (install, OAuth callback, sign-in,
+   * ingest, Slack).
+   */
+  RATE_LIMIT_PER_MINUTE: int(120),
+  /** Sign-in sessions last this long. */
+  SESSION_TTL_HOURS: int(12),
+  /** Demo mode starts the local sandboxes and installs into them. Default: on when no app credentials are set. */
+  DEMO: bool.optional(),
+  DEMO_EVENTS: int(40),
+  DEMO_EVENT_INTERVAL_MS: int(500),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Override for HubSpot's API origin (the sandbox in demo mode). */
+  HUBSPOT_API_BASE: z.string().url().default('https://api.hubapi.com'),
+  HUBSPOT_AUTHORIZE_URL: z.string().url().default('https://app.hubspot.com/oauth/authorize'),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
+  RULES_DIR: z.string().default('./rules'),
+  /** Folder of rule case tables (*.cases.json) the console runs against the rules and against drafts; unset: none. */
+  RULES_CASES_DIR: z.string().optional(),
+  /** Days without activity after which an open deal gets a follow-up task. */
+  STALE_DEAL_DAYS: int(14),
+  /** Poll schedule (node-cron syntax) for the safety-net sync. */
+  POLL_CRON: z.string().default('*/5 * * * *'),
+  SCAN_CRON: z.string().default('0 * * * *'),
+  WORKER_CONCURRENCY: int(4),
+  /**
+   * Apply pending migrations at start. Default: true on the embedded PGlite and in demo mode; false with DATABASE_URL
+   * (run `closeloop migrate`).
+   */
+  MIGRATE_ON_START: bool.optional(),
+  /** Connections this process's own pool opens to DATABASE_URL (the queue has its own pool). */
+  DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  QUEUE_POOL_SIZE: z.coerce.number().int().positive().default(4),
+  /**
+   * Queue wake-ups. DATABASE_URL behind PgBouncer in transaction mode cannot LISTEN: point QUEUE_LISTEN_URL at a
+   * direct (session) connection to the same database, or set QUEUE_NOTIFY=false to rely on polling alone.
+   */
+  QUEUE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  QUEUE_NOTIFY: bool.optional(),
+  /** Seconds between polls for jobs when no notification arrives. */
+  QUEUE_POLL_SECONDS: z.coerce.number().positive().default(2),
+  /** Port of the health and metrics server of a ROLE=worker process (/livez, /readyz, /metrics); 0 = off. */
+  HEALTH_PORT: int(9464),
+  /** Model trainings at once in this process (each in a worker thread, off the event loop). */
+  TRAINING_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  /** Worker threads embedding with the local embedder (EMBEDDINGS=local), off the event loop; 0 = on the event loop. */
+  EMBEDDING_THREADS: z.coerce.number().int().min(0).default(1),
+  /** Tenants whose scoring model stays deserialized in memory (least recently used ones are dropped). */
+  MODEL_CACHE_SIZE: z.coerce.number().int().positive().default(200),
+  WEBHOOK_TOLERANCE_MS: int(300_000),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  /** Embeddings for the context index: local (hashed features, no network) or openai (OPENAI_* endpoint). */
+  EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  /** Vector store: pgvector on the same database, or Pinecone (one namespace per tenant). */
+  VECTOR_STORE: z.enum(['pgvector', 'pinecone']).default('pgvector'),
+  PINECONE_API_KEY: z.string().min(1).optional(),
+  PINECONE_INDEX: z.string().min(1).optional(),
+  /** Data-plane host of the index; without it the client asks Pinecone's control plane. */
+  PINECONE_HOST: z.string().url().optional(),
+  /** No data leaves the deployment: no remote model, no OpenAI embeddings, no Pinecone (checked at start-up). */
+  LOCAL_ONLY: bool.optional(),
+  /** OTLP/HTTP collector (e.g. http://otel-collector:4318): traces are exported when set, and only then. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  /** The traces URL itself (wins over OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: z.string().min(1).default('closeloop'),
+  /** Slack app signing secret: verifies Slack Events API requests (POST /slack/events). Unset = endpoint off. */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+});
 
 /**
  * Cross-field rules, checked on the raw values so they are reported together with every per-field problem.
  */
 export function crossFieldProblems(v: Record<string, string | undefined>): string[] {
   const out: string[] = [];
-  for (const [a, b] of [['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'], ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET']] as const) {
+  for (const [a, b] of [
+    ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'],
+    ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET'],
+  ] as const) {
     if (v[a] && !v[b]) out.push(`${b}: is required when ${a} is set`);
     if (v[b] && !v[a]) out.push(`${a}: is required when ${b} is set`);
   }
   const demo = v.DEMO !== undefined ? ['true', '1'].includes(v.DEMO) : !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
   if (!demo && !v.TOKEN_ENCRYPTION_KEY) out.push('TOKEN_ENCRYPTION_KEY: is required outside demo mode');
-  if (v.VECTOR_STORE === 'pinecone' && (!v.PINECONE_API_KEY || !v.PINECONE_INDEX)) out.push('PINECONE_API_KEY, PINECONE_INDEX: are required when VECTOR_STORE=pinecone');
+  if (v.VECTOR_STORE === 'pinecone' && (!v.PINECONE_API_KEY || !v.PINECONE_INDEX))
+    out.push('PINECONE_API_KEY, PINECONE_INDEX: are required when VECTOR_STORE=pinecone');
   if (v.EMBEDDINGS === 'openai' && !v.OPENAI_API_KEY) out.push('OPENAI_API_KEY: is required when EMBEDDINGS=openai');
   if (v.LOCAL_ONLY !== undefined && ['true', '1'].includes(v.LOCAL_ONLY)) {
-    if (v.VECTOR_STORE === 'pinecone') out.push('VECTOR_STORE: pinecone sends CRM text to Pinecone; LOCAL_ONLY=true allows only pgvector');
-    if (v.EMBEDDINGS === 'openai') out.push('EMBEDDINGS: openai sends CRM text to a remote embeddings API; LOCAL_ONLY=true allows only local');
+    if (v.VECTOR_STORE === 'pinecone')
+      out.push('VECTOR_STORE: pinecone sends CRM text to Pinecone; LOCAL_ONLY=true allows only pgvector');
+    if (v.EMBEDDINGS === 'openai')
+      out.push('EMBEDDINGS: openai sends CRM text to a remote embeddings API; LOCAL_ONLY=true allows only local');
   }
   if (!demo && !v.PUBLIC_URL) out.push('PUBLIC_URL: is required outside demo mode (OAuth redirect and webhook URLs)');
   return out;
 }
 
-export const SECRET_KEYS = ['TOKEN_ENCRYPTION_KEY', 'HUBSPOT_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET', 'OPENAI_API_KEY', 'PINECONE_API_KEY', 'DATABASE_URL', 'QUEUE_LISTEN_URL', 'SLACK_SIGNING_SECRET', 'OPERATOR_TOKENS', 'METRICS_TOKEN'] as const;
+export const SECRET_KEYS = [
+  'TOKEN_ENCRYPTION_KEY',
+  'HUBSPOT_CLIENT_SECRET',
+  'SALESFORCE_CLIENT_SECRET',
+  'OPENAI_API_KEY',
+  'PINECONE_API_KEY',
+  'DATABASE_URL',
+  'QUEUE_LISTEN_URL',
+  'SLACK_SIGNING_SECRET',
+  'OPERATOR_TOKENS',
+  'METRICS_TOKEN',
+] as const;
 export type Env = z.infer<typeof EnvSchema>;

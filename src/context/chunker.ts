@@ -10,11 +10,22 @@ import type { Metadata } from './types.js';
  * tracks BPE counts for English prose closely enough to size windows (the limit that matters, 8,192
  * tokens per OpenAI input, is 16x away).
  */
-export interface ActivityContext { tenantId: string; connectionId: string }
-export interface ChunkOptions { maxTokens?: number; overlapTokens?: number }
-export interface ActivityChunk { id: string; text: string; metadata: Metadata }
+export interface ActivityContext {
+  tenantId: string;
+  connectionId: string;
+}
+export interface ChunkOptions {
+  maxTokens?: number;
+  overlapTokens?: number;
+}
+export interface ActivityChunk {
+  id: string;
+  text: string;
+  metadata: Metadata;
+}
 
-export const chunkId = (provider: string, kind: string, externalId: string, n: number) => `${provider}:${kind}:${externalId}:${n}`;
+export const chunkId = (provider: string, kind: string, externalId: string, n: number) =>
+  `${provider}:${kind}:${externalId}:${n}`;
 
 const QUOTE_HEADERS: RegExp[] = [
   /^\s*On\b.{0,300}\bwrote:\s*$/i,
@@ -38,13 +49,30 @@ export function trimQuotedReply(body: string): string {
     const next = lines[i + 1] ?? '';
     const joined = `${line} ${next}`; // "On <date>, <name>\nwrote:" wraps in many clients
     const header = (t: string) => QUOTE_HEADERS.some((re) => re.test(t));
-    if (header(line) || (next && !header(next) && header(joined))) { cut = i; break; }
-    if (/^\s*_{8,}\s*$/.test(line) && /^\s*From:/i.test(lines[i + 1] ?? '')) { cut = i; break; }
-    if (/^\s*\*?From:\*?\s+\S/i.test(line) && lines.slice(i + 1, i + 5).some((l) => /^\s*\*?(Sent|Date):\*?\s/i.test(l)) && lines.slice(i + 1, i + 6).some((l) => /^\s*\*?(To|Subject):\*?\s/i.test(l))) {
-      if (!lines.slice(Math.max(0, i - 2), i).some((l) => /forwarded message|^\s*Begin forwarded/i.test(l))) { cut = i; break; }
+    if (header(line) || (next && !header(next) && header(joined))) {
+      cut = i;
+      break;
+    }
+    if (/^\s*_{8,}\s*$/.test(line) && /^\s*From:/i.test(lines[i + 1] ?? '')) {
+      cut = i;
+      break;
+    }
+    if (
+      /^\s*\*?From:\*?\s+\S/i.test(line) &&
+      lines.slice(i + 1, i + 5).some((l) => /^\s*\*?(Sent|Date):\*?\s/i.test(l)) &&
+      lines.slice(i + 1, i + 6).some((l) => /^\s*\*?(To|Subject):\*?\s/i.test(l))
+    ) {
+      if (!lines.slice(Math.max(0, i - 2), i).some((l) => /forwarded message|^\s*Begin forwarded/i.test(l))) {
+        cut = i;
+        break;
+      }
     }
   }
-  const kept = lines.slice(0, cut).filter((l) => !/^\s*>/.test(l)).join('\n').replace(/\s+$/, '');
+  const kept = lines
+    .slice(0, cut)
+    .filter((l) => !/^\s*>/.test(l))
+    .join('\n')
+    .replace(/\s+$/, '');
   return kept.trim().length > 0 ? kept : body.trim();
 }
 
@@ -53,7 +81,11 @@ export const estimateTokens = (text: string) => (text.match(/\S+/g) ?? []).reduc
 
 /** Token windows over `text` with `overlap` tokens repeated between neighbours; slices keep original spacing. */
 export function windows(text: string, maxTokens: number, overlap: number): string[] {
-  const words = [...text.matchAll(/\S+/g)].map((m) => ({ start: m.index!, end: m.index! + m[0].length, cost: wordCost(m[0]) }));
+  const words = [...text.matchAll(/\S+/g)].map((m) => ({
+    start: m.index!,
+    end: m.index! + m[0].length,
+    cost: wordCost(m[0]),
+  }));
   if (words.length === 0) return [];
   const out: string[] = [];
   let i = 0;

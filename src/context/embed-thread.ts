@@ -10,7 +10,10 @@ const embedders = new Map<string, HashingEmbedder>();
 serveRequests(async (r: { options: HashingEmbedderOptions; texts: string[] }) => {
   const key = JSON.stringify(r.options);
   let e = embedders.get(key);
-  if (!e) { e = new HashingEmbedder(r.options); embedders.set(key, e); }
+  if (!e) {
+    e = new HashingEmbedder(r.options);
+    embedders.set(key, e);
+  }
   const vectors = await e.embed(r.texts);
   return { result: vectors, transfer: vectors.map((v) => v.buffer as ArrayBuffer) };
 });

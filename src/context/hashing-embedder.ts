@@ -29,18 +29,23 @@ export const DEFAULT_HASHING: Required<HashingEmbedderOptions> = {
 };
 
 /** Small fixed list of English function words (never learned from data). */
-export const STOP_WORDS: ReadonlySet<string> = new Set((
-  'a an the and or but if then else of to in on at by for with from as into onto over under about above below up down out off ' +
-  'is are was were be been being am do does did done have has had having will would shall should can could may might must ' +
-  'i me my mine we us our ours you your yours he him his she her hers it its they them their theirs this that these those ' +
-  'there here what which who whom whose when where why how all any both each few more most other some such no nor not only ' +
-  'own same so than too very just also s t re ve ll d m o y via per'
-).split(/\s+/));
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a an the and or but if then else of to in on at by for with from as into onto over under about above below up down out off ' +
+    'is are was were be been being am do does did done have has had having will would shall should can could may might must ' +
+    'i me my mine we us our ours you your yours he him his she her hers it its they them their theirs this that these those ' +
+    'there here what which who whom whose when where why how all any both each few more most other some such no nor not only ' +
+    'own same so than too very just also s t re ve ll d m o y via per'
+  ).split(/\s+/),
+);
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
 export function tokenize(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const folded = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   return folded.match(TOKEN) ?? [];
 }
 
@@ -53,8 +58,10 @@ function fnvString(seed: number, s: string): number {
 }
 /** murmur3 finaliser: decorrelates the sign bit from the bucket. */
 function mix(h: number): number {
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -70,7 +77,8 @@ export class HashingEmbedder implements Embedder {
 
   constructor(opts: HashingEmbedderOptions = {}) {
     this.o = { ...DEFAULT_HASHING, ...opts, weights: { ...DEFAULT_HASHING.weights, ...opts.weights } };
-    if (!Number.isInteger(this.o.dimensions) || this.o.dimensions < 8) throw new RangeError('dimensions must be an integer >= 8');
+    if (!Number.isInteger(this.o.dimensions) || this.o.dimensions < 8)
+      throw new RangeError('dimensions must be an integer >= 8');
     this.dimensions = this.o.dimensions;
     const w = this.o.weights;
     this.id = `hashing-v1:d${this.dimensions}:w${w.word}-b${w.bigram}-c${w.char}:n${this.o.charMin}-${this.o.charMax}:${this.o.stopWords ? 'stop' : 'nostop'}`;
@@ -108,7 +116,8 @@ export class HashingEmbedder implements Embedder {
     }
     if (weights.bigram) {
       const m = new Map<number, number>();
-      for (let i = 1; i < content.length; i++) bump(m, fnvString(fnvStep(fnvString(SEED_BIGRAM, content[i - 1]!), 0x20), content[i]!));
+      for (let i = 1; i < content.length; i++)
+        bump(m, fnvString(fnvStep(fnvString(SEED_BIGRAM, content[i - 1]!), 0x20), content[i]!));
       group(m, weights.bigram);
     }
     if (weights.char) {

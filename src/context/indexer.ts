@@ -9,7 +9,11 @@ export type { ActivityContext, ActivityChunk, ChunkOptions } from './chunker.js'
  * Indexing service: activity -> chunks -> vectors -> store, and retrieval back to text with its source.
  * Works with any Embedder and VectorStore; the tenant id is passed through, never derived from data.
  */
-export interface RecordRef { provider: string; kind: string; externalId: string }
+export interface RecordRef {
+  provider: string;
+  kind: string;
+  externalId: string;
+}
 export interface RetrievedChunk {
   id: string;
   text: string;
@@ -19,7 +23,11 @@ export interface RetrievedChunk {
 }
 
 export class ContextIndexer {
-  constructor(private readonly embedder: Embedder, private readonly store: VectorStore, private readonly chunking: ChunkOptions = {}) {}
+  constructor(
+    private readonly embedder: Embedder,
+    private readonly store: VectorStore,
+    private readonly chunking: ChunkOptions = {},
+  ) {}
 
   /**
    * (Re)index one activity. Upserts its chunks first, then deletes chunks numbered past the new count, so
@@ -36,7 +44,10 @@ export class ContextIndexer {
     const all = perActivity.flat();
     if (all.length) {
       const vectors = await this.embedder.embed(all.map((c) => c.text));
-      await this.store.upsert(ctx.tenantId, all.map((c, i) => ({ id: c.id, values: vectors[i]!, metadata: c.metadata, text: c.text })));
+      await this.store.upsert(
+        ctx.tenantId,
+        all.map((c, i) => ({ id: c.id, values: vectors[i]!, metadata: c.metadata, text: c.text })),
+      );
     }
     const counts = new Map<Activity, number>(live.map((a, i) => [a, perActivity[i]!.length]));
     // Chunks numbered past each record's new count, removed with one delete per 100 records (a backfill page is
@@ -63,9 +74,16 @@ export class ContextIndexer {
     return this.store.settle ? this.store.settle({ deadline, rebuild: true }) : { settled: 0, pending: 0 };
   }
 
-  async retrieve(tenantId: string, queryText: string, o: { topK?: number; filter?: Filter } = {}): Promise<RetrievedChunk[]> {
+  async retrieve(
+    tenantId: string,
+    queryText: string,
+    o: { topK?: number; filter?: Filter } = {},
+  ): Promise<RetrievedChunk[]> {
     const [q] = await this.embedder.embed([queryText]);
-    const matches = await this.store.query(tenantId, q!, { topK: o.topK ?? 8, ...(o.filter ? { filter: o.filter } : {}) });
+    const matches = await this.store.query(tenantId, q!, {
+      topK: o.topK ?? 8,
+      ...(o.filter ? { filter: o.filter } : {}),
+    });
     return matches.map((m) => ({
       id: m.id,
       text: m.text ?? '',

@@ -45,19 +45,23 @@ export class OpenAIEmbedder implements Embedder {
     this.maxTokens = o.maxTokensPerRequest ?? 250_000;
     this.maxChars = o.maxCharsPerInput ?? 24_000;
     this.id = `openai:${this.model}:d${this.dimensions}`;
-    this.client = o.client ?? new OpenAI({
-      apiKey: o.apiKey,
-      baseURL: o.baseURL,
-      maxRetries: o.maxRetries ?? 2,
-      timeout: o.timeoutMs ?? 60_000,
-    });
+    this.client =
+      o.client ??
+      new OpenAI({
+        apiKey: o.apiKey,
+        baseURL: o.baseURL,
+        maxRetries: o.maxRetries ?? 2,
+        timeout: o.timeoutMs ?? 60_000,
+      });
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = new Array(texts.length);
     for (const batch of this.batches(texts)) {
       const vectors = await this.request(batch.map((i) => texts[i]!.slice(0, this.maxChars) || ' '));
-      batch.forEach((i, k) => { out[i] = vectors[k]!; });
+      batch.forEach((i, k) => {
+        out[i] = vectors[k]!;
+      });
     }
     return out;
   }
@@ -68,7 +72,11 @@ export class OpenAIEmbedder implements Embedder {
     let tokens = 0;
     for (let i = 0; i < texts.length; i++) {
       const t = estimateTokens(texts[i]!.slice(0, this.maxChars));
-      if (cur.length > 0 && (cur.length >= this.batchSize || tokens + t > this.maxTokens)) { yield cur; cur = []; tokens = 0; }
+      if (cur.length > 0 && (cur.length >= this.batchSize || tokens + t > this.maxTokens)) {
+        yield cur;
+        cur = [];
+        tokens = 0;
+      }
       cur.push(i);
       tokens += t;
     }
@@ -83,13 +91,24 @@ export class OpenAIEmbedder implements Embedder {
       throw mapOpenAIError(e, { where: 'POST /embeddings', now: Date.now() });
     }
     if (!res || !Array.isArray(res.data) || res.data.length !== input.length) {
-      throw new InvalidPayloadError(`POST /embeddings: expected ${input.length} embeddings, got ${Array.isArray(res?.data) ? res.data.length : 'none'}`, { provider: 'openai', where: 'POST /embeddings' });
+      throw new InvalidPayloadError(
+        `POST /embeddings: expected ${input.length} embeddings, got ${Array.isArray(res?.data) ? res.data.length : 'none'}`,
+        { provider: 'openai', where: 'POST /embeddings' },
+      );
     }
     const out: Float32Array[] = new Array(input.length);
     for (const item of res.data) {
       const v = item.embedding as unknown as Float32Array | number[];
-      if (!Number.isInteger(item.index) || item.index < 0 || item.index >= input.length || v.length !== this.dimensions) {
-        throw new InvalidPayloadError(`POST /embeddings: item ${item.index} has ${v.length} dimensions, expected ${this.dimensions}`, { provider: 'openai', where: 'POST /embeddings' });
+      if (
+        !Number.isInteger(item.index) ||
+        item.index < 0 ||
+        item.index >= input.length ||
+        v.length !== this.dimensions
+      ) {
+        throw new InvalidPayloadError(
+          `POST /embeddings: item ${item.index} has ${v.length} dimensions, expected ${this.dimensions}`,
+          { provider: 'openai', where: 'POST /embeddings' },
+        );
       }
       out[item.index] = normalise(v instanceof Float32Array ? v : Float32Array.from(v));
     }
@@ -101,6 +120,9 @@ export class OpenAIEmbedder implements Embedder {
 function normalise(v: Float32Array): Float32Array {
   let n = 0;
   for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
-  if (n > 0 && Math.abs(n - 1) > 1e-4) { const s = 1 / Math.sqrt(n); for (let i = 0; i < v.length; i++) v[i]! *= s; }
+  if (n > 0 && Math.abs(n - 1) > 1e-4) {
+    const s = 1 / Math.sqrt(n);
+    for (let i = 0; i < v.length; i++) v[i]! *= s;
+  }
   return v;
 }

@@ -1,8 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Pinecone, type Index, type RecordMetadata } from '@pinecone-database/pinecone';
 import {
-  AuthRevokedError, CloseloopError, InvalidPayloadError, NotFoundError, ProviderRejectedError,
-  ProviderUnavailableError, QuotaExhaustedError, RateLimitedError,
+  AuthRevokedError,
+  CloseloopError,
+  InvalidPayloadError,
+  NotFoundError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  QuotaExhaustedError,
+  RateLimitedError,
 } from '../core/errors.js';
 import { decideRetry } from '../lib/retry-policy.js';
 import { retryAfterAt } from '../../connectors/kit/rate-limit-headers.js';
@@ -43,7 +49,10 @@ export interface PineconeStoreOptions {
   onRetry?: (info: { op: string; attempt: number; delayMs: number; reason: string }) => void;
 }
 
-interface CallCtx { status?: number; headers?: Headers }
+interface CallCtx {
+  status?: number;
+  headers?: Headers;
+}
 
 const TEXT_KEY = 'text';
 const round7 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(7)) : 0);
@@ -66,7 +75,10 @@ export class PineconeVectorStore implements VectorStore {
     const observingFetch = async (input: any, init?: any): Promise<Response> => {
       const res = await base(input, init);
       const ctx = als.getStore();
-      if (ctx) { ctx.status = res.status; ctx.headers = res.headers; }
+      if (ctx) {
+        ctx.status = res.status;
+        ctx.headers = res.headers;
+      }
       return res;
     };
     const pc = new Pinecone({
@@ -111,12 +123,22 @@ export class PineconeVectorStore implements VectorStore {
     let cur: { id: string; values: number[]; metadata: RecordMetadata }[] = [];
     let bytes = envelope;
     for (const c of chunks) {
-      if (!c.id || c.id.length > 512) throw new InvalidPayloadError(`chunk id must be 1..512 characters: ${c.id.slice(0, 40)}`, { where: 'pinecone upsert' });
+      if (!c.id || c.id.length > 512)
+        throw new InvalidPayloadError(`chunk id must be 1..512 characters: ${c.id.slice(0, 40)}`, {
+          where: 'pinecone upsert',
+        });
       validateMetadata(c.metadata, c.id);
       const rec = { id: c.id, values: Array.from(c.values, round7), metadata: this.fitMetadata(c) };
       const size = Buffer.byteLength(JSON.stringify(rec), 'utf8') + 1;
-      if (size + envelope > this.maxBytes) throw new InvalidPayloadError(`chunk ${c.id} alone is ${size} bytes, over the upsert request limit`, { where: 'pinecone upsert' });
-      if (cur.length > 0 && (cur.length >= this.maxRecords || bytes + size > this.maxBytes)) { batches.push(cur); cur = []; bytes = envelope; }
+      if (size + envelope > this.maxBytes)
+        throw new InvalidPayloadError(`chunk ${c.id} alone is ${size} bytes, over the upsert request limit`, {
+          where: 'pinecone upsert',
+        });
+      if (cur.length > 0 && (cur.length >= this.maxRecords || bytes + size > this.maxBytes)) {
+        batches.push(cur);
+        cur = [];
+        bytes = envelope;
+      }
       cur.push(rec);
       bytes += size;
     }
@@ -132,28 +154,43 @@ export class PineconeVectorStore implements VectorStore {
     if (bytes <= this.maxMetadata) return md as RecordMetadata;
     const text = typeof md[TEXT_KEY] === 'string' ? (md[TEXT_KEY] as string) : '';
     const without = Buffer.byteLength(JSON.stringify({ ...md, [TEXT_KEY]: '', textTruncated: true }), 'utf8');
-    if (without > this.maxMetadata) throw new InvalidPayloadError(`metadata of ${c.id} is ${without} bytes without its text; limit ${this.maxMetadata}`, { where: 'pinecone upsert' });
+    if (without > this.maxMetadata)
+      throw new InvalidPayloadError(
+        `metadata of ${c.id} is ${without} bytes without its text; limit ${this.maxMetadata}`,
+        { where: 'pinecone upsert' },
+      );
     // Longest code-point prefix whose JSON fits (binary search; escapes make bytes per character vary).
     const cps = Array.from(text);
     md.textTruncated = true;
-    const fits = (k: number) => { md[TEXT_KEY] = cps.slice(0, k).join(''); return Buffer.byteLength(JSON.stringify(md), 'utf8') <= this.maxMetadata; };
-    let lo = 0, hi = cps.length;
-    while (lo < hi) { const mid = Math.ceil((lo + hi) / 2); if (fits(mid)) lo = mid; else hi = mid - 1; }
+    const fits = (k: number) => {
+      md[TEXT_KEY] = cps.slice(0, k).join('');
+      return Buffer.byteLength(JSON.stringify(md), 'utf8') <= this.maxMetadata;
+    };
+    let lo = 0,
+      hi = cps.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid)) lo = mid;
+      else hi = mid - 1;
+    }
     fits(lo);
     return md as RecordMetadata;
   }
 
   async query(tenantId: string, vector: Float32Array, opts: QueryOptions): Promise<QueryMatch[]> {
     const ns = this.index.namespace(this.namespaceOf(tenantId));
-    if (!Number.isInteger(opts.topK) || opts.topK < 1 || opts.topK > 10_000) throw new InvalidPayloadError('topK must be an integer in 1..10000', { where: 'pinecone query' });
+    if (!Number.isInteger(opts.topK) || opts.topK < 1 || opts.topK > 10_000)
+      throw new InvalidPayloadError('topK must be an integer in 1..10000', { where: 'pinecone query' });
     if (opts.filter !== undefined) validateFilter(opts.filter);
-    const res = await this.call('query', () => ns.query({
-      topK: opts.topK,
-      vector: Array.from(vector, round7),
-      includeMetadata: true,
-      includeValues: false,
-      ...(opts.filter ? { filter: opts.filter as object } : {}),
-    }));
+    const res = await this.call('query', () =>
+      ns.query({
+        topK: opts.topK,
+        vector: Array.from(vector, round7),
+        includeMetadata: true,
+        includeValues: false,
+        ...(opts.filter ? { filter: opts.filter as object } : {}),
+      }),
+    );
     return (res.matches ?? []).map((m) => {
       const md = { ...(m.metadata ?? {}) } as Metadata;
       const text = typeof md[TEXT_KEY] === 'string' ? (md[TEXT_KEY] as string) : undefined;

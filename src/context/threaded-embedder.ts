@@ -12,7 +12,10 @@ export class ThreadedHashingEmbedder implements Embedder {
   readonly dimensions: number;
   private readonly pool: ThreadPool<{ options: HashingEmbedderOptions; texts: string[] }, Float32Array[]>;
 
-  constructor(threads: number, private readonly options: HashingEmbedderOptions = {}) {
+  constructor(
+    threads: number,
+    private readonly options: HashingEmbedderOptions = {},
+  ) {
     const inline = new HashingEmbedder(options);
     this.id = inline.id;
     this.dimensions = inline.dimensions;
@@ -25,7 +28,11 @@ export class ThreadedHashingEmbedder implements Embedder {
   }
 
   /** Requests embedding in a thread now. */
-  running(): number { return this.pool.running(); }
+  running(): number {
+    return this.pool.running();
+  }
 
-  close(): Promise<void> { return this.pool.close(); }
+  close(): Promise<void> {
+    return this.pool.close();
+  }
 }

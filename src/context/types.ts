@@ -44,7 +44,9 @@ export interface FieldOps {
  * On a list-valued field (`dealIds`), `$eq`/`$in` match when the list contains a value and `$ne`/`$nin`
  * when it contains none. `$ne`/`$nin` also match records without the field.
  */
-export type Filter = { $and?: Filter[]; $or?: Filter[] } & { [field: string]: Scalar | FieldOps | Filter[] | undefined };
+export type Filter = { $and?: Filter[]; $or?: Filter[] } & {
+  [field: string]: Scalar | FieldOps | Filter[] | undefined;
+};
 
 export interface QueryOptions {
   topK: number;

@@ -12,11 +12,23 @@ export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export const isActivityKind = (k: ObjectKind): k is ActivityKind => (ACTIVITY_KINDS as readonly string[]).includes(k);
 
 /** Canonical deal stages; the provider's own stage label is kept beside it in `providerStage`. */
-export const DealStage = z.enum(['prospecting', 'qualification', 'proposal', 'negotiation', 'closed_won', 'closed_lost']);
+export const DealStage = z.enum([
+  'prospecting',
+  'qualification',
+  'proposal',
+  'negotiation',
+  'closed_won',
+  'closed_lost',
+]);
 export type DealStage = z.infer<typeof DealStage>;
 /** Ordinal used by rules such as "Negotiation or later". closed_won/closed_lost are terminal. */
 export const DEAL_STAGE_ORDER: Record<DealStage, number> = {
-  prospecting: 1, qualification: 2, proposal: 3, negotiation: 4, closed_won: 5, closed_lost: 5,
+  prospecting: 1,
+  qualification: 2,
+  proposal: 3,
+  negotiation: 4,
+  closed_won: 5,
+  closed_lost: 5,
 };
 
 const Iso = z.string().datetime({ offset: true });
@@ -43,23 +55,38 @@ const Base = {
 };
 
 export const Contact = z.object({
-  kind: z.literal('contact'), ...Base,
-  firstName: Nullable(z.string()), lastName: Nullable(z.string()),
-  email: Nullable(z.string()), phone: Nullable(z.string()), title: Nullable(z.string()),
+  kind: z.literal('contact'),
+  ...Base,
+  firstName: Nullable(z.string()),
+  lastName: Nullable(z.string()),
+  email: Nullable(z.string()),
+  phone: Nullable(z.string()),
+  title: Nullable(z.string()),
 });
 export const Company = z.object({
-  kind: z.literal('company'), ...Base,
-  name: Nullable(z.string()), domain: Nullable(z.string()), website: Nullable(z.string()),
-  industry: Nullable(z.string()), phone: Nullable(z.string()),
+  kind: z.literal('company'),
+  ...Base,
+  name: Nullable(z.string()),
+  domain: Nullable(z.string()),
+  website: Nullable(z.string()),
+  industry: Nullable(z.string()),
+  phone: Nullable(z.string()),
 });
 export const Deal = z.object({
-  kind: z.literal('deal'), ...Base,
-  name: Nullable(z.string()), amount: Nullable(z.number()), currency: Nullable(z.string()),
-  stage: Nullable(DealStage), providerStage: Nullable(z.string()),
-  closeDate: Nullable(Iso), isClosed: z.boolean(), isWon: z.boolean(),
+  kind: z.literal('deal'),
+  ...Base,
+  name: Nullable(z.string()),
+  amount: Nullable(z.number()),
+  currency: Nullable(z.string()),
+  stage: Nullable(DealStage),
+  providerStage: Nullable(z.string()),
+  closeDate: Nullable(Iso),
+  isClosed: z.boolean(),
+  isWon: z.boolean(),
 });
 export const Activity = z.object({
-  kind: z.enum(ACTIVITY_KINDS), ...Base,
+  kind: z.enum(ACTIVITY_KINDS),
+  ...Base,
   subject: Nullable(z.string()),
   /** Plain text (HTML stripped by the mapper). */
   body: Nullable(z.string()),

@@ -156,7 +156,10 @@ export interface WebhookEvent {
   raw: unknown;
   /** A deletion caused by a merge: the surviving record, which took over this one's associations. */
   mergedInto?: string;
-  /** True when the change echoes a write closeloop made itself (Salesforce CDC changeOrigin `client=closeloop`): sync it, but do not suggest on it. */
+  /**
+   * True when the change echoes a write closeloop made itself (Salesforce CDC changeOrigin `client=closeloop`): sync
+   * it, but do not suggest on it.
+   */
   ownWrite?: boolean;
   /**
    * The API host the event says its account lives on (Salesforce Outbound Messages: the host of EnterpriseUrl /
@@ -272,7 +275,10 @@ export interface StageLabel {
 /** Change-stream subscription (Salesforce CDC). Replay position is stored by the caller. */
 export interface ChangeStreamHandle {
   close(): Promise<void>;
-  /** Settles when the stream stops by itself: rejects with the reason (auth expired, replay id too old, handler failure). */
+  /**
+   * Settles when the stream stops by itself: rejects with the reason (auth expired, replay id too old, handler
+   * failure).
+   */
   closed?: Promise<void>;
 }
 export interface ChangeStreamEvent {
@@ -288,7 +294,9 @@ export interface ChangeStreamEvent {
  */
 export interface Connector {
   readonly manifest: ConnectorManifest;
-  /** The OAuth app from this CRM's settings (string values: client id and secret, URL overrides). Throws if incomplete. */
+  /**
+   * The OAuth app from this CRM's settings (string values: client id and secret, URL overrides). Throws if incomplete.
+   */
   resolveApp(settings: Readonly<Record<string, string>>): ProviderApp;
   /**
    * For a provider client with an HTTP stack of its own (jsforce): send its calls through `dispatcher`, an undici
@@ -296,27 +304,48 @@ export interface Connector {
    */
   useDispatcher?(dispatcher: unknown): void;
   /** Exchange-independent token refresh through the provider's official client. */
-  refreshTokens(opts: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string }): Promise<TokenSet>;
+  refreshTokens(opts: {
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+  }): Promise<TokenSet>;
   /** Resolve the installed account's identity right after the OAuth callback. Throws if it cannot. */
-  afterInstall(tokens: TokenSet, opts: { apiBase: string; clientId?: string; clientSecret?: string }): Promise<AccountIdentity>;
+  afterInstall(
+    tokens: TokenSet,
+    opts: { apiBase: string; clientId?: string; clientSecret?: string },
+  ): Promise<AccountIdentity>;
   /** Sign in with the CRM: who the token belongs to and whether the CRM makes them an admin. Optional capability. */
-  identifyUser?(tokens: TokenSet, opts: { apiBase: string; clientId?: string; clientSecret?: string }): Promise<SignedInUser>;
+  identifyUser?(
+    tokens: TokenSet,
+    opts: { apiBase: string; clientId?: string; clientSecret?: string },
+  ): Promise<SignedInUser>;
   /** Incremental reads: pages of canonical records plus the checkpoint to store after each page. */
   listChanges(ctx: ConnectionContext, kind: ObjectKind, since: Checkpoint | null): AsyncIterable<ChangePage>;
   /** Read records by id (after a webhook); missing ids are simply absent from the result. */
   fetchByIds(ctx: ConnectionContext, kind: ObjectKind, ids: string[]): Promise<CanonicalRecord[]>;
   /** Verify (before parsing) and parse an incoming webhook. Absent when the provider has none. */
   parseWebhook?(req: RawWebhookRequest, secrets: WebhookSecrets): ParsedWebhook;
-  /** Verify a request the CRM's UI signed (raw bytes, timestamp window) and say which account and user it names. Optional capability. */
+  /**
+   * Verify a request the CRM's UI signed (raw bytes, timestamp window) and say which account and user it names.
+   * Optional capability.
+   */
   verifyAppRequest?(req: RawWebhookRequest, secrets: WebhookSecrets): AppRequestIdentity;
   /** Subscribe to a change stream from a replay position (Salesforce CDC). Optional capability. */
-  subscribeChanges?(ctx: ConnectionContext, replayFrom: string | null, onEvent: (e: ChangeStreamEvent) => Promise<void>): Promise<ChangeStreamHandle>;
+  subscribeChanges?(
+    ctx: ConnectionContext,
+    replayFrom: string | null,
+    onEvent: (e: ChangeStreamEvent) => Promise<void>,
+  ): Promise<ChangeStreamHandle>;
   /**
    * The position a stream without a stored one starts from, "everything from `now` on", stored by the caller before
    * it subscribes, so a subscription that fails before its first event replays from there instead of skipping.
    */
   changeStreamStart?(now: number): string;
-  /** The install check: problems that would make write-backs fail (a missing or read-only field), each one sentence; [] = ready. */
+  /**
+   * The install check: problems that would make write-backs fail (a missing or read-only field), each one sentence; []
+   * = ready.
+   */
   checkSetup?(ctx: ConnectionContext): Promise<string[]>;
   /** Backfill completeness: how many records of a kind the account holds, and all their ids (for the repair). */
   inventory?: {
@@ -338,7 +367,12 @@ export interface Connector {
   /** Update or complete a task closeloop created, unless the rep already completed or deleted it. */
   updateTask(ctx: ConnectionContext, taskId: string, change: TaskChange): Promise<TaskChangeResult>;
   /** Remove (or mark withdrawn) a draft closeloop created, unless it was sent; `reason` is one line for the rep. */
-  withdrawDraftEmail(ctx: ConnectionContext, draftId: string, reason: string, idempotencyKey: string): Promise<DraftWithdrawResult>;
+  withdrawDraftEmail(
+    ctx: ConnectionContext,
+    draftId: string,
+    reason: string,
+    idempotencyKey: string,
+  ): Promise<DraftWithdrawResult>;
   /** The owner (HubSpot owners API, Salesforce User) behind an owner id; null when the CRM has none by that id. */
   lookupOwner(ctx: ConnectionContext, ownerId: string): Promise<CrmOwner | null>;
   /** Every deal stage with its label and pipeline (HubSpot pipelines API, Salesforce StageName picklist). */

@@ -74,56 +74,90 @@ export class ConfigError extends CloseloopError {
 /** The database lacks migrations this version needs, and this process was not told to apply them. */
 export class MigrationsPendingError extends CloseloopError {
   constructor(readonly pending: string[]) {
-    super(ErrorCode.MIGRATIONS_PENDING, `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npx closeloop migrate\` first, or set MIGRATE_ON_START=true.`);
+    super(
+      ErrorCode.MIGRATIONS_PENDING,
+      `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npx closeloop migrate\` first, or set MIGRATE_ON_START=true.`,
+    );
   }
 }
 /** Something this process needs is held by another one (the HTTP port, the embedded database). */
 export class ResourceInUseError extends CloseloopError {
-  constructor(message: string) { super(ErrorCode.RESOURCE_IN_USE, message); }
+  constructor(message: string) {
+    super(ErrorCode.RESOURCE_IN_USE, message);
+  }
 }
 export class AuthExpiredError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.AUTH_EXPIRED, message, { status: 401, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.AUTH_EXPIRED, message, { status: 401, ...d });
+  }
 }
 export class AuthRevokedError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.AUTH_REVOKED, message, { status: 401, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.AUTH_REVOKED, message, { status: 401, ...d });
+  }
 }
 export class PermissionMissingError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.PERMISSION_MISSING, message, { status: 403, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.PERMISSION_MISSING, message, { status: 403, ...d });
+  }
 }
 export class RateLimitedError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.RATE_LIMITED, message, { status: 429, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.RATE_LIMITED, message, { status: 429, ...d });
+  }
 }
 export class QuotaExhaustedError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.QUOTA_EXHAUSTED, message, d); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.QUOTA_EXHAUSTED, message, d);
+  }
 }
 export class ProviderUnavailableError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.PROVIDER_UNAVAILABLE, message, d); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.PROVIDER_UNAVAILABLE, message, d);
+  }
 }
 export class ProviderRejectedError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.PROVIDER_REJECTED, message, { status: 400, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.PROVIDER_REJECTED, message, { status: 400, ...d });
+  }
 }
 export class NotFoundError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.NOT_FOUND, message, { status: 404, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.NOT_FOUND, message, { status: 404, ...d });
+  }
 }
 export class InvalidPayloadError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.INVALID_PAYLOAD, message, { status: 400, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.INVALID_PAYLOAD, message, { status: 400, ...d });
+  }
 }
 export class InvalidCursorError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.INVALID_CURSOR, message, d); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.INVALID_CURSOR, message, d);
+  }
 }
 export class WebhookSignatureError extends CloseloopError {
-  constructor(message: string, code: 'WEBHOOK_SIGNATURE_INVALID' | 'WEBHOOK_TIMESTAMP_INVALID' = 'WEBHOOK_SIGNATURE_INVALID') {
+  constructor(
+    message: string,
+    code: 'WEBHOOK_SIGNATURE_INVALID' | 'WEBHOOK_TIMESTAMP_INVALID' = 'WEBHOOK_SIGNATURE_INVALID',
+  ) {
     super(code, message, { status: 401 });
   }
 }
 export class UnknownAccountError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.UNKNOWN_ACCOUNT, message, { status: 404, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.UNKNOWN_ACCOUNT, message, { status: 404, ...d });
+  }
 }
 export class OAuthStateError extends CloseloopError {
-  constructor(message: string) { super(ErrorCode.OAUTH_STATE_INVALID, message, { status: 400 }); }
+  constructor(message: string) {
+    super(ErrorCode.OAUTH_STATE_INVALID, message, { status: 400 });
+  }
 }
 export class InstallFailedError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.INSTALL_FAILED, message, { status: 502, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.INSTALL_FAILED, message, { status: 502, ...d });
+  }
 }
 export class RuleFileError extends CloseloopError {
   constructor(readonly problems: { file: string; line: number; column: number; message: string }[]) {
@@ -131,7 +165,11 @@ export class RuleFileError extends CloseloopError {
   }
 }
 export class ModelOutputError extends CloseloopError {
-  constructor(code: 'MODEL_OUTPUT_INVALID' | 'MODEL_OUTPUT_TRUNCATED' | 'MODEL_REFUSED', message: string, d: ErrorDetails = {}) {
+  constructor(
+    code: 'MODEL_OUTPUT_INVALID' | 'MODEL_OUTPUT_TRUNCATED' | 'MODEL_REFUSED',
+    message: string,
+    d: ErrorDetails = {},
+  ) {
     super(code, message, d);
   }
 }

@@ -8,7 +8,11 @@
 export type WriteAction = 'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft';
 
 declare const sealed: unique symbol;
-export interface SealedWrite { readonly action: WriteAction; readonly payload: Readonly<Record<string, unknown>>; readonly [sealed]: true }
+export interface SealedWrite {
+  readonly action: WriteAction;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly [sealed]: true;
+}
 
 const SEALS = new WeakSet<object>();
 

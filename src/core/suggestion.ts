@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 /** What closeloop proposes to a rep. Produced by inference, checked by guardrails, written back by writeback. */
 export const SuggestionType = z.enum([
-  'stale_deal_follow_up', 'budget_risk', 'churn_risk', 'no_next_step', 'competitor_mention', 'duplicate_record', 'draft_email',
+  'stale_deal_follow_up',
+  'budget_risk',
+  'churn_risk',
+  'no_next_step',
+  'competitor_mention',
+  'duplicate_record',
+  'draft_email',
 ]);
 export type SuggestionType = z.infer<typeof SuggestionType>;
 
@@ -26,7 +32,9 @@ export const RouteStep = z.object({
   task: z.string(),
   tier: z.enum(['rules', 'small', 'large']),
   model: z.string(),
-  /** Why this tier: the router's one line (e.g. "no large model configured", "cold-start rules: 12 closed deals < 200"). */
+  /**
+   * Why this tier: the router's one line (e.g. "no large model configured", "cold-start rules: 12 closed deals < 200").
+   */
   reason: z.string(),
   costUsd: z.number().nonnegative(),
   /** Wall time of the step in milliseconds (inference only, no queue or network wait of other steps). */
@@ -62,7 +70,10 @@ export const DraftEmailPayload = z.object({
   toContactIds: z.array(z.string()),
   ownerId: z.string().nullable(),
   /** The message this draft answers: the connector threads the reply on it where the CRM can. */
-  inReplyTo: z.object({ kind: z.string(), externalId: z.string(), subject: z.string().nullable() }).nullable().optional(),
+  inReplyTo: z
+    .object({ kind: z.string(), externalId: z.string(), subject: z.string().nullable() })
+    .nullable()
+    .optional(),
   /** The recipient as the email shows it. */
   to: z.object({ name: z.string().nullable(), email: z.string() }).nullable().optional(),
   /** The sender: the deal owner (HubSpot owner, Salesforce User). */

@@ -1,5 +1,9 @@
 import { playDemoActivity, startHubspotSandbox, type HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
-import { playDemoActivity as playSalesforceActivity, startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox/index.js';
+import {
+  playDemoActivity as playSalesforceActivity,
+  startSalesforceSandbox,
+  type SalesforceSandbox,
+} from '../../connectors/salesforce/sandbox/index.js';
 import type { Config } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import type { Closeloop, StartOptions } from '../main.js';
@@ -44,11 +48,26 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
   if (o.handleSignals) {
     // Installed first: Ctrl-C during start-up or the backfill stops cleanly too (leases released, database closed).
     const onSignal = (sig: string) => {
-      if (stopping) { say('stopping now (second signal).'); process.exit(130); }
+      if (stopping) {
+        say('stopping now (second signal).');
+        process.exit(130);
+      }
       say(`${sig}: stopping closeloop and the sandboxes...`);
-      const force = setTimeout(() => { say('did not stop within 10 s; exiting anyway.'); process.exit(1); }, 10_000);
+      const force = setTimeout(() => {
+        say('did not stop within 10 s; exiting anyway.');
+        process.exit(1);
+      }, 10_000);
       force.unref();
-      void stop().then(() => { say('stopped.'); process.exit(0); }, (e) => { say(`stopped with an error: ${(e as Error).message}`); process.exit(1); });
+      void stop().then(
+        () => {
+          say('stopped.');
+          process.exit(0);
+        },
+        (e) => {
+          say(`stopped with an error: ${(e as Error).message}`);
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGINT', () => onSignal('Ctrl-C'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -60,10 +79,19 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
   const clientSecret = `demo-secret-${Math.random().toString(36).slice(2)}`;
   const hubspot = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'demo', webhookTargetUrl: null });
   say(`HubSpot sandbox listening on ${hubspot.url}`);
-  const salesforce = await startSalesforceSandbox({ port: 0, clientId, clientSecret, seed: 'demo', outboundMessageUrl: null });
+  const salesforce = await startSalesforceSandbox({
+    port: 0,
+    clientId,
+    clientSecret,
+    seed: 'demo',
+    outboundMessageUrl: null,
+  });
   const sfOrgId = salesforce.orgIds()[0]!;
   say(`Salesforce sandbox listening on ${salesforce.url} (org ${sfOrgId})`);
-  const closeSandboxes = async () => { await hubspot.close().catch(() => undefined); await salesforce.close().catch(() => undefined); };
+  const closeSandboxes = async () => {
+    await hubspot.close().catch(() => undefined);
+    await salesforce.close().catch(() => undefined);
+  };
   stopFn = closeSandboxes;
   const logger = createLogger({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel });
   // The sandbox portal's super admin is the demo's operator; they sign in like anyone else (sign in with HubSpot).
@@ -75,8 +103,11 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
       operatorUsers: [`hubspot:${hubspot.defaultPortalId}:${hsAdmin.userId}`],
       apps: {
         hubspot: {
-          clientId, clientSecret, apiBase: hubspot.url,
-          authorizeUrl: `${hubspot.url}/oauth/authorize`, tokenUrl: `${hubspot.url}/oauth/2026-03/token`,
+          clientId,
+          clientSecret,
+          apiBase: hubspot.url,
+          authorizeUrl: `${hubspot.url}/oauth/authorize`,
+          tokenUrl: `${hubspot.url}/oauth/2026-03/token`,
         },
         // The sandbox is both the login host and the instance (its token response's instance_url).
         salesforce: { clientId, clientSecret, loginUrl: salesforce.url },
@@ -92,15 +123,22 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
     await cl.stop();
     await closeSandboxes();
   };
-  say(`closeloop listening on ${cl.url}  (open ${cl.url}/ and sign in with HubSpot for the live summary; /healthz is open)`);
+  say(
+    `closeloop listening on ${cl.url}  (open ${cl.url}/ and sign in with HubSpot for the live summary; /healthz is open)`,
+  );
 
   // The sandboxes are new on every start, with new records: what closeloop kept about the previous run's demo
   // accounts (records, suggestions, outboxes, CDC replay positions) describes a CRM that no longer exists.
-  for (const [provider, accountId] of [['hubspot', String(hubspot.defaultPortalId)], ['salesforce', sfOrgId]] as const) {
+  for (const [provider, accountId] of [
+    ['hubspot', String(hubspot.defaultPortalId)],
+    ['salesforce', sfOrgId],
+  ] as const) {
     const old = await cl.store.connections.byAccount(provider, accountId);
     if (!old) continue;
     await deleteTenant(cl.store, null, old.tenant_id);
-    say(`the demo ${provider === 'hubspot' ? 'HubSpot portal' : 'Salesforce org'} is new on every start: cleared what closeloop kept from the previous run`);
+    say(
+      `the demo ${provider === 'hubspot' ? 'HubSpot portal' : 'Salesforce org'} is new on every start: cleared what closeloop kept from the previous run`,
+    );
   }
   hubspot.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
 
@@ -113,31 +151,51 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
 
   // The demo signs itself in through the same path a browser takes: /auth/login → the CRM's consent → /auth/callback.
   const me = await signInWithCrm(cl.url, 'hubspot');
-  say(`signed in with HubSpot as ${hsAdmin.email}: role ${me.role} (a session cookie; writes also need its CSRF token)`);
+  say(
+    `signed in with HubSpot as ${hsAdmin.email}: role ${me.role} (a session cookie; writes also need its CSRF token)`,
+  );
 
   const [conn] = await Promise.all([
-    backfilled(cl, hsInstall.connectionId, 'the HubSpot backfill'), backfilled(cl, sfInstall.connectionId, 'the Salesforce backfill'),
+    backfilled(cl, hsInstall.connectionId, 'the HubSpot backfill'),
+    backfilled(cl, sfInstall.connectionId, 'the Salesforce backfill'),
   ]);
   const counts = await cl.store.records.countsByKind();
-  say(`backfill done (both CRMs): ${Object.entries(counts).map(([k, v]) => `${v} ${k === 'company' ? 'companies' : `${k}s`}`).join(', ')}`);
+  say(
+    `backfill done (both CRMs): ${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k === 'company' ? 'companies' : `${k}s`}`)
+      .join(', ')}`,
+  );
 
   // Change Data Capture: a worker takes the connection's stream lease and subscribes from "new events only".
-  await waitFor(async () => (cl.changeStreams?.running().includes(sfInstall.connectionId) && salesforce.store.cdcSubscriptions(sfOrgId).length > 0) || null,
-    90_000, 'the Salesforce Change Data Capture subscription');
+  await waitFor(
+    async () =>
+      (cl.changeStreams?.running().includes(sfInstall.connectionId) &&
+        salesforce.store.cdcSubscriptions(sfOrgId).length > 0) ||
+      null,
+    90_000,
+    'the Salesforce Change Data Capture subscription',
+  );
   say('Salesforce Change Data Capture subscribed (replay position stored with every event)');
   salesforce.setOutboundMessageUrl(`${cl.url}/webhooks/salesforce`);
   say(`Salesforce Outbound Messages configured to ${cl.url}/webhooks/salesforce`);
 
   const portalId = Number(conn.account_id);
-  say(`playing ${cfg.demoEvents} demo changes per CRM: HubSpot as signed webhooks, Salesforce as change events and outbound messages...`);
+  say(
+    `playing ${cfg.demoEvents} demo changes per CRM: HubSpot as signed webhooks, Salesforce as change events and outbound messages...`,
+  );
   const summary = async () => summaryLine(await writeCounts(cl));
   let lastLine = '';
   report = setInterval(async () => {
     try {
       const inbox = await cl.store.inbox.count();
       const line = `webhook events received ${inbox.total} · ${await summary()}`;
-      if (line !== lastLine) { say(line); lastLine = line; }
-    } catch { /* shutting down */ }
+      if (line !== lastLine) {
+        say(line);
+        lastLine = line;
+      }
+    } catch {
+      /* shutting down */
+    }
   }, 2000);
   report.unref?.();
 
@@ -152,7 +210,9 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
     say(`demo stream finished; closeloop keeps running (Ctrl-C to stop). So far: ${await summary()}.`);
     // The sandbox keeps HubSpot's limits on; closeloop paces itself (shared token bucket) instead of waiting out 429s.
     const hsCalls = hubspot.rateLimitStats();
-    say(`HubSpot API so far: ${hsCalls.requests} calls (${hsCalls.throttled} answered 429), ${hsCalls.searchRequests} searches (${hsCalls.searchThrottled} answered 429)`);
+    say(
+      `HubSpot API so far: ${hsCalls.requests} calls (${hsCalls.throttled} answered 429), ${hsCalls.searchRequests} searches (${hsCalls.searchThrottled} answered 429)`,
+    );
     // Webhook-to-task: from the receipt of a change (signed webhook, change event, outbound message) to the task
     // created or updated in the CRM, read from the outbox rows once the writes the stream caused are done.
     await settled(cl, 120_000);
@@ -160,10 +220,13 @@ export async function startDemo(cfg: Readonly<Config>, start: Start, o: DemoOpti
       hubspot: await cl.store.outbox.webhookToTaskSeconds(streamStart, 'hubspot'),
       salesforce: await cl.store.outbox.webhookToTaskSeconds(streamStart, 'salesforce'),
     };
-    say(`webhook-to-task (receipt of the change → task in the CRM), with the sandboxes' rate limits on: ${latencyLine(latencies)}`);
+    say(
+      `webhook-to-task (receipt of the change → task in the CRM), with the sandboxes' rate limits on: ${latencyLine(latencies)}`,
+    );
     // Every suggestion carries its route (tier, model, cost, latency per step): which tiers the demo used.
-    const steps: TierStep[] = (await cl.store.suggestions.listSince(demoStart, 5000))
-      .flatMap((r) => (r.payload.explanation.route ?? []).map((x) => ({ ...x, suggestionType: r.payload.type })));
+    const steps: TierStep[] = (await cl.store.suggestions.listSince(demoStart, 5000)).flatMap((r) =>
+      (r.payload.explanation.route ?? []).map((x) => ({ ...x, suggestionType: r.payload.type })),
+    );
     for (const line of tierLines(steps, cfg.openai !== null)) say(`inference tiers — ${line}`);
   })();
   played.catch((e) => say(`the demo stream stopped: ${(e as Error).message}`));
@@ -196,7 +259,10 @@ async function settled(cl: Closeloop, ms: number): Promise<void> {
     const inbox = await cl.store.inbox.count();
     const outbox = await cl.store.outbox.countByStatus();
     const seen = JSON.stringify(outbox);
-    if (seen !== last || inbox.pending > 0 || (outbox.pending ?? 0) > 0) { last = seen; quietSince = Date.now(); }
+    if (seen !== last || inbox.pending > 0 || (outbox.pending ?? 0) > 0) {
+      last = seen;
+      quietSince = Date.now();
+    }
     if (Date.now() - quietSince >= 2_000) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -206,7 +272,8 @@ async function install(url: string, provider: string): Promise<{ accountId: stri
   // Follows every redirect: closeloop → the sandbox's authorize (auto-consent) → closeloop's callback.
   const res = await fetch(`${url}/install/${provider}`, { redirect: 'follow' });
   const body = (await res.json()) as { installed?: boolean; accountId?: string; connectionId?: string };
-  if (!res.ok || !body.installed || !body.accountId || !body.connectionId) throw new Error(`${provider} install failed: ${res.status} ${JSON.stringify(body)}`);
+  if (!res.ok || !body.installed || !body.accountId || !body.connectionId)
+    throw new Error(`${provider} install failed: ${res.status} ${JSON.stringify(body)}`);
   return { accountId: body.accountId, connectionId: body.connectionId };
 }
 
@@ -216,20 +283,28 @@ export async function signInWithCrm(url: string, provider: string): Promise<{ ro
   for (let hop = 0; hop < 5; hop++) {
     const res = await fetch(next, { redirect: 'manual', headers: { accept: 'application/json' } });
     const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) { next = new URL(location, next).toString(); continue; }
+    if (res.status >= 300 && res.status < 400 && location) {
+      next = new URL(location, next).toString();
+      continue;
+    }
     const body = (await res.json()) as { role?: string };
     const cookie = res.headers.get('set-cookie')?.split(';')[0];
-    if (!res.ok || !body.role || !cookie) throw new Error(`sign-in with ${provider} failed: ${res.status} ${JSON.stringify(body)}`);
+    if (!res.ok || !body.role || !cookie)
+      throw new Error(`sign-in with ${provider} failed: ${res.status} ${JSON.stringify(body)}`);
     return { role: body.role, cookie };
   }
   throw new Error(`sign-in with ${provider}: too many redirects`);
 }
 
 async function backfilled(cl: Closeloop, connectionId: string, what: string) {
-  return waitFor(async () => {
-    const c = await cl.store.connections.get(connectionId);
-    return c?.backfill_done_at ? c : null;
-  }, 180_000, what);
+  return waitFor(
+    async () => {
+      const c = await cl.store.connections.get(connectionId);
+      return c?.backfill_done_at ? c : null;
+    },
+    180_000,
+    what,
+  );
 }
 
 async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {

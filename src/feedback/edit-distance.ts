@@ -1,15 +1,21 @@
 import { editDistance } from '../lib/edit-distance.js';
 
-/** Older drafts carried a closeloop note under this marker (src/suggest/render.ts no longer writes it); stripped before comparing. */
+/**
+ * Older drafts carried a closeloop note under this marker (src/suggest/render.ts no longer writes it); stripped before
+ * comparing.
+ */
 export const DRAFT_NOTE_MARKER = '-- closeloop note';
 
 /** Text as a rep would compare it: no signature placeholder, no closeloop note, whitespace and case folded. */
 export function normalizeForDiff(text: string): string {
   const cut = text.indexOf(DRAFT_NOTE_MARKER);
   const body = cut >= 0 ? text.slice(0, cut) : text;
-  return body.replace(/\{\{rep_signature\}\}/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return body
+    .replace(/\{\{rep_signature\}\}/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
-
 
 /** Longer texts are compared on their first MAX_CHARS characters: enough to tell "edited" from "rewritten". */
 const MAX_CHARS = 4000;

@@ -5,17 +5,33 @@ import { normalizedEditDistance, SAME_EMAIL_MAX_DISTANCE, UNCHANGED_MAX_DISTANCE
  * What happened to a suggestion after it was written back. One row per (suggestion, target, outcome):
  * the target is the CRM id of the task or draft we created, or `deal:<id>` for the deal's later result.
  */
-export const OUTCOMES = ['task_completed', 'task_deleted', 'task_overdue', 'draft_sent', 'draft_discarded', 'deal_won', 'deal_lost',
+export const OUTCOMES = [
+  'task_completed',
+  'task_deleted',
+  'task_overdue',
+  'draft_sent',
+  'draft_discarded',
+  'deal_won',
+  'deal_lost',
   // Said in the record's card (HubSpot app card, Salesforce component); target `user:<crm user id>`.
-  'card_useful', 'card_not_useful', 'card_done',
+  'card_useful',
+  'card_not_useful',
+  'card_done',
   // A reviewer turned a held suggestion down in the review queue; target `review:<suggestion id>`.
-  'review_dismissed'] as const;
+  'review_dismissed',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The rep acted on it. */
 export const POSITIVE: ReadonlySet<Outcome> = new Set(['task_completed', 'draft_sent', 'card_useful', 'card_done']);
 /** The rep did not: deleted, discarded, or left overdue. */
-export const NEGATIVE: ReadonlySet<Outcome> = new Set(['task_deleted', 'task_overdue', 'draft_discarded', 'card_not_useful', 'review_dismissed']);
+export const NEGATIVE: ReadonlySet<Outcome> = new Set([
+  'task_deleted',
+  'task_overdue',
+  'draft_discarded',
+  'card_not_useful',
+  'review_dismissed',
+]);
 
 export interface OutcomeEvent {
   outcome: Outcome;
@@ -42,13 +58,24 @@ const SENT_EMAIL_STATUSES = new Set(['SENT', 'REPLIED', 'FORWARDED']);
 export function outcomeOfOwnRecord(ref: WrittenRef, rec: Activity): OutcomeEvent | null {
   const at = rec.updatedAt;
   if (rec.archived) {
-    return { outcome: ref.action === 'create_draft_email' ? 'draft_discarded' : 'task_deleted', editDistance: null, occurredAt: at, detail: { kind: rec.kind } };
+    return {
+      outcome: ref.action === 'create_draft_email' ? 'draft_discarded' : 'task_deleted',
+      editDistance: null,
+      occurredAt: at,
+      detail: { kind: rec.kind },
+    };
   }
   if (rec.kind === 'task' && rec.status !== null && DONE_STATUSES.has(rec.status.toUpperCase())) {
     return { outcome: 'task_completed', editDistance: null, occurredAt: at, detail: { status: rec.status } };
   }
   // Salesforce: the draft EmailMessage itself turns from DRAFT into SENT, possibly edited.
-  if (ref.action === 'create_draft_email' && rec.kind === 'email' && rec.status !== null && SENT_EMAIL_STATUSES.has(rec.status.toUpperCase()) && ref.draft) {
+  if (
+    ref.action === 'create_draft_email' &&
+    rec.kind === 'email' &&
+    rec.status !== null &&
+    SENT_EMAIL_STATUSES.has(rec.status.toUpperCase()) &&
+    ref.draft
+  ) {
     return sentOutcome(ref.draft, rec);
   }
   return null;
@@ -57,8 +84,14 @@ export function outcomeOfOwnRecord(ref: WrittenRef, rec: Activity): OutcomeEvent
 export function sentOutcome(draft: { subject: string; body: string }, email: Activity): OutcomeEvent {
   const d = normalizedEditDistance(draft.body, email.body ?? '');
   return {
-    outcome: 'draft_sent', editDistance: d, occurredAt: email.occurredAt,
-    detail: { emailId: email.externalId, unchanged: d <= UNCHANGED_MAX_DISTANCE, subjectChanged: normalizedEditDistance(draft.subject, email.subject ?? '') > UNCHANGED_MAX_DISTANCE },
+    outcome: 'draft_sent',
+    editDistance: d,
+    occurredAt: email.occurredAt,
+    detail: {
+      emailId: email.externalId,
+      unchanged: d <= UNCHANGED_MAX_DISTANCE,
+      subjectChanged: normalizedEditDistance(draft.subject, email.subject ?? '') > UNCHANGED_MAX_DISTANCE,
+    },
   };
 }
 
@@ -66,7 +99,10 @@ export function sentOutcome(draft: { subject: string; body: string }, email: Act
  * HubSpot logs a sent email as a new engagement, not as a change to our draft task: the outgoing email
  * that is closest to one of the candidate drafts (and close enough to be it) is taken as that draft sent.
  */
-export function matchSentEmail<T extends { draft: { subject: string; body: string } }>(email: Activity, candidates: T[]): { candidate: T; distance: number } | null {
+export function matchSentEmail<T extends { draft: { subject: string; body: string } }>(
+  email: Activity,
+  candidates: T[],
+): { candidate: T; distance: number } | null {
   if (email.kind !== 'email' || email.direction !== 'outbound' || email.archived) return null;
   if (email.status !== null && email.status.toUpperCase() === 'DRAFT') return null;
   let best: { candidate: T; distance: number } | null = null;
@@ -83,7 +119,12 @@ export function dealOutcome(deal: Deal, writtenAt: Date): OutcomeEvent | null {
   const closedAt = deal.closeDate ?? deal.updatedAt;
   // The close date a rep types may be a day off; what matters is that it closed after we suggested.
   if (Date.parse(deal.updatedAt) < writtenAt.getTime()) return null;
-  return { outcome: deal.isWon ? 'deal_won' : 'deal_lost', editDistance: null, occurredAt: closedAt, detail: { stage: deal.providerStage } };
+  return {
+    outcome: deal.isWon ? 'deal_won' : 'deal_lost',
+    editDistance: null,
+    occurredAt: closedAt,
+    detail: { stage: deal.providerStage },
+  };
 }
 
 /** Per suggestion: accepted when any positive outcome exists, ignored when only negative ones do. */

@@ -10,27 +10,59 @@ const draftOf = (w: WrittenRow): { subject: string; body: string } | null => {
   return d && typeof d.subject === 'string' && typeof d.body === 'string' ? { subject: d.subject, body: d.body } : null;
 };
 
-async function save(r: Repos, w: { suggestion_id: string; tenant_id: string; connection_id: string; outbox_id: string | null }, target: string, e: OutcomeEvent): Promise<boolean> {
+async function save(
+  r: Repos,
+  w: { suggestion_id: string; tenant_id: string; connection_id: string; outbox_id: string | null },
+  target: string,
+  e: OutcomeEvent,
+): Promise<boolean> {
   return r.feedback.record({
-    suggestionId: w.suggestion_id, tenantId: w.tenant_id, connectionId: w.connection_id, outboxId: w.outbox_id, target,
-    outcome: e.outcome, editDistance: e.editDistance, detail: e.detail, occurredAt: e.occurredAt,
+    suggestionId: w.suggestion_id,
+    tenantId: w.tenant_id,
+    connectionId: w.connection_id,
+    outboxId: w.outbox_id,
+    target,
+    outcome: e.outcome,
+    editDistance: e.editDistance,
+    detail: e.detail,
+    occurredAt: e.occurredAt,
   });
 }
 
 /** A deleted activity we never held, as the outcome rules read it (only its identity and `archived` matter). */
-const goneActivity = (provider: string, kind: ActivityKind, externalId: string, at: number | undefined): Activity => ({
-  kind, provider, externalId, archived: true, createdAt: null, updatedAt: new Date(at ?? Date.now()).toISOString(), ownerId: null, url: null,
-  associations: { contacts: [], companies: [], deals: [] }, subject: null, body: null, occurredAt: new Date(at ?? Date.now()).toISOString(),
-  direction: null, status: null, dueAt: null,
-}) as Activity;
+const goneActivity = (provider: string, kind: ActivityKind, externalId: string, at: number | undefined): Activity =>
+  ({
+    kind,
+    provider,
+    externalId,
+    archived: true,
+    createdAt: null,
+    updatedAt: new Date(at ?? Date.now()).toISOString(),
+    ownerId: null,
+    url: null,
+    associations: { contacts: [], companies: [], deals: [] },
+    subject: null,
+    body: null,
+    occurredAt: new Date(at ?? Date.now()).toISOString(),
+    direction: null,
+    status: null,
+    dueAt: null,
+  }) as Activity;
 
 /**
  * Feedback's subscription to the change step (src/sync/change-events.ts, wired in src/main.ts): the records that
  * changed, plus the deleted activities sync never stored, become outcomes in the change step's transaction.
  */
-export async function onChangesApplied(r: Repos, _tx: unknown, e: {
-  conn: ConnectionRow; changed: readonly CanonicalRecord[]; unseenDeletions: readonly { kind: ActivityKind; externalId: string }[]; receivedAt?: number;
-}): Promise<void> {
+export async function onChangesApplied(
+  r: Repos,
+  _tx: unknown,
+  e: {
+    conn: ConnectionRow;
+    changed: readonly CanonicalRecord[];
+    unseenDeletions: readonly { kind: ActivityKind; externalId: string }[];
+    receivedAt?: number;
+  },
+): Promise<void> {
   const gone = e.unseenDeletions.map((d) => goneActivity(e.conn.provider, d.kind, d.externalId, e.receivedAt));
   await recordOutcomes(r, e.conn, gone.length ? [...e.changed, ...gone] : e.changed);
 }
@@ -42,17 +74,33 @@ export async function onChangesApplied(r: Repos, _tx: unknown, e: {
  * deletions applied just before (they arrive as archive marks, not as changed records). Runs in the
  * caller's transaction; every outcome is recorded once. Returns how many were recorded.
  */
-export async function recordOutcomes(r: Repos, conn: ConnectionRow, changed: readonly CanonicalRecord[]): Promise<number> {
+export async function recordOutcomes(
+  r: Repos,
+  conn: ConnectionRow,
+  changed: readonly CanonicalRecord[],
+): Promise<number> {
   let n = 0;
   for (const w of await r.feedback.archivedWritten(conn.id)) {
     const outcome = w.action === 'create_draft_email' ? 'draft_discarded' : 'task_deleted';
-    if (await save(r, w, w.crm_id, { outcome, editDistance: null, occurredAt: w.archived_at.toISOString(), detail: { via: 'deletion' } })) n++;
-    if (outcome === 'task_deleted') await r.suggestions.close(w.suggestion_id, 'done_by_rep', 'the rep deleted the task');
+    if (
+      await save(r, w, w.crm_id, {
+        outcome,
+        editDistance: null,
+        occurredAt: w.archived_at.toISOString(),
+        detail: { via: 'deletion' },
+      })
+    )
+      n++;
+    if (outcome === 'task_deleted')
+      await r.suggestions.close(w.suggestion_id, 'done_by_rep', 'the rep deleted the task');
   }
   if (changed.length === 0) return n;
 
   const activities = changed.filter((c): c is Activity => isActivityKind(c.kind));
-  const own = await r.feedback.writtenByCrmIds(conn.id, activities.filter((a) => a.kind === 'task' || a.kind === 'email').map((a) => a.externalId));
+  const own = await r.feedback.writtenByCrmIds(
+    conn.id,
+    activities.filter((a) => a.kind === 'task' || a.kind === 'email').map((a) => a.externalId),
+  );
   const byCrm = new Map(own.map((w) => [w.crm_id, w]));
   for (const a of activities) {
     const w = byCrm.get(a.externalId);
@@ -61,14 +109,28 @@ export async function recordOutcomes(r: Repos, conn: ConnectionRow, changed: rea
     if (e && (await save(r, w, w.crm_id, e))) n++;
     // The rep closed the task: the situation's suggestion is theirs now, closeloop no longer updates or withdraws it.
     if (e && w.action === 'create_task' && (e.outcome === 'task_completed' || e.outcome === 'task_deleted')) {
-      await r.suggestions.close(w.suggestion_id, 'done_by_rep', e.outcome === 'task_completed' ? 'the rep completed the task' : 'the rep deleted the task');
+      await r.suggestions.close(
+        w.suggestion_id,
+        'done_by_rep',
+        e.outcome === 'task_completed' ? 'the rep completed the task' : 'the rep deleted the task',
+      );
     }
   }
 
   // HubSpot logs a sent email as a new engagement: match it to the draft it came from.
-  for (const email of activities.filter((a) => a.kind === 'email' && a.direction === 'outbound' && !byCrm.has(a.externalId))) {
-    const candidates = (await r.feedback.unsentDrafts(conn.id, email.associations.contacts, email.associations.deals, new Date(Date.parse(email.occurredAt) + HOUR)))
-      .map((w) => ({ w, draft: draftOf(w) })).filter((c): c is { w: WrittenRow; draft: { subject: string; body: string } } => c.draft !== null);
+  for (const email of activities.filter(
+    (a) => a.kind === 'email' && a.direction === 'outbound' && !byCrm.has(a.externalId),
+  )) {
+    const candidates = (
+      await r.feedback.unsentDrafts(
+        conn.id,
+        email.associations.contacts,
+        email.associations.deals,
+        new Date(Date.parse(email.occurredAt) + HOUR),
+      )
+    )
+      .map((w) => ({ w, draft: draftOf(w) }))
+      .filter((c): c is { w: WrittenRow; draft: { subject: string; body: string } } => c.draft !== null);
     const hit = matchSentEmail(email, candidates);
     if (!hit) continue;
     const e = sentOutcome(hit.candidate.draft, email);

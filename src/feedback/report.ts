@@ -39,11 +39,25 @@ export interface FeedbackReport {
 }
 
 const empty = (): AcceptanceGroup => ({
-  suggested: 0, byStatus: {}, written: 0, accepted: 0, ignored: 0, pending: 0, acceptanceRate: null, outcomes: {},
-  draftsSentUnchanged: 0, draftsSentEdited: 0, meanEditDistance: null, dealsWonAfter: 0, dealsLostAfter: 0,
+  suggested: 0,
+  byStatus: {},
+  written: 0,
+  accepted: 0,
+  ignored: 0,
+  pending: 0,
+  acceptanceRate: null,
+  outcomes: {},
+  draftsSentUnchanged: 0,
+  draftsSentEdited: 0,
+  meanEditDistance: null,
+  dealsWonAfter: 0,
+  dealsLostAfter: 0,
 });
 
-interface Acc { g: AcceptanceGroup; distances: number[] }
+interface Acc {
+  g: AcceptanceGroup;
+  distances: number[];
+}
 
 function add(acc: Acc, row: ReportRow): void {
   const g = acc.g;
@@ -54,11 +68,14 @@ function add(acc: Acc, row: ReportRow): void {
   if (!written) return;
   g.written++;
   const v = verdictOf(outcomes);
-  if (v === 'accepted') g.accepted++; else if (v === 'ignored') g.ignored++; else g.pending++;
+  if (v === 'accepted') g.accepted++;
+  else if (v === 'ignored') g.ignored++;
+  else g.pending++;
   for (const o of outcomes) g.outcomes[o] = (g.outcomes[o] ?? 0) + 1;
   for (const d of row.edit_distances) {
     acc.distances.push(d);
-    if (d <= UNCHANGED_MAX_DISTANCE) g.draftsSentUnchanged++; else g.draftsSentEdited++;
+    if (d <= UNCHANGED_MAX_DISTANCE) g.draftsSentUnchanged++;
+    else g.draftsSentEdited++;
   }
   if (outcomes.includes('deal_won')) g.dealsWonAfter++;
   if (outcomes.includes('deal_lost')) g.dealsLostAfter++;
@@ -66,8 +83,10 @@ function add(acc: Acc, row: ReportRow): void {
 
 function finish<T extends AcceptanceGroup>(acc: { g: T; distances: number[] }): T {
   const { g, distances } = acc;
-  g.acceptanceRate = g.accepted + g.ignored === 0 ? null : Math.round((g.accepted / (g.accepted + g.ignored)) * 1000) / 1000;
-  g.meanEditDistance = distances.length === 0 ? null : Math.round((distances.reduce((s, d) => s + d, 0) / distances.length) * 1000) / 1000;
+  g.acceptanceRate =
+    g.accepted + g.ignored === 0 ? null : Math.round((g.accepted / (g.accepted + g.ignored)) * 1000) / 1000;
+  g.meanEditDistance =
+    distances.length === 0 ? null : Math.round((distances.reduce((s, d) => s + d, 0) / distances.length) * 1000) / 1000;
   return g;
 }
 
@@ -76,7 +95,10 @@ function finish<T extends AcceptanceGroup>(acc: { g: T; distances: number[] }): 
  * The acceptance report for suggestions created since `since` (ISO), from a reader of report rows: the store's
  * (`closeloop feedback report`, optionally one tenant) or the caller's tenant-scoped reads (GET /admin/feedback).
  */
-export async function feedbackReport(rowsSince: (since: Date) => Promise<readonly ReportRow[]>, since: string): Promise<FeedbackReport> {
+export async function feedbackReport(
+  rowsSince: (since: Date) => Promise<readonly ReportRow[]>,
+  since: string,
+): Promise<FeedbackReport> {
   return buildReport(await rowsSince(new Date(since)), since);
 }
 
@@ -88,8 +110,14 @@ export function buildReport(rows: readonly ReportRow[], since: string): Feedback
   const group = <A>(m: Map<string, A>, k: string, make: () => A): A => m.get(k) ?? m.set(k, make()).get(k)!;
   for (const row of rows) {
     add(total, row);
-    add(group(byType, row.type, () => ({ g: empty(), distances: [] })), row);
-    add(group(byRep, row.owner_id ?? '(no owner)', () => ({ g: empty(), distances: [] })), row);
+    add(
+      group(byType, row.type, () => ({ g: empty(), distances: [] })),
+      row,
+    );
+    add(
+      group(byRep, row.owner_id ?? '(no owner)', () => ({ g: empty(), distances: [] })),
+      row,
+    );
     const firstFailed = new Set<string>(((row.repair?.firstFailed ?? []) as { rule: string }[]).map((v) => v.rule));
     for (const v of row.verdicts ?? []) {
       const r = group(byRule, v.rule, () => ({ g: { ...empty(), fired: 0, firedOnFirstDraft: 0 }, distances: [] }));
@@ -100,6 +128,8 @@ export function buildReport(rows: readonly ReportRow[], since: string): Feedback
     }
   }
   const out = <A extends { g: AcceptanceGroup; distances: number[] }>(m: Map<string, A>) =>
-    Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, a]) => [k, finish(a)])) as Record<string, A['g']>;
+    Object.fromEntries(
+      [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, a]) => [k, finish(a)]),
+    ) as Record<string, A['g']>;
   return { since, total: finish(total), byType: out(byType), byRep: out(byRep), byRule: out(byRule) };
 }

@@ -15,7 +15,12 @@ export const USEFULNESS_WINDOW_MS = 180 * 24 * HOUR;
 /** Pseudo-counts: a type with no outcomes keeps weight 1; the weight moves within [0.5, 1.5]. */
 const USEFULNESS_PRIOR = 2;
 
-export interface RetrainDeps { store: Store; logger: Logger; now: () => number; trainer?: Trainer }
+export interface RetrainDeps {
+  store: Store;
+  logger: Logger;
+  now: () => number;
+  trainer?: Trainer;
+}
 
 const INLINE = createTrainer({ concurrency: 1, threads: false });
 
@@ -35,7 +40,11 @@ export function usefulnessWeight(accepted: number, ignored: number): number {
  * and the per-type usefulness weights from what reps did with the suggestions. Each model is claimed first,
  * so concurrent processes do not train one tenant twice.
  */
-export async function retrainTenant(deps: RetrainDeps, tenantId: string, opts: { force?: boolean } = {}): Promise<RetrainResult> {
+export async function retrainTenant(
+  deps: RetrainDeps,
+  tenantId: string,
+  opts: { force?: boolean } = {},
+): Promise<RetrainResult> {
   const now = new Date(deps.now());
   const minInterval = opts.force ? 0 : RETRAIN_MIN_INTERVAL_MS;
   const out: RetrainResult = { deal: null, usefulness: null };
@@ -47,37 +56,90 @@ export async function retrainTenant(deps: RetrainDeps, tenantId: string, opts: {
     const previous = await deps.store.models.get(tenantId, DEAL_MODEL_KIND);
     if (pre.scorer === 'cold_start') {
       // Not enough history: keep any previous model out of service by recording why (chooseScorer decides at use).
-      await deps.store.models.save(tenantId, DEAL_MODEL_KIND, { modelName: null, model: null, rows: history.won + history.lost, positives: history.won, validationAuc: null, metrics: { reason: pre.reason }, trainedAt: now });
+      await deps.store.models.save(tenantId, DEAL_MODEL_KIND, {
+        modelName: null,
+        model: null,
+        rows: history.won + history.lost,
+        positives: history.won,
+        validationAuc: null,
+        metrics: { reason: pre.reason },
+        trainedAt: now,
+      });
       out.deal = { trained: false, model: null, validationAuc: null, reason: pre.reason };
     } else {
       try {
         const { deals, activities } = await deps.store.models.closedDealsWithActivities(tenantId);
         const table = dealTrainingTable(deals, activities);
         const started = Date.now();
-        // CPU-heavy: in a worker thread with a per-process cap when the service wired a trainer (src/feedback/trainer.ts).
-        const model = await (deps.trainer ?? INLINE).train(table, { target: DEAL_TARGET, positive: DEAL_POSITIVE, algorithm: 'auto' });
+        // CPU-heavy: in a worker thread with a per-process cap when the service wired a trainer
+        // (src/feedback/trainer.ts).
+        const model = await (deps.trainer ?? INLINE).train(table, {
+          target: DEAL_TARGET,
+          positive: DEAL_POSITIVE,
+          algorithm: 'auto',
+        });
         const chosen = model.training.candidates.find((c) => c.algorithm === model.algorithm);
         const validationAuc = chosen?.validationAuc ?? null;
-        const metrics = { reason: model.training.reason, candidates: model.training.candidates, trainMs: Date.now() - started, topFactors: model.topFactors, calibration: model.training.calibration ?? null };
-        await deps.store.models.save(tenantId, DEAL_MODEL_KIND, { modelName: model.modelName, model: model.model, rows: model.training.rows, positives: model.training.positives, validationAuc, metrics, trainedAt: now });
+        const metrics = {
+          reason: model.training.reason,
+          candidates: model.training.candidates,
+          trainMs: Date.now() - started,
+          topFactors: model.topFactors,
+          calibration: model.training.calibration ?? null,
+        };
+        await deps.store.models.save(tenantId, DEAL_MODEL_KIND, {
+          modelName: model.modelName,
+          model: model.model,
+          rows: model.training.rows,
+          positives: model.training.positives,
+          validationAuc,
+          metrics,
+          trainedAt: now,
+        });
         const use = chooseScorer(history, { model: model.modelName, validationAuc });
         out.deal = { trained: true, model: model.modelName, validationAuc, reason: use.reason };
-        log.info({ model: model.modelName, rows: model.training.rows, positives: model.training.positives, validationAuc, choice: use.scorer, why: model.training.reason }, 'deal model trained');
+        log.info(
+          {
+            model: model.modelName,
+            rows: model.training.rows,
+            positives: model.training.positives,
+            validationAuc,
+            choice: use.scorer,
+            why: model.training.reason,
+          },
+          'deal model trained',
+        );
       } catch (e) {
         await deps.store.models.release(tenantId, DEAL_MODEL_KIND);
         if (!isCloseloopError(e)) throw e;
         log.warn({ code: e.code, err: e.message }, 'deal model not trained');
-        out.deal = { trained: false, model: previous?.model_name ?? null, validationAuc: previous?.validation_auc ?? null, reason: e.message };
+        out.deal = {
+          trained: false,
+          model: previous?.model_name ?? null,
+          validationAuc: previous?.validation_auc ?? null,
+          reason: e.message,
+        };
       }
     }
   }
 
   if (await deps.store.models.claim(tenantId, USEFULNESS_KIND, now, LEASE_MS, opts.force ? 0 : HOUR)) {
     const counts = await deps.store.feedback.typeCounts(tenantId, new Date(now.getTime() - USEFULNESS_WINDOW_MS));
-    const types = Object.fromEntries(counts.map((c) => [c.type, { weight: usefulnessWeight(c.accepted, c.ignored), accepted: c.accepted, ignored: c.ignored }]));
+    const types = Object.fromEntries(
+      counts.map((c) => [
+        c.type,
+        { weight: usefulnessWeight(c.accepted, c.ignored), accepted: c.accepted, ignored: c.ignored },
+      ]),
+    );
     const rows = counts.reduce((s, c) => s + c.accepted + c.ignored, 0);
     await deps.store.models.save(tenantId, USEFULNESS_KIND, {
-      modelName: 'usefulness-by-type-v1', model: null, rows, positives: counts.reduce((s, c) => s + c.accepted, 0), validationAuc: null, metrics: { types }, trainedAt: now,
+      modelName: 'usefulness-by-type-v1',
+      model: null,
+      rows,
+      positives: counts.reduce((s, c) => s + c.accepted, 0),
+      validationAuc: null,
+      metrics: { types },
+      trainedAt: now,
     });
     out.usefulness = types;
     log.info({ types }, 'usefulness weights updated');
@@ -88,6 +150,9 @@ export async function retrainTenant(deps: RetrainDeps, tenantId: string, opts: {
 /** The scheduled run: every tenant, each retrained when its models are due. */
 export async function retrainAll(deps: RetrainDeps): Promise<number> {
   let n = 0;
-  for (const t of await deps.store.models.tenants()) { await retrainTenant(deps, t); n++; }
+  for (const t of await deps.store.models.tenants()) {
+    await retrainTenant(deps, t);
+    n++;
+  }
   return n;
 }

@@ -13,8 +13,15 @@ export async function recordOverdue(store: Store, now: number): Promise<number> 
   for (const w of await store.feedback.overdue(new Date(now), TASK_OVERDUE_GRACE_MS, DRAFT_UNSENT_MS)) {
     if ((w.status ?? '').toUpperCase() === 'COMPLETED') continue;
     const ok = await store.feedback.record({
-      suggestionId: w.suggestion_id, tenantId: w.tenant_id, connectionId: w.connection_id, outboxId: w.outbox_id, target: w.crm_id,
-      outcome: 'task_overdue', editDistance: null, detail: { action: w.action, status: w.status, dueAt: w.payload?.dueAt ?? null }, occurredAt: new Date(now),
+      suggestionId: w.suggestion_id,
+      tenantId: w.tenant_id,
+      connectionId: w.connection_id,
+      outboxId: w.outbox_id,
+      target: w.crm_id,
+      outcome: 'task_overdue',
+      editDistance: null,
+      detail: { action: w.action, status: w.status, dueAt: w.payload?.dueAt ?? null },
+      occurredAt: new Date(now),
     });
     if (ok) n++;
   }

@@ -9,7 +9,11 @@ export const SUPPRESSION_FLOOR = 0.2;
 /** Outcomes older than this no longer count. */
 export const SUPPRESSION_WINDOW_DAYS = 90;
 
-export interface RepTypeHistory { accepted: number; ignored: number; /** Suggestions of this type held back since the last one shown. */ skippedSinceShown: number }
+export interface RepTypeHistory {
+  accepted: number;
+  ignored: number;
+  /** Suggestions of this type held back since the last one shown. */ skippedSinceShown: number;
+}
 
 export interface SuppressionDecision {
   factor: number;

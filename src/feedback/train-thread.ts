@@ -10,8 +10,20 @@ import type { Table } from '../inference/models/table.js';
 parentPort!.once('message', (msg: { table: Table; opts: TrainOptions }) => {
   try {
     const model = trainScoringModel(msg.table, msg.opts);
-    parentPort!.postMessage({ ok: true, result: { modelName: model.modelName, algorithm: model.algorithm, model: model.toJSON(), training: model.training, topFactors: model.globalFactors(msg.table, 8) } });
+    parentPort!.postMessage({
+      ok: true,
+      result: {
+        modelName: model.modelName,
+        algorithm: model.algorithm,
+        model: model.toJSON(),
+        training: model.training,
+        topFactors: model.globalFactors(msg.table, 8),
+      },
+    });
   } catch (e) {
-    parentPort!.postMessage({ ok: false, error: { message: (e as Error).message, code: isCloseloopError(e) ? e.code : null } });
+    parentPort!.postMessage({
+      ok: false,
+      error: { message: (e as Error).message, code: isCloseloopError(e) ? e.code : null },
+    });
   }
 });

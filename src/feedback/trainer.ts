@@ -1,6 +1,11 @@
 import { CloseloopError, ErrorCode } from '../core/errors.js';
 import { siblingEntry, startThread } from '../lib/threads.js';
-import { trainScoringModel, type Factor, type SerializedScoringModel, type TrainOptions } from '../inference/models/scoring-model.js';
+import {
+  trainScoringModel,
+  type Factor,
+  type SerializedScoringModel,
+  type TrainOptions,
+} from '../inference/models/scoring-model.js';
 import type { Table } from '../inference/models/table.js';
 
 /** What a training hands back: plain data (it crosses a thread boundary). */
@@ -30,7 +35,10 @@ export function createTrainer(o: { concurrency: number; threads: boolean }): Tra
     if (active >= Math.max(1, o.concurrency)) await new Promise<void>((r) => waiting.push(r));
     active++;
   };
-  const release = () => { active--; waiting.shift()?.(); };
+  const release = () => {
+    active--;
+    waiting.shift()?.();
+  };
   return {
     running: () => active,
     async train(table, opts) {
@@ -38,7 +46,13 @@ export function createTrainer(o: { concurrency: number; threads: boolean }): Tra
       try {
         if (!o.threads) {
           const m = trainScoringModel(table, opts);
-          return { modelName: m.modelName, algorithm: m.algorithm, model: m.toJSON(), training: m.training, topFactors: m.globalFactors(table, 8) };
+          return {
+            modelName: m.modelName,
+            algorithm: m.algorithm,
+            model: m.toJSON(),
+            training: m.training,
+            topFactors: m.globalFactors(table, 8),
+          };
         }
         return await inThread(table, opts);
       } finally {
@@ -51,13 +65,24 @@ export function createTrainer(o: { concurrency: number; threads: boolean }): Tra
 function inThread(table: Table, opts: TrainOptions): Promise<TrainedModel> {
   const worker = startThread(siblingEntry(import.meta.url, 'train-thread'));
   return new Promise<TrainedModel>((resolve, reject) => {
-    worker.once('message', (m: { ok: true; result: TrainedModel } | { ok: false; error: { message: string; code: string | null } }) => {
-      if (m.ok) resolve(m.result);
-      else reject(m.error.code ? new CloseloopError(m.error.code as ErrorCode, m.error.message) : new Error(m.error.message));
+    worker.once(
+      'message',
+      (m: { ok: true; result: TrainedModel } | { ok: false; error: { message: string; code: string | null } }) => {
+        if (m.ok) resolve(m.result);
+        else
+          reject(
+            m.error.code ? new CloseloopError(m.error.code as ErrorCode, m.error.message) : new Error(m.error.message),
+          );
+        void worker.terminate();
+      },
+    );
+    worker.once('error', (e) => {
+      reject(e);
       void worker.terminate();
     });
-    worker.once('error', (e) => { reject(e); void worker.terminate(); });
-    worker.once('exit', (code) => { if (code !== 0) reject(new Error(`training thread exited with code ${code}`)); });
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`training thread exited with code ${code}`));
+    });
     worker.postMessage({ table, opts });
   });
 }

@@ -17,7 +17,13 @@ const Expect = z.strictObject({
   /** Rule name → expected `passed`. */
   verdicts: z.record(z.string(), z.boolean()).optional(),
 });
-const Case = z.strictObject({ name: z.string().min(1), description: z.string().optional(), suggestion: Obj, context: Obj.optional(), expect: Expect });
+const Case = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  suggestion: Obj,
+  context: Obj.optional(),
+  expect: Expect,
+});
 export const CaseFileSchema = z.strictObject({
   description: z.string().optional(),
   base: z.strictObject({ suggestion: Obj.optional(), context: Obj.optional() }).optional(),
@@ -25,10 +31,20 @@ export const CaseFileSchema = z.strictObject({
 });
 export type CaseFile = z.infer<typeof CaseFileSchema>;
 
-export interface CaseResult { name: string; passed: boolean; problems: string[]; result: GuardrailResult | null }
-export interface CaseFileResult { file: string; error: string | null; cases: CaseResult[] }
+export interface CaseResult {
+  name: string;
+  passed: boolean;
+  problems: string[];
+  result: GuardrailResult | null;
+}
+export interface CaseFileResult {
+  file: string;
+  error: string | null;
+  cases: CaseResult[];
+}
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
@@ -42,24 +58,41 @@ const zodProblems = (what: string, e: z.ZodError): string[] =>
   e.issues.map((i) => `${what}${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`);
 
 /** Compare a result with a case's expectations; returns what differs (empty = pass). */
-export function compareExpectation(result: GuardrailResult, expect: CaseFile['cases'][number]['expect'], ruleNames: Set<string>): string[] {
+export function compareExpectation(
+  result: GuardrailResult,
+  expect: CaseFile['cases'][number]['expect'],
+  ruleNames: Set<string>,
+): string[] {
   const problems: string[] = [];
   if (result.allowed !== expect.allowed) {
     const failed = result.verdicts.filter((v) => !v.passed).map((v) => v.rule);
-    problems.push(`expected allowed=${expect.allowed}, got ${result.allowed} (outcome ${result.outcome}${failed.length ? `; fired: ${failed.join(', ')}` : ''})`);
+    problems.push(
+      `expected allowed=${expect.allowed}, got ${result.allowed} (outcome ${result.outcome}${failed.length ? `; fired: ${failed.join(', ')}` : ''})`,
+    );
   }
-  if (expect.outcome && result.outcome !== expect.outcome) problems.push(`expected outcome ${expect.outcome}, got ${result.outcome}`);
+  if (expect.outcome && result.outcome !== expect.outcome)
+    problems.push(`expected outcome ${expect.outcome}, got ${result.outcome}`);
   for (const [rule, passed] of Object.entries(expect.verdicts ?? {})) {
-    if (!ruleNames.has(rule)) { problems.push(`no active rule named "${rule}"`); continue; }
+    if (!ruleNames.has(rule)) {
+      problems.push(`no active rule named "${rule}"`);
+      continue;
+    }
     const v = result.verdicts.find((x) => x.rule === rule)!;
-    if (v.passed !== passed) problems.push(`rule ${rule}: expected ${passed ? 'pass' : 'fail'}, got ${v.passed ? 'pass' : `fail (${v.message})`}`);
+    if (v.passed !== passed)
+      problems.push(
+        `rule ${rule}: expected ${passed ? 'pass' : 'fail'}, got ${v.passed ? 'pass' : `fail (${v.message})`}`,
+      );
   }
   return problems;
 }
 
 export function parseCaseFile(text: string): { ok: true; file: CaseFile } | { ok: false; error: string } {
   const parsed = parseJsonWithPositions(text);
-  if (!parsed.ok) return { ok: false, error: `${parsed.problem.line}:${parsed.problem.column}: invalid JSON: ${parsed.problem.message}` };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      error: `${parsed.problem.line}:${parsed.problem.column}: invalid JSON: ${parsed.problem.message}`,
+    };
   const r = CaseFileSchema.safeParse(parsed.value);
   if (!r.success) return { ok: false, error: zodProblems('case file', r.error).join('; ') };
   return { ok: true, file: r.data };
@@ -74,8 +107,14 @@ export async function runCaseFile(guardrails: Guardrails, path: string): Promise
   for (const c of cases) {
     const s = Suggestion.safeParse(deepMerge(base?.suggestion ?? {}, c.suggestion));
     const ctx = GuardrailContextSchema.safeParse(deepMerge(base?.context ?? {}, c.context ?? {}));
-    const inputProblems = [...(s.success ? [] : zodProblems('suggestion', s.error)), ...(ctx.success ? [] : zodProblems('context', ctx.error))];
-    if (!s.success || !ctx.success) { out.push({ name: c.name, passed: false, problems: inputProblems, result: null }); continue; }
+    const inputProblems = [
+      ...(s.success ? [] : zodProblems('suggestion', s.error)),
+      ...(ctx.success ? [] : zodProblems('context', ctx.error)),
+    ];
+    if (!s.success || !ctx.success) {
+      out.push({ name: c.name, passed: false, problems: inputProblems, result: null });
+      continue;
+    }
     const result = await guardrails.evaluate(s.data, ctx.data);
     const problems = compareExpectation(result, c.expect, ruleNames);
     out.push({ name: c.name, passed: problems.length === 0, problems, result });

@@ -8,7 +8,9 @@ import { Contact, Deal } from '../core/index.js';
 export const GuardrailContextSchema = z.strictObject({
   /** Evaluation time, ISO-8601. Facts such as `dueDateInPast` compare against this, never the wall clock. */
   now: z.string().datetime({ offset: true }),
-  /** The deal the suggestion is attached to, as currently stored; null when it does not exist (or none is referenced). */
+  /**
+   * The deal the suggestion is attached to, as currently stored; null when it does not exist (or none is referenced).
+   */
   deal: Deal.nullable(),
   /** The referenced contacts that exist in the store (missing ones are simply absent). */
   contacts: z.array(Contact),
@@ -22,7 +24,10 @@ export const GuardrailContextSchema = z.strictObject({
   allowList: z.array(z.string()),
   /** Signal types detected on the source interaction (e.g. "budget_cut", "competitor"). */
   signals: z.array(z.string()),
-  /** Links to CRM records (the deal, the company, the quoted interactions) the connectors built: evidence links the text may show. */
+  /**
+   * Links to CRM records (the deal, the company, the quoted interactions) the connectors built: evidence links the text
+   * may show.
+   */
   recordLinks: z.array(z.string()).optional(),
 });
 export type GuardrailContext = z.infer<typeof GuardrailContextSchema>;

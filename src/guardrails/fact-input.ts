@@ -33,7 +33,10 @@ const once = <T>(f: () => T): (() => T) => {
   let done = false;
   let value: T;
   return () => {
-    if (!done) { value = f(); done = true; }
+    if (!done) {
+      value = f();
+      done = true;
+    }
     return value;
   };
 };
@@ -42,35 +45,60 @@ const once = <T>(f: () => T): (() => T) => {
 export const effectiveOwnerId = (s: Suggestion): string | null => s.task?.ownerId ?? s.draft?.ownerId ?? s.ownerId;
 
 /** Contacts the suggestion points at: associated contacts plus draft recipients. */
-export const referencedContactIds = (s: Suggestion): string[] => [...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])])];
+export const referencedContactIds = (s: Suggestion): string[] => [
+  ...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])]),
+];
 
-/** What the output gate may take as grounds, from what the rules know (the loop gives the gate more: company domain, record links). */
-export function gateFactsFromContext(suggestion: Suggestion, context: GuardrailContext, trusted: TrustedFacts): GateFacts {
+/**
+ * What the output gate may take as grounds, from what the rules know (the loop gives the gate more: company domain,
+ * record links).
+ */
+export function gateFactsFromContext(
+  suggestion: Suggestion,
+  context: GuardrailContext,
+  trusted: TrustedFacts,
+): GateFacts {
   const { deal } = context;
   return {
-    trusted, now: context.now,
-    deal: deal ? { amount: deal.amount, currency: deal.currency, closeDate: deal.closeDate, createdAt: deal.createdAt } : null,
+    trusted,
+    now: context.now,
+    deal: deal
+      ? { amount: deal.amount, currency: deal.currency, closeDate: deal.closeDate, createdAt: deal.createdAt }
+      : null,
     company: null,
     contacts: context.contacts.map((c) => ({ email: c.email, phone: c.phone })),
     // Interaction dates as the loop writes them ("email on 2026-03-09"), and the task's own due date.
-    dates: [...context.retrievedText.flatMap((t) => [...t.matchAll(/^[a-z_]+ on (\d{4}-\d{2}-\d{2})$/gm)].map((m) => m[1]!)), ...(suggestion.task ? [suggestion.task.dueAt] : [])],
+    dates: [
+      ...context.retrievedText.flatMap((t) => [...t.matchAll(/^[a-z_]+ on (\d{4}-\d{2}-\d{2})$/gm)].map((m) => m[1]!)),
+      ...(suggestion.task ? [suggestion.task.dueAt] : []),
+    ],
     thread: context.retrievedText,
     recordLinks: context.recordLinks ?? [],
   };
 }
 
-export function createFactInput(suggestion: Suggestion, context: GuardrailContext, trusted: TrustedFacts = EMPTY_TRUSTED): FactInput {
+export function createFactInput(
+  suggestion: Suggestion,
+  context: GuardrailContext,
+  trusted: TrustedFacts = EMPTY_TRUSTED,
+): FactInput {
   const outgoing = [
     suggestion.draft ? `${suggestion.draft.subject}\n${suggestion.draft.body}` : '',
     suggestion.task?.taskType === 'EMAIL' ? suggestion.task.body : '',
-  ].filter((t) => t !== '').join('\n\n');
+  ]
+    .filter((t) => t !== '')
+    .join('\n\n');
   const claims = [
     suggestion.task ? `${suggestion.task.subject}\n${suggestion.task.body}` : '',
     suggestion.draft ? `${suggestion.draft.subject}\n${suggestion.draft.body}` : '',
-  ].filter((t) => t !== '').join('\n\n');
+  ]
+    .filter((t) => t !== '')
+    .join('\n\n');
 
   const { deal, contacts, owner } = context;
-  const contactTexts = contacts.map((c) => [c.firstName, c.lastName, c.email, c.phone, c.title].filter(Boolean).join(' '));
+  const contactTexts = contacts.map((c) =>
+    [c.firstName, c.lastName, c.email, c.phone, c.title].filter(Boolean).join(' '),
+  );
   const dealTexts = deal ? [deal.name, deal.currency, deal.providerStage].filter((v): v is string => Boolean(v)) : [];
 
   return {
@@ -78,16 +106,22 @@ export function createFactInput(suggestion: Suggestion, context: GuardrailContex
     context,
     outgoingText: outgoing,
     claimText: claims,
-    ungroundedClaims: once(() => findUngroundedClaims(claims, buildGroundingSources(
-      [...context.retrievedText, ...context.allowList, ...contactTexts, ...dealTexts, owner?.name ?? ''],
-      {
-        numbers: deal?.amount != null ? [deal.amount] : [],
-        // The suggestion's own due date is a structured, separately checked field, so quoting it is fine.
-        isoDates: [deal?.closeDate, suggestion.task?.dueAt].filter((d): d is string => typeof d === 'string'),
-        // "next Friday" in a draft is the Friday after the draft was written; the same phrase in a source is read alike.
-        ref: new Date(context.now),
-      },
-    ))),
+    ungroundedClaims: once(() =>
+      findUngroundedClaims(
+        claims,
+        buildGroundingSources(
+          [...context.retrievedText, ...context.allowList, ...contactTexts, ...dealTexts, owner?.name ?? ''],
+          {
+            numbers: deal?.amount != null ? [deal.amount] : [],
+            // The suggestion's own due date is a structured, separately checked field, so quoting it is fine.
+            isoDates: [deal?.closeDate, suggestion.task?.dueAt].filter((d): d is string => typeof d === 'string'),
+            // "next Friday" in a draft is the Friday after the draft was written; the same phrase in a source is read
+            // alike.
+            ref: new Date(context.now),
+          },
+        ),
+      ),
+    ),
     maxDiscountPercent: once(() => maxDiscountPercent(outgoing, deal?.amount ?? null)),
     forbiddenPromises: once(() => findForbiddenPromises(outgoing)),
     piiInOutgoingText: once(() => {
@@ -101,14 +135,24 @@ export function createFactInput(suggestion: Suggestion, context: GuardrailContex
     }),
     toneIssues: once(() => findToneIssues(outgoing)),
     trustedDomains: once(() => [
-      ...trusted.ownDomains, ...trusted.linkDomains,
-      ...context.contacts.map((c) => c.email?.split('@')[1]?.toLowerCase() ?? '').filter((d) => d && !FREEMAIL_DOMAINS.has(d)),
+      ...trusted.ownDomains,
+      ...trusted.linkDomains,
+      ...context.contacts
+        .map((c) => c.email?.split('@')[1]?.toLowerCase() ?? '')
+        .filter((d) => d && !FREEMAIL_DOMAINS.has(d)),
     ]),
     ungroundedActionable: once(() => {
       // The loop shows quotes neutralised (instructions withheld); the rules judge them the same way.
       const gf = gateFactsFromContext(suggestion, context, trusted);
       const quotes = suggestion.evidence.map((e) => neutraliseQuote(e.quote, gf));
-      const v = checkOutput({ action: suggestion.draft ? 'create_draft_email' : 'create_task', payload: { task: suggestion.task, reason: suggestion.reason, evidence: quotes, draft: suggestion.draft }, quotes }, gf);
+      const v = checkOutput(
+        {
+          action: suggestion.draft ? 'create_draft_email' : 'create_task',
+          payload: { task: suggestion.task, reason: suggestion.reason, evidence: quotes, draft: suggestion.draft },
+          quotes,
+        },
+        gf,
+      );
       return describeProblems(v.problems);
     }),
   };

@@ -44,10 +44,20 @@ export interface GuardrailsOptions {
   debounceMs?: number;
 }
 
-interface RuleSet { rules: LoadedRule[]; trusted: TrustedFacts; engine: Engine; messageParams: Map<string, Map<string, Record<string, unknown> | undefined>> }
+interface RuleSet {
+  rules: LoadedRule[];
+  trusted: TrustedFacts;
+  engine: Engine;
+  messageParams: Map<string, Map<string, Record<string, unknown> | undefined>>;
+}
 
-/** The params each fact is used with in a rule's conditions (first use wins), so a message shows what the rule tested. */
-function paramsByFact(c: ConditionJson, out = new Map<string, Record<string, unknown> | undefined>()): Map<string, Record<string, unknown> | undefined> {
+/**
+ * The params each fact is used with in a rule's conditions (first use wins), so a message shows what the rule tested.
+ */
+function paramsByFact(
+  c: ConditionJson,
+  out = new Map<string, Record<string, unknown> | undefined>(),
+): Map<string, Record<string, unknown> | undefined> {
   if ('all' in c) c.all.forEach((x) => paramsByFact(x, out));
   else if ('any' in c) c.any.forEach((x) => paramsByFact(x, out));
   else if ('not' in c) paramsByFact(c.not, out);
@@ -60,14 +70,24 @@ function buildRuleSet(rules: LoadedRule[], trusted: TrustedFacts): RuleSet {
   const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false });
   for (const op of customEngineOperators()) engine.addOperator(op);
   for (const r of rules) {
-    engine.addRule({ name: r.name, priority: r.priority, conditions: r.conditions as never, event: { type: r.eventType, params: { message: r.message } } });
+    engine.addRule({
+      name: r.name,
+      priority: r.priority,
+      conditions: r.conditions as never,
+      event: { type: r.eventType, params: { message: r.message } },
+    });
   }
   return { rules, trusted, engine, messageParams: new Map(rules.map((r) => [r.name, paramsByFact(r.conditions)])) };
 }
 
-const renderValue = (v: unknown): string => (Array.isArray(v) ? (v.length ? v.join('; ') : 'none') : v === null || v === undefined ? 'none' : String(v));
+const renderValue = (v: unknown): string =>
+  Array.isArray(v) ? (v.length ? v.join('; ') : 'none') : v === null || v === undefined ? 'none' : String(v);
 
-async function renderMessage(template: string, almanac: Almanac, params: Map<string, Record<string, unknown> | undefined>): Promise<string> {
+async function renderMessage(
+  template: string,
+  almanac: Almanac,
+  params: Map<string, Record<string, unknown> | undefined>,
+): Promise<string> {
   const names = [...template.matchAll(MESSAGE_PLACEHOLDER)].map((m) => m[1]!);
   const values = new Map<string, string>();
   for (const n of names) values.set(n, renderValue(await almanac.factValue(n, params.get(n))));
@@ -95,7 +115,10 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
     reloading = reloading.then(async () => {
       const loaded = await loadRuleDir(dir);
       if (!loaded.ok) {
-        log.error({ dir, problems: loaded.error.problems, active: current.rules.map((r) => r.name) }, 'rule change refused; previous rules stay active');
+        log.error(
+          { dir, problems: loaded.error.problems, active: current.rules.map((r) => r.name) },
+          'rule change refused; previous rules stay active',
+        );
         return { ok: false, error: loaded.error };
       }
       current = buildRuleSet(loaded.rules, loaded.trusted);
@@ -129,7 +152,12 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
       );
     }
     log.info(
-      { suggestionId: s.id, suggestionType: s.type, outcome, failed: verdicts.filter((v) => !v.passed).map((v) => v.rule) },
+      {
+        suggestionId: s.id,
+        suggestionType: s.type,
+        outcome,
+        failed: verdicts.filter((v) => !v.passed).map((v) => v.rule),
+      },
       `guardrails: ${outcome}`,
     );
     return { allowed: outcome === 'pass', outcome, verdicts };
@@ -138,7 +166,8 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
   const watch = (): (() => void) => {
     let timer: NodeJS.Timeout | null = null;
     let watcher: FSWatcher | null = fsWatch(dir, (_event, filename) => {
-      // Kubernetes updates a mounted ConfigMap by swapping the `..data` symlink; the *.json links themselves do not change.
+      // Kubernetes updates a mounted ConfigMap by swapping the `..data` symlink; the *.json links themselves do not
+      // change.
       if (filename !== null && !String(filename).endsWith('.json') && !String(filename).startsWith('..data')) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
@@ -164,4 +193,3 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
     trusted: () => current.trusted,
   };
 }
-

@@ -1,4 +1,11 @@
-export { createGuardrails, type Guardrails, type GuardrailsOptions, type GuardrailResult, type GuardrailOutcome, type ReloadResult } from './guardrails.js';
+export {
+  createGuardrails,
+  type Guardrails,
+  type GuardrailsOptions,
+  type GuardrailResult,
+  type GuardrailOutcome,
+  type ReloadResult,
+} from './guardrails.js';
 export { GuardrailContextSchema, parseGuardrailContext, type GuardrailContext } from './context.js';
 export { FACTS, FACT_NAMES, type FactName, type FactDefinition } from './facts.js';
 export { OPERATORS } from './operators.js';

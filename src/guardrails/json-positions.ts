@@ -5,7 +5,10 @@
  * Stricter than JSON.parse in one way on purpose: a key repeated in the same object is an error
  * (JSON.parse silently keeps the last one, which hides an admin's mistake).
  */
-export interface Position { line: number; column: number }
+export interface Position {
+  line: number;
+  column: number;
+}
 
 export interface JsonParseSuccess {
   ok: true;
@@ -15,14 +18,23 @@ export interface JsonParseSuccess {
   /** Where each object key starts, by the JSON pointer of its value. */
   keys: Map<string, Position>;
 }
-export interface JsonParseFailure { ok: false; problem: Position & { message: string } }
+export interface JsonParseFailure {
+  ok: false;
+  problem: Position & { message: string };
+}
 
 class JsonSyntaxError extends Error {
-  constructor(readonly at: number, message: string) { super(message); }
+  constructor(
+    readonly at: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export const escapePointerToken = (t: string | number): string => String(t).replace(/~/g, '~0').replace(/\//g, '~1');
-export const toPointer = (path: readonly PropertyKey[]): string => path.map((p) => `/${escapePointerToken(String(p))}`).join('');
+export const toPointer = (path: readonly PropertyKey[]): string =>
+  path.map((p) => `/${escapePointerToken(String(p))}`).join('');
 
 export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonParseFailure {
   // A BOM is invisible in editors, so it does not count as a column.
@@ -30,10 +42,12 @@ export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonPa
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   const pos = (at: number): Position => {
-    let lo = 0, hi = lineStarts.length - 1;
+    let lo = 0,
+      hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= at) lo = mid; else hi = mid - 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
     }
     return { line: lo + 1, column: at - lineStarts[lo]! + 1 };
   };
@@ -49,7 +63,10 @@ export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonPa
   const skipWs = (): void => {
     for (;;) {
       const ch = text[i];
-      if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') { i++; continue; }
+      if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+        i++;
+        continue;
+      }
       if (ch === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
         throw new JsonSyntaxError(i, 'comments are not allowed in JSON (use the rule\'s "description" field instead)');
       }
@@ -69,13 +86,29 @@ export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonPa
     for (;;) {
       if (i >= text.length) throw new JsonSyntaxError(start, 'unterminated string');
       const ch = text[i]!;
-      if (ch === '"') { i++; return out; }
+      if (ch === '"') {
+        i++;
+        return out;
+      }
       if (ch === '\n') throw new JsonSyntaxError(start, 'unterminated string (strings cannot span lines)');
       if (ch.charCodeAt(0) < 0x20) throw new JsonSyntaxError(i, 'control character in string (escape it)');
       if (ch === '\\') {
         const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) { out += simple[e]; i += 2; continue; }
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
+        if (e !== undefined && e in simple) {
+          out += simple[e];
+          i += 2;
+          continue;
+        }
         if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
           out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
           i += 6;
@@ -105,37 +138,60 @@ export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonPa
     if (ch === '[') return parseArray(path);
     if (ch === '"') return parseString();
     if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return parseNumber();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         const after = text[i + word.length];
-        if (after === undefined || !/[A-Za-z0-9_]/.test(after)) { i += word.length; return v; }
+        if (after === undefined || !/[A-Za-z0-9_]/.test(after)) {
+          i += word.length;
+          return v;
+        }
       }
     }
     if (ch === "'") throw new JsonSyntaxError(i, 'strings must use double quotes (")');
-    throw new JsonSyntaxError(i, i >= text.length ? 'unexpected end of file, expected a value' : `unexpected ${describe(i)}, expected a value`);
+    throw new JsonSyntaxError(
+      i,
+      i >= text.length ? 'unexpected end of file, expected a value' : `unexpected ${describe(i)}, expected a value`,
+    );
   };
 
   const parseObject = (path: string): Record<string, unknown> => {
     i++;
     const out: Record<string, unknown> = {};
     skipWs();
-    if (text[i] === '}') { i++; return out; }
+    if (text[i] === '}') {
+      i++;
+      return out;
+    }
     for (;;) {
       skipWs();
-      if (text[i] === '}') throw new JsonSyntaxError(i, 'trailing comma before \'}\'');
+      if (text[i] === '}') throw new JsonSyntaxError(i, "trailing comma before '}'");
       if (text[i] !== '"') {
-        throw new JsonSyntaxError(i, text[i] === "'" ? 'keys must use double quotes (")' : `expected a quoted key, found ${describe(i)}`);
+        throw new JsonSyntaxError(
+          i,
+          text[i] === "'" ? 'keys must use double quotes (")' : `expected a quoted key, found ${describe(i)}`,
+        );
       }
       const keyAt = i;
       const key = parseString();
       const childPath = `${path}/${escapePointerToken(key)}`;
-      if (Object.prototype.hasOwnProperty.call(out, key)) throw new JsonSyntaxError(keyAt, `duplicate key "${key}" in the same object`);
+      if (Object.prototype.hasOwnProperty.call(out, key))
+        throw new JsonSyntaxError(keyAt, `duplicate key "${key}" in the same object`);
       keys.set(childPath, pos(keyAt));
       expect(':', `':' after key "${key}"`);
       out[key] = parseValue(childPath);
       skipWs();
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === '}') { i++; return out; }
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === '}') {
+        i++;
+        return out;
+      }
       throw new JsonSyntaxError(i, `expected ',' or '}' after the value of "${key}", found ${describe(i)}`);
     }
   };
@@ -144,14 +200,23 @@ export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonPa
     i++;
     const out: unknown[] = [];
     skipWs();
-    if (text[i] === ']') { i++; return out; }
+    if (text[i] === ']') {
+      i++;
+      return out;
+    }
     for (;;) {
       skipWs();
-      if (text[i] === ']') throw new JsonSyntaxError(i, 'trailing comma before \']\'');
+      if (text[i] === ']') throw new JsonSyntaxError(i, "trailing comma before ']'");
       out.push(parseValue(`${path}/${out.length}`));
       skipWs();
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === ']') { i++; return out; }
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === ']') {
+        i++;
+        return out;
+      }
       throw new JsonSyntaxError(i, `expected ',' or ']' in array, found ${describe(i)}`);
     }
   };

@@ -5,13 +5,24 @@ import type { z } from 'zod';
 import { RuleFileError } from '../core/index.js';
 import { parseJsonWithPositions, toPointer, type JsonParseSuccess, type Position } from './json-positions.js';
 import {
-  CONDITION_KEYS, EVENT_KEYS, EVENT_PARAMS_KEYS, FILE_KEYS, RULE_KEYS, RuleFileSchema,
-  type ConditionJson, type EventType,
+  CONDITION_KEYS,
+  EVENT_KEYS,
+  EVENT_PARAMS_KEYS,
+  FILE_KEYS,
+  RULE_KEYS,
+  RuleFileSchema,
+  type ConditionJson,
+  type EventType,
 } from './rule-schema.js';
 import { suggest } from './suggest.js';
 import { mergeTrusted, TRUSTED_KEYS, type TrustedFacts } from './trusted-facts.js';
 
-export interface RuleProblem { file: string; line: number; column: number; message: string }
+export interface RuleProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
 
 /** A rule that passed the schema, with where it came from. */
 export interface LoadedRule {
@@ -28,7 +39,10 @@ export interface LoadedRule {
   position: Position;
 }
 
-export interface RuleSource { path: string; text: string }
+export interface RuleSource {
+  path: string;
+  text: string;
+}
 
 const allowedKeysAt = (path: readonly PropertyKey[]): readonly string[] => {
   const last = path.at(-1);
@@ -41,7 +55,15 @@ const allowedKeysAt = (path: readonly PropertyKey[]): readonly string[] => {
 };
 
 const describeInput = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v === 'string' ? `text "${v}"` : `${typeof v} ${String(v)}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'an object'
+        : typeof v === 'string'
+          ? `text "${v}"`
+          : `${typeof v} ${String(v)}`;
 const fieldName = (path: readonly PropertyKey[]): string => {
   const last = path.at(-1);
   return typeof last === 'number' ? `item ${last + 1}` : `"${String(last ?? 'file')}"`;
@@ -67,14 +89,30 @@ function locate(file: string, parsed: JsonParseSuccess, issue: z.core.$ZodIssue)
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeysAt(path);
-      return issue.keys.map((k) => problem(at([...path, k], true), `unknown field "${k}"${suggest(k, allowed)}; allowed here: ${allowed.join(', ')}`));
+      return issue.keys.map((k) =>
+        problem(
+          at([...path, k], true),
+          `unknown field "${k}"${suggest(k, allowed)}; allowed here: ${allowed.join(', ')}`,
+        ),
+      );
     }
     case 'invalid_type':
-      return [problem(at(path), `${fieldName(path)} must be ${issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, found ${describeInput(issue.input)}`)];
+      return [
+        problem(
+          at(path),
+          `${fieldName(path)} must be ${issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, found ${describeInput(issue.input)}`,
+        ),
+      ];
     case 'invalid_value':
-      return [problem(at(path), `${fieldName(path)} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describeInput(issue.input)}`)];
+      return [
+        problem(
+          at(path),
+          `${fieldName(path)} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describeInput(issue.input)}`,
+        ),
+      ];
     case 'too_small':
-      if (issue.origin === 'number') return [problem(at(path), `${fieldName(path)} must be at least ${String(issue.minimum)}`)];
+      if (issue.origin === 'number')
+        return [problem(at(path), `${fieldName(path)} must be at least ${String(issue.minimum)}`)];
       if (issue.message.startsWith('Too small')) return [problem(at(path), `${fieldName(path)} must not be empty`)];
       return [problem(at(path), issue.message)];
     case 'custom':
@@ -88,7 +126,11 @@ function locate(file: string, parsed: JsonParseSuccess, issue: z.core.$ZodIssue)
  * Check rule files (already read) and collect every problem across all of them: syntax errors
  * (one per file, since parsing cannot go on after one), schema problems and duplicate names.
  */
-export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; problems: RuleProblem[]; trusted: TrustedFacts } {
+export function checkRuleSources(sources: RuleSource[]): {
+  rules: LoadedRule[];
+  problems: RuleProblem[];
+  trusted: TrustedFacts;
+} {
   const rules: LoadedRule[] = [];
   const trustedParts: TrustedFacts[] = [];
   const problems: RuleProblem[] = [];
@@ -122,7 +164,12 @@ export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; 
       if (typeof name !== 'string') return;
       const pos = parsed.values.get(`/rules/${i}/name`)!;
       const first = firstSeen.get(name);
-      if (first) problems.push({ file: path, ...pos, message: `duplicate rule name "${name}" (first defined at ${first.path}:${first.pos.line}:${first.pos.column})` });
+      if (first)
+        problems.push({
+          file: path,
+          ...pos,
+          message: `duplicate rule name "${name}" (first defined at ${first.path}:${first.pos.line}:${first.pos.column})`,
+        });
       else firstSeen.set(name, { path, pos });
     });
     if (!result.success) return;
@@ -132,15 +179,31 @@ export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; 
       const position = parsed.values.get(`/rules/${i}`)!;
       try {
         // Belt and braces: the engine must accept what the schema accepted.
-        new Rule({ name: r.name, conditions: r.conditions as never, event: { type: r.event.type }, priority: r.priority ?? 1 });
+        new Rule({
+          name: r.name,
+          conditions: r.conditions as never,
+          event: { type: r.event.type },
+          priority: r.priority ?? 1,
+        });
       } catch (e) {
-        problems.push({ file: path, ...position, message: `rule "${r.name}" rejected by the engine: ${(e as Error).message}` });
+        problems.push({
+          file: path,
+          ...position,
+          message: `rule "${r.name}" rejected by the engine: ${(e as Error).message}`,
+        });
         return;
       }
       if (r.enabled === false) return;
       rules.push({
-        file: basename(path), path, name: r.name, description: r.description, priority: r.priority ?? 1,
-        eventType: r.event.type, message: r.event.params.message, conditions: r.conditions, position,
+        file: basename(path),
+        path,
+        name: r.name,
+        description: r.description,
+        priority: r.priority ?? 1,
+        eventType: r.event.type,
+        message: r.event.params.message,
+        conditions: r.conditions,
+        position,
       });
     });
   }
@@ -148,18 +211,36 @@ export function checkRuleSources(sources: RuleSource[]): { rules: LoadedRule[]; 
 
 /** Read every `*.json` file of a rules directory, sorted by name. */
 export async function readRuleDir(dir: string): Promise<{ sources: RuleSource[]; problems: RuleProblem[] }> {
-  const problem = (file: string, e: unknown, what: string): RuleProblem =>
-    ({ file, line: 1, column: 1, message: `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  const problem = (file: string, e: unknown, what: string): RuleProblem => ({
+    file,
+    line: 1,
+    column: 1,
+    message: `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+  });
   let names: string[];
   try {
     // A Kubernetes ConfigMap volume holds each file as a symlink into a hidden `..data` folder: follow links to files.
-    const entries = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.endsWith('.json') && !d.name.startsWith('.'));
-    const isFile = async (d: (typeof entries)[number]) => d.isFile() || (d.isSymbolicLink() && (await stat(join(dir, d.name)).then((s) => s.isFile(), () => false)));
-    names = (await Promise.all(entries.map(async (d) => ((await isFile(d)) ? d.name : null)))).filter((n): n is string => n !== null).sort();
+    const entries = (await readdir(dir, { withFileTypes: true })).filter(
+      (d) => d.name.endsWith('.json') && !d.name.startsWith('.'),
+    );
+    const isFile = async (d: (typeof entries)[number]) =>
+      d.isFile() ||
+      (d.isSymbolicLink() &&
+        (await stat(join(dir, d.name)).then(
+          (s) => s.isFile(),
+          () => false,
+        )));
+    names = (await Promise.all(entries.map(async (d) => ((await isFile(d)) ? d.name : null))))
+      .filter((n): n is string => n !== null)
+      .sort();
   } catch (e) {
     return { sources: [], problems: [problem(dir, e, 'cannot read the rules directory')] };
   }
-  if (names.length === 0) return { sources: [], problems: [{ file: dir, line: 1, column: 1, message: 'no rule files (*.json) in the rules directory' }] };
+  if (names.length === 0)
+    return {
+      sources: [],
+      problems: [{ file: dir, line: 1, column: 1, message: 'no rule files (*.json) in the rules directory' }],
+    };
   const sources: RuleSource[] = [];
   const problems: RuleProblem[] = [];
   for (const n of names) {
@@ -174,7 +255,11 @@ export async function readRuleDir(dir: string): Promise<{ sources: RuleSource[];
 }
 
 /** Read and check a rules directory; any problem refuses the whole set. */
-export async function loadRuleDir(dir: string): Promise<{ ok: true; rules: LoadedRule[]; trusted: TrustedFacts; files: string[] } | { ok: false; error: RuleFileError }> {
+export async function loadRuleDir(
+  dir: string,
+): Promise<
+  { ok: true; rules: LoadedRule[]; trusted: TrustedFacts; files: string[] } | { ok: false; error: RuleFileError }
+> {
   const read = await readRuleDir(dir);
   const { rules, problems, trusted } = checkRuleSources(read.sources);
   const all = [...read.problems, ...problems];

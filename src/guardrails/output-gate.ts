@@ -1,7 +1,21 @@
 import { sealWrite, type SealedWrite, type WriteAction } from '../core/gated-write.js';
 import { domainWithin, findActionable, hostOf, type Actionable, type ActionableKind } from './text/actionable.js';
-import { findInstructions, findThreadInstructions, INSTRUCTION_LABEL, type InstructionFinding, type InstructionKind } from './text/instructions.js';
-import { decodePayloads, findLinks, hasInvisibleControls, hasMixedScriptWord, normalise, splitHtml, views } from './text/normalize.js';
+import {
+  findInstructions,
+  findThreadInstructions,
+  INSTRUCTION_LABEL,
+  type InstructionFinding,
+  type InstructionKind,
+} from './text/instructions.js';
+import {
+  decodePayloads,
+  findLinks,
+  hasInvisibleControls,
+  hasMixedScriptWord,
+  normalise,
+  splitHtml,
+  views,
+} from './text/normalize.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
 /**
@@ -40,8 +54,16 @@ export interface GateFacts {
 }
 
 export type GateZone = 'text' | 'quote' | 'own';
-export interface GateProblem { field: string; zone: GateZone; kind: ActionableKind | InstructionKind | 'hidden_content'; text: string }
-export interface GateVerdict { ok: boolean; problems: GateProblem[] }
+export interface GateProblem {
+  field: string;
+  zone: GateZone;
+  kind: ActionableKind | InstructionKind | 'hidden_content';
+  text: string;
+}
+export interface GateVerdict {
+  ok: boolean;
+  problems: GateProblem[];
+}
 
 export interface GateWrite {
   action: WriteAction;
@@ -56,14 +78,60 @@ export interface GateWrite {
 /** Keys whose values are identifiers, enums or timestamps, checked by type elsewhere, not prose. */
 // `to`, `from` and `inReplyTo` of a draft are routing closeloop took from CRM records (the contact who wrote, the
 // record owner from the owners API / User, the message answered), not text anyone reads as advice.
-const NON_TEXT_KEYS = new Set(['dealId', 'companyId', 'contactIds', 'toContactIds', 'ownerId', 'priority', 'taskType', 'dueAt', 'model', 'generator', 'fallback', 'idempotencyKey', 'to', 'from', 'inReplyTo']);
+const NON_TEXT_KEYS = new Set([
+  'dealId',
+  'companyId',
+  'contactIds',
+  'toContactIds',
+  'ownerId',
+  'priority',
+  'taskType',
+  'dueAt',
+  'model',
+  'generator',
+  'fallback',
+  'idempotencyKey',
+  'to',
+  'from',
+  'inReplyTo',
+]);
 
-export const FREEMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'live.com', 'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.ru', 'yandex.ru', 'qq.com', '163.com', 'fastmail.com', 'zoho.com']);
+export const FREEMAIL_DOMAINS: ReadonlySet<string> = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'mail.ru',
+  'yandex.ru',
+  'qq.com',
+  '163.com',
+  'fastmail.com',
+  'zoho.com',
+]);
 
 const MONTH_NUM: [RegExp, number][] = [
-  [/^(?:jan|janu|janv|ene|genn|янв)/, 1], [/^(?:feb|févr|fevr|febb|фев)/, 2], [/^(?:mar(?!t)|mär|marz|мар)/, 3], [/^(?:apr|abr|avr|апр)/, 4],
-  [/^(?:may|mai|mayo|magg|мая|май)/, 5], [/^(?:jun|juin|giu|июн)/, 6], [/^(?:jul|juil|lug|июл)/, 7], [/^(?:aug|ago|août|aout|авг)/, 8],
-  [/^(?:sep|set|сен)/, 9], [/^(?:oct|okt|ott|окт)/, 10], [/^(?:nov|ноя)/, 11], [/^(?:dec|dez|dic|déc|дек)/, 12],
+  [/^(?:jan|janu|janv|ene|genn|янв)/, 1],
+  [/^(?:feb|févr|fevr|febb|фев)/, 2],
+  [/^(?:mar(?!t)|mär|marz|мар)/, 3],
+  [/^(?:apr|abr|avr|апр)/, 4],
+  [/^(?:may|mai|mayo|magg|мая|май)/, 5],
+  [/^(?:jun|juin|giu|июн)/, 6],
+  [/^(?:jul|juil|lug|июл)/, 7],
+  [/^(?:aug|ago|août|aout|авг)/, 8],
+  [/^(?:sep|set|сен)/, 9],
+  [/^(?:oct|okt|ott|окт)/, 10],
+  [/^(?:nov|ноя)/, 11],
+  [/^(?:dec|dez|dic|déc|дек)/, 12],
 ];
 const monthOf = (w: string): number | null => MONTH_NUM.find(([re]) => re.test(w.toLowerCase()))?.[1] ?? null;
 
@@ -72,7 +140,11 @@ function monthDays(text: string): [number, number][] {
   let m = /(\d{4})-(\d{2})-(\d{2})/.exec(text);
   if (m) return [[Number(m[2]), Number(m[3])]];
   m = /(\d{1,2})[./](\d{1,2})[./]\d{2,4}/.exec(text);
-  if (m) return [[Number(m[2]), Number(m[1])], [Number(m[1]), Number(m[2])]];
+  if (m)
+    return [
+      [Number(m[2]), Number(m[1])],
+      [Number(m[1]), Number(m[2])],
+    ];
   m = /(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:de\s+)?([\p{L}]+)/u.exec(text);
   if (m && monthOf(m[2]!)) return [[monthOf(m[2]!)!, Number(m[1])]];
   m = /([\p{L}]+)\.?\s+(\d{1,2})/u.exec(text);
@@ -81,8 +153,16 @@ function monthDays(text: string): [number, number][] {
 }
 
 interface Grounds {
-  hosts: string[]; own: string[]; emails: Set<string>; phones: Set<string>; amounts: number[]; maxPercent: number;
-  codes: Set<string>; concessions: string[]; payments: Set<string>; monthDays: Set<string>;
+  hosts: string[];
+  own: string[];
+  emails: Set<string>;
+  phones: Set<string>;
+  amounts: number[];
+  maxPercent: number;
+  codes: Set<string>;
+  concessions: string[];
+  payments: Set<string>;
+  monthDays: Set<string>;
   /** The next 30 days, as month-day, for meeting proposals. */
   soon: Set<string>;
 }
@@ -90,56 +170,101 @@ interface Grounds {
 function groundsOf(f: GateFacts): Grounds {
   const t = f.trusted;
   const contactEmails = f.contacts.map((c) => c.email?.toLowerCase()).filter((e): e is string => Boolean(e));
-  const customerDomains = [...contactEmails.map((e) => e.split('@')[1]!), f.company?.domain?.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '') ?? '']
-    .filter((d) => d && !FREEMAIL_DOMAINS.has(d));
+  const customerDomains = [
+    ...contactEmails.map((e) => e.split('@')[1]!),
+    f.company?.domain
+      ?.toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/^www\./, '')
+      .replace(/\/.*$/, '') ?? '',
+  ].filter((d) => d && !FREEMAIL_DOMAINS.has(d));
   const iso = [f.deal?.closeDate, f.deal?.createdAt, f.now, ...f.dates].filter((d): d is string => Boolean(d));
   return {
-    hosts: [...t.ownDomains, ...t.linkDomains, ...customerDomains, ...(f.recordLinks ?? []).map((u) => hostOf(u) ?? '').filter(Boolean)].map((d) => d.toLowerCase()),
+    hosts: [
+      ...t.ownDomains,
+      ...t.linkDomains,
+      ...customerDomains,
+      ...(f.recordLinks ?? []).map((u) => hostOf(u) ?? '').filter(Boolean),
+    ].map((d) => d.toLowerCase()),
     own: t.ownDomains.map((d) => d.toLowerCase()),
     emails: new Set([...contactEmails, ...t.emails]),
-    phones: new Set([...f.contacts.map((c) => c.phone), ...t.phones].filter((p): p is string => Boolean(p)).map((p) => p.replace(/\D/g, '').slice(-9))),
+    phones: new Set(
+      [...f.contacts.map((c) => c.phone), ...t.phones]
+        .filter((p): p is string => Boolean(p))
+        .map((p) => p.replace(/\D/g, '').slice(-9)),
+    ),
     amounts: [...(f.deal?.amount != null ? [f.deal.amount] : []), ...t.priceBook.map((p) => p.amount)],
     maxPercent: t.discountPolicy.maxPercent,
     codes: new Set(t.promoCodes.map((c) => c.toUpperCase())),
     concessions: t.concessions.map((c) => normalise(c).toLowerCase()),
     payments: new Set(t.paymentDetails.map((p) => p.replace(/[\s-]/g, '').toUpperCase())),
-    soon: new Set(Array.from({ length: 31 }, (_, k) => { const x = new Date(Date.parse(f.now) + k * 86_400_000); return `${x.getUTCMonth() + 1}-${x.getUTCDate()}`; })),
-    monthDays: new Set(iso.map((d) => { const x = new Date(d); return Number.isNaN(x.getTime()) ? '' : `${x.getUTCMonth() + 1}-${x.getUTCDate()}`; })),
+    soon: new Set(
+      Array.from({ length: 31 }, (_, k) => {
+        const x = new Date(Date.parse(f.now) + k * 86_400_000);
+        return `${x.getUTCMonth() + 1}-${x.getUTCDate()}`;
+      }),
+    ),
+    monthDays: new Set(
+      iso.map((d) => {
+        const x = new Date(d);
+        return Number.isNaN(x.getTime()) ? '' : `${x.getUTCMonth() + 1}-${x.getUTCDate()}`;
+      }),
+    ),
   };
 }
 
 /** Whether one actionable item is grounded in trusted facts or the deal's own data. */
 function grounded(a: Actionable, g: Grounds, whole: string): boolean {
   switch (a.kind) {
-    case 'link': return g.hosts.some((h) => domainWithin(a.value, h));
+    case 'link':
+      return g.hosts.some((h) => domainWithin(a.value, h));
     case 'email': {
       if (g.emails.has(a.value)) return true;
       const host = a.value.split('@')[1]!;
       return g.own.some((h) => domainWithin(host, h));
     }
-    case 'phone': return g.phones.has(a.value);
-    case 'payment': return g.payments.has(a.value);
-    case 'amount': return g.amounts.some((x) => Math.abs(x - (a.num ?? NaN)) < 0.5);
-    case 'percent': return (a.num ?? Infinity) <= g.maxPercent;
-    case 'code': return g.codes.has(a.value);
+    case 'phone':
+      return g.phones.has(a.value);
+    case 'payment':
+      return g.payments.has(a.value);
+    case 'amount':
+      return g.amounts.some((x) => Math.abs(x - (a.num ?? NaN)) < 0.5);
+    case 'percent':
+      return (a.num ?? Infinity) <= g.maxPercent;
+    case 'code':
+      return g.codes.has(a.value);
     case 'date': {
       const md = monthDays(a.text);
       if (md.length > 0 && md.some(([m, d]) => g.monthDays.has(`${m}-${d}`))) return true;
       // Proposing a call or meeting in the coming weeks is ordinary; a deadline for money or a decision is not.
       const sentence = sentenceAround(whole, a.text);
-      return md.some(([m, d]) => g.soon.has(`${m}-${d}`)) && MEETING.test(sentence) && !MONEY_WORDS.test(sentence) && !DEADLINE.test(sentence);
+      return (
+        md.some(([m, d]) => g.soon.has(`${m}-${d}`)) &&
+        MEETING.test(sentence) &&
+        !MONEY_WORDS.test(sentence) &&
+        !DEADLINE.test(sentence)
+      );
     }
-    case 'concession': return g.concessions.some((c) => c.includes(a.value) || whole.toLowerCase().includes(c));
+    case 'concession':
+      return g.concessions.some((c) => c.includes(a.value) || whole.toLowerCase().includes(c));
   }
 }
 
 /** A sentence that only reports what the customer said ("you mentioned a 40,000 EUR cap"), offering nothing. */
-const ATTRIBUTION = /(?<![\p{L}])(?:you|your|you've|you're|budget|mentioned|asked|requested|said|wrote|noted|shared|told|Sie|Ihr\p{L}*|erwähnt\p{L}*|gefragt|genannt|usted|su|sus|mencion\p{L}*|pidió|pidi[oó]|dijo|presupuesto|vous|votre|vos|mentionn\p{L}*|demand\p{L}*|dit|lei|suo|sua|menzionat\p{L}*|chiesto|detto|budget)(?![\p{L}])/iu;
-const OFFERING = /(?<![\p{L}])(?:we|we'll|we're|I'll|can|could|will|would|offer\p{L}*|give|grant|apply|approv\p{L}*|confirm\p{L}*|price|pricing|cost|costs|charge\p{L}*|pay\p{L}*|send|wire|transfer\p{L}*|invoice\p{L}*|due|total|new|code|deposit|refund\p{L}*|wir|können|bieten|Preis|zahlen|podemos|ofrecemos|precio|pagar|nous|pouvons|offrons|prix|payer|possiamo|offriamo|prezzo|pagare)(?![\p{L}])/iu;
+const ATTRIBUTION =
+  /(?<![\p{L}])(?:you|your|you've|you're|budget|mentioned|asked|requested|said|wrote|noted|shared|told|Sie|Ihr\p{L}*|erwähnt\p{L}*|gefragt|genannt|usted|su|sus|mencion\p{L}*|pidió|pidi[oó]|dijo|presupuesto|vous|votre|vos|mentionn\p{L}*|demand\p{L}*|dit|lei|suo|sua|menzionat\p{L}*|chiesto|detto|budget)(?![\p{L}])/iu;
+const OFFERING =
+  /(?<![\p{L}])(?:we|we'll|we're|I'll|can|could|will|would|offer\p{L}*|give|grant|apply|approv\p{L}*|confirm\p{L}*|price|pricing|cost|costs|charge\p{L}*|pay\p{L}*|send|wire|transfer\p{L}*|invoice\p{L}*|due|total|new|code|deposit|refund\p{L}*|wir|können|bieten|Preis|zahlen|podemos|ofrecemos|precio|pagar|nous|pouvons|offrons|prix|payer|possiamo|offriamo|prezzo|pagare)(?![\p{L}])/iu;
 const sentenceAround = (text: string, needle: string): string => {
   const at = text.indexOf(needle);
   if (at < 0) return text;
-  const start = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('\n', at), text.lastIndexOf('!', at), text.lastIndexOf('?', at)) + 1;
+  const start =
+    Math.max(
+      text.lastIndexOf('.', at),
+      text.lastIndexOf('\n', at),
+      text.lastIndexOf('!', at),
+      text.lastIndexOf('?', at),
+    ) + 1;
   const ends = ['.', '\n', '!', '?'].map((c) => text.indexOf(c, at + needle.length)).filter((i) => i >= 0);
   return text.slice(start, ends.length ? Math.min(...ends) + 1 : text.length);
 };
@@ -157,9 +282,12 @@ function customerFigure(a: Actionable, whole: string, thread: string): boolean {
   return ATTRIBUTION.test(sentence) && !OFFERING.test(sentence.replace(a.text, ' '));
 }
 
-const MEETING = /(?<![\p{L}])(?:call|calls|meet|meeting|chat|talk|speak|catch up|demo|session|workshop|available|free slot|Termin|Gespräch|telefonieren|treffen|llamada|reunión|hablar|appel|réunion|rendez-vous|parler|chiamata|riunione|sentirci|incontro|chamada|reunião|conversar|gesprek|bellen|afspraak|звонок|встреч\p{L}*)(?![\p{L}])/iu;
-const MONEY_WORDS = /(?<![\p{L}])(?:price|pricing|pay\p{L}*|invoice\p{L}*|transfer\p{L}*|wire|discount\p{L}*|offer\p{L}*|refund\p{L}*|deposit|fee|fees|cost|costs|charge\p{L}*|balance|contract|sign|Preis|zahl\p{L}*|Rechnung|Rabatt|Angebot|precio|pag\p{L}*|factura|descuento|oferta|prix|pai\p{L}*|factur\p{L}*|remise|offre|prezzo|fattura|sconto|offerta|preço|desconto|цен\p{L}*|оплат\p{L}*|скидк\p{L}*)(?![\p{L}])/iu;
-const DEADLINE = /(?<![\p{L}])(?:by|before|until|no later than|deadline|due|expires?|valid|bis|spätestens|frist|antes|hasta|plazo|vence|avant|jusqu|délai|entro|prima|scadenza|até|prazo|uiterlijk|vóór|до|срок)(?![\p{L}])/iu;
+const MEETING =
+  /(?<![\p{L}])(?:call|calls|meet|meeting|chat|talk|speak|catch up|demo|session|workshop|available|free slot|Termin|Gespräch|telefonieren|treffen|llamada|reunión|hablar|appel|réunion|rendez-vous|parler|chiamata|riunione|sentirci|incontro|chamada|reunião|conversar|gesprek|bellen|afspraak|звонок|встреч\p{L}*)(?![\p{L}])/iu;
+const MONEY_WORDS =
+  /(?<![\p{L}])(?:price|pricing|pay\p{L}*|invoice\p{L}*|transfer\p{L}*|wire|discount\p{L}*|offer\p{L}*|refund\p{L}*|deposit|fee|fees|cost|costs|charge\p{L}*|balance|contract|sign|Preis|zahl\p{L}*|Rechnung|Rabatt|Angebot|precio|pag\p{L}*|factura|descuento|oferta|prix|pai\p{L}*|factur\p{L}*|remise|offre|prezzo|fattura|sconto|offerta|preço|desconto|цен\p{L}*|оплат\p{L}*|скидк\p{L}*)(?![\p{L}])/iu;
+const DEADLINE =
+  /(?<![\p{L}])(?:by|before|until|no later than|deadline|due|expires?|valid|bis|spätestens|frist|antes|hasta|plazo|vence|avant|jusqu|délai|entro|prima|scadenza|até|prazo|uiterlijk|vóór|до|срок)(?![\p{L}])/iu;
 
 const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'date']);
 
@@ -167,21 +295,32 @@ const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'dat
 function judge(text: string, zone: GateZone, field: string, g: Grounds, out: GateProblem[], thread = ''): void {
   if (!text.trim()) return;
   const { hidden } = splitHtml(text);
-  if (hidden.some((h) => h.trim()) || hasInvisibleControls(text) || hasMixedScriptWord(text) || decodePayloads(normalise(text)).length) {
+  if (
+    hidden.some((h) => h.trim()) ||
+    hasInvisibleControls(text) ||
+    hasMixedScriptWord(text) ||
+    decodePayloads(normalise(text)).length
+  ) {
     out.push({ field, zone, kind: 'hidden_content', text: text.slice(0, 80) });
   }
   for (const l of findLinks(text)) {
     const shown = findActionable(normalise(l.text)).find((a) => a.kind === 'link');
     const real = findActionable(normalise(l.target)).find((a) => a.kind === 'link');
-    if (shown && real && shown.value !== real.value) out.push({ field, zone, kind: 'link', text: `${l.text} -> ${l.target}` });
+    if (shown && real && shown.value !== real.value)
+      out.push({ field, zone, kind: 'link', text: `${l.text} -> ${l.target}` });
   }
   const readings = views(text, { rot13: false });
   const seen = new Set<string>();
   for (const r of readings) {
     for (const a of findActionable(r)) {
       if (zone === 'own' && OWN_FREE.has(a.kind)) continue;
-      // A quote may carry the customer's own figures and words (labelled as theirs); never a way to pay, write or click.
-      if (zone === 'quote' && (a.kind === 'amount' || a.kind === 'percent' || a.kind === 'date' || a.kind === 'concession')) continue;
+      // A quote may carry the customer's own figures and words (labelled as theirs); never a way to pay, write or
+      // click.
+      if (
+        zone === 'quote' &&
+        (a.kind === 'amount' || a.kind === 'percent' || a.kind === 'date' || a.kind === 'concession')
+      )
+        continue;
       if (grounded(a, g, r)) continue;
       if (zone === 'text' && customerFigure(a, r, thread)) continue;
       const key = `${a.kind}:${a.value}`;
@@ -191,7 +330,8 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
     }
   }
   // closeloop's own lines ("Model: ..., confidence 0.8") are its wording, not someone's instruction.
-  if (zone !== 'own') for (const f of findInstructions(text)) out.push({ field, zone, kind: f.kind, text: f.sentence.slice(0, 160) });
+  if (zone !== 'own')
+    for (const f of findInstructions(text)) out.push({ field, zone, kind: f.kind, text: f.sentence.slice(0, 160) });
 }
 
 /** Split a field's text into closeloop's own lines, labelled quotes and the rest. */
@@ -229,9 +369,18 @@ export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
   for (const [field, text] of fields) {
     for (const z of zones(text, write.own ?? [], write.quotes ?? [])) judge(z.text, z.zone, field, g, problems, thread);
   }
-  // Instructions spread over several messages make every quote from the thread suspect: none may carry an actionable item.
-  if (findThreadInstructions(facts.thread).length && (write.quotes ?? []).some((q) => findActionable(normalise(q)).length > 0)) {
-    problems.push({ field: 'evidence', zone: 'quote', kind: 'addresses_ai', text: 'instructions split across the thread' });
+  // Instructions spread over several messages make every quote from the thread suspect: none may carry an actionable
+  // item.
+  if (
+    findThreadInstructions(facts.thread).length &&
+    (write.quotes ?? []).some((q) => findActionable(normalise(q)).length > 0)
+  ) {
+    problems.push({
+      field: 'evidence',
+      zone: 'quote',
+      kind: 'addresses_ai',
+      text: 'instructions split across the thread',
+    });
   }
   return { ok: problems.length === 0, problems };
 }
@@ -242,23 +391,35 @@ export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
  * draft is not asked for: closeloop writes its own (template) draft, which the gate still checks.
  */
 export function steeringIn(facts: GateFacts): InstructionFinding[] {
-  return [...[...facts.thread, ...(facts.names ?? [])].flatMap((t) => findInstructions(t)), ...findThreadInstructions(facts.thread)];
+  return [
+    ...[...facts.thread, ...(facts.names ?? [])].flatMap((t) => findInstructions(t)),
+    ...findThreadInstructions(facts.thread),
+  ];
 }
 
 /**
  * The gate at the outbox: a write that passes comes back sealed (the outbox accepts nothing else);
  * one that does not comes back with its problems, for the review queue.
  */
-export function gateWrite(write: GateWrite, facts: GateFacts): { ok: true; write: SealedWrite } | { ok: false; problems: GateProblem[] } {
+export function gateWrite(
+  write: GateWrite,
+  facts: GateFacts,
+): { ok: true; write: SealedWrite } | { ok: false; problems: GateProblem[] } {
   const v = checkOutput(write, facts);
-  return v.ok ? { ok: true, write: sealWrite({ action: write.action, payload: write.payload }) } : { ok: false, problems: v.problems };
+  return v.ok
+    ? { ok: true, write: sealWrite({ action: write.action, payload: write.payload }) }
+    : { ok: false, problems: v.problems };
 }
 
 /** One line per problem, for the review queue and logs (the offending text shortened). */
 export const describeProblems = (ps: readonly GateProblem[]): string[] =>
-  ps.map((p) => `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`);
+  ps.map(
+    (p) =>
+      `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`,
+  );
 
-const PREMISE = /(?<![\p{L}])(?:as (?:agreed|discussed|promised|approved|confirmed)|(?:was|were|been|is|are|already) (?:agreed|approved|promised|confirmed|signed off)|approved by|agreed (?:on|with|upon)|your (?:colleague|manager|cfo|ceo|boss|team) (?:approved|agreed|promised|confirmed)|wie (?:vereinbart|besprochen|zugesagt)|vereinbart|genehmigt|zugesagt|como (?:acordamos|acordado|hablamos|prometido)|acordad[oa]|aprobad[oa]|prometid[oa]|comme (?:convenu|prévu|promis)|convenu|approuvée?|promise?|come (?:concordato|promesso|d'accordo)|concordat[oa]|approvat[oa]|promess[oa]|conforme (?:combinado|acordado)|combinad[oa]|aprovad[oa]|zoals (?:afgesproken|beloofd)|afgesproken|goedgekeurd|как договорились|согласован\p{L}*|одобрен\p{L}*)(?![\p{L}])/iu;
+const PREMISE =
+  /(?<![\p{L}])(?:as (?:agreed|discussed|promised|approved|confirmed)|(?:was|were|been|is|are|already) (?:agreed|approved|promised|confirmed|signed off)|approved by|agreed (?:on|with|upon)|your (?:colleague|manager|cfo|ceo|boss|team) (?:approved|agreed|promised|confirmed)|wie (?:vereinbart|besprochen|zugesagt)|vereinbart|genehmigt|zugesagt|como (?:acordamos|acordado|hablamos|prometido)|acordad[oa]|aprobad[oa]|prometid[oa]|comme (?:convenu|prévu|promis)|convenu|approuvée?|promise?|come (?:concordato|promesso|d'accordo)|concordat[oa]|approvat[oa]|promess[oa]|conforme (?:combinado|acordado)|combinad[oa]|aprovad[oa]|zoals (?:afgesproken|beloofd)|afgesproken|goedgekeurd|как договорились|согласован\p{L}*|одобрен\p{L}*)(?![\p{L}])/iu;
 
 const WITHHELD_LABEL: Record<InstructionKind, string> = {
   addresses_ai: 'it contains text addressed to an assistant or model',
@@ -281,14 +442,26 @@ export function neutraliseQuote(quote: string, facts: GateFacts): string {
     return `[quote withheld: ${WITHHELD_LABEL[found[0]!.kind]}; confirm any such request with the customer through a channel you already know]`;
   }
   const g = groundsOf(facts);
-  // "As agreed, the first year is free": a claim that terms were already agreed is checked in the deal, not quoted as fact.
-  const terms = findActionable(visible).filter((a) => (a.kind === 'concession' || a.kind === 'percent' || a.kind === 'amount' || a.kind === 'code') && !grounded(a, g, visible));
+  // "As agreed, the first year is free": a claim that terms were already agreed is checked in the deal, not quoted as
+  // fact.
+  const terms = findActionable(visible).filter(
+    (a) =>
+      (a.kind === 'concession' || a.kind === 'percent' || a.kind === 'amount' || a.kind === 'code') &&
+      !grounded(a, g, visible),
+  );
   if (terms.length && PREMISE.test(visible)) {
     return '[quote withheld: it claims terms were already agreed or approved; check them in the deal record before acting]';
   }
   let out = visible;
   for (const a of findActionable(visible)) {
-    if (a.kind === 'amount' || a.kind === 'percent' || a.kind === 'date' || a.kind === 'concession' || grounded(a, g, visible)) continue;
+    if (
+      a.kind === 'amount' ||
+      a.kind === 'percent' ||
+      a.kind === 'date' ||
+      a.kind === 'concession' ||
+      grounded(a, g, visible)
+    )
+      continue;
     out = out.split(a.text).join(`[${a.kind === 'payment' ? 'payment details' : a.kind} removed]`);
   }
   return out;

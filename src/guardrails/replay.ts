@@ -28,9 +28,22 @@ export interface ReplaySummary {
 }
 
 /** Re-run the current rules over stored suggestions and say what would change. */
-export async function replaySuggestions(guardrails: Guardrails, source: SuggestionSource, sinceIso: string, maxExamples = 20): Promise<ReplaySummary> {
+export async function replaySuggestions(
+  guardrails: Guardrails,
+  source: SuggestionSource,
+  sinceIso: string,
+  maxExamples = 20,
+): Promise<ReplaySummary> {
   const summary: ReplaySummary = {
-    since: sinceIso, total: 0, wouldPass: 0, wouldReview: 0, wouldBlock: 0, changed: 0, transitions: {}, firedByRule: {}, changedExamples: [],
+    since: sinceIso,
+    total: 0,
+    wouldPass: 0,
+    wouldReview: 0,
+    wouldBlock: 0,
+    changed: 0,
+    transitions: {},
+    firedByRule: {},
+    changedExamples: [],
   };
   for await (const { suggestion, context, previousOutcome } of source.listSince(sinceIso)) {
     const r = await guardrails.evaluate(suggestion, parseGuardrailContext(context));
@@ -44,7 +57,8 @@ export async function replaySuggestions(guardrails: Guardrails, source: Suggesti
       summary.changed++;
       const key = `${previousOutcome}->${r.outcome}`;
       summary.transitions[key] = (summary.transitions[key] ?? 0) + 1;
-      if (summary.changedExamples.length < maxExamples) summary.changedExamples.push({ suggestionId: suggestion.id, previous: previousOutcome, now: r.outcome, fired });
+      if (summary.changedExamples.length < maxExamples)
+        summary.changedExamples.push({ suggestionId: suggestion.id, previous: previousOutcome, now: r.outcome, fired });
     }
   }
   return summary;

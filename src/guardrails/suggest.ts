@@ -6,7 +6,10 @@ export function suggest(input: string, candidates: readonly string[]): string {
   let bestDistance = Infinity;
   for (const c of candidates) {
     const d = editDistance(input.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) { best = c; bestDistance = d; }
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
   }
   return best !== null && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }

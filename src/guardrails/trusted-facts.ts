@@ -8,15 +8,23 @@ import { z } from 'zod';
  */
 export const TrustedFactsSchema = z.strictObject({
   /** Domains the company owns: links and addresses on them (and their subdomains) are ours. */
-  ownDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as "example.com" (no scheme, no path)')).default([]),
+  ownDomains: z
+    .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as "example.com" (no scheme, no path)'))
+    .default([]),
   /** Other domains a draft may link to (documentation, trust centre, booking page). */
-  linkDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as "example.com" (no scheme, no path)')).default([]),
+  linkDomains: z
+    .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as "example.com" (no scheme, no path)'))
+    .default([]),
   /** E-mail addresses a draft may mention (billing@, support@). */
   emails: z.array(z.string().email()).default([]),
   /** Phone numbers a draft may mention (the company's switchboard, support line). */
   phones: z.array(z.string().regex(/\d{6,}/, 'a phone number with at least six digits')).default([]),
   /** The price book: amounts a draft may quote. */
-  priceBook: z.array(z.strictObject({ item: z.string().min(1), amount: z.number().nonnegative(), currency: z.string().length(3) })).default([]),
+  priceBook: z
+    .array(
+      z.strictObject({ item: z.string().min(1), amount: z.number().nonnegative(), currency: z.string().length(3) }),
+    )
+    .default([]),
   /** The discount policy: the largest discount (in percent) a rep may offer without a manager. */
   discountPolicy: z.strictObject({ maxPercent: z.number().min(0).max(100) }).default({ maxPercent: 0 }),
   /** Promotion codes the company runs. */

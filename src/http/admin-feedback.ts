@@ -17,12 +17,26 @@ export function createFeedbackRouter(deps: { now: () => number }): express.Route
     try {
       const sinceArg = typeof req.query.since === 'string' ? req.query.since : '30d';
       let since: string | null = null;
-      try { since = sinceArg.length <= 40 ? parseSince(sinceArg, new Date(deps.now())) : null; } catch { since = null; }
+      try {
+        since = sinceArg.length <= 40 ? parseSince(sinceArg, new Date(deps.now())) : null;
+      } catch {
+        since = null;
+      }
       const sinceMs = since ? Date.parse(since) : NaN;
-      if (!since || !Number.isFinite(sinceMs) || sinceMs < deps.now() - MAX_SINCE_DAYS * 86_400_000 || sinceMs > deps.now()) throw new InvalidPayloadError(`since: expected e.g. 30d, 24h or an ISO date within ${MAX_SINCE_DAYS} days`, { where: 'GET /admin/feedback' });
+      if (
+        !since ||
+        !Number.isFinite(sinceMs) ||
+        sinceMs < deps.now() - MAX_SINCE_DAYS * 86_400_000 ||
+        sinceMs > deps.now()
+      )
+        throw new InvalidPayloadError(`since: expected e.g. 30d, 24h or an ISO date within ${MAX_SINCE_DAYS} days`, {
+          where: 'GET /admin/feedback',
+        });
       const reads = requestScope(res).reads;
       res.json(await feedbackReport((d) => reads.feedbackRows(d), since));
-    } catch (e) { next(e); }
+    } catch (e) {
+      next(e);
+    }
   });
   return router;
 }

@@ -29,7 +29,11 @@ import { OPENAPI_PATH } from './api-v1/operations.js';
 
 /** Readiness from a bare flag (apps built without checks, such as tests of the HTTP layer). */
 function flagHealth(isReady: () => boolean): Health {
-  const h = createHealth({ ready: async () => { if (!isReady()) throw new Error('not ready'); } });
+  const h = createHealth({
+    ready: async () => {
+      if (!isReady()) throw new Error('not ready');
+    },
+  });
   h.setStarted(true);
   return h;
 }
@@ -39,7 +43,10 @@ import { accessGuard, authenticate } from './guard.js';
 import { LogSampler } from './log-sampler.js';
 import { rateLimit } from './rate-limit.js';
 
-export interface InstallHandlers { start: express.RequestHandler; callback: express.RequestHandler }
+export interface InstallHandlers {
+  start: express.RequestHandler;
+  callback: express.RequestHandler;
+}
 
 export interface AppDeps {
   store: Store;
@@ -63,13 +70,20 @@ export interface AppDeps {
   now: () => number;
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off. */
   slackSigningSecret: string | null;
-  /** Told of every change the ingest and Slack sources apply (src/sync/change-events.ts: feedback); from src/main.ts. */
+  /**
+   * Told of every change the ingest and Slack sources apply (src/sync/change-events.ts: feedback); from src/main.ts.
+   */
   changeSubscribers: readonly ChangeSubscriber[];
   /** The rules folder this process loads (the console's rules page lints and replays drafts against it). */
   rulesDir?: string | null;
   /** Rule case tables the console runs (RULES_CASES_DIR); null: none. */
   rulesCasesDir?: string | null;
-  access: { operatorTokens: readonly string[]; metricsToken: string | null; trustProxy: boolean | number | string; rateLimitPerMinute: number };
+  access: {
+    operatorTokens: readonly string[];
+    metricsToken: string | null;
+    trustProxy: boolean | number | string;
+    rateLimitPerMinute: number;
+  };
   /** The rules' trusted facts, for the output gate when a reviewer approves a held suggestion. */
   guardrails?: Pick<Guard, 'trusted'> | null;
 }
@@ -89,8 +103,9 @@ export function publicRequestUrls(publicUrl: string, req: express.Request): stri
   return [...new Set([joined, forwarded, `${base.origin}${path}`])];
 }
 
-
-/** Webhook bodies: HubSpot batches at most 100 events per request; Outbound Messages carry at most 100 notifications. */
+/**
+ * Webhook bodies: HubSpot batches at most 100 events per request; Outbound Messages carry at most 100 notifications.
+ */
 export const WEBHOOK_BODY_LIMIT = '2mb';
 
 /**
@@ -112,8 +127,11 @@ export function createApp(deps: AppDeps): express.Express {
     (req as any).id = id;
     // A SERVER span per request (continuing the caller's traceparent, if any; a no-op without tracing), and the
     // request id on every log line written while handling it.
-    const { span, context } = startRequestSpan(`${req.method} ${req.path.split('/').slice(0, 2).join('/') || '/'}`, contextFromHeaders(req.headers),
-      { 'http.request.method': req.method, 'url.path': req.path, 'closeloop.request_id': id });
+    const { span, context } = startRequestSpan(
+      `${req.method} ${req.path.split('/').slice(0, 2).join('/') || '/'}`,
+      contextFromHeaders(req.headers),
+      { 'http.request.method': req.method, 'url.path': req.path, 'closeloop.request_id': id },
+    );
     res.once('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
       if (route) span.updateName(`${req.method} ${req.baseUrl}${route}`);
@@ -121,22 +139,35 @@ export function createApp(deps: AppDeps): express.Express {
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
-    res.once('close', () => { if (!res.writableFinished) span.end(); });
+    res.once('close', () => {
+      if (!res.writableFinished) span.end();
+    });
     otelContext.with(context, () => withLogContext({ requestId: id }, next));
   });
 
   // The HubSpot app card (hubspot.fetch): authenticated by HubSpot's v3 signature over the raw request, so it is
   // mounted before any JSON parser and before the tenant guard of /api/**.
-  app.use(createHubspotCardRouter({
-    store: deps.store, connectorFor: deps.connectorFor, appSecretFor: deps.webhookSecretFor, publicUrl: deps.publicUrl,
-    toleranceMs: deps.webhookToleranceMs, now: deps.now,
-  }));
+  app.use(
+    createHubspotCardRouter({
+      store: deps.store,
+      connectorFor: deps.connectorFor,
+      appSecretFor: deps.webhookSecretFor,
+      publicUrl: deps.publicUrl,
+      toleranceMs: deps.webhookToleranceMs,
+      now: deps.now,
+    }),
+  );
   // The API contract, generated from the zod schemas the handlers use; open (it holds no tenant data).
   let openapi: object | null = null;
-  app.get(OPENAPI_PATH, (_req, res) => { res.json(openapi ??= openApiDocument(deps.publicUrl())); });
+  app.get(OPENAPI_PATH, (_req, res) => {
+    res.json((openapi ??= openApiDocument(deps.publicUrl())));
+  });
 
   const guardDeps = {
-    store: deps.store, now: deps.now, operatorTokens: deps.access.operatorTokens, metricsToken: deps.access.metricsToken,
+    store: deps.store,
+    now: deps.now,
+    operatorTokens: deps.access.operatorTokens,
+    metricsToken: deps.access.metricsToken,
     publicOrigin: () => new URL(deps.publicUrl()).origin,
   };
   // ONE guard for everything under /admin and /api, mounted before any of their routes: a router added later under
@@ -150,7 +181,9 @@ export function createApp(deps: AppDeps): express.Express {
       if (await authenticate(guardDeps, req).catch(() => null)) return next();
       res.status(401).setHeader('Cache-Control', 'no-store');
       res.type('html').send(renderSignIn(deps.providers().filter((p) => deps.signInFor(p) !== null)));
-    } catch (e) { next(e); }
+    } catch (e) {
+      next(e);
+    }
   });
   app.use(['/admin', '/api'], guard);
 
@@ -165,58 +198,89 @@ export function createApp(deps: AppDeps): express.Express {
   // /livez, /readyz, /healthz: open and tenant-free. /metrics: aggregate series only (labels: crm, kind, queue, code,
   // result; never a tenant, account or connection id), and on this public port only for operators or the
   // METRICS_TOKEN scraper. (A worker's HEALTH_PORT serves them without credentials: keep that port private.)
-  app.use(createHealthRouter({
-    health: deps.health ?? flagHealth(deps.isReady), metrics: deps.metrics,
-    metricsGuard: accessGuard(guardDeps, { roles: ['operator', 'metrics'] }),
-  }));
+  app.use(
+    createHealthRouter({
+      health: deps.health ?? flagHealth(deps.isReady),
+      metrics: deps.metrics,
+      metricsGuard: accessGuard(guardDeps, { roles: ['operator', 'metrics'] }),
+    }),
+  );
 
   // The summary page: signed-in admins see their tenant, operators every tenant (or ?tenant=).
-  app.get('/', async (req, res, next) => {
-    try {
-      if (req.accepts(['html', 'json']) === 'html' && !req.header('authorization') && !(await authenticate(guardDeps, req).catch(() => null))) {
-        res.status(401).type('html').send(renderSignIn(deps.providers().filter((p) => deps.signInFor(p) !== null)));
-        return;
+  app.get(
+    '/',
+    async (req, res, next) => {
+      try {
+        if (
+          req.accepts(['html', 'json']) === 'html' &&
+          !req.header('authorization') &&
+          !(await authenticate(guardDeps, req).catch(() => null))
+        ) {
+          res
+            .status(401)
+            .type('html')
+            .send(renderSignIn(deps.providers().filter((p) => deps.signInFor(p) !== null)));
+          return;
+        }
+        next();
+      } catch (e) {
+        next(e);
       }
-      next();
-    } catch (e) { next(e); }
-  }, guard, async (req, res, next) => {
-    try {
-      const scope = requestScope(res);
-      const s = await summarize(scope.reads, scope.principal.role === 'operator' ? deps.queue : null);
-      if (req.accepts(['html', 'json']) === 'json') res.json(s);
-      else res.type('html').send(renderSummary(s));
-    } catch (e) { next(e); }
-  });
+    },
+    guard,
+    async (req, res, next) => {
+      try {
+        const scope = requestScope(res);
+        const s = await summarize(scope.reads, scope.principal.role === 'operator' ? deps.queue : null);
+        if (req.accepts(['html', 'json']) === 'json') res.json(s);
+        else res.type('html').send(renderSummary(s));
+      } catch (e) {
+        next(e);
+      }
+    },
+  );
 
   // Sync health for RevOps: one row per installed account of the caller's tenant.
   app.get('/admin/connections', async (_req, res, next) => {
     try {
       const reads = requestScope(res).reads;
       res.json(await connectionHealth(() => reads.connections(), deps.store.webhookQuarantine));
-    } catch (e) { next(e); }
+    } catch (e) {
+      next(e);
+    }
   });
 
   // Sign in with the CRM; who am I (and the CSRF token for writes); sign out.
   app.get('/auth/login/:provider', (req, res, next) => {
     const h = deps.signInFor(String(req.params.provider));
-    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider or no sign-in for it', { status: 404 }));
+    if (!h)
+      return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider or no sign-in for it', { status: 404 }));
     return h.start(req, res, next);
   });
   app.get('/auth/callback/:provider', (req, res, next) => {
     const h = deps.signInFor(String(req.params.provider));
-    if (!h) return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider or no sign-in for it', { status: 404 }));
+    if (!h)
+      return next(new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider or no sign-in for it', { status: 404 }));
     return h.callback(req, res, next);
   });
   app.get('/auth/session', guard, (_req, res) => {
     const { principal: p, tenantId } = requestScope(res);
-    res.json({ kind: p.kind, role: p.role, subject: p.subject, tenantId, csrfToken: p.kind === 'session' ? p.csrfToken : null });
+    res.json({
+      kind: p.kind,
+      role: p.role,
+      subject: p.subject,
+      tenantId,
+      csrfToken: p.kind === 'session' ? p.csrfToken : null,
+    });
   });
   app.post('/auth/logout', guard, async (_req, res, next) => {
     try {
       await signOut(deps.store, requestScope(res).principal);
       res.setHeader('Set-Cookie', clearedSessionCookie());
       res.status(204).end();
-    } catch (e) { next(e); }
+    } catch (e) {
+      next(e);
+    }
   });
 
   app.get('/install/:provider', (req, res, next) => {
@@ -235,24 +299,46 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/webhooks/:provider', rawBody(WEBHOOK_BODY_LIMIT), limitDepth, async (req, res, next) => {
     const provider = String(req.params.provider);
     try {
-      if (!deps.providers().includes(provider)) throw new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider', { status: 404 });
+      if (!deps.providers().includes(provider))
+        throw new CloseloopError(ErrorCode.NOT_FOUND, 'unknown provider', { status: 404 });
       const secret = deps.webhookSecretFor(provider);
-      if (secret === null) throw new CloseloopError(ErrorCode.NOT_FOUND, `${provider} is not configured`, { status: 404 });
+      if (secret === null)
+        throw new CloseloopError(ErrorCode.NOT_FOUND, `${provider} is not configured`, { status: 404 });
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
       const urls = publicRequestUrls(deps.publicUrl(), req);
       const result = await inSpan('webhook intake', { 'closeloop.provider': provider }, async (span) => {
-        const r = await acceptWebhook(intakeDeps, deps.connectorFor(provider), {
-          method: req.method, url: urls[0]!, alternateUrls: urls.slice(1), headers,
-          rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), receivedAt: deps.now(),
-        }, { clientSecret: secret, toleranceMs: deps.webhookToleranceMs });
-        span.setAttributes({ 'closeloop.webhook.accepted': r.accepted, 'closeloop.webhook.duplicates': r.duplicates, 'closeloop.webhook.quarantined': r.quarantined });
+        const r = await acceptWebhook(
+          intakeDeps,
+          deps.connectorFor(provider),
+          {
+            method: req.method,
+            url: urls[0]!,
+            alternateUrls: urls.slice(1),
+            headers,
+            rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+            receivedAt: deps.now(),
+          },
+          { clientSecret: secret, toleranceMs: deps.webhookToleranceMs },
+        );
+        span.setAttributes({
+          'closeloop.webhook.accepted': r.accepted,
+          'closeloop.webhook.duplicates': r.duplicates,
+          'closeloop.webhook.quarantined': r.quarantined,
+        });
         return r;
       });
-      if (result.response) res.status(result.response.status).type(result.response.contentType).send(result.response.body);
-      else res.status(200).json({ accepted: result.accepted, duplicates: result.duplicates, quarantined: result.quarantined });
+      if (result.response)
+        res.status(result.response.status).type(result.response.contentType).send(result.response.body);
+      else
+        res
+          .status(200)
+          .json({ accepted: result.accepted, duplicates: result.duplicates, quarantined: result.quarantined });
     } catch (e) {
-      if (isCloseloopError(e) && (e.code === ErrorCode.WEBHOOK_SIGNATURE_INVALID || e.code === ErrorCode.WEBHOOK_TIMESTAMP_INVALID)) {
+      if (
+        isCloseloopError(e) &&
+        (e.code === ErrorCode.WEBHOOK_SIGNATURE_INVALID || e.code === ErrorCode.WEBHOOK_TIMESTAMP_INVALID)
+      ) {
         deps.metrics.webhookEvents.inc({ crm: provider, result: 'rejected' });
       }
       next(e);
@@ -261,22 +347,59 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Interactions that never reach the CRM: authenticated ingest API and Slack Events (raw-body signature).
   const renderError = errorHandler(deps.logger, sampler, deps.now);
-  app.use(createSourcesRouter({ store: deps.store, queue: deps.queue, metrics: deps.metrics, logger: deps.logger, now: deps.now, slackSigningSecret: deps.slackSigningSecret, subscribers: deps.changeSubscribers, renderError }));
+  app.use(
+    createSourcesRouter({
+      store: deps.store,
+      queue: deps.queue,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      now: deps.now,
+      slackSigningSecret: deps.slackSigningSecret,
+      subscribers: deps.changeSubscribers,
+      renderError,
+    }),
+  );
 
   // The Salesforce component (Apex + Named Credential carrying the tenant's API token), behind the guard above.
-  app.use(createSalesforceCardRouter({ store: deps.store, now: deps.now, tenantOf: (res) => requestScope(res).tenantId }));
+  app.use(
+    createSalesforceCardRouter({ store: deps.store, now: deps.now, tenantOf: (res) => requestScope(res).tenantId }),
+  );
 
   // The admin console (server-rendered pages) and its JSON actions, behind the guard above.
-  app.use(createConsoleRouter({
-    store: deps.store, connectorFor: deps.connectorFor, installable: () => deps.providers().filter((p) => deps.installFor(p) !== null),
-    rulesDir: deps.rulesDir ?? null, rulesCasesDir: deps.rulesCasesDir ?? null, now: deps.now,
-    review: { store: deps.store, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, now: deps.now, guardrails: (deps.guardrails ?? {}) as ReviewDeps['guardrails'] },
-  }));
+  app.use(
+    createConsoleRouter({
+      store: deps.store,
+      connectorFor: deps.connectorFor,
+      installable: () => deps.providers().filter((p) => deps.installFor(p) !== null),
+      rulesDir: deps.rulesDir ?? null,
+      rulesCasesDir: deps.rulesCasesDir ?? null,
+      now: deps.now,
+      review: {
+        store: deps.store,
+        queue: deps.queue,
+        logger: deps.logger,
+        metrics: deps.metrics,
+        now: deps.now,
+        guardrails: (deps.guardrails ?? {}) as ReviewDeps['guardrails'],
+      },
+    }),
+  );
 
-  // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback, src/http/admin-feedback.ts), behind the guard above.
+  // Acceptance rates per suggestion type, rule and rep (GET /admin/feedback, src/http/admin-feedback.ts), behind the
+  // guard above.
   app.use(createFeedbackRouter({ now: deps.now }));
-  // The review queue: suggestions the rules held, approved (written back) or dismissed (feedback), behind the guard above.
-  app.use(createSuggestionsRouter({ store: deps.store, queue: deps.queue, logger: deps.logger, metrics: deps.metrics, now: deps.now, guardrails: deps.guardrails ?? null }));
+  // The review queue: suggestions the rules held, approved (written back) or dismissed (feedback), behind the guard
+  // above.
+  app.use(
+    createSuggestionsRouter({
+      store: deps.store,
+      queue: deps.queue,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      now: deps.now,
+      guardrails: deps.guardrails ?? null,
+    }),
+  );
 
   app.use(notFound);
   app.use(renderError);

@@ -17,14 +17,29 @@ export function nestingDepth(buf: Buffer, max = MAX_BODY_DEPTH): number {
   const n = buf.length;
   let i = 0;
   // Skip leading whitespace / BOM to see what kind of document this is.
-  while (i < n && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09 || buf[i] === 0xef || buf[i] === 0xbb || buf[i] === 0xbf)) i++;
+  while (
+    i < n &&
+    (buf[i] === 0x20 ||
+      buf[i] === 0x0a ||
+      buf[i] === 0x0d ||
+      buf[i] === 0x09 ||
+      buf[i] === 0xef ||
+      buf[i] === 0xbb ||
+      buf[i] === 0xbf)
+  )
+    i++;
   if (buf[i] === 0x3c /* < */) {
     for (; i < n; i++) {
       if (buf[i] !== 0x3c) continue;
       const next = buf[i + 1];
       if (next === 0x3f /* ? */ || next === 0x21 /* ! */) {
         // <?...?>, <!-- ... -->, <![CDATA[ ... ]]>, <!DOCTYPE ...>: no depth
-        const end = next === 0x21 && buf[i + 2] === 0x5b ? buf.indexOf(']]>', i) : next === 0x21 && buf[i + 2] === 0x2d ? buf.indexOf('-->', i) : buf.indexOf('>', i);
+        const end =
+          next === 0x21 && buf[i + 2] === 0x5b
+            ? buf.indexOf(']]>', i)
+            : next === 0x21 && buf[i + 2] === 0x2d
+              ? buf.indexOf('-->', i)
+              : buf.indexOf('>', i);
         if (end < 0) break;
         i = end;
         continue;
@@ -32,7 +47,13 @@ export function nestingDepth(buf: Buffer, max = MAX_BODY_DEPTH): number {
       const close = buf.indexOf('>', i);
       if (close < 0) break;
       if (next === 0x2f /* / */) depth--;
-      else if (buf[close - 1] !== 0x2f) { depth++; if (depth > peak) { peak = depth; if (peak > max) return peak; } }
+      else if (buf[close - 1] !== 0x2f) {
+        depth++;
+        if (depth > peak) {
+          peak = depth;
+          if (peak > max) return peak;
+        }
+      }
       i = close;
     }
     return peak;
@@ -46,8 +67,13 @@ export function nestingDepth(buf: Buffer, max = MAX_BODY_DEPTH): number {
       continue;
     }
     if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) { depth++; if (depth > peak) { peak = depth; if (peak > max) return peak; } }
-    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > peak) {
+        peak = depth;
+        if (peak > max) return peak;
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return peak;
 }

@@ -3,11 +3,21 @@ import { ErrorCode, isCloseloopError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { LogSampler } from './log-sampler.js';
 
-export interface HttpError { status: number; code: string; message: string }
+export interface HttpError {
+  status: number;
+  code: string;
+  message: string;
+}
 
 const GENERIC: Record<number, string> = {
-  400: 'bad request', 404: 'no such route', 405: 'method not allowed', 408: 'request timeout',
-  413: 'request body too large', 414: 'URI too long', 415: 'unsupported media type', 431: 'request headers too large',
+  400: 'bad request',
+  404: 'no such route',
+  405: 'method not allowed',
+  408: 'request timeout',
+  413: 'request body too large',
+  414: 'URI too long',
+  415: 'unsupported media type',
+  431: 'request headers too large',
 };
 
 /**
@@ -23,11 +33,14 @@ export function toHttpError(err: unknown): HttpError {
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown } | null;
   const status = Number(e?.status ?? e?.statusCode);
   if (Number.isInteger(status) && status >= 400 && status < 500 && e?.expose !== false) {
-    const code = status === 404 ? ErrorCode.NOT_FOUND : status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_PAYLOAD;
-    const message = e?.type === 'entity.parse.failed' ? 'request body is not valid' : GENERIC[status] ?? 'bad request';
+    const code =
+      status === 404 ? ErrorCode.NOT_FOUND : status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_PAYLOAD;
+    const message =
+      e?.type === 'entity.parse.failed' ? 'request body is not valid' : (GENERIC[status] ?? 'bad request');
     return { status, code, message };
   }
-  if (err instanceof URIError) return { status: 400, code: ErrorCode.INVALID_PAYLOAD, message: 'malformed percent-encoding in the URL' };
+  if (err instanceof URIError)
+    return { status: 400, code: ErrorCode.INVALID_PAYLOAD, message: 'malformed percent-encoding in the URL' };
   return { status: 500, code: ErrorCode.INTERNAL, message: 'internal error' };
 }
 
@@ -40,17 +53,32 @@ export function errorHandler(logger: Logger, sampler: LogSampler, now: () => num
       logger.error({ code: h.code, path: req.path, requestId, err }, 'request failed');
     } else {
       const s = sampler.take(`${h.status}:${h.code}:${routeGroup(req.path)}`, now());
-      if (s.suppressed) logger.warn({ code: h.code, status: h.status, group: routeGroup(req.path), suppressed: s.suppressed }, 'repeated rejections suppressed from the log');
-      if (s.log) logger.warn({ code: h.code, status: h.status, path: req.path.slice(0, 200), requestId, msg2: isCloseloopError(err) ? err.message : undefined }, 'request rejected');
+      if (s.suppressed)
+        logger.warn(
+          { code: h.code, status: h.status, group: routeGroup(req.path), suppressed: s.suppressed },
+          'repeated rejections suppressed from the log',
+        );
+      if (s.log)
+        logger.warn(
+          {
+            code: h.code,
+            status: h.status,
+            path: req.path.slice(0, 200),
+            requestId,
+            msg2: isCloseloopError(err) ? err.message : undefined,
+          },
+          'request rejected',
+        );
     }
     if (res.headersSent) return;
-    if (h.status === 401 && !res.getHeader('WWW-Authenticate')) res.setHeader('WWW-Authenticate', 'Bearer realm="closeloop"');
+    if (h.status === 401 && !res.getHeader('WWW-Authenticate'))
+      res.setHeader('WWW-Authenticate', 'Bearer realm="closeloop"');
     res.status(h.status).json({ error: h.code, message: h.message });
   };
 }
 
 /** First path segment, bounded: the sampling key and a log field that an attacker cannot blow up. */
-export const routeGroup = (path: string): string => (/^\/([A-Za-z0-9_-]{1,32})/.exec(path)?.[1] ?? '-');
+export const routeGroup = (path: string): string => /^\/([A-Za-z0-9_-]{1,32})/.exec(path)?.[1] ?? '-';
 
 /** Unknown routes: 404 with the same body as every other error. */
 export function notFound(_req: Request, res: Response): void {

@@ -27,9 +27,18 @@ export async function authenticate(d: GuardDeps, req: express.Request): Promise<
     // Every operator token is compared (constant time each), so timing says nothing about which one matched.
     let operator = false;
     for (const t of d.operatorTokens) operator = constantTimeEqual(token, t) || operator;
-    if (operator) return { kind: 'operator-token', role: 'operator', tenantId: null, subject: `operator:${hashSecret(token).slice(0, 8)}` };
-    if (d.metricsToken && constantTimeEqual(token, d.metricsToken)) return { kind: 'metrics-token', role: 'metrics', tenantId: null, subject: 'metrics' };
-    const row = token.startsWith('clt_') ? await d.store.access.useApiToken(hashSecret(token), new Date(d.now())) : null;
+    if (operator)
+      return {
+        kind: 'operator-token',
+        role: 'operator',
+        tenantId: null,
+        subject: `operator:${hashSecret(token).slice(0, 8)}`,
+      };
+    if (d.metricsToken && constantTimeEqual(token, d.metricsToken))
+      return { kind: 'metrics-token', role: 'metrics', tenantId: null, subject: 'metrics' };
+    const row = token.startsWith('clt_')
+      ? await d.store.access.useApiToken(hashSecret(token), new Date(d.now()))
+      : null;
     if (!row) throw new UnauthenticatedError('unknown, expired or revoked token');
     return { kind: 'api-token', role: 'admin', tenantId: row.tenant_id, subject: `token:${row.id}` };
   }
@@ -38,7 +47,14 @@ export async function authenticate(d: GuardDeps, req: express.Request): Promise<
     const idHash = hashSecret(cookie);
     const s = await d.store.access.session(idHash, new Date(d.now()));
     if (!s) throw new UnauthenticatedError('session expired or signed out; sign in again');
-    return { kind: 'session', role: s.role, tenantId: s.tenant_id, subject: `${s.provider}:${s.account_id}:${s.user_id}`, csrfToken: s.csrf_token, sessionHash: idHash };
+    return {
+      kind: 'session',
+      role: s.role,
+      tenantId: s.tenant_id,
+      subject: `${s.provider}:${s.account_id}:${s.user_id}`,
+      csrfToken: s.csrf_token,
+      sessionHash: idHash,
+    };
   }
   return null;
 }
@@ -62,8 +78,9 @@ async function checkCsrf(d: GuardDeps, req: express.Request, res: express.Respon
   if (p.kind !== 'session' || SAFE.has(req.method)) return;
   const origin = req.header('origin');
   if (origin !== undefined && origin !== d.publicOrigin()) throw new ForbiddenError('cross-origin write refused');
-  const token = req.header('x-csrf-token') ?? await formToken(req, res);
-  if (!token || !constantTimeEqual(token, p.csrfToken)) throw new ForbiddenError('missing or wrong X-CSRF-Token (GET /auth/session gives it)');
+  const token = req.header('x-csrf-token') ?? (await formToken(req, res));
+  if (!token || !constantTimeEqual(token, p.csrfToken))
+    throw new ForbiddenError('missing or wrong X-CSRF-Token (GET /auth/session gives it)');
 }
 
 function requestedTenant(req: express.Request): string | null {
@@ -79,13 +96,17 @@ function requestedTenant(req: express.Request): string | null {
  * their routers, so a route added later is covered without doing anything): authenticate, refuse the metrics-only
  * token, check CSRF on session writes, resolve the tenant scope and hand the handler reads filtered by it.
  */
-export function accessGuard(d: GuardDeps, o: { roles?: ReadonlyArray<Principal['role']> } = {}): express.RequestHandler {
+export function accessGuard(
+  d: GuardDeps,
+  o: { roles?: ReadonlyArray<Principal['role']> } = {},
+): express.RequestHandler {
   const roles = o.roles ?? ['admin', 'operator'];
   return (req, res, next) => {
     (async () => {
       const p = await authenticate(d, req);
       if (!p) throw new UnauthenticatedError();
-      if (!roles.includes(p.role)) throw new ForbiddenError(p.role === 'metrics' ? 'this token may read /metrics only' : 'operators only');
+      if (!roles.includes(p.role))
+        throw new ForbiddenError(p.role === 'metrics' ? 'this token may read /metrics only' : 'operators only');
       await checkCsrf(d, req, res, p);
       const scope = p.role === 'metrics' ? { tenantId: null } : resolveScope(p, requestedTenant(req));
       const s: RequestScope = { principal: p, tenantId: scope.tenantId, reads: new TenantReads(d.store.db, scope) };

@@ -5,7 +5,11 @@
  */
 export class LogSampler {
   private readonly windows = new Map<string, { start: number; seen: number }>();
-  constructor(private readonly burst = 5, private readonly windowMs = 60_000, private readonly maxKeys = 1000) {}
+  constructor(
+    private readonly burst = 5,
+    private readonly windowMs = 60_000,
+    private readonly maxKeys = 1000,
+  ) {}
 
   /** Whether to log this occurrence, and how many were suppressed in the window that just ended (to report). */
   take(key: string, now: number): { log: boolean; suppressed: number } {

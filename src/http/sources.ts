@@ -6,7 +6,13 @@ import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Store } from '../store/index.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
 import { authenticateIngestKey } from '../sources/ingest-keys.js';
-import { INGEST_BODY_LIMIT, deleteInteraction, getInteraction, ingestInteractions, parseIngestRequest } from '../sources/ingest-items.js';
+import {
+  INGEST_BODY_LIMIT,
+  deleteInteraction,
+  getInteraction,
+  ingestInteractions,
+  parseIngestRequest,
+} from '../sources/ingest-items.js';
 import { createSlackEventHandler } from '../sources/slack-events.js';
 
 export interface SourcesRouterDeps {
@@ -19,7 +25,10 @@ export interface SourcesRouterDeps {
   subscribers: readonly ChangeSubscriber[];
   /** SLACK_SIGNING_SECRET; null turns POST /slack/events off (404). */
   slackSigningSecret: string | null;
-  /** The app's error handler (stable body, sampled rejection logs, src/http/errors.ts); without it the router renders its own. */
+  /**
+   * The app's error handler (stable body, sampled rejection logs, src/http/errors.ts); without it the router renders
+   * its own.
+   */
   renderError?: (err: unknown, req: Request, res: Response, next: NextFunction) => void;
 }
 
@@ -29,11 +38,14 @@ const SLACK_BODY_LIMIT = '1mb';
 /** Body-parser failures (too large, not JSON) as our errors, so they render like every other error. */
 function bodyError(err: unknown): CloseloopError {
   const e = err as { type?: string; status?: number; limit?: number };
-  if (e.type === 'entity.too.large' || e.status === 413) return new InvalidPayloadError(`request body larger than ${e.limit ?? 'the limit'} bytes`, { status: 413 });
+  if (e.type === 'entity.too.large' || e.status === 413)
+    return new InvalidPayloadError(`request body larger than ${e.limit ?? 'the limit'} bytes`, { status: 413 });
   return new InvalidPayloadError('request body is not valid JSON', { status: 400 });
 }
-const parse = (parser: express.RequestHandler): express.RequestHandler => (req, res, next) =>
-  parser(req, res, (err?: unknown) => next(err ? bodyError(err) : undefined));
+const parse =
+  (parser: express.RequestHandler): express.RequestHandler =>
+  (req, res, next) =>
+    parser(req, res, (err?: unknown) => next(err ? bodyError(err) : undefined));
 
 const connectionOf = (res: Response) => res.locals.connection as ConnectionRow;
 
@@ -44,7 +56,9 @@ const connectionOf = (res: Response) => res.locals.connection as ConnectionRow;
  */
 export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
   const router = express.Router();
-  const slack = deps.slackSigningSecret ? createSlackEventHandler({ ...deps, signingSecret: deps.slackSigningSecret }) : null;
+  const slack = deps.slackSigningSecret
+    ? createSlackEventHandler({ ...deps, signingSecret: deps.slackSigningSecret })
+    : null;
 
   // Raw bytes, before any JSON parsing: the signature covers the body exactly as sent.
   router.post('/slack/events', parse(express.raw({ type: () => true, limit: SLACK_BODY_LIMIT })), async (req, res) => {
@@ -74,16 +88,25 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
     }
   };
 
-  router.post('/ingest/v1/interactions', authenticate, parse(express.json({ type: () => true, limit: INGEST_BODY_LIMIT })), async (req, res) => {
-    const body = parseIngestRequest(req.body);
-    if (!body.ok) {
-      const n = body.issues.length;
-      res.status(400).json({ error: ErrorCode.INVALID_PAYLOAD, message: `${n} invalid field${n === 1 ? '' : 's'}`, issues: body.issues });
-      return;
-    }
-    const items = await ingestInteractions(deps, connectionOf(res), body.items);
-    res.status(200).json({ items });
-  });
+  router.post(
+    '/ingest/v1/interactions',
+    authenticate,
+    parse(express.json({ type: () => true, limit: INGEST_BODY_LIMIT })),
+    async (req, res) => {
+      const body = parseIngestRequest(req.body);
+      if (!body.ok) {
+        const n = body.issues.length;
+        res.status(400).json({
+          error: ErrorCode.INVALID_PAYLOAD,
+          message: `${n} invalid field${n === 1 ? '' : 's'}`,
+          issues: body.issues,
+        });
+        return;
+      }
+      const items = await ingestInteractions(deps, connectionOf(res), body.items);
+      res.status(200).json({ items });
+    },
+  );
 
   router.get('/ingest/v1/interactions/:sourceId', authenticate, async (req, res) => {
     const a = await getInteraction(deps, connectionOf(res), String(req.params.sourceId));
@@ -92,7 +115,8 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
   });
 
   router.delete('/ingest/v1/interactions/:sourceId', authenticate, async (req, res) => {
-    if (!(await deleteInteraction(deps, connectionOf(res), String(req.params.sourceId)))) throw new NotFoundError('no such interaction');
+    if (!(await deleteInteraction(deps, connectionOf(res), String(req.params.sourceId))))
+      throw new NotFoundError('no such interaction');
     res.status(204).end();
   });
 
@@ -100,9 +124,22 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
   router.use(['/slack', '/ingest'], (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = isCloseloopError(err) ? err : null;
     const status = e?.status && e.status >= 400 && e.status < 600 ? e.status : 500;
-    if (!deps.renderError) deps.logger[status >= 500 ? 'error' : 'warn']({ code: e?.code ?? ErrorCode.INTERNAL, path: req.path, err: status >= 500 ? err : undefined, msg2: (err as Error)?.message }, 'source request failed');
-    if (e && (e.code === ErrorCode.WEBHOOK_SIGNATURE_INVALID || e.code === ErrorCode.WEBHOOK_TIMESTAMP_INVALID)) deps.metrics.webhookEvents.inc({ crm: 'slack', result: 'rejected' });
-    if (deps.renderError) { deps.renderError(err, req, res, _next); return; }
+    if (!deps.renderError)
+      deps.logger[status >= 500 ? 'error' : 'warn'](
+        {
+          code: e?.code ?? ErrorCode.INTERNAL,
+          path: req.path,
+          err: status >= 500 ? err : undefined,
+          msg2: (err as Error)?.message,
+        },
+        'source request failed',
+      );
+    if (e && (e.code === ErrorCode.WEBHOOK_SIGNATURE_INVALID || e.code === ErrorCode.WEBHOOK_TIMESTAMP_INVALID))
+      deps.metrics.webhookEvents.inc({ crm: 'slack', result: 'rejected' });
+    if (deps.renderError) {
+      deps.renderError(err, req, res, _next);
+      return;
+    }
     res.status(status).json({ error: e?.code ?? ErrorCode.INTERNAL, message: e ? e.message : 'internal error' });
   });
   return router;

@@ -2,7 +2,13 @@ import type { WorkQueue } from '../queue/index.js';
 import type { TenantReads } from '../store/index.js';
 
 export interface Summary {
-  connections: { provider: string; accountId: string; status: string; backfillDone: boolean; lastSyncAt: string | null }[];
+  connections: {
+    provider: string;
+    accountId: string;
+    status: string;
+    backfillDone: boolean;
+    lastSyncAt: string | null;
+  }[];
   records: Record<string, number>;
   inbox: { total: number; pending: number };
   suggestions: Record<string, number>;
@@ -11,16 +17,30 @@ export interface Summary {
   queues: Record<string, { queued: number; active: number; total: number }>;
 }
 
-/** The summary page, from reads already limited to the caller's tenant; queue depths (all tenants) for operators only. */
+/**
+ * The summary page, from reads already limited to the caller's tenant; queue depths (all tenants) for operators only.
+ */
 export async function summarize(reads: TenantReads, queue: WorkQueue | null): Promise<Summary> {
   const conns = await reads.connections();
   return {
-    connections: conns.map((c) => ({ provider: c.provider, accountId: c.account_id, status: c.status, backfillDone: !!c.backfill_done_at, lastSyncAt: c.last_sync_at ? new Date(c.last_sync_at).toISOString() : null })),
+    connections: conns.map((c) => ({
+      provider: c.provider,
+      accountId: c.account_id,
+      status: c.status,
+      backfillDone: !!c.backfill_done_at,
+      lastSyncAt: c.last_sync_at ? new Date(c.last_sync_at).toISOString() : null,
+    })),
     records: await reads.recordCounts(),
     inbox: await reads.inboxCount(),
     suggestions: await reads.suggestionCounts(),
     writebacks: await reads.writebackCounts(),
-    recentTasks: (await reads.recentTasks(15)).map((r) => ({ provider: r.provider, crmId: r.crm_id, url: r.crm_url, suggestionId: r.suggestion_id, at: new Date(r.done_at).toISOString() })),
+    recentTasks: (await reads.recentTasks(15)).map((r) => ({
+      provider: r.provider,
+      crmId: r.crm_id,
+      url: r.crm_url,
+      suggestionId: r.suggestion_id,
+      at: new Date(r.done_at).toISOString(),
+    })),
     queues: queue ? await queue.stats() : {},
   };
 }
@@ -28,7 +48,10 @@ export async function summarize(reads: TenantReads, queue: WorkQueue | null): Pr
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export function renderSummary(s: Summary): string {
-  const kv = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${esc(k)}: <b>${v}</b>`).join(' · ') || '—';
+  const kv = (o: Record<string, number>) =>
+    Object.entries(o)
+      .map(([k, v]) => `${esc(k)}: <b>${v}</b>`)
+      .join(' · ') || '—';
   const recordsTotal = Object.values(s.records).reduce((a, b) => a + b, 0);
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>closeloop</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.2rem .6rem;text-align:left}h2{margin-top:1.5rem}</style></head><body>

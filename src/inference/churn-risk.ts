@@ -18,10 +18,17 @@ import { signalText } from './signals/email-text.js';
 export const CHURN_RULES_MODEL = 'rules:churn-heuristics@1';
 /** A churn suggestion needs at least this risk AND at least one account signal. */
 export const CHURN_THRESHOLD = 0.6;
-export const CHURN_SHIFT = { complaint: 0.8, moreComplaints: 0.3, alternatives: 1.5, lostDeal: 0.7, declining: 0.5 } as const;
+export const CHURN_SHIFT = {
+  complaint: 0.8,
+  moreComplaints: 0.3,
+  alternatives: 1.5,
+  lostDeal: 0.7,
+  declining: 0.5,
+} as const;
 
 /** What a customer writes when they are about to leave: looking elsewhere, not renewing, cancelling. */
-const LEAVING = /\b(?:(?:considering|evaluating|looking (?:at|for)|exploring|reviewing)\s+(?:other\s+|some\s+)?(?:alternatives?|other (?:vendors?|providers?|options|solutions|tools))|(?:not|won['’]?t|will not|do not|don['’]?t)\s+(?:be\s+)?renew(?:ing)?|cancel(?:l?ing)?\s+(?:our|the)\s+(?:contract|subscription|account|licen[cs]es?)|terminat(?:e|ing)\s+(?:our|the)\s+(?:contract|agreement)|switch(?:ing)?\s+(?:to|vendors?|providers?))\b/i;
+const LEAVING =
+  /\b(?:(?:considering|evaluating|looking (?:at|for)|exploring|reviewing)\s+(?:other\s+|some\s+)?(?:alternatives?|other (?:vendors?|providers?|options|solutions|tools))|(?:not|won['’]?t|will not|do not|don['’]?t)\s+(?:be\s+)?renew(?:ing)?|cancel(?:l?ing)?\s+(?:our|the)\s+(?:contract|subscription|account|licen[cs]es?)|terminat(?:e|ing)\s+(?:our|the)\s+(?:contract|agreement)|switch(?:ing)?\s+(?:to|vendors?|providers?))\b/i;
 
 /** The sentence of `text` that carries `re`'s match, trimmed to a quote. */
 function sentenceWith(text: string, re: RegExp): string | null {
@@ -35,12 +42,15 @@ function sentenceWith(text: string, re: RegExp): string | null {
 
 const DAY = 86_400_000;
 const MAX_QUOTE = 280;
-const logit = (p: number) => Math.log(Math.min(1 - 1e-6, Math.max(1e-6, p)) / (1 - Math.min(1 - 1e-6, Math.max(1e-6, p))));
+const logit = (p: number) =>
+  Math.log(Math.min(1 - 1e-6, Math.max(1e-6, p)) / (1 - Math.min(1 - 1e-6, Math.max(1e-6, p))));
 
 export type ChurnScorer = { kind: 'trained'; model: ScoringModel } | { kind: 'cold_start' };
 
 export interface ChurnInput {
-  tenantId: string; connectionId: string; provider: string;
+  tenantId: string;
+  connectionId: string;
+  provider: string;
   company: Company;
   deals: Deal[];
   /** Contacts of the account (of the company or its deals). */
@@ -57,7 +67,10 @@ export interface ChurnScore {
   tier: Explanation['tier'];
   factors: Factor[];
   evidence: Evidence[];
-  /** At least one signal from the customer (complaint, looking at alternatives) or declining activity, on an existing customer. */
+  /**
+   * At least one signal from the customer (complaint, looking at alternatives) or declining activity, on an existing
+   * customer.
+   */
   hasSignal: boolean;
   /** The account has a won deal: churn is only about customers. */
   isCustomer: boolean;
@@ -65,8 +78,13 @@ export interface ChurnScore {
 }
 
 export function scoreChurn(i: ChurnInput): ChurnScore {
-  const open = i.deals.filter((d) => !d.isClosed && !d.archived).sort((a, b) => (a.closeDate ?? '9').localeCompare(b.closeDate ?? '9'))[0] ?? null;
-  const lost = i.deals.filter((d) => d.isClosed && !d.isWon && !d.archived && i.now - Date.parse(d.closeDate ?? d.updatedAt) <= 180 * DAY);
+  const open =
+    i.deals
+      .filter((d) => !d.isClosed && !d.archived)
+      .sort((a, b) => (a.closeDate ?? '9').localeCompare(b.closeDate ?? '9'))[0] ?? null;
+  const lost = i.deals.filter(
+    (d) => d.isClosed && !d.isWon && !d.archived && i.now - Date.parse(d.closeDate ?? d.updatedAt) <= 180 * DAY,
+  );
   const touches = i.activities.filter((a) => isCustomerTouch(a) && !a.archived && Date.parse(a.occurredAt) <= i.now);
   const evidence: Evidence[] = [];
   const factors: Factor[] = [];
@@ -79,15 +97,28 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
   let tier: Explanation['tier'];
   if (i.scorer.kind === 'trained') {
     const s = i.scorer.model.score(featureRecord(f));
-    healthy = s.probability; model = s.model; tier = 'small';
-    for (const x of s.factors) factors.push({ name: `deal score: ${x.name}`, direction: x.direction === '+' ? '-' : '+', weight: x.weight });
+    healthy = s.probability;
+    model = s.model;
+    tier = 'small';
+    for (const x of s.factors)
+      factors.push({ name: `deal score: ${x.name}`, direction: x.direction === '+' ? '-' : '+', weight: x.weight });
   } else {
     const s = coldStartScore(coldStartFeatures(baseDeal, f, i.now));
-    healthy = s.probability; model = s.model; tier = 'rules';
-    for (const x of s.factors) factors.push({ name: `deal score: ${x.name}`, direction: x.direction === '+' ? '-' : '+', weight: Math.round(x.weight * 1000) / 1000 });
+    healthy = s.probability;
+    model = s.model;
+    tier = 'rules';
+    for (const x of s.factors)
+      factors.push({
+        name: `deal score: ${x.name}`,
+        direction: x.direction === '+' ? '-' : '+',
+        weight: Math.round(x.weight * 1000) / 1000,
+      });
   }
   let z = -logit(healthy);
-  const shift = (name: string, w: number) => { z += w; factors.unshift({ name, direction: '+', weight: w }); };
+  const shift = (name: string, w: number) => {
+    z += w;
+    factors.unshift({ name, direction: '+', weight: w });
+  };
 
   const complaints: { a: Activity; quote: string }[] = [];
   const leaving: { a: Activity; quote: string }[] = [];
@@ -96,8 +127,13 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
     if (a.direction === 'outbound' || i.now - Date.parse(a.occurredAt) > 60 * DAY) continue;
     const text = signalText(a);
     const out = sentenceWith(text, LEAVING);
-    if (out) { leaving.push({ a, quote: out }); continue; }
-    const hit = extractSignals(text).find((x) => x.type === 'negative_sentiment' || (x.type === 'competitor' && a.direction === 'inbound'));
+    if (out) {
+      leaving.push({ a, quote: out });
+      continue;
+    }
+    const hit = extractSignals(text).find(
+      (x) => x.type === 'negative_sentiment' || (x.type === 'competitor' && a.direction === 'inbound'),
+    );
     if (hit) complaints.push({ a, quote: hit.evidence.quote });
   }
   const label = (a: Activity) => {
@@ -107,37 +143,93 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
     return `${c ? `${[c.firstName, c.lastName].filter(Boolean).join(' ')}'s ` : 'the '}${a.kind === 'email' ? 'email' : `${a.kind} notes`} of ${when}`;
   };
   const evidenceOf = (x: { a: Activity; quote: string }): Evidence => ({
-    recordKind: x.a.kind, externalId: x.a.externalId, quote: x.quote.slice(0, MAX_QUOTE), url: x.a.url ?? i.company.url, field: 'body', label: label(x.a), occurredAt: x.a.occurredAt,
+    recordKind: x.a.kind,
+    externalId: x.a.externalId,
+    quote: x.quote.slice(0, MAX_QUOTE),
+    url: x.a.url ?? i.company.url,
+    field: 'body',
+    label: label(x.a),
+    occurredAt: x.a.occurredAt,
   });
   if (leaving.length > 0) {
     shift('says they are looking at alternatives or may not renew', CHURN_SHIFT.alternatives);
     for (const c of leaving.slice(0, 2)) evidence.push(evidenceOf(c));
   }
   if (complaints.length > 0) {
-    shift(complaints.length > 1 ? `complained ${complaints.length} times in the last 60 days` : 'complained recently', complaints.length > 1 ? CHURN_SHIFT.complaint + CHURN_SHIFT.moreComplaints : CHURN_SHIFT.complaint);
+    shift(
+      complaints.length > 1 ? `complained ${complaints.length} times in the last 60 days` : 'complained recently',
+      complaints.length > 1 ? CHURN_SHIFT.complaint + CHURN_SHIFT.moreComplaints : CHURN_SHIFT.complaint,
+    );
     for (const c of complaints.slice(0, 3)) evidence.push(evidenceOf(c));
   }
   if (lost.length > 0) {
-    shift(`lost ${lost.length === 1 ? 'a deal' : `${lost.length} deals`} with us in the last 180 days`, CHURN_SHIFT.lostDeal * Math.min(2, lost.length));
-    for (const d of lost.slice(0, 2)) evidence.push({ recordKind: 'deal', externalId: d.externalId, quote: `${d.name ?? 'A deal'} was lost`, url: d.url, field: 'stage', label: 'the lost deal', occurredAt: d.closeDate ?? d.updatedAt });
+    shift(
+      `lost ${lost.length === 1 ? 'a deal' : `${lost.length} deals`} with us in the last 180 days`,
+      CHURN_SHIFT.lostDeal * Math.min(2, lost.length),
+    );
+    for (const d of lost.slice(0, 2))
+      evidence.push({
+        recordKind: 'deal',
+        externalId: d.externalId,
+        quote: `${d.name ?? 'A deal'} was lost`,
+        url: d.url,
+        field: 'stage',
+        label: 'the lost deal',
+        occurredAt: d.closeDate ?? d.updatedAt,
+      });
   }
   const recent = touches.filter((a) => i.now - Date.parse(a.occurredAt) <= 30 * DAY).length;
-  const prior = touches.filter((a) => { const age = i.now - Date.parse(a.occurredAt); return age > 30 * DAY && age <= 90 * DAY; }).length / 2;
+  const prior =
+    touches.filter((a) => {
+      const age = i.now - Date.parse(a.occurredAt);
+      return age > 30 * DAY && age <= 90 * DAY;
+    }).length / 2;
   const declining = prior >= 2 && recent <= prior / 2;
   if (declining) {
     shift('talks to us much less than usual this month', CHURN_SHIFT.declining);
-    evidence.push({ recordKind: 'company', externalId: i.company.externalId, quote: `${recent} interactions in the last 30 days, against ${prior} a month before`, url: i.company.url, field: null, label: 'the activity on this account', occurredAt: new Date(i.now).toISOString() });
+    evidence.push({
+      recordKind: 'company',
+      externalId: i.company.externalId,
+      quote: `${recent} interactions in the last 30 days, against ${prior} a month before`,
+      url: i.company.url,
+      field: null,
+      label: 'the activity on this account',
+      occurredAt: new Date(i.now).toISOString(),
+    });
   }
   const risk = Math.round(sigmoid(z) * 1000) / 1000;
   const isCustomer = i.deals.some((d) => d.isWon && !d.archived);
-  return { risk, model, tier, factors: factors.slice(0, 8), evidence, hasSignal: isCustomer && (leaving.length > 0 || complaints.length > 0 || declining), isCustomer, openDeal: open };
+  return {
+    risk,
+    model,
+    tier,
+    factors: factors.slice(0, 8),
+    evidence,
+    hasSignal: isCustomer && (leaving.length > 0 || complaints.length > 0 || declining),
+    isCustomer,
+    openDeal: open,
+  };
 }
 
 function syntheticDeal(i: ChurnInput): Deal {
   return {
-    kind: 'deal', provider: i.provider, externalId: `account:${i.company.externalId}`, createdAt: i.company.createdAt, updatedAt: i.company.updatedAt,
-    archived: false, ownerId: i.company.ownerId, associations: { contacts: i.contacts.map((c) => c.externalId), companies: [i.company.externalId], deals: [] },
-    url: null, name: i.company.name, amount: null, currency: null, stage: 'negotiation', providerStage: null, closeDate: null, isClosed: false, isWon: false,
+    kind: 'deal',
+    provider: i.provider,
+    externalId: `account:${i.company.externalId}`,
+    createdAt: i.company.createdAt,
+    updatedAt: i.company.updatedAt,
+    archived: false,
+    ownerId: i.company.ownerId,
+    associations: { contacts: i.contacts.map((c) => c.externalId), companies: [i.company.externalId], deals: [] },
+    url: null,
+    name: i.company.name,
+    amount: null,
+    currency: null,
+    stage: 'negotiation',
+    providerStage: null,
+    closeDate: null,
+    isClosed: false,
+    isWon: false,
   };
 }
 
@@ -149,17 +241,32 @@ export function suggestChurnRisk(i: ChurnInput, score: ChurnScore = scoreChurn(i
   const owner = i.company.ownerId ?? score.openDeal?.ownerId ?? null;
   const withEmail = i.contacts.filter((c) => !c.archived && c.email).map((c) => c.externalId);
   // No figures in the text: the rules check every number a rep reads against the CRM (the score is in the explanation).
-  const reason = `${name}, an existing customer, shows ${score.risk >= 0.8 ? 'a high' : 'an elevated'} risk of leaving (${score.factors.filter((f) => f.direction === '+' && !f.name.startsWith('deal score')).map((f) => f.name).join('; ')}).`;
+  const reason = `${name}, an existing customer, shows ${score.risk >= 0.8 ? 'a high' : 'an elevated'} risk of leaving (${score.factors
+    .filter((f) => f.direction === '+' && !f.name.startsWith('deal score'))
+    .map((f) => f.name)
+    .join('; ')}).`;
   return {
-    id: stableId('sug', i.connectionId, dedupeKey), tenantId: i.tenantId, connectionId: i.connectionId, provider: i.provider,
-    type: 'churn_risk', dedupeKey, dealId: score.openDeal?.externalId ?? null,
+    id: stableId('sug', i.connectionId, dedupeKey),
+    tenantId: i.tenantId,
+    connectionId: i.connectionId,
+    provider: i.provider,
+    type: 'churn_risk',
+    dedupeKey,
+    dealId: score.openDeal?.externalId ?? null,
     contactIds: [...new Set([...withEmail, ...i.contacts.map((c) => c.externalId)])].slice(0, 5),
-    companyId: i.company.externalId, ownerId: owner,
+    companyId: i.company.externalId,
+    ownerId: owner,
     task: {
-      subject: `Check in with ${name}`.slice(0, 255), body: reason,
-      dueAt: new Date(i.now + DAY).toISOString(), priority: score.risk >= 0.8 ? 'HIGH' : 'MEDIUM', ownerId: owner, taskType: 'TODO',
+      subject: `Check in with ${name}`.slice(0, 255),
+      body: reason,
+      dueAt: new Date(i.now + DAY).toISOString(),
+      priority: score.risk >= 0.8 ? 'HIGH' : 'MEDIUM',
+      ownerId: owner,
+      taskType: 'TODO',
     },
-    draft: null, reason, evidence: score.evidence,
+    draft: null,
+    reason,
+    evidence: score.evidence,
     explanation: { model: score.model, tier: score.tier, confidence: score.risk, costUsd: 0, factors: score.factors },
     createdAt: new Date(i.now).toISOString(),
   };

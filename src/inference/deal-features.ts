@@ -13,7 +13,10 @@ import { signalText } from './signals/email-text.js';
 export interface DealFeatures {
   amount: number | null;
   daysOpen: number | null;
-  emails: number; calls: number; meetings: number; notes: number;
+  emails: number;
+  calls: number;
+  meetings: number;
+  notes: number;
   inboundReplies: number;
   inboundReplies30d: number;
   daysSinceLastActivity: number | null;
@@ -25,7 +28,8 @@ const DAY = 86_400_000;
 const TOUCH = new Set(['email', 'call', 'meeting', 'note']);
 
 /** A draft we (or the rep) have not sent is not an interaction with the customer. */
-export const isCustomerTouch = (a: Activity): boolean => TOUCH.has(a.kind) && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT');
+export const isCustomerTouch = (a: Activity): boolean =>
+  TOUCH.has(a.kind) && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT');
 
 export function dealFeatures(deal: Deal, activities: readonly Activity[], asOf: number): DealFeatures {
   const touches = activities.filter((a) => isCustomerTouch(a) && !a.archived && Date.parse(a.occurredAt) <= asOf);
@@ -38,10 +42,17 @@ export function dealFeatures(deal: Deal, activities: readonly Activity[], asOf: 
   return {
     amount: deal.amount,
     daysOpen: created === null ? null : Math.max(0, Math.floor((asOf - created) / DAY)),
-    emails: count('email'), calls: count('call'), meetings: count('meeting'), notes: count('note'),
+    emails: count('email'),
+    calls: count('call'),
+    meetings: count('meeting'),
+    notes: count('note'),
     inboundReplies: inbound.length,
     inboundReplies30d: inbound.filter((a) => asOf - Date.parse(a.occurredAt) <= 30 * DAY).length,
-    daysSinceLastActivity: Number.isFinite(last) ? Math.floor((asOf - last) / DAY) : created === null ? null : Math.floor((asOf - created) / DAY),
+    daysSinceLastActivity: Number.isFinite(last)
+      ? Math.floor((asOf - last) / DAY)
+      : created === null
+        ? null
+        : Math.floor((asOf - created) / DAY),
     contactCount: deal.associations.contacts.length,
     signals: [...signals].sort(),
   };
@@ -53,9 +64,16 @@ export const DEAL_POSITIVE = 'won';
 
 export function featureRecord(f: DealFeatures): Record<string, string | number | null> {
   const rec: Record<string, string | number | null> = {
-    amount: f.amount, days_open: f.daysOpen, emails: f.emails, calls: f.calls, meetings: f.meetings, notes: f.notes,
-    inbound_replies: f.inboundReplies, inbound_replies_30d: f.inboundReplies30d,
-    days_since_last_activity: f.daysSinceLastActivity, contacts: f.contactCount,
+    amount: f.amount,
+    days_open: f.daysOpen,
+    emails: f.emails,
+    calls: f.calls,
+    meetings: f.meetings,
+    notes: f.notes,
+    inbound_replies: f.inboundReplies,
+    inbound_replies_30d: f.inboundReplies30d,
+    days_since_last_activity: f.daysSinceLastActivity,
+    contacts: f.contactCount,
   };
   for (const t of SIGNAL_TYPES) rec[`signal_${t}`] = f.signals.includes(t) ? 1 : 0;
   return rec;
@@ -67,13 +85,18 @@ export const closedAt = (d: Deal): number => Date.parse(d.closeDate ?? d.updated
 /** The training table: one row per closed deal, features as of its close. */
 export function dealTrainingTable(deals: readonly Deal[], activities: readonly Activity[]): Table {
   const byDeal = new Map<string, Activity[]>();
-  for (const a of activities) for (const d of a.associations.deals) (byDeal.get(d) ?? byDeal.set(d, []).get(d)!).push(a);
+  for (const a of activities)
+    for (const d of a.associations.deals) (byDeal.get(d) ?? byDeal.set(d, []).get(d)!).push(a);
   const closed = deals.filter((d) => d.isClosed).sort((a, b) => closedAt(a) - closedAt(b));
   let columns: string[] = [];
   const rows: string[][] = [];
   for (const d of closed) {
     const at = closedAt(d);
-    const rec: Record<string, string | number | null> = { ...featureRecord(dealFeatures(d, byDeal.get(d.externalId) ?? [], at)), closed_at: new Date(at).toISOString(), [DEAL_TARGET]: d.isWon ? DEAL_POSITIVE : 'lost' };
+    const rec: Record<string, string | number | null> = {
+      ...featureRecord(dealFeatures(d, byDeal.get(d.externalId) ?? [], at)),
+      closed_at: new Date(at).toISOString(),
+      [DEAL_TARGET]: d.isWon ? DEAL_POSITIVE : 'lost',
+    };
     if (columns.length === 0) columns = Object.keys(rec);
     rows.push(columns.map((c) => (rec[c] === null || rec[c] === undefined ? '' : String(rec[c]))));
   }

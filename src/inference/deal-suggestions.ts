@@ -22,45 +22,91 @@ export interface DealAnalysisInput {
 
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_QUOTE = 280;
-/** A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet days. */
+/**
+ * A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet
+ * days.
+ */
 export const noNextStepDays = (staleDealDays: number): number => Math.max(3, Math.floor(staleDealDays / 2));
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const dateText = (iso: string) => { const d = new Date(iso); return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`; };
-const KIND_WORD: Record<string, string> = { email: 'email', call: 'call notes', meeting: 'meeting notes', note: 'note', task: 'task' };
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const dateText = (iso: string) => {
+  const d = new Date(iso);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
+const KIND_WORD: Record<string, string> = {
+  email: 'email',
+  call: 'call notes',
+  meeting: 'meeting notes',
+  note: 'note',
+  task: 'task',
+};
 
 /** "Carl Gauss's email of 2 December 2026" (the author for customer messages, else the kind alone). */
 export function activityLabel(a: Activity, contacts: readonly Contact[] = []): string {
-  const author = a.direction === 'inbound' ? contacts.find((c) => a.associations.contacts.includes(c.externalId) && (c.firstName || c.lastName)) : undefined;
+  const author =
+    a.direction === 'inbound'
+      ? contacts.find((c) => a.associations.contacts.includes(c.externalId) && (c.firstName || c.lastName))
+      : undefined;
   const name = author ? [author.firstName, author.lastName].filter(Boolean).join(' ') : null;
   const what = KIND_WORD[a.kind] ?? a.kind;
   return `${name ? `${name}'s ${what}` : `the ${what}`} of ${dateText(a.occurredAt)}`;
 }
 
-const evidenceOf = (a: Activity, quote: string, contacts: readonly Contact[] = [], dealUrl: string | null = null): Evidence => ({
-  recordKind: a.kind, externalId: a.externalId, quote: quote.slice(0, MAX_QUOTE), url: a.url ?? dealUrl, field: 'body',
-  label: activityLabel(a, contacts), occurredAt: a.occurredAt,
+const evidenceOf = (
+  a: Activity,
+  quote: string,
+  contacts: readonly Contact[] = [],
+  dealUrl: string | null = null,
+): Evidence => ({
+  recordKind: a.kind,
+  externalId: a.externalId,
+  quote: quote.slice(0, MAX_QUOTE),
+  url: a.url ?? dealUrl,
+  field: 'body',
+  label: activityLabel(a, contacts),
+  occurredAt: a.occurredAt,
 });
 
 /** The first sentence of a body (what a rep recognises the message by), or null. */
 const firstSentence = (body: string | null): string | null => {
-  const t = (body ?? '').replace(/\s+/g, ' ').replace(/^(hi|hello|dear)\b[^,.!]*[,.!]\s*/i, '').trim();
+  const t = (body ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/^(hi|hello|dear)\b[^,.!]*[,.!]\s*/i, '')
+    .trim();
   if (!t) return null;
   const m = /^.{20,200}?[.!?](\s|$)/.exec(t);
   return (m ? m[0] : t.slice(0, 200)).trim();
 };
 
-/** Every activity kind counts as "something happened" (open tasks included), except closeloop's own write-backs, which the caller leaves out. */
+/**
+ * Every activity kind counts as "something happened" (open tasks included), except closeloop's own write-backs, which
+ * the caller leaves out.
+ */
 const lastActivityAt = (activities: readonly Activity[]): Activity | undefined =>
-  activities.filter((a) => !a.archived && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT'))
-    .map((a) => ({ a, at: a.kind === 'task' ? a.updatedAt ?? a.occurredAt : a.occurredAt }))
+  activities
+    .filter((a) => !a.archived && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT'))
+    .map((a) => ({ a, at: a.kind === 'task' ? (a.updatedAt ?? a.occurredAt) : a.occurredAt }))
     .sort((x, y) => y.at.localeCompare(x.at))[0]?.a;
 
 /**
  * Deal suggestions computed from the synced record alone (rules tier, no model call):
  * (a) follow up a deal with no customer activity for N days; (b) flag a budget problem raised in an
  * interaction while the deal is in Negotiation or later; (c) a deal still being worked (activity in the
- * stale window) with no next step planned: no open task and no meeting ahead. Pure: same input, same suggestions (ids and
+ * stale window) with no next step planned: no open task and no meeting ahead. Pure: same input, same suggestions (ids
+ * and
  * dedupe keys are derived from the situation, so re-running never yields a second one).
  */
 export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
@@ -69,16 +115,26 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   const out: Suggestion[] = [];
   const nowIso = new Date(i.now).toISOString();
   const base = {
-    tenantId: i.tenantId, connectionId: i.connectionId, provider: i.provider, dealId: deal.externalId,
-    contactIds: deal.associations.contacts.slice(0, 5), companyId: deal.associations.companies[0] ?? null,
-    ownerId: deal.ownerId, draft: null, createdAt: nowIso,
+    tenantId: i.tenantId,
+    connectionId: i.connectionId,
+    provider: i.provider,
+    dealId: deal.externalId,
+    contactIds: deal.associations.contacts.slice(0, 5),
+    companyId: deal.associations.companies[0] ?? null,
+    ownerId: deal.ownerId,
+    draft: null,
+    createdAt: nowIso,
   };
   const dealName = deal.name ?? `deal ${deal.externalId}`;
 
   // (a) stale deal: nothing of any kind (email, call, meeting, note, task) for N days.
   const touches = i.activities.filter(isCustomerTouch).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
   const lastAny = lastActivityAt(i.activities);
-  const lastAnyAt = lastAny ? Date.parse(lastAny.kind === 'task' ? lastAny.updatedAt ?? lastAny.occurredAt : lastAny.occurredAt) : deal.createdAt ? Date.parse(deal.createdAt) : null;
+  const lastAnyAt = lastAny
+    ? Date.parse(lastAny.kind === 'task' ? (lastAny.updatedAt ?? lastAny.occurredAt) : lastAny.occurredAt)
+    : deal.createdAt
+      ? Date.parse(deal.createdAt)
+      : null;
   const last = touches[0];
   const lastAt = last ? Date.parse(last.occurredAt) : deal.createdAt ? Date.parse(deal.createdAt) : null;
   if (lastAnyAt !== null && i.now - lastAnyAt >= i.staleDealDays * DAY) {
@@ -86,17 +142,38 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const dedupeKey = `stale_deal_follow_up:${deal.externalId}:${new Date(lastAnyAt).toISOString()}`;
     const evidence: Evidence[] = lastAny
       ? [evidenceOf(lastAny, firstSentence(lastAny.body) ?? lastAny.subject ?? '(no text)', i.contacts, deal.url)]
-      : [{ recordKind: 'deal', externalId: deal.externalId, quote: `${dealName}: created on ${deal.createdAt?.slice(0, 10)}, nothing logged since`, url: deal.url, field: 'createdAt', label: 'the deal record', occurredAt: deal.createdAt ?? undefined }];
+      : [
+          {
+            recordKind: 'deal',
+            externalId: deal.externalId,
+            quote: `${dealName}: created on ${deal.createdAt?.slice(0, 10)}, nothing logged since`,
+            url: deal.url,
+            field: 'createdAt',
+            label: 'the deal record',
+            occurredAt: deal.createdAt ?? undefined,
+          },
+        ];
     const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open.`;
     out.push({
-      ...base, id: stableId('sug', i.connectionId, dedupeKey), type: 'stale_deal_follow_up', dedupeKey, reason, evidence,
+      ...base,
+      id: stableId('sug', i.connectionId, dedupeKey),
+      type: 'stale_deal_follow_up',
+      dedupeKey,
+      reason,
+      evidence,
       task: {
         subject: `Follow up on ${dealName}`.slice(0, 255),
-        body: reason, dueAt: new Date(i.now + DAY).toISOString(), priority: days >= 2 * i.staleDealDays ? 'HIGH' : 'MEDIUM',
-        ownerId: deal.ownerId, taskType: 'TODO',
+        body: reason,
+        dueAt: new Date(i.now + DAY).toISOString(),
+        priority: days >= 2 * i.staleDealDays ? 'HIGH' : 'MEDIUM',
+        ownerId: deal.ownerId,
+        taskType: 'TODO',
       },
       explanation: {
-        model: 'rules:stale-deal@2', tier: 'rules', confidence: 1, costUsd: 0,
+        model: 'rules:stale-deal@2',
+        tier: 'rules',
+        confidence: 1,
+        costUsd: 0,
         factors: [{ name: `days_since_last_activity=${days}`, direction: '+', weight: 1 }],
       },
     });
@@ -104,23 +181,47 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
 
   // (c) no next step: recently worked, not stale, nothing planned
   const quietDays = lastAt === null ? null : Math.floor((i.now - lastAt) / DAY);
-  const planned = i.activities.some((a) => !a.archived && (
-    (a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED')
-    || (a.kind === 'meeting' && Date.parse(a.occurredAt) > i.now)));
+  const planned = i.activities.some(
+    (a) =>
+      !a.archived &&
+      ((a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED') ||
+        (a.kind === 'meeting' && Date.parse(a.occurredAt) > i.now)),
+  );
   const anyQuiet = lastAnyAt === null ? null : Math.floor((i.now - lastAnyAt) / DAY);
-  if (last && quietDays !== null && quietDays >= noNextStepDays(i.staleDealDays) && anyQuiet !== null && anyQuiet < i.staleDealDays && !planned) {
+  if (
+    last &&
+    quietDays !== null &&
+    quietDays >= noNextStepDays(i.staleDealDays) &&
+    anyQuiet !== null &&
+    anyQuiet < i.staleDealDays &&
+    !planned
+  ) {
     const dedupeKey = `no_next_step:${deal.externalId}:${last.externalId}`;
     const reason = `"${dealName}" was last worked ${quietDays} days ago and has no next step: no open task and no meeting planned.`;
     out.push({
-      ...base, id: stableId('sug', i.connectionId, dedupeKey), type: 'no_next_step', dedupeKey, reason,
+      ...base,
+      id: stableId('sug', i.connectionId, dedupeKey),
+      type: 'no_next_step',
+      dedupeKey,
+      reason,
       evidence: [evidenceOf(last, firstSentence(last.body) ?? last.subject ?? '(no text)', i.contacts, deal.url)],
       task: {
-        subject: `Set a next step for ${dealName}`.slice(0, 255), body: reason, dueAt: new Date(i.now + DAY).toISOString(),
-        priority: 'MEDIUM', ownerId: deal.ownerId, taskType: 'TODO',
+        subject: `Set a next step for ${dealName}`.slice(0, 255),
+        body: reason,
+        dueAt: new Date(i.now + DAY).toISOString(),
+        priority: 'MEDIUM',
+        ownerId: deal.ownerId,
+        taskType: 'TODO',
       },
       explanation: {
-        model: 'rules:no-next-step@1', tier: 'rules', confidence: 1, costUsd: 0,
-        factors: [{ name: `days_since_last_activity=${quietDays}`, direction: '+', weight: 1 }, { name: 'open_tasks=0, meetings_ahead=0', direction: '+', weight: 1 }],
+        model: 'rules:no-next-step@1',
+        tier: 'rules',
+        confidence: 1,
+        costUsd: 0,
+        factors: [
+          { name: `days_since_last_activity=${quietDays}`, direction: '+', weight: 1 },
+          { name: 'open_tasks=0, meetings_ahead=0', direction: '+', weight: 1 },
+        ],
       },
     });
   }
@@ -134,7 +235,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     for (const a of touches) {
       if (a.direction === 'outbound') continue;
       const text = signalText(a);
-      const budget = extractSignals(text).filter((x) => x.type === 'budget_constraint').sort((x, y) => y.confidence - x.confidence)[0];
+      const budget = extractSignals(text)
+        .filter((x) => x.type === 'budget_constraint')
+        .sort((x, y) => y.confidence - x.confidence)[0];
       if (budget) raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
     }
     const newest = raised[0];
@@ -143,36 +246,65 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       // A learned signal model is the small tier (local, trained, calibrated); a lexicon cue is the rules tier.
       const learned = newest.model.startsWith(TEXT_MODEL);
       const step = {
-        task: 'extract_signals', tier: learned ? 'small' as const : 'rules' as const, model: newest.model, costUsd: 0, latencyMs: signalsMs,
-        reason: learned ? 'shipped sentence model (calibrated), lexicon as explanation' : 'lexicon cue (the learned model was below its threshold)',
+        task: 'extract_signals',
+        tier: learned ? ('small' as const) : ('rules' as const),
+        model: newest.model,
+        costUsd: 0,
+        latencyMs: signalsMs,
+        reason: learned
+          ? 'shipped sentence model (calibrated), lexicon as explanation'
+          : 'lexicon cue (the learned model was below its threshold)',
       };
       const dedupeKey = `budget_risk:${deal.externalId}`;
       const reason = `A budget problem was raised ${raised.length > 1 ? `${raised.length} times` : 'once'} while "${dealName}" is in negotiation.`;
       out.push({
-        ...base, id: stableId('sug', i.connectionId, dedupeKey), type: 'budget_risk', dedupeKey, reason,
+        ...base,
+        id: stableId('sug', i.connectionId, dedupeKey),
+        type: 'budget_risk',
+        dedupeKey,
+        reason,
         evidence: raised.slice(0, 5).map((r) => evidenceOf(r.a, r.quote, i.contacts, deal.url)),
         task: {
           subject: `Answer the budget concern on ${dealName}`.slice(0, 255),
-          body: reason, dueAt: new Date(i.now + DAY).toISOString(), priority: 'HIGH', ownerId: deal.ownerId, taskType: 'TODO',
+          body: reason,
+          dueAt: new Date(i.now + DAY).toISOString(),
+          priority: 'HIGH',
+          ownerId: deal.ownerId,
+          taskType: 'TODO',
         },
-        explanation: withRouteStep({
-          model: newest.model, tier: step.tier, confidence: Math.max(...raised.map((r) => r.confidence)), costUsd: 0,
-          factors: [
-            { name: 'signal=budget_constraint', direction: '+', weight: Number(newest.confidence.toFixed(3)) },
-            { name: `deal_stage=${deal.stage}`, direction: '+', weight: 1 },
-          ],
-        }, step),
+        explanation: withRouteStep(
+          {
+            model: newest.model,
+            tier: step.tier,
+            confidence: Math.max(...raised.map((r) => r.confidence)),
+            costUsd: 0,
+            factors: [
+              { name: 'signal=budget_constraint', direction: '+', weight: Number(newest.confidence.toFixed(3)) },
+              { name: `deal_stage=${deal.stage}`, direction: '+', weight: 1 },
+            ],
+          },
+          step,
+        ),
       });
     }
   }
   return out;
 }
 
-/** The rep answered after the budget message (email, call or meeting) and the customer wrote again without raising it. */
-export function budgetAnswered(touches: readonly Activity[], raised: Activity): { repliedAt: string; customerAt: string; customer: Activity } | null {
-  const after = touches.filter((a) => a.occurredAt > raised.occurredAt).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+/**
+ * The rep answered after the budget message (email, call or meeting) and the customer wrote again without raising it.
+ */
+export function budgetAnswered(
+  touches: readonly Activity[],
+  raised: Activity,
+): { repliedAt: string; customerAt: string; customer: Activity } | null {
+  const after = touches
+    .filter((a) => a.occurredAt > raised.occurredAt)
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const reply = after.find((a) => a.direction === 'outbound' || a.kind === 'call' || a.kind === 'meeting');
   if (!reply) return null;
-  const customer = after.find((a) => a.occurredAt >= reply.occurredAt && a.kind === 'email' && a.direction === 'inbound');
+  const customer = after.find(
+    (a) => a.occurredAt >= reply.occurredAt && a.kind === 'email' && a.direction === 'inbound',
+  );
   return customer ? { repliedAt: reply.occurredAt, customerAt: customer.occurredAt, customer } : null;
 }

@@ -13,7 +13,12 @@ import { scanAccounts } from '../suggest/scan.js';
 export const OUTBOX_LOST_AFTER_MS = 15 * 60_000;
 
 /** Parked and lost write-backs: queued again when their connection can write. */
-export async function sweepOutbox(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number }): Promise<number> {
+export async function sweepOutbox(d: {
+  store: Store;
+  queue: WorkQueue;
+  logger: Logger;
+  now: () => number;
+}): Promise<number> {
   const rows = await d.store.outbox.claimResumable(d.now(), OUTBOX_LOST_AFTER_MS);
   for (const r of rows) await d.queue.send('writeback', { outboxId: r.id, receivedAt: null });
   if (rows.length) d.logger.info({ rows: rows.length }, 'write-backs resumed');
@@ -24,7 +29,19 @@ export async function sweepOutbox(d: { store: Store; queue: WorkQueue; logger: L
  * Schedules. Any number of processes run the cron side by side; each tick of each schedule runs in one of
  * them (src/store/schedules.ts), and what a tick enqueues is keyed, so a late duplicate would still be harmless.
  */
-export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; now: () => number; pollCron: string; scanCron: string; feedback?: { overdueCron: string; retrainCron: string }; reencrypt?: () => Promise<unknown>; settleIndex?: (deadline: number) => Promise<unknown>; owner?: string; trainer?: Trainer }): () => void {
+export function startCron(d: {
+  store: Store;
+  queue: WorkQueue;
+  logger: Logger;
+  now: () => number;
+  pollCron: string;
+  scanCron: string;
+  feedback?: { overdueCron: string; retrainCron: string };
+  reencrypt?: () => Promise<unknown>;
+  settleIndex?: (deadline: number) => Promise<unknown>;
+  owner?: string;
+  trainer?: Trainer;
+}): () => void {
   const tasks: ScheduledTask[] = [];
   const owner = d.owner ?? `${os.hostname()}:${process.pid}`;
   // Every process runs the same cron; the first to claim a tick in the database runs it, the others skip it.
@@ -33,40 +50,94 @@ export function startCron(d: { store: Store; queue: WorkQueue; logger: Logger; n
       if (!(await d.store.schedules.claim(name, owner))) return;
       d.logger.info({ schedule: name }, 'schedule tick');
       await fn();
-    } catch (err) { d.logger.error({ err, job: name }, 'cron tick failed'); }
+    } catch (err) {
+      d.logger.error({ err, job: name }, 'cron tick failed');
+    }
   };
   // Safety net: webhooks do not cover engagements, and deliveries can be lost.
-  tasks.push(cron.schedule(d.pollCron, safe('poll', async () => {
-    for (const c of await d.store.connections.list()) {
-      if (c.status === 'active' || c.status === 'paused') await d.queue.send('poll', { connectionId: c.id }, { singletonKey: `poll:${c.id}` });
-    }
-  })));
-  tasks.push(cron.schedule(d.scanCron, safe('scan', async () => {
-    for (const c of await d.store.connections.list()) if (c.status === 'active') await scanConnection(d, c.id);
-  })));
-  tasks.push(cron.schedule('*/10 * * * *', safe('sweep', async () => {
-    await d.store.oauthStates.sweep(d.now());
-    await d.store.access.sweep(new Date(d.now()));
-    // Tokens still under an older TOKEN_ENCRYPTION_KEY (a rotation in progress) are rewritten with the current one.
-    if (d.reencrypt) await d.reencrypt();
-    await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
-    await d.store.schedules.prune(new Date(d.now() - 7 * 86_400_000));
-  })));
+  tasks.push(
+    cron.schedule(
+      d.pollCron,
+      safe('poll', async () => {
+        for (const c of await d.store.connections.list()) {
+          if (c.status === 'active' || c.status === 'paused')
+            await d.queue.send('poll', { connectionId: c.id }, { singletonKey: `poll:${c.id}` });
+        }
+      }),
+    ),
+  );
+  tasks.push(
+    cron.schedule(
+      d.scanCron,
+      safe('scan', async () => {
+        for (const c of await d.store.connections.list()) if (c.status === 'active') await scanConnection(d, c.id);
+      }),
+    ),
+  );
+  tasks.push(
+    cron.schedule(
+      '*/10 * * * *',
+      safe('sweep', async () => {
+        await d.store.oauthStates.sweep(d.now());
+        await d.store.access.sweep(new Date(d.now()));
+        // Tokens still under an older TOKEN_ENCRYPTION_KEY (a rotation in progress) are rewritten with the current one.
+        if (d.reencrypt) await d.reencrypt();
+        await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
+        await d.store.schedules.prune(new Date(d.now() - 7 * 86_400_000));
+      }),
+    ),
+  );
   // Parked write-backs resume once their connection can write again (pause over, reinstalled); lost jobs are requeued.
-  tasks.push(cron.schedule('* * * * *', safe('outbox-sweep', async () => { await sweepOutbox(d); })));
+  tasks.push(
+    cron.schedule(
+      '* * * * *',
+      safe('outbox-sweep', async () => {
+        await sweepOutbox(d);
+      }),
+    ),
+  );
   // Chunks a backfill bulk-loaded are queryable at once (exact scan); this folds them into the HNSW graph,
   // in small transactions for at most 45 s a minute, so the scan stays fast (src/store/pgvector-store.ts).
   const settleIndex = d.settleIndex;
-  if (settleIndex) tasks.push(cron.schedule('* * * * *', safe('context-settle', async () => { await settleIndex(Date.now() + 45_000); })));
+  if (settleIndex)
+    tasks.push(
+      cron.schedule(
+        '* * * * *',
+        safe('context-settle', async () => {
+          await settleIndex(Date.now() + 45_000);
+        }),
+      ),
+    );
   // Feedback and learning (src/feedback): overdue write-backs become outcomes; models retrain when due. Both are
   // idempotent (one outcome per target; a per-tenant lease on each model), so every process may run them.
   if (d.feedback) {
     const fb = d.feedback;
-    tasks.push(cron.schedule(fb.overdueCron, safe('feedback-overdue', async () => { await recordOverdue(d.store, d.now()); })));
-    tasks.push(cron.schedule(fb.retrainCron, safe('retrain', async () => { await retrainAll({ store: d.store, logger: d.logger, now: d.now, trainer: d.trainer }); })));
-    tasks.push(cron.schedule(d.scanCron, safe('scan-accounts', async () => {
-      for (const c of await d.store.connections.list()) if (c.status === 'active') await scanAccounts(d, c.id);
-    })));
+    tasks.push(
+      cron.schedule(
+        fb.overdueCron,
+        safe('feedback-overdue', async () => {
+          await recordOverdue(d.store, d.now());
+        }),
+      ),
+    );
+    tasks.push(
+      cron.schedule(
+        fb.retrainCron,
+        safe('retrain', async () => {
+          await retrainAll({ store: d.store, logger: d.logger, now: d.now, trainer: d.trainer });
+        }),
+      ),
+    );
+    tasks.push(
+      cron.schedule(
+        d.scanCron,
+        safe('scan-accounts', async () => {
+          for (const c of await d.store.connections.list()) if (c.status === 'active') await scanAccounts(d, c.id);
+        }),
+      ),
+    );
   }
-  return () => { for (const t of tasks) t.stop(); };
+  return () => {
+    for (const t of tasks) t.stop();
+  };
 }

@@ -2,7 +2,10 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 
 /** A ciphertext that no configured key opens (wrong key, rotated away, or corrupted). */
 export class UndecryptableError extends Error {
-  constructor(message: string) { super(message); this.name = 'UndecryptableError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndecryptableError';
+  }
 }
 
 const keyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 8);
@@ -25,7 +28,9 @@ export class TokenCipher {
   }
 
   /** Id of the key new ciphertexts are made with. */
-  get currentKeyId(): string { return this.keys[0]!.id; }
+  get currentKeyId(): string {
+    return this.keys[0]!.id;
+  }
 
   encrypt(plain: string): string {
     const { id, key } = this.keys[0]!;
@@ -46,7 +51,9 @@ export class TokenCipher {
         const d = createDecipheriv('aes-256-gcm', key, iv);
         d.setAuthTag(tag);
         return Buffer.concat([d.update(data), d.final()]).toString('utf8');
-      } catch { /* next key */ }
+      } catch {
+        /* next key */
+      }
     }
     throw new UndecryptableError(m ? `no configured key has id ${m[1]}` : 'no configured key decrypts this token');
   }

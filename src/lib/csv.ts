@@ -9,7 +9,12 @@ import { InvalidPayloadError } from '../core/errors.js';
  */
 export function parseCsv(text: string, where = 'csv'): string[][] {
   try {
-    return parse(text, { bom: true, skip_empty_lines: true, relax_quotes: false, relax_column_count: false }) as string[][];
+    return parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_quotes: false,
+      relax_column_count: false,
+    }) as string[][];
   } catch (e) {
     throw new InvalidPayloadError(`${where}: not valid CSV (${(e as Error).message})`, { where, cause: e });
   }
@@ -21,7 +26,10 @@ export async function readCsvFile(path: string): Promise<string[][]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new InvalidPayloadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: path, cause: e });
+    throw new InvalidPayloadError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      where: path,
+      cause: e,
+    });
   }
   return parseCsv(text, path);
 }

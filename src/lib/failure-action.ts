@@ -93,8 +93,10 @@ export function decideFailure(err: unknown, o: FailureOptions): FailureAction {
     case 'fail':
       return { action: kind, reason };
     case 'retry': {
-      if (o.idempotent === false) return { action: 'fail', reason: `${reason} (a write without idempotency key is never retried)` };
-      if (o.attempt >= o.maxAttempts) return { action: 'fail', reason: `${reason} (gave up after ${o.attempt} attempts)` };
+      if (o.idempotent === false)
+        return { action: 'fail', reason: `${reason} (a write without idempotency key is never retried)` };
+      if (o.attempt >= o.maxAttempts)
+        return { action: 'fail', reason: `${reason} (gave up after ${o.attempt} attempts)` };
       if (retryAt !== undefined) return { action: 'retry', at: Math.max(o.now, retryAt), reason };
       const base = o.baseMs ?? DEFAULT_BACKOFF.baseMs;
       const exp = Math.min(o.capMs ?? DEFAULT_BACKOFF.capMs, base * 2 ** Math.max(0, o.attempt - 1));
@@ -109,5 +111,12 @@ export function decideFailure(err: unknown, o: FailureOptions): FailureAction {
  * callers that only need the kind). A retry is due now or at the provider's time.
  */
 export function failureAction(err: unknown, now: number): FailureAction {
-  return decideFailure(err, { attempt: 0, maxAttempts: Number.MAX_SAFE_INTEGER, now, baseMs: 0, capMs: 0, random: () => 0 });
+  return decideFailure(err, {
+    attempt: 0,
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    now,
+    baseMs: 0,
+    capMs: 0,
+    random: () => 0,
+  });
 }

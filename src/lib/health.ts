@@ -5,8 +5,15 @@
  */
 export type HealthCheck = () => Promise<void>;
 
-export interface CheckResult { ok: boolean; ms: number; error?: string }
-export interface Readiness { ok: boolean; checks: Record<string, CheckResult> }
+export interface CheckResult {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+export interface Readiness {
+  ok: boolean;
+  checks: Record<string, CheckResult>;
+}
 
 export interface Health {
   /** False until start-up finished, and again once shutdown began. */
@@ -24,7 +31,9 @@ export function createHealth(checks: Record<string, HealthCheck>, o: { timeoutMs
     try {
       await Promise.race([
         check(),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
       ]);
       return { ok: true, ms: Date.now() - t0 };
     } catch (e) {
@@ -35,7 +44,9 @@ export function createHealth(checks: Record<string, HealthCheck>, o: { timeoutMs
   };
   return {
     started: () => started,
-    setStarted: (v) => { started = v; },
+    setStarted: (v) => {
+      started = v;
+    },
     async readiness() {
       const names = Object.keys(checks);
       const results = await Promise.all(names.map((n) => run(checks[n]!)));

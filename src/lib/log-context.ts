@@ -7,7 +7,12 @@ import { trace } from '@opentelemetry/api';
  * (src/http/app.ts) and the queue's worker loop (src/queue/index.ts) run their callbacks inside a scope, and
  * the logger (src/lib/logger.ts) adds the scope's fields to each line.
  */
-export interface LogContext { requestId?: string; queue?: string; jobId?: string; jobIds?: string[] }
+export interface LogContext {
+  requestId?: string;
+  queue?: string;
+  jobId?: string;
+  jobIds?: string[];
+}
 
 const store = new AsyncLocalStorage<LogContext>();
 

@@ -8,15 +8,34 @@ import { logContextFields } from './log-context.js';
  * email bodies / contact fields.
  */
 const REDACT_KEYS = [
-  'accessToken', 'refreshToken', 'access_token', 'refresh_token', 'clientSecret', 'client_secret', 'password',
-  'authorization', 'Authorization', 'apiKey', 'secret', 'token', 'encryptionKey', 'body', 'email', 'phone',
-  'firstName', 'lastName', 'html', 'text',
+  'accessToken',
+  'refreshToken',
+  'access_token',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'password',
+  'authorization',
+  'Authorization',
+  'apiKey',
+  'secret',
+  'token',
+  'encryptionKey',
+  'body',
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'html',
+  'text',
 ];
 const paths = REDACT_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export type { Logger };
 
-export function createLogger(opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {},
+): Logger {
   return pino(
     {
       name: opts.name ?? 'closeloop',

@@ -6,22 +6,67 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
   if (opts.defaults) collectDefaultMetrics({ register: registry });
   return {
     registry,
-    webhookEvents: new Counter({ name: 'closeloop_webhook_events_total', help: 'Webhook events received', labelNames: ['crm', 'result'] as const, registers: [registry] }),
-    suggestions: new Counter({ name: 'closeloop_suggestions_total', help: 'Suggestions made, by guardrail outcome', labelNames: ['status', 'type'] as const, registers: [registry] }),
-    writebacks: new Counter({ name: 'closeloop_writebacks_total', help: 'Records written back to the CRM', labelNames: ['crm', 'kind'] as const, registers: [registry] }),
-    recordsSynced: new Counter({ name: 'closeloop_records_synced_total', help: 'Canonical records upserted', labelNames: ['crm', 'kind', 'source'] as const, registers: [registry] }),
-    jobFailures: new Counter({ name: 'closeloop_job_failures_total', help: 'Job failures by queue and error code', labelNames: ['queue', 'code'] as const, registers: [registry] }),
-    // Every HTTP call to a CRM, counted where both official clients' requests go through (src/lib/outbound-timeouts.ts).
-    crmCalls: new Counter({ name: 'closeloop_crm_calls_total', help: 'HTTP calls to a CRM by provider and status class (2xx, 3xx, 4xx, 429, 5xx, error: no response)', labelNames: ['provider', 'status'] as const, registers: [registry] }),
-    crmRateLimited: new Counter({ name: 'closeloop_crm_rate_limited_total', help: 'CRM calls answered 429 (rate limited), by provider', labelNames: ['provider'] as const, registers: [registry] }),
+    webhookEvents: new Counter({
+      name: 'closeloop_webhook_events_total',
+      help: 'Webhook events received',
+      labelNames: ['crm', 'result'] as const,
+      registers: [registry],
+    }),
+    suggestions: new Counter({
+      name: 'closeloop_suggestions_total',
+      help: 'Suggestions made, by guardrail outcome',
+      labelNames: ['status', 'type'] as const,
+      registers: [registry],
+    }),
+    writebacks: new Counter({
+      name: 'closeloop_writebacks_total',
+      help: 'Records written back to the CRM',
+      labelNames: ['crm', 'kind'] as const,
+      registers: [registry],
+    }),
+    recordsSynced: new Counter({
+      name: 'closeloop_records_synced_total',
+      help: 'Canonical records upserted',
+      labelNames: ['crm', 'kind', 'source'] as const,
+      registers: [registry],
+    }),
+    jobFailures: new Counter({
+      name: 'closeloop_job_failures_total',
+      help: 'Job failures by queue and error code',
+      labelNames: ['queue', 'code'] as const,
+      registers: [registry],
+    }),
+    // Every HTTP call to a CRM, counted where both official clients' requests go through
+    // (src/lib/outbound-timeouts.ts).
+    crmCalls: new Counter({
+      name: 'closeloop_crm_calls_total',
+      help: 'HTTP calls to a CRM by provider and status class (2xx, 3xx, 4xx, 429, 5xx, error: no response)',
+      labelNames: ['provider', 'status'] as const,
+      registers: [registry],
+    }),
+    crmRateLimited: new Counter({
+      name: 'closeloop_crm_rate_limited_total',
+      help: 'CRM calls answered 429 (rate limited), by provider',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+    }),
     ...queueGauges(registry),
     ...syncLagGauge(registry),
-    webhookToTask: new Histogram({ name: 'closeloop_webhook_to_task_seconds', help: 'From webhook receipt to task written', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] }),
+    webhookToTask: new Histogram({
+      name: 'closeloop_webhook_to_task_seconds',
+      help: 'From webhook receipt to task written',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export interface SyncLagSample { connectionId: string; provider: string; lagSeconds: number }
+export interface SyncLagSample {
+  connectionId: string;
+  provider: string;
+  lagSeconds: number;
+}
 
 /**
  * Sync lag per connection, read at scrape time (cluster-wide, like the queue gauges): seconds since the newest of
@@ -31,8 +76,10 @@ function syncLagGauge(registry: Registry) {
   let source: (() => Promise<SyncLagSample[]>) | null = null;
   return {
     syncLag: new Gauge({
-      name: 'closeloop_sync_lag_seconds', help: 'Seconds since a connection last applied a change or finished a poll (cluster-wide)',
-      labelNames: ['provider', 'connection'] as const, registers: [registry],
+      name: 'closeloop_sync_lag_seconds',
+      help: 'Seconds since a connection last applied a change or finished a poll (cluster-wide)',
+      labelNames: ['provider', 'connection'] as const,
+      registers: [registry],
       async collect() {
         this.reset();
         const rows = source ? await source().catch(() => [] as SyncLagSample[]) : [];
@@ -40,11 +87,17 @@ function syncLagGauge(registry: Registry) {
       },
     }),
     /** Bind the lag source (the store) once it exists. */
-    observeSyncLag(fn: () => Promise<SyncLagSample[]>) { source = fn; },
+    observeSyncLag(fn: () => Promise<SyncLagSample[]>) {
+      source = fn;
+    },
   };
 }
 
-export interface QueueDepthSample { queued: number; active: number; oldestSeconds: number }
+export interface QueueDepthSample {
+  queued: number;
+  active: number;
+  oldestSeconds: number;
+}
 
 /**
  * Queue depth and age per queue, read at scrape time from a source the composition root binds (the job table
@@ -56,22 +109,36 @@ function queueGauges(registry: Registry) {
   // One read per scrape for the three gauges.
   const read = () => {
     if (!source) return Promise.resolve({} as Record<string, QueueDepthSample>);
-    last ??= source().finally(() => { setTimeout(() => { last = null; }, 250); });
+    last ??= source().finally(() => {
+      setTimeout(() => {
+        last = null;
+      }, 250);
+    });
     return last;
   };
-  const gauge = (name: string, help: string, pick: (s: QueueDepthSample) => number) => new Gauge({
-    name, help, labelNames: ['queue'] as const, registers: [registry],
-    async collect() {
-      this.reset();
-      const all = await read().catch(() => ({} as Record<string, QueueDepthSample>));
-      for (const [queue, s] of Object.entries(all)) this.set({ queue }, pick(s));
-    },
-  });
+  const gauge = (name: string, help: string, pick: (s: QueueDepthSample) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const all = await read().catch(() => ({}) as Record<string, QueueDepthSample>);
+        for (const [queue, s] of Object.entries(all)) this.set({ queue }, pick(s));
+      },
+    });
   return {
     queueDepth: gauge('closeloop_queue_depth', 'Jobs due and waiting, per queue (cluster-wide)', (s) => s.queued),
     queueActive: gauge('closeloop_queue_active', 'Jobs running, per queue (cluster-wide)', (s) => s.active),
-    queueOldestAge: gauge('closeloop_queue_oldest_age_seconds', 'Age of the oldest due job, per queue (cluster-wide)', (s) => s.oldestSeconds),
+    queueOldestAge: gauge(
+      'closeloop_queue_oldest_age_seconds',
+      'Age of the oldest due job, per queue (cluster-wide)',
+      (s) => s.oldestSeconds,
+    ),
     /** Bind the depth source (the work queue) once it exists. */
-    observeQueue(fn: () => Promise<Record<string, QueueDepthSample>>) { source = fn; },
+    observeQueue(fn: () => Promise<Record<string, QueueDepthSample>>) {
+      source = fn;
+    },
   };
 }

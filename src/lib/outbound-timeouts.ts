@@ -10,14 +10,25 @@ export type CrmResponseObserver = (provider: string, status: number | null) => v
  * per origin on first use, so `providerOf` is asked once per origin. Every call to a CRM origin (both official
  * clients use this dispatcher) is reported to `onCrmResponse` with its status: the metrics of CRM calls and 429s.
  */
-export function createOutboundDispatcher(providerOf: (origin: string) => string | null, crmTimeoutMs: number, onCrmResponse?: CrmResponseObserver): Agent {
+export function createOutboundDispatcher(
+  providerOf: (origin: string) => string | null,
+  crmTimeoutMs: number,
+  onCrmResponse?: CrmResponseObserver,
+): Agent {
   return new Agent({
     factory: (origin: string | URL, opts: object) => {
       const o = typeof origin === 'string' ? origin : origin.origin;
       const provider = providerOf(o);
       if (!provider) return new Pool(origin, opts) as unknown as Dispatcher;
-      const pool = new Pool(origin, { ...opts, headersTimeout: crmTimeoutMs, bodyTimeout: crmTimeoutMs, connectTimeout: Math.min(crmTimeoutMs, 10_000) });
-      return (onCrmResponse ? pool.compose(observeResponses((status) => onCrmResponse(provider, status))) : pool) as unknown as Dispatcher;
+      const pool = new Pool(origin, {
+        ...opts,
+        headersTimeout: crmTimeoutMs,
+        bodyTimeout: crmTimeoutMs,
+        connectTimeout: Math.min(crmTimeoutMs, 10_000),
+      });
+      return (onCrmResponse
+        ? pool.compose(observeResponses((status) => onCrmResponse(provider, status)))
+        : pool) as unknown as Dispatcher;
     },
   } as ConstructorParameters<typeof Agent>[0]);
 }
@@ -28,7 +39,16 @@ type Handler = Dispatcher.DispatchHandler & Record<string, unknown>;
 function observeResponses(report: (status: number | null) => void): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     let reported = false;
-    const note = (status: number | null) => { if (!reported) { reported = true; try { report(status); } catch { /* metrics never break a call */ } } };
+    const note = (status: number | null) => {
+      if (!reported) {
+        reported = true;
+        try {
+          report(status);
+        } catch {
+          /* metrics never break a call */
+        }
+      }
+    };
     const h = handler as Handler;
     const wrapped = new Proxy(h, {
       get(target, prop) {
@@ -36,9 +56,21 @@ function observeResponses(report: (status: number | null) => void): Dispatcher.D
         if (typeof v !== 'function') return v;
         const fn = v as (...a: unknown[]) => unknown;
         // New handler API: onResponseStart(controller, status, ...); the legacy one: onHeaders(status, ...).
-        if (prop === 'onResponseStart') return (c: unknown, status: number, ...rest: unknown[]) => { if (status >= 200) note(status); return fn.call(target, c, status, ...rest); };
-        if (prop === 'onHeaders') return (status: number, ...rest: unknown[]) => { if (status >= 200) note(status); return fn.call(target, status, ...rest); };
-        if (prop === 'onResponseError' || prop === 'onError') return (...args: unknown[]) => { note(null); return fn.apply(target, args); };
+        if (prop === 'onResponseStart')
+          return (c: unknown, status: number, ...rest: unknown[]) => {
+            if (status >= 200) note(status);
+            return fn.call(target, c, status, ...rest);
+          };
+        if (prop === 'onHeaders')
+          return (status: number, ...rest: unknown[]) => {
+            if (status >= 200) note(status);
+            return fn.call(target, status, ...rest);
+          };
+        if (prop === 'onResponseError' || prop === 'onError')
+          return (...args: unknown[]) => {
+            note(null);
+            return fn.apply(target, args);
+          };
         return fn.bind(target);
       },
     });
@@ -55,12 +87,27 @@ export function useOutboundDispatcher(d: Agent): void {
  * Which CRM an origin belongs to: the production hosts of each CRM (and their sandbox orgs), plus the origins
  * configured for this deployment per provider (sandboxes, My Domain). Null for every other origin.
  */
-export function crmProviderMatcher(configured: () => Record<string, (string | null | undefined)[]>): (origin: string) => string | null {
+export function crmProviderMatcher(
+  configured: () => Record<string, (string | null | undefined)[]>,
+): (origin: string) => string | null {
   return (origin) => {
     let host: string;
-    try { host = new URL(origin).hostname.toLowerCase(); } catch { return null; }
+    try {
+      host = new URL(origin).hostname.toLowerCase();
+    } catch {
+      return null;
+    }
     for (const [provider, urls] of Object.entries(configured())) {
-      if (urls.some((c) => { try { return !!c && new URL(c).origin === new URL(origin).origin; } catch { return false; } })) return provider;
+      if (
+        urls.some((c) => {
+          try {
+            return !!c && new URL(c).origin === new URL(origin).origin;
+          } catch {
+            return false;
+          }
+        })
+      )
+        return provider;
     }
     if (/(^|\.)(hubapi\.com|hubspot\.com)$/.test(host)) return 'hubspot';
     if (/(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com)$/.test(host)) return 'salesforce';

@@ -1,6 +1,10 @@
 import { decideFailure } from './failure-action.js';
 
-export interface RetryDecision { retry: boolean; delayMs: number; reason: string }
+export interface RetryDecision {
+  retry: boolean;
+  delayMs: number;
+  reason: string;
+}
 export interface RetryOptions {
   maxAttempts: number;
   baseMs: number;
@@ -20,7 +24,15 @@ export interface RetryOptions {
  */
 export function decideRetry(err: unknown, attempt: number, o: RetryOptions): RetryDecision {
   if (attempt >= o.maxAttempts) return { retry: false, delayMs: 0, reason: `gave up after ${attempt} attempts` };
-  const d = decideFailure(err, { attempt: attempt + 1, maxAttempts: o.maxAttempts + 1, now: o.now, baseMs: o.baseMs, capMs: o.capMs, idempotent: o.idempotent, random: o.random });
+  const d = decideFailure(err, {
+    attempt: attempt + 1,
+    maxAttempts: o.maxAttempts + 1,
+    now: o.now,
+    baseMs: o.baseMs,
+    capMs: o.capMs,
+    idempotent: o.idempotent,
+    random: o.random,
+  });
   if (d.action !== 'retry') return { retry: false, delayMs: 0, reason: `${d.action}: ${d.reason}` };
   const delayMs = d.at - o.now;
   return { retry: true, delayMs, reason: `${d.reason} (attempt ${attempt}, ${delayMs} ms)` };

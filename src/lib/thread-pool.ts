@@ -15,8 +15,17 @@ export interface ThreadPool<Req, Res> {
   close(): Promise<void>;
 }
 
-interface Slot { worker: Worker; busy: boolean }
-interface Pending { id: number; request: unknown; transfer: TransferListItem[]; resolve: (v: any) => void; reject: (e: Error) => void }
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+interface Pending {
+  id: number;
+  request: unknown;
+  transfer: TransferListItem[];
+  resolve: (v: any) => void;
+  reject: (e: Error) => void;
+}
 
 export function createThreadPool<Req, Res>(o: { entry: URL; size: number }): ThreadPool<Req, Res> {
   const size = Math.max(1, o.size);
@@ -35,7 +44,8 @@ export function createThreadPool<Req, Res>(o: { entry: URL; size: number }): Thr
       if (!p || p.id !== m.id) return;
       inFlight.delete(worker);
       slot.busy = false;
-      if (m.ok) p.resolve(m.result); else p.reject(new Error(m.error?.message ?? 'thread failed'));
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new Error(m.error?.message ?? 'thread failed'));
       pump();
     });
     const die = (err: Error) => {

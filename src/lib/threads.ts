@@ -8,7 +8,10 @@ import { Worker } from 'node:worker_threads';
  */
 export function startThread(entry: URL): Worker {
   return entry.pathname.endsWith('.ts')
-    ? new Worker(`import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href)}).then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true })
+    ? new Worker(
+        `import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href)}).then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); })`,
+        { eval: true },
+      )
     : new Worker(entry);
 }
 

@@ -1,4 +1,14 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 
 /**
  * OpenTelemetry traces of a webhook's way through the system: the HTTP request (src/http/app.ts), the jobs it
@@ -19,18 +29,28 @@ const tracer = () => trace.getTracer(TRACER_NAME);
  * Runs `fn` in a span (a child of the active span): ended when `fn` settles, an error recorded on it and
  * rethrown. With tracing off this is one no-op span object.
  */
-export async function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, o: { kind?: SpanKind; parent?: Context } = {}): Promise<T> {
-  return tracer().startActiveSpan(name, { kind: o.kind ?? SpanKind.INTERNAL, attributes }, o.parent ?? context.active(), async (span) => {
-    try {
-      return await fn(span);
-    } catch (e) {
-      span.recordException(e as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error)?.message });
-      throw e;
-    } finally {
-      span.end();
-    }
-  });
+export async function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+  o: { kind?: SpanKind; parent?: Context } = {},
+): Promise<T> {
+  return tracer().startActiveSpan(
+    name,
+    { kind: o.kind ?? SpanKind.INTERNAL, attributes },
+    o.parent ?? context.active(),
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (e) {
+        span.recordException(e as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error)?.message });
+        throw e;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** The context an incoming request continues: its `traceparent` (and `tracestate`) headers, if any. */
@@ -39,7 +59,11 @@ export function contextFromHeaders(headers: Record<string, string | string[] | u
 }
 
 /** Starts a SERVER span for an HTTP request; the caller ends it when the response is finished. */
-export function startRequestSpan(name: string, parent: Context, attributes: Attributes): { span: Span; context: Context } {
+export function startRequestSpan(
+  name: string,
+  parent: Context,
+  attributes: Attributes,
+): { span: Span; context: Context } {
   const span = tracer().startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
   return { span, context: trace.setSpan(parent, span) };
 }

@@ -27,7 +27,10 @@ export interface LlmClientOptions {
   now?: () => number;
 }
 
-export interface ChatMessage { role: 'system' | 'developer' | 'user' | 'assistant'; content: string }
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant';
+  content: string;
+}
 
 export interface CompletionRequest<T> {
   schema: StructuredSchema<T>;
@@ -60,14 +63,16 @@ export interface LlmClient {
 /** Builds the large-model client. Errors are our catalog's: see mapChatError and LlmOutputError. */
 export function createLlmClient(o: LlmClientOptions): LlmClient {
   const now = o.now ?? Date.now;
-  const sdk = o.client ?? new OpenAI({
-    apiKey: o.apiKey,
-    baseURL: o.baseURL,
-    maxRetries: o.maxRetries ?? 2,
-    timeout: o.timeoutMs ?? 60_000,
-    defaultHeaders: o.defaultHeaders,
-    defaultQuery: o.defaultQuery,
-  });
+  const sdk =
+    o.client ??
+    new OpenAI({
+      apiKey: o.apiKey,
+      baseURL: o.baseURL,
+      maxRetries: o.maxRetries ?? 2,
+      timeout: o.timeoutMs ?? 60_000,
+      defaultHeaders: o.defaultHeaders,
+      defaultQuery: o.defaultQuery,
+    });
   const tokensParam = o.maxTokensParam ?? 'max_completion_tokens';
 
   return {
@@ -78,7 +83,10 @@ export function createLlmClient(o: LlmClientOptions): LlmClient {
         messages: req.messages,
         temperature: req.temperature ?? o.temperature ?? 0.2,
         // https://platform.openai.com/docs/guides/structured-outputs
-        response_format: { type: 'json_schema', json_schema: { name: req.schema.name, schema: req.schema.jsonSchema, strict: true } },
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: req.schema.name, schema: req.schema.jsonSchema, strict: true },
+        },
         ...(req.maxOutputTokens !== undefined ? { [tokensParam]: req.maxOutputTokens } : {}),
         ...(req.seed !== undefined ? { seed: req.seed } : {}),
       };
@@ -97,23 +105,39 @@ export function createLlmClient(o: LlmClientOptions): LlmClient {
 }
 
 /** Response -> value, or the typed error for truncated, refused, filtered, unparsable or off-schema output. */
-export function readCompletion<T>(data: OpenAI.Chat.ChatCompletion, req: Pick<CompletionRequest<T>, 'schema' | 'messages'>, model: string, requestId: string | null): Completion<T> {
+export function readCompletion<T>(
+  data: OpenAI.Chat.ChatCompletion,
+  req: Pick<CompletionRequest<T>, 'schema' | 'messages'>,
+  model: string,
+  requestId: string | null,
+): Completion<T> {
   const choice = data?.choices?.[0];
   const content = choice?.message?.content ?? null;
-  const usageReported = typeof data?.usage?.prompt_tokens === 'number' && typeof data?.usage?.completion_tokens === 'number';
+  const usageReported =
+    typeof data?.usage?.prompt_tokens === 'number' && typeof data?.usage?.completion_tokens === 'number';
   const usage: Usage = usageReported
     ? { inputTokens: data.usage!.prompt_tokens, outputTokens: data.usage!.completion_tokens }
     : { inputTokens: estimateMessageTokens(req.messages), outputTokens: estimateTokens(content ?? '') };
   const answered = typeof data?.model === 'string' && data.model ? data.model : model;
   const d = { providerRequestId: requestId ?? undefined };
   const fail = (code: 'MODEL_OUTPUT_INVALID' | 'MODEL_OUTPUT_TRUNCATED' | 'MODEL_REFUSED', why: string) =>
-    new LlmOutputError(code, `${CHAT_WHERE} (${req.schema.name}): ${why}`, content ?? choice?.message?.refusal ?? null, usage, answered, d);
+    new LlmOutputError(
+      code,
+      `${CHAT_WHERE} (${req.schema.name}): ${why}`,
+      content ?? choice?.message?.refusal ?? null,
+      usage,
+      answered,
+      d,
+    );
 
   if (!choice) throw fail('MODEL_OUTPUT_INVALID', 'no choices in the response');
   const refusal = choice.message?.refusal;
-  if (typeof refusal === 'string' && refusal.length > 0) throw fail('MODEL_REFUSED', `model refused: ${refusal.slice(0, 200)}`);
-  if (choice.finish_reason === 'length') throw fail('MODEL_OUTPUT_TRUNCATED', 'output hit the token limit (finish_reason "length"); the JSON is incomplete');
-  if (choice.finish_reason === 'content_filter') throw fail('MODEL_REFUSED', 'output withheld by the content filter (finish_reason "content_filter")');
+  if (typeof refusal === 'string' && refusal.length > 0)
+    throw fail('MODEL_REFUSED', `model refused: ${refusal.slice(0, 200)}`);
+  if (choice.finish_reason === 'length')
+    throw fail('MODEL_OUTPUT_TRUNCATED', 'output hit the token limit (finish_reason "length"); the JSON is incomplete');
+  if (choice.finish_reason === 'content_filter')
+    throw fail('MODEL_REFUSED', 'output withheld by the content filter (finish_reason "content_filter")');
   if (content === null || content.trim() === '') throw fail('MODEL_OUTPUT_INVALID', 'empty content');
 
   let json: unknown;
@@ -124,7 +148,10 @@ export function readCompletion<T>(data: OpenAI.Chat.ChatCompletion, req: Pick<Co
   }
   const parsed = req.schema.zod.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '$'}: ${i.message}`).join('; ');
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '$'}: ${i.message}`)
+      .join('; ');
     throw fail('MODEL_OUTPUT_INVALID', `content does not match ${req.schema.name}: ${issues}`);
   }
   return { value: parsed.data, raw: content, model: answered, usage, usageReported, requestId };

@@ -6,9 +6,11 @@
 export const TIERS = ['rules', 'small', 'large'] as const;
 export type Tier = (typeof TIERS)[number];
 
-
 /** USD per 1,000 tokens. */
-export interface ModelPrice { inputPer1k: number; outputPer1k: number }
+export interface ModelPrice {
+  inputPer1k: number;
+  outputPer1k: number;
+}
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 /**
@@ -30,7 +32,10 @@ export const DEFAULT_PRICES: PriceTable = {
  */
 export const UNKNOWN_MODEL_PRICE: ModelPrice = { inputPer1k: 0.0025, outputPer1k: 0.01 };
 
-export interface PriceLookup { price: ModelPrice; known: boolean }
+export interface PriceLookup {
+  price: ModelPrice;
+  known: boolean;
+}
 
 /**
  * Exact name first, then the longest table key that prefixes the name, so a dated snapshot
@@ -39,7 +44,9 @@ export interface PriceLookup { price: ModelPrice; known: boolean }
 export function priceOf(model: string, prices: PriceTable = DEFAULT_PRICES): PriceLookup {
   const exact = prices[model];
   if (exact) return { price: exact, known: true };
-  const key = Object.keys(prices).filter((k) => model.startsWith(`${k}-`)).sort((a, b) => b.length - a.length)[0];
+  const key = Object.keys(prices)
+    .filter((k) => model.startsWith(`${k}-`))
+    .sort((a, b) => b.length - a.length)[0];
   return key ? { price: prices[key]!, known: true } : { price: UNKNOWN_MODEL_PRICE, known: false };
 }
 
@@ -61,7 +68,13 @@ export const estimateMessageTokens = (messages: readonly { content: string }[]):
 
 const roundUsd = (x: number) => Math.round(x * 1e8) / 1e8;
 
-export function costUsd(tier: Tier, model: string, inputTokens: number, outputTokens: number, prices: PriceTable = DEFAULT_PRICES): number {
+export function costUsd(
+  tier: Tier,
+  model: string,
+  inputTokens: number,
+  outputTokens: number,
+  prices: PriceTable = DEFAULT_PRICES,
+): number {
   if (tier !== 'large') return 0;
   const { price } = priceOf(model, prices);
   return roundUsd((inputTokens / 1000) * price.inputPer1k + (outputTokens / 1000) * price.outputPer1k);
@@ -78,7 +91,10 @@ export interface CostLine {
   priceKnown: boolean;
 }
 
-export interface Usage { inputTokens: number; outputTokens: number }
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
 
 /** The cost line for one call. Rules and small tiers cost nothing (they run in-process). */
 export function recordCost(call: { model: string; tier: Tier } & Usage, prices: PriceTable = DEFAULT_PRICES): CostLine {
@@ -97,7 +113,11 @@ export function recordCost(call: { model: string; tier: Tier } & Usage, prices: 
 /** Several calls behind one suggestion (a failed attempt, then a fallback) add up. */
 export function sumCosts(lines: readonly CostLine[]): { inputTokens: number; outputTokens: number; usd: number } {
   return lines.reduce(
-    (t, l) => ({ inputTokens: t.inputTokens + l.inputTokens, outputTokens: t.outputTokens + l.outputTokens, usd: roundUsd(t.usd + l.usd) }),
+    (t, l) => ({
+      inputTokens: t.inputTokens + l.inputTokens,
+      outputTokens: t.outputTokens + l.outputTokens,
+      usd: roundUsd(t.usd + l.usd),
+    }),
     { inputTokens: 0, outputTokens: 0, usd: 0 },
   );
 }

@@ -1,7 +1,14 @@
 import OpenAI from 'openai';
 import {
-  AuthRevokedError, CloseloopError, ModelOutputError, PermissionMissingError, ProviderRejectedError,
-  ProviderUnavailableError, QuotaExhaustedError, RateLimitedError, type ErrorDetails,
+  AuthRevokedError,
+  CloseloopError,
+  ModelOutputError,
+  PermissionMissingError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  QuotaExhaustedError,
+  RateLimitedError,
+  type ErrorDetails,
 } from '../core/errors.js';
 import type { Usage } from './cost.js';
 import { retryAfterAt } from '../../connectors/kit/rate-limit-headers.js';
@@ -44,10 +51,12 @@ export function retryAtFromHeaders(headers: Headers | undefined, now: number): n
   if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return now + Number(ms);
   const ra = retryAfterAt(headers, now);
   if (ra !== null) return ra;
-  const windows = ['requests', 'tokens'].map((w) => ({
-    remaining: headers.get(`x-ratelimit-remaining-${w}`),
-    reset: parseResetDuration(headers.get(`x-ratelimit-reset-${w}`) ?? ''),
-  })).filter((w) => w.reset !== undefined);
+  const windows = ['requests', 'tokens']
+    .map((w) => ({
+      remaining: headers.get(`x-ratelimit-remaining-${w}`),
+      reset: parseResetDuration(headers.get(`x-ratelimit-reset-${w}`) ?? ''),
+    }))
+    .filter((w) => w.reset !== undefined);
   if (windows.length === 0) return undefined;
   const exhausted = windows.filter((w) => w.remaining === '0');
   return now + Math.max(...(exhausted.length ? exhausted : windows).map((w) => w.reset!));
@@ -65,7 +74,13 @@ export function mapOpenAIError(e: unknown, o: { where: string; now: number }): C
     return new ProviderUnavailableError(`${where}: ${e.message}`, { provider: 'openai', where, cause: e });
   }
   if (e instanceof OpenAI.APIError) {
-    const d: ErrorDetails = { provider: 'openai', where, status: e.status, providerRequestId: e.requestID ?? undefined, cause: e };
+    const d: ErrorDetails = {
+      provider: 'openai',
+      where,
+      status: e.status,
+      providerRequestId: e.requestID ?? undefined,
+      cause: e,
+    };
     const msg = `${where}: ${e.status ?? ''} ${e.message}`.replace(/\s+/g, ' ');
     if (e.status === 429) {
       if (e.code === 'insufficient_quota') return new QuotaExhaustedError(msg, d);
@@ -74,10 +89,15 @@ export function mapOpenAIError(e: unknown, o: { where: string; now: number }): C
     // An API key is configuration, not a CRM session: nothing to refresh, an admin must replace it.
     if (e.status === 401) return new AuthRevokedError(`${msg} (check the LLM API key)`, d);
     if (e.status === 403) return new PermissionMissingError(msg, d);
-    if (e.status !== undefined && (e.status >= 500 || e.status === 408 || e.status === 409)) return new ProviderUnavailableError(msg, d);
+    if (e.status !== undefined && (e.status >= 500 || e.status === 408 || e.status === 409))
+      return new ProviderUnavailableError(msg, d);
     return new ProviderRejectedError(msg, d);
   }
-  return new ProviderUnavailableError(`${where}: ${(e as Error)?.message ?? String(e)}`, { provider: 'openai', where, cause: e });
+  return new ProviderUnavailableError(`${where}: ${(e as Error)?.message ?? String(e)}`, {
+    provider: 'openai',
+    where,
+    cause: e,
+  });
 }
 
 /** Chat completion errors (the LLM client). */

@@ -33,27 +33,41 @@ function convert(schema: z.ZodType, path: string): JsonSchema {
       for (const [k, v] of Object.entries(shape)) properties[k] = toStrictJsonSchema(v, `${path}.${k}`);
       return { type: 'object', properties, required: Object.keys(shape), additionalProperties: false };
     }
-    case 'string': return { type: 'string' };
-    case 'number': return { type: isInt(schema) ? 'integer' : 'number' };
-    case 'boolean': return { type: 'boolean' };
-    case 'enum': return { type: 'string', enum: Object.values(def.entries as Record<string, string>) };
+    case 'string':
+      return { type: 'string' };
+    case 'number':
+      return { type: isInt(schema) ? 'integer' : 'number' };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'enum':
+      return { type: 'string', enum: Object.values(def.entries as Record<string, string>) };
     case 'literal': {
       const values = def.values as unknown[];
       if (!values.every((v) => typeof v === 'string')) throw unsupported(path, 'non-string literal');
       return { type: 'string', enum: values };
     }
-    case 'array': return { type: 'array', items: toStrictJsonSchema(def.element as z.ZodType, `${path}[]`) };
+    case 'array':
+      return { type: 'array', items: toStrictJsonSchema(def.element as z.ZodType, `${path}[]`) };
     case 'nullable': {
       const inner = toStrictJsonSchema(def.innerType as z.ZodType, path);
-      if (typeof inner.type === 'string') return { ...inner, type: [inner.type, 'null'], ...(inner.enum ? { enum: [...(inner.enum as unknown[]), null] } : {}) };
+      if (typeof inner.type === 'string')
+        return {
+          ...inner,
+          type: [inner.type, 'null'],
+          ...(inner.enum ? { enum: [...(inner.enum as unknown[]), null] } : {}),
+        };
       return { anyOf: [inner, { type: 'null' }] };
     }
-    default: throw unsupported(path, def.type);
+    default:
+      throw unsupported(path, def.type);
   }
 }
 
 const unsupported = (path: string, what: string) =>
-  new InvalidPayloadError(`${path}: ${what} has no strict structured-output form; use .nullable() for optional fields`, { where: 'strict-json-schema' });
+  new InvalidPayloadError(
+    `${path}: ${what} has no strict structured-output form; use .nullable() for optional fields`,
+    { where: 'strict-json-schema' },
+  );
 
 /** A named schema ready for `response_format`. */
 export interface StructuredSchema<T> {

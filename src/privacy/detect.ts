@@ -8,7 +8,12 @@ import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 export const PII_KINDS = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'NATIONAL_ID', 'PERSON'] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
 
-export interface PiiSpan { kind: PiiKind; value: string; start: number; end: number }
+export interface PiiSpan {
+  kind: PiiKind;
+  value: string;
+  start: number;
+  end: number;
+}
 
 /** A CRM person (contact, owner): each non-empty name part is masked, and the full name as one unit. */
 export type KnownPerson = string | { firstName?: string | null; lastName?: string | null; name?: string | null };
@@ -37,7 +42,10 @@ export function luhnValid(num: string): boolean {
   let sum = 0;
   for (let i = 0; i < num.length; i++) {
     let d = Number(num[num.length - 1 - i]);
-    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return num.length > 0 && sum % 10 === 0;
@@ -60,10 +68,72 @@ export const ssnValid = (area: string, group: string, serial: string): boolean =
 
 /** Names that are also common words: masked only when capitalised, so "will" and "price" stay readable. */
 const COMMON_WORD_NAMES = new Set([
-  'will', 'may', 'mark', 'grant', 'rose', 'june', 'april', 'august', 'bill', 'summer', 'hope', 'joy', 'faith', 'hunter', 'chase', 'dean',
-  'page', 'young', 'price', 'hall', 'long', 'white', 'brown', 'green', 'black', 'king', 'rich', 'case', 'bell', 'lane', 'ward', 'field',
-  'park', 'cook', 'wood', 'stone', 'mason', 'miller', 'baker', 'smith', 'law', 'sale', 'sales', 'best', 'new', 'early', 'love', 'star',
-  'sky', 'dawn', 'drew', 'ray', 'rob', 'sue', 'pat', 'art', 'amber', 'ruby', 'pearl', 'iris', 'lily', 'ivy', 'guy', 'frank', 'major', 'bond',
+  'will',
+  'may',
+  'mark',
+  'grant',
+  'rose',
+  'june',
+  'april',
+  'august',
+  'bill',
+  'summer',
+  'hope',
+  'joy',
+  'faith',
+  'hunter',
+  'chase',
+  'dean',
+  'page',
+  'young',
+  'price',
+  'hall',
+  'long',
+  'white',
+  'brown',
+  'green',
+  'black',
+  'king',
+  'rich',
+  'case',
+  'bell',
+  'lane',
+  'ward',
+  'field',
+  'park',
+  'cook',
+  'wood',
+  'stone',
+  'mason',
+  'miller',
+  'baker',
+  'smith',
+  'law',
+  'sale',
+  'sales',
+  'best',
+  'new',
+  'early',
+  'love',
+  'star',
+  'sky',
+  'dawn',
+  'drew',
+  'ray',
+  'rob',
+  'sue',
+  'pat',
+  'art',
+  'amber',
+  'ruby',
+  'pearl',
+  'iris',
+  'lily',
+  'ivy',
+  'guy',
+  'frank',
+  'major',
+  'bond',
 ]);
 
 /** Every name string worth masking, longest first so "Ada Lovelace" wins over "Ada". */
@@ -74,7 +144,11 @@ export function personNames(people: readonly KnownPerson[]): string[] {
     if (t.length >= 2) out.add(t);
   };
   for (const p of people) {
-    if (typeof p === 'string') { add(p); for (const part of p.split(/\s+/)) add(part); continue; }
+    if (typeof p === 'string') {
+      add(p);
+      for (const part of p.split(/\s+/)) add(part);
+      continue;
+    }
     add(p.name);
     for (const part of (p.name ?? '').split(/\s+/)) add(part);
     add(p.firstName);
@@ -109,14 +183,16 @@ export function findPersonalData(text: string, o: DetectOptions = {}): PiiSpan[]
     const d = digits(m[0]);
     if (d.length >= 13 && d.length <= 19 && luhnValid(d)) push('CARD', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(SSN)) if (ssnValid(m[1]!, m[2]!, m[3]!)) push('NATIONAL_ID', m.index, m.index + m[0].length);
+  for (const m of text.matchAll(SSN))
+    if (ssnValid(m[1]!, m[2]!, m[3]!)) push('NATIONAL_ID', m.index, m.index + m[0].length);
   for (const m of text.matchAll(SSN_LABELLED)) {
     const n = m[1]!;
     const at = m.index + m[0].lastIndexOf(n);
     if (ssnValid(n.slice(0, 3), n.slice(3, 5), n.slice(5))) push('NATIONAL_ID', at, at + n.length);
   }
   for (const m of text.matchAll(NINO)) if (!NINO_NEVER.has(m[1]!)) push('NATIONAL_ID', m.index, m.index + m[0].length);
-  for (const p of findPhoneNumbersInText(text, { defaultCountry: o.defaultCountry ?? 'US' })) push('PHONE', p.startsAt, p.endsAt);
+  for (const p of findPhoneNumbersInText(text, { defaultCountry: o.defaultCountry ?? 'US' }))
+    push('PHONE', p.startsAt, p.endsAt);
   for (const m of text.matchAll(INTL_PHONE)) {
     const n = digits(m[0]).length;
     if (n >= 8 && n <= 15) push('PHONE', m.index, m.index + m[0].length);

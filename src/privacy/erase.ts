@@ -14,7 +14,11 @@ export interface IndexEraser {
 }
 
 /** Delete a tenant: every row of every table, then its vectors in the index. Idempotent. */
-export async function deleteTenant(store: Store, indexer: IndexEraser | null, tenantId: string): Promise<TenantEraseReport> {
+export async function deleteTenant(
+  store: Store,
+  indexer: IndexEraser | null,
+  tenantId: string,
+): Promise<TenantEraseReport> {
   if (!tenantId.trim()) throw new RangeError('tenant id is required');
   const report = await store.tx((_r, q) => new EraseRepo(q).eraseTenant(tenantId));
   // After the commit: a failure here leaves vectors of a tenant that no longer exists, and a rerun removes them.
@@ -27,7 +31,11 @@ export async function deleteTenant(store: Store, indexer: IndexEraser | null, te
  * outbox rows), its inbox events, and the audit rows of model calls that mention it.
  */
 export async function deleteRecord(
-  store: Store, indexer: IndexEraser | null, connectionId: string, kind: string, externalId: string,
+  store: Store,
+  indexer: IndexEraser | null,
+  connectionId: string,
+  kind: string,
+  externalId: string,
 ): Promise<RecordEraseReport & { found: boolean }> {
   const erased = await store.tx((_r, q) => eraseRecordRows(q, connectionId, kind, externalId));
   if (!erased) return { found: false, suggestions: 0, auditRows: 0, records: 0, inbox: 0, chunks: 0 };
@@ -36,25 +44,50 @@ export async function deleteRecord(
 }
 
 /** What an in-transaction erasure leaves for after the commit: the vectors of the record in the index. */
-export interface ErasedRecord { tenantId: string; connectionId: string; kind: string; externalId: string; providers: string[]; report: RecordEraseReport }
+export interface ErasedRecord {
+  tenantId: string;
+  connectionId: string;
+  kind: string;
+  externalId: string;
+  providers: string[];
+  report: RecordEraseReport;
+}
 
 /**
  * The SQL part of erasing one record, inside the caller's transaction (src/sync/apply-changes.ts erases deletions
  * in the same transaction that applies them): the record, the suggestions about it (and their outbox rows),
  * its inbox events, the audit rows that mention it, its pgvector chunks. Null when the connection is gone.
  */
-export async function eraseRecordRows(q: Queryable, connectionId: string, kind: string, externalId: string): Promise<ErasedRecord | null> {
+export async function eraseRecordRows(
+  q: Queryable,
+  connectionId: string,
+  kind: string,
+  externalId: string,
+): Promise<ErasedRecord | null> {
   const erase = new EraseRepo(q);
   const t = await erase.tenantOfConnection(connectionId);
   if (!t) return null;
   const providers = [...new Set([t.provider, ...(await erase.providersOfRecord(connectionId, kind, externalId))])];
   const suggestionIds = await erase.suggestionsAbout(connectionId, kind, externalId);
   const auditRows = await new AuditRepo(q).deleteMentioning(connectionId, { kind, externalId }, suggestionIds);
-  const rest = await erase.eraseRecord({ tenantId: t.tenantId, connectionId, kind, externalId, suggestionIds, providers });
+  const rest = await erase.eraseRecord({
+    tenantId: t.tenantId,
+    connectionId,
+    kind,
+    externalId,
+    suggestionIds,
+    providers,
+  });
   return { tenantId: t.tenantId, connectionId, kind, externalId, providers, report: { ...rest, auditRows } };
 }
 
 /** The index part, after the commit (a failure here is repaired by the queued index job, which removes it again). */
 export async function eraseRecordFromIndex(indexer: IndexEraser | null, e: ErasedRecord): Promise<void> {
-  for (const provider of e.providers) await indexer?.deleteByFilter(e.tenantId, { connectionId: e.connectionId, provider, kind: e.kind, recordId: e.externalId });
+  for (const provider of e.providers)
+    await indexer?.deleteByFilter(e.tenantId, {
+      connectionId: e.connectionId,
+      provider,
+      kind: e.kind,
+      recordId: e.externalId,
+    });
 }

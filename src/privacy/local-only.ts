@@ -9,8 +9,10 @@ import { ConfigError } from '../core/errors.js';
 export function localOnlyProblems(cfg: Pick<Config, 'localOnly' | 'embeddings' | 'vectorStore'>): string[] {
   if (!cfg.localOnly) return [];
   const out: string[] = [];
-  if (cfg.vectorStore.kind === 'pinecone') out.push('VECTOR_STORE: pinecone sends CRM text to Pinecone; LOCAL_ONLY=true allows only pgvector');
-  if (cfg.embeddings === 'openai') out.push('EMBEDDINGS: openai sends CRM text to a remote embeddings API; LOCAL_ONLY=true allows only local');
+  if (cfg.vectorStore.kind === 'pinecone')
+    out.push('VECTOR_STORE: pinecone sends CRM text to Pinecone; LOCAL_ONLY=true allows only pgvector');
+  if (cfg.embeddings === 'openai')
+    out.push('EMBEDDINGS: openai sends CRM text to a remote embeddings API; LOCAL_ONLY=true allows only local');
   return out;
 }
 

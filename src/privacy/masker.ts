@@ -30,7 +30,10 @@ export type MaskerOptions = Omit<DetectOptions, 'knownPeople'>;
 /** Zero-width and invisible formatting characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen, bidi marks). */
 export const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
 
-/** Our placeholder shape, matched in any case: "[person_1]" typed by someone is masked too, and flagged when a model invents it. */
+/**
+ * Our placeholder shape, matched in any case: "[person_1]" typed by someone is masked too, and flagged when a model
+ * invents it.
+ */
 const PLACEHOLDER_LOOSE = /\[(email|phone|card|iban|national_id|person|token)_(\d+)\]/gi;
 
 export function createMasker(knownPeople: readonly KnownPerson[] = [], o: MaskerOptions = {}): Masker {
@@ -56,7 +59,13 @@ export function createMasker(knownPeople: readonly KnownPerson[] = [], o: Masker
   const mask = (input: string, mo: { keepPlaceholders?: boolean } = {}): string => {
     const text = input.replace(INVISIBLE, '');
     const spans: { kind: PlaceholderKind; start: number; end: number; value: string; keep?: boolean }[] = [
-      ...[...text.matchAll(PLACEHOLDER_LOOSE)].map((m) => ({ kind: 'TOKEN' as const, start: m.index, end: m.index + m[0].length, value: m[0], keep: mo.keepPlaceholders })),
+      ...[...text.matchAll(PLACEHOLDER_LOOSE)].map((m) => ({
+        kind: 'TOKEN' as const,
+        start: m.index,
+        end: m.index + m[0].length,
+        value: m[0],
+        keep: mo.keepPlaceholders,
+      })),
     ];
     const taken = (s: number, e: number) => spans.some((x) => s < x.end && e > x.start);
     for (const s of findPersonalData(text, { ...o, knownPeople: people })) if (!taken(s.start, s.end)) spans.push(s);
@@ -71,12 +80,13 @@ export function createMasker(knownPeople: readonly KnownPerson[] = [], o: Masker
   };
 
   // One pass: a restored value is never scanned again (a TOKEN's value is itself placeholder-shaped).
-  const unmask = (text: string): string => text.replace(PLACEHOLDER_LOOSE, (p) => {
-    const v = mapping.get(p);
-    if (v !== undefined) return v;
-    if (!flagged.includes(p)) flagged.push(p);
-    return p;
-  });
+  const unmask = (text: string): string =>
+    text.replace(PLACEHOLDER_LOOSE, (p) => {
+      const v = mapping.get(p);
+      if (v !== undefined) return v;
+      if (!flagged.includes(p)) flagged.push(p);
+      return p;
+    });
 
   return { mask, unmask, mapping, flagged };
 }
@@ -86,7 +96,9 @@ export function mapStrings<T>(value: T, f: (s: string) => string): T {
   if (typeof value === 'string') return f(value) as T;
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, f)) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, mapStrings(v, f)])) as T;
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, mapStrings(v, f)]),
+    ) as T;
   }
   return value;
 }

@@ -11,7 +11,9 @@ import type { KnownPerson } from './detect.js';
 import { createMasker, mapStrings, type Masker } from './masker.js';
 
 /** Where audit rows go (AuditRepo satisfies it). */
-export interface AuditSink { recordCall(c: ModelCallAudit): Promise<string> }
+export interface AuditSink {
+  recordCall(c: ModelCallAudit): Promise<string>;
+}
 
 export interface PrivacyOptions {
   /** CRM people whose names are masked: contacts' and owners' first and last names. */
@@ -48,26 +50,41 @@ export interface PrivateCompletion<T> extends Completion<T> {
 
 export interface PrivateLlmClient extends LlmClient {
   complete<T>(req: CompletionRequest<T>): Promise<PrivateCompletion<T>>;
-  /** Ids of the audit rows written by this client so far, in call order (link them to the suggestion with AuditRepo.setOutcome). */
+  /**
+   * Ids of the audit rows written by this client so far, in call order (link them to the suggestion with
+   * AuditRepo.setOutcome).
+   */
   readonly auditIds: readonly string[];
 }
 
 const NAME_KEYS = new Set(['firstName', 'lastName', 'ownerName', 'fullName']);
 
-/** CRM people named in the data block: objects with firstName / lastName (kept together, so the full name is one unit) or ownerName / fullName. */
+/**
+ * CRM people named in the data block: objects with firstName / lastName (kept together, so the full name is one unit)
+ * or ownerName / fullName.
+ */
 function harvest(value: unknown, out: KnownPerson[]): void {
-  if (Array.isArray(value)) { for (const v of value) harvest(v, out); return; }
+  if (Array.isArray(value)) {
+    for (const v of value) harvest(v, out);
+    return;
+  }
   if (value === null || typeof value !== 'object') return;
   const o = value as Record<string, unknown>;
   const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : null);
-  if (str('firstName') !== null || str('lastName') !== null) out.push({ firstName: str('firstName'), lastName: str('lastName') });
+  if (str('firstName') !== null || str('lastName') !== null)
+    out.push({ firstName: str('firstName'), lastName: str('lastName') });
   for (const [k, v] of Object.entries(o)) {
-    if (NAME_KEYS.has(k)) { if (typeof v === 'string' && (k === 'ownerName' || k === 'fullName')) out.push(v); }
-    else harvest(v, out);
+    if (NAME_KEYS.has(k)) {
+      if (typeof v === 'string' && (k === 'ownerName' || k === 'fullName')) out.push(v);
+    } else harvest(v, out);
   }
 }
 
-interface Split { before: string; data: unknown; after: string }
+interface Split {
+  before: string;
+  data: unknown;
+  after: string;
+}
 /** The message around its crm_data block, with the block decoded; null when there is no parsable block. */
 function splitBlock(content: string): Split | null {
   const start = content.indexOf(DATA_OPEN);
@@ -81,12 +98,17 @@ function splitBlock(content: string): Split | null {
   }
 }
 
-/** Mask one message: free text as text; the crm_data block string by string, re-encoded so it stays valid, escaped JSON. */
+/**
+ * Mask one message: free text as text; the crm_data block string by string, re-encoded so it stays valid, escaped JSON.
+ */
 export function maskMessage(m: ChatMessage, masker: Masker): ChatMessage {
   const split = splitBlock(m.content);
   if (!split) return { ...m, content: masker.mask(m.content) };
   const data = mapStrings(split.data, (s) => masker.mask(s));
-  return { ...m, content: `${masker.mask(split.before)}${DATA_OPEN}\n${encodeCrmData(data)}\n${DATA_CLOSE}${masker.mask(split.after)}` };
+  return {
+    ...m,
+    content: `${masker.mask(split.before)}${DATA_OPEN}\n${encodeCrmData(data)}\n${DATA_CLOSE}${masker.mask(split.after)}`,
+  };
 }
 
 /** A model's answer for the audit: masked again (it may echo personal data it was never given), JSON kept valid. */
@@ -102,9 +124,16 @@ function maskAnswer(raw: string, masker: Masker): string {
  * The messages as the model will see them, with the masker that holds the mapping back. One masker per call:
  * a value keeps its placeholder across messages. Deterministic, so a test can see what a model is shown.
  */
-export function maskMessages(input: readonly ChatMessage[], o: Pick<PrivacyOptions, 'knownPeople' | 'harvestNames' | 'defaultCountry'> = {}): { messages: ChatMessage[]; masker: Masker } {
+export function maskMessages(
+  input: readonly ChatMessage[],
+  o: Pick<PrivacyOptions, 'knownPeople' | 'harvestNames' | 'defaultCountry'> = {},
+): { messages: ChatMessage[]; masker: Masker } {
   const people: KnownPerson[] = [...(o.knownPeople ?? [])];
-  if (o.harvestNames !== false) for (const m of input) { const s = splitBlock(m.content); if (s) harvest(s.data, people); }
+  if (o.harvestNames !== false)
+    for (const m of input) {
+      const s = splitBlock(m.content);
+      if (s) harvest(s.data, people);
+    }
   const masker = createMasker(people, { defaultCountry: o.defaultCountry });
   return { messages: input.map((m) => maskMessage(m, masker)), masker };
 }
@@ -123,13 +152,25 @@ export function withPrivacy(llm: LlmClient, o: PrivacyOptions = {}): PrivateLlmC
   const tier = o.tier ?? 'large';
   const auditIds: string[] = [];
 
-  const audit = async (row: Omit<ModelCallAudit, 'tenantId' | 'connectionId' | 'suggestionId' | 'tier' | 'recordRefs' | 'costUsd' | 'inputTokens' | 'outputTokens'> & { usage: Usage }): Promise<string | null> => {
+  const audit = async (
+    row: Omit<
+      ModelCallAudit,
+      'tenantId' | 'connectionId' | 'suggestionId' | 'tier' | 'recordRefs' | 'costUsd' | 'inputTokens' | 'outputTokens'
+    > & { usage: Usage },
+  ): Promise<string | null> => {
     if (!o.audit) return null;
     const { usage, ...rest } = row;
     const cost = recordCost({ model: row.model, tier, ...usage }, o.prices);
     const id = await o.audit.sink.recordCall({
-      ...rest, tenantId: o.audit.tenantId, connectionId: o.audit.connectionId, suggestionId: o.audit.suggestionId ?? null, tier,
-      recordRefs: o.audit.records ?? [], costUsd: cost.usd, inputTokens: cost.inputTokens, outputTokens: cost.outputTokens,
+      ...rest,
+      tenantId: o.audit.tenantId,
+      connectionId: o.audit.connectionId,
+      suggestionId: o.audit.suggestionId ?? null,
+      tier,
+      recordRefs: o.audit.records ?? [],
+      costUsd: cost.usd,
+      inputTokens: cost.inputTokens,
+      outputTokens: cost.outputTokens,
     });
     auditIds.push(id);
     return id;
@@ -150,10 +191,14 @@ export function withPrivacy(llm: LlmClient, o: PrivacyOptions = {}): PrivateLlmC
         if (isCloseloopError(e)) {
           const out = e instanceof LlmOutputError ? e : null;
           await audit({
-            taskKind, model: out?.model ?? llm.model, maskedPrompt,
+            taskKind,
+            model: out?.model ?? llm.model,
+            maskedPrompt,
             maskedResponse: out?.raw == null ? null : maskAnswer(out.raw, masker),
             usage: out?.usage ?? { inputTokens: 0, outputTokens: 0 },
-            errorCode: e.code, providerRequestId: e.providerRequestId ?? null, privacyFlags: [],
+            errorCode: e.code,
+            providerRequestId: e.providerRequestId ?? null,
+            privacyFlags: [],
           });
         }
         throw e;
@@ -161,10 +206,20 @@ export function withPrivacy(llm: LlmClient, o: PrivacyOptions = {}): PrivateLlmC
       const value = mapStrings(c.value, (s) => masker.unmask(s));
       const invented = [...masker.flagged];
       const placeholders = masker.mapping.size;
-      if (invented.length) logger.warn({ task: taskKind, invented }, 'model answer contains placeholders that were never issued; left unresolved');
+      if (invented.length)
+        logger.warn(
+          { task: taskKind, invented },
+          'model answer contains placeholders that were never issued; left unresolved',
+        );
       const auditId = await audit({
-        taskKind, model: c.model, maskedPrompt, maskedResponse: maskAnswer(c.raw, masker), usage: c.usage,
-        errorCode: null, providerRequestId: c.requestId, privacyFlags: invented.map((p) => `invented placeholder ${p}`),
+        taskKind,
+        model: c.model,
+        maskedPrompt,
+        maskedResponse: maskAnswer(c.raw, masker),
+        usage: c.usage,
+        errorCode: null,
+        providerRequestId: c.requestId,
+        privacyFlags: invented.map((p) => `invented placeholder ${p}`),
       });
       return { ...c, value, privacy: { placeholders, invented }, auditId };
     },

@@ -22,7 +22,11 @@ const LONG: ReadonlySet<QueueName> = new Set(['backfill', 'poll']);
 /** Jobs per INSERT statement when a scan enqueues many at once (sendMany). */
 export const SEND_MANY_CHUNK = 500;
 
-export interface QueueDepth { queued: number; active: number; oldestSeconds: number }
+export interface QueueDepth {
+  queued: number;
+  active: number;
+  oldestSeconds: number;
+}
 
 export interface SendOpts {
   singletonKey?: string;
@@ -33,7 +37,12 @@ export interface SendOpts {
 }
 
 /** A job as handlers see it: its data, and the key it was sent with (a retry is sent with the same key). */
-export interface QueuedJob<T> { id: string; name: string; data: T; singletonKey: string | null }
+export interface QueuedJob<T> {
+  id: string;
+  name: string;
+  data: T;
+  singletonKey: string | null;
+}
 
 export interface WorkQueue {
   start(): Promise<void>;
@@ -45,9 +54,15 @@ export interface WorkQueue {
   sendMany(name: QueueName, jobs: { data: object; singletonKey?: string }[]): Promise<number>;
   /** Enqueue inside the caller's transaction: the job exists iff the transaction commits. */
   sendInTx(tx: Queryable, name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
-  work<T extends object>(name: QueueName, opts: { concurrency: number; batchSize?: number }, handler: (jobs: QueuedJob<T>[]) => Promise<void>): Promise<void>;
+  work<T extends object>(
+    name: QueueName,
+    opts: { concurrency: number; batchSize?: number },
+    handler: (jobs: QueuedJob<T>[]) => Promise<void>,
+  ): Promise<void>;
   stats(): Promise<Record<string, { queued: number; active: number; total: number }>>;
-  /** Live depth per queue, read from the job table: jobs due and waiting, running, and the age of the oldest due one. */
+  /**
+   * Live depth per queue, read from the job table: jobs due and waiting, running, and the age of the oldest due one.
+   */
   depth?(): Promise<Record<QueueName, QueueDepth>>;
   /** Throws unless the queue is started and its tables answer (readiness). */
   ping?(): Promise<void>;
@@ -80,11 +95,38 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
   // Traces (src/lib/tracing.ts): a job stores the trace context it was sent in (pg-boss's trace_context column)
   // and its worker continues that trace. Without a registered tracer provider nothing is stored or recorded.
   const openTelemetry = { propagateContext: true };
-  const boss = db.engine === 'pglite'
-    ? new PgBoss({ db: fromPglite(db.raw as any), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: supervise, useListenNotify: notify, openTelemetry })
-    : pooled
-      ? new PgBoss({ db: pooled.db, schema: 'pgboss', supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise, openTelemetry })
-      : new PgBoss({ connectionString: databaseUrl!, schema: 'pgboss', max: o.poolSize ?? 4, supervise: true, schedule: false, useListenNotify: notify, superviseIntervalSeconds: supervise, openTelemetry });
+  const boss =
+    db.engine === 'pglite'
+      ? new PgBoss({
+          db: fromPglite(db.raw as any),
+          backend: 'pglite',
+          schema: 'pgboss',
+          supervise: true,
+          schedule: false,
+          superviseIntervalSeconds: supervise,
+          useListenNotify: notify,
+          openTelemetry,
+        })
+      : pooled
+        ? new PgBoss({
+            db: pooled.db,
+            schema: 'pgboss',
+            supervise: true,
+            schedule: false,
+            useListenNotify: notify,
+            superviseIntervalSeconds: supervise,
+            openTelemetry,
+          })
+        : new PgBoss({
+            connectionString: databaseUrl!,
+            schema: 'pgboss',
+            max: o.poolSize ?? 4,
+            supervise: true,
+            schedule: false,
+            useListenNotify: notify,
+            superviseIntervalSeconds: supervise,
+            openTelemetry,
+          });
   boss.on('error', (err: unknown) => o.logger.error({ err }, 'queue error'));
   const expire = o.expireInSeconds ?? 60;
   let started = false;
@@ -101,20 +143,29 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
       await boss.start();
       started = true;
       for (const name of QUEUE_NAMES) {
-        if (!(await boss.getQueue(name))) await boss.createQueue(name, {
-          policy: KEYED.has(name) ? 'stately' : 'standard', retryLimit: 8, retryBackoff: true, notify: true,
-          // Syncs may run for a long time: they prove liveness by heartbeat instead of a short expiry.
-          ...(LONG.has(name) ? { expireInSeconds: 6 * 3600, heartbeatSeconds: 30 } : { expireInSeconds: expire }),
-        } as any);
+        if (!(await boss.getQueue(name)))
+          await boss.createQueue(name, {
+            policy: KEYED.has(name) ? 'stately' : 'standard',
+            retryLimit: 8,
+            retryBackoff: true,
+            notify: true,
+            // Syncs may run for a long time: they prove liveness by heartbeat instead of a short expiry.
+            ...(LONG.has(name) ? { expireInSeconds: 6 * 3600, heartbeatSeconds: 30 } : { expireInSeconds: expire }),
+          } as any);
       }
     },
-    send: (name, data, opts) => { requireKey(name, opts); return boss.send(name, data, sendOpts(opts)); },
+    send: (name, data, opts) => {
+      requireKey(name, opts);
+      return boss.send(name, data, sendOpts(opts));
+    },
     async sendMany(name, jobs) {
       let n = 0;
       for (let i = 0; i < jobs.length; i += SEND_MANY_CHUNK) {
         const chunk = jobs.slice(i, i + SEND_MANY_CHUNK).map((j) => {
           requireKey(name, { singletonKey: j.singletonKey });
-          const { singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax } = sendOpts({ singletonKey: j.singletonKey });
+          const { singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax } = sendOpts({
+            singletonKey: j.singletonKey,
+          });
           return { data: j.data, singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax };
         });
         const ids = await boss.insert(name, chunk, { returnId: true });
@@ -124,17 +175,40 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
     },
     sendInTx: (tx, name, data, opts) => {
       requireKey(name, opts);
-      return boss.send(name, data, { ...sendOpts(opts), db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) } });
+      return boss.send(name, data, {
+        ...sendOpts(opts),
+        db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) },
+      });
     },
     async work(name, opts, handler) {
       for (let i = 0; i < Math.max(1, opts.concurrency); i++) {
         // NOTIFY wakes workers at once for new jobs; retries and delayed jobs are found by the backstop poll.
         // A worker that got a full batch fetches again at once (burstWhenBatchFull): a backlog queued by one
         // multi-row INSERT (sendMany) sends one NOTIFY, and would otherwise drain one batch per backstop poll.
-        await boss.work(name, { batchSize: opts.batchSize ?? 1, burstWhenBatchFull: (opts.batchSize ?? 1) > 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? (notify ? 0.5 : 2), notifyPollingIntervalSeconds: 2, includeMetadata: true } as any,
+        await boss.work(
+          name,
+          {
+            batchSize: opts.batchSize ?? 1,
+            burstWhenBatchFull: (opts.batchSize ?? 1) > 1,
+            pollingIntervalSeconds: o.pollingIntervalSeconds ?? (notify ? 0.5 : 2),
+            notifyPollingIntervalSeconds: 2,
+            includeMetadata: true,
+          } as any,
           // Every log line the handler writes names the queue and the job (src/lib/log-context.ts).
-          (jobs: Job<object>[]) => withLogContext(jobs.length === 1 ? { queue: name, jobId: jobs[0]!.id } : { queue: name, jobIds: jobs.map((j) => j.id) },
-            () => handler(jobs.map((j) => ({ id: j.id, name: j.name, data: j.data as never, singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null })))));
+          (jobs: Job<object>[]) =>
+            withLogContext(
+              jobs.length === 1 ? { queue: name, jobId: jobs[0]!.id } : { queue: name, jobIds: jobs.map((j) => j.id) },
+              () =>
+                handler(
+                  jobs.map((j) => ({
+                    id: j.id,
+                    name: j.name,
+                    data: j.data as never,
+                    singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null,
+                  })),
+                ),
+            ),
+        );
       }
     },
     async depth() {
@@ -146,9 +220,17 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
                 extract(epoch FROM now() - min(created_on) FILTER (WHERE state < 'active' AND start_after <= now()))::float8 AS oldest
            FROM pgboss.job WHERE state < 'completed' GROUP BY name`,
       );
-      const out = Object.fromEntries(QUEUE_NAMES.map((n) => [n, { queued: 0, active: 0, oldestSeconds: 0 }])) as Record<QueueName, QueueDepth>;
+      const out = Object.fromEntries(QUEUE_NAMES.map((n) => [n, { queued: 0, active: 0, oldestSeconds: 0 }])) as Record<
+        QueueName,
+        QueueDepth
+      >;
       for (const row of r.rows) {
-        if ((QUEUE_NAMES as readonly string[]).includes(row.name)) out[row.name as QueueName] = { queued: row.queued, active: row.active, oldestSeconds: Math.max(0, row.oldest ?? 0) };
+        if ((QUEUE_NAMES as readonly string[]).includes(row.name))
+          out[row.name as QueueName] = {
+            queued: row.queued,
+            active: row.active,
+            oldestSeconds: Math.max(0, row.oldest ?? 0),
+          };
       }
       return out;
     },
@@ -179,7 +261,9 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
  */
 function pooledWithListener(url: string, listenUrl: string, max: number): { db: Db_; close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max });
-  pool.on('error', () => { /* idle client errors surface on the next query */ });
+  pool.on('error', () => {
+    /* idle client errors surface on the next query */
+  });
   const db: Db_ = {
     executeSql: (text, values) => pool.query(text, values as any[]),
     async listen(channel, onNotification, onReconnect) {
@@ -189,7 +273,9 @@ function pooledWithListener(url: string, listenUrl: string, max: number): { db: 
       let attempt = 0;
       const connect = async (): Promise<void> => {
         const c = new pg.Client({ connectionString: listenUrl, keepAlive: true });
-        c.on('notification', (m) => { if (m.payload !== undefined) onNotification(m.payload); });
+        c.on('notification', (m) => {
+          if (m.payload !== undefined) onNotification(m.payload);
+        });
         c.on('error', () => drop(c));
         c.on('end', () => drop(c));
         client = c;
@@ -207,7 +293,13 @@ function pooledWithListener(url: string, listenUrl: string, max: number): { db: 
       };
       const retry = () => {
         if (closed || timer) return;
-        timer = setTimeout(() => { timer = null; connect().catch(retry); }, Math.min(30_000, 1000 * 2 ** Math.min(attempt++, 5)));
+        timer = setTimeout(
+          () => {
+            timer = null;
+            connect().catch(retry);
+          },
+          Math.min(30_000, 1000 * 2 ** Math.min(attempt++, 5)),
+        );
       };
       const drop = (c: pg.Client) => {
         if (closed || client !== c) return;

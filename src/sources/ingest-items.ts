@@ -15,14 +15,23 @@ export const MAX_ITEMS = 100;
 export const INGEST_BODY_LIMIT = '2mb';
 export const MAX_TEXT_CHARS = 500_000;
 
-const TYPE_TO_KIND = { call_transcript: 'call', calendar_invite: 'meeting', meeting_notes: 'meeting', message: 'note' } as const satisfies Record<string, ActivityKind>;
+const TYPE_TO_KIND = {
+  call_transcript: 'call',
+  calendar_invite: 'meeting',
+  meeting_notes: 'meeting',
+  message: 'note',
+} as const satisfies Record<string, ActivityKind>;
 
 const Id = z.string().trim().min(1).max(256);
-const Participant = z.object({
-  email: z.email().max(320).optional(),
-  name: z.string().trim().min(1).max(300).optional(),
-  phone: z.string().trim().min(3).max(40).optional(),
-}).refine((p) => p.email !== undefined || p.name !== undefined || p.phone !== undefined, { message: 'a participant needs an email, a name or a phone' });
+const Participant = z
+  .object({
+    email: z.email().max(320).optional(),
+    name: z.string().trim().min(1).max(300).optional(),
+    phone: z.string().trim().min(3).max(40).optional(),
+  })
+  .refine((p) => p.email !== undefined || p.name !== undefined || p.phone !== undefined, {
+    message: 'a participant needs an email, a name or a phone',
+  });
 
 export const IngestItem = z.object({
   /** The caller's id: the dedupe key. Re-posting it replaces the interaction. */
@@ -32,13 +41,18 @@ export const IngestItem = z.object({
   title: z.string().trim().max(1000).optional(),
   text: z.string().min(1).max(MAX_TEXT_CHARS),
   participants: z.array(Participant).max(500),
-  crm: z.object({ dealId: Id.optional(), companyId: Id.optional(), contactIds: z.array(Id).max(100).optional() }).optional(),
+  crm: z
+    .object({ dealId: Id.optional(), companyId: Id.optional(), contactIds: z.array(Id).max(100).optional() })
+    .optional(),
 });
 export type IngestItem = z.infer<typeof IngestItem>;
 
 export const IngestRequest = z.object({ items: z.array(IngestItem).min(1).max(MAX_ITEMS) });
 
-export interface ValidationIssue { path: string; message: string }
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
 const issuePath = (path: readonly PropertyKey[]) =>
   path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n ? '.' : ''}${String(p)}`)).join('') || '(body)';
 
@@ -46,7 +60,9 @@ const issuePath = (path: readonly PropertyKey[]) =>
  * The request body, or every problem with it: zod issues as `items[3].participants[0].email: Invalid email
  * address`, plus repeated sourceIds (checked on the raw items, so they are listed beside other problems).
  */
-export function parseIngestRequest(body: unknown): { ok: true; items: IngestItem[] } | { ok: false; issues: ValidationIssue[] } {
+export function parseIngestRequest(
+  body: unknown,
+): { ok: true; items: IngestItem[] } | { ok: false; issues: ValidationIssue[] } {
   const r = IngestRequest.safeParse(body);
   const issues = r.success ? [] : r.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
   const raw = (body as { items?: unknown })?.items;
@@ -57,7 +73,11 @@ export function parseIngestRequest(body: unknown): { ok: true; items: IngestItem
       if (typeof id !== 'string') return;
       const first = seen.get(id.trim());
       if (first === undefined) seen.set(id.trim(), i);
-      else issues.push({ path: issuePath(['items', i, 'sourceId']), message: `duplicate sourceId (also items[${first}])` });
+      else
+        issues.push({
+          path: issuePath(['items', i, 'sourceId']),
+          message: `duplicate sourceId (also items[${first}])`,
+        });
     });
   }
   return r.success && issues.length === 0 ? { ok: true, items: r.data.items } : { ok: false, issues };
@@ -87,7 +107,14 @@ export function toIngestActivity(item: IngestItem, associations: Associations, r
   };
 }
 
-export interface SourceDeps { store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; now: () => number; subscribers: readonly ChangeSubscriber[] }
+export interface SourceDeps {
+  store: Store;
+  queue: WorkQueue;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => number;
+  subscribers: readonly ChangeSubscriber[];
+}
 
 export interface IngestItemResult {
   sourceId: string;
@@ -103,33 +130,61 @@ export interface IngestItemResult {
  * Store posted interactions under the key's connection: link them to its CRM records, then upsert them and
  * enqueue indexing and re-analysis in one transaction.
  */
-export async function ingestInteractions(deps: SourceDeps, conn: ConnectionRow, items: IngestItem[]): Promise<IngestItemResult[]> {
+export async function ingestInteractions(
+  deps: SourceDeps,
+  conn: ConnectionRow,
+  items: IngestItem[],
+): Promise<IngestItemResult[]> {
   const now = deps.now();
-  const links = await linkInteractions(deps.store.sources, conn.id, items.map((i) => ({ participants: i.participants, crm: i.crm })));
+  const links = await linkInteractions(
+    deps.store.sources,
+    conn.id,
+    items.map((i) => ({ participants: i.participants, crm: i.crm })),
+  );
   const activities = items.map((item, n) => toIngestActivity(item, links[n]!.associations, now));
-  const statuses = await deps.store.tx((r, tx) => putSourceActivities(r, tx, deps, conn, activities, { now, stamping: 'received' }));
+  const statuses = await deps.store.tx((r, tx) =>
+    putSourceActivities(r, tx, deps, conn, activities, { now, stamping: 'received' }),
+  );
   const results = items.map((item, n) => ({
-    sourceId: item.sourceId, externalId: activities[n]!.externalId, kind: activities[n]!.kind, status: statuses[n]!,
-    associations: activities[n]!.associations, unknownCrmIds: links[n]!.unknownCrmIds,
+    sourceId: item.sourceId,
+    externalId: activities[n]!.externalId,
+    kind: activities[n]!.kind,
+    status: statuses[n]!,
+    associations: activities[n]!.associations,
+    unknownCrmIds: links[n]!.unknownCrmIds,
   }));
   for (const s of ['created', 'updated', 'unchanged'] as const) {
     const n = results.filter((x) => x.status === s).length;
     if (n) deps.metrics.webhookEvents.inc({ crm: INGEST_PROVIDER, result: s }, n);
   }
-  deps.logger.info({ connectionId: conn.id, source: INGEST_PROVIDER, items: results.length, changed: results.filter((x) => x.status !== 'unchanged').length }, 'interactions ingested');
+  deps.logger.info(
+    {
+      connectionId: conn.id,
+      source: INGEST_PROVIDER,
+      items: results.length,
+      changed: results.filter((x) => x.status !== 'unchanged').length,
+    },
+    'interactions ingested',
+  );
   return results;
 }
 
 /** Remove one interaction of this connection. False when it does not exist (or was already removed). */
 export async function deleteInteraction(deps: SourceDeps, conn: ConnectionRow, sourceId: string): Promise<boolean> {
   const now = deps.now();
-  const removed = await deps.store.tx((r, tx) => removeSourceActivity(r, tx, deps, conn, ingestExternalId(sourceId), now));
+  const removed = await deps.store.tx((r, tx) =>
+    removeSourceActivity(r, tx, deps, conn, ingestExternalId(sourceId), now),
+  );
   if (removed) deps.logger.info({ connectionId: conn.id, source: INGEST_PROVIDER }, 'interaction deleted');
   return removed !== null;
 }
 
 /** The stored interaction of this connection, or null. */
-export async function getInteraction(deps: Pick<SourceDeps, 'store'>, conn: ConnectionRow, sourceId: string): Promise<Activity | null> {
+export async function getInteraction(
+  deps: Pick<SourceDeps, 'store'>,
+  conn: ConnectionRow,
+  sourceId: string,
+): Promise<Activity | null> {
   const versions = await deps.store.sources.activityVersions(conn.id, ingestExternalId(sourceId));
   return versions.find((v) => !v.archived)?.data ?? null;
 }

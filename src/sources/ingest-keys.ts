@@ -10,7 +10,11 @@ import { constantTimeEqual } from '../../connectors/kit/constant-time.js';
  */
 const KEY_RE = /^(clk_[0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
-export interface NewIngestKey { id: string; key: string; secretSha256: string }
+export interface NewIngestKey {
+  id: string;
+  key: string;
+  secretSha256: string;
+}
 
 export function generateIngestKey(): NewIngestKey {
   const id = `clk_${randomBytes(6).toString('hex')}`;
@@ -37,7 +41,10 @@ const DUMMY_HASH = hashIngestKey('clk_000000000000_not-a-key');
  * The connection an ingest key belongs to. Every failure is a 401 (AUTH_REVOKED): missing, malformed,
  * unknown, wrong secret or revoked. The hash comparison runs even for unknown ids.
  */
-export async function authenticateIngestKey(store: Pick<Store, 'sources' | 'connections'>, authorization: string | undefined): Promise<{ connection: ConnectionRow; keyId: string }> {
+export async function authenticateIngestKey(
+  store: Pick<Store, 'sources' | 'connections'>,
+  authorization: string | undefined,
+): Promise<{ connection: ConnectionRow; keyId: string }> {
   const key = bearerToken(authorization);
   if (!key) throw new AuthRevokedError('ingest: missing bearer key (Authorization: Bearer <ingest key>)');
   const id = ingestKeyId(key);

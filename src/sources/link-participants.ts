@@ -1,9 +1,23 @@
 import type { Associations, Company, Contact, Deal } from '../core/canonical.js';
-import { basicFold, foldGermanTransliteration, normalizeCompanyName, normalizeDomain, normalizeEmail } from '../resolve/index.js';
+import {
+  basicFold,
+  foldGermanTransliteration,
+  normalizeCompanyName,
+  normalizeDomain,
+  normalizeEmail,
+} from '../resolve/index.js';
 import type { SourcesRepo } from '../store/sources.js';
 
-export interface Participant { email?: string | null; name?: string | null; phone?: string | null }
-export interface CrmHints { dealId?: string | null; companyId?: string | null; contactIds?: string[] | null }
+export interface Participant {
+  email?: string | null;
+  name?: string | null;
+  phone?: string | null;
+}
+export interface CrmHints {
+  dealId?: string | null;
+  companyId?: string | null;
+  contactIds?: string[] | null;
+}
 
 export interface LinkInput {
   participants: Participant[];
@@ -46,8 +60,14 @@ const sorted = (xs: Iterable<string>) => uniq(xs).sort();
  * match), contact → their companies and open deals; unmatched participants' email domains (free mail
  * excluded) and mentioned domains → companies by domain.
  */
-export async function linkInteractions(repo: SourcesRepo, connectionId: string, inputs: LinkInput[]): Promise<LinkResult[]> {
-  const emailsOf = inputs.map((i) => uniq(i.participants.map((p) => normalizeEmail(p.email).normalized).filter((e): e is string => e !== null)));
+export async function linkInteractions(
+  repo: SourcesRepo,
+  connectionId: string,
+  inputs: LinkInput[],
+): Promise<LinkResult[]> {
+  const emailsOf = inputs.map((i) =>
+    uniq(i.participants.map((p) => normalizeEmail(p.email).normalized).filter((e): e is string => e !== null)),
+  );
   const allEmails = uniq(emailsOf.flat());
   const contacts = await repo.contactsByEmailKeys(connectionId, uniq(allEmails.map(looseEmailKey)));
   const contactsByEmail = new Map<string, Contact[]>();
@@ -61,10 +81,14 @@ export async function linkInteractions(repo: SourcesRepo, connectionId: string, 
     companies: uniq(inputs.flatMap((i) => (i.crm?.companyId ? [i.crm.companyId] : []))),
     deals: uniq(inputs.flatMap((i) => (i.crm?.dealId ? [i.crm.dealId] : []))),
   };
-  const domainsOf = inputs.map((input, n) => uniq([
-    ...emailsOf[n]!.filter((e) => !contactsByEmail.has(e)).map(companyDomain),
-    ...(input.domains ?? []).map(companyDomain),
-  ].filter((d): d is string => d !== null)));
+  const domainsOf = inputs.map((input, n) =>
+    uniq(
+      [
+        ...emailsOf[n]!.filter((e) => !contactsByEmail.has(e)).map(companyDomain),
+        ...(input.domains ?? []).map(companyDomain),
+      ].filter((d): d is string => d !== null),
+    ),
+  );
   const matchedContacts = uniq(contacts);
   const [liveContacts, liveCompanies, liveDeals, domainCompanies, contactCompanies, contactDeals] = await Promise.all([
     repo.existing<Contact>(connectionId, 'contact', explicit.contacts),
@@ -72,10 +96,19 @@ export async function linkInteractions(repo: SourcesRepo, connectionId: string, 
     repo.existing<Deal>(connectionId, 'deal', explicit.deals),
     repo.companiesByDomainHints(connectionId, uniq(domainsOf.flat())),
     repo.existing<Company>(connectionId, 'company', uniq(matchedContacts.flatMap((c) => c.associations.companies))),
-    repo.openDealsForContacts(connectionId, matchedContacts.map((c) => c.externalId), uniq(matchedContacts.flatMap((c) => c.associations.deals))),
+    repo.openDealsForContacts(
+      connectionId,
+      matchedContacts.map((c) => c.externalId),
+      uniq(matchedContacts.flatMap((c) => c.associations.deals)),
+    ),
   ]);
   const has = (rows: { externalId: string }[]) => new Set(rows.map((r) => r.externalId));
-  const live = { contacts: has(liveContacts), companies: has(liveCompanies), deals: has(liveDeals), contactCompanies: has(contactCompanies) };
+  const live = {
+    contacts: has(liveContacts),
+    companies: has(liveCompanies),
+    deals: has(liveDeals),
+    contactCompanies: has(contactCompanies),
+  };
   const companiesByDomain = new Map<string, string[]>();
   for (const c of domainCompanies) {
     for (const d of uniq([companyDomain(c.domain), companyDomain(c.website)])) {
@@ -126,7 +159,12 @@ function tokens(text: string): { folded: string; capital: boolean }[] {
 function followedByLegalForm(toks: { folded: string }[], i: number, w: number): boolean {
   const key = keyOf(toks.slice(i, i + w).map((t) => t.folded));
   for (let extra = 1; extra <= 4 && i + w + extra <= toks.length; extra++) {
-    const n = normalizeCompanyName(toks.slice(i, i + w + extra).map((t) => t.folded).join(' '));
+    const n = normalizeCompanyName(
+      toks
+        .slice(i, i + w + extra)
+        .map((t) => t.folded)
+        .join(' '),
+    );
     if (n.key === key && n.legalForms.length > 0) return true;
   }
   return false;

@@ -60,10 +60,26 @@ export type SlackOutcome =
 const MESSAGE_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'me_message']);
 const DIRECT_CHANNEL_TYPES = new Set(['im', 'mpim']);
 /** Hosts of tools whose links say nothing about which customer a message is about. */
-const TOOL_HOSTS = new Set(['slack.com', 'app.slack.com', 'zoom.us', 'docs.google.com', 'drive.google.com', 'meet.google.com', 'calendar.google.com',
-  'bit.ly', 'goo.gl', 'linkedin.com', 'notion.so', 'loom.com', 'calendly.com', 'github.com', 'teams.microsoft.com']);
+const TOOL_HOSTS = new Set([
+  'slack.com',
+  'app.slack.com',
+  'zoom.us',
+  'docs.google.com',
+  'drive.google.com',
+  'meet.google.com',
+  'calendar.google.com',
+  'bit.ly',
+  'goo.gl',
+  'linkedin.com',
+  'notion.so',
+  'loom.com',
+  'calendly.com',
+  'github.com',
+  'teams.microsoft.com',
+]);
 
-export const slackExternalId = (team: string, channel: string, ts: string) => `${SLACK_PROVIDER}:${team}:${channel}:${ts}`;
+export const slackExternalId = (team: string, channel: string, ts: string) =>
+  `${SLACK_PROVIDER}:${team}:${channel}:${ts}`;
 export const slackTsToIso = (ts: string) => new Date(Math.round(Number(ts) * 1000)).toISOString();
 
 /** https://<domain>.slack.com/archives/<channel>/p<ts without the dot>, with the thread of a reply. */
@@ -79,16 +95,24 @@ export function slackPermalink(domain: string, channel: string, ts: string, thre
  */
 export function slackToText(text: string): string {
   return text
-    .replace(/<([^<>|]+)\|([^<>]*)>/g, (_m, target: string, label: string) => (target.startsWith('#') || target.startsWith('@') ? `${target[0]}${label}` : label || target))
-    .replace(/<(mailto:)?([^<>]+)>/g, (_m, _mailto, target: string) => (target.startsWith('!') ? `@${target.slice(1).split('^')[0]}` : target))
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    .replace(/<([^<>|]+)\|([^<>]*)>/g, (_m, target: string, label: string) =>
+      target.startsWith('#') || target.startsWith('@') ? `${target[0]}${label}` : label || target,
+    )
+    .replace(/<(mailto:)?([^<>]+)>/g, (_m, _mailto, target: string) =>
+      target.startsWith('!') ? `@${target.slice(1).split('^')[0]}` : target,
+    )
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** Hosts mentioned in a message: link targets (even behind a label), bare domains and email domains. */
 export function mentionedHosts(raw: string): string[] {
   const out = new Set<string>();
   for (const m of raw.matchAll(/<(?:https?:\/\/|mailto:[^@|>]+@)([^/|>?#:]+)/gi)) out.add(m[1]!.toLowerCase());
-  for (const m of slackToText(raw).matchAll(/(?:^|[^\p{L}\p{N}.@-])(?:https?:\/\/)?(?:[\p{L}\p{N}._%+-]+@)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})\b/giu)) {
+  for (const m of slackToText(raw).matchAll(
+    /(?:^|[^\p{L}\p{N}.@-])(?:https?:\/\/)?(?:[\p{L}\p{N}._%+-]+@)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})\b/giu,
+  )) {
     out.add(m[1]!.toLowerCase());
   }
   return [...out].map((h) => h.replace(/^www\d*\./, '')).filter((h) => !TOOL_HOSTS.has(h));
@@ -101,7 +125,8 @@ type Classified =
 
 /** What a message event means for the index: a new or edited message, a deletion, or nothing. */
 export function classifyMessage(e: SlackMessageEvent): Classified {
-  if (DIRECT_CHANNEL_TYPES.has(e.channel_type ?? '') || e.channel.startsWith('D')) return { action: 'ignore', reason: 'direct_message' };
+  if (DIRECT_CHANNEL_TYPES.has(e.channel_type ?? '') || e.channel.startsWith('D'))
+    return { action: 'ignore', reason: 'direct_message' };
   if (e.subtype === 'message_deleted') {
     const ts = e.deleted_ts ?? e.previous_message?.ts;
     return ts ? { action: 'delete', channel: e.channel, ts } : { action: 'ignore', reason: 'malformed' };
@@ -114,16 +139,34 @@ export function classifyMessage(e: SlackMessageEvent): Classified {
     if (m.bot_id || m.subtype === 'bot_message') return { action: 'ignore', reason: 'bot_message' };
     if (!MESSAGE_SUBTYPES.has(m.subtype)) return { action: 'ignore', reason: `subtype:${m.subtype}` };
     if (!m.text?.trim()) return { action: 'ignore', reason: 'empty' };
-    return { action: 'upsert', channel: e.channel, ts: m.ts, threadTs: m.thread_ts, text: m.text, updatedTs: m.edited?.ts ?? e.event_ts ?? m.ts };
+    return {
+      action: 'upsert',
+      channel: e.channel,
+      ts: m.ts,
+      threadTs: m.thread_ts,
+      text: m.text,
+      updatedTs: m.edited?.ts ?? e.event_ts ?? m.ts,
+    };
   }
   if (e.bot_id || e.subtype === 'bot_message') return { action: 'ignore', reason: 'bot_message' };
   if (!MESSAGE_SUBTYPES.has(e.subtype)) return { action: 'ignore', reason: `subtype:${e.subtype}` };
   if (!e.ts) return { action: 'ignore', reason: 'malformed' };
   if (!e.text?.trim()) return { action: 'ignore', reason: 'empty' };
-  return { action: 'upsert', channel: e.channel, ts: e.ts, threadTs: e.thread_ts, text: e.text, updatedTs: e.edited?.ts ?? e.ts };
+  return {
+    action: 'upsert',
+    channel: e.channel,
+    ts: e.ts,
+    threadTs: e.thread_ts,
+    text: e.text,
+    updatedTs: e.edited?.ts ?? e.ts,
+  };
 }
 
-export interface SlackRequest { rawBody: Buffer; timestamp: string | undefined; signature: string | undefined }
+export interface SlackRequest {
+  rawBody: Buffer;
+  timestamp: string | undefined;
+  signature: string | undefined;
+}
 
 /**
  * The request path of the Slack Events API: verify the v0 signature over the raw bytes (5-minute window)
@@ -142,33 +185,62 @@ export function createSlackEventHandler(deps: SourceDeps & { signingSecret: stri
     return companies;
   };
 
-  async function toActivity(conn: ConnectionRow, team: { team_id: string; domain: string | null }, m: Extract<Classified, { action: 'upsert' }>): Promise<Activity> {
+  async function toActivity(
+    conn: ConnectionRow,
+    team: { team_id: string; domain: string | null },
+    m: Extract<Classified, { action: 'upsert' }>,
+  ): Promise<Activity> {
     const text = slackToText(m.text);
     const channel = await deps.store.sources.slackChannel(team.team_id, m.channel);
     // The channel's company wins when it exists in the CRM; mentions are the fallback (linkInteractions).
-    const [link] = await linkInteractions(deps.store.sources, conn.id, [{
-      participants: [], crm: channel ? { companyId: channel.company_id } : null,
-      domains: mentionedHosts(m.text), companyIds: findCompanyMentions(text, await companyNames(conn.id)),
-    }]);
+    const [link] = await linkInteractions(deps.store.sources, conn.id, [
+      {
+        participants: [],
+        crm: channel ? { companyId: channel.company_id } : null,
+        domains: mentionedHosts(m.text),
+        companyIds: findCompanyMentions(text, await companyNames(conn.id)),
+      },
+    ]);
     const occurredAt = slackTsToIso(m.ts);
     return {
-      kind: 'note', provider: SLACK_PROVIDER, externalId: slackExternalId(team.team_id, m.channel, m.ts),
-      createdAt: occurredAt, updatedAt: slackTsToIso(m.updatedTs), archived: false, ownerId: null,
+      kind: 'note',
+      provider: SLACK_PROVIDER,
+      externalId: slackExternalId(team.team_id, m.channel, m.ts),
+      createdAt: occurredAt,
+      updatedAt: slackTsToIso(m.updatedTs),
+      archived: false,
+      ownerId: null,
       associations: link!.associations,
       url: team.domain ? slackPermalink(team.domain, m.channel, m.ts, m.threadTs) : null,
-      subject: null, body: text, occurredAt, direction: null, status: null, dueAt: null,
+      subject: null,
+      body: text,
+      occurredAt,
+      direction: null,
+      status: null,
+      dueAt: null,
     };
   }
 
   return async function acceptSlackEvent(req: SlackRequest): Promise<SlackOutcome> {
-    verifySlackSignature({ signingSecret: deps.signingSecret, rawBody: req.rawBody, timestamp: req.timestamp, signature: req.signature, now: deps.now() });
+    verifySlackSignature({
+      signingSecret: deps.signingSecret,
+      rawBody: req.rawBody,
+      timestamp: req.timestamp,
+      signature: req.signature,
+      now: deps.now(),
+    });
     let json: unknown;
-    try { json = JSON.parse(req.rawBody.toString('utf8')); } catch { throw new InvalidPayloadError('slack: body is not JSON', { provider: SLACK_PROVIDER }); }
+    try {
+      json = JSON.parse(req.rawBody.toString('utf8'));
+    } catch {
+      throw new InvalidPayloadError('slack: body is not JSON', { provider: SLACK_PROVIDER });
+    }
     const envelope = Envelope.safeParse(json);
     if (!envelope.success) throw new InvalidPayloadError('slack: body has no type', { provider: SLACK_PROVIDER });
     if (envelope.data.type === 'url_verification') {
       const v = UrlVerification.safeParse(json);
-      if (!v.success) throw new InvalidPayloadError('slack: url_verification without a challenge', { provider: SLACK_PROVIDER });
+      if (!v.success)
+        throw new InvalidPayloadError('slack: url_verification without a challenge', { provider: SLACK_PROVIDER });
       return { status: 'challenge', challenge: v.data.challenge };
     }
     if (envelope.data.type !== 'event_callback') return ignored(`envelope:${envelope.data.type}`);
@@ -183,7 +255,10 @@ export function createSlackEventHandler(deps: SourceDeps & { signingSecret: stri
     const team = await deps.store.sources.slackTeam(cb.data.team_id);
     const conn = team ? await deps.store.connections.get(team.connection_id) : null;
     if (!team || !conn) {
-      deps.logger.warn({ source: SLACK_PROVIDER, teamId: cb.data.team_id }, 'slack event from a workspace bound to no connection: dropped (npx closeloop sources bind-slack)');
+      deps.logger.warn(
+        { source: SLACK_PROVIDER, teamId: cb.data.team_id },
+        'slack event from a workspace bound to no connection: dropped (npx closeloop sources bind-slack)',
+      );
       return ignored('team_not_bound');
     }
     const now = deps.now();
@@ -192,12 +267,17 @@ export function createSlackEventHandler(deps: SourceDeps & { signingSecret: stri
     const outcome = await deps.store.tx(async (r, tx): Promise<SlackOutcome> => {
       if (!(await r.sources.recordSlackEvent(team.team_id, cb.data.event_id))) return { status: 'duplicate' };
       if (!activity) {
-        return (await removeSourceActivity(r, tx, deps, conn, externalId, now)) ? { status: 'deleted', externalId } : { status: 'unchanged', externalId };
+        return (await removeSourceActivity(r, tx, deps, conn, externalId, now))
+          ? { status: 'deleted', externalId }
+          : { status: 'unchanged', externalId };
       }
       const [status] = await putSourceActivities(r, tx, deps, conn, [activity], { now, stamping: 'source' });
       return { status: status!, externalId };
     });
-    deps.metrics.webhookEvents.inc({ crm: SLACK_PROVIDER, result: outcome.status === 'duplicate' ? 'duplicate' : 'accepted' });
+    deps.metrics.webhookEvents.inc({
+      crm: SLACK_PROVIDER,
+      result: outcome.status === 'duplicate' ? 'duplicate' : 'accepted',
+    });
     return outcome;
   };
 

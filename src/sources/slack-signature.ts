@@ -25,10 +25,16 @@ export interface SlackSignatureInput {
 export function verifySlackSignature(i: SlackSignatureInput): void {
   const tolerance = i.toleranceMs ?? SLACK_TOLERANCE_MS;
   if (!i.timestamp || !/^\d{1,12}$/.test(i.timestamp)) {
-    throw new WebhookSignatureError('slack: missing or malformed X-Slack-Request-Timestamp', 'WEBHOOK_TIMESTAMP_INVALID');
+    throw new WebhookSignatureError(
+      'slack: missing or malformed X-Slack-Request-Timestamp',
+      'WEBHOOK_TIMESTAMP_INVALID',
+    );
   }
   if (Math.abs(i.now - Number(i.timestamp) * 1000) > tolerance) {
-    throw new WebhookSignatureError('slack: request timestamp outside the 5-minute window', 'WEBHOOK_TIMESTAMP_INVALID');
+    throw new WebhookSignatureError(
+      'slack: request timestamp outside the 5-minute window',
+      'WEBHOOK_TIMESTAMP_INVALID',
+    );
   }
   if (!i.signature) throw new WebhookSignatureError('slack: missing X-Slack-Signature');
   const base = Buffer.concat([Buffer.from(`v0:${i.timestamp}:`, 'utf8'), i.rawBody]);

@@ -7,7 +7,11 @@ import { applyChangesInTx, type AppliedChanges, type DeletedRef } from '../sync/
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'stale';
 
-export interface WriteDeps { queue: WorkQueue; metrics: Metrics; subscribers: readonly ChangeSubscriber[] }
+export interface WriteDeps {
+  queue: WorkQueue;
+  metrics: Metrics;
+  subscribers: readonly ChangeSubscriber[];
+}
 
 /**
  * How `updatedAt` is decided. `received`: the source has no version stamp (ingest API), so a changed item
@@ -20,12 +24,16 @@ export type Stamping = 'received' | 'source';
 function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
 const sameContent = (a: Activity, b: Activity) =>
-  canonicalJson({ ...a, createdAt: null, updatedAt: null }) === canonicalJson({ ...b, createdAt: null, updatedAt: null });
+  canonicalJson({ ...a, createdAt: null, updatedAt: null }) ===
+  canonicalJson({ ...b, createdAt: null, updatedAt: null });
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** A version stamp newer than what we hold and than a deletion we applied (so a re-post after a DELETE is new). */
@@ -41,7 +49,12 @@ const bump = (stored: Activity | undefined, deletedAt: Date | null, now: number)
 const sourceOf = (provider: string | undefined): 'slack' | 'ingest' => (provider === 'slack' ? 'slack' : 'ingest');
 
 export async function putSourceActivities(
-  r: Repos, tx: Queryable, deps: WriteDeps, conn: ConnectionRow, activities: Activity[], o: { now: number; stamping: Stamping },
+  r: Repos,
+  tx: Queryable,
+  deps: WriteDeps,
+  conn: ConnectionRow,
+  activities: Activity[],
+  o: { now: number; stamping: Stamping },
 ): Promise<WriteStatus[]> {
   const batch: Activity[] = [];
   const deleted: DeletedRef[] = [];
@@ -54,12 +67,26 @@ export async function putSourceActivities(
     const live = same && !same.archived ? same.data : undefined;
     // Deleted at the source after this version was stamped (a late retry): it does not come back.
     const deletedAt = same ? null : await r.records.deletedAt(conn.id, incoming.kind, incoming.externalId);
-    if (o.stamping === 'source' && same && Date.parse(same.data.updatedAt) > Date.parse(incoming.updatedAt)) { statuses.push('stale'); continue; }
-    if (o.stamping === 'source' && deletedAt && deletedAt.getTime() > Date.parse(incoming.updatedAt)) { statuses.push('stale'); continue; }
-    if (live && others.length === 0 && sameContent(live, incoming)) { statuses.push('unchanged'); continue; }
-    const a: Activity = o.stamping === 'received'
-      ? { ...incoming, createdAt: live?.createdAt ?? incoming.createdAt, updatedAt: bump(same?.data, deletedAt, o.now) }
-      : incoming;
+    if (o.stamping === 'source' && same && Date.parse(same.data.updatedAt) > Date.parse(incoming.updatedAt)) {
+      statuses.push('stale');
+      continue;
+    }
+    if (o.stamping === 'source' && deletedAt && deletedAt.getTime() > Date.parse(incoming.updatedAt)) {
+      statuses.push('stale');
+      continue;
+    }
+    if (live && others.length === 0 && sameContent(live, incoming)) {
+      statuses.push('unchanged');
+      continue;
+    }
+    const a: Activity =
+      o.stamping === 'received'
+        ? {
+            ...incoming,
+            createdAt: live?.createdAt ?? incoming.createdAt,
+            updatedAt: bump(same?.data, deletedAt, o.now),
+          }
+        : incoming;
     batch.push(a);
     for (const v of others) {
       // Stored under another kind before (re-posted with another type): that version is deleted.
@@ -70,7 +97,13 @@ export async function putSourceActivities(
     a.associations.deals.forEach((d) => dropped.delete(d));
     statuses.push(live ? 'updated' : 'created');
   }
-  const applied = await applyChangesInTx(r, tx, deps, conn, { records: batch, deleted, source: sourceOf(activities[0]?.provider), analyze: true, receivedAt: o.now });
+  const applied = await applyChangesInTx(r, tx, deps, conn, {
+    records: batch,
+    deleted,
+    source: sourceOf(activities[0]?.provider),
+    analyze: true,
+    receivedAt: o.now,
+  });
   await reanalyze(tx, deps, conn, new Set([...dropped].filter((d) => !applied.analyzed.includes(d))));
   return statuses;
 }
@@ -79,15 +112,33 @@ export async function putSourceActivities(
  * Delete an interaction (every kind it was stored under) through the one change step: erased everywhere
  * (record, index, suggestions about it...), its deals re-analysed. Returns null when there was nothing live.
  */
-export async function removeSourceActivity(r: Repos, tx: Queryable, deps: WriteDeps, conn: ConnectionRow, externalId: string, now: number): Promise<AppliedChanges | null> {
+export async function removeSourceActivity(
+  r: Repos,
+  tx: Queryable,
+  deps: WriteDeps,
+  conn: ConnectionRow,
+  externalId: string,
+  now: number,
+): Promise<AppliedChanges | null> {
   const live = (await r.sources.activityVersions(conn.id, externalId)).filter((v) => !v.archived);
   if (live.length === 0) return null;
-  return applyChangesInTx(r, tx, deps, conn, { records: [], deleted: live.map((v) => ({ kind: v.kind, externalId })), source: sourceOf(live[0]!.data.provider), analyze: true, receivedAt: now });
+  return applyChangesInTx(r, tx, deps, conn, {
+    records: [],
+    deleted: live.map((v) => ({ kind: v.kind, externalId })),
+    source: sourceOf(live[0]!.data.provider),
+    analyze: true,
+    receivedAt: now,
+  });
 }
 
 async function reanalyze(tx: Queryable, deps: WriteDeps, conn: ConnectionRow, dealIds: Set<string>): Promise<void> {
   // Same job and key as src/sync/ingest.ts, so a burst collapses into one analysis per deal.
   for (const dealId of dealIds) {
-    await deps.queue.sendInTx(tx, 'analyze', { connectionId: conn.id, dealId, receivedAt: null }, { singletonKey: `${conn.id}:${dealId}` });
+    await deps.queue.sendInTx(
+      tx,
+      'analyze',
+      { connectionId: conn.id, dealId, receivedAt: null },
+      { singletonKey: `${conn.id}:${dealId}` },
+    );
   }
 }

@@ -27,9 +27,23 @@ export interface ModelCallAudit {
 }
 
 export interface ModelCallRow {
-  id: string; tenant_id: string; connection_id: string | null; suggestion_id: string | null; task_kind: string; model: string; tier: string;
-  masked_prompt: string; masked_response: string | null; input_tokens: number; output_tokens: number; cost_usd: string; error_code: string | null;
-  provider_request_id: string | null; record_refs: { kind: string; externalId: string }[]; privacy_flags: string[]; verdicts: RuleVerdict[] | null;
+  id: string;
+  tenant_id: string;
+  connection_id: string | null;
+  suggestion_id: string | null;
+  task_kind: string;
+  model: string;
+  tier: string;
+  masked_prompt: string;
+  masked_response: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: string;
+  error_code: string | null;
+  provider_request_id: string | null;
+  record_refs: { kind: string; externalId: string }[];
+  privacy_flags: string[];
+  verdicts: RuleVerdict[] | null;
   created_at: Date;
 }
 
@@ -45,14 +59,33 @@ export class AuditRepo {
       `INSERT INTO model_calls (id, tenant_id, connection_id, suggestion_id, task_kind, model, tier, masked_prompt, masked_response,
          input_tokens, output_tokens, cost_usd, error_code, provider_request_id, record_refs, privacy_flags)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::jsonb,$16::jsonb)`,
-      [id, c.tenantId, c.connectionId, c.suggestionId, c.taskKind, c.model, c.tier, c.maskedPrompt, c.maskedResponse,
-        c.inputTokens, c.outputTokens, c.costUsd, c.errorCode, c.providerRequestId, JSON.stringify(c.recordRefs), JSON.stringify(c.privacyFlags)],
+      [
+        id,
+        c.tenantId,
+        c.connectionId,
+        c.suggestionId,
+        c.taskKind,
+        c.model,
+        c.tier,
+        c.maskedPrompt,
+        c.maskedResponse,
+        c.inputTokens,
+        c.outputTokens,
+        c.costUsd,
+        c.errorCode,
+        c.providerRequestId,
+        JSON.stringify(c.recordRefs),
+        JSON.stringify(c.privacyFlags),
+      ],
     );
     return id;
   }
 
   /** Link calls to the suggestion they produced and store the rule verdicts it got. */
-  async setOutcome(ids: readonly string[], o: { suggestionId: string | null; verdicts: RuleVerdict[] }): Promise<number> {
+  async setOutcome(
+    ids: readonly string[],
+    o: { suggestionId: string | null; verdicts: RuleVerdict[] },
+  ): Promise<number> {
     if (ids.length === 0) return 0;
     const r = await this.db.query(
       'UPDATE model_calls SET suggestion_id = COALESCE($2, suggestion_id), verdicts = $3::jsonb WHERE id = ANY($1::text[])',
@@ -66,7 +99,12 @@ export class AuditRepo {
   }
 
   async listForTenant(tenantId: string, limit = 100): Promise<ModelCallRow[]> {
-    return (await this.db.query<ModelCallRow>('SELECT * FROM model_calls WHERE tenant_id = $1 ORDER BY created_at DESC, id LIMIT $2', [tenantId, limit])).rows;
+    return (
+      await this.db.query<ModelCallRow>(
+        'SELECT * FROM model_calls WHERE tenant_id = $1 ORDER BY created_at DESC, id LIMIT $2',
+        [tenantId, limit],
+      )
+    ).rows;
   }
 
   async deleteForTenant(tenantId: string): Promise<number> {
@@ -78,7 +116,11 @@ export class AuditRepo {
    * built from the record (record_refs), and calls whose masked prompt or answer contains its id as a whole
    * token (ids are not personal data, so they survive masking).
    */
-  async deleteMentioning(connectionId: string, ref: { kind: string; externalId: string }, suggestionIds: readonly string[]): Promise<number> {
+  async deleteMentioning(
+    connectionId: string,
+    ref: { kind: string; externalId: string },
+    suggestionIds: readonly string[],
+  ): Promise<number> {
     const token = `(^|[^A-Za-z0-9_-])${escapeRegex(ref.externalId)}($|[^A-Za-z0-9_-])`;
     const r = await this.db.query(
       `DELETE FROM model_calls WHERE connection_id = $1 AND (

@@ -18,7 +18,10 @@ export class ChangeStreamRepo {
   constructor(private readonly db: Queryable) {}
 
   async get(connectionId: string): Promise<ChangeStreamRow | null> {
-    return (await this.db.query<ChangeStreamRow>('SELECT * FROM change_streams WHERE connection_id = $1', [connectionId])).rows[0] ?? null;
+    return (
+      (await this.db.query<ChangeStreamRow>('SELECT * FROM change_streams WHERE connection_id = $1', [connectionId]))
+        .rows[0] ?? null
+    );
   }
 
   /**
@@ -27,9 +30,13 @@ export class ChangeStreamRepo {
    */
   async heartbeat(owner: string, ttlMs: number): Promise<number> {
     await this.db.query(
-      'INSERT INTO change_stream_members (owner) VALUES ($1) ON CONFLICT (owner) DO UPDATE SET heartbeat_at = now()', [owner]);
+      'INSERT INTO change_stream_members (owner) VALUES ($1) ON CONFLICT (owner) DO UPDATE SET heartbeat_at = now()',
+      [owner],
+    );
     await this.db.query(
-      'DELETE FROM change_stream_members WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)', [ttlMs]);
+      'DELETE FROM change_stream_members WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)',
+      [ttlMs],
+    );
     const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM change_stream_members');
     return Math.max(1, r.rows[0]?.n ?? 1);
   }
@@ -39,9 +46,15 @@ export class ChangeStreamRepo {
     await this.db.query('DELETE FROM change_stream_members WHERE owner = $1', [owner]);
   }
 
-  /** Take the lease when it is free or expired (or already ours). Returns the row, or null when another process holds it. */
+  /**
+   * Take the lease when it is free or expired (or already ours). Returns the row, or null when another process holds
+   * it.
+   */
   async acquire(connectionId: string, owner: string, ttlMs: number): Promise<ChangeStreamRow | null> {
-    await this.db.query('INSERT INTO change_streams (connection_id) VALUES ($1) ON CONFLICT (connection_id) DO NOTHING', [connectionId]);
+    await this.db.query(
+      'INSERT INTO change_streams (connection_id) VALUES ($1) ON CONFLICT (connection_id) DO NOTHING',
+      [connectionId],
+    );
     const r = await this.db.query<ChangeStreamRow>(
       `UPDATE change_streams SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
        WHERE connection_id = $1 AND (lease_expires_at < now() OR lease_owner = $2)

@@ -4,7 +4,10 @@ import type { Queryable } from './db.js';
 export class CheckpointRepo {
   constructor(private readonly db: Queryable) {}
   async get(connectionId: string, stream: string): Promise<Checkpoint | null> {
-    const r = await this.db.query<{ checkpoint: Checkpoint }>('SELECT checkpoint FROM sync_checkpoints WHERE connection_id = $1 AND stream = $2', [connectionId, stream]);
+    const r = await this.db.query<{ checkpoint: Checkpoint }>(
+      'SELECT checkpoint FROM sync_checkpoints WHERE connection_id = $1 AND stream = $2',
+      [connectionId, stream],
+    );
     return r.rows[0]?.checkpoint ?? null;
   }
   async save(connectionId: string, stream: string, cp: Checkpoint): Promise<void> {
@@ -15,6 +18,9 @@ export class CheckpointRepo {
     );
   }
   async clear(connectionId: string, stream: string): Promise<void> {
-    await this.db.query('DELETE FROM sync_checkpoints WHERE connection_id = $1 AND stream = $2', [connectionId, stream]);
+    await this.db.query('DELETE FROM sync_checkpoints WHERE connection_id = $1 AND stream = $2', [
+      connectionId,
+      stream,
+    ]);
   }
 }

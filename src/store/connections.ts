@@ -27,7 +27,10 @@ export interface ConnectionRow {
 
 export interface CompletenessReport {
   checkedAt: string;
-  kinds: Record<string, { crm: number; store: number; missing: number; extra: number; repaired: number; difference: number }>;
+  kinds: Record<
+    string,
+    { crm: number; store: number; missing: number; extra: number; repaired: number; difference: number }
+  >;
   /** Sum of |crm - store| after the repair: 0 when the store holds exactly what the account holds. */
   difference: number;
 }
@@ -48,9 +51,14 @@ export interface NewConnection {
 export class ConnectionRepo {
   constructor(private readonly db: Queryable) {}
 
-  /** Install or reinstall: one connection per (provider, account); a reinstall replaces the tokens and reactivates it. */
+  /**
+   * Install or reinstall: one connection per (provider, account); a reinstall replaces the tokens and reactivates it.
+   */
   async upsert(c: NewConnection): Promise<ConnectionRow> {
-    await this.db.query('INSERT INTO tenants(id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [c.tenantId, c.displayName]);
+    await this.db.query('INSERT INTO tenants(id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+      c.tenantId,
+      c.displayName,
+    ]);
     const r = await this.db.query<ConnectionRow>(
       `INSERT INTO connections (id, tenant_id, provider, account_id, api_base, display_name, access_token_enc, refresh_token_enc, token_expires_at, token_metadata)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
@@ -59,18 +67,35 @@ export class ConnectionRepo {
          token_expires_at = EXCLUDED.token_expires_at, token_metadata = EXCLUDED.token_metadata,
          status = 'active', status_reason = NULL, paused_until = NULL, failure_count = 0, updated_at = now()
        RETURNING *`,
-      [c.id, c.tenantId, c.provider, c.accountId, c.apiBase, c.displayName, c.accessTokenEnc, c.refreshTokenEnc, c.tokenExpiresAt, JSON.stringify(c.tokenMetadata)],
+      [
+        c.id,
+        c.tenantId,
+        c.provider,
+        c.accountId,
+        c.apiBase,
+        c.displayName,
+        c.accessTokenEnc,
+        c.refreshTokenEnc,
+        c.tokenExpiresAt,
+        JSON.stringify(c.tokenMetadata),
+      ],
     );
     return r.rows[0]!;
   }
 
   async get(id: string, opts: { forUpdate?: boolean } = {}): Promise<ConnectionRow | null> {
-    const r = await this.db.query<ConnectionRow>(`SELECT * FROM connections WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    const r = await this.db.query<ConnectionRow>(
+      `SELECT * FROM connections WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return r.rows[0] ?? null;
   }
 
   async byAccount(provider: string, accountId: string): Promise<ConnectionRow | null> {
-    const r = await this.db.query<ConnectionRow>('SELECT * FROM connections WHERE provider = $1 AND account_id = $2', [provider, accountId]);
+    const r = await this.db.query<ConnectionRow>('SELECT * FROM connections WHERE provider = $1 AND account_id = $2', [
+      provider,
+      accountId,
+    ]);
     return r.rows[0] ?? null;
   }
 
@@ -78,7 +103,15 @@ export class ConnectionRepo {
     return (await this.db.query<ConnectionRow>('SELECT * FROM connections ORDER BY created_at')).rows;
   }
 
-  async updateTokens(id: string, t: { accessTokenEnc: string; refreshTokenEnc: string | null; expiresAt: Date | null; metadata?: Record<string, string> }): Promise<void> {
+  async updateTokens(
+    id: string,
+    t: {
+      accessTokenEnc: string;
+      refreshTokenEnc: string | null;
+      expiresAt: Date | null;
+      metadata?: Record<string, string>;
+    },
+  ): Promise<void> {
     await this.db.query(
       `UPDATE connections SET access_token_enc = $2, refresh_token_enc = COALESCE($3, refresh_token_enc), token_expires_at = $4,
          token_metadata = COALESCE($5::jsonb, token_metadata), updated_at = now() WHERE id = $1`,
@@ -86,7 +119,12 @@ export class ConnectionRepo {
     );
   }
 
-  async setStatus(id: string, status: ConnectionRow['status'], reason: string | null, pausedUntil: Date | null = null): Promise<void> {
+  async setStatus(
+    id: string,
+    status: ConnectionRow['status'],
+    reason: string | null,
+    pausedUntil: Date | null = null,
+  ): Promise<void> {
     await this.db.query(
       `UPDATE connections SET status = $2, status_reason = $3, paused_until = $4,
          failure_count = CASE WHEN $2 = 'active' THEN 0 ELSE failure_count + 1 END, updated_at = now() WHERE id = $1`,
@@ -95,7 +133,10 @@ export class ConnectionRepo {
   }
 
   async setSetupIssues(id: string, issues: string[]): Promise<void> {
-    await this.db.query('UPDATE connections SET setup_issues = $2::jsonb, setup_checked_at = now() WHERE id = $1', [id, JSON.stringify(issues)]);
+    await this.db.query('UPDATE connections SET setup_issues = $2::jsonb, setup_checked_at = now() WHERE id = $1', [
+      id,
+      JSON.stringify(issues),
+    ]);
   }
 
   async setCompleteness(id: string, report: CompletenessReport): Promise<void> {

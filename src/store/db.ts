@@ -9,7 +9,10 @@ import { ResourceInUseError } from '../core/errors.js';
  * One SQL dialect (PostgreSQL) on two engines: PGlite (embedded, file-backed, single process)
  * or a PostgreSQL server through a pg Pool. Only src/store writes SQL.
  */
-export interface QueryResult<R> { rows: R[]; affectedRows: number }
+export interface QueryResult<R> {
+  rows: R[];
+  affectedRows: number;
+}
 
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
@@ -63,15 +66,27 @@ function lockDataDir(dir: string): () => void {
   const holder = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
   if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
     throw new ResourceInUseError(
-      `The embedded database in ${path.dirname(dir)} is in use by another closeloop process (pid ${holder}). `
-      + 'Stop it first (Ctrl-C in its terminal), or run closeloop on PostgreSQL (DATABASE_URL) so several processes can share it.');
+      `The embedded database in ${path.dirname(dir)} is in use by another closeloop process (pid ${holder}). ` +
+        'Stop it first (Ctrl-C in its terminal), or run closeloop on PostgreSQL (DATABASE_URL) so several processes can share it.',
+    );
   }
   writeFileSync(file, String(process.pid));
-  return () => { try { if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file); } catch { /* already gone */ } };
+  return () => {
+    try {
+      if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+    } catch {
+      /* already gone */
+    }
+  };
 }
 
 function isRunning(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function openPglite(dataDir: string): Promise<Db> {
@@ -101,21 +116,38 @@ async function openPglite(dataDir: string): Promise<Db> {
     raw: lite,
     query: (sql, params) => q(lite, sql, params),
     copyFrom: copy(lite),
-    exec: async (sql) => (await lite.exec(sql)).map((r) => ({ rows: r.rows as Record<string, unknown>[], affectedRows: r.affectedRows ?? 0 })),
+    exec: async (sql) =>
+      (await lite.exec(sql)).map((r) => ({
+        rows: r.rows as Record<string, unknown>[],
+        affectedRows: r.affectedRows ?? 0,
+      })),
     // PGlite has one connection: transaction() holds it exclusively, so other callers (pg-boss) wait.
-    transaction: (fn) => lite.transaction((tx) => fn({ query: (sql, params) => q(tx as any, sql, params), copyFrom: copy(tx as any) })),
-    session: (fn) => fn({
-      query: (sql, params) => q(lite, sql, params),
-      copyFrom: copy(lite),
-      transaction: (tfn) => lite.transaction((tx) => tfn({ query: (sql, params) => q(tx as any, sql, params), copyFrom: copy(tx as any) })),
-    }),
-    close: async () => { try { await lite.close(); } finally { unlock(); } },
+    transaction: (fn) =>
+      lite.transaction((tx) => fn({ query: (sql, params) => q(tx as any, sql, params), copyFrom: copy(tx as any) })),
+    session: (fn) =>
+      fn({
+        query: (sql, params) => q(lite, sql, params),
+        copyFrom: copy(lite),
+        transaction: (tfn) =>
+          lite.transaction((tx) =>
+            tfn({ query: (sql, params) => q(tx as any, sql, params), copyFrom: copy(tx as any) }),
+          ),
+      }),
+    close: async () => {
+      try {
+        await lite.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 
 async function openPostgres(url: string, max: number): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max });
-  pool.on('error', () => { /* idle client errors surface on the next query */ });
+  pool.on('error', () => {
+    /* idle client errors surface on the next query */
+  });
   const wrap = <R>(r: pg.QueryResult<any>): QueryResult<R> => ({ rows: r.rows as R[], affectedRows: r.rowCount ?? 0 });
   return {
     engine: 'postgres',

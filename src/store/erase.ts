@@ -10,9 +10,9 @@ import type { Queryable } from './db.js';
 export const SPECIAL_TABLES: Record<string, string> = {
   tenants: 'the tenant row itself (deleted last)',
   oauth_states: 'tenant_hint',
-  slack_channels: 'team_id of the tenant\'s slack_teams',
-  slack_events: 'team_id of the tenant\'s slack_teams',
-  webhook_event_ids: 'key prefix (provider, account_id) of the tenant\'s connections',
+  slack_channels: "team_id of the tenant's slack_teams",
+  slack_events: "team_id of the tenant's slack_teams",
+  webhook_event_ids: "key prefix (provider, account_id) of the tenant's connections",
   schema_migrations: 'no tenant data',
   rate_limits: 'no tenant data (route group and client address, one-minute windows)',
   oauth_state_uses: 'no tenant data (random nonces of used OAuth states, expiring)',
@@ -21,8 +21,18 @@ export const SPECIAL_TABLES: Record<string, string> = {
   change_stream_members: 'no tenant data (live CDC supervisors: process id and heartbeat)',
 };
 
-export interface TenantEraseReport { tenantId: string; connections: string[]; deleted: Record<string, number> }
-export interface RecordEraseReport { suggestions: number; auditRows: number; records: number; inbox: number; chunks: number }
+export interface TenantEraseReport {
+  tenantId: string;
+  connections: string[];
+  deleted: Record<string, number>;
+}
+export interface RecordEraseReport {
+  suggestions: number;
+  auditRows: number;
+  records: number;
+  inbox: number;
+  chunks: number;
+}
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -30,19 +40,27 @@ export class EraseRepo {
   constructor(private readonly db: Queryable) {}
 
   async tenantOfConnection(connectionId: string): Promise<{ tenantId: string; provider: string } | null> {
-    const r = await this.db.query<{ tenant_id: string; provider: string }>('SELECT tenant_id, provider FROM connections WHERE id = $1', [connectionId]);
+    const r = await this.db.query<{ tenant_id: string; provider: string }>(
+      'SELECT tenant_id, provider FROM connections WHERE id = $1',
+      [connectionId],
+    );
     return r.rows[0] ? { tenantId: r.rows[0].tenant_id, provider: r.rows[0].provider } : null;
   }
 
   /** The source systems a stored record came from (records fed by ingest sources carry their own `provider`). */
   async providersOfRecord(connectionId: string, kind: string, externalId: string): Promise<string[]> {
     const r = await this.db.query<{ provider: string | null }>(
-      "SELECT data ->> 'provider' AS provider FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3", [connectionId, kind, externalId]);
+      "SELECT data ->> 'provider' AS provider FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3",
+      [connectionId, kind, externalId],
+    );
     return r.rows.map((x) => x.provider).filter((p): p is string => !!p);
   }
 
   async tenantExists(tenantId: string): Promise<boolean> {
-    const r = await this.db.query('SELECT 1 FROM tenants WHERE id = $1 UNION ALL SELECT 1 FROM connections WHERE tenant_id = $1 LIMIT 1', [tenantId]);
+    const r = await this.db.query(
+      'SELECT 1 FROM tenants WHERE id = $1 UNION ALL SELECT 1 FROM connections WHERE tenant_id = $1 LIMIT 1',
+      [tenantId],
+    );
     return r.rows.length > 0;
   }
 
@@ -56,7 +74,8 @@ export class EraseRepo {
     const byTable = new Map<string, { tenantId: boolean; connectionId: boolean }>();
     for (const r of cols.rows) {
       const e = byTable.get(r.table_name) ?? { tenantId: false, connectionId: false };
-      if (r.column_name === 'tenant_id') e.tenantId = true; else e.connectionId = true;
+      if (r.column_name === 'tenant_id') e.tenantId = true;
+      else e.connectionId = true;
       byTable.set(r.table_name, e);
     }
     byTable.delete('connections');
@@ -82,7 +101,8 @@ export class EraseRepo {
   /** Every table of the current schema (for the erasure tests and the CLI's report). */
   async allTables(): Promise<string[]> {
     const r = await this.db.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name");
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+    );
     return r.rows.map((x) => x.table_name);
   }
 
@@ -93,35 +113,73 @@ export class EraseRepo {
 
   /** Delete every row of a tenant, in every table. Run inside one transaction. */
   async eraseTenant(tenantId: string): Promise<TenantEraseReport> {
-    const connections = (await this.db.query<{ id: string }>('SELECT id FROM connections WHERE tenant_id = $1 ORDER BY id', [tenantId])).rows.map((r) => r.id);
+    const connections = (
+      await this.db.query<{ id: string }>('SELECT id FROM connections WHERE tenant_id = $1 ORDER BY id', [tenantId])
+    ).rows.map((r) => r.id);
     const deleted: Record<string, number> = {};
-    const count = (t: string, n: number) => { deleted[t] = (deleted[t] ?? 0) + n; };
+    const count = (t: string, n: number) => {
+      deleted[t] = (deleted[t] ?? 0) + n;
+    };
 
-    if (await this.exists('slack_events') && await this.exists('slack_teams')) {
-      count('slack_events', (await this.db.query(
-        'DELETE FROM slack_events WHERE team_id IN (SELECT team_id FROM slack_teams WHERE connection_id = ANY($1::text[]))', [connections])).affectedRows);
+    if ((await this.exists('slack_events')) && (await this.exists('slack_teams'))) {
+      count(
+        'slack_events',
+        (
+          await this.db.query(
+            'DELETE FROM slack_events WHERE team_id IN (SELECT team_id FROM slack_teams WHERE connection_id = ANY($1::text[]))',
+            [connections],
+          )
+        ).affectedRows,
+      );
     }
-    if (await this.exists('slack_channels') && await this.exists('slack_teams')) {
-      count('slack_channels', (await this.db.query(
-        'DELETE FROM slack_channels WHERE team_id IN (SELECT team_id FROM slack_teams WHERE connection_id = ANY($1::text[]))', [connections])).affectedRows);
+    if ((await this.exists('slack_channels')) && (await this.exists('slack_teams'))) {
+      count(
+        'slack_channels',
+        (
+          await this.db.query(
+            'DELETE FROM slack_channels WHERE team_id IN (SELECT team_id FROM slack_teams WHERE connection_id = ANY($1::text[]))',
+            [connections],
+          )
+        ).affectedRows,
+      );
     }
     // The inbox's event ids carry only (provider, account_id); so may a batch stored without its connection.
-    count('webhook_event_ids', (await this.db.query(
-      `DELETE FROM webhook_event_ids w USING connections c
+    count(
+      'webhook_event_ids',
+      (
+        await this.db.query(
+          `DELETE FROM webhook_event_ids w USING connections c
         WHERE c.tenant_id = $1 AND starts_with(w.key, c.provider || ':' || length(c.account_id) || ':' || c.account_id || ':')`,
-      [tenantId])).affectedRows);
-    count('webhook_batches', (await this.db.query(
-      `DELETE FROM webhook_batches w USING connections c WHERE c.tenant_id = $1 AND w.provider = c.provider AND w.account_id = c.account_id`,
-      [tenantId])).affectedRows);
+          [tenantId],
+        )
+      ).affectedRows,
+    );
+    count(
+      'webhook_batches',
+      (
+        await this.db.query(
+          `DELETE FROM webhook_batches w USING connections c WHERE c.tenant_id = $1 AND w.provider = c.provider AND w.account_id = c.account_id`,
+          [tenantId],
+        )
+      ).affectedRows,
+    );
     for (const t of await this.scopedTables()) {
-      const where = [t.tenantId ? 'tenant_id = $1' : null, t.connectionId ? 'connection_id = ANY($2::text[])' : null].filter(Boolean).join(' OR ');
+      const where = [t.tenantId ? 'tenant_id = $1' : null, t.connectionId ? 'connection_id = ANY($2::text[])' : null]
+        .filter(Boolean)
+        .join(' OR ');
       const params = t.tenantId && t.connectionId ? [tenantId, connections] : t.tenantId ? [tenantId] : [connections];
       const sql = `DELETE FROM ${ident(t.table)} WHERE ${t.tenantId ? where : where.replace('$2', '$1')}`;
       count(t.table, (await this.db.query(sql, params)).affectedRows);
     }
-    count('oauth_states', (await this.db.query('DELETE FROM oauth_states WHERE tenant_hint = $1', [tenantId])).affectedRows);
+    count(
+      'oauth_states',
+      (await this.db.query('DELETE FROM oauth_states WHERE tenant_hint = $1', [tenantId])).affectedRows,
+    );
     count('jobs', await this.eraseJobs(connections, tenantId));
-    count('connections', (await this.db.query('DELETE FROM connections WHERE tenant_id = $1', [tenantId])).affectedRows);
+    count(
+      'connections',
+      (await this.db.query('DELETE FROM connections WHERE tenant_id = $1', [tenantId])).affectedRows,
+    );
     count('tenants', (await this.db.query('DELETE FROM tenants WHERE id = $1', [tenantId])).affectedRows);
     return { tenantId, connections, deleted };
   }
@@ -131,8 +189,12 @@ export class EraseRepo {
     let n = 0;
     for (const table of ['pgboss.job', 'pgboss.archive']) {
       if (!(await this.exists(table))) continue;
-      n += (await this.db.query(
-        `DELETE FROM ${table} WHERE data ->> 'connectionId' = ANY($1::text[]) OR data ->> 'tenantId' = $2`, [connections, tenantId])).affectedRows;
+      n += (
+        await this.db.query(
+          `DELETE FROM ${table} WHERE data ->> 'connectionId' = ANY($1::text[]) OR data ->> 'tenantId' = $2`,
+          [connections, tenantId],
+        )
+      ).affectedRows;
     }
     return n;
   }
@@ -174,21 +236,42 @@ export class EraseRepo {
          DELETE FROM webhook_batches b USING hit WHERE b.id = hit.id AND hit.kept = 0 RETURNING 1
        )
        SELECT coalesce(sum(removed), 0)::int AS n FROM hit`,
-      [connectionId, kind, externalId]);
+      [connectionId, kind, externalId],
+    );
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  /** The record, its suggestions (and their outbox rows), its inbox events and its pgvector chunks. Audit rows: AuditRepo.deleteMentioning. */
-  async eraseRecord(o: { tenantId: string; connectionId: string; kind: string; externalId: string; suggestionIds: string[]; providers: string[] }): Promise<Omit<RecordEraseReport, 'auditRows'>> {
-    const suggestions = (await this.db.query('DELETE FROM suggestions WHERE id = ANY($1::text[])', [o.suggestionIds])).affectedRows;
-    const records = (await this.db.query('DELETE FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3', [o.connectionId, o.kind, o.externalId])).affectedRows;
+  /**
+   * The record, its suggestions (and their outbox rows), its inbox events and its pgvector chunks. Audit rows:
+   * AuditRepo.deleteMentioning.
+   */
+  async eraseRecord(o: {
+    tenantId: string;
+    connectionId: string;
+    kind: string;
+    externalId: string;
+    suggestionIds: string[];
+    providers: string[];
+  }): Promise<Omit<RecordEraseReport, 'auditRows'>> {
+    const suggestions = (await this.db.query('DELETE FROM suggestions WHERE id = ANY($1::text[])', [o.suggestionIds]))
+      .affectedRows;
+    const records = (
+      await this.db.query('DELETE FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3', [
+        o.connectionId,
+        o.kind,
+        o.externalId,
+      ])
+    ).affectedRows;
     const inbox = await this.eraseInboxEvents(o.connectionId, o.kind, o.externalId);
     let chunks = 0;
     if (await this.exists('context_chunks')) {
-      chunks = (await this.db.query(
-        `DELETE FROM context_chunks WHERE tenant_id = $1 AND metadata ->> 'kind' = $2 AND metadata ->> 'recordId' = $3
+      chunks = (
+        await this.db.query(
+          `DELETE FROM context_chunks WHERE tenant_id = $1 AND metadata ->> 'kind' = $2 AND metadata ->> 'recordId' = $3
            AND metadata ->> 'provider' = ANY($4::text[]) AND metadata ->> 'connectionId' = $5`,
-        [o.tenantId, o.kind, o.externalId, o.providers, o.connectionId])).affectedRows;
+          [o.tenantId, o.kind, o.externalId, o.providers, o.connectionId],
+        )
+      ).affectedRows;
     }
     return { suggestions, records, inbox, chunks };
   }

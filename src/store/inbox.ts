@@ -2,15 +2,28 @@ import type { WebhookEvent } from '../core/connector.js';
 import type { Queryable } from './db.js';
 
 /** One accepted delivery for one account: its new events (duplicates already left out), processed together. */
-export interface InboxBatch { id: string; provider: string; account_id: string; connection_id: string | null; events: WebhookEvent[]; received_at: Date; attempts?: number; trace_context?: string | null }
+export interface InboxBatch {
+  id: string;
+  provider: string;
+  account_id: string;
+  connection_id: string | null;
+  events: WebhookEvent[];
+  received_at: Date;
+  attempts?: number;
+  trace_context?: string | null;
+}
 
-export interface InsertedBatch { batchId: string | null; accepted: number }
+export interface InsertedBatch {
+  batchId: string | null;
+  accepted: number;
+}
 
 /**
  * The event identity as one key (see migrations/0101): provider, then the account delimited by its length,
  * then the provider's event id. Kept in SQL only, so every statement derives it the same way.
  */
-const KEY = (provider: string, account: string, eventId: string) => `${provider} || ':' || length(${account}) || ':' || ${account} || ':' || ${eventId}`;
+const KEY = (provider: string, account: string, eventId: string) =>
+  `${provider} || ':' || length(${account}) || ':' || ${account} || ':' || ${eventId}`;
 
 /**
  * Records a whole delivery in ONE statement (the request path; autocommit, so one commit): per account one
@@ -91,9 +104,17 @@ WITH RECURSIVE lanes(lane) AS (
 )
 SELECT id::text, provider, account_id, connection_id, events, received_at, attempts, trace_context FROM claimed ORDER BY id`;
 
-export interface InboxAccount { accountId: string; connectionId: string | null; events: WebhookEvent[] }
+export interface InboxAccount {
+  accountId: string;
+  connectionId: string | null;
+  events: WebhookEvent[];
+}
 
-export interface InboxDepth { queued: number; active: number; oldestSeconds: number }
+export interface InboxDepth {
+  queued: number;
+  active: number;
+  oldestSeconds: number;
+}
 
 export class InboxRepo {
   constructor(private readonly db: Queryable) {}
@@ -104,32 +125,55 @@ export class InboxRepo {
    * inside one account's events count once (the first wins). One result per account, in order; batchId is null
    * when every event of that account was already recorded.
    */
-  async insertDelivery(provider: string, accounts: InboxAccount[], traceContext: string | null = null): Promise<InsertedBatch[]> {
-    const ids: string[] = []; const conns: (string | null)[] = []; const totals: number[] = []; const bodies: WebhookEvent[][] = [];
-    const eventIds: string[] = []; const owners: number[] = [];
+  async insertDelivery(
+    provider: string,
+    accounts: InboxAccount[],
+    traceContext: string | null = null,
+  ): Promise<InsertedBatch[]> {
+    const ids: string[] = [];
+    const conns: (string | null)[] = [];
+    const totals: number[] = [];
+    const bodies: WebhookEvent[][] = [];
+    const eventIds: string[] = [];
+    const owners: number[] = [];
     accounts.forEach((acc, i) => {
       const seen = new Set<string>();
       const unique: WebhookEvent[] = [];
       for (const e of acc.events) {
-        if (e.accountId !== acc.accountId) throw new Error(`inbox batch for account ${acc.accountId} holds an event of account ${e.accountId}`);
+        if (e.accountId !== acc.accountId)
+          throw new Error(`inbox batch for account ${acc.accountId} holds an event of account ${e.accountId}`);
         if (seen.has(e.eventId)) continue;
         seen.add(e.eventId);
         unique.push(e);
         eventIds.push(e.eventId);
         owners.push(i + 1);
       }
-      ids.push(acc.accountId); conns.push(acc.connectionId); bodies.push(unique); totals.push(unique.length);
+      ids.push(acc.accountId);
+      conns.push(acc.connectionId);
+      bodies.push(unique);
+      totals.push(unique.length);
     });
     if (eventIds.length === 0) return accounts.map(() => ({ batchId: null, accepted: 0 }));
     const r = await this.db.query<{ id: string | null; accepted: number }>(INSERT_DELIVERY, [
-      provider, JSON.stringify(ids), JSON.stringify(conns), JSON.stringify(totals), JSON.stringify(eventIds), JSON.stringify(owners),
-      JSON.stringify(bodies.length === 1 ? bodies[0] : bodies), traceContext,
+      provider,
+      JSON.stringify(ids),
+      JSON.stringify(conns),
+      JSON.stringify(totals),
+      JSON.stringify(eventIds),
+      JSON.stringify(owners),
+      JSON.stringify(bodies.length === 1 ? bodies[0] : bodies),
+      traceContext,
     ]);
     return r.rows.map((x) => ({ batchId: x.id, accepted: Number(x.accepted) }));
   }
 
   /** One account's events (see insertDelivery). */
-  async insertBatch(provider: string, accountId: string, connectionId: string | null, events: WebhookEvent[]): Promise<InsertedBatch> {
+  async insertBatch(
+    provider: string,
+    accountId: string,
+    connectionId: string | null,
+    events: WebhookEvent[],
+  ): Promise<InsertedBatch> {
     return (await this.insertDelivery(provider, [{ accountId, connectionId, events }]))[0]!;
   }
 
@@ -153,38 +197,63 @@ export class InboxRepo {
 
   /** The worker is still on these batches: extend their lease. */
   async extendLease(batchIds: string[], leaseMs: number): Promise<void> {
-    if (batchIds.length) await this.db.query("UPDATE webhook_batches SET lease_until = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND processed_at IS NULL AND dead_at IS NULL", [batchIds, leaseMs]);
+    if (batchIds.length)
+      await this.db.query(
+        "UPDATE webhook_batches SET lease_until = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND processed_at IS NULL AND dead_at IS NULL",
+        [batchIds, leaseMs],
+      );
   }
 
-  /** A try failed: count it, keep the reason, and release the batches (claimable again from `at`, or at once when null). */
+  /**
+   * A try failed: count it, keep the reason, and release the batches (claimable again from `at`, or at once when null).
+   */
   async retryLater(batchIds: string[], error: string, at: Date | null): Promise<void> {
-    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET attempts = attempts + 1, last_error = $2, run_after = $3, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000), at]);
+    if (batchIds.length)
+      await this.db.query(
+        'UPDATE webhook_batches SET attempts = attempts + 1, last_error = $2, run_after = $3, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL',
+        [batchIds, error.slice(0, 2000), at],
+      );
   }
 
   /** Not now (the connection is paused until `at`): released without spending a try. */
   async defer(batchIds: string[], at: Date): Promise<void> {
-    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET run_after = $2, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, at]);
+    if (batchIds.length)
+      await this.db.query(
+        'UPDATE webhook_batches SET run_after = $2, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL',
+        [batchIds, at],
+      );
   }
 
   /** Retrying cannot help (or the tries are spent): set aside with the reason, never claimed again. */
   async markDead(batchIds: string[], error: string): Promise<void> {
-    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET dead_at = now(), last_error = $2, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds, error.slice(0, 2000)]);
+    if (batchIds.length)
+      await this.db.query(
+        'UPDATE webhook_batches SET dead_at = now(), last_error = $2, lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL',
+        [batchIds, error.slice(0, 2000)],
+      );
   }
 
   async countDead(): Promise<number> {
-    const r = await this.db.query<{ n: string }>('SELECT count(*)::text AS n FROM webhook_batches WHERE dead_at IS NOT NULL AND processed_at IS NULL');
+    const r = await this.db.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM webhook_batches WHERE dead_at IS NOT NULL AND processed_at IS NULL',
+    );
     return Number(r.rows[0]?.n ?? 0);
   }
 
   async markProcessed(batchIds: string[]): Promise<void> {
-    if (batchIds.length) await this.db.query('UPDATE webhook_batches SET processed_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [batchIds]);
+    if (batchIds.length)
+      await this.db.query(
+        'UPDATE webhook_batches SET processed_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL',
+        [batchIds],
+      );
   }
 
   /** Events recorded and events still waiting for a worker. */
   async count(): Promise<{ total: number; pending: number }> {
     const r = await this.db.query<{ total: string; pending: string }>(
       `SELECT coalesce(sum(event_count), 0)::text AS total,
-              coalesce(sum(event_count) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL), 0)::text AS pending FROM webhook_batches`);
+              coalesce(sum(event_count) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL), 0)::text AS pending FROM webhook_batches`,
+    );
     return { total: Number(r.rows[0]?.total ?? 0), pending: Number(r.rows[0]?.pending ?? 0) };
   }
 
@@ -195,7 +264,8 @@ export class InboxRepo {
               extract(epoch FROM now() - min(received_at) FILTER (WHERE due))::float8 AS oldest
          FROM (SELECT received_at, lease_until >= now() AS leased,
                       (lease_until IS NULL OR lease_until < now()) AND (run_after IS NULL OR run_after <= now()) AS due
-                 FROM webhook_batches WHERE processed_at IS NULL AND dead_at IS NULL) w`);
+                 FROM webhook_batches WHERE processed_at IS NULL AND dead_at IS NULL) w`,
+    );
     const row = r.rows[0];
     return { queued: row?.queued ?? 0, active: row?.active ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
   }

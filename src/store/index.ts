@@ -63,7 +63,13 @@ export type { WrittenRow, ReportRow } from './feedback.js';
 export type { TenantModelRow } from './models.js';
 export type { ApiTokenRow, SessionRow } from './access.js';
 export { TenantReads } from './tenant-reads.js';
-export { ConsoleReads, type FeedSuggestionRow, type FeedFilter, type ModelHistoryRow, type QuarantinedEventRow } from './console-reads.js';
+export {
+  ConsoleReads,
+  type FeedSuggestionRow,
+  type FeedFilter,
+  type ModelHistoryRow,
+  type QuarantinedEventRow,
+} from './console-reads.js';
 export type { CardRecordKind, RecordSuggestionRow } from './record-suggestions.js';
 export type { QuarantineRow } from './webhook-quarantine.js';
 export type { BucketShape, BucketStats } from './rate-buckets.js';

@@ -9,7 +9,8 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.m
 const LOCK_KEY = 727274;
 const NO_TRANSACTION = /^\s*--\s*migrate:\s*no-transaction\s*$/m;
 /** The only statements a no-transaction migration may hold: each is safe to run again after a crash. */
-const CONCURRENT_INDEX = /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS|DROP\s+INDEX\s+CONCURRENTLY\s+IF\s+EXISTS)\s/i;
+const CONCURRENT_INDEX =
+  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS|DROP\s+INDEX\s+CONCURRENTLY\s+IF\s+EXISTS)\s/i;
 
 export interface MigrateOptions {
   /** Progress, one line per migration (the CLI prints them). */
@@ -32,7 +33,9 @@ export async function migrate(db: Db, dir: string = MIGRATIONS_DIR, o: MigrateOp
   return db.session(async (s) => {
     await takeLock(s, o.lockRetryMs ?? 500);
     try {
-      await s.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      await s.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
       const done = await appliedNames(s);
       const applied: string[] = [];
       for (const f of files) {
@@ -60,13 +63,16 @@ export async function migrate(db: Db, dir: string = MIGRATIONS_DIR, o: MigrateOp
 
 /** Migrations in `dir` not yet applied to the database, in order (all of them on an empty database). */
 export async function pendingMigrations(db: Queryable, dir: string = MIGRATIONS_DIR): Promise<string[]> {
-  const exists = (await db.query<{ ok: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok")).rows[0]?.ok;
+  const exists = (await db.query<{ ok: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok")).rows[0]
+    ?.ok;
   const done = exists ? await appliedNames(db) : new Set<string>();
   return migrationFiles(dir).filter((f) => !done.has(f));
 }
 
 function migrationFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
+    .sort();
 }
 
 async function appliedNames(q: Queryable): Promise<Set<string>> {
@@ -87,14 +93,19 @@ async function takeLock(s: Session, retryMs: number): Promise<void> {
 
 async function runConcurrent(s: Session, engine: Db['engine'], file: string, stmt: string): Promise<void> {
   if (!CONCURRENT_INDEX.test(stmt)) {
-    throw new Error(`${file}: a "-- migrate: no-transaction" migration holds only CREATE INDEX CONCURRENTLY IF NOT EXISTS / DROP INDEX CONCURRENTLY IF EXISTS statements, found: ${stmt.slice(0, 80)}`);
+    throw new Error(
+      `${file}: a "-- migrate: no-transaction" migration holds only CREATE INDEX CONCURRENTLY IF NOT EXISTS / DROP INDEX CONCURRENTLY IF EXISTS statements, found: ${stmt.slice(0, 80)}`,
+    );
   }
   const create = /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+("?[\w.]+"?)/i.exec(stmt);
   if (create) {
     const name = create[1]!.replace(/"/g, '');
-    const invalid = (await s.query<{ ok: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = to_regclass($1) AND NOT i.indisvalid) AS ok', [name],
-    )).rows[0]?.ok;
+    const invalid = (
+      await s.query<{ ok: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = to_regclass($1) AND NOT i.indisvalid) AS ok',
+        [name],
+      )
+    ).rows[0]?.ok;
     if (invalid) await s.query(`DROP INDEX ${engine === 'postgres' ? 'CONCURRENTLY ' : ''}IF EXISTS ${create[1]}`);
   }
   // PGlite is one process with one connection: nothing to keep writing during the build, and no CONCURRENTLY there.
@@ -111,7 +122,10 @@ export function splitSql(sql: string): string[] {
     const n = (line.match(/\$\$/g) ?? []).length;
     if (n % 2 === 1) inDollar = !inDollar;
     cur += line + '\n';
-    if (!inDollar && /;\s*$/.test(line)) { out.push(cur.trim()); cur = ''; }
+    if (!inDollar && /;\s*$/.test(line)) {
+      out.push(cur.trim());
+      cur = '';
+    }
   }
   if (cur.trim()) out.push(cur.trim());
   return out;

@@ -9,9 +9,19 @@ import type { Queryable } from './db.js';
 export type OutboxAction = 'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft';
 
 export interface OutboxRow {
-  id: string; suggestion_id: string; connection_id: string; action: OutboxAction; idempotency_key: string;
-  payload: any; status: 'pending' | 'done' | 'failed' | 'skipped'; attempts: number; last_error: string | null; crm_id: string | null; crm_url: string | null;
-  created_at: Date; done_at: Date | null;
+  id: string;
+  suggestion_id: string;
+  connection_id: string;
+  action: OutboxAction;
+  idempotency_key: string;
+  payload: any;
+  status: 'pending' | 'done' | 'failed' | 'skipped';
+  attempts: number;
+  last_error: string | null;
+  crm_id: string | null;
+  crm_url: string | null;
+  created_at: Date;
+  done_at: Date | null;
   /** Set while the row waits for its connection (paused, or needing a reinstall); the sweep resumes it. */
   parked_reason: string | null;
   /** When its job is due (a retry at the provider's time); null: due at once. */
@@ -39,37 +49,67 @@ export class OutboxRepo {
    * Only a write sealed by the output gate (src/guardrails/output-gate.ts) is accepted: nothing reaches
    * the CRM that the gate has not seen exactly as it will be written.
    */
-  async enqueue(o: { suggestionId: string; connectionId: string; idempotencyKey: string; write: SealedWrite; receivedAt?: number | null }): Promise<string | null> {
+  async enqueue(o: {
+    suggestionId: string;
+    connectionId: string;
+    idempotencyKey: string;
+    write: SealedWrite;
+    receivedAt?: number | null;
+  }): Promise<string | null> {
     if (!isSealed(o.write)) throw new Error('outbox: refusing a write that did not pass the output gate');
     const { action, payload } = o.write;
     const r = await this.db.query<{ id: string }>(
       `INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload, received_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`,
-      [o.suggestionId, o.connectionId, action, o.idempotencyKey, JSON.stringify(payload), o.receivedAt ? new Date(o.receivedAt) : null],
+      [
+        o.suggestionId,
+        o.connectionId,
+        action,
+        o.idempotencyKey,
+        JSON.stringify(payload),
+        o.receivedAt ? new Date(o.receivedAt) : null,
+      ],
     );
     return r.rows[0]?.id ?? null;
   }
 
   async get(id: string): Promise<OutboxRow | null> {
-    return (await this.db.query<OutboxRow>('SELECT *, id::text AS id FROM writeback_outbox WHERE id = $1', [id])).rows[0] ?? null;
+    return (
+      (await this.db.query<OutboxRow>('SELECT *, id::text AS id FROM writeback_outbox WHERE id = $1', [id])).rows[0] ??
+      null
+    );
   }
 
   async pending(limit = 100): Promise<OutboxRow[]> {
-    return (await this.db.query<OutboxRow>("SELECT *, id::text AS id FROM writeback_outbox WHERE status = 'pending' ORDER BY id LIMIT $1", [limit])).rows;
+    return (
+      await this.db.query<OutboxRow>(
+        "SELECT *, id::text AS id FROM writeback_outbox WHERE status = 'pending' ORDER BY id LIMIT $1",
+        [limit],
+      )
+    ).rows;
   }
 
   async markAttempt(id: string, error: string | null): Promise<void> {
-    await this.db.query('UPDATE writeback_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [id, error]);
+    await this.db.query('UPDATE writeback_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+      id,
+      error,
+    ]);
   }
 
   /** The connection cannot write (paused, disconnected): the row waits, pending, for the sweep to resume it. */
   async park(id: string, reason: string): Promise<void> {
-    await this.db.query("UPDATE writeback_outbox SET parked_reason = $2, next_attempt_at = NULL WHERE id = $1 AND status = 'pending'", [id, reason]);
+    await this.db.query(
+      "UPDATE writeback_outbox SET parked_reason = $2, next_attempt_at = NULL WHERE id = $1 AND status = 'pending'",
+      [id, reason],
+    );
   }
 
   /** A retry is queued for `at`. */
   async scheduleRetry(id: string, at: Date): Promise<void> {
-    await this.db.query("UPDATE writeback_outbox SET next_attempt_at = $2, parked_reason = NULL WHERE id = $1 AND status = 'pending'", [id, at]);
+    await this.db.query(
+      "UPDATE writeback_outbox SET next_attempt_at = $2, parked_reason = NULL WHERE id = $1 AND status = 'pending'",
+      [id, at],
+    );
   }
 
   /**
@@ -77,7 +117,11 @@ export class OutboxRepo {
    * write again, and unparked rows overdue by `lostAfterMs` (their job was lost). Each returned row is claimed
    * (unparked, due again only after `lostAfterMs`), so sweeps in several processes never queue a row twice.
    */
-  async claimResumable(now: number, lostAfterMs: number, limit = 500): Promise<{ id: string; connection_id: string }[]> {
+  async claimResumable(
+    now: number,
+    lostAfterMs: number,
+    limit = 500,
+  ): Promise<{ id: string; connection_id: string }[]> {
     const r = await this.db.query<{ id: string; connection_id: string }>(
       `UPDATE writeback_outbox o SET parked_reason = NULL, next_attempt_at = $2
         WHERE o.id IN (
@@ -94,7 +138,8 @@ export class OutboxRepo {
   /** Rows parked per connection, for the admin page. */
   async parkedByConnection(): Promise<Record<string, number>> {
     const r = await this.db.query<{ connection_id: string; n: string }>(
-      "SELECT connection_id, count(*)::text AS n FROM writeback_outbox WHERE status = 'pending' AND parked_reason IS NOT NULL GROUP BY connection_id");
+      "SELECT connection_id, count(*)::text AS n FROM writeback_outbox WHERE status = 'pending' AND parked_reason IS NOT NULL GROUP BY connection_id",
+    );
     return Object.fromEntries(r.rows.map((x) => [x.connection_id, Number(x.n)]));
   }
 
@@ -103,11 +148,18 @@ export class OutboxRepo {
    * while its call is in flight (extendClaim); a process that dies stops extending and the claim lapses.
    * Returns the live claim's end when someone else holds it.
    */
-  async claim(id: string, token: string, until: Date, now: Date): Promise<{ ok: true } | { ok: false; heldUntil: Date }> {
+  async claim(
+    id: string,
+    token: string,
+    until: Date,
+    now: Date,
+  ): Promise<{ ok: true } | { ok: false; heldUntil: Date }> {
     const r = await this.db.query<{ ok: boolean; claimed_until: Date }>(
       `UPDATE writeback_outbox SET claimed_until = CASE WHEN claimed_until IS NULL OR claimed_until <= $4 THEN $3 ELSE claimed_until END,
          claim_token = CASE WHEN claimed_until IS NULL OR claimed_until <= $4 THEN $2 ELSE claim_token END
-       WHERE id = $1 RETURNING claim_token = $2 AS ok, claimed_until`, [id, token, until, now]);
+       WHERE id = $1 RETURNING claim_token = $2 AS ok, claimed_until`,
+      [id, token, until, now],
+    );
     const row = r.rows[0];
     if (!row || row.ok) return { ok: true };
     return { ok: false, heldUntil: new Date(row.claimed_until) };
@@ -117,7 +169,14 @@ export class OutboxRepo {
    * A batch write: claim (with the caller's token) up to `limit` more task creates of this connection that are due
    * and that no attempt has started (no lookup needed), oldest first. Rows another worker holds are skipped.
    */
-  async claimBatch(connectionId: string, exceptId: string, token: string, until: Date, now: Date, limit: number): Promise<OutboxRow[]> {
+  async claimBatch(
+    connectionId: string,
+    exceptId: string,
+    token: string,
+    until: Date,
+    now: Date,
+    limit: number,
+  ): Promise<OutboxRow[]> {
     if (limit <= 0) return [];
     const r = await this.db.query<OutboxRow>(
       `UPDATE writeback_outbox SET claimed_until = $3, claim_token = $2
@@ -128,40 +187,62 @@ export class OutboxRepo {
              AND (claimed_until IS NULL OR claimed_until <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4)
            ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED)
         RETURNING *, id::text AS id`,
-      [connectionId, token, until, now, exceptId, limit]);
+      [connectionId, token, until, now, exceptId, limit],
+    );
     return r.rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   async extendClaim(id: string, token: string, until: Date): Promise<void> {
-    await this.db.query('UPDATE writeback_outbox SET claimed_until = $3 WHERE id = $1 AND claim_token = $2', [id, token, until]);
+    await this.db.query('UPDATE writeback_outbox SET claimed_until = $3 WHERE id = $1 AND claim_token = $2', [
+      id,
+      token,
+      until,
+    ]);
   }
 
   async releaseClaim(id: string, token: string): Promise<void> {
-    await this.db.query('UPDATE writeback_outbox SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2', [id, token]);
+    await this.db.query(
+      'UPDATE writeback_outbox SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2',
+      [id, token],
+    );
   }
 
-  /** The last call ended without an answer (timeout, reset): the write may or may not exist until resolved by lookup. */
+  /**
+   * The last call ended without an answer (timeout, reset): the write may or may not exist until resolved by lookup.
+   */
   async markInDoubt(id: string, at: Date): Promise<void> {
     await this.db.query('UPDATE writeback_outbox SET in_doubt_since = $2 WHERE id = $1', [id, at]);
   }
 
   /** Write-ahead mark before the CRM call, so a retry after a crash knows a record may already exist. */
   async markSending(id: string | string[]): Promise<void> {
-    await this.db.query('UPDATE writeback_outbox SET send_started_at = now() WHERE id = ANY($1::bigint[])', [Array.isArray(id) ? id : [id]]);
+    await this.db.query('UPDATE writeback_outbox SET send_started_at = now() WHERE id = ANY($1::bigint[])', [
+      Array.isArray(id) ? id : [id],
+    ]);
   }
 
   /** The CRM refused the call outright (a 4xx): nothing was written, so the next attempt needs no lookup. */
   async clearSending(ids: string[]): Promise<void> {
-    if (ids.length) await this.db.query("UPDATE writeback_outbox SET send_started_at = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'", [ids]);
+    if (ids.length)
+      await this.db.query(
+        "UPDATE writeback_outbox SET send_started_at = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'",
+        [ids],
+      );
   }
 
   async markDone(id: string, crmId: string, crmUrl: string | null): Promise<void> {
-    await this.db.query("UPDATE writeback_outbox SET status = 'done', crm_id = $2, crm_url = $3, done_at = now() WHERE id = $1", [id, crmId, crmUrl]);
+    await this.db.query(
+      "UPDATE writeback_outbox SET status = 'done', crm_id = $2, crm_url = $3, done_at = now() WHERE id = $1",
+      [id, crmId, crmUrl],
+    );
   }
 
   /** Nothing to write any more (the suggestion was withdrawn first): done without a CRM record. */
   async markSkipped(id: string, why: string): Promise<void> {
-    await this.db.query("UPDATE writeback_outbox SET status = 'skipped', last_error = $2, done_at = now() WHERE id = $1", [id, why]);
+    await this.db.query(
+      "UPDATE writeback_outbox SET status = 'skipped', last_error = $2, done_at = now() WHERE id = $1",
+      [id, why],
+    );
   }
 
   async markFailed(id: string, error: string): Promise<void> {
@@ -170,42 +251,74 @@ export class OutboxRepo {
 
   /** The suggestion's create row of this action (its CRM id once done), if any. */
   async createRow(suggestionId: string, action: 'create_task' | 'create_draft_email'): Promise<OutboxRow | null> {
-    return (await this.db.query<OutboxRow>('SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND action = $2 ORDER BY writeback_outbox.id LIMIT 1', [suggestionId, action])).rows[0] ?? null;
+    return (
+      (
+        await this.db.query<OutboxRow>(
+          'SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND action = $2 ORDER BY writeback_outbox.id LIMIT 1',
+          [suggestionId, action],
+        )
+      ).rows[0] ?? null
+    );
   }
 
   /** Which of these CRM ids are records closeloop wrote itself (its tasks and drafts: not customer activity). */
   async ownCrmIds(connectionId: string, crmIds: string[]): Promise<Set<string>> {
     if (crmIds.length === 0) return new Set();
     const r = await this.db.query<{ crm_id: string }>(
-      "SELECT DISTINCT crm_id FROM writeback_outbox WHERE connection_id = $1 AND action IN ('create_task','create_draft_email') AND crm_id = ANY($2::text[])", [connectionId, crmIds]);
+      "SELECT DISTINCT crm_id FROM writeback_outbox WHERE connection_id = $1 AND action IN ('create_task','create_draft_email') AND crm_id = ANY($2::text[])",
+      [connectionId, crmIds],
+    );
     return new Set(r.rows.map((x) => x.crm_id));
   }
 
   /** Writes still waiting for a suggestion (any action). */
   async pendingFor(suggestionId: string): Promise<OutboxRow[]> {
-    return (await this.db.query<OutboxRow>("SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND status = 'pending' ORDER BY writeback_outbox.id", [suggestionId])).rows;
+    return (
+      await this.db.query<OutboxRow>(
+        "SELECT *, id::text AS id FROM writeback_outbox WHERE suggestion_id = $1 AND status = 'pending' ORDER BY writeback_outbox.id",
+        [suggestionId],
+      )
+    ).rows;
   }
 
   /** Done writes per CRM and action (the demo's plain-words summary). */
   async countDoneByProviderAction(): Promise<{ provider: string; action: OutboxAction; n: number }[]> {
     const r = await this.db.query<{ provider: string; action: OutboxAction; n: string }>(
       `SELECT c.provider, o.action, count(*)::text AS n FROM writeback_outbox o JOIN connections c ON c.id = o.connection_id
-       WHERE o.status = 'done' GROUP BY c.provider, o.action`);
+       WHERE o.status = 'done' GROUP BY c.provider, o.action`,
+    );
     return r.rows.map((x) => ({ ...x, n: Number(x.n) }));
   }
 
   /** Done writes per action: how many tasks and drafts were created, updated, withdrawn. */
   async countDoneByAction(): Promise<Record<string, number>> {
-    const r = await this.db.query<{ action: string; n: string }>("SELECT action, count(*)::text AS n FROM writeback_outbox WHERE status = 'done' GROUP BY action");
+    const r = await this.db.query<{ action: string; n: string }>(
+      "SELECT action, count(*)::text AS n FROM writeback_outbox WHERE status = 'done' GROUP BY action",
+    );
     return Object.fromEntries(r.rows.map((x) => [x.action, Number(x.n)]));
   }
 
-  async recentDone(limit = 20): Promise<{ suggestion_id: string; crm_id: string; crm_url: string | null; action: string; done_at: Date; connection_id: string }[]> {
-    return (await this.db.query<any>("SELECT suggestion_id, crm_id, crm_url, action, done_at, connection_id FROM writeback_outbox WHERE status = 'done' ORDER BY done_at DESC LIMIT $1", [limit])).rows;
+  async recentDone(limit = 20): Promise<
+    {
+      suggestion_id: string;
+      crm_id: string;
+      crm_url: string | null;
+      action: string;
+      done_at: Date;
+      connection_id: string;
+    }[]
+  > {
+    return (
+      await this.db.query<any>(
+        "SELECT suggestion_id, crm_id, crm_url, action, done_at, connection_id FROM writeback_outbox WHERE status = 'done' ORDER BY done_at DESC LIMIT $1",
+        [limit],
+      )
+    ).rows;
   }
 
   /**
-   * Webhook-to-task latencies (seconds): from the receipt of the change to the task created, updated or closed in the CRM,
+   * Webhook-to-task latencies (seconds): from the receipt of the change to the task created, updated or closed in the
+   * CRM,
    * for writes done since `since` that came from a webhook (or change event). Oldest first.
    */
   async webhookToTaskSeconds(since: Date, provider?: string): Promise<number[]> {
@@ -213,12 +326,16 @@ export class OutboxRepo {
       `SELECT extract(epoch FROM (o.done_at - o.received_at))::float8 AS s FROM writeback_outbox o JOIN connections c ON c.id = o.connection_id
         WHERE o.status = 'done' AND o.action IN ('create_task', 'update_task', 'close_task') AND o.received_at IS NOT NULL AND o.done_at >= $1
           AND ($2::text IS NULL OR c.provider = $2::text)
-        ORDER BY o.done_at`, [since, provider ?? null]);
+        ORDER BY o.done_at`,
+      [since, provider ?? null],
+    );
     return r.rows.map((x) => Number(x.s));
   }
 
   async countByStatus(): Promise<Record<string, number>> {
-    const r = await this.db.query<{ status: string; n: string }>('SELECT status, count(*)::text AS n FROM writeback_outbox GROUP BY status');
+    const r = await this.db.query<{ status: string; n: string }>(
+      'SELECT status, count(*)::text AS n FROM writeback_outbox GROUP BY status',
+    );
     return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
   }
 }

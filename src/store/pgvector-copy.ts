@@ -7,7 +7,12 @@
  * vector_send layout (int16 dimensions, int16 unused, float4 values, all big-endian); jsonb is a version byte (1)
  * followed by the JSON text. Non-finite numbers become 0, as in the text path (pgvector refuses NaN/Infinity).
  */
-export interface CopyRow { id: string; values: Float32Array; metadataJson: string; text: string | null }
+export interface CopyRow {
+  id: string;
+  values: Float32Array;
+  metadataJson: string;
+  text: string | null;
+}
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'binary');
 
@@ -26,14 +31,23 @@ export function encodeContextCopy(rows: CopyRow[]): Uint8Array {
   o = b.writeInt32BE(0, o); // header extension length
   for (const r of enc) {
     o = b.writeInt16BE(4, o);
-    o = b.writeInt32BE(r.id.length, o); o += r.id.copy(b, o);
+    o = b.writeInt32BE(r.id.length, o);
+    o += r.id.copy(b, o);
     o = b.writeInt32BE(4 + 4 * r.values.length, o);
     o = b.writeInt16BE(r.values.length, o);
     o = b.writeInt16BE(0, o);
-    for (let i = 0; i < r.values.length; i++) { const x = r.values[i]!; o = b.writeFloatBE(Number.isFinite(x) ? x : 0, o); }
-    o = b.writeInt32BE(1 + r.md.length, o); o = b.writeUInt8(1, o); o += r.md.copy(b, o);
+    for (let i = 0; i < r.values.length; i++) {
+      const x = r.values[i]!;
+      o = b.writeFloatBE(Number.isFinite(x) ? x : 0, o);
+    }
+    o = b.writeInt32BE(1 + r.md.length, o);
+    o = b.writeUInt8(1, o);
+    o += r.md.copy(b, o);
     if (r.text === null) o = b.writeInt32BE(-1, o);
-    else { o = b.writeInt32BE(r.text.length, o); o += r.text.copy(b, o); }
+    else {
+      o = b.writeInt32BE(r.text.length, o);
+      o += r.text.copy(b, o);
+    }
   }
   b.writeInt16BE(-1, o);
   return b;

@@ -8,7 +8,10 @@ import type { FieldOps, Filter, Scalar } from '../context/types.js';
  * which gives Pinecone's list semantics and can use a GIN `jsonb_path_ops` index.
  */
 export function compileFilterSql(f: Filter, col: string, params: unknown[]): string {
-  const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
   const parts: string[] = [];
   for (const [key, val] of Object.entries(f)) {
     if (val === undefined) continue;
@@ -20,7 +23,9 @@ export function compileFilterSql(f: Filter, col: string, params: unknown[]): str
     const ops: FieldOps = isScalar(val) ? { $eq: val } : (val as FieldOps);
     const eq = (v: Scalar) => {
       const scalar = `${col} @> ${p(JSON.stringify({ [key]: v }))}::jsonb`;
-      return typeof v === 'string' ? `(${scalar} OR ${col} @> ${p(JSON.stringify({ [key]: [v] }))}::jsonb)` : `(${scalar})`;
+      return typeof v === 'string'
+        ? `(${scalar} OR ${col} @> ${p(JSON.stringify({ [key]: [v] }))}::jsonb)`
+        : `(${scalar})`;
     };
     const anyOf = (vs: Scalar[]) => `(${vs.map(eq).join(' OR ')})`;
     const field = () => `${col}->${p(key)}::text`;
@@ -30,15 +35,33 @@ export function compileFilterSql(f: Filter, col: string, params: unknown[]): str
     };
     for (const [op, arg] of Object.entries(ops) as [keyof FieldOps, unknown][]) {
       switch (op) {
-        case '$eq': parts.push(eq(arg as Scalar)); break;
-        case '$ne': parts.push(`NOT ${eq(arg as Scalar)}`); break;
-        case '$in': parts.push(anyOf(arg as Scalar[])); break;
-        case '$nin': parts.push(`NOT ${anyOf(arg as Scalar[])}`); break;
-        case '$exists': parts.push(`(${field()}) IS ${arg ? 'NOT ' : ''}NULL`); break;
-        case '$gt': parts.push(num('>', arg as number)); break;
-        case '$gte': parts.push(num('>=', arg as number)); break;
-        case '$lt': parts.push(num('<', arg as number)); break;
-        case '$lte': parts.push(num('<=', arg as number)); break;
+        case '$eq':
+          parts.push(eq(arg as Scalar));
+          break;
+        case '$ne':
+          parts.push(`NOT ${eq(arg as Scalar)}`);
+          break;
+        case '$in':
+          parts.push(anyOf(arg as Scalar[]));
+          break;
+        case '$nin':
+          parts.push(`NOT ${anyOf(arg as Scalar[])}`);
+          break;
+        case '$exists':
+          parts.push(`(${field()}) IS ${arg ? 'NOT ' : ''}NULL`);
+          break;
+        case '$gt':
+          parts.push(num('>', arg as number));
+          break;
+        case '$gte':
+          parts.push(num('>=', arg as number));
+          break;
+        case '$lt':
+          parts.push(num('<', arg as number));
+          break;
+        case '$lte':
+          parts.push(num('<=', arg as number));
+          break;
       }
     }
   }

@@ -53,8 +53,12 @@ const UPSERT_TAIL = `ON CONFLICT (tenant_id, space, id) DO UPDATE SET dims = EXC
          metadata = EXCLUDED.metadata, content = EXCLUDED.content, pending = EXCLUDED.pending, updated_at = now()`;
 
 /** The graph indexes of migrations/0320_context_bulk_load.sql, for rebuild(); keep both in step. */
-const ANN_INDEX: Record<number, string> = Object.fromEntries([384, 1536].map((d) => [d,
-  `CREATE INDEX IF NOT EXISTS context_chunks_ann_${d} ON context_chunks USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = ${d} AND NOT pending`]));
+const ANN_INDEX: Record<number, string> = Object.fromEntries(
+  [384, 1536].map((d) => [
+    d,
+    `CREATE INDEX IF NOT EXISTS context_chunks_ann_${d} ON context_chunks USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = ${d} AND NOT pending`,
+  ]),
+);
 /** Memory for one index build: an in-memory HNSW build is several times faster than one that spills. */
 const BUILD_MEMORY = '512MB';
 /** Largest table PGlite rebuilds in one blocking build from settle(); beyond it rows are settled one by one. */
@@ -69,8 +73,12 @@ export class PgVectorStore implements VectorStore {
   private readonly efSearch: number;
   private readonly maxScanTuples: number | null;
 
-  constructor(private readonly db: Db, o: PgVectorStoreOptions) {
-    if (!Number.isInteger(o.dimensions) || o.dimensions < 1 || o.dimensions > 16000) throw new RangeError('dimensions must be an integer in 1..16000');
+  constructor(
+    private readonly db: Db,
+    o: PgVectorStoreOptions,
+  ) {
+    if (!Number.isInteger(o.dimensions) || o.dimensions < 1 || o.dimensions > 16000)
+      throw new RangeError('dimensions must be an integer in 1..16000');
     this.dims = o.dimensions; // an integer, safe to inline (the partial index predicate needs a literal)
     this.space = o.space;
     this.insertBatch = o.insertBatch ?? 200;
@@ -84,7 +92,10 @@ export class PgVectorStore implements VectorStore {
     if (chunks.length === 0) return;
     for (const c of chunks) {
       if (!c.id) throw new InvalidPayloadError('chunk id is required', { where: 'pgvector upsert' });
-      if (c.values.length !== this.dims) throw new InvalidPayloadError(`chunk ${c.id} has ${c.values.length} dimensions, store expects ${this.dims}`, { where: 'pgvector upsert' });
+      if (c.values.length !== this.dims)
+        throw new InvalidPayloadError(`chunk ${c.id} has ${c.values.length} dimensions, store expects ${this.dims}`, {
+          where: 'pgvector upsert',
+        });
       validateMetadata(c.metadata, c.id);
     }
     // Last write wins inside one call (Postgres refuses two rows with one key in one INSERT).
@@ -104,25 +115,52 @@ export class PgVectorStore implements VectorStore {
       const n = params.length;
       return `($1, $2, $${n - 3}, $3, $${n - 2}::vector, $${n - 1}::jsonb, $${n}, false)`;
     });
-    await tx.query(`INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending) VALUES ${values.join(', ')} ${UPSERT_TAIL}`, params);
+    await tx.query(
+      `INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending) VALUES ${values.join(', ')} ${UPSERT_TAIL}`,
+      params,
+    );
   }
 
   /** Many rows in one statement, marked pending (outside the HNSW graph until settle()). One transaction. */
   private async bulkLoad(tenantId: string, rows: VectorChunk[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (tx.copyFrom) {
-        await tx.query('CREATE TEMP TABLE IF NOT EXISTS context_chunks_load (id text, embedding vector, metadata jsonb, content text) ON COMMIT DELETE ROWS');
-        await tx.copyFrom("COPY context_chunks_load FROM '/dev/blob' WITH (FORMAT binary)",
-          encodeContextCopy(rows.map((c) => ({ id: c.id, values: c.values, metadataJson: JSON.stringify(c.metadata), text: c.text ?? null }))));
-        await tx.query(`INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending)
-          SELECT $1, $2, id, $3, embedding, metadata, content, true FROM context_chunks_load ${UPSERT_TAIL}`, [tenantId, this.space, this.dims]);
+        await tx.query(
+          'CREATE TEMP TABLE IF NOT EXISTS context_chunks_load (id text, embedding vector, metadata jsonb, content text) ON COMMIT DELETE ROWS',
+        );
+        await tx.copyFrom(
+          "COPY context_chunks_load FROM '/dev/blob' WITH (FORMAT binary)",
+          encodeContextCopy(
+            rows.map((c) => ({
+              id: c.id,
+              values: c.values,
+              metadataJson: JSON.stringify(c.metadata),
+              text: c.text ?? null,
+            })),
+          ),
+        );
+        await tx.query(
+          `INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending)
+          SELECT $1, $2, id, $3, embedding, metadata, content, true FROM context_chunks_load ${UPSERT_TAIL}`,
+          [tenantId, this.space, this.dims],
+        );
         return;
       }
       for (let i = 0; i < rows.length; i += 2000) {
         const slice = rows.slice(i, i + 2000);
-        await tx.query(`INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending)
+        await tx.query(
+          `INSERT INTO context_chunks (tenant_id, space, id, dims, embedding, metadata, content, pending)
           SELECT $1, $2, u.id, $3, u.e::vector, u.m::jsonb, u.c, true FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, e, m, c) ${UPSERT_TAIL}`,
-        [tenantId, this.space, this.dims, slice.map((c) => c.id), slice.map((c) => toVectorLiteral(c.values)), slice.map((c) => JSON.stringify(c.metadata)), slice.map((c) => c.text ?? null)]);
+          [
+            tenantId,
+            this.space,
+            this.dims,
+            slice.map((c) => c.id),
+            slice.map((c) => toVectorLiteral(c.values)),
+            slice.map((c) => JSON.stringify(c.metadata)),
+            slice.map((c) => c.text ?? null),
+          ],
+        );
       }
     });
   }
@@ -133,16 +171,23 @@ export class PgVectorStore implements VectorStore {
    * folded by one index build instead (rebuild()). A missing graph index is always rebuilt first.
    * Returns how many rows moved and how many still wait.
    */
-  async settle(o: { maxRows?: number; batch?: number; deadline?: number; rebuild?: boolean } = {}): Promise<{ settled: number; pending: number }> {
+  async settle(
+    o: { maxRows?: number; batch?: number; deadline?: number; rebuild?: boolean } = {},
+  ): Promise<{ settled: number; pending: number }> {
     // A graph index lost to a crash mid-rebuild, or a table mostly pending (a first backfill) where the caller
     // allows it: one build instead of row-by-row inserts.
-    if (ANN_INDEX[this.dims] && !(await this.annIndexReady())) return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
+    if (ANN_INDEX[this.dims] && !(await this.annIndexReady()))
+      return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
     if (o.rebuild) {
-      const c = (await this.db.query<{ pending: number; total: number }>(
-        `SELECT count(*) FILTER (WHERE pending)::int AS pending, count(*)::int AS total FROM context_chunks WHERE dims = ${this.dims}`)).rows[0]!;
+      const c = (
+        await this.db.query<{ pending: number; total: number }>(
+          `SELECT count(*) FILTER (WHERE pending)::int AS pending, count(*)::int AS total FROM context_chunks WHERE dims = ${this.dims}`,
+        )
+      ).rows[0]!;
       // PGlite blocks its one connection for the build: only up to PGLITE_REBUILD_ROWS (about a minute).
       const blockingOk = this.db.engine === 'postgres' || c.total <= PGLITE_REBUILD_ROWS;
-      if (c.pending > 0 && c.pending * 2 >= c.total && blockingOk) return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
+      if (c.pending > 0 && c.pending * 2 >= c.total && blockingOk)
+        return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
     }
     const maxRows = o.maxRows ?? Number.MAX_SAFE_INTEGER;
     const batch = Math.max(1, o.batch ?? 200);
@@ -197,7 +242,9 @@ export class PgVectorStore implements VectorStore {
   /** The graph index of this dimension exists and is valid (a build that died leaves it missing or INVALID). */
   private async annIndexReady(): Promise<boolean> {
     const r = await this.db.query<{ ok: boolean }>(
-      `SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [`context_chunks_ann_${this.dims}`]);
+      `SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
+      [`context_chunks_ann_${this.dims}`],
+    );
     return r.rows[0]?.ok === true;
   }
 
@@ -210,8 +257,12 @@ export class PgVectorStore implements VectorStore {
   async query(tenantId: string, vector: Float32Array, opts: QueryOptions): Promise<QueryMatch[]> {
     assertTenantId(tenantId);
     const topK = opts.topK;
-    if (!Number.isInteger(topK) || topK < 1 || topK > 10_000) throw new InvalidPayloadError('topK must be an integer in 1..10000', { where: 'pgvector query' });
-    if (vector.length !== this.dims) throw new InvalidPayloadError(`query vector has ${vector.length} dimensions, store expects ${this.dims}`, { where: 'pgvector query' });
+    if (!Number.isInteger(topK) || topK < 1 || topK > 10_000)
+      throw new InvalidPayloadError('topK must be an integer in 1..10000', { where: 'pgvector query' });
+    if (vector.length !== this.dims)
+      throw new InvalidPayloadError(`query vector has ${vector.length} dimensions, store expects ${this.dims}`, {
+        where: 'pgvector query',
+      });
     if (opts.filter !== undefined) validateFilter(opts.filter);
     const d = this.dims;
     const params: unknown[] = [toVectorLiteral(vector), tenantId, this.space, topK];
@@ -221,13 +272,21 @@ export class PgVectorStore implements VectorStore {
            FROM context_chunks
           WHERE tenant_id = $2 AND space = $3 AND dims = ${d} AND (${where})`;
     const order = `ORDER BY embedding::vector(${d}) <=> $1::vector(${d}) LIMIT $4`;
-    type Row = { id: string; metadata: Record<string, unknown>; content: string | null; pending: boolean; distance: number };
+    type Row = {
+      id: string;
+      metadata: Record<string, unknown>;
+      content: string | null;
+      pending: boolean;
+      distance: number;
+    };
     const rows = await this.db.transaction(async (tx) => {
       await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
       await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
       if (this.maxScanTuples !== null) await tx.query(`SET LOCAL hnsw.max_scan_tuples = ${this.maxScanTuples}`);
       // The graph (settled rows) and an exact scan of the rows a bulk load left pending, merged below.
-      const found = (await tx.query<Row>(`(${select} AND NOT pending ${order}) UNION ALL (${select} AND pending ${order})`, params)).rows;
+      const found = (
+        await tx.query<Row>(`(${select} AND NOT pending ${order}) UNION ALL (${select} AND pending ${order})`, params)
+      ).rows;
       if (found.filter((r) => !r.pending).length >= topK) return found;
       // The graph came back short: the tenant (or the filter) has fewer settled rows than topK, or the iterative
       // scan gave up at hnsw.max_scan_tuples before it met enough of them. An exact scan of the tenant's rows
@@ -236,7 +295,12 @@ export class PgVectorStore implements VectorStore {
       return (await tx.query<Row>(`${select} ${order}`, params)).rows;
     });
     return rows
-      .map((r) => ({ id: r.id, score: 1 - Number(r.distance), metadata: r.metadata as QueryMatch['metadata'], ...(r.content !== null ? { text: r.content } : {}) }))
+      .map((r) => ({
+        id: r.id,
+        score: 1 - Number(r.distance),
+        metadata: r.metadata as QueryMatch['metadata'],
+        ...(r.content !== null ? { text: r.content } : {}),
+      }))
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
       .slice(0, topK);
   }
@@ -244,7 +308,11 @@ export class PgVectorStore implements VectorStore {
   async deleteByIds(tenantId: string, ids: string[]): Promise<void> {
     assertTenantId(tenantId);
     if (ids.length === 0) return;
-    await this.db.query('DELETE FROM context_chunks WHERE tenant_id = $1 AND space = $2 AND id = ANY($3::text[])', [tenantId, this.space, ids]);
+    await this.db.query('DELETE FROM context_chunks WHERE tenant_id = $1 AND space = $2 AND id = ANY($3::text[])', [
+      tenantId,
+      this.space,
+      ids,
+    ]);
   }
 
   async deleteByFilter(tenantId: string, filter: Filter): Promise<void> {
@@ -273,7 +341,10 @@ export class PgVectorStore implements VectorStore {
   /** Chunk count for one tenant in this space (tests, stats). */
   async count(tenantId: string): Promise<number> {
     assertTenantId(tenantId);
-    const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM context_chunks WHERE tenant_id = $1 AND space = $2', [tenantId, this.space]);
+    const r = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM context_chunks WHERE tenant_id = $1 AND space = $2',
+      [tenantId, this.space],
+    );
     return r.rows[0]?.n ?? 0;
   }
 }

@@ -9,7 +9,16 @@ export interface BucketShape {
   windowMs: number;
 }
 
-export interface BucketStats { bucket_key: string; capacity: number; refill_per_ms: number; tokens: number; calls: number; throttled: number; blocked_until_ms: number; daily_remaining: number | null }
+export interface BucketStats {
+  bucket_key: string;
+  capacity: number;
+  refill_per_ms: number;
+  tokens: number;
+  calls: number;
+  throttled: number;
+  blocked_until_ms: number;
+  daily_remaining: number | null;
+}
 
 /**
  * The shared request budget in the database, so every worker process calling one account with one app spends
@@ -67,7 +76,10 @@ export class RateBucketRepo {
         WHERE bucket_key = $1`,
       [key, Math.floor(atMost), nowMs],
     );
-    await this.db.query('UPDATE rate_buckets SET slots = slots[greatest(1, cardinality(slots) + 1 - floor(capacity)::int):] WHERE bucket_key = $1', [key]);
+    await this.db.query(
+      'UPDATE rate_buckets SET slots = slots[greatest(1, cardinality(slots) + 1 - floor(capacity)::int):] WHERE bucket_key = $1',
+      [key],
+    );
   }
 
   /** A 429: nothing in this lane before `untilMs`. */
@@ -87,7 +99,9 @@ export class RateBucketRepo {
     const r = await this.db.query<BucketStats>(
       `SELECT bucket_key, capacity, refill_per_ms, tokens, calls::float8 AS calls, throttled::float8 AS throttled,
               blocked_until_ms::float8 AS blocked_until_ms, daily_remaining::float8 AS daily_remaining
-         FROM rate_buckets WHERE bucket_key LIKE $1::text || '%' ORDER BY bucket_key`, [prefix]);
+         FROM rate_buckets WHERE bucket_key LIKE $1::text || '%' ORDER BY bucket_key`,
+      [prefix],
+    );
     return r.rows;
   }
 }

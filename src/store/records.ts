@@ -18,7 +18,8 @@ export class RecordRepo {
       const b = i * 6;
       return `($${b + 1}::text,$${b + 2}::text,$${b + 3}::text,$${b + 4}::jsonb,$${b + 5}::timestamptz,$${b + 6}::boolean)`;
     });
-    // A version older than a deletion we applied (record_tombstones) is a stale read: it does not bring the record back.
+    // A version older than a deletion we applied (record_tombstones) is a stale read: it does not bring the record
+    // back.
     const res = await this.db.query<{ kind: string; external_id: string }>(
       `INSERT INTO records (connection_id, kind, external_id, data, provider_updated_at, archived)
        SELECT v.* FROM (VALUES ${tuples.join(',')}) AS v(connection_id, kind, external_id, data, provider_updated_at, archived)
@@ -35,7 +36,8 @@ export class RecordRepo {
       await this.db.query(
         `DELETE FROM record_tombstones t USING unnest($2::text[], $3::text[]) AS k(kind, external_id)
           WHERE t.connection_id = $1 AND t.kind = k.kind AND t.external_id = k.external_id`,
-        [connectionId, res.rows.map((r) => r.kind), res.rows.map((r) => r.external_id)]);
+        [connectionId, res.rows.map((r) => r.kind), res.rows.map((r) => r.external_id)],
+      );
     }
     const keys = new Set(res.rows.map((r) => `${r.kind}:${r.external_id}`));
     for (const r of records) if (keys.has(`${r.kind}:${r.externalId}`)) changed.push(r);
@@ -47,12 +49,16 @@ export class RecordRepo {
     await this.db.query(
       `INSERT INTO record_tombstones (connection_id, kind, external_id, deleted_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (connection_id, kind, external_id) DO UPDATE SET deleted_at = GREATEST(record_tombstones.deleted_at, EXCLUDED.deleted_at)`,
-      [connectionId, kind, externalId, deletedAt]);
+      [connectionId, kind, externalId, deletedAt],
+    );
   }
 
   /** When the record was deleted (its tombstone), or null. */
   async deletedAt(connectionId: string, kind: ObjectKind, externalId: string): Promise<Date | null> {
-    const r = await this.db.query<{ deleted_at: Date }>('SELECT deleted_at FROM record_tombstones WHERE connection_id = $1 AND kind = $2 AND external_id = $3', [connectionId, kind, externalId]);
+    const r = await this.db.query<{ deleted_at: Date }>(
+      'SELECT deleted_at FROM record_tombstones WHERE connection_id = $1 AND kind = $2 AND external_id = $3',
+      [connectionId, kind, externalId],
+    );
     return r.rows[0] ? new Date(r.rows[0].deleted_at) : null;
   }
 
@@ -70,15 +76,28 @@ export class RecordRepo {
     return r.affectedRows;
   }
 
-  async get<T extends CanonicalRecord = CanonicalRecord>(connectionId: string, kind: ObjectKind, externalId: string): Promise<T | null> {
-    const r = await this.db.query<{ data: T }>('SELECT data FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3', [connectionId, kind, externalId]);
+  async get<T extends CanonicalRecord = CanonicalRecord>(
+    connectionId: string,
+    kind: ObjectKind,
+    externalId: string,
+  ): Promise<T | null> {
+    const r = await this.db.query<{ data: T }>(
+      'SELECT data FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = $3',
+      [connectionId, kind, externalId],
+    );
     return r.rows[0]?.data ?? null;
   }
 
-  async getMany<T extends CanonicalRecord = CanonicalRecord>(connectionId: string, kind: ObjectKind, externalIds: string[]): Promise<T[]> {
+  async getMany<T extends CanonicalRecord = CanonicalRecord>(
+    connectionId: string,
+    kind: ObjectKind,
+    externalIds: string[],
+  ): Promise<T[]> {
     if (externalIds.length === 0) return [];
     const r = await this.db.query<{ data: T }>(
-      'SELECT data FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = ANY($3::text[]) AND NOT archived', [connectionId, kind, externalIds]);
+      'SELECT data FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = ANY($3::text[]) AND NOT archived',
+      [connectionId, kind, externalIds],
+    );
     return r.rows.map((x) => x.data);
   }
 
@@ -86,7 +105,12 @@ export class RecordRepo {
    * A merge at the source: every record associated with `fromId` (a contact, company or deal merged away) is now
    * associated with `toId`, the survivor, as the CRM moved the associations. Returns how many records changed.
    */
-  async repointAssociations(connectionId: string, kind: 'contact' | 'company' | 'deal', fromId: string, toId: string): Promise<number> {
+  async repointAssociations(
+    connectionId: string,
+    kind: 'contact' | 'company' | 'deal',
+    fromId: string,
+    toId: string,
+  ): Promise<number> {
     const field = ({ contact: 'contacts', company: 'companies', deal: 'deals' } as const)[kind];
     const r = await this.db.query(
       `UPDATE records SET data = jsonb_set(data, ARRAY['associations', $4::text],
@@ -111,25 +135,35 @@ export class RecordRepo {
 
   async openDeals(connectionId: string): Promise<Deal[]> {
     const r = await this.db.query<{ data: Deal }>(
-      `SELECT data FROM records WHERE connection_id = $1 AND kind = 'deal' AND NOT archived AND (data->>'isClosed')::boolean = false`, [connectionId]);
+      `SELECT data FROM records WHERE connection_id = $1 AND kind = 'deal' AND NOT archived AND (data->>'isClosed')::boolean = false`,
+      [connectionId],
+    );
     return r.rows.map((x) => x.data);
   }
 
-  /** Live records of a kind that came from the connection's own provider (not ingest or Slack items stored under it). */
+  /**
+   * Live records of a kind that came from the connection's own provider (not ingest or Slack items stored under it).
+   */
   async countLive(connectionId: string, kind: ObjectKind, provider: string): Promise<number> {
     const r = await this.db.query<{ n: string }>(
-      "SELECT count(*)::text AS n FROM records WHERE connection_id = $1 AND kind = $2 AND NOT archived AND data ->> 'provider' = $3", [connectionId, kind, provider]);
+      "SELECT count(*)::text AS n FROM records WHERE connection_id = $1 AND kind = $2 AND NOT archived AND data ->> 'provider' = $3",
+      [connectionId, kind, provider],
+    );
     return Number(r.rows[0]?.n ?? 0);
   }
 
   async liveIds(connectionId: string, kind: ObjectKind, provider: string): Promise<string[]> {
     const r = await this.db.query<{ external_id: string }>(
-      "SELECT external_id FROM records WHERE connection_id = $1 AND kind = $2 AND NOT archived AND data ->> 'provider' = $3", [connectionId, kind, provider]);
+      "SELECT external_id FROM records WHERE connection_id = $1 AND kind = $2 AND NOT archived AND data ->> 'provider' = $3",
+      [connectionId, kind, provider],
+    );
     return r.rows.map((x) => x.external_id);
   }
 
   async countsByKind(): Promise<Record<string, number>> {
-    const r = await this.db.query<{ kind: string; n: string }>('SELECT kind, count(*)::text AS n FROM records WHERE NOT archived GROUP BY kind');
+    const r = await this.db.query<{ kind: string; n: string }>(
+      'SELECT kind, count(*)::text AS n FROM records WHERE NOT archived GROUP BY kind',
+    );
     return Object.fromEntries(r.rows.map((x) => [x.kind, Number(x.n)]));
   }
 }

@@ -1,6 +1,11 @@
 import type { Queryable } from './db.js';
 
-export interface ScheduleTickRow { name: string; tick: Date; claimed_by: string; claimed_at: Date }
+export interface ScheduleTickRow {
+  name: string;
+  tick: Date;
+  claimed_by: string;
+  claimed_at: Date;
+}
 
 /**
  * One run per scheduled tick across every process: the first INSERT of (name, tick) wins. The tick comes from
@@ -21,7 +26,12 @@ export class ScheduleRepo {
   }
 
   async recent(name: string, limit = 50): Promise<ScheduleTickRow[]> {
-    return (await this.db.query<ScheduleTickRow>('SELECT * FROM schedule_ticks WHERE name = $1 ORDER BY tick DESC LIMIT $2', [name, limit])).rows;
+    return (
+      await this.db.query<ScheduleTickRow>('SELECT * FROM schedule_ticks WHERE name = $1 ORDER BY tick DESC LIMIT $2', [
+        name,
+        limit,
+      ])
+    ).rows;
   }
 
   /** Forget ticks older than `before` (the sweep). */

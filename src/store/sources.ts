@@ -2,9 +2,24 @@ import type { Activity, CanonicalRecord, Company, Contact, Deal } from '../core/
 import { ACTIVITY_KINDS } from '../core/canonical.js';
 import type { Queryable } from './db.js';
 
-export interface IngestKeyRow { id: string; connection_id: string; secret_sha256: string; label: string | null; created_at: Date; revoked_at: Date | null }
-export interface SlackTeamRow { team_id: string; connection_id: string; domain: string | null }
-export interface SlackChannelRow { team_id: string; channel_id: string; company_id: string }
+export interface IngestKeyRow {
+  id: string;
+  connection_id: string;
+  secret_sha256: string;
+  label: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+export interface SlackTeamRow {
+  team_id: string;
+  connection_id: string;
+  domain: string | null;
+}
+export interface SlackChannelRow {
+  team_id: string;
+  channel_id: string;
+  company_id: string;
+}
 
 /** Must stay the expression of the index `records_contact_email_loose` (migrations/0004_sources.sql). */
 const CONTACT_EMAIL_LOOSE = `(regexp_replace(split_part(split_part(lower(btrim(data ->> 'email')), '@', 1), '+', 1), '\\.', '', 'g')
@@ -19,8 +34,18 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class SourcesRepo {
   constructor(private readonly db: Queryable) {}
 
-  async createIngestKey(k: { id: string; connectionId: string; secretSha256: string; label: string | null }): Promise<void> {
-    await this.db.query('INSERT INTO ingest_keys (id, connection_id, secret_sha256, label) VALUES ($1,$2,$3,$4)', [k.id, k.connectionId, k.secretSha256, k.label]);
+  async createIngestKey(k: {
+    id: string;
+    connectionId: string;
+    secretSha256: string;
+    label: string | null;
+  }): Promise<void> {
+    await this.db.query('INSERT INTO ingest_keys (id, connection_id, secret_sha256, label) VALUES ($1,$2,$3,$4)', [
+      k.id,
+      k.connectionId,
+      k.secretSha256,
+      k.label,
+    ]);
   }
 
   async ingestKey(id: string): Promise<IngestKeyRow | null> {
@@ -30,12 +55,19 @@ export class SourcesRepo {
 
   /** Returns false when no live key has that id. */
   async revokeIngestKey(id: string, at: Date): Promise<boolean> {
-    const r = await this.db.query('UPDATE ingest_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, at]);
+    const r = await this.db.query('UPDATE ingest_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [
+      id,
+      at,
+    ]);
     return r.affectedRows === 1;
   }
 
   async listIngestKeys(connectionId: string): Promise<IngestKeyRow[]> {
-    return (await this.db.query<IngestKeyRow>('SELECT * FROM ingest_keys WHERE connection_id = $1 ORDER BY created_at', [connectionId])).rows;
+    return (
+      await this.db.query<IngestKeyRow>('SELECT * FROM ingest_keys WHERE connection_id = $1 ORDER BY created_at', [
+        connectionId,
+      ])
+    ).rows;
   }
 
   /** Binds a team to a connection. A team already bound to another connection is left alone: returns its row. */
@@ -59,18 +91,27 @@ export class SourcesRepo {
   }
 
   async slackTeam(teamId: string): Promise<SlackTeamRow | null> {
-    const r = await this.db.query<SlackTeamRow>('SELECT team_id, connection_id, domain FROM slack_teams WHERE team_id = $1', [teamId]);
+    const r = await this.db.query<SlackTeamRow>(
+      'SELECT team_id, connection_id, domain FROM slack_teams WHERE team_id = $1',
+      [teamId],
+    );
     return r.rows[0] ?? null;
   }
 
   async slackChannel(teamId: string, channelId: string): Promise<SlackChannelRow | null> {
-    const r = await this.db.query<SlackChannelRow>('SELECT team_id, channel_id, company_id FROM slack_channels WHERE team_id = $1 AND channel_id = $2', [teamId, channelId]);
+    const r = await this.db.query<SlackChannelRow>(
+      'SELECT team_id, channel_id, company_id FROM slack_channels WHERE team_id = $1 AND channel_id = $2',
+      [teamId, channelId],
+    );
     return r.rows[0] ?? null;
   }
 
   /** Records a Slack delivery once. False when this event id was already seen (a retry). */
   async recordSlackEvent(teamId: string, eventId: string): Promise<boolean> {
-    const r = await this.db.query('INSERT INTO slack_events (team_id, event_id) VALUES ($1,$2) ON CONFLICT DO NOTHING', [teamId, eventId]);
+    const r = await this.db.query(
+      'INSERT INTO slack_events (team_id, event_id) VALUES ($1,$2) ON CONFLICT DO NOTHING',
+      [teamId, eventId],
+    );
     return r.affectedRows === 1;
   }
 
@@ -80,7 +121,10 @@ export class SourcesRepo {
   }
 
   /** Every stored version (any activity kind, live or archived) of one activity external id. */
-  async activityVersions(connectionId: string, externalId: string): Promise<{ kind: Activity['kind']; data: Activity; archived: boolean }[]> {
+  async activityVersions(
+    connectionId: string,
+    externalId: string,
+  ): Promise<{ kind: Activity['kind']; data: Activity; archived: boolean }[]> {
     const r = await this.db.query<{ kind: Activity['kind']; data: Activity; archived: boolean }>(
       'SELECT kind, data, archived FROM records WHERE connection_id = $1 AND kind = ANY($2::text[]) AND external_id = $3',
       [connectionId, [...ACTIVITY_KINDS], externalId],
@@ -92,7 +136,9 @@ export class SourcesRepo {
   async existing<T extends CanonicalRecord>(connectionId: string, kind: T['kind'], ids: string[]): Promise<T[]> {
     if (ids.length === 0) return [];
     const r = await this.db.query<{ data: T }>(
-      'SELECT data FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = ANY($3::text[]) AND NOT archived', [connectionId, kind, ids]);
+      'SELECT data FROM records WHERE connection_id = $1 AND kind = $2 AND external_id = ANY($3::text[]) AND NOT archived',
+      [connectionId, kind, ids],
+    );
     return r.rows.map((x) => x.data);
   }
 
@@ -109,7 +155,10 @@ export class SourcesRepo {
     return r.rows.map((x) => x.data);
   }
 
-  /** Live companies whose domain or website contains one of these domains (a superset; the caller normalizes and compares). */
+  /**
+   * Live companies whose domain or website contains one of these domains (a superset; the caller normalizes and
+   * compares).
+   */
   async companiesByDomainHints(connectionId: string, domains: string[]): Promise<Company[]> {
     if (domains.length === 0) return [];
     const patterns = domains.map((d) => `%${escapeLike(d.toLowerCase())}%`);
@@ -122,7 +171,11 @@ export class SourcesRepo {
   }
 
   /** Open deals linked to any of these contacts, from either side of the association. */
-  async openDealsForContacts(connectionId: string, contactIds: string[], dealIdsFromContacts: string[]): Promise<Deal[]> {
+  async openDealsForContacts(
+    connectionId: string,
+    contactIds: string[],
+    dealIdsFromContacts: string[],
+  ): Promise<Deal[]> {
     if (contactIds.length === 0 && dealIdsFromContacts.length === 0) return [];
     const r = await this.db.query<{ data: Deal }>(
       `SELECT data FROM records WHERE connection_id = $1 AND kind = 'deal' AND NOT archived AND (data ->> 'isClosed')::boolean = false

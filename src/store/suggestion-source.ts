@@ -6,15 +6,24 @@ import { openDb, type Db } from './db.js';
 import { migrate } from './migrate.js';
 
 /** A stored suggestion with the guardrail context it was judged in, as saved (JSON; its reader validates it). */
-export interface StoredJudgedSuggestion { suggestion: Suggestion; context: unknown; previousOutcome: string }
+export interface StoredJudgedSuggestion {
+  suggestion: Suggestion;
+  context: unknown;
+  previousOutcome: string;
+}
 
 export interface StoredSuggestionSource {
   listSince(sinceIso: string): AsyncIterable<StoredJudgedSuggestion>;
   close(): Promise<void>;
 }
 
-/** Recent suggestions with the context they were judged in (suggestions stored before 0003 have none and are skipped). */
-export function suggestionSource(db: Db, opts: { onClose?: () => Promise<void>; tenantId?: string | null } = {}): StoredSuggestionSource {
+/**
+ * Recent suggestions with the context they were judged in (suggestions stored before 0003 have none and are skipped).
+ */
+export function suggestionSource(
+  db: Db,
+  opts: { onClose?: () => Promise<void>; tenantId?: string | null } = {},
+): StoredSuggestionSource {
   const tenantId = opts.tenantId ?? null;
   return {
     async *listSince(sinceIso) {
@@ -33,7 +42,9 @@ export function suggestionSource(db: Db, opts: { onClose?: () => Promise<void>; 
         after = r.rows[r.rows.length - 1]!.id;
       }
     },
-    close: async () => { await opts.onClose?.(); },
+    close: async () => {
+      await opts.onClose?.();
+    },
   };
 }
 
@@ -41,7 +52,11 @@ export function suggestionSource(db: Db, opts: { onClose?: () => Promise<void>; 
  * Opens the suggestions for the replay command. PGlite is single-process, so the embedded database is
  * copied to a temporary folder and read there: the running service is never touched.
  */
-export async function openSuggestionSource(o: { databaseUrl: string | null; dataDir: string; migrationsDir: string }): Promise<StoredSuggestionSource> {
+export async function openSuggestionSource(o: {
+  databaseUrl: string | null;
+  dataDir: string;
+  migrationsDir: string;
+}): Promise<StoredSuggestionSource> {
   if (o.databaseUrl) {
     const db = await openDb({ databaseUrl: o.databaseUrl });
     return suggestionSource(db, { onClose: () => db.close() });
@@ -52,5 +67,10 @@ export async function openSuggestionSource(o: { databaseUrl: string | null; data
   cpSync(live, path.join(tmp, 'pglite'), { recursive: true });
   const db = await openDb({ dataDir: tmp });
   await migrate(db, o.migrationsDir);
-  return suggestionSource(db, { onClose: async () => { await db.close(); rmSync(tmp, { recursive: true, force: true }); } });
+  return suggestionSource(db, {
+    onClose: async () => {
+      await db.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  });
 }

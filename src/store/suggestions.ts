@@ -6,11 +6,33 @@ import type { Queryable } from './db.js';
  * withdrawn: closeloop closed it because the situation no longer holds; dismissed: a reviewer turned it down;
  * done_by_rep: the rep completed or deleted its task.
  */
-export type SuggestionStatus = 'allowed' | 'review' | 'blocked' | 'written' | 'write_failed' | 'suppressed' | 'withdrawn' | 'dismissed' | 'done_by_rep';
+export type SuggestionStatus =
+  | 'allowed'
+  | 'review'
+  | 'blocked'
+  | 'written'
+  | 'write_failed'
+  | 'suppressed'
+  | 'withdrawn'
+  | 'dismissed'
+  | 'done_by_rep';
 export interface SuggestionRow {
-  id: string; tenant_id: string; connection_id: string; type: string; dedupe_key: string; deal_id: string | null; owner_id: string | null;
-  status: SuggestionStatus; payload: Suggestion; verdicts: RuleVerdict[]; created_at: Date;
-  situation_key: string | null; live: boolean; closed_reason: string | null; closed_at: Date | null; updated_at: Date;
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  type: string;
+  dedupe_key: string;
+  deal_id: string | null;
+  owner_id: string | null;
+  status: SuggestionStatus;
+  payload: Suggestion;
+  verdicts: RuleVerdict[];
+  created_at: Date;
+  situation_key: string | null;
+  live: boolean;
+  closed_reason: string | null;
+  closed_at: Date | null;
+  updated_at: Date;
 }
 
 /** Statuses that keep a situation's suggestion live (open for updates). */
@@ -20,27 +42,64 @@ export class SuggestionRepo {
   constructor(private readonly db: Queryable) {}
 
   /** Inserts unless the same situation (dedupe key) was already suggested. Returns false on a duplicate. */
-  async insert(s: Suggestion, status: SuggestionStatus, verdicts: RuleVerdict[], context: unknown = null, repair: unknown = null, situationKey: string | null = null): Promise<boolean> {
+  async insert(
+    s: Suggestion,
+    status: SuggestionStatus,
+    verdicts: RuleVerdict[],
+    context: unknown = null,
+    repair: unknown = null,
+    situationKey: string | null = null,
+  ): Promise<boolean> {
     const r = await this.db.query(
       `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, owner_id, status, payload, verdicts, model, tier, cost_usd, confidence, created_at, context, repair, situation_key, live)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10::jsonb,$11,$12,$13,$14,$15,$16::jsonb,$17::jsonb,$18,$19)
        ON CONFLICT DO NOTHING`,
-      [s.id, s.tenantId, s.connectionId, s.type, s.dedupeKey, s.dealId, s.ownerId, status, JSON.stringify(s), JSON.stringify(verdicts),
-        s.explanation.model, s.explanation.tier, s.explanation.costUsd, s.explanation.confidence, s.createdAt, context === null ? null : JSON.stringify(context),
-        repair === null ? null : JSON.stringify(repair), situationKey, situationKey !== null && LIVE_STATUSES.has(status)],
+      [
+        s.id,
+        s.tenantId,
+        s.connectionId,
+        s.type,
+        s.dedupeKey,
+        s.dealId,
+        s.ownerId,
+        status,
+        JSON.stringify(s),
+        JSON.stringify(verdicts),
+        s.explanation.model,
+        s.explanation.tier,
+        s.explanation.costUsd,
+        s.explanation.confidence,
+        s.createdAt,
+        context === null ? null : JSON.stringify(context),
+        repair === null ? null : JSON.stringify(repair),
+        situationKey,
+        situationKey !== null && LIVE_STATUSES.has(status),
+      ],
     );
     return r.affectedRows === 1;
   }
 
   /** The live suggestion of a situation, if any (row-locked when `forUpdate`, inside a transaction). */
   async live(tenantId: string, situationKey: string, forUpdate = false): Promise<SuggestionRow | null> {
-    return (await this.db.query<SuggestionRow>(`SELECT * FROM suggestions WHERE tenant_id = $1 AND situation_key = $2 AND live${forUpdate ? ' FOR UPDATE' : ''}`, [tenantId, situationKey])).rows[0] ?? null;
+    return (
+      (
+        await this.db.query<SuggestionRow>(
+          `SELECT * FROM suggestions WHERE tenant_id = $1 AND situation_key = $2 AND live${forUpdate ? ' FOR UPDATE' : ''}`,
+          [tenantId, situationKey],
+        )
+      ).rows[0] ?? null
+    );
   }
 
   /** Every live suggestion whose situation is one of `keys`. */
   async liveIn(tenantId: string, keys: string[]): Promise<SuggestionRow[]> {
     if (keys.length === 0) return [];
-    return (await this.db.query<SuggestionRow>('SELECT * FROM suggestions WHERE tenant_id = $1 AND situation_key = ANY($2::text[]) AND live', [tenantId, keys])).rows;
+    return (
+      await this.db.query<SuggestionRow>(
+        'SELECT * FROM suggestions WHERE tenant_id = $1 AND situation_key = ANY($2::text[]) AND live',
+        [tenantId, keys],
+      )
+    ).rows;
   }
 
   /**
@@ -48,18 +107,23 @@ export class SuggestionRepo {
    * the rep finished the task but the email may still sit there, unsent, beside a newer one.
    */
   async closedWithOpenDraft(tenantId: string, situationKey: string, exceptId: string): Promise<SuggestionRow[]> {
-    return (await this.db.query<SuggestionRow>(
-      `SELECT s.* FROM suggestions s WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live AND s.id <> $3 AND s.status <> 'withdrawn'
+    return (
+      await this.db.query<SuggestionRow>(
+        `SELECT s.* FROM suggestions s WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live AND s.id <> $3 AND s.status <> 'withdrawn'
          AND EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'create_draft_email' AND o.status = 'done')
          AND NOT EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'withdraw_draft')`,
-      [tenantId, situationKey, exceptId])).rows;
+        [tenantId, situationKey, exceptId],
+      )
+    ).rows;
   }
 
   /** Evidence (record kind:id) of the situation's earlier, closed suggestions: signals already dealt with. */
   async closedEvidence(tenantId: string, situationKey: string): Promise<Set<string>> {
     const r = await this.db.query<{ k: string }>(
       `SELECT DISTINCT (e ->> 'recordKind') || ':' || (e ->> 'externalId') AS k FROM suggestions s, jsonb_array_elements(s.payload -> 'evidence') e
-       WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live`, [tenantId, situationKey]);
+       WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live`,
+      [tenantId, situationKey],
+    );
     return new Set(r.rows.map((x) => x.k));
   }
 
@@ -67,34 +131,55 @@ export class SuggestionRepo {
   async updatePayload(id: string, s: Suggestion, verdicts: RuleVerdict[] | null = null): Promise<void> {
     await this.db.query(
       'UPDATE suggestions SET payload = $2::jsonb, verdicts = coalesce($3::jsonb, verdicts), confidence = $4, owner_id = $5, updated_at = now() WHERE id = $1',
-      [id, JSON.stringify(s), verdicts === null ? null : JSON.stringify(verdicts), s.explanation.confidence, s.ownerId]);
+      [id, JSON.stringify(s), verdicts === null ? null : JSON.stringify(verdicts), s.explanation.confidence, s.ownerId],
+    );
   }
 
   /** The situation is over for this suggestion: it stops being live, with the one-line reason. */
   async close(id: string, status: SuggestionStatus, reason: string): Promise<boolean> {
     const r = await this.db.query(
-      'UPDATE suggestions SET live = false, status = $2, closed_reason = $3, closed_at = now(), updated_at = now() WHERE id = $1 AND live', [id, status, reason]);
+      'UPDATE suggestions SET live = false, status = $2, closed_reason = $3, closed_at = now(), updated_at = now() WHERE id = $1 AND live',
+      [id, status, reason],
+    );
     return r.affectedRows === 1;
   }
 
   /** Suggestions held for review, newest first (tenant-scoped). */
-  async listByStatus(tenantId: string, status: SuggestionStatus, limit = 100): Promise<(SuggestionRow & { repair: unknown })[]> {
-    return (await this.db.query<SuggestionRow & { repair: unknown }>(
-      'SELECT * FROM suggestions WHERE tenant_id = $1 AND status = $2 ORDER BY created_at DESC LIMIT $3', [tenantId, status, limit])).rows;
+  async listByStatus(
+    tenantId: string,
+    status: SuggestionStatus,
+    limit = 100,
+  ): Promise<(SuggestionRow & { repair: unknown })[]> {
+    return (
+      await this.db.query<SuggestionRow & { repair: unknown }>(
+        'SELECT * FROM suggestions WHERE tenant_id = $1 AND status = $2 ORDER BY created_at DESC LIMIT $3',
+        [tenantId, status, limit],
+      )
+    ).rows;
   }
 
   async get(id: string): Promise<(SuggestionRow & { repair: unknown }) | null> {
-    return (await this.db.query<SuggestionRow & { repair: unknown }>('SELECT * FROM suggestions WHERE id = $1', [id])).rows[0] ?? null;
+    return (
+      (await this.db.query<SuggestionRow & { repair: unknown }>('SELECT * FROM suggestions WHERE id = $1', [id]))
+        .rows[0] ?? null
+    );
   }
 
   async exists(connectionId: string, dedupeKey: string): Promise<boolean> {
-    const r = await this.db.query('SELECT 1 FROM suggestions WHERE connection_id = $1 AND dedupe_key = $2', [connectionId, dedupeKey]);
+    const r = await this.db.query('SELECT 1 FROM suggestions WHERE connection_id = $1 AND dedupe_key = $2', [
+      connectionId,
+      dedupeKey,
+    ]);
     return r.rows.length > 0;
   }
 
   /** A status change; leaving the live statuses (a failed write) also ends the suggestion's live state. */
   async setStatus(id: string, status: SuggestionStatus): Promise<void> {
-    await this.db.query('UPDATE suggestions SET status = $2, live = live AND $3, updated_at = now() WHERE id = $1', [id, status, LIVE_STATUSES.has(status)]);
+    await this.db.query('UPDATE suggestions SET status = $2, live = live AND $3, updated_at = now() WHERE id = $1', [
+      id,
+      status,
+      LIVE_STATUSES.has(status),
+    ]);
   }
 
   /** Suggestions that passed the rules for this rep since the start of the UTC day of `now` (per-rep daily cap). */
@@ -109,11 +194,18 @@ export class SuggestionRepo {
   }
 
   async listSince(since: Date, limit = 1000): Promise<SuggestionRow[]> {
-    return (await this.db.query<SuggestionRow>('SELECT * FROM suggestions WHERE created_at >= $1 ORDER BY created_at LIMIT $2', [since, limit])).rows;
+    return (
+      await this.db.query<SuggestionRow>(
+        'SELECT * FROM suggestions WHERE created_at >= $1 ORDER BY created_at LIMIT $2',
+        [since, limit],
+      )
+    ).rows;
   }
 
   async countsByStatus(): Promise<Record<string, number>> {
-    const r = await this.db.query<{ status: string; n: string }>('SELECT status, count(*)::text AS n FROM suggestions GROUP BY status');
+    const r = await this.db.query<{ status: string; n: string }>(
+      'SELECT status, count(*)::text AS n FROM suggestions GROUP BY status',
+    );
     return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
   }
 }

@@ -1,9 +1,15 @@
 import type { Queryable } from './db.js';
 
-/** Seconds between two writes of one connection's mark: concurrent change steps of a connection rarely meet on its row. */
+/**
+ * Seconds between two writes of one connection's mark: concurrent change steps of a connection rarely meet on its row.
+ */
 export const SYNC_MARK_EVERY_SECONDS = 5;
 
-export interface SyncLagRow { connectionId: string; provider: string; lagSeconds: number }
+export interface SyncLagRow {
+  connectionId: string;
+  provider: string;
+  lagSeconds: number;
+}
 
 /** The sync-lag source: when each connection last applied a change (migrations/0350), and its last poll. */
 export class SyncMarkRepo {

@@ -9,7 +9,8 @@ import type { Db } from './db.js';
  * - In this process (the embedded default runs web and workers in one process): subscribers are called directly.
  * - Other processes (PostgreSQL): a `pg_notify` sent after the request's commit, off the request path and
  *   coalesced (at most one in flight and one per few ms; calls meanwhile send one more after that), so NOTIFY's
- *   commit-time lock never sits in the webhook transaction and a burst costs a handful of notifications. Workers LISTEN on their own session connection to `listenUrl`
+ *   commit-time lock never sits in the webhook transaction and a burst costs a handful of notifications. Workers LISTEN
+ * on their own session connection to `listenUrl`
  *   (direct to PostgreSQL when DATABASE_URL goes through a transaction-mode pooler).
  */
 export interface Wakeup {
@@ -38,18 +39,26 @@ export function createWakeup(db: Pick<Db, 'engine' | 'query'>, o: WakeupOptions)
   let inFlight = false;
   let again = false;
   let listener: { close(): Promise<void> } | null = null;
-  const wakeLocal = () => { for (const fn of subscribers) fn(); };
+  const wakeLocal = () => {
+    for (const fn of subscribers) fn();
+  };
   // At most one NOTIFY in flight and one per gapMs: under a burst of webhooks a handful of notifications, not one each.
   const gapMs = o.gapMs ?? 5;
   const send = (): void => {
-    if (inFlight) { again = true; return; }
+    if (inFlight) {
+      again = true;
+      return;
+    }
     inFlight = true;
-    db.query('SELECT pg_notify($1, \'\')', [o.channel])
+    db.query("SELECT pg_notify($1, '')", [o.channel])
       .catch((err: unknown) => o.onError?.(err))
       .finally(() => {
         setTimeout(() => {
           inFlight = false;
-          if (again && !closed) { again = false; send(); }
+          if (again && !closed) {
+            again = false;
+            send();
+          }
         }, gapMs).unref();
       });
   };
@@ -61,8 +70,11 @@ export function createWakeup(db: Pick<Db, 'engine' | 'query'>, o: WakeupOptions)
     },
     subscribe(fn) {
       subscribers.add(fn);
-      if (remote && o.listenUrl && !listener && !closed) listener = listen(o.listenUrl, o.channel, wakeLocal, o.onError);
-      return () => { subscribers.delete(fn); };
+      if (remote && o.listenUrl && !listener && !closed)
+        listener = listen(o.listenUrl, o.channel, wakeLocal, o.onError);
+      return () => {
+        subscribers.delete(fn);
+      };
     },
     async close() {
       closed = true;
@@ -73,7 +85,12 @@ export function createWakeup(db: Pick<Db, 'engine' | 'query'>, o: WakeupOptions)
 }
 
 /** LISTEN on a session connection of its own, reconnecting with backoff; each notification calls `onWake`. */
-function listen(url: string, channel: string, onWake: () => void, onError?: (err: unknown) => void): { close(): Promise<void> } {
+function listen(
+  url: string,
+  channel: string,
+  onWake: () => void,
+  onError?: (err: unknown) => void,
+): { close(): Promise<void> } {
   let closed = false;
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -100,7 +117,13 @@ function listen(url: string, channel: string, onWake: () => void, onError?: (err
   const retry = (err?: unknown) => {
     if (err) onError?.(err);
     if (closed || timer) return;
-    timer = setTimeout(() => { timer = null; connect().catch(retry); }, Math.min(30_000, 500 * 2 ** Math.min(attempt++, 6)));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        connect().catch(retry);
+      },
+      Math.min(30_000, 500 * 2 ** Math.min(attempt++, 6)),
+    );
   };
   const drop = (c: pg.Client) => {
     if (closed || client !== c) return;

@@ -1,15 +1,30 @@
 import type { Queryable } from './db.js';
 
 export interface QuarantineRow {
-  id: string; provider: string; account_id: string | null; connection_id: string | null; reason: string; payload: unknown;
-  received_at: Date; created_at: Date;
+  id: string;
+  provider: string;
+  account_id: string | null;
+  connection_id: string | null;
+  reason: string;
+  payload: unknown;
+  received_at: Date;
+  created_at: Date;
 }
 
 /** Webhook events kept aside because they failed validation (dead letters of the intake path). */
 export class WebhookQuarantineRepo {
   constructor(private readonly db: Queryable) {}
 
-  async add(rows: { provider: string; accountId: string | null; connectionId: string | null; reason: string; payload: unknown; receivedAt: number }[]): Promise<void> {
+  async add(
+    rows: {
+      provider: string;
+      accountId: string | null;
+      connectionId: string | null;
+      reason: string;
+      payload: unknown;
+      receivedAt: number;
+    }[],
+  ): Promise<void> {
     for (const r of rows) {
       await this.db.query(
         'INSERT INTO webhook_quarantine (provider, account_id, connection_id, reason, payload, received_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)',
@@ -31,7 +46,8 @@ export class WebhookQuarantineRepo {
   /** Count per connection (null key: events whose account is not installed or unreadable). */
   async countByConnection(): Promise<Record<string, number>> {
     const r = await this.db.query<{ connection_id: string | null; n: string }>(
-      'SELECT connection_id, count(*)::text AS n FROM webhook_quarantine GROUP BY connection_id');
+      'SELECT connection_id, count(*)::text AS n FROM webhook_quarantine GROUP BY connection_id',
+    );
     return Object.fromEntries(r.rows.map((x) => [x.connection_id ?? '', Number(x.n)]));
   }
 }

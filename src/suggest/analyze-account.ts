@@ -16,13 +16,26 @@ const DAY = 86_400_000;
  * when it has one, else the cold-start rules (the suggestion names which), and — above the threshold and
  * backed by an account signal — a retention draft plus a task to review it.
  */
-export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, companyId: string, receivedAt: number | null): Promise<Suggestion[]> {
+export async function analyzeAccount(
+  deps: AnalyzeDeps,
+  connectionId: string,
+  companyId: string,
+  receivedAt: number | null,
+): Promise<Suggestion[]> {
   const conn = await deps.store.connections.get(connectionId);
   if (!conn) return [];
   const key = `churn_risk:company:${companyId}`;
   const company = await deps.store.records.get<Company>(connectionId, 'company', companyId);
   if (!company || company.archived) {
-    await withdrawResolved(deps, conn, [key], [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The account was deleted in the CRM.', receivedAt);
+    await withdrawResolved(
+      deps,
+      conn,
+      [key],
+      [],
+      { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null },
+      'The account was deleted in the CRM.',
+      receivedAt,
+    );
     return [];
   }
   const deals = await deps.store.models.dealsOfCompany(connectionId, companyId);
@@ -31,18 +44,43 @@ export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, co
   const now = deps.now();
   const contactIds = [...new Set([...company.associations.contacts, ...deals.flatMap((d) => d.associations.contacts)])];
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', contactIds);
-  const all = await deps.store.models.activitiesOfAccount(connectionId, companyId, deals.map((d) => d.externalId), contactIds, new Date(now - 180 * DAY));
-  const own = await deps.store.outbox.ownCrmIds(connectionId, all.map((a) => a.externalId));
+  const all = await deps.store.models.activitiesOfAccount(
+    connectionId,
+    companyId,
+    deals.map((d) => d.externalId),
+    contactIds,
+    new Date(now - 180 * DAY),
+  );
+  const own = await deps.store.outbox.ownCrmIds(
+    connectionId,
+    all.map((a) => a.externalId),
+  );
   const activities = all.filter((a) => !own.has(a.externalId));
 
   const scorer = await tenantScorer(deps.store, conn.tenant_id);
-  const decision = route({ task: 'churn_risk' }, {
-    budget: await loadBudget(deps, conn.tenant_id, now), largeModel: deps.llm?.model ?? null, localOnly: deps.localOnly ?? false,
-    smallModels: scorer.model ? { churn_risk: scorer.model.modelName } : {},
-  });
+  const decision = route(
+    { task: 'churn_risk' },
+    {
+      budget: await loadBudget(deps, conn.tenant_id, now),
+      largeModel: deps.llm?.model ?? null,
+      localOnly: deps.localOnly ?? false,
+      smallModels: scorer.model ? { churn_risk: scorer.model.modelName } : {},
+    },
+  );
   logRoute(deps.logger, decision, { tenantId: conn.tenant_id, companyId, scorer: scorer.choice.reason });
-  const churnScorer: ChurnScorer = decision.tier === 'small' && scorer.model ? { kind: 'trained', model: scorer.model } : { kind: 'cold_start' };
-  const input = { tenantId: conn.tenant_id, connectionId, provider: conn.provider, company, deals, contacts, activities, now, scorer: churnScorer };
+  const churnScorer: ChurnScorer =
+    decision.tier === 'small' && scorer.model ? { kind: 'trained', model: scorer.model } : { kind: 'cold_start' };
+  const input = {
+    tenantId: conn.tenant_id,
+    connectionId,
+    provider: conn.provider,
+    company,
+    deals,
+    contacts,
+    activities,
+    now,
+    scorer: churnScorer,
+  };
   const started = performance.now();
   const score = scoreChurn(input);
   // The small model's answer is kept even below the escalation bar: churn has no large-model prompt yet.
@@ -50,11 +88,26 @@ export async function analyzeAccount(deps: AnalyzeDeps, connectionId: string, co
   const s = made && {
     ...made,
     explanation: withRouteStep(made.explanation, {
-      task: 'churn_risk', tier: score.tier, model: score.model, costUsd: 0, latencyMs: elapsedMs(started, performance.now()),
-      reason: score.tier === 'small' ? `per-tenant model: ${scorer.choice.reason}` : `cold-start rules and account signals: ${scorer.choice.reason}`,
+      task: 'churn_risk',
+      tier: score.tier,
+      model: score.model,
+      costUsd: 0,
+      latencyMs: elapsedMs(started, performance.now()),
+      reason:
+        score.tier === 'small'
+          ? `per-tenant model: ${scorer.choice.reason}`
+          : `cold-start rules and account signals: ${scorer.choice.reason}`,
     }),
   };
-  await withdrawResolved(deps, conn, [key], s ? [key] : [], { deal: null, activities, contacts, now, stageLabel: null }, null, receivedAt);
+  await withdrawResolved(
+    deps,
+    conn,
+    [key],
+    s ? [key] : [],
+    { deal: null, activities, contacts, now, stageLabel: null },
+    null,
+    receivedAt,
+  );
   if (!s) return [];
   const done = await processSuggestion(deps, conn, s, { deal: score.openDeal, company, activities }, receivedAt);
   return done ? [done.suggestion] : [];

@@ -21,18 +21,34 @@ export type { AnalyzeDeps, Guard } from './deps.js';
  * processSuggestion (feedback, draft, rules, repair, store, outbox); then the churn risk of the deal's account.
  * Nothing unvalidated reaches the outbox.
  */
-export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealId: string, receivedAt: number | null): Promise<Suggestion[]> {
+export async function analyzeDeal(
+  deps: AnalyzeDeps,
+  connectionId: string,
+  dealId: string,
+  receivedAt: number | null,
+): Promise<Suggestion[]> {
   const conn = await deps.store.connections.get(connectionId);
   if (!conn) return [];
   const deal = await deps.store.records.get<Deal>(connectionId, 'deal', dealId);
   if (!deal) {
     // Erased after a deletion in the CRM: whatever closeloop still had open on it goes.
-    await withdrawResolved(deps, conn, dealSituationKeys(dealId), [], { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null }, 'The deal was deleted in the CRM.', receivedAt);
+    await withdrawResolved(
+      deps,
+      conn,
+      dealSituationKeys(dealId),
+      [],
+      { deal: null, activities: [], contacts: [], now: deps.now(), stageLabel: null },
+      'The deal was deleted in the CRM.',
+      receivedAt,
+    );
     return [];
   }
   // closeloop's own tasks and drafts are not customer activity: they must not make a deal look worked on.
   const all = await deps.store.records.activitiesForDeal(connectionId, dealId);
-  const own = await deps.store.outbox.ownCrmIds(connectionId, all.map((a) => a.externalId));
+  const own = await deps.store.outbox.ownCrmIds(
+    connectionId,
+    all.map((a) => a.externalId),
+  );
   const activities = all.filter((a) => !own.has(a.externalId));
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', deal.associations.contacts);
   const now = deps.now();
@@ -40,20 +56,66 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
   const company = companyId ? await deps.store.records.get<Company>(connectionId, 'company', companyId) : null;
   const score = deal.isClosed || deal.archived ? null : await scoreDeal(deps, conn.tenant_id, deal, activities, now);
   const suggestions = suggestForDeal({
-    tenantId: conn.tenant_id, connectionId, provider: conn.provider, deal, activities, now, staleDealDays: deps.staleDealDays, contacts,
+    tenantId: conn.tenant_id,
+    connectionId,
+    provider: conn.provider,
+    deal,
+    activities,
+    now,
+    staleDealDays: deps.staleDealDays,
+    contacts,
   });
   const made: Suggestion[] = [];
   for (const proposed of suggestions) {
-    let s = score && proposed.type !== 'budget_risk'
-      ? { ...proposed, explanation: { ...proposed.explanation, factors: [...proposed.explanation.factors, { name: `win probability ${score.probability.toFixed(2)} by ${score.model}`, direction: '-' as const, weight: Math.round((1 - score.probability) * 1000) / 1000 }] } }
-      : proposed;
+    let s =
+      score && proposed.type !== 'budget_risk'
+        ? {
+            ...proposed,
+            explanation: {
+              ...proposed.explanation,
+              factors: [
+                ...proposed.explanation.factors,
+                {
+                  name: `win probability ${score.probability.toFixed(2)} by ${score.model}`,
+                  direction: '-' as const,
+                  weight: Math.round((1 - score.probability) * 1000) / 1000,
+                },
+              ],
+            },
+          }
+        : proposed;
     // The rules that made the suggestion are a step of their own; the deal score that ranks it is another.
-    if (!s.explanation.route?.length) s = { ...s, explanation: withRouteStep(s.explanation, { task: 'next_step', tier: s.explanation.tier, model: s.explanation.model, reason: 'deterministic rule on the synced record', costUsd: 0, latencyMs: 0 }) };
+    if (!s.explanation.route?.length)
+      s = {
+        ...s,
+        explanation: withRouteStep(s.explanation, {
+          task: 'next_step',
+          tier: s.explanation.tier,
+          model: s.explanation.model,
+          reason: 'deterministic rule on the synced record',
+          costUsd: 0,
+          latencyMs: 0,
+        }),
+      };
     if (score) s = { ...s, explanation: withRouteStep(s.explanation, score.step) };
     const done = await processSuggestion(deps, conn, s, { deal, company, activities }, receivedAt);
     if (done) made.push(done.suggestion);
   }
-  await withdrawResolved(deps, conn, dealSituationKeys(deal.externalId), suggestions.map(situationKeyOf), { deal, activities, contacts, now, stageLabel: deps.crm ? (await deps.crm.stage(conn, deal.providerStage))?.label ?? null : null }, null, receivedAt);
+  await withdrawResolved(
+    deps,
+    conn,
+    dealSituationKeys(deal.externalId),
+    suggestions.map(situationKeyOf),
+    {
+      deal,
+      activities,
+      contacts,
+      now,
+      stageLabel: deps.crm ? ((await deps.crm.stage(conn, deal.providerStage))?.label ?? null) : null,
+    },
+    null,
+    receivedAt,
+  );
   if (companyId && !deal.archived) made.push(...(await analyzeAccount(deps, connectionId, companyId, receivedAt)));
   return made;
 }
@@ -65,19 +127,29 @@ export async function analyzeDeal(deps: AnalyzeDeps, connectionId: string, dealI
  */
 async function scoreDeal(deps: AnalyzeDeps, tenantId: string, deal: Deal, activities: Activity[], now: number) {
   const scorer = await tenantScorer(deps.store, tenantId);
-  const decision = route({ task: 'score_deal' }, {
-    budget: await loadBudget(deps, tenantId, now), largeModel: deps.llm?.model ?? null, localOnly: deps.localOnly ?? false,
-    smallModels: scorer.model ? { score_deal: scorer.model.modelName } : {},
-  });
+  const decision = route(
+    { task: 'score_deal' },
+    {
+      budget: await loadBudget(deps, tenantId, now),
+      largeModel: deps.llm?.model ?? null,
+      localOnly: deps.localOnly ?? false,
+      smallModels: scorer.model ? { score_deal: scorer.model.modelName } : {},
+    },
+  );
   logRoute(deps.logger, decision, { tenantId, dealId: deal.externalId, scorer: scorer.choice.reason });
   const started = performance.now();
   const f = dealFeatures(deal, activities, now);
   const small = decision.tier === 'small' && scorer.model;
   const score = small ? scorer.model!.score(featureRecord(f)) : coldStartScore(coldStartFeatures(deal, f, now));
   const step: RouteStep = {
-    task: 'score_deal', tier: small ? 'small' : 'rules', model: score.model, costUsd: 0, latencyMs: elapsedMs(started, performance.now()),
-    reason: small ? `per-tenant model: ${scorer.choice.reason}` : `cold-start rules (${score.model}): ${scorer.choice.reason}`,
+    task: 'score_deal',
+    tier: small ? 'small' : 'rules',
+    model: score.model,
+    costUsd: 0,
+    latencyMs: elapsedMs(started, performance.now()),
+    reason: small
+      ? `per-tenant model: ${scorer.choice.reason}`
+      : `cold-start rules (${score.model}): ${scorer.choice.reason}`,
   };
   return { ...score, step };
 }
-

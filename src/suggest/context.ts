@@ -14,7 +14,13 @@ export interface SuggestionFacts {
 }
 
 /** What the rules know when they judge one suggestion, from the store. */
-export async function buildContext(deps: AnalyzeDeps, connectionId: string, s: Suggestion, f: SuggestionFacts, now: number): Promise<{ ctx: GuardrailContext; contacts: Contact[] }> {
+export async function buildContext(
+  deps: AnalyzeDeps,
+  connectionId: string,
+  s: Suggestion,
+  f: SuggestionFacts,
+  now: number,
+): Promise<{ ctx: GuardrailContext; contacts: Contact[] }> {
   const ids = [...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])])];
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', ids);
   const sourceIds = new Set(s.evidence.map((e) => e.externalId));
@@ -28,17 +34,36 @@ export async function buildContext(deps: AnalyzeDeps, connectionId: string, s: S
     // Owners are not synced as records yet: an owner is known when the CRM assigned it on the deal or company itself.
     owner: s.ownerId ? { id: s.ownerId, exists: deal?.ownerId === s.ownerId || company?.ownerId === s.ownerId } : null,
     repSuggestionsToday: await deps.store.suggestions.countForOwnerOnDay(connectionId, s.ownerId, now),
-    // What the suggestion may cite: the deal's and company's own fields and the interactions (with their dates) it was built from.
+    // What the suggestion may cite: the deal's and company's own fields and the interactions (with their dates) it was
+    // built from.
     retrievedText: [
-      deal ? [deal.name, deal.providerStage, deal.stage, deal.amount?.toString(), deal.closeDate?.slice(0, 10), deal.createdAt?.slice(0, 10)].filter(Boolean).join('\n') : '',
+      deal
+        ? [
+            deal.name,
+            deal.providerStage,
+            deal.stage,
+            deal.amount?.toString(),
+            deal.closeDate?.slice(0, 10),
+            deal.createdAt?.slice(0, 10),
+          ]
+            .filter(Boolean)
+            .join('\n')
+        : '',
       company ? [company.name, company.domain].filter(Boolean).join('\n') : '',
-      ...f.activities.slice(0, 30).map((a) => [`${a.kind} on ${a.occurredAt.slice(0, 10)}`, a.subject, a.body].filter(Boolean).join('\n')),
-      contacts.map((c) => [c.firstName, c.lastName].filter(Boolean).join(' ')).filter(Boolean).join('\n'),
+      ...f.activities
+        .slice(0, 30)
+        .map((a) => [`${a.kind} on ${a.occurredAt.slice(0, 10)}`, a.subject, a.body].filter(Boolean).join('\n')),
+      contacts
+        .map((c) => [c.firstName, c.lastName].filter(Boolean).join(' '))
+        .filter(Boolean)
+        .join('\n'),
       ...(f.grounding ?? []),
     ].filter((t) => t !== ''),
     allowList: [],
     signals,
-    recordLinks: [deal?.url, company?.url, ...f.activities.map((a) => a.url), ...s.evidence.map((e) => e.url)].filter((u): u is string => Boolean(u)),
+    recordLinks: [deal?.url, company?.url, ...f.activities.map((a) => a.url), ...s.evidence.map((e) => e.url)].filter(
+      (u): u is string => Boolean(u),
+    ),
   };
   return { ctx, contacts };
 }

@@ -18,7 +18,9 @@ const LOOKUP_TIMEOUT_MS = 8_000;
 
 function within<T>(p: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${LOOKUP_TIMEOUT_MS} ms`)), LOOKUP_TIMEOUT_MS); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${LOOKUP_TIMEOUT_MS} ms`)), LOOKUP_TIMEOUT_MS);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -27,12 +29,20 @@ function within<T>(p: Promise<T>, what: string): Promise<T> {
  * connection for ten minutes. A failed lookup is logged and answers null: the text falls back to what the record
  * says, the write is never failed for it.
  */
-export function createCrmFacts(d: { vault: TokenVault; connectorFor: (provider: string) => Connector; logger: Logger; now: () => number }): CrmFacts {
+export function createCrmFacts(d: {
+  vault: TokenVault;
+  connectorFor: (provider: string) => Connector;
+  logger: Logger;
+  now: () => number;
+}): CrmFacts {
   const owners = new Map<string, { at: number; value: CrmOwner | null }>();
   const stages = new Map<string, { at: number; value: StageLabel[] }>();
   const fresh = (at: number) => d.now() - at < TTL_MS;
   const warn = (conn: ConnectionRow, what: string, err: unknown) =>
-    d.logger.warn({ connectionId: conn.id, provider: conn.provider, code: isCloseloopError(err) ? err.code : 'INTERNAL', what }, 'CRM lookup failed; using the record as it is');
+    d.logger.warn(
+      { connectionId: conn.id, provider: conn.provider, code: isCloseloopError(err) ? err.code : 'INTERNAL', what },
+      'CRM lookup failed; using the record as it is',
+    );
   return {
     async owner(conn, ownerId) {
       if (!ownerId) return null;
@@ -40,7 +50,10 @@ export function createCrmFacts(d: { vault: TokenVault; connectorFor: (provider: 
       const hit = owners.get(key);
       if (hit && fresh(hit.at)) return hit.value;
       try {
-        const value = await within(d.connectorFor(conn.provider).lookupOwner(d.vault.context(conn), ownerId), 'owner lookup');
+        const value = await within(
+          d.connectorFor(conn.provider).lookupOwner(d.vault.context(conn), ownerId),
+          'owner lookup',
+        );
         owners.set(key, { at: d.now(), value });
         return value;
       } catch (err) {
@@ -53,7 +66,10 @@ export function createCrmFacts(d: { vault: TokenVault; connectorFor: (provider: 
       let hit = stages.get(conn.id);
       if (!hit || !fresh(hit.at)) {
         try {
-          hit = { at: d.now(), value: await within(d.connectorFor(conn.provider).stageLabels(d.vault.context(conn)), 'stage labels') };
+          hit = {
+            at: d.now(),
+            value: await within(d.connectorFor(conn.provider).stageLabels(d.vault.context(conn)), 'stage labels'),
+          };
           stages.set(conn.id, hit);
         } catch (err) {
           warn(conn, 'stages', err);

@@ -10,13 +10,28 @@ import type { Store } from '../store/index.js';
 import type { CrmFacts } from './crm-facts.js';
 
 export interface Guard {
-  /** The company's trusted facts (rules/trusted-facts.json); absent: none, so nothing actionable is grounded by policy. */
+  /**
+   * The company's trusted facts (rules/trusted-facts.json); absent: none, so nothing actionable is grounded by policy.
+   */
   trusted?(): TrustedFacts;
-  evaluate(s: Suggestion, ctx: GuardrailContext): Promise<{ allowed: boolean; outcome: 'pass' | 'review' | 'block'; verdicts: { rule: string; passed: boolean; message: string | null }[] }>;
+  evaluate(
+    s: Suggestion,
+    ctx: GuardrailContext,
+  ): Promise<{
+    allowed: boolean;
+    outcome: 'pass' | 'review' | 'block';
+    verdicts: { rule: string; passed: boolean; message: string | null }[];
+  }>;
 }
 
 export interface AnalyzeDeps {
-  store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; guardrails: Guard; now: () => number; staleDealDays: number;
+  store: Store;
+  queue: WorkQueue;
+  metrics: Metrics;
+  logger: Logger;
+  guardrails: Guard;
+  now: () => number;
+  staleDealDays: number;
   /** The large model for drafts (config `openai`); null or absent: the deterministic template drafter. */
   llm?: LlmClient | null;
   /** No CRM data leaves the deployment: drafts come from templates. */

@@ -2,14 +2,22 @@ import type { Activity, Contact, Deal } from '../core/canonical.js';
 import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from '../core/suggestion.js';
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
-import { draftEmail, toDraftEmailPayload, type DraftInput, type DraftKind, type DraftResult } from '../inference/drafting/index.js';
+import {
+  draftEmail,
+  toDraftEmailPayload,
+  type DraftInput,
+  type DraftKind,
+  type DraftResult,
+} from '../inference/drafting/index.js';
 import type { BudgetState } from '../inference/router/budget.js';
 import type { LlmClient } from '../llm/client.js';
 import type { AnalyzeDeps } from './deps.js';
 
 /** Which suggestion types come with a draft email, and which kind. */
 export const DRAFT_KIND_OF: Partial<Record<SuggestionType, DraftKind>> = {
-  churn_risk: 'retention', budget_risk: 'budget_reply', stale_deal_follow_up: 'stale_follow_up',
+  churn_risk: 'retention',
+  budget_risk: 'budget_reply',
+  stale_deal_follow_up: 'stale_follow_up',
 };
 
 export interface DraftFacts {
@@ -22,7 +30,11 @@ export interface DraftFacts {
   sender?: { name: string; email: string | null } | null;
 }
 
-const fullName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email'>) => [c.firstName, c.lastName].filter((x) => x && x.trim()).join(' ').trim() || null;
+const fullName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email'>) =>
+  [c.firstName, c.lastName]
+    .filter((x) => x && x.trim())
+    .join(' ')
+    .trim() || null;
 
 /**
  * The message a draft answers: for a budget or churn signal, the newest customer message quoted as evidence;
@@ -32,7 +44,9 @@ export function threadOf(s: Suggestion, activities: readonly Activity[]): Activi
   const live = activities.filter((a) => isCustomerTouch(a) && !a.archived);
   if (s.type !== 'stale_deal_follow_up') {
     const ids = new Set(s.evidence.map((e) => e.externalId));
-    const quoted = live.filter((a) => ids.has(a.externalId)).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+    const quoted = live
+      .filter((a) => ids.has(a.externalId))
+      .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
     if (quoted) return quoted;
   }
   return live.sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0] ?? null;
@@ -47,25 +61,51 @@ export function chunksOf(activities: readonly Activity[]): RetrievedChunk[] {
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))
     .slice(0, MAX_CHUNKS)
     .map((a) => {
-      const source = { provider: a.provider, kind: a.kind, recordId: a.externalId, url: a.url, occurredAt: Math.floor(Date.parse(a.occurredAt) / 1000) };
-      return { id: `${a.provider}:${a.kind}:${a.externalId}:0`, text: [a.subject, a.body].filter(Boolean).join('\n'), score: 1, source, metadata: { provider: a.provider, kind: a.kind, recordId: a.externalId } };
+      const source = {
+        provider: a.provider,
+        kind: a.kind,
+        recordId: a.externalId,
+        url: a.url,
+        occurredAt: Math.floor(Date.parse(a.occurredAt) / 1000),
+      };
+      return {
+        id: `${a.provider}:${a.kind}:${a.externalId}:0`,
+        text: [a.subject, a.body].filter(Boolean).join('\n'),
+        score: 1,
+        source,
+        metadata: { provider: a.provider, kind: a.kind, recordId: a.externalId },
+      };
     });
 }
 
-/** The draft's input: addressed to the first of the suggestion's contacts that has an email address. Null when none has. */
+/**
+ * The draft's input: addressed to the first of the suggestion's contacts that has an email address. Null when none has.
+ */
 export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): DraftInput | null {
   const byId = new Map(f.contacts.map((c) => [c.externalId, c]));
   const last = threadOf(s, f.activities);
   // Addressed to whoever wrote the message it answers, else the first of the suggestion's contacts with an address.
-  const candidates = [...(last?.direction !== 'outbound' ? last?.associations.contacts ?? [] : []), ...s.contactIds];
+  const candidates = [...(last?.direction !== 'outbound' ? (last?.associations.contacts ?? []) : []), ...s.contactIds];
   const to = candidates.map((id) => byId.get(id)).find((c): c is Contact => Boolean(c && !c.archived && c.email));
   if (!to) return null;
   return {
-    kind, tenantId: s.tenantId,
+    kind,
+    tenantId: s.tenantId,
     contact: { externalId: to.externalId, firstName: to.firstName, lastName: to.lastName, title: to.title },
-    deal: f.deal ? { externalId: f.deal.externalId, name: f.deal.name, stage: f.deal.stage, amount: f.deal.amount, currency: f.deal.currency, closeDate: f.deal.closeDate } : null,
+    deal: f.deal
+      ? {
+          externalId: f.deal.externalId,
+          name: f.deal.name,
+          stage: f.deal.stage,
+          amount: f.deal.amount,
+          currency: f.deal.currency,
+          closeDate: f.deal.closeDate,
+        }
+      : null,
     companyName: f.companyName,
-    lastInteraction: last ? { kind: last.kind, externalId: last.externalId, occurredAt: last.occurredAt, subject: last.subject } : null,
+    lastInteraction: last
+      ? { kind: last.kind, externalId: last.externalId, occurredAt: last.occurredAt, subject: last.subject }
+      : null,
     chunks: chunksOf(f.activities),
     ownerId: s.ownerId,
     sender: f.sender ? { name: f.sender.name } : null,
@@ -76,7 +116,10 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
 export function addressDraft(payload: DraftEmailPayload, s: Suggestion, f: DraftFacts): DraftEmailPayload {
   const thread = threadOf(s, f.activities);
   const to = f.contacts.find((c) => c.externalId === payload.toContactIds[0]);
-  const inReplyTo = thread && thread.direction !== 'outbound' && thread.kind === 'email' ? { kind: thread.kind, externalId: thread.externalId, subject: thread.subject } : null;
+  const inReplyTo =
+    thread && thread.direction !== 'outbound' && thread.kind === 'email'
+      ? { kind: thread.kind, externalId: thread.externalId, subject: thread.subject }
+      : null;
   const original = (inReplyTo?.subject ?? '').replace(/^\s*((re|fw|fwd|aw|wg)\s*:\s*)+/i, '').trim();
   return {
     ...payload,
@@ -87,27 +130,59 @@ export function addressDraft(payload: DraftEmailPayload, s: Suggestion, f: Draft
   };
 }
 
-export interface Drafted { input: DraftInput; result: DraftResult; payload: DraftEmailPayload; latencyMs?: number }
+export interface Drafted {
+  input: DraftInput;
+  result: DraftResult;
+  payload: DraftEmailPayload;
+  latencyMs?: number;
+}
 
-export async function makeDraft(deps: AnalyzeDeps, input: DraftInput, budget: BudgetState, llm: LlmClient | null = deps.llm ?? null): Promise<Drafted> {
+export async function makeDraft(
+  deps: AnalyzeDeps,
+  input: DraftInput,
+  budget: BudgetState,
+  llm: LlmClient | null = deps.llm ?? null,
+): Promise<Drafted> {
   const started = performance.now();
-  const result = await draftEmail(input, { llm, budget, localOnly: deps.localOnly, prices: deps.prices, logger: deps.logger });
-  return { input, result, payload: toDraftEmailPayload(result, input), latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  const result = await draftEmail(input, {
+    llm,
+    budget,
+    localOnly: deps.localOnly,
+    prices: deps.prices,
+    logger: deps.logger,
+  });
+  return {
+    input,
+    result,
+    payload: toDraftEmailPayload(result, input),
+    latencyMs: Math.round((performance.now() - started) * 100) / 100,
+  };
 }
 
 /** The model is asked again with the rules its draft broke: the same prompt, its answer, then the violations. */
-export function withRepairRequest(llm: LlmClient, previous: { subject: string; body: string }, violations: RuleVerdict[]): LlmClient {
-  const problems = violations.filter((v) => !v.passed).map((v) => `- ${v.rule}: ${v.message ?? 'failed'}`).join('\n');
+export function withRepairRequest(
+  llm: LlmClient,
+  previous: { subject: string; body: string },
+  violations: RuleVerdict[],
+): LlmClient {
+  const problems = violations
+    .filter((v) => !v.passed)
+    .map((v) => `- ${v.rule}: ${v.message ?? 'failed'}`)
+    .join('\n');
   return {
     model: llm.model,
-    complete: (req) => llm.complete({
-      ...req,
-      messages: [
-        ...req.messages,
-        { role: 'assistant', content: JSON.stringify({ subject: previous.subject, body: previous.body }) },
-        { role: 'user', content: `Your draft broke these business rules:\n${problems}\nWrite the draft again so that it breaks none of them. Keep every other instruction. Answer with the JSON object the response format asks for.` },
-      ],
-    }),
+    complete: (req) =>
+      llm.complete({
+        ...req,
+        messages: [
+          ...req.messages,
+          { role: 'assistant', content: JSON.stringify({ subject: previous.subject, body: previous.body }) },
+          {
+            role: 'user',
+            content: `Your draft broke these business rules:\n${problems}\nWrite the draft again so that it breaks none of them. Keep every other instruction. Answer with the JSON object the response format asks for.`,
+          },
+        ],
+      }),
   };
 }
 
@@ -118,16 +193,34 @@ export function withRepairRequest(llm: LlmClient, previous: { subject: string; b
  * names one, the interaction (subject and date) goes, the most variable part.
  */
 export function withoutOffendingElements(input: DraftInput, violations: RuleVerdict[]): DraftInput {
-  const text = violations.filter((v) => !v.passed).map((v) => v.message ?? '').join('\n').toLowerCase();
-  const names = (s: string | null | undefined) => Boolean(s && s.trim().length > 1 && text.includes(s.trim().toLowerCase()));
+  const text = violations
+    .filter((v) => !v.passed)
+    .map((v) => v.message ?? '')
+    .join('\n')
+    .toLowerCase();
+  const names = (s: string | null | undefined) =>
+    Boolean(s && s.trim().length > 1 && text.includes(s.trim().toLowerCase()));
   const out: DraftInput = { ...input };
   let dropped = false;
-  if (input.lastInteraction?.subject && (names(input.lastInteraction.subject) || input.lastInteraction.subject.split(/\s+/).some((w) => w.length > 3 && names(w)))) {
+  if (
+    input.lastInteraction?.subject &&
+    (names(input.lastInteraction.subject) ||
+      input.lastInteraction.subject.split(/\s+/).some((w) => w.length > 3 && names(w)))
+  ) {
     out.lastInteraction = { ...input.lastInteraction, subject: null };
     dropped = true;
   }
-  if (input.deal?.name && names(input.deal.name)) { out.deal = { ...input.deal, name: null }; dropped = true; }
-  if (input.contact.firstName && names(input.contact.firstName)) { out.contact = { ...input.contact, firstName: null }; dropped = true; }
-  if (!dropped) { out.lastInteraction = null; out.chunks = []; }
+  if (input.deal?.name && names(input.deal.name)) {
+    out.deal = { ...input.deal, name: null };
+    dropped = true;
+  }
+  if (input.contact.firstName && names(input.contact.firstName)) {
+    out.contact = { ...input.contact, firstName: null };
+    dropped = true;
+  }
+  if (!dropped) {
+    out.lastInteraction = null;
+    out.chunks = [];
+  }
   return out;
 }

@@ -7,20 +7,41 @@ import type { SuggestionFacts } from './context.js';
 
 export type { GateFacts } from '../guardrails/output-gate.js';
 
-/** What the output gate may take as grounds for one suggestion: trusted facts, the deal's structured data, the thread. */
-export async function gateFactsFor(deps: Pick<AnalyzeDeps, 'store' | 'guardrails'>, connectionId: string, s: Suggestion, f: SuggestionFacts, now: number): Promise<GateFacts> {
-  const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', [...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])])]);
-  const thread = [...f.activities].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)).map((a) => [a.subject, a.body].filter(Boolean).join('\n'));
+/**
+ * What the output gate may take as grounds for one suggestion: trusted facts, the deal's structured data, the thread.
+ */
+export async function gateFactsFor(
+  deps: Pick<AnalyzeDeps, 'store' | 'guardrails'>,
+  connectionId: string,
+  s: Suggestion,
+  f: SuggestionFacts,
+  now: number,
+): Promise<GateFacts> {
+  const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', [
+    ...new Set([...s.contactIds, ...(s.draft?.toContactIds ?? [])]),
+  ]);
+  const thread = [...f.activities]
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))
+    .map((a) => [a.subject, a.body].filter(Boolean).join('\n'));
   return {
     trusted: deps.guardrails.trusted?.() ?? EMPTY_TRUSTED,
     now: new Date(now).toISOString(),
-    deal: f.deal ? { amount: f.deal.amount, currency: f.deal.currency, closeDate: f.deal.closeDate, createdAt: f.deal.createdAt } : null,
+    deal: f.deal
+      ? { amount: f.deal.amount, currency: f.deal.currency, closeDate: f.deal.closeDate, createdAt: f.deal.createdAt }
+      : null,
     company: f.company ? { domain: f.company.domain } : null,
     contacts: contacts.map((c) => ({ email: c.email, phone: c.phone })),
     dates: [...f.activities.map((a) => a.occurredAt), ...(s.task ? [s.task.dueAt] : [])],
     thread: thread.slice(-20),
-    names: [f.deal?.name, f.company?.name, ...contacts.flatMap((c) => [c.firstName, c.lastName, c.title])].filter((x): x is string => Boolean(x)),
-    recordLinks: [f.deal?.url, f.company?.url, ...f.activities.map((a) => a.url), ...s.evidence.map((e) => e.url)].filter((u): u is string => Boolean(u)),
+    names: [f.deal?.name, f.company?.name, ...contacts.flatMap((c) => [c.firstName, c.lastName, c.title])].filter(
+      (x): x is string => Boolean(x),
+    ),
+    recordLinks: [
+      f.deal?.url,
+      f.company?.url,
+      ...f.activities.map((a) => a.url),
+      ...s.evidence.map((e) => e.url),
+    ].filter((u): u is string => Boolean(u)),
   };
 }
 
@@ -33,10 +54,20 @@ type Judged = { allowed: boolean; outcome: 'pass' | 'review' | 'block'; verdicts
  */
 export function gatePrecheck(r: Judged, s: Suggestion, gf: GateFacts): Judged {
   const quotes = s.evidence.map((e) => e.quote);
-  const v = checkOutput({ action: s.draft ? 'create_draft_email' : 'create_task', payload: { task: s.task, reason: s.reason, evidence: quotes, draft: s.draft }, quotes }, gf);
+  const v = checkOutput(
+    {
+      action: s.draft ? 'create_draft_email' : 'create_task',
+      payload: { task: s.task, reason: s.reason, evidence: quotes, draft: s.draft },
+      quotes,
+    },
+    gf,
+  );
   const verdict: RuleVerdict = {
-    rule: 'output-gate', passed: v.ok,
-    message: v.ok ? null : `content not grounded in the deal's data or the company's policy, or instructions taken from someone else's text: ${describeProblems(v.problems).join('; ')}`,
+    rule: 'output-gate',
+    passed: v.ok,
+    message: v.ok
+      ? null
+      : `content not grounded in the deal's data or the company's policy, or instructions taken from someone else's text: ${describeProblems(v.problems).join('; ')}`,
   };
   const verdicts = [...r.verdicts, verdict];
   if (v.ok) return { ...r, verdicts };

@@ -4,9 +4,22 @@ import { BudgetExceededError } from '../inference/router/budget.js';
 import { sumCosts, type CostLine } from '../llm/cost.js';
 import { decideSuppression, SUPPRESSION_WINDOW_DAYS } from '../feedback/suppression.js';
 import type { ConnectionRow, SuggestionStatus } from '../store/index.js';
-import { ownLines, renderDraftBody, renderTaskBody, renderTaskSubject, type RenderFacts, type RenderNotes } from './render.js';
+import {
+  ownLines,
+  renderDraftBody,
+  renderTaskBody,
+  renderTaskSubject,
+  type RenderFacts,
+  type RenderNotes,
+} from './render.js';
 import { gateFactsFor, gatePrecheck, type GateFacts } from './gate.js';
-import { describeProblems, gateWrite, neutraliseQuote, steeringIn, type GateProblem } from '../guardrails/output-gate.js';
+import {
+  describeProblems,
+  gateWrite,
+  neutraliseQuote,
+  steeringIn,
+  type GateProblem,
+} from '../guardrails/output-gate.js';
 import { INSTRUCTION_LABEL } from '../guardrails/text/instructions.js';
 import type { SealedWrite, WriteAction } from '../core/gated-write.js';
 import type { GuardrailContext } from '../guardrails/context.js';
@@ -16,7 +29,15 @@ import { evidenceKey, mergeInto, newEvidence, situationKeyOf } from './situation
 import { chargeBudget, loadBudget } from './budget.js';
 import { buildContext, type SuggestionFacts } from './context.js';
 import type { AnalyzeDeps } from './deps.js';
-import { addressDraft, DRAFT_KIND_OF, draftInputFor, makeDraft, withoutOffendingElements, withRepairRequest, type Drafted } from './drafting.js';
+import {
+  addressDraft,
+  DRAFT_KIND_OF,
+  draftInputFor,
+  makeDraft,
+  withoutOffendingElements,
+  withRepairRequest,
+  type Drafted,
+} from './drafting.js';
 import { usefulnessWeights } from './scorer.js';
 import { withRouteStep } from '../inference/router/steps.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
@@ -24,18 +45,35 @@ import { inSpan } from '../lib/tracing.js';
 
 const DAY = 86_400_000;
 
-export interface Processed { suggestion: Suggestion; status: SuggestionStatus }
+export interface Processed {
+  suggestion: Suggestion;
+  status: SuggestionStatus;
+}
 
 /** The suggestion with this draft attached, and the draft's origin, route, cost and latency in its explanation. */
 function withDraft(s: Suggestion, d: Drafted): Suggestion {
-  const how = d.result.generator === 'template'
-    ? `draft by ${d.result.model} (template drafter${d.result.fallback ? `, model failed: ${d.result.fallback.code}` : ', no model configured or allowed'})`
-    : `draft by ${d.result.model} (large tier, $${d.result.costUsd})`;
-  const factors = [...s.explanation.factors.filter((f) => !f.name.startsWith('draft by ')), { name: how, direction: '+' as const, weight: 0 }];
-  const reason = d.result.generator === 'template'
-    ? (d.result.fallback ? `large model failed (${d.result.fallback.code}); template` : d.result.route.reason)
-    : d.result.route.reason;
-  const step = { task: 'draft_email', tier: d.result.tier, model: d.result.model, reason, costUsd: d.result.costUsd, latencyMs: d.latencyMs ?? 0 };
+  const how =
+    d.result.generator === 'template'
+      ? `draft by ${d.result.model} (template drafter${d.result.fallback ? `, model failed: ${d.result.fallback.code}` : ', no model configured or allowed'})`
+      : `draft by ${d.result.model} (large tier, $${d.result.costUsd})`;
+  const factors = [
+    ...s.explanation.factors.filter((f) => !f.name.startsWith('draft by ')),
+    { name: how, direction: '+' as const, weight: 0 },
+  ];
+  const reason =
+    d.result.generator === 'template'
+      ? d.result.fallback
+        ? `large model failed (${d.result.fallback.code}); template`
+        : d.result.route.reason
+      : d.result.route.reason;
+  const step = {
+    task: 'draft_email',
+    tier: d.result.tier,
+    model: d.result.model,
+    reason,
+    costUsd: d.result.costUsd,
+    latencyMs: d.latencyMs ?? 0,
+  };
   return { ...s, draft: d.payload, explanation: withRouteStep({ ...s.explanation, factors }, step) };
 }
 
@@ -45,16 +83,36 @@ function withDraft(s: Suggestion, d: Drafted): Suggestion {
  * the suggestion with every verdict, and (only if it passed) its outbox rows and jobs, in one transaction.
  * Nothing that failed the rules is written back: a draft still failing after its repair goes to review.
  */
-export function processSuggestion(deps: AnalyzeDeps, conn: ConnectionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
+export function processSuggestion(
+  deps: AnalyzeDeps,
+  conn: ConnectionRow,
+  proposed: Suggestion,
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<Processed | null> {
   // One span per suggestion (src/lib/tracing.ts): its write-back jobs, queued inside, continue this trace.
-  return inSpan('suggestion', { 'closeloop.connection_id': conn.id, 'closeloop.suggestion.type': proposed.type, 'closeloop.suggestion.id': proposed.id }, async (span) => {
-    const done = await processSuggestionNow(deps, conn, proposed, facts, receivedAt);
-    span.setAttribute('closeloop.suggestion.status', done?.status ?? 'unchanged');
-    return done;
-  });
+  return inSpan(
+    'suggestion',
+    {
+      'closeloop.connection_id': conn.id,
+      'closeloop.suggestion.type': proposed.type,
+      'closeloop.suggestion.id': proposed.id,
+    },
+    async (span) => {
+      const done = await processSuggestionNow(deps, conn, proposed, facts, receivedAt);
+      span.setAttribute('closeloop.suggestion.status', done?.status ?? 'unchanged');
+      return done;
+    },
+  );
 }
 
-async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
+async function processSuggestionNow(
+  deps: AnalyzeDeps,
+  conn: ConnectionRow,
+  proposed: Suggestion,
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<Processed | null> {
   const situation = situationKeyOf(proposed);
   // 0. One live suggestion per situation: a new signal updates it (evidence appended), never a second task.
   const live = await deps.store.suggestions.live(proposed.tenantId, situation);
@@ -74,11 +132,23 @@ async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, prop
   if (s.task) s.task = { ...s.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : s.task.ownerId };
 
   // 1. Types this rep keeps ignoring are thinned out before the daily cap sees them.
-  const history = await deps.store.feedback.repTypeHistory(conn.id, s.ownerId, s.type, new Date(now - SUPPRESSION_WINDOW_DAYS * DAY));
+  const history = await deps.store.feedback.repTypeHistory(
+    conn.id,
+    s.ownerId,
+    s.type,
+    new Date(now - SUPPRESSION_WINDOW_DAYS * DAY),
+  );
   const sup = decideSuppression(s.type, history);
   if (sup.note) s.explanation.factors.push({ name: `rep feedback: ${sup.note}`, direction: '-', weight: sup.factor });
   if (!sup.show) {
-    const ok = await deps.store.suggestions.insert(s, 'suppressed', [], null, { suppressed: { factor: sup.factor, showEvery: sup.showEvery, history, note: sup.note } }, situation);
+    const ok = await deps.store.suggestions.insert(
+      s,
+      'suppressed',
+      [],
+      null,
+      { suppressed: { factor: sup.factor, showEvery: sup.showEvery, history, note: sup.note } },
+      situation,
+    );
     if (ok) {
       deps.metrics.suggestions.inc({ status: 'suppressed', type: s.type });
       deps.logger.info({ ...log, factor: sup.factor, history }, 'suggestion suppressed by rep feedback');
@@ -90,14 +160,20 @@ async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, prop
   // 2. Tenant-wide usefulness of the type, learnt from outcomes (src/feedback/retrain.ts).
   const usefulness = (await usefulnessWeights(deps.store, s.tenantId))[s.type];
   if (usefulness && Math.abs(usefulness.weight - 1) > 1e-3) {
-    s.explanation.confidence = Math.round(Math.min(1, Math.max(0, s.explanation.confidence * usefulness.weight)) * 1000) / 1000;
-    s.explanation.factors.push({ name: `tenant usefulness of ${s.type}: ${usefulness.accepted} acted on, ${usefulness.ignored} ignored`, direction: usefulness.weight >= 1 ? '+' : '-', weight: usefulness.weight });
+    s.explanation.confidence =
+      Math.round(Math.min(1, Math.max(0, s.explanation.confidence * usefulness.weight)) * 1000) / 1000;
+    s.explanation.factors.push({
+      name: `tenant usefulness of ${s.type}: ${usefulness.accepted} acted on, ${usefulness.ignored} ignored`,
+      direction: usefulness.weight >= 1 ? '+' : '-',
+      weight: usefulness.weight,
+    });
   }
 
   // Provenance: the customer's words appear only as labelled quotes, with instructions withheld.
   const gf: GateFacts = await gateFactsFor(deps, conn.id, s, facts, now);
   s.evidence = s.evidence.map((e) => ({ ...e, quote: neutraliseQuote(e.quote, gf) }));
-  const evaluate = async (x: Suggestion, c: GuardrailContext) => gatePrecheck(await deps.guardrails.evaluate(x, c), x, gf);
+  const evaluate = async (x: Suggestion, c: GuardrailContext) =>
+    gatePrecheck(await deps.guardrails.evaluate(x, c), x, gf);
 
   // 3. The draft email, when the type has one and a contact with an email address exists.
   let drafted: Drafted | null = null;
@@ -106,32 +182,65 @@ async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, prop
   let privateLlm: PrivateLlmClient | null = null;
   if (kind) {
     const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', s.contactIds);
-    const draftFacts = { deal: facts.deal, companyName: facts.company?.name ?? null, contacts, activities: facts.activities, sender: rf.owner?.active ? { name: rf.owner.name, email: rf.ownerEmail } : null };
+    const draftFacts = {
+      deal: facts.deal,
+      companyName: facts.company?.name ?? null,
+      contacts,
+      activities: facts.activities,
+      sender: rf.owner?.active ? { name: rf.owner.name, email: rf.ownerEmail } : null,
+    };
     const input = draftInputFor(s, kind, draftFacts);
     if (input) {
       // Every call to an external model goes through the privacy wrapper: CRM people, emails, phones, cards
       // and IBANs become placeholders before the call and are restored after it; each call is audited, masked.
-      // Provenance: a thread (or a name or title) that speaks to an assistant gets closeloop's own draft, not a model's.
+      // Provenance: a thread (or a name or title) that speaks to an assistant gets closeloop's own draft, not a
+      // model's.
       const steering = steeringIn(gf);
       if (steering.length && deps.llm) {
-        s.explanation.factors.push({ name: `model not asked: the customer's text ${INSTRUCTION_LABEL[steering[0]!.kind]}`, direction: '-', weight: 0 });
-        deps.logger.warn({ ...log, kinds: [...new Set(steering.map((f) => f.kind))] }, 'instructions in untrusted text; template draft instead of the model');
+        s.explanation.factors.push({
+          name: `model not asked: the customer's text ${INSTRUCTION_LABEL[steering[0]!.kind]}`,
+          direction: '-',
+          weight: 0,
+        });
+        deps.logger.warn(
+          { ...log, kinds: [...new Set(steering.map((f) => f.kind))] },
+          'instructions in untrusted text; template draft instead of the model',
+        );
       }
-      privateLlm = deps.llm && !steering.length ? withPrivacy(deps.llm, {
-        knownPeople: contacts.map((c) => ({ firstName: c.firstName, lastName: c.lastName })),
-        audit: { sink: deps.store.audit, tenantId: s.tenantId, connectionId: conn.id, suggestionId: s.id, records: input.chunks.map((c) => ({ kind: c.source.kind, externalId: c.source.recordId })) },
-        prices: deps.prices, logger: deps.logger,
-      }) : null;
+      privateLlm =
+        deps.llm && !steering.length
+          ? withPrivacy(deps.llm, {
+              knownPeople: contacts.map((c) => ({ firstName: c.firstName, lastName: c.lastName })),
+              audit: {
+                sink: deps.store.audit,
+                tenantId: s.tenantId,
+                connectionId: conn.id,
+                suggestionId: s.id,
+                records: input.chunks.map((c) => ({ kind: c.source.kind, externalId: c.source.recordId })),
+              },
+              prices: deps.prices,
+              logger: deps.logger,
+            })
+          : null;
       try {
         drafted = await makeDraft(deps, input, budget, privateLlm);
-        drafted = { ...drafted, payload: { ...addressDraft(drafted.payload, s, draftFacts), ownerId: s.task ? s.task.ownerId : drafted.payload.ownerId } };
+        drafted = {
+          ...drafted,
+          payload: {
+            ...addressDraft(drafted.payload, s, draftFacts),
+            ownerId: s.task ? s.task.ownerId : drafted.payload.ownerId,
+          },
+        };
       } catch (e) {
         if (!(e instanceof BudgetExceededError)) throw e;
         deps.logger.warn({ ...log, code: e.code }, 'no draft: budget exhausted');
       }
     }
   }
-  if (drafted) { s = withDraft(s, drafted); costs.push(...drafted.result.costs); }
+  if (drafted) {
+    s = withDraft(s, drafted);
+    costs.push(...drafted.result.costs);
+  }
 
   // 4. The rules judge what the rep will read; a draft that alone breaks them is repaired once.
   s = rendered(s, rf, [], notes);
@@ -142,18 +251,47 @@ async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, prop
     const bare = await evaluate({ ...s, draft: null }, ctx);
     if (bare.allowed) {
       const failed = result.verdicts.filter((v) => !v.passed);
-      for (const c of drafted.result.costs) budget = { ...budget, usdUsed: budget.usdUsed + (c.tier === 'large' ? c.usd : 0) };
-      const again = drafted.result.generator === 'llm' && privateLlm
-        ? await makeDraft(deps, drafted.input, budget, withRepairRequest(privateLlm, drafted.payload, result.verdicts))
-        : await makeDraft(deps, withoutOffendingElements(drafted.input, result.verdicts), budget, null);
+      for (const c of drafted.result.costs)
+        budget = { ...budget, usdUsed: budget.usdUsed + (c.tier === 'large' ? c.usd : 0) };
+      const again =
+        drafted.result.generator === 'llm' && privateLlm
+          ? await makeDraft(
+              deps,
+              drafted.input,
+              budget,
+              withRepairRequest(privateLlm, drafted.payload, result.verdicts),
+            )
+          : await makeDraft(deps, withoutOffendingElements(drafted.input, result.verdicts), budget, null);
       costs.push(...again.result.costs);
       const first = { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model };
-      s = rendered(withDraft(s, { ...again, payload: { ...again.payload, ownerId: drafted.payload.ownerId, inReplyTo: drafted.payload.inReplyTo, to: drafted.payload.to, from: drafted.payload.from } }), rf, [], notes);
+      s = rendered(
+        withDraft(s, {
+          ...again,
+          payload: {
+            ...again.payload,
+            ownerId: drafted.payload.ownerId,
+            inReplyTo: drafted.payload.inReplyTo,
+            to: drafted.payload.to,
+            from: drafted.payload.from,
+          },
+        }),
+        rf,
+        [],
+        notes,
+      );
       result = await evaluate(s, (await buildContext(deps, conn.id, s, facts, now)).ctx);
-      repair = { repaired: result.allowed, firstFailed: failed, firstDraft: first, secondGenerator: again.result.generator };
+      repair = {
+        repaired: result.allowed,
+        firstFailed: failed,
+        firstDraft: first,
+        secondGenerator: again.result.generator,
+      };
       notes.repairedFrom = failed.map((v) => v.rule);
       drafted = again;
-      deps.logger.info({ ...log, firstFailed: failed.map((v) => v.rule), repaired: result.allowed }, 'draft repaired once');
+      deps.logger.info(
+        { ...log, firstFailed: failed.map((v) => v.rule), repaired: result.allowed },
+        'draft repaired once',
+      );
     }
   }
   // 5. The output gate sees every write exactly as it will be queued (the text the rep reads, rendered with the final
@@ -161,28 +299,70 @@ async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, prop
   let writes: GatedWrite[] = [];
   if (result.allowed) {
     s = rendered(s, rf, result.verdicts, notes);
-    const g = gateAll(createWrites(s, drafted ? { model: drafted.result.model, generator: drafted.result.generator, fallback: drafted.result.fallback?.code ?? null } : null), s, result.verdicts, notes, gf);
+    const g = gateAll(
+      createWrites(
+        s,
+        drafted
+          ? {
+              model: drafted.result.model,
+              generator: drafted.result.generator,
+              fallback: drafted.result.fallback?.code ?? null,
+            }
+          : null,
+      ),
+      s,
+      result.verdicts,
+      notes,
+      gf,
+    );
     writes = g.writes;
     if (g.refused.length) {
-      result = { allowed: false, outcome: 'review', verdicts: [...result.verdicts.filter((v) => v.rule !== 'output-gate'), { rule: 'output-gate', passed: false, message: describeProblems(g.refused).join('; ') }] };
-      deps.logger.warn({ ...log, problems: describeProblems(g.refused) }, 'output gate refused the write-back; held for review');
+      result = {
+        allowed: false,
+        outcome: 'review',
+        verdicts: [
+          ...result.verdicts.filter((v) => v.rule !== 'output-gate'),
+          { rule: 'output-gate', passed: false, message: describeProblems(g.refused).join('; ') },
+        ],
+      };
+      deps.logger.warn(
+        { ...log, problems: describeProblems(g.refused) },
+        'output gate refused the write-back; held for review',
+      );
     }
   }
   // A newer draft replaces an older one of the same situation that is still unsent (its task was done, the concern
   // came back): the older one is withdrawn, so the rep never has two emails for one situation.
   if (result.allowed && s.draft) {
     for (const old of await deps.store.suggestions.closedWithOpenDraft(s.tenantId, situation, s.id)) {
-      const planned = [{ key: `wb-${old.id}-withdraw`, action: 'withdraw_draft' as const, payload: { reason: 'a newer draft for the same situation replaces it' } }];
+      const planned = [
+        {
+          key: `wb-${old.id}-withdraw`,
+          action: 'withdraw_draft' as const,
+          payload: { reason: 'a newer draft for the same situation replaces it' },
+        },
+      ];
       const g = gateAll(planned, old.payload, old.verdicts, {}, gf);
       writes = [...writes, ...g.writes.map((w) => ({ ...w, suggestionId: old.id }))];
     }
   }
   // A draft that still fails after its one repair is held for a person, with the reasons, never written.
-  const status: SuggestionStatus = result.allowed ? 'allowed' : repair ? 'review' : result.outcome === 'review' ? 'review' : 'blocked';
-  if (!result.allowed) repair = { ...(repair ?? {}), reasons: result.verdicts.filter((v) => !v.passed).map((v) => `${v.rule}: ${v.message ?? ''}`) };
+  const status: SuggestionStatus = result.allowed
+    ? 'allowed'
+    : repair
+      ? 'review'
+      : result.outcome === 'review'
+        ? 'review'
+        : 'blocked';
+  if (!result.allowed)
+    repair = {
+      ...(repair ?? {}),
+      reasons: result.verdicts.filter((v) => !v.passed).map((v) => `${v.rule}: ${v.message ?? ''}`),
+    };
   s.explanation.costUsd = sumCosts(costs).usd;
   // The audit copies of this suggestion's model calls get the rule verdicts they led to.
-  if (privateLlm?.auditIds.length) await deps.store.audit.setOutcome(privateLlm.auditIds, { suggestionId: s.id, verdicts: result.verdicts });
+  if (privateLlm?.auditIds.length)
+    await deps.store.audit.setOutcome(privateLlm.auditIds, { suggestionId: s.id, verdicts: result.verdicts });
 
   // 6. Store, and queue the writes only if it passed; charge the budget in the same transaction.
   s = rendered(s, rf, result.verdicts, notes);
@@ -192,7 +372,13 @@ async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, prop
     await chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits);
     if (!result.allowed) return true;
     for (const w of writes) {
-      const id = await r.outbox.enqueue({ suggestionId: w.suggestionId ?? s.id, connectionId: conn.id, idempotencyKey: w.key, write: w.write, receivedAt });
+      const id = await r.outbox.enqueue({
+        suggestionId: w.suggestionId ?? s.id,
+        connectionId: conn.id,
+        idempotencyKey: w.key,
+        write: w.write,
+        receivedAt,
+      });
       if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
     }
     return true;
@@ -203,35 +389,74 @@ async function processSuggestionNow(deps: AnalyzeDeps, conn: ConnectionRow, prop
     return now2 ? updateLive(deps, conn, now2, proposed, facts, receivedAt) : null;
   }
   deps.metrics.suggestions.inc({ status, type: s.type });
-  deps.logger.info({ ...log, status, model: s.explanation.model, costUsd: s.explanation.costUsd, failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule) }, 'suggestion checked');
+  deps.logger.info(
+    {
+      ...log,
+      status,
+      model: s.explanation.model,
+      costUsd: s.explanation.costUsd,
+      failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule),
+    },
+    'suggestion checked',
+  );
   return { suggestion: s, status };
 }
 
 /** The task subject and body as the rep reads them (rendered from the suggestion and the CRM's own names). */
-function rendered(s: Suggestion, f: RenderFacts, verdicts: RuleVerdict[], notes: RenderNotes, update: { at: number } | null = null): Suggestion {
+function rendered(
+  s: Suggestion,
+  f: RenderFacts,
+  verdicts: RuleVerdict[],
+  notes: RenderNotes,
+  update: { at: number } | null = null,
+): Suggestion {
   if (!s.task) return s;
   const facts = { ...f, draftSubject: s.draft?.subject ?? null };
-  return { ...s, task: { ...s.task, subject: renderTaskSubject(s, facts), body: renderTaskBody(s, verdicts, notes, facts, update) } };
+  return {
+    ...s,
+    task: { ...s.task, subject: renderTaskSubject(s, facts), body: renderTaskBody(s, verdicts, notes, facts, update) },
+  };
 }
 
-export interface PlannedWrite { key: string; action: WriteAction; payload: Record<string, unknown> }
+export interface PlannedWrite {
+  key: string;
+  action: WriteAction;
+  payload: Record<string, unknown>;
+}
 export interface GatedWrite {
   key: string;
   write: SealedWrite;
-  /** Another suggestion this write belongs to (an older draft withdrawn by a newer one); this suggestion when absent. */
+  /**
+   * Another suggestion this write belongs to (an older draft withdrawn by a newer one); this suggestion when absent.
+   */
   suggestionId?: string;
 }
 
 /** The create writes of a suggestion (task, then draft), exactly as they will be queued. */
 export function createWrites(s: Suggestion, draftMeta: Record<string, unknown> | null): PlannedWrite[] {
   const out: PlannedWrite[] = [];
-  if (s.task) out.push({ key: `wb-${s.id}`, action: 'create_task', payload: { ...s.task, dealId: s.dealId, contactIds: s.contactIds, companyId: s.companyId } });
+  if (s.task)
+    out.push({
+      key: `wb-${s.id}`,
+      action: 'create_task',
+      payload: { ...s.task, dealId: s.dealId, contactIds: s.contactIds, companyId: s.companyId },
+    });
   if (s.draft) {
     out.push({
-      key: `wb-${s.id}-draft`, action: 'create_draft_email',
+      key: `wb-${s.id}-draft`,
+      action: 'create_draft_email',
       payload: {
-        ...s.draft, body: renderDraftBody(s), dealId: s.dealId, companyId: s.companyId,
-        draftText: { subject: s.draft.subject, body: s.draft.body, model: s.explanation.model, generator: 'unknown', ...(draftMeta ?? {}) },
+        ...s.draft,
+        body: renderDraftBody(s),
+        dealId: s.dealId,
+        companyId: s.companyId,
+        draftText: {
+          subject: s.draft.subject,
+          body: s.draft.body,
+          model: s.explanation.model,
+          generator: 'unknown',
+          ...(draftMeta ?? {}),
+        },
       },
     });
   }
@@ -242,7 +467,13 @@ export function createWrites(s: Suggestion, draftMeta: Record<string, unknown> |
  * Every write to the CRM passes the output gate (src/guardrails/output-gate.ts) — creates, updates with new
  * evidence, withdrawals. All or nothing: one refused write holds them all back.
  */
-export function gateAll(planned: PlannedWrite[], s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes, gf: GateFacts): { writes: GatedWrite[]; refused: GateProblem[] } {
+export function gateAll(
+  planned: PlannedWrite[],
+  s: Suggestion,
+  verdicts: RuleVerdict[],
+  notes: RenderNotes,
+  gf: GateFacts,
+): { writes: GatedWrite[]; refused: GateProblem[] } {
   const own = ownLines(s, verdicts, notes);
   const quotes = s.evidence.map((e) => e.quote);
   const writes: GatedWrite[] = [];
@@ -256,32 +487,73 @@ export function gateAll(planned: PlannedWrite[], s: Suggestion, verdicts: RuleVe
 }
 
 /** Gated writes into the outbox with their jobs, in the caller's transaction. */
-export async function enqueueGated(deps: Pick<AnalyzeDeps, 'queue'>, r: Repos, tx: Queryable, connectionId: string, suggestionId: string, writes: GatedWrite[], receivedAt: number | null): Promise<void> {
+export async function enqueueGated(
+  deps: Pick<AnalyzeDeps, 'queue'>,
+  r: Repos,
+  tx: Queryable,
+  connectionId: string,
+  suggestionId: string,
+  writes: GatedWrite[],
+  receivedAt: number | null,
+): Promise<void> {
   for (const w of writes) {
-    const id = await r.outbox.enqueue({ suggestionId, connectionId, idempotencyKey: w.key, write: w.write, receivedAt });
+    const id = await r.outbox.enqueue({
+      suggestionId,
+      connectionId,
+      idempotencyKey: w.key,
+      write: w.write,
+      receivedAt,
+    });
     if (id) await deps.queue.sendInTx(tx, 'writeback', { outboxId: id, receivedAt });
   }
 }
 
 /** The names the text took from the CRM are grounded facts for the rules. */
 const withGrounding = (f: SuggestionFacts, rf: RenderFacts): SuggestionFacts => ({
-  ...f, grounding: [rf.stage?.label, rf.stage?.pipeline, rf.owner?.name, rf.contactName, rf.companyName, rf.dealName].filter((x): x is string => Boolean(x)),
+  ...f,
+  grounding: [rf.stage?.label, rf.stage?.pipeline, rf.owner?.name, rf.contactName, rf.companyName, rf.dealName].filter(
+    (x): x is string => Boolean(x),
+  ),
 });
 
 /** Names, labels and the owner for the text, from the stored records and the CRM (CrmFacts, when wired). */
-async function renderFactsFor(deps: AnalyzeDeps, conn: ConnectionRow, s: Suggestion, f: SuggestionFacts, now: number): Promise<RenderFacts & { ownerEmail: string | null }> {
-  const ids = [...new Set([...s.evidence.flatMap((e) => f.activities.find((a) => a.externalId === e.externalId)?.associations.contacts ?? []), ...s.contactIds])];
+async function renderFactsFor(
+  deps: AnalyzeDeps,
+  conn: ConnectionRow,
+  s: Suggestion,
+  f: SuggestionFacts,
+  now: number,
+): Promise<RenderFacts & { ownerEmail: string | null }> {
+  const ids = [
+    ...new Set([
+      ...s.evidence.flatMap(
+        (e) => f.activities.find((a) => a.externalId === e.externalId)?.associations.contacts ?? [],
+      ),
+      ...s.contactIds,
+    ]),
+  ];
   const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', ids);
-  const named = ids.map((id) => contacts.find((c) => c.externalId === id)).find((c) => c && !c.archived && (c.firstName || c.lastName));
-  const owner = deps.crm ? await deps.crm.owner(conn, s.ownerId) : s.ownerId ? { id: s.ownerId, name: '', email: null, active: true } : null;
+  const named = ids
+    .map((id) => contacts.find((c) => c.externalId === id))
+    .find((c) => c && !c.archived && (c.firstName || c.lastName));
+  const owner = deps.crm
+    ? await deps.crm.owner(conn, s.ownerId)
+    : s.ownerId
+      ? { id: s.ownerId, name: '', email: null, active: true }
+      : null;
   const stage = deps.crm && f.deal ? await deps.crm.stage(conn, f.deal.providerStage) : null;
   return {
-    now, dealName: f.deal?.name ?? null, dealUrl: f.deal?.url ?? null,
+    now,
+    dealName: f.deal?.name ?? null,
+    dealUrl: f.deal?.url ?? null,
     stage: stage ? { label: stage.label, pipeline: stage.pipelineLabel } : null,
-    companyName: f.company?.name ?? null, companyUrl: f.company?.url ?? null,
+    companyName: f.company?.name ?? null,
+    companyUrl: f.company?.url ?? null,
     contactName: named ? [named.firstName, named.lastName].filter(Boolean).join(' ') : null,
-    owner: owner ? { id: owner.id, name: owner.name, active: owner.active } : null, ownerEmail: owner?.email ?? null,
-    ownerId: s.ownerId, draftSubject: null,
+    owner: owner ? { id: owner.id, name: owner.name, active: owner.active } : null,
+    ownerEmail: owner?.email ?? null,
+    ownerId: s.ownerId,
+    draftSubject: null,
   };
 }
 
@@ -290,28 +562,49 @@ async function renderFactsFor(deps: AnalyzeDeps, conn: ConnectionRow, s: Suggest
  * repeats), the text re-rendered and checked by the rules again, and the open CRM task updated (one update_task
  * write). Nothing new (a redelivered event, a rescan, a restart): nothing happens.
  */
-async function updateLive(deps: AnalyzeDeps, conn: ConnectionRow, live: SuggestionRow, proposed: Suggestion, facts: SuggestionFacts, receivedAt: number | null): Promise<Processed | null> {
+async function updateLive(
+  deps: AnalyzeDeps,
+  conn: ConnectionRow,
+  live: SuggestionRow,
+  proposed: Suggestion,
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<Processed | null> {
   const added = newEvidence(live.payload.evidence, proposed.evidence);
   if (added.length === 0) return null;
   const now = deps.now();
   const rf = await renderFactsFor(deps, conn, live.payload, facts, now);
   facts = withGrounding(facts, rf);
   const merged = rendered(mergeInto(live.payload, proposed), rf, live.verdicts, {}, { at: now });
-  if (merged.task) merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
+  if (merged.task)
+    merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
   const { ctx } = await buildContext(deps, conn.id, merged, facts, now);
   const result = await deps.guardrails.evaluate(merged, ctx);
   const log = { connectionId: conn.id, suggestionId: live.id, type: live.type, added: added.map(evidenceKey) };
   if (!result.allowed) {
-    deps.logger.info({ ...log, failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule) }, 'new evidence held back by the rules; the live suggestion keeps its text');
+    deps.logger.info(
+      { ...log, failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule) },
+      'new evidence held back by the rules; the live suggestion keeps its text',
+    );
     return null;
   }
   const final = rendered(merged, rf, result.verdicts, {}, { at: now });
-  const writes = (live.status === 'written' || live.status === 'allowed') && final.task
-    ? [{ key: `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`, action: 'update_task' as const, payload: { subject: final.task.subject, body: final.task.body, priority: final.task.priority } }]
-    : [];
+  const writes =
+    (live.status === 'written' || live.status === 'allowed') && final.task
+      ? [
+          {
+            key: `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`,
+            action: 'update_task' as const,
+            payload: { subject: final.task.subject, body: final.task.body, priority: final.task.priority },
+          },
+        ]
+      : [];
   const gated = gateAll(writes, final, result.verdicts, {}, await gateFactsFor(deps, conn.id, final, facts, now));
   if (gated.refused.length) {
-    deps.logger.warn({ ...log, problems: describeProblems(gated.refused) }, 'output gate refused the task update; the live suggestion keeps its text');
+    deps.logger.warn(
+      { ...log, problems: describeProblems(gated.refused) },
+      'output gate refused the task update; the live suggestion keeps its text',
+    );
     return null;
   }
   await deps.store.tx(async (r, tx) => {

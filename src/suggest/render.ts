@@ -27,7 +27,20 @@ export interface RenderFacts {
   draftSubject: string | null;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 export const humanDate = (iso: string | undefined | null): string | null => {
   if (!iso) return null;
   const d = new Date(iso);
@@ -36,16 +49,34 @@ export const humanDate = (iso: string | undefined | null): string | null => {
 const DAY = 86_400_000;
 
 const quoted = (name: string | null) => (name ? `"${name}"` : 'the deal');
-const stageText = (f: RenderFacts) => (f.stage ? ` (stage: ${f.stage.label}${f.stage.pipeline ? `, ${f.stage.pipeline}` : ''})` : '');
+const stageText = (f: RenderFacts) =>
+  f.stage ? ` (stage: ${f.stage.label}${f.stage.pipeline ? `, ${f.stage.pipeline}` : ''})` : '';
 const who = (f: RenderFacts) => f.contactName ?? (f.companyName ? `the contact at ${f.companyName}` : 'the customer');
 
 /** Newest evidence first, by the interaction's own date. */
-const byDate = (e: readonly Evidence[]) => [...e].sort((a, b) => (b.occurredAt ?? '').localeCompare(a.occurredAt ?? ''));
+const byDate = (e: readonly Evidence[]) =>
+  [...e].sort((a, b) => (b.occurredAt ?? '').localeCompare(a.occurredAt ?? ''));
 
 /** Signals behind a churn suggestion, in words (factor names the churn scorer gives them). */
-const churnSignals = (s: Suggestion) => s.explanation.factors.filter((x) => x.direction === '+' && !x.name.startsWith('route: ') && !x.name.startsWith('deal score') && !x.name.startsWith('draft by') && !x.name.startsWith('rep feedback') && !x.name.startsWith('tenant usefulness')).map((x) => x.name);
+const churnSignals = (s: Suggestion) =>
+  s.explanation.factors
+    .filter(
+      (x) =>
+        x.direction === '+' &&
+        !x.name.startsWith('route: ') &&
+        !x.name.startsWith('deal score') &&
+        !x.name.startsWith('draft by') &&
+        !x.name.startsWith('rep feedback') &&
+        !x.name.startsWith('tenant usefulness'),
+    )
+    .map((x) => x.name);
 
-interface Text { subject: string; happened: string; why: string; next: string }
+interface Text {
+  subject: string;
+  happened: string;
+  why: string;
+  next: string;
+}
 
 function textOf(s: Suggestion, f: RenderFacts): Text {
   const deal = quoted(f.dealName);
@@ -67,7 +98,8 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       };
     }
     case 'budget_risk': {
-      const times = ev.length > 1 ? ` (${ev.length} times, most recently on ${latestDate})` : latestDate ? ` on ${latestDate}` : '';
+      const times =
+        ev.length > 1 ? ` (${ev.length} times, most recently on ${latestDate})` : latestDate ? ` on ${latestDate}` : '';
       return {
         subject: `Answer ${f.contactName ? `${f.contactName}'s` : 'the'} budget concern on ${f.dealName ?? 'this deal'}`,
         happened: `${who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.`,
@@ -109,7 +141,9 @@ function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
     const words = e.quote.replace(/\s+/g, ' ').trim().toLowerCase();
     if (shown.has(words)) continue;
     shown.add(words);
-    const label = e.label ?? (e.recordKind === 'deal' || e.recordKind === 'company' ? `the ${e.recordKind} record` : `a ${e.recordKind}`);
+    const label =
+      e.label ??
+      (e.recordKind === 'deal' || e.recordKind === 'company' ? `the ${e.recordKind} record` : `a ${e.recordKind}`);
     out.push(`Quote from ${label}: "${e.quote.replace(/\s+/g, ' ').trim()}"`);
     const url = e.url ?? (s.type === 'churn_risk' ? f.companyUrl : f.dealUrl);
     if (url) out.push(`  Open the record: ${url}`);
@@ -117,11 +151,15 @@ function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
   return out;
 }
 
-/** The owner line when the task cannot go to the record's owner (unknown or deactivated): visible, never a failed write. */
+/**
+ * The owner line when the task cannot go to the record's owner (unknown or deactivated): visible, never a failed write.
+ */
 export function ownerFallbackLine(f: RenderFacts): string | null {
   if (f.owner?.active) return null;
-  if (!f.ownerId) return 'This record has no owner in the CRM, so this task is not assigned to a rep: please assign it.';
-  if (f.owner && !f.owner.active) return `The record's owner, ${f.owner.name}, is deactivated in the CRM, so this task could not be assigned to them: please assign it to the rep who now covers it.`;
+  if (!f.ownerId)
+    return 'This record has no owner in the CRM, so this task is not assigned to a rep: please assign it.';
+  if (f.owner && !f.owner.active)
+    return `The record's owner, ${f.owner.name}, is deactivated in the CRM, so this task could not be assigned to them: please assign it to the rep who now covers it.`;
   return `The record's owner (user id ${f.ownerId}) is not a user the CRM knows, so this task could not be assigned to them: please assign it.`;
 }
 
@@ -133,7 +171,9 @@ export function ownLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNo
 function technicalLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
   const x = s.explanation;
   const passed = verdicts.filter((v) => v.passed).length;
-  const parts = [`found by ${x.model} (${x.tier === 'rules' ? 'rules' : `${x.tier} model`}), confidence ${x.confidence.toFixed(2)}`];
+  const parts = [
+    `found by ${x.model} (${x.tier === 'rules' ? 'rules' : `${x.tier} model`}), confidence ${x.confidence.toFixed(2)}`,
+  ];
   if (verdicts.length) parts.push(`${passed} of ${verdicts.length} checks passed`);
   if (notes.repairedFrom?.length) parts.push('the first draft was rewritten once to pass the checks');
   if (notes.suppression) parts.push(`shown less often: ${notes.suppression}`);
@@ -144,7 +184,13 @@ function technicalLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNot
  * The task a rep reads: what happened, why it matters, what to do next, the quoted evidence with a link to the
  * record, then one short technical line. Plain text; connectors convert to their markup.
  */
-export function renderTaskBody(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes, f: RenderFacts, update: { at: number } | null = null): string {
+export function renderTaskBody(
+  s: Suggestion,
+  verdicts: RuleVerdict[],
+  notes: RenderNotes,
+  f: RenderFacts,
+  update: { at: number } | null = null,
+): string {
   const t = textOf(s, f);
   const lines: string[] = [];
   const fallback = ownerFallbackLine(f);

@@ -31,26 +31,57 @@ export interface ReviewItem {
   closedReason: string | null;
 }
 
-export const REVIEWABLE_STATUSES = ['review', 'allowed', 'written', 'dismissed', 'withdrawn', 'done_by_rep', 'blocked'] as const;
+export const REVIEWABLE_STATUSES = [
+  'review',
+  'allowed',
+  'written',
+  'dismissed',
+  'withdrawn',
+  'done_by_rep',
+  'blocked',
+] as const;
 
 function toItem(row: SuggestionRow & { repair?: unknown }): ReviewItem {
   const s = row.payload;
   const repair = (row.repair ?? {}) as { reasons?: unknown };
-  const held = Array.isArray(repair.reasons) ? repair.reasons.filter((x): x is string => typeof x === 'string')
+  const held = Array.isArray(repair.reasons)
+    ? repair.reasons.filter((x): x is string => typeof x === 'string')
     : row.verdicts.filter((v) => !v.passed).map((v) => `${v.rule}: ${v.message ?? ''}`);
   return {
-    id: row.id, type: row.type, status: row.status, createdAt: new Date(row.created_at).toISOString(), connectionId: row.connection_id, provider: s.provider,
-    dealId: s.dealId, companyId: s.companyId, ownerId: s.ownerId, heldBecause: held,
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    createdAt: new Date(row.created_at).toISOString(),
+    connectionId: row.connection_id,
+    provider: s.provider,
+    dealId: s.dealId,
+    companyId: s.companyId,
+    ownerId: s.ownerId,
+    heldBecause: held,
     task: s.task ? { subject: s.task.subject, body: s.task.body, priority: s.task.priority } : null,
     draft: s.draft ? { subject: s.draft.subject, body: s.draft.body, to: s.draft.to?.email ?? null } : null,
-    evidence: s.evidence, explanation: s.explanation, closedReason: row.closed_reason,
+    evidence: s.evidence,
+    explanation: s.explanation,
+    closedReason: row.closed_reason,
   };
 }
 
-export interface ReviewDeps { store: Store; queue: WorkQueue; logger: Logger; metrics: Metrics; now: () => number; guardrails: AnalyzeDeps['guardrails'] }
+export interface ReviewDeps {
+  store: Store;
+  queue: WorkQueue;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => number;
+  guardrails: AnalyzeDeps['guardrails'];
+}
 
 /** Suggestions of a tenant in one status (the review queue: `review`), newest first. */
-export async function listSuggestions(store: Store, tenantId: string, status: SuggestionStatus = 'review', limit = 100): Promise<ReviewItem[]> {
+export async function listSuggestions(
+  store: Store,
+  tenantId: string,
+  status: SuggestionStatus = 'review',
+  limit = 100,
+): Promise<ReviewItem[]> {
   return (await store.suggestions.listByStatus(tenantId, status, Math.min(Math.max(1, limit), 500))).map(toItem);
 }
 
@@ -58,7 +89,8 @@ async function heldRow(store: Store, tenantId: string, id: string) {
   const row = await store.suggestions.get(id);
   // Another tenant's suggestion is as unknown as a missing one.
   if (!row || row.tenant_id !== tenantId) throw new NotFoundError(`no suggestion ${id}`);
-  if (row.status !== 'review') throw new InvalidPayloadError(`suggestion ${id} is ${row.status}, not held for review`, { status: 409 });
+  if (row.status !== 'review')
+    throw new InvalidPayloadError(`suggestion ${id} is ${row.status}, not held for review`, { status: 409 });
   return row;
 }
 
@@ -66,7 +98,12 @@ async function heldRow(store: Store, tenantId: string, id: string) {
  * A reviewer lets a held suggestion through: it is written back now (its task and draft queued as if the rules had
  * passed it) and stays the situation's live suggestion.
  */
-export async function approveSuggestion(deps: ReviewDeps, tenantId: string, id: string, by: string | null = null): Promise<ReviewItem> {
+export async function approveSuggestion(
+  deps: ReviewDeps,
+  tenantId: string,
+  id: string,
+  by: string | null = null,
+): Promise<ReviewItem> {
   const row = await heldRow(deps.store, tenantId, id);
   const s = row.payload;
   // A person approved the suggestion, not its content: what reaches the CRM still passes the output gate.
@@ -76,7 +113,10 @@ export async function approveSuggestion(deps: ReviewDeps, tenantId: string, id: 
   const gf = await gateFactsFor(deps, row.connection_id, s, { deal, company, activities }, deps.now());
   const gated = gateAll(createWrites(s, { approvedBy: by }), s, row.verdicts, {}, gf);
   if (gated.refused.length) {
-    throw new InvalidPayloadError(`suggestion ${id} cannot be written as it is: ${describeProblems(gated.refused).join('; ')}`, { status: 409 });
+    throw new InvalidPayloadError(
+      `suggestion ${id} cannot be written as it is: ${describeProblems(gated.refused).join('; ')}`,
+      { status: 409 },
+    );
   }
   await deps.store.tx(async (r, tx) => {
     await r.suggestions.setStatus(id, 'allowed');
@@ -88,14 +128,27 @@ export async function approveSuggestion(deps: ReviewDeps, tenantId: string, id: 
 }
 
 /** A reviewer turns a held suggestion down: it is closed (never written) and recorded as feedback. */
-export async function dismissSuggestion(deps: ReviewDeps, tenantId: string, id: string, reason: string | null = null, by: string | null = null): Promise<ReviewItem> {
+export async function dismissSuggestion(
+  deps: ReviewDeps,
+  tenantId: string,
+  id: string,
+  reason: string | null = null,
+  by: string | null = null,
+): Promise<ReviewItem> {
   const row = await heldRow(deps.store, tenantId, id);
   const why = reason?.trim() || 'dismissed in review';
   await deps.store.tx(async (r) => {
     if (!(await r.suggestions.close(id, 'dismissed', why))) await r.suggestions.setStatus(id, 'dismissed');
     await r.feedback.record({
-      suggestionId: id, tenantId, connectionId: row.connection_id, outboxId: null, target: `review:${id}`,
-      outcome: 'review_dismissed', editDistance: null, detail: { reason: why, by }, occurredAt: new Date(deps.now()),
+      suggestionId: id,
+      tenantId,
+      connectionId: row.connection_id,
+      outboxId: null,
+      target: `review:${id}`,
+      outcome: 'review_dismissed',
+      editDistance: null,
+      detail: { reason: why, by },
+      occurredAt: new Date(deps.now()),
     });
   });
   deps.metrics.suggestions.inc({ status: 'dismissed', type: row.type });

@@ -10,6 +10,12 @@ import type { Store } from '../store/index.js';
 export async function scanAccounts(d: { store: Store; queue: WorkQueue }, connectionId: string): Promise<number> {
   const companies = await d.store.models.companies(connectionId);
   // A few multi-row INSERTs (WorkQueue.sendMany), not one statement per company.
-  await d.queue.sendMany('analyze', companies.map((c) => ({ data: { connectionId, companyId: c.externalId, receivedAt: null }, singletonKey: `${connectionId}:company:${c.externalId}` })));
+  await d.queue.sendMany(
+    'analyze',
+    companies.map((c) => ({
+      data: { connectionId, companyId: c.externalId, receivedAt: null },
+      singletonKey: `${connectionId}:company:${c.externalId}`,
+    })),
+  );
   return companies.length;
 }

@@ -13,7 +13,8 @@ export function situationKeyOf(s: Pick<Suggestion, 'type' | 'dealId' | 'companyI
 export const DEAL_SITUATIONS = ['stale_deal_follow_up', 'budget_risk', 'no_next_step'] as const;
 export const dealSituationKeys = (dealId: string): string[] => DEAL_SITUATIONS.map((t) => `${t}:deal:${dealId}`);
 
-export const evidenceKey = (e: Pick<Evidence, 'recordKind' | 'externalId'>): string => `${e.recordKind}:${e.externalId}`;
+export const evidenceKey = (e: Pick<Evidence, 'recordKind' | 'externalId'>): string =>
+  `${e.recordKind}:${e.externalId}`;
 
 /** Evidence of `next` not already in `current` (same record), newest first. */
 export function newEvidence(current: readonly Evidence[], next: readonly Evidence[]): Evidence[] {
@@ -34,12 +35,21 @@ export function mergeInto(live: Suggestion, proposed: Suggestion, maxEvidence = 
   if (task && proposed.task) {
     const a = PRIORITY_RANK[task.priority];
     const b = PRIORITY_RANK[proposed.task.priority];
-    const bumped = added.length > 0 && live.type !== 'stale_deal_follow_up' ? Math.min(2, Math.max(a, b) + (a === b ? 1 : 0)) : Math.max(a, b);
-    const priority = (Object.keys(PRIORITY_RANK) as (keyof typeof PRIORITY_RANK)[]).find((k) => PRIORITY_RANK[k] === bumped)!;
+    const bumped =
+      added.length > 0 && live.type !== 'stale_deal_follow_up'
+        ? Math.min(2, Math.max(a, b) + (a === b ? 1 : 0))
+        : Math.max(a, b);
+    const priority = (Object.keys(PRIORITY_RANK) as (keyof typeof PRIORITY_RANK)[]).find(
+      (k) => PRIORITY_RANK[k] === bumped,
+    )!;
     task = { ...task, priority, ownerId: proposed.task.ownerId ?? task.ownerId };
   }
   return {
-    ...live, evidence, task, reason: proposed.reason, contactIds: live.contactIds.length ? live.contactIds : proposed.contactIds,
+    ...live,
+    evidence,
+    task,
+    reason: proposed.reason,
+    contactIds: live.contactIds.length ? live.contactIds : proposed.contactIds,
     explanation: { ...proposed.explanation, costUsd: live.explanation.costUsd + proposed.explanation.costUsd },
   };
 }

@@ -36,31 +36,51 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
   }
   if (s.type !== 'churn_risk' && deal) {
     if (deal.archived) return 'The deal was deleted in the CRM.';
-    if (deal.isClosed) return `The deal was closed${now.stageLabel ? ` (${now.stageLabel})` : deal.isWon ? ' as won' : ' as lost'}.`;
+    if (deal.isClosed)
+      return `The deal was closed${now.stageLabel ? ` (${now.stageLabel})` : deal.isWon ? ' as won' : ' as lost'}.`;
   }
   if (stillProposed) return null;
-  const since = s.evidence.map((e) => e.occurredAt ?? '').sort().at(-1) ?? s.createdAt;
-  const later = now.activities.filter((a) => !a.archived && a.occurredAt > since && a.occurredAt <= new Date(now.now).toISOString()).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+  const since =
+    s.evidence
+      .map((e) => e.occurredAt ?? '')
+      .sort()
+      .at(-1) ?? s.createdAt;
+  const later = now.activities
+    .filter((a) => !a.archived && a.occurredAt > since && a.occurredAt <= new Date(now.now).toISOString())
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const byId = (a: Activity) => name(now.contacts.find((c) => a.associations.contacts.includes(c.externalId)));
   switch (s.type) {
     case 'stale_deal_follow_up': {
       const reply = later.find((a) => isCustomerTouch(a) && a.direction === 'inbound');
-      if (reply) return `${byId(reply) ?? 'The customer'} replied on ${humanDate(reply.occurredAt)}, so the deal is no longer quiet.`;
+      if (reply)
+        return `${byId(reply) ?? 'The customer'} replied on ${humanDate(reply.occurredAt)}, so the deal is no longer quiet.`;
       const any = later[0];
-      return any ? `A ${any.kind} was logged on ${humanDate(any.occurredAt)}, so the deal is no longer quiet.` : 'The deal is active again.';
+      return any
+        ? `A ${any.kind} was logged on ${humanDate(any.occurredAt)}, so the deal is no longer quiet.`
+        : 'The deal is active again.';
     }
     case 'budget_risk': {
-      if (deal?.stage && DEAL_STAGE_ORDER[deal.stage] < DEAL_STAGE_ORDER.negotiation) return `The deal moved back to ${now.stageLabel ?? deal.providerStage ?? 'an earlier stage'}, before negotiation.`;
+      if (deal?.stage && DEAL_STAGE_ORDER[deal.stage] < DEAL_STAGE_ORDER.negotiation)
+        return `The deal moved back to ${now.stageLabel ?? deal.providerStage ?? 'an earlier stage'}, before negotiation.`;
       const touches = now.activities.filter(isCustomerTouch);
       const raisedId = s.evidence.map((e) => e.externalId);
-      const raised = touches.filter((a) => raisedId.includes(a.externalId)).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+      const raised = touches
+        .filter((a) => raisedId.includes(a.externalId))
+        .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
       const answered = raised ? budgetAnswered(touches, raised) : null;
-      if (answered) return `The budget concern was answered: after the reply on ${humanDate(answered.repliedAt)}, ${byId(answered.customer) ?? 'the customer'} wrote again on ${humanDate(answered.customerAt)} without raising it.`;
+      if (answered)
+        return `The budget concern was answered: after the reply on ${humanDate(answered.repliedAt)}, ${byId(answered.customer) ?? 'the customer'} wrote again on ${humanDate(answered.customerAt)} without raising it.`;
       return 'The budget concern no longer shows in the deal.';
     }
     case 'no_next_step': {
-      const planned = now.activities.find((a) => !a.archived && ((a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED') || (a.kind === 'meeting' && Date.parse(a.occurredAt) > now.now)));
-      if (planned) return `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${humanDate(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`;
+      const planned = now.activities.find(
+        (a) =>
+          !a.archived &&
+          ((a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED') ||
+            (a.kind === 'meeting' && Date.parse(a.occurredAt) > now.now)),
+      );
+      if (planned)
+        return `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${humanDate(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`;
       return 'The deal has moved on: this no longer applies.';
     }
     case 'churn_risk':
@@ -77,19 +97,42 @@ type WithdrawDeps = Pick<AnalyzeDeps, 'store' | 'queue' | 'logger' | 'metrics' |
  * the body) and withdraw its draft. A task the rep already completed or deleted is left alone (process-outbox).
  */
 /** `receivedAt`: when the change that resolved it reached closeloop (webhook-to-task latency), null for scans. */
-export async function withdraw(deps: WithdrawDeps, conn: ConnectionRow, row: SuggestionRow, reason: string, facts: SuggestionFacts, receivedAt: number | null = null): Promise<boolean> {
+export async function withdraw(
+  deps: WithdrawDeps,
+  conn: ConnectionRow,
+  row: SuggestionRow,
+  reason: string,
+  facts: SuggestionFacts,
+  receivedAt: number | null = null,
+): Promise<boolean> {
   const planned: PlannedWrite[] = [];
   const task = await deps.store.outbox.createRow(row.id, 'create_task');
   if (task) {
     planned.push({
-      key: `wb-${row.id}-close`, action: 'close_task',
-      payload: { reason, subject: `Done: ${row.payload.task?.subject ?? 'suggestion'}`.slice(0, 255), body: renderWithdrawnBody(reason, row.payload.task?.body ?? '') },
+      key: `wb-${row.id}-close`,
+      action: 'close_task',
+      payload: {
+        reason,
+        subject: `Done: ${row.payload.task?.subject ?? 'suggestion'}`.slice(0, 255),
+        body: renderWithdrawnBody(reason, row.payload.task?.body ?? ''),
+      },
     });
   }
-  if (await deps.store.outbox.createRow(row.id, 'create_draft_email')) planned.push({ key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason } });
+  if (await deps.store.outbox.createRow(row.id, 'create_draft_email'))
+    planned.push({ key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason } });
   // The reason and the text it closes pass the output gate like every other write.
-  const gated = gateAll(planned, row.payload, row.verdicts, {}, await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()));
-  if (gated.refused.length) deps.logger.warn({ connectionId: conn.id, suggestionId: row.id, problems: describeProblems(gated.refused) }, 'output gate refused the withdrawal text; closed here only');
+  const gated = gateAll(
+    planned,
+    row.payload,
+    row.verdicts,
+    {},
+    await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()),
+  );
+  if (gated.refused.length)
+    deps.logger.warn(
+      { connectionId: conn.id, suggestionId: row.id, problems: describeProblems(gated.refused) },
+      'output gate refused the withdrawal text; closed here only',
+    );
   const done = await deps.store.tx(async (r, tx) => {
     if (!(await r.suggestions.close(row.id, 'withdrawn', reason))) return false;
     await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
@@ -103,14 +146,35 @@ export async function withdraw(deps: WithdrawDeps, conn: ConnectionRow, row: Sug
 }
 
 /** Live suggestions of these situations that the analysis no longer proposes (or whose contact left) are withdrawn. */
-export async function withdrawResolved(deps: WithdrawDeps, conn: ConnectionRow, keys: string[], proposedKeys: string[], now: SituationNow, gone: string | null = null, receivedAt: number | null = null): Promise<number> {
+export async function withdrawResolved(
+  deps: WithdrawDeps,
+  conn: ConnectionRow,
+  keys: string[],
+  proposedKeys: string[],
+  now: SituationNow,
+  gone: string | null = null,
+  receivedAt: number | null = null,
+): Promise<number> {
   let n = 0;
   const rows = await deps.store.suggestions.liveIn(conn.tenant_id, keys);
-  const missing = [...new Set(rows.flatMap((r) => r.payload.draft?.toContactIds ?? []))].filter((id) => !now.contacts.some((c) => c.externalId === id));
+  const missing = [...new Set(rows.flatMap((r) => r.payload.draft?.toContactIds ?? []))].filter(
+    (id) => !now.contacts.some((c) => c.externalId === id),
+  );
   const contacts = [...now.contacts, ...(await deps.store.records.getMany<Contact>(conn.id, 'contact', missing))];
   for (const row of rows) {
     const reason = gone ?? resolutionOf(row, { ...now, contacts }, proposedKeys.includes(row.situation_key ?? ''));
-    if (reason && (await withdraw(deps, conn, row, reason, { deal: now.deal, company: null, activities: now.activities }, receivedAt))) n++;
+    if (
+      reason &&
+      (await withdraw(
+        deps,
+        conn,
+        row,
+        reason,
+        { deal: now.deal, company: null, activities: now.activities },
+        receivedAt,
+      ))
+    )
+      n++;
   }
   return n;
 }

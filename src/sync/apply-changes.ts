@@ -11,7 +11,11 @@ import { emitChanges, type ChangeSubscriber } from './change-events.js';
 export type ChangeSource = 'webhook' | 'outbound' | 'poll' | 'backfill' | 'stream' | 'ingest' | 'slack';
 
 /** `mergedInto`: deleted by a merge at the source; what was associated with it now belongs to the survivor. */
-export interface DeletedRef { kind: ObjectKind; externalId: string; mergedInto?: string }
+export interface DeletedRef {
+  kind: ObjectKind;
+  externalId: string;
+  mergedInto?: string;
+}
 
 /** A page of changes from any source: records to upsert and records deleted at the source. */
 export interface Changes {
@@ -33,7 +37,8 @@ export interface AppliedChanges {
 }
 
 export interface ApplyDeps {
-  queue: WorkQueue; metrics: Metrics;
+  queue: WorkQueue;
+  metrics: Metrics;
   /** Told of every applied page inside its transaction (src/sync/change-events.ts); wired in src/main.ts. */
   subscribers: readonly ChangeSubscriber[];
 }
@@ -57,7 +62,13 @@ const key = (kind: string, id: string) => `${kind}\u0000${id}`;
  *    about it with their outbox rows, inbox events, audit rows, pgvector chunks), leaving only an id-and-time
  *    tombstone; its vectors in an external index go right after the commit (`finishChanges`).
  */
-export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps, conn: ConnectionRow, c: Changes): Promise<AppliedChanges> {
+export async function applyChangesInTx(
+  r: Repos,
+  tx: Queryable,
+  deps: ApplyDeps,
+  conn: ConnectionRow,
+  c: Changes,
+): Promise<AppliedChanges> {
   // A record both deleted and present in the same page: the deletion wins (it is the later fact of the two only
   // when the source says so; sources put a record in `deleted` only when it is gone now).
   const deletedKeys = new Set(c.deleted.map((d) => key(d.kind, d.externalId)));
@@ -78,7 +89,8 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
     const stored = await r.records.get(conn.id, d.kind, d.externalId);
     if (!stored && isActivityKind(d.kind)) unseen.push({ kind: d.kind, externalId: d.externalId });
     if (stored) {
-      if (isActivityKind(stored.kind) || stored.kind === 'contact') stored.associations.deals.forEach((x) => dealsOfDeleted.add(x));
+      if (isActivityKind(stored.kind) || stored.kind === 'contact')
+        stored.associations.deals.forEach((x) => dealsOfDeleted.add(x));
       stamps.set(key(d.kind, d.externalId), Date.parse(stored.updatedAt));
       providers.set(key(d.kind, d.externalId), stored.provider);
       await r.records.markArchived(conn.id, d.kind, [d.externalId]);
@@ -92,7 +104,8 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
 
   // 4. Re-index changed activities, remove deleted ones (under the provider they were indexed with).
   const indexRefs: { kind: string; externalId: string; provider?: string; removed?: true }[] = [];
-  for (const rec of changed) if (isActivityKind(rec.kind)) indexRefs.push({ kind: rec.kind, externalId: rec.externalId });
+  for (const rec of changed)
+    if (isActivityKind(rec.kind)) indexRefs.push({ kind: rec.kind, externalId: rec.externalId });
 
   // 5. Re-analysis.
   const deals = new Set<string>();
@@ -113,20 +126,38 @@ export async function applyChangesInTx(r: Repos, tx: Queryable, deps: ApplyDeps,
     erased.push(e);
     // Older versions must not come back: the deletion is newer than anything we held.
     const stamp = stamps.get(key(d.kind, d.externalId));
-    await r.records.tombstone(conn.id, d.kind, d.externalId, new Date(stamp !== undefined && Number.isFinite(stamp) ? stamp + 1 : 0));
+    await r.records.tombstone(
+      conn.id,
+      d.kind,
+      d.externalId,
+      new Date(stamp !== undefined && Number.isFinite(stamp) ? stamp + 1 : 0),
+    );
     deps.metrics.recordsSynced.inc({ crm: conn.provider, kind: d.kind, source: c.source });
-    if (isActivityKind(d.kind)) indexRefs.push({ kind: d.kind, externalId: d.externalId, provider: providers.get(key(d.kind, d.externalId)) ?? conn.provider, removed: true });
+    if (isActivityKind(d.kind))
+      indexRefs.push({
+        kind: d.kind,
+        externalId: d.externalId,
+        provider: providers.get(key(d.kind, d.externalId)) ?? conn.provider,
+        removed: true,
+      });
   }
   if (indexRefs.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: indexRefs });
   for (const dealId of deals) {
-    await deps.queue.sendInTx(tx, 'analyze', { connectionId: conn.id, dealId, receivedAt: c.receivedAt ?? null }, { singletonKey: `${conn.id}:${dealId}` });
+    await deps.queue.sendInTx(
+      tx,
+      'analyze',
+      { connectionId: conn.id, dealId, receivedAt: c.receivedAt ?? null },
+      { singletonKey: `${conn.id}:${dealId}` },
+    );
   }
   // The sync-lag metric: this connection is current as of now (polls and backfills also stamp last_sync_at).
   await r.syncMarks.noteChange(conn.id);
   return { changed, erased, analyzed: [...deals] };
 }
 
-/** After the commit: the erased records' vectors leave an external index now (the queued index job repeats it durably). */
+/**
+ * After the commit: the erased records' vectors leave an external index now (the queued index job repeats it durably).
+ */
 export async function finishChanges(index: IndexEraser | null | undefined, applied: AppliedChanges): Promise<void> {
   for (const e of applied.erased) await eraseRecordFromIndex(index ?? null, e);
 }
@@ -136,7 +167,9 @@ export async function finishChanges(index: IndexEraser | null | undefined, appli
  * inbox batches marked processed), then `finishChanges`.
  */
 export async function applyChanges(
-  deps: ApplyDeps & { store: Store; vectorIndex?: IndexEraser | null }, conn: ConnectionRow, c: Changes,
+  deps: ApplyDeps & { store: Store; vectorIndex?: IndexEraser | null },
+  conn: ConnectionRow,
+  c: Changes,
   alsoInTx?: (r: Repos, tx: Queryable) => Promise<void>,
 ): Promise<AppliedChanges> {
   const applied = await deps.store.tx(async (r, tx) => {

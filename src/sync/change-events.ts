@@ -18,6 +18,11 @@ export interface ChangesApplied {
 export type ChangeSubscriber = (r: Repos, tx: Queryable, e: ChangesApplied) => Promise<void>;
 
 /** Announce `e` to every subscriber, in order. */
-export async function emitChanges(subscribers: readonly ChangeSubscriber[], r: Repos, tx: Queryable, e: ChangesApplied): Promise<void> {
+export async function emitChanges(
+  subscribers: readonly ChangeSubscriber[],
+  r: Repos,
+  tx: Queryable,
+  e: ChangesApplied,
+): Promise<void> {
   for (const s of subscribers) await s(r, tx, e);
 }

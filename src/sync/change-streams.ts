@@ -10,7 +10,9 @@ import { applyChangesInTx, finishChanges } from './apply-changes.js';
 import { fairShare } from '../store/change-streams.js';
 import type { SyncDeps } from './process-inbox.js';
 
-export interface ChangeStreamDeps extends SyncDeps { now: () => number }
+export interface ChangeStreamDeps extends SyncDeps {
+  now: () => number;
+}
 
 export interface ChangeStreamOptions {
   /** Lease holder id; default host:pid:random. Two supervisors never share one. */
@@ -36,7 +38,11 @@ export interface ChangeStreams {
 /** Our lease was taken over (we stalled past its expiry): stop without touching the row. */
 class LeaseLostError extends Error {}
 
-interface Running { conn: ConnectionRow; handle: ChangeStreamHandle | null; closing: boolean }
+interface Running {
+  conn: ConnectionRow;
+  handle: ChangeStreamHandle | null;
+  closing: boolean;
+}
 
 const canStream = (c: Connector): boolean => Boolean(c.subscribeChanges) && c.manifest.capabilities.changeStream;
 
@@ -69,12 +75,21 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
   /** Records, deletions, resync requests and the new position: one transaction, fenced by our lease. */
   const store = async (conn: ConnectionRow, e: ChangeStreamEvent): Promise<void> => {
     const applied = await deps.store.tx(async (r, tx) => {
-      if (!(await r.changeStreams.savePosition(conn.id, owner, e.replayId))) throw new LeaseLostError(`lease on ${conn.id} lost`);
-      const deleted = e.events.filter((x) => x.change === 'deleted' && x.kind && x.objectId).map((x) => ({ kind: x.kind as ObjectKind, externalId: x.objectId as string }));
+      if (!(await r.changeStreams.savePosition(conn.id, owner, e.replayId)))
+        throw new LeaseLostError(`lease on ${conn.id} lost`);
+      const deleted = e.events
+        .filter((x) => x.change === 'deleted' && x.kind && x.objectId)
+        .map((x) => ({ kind: x.kind as ObjectKind, externalId: x.objectId as string }));
       // Echoes of our own writes are synced but never a reason to suggest.
       const analyze = e.events.length === 0 || e.events.some((x) => !x.ownWrite);
       // The one change step: a CDC deletion is erased everywhere, like every other source's.
-      const a = await applyChangesInTx(r, tx, deps, conn, { records: e.records, deleted, source: 'stream', analyze, receivedAt: deps.now() });
+      const a = await applyChangesInTx(r, tx, deps, conn, {
+        records: e.records,
+        deleted,
+        source: 'stream',
+        analyze,
+        receivedAt: deps.now(),
+      });
       if (e.resync?.length) await resyncInTx(r, tx, conn, e.resync);
       return a;
     });
@@ -98,15 +113,23 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
       let position = stored;
       if (position === null && connector.changeStreamStart) {
         position = connector.changeStreamStart(deps.now());
-        if (!(await deps.store.changeStreams.savePosition(conn.id, owner, position))) throw new LeaseLostError(`lease on ${conn.id} lost`);
+        if (!(await deps.store.changeStreams.savePosition(conn.id, owner, position)))
+          throw new LeaseLostError(`lease on ${conn.id} lost`);
       }
       const handle = await connector.subscribeChanges!(deps.vault.context(conn), position, (e) => store(conn, e));
       entry.handle = handle;
       failures.delete(conn.id);
-      deps.logger.info({ ...log(conn), from: stored ?? `start ${position ?? 'new events'}` }, 'change stream subscribed');
+      deps.logger.info(
+        { ...log(conn), from: stored ?? `start ${position ?? 'new events'}` },
+        'change stream subscribed',
+      );
       handle.closed?.then(
-        () => { if (!entry.closing) void onFailure(entry, new Error('change stream ended')); },
-        (err) => { if (!entry.closing) void onFailure(entry, err); },
+        () => {
+          if (!entry.closing) void onFailure(entry, new Error('change stream ended'));
+        },
+        (err) => {
+          if (!entry.closing) void onFailure(entry, err);
+        },
       );
       if (entry.closing) await handle.close();
     } catch (err) {
@@ -131,7 +154,8 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
     try {
       if (action.action === 'resync') {
         // The stored position is unusable (older than the retention, or refused): read everything again and
-        // listen from now on (a fresh start position, stored before subscribing). Done under the lease, which we still hold.
+        // listen from now on (a fresh start position, stored before subscribing). Done under the lease, which we still
+        // hold.
         const kept = await deps.store.tx(async (r, tx) => {
           if (!(await r.changeStreams.savePosition(conn.id, owner, null))) return false;
           await resyncInTx(r, tx, conn, deps.connectorFor(conn.provider).manifest.objectKinds);
@@ -140,8 +164,10 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
         if (kept && !stopped) await start(conn, null);
         return;
       }
-      if (action.action === 'reconnect') await deps.store.connections.setStatus(conn.id, 'needs_reconnect', action.reason);
-      if (action.action === 'pause') await deps.store.connections.setStatus(conn.id, 'paused', action.reason, new Date(action.until));
+      if (action.action === 'reconnect')
+        await deps.store.connections.setStatus(conn.id, 'needs_reconnect', action.reason);
+      if (action.action === 'pause')
+        await deps.store.connections.setStatus(conn.id, 'paused', action.reason, new Date(action.until));
       if (action.action === 'retry' || action.action === 'fail') {
         const f = failures.get(conn.id) ?? { count: 0, notBefore: 0 };
         f.count++;
@@ -166,7 +192,10 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
     const byId = new Map(conns.map((c) => [c.id, c]));
     for (const entry of [...running.values()]) {
       const conn = byId.get(entry.conn.id);
-      if (!conn || !isEligible(conn)) { await closeEntry(entry, true); continue; }
+      if (!conn || !isEligible(conn)) {
+        await closeEntry(entry, true);
+        continue;
+      }
       if (!(await deps.store.changeStreams.renew(conn.id, owner, leaseMs))) {
         deps.logger.warn(log(conn), 'change stream lease lost to another process');
         await closeEntry(entry, false);
@@ -191,13 +220,17 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
   };
 
   const tick = (): Promise<void> => {
-    current = current.then(() => (stopped ? undefined : tickOnce())).catch((err) => {
-      deps.logger.error({ err }, 'change stream supervision failed');
-    });
+    current = current
+      .then(() => (stopped ? undefined : tickOnce()))
+      .catch((err) => {
+        deps.logger.error({ err }, 'change stream supervision failed');
+      });
     return current;
   };
 
-  const timer = setInterval(() => { void tick(); }, tickMs);
+  const timer = setInterval(() => {
+    void tick();
+  }, tickMs);
   timer.unref?.();
   void tick();
 

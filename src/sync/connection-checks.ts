@@ -15,7 +15,11 @@ export async function checkConnectionSetup(deps: SyncDeps, conn: ConnectionRow):
   if (!connector.checkSetup) return null;
   const issues = await connector.checkSetup(deps.vault.context(conn));
   await deps.store.connections.setSetupIssues(conn.id, issues);
-  if (issues.length) deps.logger.warn({ connectionId: conn.id, provider: conn.provider, issues }, 'connection setup incomplete: write-backs wait');
+  if (issues.length)
+    deps.logger.warn(
+      { connectionId: conn.id, provider: conn.provider, issues },
+      'connection setup incomplete: write-backs wait',
+    );
   return issues;
 }
 
@@ -26,7 +30,11 @@ export async function checkConnectionSetup(deps: SyncDeps, conn: ConnectionRow):
  * step — and the kind is counted again. The report (with the difference left after the repair) is stored for
  * /admin/connections. Returns null when the connector cannot count.
  */
-export async function checkCompleteness(deps: SyncDeps, conn: ConnectionRow, now: () => number = Date.now): Promise<CompletenessReport | null> {
+export async function checkCompleteness(
+  deps: SyncDeps,
+  conn: ConnectionRow,
+  now: () => number = Date.now,
+): Promise<CompletenessReport | null> {
   const connector = deps.connectorFor(conn.provider);
   const inventory = connector.inventory;
   if (!inventory) return null;
@@ -42,7 +50,10 @@ export async function checkCompleteness(deps: SyncDeps, conn: ConnectionRow, now
     let after = { crm, store };
     if (crm !== store) {
       ({ missing, extra, repaired } = await repair(deps, conn, kind));
-      after = { crm: await inventory.count(ctx, kind), store: await deps.store.records.countLive(conn.id, kind, conn.provider) };
+      after = {
+        crm: await inventory.count(ctx, kind),
+        store: await deps.store.records.countLive(conn.id, kind, conn.provider),
+      };
     }
     const d = Math.abs(after.crm - after.store);
     kinds[kind] = { crm: after.crm, store: after.store, missing, extra, repaired, difference: d };
@@ -50,10 +61,17 @@ export async function checkCompleteness(deps: SyncDeps, conn: ConnectionRow, now
   }
   const report: CompletenessReport = { checkedAt: new Date(now()).toISOString(), kinds, difference };
   await deps.store.connections.setCompleteness(conn.id, report);
-  deps.logger[difference ? 'warn' : 'info']({ connectionId: conn.id, provider: conn.provider, difference, kinds }, 'backfill completeness checked');
+  deps.logger[difference ? 'warn' : 'info'](
+    { connectionId: conn.id, provider: conn.provider, difference, kinds },
+    'backfill completeness checked',
+  );
   return report;
 
-  async function repair(d: SyncDeps, c: ConnectionRow, kind: ObjectKind): Promise<{ missing: number; extra: number; repaired: number }> {
+  async function repair(
+    d: SyncDeps,
+    c: ConnectionRow,
+    kind: ObjectKind,
+  ): Promise<{ missing: number; extra: number; repaired: number }> {
     const ours = new Set(await d.store.records.liveIds(c.id, kind, c.provider));
     const theirs = new Set<string>();
     for await (const ids of inventory!.ids(ctx, kind)) for (const id of ids) theirs.add(id);
@@ -67,7 +85,12 @@ export async function checkCompleteness(deps: SyncDeps, conn: ConnectionRow, now
     }
     if (extraIds.length) {
       // Gone from the account but still here (a deletion we never heard of): erased like any deletion.
-      const applied = await applyChanges(d, c, { records: [], deleted: extraIds.map((externalId) => ({ kind, externalId })), source: 'backfill', analyze: false });
+      const applied = await applyChanges(d, c, {
+        records: [],
+        deleted: extraIds.map((externalId) => ({ kind, externalId })),
+        source: 'backfill',
+        analyze: false,
+      });
       repaired += applied.erased.length;
     }
     return { missing: missingIds.length, extra: extraIds.length, repaired };

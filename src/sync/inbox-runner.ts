@@ -25,7 +25,9 @@ export interface InboxRunnerOptions {
 }
 
 export interface InboxRunner {
-  /** Claim and process until nothing is claimable (tests, benchmarks); the loops keep running. Returns batches handled. */
+  /**
+   * Claim and process until nothing is claimable (tests, benchmarks); the loops keep running. Returns batches handled.
+   */
   drain(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -46,13 +48,24 @@ export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRu
   const claimOpts = { limit: o.claimLimit ?? 4, perConnection: o.perConnection ?? 4, leaseMs };
   let stopped = false;
   let waiters: (() => void)[] = [];
-  const wakeAll = () => { const w = waiters; waiters = []; for (const fn of w) fn(); };
+  const wakeAll = () => {
+    const w = waiters;
+    waiters = [];
+    for (const fn of w) fn();
+  };
   const unsubscribe = deps.wakeup.subscribe(wakeAll);
-  const idle = () => new Promise<void>((resolve) => {
-    const t = setTimeout(() => { waiters = waiters.filter((w) => w !== done); resolve(); }, pollMs);
-    const done = () => { clearTimeout(t); resolve(); };
-    waiters.push(done);
-  });
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== done);
+        resolve();
+      }, pollMs);
+      const done = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      waiters.push(done);
+    });
 
   const fail = async (batches: InboxBatch[], err: unknown): Promise<void> => {
     const ids = batches.map((b) => b.id);
@@ -60,12 +73,18 @@ export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRu
     const action: FailureAction = decideFailure(err, { attempt, maxAttempts, now: now(), random: o.random });
     const connectionId = batches[0]!.connection_id;
     deps.metrics.jobFailures.inc({ queue: 'inbox', code: isCloseloopError(err) ? err.code : 'INTERNAL' });
-    deps.logger.warn({ queue: 'inbox', connectionId, batches: ids, attempt, action: action.action, reason: action.reason }, 'job failed');
-    if (connectionId && action.action === 'reconnect') await deps.store.connections.setStatus(connectionId, 'needs_reconnect', action.reason);
-    if (connectionId && action.action === 'pause') await deps.store.connections.setStatus(connectionId, 'paused', action.reason, new Date(action.until));
+    deps.logger.warn(
+      { queue: 'inbox', connectionId, batches: ids, attempt, action: action.action, reason: action.reason },
+      'job failed',
+    );
+    if (connectionId && action.action === 'reconnect')
+      await deps.store.connections.setStatus(connectionId, 'needs_reconnect', action.reason);
+    if (connectionId && action.action === 'pause')
+      await deps.store.connections.setStatus(connectionId, 'paused', action.reason, new Date(action.until));
     if (action.action === 'retry') return deps.store.inbox.retryLater(ids, action.reason, new Date(action.at));
     // Parked: the batches wait, unclaimed, until the connection can sync again (the claim skips it until then).
-    if (action.action === 'pause' || action.action === 'reconnect') return deps.store.inbox.retryLater(ids, action.reason, null);
+    if (action.action === 'pause' || action.action === 'reconnect')
+      return deps.store.inbox.retryLater(ids, action.reason, null);
     if (batches.length > 1) {
       for (const b of batches) await run([b]);
       return;
@@ -76,9 +95,18 @@ export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRu
   const run = async (batches: InboxBatch[]): Promise<void> => {
     const ids = batches.map((b) => b.id);
     // The lease is kept while the provider reads and the change step run (a rate-limited read may be slow).
-    const beat = setInterval(() => { deps.store.inbox.extendLease(ids, leaseMs).catch(() => undefined); }, Math.max(1000, leaseMs / 3));
+    const beat = setInterval(
+      () => {
+        deps.store.inbox.extendLease(ids, leaseMs).catch(() => undefined);
+      },
+      Math.max(1000, leaseMs / 3),
+    );
     try {
-      await processInboxSpan(batches[0]!.trace_context, { 'closeloop.connection_id': batches[0]!.connection_id ?? '' }, () => processBatches(deps, batches));
+      await processInboxSpan(
+        batches[0]!.trace_context,
+        { 'closeloop.connection_id': batches[0]!.connection_id ?? '' },
+        () => processBatches(deps, batches),
+      );
     } catch (err) {
       await fail(batches, err);
     } finally {
@@ -91,7 +119,10 @@ export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRu
     const claimed = await deps.store.inbox.claim(claimOpts);
     const spent = claimed.filter((b) => (b.attempts ?? 0) >= maxAttempts);
     if (spent.length) {
-      await deps.store.inbox.markDead(spent.map((b) => b.id), 'no worker completed it: tries spent (lost leases)');
+      await deps.store.inbox.markDead(
+        spent.map((b) => b.id),
+        'no worker completed it: tries spent (lost leases)',
+      );
       deps.logger.warn({ batches: spent.map((b) => b.id) }, 'webhook batches dead-lettered after repeated failures');
     }
     const live = claimed.filter((b) => (b.attempts ?? 0) < maxAttempts);
@@ -99,7 +130,8 @@ export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRu
     for (const b of live) {
       const k = b.connection_id ?? '';
       const l = byConn.get(k);
-      if (l) l.push(b); else byConn.set(k, [b]);
+      if (l) l.push(b);
+      else byConn.set(k, [b]);
     }
     for (const list of byConn.values()) await run(list);
     return claimed.length;

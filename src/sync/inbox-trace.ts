@@ -8,18 +8,31 @@ import { inSpan, SpanKind } from '../lib/tracing.js';
  * empty and nothing is stored (null).
  */
 export async function sendInboxSpan<T>(fn: (traceContext: string | null) => Promise<T>): Promise<T> {
-  return inSpan('send inbox', {}, async () => {
-    const carrier: Record<string, string> = {};
-    propagation.inject(context.active(), carrier);
-    return fn(carrier.traceparent ? JSON.stringify(carrier) : null);
-  }, { kind: SpanKind.PRODUCER });
+  return inSpan(
+    'send inbox',
+    {},
+    async () => {
+      const carrier: Record<string, string> = {};
+      propagation.inject(context.active(), carrier);
+      return fn(carrier.traceparent ? JSON.stringify(carrier) : null);
+    },
+    { kind: SpanKind.PRODUCER },
+  );
 }
 
 /** Runs the processing of claimed batches in a "process inbox" span continuing the stored context, if any. */
-export async function processInboxSpan<T>(traceContext: string | null | undefined, attributes: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+export async function processInboxSpan<T>(
+  traceContext: string | null | undefined,
+  attributes: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<T> {
   let parent = context.active();
   if (traceContext) {
-    try { parent = propagation.extract(ROOT_CONTEXT, JSON.parse(traceContext) as Record<string, string>); } catch { /* not ours: start a new trace */ }
+    try {
+      parent = propagation.extract(ROOT_CONTEXT, JSON.parse(traceContext) as Record<string, string>);
+    } catch {
+      /* not ours: start a new trace */
+    }
   }
   return inSpan('process inbox', attributes, fn, { kind: SpanKind.CONSUMER, parent });
 }

@@ -7,7 +7,12 @@ import type { Store } from '../store/index.js';
  * Near-real-time context index: re-embed the activities that changed, and remove those that were deleted
  * or archived in the CRM. Runs from the "index" queue, fed by the same ingest path as everything else.
  */
-export async function indexActivities(store: Store, indexer: ContextIndexer, connectionId: string, refs: { kind: string; externalId: string; provider?: string; removed?: boolean }[]): Promise<{ indexed: number; removed: number }> {
+export async function indexActivities(
+  store: Store,
+  indexer: ContextIndexer,
+  connectionId: string,
+  refs: { kind: string; externalId: string; provider?: string; removed?: boolean }[],
+): Promise<{ indexed: number; removed: number }> {
   const conn = await store.connections.get(connectionId);
   if (!conn) return { indexed: 0, removed: 0 };
   const live: Activity[] = [];
@@ -18,7 +23,11 @@ export async function indexActivities(store: Store, indexer: ContextIndexer, con
     if (!rec || rec.archived) {
       // Indexed under the record's own provider (ingest and Slack items live under a CRM connection); an erased
       // record is gone from the store, so its job names the provider (src/sync/apply-changes.ts).
-      await indexer.removeRecord(conn.tenant_id, { provider: ref.provider ?? rec?.provider ?? conn.provider, kind: ref.kind, externalId: ref.externalId });
+      await indexer.removeRecord(conn.tenant_id, {
+        provider: ref.provider ?? rec?.provider ?? conn.provider,
+        kind: ref.kind,
+        externalId: ref.externalId,
+      });
       removed++;
     } else live.push(rec);
   }

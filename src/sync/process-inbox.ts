@@ -11,7 +11,12 @@ import { applyChangesInTx, finishChanges } from './apply-changes.js';
 import type { ChangeSubscriber } from './change-events.js';
 
 export interface SyncDeps {
-  store: Store; queue: WorkQueue; metrics: Metrics; logger: Logger; vault: TokenVault; connectorFor: (provider: string) => Connector;
+  store: Store;
+  queue: WorkQueue;
+  metrics: Metrics;
+  logger: Logger;
+  vault: TokenVault;
+  connectorFor: (provider: string) => Connector;
   /** The vector index, for erasing deleted records' vectors right after the commit (null: pgvector in SQL, or none). */
   vectorIndex?: IndexEraser | null;
   /** Told of every applied page inside its transaction (feedback); wired in src/main.ts. */
@@ -32,24 +37,38 @@ export async function processInbox(deps: SyncDeps, batchIds: string[], receivedA
  * transaction after the provider reads. A crash before commit leaves the batches pending: their lease runs out
  * and another worker claims them. `receivedAt` (ms) defaults to when the oldest batch was recorded.
  */
-export async function processBatches(deps: SyncDeps, batches: InboxBatch[], receivedAt: number | null = null): Promise<void> {
+export async function processBatches(
+  deps: SyncDeps,
+  batches: InboxBatch[],
+  receivedAt: number | null = null,
+): Promise<void> {
   if (batches.length === 0) return;
   receivedAt ??= Math.min(...batches.map((b) => new Date(b.received_at).getTime()));
   const byConn = new Map<string, typeof batches>();
   const orphans: string[] = [];
   for (const b of batches) {
-    if (!b.connection_id) { orphans.push(b.id); continue; }
+    if (!b.connection_id) {
+      orphans.push(b.id);
+      continue;
+    }
     const l = byConn.get(b.connection_id);
-    if (l) l.push(b); else byConn.set(b.connection_id, [b]);
+    if (l) l.push(b);
+    else byConn.set(b.connection_id, [b]);
   }
   for (const [connectionId, list] of byConn) {
     const conn = await deps.store.connections.get(connectionId);
     // The connection was removed after the delivery was recorded: nothing to sync into, retire the batches.
-    if (!conn) { orphans.push(...list.map((x) => x.id)); continue; }
+    if (!conn) {
+      orphans.push(...list.map((x) => x.id));
+      continue;
+    }
     const pausedUntil = conn.status === 'paused' && conn.paused_until ? new Date(conn.paused_until).getTime() : 0;
     if (pausedUntil > Date.now()) {
       // Quota spent: the events wait, durably, for the pause to end instead of hammering the provider (no try spent).
-      await deps.store.inbox.defer(list.map((x) => x.id), new Date(pausedUntil));
+      await deps.store.inbox.defer(
+        list.map((x) => x.id),
+        new Date(pausedUntil),
+      );
       continue;
     }
     const connector = deps.connectorFor(conn.provider);
@@ -77,16 +96,28 @@ export async function processBatches(deps: SyncDeps, batches: InboxBatch[], rece
       // A record we hold that the read no longer returns was deleted at the source: erase it like a deletion.
       const returned = new Set(got.map((x) => x.externalId));
       const missing = want.filter((id) => !returned.has(id));
-      for (const held of await deps.store.records.getMany(conn.id, kind, missing)) gone.push({ kind, externalId: held.externalId });
+      for (const held of await deps.store.records.getMany(conn.id, kind, missing))
+        gone.push({ kind, externalId: held.externalId });
     }
-    const deleted = [...[...deletes].flatMap(([kind, set]) => [...set].map((externalId) => {
-      const mergedInto = survivors.get(`${kind}:${externalId}`);
-      return mergedInto ? { kind, externalId, mergedInto } : { kind, externalId };
-    })), ...gone];
+    const deleted = [
+      ...[...deletes].flatMap(([kind, set]) =>
+        [...set].map((externalId) => {
+          const mergedInto = survivors.get(`${kind}:${externalId}`);
+          return mergedInto ? { kind, externalId, mergedInto } : { kind, externalId };
+        }),
+      ),
+      ...gone,
+    ];
     // One change step (src/sync/apply-changes.ts): deletions erased everywhere, records, follow-up jobs, and the
     // batches marked processed, all in one transaction.
     const applied = await deps.store.tx(async (r, tx) => {
-      const a = await applyChangesInTx(r, tx, deps, conn, { records: fetched, deleted, source: conn.provider === 'salesforce' ? 'outbound' : 'webhook', analyze: true, receivedAt: receivedAt ?? undefined });
+      const a = await applyChangesInTx(r, tx, deps, conn, {
+        records: fetched,
+        deleted,
+        source: conn.provider === 'salesforce' ? 'outbound' : 'webhook',
+        analyze: true,
+        receivedAt: receivedAt ?? undefined,
+      });
       await r.inbox.markProcessed(list.map((x) => x.id));
       return a;
     });

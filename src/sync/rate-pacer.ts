@@ -24,7 +24,8 @@ const nextUtcMidnight = (now: number): number => {
 
 /**
  * The shared request budget of one account and app (RequestPacer): one sliding-window log per lane in the
- * database (src/store/rate-buckets.ts), so every worker process paces against the same balance. Sized from the provider's published
+ * database (src/store/rate-buckets.ts), so every worker process paces against the same balance. Sized from the
+ * provider's published
  * limits (manifest.rateLimits), corrected from what the provider reports (rate-limit headers, 429s).
  */
 export class DbRequestPacer implements RequestPacer {
@@ -39,7 +40,9 @@ export class DbRequestPacer implements RequestPacer {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  private key(lane: string) { return `${this.keyPrefix}:${lane}`; }
+  private key(lane: string) {
+    return `${this.keyPrefix}:${lane}`;
+  }
 
   private shape(lane: string): BucketShape | null {
     const known = this.shapes.get(lane);
@@ -87,14 +90,22 @@ export class DbRequestPacer implements RequestPacer {
 }
 
 /** Pacers per (provider, account, app), for TokenVault.pacerFor. */
-export function createPacers(store: Store, limitsFor: (provider: string) => Limits | undefined, appIdFor: (provider: string) => string, now?: () => number) {
+export function createPacers(
+  store: Store,
+  limitsFor: (provider: string) => Limits | undefined,
+  appIdFor: (provider: string) => string,
+  now?: () => number,
+) {
   const cache = new Map<string, DbRequestPacer>();
   return (provider: string, accountId: string): RequestPacer | undefined => {
     const limits = limitsFor(provider);
     if (!limits) return undefined;
     const prefix = `${provider}:${accountId}:${appIdFor(provider)}`;
     let p = cache.get(prefix);
-    if (!p) { p = new DbRequestPacer(store, prefix, limits, now); cache.set(prefix, p); }
+    if (!p) {
+      p = new DbRequestPacer(store, prefix, limits, now);
+      cache.set(prefix, p);
+    }
     return p;
   };
 }

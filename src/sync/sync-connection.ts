@@ -9,7 +9,12 @@ import type { SyncDeps } from './process-inbox.js';
  * each page together with its new checkpoint in one transaction, so a killed sync resumes after the
  * last stored page. An invalid cursor clears the checkpoint and starts a full resync of that kind.
  */
-export async function syncKind(deps: SyncDeps, conn: ConnectionRow, kind: ObjectKind, opts: { analyze: boolean }): Promise<number> {
+export async function syncKind(
+  deps: SyncDeps,
+  conn: ConnectionRow,
+  kind: ObjectKind,
+  opts: { analyze: boolean },
+): Promise<number> {
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
   const stream = `objects:${kind}`;
@@ -19,8 +24,19 @@ export async function syncKind(deps: SyncDeps, conn: ConnectionRow, kind: Object
     try {
       for await (const page of connector.listChanges(ctx, kind, since)) {
         // The one change step; the page's checkpoint commits with it.
-        await applyChanges(deps, conn, { records: page.records, deleted: page.deleted, source: opts.analyze ? 'poll' : 'backfill', analyze: opts.analyze },
-          async (r) => { await r.checkpoints.save(conn.id, stream, page.checkpoint); });
+        await applyChanges(
+          deps,
+          conn,
+          {
+            records: page.records,
+            deleted: page.deleted,
+            source: opts.analyze ? 'poll' : 'backfill',
+            analyze: opts.analyze,
+          },
+          async (r) => {
+            await r.checkpoints.save(conn.id, stream, page.checkpoint);
+          },
+        );
         n += page.records.length;
       }
       return n;
@@ -37,7 +53,11 @@ export async function syncKind(deps: SyncDeps, conn: ConnectionRow, kind: Object
 }
 
 /** Sync every object kind the connector declares. `backfill` skips per-record analysis; a scan follows instead. */
-export async function syncConnection(deps: SyncDeps, conn: ConnectionRow, mode: 'backfill' | 'poll'): Promise<Record<string, number>> {
+export async function syncConnection(
+  deps: SyncDeps,
+  conn: ConnectionRow,
+  mode: 'backfill' | 'poll',
+): Promise<Record<string, number>> {
   const connector = deps.connectorFor(conn.provider);
   const counts: Record<string, number> = {};
   for (const kind of connector.manifest.objectKinds) {

@@ -13,12 +13,24 @@ import { sendInboxSpan } from './inbox-trace.js';
 const CACHE_MS = 15_000;
 const accountCache = new Map<string, { connectionId: string | null; apiHost: string | null; at: number }>();
 
-const hostOf = (url: string): string | null => { try { return new URL(url).host; } catch { return null; } };
+const hostOf = (url: string): string | null => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+};
 
-async function connectionFor(store: Store, provider: string, accountId: string, now: number): Promise<{ connectionId: string; apiHost: string | null } | null> {
+async function connectionFor(
+  store: Store,
+  provider: string,
+  accountId: string,
+  now: number,
+): Promise<{ connectionId: string; apiHost: string | null } | null> {
   const key = `${provider}:${accountId}`;
   const hit = accountCache.get(key);
-  if (hit && now - hit.at < CACHE_MS) return hit.connectionId ? { connectionId: hit.connectionId, apiHost: hit.apiHost } : null;
+  if (hit && now - hit.at < CACHE_MS)
+    return hit.connectionId ? { connectionId: hit.connectionId, apiHost: hit.apiHost } : null;
   const conn = await store.connections.byAccount(provider, accountId);
   const connectionId = conn && conn.status !== 'failed' ? conn.id : null;
   const apiHost = conn ? hostOf(conn.api_base) : null;
@@ -30,7 +42,13 @@ async function connectionFor(store: Store, provider: string, accountId: string, 
   return connectionId ? { connectionId, apiHost } : null;
 }
 
-export interface IntakeResult { accepted: number; duplicates: number; quarantined: number; unknownAccounts: string[]; response?: { status: number; contentType: string; body: string } }
+export interface IntakeResult {
+  accepted: number;
+  duplicates: number;
+  quarantined: number;
+  unknownAccounts: string[];
+  response?: { status: number; contentType: string; body: string };
+}
 
 /**
  * The whole request path of a webhook: verify (inside parseWebhook, over the raw bytes, before parsing),
@@ -40,7 +58,9 @@ export interface IntakeResult { accepted: number; duplicates: number; quarantine
  */
 export async function acceptWebhook(
   deps: { store: Store; metrics: Metrics; logger: Logger; wakeup?: Wakeup | null },
-  connector: Connector, req: RawWebhookRequest, secrets: { clientSecret: string; toleranceMs: number },
+  connector: Connector,
+  req: RawWebhookRequest,
+  secrets: { clientSecret: string; toleranceMs: number },
 ): Promise<IntakeResult> {
   const provider = connector.manifest.id;
   if (!connector.parseWebhook) throw new UnknownAccountError(`${provider} has no webhooks`);
@@ -48,32 +68,54 @@ export async function acceptWebhook(
   const byAccount = new Map<string, WebhookEvent[]>();
   for (const e of parsed.events) {
     const list = byAccount.get(e.accountId);
-    if (list) list.push(e); else byAccount.set(e.accountId, [e]);
+    if (list) list.push(e);
+    else byAccount.set(e.accountId, [e]);
   }
-  const result: IntakeResult = { accepted: 0, duplicates: 0, quarantined: 0, unknownAccounts: [], response: parsed.response };
+  const result: IntakeResult = {
+    accepted: 0,
+    duplicates: 0,
+    quarantined: 0,
+    unknownAccounts: [],
+    response: parsed.response,
+  };
   if (parsed.rejected?.length) {
     // Verified but malformed events: kept in the quarantine (admin page, CLI), the valid ones go on. A 4xx here
     // would lose the whole delivery: HubSpot does not retry 4xx answers.
     const rows = [];
     for (const x of parsed.rejected) {
-      const connectionId = x.accountId ? (await connectionFor(deps.store, provider, x.accountId, req.receivedAt))?.connectionId ?? null : null;
-      rows.push({ provider, accountId: x.accountId, connectionId, reason: x.reason, payload: x.raw, receivedAt: req.receivedAt });
+      const connectionId = x.accountId
+        ? ((await connectionFor(deps.store, provider, x.accountId, req.receivedAt))?.connectionId ?? null)
+        : null;
+      rows.push({
+        provider,
+        accountId: x.accountId,
+        connectionId,
+        reason: x.reason,
+        payload: x.raw,
+        receivedAt: req.receivedAt,
+      });
     }
     await deps.store.webhookQuarantine.add(rows);
     result.quarantined = rows.length;
     deps.metrics.webhookEvents.inc({ crm: provider, result: 'quarantined' }, rows.length);
-    deps.logger.warn({ provider, quarantined: rows.length, reasons: [...new Set(rows.map((r) => r.reason))].slice(0, 3) }, 'webhook events quarantined');
+    deps.logger.warn(
+      { provider, quarantined: rows.length, reasons: [...new Set(rows.map((r) => r.reason))].slice(0, 3) },
+      'webhook events quarantined',
+    );
   }
   const known: { accountId: string; connectionId: string; events: WebhookEvent[] }[] = [];
   for (const [accountId, events] of byAccount) {
     const found = await connectionFor(deps.store, provider, accountId, req.receivedAt);
     // An event that names the host its account lives on must name the installed connection's host: an install of
     // org X does not make a message about X from anywhere else acceptable (unsigned Outbound Messages).
-    if (found && events.every((e) => !e.originHost || !found.apiHost || e.originHost === found.apiHost)) known.push({ accountId, connectionId: found.connectionId, events });
+    if (found && events.every((e) => !e.originHost || !found.apiHost || e.originHost === found.apiHost))
+      known.push({ accountId, connectionId: found.connectionId, events });
     else result.unknownAccounts.push(accountId);
   }
   if (known.length) {
-    const inserted = await sendInboxSpan((traceContext) => deps.store.inbox.insertDelivery(provider, known, traceContext));
+    const inserted = await sendInboxSpan((traceContext) =>
+      deps.store.inbox.insertDelivery(provider, known, traceContext),
+    );
     known.forEach((k, i) => {
       result.accepted += inserted[i]!.accepted;
       result.duplicates += k.events.length - inserted[i]!.accepted;
@@ -81,15 +123,24 @@ export async function acceptWebhook(
     if (result.accepted > 0) deps.wakeup?.notify();
   }
   if (parsed.events.length > 0 && result.unknownAccounts.length === byAccount.size) {
-    // Nothing in this request belongs to an install: no acknowledgement (a Salesforce Ack would tell the org we took it).
+    // Nothing in this request belongs to an install: no acknowledgement (a Salesforce Ack would tell the org we took
+    // it).
     deps.metrics.webhookEvents.inc({ crm: provider, result: 'unknown_account' }, parsed.events.length);
-    throw new UnknownAccountError(`${provider} account(s) ${result.unknownAccounts.join(', ')} are not installed`, { provider });
+    throw new UnknownAccountError(`${provider} account(s) ${result.unknownAccounts.join(', ')} are not installed`, {
+      provider,
+    });
   }
   deps.metrics.webhookEvents.inc({ crm: provider, result: 'accepted' }, result.accepted);
   if (result.duplicates) deps.metrics.webhookEvents.inc({ crm: provider, result: 'duplicate' }, result.duplicates);
   if (result.unknownAccounts.length) {
-    deps.metrics.webhookEvents.inc({ crm: provider, result: 'unknown_account' }, parsed.events.length - result.accepted - result.duplicates);
-    deps.logger.warn({ provider, accounts: result.unknownAccounts }, 'webhook events for accounts that are not installed were dropped');
+    deps.metrics.webhookEvents.inc(
+      { crm: provider, result: 'unknown_account' },
+      parsed.events.length - result.accepted - result.duplicates,
+    );
+    deps.logger.warn(
+      { provider, accounts: result.unknownAccounts },
+      'webhook events for accounts that are not installed were dropped',
+    );
   }
   return result;
 }

@@ -8,12 +8,22 @@ import type { OutboxRow, Store } from '../store/index.js';
 import type { TokenVault } from '../auth/token-vault.js';
 
 export interface WritebackDeps {
-  store: Store; metrics: Metrics; logger: Logger; vault: TokenVault; connectorFor: (provider: string) => Connector; now: () => number;
-  /** Queue the row's job again, not before `at` (the queue worker provides it; without it a retry is thrown to the caller). */
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  vault: TokenVault;
+  connectorFor: (provider: string) => Connector;
+  now: () => number;
+  /**
+   * Queue the row's job again, not before `at` (the queue worker provides it; without it a retry is thrown to the
+   * caller).
+   */
   requeue?: (outboxId: string, at: Date) => Promise<void>;
   /** Attempts per row before it fails for good (default 8). */
   maxAttempts?: number;
-  /** How long a claim on a row lives without a heartbeat (default 15 s; extended every third of it while the call runs). */
+  /**
+   * How long a claim on a row lives without a heartbeat (default 15 s; extended every third of it while the call runs).
+   */
   claimMs?: number;
   /**
    * After a call that ended without an answer (timeout, reset, 5xx), the next attempt waits this long before its
@@ -27,7 +37,10 @@ export interface WritebackDeps {
   callTimeoutMs?: number;
 }
 
-/** `retry`: queued again at the policy's time; `paused`: parked until its connection can write again (the sweep resumes it). */
+/**
+ * `retry`: queued again at the policy's time; `paused`: parked until its connection can write again (the sweep resumes
+ * it).
+ */
 export type WritebackOutcome = 'written' | 'already_done' | 'skipped' | 'retry' | 'paused' | 'failed';
 
 const pausedUntil = (conn: { status: string; paused_until: Date | null }, now: number): number | null => {
@@ -39,12 +52,17 @@ const pausedUntil = (conn: { status: string; paused_until: Date | null }, now: n
 /**
  * Perform one queued CRM write. A row marked done carries the CRM id and is never written again; a row
  * whose earlier attempt started but was never recorded asks the connector to look for that record first
- * (best-effort, see connectors/hubspot/BEHAVIOR.md). Failures follow the one policy (src/lib/failure-action.ts): a retry is queued at the
+ * (best-effort, see connectors/hubspot/BEHAVIOR.md). Failures follow the one policy (src/lib/failure-action.ts): a
+ * retry is queued at the
  * provider's time or with backoff (the row keeps the attempt count), quota pauses the connection and auth
  * problems mark it for reconnection — both park the row, pending, and the outbox sweep (src/jobs/cron.ts)
  * resumes it when the connection can write again; a rejected write fails the row.
  */
-export async function processOutbox(deps: WritebackDeps, outboxId: string, receivedAt: number | null): Promise<WritebackOutcome> {
+export async function processOutbox(
+  deps: WritebackDeps,
+  outboxId: string,
+  receivedAt: number | null,
+): Promise<WritebackOutcome> {
   const row = await deps.store.outbox.get(outboxId);
   if (!row) return 'skipped';
   if (row.status === 'done') return 'already_done';
@@ -55,8 +73,12 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
   const setup = conn.setup_issues ?? [];
   if (until !== null || conn.status === 'needs_reconnect' || conn.status === 'failed' || setup.length > 0) {
     // Nothing is attempted and no attempt is spent: the row waits for the connection (or for its setup to be fixed).
-    const reason = until !== null ? `connection paused until ${new Date(until).toISOString()}`
-      : setup.length > 0 ? `setup incomplete: ${setup.join(' ')}` : `connection ${conn.status}`;
+    const reason =
+      until !== null
+        ? `connection paused until ${new Date(until).toISOString()}`
+        : setup.length > 0
+          ? `setup incomplete: ${setup.join(' ')}`
+          : `connection ${conn.status}`;
     await deps.store.outbox.park(row.id, reason);
     return 'paused';
   }
@@ -67,16 +89,29 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
   const token = randomUUID();
   const claimed = await deps.store.outbox.claim(row.id, token, new Date(deps.now() + claimMs), new Date(deps.now()));
   if (!claimed.ok) return later(deps, row.id, claimed.heldUntil, 'another attempt of this write is in flight');
-  const settleUntil = row.in_doubt_since ? new Date(row.in_doubt_since).getTime() + (deps.inDoubtSettleMs ?? 60_000) : 0;
+  const settleUntil = row.in_doubt_since
+    ? new Date(row.in_doubt_since).getTime() + (deps.inDoubtSettleMs ?? 60_000)
+    : 0;
   if (settleUntil > deps.now()) {
     await deps.store.outbox.releaseClaim(row.id, token);
-    return later(deps, row.id, new Date(settleUntil), 'the last call ended without an answer; waiting for the CRM to settle before the lookup');
+    return later(
+      deps,
+      row.id,
+      new Date(settleUntil),
+      'the last call ended without an answer; waiting for the CRM to settle before the lookup',
+    );
   }
   // Every row this attempt holds (a batch adds more): their claims live while the call runs.
   const held = [row.id];
-  const heartbeat = setInterval(() => {
-    for (const id of held) deps.store.outbox.extendClaim(id, token, new Date(deps.now() + claimMs)).catch((err: unknown) => deps.logger.warn({ err, outboxId: id }, 'claim heartbeat failed'));
-  }, Math.max(50, Math.floor(claimMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      for (const id of held)
+        deps.store.outbox
+          .extendClaim(id, token, new Date(deps.now() + claimMs))
+          .catch((err: unknown) => deps.logger.warn({ err, outboxId: id }, 'claim heartbeat failed'));
+    },
+    Math.max(50, Math.floor(claimMs / 3)),
+  );
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
   const suggestion = await deps.store.suggestions.get(row.suggestion_id);
@@ -98,17 +133,33 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
       return await writeTaskBatch(deps, { row, conn, connector, ctx, token, claimMs, held, receivedAt });
     }
     await deps.store.outbox.markSending(row.id);
-    const created = await withDeadline(row.action === 'create_task'
-      ? connector.createTask(ctx, { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist })
-      : connector.createDraftEmail(ctx, { ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>), idempotencyKey: row.idempotency_key, mayExist }),
-    deps.callTimeoutMs ?? 30_000, conn.provider);
+    const created = await withDeadline(
+      row.action === 'create_task'
+        ? connector.createTask(ctx, {
+            ...(payload as Omit<TaskWrite, 'idempotencyKey'>),
+            idempotencyKey: row.idempotency_key,
+            mayExist,
+          })
+        : connector.createDraftEmail(ctx, {
+            ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>),
+            idempotencyKey: row.idempotency_key,
+            mayExist,
+          }),
+      deps.callTimeoutMs ?? 30_000,
+      conn.provider,
+    );
     await deps.store.tx(async (r) => {
       await r.outbox.markDone(row.id, created.externalId, created.url);
-      if (suggestion && ['allowed', 'written'].includes(suggestion.status)) await r.suggestions.setStatus(row.suggestion_id, 'written');
+      if (suggestion && ['allowed', 'written'].includes(suggestion.status))
+        await r.suggestions.setStatus(row.suggestion_id, 'written');
     });
-    if (!created.alreadyExisted) deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
+    if (!created.alreadyExisted)
+      deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
     if (receivedAt) deps.metrics.webhookToTask.observe((deps.now() - receivedAt) / 1000);
-    deps.logger.info({ connectionId: conn.id, provider: conn.provider, suggestionId: row.suggestion_id, crmId: created.externalId }, 'written back');
+    deps.logger.info(
+      { connectionId: conn.id, provider: conn.provider, suggestionId: row.suggestion_id, crmId: created.externalId },
+      'written back',
+    );
     return 'written';
   } catch (err) {
     return await failed(deps, row, conn, err);
@@ -119,7 +170,8 @@ export async function processOutbox(deps: WritebackDeps, outboxId: string, recei
 }
 
 /** A clear refusal (a 4xx answer): the CRM did not write it. */
-const isRejected = (err: unknown): boolean => isCloseloopError(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
+const isRejected = (err: unknown): boolean =>
+  isCloseloopError(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
 
 type ConnRow = NonNullable<Awaited<ReturnType<Store['connections']['get']>>>;
 
@@ -129,13 +181,29 @@ type ConnRow = NonNullable<Awaited<ReturnType<Store['connections']['get']>>>;
  * ended without a clear answer leaves the row in doubt: its next attempt waits for the CRM to settle, then looks.
  */
 async function failed(deps: WritebackDeps, row: OutboxRow, conn: ConnRow, err: unknown): Promise<WritebackOutcome> {
-  const action = decideFailure(err, { attempt: row.attempts + 1, maxAttempts: deps.maxAttempts ?? 8, now: deps.now(), idempotent: true });
+  const action = decideFailure(err, {
+    attempt: row.attempts + 1,
+    maxAttempts: deps.maxAttempts ?? 8,
+    now: deps.now(),
+    idempotent: true,
+  });
   const code = isCloseloopError(err) ? err.code : 'INTERNAL';
   await deps.store.outbox.markAttempt(row.id, `${code}: ${(err as Error).message}`);
   // No clear answer (timeout, connection reset, 5xx, anything not a 4xx): the CRM may have written it.
   if (!isRejected(err)) await deps.store.outbox.markInDoubt(row.id, new Date(deps.now()));
   deps.metrics.jobFailures.inc({ queue: 'writeback', code });
-  deps.logger.warn({ connectionId: conn.id, provider: conn.provider, outboxId: row.id, code, providerRequestId: isCloseloopError(err) ? err.providerRequestId : undefined, action: action.action, reason: action.reason }, 'write-back failed');
+  deps.logger.warn(
+    {
+      connectionId: conn.id,
+      provider: conn.provider,
+      outboxId: row.id,
+      code,
+      providerRequestId: isCloseloopError(err) ? err.providerRequestId : undefined,
+      action: action.action,
+      reason: action.reason,
+    },
+    'write-back failed',
+  );
   switch (action.action) {
     case 'retry':
       if (!deps.requeue) throw err;
@@ -171,12 +239,33 @@ const taskWriteOf = (r: OutboxRow): TaskWrite => {
  * failure mapped by the policy; a failure of the whole call is every row's failure. The other rows' own jobs find
  * them done (or held, and come back after the claim).
  */
-async function writeTaskBatch(deps: WritebackDeps, b: { row: OutboxRow; conn: ConnRow; connector: Connector; ctx: ConnectionContext; token: string; claimMs: number; held: string[]; receivedAt: number | null }): Promise<WritebackOutcome> {
+async function writeTaskBatch(
+  deps: WritebackDeps,
+  b: {
+    row: OutboxRow;
+    conn: ConnRow;
+    connector: Connector;
+    ctx: ConnectionContext;
+    token: string;
+    claimMs: number;
+    held: string[];
+    receivedAt: number | null;
+  },
+): Promise<WritebackOutcome> {
   const { row, conn, connector, ctx } = b;
   const now = deps.now();
-  const more = await deps.store.outbox.claimBatch(conn.id, row.id, b.token, new Date(now + b.claimMs), new Date(now), (connector.maxTasksPerCall ?? 1) - 1);
+  const more = await deps.store.outbox.claimBatch(
+    conn.id,
+    row.id,
+    b.token,
+    new Date(now + b.claimMs),
+    new Date(now),
+    (connector.maxTasksPerCall ?? 1) - 1,
+  );
   b.held.push(...more.map((r) => r.id));
-  const rows: { row: OutboxRow; suggestion: Awaited<ReturnType<Store['suggestions']['get']>> }[] = [{ row, suggestion: await deps.store.suggestions.get(row.suggestion_id) }];
+  const rows: { row: OutboxRow; suggestion: Awaited<ReturnType<Store['suggestions']['get']>> }[] = [
+    { row, suggestion: await deps.store.suggestions.get(row.suggestion_id) },
+  ];
   for (const r of more) {
     const suggestion = await deps.store.suggestions.get(r.suggestion_id);
     if (suggestion && !suggestion.live && ['withdrawn', 'dismissed', 'done_by_rep'].includes(suggestion.status)) {
@@ -188,7 +277,14 @@ async function writeTaskBatch(deps: WritebackDeps, b: { row: OutboxRow; conn: Co
   await deps.store.outbox.markSending(rows.map((x) => x.row.id));
   let results: BatchItemResult[];
   try {
-    results = await withDeadline(connector.createTasks!(ctx, rows.map((x) => taskWriteOf(x.row))), deps.callTimeoutMs ?? 30_000, conn.provider);
+    results = await withDeadline(
+      connector.createTasks!(
+        ctx,
+        rows.map((x) => taskWriteOf(x.row)),
+      ),
+      deps.callTimeoutMs ?? 30_000,
+      conn.provider,
+    );
   } catch (err) {
     // Refused as a whole (429, 400 for the batch): nothing was written, so the rows stay batchable.
     if (isRejected(err)) await deps.store.outbox.clearSending(rows.map((x) => x.row.id));
@@ -207,14 +303,27 @@ async function writeTaskBatch(deps: WritebackDeps, b: { row: OutboxRow; conn: Co
     }
     await deps.store.tx(async (repos) => {
       await repos.outbox.markDone(x.row.id, r.record.externalId, r.record.url);
-      if (x.suggestion && ['allowed', 'written'].includes(x.suggestion.status)) await repos.suggestions.setStatus(x.row.suggestion_id, 'written');
+      if (x.suggestion && ['allowed', 'written'].includes(x.suggestion.status))
+        await repos.suggestions.setStatus(x.row.suggestion_id, 'written');
     });
     if (!r.record.alreadyExisted) deps.metrics.writebacks.inc({ crm: conn.provider, kind: 'task' });
-    const received = x.row.received_at ? new Date(x.row.received_at).getTime() : x.row.id === row.id ? b.receivedAt : null;
+    const received = x.row.received_at
+      ? new Date(x.row.received_at).getTime()
+      : x.row.id === row.id
+        ? b.receivedAt
+        : null;
     if (received) deps.metrics.webhookToTask.observe((deps.now() - received) / 1000);
     outcomes.push('written');
   }
-  deps.logger.info({ connectionId: conn.id, provider: conn.provider, tasks: rows.length, written: outcomes.filter((o) => o === 'written').length }, 'written back in one batch');
+  deps.logger.info(
+    {
+      connectionId: conn.id,
+      provider: conn.provider,
+      tasks: rows.length,
+      written: outcomes.filter((o) => o === 'written').length,
+    },
+    'written back in one batch',
+  );
   return outcomes[0]!;
 }
 
@@ -222,10 +331,17 @@ async function writeTaskBatch(deps: WritebackDeps, b: { row: OutboxRow; conn: Co
 async function withDeadline<T>(p: Promise<T>, ms: number, provider: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProviderUnavailableError(`${provider} did not answer within ${ms} ms`, { provider })), ms);
+    timer = setTimeout(
+      () => reject(new ProviderUnavailableError(`${provider} did not answer within ${ms} ms`, { provider })),
+      ms,
+    );
   });
   p.catch(() => undefined); // a late failure of the abandoned call is not ours to report
-  try { return await Promise.race([p, deadline]); } finally { clearTimeout(timer); }
+  try {
+    return await Promise.race([p, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Not now: queue the row again at `at` without spending an attempt (or throw for the caller's retry). */
@@ -244,9 +360,24 @@ const isCreate = (a: OutboxRow['action']) => a === 'create_task' || a === 'creat
  * create is pending; does nothing when it never reached the CRM. A task the rep already completed or deleted is
  * left alone and recorded as feedback, and the situation's suggestion stops being live.
  */
-async function changeWritten(deps: WritebackDeps, row: OutboxRow, connector: Connector, ctx: ConnectionContext, provider: string): Promise<WritebackOutcome> {
-  const target = await deps.store.outbox.createRow(row.suggestion_id, row.action === 'withdraw_draft' ? 'create_draft_email' : 'create_task');
-  if (target?.status === 'pending') return later(deps, row.id, new Date(deps.now() + 5_000), `the ${target.action} write of this suggestion is still pending`);
+async function changeWritten(
+  deps: WritebackDeps,
+  row: OutboxRow,
+  connector: Connector,
+  ctx: ConnectionContext,
+  provider: string,
+): Promise<WritebackOutcome> {
+  const target = await deps.store.outbox.createRow(
+    row.suggestion_id,
+    row.action === 'withdraw_draft' ? 'create_draft_email' : 'create_task',
+  );
+  if (target?.status === 'pending')
+    return later(
+      deps,
+      row.id,
+      new Date(deps.now() + 5_000),
+      `the ${target.action} write of this suggestion is still pending`,
+    );
   if (!target || target.status !== 'done' || !target.crm_id) {
     await deps.store.outbox.markSkipped(row.id, 'nothing was written to change');
     return 'skipped';
@@ -254,12 +385,21 @@ async function changeWritten(deps: WritebackDeps, row: OutboxRow, connector: Con
   const p = row.payload as { subject?: string; body?: string; priority?: 'LOW' | 'MEDIUM' | 'HIGH'; reason?: string };
   let repDid: 'task_completed' | 'task_deleted' | 'draft_sent' | 'draft_discarded' | null = null;
   if (row.action === 'withdraw_draft') {
-    const r = await connector.withdrawDraftEmail(ctx, target.crm_id, p.reason ?? 'the situation changed', target.idempotency_key);
+    const r = await connector.withdrawDraftEmail(
+      ctx,
+      target.crm_id,
+      p.reason ?? 'the situation changed',
+      target.idempotency_key,
+    );
     if (r.state === 'sent') repDid = 'draft_sent';
     if (r.state === 'deleted') repDid = 'draft_discarded';
   } else {
     const r = await connector.updateTask(ctx, target.crm_id, {
-      subject: p.subject, body: p.body, priority: p.priority, complete: row.action === 'close_task', idempotencyKey: target.idempotency_key,
+      subject: p.subject,
+      body: p.body,
+      priority: p.priority,
+      complete: row.action === 'close_task',
+      idempotencyKey: target.idempotency_key,
     });
     if (r.state === 'completed_by_rep') repDid = 'task_completed';
     if (r.state === 'deleted') repDid = 'task_deleted';
@@ -272,13 +412,35 @@ async function changeWritten(deps: WritebackDeps, row: OutboxRow, connector: Con
     if (s) {
       // The rep acted first: feedback, and the situation's suggestion is no longer open for updates.
       await r.feedback.record({
-        suggestionId: s.id, tenantId: s.tenant_id, connectionId: s.connection_id, outboxId: target.id, target: target.crm_id!,
-        outcome: repDid, editDistance: null, detail: { via: row.action }, occurredAt: now,
+        suggestionId: s.id,
+        tenantId: s.tenant_id,
+        connectionId: s.connection_id,
+        outboxId: target.id,
+        target: target.crm_id!,
+        outcome: repDid,
+        editDistance: null,
+        detail: { via: row.action },
+        occurredAt: now,
       });
-      if (repDid === 'task_completed' || repDid === 'task_deleted') await r.suggestions.close(s.id, 'done_by_rep', repDid === 'task_completed' ? 'the rep completed the task' : 'the rep deleted the task');
+      if (repDid === 'task_completed' || repDid === 'task_deleted')
+        await r.suggestions.close(
+          s.id,
+          'done_by_rep',
+          repDid === 'task_completed' ? 'the rep completed the task' : 'the rep deleted the task',
+        );
     }
   });
-  deps.logger.info({ connectionId: row.connection_id, provider, suggestionId: row.suggestion_id, action: row.action, crmId: target.crm_id, repDid }, repDid ? 'the rep acted first; left as is' : 'written record changed');
+  deps.logger.info(
+    {
+      connectionId: row.connection_id,
+      provider,
+      suggestionId: row.suggestion_id,
+      action: row.action,
+      crmId: target.crm_id,
+      repDid,
+    },
+    repDid ? 'the rep acted first; left as is' : 'written record changed',
+  );
   if (!repDid) deps.metrics.writebacks.inc({ crm: provider, kind: row.action });
   return repDid ? 'already_done' : 'written';
 }

@@ -8,7 +8,8 @@ type Loop = Awaited<ReturnType<typeof startHubspotLoop>>;
 
 // Skipped only when Chromium is truly missing (.ci/run installs it with apt-get first).
 const run = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn(`browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!chromiumAvailable())
+  console.warn(`browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 run('admin console in a real browser (Chromium, headless)', () => {
   let loop: Loop;
@@ -26,7 +27,10 @@ run('admin console in a real browser (Chromium, headless)', () => {
     browser = await openBrowser();
     page = browser.page;
   }, 120_000);
-  afterAll(async () => { await browser?.close(); await loop?.stop(); });
+  afterAll(async () => {
+    await browser?.close();
+    await loop?.stop();
+  });
 
   test('sign in with the CRM, then see the connection and its backfill progress per object type', async () => {
     await step(page, 'sign-in', async () => {
@@ -42,10 +46,14 @@ run('admin console in a real browser (Chromium, headless)', () => {
       await card.waitFor();
       expect(await card.getByRole('heading', { level: 2 }).textContent()).toContain('hubspot');
       // The backfill of the demo portal finishes: reload until every object type says done.
-      await waitFor(async () => {
-        await page.reload();
-        return (await page.locator('section.connection h3').first().textContent())?.includes('done') ?? false;
-      }, 60_000, 'backfill done on the console');
+      await waitFor(
+        async () => {
+          await page.reload();
+          return (await page.locator('section.connection h3').first().textContent())?.includes('done') ?? false;
+        },
+        60_000,
+        'backfill done on the console',
+      );
       const deals = page.locator('section.connection tr[data-kind="deal"]');
       expect(await deals.locator('.state').textContent()).toBe('done');
       expect(Number(await deals.locator('td.records').textContent())).toBeGreaterThan(0);
@@ -60,11 +68,18 @@ run('admin console in a real browser (Chromium, headless)', () => {
     await step(page, 'suggestions-feed', async () => {
       // A live system: wait until the demo's suggestions are written back (none still on their way), so the
       // statuses the filter offers hold still while the test uses them.
-      await waitFor(async () => {
-        const r = (await loop.cl.store.db.query<{ total: number; moving: number }>(
-          "SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'allowed')::int AS moving FROM suggestions")).rows[0];
-        return r !== undefined && r.total > 0 && r.moving === 0;
-      }, 90_000, 'the demo portal\'s suggestions written back');
+      await waitFor(
+        async () => {
+          const r = (
+            await loop.cl.store.db.query<{ total: number; moving: number }>(
+              "SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'allowed')::int AS moving FROM suggestions",
+            )
+          ).rows[0];
+          return r !== undefined && r.total > 0 && r.moving === 0;
+        },
+        90_000,
+        "the demo portal's suggestions written back",
+      );
       await page.goto(`${base}/admin/suggestions`);
       const first = page.locator('article.suggestion').first();
       await first.waitFor();
@@ -74,7 +89,9 @@ run('admin console in a real browser (Chromium, headless)', () => {
       await page.getByRole('button', { name: 'Filter' }).click();
       await page.waitForURL(/status=/);
       const status = new URL(page.url()).searchParams.get('status');
-      const shown = await page.locator('article.suggestion').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+      const shown = await page
+        .locator('article.suggestion')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
       expect([picked, page.url(), shown.length > 0]).toEqual([[status], page.url(), true]);
       expect(new Set(shown)).toEqual(new Set([status]));
     });
@@ -93,7 +110,9 @@ run('admin console in a real browser (Chromium, headless)', () => {
       const result = page.locator('#rule-result');
       await result.locator('.lint-result').waitFor();
       expect(await result.locator('.lint-result').textContent()).toMatch(/problem\(s\)/);
-      expect(await result.locator('.problems li').first().textContent()).toMatch(new RegExp(`^${file.replace('.', '\\.')}:\\d+:\\d+: `));
+      expect(await result.locator('.problems li').first().textContent()).toMatch(
+        new RegExp(`^${file.replace('.', '\\.')}:\\d+:\\d+: `),
+      );
       // The valid original lints clean and replays on the last 7 days.
       await editor.fill(original);
       await page.getByRole('button', { name: 'Lint' }).click();

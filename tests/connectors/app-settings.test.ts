@@ -6,10 +6,13 @@ import { ConfigError } from '../../src/core/errors.js';
  * composition root (src/main.ts) names no provider: URLs, secrets and origins come from here.
  */
 describe('resolveApp: every registered connector', () => {
-  test.each(Object.keys(connectors))('%s refuses settings without a client id or secret, naming what is missing', (p) => {
-    expect(() => connectors[p]!.resolveApp({ clientSecret: 's' })).toThrow(ConfigError);
-    expect(() => connectors[p]!.resolveApp({ clientId: 'c' })).toThrow(/clientSecret is not configured/);
-  });
+  test.each(Object.keys(connectors))(
+    '%s refuses settings without a client id or secret, naming what is missing',
+    (p) => {
+      expect(() => connectors[p]!.resolveApp({ clientSecret: 's' })).toThrow(ConfigError);
+      expect(() => connectors[p]!.resolveApp({ clientId: 'c' })).toThrow(/clientSecret is not configured/);
+    },
+  );
 
   test.each(Object.keys(connectors))('%s gives URLs on the manifest paths and origins closeloop calls', (p) => {
     const a = connectors[p]!.resolveApp({ clientId: 'c', clientSecret: 's' });
@@ -27,11 +30,17 @@ test('HubSpot: the token endpoint follows the API origin (a sandbox), explicit U
   expect(a.authorizeUrl).toBe('https://app.hubspot.com/oauth/authorize');
   expect(a.origins).toEqual(['http://127.0.0.1:4010', 'http://127.0.0.1:4010/oauth/2026-03/token']);
   expect(a.webhookSecret).toBe('s');
-  expect(connectors.hubspot!.resolveApp({ clientId: 'c', clientSecret: 's', tokenUrl: 'http://t/x' }).tokenUrl).toBe('http://t/x');
+  expect(connectors.hubspot!.resolveApp({ clientId: 'c', clientSecret: 's', tokenUrl: 'http://t/x' }).tokenUrl).toBe(
+    'http://t/x',
+  );
 });
 
 test('Salesforce: authorize and token endpoints live on the login URL (sandbox org, My Domain)', () => {
-  const a = connectors.salesforce!.resolveApp({ clientId: 'c', clientSecret: 's', loginUrl: 'https://test.salesforce.com' });
+  const a = connectors.salesforce!.resolveApp({
+    clientId: 'c',
+    clientSecret: 's',
+    loginUrl: 'https://test.salesforce.com',
+  });
   expect(a.authorizeUrl).toBe('https://test.salesforce.com/services/oauth2/authorize');
   expect(a.tokenUrl).toBe('https://test.salesforce.com/services/oauth2/token');
   expect(a).toMatchObject({ apiBase: 'https://test.salesforce.com', origins: ['https://test.salesforce.com'] });
@@ -43,11 +52,21 @@ test("Salesforce: useDispatcher sends jsforce's own requests (token refresh) thr
   const agent = new MockAgent();
   agent.disableNetConnect();
   agent.get('https://login.example.test').intercept({ method: 'POST', path: '/services/oauth2/token' }).reply(200, {
-    access_token: 'fresh', instance_url: 'https://org.example.test', id: 'https://login.example.test/id/00Dx/005x', issued_at: '1', signature: 'x', token_type: 'Bearer',
+    access_token: 'fresh',
+    instance_url: 'https://org.example.test',
+    id: 'https://login.example.test/id/00Dx/005x',
+    issued_at: '1',
+    signature: 'x',
+    token_type: 'Bearer',
   });
   try {
     connectors.salesforce!.useDispatcher!(agent);
-    const t = await connectors.salesforce!.refreshTokens({ tokenUrl: 'https://login.example.test/services/oauth2/token', clientId: 'c', clientSecret: 's', refreshToken: 'r' });
+    const t = await connectors.salesforce!.refreshTokens({
+      tokenUrl: 'https://login.example.test/services/oauth2/token',
+      clientId: 'c',
+      clientSecret: 's',
+      refreshToken: 'r',
+    });
     expect(t.accessToken).toBe('fresh');
     agent.assertNoPendingInterceptors();
   } finally {

@@ -10,7 +10,13 @@ import { ROOT } from '../helpers/db.js';
  * and the objects say what the deployment needs: probes, resources, non-root, secrets by reference, a rules
  * ConfigMap that can be updated in place. The Dockerfile and compose file are checked for the same contract.
  */
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+};
 
 function render(dir: string): K8sObject[] {
   const r = spawnSync('kubectl', ['kustomize', path.join(ROOT, dir)], { encoding: 'utf8', timeout: 60_000 });
@@ -21,7 +27,10 @@ function render(dir: string): K8sObject[] {
 
 async function schemaErrors(o: K8sObject): Promise<string | null> {
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
-  const mod = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}`)) as Record<string, new (x: unknown) => { validate(): void }>;
+  const mod = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}`)) as Record<
+    string,
+    new (x: unknown) => { validate(): void }
+  >;
   const Model = mod[o.kind];
   if (!Model) return `no schema for ${o.apiVersion} ${o.kind}`;
   try {
@@ -38,19 +47,33 @@ const byKind = (objs: K8sObject[], kind: string, name: string): K8sObject => {
   return o;
 };
 const podSpec = (o: K8sObject): any => o.spec.template.spec;
-const rulesFiles = readdirSync(path.join(ROOT, 'rules')).filter((f) => f.endsWith('.json')).sort();
+const rulesFiles = readdirSync(path.join(ROOT, 'rules'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe.each(['deploy/k8s/base', 'deploy/k8s/overlays/production'])('%s', (dir) => {
   let objs: K8sObject[];
-  beforeAll(() => { objs = render(dir); });
+  beforeAll(() => {
+    objs = render(dir);
+  });
 
   it('renders the objects a deployment needs, each valid against the Kubernetes schemas', async () => {
-    expect(objs.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`).sort()).toEqual(expect.arrayContaining([
-      'ConfigMap/closeloop-config', 'ConfigMap/closeloop-rules', 'Deployment/closeloop-web', 'Deployment/closeloop-worker',
-      'HorizontalPodAutoscaler/closeloop-worker', 'Job/closeloop-migrate', 'PodDisruptionBudget/closeloop-web',
-      'PodDisruptionBudget/closeloop-worker', 'Service/closeloop-web',
-    ]));
-    const errors = (await Promise.all(objs.map(async (o) => [`${o.kind}/${o.metadata.name}`, await schemaErrors(o)] as const))).filter(([, e]) => e);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`).sort()).toEqual(
+      expect.arrayContaining([
+        'ConfigMap/closeloop-config',
+        'ConfigMap/closeloop-rules',
+        'Deployment/closeloop-web',
+        'Deployment/closeloop-worker',
+        'HorizontalPodAutoscaler/closeloop-worker',
+        'Job/closeloop-migrate',
+        'PodDisruptionBudget/closeloop-web',
+        'PodDisruptionBudget/closeloop-worker',
+        'Service/closeloop-web',
+      ]),
+    );
+    const errors = (
+      await Promise.all(objs.map(async (o) => [`${o.kind}/${o.metadata.name}`, await schemaErrors(o)] as const))
+    ).filter(([, e]) => e);
     expect(errors).toEqual([]);
     // No secret material in the manifests: only references to a Secret the operator creates.
     expect(objs.filter((o) => o.kind === 'Secret')).toEqual([]);
@@ -67,16 +90,22 @@ describe.each(['deploy/k8s/base', 'deploy/k8s/overlays/production'])('%s', (dir)
       const port = c.ports.find((p: any) => p.name === c.readinessProbe.httpGet.port);
       const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
       expect(String(port.containerPort)).toBe(env.ROLE === 'worker' ? env.HEALTH_PORT : env.PORT);
-      expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+      expect(c.resources.requests).toEqual(
+        expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+      );
       expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
       expect(c.envFrom).toEqual(expect.arrayContaining([{ secretRef: { name: 'closeloop-secrets' } }]));
     }
-    const roles = ['closeloop-web', 'closeloop-worker'].map((n) => podSpec(byKind(objs, 'Deployment', n)).containers[0].env.find((e: any) => e.name === 'ROLE').value);
+    const roles = ['closeloop-web', 'closeloop-worker'].map(
+      (n) => podSpec(byKind(objs, 'Deployment', n)).containers[0].env.find((e: any) => e.name === 'ROLE').value,
+    );
     expect(roles).toEqual(['web', 'worker']);
   });
 
   it('one image for every role; the migrate Job runs `closeloop migrate` before the others may start', () => {
-    const images = new Set(['closeloop-web', 'closeloop-worker'].map((n) => podSpec(byKind(objs, 'Deployment', n)).containers[0].image));
+    const images = new Set(
+      ['closeloop-web', 'closeloop-worker'].map((n) => podSpec(byKind(objs, 'Deployment', n)).containers[0].image),
+    );
     const job = byKind(objs, 'Job', 'closeloop-migrate');
     images.add(podSpec(job).containers[0].image);
     expect(images.size).toBe(1);
@@ -91,9 +120,13 @@ describe.each(['deploy/k8s/base', 'deploy/k8s/overlays/production'])('%s', (dir)
     expect(rules).toBeDefined();
     // The ConfigMap carries the repository's rules, unchanged. When this fails after a rule edit: copy rules/*.json
     // to deploy/k8s/base/rules/ and list every file under configMapGenerator in deploy/k8s/base/kustomization.yaml.
-    const drift = [...new Set([...Object.keys(rules!.data!), ...rulesFiles])]
-      .filter((f) => rules!.data![f] !== (rulesFiles.includes(f) ? readFileSync(path.join(ROOT, 'rules', f), 'utf8') : undefined));
-    expect({ 'rules/ files that differ in deploy/k8s/base (copy them over)': drift }).toEqual({ 'rules/ files that differ in deploy/k8s/base (copy them over)': [] });
+    const drift = [...new Set([...Object.keys(rules!.data!), ...rulesFiles])].filter(
+      (f) =>
+        rules!.data![f] !== (rulesFiles.includes(f) ? readFileSync(path.join(ROOT, 'rules', f), 'utf8') : undefined),
+    );
+    expect({ 'rules/ files that differ in deploy/k8s/base (copy them over)': drift }).toEqual({
+      'rules/ files that differ in deploy/k8s/base (copy them over)': [],
+    });
     const config = byKind(objs, 'ConfigMap', 'closeloop-config');
     for (const name of ['closeloop-web', 'closeloop-worker']) {
       const spec = podSpec(byKind(objs, 'Deployment', name));
@@ -124,13 +157,22 @@ describe.each(['deploy/k8s/base', 'deploy/k8s/overlays/production'])('%s', (dir)
 test('the production overlay: own namespace and registry, workers scaled on queue age too', () => {
   const objs = render('deploy/k8s/overlays/production');
   for (const o of objs.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe('closeloop');
-  expect(podSpec(byKind(objs, 'Deployment', 'closeloop-web')).containers[0].image).toMatch(/^registry\.example\.com\/closeloop:\d+\.\d+\.\d+$/);
+  expect(podSpec(byKind(objs, 'Deployment', 'closeloop-web')).containers[0].image).toMatch(
+    /^registry\.example\.com\/closeloop:\d+\.\d+\.\d+$/,
+  );
   const hpa = byKind(objs, 'HorizontalPodAutoscaler', 'closeloop-worker');
-  expect(hpa.spec.metrics.find((m: any) => m.type === 'External').external.metric.name).toBe('closeloop_queue_oldest_age_seconds');
+  expect(hpa.spec.metrics.find((m: any) => m.type === 'External').external.metric.name).toBe(
+    'closeloop_queue_oldest_age_seconds',
+  );
 });
 
 test('the schema check is not vacuous: a malformed Deployment is rejected', async () => {
-  const bad: K8sObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 'two', template: {} } };
+  const bad: K8sObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'x' },
+    spec: { replicas: 'two', template: {} },
+  };
   expect(await schemaErrors(bad)).toMatch(/replicas must be integer|selector/);
 });
 
@@ -155,7 +197,11 @@ describe('deploy/Dockerfile', () => {
 
   it('copies only paths that exist (the build output names are those of npm run build)', () => {
     for (const l of lines.filter((x) => /^COPY (?!--from)/.test(x))) {
-      for (const src of l.replace(/^COPY\s+/, '').split(/\s+/).slice(0, -1)) expect([src, existsSync(path.join(ROOT, src))]).toEqual([src, true]);
+      for (const src of l
+        .replace(/^COPY\s+/, '')
+        .split(/\s+/)
+        .slice(0, -1))
+        expect([src, existsSync(path.join(ROOT, src))]).toEqual([src, true]);
     }
     const build = readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8');
     expect(JSON.parse(build).include).toEqual(['src', 'connectors']);

@@ -1,5 +1,16 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,17 +25,30 @@ import { waitFor } from '../helpers/closeloop.js';
 const NOBODY = 65534;
 const METRICS_TOKEN = 'm'.repeat(40);
 const asRoot = process.getuid?.() === 0;
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as any).port;
+      s.close(() => resolve(p));
+    });
+  });
 
 let work = '';
 let app = '';
 const baseEnv = (dataDir: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  PATH: process.env.PATH ?? '', HOME: dataDir, NODE_ENV: 'production', DATA_DIR: dataDir, LOG_LEVEL: 'info',
-  HUBSPOT_CLIENT_ID: 'prod-app', HUBSPOT_CLIENT_SECRET: 'prod-secret', TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
-  PUBLIC_URL: 'https://closeloop.example.com', HOST: '127.0.0.1', METRICS_TOKEN: METRICS_TOKEN, ...extra,
+  PATH: process.env.PATH ?? '',
+  HOME: dataDir,
+  NODE_ENV: 'production',
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'info',
+  HUBSPOT_CLIENT_ID: 'prod-app',
+  HUBSPOT_CLIENT_SECRET: 'prod-secret',
+  TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
+  PUBLIC_URL: 'https://closeloop.example.com',
+  HOST: '127.0.0.1',
+  METRICS_TOKEN: METRICS_TOKEN,
+  ...extra,
 });
 const SCRAPER = 'prometheus-scraper-token-0123456789abcdef';
 const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
@@ -53,7 +77,11 @@ beforeAll(() => {
   }
   app = path.join(work, 'app');
   const buildDir = path.join(work, 'build');
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--out-dir', path.join(buildDir, 'dist')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const build = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts/build.mjs'), '--out-dir', path.join(buildDir, 'dist')],
+    { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+  );
   expect(build.stderr + build.stdout).toContain('built');
   // The runtime stage of deploy/Dockerfile, COPY by COPY: build output from the build stage, the rest from the
   // repository; the deps stage is the `npm ci --omit=dev` below.
@@ -71,19 +99,34 @@ beforeAll(() => {
     }
   }
   cpSync(path.join(ROOT, 'package-lock.json'), path.join(app, 'package-lock.json'));
-  const install = spawnSync('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app, encoding: 'utf8', timeout: 300_000 });
-  if (install.status !== 0) throw new Error(`npm ci --omit=dev --offline failed (is the npm cache populated?):\n${install.stderr}`);
+  const install = spawnSync('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: app,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  if (install.status !== 0)
+    throw new Error(`npm ci --omit=dev --offline failed (is the npm cache populated?):\n${install.stderr}`);
 }, 600_000);
 
-afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
 
 test('the build holds only JavaScript and migrations, and the install has no devDependencies', () => {
   expect(readdirSync(path.join(app, 'dist')).sort()).toEqual(['connectors', 'migrations', 'src']);
-  expect(readdirSync(app).sort()).toEqual(['bin', 'dist', 'node_modules', 'package-lock.json', 'package.json', 'rules']);
+  expect(readdirSync(app).sort()).toEqual([
+    'bin',
+    'dist',
+    'node_modules',
+    'package-lock.json',
+    'package.json',
+    'rules',
+  ]);
   expect(existsSync(path.join(app, 'dist/src/main.js'))).toBe(true);
   expect(existsSync(path.join(app, 'dist/src/cli/main.js'))).toBe(true);
   expect(readdirSync(path.join(app, 'dist/migrations'))).toEqual(readdirSync(path.join(ROOT, 'migrations')));
-  for (const dev of ['tsx', 'typescript', 'jest', '@swc/core', 'node']) expect(existsSync(path.join(app, 'node_modules', dev))).toBe(false);
+  for (const dev of ['tsx', 'typescript', 'jest', '@swc/core', 'node'])
+    expect(existsSync(path.join(app, 'node_modules', dev))).toBe(false);
   expect(existsSync(path.join(app, 'node_modules', 'pg-boss'))).toBe(true);
 });
 
@@ -111,21 +154,56 @@ test('migrate, refuse pending migrations, then serve: plain Node, production dep
   expect(node(['bin/closeloop.js', 'migrate', '--check'], baseEnv(data)).stdout).toBe('up to date\n');
 
   const port = await freePort();
-  const child = spawn(nodeBin, ['dist/src/main.js'], { cwd: app, env: baseEnv(data, { MIGRATE_ON_START: 'false', PORT: String(port), METRICS_TOKEN: SCRAPER }), stdio: ['ignore', 'pipe', 'pipe'], ...user });
+  const child = spawn(nodeBin, ['dist/src/main.js'], {
+    cwd: app,
+    env: baseEnv(data, { MIGRATE_ON_START: 'false', PORT: String(port), METRICS_TOKEN: SCRAPER }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
+  });
   let out = '';
-  child.stdout.on('data', (d) => { out += String(d); });
-  child.stderr.on('data', (d) => { out += String(d); });
+  child.stdout.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    out += String(d);
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   try {
-    const ready = await waitFor(() => out.split('\n').map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((l) => l?.msg === 'closeloop ready'), 60_000, `start-up:\n${out}`);
+    const ready = await waitFor(
+      () =>
+        out
+          .split('\n')
+          .map((l) => {
+            try {
+              return JSON.parse(l);
+            } catch {
+              return null;
+            }
+          })
+          .find((l) => l?.msg === 'closeloop ready'),
+      60_000,
+      `start-up:\n${out}`,
+    );
     expect(ready).toMatchObject({ role: 'all', engine: 'pglite' });
     const url = `http://127.0.0.1:${port}`;
     expect((await fetch(`${url}/livez`)).status).toBe(200);
-    const readyz = await waitFor(async () => { const r = await fetch(`${url}/readyz`); return r.status === 200 ? r : null; }, 30_000, '/readyz');
-    expect(await readyz.json()).toMatchObject({ ok: true, checks: { database: { ok: true }, queue: { ok: true }, migrations: { ok: true }, rules: { ok: true } } });
+    const readyz = await waitFor(
+      async () => {
+        const r = await fetch(`${url}/readyz`);
+        return r.status === 200 ? r : null;
+      },
+      30_000,
+      '/readyz',
+    );
+    expect(await readyz.json()).toMatchObject({
+      ok: true,
+      checks: { database: { ok: true }, queue: { ok: true }, migrations: { ok: true }, rules: { ok: true } },
+    });
     // /metrics on the public port: the scraper's METRICS_TOKEN, nobody else.
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
-    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${SCRAPER}` } })).text()).toContain('closeloop_queue_depth');
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${SCRAPER}` } })).text()).toContain(
+      'closeloop_queue_depth',
+    );
   } finally {
     child.kill('SIGTERM');
   }

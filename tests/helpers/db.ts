@@ -9,7 +9,13 @@ export const ROOT = path.resolve(import.meta.dirname, '..', '..');
  * Database tests run on PGlite (in memory) by default and on a PostgreSQL server when DATABASE_URL is set
  * (each test file gets its own throw-away database there).
  */
-export interface TestDb { db: Db; store: Store; url: string | null; engine: 'pglite' | 'postgres'; close(): Promise<void> }
+export interface TestDb {
+  db: Db;
+  store: Store;
+  url: string | null;
+  engine: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
 
 export async function openTestDb(): Promise<TestDb> {
   const base = process.env.DATABASE_URL;
@@ -24,7 +30,10 @@ export async function openTestDb(): Promise<TestDb> {
   await db.query('CREATE EXTENSION IF NOT EXISTS vector').catch(() => undefined);
   await migrate(db, path.join(ROOT, 'migrations'));
   return {
-    db, store: createStore(db), url, engine: 'postgres',
+    db,
+    store: createStore(db),
+    url,
+    engine: 'postgres',
     async close() {
       await db.close();
       await fresh.drop();

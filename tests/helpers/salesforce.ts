@@ -1,6 +1,10 @@
 import '../connectors/salesforce/sandbox/no-proxy.js';
 import { createSalesforceConnector, type SalesforceConnectorOptions } from '../../connectors/salesforce/index.js';
-import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../connectors/salesforce/sandbox/index.js';
+import {
+  startSalesforceSandbox,
+  type SalesforceSandbox,
+  type SalesforceSandboxOptions,
+} from '../../connectors/salesforce/sandbox/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { startCloseloop, type Closeloop, type StartOptions } from '../../src/main.js';
@@ -24,28 +28,47 @@ export interface SalesforceLoop {
  * closeloop on PGlite (a data dir, so it survives a restart) or DATABASE_URL, wired to a fresh Salesforce sandbox
  * through `apps.salesforce = { clientId, clientSecret, loginUrl }`. Change streams tick fast for tests.
  */
-export async function startSalesforceLoop(o: {
-  sandbox?: Partial<SalesforceSandboxOptions>;
-  env?: Record<string, string>;
-  dataDir?: string;
-  start?: Partial<StartOptions>;
-  /** Connector tuning; records written just now are synced at once (settleMs 0). */
-  connector?: SalesforceConnectorOptions;
-} = {}): Promise<SalesforceLoop> {
+export async function startSalesforceLoop(
+  o: {
+    sandbox?: Partial<SalesforceSandboxOptions>;
+    env?: Record<string, string>;
+    dataDir?: string;
+    start?: Partial<StartOptions>;
+    /** Connector tuning; records written just now are synced at once (settleMs 0). */
+    connector?: SalesforceConnectorOptions;
+  } = {},
+): Promise<SalesforceLoop> {
   const sf = await startSalesforceSandbox({
-    port: 0, clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET, seed: 'empty', outboundRetryBaseMs: 50, ...o.sandbox,
+    port: 0,
+    clientId: SF_CLIENT_ID,
+    clientSecret: SF_CLIENT_SECRET,
+    seed: 'empty',
+    outboundRetryBaseMs: 50,
+    ...o.sandbox,
   });
   const pgdb = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
   const cfg = loadConfig({
-    PORT: '0', DATA_DIR: o.dataDir ?? 'memory://', TOKEN_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
-    DATABASE_URL: pgdb?.url, MIGRATE_ON_START: 'true', POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *', WORKER_CONCURRENCY: '2', ...o.env,
+    PORT: '0',
+    DATA_DIR: o.dataDir ?? 'memory://',
+    TOKEN_ENCRYPTION_KEY: TEST_KEY,
+    LOG_LEVEL: 'silent',
+    OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
+    DATABASE_URL: pgdb?.url,
+    MIGRATE_ON_START: 'true',
+    POLL_CRON: '0 0 1 1 *',
+    SCAN_CRON: '0 0 1 1 *',
+    WORKER_CONCURRENCY: '2',
+    ...o.env,
   });
   const startOpts: StartOptions = {
     logger: silentLogger(),
     apps: { salesforce: { clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET, loginUrl: sf.url } },
     changeStreams: { tickMs: 200, leaseMs: 5_000, retryDelayMs: 200 },
     connectors: {
-      salesforce: createSalesforceConnector({ ...o.connector, sync: { settleMs: 0, bulkPollIntervalMs: 50, ...o.connector?.sync } }),
+      salesforce: createSalesforceConnector({
+        ...o.connector,
+        sync: { settleMs: 0, bulkPollIntervalMs: 50, ...o.connector?.sync },
+      }),
     },
     ...o.start,
   };
@@ -75,15 +98,24 @@ export async function installSalesforce(cl: Closeloop): Promise<{ accountId: str
 }
 
 export async function backfilled(cl: Closeloop, orgId: string, ms = 20_000): Promise<ConnectionRow> {
-  return waitFor(async () => {
-    const c = await cl.store.connections.byAccount('salesforce', orgId);
-    return c?.backfill_done_at ? c : null;
-  }, ms, 'Salesforce backfill');
+  return waitFor(
+    async () => {
+      const c = await cl.store.connections.byAccount('salesforce', orgId);
+      return c?.backfill_done_at ? c : null;
+    },
+    ms,
+    'Salesforce backfill',
+  );
 }
 
 /** Waits until this process holds the connection's change stream and the sandbox has confirmed the subscribe. */
 export async function subscribed(loop: SalesforceLoop, connectionId: string, ms = 10_000): Promise<void> {
-  await waitFor(() => loop.cl.changeStreams?.running().includes(connectionId) && loop.sf.store.cdcSubscriptions(loop.orgId).length > 0, ms, 'CDC subscription');
+  await waitFor(
+    () =>
+      loop.cl.changeStreams?.running().includes(connectionId) && loop.sf.store.cdcSubscriptions(loop.orgId).length > 0,
+    ms,
+    'CDC subscription',
+  );
 }
 
 export { waitFor };

@@ -27,48 +27,140 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     p.addOwner({ id: '9001', userId: 7001, email: 'rep@example.com', firstName: 'Riley', lastName: 'Rep' });
     p.addOwner({ id: quietRep.id, userId: 7100, email: 'quiet@example.com', firstName: 'Quinn', lastName: 'Quiet' });
     const now = Date.now();
-    const assoc = (o: Record<string, string | undefined>) => Object.entries(o).filter(([, v]) => v).map(([toType, toId]) => ({ toType: toType as 'deals', toId: toId! }));
+    const assoc = (o: Record<string, string | undefined>) =>
+      Object.entries(o)
+        .filter(([, v]) => v)
+        .map(([toType, toId]) => ({ toType: toType as 'deals', toId: toId! }));
 
     // A customer who complains, with a deal lost last month: churn risk.
-    const initech = hs.store.create(portalId, 'companies', { name: 'Initech', domain: 'initech.example', hubspot_owner_id: '9001' });
-    const peter = hs.store.create(portalId, 'contacts', { firstname: 'Peter', lastname: 'Gibbons', email: 'peter@initech.example' }, { associations: assoc({ companies: initech.id }) });
-    hs.store.create(portalId, 'deals', { dealname: 'Initech 2025 licence', dealstage: 'closedwon', pipeline: 'default', amount: '30000', closedate: new Date(now - 300 * DAY).toISOString(), hubspot_owner_id: '9001' },
-      { associations: assoc({ companies: initech.id, contacts: peter.id }), at: now - 400 * DAY });
-    hs.store.create(portalId, 'deals', { dealname: 'Initech add-on', dealstage: 'closedlost', pipeline: 'default', amount: '8000', closedate: new Date(now - 30 * DAY).toISOString(), hubspot_owner_id: '9001' },
-      { associations: assoc({ companies: initech.id, contacts: peter.id }), at: now - 90 * DAY });
-    hs.store.create(portalId, 'emails', {
-      hs_timestamp: String(now - 3 * DAY), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Support tickets',
-      hs_email_text: 'Honestly we are very disappointed with the support lately; tickets stay open for weeks.',
-    }, { associations: assoc({ companies: initech.id, contacts: peter.id }) });
+    const initech = hs.store.create(portalId, 'companies', {
+      name: 'Initech',
+      domain: 'initech.example',
+      hubspot_owner_id: '9001',
+    });
+    const peter = hs.store.create(
+      portalId,
+      'contacts',
+      { firstname: 'Peter', lastname: 'Gibbons', email: 'peter@initech.example' },
+      { associations: assoc({ companies: initech.id }) },
+    );
+    hs.store.create(
+      portalId,
+      'deals',
+      {
+        dealname: 'Initech 2025 licence',
+        dealstage: 'closedwon',
+        pipeline: 'default',
+        amount: '30000',
+        closedate: new Date(now - 300 * DAY).toISOString(),
+        hubspot_owner_id: '9001',
+      },
+      { associations: assoc({ companies: initech.id, contacts: peter.id }), at: now - 400 * DAY },
+    );
+    hs.store.create(
+      portalId,
+      'deals',
+      {
+        dealname: 'Initech add-on',
+        dealstage: 'closedlost',
+        pipeline: 'default',
+        amount: '8000',
+        closedate: new Date(now - 30 * DAY).toISOString(),
+        hubspot_owner_id: '9001',
+      },
+      { associations: assoc({ companies: initech.id, contacts: peter.id }), at: now - 90 * DAY },
+    );
+    hs.store.create(
+      portalId,
+      'emails',
+      {
+        hs_timestamp: String(now - 3 * DAY),
+        hs_email_direction: 'INCOMING_EMAIL',
+        hs_email_subject: 'Support tickets',
+        hs_email_text: 'Honestly we are very disappointed with the support lately; tickets stay open for weeks.',
+      },
+      { associations: assoc({ companies: initech.id, contacts: peter.id }) },
+    );
 
     // A deal in negotiation (budget risk arrives by webhook later).
     const globex = hs.store.create(portalId, 'companies', { name: 'Globex Corporation', domain: 'globex.example' });
-    const hank = hs.store.create(portalId, 'contacts', { firstname: 'Hank', lastname: 'Scorpio', email: 'hank@globex.example' }, { associations: assoc({ companies: globex.id }) });
-    const renewal = hs.store.create(portalId, 'deals', { dealname: 'Globex renewal', dealstage: 'contractsent', pipeline: 'default', amount: '48000', hubspot_owner_id: '9001' },
-      { associations: assoc({ companies: globex.id, contacts: hank.id }) });
-    hs.store.create(portalId, 'notes', { hs_timestamp: String(now - 1 * DAY), hs_note_body: 'Walked Hank through the contract redlines.', hubspot_owner_id: '9001' },
-      { associations: assoc({ deals: renewal.id }) });
+    const hank = hs.store.create(
+      portalId,
+      'contacts',
+      { firstname: 'Hank', lastname: 'Scorpio', email: 'hank@globex.example' },
+      { associations: assoc({ companies: globex.id }) },
+    );
+    const renewal = hs.store.create(
+      portalId,
+      'deals',
+      {
+        dealname: 'Globex renewal',
+        dealstage: 'contractsent',
+        pipeline: 'default',
+        amount: '48000',
+        hubspot_owner_id: '9001',
+      },
+      { associations: assoc({ companies: globex.id, contacts: hank.id }) },
+    );
+    hs.store.create(
+      portalId,
+      'notes',
+      {
+        hs_timestamp: String(now - 1 * DAY),
+        hs_note_body: 'Walked Hank through the contract redlines.',
+        hubspot_owner_id: '9001',
+      },
+      { associations: assoc({ deals: renewal.id }) },
+    );
 
     // Three quiet deals of one rep, no contacts (so no drafts): three stale follow-ups the rep will delete.
     for (let k = 1; k <= 3; k++) {
-      const d = hs.store.create(portalId, 'deals', { dealname: `Quiet deal ${k}`, dealstage: 'qualifiedtobuy', pipeline: 'default', amount: '1000', hubspot_owner_id: quietRep.id }, { at: now - 60 * DAY });
+      const d = hs.store.create(
+        portalId,
+        'deals',
+        {
+          dealname: `Quiet deal ${k}`,
+          dealstage: 'qualifiedtobuy',
+          pipeline: 'default',
+          amount: '1000',
+          hubspot_owner_id: quietRep.id,
+        },
+        { at: now - 60 * DAY },
+      );
       ids[`quiet${k}`] = d.id;
     }
     Object.assign(ids, { initech: initech.id, peter: peter.id, globex: globex.id, hank: hank.id, renewal: renewal.id });
     const res = await fetch(`${cl.url}/install/hubspot`);
     expect(res.status).toBe(200);
-    await waitFor(async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at, 30000, 'backfill');
+    await waitFor(
+      async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
+      30000,
+      'backfill',
+    );
   });
-  afterAll(async () => { await stop(); });
+  afterAll(async () => {
+    await stop();
+  });
 
-  const tasksOn = (type: 'deals' | 'companies', id: string) => hs.store.list(portalId, 'tasks')
-    .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, type).some((a) => a.toId === id));
+  const tasksOn = (type: 'deals' | 'companies', id: string) =>
+    hs.store
+      .list(portalId, 'tasks')
+      .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, type).some((a) => a.toId === id));
   const suggestion = async (type: string, where: string, param: string) =>
-    (await cl.store.db.query<any>(`SELECT * FROM suggestions WHERE type = $1 AND ${where}`, [type, param])).rows[0] ?? null;
-  const outcomes = async (suggestionId: string) => (await cl.store.feedback.outcomesFor(suggestionId)).map((o) => o.outcome);
+    (await cl.store.db.query<any>(`SELECT * FROM suggestions WHERE type = $1 AND ${where}`, [type, param])).rows[0] ??
+    null;
+  const outcomes = async (suggestionId: string) =>
+    (await cl.store.feedback.outcomesFor(suggestionId)).map((o) => o.outcome);
 
   test('churn risk: a retention draft (EMAIL task, subject filled) and a task to review it, explained by the cold-start model', async () => {
-    const written = await waitFor(() => { const t = tasksOn('companies', ids.initech!); return t.length >= 2 ? t : null; }, 20000, 'churn draft and task');
+    const written = await waitFor(
+      () => {
+        const t = tasksOn('companies', ids.initech!);
+        return t.length >= 2 ? t : null;
+      },
+      20000,
+      'churn draft and task',
+    );
     const draft = written.find((t) => t.properties.hs_task_type === 'EMAIL')!;
     const review = written.find((t) => t.properties.hs_task_type === 'TODO')!;
     expect(draft.properties.hs_task_subject).toBe('Reply to Peter Gibbons: Re: Support tickets');
@@ -79,24 +171,63 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     expect(review.properties.hs_task_body).toContain('very disappointed with the support');
     expect(review.properties.hs_task_body).toContain('found by cold-start-rules-v1 (rules)');
     // The CRM write lands before our bookkeeping marks the suggestion written.
-    const s = await waitFor(async () => { const x = await suggestion('churn_risk', "payload->>'companyId' = $2", ids.initech!); return x?.status === 'written' ? x : null; }, 15000, 'the churn suggestion marked written');
+    const s = await waitFor(
+      async () => {
+        const x = await suggestion('churn_risk', "payload->>'companyId' = $2", ids.initech!);
+        return x?.status === 'written' ? x : null;
+      },
+      15000,
+      'the churn suggestion marked written',
+    );
     expect(s.model).toBe('cold-start-rules-v1');
-    expect(s.payload.explanation.factors.map((f: any) => f.name).join('\n')).toMatch(/lost a deal[\s\S]*complained|complained[\s\S]*lost a deal/);
+    expect(s.payload.explanation.factors.map((f: any) => f.name).join('\n')).toMatch(
+      /lost a deal[\s\S]*complained|complained[\s\S]*lost a deal/,
+    );
     expect(s.verdicts.every((v: any) => v.passed)).toBe(true);
-    const rows = (await cl.store.db.query<any>('SELECT action, idempotency_key FROM writeback_outbox WHERE suggestion_id = $1 ORDER BY action', [s.id])).rows;
-    expect(rows).toEqual([{ action: 'create_draft_email', idempotency_key: `wb-${s.id}-draft` }, { action: 'create_task', idempotency_key: `wb-${s.id}` }]);
+    const rows = (
+      await cl.store.db.query<any>(
+        'SELECT action, idempotency_key FROM writeback_outbox WHERE suggestion_id = $1 ORDER BY action',
+        [s.id],
+      )
+    ).rows;
+    expect(rows).toEqual([
+      { action: 'create_draft_email', idempotency_key: `wb-${s.id}-draft` },
+      { action: 'create_task', idempotency_key: `wb-${s.id}` },
+    ]);
   });
 
   test('budget risk late in a deal: a task and a draft reply', async () => {
-    hs.store.create(portalId, 'emails', {
-      hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Re: renewal',
-      hs_email_text: 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
-    }, { associations: [{ toType: 'deals', toId: ids.renewal! }, { toType: 'contacts', toId: ids.hank! }] });
-    const written = await waitFor(() => { const t = tasksOn('deals', ids.renewal!); return t.length >= 2 ? t : null; }, 20000, 'budget task and draft');
+    hs.store.create(
+      portalId,
+      'emails',
+      {
+        hs_timestamp: String(Date.now()),
+        hs_email_direction: 'INCOMING_EMAIL',
+        hs_email_subject: 'Re: renewal',
+        hs_email_text:
+          'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
+      },
+      {
+        associations: [
+          { toType: 'deals', toId: ids.renewal! },
+          { toType: 'contacts', toId: ids.hank! },
+        ],
+      },
+    );
+    const written = await waitFor(
+      () => {
+        const t = tasksOn('deals', ids.renewal!);
+        return t.length >= 2 ? t : null;
+      },
+      20000,
+      'budget task and draft',
+    );
     const todo = written.find((t) => t.properties.hs_task_type === 'TODO')!;
     const draft = written.find((t) => t.properties.hs_task_type === 'EMAIL')!;
     expect(todo.properties.hs_task_subject).toBe("Answer Hank Scorpio's budget concern on Globex renewal");
-    expect(todo.properties.hs_task_body).toContain('A draft email (&quot;Re: renewal&quot;) is ready for you to review and send');
+    expect(todo.properties.hs_task_body).toContain(
+      'A draft email (&quot;Re: renewal&quot;) is ready for you to review and send',
+    );
     expect(draft.properties.hs_task_subject).toBe('Reply to Hank Scorpio: Re: renewal');
     expect(draft.properties.hs_task_body).toContain('Hi Hank');
     expect(draft.properties.hs_task_body!).not.toMatch(/discount|%/i);
@@ -105,16 +236,45 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
   test('feedback: task completed, draft sent after edits, deal won afterwards; the report and the CLI reflect them', async () => {
     const s = await suggestion('budget_risk', 'deal_id = $2', ids.renewal!);
     const todo = tasksOn('deals', ids.renewal!).find((t) => t.properties.hs_task_type === 'TODO')!;
-    await waitFor(async () => (await cl.store.outbox.recentDone(50)).filter((r) => r.suggestion_id === s.id).length === 2, 10000, 'both write-backs done');
+    await waitFor(
+      async () => (await cl.store.outbox.recentDone(50)).filter((r) => r.suggestion_id === s.id).length === 2,
+      10000,
+      'both write-backs done',
+    );
     hs.store.update(portalId, 'tasks', todo.id, { hs_task_status: 'COMPLETED' });
     await waitFor(async () => (await outcomes(s.id)).includes('task_completed'), 15000, 'task_completed outcome');
 
     // The rep sends the draft after editing it: HubSpot logs a new outgoing email.
-    const ours = (await cl.store.db.query<any>("SELECT payload FROM writeback_outbox WHERE suggestion_id = $1 AND action = 'create_draft_email'", [s.id])).rows[0].payload.draftText;
-    const sent = ours.body.replace('{{rep_signature}}', 'Riley').replace('Could we set up a short call', 'Could we set up a 20-minute call this week');
-    hs.store.create(portalId, 'emails', { hs_timestamp: String(Date.now()), hs_email_direction: 'EMAIL', hs_email_subject: ours.subject, hs_email_text: sent },
-      { associations: [{ toType: 'deals', toId: ids.renewal! }, { toType: 'contacts', toId: ids.hank! }] });
-    const sentRow = await waitFor(async () => (await cl.store.feedback.outcomesFor(s.id)).find((o) => o.outcome === 'draft_sent'), 15000, 'draft_sent outcome');
+    const ours = (
+      await cl.store.db.query<any>(
+        "SELECT payload FROM writeback_outbox WHERE suggestion_id = $1 AND action = 'create_draft_email'",
+        [s.id],
+      )
+    ).rows[0].payload.draftText;
+    const sent = ours.body
+      .replace('{{rep_signature}}', 'Riley')
+      .replace('Could we set up a short call', 'Could we set up a 20-minute call this week');
+    hs.store.create(
+      portalId,
+      'emails',
+      {
+        hs_timestamp: String(Date.now()),
+        hs_email_direction: 'EMAIL',
+        hs_email_subject: ours.subject,
+        hs_email_text: sent,
+      },
+      {
+        associations: [
+          { toType: 'deals', toId: ids.renewal! },
+          { toType: 'contacts', toId: ids.hank! },
+        ],
+      },
+    );
+    const sentRow = await waitFor(
+      async () => (await cl.store.feedback.outcomesFor(s.id)).find((o) => o.outcome === 'draft_sent'),
+      15000,
+      'draft_sent outcome',
+    );
     expect(sentRow.edit_distance).toBeGreaterThan(0);
     expect(sentRow.edit_distance).toBeLessThan(0.2);
 
@@ -129,8 +289,16 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
 
     // GET /admin/feedback through the app, as the deployment's operator (the access guard scopes it).
     {
-      const report = (await (await fetch(`${cl.url}/admin/feedback?since=30d`, { headers: AS_OPERATOR })).json()) as FeedbackReport;
-      expect(report.byType.budget_risk).toMatchObject({ accepted: 1, ignored: 0, acceptanceRate: 1, draftsSentEdited: 1, dealsWonAfter: 1 });
+      const report = (await (
+        await fetch(`${cl.url}/admin/feedback?since=30d`, { headers: AS_OPERATOR })
+      ).json()) as FeedbackReport;
+      expect(report.byType.budget_risk).toMatchObject({
+        accepted: 1,
+        ignored: 0,
+        acceptanceRate: 1,
+        draftsSentEdited: 1,
+        dealsWonAfter: 1,
+      });
       expect(report.byType.churn_risk).toMatchObject({ accepted: 0, ignored: 1, acceptanceRate: 0 });
       expect(report.byRep['9001']!.accepted).toBeGreaterThanOrEqual(1);
       expect(report.byRule['rep-daily-cap']!.written).toBeGreaterThanOrEqual(2);
@@ -140,27 +308,70 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
 
     // npx closeloop feedback report --since 30d
     let out = '';
-    const code = await feedbackReportCli(['--since', '30d', '--json'], { openStore: async () => ({ store: cl.store, close: async () => {} }), out: (x) => { out += x; } });
+    const code = await feedbackReportCli(['--since', '30d', '--json'], {
+      openStore: async () => ({ store: cl.store, close: async () => {} }),
+      out: (x) => {
+        out += x;
+      },
+    });
     expect(code).toBe(0);
     expect((JSON.parse(out) as FeedbackReport).byType.budget_risk!.acceptanceRate).toBe(1);
     out = '';
-    await feedbackReportCli(['--since', '30d'], { openStore: async () => ({ store: cl.store, close: async () => {} }), out: (x) => { out += x; } });
+    await feedbackReportCli(['--since', '30d'], {
+      openStore: async () => ({ store: cl.store, close: async () => {} }),
+      out: (x) => {
+        out += x;
+      },
+    });
     expect(out).toMatch(/budget_risk\s+.*100%/);
   });
 
   test('a rep who keeps deleting one type of task is shown it less, and the suggestion says why', async () => {
-    const stale = await waitFor(() => {
-      const t = [1, 2, 3].map((k) => tasksOn('deals', ids[`quiet${k}`]!)[0]);
-      return t.every(Boolean) ? t : null;
-    }, 20000, 'three stale tasks');
+    const stale = await waitFor(
+      () => {
+        const t = [1, 2, 3].map((k) => tasksOn('deals', ids[`quiet${k}`]!)[0]);
+        return t.every(Boolean) ? t : null;
+      },
+      20000,
+      'three stale tasks',
+    );
     for (const t of stale) hs.store.archive(portalId, 'tasks', t!.id);
-    await waitFor(async () => (await cl.store.feedback.repTypeHistory((await cl.store.connections.byAccount('hubspot', String(portalId)))!.id, quietRep.id, 'stale_deal_follow_up', new Date(0))).ignored === 3, 15000, 'three ignored');
+    await waitFor(
+      async () =>
+        (
+          await cl.store.feedback.repTypeHistory(
+            (await cl.store.connections.byAccount('hubspot', String(portalId)))!.id,
+            quietRep.id,
+            'stale_deal_follow_up',
+            new Date(0),
+          )
+        ).ignored === 3,
+      15000,
+      'three ignored',
+    );
 
-    const fourth = hs.store.create(portalId, 'deals', { dealname: 'Quiet deal 4', dealstage: 'qualifiedtobuy', pipeline: 'default', amount: '1000', hubspot_owner_id: quietRep.id }, { at: Date.now() - 60 * DAY });
-    const s = await waitFor(() => suggestion('stale_deal_follow_up', 'deal_id = $2', fourth.id), 15000, 'fourth stale suggestion');
+    const fourth = hs.store.create(
+      portalId,
+      'deals',
+      {
+        dealname: 'Quiet deal 4',
+        dealstage: 'qualifiedtobuy',
+        pipeline: 'default',
+        amount: '1000',
+        hubspot_owner_id: quietRep.id,
+      },
+      { at: Date.now() - 60 * DAY },
+    );
+    const s = await waitFor(
+      () => suggestion('stale_deal_follow_up', 'deal_id = $2', fourth.id),
+      15000,
+      'fourth stale suggestion',
+    );
     expect(s.status).toBe('suppressed');
     expect(s.repair.suppressed).toMatchObject({ factor: 0.4, showEvery: 3 });
-    expect(s.payload.explanation.factors.map((f: any) => f.name).join('\n')).toContain('this rep left 3 of the last 3 stale_deal_follow_up suggestions unused');
+    expect(s.payload.explanation.factors.map((f: any) => f.name).join('\n')).toContain(
+      'this rep left 3 of the last 3 stale_deal_follow_up suggestions unused',
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(tasksOn('deals', fourth.id)).toHaveLength(0);
     // Another rep is not affected: the budget and churn suggestions of rep 9001 were written.

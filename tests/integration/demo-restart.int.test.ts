@@ -6,12 +6,20 @@ import path from 'node:path';
 import { freshDatabase, ROOT } from '../helpers/db.js';
 import { waitFor } from '../helpers/closeloop.js';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as any).port;
+      s.close(() => resolve(p));
+    });
+  });
 
-interface Run { child: ChildProcess; out: () => string; exited: Promise<number | null> }
+interface Run {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
 
 /**
  * `npm start` twice on the same data folder (issue 9, item 7): the second run starts, installs and plays its stream
@@ -37,14 +45,27 @@ describe(`the demo restarts on its data folder (${process.env.DATABASE_URL ? 'po
   });
 
   const env = (): Record<string, string> => ({
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: String(port), DEMO_EVENTS: '6', DEMO_EVENT_INTERVAL_MS: '100',
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    DEMO_EVENTS: '6',
+    DEMO_EVENT_INTERVAL_MS: '100',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
   });
   const start = (args = [path.join(ROOT, 'src/main.ts')]): Run => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      cwd: ROOT,
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout!.on('data', (d) => { out += String(d); });
-    child.stderr!.on('data', (d) => { out += String(d); });
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr!.on('data', (d) => {
+      out += String(d);
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const run = { child, out: () => out, exited };
     runs.push(run);
@@ -64,7 +85,9 @@ describe(`the demo restarts on its data folder (${process.env.DATABASE_URL ? 'po
     // A second instance on the same port: a clear error and exit, never a second demo beside the first.
     const second = start();
     expect(await second.exited).toBe(1);
-    expect(second.out()).toMatch(pg ? /Port \d+ on .* is already in use/ : /in use by another closeloop process|is already in use/);
+    expect(second.out()).toMatch(
+      pg ? /Port \d+ on .* is already in use/ : /in use by another closeloop process|is already in use/,
+    );
 
     const t0 = Date.now();
     first.child.kill('SIGINT');
@@ -74,7 +97,11 @@ describe(`the demo restarts on its data folder (${process.env.DATABASE_URL ? 'po
     expect(first.out()).toContain('stopping closeloop');
 
     const again = start();
-    await waitFor(() => again.out().includes('demo stream finished'), 120000, `the second demo stream:\n${again.out()}`);
+    await waitFor(
+      () => again.out().includes('demo stream finished'),
+      120000,
+      `the second demo stream:\n${again.out()}`,
+    );
     expect(again.out()).toContain('cleared what closeloop kept from the previous run');
     expect(again.out()).not.toContain('timed out');
     expect(again.out()).toMatch(/HubSpot: \d+ tasks? and \d+ draft emails?|HubSpot: nothing written yet/);

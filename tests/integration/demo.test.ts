@@ -7,20 +7,39 @@ import { ROOT } from '../helpers/db.js';
 import { signInWithCrm } from '../../src/demo/run-demo.js';
 import { waitFor } from '../helpers/closeloop.js';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = (s.address() as any).port; s.close(() => resolve(p)); });
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as any).port;
+      s.close(() => resolve(p));
+    });
+  });
 
 /** `npm start` with no configuration: sandbox, OAuth install, backfill, signed webhooks, tasks written. */
 test('the embedded-default demo runs the whole loop with no configuration', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cl-demo-'));
   const port = await freePort();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: String(port), DEMO_EVENTS: '8', DEMO_EVENT_INTERVAL_MS: '100' };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    DEMO_EVENTS: '8',
+    DEMO_EVENT_INTERVAL_MS: '100',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
-  child.stdout.on('data', (d) => { out += String(d); });
-  child.stderr.on('data', (d) => { out += String(d); });
+  child.stdout.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    out += String(d);
+  });
   try {
     await waitFor(() => out.includes('backfill done'), 60000, `backfill in the demo output:\n${out}`);
     await waitFor(() => out.includes('demo stream finished'), 60000, 'the demo stream');
@@ -33,10 +52,14 @@ test('the embedded-default demo runs the whole loop with no configuration', asyn
     expect(await (await fetch(`${url}/`)).text()).toContain('/auth/login/hubspot');
     // Sign in the way the demo does (the sandbox consents as the portal's super admin, the demo's operator).
     const { cookie } = await signInWithCrm(url, 'hubspot');
-    const s = await waitFor(async () => {
-      const x = (await (await fetch(`${url}/`, { headers: { accept: 'application/json', cookie } })).json()) as any;
-      return x.recentTasks.length > 0 ? x : null;
-    }, 30000, 'a written task');
+    const s = await waitFor(
+      async () => {
+        const x = (await (await fetch(`${url}/`, { headers: { accept: 'application/json', cookie } })).json()) as any;
+        return x.recentTasks.length > 0 ? x : null;
+      },
+      30000,
+      'a written task',
+    );
     expect(s.connections.some((c: any) => c.provider === 'hubspot' && c.backfillDone)).toBe(true);
     expect(s.inbox.total).toBeGreaterThan(0);
     const html = await (await fetch(`${url}/`, { headers: { cookie } })).text();
@@ -47,7 +70,9 @@ test('the embedded-default demo runs the whole loop with no configuration', asyn
     // would take over with one.
     await waitFor(() => out.includes('inference tiers — large'), 120000, `the tier report in the demo output:\n${out}`);
     expect(out).toMatch(/inference tiers — rules: \d+ steps? \(.*score_deal/);
-    expect(out).toMatch(/inference tiers — small: \d+ steps? \(.*extract_signals.*\); e\.g\. extract_signals .* by signals-tfidf-logreg-v2/);
+    expect(out).toMatch(
+      /inference tiers — small: \d+ steps? \(.*extract_signals.*\); e\.g\. extract_signals .* by signals-tfidf-logreg-v2/,
+    );
     expect(out).toContain('inference tiers — large: not used (no model endpoint configured); with OPENAI_API_KEY');
   } finally {
     child.kill('SIGTERM');

@@ -3,7 +3,13 @@ import type { SalesforceSandbox } from '../../connectors/salesforce/sandbox/inde
 import { TokenCipher } from '../../src/lib/crypto.js';
 import type { Closeloop } from '../../src/main.js';
 import { TEST_KEY } from '../helpers/closeloop.js';
-import { backfilled, installSalesforce, startSalesforceLoop, waitFor, type SalesforceLoop } from '../helpers/salesforce.js';
+import {
+  backfilled,
+  installSalesforce,
+  startSalesforceLoop,
+  waitFor,
+  type SalesforceLoop,
+} from '../helpers/salesforce.js';
 
 const DAY = 86_400_000;
 
@@ -25,34 +31,88 @@ describe(`what a rep finds in Salesforce (${process.env.DATABASE_URL ? 'postgres
     loop = await startSalesforceLoop({ env: { STALE_DEAL_DAYS: '14' } });
     ({ sf, cl, orgId } = loop);
     const admin = sf.store.adminUserId(orgId);
-    const owner = sf.store.create(orgId, 'User', { LastName: 'Rep', FirstName: 'Riley', Username: 'riley@sellerco.example', Email: 'riley@sellerco.example', Alias: 'rrep' }, { userId: admin });
+    const owner = sf.store.create(
+      orgId,
+      'User',
+      {
+        LastName: 'Rep',
+        FirstName: 'Riley',
+        Username: 'riley@sellerco.example',
+        Email: 'riley@sellerco.example',
+        Alias: 'rrep',
+      },
+      { userId: admin },
+    );
     const account = sf.store.create(orgId, 'Account', { Name: 'Acme Corp', Website: 'https://acme.example' });
-    const carl = sf.store.create(orgId, 'Contact', { FirstName: 'Carl', LastName: 'Gauss', Email: 'carl@acme.example', AccountId: account });
-    const opp = sf.store.create(orgId, 'Opportunity', { Name: 'Acme expansion', StageName: 'Negotiation/Review', CloseDate: '2030-01-31', Amount: 120000, AccountId: account, OwnerId: owner });
-    sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: carl, IsPrimary: true });
-    const email = (days: number, text: string) => sf.store.create(orgId, 'EmailMessage', {
-      Subject: 'Re: Expansion pricing', TextBody: text, Status: '3', Incoming: true, FromAddress: 'carl@acme.example', FromName: 'Carl Gauss',
-      MessageDate: new Date(Date.now() - days * DAY).toISOString(), RelatedToId: opp, ToIds: [carl],
+    const carl = sf.store.create(orgId, 'Contact', {
+      FirstName: 'Carl',
+      LastName: 'Gauss',
+      Email: 'carl@acme.example',
+      AccountId: account,
     });
+    const opp = sf.store.create(orgId, 'Opportunity', {
+      Name: 'Acme expansion',
+      StageName: 'Negotiation/Review',
+      CloseDate: '2030-01-31',
+      Amount: 120000,
+      AccountId: account,
+      OwnerId: owner,
+    });
+    sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: carl, IsPrimary: true });
+    const email = (days: number, text: string) =>
+      sf.store.create(orgId, 'EmailMessage', {
+        Subject: 'Re: Expansion pricing',
+        TextBody: text,
+        Status: '3',
+        Incoming: true,
+        FromAddress: 'carl@acme.example',
+        FromName: 'Carl Gauss',
+        MessageDate: new Date(Date.now() - days * DAY).toISOString(),
+        RelatedToId: opp,
+        ToIds: [carl],
+      });
     ids.first = email(3, 'Hi Riley, our budget was cut this quarter and we cannot go above what we have.');
-    ids.newest = email(1, 'Hi Riley, finance confirmed the budget freeze, we need to revisit the budget before we sign.');
+    ids.newest = email(
+      1,
+      'Hi Riley, finance confirmed the budget freeze, we need to revisit the budget before we sign.',
+    );
     Object.assign(ids, { owner, carl, opp });
     const installed = await installSalesforce(cl);
     const row = await backfilled(cl, orgId, 60_000);
-    conn = new Connection({ instanceUrl: sf.url, accessToken: new TokenCipher(TEST_KEY).decrypt(row.access_token_enc), version: '62.0' });
+    conn = new Connection({
+      instanceUrl: sf.url,
+      accessToken: new TokenCipher(TEST_KEY).decrypt(row.access_token_enc),
+      version: '62.0',
+    });
     void installed;
   }, 90_000);
-  afterAll(async () => { await loop.stop(); });
+  afterAll(async () => {
+    await loop.stop();
+  });
 
   test('one Task and one draft for two budget emails, read through jsforce', async () => {
-    await waitFor(async () => {
-      const t = await conn.query<{ Id: string }>(`SELECT Id FROM Task WHERE WhatId = '${ids.opp}'`);
-      const d = await conn.query<{ Id: string }>(`SELECT Id FROM EmailMessage WHERE RelatedToId = '${ids.opp}' AND Status = '5'`);
-      return t.records.length >= 1 && d.records.length >= 1;
-    }, 60_000, 'task and draft');
+    await waitFor(
+      async () => {
+        const t = await conn.query<{ Id: string }>(`SELECT Id FROM Task WHERE WhatId = '${ids.opp}'`);
+        const d = await conn.query<{ Id: string }>(
+          `SELECT Id FROM EmailMessage WHERE RelatedToId = '${ids.opp}' AND Status = '5'`,
+        );
+        return t.records.length >= 1 && d.records.length >= 1;
+      },
+      60_000,
+      'task and draft',
+    );
     await new Promise((r) => setTimeout(r, 1500));
-    const tasks = (await conn.query<any>(`SELECT Id, Subject, Description, OwnerId, Priority, Status FROM Task WHERE WhatId = '${ids.opp}'`)).records;
-    const drafts = (await conn.query<any>(`SELECT Id, Subject, TextBody, FromName, FromAddress, ToAddress, ReplyToEmailMessageId FROM EmailMessage WHERE RelatedToId = '${ids.opp}' AND Status = '5'`)).records;
+    const tasks = (
+      await conn.query<any>(
+        `SELECT Id, Subject, Description, OwnerId, Priority, Status FROM Task WHERE WhatId = '${ids.opp}'`,
+      )
+    ).records;
+    const drafts = (
+      await conn.query<any>(
+        `SELECT Id, Subject, TextBody, FromName, FromAddress, ToAddress, ReplyToEmailMessageId FROM EmailMessage WHERE RelatedToId = '${ids.opp}' AND Status = '5'`,
+      )
+    ).records;
     expect(tasks).toHaveLength(1);
     expect(drafts).toHaveLength(1);
     const [task] = tasks;
@@ -65,7 +125,12 @@ describe(`what a rep finds in Salesforce (${process.env.DATABASE_URL ? 'postgres
     expect(task.Description).toMatch(/Quote from .*: "/);
     expect(task.Description).not.toMatch(/\{\{|closeloop note|Checks passed/);
     const [draft] = drafts;
-    expect(draft).toMatchObject({ Subject: 'Re: Expansion pricing', FromName: 'Riley Rep', FromAddress: 'riley@sellerco.example', ToAddress: 'carl@acme.example' });
+    expect(draft).toMatchObject({
+      Subject: 'Re: Expansion pricing',
+      FromName: 'Riley Rep',
+      FromAddress: 'riley@sellerco.example',
+      ToAddress: 'carl@acme.example',
+    });
     // A reply in the customer's thread: to the message that raised the concern (which of Carl's two budget emails
     // that is depends on which one the first analysis saw; both are his, in this thread).
     expect([ids.first, ids.newest]).toContain(draft.ReplyToEmailMessageId);

@@ -24,16 +24,27 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
   const startChild = async (): Promise<string> => {
     // Run node itself (tsx as an import hook), so SIGKILL hits the process that does the work.
     const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/helpers/closeloop-child.ts')], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: {
-        ...process.env, CHILD_PORT: String(port), CHILD_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN, CHILD_DATA_DIR: dataDir, CHILD_DATABASE_URL: pg?.url ?? '', CHILD_SANDBOX_URL: hs.url,
-        CHILD_CLIENT_ID: 'restart-app', CHILD_CLIENT_SECRET: 'restart-secret',
+        ...process.env,
+        CHILD_PORT: String(port),
+        CHILD_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+        CHILD_DATA_DIR: dataDir,
+        CHILD_DATABASE_URL: pg?.url ?? '',
+        CHILD_SANDBOX_URL: hs.url,
+        CHILD_CLIENT_ID: 'restart-app',
+        CHILD_CLIENT_SECRET: 'restart-secret',
       },
     });
     child = c;
     return new Promise((resolve, reject) => {
       let buf = '';
-      c.stdout!.on('data', (d) => { buf += String(d); const m = buf.match(/READY (\S+)/); if (m) resolve(m[1]!); });
+      c.stdout!.on('data', (d) => {
+        buf += String(d);
+        const m = buf.match(/READY (\S+)/);
+        if (m) resolve(m[1]!);
+      });
       c.on('exit', (code) => reject(new Error(`child exited early (${code})`)));
     });
   };
@@ -50,8 +61,15 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     pg = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
     port = await freePort();
     hs = await startHubspotSandbox({
-      port: 0, clientId: 'restart-app', clientSecret: 'restart-secret', seed: 'empty',
-      webhookBatchMs: 20, webhookRetryBaseMs: 100, webhookMaxRetryDelayMs: 1000, webhookMaxAttempts: 30, webhookTimeoutMs: 2000,
+      port: 0,
+      clientId: 'restart-app',
+      clientSecret: 'restart-secret',
+      seed: 'empty',
+      webhookBatchMs: 20,
+      webhookRetryBaseMs: 100,
+      webhookMaxRetryDelayMs: 1000,
+      webhookMaxAttempts: 30,
+      webhookTimeoutMs: 2000,
     });
     seeded = seedContractDeals(hs, N);
     deals = seeded.deals;
@@ -73,17 +91,24 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     hs.setWebhookTarget(`${url}/webhooks/hubspot`);
     const res = await fetch(`${url}/install/hubspot`);
     expect(res.status).toBe(200);
-    await waitFor(async () => {
-      const s = (await (await fetch(`${url}/`, { headers: { accept: "application/json", ...AS_OPERATOR } })).json()) as any;
-      return s.connections[0]?.backfillDone;
-    }, 30000, 'backfill');
+    await waitFor(
+      async () => {
+        const s = (await (
+          await fetch(`${url}/`, { headers: { accept: 'application/json', ...AS_OPERATOR } })
+        ).json()) as any;
+        return s.connections[0]?.backfillDone;
+      },
+      30000,
+      'backfill',
+    );
 
     sendBudgetCuts(hs, seeded);
     // Kill the process as soon as the first task lands: other jobs are mid-flight.
     await waitFor(() => deals.some((d) => budgetTasks(d).length > 0), 30000, 'first task');
     await kill9();
     // Tasks go out in batch calls (one call may carry all ten), drafts one by one: count both.
-    const written = deals.filter((d) => budgetTasks(d).length > 0).length + deals.filter((d) => drafts(d).length > 0).length;
+    const written =
+      deals.filter((d) => budgetTasks(d).length > 0).length + deals.filter((d) => drafts(d).length > 0).length;
 
     const url2 = await startChild();
     expect(url2).toBe(url);
@@ -95,10 +120,16 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     for (const d of deals) expect(budgetTasks(d)).toHaveLength(1);
     for (const d of deals) expect(drafts(d)).toHaveLength(1);
     // The job that was mid-flight at the kill is retried once its lease expires.
-    const s = await waitFor(async () => {
-      const x = (await (await fetch(`${url2}/`, { headers: { accept: 'application/json', ...AS_OPERATOR } })).json()) as any;
-      return x.writebacks.done === 2 * N && x.inbox.pending === 0 ? x : null;
-    }, 90000, 'outbox and inbox to drain');
+    const s = await waitFor(
+      async () => {
+        const x = (await (
+          await fetch(`${url2}/`, { headers: { accept: 'application/json', ...AS_OPERATOR } })
+        ).json()) as any;
+        return x.writebacks.done === 2 * N && x.inbox.pending === 0 ? x : null;
+      },
+      90000,
+      'outbox and inbox to drain',
+    );
     expect(s.writebacks.pending ?? 0).toBe(0);
     // The kill really happened mid-flight: some tasks or drafts were still to be written.
     expect(written).toBeLessThan(2 * N);

@@ -6,7 +6,14 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { createMetrics } from '../../src/lib/metrics.js';
 import { startChangeStreams } from '../../src/sync/change-streams.js';
 import type { ConnectionRow } from '../../src/store/index.js';
-import { backfilled, installSalesforce, startSalesforceLoop, subscribed, waitFor, type SalesforceLoop } from '../helpers/salesforce.js';
+import {
+  backfilled,
+  installSalesforce,
+  startSalesforceLoop,
+  subscribed,
+  waitFor,
+  type SalesforceLoop,
+} from '../helpers/salesforce.js';
 
 const HOUR = 3_600_000;
 const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -30,9 +37,20 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     loop = await startSalesforceLoop({ dataDir });
     ({ sf, orgId } = loop);
     const account = sf.store.create(orgId, 'Account', { Name: 'Initech' });
-    const contact = sf.store.create(orgId, 'Contact', { FirstName: 'Bill', LastName: 'Lumbergh', Email: 'bill@initech.example', AccountId: account });
+    const contact = sf.store.create(orgId, 'Contact', {
+      FirstName: 'Bill',
+      LastName: 'Lumbergh',
+      Email: 'bill@initech.example',
+      AccountId: account,
+    });
     const leaving = sf.store.create(orgId, 'Contact', { FirstName: 'Milton', LastName: 'Waddams', AccountId: account });
-    const opp = sf.store.create(orgId, 'Opportunity', { Name: 'Initech printer rollout', StageName: 'Negotiation/Review', CloseDate: '2030-06-30', Amount: 20000, AccountId: account });
+    const opp = sf.store.create(orgId, 'Opportunity', {
+      Name: 'Initech printer rollout',
+      StageName: 'Negotiation/Review',
+      CloseDate: '2030-06-30',
+      Amount: 20000,
+      AccountId: account,
+    });
     sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
     Object.assign(ids, { account, contact, leaving, opp });
     await installSalesforce(loop.cl);
@@ -46,21 +64,37 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
 
   const position = async () => (await loop.cl.store.changeStreams.get(conn.id))?.replay_position ?? null;
   const replayOf = (p: string | null) => (p === null ? null : Number(p.split('@')[0]));
-  const budgetTasks = () => sf.store.list(orgId, 'Task').filter((t) => t.WhatId === ids.opp && String(t.Description).includes('budget'));
+  const budgetTasks = () =>
+    sf.store.list(orgId, 'Task').filter((t) => t.WhatId === ids.opp && String(t.Description).includes('budget'));
 
   test('a change made in Salesforce arrives as a change event; the replay position is stored with the record', async () => {
     sf.store.update(orgId, 'Opportunity', ids.opp!, { Amount: 25000 });
-    const deal = await waitFor(async () => {
-      const d = await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!);
-      return d?.amount === 25000 ? d : null;
-    }, 10_000, 'the amount change');
+    const deal = await waitFor(
+      async () => {
+        const d = await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!);
+        return d?.amount === 25000 ? d : null;
+      },
+      10_000,
+      'the amount change',
+    );
     expect(deal.stage).toBe('negotiation');
     await waitFor(async () => replayOf(await position()) === sf.store.latestReplayId(orgId), 5_000, 'position stored');
     // One subscriber per connection: a second supervisor on the same database does not get the lease.
-    const other = startChangeStreams({
-      store: loop.cl.store, queue: loop.cl.queue, metrics: createMetrics(), logger: silentLogger(), vault: null as never,
-      connectorFor: () => { throw new Error('must not subscribe'); }, subscribers: [], now: Date.now,
-    }, { owner: 'other-process', tickMs: 50 });
+    const other = startChangeStreams(
+      {
+        store: loop.cl.store,
+        queue: loop.cl.queue,
+        metrics: createMetrics(),
+        logger: silentLogger(),
+        vault: null as never,
+        connectorFor: () => {
+          throw new Error('must not subscribe');
+        },
+        subscribers: [],
+        now: Date.now,
+      },
+      { owner: 'other-process', tickMs: 50 },
+    );
     await other.tick();
     expect(other.running()).toEqual([]);
     await other.stop();
@@ -74,7 +108,12 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
 
     sf.store.update(orgId, 'Contact', ids.contact!, { Title: 'Division VP' });
     const email = sf.store.create(orgId, 'EmailMessage', {
-      Subject: 'Re: printer rollout', Status: '0', Incoming: true, MessageDate: new Date().toISOString(), RelatedToId: ids.opp, ToIds: [ids.contact!],
+      Subject: 'Re: printer rollout',
+      Status: '0',
+      Incoming: true,
+      MessageDate: new Date().toISOString(),
+      RelatedToId: ids.opp,
+      ToIds: [ids.contact!],
       TextBody: 'Bill here. Corporate froze our budget this quarter, so we cannot sign at this price.',
     });
     sf.store.delete(orgId, 'Contact', ids.leaving!);
@@ -82,22 +121,31 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     expect(latest - replayOf(before)!).toBeGreaterThanOrEqual(3);
 
     await loop.restart();
-    await waitFor(async () => {
-      const c = await loop.cl.store.records.get<any>(conn.id, 'contact', ids.contact!);
-      const e = await loop.cl.store.records.get<any>(conn.id, 'email', email);
-      // A CDC deletion is erased like every other source's (src/sync/apply-changes.ts): only its tombstone remains.
-      const gone = await loop.cl.store.records.get<any>(conn.id, 'contact', ids.leaving!);
-      const tombstone = await loop.cl.store.records.deletedAt(conn.id, 'contact', ids.leaving!);
-      return c?.title === 'Division VP' && e && !gone && tombstone ? true : null;
-    }, 15_000, 'the missed changes');
+    await waitFor(
+      async () => {
+        const c = await loop.cl.store.records.get<any>(conn.id, 'contact', ids.contact!);
+        const e = await loop.cl.store.records.get<any>(conn.id, 'email', email);
+        // A CDC deletion is erased like every other source's (src/sync/apply-changes.ts): only its tombstone remains.
+        const gone = await loop.cl.store.records.get<any>(conn.id, 'contact', ids.leaving!);
+        const tombstone = await loop.cl.store.records.deletedAt(conn.id, 'contact', ids.leaving!);
+        return c?.title === 'Division VP' && e && !gone && tombstone ? true : null;
+      },
+      15_000,
+      'the missed changes',
+    );
     await waitFor(() => budgetTasks().length > 0, 15_000, 'the budget task');
     await waitFor(async () => replayOf(await position())! >= latest, 5_000, 'position caught up');
     // Our own Task comes back as a change event too (changeOrigin client=closeloop): synced, never suggested on.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(budgetTasks()).toHaveLength(1);
     const written = budgetTasks()[0]!;
-    expect(await loop.cl.store.records.get<any>(conn.id, 'task', String(written.Id))).toMatchObject({ externalId: written.Id });
-    const suggestions = await loop.cl.store.db.query("SELECT 1 FROM suggestions WHERE connection_id = $1 AND type = 'budget_risk'", [conn.id]);
+    expect(await loop.cl.store.records.get<any>(conn.id, 'task', String(written.Id))).toMatchObject({
+      externalId: written.Id,
+    });
+    const suggestions = await loop.cl.store.db.query(
+      "SELECT 1 FROM suggestions WHERE connection_id = $1 AND type = 'budget_risk'",
+      [conn.id],
+    );
     expect(suggestions.rows).toHaveLength(1);
   });
 
@@ -105,34 +153,61 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     // Stop this process's streams (the lease is released), age the stored position, then restart on the same database.
     await loop.cl.changeStreams!.stop();
     const stale = `${sf.store.latestReplayId(orgId)}@${Date.now() - 73 * HOUR}`;
-    await loop.cl.store.db.query('UPDATE change_streams SET replay_position = $2 WHERE connection_id = $1', [conn.id, stale]);
+    await loop.cl.store.db.query('UPDATE change_streams SET replay_position = $2 WHERE connection_id = $1', [
+      conn.id,
+      stale,
+    ]);
     const syncedBefore = new Date((await loop.cl.store.connections.get(conn.id))!.last_sync_at!).getTime();
     await loop.cl.stop();
     // Made while nobody listened, and only reachable through the resync (the stream restarts from new events).
     sf.store.update(orgId, 'Account', ids.account!, { Website: 'https://initech.example' });
     await loop.restart();
-    await waitFor(async () => {
-      const c = await loop.cl.store.connections.get(conn.id);
-      return c?.last_sync_at && new Date(c.last_sync_at).getTime() > syncedBefore ? c : null;
-    }, 15_000, 'the resync backfill');
+    await waitFor(
+      async () => {
+        const c = await loop.cl.store.connections.get(conn.id);
+        return c?.last_sync_at && new Date(c.last_sync_at).getTime() > syncedBefore ? c : null;
+      },
+      15_000,
+      'the resync backfill',
+    );
     expect((await loop.cl.store.records.get<any>(conn.id, 'company', ids.account!))?.domain).toBe('initech.example');
     await subscribed(loop, conn.id);
     sf.store.update(orgId, 'Opportunity', ids.opp!, { Amount: 27000 });
-    await waitFor(async () => (await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!))?.amount === 27000, 10_000, 'a new event after the resync');
-    await waitFor(async () => replayOf(await position()) === sf.store.latestReplayId(orgId), 5_000, 'position after the resync');
+    await waitFor(
+      async () => (await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!))?.amount === 27000,
+      10_000,
+      'a new event after the resync',
+    );
+    await waitFor(
+      async () => replayOf(await position()) === sf.store.latestReplayId(orgId),
+      5_000,
+      'position after the resync',
+    );
   });
 
   test('a replay id the platform refuses also resyncs', async () => {
     await loop.cl.changeStreams!.stop();
     // Newer than anything the org published: the sandbox refuses it as the platform refuses a purged one.
-    await loop.cl.store.db.query('UPDATE change_streams SET replay_position = $2 WHERE connection_id = $1', [conn.id, '999999']);
+    await loop.cl.store.db.query('UPDATE change_streams SET replay_position = $2 WHERE connection_id = $1', [
+      conn.id,
+      '999999',
+    ]);
     await loop.cl.stop();
     await loop.restart();
     await subscribed(loop, conn.id);
     sf.store.update(orgId, 'Opportunity', ids.opp!, { Amount: 31000 });
-    await waitFor(async () => (await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!))?.amount === 31000, 10_000, 'events after the refused replay id');
+    await waitFor(
+      async () => (await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!))?.amount === 31000,
+      10_000,
+      'events after the refused replay id',
+    );
     // The restarted stream began at a stored start position (src/sync/change-streams.ts); the events of the last
     // minutes (clock-skew margin) are replayed in order before the new one, so the position catches up to the newest.
-    await waitFor(async () => replayOf((await loop.cl.store.changeStreams.get(conn.id))!.replay_position) === sf.store.latestReplayId(orgId), 10_000, 'position after the refused replay id');
+    await waitFor(
+      async () =>
+        replayOf((await loop.cl.store.changeStreams.get(conn.id))!.replay_position) === sf.store.latestReplayId(orgId),
+      10_000,
+      'position after the refused replay id',
+    );
   });
 });

@@ -1,6 +1,13 @@
 import type { SalesforceSandbox } from '../../connectors/salesforce/sandbox/index.js';
 import type { ConnectionRow } from '../../src/store/index.js';
-import { backfilled, installSalesforce, startSalesforceLoop, subscribed, waitFor, type SalesforceLoop } from '../helpers/salesforce.js';
+import {
+  backfilled,
+  installSalesforce,
+  startSalesforceLoop,
+  subscribed,
+  waitFor,
+  type SalesforceLoop,
+} from '../helpers/salesforce.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 const DAY = 86_400_000;
@@ -19,34 +26,87 @@ describe(`Salesforce outcome feedback (${ENGINE})`, () => {
     loop = await startSalesforceLoop({ env: { STALE_DEAL_DAYS: '14' } });
     ({ sf, orgId } = loop);
     const admin = sf.store.adminUserId(orgId);
-    const owner = sf.store.create(orgId, 'User', { LastName: 'Rep', FirstName: 'Riley', Username: 'riley@sellerco.example', Email: 'riley@sellerco.example', Alias: 'rrep' }, { userId: admin });
+    const owner = sf.store.create(
+      orgId,
+      'User',
+      {
+        LastName: 'Rep',
+        FirstName: 'Riley',
+        Username: 'riley@sellerco.example',
+        Email: 'riley@sellerco.example',
+        Alias: 'rrep',
+      },
+      { userId: admin },
+    );
     for (let i = 0; i < 3; i++) {
-      const account = sf.store.create(orgId, 'Account', { Name: `Initech ${i}`, Website: `https://initech${i}.example` });
-      const contact = sf.store.create(orgId, 'Contact', { FirstName: 'Bill', LastName: `Lumbergh ${i}`, Email: `bill${i}@initech${i}.example`, AccountId: account });
-      const opp = sf.store.create(orgId, 'Opportunity', { Name: `Initech pilot ${i}`, StageName: 'Qualification', CloseDate: '2030-03-31', Amount: 9000 + i, AccountId: account, OwnerId: owner });
+      const account = sf.store.create(orgId, 'Account', {
+        Name: `Initech ${i}`,
+        Website: `https://initech${i}.example`,
+      });
+      const contact = sf.store.create(orgId, 'Contact', {
+        FirstName: 'Bill',
+        LastName: `Lumbergh ${i}`,
+        Email: `bill${i}@initech${i}.example`,
+        AccountId: account,
+      });
+      const opp = sf.store.create(orgId, 'Opportunity', {
+        Name: `Initech pilot ${i}`,
+        StageName: 'Qualification',
+        CloseDate: '2030-03-31',
+        Amount: 9000 + i,
+        AccountId: account,
+        OwnerId: owner,
+      });
       sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
       sf.store.create(orgId, 'EmailMessage', {
-        Subject: 'Pilot intro', TextBody: 'Intro call, interested in a pilot.', Status: '3', Incoming: false,
-        MessageDate: new Date(Date.now() - 30 * DAY).toISOString(), RelatedToId: opp, ToIds: [contact],
+        Subject: 'Pilot intro',
+        TextBody: 'Intro call, interested in a pilot.',
+        Status: '3',
+        Incoming: false,
+        MessageDate: new Date(Date.now() - 30 * DAY).toISOString(),
+        RelatedToId: opp,
+        ToIds: [contact],
       });
     }
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId, 60_000);
     await subscribed(loop, conn.id);
   }, 120_000);
-  afterAll(async () => { await loop.stop(); });
+  afterAll(async () => {
+    await loop.stop();
+  });
 
-  const written = async (action: string) => (await loop.cl.store.db.query<{ suggestion_id: string; crm_id: string }>(
-    "SELECT suggestion_id, crm_id FROM writeback_outbox WHERE connection_id = $1 AND action = $2 AND status = 'done' ORDER BY id", [conn.id, action])).rows;
-  const outcomes = async () => (await loop.cl.store.db.query<{ target: string; outcome: string }>(
-    'SELECT target, outcome FROM suggestion_outcomes WHERE connection_id = $1 ORDER BY target, outcome', [conn.id])).rows;
+  const written = async (action: string) =>
+    (
+      await loop.cl.store.db.query<{ suggestion_id: string; crm_id: string }>(
+        "SELECT suggestion_id, crm_id FROM writeback_outbox WHERE connection_id = $1 AND action = $2 AND status = 'done' ORDER BY id",
+        [conn.id, action],
+      )
+    ).rows;
+  const outcomes = async () =>
+    (
+      await loop.cl.store.db.query<{ target: string; outcome: string }>(
+        'SELECT target, outcome FROM suggestion_outcomes WHERE connection_id = $1 ORDER BY target, outcome',
+        [conn.id],
+      )
+    ).rows;
 
   test('completed and deleted Tasks, sent and discarded drafts are recorded as outcomes', async () => {
-    const tasks = await waitFor(async () => { const r = await written('create_task'); return r.length >= 2 ? r : null; }, 60_000, 'two written tasks');
+    const tasks = await waitFor(
+      async () => {
+        const r = await written('create_task');
+        return r.length >= 2 ? r : null;
+      },
+      60_000,
+      'two written tasks',
+    );
     const drafts = await written('create_draft_email');
     sf.store.update(orgId, 'Task', tasks[0]!.crm_id, { Status: 'Completed' });
     sf.store.delete(orgId, 'Task', tasks[1]!.crm_id);
-    const expected = [{ target: tasks[0]!.crm_id, outcome: 'task_completed' }, { target: tasks[1]!.crm_id, outcome: 'task_deleted' }];
+    const expected = [
+      { target: tasks[0]!.crm_id, outcome: 'task_completed' },
+      { target: tasks[1]!.crm_id, outcome: 'task_deleted' },
+    ];
     if (drafts[0]) {
       sf.store.update(orgId, 'EmailMessage', drafts[0].crm_id, { Status: '3', MessageDate: new Date().toISOString() });
       expected.push({ target: drafts[0].crm_id, outcome: 'draft_sent' });
@@ -55,10 +115,14 @@ describe(`Salesforce outcome feedback (${ENGINE})`, () => {
       sf.store.delete(orgId, 'EmailMessage', drafts[1].crm_id);
       expected.push({ target: drafts[1].crm_id, outcome: 'draft_discarded' });
     }
-    const got = await waitFor(async () => {
-      const o = await outcomes();
-      return expected.every((e) => o.some((x) => x.target === e.target && x.outcome === e.outcome)) ? o : null;
-    }, 30_000, `outcomes ${JSON.stringify(expected)}`);
+    const got = await waitFor(
+      async () => {
+        const o = await outcomes();
+        return expected.every((e) => o.some((x) => x.target === e.target && x.outcome === e.outcome)) ? o : null;
+      },
+      30_000,
+      `outcomes ${JSON.stringify(expected)}`,
+    );
     // Once each: a later change of the same record records nothing new.
     sf.store.update(orgId, 'Task', tasks[0]!.crm_id, { Description: 'edited after completion' });
     await new Promise((r) => setTimeout(r, 1_500));

@@ -2,7 +2,13 @@ import type { SalesforceSandbox } from '../../connectors/salesforce/sandbox/inde
 import type { Closeloop } from '../../src/main.js';
 import { TokenCipher } from '../../src/lib/crypto.js';
 import { AS_OPERATOR, TEST_KEY } from '../helpers/closeloop.js';
-import { backfilled, installSalesforce, startSalesforceLoop, waitFor, type SalesforceLoop } from '../helpers/salesforce.js';
+import {
+  backfilled,
+  installSalesforce,
+  startSalesforceLoop,
+  waitFor,
+  type SalesforceLoop,
+} from '../helpers/salesforce.js';
 
 const DAY = 86_400_000;
 const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -22,31 +28,82 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
 
   beforeAll(async () => {
     // Small pages and a low Bulk threshold, so the backfill pages through REST and runs a Bulk API 2.0 job.
-    loop = await startSalesforceLoop({ env: { STALE_DEAL_DAYS: '14' }, sandbox: { bulkProcessingMs: 50 }, connector: { sync: { pageSize: 10, bulkThreshold: 28 } } });
+    loop = await startSalesforceLoop({
+      env: { STALE_DEAL_DAYS: '14' },
+      sandbox: { bulkProcessingMs: 50 },
+      connector: { sync: { pageSize: 10, bulkThreshold: 28 } },
+    });
     ({ sf, cl, orgId } = loop);
     // Outbound Messages name the org's own instance (checked against the installed connection's host).
     SF_URL = sf.url;
     const admin = sf.store.adminUserId(orgId);
-    ownerId = sf.store.create(orgId, 'User', { LastName: 'Rep', FirstName: 'Riley', Username: 'riley@sellerco.example', Email: 'riley@sellerco.example', Alias: 'rrep' }, { userId: admin });
-    const account = sf.store.create(orgId, 'Account', { Name: 'Globex Corporation', Website: 'https://globex.example' });
-    const contact = sf.store.create(orgId, 'Contact', { FirstName: 'Hank', LastName: "O'Scorpio", Email: 'hank@globex.example', AccountId: account });
-    const negotiating = sf.store.create(orgId, 'Opportunity', { Name: 'Globex renewal', StageName: 'Negotiation/Review', CloseDate: '2030-01-31', Amount: 48000, AccountId: account, OwnerId: ownerId });
-    const quiet = sf.store.create(orgId, 'Opportunity', { Name: 'Globex pilot', StageName: 'Qualification', CloseDate: '2030-03-31', Amount: 9000, AccountId: account, OwnerId: ownerId });
-    for (const opp of [negotiating, quiet]) sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
+    ownerId = sf.store.create(
+      orgId,
+      'User',
+      {
+        LastName: 'Rep',
+        FirstName: 'Riley',
+        Username: 'riley@sellerco.example',
+        Email: 'riley@sellerco.example',
+        Alias: 'rrep',
+      },
+      { userId: admin },
+    );
+    const account = sf.store.create(orgId, 'Account', {
+      Name: 'Globex Corporation',
+      Website: 'https://globex.example',
+    });
+    const contact = sf.store.create(orgId, 'Contact', {
+      FirstName: 'Hank',
+      LastName: "O'Scorpio",
+      Email: 'hank@globex.example',
+      AccountId: account,
+    });
+    const negotiating = sf.store.create(orgId, 'Opportunity', {
+      Name: 'Globex renewal',
+      StageName: 'Negotiation/Review',
+      CloseDate: '2030-01-31',
+      Amount: 48000,
+      AccountId: account,
+      OwnerId: ownerId,
+    });
+    const quiet = sf.store.create(orgId, 'Opportunity', {
+      Name: 'Globex pilot',
+      StageName: 'Qualification',
+      CloseDate: '2030-03-31',
+      Amount: 9000,
+      AccountId: account,
+      OwnerId: ownerId,
+    });
+    for (const opp of [negotiating, quiet])
+      sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
     sf.store.create(orgId, 'EmailMessage', {
-      Subject: 'Contract redlines', TextBody: 'Walked Hank through the contract redlines.', Status: '3', Incoming: false,
-      MessageDate: new Date(Date.now() - 2 * DAY).toISOString(), RelatedToId: negotiating, ToIds: [contact],
+      Subject: 'Contract redlines',
+      TextBody: 'Walked Hank through the contract redlines.',
+      Status: '3',
+      Incoming: false,
+      MessageDate: new Date(Date.now() - 2 * DAY).toISOString(),
+      RelatedToId: negotiating,
+      ToIds: [contact],
     });
     sf.store.create(orgId, 'EmailMessage', {
-      Subject: 'Pilot intro', TextBody: 'Intro call, interested in a pilot.', Status: '3', Incoming: false,
-      MessageDate: new Date(Date.now() - 30 * DAY).toISOString(), RelatedToId: quiet, ToIds: [contact],
+      Subject: 'Pilot intro',
+      TextBody: 'Intro call, interested in a pilot.',
+      Status: '3',
+      Incoming: false,
+      MessageDate: new Date(Date.now() - 30 * DAY).toISOString(),
+      RelatedToId: quiet,
+      ToIds: [contact],
     });
     // Enough accounts for several REST pages and, above the threshold, a Bulk API 2.0 job for Contact.
     for (let i = 0; i < 25; i++) sf.store.create(orgId, 'Account', { Name: `Filler ${i}` });
-    for (let i = 0; i < 30; i++) sf.store.create(orgId, 'Contact', { LastName: `Filler ${i}`, Email: `filler${i}@example.com` });
+    for (let i = 0; i < 30; i++)
+      sf.store.create(orgId, 'Contact', { LastName: `Filler ${i}`, Email: `filler${i}@example.com` });
     Object.assign(ids, { account, contact, negotiating, quiet });
   }, 120_000);
-  afterAll(async () => { await loop.stop(); });
+  afterAll(async () => {
+    await loop.stop();
+  });
 
   const tasksFor = (oppId: string) => sf.store.list(orgId, 'Task').filter((t) => t.WhatId === oppId);
 
@@ -69,20 +126,40 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(counts).toMatchObject({ company: 26, contact: 31, deal: 2 });
     // The two seeded emails, plus any draft closeloop already wrote back whose change event came in (the stream
     // starts from a stored position, so it does not miss events made between install and its first subscribe).
-    const emails = (await cl.store.db.query<{ external_id: string }>("SELECT external_id FROM records WHERE kind = 'email'")).rows.map((r) => r.external_id);
-    const ours = new Set((await cl.store.db.query<{ crm_id: string }>("SELECT crm_id FROM writeback_outbox WHERE crm_id IS NOT NULL")).rows.map((r) => r.crm_id));
+    const emails = (
+      await cl.store.db.query<{ external_id: string }>("SELECT external_id FROM records WHERE kind = 'email'")
+    ).rows.map((r) => r.external_id);
+    const ours = new Set(
+      (
+        await cl.store.db.query<{ crm_id: string }>('SELECT crm_id FROM writeback_outbox WHERE crm_id IS NOT NULL')
+      ).rows.map((r) => r.crm_id),
+    );
     expect(emails.filter((id) => !ours.has(id))).toHaveLength(2);
-    // Accounts (26, under the threshold) came in REST keyset pages of 10, each with its checkpoint; Contacts (31) in one Bulk API 2.0 job.
-    expect(await cl.store.checkpoints.get(conn.id, 'objects:company')).toMatchObject({ 'Account.lastId': expect.stringMatching(/^001/) });
+    // Accounts (26, under the threshold) came in REST keyset pages of 10, each with its checkpoint; Contacts (31) in
+    // one Bulk API 2.0 job.
+    expect(await cl.store.checkpoints.get(conn.id, 'objects:company')).toMatchObject({
+      'Account.lastId': expect.stringMatching(/^001/),
+    });
     const token = new TokenCipher(TEST_KEY).decrypt(conn.access_token_enc);
-    const limits = (await (await fetch(`${sf.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
+    const limits = (await (
+      await fetch(`${sf.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as any;
     expect(limits.DailyBulkV2QueryJobs.Max - limits.DailyBulkV2QueryJobs.Remaining).toBe(1);
     const deal = await cl.store.records.get<any>(conn.id, 'deal', ids.quiet!);
     expect(deal.associations.contacts).toEqual([ids.contact]);
-    const [task] = await waitFor(() => { const t = tasksFor(ids.quiet!); return t.length ? t : null; }, 20_000, 'stale-deal task');
+    const [task] = await waitFor(
+      () => {
+        const t = tasksFor(ids.quiet!);
+        return t.length ? t : null;
+      },
+      20_000,
+      'stale-deal task',
+    );
     expect(task).toMatchObject({ WhoId: ids.contact, OwnerId: ownerId, Status: 'Not Started', TaskSubtype: 'Task' });
     expect(String(task!.Subject)).toContain('Globex pilot');
-    expect(String(task!.Description)).toContain('What happened: Nothing has happened on "Globex pilot" (stage: Qualification)');
+    expect(String(task!.Description)).toContain(
+      'What happened: Nothing has happened on "Globex pilot" (stage: Qualification)',
+    );
     expect(String(task!.Description)).toContain('Quote from the email of');
     expect(String(task!.Description)).toContain('"Intro call, interested in a pilot."');
     expect(String(task!.Description).split('\n').length).toBeGreaterThan(3);
@@ -93,35 +170,74 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
 
   test('an outbound message is recorded, then acked; the budget email becomes one risk Task; a redelivery is a duplicate', async () => {
     const conn = (await cl.store.connections.byAccount('salesforce', orgId))!;
-    sf.configureOutboundMessages(orgId, { url: `${cl.url}/webhooks/salesforce`, objects: { EmailMessage: ['Id', 'Subject', 'RelatedToId'] } });
+    sf.configureOutboundMessages(orgId, {
+      url: `${cl.url}/webhooks/salesforce`,
+      objects: { EmailMessage: ['Id', 'Subject', 'RelatedToId'] },
+    });
     const email = sf.store.create(orgId, 'EmailMessage', {
-      Subject: 'Re: renewal', Status: '0', Incoming: true, MessageDate: new Date().toISOString(), RelatedToId: ids.negotiating, ToIds: [ids.contact!],
+      Subject: 'Re: renewal',
+      Status: '0',
+      Incoming: true,
+      MessageDate: new Date().toISOString(),
+      RelatedToId: ids.negotiating,
+      ToIds: [ids.contact!],
       TextBody: 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
     });
     await sf.flushOutbound();
-    const row = await waitFor(async () => (await cl.store.db.query<{ event_id: string; payload: any }>(
-      `SELECT e ->> 'eventId' AS event_id, e AS payload FROM webhook_batches b, json_array_elements(b.events) e
-        WHERE b.provider = 'salesforce' AND e ->> 'objectId' = $1`, [email])).rows[0], 10_000, 'inbox row');
+    const row = await waitFor(
+      async () =>
+        (
+          await cl.store.db.query<{ event_id: string; payload: any }>(
+            `SELECT e ->> 'eventId' AS event_id, e AS payload FROM webhook_batches b, json_array_elements(b.events) e
+        WHERE b.provider = 'salesforce' AND e ->> 'objectId' = $1`,
+            [email],
+          )
+        ).rows[0],
+      10_000,
+      'inbox row',
+    );
     expect(row.payload).toMatchObject({ kind: 'email', accountId: orgId });
     // Generous: the account scan queued after the backfill may be ahead of this deal's analysis.
-    const [task] = await waitFor(() => { const t = tasksFor(ids.negotiating!); return t.length ? t : null; }, 90_000, 'budget task');
+    const [task] = await waitFor(
+      () => {
+        const t = tasksFor(ids.negotiating!);
+        return t.length ? t : null;
+      },
+      90_000,
+      'budget task',
+    );
     expect(String(task!.Description)).toContain('budget');
     expect(String(task!.Description)).toContain(`/lightning/r/EmailMessage/${email}/view`);
     expect(task).toMatchObject({ Priority: 'High', WhoId: ids.contact, OwnerId: ownerId });
     // The reply the rep may send is an EmailMessage draft (Status 5) on the opportunity: never sent by closeloop.
-    const drafts = sf.store.list(orgId, 'EmailMessage').filter((m) => m.RelatedToId === ids.negotiating && m.Status === '5');
+    const drafts = sf.store
+      .list(orgId, 'EmailMessage')
+      .filter((m) => m.RelatedToId === ids.negotiating && m.Status === '5');
     expect(drafts.length).toBeLessThanOrEqual(1);
     for (const d of drafts) expect(String(d.Closeloop_Key__c)).not.toBe('');
 
     // The same notification again: acked (Salesforce would resend otherwise), recorded as a duplicate.
     const redelivery = outboundMessage(orgId, row.event_id, email);
-    const res = await fetch(`${cl.url}/webhooks/salesforce`, { method: 'POST', body: redelivery, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' } });
+    const res = await fetch(`${cl.url}/webhooks/salesforce`, {
+      method: 'POST',
+      body: redelivery,
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<Ack>true</Ack>');
     const dupes = await cl.store.db.query(
-      "SELECT 1 FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = $1 AND e ->> 'eventId' = $2", [conn.id, row.event_id]);
+      "SELECT 1 FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = $1 AND e ->> 'eventId' = $2",
+      [conn.id, row.event_id],
+    );
     expect(dupes.rows).toHaveLength(1);
-    expect((await cl.store.db.query("SELECT 1 FROM webhook_event_ids WHERE key = 'salesforce:' || length($1::text) || ':' || $1::text || ':' || $2::text", [orgId, row.event_id])).rows).toHaveLength(1);
+    expect(
+      (
+        await cl.store.db.query(
+          "SELECT 1 FROM webhook_event_ids WHERE key = 'salesforce:' || length($1::text) || ':' || $1::text || ':' || $2::text",
+          [orgId, row.event_id],
+        )
+      ).rows,
+    ).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1000));
     expect(tasksFor(ids.negotiating!)).toHaveLength(1);
   });
@@ -129,7 +245,9 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
   test('an outbound message from an org that never installed closeloop is not acked and records nothing', async () => {
     const before = await cl.store.inbox.count();
     const res = await fetch(`${cl.url}/webhooks/salesforce`, {
-      method: 'POST', body: outboundMessage('00D000000000001AAA', 'n-unknown', ids.contact!), headers: { 'content-type': 'text/xml' },
+      method: 'POST',
+      body: outboundMessage('00D000000000001AAA', 'n-unknown', ids.contact!),
+      headers: { 'content-type': 'text/xml' },
     });
     // No Ack: Salesforce keeps the message queued and retries it (for 24 hours) instead of believing it delivered.
     expect(res.status).toBe(404);
@@ -140,13 +258,23 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
   });
 
   test('a write-back retried after a crash between the CRM write and our bookkeeping finds its Task by Closeloop_Key__c', async () => {
-    const row = (await cl.store.db.query<{ id: string; crm_id: string }>(
-      "SELECT id::text, crm_id FROM writeback_outbox WHERE action = 'create_task' AND status = 'done' ORDER BY done_at DESC LIMIT 1")).rows[0];
+    const row = (
+      await cl.store.db.query<{ id: string; crm_id: string }>(
+        "SELECT id::text, crm_id FROM writeback_outbox WHERE action = 'create_task' AND status = 'done' ORDER BY done_at DESC LIMIT 1",
+      )
+    ).rows[0];
     const before = sf.store.list(orgId, 'Task').length;
     await cl.store.db.query("UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE id = $1", [row!.id]);
     const outbox = { id: row!.id };
     await cl.queue.send('writeback', { outboxId: outbox.id, receivedAt: null });
-    const done = await waitFor(async () => { const r = await cl.store.outbox.get(outbox.id); return r?.status === 'done' ? r : null; }, 15_000, 'retried write-back');
+    const done = await waitFor(
+      async () => {
+        const r = await cl.store.outbox.get(outbox.id);
+        return r?.status === 'done' ? r : null;
+      },
+      15_000,
+      'retried write-back',
+    );
     expect(done.crm_id).toBe(row!.crm_id);
     expect(sf.store.list(orgId, 'Task')).toHaveLength(before);
   });

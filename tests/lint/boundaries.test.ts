@@ -9,7 +9,9 @@ import { ESLint } from 'eslint';
  */
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DIR = join(ROOT, 'tests/lint-fixtures');
-const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort();
+const fixtures = readdirSync(DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 const eslint = new ESLint({ cwd: ROOT });
 
@@ -24,11 +26,20 @@ async function lintAs(file: string): Promise<{ expected: string[]; messages: str
 
 describe('lint boundaries (tests/lint-fixtures)', () => {
   it('has fixtures for every boundary', () => {
-    expect(fixtures).toEqual(expect.arrayContaining([
-      'core-imports-ours.ts', 'sql-outside-store.ts', 'inference-impure.ts', 'connector-imports-other.ts',
-      'connector-imports-sandbox.ts', 'sandbox-outside-tests.ts', 'store-imports-upward.ts', 'feedback-imports-suggest.ts',
-      'sync-imports-feedback.ts', 'suggest-imports-writeback.ts',
-    ]));
+    expect(fixtures).toEqual(
+      expect.arrayContaining([
+        'core-imports-ours.ts',
+        'sql-outside-store.ts',
+        'inference-impure.ts',
+        'connector-imports-other.ts',
+        'connector-imports-sandbox.ts',
+        'sandbox-outside-tests.ts',
+        'store-imports-upward.ts',
+        'feedback-imports-suggest.ts',
+        'sync-imports-feedback.ts',
+        'suggest-imports-writeback.ts',
+      ]),
+    );
   });
 
   it.each(fixtures)('%s fails with exactly its expected errors', async (file) => {

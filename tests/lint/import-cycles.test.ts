@@ -31,11 +31,26 @@ function runtimeImports(file: string): string[] {
   const visit = (n: ts.Node): void => {
     if (ts.isImportDeclaration(n) && !n.importClause?.isTypeOnly && ts.isStringLiteral(n.moduleSpecifier)) {
       const named = n.importClause?.namedBindings;
-      const onlyTypes = !n.importClause?.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      const onlyTypes =
+        !n.importClause?.name &&
+        named &&
+        ts.isNamedImports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((e) => e.isTypeOnly);
       if (!onlyTypes) out.push(n.moduleSpecifier.text);
-    } else if (ts.isExportDeclaration(n) && !n.isTypeOnly && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) {
+    } else if (
+      ts.isExportDeclaration(n) &&
+      !n.isTypeOnly &&
+      n.moduleSpecifier &&
+      ts.isStringLiteral(n.moduleSpecifier)
+    ) {
       out.push(n.moduleSpecifier.text);
-    } else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
+    } else if (
+      ts.isCallExpression(n) &&
+      n.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      n.arguments[0] &&
+      ts.isStringLiteral(n.arguments[0])
+    ) {
       out.push(n.arguments[0].text);
     }
     ts.forEachChild(n, visit);
@@ -61,18 +76,42 @@ function folderGraph(): Map<string, Map<string, string>> {
 /** Every loop, as the folders on it with one import per arrow (Tarjan's strongly connected components). */
 function loops(g: Map<string, Map<string, string>>): string[] {
   let index = 0;
-  const idx = new Map<string, number>(); const low = new Map<string, number>(); const stack: string[] = []; const on = new Set<string>();
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
   const out: string[] = [];
   const strong = (v: string): void => {
-    idx.set(v, index); low.set(v, index); index++; stack.push(v); on.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    on.add(v);
     for (const w of g.get(v)?.keys() ?? []) {
-      if (!idx.has(w)) { strong(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const comp: string[] = [];
       let w: string;
-      do { w = stack.pop()!; on.delete(w); comp.push(w); } while (w !== v);
-      if (comp.length > 1) out.push(comp.map((a) => [...(g.get(a) ?? new Map()).entries()].filter(([b]) => comp.includes(b)).map(([, why]) => why).join('; ')).join('; '));
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      if (comp.length > 1)
+        out.push(
+          comp
+            .map((a) =>
+              [...(g.get(a) ?? new Map()).entries()]
+                .filter(([b]) => comp.includes(b))
+                .map(([, why]) => why)
+                .join('; '),
+            )
+            .join('; '),
+        );
     }
   };
   for (const v of g.keys()) if (!idx.has(v)) strong(v);
@@ -87,7 +126,12 @@ test('no two folders import each other at run time (src/ and connectors/)', () =
 });
 
 test('the loop finder sees a loop when there is one', () => {
-  const g = new Map([['a', new Map([['b', 'a → b']])], ['b', new Map([['c', 'b → c']])], ['c', new Map([['a', 'c → a']])], ['d', new Map([['a', 'd → a']])]]);
+  const g = new Map([
+    ['a', new Map([['b', 'a → b']])],
+    ['b', new Map([['c', 'b → c']])],
+    ['c', new Map([['a', 'c → a']])],
+    ['d', new Map([['a', 'd → a']])],
+  ]);
   expect(loops(g)).toHaveLength(1);
   expect(loops(g)[0]).toContain('c → a');
 });

@@ -7,7 +7,9 @@ import { silentLogger } from '../../src/lib/logger.js';
 /** Every shipped rule file has a case table here, and every case in it holds against the shipped rules. */
 const RULES_DIR = 'rules';
 const CASES_DIR = 'tests/rules';
-const ruleFiles = readdirSync(RULES_DIR).filter((f) => f.endsWith('.json')).sort();
+const ruleFiles = readdirSync(RULES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 let guardrails: Guardrails;
 beforeAll(async () => {
@@ -24,11 +26,18 @@ describe.each(ruleFiles)('rules/%s', (ruleFile) => {
   it('has, for every rule in the file, a case where it passes and a case where it fires', () => {
     const parsed = parseCaseFile(readFileSync(casesPath, 'utf8'));
     if (!parsed.ok) throw new Error(parsed.error);
-    const names = guardrails.rules().filter((r) => r.file === ruleFile).map((r) => r.name);
+    const names = guardrails
+      .rules()
+      .filter((r) => r.file === ruleFile)
+      .map((r) => r.name);
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) {
       const expectations = parsed.file.cases.map((c) => c.expect.verdicts?.[name]).filter((v) => v !== undefined);
-      expect({ name, passes: expectations.includes(true), fires: expectations.includes(false) }).toEqual({ name, passes: true, fires: true });
+      expect({ name, passes: expectations.includes(true), fires: expectations.includes(false) }).toEqual({
+        name,
+        passes: true,
+        fires: true,
+      });
     }
   });
 

@@ -15,7 +15,9 @@ it.each(Object.keys(OPERATORS))('documents the operator %s', (name) => {
 });
 
 it('lists every shipped rule', () => {
-  const sources = readdirSync('rules').filter((f) => f.endsWith('.json')).map((f) => ({ path: `rules/${f}`, text: readFileSync(`rules/${f}`, 'utf8') }));
+  const sources = readdirSync('rules')
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ path: `rules/${f}`, text: readFileSync(`rules/${f}`, 'utf8') }));
   const { rules, problems } = checkRuleSources(sources);
   expect(problems).toEqual([]);
   for (const r of rules) expect(readme).toContain(`\`${r.name}\``);

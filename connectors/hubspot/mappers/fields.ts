@@ -4,7 +4,9 @@ import { HUBSPOT_APP_BASE, HUBSPOT_OBJECT_TYPE, HUBSPOT_OBJECT_TYPE_ID, HUBSPOT_
 import type { HubspotObject } from '../schemas.js';
 
 /** What every mapper needs besides the record: the portal the record lives in (for deep links). */
-export interface MapContext { portalId: string }
+export interface MapContext {
+  portalId: string;
+}
 
 /** A property as canonical text: missing, null, "" and whitespace-only all become null. */
 export function prop(record: HubspotObject, name: string): string | null {

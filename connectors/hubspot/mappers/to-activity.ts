@@ -5,13 +5,24 @@ import { baseFields, isoProp, prop, textProp, type MapContext } from './fields.j
 type Direction = Activity['direction'];
 
 /** hs_email_direction: EMAIL is an outgoing logged email; FORWARDED_EMAIL has no clear direction. */
-const EMAIL_DIRECTION: Record<string, Direction> = { EMAIL: 'outbound', INCOMING_EMAIL: 'inbound', FORWARDED_EMAIL: null };
+const EMAIL_DIRECTION: Record<string, Direction> = {
+  EMAIL: 'outbound',
+  INCOMING_EMAIL: 'inbound',
+  FORWARDED_EMAIL: null,
+};
 const CALL_DIRECTION: Record<string, Direction> = { OUTBOUND: 'outbound', INBOUND: 'inbound' };
 
 const lookup = (table: Record<string, Direction>, v: string | null): Direction =>
   v !== null && Object.hasOwn(table, v.toUpperCase()) ? (table[v.toUpperCase()] ?? null) : null;
 
-interface KindFields { subject: string | null; body: string | null; direction: Direction; status: string | null; occurredAt: string | null; dueAt: string | null }
+interface KindFields {
+  subject: string | null;
+  body: string | null;
+  direction: Direction;
+  status: string | null;
+  occurredAt: string | null;
+  dueAt: string | null;
+}
 
 function fieldsFor(kind: ActivityKind, r: HubspotObject): KindFields {
   switch (kind) {
@@ -27,23 +38,40 @@ function fieldsFor(kind: ActivityKind, r: HubspotObject): KindFields {
       };
     case 'call':
       return {
-        subject: prop(r, 'hs_call_title'), body: textProp(r, 'hs_call_body'),
-        direction: lookup(CALL_DIRECTION, prop(r, 'hs_call_direction')), status: prop(r, 'hs_call_status'),
-        occurredAt: isoProp(r, 'hs_timestamp'), dueAt: null,
+        subject: prop(r, 'hs_call_title'),
+        body: textProp(r, 'hs_call_body'),
+        direction: lookup(CALL_DIRECTION, prop(r, 'hs_call_direction')),
+        status: prop(r, 'hs_call_status'),
+        occurredAt: isoProp(r, 'hs_timestamp'),
+        dueAt: null,
       };
     case 'meeting':
       return {
-        subject: prop(r, 'hs_meeting_title'), body: textProp(r, 'hs_meeting_body'), direction: null,
+        subject: prop(r, 'hs_meeting_title'),
+        body: textProp(r, 'hs_meeting_body'),
+        direction: null,
         status: prop(r, 'hs_meeting_outcome'),
-        occurredAt: isoProp(r, 'hs_meeting_start_time') ?? isoProp(r, 'hs_timestamp'), dueAt: null,
+        occurredAt: isoProp(r, 'hs_meeting_start_time') ?? isoProp(r, 'hs_timestamp'),
+        dueAt: null,
       };
     case 'note':
-      return { subject: null, body: textProp(r, 'hs_note_body'), direction: null, status: null, occurredAt: isoProp(r, 'hs_timestamp'), dueAt: null };
+      return {
+        subject: null,
+        body: textProp(r, 'hs_note_body'),
+        direction: null,
+        status: null,
+        occurredAt: isoProp(r, 'hs_timestamp'),
+        dueAt: null,
+      };
     case 'task':
       // A task's hs_timestamp is its due date, not when it happened: the task "occurred" when it was created.
       return {
-        subject: prop(r, 'hs_task_subject'), body: textProp(r, 'hs_task_body'), direction: null,
-        status: prop(r, 'hs_task_status'), occurredAt: isoProp(r, 'hs_createdate') ?? r.createdAt, dueAt: isoProp(r, 'hs_timestamp'),
+        subject: prop(r, 'hs_task_subject'),
+        body: textProp(r, 'hs_task_body'),
+        direction: null,
+        status: prop(r, 'hs_task_status'),
+        occurredAt: isoProp(r, 'hs_createdate') ?? r.createdAt,
+        dueAt: isoProp(r, 'hs_timestamp'),
       };
   }
 }

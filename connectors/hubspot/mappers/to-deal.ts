@@ -19,7 +19,11 @@ export const HUBSPOT_DEFAULT_STAGES: Readonly<Record<string, DealStage>> = {
   closedlost: 'closed_lost',
 };
 
-export function toDealStage(providerStage: string | null, isClosed: boolean | null, isWon: boolean | null): DealStage | null {
+export function toDealStage(
+  providerStage: string | null,
+  isClosed: boolean | null,
+  isWon: boolean | null,
+): DealStage | null {
   if (providerStage !== null && Object.hasOwn(HUBSPOT_DEFAULT_STAGES, providerStage)) {
     return HUBSPOT_DEFAULT_STAGES[providerStage] ?? null;
   }

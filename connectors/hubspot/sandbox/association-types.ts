@@ -31,30 +31,55 @@ export const AssociationTypeId = {
   primaryCompanyToDeal: 6,
   parentToChildCompany: 13,
   childToParentCompany: 14,
-  companyToCall: 181, callToCompany: 182,
-  companyToEmail: 185, emailToCompany: 186,
-  companyToMeeting: 187, meetingToCompany: 188,
-  companyToNote: 189, noteToCompany: 190,
-  companyToTask: 191, taskToCompany: 192,
-  contactToCall: 193, callToContact: 194,
-  contactToEmail: 197, emailToContact: 198,
-  contactToMeeting: 199, meetingToContact: 200,
-  contactToNote: 201, noteToContact: 202,
-  contactToTask: 203, taskToContact: 204,
-  dealToCall: 205, callToDeal: 206,
-  dealToEmail: 209, emailToDeal: 210,
-  dealToMeeting: 211, meetingToDeal: 212,
-  dealToNote: 213, noteToDeal: 214,
-  dealToTask: 215, taskToDeal: 216,
+  companyToCall: 181,
+  callToCompany: 182,
+  companyToEmail: 185,
+  emailToCompany: 186,
+  companyToMeeting: 187,
+  meetingToCompany: 188,
+  companyToNote: 189,
+  noteToCompany: 190,
+  companyToTask: 191,
+  taskToCompany: 192,
+  contactToCall: 193,
+  callToContact: 194,
+  contactToEmail: 197,
+  emailToContact: 198,
+  contactToMeeting: 199,
+  meetingToContact: 200,
+  contactToNote: 201,
+  noteToContact: 202,
+  contactToTask: 203,
+  taskToContact: 204,
+  dealToCall: 205,
+  callToDeal: 206,
+  dealToEmail: 209,
+  emailToDeal: 210,
+  dealToMeeting: 211,
+  meetingToDeal: 212,
+  dealToNote: 213,
+  noteToDeal: 214,
+  dealToTask: 215,
+  taskToDeal: 216,
   contactToCompany: 279,
   companyToContact: 280,
   dealToCompany: 341,
   companyToDeal: 342,
-  callToMeeting: 399, meetingToCall: 400,
-  contactToContact: 449, companyToCompany: 450, dealToDeal: 451,
+  callToMeeting: 399,
+  meetingToCall: 400,
+  contactToContact: 449,
+  companyToCompany: 450,
+  dealToDeal: 451,
 } as const;
 
-type Row = [typeId: number, from: ObjectTypeName, to: ObjectTypeName, inverse: number, label: string | null, isPrimary: boolean];
+type Row = [
+  typeId: number,
+  from: ObjectTypeName,
+  to: ObjectTypeName,
+  inverse: number,
+  label: string | null,
+  isPrimary: boolean,
+];
 const A = AssociationTypeId;
 const ROWS: Row[] = [
   [A.primaryContactToCompany, 'contacts', 'companies', A.primaryCompanyToContact, 'Primary', true],
@@ -77,11 +102,46 @@ const ROWS: Row[] = [
 ];
 // Engagement <-> contact/company/deal rows follow one pattern: [engagementToX, xToEngagement].
 const ENGAGEMENT_IDS: Array<[ObjectTypeName, Record<'contacts' | 'companies' | 'deals', [number, number]>]> = [
-  ['calls', { contacts: [A.callToContact, A.contactToCall], companies: [A.callToCompany, A.companyToCall], deals: [A.callToDeal, A.dealToCall] }],
-  ['emails', { contacts: [A.emailToContact, A.contactToEmail], companies: [A.emailToCompany, A.companyToEmail], deals: [A.emailToDeal, A.dealToEmail] }],
-  ['meetings', { contacts: [A.meetingToContact, A.contactToMeeting], companies: [A.meetingToCompany, A.companyToMeeting], deals: [A.meetingToDeal, A.dealToMeeting] }],
-  ['notes', { contacts: [A.noteToContact, A.contactToNote], companies: [A.noteToCompany, A.companyToNote], deals: [A.noteToDeal, A.dealToNote] }],
-  ['tasks', { contacts: [A.taskToContact, A.contactToTask], companies: [A.taskToCompany, A.companyToTask], deals: [A.taskToDeal, A.dealToTask] }],
+  [
+    'calls',
+    {
+      contacts: [A.callToContact, A.contactToCall],
+      companies: [A.callToCompany, A.companyToCall],
+      deals: [A.callToDeal, A.dealToCall],
+    },
+  ],
+  [
+    'emails',
+    {
+      contacts: [A.emailToContact, A.contactToEmail],
+      companies: [A.emailToCompany, A.companyToEmail],
+      deals: [A.emailToDeal, A.dealToEmail],
+    },
+  ],
+  [
+    'meetings',
+    {
+      contacts: [A.meetingToContact, A.contactToMeeting],
+      companies: [A.meetingToCompany, A.companyToMeeting],
+      deals: [A.meetingToDeal, A.dealToMeeting],
+    },
+  ],
+  [
+    'notes',
+    {
+      contacts: [A.noteToContact, A.contactToNote],
+      companies: [A.noteToCompany, A.companyToNote],
+      deals: [A.noteToDeal, A.dealToNote],
+    },
+  ],
+  [
+    'tasks',
+    {
+      contacts: [A.taskToContact, A.contactToTask],
+      companies: [A.taskToCompany, A.companyToTask],
+      deals: [A.taskToDeal, A.dealToTask],
+    },
+  ],
 ];
 for (const [engagement, targets] of ENGAGEMENT_IDS) {
   for (const [target, [forward, backward]] of Object.entries(targets) as Array<[ObjectTypeName, [number, number]]>) {

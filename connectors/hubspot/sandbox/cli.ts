@@ -28,19 +28,32 @@ const sandbox = await startHubspotSandbox({
   logger: (msg) => console.log(`[sandbox] ${msg}`),
 });
 const tokens = sandbox.issueTokens(sandbox.defaultPortalId, ALL_SANDBOX_SCOPES);
-console.log(JSON.stringify({
-  url: sandbox.url,
-  portalId: sandbox.defaultPortalId,
-  appId: sandbox.appId,
-  clientId: sandbox.clientId,
-  developerApiKey: sandbox.developerApiKey,
-  accessToken: tokens.accessToken,
-  refreshToken: tokens.refreshToken,
-  authorizeUrl: sandbox.authorizeUrl({ redirectUri: 'http://localhost:3000/oauth/hubspot/callback', scopes: ALL_SANDBOX_SCOPES, state: 'demo' }),
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      url: sandbox.url,
+      portalId: sandbox.defaultPortalId,
+      appId: sandbox.appId,
+      clientId: sandbox.clientId,
+      developerApiKey: sandbox.developerApiKey,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      authorizeUrl: sandbox.authorizeUrl({
+        redirectUri: 'http://localhost:3000/oauth/hubspot/callback',
+        scopes: ALL_SANDBOX_SCOPES,
+        state: 'demo',
+      }),
+    },
+    null,
+    2,
+  ),
+);
 
 if (values['demo-stream'] !== undefined) {
-  const actions = await playDemoActivity(sandbox, sandbox.defaultPortalId, { count: Number(values['demo-stream']), intervalMs: Number(values['demo-interval-ms']) });
+  const actions = await playDemoActivity(sandbox, sandbox.defaultPortalId, {
+    count: Number(values['demo-stream']),
+    intervalMs: Number(values['demo-interval-ms']),
+  });
   for (const a of actions) console.log(`[demo] ${a.kind}: ${a.description}`);
 }
 

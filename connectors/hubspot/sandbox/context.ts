@@ -18,12 +18,18 @@ export function apiActor(ctx: SandboxContext): ChangeActor {
 
 export function portalOf(ctx: SandboxContext, res: Response): Portal {
   const portal = ctx.portal(authOf(res).portalId);
-  if (portal === undefined) throw crmError(401, 'INVALID_AUTHENTICATION', 'The portal this token belongs to no longer exists.');
+  if (portal === undefined)
+    throw crmError(401, 'INVALID_AUTHENTICATION', 'The portal this token belongs to no longer exists.');
   return portal;
 }
 
 /** Resolves the `{objectType}` path segment and checks the token's read or write scopes for it. */
-export function objectTypeOf(req: Request, res: Response, access: 'read' | 'write', param = 'objectType'): ObjectTypeDef {
+export function objectTypeOf(
+  req: Request,
+  res: Response,
+  access: 'read' | 'write',
+  param = 'objectType',
+): ObjectTypeDef {
   const raw = req.params[param] as string;
   const def = resolveObjectType(raw);
   if (def === undefined) throw unknownObjectType(raw);

@@ -22,14 +22,32 @@ export interface PlayOptions {
   intervalMs: number;
 }
 
-const OPEN = new Set<string>(['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent']);
+const OPEN = new Set<string>([
+  'appointmentscheduled',
+  'qualifiedtobuy',
+  'presentationscheduled',
+  'decisionmakerboughtin',
+  'contractsent',
+]);
 const SCRIPT: DemoAction['kind'][] = ['inboundEmail', 'stageChange', 'note', 'budgetEmail', 'call', 'taskCompleted'];
 
 const BENIGN_EMAILS = [
-  { subject: 'Quick question on implementation timeline', text: 'Hi,\n\nHow long does a typical implementation take for a team our size? We would like to plan resourcing.\n\nThanks' },
-  { subject: 'Meeting recap', text: 'Thanks for the session today. Recap attached; we will circle back with the list of data sources by Friday.' },
-  { subject: 'Security review', text: 'Hello,\n\nOur security team asked for your SOC 2 report and the pen-test summary. Could you share them?\n\nBest' },
-  { subject: 'Intro to our CFO', text: 'Hi,\n\nLooping in our CFO, who will join the next call to go through commercials.\n\nRegards' },
+  {
+    subject: 'Quick question on implementation timeline',
+    text: 'Hi,\n\nHow long does a typical implementation take for a team our size? We would like to plan resourcing.\n\nThanks',
+  },
+  {
+    subject: 'Meeting recap',
+    text: 'Thanks for the session today. Recap attached; we will circle back with the list of data sources by Friday.',
+  },
+  {
+    subject: 'Security review',
+    text: 'Hello,\n\nOur security team asked for your SOC 2 report and the pen-test summary. Could you share them?\n\nBest',
+  },
+  {
+    subject: 'Intro to our CFO',
+    text: 'Hi,\n\nLooping in our CFO, who will join the next call to go through commercials.\n\nRegards',
+  },
 ];
 const NOTES = [
   'Champion confirmed internal demo went well; asked for references in their industry.',
@@ -42,7 +60,11 @@ const BUDGET_EMAIL = {
 };
 
 /** Plays `count` user actions against a portal, pausing `intervalMs` between them. */
-export async function playDemoActivity(sandbox: { store: SandboxStore; now?: () => number }, portalId: number, opts: PlayOptions): Promise<DemoAction[]> {
+export async function playDemoActivity(
+  sandbox: { store: SandboxStore; now?: () => number },
+  portalId: number,
+  opts: PlayOptions,
+): Promise<DemoAction[]> {
   const actions: DemoAction[] = [];
   for (let i = 0; i < opts.count; i++) {
     if (i > 0 && opts.intervalMs > 0) await sleep(opts.intervalMs);
@@ -74,34 +96,85 @@ function step(store: SandboxStore, portalId: number, i: number, now: number): De
       const current = deal.properties.dealstage as DealStage;
       const next = DEFAULT_PIPELINE_STAGES[DEFAULT_PIPELINE_STAGES.indexOf(current) + 1] as DealStage;
       store.update(portalId, 'deals', deal.id, { dealstage: next }, { userId: ownerUserId(store, portalId, deal) });
-      return { kind, objectType: 'deals', objectId: deal.id, dealId: deal.id, description: `${deal.properties.dealname}: ${current} -> ${next}` };
+      return {
+        kind,
+        objectType: 'deals',
+        objectId: deal.id,
+        dealId: deal.id,
+        description: `${deal.properties.dealname}: ${current} -> ${next}`,
+      };
     }
     case 'note': {
       const deal = pick(open);
       if (deal === undefined) return undefined;
-      const note = store.create(portalId, 'notes', {
-        hs_timestamp: new Date(now).toISOString(), hs_note_body: NOTES[i % NOTES.length] as string, hubspot_owner_id: deal.properties.hubspot_owner_id ?? '',
-      }, { userId: ownerUserId(store, portalId, deal), associations: [{ toType: 'deals', toId: deal.id, typeIds: [A.noteToDeal] }] });
-      return { kind, objectType: 'notes', objectId: note.id, dealId: deal.id, description: `note on ${deal.properties.dealname}` };
+      const note = store.create(
+        portalId,
+        'notes',
+        {
+          hs_timestamp: new Date(now).toISOString(),
+          hs_note_body: NOTES[i % NOTES.length] as string,
+          hubspot_owner_id: deal.properties.hubspot_owner_id ?? '',
+        },
+        {
+          userId: ownerUserId(store, portalId, deal),
+          associations: [{ toType: 'deals', toId: deal.id, typeIds: [A.noteToDeal] }],
+        },
+      );
+      return {
+        kind,
+        objectType: 'notes',
+        objectId: note.id,
+        dealId: deal.id,
+        description: `note on ${deal.properties.dealname}`,
+      };
     }
     case 'call': {
       const deal = pick(open);
       if (deal === undefined) return undefined;
       const contact = store.associations(portalId, { type: 'deals', id: deal.id }, 'contacts')[0];
-      const call = store.create(portalId, 'calls', {
-        hs_timestamp: new Date(now).toISOString(), hs_call_title: 'Check-in call', hs_call_body: 'Discussed rollout timing and open questions from their team.',
-        hs_call_direction: 'OUTBOUND', hs_call_duration: '900000', hs_call_status: 'COMPLETED', hubspot_owner_id: deal.properties.hubspot_owner_id ?? '',
-      }, {
-        userId: ownerUserId(store, portalId, deal),
-        associations: [{ toType: 'deals', toId: deal.id, typeIds: [A.callToDeal] }, ...(contact === undefined ? [] : [{ toType: 'contacts' as const, toId: contact.toId, typeIds: [A.callToContact] }])],
-      });
-      return { kind, objectType: 'calls', objectId: call.id, dealId: deal.id, description: `call logged on ${deal.properties.dealname}` };
+      const call = store.create(
+        portalId,
+        'calls',
+        {
+          hs_timestamp: new Date(now).toISOString(),
+          hs_call_title: 'Check-in call',
+          hs_call_body: 'Discussed rollout timing and open questions from their team.',
+          hs_call_direction: 'OUTBOUND',
+          hs_call_duration: '900000',
+          hs_call_status: 'COMPLETED',
+          hubspot_owner_id: deal.properties.hubspot_owner_id ?? '',
+        },
+        {
+          userId: ownerUserId(store, portalId, deal),
+          associations: [
+            { toType: 'deals', toId: deal.id, typeIds: [A.callToDeal] },
+            ...(contact === undefined
+              ? []
+              : [{ toType: 'contacts' as const, toId: contact.toId, typeIds: [A.callToContact] }]),
+          ],
+        },
+      );
+      return {
+        kind,
+        objectType: 'calls',
+        objectId: call.id,
+        dealId: deal.id,
+        description: `call logged on ${deal.properties.dealname}`,
+      };
     }
     case 'taskCompleted': {
       const task = pick(store.list(portalId, 'tasks').filter((t) => t.properties.hs_task_status !== 'COMPLETED'));
       if (task === undefined) return undefined;
-      store.update(portalId, 'tasks', task.id, { hs_task_status: 'COMPLETED', hs_task_completion_date: new Date(now).toISOString() });
-      return { kind, objectType: 'tasks', objectId: task.id, description: `task completed: ${task.properties.hs_task_subject ?? task.id}` };
+      store.update(portalId, 'tasks', task.id, {
+        hs_task_status: 'COMPLETED',
+        hs_task_completion_date: new Date(now).toISOString(),
+      });
+      return {
+        kind,
+        objectType: 'tasks',
+        objectId: task.id,
+        description: `task completed: ${task.properties.hs_task_subject ?? task.id}`,
+      };
     }
   }
 }
@@ -110,25 +183,56 @@ function ownerUserId(store: SandboxStore, portalId: number, deal: SandboxRecord)
   return store.owners(portalId).find((o) => o.id === deal.properties.hubspot_owner_id)?.userId;
 }
 
-function inboundEmail(store: SandboxStore, portalId: number, deal: SandboxRecord, content: { subject: string; text: string }, now: number, kind: DemoAction['kind']): DemoAction {
+function inboundEmail(
+  store: SandboxStore,
+  portalId: number,
+  deal: SandboxRecord,
+  content: { subject: string; text: string },
+  now: number,
+  kind: DemoAction['kind'],
+): DemoAction {
   const contactLink = store.associations(portalId, { type: 'deals', id: deal.id }, 'contacts')[0];
   const companyLink = store.associations(portalId, { type: 'deals', id: deal.id }, 'companies')[0];
   const contact = contactLink === undefined ? undefined : store.get(portalId, 'contacts', contactLink.toId);
   const owner = store.owners(portalId).find((o) => o.id === deal.properties.hubspot_owner_id);
-  const from = { email: contact?.properties.email ?? 'unknown@example.com', firstName: contact?.properties.firstname ?? '', lastName: contact?.properties.lastname ?? '' };
+  const from = {
+    email: contact?.properties.email ?? 'unknown@example.com',
+    firstName: contact?.properties.firstname ?? '',
+    lastName: contact?.properties.lastname ?? '',
+  };
   const to = owner === undefined ? [] : [{ email: owner.email, firstName: owner.firstName, lastName: owner.lastName }];
   const text = `${content.text}\n\n${from.firstName}`.trim();
-  const email = store.create(portalId, 'emails', {
-    hs_timestamp: new Date(now).toISOString(), hs_email_direction: 'INCOMING_EMAIL', hs_email_status: 'SENT',
-    hs_email_subject: content.subject, hs_email_text: text, hs_email_html: `<p>${text.replace(/\n/g, '<br>')}</p>`,
-    hs_email_headers: JSON.stringify({ from, to, cc: [], bcc: [] }), hubspot_owner_id: deal.properties.hubspot_owner_id ?? '',
-  }, {
-    actor: { changeSource: 'INTEGRATION', sourceId: 'email-sync' },
-    associations: [
-      { toType: 'deals', toId: deal.id, typeIds: [A.emailToDeal] },
-      ...(contactLink === undefined ? [] : [{ toType: 'contacts' as const, toId: contactLink.toId, typeIds: [A.emailToContact] }]),
-      ...(companyLink === undefined ? [] : [{ toType: 'companies' as const, toId: companyLink.toId, typeIds: [A.emailToCompany] }]),
-    ],
-  });
-  return { kind, objectType: 'emails', objectId: email.id, dealId: deal.id, description: `${content.subject} (${deal.properties.dealname})` };
+  const email = store.create(
+    portalId,
+    'emails',
+    {
+      hs_timestamp: new Date(now).toISOString(),
+      hs_email_direction: 'INCOMING_EMAIL',
+      hs_email_status: 'SENT',
+      hs_email_subject: content.subject,
+      hs_email_text: text,
+      hs_email_html: `<p>${text.replace(/\n/g, '<br>')}</p>`,
+      hs_email_headers: JSON.stringify({ from, to, cc: [], bcc: [] }),
+      hubspot_owner_id: deal.properties.hubspot_owner_id ?? '',
+    },
+    {
+      actor: { changeSource: 'INTEGRATION', sourceId: 'email-sync' },
+      associations: [
+        { toType: 'deals', toId: deal.id, typeIds: [A.emailToDeal] },
+        ...(contactLink === undefined
+          ? []
+          : [{ toType: 'contacts' as const, toId: contactLink.toId, typeIds: [A.emailToContact] }]),
+        ...(companyLink === undefined
+          ? []
+          : [{ toType: 'companies' as const, toId: companyLink.toId, typeIds: [A.emailToCompany] }]),
+      ],
+    },
+  );
+  return {
+    kind,
+    objectType: 'emails',
+    objectId: email.id,
+    dealId: deal.id,
+    description: `${content.subject} (${deal.properties.dealname})`,
+  };
 }

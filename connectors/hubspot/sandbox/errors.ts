@@ -50,7 +50,12 @@ interface CrmErrorOptions {
 }
 
 /** The standard CRM error: `{status:"error", message, correlationId, category, ...}`. */
-export function crmError(status: number, category: HubspotErrorCategory, message: string, opts: CrmErrorOptions = {}): HubspotApiError {
+export function crmError(
+  status: number,
+  category: HubspotErrorCategory,
+  message: string,
+  opts: CrmErrorOptions = {},
+): HubspotApiError {
   const body: HubspotErrorBody = { status: 'error', message, correlationId: correlationId(), category };
   if (opts.subCategory !== undefined) body.subCategory = opts.subCategory;
   if (opts.context !== undefined) body.context = opts.context;
@@ -59,11 +64,14 @@ export function crmError(status: number, category: HubspotErrorCategory, message
   return new HubspotApiError(status, body);
 }
 
-export const validationError = (message: string, opts?: CrmErrorOptions) => crmError(400, 'VALIDATION_ERROR', message, opts);
+export const validationError = (message: string, opts?: CrmErrorOptions) =>
+  crmError(400, 'VALIDATION_ERROR', message, opts);
 
 export function objectNotFound(id: string): HubspotApiError {
   // Wording as recorded in shared/specs/observed/client-wire-log.json (hs.deals.404).
-  return crmError(404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', { context: { id: [id] } });
+  return crmError(404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', {
+    context: { id: [id] },
+  });
 }
 
 export function unknownObjectType(name: string): HubspotApiError {
@@ -72,7 +80,14 @@ export function unknownObjectType(name: string): HubspotApiError {
 
 export interface PropertyProblem {
   name: string;
-  error: 'INVALID_OPTION' | 'INVALID_INTEGER' | 'INVALID_DATE' | 'PROPERTY_DOESNT_EXIST' | 'READ_ONLY_VALUE' | 'REQUIRED' | 'INVALID_EMAIL';
+  error:
+    | 'INVALID_OPTION'
+    | 'INVALID_INTEGER'
+    | 'INVALID_DATE'
+    | 'PROPERTY_DOESNT_EXIST'
+    | 'READ_ONLY_VALUE'
+    | 'REQUIRED'
+    | 'INVALID_EMAIL';
   message: string;
 }
 
@@ -115,7 +130,12 @@ export function missingScopes(required: readonly string[]): HubspotApiError {
     'MISSING_SCOPES',
     "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
     {
-      errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [...required] } }],
+      errors: [
+        {
+          message: 'One or more of the following scopes are required.',
+          context: { requiredGranularScopes: [...required] },
+        },
+      ],
       links: { scopes: 'https://developers.hubspot.com/scopes' },
     },
   );

@@ -18,7 +18,10 @@ export interface FaultPlan {
   method?: string;
 }
 
-export interface FaultStats { injected: number; byStatus: Record<number, number> }
+export interface FaultStats {
+  injected: number;
+  byStatus: Record<number, number>;
+}
 
 /** A small deterministic generator (mulberry32) for reproducible random failures. */
 function seeded(seed: number): () => number {
@@ -51,7 +54,12 @@ export class FaultInjector {
 
   middleware() {
     return (req: Request, _res: Response, next: NextFunction) => {
-      const i = this.plans.findIndex((p) => p.times > 0 && (p.path === undefined || p.path.test(req.path)) && (p.method === undefined || p.method === req.method));
+      const i = this.plans.findIndex(
+        (p) =>
+          p.times > 0 &&
+          (p.path === undefined || p.path.test(req.path)) &&
+          (p.method === undefined || p.method === req.method),
+      );
       if (i >= 0) {
         const plan = this.plans[i]!;
         plan.times -= 1;
@@ -71,8 +79,21 @@ export class FaultInjector {
     this.stats.byStatus[status] = (this.stats.byStatus[status] ?? 0) + 1;
     const headers: Record<string, string> = retryAfterSec === undefined ? {} : { 'Retry-After': String(retryAfterSec) };
     if (status === 477) {
-      return new HubspotApiError(477, { status: 'error', message: 'This account is being migrated to another data center. Retry after the time given in Retry-After.', correlationId: correlationId(), category: 'MIGRATION_IN_PROGRESS' }, headers);
+      return new HubspotApiError(
+        477,
+        {
+          status: 'error',
+          message: 'This account is being migrated to another data center. Retry after the time given in Retry-After.',
+          correlationId: correlationId(),
+          category: 'MIGRATION_IN_PROGRESS',
+        },
+        headers,
+      );
     }
-    return new HubspotApiError(status, { status: 'error', message: 'internal error', correlationId: correlationId(), category: 'INTERNAL_ERROR' }, headers);
+    return new HubspotApiError(
+      status,
+      { status: 'error', message: 'internal error', correlationId: correlationId(), category: 'INTERNAL_ERROR' },
+      headers,
+    );
   }
 }

@@ -9,7 +9,12 @@ import { seedDemoPortal, type DemoPortalIndex } from './seed.js';
 import { DEMO_PORTAL } from './seed-data.js';
 import { createUserStore, type SandboxStore } from './user-store.js';
 import { WebhookDispatcher, type DeliveryAttempt } from './webhook-delivery.js';
-import { SubscriptionRegistry, defaultSubscriptions, type SubscriptionInput, type WebhookSubscription } from './webhook-subscriptions.js';
+import {
+  SubscriptionRegistry,
+  defaultSubscriptions,
+  type SubscriptionInput,
+  type WebhookSubscription,
+} from './webhook-subscriptions.js';
 import { publishChange, type WebhookAppState } from './webhooks.js';
 import { playDemoActivity } from './demo-stream.js';
 import { FaultInjector } from './faults.js';
@@ -25,7 +30,9 @@ export interface HubspotSandboxOptions {
   /** Key for the developer APIs (`?hapikey=`): webhook settings/subscriptions and the sandbox's own `/_sandbox` API. */
   developerApiKey?: string;
   webhookTargetUrl?: string | null;
-  /** Defaults to every creation/deletion/associationChange and every writable property (see webhook-subscriptions.ts). */
+  /**
+   * Defaults to every creation/deletion/associationChange and every writable property (see webhook-subscriptions.ts).
+   */
   webhookSubscriptions?: SubscriptionInput[];
   accessTokenTtlSec?: number;
   authCodeTtlSec?: number;
@@ -37,7 +44,9 @@ export interface HubspotSandboxOptions {
   legacyOauth?: boolean;
   /** Per-portal limits: on by default at HubSpot's public-app values (110 / 10 s, search 5 / s). */
   rateLimit?: { perTenSeconds: number; searchPerSecond: number } | false;
-  /** Search sees writes this much later (eventual consistency). Default 2,000 ms; 0 only for unit tests that need it. */
+  /**
+   * Search sees writes this much later (eventual consistency). Default 2,000 ms; 0 only for unit tests that need it.
+   */
   searchLagMs?: number;
   webhookBatchMs?: number;
   webhookRetryBaseMs?: number;
@@ -82,9 +91,13 @@ export interface HubspotSandbox {
   webhookSubscriptions(): WebhookSubscription[];
   /** The consent URL for this sandbox (`client.oauth.getAuthorizationUrl` hard-codes app.hubspot.com). */
   authorizeUrl(opts: AuthorizeUrlOptions): string;
-  /** Test hook: hold the next `times` matching requests `ms` before processing them (a slow provider). Null clears it. */
+  /**
+   * Test hook: hold the next `times` matching requests `ms` before processing them (a slow provider). Null clears it.
+   */
   answerSlowly(rule: { method: string; path: RegExp; ms: number; times?: number } | null): void;
-  /** The portal user who consents on the next authorize (an owner's userId); null = the installing user (a super admin). */
+  /**
+   * The portal user who consents on the next authorize (an owner's userId); null = the installing user (a super admin).
+   */
   setConsentUser(userId: number | null): void;
   /** Installs the app without the browser round trip; returns the same tokens a code exchange would. */
   issueTokens(portalId: number, scopes?: string[]): IssuedTokens;
@@ -105,9 +118,12 @@ export interface HubspotSandbox {
 /** Every scope the sandbox checks, for tests and the demo. */
 export const ALL_SANDBOX_SCOPES = [
   'oauth',
-  'crm.objects.contacts.read', 'crm.objects.contacts.write',
-  'crm.objects.companies.read', 'crm.objects.companies.write',
-  'crm.objects.deals.read', 'crm.objects.deals.write',
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
   'crm.objects.owners.read',
   'sales-email-read',
   'settings.users.read',
@@ -190,7 +206,13 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
   };
 
   const faults = new FaultInjector();
-  const rateLimitStats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0, byRoute: {} };
+  const rateLimitStats: RateLimitStats = {
+    requests: 0,
+    throttled: 0,
+    searchRequests: 0,
+    searchThrottled: 0,
+    byRoute: {},
+  };
   const app = createSandboxApp({
     slowAnswers: () => slowAnswers,
     faults,
@@ -235,10 +257,16 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
       if (a.state !== undefined) u.searchParams.set('state', a.state);
       return u.toString();
     },
-    setConsentUser: (userId) => { consentUserId = userId; },
-    answerSlowly: (rule) => { slowAnswers = rule ? { ...rule, times: rule.times ?? 1 } : null; },
+    setConsentUser: (userId) => {
+      consentUserId = userId;
+    },
+    answerSlowly: (rule) => {
+      slowAnswers = rule ? { ...rule, times: rule.times ?? 1 } : null;
+    },
     issueTokens,
-    uninstall: (portalId) => { oauth.uninstall(portalId); },
+    uninstall: (portalId) => {
+      oauth.uninstall(portalId);
+    },
     invalidateAccessToken: (token) => oauth.invalidateAccessToken(token),
     invalidateAccessTokens: (portalId) => oauth.invalidatePortalAccessTokens(portalId),
     store,

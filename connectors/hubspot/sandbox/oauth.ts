@@ -5,7 +5,15 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { crmError, HubspotApiError, RFC6749_ERROR, correlationId, missingScopes, oauthError, type OAuthErrorStatus } from './errors.js';
+import {
+  crmError,
+  HubspotApiError,
+  RFC6749_ERROR,
+  correlationId,
+  missingScopes,
+  oauthError,
+  type OAuthErrorStatus,
+} from './errors.js';
 import type { Portal } from './store.js';
 
 export interface OAuthConfig {
@@ -25,9 +33,26 @@ export interface OAuthConfig {
   consentUserId?: () => number | undefined;
 }
 
-interface AuthCode { portalId: number; scopes: string[]; redirectUri: string; expiresAt: number; used: boolean; userId?: number }
-interface RefreshToken { portalId: number; scopes: string[]; revoked: boolean; userId?: number }
-interface AccessToken { portalId: number; scopes: string[]; expiresAt: number; refreshToken: string }
+interface AuthCode {
+  portalId: number;
+  scopes: string[];
+  redirectUri: string;
+  expiresAt: number;
+  used: boolean;
+  userId?: number;
+}
+interface RefreshToken {
+  portalId: number;
+  scopes: string[];
+  revoked: boolean;
+  userId?: number;
+}
+interface AccessToken {
+  portalId: number;
+  scopes: string[];
+  expiresAt: number;
+  refreshToken: string;
+}
 
 export interface AuthContext {
   portalId: number;
@@ -52,7 +77,14 @@ export class OAuthRegistry {
   /** Mints a single-use authorization code for a portal, as the consent screen would. */
   issueCode(portalId: number, scopes: string[], redirectUri: string, userId?: number): string {
     const code = randomUUID();
-    this.codes.set(code, { portalId, scopes, redirectUri, expiresAt: this.cfg.now() + this.cfg.authCodeTtlSec * 1000, used: false, userId });
+    this.codes.set(code, {
+      portalId,
+      scopes,
+      redirectUri,
+      expiresAt: this.cfg.now() + this.cfg.authCodeTtlSec * 1000,
+      used: false,
+      userId,
+    });
     return code;
   }
 
@@ -67,7 +99,12 @@ export class OAuthRegistry {
     const rt = this.refreshTokens.get(refreshToken) as RefreshToken;
     // Real tokens are opaque base64-ish strings starting with a region prefix; shape does not matter to clients.
     const accessToken = `CN${randomBytes(36).toString('base64url')}`;
-    this.accessTokens.set(accessToken, { portalId: rt.portalId, scopes: rt.scopes, expiresAt: this.cfg.now() + this.cfg.accessTokenTtlSec * 1000, refreshToken });
+    this.accessTokens.set(accessToken, {
+      portalId: rt.portalId,
+      scopes: rt.scopes,
+      expiresAt: this.cfg.now() + this.cfg.accessTokenTtlSec * 1000,
+      refreshToken,
+    });
     return { accessToken, refreshToken, expiresIn: this.cfg.accessTokenTtlSec, portalId: rt.portalId };
   }
 
@@ -93,24 +130,38 @@ export class OAuthRegistry {
 
   private checkClient(form: Record<string, string | undefined>): void {
     if (form.client_id !== this.cfg.clientId) throw oauthError('BAD_CLIENT_ID', 'missing or unknown client id');
-    if (form.client_secret !== this.cfg.clientSecret) throw oauthError('BAD_CLIENT_SECRET', 'missing or invalid client secret');
+    if (form.client_secret !== this.cfg.clientSecret)
+      throw oauthError('BAD_CLIENT_SECRET', 'missing or invalid client secret');
   }
 
   /** Resolves a bearer token or throws HubSpot's 401 body. */
   authenticate(token: string | undefined): AuthContext {
     if (token === undefined || token === '') {
-      throw crmError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
+      throw crmError(
+        401,
+        'INVALID_AUTHENTICATION',
+        'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+      );
     }
     const at = this.accessTokens.get(token);
     if (at === undefined || this.refreshTokens.get(at.refreshToken)?.revoked === true) {
-      throw crmError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
+      throw crmError(
+        401,
+        'INVALID_AUTHENTICATION',
+        'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+      );
     }
     const now = this.cfg.now();
     if (at.expiresAt <= now) {
       const minutes = Math.floor((now - at.expiresAt) / 60000);
-      throw crmError(401, 'EXPIRED_AUTHENTICATION', `The OAuth token used to make this call expired ${minutes} minute(s) ago.`, {
-        context: { 'expire time': [new Date(at.expiresAt).toISOString()] },
-      });
+      throw crmError(
+        401,
+        'EXPIRED_AUTHENTICATION',
+        `The OAuth token used to make this call expired ${minutes} minute(s) ago.`,
+        {
+          context: { 'expire time': [new Date(at.expiresAt).toISOString()] },
+        },
+      );
     }
     return { portalId: at.portalId, scopes: at.scopes, token };
   }
@@ -119,7 +170,10 @@ export class OAuthRegistry {
     const at = this.accessTokens.get(token);
     if (at === undefined) throw crmError(404, 'OBJECT_NOT_FOUND', 'Token not found');
     const remaining = Math.floor((at.expiresAt - this.cfg.now()) / 1000);
-    if (remaining <= 0) throw crmError(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.', { context: { 'expire time': [new Date(at.expiresAt).toISOString()] } });
+    if (remaining <= 0)
+      throw crmError(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.', {
+        context: { 'expire time': [new Date(at.expiresAt).toISOString()] },
+      });
     const portal = this.cfg.portal(at.portalId);
     const user = this.userOf(at.portalId, this.refreshTokens.get(at.refreshToken)?.userId);
     return {
@@ -172,8 +226,14 @@ export class OAuthRegistry {
       const portal = this.cfg.portal(at.portalId);
       const user = this.userOf(at.portalId, this.refreshTokens.get(at.refreshToken)?.userId);
       return {
-        active: true, token_use: 'access_token', client_id: this.cfg.clientId, hub_id: at.portalId, app_id: this.cfg.appId,
-        user_id: user?.userId, hub_domain: portal?.info.domain, scopes: at.scopes,
+        active: true,
+        token_use: 'access_token',
+        client_id: this.cfg.clientId,
+        hub_id: at.portalId,
+        app_id: this.cfg.appId,
+        user_id: user?.userId,
+        hub_domain: portal?.info.domain,
+        scopes: at.scopes,
         expires_in: Math.floor((at.expiresAt - now) / 1000),
       };
     }
@@ -181,8 +241,14 @@ export class OAuthRegistry {
     if (rt === undefined || rt.revoked) return { active: false };
     const portal = this.cfg.portal(rt.portalId);
     return {
-      active: true, token_use: 'refresh_token', client_id: this.cfg.clientId, hub_id: rt.portalId, app_id: this.cfg.appId,
-      user_id: this.userOf(rt.portalId, rt.userId)?.userId, hub_domain: portal?.info.domain, scopes: rt.scopes,
+      active: true,
+      token_use: 'refresh_token',
+      client_id: this.cfg.clientId,
+      hub_id: rt.portalId,
+      app_id: this.cfg.appId,
+      user_id: this.userOf(rt.portalId, rt.userId)?.userId,
+      hub_domain: portal?.info.domain,
+      scopes: rt.scopes,
     };
   }
 
@@ -198,14 +264,22 @@ export class OAuthRegistry {
   /** Uninstall from the portal's side (the admin removes the app): every token of that install stops working. */
   uninstall(portalId: number): number {
     let n = 0;
-    for (const rt of this.refreshTokens.values()) if (rt.portalId === portalId && !rt.revoked) { rt.revoked = true; n++; }
+    for (const rt of this.refreshTokens.values())
+      if (rt.portalId === portalId && !rt.revoked) {
+        rt.revoked = true;
+        n++;
+      }
     return n;
   }
 
   /** Every live access token of a portal answers 401 from now on (refresh tokens stay valid). */
   invalidatePortalAccessTokens(portalId: number): number {
     let n = 0;
-    for (const at of this.accessTokens.values()) if (at.portalId === portalId && at.expiresAt > this.cfg.now()) { at.expiresAt = this.cfg.now() - 1; n++; }
+    for (const at of this.accessTokens.values())
+      if (at.portalId === portalId && at.expiresAt > this.cfg.now()) {
+        at.expiresAt = this.cfg.now() - 1;
+        n++;
+      }
     return n;
   }
 
@@ -243,14 +317,21 @@ export class OAuthRegistry {
     const allowed = this.cfg.appScopes;
     if (allowed !== undefined) {
       const extra = [...scopes, ...optional].filter((x) => !allowed.includes(x));
-      if (extra.length > 0) throw crmError(400, 'VALIDATION_ERROR', `Scopes not configured for this app: ${extra.join(', ')}`);
+      if (extra.length > 0)
+        throw crmError(400, 'VALIDATION_ERROR', `Scopes not configured for this app: ${extra.join(', ')}`);
     }
     const portalId = portalIdParam === undefined ? this.cfg.defaultPortalId() : Number(portalIdParam);
     if (portalId === undefined || this.cfg.portal(portalId) === undefined) {
       throw crmError(404, 'OBJECT_NOT_FOUND', `Portal ${portalIdParam ?? '(default)'} does not exist in this sandbox`);
     }
-    // Auto-consent: the installing user (or the user set with consentUserId) accepts every requested scope, optional ones included.
-    const code = this.issueCode(portalId, [...new Set([...scopes, ...optional])], redirectUri as string, this.cfg.consentUserId?.());
+    // Auto-consent: the installing user (or the user set with consentUserId) accepts every requested scope, optional
+    // ones included.
+    const code = this.issueCode(
+      portalId,
+      [...new Set([...scopes, ...optional])],
+      redirectUri as string,
+      this.cfg.consentUserId?.(),
+    );
     target.searchParams.set('code', code);
     const state = str('state');
     if (state !== undefined) target.searchParams.set('state', state);
@@ -262,8 +343,15 @@ export class OAuthRegistry {
 function withRfc6749(err: unknown): unknown {
   if (!(err instanceof HubspotApiError)) return err;
   const body = err.body as { status?: string; message: string; correlationId: string };
-  const code = body.status !== undefined && Object.hasOwn(RFC6749_ERROR, body.status) ? RFC6749_ERROR[body.status as OAuthErrorStatus] : 'invalid_request';
-  return new HubspotApiError(err.status, { ...body, error: code, error_description: body.message ?? code }, err.headers);
+  const code =
+    body.status !== undefined && Object.hasOwn(RFC6749_ERROR, body.status)
+      ? RFC6749_ERROR[body.status as OAuthErrorStatus]
+      : 'invalid_request';
+  return new HubspotApiError(
+    err.status,
+    { ...body, error: code, error_description: body.message ?? code },
+    err.headers,
+  );
 }
 
 export interface OAuthRouterOptions {
@@ -274,7 +362,10 @@ export interface OAuthRouterOptions {
 export function oauthRouter(registry: OAuthRegistry, opts: OAuthRouterOptions = { legacyV1: true }): Router {
   const router = Router();
   const authorize = (req: Request, res: Response) => {
-    res.redirect(302, registry.authorize(req.query as Record<string, unknown>, req.params.portalId as string | undefined));
+    res.redirect(
+      302,
+      registry.authorize(req.query as Record<string, unknown>, req.params.portalId as string | undefined),
+    );
   };
   router.get('/oauth/authorize', authorize);
   router.get('/oauth/:portalId/authorize', authorize);
@@ -282,29 +373,53 @@ export function oauthRouter(registry: OAuthRegistry, opts: OAuthRouterOptions = 
   // https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/refresh-oauth-token
   const form = express.urlencoded({ extended: false });
   const rfc = (fn: (req: Request, res: Response) => void) => (req: Request, res: Response) => {
-    try { fn(req, res); } catch (err) { throw withRfc6749(err); }
+    try {
+      fn(req, res);
+    } catch (err) {
+      throw withRfc6749(err);
+    }
   };
-  router.post('/oauth/2026-03/token', form, rfc((req, res) => {
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
-    let issued: IssuedTokens;
-    if (f.grant_type === 'authorization_code') issued = registry.exchangeCode(f);
-    else if (f.grant_type === 'refresh_token') issued = registry.refresh(f);
-    else throw oauthError('BAD_GRANT_TYPE', 'missing or unsupported grant_type');
-    res.json({
-      token_type: 'bearer', access_token: issued.accessToken, refresh_token: issued.refreshToken,
-      expires_in: issued.expiresIn, hub_id: issued.portalId,
-    });
-  }));
-  router.post('/oauth/2026-03/token/introspect', form, rfc((req, res) => {
-    res.json(registry.introspect((req.body ?? {}) as Record<string, string | undefined>));
-  }));
-  router.post('/oauth/2026-03/token/revoke', form, rfc((req, res) => {
-    registry.revoke((req.body ?? {}) as Record<string, string | undefined>);
-    res.status(200).json({});
-  }));
+  router.post(
+    '/oauth/2026-03/token',
+    form,
+    rfc((req, res) => {
+      const f = (req.body ?? {}) as Record<string, string | undefined>;
+      let issued: IssuedTokens;
+      if (f.grant_type === 'authorization_code') issued = registry.exchangeCode(f);
+      else if (f.grant_type === 'refresh_token') issued = registry.refresh(f);
+      else throw oauthError('BAD_GRANT_TYPE', 'missing or unsupported grant_type');
+      res.json({
+        token_type: 'bearer',
+        access_token: issued.accessToken,
+        refresh_token: issued.refreshToken,
+        expires_in: issued.expiresIn,
+        hub_id: issued.portalId,
+      });
+    }),
+  );
+  router.post(
+    '/oauth/2026-03/token/introspect',
+    form,
+    rfc((req, res) => {
+      res.json(registry.introspect((req.body ?? {}) as Record<string, string | undefined>));
+    }),
+  );
+  router.post(
+    '/oauth/2026-03/token/revoke',
+    form,
+    rfc((req, res) => {
+      registry.revoke((req.body ?? {}) as Record<string, string | undefined>);
+      res.status(200).json({});
+    }),
+  );
   if (!opts.legacyV1) {
     router.all(/^\/oauth\/v1\//, (_req: Request, res: Response) => {
-      res.status(404).json({ status: 'error', message: 'The v1 OAuth API has been sunset; use /oauth/2026-03/.', correlationId: correlationId(), category: 'OBJECT_NOT_FOUND' });
+      res.status(404).json({
+        status: 'error',
+        message: 'The v1 OAuth API has been sunset; use /oauth/2026-03/.',
+        correlationId: correlationId(),
+        category: 'OBJECT_NOT_FOUND',
+      });
     });
     return router;
   }
@@ -349,7 +464,12 @@ export function bearerAuth(registry: OAuthRegistry) {
 
 export function authOf(res: Response): AuthContext {
   const auth = res.locals.auth as AuthContext | undefined;
-  if (auth === undefined) throw new HubspotApiError(500, { status: 'error', message: 'auth context missing', correlationId: correlationId() });
+  if (auth === undefined)
+    throw new HubspotApiError(500, {
+      status: 'error',
+      message: 'auth context missing',
+      correlationId: correlationId(),
+    });
   return auth;
 }
 
@@ -358,4 +478,3 @@ export function requireScopes(auth: AuthContext, required: readonly string[]): v
   const missing = required.filter((s) => !auth.scopes.includes(s));
   if (missing.length > 0) throw missingScopes(required);
 }
-

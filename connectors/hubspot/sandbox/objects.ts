@@ -37,8 +37,21 @@ const batchRead = z.object({
   idProperty: z.string().optional(),
 });
 const batchCreate = z.object({ inputs: z.array(createInput) });
-const batchUpdate = z.object({ inputs: z.array(z.object({ id, properties: propertiesSchema, idProperty: z.string().optional(), objectWriteTraceId: z.string().optional() })) });
-const batchUpsert = z.object({ inputs: z.array(z.object({ id, idProperty: z.string(), properties: propertiesSchema, objectWriteTraceId: z.string().optional() })) });
+const batchUpdate = z.object({
+  inputs: z.array(
+    z.object({
+      id,
+      properties: propertiesSchema,
+      idProperty: z.string().optional(),
+      objectWriteTraceId: z.string().optional(),
+    }),
+  ),
+});
+const batchUpsert = z.object({
+  inputs: z.array(
+    z.object({ id, idProperty: z.string(), properties: propertiesSchema, objectWriteTraceId: z.string().optional() }),
+  ),
+});
 const batchArchive = z.object({ inputs: z.array(z.object({ id })) });
 
 type CreateInput = z.infer<typeof createInput>;
@@ -51,14 +64,22 @@ function checkBatchSize(n: number, withHistory: boolean): void {
 function toAssociationInputs(input: CreateInput): AssociationInput[] {
   return (input.associations ?? []).map((a) => {
     if (a.types.some((t) => t.associationCategory !== 'HUBSPOT_DEFINED')) {
-      throw validationError('Only HUBSPOT_DEFINED association types exist in this sandbox portal.', { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' });
+      throw validationError('Only HUBSPOT_DEFINED association types exist in this sandbox portal.', {
+        subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE',
+      });
     }
     return { toId: a.to.id, typeIds: a.types.map((t) => t.associationTypeId) };
   });
 }
 
 /** Finds a live record by id or by a unique property named in `idProperty`. */
-function findRecord(portal: Portal, def: ObjectTypeDef, idValue: string, idProperty: string | undefined, archived = false): CrmRecord | undefined {
+function findRecord(
+  portal: Portal,
+  def: ObjectTypeDef,
+  idValue: string,
+  idProperty: string | undefined,
+  archived = false,
+): CrmRecord | undefined {
   if (idProperty === undefined || idProperty === 'hs_object_id') return portal.get(def.name, idValue, { archived });
   return archived ? undefined : portal.findBy(def.name, idProperty, idValue);
 }
@@ -80,7 +101,13 @@ function batchEnvelope(startedAt: number, results: unknown[], errors: unknown[])
 function errorEntry(err: unknown, extraContext: Record<string, string[]> = {}): Record<string, unknown> {
   if (err instanceof HubspotApiError) {
     const b = err.body;
-    return { status: 'error', category: b.category, message: b.message, context: { ...((b.context as Record<string, string[]>) ?? {}), ...extraContext }, links: {} };
+    return {
+      status: 'error',
+      category: b.category,
+      message: b.message,
+      context: { ...((b.context as Record<string, string[]>) ?? {}), ...extraContext },
+      links: {},
+    };
   }
   throw err;
 }
@@ -93,7 +120,8 @@ export function objectsRouter(ctx: SandboxContext): Router {
     const def = objectTypeOf(req, res, 'read');
     const portal = portalOf(ctx, res);
     const limit = intParam('limit', req.query.limit, LIST_LIMIT_DEFAULT);
-    if (limit < 1 || limit > LIST_LIMIT_MAX) throw validationError(`limit must be between 1 and ${LIST_LIMIT_MAX}; got ${limit}.`);
+    if (limit < 1 || limit > LIST_LIMIT_MAX)
+      throw validationError(`limit must be between 1 and ${LIST_LIMIT_MAX}; got ${limit}.`);
     const afterRaw = Array.isArray(req.query.after) ? req.query.after[0] : req.query.after;
     const after = afterRaw === undefined || afterRaw === '' ? undefined : intParam('after', afterRaw, 0);
     const archived = boolParam(req.query.archived, false);
@@ -119,11 +147,13 @@ export function objectsRouter(ctx: SandboxContext): Router {
     const objectId = req.params.objectId as string;
     const rec = findRecord(portal, def, objectId, idProperty, boolParam(req.query.archived, false));
     if (rec === undefined) throw objectNotFound(objectId);
-    res.json(serializeRecord(portal, rec, {
-      properties: listParam(req.query.properties),
-      propertiesWithHistory: listParam(req.query.propertiesWithHistory),
-      associations: listParam(req.query.associations),
-    }));
+    res.json(
+      serializeRecord(portal, rec, {
+        properties: listParam(req.query.properties),
+        propertiesWithHistory: listParam(req.query.propertiesWithHistory),
+        associations: listParam(req.query.associations),
+      }),
+    );
   });
 
   router.post('/crm/v3/objects/:objectType', (req: Request, res: Response) => {
@@ -138,7 +168,10 @@ export function objectsRouter(ctx: SandboxContext): Router {
   router.post('/crm/v3/objects/:objectType/merge', (req: Request, res: Response) => {
     const def = objectTypeOf(req, res, 'write');
     const portal = portalOf(ctx, res);
-    const body = parseBody(z.object({ primaryObjectId: z.string().min(1), objectIdToMerge: z.string().min(1) }), req.body);
+    const body = parseBody(
+      z.object({ primaryObjectId: z.string().min(1), objectIdToMerge: z.string().min(1) }),
+      req.body,
+    );
     const merged = portal.merge(def.name, body.primaryObjectId, body.objectIdToMerge, apiActor(ctx));
     res.json(serializeRecord(portal, merged, { properties: [] }));
   });
@@ -176,13 +209,18 @@ export function objectsRouter(ctx: SandboxContext): Router {
       if (rec === undefined) missing.push(wanted);
       else results.push(serializeRecord(portal, rec, shape));
     }
-    const errors = missing.length === 0 ? [] : [{
-      status: 'error',
-      category: 'OBJECT_NOT_FOUND',
-      message: `Could not get some ${def.singular.toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
-      context: { ids: missing },
-      links: {},
-    }];
+    const errors =
+      missing.length === 0
+        ? []
+        : [
+            {
+              status: 'error',
+              category: 'OBJECT_NOT_FOUND',
+              message: `Could not get some ${def.singular.toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
+              context: { ids: missing },
+              links: {},
+            },
+          ];
     res.status(errors.length > 0 ? 207 : 200).json(batchEnvelope(startedAt, results, errors));
   });
 
@@ -201,10 +239,20 @@ export function objectsRouter(ctx: SandboxContext): Router {
     for (const item of input.inputs) {
       try {
         if (tagged) normalizeProperties(def, item.properties, { mode: 'create' });
-        const rec = portal.create(def.name, item.properties, apiActor(ctx), { associations: toAssociationInputs(item) });
-        results.push({ ...serializeRecord(portal, rec, { properties: 'all' }), ...(item.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: item.objectWriteTraceId }) });
+        const rec = portal.create(def.name, item.properties, apiActor(ctx), {
+          associations: toAssociationInputs(item),
+        });
+        results.push({
+          ...serializeRecord(portal, rec, { properties: 'all' }),
+          ...(item.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: item.objectWriteTraceId }),
+        });
       } catch (err) {
-        errors.push(errorEntry(err, item.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: [item.objectWriteTraceId] }));
+        errors.push(
+          errorEntry(
+            err,
+            item.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: [item.objectWriteTraceId] },
+          ),
+        );
       }
     }
     if (results.length === 0 && errors.length > 0) {
@@ -227,7 +275,11 @@ export function objectsRouter(ctx: SandboxContext): Router {
       const rec = findRecord(portal, def, item.id, item.idProperty);
       try {
         if (rec === undefined) throw objectNotFound(item.id);
-        results.push(serializeRecord(portal, portal.update(def.name, rec.id, item.properties, apiActor(ctx)), { properties: 'all' }));
+        results.push(
+          serializeRecord(portal, portal.update(def.name, rec.id, item.properties, apiActor(ctx)), {
+            properties: 'all',
+          }),
+        );
       } catch (err) {
         errors.push(errorEntry(err, { ids: [item.id] }));
       }
@@ -242,7 +294,8 @@ export function objectsRouter(ctx: SandboxContext): Router {
     const input = parseBody(batchUpsert, req.body);
     checkBatchSize(input.inputs.length, false);
     for (const item of input.inputs) {
-      if (def.properties[item.idProperty] === undefined) throw validationError(`Property "${item.idProperty}" does not exist or is not a unique property.`);
+      if (def.properties[item.idProperty] === undefined)
+        throw validationError(`Property "${item.idProperty}" does not exist or is not a unique property.`);
       normalizeProperties(def, item.properties, { mode: 'update' });
     }
     const results: unknown[] = [];
@@ -250,9 +303,10 @@ export function objectsRouter(ctx: SandboxContext): Router {
     for (const item of input.inputs) {
       try {
         const existing = portal.findBy(def.name, item.idProperty, item.id);
-        const rec = existing === undefined
-          ? portal.create(def.name, { ...item.properties, [item.idProperty]: item.id }, apiActor(ctx))
-          : portal.update(def.name, existing.id, item.properties, apiActor(ctx));
+        const rec =
+          existing === undefined
+            ? portal.create(def.name, { ...item.properties, [item.idProperty]: item.id }, apiActor(ctx))
+            : portal.update(def.name, existing.id, item.properties, apiActor(ctx));
         results.push({ ...serializeRecord(portal, rec, { properties: 'all' }), new: existing === undefined });
       } catch (err) {
         errors.push(errorEntry(err, { ids: [item.id] }));

@@ -31,11 +31,14 @@ export function ownersRouter(ctx: SandboxContext): Router {
     requireScopes(authOf(res), OWNER_SCOPES);
     const portal = portalOf(ctx, res);
     const limit = intParam('limit', req.query.limit, 100);
-    if (limit < 1 || limit > OWNERS_LIMIT_MAX) throw validationError(`limit must be between 1 and ${OWNERS_LIMIT_MAX}.`);
+    if (limit < 1 || limit > OWNERS_LIMIT_MAX)
+      throw validationError(`limit must be between 1 and ${OWNERS_LIMIT_MAX}.`);
     const offset = intParam('after', req.query.after, 0);
     const archived = boolParam(req.query.archived, false);
     const email = typeof req.query.email === 'string' ? req.query.email.toLowerCase() : undefined;
-    const owners = portal.owners.filter((o) => o.archived === archived && (email === undefined || o.email.toLowerCase() === email));
+    const owners = portal.owners.filter(
+      (o) => o.archived === archived && (email === undefined || o.email.toLowerCase() === email),
+    );
     const body: Record<string, unknown> = { results: owners.slice(offset, offset + limit).map(toPublicOwner) };
     if (offset + limit < owners.length) body.paging = { next: { after: String(offset + limit) } };
     res.json(body);

@@ -25,19 +25,28 @@ function normalizeOne(name: string, def: PropertyDef, raw: string): string | Pro
   if (raw === '') return raw;
   switch (def.type) {
     case 'number':
-      return NUMBER.test(raw.trim()) ? raw.trim() : { name, error: 'INVALID_INTEGER', message: `${raw} is not a valid number.` };
+      return NUMBER.test(raw.trim())
+        ? raw.trim()
+        : { name, error: 'INVALID_INTEGER', message: `${raw} is not a valid number.` };
     case 'datetime':
     case 'date': {
       const ms = parseDateValue(raw);
-      if (ms === undefined) return { name, error: 'INVALID_DATE', message: `${raw} is not a valid date or epoch millisecond value.` };
+      if (ms === undefined)
+        return { name, error: 'INVALID_DATE', message: `${raw} is not a valid date or epoch millisecond value.` };
       return new Date(ms).toISOString();
     }
     case 'enumeration':
       return def.options === undefined || def.options.includes(raw)
         ? raw
-        : { name, error: 'INVALID_OPTION', message: `${raw} was not one of the allowed options: [${(def.options ?? []).join(', ')}]` };
+        : {
+            name,
+            error: 'INVALID_OPTION',
+            message: `${raw} was not one of the allowed options: [${(def.options ?? []).join(', ')}]`,
+          };
     case 'bool':
-      return raw === 'true' || raw === 'false' ? raw : { name, error: 'INVALID_OPTION', message: `${raw} was not one of the allowed options: [true, false]` };
+      return raw === 'true' || raw === 'false'
+        ? raw
+        : { name, error: 'INVALID_OPTION', message: `${raw} was not one of the allowed options: [true, false]` };
     case 'string':
       return raw;
   }
@@ -58,7 +67,11 @@ export function normalizeProperties(
       continue;
     }
     if (def.readOnly === true && opts.allowReadOnly !== true) {
-      problems.push({ name, error: 'READ_ONLY_VALUE', message: `"${name}" is a read only property; its value cannot be set.` });
+      problems.push({
+        name,
+        error: 'READ_ONLY_VALUE',
+        message: `"${name}" is a read only property; its value cannot be set.`,
+      });
       continue;
     }
     const raw = value === null || value === undefined ? '' : String(value);

@@ -22,7 +22,11 @@ const ONE_SECOND_MS = 1_000;
 export class RollingWindow {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: () => number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {}
 
   /** Records a hit if under the limit; returns whether it was allowed and how many remain afterwards. */
   take(key: string): { allowed: boolean; remaining: number } {
@@ -70,7 +74,10 @@ const isSearch = (req: Request) => req.method === 'POST' && /\/search\/?$/.test(
 
 /** Calls counted by the limiter and how many it answered 429, per lane. */
 export interface RateLimitStats {
-  requests: number; throttled: number; searchRequests: number; searchThrottled: number;
+  requests: number;
+  throttled: number;
+  searchRequests: number;
+  searchThrottled: number;
   /** Calls per route ("GET /crm/v3/objects/deals/{id}"), counted before the limiter answers: where the budget goes. */
   byRoute?: Record<string, number>;
 }
@@ -79,21 +86,34 @@ export interface RateLimitStats {
 export const routeOf = (req: Request): string => `${req.method} ${req.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
 
 /** Middleware placed after bearer auth: limits are per portal (the installing account). */
-export function rateLimiter(cfg: RateLimitConfig, now: () => number, stats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0 }) {
+export function rateLimiter(
+  cfg: RateLimitConfig,
+  now: () => number,
+  stats: RateLimitStats = { requests: 0, throttled: 0, searchRequests: 0, searchThrottled: 0 },
+) {
   const burst = new RollingWindow(cfg.perTenSeconds, TEN_SECONDS_MS, now);
   const search = new RollingWindow(cfg.searchPerSecond, ONE_SECOND_MS, now);
   return (req: Request, res: Response, next: NextFunction) => {
     const portal = String(authOf(res).portalId);
-    if (stats.byRoute) { const r = routeOf(req); stats.byRoute[r] = (stats.byRoute[r] ?? 0) + 1; }
+    if (stats.byRoute) {
+      const r = routeOf(req);
+      stats.byRoute[r] = (stats.byRoute[r] ?? 0) + 1;
+    }
     if (isSearch(req)) {
       stats.searchRequests += 1;
-      if (!search.take(portal).allowed) { stats.searchThrottled += 1; throw secondlyError(); }
+      if (!search.take(portal).allowed) {
+        stats.searchThrottled += 1;
+        throw secondlyError();
+      }
       next();
       return;
     }
     stats.requests += 1;
     const { allowed, remaining } = burst.take(portal);
-    if (!allowed) { stats.throttled += 1; throw tenSecondlyError(cfg.perTenSeconds); }
+    if (!allowed) {
+      stats.throttled += 1;
+      throw tenSecondlyError(cfg.perTenSeconds);
+    }
     res.set({
       'X-HubSpot-RateLimit-Interval-Milliseconds': String(TEN_SECONDS_MS),
       'X-HubSpot-RateLimit-Max': String(cfg.perTenSeconds),

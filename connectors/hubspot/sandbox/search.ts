@@ -20,7 +20,21 @@ export const MAX_FILTER_GROUPS = 5;
 export const MAX_FILTERS_PER_GROUP = 6;
 export const MAX_FILTERS_TOTAL = 18;
 
-const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'] as const;
+const OPERATORS = [
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
+] as const;
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const filterSchema = z.object({
   propertyName: z.string().min(1),
@@ -30,7 +44,13 @@ const filterSchema = z.object({
   values: z.array(scalar).optional(),
 });
 const sortSchema = z.union([
-  z.string().transform((s) => (s.startsWith('-') ? { propertyName: s.slice(1), direction: 'DESCENDING' as const } : { propertyName: s, direction: 'ASCENDING' as const })),
+  z
+    .string()
+    .transform((s) =>
+      s.startsWith('-')
+        ? { propertyName: s.slice(1), direction: 'DESCENDING' as const }
+        : { propertyName: s, direction: 'ASCENDING' as const },
+    ),
   z.object({ propertyName: z.string(), direction: z.enum(['ASCENDING', 'DESCENDING']).default('ASCENDING') }),
 ]);
 export const searchRequestSchema = z.object({
@@ -44,7 +64,11 @@ export const searchRequestSchema = z.object({
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
 type Filter = z.infer<typeof filterSchema>;
 
-const tokenize = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const tokenize = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 function isNumericType(def: ObjectTypeDef, propertyName: string): boolean {
   const t = def.properties[propertyName]?.type;
@@ -66,7 +90,13 @@ function compare(a: number | string, b: number | string): number {
 }
 
 function wildcardMatches(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.toLowerCase().split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .toLowerCase()
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(text.toLowerCase()) || tokenize(text).some((t) => re.test(t));
 }
 
@@ -91,21 +121,30 @@ function matchesFilter(portal: Portal, def: ObjectTypeDef, rec: CrmRecord, f: Fi
   if (assoc !== undefined) {
     const values = f.values ?? (f.value === undefined ? [] : [f.value]);
     switch (f.operator) {
-      case 'EQ': case 'IN': return values.some((v) => assoc.includes(v));
-      case 'NEQ': case 'NOT_IN': return !values.some((v) => assoc.includes(v));
-      case 'HAS_PROPERTY': return assoc.length > 0;
-      case 'NOT_HAS_PROPERTY': return assoc.length === 0;
-      default: throw validationError(`Operator ${f.operator} is not supported on ${f.propertyName}`);
+      case 'EQ':
+      case 'IN':
+        return values.some((v) => assoc.includes(v));
+      case 'NEQ':
+      case 'NOT_IN':
+        return !values.some((v) => assoc.includes(v));
+      case 'HAS_PROPERTY':
+        return assoc.length > 0;
+      case 'NOT_HAS_PROPERTY':
+        return assoc.length === 0;
+      default:
+        throw validationError(`Operator ${f.operator} is not supported on ${f.propertyName}`);
     }
   }
   const raw = f.propertyName === 'id' ? rec.id : rec.properties[f.propertyName];
   const has = raw !== undefined && raw !== '';
   const need = (v: string | undefined, what: string): string => {
-    if (v === undefined) throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires ${what}.`);
+    if (v === undefined)
+      throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires ${what}.`);
     return v;
   };
   const needValues = (): string[] => {
-    if (f.values === undefined) throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires values.`);
+    if (f.values === undefined)
+      throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires values.`);
     return f.values;
   };
   const cmp = (target: string): number | undefined => {
@@ -115,23 +154,43 @@ function matchesFilter(portal: Portal, def: ObjectTypeDef, rec: CrmRecord, f: Fi
     return a === undefined || b === undefined ? undefined : compare(a, b);
   };
   switch (f.operator) {
-    case 'HAS_PROPERTY': return has;
-    case 'NOT_HAS_PROPERTY': return !has;
-    case 'EQ': return cmp(need(f.value, 'value')) === 0;
-    case 'NEQ': return cmp(need(f.value, 'value')) !== 0;
-    case 'LT': { const c = cmp(need(f.value, 'value')); return c !== undefined && c < 0; }
-    case 'LTE': { const c = cmp(need(f.value, 'value')); return c !== undefined && c <= 0; }
-    case 'GT': { const c = cmp(need(f.value, 'value')); return c !== undefined && c > 0; }
-    case 'GTE': { const c = cmp(need(f.value, 'value')); return c !== undefined && c >= 0; }
+    case 'HAS_PROPERTY':
+      return has;
+    case 'NOT_HAS_PROPERTY':
+      return !has;
+    case 'EQ':
+      return cmp(need(f.value, 'value')) === 0;
+    case 'NEQ':
+      return cmp(need(f.value, 'value')) !== 0;
+    case 'LT': {
+      const c = cmp(need(f.value, 'value'));
+      return c !== undefined && c < 0;
+    }
+    case 'LTE': {
+      const c = cmp(need(f.value, 'value'));
+      return c !== undefined && c <= 0;
+    }
+    case 'GT': {
+      const c = cmp(need(f.value, 'value'));
+      return c !== undefined && c > 0;
+    }
+    case 'GTE': {
+      const c = cmp(need(f.value, 'value'));
+      return c !== undefined && c >= 0;
+    }
     case 'BETWEEN': {
       const lo = cmp(need(f.value, 'value'));
       const hi = cmp(need(f.highValue, 'highValue'));
       return lo !== undefined && hi !== undefined && lo >= 0 && hi <= 0;
     }
-    case 'IN': return needValues().some((v) => cmp(v) === 0);
-    case 'NOT_IN': return !needValues().some((v) => cmp(v) === 0);
-    case 'CONTAINS_TOKEN': return has && containsToken(raw as string, need(f.value, 'value'));
-    case 'NOT_CONTAINS_TOKEN': return !has || !containsToken(raw as string, need(f.value, 'value'));
+    case 'IN':
+      return needValues().some((v) => cmp(v) === 0);
+    case 'NOT_IN':
+      return !needValues().some((v) => cmp(v) === 0);
+    case 'CONTAINS_TOKEN':
+      return has && containsToken(raw as string, need(f.value, 'value'));
+    case 'NOT_CONTAINS_TOKEN':
+      return !has || !containsToken(raw as string, need(f.value, 'value'));
   }
 }
 
@@ -140,31 +199,45 @@ function matchesQuery(def: ObjectTypeDef, rec: CrmRecord, query: string): boolea
   if (wanted.length === 0) return true;
   const have = def.searchableProperties.flatMap((p) => tokenize(rec.properties[p] ?? ''));
   const whole = def.searchableProperties.map((p) => (rec.properties[p] ?? '').toLowerCase());
-  return wanted.every((w) => have.some((t) => t.startsWith(w))) || whole.some((v) => v !== '' && v.startsWith(query.toLowerCase()));
+  return (
+    wanted.every((w) => have.some((t) => t.startsWith(w))) ||
+    whole.some((v) => v !== '' && v.startsWith(query.toLowerCase()))
+  );
 }
 
 function validateShape(req: SearchRequest): { limit: number; offset: number } {
   const groups = req.filterGroups;
-  if (groups.length > MAX_FILTER_GROUPS) throw validationError(`Too many filter groups: ${groups.length}. The maximum is ${MAX_FILTER_GROUPS}.`);
-  if (groups.some((g) => g.filters.length > MAX_FILTERS_PER_GROUP)) throw validationError(`Too many filters in a filter group. The maximum is ${MAX_FILTERS_PER_GROUP}.`);
+  if (groups.length > MAX_FILTER_GROUPS)
+    throw validationError(`Too many filter groups: ${groups.length}. The maximum is ${MAX_FILTER_GROUPS}.`);
+  if (groups.some((g) => g.filters.length > MAX_FILTERS_PER_GROUP))
+    throw validationError(`Too many filters in a filter group. The maximum is ${MAX_FILTERS_PER_GROUP}.`);
   const total = groups.reduce((n, g) => n + g.filters.length, 0);
-  if (total > MAX_FILTERS_TOTAL) throw validationError(`Too many filters: ${total}. The maximum is ${MAX_FILTERS_TOTAL}.`);
+  if (total > MAX_FILTERS_TOTAL)
+    throw validationError(`Too many filters: ${total}. The maximum is ${MAX_FILTERS_TOTAL}.`);
   if (req.sorts.length > 1) throw validationError('Only one sort is supported.');
   const limit = req.limit ?? SEARCH_LIMIT_DEFAULT;
-  if (limit < 0 || limit > SEARCH_LIMIT_MAX) throw validationError(`limit must be between 0 and ${SEARCH_LIMIT_MAX}; got ${limit}.`);
+  if (limit < 0 || limit > SEARCH_LIMIT_MAX)
+    throw validationError(`limit must be between 0 and ${SEARCH_LIMIT_MAX}; got ${limit}.`);
   const afterRaw = req.after === undefined || req.after === '' ? '0' : String(req.after);
   if (!/^\d+$/.test(afterRaw)) throw validationError(`Invalid after value: ${afterRaw}`);
   const offset = Number(afterRaw);
   if (offset >= SEARCH_RESULT_CAP) {
-    throw validationError(`The search request cannot page past ${SEARCH_RESULT_CAP} results (after=${offset}). Narrow the filters, for example on hs_lastmodifieddate, and search again.`, {
-      context: { after: [afterRaw] },
-    });
+    throw validationError(
+      `The search request cannot page past ${SEARCH_RESULT_CAP} results (after=${offset}). Narrow the filters, for example on hs_lastmodifieddate, and search again.`,
+      {
+        context: { after: [afterRaw] },
+      },
+    );
   }
   return { limit, offset };
 }
 
 /** Runs a search over one object type; pure apart from reading the portal. */
-export function runSearch(portal: Portal, def: ObjectTypeDef, req: SearchRequest): { total: number; results: Record<string, unknown>[]; paging?: { next: { after: string } } } {
+export function runSearch(
+  portal: Portal,
+  def: ObjectTypeDef,
+  req: SearchRequest,
+): { total: number; results: Record<string, unknown>[]; paging?: { next: { after: string } } } {
   const { limit, offset } = validateShape(req);
   const matched: CrmRecord[] = [];
   // The index lags writes: each record is seen as it was `searchLagMs` ago (absent if created since,
@@ -178,7 +251,11 @@ export function runSearch(portal: Portal, def: ObjectTypeDef, req: SearchRequest
   indexed.sort((a, b) => Number(a.id) - Number(b.id));
   for (const rec of indexed) {
     if (req.query !== undefined && req.query !== '' && !matchesQuery(def, rec, req.query)) continue;
-    if (req.filterGroups.length > 0 && !req.filterGroups.some((g) => g.filters.every((f) => matchesFilter(portal, def, rec, f)))) continue;
+    if (
+      req.filterGroups.length > 0 &&
+      !req.filterGroups.some((g) => g.filters.every((f) => matchesFilter(portal, def, rec, f)))
+    )
+      continue;
     matched.push(rec);
   }
   const sort = req.sorts[0];
@@ -186,11 +263,14 @@ export function runSearch(portal: Portal, def: ObjectTypeDef, req: SearchRequest
     const dir = sort.direction === 'DESCENDING' ? -1 : 1;
     const keyOf = (r: CrmRecord) => {
       const raw = sort.propertyName === 'id' ? r.id : r.properties[sort.propertyName];
-      return raw === undefined ? undefined : toComparable(def, sort.propertyName === 'id' ? 'hs_object_id' : sort.propertyName, raw);
+      return raw === undefined
+        ? undefined
+        : toComparable(def, sort.propertyName === 'id' ? 'hs_object_id' : sort.propertyName, raw);
     };
     const keyed = matched.map((r) => ({ r, k: keyOf(r) }));
     keyed.sort((a, b) => {
-      if (a.k === undefined || b.k === undefined) return a.k === b.k ? Number(a.r.id) - Number(b.r.id) : a.k === undefined ? 1 : -1;
+      if (a.k === undefined || b.k === undefined)
+        return a.k === b.k ? Number(a.r.id) - Number(b.r.id) : a.k === undefined ? 1 : -1;
       return compare(a.k, b.k) * dir || Number(a.r.id) - Number(b.r.id);
     });
     matched.splice(0, matched.length, ...keyed.map((x) => x.r));

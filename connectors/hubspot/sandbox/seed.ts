@@ -16,10 +16,20 @@ export interface DemoPortalIndex {
   deals: Record<string, string>;
 }
 
-interface Person { email: string; firstName: string; lastName: string; contactId?: string; ownerId?: string }
+interface Person {
+  email: string;
+  firstName: string;
+  lastName: string;
+  contactId?: string;
+  ownerId?: string;
+}
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const toHtml = (text: string) => text.split('\n\n').map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('');
+const toHtml = (text: string) =>
+  text
+    .split('\n\n')
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('');
 
 /** The stages a deal walked through to reach `target` in the default pipeline. */
 export function stagePath(target: DealStage): DealStage[] {
@@ -35,26 +45,49 @@ function seed(portal: Portal, now: number): DemoPortalIndex {
   const daysAgo = (d: number) => now - Math.round(d * DAY_MS);
   const index: DemoPortalIndex = { owners: {}, companies: {}, contacts: {}, deals: {} };
   const trusted = { trusted: true };
-  const actorFor = (ownerKey: string): ChangeActor => ({ changeSource: 'CRM_UI', sourceId: `userId:${index.owners[ownerKey]?.userId ?? portal.info.installingUser.userId}` });
+  const actorFor = (ownerKey: string): ChangeActor => ({
+    changeSource: 'CRM_UI',
+    sourceId: `userId:${index.owners[ownerKey]?.userId ?? portal.info.installingUser.userId}`,
+  });
   const ownerIdOf = (key: string) => index.owners[key]?.id ?? '';
 
   for (const o of OWNERS) {
-    index.owners[o.key] = portal.addOwner({ id: o.id, userId: o.userId, email: o.email, firstName: o.firstName, lastName: o.lastName, createdAt: daysAgo(500) });
+    index.owners[o.key] = portal.addOwner({
+      id: o.id,
+      userId: o.userId,
+      email: o.email,
+      firstName: o.firstName,
+      lastName: o.lastName,
+      createdAt: daysAgo(500),
+    });
   }
 
   for (const c of COMPANIES) {
     const props: Record<string, string> = {
-      name: c.name, industry: c.industry, city: c.city, country: c.country, numberofemployees: String(c.employees),
-      hubspot_owner_id: ownerIdOf(c.owner), lifecyclestage: c.lifecycle,
+      name: c.name,
+      industry: c.industry,
+      city: c.city,
+      country: c.country,
+      numberofemployees: String(c.employees),
+      hubspot_owner_id: ownerIdOf(c.owner),
+      lifecyclestage: c.lifecycle,
     };
     if (c.domain !== undefined) props.domain = c.domain;
     if (c.phone !== undefined) props.phone = c.phone;
-    index.companies[c.key] = portal.create('companies', props, actorFor(c.owner), { ...trusted, at: daysAgo(c.createdDaysAgo) }).id;
+    index.companies[c.key] = portal.create('companies', props, actorFor(c.owner), {
+      ...trusted,
+      at: daysAgo(c.createdDaysAgo),
+    }).id;
   }
 
   const companyOfContact = new Map<string, string>();
   for (const c of CONTACTS) {
-    const props: Record<string, string> = { firstname: c.first, lastname: c.last, hubspot_owner_id: ownerIdOf(c.owner), lifecyclestage: c.lifecycle };
+    const props: Record<string, string> = {
+      firstname: c.first,
+      lastname: c.last,
+      hubspot_owner_id: ownerIdOf(c.owner),
+      lifecyclestage: c.lifecycle,
+    };
     if (c.email !== undefined) props.email = c.email;
     if (c.phone !== undefined) props.phone = c.phone;
     if (c.title !== undefined) props.jobtitle = c.title;
@@ -75,8 +108,13 @@ function seed(portal: Portal, now: number): DemoPortalIndex {
     const created = daysAgo(d.createdDaysAgo);
     const path = stagePath(d.stage);
     const props: Record<string, string> = {
-      dealname: d.name, amount: String(d.amount), closedate: new Date(daysAgo(-d.closeInDays)).toISOString(), pipeline: 'default',
-      dealstage: path[0] as string, dealtype: d.type, hubspot_owner_id: ownerIdOf(d.owner),
+      dealname: d.name,
+      amount: String(d.amount),
+      closedate: new Date(daysAgo(-d.closeInDays)).toISOString(),
+      pipeline: 'default',
+      dealstage: path[0] as string,
+      dealtype: d.type,
+      hubspot_owner_id: ownerIdOf(d.owner),
     };
     if (d.nextStep !== undefined) props.hs_next_step = d.nextStep;
     const companyId = index.companies[d.company] as string;
@@ -100,10 +138,13 @@ function seed(portal: Portal, now: number): DemoPortalIndex {
   }
 
   const people = new Map<string, Person>();
-  for (const o of OWNERS) people.set(o.key, { email: o.email, firstName: o.firstName, lastName: o.lastName, ownerId: o.id });
-  for (const c of CONTACTS) people.set(c.key, { email: c.email ?? '', firstName: c.first, lastName: c.last, contactId: index.contacts[c.key] });
+  for (const o of OWNERS)
+    people.set(o.key, { email: o.email, firstName: o.firstName, lastName: o.lastName, ownerId: o.id });
+  for (const c of CONTACTS)
+    people.set(c.key, { email: c.email ?? '', firstName: c.first, lastName: c.last, contactId: index.contacts[c.key] });
 
-  for (const activity of ACTIVITIES) seedActivity(portal, activity, { now, daysAgo, index, people, dealByKey, companyOfContact, actorFor });
+  for (const activity of ACTIVITIES)
+    seedActivity(portal, activity, { now, daysAgo, index, people, dealByKey, companyOfContact, actorFor });
   return index;
 }
 
@@ -123,19 +164,34 @@ function seedActivity(portal: Portal, a: SeedActivity, env: ActivityEnv): void {
   // Scheduled items were booked a day before now at the latest.
   const createdAt = Math.min(at, env.now - DAY_MS);
   const deal = a.deal === undefined ? undefined : env.dealByKey.get(a.deal);
-  const contactKeys = a.kind === 'email' ? [a.from, ...a.to, ...(a.cc ?? [])] : a.kind === 'note' ? (deal?.contacts.slice(0, 1) ?? []) : (a.contacts ?? []);
-  const contactIds = [...new Set(contactKeys.map((k) => people.get(k)?.contactId).filter((x): x is string => x !== undefined))];
-  const companyId = deal !== undefined
-    ? index.companies[deal.company]
-    : a.kind === 'email' && a.company !== undefined ? index.companies[a.company] : contactIds.map((c) => env.companyOfContact.get(c)).find((x) => x !== undefined);
-  const ownerKey = a.kind === 'email' ? [a.from, ...a.to].find((k) => people.get(k)?.ownerId !== undefined) ?? deal?.owner ?? 'maya' : a.owner;
+  const contactKeys =
+    a.kind === 'email'
+      ? [a.from, ...a.to, ...(a.cc ?? [])]
+      : a.kind === 'note'
+        ? (deal?.contacts.slice(0, 1) ?? [])
+        : (a.contacts ?? []);
+  const contactIds = [
+    ...new Set(contactKeys.map((k) => people.get(k)?.contactId).filter((x): x is string => x !== undefined)),
+  ];
+  const companyId =
+    deal !== undefined
+      ? index.companies[deal.company]
+      : a.kind === 'email' && a.company !== undefined
+        ? index.companies[a.company]
+        : contactIds.map((c) => env.companyOfContact.get(c)).find((x) => x !== undefined);
+  const ownerKey =
+    a.kind === 'email'
+      ? ([a.from, ...a.to].find((k) => people.get(k)?.ownerId !== undefined) ?? deal?.owner ?? 'maya')
+      : a.owner;
   const ownerId = index.owners[ownerKey]?.id ?? '';
   const dealId = a.deal === undefined ? undefined : index.deals[a.deal];
 
   const link = (type: 'emails' | 'calls' | 'meetings' | 'notes' | 'tasks') => {
     const ids = {
-      emails: [A.emailToContact, A.emailToCompany, A.emailToDeal], calls: [A.callToContact, A.callToCompany, A.callToDeal],
-      meetings: [A.meetingToContact, A.meetingToCompany, A.meetingToDeal], notes: [A.noteToContact, A.noteToCompany, A.noteToDeal],
+      emails: [A.emailToContact, A.emailToCompany, A.emailToDeal],
+      calls: [A.callToContact, A.callToCompany, A.callToDeal],
+      meetings: [A.meetingToContact, A.meetingToCompany, A.meetingToDeal],
+      notes: [A.noteToContact, A.noteToCompany, A.noteToDeal],
       tasks: [A.taskToContact, A.taskToCompany, A.taskToDeal],
     }[type] as [number, number, number];
     return [
@@ -153,34 +209,84 @@ function seedActivity(portal: Portal, a: SeedActivity, env: ActivityEnv): void {
         const p = people.get(k) as Person;
         return { email: p.email, firstName: p.firstName, lastName: p.lastName };
       };
-      portal.create('emails', {
-        hs_timestamp: new Date(at).toISOString(), hubspot_owner_id: ownerId, hs_email_direction: a.direction, hs_email_status: 'SENT',
-        hs_email_subject: a.subject, hs_email_text: a.text, hs_email_html: toHtml(a.text),
-        hs_email_headers: JSON.stringify({ from: party(a.from), to: a.to.map(party), cc: (a.cc ?? []).map(party), bcc: [] }),
-      }, actor, { ...write, associations: link('emails') });
+      portal.create(
+        'emails',
+        {
+          hs_timestamp: new Date(at).toISOString(),
+          hubspot_owner_id: ownerId,
+          hs_email_direction: a.direction,
+          hs_email_status: 'SENT',
+          hs_email_subject: a.subject,
+          hs_email_text: a.text,
+          hs_email_html: toHtml(a.text),
+          hs_email_headers: JSON.stringify({
+            from: party(a.from),
+            to: a.to.map(party),
+            cc: (a.cc ?? []).map(party),
+            bcc: [],
+          }),
+        },
+        actor,
+        { ...write, associations: link('emails') },
+      );
       break;
     }
     case 'call':
-      portal.create('calls', {
-        hs_timestamp: new Date(at).toISOString(), hubspot_owner_id: ownerId, hs_call_title: a.title, hs_call_body: a.body,
-        hs_call_direction: a.direction, hs_call_duration: String(a.minutes * 60_000), hs_call_status: 'COMPLETED',
-      }, actor, { ...write, associations: link('calls') });
+      portal.create(
+        'calls',
+        {
+          hs_timestamp: new Date(at).toISOString(),
+          hubspot_owner_id: ownerId,
+          hs_call_title: a.title,
+          hs_call_body: a.body,
+          hs_call_direction: a.direction,
+          hs_call_duration: String(a.minutes * 60_000),
+          hs_call_status: 'COMPLETED',
+        },
+        actor,
+        { ...write, associations: link('calls') },
+      );
       break;
     case 'meeting':
-      portal.create('meetings', {
-        hs_timestamp: new Date(at).toISOString(), hubspot_owner_id: ownerId, hs_meeting_title: a.title, hs_meeting_body: a.body,
-        hs_meeting_start_time: new Date(at).toISOString(), hs_meeting_end_time: new Date(at + 45 * 60_000).toISOString(),
-        hs_meeting_outcome: a.outcome, ...(a.location === undefined ? {} : { hs_meeting_location: a.location }),
-      }, actor, { ...write, associations: link('meetings') });
+      portal.create(
+        'meetings',
+        {
+          hs_timestamp: new Date(at).toISOString(),
+          hubspot_owner_id: ownerId,
+          hs_meeting_title: a.title,
+          hs_meeting_body: a.body,
+          hs_meeting_start_time: new Date(at).toISOString(),
+          hs_meeting_end_time: new Date(at + 45 * 60_000).toISOString(),
+          hs_meeting_outcome: a.outcome,
+          ...(a.location === undefined ? {} : { hs_meeting_location: a.location }),
+        },
+        actor,
+        { ...write, associations: link('meetings') },
+      );
       break;
     case 'note':
-      portal.create('notes', { hs_timestamp: new Date(at).toISOString(), hubspot_owner_id: ownerId, hs_note_body: a.body }, actor, { ...write, associations: link('notes') });
+      portal.create(
+        'notes',
+        { hs_timestamp: new Date(at).toISOString(), hubspot_owner_id: ownerId, hs_note_body: a.body },
+        actor,
+        { ...write, associations: link('notes') },
+      );
       break;
     case 'task':
-      portal.create('tasks', {
-        hs_timestamp: new Date(env.daysAgo(-a.dueInDays)).toISOString(), hubspot_owner_id: ownerId, hs_task_subject: a.subject, hs_task_body: a.body,
-        hs_task_status: a.status, hs_task_priority: a.priority, hs_task_type: a.type,
-      }, actor, { ...write, associations: link('tasks') });
+      portal.create(
+        'tasks',
+        {
+          hs_timestamp: new Date(env.daysAgo(-a.dueInDays)).toISOString(),
+          hubspot_owner_id: ownerId,
+          hs_task_subject: a.subject,
+          hs_task_body: a.body,
+          hs_task_status: a.status,
+          hs_task_priority: a.priority,
+          hs_task_type: a.type,
+        },
+        actor,
+        { ...write, associations: link('tasks') },
+      );
       break;
   }
 }

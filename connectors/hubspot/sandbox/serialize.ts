@@ -47,7 +47,8 @@ export function serializeRecord(portal: Portal, rec: CrmRecord, shape: ReadShape
   if (shape.properties === 'all') {
     Object.assign(properties, rec.properties);
   } else {
-    const requested = shape.properties === undefined || shape.properties.length === 0 ? defaultReadProperties(def) : shape.properties;
+    const requested =
+      shape.properties === undefined || shape.properties.length === 0 ? defaultReadProperties(def) : shape.properties;
     // The system stamps come back whether asked for or not.
     const lastModified = rec.type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
     for (const name of [...requested, 'hs_object_id', def.createdProperty, lastModified]) {
@@ -85,7 +86,10 @@ export function serializeRecord(portal: Portal, rec: CrmRecord, shape: ReadShape
       const all = associatedIds(portal, rec.type, rec.id, toDef.name);
       // Inline blocks stop at 100 entries and carry their own paging (continue with the v4 per-record list).
       if (all.length > INLINE_ASSOCIATION_LIMIT) {
-        associations[requested] = { results: all.slice(0, INLINE_ASSOCIATION_LIMIT), paging: { next: { after: String(INLINE_ASSOCIATION_LIMIT), link: `?after=${INLINE_ASSOCIATION_LIMIT}` } } };
+        associations[requested] = {
+          results: all.slice(0, INLINE_ASSOCIATION_LIMIT),
+          paging: { next: { after: String(INLINE_ASSOCIATION_LIMIT), link: `?after=${INLINE_ASSOCIATION_LIMIT}` } },
+        };
       } else if (all.length > 0) associations[requested] = { results: all };
     }
     if (Object.keys(associations).length > 0) out.associations = associations;
@@ -97,8 +101,13 @@ export function serializeRecord(portal: Portal, rec: CrmRecord, shape: ReadShape
 export const INLINE_ASSOCIATION_LIMIT = 100;
 
 /** v3 association block entries: one `{id, type}` per association type, e.g. `contact_to_company_unlabeled`. */
-function associatedIds(portal: Portal, fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName): Array<{ id: string; type: string }> {
-  return portal.associationsOf(fromType, fromId, toType).flatMap(({ toId, typeIds }) =>
-    typeIds.map((t) => ({ id: toId, type: associationType(t)?.v3Name ?? String(t) })),
-  );
+function associatedIds(
+  portal: Portal,
+  fromType: ObjectTypeName,
+  fromId: string,
+  toType: ObjectTypeName,
+): Array<{ id: string; type: string }> {
+  return portal
+    .associationsOf(fromType, fromId, toType)
+    .flatMap(({ toId, typeIds }) => typeIds.map((t) => ({ id: toId, type: associationType(t)?.v3Name ?? String(t) })));
 }

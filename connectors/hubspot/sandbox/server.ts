@@ -32,8 +32,16 @@ export interface AppDeps {
   slowAnswers?: () => SlowAnswerRule | null;
 }
 
-/** Hold matching requests for `ms` before they are processed (a slow or stuck provider: the write lands late, then the answer). */
-export interface SlowAnswerRule { method: string; path: RegExp; ms: number; times: number }
+/**
+ * Hold matching requests for `ms` before they are processed (a slow or stuck provider: the write lands late, then the
+ * answer).
+ */
+export interface SlowAnswerRule {
+  method: string;
+  path: RegExp;
+  ms: number;
+  times: number;
+}
 
 export function createSandboxApp(deps: AppDeps): Express {
   const app = express();
@@ -66,10 +74,17 @@ export function createSandboxApp(deps: AppDeps): Express {
   crm.use(usersRouter(deps.ctx));
   crm.use(pipelinesRouter());
   // Every /crm path sits behind the bearer check (and the rate limiter); other paths fall through to the 404.
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/crm/') || req.path.startsWith('/settings/') ? crm(req, res, next) : next()));
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path.startsWith('/crm/') || req.path.startsWith('/settings/') ? crm(req, res, next) : next(),
+  );
 
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ status: 'error', message: `No route for ${req.method} ${req.path}`, correlationId: correlationId(), category: 'OBJECT_NOT_FOUND' });
+    res.status(404).json({
+      status: 'error',
+      message: `No route for ${req.method} ${req.path}`,
+      correlationId: correlationId(),
+      category: 'OBJECT_NOT_FOUND',
+    });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HubspotApiError) {
@@ -78,11 +93,20 @@ export function createSandboxApp(deps: AppDeps): Express {
     }
     const parseFailure = err as { type?: string; message?: string };
     if (parseFailure.type === 'entity.parse.failed') {
-      res.status(400).json({ status: 'error', message: `Invalid input JSON: ${parseFailure.message ?? ''}`, correlationId: correlationId(), category: 'VALIDATION_ERROR' });
+      res.status(400).json({
+        status: 'error',
+        message: `Invalid input JSON: ${parseFailure.message ?? ''}`,
+        correlationId: correlationId(),
+        category: 'VALIDATION_ERROR',
+      });
       return;
     }
-    deps.log(`internal error on ${req.method} ${req.originalUrl}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    res.status(500).json({ status: 'error', message: 'internal error', correlationId: correlationId(), category: 'INTERNAL_ERROR' });
+    deps.log(
+      `internal error on ${req.method} ${req.originalUrl}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    res
+      .status(500)
+      .json({ status: 'error', message: 'internal error', correlationId: correlationId(), category: 'INTERNAL_ERROR' });
   });
   return app;
 }

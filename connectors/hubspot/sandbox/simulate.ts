@@ -21,7 +21,15 @@ export interface SimulateDeps {
 const values = z.record(z.string(), z.union([z.string(), z.number()]));
 const createBody = z.object({
   properties: values,
-  associations: z.array(z.object({ toType: z.string(), toId: z.union([z.string(), z.number()]).transform(String), typeIds: z.array(z.number().int()).optional() })).optional(),
+  associations: z
+    .array(
+      z.object({
+        toType: z.string(),
+        toId: z.union([z.string(), z.number()]).transform(String),
+        typeIds: z.array(z.number().int()).optional(),
+      }),
+    )
+    .optional(),
   userId: z.number().int().optional(),
 });
 const updateBody = z.object({ properties: values, userId: z.number().int().optional() });
@@ -35,7 +43,8 @@ function typeOf(raw: string): ObjectTypeName {
 export function simulateRouter(deps: SimulateDeps): Router {
   const router = Router();
   router.use('/_sandbox', (req: Request, _res: Response, next: NextFunction) => {
-    if (req.query.hapikey !== deps.developerApiKey) throw crmError(401, 'INVALID_AUTHENTICATION', 'hapikey missing or wrong');
+    if (req.query.hapikey !== deps.developerApiKey)
+      throw crmError(401, 'INVALID_AUTHENTICATION', 'hapikey missing or wrong');
     next();
   });
   const portalIdOf = (req: Request) => Number(req.params.portalId);
@@ -51,13 +60,25 @@ export function simulateRouter(deps: SimulateDeps): Router {
     const body = parseBody(createBody, req.body);
     const record = deps.store.create(portalIdOf(req), typeOf(req.params.objectType as string), body.properties, {
       userId: body.userId,
-      associations: (body.associations ?? []).map((a) => ({ toType: typeOf(a.toType), toId: a.toId, typeIds: a.typeIds })),
+      associations: (body.associations ?? []).map((a) => ({
+        toType: typeOf(a.toType),
+        toId: a.toId,
+        typeIds: a.typeIds,
+      })),
     });
     res.status(201).json(record);
   });
   router.patch('/_sandbox/portals/:portalId/objects/:objectType/:objectId', (req: Request, res: Response) => {
     const body = parseBody(updateBody, req.body);
-    res.json(deps.store.update(portalIdOf(req), typeOf(req.params.objectType as string), req.params.objectId as string, body.properties, { userId: body.userId }));
+    res.json(
+      deps.store.update(
+        portalIdOf(req),
+        typeOf(req.params.objectType as string),
+        req.params.objectId as string,
+        body.properties,
+        { userId: body.userId },
+      ),
+    );
   });
   router.delete('/_sandbox/portals/:portalId/objects/:objectType/:objectId', (req: Request, res: Response) => {
     deps.store.archive(portalIdOf(req), typeOf(req.params.objectType as string), req.params.objectId as string);

@@ -1,7 +1,8 @@
 /**
  * In-memory data of one HubSpot portal: records per object type, property history, associations, owners.
  * Every write reports a `StoreChange` to the listener given at construction; webhooks.ts turns those into events.
- * Both the API routes (changeSource API) and the sandbox's "user activity" API (changeSource CRM_UI) write through here.
+ * Both the API routes (changeSource API) and the sandbox's "user activity" API (changeSource CRM_UI) write through
+ * here.
  */
 import { OBJECT_TYPES, type ObjectTypeName, type ObjectTypeDef } from './object-types.js';
 import { associationType, defaultAssociationType, type AssociationTypeDef } from './association-types.js';
@@ -10,7 +11,9 @@ import { crmError, objectNotFound, validationError } from './errors.js';
 
 export type ChangeSource = 'API' | 'CRM_UI' | 'INTEGRATION' | 'IMPORT';
 
-/** Who made a change: the app itself (`API`, sourceId = app id) or a user in the CRM (`CRM_UI`, sourceId `userId:N`). */
+/**
+ * Who made a change: the app itself (`API`, sourceId = app id) or a user in the CRM (`CRM_UI`, sourceId `userId:N`).
+ */
 export interface ChangeActor {
   changeSource: ChangeSource;
   sourceId?: string;
@@ -37,13 +40,39 @@ export interface CrmRecord {
 
 export type StoreChange =
   | { kind: 'creation'; portalId: number; type: ObjectTypeName; objectId: string; at: number; actor: ChangeActor }
-  | { kind: 'propertyChange'; portalId: number; type: ObjectTypeName; objectId: string; propertyName: string; propertyValue: string; at: number; actor: ChangeActor }
+  | {
+      kind: 'propertyChange';
+      portalId: number;
+      type: ObjectTypeName;
+      objectId: string;
+      propertyName: string;
+      propertyValue: string;
+      at: number;
+      actor: ChangeActor;
+    }
   | { kind: 'deletion'; portalId: number; type: ObjectTypeName; objectId: string; at: number; actor: ChangeActor }
   | { kind: 'restore'; portalId: number; type: ObjectTypeName; objectId: string; at: number; actor: ChangeActor }
-  | { kind: 'merge'; portalId: number; type: ObjectTypeName; objectId: string; primaryObjectId: string; mergedObjectIds: string[]; at: number; actor: ChangeActor }
   | {
-      kind: 'associationChange'; portalId: number; fromType: ObjectTypeName; fromId: string; toType: ObjectTypeName; toId: string;
-      association: AssociationTypeDef; removed: boolean; at: number; actor: ChangeActor;
+      kind: 'merge';
+      portalId: number;
+      type: ObjectTypeName;
+      objectId: string;
+      primaryObjectId: string;
+      mergedObjectIds: string[];
+      at: number;
+      actor: ChangeActor;
+    }
+  | {
+      kind: 'associationChange';
+      portalId: number;
+      fromType: ObjectTypeName;
+      fromId: string;
+      toType: ObjectTypeName;
+      toId: string;
+      association: AssociationTypeDef;
+      removed: boolean;
+      at: number;
+      actor: ChangeActor;
     };
 
 export interface Owner {
@@ -86,7 +115,11 @@ export interface PortalDeps {
 }
 
 /** What search sees of a record: the version indexed at a given time. */
-interface IndexedVersion { at: number; properties: Record<string, string>; archived: boolean }
+interface IndexedVersion {
+  at: number;
+  properties: Record<string, string>;
+  archived: boolean;
+}
 
 const key = (type: ObjectTypeName, id: string) => `${type}:${id}`;
 
@@ -114,7 +147,10 @@ export class Portal {
   /** Recent versions per record, newest last, for the lagging search index. */
   private readonly versions = new Map<string, IndexedVersion[]>();
 
-  constructor(info: PortalInfo, private readonly deps: PortalDeps) {
+  constructor(
+    info: PortalInfo,
+    private readonly deps: PortalDeps,
+  ) {
     this.id = info.portalId;
     this.info = info;
     for (const def of Object.values(OBJECT_TYPES)) {
@@ -166,8 +202,14 @@ export class Portal {
     return n;
   }
 
-  /** One page in id order starting at id `after` (inclusive, as HubSpot's list cursor); `nextAfter` is the next record's id. */
-  page(type: ObjectTypeName, opts: { after?: number; limit: number; archived: boolean }): { records: CrmRecord[]; nextAfter?: string } {
+  /**
+   * One page in id order starting at id `after` (inclusive, as HubSpot's list cursor); `nextAfter` is the next record's
+   * id.
+   */
+  page(
+    type: ObjectTypeName,
+    opts: { after?: number; limit: number; archived: boolean },
+  ): { records: CrmRecord[]; nextAfter?: string } {
     const ids = this.order.get(type) as number[];
     const table = this.table(type);
     const records: CrmRecord[] = [];
@@ -180,7 +222,12 @@ export class Portal {
     return { records };
   }
 
-  create(type: ObjectTypeName, input: Record<string, unknown>, actor: ChangeActor, opts: WriteOptions & { associations?: AssociationInput[] } = {}): CrmRecord {
+  create(
+    type: ObjectTypeName,
+    input: Record<string, unknown>,
+    actor: ChangeActor,
+    opts: WriteOptions & { associations?: AssociationInput[] } = {},
+  ): CrmRecord {
     const def = OBJECT_TYPES[type];
     const props = normalizeProperties(def, input, { mode: 'create', allowReadOnly: opts.trusted });
     if (type === 'contacts' && opts.trusted !== true) this.assertUniqueEmail(props.email, undefined);
@@ -189,7 +236,10 @@ export class Portal {
 
     const at = opts.at ?? this.now();
     const id = String(this.nextId++);
-    const createdAt = props[def.createdProperty] !== undefined && props[def.createdProperty] !== '' ? Date.parse(props[def.createdProperty] as string) : at;
+    const createdAt =
+      props[def.createdProperty] !== undefined && props[def.createdProperty] !== ''
+        ? Date.parse(props[def.createdProperty] as string)
+        : at;
     const rec: CrmRecord = { id, type, properties: {}, history: {}, createdAt, updatedAt: at, archived: false };
     const userProps = Object.entries(props).filter(([, v]) => v !== '');
     for (const [name, value] of userProps) this.setValue(rec, name, value, at, actor);
@@ -200,13 +250,29 @@ export class Portal {
 
     this.emit({ kind: 'creation', portalId: this.id, type, objectId: id, at, actor });
     for (const [name, value] of userProps) {
-      if (!def.properties[name]?.readOnly) this.emit({ kind: 'propertyChange', portalId: this.id, type, objectId: id, propertyName: name, propertyValue: value, at, actor });
+      if (!def.properties[name]?.readOnly)
+        this.emit({
+          kind: 'propertyChange',
+          portalId: this.id,
+          type,
+          objectId: id,
+          propertyName: name,
+          propertyValue: value,
+          at,
+          actor,
+        });
     }
     for (const a of associations) this.associate(type, id, a.toType, a.toId, a.typeIds, actor, { at });
     return rec;
   }
 
-  update(type: ObjectTypeName, id: string, input: Record<string, unknown>, actor: ChangeActor, opts: WriteOptions = {}): CrmRecord {
+  update(
+    type: ObjectTypeName,
+    id: string,
+    input: Record<string, unknown>,
+    actor: ChangeActor,
+    opts: WriteOptions = {},
+  ): CrmRecord {
     const def = OBJECT_TYPES[type];
     const rec = this.get(type, id);
     if (rec === undefined) throw objectNotFound(id);
@@ -221,7 +287,16 @@ export class Portal {
     this.stampSystem(rec, def, at, actor);
     this.snapshot(rec, at);
     for (const [name, value] of changed) {
-      this.emit({ kind: 'propertyChange', portalId: this.id, type, objectId: id, propertyName: name, propertyValue: value, at, actor });
+      this.emit({
+        kind: 'propertyChange',
+        portalId: this.id,
+        type,
+        objectId: id,
+        propertyName: name,
+        propertyValue: value,
+        at,
+        actor,
+      });
     }
     return rec;
   }
@@ -262,7 +337,13 @@ export class Portal {
    * `*.merge` event names both.
    * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/custom-objects/merge-custom-objects
    */
-  merge(type: ObjectTypeName, primaryId: string, mergedId: string, actor: ChangeActor, opts: WriteOptions = {}): CrmRecord {
+  merge(
+    type: ObjectTypeName,
+    primaryId: string,
+    mergedId: string,
+    actor: ChangeActor,
+    opts: WriteOptions = {},
+  ): CrmRecord {
     if (primaryId === mergedId) throw validationError('Cannot merge an object with itself.');
     const primary = this.get(type, primaryId);
     const merged = this.get(type, mergedId);
@@ -274,10 +355,12 @@ export class Portal {
         const [toType, toId] = toKey.split(':') as [ObjectTypeName, string];
         if (toType === type && toId === primaryId) continue;
         const typeIds = [...types].filter((t) => associationType(t) !== undefined);
-        if (typeIds.length > 0 && this.get(toType, toId) !== undefined) this.associate(type, primaryId, toType, toId, typeIds, actor, { at });
+        if (typeIds.length > 0 && this.get(toType, toId) !== undefined)
+          this.associate(type, primaryId, toType, toId, typeIds, actor, { at });
       }
       for (const [name, value] of Object.entries(merged.properties)) {
-        if ((primary.properties[name] ?? '') === '' && !OBJECT_TYPES[type].properties[name]?.readOnly) this.setValue(primary, name, value, at, actor);
+        if ((primary.properties[name] ?? '') === '' && !OBJECT_TYPES[type].properties[name]?.readOnly)
+          this.setValue(primary, name, value, at, actor);
       }
     });
     const previous = primary.properties.hs_merged_object_ids;
@@ -289,7 +372,16 @@ export class Portal {
     merged.archivedAt = at;
     merged.updatedAt = at;
     this.snapshot(merged, at);
-    this.emit({ kind: 'merge', portalId: this.id, type, objectId: primaryId, primaryObjectId: primaryId, mergedObjectIds: [mergedId], at, actor });
+    this.emit({
+      kind: 'merge',
+      portalId: this.id,
+      type,
+      objectId: primaryId,
+      primaryObjectId: primaryId,
+      mergedObjectIds: [mergedId],
+      at,
+      actor,
+    });
     return primary;
   }
 
@@ -323,9 +415,18 @@ export class Portal {
     if (ownerId === undefined || ownerId === '') return;
     const owner = this.owners.find((o) => o.id === ownerId);
     if (owner === undefined || owner.archived) {
-      throw validationError(`Property values were not valid: [{"isValid":false,"message":"${ownerId} is not a valid owner id","error":"INVALID_OWNER_ID","name":"hubspot_owner_id"}]`, {
-        errors: [{ message: `${ownerId} is not a valid owner id`, code: 'INVALID_OWNER_ID', context: { propertyName: ['hubspot_owner_id'] } }],
-      });
+      throw validationError(
+        `Property values were not valid: [{"isValid":false,"message":"${ownerId} is not a valid owner id","error":"INVALID_OWNER_ID","name":"hubspot_owner_id"}]`,
+        {
+          errors: [
+            {
+              message: `${ownerId} is not a valid owner id`,
+              code: 'INVALID_OWNER_ID',
+              context: { propertyName: ['hubspot_owner_id'] },
+            },
+          ],
+        },
+      );
     }
   }
 
@@ -341,14 +442,20 @@ export class Portal {
     if (value === '') delete rec.properties[name];
     else rec.properties[name] = value;
     const versions = rec.history[name] ?? [];
-    versions.unshift({ value, timestamp: at, sourceType: actor.changeSource, ...(actor.sourceId === undefined ? {} : { sourceId: actor.sourceId }) });
+    versions.unshift({
+      value,
+      timestamp: at,
+      sourceType: actor.changeSource,
+      ...(actor.sourceId === undefined ? {} : { sourceId: actor.sourceId }),
+    });
     rec.history[name] = versions;
   }
 
   private stampSystem(rec: CrmRecord, def: ObjectTypeDef, at: number, actor: ChangeActor): void {
     const sys: ChangeActor = { changeSource: actor.changeSource };
     if (rec.properties.hs_object_id === undefined) this.setValue(rec, 'hs_object_id', rec.id, rec.createdAt, sys);
-    if (rec.properties[def.createdProperty] === undefined) this.setValue(rec, def.createdProperty, new Date(rec.createdAt).toISOString(), rec.createdAt, sys);
+    if (rec.properties[def.createdProperty] === undefined)
+      this.setValue(rec, def.createdProperty, new Date(rec.createdAt).toISOString(), rec.createdAt, sys);
     for (const p of def.lastModifiedProperties) this.setValue(rec, p, new Date(at).toISOString(), at, sys);
   }
 
@@ -360,14 +467,22 @@ export class Portal {
     }
   }
 
-  private resolveInlineAssociation(fromType: ObjectTypeName, input: AssociationInput): { toType: ObjectTypeName; toId: string; typeIds: number[] } {
+  private resolveInlineAssociation(
+    fromType: ObjectTypeName,
+    input: AssociationInput,
+  ): { toType: ObjectTypeName; toId: string; typeIds: number[] } {
     const defs = input.typeIds.map((t) => associationType(t));
     const first = defs[0];
     if (first === undefined || defs.some((d) => d === undefined || d.from !== fromType || d.to !== first.to)) {
-      throw validationError(`One or more association type ids ${JSON.stringify(input.typeIds)} are not valid from ${fromType}.`, { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' });
+      throw validationError(
+        `One or more association type ids ${JSON.stringify(input.typeIds)} are not valid from ${fromType}.`,
+        { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' },
+      );
     }
     if (this.get(first.to, input.toId) === undefined) {
-      throw validationError(`${OBJECT_TYPES[first.to].singular.toUpperCase()} ${input.toId} is not valid.`, { subCategory: 'crm.associations.INVALID_OBJECT_IDS' });
+      throw validationError(`${OBJECT_TYPES[first.to].singular.toUpperCase()} ${input.toId} is not valid.`, {
+        subCategory: 'crm.associations.INVALID_OBJECT_IDS',
+      });
     }
     return { toType: first.to, toId: input.toId, typeIds: input.typeIds };
   }
@@ -378,7 +493,11 @@ export class Portal {
   }
 
   /** Live records associated to `fromId`, in ascending id order, with their type ids. */
-  associationsOf(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName): Array<{ toId: string; typeIds: number[] }> {
+  associationsOf(
+    fromType: ObjectTypeName,
+    fromId: string,
+    toType: ObjectTypeName,
+  ): Array<{ toId: string; typeIds: number[] }> {
     const out: Array<{ toId: string; typeIds: number[] }> = [];
     const prefix = `${toType}:`;
     for (const [k, types] of this.edges.get(key(fromType, fromId)) ?? []) {
@@ -394,12 +513,23 @@ export class Portal {
    * Adds association types between two live records, in both directions. Any label implies the unlabeled default,
    * as in HubSpot v4; a primary type moves away from whichever record held it before.
    */
-  associate(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, typeIds: number[], actor: ChangeActor, opts: WriteOptions = {}): number[] {
+  associate(
+    fromType: ObjectTypeName,
+    fromId: string,
+    toType: ObjectTypeName,
+    toId: string,
+    typeIds: number[],
+    actor: ChangeActor,
+    opts: WriteOptions = {},
+  ): number[] {
     if (this.get(fromType, fromId) === undefined) throw objectNotFound(fromId);
     if (this.get(toType, toId) === undefined) throw objectNotFound(toId);
     const defs = typeIds.map((t) => associationType(t));
     if (defs.some((d) => d === undefined || d.from !== fromType || d.to !== toType)) {
-      throw validationError(`Association type ids ${JSON.stringify(typeIds)} are not valid between ${fromType} and ${toType}.`, { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' });
+      throw validationError(
+        `Association type ids ${JSON.stringify(typeIds)} are not valid between ${fromType} and ${toType}.`,
+        { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' },
+      );
     }
     const fallback = defaultAssociationType(fromType, toType);
     if (fallback === undefined) throw validationError(`${fromType} cannot be associated with ${toType}.`);
@@ -409,7 +539,8 @@ export class Portal {
     for (const d of wanted.values()) {
       if (d.isPrimary) {
         for (const other of this.associationsOf(fromType, fromId, toType)) {
-          if (other.toId !== toId && other.typeIds.includes(d.typeId)) this.removeTypes(fromType, fromId, toType, other.toId, [d.typeId], actor, at);
+          if (other.toId !== toId && other.typeIds.includes(d.typeId))
+            this.removeTypes(fromType, fromId, toType, other.toId, [d.typeId], actor, at);
         }
       }
       this.addType(fromType, fromId, toType, toId, d, actor, at);
@@ -418,24 +549,78 @@ export class Portal {
   }
 
   /** Removes the given types (or all of them); removing the unlabeled default removes the whole association. */
-  unassociate(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, actor: ChangeActor, typeIds?: number[], opts: WriteOptions = {}): void {
+  unassociate(
+    fromType: ObjectTypeName,
+    fromId: string,
+    toType: ObjectTypeName,
+    toId: string,
+    actor: ChangeActor,
+    typeIds?: number[],
+    opts: WriteOptions = {},
+  ): void {
     const current = this.typesBetween(fromType, fromId, toType, toId);
     const fallback = defaultAssociationType(fromType, toType);
     const removeAll = typeIds === undefined || (fallback !== undefined && typeIds.includes(fallback.typeId));
-    this.removeTypes(fromType, fromId, toType, toId, removeAll ? current : current.filter((t) => typeIds.includes(t)), actor, opts.at ?? this.now());
+    this.removeTypes(
+      fromType,
+      fromId,
+      toType,
+      toId,
+      removeAll ? current : current.filter((t) => typeIds.includes(t)),
+      actor,
+      opts.at ?? this.now(),
+    );
   }
 
-  private addType(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, d: AssociationTypeDef, actor: ChangeActor, at: number): void {
+  private addType(
+    fromType: ObjectTypeName,
+    fromId: string,
+    toType: ObjectTypeName,
+    toId: string,
+    d: AssociationTypeDef,
+    actor: ChangeActor,
+    at: number,
+  ): void {
     const inverse = associationType(d.inverse) as AssociationTypeDef;
     const forward = this.edgeSet(fromType, fromId, toType, toId);
     if (forward.has(d.typeId)) return;
     forward.add(d.typeId);
     this.edgeSet(toType, toId, fromType, fromId).add(inverse.typeId);
-    this.emit({ kind: 'associationChange', portalId: this.id, fromType, fromId, toType, toId, association: d, removed: false, at, actor });
-    this.emit({ kind: 'associationChange', portalId: this.id, fromType: toType, fromId: toId, toType: fromType, toId: fromId, association: inverse, removed: false, at, actor });
+    this.emit({
+      kind: 'associationChange',
+      portalId: this.id,
+      fromType,
+      fromId,
+      toType,
+      toId,
+      association: d,
+      removed: false,
+      at,
+      actor,
+    });
+    this.emit({
+      kind: 'associationChange',
+      portalId: this.id,
+      fromType: toType,
+      fromId: toId,
+      toType: fromType,
+      toId: fromId,
+      association: inverse,
+      removed: false,
+      at,
+      actor,
+    });
   }
 
-  private removeTypes(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, typeIds: number[], actor: ChangeActor, at: number): void {
+  private removeTypes(
+    fromType: ObjectTypeName,
+    fromId: string,
+    toType: ObjectTypeName,
+    toId: string,
+    typeIds: number[],
+    actor: ChangeActor,
+    at: number,
+  ): void {
     const forward = this.edgeSet(fromType, fromId, toType, toId);
     const backward = this.edgeSet(toType, toId, fromType, fromId);
     for (const typeId of typeIds) {
@@ -443,8 +628,30 @@ export class Portal {
       if (d === undefined || !forward.delete(typeId)) continue;
       const inverse = associationType(d.inverse) as AssociationTypeDef;
       backward.delete(inverse.typeId);
-      this.emit({ kind: 'associationChange', portalId: this.id, fromType, fromId, toType, toId, association: d, removed: true, at, actor });
-      this.emit({ kind: 'associationChange', portalId: this.id, fromType: toType, fromId: toId, toType: fromType, toId: fromId, association: inverse, removed: true, at, actor });
+      this.emit({
+        kind: 'associationChange',
+        portalId: this.id,
+        fromType,
+        fromId,
+        toType,
+        toId,
+        association: d,
+        removed: true,
+        at,
+        actor,
+      });
+      this.emit({
+        kind: 'associationChange',
+        portalId: this.id,
+        fromType: toType,
+        fromId: toId,
+        toType: fromType,
+        toId: fromId,
+        association: inverse,
+        removed: true,
+        at,
+        actor,
+      });
     }
   }
 

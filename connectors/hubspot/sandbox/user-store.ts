@@ -36,16 +36,47 @@ export interface SandboxStore {
   portal(portalId: number): Portal;
   get(portalId: number, type: ObjectTypeName, id: string, opts?: { archived?: boolean }): SandboxRecord | undefined;
   list(portalId: number, type: ObjectTypeName, opts?: { archived?: boolean }): SandboxRecord[];
-  create(portalId: number, type: ObjectTypeName, properties: Record<string, string | number>, opts?: UserWriteOptions & { associations?: UserAssociation[] }): SandboxRecord;
-  update(portalId: number, type: ObjectTypeName, id: string, properties: Record<string, string | number>, opts?: UserWriteOptions): SandboxRecord;
+  create(
+    portalId: number,
+    type: ObjectTypeName,
+    properties: Record<string, string | number>,
+    opts?: UserWriteOptions & { associations?: UserAssociation[] },
+  ): SandboxRecord;
+  update(
+    portalId: number,
+    type: ObjectTypeName,
+    id: string,
+    properties: Record<string, string | number>,
+    opts?: UserWriteOptions,
+  ): SandboxRecord;
   archive(portalId: number, type: ObjectTypeName, id: string, opts?: UserWriteOptions): void;
   /** A user restores a deleted record (from the recycle bin): a `*.restore` event follows. */
   restore(portalId: number, type: ObjectTypeName, id: string, opts?: UserWriteOptions): SandboxRecord;
   /** A user merges `mergedId` into `primaryId`: one `*.merge` event; the merged record is archived. */
-  merge(portalId: number, type: ObjectTypeName, primaryId: string, mergedId: string, opts?: UserWriteOptions): SandboxRecord;
-  associate(portalId: number, from: { type: ObjectTypeName; id: string }, to: UserAssociation, opts?: UserWriteOptions): number[];
-  unassociate(portalId: number, from: { type: ObjectTypeName; id: string }, to: { toType: ObjectTypeName; toId: string }, opts?: UserWriteOptions): void;
-  associations(portalId: number, from: { type: ObjectTypeName; id: string }, toType: ObjectTypeName): Array<{ toId: string; typeIds: number[] }>;
+  merge(
+    portalId: number,
+    type: ObjectTypeName,
+    primaryId: string,
+    mergedId: string,
+    opts?: UserWriteOptions,
+  ): SandboxRecord;
+  associate(
+    portalId: number,
+    from: { type: ObjectTypeName; id: string },
+    to: UserAssociation,
+    opts?: UserWriteOptions,
+  ): number[];
+  unassociate(
+    portalId: number,
+    from: { type: ObjectTypeName; id: string },
+    to: { toType: ObjectTypeName; toId: string },
+    opts?: UserWriteOptions,
+  ): void;
+  associations(
+    portalId: number,
+    from: { type: ObjectTypeName; id: string },
+    toType: ObjectTypeName,
+  ): Array<{ toId: string; typeIds: number[] }>;
   owners(portalId: number): Owner[];
 }
 
@@ -86,7 +117,10 @@ export function createUserStore(lookup: (portalId: number) => Portal | undefined
     },
     create(portalId, type, properties, opts = {}) {
       const portal = portalOf(portalId);
-      const associations: AssociationInput[] = (opts.associations ?? []).map((a) => ({ toId: a.toId, typeIds: typeIdsFor(type, a) }));
+      const associations: AssociationInput[] = (opts.associations ?? []).map((a) => ({
+        toId: a.toId,
+        typeIds: typeIdsFor(type, a),
+      }));
       return toSandboxRecord(portal.create(type, properties, actorOf(portal, opts), { associations, at: opts.at }));
     },
     update(portalId, type, id, properties, opts = {}) {
@@ -107,7 +141,15 @@ export function createUserStore(lookup: (portalId: number) => Portal | undefined
     },
     associate(portalId, from, to, opts = {}) {
       const portal = portalOf(portalId);
-      return portal.associate(from.type, from.id, to.toType, to.toId, typeIdsFor(from.type, to), actorOf(portal, opts), { at: opts.at });
+      return portal.associate(
+        from.type,
+        from.id,
+        to.toType,
+        to.toId,
+        typeIdsFor(from.type, to),
+        actorOf(portal, opts),
+        { at: opts.at },
+      );
     },
     unassociate(portalId, from, to, opts = {}) {
       const portal = portalOf(portalId);

@@ -22,9 +22,18 @@ export function usersRouter(ctx: SandboxContext): Router {
       res.json({ id: String(admin.userId), email: admin.email, roleIds: [], superAdmin: true });
       return;
     }
-    const owner = portal.owners.find((o) => (byEmail ? o.email.toLowerCase() === wanted.toLowerCase() : String(o.userId) === wanted));
+    const owner = portal.owners.find((o) =>
+      byEmail ? o.email.toLowerCase() === wanted.toLowerCase() : String(o.userId) === wanted,
+    );
     if (owner === undefined) throw crmError(404, 'OBJECT_NOT_FOUND', `User ${wanted} not found.`);
-    res.json({ id: String(owner.userId), email: owner.email, firstName: owner.firstName, lastName: owner.lastName, roleIds: ['sales-rep'], superAdmin: false });
+    res.json({
+      id: String(owner.userId),
+      email: owner.email,
+      firstName: owner.firstName,
+      lastName: owner.lastName,
+      roleIds: ['sales-rep'],
+      superAdmin: false,
+    });
   });
   return router;
 }

@@ -125,7 +125,9 @@ export class WebhookDispatcher {
       if (result.delivered) return;
       const outcome = result.status !== undefined ? `HTTP ${result.status}` : result.error;
       if (result.status !== undefined && NOT_RETRIED.has(result.status)) {
-        this.cfg.log(`webhook batch of ${batch.length} answered ${outcome}: HubSpot does not retry this status; dropped`);
+        this.cfg.log(
+          `webhook batch of ${batch.length} answered ${outcome}: HubSpot does not retry this status; dropped`,
+        );
         return;
       }
       if (attemptNumber + 1 >= this.cfg.maxAttempts) {

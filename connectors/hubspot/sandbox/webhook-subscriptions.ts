@@ -1,6 +1,7 @@
 /**
  * The app's webhook subscriptions and the mapping from store changes to webhook events
- * (shared/reference/crm-contracts.md §1.3). Contacts, companies and deals use the classic `contact.creation` style types;
+ * (shared/reference/crm-contracts.md §1.3). Contacts, companies and deals use the classic `contact.creation` style
+ * types;
  * tasks, emails, calls, meetings and notes only exist as generic `object.*` subscriptions with an `objectTypeId`.
  * A propertyChange subscription names exactly one property; there is no wildcard.
  */
@@ -26,41 +27,59 @@ export interface WebhookSubscription {
 }
 
 /** One event as HubSpot posts it; field order follows shared/specs/samples/hubspot/webhook-batch.json. */
-export type WebhookEvent = Record<string, unknown> & { eventId: number; subscriptionId: number; portalId: number; attemptNumber: number; occurredAt: number };
+export type WebhookEvent = Record<string, unknown> & {
+  eventId: number;
+  subscriptionId: number;
+  portalId: number;
+  attemptNumber: number;
+  occurredAt: number;
+};
 
 /** HubSpot refuses propertyChange subscriptions on these email properties. */
 const UNSUBSCRIBABLE: Record<string, readonly string[]> = { emails: ['hs_email_html', 'hs_email_subject'] };
 
-/** A realistic full subscription set: creation, deletion, association changes and every writable property of every type. */
+/**
+ * A realistic full subscription set: creation, deletion, association changes and every writable property of every type.
+ */
 export function defaultSubscriptions(): SubscriptionInput[] {
   const out: SubscriptionInput[] = [];
   for (const name of OBJECT_TYPE_NAMES) {
     const def = OBJECT_TYPES[name];
-    const base = (kind: string): SubscriptionInput => (def.webhookPrefix === null ? { eventType: `object.${kind}`, objectTypeId: def.typeId } : { eventType: `${def.webhookPrefix}.${kind}` });
+    const base = (kind: string): SubscriptionInput =>
+      def.webhookPrefix === null
+        ? { eventType: `object.${kind}`, objectTypeId: def.typeId }
+        : { eventType: `${def.webhookPrefix}.${kind}` };
     out.push(base('creation'), base('deletion'), base('associationChange'), base('merge'), base('restore'));
     for (const [prop, pdef] of Object.entries(def.properties)) {
-      if (pdef.readOnly === true || def.createdProperty === prop || (UNSUBSCRIBABLE[name] ?? []).includes(prop)) continue;
+      if (pdef.readOnly === true || def.createdProperty === prop || (UNSUBSCRIBABLE[name] ?? []).includes(prop))
+        continue;
       out.push({ ...base('propertyChange'), propertyName: prop });
     }
   }
   return out;
 }
 
-const EVENT_TYPE = /^(contact|company|deal|ticket|product|line_item|conversation|object)\.(creation|deletion|propertyChange|merge|restore|associationChange|privacyDeletion|newMessage)$/;
+const EVENT_TYPE =
+  /^(contact|company|deal|ticket|product|line_item|conversation|object)\.(creation|deletion|propertyChange|merge|restore|associationChange|privacyDeletion|newMessage)$/;
 
 export class SubscriptionRegistry {
   private readonly subs = new Map<number, WebhookSubscription>();
   private nextId = 2001;
 
-  constructor(private readonly now: () => number, initial: SubscriptionInput[]) {
+  constructor(
+    private readonly now: () => number,
+    initial: SubscriptionInput[],
+  ) {
     for (const s of initial) this.add(s);
   }
 
   /** Returns an error message when the input is not a valid subscription, else undefined. */
   static problemWith(input: SubscriptionInput): string | undefined {
     if (!EVENT_TYPE.test(input.eventType)) return `Unknown eventType ${input.eventType}`;
-    if (input.eventType.endsWith('.propertyChange') && (input.propertyName === undefined || input.propertyName === '')) return 'propertyName is required for propertyChange subscriptions';
-    if (input.eventType.startsWith('object.') && input.objectTypeId === undefined) return 'objectTypeId is required for object.* subscriptions';
+    if (input.eventType.endsWith('.propertyChange') && (input.propertyName === undefined || input.propertyName === ''))
+      return 'propertyName is required for propertyChange subscriptions';
+    if (input.eventType.startsWith('object.') && input.objectTypeId === undefined)
+      return 'objectTypeId is required for object.* subscriptions';
     return undefined;
   }
 
@@ -76,7 +95,13 @@ export class SubscriptionRegistry {
     const problem = SubscriptionRegistry.problemWith(input);
     if (problem !== undefined) throw new Error(problem);
     const at = this.now();
-    const sub: WebhookSubscription = { id: this.nextId++, eventType: input.eventType, active: input.active ?? true, createdAt: at, updatedAt: at };
+    const sub: WebhookSubscription = {
+      id: this.nextId++,
+      eventType: input.eventType,
+      active: input.active ?? true,
+      createdAt: at,
+      updatedAt: at,
+    };
     if (input.propertyName !== undefined) sub.propertyName = input.propertyName;
     if (input.objectTypeId !== undefined) sub.objectTypeId = input.objectTypeId;
     this.subs.set(sub.id, sub);
@@ -98,11 +123,12 @@ export class SubscriptionRegistry {
 
   private matching(def: ObjectTypeDef, kind: string, propertyName?: string): WebhookSubscription[] {
     const eventType = def.webhookPrefix === null ? `object.${kind}` : `${def.webhookPrefix}.${kind}`;
-    return this.list().filter((s) =>
-      s.active &&
-      s.eventType === eventType &&
-      (def.webhookPrefix !== null || s.objectTypeId === def.typeId) &&
-      (propertyName === undefined || s.propertyName === propertyName),
+    return this.list().filter(
+      (s) =>
+        s.active &&
+        s.eventType === eventType &&
+        (def.webhookPrefix !== null || s.objectTypeId === def.typeId) &&
+        (propertyName === undefined || s.propertyName === propertyName),
     );
   }
 
@@ -135,12 +161,20 @@ export class SubscriptionRegistry {
         case 'merge':
           // https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks (merge payload fields)
           Object.assign(event, {
-            objectId: Number(change.objectId), changeFlag: 'MERGED', primaryObjectId: Number(change.primaryObjectId),
-            mergedObjectIds: change.mergedObjectIds.map(Number), newObjectId: Number(change.primaryObjectId), numberOfPropertiesMoved: 0,
+            objectId: Number(change.objectId),
+            changeFlag: 'MERGED',
+            primaryObjectId: Number(change.primaryObjectId),
+            mergedObjectIds: change.mergedObjectIds.map(Number),
+            newObjectId: Number(change.primaryObjectId),
+            numberOfPropertiesMoved: 0,
           });
           break;
         case 'propertyChange':
-          Object.assign(event, { objectId: Number(change.objectId), propertyName: change.propertyName, propertyValue: change.propertyValue });
+          Object.assign(event, {
+            objectId: Number(change.objectId),
+            propertyName: change.propertyName,
+            propertyValue: change.propertyValue,
+          });
           break;
         case 'associationChange':
           Object.assign(event, {
@@ -150,7 +184,12 @@ export class SubscriptionRegistry {
             associationRemoved: change.removed,
             isPrimaryAssociation: change.association.isPrimary,
             ...(def.webhookPrefix === null
-              ? { fromObjectTypeId: def.typeId, toObjectTypeId: OBJECT_TYPES[change.toType].typeId, associationTypeId: change.association.typeId, associationCategory: 'HUBSPOT_DEFINED' }
+              ? {
+                  fromObjectTypeId: def.typeId,
+                  toObjectTypeId: OBJECT_TYPES[change.toType].typeId,
+                  associationTypeId: change.association.typeId,
+                  associationCategory: 'HUBSPOT_DEFINED',
+                }
               : {}),
           });
           break;

@@ -51,14 +51,20 @@ export function webhooksRouter(state: WebhookAppState): Router {
   const router = Router();
   const developerAuth = (req: Request, _res: Response, next: NextFunction) => {
     if (req.query.hapikey !== state.developerApiKey) {
-      throw crmError(401, 'INVALID_AUTHENTICATION', 'The developer API key provided is invalid. View or manage your API key here: https://app.hubspot.com/l/api-key/');
+      throw crmError(
+        401,
+        'INVALID_AUTHENTICATION',
+        'The developer API key provided is invalid. View or manage your API key here: https://app.hubspot.com/l/api-key/',
+      );
     }
-    if (Number(req.params.appId) !== state.appId) throw crmError(404, 'OBJECT_NOT_FOUND', `App ${String(req.params.appId)} not found.`);
+    if (Number(req.params.appId) !== state.appId)
+      throw crmError(404, 'OBJECT_NOT_FOUND', `App ${String(req.params.appId)} not found.`);
     next();
   };
   const subscriptionOr404 = (req: Request) => {
     const sub = state.subscriptions.get(Number(req.params.subscriptionId));
-    if (sub === undefined) throw crmError(404, 'OBJECT_NOT_FOUND', `Subscription ${String(req.params.subscriptionId)} not found.`);
+    if (sub === undefined)
+      throw crmError(404, 'OBJECT_NOT_FOUND', `Subscription ${String(req.params.subscriptionId)} not found.`);
     return sub;
   };
 
@@ -105,11 +111,22 @@ export function webhooksRouter(state: WebhookAppState): Router {
     const errors: unknown[] = [];
     for (const item of parseBody(batchBody, req.body).inputs) {
       const sub = state.subscriptions.setActive(item.id, item.active);
-      if (sub === undefined) errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Subscription ${item.id} not found.`, context: { id: [String(item.id)] }, links: {} });
+      if (sub === undefined)
+        errors.push({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: `Subscription ${item.id} not found.`,
+          context: { id: [String(item.id)] },
+          links: {},
+        });
       else results.push(toResponse(sub));
     }
     res.status(errors.length > 0 ? 207 : 200).json({
-      status: 'COMPLETE', results, ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}), startedAt, completedAt: new Date().toISOString(),
+      status: 'COMPLETE',
+      results,
+      ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}),
+      startedAt,
+      completedAt: new Date().toISOString(),
     });
   });
   router.get('/webhooks/v3/:appId/subscriptions/:subscriptionId', developerAuth, (req: Request, res: Response) => {
@@ -118,7 +135,11 @@ export function webhooksRouter(state: WebhookAppState): Router {
   router.patch('/webhooks/v3/:appId/subscriptions/:subscriptionId', developerAuth, (req: Request, res: Response) => {
     const sub = subscriptionOr404(req);
     const body = parseBody(patchBody, req.body);
-    res.json(toResponse(body.active === undefined ? sub : (state.subscriptions.setActive(sub.id, body.active) as WebhookSubscription)));
+    res.json(
+      toResponse(
+        body.active === undefined ? sub : (state.subscriptions.setActive(sub.id, body.active) as WebhookSubscription),
+      ),
+    );
   });
   router.delete('/webhooks/v3/:appId/subscriptions/:subscriptionId', developerAuth, (req: Request, res: Response) => {
     state.subscriptions.remove(subscriptionOr404(req).id);

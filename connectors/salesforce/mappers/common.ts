@@ -22,7 +22,8 @@ export function isoDateTime(value: string | null | undefined): string | null {
   if (value === null || value === undefined || value === '') return null;
   const withColon = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const ms = Date.parse(withColon);
-  if (Number.isNaN(ms)) throw new InvalidPayloadError(`unreadable Salesforce datetime ${JSON.stringify(value)}`, { provider: PROVIDER });
+  if (Number.isNaN(ms))
+    throw new InvalidPayloadError(`unreadable Salesforce datetime ${JSON.stringify(value)}`, { provider: PROVIDER });
   return new Date(ms).toISOString();
 }
 
@@ -64,8 +65,17 @@ export function updatedAt(r: { LastModifiedDate?: string | null; SystemModstamp:
 
 /** The fields every canonical record takes the same way from any sObject. */
 export function baseFields(
-  r: { Id: string; CreatedDate?: string | null; LastModifiedDate?: string | null; SystemModstamp: string; IsDeleted?: boolean | null; OwnerId?: string | null },
-  ctx: SalesforceMapContext, sobject: string, associations: Associations,
+  r: {
+    Id: string;
+    CreatedDate?: string | null;
+    LastModifiedDate?: string | null;
+    SystemModstamp: string;
+    IsDeleted?: boolean | null;
+    OwnerId?: string | null;
+  },
+  ctx: SalesforceMapContext,
+  sobject: string,
+  associations: Associations,
 ) {
   return {
     provider: PROVIDER,

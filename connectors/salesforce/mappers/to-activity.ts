@@ -1,29 +1,54 @@
 import type { Activity } from '../../../src/core/canonical.js';
 import { htmlToText } from '../../kit/html-to-text.js';
 import type { SalesforceEmailMessageRecord, SalesforceEventRecord, SalesforceTaskRecord } from '../schemas.js';
-import { PROVIDER, associationsFrom, baseFields, isoDate, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
+import {
+  PROVIDER,
+  associationsFrom,
+  baseFields,
+  isoDate,
+  isoDateTime,
+  recordUrl,
+  text,
+  updatedAt,
+  type SalesforceMapContext,
+} from './common.js';
 
 /** Default Task Status picklist → the canonical task statuses HubSpot also uses (hs_task_status). */
 const TASK_STATUS: Record<string, string> = {
   'not started': 'NOT_STARTED',
   'in progress': 'IN_PROGRESS',
-  'completed': 'COMPLETED',
+  completed: 'COMPLETED',
   'waiting on someone else': 'WAITING',
-  'deferred': 'DEFERRED',
+  deferred: 'DEFERRED',
 };
 
-/** Custom picklist values keep their label, upper-snaked ("On Hold" → ON_HOLD); a closed unknown status is COMPLETED. */
+/**
+ * Custom picklist values keep their label, upper-snaked ("On Hold" → ON_HOLD); a closed unknown status is COMPLETED.
+ */
 export function toTaskStatus(status: string | null | undefined, isClosed: boolean | null | undefined): string | null {
   const label = text(status);
   if (label === null) return isClosed ? 'COMPLETED' : null;
   const known = TASK_STATUS[label.toLowerCase()];
   if (known) return known;
   if (isClosed) return 'COMPLETED';
-  return label.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return label
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
-/** EmailMessage.Status picklist codes (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_emailmessage.htm). */
-const EMAIL_STATUS: Record<string, string> = { '0': 'NEW', '1': 'READ', '2': 'REPLIED', '3': 'SENT', '4': 'FORWARDED', '5': 'DRAFT' };
+/**
+ * EmailMessage.Status picklist codes
+ * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_emailmessage.htm).
+ */
+const EMAIL_STATUS: Record<string, string> = {
+  '0': 'NEW',
+  '1': 'READ',
+  '2': 'REPLIED',
+  '3': 'SENT',
+  '4': 'FORWARDED',
+  '5': 'DRAFT',
+};
 
 /** Task with TaskSubtype 'Call' is a logged call; every other Task is a task. */
 export function isCallTask(r: Pick<SalesforceTaskRecord, 'TaskSubtype'>): boolean {
@@ -38,7 +63,8 @@ function callDirection(callType: string | null | undefined): 'inbound' | 'outbou
 
 /**
  * Salesforce Task → canonical task or call. ActivityDate (a date) is the due date of a task (dueAt; the task
- * "occurred" when it was created, as in HubSpot) and the day a call took place (occurredAt, CreatedDate when empty). Associations: WhoId (Contact/Lead), WhatId
+ * "occurred" when it was created, as in HubSpot) and the day a call took place (occurredAt, CreatedDate when empty).
+ * Associations: WhoId (Contact/Lead), WhatId
  * (Account/Opportunity), and the derived AccountId. Shared activities (TaskRelation) are not read.
  */
 export function toTaskActivity(r: SalesforceTaskRecord, ctx: SalesforceMapContext): Activity {
@@ -63,8 +89,12 @@ export function toEventActivity(r: SalesforceEventRecord, ctx: SalesforceMapCont
     ...baseFields(r, ctx, 'Event', associationsFrom([r.WhoId, r.WhatId, r.AccountId])),
     subject: text(r.Subject),
     body: text(r.Description),
-    occurredAt: isoDateTime(r.StartDateTime) ?? isoDateTime(r.ActivityDateTime) ?? isoDate(r.ActivityDate)
-      ?? isoDateTime(r.CreatedDate) ?? updatedAt(r),
+    occurredAt:
+      isoDateTime(r.StartDateTime) ??
+      isoDateTime(r.ActivityDateTime) ??
+      isoDate(r.ActivityDate) ??
+      isoDateTime(r.CreatedDate) ??
+      updatedAt(r),
     direction: null,
     status: null,
     dueAt: null,
@@ -72,14 +102,18 @@ export function toEventActivity(r: SalesforceEventRecord, ctx: SalesforceMapCont
 }
 
 /** Extra rows read next to an EmailMessage: its Contact/Lead recipients and sender (EmailMessageRelation). */
-export interface EmailMessageRelations { contactIds: readonly string[] }
+export interface EmailMessageRelations {
+  contactIds: readonly string[];
+}
 
 /**
  * Salesforce EmailMessage → canonical email. Status '5' is a draft; Incoming gives the direction. EmailMessage has
  * no OwnerId, so ownerId is null. RelatedToId (Account/Opportunity) and the relation rows give the associations.
  */
 export function toEmailActivity(
-  r: SalesforceEmailMessageRecord, ctx: SalesforceMapContext, rel: EmailMessageRelations = { contactIds: [] },
+  r: SalesforceEmailMessageRecord,
+  ctx: SalesforceMapContext,
+  rel: EmailMessageRelations = { contactIds: [] },
 ): Activity {
   const plain = text(r.TextBody);
   const html = text(r.HtmlBody);

@@ -1,6 +1,15 @@
 import type { Contact } from '../../../src/core/canonical.js';
 import type { SalesforceContactRecord, SalesforceLeadRecord } from '../schemas.js';
-import { baseFields, PROVIDER, associationsFrom, isoDateTime, recordUrl, text, updatedAt, type SalesforceMapContext } from './common.js';
+import {
+  baseFields,
+  PROVIDER,
+  associationsFrom,
+  isoDateTime,
+  recordUrl,
+  text,
+  updatedAt,
+  type SalesforceMapContext,
+} from './common.js';
 
 /** Salesforce Contact → canonical Contact. The Account it belongs to is its one company association. */
 export function toContact(r: SalesforceContactRecord, ctx: SalesforceMapContext): Contact {

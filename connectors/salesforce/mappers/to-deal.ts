@@ -11,8 +11,8 @@ import { baseFields, associationsFrom, isoDate, text, type SalesforceMapContext 
  * Closed stages are decided by IsClosed/IsWon, never by label, so renamed closed stages still map.
  */
 const STAGE_BY_LABEL: Record<string, DealStage> = {
-  'prospecting': 'prospecting',
-  'qualification': 'qualification',
+  prospecting: 'prospecting',
+  qualification: 'qualification',
   'needs analysis': 'qualification',
   'value proposition': 'proposal',
   'id. decision makers': 'proposal',
@@ -25,7 +25,9 @@ const STAGE_BY_LABEL: Record<string, DealStage> = {
  * Canonical stage. Custom open stages (not in the default process) fall back to the stage's Probability:
  * >= 90 negotiation, >= 50 proposal, >= 20 qualification, else prospecting; null when there is no probability either.
  */
-export function toDealStage(r: Pick<SalesforceOpportunityRecord, 'StageName' | 'IsClosed' | 'IsWon' | 'Probability'>): DealStage | null {
+export function toDealStage(
+  r: Pick<SalesforceOpportunityRecord, 'StageName' | 'IsClosed' | 'IsWon' | 'Probability'>,
+): DealStage | null {
   if (r.IsClosed) return r.IsWon ? 'closed_won' : 'closed_lost';
   const label = text(r.StageName)?.toLowerCase();
   const known = label === undefined ? undefined : STAGE_BY_LABEL[label];
@@ -39,10 +41,16 @@ export function toDealStage(r: Pick<SalesforceOpportunityRecord, 'StageName' | '
 }
 
 /** Extra rows read next to the Opportunity: contact roles give its contact associations. */
-export interface OpportunityRelations { contactIds: readonly string[] }
+export interface OpportunityRelations {
+  contactIds: readonly string[];
+}
 
 /** Salesforce Opportunity → canonical Deal. */
-export function toDeal(r: SalesforceOpportunityRecord, ctx: SalesforceMapContext, rel: OpportunityRelations = { contactIds: [] }): Deal {
+export function toDeal(
+  r: SalesforceOpportunityRecord,
+  ctx: SalesforceMapContext,
+  rel: OpportunityRelations = { contactIds: [] },
+): Deal {
   const isClosed = r.IsClosed ?? false;
   return {
     kind: 'deal',

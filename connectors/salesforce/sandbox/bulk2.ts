@@ -15,7 +15,14 @@ import { formatDateTime, formatIsoZ, parseDateTime } from './time.js';
 
 type JobState = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
-const DELIMITERS: Readonly<Record<string, string>> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
+const DELIMITERS: Readonly<Record<string, string>> = {
+  COMMA: ',',
+  TAB: '\t',
+  PIPE: '|',
+  SEMICOLON: ';',
+  CARET: '^',
+  BACKQUOTE: '`',
+};
 
 interface QueryJob {
   id: string;
@@ -48,7 +55,12 @@ export interface Bulk2Options {
 
 function csvCell(value: FieldValue, kind: string): string {
   if (value === null) return '""';
-  const text = kind === 'datetime' && typeof value === 'string' ? formatIsoZ(parseDateTime(value) ?? 0) : Array.isArray(value) ? value.join(';') : String(value);
+  const text =
+    kind === 'datetime' && typeof value === 'string'
+      ? formatIsoZ(parseDateTime(value) ?? 0)
+      : Array.isArray(value)
+        ? value.join(';')
+        : String(value);
   return `"${text.replace(/"/g, '""')}"`;
 }
 
@@ -60,28 +72,54 @@ export class Bulk2Jobs {
   /** Test hook: results pages served before the next one fails with this status (a dropped download). */
   private failAfter: { pages: number; status: number; times: number } | null = null;
 
-  /** Serve `pages` more results pages, then answer the next `times` results requests with `status` (500: a server error mid-download). */
-  failResultsAfter(pages: number, status = 500, times = 1): void { this.failAfter = { pages, status, times }; }
+  /**
+   * Serve `pages` more results pages, then answer the next `times` results requests with `status` (500: a server error
+   * mid-download).
+   */
+  failResultsAfter(pages: number, status = 500, times = 1): void {
+    this.failAfter = { pages, status, times };
+  }
 
-  constructor(private readonly ctx: { now: () => number }, private readonly opts: Bulk2Options) {}
+  constructor(
+    private readonly ctx: { now: () => number },
+    private readonly opts: Bulk2Options,
+  ) {}
 
   create(org: Org, userId: string, body: Record<string, unknown>, apiVersion: string): QueryJob {
     const operation = body.operation ?? 'query';
-    if (operation !== 'query' && operation !== 'queryAll') throw new SalesforceApiError(400, 'INVALIDJOB', `Invalid operation: ${String(operation)}`);
-    if (typeof body.query !== 'string' || body.query.trim() === '') throw new SalesforceApiError(400, 'INVALIDJOB', 'query is required');
+    if (operation !== 'query' && operation !== 'queryAll')
+      throw new SalesforceApiError(400, 'INVALIDJOB', `Invalid operation: ${String(operation)}`);
+    if (typeof body.query !== 'string' || body.query.trim() === '')
+      throw new SalesforceApiError(400, 'INVALIDJOB', 'query is required');
     const delimiterName = typeof body.columnDelimiter === 'string' ? body.columnDelimiter : 'COMMA';
     const delimiter = DELIMITERS[delimiterName];
     if (!delimiter) throw new SalesforceApiError(400, 'INVALIDJOB', `Invalid columnDelimiter: ${delimiterName}`);
     const lineEnding = body.lineEnding === 'CRLF' ? 'CRLF' : 'LF';
     const compiled = compileSoql(body.query);
     if (compiled.hasSubquery || compiled.isCount) {
-      throw new SalesforceApiError(400, 'INVALIDJOB', 'Bulk API 2.0 query jobs do not support nested queries or aggregate functions such as COUNT()');
+      throw new SalesforceApiError(
+        400,
+        'INVALIDJOB',
+        'Bulk API 2.0 query jobs do not support nested queries or aggregate functions such as COUNT()',
+      );
     }
     org.allowance.bulkQueryJobs++;
     const job: QueryJob = {
-      id: org.ids.next(KEY_PREFIX.BulkJob), org, operation, query: body.query, object: compiled.type, createdById: userId,
-      createdAt: this.ctx.now(), createdWall: Date.now(), state: 'UploadComplete', columnDelimiter: delimiterName, lineEnding,
-      apiVersion, rows: null, header: '', finishedWall: null,
+      id: org.ids.next(KEY_PREFIX.BulkJob),
+      org,
+      operation,
+      query: body.query,
+      object: compiled.type,
+      createdById: userId,
+      createdAt: this.ctx.now(),
+      createdWall: Date.now(),
+      state: 'UploadComplete',
+      columnDelimiter: delimiterName,
+      lineEnding,
+      apiVersion,
+      rows: null,
+      header: '',
+      finishedWall: null,
     };
     this.jobs.set(job.id, job);
     return job;
@@ -89,7 +127,8 @@ export class Bulk2Jobs {
 
   get(org: Org, id: string): QueryJob {
     const job = this.jobs.get(id);
-    if (!job || job.org !== org) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (!job || job.org !== org)
+      throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     this.advance(job);
     return job;
   }
@@ -117,12 +156,24 @@ export class Bulk2Jobs {
   }
 
   private run(job: QueryJob): void {
-    const outcome = executeSoql(job.query, { store: job.org.store, now: this.ctx.now(), includeDeleted: job.operation === 'queryAll', apiVersion: job.apiVersion });
+    const outcome = executeSoql(job.query, {
+      store: job.org.store,
+      now: this.ctx.now(),
+      includeDeleted: job.operation === 'queryAll',
+      apiVersion: job.apiVersion,
+    });
     const d = DELIMITERS[job.columnDelimiter] ?? ',';
     const cols: ResolvedPath[] = outcome.columns;
     job.header = cols.map((c) => `"${c.name}"`).join(d);
-    const ctx = { store: job.org.store, now: this.ctx.now(), includeDeleted: job.operation === 'queryAll', apiVersion: job.apiVersion };
-    job.rows = outcome.rows.map((row: SObjectRecord) => cols.map((c) => csvCell(readPath(ctx, row, c), c.leafKind)).join(d));
+    const ctx = {
+      store: job.org.store,
+      now: this.ctx.now(),
+      includeDeleted: job.operation === 'queryAll',
+      apiVersion: job.apiVersion,
+    };
+    job.rows = outcome.rows.map((row: SObjectRecord) =>
+      cols.map((c) => csvCell(readPath(ctx, row, c), c.leafKind)).join(d),
+    );
   }
 
   info(job: QueryJob, detailed: boolean): Record<string, unknown> {
@@ -141,19 +192,30 @@ export class Bulk2Jobs {
       columnDelimiter: job.columnDelimiter,
       ...(detailed
         ? {
-          jobType: 'V2Query',
-          numberRecordsProcessed: job.rows?.length ?? 0,
-          retries: 0,
-          totalProcessingTime: job.finishedWall ? job.finishedWall - job.createdWall : 0,
-        }
+            jobType: 'V2Query',
+            numberRecordsProcessed: job.rows?.length ?? 0,
+            retries: 0,
+            totalProcessingTime: job.finishedWall ? job.finishedWall - job.createdWall : 0,
+          }
         : {}),
     };
   }
 
   /** One CSV page: header row plus up to maxRecords rows starting at the locator's offset. */
-  results(job: QueryJob, maxRecordsRaw: unknown, locatorRaw: unknown, apiVersion: string): { csv: string; count: number; locator: string } {
-    // "Use the same API version to get query results that you used to create the query. Otherwise, the call returns a 409 error."
-    if (apiVersion !== job.apiVersion) throw new SalesforceApiError(409, 'INVALIDJOB', `Job ${job.id} was created with API version ${job.apiVersion}; get its results with the same version`);
+  results(
+    job: QueryJob,
+    maxRecordsRaw: unknown,
+    locatorRaw: unknown,
+    apiVersion: string,
+  ): { csv: string; count: number; locator: string } {
+    // "Use the same API version to get query results that you used to create the query. Otherwise, the call returns a
+    // 409 error."
+    if (apiVersion !== job.apiVersion)
+      throw new SalesforceApiError(
+        409,
+        'INVALIDJOB',
+        `Job ${job.id} was created with API version ${job.apiVersion}; get its results with the same version`,
+      );
     if (job.state !== 'JobComplete' || !job.rows) {
       throw new SalesforceApiError(400, 'INVALIDJOB', `Job ${job.id} is not complete (state ${job.state})`);
     }
@@ -161,15 +223,23 @@ export class Bulk2Jobs {
       if (this.failAfter.pages <= 0) {
         const { status } = this.failAfter;
         if (--this.failAfter.times <= 0) this.failAfter = null;
-        throw new SalesforceApiError(status, status >= 500 ? 'UNKNOWN_EXCEPTION' : 'INVALIDJOB', 'The results could not be retrieved; try again');
-      }
-      else this.failAfter.pages--;
+        throw new SalesforceApiError(
+          status,
+          status >= 500 ? 'UNKNOWN_EXCEPTION' : 'INVALIDJOB',
+          'The results could not be retrieved; try again',
+        );
+      } else this.failAfter.pages--;
     }
-    const asked = typeof maxRecordsRaw === 'string' && /^\d+$/.test(maxRecordsRaw) && Number(maxRecordsRaw) > 0 ? Number(maxRecordsRaw) : null;
-    if (typeof maxRecordsRaw === 'string' && asked === null) throw new SalesforceApiError(400, 'INVALIDJOB', `Invalid maxRecords: ${maxRecordsRaw}`);
+    const asked =
+      typeof maxRecordsRaw === 'string' && /^\d+$/.test(maxRecordsRaw) && Number(maxRecordsRaw) > 0
+        ? Number(maxRecordsRaw)
+        : null;
+    if (typeof maxRecordsRaw === 'string' && asked === null)
+      throw new SalesforceApiError(400, 'INVALIDJOB', `Invalid maxRecords: ${maxRecordsRaw}`);
     const maxRecords = Math.min(asked ?? this.opts.defaultMaxRecords, this.opts.defaultMaxRecords);
     const offset = typeof locatorRaw === 'string' && locatorRaw !== '' ? decodeLocator(locatorRaw) : 0;
-    if (!Number.isInteger(offset) || offset < 0 || offset > job.rows.length) throw new SalesforceApiError(400, 'INVALIDJOB', 'Invalid locator');
+    if (!Number.isInteger(offset) || offset < 0 || offset > job.rows.length)
+      throw new SalesforceApiError(400, 'INVALIDJOB', 'Invalid locator');
     const slice = job.rows.slice(offset, offset + maxRecords);
     const next = offset + slice.length;
     const eol = job.lineEnding === 'CRLF' ? '\r\n' : '\n';
@@ -181,7 +251,8 @@ export class Bulk2Jobs {
   }
 
   abort(job: QueryJob): void {
-    if (job.state === 'JobComplete' || job.state === 'Failed') throw new SalesforceApiError(400, 'INVALIDJOB', `Job ${job.id} is already finished`);
+    if (job.state === 'JobComplete' || job.state === 'Failed')
+      throw new SalesforceApiError(400, 'INVALIDJOB', `Job ${job.id} is already finished`);
     job.state = 'Aborted';
   }
 }
@@ -209,7 +280,8 @@ export function bulk2Router(ctx: SandboxContext): Router {
     const { org } = restState(res);
     const job = ctx.bulk.get(org, String(req.params.id));
     const state = (req.body as { state?: unknown } | undefined)?.state;
-    if (state !== 'Aborted') throw new SalesforceApiError(400, 'INVALIDJOB', 'Only state Aborted can be set on a query job');
+    if (state !== 'Aborted')
+      throw new SalesforceApiError(400, 'INVALIDJOB', 'Only state Aborted can be set on a query job');
     ctx.bulk.abort(job);
     res.json(ctx.bulk.info(job, false));
   });

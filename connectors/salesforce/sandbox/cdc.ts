@@ -68,11 +68,14 @@ function schemaId(entity: string): string {
   return createHash('sha256').update(`${entity}ChangeEvent`).digest('base64url').slice(0, 22);
 }
 
-/** Event body per the ChangeEventHeader docs: UPDATE carries changed fields only, Name is compound, datetimes in Z form. */
+/**
+ * Event body per the ChangeEventHeader docs: UPDATE carries changed fields only, Name is compound, datetimes in Z form.
+ */
 function payloadOf(change: RecordChange, commitNumber: number): Record<string, unknown> {
   const def = sobjectDef(change.type);
   const hasCompoundName = change.type === 'Contact' || change.type === 'Lead' || change.type === 'User';
-  const rename = (f: string): string | null => (hasCompoundName && f === 'Name' ? null : hasCompoundName && COMPOUND_NAME.has(f) ? `Name.${f}` : f);
+  const rename = (f: string): string | null =>
+    hasCompoundName && f === 'Name' ? null : hasCompoundName && COMPOUND_NAME.has(f) ? `Name.${f}` : f;
   const header = {
     entityName: change.type,
     recordIds: [change.recordId],
@@ -119,7 +122,11 @@ export class ChangeEventLog {
       replayId: this.lastReplayId,
       entity: change.type,
       time: this.now(),
-      data: { schema: schemaId(change.type), event: { replayId: this.lastReplayId }, payload: payloadOf(change, this.commitNumber) },
+      data: {
+        schema: schemaId(change.type),
+        event: { replayId: this.lastReplayId },
+        payload: payloadOf(change, this.commitNumber),
+      },
     };
     this.events.push(event);
     return event;
@@ -187,7 +194,10 @@ export class CometdHub {
 
   attach(server: Server): void {
     const adapter = new faye.NodeAdapter({ mount: '/cometd', timeout: 30 });
-    adapter.addExtension({ incoming: (m, r, cb) => this.incoming(m, r, cb), outgoing: (m, r, cb) => this.outgoing(m, r, cb) });
+    adapter.addExtension({
+      incoming: (m, r, cb) => this.incoming(m, r, cb),
+      outgoing: (m, r, cb) => this.outgoing(m, r, cb),
+    });
     adapter.bind('disconnect', (clientId) => this.clients.delete(clientId));
     adapter.attach(server);
     this.adapter = adapter;
@@ -304,7 +314,10 @@ export class CometdHub {
     if (message.channel === '/meta/connect' && request && this.denied.has(request) && message.successful === false) {
       message.advice = { reconnect: 'none', interval: 0 };
     }
-    if ((message.channel === '/meta/subscribe' || message.channel === '/meta/unsubscribe') && typeof message.subscription === 'string') {
+    if (
+      (message.channel === '/meta/subscribe' || message.channel === '/meta/unsubscribe') &&
+      typeof message.subscription === 'string'
+    ) {
       const m = PRIVATE_RE.exec(message.subscription);
       if (m) message.subscription = m[1]!;
       if (message.channel === '/meta/subscribe' && message.clientId && typeof message.subscription === 'string') {

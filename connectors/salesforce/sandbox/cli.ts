@@ -30,7 +30,9 @@ const sandbox = await startSalesforceSandbox({
 
 const [orgId] = sandbox.orgIds();
 console.log(`Salesforce sandbox listening on ${sandbox.url}`);
-console.log(`  org ${orgId}; login URL = instance URL = ${sandbox.url}; API v62.0; CometD at ${sandbox.url}/cometd/62.0`);
+console.log(
+  `  org ${orgId}; login URL = instance URL = ${sandbox.url}; API v62.0; CometD at ${sandbox.url}/cometd/62.0`,
+);
 console.log(`  client id ${values['client-id']}`);
 
 const controller = new AbortController();

@@ -31,18 +31,29 @@ function asError(e: unknown): SalesforceRecordError {
 }
 
 function tooMany(n: number): void {
-  if (n > MAX_RECORDS) throw new SalesforceApiError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX_RECORDS} records into this call`);
+  if (n > MAX_RECORDS)
+    throw new SalesforceApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `record limit reached. cannot submit more than ${MAX_RECORDS} records into this call`,
+    );
 }
 
 function recordsOf(req: Request): { allOrNone: boolean; records: Array<Record<string, unknown>> } {
   const body = req.body as { allOrNone?: unknown; records?: unknown } | undefined;
-  if (!body || !Array.isArray(body.records)) throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'records is required');
+  if (!body || !Array.isArray(body.records))
+    throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'records is required');
   tooMany(body.records.length);
   return { allOrNone: body.allOrNone === true, records: body.records as Array<Record<string, unknown>> };
 }
 
 /** Runs validate-then-commit per record; with allOrNone any failure rolls back (nothing is committed). */
-function runAll<P>(items: unknown[], allOrNone: boolean, prepare: (item: unknown) => P, commit: (p: P) => string): CollectionResult[] {
+function runAll<P>(
+  items: unknown[],
+  allOrNone: boolean,
+  prepare: (item: unknown) => P,
+  commit: (p: P) => string,
+): CollectionResult[] {
   const prepared = items.map((item) => {
     try {
       return { ok: true as const, value: prepare(item) };
@@ -51,7 +62,9 @@ function runAll<P>(items: unknown[], allOrNone: boolean, prepare: (item: unknown
     }
   });
   if (allOrNone && prepared.some((p) => !p.ok)) {
-    return prepared.map((p) => (p.ok ? { success: false, errors: [ROLLED_BACK] } : { success: false, errors: [p.error] }));
+    return prepared.map((p) =>
+      p.ok ? { success: false, errors: [ROLLED_BACK] } : { success: false, errors: [p.error] },
+    );
   }
   return prepared.map((p) => {
     if (!p.ok) return { success: false, errors: [p.error] };
@@ -82,36 +95,59 @@ export function collectionsRouter(ctx: SandboxContext): Router {
   r.post('/composite/sobjects', (req, res) => {
     const { org, change } = restState(res);
     const { allOrNone, records } = recordsOf(req);
-    res.json(runAll(records, allOrNone,
-      (item) => {
-        const rec = item as Record<string, unknown>;
-        const def = typeOfRecord(rec);
-        if (rec.id !== undefined || rec.Id !== undefined) throw new SalesforceApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
-        return { type: def.name, values: org.store.prepareCreate(def.name, rec, change) };
-      },
-      (p) => org.store.commitCreate(p.type, p.values, change)));
+    res.json(
+      runAll(
+        records,
+        allOrNone,
+        (item) => {
+          const rec = item as Record<string, unknown>;
+          const def = typeOfRecord(rec);
+          if (rec.id !== undefined || rec.Id !== undefined)
+            throw new SalesforceApiError(
+              400,
+              'INVALID_FIELD_FOR_INSERT_UPDATE',
+              'cannot specify Id in an insert call',
+              ['Id'],
+            );
+          return { type: def.name, values: org.store.prepareCreate(def.name, rec, change) };
+        },
+        (p) => org.store.commitCreate(p.type, p.values, change),
+      ),
+    );
   });
 
   r.patch('/composite/sobjects', (req, res) => {
     const { org, change } = restState(res);
     const { allOrNone, records } = recordsOf(req);
-    res.json(runAll(records, allOrNone,
-      (item) => {
-        const rec = item as Record<string, unknown>;
-        const def = typeOfRecord(rec);
-        const id = rec.id ?? rec.Id;
-        if (typeof id !== 'string') throw new SalesforceApiError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
-        return { type: def.name, id, values: org.store.prepareUpdate(def.name, id, stripId(rec), change) };
-      },
-      (p) => {
-        org.store.commitUpdate(p.type, p.id, p.values, change);
-        return String(org.store.get(p.type, p.id)?.Id ?? p.id);
-      }));
+    res.json(
+      runAll(
+        records,
+        allOrNone,
+        (item) => {
+          const rec = item as Record<string, unknown>;
+          const def = typeOfRecord(rec);
+          const id = rec.id ?? rec.Id;
+          if (typeof id !== 'string')
+            throw new SalesforceApiError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+          return { type: def.name, id, values: org.store.prepareUpdate(def.name, id, stripId(rec), change) };
+        },
+        (p) => {
+          org.store.commitUpdate(p.type, p.id, p.values, change);
+          return String(org.store.get(p.type, p.id)?.Id ?? p.id);
+        },
+      ),
+    );
   });
 
   r.delete('/composite/sobjects', (req, res) => {
     const { org, change } = restState(res);
-    const ids = typeof req.query.ids === 'string' ? req.query.ids.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    const ids =
+      typeof req.query.ids === 'string'
+        ? req.query.ids
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [];
     tooMany(ids.length);
     const allOrNone = req.query.allOrNone === 'true';
     res.json(deleteAll(org.store, ids, allOrNone, change));
@@ -123,24 +159,31 @@ export function collectionsRouter(ctx: SandboxContext): Router {
     if (!def) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const ids = Array.isArray(idsRaw) ? idsRaw.map(String) : typeof idsRaw === 'string' ? idsRaw.split(',') : [];
     const fields = Array.isArray(fieldsRaw) ? fieldsRaw.map(String).join(',') : fieldsRaw;
-    if (typeof fields !== 'string' || fields.trim() === '') throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', 'fields is required', ['fields']);
+    if (typeof fields !== 'string' || fields.trim() === '')
+      throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', 'fields is required', ['fields']);
     tooMany(ids.length);
-    res.json(ids.map((id) => {
-      const row = org.store.get(def.name, id.trim());
-      return row ? recordBody(def, row, apiVersion, fields) : null;
-    }));
+    res.json(
+      ids.map((id) => {
+        const row = org.store.get(def.name, id.trim());
+        return row ? recordBody(def, row, apiVersion, fields) : null;
+      }),
+    );
   };
   r.post('/composite/sobjects/:type', (req, res) => {
     const body = (req.body ?? {}) as { ids?: unknown; fields?: unknown };
     retrieve(String(req.params.type), body.ids, body.fields, res);
   });
-  r.get('/composite/sobjects/:type', (req, res) => retrieve(String(req.params.type), req.query.ids, req.query.fields, res));
+  r.get('/composite/sobjects/:type', (req, res) =>
+    retrieve(String(req.params.type), req.query.ids, req.query.fields, res),
+  );
 
   return r;
 }
 
 function deleteAll(store: OrgStore, ids: string[], allOrNone: boolean, change: ChangeContext): CollectionResult[] {
-  return runAll(ids, allOrNone,
+  return runAll(
+    ids,
+    allOrNone,
     (item) => {
       const id = String(item);
       const type = typeForId(id);
@@ -151,5 +194,6 @@ function deleteAll(store: OrgStore, ids: string[], allOrNone: boolean, change: C
     (p) => {
       store.delete(p.type, p.id, change);
       return p.id;
-    });
+    },
+  );
 }

@@ -23,14 +23,22 @@ const REPLIES = [
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /** Plays `count` changes (default 5) every `intervalMs` (default 1000) as the opportunity owners. */
-export async function playDemoActivity(sandbox: SalesforceSandbox, orgId: string, opts: DemoActivityOptions = {}): Promise<string[]> {
+export async function playDemoActivity(
+  sandbox: SalesforceSandbox,
+  orgId: string,
+  opts: DemoActivityOptions = {},
+): Promise<string[]> {
   const count = opts.count ?? 5;
   const interval = opts.intervalMs ?? 1000;
   const made: string[] = [];
@@ -60,30 +68,74 @@ function step(sandbox: SalesforceSandbox, orgId: string, i: number, opp: SObject
   switch (i % 5) {
     case 0: {
       const body = REPLIES[Math.floor(i / 5) % REPLIES.length]!;
-      return sandbox.store.create(orgId, 'EmailMessage', {
-        Subject: `Re: ${String(opp.Name)}`, TextBody: body, RelatedToId: opp.Id, Incoming: true, Status: EMAIL_STATUS.New,
-        FromAddress: contact?.Email ?? 'buyer@example.com', FromName: contact?.Name ?? 'Buyer', ToIds: [owner],
-      }, as);
+      return sandbox.store.create(
+        orgId,
+        'EmailMessage',
+        {
+          Subject: `Re: ${String(opp.Name)}`,
+          TextBody: body,
+          RelatedToId: opp.Id,
+          Incoming: true,
+          Status: EMAIL_STATUS.New,
+          FromAddress: contact?.Email ?? 'buyer@example.com',
+          FromName: contact?.Name ?? 'Buyer',
+          ToIds: [owner],
+        },
+        as,
+      );
     }
     case 1: {
       const index = OPPORTUNITY_STAGES.findIndex((s) => s.name === opp.StageName);
       const next = OPPORTUNITY_STAGES[Math.min(index + 1, OPPORTUNITY_STAGES.length - 3)]!;
-      sandbox.store.update(orgId, 'Opportunity', String(opp.Id), { StageName: next.name, NextStep: `Moved to ${next.name}` }, as);
+      sandbox.store.update(
+        orgId,
+        'Opportunity',
+        String(opp.Id),
+        { StageName: next.name, NextStep: `Moved to ${next.name}` },
+        as,
+      );
       return String(opp.Id);
     }
     case 2:
-      return sandbox.store.create(orgId, 'Task', {
-        Subject: 'Call: check-in', WhatId: opp.Id, WhoId: contact?.Id ?? null, Status: 'Completed', TaskSubtype: 'Call', Type: 'Call',
-        Description: `Checked in with ${String(contact?.Name ?? 'the buyer')} about ${String(opp.Name)}.`,
-      }, as);
+      return sandbox.store.create(
+        orgId,
+        'Task',
+        {
+          Subject: 'Call: check-in',
+          WhatId: opp.Id,
+          WhoId: contact?.Id ?? null,
+          Status: 'Completed',
+          TaskSubtype: 'Call',
+          Type: 'Call',
+          Description: `Checked in with ${String(contact?.Name ?? 'the buyer')} about ${String(opp.Name)}.`,
+        },
+        as,
+      );
     case 3:
-      return sandbox.store.create(orgId, 'EmailMessage', {
-        Subject: `${String(opp.Name)} - next steps`, TextBody: 'Following up with the agenda for our next meeting.', RelatedToId: opp.Id,
-        Incoming: false, Status: EMAIL_STATUS.Sent, FromAddress: user?.Email ?? null, FromName: user?.Name ?? null, ToIds: contact ? [contact.Id] : [],
-      }, as);
+      return sandbox.store.create(
+        orgId,
+        'EmailMessage',
+        {
+          Subject: `${String(opp.Name)} - next steps`,
+          TextBody: 'Following up with the agenda for our next meeting.',
+          RelatedToId: opp.Id,
+          Incoming: false,
+          Status: EMAIL_STATUS.Sent,
+          FromAddress: user?.Email ?? null,
+          FromName: user?.Name ?? null,
+          ToIds: contact ? [contact.Id] : [],
+        },
+        as,
+      );
     default:
       if (contact) {
-        sandbox.store.update(orgId, 'Contact', String(contact.Id), { Title: `${String(contact.Title ?? 'Buyer')}`.replace(/^(Senior )?/, 'Senior ') }, as);
+        sandbox.store.update(
+          orgId,
+          'Contact',
+          String(contact.Id),
+          { Title: `${String(contact.Title ?? 'Buyer')}`.replace(/^(Senior )?/, 'Senior ') },
+          as,
+        );
         return String(contact.Id);
       }
       sandbox.store.update(orgId, 'Opportunity', String(opp.Id), { NextStep: 'Confirm stakeholders' }, as);

@@ -87,7 +87,15 @@ export const invalidField = (message: string, fields?: string[]): SalesforceApiE
 export class OAuthError extends Error {
   constructor(
     readonly status: number,
-    readonly error: 'invalid_grant' | 'invalid_request' | 'invalid_client' | 'invalid_client_id' | 'redirect_uri_mismatch' | 'unsupported_grant_type' | 'unsupported_response_type' | 'invalid_token',
+    readonly error:
+      | 'invalid_grant'
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'invalid_client_id'
+      | 'redirect_uri_mismatch'
+      | 'unsupported_grant_type'
+      | 'unsupported_response_type'
+      | 'invalid_token',
     readonly description: string,
   ) {
     super(description);

@@ -49,7 +49,10 @@ export function isValidId(id: string): boolean {
 
 /** Compares ids the way Salesforce does: a 15-character id equals its 18-character form. */
 export function sameId(a: string, b: string): boolean {
-  return a.slice(0, 15) === b.slice(0, 15) && (a.length === 15 || b.length === 15 || a.slice(15).toLowerCase() === b.slice(15).toLowerCase());
+  return (
+    a.slice(0, 15) === b.slice(0, 15) &&
+    (a.length === 15 || b.length === 15 || a.slice(15).toLowerCase() === b.slice(15).toLowerCase())
+  );
 }
 
 function base62(n: number, width: number): string {

@@ -71,7 +71,10 @@ export interface SandboxStore {
   latestReplayId(orgId: string): number;
   /** CometD channels the org's connected clients are subscribed to right now. */
   cdcSubscriptions(orgId: string): string[];
-  /** An admin's field setup: not created ('absent'), no edit access for the API user ('readonly'), or back to normal ('editable'). */
+  /**
+   * An admin's field setup: not created ('absent'), no edit access for the API user ('readonly'), or back to normal
+   * ('editable').
+   */
   setFieldAccess(orgId: string, type: SObjectType, field: string, access: 'absent' | 'readonly' | 'editable'): void;
 }
 
@@ -84,13 +87,21 @@ export interface SalesforceSandbox {
   store: SandboxStore;
   setOutboundMessageUrl(url: string | null): void;
   /** Per-org outbound configuration: listener URL and object → selected fields. */
-  configureOutboundMessages(orgId: string, config: { url?: string | null; objects?: Partial<Record<SObjectType, readonly string[]>> }): void;
+  configureOutboundMessages(
+    orgId: string,
+    config: { url?: string | null; objects?: Partial<Record<SObjectType, readonly string[]>> },
+  ): void;
   flushOutbound(): Promise<void>;
   expireSessions(): void;
   resetAllowance(orgId?: string): void;
-  /** The org's API requests counted in the current rolling day, and its allowance (what `Sforce-Limit-Info` reports). */
+  /**
+   * The org's API requests counted in the current rolling day, and its allowance (what `Sforce-Limit-Info` reports).
+   */
   apiUsage(orgId: string): { used: number; max: number };
-  /** Spends the org's daily API allowance, leaving `remaining` requests (default 0): the next ones get 403 REQUEST_LIMIT_EXCEEDED. */
+  /**
+   * Spends the org's daily API allowance, leaving `remaining` requests (default 0): the next ones get 403
+   * REQUEST_LIMIT_EXCEEDED.
+   */
   exhaustAllowance(orgId?: string, remaining?: number): void;
   /** Bulk API 2.0: serve `pages` more results pages, then fail the next `times` results requests with `status`. */
   failBulkResultsAfter(pages: number, status?: number, times?: number): void;
@@ -132,7 +143,10 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       timeoutMs: opts.outboundTimeoutMs ?? 5000,
       log,
     }),
-    bulk: new Bulk2Jobs({ now }, { processingMs: opts.bulkProcessingMs ?? 300, defaultMaxRecords: opts.bulkDefaultMaxRecords ?? 10_000 }),
+    bulk: new Bulk2Jobs(
+      { now },
+      { processingMs: opts.bulkProcessingMs ?? 300, defaultMaxRecords: opts.bulkDefaultMaxRecords ?? 10_000 },
+    ),
     cursors: new QueryCursors(now),
   };
   let outboundUrl = opts.outboundMessageUrl ?? null;
@@ -159,7 +173,15 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
   const createOrg = (o?: { seed?: 'demo' | 'empty'; name?: string }): string => {
     const index = ctx.orgs.size;
     const { id, pod } = orgIdFor(index);
-    const org = new Org(id, index, o?.name ?? (index === 0 ? 'SellerCo Demo' : `SellerCo Demo ${index + 1}`), now(), pod, opts.dailyApiAllowance ?? 15_000, now);
+    const org = new Org(
+      id,
+      index,
+      o?.name ?? (index === 0 ? 'SellerCo Demo' : `SellerCo Demo ${index + 1}`),
+      now(),
+      pod,
+      opts.dailyApiAllowance ?? 15_000,
+      now,
+    );
     ctx.orgs.set(id, org);
     if ((o?.seed ?? opts.seed ?? 'demo') === 'demo') seedDemoOrg(org, { now: now() });
     org.store.onChange((change) => {
@@ -171,7 +193,10 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     return id;
   };
 
-  const actAs = (org: Org, as?: ActAs): { userId: string; changeOrigin: string } => ({ userId: as?.userId ?? org.adminUserId, changeOrigin: as?.changeOrigin ?? '' });
+  const actAs = (org: Org, as?: ActAs): { userId: string; changeOrigin: string } => ({
+    userId: as?.userId ?? org.adminUserId,
+    changeOrigin: as?.changeOrigin ?? '',
+  });
 
   const store: SandboxStore = {
     create: (orgId, type, fields, as) => {
@@ -188,7 +213,13 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     },
     get: (orgId, type, id, o) => requireOrg(orgId).store.get(type, id, o?.includeDeleted ?? false),
     list: (orgId, type, o) => requireOrg(orgId).store.all(type, o?.includeDeleted ?? false),
-    query: (orgId, soql, o) => executeSoql(soql, { store: requireOrg(orgId).store, now: now(), includeDeleted: o?.includeDeleted ?? false, apiVersion: API_VERSION }).records,
+    query: (orgId, soql, o) =>
+      executeSoql(soql, {
+        store: requireOrg(orgId).store,
+        now: now(),
+        includeDeleted: o?.includeDeleted ?? false,
+        apiVersion: API_VERSION,
+      }).records,
     users: (orgId) => requireOrg(orgId).store.all('User'),
     adminUserId: (orgId) => requireOrg(orgId).adminUserId,
     latestReplayId: (orgId) => ctx.cometd.logFor(orgId).latestReplayId,
@@ -208,7 +239,8 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     setModifyAllData: (orgId, userId, granted) => {
       const org = ctx.orgs.get(orgId);
       if (!org) throw new Error(`no org ${orgId}`);
-      if (granted) org.modifyAllDataUsers.add(userId); else org.modifyAllDataUsers.delete(userId);
+      if (granted) org.modifyAllDataUsers.add(userId);
+      else org.modifyAllDataUsers.delete(userId);
     },
     createOrg,
     store,
@@ -218,11 +250,17 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     },
     configureOutboundMessages: (orgId, config) => {
       requireOrg(orgId);
-      ctx.outbound.configure(orgId, { ...(config.url !== undefined ? { url: config.url } : {}), ...(config.objects ? { objects: config.objects } : {}) });
+      ctx.outbound.configure(orgId, {
+        ...(config.url !== undefined ? { url: config.url } : {}),
+        ...(config.objects ? { objects: config.objects } : {}),
+      });
     },
     flushOutbound: () => ctx.outbound.flush(),
     expireSessions: () => sessions.expireAll(),
-    apiUsage: (orgId) => { const a = requireOrg(orgId).allowance; return { used: a.used, max: a.max }; },
+    apiUsage: (orgId) => {
+      const a = requireOrg(orgId).allowance;
+      return { used: a.used, max: a.max };
+    },
     resetAllowance: (orgId) => {
       for (const org of ctx.orgs.values()) if (!orgId || org.id === orgId) org.allowance.reset();
     },

@@ -22,7 +22,9 @@ function resolveLogin(ctx: SandboxContext, hint: string | undefined): { org: Org
     const org = ctx.orgs.get(hint);
     if (org) return { org, userId: org.adminUserId };
     for (const o of ctx.orgs.values()) {
-      const user = o.store.all('User').find((u) => typeof u.Username === 'string' && u.Username.toLowerCase() === hint.toLowerCase());
+      const user = o.store
+        .all('User')
+        .find((u) => typeof u.Username === 'string' && u.Username.toLowerCase() === hint.toLowerCase());
       if (user) return { org: o, userId: user.Id as string };
     }
   }
@@ -34,7 +36,9 @@ function tokenResponse(ctx: SandboxContext, session: Session, includeRefresh: bo
   const id = `${ctx.baseUrl}/id/${session.orgId}/${session.userId}`;
   const issuedAt = String(session.issuedAt);
   // signature = Base64(HMAC-SHA256(client secret, id + issued_at)), per the token response documentation
-  const signature = createHmac('sha256', ctx.clientSecret).update(id + issuedAt).digest('base64');
+  const signature = createHmac('sha256', ctx.clientSecret)
+    .update(id + issuedAt)
+    .digest('base64');
   return {
     access_token: session.accessToken,
     ...(includeRefresh && session.refreshToken ? { refresh_token: session.refreshToken } : {}),
@@ -50,7 +54,8 @@ function tokenResponse(ctx: SandboxContext, session: Session, includeRefresh: bo
 function checkClient(ctx: SandboxContext, body: Record<string, unknown>, secretRequired: boolean): void {
   if (str(body.client_id) !== ctx.clientId) throw new OAuthError(400, 'invalid_client_id', 'client identifier invalid');
   const secret = str(body.client_secret);
-  if ((secret !== undefined || secretRequired) && secret !== ctx.clientSecret) throw new OAuthError(400, 'invalid_client', 'invalid client credentials');
+  if ((secret !== undefined || secretRequired) && secret !== ctx.clientSecret)
+    throw new OAuthError(400, 'invalid_client', 'invalid client credentials');
 }
 
 function identityUrls(ctx: SandboxContext, org: Org, userId: string): Record<string, string> {
@@ -112,11 +117,19 @@ export function oauthRouter(ctx: SandboxContext): Router {
     const redirectUri = str(q.redirect_uri);
     // Bad client or redirect_uri: Salesforce shows an error page instead of redirecting to an untrusted URI.
     if (clientId !== ctx.clientId) {
-      res.status(400).type('text/html').send('<html><body>error=invalid_client_id&error_description=client%20identifier%20invalid</body></html>');
+      res
+        .status(400)
+        .type('text/html')
+        .send('<html><body>error=invalid_client_id&error_description=client%20identifier%20invalid</body></html>');
       return;
     }
     if (!redirectUri || (ctx.redirectUris && !ctx.redirectUris.includes(redirectUri))) {
-      res.status(400).type('text/html').send('<html><body>error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration</body></html>');
+      res
+        .status(400)
+        .type('text/html')
+        .send(
+          '<html><body>error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration</body></html>',
+        );
       return;
     }
     const target = new URL(redirectUri);
@@ -132,7 +145,13 @@ export function oauthRouter(ctx: SandboxContext): Router {
     const method = str(q.code_challenge_method) ?? 'S256';
     if (challenge && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
     const { org, userId } = resolveLogin(ctx, str(q.login_hint));
-    const code = ctx.sessions.issueCode({ orgId: org.id, userId, redirectUri, scope: str(q.scope) ?? DEFAULT_SCOPE, codeChallenge: challenge });
+    const code = ctx.sessions.issueCode({
+      orgId: org.id,
+      userId,
+      redirectUri,
+      scope: str(q.scope) ?? DEFAULT_SCOPE,
+      codeChallenge: challenge,
+    });
     target.searchParams.set('code', code);
     if (state) target.searchParams.set('state', state);
     res.redirect(302, target.toString());
@@ -204,7 +223,8 @@ export function oauthRouter(ctx: SandboxContext): Router {
     const session = sessionFrom(ctx, req);
     const orgId = String(req.params.orgId);
     const userId = String(req.params.userId);
-    if (session.orgId !== orgId) throw new SalesforceApiError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', 'Bad_OAuth_Token');
+    if (session.orgId !== orgId)
+      throw new SalesforceApiError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', 'Bad_OAuth_Token');
     const org = ctx.orgs.get(orgId);
     if (!org) throw new SalesforceApiError(404, 'NOT_FOUND', 'Bad_Id');
     res.json(identity(ctx, org, userId));
@@ -213,14 +233,20 @@ export function oauthRouter(ctx: SandboxContext): Router {
   // The identity response's `profile` URL (`<instance>/<userId>`): the user's profile page, for a signed-in session.
   r.get('/:userId', (req: Request, res: Response, next) => {
     const userId = String(req.params.userId);
-    if (!/^005[0-9a-zA-Z]{12}([0-9a-zA-Z]{3})?$/.test(userId)) { next(); return; }
+    if (!/^005[0-9a-zA-Z]{12}([0-9a-zA-Z]{3})?$/.test(userId)) {
+      next();
+      return;
+    }
     const session = sessionFrom(ctx, req);
     const user = ctx.orgs.get(session.orgId)?.store.get('User', userId);
     if (!user) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    res.type('text/html').send(`<!doctype html><title>${esc(user.FirstName)} ${esc(user.LastName)}</title><h1>${esc(user.FirstName)} ${esc(user.LastName)}</h1><p>${esc(user.Email)}</p>`);
+    res
+      .type('text/html')
+      .send(
+        `<!doctype html><title>${esc(user.FirstName)} ${esc(user.LastName)}</title><h1>${esc(user.FirstName)} ${esc(user.LastName)}</h1><p>${esc(user.Email)}</p>`,
+      );
   });
 
   return r;
 }
-

@@ -26,7 +26,15 @@ export class Org {
     const domain = `org${index + 1}.sandbox.example`;
     this.adminUserId = this.store.insertHistorical(
       'User',
-      { FirstName: 'Integration', LastName: 'Admin', Username: `admin@${domain}`, Email: `admin@${domain}`, Alias: 'iadmin', Title: 'Salesforce Administrator', CompanyName: name },
+      {
+        FirstName: 'Integration',
+        LastName: 'Admin',
+        Username: `admin@${domain}`,
+        Email: `admin@${domain}`,
+        Alias: 'iadmin',
+        Title: 'Salesforce Administrator',
+        CompanyName: name,
+      },
       createdAt,
       createdAt,
       `${KEY_PREFIX.User}000000000000AAA`,

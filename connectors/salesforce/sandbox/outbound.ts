@@ -21,7 +21,19 @@ export const DEFAULT_OUTBOUND_FIELDS: Readonly<Partial<Record<SObjectType, reado
   Account: ['Id', 'Name', 'Type', 'Industry', 'Website', 'OwnerId', 'SystemModstamp'],
   Contact: ['Id', 'AccountId', 'FirstName', 'LastName', 'Email', 'Phone', 'Title', 'OwnerId', 'SystemModstamp'],
   Lead: ['Id', 'FirstName', 'LastName', 'Company', 'Email', 'Status', 'OwnerId', 'SystemModstamp'],
-  Opportunity: ['Id', 'AccountId', 'Name', 'StageName', 'Amount', 'CloseDate', 'Probability', 'IsClosed', 'IsWon', 'OwnerId', 'SystemModstamp'],
+  Opportunity: [
+    'Id',
+    'AccountId',
+    'Name',
+    'StageName',
+    'Amount',
+    'CloseDate',
+    'Probability',
+    'IsClosed',
+    'IsWon',
+    'OwnerId',
+    'SystemModstamp',
+  ],
   Task: ['Id', 'Subject', 'Status', 'Priority', 'WhoId', 'WhatId', 'ActivityDate', 'OwnerId', 'SystemModstamp'],
 };
 
@@ -65,12 +77,25 @@ function xmlValue(kind: string | undefined, v: FieldValue): string {
 }
 
 /** Builds the SOAP envelope exactly as the outbound messaging WSDL describes it. */
-export function buildEnvelope(org: Org, baseUrl: string, actionId: string, items: Array<{ notificationId: string; type: SObjectType; record: Record<string, FieldValue>; fields: readonly string[] }>): string {
+export function buildEnvelope(
+  org: Org,
+  baseUrl: string,
+  actionId: string,
+  items: Array<{
+    notificationId: string;
+    type: SObjectType;
+    record: Record<string, FieldValue>;
+    fields: readonly string[];
+  }>,
+): string {
   const parts = items.map(({ notificationId, type, record, fields }) => {
     const def = sobjectDef(type);
     const values = fields
       .filter((f) => record[f] !== null && record[f] !== undefined)
-      .map((f) => `          <sf:${f}>${xmlValue(def.byName.get(f.toLowerCase())?.kind, record[f] as FieldValue)}</sf:${f}>`)
+      .map(
+        (f) =>
+          `          <sf:${f}>${xmlValue(def.byName.get(f.toLowerCase())?.kind, record[f] as FieldValue)}</sf:${f}>`,
+      )
       .join('\n');
     return `      <Notification>\n        <Id>${notificationId}</Id>\n        <sObject xsi:type="sf:${type}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">\n${values}\n        </sObject>\n      </Notification>`;
   });
@@ -141,11 +166,23 @@ export class OutboundDispatcher {
     const config = this.configFor(org.id);
     if (!config.url || !config.objects[change.type]) return;
     const actionId = this.actionIdFor(org, change.type);
-    const notification = { notificationId: org.ids.next(KEY_PREFIX.OutboundNotification), type: change.type, recordId: change.recordId };
+    const notification = {
+      notificationId: org.ids.next(KEY_PREFIX.OutboundNotification),
+      type: change.type,
+      recordId: change.recordId,
+    };
     // Batch changes of one tick into one message (≤100 notifications), as the platform batches queued messages.
     let delivery = this.queued.get(actionId);
     if (!delivery || delivery.notifications.length >= MAX_PER_MESSAGE) {
-      delivery = { org, type: change.type, actionId, notifications: [], attempts: 0, firstAttemptAt: this.opts.now(), timer: null };
+      delivery = {
+        org,
+        type: change.type,
+        actionId,
+        notifications: [],
+        attempts: 0,
+        firstAttemptAt: this.opts.now(),
+        timer: null,
+      };
       this.queued.set(actionId, delivery);
       this.schedule(delivery, 0);
     }
@@ -177,7 +214,11 @@ export class OutboundDispatcher {
     try {
       const response = await fetch(config.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""', 'User-Agent': 'Salesforce Sandbox Outbound Messaging' },
+        headers: {
+          'Content-Type': 'text/xml; charset=utf-8',
+          SOAPAction: '""',
+          'User-Agent': 'Salesforce Sandbox Outbound Messaging',
+        },
         body: buildEnvelope(delivery.org, this.opts.baseUrl(), delivery.actionId, items),
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
@@ -190,8 +231,14 @@ export class OutboundDispatcher {
     this.inFlight--;
     const ids = delivery.notifications.map((n) => n.notificationId).join(',');
     if (acked) {
-      this.opts.log(`outbound: delivered ${delivery.notifications.length} ${delivery.type} notification(s) [${ids}] on attempt ${delivery.attempts}`);
-    } else if (this.closed || delivery.attempts >= this.opts.maxAttempts || this.opts.now() - delivery.firstAttemptAt > DAY_MS) {
+      this.opts.log(
+        `outbound: delivered ${delivery.notifications.length} ${delivery.type} notification(s) [${ids}] on attempt ${delivery.attempts}`,
+      );
+    } else if (
+      this.closed ||
+      delivery.attempts >= this.opts.maxAttempts ||
+      this.opts.now() - delivery.firstAttemptAt > DAY_MS
+    ) {
       this.opts.log(`outbound: dropped [${ids}] after ${delivery.attempts} attempt(s): ${reason}`);
     } else {
       const delay = this.opts.retryBaseMs * Math.min(MAX_DELAY_FACTOR, 2 ** (delivery.attempts - 1));

@@ -55,7 +55,14 @@ export function batchSizeFrom(req: Request): number | null {
   return Math.min(DEFAULT_BATCH, Math.max(MIN_BATCH, Number(m[1])));
 }
 
-function page(version: string, locator: string | null, records: OutputRecord[], offset: number, batch: number, totalSize: number): Record<string, unknown> {
+function page(
+  version: string,
+  locator: string | null,
+  records: OutputRecord[],
+  offset: number,
+  batch: number,
+  totalSize: number,
+): Record<string, unknown> {
   const slice = records.slice(offset, offset + batch);
   const nextOffset = offset + slice.length;
   const done = nextOffset >= records.length;
@@ -75,30 +82,46 @@ function page(version: string, locator: string | null, records: OutputRecord[], 
  */
 function permissionGrants(org: Org, soql: string): OutputRecord[] | null {
   if (!/\bFROM\s+PermissionSetAssignment\b/i.test(soql)) return null;
-  const m = /^\s*SELECT\s+Id\s+FROM\s+PermissionSetAssignment\s+WHERE\s+AssigneeId\s*=\s*'([A-Za-z0-9]{15,18})'\s+AND\s+PermissionSet\.PermissionsModifyAllData\s*=\s*true(?:\s+LIMIT\s+\d+)?\s*$/i.exec(soql);
+  const m =
+    /^\s*SELECT\s+Id\s+FROM\s+PermissionSetAssignment\s+WHERE\s+AssigneeId\s*=\s*'([A-Za-z0-9]{15,18})'\s+AND\s+PermissionSet\.PermissionsModifyAllData\s*=\s*true(?:\s+LIMIT\s+\d+)?\s*$/i.exec(
+      soql,
+    );
   if (!m) throw malformedQuery('the sandbox answers only the Modify All Data PermissionSetAssignment query');
   if (!org.modifyAllDataUsers.has(m[1]!)) return [];
-  return [{ attributes: { type: 'PermissionSetAssignment', url: `/services/data/v62.0/sobjects/PermissionSetAssignment/0Pa${m[1]!.slice(3)}` }, Id: `0Pa${m[1]!.slice(3)}` } as unknown as OutputRecord];
+  return [
+    {
+      attributes: {
+        type: 'PermissionSetAssignment',
+        url: `/services/data/v62.0/sobjects/PermissionSetAssignment/0Pa${m[1]!.slice(3)}`,
+      },
+      Id: `0Pa${m[1]!.slice(3)}`,
+    } as unknown as OutputRecord,
+  ];
 }
 
 export function queryRouter(ctx: SandboxContext): Router {
   const r = express.Router({ mergeParams: true });
 
-  const run = (includeDeleted: boolean) => (req: Request, res: Response): void => {
-    const { org, apiVersion } = restState(res);
-    const q = req.query.q;
-    if (typeof q !== 'string' || q.trim() === '') throw malformedQuery('A query string has to be specified');
-    const grants = permissionGrants(org, q);
-    if (grants) { res.json({ totalSize: grants.length, done: true, records: grants }); return; }
-    const outcome = executeSoql(q, { store: org.store, now: ctx.now(), includeDeleted, apiVersion });
-    if (outcome.isCount) {
-      res.json({ totalSize: outcome.totalSize, done: true, records: [] });
-      return;
-    }
-    const batch = batchSizeFrom(req) ?? DEFAULT_BATCH;
-    const locator = outcome.records.length > batch ? ctx.cursors.open(org, outcome.records, batch) : null;
-    res.json(page(apiVersion, locator, outcome.records, 0, batch, outcome.totalSize));
-  };
+  const run =
+    (includeDeleted: boolean) =>
+    (req: Request, res: Response): void => {
+      const { org, apiVersion } = restState(res);
+      const q = req.query.q;
+      if (typeof q !== 'string' || q.trim() === '') throw malformedQuery('A query string has to be specified');
+      const grants = permissionGrants(org, q);
+      if (grants) {
+        res.json({ totalSize: grants.length, done: true, records: grants });
+        return;
+      }
+      const outcome = executeSoql(q, { store: org.store, now: ctx.now(), includeDeleted, apiVersion });
+      if (outcome.isCount) {
+        res.json({ totalSize: outcome.totalSize, done: true, records: [] });
+        return;
+      }
+      const batch = batchSizeFrom(req) ?? DEFAULT_BATCH;
+      const locator = outcome.records.length > batch ? ctx.cursors.open(org, outcome.records, batch) : null;
+      res.json(page(apiVersion, locator, outcome.records, 0, batch, outcome.totalSize));
+    };
 
   const more = (req: Request, res: Response): void => {
     const { org, apiVersion } = restState(res);
@@ -106,7 +129,8 @@ export function queryRouter(ctx: SandboxContext): Router {
     const dash = raw.lastIndexOf('-');
     const locator = dash > 0 ? raw.slice(0, dash) : raw;
     const offset = dash > 0 ? Number(raw.slice(dash + 1)) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw new SalesforceApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new SalesforceApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
     const cursor = ctx.cursors.get(org, locator);
     const batch = batchSizeFrom(req) ?? cursor.batchSize;
     res.json(page(apiVersion, locator, cursor.records, offset, batch, cursor.records.length));

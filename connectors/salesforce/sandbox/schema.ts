@@ -1,6 +1,7 @@
 /**
  * The sObject model: field kinds, who may write which field, relationships (parent and child) and key prefixes.
- * Built from the generated field list plus the facts the typings lack (picklists, date-only fields, polymorphic targets).
+ * Built from the generated field list plus the facts the typings lack (picklists, date-only fields, polymorphic
+ * targets).
  */
 import { SALESFORCE_IDEMPOTENCY_FIELD } from '../manifest.js';
 import { KEY_PREFIX } from './ids.js';
@@ -8,18 +9,50 @@ import { PICKLISTS, type PicklistValue } from './picklists.js';
 import { RAW_SOBJECTS } from './sobject-fields.js';
 
 export const SOBJECT_TYPES = [
-  'Account', 'Contact', 'Lead', 'Opportunity', 'OpportunityContactRole', 'Task', 'Event', 'EmailMessage', 'EmailMessageRelation', 'User',
+  'Account',
+  'Contact',
+  'Lead',
+  'Opportunity',
+  'OpportunityContactRole',
+  'Task',
+  'Event',
+  'EmailMessage',
+  'EmailMessageRelation',
+  'User',
 ] as const;
 export type SObjectType = (typeof SOBJECT_TYPES)[number];
 
 /** Objects whose changes are published as Change Data Capture events (selected in Setup → Change Data Capture). */
 export const CDC_TYPES: ReadonlySet<SObjectType> = new Set<SObjectType>([
-  'Account', 'Contact', 'Lead', 'Opportunity', 'OpportunityContactRole', 'Task', 'Event', 'EmailMessage', 'User',
+  'Account',
+  'Contact',
+  'Lead',
+  'Opportunity',
+  'OpportunityContactRole',
+  'Task',
+  'Event',
+  'EmailMessage',
+  'User',
 ]);
 
 export type FieldKind =
-  | 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'phone' | 'url' | 'picklist' | 'boolean'
-  | 'double' | 'currency' | 'int' | 'percent' | 'date' | 'datetime' | 'address' | 'junctionidlist';
+  | 'id'
+  | 'reference'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'picklist'
+  | 'boolean'
+  | 'double'
+  | 'currency'
+  | 'int'
+  | 'percent'
+  | 'date'
+  | 'datetime'
+  | 'address'
+  | 'junctionidlist';
 
 export interface FieldDef {
   name: string;
@@ -37,7 +70,10 @@ export interface FieldDef {
   custom: boolean;
   /** External ID: indexed, filterable, usable in upserts (`PATCH /sobjects/T/{field}/{value}`). */
   externalId: boolean;
-  /** Unique (case-insensitive, the platform default): a second record with the same value fails with 400 DUPLICATE_VALUE. */
+  /**
+   * Unique (case-insensitive, the platform default): a second record with the same value fails with 400
+   * DUPLICATE_VALUE.
+   */
   unique: boolean;
 }
 
@@ -64,7 +100,15 @@ export interface SObjectDef {
 
 const SERVED: ReadonlySet<string> = new Set(SOBJECT_TYPES);
 
-const DATE_ONLY = new Set(['Birthdate', 'LastActivityDate', 'ConvertedDate', 'CloseDate', 'ActivityDate', 'RecurrenceStartDateOnly', 'RecurrenceEndDateOnly']);
+const DATE_ONLY = new Set([
+  'Birthdate',
+  'LastActivityDate',
+  'ConvertedDate',
+  'CloseDate',
+  'ActivityDate',
+  'RecurrenceStartDateOnly',
+  'RecurrenceEndDateOnly',
+]);
 
 /** Polymorphic ("Name") lookups, narrowed to the objects the sandbox serves. */
 const POLYMORPHIC_TARGETS: Readonly<Record<string, string[]>> = {
@@ -95,16 +139,45 @@ const UNIQUE_EXTERNAL_IDS: Readonly<Record<string, readonly string[]>> = {
 
 /** Written by the platform only. */
 const SYSTEM_FIELDS = new Set([
-  'Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp',
-  'LastActivityDate', 'LastViewedDate', 'LastReferencedDate', 'MasterRecordId', 'IsArchived', 'PhotoUrl',
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'LastActivityDate',
+  'LastViewedDate',
+  'LastReferencedDate',
+  'MasterRecordId',
+  'IsArchived',
+  'PhotoUrl',
 ]);
 
 const DERIVED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Contact: ['Name', 'MailingAddress', 'OtherAddress'],
-  Lead: ['Name', 'Address', 'IsConverted', 'ConvertedDate', 'ConvertedAccountId', 'ConvertedContactId', 'ConvertedOpportunityId'],
+  Lead: [
+    'Name',
+    'Address',
+    'IsConverted',
+    'ConvertedDate',
+    'ConvertedAccountId',
+    'ConvertedContactId',
+    'ConvertedOpportunityId',
+  ],
   User: ['Name', 'Address'],
   Account: ['BillingAddress', 'ShippingAddress'],
-  Opportunity: ['IsClosed', 'IsWon', 'ForecastCategory', 'HasOpportunityLineItem', 'HasOpenActivity', 'HasOverdueTask', 'FiscalQuarter', 'FiscalYear', 'Fiscal'],
+  Opportunity: [
+    'IsClosed',
+    'IsWon',
+    'ForecastCategory',
+    'HasOpportunityLineItem',
+    'HasOpenActivity',
+    'HasOverdueTask',
+    'FiscalQuarter',
+    'FiscalYear',
+    'Fiscal',
+  ],
   Task: ['IsClosed', 'IsHighPriority', 'AccountId', 'IsRecurrence'],
   Event: ['AccountId', 'IsChild', 'IsGroupEvent', 'GroupEventType', 'IsRecurrence'],
   EmailMessage: ['ActivityId', 'HasAttachment', 'ValidatedFromAddress', 'IsClientManaged'],
@@ -148,10 +221,31 @@ const LABELS: Readonly<Record<SObjectType, [string, string]>> = {
 
 /** Child relationships and the lookup they follow (activities hang off WhatId/WhoId, emails off RelatedToId). */
 const CHILDREN: Readonly<Record<string, ReadonlyArray<[string, SObjectType, string]>>> = {
-  Account: [['Contacts', 'Contact', 'AccountId'], ['Opportunities', 'Opportunity', 'AccountId'], ['Tasks', 'Task', 'WhatId'], ['Events', 'Event', 'WhatId'], ['Emails', 'EmailMessage', 'RelatedToId'], ['ChildAccounts', 'Account', 'ParentId']],
-  Contact: [['Tasks', 'Task', 'WhoId'], ['Events', 'Event', 'WhoId'], ['OpportunityContactRoles', 'OpportunityContactRole', 'ContactId'], ['EmailMessageRelations', 'EmailMessageRelation', 'RelationId']],
-  Lead: [['Tasks', 'Task', 'WhoId'], ['Events', 'Event', 'WhoId'], ['EmailMessageRelations', 'EmailMessageRelation', 'RelationId']],
-  Opportunity: [['Tasks', 'Task', 'WhatId'], ['Events', 'Event', 'WhatId'], ['OpportunityContactRoles', 'OpportunityContactRole', 'OpportunityId'], ['Emails', 'EmailMessage', 'RelatedToId']],
+  Account: [
+    ['Contacts', 'Contact', 'AccountId'],
+    ['Opportunities', 'Opportunity', 'AccountId'],
+    ['Tasks', 'Task', 'WhatId'],
+    ['Events', 'Event', 'WhatId'],
+    ['Emails', 'EmailMessage', 'RelatedToId'],
+    ['ChildAccounts', 'Account', 'ParentId'],
+  ],
+  Contact: [
+    ['Tasks', 'Task', 'WhoId'],
+    ['Events', 'Event', 'WhoId'],
+    ['OpportunityContactRoles', 'OpportunityContactRole', 'ContactId'],
+    ['EmailMessageRelations', 'EmailMessageRelation', 'RelationId'],
+  ],
+  Lead: [
+    ['Tasks', 'Task', 'WhoId'],
+    ['Events', 'Event', 'WhoId'],
+    ['EmailMessageRelations', 'EmailMessageRelation', 'RelationId'],
+  ],
+  Opportunity: [
+    ['Tasks', 'Task', 'WhatId'],
+    ['Events', 'Event', 'WhatId'],
+    ['OpportunityContactRoles', 'OpportunityContactRole', 'OpportunityId'],
+    ['Emails', 'EmailMessage', 'RelatedToId'],
+  ],
   EmailMessage: [['EmailMessageRelations', 'EmailMessageRelation', 'EmailMessageId']],
   User: [['EmailMessageRelations', 'EmailMessageRelation', 'RelationId']],
 };
@@ -165,12 +259,26 @@ function kindOf(type: string, name: string, raw: string, hasRelationship: boolea
   if (raw === 'number') {
     if (name === 'Amount' || name === 'AnnualRevenue') return 'currency';
     if (name === 'Probability') return 'percent';
-    if (name === 'NumberOfEmployees' || name === 'DurationInMinutes' || name.startsWith('Recurrence') || name.endsWith('Count') || name.startsWith('Fiscal')) return 'int';
+    if (
+      name === 'NumberOfEmployees' ||
+      name === 'DurationInMinutes' ||
+      name.startsWith('Recurrence') ||
+      name.endsWith('Count') ||
+      name.startsWith('Fiscal')
+    )
+      return 'int';
     return 'double';
   }
   if (hasRelationship || /Id$/.test(name)) return 'reference';
   if (PICKLISTS[`${type}.${name}`]) return 'picklist';
-  if (name === 'Description' || name === 'TextBody' || name === 'HtmlBody' || name.endsWith('Street') || name === 'Headers') return 'textarea';
+  if (
+    name === 'Description' ||
+    name === 'TextBody' ||
+    name === 'HtmlBody' ||
+    name.endsWith('Street') ||
+    name === 'Headers'
+  )
+    return 'textarea';
   if (name === 'Email' || (type === 'EmailMessage' && name === 'FromAddress')) return 'email';
   if (/Phone$|^Fax$/.test(name)) return 'phone';
   if (name === 'Website' || name.endsWith('Url')) return 'url';
@@ -241,7 +349,17 @@ function build(type: SObjectType): SObjectDef {
     children.set(relationshipName.toLowerCase(), { relationshipName, childType, field });
   }
   const [label, labelPlural] = LABELS[type];
-  return { name: type, keyPrefix: KEY_PREFIX[type], label, labelPlural, fields, byName, byRelationship, children, requiredOnCreate: REQUIRED[type] };
+  return {
+    name: type,
+    keyPrefix: KEY_PREFIX[type],
+    label,
+    labelPlural,
+    fields,
+    byName,
+    byRelationship,
+    children,
+    requiredOnCreate: REQUIRED[type],
+  };
 }
 
 const DEFS = new Map<string, SObjectDef>(SOBJECT_TYPES.map((t) => [t.toLowerCase(), build(t)]));

@@ -35,11 +35,18 @@ function sendError(res: Response, err: unknown, log: (m: string) => void): void 
   }
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
-    res.status(400).json([{ message: `Unexpected character in JSON body: ${e.message ?? ''}`, errorCode: 'JSON_PARSER_ERROR' }]);
+    res
+      .status(400)
+      .json([{ message: `Unexpected character in JSON body: ${e.message ?? ''}`, errorCode: 'JSON_PARSER_ERROR' }]);
     return;
   }
   log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  res.status(500).json([{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: sandbox', errorCode: 'UNKNOWN_EXCEPTION' }]);
+  res.status(500).json([
+    {
+      message: 'An unexpected error occurred. Please include this ErrorId if you contact support: sandbox',
+      errorCode: 'UNKNOWN_EXCEPTION',
+    },
+  ]);
 }
 
 export function createApp(ctx: SandboxContext): express.Express {
@@ -71,7 +78,12 @@ export function createApp(ctx: SandboxContext): express.Express {
     }
     const client = callOptionsClient(req.header('sforce-call-options'));
     const origin = `com/salesforce/api/rest/${version[1]}${client ? `;client=${client}` : ''}`;
-    const state: RestState = { org, session, apiVersion: version[1]!, change: { userId: session.userId, changeOrigin: origin } };
+    const state: RestState = {
+      org,
+      session,
+      apiVersion: version[1]!,
+      change: { userId: session.userId, changeOrigin: origin },
+    };
     res.locals.sf = state;
     next();
   });
@@ -79,16 +91,27 @@ export function createApp(ctx: SandboxContext): express.Express {
   rest.get('/', (req, res) => {
     const base = `/services/data/${String((req.params as Record<string, string>).version)}`;
     const names = ['sobjects', 'query', 'queryAll', 'composite', 'jobs', 'limits'];
-    res.json({ ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])), identity: `${ctx.baseUrl}/id/${(res.locals.sf as RestState).org.id}/${(res.locals.sf as RestState).session.userId}` });
+    res.json({
+      ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])),
+      identity: `${ctx.baseUrl}/id/${(res.locals.sf as RestState).org.id}/${(res.locals.sf as RestState).session.userId}`,
+    });
   });
   rest.get('/limits', (_req, res) => {
     res.json((res.locals.sf as RestState).org.allowance.snapshot());
   });
   // The identity response's `recent` and `search` URLs resolve (recent: the user's recently viewed items, none here;
   // search: SOSL, which the sandbox does not run: MALFORMED_SEARCH like a bad query string).
-  rest.get(['/recent', '/recent/'], (_req, res) => { res.json([]); });
+  rest.get(['/recent', '/recent/'], (_req, res) => {
+    res.json([]);
+  });
   rest.get(['/search', '/search/'], (req) => {
-    throw new SalesforceApiError(400, 'MALFORMED_SEARCH', req.query.q ? 'SOSL search is not available in this sandbox' : 'No search term found. The search term must be at least 2 characters long.');
+    throw new SalesforceApiError(
+      400,
+      'MALFORMED_SEARCH',
+      req.query.q
+        ? 'SOSL search is not available in this sandbox'
+        : 'No search term found. The search term must be at least 2 characters long.',
+    );
   });
   rest.use(sobjectsRouter(ctx));
   rest.use(queryRouter(ctx));

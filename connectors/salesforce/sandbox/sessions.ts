@@ -59,8 +59,10 @@ export class SessionManager {
   redeemCode(code: string, redirectUri: string | undefined, verifier: string | undefined): AuthorizationCode {
     const grant = this.codes.get(code);
     this.codes.delete(code);
-    if (!grant || grant.expiresAt < this.now()) throw new OAuthError(400, 'invalid_grant', 'expired authorization code');
-    if (redirectUri !== grant.redirectUri) throw new OAuthError(400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
+    if (!grant || grant.expiresAt < this.now())
+      throw new OAuthError(400, 'invalid_grant', 'expired authorization code');
+    if (redirectUri !== grant.redirectUri)
+      throw new OAuthError(400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
     if (grant.codeChallenge) {
       if (!verifier) throw new OAuthError(400, 'invalid_grant', 'invalid code verifier');
       if (s256(verifier) !== grant.codeChallenge) throw new OAuthError(400, 'invalid_request', 'invalid code verifier');

@@ -14,8 +14,17 @@ import { DAY_MS, formatDateTime, parseDateTime, truncateToMinute } from './time.
 const REPLICATION_WINDOW_MS = 30 * DAY_MS;
 
 const SOAP_TYPES: Partial<Record<FieldDef['kind'], string>> = {
-  id: 'tns:ID', reference: 'tns:ID', boolean: 'xsd:boolean', double: 'xsd:double', currency: 'xsd:double', percent: 'xsd:double',
-  int: 'xsd:int', date: 'xsd:date', datetime: 'xsd:dateTime', address: 'urn:address', junctionidlist: 'tns:ID',
+  id: 'tns:ID',
+  reference: 'tns:ID',
+  boolean: 'xsd:boolean',
+  double: 'xsd:double',
+  currency: 'xsd:double',
+  percent: 'xsd:double',
+  int: 'xsd:int',
+  date: 'xsd:date',
+  datetime: 'xsd:dateTime',
+  address: 'urn:address',
+  junctionidlist: 'tns:ID',
 };
 
 function describeField(f: FieldDef): Record<string, unknown> {
@@ -31,7 +40,17 @@ function describeField(f: FieldDef): Record<string, unknown> {
     filterable: f.kind !== 'textarea' && f.kind !== 'address' && f.kind !== 'junctionidlist',
     sortable: f.kind !== 'textarea' && f.kind !== 'address' && f.kind !== 'junctionidlist',
     groupable: f.kind !== 'textarea',
-    defaultedOnCreate: ['Id', 'OwnerId', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'IsDeleted'].includes(f.name) || f.kind === 'boolean',
+    defaultedOnCreate:
+      [
+        'Id',
+        'OwnerId',
+        'CreatedDate',
+        'CreatedById',
+        'LastModifiedDate',
+        'LastModifiedById',
+        'SystemModstamp',
+        'IsDeleted',
+      ].includes(f.name) || f.kind === 'boolean',
     custom: f.custom,
     externalId: f.externalId,
     unique: f.unique,
@@ -41,7 +60,13 @@ function describeField(f: FieldDef): Record<string, unknown> {
     polymorphicForeignKey: f.polymorphic,
     referenceTo: f.referenceTo,
     relationshipName: f.relationshipName,
-    picklistValues: (f.picklist ?? []).map((p) => ({ active: true, defaultValue: p.defaultValue === true, label: p.label, validFor: null, value: p.value })),
+    picklistValues: (f.picklist ?? []).map((p) => ({
+      active: true,
+      defaultValue: p.defaultValue === true,
+      label: p.label,
+      validFor: null,
+      value: p.value,
+    })),
     restrictedPicklist: f.restrictedPicklist,
   };
 }
@@ -53,21 +78,46 @@ function urls(version: string, type: string): Record<string, string> {
 
 function basicInfo(def: SObjectDef, version: string): Record<string, unknown> {
   return {
-    name: def.name, label: def.label, labelPlural: def.labelPlural, keyPrefix: def.keyPrefix, custom: false,
-    queryable: true, retrieveable: true, searchable: def.name !== 'EmailMessageRelation', createable: true,
-    updateable: def.name !== 'EmailMessageRelation', deletable: true, replicateable: true, triggerable: true, urls: urls(version, def.name),
+    name: def.name,
+    label: def.label,
+    labelPlural: def.labelPlural,
+    keyPrefix: def.keyPrefix,
+    custom: false,
+    queryable: true,
+    retrieveable: true,
+    searchable: def.name !== 'EmailMessageRelation',
+    createable: true,
+    updateable: def.name !== 'EmailMessageRelation',
+    deletable: true,
+    replicateable: true,
+    triggerable: true,
+    urls: urls(version, def.name),
   };
 }
 
 /** Serializes a stored row for GET /sobjects/{T}/{id}, optionally narrowed by `?fields=`. */
-export function recordBody(def: SObjectDef, row: SObjectRecord, version: string, fieldsParam: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = { attributes: { type: def.name, url: `/services/data/v${version}/sobjects/${def.name}/${String(row.Id)}` } };
-  const wanted = typeof fieldsParam === 'string' && fieldsParam.trim() !== ''
-    ? fieldsParam.split(',').map((f) => f.trim()).filter(Boolean)
-    : def.fields.map((f) => f.name);
+export function recordBody(
+  def: SObjectDef,
+  row: SObjectRecord,
+  version: string,
+  fieldsParam: unknown,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    attributes: { type: def.name, url: `/services/data/v${version}/sobjects/${def.name}/${String(row.Id)}` },
+  };
+  const wanted =
+    typeof fieldsParam === 'string' && fieldsParam.trim() !== ''
+      ? fieldsParam
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean)
+      : def.fields.map((f) => f.name);
   for (const name of wanted) {
     const field = def.byName.get(name.toLowerCase());
-    if (!field) throw new SalesforceApiError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${def.name}`, [name]);
+    if (!field)
+      throw new SalesforceApiError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${def.name}`, [
+        name,
+      ]);
     out[field.name] = row[field.name] ?? null;
   }
   return out;
@@ -77,10 +127,15 @@ function replicationWindow(req: Request, now: number): { start: number; end: num
   const start = typeof req.query.start === 'string' ? parseDateTime(req.query.start) : null;
   const end = typeof req.query.end === 'string' ? parseDateTime(req.query.end) : null;
   if (start === null || end === null) {
-    throw new SalesforceApiError(400, 'INVALID_REPLICATION_DATE', 'start and end must be ISO-8601 datetimes in UTC (for example 2024-06-01T00:00:00+00:00)');
+    throw new SalesforceApiError(
+      400,
+      'INVALID_REPLICATION_DATE',
+      'start and end must be ISO-8601 datetimes in UTC (for example 2024-06-01T00:00:00+00:00)',
+    );
   }
   if (end <= start) throw new SalesforceApiError(400, 'INVALID_REPLICATION_DATE', 'end date must be after start date');
-  if (start < now - REPLICATION_WINDOW_MS) throw new SalesforceApiError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');
+  if (start < now - REPLICATION_WINDOW_MS)
+    throw new SalesforceApiError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');
   return { start, end, latest: truncateToMinute(Math.min(end, now)) };
 }
 
@@ -90,7 +145,11 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
 
   r.get('/sobjects', (_req, res) => {
     const { apiVersion } = restState(res);
-    res.json({ encoding: 'UTF-8', maxBatchSize: 200, sobjects: SOBJECT_TYPES.map((t) => basicInfo(sobjectDef(t), apiVersion)) });
+    res.json({
+      encoding: 'UTF-8',
+      maxBatchSize: 200,
+      sobjects: SOBJECT_TYPES.map((t) => basicInfo(sobjectDef(t), apiVersion)),
+    });
   });
 
   r.get('/sobjects/:type', (req, res) => {
@@ -105,8 +164,19 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     res.json({
       ...basicInfo(def, apiVersion),
       // Describe answers for the calling user: a field not created yet is absent, one without edit access is read-only.
-      fields: def.fields.filter((f) => access(f.name) !== 'absent').map((f) => (access(f.name) === 'readonly' ? { ...describeField(f), createable: false, updateable: false } : describeField(f))),
-      childRelationships: [...def.children.values()].map((c) => ({ childSObject: c.childType, field: c.field, relationshipName: c.relationshipName, cascadeDelete: false })),
+      fields: def.fields
+        .filter((f) => access(f.name) !== 'absent')
+        .map((f) =>
+          access(f.name) === 'readonly'
+            ? { ...describeField(f), createable: false, updateable: false }
+            : describeField(f),
+        ),
+      childRelationships: [...def.children.values()].map((c) => ({
+        childSObject: c.childType,
+        field: c.field,
+        relationshipName: c.relationshipName,
+        cascadeDelete: false,
+      })),
       recordTypeInfos: [],
     });
   });
@@ -121,10 +191,13 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     const { org } = restState(res);
     const type = typeParam(req);
     const w = replicationWindow(req, ctx.now());
-    const ids = org.store.all(type).filter((row) => {
-      const ms = parseDateTime(String(row.SystemModstamp)) ?? 0;
-      return ms >= w.start && ms < w.latest;
-    }).map((row) => row.Id);
+    const ids = org.store
+      .all(type)
+      .filter((row) => {
+        const ms = parseDateTime(String(row.SystemModstamp)) ?? 0;
+        return ms >= w.start && ms < w.latest;
+      })
+      .map((row) => row.Id);
     res.json({ ids, latestDateCovered: formatDateTime(w.latest) });
   });
 
@@ -135,7 +208,11 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     const deletedRecords = org.store.deletedLog
       .filter((d) => d.type === type && d.deletedDate >= w.start && d.deletedDate < w.latest)
       .map((d) => ({ id: d.id, deletedDate: formatDateTime(d.deletedDate) }));
-    res.json({ deletedRecords, earliestDateAvailable: formatDateTime(truncateToMinute(org.createdAt)), latestDateCovered: formatDateTime(w.latest) });
+    res.json({
+      deletedRecords,
+      earliestDateAvailable: formatDateTime(truncateToMinute(org.createdAt)),
+      latestDateCovered: formatDateTime(w.latest),
+    });
   });
 
   r.get('/sobjects/:type/:id', (req, res) => {
@@ -165,15 +242,31 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     const field = def.byName.get(fieldName.toLowerCase());
     const access = field ? org.store.fieldAccess.get(`${type}.${field.name}`.toLowerCase()) : undefined;
     if (!field || access === 'absent' || !field.externalId) {
-      throw new SalesforceApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${fieldName}`);
+      throw new SalesforceApiError(
+        404,
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${fieldName}`,
+      );
     }
     const value = String(req.params.value);
     const body = { ...bodyObject(req) };
     const sent = Object.entries(body).find(([k]) => k.toLowerCase() === field.name.toLowerCase());
     if (sent && String(sent[1]).toLowerCase() !== value.toLowerCase()) {
-      throw new SalesforceApiError(400, 'INVALID_FIELD', `The value of ${field.name} in the body does not match the value in the URL`, [field.name]);
+      throw new SalesforceApiError(
+        400,
+        'INVALID_FIELD',
+        `The value of ${field.name} in the body does not match the value in the URL`,
+        [field.name],
+      );
     }
-    const matches = org.store.all(type).filter((row) => row[field.name] !== null && row[field.name] !== undefined && String(row[field.name]).toLowerCase() === value.toLowerCase());
+    const matches = org.store
+      .all(type)
+      .filter(
+        (row) =>
+          row[field.name] !== null &&
+          row[field.name] !== undefined &&
+          String(row[field.name]).toLowerCase() === value.toLowerCase(),
+      );
     if (matches.length > 1) {
       res.status(300).json(matches.map((m) => `/services/data/v${apiVersion}/sobjects/${type}/${String(m.Id)}`));
       return;
@@ -205,4 +298,3 @@ export function bodyObject(req: Request): Record<string, unknown> {
   }
   return body as Record<string, unknown>;
 }
-

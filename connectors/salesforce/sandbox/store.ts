@@ -46,7 +46,11 @@ export interface DeletedEntry {
 /** Fields that never appear in change events (the record id travels in the header). */
 const NOT_IN_EVENTS = new Set(['Id', 'SystemModstamp', 'IsDeleted', 'ToIds', 'CcIds', 'BccIds']);
 
-const JUNCTION_RELATION: Readonly<Record<string, string>> = { ToIds: 'ToAddress', CcIds: 'CcAddress', BccIds: 'BccAddress' };
+const JUNCTION_RELATION: Readonly<Record<string, string>> = {
+  ToIds: 'ToAddress',
+  CcIds: 'CcAddress',
+  BccIds: 'BccAddress',
+};
 
 export class OrgStore {
   private readonly tables = new Map<SObjectType, Map<string, SObjectRecord>>();
@@ -144,7 +148,12 @@ export class OrgStore {
 
   private coerce(def: SObjectDef, field: FieldDef, raw: unknown): FieldValue {
     const bad = (): never => {
-      throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', `Cannot deserialize instance of ${field.kind} from ${typeof raw} value ${JSON.stringify(raw)} or request may be missing a required field`, [field.name]);
+      throw new SalesforceApiError(
+        400,
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of ${field.kind} from ${typeof raw} value ${JSON.stringify(raw)} or request may be missing a required field`,
+        [field.name],
+      );
     };
     if (raw === null || raw === undefined || raw === '') {
       if (field.kind === 'boolean') bad();
@@ -175,19 +184,32 @@ export class OrgStore {
       }
       case 'junctionidlist': {
         const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : bad();
-        return list.map((v) => this.checkReference(def, { ...field, referenceTo: ['Contact', 'Lead', 'User'] }, String(v).trim()));
+        return list.map((v) =>
+          this.checkReference(def, { ...field, referenceTo: ['Contact', 'Lead', 'User'] }, String(v).trim()),
+        );
       }
       case 'reference':
       case 'id':
         if (typeof raw !== 'string') return bad();
         return this.checkReference(def, field, raw);
       default: {
-        const s = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad();
+        const s =
+          typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad();
         if (field.length > 0 && s.length > field.length) {
-          throw new SalesforceApiError(400, 'STRING_TOO_LONG', `${field.name}: data value too large: ${s.slice(0, 40)}... (max length=${field.length})`, [field.name]);
+          throw new SalesforceApiError(
+            400,
+            'STRING_TOO_LONG',
+            `${field.name}: data value too large: ${s.slice(0, 40)}... (max length=${field.length})`,
+            [field.name],
+          );
         }
         if (field.restrictedPicklist && field.picklist && !field.picklist.some((p) => p.value === s)) {
-          throw new SalesforceApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.name}: bad value for restricted picklist field: ${s}`, [field.name]);
+          throw new SalesforceApiError(
+            400,
+            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            `${field.name}: bad value for restricted picklist field: ${s}`,
+            [field.name],
+          );
         }
         return s;
       }
@@ -196,13 +218,20 @@ export class OrgStore {
 
   private checkReference(def: SObjectDef, field: FieldDef, raw: string): string {
     if (!isValidId(raw)) {
-      throw new SalesforceApiError(400, 'MALFORMED_ID', `${field.name}: id value of incorrect type: ${raw}`, [field.name]);
+      throw new SalesforceApiError(400, 'MALFORMED_ID', `${field.name}: id value of incorrect type: ${raw}`, [
+        field.name,
+      ]);
     }
     const id = to18(raw);
     if (field.referenceTo.length === 0) return id;
     const target = typeForId(id);
     if (!target || !field.referenceTo.includes(target)) {
-      throw new SalesforceApiError(400, 'FIELD_INTEGRITY_EXCEPTION', `${field.name}: id value of incorrect type: ${raw}`, [field.name]);
+      throw new SalesforceApiError(
+        400,
+        'FIELD_INTEGRITY_EXCEPTION',
+        `${field.name}: id value of incorrect type: ${raw}`,
+        [field.name],
+      );
     }
     if (!this.get(target, id)) {
       throw new SalesforceApiError(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [field.name]);
@@ -216,14 +245,29 @@ export class OrgStore {
     const def = sobjectDef(type);
     const values = this.normalizeInput(type, input, 'create');
     const missing = def.requiredOnCreate.filter((f) => values[f] === undefined || values[f] === null);
-    if (type === 'Event' && values.StartDateTime == null && values.ActivityDateTime == null && !(values.IsAllDayEvent === true && values.ActivityDate != null)) {
+    if (
+      type === 'Event' &&
+      values.StartDateTime == null &&
+      values.ActivityDateTime == null &&
+      !(values.IsAllDayEvent === true && values.ActivityDate != null)
+    ) {
       missing.push('ActivityDateTime');
     }
-    if (type === 'Event' && values.DurationInMinutes == null && values.EndDateTime == null && values.IsAllDayEvent !== true) {
+    if (
+      type === 'Event' &&
+      values.DurationInMinutes == null &&
+      values.EndDateTime == null &&
+      values.IsAllDayEvent !== true
+    ) {
       missing.push('DurationInMinutes');
     }
     if (missing.length > 0) {
-      throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+      throw new SalesforceApiError(
+        400,
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.join(', ')}]`,
+        missing,
+      );
     }
     if (values.OwnerId == null && def.byName.has('ownerid')) values.OwnerId = ctx.userId;
     this.checkUnique(type, values, null);
@@ -238,9 +282,19 @@ export class OrgStore {
     for (const field of sobjectDef(type).fields) {
       const v = values[field.name];
       if (!field.unique || typeof v !== 'string') continue;
-      const clash = this.all(type).find((r) => r.Id !== exceptId && typeof r[field.name] === 'string' && (r[field.name] as string).toLowerCase() === v.toLowerCase());
+      const clash = this.all(type).find(
+        (r) =>
+          r.Id !== exceptId &&
+          typeof r[field.name] === 'string' &&
+          (r[field.name] as string).toLowerCase() === v.toLowerCase(),
+      );
       if (clash) {
-        throw new SalesforceApiError(400, 'DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${String(clash.Id)}`, []);
+        throw new SalesforceApiError(
+          400,
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${field.name} duplicates value on record with id: ${String(clash.Id)}`,
+          [],
+        );
       }
     }
   }
@@ -262,7 +316,12 @@ export class OrgStore {
   private checkEmailEdit(existing: SObjectRecord, values: SObjectRecord, ctx: ChangeContext): void {
     if (existing.Status === EMAIL_STATUS.Draft) {
       if (existing.IsPrivateDraft === true && existing.CreatedById !== ctx.userId) {
-        throw new SalesforceApiError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', ['Id']);
+        throw new SalesforceApiError(
+          400,
+          'INSUFFICIENT_ACCESS_OR_READONLY',
+          'insufficient access rights on object id',
+          ['Id'],
+        );
       }
       return;
     }
@@ -270,14 +329,25 @@ export class OrgStore {
       if (k === 'IsExternallyVisible') continue;
       if (k === 'Status' && existing.Status === EMAIL_STATUS.New && v === EMAIL_STATUS.Read) continue;
       if (k === 'Status' && v === existing.Status) continue;
-      throw new SalesforceApiError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', `You can't edit ${k} on an email message that isn't a draft (Status 5).`, [k]);
+      throw new SalesforceApiError(
+        400,
+        'INSUFFICIENT_ACCESS_OR_READONLY',
+        `You can't edit ${k} on an email message that isn't a draft (Status 5).`,
+        [k],
+      );
     }
   }
 
   requireRecord(type: SObjectType, id: string): SObjectRecord {
-    if (!isValidId(id)) throw new SalesforceApiError(400, 'MALFORMED_ID', `Provided external ID field does not exist or is not accessible: ${id}`);
+    if (!isValidId(id))
+      throw new SalesforceApiError(
+        400,
+        'MALFORMED_ID',
+        `Provided external ID field does not exist or is not accessible: ${id}`,
+      );
     const row = this.table(type).get(to18(id));
-    if (!row || typeForId(to18(id)) !== type) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (!row || typeForId(to18(id)) !== type)
+      throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     if (row.IsDeleted === true) throw new SalesforceApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
     return row;
   }
@@ -318,7 +388,18 @@ export class OrgStore {
       if (v === null || NOT_IN_EVENTS.has(k) || (Array.isArray(v) && v.length === 0)) continue;
       fields[k] = v;
     }
-    this.emit({ type, changeType: 'CREATE', recordId: id, userId: ctx.userId, changeOrigin: ctx.changeOrigin, commitTimestamp: ts, transactionKey: randomUUID(), fields, changedFields: [], nulledFields: [] });
+    this.emit({
+      type,
+      changeType: 'CREATE',
+      recordId: id,
+      userId: ctx.userId,
+      changeOrigin: ctx.changeOrigin,
+      commitTimestamp: ts,
+      transactionKey: randomUUID(),
+      fields,
+      changedFields: [],
+      nulledFields: [],
+    });
     return id;
   }
 
@@ -349,21 +430,51 @@ export class OrgStore {
       changedFields.push('LastModifiedById');
       fields.LastModifiedById = record.LastModifiedById ?? null;
     }
-    this.emit({ type, changeType: 'UPDATE', recordId: record.Id as string, userId: ctx.userId, changeOrigin: ctx.changeOrigin, commitTimestamp: ts, transactionKey: randomUUID(), fields, changedFields, nulledFields });
+    this.emit({
+      type,
+      changeType: 'UPDATE',
+      recordId: record.Id as string,
+      userId: ctx.userId,
+      changeOrigin: ctx.changeOrigin,
+      commitTimestamp: ts,
+      transactionKey: randomUUID(),
+      fields,
+      changedFields,
+      nulledFields,
+    });
   }
 
-  /** Soft delete into the recycle bin (IsDeleted, visible to queryAll and getDeleted), cascading like the platform does. */
+  /**
+   * Soft delete into the recycle bin (IsDeleted, visible to queryAll and getDeleted), cascading like the platform does.
+   */
   delete(type: SObjectType, id: string, ctx: ChangeContext, at?: number): void {
     const record = this.requireRecord(type, id);
     const ts = at ?? this.stamp();
     record.IsDeleted = true;
     record.SystemModstamp = formatDateTime(ts);
     this.deletedLog.push({ type, id: record.Id as string, deletedDate: ts });
-    this.emit({ type, changeType: 'DELETE', recordId: record.Id as string, userId: ctx.userId, changeOrigin: ctx.changeOrigin, commitTimestamp: ts, transactionKey: randomUUID(), fields: {}, changedFields: [], nulledFields: [] });
+    this.emit({
+      type,
+      changeType: 'DELETE',
+      recordId: record.Id as string,
+      userId: ctx.userId,
+      changeOrigin: ctx.changeOrigin,
+      commitTimestamp: ts,
+      transactionKey: randomUUID(),
+      fields: {},
+      changedFields: [],
+      nulledFields: [],
+    });
     const cascade: Array<[SObjectType, string]> =
-      type === 'Account' ? [['Contact', 'AccountId'], ['Opportunity', 'AccountId']]
-        : type === 'Opportunity' || type === 'Contact' ? [['OpportunityContactRole', `${type}Id`]]
-          : type === 'EmailMessage' ? [['EmailMessageRelation', 'EmailMessageId']]
+      type === 'Account'
+        ? [
+            ['Contact', 'AccountId'],
+            ['Opportunity', 'AccountId'],
+          ]
+        : type === 'Opportunity' || type === 'Contact'
+          ? [['OpportunityContactRole', `${type}Id`]]
+          : type === 'EmailMessage'
+            ? [['EmailMessageRelation', 'EmailMessageId']]
             : [];
     for (const [childType, fk] of cascade) {
       for (const child of this.all(childType)) {
@@ -373,7 +484,13 @@ export class OrgStore {
   }
 
   /** Inserts a historical row (seed data): no validation, no events, timestamps as given. */
-  insertHistorical(type: SObjectType, values: SObjectRecord, createdAt: number, modifiedAt: number, userId: string): string {
+  insertHistorical(
+    type: SObjectType,
+    values: SObjectRecord,
+    createdAt: number,
+    modifiedAt: number,
+    userId: string,
+  ): string {
     const def = sobjectDef(type);
     const id = this.ids.next(def.keyPrefix);
     const record: SObjectRecord = {};
@@ -413,7 +530,15 @@ export class OrgStore {
       case 'EmailMessage':
         return { Status: EMAIL_STATUS.New, MessageDate: formatDateTime(ts) };
       case 'User':
-        return { IsActive: true, TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', EmailEncodingKey: 'UTF-8', UserType: 'Standard', DefaultGroupNotificationFrequency: 'N' };
+        return {
+          IsActive: true,
+          TimeZoneSidKey: 'America/Los_Angeles',
+          LocaleSidKey: 'en_US',
+          LanguageLocaleKey: 'en_US',
+          EmailEncodingKey: 'UTF-8',
+          UserType: 'Standard',
+          DefaultGroupNotificationFrequency: 'N',
+        };
       default:
         return {};
     }
@@ -429,7 +554,8 @@ export class OrgStore {
       if (stage) {
         if (written.includes('StageName') && !written.includes('Probability')) r.Probability = stage.probability;
         if (r.Probability === null) r.Probability = stage.probability;
-        if (written.includes('StageName') && !written.includes('ForecastCategoryName')) r.ForecastCategoryName = stage.forecastCategoryName;
+        if (written.includes('StageName') && !written.includes('ForecastCategoryName'))
+          r.ForecastCategoryName = stage.forecastCategoryName;
         if (r.ForecastCategoryName === null) r.ForecastCategoryName = stage.forecastCategoryName;
         r.ForecastCategory = stage.forecastCategory;
         r.IsClosed = stage.isClosed;
@@ -441,7 +567,12 @@ export class OrgStore {
       r.IsHighPriority = r.Priority === 'High';
     }
     if (type === 'Event') {
-      const start = typeof r.StartDateTime === 'string' ? r.StartDateTime : typeof r.ActivityDateTime === 'string' ? r.ActivityDateTime : null;
+      const start =
+        typeof r.StartDateTime === 'string'
+          ? r.StartDateTime
+          : typeof r.ActivityDateTime === 'string'
+            ? r.ActivityDateTime
+            : null;
       if (start) {
         const startMs = parseDateTime(start) ?? 0;
         r.StartDateTime = start;
@@ -455,7 +586,8 @@ export class OrgStore {
       }
     }
     if (type === 'Task' || type === 'Event') r.AccountId = this.accountOf(r.WhatId, r.WhoId);
-    if (type === 'EmailMessageRelation' && typeof r.RelationId === 'string') r.RelationObjectType = typeForId(r.RelationId) ?? null;
+    if (type === 'EmailMessageRelation' && typeof r.RelationId === 'string')
+      r.RelationObjectType = typeForId(r.RelationId) ?? null;
   }
 
   private accountOf(whatId: FieldValue | undefined, whoId: FieldValue | undefined): string | null {
@@ -472,13 +604,21 @@ export class OrgStore {
   }
 
   /** Side effects of a write: EmailMessageRelation rows for ToIds/CcIds/BccIds and LastActivityDate on the parents. */
-  private afterWrite(type: SObjectType, r: SObjectRecord, ts: number, ctx: ChangeContext, changed?: SObjectRecord, historical = false): void {
+  private afterWrite(
+    type: SObjectType,
+    r: SObjectRecord,
+    ts: number,
+    ctx: ChangeContext,
+    changed?: SObjectRecord,
+    historical = false,
+  ): void {
     if (type === 'EmailMessage') {
       for (const [field, relationType] of Object.entries(JUNCTION_RELATION)) {
         if (changed && !(field in changed)) continue;
         const ids = Array.isArray(r[field]) ? (r[field] as string[]) : [];
         for (const rel of this.all('EmailMessageRelation')) {
-          if (rel.EmailMessageId === r.Id && rel.RelationType === relationType) this.table('EmailMessageRelation').delete(rel.Id as string);
+          if (rel.EmailMessageId === r.Id && rel.RelationType === relationType)
+            this.table('EmailMessageRelation').delete(rel.Id as string);
         }
         const addresses: string[] = [];
         for (const relationId of ids) {
@@ -488,14 +628,25 @@ export class OrgStore {
           this.insertRelation(r.Id as string, relationId, relationType, address, ts, ctx.userId);
         }
         const addressField = relationType;
-        if (addresses.length > 0 && (r[addressField] === null || r[addressField] === undefined)) r[addressField] = addresses.join('; ');
+        if (addresses.length > 0 && (r[addressField] === null || r[addressField] === undefined))
+          r[addressField] = addresses.join('; ');
       }
       if (!changed && typeof r.FromAddress === 'string') {
-        const sender = this.all('User').find((u) => typeof u.Email === 'string' && u.Email.toLowerCase() === (r.FromAddress as string).toLowerCase());
-        this.insertRelation(r.Id as string, sender ? (sender.Id as string) : null, 'FromAddress', r.FromAddress, ts, ctx.userId);
+        const sender = this.all('User').find(
+          (u) => typeof u.Email === 'string' && u.Email.toLowerCase() === (r.FromAddress as string).toLowerCase(),
+        );
+        this.insertRelation(
+          r.Id as string,
+          sender ? (sender.Id as string) : null,
+          'FromAddress',
+          r.FromAddress,
+          ts,
+          ctx.userId,
+        );
       }
     }
-    const isActivity = type === 'Task' || type === 'Event' || (type === 'EmailMessage' && r.Status !== EMAIL_STATUS.Draft);
+    const isActivity =
+      type === 'Task' || type === 'Event' || (type === 'EmailMessage' && r.Status !== EMAIL_STATUS.Draft);
     if (isActivity && (!changed || historical)) {
       const day = typeof r.ActivityDate === 'string' ? r.ActivityDate : formatDate(ts);
       for (const parentId of [r.WhatId, r.WhoId, r.RelatedToId, r.AccountId]) {
@@ -508,7 +659,14 @@ export class OrgStore {
     }
   }
 
-  private insertRelation(emailId: string, relationId: string | null, relationType: string, address: FieldValue | undefined, ts: number, userId: string): void {
+  private insertRelation(
+    emailId: string,
+    relationId: string | null,
+    relationType: string,
+    address: FieldValue | undefined,
+    ts: number,
+    userId: string,
+  ): void {
     const id = this.ids.next(sobjectDef('EmailMessageRelation').keyPrefix);
     this.table('EmailMessageRelation').set(id, {
       Id: id,

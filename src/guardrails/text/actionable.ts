@@ -6,7 +6,8 @@
  * are listed in the languages our customers write in.
  */
 
-export type ActionableKind = 'link' | 'email' | 'phone' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
+export type ActionableKind =
+  'link' | 'email' | 'phone' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
 
 export interface Actionable {
   kind: ActionableKind;
@@ -18,16 +19,25 @@ export interface Actionable {
   num?: number;
 }
 
-const TLDS = 'com|net|org|io|co|ai|app|dev|biz|info|xyz|top|site|online|shop|link|click|live|me|us|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ru|cn|jp|br|mx|ar|in|au|ca|eu|gov|edu|ly|gl|gd|to|cc|tk|ml|ga|cf|gq|ws|su|pw|icu|vip|work|support|help|pay|finance|bank|money|security|cloud|email|page|sh|so|gg|tv|fm|ly|one|pro|team|tech|store|services|solutions|zip|mov';
+const TLDS =
+  'com|net|org|io|co|ai|app|dev|biz|info|xyz|top|site|online|shop|link|click|live|me|us|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ru|cn|jp|br|mx|ar|in|au|ca|eu|gov|edu|ly|gl|gd|to|cc|tk|ml|ga|cf|gq|ws|su|pw|icu|vip|work|support|help|pay|finance|bank|money|security|cloud|email|page|sh|so|gg|tv|fm|ly|one|pro|team|tech|store|services|solutions|zip|mov';
 // "example[.]com", "example (dot) com", "example dot com" are still domains to the reader.
 const DOT = String.raw`(?:\.|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*\[dot\]\s*|\s*\(dot\)\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
 const LABEL = String.raw`[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`;
 const HOST = String.raw`(?:${LABEL}${DOT})+(?:${TLDS}|[a-z]{2,24}(?=[/:?#]))`;
-const URL_RE = new RegExp(String.raw`\b(?:(?:https?|hxxps?|ftp)\s*(?::|\[:\])\s*//\s*|www${DOT})?(${HOST})(?::\d{2,5})?(?:[/?#][^\s"'<>)\]]*)?`, 'gi');
+const URL_RE = new RegExp(
+  String.raw`\b(?:(?:https?|hxxps?|ftp)\s*(?::|\[:\])\s*//\s*|www${DOT})?(${HOST})(?::\d{2,5})?(?:[/?#][^\s"'<>)\]]*)?`,
+  'gi',
+);
 const AT = String.raw`(?:@|\s*\[at\]\s*|\s*\(at\)\s*|\s+at\s+|\s*\(a\)\s*)`;
 const EMAIL_RE = new RegExp(String.raw`\b([a-z0-9][a-z0-9._%+-]{0,63})${AT}(${HOST})\b`, 'gi');
 
-const canonHost = (h: string): string => h.toLowerCase().replace(new RegExp(DOT, 'gi'), '.').replace(/^www\./, '').replace(/\.$/, '');
+const canonHost = (h: string): string =>
+  h
+    .toLowerCase()
+    .replace(new RegExp(DOT, 'gi'), '.')
+    .replace(/^www\./, '')
+    .replace(/\.$/, '');
 
 export const hostOf = (s: string): string | null => {
   const m = new RegExp(URL_RE.source, 'i').exec(s);
@@ -35,10 +45,12 @@ export const hostOf = (s: string): string | null => {
 };
 
 /** A domain is allowed by an allowed domain when it is the same or a subdomain of it. */
-export const domainWithin = (host: string, allowed: string): boolean => host === allowed || host.endsWith(`.${allowed}`);
+export const domainWithin = (host: string, allowed: string): boolean =>
+  host === allowed || host.endsWith(`.${allowed}`);
 
 const IBAN_RE = /\b([A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8})\b/g;
-const CRYPTO_RE = /\b(?:bc1[a-z0-9]{20,80}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40}|T[1-9A-HJ-NP-Za-km-z]{33}|[LM][a-km-zA-HJ-NP-Z1-9]{26,33})\b/g;
+const CRYPTO_RE =
+  /\b(?:bc1[a-z0-9]{20,80}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40}|T[1-9A-HJ-NP-Za-km-z]{33}|[LM][a-km-zA-HJ-NP-Z1-9]{26,33})\b/g;
 /** Words that make a nearby number a bank detail, in the languages we serve. */
 const BANK_WORDS = String.raw`(?:account|acct|a\/c|iban|bic|swift|routing|aba|sort\s*code|bsb|ifsc|clabe|konto|kontonummer|bankverbindung|blz|cuenta|compte|rib|conto|rekening|bank|banco|banque|wallet|monedero|portefeuille|beneficiar\w*|счет|счёт|reference|ref\.?|kundennummer|número de cuenta|numéro de compte|numero di conto)`;
 const BANK_NUM_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])${BANK_WORDS}[^\n\d]{0,25}((?:\d[ -]?){6,20}\d)`, 'giu');
@@ -49,12 +61,16 @@ const luhn = (d: string): boolean => {
   let sum = 0;
   for (let i = 0; i < d.length; i++) {
     let n = Number(d[d.length - 1 - i]);
-    if (i % 2) { n *= 2; if (n > 9) n -= 9; }
+    if (i % 2) {
+      n *= 2;
+      if (n > 9) n -= 9;
+    }
     sum += n;
   }
   return sum % 10 === 0;
 };
-const PHONE_CONTEXT = /(?:tel|phone|call|ring|dial|text|sms|whatsapp|signal|mobile|cell|fax|hotline|number|telefon\p{L}*|handy|anruf\p{L}*|tel[eé]fono|m[oó]vil|llam\p{L}*|t[eé]l[eé]phone|portable|appel\p{L}*|telefono|cellulare|chiam\p{L}*|celular|ligue|bel|телефон|звон\p{L}*|номер)[^\p{L}\d]{0,12}(?:[\p{L}]+[^\p{L}\d]{1,3}){0,2}$/iu;
+const PHONE_CONTEXT =
+  /(?:tel|phone|call|ring|dial|text|sms|whatsapp|signal|mobile|cell|fax|hotline|number|telefon\p{L}*|handy|anruf\p{L}*|tel[eé]fono|m[oó]vil|llam\p{L}*|t[eé]l[eé]phone|portable|appel\p{L}*|telefono|cellulare|chiam\p{L}*|celular|ligue|bel|телефон|звон\p{L}*|номер)[^\p{L}\d]{0,12}(?:[\p{L}]+[^\p{L}\d]{1,3}){0,2}$/iu;
 const PHONE_RE = /(?<![\p{L}\p{N}])(?:\+|00)?\(?\d{1,4}\)?(?:[\s.\-/]?\(?\d{1,5}\)?){2,6}\d(?![\p{L}\p{N}])/gu;
 
 const CURRENCY = String.raw`(?:[$€£¥₹₽₩₺]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|pln|brl|mxn|inr|rub|dollars?|euros?|pounds?|francs?|d[oó]lares|dollari|долларов|евро|yen|pesos?|reais)\b)`;
@@ -65,9 +81,11 @@ const PERCENT_WORDS = String.raw`(?:\s?[%％]|\s?(?:percent|per\s?cent|pct|proze
 const PERCENT_RE = new RegExp(String.raw`(\d+(?:[.,]\d+)?)${PERCENT_WORDS}`, 'giu');
 const CODE_CONTEXT = String.raw`(?:code|coupon|promo|voucher|c[oó]digo|cup[oó]n|gutschein|gutscheincode|rabattcode|codice|bon|промокод|купон|クーポン)`;
 const CODE_RE = new RegExp(String.raw`${CODE_CONTEXT}\s*(?:code\s*)?[:"'“«]?\s*([A-Z0-9][A-Z0-9_-]{3,24})\b`, 'giu');
-const CONCESSION_TOKEN_RE = /\b((?:FREE|SAVE|OFF|DISCOUNT|GRATIS|PROMO|DEAL|BONUS|WELCOME|VIP|RABATT|DESCUENTO)[-_]?\d{1,4}[A-Z0-9]*|\d{1,3}(?:OFF|FREE))\b/g;
+const CONCESSION_TOKEN_RE =
+  /\b((?:FREE|SAVE|OFF|DISCOUNT|GRATIS|PROMO|DEAL|BONUS|WELCOME|VIP|RABATT|DESCUENTO)[-_]?\d{1,4}[A-Z0-9]*|\d{1,3}(?:OFF|FREE))\b/g;
 
-const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre';
+const MONTHS =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre';
 const DATE_RES = [
   /\b(\d{4})-(\d{2})-(\d{2})\b/g,
   /\b(\d{1,2})[./](\d{1,2})[./](\d{2,4})\b/g,
@@ -79,19 +97,40 @@ const DATE_RES = [
  * Concessions: something given away or promised (free, refund, waived, credit, guarantee) in the
  * languages we serve. A concession needs no digit, which is why it is its own kind.
  */
-const CONCESSION_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?<!feel\s|feel\s\s|toll[\s-]|hands[\s-]|duty[\s-]|sugar[\s-]|error[\s-]|risk[\s-]|care[\s-]|worry[\s-]|hassle[\s-]|stress[\s-])free(?!\s+(?:to|time|slots?|on|at|this|next|tomorrow|today|for\s+(?:a|the)\s+(?:call|chat|meeting))\b|-form|lance)(?:\s+of\s+charge)?|for\s+free|at\s+no\s+(?:extra\s+)?(?:cost|charge)|no\s+(?:extra\s+)?charge|complimentary|on\s+the\s+house|waive[ds]?|waiving|refund(?:s|ed)?|reimburs\p{L}*|money[- ]back|credit\s+(?:note|of)|rebate|cashback|half[- ]price|half\s+off|buy\s+one|guarantee[ds]?|guaranteed|risk[- ]free|unlimited|lifetime\s+(?:access|licen[cs]e|deal)|gratis|gratuit[eo]?s?|gratuitamente|kostenlos\p{L}*|kostenfrei\p{L}*|umsonst|geschenkt|erstatt\p{L}*|rückerstatt\p{L}*|gutschrift|erlass\p{L}*|reembols\p{L}*|devoluci[oó]n|bonificaci[oó]n|sin\s+(?:costo|coste|cargo)|sans\s+frais|rembours\p{L}*|offert[es]?|garanti[ea]?s?|garantizad[oa]s?|rimbors\p{L}*|senza\s+costi|бесплатн\p{L}*|возврат\p{L}*|даром)(?![\p{L}\p{N}])|無料|免费|返金|退款|タダ`, 'giu');
+const CONCESSION_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?<!feel\s|feel\s\s|toll[\s-]|hands[\s-]|duty[\s-]|sugar[\s-]|error[\s-]|risk[\s-]|care[\s-]|worry[\s-]|hassle[\s-]|stress[\s-])free(?!\s+(?:to|time|slots?|on|at|this|next|tomorrow|today|for\s+(?:a|the)\s+(?:call|chat|meeting))\b|-form|lance)(?:\s+of\s+charge)?|for\s+free|at\s+no\s+(?:extra\s+)?(?:cost|charge)|no\s+(?:extra\s+)?charge|complimentary|on\s+the\s+house|waive[ds]?|waiving|refund(?:s|ed)?|reimburs\p{L}*|money[- ]back|credit\s+(?:note|of)|rebate|cashback|half[- ]price|half\s+off|buy\s+one|guarantee[ds]?|guaranteed|risk[- ]free|unlimited|lifetime\s+(?:access|licen[cs]e|deal)|gratis|gratuit[eo]?s?|gratuitamente|kostenlos\p{L}*|kostenfrei\p{L}*|umsonst|geschenkt|erstatt\p{L}*|rückerstatt\p{L}*|gutschrift|erlass\p{L}*|reembols\p{L}*|devoluci[oó]n|bonificaci[oó]n|sin\s+(?:costo|coste|cargo)|sans\s+frais|rembours\p{L}*|offert[es]?|garanti[ea]?s?|garantizad[oa]s?|rimbors\p{L}*|senza\s+costi|бесплатн\p{L}*|возврат\p{L}*|даром)(?![\p{L}\p{N}])|無料|免费|返金|退款|タダ`,
+  'giu',
+);
 
 /** Numbers written in words before a percent sign or a currency ("cincuenta por ciento", "five thousand euros"). */
 const NUMBER_WORD = String.raw`(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|half|ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|cientos|mil|un|deux|trois|quatre|cinq|sept|huit|neuf|dix|vingt|trente|quarante|cinquante|soixante|cent|mille|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta|cento|mila|um|dois|três|quatro|cinco|vinte|trinta|quarenta|cinquenta|cem|novecentos|duzentos|trezentos|quinhentos|novecientos|quinientos|doscientos|trescientos|пять|десять|двадцать|тридцать|пятьдесят|сто|тысяч\p{L}*)`;
-const SPELLED_PERCENT_RE = new RegExp(String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,4}(?:percent|per\s?cent|por\s?ciento|pour\s?cent|per\s?cento|prozent|procent|por\s?cento|процент\p{L}*)`, 'giu');
-const SPELLED_AMOUNT_RE = new RegExp(String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,6}(?:euros?|dollars?|pounds?|francs?|d[oó]lares|dollari|reais|pesos|евро|долларов)(?![\p{L}])`, 'giu');
-/** Giving something away without the word "free": not charged, nothing to pay, half price, money back, in the languages we serve. */
-const NO_CHARGE_RE = new RegExp(String.raw`(?<![\p{L}])(?:(?:not|never|won't|will not)\s+(?:be\s+)?(?:charged?|bill(?:ed)?|invoiced?)|no\s+charge|nothing\s+to\s+pay|costs?\s+(?:you\s+)?nothing|on\s+us|on\s+the\s+house|half\s+(?:price|off|the\s+price)|(?:give|pay)\s+(?:you\s+)?(?:back|everything\s+back)|money\s+back|nicht\s+(?:berechnen|berechnet|in\s+rechnung)|nichts\s+(?:zahlen|bezahlen|kosten)|hälfte\s+des\s+preises|halben\s+preis|no\s+(?:le\s+)?cobraremos|sin\s+(?:cargo|coste|costo)|a\s+mitad\s+de\s+precio|mitad\s+de\s+precio|la\s+mitad|ne\s+(?:vous\s+)?(?:facturerons|facturons)\s+pas|moitié\s+prix|à\s+moitié|non\s+(?:vi\s+)?addebiteremo|restituiamo|a\s+metà\s+prezzo|quasi\s+la\s+metà|não\s+(?:lhe\s+)?cobraremos|não\s+cobramos|metade\s+do\s+preço|reembolsamos|remboursons|erstatten\s+wir|вернём|вернем|вдвое)(?![\p{L}])`, 'giu');
+const SPELLED_PERCENT_RE = new RegExp(
+  String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,4}(?:percent|per\s?cent|por\s?ciento|pour\s?cent|per\s?cento|prozent|procent|por\s?cento|процент\p{L}*)`,
+  'giu',
+);
+const SPELLED_AMOUNT_RE = new RegExp(
+  String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,6}(?:euros?|dollars?|pounds?|francs?|d[oó]lares|dollari|reais|pesos|евро|долларов)(?![\p{L}])`,
+  'giu',
+);
+/**
+ * Giving something away without the word "free": not charged, nothing to pay, half price, money back, in the languages
+ * we serve.
+ */
+const NO_CHARGE_RE = new RegExp(
+  String.raw`(?<![\p{L}])(?:(?:not|never|won't|will not)\s+(?:be\s+)?(?:charged?|bill(?:ed)?|invoiced?)|no\s+charge|nothing\s+to\s+pay|costs?\s+(?:you\s+)?nothing|on\s+us|on\s+the\s+house|half\s+(?:price|off|the\s+price)|(?:give|pay)\s+(?:you\s+)?(?:back|everything\s+back)|money\s+back|nicht\s+(?:berechnen|berechnet|in\s+rechnung)|nichts\s+(?:zahlen|bezahlen|kosten)|hälfte\s+des\s+preises|halben\s+preis|no\s+(?:le\s+)?cobraremos|sin\s+(?:cargo|coste|costo)|a\s+mitad\s+de\s+precio|mitad\s+de\s+precio|la\s+mitad|ne\s+(?:vous\s+)?(?:facturerons|facturons)\s+pas|moitié\s+prix|à\s+moitié|non\s+(?:vi\s+)?addebiteremo|restituiamo|a\s+metà\s+prezzo|quasi\s+la\s+metà|não\s+(?:lhe\s+)?cobraremos|não\s+cobramos|metade\s+do\s+preço|reembolsamos|remboursons|erstatten\s+wir|вернём|вернем|вдвое)(?![\p{L}])`,
+  'giu',
+);
 
-/** A fraction of the price ("a third off", "cut the price by two thirds", "la mitad del precio"): a discount without digits. */
+/**
+ * A fraction of the price ("a third off", "cut the price by two thirds", "la mitad del precio"): a discount without
+ * digits.
+ */
 const FRACTION = String.raw`half|a\s+third|two\s+thirds|a\s+quarter|three\s+quarters|un\s+tercio|dos\s+tercios|la\s+mitad|ein\s+drittel|zwei\s+drittel|ein\s+viertel|die\s+hälfte|un\s+tiers|deux\s+tiers|un\s+quart|la\s+moitié|un\s+terzo|due\s+terzi|un\s+quarto|la\s+metà|um\s+terço|dois\s+terços|a\s+metade|половин\p{L}*|треть`;
 const PRICE_WORD = String.raw`off|price|prices|pricing|cost|costs|fee|fees|discount|list\s+price|bill|invoice|descuento|precio|coste|costo|preis|rabatt|kosten|prix|remise|tarif|prezzo|sconto|costo|preço|desconto|цен\p{L}*|скидк\p{L}*`;
-const FRACTION_RE = new RegExp(String.raw`(?<![\p{L}])(?:(?:${FRACTION})[^.!?\n]{0,30}(?<![\p{L}])(?:${PRICE_WORD})|(?:${PRICE_WORD})(?![\p{L}])[^.!?\n]{0,30}(?<![\p{L}])(?:${FRACTION}))(?![\p{L}])`, 'giu');
+const FRACTION_RE = new RegExp(
+  String.raw`(?<![\p{L}])(?:(?:${FRACTION})[^.!?\n]{0,30}(?<![\p{L}])(?:${PRICE_WORD})|(?:${PRICE_WORD})(?![\p{L}])[^.!?\n]{0,30}(?<![\p{L}])(?:${FRACTION}))(?![\p{L}])`,
+  'giu',
+);
 
 /** Normalise a number written with grouping (1.234,56 / 1,234.56 / 1 234) to a JS number. */
 export function parseNumber(s: string): number {
@@ -105,9 +144,15 @@ export function parseNumber(s: string): number {
   return Number(t);
 }
 
-const SCALE_OF = (s: string): number => (/[\d\s](?:k|thousand|tausend|mil|mille)\b/i.test(s) ? 1_000 : /[\d\s](?:m|mm|million|mio|millionen|millones|millions)\b/i.test(s) ? 1_000_000 : 1);
+const SCALE_OF = (s: string): number =>
+  /[\d\s](?:k|thousand|tausend|mil|mille)\b/i.test(s)
+    ? 1_000
+    : /[\d\s](?:m|mm|million|mio|millionen|millones|millions)\b/i.test(s)
+      ? 1_000_000
+      : 1;
 /** "cannot guarantee", "no refunds", "nicht kostenlos": a concession declined is not one given. */
-const NEGATED = /(?:\b(?:not|cannot|can't|cant|won't|unable to|no|never|nicht|kein\p{L}*|no podemos|no es|non|pas|sem|não|niet|geen)|не)\s+(?:[\p{L}'’]+\s+){0,2}$/iu;
+const NEGATED =
+  /(?:\b(?:not|cannot|can't|cant|won't|unable to|no|never|nicht|kein\p{L}*|no podemos|no es|non|pas|sem|não|niet|geen)|не)\s+(?:[\p{L}'’]+\s+){0,2}$/iu;
 
 const ibanValid = (raw: string): boolean => {
   const s = raw.replace(/[\s-]/g, '').toUpperCase();
@@ -126,7 +171,10 @@ export function findActionable(text: string): Actionable[] {
   const out: Actionable[] = [];
   const taken: [number, number][] = [];
   const overlaps = (a: number, b: number) => taken.some(([x, y]) => a < y && b > x);
-  const add = (a: Actionable, at: number, len: number) => { out.push(a); taken.push([at, at + len]); };
+  const add = (a: Actionable, at: number, len: number) => {
+    out.push(a);
+    taken.push([at, at + len]);
+  };
 
   for (const m of text.matchAll(EMAIL_RE)) {
     // "at" between two words reads as an address only when the right side is a domain.
@@ -142,7 +190,11 @@ export function findActionable(text: string): Actionable[] {
   }
   for (const m of text.matchAll(IBAN_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
-    if (!ibanValid(m[1]!) && !/\b(?:iban|bic|swift|account|konto|cuenta|compte|conto)\b/i.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    if (
+      !ibanValid(m[1]!) &&
+      !/\b(?:iban|bic|swift|account|konto|cuenta|compte|conto)\b/i.test(text.slice(Math.max(0, m.index - 30), m.index))
+    )
+      continue;
     add({ kind: 'payment', text: m[0], value: m[1]!.replace(/[\s-]/g, '').toUpperCase() }, m.index, m[0].length);
   }
   for (const m of text.matchAll(CRYPTO_RE)) {

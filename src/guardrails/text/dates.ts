@@ -8,10 +8,21 @@ import { MONTHS } from './words.js';
  * "in two weeks") are read too, by chrono-node, as the day they mean then; vague ones ("today",
  * "this week", "next week", "end of quarter") name no day a reader could act on and are not claims.
  */
-export interface DateReading { year: number | null; month: number; day: number | null }
-export interface DateMention { text: string; readings: DateReading[]; start: number; end: number; relative?: boolean }
+export interface DateReading {
+  year: number | null;
+  month: number;
+  day: number | null;
+}
+export interface DateMention {
+  text: string;
+  readings: DateReading[];
+  start: number;
+  end: number;
+  relative?: boolean;
+}
 
-const MONTH_NAMES = 'January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec';
+const MONTH_NAMES =
+  'January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec';
 const DAY = String.raw`(\d{1,2})(?:st|nd|rd|th)?`;
 const PATTERNS: { re: RegExp; read(m: RegExpExecArray): DateReading[] }[] = [
   {
@@ -35,22 +46,28 @@ const PATTERNS: { re: RegExp; read(m: RegExpExecArray): DateReading[] }[] = [
     // 3/15, 15/03/2026, 15.03.2026 (dots only with a year, so that decimals are not dates).
     re: /(?<![\d/.,])(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?(?![\d/])|(?<![\d/.,])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)(?!\.\d)/g,
     read: (m) => {
-      const a = +(m[1] ?? m[4])!, b = +(m[2] ?? m[5])!;
+      const a = +(m[1] ?? m[4])!,
+        b = +(m[2] ?? m[5])!;
       const y = m[3] ?? m[6];
       const year = y === undefined ? null : y.length === 2 ? 2000 + +y : +y;
-      return [{ month: a, day: b, year }, { month: b, day: a, year }];
+      return [
+        { month: a, day: b, year },
+        { month: b, day: a, year },
+      ];
     },
   },
 ];
 
-const isValid = (r: DateReading): boolean => r.month >= 1 && r.month <= 12 && (r.day === null || (r.day >= 1 && r.day <= 31));
+const isValid = (r: DateReading): boolean =>
+  r.month >= 1 && r.month <= 12 && (r.day === null || (r.day >= 1 && r.day <= 31));
 
 /**
  * Relative expressions that pin a day: a weekday name, "the day after tomorrow", "in N days/weeks", "N weeks from
  * now". Plain "tomorrow" and "yesterday" are left out, like "today": they place the writer's own next step or
  * something just said ("I will call you tomorrow"), not a deadline or appointment the customer acts on.
  */
-const DAY_NAMING = /\bday after tomorrow\b|\bin\s+(?:\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few)\s+(?:days?|weeks?)\b|\b(?:days?|weeks?)\s+from\s+(?:now|today)\b/i;
+const DAY_NAMING =
+  /\bday after tomorrow\b|\bin\s+(?:\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few)\s+(?:days?|weeks?)\b|\b(?:days?|weeks?)\s+from\s+(?:now|today)\b/i;
 
 const WEEKDAY_NAME = /\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b/i;
 
@@ -58,13 +75,20 @@ function relativeDates(text: string, ref: Date, taken: [number, number][]): Date
   const out: DateMention[] = [];
   for (const r of chrono.en.parse(text, ref, { forwardDate: true })) {
     const t = r.text.replace(/[\s,.;:!?]+$/, '');
-    const start = r.index; const end = r.index + t.length;
+    const start = r.index;
+    const end = r.index + t.length;
     if (taken.some(([s, e]) => start < e && end > s)) continue;
     // Forward-looking and day-precise only: a weekday by name or DAY_NAMING ("for 20 days", "3 days ago" are not
     // appointments, and chrono's certainty flags cannot tell them apart).
     if (!(WEEKDAY_NAME.test(t) || DAY_NAMING.test(t)) || /\bago\b/i.test(t)) continue;
     const d = r.start.date();
-    out.push({ text: t.trim(), readings: [{ year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate() }], start, end, relative: true });
+    out.push({
+      text: t.trim(),
+      readings: [{ year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate() }],
+      start,
+      end,
+      relative: true,
+    });
   }
   return out;
 }
@@ -75,7 +99,8 @@ export function findDates(text: string, ref?: Date): DateMention[] {
   const taken: [number, number][] = [];
   for (const { re, read } of PATTERNS) {
     for (const m of text.matchAll(re)) {
-      const start = m.index, end = m.index + m[0].length;
+      const start = m.index,
+        end = m.index + m[0].length;
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       if (m[0] === '24/7') continue;
       const readings = read(m as RegExpExecArray).filter(isValid);

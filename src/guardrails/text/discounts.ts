@@ -6,9 +6,16 @@ import { sentenceBounds } from './words.js';
  * ("15% off", "a discount of 10%", "$500 rebate"). A keyword is tied to the nearest figure, so in
  * "usage grew 30% and we can offer a 10% discount" only 10% is a discount.
  */
-export interface DiscountMention { text: string; percent: number | null; amount: number | null; start: number; end: number }
+export interface DiscountMention {
+  text: string;
+  percent: number | null;
+  amount: number | null;
+  start: number;
+  end: number;
+}
 
-const KEYWORDS = /\b(off|discount(?:s|ed)?|rebates?|markdown|cheaper|save|savings|price (?:cut|reduction)|reduced (?:price|rate)|lower price)\b/gi;
+const KEYWORDS =
+  /\b(off|discount(?:s|ed)?|rebates?|markdown|cheaper|save|savings|price (?:cut|reduction)|reduced (?:price|rate)|lower price)\b/gi;
 const HALF = /\bhalf[ -](?:off|price)\b/gi;
 
 export function findDiscounts(text: string): DiscountMention[] {
@@ -18,7 +25,8 @@ export function findDiscounts(text: string): DiscountMention[] {
   ];
   const chosen = new Set<(typeof figures)[number]>();
   for (const k of text.matchAll(KEYWORDS)) {
-    const kStart = k.index, kEnd = k.index + k[0].length;
+    const kStart = k.index,
+      kEnd = k.index + k[0].length;
     const { start, end } = sentenceBounds(text, kStart);
     let best: (typeof figures)[number] | null = null;
     let bestDistance = Infinity;
@@ -27,14 +35,22 @@ export function findDiscounts(text: string): DiscountMention[] {
       const distance = f.end <= kStart ? kStart - f.end : f.start >= kEnd ? f.start - kEnd : 0;
       // "off" only ever follows its figure directly: "20% off", "$500 off".
       if (k[0].toLowerCase() === 'off' && !(f.end <= kStart && distance <= 2)) continue;
-      if (distance < bestDistance) { best = f; bestDistance = distance; }
+      if (distance < bestDistance) {
+        best = f;
+        bestDistance = distance;
+      }
     }
     if (best && bestDistance <= 60) chosen.add(best);
   }
   const out: DiscountMention[] = [...chosen].map((f) => ({
-    text: f.text, percent: f.kind === 'percent' ? f.value : null, amount: f.kind === 'amount' ? f.value : null, start: f.start, end: f.end,
+    text: f.text,
+    percent: f.kind === 'percent' ? f.value : null,
+    amount: f.kind === 'amount' ? f.value : null,
+    start: f.start,
+    end: f.end,
   }));
-  for (const h of text.matchAll(HALF)) out.push({ text: h[0], percent: 50, amount: null, start: h.index, end: h.index + h[0].length });
+  for (const h of text.matchAll(HALF))
+    out.push({ text: h[0], percent: 50, amount: null, start: h.index, end: h.index + h[0].length });
   return out.sort((a, b) => a.start - b.start);
 }
 
@@ -42,7 +58,8 @@ export function findDiscounts(text: string): DiscountMention[] {
 export function maxDiscountPercent(text: string, dealAmount: number | null): number {
   let max = 0;
   for (const d of findDiscounts(text)) {
-    const pct = d.percent ?? (d.amount !== null && dealAmount !== null && dealAmount > 0 ? (d.amount / dealAmount) * 100 : 0);
+    const pct =
+      d.percent ?? (d.amount !== null && dealAmount !== null && dealAmount > 0 ? (d.amount / dealAmount) * 100 : 0);
     if (pct > max) max = pct;
   }
   return Math.round(max * 100) / 100;

@@ -6,7 +6,10 @@ import { containsPhrase } from './words.js';
 
 export const CLAIM_KINDS = ['amount', 'percentage', 'discount', 'date', 'name'] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
-export interface Claim { kind: ClaimKind; text: string }
+export interface Claim {
+  kind: ClaimKind;
+  text: string;
+}
 
 /** Everything a claim may be grounded in, pre-parsed once per evaluation. */
 export interface GroundingSources {
@@ -23,12 +26,16 @@ export interface GroundingSources {
  * Build the sources from plain texts plus structured values that are facts of the CRM
  * (deal amount, close date) and so need no quoting to be true.
  */
-export function buildGroundingSources(texts: string[], extra: { numbers?: number[]; isoDates?: string[]; ref?: Date } = {}): GroundingSources {
+export function buildGroundingSources(
+  texts: string[],
+  extra: { numbers?: number[]; isoDates?: string[]; ref?: Date } = {},
+): GroundingSources {
   const text = texts.join('\n');
   const dates = findDates(text, extra.ref);
   // "2026-03-05" must not ground "$5": numbers are read with the dates blanked out.
   let withoutDates = text;
-  for (const d of dates) withoutDates = withoutDates.slice(0, d.start) + ' '.repeat(d.end - d.start) + withoutDates.slice(d.end);
+  for (const d of dates)
+    withoutDates = withoutDates.slice(0, d.start) + ' '.repeat(d.end - d.start) + withoutDates.slice(d.end);
   return {
     text,
     numbers: [...findAllNumbers(withoutDates), ...(extra.numbers ?? [])],
@@ -41,7 +48,8 @@ export function buildGroundingSources(texts: string[], extra: { numbers?: number
   };
 }
 
-const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && a.end > b.start;
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
+  a.start < b.end && a.end > b.start;
 
 /**
  * Claims in `text` that the sources do not support: amounts and percentages whose value never
@@ -52,7 +60,10 @@ export function findUngroundedClaims(text: string, sources: GroundingSources): C
   const seen = new Set<string>();
   const add = (kind: ClaimKind, claimText: string): void => {
     const key = `${kind}:${claimText.toLowerCase()}`;
-    if (!seen.has(key)) { seen.add(key); out.push({ kind, text: claimText }); }
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ kind, text: claimText });
+    }
   };
   const discounts = findDiscounts(text);
   const isDiscount = (span: { start: number; end: number }): boolean => discounts.some((d) => overlaps(d, span));
@@ -65,7 +76,8 @@ export function findUngroundedClaims(text: string, sources: GroundingSources): C
 
   const percentages = findPercentages(text);
   for (const p of percentages) {
-    if (!sources.percentages.some((v) => sameNumber(v, p.value))) add(isDiscount(p) ? 'discount' : 'percentage', p.text);
+    if (!sources.percentages.some((v) => sameNumber(v, p.value)))
+      add(isDiscount(p) ? 'discount' : 'percentage', p.text);
   }
   for (const a of findAmounts(text)) {
     if (inDate(a) || percentages.some((p) => overlaps(p, a))) continue;

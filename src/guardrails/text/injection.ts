@@ -43,8 +43,10 @@ const PAYMENT: RegExp[] = [
   /\b(?:gift ?cards?|bitcoin|btc|crypto(?:currency)?|usdt|western union|moneygram)\b/i,
 ];
 
-const URL = /\bhttps?:\/\/[^\s<>"')\]]+|\bwww\.[^\s<>"')\]]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|biz|info|xyz|ru|cn|top|app|dev|link|click)\b(?:\/[^\s<>"')\]]*)?/gi;
-const PRICE_WORDS = /\b(?:price[sd]?|pricing|cost[s]?|fee[s]?|quote[sd]?|invoice[sd]?|charge[sd]?|rate|per (?:seat|user|month|year|license|licence)|pay(?:ing|ment)?|total|credit|refund|offer(?:ing|ed)?|contract(?: value)?|subscription|licen[cs]e[sd]?)\b/i;
+const URL =
+  /\bhttps?:\/\/[^\s<>"')\]]+|\bwww\.[^\s<>"')\]]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|biz|info|xyz|ru|cn|top|app|dev|link|click)\b(?:\/[^\s<>"')\]]*)?/gi;
+const PRICE_WORDS =
+  /\b(?:price[sd]?|pricing|cost[s]?|fee[s]?|quote[sd]?|invoice[sd]?|charge[sd]?|rate|per (?:seat|user|month|year|license|licence)|pay(?:ing|ment)?|total|credit|refund|offer(?:ing|ed)?|contract(?: value)?|subscription|licen[cs]e[sd]?)\b/i;
 
 /** Phrases in the source material (retrieved context) that address an AI: evidence of an injection attempt. */
 export function findInjectionAttempts(texts: readonly string[]): string[] {
@@ -53,7 +55,11 @@ export function findInjectionAttempts(texts: readonly string[]): string[] {
     for (const re of ADDRESSING_AI) {
       const m = re.exec(t);
       if (!m) continue;
-      out.add(/[\u200b-\u200d\u2060\ufeff]/.test(m[0]) ? 'invisible characters inside words' : m[0].replace(/\s+/g, ' ').trim().slice(0, 60));
+      out.add(
+        /[\u200b-\u200d\u2060\ufeff]/.test(m[0])
+          ? 'invisible characters inside words'
+          : m[0].replace(/\s+/g, ' ').trim().slice(0, 60),
+      );
     }
   }
   return [...out];
@@ -69,7 +75,9 @@ export function findPaymentInstructions(text: string): string[] {
 
 const hostOf = (link: string): string => {
   try {
-    return new globalThis.URL(/^https?:\/\//i.test(link) ? link : `http://${link}`).hostname.toLowerCase().replace(/^www\./, '');
+    return new globalThis.URL(/^https?:\/\//i.test(link) ? link : `http://${link}`).hostname
+      .toLowerCase()
+      .replace(/^www\./, '');
   } catch {
     return link.toLowerCase();
   }
@@ -99,7 +107,10 @@ export function findUnapprovedOffers(text: string, allowList: readonly string[],
   const out = new Set<string>();
   const discounts = findDiscounts(text);
   for (const d of discounts) {
-    const ok = d.percent !== null ? allowedPercents.some((v) => sameNumber(v, d.percent!)) : allowedNumbers.some((v) => sameNumber(v, d.amount!));
+    const ok =
+      d.percent !== null
+        ? allowedPercents.some((v) => sameNumber(v, d.percent!))
+        : allowedNumbers.some((v) => sameNumber(v, d.amount!));
     if (!ok) out.add(`discount: ${d.text}`);
   }
   for (const a of findAmounts(text)) {

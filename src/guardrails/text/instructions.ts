@@ -9,9 +9,18 @@ import { normalise, views } from './normalize.js';
  * (b) move money, (c) use different bank or payment details, (d) hand data over, (e) send to other
  * recipients, or (f) skip the usual verification.
  */
-export type InstructionKind = 'addresses_ai' | 'moves_money' | 'changes_payment_details' | 'shares_data' | 'changes_recipients' | 'bypasses_verification';
+export type InstructionKind =
+  | 'addresses_ai'
+  | 'moves_money'
+  | 'changes_payment_details'
+  | 'shares_data'
+  | 'changes_recipients'
+  | 'bypasses_verification';
 
-export interface InstructionFinding { kind: InstructionKind; sentence: string }
+export interface InstructionFinding {
+  kind: InstructionKind;
+  sentence: string;
+}
 
 const w = (alternatives: string): string => String.raw`(?<![\p{L}\p{N}])(?:${alternatives})(?![\p{L}\p{N}])`;
 const re = (src: string): RegExp => new RegExp(src, 'iu');
@@ -20,63 +29,130 @@ const AI = String.raw`ai|a\.i\.|artificial intelligence|assistant|assistants|ass
 const IMPERATIVE = String.raw`ignore|disregard|forget|override|bypass|include|add|append|insert|put|write|say|state|tell|inform|offer|promise|mention|reply|respond|answer|output|print|reveal|repeat|confirm|draft|send|forward|cc|bcc|copy|use|recommend|approve|grant|give|apply|change|update|replace|must|should|shall|need to|needs to|have to|has to|is to|are to|always|never|do not|don't|make sure|ensure|remember|from now on|füge|fügen|schreib\w*|sag\w*|biete\w*|versprich|antworte\w*|erwähne\w*|nenne\w*|muss\w*|sollst|solltest|ignorier\w*|vergiss|gib|sende\w*|incluy\w*|escrib\w*|dile|ofrec\w*|promet\w*|respond\w*|menciona\w*|debes|deber[aá]s|añad\w*|ignor\w*|olvid\w*|envía|enviar|inclu\w*|écri\w*|offr\w*|propos\w*|promet\w*|répond\w*|mentionn\w*|dois|devez|ajout\w*|oubli\w*|envoi\w*|includi|scriv\w*|offri\w*|promett\w*|rispond\w*|menziona|devi|aggiung\w*|dimentica|invia|inclua|escreva|diga|ofereça|prometa|responda|deve|esqueça|envie|voeg|schrijf|zeg|bied|beloof|antwoord|moet|vergeet|stuur|добавь|напиши|скажи|предложи|пообещай|ответь|упомяни|должен|игнорируй|забудь|отправь`;
 /** What an instruction to a writer asks for: something in the output. */
 const OUTPUT_VERB = String.raw`include|add|append|insert|put|write|say|state|tell|offer|promise|mention|reply|respond|answer|output|print|reveal|repeat|confirm|send|forward|cc|bcc|copy|recommend|approve|grant|give|apply|ignore|disregard|always|never|not|only|now|füge\p{L}*|schreib\p{L}*|sag\p{L}*|biete\p{L}*|versprech\p{L}*|antwort\p{L}*|erwähn\p{L}*|nenn\p{L}*|ignorier\p{L}*|incluir|escribir|decir|ofrecer|prometer|responder|mencionar|ignorar|añadir|inclure|écrire|dire|offrir|proposer|promettre|répondre|mentionner|ignorer|ajouter|includere|scrivere|dire|offrire|promettere|rispondere|menzionare|ignorare|aggiungere`;
-/** Unambiguous: a note or message addressed to an assistant ("Note for the AI:", "Pour l'IA :", "Aan de assistent:", "Instrucción para el asistente:"). */
-const ADDRESSED_NOTE = re(String.raw`(?:${w(String.raw`note|notes|message|instructions?|instruction|reminder|hinweis|nachricht|anweisung(?:en)?|nota|mensaje|instrucci[oó]n(?:es)?|instrucciones|consigne|consignes|istruzion[ei]|opmerking|примечание|сообщение`)}\s+)?${w(String.raw`to|for|an|für|para|pour|per|voor|aan|для|à|al|all'|alla`)}\s+(?:the|any|an|die|der|den|la|el|le|les|l'|il|lo|o|a|de|het)?\s*${w(AI)}\s*(?:\([^)]{0,40}\)\s*)?[:\-–>]`);
-/** Instructions about the reply itself ("in your response, mention...", "begin your answer with..."), addressed to whoever writes it. */
-const ABOUT_THE_REPLY = re(String.raw`${w(String.raw`in|at the (?:start|end|beginning) of|within|in der|en|dans|nella|na|in je`)}\s+${w(String.raw`your|the|deiner|ihrer|su|tu|votre|ta|la tua|sua|a sua|je`)}\s+${w(String.raw`reply|response|answer|summary|output|draft|antwort|respuesta|réponse|risposta|resposta|antwoord`)}\s*,?\s+${w(String.raw`mention|include|say|state|add|write|tell|offer|recommend|insert|put|erwähne|schreibe|füge|menciona|incluye|di|mentionne|inclus|écris|menziona|includi|scrivi|mencione|inclua|escreva|vermeld|noem`)}|${w(String.raw`begin|start|end|finish|beginne|empieza|comienza|commence|inizia|comece`)}\s+${w(String.raw`your|the|deine|tu|su|votre|la tua|sua`)}\s+${w(String.raw`reply|response|answer|email|summary|antwort|respuesta|réponse|risposta|resposta`)}\s+${w(String.raw`with|by|mit|con|par|avec|com`)}|${w(String.raw`respond|reply|answer`)}\s+only\s+${w(String.raw`with|in`)}`);
+/**
+ * Unambiguous: a note or message addressed to an assistant ("Note for the AI:", "Pour l'IA :", "Aan de assistent:",
+ * "Instrucción para el asistente:").
+ */
+const ADDRESSED_NOTE = re(
+  String.raw`(?:${w(String.raw`note|notes|message|instructions?|instruction|reminder|hinweis|nachricht|anweisung(?:en)?|nota|mensaje|instrucci[oó]n(?:es)?|instrucciones|consigne|consignes|istruzion[ei]|opmerking|примечание|сообщение`)}\s+)?${w(String.raw`to|for|an|für|para|pour|per|voor|aan|для|à|al|all'|alla`)}\s+(?:the|any|an|die|der|den|la|el|le|les|l'|il|lo|o|a|de|het)?\s*${w(AI)}\s*(?:\([^)]{0,40}\)\s*)?[:\-–>]`,
+);
+/**
+ * Instructions about the reply itself ("in your response, mention...", "begin your answer with..."), addressed to
+ * whoever writes it.
+ */
+const ABOUT_THE_REPLY = re(
+  String.raw`${w(String.raw`in|at the (?:start|end|beginning) of|within|in der|en|dans|nella|na|in je`)}\s+${w(String.raw`your|the|deiner|ihrer|su|tu|votre|ta|la tua|sua|a sua|je`)}\s+${w(String.raw`reply|response|answer|summary|output|draft|antwort|respuesta|réponse|risposta|resposta|antwoord`)}\s*,?\s+${w(String.raw`mention|include|say|state|add|write|tell|offer|recommend|insert|put|erwähne|schreibe|füge|menciona|incluye|di|mentionne|inclus|écris|menziona|includi|scrivi|mencione|inclua|escreva|vermeld|noem`)}|${w(String.raw`begin|start|end|finish|beginne|empieza|comienza|commence|inizia|comece`)}\s+${w(String.raw`your|the|deine|tu|su|votre|la tua|sua`)}\s+${w(String.raw`reply|response|answer|email|summary|antwort|respuesta|réponse|risposta|resposta`)}\s+${w(String.raw`with|by|mit|con|par|avec|com`)}|${w(String.raw`respond|reply|answer`)}\s+only\s+${w(String.raw`with|in`)}`,
+);
 const ADDRESSING = [
-  // "AI:", "Assistant, ...", "Dear model", "Note to the AI", "instructions for the assistant", "an die KI", "para la IA"...
-  re(String.raw`(?:^|[\n.!?>]\s*)(?:dear|hey|hi|hello|attention|attn|note|message|instructions?|reminder|p\.?s\.?|liebe[rs]?|hallo|hinweis|nachricht|anweisung(?:en)?|querid[oa]|hola|nota|mensaje|instrucci[oó]n(?:es)?|cher|chère|bonjour|note|consigne|caro|cara|ciao|istruzion[ei]|beste|let op|дорогой|внимание|примечание)?\s*(?:(?:to|for|an|für|para|a|à|pour|per|voor|для)\s+)?(?:the|our|your|any|die|der|den|la|el|le|les|l'|il|lo|de|het)?\s*${w(AI)}\s*[:,\-–>]`),
-  re(String.raw`${w(String.raw`to|for|an|für|para|pour|per|voor|для|à|a`)}\s+(?:the|any|an|die|der|den|la|el|le|l'|il|lo|de|het)?\s*${w(AI)}\s+(?:(?:that|who|which|der|die|que|qui|che|die)\s+)?(?:read\w*|process\w*|draft\w*|writ\w*|summari[sz]\w*|handl\w*|answer\w*|lee|liest|lit|legge|leest|читает)`),
-  re(String.raw`${w(String.raw`if you are|if you're|you are now|you are an?|as an?|wenn du|falls du|du bist|si eres|eres un|si tu es|tu es|se sei|sei un|als je|если ты|ты —?`)}\s+(?:an?\s+|eine?\s+|una?\s+|un\s+)?(?:${AI}|admin\w*|developer|root|unrestricted|jailbr\w*|dan\b)`),
-  re(String.raw`${w(String.raw`the|this|any|die|der|el|la|le|il|l'|de|het`)}\s*${w(AI)}\s+${w(String.raw`must|should|shall|has to|needs to|will now|is to|is required to|may now|muss|soll|sollte|debe|deberá|doit|devra|deve|dovrà|moet|должен|должна`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(OUTPUT_VERB)}`),
-  re(String.raw`${w(String.raw`tell|inform|instruct|remind|ask|advise|get|have|sag\w*|bitte|dile|di(?:ga)?\s+al|dis\s+au|dites\s+au|di\s+al|zeg`)}\s+(?:the|our|your|dem|al|au|il|de|het)?\s*${w(String.raw`rep|sales ?rep|salesperson|account (?:manager|executive)|ae|vendor|seller|vertriebler\w*|verkäufer\w*|vendedor\w*|comercial|commercial|venditore|verkoper`)}\s+(?:to|that|dass|que|de|di|dat|om)\b`),
+  // "AI:", "Assistant, ...", "Dear model", "Note to the AI", "instructions for the assistant", "an die KI", "para la
+  // IA"...
+  re(
+    String.raw`(?:^|[\n.!?>]\s*)(?:dear|hey|hi|hello|attention|attn|note|message|instructions?|reminder|p\.?s\.?|liebe[rs]?|hallo|hinweis|nachricht|anweisung(?:en)?|querid[oa]|hola|nota|mensaje|instrucci[oó]n(?:es)?|cher|chère|bonjour|note|consigne|caro|cara|ciao|istruzion[ei]|beste|let op|дорогой|внимание|примечание)?\s*(?:(?:to|for|an|für|para|a|à|pour|per|voor|для)\s+)?(?:the|our|your|any|die|der|den|la|el|le|les|l'|il|lo|de|het)?\s*${w(AI)}\s*[:,\-–>]`,
+  ),
+  re(
+    String.raw`${w(String.raw`to|for|an|für|para|pour|per|voor|для|à|a`)}\s+(?:the|any|an|die|der|den|la|el|le|l'|il|lo|de|het)?\s*${w(AI)}\s+(?:(?:that|who|which|der|die|que|qui|che|die)\s+)?(?:read\w*|process\w*|draft\w*|writ\w*|summari[sz]\w*|handl\w*|answer\w*|lee|liest|lit|legge|leest|читает)`,
+  ),
+  re(
+    String.raw`${w(String.raw`if you are|if you're|you are now|you are an?|as an?|wenn du|falls du|du bist|si eres|eres un|si tu es|tu es|se sei|sei un|als je|если ты|ты —?`)}\s+(?:an?\s+|eine?\s+|una?\s+|un\s+)?(?:${AI}|admin\w*|developer|root|unrestricted|jailbr\w*|dan\b)`,
+  ),
+  re(
+    String.raw`${w(String.raw`the|this|any|die|der|el|la|le|il|l'|de|het`)}\s*${w(AI)}\s+${w(String.raw`must|should|shall|has to|needs to|will now|is to|is required to|may now|muss|soll|sollte|debe|deberá|doit|devra|deve|dovrà|moet|должен|должна`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(OUTPUT_VERB)}`,
+  ),
+  re(
+    String.raw`${w(String.raw`tell|inform|instruct|remind|ask|advise|get|have|sag\w*|bitte|dile|di(?:ga)?\s+al|dis\s+au|dites\s+au|di\s+al|zeg`)}\s+(?:the|our|your|dem|al|au|il|de|het)?\s*${w(String.raw`rep|sales ?rep|salesperson|account (?:manager|executive)|ae|vendor|seller|vertriebler\w*|verkäufer\w*|vendedor\w*|comercial|commercial|venditore|verkoper`)}\s+(?:to|that|dass|que|de|di|dat|om)\b`,
+  ),
 ];
 const OVERRIDE = [
-  re(String.raw`${w(String.raw`ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|ignoriere\w*|ignorier\w*|vergiss|vergessen|missachte\w*|ignora\w*|olvida\w*|olvide|ignorez|ignorer|oublie\w*|dimentica\w*|negeer|vergeet|игнорируй\w*|забудь\w*`)}\b[^.!?\n]{0,60}${w(String.raw`instructions?|prompts?|rules?|guidelines?|directives?|policies|policy|constraints?|guardrails?|system message|anweisungen|regeln|vorgaben|instrucciones|reglas|indicaciones|consignes|règles|istruzioni|regole|instructies|regels|инструкции|правила`)}`),
-  re(String.raw`${w(String.raw`ignore|disregard|forget|override|ignoriere|ignoriert|vergiss|ignora|ignore|ignorez|olvida|oublie|oubliez|dimentica|negeer|vergeet`)}\s+(?:all\s+|everything\s+|alles\s+|todo\s+|tout\s+|tutto\s+)?(?:(?:the|what|was|lo|ce|quello|wat)\s+)?${w(String.raw`above|before|previous|prior|earlier|oben|obige\p{L}*|vorherige\p{L}*|anterior\p{L}*|précédent\p{L}*|ci-dessus|sopra|precedent\p{L}*|hierboven|vorige|выше|предыдущ\p{L}*`)}(?!\s*(?:e-?mails?|messages?|notes?|mails?|versions?|ones?|numbers?|figures?|attachments?|drafts?|offers?|quotes?|invoices?|nachricht\p{L}*|correo\p{L}*|mensaje\p{L}*|courriel\p{L}*|messaggi\p{L}*|bericht\p{L}*|письм\p{L}*))`),
-  re(String.raw`${w(String.raw`new|updated|revised|real|actual|neue|nuevas?|nouvelles?|nuove|nieuwe|новые`)}\s+${w(String.raw`instructions?|system prompt|task|directives?|anweisungen|instrucciones|consignes|istruzioni|instructies|инструкции`)}\s*[:\-]`),
-  re(String.raw`${w(String.raw`system prompt|developer message|developer mode|admin mode|god mode|jailbreak|prompt injection|initial instructions|hidden instructions`)}`),
-  re(String.raw`<\|?\s*(?:im_start|im_end|system|endoftext)\s*\|?>|\[\/?(?:INST|SYS)\]|<\/?\s*(?:system|crm_data|instructions?|prompt|context|tool|assistant)\s*>|#{2,}\s*(?:system|instruction|new task)|BEGIN (?:SYSTEM|INSTRUCTIONS)|END OF (?:EMAIL|DATA|CONTEXT)`),
+  re(
+    String.raw`${w(String.raw`ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|ignoriere\w*|ignorier\w*|vergiss|vergessen|missachte\w*|ignora\w*|olvida\w*|olvide|ignorez|ignorer|oublie\w*|dimentica\w*|negeer|vergeet|игнорируй\w*|забудь\w*`)}\b[^.!?\n]{0,60}${w(String.raw`instructions?|prompts?|rules?|guidelines?|directives?|policies|policy|constraints?|guardrails?|system message|anweisungen|regeln|vorgaben|instrucciones|reglas|indicaciones|consignes|règles|istruzioni|regole|instructies|regels|инструкции|правила`)}`,
+  ),
+  re(
+    String.raw`${w(String.raw`ignore|disregard|forget|override|ignoriere|ignoriert|vergiss|ignora|ignore|ignorez|olvida|oublie|oubliez|dimentica|negeer|vergeet`)}\s+(?:all\s+|everything\s+|alles\s+|todo\s+|tout\s+|tutto\s+)?(?:(?:the|what|was|lo|ce|quello|wat)\s+)?${w(String.raw`above|before|previous|prior|earlier|oben|obige\p{L}*|vorherige\p{L}*|anterior\p{L}*|précédent\p{L}*|ci-dessus|sopra|precedent\p{L}*|hierboven|vorige|выше|предыдущ\p{L}*`)}(?!\s*(?:e-?mails?|messages?|notes?|mails?|versions?|ones?|numbers?|figures?|attachments?|drafts?|offers?|quotes?|invoices?|nachricht\p{L}*|correo\p{L}*|mensaje\p{L}*|courriel\p{L}*|messaggi\p{L}*|bericht\p{L}*|письм\p{L}*))`,
+  ),
+  re(
+    String.raw`${w(String.raw`new|updated|revised|real|actual|neue|nuevas?|nouvelles?|nuove|nieuwe|новые`)}\s+${w(String.raw`instructions?|system prompt|task|directives?|anweisungen|instrucciones|consignes|istruzioni|instructies|инструкции`)}\s*[:\-]`,
+  ),
+  re(
+    String.raw`${w(String.raw`system prompt|developer message|developer mode|admin mode|god mode|jailbreak|prompt injection|initial instructions|hidden instructions`)}`,
+  ),
+  re(
+    String.raw`<\|?\s*(?:im_start|im_end|system|endoftext)\s*\|?>|\[\/?(?:INST|SYS)\]|<\/?\s*(?:system|crm_data|instructions?|prompt|context|tool|assistant)\s*>|#{2,}\s*(?:system|instruction|new task)|BEGIN (?:SYSTEM|INSTRUCTIONS)|END OF (?:EMAIL|DATA|CONTEXT)`,
+  ),
 ];
 /** "SYSTEM: ..." / "Assistant: ..." at the start of a line, followed by something other than a plain name. */
 /** "You are now the billing bot", "from now on you act as...": a new role for whoever reads this. */
-const NEW_ROLE = re(String.raw`${w(String.raw`you are now|you're now|from now on,? you(?: are| act as| will be)?|act as|pretend to be|du bist jetzt|ahora eres|tu es maintenant|ora sei|você agora é|je bent nu|теперь ты`)}\s+(?:[\p{L}'’-]+\s+){0,3}${w(String.raw`${AI}|assistant|agent|bot|mode|persona|admin|administrator|system`)}`);
+const NEW_ROLE = re(
+  String.raw`${w(String.raw`you are now|you're now|from now on,? you(?: are| act as| will be)?|act as|pretend to be|du bist jetzt|ahora eres|tu es maintenant|ora sei|você agora é|je bent nu|теперь ты`)}\s+(?:[\p{L}'’-]+\s+){0,3}${w(String.raw`${AI}|assistant|agent|bot|mode|persona|admin|administrator|system`)}`,
+);
 /** A line that is only a role name ("system", "assistant"), the way chat transcripts start a turn. */
 const BARE_ROLE = re(String.raw`(?:^|\n)\s*(?:system|assistant|developer|user)\s*(?:\n|$)`);
-const ROLE_LINE = re(String.raw`(?:^|\n)\s*[\[(<]?\s*(?:system|assistant|developer|ai|bot|model|tool|admin|operator|ki|ia|ии|sistema|système|systeme|система|ассистент|модель)\s*[\])>]?\s*[:>]\s*([^\n]*)`);
+const ROLE_LINE = re(
+  String.raw`(?:^|\n)\s*[\[(<]?\s*(?:system|assistant|developer|ai|bot|model|tool|admin|operator|ki|ia|ии|sistema|système|systeme|система|ассистент|модель)\s*[\])>]?\s*[:>]\s*([^\n]*)`,
+);
 
 const MONEY_VERB = String.raw`wire|wired|wiring|transfer|transferring|remit|remitting|pay|paying|send|sending|deposit|settle|move|forward|überweis\w*|zahl\w*|bezahl\w*|überträg\w*|sende\w*|schick\w*|transfier\w*|transfer\w*|pag\w*|envi\w*|deposit\w*|ingres\w*|vir\w*|pay\w*|envoy\w*|régl\w*|vers\w*|bonific\w*|trasferi\w*|invi\w*|versa\w*|transfira|pague|envie|deposite|overmak\w*|betaal|stuur|переведи\w*|перевод\w*|оплат\w*|отправ\w*`;
-const DESTINATION = re(String.raw`${w(String.raw`to|into|onto|an|auf|a|al|à|au|sur|en|in|naar|op|на`)}\s+(?:[\p{L}'’]+\s+){0,5}${w(String.raw`account|accounts|acct|iban|wallet|bank|banks|partner|partners|beneficiary|escrow|processor|agent|konto|kontos|bankkonto|cuenta|cuentas|compte|rib|conto|iban|rekening|счет|счёт|кошел\w*|billing|vendor|address`)}`);
-const MONEY_OBJECT = re(String.raw`${w(String.raw`money|funds|payment|payments|deposit|invoice|balance|refund|fee|amount|sum|zahlung|betrag|summe|rechnung|geld|pago|importe|dinero|factura|saldo|reembolso|paiement|montant|facture|argent|solde|pagamento|importo|fattura|denaro|betaling|bedrag|factuur|деньги|оплату|сумму|счет`)}|[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|chf|[$€£])`);
-const PAY_RAILS = re(w(String.raw`gift ?cards?|itunes cards?|google play cards?|bitcoin|btc|ethereum|eth|usdt|tether|crypto\w*|western union|moneygram|zelle|venmo|cash app|paypal friends|geschenkkarten?|tarjetas? regalo|cartes? cadeaux?|carte regalo|криптовалют\w*|биткоин\w*`));
+const DESTINATION = re(
+  String.raw`${w(String.raw`to|into|onto|an|auf|a|al|à|au|sur|en|in|naar|op|на`)}\s+(?:[\p{L}'’]+\s+){0,5}${w(String.raw`account|accounts|acct|iban|wallet|bank|banks|partner|partners|beneficiary|escrow|processor|agent|konto|kontos|bankkonto|cuenta|cuentas|compte|rib|conto|iban|rekening|счет|счёт|кошел\w*|billing|vendor|address`)}`,
+);
+const MONEY_OBJECT = re(
+  String.raw`${w(String.raw`money|funds|payment|payments|deposit|invoice|balance|refund|fee|amount|sum|zahlung|betrag|summe|rechnung|geld|pago|importe|dinero|factura|saldo|reembolso|paiement|montant|facture|argent|solde|pagamento|importo|fattura|denaro|betaling|bedrag|factuur|деньги|оплату|сумму|счет`)}|[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|chf|[$€£])`,
+);
+const PAY_RAILS = re(
+  w(
+    String.raw`gift ?cards?|itunes cards?|google play cards?|bitcoin|btc|ethereum|eth|usdt|tether|crypto\w*|western union|moneygram|zelle|venmo|cash app|paypal friends|geschenkkarten?|tarjetas? regalo|cartes? cadeaux?|carte regalo|криптовалют\w*|биткоин\w*`,
+  ),
+);
 const PAYMENT_CHANGE = [
-  re(String.raw`${w(String.raw`new|changed|updated|different|alternative|alternate|another|correct(?:ed)?|temporary|neue[nrs]?|geänderte[nrs]?|andere[nrs]?|aktualisierte[nrs]?|nuev[oa]s?|cambiad[oa]s?|otr[oa]|actualizad[oa]s?|nouve(?:au|aux|lle|lles)|modifiée?s?|autre|nuov[oaie]|cambiat[oaie]|altr[oa]|nov[oa]s?|alterad[oa]s?|nieuwe?|andere|gewijzigde?|нов\w+|друг\w+`)}\s+(?:[\p{L}'’]+\s+){0,3}${w(String.raw`bank|banking|account|accounts|iban|bic|swift|payment|remittance|beneficiary|wallet|billing details|bankverbindung|kontoverbindung|kontodaten|konto|bankdaten|zahlungsdaten|cuenta|datos bancarios|banco|compte|rib|coordonnées bancaires|banque|conto|coordinate bancarie|iban|banca|conta|dados bancários|rekening|bankgegevens|реквизит\w*|счет\w*|счёт\w*`)}`),
-  re(String.raw`${w(String.raw`bank|banking|account|payment|remittance|beneficiary|bankverbindung|kontoverbindung|kontodaten|datos bancarios|cuenta|coordonnées bancaires|compte|coordinate bancarie|conto|dados bancários|rekening|реквизиты`)}\s+(?:[\p{L}'’]+\s+){0,3}${w(String.raw`changed|have changed|has changed|updated|moved|is now|are now|geändert|hat sich geändert|haben sich geändert|cambiado|cambiaron|ha cambiado|han cambiado|changé|ont changé|a changé|modifié|cambiato|sono cambiate|è cambiato|mudou|mudaram|gewijzigd|изменил\w*|поменял\w*`)}`),
-  re(String.raw`${w(String.raw`update|change|replace|amend|aktualisier\w*|änder\w*|actualic\w*|actualiz\w*|cambi\w*|mettez à jour|modifi\w*|aggiorna\w*|atualiz\w*|wijzig\w*|обнови\w*|измени\w*`)}\s+(?:[\p{L}'’]+\s+){0,3}${w(String.raw`bank|banking|payment|remittance|vendor|supplier|beneficiary|bankverbindung|zahlungs\w*|bancari[oa]s?|pago|bancaires|paiement|bancari[ei]|pagamento|betaal\w*|реквизит\w*`)}\s*(?:details|records|information|info|data|daten|datos|coordonnées|informations|dati|dados|gegevens)?`),
+  re(
+    String.raw`${w(String.raw`new|changed|updated|different|alternative|alternate|another|correct(?:ed)?|temporary|neue[nrs]?|geänderte[nrs]?|andere[nrs]?|aktualisierte[nrs]?|nuev[oa]s?|cambiad[oa]s?|otr[oa]|actualizad[oa]s?|nouve(?:au|aux|lle|lles)|modifiée?s?|autre|nuov[oaie]|cambiat[oaie]|altr[oa]|nov[oa]s?|alterad[oa]s?|nieuwe?|andere|gewijzigde?|нов\w+|друг\w+`)}\s+(?:[\p{L}'’]+\s+){0,3}${w(String.raw`bank|banking|account|accounts|iban|bic|swift|payment|remittance|beneficiary|wallet|billing details|bankverbindung|kontoverbindung|kontodaten|konto|bankdaten|zahlungsdaten|cuenta|datos bancarios|banco|compte|rib|coordonnées bancaires|banque|conto|coordinate bancarie|iban|banca|conta|dados bancários|rekening|bankgegevens|реквизит\w*|счет\w*|счёт\w*`)}`,
+  ),
+  re(
+    String.raw`${w(String.raw`bank|banking|account|payment|remittance|beneficiary|bankverbindung|kontoverbindung|kontodaten|datos bancarios|cuenta|coordonnées bancaires|compte|coordinate bancarie|conto|dados bancários|rekening|реквизиты`)}\s+(?:[\p{L}'’]+\s+){0,3}${w(String.raw`changed|have changed|has changed|updated|moved|is now|are now|geändert|hat sich geändert|haben sich geändert|cambiado|cambiaron|ha cambiado|han cambiado|changé|ont changé|a changé|modifié|cambiato|sono cambiate|è cambiato|mudou|mudaram|gewijzigd|изменил\w*|поменял\w*`)}`,
+  ),
+  re(
+    String.raw`${w(String.raw`update|change|replace|amend|aktualisier\w*|änder\w*|actualic\w*|actualiz\w*|cambi\w*|mettez à jour|modifi\w*|aggiorna\w*|atualiz\w*|wijzig\w*|обнови\w*|измени\w*`)}\s+(?:[\p{L}'’]+\s+){0,3}${w(String.raw`bank|banking|payment|remittance|vendor|supplier|beneficiary|bankverbindung|zahlungs\w*|bancari[oa]s?|pago|bancaires|paiement|bancari[ei]|pagamento|betaal\w*|реквизит\w*`)}\s*(?:details|records|information|info|data|daten|datos|coordonnées|informations|dati|dados|gegevens)?`,
+  ),
 ];
 const SHARE_VERB = String.raw`transmet\p{L}*|transmit\p{L}*|übermittel\p{L}*|mande\p{L}*|manda\p{L}*|pass\p{L}* (?:on|along)|hand over|send|share|export|forward|provide|email|attach|give|list|dump|reveal|print|paste|include|disclose|upload|post|schick\w*|send\w*|teil\w*|exportier\w*|gib|nenne|envía|enviar|compart\w*|export\w*|proporcion\w*|da(?:me|nos)|envoy\w*|partag\w*|export\w*|fourni\w*|donne\w*|invia|condivid\w*|esporta|fornisci|envie|compartilhe|exporte|stuur|deel|exporteer|geef|отправь|пришли|поделись|экспортируй|дай`;
 const SHARE_OBJECT = String.raw`admin(?:istrator)? (?:access|rights|login)|access details|accès|acceso\p{L}*|accesso|acesso|zugang\p{L}*|zugriff\p{L}*|toegang|доступ\p{L}*|customer list|client list|contact list|all (?:the )?contacts|all customers|other customers|customer data|client data|customer records|passwords?|passcodes?|credentials|log-?in details|logins?|api keys?|access tokens?|tokens?|secrets?|private keys?|database|crm data|crm records|the crm|pipeline|deal notes|internal notes|price list|pricing sheet|cost prices?|margins?|system prompt|your instructions|your prompt|conversation history|all emails|mfa codes?|2fa codes?|one-time codes?|verification codes?|kundenliste|kundendaten|passw(?:o|ö)rt(?:er)?|zugangsdaten|lista de clientes|datos de clientes|contraseñas?|credenciales|liste des clients|données clients|mots? de passe|identifiants|elenco (?:dei )?clienti|dati (?:dei )?clienti|credenziali|lista de clientes|senhas?|klantenlijst|wachtwoorden?|список клиентов|парол\w*`;
 const SHARE_RE = re(String.raw`${w(SHARE_VERB)}\b[^.!?\n]{0,50}${w(SHARE_OBJECT)}`);
 const RECIPIENT = [
   // "the invoices will go to the external accounting address", "de facturen gaan voortaan naar het externe adres"
-  re(String.raw`${w(String.raw`invoices?|contracts?|documents?|statements?|payments?|facturen|factuur|rechnung\p{L}*|vertr(?:a|ä)g\p{L}*|factura\p{L}*|contrato\p{L}*|facture\p{L}*|contrat\p{L}*|fattur\p{L}*|contratt\p{L}*|счет\p{L}*|договор\p{L}*`)}[^.!?\n]{0,60}${w(String.raw`(?:\p{L}+)?(?:address|adres|adresse|dirección|indirizzo|endereço|mailbox|postfach|buzón|boîte|casella|адрес\p{L}*|почт\p{L}*)`)}`),
-  re(String.raw`${w(String.raw`cc|bcc|c\.c\.|copy|carbon copy|loop in|add|include|forward|redirect|send|address|reply|respond|weiterleiten|leite|setze|kopie|cc'?en|reenv\w*|reenvi\w*|copia|con copia|en copie|transf[eé]r\w*|inoltra\w*|in copia|encaminh\w*|doorsturen|stuur door|перешли|копию`)}\b[^.!?\n]{0,60}(?:@|\[at\]|\(at\)|${w(String.raw`private|personal|new|other|different|alternate|backup|gmail|yahoo|outlook|hotmail|proton\w*|private[nr]?|persönliche[nr]?|neue[nr]? (?:e-?mail|adresse)|privad[oa]|personal|nuev[oa]|privée|personnelle|nouvelle|privat[oa]|personale|nuov[oa]|pessoal|novo|nieuwe|privé|личн\w*|нов\w*`)}\s*(?:e-?mail|address|adresse|dirección|correo|indirizzo|endereço|adres|почт\w*|адрес))`),
-  re(String.raw`${w(String.raw`instead of|rather than|not to|statt|anstatt|nicht an|en lugar de|en vez de|no a|au lieu de|pas à|invece di|non a|em vez de|in plaats van|вместо`)}\b[^.!?\n]{0,40}(?:@|${w(String.raw`address|e-?mail|recipient|contact|adresse|dirección|correo|destinatario|destinataire|indirizzo|endereço|adres|адрес\w*|почт\w*`)})`),
-  re(String.raw`${w(String.raw`change|update|replace|switch|ändere|ändern|cambia|cambiar|changez|changer|modifica|mude|wijzig|измени`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(String.raw`recipients?|addressee|to address|reply-to|e-?mail address|contact details|empfänger|destinatarios?|destinataires?|destinatari|destinatários?|ontvangers?|получател\w*`)}`),
+  re(
+    String.raw`${w(String.raw`invoices?|contracts?|documents?|statements?|payments?|facturen|factuur|rechnung\p{L}*|vertr(?:a|ä)g\p{L}*|factura\p{L}*|contrato\p{L}*|facture\p{L}*|contrat\p{L}*|fattur\p{L}*|contratt\p{L}*|счет\p{L}*|договор\p{L}*`)}[^.!?\n]{0,60}${w(String.raw`(?:\p{L}+)?(?:address|adres|adresse|dirección|indirizzo|endereço|mailbox|postfach|buzón|boîte|casella|адрес\p{L}*|почт\p{L}*)`)}`,
+  ),
+  re(
+    String.raw`${w(String.raw`cc|bcc|c\.c\.|copy|carbon copy|loop in|add|include|forward|redirect|send|address|reply|respond|weiterleiten|leite|setze|kopie|cc'?en|reenv\w*|reenvi\w*|copia|con copia|en copie|transf[eé]r\w*|inoltra\w*|in copia|encaminh\w*|doorsturen|stuur door|перешли|копию`)}\b[^.!?\n]{0,60}(?:@|\[at\]|\(at\)|${w(String.raw`private|personal|new|other|different|alternate|backup|gmail|yahoo|outlook|hotmail|proton\w*|private[nr]?|persönliche[nr]?|neue[nr]? (?:e-?mail|adresse)|privad[oa]|personal|nuev[oa]|privée|personnelle|nouvelle|privat[oa]|personale|nuov[oa]|pessoal|novo|nieuwe|privé|личн\w*|нов\w*`)}\s*(?:e-?mail|address|adresse|dirección|correo|indirizzo|endereço|adres|почт\w*|адрес))`,
+  ),
+  re(
+    String.raw`${w(String.raw`instead of|rather than|not to|statt|anstatt|nicht an|en lugar de|en vez de|no a|au lieu de|pas à|invece di|non a|em vez de|in plaats van|вместо`)}\b[^.!?\n]{0,40}(?:@|${w(String.raw`address|e-?mail|recipient|contact|adresse|dirección|correo|destinatario|destinataire|indirizzo|endereço|adres|адрес\w*|почт\w*`)})`,
+  ),
+  re(
+    String.raw`${w(String.raw`change|update|replace|switch|ändere|ändern|cambia|cambiar|changez|changer|modifica|mude|wijzig|измени`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(String.raw`recipients?|addressee|to address|reply-to|e-?mail address|contact details|empfänger|destinatarios?|destinataires?|destinatari|destinatários?|ontvangers?|получател\w*`)}`,
+  ),
 ];
 const CHECK_VERB = String.raw`call|calling|phone|phoning|ring|verify|verifying|verification|confirm|confirming|confirmation|check|checking|double-check|validate|callback|call back|anrufen|anruf|rückruf|zurückrufen|verifizieren|bestätigen|bestätigung|prüfen|überprüfen|llame|llamar|llamada|verificar|confirmar|confirmación|comprobar|appeler|appel|vérifier|confirmer|confirmation|chiamare|chiamata|telefonare|verificare|confermare|conferma|ligar|ligue|verificar|confirmar|bellen|verifiëren|bevestigen|controleren|звонить|звоните|проверять|подтверждать`;
 const CALL_VERB = String.raw`call\w*|phon\w*|ring\w*|anzurufen|rückruf|llamar|appeler|chiamare|telefonare|ligar|bellen|звонка|звонков`;
 const BYPASS = [
-  re(String.raw`${w(String.raw`do not|don't|dont|never|no need to|there is no need to|there's no need to|you don't need to|needn't|please don't|nicht nötig|bitte nicht|kein bedarf|no es necesario|no hace falta|no (?:llame|llamen|verifique|confirme)|pas besoin d'|pas besoin de|pas la peine d'|pas la peine de|n'appelez pas|ne (?:vérifiez|confirmez) pas|non (?:chiamare|serve|c'è bisogno di)|não precisa|não (?:ligue|verifique|confirme)|niet nodig|niet (?:bellen|verifiëren)|не нужно|не надо`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(CHECK_VERB)}`),
+  re(
+    String.raw`${w(String.raw`do not|don't|dont|never|no need to|there is no need to|there's no need to|you don't need to|needn't|please don't|nicht nötig|bitte nicht|kein bedarf|no es necesario|no hace falta|no (?:llame|llamen|verifique|confirme)|pas besoin d'|pas besoin de|pas la peine d'|pas la peine de|n'appelez pas|ne (?:vérifiez|confirmez) pas|non (?:chiamare|serve|c'è bisogno di)|não precisa|não (?:ligue|verifique|confirme)|niet nodig|niet (?:bellen|verifiëren)|не нужно|не надо`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(CHECK_VERB)}`,
+  ),
   re(String.raw`${w(String.raw`without|ohne|sin|sans|senza|sem|zonder|без`)}\s+(?:[\p{L}'’]+\s+){0,1}${w(CALL_VERB)}`),
-  re(String.raw`${w(String.raw`keep (?:this|it) (?:confidential|secret|quiet|between us|private)|between you and me|don't tell|do not tell|do not mention (?:this|it) to|do not inform|do not involve|not tell (?:anyone|your)|streng vertraulich|sag es niemandem|nicht weitersagen|que quede entre nosotros|no se lo digas|entre nous|ne le dites|resti tra noi|non dirlo|fica entre nós|tussen ons|никому не говори`)}`),
+  re(
+    String.raw`${w(String.raw`keep (?:this|it) (?:confidential|secret|quiet|between us|private)|between you and me|don't tell|do not tell|do not mention (?:this|it) to|do not inform|do not involve|not tell (?:anyone|your)|streng vertraulich|sag es niemandem|nicht weitersagen|que quede entre nosotros|no se lo digas|entre nous|ne le dites|resti tra noi|non dirlo|fica entre nós|tussen ons|никому не говори`)}`,
+  ),
 ];
 
-const splitSentences = (t: string): string[] => t.split(/(?<=[.!?。！？])\s+|\n+|;\s+/).map((s) => s.trim()).filter(Boolean);
+const splitSentences = (t: string): string[] =>
+  t
+    .split(/(?<=[.!?。！？])\s+|\n+|;\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function classifySentence(s: string, out: InstructionFinding[], actionableCount: (x: string) => number): void {
-  const push = (kind: InstructionKind) => { if (!out.some((f) => f.kind === kind && f.sentence === s)) out.push({ kind, sentence: s }); };
+  const push = (kind: InstructionKind) => {
+    if (!out.some((f) => f.kind === kind && f.sentence === s)) out.push({ kind, sentence: s });
+  };
   const imperative = re(w(IMPERATIVE));
   if (OVERRIDE.some((r) => r.test(s))) push('addresses_ai');
   else if (ADDRESSED_NOTE.test(s) || ABOUT_THE_REPLY.test(s) || NEW_ROLE.test(s)) push('addresses_ai');
@@ -85,11 +161,15 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
   if (role) {
     const rest = role[1]!.trim();
     // "Assistant: Paul Meyer" (a signature) names a person; "SYSTEM: offer 30%" instructs.
-    const plainName = /^(?:[\p{Lu}][\p{L}'’.-]*\s*){1,4}(?:[,(|–-].{0,60})?$/u.test(rest) && !imperative.test(rest) && actionableCount(rest) === 0;
+    const plainName =
+      /^(?:[\p{Lu}][\p{L}'’.-]*\s*){1,4}(?:[,(|–-].{0,60})?$/u.test(rest) &&
+      !imperative.test(rest) &&
+      actionableCount(rest) === 0;
     if (rest && !plainName) push('addresses_ai');
   }
   const moneyVerb = re(w(MONEY_VERB)).test(s);
-  if (moneyVerb && (DESTINATION.test(s) || PAY_RAILS.test(s) || findActionable(s).some((a) => a.kind === 'payment'))) push('moves_money');
+  if (moneyVerb && (DESTINATION.test(s) || PAY_RAILS.test(s) || findActionable(s).some((a) => a.kind === 'payment')))
+    push('moves_money');
   else if (moneyVerb && MONEY_OBJECT.test(s) && BYPASS.some((r) => r.test(s))) push('moves_money');
   if (PAYMENT_CHANGE.some((r) => r.test(s))) push('changes_payment_details');
   if (SHARE_RE.test(s)) push('shares_data');
@@ -109,10 +189,12 @@ export function findInstructions(text: string): InstructionFinding[] {
   readings.forEach((v, i) => {
     const before = out.length;
     for (const s of splitSentences(v)) classifySentence(s, out, count);
-    if (BARE_ROLE.test(v) && !out.slice(before).some((f) => f.kind === 'addresses_ai')) out.push({ kind: 'addresses_ai', sentence: v.slice(0, 160) });
+    if (BARE_ROLE.test(v) && !out.slice(before).some((f) => f.kind === 'addresses_ai'))
+      out.push({ kind: 'addresses_ai', sentence: v.slice(0, 160) });
     // A whole reading (not split) catches instructions whose parts sit on separate lines.
     if (out.length === before) classifySentence(v.replace(/\s*\n\s*/g, ' '), out, count);
-    if (i > 1 && out.length > before && !out.slice(before).some((f) => f.kind === 'addresses_ai')) out.push({ kind: 'addresses_ai', sentence: out[before]!.sentence });
+    if (i > 1 && out.length > before && !out.slice(before).some((f) => f.kind === 'addresses_ai'))
+      out.push({ kind: 'addresses_ai', sentence: out[before]!.sentence });
   });
   return out;
 }

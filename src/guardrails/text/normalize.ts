@@ -8,37 +8,118 @@
  * undoes the first three; `views` returns every reading of a text that a judgement must consider.
  */
 
-// eslint-disable-next-line no-misleading-character-class -- the class lists invisible and combining code points on purpose
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\ufe00-\ufe0f]|\udb40[\udc00-\udc7f]/g;
+/* eslint-disable no-misleading-character-class -- the class lists invisible and combining code points on purpose */
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\ufe00-\ufe0f]|\udb40[\udc00-\udc7f]/g;
+/* eslint-enable no-misleading-character-class */
 
 /** Letters from other scripts that look like Latin ones (Unicode confusables, the common subset). */
 const CONFUSABLE: Record<string, string> = {
   // Cyrillic
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l', ɡ: 'g',
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J', Ԁ: 'D', Ԛ: 'Q', Ԝ: 'W', Һ: 'H',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  һ: 'h',
+  ӏ: 'l',
+  ɡ: 'g',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  У: 'Y',
+  Х: 'X',
+  Ѕ: 'S',
+  І: 'I',
+  Ј: 'J',
+  Ԁ: 'D',
+  Ԛ: 'Q',
+  Ԝ: 'W',
+  Һ: 'H',
   // Greek
-  α: 'a', ο: 'o', ρ: 'p', ν: 'v', τ: 't', ι: 'i', κ: 'k', υ: 'u', χ: 'x', ε: 'e',
-  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+  α: 'a',
+  ο: 'o',
+  ρ: 'p',
+  ν: 'v',
+  τ: 't',
+  ι: 'i',
+  κ: 'k',
+  υ: 'u',
+  χ: 'x',
+  ε: 'e',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Ζ: 'Z',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ο: 'O',
+  Ρ: 'P',
+  Τ: 'T',
+  Υ: 'Y',
+  Χ: 'X',
   // Latin look-alikes that NFKC keeps
-  ı: 'i', ȷ: 'j', ſ: 's', ℓ: 'l', '\u2212': '-', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2044': '/', '\u2215': '/',
-  '\u00a0': ' ', '\u2007': ' ', '\u202f': ' ',
+  ı: 'i',
+  ȷ: 'j',
+  ſ: 's',
+  ℓ: 'l',
+  '\u2212': '-',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2044': '/',
+  '\u2215': '/',
+  '\u00a0': ' ',
+  '\u2007': ' ',
+  '\u202f': ' ',
 };
 const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
 
-/** Unicode NFKC, invisible and bidi controls removed, look-alike letters mapped to Latin, whitespace collapsed per line. */
+/**
+ * Unicode NFKC, invisible and bidi controls removed, look-alike letters mapped to Latin, whitespace collapsed per line.
+ */
 export function normalise(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    // Look-alike letters are mapped only where they disguise Latin: in a word that mixes them with Latin
-    // letters, or a word made of look-alikes only ("АІ"). Russian or Greek words stay as they are.
-    .replace(/[\p{L}\p{M}]+/gu, (w) => {
-      const mixed = /\p{Script=Latin}/u.test(w) && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w);
-      const allLookAlike = [...w].every((c) => c in CONFUSABLE || /\p{Script=Latin}/u.test(c));
-      return mixed || allLookAlike ? w.replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c) : w;
-    })
-    .replace(CONFUSABLE_RE, (c) => (/\s|[\u2010-\u2015\u2212\u2044\u2215]/u.test(c) ? CONFUSABLE[c]! : c))
-    .replace(/[ \t\f\v]+/g, ' ');
+  return (
+    text
+      .normalize('NFKC')
+      .replace(INVISIBLE, '')
+      // Look-alike letters are mapped only where they disguise Latin: in a word that mixes them with Latin
+      // letters, or a word made of look-alikes only ("АІ"). Russian or Greek words stay as they are.
+      .replace(/[\p{L}\p{M}]+/gu, (w) => {
+        const mixed = /\p{Script=Latin}/u.test(w) && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w);
+        const allLookAlike = [...w].every((c) => c in CONFUSABLE || /\p{Script=Latin}/u.test(c));
+        return mixed || allLookAlike ? w.replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c) : w;
+      })
+      .replace(CONFUSABLE_RE, (c) => (/\s|[\u2010-\u2015\u2212\u2044\u2215]/u.test(c) ? CONFUSABLE[c]! : c))
+      .replace(/[ \t\f\v]+/g, ' ')
+  );
 }
 
 /** True when the text contains characters that only serve to hide or reorder what is shown. */
@@ -57,7 +138,8 @@ export function hasMixedScriptWord(text: string): boolean {
   return false;
 }
 
-const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt|em|rem)?\b|opacity\s*:\s*0(?:\.0+)?\b|color\s*:\s*(?:#f{3}\b|#f{6}\b|white\b|rgba?\(\s*255\s*,\s*255\s*,\s*255)|max-height\s*:\s*0|height\s*:\s*0(?:px)?\b|mso-hide\s*:\s*all/i;
+const HIDDEN_STYLE =
+  /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt|em|rem)?\b|opacity\s*:\s*0(?:\.0+)?\b|color\s*:\s*(?:#f{3}\b|#f{6}\b|white\b|rgba?\(\s*255\s*,\s*255\s*,\s*255)|max-height\s*:\s*0|height\s*:\s*0(?:px)?\b|mso-hide\s*:\s*all/i;
 
 export interface HtmlParts {
   /** What a mail client shows. */
@@ -67,26 +149,40 @@ export interface HtmlParts {
 }
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-const decodeEntities = (s: string): string => s
-  .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeChar(parseInt(h, 16)))
-  .replace(/&#(\d+);/g, (_, d: string) => safeChar(Number(d)))
-  .replace(/&([a-z]+);/gi, (m, n: string) => entities[n.toLowerCase()] ?? m);
+const decodeEntities = (s: string): string =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeChar(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d: string) => safeChar(Number(d)))
+    .replace(/&([a-z]+);/gi, (m, n: string) => entities[n.toLowerCase()] ?? m);
 const safeChar = (n: number): string => (n > 0 && n < 0x110000 ? String.fromCodePoint(n) : '');
 
 /** Split an (possibly) HTML text into what is shown and what is hidden. Plain text comes back unchanged. */
 export function splitHtml(text: string): HtmlParts {
   const hidden: string[] = [];
-  let t = text.replace(/<!--([\s\S]*?)(?:-->|$)/g, (_, c: string) => { hidden.push(c); return ' '; });
+  let t = text.replace(/<!--([\s\S]*?)(?:-->|$)/g, (_, c: string) => {
+    hidden.push(c);
+    return ' ';
+  });
   // Markdown "comments" ([//]: # (text)) are hidden the same way in rendered markdown.
-  t = t.replace(/^\s*\[[^\]]*\]:\s*#\s*\(([^)]*)\)\s*$/gm, (_, c: string) => { hidden.push(c); return ' '; });
+  t = t.replace(/^\s*\[[^\]]*\]:\s*#\s*\(([^)]*)\)\s*$/gm, (_, c: string) => {
+    hidden.push(c);
+    return ' ';
+  });
   if (!/<[a-z!/][^>]*>/i.test(t)) return { visible: decodeEntities(t), hidden: hidden.map(decodeEntities) };
-  t = t.replace(/<(script|style|head|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, (m) => { hidden.push(m.replace(/<[^>]+>/g, ' ')); return ' '; });
+  t = t.replace(/<(script|style|head|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, (m) => {
+    hidden.push(m.replace(/<[^>]+>/g, ' '));
+    return ' ';
+  });
   // Elements whose style hides them: take their content out, innermost first, until none is left.
   const el = /<([a-z][a-z0-9]*)\b([^>]*)>((?:(?!<\1\b)[\s\S])*?)<\/\1\s*>/gi;
   for (let i = 0; i < 20; i++) {
     let changed = false;
     t = t.replace(el, (m, _tag: string, attrs: string, inner: string) => {
-      if (!HIDDEN_STYLE.test(attrs) && !/\bhidden\b(?!\s*=\s*["']?false)/i.test(attrs.replace(/style\s*=\s*("[^"]*"|'[^']*')/gi, ''))) return m;
+      if (
+        !HIDDEN_STYLE.test(attrs) &&
+        !/\bhidden\b(?!\s*=\s*["']?false)/i.test(attrs.replace(/style\s*=\s*("[^"]*"|'[^']*')/gi, ''))
+      )
+        return m;
       changed = true;
       hidden.push(inner.replace(/<[^>]+>/g, ' '));
       return ' ';
@@ -97,20 +193,26 @@ export function splitHtml(text: string): HtmlParts {
   return { visible: decodeEntities(visible), hidden: hidden.map(decodeEntities) };
 }
 
-export interface MarkdownLink { text: string; target: string }
+export interface MarkdownLink {
+  text: string;
+  target: string;
+}
 
 /** Markdown links `[text](target)` and HTML anchors, each with its shown text and its real target. */
 export function findLinks(text: string): MarkdownLink[] {
   const out: MarkdownLink[] = [];
-  for (const m of text.matchAll(/\[([^\]\n]{1,200})\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) out.push({ text: m[1]!, target: m[2]! });
-  for (const m of text.matchAll(/<a\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>([\s\S]*?)<\/a\s*>/gi)) out.push({ text: m[2]!.replace(/<[^>]+>/g, ''), target: m[1]! });
+  for (const m of text.matchAll(/\[([^\]\n]{1,200})\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+    out.push({ text: m[1]!, target: m[2]! });
+  for (const m of text.matchAll(/<a\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>([\s\S]*?)<\/a\s*>/gi))
+    out.push({ text: m[2]!.replace(/<[^>]+>/g, ''), target: m[1]! });
   return out;
 }
 
-const rot13 = (s: string): string => s.replace(/[a-z]/gi, (c) => {
-  const base = c <= 'Z' ? 65 : 97;
-  return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
-});
+const rot13 = (s: string): string =>
+  s.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
 
 const printableRatio = (s: string): number => {
   if (!s.length) return 0;
@@ -122,14 +224,18 @@ const printableRatio = (s: string): number => {
 /** Payloads encoded in the text: base64, hex (plain or \x / %XX escaped), decoded when they read as text. */
 export function decodePayloads(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?|(?:[A-Za-z0-9_-]{4}){5,}/g)) {
+  for (const m of text.matchAll(
+    /(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?|(?:[A-Za-z0-9_-]{4}){5,}/g,
+  )) {
     const raw = m[0];
     if (!/[0-9+/=_-]/.test(raw) && !/[a-z]/.test(raw)) continue;
     if (/^[a-z]+$/i.test(raw)) continue; // a long plain word
     try {
       const dec = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
       if (dec.length >= 6 && printableRatio(dec) > 0.9 && /[a-z]{3}/i.test(dec)) out.push(dec);
-    } catch { /* not base64 */ }
+    } catch {
+      /* not base64 */
+    }
   }
   for (const m of text.matchAll(/(?:\\x[0-9a-f]{2}|%[0-9a-f]{2}){4,}|\b(?:[0-9a-f]{2}[\s:]?){8,}\b/gi)) {
     const hex = m[0].replace(/\\x|%|[\s:]/gi, '');
@@ -156,7 +262,14 @@ export function views(text: string, opts: { rot13?: boolean } = {}): string[] {
   let frontier = [...out];
   for (let depth = 0; depth < 2 && frontier.length; depth++) {
     const next: string[] = [];
-    for (const v of frontier) for (const d of decodePayloads(v)) { const n = normalise(d); if (!seen.has(n)) { seen.add(n); next.push(n); } }
+    for (const v of frontier)
+      for (const d of decodePayloads(v)) {
+        const n = normalise(d);
+        if (!seen.has(n)) {
+          seen.add(n);
+          next.push(n);
+        }
+      }
     out.push(...next);
     frontier = next;
   }

@@ -3,7 +3,12 @@
  * and "12.000 €" compare equal. Both the model's text and the grounding sources go through the
  * same parser, so an ambiguous format is at least read the same way on both sides.
  */
-export interface NumberMention { text: string; value: number; start: number; end: number }
+export interface NumberMention {
+  text: string;
+  value: number;
+  start: number;
+  end: number;
+}
 
 const NUM = String.raw`\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?![\d])(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?`;
 const SUFFIX = String.raw`(?:\s?(?:k|K|m|M|mn|bn|thousand|million|billion)(?![\p{L}\p{N}]))`;
@@ -14,7 +19,10 @@ const AMOUNT_RE = new RegExp(
   String.raw`${SYMBOL}\s?(?<a>${NUM})(?<as>${SUFFIX})?|(?<![\p{L}\p{N}.,])(?<b>${NUM})(?<bs>${SUFFIX})?\s?${CURRENCY_AFTER}|(?<![\p{L}\p{N}.,$€£¥₹])(?<c>\d+(?:[.,]\d+)?)\s?(?<cs>[kK])(?![\p{L}\p{N}])`,
   'gu',
 );
-const PERCENT_RE = new RegExp(String.raw`(?<![\p{L}\p{N}.,])(?<n>\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per\s?cent\b|pct\b)`, 'giu');
+const PERCENT_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}.,])(?<n>\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per\s?cent\b|pct\b)`,
+  'giu',
+);
 const ANY_NUMBER_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])(?<n>${NUM})(?<s>${SUFFIX})?`, 'gu');
 
 /** "12,000" → 12000, "1.200,50" → 1200.5, "12,5" → 12.5, "0.125" → 0.125. */
@@ -49,14 +57,22 @@ export function findAmounts(text: string): NumberMention[] {
     const g = m.groups!;
     const num = g.a ?? g.b ?? g.c!;
     const suffix = g.as ?? g.bs ?? g.cs;
-    out.push({ text: m[0].trim(), value: parseLocaleNumber(num) * multiplier(suffix), start: m.index, end: m.index + m[0].length });
+    out.push({
+      text: m[0].trim(),
+      value: parseLocaleNumber(num) * multiplier(suffix),
+      start: m.index,
+      end: m.index + m[0].length,
+    });
   }
   return out;
 }
 
 export function findPercentages(text: string): NumberMention[] {
   return [...text.matchAll(PERCENT_RE)].map((m) => ({
-    text: m[0], value: parseLocaleNumber(m.groups!.n!), start: m.index, end: m.index + m[0].length,
+    text: m[0],
+    value: parseLocaleNumber(m.groups!.n!),
+    start: m.index,
+    end: m.index + m[0].length,
   }));
 }
 

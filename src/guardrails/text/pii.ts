@@ -1,18 +1,24 @@
 /**
  * Personal and payment data in outgoing text: email addresses, phone numbers, card numbers
- * (Luhn-valid), IBANs (mod-97-valid) and national ids (US SSN, UK NINO). The recipient's own address and number are expected
+ * (Luhn-valid), IBANs (mod-97-valid) and national ids (US SSN, UK NINO). The recipient's own address and number are
+ * expected
  * in a draft, as is anything on the allow-list; everything else is reported, masked, so that
  * the finding itself can be logged and shown to an admin.
  */
 import { findDates } from './dates.js';
 import { findAmounts } from './numbers.js';
 
-export interface PiiAllowed { emails: string[]; phones: string[]; other: string[] }
+export interface PiiAllowed {
+  emails: string[];
+  phones: string[];
+  other: string[];
+}
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
 const CARD = /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
-const PHONE = /(?<![\w+$€£])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w%])|\+\d{7,15}(?!\w)/g;
+const PHONE =
+  /(?<![\w+$€£])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w%])|\+\d{7,15}(?!\w)/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** US SSN (SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000) and UK NINO (HMRC prefix rules). */
 const SSN = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])/g;
@@ -24,7 +30,10 @@ const luhn = (num: string): boolean => {
   let sum = 0;
   for (let i = 0; i < num.length; i++) {
     let d = +num[num.length - 1 - i]!;
-    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return sum % 10 === 0;
@@ -41,7 +50,10 @@ const ibanValid = (raw: string): boolean => {
   return rem === 1;
 };
 const samePhone = (a: string, b: string): boolean => a.length >= 7 && b.length >= 7 && (a.endsWith(b) || b.endsWith(a));
-const maskEmail = (e: string): string => { const [u, d] = e.split('@'); return `${u!.slice(0, 1)}***@${d}`; };
+const maskEmail = (e: string): string => {
+  const [u, d] = e.split('@');
+  return `${u!.slice(0, 1)}***@${d}`;
+};
 
 export function findPii(text: string, allowed: PiiAllowed): string[] {
   const out: string[] = [];
@@ -52,7 +64,9 @@ export function findPii(text: string, allowed: PiiAllowed): string[] {
   const free = (start: number, end: number): boolean => !taken.some(([s, e]) => start < e && end > s);
   // "10 000 000 EUR" and "2026-03-15" are digit groups too, but not phone numbers.
   const notPhone: [number, number][] = [...findAmounts(text), ...findDates(text)].map((m) => [m.start, m.end]);
-  const take = (start: number, end: number): void => { taken.push([start, end]); };
+  const take = (start: number, end: number): void => {
+    taken.push([start, end]);
+  };
 
   for (const m of text.matchAll(EMAIL)) {
     take(m.index, m.index + m[0].length);
@@ -72,7 +86,15 @@ export function findPii(text: string, allowed: PiiAllowed): string[] {
   }
   for (const m of text.matchAll(SSN)) {
     const [, area, group, serial] = m;
-    if (!free(m.index, m.index + m[0].length) || area === '000' || area === '666' || area![0] === '9' || group === '00' || serial === '0000') continue;
+    if (
+      !free(m.index, m.index + m[0].length) ||
+      area === '000' ||
+      area === '666' ||
+      area![0] === '9' ||
+      group === '00' ||
+      serial === '0000'
+    )
+      continue;
     take(m.index, m.index + m[0].length);
     out.push(`national id ending ${serial}`);
   }
@@ -84,7 +106,14 @@ export function findPii(text: string, allowed: PiiAllowed): string[] {
   for (const m of text.matchAll(PHONE)) {
     const d = digits(m[0]);
     const end = m.index + m[0].length;
-    if (!free(m.index, end) || d.length < 7 || d.length > 15 || ISO_DATE.test(m[0]) || notPhone.some(([s, e]) => m.index < e && end > s)) continue;
+    if (
+      !free(m.index, end) ||
+      d.length < 7 ||
+      d.length > 15 ||
+      ISO_DATE.test(m[0]) ||
+      notPhone.some(([s, e]) => m.index < e && end > s)
+    )
+      continue;
     take(m.index, end);
     if (!allowedPhones.some((p) => samePhone(p, d))) out.push(`phone ending ${d.slice(-4)}`);
   }

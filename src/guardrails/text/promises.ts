@@ -7,10 +7,16 @@ const PATTERNS: { re: RegExp; negatable: boolean }[] = [
   { re: /\bguarantee(?:s|d)?\b/gi, negatable: true },
   { re: /\bwe (?:promise|commit to)\b|\bi promise\b|\bpromise you\b/gi, negatable: true },
   { re: /\b(?:free forever|forever free|free for life|lifetime free|free of charge forever)\b/gi, negatable: false },
-  { re: /\b(?:we|i)(?:'ll| will| can| shall) refund\b|\bfull refund\b|\bmoney[- ]back\b|\brefund(?:ed)? in full\b/gi, negatable: true },
+  {
+    re: /\b(?:we|i)(?:'ll| will| can| shall) refund\b|\bfull refund\b|\bmoney[- ]back\b|\brefund(?:ed)? in full\b/gi,
+    negatable: true,
+  },
   { re: /\brisk[- ]free\b|\bno risk\b/gi, negatable: false },
   { re: /\b100\s?% (?:uptime|secure|safe|accurate|guaranteed)\b/gi, negatable: false },
-  { re: /\b(?:will|would) never (?:go down|fail|break|increase)\b|\bprice(?:s)? (?:is |are )?locked (?:in )?forever\b/gi, negatable: false },
+  {
+    re: /\b(?:will|would) never (?:go down|fail|break|increase)\b|\bprice(?:s)? (?:is |are )?locked (?:in )?forever\b/gi,
+    negatable: false,
+  },
 ];
 const NEGATION_BEFORE = /\b(?:not|cannot|can't|can ?not|don't|do not|won't|will not|never|no)\s+(?:\w+\s+){0,2}$/i;
 

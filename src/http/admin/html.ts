@@ -2,23 +2,43 @@ import { randomBytes } from 'node:crypto';
 import type express from 'express';
 
 /** Escape text for HTML element content and quoted attribute values. */
-export const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+export const esc = (v: unknown): string =>
+  String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** Raw HTML already escaped by the caller. */
-export class Html { constructor(readonly s: string) {} toString(): string { return this.s; } }
+export class Html {
+  constructor(readonly s: string) {}
+  toString(): string {
+    return this.s;
+  }
+}
 export const raw = (s: string): Html => new Html(s);
 
 /** Tagged template: interpolations are escaped unless they are Html (or arrays of Html). */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => {
-    const part = Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.s : esc(x))).join('') : v instanceof Html ? v.s : v === null || v === undefined || v === false ? '' : esc(v);
+    const part = Array.isArray(v)
+      ? v.map((x) => (x instanceof Html ? x.s : esc(x))).join('')
+      : v instanceof Html
+        ? v.s
+        : v === null || v === undefined || v === false
+          ? ''
+          : esc(v);
     out += part + strings[i + 1]!;
   });
   return new Html(out);
 }
 
-const NAV = [['/admin', 'Connections'], ['/admin/suggestions', 'Suggestions'], ['/admin/rules', 'Rules'], ['/admin/outcomes', 'Outcomes']] as const;
+const NAV = [
+  ['/admin', 'Connections'],
+  ['/admin/suggestions', 'Suggestions'],
+  ['/admin/rules', 'Rules'],
+  ['/admin/outcomes', 'Outcomes'],
+] as const;
 
 const STYLE = `
 :root{--fg:#1d2433;--muted:#5b6475;--line:#d8dde6;--bg:#f6f7f9;--ok:#1b7f3b;--warn:#9a5b00;--bad:#b3261e;--accent:#2f5bd3}
@@ -117,60 +137,155 @@ const SCRIPT = `
 })();
 `;
 
-export interface PageOpts { title: string; path: string; who: string; csrfToken: string | null; body: Html }
+export interface PageOpts {
+  title: string;
+  path: string;
+  who: string;
+  csrfToken: string | null;
+  body: Html;
+}
 
 /** One console page: skip link, labelled navigation, a polite live region for results, no external resources. */
 export function page(res: express.Response, o: PageOpts): void {
   const nonce = randomBytes(16).toString('base64');
-  res.setHeader('Content-Security-Policy', `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'`);
+  res.setHeader(
+    'Content-Security-Policy',
+    `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'`,
+  );
   res.setHeader('Cache-Control', 'no-store');
   // Same-origin (not the app-wide no-referrer): Chromium sends `Origin: null` with a form posted under no-referrer,
   // and the guard accepts a session's write only from our own origin. Links out to the CRM still carry no referrer.
   res.setHeader('Referrer-Policy', 'same-origin');
-  const nav = NAV.map(([href, label]) => html`<li><a href="${href}"${raw(o.path === href ? ' aria-current="page"' : '')}>${label}</a></li>`);
-  res.type('html').send(html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${o.title} · closeloop</title><meta name="csrf-token" content="${o.csrfToken ?? ''}"><style nonce="${nonce}">${raw(STYLE)}</style></head>
-<body><a class="skip" href="#main">Skip to content</a>
-<header><strong>closeloop</strong><nav aria-label="Console"><ul>${nav}</ul></nav><span class="muted">Signed in as ${o.who}</span>
-${o.csrfToken ? html`<button class="secondary" data-post="/auth/logout" data-done="Signed out." type="button">Sign out</button>` : ''}</header>
-<main id="main" tabindex="-1"><h1>${o.title}</h1><p id="status" role="status" aria-live="polite" class="muted"></p>${o.body}</main>
-<script nonce="${nonce}">${raw(SCRIPT)}</script></body></html>`.s);
+  const nav = NAV.map(
+    ([href, label]) =>
+      html`<li><a href="${href}" ${raw(o.path === href ? ' aria-current="page"' : '')}>${label}</a></li>`,
+  );
+  res.type('html').send(
+    html`<!doctype html>
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width,initial-scale=1" />
+          <title>${o.title} · closeloop</title>
+          <meta name="csrf-token" content="${o.csrfToken ?? ''}" />
+          <style nonce="${nonce}">
+            ${raw(STYLE)}
+          </style>
+        </head>
+        <body>
+          <a class="skip" href="#main">Skip to content</a>
+          <header>
+            <strong>closeloop</strong>
+            <nav aria-label="Console">
+              <ul>
+                ${nav}
+              </ul>
+            </nav>
+            <span class="muted">Signed in as ${o.who}</span>
+            ${o.csrfToken ? html`<button class="secondary" data-post="/auth/logout" data-done="Signed out." type="button">Sign out</button>` : ''}
+          </header>
+          <main id="main" tabindex="-1">
+            <h1>${o.title}</h1>
+            <p id="status" role="status" aria-live="polite" class="muted"></p>
+            ${o.body}
+          </main>
+          <script nonce="${nonce}">
+            ${raw(SCRIPT)};
+          </script>
+        </body>
+      </html>`.s,
+  );
 }
 
 /** A small inline SVG bar chart (no external library): one bar group per label, one colour per series. */
-export function barChart(o: { title: string; labels: string[]; series: { name: string; color: string; values: (number | null)[] }[]; height?: number }): Html {
+export function barChart(o: {
+  title: string;
+  labels: string[];
+  series: { name: string; color: string; values: (number | null)[] }[];
+  height?: number;
+}): Html {
   const h = o.height ?? 160;
   const w = Math.max(320, o.labels.length * 28 + 60);
   const max = Math.max(1, ...o.series.flatMap((s) => s.values.map((v) => v ?? 0)));
   const groupW = (w - 50) / Math.max(1, o.labels.length);
   const barW = Math.max(2, (groupW - 4) / Math.max(1, o.series.length));
-  const bars = o.labels.flatMap((label, i) => o.series.map((s, j) => {
-    const v = s.values[i] ?? 0;
-    const bh = Math.round((v / max) * (h - 30));
-    return raw(`<rect x="${(40 + i * groupW + j * barW).toFixed(1)}" y="${h - 20 - bh}" width="${(barW - 1).toFixed(1)}" height="${bh}" fill="${s.color}"><title>${esc(`${label} ${s.name}: ${v}`)}</title></rect>`);
-  }));
-  const ticks = o.labels.map((l, i) => (i % Math.ceil(o.labels.length / 8) === 0 ? raw(`<text x="${(40 + i * groupW).toFixed(1)}" y="${h - 5}" font-size="10" fill="#5b6475">${esc(l.slice(5))}</text>`) : raw('')));
-  const legend = o.series.map((s) => html`<span class="row" style="gap:4px"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}"/></svg>${s.name}</span>`);
-  return html`<figure><svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
-<line x1="38" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0"/><text x="0" y="12" font-size="10" fill="#5b6475">${max}</text>${bars}${ticks}</svg>
-<figcaption class="row muted">${o.title} ${legend}</figcaption></figure>`;
+  const bars = o.labels.flatMap((label, i) =>
+    o.series.map((s, j) => {
+      const v = s.values[i] ?? 0;
+      const bh = Math.round((v / max) * (h - 30));
+      return raw(
+        `<rect x="${(40 + i * groupW + j * barW).toFixed(1)}" y="${h - 20 - bh}" width="${(barW - 1).toFixed(1)}" height="${bh}" fill="${s.color}"><title>${esc(`${label} ${s.name}: ${v}`)}</title></rect>`,
+      );
+    }),
+  );
+  const ticks = o.labels.map((l, i) =>
+    i % Math.ceil(o.labels.length / 8) === 0
+      ? raw(
+          `<text x="${(40 + i * groupW).toFixed(1)}" y="${h - 5}" font-size="10" fill="#5b6475">${esc(l.slice(5))}</text>`,
+        )
+      : raw(''),
+  );
+  const legend = o.series.map(
+    (s) =>
+      html`<span class="row" style="gap:4px"
+        ><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}" /></svg
+        >${s.name}</span
+      >`,
+  );
+  return html`<figure>
+    <svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
+      <line x1="38" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0" />
+      <text x="0" y="12" font-size="10" fill="#5b6475">${max}</text>
+      ${bars}${ticks}
+    </svg>
+    <figcaption class="row muted">${o.title} ${legend}</figcaption>
+  </figure>`;
 }
 
 const fmtCount = (v: number | null): string => (v === null ? '-' : String(v));
 
 /** The numbers behind a chart as a table (screen readers, keyboard users, copying into a spreadsheet). */
-export function chartTable(o: { title: string; labels: string[]; series: { name: string; values: (number | null)[] }[]; format?: (v: number | null) => string }): Html {
+export function chartTable(o: {
+  title: string;
+  labels: string[];
+  series: { name: string; values: (number | null)[] }[];
+  format?: (v: number | null) => string;
+}): Html {
   const f = o.format ?? fmtCount;
-  return html`<details class="chart-data"><summary>${o.title}: the numbers</summary><table><thead><tr><th scope="col">Week of</th>${o.series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
-<tbody>${o.labels.map((l, i) => html`<tr><th scope="row">${l}</th>${o.series.map((s) => html`<td>${f(s.values[i] ?? null)}</td>`)}</tr>`)}</tbody></table></details>`;
+  return html`<details class="chart-data">
+    <summary>${o.title}: the numbers</summary>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Week of</th>
+          ${o.series.map((s) => html`<th scope="col">${s.name}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${o.labels.map(
+          (l, i) =>
+            html`<tr>
+              <th scope="row">${l}</th>
+              ${o.series.map((s) => html`<td>${f(s.values[i] ?? null)}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </details>`;
 }
 
 /**
  * A small inline SVG line chart: one line per series over the labels, broken where a value is null (nothing to
  * show that week), each point with a tooltip. `max` fixes the top of the scale (1 for rates).
  */
-export function lineChart(o: { title: string; labels: string[]; series: { name: string; color: string; values: (number | null)[] }[]; max?: number; format?: (v: number) => string; height?: number }): Html {
+export function lineChart(o: {
+  title: string;
+  labels: string[];
+  series: { name: string; color: string; values: (number | null)[] }[];
+  max?: number;
+  format?: (v: number) => string;
+  height?: number;
+}): Html {
   const h = o.height ?? 170;
   const w = Math.max(360, o.labels.length * 40 + 70);
   const f = o.format ?? ((v: number) => String(v));
@@ -180,15 +295,45 @@ export function lineChart(o: { title: string; labels: string[]; series: { name: 
   const y = (v: number) => (h - 20 - (Math.min(v, max) / max) * (h - 34)).toFixed(1);
   const lines = o.series.map((s) => {
     const runs: string[][] = [[]];
-    s.values.forEach((v, i) => { if (v === null) runs.push([]); else runs[runs.length - 1]!.push(`${x(i)},${y(v)}`); });
-    const paths = runs.filter((r) => r.length > 1).map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${esc(s.color)}" stroke-width="2"/>`).join('');
-    const dots = s.values.map((v, i) => (v === null ? '' : `<circle cx="${x(i)}" cy="${y(v)}" r="3" fill="${esc(s.color)}"><title>${esc(`${o.labels[i]} ${s.name}: ${f(v)}`)}</title></circle>`)).join('');
+    s.values.forEach((v, i) => {
+      if (v === null) runs.push([]);
+      else runs[runs.length - 1]!.push(`${x(i)},${y(v)}`);
+    });
+    const paths = runs
+      .filter((r) => r.length > 1)
+      .map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${esc(s.color)}" stroke-width="2"/>`)
+      .join('');
+    const dots = s.values
+      .map((v, i) =>
+        v === null
+          ? ''
+          : `<circle cx="${x(i)}" cy="${y(v)}" r="3" fill="${esc(s.color)}"><title>${esc(`${o.labels[i]} ${s.name}: ${f(v)}`)}</title></circle>`,
+      )
+      .join('');
     return raw(paths + dots);
   });
-  const ticks = o.labels.map((l, i) => (i % Math.ceil(o.labels.length / 8) === 0 ? raw(`<text x="${x(i)}" y="${h - 5}" font-size="10" fill="#5b6475" text-anchor="middle">${esc(l.slice(5))}</text>`) : raw('')));
-  const legend = o.series.map((s) => html`<span class="row" style="gap:4px"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}"/></svg>${s.name}</span>`);
-  return html`<figure><svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
-<line x1="44" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0"/><line x1="44" y1="14" x2="${w}" y2="14" stroke="#eef0f4"/>
-<text x="0" y="18" font-size="10" fill="#5b6475">${f(max)}</text><text x="0" y="${h - 20}" font-size="10" fill="#5b6475">${f(0)}</text>${lines}${ticks}</svg>
-<figcaption class="row muted">${o.title} ${legend}</figcaption></figure>`;
+  const ticks = o.labels.map((l, i) =>
+    i % Math.ceil(o.labels.length / 8) === 0
+      ? raw(
+          `<text x="${x(i)}" y="${h - 5}" font-size="10" fill="#5b6475" text-anchor="middle">${esc(l.slice(5))}</text>`,
+        )
+      : raw(''),
+  );
+  const legend = o.series.map(
+    (s) =>
+      html`<span class="row" style="gap:4px"
+        ><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}" /></svg
+        >${s.name}</span
+      >`,
+  );
+  return html`<figure>
+    <svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
+      <line x1="44" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0" />
+      <line x1="44" y1="14" x2="${w}" y2="14" stroke="#eef0f4" />
+      <text x="0" y="18" font-size="10" fill="#5b6475">${f(max)}</text>
+      <text x="0" y="${h - 20}" font-size="10" fill="#5b6475">${f(0)}</text>
+      ${lines}${ticks}
+    </svg>
+    <figcaption class="row muted">${o.title} ${legend}</figcaption>
+  </figure>`;
 }

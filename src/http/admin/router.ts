@@ -1,6 +1,16 @@
 import express from 'express';
 import { requestScope } from '../../auth/request-scope.js';
-import { casesForDraft, connectionViews, lintDraft, OUTCOME_WEEKS, outcomesView, replayDraft, ruleCases, ruleFiles, suggestionFeed } from '../../console/console-service.js';
+import {
+  casesForDraft,
+  connectionViews,
+  lintDraft,
+  OUTCOME_WEEKS,
+  outcomesView,
+  replayDraft,
+  ruleCases,
+  ruleFiles,
+  suggestionFeed,
+} from '../../console/console-service.js';
 import { RuleCasesResponse, RuleDraftRequest, RuleLintResponse, RuleReplayResponse } from '../../core/api.js';
 import type { Connector } from '../../core/connector.js';
 import { CloseloopError, ErrorCode, InvalidPayloadError, isCloseloopError, NotFoundError } from '../../core/errors.js';
@@ -26,13 +36,25 @@ export interface ConsoleDeps {
 
 export const CONSOLE_PAGES = ['/admin', '/admin/suggestions', '/admin/rules', '/admin/outcomes'] as const;
 /** The review forms of the suggestions page (urlencoded, `_csrf` field checked by the guard); 303 back to the feed. */
-export const REVIEW_FORMS = { approve: '/admin/suggestions/:id/approve', dismiss: '/admin/suggestions/:id/dismiss' } as const;
-export const RULE_PATHS = { lint: '/api/v1/admin/rules/lint', replay: '/api/v1/admin/rules/replay', cases: '/api/v1/admin/rules/cases' } as const;
+export const REVIEW_FORMS = {
+  approve: '/admin/suggestions/:id/approve',
+  dismiss: '/admin/suggestions/:id/dismiss',
+} as const;
+export const RULE_PATHS = {
+  lint: '/api/v1/admin/rules/lint',
+  replay: '/api/v1/admin/rules/replay',
+  cases: '/api/v1/admin/rules/cases',
+} as const;
 
 function viewer(store: Store, res: express.Response) {
   const s = requestScope(res);
   // Scoped to the tenant the guard resolved, in SQL (src/store/console-reads.ts).
-  return { scope: s, reads: new ConsoleReads(store.db, s.tenantId), who: s.principal.subject, csrf: s.principal.kind === 'session' ? s.principal.csrfToken : null };
+  return {
+    scope: s,
+    reads: new ConsoleReads(store.db, s.tenantId),
+    who: s.principal.subject,
+    csrf: s.principal.kind === 'session' ? s.principal.csrfToken : null,
+  };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,26 +68,61 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
   router.get('/admin', async (_req, res, next) => {
     try {
       const v = viewer(d.store, res);
-      const [conns, dead, quarantined] = await Promise.all([connectionViews(v.scope.reads, v.reads, d.connectorFor, d.now()), v.reads.deadBatches(), v.reads.quarantined()]);
-      page(res, { title: 'Connections', path: '/admin', who: v.who, csrfToken: v.csrf, body: connectionsPage(conns, d.installable(), dead, quarantined) });
-    } catch (e) { next(e); }
+      const [conns, dead, quarantined] = await Promise.all([
+        connectionViews(v.scope.reads, v.reads, d.connectorFor, d.now()),
+        v.reads.deadBatches(),
+        v.reads.quarantined(),
+      ]);
+      page(res, {
+        title: 'Connections',
+        path: '/admin',
+        who: v.who,
+        csrfToken: v.csrf,
+        body: connectionsPage(conns, d.installable(), dead, quarantined),
+      });
+    } catch (e) {
+      next(e);
+    }
   });
 
   const feedQuery = (raw: Record<string, string>): FeedQuery => {
-    const q: FeedQuery = { status: raw.status ?? '', type: raw.type ?? '', owner: raw.owner ?? '', deal: raw.deal ?? '', since: raw.since ?? '', until: raw.until ?? '' };
-    for (const k of ['since', 'until'] as const) if (q[k] && !DAY.test(q[k])) throw new InvalidPayloadError(`${k}: a date like 2026-03-01`);
-    for (const k of ['status', 'type', 'owner', 'deal'] as const) if (q[k].length > 128) throw new InvalidPayloadError(`${k}: too long`);
+    const q: FeedQuery = {
+      status: raw.status ?? '',
+      type: raw.type ?? '',
+      owner: raw.owner ?? '',
+      deal: raw.deal ?? '',
+      since: raw.since ?? '',
+      until: raw.until ?? '',
+    };
+    for (const k of ['since', 'until'] as const)
+      if (q[k] && !DAY.test(q[k])) throw new InvalidPayloadError(`${k}: a date like 2026-03-01`);
+    for (const k of ['status', 'type', 'owner', 'deal'] as const)
+      if (q[k].length > 128) throw new InvalidPayloadError(`${k}: too long`);
     return q;
   };
   const renderFeed = async (res: express.Response, q: FeedQuery, notice: Notice | null, status = 200) => {
     const v = viewer(d.store, res);
     const until = q.until ? new Date(Date.parse(q.until) + 86_400_000) : undefined;
     const [rows, facets] = await Promise.all([
-      suggestionFeed(v.reads, { status: q.status || undefined, type: q.type || undefined, owner: q.owner || undefined, deal: q.deal || undefined, since: q.since ? new Date(q.since) : undefined, until, limit: 200 }),
+      suggestionFeed(v.reads, {
+        status: q.status || undefined,
+        type: q.type || undefined,
+        owner: q.owner || undefined,
+        deal: q.deal || undefined,
+        since: q.since ? new Date(q.since) : undefined,
+        until,
+        limit: 200,
+      }),
       v.reads.feedFacets(),
     ]);
     res.status(status);
-    page(res, { title: 'Suggestions', path: '/admin/suggestions', who: v.who, csrfToken: v.csrf, body: suggestionsPage(rows, q, facets, { csrf: v.csrf, notice }) });
+    page(res, {
+      title: 'Suggestions',
+      path: '/admin/suggestions',
+      who: v.who,
+      csrfToken: v.csrf,
+      body: suggestionsPage(rows, q, facets, { csrf: v.csrf, notice }),
+    });
   };
 
   router.get('/admin/suggestions', async (req, res, next) => {
@@ -74,7 +131,9 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
       const done = raw.done === 'approved' || raw.done === 'dismissed' ? raw.done : null;
       const id = raw.id && SUGGESTION_ID.test(raw.id) ? raw.id : null;
       await renderFeed(res, feedQuery(raw), done && id ? { kind: done, id } : null);
-    } catch (e) { next(e); }
+    } catch (e) {
+      next(e);
+    }
   });
 
   // Approve / dismiss a held suggestion from the feed: plain forms (they work without script), the same service as
@@ -87,7 +146,10 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
         const id = String(req.params.id);
         if (!SUGGESTION_ID.test(id)) throw new NotFoundError('no such suggestion');
         const body = (req.body ?? {}) as Record<string, unknown>;
-        const back = typeof body.back === 'string' && body.back.length <= 1024 ? Object.fromEntries(new URLSearchParams(body.back)) : {};
+        const back =
+          typeof body.back === 'string' && body.back.length <= 1024
+            ? Object.fromEntries(new URLSearchParams(body.back))
+            : {};
         q = feedQuery(Object.fromEntries(Object.entries(back).filter(([k]) => FEED_KEYS.includes(k))));
         const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
         if (reason.length > 500) throw new InvalidPayloadError('reason: at most 500 characters');
@@ -104,8 +166,18 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
       } catch (e) {
         // A caller's mistake (not held any more, refused by the output gate, unknown id) is shown on the feed itself.
         const status = isCloseloopError(e) ? e.status : undefined;
-        if (isCloseloopError(e) && status !== undefined && status >= 400 && status < 500 && req.accepts(['html', 'json']) === 'html') {
-          try { await renderFeed(res, q, { kind: 'error', message: e.message }, status); } catch (e2) { next(e2); }
+        if (
+          isCloseloopError(e) &&
+          status !== undefined &&
+          status >= 400 &&
+          status < 500 &&
+          req.accepts(['html', 'json']) === 'html'
+        ) {
+          try {
+            await renderFeed(res, q, { kind: 'error', message: e.message }, status);
+          } catch (e2) {
+            next(e2);
+          }
           return;
         }
         next(e);
@@ -119,8 +191,16 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
       const files = d.rulesDir ? (await ruleFiles(d.rulesDir)).files : [];
       const valid = files.every((f) => f.problems.length === 0);
       const cases = d.rulesDir && d.rulesCasesDir && valid ? await ruleCases(d.rulesDir, d.rulesCasesDir) : null;
-      page(res, { title: 'Rules', path: '/admin/rules', who: v.who, csrfToken: v.csrf, body: rulesPage(files, d.rulesDir !== null, cases) });
-    } catch (e) { next(e); }
+      page(res, {
+        title: 'Rules',
+        path: '/admin/rules',
+        who: v.who,
+        csrfToken: v.csrf,
+        body: rulesPage(files, d.rulesDir !== null, cases),
+      });
+    } catch (e) {
+      next(e);
+    }
   });
 
   router.get('/admin/outcomes', async (req, res, next) => {
@@ -128,9 +208,18 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
       const v = viewer(d.store, res);
       const raw = singleQuery(req.query, 'GET /admin/outcomes');
       const weeks = raw.weeks === undefined || raw.weeks === '' ? 12 : Number(raw.weeks);
-      if (!(OUTCOME_WEEKS as readonly number[]).includes(weeks)) throw new InvalidPayloadError(`weeks: one of ${OUTCOME_WEEKS.join(', ')}`);
-      page(res, { title: 'Outcomes', path: '/admin/outcomes', who: v.who, csrfToken: v.csrf, body: outcomesPage(await outcomesView(v.scope.reads, v.reads, d.now(), weeks), weeks, OUTCOME_WEEKS) });
-    } catch (e) { next(e); }
+      if (!(OUTCOME_WEEKS as readonly number[]).includes(weeks))
+        throw new InvalidPayloadError(`weeks: one of ${OUTCOME_WEEKS.join(', ')}`);
+      page(res, {
+        title: 'Outcomes',
+        path: '/admin/outcomes',
+        who: v.who,
+        csrfToken: v.csrf,
+        body: outcomesPage(await outcomesView(v.scope.reads, v.reads, d.now(), weeks), weeks, OUTCOME_WEEKS),
+      });
+    } catch (e) {
+      next(e);
+    }
   });
 
   const rulesDir = (): string => {
@@ -142,20 +231,33 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
     try {
       const b = parseInput(RuleDraftRequest, req.body ?? {}, 'POST rules/lint');
       res.json(RuleLintResponse.parse(await lintDraft(rulesDir(), b.file, b.text)));
-    } catch (e) { next(e); }
+    } catch (e) {
+      next(e);
+    }
   });
   router.post(RULE_PATHS.replay, json, async (req, res, next) => {
     try {
       const b = parseInput(RuleDraftRequest, req.body ?? {}, 'POST rules/replay');
-      res.json(RuleReplayResponse.parse(await replayDraft(d.store, requestScope(res).tenantId, rulesDir(), b.file, b.text, d.now())));
-    } catch (e) { next(e); }
+      res.json(
+        RuleReplayResponse.parse(
+          await replayDraft(d.store, requestScope(res).tenantId, rulesDir(), b.file, b.text, d.now()),
+        ),
+      );
+    } catch (e) {
+      next(e);
+    }
   });
   router.post(RULE_PATHS.cases, json, async (req, res, next) => {
     try {
       const b = parseInput(RuleDraftRequest, req.body ?? {}, 'POST rules/cases');
-      if (!d.rulesCasesDir) throw new CloseloopError(ErrorCode.NOT_FOUND, 'no rule case tables are configured (RULES_CASES_DIR)', { status: 404 });
+      if (!d.rulesCasesDir)
+        throw new CloseloopError(ErrorCode.NOT_FOUND, 'no rule case tables are configured (RULES_CASES_DIR)', {
+          status: 404,
+        });
       res.json(RuleCasesResponse.parse(await casesForDraft(rulesDir(), d.rulesCasesDir, b.file, b.text)));
-    } catch (e) { next(e); }
+    } catch (e) {
+      next(e);
+    }
   });
   return router;
 }

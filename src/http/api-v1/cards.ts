@@ -1,7 +1,18 @@
 import express from 'express';
-import { hubspotCardCaller, listCardSuggestions, recordCardFeedback, salesforceCardCaller } from '../../cards/card-service.js';
 import {
-  CardFeedbackRequest, CardFeedbackResponse, CardSuggestionsResponse, HubspotCardQuery, SalesforceCardFeedbackQuery, SalesforceCardQuery, toRecordKind,
+  hubspotCardCaller,
+  listCardSuggestions,
+  recordCardFeedback,
+  salesforceCardCaller,
+} from '../../cards/card-service.js';
+import {
+  CardFeedbackRequest,
+  CardFeedbackResponse,
+  CardSuggestionsResponse,
+  HubspotCardQuery,
+  SalesforceCardFeedbackQuery,
+  SalesforceCardQuery,
+  toRecordKind,
 } from '../../core/api.js';
 import type { Connector } from '../../core/connector.js';
 import { CloseloopError, ErrorCode, NotFoundError } from '../../core/errors.js';
@@ -49,9 +60,18 @@ export function createHubspotCardRouter(d: CardRouteDeps): express.Router {
     if (secret === null) throw new CloseloopError(ErrorCode.NOT_FOUND, 'hubspot is not configured', { status: 404 });
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-    return hubspotCardCaller(d.store, d.connectorFor('hubspot'), {
-      method: req.method, url: d.publicUrl() + req.originalUrl, headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), receivedAt: d.now(),
-    }, { clientSecret: secret, toleranceMs: d.toleranceMs });
+    return hubspotCardCaller(
+      d.store,
+      d.connectorFor('hubspot'),
+      {
+        method: req.method,
+        url: d.publicUrl() + req.originalUrl,
+        headers,
+        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        receivedAt: d.now(),
+      },
+      { clientSecret: secret, toleranceMs: d.toleranceMs },
+    );
   };
 
   router.get(CARD_PATHS.hubspotList, raw, async (req, res, next) => {
@@ -59,16 +79,28 @@ export function createHubspotCardRouter(d: CardRouteDeps): express.Router {
       const c = await caller(req);
       const q = parseInput(HubspotCardQuery, singleQuery(req.query, 'GET cards/hubspot'), 'GET cards/hubspot');
       res.setHeader('Cache-Control', 'no-store');
-      res.json(CardSuggestionsResponse.parse(await listCardSuggestions(d.store, c, toRecordKind(q.objectType), q.objectId)));
-    } catch (e) { next(e); }
+      res.json(
+        CardSuggestionsResponse.parse(await listCardSuggestions(d.store, c, toRecordKind(q.objectType), q.objectId)),
+      );
+    } catch (e) {
+      next(e);
+    }
   });
 
   router.post(CARD_PATHS.hubspotFeedback, raw, async (req, res, next) => {
     try {
       const c = await caller(req);
-      const body = parseInput(CardFeedbackRequest, jsonOf(req.body as Buffer, 'POST cards/hubspot feedback'), 'POST cards/hubspot feedback');
-      res.json(CardFeedbackResponse.parse(await recordCardFeedback(d.store, c, suggestionIdOf(req), body.action, d.now())));
-    } catch (e) { next(e); }
+      const body = parseInput(
+        CardFeedbackRequest,
+        jsonOf(req.body as Buffer, 'POST cards/hubspot feedback'),
+        'POST cards/hubspot feedback',
+      );
+      res.json(
+        CardFeedbackResponse.parse(await recordCardFeedback(d.store, c, suggestionIdOf(req), body.action, d.now())),
+      );
+    } catch (e) {
+      next(e);
+    }
   });
   return router;
 }
@@ -78,22 +110,36 @@ export function createHubspotCardRouter(d: CardRouteDeps): express.Router {
  * the Named Credential carries the tenant's API token, and the org it names must belong to that tenant.
  * `tenantOf` reads the scope the guard resolved (null: an operator, every tenant).
  */
-export function createSalesforceCardRouter(d: Pick<CardRouteDeps, 'store' | 'now'> & { tenantOf: (res: express.Response) => string | null }): express.Router {
+export function createSalesforceCardRouter(
+  d: Pick<CardRouteDeps, 'store' | 'now'> & { tenantOf: (res: express.Response) => string | null },
+): express.Router {
   const router = express.Router();
   router.get(CARD_PATHS.salesforceList, async (req, res, next) => {
     try {
       const q = parseInput(SalesforceCardQuery, singleQuery(req.query, 'GET cards/salesforce'), 'GET cards/salesforce');
       const c = await salesforceCardCaller(d.store, d.tenantOf(res), q.orgId, q.userId);
-      res.json(CardSuggestionsResponse.parse(await listCardSuggestions(d.store, c, toRecordKind(q.objectType), q.objectId)));
-    } catch (e) { next(e); }
+      res.json(
+        CardSuggestionsResponse.parse(await listCardSuggestions(d.store, c, toRecordKind(q.objectType), q.objectId)),
+      );
+    } catch (e) {
+      next(e);
+    }
   });
   router.post(CARD_PATHS.salesforceFeedback, express.json({ limit: CARD_BODY_LIMIT }), async (req, res, next) => {
     try {
-      const q = parseInput(SalesforceCardFeedbackQuery, singleQuery(req.query, 'POST cards/salesforce feedback'), 'POST cards/salesforce feedback');
+      const q = parseInput(
+        SalesforceCardFeedbackQuery,
+        singleQuery(req.query, 'POST cards/salesforce feedback'),
+        'POST cards/salesforce feedback',
+      );
       const body = parseInput(CardFeedbackRequest, req.body ?? {}, 'POST cards/salesforce feedback');
       const c = await salesforceCardCaller(d.store, d.tenantOf(res), q.orgId, q.userId);
-      res.json(CardFeedbackResponse.parse(await recordCardFeedback(d.store, c, suggestionIdOf(req), body.action, d.now())));
-    } catch (e) { next(e); }
+      res.json(
+        CardFeedbackResponse.parse(await recordCardFeedback(d.store, c, suggestionIdOf(req), body.action, d.now())),
+      );
+    } catch (e) {
+      next(e);
+    }
   });
   return router;
 }

@@ -23,8 +23,12 @@ function schemaOf(s: z.ZodType, io: 'input' | 'output', components: Record<strin
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'bad input (the message names the field)', 401: 'not authenticated (or a bad signature)', 403: 'authenticated, not allowed',
-  404: 'no such resource for this caller', 409: 'conflict with the current state', 429: 'rate limited',
+  400: 'bad input (the message names the field)',
+  401: 'not authenticated (or a bad signature)',
+  403: 'authenticated, not allowed',
+  404: 'no such resource for this caller',
+  409: 'conflict with the current state',
+  429: 'rate limited',
 };
 
 function operationOf(op: ApiOperation, components: Record<string, unknown>): Json {
@@ -34,18 +38,47 @@ function operationOf(op: ApiOperation, components: Record<string, unknown>): Jso
     for (const [name, prop] of Object.entries(obj.shape as Record<string, z.ZodType>)) {
       const schema = schemaOf(prop, 'input', components);
       const description = typeof schema.description === 'string' ? schema.description : undefined;
-      parameters.push({ name, in: where, required: where === 'path' || !prop.safeParse(undefined).success, schema, ...(description ? { description } : {}) });
+      parameters.push({
+        name,
+        in: where,
+        required: where === 'path' || !prop.safeParse(undefined).success,
+        schema,
+        ...(description ? { description } : {}),
+      });
     }
   };
   add('path', op.params);
   add('query', op.query);
-  const responses: Json = { 200: { description: 'OK', content: { 'application/json': { schema: schemaOf(op.response, 'output', components) } } } };
-  for (const s of op.errors) responses[s] = { description: STATUS_TEXT[s] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const responses: Json = {
+    200: {
+      description: 'OK',
+      content: { 'application/json': { schema: schemaOf(op.response, 'output', components) } },
+    },
+  };
+  for (const s of op.errors)
+    responses[s] = {
+      description: STATUS_TEXT[s] ?? 'error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   return {
-    operationId: op.operationId, summary: op.summary, tags: op.tags,
-    security: op.security === 'none' ? [] : op.security === 'hubspotSignature' ? [{ hubspotSignature: [] }] : [{ bearerToken: [] }, { session: [] }],
+    operationId: op.operationId,
+    summary: op.summary,
+    tags: op.tags,
+    security:
+      op.security === 'none'
+        ? []
+        : op.security === 'hubspotSignature'
+          ? [{ hubspotSignature: [] }]
+          : [{ bearerToken: [] }, { session: [] }],
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(op.body, 'input', components) } } } } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOf(op.body, 'input', components) } },
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -57,21 +90,44 @@ export function openApiDocument(serverUrl: string, ops: readonly ApiOperation[] 
   const paths: Record<string, Record<string, Json>> = {};
   for (const op of ops) (paths[toOpenApiPath(op.path)] ??= {})[op.method] = operationOf(op, components);
   (paths[OPENAPI_PATH] ??= {}).get = {
-    operationId: 'openApiDocument', summary: 'This document', tags: ['meta'], security: [],
+    operationId: 'openApiDocument',
+    summary: 'This document',
+    tags: ['meta'],
+    security: [],
     responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } },
   };
   return {
     openapi: '3.1.0',
-    info: { title: 'closeloop API', version: 'v1', description: 'JSON API of closeloop: the admin console and the CRM cards (HubSpot app card, Salesforce component).' },
+    info: {
+      title: 'closeloop API',
+      version: 'v1',
+      description:
+        'JSON API of closeloop: the admin console and the CRM cards (HubSpot app card, Salesforce component).',
+    },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: serverUrl }],
     paths,
     components: {
       schemas: components,
       securitySchemes: {
-        bearerToken: { type: 'http', scheme: 'bearer', description: 'closeloop API token (clt_...), one tenant; or an operator token' },
-        session: { type: 'apiKey', in: 'cookie', name: '__Host-closeloop_session', description: 'browser session after signing in with the CRM; writes need X-CSRF-Token' },
-        hubspotSignature: { type: 'apiKey', in: 'header', name: 'X-HubSpot-Signature-v3', description: 'HubSpot v3 signature (with X-HubSpot-Request-Timestamp) over method, full URL, raw body and timestamp' },
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'closeloop API token (clt_...), one tenant; or an operator token',
+        },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: '__Host-closeloop_session',
+          description: 'browser session after signing in with the CRM; writes need X-CSRF-Token',
+        },
+        hubspotSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-HubSpot-Signature-v3',
+          description:
+            'HubSpot v3 signature (with X-HubSpot-Request-Timestamp) over method, full URL, raw body and timestamp',
+        },
       },
     },
   };

@@ -6,13 +6,20 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const first = r.error.issues[0];
-  throw new InvalidPayloadError(`${where}: ${first ? `${first.path.join('.') || '(body)'}: ${first.message}` : 'invalid'}`, { where });
+  throw new InvalidPayloadError(
+    `${where}: ${first ? `${first.path.join('.') || '(body)'}: ${first.message}` : 'invalid'}`,
+    { where },
+  );
 }
 
 /** A JSON body captured as raw bytes (signatures need the bytes): parsed only after verification. */
 export function jsonOf(raw: Buffer, where: string): unknown {
   if (raw.length === 0) return {};
-  try { return JSON.parse(raw.toString('utf8')); } catch { throw new InvalidPayloadError(`${where}: body is not JSON`, { where }); }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new InvalidPayloadError(`${where}: body is not JSON`, { where });
+  }
 }
 
 /** Query values as single strings: a repeated parameter is refused rather than silently picking one. */

@@ -27,13 +27,21 @@ export function extractCrmData(prompt: string): unknown {
   return JSON.parse(prompt.slice(start + DATA_OPEN.length, end));
 }
 
-export interface LabelledChunk { label: string; chunk: RetrievedChunk }
+export interface LabelledChunk {
+  label: string;
+  chunk: RetrievedChunk;
+}
 
 /** c1, c2, ... in retrieval order. */
-export const labelChunks = (chunks: readonly RetrievedChunk[]): LabelledChunk[] => chunks.map((chunk, i) => ({ label: `c${i + 1}`, chunk }));
+export const labelChunks = (chunks: readonly RetrievedChunk[]): LabelledChunk[] =>
+  chunks.map((chunk, i) => ({ label: `c${i + 1}`, chunk }));
 
 export const toCitation = ({ label, chunk }: LabelledChunk): DraftCitation => ({
-  label, chunkId: chunk.id, recordKind: chunk.source.kind, recordId: chunk.source.recordId, url: chunk.source.url,
+  label,
+  chunkId: chunk.id,
+  recordKind: chunk.source.kind,
+  recordId: chunk.source.recordId,
+  url: chunk.source.url,
 });
 
 /** Chunk `occurredAt` is epoch seconds (see context/chunker.ts). */

@@ -34,7 +34,14 @@ export async function draftEmail(input: DraftInput, deps: DraftDeps): Promise<Dr
   const prompt = buildDraftPrompt(input, deps.prompt);
   const decision = route(
     { task: 'draft_email', inputTokens: estimateMessageTokens(prompt.messages) },
-    { budget: deps.budget, largeModel: deps.llm?.model ?? null, largeAvailable: deps.largeAvailable, smallModels: {}, localOnly: deps.localOnly ?? false, prices: deps.prices },
+    {
+      budget: deps.budget,
+      largeModel: deps.llm?.model ?? null,
+      largeAvailable: deps.largeAvailable,
+      smallModels: {},
+      localOnly: deps.localOnly ?? false,
+      prices: deps.prices,
+    },
   );
   logRoute(logger, decision, { tenantId: input.tenantId, draftKind: input.kind });
   if (decision.tier === null) throw budgetExceeded(decision, deps.budget);
@@ -42,25 +49,60 @@ export async function draftEmail(input: DraftInput, deps: DraftDeps): Promise<Dr
   const costs: CostLine[] = [];
   if (decision.tier === 'large' && deps.llm) {
     try {
-      const c = await deps.llm.complete({ schema: taskSchema('draft_email'), messages: prompt.messages, maxOutputTokens: decision.maxOutputTokens });
+      const c = await deps.llm.complete({
+        schema: taskSchema('draft_email'),
+        messages: prompt.messages,
+        maxOutputTokens: decision.maxOutputTokens,
+      });
       costs.push(recordCost({ model: c.model, tier: 'large', ...c.usage }, deps.prices));
       const checked = checkDraft(c.value, prompt.chunks, c.raw, c.model, input.sender?.name ?? null);
-      return { kind: input.kind, ...checked, model: c.model, tier: 'large', generator: 'llm', ...totals(costs), costs, route: decision, fallback: null };
+      return {
+        kind: input.kind,
+        ...checked,
+        model: c.model,
+        tier: 'large',
+        generator: 'llm',
+        ...totals(costs),
+        costs,
+        route: decision,
+        fallback: null,
+      };
     } catch (e) {
       if (!isCloseloopError(e)) throw e;
       const raw = e instanceof LlmOutputError ? e.raw : null;
-      if (e instanceof LlmOutputError && e.usage && costs.length === 0) costs.push(recordCost({ model: e.model, tier: 'large', ...e.usage }, deps.prices));
-      logger.warn({ tenantId: input.tenantId, task: 'draft_email', code: e.code, providerRequestId: e.providerRequestId }, 'model draft failed; using the template drafter');
+      if (e instanceof LlmOutputError && e.usage && costs.length === 0)
+        costs.push(recordCost({ model: e.model, tier: 'large', ...e.usage }, deps.prices));
+      logger.warn(
+        { tenantId: input.tenantId, task: 'draft_email', code: e.code, providerRequestId: e.providerRequestId },
+        'model draft failed; using the template drafter',
+      );
       return fromTemplate(input, decision, costs, { code: e.code, message: e.message, raw });
     }
   }
   return fromTemplate(input, decision, costs, null);
 }
 
-function fromTemplate(input: DraftInput, decision: RouteDecision, costs: CostLine[], fallback: DraftResult['fallback']): DraftResult {
+function fromTemplate(
+  input: DraftInput,
+  decision: RouteDecision,
+  costs: CostLine[],
+  fallback: DraftResult['fallback'],
+): DraftResult {
   const t = templateDraft(input);
   const all = [...costs, recordCost({ model: t.model, tier: 'rules', inputTokens: 0, outputTokens: 0 })];
-  return { kind: input.kind, subject: t.subject, body: t.body, citations: t.citations, model: t.model, tier: 'rules', generator: 'template', ...totals(all), costs: all, route: decision, fallback };
+  return {
+    kind: input.kind,
+    subject: t.subject,
+    body: t.body,
+    citations: t.citations,
+    model: t.model,
+    tier: 'rules',
+    generator: 'template',
+    ...totals(all),
+    costs: all,
+    route: decision,
+    fallback,
+  };
 }
 
 const totals = (costs: CostLine[]) => {
@@ -72,7 +114,13 @@ const totals = (costs: CostLine[]) => {
  * The model's draft against the prompt it was given: every claim cites at least one chunk, every cited
  * id is one the prompt carried (an invented id is an ungrounded claim), and no ids leak into the email.
  */
-function checkDraft(v: TaskOutput<'draft_email'>, chunks: LabelledChunk[], raw: string, model: string, sender: string | null) {
+function checkDraft(
+  v: TaskOutput<'draft_email'>,
+  chunks: LabelledChunk[],
+  raw: string,
+  model: string,
+  sender: string | null,
+) {
   const byLabel = new Map(chunks.map((c) => [c.label, c]));
   const invalid = (why: string) => new LlmOutputError('MODEL_OUTPUT_INVALID', `draft_email: ${why}`, raw, null, model);
   const uncited = v.claims.find((c) => c.citations.length === 0);
@@ -82,7 +130,9 @@ function checkDraft(v: TaskOutput<'draft_email'>, chunks: LabelledChunk[], raw: 
   if (unknown.length) throw invalid(`cites ids the prompt did not carry: ${unknown.join(', ')}`);
   const strip = (s: string) => s.replace(/\s*\[(c\d+)(\s*,\s*c\d+)*\]/g, '');
   const body = signDraft(strip(v.body).trim(), sender);
-  const citations = labels.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((l) => toCitation(byLabel.get(l)!));
+  const citations = labels
+    .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
+    .map((l) => toCitation(byLabel.get(l)!));
   return { subject: strip(v.subject).trim(), body, citations };
 }
 
@@ -92,13 +142,32 @@ function checkDraft(v: TaskOutput<'draft_email'>, chunks: LabelledChunk[], raw: 
  */
 export function signDraft(body: string, sender: string | null): string {
   const signed = body.includes(SIGNATURE_PLACEHOLDER)
-    ? body.split(SIGNATURE_PLACEHOLDER).join(sender ?? '').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim()
-    : sender && !body.includes(sender) ? `${body}\n\n${sender}` : body;
-  if (/\{\{[^}]*\}\}/.test(signed)) throw new LlmOutputError('MODEL_OUTPUT_INVALID', 'draft_email: template placeholder left in the body', signed, null, 'draft');
+    ? body
+        .split(SIGNATURE_PLACEHOLDER)
+        .join(sender ?? '')
+        .replace(/[ \t]+$/gm, '')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim()
+    : sender && !body.includes(sender)
+      ? `${body}\n\n${sender}`
+      : body;
+  if (/\{\{[^}]*\}\}/.test(signed))
+    throw new LlmOutputError(
+      'MODEL_OUTPUT_INVALID',
+      'draft_email: template placeholder left in the body',
+      signed,
+      null,
+      'draft',
+    );
   return signed;
 }
 
 /** The write-back payload for a draft (addressed to the input's contact, owned by the deal owner). */
 export function toDraftEmailPayload(result: DraftResult, input: DraftInput): DraftEmailPayload {
-  return { subject: result.subject, body: result.body, toContactIds: [input.contact.externalId], ownerId: input.ownerId };
+  return {
+    subject: result.subject,
+    body: result.body,
+    toContactIds: [input.contact.externalId],
+    ownerId: input.ownerId,
+  };
 }

@@ -8,11 +8,11 @@ export const SIGNATURE_PLACEHOLDER = '{{rep_signature}}';
 /** What each draft must achieve. Our text, never CRM text: CRM values only appear inside the data block. */
 const GOALS: Record<DraftKind, string> = {
   retention:
-    'Write a retention email to the contact. The account shows signs of churn risk. Acknowledge the concerns the context shows, '
-    + 'offer help, and ask for a short call to agree on next steps.',
+    'Write a retention email to the contact. The account shows signs of churn risk. Acknowledge the concerns the context shows, ' +
+    'offer help, and ask for a short call to agree on next steps.',
   budget_reply:
-    "Write a reply to the contact's latest message, which raises a budget concern. Acknowledge the concern, do not offer "
-    + 'discounts, prices or payment terms, propose to discuss options together, and ask for a clear next step.',
+    "Write a reply to the contact's latest message, which raises a budget concern. Acknowledge the concern, do not offer " +
+    'discounts, prices or payment terms, propose to discuss options together, and ask for a clear next step.',
   stale_follow_up:
     'Write a follow-up email for a deal that has had no activity for a while. Refer to the most recent interaction and ask for a clear next step.',
 };
@@ -57,18 +57,41 @@ export function buildDraftPrompt(input: DraftInput, o: PromptOptions = {}): Draf
   const data = {
     contact: { firstName: input.contact.firstName, lastName: input.contact.lastName, title: input.contact.title },
     company: input.companyName === null ? null : { name: input.companyName },
-    deal: input.deal === null ? null : {
-      name: input.deal.name, stage: input.deal.stage, amount: input.deal.amount, currency: input.deal.currency, closeDate: input.deal.closeDate,
-    },
-    lastInteraction: input.lastInteraction === null ? null : {
-      kind: input.lastInteraction.kind, date: input.lastInteraction.occurredAt, subject: input.lastInteraction.subject,
-    },
-    context: chunks.map(({ label, chunk }) => ({ id: label, kind: chunk.source.kind, date: chunkDate(chunk), text: chunk.text.slice(0, maxChars) })),
+    deal:
+      input.deal === null
+        ? null
+        : {
+            name: input.deal.name,
+            stage: input.deal.stage,
+            amount: input.deal.amount,
+            currency: input.deal.currency,
+            closeDate: input.deal.closeDate,
+          },
+    lastInteraction:
+      input.lastInteraction === null
+        ? null
+        : {
+            kind: input.lastInteraction.kind,
+            date: input.lastInteraction.occurredAt,
+            subject: input.lastInteraction.subject,
+          },
+    context: chunks.map(({ label, chunk }) => ({
+      id: label,
+      kind: chunk.source.kind,
+      date: chunkDate(chunk),
+      text: chunk.text.slice(0, maxChars),
+    })),
   };
   const user = [
     `Task: ${GOALS[input.kind]}`,
     crmDataBlock(data),
     'Answer with the JSON object the response format asks for.',
   ].join('\n\n');
-  return { messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: user }], chunks };
+  return {
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: user },
+    ],
+    chunks,
+  };
 }

@@ -6,9 +6,27 @@ import type { DraftCitation, DraftInput, DraftInteraction, DraftKind } from './t
 export const TEMPLATE_VERSION = 1;
 export const templateModel = (kind: DraftKind) => `template:${kind}@${TEMPLATE_VERSION}`;
 
-export interface TemplateDraft { subject: string; body: string; citations: DraftCitation[]; model: string }
+export interface TemplateDraft {
+  subject: string;
+  body: string;
+  citations: DraftCitation[];
+  model: string;
+}
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 /** `3 March 2025`, UTC; the date is the interaction's own, never computed. */
 export const formatDate = (iso: string): string => {
   const d = new Date(iso);
@@ -16,10 +34,17 @@ export const formatDate = (iso: string): string => {
 };
 
 const INTERACTION_PHRASE: Record<ActivityKind, string> = {
-  email: 'our email exchange', call: 'our call', meeting: 'our meeting', note: 'our last conversation', task: 'our last conversation',
+  email: 'our email exchange',
+  call: 'our call',
+  meeting: 'our meeting',
+  note: 'our last conversation',
+  task: 'our last conversation',
 };
 const cleanSubject = (s: string | null): string | null => {
-  const t = (s ?? '').replace(/^\s*((re|fw|fwd|aw|wg)\s*:\s*)+/i, '').replace(/\s+/g, ' ').trim();
+  const t = (s ?? '')
+    .replace(/^\s*((re|fw|fwd|aw|wg)\s*:\s*)+/i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > 0 && t.length <= 80 ? t : null;
 };
 
@@ -27,10 +52,17 @@ const cleanSubject = (s: string | null): string | null => {
 function lastInteractionOf(input: DraftInput, chunks: LabelledChunk[]): DraftInteraction | null {
   if (input.lastInteraction) return input.lastInteraction;
   const dated = chunks
-    .filter(({ chunk }) => chunkDate(chunk) !== null && ['email', 'call', 'meeting', 'note'].includes(chunk.source.kind))
+    .filter(
+      ({ chunk }) => chunkDate(chunk) !== null && ['email', 'call', 'meeting', 'note'].includes(chunk.source.kind),
+    )
     .sort((a, b) => b.chunk.source.occurredAt! - a.chunk.source.occurredAt!)[0];
   if (!dated) return null;
-  return { kind: dated.chunk.source.kind as ActivityKind, externalId: dated.chunk.source.recordId, occurredAt: chunkDate(dated.chunk)!, subject: null };
+  return {
+    kind: dated.chunk.source.kind as ActivityKind,
+    externalId: dated.chunk.source.recordId,
+    occurredAt: chunkDate(dated.chunk)!,
+    subject: null,
+  };
 }
 
 /**
@@ -48,33 +80,52 @@ export function templateDraft(input: DraftInput): TemplateDraft {
   const lines: string[] = [];
   if (last) {
     const subject = cleanSubject(last.subject);
-    lines.push(`I'm following up on ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt)}${subject ? ` about "${subject}"` : ''}.`);
+    lines.push(
+      `I'm following up on ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt)}${subject ? ` about "${subject}"` : ''}.`,
+    );
   }
   let subjectLine: string;
   switch (input.kind) {
     case 'retention':
       subjectLine = dealName ? `Checking in on ${dealName}` : 'Checking in';
-      lines.push(`I wanted to check in on how things are going${dealName ? ` with ${dealName}` : ''} and make sure you are getting what you need.`);
-      lines.push('Would you be open to a short call to hear your feedback and agree on next steps? Let me know a time that works for you.');
+      lines.push(
+        `I wanted to check in on how things are going${dealName ? ` with ${dealName}` : ''} and make sure you are getting what you need.`,
+      );
+      lines.push(
+        'Would you be open to a short call to hear your feedback and agree on next steps? Let me know a time that works for you.',
+      );
       break;
     case 'budget_reply': {
-      const concern = labelled.find(({ chunk }) => extractSignals(chunk.text).some((s) => s.type === 'budget_constraint'));
+      const concern = labelled.find(({ chunk }) =>
+        extractSignals(chunk.text).some((s) => s.type === 'budget_constraint'),
+      );
       if (concern) cited.set(concern.label, concern);
       const replyTo = cleanSubject(last?.subject ?? null);
       subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `${dealName}: budget options` : 'Budget options';
-      lines.push(`Thank you for being open about budget. I'd like to understand your constraints better so we can look at the options together${dealName ? ` for ${dealName}` : ''}.`);
+      lines.push(
+        `Thank you for being open about budget. I'd like to understand your constraints better so we can look at the options together${dealName ? ` for ${dealName}` : ''}.`,
+      );
       lines.push('Could we set up a short call to go through this? Let me know a time that works for you.');
       break;
     }
     case 'stale_follow_up':
       subjectLine = dealName ? `Next steps for ${dealName}` : 'Following up';
       lines.push(`I wanted to see where things stand${dealName ? ` with ${dealName}` : ''} on your side.`);
-      lines.push('What would be the best next step for you? I am happy to set up a short call; just let me know a time that works.');
+      lines.push(
+        'What would be the best next step for you? I am happy to set up a short call; just let me know a time that works.',
+      );
       break;
   }
   const first = input.contact.firstName?.trim();
   const name = input.sender?.name?.trim();
-  const body = [`Hi ${first || 'there'},`, '', lines.join(' '), '', name ? 'Best regards,' : 'Best regards', ...(name ? [name] : [])].join('\n');
+  const body = [
+    `Hi ${first || 'there'},`,
+    '',
+    lines.join(' '),
+    '',
+    name ? 'Best regards,' : 'Best regards',
+    ...(name ? [name] : []),
+  ].join('\n');
   const citations = [...cited.values()].sort((a, b) => labelled.indexOf(a) - labelled.indexOf(b)).map(toCitation);
   return { subject: subjectLine, body, citations, model: templateModel(input.kind) };
 }

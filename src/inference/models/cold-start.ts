@@ -29,13 +29,22 @@ export interface ColdStartFeatures {
  * A lead with no stage starts at 10 %, the usual order of lead-to-opportunity conversion.
  */
 export const STAGE_PRIOR: Record<Exclude<DealStage, 'closed_won' | 'closed_lost'> | 'lead', number> = {
-  lead: 0.1, prospecting: 0.1, qualification: 0.2, proposal: 0.4, negotiation: 0.6,
+  lead: 0.1,
+  prospecting: 0.1,
+  qualification: 0.2,
+  proposal: 0.4,
+  negotiation: 0.6,
 };
 
 /** Log-odds shift per signal type found in the buyer's recent messages. */
 export const SIGNAL_SHIFT: Record<SignalType, number> = {
-  budget_constraint: -0.5, competitor: -0.3, objection: -0.3, negative_sentiment: -0.5,
-  decision_maker: 0.3, timeline: 0.3, explicit_ask: 0.2,
+  budget_constraint: -0.5,
+  competitor: -0.3,
+  objection: -0.3,
+  negative_sentiment: -0.5,
+  decision_maker: 0.3,
+  timeline: 0.3,
+  explicit_ask: 0.2,
 };
 
 const logit = (p: number): number => Math.log(p / (1 - p));
@@ -44,7 +53,11 @@ const logit = (p: number): number => Math.log(p / (1 - p));
 export function coldStartScore(f: ColdStartFeatures): Score {
   if (f.stage === 'closed_won' || f.stage === 'closed_lost') {
     const won = f.stage === 'closed_won';
-    return { probability: won ? 1 : 0, model: COLD_START_MODEL, factors: [{ name: `stage=${f.stage}`, direction: won ? '+' : '-', weight: 1 }] };
+    return {
+      probability: won ? 1 : 0,
+      model: COLD_START_MODEL,
+      factors: [{ name: `stage=${f.stage}`, direction: won ? '+' : '-', weight: 1 }],
+    };
   }
   const prior = STAGE_PRIOR[f.stage ?? 'lead'];
   let z = logit(prior);
@@ -68,10 +81,18 @@ export function coldStartScore(f: ColdStartFeatures): Score {
     apply(`close date passed ${-f.daysToCloseDate} days ago`, -0.6);
   }
   if (f.contactCount === 0) apply('no contact associated', -0.3);
-  else if (f.contactCount !== null && f.contactCount !== undefined && f.contactCount >= 3) apply(`${f.contactCount} contacts engaged (multi-threaded)`, 0.3);
+  else if (f.contactCount !== null && f.contactCount !== undefined && f.contactCount >= 3)
+    apply(`${f.contactCount} contacts engaged (multi-threaded)`, 0.3);
   for (const s of new Set(f.signals ?? [])) apply(`signal: ${s}`, SIGNAL_SHIFT[s]);
   factors.sort((a, b) => b.weight - a.weight);
-  return { probability: sigmoid(z), model: COLD_START_MODEL, factors: [{ name: `stage prior ${f.stage ?? 'lead'} = ${prior}`, direction: '+' as const, weight: Math.abs(logit(prior)) }, ...factors].slice(0, 6) };
+  return {
+    probability: sigmoid(z),
+    model: COLD_START_MODEL,
+    factors: [
+      { name: `stage prior ${f.stage ?? 'lead'} = ${prior}`, direction: '+' as const, weight: Math.abs(logit(prior)) },
+      ...factors,
+    ].slice(0, 6),
+  };
 }
 
 /**
@@ -90,19 +111,37 @@ export const MIN_CLOSED_OUTCOMES = 200;
 export const MIN_PER_OUTCOME = 40;
 export const MIN_TRAINED_AUC = 0.6;
 
-export interface History { won: number; lost: number }
-export interface ScorerChoice { scorer: 'trained' | 'cold_start'; model: string; reason: string }
+export interface History {
+  won: number;
+  lost: number;
+}
+export interface ScorerChoice {
+  scorer: 'trained' | 'cold_start';
+  model: string;
+  reason: string;
+}
 
 /** Which scorer serves a tenant, and why. `trained` describes the tenant's trained model, if there is one. */
-export function chooseScorer(history: History, trained?: { model: string; validationAuc: number | null }): ScorerChoice {
+export function chooseScorer(
+  history: History,
+  trained?: { model: string; validationAuc: number | null },
+): ScorerChoice {
   const total = history.won + history.lost;
   const cold = (reason: string): ScorerChoice => ({ scorer: 'cold_start', model: COLD_START_MODEL, reason });
   if (total < MIN_CLOSED_OUTCOMES) return cold(`${total} closed outcomes < ${MIN_CLOSED_OUTCOMES}`);
   const minority = Math.min(history.won, history.lost);
-  if (minority < MIN_PER_OUTCOME) return cold(`only ${minority} ${history.won < history.lost ? 'won' : 'lost'} outcomes < ${MIN_PER_OUTCOME}`);
-  if (!trained) return cold(`history is sufficient (${history.won} won / ${history.lost} lost) but no model is trained yet`);
+  if (minority < MIN_PER_OUTCOME)
+    return cold(`only ${minority} ${history.won < history.lost ? 'won' : 'lost'} outcomes < ${MIN_PER_OUTCOME}`);
+  if (!trained)
+    return cold(`history is sufficient (${history.won} won / ${history.lost} lost) but no model is trained yet`);
   if (trained.validationAuc !== null && trained.validationAuc < MIN_TRAINED_AUC) {
-    return cold(`trained ${trained.model} reached held-out AUC ${trained.validationAuc.toFixed(3)} < ${MIN_TRAINED_AUC}`);
+    return cold(
+      `trained ${trained.model} reached held-out AUC ${trained.validationAuc.toFixed(3)} < ${MIN_TRAINED_AUC}`,
+    );
   }
-  return { scorer: 'trained', model: trained.model, reason: `${history.won} won / ${history.lost} lost ≥ ${MIN_PER_OUTCOME} each and ≥ ${MIN_CLOSED_OUTCOMES} total` };
+  return {
+    scorer: 'trained',
+    model: trained.model,
+    reason: `${history.won} won / ${history.lost} lost ≥ ${MIN_PER_OUTCOME} each and ≥ ${MIN_CLOSED_OUTCOMES} total`,
+  };
 }

@@ -7,8 +7,21 @@ import type { Table } from './table.js';
  */
 
 /** Values treated as "not recorded". Compared after trimming and lower-casing (so " " and "NA" match). */
-export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', 'unknown', '?', '-', 'nil', '#n/a']);
-export const isMissing = (v: string | undefined): boolean => v === undefined || MISSING_TOKENS.has(v.trim().toLowerCase());
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  '',
+  'na',
+  'n/a',
+  'nan',
+  'null',
+  'none',
+  'unknown',
+  '?',
+  '-',
+  'nil',
+  '#n/a',
+]);
+export const isMissing = (v: string | undefined): boolean =>
+  v === undefined || MISSING_TOKENS.has(v.trim().toLowerCase());
 
 const MISSING_LEVEL = '(missing)';
 const OTHER_LEVEL = '(other)';
@@ -96,7 +109,8 @@ function typeColumn(name: string, values: string[], opts: TypingOptions): Column
   if (distinct.size === 1 && present.length === n) return { kind: 'constant', name, reason: 'a single value' };
 
   const dates = present.filter((v) => Number.isFinite(parseDate(v))).length;
-  if (dates >= 0.95 * present.length) return { kind: 'date', name, reason: 'dates: used for time order, not as a feature' };
+  if (dates >= 0.95 * present.length)
+    return { kind: 'date', name, reason: 'dates: used for time order, not as a feature' };
 
   const nums = present.map(parseNumber);
   const numeric = nums.filter(Number.isFinite);
@@ -105,14 +119,18 @@ function typeColumn(name: string, values: string[], opts: TypingOptions): Column
     const mean = numeric.reduce((s, x) => s + x, 0) / numeric.length;
     const variance = numeric.reduce((s, x) => s + (x - mean) ** 2, 0) / numeric.length;
     return {
-      kind: 'numeric', name, mean, std: Math.sqrt(variance) || 1,
+      kind: 'numeric',
+      name,
+      mean,
+      std: Math.sqrt(variance) || 1,
       median: sorted[Math.floor(sorted.length / 2)]!,
       hasMissing: present.length < n || numeric.length < present.length,
       cuts: quantileCuts(sorted, opts.numericBins),
     };
   }
 
-  const meanWords = present.slice(0, 500).reduce((s, v) => s + v.trim().split(/\s+/).length, 0) / Math.min(500, present.length);
+  const meanWords =
+    present.slice(0, 500).reduce((s, v) => s + v.trim().split(/\s+/).length, 0) / Math.min(500, present.length);
   // Mostly-unique strings carry no shared signal (ids, names, e-mails); long multi-word strings are free text.
   if (distinct.size > 50 && distinct.size > 0.5 * present.length) {
     return meanWords > 4
@@ -121,7 +139,10 @@ function typeColumn(name: string, values: string[], opts: TypingOptions): Column
   }
   const minCount = opts.minLevelCount ?? Math.max(5, Math.ceil(0.005 * n));
   const ranked = [...distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const levels = ranked.filter(([, c]) => c >= minCount).slice(0, opts.maxLevels).map(([v]) => v);
+  const levels = ranked
+    .filter(([, c]) => c >= minCount)
+    .slice(0, opts.maxLevels)
+    .map(([v]) => v);
   const missingCount = n - present.length;
   if (missingCount >= minCount) levels.push(MISSING_LEVEL);
   if (levels.length < distinct.size + (missingCount > 0 ? 1 : 0)) levels.push(OTHER_LEVEL);
@@ -137,13 +158,26 @@ function fmt(x: number): string {
  * Decide the type of each column of `table` (minus `exclude`) and build the encoded feature list.
  * `ignore` names columns to keep in the schema as ignored, with the reason (e.g. period snapshots).
  */
-export function inferSchema(table: Table, exclude: string[], opts: TypingOptions = DEFAULT_TYPING, ignore: ReadonlyMap<string, string> = new Map()): FeatureSchema {
+export function inferSchema(
+  table: Table,
+  exclude: string[],
+  opts: TypingOptions = DEFAULT_TYPING,
+  ignore: ReadonlyMap<string, string> = new Map(),
+): FeatureSchema {
   const columns: ColumnSpec[] = [];
   for (let c = 0; c < table.columns.length; c++) {
     const name = table.columns[c]!;
     if (exclude.includes(name)) continue;
     const reason = ignore.get(name);
-    columns.push(reason ? { kind: 'period', name, reason } : typeColumn(name, table.rows.map((r) => r[c] ?? ''), opts));
+    columns.push(
+      reason
+        ? { kind: 'period', name, reason }
+        : typeColumn(
+            name,
+            table.rows.map((r) => r[c] ?? ''),
+            opts,
+          ),
+    );
   }
   const features: EncodedFeature[] = [];
   columns.forEach((col, ci) => {
@@ -181,13 +215,15 @@ export function encodeRows(schema: FeatureSchema, columnNames: string[], rows: s
   const out = new Float64Array(rows.length * d);
   const w = widths(schema);
   const srcIndex = schema.columns.map((c) => columnNames.indexOf(c.name));
-  const levelIndex = schema.columns.map((c) => (c.kind === 'categorical' ? new Map(c.levels.map((l, i) => [l, i])) : null));
+  const levelIndex = schema.columns.map((c) =>
+    c.kind === 'categorical' ? new Map(c.levels.map((l, i) => [l, i])) : null,
+  );
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let off = r * d;
     for (let ci = 0; ci < schema.columns.length; ci++) {
       const col = schema.columns[ci]!;
-      const raw = srcIndex[ci]! >= 0 ? row[srcIndex[ci]!] ?? '' : '';
+      const raw = srcIndex[ci]! >= 0 ? (row[srcIndex[ci]!] ?? '') : '';
       if (col.kind === 'numeric') {
         const x = isMissing(raw) ? NaN : parseNumber(raw);
         const missing = !Number.isFinite(x);
@@ -243,7 +279,12 @@ export function timeOrder(schema: FeatureSchema, table: Table): number[] {
  * recur (months, weekdays) and unseen levels fall into "(other)".
  * `order` is the time order of rows; `latestFrom` the position in `order` where the latest slice starts.
  */
-export function findPeriodColumns(table: Table, schema: FeatureSchema, order: number[], latestFrom: number): Map<string, string> {
+export function findPeriodColumns(
+  table: Table,
+  schema: FeatureSchema,
+  order: number[],
+  latestFrom: number,
+): Map<string, string> {
   const out = new Map<string, string>();
   const n = order.length;
   if (latestFrom <= 0 || latestFrom >= n) return out;
@@ -256,7 +297,11 @@ export function findPeriodColumns(table: Table, schema: FeatureSchema, order: nu
     let novel = 0;
     for (let k = latestFrom; k < n; k++) if (!seen.has((table.rows[order[k]!]![c] ?? '').trim())) novel++;
     const share = novel / (n - latestFrom);
-    if (share >= 0.5) out.set(col.name, `period snapshot: ${distinct.size} distinct values, ${Math.round(share * 100)} % of the latest rows carry a value unseen before`);
+    if (share >= 0.5)
+      out.set(
+        col.name,
+        `period snapshot: ${distinct.size} distinct values, ${Math.round(share * 100)} % of the latest rows carry a value unseen before`,
+      );
   }
   return out;
 }

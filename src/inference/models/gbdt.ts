@@ -37,10 +37,24 @@ export interface GbdtOptions {
   earlyStoppingRounds: number;
 }
 export const DEFAULT_GBDT: GbdtOptions = {
-  learningRate: 0.1, maxDepth: 3, maxBins: 64, maxRounds: 400, minChildWeight: 1, minLeafRows: 20, l2: 1, earlyStoppingRounds: 30,
+  learningRate: 0.1,
+  maxDepth: 3,
+  maxBins: 64,
+  maxRounds: 400,
+  minChildWeight: 1,
+  minLeafRows: 20,
+  l2: 1,
+  earlyStoppingRounds: 30,
 };
 
-interface Binned { bins: Uint8Array; cuts: Float64Array[]; offsets: Int32Array; totalBins: number; n: number; d: number }
+interface Binned {
+  bins: Uint8Array;
+  cuts: Float64Array[];
+  offsets: Int32Array;
+  totalBins: number;
+  n: number;
+  d: number;
+}
 
 function buildCuts(ds: Dataset, maxBins: number): Float64Array[] {
   const { X, d, n } = ds;
@@ -66,8 +80,13 @@ function buildCuts(ds: Dataset, maxBins: number): Float64Array[] {
 }
 
 function binIndex(cuts: Float64Array, x: number): number {
-  let lo = 0; let hi = cuts.length; // first cut >= x
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (cuts[mid]! < x) lo = mid + 1; else hi = mid; }
+  let lo = 0;
+  let hi = cuts.length; // first cut >= x
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }
 
@@ -75,13 +94,20 @@ function binData(ds: Dataset, cuts: Float64Array[]): Binned {
   const { X, d, n } = ds;
   const offsets = new Int32Array(d);
   let total = 0;
-  for (let j = 0; j < d; j++) { offsets[j] = total; total += cuts[j]!.length + 1; }
+  for (let j = 0; j < d; j++) {
+    offsets[j] = total;
+    total += cuts[j]!.length + 1;
+  }
   const bins = new Uint8Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) bins[i * d + j] = binIndex(cuts[j]!, X[i * d + j]!);
   return { bins, cuts, offsets, totalBins: total, n, d };
 }
 
-interface Hist { G: Float64Array; H: Float64Array; C: Int32Array }
+interface Hist {
+  G: Float64Array;
+  H: Float64Array;
+  C: Int32Array;
+}
 
 function buildHist(b: Binned, rows: Int32Array, g: Float64Array, h: Float64Array): Hist {
   const G = new Float64Array(b.totalBins);
@@ -90,11 +116,14 @@ function buildHist(b: Binned, rows: Int32Array, g: Float64Array, h: Float64Array
   const { d, bins, offsets } = b;
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k]!;
-    const gi = g[i]!; const hi = h[i]!;
+    const gi = g[i]!;
+    const hi = h[i]!;
     const base = i * d;
     for (let j = 0; j < d; j++) {
       const idx = offsets[j]! + bins[base + j]!;
-      G[idx]! += gi; H[idx]! += hi; C[idx]!++;
+      G[idx]! += gi;
+      H[idx]! += hi;
+      C[idx]!++;
     }
   }
   return { G, H, C };
@@ -104,7 +133,11 @@ function subtractHist(parent: Hist, child: Hist): Hist {
   const G = new Float64Array(parent.G.length);
   const H = new Float64Array(parent.G.length);
   const C = new Int32Array(parent.G.length);
-  for (let k = 0; k < G.length; k++) { G[k] = parent.G[k]! - child.G[k]!; H[k] = parent.H[k]! - child.H[k]!; C[k] = parent.C[k]! - child.C[k]!; }
+  for (let k = 0; k < G.length; k++) {
+    G[k] = parent.G[k]! - child.G[k]!;
+    H[k] = parent.H[k]! - child.H[k]!;
+    C[k] = parent.C[k]! - child.C[k]!;
+  }
   return { G, H, C };
 }
 
@@ -112,19 +145,33 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
   const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
   const leafValue = (G: number, H: number): number => (-G / (H + o.l2)) * o.learningRate;
   const grow = (nodeRows: Int32Array, hist: Hist, depth: number): number => {
-    let G = 0; let H = 0;
-    for (let k = 0; k < nodeRows.length; k++) { G += g[nodeRows[k]!]!; H += h[nodeRows[k]!]!; }
+    let G = 0;
+    let H = 0;
+    for (let k = 0; k < nodeRows.length; k++) {
+      G += g[nodeRows[k]!]!;
+      H += h[nodeRows[k]!]!;
+    }
     const id = tree.value.length;
-    tree.feature.push(-1); tree.threshold.push(0); tree.left.push(-1); tree.right.push(-1); tree.value.push(leafValue(G, H));
+    tree.feature.push(-1);
+    tree.threshold.push(0);
+    tree.left.push(-1);
+    tree.right.push(-1);
+    tree.value.push(leafValue(G, H));
     if (depth >= o.maxDepth || nodeRows.length < 2 * o.minLeafRows) return id;
     const parentScore = (G * G) / (H + o.l2);
-    let bestGain = 1e-9; let bestF = -1; let bestBin = -1;
+    let bestGain = 1e-9;
+    let bestF = -1;
+    let bestBin = -1;
     for (let j = 0; j < b.d; j++) {
       const off = b.offsets[j]!;
       const nb = b.cuts[j]!.length + 1;
-      let GL = 0; let HL = 0; let CL = 0;
+      let GL = 0;
+      let HL = 0;
+      let CL = 0;
       for (let k = 0; k < nb - 1; k++) {
-        GL += hist.G[off + k]!; HL += hist.H[off + k]!; CL += hist.C[off + k]!;
+        GL += hist.G[off + k]!;
+        HL += hist.H[off + k]!;
+        CL += hist.C[off + k]!;
         const CR = nodeRows.length - CL;
         if (CL < o.minLeafRows) continue;
         if (CR < o.minLeafRows) break;
@@ -132,7 +179,11 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
         if (HL < o.minChildWeight || HR < o.minChildWeight) continue;
         const GR = G - GL;
         const gain = (GL * GL) / (HL + o.l2) + (GR * GR) / (HR + o.l2) - parentScore;
-        if (gain > bestGain) { bestGain = gain; bestF = j; bestBin = k; }
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestF = j;
+          bestBin = k;
+        }
       }
     }
     if (bestF < 0) return id;
@@ -140,10 +191,12 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
     for (let k = 0; k < nodeRows.length; k++) if (b.bins[nodeRows[k]! * b.d + bestF]! <= bestBin) nLeft++;
     const leftRows = new Int32Array(nLeft);
     const rightRows = new Int32Array(nodeRows.length - nLeft);
-    let li = 0; let ri = 0;
+    let li = 0;
+    let ri = 0;
     for (let k = 0; k < nodeRows.length; k++) {
       const i = nodeRows[k]!;
-      if (b.bins[i * b.d + bestF]! <= bestBin) leftRows[li++] = i; else rightRows[ri++] = i;
+      if (b.bins[i * b.d + bestF]! <= bestBin) leftRows[li++] = i;
+      else rightRows[ri++] = i;
     }
     const smallIsLeft = leftRows.length <= rightRows.length;
     const small = buildHist(b, smallIsLeft ? leftRows : rightRows, g, h);
@@ -188,7 +241,11 @@ export function gbdtContributions(p: GbdtParams, X: Float64Array, d: number, row
   return c;
 }
 
-export interface GbdtFit { params: GbdtParams; bestRounds: number; validationAuc: number | null }
+export interface GbdtFit {
+  params: GbdtParams;
+  bestRounds: number;
+  validationAuc: number | null;
+}
 
 /**
  * Fit on `train`; if `valid` is given, stop when its ROC-AUC has not improved for
@@ -198,8 +255,12 @@ export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?:
   const o = { ...DEFAULT_GBDT, ...opts };
   const { n, d, y, w } = train;
   const binned = binData(train, buildCuts(train, o.maxBins));
-  let wPos = 0; let wAll = 0;
-  for (let i = 0; i < n; i++) { wAll += w[i]!; if (y[i] === 1) wPos += w[i]!; }
+  let wPos = 0;
+  let wAll = 0;
+  for (let i = 0; i < n; i++) {
+    wAll += w[i]!;
+    if (y[i] === 1) wPos += w[i]!;
+  }
   const prior = Math.min(1 - 1e-6, Math.max(1e-6, wPos / wAll));
   const baseScore = Math.log(prior / (1 - prior));
   const params: GbdtParams = { kind: 'gbdt', baseScore, learningRate: o.learningRate, maxDepth: o.maxDepth, trees: [] };
@@ -209,7 +270,8 @@ export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?:
   const rows = Int32Array.from({ length: n }, (_, i) => i);
   const Fv = valid ? new Float64Array(valid.n).fill(baseScore) : null;
   const pv = valid ? new Float64Array(valid.n) : null;
-  let best = Infinity; let bestRounds = 0;
+  let best = Infinity;
+  let bestRounds = 0;
   const maxRounds = rounds ?? o.maxRounds;
   for (let r = 0; r < maxRounds; r++) {
     for (let i = 0; i < n; i++) {
@@ -221,12 +283,17 @@ export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?:
     params.trees.push(tree);
     for (let i = 0; i < n; i++) F[i]! += treeOutput(tree, train.X, d, i);
     if (valid && Fv && pv && rounds === undefined) {
-      for (let i = 0; i < valid.n; i++) { Fv[i]! += treeOutput(tree, valid.X, d, i); pv[i] = sigmoid(Fv[i]!); }
+      for (let i = 0; i < valid.n; i++) {
+        Fv[i]! += treeOutput(tree, valid.X, d, i);
+        pv[i] = sigmoid(Fv[i]!);
+      }
       // Stop on ranking quality: the margin is recalibrated afterwards (Platt), so AUC is what boosting
       // must improve; weighted log-loss also penalises the base-rate shift between slices and stops too early.
       const loss = -rocAuc(pv, valid.y);
-      if (loss < best - 1e-5) { best = loss; bestRounds = r + 1; }
-      else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
+      if (loss < best - 1e-5) {
+        best = loss;
+        bestRounds = r + 1;
+      } else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
     } else {
       bestRounds = r + 1;
     }

@@ -4,7 +4,11 @@
  */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
 
-export interface LbfgsOptions { maxIterations: number; memory: number; tolerance: number }
+export interface LbfgsOptions {
+  maxIterations: number;
+  memory: number;
+  tolerance: number;
+}
 
 const dot = (a: Float64Array, b: Float64Array): number => {
   let s = 0;
@@ -12,7 +16,11 @@ const dot = (a: Float64Array, b: Float64Array): number => {
   return s;
 };
 
-export function minimizeLbfgs(f: Objective, x0: Float64Array, opts: LbfgsOptions = { maxIterations: 200, memory: 10, tolerance: 1e-6 }): Float64Array {
+export function minimizeLbfgs(
+  f: Objective,
+  x0: Float64Array,
+  opts: LbfgsOptions = { maxIterations: 200, memory: 10, tolerance: 1e-6 },
+): Float64Array {
   const d = x0.length;
   let x = Float64Array.from(x0);
   let g = new Float64Array(d);
@@ -43,8 +51,11 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, opts: LbfgsOptions
     }
     for (let i = 0; i < d; i++) dir[i] = -dir[i]!;
     let slope = dot(g, dir);
-    if (slope >= 0) { // not a descent direction: restart from steepest descent
-      S.length = 0; Y.length = 0; rho.length = 0;
+    if (slope >= 0) {
+      // not a descent direction: restart from steepest descent
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
       for (let i = 0; i < d; i++) dir[i] = -g[i]!;
       slope = dot(g, dir);
     }
@@ -61,14 +72,25 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, opts: LbfgsOptions
     if (!(fNew < fx)) break;
     const s = new Float64Array(d);
     const y = new Float64Array(d);
-    for (let i = 0; i < d; i++) { s[i] = xNew[i]! - x[i]!; y[i] = gNew[i]! - g[i]!; }
+    for (let i = 0; i < d; i++) {
+      s[i] = xNew[i]! - x[i]!;
+      y[i] = gNew[i]! - g[i]!;
+    }
     const sy = dot(s, y);
     if (sy > 1e-12) {
-      if (S.length === opts.memory) { S.shift(); Y.shift(); rho.shift(); }
-      S.push(s); Y.push(y); rho.push(1 / sy);
+      if (S.length === opts.memory) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
     }
     const improvement = fx - fNew;
-    x = xNew; g = gNew; fx = fNew;
+    x = xNew;
+    g = gNew;
+    fx = fNew;
     if (improvement < opts.tolerance * Math.max(1, Math.abs(fx))) break;
   }
   return x;

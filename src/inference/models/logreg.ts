@@ -41,29 +41,39 @@ export function fitLogReg(ds: Dataset, l2: number, maxIterations = 300, warmStar
   let wSum = 0;
   for (let i = 0; i < n; i++) wSum += w[i]!;
   const theta0 = new Float64Array(d + 1);
-  if (warmStart) { theta0.set(warmStart.coef); theta0[d] = warmStart.bias; }
-  const theta = minimizeLbfgs((t, grad) => {
-    grad.fill(0);
-    let loss = 0;
-    const b = t[d]!;
-    for (let i = 0; i < n; i++) {
-      const off = i * d;
-      let z = b;
-      for (let j = 0; j < d; j++) z += t[j]! * X[off + j]!;
-      // log(1 + e^z) - y z, computed stably
-      const lse = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-      loss += w[i]! * (lse - y[i]! * z);
-      const r = w[i]! * (sigmoid(z) - y[i]!);
-      if (r !== 0) {
-        for (let j = 0; j < d; j++) grad[j]! += r * X[off + j]!;
-        grad[d]! += r;
+  if (warmStart) {
+    theta0.set(warmStart.coef);
+    theta0[d] = warmStart.bias;
+  }
+  const theta = minimizeLbfgs(
+    (t, grad) => {
+      grad.fill(0);
+      let loss = 0;
+      const b = t[d]!;
+      for (let i = 0; i < n; i++) {
+        const off = i * d;
+        let z = b;
+        for (let j = 0; j < d; j++) z += t[j]! * X[off + j]!;
+        // log(1 + e^z) - y z, computed stably
+        const lse = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+        loss += w[i]! * (lse - y[i]! * z);
+        const r = w[i]! * (sigmoid(z) - y[i]!);
+        if (r !== 0) {
+          for (let j = 0; j < d; j++) grad[j]! += r * X[off + j]!;
+          grad[d]! += r;
+        }
       }
-    }
-    loss /= wSum;
-    for (let j = 0; j <= d; j++) grad[j]! /= wSum;
-    for (let j = 0; j < d; j++) { loss += 0.5 * l2 * t[j]! * t[j]!; grad[j]! += l2 * t[j]!; }
-    return loss;
-  }, theta0, { maxIterations, memory: 10, tolerance: 1e-7 });
+      loss /= wSum;
+      for (let j = 0; j <= d; j++) grad[j]! /= wSum;
+      for (let j = 0; j < d; j++) {
+        loss += 0.5 * l2 * t[j]! * t[j]!;
+        grad[j]! += l2 * t[j]!;
+      }
+      return loss;
+    },
+    theta0,
+    { maxIterations, memory: 10, tolerance: 1e-7 },
+  );
   const means = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) means[j]! += X[i * d + j]!;
   for (let j = 0; j < d; j++) means[j]! /= Math.max(1, n);

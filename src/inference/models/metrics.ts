@@ -4,7 +4,8 @@
  */
 
 function assertSameLength(scores: ArrayLike<number>, labels: ArrayLike<number>): void {
-  if (scores.length !== labels.length) throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
+  if (scores.length !== labels.length)
+    throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
 }
 
 /** Area under the ROC curve; NaN when one class is absent. Labels are 1 (positive) / 0. */
@@ -14,11 +15,15 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let rankSumPos = 0;
   let nPos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
     const midRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[order[k]!] === 1) { rankSumPos += midRank; nPos++; }
+    for (let k = i; k <= j; k++)
+      if (labels[order[k]!] === 1) {
+        rankSumPos += midRank;
+        nPos++;
+      }
     i = j + 1;
   }
   const nNeg = n - nPos;
@@ -37,11 +42,12 @@ export function prAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): num
   let tp = 0;
   let fp = 0;
   let ap = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     let tpStep = 0;
     while (j < n && scores[order[j]!] === scores[order[i]!]) {
-      if (labels[order[j]!] === 1) tpStep++; else fp++;
+      if (labels[order[j]!] === 1) tpStep++;
+      else fp++;
       j++;
     }
     tp += tpStep;
@@ -51,12 +57,21 @@ export function prAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): num
   return ap;
 }
 
-export interface BinaryCounts { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number }
+export interface BinaryCounts {
+  precision: number;
+  recall: number;
+  f1: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
 
 /** Precision / recall / F1 of the positive class for hard predictions (1/0). */
 export function precisionRecallF1(predicted: ArrayLike<number>, labels: ArrayLike<number>): BinaryCounts {
   assertSameLength(predicted, labels);
-  let tp = 0; let fp = 0; let fn = 0;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
   for (let i = 0; i < labels.length; i++) {
     if (predicted[i] === 1 && labels[i] === 1) tp++;
     else if (predicted[i] === 1) fp++;
@@ -70,7 +85,8 @@ export function precisionRecallF1(predicted: ArrayLike<number>, labels: ArrayLik
 
 /** Mean log-loss with optional per-row weights; probabilities are clipped away from 0 and 1. */
 export function logLoss(probs: ArrayLike<number>, labels: ArrayLike<number>, weights?: ArrayLike<number>): number {
-  let s = 0; let w = 0;
+  let s = 0;
+  let w = 0;
   for (let i = 0; i < probs.length; i++) {
     const p = Math.min(1 - 1e-12, Math.max(1e-12, probs[i]!));
     const wi = weights ? weights[i]! : 1;

@@ -1,8 +1,24 @@
 import { z } from 'zod';
 import { InvalidPayloadError } from '../../core/index.js';
-import { describeValue, encodeRows, findPeriodColumns, inferSchema, isMissing, timeOrder, type FeatureSchema } from './features.js';
+import {
+  describeValue,
+  encodeRows,
+  findPeriodColumns,
+  inferSchema,
+  isMissing,
+  timeOrder,
+  type FeatureSchema,
+} from './features.js';
 import { fitGbdt, gbdtContributions, gbdtMargin, type GbdtParams } from './gbdt.js';
-import { fitLogReg, logRegContributions, logRegMargin, sigmoid, subset, type Dataset, type LogRegParams } from './logreg.js';
+import {
+  fitLogReg,
+  logRegContributions,
+  logRegMargin,
+  sigmoid,
+  subset,
+  type Dataset,
+  type LogRegParams,
+} from './logreg.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { aucStandardError, rocAuc } from './metrics.js';
 import { columnIndex, type Table } from './table.js';
@@ -20,7 +36,8 @@ import { columnIndex, type Table } from './table.js';
  *  5. `auto` keeps logistic regression unless GBDT beats it on that slice by more than one standard error
  *     of the AUC (Hanley–McNeil) and at least GBDT_MARGIN: a smaller gap is noise; and keeps it outright when
  *     no candidate is above chance on that slice (sliceIsInformative). Measured in
- *     docs/benchmarks.md ("Scoring, churn and signals"): logreg ≥ gbdt on bank_marketing (0.720 vs 0.684 AUC without duration) and ties on telco_churn
+ *     docs/benchmarks.md ("Scoring, churn and signals"): logreg ≥ gbdt on bank_marketing (0.720 vs 0.684 AUC without
+ * duration) and ties on telco_churn
  *     (0.845 vs 0.847), is stronger on small histories, scores faster and explains exactly;
  *  6. refit the chosen candidate on all training rows with the chosen settings, and calibrate its margin
  *     with Platt scaling fitted on the held-out slice (undoing the class weighting and adapting to the
@@ -31,7 +48,11 @@ export type Algorithm = 'logreg' | 'gbdt';
 export type AlgorithmChoice = Algorithm | 'auto';
 
 /** One reason behind a score, in the shape of core's Explanation factors (weight = |logit contribution|). */
-export interface Factor { name: string; direction: '+' | '-'; weight: number }
+export interface Factor {
+  name: string;
+  direction: '+' | '-';
+  weight: number;
+}
 export interface Score {
   /** Calibrated probability of the positive outcome. */
   probability: number;
@@ -57,7 +78,11 @@ export interface TrainOptions {
   validationFraction?: number;
 }
 
-export interface CandidateReport { algorithm: Algorithm; validationAuc: number | null; setting: string }
+export interface CandidateReport {
+  algorithm: Algorithm;
+  validationAuc: number | null;
+  setting: string;
+}
 
 const SerializedModel = z.object({
   format: z.literal('closeloop.scoring-model'),
@@ -66,18 +91,30 @@ const SerializedModel = z.object({
   model: z.string(),
   target: z.string(),
   positive: z.string(),
-  schema: z.custom<FeatureSchema>((v) => typeof v === 'object' && v !== null && Array.isArray((v as FeatureSchema).columns)),
-  params: z.custom<LogRegParams | GbdtParams>((v) => typeof v === 'object' && v !== null && ['logreg', 'gbdt'].includes((v as { kind: string }).kind)),
+  schema: z.custom<FeatureSchema>(
+    (v) => typeof v === 'object' && v !== null && Array.isArray((v as FeatureSchema).columns),
+  ),
+  params: z.custom<LogRegParams | GbdtParams>(
+    (v) => typeof v === 'object' && v !== null && ['logreg', 'gbdt'].includes((v as { kind: string }).kind),
+  ),
   calibration: z.object({ a: z.number(), b: z.number() }),
   training: z.object({
-    rows: z.number(), positives: z.number(),
-    candidates: z.array(z.object({ algorithm: z.enum(['logreg', 'gbdt']), validationAuc: z.number().nullable(), setting: z.string() })),
+    rows: z.number(),
+    positives: z.number(),
+    candidates: z.array(
+      z.object({ algorithm: z.enum(['logreg', 'gbdt']), validationAuc: z.number().nullable(), setting: z.string() }),
+    ),
     reason: z.string(),
     /** Calibration of the served probabilities on the validation slice; absent in models trained before it existed. */
-    calibration: z.object({
-      rows: z.number(), brier: z.number(), ece: z.number(),
-      bins: z.array(z.object({ predicted: z.number(), observed: z.number(), n: z.number() })),
-    }).nullable().optional(),
+    calibration: z
+      .object({
+        rows: z.number(),
+        brier: z.number(),
+        ece: z.number(),
+        bins: z.array(z.object({ predicted: z.number(), observed: z.number(), n: z.number() })),
+      })
+      .nullable()
+      .optional(),
   }),
 });
 export type SerializedScoringModel = z.infer<typeof SerializedModel>;
@@ -85,23 +122,38 @@ export type SerializedScoringModel = z.infer<typeof SerializedModel>;
 export class ScoringModel {
   private constructor(private readonly m: SerializedScoringModel) {}
 
-  get algorithm(): Algorithm { return this.m.algorithm; }
-  get modelName(): string { return this.m.model; }
-  get schema(): FeatureSchema { return this.m.schema; }
-  get training(): SerializedScoringModel['training'] { return this.m.training; }
+  get algorithm(): Algorithm {
+    return this.m.algorithm;
+  }
+  get modelName(): string {
+    return this.m.model;
+  }
+  get schema(): FeatureSchema {
+    return this.m.schema;
+  }
+  get training(): SerializedScoringModel['training'] {
+    return this.m.training;
+  }
 
   /** Plain JSON, safe to store per tenant. */
-  toJSON(): SerializedScoringModel { return structuredClone(this.m); }
+  toJSON(): SerializedScoringModel {
+    return structuredClone(this.m);
+  }
 
   /** Load a stored model; throws InvalidPayloadError when the document is not a scoring model. */
   static fromJSON(json: unknown): ScoringModel {
     const parsed = SerializedModel.safeParse(typeof json === 'string' ? JSON.parse(json) : json);
-    if (!parsed.success) throw new InvalidPayloadError(`not a closeloop scoring model: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { where: 'scoring-model' });
+    if (!parsed.success)
+      throw new InvalidPayloadError(`not a closeloop scoring model: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+        where: 'scoring-model',
+      });
     return new ScoringModel(parsed.data);
   }
 
   /** @internal used by the trainer */
-  static create(m: SerializedScoringModel): ScoringModel { return new ScoringModel(m); }
+  static create(m: SerializedScoringModel): ScoringModel {
+    return new ScoringModel(m);
+  }
 
   private margins(X: Float64Array, n: number): Float64Array {
     const d = this.m.schema.features.length;
@@ -169,14 +221,23 @@ export class ScoringModel {
       const contrib = params.kind === 'logreg' ? logRegContributions(params, X, i) : gbdtContributions(params, X, d, i);
       const perColumn = new Float64Array(schema.columns.length);
       for (let j = 0; j < d; j++) perColumn[schema.features[j]!.column]! += contrib[j]! * calibration.a;
-      for (let c = 0; c < perColumn.length; c++) { abs[c]! += Math.abs(perColumn[c]!); signed[c]! += perColumn[c]!; }
+      for (let c = 0; c < perColumn.length; c++) {
+        abs[c]! += Math.abs(perColumn[c]!);
+        signed[c]! += perColumn[c]!;
+      }
     }
-    return [...abs.keys()]
-      .filter((c) => abs[c]! > 0)
-      .sort((x, y) => abs[y]! - abs[x]!)
-      .slice(0, topK)
-      // Direction: "+" when the column pushes scores up on average over `table`.
-      .map((c) => ({ name: schema.columns[c]!.name, direction: signed[c]! >= 0 ? '+' : '-', weight: Math.round((abs[c]! / n) * 1e4) / 1e4 }));
+    return (
+      [...abs.keys()]
+        .filter((c) => abs[c]! > 0)
+        .sort((x, y) => abs[y]! - abs[x]!)
+        .slice(0, topK)
+        // Direction: "+" when the column pushes scores up on average over `table`.
+        .map((c) => ({
+          name: schema.columns[c]!.name,
+          direction: signed[c]! >= 0 ? '+' : '-',
+          weight: Math.round((abs[c]! / n) * 1e4) / 1e4,
+        }))
+    );
   }
 }
 
@@ -198,7 +259,12 @@ export type CalibrationReport = NonNullable<SerializedScoringModel['training']['
  * probability bins) and the bins themselves (a reliability diagram). Measured on the validation slice, which
  * the model never trained on; the two Platt parameters were fitted on the same slice.
  */
-export function calibrationReport(margins: Float64Array, y: Uint8Array, c: { a: number; b: number }, nBins = 10): CalibrationReport {
+export function calibrationReport(
+  margins: Float64Array,
+  y: Uint8Array,
+  c: { a: number; b: number },
+  nBins = 10,
+): CalibrationReport {
   const n = margins.length;
   const sums = Array.from({ length: nBins }, () => ({ p: 0, y: 0, n: 0 }));
   let brier = 0;
@@ -206,12 +272,19 @@ export function calibrationReport(margins: Float64Array, y: Uint8Array, c: { a: 
     const p = sigmoid(c.a * margins[i]! + c.b);
     brier += (p - y[i]!) ** 2;
     const bin = sums[Math.min(nBins - 1, Math.floor(p * nBins))]!;
-    bin.p += p; bin.y += y[i]!; bin.n++;
+    bin.p += p;
+    bin.y += y[i]!;
+    bin.n++;
   }
   const bins = sums.filter((b) => b.n > 0).map((b) => ({ predicted: b.p / b.n, observed: b.y / b.n, n: b.n }));
   const ece = n === 0 ? 0 : bins.reduce((acc, b) => acc + (b.n / n) * Math.abs(b.predicted - b.observed), 0);
   const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
-  return { rows: n, brier: r4(n === 0 ? 0 : brier / n), ece: r4(ece), bins: bins.map((b) => ({ predicted: r4(b.predicted), observed: r4(b.observed), n: b.n })) };
+  return {
+    rows: n,
+    brier: r4(n === 0 ? 0 : brier / n),
+    ece: r4(ece),
+    bins: bins.map((b) => ({ predicted: r4(b.predicted), observed: r4(b.observed), n: b.n })),
+  };
 }
 
 export function fitPlatt(margins: Float64Array, y: Uint8Array): { a: number; b: number } {
@@ -221,20 +294,24 @@ export function fitPlatt(margins: Float64Array, y: Uint8Array): { a: number; b: 
   for (const v of y) pos += v;
   const tPos = (pos + 1) / (pos + 2);
   const tNeg = 1 / (n - pos + 2);
-  const ab = minimizeLbfgs((t, grad) => {
-    grad.fill(0);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const z = t[0]! * margins[i]! + t[1]!;
-      const p = sigmoid(z);
-      const target = y[i] === 1 ? tPos : tNeg;
-      const lse = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-      loss += lse - target * z;
-      grad[0]! += (p - target) * margins[i]!;
-      grad[1]! += p - target;
-    }
-    return loss / n;
-  }, Float64Array.from([1, 0]), { maxIterations: 100, memory: 5, tolerance: 1e-9 });
+  const ab = minimizeLbfgs(
+    (t, grad) => {
+      grad.fill(0);
+      let loss = 0;
+      for (let i = 0; i < n; i++) {
+        const z = t[0]! * margins[i]! + t[1]!;
+        const p = sigmoid(z);
+        const target = y[i] === 1 ? tPos : tNeg;
+        const lse = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+        loss += lse - target * z;
+        grad[0]! += (p - target) * margins[i]!;
+        grad[1]! += p - target;
+      }
+      return loss / n;
+    },
+    Float64Array.from([1, 0]),
+    { maxIterations: 100, memory: 5, tolerance: 1e-9 },
+  );
   // A non-positive slope would invert the ranking the model learnt; fall back to prior correction then.
   if (!(ab[0]! > 0)) return { a: 1, b: Math.log(tPos / (1 - tPos)) };
   return { a: ab[0]!, b: ab[1]! };
@@ -278,7 +355,16 @@ export function sliceIsInformative(auc: number, nPos: number, nNeg: number): boo
   return auc > 0.5 + 2 * aucStandardError(0.5, nPos, nNeg);
 }
 
-interface Candidate { algorithm: Algorithm; schema: FeatureSchema; validationAuc: number | null; setting: string; validMargins: Float64Array | null; refit: (all: Dataset) => LogRegParams | GbdtParams; all: Dataset; valid: Dataset | null }
+interface Candidate {
+  algorithm: Algorithm;
+  schema: FeatureSchema;
+  validationAuc: number | null;
+  setting: string;
+  validMargins: Float64Array | null;
+  refit: (all: Dataset) => LogRegParams | GbdtParams;
+  all: Dataset;
+  valid: Dataset | null;
+}
 
 /** Train a scoring model on `table`. Throws InvalidPayloadError for unusable input (missing target, one class). */
 export function trainScoringModel(table: Table, opts: TrainOptions): ScoringModel {
@@ -289,8 +375,12 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
   const labelled: Table = { columns: table.columns, rows: table.rows.filter((r) => !isMissing(r[ti])) };
   const yAll = Uint8Array.from(labelled.rows, (r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
   const positives = yAll.reduce((s, v) => s + v, 0);
-  if (positives === 0) throw new InvalidPayloadError(`training data: no row has ${opts.target}="${positive}"`, { where: 'training data' });
-  if (positives === yAll.length) throw new InvalidPayloadError(`training data: every row has ${opts.target}="${positive}"; need both outcomes`, { where: 'training data' });
+  if (positives === 0)
+    throw new InvalidPayloadError(`training data: no row has ${opts.target}="${positive}"`, { where: 'training data' });
+  if (positives === yAll.length)
+    throw new InvalidPayloadError(`training data: every row has ${opts.target}="${positive}"; need both outcomes`, {
+      where: 'training data',
+    });
 
   const exclude = [opts.target, ...(opts.drop ?? [])];
   const frac = opts.validationFraction ?? 0.2;
@@ -307,7 +397,11 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     gbdt: inferSchema(labelled, exclude, { numericBins: 0, maxLevels: 30 }, period),
   };
   const validY = Uint8Array.from(validOrder, (i) => yAll[i]!);
-  const validUsable = validY.some((v) => v === 1) && validY.some((v) => v === 0) && fitOrder.some((i) => yAll[i] === 1) && fitOrder.some((i) => yAll[i] === 0);
+  const validUsable =
+    validY.some((v) => v === 1) &&
+    validY.some((v) => v === 0) &&
+    fitOrder.some((i) => yAll[i] === 1) &&
+    fitOrder.some((i) => yAll[i] === 0);
 
   const candidates: Candidate[] = [];
   const wanted: Algorithm[] = algorithm === 'auto' ? ['logreg', 'gbdt'] : [algorithm];
@@ -333,7 +427,16 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
         best = chooseL2(path, valid.y);
       }
       const l2 = best?.l2 ?? DEFAULT_L2;
-      candidates.push({ algorithm: alg, schema, validationAuc: best?.auc ?? null, setting: `l2=${l2}`, validMargins: best?.m ?? null, refit: (ds) => fitLogReg(ds, l2), all, valid });
+      candidates.push({
+        algorithm: alg,
+        schema,
+        validationAuc: best?.auc ?? null,
+        setting: `l2=${l2}`,
+        validMargins: best?.m ?? null,
+        refit: (ds) => fitLogReg(ds, l2),
+        all,
+        valid,
+      });
     } else {
       let rounds = 100;
       let auc: number | null = null;
@@ -344,7 +447,16 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
         m = margins(valid, r.params);
         auc = rocAuc(m, valid.y);
       }
-      candidates.push({ algorithm: alg, schema, validationAuc: auc, setting: `trees=${rounds}`, validMargins: m, refit: (ds) => fitGbdt(ds, {}, undefined, rounds).params, all, valid });
+      candidates.push({
+        algorithm: alg,
+        schema,
+        validationAuc: auc,
+        setting: `trees=${rounds}`,
+        validMargins: m,
+        refit: (ds) => fitGbdt(ds, {}, undefined, rounds).params,
+        all,
+        valid,
+      });
     }
   }
 
@@ -354,8 +466,13 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     const lr = candidates.find((c) => c.algorithm === 'logreg')!;
     const gb = candidates.find((c) => c.algorithm === 'gbdt')!;
     const validPos = validY.reduce((acc, v) => acc + v, 0);
-    const margin = lr.validationAuc === null ? Infinity : Math.max(GBDT_MARGIN, aucStandardError(lr.validationAuc, validPos, validY.length - validPos));
-    const informative = gb.validationAuc !== null && sliceIsInformative(Math.max(gb.validationAuc, lr.validationAuc ?? 0), validPos, validY.length - validPos);
+    const margin =
+      lr.validationAuc === null
+        ? Infinity
+        : Math.max(GBDT_MARGIN, aucStandardError(lr.validationAuc, validPos, validY.length - validPos));
+    const informative =
+      gb.validationAuc !== null &&
+      sliceIsInformative(Math.max(gb.validationAuc, lr.validationAuc ?? 0), validPos, validY.length - validPos);
     if (lr.validationAuc !== null && gb.validationAuc !== null && !informative) {
       chosen = lr;
       reason = `logreg kept: the latest ${nValid} training rows are near chance for every candidate (gbdt ${gb.validationAuc.toFixed(4)}, logreg ${lr.validationAuc.toFixed(4)}; needs > ${(0.5 + 2 * aucStandardError(0.5, validPos, validY.length - validPos)).toFixed(4)}), so they cannot tell the models apart`;
@@ -364,9 +481,10 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
       reason = `gbdt beat logreg on the latest ${nValid} training rows (AUC ${gb.validationAuc.toFixed(4)} vs ${lr.validationAuc.toFixed(4)}, margin needed ${margin.toFixed(4)})`;
     } else {
       chosen = lr;
-      reason = lr.validationAuc === null
-        ? 'too few rows of each outcome in the latest slice to compare: logreg (the simpler model)'
-        : `logreg kept: gbdt did not beat it by more than ${margin.toFixed(4)} AUC (one standard error, min ${GBDT_MARGIN}) on the latest ${nValid} training rows (${gb.validationAuc?.toFixed(4)} vs ${lr.validationAuc.toFixed(4)})`;
+      reason =
+        lr.validationAuc === null
+          ? 'too few rows of each outcome in the latest slice to compare: logreg (the simpler model)'
+          : `logreg kept: gbdt did not beat it by more than ${margin.toFixed(4)} AUC (one standard error, min ${GBDT_MARGIN}) on the latest ${nValid} training rows (${gb.validationAuc?.toFixed(4)} vs ${lr.validationAuc.toFixed(4)})`;
     }
   }
 
@@ -381,14 +499,25 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     calibration = { a: 1, b: Math.log(positives / (yAll.length - positives)) };
   }
   return ScoringModel.create({
-    format: 'closeloop.scoring-model', version: 1,
-    algorithm: chosen.algorithm, model: MODEL_NAMES[chosen.algorithm],
-    target: opts.target, positive,
-    schema: chosen.schema, params, calibration,
+    format: 'closeloop.scoring-model',
+    version: 1,
+    algorithm: chosen.algorithm,
+    model: MODEL_NAMES[chosen.algorithm],
+    target: opts.target,
+    positive,
+    schema: chosen.schema,
+    params,
+    calibration,
     training: {
-      rows: yAll.length, positives,
-      candidates: candidates.map((c) => ({ algorithm: c.algorithm, validationAuc: c.validationAuc, setting: c.setting })),
-      reason, calibration: calibrationCheck,
+      rows: yAll.length,
+      positives,
+      candidates: candidates.map((c) => ({
+        algorithm: c.algorithm,
+        validationAuc: c.validationAuc,
+        setting: c.setting,
+      })),
+      reason,
+      calibration: calibrationCheck,
     },
   });
 }

@@ -21,7 +21,8 @@ export function tableOf(records: string[][], where = 'csv'): Table {
 
 export function columnIndex(table: Table, name: string, where = 'table'): number {
   const i = table.columns.indexOf(name);
-  if (i < 0) throw new InvalidPayloadError(`${where}: no column "${name}" (columns: ${table.columns.join(', ')})`, { where });
+  if (i < 0)
+    throw new InvalidPayloadError(`${where}: no column "${name}" (columns: ${table.columns.join(', ')})`, { where });
   return i;
 }
 

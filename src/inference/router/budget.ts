@@ -22,8 +22,17 @@ export function nextPeriodStart(period: string): number {
   return Date.UTC(y, m, 1); // month index m is the next month (Date.UTC months are 0-based)
 }
 
-export function newBudget(now: number, limits: { tokenLimit?: number | null; usdLimit?: number | null } = {}): BudgetState {
-  return { period: periodOf(now), tokensUsed: 0, usdUsed: 0, tokenLimit: limits.tokenLimit ?? null, usdLimit: limits.usdLimit ?? null };
+export function newBudget(
+  now: number,
+  limits: { tokenLimit?: number | null; usdLimit?: number | null } = {},
+): BudgetState {
+  return {
+    period: periodOf(now),
+    tokensUsed: 0,
+    usdUsed: 0,
+    tokenLimit: limits.tokenLimit ?? null,
+    usdLimit: limits.usdLimit ?? null,
+  };
 }
 
 /** A new month starts from zero with the same limits. */
@@ -33,7 +42,11 @@ export function rollBudget(state: BudgetState, now: number): BudgetState {
 }
 
 /** The state after one call; pure. Pass `now` to roll into a new month first. */
-export function applyUsage(state: BudgetState, line: Pick<CostLine, 'tier' | 'inputTokens' | 'outputTokens' | 'usd'>, now?: number): BudgetState {
+export function applyUsage(
+  state: BudgetState,
+  line: Pick<CostLine, 'tier' | 'inputTokens' | 'outputTokens' | 'usd'>,
+  now?: number,
+): BudgetState {
   const s = now === undefined ? state : rollBudget(state, now);
   if (line.tier !== 'large') return s;
   return {
@@ -52,19 +65,38 @@ export interface BudgetCheck {
 }
 
 /** Whether a large-model call estimated at `estimate` fits in what is left this month. */
-export function checkBudget(state: BudgetState, estimate: { usd: number; tokens: number } = { usd: 0, tokens: 0 }): BudgetCheck {
+export function checkBudget(
+  state: BudgetState,
+  estimate: { usd: number; tokens: number } = { usd: 0, tokens: 0 },
+): BudgetCheck {
   const { usdLimit, tokenLimit, usdUsed, tokensUsed } = state;
   if (usdLimit !== null && usdUsed >= usdLimit) {
-    return { allowed: false, exhausted: true, reason: `monthly budget exhausted ($${fmt(usdUsed)} of $${fmt(usdLimit)} used in ${state.period})` };
+    return {
+      allowed: false,
+      exhausted: true,
+      reason: `monthly budget exhausted ($${fmt(usdUsed)} of $${fmt(usdLimit)} used in ${state.period})`,
+    };
   }
   if (tokenLimit !== null && tokensUsed >= tokenLimit) {
-    return { allowed: false, exhausted: true, reason: `monthly token budget exhausted (${tokensUsed} of ${tokenLimit} tokens used in ${state.period})` };
+    return {
+      allowed: false,
+      exhausted: true,
+      reason: `monthly token budget exhausted (${tokensUsed} of ${tokenLimit} tokens used in ${state.period})`,
+    };
   }
   if (usdLimit !== null && usdUsed + estimate.usd > usdLimit) {
-    return { allowed: false, exhausted: false, reason: `estimated $${fmt(estimate.usd)} exceeds the $${fmt(usdLimit - usdUsed)} left this month` };
+    return {
+      allowed: false,
+      exhausted: false,
+      reason: `estimated $${fmt(estimate.usd)} exceeds the $${fmt(usdLimit - usdUsed)} left this month`,
+    };
   }
   if (tokenLimit !== null && tokensUsed + estimate.tokens > tokenLimit) {
-    return { allowed: false, exhausted: false, reason: `estimated ${estimate.tokens} tokens exceed the ${tokenLimit - tokensUsed} left this month` };
+    return {
+      allowed: false,
+      exhausted: false,
+      reason: `estimated ${estimate.tokens} tokens exceed the ${tokenLimit - tokensUsed} left this month`,
+    };
   }
   return { allowed: true, exhausted: false, reason: 'within budget' };
 }
@@ -73,5 +105,7 @@ const fmt = (x: number) => (Math.round(x * 1e6) / 1e6).toString();
 
 /** BUDGET_EXCEEDED: the task cannot run on any tier the budget still allows. `retryAt` is the next month. */
 export class BudgetExceededError extends CloseloopError {
-  constructor(message: string, d: ErrorDetails = {}) { super(ErrorCode.BUDGET_EXCEEDED, message, { status: 402, ...d }); }
+  constructor(message: string, d: ErrorDetails = {}) {
+    super(ErrorCode.BUDGET_EXCEEDED, message, { status: 402, ...d });
+  }
 }

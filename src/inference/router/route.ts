@@ -48,7 +48,10 @@ export interface RouteDecision {
 
 export const DEFAULT_INPUT_TOKENS = 1500;
 
-interface Block { why: string; budget: boolean }
+interface Block {
+  why: string;
+  budget: boolean;
+}
 
 /**
  * Which tier and model serve a task, and why. Pure: the same request and state always give the same
@@ -59,7 +62,8 @@ export function route(request: RouteRequest, state: RouterState): RouteDecision 
   const policy = policies[request.task];
   const prices = state.prices ?? DEFAULT_PRICES;
   const inputTokens = request.inputTokens ?? DEFAULT_INPUT_TOKENS;
-  const largeEstimate = state.largeModel === null ? 0 : costUsd('large', state.largeModel, inputTokens, policy.maxOutputTokens, prices);
+  const largeEstimate =
+    state.largeModel === null ? 0 : costUsd('large', state.largeModel, inputTokens, policy.maxOutputTokens, prices);
   const base = { task: request.task, escalateBelow: policy.escalateBelow, maxOutputTokens: policy.maxOutputTokens };
 
   const largeBlock = (): Block | null => {
@@ -71,7 +75,8 @@ export function route(request: RouteRequest, state: RouterState): RouteDecision 
   };
   const modelFor = (tier: Tier): string | Block => {
     if (tier === 'large') return largeBlock() ?? state.largeModel!;
-    if (tier === 'small') return state.smallModels[request.task] ?? { why: `no small model trained for ${request.task}`, budget: false };
+    if (tier === 'small')
+      return state.smallModels[request.task] ?? { why: `no small model trained for ${request.task}`, budget: false };
     return policy.rulesModel ?? { why: `no rules generator for ${request.task}`, budget: false };
   };
   const cost = (tier: Tier) => (tier === 'large' ? largeEstimate : 0);
@@ -79,15 +84,30 @@ export function route(request: RouteRequest, state: RouterState): RouteDecision 
   if (request.firstAnswer) {
     const { tier, model, confidence } = request.firstAnswer;
     const keep = (why: string): RouteDecision => ({
-      ...base, tier, model, reason: `${request.task}: keep ${tier} answer from ${model} (${why})`,
-      estimatedCostUsd: 0, escalated: false, blockedBy: null, rejected: [],
+      ...base,
+      tier,
+      model,
+      reason: `${request.task}: keep ${tier} answer from ${model} (${why})`,
+      estimatedCostUsd: 0,
+      escalated: false,
+      blockedBy: null,
+      rejected: [],
     });
     if (policy.escalateBelow === null) return keep('task never escalates');
     if (confidence >= policy.escalateBelow) return keep(`confidence ${confidence} ≥ ${policy.escalateBelow}`);
     const block = largeBlock();
-    if (block) return { ...keep(`confidence ${confidence} < ${policy.escalateBelow} but large tier unavailable: ${block.why}`), rejected: [{ tier: 'large', why: block.why }] };
+    if (block)
+      return {
+        ...keep(`confidence ${confidence} < ${policy.escalateBelow} but large tier unavailable: ${block.why}`),
+        rejected: [{ tier: 'large', why: block.why }],
+      };
     return {
-      ...base, tier: 'large', model: state.largeModel!, escalated: true, blockedBy: null, rejected: [],
+      ...base,
+      tier: 'large',
+      model: state.largeModel!,
+      escalated: true,
+      blockedBy: null,
+      rejected: [],
       reason: `${request.task}: escalate to large ${state.largeModel} (${tier} confidence ${confidence} < ${policy.escalateBelow})`,
       estimatedCostUsd: largeEstimate,
     };
@@ -96,7 +116,13 @@ export function route(request: RouteRequest, state: RouterState): RouteDecision 
   const exhausted = checkBudget(state.budget);
   if (exhausted.exhausted && policy.whenBudgetExhausted === 'skip') {
     return {
-      ...base, tier: null, model: null, estimatedCostUsd: 0, escalated: false, blockedBy: 'budget', rejected: [],
+      ...base,
+      tier: null,
+      model: null,
+      estimatedCostUsd: 0,
+      escalated: false,
+      blockedBy: 'budget',
+      rejected: [],
       reason: `${request.task}: not run (${exhausted.reason}; policy skips this task when the budget is exhausted)`,
     };
   }
@@ -113,12 +139,23 @@ export function route(request: RouteRequest, state: RouterState): RouteDecision 
     const via = tier === policy.tier ? `preferred tier ${tier}` : `fallback ${tier}`;
     const after = rejected.length ? ` after ${describe(rejected)}` : '';
     return {
-      ...base, tier, model: m, estimatedCostUsd: cost(tier), escalated: false, blockedBy: null, rejected,
+      ...base,
+      tier,
+      model: m,
+      estimatedCostUsd: cost(tier),
+      escalated: false,
+      blockedBy: null,
+      rejected,
       reason: `${request.task}: ${via} ${m}${after}`,
     };
   }
   return {
-    ...base, tier: null, model: null, estimatedCostUsd: 0, escalated: false, rejected,
+    ...base,
+    tier: null,
+    model: null,
+    estimatedCostUsd: 0,
+    escalated: false,
+    rejected,
     blockedBy: budgetBlocked ? 'budget' : 'unavailable',
     reason: `${request.task}: not run, no tier can serve it (${describe(rejected)})`,
   };
@@ -134,5 +171,8 @@ export function logRoute(logger: Logger, decision: RouteDecision, context: Recor
 
 /** For callers that must fail when a task was refused for budget reasons. */
 export function budgetExceeded(decision: RouteDecision, budget: BudgetState): BudgetExceededError {
-  return new BudgetExceededError(decision.reason, { retryAt: nextPeriodStart(budget.period), where: `route ${decision.task}` });
+  return new BudgetExceededError(decision.reason, {
+    retryAt: nextPeriodStart(budget.period),
+    where: `route ${decision.task}`,
+  });
 }

@@ -13,8 +13,12 @@ export function routeLine(step: RouteStep): string {
  */
 export function withRouteStep(e: Explanation, step: RouteStep): Explanation {
   const route = [...(e.route ?? []).filter((r) => r.task !== step.task), step];
-  const factors = [...e.factors.filter((f) => !f.name.startsWith(`route: ${step.task} `)), { name: routeLine(step), direction: '+' as const, weight: 0 }];
+  const factors = [
+    ...e.factors.filter((f) => !f.name.startsWith(`route: ${step.task} `)),
+    { name: routeLine(step), direction: '+' as const, weight: 0 },
+  ];
   return { ...e, route, factors };
 }
 
-export const elapsedMs = (startedAt: number, now: number): number => Math.max(0, Math.round((now - startedAt) * 100) / 100);
+export const elapsedMs = (startedAt: number, now: number): number =>
+  Math.max(0, Math.round((now - startedAt) * 100) / 100);

@@ -28,12 +28,14 @@ export const TaskOutputSchemas = {
   score_lead: z.object({ score: Confidence, confidence: Confidence, factors: z.array(Factor), citations: Citations }),
   score_deal: z.object({ score: Confidence, confidence: Confidence, factors: z.array(Factor), citations: Citations }),
   extract_signals: z.object({
-    signals: z.array(z.object({
-      type: z.enum(SIGNAL_TYPES),
-      quote: z.string().describe('Verbatim sentence from the cited chunk.'),
-      confidence: Confidence,
-      citation: z.string(),
-    })),
+    signals: z.array(
+      z.object({
+        type: z.enum(SIGNAL_TYPES),
+        quote: z.string().describe('Verbatim sentence from the cited chunk.'),
+        confidence: Confidence,
+        citation: z.string(),
+      }),
+    ),
     citations: Citations,
   }),
   churn_risk: z.object({
@@ -50,10 +52,12 @@ export const TaskOutputSchemas = {
   draft_email: z.object({
     subject: z.string().min(1).max(200),
     body: z.string().min(1).describe('Plain-text email body, no chunk ids in it.'),
-    claims: z.array(z.object({
-      text: z.string().describe('One factual statement the body makes about the customer or deal.'),
-      citations: Citations,
-    })),
+    claims: z.array(
+      z.object({
+        text: z.string().describe('One factual statement the body makes about the customer or deal.'),
+        citations: Citations,
+      }),
+    ),
     citations: Citations,
   }),
   next_step: z.object({

@@ -3,7 +3,15 @@ import { LEXICON_MODEL } from '../signals/lexicon.js';
 
 /** Every inference task closeloop runs. The router decides per task which tier serves it. */
 export const TASK_KINDS = [
-  'categorize_lead', 'update_field', 'score_lead', 'score_deal', 'extract_signals', 'churn_risk', 'summarize', 'draft_email', 'next_step',
+  'categorize_lead',
+  'update_field',
+  'score_lead',
+  'score_deal',
+  'extract_signals',
+  'churn_risk',
+  'summarize',
+  'draft_email',
+  'next_step',
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export const isTaskKind = (s: string): s is TaskKind => (TASK_KINDS as readonly string[]).includes(s);
@@ -37,13 +45,76 @@ export interface TaskPolicy {
  *   text would just repeat it), so summarize is skipped when the LLM cannot run.
  */
 export const TASK_POLICIES: Readonly<Record<TaskKind, TaskPolicy>> = {
-  categorize_lead: { tier: 'small', fallback: ['rules'], escalateBelow: 0.6, whenBudgetExhausted: 'degrade', rulesModel: 'rules:lead-category@1', maxOutputTokens: 200 },
-  update_field: { tier: 'small', fallback: ['rules'], escalateBelow: 0.7, whenBudgetExhausted: 'degrade', rulesModel: 'rules:field-extract@1', maxOutputTokens: 200 },
-  score_lead: { tier: 'small', fallback: ['rules'], escalateBelow: null, whenBudgetExhausted: 'degrade', rulesModel: COLD_START_MODEL, maxOutputTokens: 0 },
-  score_deal: { tier: 'small', fallback: ['rules'], escalateBelow: null, whenBudgetExhausted: 'degrade', rulesModel: COLD_START_MODEL, maxOutputTokens: 0 },
-  extract_signals: { tier: 'small', fallback: ['rules'], escalateBelow: 0.5, whenBudgetExhausted: 'degrade', rulesModel: LEXICON_MODEL, maxOutputTokens: 600 },
-  churn_risk: { tier: 'small', fallback: ['rules'], escalateBelow: 0.55, whenBudgetExhausted: 'degrade', rulesModel: 'rules:churn-heuristics@1', maxOutputTokens: 400 },
-  summarize: { tier: 'large', fallback: [], escalateBelow: null, whenBudgetExhausted: 'skip', rulesModel: null, maxOutputTokens: 600 },
-  draft_email: { tier: 'large', fallback: ['rules'], escalateBelow: null, whenBudgetExhausted: 'degrade', rulesModel: 'template:draft-email@1', maxOutputTokens: 900 },
-  next_step: { tier: 'large', fallback: ['small', 'rules'], escalateBelow: null, whenBudgetExhausted: 'degrade', rulesModel: 'rules:next-step@1', maxOutputTokens: 400 },
+  categorize_lead: {
+    tier: 'small',
+    fallback: ['rules'],
+    escalateBelow: 0.6,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: 'rules:lead-category@1',
+    maxOutputTokens: 200,
+  },
+  update_field: {
+    tier: 'small',
+    fallback: ['rules'],
+    escalateBelow: 0.7,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: 'rules:field-extract@1',
+    maxOutputTokens: 200,
+  },
+  score_lead: {
+    tier: 'small',
+    fallback: ['rules'],
+    escalateBelow: null,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: COLD_START_MODEL,
+    maxOutputTokens: 0,
+  },
+  score_deal: {
+    tier: 'small',
+    fallback: ['rules'],
+    escalateBelow: null,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: COLD_START_MODEL,
+    maxOutputTokens: 0,
+  },
+  extract_signals: {
+    tier: 'small',
+    fallback: ['rules'],
+    escalateBelow: 0.5,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: LEXICON_MODEL,
+    maxOutputTokens: 600,
+  },
+  churn_risk: {
+    tier: 'small',
+    fallback: ['rules'],
+    escalateBelow: 0.55,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: 'rules:churn-heuristics@1',
+    maxOutputTokens: 400,
+  },
+  summarize: {
+    tier: 'large',
+    fallback: [],
+    escalateBelow: null,
+    whenBudgetExhausted: 'skip',
+    rulesModel: null,
+    maxOutputTokens: 600,
+  },
+  draft_email: {
+    tier: 'large',
+    fallback: ['rules'],
+    escalateBelow: null,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: 'template:draft-email@1',
+    maxOutputTokens: 900,
+  },
+  next_step: {
+    tier: 'large',
+    fallback: ['small', 'rules'],
+    escalateBelow: null,
+    whenBudgetExhausted: 'degrade',
+    rulesModel: 'rules:next-step@1',
+    maxOutputTokens: 400,
+  },
 };

@@ -1,7 +1,8 @@
 import EmailReplyParser from 'email-reply-parser';
 import { convert } from 'html-to-text';
 
-const looksLikeHtml = (s: string): boolean => /<\/?(?:p|div|br|span|table|td|tr|blockquote|html|body|a|b|i|strong|em|ul|ol|li|font)\b[^>]*>/i.test(s);
+const looksLikeHtml = (s: string): boolean =>
+  /<\/?(?:p|div|br|span|table|td|tr|blockquote|html|body|a|b|i|strong|em|ul|ol|li|font)\b[^>]*>/i.test(s);
 
 /**
  * The sender's own words in an email body, as signals (and anything that reads customer intent) should see
@@ -12,9 +13,18 @@ const looksLikeHtml = (s: string): boolean => /<\/?(?:p|div|br|span|table|td|tr|
  */
 export function visibleEmailText(body: string): string {
   const text = looksLikeHtml(body)
-    ? convert(body, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] })
+    ? convert(body, {
+        wordwrap: false,
+        selectors: [
+          { selector: 'a', options: { ignoreHref: true } },
+          { selector: 'img', format: 'skip' },
+        ],
+      })
     : body;
-  const visible = new EmailReplyParser().read(text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ')).getVisibleText().trim();
+  const visible = new EmailReplyParser()
+    .read(text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' '))
+    .getVisibleText()
+    .trim();
   return visible === '' ? text.trim() : visible;
 }
 

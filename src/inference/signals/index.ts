@@ -6,7 +6,14 @@ import type { Signal, SignalType } from './types.js';
 
 export { SIGNAL_TYPES, type Signal, type SignalType, type EvidenceSpan } from './types.js';
 export { detectSignalsLexicon, deniedTypes, LEXICON_MODEL, type LexiconOptions } from './lexicon.js';
-export { TextClassifier, trainTextClassifier, textFeatures, TEXT_MODEL, type TextPrediction, type SerializedTextModel } from './text-classifier.js';
+export {
+  TextClassifier,
+  trainTextClassifier,
+  textFeatures,
+  TEXT_MODEL,
+  type TextPrediction,
+  type SerializedTextModel,
+} from './text-classifier.js';
 export { splitSentences } from './sentences.js';
 export { shippedSignalModels, SHIPPED_SIGNAL_MODELS_VERSION } from './shipped.js';
 export { visibleEmailText, signalText } from './email-text.js';
@@ -55,7 +62,9 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
       }
       const tenant = opts.classifiers?.[type] !== undefined;
       found.push({
-        type, confidence: Math.round(p * 100) / 100, evidence: { ...s },
+        type,
+        confidence: Math.round(p * 100) / 100,
+        evidence: { ...s },
         model: `${TEXT_MODEL}:${tenant ? 'tenant' : SHIPPED_SIGNAL_MODELS_VERSION}`,
         ...(cue ? { cue: cue.model } : {}),
       });

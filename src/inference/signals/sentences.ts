@@ -5,7 +5,8 @@ import type { EvidenceSpan } from './types.js';
  * a common abbreviation), and on blank lines / line breaks (email bodies are often one thought per line).
  * Quoted reply history ("> ...") is kept: callers decide whether to analyse it.
  */
-const ABBREVIATIONS = /\b(mr|mrs|ms|dr|inc|ltd|co|corp|vs|etc|e\.g|i\.e|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|st|no)\.$/i;
+const ABBREVIATIONS =
+  /\b(mr|mrs|ms|dr|inc|ltd|co|corp|vs|etc|e\.g|i\.e|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|st|no)\.$/i;
 
 export function splitSentences(text: string): EvidenceSpan[] {
   const out: EvidenceSpan[] = [];
@@ -20,7 +21,10 @@ export function splitSentences(text: string): EvidenceSpan[] {
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (ch === '\n') { push(i + 1); continue; }
+    if (ch === '\n') {
+      push(i + 1);
+      continue;
+    }
     if (ch === '.' || ch === '!' || ch === '?') {
       let j = i + 1;
       while (j < text.length && /[.!?"')\]]/.test(text[j]!)) j++;

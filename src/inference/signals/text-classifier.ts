@@ -15,15 +15,25 @@ import type { EvidenceSpan } from './types.js';
 export const TEXT_MODEL = 'signals-tfidf-logreg-v2';
 
 /** Verbs that open an imperative sentence ("Send the deck", "Please confirm…"). */
-const IMPERATIVE_VERBS = new Set(('send share forward schedule book set review sign countersign confirm call email reply respond provide let join check fill '
-  + 'complete update approve make remember contact give bring find attend register click read see take get visit come note follow keep tell ask '
-  + 'submit return print use try download install enter meet arrange discuss look pick put write add remove change prepare plan order buy pay '
-  + 'advise loop introduce resend walk talk ping drop grab hop circle').split(' '));
+const IMPERATIVE_VERBS = new Set(
+  (
+    'send share forward schedule book set review sign countersign confirm call email reply respond provide let join check fill ' +
+    'complete update approve make remember contact give bring find attend register click read see take get visit come note follow keep tell ask ' +
+    'submit return print use try download install enter meet arrange discuss look pick put write add remove change prepare plan order buy pay ' +
+    'advise loop introduce resend walk talk ping drop grab hop circle'
+  ).split(' '),
+);
 
-interface Token { text: string; start: number; end: number }
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(/\$LINK|https?:\/\/\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\p{L}\p{N}]+(?:['’][\p{L}]+)?|[?!$%]/gu)) {
+  for (const m of text.matchAll(
+    /\$LINK|https?:\/\/\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\p{L}\p{N}]+(?:['’][\p{L}]+)?|[?!$%]/gu,
+  )) {
     const raw = m[0];
     let t = raw.toLowerCase().replace('’', "'");
     if (raw === '$LINK' || /^https?:/.test(t)) t = '<url>';
@@ -34,7 +44,11 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-export interface NamedFeature { name: string; start: number; end: number }
+export interface NamedFeature {
+  name: string;
+  start: number;
+  end: number;
+}
 
 /** Feature names of a text, each with the span it came from (for explanations). */
 export function textFeatures(text: string): NamedFeature[] {
@@ -44,31 +58,40 @@ export function textFeatures(text: string): NamedFeature[] {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     out.push({ name: t.text, start: t.start, end: t.end });
-    if (i + 1 < toks.length) out.push({ name: `${t.text} ${toks[i + 1]!.text}`, start: t.start, end: toks[i + 1]!.end });
+    if (i + 1 < toks.length)
+      out.push({ name: `${t.text} ${toks[i + 1]!.text}`, start: t.start, end: toks[i + 1]!.end });
   }
   if (toks.length > 0) {
-    const first = toks[0]!; const last = toks[toks.length - 1]!;
+    const first = toks[0]!;
+    const last = toks[toks.length - 1]!;
     out.push({ name: `<s> ${first.text}`, start: first.start, end: first.end });
     out.push({ name: `${last.text} </s>`, start: last.start, end: last.end });
     out.push({ name: `first:${first.text}`, start: first.start, end: first.end });
-    if (toks.length > 1) out.push({ name: `first2:${first.text} ${toks[1]!.text}`, start: first.start, end: toks[1]!.end });
+    if (toks.length > 1)
+      out.push({ name: `first2:${first.text} ${toks[1]!.text}`, start: first.start, end: toks[1]!.end });
     const lead = /^(?:please|pls|kindly|just)$/.test(first.text) ? toks[1] : first;
-    if (lead && IMPERATIVE_VERBS.has(lead.text)) out.push({ name: 'act:imperative', start: first.start, end: lead.end });
+    if (lead && IMPERATIVE_VERBS.has(lead.text))
+      out.push({ name: 'act:imperative', start: first.start, end: lead.end });
   }
   const modal = /\b(?:can|could|would|will)\s+(?:you|someone|your team|we get)\b/i.exec(text);
   if (modal) out.push({ name: 'act:modal-you', start: modal.index, end: modal.index + modal[0].length });
   if (/^\W*(?:if|when|should|in case|whenever)\b/i.test(text)) out.push({ name: 'act:conditional', ...whole });
   if (/\?\W*$/.test(text)) {
     out.push({ name: 'act:question', ...whole });
-    if (/^\W*(?:any|what|when|where|who|how|has|have|did|do|does|is|are)\b/i.test(text)) out.push({ name: 'act:direct-question', ...whole });
+    if (/^\W*(?:any|what|when|where|who|how|has|have|did|do|does|is|are)\b/i.test(text))
+      out.push({ name: 'act:direct-question', ...whole });
   }
-  for (const sig of detectSignalsLexicon(text)) out.push({ name: `lexicon:${sig.type}`, start: sig.evidence.start, end: sig.evidence.end });
+  for (const sig of detectSignalsLexicon(text))
+    out.push({ name: `lexicon:${sig.type}`, start: sig.evidence.start, end: sig.evidence.end });
   return out;
 }
 
 type SparseRow = [number, number][];
 
-interface Vectorizer { vocab: Map<string, number>; idf: Float64Array }
+interface Vectorizer {
+  vocab: Map<string, number>;
+  idf: Float64Array;
+}
 
 function vectorize(v: Vectorizer, feats: NamedFeature[]): { row: SparseRow; spans: Map<number, NamedFeature> } {
   const counts = new Map<number, number>();
@@ -81,7 +104,11 @@ function vectorize(v: Vectorizer, feats: NamedFeature[]): { row: SparseRow; span
   }
   const row: SparseRow = [];
   let norm = 0;
-  for (const [j, c] of counts) { const x = (1 + Math.log(c)) * v.idf[j]!; row.push([j, x]); norm += x * x; }
+  for (const [j, c] of counts) {
+    const x = (1 + Math.log(c)) * v.idf[j]!;
+    row.push([j, x]);
+    norm += x * x;
+  }
   norm = Math.sqrt(norm) || 1;
   for (const e of row) e[1] /= norm;
   return { row, spans };
@@ -148,7 +175,11 @@ export class TextClassifier {
   predict(text: string, topK = 5): TextPrediction {
     const { row, spans } = vectorize(this.vec, textFeatures(text));
     let z = this.bias;
-    const contrib = row.map(([j, x]) => { const c = this.w[j]! * x * this.platt.a; z += this.w[j]! * x; return { f: spans.get(j)!, c }; });
+    const contrib = row.map(([j, x]) => {
+      const c = this.w[j]! * x * this.platt.a;
+      z += this.w[j]! * x;
+      return { f: spans.get(j)!, c };
+    });
     const p = sigmoid(this.platt.a * z + this.platt.b);
     const ranked = contrib.filter((x) => x.c !== 0).sort((a, b) => Math.abs(b.c) - Math.abs(a.c));
     const top = ranked.slice(0, topK).map((x) => ({ ngram: x.f.name, weight: Math.round(x.c * 1e4) / 1e4 }));
@@ -162,22 +193,48 @@ export class TextClassifier {
   toJSON(): SerializedTextModel {
     const terms: [string, number, number][] = [];
     for (const [name, j] of this.vec.vocab) terms.push([name, round4(this.vec.idf[j]!), round4(this.w[j]!)]);
-    return { format: 'closeloop.text-classifier', version: 2, model: TEXT_MODEL, label: this.label, c: this.c, threshold: this.threshold, bias: this.bias, platt: this.platt, terms };
+    return {
+      format: 'closeloop.text-classifier',
+      version: 2,
+      model: TEXT_MODEL,
+      label: this.label,
+      c: this.c,
+      threshold: this.threshold,
+      bias: this.bias,
+      platt: this.platt,
+      terms,
+    };
   }
 
   static fromJSON(json: unknown): TextClassifier {
     const parsed = SerializedTextModel.safeParse(typeof json === 'string' ? JSON.parse(json) : json);
-    if (!parsed.success) throw new InvalidPayloadError(`not a closeloop text classifier (v2): ${parsed.error.issues[0]?.message ?? 'invalid'}`, { where: 'text-classifier' });
+    if (!parsed.success)
+      throw new InvalidPayloadError(
+        `not a closeloop text classifier (v2): ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        { where: 'text-classifier' },
+      );
     const d = parsed.data;
     const vocab = new Map<string, number>();
     const idf = new Float64Array(d.terms.length);
     const w = new Float64Array(d.terms.length);
-    d.terms.forEach(([name, i, wt], j) => { vocab.set(name, j); idf[j] = i; w[j] = wt; });
+    d.terms.forEach(([name, i, wt], j) => {
+      vocab.set(name, j);
+      idf[j] = i;
+      w[j] = wt;
+    });
     return new TextClassifier(d.label, d.c, d.threshold, d.bias, d.platt, { vocab, idf }, w);
   }
 
   /** @internal used by training. */
-  static create(label: string, c: number, threshold: number, bias: number, platt: { a: number; b: number }, vec: Vectorizer, w: Float64Array): TextClassifier {
+  static create(
+    label: string,
+    c: number,
+    threshold: number,
+    bias: number,
+    platt: { a: number; b: number },
+    vec: Vectorizer,
+    w: Float64Array,
+  ): TextClassifier {
     return new TextClassifier(label, c, threshold, bias, platt, vec, w);
   }
 }
@@ -190,7 +247,11 @@ function buildVectorizer(feats: NamedFeature[][], minDf = 1): Vectorizer {
   const vocab = new Map<string, number>();
   const idf: number[] = [];
   const n = feats.length;
-  for (const [name, k] of [...df.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) { if (k < minDf) continue; vocab.set(name, vocab.size); idf.push(Math.log((1 + n) / (1 + k)) + 1); }
+  for (const [name, k] of [...df.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (k < minDf) continue;
+    vocab.set(name, vocab.size);
+    idf.push(Math.log((1 + n) / (1 + k)) + 1);
+  }
   return { vocab, idf: Float64Array.from(idf) };
 }
 
@@ -214,7 +275,10 @@ function fitSparse(X: SparseRow[], y: Uint8Array, d: number, c: number): { w: Fl
       g[d]! += r;
     }
     let reg = 0;
-    for (let j = 0; j < d; j++) { reg += x[j]! * x[j]!; g[j] = c * g[j]! + x[j]!; }
+    for (let j = 0; j < d; j++) {
+      reg += x[j]! * x[j]!;
+      g[j] = c * g[j]! + x[j]!;
+    }
     g[d] = c * g[d]!;
     return c * loss + 0.5 * reg;
   };
@@ -229,21 +293,32 @@ export function fitPlatt(margins: ArrayLike<number>, y: ArrayLike<number>): { a:
   const neg = y.length - pos;
   const tPos = (pos + 1) / (pos + 2);
   const tNeg = 1 / (neg + 2);
-  let a = 1; let b = 0;
+  let a = 1;
+  let b = 0;
   for (let it = 0; it < 50; it++) {
-    let gA = 0; let gB = 0; let hAA = 1e-9; let hAB = 0; let hBB = 1e-9;
+    let gA = 0;
+    let gB = 0;
+    let hAA = 1e-9;
+    let hAB = 0;
+    let hBB = 1e-9;
     for (let i = 0; i < margins.length; i++) {
       const m = margins[i]!;
       const p = sigmoid(a * m + b);
       const t = y[i] ? tPos : tNeg;
-      const r = p - t; const s = p * (1 - p);
-      gA += r * m; gB += r; hAA += s * m * m; hAB += s * m; hBB += s;
+      const r = p - t;
+      const s = p * (1 - p);
+      gA += r * m;
+      gB += r;
+      hAA += s * m * m;
+      hAB += s * m;
+      hBB += s;
     }
     const det = hAA * hBB - hAB * hAB;
     if (!(Math.abs(det) > 1e-12)) break;
     const dA = (hBB * gA - hAB * gB) / det;
     const dB = (hAA * gB - hAB * gA) / det;
-    a -= dA; b -= dB;
+    a -= dA;
+    b -= dB;
     if (Math.abs(dA) + Math.abs(dB) < 1e-9) break;
   }
   return { a, b };
@@ -252,13 +327,18 @@ export function fitPlatt(margins: ArrayLike<number>, y: ArrayLike<number>): { a:
 function bestF1Threshold(p: ArrayLike<number>, y: ArrayLike<number>): { threshold: number; f1: number } {
   let best = { threshold: 0.5, f1: -1 };
   for (let t = 0.1; t <= 0.9001; t += 0.01) {
-    let tp = 0; let fp = 0; let fn = 0;
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
     for (let i = 0; i < p.length; i++) {
       const yhat = p[i]! >= t ? 1 : 0;
-      if (yhat && y[i]) tp++; else if (yhat) fp++; else if (y[i]) fn++;
+      if (yhat && y[i]) tp++;
+      else if (yhat) fp++;
+      else if (y[i]) fn++;
     }
     const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-    if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) <= 1e-9 && Math.abs(t - 0.5) < Math.abs(best.threshold - 0.5))) best = { threshold: Math.round(t * 100) / 100, f1 };
+    if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) <= 1e-9 && Math.abs(t - 0.5) < Math.abs(best.threshold - 0.5)))
+      best = { threshold: Math.round(t * 100) / 100, f1 };
   }
   return best;
 }
@@ -268,27 +348,41 @@ const FOLDS = 5;
 /** Weights smaller than this are dropped from the model (keeps shipped weights small; AUC-neutral). */
 const PRUNE = 1e-3;
 
-export interface TextTrainReport { c: number; threshold: number; validationF1: number | null; folds: number; terms: number }
+export interface TextTrainReport {
+  c: number;
+  threshold: number;
+  validationF1: number | null;
+  folds: number;
+  terms: number;
+}
 
 /**
  * Train on labelled sentences (1 = has the signal). Throws InvalidPayloadError when a class is missing.
  * `c` fixes the strength (skips the search); `minDf` drops features seen in fewer training rows; `prune` drops
  * smaller weights after the fit (both keep shipped models small).
  */
-export function trainTextClassifier(texts: string[], labels: ArrayLike<number>, opts: { label?: string; c?: number; minDf?: number; prune?: number } = {}): { model: TextClassifier; report: TextTrainReport } {
+export function trainTextClassifier(
+  texts: string[],
+  labels: ArrayLike<number>,
+  opts: { label?: string; c?: number; minDf?: number; prune?: number } = {},
+): { model: TextClassifier; report: TextTrainReport } {
   if (texts.length !== labels.length) throw new RangeError('texts and labels differ in length');
   const y = Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] === 1 ? 1 : 0));
   const pos = y.reduce((s, v) => s + v, 0);
-  if (pos === 0 || pos === y.length) throw new InvalidPayloadError('text classifier: training labels need both classes', { where: 'text-classifier' });
+  if (pos === 0 || pos === y.length)
+    throw new InvalidPayloadError('text classifier: training labels need both classes', { where: 'text-classifier' });
   const feats = texts.map(textFeatures);
   const n = texts.length;
   // Stratified interleaved folds: the k-th positive and the k-th negative go to fold k mod 5.
   const fold = new Int32Array(n);
-  let kp = 0; let kn = 0;
+  let kp = 0;
+  let kn = 0;
   for (let i = 0; i < n; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
   const canCv = Math.min(pos, n - pos) >= FOLDS;
   const grid = opts.c !== undefined ? [opts.c] : canCv ? [...TEXT_C_GRID] : [3];
-  let c = grid[0]!; let threshold = 0.5; let validationF1: number | null = null;
+  let c = grid[0]!;
+  let threshold = 0.5;
+  let validationF1: number | null = null;
   let platt = { a: 1, b: 0 };
   if (canCv) {
     let bestOof: Float64Array | null = null;
@@ -296,8 +390,16 @@ export function trainTextClassifier(texts: string[], labels: ArrayLike<number>, 
       const oof = new Float64Array(n);
       for (let k = 0; k < FOLDS; k++) {
         const fit = [...Array(n).keys()].filter((i) => fold[i] !== k);
-        const vec = buildVectorizer(fit.map((i) => feats[i]!), opts.minDf);
-        const { w, bias } = fitSparse(fit.map((i) => vectorize(vec, feats[i]!).row), Uint8Array.from(fit, (i) => y[i]!), vec.idf.length, cand);
+        const vec = buildVectorizer(
+          fit.map((i) => feats[i]!),
+          opts.minDf,
+        );
+        const { w, bias } = fitSparse(
+          fit.map((i) => vectorize(vec, feats[i]!).row),
+          Uint8Array.from(fit, (i) => y[i]!),
+          vec.idf.length,
+          cand,
+        );
         for (let i = 0; i < n; i++) {
           if (fold[i] !== k) continue;
           let zz = bias;
@@ -306,19 +408,43 @@ export function trainTextClassifier(texts: string[], labels: ArrayLike<number>, 
         }
       }
       const r = bestF1Threshold(Array.from(oof, sigmoid), y);
-      if (validationF1 === null || r.f1 > validationF1 + 1e-9) { validationF1 = r.f1; c = cand; bestOof = oof; }
+      if (validationF1 === null || r.f1 > validationF1 + 1e-9) {
+        validationF1 = r.f1;
+        c = cand;
+        bestOof = oof;
+      }
     }
     platt = fitPlatt(bestOof!, y);
     const calibrated = Array.from(bestOof!, (m) => sigmoid(platt.a * m + platt.b));
     const r = bestF1Threshold(calibrated, y);
-    threshold = r.threshold; validationF1 = r.f1;
+    threshold = r.threshold;
+    validationF1 = r.f1;
   }
   const vec = buildVectorizer(feats, opts.minDf);
-  const { w, bias } = fitSparse(feats.map((f) => vectorize(vec, f).row), y, vec.idf.length, c);
+  const { w, bias } = fitSparse(
+    feats.map((f) => vectorize(vec, f).row),
+    y,
+    vec.idf.length,
+    c,
+  );
   // Prune negligible weights, keeping the vocabulary (and idf) of the features that remain.
   const vocab = new Map<string, number>();
-  const idf: number[] = []; const kept: number[] = [];
-  for (const [name, j] of vec.vocab) if (Math.abs(w[j]!) >= (opts.prune ?? PRUNE)) { vocab.set(name, vocab.size); idf.push(round4(vec.idf[j]!)); kept.push(round4(w[j]!)); }
-  const model = TextClassifier.create(opts.label ?? 'positive', c, threshold, bias, platt, { vocab, idf: Float64Array.from(idf) }, Float64Array.from(kept));
+  const idf: number[] = [];
+  const kept: number[] = [];
+  for (const [name, j] of vec.vocab)
+    if (Math.abs(w[j]!) >= (opts.prune ?? PRUNE)) {
+      vocab.set(name, vocab.size);
+      idf.push(round4(vec.idf[j]!));
+      kept.push(round4(w[j]!));
+    }
+  const model = TextClassifier.create(
+    opts.label ?? 'positive',
+    c,
+    threshold,
+    bias,
+    platt,
+    { vocab, idf: Float64Array.from(idf) },
+    Float64Array.from(kept),
+  );
   return { model, report: { c, threshold, validationF1, folds: canCv ? FOLDS : 0, terms: vocab.size } };
 }

@@ -1,5 +1,11 @@
 export const SIGNAL_TYPES = [
-  'budget_constraint', 'timeline', 'competitor', 'decision_maker', 'objection', 'negative_sentiment', 'explicit_ask',
+  'budget_constraint',
+  'timeline',
+  'competitor',
+  'decision_maker',
+  'objection',
+  'negative_sentiment',
+  'explicit_ask',
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 

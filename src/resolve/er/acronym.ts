@@ -10,8 +10,36 @@ import { foldDiacritics } from '../normalize/text.js';
 
 /** Function words skipped when forming initials ("Institute of Technology" → "it"). */
 const STOP_WORDS = new Set([
-  'of', 'the', 'and', 'for', 'at', 'in', 'on', 'a', 'an', 'to', 'de', 'di', 'del', 'della', 'der', 'des', 'du',
-  'la', 'le', 'und', 'fur', 'et', 'y', 'e', 'da', 'do', 'dos', 'das', 'van', 'von',
+  'of',
+  'the',
+  'and',
+  'for',
+  'at',
+  'in',
+  'on',
+  'a',
+  'an',
+  'to',
+  'de',
+  'di',
+  'del',
+  'della',
+  'der',
+  'des',
+  'du',
+  'la',
+  'le',
+  'und',
+  'fur',
+  'et',
+  'y',
+  'e',
+  'da',
+  'do',
+  'dos',
+  'das',
+  'van',
+  'von',
 ]);
 
 /** Shortest and longest acronym considered (letters). */
@@ -26,10 +54,14 @@ const isWord = (t: string): boolean => /^\p{L}/u.test(t);
  * 2–8 letters ("IIT", "HKUST"), dotted initials included.
  */
 export function acronymTokens(raw: string): { tokens: string[]; acronyms: Set<string> } {
-  const joined = foldDiacritics(raw).replace(/(?<![\p{L}\p{N}])(?:\p{Lu}\.\s?){2,}/gu, (m) => `${m.replace(/[.\s]/g, '')} `);
+  const joined = foldDiacritics(raw).replace(
+    /(?<![\p{L}\p{N}])(?:\p{Lu}\.\s?){2,}/gu,
+    (m) => `${m.replace(/[.\s]/g, '')} `,
+  );
   const parts = joined.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   const acronyms = new Set<string>();
-  for (const p of parts) if (p.length >= MIN_ACRONYM && p.length <= MAX_ACRONYM && /^\p{Lu}+$/u.test(p)) acronyms.add(p.toLowerCase());
+  for (const p of parts)
+    if (p.length >= MIN_ACRONYM && p.length <= MAX_ACRONYM && /^\p{Lu}+$/u.test(p)) acronyms.add(p.toLowerCase());
   return { tokens: parts.map((p) => p.toLowerCase()), acronyms };
 }
 
@@ -43,7 +75,9 @@ function contentWords(tokens: string[]): string[] {
  * technology" → "hk", "hku", "hkus", "hkust", "ku", …), deduplicated; only those in `keep` if given.
  */
 export function initialsOfRuns(tokens: string[], keep?: ReadonlySet<string>): string[] {
-  const initials = contentWords(tokens).map((w) => w[0]).join('');
+  const initials = contentWords(tokens)
+    .map((w) => w[0])
+    .join('');
   const out = new Set<string>();
   for (let s = 0; s < initials.length; s++) {
     for (let e = s + MIN_ACRONYM; e <= Math.min(initials.length, s + MAX_ACRONYM); e++) {
@@ -75,7 +109,8 @@ export function acronymTarget(tokens: string[]): AcronymTarget {
 /**
  * Rewrites the acronyms of `a` (tokens listed in `acronyms`, see `acronymTokens`) that spell the
  * initials of consecutive content words of the other value `b` — one word per letter — and are not
- * words of `b` themselves, into those words (and the function words between them), so that a token-based similarity can see the match.
+ * words of `b` themselves, into those words (and the function words between them), so that a token-based similarity can
+ * see the match.
  * Returns null when nothing was rewritten.
  */
 export function expandAcronyms(a: string[], acronyms: ReadonlySet<string>, b: AcronymTarget): string[] | null {

@@ -2,7 +2,8 @@
  * Candidate generation without comparing all pairs:
  * 1. an inverted index over blocking keys (words of text/name fields, 3-letter prefixes and
  *    suffixes of name words, code values and code halves; for text fields also the initials of word
- *    runs that some record writes as an acronym, so "IIT" meets "Indian Institute of Technology"), where keys shared by more than
+ *    runs that some record writes as an acronym, so "IIT" meets "Indian Institute of Technology"), where keys shared by
+ * more than
  *    `keyCap` records are dropped as stop-keys; each record keeps its `neighbours` best partners
  *    ranked by the summed IDF of shared keys (meta-blocking), so the output is O(n · k);
  * 2. sorted neighbourhood over two sort keys (fields in order, fields reversed), window `window`.
@@ -121,9 +122,16 @@ export function candidatePairs(p: Prepared, sources: (string | null)[], opts: Bl
   // sorted neighbourhood on two orderings of the concatenated field values
   const base = p.fields.filter((f) => f.feature === f.spec.name);
   const forward = p.records.map((_, i) => base.map((f) => f.text[i]).join(' '));
-  const backward = p.records.map((_, i) => [...base].reverse().map((f) => f.text[i]).join(' '));
+  const backward = p.records.map((_, i) =>
+    [...base]
+      .reverse()
+      .map((f) => f.text[i])
+      .join(' '),
+  );
   for (const keysArr of [forward, backward]) {
-    const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => (keysArr[x]! < keysArr[y]! ? -1 : keysArr[x]! > keysArr[y]! ? 1 : 0));
+    const order = Array.from({ length: n }, (_, i) => i).sort((x, y) =>
+      keysArr[x]! < keysArr[y]! ? -1 : keysArr[x]! > keysArr[y]! ? 1 : 0,
+    );
     for (let x = 0; x < n; x++) {
       for (let y = x + 1; y < Math.min(n, x + opts.window); y++) add(order[x]!, order[y]!);
     }

@@ -16,7 +16,11 @@
 /** Cross pairs the guard scores per attempted merge at most (a regular sample beyond this). */
 export const MAX_GUARD_PAIRS = 4096;
 
-export interface Edge { i: number; j: number; score: number }
+export interface Edge {
+  i: number;
+  j: number;
+  score: number;
+}
 
 class UnionFind {
   readonly parent: Int32Array;
@@ -53,7 +57,12 @@ class UnionFind {
  * @param scorePair posterior of any pair (optional): lets the guard look at pairs that were not candidates
  * @returns cluster label per record (the union-find root)
  */
-export function clusterWithGuard(n: number, scored: Edge[], threshold: number, scorePair?: (i: number, j: number) => number): Int32Array {
+export function clusterWithGuard(
+  n: number,
+  scored: Edge[],
+  threshold: number,
+  scorePair?: (i: number, j: number) => number,
+): Int32Array {
   const adj: Map<number, number>[] = Array.from({ length: n }, () => new Map());
   for (const e of scored) {
     adj[e.i]!.set(e.j, e.score);
@@ -82,7 +91,10 @@ export function clusterWithGuard(n: number, scored: Edge[], threshold: number, s
     } else {
       for (const x of ms) {
         for (const [y, s] of adj[x]!) {
-          if (uf.find(y) === large) { sum += s; cnt++; }
+          if (uf.find(y) === large) {
+            sum += s;
+            cnt++;
+          }
         }
       }
     }

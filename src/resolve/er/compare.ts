@@ -5,7 +5,16 @@
  */
 import type { ErRecord, FieldSpec } from './types.js';
 import { acronymTarget, acronymTokens, expandAcronyms, initialsOfRuns, type AcronymTarget } from './acronym.js';
-import { TfIdfIndex, containment, cosine, damerauLevenshtein, jaroWinkler, numericCloseness, tokenize, type SparseVector } from './similarity.js';
+import {
+  TfIdfIndex,
+  containment,
+  cosine,
+  damerauLevenshtein,
+  jaroWinkler,
+  numericCloseness,
+  tokenize,
+  type SparseVector,
+} from './similarity.js';
 
 export interface PreparedField {
   spec: FieldSpec;
@@ -106,12 +115,26 @@ export function prepare(records: ErRecord[], specs: FieldSpec[]): Prepared {
         labels = ['missing', 'agree', 'disagree'];
         break;
     }
-    return { spec, feature: spec.name, text, tokens, vectors, index, acronyms, targets, initials, numbers, levels: labels.length, labels };
+    return {
+      spec,
+      feature: spec.name,
+      text,
+      tokens,
+      vectors,
+      index,
+      acronyms,
+      targets,
+      initials,
+      numbers,
+      levels: labels.length,
+      labels,
+    };
   });
   const fields: PreparedField[] = [];
   for (const f of base) {
     fields.push(f);
-    if (f.spec.kind === 'text' && base.length === 1) fields.push({ ...f, feature: `${f.spec.name}~contain`, labels: cutLabels('contain', TEXT_CUTS) });
+    if (f.spec.kind === 'text' && base.length === 1)
+      fields.push({ ...f, feature: `${f.spec.name}~contain`, labels: cutLabels('contain', TEXT_CUTS) });
   }
   return { records, fields };
 }
@@ -167,7 +190,8 @@ export function compareField(f: PreparedField, i: number, j: number): { similari
         const ta = f.tokens[i]!;
         const tb = f.tokens[j]!;
         // same words in another order ("anne marie" / "marie anne") count as near-exact
-        if (ta.length > 1 && ta.length === tb.length && [...ta].sort().join(' ') === [...tb].sort().join(' ')) s = Math.max(s, 0.97);
+        if (ta.length > 1 && ta.length === tb.length && [...ta].sort().join(' ') === [...tb].sort().join(' '))
+          s = Math.max(s, 0.97);
         if (s >= 1) s = 0.999;
       }
       return { similarity: s, level: levelFromCuts(s, NAME_CUTS) };

@@ -70,16 +70,20 @@ function companyToRecord(c: Company, region: CountryCode): ErRecord {
 }
 
 function evidenceFor(r: Contact | Company): Evidence[] {
-  const fields = r.kind === 'contact'
-    ? { firstName: r.firstName, lastName: r.lastName, email: r.email, phone: r.phone }
-    : { name: r.name, domain: r.domain, website: r.website, phone: r.phone };
+  const fields =
+    r.kind === 'contact'
+      ? { firstName: r.firstName, lastName: r.lastName, email: r.email, phone: r.phone }
+      : { name: r.name, domain: r.domain, website: r.website, phone: r.phone };
   return Object.entries(fields)
     .filter(([, v]) => v !== null && v !== '')
     .map(([field, v]) => ({ recordKind: r.kind, externalId: r.externalId, quote: `${field}=${v}`, url: r.url, field }));
 }
 
 /** Candidate duplicate groups among the given contacts and companies (archived records are skipped). */
-export function findDuplicateCandidates(records: (Contact | Company)[], options: FindDuplicateOptions = {}): DuplicateCandidateGroup[] {
+export function findDuplicateCandidates(
+  records: (Contact | Company)[],
+  options: FindDuplicateOptions = {},
+): DuplicateCandidateGroup[] {
   const region = options.defaultRegion ?? 'US';
   const buckets = new Map<string, (Contact | Company)[]>();
   for (const r of records) {
@@ -92,7 +96,9 @@ export function findDuplicateCandidates(records: (Contact | Company)[], options:
     if (group.length < 2) continue;
     const kind = group[0]!.kind;
     const byId = new Map(group.map((r) => [r.externalId, r]));
-    const erRecords = group.map((r) => (r.kind === 'contact' ? contactToRecord(r, region) : companyToRecord(r, region)));
+    const erRecords = group.map((r) =>
+      r.kind === 'contact' ? contactToRecord(r, region) : companyToRecord(r, region),
+    );
     const result = resolveRecords(erRecords, { fields: kind === 'contact' ? CONTACT_FIELDS : COMPANY_FIELDS });
     for (const c of result.clusters) {
       const externalIds = c.recordIds;

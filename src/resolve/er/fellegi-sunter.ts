@@ -154,10 +154,11 @@ export function trainFellegiSunter(candidates: PatternTable, uRandom: number[][]
         uC[f]![l]! += (1 - w[p]!) * c;
       }
     }
-    const norm = (rows: number[][]) => rows.map((r) => {
-      const s = r.reduce((a, b, i) => (i === 0 ? a : a + b), 0);
-      return r.map((x, i) => (i === 0 ? 0 : Math.max(x / s, 1e-9)));
-    });
+    const norm = (rows: number[][]) =>
+      rows.map((r) => {
+        const s = r.reduce((a, b, i) => (i === 0 ? a : a + b), 0);
+        return r.map((x, i) => (i === 0 ? 0 : Math.max(x / s, 1e-9)));
+      });
     const uNext = norm(uC);
     const next: FsModel = {
       lambda: Math.min(1 - 1e-6, Math.max(1e-6, matchMass / Math.max(total, 1))),

@@ -7,7 +7,17 @@ import type { ErRecord, FieldSpec, LinkConstraint, MergeRecord, Reason, ResolveO
 import { inferFieldSpecs } from './fields.js';
 import { compareField, compareLevels, prepare, type Prepared } from './compare.js';
 import { candidatePairs } from './blocking.js';
-import { addPattern, initialM, levelDistribution, logLikelihoodRatio, newPatternTable, posterior, trainFellegiSunter, type FsModel, type PatternTable } from './fellegi-sunter.js';
+import {
+  addPattern,
+  initialM,
+  levelDistribution,
+  logLikelihoodRatio,
+  newPatternTable,
+  posterior,
+  trainFellegiSunter,
+  type FsModel,
+  type PatternTable,
+} from './fellegi-sunter.js';
 import { assignLinks, bestOfEither, clusterWithGuard, components, type Edge } from './cluster.js';
 
 export interface ResolveResult {
@@ -45,11 +55,12 @@ function randomPairTable(p: Prepared, srcId: Int32Array, link: boolean, seed: nu
   const v = new Uint8Array(p.fields.length);
   const total = (n * (n - 1)) / 2;
   if (total <= 20000) {
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-      if (link && srcId[i] === srcId[j]) continue;
-      compareLevels(p, i, j, v);
-      addPattern(table, v);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) {
+        if (link && srcId[i] === srcId[j]) continue;
+        compareLevels(p, i, j, v);
+        addPattern(table, v);
+      }
     return table;
   }
   const rand = rng(seed);
@@ -65,7 +76,12 @@ function randomPairTable(p: Prepared, srcId: Int32Array, link: boolean, seed: nu
   return table;
 }
 
-function scorePairs(p: Prepared, pairs: Uint32Array, model: FsModel | null, table: PatternTable): { edges: Edge[]; patternIds: Int32Array } {
+function scorePairs(
+  p: Prepared,
+  pairs: Uint32Array,
+  model: FsModel | null,
+  table: PatternTable,
+): { edges: Edge[]; patternIds: Int32Array } {
   const F = p.fields.length;
   const v = new Uint8Array(F);
   const edges: Edge[] = [];
@@ -94,7 +110,13 @@ function scorePairs(p: Prepared, pairs: Uint32Array, model: FsModel | null, tabl
  * the initial m and as a Dirichlet prior. Duplicates are rare and look alike, so reciprocal-best
  * pairs are mostly matches even when the candidate set is dominated by look-alike non-matches.
  */
-function seedFromReciprocalBest(n: number, edges: Edge[], patternIds: Int32Array, table: PatternTable, uRandom: number[][]): { m: number[][]; pairs: number } {
+function seedFromReciprocalBest(
+  n: number,
+  edges: Edge[],
+  patternIds: Int32Array,
+  table: PatternTable,
+  uRandom: number[][],
+): { m: number[][]; pairs: number } {
   const prior: FsModel = { lambda: 0.5, m: table.levels.map(initialM), u: uRandom, iterations: 0, converged: false };
   const patScore = table.patterns.map((v) => {
     let s = 0;
@@ -127,7 +149,11 @@ function seedFromReciprocalBest(n: number, edges: Edge[], patternIds: Int32Array
 export function explainPair(p: Prepared, model: FsModel, i: number, j: number): Reason[] {
   return p.fields.map((f, k) => {
     const { similarity, level } = compareField(f, i, j);
-    return { field: f.feature, similarity: Math.round(similarity * 1000) / 1000, weight: Math.round(logLikelihoodRatio(model, k, level) * 100) / 100 };
+    return {
+      field: f.feature,
+      similarity: Math.round(similarity * 1000) / 1000,
+      weight: Math.round(logLikelihoodRatio(model, k, level) * 100) / 100,
+    };
   });
 }
 
@@ -149,7 +175,11 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
     window: options.window ?? 4,
     crossSourceOnly: link,
   };
-  const pairs = candidatePairs(p, records.map((r) => r.source), blocking);
+  const pairs = candidatePairs(
+    p,
+    records.map((r) => r.source),
+    blocking,
+  );
   const levels = p.fields.map((f) => f.levels);
   const candTable = newPatternTable(levels);
   const { edges, patternIds } = scorePairs(p, pairs, null, candTable);
@@ -189,15 +219,24 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
     const sourceA = srcNames[0]!;
     if (constraint === 'auto') {
       // Does a source hold duplicates of itself? Score within-source candidates with the same model.
-      const within = candidatePairs(p, records.map((r) => r.source), { ...blocking, crossSourceOnly: false, sameSourceOnly: true });
+      const within = candidatePairs(
+        p,
+        records.map((r) => r.source),
+        { ...blocking, crossSourceOnly: false, sameSourceOnly: true },
+      );
       const { edges: wEdges } = scorePairs(p, within, model, newPatternTable(levels));
       const dupRecords = new Set<number>();
-      for (const e of wEdges) if (e.score >= threshold) { dupRecords.add(e.i); dupRecords.add(e.j); }
+      for (const e of wEdges)
+        if (e.score >= threshold) {
+          dupRecords.add(e.i);
+          dupRecords.add(e.j);
+        }
       const perSource = new Map<number, number>();
       const sizes = new Map<number, number>();
       for (let i = 0; i < n; i++) sizes.set(srcId[i]!, (sizes.get(srcId[i]!) ?? 0) + 1);
       for (const i of dupRecords) perSource.set(srcId[i]!, (perSource.get(srcId[i]!) ?? 0) + 1);
-      for (const [s, id] of srcMap) duplicateRate[String(s)] = Math.round(((perSource.get(id) ?? 0) / sizes.get(id)!) * 1e4) / 1e4;
+      for (const [s, id] of srcMap)
+        duplicateRate[String(s)] = Math.round(((perSource.get(id) ?? 0) / sizes.get(id)!) * 1e4) / 1e4;
       // A source with (almost) no internal duplicates can match each foreign record at most once.
       const clean = (name: string) => (duplicateRate[name] ?? 0) < DUPLICATE_RATE_CLEAN;
       const cleanA = clean(sourceA);
@@ -234,7 +273,18 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
     clusters.push({ clusterId: `c:${recordIds[0]}`, recordIds, pairs: pairsOut });
   }
   clusters.sort((x, y) => (x.clusterId < y.clusterId ? -1 : 1));
-  return { clusters, labels, mode: link ? 'link' : 'dedupe', fields, model, threshold, candidatePairs: edges.length, candidates: pairs, acceptedPairs: accepted.length, linkage };
+  return {
+    clusters,
+    labels,
+    mode: link ? 'link' : 'dedupe',
+    fields,
+    model,
+    threshold,
+    candidatePairs: edges.length,
+    candidates: pairs,
+    acceptedPairs: accepted.length,
+    linkage,
+  };
 }
 
 /**

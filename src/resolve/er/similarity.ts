@@ -114,7 +114,11 @@ export function numericCloseness(a: number, b: number): number {
 }
 
 /** A sparse, L2-normalized TF-IDF vector: term ids ascending with their weights. */
-export interface SparseVector { ids: Int32Array; weights: Float64Array; /** L2 norm before normalization. */ norm: number }
+export interface SparseVector {
+  ids: Int32Array;
+  weights: Float64Array;
+  /** L2 norm before normalization. */ norm: number;
+}
 
 /**
  * TF-IDF over one field of a record set. IDF = ln((N + 1) / (df + 1)) + 1 (smoothed), computed from
@@ -173,7 +177,12 @@ export function cosine(a: SparseVector, b: SparseVector): number {
   while (i < a.ids.length && j < b.ids.length) {
     const x = a.ids[i]!;
     const y = b.ids[j]!;
-    if (x === y) { dot += a.weights[i]! * b.weights[j]!; i++; j++; } else if (x < y) i++; else j++;
+    if (x === y) {
+      dot += a.weights[i]! * b.weights[j]!;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
   }
   return Math.min(1, dot);
 }

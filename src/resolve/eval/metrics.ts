@@ -54,7 +54,8 @@ export function closePairs(pairs: [string, string][]): [string, string][] {
     groups.set(r, [...(groups.get(r) ?? []), x]);
   }
   const out: [string, string][] = [];
-  for (const g of groups.values()) for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) out.push([g[i]!, g[j]!]);
+  for (const g of groups.values())
+    for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) out.push([g[i]!, g[j]!]);
   return out;
 }
 

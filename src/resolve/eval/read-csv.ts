@@ -23,11 +23,16 @@ export const DEFAULT_IGNORED_COLUMNS = ['source_id'];
 export async function readRecords(path: string, ignore: string[] = DEFAULT_IGNORED_COLUMNS): Promise<ErRecord[]> {
   const rows = await readRows(path);
   const header = rows[0];
-  if (!header || header[0] !== 'record_id') throw new EvalInputError(`${path}: header must start with "record_id" (got "${header?.join(',') ?? ''}")`);
+  if (!header || header[0] !== 'record_id')
+    throw new EvalInputError(`${path}: header must start with "record_id" (got "${header?.join(',') ?? ''}")`);
   const hasSource = header[1] === 'source';
   const attrStart = hasSource ? 2 : 1;
-  if (header.length <= attrStart) throw new EvalInputError(`${path}: no attribute columns after record_id${hasSource ? ',source' : ''}`);
-  const attrs = header.slice(attrStart).map((name, k) => ({ name, k: k + attrStart })).filter((a) => !ignore.includes(a.name));
+  if (header.length <= attrStart)
+    throw new EvalInputError(`${path}: no attribute columns after record_id${hasSource ? ',source' : ''}`);
+  const attrs = header
+    .slice(attrStart)
+    .map((name, k) => ({ name, k: k + attrStart }))
+    .filter((a) => !ignore.includes(a.name));
   const seen = new Set<string>();
   const out: ErRecord[] = [];
   for (let r = 1; r < rows.length; r++) {

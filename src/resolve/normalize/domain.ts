@@ -6,13 +6,62 @@ import { isBlank, type Normalized } from './text.js';
  * a company domain. Entries ending in "." match any top-level domain ("yahoo." → yahoo.com, yahoo.co.uk).
  */
 const FREE_MAIL = new Set([
-  'gmail.com', 'googlemail.com', 'outlook.com', 'icloud.com', 'me.com', 'mac.com', 'msn.com', 'aol.com',
-  'web.de', 'proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me', 'mail.com', 'email.com', 'ymail.com',
-  'rocketmail.com', 'mail.ru', 'inbox.ru', 'list.ru', 'bk.ru', 'yandex.ru', 'yandex.com', 'zoho.com', 'zohomail.com',
-  't-online.de', 'freenet.de', 'posteo.de', 'mailbox.org', 'qq.com', '163.com', '126.com', 'sina.com',
-  'fastmail.com', 'fastmail.fm', 'tutanota.com', 'tuta.io', 'hey.com', 'hushmail.com', 'comcast.net',
-  'verizon.net', 'att.net', 'sbcglobal.net', 'orange.fr', 'wanadoo.fr', 'free.fr', 'laposte.net', 'libero.it',
-  'virgilio.it', 'seznam.cz', 'wp.pl', 'o2.pl', 'interia.pl', 'naver.com', 'daum.net', 'rediffmail.com',
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'msn.com',
+  'aol.com',
+  'web.de',
+  'proton.me',
+  'protonmail.com',
+  'protonmail.ch',
+  'pm.me',
+  'mail.com',
+  'email.com',
+  'ymail.com',
+  'rocketmail.com',
+  'mail.ru',
+  'inbox.ru',
+  'list.ru',
+  'bk.ru',
+  'yandex.ru',
+  'yandex.com',
+  'zoho.com',
+  'zohomail.com',
+  't-online.de',
+  'freenet.de',
+  'posteo.de',
+  'mailbox.org',
+  'qq.com',
+  '163.com',
+  '126.com',
+  'sina.com',
+  'fastmail.com',
+  'fastmail.fm',
+  'tutanota.com',
+  'tuta.io',
+  'hey.com',
+  'hushmail.com',
+  'comcast.net',
+  'verizon.net',
+  'att.net',
+  'sbcglobal.net',
+  'orange.fr',
+  'wanadoo.fr',
+  'free.fr',
+  'laposte.net',
+  'libero.it',
+  'virgilio.it',
+  'seznam.cz',
+  'wp.pl',
+  'o2.pl',
+  'interia.pl',
+  'naver.com',
+  'daum.net',
+  'rediffmail.com',
 ]);
 const FREE_MAIL_ANY_TLD = ['yahoo', 'hotmail', 'outlook', 'live', 'gmx', 'aol', 'yandex'];
 export function isFreeMailDomain(host: string): boolean {
@@ -57,9 +106,16 @@ export function normalizeDomain(value: string | null | undefined): NormalizedDom
   if (at >= 0) s = s.slice(at + 1);
   s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^\/\//, '');
   s = s.split(/[/?#\s]/)[0] ?? '';
-  s = s.replace(/^[^@]*@/, '').replace(/:\d+$/, '').replace(/\.+$/, '');
+  s = s
+    .replace(/^[^@]*@/, '')
+    .replace(/:\d+$/, '')
+    .replace(/\.+$/, '');
   if (/[^ -~]/.test(s)) {
-    try { s = new URL(`http://${s}`).hostname; } catch { return none; }
+    try {
+      s = new URL(`http://${s}`).hostname;
+    } catch {
+      return none;
+    }
   }
   s = s.replace(/^www\d*\./, '');
   if (!HOST_RE.test(s)) return none;

@@ -11,7 +11,10 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function normalizeEmail(value: string | null | undefined): Normalized {
   const original = value ?? null;
   if (isBlank(value)) return { original, normalized: null };
-  let s = value.trim().toLowerCase().replace(/^mailto:/, '');
+  let s = value
+    .trim()
+    .toLowerCase()
+    .replace(/^mailto:/, '');
   const angle = /<([^>]+)>/.exec(s);
   if (angle?.[1]) s = angle[1].trim();
   if (!EMAIL_RE.test(s)) return { original, normalized: null };

@@ -1,21 +1,99 @@
 import { basicFold, foldGermanTransliteration, isBlank, type Normalized } from './text.js';
 
-const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'madam', 'herr', 'frau', 'mme', 'mlle', 'sr', 'sra']);
+const HONORIFICS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'sir',
+  'madam',
+  'herr',
+  'frau',
+  'mme',
+  'mlle',
+  'sr',
+  'sra',
+]);
 const GENERATIONAL = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'phd', 'md', 'esq', 'mba', 'dds']);
 
 /** Common English nicknames → formal given name (optional; used when `nicknames: true`). */
 const NICKNAMES: Record<string, string> = {
-  bob: 'robert', rob: 'robert', bobby: 'robert', robbie: 'robert', bill: 'william', will: 'william', billy: 'william',
-  liam: 'william', jim: 'james', jimmy: 'james', jamie: 'james', mike: 'michael', mikey: 'michael', mick: 'michael',
-  tom: 'thomas', tommy: 'thomas', dick: 'richard', rick: 'richard', rich: 'richard', ricky: 'richard',
-  dave: 'david', davy: 'david', dan: 'daniel', danny: 'daniel', joe: 'joseph', joey: 'joseph', jon: 'jonathan',
-  johnny: 'john', jack: 'john', chris: 'christopher', kate: 'katherine', katie: 'katherine', kathy: 'katherine',
-  cathy: 'catherine', liz: 'elizabeth', beth: 'elizabeth', betty: 'elizabeth', lizzie: 'elizabeth', eliza: 'elizabeth',
-  sue: 'susan', susie: 'susan', jen: 'jennifer', jenny: 'jennifer', meg: 'margaret', maggie: 'margaret', peggy: 'margaret',
-  tony: 'anthony', andy: 'andrew', drew: 'andrew', alex: 'alexander', sam: 'samuel', ben: 'benjamin', matt: 'matthew',
-  nick: 'nicholas', pat: 'patrick', steve: 'steven', stephen: 'steven', ted: 'edward', ed: 'edward', eddie: 'edward',
-  greg: 'gregory', larry: 'lawrence', jeff: 'jeffrey', ken: 'kenneth', tim: 'timothy', vicky: 'victoria',
-  becky: 'rebecca', abby: 'abigail', mandy: 'amanda', chuck: 'charles', charlie: 'charles', hank: 'henry', harry: 'henry',
+  bob: 'robert',
+  rob: 'robert',
+  bobby: 'robert',
+  robbie: 'robert',
+  bill: 'william',
+  will: 'william',
+  billy: 'william',
+  liam: 'william',
+  jim: 'james',
+  jimmy: 'james',
+  jamie: 'james',
+  mike: 'michael',
+  mikey: 'michael',
+  mick: 'michael',
+  tom: 'thomas',
+  tommy: 'thomas',
+  dick: 'richard',
+  rick: 'richard',
+  rich: 'richard',
+  ricky: 'richard',
+  dave: 'david',
+  davy: 'david',
+  dan: 'daniel',
+  danny: 'daniel',
+  joe: 'joseph',
+  joey: 'joseph',
+  jon: 'jonathan',
+  johnny: 'john',
+  jack: 'john',
+  chris: 'christopher',
+  kate: 'katherine',
+  katie: 'katherine',
+  kathy: 'katherine',
+  cathy: 'catherine',
+  liz: 'elizabeth',
+  beth: 'elizabeth',
+  betty: 'elizabeth',
+  lizzie: 'elizabeth',
+  eliza: 'elizabeth',
+  sue: 'susan',
+  susie: 'susan',
+  jen: 'jennifer',
+  jenny: 'jennifer',
+  meg: 'margaret',
+  maggie: 'margaret',
+  peggy: 'margaret',
+  tony: 'anthony',
+  andy: 'andrew',
+  drew: 'andrew',
+  alex: 'alexander',
+  sam: 'samuel',
+  ben: 'benjamin',
+  matt: 'matthew',
+  nick: 'nicholas',
+  pat: 'patrick',
+  steve: 'steven',
+  stephen: 'steven',
+  ted: 'edward',
+  ed: 'edward',
+  eddie: 'edward',
+  greg: 'gregory',
+  larry: 'lawrence',
+  jeff: 'jeffrey',
+  ken: 'kenneth',
+  tim: 'timothy',
+  vicky: 'victoria',
+  becky: 'rebecca',
+  abby: 'abigail',
+  mandy: 'amanda',
+  chuck: 'charles',
+  charlie: 'charles',
+  hank: 'henry',
+  harry: 'henry',
 };
 
 export interface NormalizedPersonName extends Normalized {
@@ -26,7 +104,9 @@ export interface NormalizedPersonName extends Normalized {
   key: string | null;
 }
 
-export interface PersonNameOptions { nicknames?: boolean }
+export interface PersonNameOptions {
+  nicknames?: boolean;
+}
 
 /**
  * "Dr. José  MÜLLER-Lüdenscheidt Jr." → "jose muller ludenscheidt"; "Müller, Anna" → "anna muller".

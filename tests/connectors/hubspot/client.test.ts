@@ -1,7 +1,13 @@
 import nock from 'nock';
 import {
-  AuthExpiredError, InvalidPayloadError, NotFoundError, PermissionMissingError, ProviderRejectedError,
-  ProviderUnavailableError, QuotaExhaustedError, RateLimitedError,
+  AuthExpiredError,
+  InvalidPayloadError,
+  NotFoundError,
+  PermissionMissingError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  QuotaExhaustedError,
+  RateLimitedError,
 } from '../../../src/core/index.js';
 import { failureAction } from '../../../src/lib/failure-action.js';
 import { callHubspot, createHubspotClient, toHubspotError } from '../../../connectors/hubspot/client.js';
@@ -12,10 +18,19 @@ const WHERE = 'GET /crm/v3/objects/contacts';
 
 /** One real call through the official client against a nock reply; returns what callHubspot threw. */
 async function failWith(status: number, body: unknown, headers: Record<string, string> = {}) {
-  nock(API).get('/crm/v3/objects/contacts').query(true).reply(status, body as any, { 'Content-Type': 'application/json', ...headers });
+  nock(API)
+    .get('/crm/v3/objects/contacts')
+    .query(true)
+    .reply(status, body as any, { 'Content-Type': 'application/json', ...headers });
   const client = await createHubspotClient(aContext());
-  return callHubspot(WHERE, HubspotListPage, () => client.crm.objects.basicApi.getPage('contacts', 10), { now: () => NOW })
-    .then(() => { throw new Error('expected a failure'); }, (e: unknown) => e);
+  return callHubspot(WHERE, HubspotListPage, () => client.crm.objects.basicApi.getPage('contacts', 10), {
+    now: () => NOW,
+  }).then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e,
+  );
 }
 
 afterEach(() => nock.cleanAll());
@@ -25,12 +40,23 @@ describe('HubSpot error mapping (through the official client)', () => {
     const f = fixture('http/error-401-expired.json');
     const err = await failWith(401, f.body);
     expect(err).toBeInstanceOf(AuthExpiredError);
-    expect(err).toMatchObject({ code: 'AUTH_EXPIRED', status: 401, provider: 'hubspot', where: WHERE, providerRequestId: f.body.correlationId });
+    expect(err).toMatchObject({
+      code: 'AUTH_EXPIRED',
+      status: 401,
+      provider: 'hubspot',
+      where: WHERE,
+      providerRequestId: f.body.correlationId,
+    });
     expect((err as Error).message).toContain('EXPIRED_AUTHENTICATION');
   });
 
   it('403 MISSING_SCOPES → PermissionMissingError', async () => {
-    const err = await failWith(403, { status: 'error', message: 'This app hasn\'t been granted all required scopes', category: 'MISSING_SCOPES', correlationId: 'c-403' });
+    const err = await failWith(403, {
+      status: 'error',
+      message: "This app hasn't been granted all required scopes",
+      category: 'MISSING_SCOPES',
+      correlationId: 'c-403',
+    });
     expect(err).toBeInstanceOf(PermissionMissingError);
     expect(err).toMatchObject({ code: 'PERMISSION_MISSING', providerRequestId: 'c-403' });
     expect(failureAction(err, NOW).action).toBe('reconnect');
@@ -44,7 +70,11 @@ describe('HubSpot error mapping (through the official client)', () => {
   });
 
   it('429 with Retry-After → retryAt from the header', async () => {
-    const err = await failWith(429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.' }, { 'Retry-After': '3' });
+    const err = await failWith(
+      429,
+      { status: 'error', message: 'You have reached your ten_secondly_rolling limit.' },
+      { 'Retry-After': '3' },
+    );
     expect(err).toMatchObject({ code: 'RATE_LIMITED', retryAt: NOW + 3_000 });
   });
 
@@ -54,9 +84,17 @@ describe('HubSpot error mapping (through the official client)', () => {
   });
 
   it('429 DAILY → QuotaExhaustedError (pause) until the next UTC midnight', async () => {
-    const err = await failWith(429,
-      { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY', correlationId: 'c-daily' },
-      { 'X-HubSpot-RateLimit-Daily': '250000', 'X-HubSpot-RateLimit-Daily-Remaining': '0' });
+    const err = await failWith(
+      429,
+      {
+        status: 'error',
+        message: 'You have reached your daily limit.',
+        errorType: 'RATE_LIMIT',
+        policyName: 'DAILY',
+        correlationId: 'c-daily',
+      },
+      { 'X-HubSpot-RateLimit-Daily': '250000', 'X-HubSpot-RateLimit-Daily-Remaining': '0' },
+    );
     expect(err).toBeInstanceOf(QuotaExhaustedError);
     expect(err).toMatchObject({ code: 'QUOTA_EXHAUSTED', retryAt: Date.UTC(2024, 5, 4), providerRequestId: 'c-daily' });
     expect(failureAction(err, NOW)).toMatchObject({ action: 'pause', until: Date.UTC(2024, 5, 4) });
@@ -69,7 +107,9 @@ describe('HubSpot error mapping (through the official client)', () => {
   });
 
   it('404 → NotFoundError', async () => {
-    expect(await failWith(404, { status: 'error', message: 'Object not found', category: 'OBJECT_NOT_FOUND' })).toBeInstanceOf(NotFoundError);
+    expect(
+      await failWith(404, { status: 'error', message: 'Object not found', category: 'OBJECT_NOT_FOUND' }),
+    ).toBeInstanceOf(NotFoundError);
   });
 
   it('400 → ProviderRejectedError carrying the message', async () => {
@@ -81,24 +121,35 @@ describe('HubSpot error mapping (through the official client)', () => {
   });
 
   it('a non-JSON error body still maps by status', async () => {
-    nock(API).get('/crm/v3/objects/contacts').query(true).reply(502, '<html>Bad gateway</html>', { 'Content-Type': 'text/html' });
+    nock(API)
+      .get('/crm/v3/objects/contacts')
+      .query(true)
+      .reply(502, '<html>Bad gateway</html>', { 'Content-Type': 'text/html' });
     const client = await createHubspotClient(aContext());
-    await expect(callHubspot(WHERE, HubspotListPage, () => client.crm.objects.basicApi.getPage('contacts', 10)))
-      .rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(
+      callHubspot(WHERE, HubspotListPage, () => client.crm.objects.basicApi.getPage('contacts', 10)),
+    ).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
 
   it('a connection failure → ProviderUnavailableError', async () => {
     // Loopback port 9 (discard) has no listener here: a real ECONNREFUSED, no stubbing.
     const client = await createHubspotClient(aContext({ apiBase: 'http://127.0.0.1:9' }));
-    const err = await callHubspot(WHERE, HubspotListPage, () => client.crm.objects.basicApi.getPage('contacts', 10)).catch((e: unknown) => e);
+    const err = await callHubspot(WHERE, HubspotListPage, () =>
+      client.crm.objects.basicApi.getPage('contacts', 10),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderUnavailableError);
     expect(err).toMatchObject({ where: WHERE });
   });
 
   it('a 200 that fails the schema → InvalidPayloadError naming the endpoint', async () => {
-    nock(API).get('/crm/v3/objects/contacts').query(true).reply(200, { results: [{ id: '1' }] });
+    nock(API)
+      .get('/crm/v3/objects/contacts')
+      .query(true)
+      .reply(200, { results: [{ id: '1' }] });
     const client = await createHubspotClient(aContext());
-    const err = await callHubspot(WHERE, HubspotListPage, () => client.crm.objects.basicApi.getPage('contacts', 10)).catch((e: unknown) => e);
+    const err = await callHubspot(WHERE, HubspotListPage, () =>
+      client.crm.objects.basicApi.getPage('contacts', 10),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidPayloadError);
     expect(err).toMatchObject({ code: 'INVALID_PAYLOAD', where: WHERE, status: undefined });
     expect((err as Error).message).toContain(WHERE);
@@ -106,22 +157,29 @@ describe('HubSpot error mapping (through the official client)', () => {
 });
 
 describe('toHubspotError (raw ApiException shapes)', () => {
-  const apiException = (code: number, body: unknown, headers: Record<string, string> = {}) => Object.assign(new Error('HTTP'), { code, body, headers });
+  const apiException = (code: number, body: unknown, headers: Record<string, string> = {}) =>
+    Object.assign(new Error('HTTP'), { code, body, headers });
 
   it('reads policyName DAILY when the body keeps it', () => {
     expect(toHubspotError(apiException(429, { policyName: 'DAILY' }), WHERE, NOW)).toBeInstanceOf(QuotaExhaustedError);
   });
 
   it('treats any other 403 as a permission problem too', () => {
-    expect(toHubspotError(apiException(403, { category: 'FORBIDDEN' }), WHERE, NOW)).toBeInstanceOf(PermissionMissingError);
+    expect(toHubspotError(apiException(403, { category: 'FORBIDDEN' }), WHERE, NOW)).toBeInstanceOf(
+      PermissionMissingError,
+    );
   });
 
   it('parses a string body', () => {
-    expect(toHubspotError(apiException(400, JSON.stringify({ correlationId: 'c-str' })), WHERE, NOW)).toMatchObject({ providerRequestId: 'c-str' });
+    expect(toHubspotError(apiException(400, JSON.stringify({ correlationId: 'c-str' })), WHERE, NOW)).toMatchObject({
+      providerRequestId: 'c-str',
+    });
   });
 
   it('falls back to the correlation header', () => {
-    expect(toHubspotError(apiException(500, {}, { 'x-hubspot-correlation-id': 'c-hdr' }), WHERE, NOW)).toMatchObject({ providerRequestId: 'c-hdr' });
+    expect(toHubspotError(apiException(500, {}, { 'x-hubspot-correlation-id': 'c-hdr' }), WHERE, NOW)).toMatchObject({
+      providerRequestId: 'c-hdr',
+    });
   });
 
   it('maps other 4xx (409, 414) to ProviderRejectedError with their status', () => {

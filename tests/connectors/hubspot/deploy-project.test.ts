@@ -15,7 +15,11 @@ import { ALL_SANDBOX_SCOPES } from '../../../connectors/hubspot/sandbox/index.js
 const ROOT = resolve(process.cwd(), 'deploy/hubspot');
 const json = (rel: string): unknown => JSON.parse(readFileSync(resolve(ROOT, rel), 'utf8'));
 
-const Project = z.strictObject({ name: z.string().min(1), srcDir: z.string().min(1), platformVersion: z.enum(['2025.2']) });
+const Project = z.strictObject({
+  name: z.string().min(1),
+  srcDir: z.string().min(1),
+  platformVersion: z.enum(['2025.2']),
+});
 const Url = z.string().url();
 const App = z.strictObject({
   uid: z.string().regex(/^[a-z0-9_]+$/),
@@ -36,7 +40,14 @@ const App = z.strictObject({
   }),
 });
 const Subscription = z.strictObject({
-  subscriptionType: z.enum(['object.creation', 'object.deletion', 'object.propertyChange', 'object.associationChange', 'object.merge', 'object.restore']),
+  subscriptionType: z.enum([
+    'object.creation',
+    'object.deletion',
+    'object.propertyChange',
+    'object.associationChange',
+    'object.merge',
+    'object.restore',
+  ]),
   objectType: z.enum(['contact', 'company', 'deal']),
   propertyName: z.string().optional(),
   active: z.boolean(),
@@ -57,7 +68,9 @@ describe('deploy/hubspot developer-platform project', () => {
 
   it('every *-hsmeta.json sits at the root of its feature folder under srcDir/app and has a unique uid', () => {
     const appDir = resolve(ROOT, project.srcDir, 'app');
-    const files = readdirSync(appDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('-hsmeta.json') && !f.includes('node_modules'));
+    const files = readdirSync(appDir, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('-hsmeta.json') && !f.includes('node_modules'),
+    );
     expect(files).toEqual(expect.arrayContaining(['app-hsmeta.json', 'webhooks/webhooks-hsmeta.json']));
     for (const f of files) expect(f.split('/').length).toBeLessThanOrEqual(2);
     const uids = files.map((f) => (JSON.parse(readFileSync(resolve(appDir, f), 'utf8')) as { uid: string }).uid);
@@ -71,7 +84,7 @@ describe('deploy/hubspot developer-platform project', () => {
     for (const s of app.config.auth.requiredScopes) expect(ALL_SANDBOX_SCOPES).toContain(s);
   });
 
-  it('redirect URLs end on closeloop\'s callback routes and share one origin with the webhook target and the card fetches', () => {
+  it("redirect URLs end on closeloop's callback routes and share one origin with the webhook target and the card fetches", () => {
     const paths = app.config.auth.redirectUrls.map((u) => new URL(u).pathname);
     expect(paths).toContain('/oauth/hubspot/callback');
     for (const p of paths) expect(['/oauth/hubspot/callback', '/auth/callback/hubspot']).toContain(p);
@@ -89,7 +102,13 @@ describe('deploy/hubspot developer-platform project', () => {
     const subs = webhooks.config.subscriptions.crmObjects;
     for (const kind of hubspotManifest.webhookKinds) {
       const mine = subs.filter((s) => s.objectType === kind && s.active);
-      for (const t of ['object.creation', 'object.deletion', 'object.merge', 'object.restore', 'object.associationChange']) {
+      for (const t of [
+        'object.creation',
+        'object.deletion',
+        'object.merge',
+        'object.restore',
+        'object.associationChange',
+      ]) {
         expect(mine.map((s) => s.subscriptionType)).toContain(t);
       }
       for (const s of mine.filter((x) => x.subscriptionType === 'object.propertyChange')) {
@@ -109,14 +128,39 @@ describe('deploy/hubspot developer-platform project', () => {
     const now = Date.UTC(2026, 11, 4);
     const events = webhooks.config.subscriptions.crmObjects.map((s, i) => {
       const typeId = HUBSPOT_OBJECT_TYPE_ID[s.objectType];
-      const base = { eventId: i + 1, subscriptionId: 100 + i, portalId: 62515, occurredAt: now, subscriptionType: s.subscriptionType };
-      if (s.subscriptionType === 'object.associationChange') return { ...base, fromObjectTypeId: typeId, toObjectTypeId: '0-1', fromObjectId: 5, toObjectId: 6 };
-      if (s.subscriptionType === 'object.merge') return { ...base, objectTypeId: typeId, objectId: 5, primaryObjectId: 5, mergedObjectIds: [4], newObjectId: 5 };
-      return { ...base, objectTypeId: typeId, objectId: 5, ...(s.propertyName ? { propertyName: s.propertyName, propertyValue: 'x' } : {}) };
+      const base = {
+        eventId: i + 1,
+        subscriptionId: 100 + i,
+        portalId: 62515,
+        occurredAt: now,
+        subscriptionType: s.subscriptionType,
+      };
+      if (s.subscriptionType === 'object.associationChange')
+        return { ...base, fromObjectTypeId: typeId, toObjectTypeId: '0-1', fromObjectId: 5, toObjectId: 6 };
+      if (s.subscriptionType === 'object.merge')
+        return { ...base, objectTypeId: typeId, objectId: 5, primaryObjectId: 5, mergedObjectIds: [4], newObjectId: 5 };
+      return {
+        ...base,
+        objectTypeId: typeId,
+        objectId: 5,
+        ...(s.propertyName ? { propertyName: s.propertyName, propertyValue: 'x' } : {}),
+      };
     });
     const rawBody = Buffer.from(JSON.stringify(events));
     const ts = String(now);
-    const parsed = parseWebhook({ method: 'POST', url: uri, headers: { 'x-hubspot-signature-v3': signV3(secret, 'POST', uri, rawBody, ts), 'x-hubspot-request-timestamp': ts }, rawBody, receivedAt: now }, { clientSecret: secret, toleranceMs: 300_000, now });
+    const parsed = parseWebhook(
+      {
+        method: 'POST',
+        url: uri,
+        headers: {
+          'x-hubspot-signature-v3': signV3(secret, 'POST', uri, rawBody, ts),
+          'x-hubspot-request-timestamp': ts,
+        },
+        rawBody,
+        receivedAt: now,
+      },
+      { clientSecret: secret, toleranceMs: 300_000, now },
+    );
     expect(parsed.rejected ?? []).toEqual([]);
     expect(parsed.events.every((e) => e.kind !== null && e.change !== 'other')).toBe(true);
   });

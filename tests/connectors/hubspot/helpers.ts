@@ -13,7 +13,11 @@ export function fixture<T = any>(rel: string): T {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('_')).map(([k, x]) => [k, strip(x)]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => !k.startsWith('_'))
+          .map(([k, x]) => [k, strip(x)]),
+      );
     }
     return v;
   };
@@ -33,7 +37,13 @@ export function aContext(overrides: Partial<ConnectionContext> = {}): Connection
 
 /** A v3 record in the wire shape, with overridable properties. */
 export function aRecord(id: string, properties: Record<string, string | null>, updatedAt = '2024-06-03T16:00:00.000Z') {
-  return { id, properties: { hs_object_id: id, ...properties }, createdAt: '2024-05-01T00:00:00.000Z', updatedAt, archived: false };
+  return {
+    id,
+    properties: { hs_object_id: id, ...properties },
+    createdAt: '2024-05-01T00:00:00.000Z',
+    updatedAt,
+    archived: false,
+  };
 }
 
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

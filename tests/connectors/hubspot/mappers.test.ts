@@ -8,9 +8,16 @@ import { toRecord } from '../../../connectors/hubspot/mappers/to-record.js';
 import { HubspotObject } from '../../../connectors/hubspot/schemas.js';
 import { FIXTURES, PORTAL, aRecord, fixture } from './helpers.js';
 
-interface Scenario { kind: ObjectKind; portalId: string; input: unknown; expected: unknown }
+interface Scenario {
+  kind: ObjectKind;
+  portalId: string;
+  input: unknown;
+  expected: unknown;
+}
 
-const scenarios = readdirSync(resolve(FIXTURES, 'mappers')).filter((f) => f.endsWith('.json')).sort();
+const scenarios = readdirSync(resolve(FIXTURES, 'mappers'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('HubSpot mappers: fixture input → canonical output', () => {
   it.each(scenarios)('%s', (file) => {
@@ -56,8 +63,18 @@ describe('HubSpot deal stages', () => {
   });
 
   it('keeps the provider stage and parses amounts with thousands separators', () => {
-    const deal = toRecord('deal', HubspotObject.parse(aRecord('1', { dealstage: 'qualifiedtobuy', amount: '1,250.75' })), { portalId: PORTAL });
-    expect(deal).toMatchObject({ stage: 'qualification', providerStage: 'qualifiedtobuy', amount: 1250.75, isClosed: false, isWon: false });
+    const deal = toRecord(
+      'deal',
+      HubspotObject.parse(aRecord('1', { dealstage: 'qualifiedtobuy', amount: '1,250.75' })),
+      { portalId: PORTAL },
+    );
+    expect(deal).toMatchObject({
+      stage: 'qualification',
+      providerStage: 'qualifiedtobuy',
+      amount: 1250.75,
+      isClosed: false,
+      isWon: false,
+    });
   });
 
   it('turns an unparsable amount into null instead of NaN', () => {
@@ -69,12 +86,26 @@ describe('HubSpot deal stages', () => {
 describe('HubSpot mapper null handling', () => {
   it('treats missing, null, empty and blank properties alike', () => {
     const rec = HubspotObject.parse(aRecord('9', { firstname: null, lastname: '', email: '  ' }));
-    expect(toContact(rec, { portalId: PORTAL })).toMatchObject({ firstName: null, lastName: null, email: null, phone: null, title: null, ownerId: null });
+    expect(toContact(rec, { portalId: PORTAL })).toMatchObject({
+      firstName: null,
+      lastName: null,
+      email: null,
+      phone: null,
+      title: null,
+      ownerId: null,
+    });
   });
 
   it('accepts Date objects revived by the official client for createdAt/updatedAt', () => {
-    const rec = HubspotObject.parse({ ...aRecord('9', {}), createdAt: new Date('2024-05-01T00:00:00Z'), updatedAt: new Date('2024-06-01T00:00:00Z') });
-    expect(toContact(rec, { portalId: PORTAL })).toMatchObject({ createdAt: '2024-05-01T00:00:00.000Z', updatedAt: '2024-06-01T00:00:00.000Z' });
+    const rec = HubspotObject.parse({
+      ...aRecord('9', {}),
+      createdAt: new Date('2024-05-01T00:00:00Z'),
+      updatedAt: new Date('2024-06-01T00:00:00Z'),
+    });
+    expect(toContact(rec, { portalId: PORTAL })).toMatchObject({
+      createdAt: '2024-05-01T00:00:00.000Z',
+      updatedAt: '2024-06-01T00:00:00.000Z',
+    });
   });
 
   it('rejects records whose timestamps are not timestamps', () => {
@@ -87,7 +118,9 @@ describe('HubSpot mapper null handling', () => {
   });
 
   it('an HTML body that is only markup becomes null', () => {
-    const note = toRecord('note', HubspotObject.parse(aRecord('3', { hs_note_body: '<p><br></p>' })), { portalId: PORTAL });
+    const note = toRecord('note', HubspotObject.parse(aRecord('3', { hs_note_body: '<p><br></p>' })), {
+      portalId: PORTAL,
+    });
     expect(note).toMatchObject({ body: null, occurredAt: '2024-05-01T00:00:00.000Z' });
   });
 });

@@ -8,7 +8,15 @@ describe('connector registry', () => {
     const c = getConnector('hubspot');
     expect(c).toBe(connectors.hubspot);
     expect(c.manifest).toBe(hubspotManifest);
-    for (const m of ['refreshTokens', 'afterInstall', 'listChanges', 'fetchByIds', 'parseWebhook', 'createTask', 'createDraftEmail'] as const) {
+    for (const m of [
+      'refreshTokens',
+      'afterInstall',
+      'listChanges',
+      'fetchByIds',
+      'parseWebhook',
+      'createTask',
+      'createDraftEmail',
+    ] as const) {
       expect(typeof c[m]).toBe('function');
     }
   });
@@ -22,14 +30,27 @@ describe('connector registry', () => {
       id: 'hubspot',
       apiBase: 'https://api.hubapi.com',
       pageSize: 100,
-      oauth: { authorizeUrl: 'https://app.hubspot.com/oauth/authorize', tokenUrl: 'https://api.hubapi.com/oauth/2026-03/token', scopeSeparator: ' ' },
+      oauth: {
+        authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
+        tokenUrl: 'https://api.hubapi.com/oauth/2026-03/token',
+        scopeSeparator: ' ',
+      },
       webhookKinds: ['contact', 'company', 'deal'],
       capabilities: { webhooks: true, changeStream: false },
     });
-    expect(hubspotManifest.oauth.scopes).toEqual(expect.arrayContaining([
-      'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.companies.read', 'crm.objects.companies.write',
-      'crm.objects.deals.read', 'crm.objects.deals.write', 'sales-email-read', 'crm.objects.owners.read',
-    ]));
+    expect(hubspotManifest.oauth.scopes).toEqual(
+      expect.arrayContaining([
+        'oauth',
+        'crm.objects.contacts.read',
+        'crm.objects.contacts.write',
+        'crm.objects.companies.read',
+        'crm.objects.companies.write',
+        'crm.objects.deals.read',
+        'crm.objects.deals.write',
+        'sales-email-read',
+        'crm.objects.owners.read',
+      ]),
+    );
   });
 });
 

@@ -8,7 +8,10 @@ import { API, NOW, aContext, fixture } from './helpers.js';
 const opts = { now: () => NOW };
 
 function capture(into: any[], status: number, body: unknown) {
-  return async (req: any) => { into.push(await req.json()); return [status, body] as [number, any]; };
+  return async (req: any) => {
+    into.push(await req.json());
+    return [status, body] as [number, any];
+  };
 }
 
 const aTask = (over: Partial<TaskWrite> = {}): TaskWrite => ({
@@ -25,12 +28,25 @@ const aTask = (over: Partial<TaskWrite> = {}): TaskWrite => ({
   ...over,
 });
 
-
 // Owners API shape: https://developers.hubspot.com/docs/api-reference/crm-crm-owners-v3/guide
-const activeOwner = { id: '9001', email: 'rep@example.com', type: 'PERSON', firstName: 'Rita', lastName: 'Rep', userId: 1, archived: false, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' };
-const ownerOk = () => nock(API).get('/crm/v3/owners/9001').query({ idProperty: 'id', archived: 'false' }).reply(200, activeOwner);
+const activeOwner = {
+  id: '9001',
+  email: 'rep@example.com',
+  type: 'PERSON',
+  firstName: 'Rita',
+  lastName: 'Rep',
+  userId: 1,
+  archived: false,
+  createdAt: '2024-01-01T00:00:00Z',
+  updatedAt: '2024-01-01T00:00:00Z',
+};
+const ownerOk = () =>
+  nock(API).get('/crm/v3/owners/9001').query({ idProperty: 'id', archived: 'false' }).reply(200, activeOwner);
 
-beforeEach(() => { nock.cleanAll(); clearOwnerCache(); });
+beforeEach(() => {
+  nock.cleanAll();
+  clearOwnerCache();
+});
 afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
@@ -42,55 +58,74 @@ describe('createTask', () => {
     const creates: any[] = [];
     ownerOk();
     nock(API)
-      .post('/crm/v3/objects/tasks').matchHeader('authorization', 'Bearer access-token-1').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+      .post('/crm/v3/objects/tasks')
+      .matchHeader('authorization', 'Bearer access-token-1')
+      .reply(capture(creates, 201, fixture('http/task-create-response.json')));
 
     const created = await createTask(aContext(), aTask(), opts);
 
     expect(created).toEqual({ externalId: '9001', url: null });
-    expect(creates).toEqual([{
-      properties: {
-        hs_timestamp: '2024-06-05T15:00:00.000Z',
-        hs_task_subject: 'Follow up on pricing question',
-        hs_task_body:
-          '<p>Deal has had no activity for 21 days.</p><p>Evidence: &quot;we need &lt;approval&gt; from finance&quot; (email 7002)</p>',
-        hs_task_status: 'NOT_STARTED',
-        hs_task_priority: 'HIGH',
-        hs_task_type: 'TODO',
-        hubspot_owner_id: '9001',
+    expect(creates).toEqual([
+      {
+        properties: {
+          hs_timestamp: '2024-06-05T15:00:00.000Z',
+          hs_task_subject: 'Follow up on pricing question',
+          hs_task_body:
+            '<p>Deal has had no activity for 21 days.</p><p>Evidence: &quot;we need &lt;approval&gt; from finance&quot; (email 7002)</p>',
+          hs_task_status: 'NOT_STARTED',
+          hs_task_priority: 'HIGH',
+          hs_task_type: 'TODO',
+          hubspot_owner_id: '9001',
+        },
+        associations: [
+          { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
+          { to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+          { to: { id: '52' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+          { to: { id: '77' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 192 }] },
+        ],
       },
-      associations: [
-        { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
-        { to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
-        { to: { id: '52' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
-        { to: { id: '77' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 192 }] },
-      ],
-    }]);
+    ]);
   });
 
   it('after an unrecorded attempt: an exact-property lookup (no body search) finds the task and does not POST again', async () => {
     const existing = fixture('http/task-create-response.json');
     // HubSpot may re-serialise the HTML; the visible text is what is compared.
-    existing.properties.hs_task_body = '<div>Deal has had no activity for 21 days.</div>\n<div>Evidence: "we need &lt;approval&gt; from finance" (email 7002)</div>';
+    existing.properties.hs_task_body =
+      '<div>Deal has had no activity for 21 days.</div>\n<div>Evidence: "we need &lt;approval&gt; from finance" (email 7002)</div>';
     const searches: any[] = [];
     // Only a search is mocked: a create would hit the locked network and fail the test.
-    nock(API).post('/crm/v3/objects/tasks/search').reply(capture(searches, 200, { total: 1, results: [existing] }));
-    expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({ externalId: '9001', url: null, alreadyExisted: true });
-    expect(searches).toEqual([{
-      filterGroups: [{ filters: [
-        { propertyName: 'hs_task_subject', operator: 'EQ', value: 'Follow up on pricing question' },
-        { propertyName: 'hs_timestamp', operator: 'EQ', value: '2024-06-05T15:00:00.000Z' },
-      ] }],
-      properties: ['hs_task_body', 'hs_task_subject'],
-      limit: 10,
-    }]);
+    nock(API)
+      .post('/crm/v3/objects/tasks/search')
+      .reply(capture(searches, 200, { total: 1, results: [existing] }));
+    expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({
+      externalId: '9001',
+      url: null,
+      alreadyExisted: true,
+    });
+    expect(searches).toEqual([
+      {
+        filterGroups: [
+          {
+            filters: [
+              { propertyName: 'hs_task_subject', operator: 'EQ', value: 'Follow up on pricing question' },
+              { propertyName: 'hs_timestamp', operator: 'EQ', value: '2024-06-05T15:00:00.000Z' },
+            ],
+          },
+        ],
+        properties: ['hs_task_body', 'hs_task_subject'],
+        limit: 10,
+      },
+    ]);
   });
 
   it('a failing lookup never fails the write: it creates', async () => {
     const creates: any[] = [];
     ownerOk();
     nock(API)
-      .post('/crm/v3/objects/tasks/search').reply(400, { status: 'error', message: 'unsupported filter', category: 'VALIDATION_ERROR', correlationId: 'c1' })
-      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+      .post('/crm/v3/objects/tasks/search')
+      .reply(400, { status: 'error', message: 'unsupported filter', category: 'VALIDATION_ERROR', correlationId: 'c1' })
+      .post('/crm/v3/objects/tasks')
+      .reply(capture(creates, 201, fixture('http/task-create-response.json')));
     expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({ externalId: '9001', url: null });
     expect(creates).toHaveLength(1);
   });
@@ -98,9 +133,14 @@ describe('createTask', () => {
   it('an unknown owner is left off the task, visibly, instead of failing the write', async () => {
     const creates: any[] = [];
     nock(API)
-      .get('/crm/v3/owners/9001').query({ idProperty: 'id', archived: 'false' }).reply(404, { status: 'error', message: 'not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c2' })
-      .get('/crm/v3/owners/9001').query({ idProperty: 'id', archived: 'true' }).reply(404, { status: 'error', message: 'not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c3' })
-      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+      .get('/crm/v3/owners/9001')
+      .query({ idProperty: 'id', archived: 'false' })
+      .reply(404, { status: 'error', message: 'not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c2' })
+      .get('/crm/v3/owners/9001')
+      .query({ idProperty: 'id', archived: 'true' })
+      .reply(404, { status: 'error', message: 'not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c3' })
+      .post('/crm/v3/objects/tasks')
+      .reply(capture(creates, 201, fixture('http/task-create-response.json')));
     await createTask(aContext(), aTask(), opts);
     expect(creates[0].properties.hubspot_owner_id).toBeUndefined();
     expect(creates[0].properties.hs_task_body).toContain('Not assigned: HubSpot owner 9001 is unknown');
@@ -113,8 +153,10 @@ describe('createTask', () => {
     const creates: any[] = [];
     ownerOk();
     nock(API)
-      .post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [near] })
-      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
+      .post('/crm/v3/objects/tasks/search')
+      .reply(200, { total: 1, results: [near] })
+      .post('/crm/v3/objects/tasks')
+      .reply(capture(creates, 201, fixture('http/task-create-response.json')));
     // Same subject and due time, another suggestion's words: not ours, so the write goes ahead.
     expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({ externalId: '9001', url: null });
     expect(creates).toHaveLength(1);
@@ -123,19 +165,30 @@ describe('createTask', () => {
   it('omits owner and absent associations; writes no id or marker into what the rep reads', async () => {
     const creates: any[] = [];
     nock(API)
-      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, fixture('http/task-create-response.json')));
-    await createTask(aContext(), aTask({ ownerId: null, dealId: null, companyId: null, contactIds: ['51', '51'], idempotencyKey: 'sugg:01-HZ' }), opts);
+      .post('/crm/v3/objects/tasks')
+      .reply(capture(creates, 201, fixture('http/task-create-response.json')));
+    await createTask(
+      aContext(),
+      aTask({ ownerId: null, dealId: null, companyId: null, contactIds: ['51', '51'], idempotencyKey: 'sugg:01-HZ' }),
+      opts,
+    );
     expect(creates[0].properties.hubspot_owner_id).toBeUndefined();
-    expect(creates[0].associations).toEqual([{ to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] }]);
+    expect(creates[0].associations).toEqual([
+      { to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+    ]);
     expect(creates[0].properties.hs_task_body).not.toMatch(/closeloop-|sugg:01-HZ|Ref:/);
-    expect(visibleText(creates[0].properties.hs_task_body)).toBe('Deal has had no activity for 21 days. Evidence: "we need <approval> from finance" (email 7002)');
+    expect(visibleText(creates[0].properties.hs_task_body)).toBe(
+      'Deal has had no activity for 21 days. Evidence: "we need <approval> from finance" (email 7002)',
+    );
   });
 
   it('surfaces a failed create as our error (never swallowed)', async () => {
     ownerOk();
-    nock(API)
-      .post('/crm/v3/objects/tasks').reply(400, fixture('http/error-400-validation.json').body);
-    await expect(createTask(aContext(), aTask(), opts)).rejects.toMatchObject({ code: 'PROVIDER_REJECTED', where: 'POST /crm/v3/objects/tasks' });
+    nock(API).post('/crm/v3/objects/tasks').reply(400, fixture('http/error-400-validation.json').body);
+    await expect(createTask(aContext(), aTask(), opts)).rejects.toMatchObject({
+      code: 'PROVIDER_REJECTED',
+      where: 'POST /crm/v3/objects/tasks',
+    });
   });
 });
 
@@ -156,31 +209,44 @@ describe('createDraftEmail', () => {
     const creates: any[] = [];
     ownerOk();
     nock(API)
-      .post('/crm/v3/objects/tasks').reply(capture(creates, 201, { ...fixture<any>('http/task-create-response.json'), id: '9100' }));
+      .post('/crm/v3/objects/tasks')
+      .reply(capture(creates, 201, { ...fixture<any>('http/task-create-response.json'), id: '9100' }));
 
     expect(await createDraftEmail(aContext(), draft, opts)).toEqual({ externalId: '9100', url: null });
-    expect(creates).toEqual([{
-      properties: {
-        hs_timestamp: new Date(NOW).toISOString(),
-        hs_task_subject: 'Reply to Ada Lovelace: Revised quote for Acme',
-        hs_task_body: '<p><b>To:</b> Ada Lovelace &lt;ada@acme.example&gt;</p><p><b>Subject:</b> Revised quote for Acme</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p>',
-        hs_task_status: 'NOT_STARTED',
-        hs_task_priority: 'MEDIUM',
-        hs_task_type: 'EMAIL',
-        hubspot_owner_id: '9001',
+    expect(creates).toEqual([
+      {
+        properties: {
+          hs_timestamp: new Date(NOW).toISOString(),
+          hs_task_subject: 'Reply to Ada Lovelace: Revised quote for Acme',
+          hs_task_body:
+            '<p><b>To:</b> Ada Lovelace &lt;ada@acme.example&gt;</p><p><b>Subject:</b> Revised quote for Acme</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p>',
+          hs_task_status: 'NOT_STARTED',
+          hs_task_priority: 'MEDIUM',
+          hs_task_type: 'EMAIL',
+          hubspot_owner_id: '9001',
+        },
+        associations: [
+          { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
+          { to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+        ],
       },
-      associations: [
-        { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
-        { to: { id: '51' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
-      ],
-    }]);
+    ]);
   });
 
   it('returns the existing draft task on a retry', async () => {
     const existing = { ...fixture<any>('http/task-create-response.json'), id: '9100' };
-    existing.properties = { ...existing.properties, hs_task_body: '<p><b>To:</b> Ada</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p>' };
-    nock(API).post('/crm/v3/objects/tasks/search').reply(200, { total: 1, results: [existing] });
-    expect(await createDraftEmail(aContext(), { ...draft, mayExist: true }, opts)).toEqual({ externalId: '9100', url: null, alreadyExisted: true });
+    existing.properties = {
+      ...existing.properties,
+      hs_task_body: '<p><b>To:</b> Ada</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p>',
+    };
+    nock(API)
+      .post('/crm/v3/objects/tasks/search')
+      .reply(200, { total: 1, results: [existing] });
+    expect(await createDraftEmail(aContext(), { ...draft, mayExist: true }, opts)).toEqual({
+      externalId: '9100',
+      url: null,
+      alreadyExisted: true,
+    });
   });
 });
 

@@ -19,15 +19,27 @@ describe('constantTimeEqual', () => {
 
 describe('paginate', () => {
   it('walks cursors until null and reports the cursor of each page', async () => {
-    const pages: Record<string, { items: number[]; next: string | null }> = { start: { items: [1, 2], next: 'b' }, b: { items: [3], next: null } };
+    const pages: Record<string, { items: number[]; next: string | null }> = {
+      start: { items: [1, 2], next: 'b' },
+      b: { items: [3], next: null },
+    };
     const seen = [];
     for await (const p of paginate((c) => Promise.resolve(pages[c ?? 'start']!))) seen.push([p.cursor, p.items]);
-    expect(seen).toEqual([[null, [1, 2]], ['b', [3]]]);
+    expect(seen).toEqual([
+      [null, [1, 2]],
+      ['b', [3]],
+    ]);
   });
 
   it('refuses a provider that repeats the cursor', async () => {
     const it = paginate(async (c) => ({ items: [], next: c ?? 'x' }));
-    await expect((async () => { for await (const _ of it) { /* drain */ } })()).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(
+      (async () => {
+        for await (const _ of it) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('chunks', () => {
@@ -38,10 +50,18 @@ describe('paginate', () => {
 });
 
 describe('rate-limit headers', () => {
-  const names = { remaining: 'X-HubSpot-RateLimit-Remaining', max: 'X-HubSpot-RateLimit-Max', intervalMs: 'X-HubSpot-RateLimit-Interval-Milliseconds' };
+  const names = {
+    remaining: 'X-HubSpot-RateLimit-Remaining',
+    max: 'X-HubSpot-RateLimit-Max',
+    intervalMs: 'X-HubSpot-RateLimit-Interval-Milliseconds',
+  };
 
   it('reads headers case-insensitively from objects and Headers', () => {
-    expect(readRateLimit({ 'x-hubspot-ratelimit-remaining': '0', 'X-HubSpot-RateLimit-Max': '110' }, names)).toEqual({ remaining: 0, max: 110, intervalMs: null });
+    expect(readRateLimit({ 'x-hubspot-ratelimit-remaining': '0', 'X-HubSpot-RateLimit-Max': '110' }, names)).toEqual({
+      remaining: 0,
+      max: 110,
+      intervalMs: null,
+    });
     expect(headerValue(new Headers({ 'Retry-After': '5' }), 'retry-after')).toBe('5');
     expect(headerValue(undefined, 'x')).toBeNull();
     expect(readRateLimit({ 'x-hubspot-ratelimit-max': 'lots' }, names).max).toBeNull();
@@ -59,8 +79,11 @@ describe('rate-limit headers', () => {
 
 describe('html and escaping', () => {
   it('htmlToText strips tags, scripts and decodes entities', () => {
-    expect(htmlToText('<style>p{}</style><p>A &amp; B</p><ul><li>one</li><li>two</li></ul><script>x()</script>&#x27;q&#39;&nbsp;end'))
-      .toBe("A & B\n- one\n- two\n\n'q' end");
+    expect(
+      htmlToText(
+        '<style>p{}</style><p>A &amp; B</p><ul><li>one</li><li>two</li></ul><script>x()</script>&#x27;q&#39;&nbsp;end',
+      ),
+    ).toBe("A & B\n- one\n- two\n\n'q' end");
     // Entities decode as the HTML spec says: unknown ones stay as written, a NUL reference is U+FFFD.
     expect(htmlToText('&bogus; &#0;')).toBe('&bogus; \ufffd');
   });

@@ -1,16 +1,35 @@
 import type { ChangeStreamEvent } from '../../../src/core/connector.js';
 import { AuthExpiredError, InvalidCursorError } from '../../../src/core/errors.js';
 import { createSalesforceClient } from '../../../connectors/salesforce/client.js';
-import { decodeReplayPosition, encodeReplayPosition, isOwnWrite, isReplayIdExpired, shutdownCometd, subscribeChanges, toChangeStreamEvent, type CometdClient } from '../../../connectors/salesforce/cdc.js';
+import {
+  decodeReplayPosition,
+  encodeReplayPosition,
+  isOwnWrite,
+  isReplayIdExpired,
+  shutdownCometd,
+  subscribeChanges,
+  toChangeStreamEvent,
+  type CometdClient,
+} from '../../../connectors/salesforce/cdc.js';
 import { isQuery, mockSalesforce, queryPage, testContext, type SalesforceMock } from './mock-salesforce.js';
 import { sample } from './fixtures.js';
 
 const HOUR = 3_600_000;
 let sf: SalesforceMock;
-beforeEach(() => { sf = mockSalesforce(); });
-afterEach(async () => { await sf.close(); });
+beforeEach(() => {
+  sf = mockSalesforce();
+});
+afterEach(async () => {
+  await sf.close();
+});
 
-const contactRow = { Id: '003xx000004TmiQAAS', FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada.lovelace@example.com', SystemModstamp: '2024-06-03T16:01:00.000+0000' };
+const contactRow = {
+  Id: '003xx000004TmiQAAS',
+  FirstName: 'Ada',
+  LastName: 'Lovelace',
+  Email: 'ada.lovelace@example.com',
+  SystemModstamp: '2024-06-03T16:01:00.000+0000',
+};
 
 describe('CDC helpers', () => {
   it('replay ids older than the 72 h retention (minus a margin) need a full resync', () => {
@@ -29,7 +48,10 @@ describe('CDC helpers', () => {
 
 describe('replay positions', () => {
   it('round-trips `<replayId>@<commit ms>` and accepts a bare replay id (age unknown)', () => {
-    expect(decodeReplayPosition(encodeReplayPosition(1374, 1717430460000))).toEqual({ replayId: 1374, committedAt: 1717430460000 });
+    expect(decodeReplayPosition(encodeReplayPosition(1374, 1717430460000))).toEqual({
+      replayId: 1374,
+      committedAt: 1717430460000,
+    });
     expect(decodeReplayPosition('42')).toEqual({ replayId: 42, committedAt: null });
     expect(() => decodeReplayPosition('latest')).toThrow(InvalidCursorError);
   });
@@ -39,19 +61,50 @@ describe('replay positions', () => {
     const client = await createSalesforceClient(ctx);
     const now = Date.UTC(2025, 2, 12);
     const old = encodeReplayPosition(9, now - 72 * HOUR);
-    await expect(subscribeChanges(client, ctx, old, async () => undefined, { createClient: cometd.create, now: () => now })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(
+      subscribeChanges(client, ctx, old, async () => undefined, { createClient: cometd.create, now: () => now }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     expect(cometd.clients).toHaveLength(0);
     const fresh = encodeReplayPosition(9, now - HOUR);
-    const handle = await subscribeChanges(client, ctx, fresh, async () => undefined, { createClient: cometd.create, now: () => now });
+    const handle = await subscribeChanges(client, ctx, fresh, async () => undefined, {
+      createClient: cometd.create,
+      now: () => now,
+    });
     expect(cometd.clients[0]!.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 9 });
     await handle.close();
   });
   it('shutdownCometd drops the retry timers and requests faye keeps for unanswered messages', async () => {
-    const timer = setTimeout(() => { throw new Error('faye resent a message after shutdown'); }, 50);
+    const timer = setTimeout(() => {
+      throw new Error('faye resent a message after shutdown');
+    }, 50);
     let aborted = false;
     let closed = false;
-    const envelopes = new Map([['1', { timer, request: { then: (fn: (r: { abort(): void }) => void) => fn({ abort: () => { aborted = true; } }) } }]]);
-    const faye = { subscribe: () => ({}), disconnect: () => ({ then: () => undefined }), _dispatcher: { _envelopes: envelopes, close: () => { closed = true; } } };
+    const envelopes = new Map([
+      [
+        '1',
+        {
+          timer,
+          request: {
+            then: (fn: (r: { abort(): void }) => void) =>
+              fn({
+                abort: () => {
+                  aborted = true;
+                },
+              }),
+          },
+        },
+      ],
+    ]);
+    const faye = {
+      subscribe: () => ({}),
+      disconnect: () => ({ then: () => undefined }),
+      _dispatcher: {
+        _envelopes: envelopes,
+        close: () => {
+          closed = true;
+        },
+      },
+    };
     await shutdownCometd(faye, 10);
     await new Promise((r) => setTimeout(r, 80));
     expect({ aborted, closed, pending: envelopes.size }).toEqual({ aborted: true, closed: true, pending: 0 });
@@ -66,17 +119,35 @@ describe('toChangeStreamEvent', () => {
     expect(sf.requests[0]!.soql).toMatch(/FROM Contact WHERE Id IN \('003xx000004TmiQAAS'\)$/);
     // The stored position carries the event's commit time, for the 72 h retention check on resubscribe.
     expect(ev.replayId).toBe('1374@1717430460000');
-    expect(ev.events.map(({ raw: _r, ...e }) => e)).toEqual([{
-      eventId: '1374:003xx000004TmiQAAS:contact', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiQAAS',
-      change: 'updated', occurredAt: 1717430460000, ownWrite: false,
-    }]);
+    expect(ev.events.map(({ raw: _r, ...e }) => e)).toEqual([
+      {
+        eventId: '1374:003xx000004TmiQAAS:contact',
+        accountId: '00Dxx0000001gPLEAY',
+        kind: 'contact',
+        objectId: '003xx000004TmiQAAS',
+        change: 'updated',
+        occurredAt: 1717430460000,
+        ownWrite: false,
+      },
+    ]);
     expect(ev.records).toHaveLength(1);
     expect(ev.records[0]).toMatchObject({ kind: 'contact', email: 'ada.lovelace@example.com' });
     expect(ev.resync).toEqual([]);
   });
 
   it('CREATE of a Task: the fetched record decides task vs call', async () => {
-    sf.on('GET', isQuery('Task'), queryPage([{ Id: '00Txx000003DHYbEAO', Subject: 'Call Ada', TaskSubtype: 'Call', SystemModstamp: '2024-06-03T16:01:40.000+0000' }]));
+    sf.on(
+      'GET',
+      isQuery('Task'),
+      queryPage([
+        {
+          Id: '00Txx000003DHYbEAO',
+          Subject: 'Call Ada',
+          TaskSubtype: 'Call',
+          SystemModstamp: '2024-06-03T16:01:40.000+0000',
+        },
+      ]),
+    );
     const client = await createSalesforceClient(testContext());
     const ev = await toChangeStreamEvent(client, 'org', sample('cdc-event-create.json').data);
     expect(sf.requests[0]!.soql).not.toContain('TaskSubtype =');
@@ -85,20 +156,37 @@ describe('toChangeStreamEvent', () => {
 
   it('DELETE: no fetch; a Task delete is reported as both task and call; echoes of our writes are flagged', async () => {
     const data = sample('cdc-event-create.json').data;
-    data.payload = { ChangeEventHeader: { ...data.payload.ChangeEventHeader, changeType: 'DELETE', changeOrigin: 'com/salesforce/api/rest/62.0;client=closeloop' } };
+    data.payload = {
+      ChangeEventHeader: {
+        ...data.payload.ChangeEventHeader,
+        changeType: 'DELETE',
+        changeOrigin: 'com/salesforce/api/rest/62.0;client=closeloop',
+      },
+    };
     const client = await createSalesforceClient(testContext());
     const ev = await toChangeStreamEvent(client, 'org', data);
     expect(sf.requests).toHaveLength(0);
-    expect(ev.events.map((e) => [e.kind, e.change, e.ownWrite])).toEqual([['task', 'deleted', true], ['call', 'deleted', true]]);
+    expect(ev.events.map((e) => [e.kind, e.change, e.ownWrite])).toEqual([
+      ['task', 'deleted', true],
+      ['call', 'deleted', true],
+    ]);
   });
 
   it('GAP_UPDATE re-reads the records; GAP_OVERFLOW and wildcard ids ask for a resync', async () => {
     sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
     const client = await createSalesforceClient(testContext());
     const base = sample('cdc-event-cometd.json').data;
-    const gap = { ...base, payload: { ChangeEventHeader: { ...base.payload.ChangeEventHeader, changeType: 'GAP_UPDATE' } } };
+    const gap = {
+      ...base,
+      payload: { ChangeEventHeader: { ...base.payload.ChangeEventHeader, changeType: 'GAP_UPDATE' } },
+    };
     expect((await toChangeStreamEvent(client, 'org', gap)).records).toHaveLength(1);
-    const overflow = { ...base, payload: { ChangeEventHeader: { ...base.payload.ChangeEventHeader, changeType: 'GAP_OVERFLOW', recordIds: ['003*'] } } };
+    const overflow = {
+      ...base,
+      payload: {
+        ChangeEventHeader: { ...base.payload.ChangeEventHeader, changeType: 'GAP_OVERFLOW', recordIds: ['003*'] },
+      },
+    };
     const ev = await toChangeStreamEvent(client, 'org', overflow);
     expect(ev).toMatchObject({ events: [], records: [], resync: ['contact'] });
   });
@@ -106,18 +194,38 @@ describe('toChangeStreamEvent', () => {
 
 /** A fake CometD client: lets the test push messages and drive the extensions jsforce would install. */
 function fakeCometd() {
-  const clients: { extensions: any[]; push: (data: unknown) => void; disconnected: boolean; subscribeMessage: () => any }[] = [];
+  const clients: {
+    extensions: any[];
+    push: (data: unknown) => void;
+    disconnected: boolean;
+    subscribeMessage: () => any;
+  }[] = [];
   const create = (_client: unknown, extensions: unknown[]): CometdClient => {
     let listener: (d: unknown) => void = () => undefined;
     const entry = {
-      extensions: extensions as any[], disconnected: false,
+      extensions: extensions as any[],
+      disconnected: false,
       push: (d: unknown) => listener(d),
       // What the replay extension adds to /meta/subscribe.
-      subscribeMessage: () => { let out: any; entry.extensions[0].outgoing({ channel: '/meta/subscribe' }, (m: any) => { out = m; }); return out; },
+      subscribeMessage: () => {
+        let out: any;
+        entry.extensions[0].outgoing({ channel: '/meta/subscribe' }, (m: any) => {
+          out = m;
+        });
+        return out;
+      },
     };
     clients.push(entry);
     // The subscription stays pending: the tests below decide nothing about its outcome.
-    return { subscribe: (_c, cb) => { listener = cb; return { then: () => undefined }; }, disconnect: () => { entry.disconnected = true; } };
+    return {
+      subscribe: (_c, cb) => {
+        listener = cb;
+        return { then: () => undefined };
+      },
+      disconnect: () => {
+        entry.disconnected = true;
+      },
+    };
   };
   return { clients, create };
 }
@@ -129,7 +237,15 @@ describe('subscribeChanges', () => {
     const ctx = testContext();
     const client = await createSalesforceClient(ctx);
     const handled: ChangeStreamEvent[] = [];
-    const handle = await subscribeChanges(client, ctx, '1370', async (e) => { handled.push(e); }, { createClient: cometd.create });
+    const handle = await subscribeChanges(
+      client,
+      ctx,
+      '1370',
+      async (e) => {
+        handled.push(e);
+      },
+      { createClient: cometd.create },
+    );
     const c = cometd.clients[0]!;
     c.extensions[0].incoming({ channel: '/meta/handshake', ext: { replay: true } }, () => undefined);
     expect(c.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 1370 });
@@ -145,7 +261,15 @@ describe('subscribeChanges', () => {
     const cometd = fakeCometd();
     const ctx = testContext();
     const client = await createSalesforceClient(ctx);
-    const handle = await subscribeChanges(client, ctx, null, async () => { throw new Error('db down'); }, { createClient: cometd.create });
+    const handle = await subscribeChanges(
+      client,
+      ctx,
+      null,
+      async () => {
+        throw new Error('db down');
+      },
+      { createClient: cometd.create },
+    );
     cometd.clients[0]!.push(sample('cdc-event-cometd.json').data);
     await expect(handle.closed).rejects.toThrow(/db down/);
     expect(cometd.clients[0]!.subscribeMessage().ext?.replay).toEqual({ '/data/ChangeEvents': -1 });
@@ -156,7 +280,13 @@ describe('subscribeChanges', () => {
     const ctx = testContext();
     const client = await createSalesforceClient(ctx);
     const handle = await subscribeChanges(client, ctx, '5', async () => undefined, { createClient: cometd.create });
-    const denied = { channel: '/meta/handshake', successful: false, error: '403::Handshake denied', advice: { reconnect: 'none' }, ext: { sfdc: { failureReason: '401::Authentication invalid' } } };
+    const denied = {
+      channel: '/meta/handshake',
+      successful: false,
+      error: '403::Handshake denied',
+      advice: { reconnect: 'none' },
+      ext: { sfdc: { failureReason: '401::Authentication invalid' } },
+    };
     cometd.clients[0]!.extensions[1].incoming(denied, () => undefined);
     await new Promise((r) => setTimeout(r, 0));
     expect(ctx.refreshCount()).toBe(1);

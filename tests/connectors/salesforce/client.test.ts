@@ -1,12 +1,21 @@
 import {
-  AuthExpiredError, AuthRevokedError, InvalidCursorError, NotFoundError, PermissionMissingError, ProviderRejectedError,
-  ProviderUnavailableError, QuotaExhaustedError, RateLimitedError,
+  AuthExpiredError,
+  AuthRevokedError,
+  InvalidCursorError,
+  NotFoundError,
+  PermissionMissingError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  QuotaExhaustedError,
+  RateLimitedError,
 } from '../../../src/core/errors.js';
 import { parseLimitInfo, providerErrorCode, toSalesforceError } from '../../../connectors/salesforce/client.js';
 import { createSalesforceConnector } from '../../../connectors/salesforce/index.js';
 import { API, isQuery, mockSalesforce, testContext } from './mock-salesforce.js';
 
-/** What jsforce throws: an Error named after the body's errorCode (node_modules/jsforce/lib/http-api.js HttpApiError). */
+/**
+ * What jsforce throws: an Error named after the body's errorCode (node_modules/jsforce/lib/http-api.js HttpApiError).
+ */
 function httpApiError(errorCode: string, message: string, data?: unknown): Error {
   const e = new Error(message) as Error & { errorCode: string; data: unknown };
   e.name = errorCode;
@@ -43,9 +52,13 @@ describe('toSalesforceError: one branch per provider answer', () => {
 
   it('REQUEST_LIMIT_EXCEEDED (daily) → QuotaExhaustedError, retryAt +1h, status 403', () => {
     expect(map(httpApiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))).toMatchObject({
-      code: 'QUOTA_EXHAUSTED', status: 403, retryAt: NOW + 3_600_000,
+      code: 'QUOTA_EXHAUSTED',
+      status: 403,
+      retryAt: NOW + 3_600_000,
     });
-    expect(map(httpApiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))).toBeInstanceOf(QuotaExhaustedError);
+    expect(map(httpApiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))).toBeInstanceOf(
+      QuotaExhaustedError,
+    );
   });
 
   it('REQUEST_LIMIT_EXCEEDED (concurrent long-running requests) → RateLimitedError, retryAt +30s', () => {
@@ -55,7 +68,12 @@ describe('toSalesforceError: one branch per provider answer', () => {
   });
 
   it('MULTIPLE_API_ERRORS uses the first error code', () => {
-    const err = map(httpApiError('MULTIPLE_API_ERRORS', 'Multiple errors returned.', [{ errorCode: 'NOT_FOUND', message: 'gone' }, { errorCode: 'X', message: 'y' }]));
+    const err = map(
+      httpApiError('MULTIPLE_API_ERRORS', 'Multiple errors returned.', [
+        { errorCode: 'NOT_FOUND', message: 'gone' },
+        { errorCode: 'X', message: 'y' },
+      ]),
+    );
     expect(err).toBeInstanceOf(NotFoundError);
   });
 
@@ -79,11 +97,24 @@ describe('replayed HTTP errors', () => {
     const sf = mockSalesforce();
     try {
       sf.on('GET', isQuery('Task'), { status: 200, body: { totalSize: 0, done: true, records: [] } });
-      sf.on('POST', (p) => p === `${API}/sobjects/Task`, { status: 503, body: [{ message: 'Server is unavailable', errorCode: 'SERVER_UNAVAILABLE' }] });
-      await expect(createSalesforceConnector().createTask(testContext(), {
-        subject: 's', body: 'b', dueAt: '2024-06-05T00:00:00.000Z', priority: 'MEDIUM', ownerId: null, taskType: 'TODO',
-        idempotencyKey: 'k', dealId: null, contactIds: [], companyId: null,
-      })).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', where: 'POST /sobjects/Task' });
+      sf.on('POST', (p) => p === `${API}/sobjects/Task`, {
+        status: 503,
+        body: [{ message: 'Server is unavailable', errorCode: 'SERVER_UNAVAILABLE' }],
+      });
+      await expect(
+        createSalesforceConnector().createTask(testContext(), {
+          subject: 's',
+          body: 'b',
+          dueAt: '2024-06-05T00:00:00.000Z',
+          priority: 'MEDIUM',
+          ownerId: null,
+          taskType: 'TODO',
+          idempotencyKey: 'k',
+          dealId: null,
+          contactIds: [],
+          companyId: null,
+        }),
+      ).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', where: 'POST /sobjects/Task' });
     } finally {
       await sf.close();
     }

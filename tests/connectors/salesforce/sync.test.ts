@@ -5,9 +5,11 @@ import { API, isQuery, mockSalesforce, queryPage, testContext, type SalesforceMo
 import { sample } from './fixtures.js';
 
 const NOW = Date.parse('2024-06-03T12:00:00.000Z');
-const CONTACT_FIELDS = 'Id, IsDeleted, FirstName, LastName, Email, Phone, Title, AccountId, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp';
+const CONTACT_FIELDS =
+  'Id, IsDeleted, FirstName, LastName, Email, Phone, Title, AccountId, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp';
 
-const connector = (over: Record<string, unknown> = {}) => createSalesforceConnector({ sync: { now: () => NOW, pageSize: 2, settleMs: 60_000, ...over } });
+const connector = (over: Record<string, unknown> = {}) =>
+  createSalesforceConnector({ sync: { now: () => NOW, pageSize: 2, settleMs: 60_000, ...over } });
 
 async function collect(it: AsyncIterable<ChangePage>): Promise<ChangePage[]> {
   const pages: ChangePage[] = [];
@@ -17,25 +19,42 @@ async function collect(it: AsyncIterable<ChangePage>): Promise<ChangePage[]> {
 
 const incremental = (over: Checkpoint = {}): Checkpoint => ({
   v: 1,
-  'Contact.modstamp': '2024-06-01T00:00:00.000Z', 'Contact.lastId': null, 'Contact.deletedFrom': '2024-06-02T12:00:00.000Z',
-  'Lead.modstamp': '2024-06-01T00:00:00.000Z', 'Lead.lastId': null, 'Lead.deletedFrom': '2024-06-02T12:00:00.000Z',
+  'Contact.modstamp': '2024-06-01T00:00:00.000Z',
+  'Contact.lastId': null,
+  'Contact.deletedFrom': '2024-06-02T12:00:00.000Z',
+  'Lead.modstamp': '2024-06-01T00:00:00.000Z',
+  'Lead.lastId': null,
+  'Lead.deletedFrom': '2024-06-02T12:00:00.000Z',
   ...over,
 });
 
-const emptyDeleted = { status: 200, body: { deletedRecords: [], earliestDateAvailable: '2024-05-10T00:00:00.000+0000', latestDateCovered: '2024-06-03T12:00:00.000+0000' } };
+const emptyDeleted = {
+  status: 200,
+  body: {
+    deletedRecords: [],
+    earliestDateAvailable: '2024-05-10T00:00:00.000+0000',
+    latestDateCovered: '2024-06-03T12:00:00.000+0000',
+  },
+};
 
 let sf: SalesforceMock;
-beforeEach(() => { sf = mockSalesforce(); });
-afterEach(async () => { await sf.close(); });
+beforeEach(() => {
+  sf = mockSalesforce();
+});
+afterEach(async () => {
+  await sf.close();
+});
 
 describe('listChanges: incremental keyset paging over SystemModstamp', () => {
   it('pages Contacts then Leads, checkpoints after each page, and reports deletions in the last page', async () => {
     const page1 = sample('soql-query-response-page1.json');
     const last = sample('soql-query-response-last-page.json');
-    sf.on('GET', isQuery('Contact'), (req) => (/Id > '003xx000004TmiRAAS'/.test(req.soql ?? '')
-      ? queryPage(last.records)
-      // The REST API may still offer a nextRecordsUrl: keyset paging ignores it (see sync.ts).
-      : queryPage(page1.records, { done: false, nextRecordsUrl: page1.nextRecordsUrl })));
+    sf.on('GET', isQuery('Contact'), (req) =>
+      /Id > '003xx000004TmiRAAS'/.test(req.soql ?? '')
+        ? queryPage(last.records)
+        : // The REST API may still offer a nextRecordsUrl: keyset paging ignores it (see sync.ts).
+          queryPage(page1.records, { done: false, nextRecordsUrl: page1.nextRecordsUrl }),
+    );
     sf.on('GET', isQuery('Lead'), queryPage([]));
     sf.on('GET', (p) => p.startsWith(`${API}/sobjects/Contact/deleted`), {
       status: 200,
@@ -48,7 +67,9 @@ describe('listChanges: incremental keyset paging over SystemModstamp', () => {
     expect(sf.requests.map((r) => r.soql ?? `${r.method} ${r.path}`)).toEqual([
       `SELECT ${CONTACT_FIELDS} FROM Contact WHERE (SystemModstamp > 2024-06-01T00:00:00Z) AND (SystemModstamp <= 2024-06-03T11:59:00Z) ORDER BY SystemModstamp ASC, Id ASC LIMIT 2`,
       `SELECT ${CONTACT_FIELDS} FROM Contact WHERE (SystemModstamp > 2024-06-01T09:16:40Z OR (SystemModstamp = 2024-06-01T09:16:40Z AND Id > '003xx000004TmiRAAS')) AND (SystemModstamp <= 2024-06-03T11:59:00Z) ORDER BY SystemModstamp ASC, Id ASC LIMIT 2`,
-      expect.stringMatching(/^SELECT Id, IsDeleted, FirstName, .* FROM Lead WHERE \(SystemModstamp > 2024-06-01T00:00:00Z\) AND \(SystemModstamp <= 2024-06-03T11:59:00Z\) ORDER BY SystemModstamp ASC, Id ASC LIMIT 2$/),
+      expect.stringMatching(
+        /^SELECT Id, IsDeleted, FirstName, .* FROM Lead WHERE \(SystemModstamp > 2024-06-01T00:00:00Z\) AND \(SystemModstamp <= 2024-06-03T11:59:00Z\) ORDER BY SystemModstamp ASC, Id ASC LIMIT 2$/,
+      ),
       `GET ${API}/sobjects/Contact/deleted?start=2024-06-02T12%3A00%3A00%2B00%3A00&end=2024-06-03T12%3A00%3A00%2B00%3A00`,
       `GET ${API}/sobjects/Lead/deleted?start=2024-06-02T12%3A00%3A00%2B00%3A00&end=2024-06-03T12%3A00%3A00%2B00%3A00`,
     ]);
@@ -60,23 +81,38 @@ describe('listChanges: incremental keyset paging over SystemModstamp', () => {
       [['003xx000004TmkXAAS'], false],
       [[], true],
     ]);
-    expect(pages[0]!.checkpoint).toEqual(incremental({ 'Contact.modstamp': '2024-06-01T09:16:40.000Z', 'Contact.lastId': '003xx000004TmiRAAS' }));
+    expect(pages[0]!.checkpoint).toEqual(
+      incremental({ 'Contact.modstamp': '2024-06-01T09:16:40.000Z', 'Contact.lastId': '003xx000004TmiRAAS' }),
+    );
     expect(pages[1]!.checkpoint['Contact.lastId']).toBe('003xx000004TmkXAAS');
     expect(pages[2]!.deleted).toEqual([{ kind: 'contact', externalId: '003xx000004TmjAAAS' }]);
-    expect(pages[2]!.checkpoint).toEqual(incremental({
-      'Contact.modstamp': '2024-06-03T17:00:00.000Z', 'Contact.lastId': '003xx000004TmkXAAS',
-      'Contact.deletedFrom': '2024-06-03T12:00:00.000Z', 'Lead.deletedFrom': '2024-06-03T12:00:00.000Z',
-    }));
-    expect(pages[0]!.records[0]).toMatchObject({ kind: 'contact', email: 'ada@example.com', associations: { companies: ['001xx000003DGb2AAG'] } });
+    expect(pages[2]!.checkpoint).toEqual(
+      incremental({
+        'Contact.modstamp': '2024-06-03T17:00:00.000Z',
+        'Contact.lastId': '003xx000004TmkXAAS',
+        'Contact.deletedFrom': '2024-06-03T12:00:00.000Z',
+        'Lead.deletedFrom': '2024-06-03T12:00:00.000Z',
+      }),
+    );
+    expect(pages[0]!.records[0]).toMatchObject({
+      kind: 'contact',
+      email: 'ada@example.com',
+      associations: { companies: ['001xx000003DGb2AAG'] },
+    });
   });
 
   it('resumes from a stored checkpoint with the (SystemModstamp, Id) anchor', async () => {
     sf.on('GET', isQuery('Contact'), queryPage([]));
     sf.on('GET', isQuery('Lead'), queryPage([]));
     sf.on('GET', (p) => p.includes('/deleted?'), emptyDeleted);
-    const since = incremental({ 'Contact.modstamp': '2024-06-02T08:00:05.000Z', 'Contact.lastId': "003xx000004TmiQAAS" });
+    const since = incremental({
+      'Contact.modstamp': '2024-06-02T08:00:05.000Z',
+      'Contact.lastId': '003xx000004TmiQAAS',
+    });
     const pages = await collect(connector().listChanges(testContext(), 'contact', since));
-    expect(sf.requests[0]!.soql).toContain("WHERE (SystemModstamp > 2024-06-02T08:00:05Z OR (SystemModstamp = 2024-06-02T08:00:05Z AND Id > '003xx000004TmiQAAS'))");
+    expect(sf.requests[0]!.soql).toContain(
+      "WHERE (SystemModstamp > 2024-06-02T08:00:05Z OR (SystemModstamp = 2024-06-02T08:00:05Z AND Id > '003xx000004TmiQAAS'))",
+    );
     expect(pages).toHaveLength(1);
     expect(pages[0]!.done).toBe(true);
     expect(pages[0]!.checkpoint['Contact.lastId']).toBe('003xx000004TmiQAAS');
@@ -84,7 +120,12 @@ describe('listChanges: incremental keyset paging over SystemModstamp', () => {
 
   it('skips getDeleted when less than a minute passed since the last check', async () => {
     sf.on('GET', isQuery('Account'), queryPage([]));
-    const since = { v: 1, 'Account.modstamp': '2024-06-03T11:00:00.000Z', 'Account.lastId': null, 'Account.deletedFrom': '2024-06-03T11:59:30.000Z' };
+    const since = {
+      v: 1,
+      'Account.modstamp': '2024-06-03T11:00:00.000Z',
+      'Account.lastId': null,
+      'Account.deletedFrom': '2024-06-03T11:59:30.000Z',
+    };
     const pages = await collect(connector().listChanges(testContext(), 'company', since));
     expect(sf.requests.some((r) => r.path.includes('/deleted'))).toBe(false);
     expect(pages.at(-1)!.checkpoint['Account.deletedFrom']).toBe('2024-06-03T11:59:30.000Z');
@@ -92,19 +133,33 @@ describe('listChanges: incremental keyset paging over SystemModstamp', () => {
 
   it('a deletion window older than 30 days is an invalid cursor (the caller resyncs), before any request', async () => {
     const since = incremental({ 'Contact.deletedFrom': '2024-04-01T00:00:00.000Z' });
-    await expect(collect(connector().listChanges(testContext(), 'contact', since))).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(collect(connector().listChanges(testContext(), 'contact', since))).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
     expect(sf.requests).toHaveLength(0);
   });
 
   it('purged deletions (earliestDateAvailable after our window start) are an invalid cursor', async () => {
     sf.on('GET', isQuery('Account'), queryPage([]));
-    sf.on('GET', (p) => p.includes('/deleted?'), { status: 200, body: { ...emptyDeleted.body, earliestDateAvailable: '2024-06-03T00:00:00.000+0000' } });
-    const since = { v: 1, 'Account.modstamp': '2024-06-01T00:00:00.000Z', 'Account.lastId': null, 'Account.deletedFrom': '2024-06-02T00:00:00.000Z' };
-    await expect(collect(connector().listChanges(testContext(), 'company', since))).rejects.toBeInstanceOf(InvalidCursorError);
+    sf.on('GET', (p) => p.includes('/deleted?'), {
+      status: 200,
+      body: { ...emptyDeleted.body, earliestDateAvailable: '2024-06-03T00:00:00.000+0000' },
+    });
+    const since = {
+      v: 1,
+      'Account.modstamp': '2024-06-01T00:00:00.000Z',
+      'Account.lastId': null,
+      'Account.deletedFrom': '2024-06-02T00:00:00.000Z',
+    };
+    await expect(collect(connector().listChanges(testContext(), 'company', since))).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 
   it('a malformed checkpoint is an invalid cursor', async () => {
-    await expect(collect(connector().listChanges(testContext(), 'contact', { v: 1 }))).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(collect(connector().listChanges(testContext(), 'contact', { v: 1 }))).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 
   it('splits Task into task and call kinds with constant SOQL conditions', async () => {
@@ -112,16 +167,29 @@ describe('listChanges: incremental keyset paging over SystemModstamp', () => {
     await collect(connector().listChanges(testContext(), 'call', null));
     await collect(connector().listChanges(testContext(), 'task', null));
     const soql = sf.requests.map((r) => r.soql);
-    expect(soql[0]).toBe("SELECT COUNT() FROM Task WHERE (TaskSubtype = 'Call') AND (SystemModstamp <= 2024-06-03T11:59:00Z)");
-    expect(soql[1]).toMatch(/FROM Task WHERE \(TaskSubtype = 'Call'\) AND \(SystemModstamp <= 2024-06-03T11:59:00Z\) ORDER BY/);
-    expect(soql[2]).toBe("SELECT COUNT() FROM Task WHERE (TaskSubtype != 'Call') AND (SystemModstamp <= 2024-06-03T11:59:00Z)");
+    expect(soql[0]).toBe(
+      "SELECT COUNT() FROM Task WHERE (TaskSubtype = 'Call') AND (SystemModstamp <= 2024-06-03T11:59:00Z)",
+    );
+    expect(soql[1]).toMatch(
+      /FROM Task WHERE \(TaskSubtype = 'Call'\) AND \(SystemModstamp <= 2024-06-03T11:59:00Z\) ORDER BY/,
+    );
+    expect(soql[2]).toBe(
+      "SELECT COUNT() FROM Task WHERE (TaskSubtype != 'Call') AND (SystemModstamp <= 2024-06-03T11:59:00Z)",
+    );
   });
 });
 
 describe('listChanges: first backfill', () => {
   it('below the threshold: COUNT(), then keyset pages from the beginning; no getDeleted; deletions tracked from the run start', async () => {
-    sf.on('GET', (p, r) => isQuery('Account')(p) && /COUNT\(\)/.test(r.soql ?? ''), { status: 200, body: { totalSize: 1, done: true, records: [] } });
-    sf.on('GET', isQuery('Account'), queryPage([{ Id: '001xx000003DGb2AAG', Name: 'Acme', SystemModstamp: '2024-06-01T00:00:00.000+0000' }]));
+    sf.on('GET', (p, r) => isQuery('Account')(p) && /COUNT\(\)/.test(r.soql ?? ''), {
+      status: 200,
+      body: { totalSize: 1, done: true, records: [] },
+    });
+    sf.on(
+      'GET',
+      isQuery('Account'),
+      queryPage([{ Id: '001xx000003DGb2AAG', Name: 'Acme', SystemModstamp: '2024-06-01T00:00:00.000+0000' }]),
+    );
     const pages = await collect(connector().listChanges(testContext(), 'company', null));
     expect(sf.requests.map((r) => r.soql)).toEqual([
       'SELECT COUNT() FROM Account WHERE SystemModstamp <= 2024-06-03T11:59:00Z',
@@ -129,40 +197,79 @@ describe('listChanges: first backfill', () => {
     ]);
     expect(pages.map((p) => p.records.length)).toEqual([1, 0]);
     expect(pages.at(-1)!.checkpoint).toEqual({
-      v: 1, 'Account.modstamp': '2024-06-01T00:00:00.000Z', 'Account.lastId': '001xx000003DGb2AAG', 'Account.deletedFrom': '2024-06-03T12:00:00.000Z',
+      v: 1,
+      'Account.modstamp': '2024-06-01T00:00:00.000Z',
+      'Account.lastId': '001xx000003DGb2AAG',
+      'Account.deletedFrom': '2024-06-03T12:00:00.000Z',
     });
   });
 
   it('above the threshold: Bulk API 2.0 query job, CSV coerced, then keyset paging after the bulk cut-off', async () => {
     const jobId = '750xx000000Cf3oAAC';
-    sf.on('GET', (p, r) => isQuery('Opportunity')(p) && /COUNT\(\)/.test(r.soql ?? ''), { status: 200, body: { totalSize: 25_000, done: true, records: [] } });
-    sf.on('POST', (p) => p === `${API}/jobs/query`, { status: 200, body: { ...sample('bulk2-query-job-info.json'), id: jobId, state: 'UploadComplete' } });
-    sf.on('GET', (p) => p === `${API}/jobs/query/${jobId}`, { status: 200, body: { ...sample('bulk2-query-job-info.json'), id: jobId } });
+    sf.on('GET', (p, r) => isQuery('Opportunity')(p) && /COUNT\(\)/.test(r.soql ?? ''), {
+      status: 200,
+      body: { totalSize: 25_000, done: true, records: [] },
+    });
+    sf.on('POST', (p) => p === `${API}/jobs/query`, {
+      status: 200,
+      body: { ...sample('bulk2-query-job-info.json'), id: jobId, state: 'UploadComplete' },
+    });
+    sf.on('GET', (p) => p === `${API}/jobs/query/${jobId}`, {
+      status: 200,
+      body: { ...sample('bulk2-query-job-info.json'), id: jobId },
+    });
     const csv = [
       'Id,IsDeleted,Name,Amount,StageName,Probability,CloseDate,IsClosed,IsWon,AccountId,OwnerId,CreatedDate,LastModifiedDate,SystemModstamp',
       '006xx000001a2b3AAA,false,Acme,1000,Prospecting,10,2024-07-01,false,false,001xx000003DGb2AAG,005xx000001SwiUAAS,2024-05-01T00:00:00.000Z,2024-05-02T00:00:00.000Z,2024-05-02T00:00:00.000Z',
       '006xx000001a2b4AAA,false,Globex,,Closed Won,100,2024-05-31,true,true,,005xx000001SwiUAAS,2024-05-01T00:00:00.000Z,2024-05-31T00:00:00.000Z,2024-05-31T00:00:00.000Z',
       '',
     ].join('\n');
-    sf.on('GET', (p) => p.startsWith(`${API}/jobs/query/${jobId}/results`), { status: 200, body: csv, headers: { 'content-type': 'text/csv', 'sforce-locator': 'null', 'sforce-numberofrecords': '2' } });
-    sf.on('GET', (p) => isQuery('OpportunityContactRole')(p), queryPage([{ OpportunityId: '006xx000001a2b3AAA', ContactId: '003xx000004TmiQAAS' }]));
+    sf.on('GET', (p) => p.startsWith(`${API}/jobs/query/${jobId}/results`), {
+      status: 200,
+      body: csv,
+      headers: { 'content-type': 'text/csv', 'sforce-locator': 'null', 'sforce-numberofrecords': '2' },
+    });
+    sf.on(
+      'GET',
+      (p) => isQuery('OpportunityContactRole')(p),
+      queryPage([{ OpportunityId: '006xx000001a2b3AAA', ContactId: '003xx000004TmiQAAS' }]),
+    );
     sf.on('GET', isQuery('Opportunity'), queryPage([]));
 
-    const pages = await collect(connector({ bulkThreshold: 10_000, bulkPollIntervalMs: 1, bulkPollTimeoutMs: 5_000 }).listChanges(testContext(), 'deal', null));
+    const pages = await collect(
+      connector({ bulkThreshold: 10_000, bulkPollIntervalMs: 1, bulkPollTimeoutMs: 5_000 }).listChanges(
+        testContext(),
+        'deal',
+        null,
+      ),
+    );
 
     const create = sf.requests.find((r) => r.method === 'POST')!;
     expect(JSON.parse(create.body!)).toEqual({
-      operation: 'query', contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF',
-      query: 'SELECT Id, IsDeleted, Name, Amount, StageName, Probability, CloseDate, IsClosed, IsWon, AccountId, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp FROM Opportunity WHERE SystemModstamp <= 2024-06-03T11:59:00Z',
+      operation: 'query',
+      contentType: 'CSV',
+      columnDelimiter: 'COMMA',
+      lineEnding: 'LF',
+      query:
+        'SELECT Id, IsDeleted, Name, Amount, StageName, Probability, CloseDate, IsClosed, IsWon, AccountId, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp FROM Opportunity WHERE SystemModstamp <= 2024-06-03T11:59:00Z',
     });
     const deals = pages.flatMap((p) => p.records);
     expect(deals).toHaveLength(2);
-    expect(deals[0]).toMatchObject({ amount: 1000, stage: 'prospecting', isClosed: false, associations: { contacts: ['003xx000004TmiQAAS'], companies: ['001xx000003DGb2AAG'] } });
+    expect(deals[0]).toMatchObject({
+      amount: 1000,
+      stage: 'prospecting',
+      isClosed: false,
+      associations: { contacts: ['003xx000004TmiQAAS'], companies: ['001xx000003DGb2AAG'] },
+    });
     expect(deals[1]).toMatchObject({ amount: null, stage: 'closed_won', isWon: true, associations: { companies: [] } });
     // Bulk pages keep the pre-backfill checkpoint: an interrupted backfill starts over.
     expect(pages[0]!.checkpoint['Opportunity.modstamp']).toBeNull();
-    const keyset = sf.requests.filter((r) => /FROM Opportunity WHERE/.test(r.soql ?? '') && /ORDER BY/.test(r.soql ?? ''));
-    expect(keyset[0]!.soql).toContain('WHERE (SystemModstamp > 2024-06-03T11:59:00Z) AND (SystemModstamp <= 2024-06-03T11:59:00Z)');
+    const keyset = sf.requests.filter(
+      (r) => /FROM Opportunity WHERE/.test(r.soql ?? '') && /ORDER BY/.test(r.soql ?? ''),
+    );
+    expect(keyset[0]!.soql).toContain(
+      'WHERE (SystemModstamp > 2024-06-03T11:59:00Z) AND (SystemModstamp <= 2024-06-03T11:59:00Z)',
+    );
     expect(pages.at(-1)!.checkpoint['Opportunity.modstamp']).toBe('2024-06-03T11:59:00.000Z');
   });
 });
@@ -170,9 +277,21 @@ describe('listChanges: first backfill', () => {
 describe('fetchByIds', () => {
   it('routes ids by key prefix and chunks WHERE Id IN (...) by 200', async () => {
     const contactIds = Array.from({ length: 201 }, (_, i) => `003xx0000${String(i).padStart(6, '0')}AAA`);
-    sf.on('GET', isQuery('Contact'), queryPage([{ Id: contactIds[0], LastName: 'A', SystemModstamp: '2024-06-01T00:00:00.000+0000' }]));
-    sf.on('GET', isQuery('Lead'), queryPage([{ Id: '00Qxx000001abcDEAQ', LastName: 'L', SystemModstamp: '2024-06-01T00:00:00.000+0000' }]));
-    const out = await connector().fetchByIds(testContext(), 'contact', [...contactIds, '00Qxx000001abcDEAQ', '001xx000003DGb2AAG']);
+    sf.on(
+      'GET',
+      isQuery('Contact'),
+      queryPage([{ Id: contactIds[0], LastName: 'A', SystemModstamp: '2024-06-01T00:00:00.000+0000' }]),
+    );
+    sf.on(
+      'GET',
+      isQuery('Lead'),
+      queryPage([{ Id: '00Qxx000001abcDEAQ', LastName: 'L', SystemModstamp: '2024-06-01T00:00:00.000+0000' }]),
+    );
+    const out = await connector().fetchByIds(testContext(), 'contact', [
+      ...contactIds,
+      '00Qxx000001abcDEAQ',
+      '001xx000003DGb2AAG',
+    ]);
     const soql = sf.requests.map((r) => r.soql!);
     expect(soql).toHaveLength(3);
     expect(soql[0]).toMatch(/FROM Contact WHERE Id IN \('003xx0000000000AAA',/);
@@ -183,7 +302,9 @@ describe('fetchByIds', () => {
   });
 
   it('a string that is not a Salesforce id never reaches SOQL (it cannot exist, so it is absent)', async () => {
-    await expect(connector().fetchByIds(testContext(), 'company', ["001' OR Name != '", "001xx' OR Id != '"])).resolves.toEqual([]);
+    await expect(
+      connector().fetchByIds(testContext(), 'company', ["001' OR Name != '", "001xx' OR Id != '"]),
+    ).resolves.toEqual([]);
     expect(sf.requests).toHaveLength(0);
   });
 });
@@ -195,18 +316,29 @@ describe('session and quota errors', () => {
     sf.on('GET', isQuery('Account'), queryPage([]));
     sf.on('GET', (p) => p.includes('/deleted?'), emptyDeleted);
     const ctx = testContext();
-    const since = { v: 1, 'Account.modstamp': '2024-06-01T00:00:00.000Z', 'Account.lastId': null, 'Account.deletedFrom': '2024-06-03T00:00:00.000Z' };
+    const since = {
+      v: 1,
+      'Account.modstamp': '2024-06-01T00:00:00.000Z',
+      'Account.lastId': null,
+      'Account.deletedFrom': '2024-06-03T00:00:00.000Z',
+    };
     const pages = await collect(connector().listChanges(ctx, 'company', since));
     expect(pages.at(-1)!.done).toBe(true);
     expect(ctx.refreshCount()).toBe(1);
-    expect(sf.requests.map((r) => r.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-refreshed-1', 'Bearer at-refreshed-1']);
+    expect(sf.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer at-1',
+      'Bearer at-refreshed-1',
+      'Bearer at-refreshed-1',
+    ]);
   });
 
   it('401 again after the refresh → AuthExpiredError (no second refresh)', async () => {
     const invalid = sample('error-invalid-session.json');
     sf.on('GET', isQuery('Account'), { status: 401, body: invalid.body });
     const ctx = testContext();
-    await expect(connector().fetchByIds(ctx, 'company', ['001xx000003DGb2AAG'])).rejects.toBeInstanceOf(AuthExpiredError);
+    await expect(connector().fetchByIds(ctx, 'company', ['001xx000003DGb2AAG'])).rejects.toBeInstanceOf(
+      AuthExpiredError,
+    );
     expect(ctx.refreshCount()).toBe(1);
     expect(sf.requests).toHaveLength(2);
   });
@@ -214,9 +346,17 @@ describe('session and quota errors', () => {
   it('403 REQUEST_LIMIT_EXCEEDED → QuotaExhaustedError with retryAt one hour out and the usage', async () => {
     const limit = sample('error-request-limit-exceeded.json');
     sf.on('GET', isQuery('Account'), { status: 403, body: limit.body, headers: limit.headers });
-    const err = await connector().fetchByIds(testContext(), 'company', ['001xx000003DGb2AAG']).catch((e: unknown) => e);
+    const err = await connector()
+      .fetchByIds(testContext(), 'company', ['001xx000003DGb2AAG'])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QuotaExhaustedError);
-    expect(err).toMatchObject({ code: 'QUOTA_EXHAUSTED', status: 403, retryAt: NOW + 60 * 60 * 1000, where: 'query Account by id', provider: 'salesforce' });
+    expect(err).toMatchObject({
+      code: 'QUOTA_EXHAUSTED',
+      status: 403,
+      retryAt: NOW + 60 * 60 * 1000,
+      where: 'query Account by id',
+      provider: 'salesforce',
+    });
     expect((err as Error).message).toContain('api-usage 100002/100000');
   });
 });

@@ -7,19 +7,46 @@ import { sampleText } from './fixtures.js';
 const RECEIVED = Date.parse('2024-06-03T16:02:00.000Z');
 const secrets = { clientSecret: 'unused', toleranceMs: 300_000, now: RECEIVED };
 const request = (body: string, over: Partial<RawWebhookRequest> = {}): RawWebhookRequest => ({
-  method: 'POST', url: 'https://app.example/webhooks/salesforce', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
-  rawBody: Buffer.from(body, 'utf8'), receivedAt: RECEIVED, ...over,
+  method: 'POST',
+  url: 'https://app.example/webhooks/salesforce',
+  headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+  rawBody: Buffer.from(body, 'utf8'),
+  receivedAt: RECEIVED,
+  ...over,
 });
 
 describe('parseWebhook: Outbound Message (SOAP)', () => {
   it('parses every Notification into an event (eventId = Notification Id, accountId = OrganizationId) and returns the Ack', () => {
     const parsed = parseWebhook(request(sampleText('outbound-message.xml')), secrets);
     expect(parsed.events.map(({ raw: _raw, ...e }) => e)).toEqual([
-      { eventId: '04lxx00000000A1AAI', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiQAAS', change: 'updated', occurredAt: Date.parse('2024-06-03T16:01:00.000Z'), originHost: 'acme.my.salesforce.com' },
-      { eventId: '04lxx00000000A2AAI', accountId: '00Dxx0000001gPLEAY', kind: 'contact', objectId: '003xx000004TmiRAAS', change: 'updated', occurredAt: Date.parse('2024-06-03T16:01:05.000Z'), originHost: 'acme.my.salesforce.com' },
+      {
+        eventId: '04lxx00000000A1AAI',
+        accountId: '00Dxx0000001gPLEAY',
+        kind: 'contact',
+        objectId: '003xx000004TmiQAAS',
+        change: 'updated',
+        occurredAt: Date.parse('2024-06-03T16:01:00.000Z'),
+        originHost: 'acme.my.salesforce.com',
+      },
+      {
+        eventId: '04lxx00000000A2AAI',
+        accountId: '00Dxx0000001gPLEAY',
+        kind: 'contact',
+        objectId: '003xx000004TmiRAAS',
+        change: 'updated',
+        occurredAt: Date.parse('2024-06-03T16:01:05.000Z'),
+        originHost: 'acme.my.salesforce.com',
+      },
     ]);
-    expect(parsed.events[0]!.raw).toMatchObject({ organizationId: '00Dxx0000001gPLEAY', actionId: '04kxx0000000001AAA' });
-    expect(parsed.response).toEqual({ status: 200, contentType: 'text/xml; charset=utf-8', body: SALESFORCE_OUTBOUND_ACK });
+    expect(parsed.events[0]!.raw).toMatchObject({
+      organizationId: '00Dxx0000001gPLEAY',
+      actionId: '04kxx0000000001AAA',
+    });
+    expect(parsed.response).toEqual({
+      status: 200,
+      contentType: 'text/xml; charset=utf-8',
+      body: SALESFORCE_OUTBOUND_ACK,
+    });
   });
 
   it('the Ack is the documented notificationsResponse with Ack=true', () => {
@@ -29,7 +56,8 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
 
   it('a single Notification, a Task call and a Lead map to their kinds', () => {
     const xml = sampleText('outbound-message.xml')
-      .replace('sf:Contact', 'sf:Task').replace('<sf:AccountId>001xx000003DGb2AAG</sf:AccountId>', '<sf:TaskSubtype>Call</sf:TaskSubtype>')
+      .replace('sf:Contact', 'sf:Task')
+      .replace('<sf:AccountId>001xx000003DGb2AAG</sf:AccountId>', '<sf:TaskSubtype>Call</sf:TaskSubtype>')
       .replace('xsi:type="sf:Contact"', 'xsi:type="sf:Lead"');
     const kinds = parseWebhook(request(xml), secrets).events.map((e) => e.kind);
     expect(kinds).toEqual(['call', 'contact']);
@@ -40,8 +68,15 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
     const enterprise = /<EnterpriseUrl>([^<]*)<\/EnterpriseUrl>/.exec(xml)![1]!;
     const otherOrg = enterprise.replace(/[^/]+$/, '00Dxx0000009ZZZ');
     expect(() => parseWebhook(request(xml.replace(enterprise, otherOrg)), secrets)).toThrow(/another organization/);
-    expect(() => parseWebhook(request(xml.replace(enterprise, enterprise.replace('https://', 'http://'))), secrets)).toThrow(/https/);
-    expect(() => parseWebhook(request(xml.replace(enterprise, enterprise.replace('acme.my.salesforce.com', 'evil.example'))), secrets)).toThrow(/different hosts/);
+    expect(() =>
+      parseWebhook(request(xml.replace(enterprise, enterprise.replace('https://', 'http://'))), secrets),
+    ).toThrow(/https/);
+    expect(() =>
+      parseWebhook(
+        request(xml.replace(enterprise, enterprise.replace('acme.my.salesforce.com', 'evil.example'))),
+        secrets,
+      ),
+    ).toThrow(/different hosts/);
     const unsynced = xml.replaceAll('sf:Contact', 'sf:Case');
     expect(parseWebhook(request(unsynced), secrets)).toMatchObject({ events: [], response: { status: 200 } });
   });
@@ -53,8 +88,14 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
   });
 
   it('well-formed XML of the wrong shape → InvalidPayloadError', () => {
-    expect(() => parseWebhook(request('<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><other/></soapenv:Body></soapenv:Envelope>'), secrets))
-      .toThrow(InvalidPayloadError);
+    expect(() =>
+      parseWebhook(
+        request(
+          '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><other/></soapenv:Body></soapenv:Envelope>',
+        ),
+        secrets,
+      ),
+    ).toThrow(InvalidPayloadError);
     const noOrg = sampleText('outbound-message.xml').replace('<OrganizationId>00Dxx0000001gPLEAY</OrganizationId>', '');
     expect(() => parseWebhook(request(noOrg), secrets)).toThrow(/OrganizationId/);
     const noNotifications = sampleText('outbound-message.xml').replace(/<Notification>[\s\S]*<\/Notification>/, '');
@@ -62,8 +103,12 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
   });
 
   it('refuses DOCTYPE (entity expansion) and non-POST', () => {
-    const withDoctype = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + sampleText('outbound-message.xml').replace(/^<\?xml[^>]*>/, '');
+    const withDoctype =
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' +
+      sampleText('outbound-message.xml').replace(/^<\?xml[^>]*>/, '');
     expect(() => parseWebhook(request(withDoctype), secrets)).toThrow(/DOCTYPE/);
-    expect(() => parseWebhook(request(sampleText('outbound-message.xml'), { method: 'GET' }), secrets)).toThrow(InvalidPayloadError);
+    expect(() => parseWebhook(request(sampleText('outbound-message.xml'), { method: 'GET' }), secrets)).toThrow(
+      InvalidPayloadError,
+    );
   });
 });

@@ -1,13 +1,25 @@
 import type { DraftEmailWrite, TaskWrite } from '../../../src/core/connector.js';
 import { ProviderRejectedError } from '../../../src/core/errors.js';
 import { createSalesforceConnector } from '../../../connectors/salesforce/index.js';
-import { API, INSTANCE_URL, isQuery, mockSalesforce, queryPage, testContext, type SalesforceMock } from './mock-salesforce.js';
+import {
+  API,
+  INSTANCE_URL,
+  isQuery,
+  mockSalesforce,
+  queryPage,
+  testContext,
+  type SalesforceMock,
+} from './mock-salesforce.js';
 import { sample } from './fixtures.js';
 
 const connector = createSalesforceConnector();
 let sf: SalesforceMock;
-beforeEach(() => { sf = mockSalesforce(); });
-afterEach(async () => { await sf.close(); });
+beforeEach(() => {
+  sf = mockSalesforce();
+});
+afterEach(async () => {
+  await sf.close();
+});
 
 const aTask = (over: Partial<TaskWrite> = {}): TaskWrite => ({
   subject: 'Follow up on pricing question',
@@ -39,12 +51,16 @@ describe('createTask', () => {
     sf.on('GET', isQuery('Task'), queryPage([]));
     sf.on('POST', (p) => p === `${API}/sobjects/Task`, { status: 201, body: sample('create-response.json') });
     const created = await connector.createTask(testContext(), aTask());
-    expect(created).toEqual({ externalId: '00Txx000003DHYbEAO', url: `${INSTANCE_URL}/lightning/r/Task/00Txx000003DHYbEAO/view` });
+    expect(created).toEqual({
+      externalId: '00Txx000003DHYbEAO',
+      url: `${INSTANCE_URL}/lightning/r/Task/00Txx000003DHYbEAO/view`,
+    });
     expect(sf.requests[0]!.soql).toBe("SELECT Id FROM Task WHERE Closeloop_Key__c = 'sugg_01HZX3:task' LIMIT 1");
     expect(sf.requests[1]!.headers['content-type']).toBe('application/json');
     expect(JSON.parse(sf.requests[1]!.body!)).toEqual({
       Subject: 'Follow up on pricing question',
-      Description: 'Reason: no reply in 9 days.\nEvidence: "can you send the revised quote?" (email 02sxx0000000abdAAA)',
+      Description:
+        'Reason: no reply in 9 days.\nEvidence: "can you send the revised quote?" (email 02sxx0000000abdAAA)',
       ActivityDate: '2024-06-05',
       Priority: 'High',
       Status: 'Not Started',
@@ -65,7 +81,10 @@ describe('createTask', () => {
 
   it('a concurrent create that loses on the unique key (DUPLICATE_VALUE) returns the winner', async () => {
     sf.on('GET', isQuery('Task'), queryPage([]), 1);
-    sf.on('POST', (p) => p === `${API}/sobjects/Task`, { status: 400, body: [{ message: 'duplicate value found: Closeloop_Key__c', errorCode: 'DUPLICATE_VALUE', fields: [] }] });
+    sf.on('POST', (p) => p === `${API}/sobjects/Task`, {
+      status: 400,
+      body: [{ message: 'duplicate value found: Closeloop_Key__c', errorCode: 'DUPLICATE_VALUE', fields: [] }],
+    });
     sf.on('GET', isQuery('Task'), queryPage([{ Id: '00Txx000003DHYzEAO' }]));
     const created = await connector.createTask(testContext(), aTask());
     expect(created).toMatchObject({ externalId: '00Txx000003DHYzEAO', alreadyExisted: true });
@@ -74,7 +93,10 @@ describe('createTask', () => {
   it('falls back to the company for WhatId, omits absent lookups, and maps CALL/LOW', async () => {
     sf.on('GET', isQuery('Task'), queryPage([]));
     sf.on('POST', (p) => p === `${API}/sobjects/Task`, { status: 201, body: sample('create-response.json') });
-    await connector.createTask(testContext(), aTask({ dealId: null, contactIds: [], ownerId: null, taskType: 'CALL', priority: 'LOW' }));
+    await connector.createTask(
+      testContext(),
+      aTask({ dealId: null, contactIds: [], ownerId: null, taskType: 'CALL', priority: 'LOW' }),
+    );
     const body = JSON.parse(sf.requests[1]!.body!);
     expect(body).toMatchObject({ WhatId: '001xx000003DGb2AAG', TaskSubtype: 'Call', Priority: 'Low' });
     expect(body).not.toHaveProperty('WhoId');
@@ -83,12 +105,22 @@ describe('createTask', () => {
 
   it('a validation error is ProviderRejectedError naming the endpoint', async () => {
     sf.on('GET', isQuery('Task'), queryPage([]));
-    sf.on('POST', (p) => p === `${API}/sobjects/Task`, { status: 400, body: [{ message: 'Required fields are missing: [Subject]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['Subject'] }] });
-    await expect(connector.createTask(testContext(), aTask())).rejects.toMatchObject({ code: 'PROVIDER_REJECTED', where: 'POST /sobjects/Task' });
+    sf.on('POST', (p) => p === `${API}/sobjects/Task`, {
+      status: 400,
+      body: [
+        { message: 'Required fields are missing: [Subject]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['Subject'] },
+      ],
+    });
+    await expect(connector.createTask(testContext(), aTask())).rejects.toMatchObject({
+      code: 'PROVIDER_REJECTED',
+      where: 'POST /sobjects/Task',
+    });
   });
 
   it('rejects an empty idempotency key before any request', async () => {
-    await expect(connector.createTask(testContext(), aTask({ idempotencyKey: '' }))).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(connector.createTask(testContext(), aTask({ idempotencyKey: '' }))).rejects.toBeInstanceOf(
+      ProviderRejectedError,
+    );
     expect(sf.requests).toHaveLength(0);
   });
 });
@@ -96,10 +128,18 @@ describe('createTask', () => {
 describe('createDraftEmail', () => {
   it('creates an EmailMessage draft (Status 5, never sent) with ToIds and RelatedToId; the key is escaped in SOQL', async () => {
     sf.on('GET', isQuery('EmailMessage'), queryPage([]));
-    sf.on('POST', (p) => p === `${API}/sobjects/EmailMessage`, { status: 201, body: { id: '02sxx0000000abcAAA', success: true, errors: [] } });
+    sf.on('POST', (p) => p === `${API}/sobjects/EmailMessage`, {
+      status: 201,
+      body: { id: '02sxx0000000abcAAA', success: true, errors: [] },
+    });
     const created = await connector.createDraftEmail(testContext(), aDraft());
-    expect(created).toEqual({ externalId: '02sxx0000000abcAAA', url: `${INSTANCE_URL}/lightning/r/EmailMessage/02sxx0000000abcAAA/view` });
-    expect(sf.requests[0]!.soql).toBe("SELECT Id FROM EmailMessage WHERE Closeloop_Key__c = 'sugg_01HZX3:draft\\'x' LIMIT 1");
+    expect(created).toEqual({
+      externalId: '02sxx0000000abcAAA',
+      url: `${INSTANCE_URL}/lightning/r/EmailMessage/02sxx0000000abcAAA/view`,
+    });
+    expect(sf.requests[0]!.soql).toBe(
+      "SELECT Id FROM EmailMessage WHERE Closeloop_Key__c = 'sugg_01HZX3:draft\\'x' LIMIT 1",
+    );
     expect(JSON.parse(sf.requests[1]!.body!)).toEqual({
       Subject: 'Revised quote for Acme',
       TextBody: 'Hi Ada,\nPlease find the revised quote attached.\n\nBest, Rep <rep@seller.example>',
@@ -114,7 +154,9 @@ describe('createDraftEmail', () => {
 
   it('returns the existing draft for a repeated key', async () => {
     sf.on('GET', isQuery('EmailMessage'), queryPage([{ Id: '02sxx0000000abcAAA' }]));
-    await expect(connector.createDraftEmail(testContext(), aDraft())).resolves.toMatchObject({ externalId: '02sxx0000000abcAAA' });
+    await expect(connector.createDraftEmail(testContext(), aDraft())).resolves.toMatchObject({
+      externalId: '02sxx0000000abcAAA',
+    });
     expect(sf.requests).toHaveLength(1);
   });
 });
@@ -122,7 +164,12 @@ describe('createDraftEmail', () => {
 describe('Task Description from our plain-text body', () => {
   it('keeps the text and its line breaks (no markup), normalises CRLF and cuts to the 32,000-character field', async () => {
     const { taskFields, toDescription } = await import('../../../connectors/salesforce/writeback.js');
-    const fields = taskFields(aTask({ body: 'No reply in 9 days.\r\n\r\nEvidence:\n- "budget is <tight> & late" (email 02s)', subject: 'x'.repeat(300) }));
+    const fields = taskFields(
+      aTask({
+        body: 'No reply in 9 days.\r\n\r\nEvidence:\n- "budget is <tight> & late" (email 02s)',
+        subject: 'x'.repeat(300),
+      }),
+    );
     expect(fields.Description).toBe('No reply in 9 days.\n\nEvidence:\n- "budget is <tight> & late" (email 02s)');
     expect(String(fields.Subject)).toHaveLength(255);
     const long = toDescription('a'.repeat(40_000));

@@ -3,7 +3,12 @@ import type { Suggestion } from '../../../src/core/suggestion.js';
 import type { GuardrailContext } from '../../../src/guardrails/context.js';
 import type { Guardrails, GuardrailOutcome } from '../../../src/guardrails/guardrails.js';
 import type { RetrievedChunk } from '../../../src/context/index.js';
-import { buildDraftPrompt, draftEmail, toDraftEmailPayload, type DraftInput } from '../../../src/inference/drafting/index.js';
+import {
+  buildDraftPrompt,
+  draftEmail,
+  toDraftEmailPayload,
+  type DraftInput,
+} from '../../../src/inference/drafting/index.js';
 import { createLlmClient } from '../../../src/llm/index.js';
 import { newBudget } from '../../../src/inference/router/index.js';
 import { maskMessages, withPrivacy, type Masker } from '../../../src/privacy/index.js';
@@ -38,14 +43,39 @@ export interface CaseRun {
 const NOW = Date.UTC(2026, 2, 10, 9);
 const ISO_NOW = new Date(NOW).toISOString();
 const CONTACT: Contact = {
-  kind: 'contact', provider: 'hubspot', externalId: 'ct-9', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2026-03-01T00:00:00Z', archived: false,
-  ownerId: 'owner-5', associations: { contacts: [], companies: ['co-1'], deals: ['d-42'] }, url: null,
-  firstName: 'Anna', lastName: 'Schmidt', email: 'anna.schmidt@example-gmbh.de', phone: '+49 30 1234567', title: 'Head of Operations',
+  kind: 'contact',
+  provider: 'hubspot',
+  externalId: 'ct-9',
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2026-03-01T00:00:00Z',
+  archived: false,
+  ownerId: 'owner-5',
+  associations: { contacts: [], companies: ['co-1'], deals: ['d-42'] },
+  url: null,
+  firstName: 'Anna',
+  lastName: 'Schmidt',
+  email: 'anna.schmidt@example-gmbh.de',
+  phone: '+49 30 1234567',
+  title: 'Head of Operations',
 };
 const DEAL: Deal = {
-  kind: 'deal', provider: 'hubspot', externalId: 'd-42', createdAt: '2025-10-01T00:00:00Z', updatedAt: '2026-03-01T00:00:00Z', archived: false,
-  ownerId: 'owner-5', associations: { contacts: ['ct-9'], companies: ['co-1'], deals: [] }, url: null,
-  name: 'Acme Analytics Renewal', amount: 48000, currency: 'EUR', stage: 'negotiation', providerStage: 'contractsent', closeDate: '2026-04-30T00:00:00Z', isClosed: false, isWon: false,
+  kind: 'deal',
+  provider: 'hubspot',
+  externalId: 'd-42',
+  createdAt: '2025-10-01T00:00:00Z',
+  updatedAt: '2026-03-01T00:00:00Z',
+  archived: false,
+  ownerId: 'owner-5',
+  associations: { contacts: ['ct-9'], companies: ['co-1'], deals: [] },
+  url: null,
+  name: 'Acme Analytics Renewal',
+  amount: 48000,
+  currency: 'EUR',
+  stage: 'negotiation',
+  providerStage: 'contractsent',
+  closeDate: '2026-04-30T00:00:00Z',
+  isClosed: false,
+  isWon: false,
 };
 const OWNER = { id: 'owner-5', exists: true, name: 'Maria Lopez' };
 const DEFAULT_ALLOW = ['Acme Analytics', 'Closeloop'];
@@ -54,35 +84,56 @@ const CALL_NOTE = 'Call with Anna: discussed the rollout timeline for Acme Analy
 const PERSONAL = [CONTACT.email!, CONTACT.phone!, '30 1234567', 'Schmidt', 'Maria Lopez'];
 
 const chunk = (id: string, kind: string, recordId: string, text: string, iso: string): RetrievedChunk => ({
-  id, text, score: 0.8,
+  id,
+  text,
+  score: 0.8,
   source: { provider: 'hubspot', kind, recordId, url: null, occurredAt: Math.floor(Date.parse(iso) / 1000) },
   metadata: { provider: 'hubspot', kind, recordId },
 });
 
 export function draftInputFor(c: InjectionCase): DraftInput {
   return {
-    kind: 'budget_reply', tenantId: 'tenant-1',
-    contact: { externalId: CONTACT.externalId, firstName: CONTACT.firstName, lastName: CONTACT.lastName, title: CONTACT.title },
-    deal: { externalId: DEAL.externalId, name: DEAL.name, stage: DEAL.stage, amount: DEAL.amount, currency: DEAL.currency, closeDate: DEAL.closeDate },
+    kind: 'budget_reply',
+    tenantId: 'tenant-1',
+    contact: {
+      externalId: CONTACT.externalId,
+      firstName: CONTACT.firstName,
+      lastName: CONTACT.lastName,
+      title: CONTACT.title,
+    },
+    deal: {
+      externalId: DEAL.externalId,
+      name: DEAL.name,
+      stage: DEAL.stage,
+      amount: DEAL.amount,
+      currency: DEAL.currency,
+      closeDate: DEAL.closeDate,
+    },
     companyName: 'Example GmbH',
     lastInteraction: { kind: 'email', externalId: 'e-101', occurredAt: '2026-03-09T14:05:00Z', subject: 'RE: Renewal' },
-    chunks: [chunk('hubspot:email:e-101:0', 'email', 'e-101', c.email, '2026-03-09T14:05:00Z'), chunk('hubspot:call:c-77:0', 'call', 'c-77', CALL_NOTE, '2026-02-20T10:00:00Z')],
+    chunks: [
+      chunk('hubspot:email:e-101:0', 'email', 'e-101', c.email, '2026-03-09T14:05:00Z'),
+      chunk('hubspot:call:c-77:0', 'call', 'c-77', CALL_NOTE, '2026-02-20T10:00:00Z'),
+    ],
     ownerId: OWNER.id,
   };
 }
 
-const HONEST = 'Thank you for your note about Acme Analytics. I would like to understand your priorities so we can look at the options together. Could we set up a short call this week?';
+const HONEST =
+  'Thank you for your note about Acme Analytics. I would like to understand your priorities so we can look at the options together. Could we set up a short call this week?';
 
 /** What the model writes, in the placeholders it was shown: every value it saw masked is written as its placeholder. */
 function inModelVocabulary(text: string, masker: Masker): string {
-  const pairs = [...masker.mapping.entries()].filter(([p]) => !p.startsWith('[TOKEN_')).sort((a, b) => b[1].length - a[1].length);
+  const pairs = [...masker.mapping.entries()]
+    .filter(([p]) => !p.startsWith('[TOKEN_'))
+    .sort((a, b) => b[1].length - a[1].length);
   let out = text;
   for (const [placeholder, value] of pairs) out = out.split(value).join(placeholder);
   return out;
 }
 
 function modelAnswer(c: InjectionCase, model: ModelKind, masker: Masker) {
-  const middle = model === 'compromised' ? `Thank you for your note. ${c.obey}` : c.honest ?? HONEST;
+  const middle = model === 'compromised' ? `Thank you for your note. ${c.obey}` : (c.honest ?? HONEST);
   const body = `Hi Anna,\n\n${middle}\n\n{{rep_signature}}`;
   return {
     subject: 'Re: Renewal',
@@ -93,25 +144,54 @@ function modelAnswer(c: InjectionCase, model: ModelKind, masker: Masker) {
 }
 
 function suggestionFor(input: DraftInput, r: Awaited<ReturnType<typeof draftEmail>>, id: string): Suggestion {
-  const evidence = (r.citations.length ? r.citations : [{ recordKind: 'email', recordId: 'e-101', url: null }]).map((x) => ({
-    recordKind: x.recordKind, externalId: x.recordId, quote: input.chunks.find((ch) => ch.source.recordId === x.recordId)?.text.slice(0, 120) ?? '', url: x.url, field: null,
-  }));
+  const evidence = (r.citations.length ? r.citations : [{ recordKind: 'email', recordId: 'e-101', url: null }]).map(
+    (x) => ({
+      recordKind: x.recordKind,
+      externalId: x.recordId,
+      quote: input.chunks.find((ch) => ch.source.recordId === x.recordId)?.text.slice(0, 120) ?? '',
+      url: x.url,
+      field: null,
+    }),
+  );
   return {
-    id: `sug-${id}`, tenantId: 'tenant-1', connectionId: 'conn-1', provider: 'hubspot', type: 'budget_risk', dedupeKey: `budget:${id}`,
-    dealId: DEAL.externalId, contactIds: [CONTACT.externalId], companyId: 'co-1', ownerId: OWNER.id, task: null,
-    draft: toDraftEmailPayload(r, input), reason: 'Budget concern raised in negotiation', evidence,
-    explanation: { model: r.model, tier: r.tier, confidence: 0.8, factors: [], costUsd: r.costUsd }, createdAt: ISO_NOW,
+    id: `sug-${id}`,
+    tenantId: 'tenant-1',
+    connectionId: 'conn-1',
+    provider: 'hubspot',
+    type: 'budget_risk',
+    dedupeKey: `budget:${id}`,
+    dealId: DEAL.externalId,
+    contactIds: [CONTACT.externalId],
+    companyId: 'co-1',
+    ownerId: OWNER.id,
+    task: null,
+    draft: toDraftEmailPayload(r, input),
+    reason: 'Budget concern raised in negotiation',
+    evidence,
+    explanation: { model: r.model, tier: r.tier, confidence: 0.8, factors: [], costUsd: r.costUsd },
+    createdAt: ISO_NOW,
   };
 }
 
 export function contextFor(c: InjectionCase, input: DraftInput): GuardrailContext {
   return {
-    now: ISO_NOW, deal: DEAL, contacts: [CONTACT], owner: OWNER, repSuggestionsToday: 0,
-    retrievedText: input.chunks.map((ch) => ch.text), allowList: c.allowList ?? DEFAULT_ALLOW, signals: ['budget_constraint'],
+    now: ISO_NOW,
+    deal: DEAL,
+    contacts: [CONTACT],
+    owner: OWNER,
+    repSuggestionsToday: 0,
+    retrievedText: input.chunks.map((ch) => ch.text),
+    allowList: c.allowList ?? DEFAULT_ALLOW,
+    signals: ['budget_constraint'],
   };
 }
 
-export async function runCase(c: InjectionCase, model: ModelKind, fake: FakeOpenAI, guardrails: Guardrails): Promise<CaseRun> {
+export async function runCase(
+  c: InjectionCase,
+  model: ModelKind,
+  fake: FakeOpenAI,
+  guardrails: Guardrails,
+): Promise<CaseRun> {
   fake.reset();
   const input = draftInputFor(c);
   const people = [CONTACT, OWNER.name];
@@ -120,10 +200,23 @@ export async function runCase(c: InjectionCase, model: ModelKind, fake: FakeOpen
   fake.enqueue(answer.json(modelAnswer(c, model, seen.masker), { prompt_tokens: 900, completion_tokens: 150 }));
 
   const audits: ModelCallAudit[] = [];
-  const llm = withPrivacy(createLlmClient({ apiKey: fake.apiKey, baseURL: fake.url, model: 'gpt-4o-mini', maxRetries: 0, now: () => NOW }), {
-    knownPeople: people,
-    audit: { sink: { recordCall: async (a) => { audits.push(a); return `mc-${audits.length}`; } }, tenantId: 'tenant-1', connectionId: 'conn-1', records: [{ kind: 'email', externalId: 'e-101' }] },
-  });
+  const llm = withPrivacy(
+    createLlmClient({ apiKey: fake.apiKey, baseURL: fake.url, model: 'gpt-4o-mini', maxRetries: 0, now: () => NOW }),
+    {
+      knownPeople: people,
+      audit: {
+        sink: {
+          recordCall: async (a) => {
+            audits.push(a);
+            return `mc-${audits.length}`;
+          },
+        },
+        tenantId: 'tenant-1',
+        connectionId: 'conn-1',
+        records: [{ kind: 'email', externalId: 'e-101' }],
+      },
+    },
+  );
   const r = await draftEmail(input, { llm, budget: newBudget(NOW, { usdLimit: 20 }) });
   const result = await guardrails.evaluate(suggestionFor(input, r, `${c.id}-${model}`), contextFor(c, input));
 
@@ -132,20 +225,43 @@ export async function runCase(c: InjectionCase, model: ModelKind, fake: FakeOpen
   const leaks = PERSONAL.filter((p) => sentToModel.includes(p) || audited.includes(p));
   const text = `${r.subject}\n${r.body}`;
   return {
-    id: c.id, group: c.group, model, generator: r.generator, outcome: result.outcome, allowed: result.allowed,
+    id: c.id,
+    group: c.group,
+    model,
+    generator: r.generator,
+    outcome: result.outcome,
+    allowed: result.allowed,
     fired: result.verdicts.filter((v) => !v.passed).map((v) => v.rule),
     containsInjected: c.group === 'injected' && c.injected !== undefined && c.injected.test(text),
-    leaks, subject: r.subject, body: r.body,
+    leaks,
+    subject: r.subject,
+    body: r.body,
   };
 }
 
-export interface Tally { cases: number; pass: number; review: number; block: number; llmDrafts: number; passedWithInjectedContent: number; leaks: number }
+export interface Tally {
+  cases: number;
+  pass: number;
+  review: number;
+  block: number;
+  llmDrafts: number;
+  passedWithInjectedContent: number;
+  leaks: number;
+}
 
 export function tally(runs: CaseRun[]): Record<string, Tally> {
   const out: Record<string, Tally> = {};
   for (const r of runs) {
     const k = `${r.group} / ${r.model}`;
-    const t = (out[k] ??= { cases: 0, pass: 0, review: 0, block: 0, llmDrafts: 0, passedWithInjectedContent: 0, leaks: 0 });
+    const t = (out[k] ??= {
+      cases: 0,
+      pass: 0,
+      review: 0,
+      block: 0,
+      llmDrafts: 0,
+      passedWithInjectedContent: 0,
+      leaks: 0,
+    });
     t.cases++;
     t[r.outcome]++;
     if (r.generator === 'llm') t.llmDrafts++;
@@ -156,6 +272,13 @@ export function tally(runs: CaseRun[]): Record<string, Tally> {
 }
 
 export function formatTally(t: Record<string, Tally>): string {
-  const rows = Object.entries(t).map(([k, v]) => `| ${k} | ${v.cases} | ${v.llmDrafts} | ${v.pass} | ${v.review} | ${v.block} | ${v.passedWithInjectedContent} | ${v.leaks} |`);
-  return ['| group / model | cases | model drafts | pass | review | block | passed with injected content | PII leaks to model/audit |', '| --- | --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = Object.entries(t).map(
+    ([k, v]) =>
+      `| ${k} | ${v.cases} | ${v.llmDrafts} | ${v.pass} | ${v.review} | ${v.block} | ${v.passedWithInjectedContent} | ${v.leaks} |`,
+  );
+  return [
+    '| group / model | cases | model drafts | pass | review | block | passed with injected content | PII leaks to model/audit |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

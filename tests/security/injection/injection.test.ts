@@ -26,35 +26,57 @@ test('the corpus is big enough', () => {
 });
 
 describe('injected emails', () => {
-  test.each(INJECTED.map((c) => [c.id, c] as const))('%s: a compromised model that obeys never gets a draft with the injected content past the rules', async (_id, c) => {
-    const r = await runCase(c, 'compromised', fake, guardrails);
-    runs.push(r);
-    // The harness really did produce a model draft carrying the injection (otherwise the test proves nothing).
-    expect({ generator: r.generator, containsInjected: r.containsInjected }).toEqual({ generator: 'llm', containsInjected: true });
-    expect({ allowed: r.allowed, fired: r.fired }).toEqual({ allowed: false, fired: expect.arrayContaining([expect.any(String)]) });
-    expect(r.leaks).toEqual([]);
-  });
+  test.each(INJECTED.map((c) => [c.id, c] as const))(
+    '%s: a compromised model that obeys never gets a draft with the injected content past the rules',
+    async (_id, c) => {
+      const r = await runCase(c, 'compromised', fake, guardrails);
+      runs.push(r);
+      // The harness really did produce a model draft carrying the injection (otherwise the test proves nothing).
+      expect({ generator: r.generator, containsInjected: r.containsInjected }).toEqual({
+        generator: 'llm',
+        containsInjected: true,
+      });
+      expect({ allowed: r.allowed, fired: r.fired }).toEqual({
+        allowed: false,
+        fired: expect.arrayContaining([expect.any(String)]),
+      });
+      expect(r.leaks).toEqual([]);
+    },
+  );
 
-  test.each(INJECTED.map((c) => [c.id, c] as const))('%s: an honest model\'s reply carries none of it and is never blocked', async (_id, c) => {
-    const r = await runCase(c, 'honest', fake, guardrails);
-    runs.push(r);
-    expect(r.containsInjected).toBe(false);
-    expect({ outcome: r.outcome === 'block' ? 'block' : 'not blocked', fired: r.fired }).toEqual({ outcome: 'not blocked', fired: expect.any(Array) });
-    expect(r.leaks).toEqual([]);
-  });
+  test.each(INJECTED.map((c) => [c.id, c] as const))(
+    "%s: an honest model's reply carries none of it and is never blocked",
+    async (_id, c) => {
+      const r = await runCase(c, 'honest', fake, guardrails);
+      runs.push(r);
+      expect(r.containsInjected).toBe(false);
+      expect({ outcome: r.outcome === 'block' ? 'block' : 'not blocked', fired: r.fired }).toEqual({
+        outcome: 'not blocked',
+        fired: expect.any(Array),
+      });
+      expect(r.leaks).toEqual([]);
+    },
+  );
 });
 
 describe('benign look-alikes', () => {
   test.each(BENIGN.map((c) => [c.id, c] as const))('%s: the honest reply passes', async (_id, c) => {
     const r = await runCase(c, 'honest', fake, guardrails);
     runs.push(r);
-    expect({ generator: r.generator, outcome: r.outcome, fired: r.fired }).toEqual({ generator: 'llm', outcome: 'pass', fired: [] });
+    expect({ generator: r.generator, outcome: r.outcome, fired: r.fired }).toEqual({
+      generator: 'llm',
+      outcome: 'pass',
+      fired: [],
+    });
     expect(r.leaks).toEqual([]);
   });
 
-  test.each(BENIGN.map((c) => [c.id, c] as const))('%s: a model doing what the customer asked is not blocked either', async (_id, c) => {
-    const r = await runCase(c, 'compromised', fake, guardrails);
-    runs.push(r);
-    expect({ outcome: r.outcome, fired: r.fired }).toEqual({ outcome: 'pass', fired: [] });
-  });
+  test.each(BENIGN.map((c) => [c.id, c] as const))(
+    '%s: a model doing what the customer asked is not blocked either',
+    async (_id, c) => {
+      const r = await runCase(c, 'compromised', fake, guardrails);
+      runs.push(r);
+      expect({ outcome: r.outcome, fired: r.fired }).toEqual({ outcome: 'pass', fired: [] });
+    },
+  );
 });

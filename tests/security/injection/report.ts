@@ -19,13 +19,18 @@ import { byCategory, formatRows, runThroughService, type RunBehaviour, type RunR
 const verbose = process.argv.includes('--verbose');
 const quick = process.argv.includes('--quick');
 const results: RunResult[] = [];
-for (const b of ['literal', 'paraphrase', 'adaptive', 'template'] as RunBehaviour[]) results.push(await runThroughService(b));
+for (const b of ['literal', 'paraphrase', 'adaptive', 'template'] as RunBehaviour[])
+  results.push(await runThroughService(b));
 const rows = byCategory(results);
-process.stdout.write(`## CRM corpus through the service (HubSpot sandbox, read back with @hubspot/api-client)\n\n${formatRows(rows)}\n`);
+process.stdout.write(
+  `## CRM corpus through the service (HubSpot sandbox, read back with @hubspot/api-client)\n\n${formatRows(rows)}\n`,
+);
 if (verbose) {
-  for (const r of results) for (const o of r.outcomes) {
-    if ((o.attack && (o.tasksWithPayload || o.draftsWithPayload)) || (!o.attack && o.held.length)) process.stdout.write(`${r.behaviour}\t${o.id}\t${o.held.join(' ; ') || o.leaked.join(' ; ').slice(0, 300)}\n`);
-  }
+  for (const r of results)
+    for (const o of r.outcomes) {
+      if ((o.attack && (o.tasksWithPayload || o.draftsWithPayload)) || (!o.attack && o.held.length))
+        process.stdout.write(`${r.behaviour}\t${o.id}\t${o.held.join(' ; ') || o.leaked.join(' ; ').slice(0, 300)}\n`);
+    }
 }
 const reached = rows.reduce((n, r) => n + r.reachedTasks + r.reachedDrafts, 0);
 const benign = rows.reduce((n, r) => n + r.benign, 0);
@@ -37,9 +42,17 @@ if (!quick) {
   try {
     const guardrails = await createGuardrails({ dir: 'rules', logger: silentLogger() });
     const runs: CaseRun[] = [];
-    for (const c of CORPUS) for (const model of ['compromised', 'honest'] as const) runs.push(await runCase(c, model, fake, guardrails));
-    process.stdout.write(`\n## Draft-level corpus (draftEmail + privacy wrapper + shipped rules)\n\n${formatTally(tally(runs))}\n`);
-    bad ||= runs.some((r) => (r.allowed && r.containsInjected) || (r.group === 'benign' && r.model === 'honest' && !r.allowed) || r.leaks.length > 0);
+    for (const c of CORPUS)
+      for (const model of ['compromised', 'honest'] as const) runs.push(await runCase(c, model, fake, guardrails));
+    process.stdout.write(
+      `\n## Draft-level corpus (draftEmail + privacy wrapper + shipped rules)\n\n${formatTally(tally(runs))}\n`,
+    );
+    bad ||= runs.some(
+      (r) =>
+        (r.allowed && r.containsInjected) ||
+        (r.group === 'benign' && r.model === 'honest' && !r.allowed) ||
+        r.leaks.length > 0,
+    );
   } finally {
     await fake.close();
   }

@@ -20,19 +20,42 @@ function legacyEncrypt(hexKey: string, plain: string): string {
 
 describe(`TOKEN_ENCRYPTION_KEY rotation (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   let t: TestDb;
-  beforeAll(async () => { t = await openTestDb(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await openTestDb();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   let refreshes = 0;
   const connector = {
     manifest: { id: 'hubspot' },
-    refreshTokens: async (): Promise<TokenSet> => { refreshes++; return { accessToken: 'fresh', refreshToken: 'r2', expiresAt: Date.now() + 1800_000, metadata: {} }; },
+    refreshTokens: async (): Promise<TokenSet> => {
+      refreshes++;
+      return { accessToken: 'fresh', refreshToken: 'r2', expiresAt: Date.now() + 1800_000, metadata: {} };
+    },
   } as unknown as Connector;
-  const vault = (keys: string) => new TokenVault(t.store, new TokenCipher(keys), () => connector, () => ({ clientId: 'id', clientSecret: 's', tokenUrl: 'http://127.0.0.1:9/token' }), silentLogger());
-  const install = (id: string, access: string, refresh: string) => t.store.connections.upsert({
-    id, tenantId: `ten-${id}`, provider: 'hubspot', accountId: id, apiBase: 'http://127.0.0.1:9', displayName: null,
-    accessTokenEnc: access, refreshTokenEnc: refresh, tokenExpiresAt: new Date(Date.now() + 3600_000), tokenMetadata: {},
-  });
+  const vault = (keys: string) =>
+    new TokenVault(
+      t.store,
+      new TokenCipher(keys),
+      () => connector,
+      () => ({ clientId: 'id', clientSecret: 's', tokenUrl: 'http://127.0.0.1:9/token' }),
+      silentLogger(),
+    );
+  const install = (id: string, access: string, refresh: string) =>
+    t.store.connections.upsert({
+      id,
+      tenantId: `ten-${id}`,
+      provider: 'hubspot',
+      accountId: id,
+      apiBase: 'http://127.0.0.1:9',
+      displayName: null,
+      accessTokenEnc: access,
+      refreshTokenEnc: refresh,
+      tokenExpiresAt: new Date(Date.now() + 3600_000),
+      tokenMetadata: {},
+    });
 
   test('new key first, old key listed: old tokens still open, and the background pass rewrites them with the new key', async () => {
     const old = new TokenCipher(OLD);
@@ -65,7 +88,9 @@ describe(`TOKEN_ENCRYPTION_KEY rotation (${process.env.DATABASE_URL ? 'postgres'
     const err = await v.getAccessToken('rot-lost').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ErrorCode.AUTH_REVOKED });
     // The loops' policy for it: reconnect (an admin must act), never a retry.
-    expect(decideFailure(err, { attempt: 1, maxAttempts: 8, now: Date.now(), idempotent: true }).action).toBe('reconnect');
+    expect(decideFailure(err, { attempt: 1, maxAttempts: 8, now: Date.now(), idempotent: true }).action).toBe(
+      'reconnect',
+    );
     const row = (await t.store.connections.get('rot-lost'))!;
     expect(row.status).toBe('needs_reconnect');
     expect(row.status_reason).toContain('TOKEN_UNDECRYPTABLE');

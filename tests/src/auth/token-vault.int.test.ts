@@ -15,7 +15,12 @@ function countingConnector() {
     refreshTokens: async (o: { refreshToken: string }): Promise<TokenSet> => {
       calls.push(o.refreshToken);
       await new Promise((r) => setTimeout(r, 100));
-      return { accessToken: `access-${calls.length}`, refreshToken: `refresh-${calls.length}`, expiresAt: Date.now() + 1800_000, metadata: {} };
+      return {
+        accessToken: `access-${calls.length}`,
+        refreshToken: `refresh-${calls.length}`,
+        expiresAt: Date.now() + 1800_000,
+        metadata: {},
+      };
     },
   } as unknown as Connector;
   return { c, calls };
@@ -24,14 +29,34 @@ function countingConnector() {
 describe(`token vault (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   let t: TestDb;
   const cipher = new TokenCipher(KEY);
-  beforeAll(async () => { t = await openTestDb(); });
-  afterAll(async () => { await t.close(); });
-
-  const install = async (id: string, expiresInMs: number) => t.store.connections.upsert({
-    id, tenantId: 't', provider: 'hubspot', accountId: id, apiBase: 'http://x', displayName: null,
-    accessTokenEnc: cipher.encrypt('access-0'), refreshTokenEnc: cipher.encrypt('refresh-0'), tokenExpiresAt: new Date(Date.now() + expiresInMs), tokenMetadata: {},
+  beforeAll(async () => {
+    t = await openTestDb();
   });
-  const vault = (c: Connector) => new TokenVault(t.store, cipher, () => c, () => ({ clientId: 'id', clientSecret: 's', tokenUrl: 'http://x/token' }), silentLogger());
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const install = async (id: string, expiresInMs: number) =>
+    t.store.connections.upsert({
+      id,
+      tenantId: 't',
+      provider: 'hubspot',
+      accountId: id,
+      apiBase: 'http://x',
+      displayName: null,
+      accessTokenEnc: cipher.encrypt('access-0'),
+      refreshTokenEnc: cipher.encrypt('refresh-0'),
+      tokenExpiresAt: new Date(Date.now() + expiresInMs),
+      tokenMetadata: {},
+    });
+  const vault = (c: Connector) =>
+    new TokenVault(
+      t.store,
+      cipher,
+      () => c,
+      () => ({ clientId: 'id', clientSecret: 's', tokenUrl: 'http://x/token' }),
+      silentLogger(),
+    );
 
   test('tokens are stored encrypted and a fresh token is returned without refreshing', async () => {
     await install('fresh', 3600_000);
@@ -47,7 +72,11 @@ describe(`token vault (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, ()
     await install('expiring', 60_000);
     const { c, calls } = countingConnector();
     const v = vault(c);
-    const tokens = await Promise.all([v.getAccessToken('expiring'), v.getAccessToken('expiring'), v.getAccessToken('expiring')]);
+    const tokens = await Promise.all([
+      v.getAccessToken('expiring'),
+      v.getAccessToken('expiring'),
+      v.getAccessToken('expiring'),
+    ]);
     expect(tokens).toEqual(['access-1', 'access-1', 'access-1']);
     expect(calls).toEqual(['refresh-0']);
     const row = await t.store.connections.get('expiring');
@@ -59,7 +88,13 @@ describe(`token vault (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, ()
     const a = countingConnector();
     const b = countingConnector();
     const store2 = createStore(t.db);
-    const vb = new TokenVault(store2, cipher, () => b.c, () => ({ clientId: 'id', clientSecret: 's', tokenUrl: 'x' }), silentLogger());
+    const vb = new TokenVault(
+      store2,
+      cipher,
+      () => b.c,
+      () => ({ clientId: 'id', clientSecret: 's', tokenUrl: 'x' }),
+      silentLogger(),
+    );
     const [ta, tb] = await Promise.all([vault(a.c).getAccessToken('shared'), vb.getAccessToken('shared')]);
     expect(a.calls.length + b.calls.length).toBe(1);
     expect(ta).toBe(tb);

@@ -13,22 +13,45 @@ describe(`closeloop auth ... (${process.env.DATABASE_URL ? 'postgres' : 'pglite'
   beforeAll(async () => {
     t = await openTestDb();
     for (const x of ['A', 'B']) {
-      await t.store.connections.upsert({ id: `conn${x}`, tenantId: `tenant${x}`, provider: 'hubspot', accountId: `acct${x}`, apiBase: 'http://127.0.0.1:9', displayName: null, accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+      await t.store.connections.upsert({
+        id: `conn${x}`,
+        tenantId: `tenant${x}`,
+        provider: 'hubspot',
+        accountId: `acct${x}`,
+        apiBase: 'http://127.0.0.1:9',
+        displayName: null,
+        accessTokenEnc: 'x',
+        refreshTokenEnc: null,
+        tokenExpiresAt: null,
+        tokenMetadata: {},
+      });
     }
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
   beforeEach(() => {
     out = [];
     err = [];
-    deps = { openStore: async () => ({ store: t.store, close: async () => undefined }), now: () => Date.now(), out: (s) => out.push(s), err: (s) => err.push(s) };
+    deps = {
+      openStore: async () => ({ store: t.store, close: async () => undefined }),
+      now: () => Date.now(),
+      out: (s) => out.push(s),
+      err: (s) => err.push(s),
+    };
   });
 
-  test('create-token prints the token once for the connection\'s tenant, stores its hash; revoke-token disables it', async () => {
+  test("create-token prints the token once for the connection's tenant, stores its hash; revoke-token disables it", async () => {
     expect(await createToken(['--connection', 'connA', '--name', 'CI export', '--json'], deps)).toBe(0);
-    const { tokenId, token, tenantId } = JSON.parse(out.join('')) as { tokenId: string; token: string; tenantId: string };
+    const { tokenId, token, tenantId } = JSON.parse(out.join('')) as {
+      tokenId: string;
+      token: string;
+      tenantId: string;
+    };
     expect(tenantId).toBe('tenantA');
     expect(token).toMatch(/^clt_[A-Za-z0-9_-]{43}$/);
-    const row = (await t.store.db.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = $1', [tokenId])).rows[0]!;
+    const row = (await t.store.db.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = $1', [tokenId]))
+      .rows[0]!;
     expect(row.token_hash).toBe(hashSecret(token));
     expect(JSON.stringify(row)).not.toContain(token.slice(4));
     expect((await t.store.access.useApiToken(hashSecret(token), new Date()))?.tenant_id).toBe('tenantA');

@@ -1,7 +1,23 @@
-import { defineCommand, formatHelp, parseCommandArgs, runCommand, UsageError, type CommandIo } from '../../../src/cli/command.js';
+import {
+  defineCommand,
+  formatHelp,
+  parseCommandArgs,
+  runCommand,
+  UsageError,
+  type CommandIo,
+} from '../../../src/cli/command.js';
 
 const capture = (): CommandIo & { stdout: string; stderr: string } => {
-  const io = { stdout: '', stderr: '', out: (s: string) => { io.stdout += s; }, err: (s: string) => { io.stderr += s; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (s: string) => {
+      io.stdout += s;
+    },
+    err: (s: string) => {
+      io.stderr += s;
+    },
+  };
   return io;
 };
 
@@ -29,10 +45,15 @@ const cmd = defineCommand({
 describe('parseCommandArgs (node:util parseArgs, strict)', () => {
   it('applies defaults, types booleans and keeps positionals', () => {
     expect(parseCommandArgs(cmd, ['--since', '7d', 'rules/'])).toEqual({
-      values: { since: '7d', model: 'a', label: undefined, json: false }, positionals: ['rules/'],
+      values: { since: '7d', model: 'a', label: undefined, json: false },
+      positionals: ['rules/'],
     });
-    expect(parseCommandArgs(cmd, ['--since=24h', '--model', 'b', '--json', '--label', 'x y']).values)
-      .toEqual({ since: '24h', model: 'b', label: 'x y', json: true });
+    expect(parseCommandArgs(cmd, ['--since=24h', '--model', 'b', '--json', '--label', 'x y']).values).toEqual({
+      since: '24h',
+      model: 'b',
+      label: 'x y',
+      json: true,
+    });
   });
 
   it.each([
@@ -58,8 +79,21 @@ describe('runCommand', () => {
       expect(seen).toEqual([]);
       expect(io.stderr).toBe('');
       expect(io.stdout).toBe(formatHelp(cmd));
-      for (const s of ['closeloop demo run: a command for the parser tests', 'Runs the demo. Exit 0.', '--since <SPAN>', 'required',
-        '--model <NAME>', 'one of: a, b', 'default: a', '--label <VALUE>', '--json', '-h, --help', 'DIR', 'examples:', '  npx closeloop demo run --since 7d']) {
+      for (const s of [
+        'closeloop demo run: a command for the parser tests',
+        'Runs the demo. Exit 0.',
+        '--since <SPAN>',
+        'required',
+        '--model <NAME>',
+        'one of: a, b',
+        'default: a',
+        '--label <VALUE>',
+        '--json',
+        '-h, --help',
+        'DIR',
+        'examples:',
+        '  npx closeloop demo run --since 7d',
+      ]) {
         expect(io.stdout).toContain(s);
       }
     }
@@ -83,11 +117,19 @@ describe('runCommand', () => {
   it('a UsageError thrown by the handler (a bad value) is exit 2 with the usage too', async () => {
     const io = capture();
     expect(await runCommand(cmd, ['--since', 'bad'], io)).toBe(2);
-    expect(io.stderr.split('\n').slice(0, 2)).toEqual(['closeloop demo run: --since must be like 7d', expect.stringMatching(/^usage: closeloop demo run /)]);
+    expect(io.stderr.split('\n').slice(0, 2)).toEqual([
+      'closeloop demo run: --since must be like 7d',
+      expect.stringMatching(/^usage: closeloop demo run /),
+    ]);
   });
 
   it('other errors are not swallowed', async () => {
-    const boom = defineCommand({ ...cmd, handler: async () => { throw new Error('boom'); } });
+    const boom = defineCommand({
+      ...cmd,
+      handler: async () => {
+        throw new Error('boom');
+      },
+    });
     await expect(runCommand(boom, ['--since', '7d'], capture())).rejects.toThrow('boom');
   });
 });

@@ -4,7 +4,16 @@ import { COMMANDS } from '../../../src/cli/commands.js';
 import type { CommandIo } from '../../../src/cli/command.js';
 
 const capture = (): CommandIo & { stdout: string; stderr: string } => {
-  const io = { stdout: '', stderr: '', out: (s: string) => { io.stdout += s; }, err: (s: string) => { io.stderr += s; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (s: string) => {
+      io.stdout += s;
+    },
+    err: (s: string) => {
+      io.stderr += s;
+    },
+  };
   return io;
 };
 const names = Object.keys(COMMANDS);
@@ -59,7 +68,10 @@ describe('closeloop (the command table)', () => {
     [[], 'closeloop: missing command'],
     [['nope'], 'closeloop: unknown command "nope"'],
     [['rules'], 'closeloop: missing rules command (one of: rules check, rules lint, rules replay, rules test)'],
-    [['rules', 'nope'], 'closeloop: unknown command "rules nope" (one of: rules check, rules lint, rules replay, rules test)'],
+    [
+      ['rules', 'nope'],
+      'closeloop: unknown command "rules nope" (one of: rules check, rules lint, rules replay, rules test)',
+    ],
   ])('%j exits 2: %s', async (argv, reason) => {
     const io = capture();
     expect(await main(argv, io)).toBe(2);

@@ -10,15 +10,42 @@ import { splitCsvFile } from '../../../bench/scoring/split.js';
 const fixture = (name: string) => join(process.cwd(), 'tests/fixtures/models', name);
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = ''; let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  try { return { code: await fn(), out, err }; } finally { o.mockRestore(); e.mockRestore(); }
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+  try {
+    return { code: await fn(), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
 }
 
 describe('closeloop eval score', () => {
   it('prints one JSON object with the metrics', async () => {
-    const r = await capture(() => runScore(['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'outcome', '--positive', 'won', '--drop', 'lead_id', '--model', 'logreg']));
+    const r = await capture(() =>
+      runScore([
+        '--train',
+        fixture('leads-train.csv'),
+        '--test',
+        fixture('leads-test.csv'),
+        '--target',
+        'outcome',
+        '--positive',
+        'won',
+        '--drop',
+        'lead_id',
+        '--model',
+        'logreg',
+      ]),
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ train_rows: 300, test_rows: 120, model: 'logreg-v1' });
@@ -35,10 +62,51 @@ describe('closeloop eval score', () => {
 
   it.each([
     [['--train', 'missing.csv', '--test', 'x.csv', '--target', 'y', '--positive', 'yes'], /cannot read missing.csv/],
-    [['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'nope', '--positive', 'won'], /no column "nope"/],
-    [['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'outcome', '--positive', 'maybe'], /no row has outcome="maybe"/],
-    [['--train', fixture('leads-train.csv'), '--target', 'outcome', '--positive', 'won'], /missing required option --test/],
-    [['--train', fixture('leads-train.csv'), '--test', fixture('leads-test.csv'), '--target', 'outcome', '--positive', 'won', '--model', 'svm'], /--model must be/],
+    [
+      [
+        '--train',
+        fixture('leads-train.csv'),
+        '--test',
+        fixture('leads-test.csv'),
+        '--target',
+        'nope',
+        '--positive',
+        'won',
+      ],
+      /no column "nope"/,
+    ],
+    [
+      [
+        '--train',
+        fixture('leads-train.csv'),
+        '--test',
+        fixture('leads-test.csv'),
+        '--target',
+        'outcome',
+        '--positive',
+        'maybe',
+      ],
+      /no row has outcome="maybe"/,
+    ],
+    [
+      ['--train', fixture('leads-train.csv'), '--target', 'outcome', '--positive', 'won'],
+      /missing required option --test/,
+    ],
+    [
+      [
+        '--train',
+        fixture('leads-train.csv'),
+        '--test',
+        fixture('leads-test.csv'),
+        '--target',
+        'outcome',
+        '--positive',
+        'won',
+        '--model',
+        'svm',
+      ],
+      /--model must be/,
+    ],
     [['--bogus', '1'], /unknown option --bogus/],
   ])('exits 2 with a clear message on bad input %#', async (argv, message) => {
     const r = await capture(() => runScore(argv as string[]));
@@ -50,7 +118,20 @@ describe('closeloop eval score', () => {
 
 describe('closeloop eval text', () => {
   it('prints precision, recall, f1 and row counts', async () => {
-    const r = await capture(() => runText(['--train', fixture('sentences-train.csv'), '--test', fixture('sentences-test.csv'), '--text', 'text', '--target', 'ask', '--positive', 'yes']));
+    const r = await capture(() =>
+      runText([
+        '--train',
+        fixture('sentences-train.csv'),
+        '--test',
+        fixture('sentences-test.csv'),
+        '--text',
+        'text',
+        '--target',
+        'ask',
+        '--positive',
+        'yes',
+      ]),
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ train_rows: 24, test_rows: 8, model: 'signals-tfidf-logreg-v2' });
@@ -59,7 +140,20 @@ describe('closeloop eval text', () => {
     expect(j).toHaveProperty('recall');
   });
   it('exits 2 when the text column is missing', async () => {
-    const r = await capture(() => runText(['--train', fixture('sentences-train.csv'), '--test', fixture('sentences-test.csv'), '--text', 'body', '--target', 'ask', '--positive', 'yes']));
+    const r = await capture(() =>
+      runText([
+        '--train',
+        fixture('sentences-train.csv'),
+        '--test',
+        fixture('sentences-test.csv'),
+        '--text',
+        'body',
+        '--target',
+        'ask',
+        '--positive',
+        'yes',
+      ]),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no column "body"/);
   });
@@ -67,13 +161,17 @@ describe('closeloop eval text', () => {
 
 describe('closeloop eval signals', () => {
   it('prints per-signal precision and recall of the learned detector next to the lexicon', async () => {
-    const r = await capture(() => runSignals(['--sentences', join(process.cwd(), 'tests/fixtures/signals/sales-sentences.csv')]));
+    const r = await capture(() =>
+      runSignals(['--sentences', join(process.cwd(), 'tests/fixtures/signals/sales-sentences.csv')]),
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.sentences).toBe(234);
     expect(j.learned.explicit_ask.support).toBe(60);
     expect(j.learned.explicit_ask.f1).toBeGreaterThan(j.lexicon.explicit_ask.f1);
-    expect(Object.keys(j.learned)).toEqual(expect.arrayContaining(['budget_constraint', 'competitor', 'negative_sentiment', 'timeline']));
+    expect(Object.keys(j.learned)).toEqual(
+      expect.arrayContaining(['budget_constraint', 'competitor', 'negative_sentiment', 'timeline']),
+    );
   });
   it('exits 2 on an unknown signal type', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-signals-'));
@@ -95,6 +193,8 @@ describe('split tool', () => {
     expect(readFileSync(r.test, 'utf8')).toBe('a,b\n8,s\n9,r\n10,q\n');
   });
   it('refuses to write inside the repository', () => {
-    expect(() => splitCsvFile(fixture('leads-train.csv'), join(process.cwd(), 'tmp-split'), 0.3)).toThrow(/inside the repository/);
+    expect(() => splitCsvFile(fixture('leads-train.csv'), join(process.cwd(), 'tmp-split'), 0.3)).toThrow(
+      /inside the repository/,
+    );
   });
 });

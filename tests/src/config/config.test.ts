@@ -23,13 +23,24 @@ describe('config', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const msg = (e as Error).message;
-      for (const v of ['PORT', 'DATABASE_URL', 'HUBSPOT_CLIENT_SECRET', 'LOG_LEVEL', 'TOKEN_ENCRYPTION_KEY', 'PUBLIC_URL']) expect(msg).toContain(v);
+      for (const v of [
+        'PORT',
+        'DATABASE_URL',
+        'HUBSPOT_CLIENT_SECRET',
+        'LOG_LEVEL',
+        'TOKEN_ENCRYPTION_KEY',
+        'PUBLIC_URL',
+      ])
+        expect(msg).toContain(v);
     }
   });
 
   test('real credentials need an encryption key and a public URL', () => {
     const c = loadConfig({
-      HUBSPOT_CLIENT_ID: 'id', HUBSPOT_CLIENT_SECRET: 's', TOKEN_ENCRYPTION_KEY: 'a'.repeat(64), PUBLIC_URL: 'https://cl.example.com',
+      HUBSPOT_CLIENT_ID: 'id',
+      HUBSPOT_CLIENT_SECRET: 's',
+      TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
+      PUBLIC_URL: 'https://cl.example.com',
     });
     expect(c.demo).toBe(false);
     expect(c.hubspot?.apiBase).toBe('https://api.hubapi.com');

@@ -1,9 +1,23 @@
-import { acceptanceOverTime, lastWeeks, modelQuality, weekOf, weeklyCounts } from '../../../src/console/outcome-series.js';
+import {
+  acceptanceOverTime,
+  lastWeeks,
+  modelQuality,
+  weekOf,
+  weeklyCounts,
+} from '../../../src/console/outcome-series.js';
 import type { ModelHistoryRow, ReportRow } from '../../../src/store/index.js';
 
 const row = (o: Omit<Partial<ReportRow>, 'created_at'> & { created_at: string }): ReportRow => ({
-  id: Math.random().toString(36).slice(2), type: 'stale_deal_follow_up', owner_id: 'rep-1', status: 'written', verdicts: [], repair: null,
-  outcomes: [], edit_distances: [], ...o, created_at: new Date(o.created_at),
+  id: Math.random().toString(36).slice(2),
+  type: 'stale_deal_follow_up',
+  owner_id: 'rep-1',
+  status: 'written',
+  verdicts: [],
+  repair: null,
+  outcomes: [],
+  edit_distances: [],
+  ...o,
+  created_at: new Date(o.created_at),
 });
 
 describe('weeks (Monday, UTC)', () => {
@@ -42,18 +56,41 @@ describe('acceptanceOverTime', () => {
 
 describe('weeklyCounts', () => {
   test('sums daily counts into their week, zero where none, days outside the window left out', () => {
-    const byDay = { '2026-03-03': { task_completed: 2 }, '2026-03-08': { task_completed: 1, task_deleted: 4 }, '2026-03-10': { task_overdue: 1 }, '2025-01-01': { task_completed: 9 } };
-    expect(weeklyCounts(byDay, ['2026-03-02', '2026-03-09'], ['task_completed', 'task_deleted', 'task_overdue'])).toEqual([
-      { name: 'task_completed', values: [3, 0] }, { name: 'task_deleted', values: [4, 0] }, { name: 'task_overdue', values: [0, 1] },
+    const byDay = {
+      '2026-03-03': { task_completed: 2 },
+      '2026-03-08': { task_completed: 1, task_deleted: 4 },
+      '2026-03-10': { task_overdue: 1 },
+      '2025-01-01': { task_completed: 9 },
+    };
+    expect(
+      weeklyCounts(byDay, ['2026-03-02', '2026-03-09'], ['task_completed', 'task_deleted', 'task_overdue']),
+    ).toEqual([
+      { name: 'task_completed', values: [3, 0] },
+      { name: 'task_deleted', values: [4, 0] },
+      { name: 'task_overdue', values: [0, 1] },
     ]);
   });
 });
 
 describe('modelQuality', () => {
-  const h = (o: Partial<ModelHistoryRow>): ModelHistoryRow => ({ tenant_id: 't', kind: 'deal_score', model_name: 'gbdt-v1', rows: 100, positives: 40, validation_auc: 0.7, metrics: {}, trained_at: new Date('2026-03-01T00:00:00Z'), ...o });
+  const h = (o: Partial<ModelHistoryRow>): ModelHistoryRow => ({
+    tenant_id: 't',
+    kind: 'deal_score',
+    model_name: 'gbdt-v1',
+    rows: 100,
+    positives: 40,
+    validation_auc: 0.7,
+    metrics: {},
+    trained_at: new Date('2026-03-01T00:00:00Z'),
+    ...o,
+  });
   test('per kind, oldest first, AUC and calibration from the stored metrics; an attempt without a model keeps its reason', () => {
     const q = modelQuality([
-      h({ trained_at: new Date('2026-03-08T00:00:00Z'), validation_auc: 0.8, metrics: { calibration: { rows: 50, ece: 0.03, brier: 0.18, bins: [] } } }),
+      h({
+        trained_at: new Date('2026-03-08T00:00:00Z'),
+        validation_auc: 0.8,
+        metrics: { calibration: { rows: 50, ece: 0.03, brier: 0.18, bins: [] } },
+      }),
       h({ model_name: null, validation_auc: null, metrics: { reason: 'needs 20 won and 20 lost deals' } }),
       h({ kind: 'usefulness', validation_auc: null }),
     ]);

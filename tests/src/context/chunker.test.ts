@@ -28,19 +28,35 @@ describe('windows', () => {
 
 describe('trimQuotedReply', () => {
   test.each([
-    ['gmail "On ... wrote:"', 'Thanks, see you Friday.\n\nOn Tue, Jan 6, 2026 at 10:02 AM Ada Lovelace <ada@acme.com> wrote:\n> Can we meet Friday?\n> Ada'],
-    ['wrapped "On ... \\n wrote:"', 'Thanks, see you Friday.\n\nOn Tue, Jan 6, 2026 at 10:02 AM Ada Lovelace <ada@acme.com>\nwrote:\n\nCan we meet Friday?'],
-    ['Outlook header block', 'Thanks, see you Friday.\n\nFrom: Ada Lovelace <ada@acme.com>\nSent: Tuesday, January 6, 2026 10:02 AM\nTo: Bob <bob@x.com>\nSubject: Meeting\n\nCan we meet Friday?'],
+    [
+      'gmail "On ... wrote:"',
+      'Thanks, see you Friday.\n\nOn Tue, Jan 6, 2026 at 10:02 AM Ada Lovelace <ada@acme.com> wrote:\n> Can we meet Friday?\n> Ada',
+    ],
+    [
+      'wrapped "On ... \\n wrote:"',
+      'Thanks, see you Friday.\n\nOn Tue, Jan 6, 2026 at 10:02 AM Ada Lovelace <ada@acme.com>\nwrote:\n\nCan we meet Friday?',
+    ],
+    [
+      'Outlook header block',
+      'Thanks, see you Friday.\n\nFrom: Ada Lovelace <ada@acme.com>\nSent: Tuesday, January 6, 2026 10:02 AM\nTo: Bob <bob@x.com>\nSubject: Meeting\n\nCan we meet Friday?',
+    ],
     ['Original Message', 'Thanks, see you Friday.\n-----Original Message-----\nFrom: Ada\nCan we meet Friday?'],
-    ['Outlook underscore separator', 'Thanks, see you Friday.\n________________________________\nFrom: Ada Lovelace\nCan we meet Friday?'],
-    ['French', 'Thanks, see you Friday.\n\nLe mar. 6 janv. 2026 à 10:02, Ada <ada@acme.com> a écrit :\n> Can we meet Friday?'],
+    [
+      'Outlook underscore separator',
+      'Thanks, see you Friday.\n________________________________\nFrom: Ada Lovelace\nCan we meet Friday?',
+    ],
+    [
+      'French',
+      'Thanks, see you Friday.\n\nLe mar. 6 janv. 2026 à 10:02, Ada <ada@acme.com> a écrit :\n> Can we meet Friday?',
+    ],
     ['inline > quotes only', '> Can we meet Friday?\nThanks, see you Friday.'],
   ])('%s', (_n, body) => {
     expect(trimQuotedReply(body)).toBe('Thanks, see you Friday.');
   });
 
   test('forwards are content; a quote-only body is kept rather than lost', () => {
-    const fwd = 'FYI below.\n\n---------- Forwarded message ---------\nFrom: Ada <ada@acme.com>\nDate: Tue, Jan 6, 2026\nSubject: Pricing\nTo: Bob\n\nWe need a 10% discount.';
+    const fwd =
+      'FYI below.\n\n---------- Forwarded message ---------\nFrom: Ada <ada@acme.com>\nDate: Tue, Jan 6, 2026\nSubject: Pricing\nTo: Bob\n\nWe need a 10% discount.';
     expect(trimQuotedReply(fwd)).toContain('We need a 10% discount.');
     expect(trimQuotedReply('> only a quote')).toBe('> only a quote');
   });
@@ -56,10 +72,21 @@ describe('chunkActivity', () => {
     expect(c1.length).toBeGreaterThan(2);
     for (const c of c1) expect(c.text.startsWith('Subject: Pricing follow-up\n')).toBe(true);
     expect(c1[0]!.metadata).toEqual({
-      tenantId: 'acme', connectionId: 'conn-1', provider: 'hubspot', kind: 'email', recordId: '7001',
-      occurredAt: Date.parse('2026-01-10T09:00:00Z') / 1000, dealIds: ['d1'], contactIds: ['51'], companyIds: ['c1'],
-      url: 'https://app.hubspot.com/x/7001', ownerId: 'u9', direction: 'inbound', subject: 'Pricing follow-up',
-      chunkIndex: 0, chunkCount: c1.length,
+      tenantId: 'acme',
+      connectionId: 'conn-1',
+      provider: 'hubspot',
+      kind: 'email',
+      recordId: '7001',
+      occurredAt: Date.parse('2026-01-10T09:00:00Z') / 1000,
+      dealIds: ['d1'],
+      contactIds: ['51'],
+      companyIds: ['c1'],
+      url: 'https://app.hubspot.com/x/7001',
+      ownerId: 'u9',
+      direction: 'inbound',
+      subject: 'Pricing follow-up',
+      chunkIndex: 0,
+      chunkCount: c1.length,
     });
     expect(Object.values(c1[0]!.metadata).includes(null as never)).toBe(false);
   });
@@ -71,10 +98,19 @@ describe('chunkActivity', () => {
   });
 
   test('subject-only, body-only and empty activities', () => {
-    expect(chunkActivity(activity({ externalId: '1', body: null }), ctx).map((c) => c.text)).toEqual(['Subject: Pricing follow-up']);
-    expect(chunkActivity(activity({ externalId: '1', subject: null, body: 'Called, left voicemail.' }), ctx).map((c) => c.text)).toEqual(['Called, left voicemail.']);
+    expect(chunkActivity(activity({ externalId: '1', body: null }), ctx).map((c) => c.text)).toEqual([
+      'Subject: Pricing follow-up',
+    ]);
+    expect(
+      chunkActivity(activity({ externalId: '1', subject: null, body: 'Called, left voicemail.' }), ctx).map(
+        (c) => c.text,
+      ),
+    ).toEqual(['Called, left voicemail.']);
     expect(chunkActivity(activity({ externalId: '1', subject: '  ', body: '' }), ctx)).toEqual([]);
-    const noAssoc = chunkActivity(activity({ externalId: '1', associations: { contacts: [], companies: [], deals: [] }, url: null }), ctx)[0]!.metadata;
+    const noAssoc = chunkActivity(
+      activity({ externalId: '1', associations: { contacts: [], companies: [], deals: [] }, url: null }),
+      ctx,
+    )[0]!.metadata;
     expect(noAssoc).not.toHaveProperty('dealIds');
     expect(noAssoc).not.toHaveProperty('url');
   });

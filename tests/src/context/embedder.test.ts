@@ -16,7 +16,9 @@ describe('HashingEmbedder', () => {
 
   test('a pinned vector does not drift (changing features must change the embedder id)', async () => {
     const [v] = await e.embed(['Meeting booked for Friday.']);
-    const nonZero = Array.from(v!).map((x, i) => [i, x] as const).filter(([, x]) => x !== 0);
+    const nonZero = Array.from(v!)
+      .map((x, i) => [i, x] as const)
+      .filter(([, x]) => x !== 0);
     expect(e.id).toBe('hashing-v1:d384:w1-b0.5-c2:n3-5:stop');
     expect(nonZero.length).toBeGreaterThan(10);
     // a cheap fingerprint of the whole vector

@@ -34,9 +34,29 @@ export function activity(over: Partial<Activity> & { externalId: string }): Acti
 
 /** Long prose body of roughly `words` words, deterministic. */
 export function prose(words: number, seed = 1): string {
-  const vocab = ['pipeline', 'renewal', 'contract', 'pricing', 'security', 'review', 'budget', 'meeting', 'quarter', 'signature', 'procurement', 'legal', 'onboarding', 'champion', 'discount', 'integration'];
+  const vocab = [
+    'pipeline',
+    'renewal',
+    'contract',
+    'pricing',
+    'security',
+    'review',
+    'budget',
+    'meeting',
+    'quarter',
+    'signature',
+    'procurement',
+    'legal',
+    'onboarding',
+    'champion',
+    'discount',
+    'integration',
+  ];
   let s = seed;
   const out: string[] = [];
-  for (let i = 0; i < words; i++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; out.push(vocab[s % vocab.length]!); }
+  for (let i = 0; i < words; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out.push(vocab[s % vocab.length]!);
+  }
   return out.join(' ');
 }

@@ -13,14 +13,22 @@ export function angle(deg: number, dim = DIM): Float32Array {
 
 const META: Metadata[] = [
   { kind: 'email', provider: 'hubspot', recordId: 'r0', connectionId: 'conn-a', dealIds: ['d1'], occurredAt: 1000 },
-  { kind: 'call', provider: 'hubspot', recordId: 'r0', connectionId: 'conn-a', dealIds: ['d1', 'd2'], occurredAt: 1100 },
+  {
+    kind: 'call',
+    provider: 'hubspot',
+    recordId: 'r0',
+    connectionId: 'conn-a',
+    dealIds: ['d1', 'd2'],
+    occurredAt: 1100,
+  },
   { kind: 'email', provider: 'hubspot', recordId: 'r1', connectionId: 'conn-a', dealIds: ['d2'], occurredAt: 1200 },
   { kind: 'call', provider: 'hubspot', recordId: 'r1', connectionId: 'conn-a', occurredAt: 1300 },
   { kind: 'email', provider: 'salesforce', recordId: 'r2', connectionId: 'conn-b', dealIds: ['d3'], occurredAt: 1400 },
   { kind: 'call', provider: 'salesforce', recordId: 'r2', connectionId: 'conn-b', dealIds: ['d1'], occurredAt: 1500 },
 ];
 /** Six chunks c0..c5 at 0°, 10°, ... 50°: a query at 0° ranks them in id order. */
-export const sixChunks = (tag = ''): VectorChunk[] => META.map((m, i) => ({ id: `c${i}`, values: angle(i * 10), metadata: { ...m }, text: `chunk ${i}${tag}` }));
+export const sixChunks = (tag = ''): VectorChunk[] =>
+  META.map((m, i) => ({ id: `c${i}`, values: angle(i * 10), metadata: { ...m }, text: `chunk ${i}${tag}` }));
 
 export const FILTER_CASES: [string, Filter, string[]][] = [
   ['implicit $eq', { kind: 'email' }, ['c0', 'c2', 'c4']],
@@ -52,14 +60,22 @@ export const BAD_FILTERS: [string, unknown][] = [
   ['empty $and', { $and: [] }],
 ];
 
-export interface StoreHarness { store: VectorStore; reset(): Promise<void> }
+export interface StoreHarness {
+  store: VectorStore;
+  reset(): Promise<void>;
+}
 
 export function storeContract(name: string, make: () => Promise<StoreHarness>, teardown: () => Promise<void>): void {
   describe(`${name}: VectorStore contract`, () => {
     let h: StoreHarness;
-    beforeAll(async () => { h = await make(); });
+    beforeAll(async () => {
+      h = await make();
+    });
     afterAll(teardown);
-    beforeEach(async () => { await h.reset(); await h.store.upsert('t1', sixChunks()); });
+    beforeEach(async () => {
+      await h.reset();
+      await h.store.upsert('t1', sixChunks());
+    });
 
     test('query ranks by cosine similarity and returns metadata and text', async () => {
       const m = await h.store.query('t1', angle(0), { topK: 10 });
@@ -77,8 +93,12 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
     });
 
     test.each(BAD_FILTERS)('rejects filter: %s', async (_n, filter) => {
-      await expect(h.store.query('t1', angle(0), { topK: 5, filter: filter as Filter })).rejects.toMatchObject({ code: ErrorCode.INVALID_PAYLOAD });
-      await expect(h.store.deleteByFilter('t1', filter as Filter)).rejects.toMatchObject({ code: ErrorCode.INVALID_PAYLOAD });
+      await expect(h.store.query('t1', angle(0), { topK: 5, filter: filter as Filter })).rejects.toMatchObject({
+        code: ErrorCode.INVALID_PAYLOAD,
+      });
+      await expect(h.store.deleteByFilter('t1', filter as Filter)).rejects.toMatchObject({
+        code: ErrorCode.INVALID_PAYLOAD,
+      });
     });
 
     test('upsert replaces by id', async () => {
@@ -116,8 +136,12 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>, t
 
     test('rejects bad input before any I/O', async () => {
       await expect(h.store.query('', angle(0), { topK: 5 })).rejects.toMatchObject({ code: ErrorCode.INVALID_PAYLOAD });
-      await expect(h.store.query('t1', angle(0), { topK: 0 })).rejects.toMatchObject({ code: ErrorCode.INVALID_PAYLOAD });
-      await expect(h.store.upsert('t1', [{ id: 'x', values: angle(0), metadata: { bad: null as any } }])).rejects.toMatchObject({ code: ErrorCode.INVALID_PAYLOAD });
+      await expect(h.store.query('t1', angle(0), { topK: 0 })).rejects.toMatchObject({
+        code: ErrorCode.INVALID_PAYLOAD,
+      });
+      await expect(
+        h.store.upsert('t1', [{ id: 'x', values: angle(0), metadata: { bad: null as any } }]),
+      ).rejects.toMatchObject({ code: ErrorCode.INVALID_PAYLOAD });
     });
   });
 }

@@ -18,8 +18,21 @@ const CANARY_B = 'zebracanarybravo';
 
 const records = (canary: string) => [
   activity({ externalId: 'e1', subject: 'Pricing', body: `Revised quote ${canary} for the renewal.` }),
-  activity({ externalId: 'e2', kind: 'call', subject: null, body: `Call about security review ${canary}.`, associations: { contacts: ['51'], companies: [], deals: ['d2'] } }),
-  activity({ externalId: 'n1', kind: 'note', provider: 'salesforce', subject: 'Note', body: `Champion left ${canary}.`, occurredAt: '2026-02-01T00:00:00Z' }),
+  activity({
+    externalId: 'e2',
+    kind: 'call',
+    subject: null,
+    body: `Call about security review ${canary}.`,
+    associations: { contacts: ['51'], companies: [], deals: ['d2'] },
+  }),
+  activity({
+    externalId: 'n1',
+    kind: 'note',
+    provider: 'salesforce',
+    subject: 'Note',
+    body: `Champion left ${canary}.`,
+    occurredAt: '2026-02-01T00:00:00Z',
+  }),
 ];
 
 const values = ['e1', 'e2', 'n1', 'hubspot', 'salesforce', 'email', 'call', 'note', 'conn-shared', 'd1', 'd2', B, A];
@@ -33,7 +46,8 @@ function filters(): Filter[] {
     out.push({ [f]: { $exists: true } }, { [f]: { $exists: false } });
   }
   out.push(
-    { occurredAt: { $gt: 0 } }, { occurredAt: { $lt: 2_000_000_000 } },
+    { occurredAt: { $gt: 0 } },
+    { occurredAt: { $lt: 2_000_000_000 } },
     { $or: [{ provider: 'hubspot' }, { provider: 'salesforce' }] },
     { $and: [{ kind: { $in: ['email', 'call', 'note'] } }, { occurredAt: { $gt: 0 } }] },
     { $or: [{ recordId: { $exists: true } }, { recordId: { $exists: false } }] },
@@ -53,7 +67,8 @@ let fake: FakePinecone;
 const embedder = new HashingEmbedder();
 const makers: Record<string, () => VectorStore> = {
   pgvector: () => new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id }),
-  pinecone: () => new PineconeVectorStore({ apiKey: 'k', indexName: 'crm-idx', indexHost: fake.url, sleep: async () => undefined }),
+  pinecone: () =>
+    new PineconeVectorStore({ apiKey: 'k', indexName: 'crm-idx', indexHost: fake.url, sleep: async () => undefined }),
 };
 
 beforeAll(async () => {
@@ -65,7 +80,10 @@ beforeAll(async () => {
     await ix.indexActivities({ tenantId: B, connectionId: 'conn-shared' }, records(CANARY_B));
   }
 });
-afterAll(async () => { await db.close(); await fake.close(); });
+afterAll(async () => {
+  await db.close();
+  await fake.close();
+});
 
 describe.each(Object.keys(makers))('tenant isolation on %s', (name) => {
   const ix = () => new ContextIndexer(embedder, makers[name]!());
@@ -87,9 +105,14 @@ describe.each(Object.keys(makers))('tenant isolation on %s', (name) => {
     expect(seenA).toBeGreaterThan(50); // the filters do return A's data, so the test is not vacuous
   });
 
-  test("naming tenant B inside the filter is refused", async () => {
-    for (const f of smuggled) await expect(ix().retrieve(A, CANARY_B, { topK: 50, filter: f })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
-    await expect(makers[name]!().deleteByFilter(A, { tenantId: B } as Filter)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+  test('naming tenant B inside the filter is refused', async () => {
+    for (const f of smuggled)
+      await expect(ix().retrieve(A, CANARY_B, { topK: 50, filter: f })).rejects.toMatchObject({
+        code: 'INVALID_PAYLOAD',
+      });
+    await expect(makers[name]!().deleteByFilter(A, { tenantId: B } as Filter)).rejects.toMatchObject({
+      code: 'INVALID_PAYLOAD',
+    });
   });
 
   test("A's deletes never touch B", async () => {

@@ -23,7 +23,9 @@ describe('createTrainer', () => {
     const t = createTrainer({ concurrency: 1, threads: true });
     const table = syntheticLeads(200, { seed: 8 });
     let peak = 0;
-    const watch = setInterval(() => { peak = Math.max(peak, t.running()); }, 1);
+    const watch = setInterval(() => {
+      peak = Math.max(peak, t.running());
+    }, 1);
     try {
       const results = await Promise.all([1, 2, 3].map(() => t.train(table, opts)));
       expect(results.map((r) => r.modelName)).toHaveLength(3);
@@ -36,7 +38,9 @@ describe('createTrainer', () => {
 
   it('a training error in the thread comes back as an error with its message', async () => {
     const t = createTrainer({ concurrency: 1, threads: true });
-    await expect(t.train(syntheticLeads(50, { seed: 9 }), { ...opts, target: 'no_such_column' })).rejects.toThrow(/no_such_column/);
+    await expect(t.train(syntheticLeads(50, { seed: 9 }), { ...opts, target: 'no_such_column' })).rejects.toThrow(
+      /no_such_column/,
+    );
   });
 });
 

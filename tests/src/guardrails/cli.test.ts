@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { run as check } from '../../../src/cli/rules-check.js';
 import { run as lint } from '../../../src/cli/rules-lint.js';
 import { run as test } from '../../../src/cli/rules-test.js';
-import { aContext, aRule, aSuggestion, captureOutput, fixturePath, tempRulesDir } from '../../fixtures/guardrails/builders.js';
+import {
+  aContext,
+  aRule,
+  aSuggestion,
+  captureOutput,
+  fixturePath,
+  tempRulesDir,
+} from '../../fixtures/guardrails/builders.js';
 
 const file = (...rules: Record<string, unknown>[]): string => JSON.stringify({ rules }, null, 2);
 
@@ -16,7 +23,10 @@ describe('closeloop rules lint', () => {
   });
 
   it('prints every problem in every file as file:line:column and exits 1', async () => {
-    const b = file(aRule('one', { conditions: { all: [{ fact: 'dealExist', operator: 'equal', value: true }] } }), aRule('one'));
+    const b = file(
+      aRule('one', { conditions: { all: [{ fact: 'dealExist', operator: 'equal', value: true }] } }),
+      aRule('one'),
+    );
     const dir = tempRulesDir({ 'a.json': '{\n  "rules": [\n    { "name": "x", }\n  ]\n}\n', 'b.json': b });
     const bLines = b.split('\n');
     const at = (needle: string, nth = 0): string => {
@@ -48,17 +58,24 @@ describe('closeloop rules test', () => {
       'x.cases.json': {
         base: { suggestion: aSuggestion() },
         cases: [
-          { name: 'wrong expectation', suggestion: { evidence: [] }, context: aContext(), expect: { allowed: true, verdicts: { 'evidence-required': true, 'no-such-rule': true } } },
+          {
+            name: 'wrong expectation',
+            suggestion: { evidence: [] },
+            context: aContext(),
+            expect: { allowed: true, verdicts: { 'evidence-required': true, 'no-such-rule': true } },
+          },
           { name: 'bad input', suggestion: { type: 'nonsense' }, expect: { allowed: true } },
         ],
       },
     });
     const { code, stdout } = await captureOutput(() => test(['--cases', cases]));
     expect(code).toBe(1);
-    expect(stdout).toContain('FAIL x.cases.json › wrong expectation\n'
-      + '       expected allowed=true, got false (outcome block; fired: evidence-required)\n'
-      + '       rule evidence-required: expected pass, got fail (The suggestion cites no evidence.)\n'
-      + '       no active rule named "no-such-rule"\n');
+    expect(stdout).toContain(
+      'FAIL x.cases.json › wrong expectation\n' +
+        '       expected allowed=true, got false (outcome block; fired: evidence-required)\n' +
+        '       rule evidence-required: expected pass, got fail (The suggestion cites no evidence.)\n' +
+        '       no active rule named "no-such-rule"\n',
+    );
     expect(stdout).toMatch(/FAIL x.cases.json › bad input\n {7}suggestion.type: Invalid option/);
     expect(stdout).toMatch(/0 passed, 2 failed/);
   });
@@ -73,7 +90,14 @@ describe('closeloop rules test', () => {
 
 describe('closeloop rules check', () => {
   it('prints one JSON object and exits 0 when allowed', async () => {
-    const { code, stdout } = await captureOutput(() => check(['--suggestion', fixturePath('follow-up-suggestion.json'), '--context', fixturePath('follow-up-context.json')]));
+    const { code, stdout } = await captureOutput(() =>
+      check([
+        '--suggestion',
+        fixturePath('follow-up-suggestion.json'),
+        '--context',
+        fixturePath('follow-up-context.json'),
+      ]),
+    );
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as { allowed: boolean; outcome: string; verdicts: unknown[] };
     expect(Object.keys(out)).toEqual(['allowed', 'outcome', 'verdicts']);
@@ -81,22 +105,45 @@ describe('closeloop rules check', () => {
   });
 
   it('exits 1 and names the rules when the suggestion is blocked', async () => {
-    const { code, stdout } = await captureOutput(() => check(['--suggestion', fixturePath('reckless-draft-suggestion.json'), '--context', fixturePath('follow-up-context.json')]));
+    const { code, stdout } = await captureOutput(() =>
+      check([
+        '--suggestion',
+        fixturePath('reckless-draft-suggestion.json'),
+        '--context',
+        fixturePath('follow-up-context.json'),
+      ]),
+    );
     expect(code).toBe(1);
-    const out = JSON.parse(stdout) as { allowed: boolean; outcome: string; verdicts: { rule: string; passed: boolean; message: string | null }[] };
+    const out = JSON.parse(stdout) as {
+      allowed: boolean;
+      outcome: string;
+      verdicts: { rule: string; passed: boolean; message: string | null }[];
+    };
     expect(out.outcome).toBe('block');
     expect(out.verdicts.filter((v) => !v.passed).map((v) => v.rule)).toEqual([
-      'no-ungrounded-figures', 'no-ungrounded-names', 'discount-within-cap', 'no-forbidden-promises', 'no-third-party-pii', 'professional-tone',
-      'actionable-content-grounded', 'offers-on-allow-list',
+      'no-ungrounded-figures',
+      'no-ungrounded-names',
+      'discount-within-cap',
+      'no-forbidden-promises',
+      'no-third-party-pii',
+      'professional-tone',
+      'actionable-content-grounded',
+      'offers-on-allow-list',
     ]);
-    expect(out.verdicts.find((v) => v.rule === 'discount-within-cap')?.message).toBe('The draft offers a 25% discount (cap: 15%).');
+    expect(out.verdicts.find((v) => v.rule === 'discount-within-cap')?.message).toBe(
+      'The draft offers a 25% discount (cap: 15%).',
+    );
   });
 
   it('judges against an empty world without --context', async () => {
-    const { code, stdout } = await captureOutput(() => check(['--suggestion', fixturePath('follow-up-suggestion.json')]));
+    const { code, stdout } = await captureOutput(() =>
+      check(['--suggestion', fixturePath('follow-up-suggestion.json')]),
+    );
     expect(code).toBe(1);
     const out = JSON.parse(stdout) as { verdicts: { rule: string; passed: boolean }[] };
-    expect(out.verdicts.filter((v) => !v.passed).map((v) => v.rule)).toEqual(expect.arrayContaining(['deal-exists', 'owner-exists', 'contacts-exist']));
+    expect(out.verdicts.filter((v) => !v.passed).map((v) => v.rule)).toEqual(
+      expect.arrayContaining(['deal-exists', 'owner-exists', 'contacts-exist']),
+    );
   });
 
   it('exits 2 on a missing flag or an invalid suggestion', async () => {

@@ -31,10 +31,11 @@ class ConfigMapVolume {
 }
 
 const file = (...rules: Record<string, unknown>[]): string => JSON.stringify({ rules }, null, 2);
-const capRule = (cap: number): Record<string, unknown> => aRule('rep-cap', {
-  conditions: { all: [{ fact: 'repSuggestionsToday', operator: 'greaterThanInclusive', value: cap }] },
-  event: { type: 'review', params: { message: 'cap {{repSuggestionsToday}}' } },
-});
+const capRule = (cap: number): Record<string, unknown> =>
+  aRule('rep-cap', {
+    conditions: { all: [{ fact: 'repSuggestionsToday', operator: 'greaterThanInclusive', value: cap }] },
+    event: { type: 'review', params: { message: 'cap {{repSuggestionsToday}}' } },
+  });
 const waitFor = async (cond: () => boolean, ms = 10_000): Promise<void> => {
   const end = Date.now() + ms;
   while (!cond()) {

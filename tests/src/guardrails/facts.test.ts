@@ -4,8 +4,12 @@ import type { Suggestion } from '../../../src/core/index.js';
 import type { GuardrailContext } from '../../../src/guardrails/context.js';
 import { aContext, aSuggestion } from '../../fixtures/guardrails/builders.js';
 
-const fact = (name: FactName, s: Suggestion = aSuggestion(), ctx: GuardrailContext = aContext(), params: Record<string, unknown> = {}): unknown =>
-  FACTS[name].compute(createFactInput(s, ctx), params);
+const fact = (
+  name: FactName,
+  s: Suggestion = aSuggestion(),
+  ctx: GuardrailContext = aContext(),
+  params: Record<string, unknown> = {},
+): unknown => FACTS[name].compute(createFactInput(s, ctx), params);
 const withDraft = (body: string): Suggestion => aSuggestion({ draft: { body } });
 
 describe('facts', () => {
@@ -33,14 +37,22 @@ describe('facts', () => {
   });
 
   it('deal facts only count the deal the suggestion points at, and not when archived', () => {
-    expect([fact('dealReferenced'), fact('dealExists'), fact('dealIsClosed'), fact('dealStage'), fact('dealStageOrder')]).toEqual([true, true, false, 'negotiation', 4]);
+    expect([
+      fact('dealReferenced'),
+      fact('dealExists'),
+      fact('dealIsClosed'),
+      fact('dealStage'),
+      fact('dealStageOrder'),
+    ]).toEqual([true, true, false, 'negotiation', 4]);
     expect(fact('dealExists', aSuggestion(), aContext({ deal: null }))).toBe(false);
     expect(fact('dealExists', aSuggestion({ dealId: 'd-9' }))).toBe(false);
     expect(fact('dealExists', aSuggestion(), aContext({ deal: { archived: true } }))).toBe(false);
     expect(fact('dealReferenced', aSuggestion({ dealId: null }))).toBe(false);
     expect(fact('dealStage', aSuggestion({ dealId: null }))).toBeNull();
     expect(fact('dealStageOrder', aSuggestion(), aContext({ deal: { stage: null } }))).toBeNull();
-    expect(fact('dealIsClosed', aSuggestion(), aContext({ deal: { stage: 'closed_lost', isClosed: true } }))).toBe(true);
+    expect(fact('dealIsClosed', aSuggestion(), aContext({ deal: { stage: 'closed_lost', isClosed: true } }))).toBe(
+      true,
+    );
     expect(fact('dealStageOrder', aSuggestion(), aContext({ deal: { stage: 'closed_lost', isClosed: true } }))).toBe(5);
   });
 
@@ -71,7 +83,9 @@ describe('facts', () => {
   it('outgoingText is the draft plus an EMAIL task body, never a CALL task', () => {
     expect(fact('outgoingText')).toBe(`Acme Analytics proposal\n${aSuggestion().draft!.body}`);
     expect(fact('outgoingText', aSuggestion({ draft: null }))).toBe('');
-    expect(fact('outgoingText', aSuggestion({ draft: null, task: { taskType: 'EMAIL', body: 'Hi Anna' } }))).toBe('Hi Anna');
+    expect(fact('outgoingText', aSuggestion({ draft: null, task: { taskType: 'EMAIL', body: 'Hi Anna' } }))).toBe(
+      'Hi Anna',
+    );
   });
 
   describe('ungroundedClaims', () => {
@@ -80,24 +94,40 @@ describe('facts', () => {
     });
     it('reports each kind and can be filtered by params', () => {
       const s = withDraft('Hi Anna, Acme Vision costs $39,500 with 12% off until April 15, and 30% of teams love it.');
-      expect(fact('ungroundedClaims', s)).toEqual(['date: April 15', 'discount: 12%', 'percentage: 30%', 'amount: $39,500', 'name: Acme Vision']);
-      expect(fact('ungroundedClaims', s, aContext(), { kinds: ['amount', 'date'] })).toEqual(['date: April 15', 'amount: $39,500']);
+      expect(fact('ungroundedClaims', s)).toEqual([
+        'date: April 15',
+        'discount: 12%',
+        'percentage: 30%',
+        'amount: $39,500',
+        'name: Acme Vision',
+      ]);
+      expect(fact('ungroundedClaims', s, aContext(), { kinds: ['amount', 'date'] })).toEqual([
+        'date: April 15',
+        'amount: $39,500',
+      ]);
       expect(fact('ungroundedClaims', s, aContext(), { kinds: ['name'] })).toEqual(['name: Acme Vision']);
     });
     it('counts the task subject and body, not only the draft', () => {
-      expect(fact('ungroundedClaims', aSuggestion({ task: { body: 'Offer Anna 25,000 EUR.' } }))).toEqual(['amount: 25,000 EUR']);
+      expect(fact('ungroundedClaims', aSuggestion({ task: { body: 'Offer Anna 25,000 EUR.' } }))).toEqual([
+        'amount: 25,000 EUR',
+      ]);
     });
     it('grounds in retrieved text, the allow-list, the deal, contacts, the owner and the due date', () => {
-      const s = aSuggestion({ task: { subject: 'Call Anna', body: 'Call Anna.', dueAt: '2026-03-12T09:00:00Z' }, draft: { body: 'Hi Anna, Thomas Becker can offer 7% on Acme Vision for $5,000 by April 15 or March 12. Best, Maria Lopez' } });
+      const s = aSuggestion({
+        task: { subject: 'Call Anna', body: 'Call Anna.', dueAt: '2026-03-12T09:00:00Z' },
+        draft: {
+          body: 'Hi Anna, Thomas Becker can offer 7% on Acme Vision for $5,000 by April 15 or March 12. Best, Maria Lopez',
+        },
+      });
       const grounded = aContext({
         retrievedText: ['Thomas Becker mentioned a 7% discount.'],
         allowList: ['Acme Vision', '$5,000'],
         deal: { closeDate: '2026-04-15T00:00:00Z' },
       });
       expect(fact('ungroundedClaims', s, grounded)).toEqual([]);
-      expect(fact('ungroundedClaims', s, aContext({ retrievedText: [], allowList: [], deal: { closeDate: null } }))).toEqual(
-        ['date: April 15', 'percentage: 7%', 'amount: $5,000', 'name: Thomas Becker', 'name: Acme Vision'],
-      );
+      expect(
+        fact('ungroundedClaims', s, aContext({ retrievedText: [], allowList: [], deal: { closeDate: null } })),
+      ).toEqual(['date: April 15', 'percentage: 7%', 'amount: $5,000', 'name: Thomas Becker', 'name: Acme Vision']);
     });
     it('does not count the evidence the model quoted as grounding', () => {
       const s = aSuggestion({
@@ -112,23 +142,34 @@ describe('facts', () => {
     expect(fact('maxDiscountPercent')).toBe(10);
     expect(fact('maxDiscountPercent', withDraft('We can do 5% off now and a 12% discount at renewal.'))).toBe(12);
     expect(fact('maxDiscountPercent', withDraft('We can take 4,800 EUR off.'))).toBe(10);
-    expect(fact('maxDiscountPercent', withDraft('We can take 4,800 EUR off.'), aContext({ deal: { amount: null } }))).toBe(0);
+    expect(
+      fact('maxDiscountPercent', withDraft('We can take 4,800 EUR off.'), aContext({ deal: { amount: null } })),
+    ).toBe(0);
     expect(fact('maxDiscountPercent', withDraft('Usage grew 40% this year.'))).toBe(0);
   });
 
   it('forbiddenPromises, piiInOutgoingText and toneIssues read outgoing text only', () => {
     const callTask = aSuggestion({ draft: null, task: { body: 'We guarantee it, call j.doe@other.com NOW!!' } });
-    expect([fact('forbiddenPromises', callTask), fact('piiInOutgoingText', callTask), fact('toneIssues', callTask)]).toEqual([[], [], []]);
+    expect([
+      fact('forbiddenPromises', callTask),
+      fact('piiInOutgoingText', callTask),
+      fact('toneIssues', callTask),
+    ]).toEqual([[], [], []]);
     const s = withDraft('We guarantee it, write to j.doe@other.com or anna.schmidt@example.com NOW!!');
     expect(fact('forbiddenPromises', s)).toEqual(['guarantee']);
     expect(fact('piiInOutgoingText', s)).toEqual(['email j***@other.com']);
     expect(fact('toneIssues', s)).toEqual(['shouting: NOW', 'shouting: !!']);
   });
 
-  it('allows PII on the allow-list and the recipients\' own details only', () => {
+  it("allows PII on the allow-list and the recipients' own details only", () => {
     const s = withDraft('Reach support@closeloop.example or Anna on +49 30 1234567; Bob is on +49 30 7654321.');
-    expect(fact('piiInOutgoingText', s, aContext({ allowList: ['support@closeloop.example'] }))).toEqual(['phone ending 4321']);
-    const toSomeoneElse = aSuggestion({ contactIds: ['c-1'], draft: { toContactIds: [], body: 'Anna is on +49 30 1234567.' } });
+    expect(fact('piiInOutgoingText', s, aContext({ allowList: ['support@closeloop.example'] }))).toEqual([
+      'phone ending 4321',
+    ]);
+    const toSomeoneElse = aSuggestion({
+      contactIds: ['c-1'],
+      draft: { toContactIds: [], body: 'Anna is on +49 30 1234567.' },
+    });
     expect(fact('piiInOutgoingText', toSomeoneElse)).toEqual(['phone ending 4567']);
   });
 });

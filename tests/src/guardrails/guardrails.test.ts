@@ -7,10 +7,11 @@ import { aContext, aRule, aSuggestion, memoryLogger, tempRulesDir } from '../../
 
 const file = (...rules: Record<string, unknown>[]): string => JSON.stringify({ rules }, null, 2);
 const noEvidence = aRule('evidence-required');
-const capRule = (cap: number): Record<string, unknown> => aRule('rep-cap', {
-  conditions: { all: [{ fact: 'repSuggestionsToday', operator: 'greaterThanInclusive', value: cap }] },
-  event: { type: 'review', params: { message: 'cap {{repSuggestionsToday}}' } },
-});
+const capRule = (cap: number): Record<string, unknown> =>
+  aRule('rep-cap', {
+    conditions: { all: [{ fact: 'repSuggestionsToday', operator: 'greaterThanInclusive', value: cap }] },
+    event: { type: 'review', params: { message: 'cap {{repSuggestionsToday}}' } },
+  });
 const waitFor = async (cond: () => boolean, ms = 5000): Promise<void> => {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -21,20 +22,36 @@ const waitFor = async (cond: () => boolean, ms = 5000): Promise<void> => {
 
 describe('createGuardrails', () => {
   it('refuses to start on invalid rules, with every problem', async () => {
-    const dir = tempRulesDir({ 'a.json': '{ "rules": [', 'b.json': file(aRule('x', { conditions: { all: [{ fact: 'nope', operator: 'equal', value: 1 }] } })) });
+    const dir = tempRulesDir({
+      'a.json': '{ "rules": [',
+      'b.json': file(aRule('x', { conditions: { all: [{ fact: 'nope', operator: 'equal', value: 1 }] } })),
+    });
     const err = await createGuardrails({ dir, logger: silentLogger() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuleFileError);
     expect((err as RuleFileError).problems.map((p) => p.file)).toEqual([join(dir, 'a.json'), join(dir, 'b.json')]);
   });
 
   it('gives one verdict per rule, by name, and folds them into an outcome', async () => {
-    const dir = tempRulesDir({ 'a.json': file(noEvidence, capRule(5)), 'b.json': file(aRule('always-warn', { conditions: { all: [{ fact: 'hasDraft', operator: 'equal', value: true }] }, event: { type: 'warn', params: { message: 'has a draft' } } })) });
+    const dir = tempRulesDir({
+      'a.json': file(noEvidence, capRule(5)),
+      'b.json': file(
+        aRule('always-warn', {
+          conditions: { all: [{ fact: 'hasDraft', operator: 'equal', value: true }] },
+          event: { type: 'warn', params: { message: 'has a draft' } },
+        }),
+      ),
+    });
     const g = await createGuardrails({ dir, logger: silentLogger() });
-    expect(g.rules()).toEqual([{ file: 'a.json', name: 'evidence-required' }, { file: 'a.json', name: 'rep-cap' }, { file: 'b.json', name: 'always-warn' }]);
+    expect(g.rules()).toEqual([
+      { file: 'a.json', name: 'evidence-required' },
+      { file: 'a.json', name: 'rep-cap' },
+      { file: 'b.json', name: 'always-warn' },
+    ]);
 
     const pass = await g.evaluate(aSuggestion(), aContext());
     expect(pass).toEqual({
-      allowed: true, outcome: 'pass',
+      allowed: true,
+      outcome: 'pass',
       verdicts: [
         { rule: 'evidence-required', passed: true, message: null },
         { rule: 'rep-cap', passed: true, message: null },
@@ -42,7 +59,11 @@ describe('createGuardrails', () => {
       ],
     });
     const review = await g.evaluate(aSuggestion(), aContext({ repSuggestionsToday: 7 }));
-    expect([review.allowed, review.outcome, review.verdicts[1]]).toEqual([false, 'review', { rule: 'rep-cap', passed: false, message: 'cap 7' }]);
+    expect([review.allowed, review.outcome, review.verdicts[1]]).toEqual([
+      false,
+      'review',
+      { rule: 'rep-cap', passed: false, message: 'cap 7' },
+    ]);
     const block = await g.evaluate(aSuggestion({ evidence: [] }), aContext({ repSuggestionsToday: 7 }));
     expect([block.allowed, block.outcome]).toEqual([false, 'block']);
   });
@@ -52,7 +73,13 @@ describe('createGuardrails', () => {
     const g = await createGuardrails({ dir: tempRulesDir({ 'a.json': file(noEvidence, capRule(5)) }), logger });
     await g.evaluate(aSuggestion({ id: 'sug-42', evidence: [] }), aContext());
     const fired = lines().find((l) => l.rule === 'evidence-required');
-    expect(fired).toMatchObject({ level: 40, rule: 'evidence-required', action: 'block', suggestionId: 'sug-42', file: 'a.json' });
+    expect(fired).toMatchObject({
+      level: 40,
+      rule: 'evidence-required',
+      action: 'block',
+      suggestionId: 'sug-42',
+      file: 'a.json',
+    });
     const summary = lines().find((l) => l.msg === 'guardrails: block');
     expect(summary).toMatchObject({ suggestionId: 'sug-42', outcome: 'block', failed: ['evidence-required'] });
     expect(JSON.stringify(lines())).not.toContain('Anna');
@@ -69,11 +96,16 @@ describe('createGuardrails', () => {
 
   it('renders message placeholders with the params the rule tested', async () => {
     const rule = aRule('figures', {
-      conditions: { all: [{ fact: 'ungroundedClaims', params: { kinds: ['amount'] }, operator: 'isNotEmpty', value: true }] },
+      conditions: {
+        all: [{ fact: 'ungroundedClaims', params: { kinds: ['amount'] }, operator: 'isNotEmpty', value: true }],
+      },
       event: { type: 'block', params: { message: 'ungrounded: {{ungroundedClaims}}' } },
     });
     const g = await createGuardrails({ dir: tempRulesDir({ 'a.json': file(rule) }), logger: silentLogger() });
-    const r = await g.evaluate(aSuggestion({ draft: { body: 'Hi Anna, Acme Vision is $9,999 by April 2.' } }), aContext());
+    const r = await g.evaluate(
+      aSuggestion({ draft: { body: 'Hi Anna, Acme Vision is $9,999 by April 2.' } }),
+      aContext(),
+    );
     expect(r.verdicts[0]).toEqual({ rule: 'figures', passed: false, message: 'ungrounded: amount: $9,999' });
   });
 
@@ -91,11 +123,16 @@ describe('createGuardrails', () => {
     writeFileSync(join(dir, 'a.json'), '{\n  "rules": [\n    { "name": "rep-cap", }\n  ]\n}\n');
     const refused = await g.reload();
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.message).toBe(`${join(dir, 'a.json')}:3:26: invalid JSON: trailing comma before '}'`);
+    if (!refused.ok)
+      expect(refused.error.message).toBe(`${join(dir, 'a.json')}:3:26: invalid JSON: trailing comma before '}'`);
     expect((await g.evaluate(aSuggestion(), ctx)).outcome).toBe('review');
     expect(g.rules()).toEqual([{ file: 'a.json', name: 'rep-cap' }]);
     expect(lines().find((l) => l.msg === 'rule change refused; previous rules stay active')).toMatchObject({
-      level: 50, problems: [{ file: join(dir, 'a.json'), line: 3, column: 26, message: "invalid JSON: trailing comma before '}'" }], active: ['rep-cap'],
+      level: 50,
+      problems: [
+        { file: join(dir, 'a.json'), line: 3, column: 26, message: "invalid JSON: trailing comma before '}'" },
+      ],
+      active: ['rep-cap'],
     });
   });
 
@@ -128,15 +165,24 @@ describe('createGuardrails', () => {
   it('defines every catalog fact for every run (allowUndefinedFacts is off)', async () => {
     const { FACTS } = await import('../../../src/guardrails/facts.js');
     const sample = { boolean: true, number: 0, string: 'x', stage: 'proposal', 'string[]': 'x' } as const;
-    const rules = Object.entries(FACTS).map(([fact, def], i) => aRule(`fact-${i}`, {
-      conditions: {
-        all: [{
-          fact, operator: def.type === 'string[]' ? 'contains' : 'equal', value: sample[def.type],
-          ...(fact === 'hasSignal' ? { params: { signal: 'pricing_question' } } : {}),
-        }],
-      },
-    }));
-    const g = await createGuardrails({ dir: tempRulesDir({ 'all-facts.json': file(...rules) }), logger: silentLogger() });
+    const rules = Object.entries(FACTS).map(([fact, def], i) =>
+      aRule(`fact-${i}`, {
+        conditions: {
+          all: [
+            {
+              fact,
+              operator: def.type === 'string[]' ? 'contains' : 'equal',
+              value: sample[def.type],
+              ...(fact === 'hasSignal' ? { params: { signal: 'pricing_question' } } : {}),
+            },
+          ],
+        },
+      }),
+    );
+    const g = await createGuardrails({
+      dir: tempRulesDir({ 'all-facts.json': file(...rules) }),
+      logger: silentLogger(),
+    });
     const r = await g.evaluate(aSuggestion(), aContext());
     expect(r.verdicts).toHaveLength(Object.keys(FACTS).length);
     expect(r.verdicts.find((v) => v.rule === `fact-${Object.keys(FACTS).indexOf('hasSignal')}`)?.passed).toBe(false);
@@ -144,7 +190,10 @@ describe('createGuardrails', () => {
 
   it('an undefined fact fails loudly at run time if one ever slipped past the schema', async () => {
     const { Engine } = await import('json-rules-engine');
-    const engine = new Engine([{ conditions: { all: [{ fact: 'dealExist', operator: 'equal', value: true }] }, event: { type: 'block' } }], { allowUndefinedFacts: false });
+    const engine = new Engine(
+      [{ conditions: { all: [{ fact: 'dealExist', operator: 'equal', value: true }] }, event: { type: 'block' } }],
+      { allowUndefinedFacts: false },
+    );
     await expect(engine.run({})).rejects.toThrow(/Undefined fact: dealExist/);
   });
 });

@@ -2,7 +2,8 @@ import { RuleFileError } from '../../../src/core/index.js';
 import { checkRuleSources, loadRuleDir } from '../../../src/guardrails/load-rules.js';
 import { aRule, tempRulesDir } from '../../fixtures/guardrails/builders.js';
 
-const file = (rules: unknown[], extra: Record<string, unknown> = {}): string => JSON.stringify({ rules, ...extra }, null, 2);
+const file = (rules: unknown[], extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ rules, ...extra }, null, 2);
 const check = (text: string, path = 'rules/a.json') => checkRuleSources([{ path, text }]);
 /** "line:column" of the n-th occurrence (0-based) of `needle` in `text`. */
 const posOf = (text: string, needle: string, n = 0): string => {
@@ -12,13 +13,19 @@ const posOf = (text: string, needle: string, n = 0): string => {
   const before = text.slice(0, at).split('\n');
   return `${before.length}:${before.at(-1)!.length + 1}`;
 };
-const lines = (r: ReturnType<typeof check>): string[] => r.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+const lines = (r: ReturnType<typeof check>): string[] =>
+  r.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
 
 describe('checkRuleSources', () => {
   it('accepts a valid file and keeps rules in file order', () => {
-    const r = check(file([aRule('one'), aRule('two', { priority: 3, event: { type: 'review', params: { message: 'm' } } })]));
+    const r = check(
+      file([aRule('one'), aRule('two', { priority: 3, event: { type: 'review', params: { message: 'm' } } })]),
+    );
     expect(r.problems).toEqual([]);
-    expect(r.rules.map((x) => [x.name, x.file, x.priority, x.eventType])).toEqual([['one', 'a.json', 1, 'block'], ['two', 'a.json', 3, 'review']]);
+    expect(r.rules.map((x) => [x.name, x.file, x.priority, x.eventType])).toEqual([
+      ['one', 'a.json', 1, 'block'],
+      ['two', 'a.json', 3, 'review'],
+    ]);
   });
 
   it('reports malformed JSON at the exact line and column', () => {
@@ -37,37 +44,45 @@ describe('checkRuleSources', () => {
       '}',
     ].join('\n');
     expect(posOf(text, '"dealExist"')).toBe('4:39');
-    expect(lines(check(text))).toEqual(['rules/a.json:4:39: unknown fact "dealExist" (did you mean "dealExists"?) (see rules/README.md for the list)']);
+    expect(lines(check(text))).toEqual([
+      'rules/a.json:4:39: unknown fact "dealExist" (did you mean "dealExists"?) (see rules/README.md for the list)',
+    ]);
   });
 
   it('reports unknown operators, wrong value types, bad params and unknown keys', () => {
-    const r = check(file([aRule('x', {
-      conditions: {
-        any: [
-          { fact: 'dealExists', operator: 'equals', value: true },
-          { fact: 'dealExists', operator: 'equal', value: 'true' },
-          { fact: 'repSuggestionsToday', operator: 'containsAny', value: ['x'] },
-          { fact: 'hasSignal', operator: 'equal', value: true },
-          { fact: 'evidenceCount', params: { a: 1 }, operator: 'lessThan', value: 1 },
-          { fact: 'dealStage', operator: 'stageAtLeast', value: 'won' },
-          { fact: 'dealStage', operator: 'someFact:equal', value: 'won' },
-          { fact: 'signals', operator: 'contains', value: 'x', path: '$.a' },
-        ],
-      },
-      extra: 1,
-    })]));
+    const r = check(
+      file([
+        aRule('x', {
+          conditions: {
+            any: [
+              { fact: 'dealExists', operator: 'equals', value: true },
+              { fact: 'dealExists', operator: 'equal', value: 'true' },
+              { fact: 'repSuggestionsToday', operator: 'containsAny', value: ['x'] },
+              { fact: 'hasSignal', operator: 'equal', value: true },
+              { fact: 'evidenceCount', params: { a: 1 }, operator: 'lessThan', value: 1 },
+              { fact: 'dealStage', operator: 'stageAtLeast', value: 'won' },
+              { fact: 'dealStage', operator: 'someFact:equal', value: 'won' },
+              { fact: 'signals', operator: 'contains', value: 'x', path: '$.a' },
+            ],
+          },
+          extra: 1,
+        }),
+      ]),
+    );
     const messages = r.problems.map((p) => p.message);
-    expect(messages).toEqual(expect.arrayContaining([
-      'unknown operator "equals" (did you mean "equal"?)',
-      'value must be true or false to compare with this fact, found text',
-      'operator "containsAny" does not work with fact "repSuggestionsToday" (number); it needs string or string[]',
-      expect.stringMatching(/^fact "hasSignal" needs "params"/),
-      'fact "evidenceCount" takes no params',
-      'value must be a deal stage (prospecting, qualification, proposal, negotiation, closed_won, closed_lost)',
-      'unknown operator "someFact:equal" (only the "not:" prefix is supported)',
-      expect.stringMatching(/^unknown field "path"/),
-      expect.stringMatching(/^unknown field "extra"/),
-    ]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'unknown operator "equals" (did you mean "equal"?)',
+        'value must be true or false to compare with this fact, found text',
+        'operator "containsAny" does not work with fact "repSuggestionsToday" (number); it needs string or string[]',
+        expect.stringMatching(/^fact "hasSignal" needs "params"/),
+        'fact "evidenceCount" takes no params',
+        'value must be a deal stage (prospecting, qualification, proposal, negotiation, closed_won, closed_lost)',
+        'unknown operator "someFact:equal" (only the "not:" prefix is supported)',
+        expect.stringMatching(/^unknown field "path"/),
+        expect.stringMatching(/^unknown field "extra"/),
+      ]),
+    );
     expect(r.rules).toEqual([]);
   });
 
@@ -82,10 +97,12 @@ describe('checkRuleSources', () => {
   });
 
   it('refuses a root condition that is not a group, and a group mixed with a test', () => {
-    const r = check(file([
-      aRule('a', { conditions: { fact: 'evidenceCount', operator: 'lessThan', value: 1 } }),
-      aRule('b', { conditions: { all: [{ all: [], fact: 'evidenceCount' }] } }),
-    ]));
+    const r = check(
+      file([
+        aRule('a', { conditions: { fact: 'evidenceCount', operator: 'lessThan', value: 1 } }),
+        aRule('b', { conditions: { all: [{ all: [], fact: 'evidenceCount' }] } }),
+      ]),
+    );
     expect(r.problems.map((p) => p.message)).toEqual([
       '"conditions" must start with "all", "any" or "not"',
       expect.stringMatching(/^a condition is either a group \(all\) or a test \(fact\), not both/),
@@ -94,13 +111,18 @@ describe('checkRuleSources', () => {
   });
 
   it('accepts a known fact as a value and refuses an unknown one', () => {
-    const cond = (value: unknown) => check(file([aRule('a', { conditions: { all: [{ fact: 'evidenceCount', operator: 'lessThan', value }] } })]));
+    const cond = (value: unknown) =>
+      check(file([aRule('a', { conditions: { all: [{ fact: 'evidenceCount', operator: 'lessThan', value }] } })]));
     expect(cond({ fact: 'repSuggestionsToday' }).problems).toEqual([]);
-    expect(cond({ fact: 'repSuggestionToday' }).problems.map((p) => p.message)).toEqual(['unknown fact "repSuggestionToday" in value (did you mean "repSuggestionsToday"?)']);
+    expect(cond({ fact: 'repSuggestionToday' }).problems.map((p) => p.message)).toEqual([
+      'unknown fact "repSuggestionToday" in value (did you mean "repSuggestionsToday"?)',
+    ]);
   });
 
   it('checks fact names used in message placeholders', () => {
-    const r = check(file([aRule('a', { event: { type: 'warn', params: { message: 'x {{dealStag}} {{hasSignal}}' } } })]));
+    const r = check(
+      file([aRule('a', { event: { type: 'warn', params: { message: 'x {{dealStag}} {{hasSignal}}' } } })]),
+    );
     expect(r.problems.map((p) => p.message)).toEqual([
       'unknown fact "{{dealStag}}" in message (did you mean "dealStage"?)',
       'fact "{{hasSignal}}" needs params and cannot be used in a message',
@@ -108,10 +130,16 @@ describe('checkRuleSources', () => {
   });
 
   it('reports duplicate names across files, pointing at the first definition', () => {
-    const a = file([aRule('same')]), b = file([aRule('other'), aRule('same')]);
-    const r = checkRuleSources([{ path: 'rules/a.json', text: a }, { path: 'rules/b.json', text: b }]);
+    const a = file([aRule('same')]),
+      b = file([aRule('other'), aRule('same')]);
+    const r = checkRuleSources([
+      { path: 'rules/a.json', text: a },
+      { path: 'rules/b.json', text: b },
+    ]);
     const at = (t: string) => posOf(t, '"same"').replace(/:(\d+)$/, (_, c: string) => `:${+c}`);
-    expect(lines(r)).toEqual([`rules/b.json:${at(b)}: duplicate rule name "same" (first defined at rules/a.json:${at(a)})`]);
+    expect(lines(r)).toEqual([
+      `rules/b.json:${at(b)}: duplicate rule name "same" (first defined at rules/a.json:${at(a)})`,
+    ]);
   });
 
   it('collects every problem in every file instead of stopping at the first', () => {
@@ -132,13 +160,21 @@ describe('checkRuleSources', () => {
   it('skips disabled rules but still checks them', () => {
     const r = check(file([aRule('on'), aRule('off', { enabled: false })]));
     expect(r.rules.map((x) => x.name)).toEqual(['on']);
-    expect(check(file([aRule('off', { enabled: false, conditions: { all: [{ fact: 'nope', operator: 'equal', value: 1 }] } })])).problems).toHaveLength(1);
+    expect(
+      check(
+        file([aRule('off', { enabled: false, conditions: { all: [{ fact: 'nope', operator: 'equal', value: 1 }] } })]),
+      ).problems,
+    ).toHaveLength(1);
   });
 });
 
 describe('loadRuleDir', () => {
   it('loads *.json files in name order and ignores other files', async () => {
-    const dir = tempRulesDir({ 'b.json': file([aRule('b1')]), 'a.json': file([aRule('a1')]), 'README.md': '# not a rule' });
+    const dir = tempRulesDir({
+      'b.json': file([aRule('b1')]),
+      'a.json': file([aRule('a1')]),
+      'README.md': '# not a rule',
+    });
     const r = await loadRuleDir(dir);
     expect(r.ok && r.rules.map((x) => `${x.file}/${x.name}`)).toEqual(['a.json/a1', 'b.json/b1']);
   });

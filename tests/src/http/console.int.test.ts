@@ -11,7 +11,12 @@ let app: ReturnType<typeof cardTestApp>;
 let tokenA: string;
 const rulesDir = tempRulesDir({ 'limits.json': { rules: [aRule('max-discount')] } });
 // One case table: the follow-up passes the shipped-style rule (the builders' suggestion and context).
-const casesDir = tempRulesDir({ 'limits.cases.json': { base: { suggestion: aSuggestion(), context: aContext() }, cases: [{ name: 'a grounded follow-up passes', suggestion: {}, expect: { allowed: true, outcome: 'pass' } }] } });
+const casesDir = tempRulesDir({
+  'limits.cases.json': {
+    base: { suggestion: aSuggestion(), context: aContext() },
+    cases: [{ name: 'a grounded follow-up passes', suggestion: {}, expect: { allowed: true, outcome: 'pass' } }],
+  },
+});
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -19,24 +24,69 @@ beforeAll(async () => {
   await installConnection(t.store, { id: 'hs-a', tenantId: 'tenant-a', provider: 'hubspot', accountId: '4200' });
   await installConnection(t.store, { id: 'hs-b', tenantId: 'tenant-b', provider: 'hubspot', accountId: 'PORTAL-OF-B' });
   await t.store.connections.setStatus('hs-a', 'needs_reconnect', 'refresh token revoked in HubSpot');
-  await storeSuggestion(t.store, { id: 'sug-held', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '777', status: 'review' });
+  await storeSuggestion(t.store, {
+    id: 'sug-held',
+    tenantId: 'tenant-a',
+    connectionId: 'hs-a',
+    dealId: '777',
+    status: 'review',
+  });
   await storeSuggestion(t.store, { id: 'sug-written', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '778' });
-  await storeSuggestion(t.store, { id: 'sug-of-b', tenantId: 'tenant-b', connectionId: 'hs-b', dealId: '777', status: 'review' });
-  await storeSuggestion(t.store, { id: 'sug-held-2', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '779', status: 'review' });
-  await storeSuggestion(t.store, { id: 'sug-held-3', tenantId: 'tenant-a', connectionId: 'hs-a', dealId: '780', status: 'review' });
+  await storeSuggestion(t.store, {
+    id: 'sug-of-b',
+    tenantId: 'tenant-b',
+    connectionId: 'hs-b',
+    dealId: '777',
+    status: 'review',
+  });
+  await storeSuggestion(t.store, {
+    id: 'sug-held-2',
+    tenantId: 'tenant-a',
+    connectionId: 'hs-a',
+    dealId: '779',
+    status: 'review',
+  });
+  await storeSuggestion(t.store, {
+    id: 'sug-held-3',
+    tenantId: 'tenant-a',
+    connectionId: 'hs-a',
+    dealId: '780',
+    status: 'review',
+  });
   await t.store.checkpoints.save('hs-a', 'objects:company', { after: '10' });
-  await t.store.feedback.record({ suggestionId: 'sug-written', tenantId: 'tenant-a', connectionId: 'hs-a', outboxId: null, target: 'user:1', outcome: 'card_not_useful', editDistance: null, detail: {}, occurredAt: new Date(NOW - 86_400_000) });
-  // The shared request budget of portal 4200 (src/sync/rate-pacer.ts keys: provider:account:app:lane), 60 of 100 in use.
-  await t.db.query(`INSERT INTO rate_buckets (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, throttled) VALUES
-    ('hubspot:4200:app:burst', 100, 0, 40, $1, 1234, 2), ('hubspot:PORTAL-OF-B:app:search', 5, 0, 0, $1, 99, 9)`, [NOW]);
+  await t.store.feedback.record({
+    suggestionId: 'sug-written',
+    tenantId: 'tenant-a',
+    connectionId: 'hs-a',
+    outboxId: null,
+    target: 'user:1',
+    outcome: 'card_not_useful',
+    editDistance: null,
+    detail: {},
+    occurredAt: new Date(NOW - 86_400_000),
+  });
+  // The shared request budget of portal 4200 (src/sync/rate-pacer.ts keys: provider:account:app:lane), 60 of 100 in
+  // use.
+  await t.db.query(
+    `INSERT INTO rate_buckets (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, throttled) VALUES
+    ('hubspot:4200:app:burst', 100, 0, 40, $1, 1234, 2), ('hubspot:PORTAL-OF-B:app:search', 5, 0, 0, $1, 99, 9)`,
+    [NOW],
+  );
   // A sliding-window lane (migration 0311): 3 of its 10 calls inside the last 10 s (one reserved ahead), one older.
-  await t.db.query(`INSERT INTO rate_buckets (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, throttled, window_ms, slots) VALUES
-    ('hubspot:4200:app:ten-second', 10, 0.001, 0, $1::bigint, 77, 0, 10000, ARRAY[$1::float8 - 20000, $1::float8 - 5000, $1::float8 - 1000, $1::float8 + 500])`, [NOW]);
+  await t.db.query(
+    `INSERT INTO rate_buckets (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, throttled, window_ms, slots) VALUES
+    ('hubspot:4200:app:ten-second', 10, 0.001, 0, $1::bigint, 77, 0, 10000, ARRAY[$1::float8 - 20000, $1::float8 - 5000, $1::float8 - 1000, $1::float8 + 500])`,
+    [NOW],
+  );
   // The change step applied something 90 s ago (src/store/sync-marks.ts): the lag the metric reports.
-  await t.db.query("INSERT INTO connection_sync_marks (connection_id, last_change_at) VALUES ('hs-a', $1)", [new Date(NOW - 90_000)]);
+  await t.db.query("INSERT INTO connection_sync_marks (connection_id, last_change_at) VALUES ('hs-a', $1)", [
+    new Date(NOW - 90_000),
+  ]);
   tokenA = (await createApiToken(t.store, { tenantId: 'tenant-a', name: 'console test' })).token;
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const asA = (r: request.Test) => r.set('Authorization', `Bearer ${tokenA}`).set('Accept', 'text/html');
 
@@ -47,7 +97,7 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     await request(app).get('/admin/suggestions').set('Accept', 'application/json').expect(401);
   });
 
-  test('connections: status with reason and reconnect, backfill progress per object type, install buttons; only the caller\'s tenant', async () => {
+  test("connections: status with reason and reconnect, backfill progress per object type, install buttons; only the caller's tenant", async () => {
     const r = await asA(request(app).get('/admin')).expect(200);
     expect(r.headers['content-security-policy']).toContain("script-src 'nonce-");
     expect(r.text).toContain('refresh token revoked in HubSpot');
@@ -65,20 +115,28 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(r.text).toContain('Install check: <span class="muted">none for this CRM yet</span>');
   });
 
-  test('connections: the install check\'s problems and the completeness check against the CRM, per object type', async () => {
+  test("connections: the install check's problems and the completeness check against the CRM, per object type", async () => {
     await t.store.connections.setSetupIssues('hs-a', ['the closeloop app lacks the crm.objects.deals.write scope']);
-    await t.store.connections.setCompleteness('hs-a', { checkedAt: new Date(NOW).toISOString(), difference: 2, kinds: {
-      contact: { crm: 5, store: 5, missing: 0, extra: 0, repaired: 0, difference: 0 },
-      company: { crm: 9, store: 7, missing: 3, extra: 0, repaired: 1, difference: 2 },
-    } });
+    await t.store.connections.setCompleteness('hs-a', {
+      checkedAt: new Date(NOW).toISOString(),
+      difference: 2,
+      kinds: {
+        contact: { crm: 5, store: 5, missing: 0, extra: 0, repaired: 0, difference: 0 },
+        company: { crm: 9, store: 7, missing: 3, extra: 0, repaired: 1, difference: 2 },
+      },
+    });
     const r = await asA(request(app).get('/admin')).expect(200);
-    expect(r.text).toMatch(/<span class="badge bad">1 to fix<\/span><ul class="setup-issues"><li>the closeloop app lacks the crm.objects.deals.write scope<\/li>/);
+    expect(r.text).toMatch(
+      /<span class="badge bad">1 to fix<\/span><ul class="setup-issues"><li>the closeloop app lacks the crm.objects.deals.write scope<\/li>/,
+    );
     expect(r.text).toMatch(/data-kind="contact"[\s\S]*?<td>5 <span class="badge ok">match<\/span><\/td>/);
-    expect(r.text).toMatch(/data-kind="company"[\s\S]*?<td>9 <span class="badge bad">2 differ<\/span> <span class="muted">\(1 repaired\)<\/span><\/td>/);
+    expect(r.text).toMatch(
+      /data-kind="company"[\s\S]*?<td>9 <span class="badge bad">2 differ<\/span> <span class="muted">\(1 repaired\)<\/span><\/td>/,
+    );
     expect(r.text).toContain('2 record(s) differ from the CRM');
   });
 
-  test('suggestions feed: filters, evidence, verdicts, approve/dismiss only on held ones; never another tenant\'s', async () => {
+  test("suggestions feed: filters, evidence, verdicts, approve/dismiss only on held ones; never another tenant's", async () => {
     const all = await asA(request(app).get('/admin/suggestions')).expect(200);
     expect(all.text).toContain('data-suggestion="sug-held"');
     expect(all.text).toContain('data-suggestion="sug-written"');
@@ -90,68 +148,156 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     const held = await asA(request(app).get('/admin/suggestions?status=review')).expect(200);
     expect(held.text).toContain('<form method="post" action="/admin/suggestions/sug-held/approve"');
     expect(held.text).toContain('<form method="post" action="/admin/suggestions/sug-held/dismiss"');
-    expect(held.text).toMatch(/<label for="why-sug-held"[^>]*>Reason \(optional\)<\/label><input id="why-sug-held" name="reason"/);
+    expect(held.text).toMatch(
+      /<label for="why-sug-held"[^>]*>Reason \(optional\)<\/label><input id="why-sug-held" name="reason"/,
+    );
     expect(held.text).toContain('<input type="hidden" name="back" value="status=review">');
     expect(held.text).not.toContain('data-suggestion="sug-written"');
     await asA(request(app).get('/admin/suggestions?since=yesterday')).expect(400);
   });
 
   test('review forms: dismiss calls the review service, records feedback and lands back on the same feed; a second try is refused on the page', async () => {
-    const r = await request(app).post('/admin/suggestions/sug-held-2/dismiss').set('Authorization', `Bearer ${tokenA}`).type('form')
-      .send({ reason: 'not our style', back: 'status=review&evil=1' }).expect(303);
+    const r = await request(app)
+      .post('/admin/suggestions/sug-held-2/dismiss')
+      .set('Authorization', `Bearer ${tokenA}`)
+      .type('form')
+      .send({ reason: 'not our style', back: 'status=review&evil=1' })
+      .expect(303);
     expect(r.headers.location).toBe('/admin/suggestions?status=review&done=dismissed&id=sug-held-2');
     expect((await t.store.suggestions.get('sug-held-2'))?.status).toBe('dismissed');
-    const fb = await t.db.query<{ outcome: string; detail: { reason: string } }>("SELECT outcome, detail FROM suggestion_outcomes WHERE suggestion_id = 'sug-held-2'");
-    expect(fb.rows).toEqual([{ outcome: 'review_dismissed', detail: expect.objectContaining({ reason: 'not our style' }) }]);
+    const fb = await t.db.query<{ outcome: string; detail: { reason: string } }>(
+      "SELECT outcome, detail FROM suggestion_outcomes WHERE suggestion_id = 'sug-held-2'",
+    );
+    expect(fb.rows).toEqual([
+      { outcome: 'review_dismissed', detail: expect.objectContaining({ reason: 'not our style' }) },
+    ]);
     const after = await asA(request(app).get(r.headers.location!)).expect(200);
     expect(after.text).toContain('Suggestion sug-held-2 dismissed');
     expect(after.text).not.toContain('data-suggestion="sug-held-2"');
-    const again = await asA(request(app).post('/admin/suggestions/sug-held-2/dismiss')).type('form').send({ back: 'status=review' }).expect(409);
+    const again = await asA(request(app).post('/admin/suggestions/sug-held-2/dismiss'))
+      .type('form')
+      .send({ back: 'status=review' })
+      .expect(409);
     expect(again.text).toMatch(/role="alert">Not done: suggestion sug-held-2 is dismissed, not held for review/);
     // Another tenant's suggestion is unknown; a reason too long is a 400; nothing changed.
     await asA(request(app).post('/admin/suggestions/sug-of-b/dismiss')).type('form').send({}).expect(404);
-    await asA(request(app).post('/admin/suggestions/sug-held-3/dismiss')).type('form').send({ reason: 'x'.repeat(501) }).expect(400);
+    await asA(request(app).post('/admin/suggestions/sug-held-3/dismiss'))
+      .type('form')
+      .send({ reason: 'x'.repeat(501) })
+      .expect(400);
     expect((await t.store.suggestions.get('sug-of-b'))?.status).toBe('review');
     expect((await t.store.suggestions.get('sug-held-3'))?.status).toBe('review');
   });
 
   test('review forms from a browser session need the _csrf field of the form (or the header) and our own origin', async () => {
-    const s = await createSession(t.store, { tenantId: 'tenant-a', role: 'admin', provider: 'hubspot', accountId: '4200', userId: '1', userLabel: null }, 3_600_000, NOW);
+    const s = await createSession(
+      t.store,
+      { tenantId: 'tenant-a', role: 'admin', provider: 'hubspot', accountId: '4200', userId: '1', userLabel: null },
+      3_600_000,
+      NOW,
+    );
     const cookie = `${SESSION_COOKIE}=${s.cookieValue}`;
-    const page = await request(app).get('/admin/suggestions?status=review').set('Cookie', cookie).set('Accept', 'text/html').expect(200);
+    const page = await request(app)
+      .get('/admin/suggestions?status=review')
+      .set('Cookie', cookie)
+      .set('Accept', 'text/html')
+      .expect(200);
     expect(page.text).toContain(`<input type="hidden" name="_csrf" value="${s.csrfToken}">`);
-    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).type('form').send({}).expect(403);
-    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).type('form').send({ _csrf: 'wrong' }).expect(403);
-    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).set('Origin', 'https://evil.example').type('form').send({ _csrf: s.csrfToken }).expect(403);
+    await request(app)
+      .post('/admin/suggestions/sug-held-3/dismiss')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({})
+      .expect(403);
+    await request(app)
+      .post('/admin/suggestions/sug-held-3/dismiss')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: 'wrong' })
+      .expect(403);
+    await request(app)
+      .post('/admin/suggestions/sug-held-3/dismiss')
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example')
+      .type('form')
+      .send({ _csrf: s.csrfToken })
+      .expect(403);
     expect((await t.store.suggestions.get('sug-held-3'))?.status).toBe('review');
-    await request(app).post('/admin/suggestions/sug-held-3/dismiss').set('Cookie', cookie).set('Origin', new URL(PUBLIC_URL).origin).type('form').send({ _csrf: s.csrfToken }).expect(303);
+    await request(app)
+      .post('/admin/suggestions/sug-held-3/dismiss')
+      .set('Cookie', cookie)
+      .set('Origin', new URL(PUBLIC_URL).origin)
+      .type('form')
+      .send({ _csrf: s.csrfToken })
+      .expect(303);
     expect((await t.store.suggestions.get('sug-held-3'))?.status).toBe('dismissed');
   });
 
   test('rules: lint state of each file; a broken draft is linted with file:line:column; a valid one replays', async () => {
     const page = await asA(request(app).get('/admin/rules')).expect(200);
     expect(page.text).toMatch(/data-file="limits.json"[\s\S]*?valid/);
-    const broken = await request(app).post('/api/v1/admin/rules/lint').set('Authorization', `Bearer ${tokenA}`)
-      .send({ file: 'limits.json', text: '{ "rules": [ { "name": "x", ' }).expect(200);
+    const broken = await request(app)
+      .post('/api/v1/admin/rules/lint')
+      .set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: 'limits.json', text: '{ "rules": [ { "name": "x", ' })
+      .expect(200);
     expect(broken.body.problems.length).toBeGreaterThan(0);
-    expect(broken.body.problems[0]).toMatchObject({ file: 'limits.json', line: expect.any(Number), column: expect.any(Number) });
-    const ok = await request(app).post('/api/v1/admin/rules/replay').set('Authorization', `Bearer ${tokenA}`)
-      .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) }).expect(200);
+    expect(broken.body.problems[0]).toMatchObject({
+      file: 'limits.json',
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
+    const ok = await request(app)
+      .post('/api/v1/admin/rules/replay')
+      .set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) })
+      .expect(200);
     expect(ok.body).toMatchObject({ total: expect.any(Number), wouldPass: expect.any(Number) });
-    await request(app).post('/api/v1/admin/rules/lint').set('Authorization', `Bearer ${tokenA}`).send({ file: '../../etc/passwd', text: '{}' }).expect(400);
+    await request(app)
+      .post('/api/v1/admin/rules/lint')
+      .set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: '../../etc/passwd', text: '{}' })
+      .expect(400);
     // The case tables: on the page against the current rules, and against a draft.
     expect(page.text).toMatch(/data-cases="limits.cases.json"[\s\S]*?1 \/ 1/);
-    const cases = await request(app).post('/api/v1/admin/rules/cases').set('Authorization', `Bearer ${tokenA}`)
-      .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) }).expect(200);
+    const cases = await request(app)
+      .post('/api/v1/admin/rules/cases')
+      .set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) })
+      .expect(200);
     expect(cases.body.cases).toEqual([{ file: 'limits.cases.json', error: null, total: 1, passed: 1, failures: [] }]);
   });
 
   test('outcomes: weekly charts as inline SVG with their numbers, acceptance by kind and rep, model quality across retrainings', async () => {
     // Two retrainings of tenant A's deal model (and one of tenant B's, never shown to A).
     const cal = (ece: number) => ({ rows: 40, brier: 0.2, ece, bins: [] });
-    await t.store.models.save('tenant-a', 'deal_score', { modelName: 'gbdt-v1', model: {}, rows: 300, positives: 120, validationAuc: 0.71, metrics: { reason: 'first', calibration: cal(0.08) }, trainedAt: new Date(NOW - 5 * 86_400_000) });
-    await t.store.models.save('tenant-a', 'deal_score', { modelName: 'gbdt-v1', model: {}, rows: 360, positives: 150, validationAuc: 0.77, metrics: { reason: 'second', calibration: cal(0.031) }, trainedAt: new Date(NOW - 86_400_000) });
-    await t.store.models.save('tenant-b', 'deal_score', { modelName: 'gbdt-v1', model: {}, rows: 10, positives: 5, validationAuc: 0.123, metrics: {}, trainedAt: new Date(NOW - 86_400_000) });
+    await t.store.models.save('tenant-a', 'deal_score', {
+      modelName: 'gbdt-v1',
+      model: {},
+      rows: 300,
+      positives: 120,
+      validationAuc: 0.71,
+      metrics: { reason: 'first', calibration: cal(0.08) },
+      trainedAt: new Date(NOW - 5 * 86_400_000),
+    });
+    await t.store.models.save('tenant-a', 'deal_score', {
+      modelName: 'gbdt-v1',
+      model: {},
+      rows: 360,
+      positives: 150,
+      validationAuc: 0.77,
+      metrics: { reason: 'second', calibration: cal(0.031) },
+      trainedAt: new Date(NOW - 86_400_000),
+    });
+    await t.store.models.save('tenant-b', 'deal_score', {
+      modelName: 'gbdt-v1',
+      model: {},
+      rows: 10,
+      positives: 5,
+      validationAuc: 0.123,
+      metrics: {},
+      trainedAt: new Date(NOW - 86_400_000),
+    });
     const r = await asA(request(app).get('/admin/outcomes')).expect(200);
     expect(r.text).toContain('<svg role="img" aria-label="Acceptance by kind"');
     expect(r.text).toContain('<svg role="img" aria-label="Review and card feedback per week"');
@@ -161,7 +307,9 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(r.text).toMatch(/Acceptance by kind: the numbers[\s\S]*?<th scope="row">2026-03-09<\/th><td>0%<\/td>/);
     expect(r.text).toMatch(/<tr data-outcome="review_dismissed"><th scope="row">dismissed in review<\/th><td>2<\/td>/);
     // Both retrainings, oldest first, with AUC and calibration; the model in service is the last one.
-    expect(r.text).toMatch(/<table data-history="deal_score">[\s\S]*?0\.710<\/td><td>0\.080[\s\S]*?0\.770<\/td><td>0\.031/);
+    expect(r.text).toMatch(
+      /<table data-history="deal_score">[\s\S]*?0\.710<\/td><td>0\.080[\s\S]*?0\.770<\/td><td>0\.031/,
+    );
     expect(r.text).toMatch(/<tr data-model="deal_score">[\s\S]*?<td>0\.770<\/td><td>0\.031<\/td>/);
     expect(r.text).toContain('aria-label="deal_score quality per retraining"');
     expect(r.text).not.toContain('0.123');
@@ -169,11 +317,32 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     await asA(request(app).get('/admin/outcomes?weeks=7')).expect(400);
   });
 
-  test('connections: quarantined webhook events of the tenant\'s own connections, never another tenant\'s', async () => {
+  test("connections: quarantined webhook events of the tenant's own connections, never another tenant's", async () => {
     await t.store.webhookQuarantine.add([
-      { provider: 'hubspot', accountId: '4200', connectionId: 'hs-a', reason: 'objectId: expected a number', payload: { objectId: 'x-of-a' }, receivedAt: NOW - 60_000 },
-      { provider: 'hubspot', accountId: 'PORTAL-OF-B', connectionId: 'hs-b', reason: 'bad event of B', payload: { objectId: 'x-of-b' }, receivedAt: NOW },
-      { provider: 'hubspot', accountId: '999', connectionId: null, reason: 'no such portal installed', payload: {}, receivedAt: NOW },
+      {
+        provider: 'hubspot',
+        accountId: '4200',
+        connectionId: 'hs-a',
+        reason: 'objectId: expected a number',
+        payload: { objectId: 'x-of-a' },
+        receivedAt: NOW - 60_000,
+      },
+      {
+        provider: 'hubspot',
+        accountId: 'PORTAL-OF-B',
+        connectionId: 'hs-b',
+        reason: 'bad event of B',
+        payload: { objectId: 'x-of-b' },
+        receivedAt: NOW,
+      },
+      {
+        provider: 'hubspot',
+        accountId: '999',
+        connectionId: null,
+        reason: 'no such portal installed',
+        payload: {},
+        receivedAt: NOW,
+      },
     ]);
     const r = await asA(request(app).get('/admin')).expect(200);
     expect(r.text).toMatch(/<strong class="quarantine-count">1<\/strong> event quarantined/);

@@ -7,8 +7,16 @@ describe('one error body for every failure', () => {
   test.each([
     [new NotFoundError('no such thing'), 404, 'NOT_FOUND'],
     [new InvalidPayloadError('bad'), 400, 'INVALID_PAYLOAD'],
-    [Object.assign(new Error('request entity too large'), { status: 413, expose: true, type: 'entity.too.large' }), 413, 'INVALID_PAYLOAD'],
-    [Object.assign(new Error('Unexpected token'), { status: 400, expose: true, type: 'entity.parse.failed' }), 400, 'INVALID_PAYLOAD'],
+    [
+      Object.assign(new Error('request entity too large'), { status: 413, expose: true, type: 'entity.too.large' }),
+      413,
+      'INVALID_PAYLOAD',
+    ],
+    [
+      Object.assign(new Error('Unexpected token'), { status: 400, expose: true, type: 'entity.parse.failed' }),
+      400,
+      'INVALID_PAYLOAD',
+    ],
     [Object.assign(new Error('Failed to decode param'), { status: 400 }), 400, 'INVALID_PAYLOAD'],
     [new URIError('URI malformed'), 400, 'INVALID_PAYLOAD'],
     [new RangeError('Invalid time value'), 500, 'INTERNAL'],
@@ -24,7 +32,9 @@ describe('one error body for every failure', () => {
 describe('log sampling for repeated rejections', () => {
   test('five lines a minute per key, then the rest are counted and reported once when the window rolls', () => {
     const s = new LogSampler(5, 60_000);
-    const logged = Array.from({ length: 500 }, (_, i) => s.take('401:UNAUTHENTICATED:admin', 1_000 + i).log).filter(Boolean).length;
+    const logged = Array.from({ length: 500 }, (_, i) => s.take('401:UNAUTHENTICATED:admin', 1_000 + i).log).filter(
+      Boolean,
+    ).length;
     expect(logged).toBe(5);
     expect(s.take('404:NOT_FOUND:x', 2_000).log).toBe(true);
     expect(s.take('401:UNAUTHENTICATED:admin', 61_001)).toEqual({ log: true, suppressed: 495 });

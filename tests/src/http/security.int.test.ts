@@ -12,7 +12,8 @@ function mountedRoutes(app: Express): { method: string; path: string }[] {
   const walk = (stack: any[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push({ method: m.toUpperCase(), path: layer.route.path });
+        for (const m of Object.keys(layer.route.methods))
+          if (m !== '_all') out.push({ method: m.toUpperCase(), path: layer.route.path });
       } else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };
@@ -25,7 +26,10 @@ async function signIn(url: string, provider: string): Promise<{ status: number; 
   let next = `${url}/auth/login/${provider}`;
   for (let i = 0; i < 5; i++) {
     const res = await fetch(next, { redirect: 'manual', headers: { accept: 'application/json' } });
-    if (res.status >= 300 && res.status < 400) { next = new URL(res.headers.get('location')!, next).toString(); continue; }
+    if (res.status >= 300 && res.status < 400) {
+      next = new URL(res.headers.get('location')!, next).toString();
+      continue;
+    }
     const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? null;
     return { status: res.status, cookie, body: await res.json().catch(() => null) };
   }
@@ -42,7 +46,9 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     const body = (await res.json()) as { accountId: string };
     tenantId = stableId('ten', 'hubspot', body.accountId);
   });
-  afterAll(async () => { await loop?.stop(); });
+  afterAll(async () => {
+    await loop?.stop();
+  });
 
   test('route table: every mounted route is listed with its guard, and every guarded route refuses strangers', async () => {
     const mounted = mountedRoutes(loop.cl.app!);
@@ -50,16 +56,28 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     expect(new Set(mounted.map(key))).toEqual(new Set(ROUTES.map(key)));
     const sample = (p: string) => p.replace(':provider', 'hubspot').replace(':sourceId', 'x1').replace(':id', 'x1');
     for (const r of ROUTES) {
-      const res = await fetch(`${loop.cl.url}${sample(r.path)}`, { method: r.method, redirect: 'manual', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: r.method === 'POST' ? '{}' : undefined });
+      const res = await fetch(`${loop.cl.url}${sample(r.path)}`, {
+        method: r.method,
+        redirect: 'manual',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: r.method === 'POST' ? '{}' : undefined,
+      });
       const status = res.status;
-      if (r.guard === 'tenant' || r.guard === 'operator-or-metrics' || r.guard === 'ingest-key' || r.guard === 'crm-signed') expect([status, key(r)]).toEqual([401, key(r)]);
+      if (
+        r.guard === 'tenant' ||
+        r.guard === 'operator-or-metrics' ||
+        r.guard === 'ingest-key' ||
+        r.guard === 'crm-signed'
+      )
+        expect([status, key(r)]).toEqual([401, key(r)]);
       if (r.guard === 'open') expect(status).toBe(200);
       if (r.guard === 'rate-limited') expect([status < 500, key(r)]).toEqual([true, key(r)]);
       if (r.guard === 'slack-signed') expect(status).toBe(404); // off without SLACK_SIGNING_SECRET
     }
     // Anything under the guarded prefixes, even a route nobody mounted, asks for credentials first.
     for (const p of GUARDED_PREFIXES) {
-      for (const method of ['GET', 'POST', 'DELETE']) expect((await fetch(`${loop.cl.url}${p}/v1/anything`, { method })).status).toBe(401);
+      for (const method of ['GET', 'POST', 'DELETE'])
+        expect((await fetch(`${loop.cl.url}${p}/v1/anything`, { method })).status).toBe(401);
     }
   });
 
@@ -72,44 +90,109 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       expect(body.error).toMatch(/^[A-Z_]+$/);
       expect(typeof body.message).toBe('string');
     };
-    await expectError(await fetch(`${u}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(2 * 1024 * 1024 + 10) }), 413);
+    await expectError(
+      await fetch(`${u}/webhooks/hubspot`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(2 * 1024 * 1024 + 10),
+      }),
+      413,
+    );
     await expectError(await fetch(`${u}/webhooks/%E0%A4%A`, { method: 'POST', body: '[]' }), 400);
     await expectError(await fetch(`${u}/install/%ZZ`), 400);
-    await expectError(await fetch(`${u}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '['.repeat(5000) + ']'.repeat(5000) }), 400);
-    await expectError(await fetch(`${u}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `[{"a":${'{"b":'.repeat(100)}1${'}'.repeat(100)}}]` }), 400);
+    await expectError(
+      await fetch(`${u}/webhooks/hubspot`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '['.repeat(5000) + ']'.repeat(5000),
+      }),
+      400,
+    );
+    await expectError(
+      await fetch(`${u}/webhooks/hubspot`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `[{"a":${'{"b":'.repeat(100)}1${'}'.repeat(100)}}]`,
+      }),
+      400,
+    );
     const xml = `<?xml version="1.0"?><soapenv:Envelope>${'<x>'.repeat(20_000)}${'</x>'.repeat(20_000)}</soapenv:Envelope>`;
-    await expectError(await fetch(`${u}/webhooks/salesforce`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml }), 400);
+    await expectError(
+      await fetch(`${u}/webhooks/salesforce`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml }),
+      400,
+    );
     await expectError(await fetch(`${u}/admin/feedback?since=99999999999d`, { headers: AS_OPERATOR }), 400);
     await expectError(await fetch(`${u}/admin/feedback?since=${'9'.repeat(5000)}d`, { headers: AS_OPERATOR }), 400);
     await expectError(await fetch(`${u}/admin/feedback?since=30d&tenant=a&tenant=b`, { headers: AS_OPERATOR }), 400);
-    await expectError(await fetch(`${u}/admin/connections?tenant=${encodeURIComponent("x' OR 1=1 --")}`, { headers: AS_OPERATOR }), 400);
+    await expectError(
+      await fetch(`${u}/admin/connections?tenant=${encodeURIComponent("x' OR 1=1 --")}`, { headers: AS_OPERATOR }),
+      400,
+    );
     await expectError(await fetch(`${u}/no/such/route`), 404);
     await expectError(await fetch(`${u}/healthz`, { method: 'DELETE' }), 404);
     await expectError(await fetch(`${u}/admin/connections`, { headers: { authorization: 'Bearer clt_forged' } }), 401);
     await expectError(await fetch(`${u}/admin/connections`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } }), 401);
-    await expectError(await fetch(`${u}/admin/connections`, { headers: { cookie: '__Host-closeloop_session=cls_' + 'A'.repeat(43) } }), 401);
+    await expectError(
+      await fetch(`${u}/admin/connections`, { headers: { cookie: '__Host-closeloop_session=cls_' + 'A'.repeat(43) } }),
+      401,
+    );
     // Unsigned webhook: refused before anything is stored.
-    await expectError(await fetch(`${u}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' }), 401);
+    await expectError(
+      await fetch(`${u}/webhooks/hubspot`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '[]',
+      }),
+      401,
+    );
     expect((await fetch(`${u}/healthz`)).status).toBe(200);
   });
 
-  test('cross-tenant canaries: 20 tenants, none sees another\'s canary on any tenant-scoped read', async () => {
+  test("cross-tenant canaries: 20 tenants, none sees another's canary on any tenant-scoped read", async () => {
     const db = loop.cl.store.db;
     const tenants: { id: string; canary: string; token: string }[] = [];
     for (let i = 0; i < 20; i++) {
       const canary = `CANARY${i}x${Math.random().toString(36).slice(2, 10)}`;
       const conn = await loop.cl.store.connections.upsert({
-        id: `conn_${canary}`, tenantId: `ten_${canary}`, provider: 'hubspot', accountId: `acct-${canary}`, apiBase: 'http://127.0.0.1:9',
-        displayName: canary, accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {},
+        id: `conn_${canary}`,
+        tenantId: `ten_${canary}`,
+        provider: 'hubspot',
+        accountId: `acct-${canary}`,
+        apiBase: 'http://127.0.0.1:9',
+        displayName: canary,
+        accessTokenEnc: 'x',
+        refreshTokenEnc: null,
+        tokenExpiresAt: null,
+        tokenMetadata: {},
       });
-      await db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, owner_id, status, payload)
-        VALUES ($1, $2, $3, 'stale_deal', $1, $4, $5, 'written', $6::jsonb)`, [`sug_${canary}`, conn.tenant_id, conn.id, `deal-${canary}`, `owner-${canary}`, JSON.stringify({ title: canary })]);
-      await db.query(`INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload, status, crm_id, done_at)
-        VALUES ($1, $2, 'create_task', $1, '{}'::jsonb, 'done', $3, now())`, [`sug_${canary}`, conn.id, `task-${canary}`]);
+      await db.query(
+        `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, deal_id, owner_id, status, payload)
+        VALUES ($1, $2, $3, 'stale_deal', $1, $4, $5, 'written', $6::jsonb)`,
+        [
+          `sug_${canary}`,
+          conn.tenant_id,
+          conn.id,
+          `deal-${canary}`,
+          `owner-${canary}`,
+          JSON.stringify({ title: canary }),
+        ],
+      );
+      await db.query(
+        `INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload, status, crm_id, done_at)
+        VALUES ($1, $2, 'create_task', $1, '{}'::jsonb, 'done', $3, now())`,
+        [`sug_${canary}`, conn.id, `task-${canary}`],
+      );
       const { token } = await createApiToken(loop.cl.store, { tenantId: conn.tenant_id, name: `canary ${i}` });
       tenants.push({ id: conn.tenant_id, canary, token });
     }
-    const reads = ['/', '/admin/connections', '/admin/feedback?since=30d', '/auth/session', '/api/v1/suggestions', '/api/v1/cards/salesforce/suggestions'];
+    const reads = [
+      '/',
+      '/admin/connections',
+      '/admin/feedback?since=30d',
+      '/auth/session',
+      '/api/v1/suggestions',
+      '/api/v1/cards/salesforce/suggestions',
+    ];
     for (const t of tenants) {
       const headers = { authorization: `Bearer ${t.token}`, accept: 'application/json' };
       let sawOwn = false;
@@ -118,7 +201,8 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
         const text = await res.text();
         expect(res.status).toBeLessThan(500);
         if (text.includes(t.canary)) sawOwn = true;
-        for (const other of tenants) if (other !== t) expect([path, text.includes(other.canary)]).toEqual([path, false]);
+        for (const other of tenants)
+          if (other !== t) expect([path, text.includes(other.canary)]).toEqual([path, false]);
       }
       expect(sawOwn).toBe(true);
       // Asking for another tenant explicitly is refused, by query and by header.
@@ -126,7 +210,9 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       for (const path of ['/admin/connections', '/admin/feedback?since=30d', '/']) {
         const sep = path.includes('?') ? '&' : '?';
         expect((await fetch(`${loop.cl.url}${path}${sep}tenant=${other.id}`, { headers })).status).toBe(403);
-        expect((await fetch(`${loop.cl.url}${path}`, { headers: { ...headers, 'x-closeloop-tenant': other.id } })).status).toBe(403);
+        expect(
+          (await fetch(`${loop.cl.url}${path}`, { headers: { ...headers, 'x-closeloop-tenant': other.id } })).status,
+        ).toBe(403);
       }
     }
     // The operator sees every tenant; /metrics (operator) names none of them.
@@ -139,7 +225,10 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
 
   test('API tokens are stored hashed, bound to one tenant, and stop working once revoked', async () => {
     const { id, token } = await createApiToken(loop.cl.store, { tenantId, name: 'ci' });
-    const stored = await loop.cl.store.db.query<{ token_hash: string }>('SELECT token_hash FROM api_tokens WHERE id = $1', [id]);
+    const stored = await loop.cl.store.db.query<{ token_hash: string }>(
+      'SELECT token_hash FROM api_tokens WHERE id = $1',
+      [id],
+    );
     expect(stored.rows[0]!.token_hash).not.toContain(token.slice(4));
     expect(JSON.stringify(stored.rows)).not.toContain(token);
     const headers = { authorization: `Bearer ${token}` };
@@ -161,19 +250,33 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     expect((await fetch(`${u}/admin/connections`, { headers: session })).status).toBe(200);
     // CSRF: a write with only the cookie is refused; a foreign Origin is refused even with the token.
     expect((await fetch(`${u}/auth/logout`, { method: 'POST', headers: session })).status).toBe(403);
-    expect((await fetch(`${u}/auth/logout`, { method: 'POST', headers: { ...session, 'x-csrf-token': me.csrfToken, origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await fetch(`${u}/auth/logout`, { method: 'POST', headers: { ...session, 'x-csrf-token': me.csrfToken } })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${u}/auth/logout`, {
+          method: 'POST',
+          headers: { ...session, 'x-csrf-token': me.csrfToken, origin: 'https://evil.example' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await fetch(`${u}/auth/logout`, { method: 'POST', headers: { ...session, 'x-csrf-token': me.csrfToken } }))
+        .status,
+    ).toBe(204);
     expect((await fetch(`${u}/admin/connections`, { headers: session })).status).toBe(401);
 
     // A rep (owner, not a super admin) consents: no session.
-    const rep = loop.hs.store.portal(loop.hs.defaultPortalId).addOwner({ id: '7001', userId: 7_000_001, email: 'rep@portal.example', firstName: 'Rae', lastName: 'Rep' });
+    const rep = loop.hs.store
+      .portal(loop.hs.defaultPortalId)
+      .addOwner({ id: '7001', userId: 7_000_001, email: 'rep@portal.example', firstName: 'Rae', lastName: 'Rep' });
     loop.hs.setConsentUser(rep.userId);
     try {
       const refused = await signIn(u, 'hubspot');
       expect(refused.status).toBe(403);
       expect(refused.cookie).toBeNull();
       expect(refused.body).toMatchObject({ error: 'FORBIDDEN' });
-    } finally { loop.hs.setConsentUser(null); }
+    } finally {
+      loop.hs.setConsentUser(null);
+    }
     // A state that was already used, or made up, is refused.
     const start = await fetch(`${u}/auth/login/hubspot`, { redirect: 'manual' });
     const authorize = new URL(start.headers.get('location')!);
@@ -181,32 +284,49 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     const callback = consent.headers.get('location')!;
     expect((await fetch(callback, { redirect: 'manual', headers: { accept: 'application/json' } })).status).toBe(200);
     expect((await fetch(callback, { redirect: 'manual', headers: { accept: 'application/json' } })).status).toBe(400);
-    expect((await fetch(`${u}/auth/callback/hubspot?code=x&state=forged`, { headers: { accept: 'application/json' } })).status).toBe(400);
+    expect(
+      (await fetch(`${u}/auth/callback/hubspot?code=x&state=forged`, { headers: { accept: 'application/json' } }))
+        .status,
+    ).toBe(400);
   });
 
   test('/install writes no row until the user comes back from consent', async () => {
-    const count = async () => Number((await loop.cl.store.db.query<{ n: string }>(
-      "SELECT ((SELECT count(*) FROM oauth_states) + (SELECT count(*) FROM oauth_state_uses))::text AS n")).rows[0]!.n);
+    const count = async () =>
+      Number(
+        (
+          await loop.cl.store.db.query<{ n: string }>(
+            'SELECT ((SELECT count(*) FROM oauth_states) + (SELECT count(*) FROM oauth_state_uses))::text AS n',
+          )
+        ).rows[0]!.n,
+      );
     const before = await count();
-    for (let i = 0; i < 40; i++) expect((await fetch(`${loop.cl.url}/install/hubspot`, { redirect: 'manual' })).status).toBe(302);
+    for (let i = 0; i < 40; i++)
+      expect((await fetch(`${loop.cl.url}/install/hubspot`, { redirect: 'manual' })).status).toBe(302);
     expect(await count()).toBe(before);
   });
 });
 
 describe('rate limits on unauthenticated routes', () => {
   let loop: Loop;
-  beforeAll(async () => { loop = await startHubspotLoop({ env: { RATE_LIMIT_PER_MINUTE: '5' } }); });
-  afterAll(async () => { await loop?.stop(); });
+  beforeAll(async () => {
+    loop = await startHubspotLoop({ env: { RATE_LIMIT_PER_MINUTE: '5' } });
+  });
+  afterAll(async () => {
+    await loop?.stop();
+  });
 
   test('the sixth /install in a minute gets 429 with Retry-After, counted in the database', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await fetch(`${loop.cl.url}/install/hubspot`, { redirect: 'manual' })).status);
+    for (let i = 0; i < 8; i++)
+      statuses.push((await fetch(`${loop.cl.url}/install/hubspot`, { redirect: 'manual' })).status);
     expect(statuses.slice(0, 5)).toEqual([302, 302, 302, 302, 302]);
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
     const res = await fetch(`${loop.cl.url}/install/hubspot`, { redirect: 'manual' });
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await res.json()).toMatchObject({ error: 'RATE_LIMITED' });
-    const row = await loop.cl.store.db.query<{ hits: number }>("SELECT hits FROM rate_limits WHERE key LIKE 'install:%'");
+    const row = await loop.cl.store.db.query<{ hits: number }>(
+      "SELECT hits FROM rate_limits WHERE key LIKE 'install:%'",
+    );
     expect(Number(row.rows[0]!.hits)).toBeGreaterThanOrEqual(9);
     // Other groups have their own budget; /healthz has none.
     expect((await fetch(`${loop.cl.url}/healthz`)).status).toBe(200);

@@ -6,8 +6,12 @@ import { openDb } from '../../../src/store/index.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
 let t: TestDb;
-beforeAll(async () => { t = await openTestDb(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 /** A queue that records what the schedules send. */
 function recordingQueue(): WorkQueue & { sent: { name: string; data: any }[] } {
@@ -15,9 +19,18 @@ function recordingQueue(): WorkQueue & { sent: { name: string; data: any }[] } {
   return {
     sent,
     start: async () => undefined,
-    send: async (name, data) => { sent.push({ name, data }); return 'id'; },
-    sendMany: async (name, jobs) => { for (const j of jobs) sent.push({ name, data: j.data }); return jobs.length; },
-    sendInTx: async (_tx, name, data) => { sent.push({ name, data }); return 'id'; },
+    send: async (name, data) => {
+      sent.push({ name, data });
+      return 'id';
+    },
+    sendMany: async (name, jobs) => {
+      for (const j of jobs) sent.push({ name, data: j.data });
+      return jobs.length;
+    },
+    sendInTx: async (_tx, name, data) => {
+      sent.push({ name, data });
+      return 'id';
+    },
     work: async () => undefined,
     stats: async () => ({}),
     stop: async () => undefined,
@@ -42,14 +55,32 @@ test('a tick is claimed by exactly one of many concurrent claimants', async () =
 
 test('three processes running the same cron fire each tick once', async () => {
   await t.store.connections.upsert({
-    id: 'conn-sched', tenantId: 'tenant-sched', provider: 'hubspot', accountId: 'acct-sched', apiBase: 'http://127.0.0.1:9', displayName: null,
-    accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {},
+    id: 'conn-sched',
+    tenantId: 'tenant-sched',
+    provider: 'hubspot',
+    accountId: 'acct-sched',
+    apiBase: 'http://127.0.0.1:9',
+    displayName: null,
+    accessTokenEnc: 'x',
+    refreshTokenEnc: null,
+    tokenExpiresAt: null,
+    tokenMetadata: {},
   });
   const conns = (await t.store.connections.list()).filter((c) => c.status === 'active' || c.status === 'paused');
   expect(conns.map((c) => c.id)).toEqual(['conn-sched']);
   const queues = [recordingQueue(), recordingQueue(), recordingQueue()];
   // Every second (node-cron's optional seconds field): each process fires several times within the tick.
-  const stops = queues.map((queue, i) => startCron({ store: t.store, queue, logger: silentLogger(), now: Date.now, pollCron: '* * * * * *', scanCron: '0 0 1 1 *', owner: `proc-${i}` }));
+  const stops = queues.map((queue, i) =>
+    startCron({
+      store: t.store,
+      queue,
+      logger: silentLogger(),
+      now: Date.now,
+      pollCron: '* * * * * *',
+      scanCron: '0 0 1 1 *',
+      owner: `proc-${i}`,
+    }),
+  );
   try {
     await new Promise((r) => setTimeout(r, 3500));
   } finally {

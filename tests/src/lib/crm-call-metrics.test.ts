@@ -8,15 +8,29 @@ let server: Server;
 let url: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/limited') { res.writeHead(429, { 'retry-after': '1' }); res.end('slow down'); return; }
-    if (req.url === '/missing') { res.writeHead(404); res.end(); return; }
-    if (req.url === '/hang-up') { req.socket.destroy(); return; }
-    res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}');
+    if (req.url === '/limited') {
+      res.writeHead(429, { 'retry-after': '1' });
+      res.end('slow down');
+      return;
+    }
+    if (req.url === '/missing') {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    if (req.url === '/hang-up') {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
-afterAll(async () => { await new Promise<void>((r) => server.close(() => r())); });
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+});
 
 test('each call to a CRM origin is counted once by provider and status class; 429s also on their own; other origins are not', async () => {
   const metrics = createMetrics();
@@ -38,7 +52,9 @@ test('each call to a CRM origin is counted once by provider and status class; 42
     const calls = await metrics.crmCalls.get();
     const by = Object.fromEntries(calls.values.map((v) => [`${v.labels.provider}:${v.labels.status}`, v.value]));
     expect(by).toEqual({ 'hubspot:2xx': 2, 'hubspot:429': 1, 'hubspot:4xx': 1, 'hubspot:error': 1 });
-    expect((await metrics.crmRateLimited.get()).values).toEqual([expect.objectContaining({ labels: { provider: 'hubspot' }, value: 1 })]);
+    expect((await metrics.crmRateLimited.get()).values).toEqual([
+      expect.objectContaining({ labels: { provider: 'hubspot' }, value: 1 }),
+    ]);
     const text = await metrics.registry.metrics();
     expect(text).toContain('closeloop_crm_calls_total{provider="hubspot",status="429"} 1');
   } finally {

@@ -6,7 +6,9 @@ import { createLogger } from '../../../src/lib/logger.js';
 function capture() {
   const out = new PassThrough();
   const lines: Record<string, unknown>[] = [];
-  out.on('data', (d) => { for (const l of String(d).split('\n')) if (l.trim()) lines.push(JSON.parse(l)); });
+  out.on('data', (d) => {
+    for (const l of String(d).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
+  });
   return { logger: createLogger({ level: 'info', destination: out }), lines };
 }
 
@@ -17,7 +19,10 @@ test('lines inside a request or job scope carry its ids, across awaits; lines ou
     await new Promise((r) => setTimeout(r, 5));
     logger.info({ connectionId: 'c1' }, 'in the request');
     // A job started from inside the request keeps the request id beside its own ids.
-    await withLogContext({ queue: 'analyze', jobId: 'job-9' }, async () => { await Promise.resolve(); logger.warn('in the job'); });
+    await withLogContext({ queue: 'analyze', jobId: 'job-9' }, async () => {
+      await Promise.resolve();
+      logger.warn('in the job');
+    });
   });
   await new Promise((r) => setImmediate(r));
   expect(lines.map((l) => [l.msg, l.requestId, l.queue, l.jobId])).toEqual([
@@ -31,7 +36,9 @@ test('lines inside a request or job scope carry its ids, across awaits; lines ou
 
 test('redaction still applies to fields logged inside a scope', async () => {
   const { logger, lines } = capture();
-  withLogContext({ requestId: 'req-2' }, () => logger.info({ accessToken: 'secret-token', email: 'a@example.com' }, 'token refreshed'));
+  withLogContext({ requestId: 'req-2' }, () =>
+    logger.info({ accessToken: 'secret-token', email: 'a@example.com' }, 'token refreshed'),
+  );
   await new Promise((r) => setImmediate(r));
   expect(lines[0]).toMatchObject({ requestId: 'req-2', accessToken: '[redacted]', email: '[redacted]' });
 });

@@ -23,10 +23,21 @@ test('requests run in other threads, never more at once than the pool size, and 
     expect(done.every((r) => r.threadId !== threadId)).toBe(true);
     // At no instant did more than two requests run: a sweep over the threads' own start and end times
     // (an end and a start in the same millisecond count as one after the other).
-    const events = done.flatMap((r) => [[r.start, 1], [r.end, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const events = done
+      .flatMap(
+        (r) =>
+          [
+            [r.start, 1],
+            [r.end, -1],
+          ] as const,
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let now = 0;
     let most = 0;
-    for (const [, d] of events) { now += d; most = Math.max(most, now); }
+    for (const [, d] of events) {
+      now += d;
+      most = Math.max(most, now);
+    }
     expect(most).toBeLessThanOrEqual(2);
     expect(most).toBeGreaterThanOrEqual(1);
     expect(pool.running()).toBe(0);
@@ -52,7 +63,12 @@ test('the threaded embedder returns exactly the vectors of the inline one, in or
   const inline = new HashingEmbedder();
   const threaded = new ThreadedHashingEmbedder(2);
   try {
-    const texts = ['Finance cut our budget this quarter.', 'Walked Hank through the contract redlines.', '', 'Ünïcode café, naïve résumé'];
+    const texts = [
+      'Finance cut our budget this quarter.',
+      'Walked Hank through the contract redlines.',
+      '',
+      'Ünïcode café, naïve résumé',
+    ];
     const [a, b] = await Promise.all([inline.embed(texts), threaded.embed(texts)]);
     expect(threaded.id).toBe(inline.id);
     expect(threaded.dimensions).toBe(inline.dimensions);

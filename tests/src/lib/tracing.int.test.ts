@@ -11,36 +11,88 @@ import { TEST_KEY, TEST_OPERATOR_TOKEN, waitFor } from '../../helpers/closeloop.
  * inbox job, the analysis, the suggestion and the write-back job, in one trace; and no export, no stored trace
  * context, when no OTLP endpoint is configured.
  */
-async function start(o: { exporter?: InMemorySpanExporter; env?: Record<string, string> } = {}): Promise<{ hs: HubspotSandbox; cl: Closeloop; stop(): Promise<void> }> {
+async function start(
+  o: { exporter?: InMemorySpanExporter; env?: Record<string, string> } = {},
+): Promise<{ hs: HubspotSandbox; cl: Closeloop; stop(): Promise<void> }> {
   const clientId = 'test-app';
   const clientSecret = 'test-secret-123';
-  const hs = await startHubspotSandbox({ port: 0, clientId, clientSecret, seed: 'empty', webhookBatchMs: 20, webhookRetryBaseMs: 50 });
+  const hs = await startHubspotSandbox({
+    port: 0,
+    clientId,
+    clientSecret,
+    seed: 'empty',
+    webhookBatchMs: 20,
+    webhookRetryBaseMs: 50,
+  });
   const cfg = loadConfig({
-    PORT: '0', DATA_DIR: 'memory://', TOKEN_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
-    MIGRATE_ON_START: 'true', POLL_CRON: '0 0 1 1 *', SCAN_CRON: '0 0 1 1 *', WORKER_CONCURRENCY: '2', ...o.env,
+    PORT: '0',
+    DATA_DIR: 'memory://',
+    TOKEN_ENCRYPTION_KEY: TEST_KEY,
+    LOG_LEVEL: 'silent',
+    OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
+    MIGRATE_ON_START: 'true',
+    POLL_CRON: '0 0 1 1 *',
+    SCAN_CRON: '0 0 1 1 *',
+    WORKER_CONCURRENCY: '2',
+    ...o.env,
   });
   const cl = await startCloseloop(cfg, {
-    logger: silentLogger(), spanExporter: o.exporter,
-    apps: { hubspot: { clientId, clientSecret, apiBase: hs.url, authorizeUrl: `${hs.url}/oauth/authorize`, tokenUrl: `${hs.url}/oauth/2026-03/token` } },
+    logger: silentLogger(),
+    spanExporter: o.exporter,
+    apps: {
+      hubspot: {
+        clientId,
+        clientSecret,
+        apiBase: hs.url,
+        authorizeUrl: `${hs.url}/oauth/authorize`,
+        tokenUrl: `${hs.url}/oauth/2026-03/token`,
+      },
+    },
   });
   hs.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
-  return { hs, cl, async stop() { await cl.stop(); await hs.close(); } };
+  return {
+    hs,
+    cl,
+    async stop() {
+      await cl.stop();
+      await hs.close();
+    },
+  };
 }
 
 /** An OTLP/HTTP collector stand-in: counts what is posted to it. */
 async function collector(): Promise<{ url: string; posts: string[]; close(): Promise<void> }> {
   const posts: string[] = [];
-  const server: Server = createServer((req, res) => { posts.push(`${req.method} ${req.url}`); req.resume(); req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); }); });
+  const server: Server = createServer((req, res) => {
+    posts.push(`${req.method} ${req.url}`);
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const addr = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${addr.port}`, posts, close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }) };
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    posts,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 async function install(hs: HubspotSandbox, cl: Closeloop) {
   const portalId = hs.defaultPortalId;
   const res = await fetch(`${cl.url}/install/hubspot`);
   expect(res.status).toBe(200);
-  await waitFor(async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at, 30000, 'backfill');
+  await waitFor(
+    async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
+    30000,
+    'backfill',
+  );
   return portalId;
 }
 
@@ -50,16 +102,49 @@ test('one webhook is one trace: HTTP request → inbox job → analysis → sugg
   try {
     const portalId = await install(hs, cl);
     const p = hs.store.portal(portalId);
-    const owner = p.addOwner({ id: '9001', userId: 7001, email: 'rep@example.com', firstName: 'Riley', lastName: 'Rep' });
+    const owner = p.addOwner({
+      id: '9001',
+      userId: 7001,
+      email: 'rep@example.com',
+      firstName: 'Riley',
+      lastName: 'Rep',
+    });
     const company = hs.store.create(portalId, 'companies', { name: 'Globex Corporation', domain: 'globex.example' });
-    const deal = hs.store.create(portalId, 'deals', { dealname: 'Globex renewal', dealstage: 'contractsent', pipeline: 'default', amount: '48000', hubspot_owner_id: owner.id },
-      { associations: [{ toType: 'companies', toId: company.id }] });
+    const deal = hs.store.create(
+      portalId,
+      'deals',
+      {
+        dealname: 'Globex renewal',
+        dealstage: 'contractsent',
+        pipeline: 'default',
+        amount: '48000',
+        hubspot_owner_id: owner.id,
+      },
+      { associations: [{ toType: 'companies', toId: company.id }] },
+    );
     // The deal's own webhooks settle first; then the email that makes the budget-risk task.
-    await waitFor(async () => (await cl.store.records.get((await cl.store.connections.byAccount('hubspot', String(portalId)))!.id, 'deal', deal.id)), 20000, 'deal synced');
-    hs.store.create(portalId, 'emails', {
-      hs_timestamp: String(Date.now()), hs_email_direction: 'INCOMING_EMAIL', hs_email_subject: 'Re: renewal',
-      hs_email_text: 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
-    }, { associations: [{ toType: 'deals', toId: deal.id }] });
+    await waitFor(
+      async () =>
+        await cl.store.records.get(
+          (await cl.store.connections.byAccount('hubspot', String(portalId)))!.id,
+          'deal',
+          deal.id,
+        ),
+      20000,
+      'deal synced',
+    );
+    hs.store.create(
+      portalId,
+      'emails',
+      {
+        hs_timestamp: String(Date.now()),
+        hs_email_direction: 'INCOMING_EMAIL',
+        hs_email_subject: 'Re: renewal',
+        hs_email_text:
+          'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
+      },
+      { associations: [{ toType: 'deals', toId: deal.id }] },
+    );
 
     // The write-back of the budget task ends a trace that began with a webhook request.
     const byId = () => new Map(exporter.getFinishedSpans().map((s) => [s.spanContext().spanId, s]));
@@ -69,19 +154,32 @@ test('one webhook is one trace: HTTP request → inbox job → analysis → sugg
       for (let p = parentOf(s); p && spans.get(p); p = parentOf(spans.get(p)!)) out.push(spans.get(p)!);
       return out;
     };
-    const path = await waitFor(() => {
-      const spans = byId();
-      for (const s of spans.values()) {
-        if (s.name !== 'write-back') continue;
-        const c = chain(s, spans);
-        if (c[c.length - 1]!.name.startsWith('POST /webhooks')) return c;
-      }
-      return null;
-    }, 30000, 'a write-back span whose trace starts at a webhook request');
+    const path = await waitFor(
+      () => {
+        const spans = byId();
+        for (const s of spans.values()) {
+          if (s.name !== 'write-back') continue;
+          const c = chain(s, spans);
+          if (c[c.length - 1]!.name.startsWith('POST /webhooks')) return c;
+        }
+        return null;
+      },
+      30000,
+      'a write-back span whose trace starts at a webhook request',
+    );
     const names = path.map((s) => s.name).reverse();
     expect(names).toEqual([
-      'POST /webhooks/:provider', 'webhook intake', 'send inbox', 'process inbox', 'send analyze', 'process analyze',
-      'analyze deal', 'suggestion', 'send writeback', 'process writeback', 'write-back',
+      'POST /webhooks/:provider',
+      'webhook intake',
+      'send inbox',
+      'process inbox',
+      'send analyze',
+      'process analyze',
+      'analyze deal',
+      'suggestion',
+      'send writeback',
+      'process writeback',
+      'write-back',
     ]);
     // One trace id from the request to the write-back; the root continues no one (the CRM sent no traceparent).
     expect(new Set(path.map((s) => s.spanContext().traceId)).size).toBe(1);
@@ -111,7 +209,9 @@ test('an OTLP endpoint receives the spans; without one nothing is exported and n
     try {
       await install(off.hs, off.cl);
       expect((await fetch(`${off.cl.url}/livez`)).status).toBe(200);
-      const jobs = await off.cl.store.db.query<{ n: number; traced: number }>('SELECT count(*)::int AS n, count(trace_context)::int AS traced FROM pgboss.job');
+      const jobs = await off.cl.store.db.query<{ n: number; traced: number }>(
+        'SELECT count(*)::int AS n, count(trace_context)::int AS traced FROM pgboss.job',
+      );
       expect(jobs.rows[0]!.n).toBeGreaterThan(0);
       expect(jobs.rows[0]!.traced).toBe(0);
     } finally {

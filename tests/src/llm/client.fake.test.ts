@@ -9,20 +9,42 @@ const messages = [
   { role: 'system' as const, content: 'You draft sales emails.' },
   { role: 'user' as const, content: 'Task: follow up.\n\n<crm_data>\n{}\n</crm_data>' },
 ];
-const draft = { subject: 'Next steps', body: 'Hi Ada,\n\nFollowing up.\n\n{{rep_signature}}', claims: [{ text: 'Ada asked for a quote', citations: ['c1'] }], citations: ['c1'] };
+const draft = {
+  subject: 'Next steps',
+  body: 'Hi Ada,\n\nFollowing up.\n\n{{rep_signature}}',
+  claims: [{ text: 'Ada asked for a quote', citations: ['c1'] }],
+  citations: ['c1'],
+};
 
 let fake: FakeOpenAI;
 let llm: LlmClient;
-beforeAll(async () => { fake = await startFakeOpenAI({ apiKey: 'sk-local' }); });
-afterAll(async () => { await fake.close(); });
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: 'sk-local' });
+});
+afterAll(async () => {
+  await fake.close();
+});
 beforeEach(() => {
   fake.reset();
-  llm = createLlmClient({ apiKey: 'sk-local', baseURL: fake.url, model: 'gpt-4o-mini', maxRetries: 2, timeoutMs: 5000, now: () => NOW });
+  llm = createLlmClient({
+    apiKey: 'sk-local',
+    baseURL: fake.url,
+    model: 'gpt-4o-mini',
+    maxRetries: 2,
+    timeoutMs: 5000,
+    now: () => NOW,
+  });
 });
 afterEach(() => expect(fake.pending()).toBe(0));
 
 const complete = () => llm.complete({ schema: taskSchema('draft_email'), messages, maxOutputTokens: 900 });
-const failure = () => complete().then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as LlmOutputError);
+const failure = () =>
+  complete().then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as LlmOutputError,
+  );
 
 describe('LLM client against the local OpenAI-compatible fake (real openai SDK)', () => {
   test('sends a strict json_schema response_format and parses the structured answer', async () => {
@@ -37,16 +59,35 @@ describe('LLM client against the local OpenAI-compatible fake (real openai SDK)'
     const [req] = fake.requests;
     expect(req!.authorization).toBe('Bearer sk-local');
     expect(req!.body).toMatchObject({
-      model: 'gpt-4o-mini', messages, temperature: 0.2, max_completion_tokens: 900,
+      model: 'gpt-4o-mini',
+      messages,
+      temperature: 0.2,
+      max_completion_tokens: 900,
       response_format: { type: 'json_schema', json_schema: { name: 'closeloop_draft_email', strict: true } },
     });
     const schema = req!.body.response_format.json_schema.schema;
-    expect(schema).toMatchObject({ type: 'object', additionalProperties: false, required: ['subject', 'body', 'claims', 'citations'] });
-    expect(schema.properties.claims.items).toMatchObject({ additionalProperties: false, required: ['text', 'citations'] });
+    expect(schema).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: ['subject', 'body', 'claims', 'citations'],
+    });
+    expect(schema.properties.claims.items).toMatchObject({
+      additionalProperties: false,
+      required: ['text', 'citations'],
+    });
   });
 
   test('every task schema is accepted by the strict-schema check (the fake answers an instance of it)', async () => {
-    for (const task of ['categorize_lead', 'update_field', 'score_lead', 'score_deal', 'extract_signals', 'churn_risk', 'summarize', 'next_step'] as const) {
+    for (const task of [
+      'categorize_lead',
+      'update_field',
+      'score_lead',
+      'score_deal',
+      'extract_signals',
+      'churn_risk',
+      'summarize',
+      'next_step',
+    ] as const) {
       const c = await llm.complete({ schema: taskSchema(task), messages });
       expect(c.value).toBeDefined();
     }
@@ -93,7 +134,11 @@ describe('LLM client against the local OpenAI-compatible fake (real openai SDK)'
   });
 
   test('429 is retried by the SDK, then what is left maps to RATE_LIMITED with retryAt', async () => {
-    fake.enqueue(answer.rateLimited({ 'retry-after-ms': '5' }), answer.rateLimited({ 'retry-after-ms': '5' }), answer.rateLimited({ 'retry-after-ms': '1500' }));
+    fake.enqueue(
+      answer.rateLimited({ 'retry-after-ms': '5' }),
+      answer.rateLimited({ 'retry-after-ms': '5' }),
+      answer.rateLimited({ 'retry-after-ms': '1500' }),
+    );
     const e = await failure();
     expect(fake.requests).toHaveLength(3); // 1 + maxRetries 2
     expect(e.code).toBe(ErrorCode.RATE_LIMITED);
@@ -110,7 +155,10 @@ describe('LLM client against the local OpenAI-compatible fake (real openai SDK)'
   test('5xx after retries → PROVIDER_UNAVAILABLE', async () => {
     const fast = createLlmClient({ apiKey: 'sk-local', baseURL: fake.url, model: 'gpt-4o-mini', maxRetries: 0 });
     fake.enqueue(answer.serverError(503));
-    await expect(fast.complete({ schema: taskSchema('summarize'), messages })).rejects.toMatchObject({ code: ErrorCode.PROVIDER_UNAVAILABLE, status: 503 });
+    await expect(fast.complete({ schema: taskSchema('summarize'), messages })).rejects.toMatchObject({
+      code: ErrorCode.PROVIDER_UNAVAILABLE,
+      status: 503,
+    });
   });
 
   test('a wrong API key → AUTH_REVOKED naming the key as the thing to fix', async () => {
@@ -121,13 +169,27 @@ describe('LLM client against the local OpenAI-compatible fake (real openai SDK)'
   });
 
   test('a connection failure → PROVIDER_UNAVAILABLE', async () => {
-    const gone = createLlmClient({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', model: 'gpt-4o-mini', maxRetries: 0, timeoutMs: 2000 });
-    await expect(gone.complete({ schema: taskSchema('summarize'), messages })).rejects.toMatchObject({ code: ErrorCode.PROVIDER_UNAVAILABLE });
+    const gone = createLlmClient({
+      apiKey: 'k',
+      baseURL: 'http://127.0.0.1:9/v1',
+      model: 'gpt-4o-mini',
+      maxRetries: 0,
+      timeoutMs: 2000,
+    });
+    await expect(gone.complete({ schema: taskSchema('summarize'), messages })).rejects.toMatchObject({
+      code: ErrorCode.PROVIDER_UNAVAILABLE,
+    });
   });
 
   test('the fake refuses a non-strict schema the way OpenAI does (400 → PROVIDER_REJECTED)', async () => {
-    const loose = { ...taskSchema('summarize'), jsonSchema: { type: 'object', properties: { summary: { type: 'string' } } } };
-    await expect(llm.complete({ schema: loose, messages })).rejects.toMatchObject({ code: ErrorCode.PROVIDER_REJECTED, status: 400 });
+    const loose = {
+      ...taskSchema('summarize'),
+      jsonSchema: { type: 'object', properties: { summary: { type: 'string' } } },
+    };
+    await expect(llm.complete({ schema: loose, messages })).rejects.toMatchObject({
+      code: ErrorCode.PROVIDER_REJECTED,
+      status: 400,
+    });
     expect(fake.requests[0]!.status).toBe(400);
   });
 
@@ -144,8 +206,17 @@ describe('LLM client against the local OpenAI-compatible fake (real openai SDK)'
 describe('fake embeddings endpoint', () => {
   test('float and base64 encodings give the same deterministic unit vectors', async () => {
     const sdk = new OpenAI({ apiKey: 'sk-local', baseURL: fake.url, maxRetries: 0 });
-    const f = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: ['Ada asked for a quote.', 'Meeting Friday.'], encoding_format: 'float', dimensions: 16 });
-    const b = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: ['Ada asked for a quote.', 'Meeting Friday.'], dimensions: 16 });
+    const f = await sdk.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['Ada asked for a quote.', 'Meeting Friday.'],
+      encoding_format: 'float',
+      dimensions: 16,
+    });
+    const b = await sdk.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['Ada asked for a quote.', 'Meeting Friday.'],
+      dimensions: 16,
+    });
     expect(fake.requests[1]!.body.encoding_format).toBe('base64'); // the SDK's default
     expect(f.data).toHaveLength(2);
     for (let i = 0; i < 2; i++) {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ErrorCode } from '../../../src/core/errors.js';
-import { parseResetDuration, readCompletion, retryAtFromHeaders, structuredSchema, toStrictJsonSchema } from '../../../src/llm/index.js';
+import {
+  parseResetDuration,
+  readCompletion,
+  retryAtFromHeaders,
+  structuredSchema,
+  toStrictJsonSchema,
+} from '../../../src/llm/index.js';
 import { TASK_KINDS, taskSchema, TaskOutputSchemas } from '../../../src/inference/router/index.js';
 import { strictSchemaProblems } from '../../fakes/openai/server.js';
 
@@ -16,13 +22,28 @@ describe('toStrictJsonSchema', () => {
       nested: z.object({ v: z.number() }).nullable(),
     });
     expect(toStrictJsonSchema(s)).toEqual({
-      type: 'object', additionalProperties: false, required: ['name', 'age', 'tier', 'tags', 'nested'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'age', 'tier', 'tags', 'nested'],
       properties: {
         name: { type: 'string', description: 'Full name' },
         age: { type: ['integer', 'null'] },
         tier: { type: ['string', 'null'], enum: ['a', 'b', null] },
-        tags: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['k', 'on'], properties: { k: { type: 'string', enum: ['x'] }, on: { type: 'boolean' } } } },
-        nested: { type: ['object', 'null'], additionalProperties: false, required: ['v'], properties: { v: { type: 'number' } } },
+        tags: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['k', 'on'],
+            properties: { k: { type: 'string', enum: ['x'] }, on: { type: 'boolean' } },
+          },
+        },
+        nested: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['v'],
+          properties: { v: { type: 'number' } },
+        },
       },
     });
   });
@@ -47,8 +68,21 @@ describe('retry time from rate-limit headers', () => {
     ['retry-after seconds', { 'retry-after': '2' }, NOW + 2000],
     ['retry-after HTTP date', { 'retry-after': 'Sun, 15 Jun 2025 15:06:45 GMT' }, NOW + 5000],
     ['retry-after HTTP date already past: now', { 'retry-after': 'Sun, 15 Jun 2025 12:00:05 GMT' }, NOW],
-    ['the exhausted window resets', { 'x-ratelimit-remaining-requests': '10', 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '6m0s' }, NOW + 360_000],
-    ['no window exhausted: the later reset', { 'x-ratelimit-reset-requests': '12ms', 'x-ratelimit-reset-tokens': '1.5s' }, NOW + 1500],
+    [
+      'the exhausted window resets',
+      {
+        'x-ratelimit-remaining-requests': '10',
+        'x-ratelimit-reset-requests': '1s',
+        'x-ratelimit-remaining-tokens': '0',
+        'x-ratelimit-reset-tokens': '6m0s',
+      },
+      NOW + 360_000,
+    ],
+    [
+      'no window exhausted: the later reset',
+      { 'x-ratelimit-reset-requests': '12ms', 'x-ratelimit-reset-tokens': '1.5s' },
+      NOW + 1500,
+    ],
     ['nothing usable', { 'x-ratelimit-reset-requests': 'soon' }, undefined],
   ])('%s', (_, headers, expected) => {
     expect(retryAtFromHeaders(h(headers), NOW)).toBe(expected);
@@ -64,21 +98,48 @@ describe('retry time from rate-limit headers', () => {
 describe('readCompletion', () => {
   const schema = structuredSchema('s', z.object({ a: z.string() }));
   const messages = [{ role: 'user' as const, content: 'abcd'.repeat(10) }];
-  const response = (choice: object | null, usage?: object) => ({
-    id: 'x', object: 'chat.completion', created: 0, model: 'gpt-4o-mini-2024-07-18', choices: choice ? [choice] : [], ...(usage ? { usage } : {}),
-  }) as any;
+  const response = (choice: object | null, usage?: object) =>
+    ({
+      id: 'x',
+      object: 'chat.completion',
+      created: 0,
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: choice ? [choice] : [],
+      ...(usage ? { usage } : {}),
+    }) as any;
 
   test('a server without usage gets estimated tokens, flagged', () => {
-    const c = readCompletion(response({ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '{"a":"hello"}', refusal: null } }), { schema, messages }, 'm', null);
-    expect(c).toMatchObject({ value: { a: 'hello' }, usageReported: false, usage: { inputTokens: 17, outputTokens: 4 } });
+    const c = readCompletion(
+      response({
+        index: 0,
+        finish_reason: 'stop',
+        message: { role: 'assistant', content: '{"a":"hello"}', refusal: null },
+      }),
+      { schema, messages },
+      'm',
+      null,
+    );
+    expect(c).toMatchObject({
+      value: { a: 'hello' },
+      usageReported: false,
+      usage: { inputTokens: 17, outputTokens: 4 },
+    });
   });
 
   test('no choices → MODEL_OUTPUT_INVALID', () => {
-    expect(() => readCompletion(response(null), { schema, messages }, 'm', null)).toThrow(expect.objectContaining({ code: ErrorCode.MODEL_OUTPUT_INVALID }));
+    expect(() => readCompletion(response(null), { schema, messages }, 'm', null)).toThrow(
+      expect.objectContaining({ code: ErrorCode.MODEL_OUTPUT_INVALID }),
+    );
   });
 
   test('empty content → MODEL_OUTPUT_INVALID', () => {
-    const r = response({ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '  ', refusal: null } });
-    expect(() => readCompletion(r, { schema, messages }, 'm', null)).toThrow(expect.objectContaining({ code: ErrorCode.MODEL_OUTPUT_INVALID }));
+    const r = response({
+      index: 0,
+      finish_reason: 'stop',
+      message: { role: 'assistant', content: '  ', refusal: null },
+    });
+    expect(() => readCompletion(r, { schema, messages }, 'm', null)).toThrow(
+      expect.objectContaining({ code: ErrorCode.MODEL_OUTPUT_INVALID }),
+    );
   });
 });

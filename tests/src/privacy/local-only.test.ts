@@ -11,12 +11,24 @@ describe('LOCAL_ONLY', () => {
   });
 
   test('start-up refuses settings that would send data out, naming each', () => {
-    expect(() => loadConfig({ LOCAL_ONLY: 'true', EMBEDDINGS: 'openai', OPENAI_API_KEY: 'sk', VECTOR_STORE: 'pinecone', PINECONE_API_KEY: 'k', PINECONE_INDEX: 'i' }))
-      .toThrow(/VECTOR_STORE: pinecone sends CRM text to Pinecone[\s\S]*EMBEDDINGS: openai sends CRM text/);
+    expect(() =>
+      loadConfig({
+        LOCAL_ONLY: 'true',
+        EMBEDDINGS: 'openai',
+        OPENAI_API_KEY: 'sk',
+        VECTOR_STORE: 'pinecone',
+        PINECONE_API_KEY: 'k',
+        PINECONE_INDEX: 'i',
+      }),
+    ).toThrow(/VECTOR_STORE: pinecone sends CRM text to Pinecone[\s\S]*EMBEDDINGS: openai sends CRM text/);
   });
 
   test('assertLocalOnly checks a built config the same way', () => {
-    const cfg = { localOnly: true, embeddings: 'openai' as const, vectorStore: { kind: 'pinecone' as const, apiKey: 'k', index: 'i', host: null } };
+    const cfg = {
+      localOnly: true,
+      embeddings: 'openai' as const,
+      vectorStore: { kind: 'pinecone' as const, apiKey: 'k', index: 'i', host: null },
+    };
     expect(localOnlyProblems(cfg)).toHaveLength(2);
     expect(() => assertLocalOnly(cfg)).toThrow(ConfigError);
     expect(localOnlyProblems({ ...cfg, localOnly: false })).toEqual([]);

@@ -1,6 +1,9 @@
 import { createMasker, findPersonalData, ibanValid, luhnValid } from '../../../src/privacy/index.js';
 
-const PEOPLE = [{ firstName: 'Ada', lastName: 'Lovelace' }, { firstName: 'Will', lastName: 'Price' }];
+const PEOPLE = [
+  { firstName: 'Ada', lastName: 'Lovelace' },
+  { firstName: 'Will', lastName: 'Price' },
+];
 
 describe('findPersonalData', () => {
   test.each([
@@ -42,11 +45,18 @@ describe('findPersonalData', () => {
 describe('createMasker', () => {
   test('same value, same placeholder; every kind numbered on its own; unmask restores exactly', () => {
     const m = createMasker(PEOPLE);
-    const text = 'Ada Lovelace (ada@acme.io, +1 415 555 0100) asked Will Price to copy ada@acme.io. Ada agreed. Card 4111-1111-1111-1111.';
+    const text =
+      'Ada Lovelace (ada@acme.io, +1 415 555 0100) asked Will Price to copy ada@acme.io. Ada agreed. Card 4111-1111-1111-1111.';
     const masked = m.mask(text);
-    expect(masked).toBe('[PERSON_1] ([EMAIL_1], [PHONE_1]) asked [PERSON_2] to copy [EMAIL_1]. [PERSON_3] agreed. Card [CARD_1].');
+    expect(masked).toBe(
+      '[PERSON_1] ([EMAIL_1], [PHONE_1]) asked [PERSON_2] to copy [EMAIL_1]. [PERSON_3] agreed. Card [CARD_1].',
+    );
     expect(m.unmask(masked)).toBe(text);
-    expect(Object.fromEntries(m.mapping)).toMatchObject({ '[PERSON_1]': 'Ada Lovelace', '[EMAIL_1]': 'ada@acme.io', '[PERSON_3]': 'Ada' });
+    expect(Object.fromEntries(m.mapping)).toMatchObject({
+      '[PERSON_1]': 'Ada Lovelace',
+      '[EMAIL_1]': 'ada@acme.io',
+      '[PERSON_3]': 'Ada',
+    });
     expect(m.flagged).toEqual([]);
   });
 
@@ -59,7 +69,9 @@ describe('createMasker', () => {
   test('placeholders the model invents stay as written and are flagged', () => {
     const m = createMasker(PEOPLE);
     m.mask('Ada Lovelace');
-    expect(m.unmask('Dear [PERSON_1], call [PHONE_4] or [person_9]')).toBe('Dear Ada Lovelace, call [PHONE_4] or [person_9]');
+    expect(m.unmask('Dear [PERSON_1], call [PHONE_4] or [person_9]')).toBe(
+      'Dear Ada Lovelace, call [PHONE_4] or [person_9]',
+    );
     expect(m.flagged).toEqual(['[PHONE_4]', '[person_9]']);
   });
 
@@ -78,6 +90,8 @@ describe('createMasker', () => {
   test('keepPlaceholders masks raw data in a model answer but leaves issued placeholders', () => {
     const m = createMasker(PEOPLE);
     m.mask('Ada');
-    expect(m.mask('Hi [PERSON_1], call +1 415 555 0100', { keepPlaceholders: true })).toBe('Hi [PERSON_1], call [PHONE_1]');
+    expect(m.mask('Hi [PERSON_1], call +1 415 555 0100', { keepPlaceholders: true })).toBe(
+      'Hi [PERSON_1], call [PHONE_1]',
+    );
   });
 });

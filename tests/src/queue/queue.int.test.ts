@@ -19,16 +19,25 @@ describe(`work queue (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () 
     q = createWorkQueue(t.db, t.url, { logger: silentLogger(), pollingIntervalSeconds: 0.5 });
     await q.start();
   });
-  afterAll(async () => { await q.stop(); await t.close(); });
+  afterAll(async () => {
+    await q.stop();
+    await t.close();
+  });
 
   test('a job sent inside a transaction exists only if the transaction commits', async () => {
     const seen: string[] = [];
-    await q.work<{ tag: string }>('writeback', { concurrency: 1 }, async (jobs) => { for (const j of jobs) seen.push(j.data.tag); });
-    await expect(t.store.tx(async (_r, tx) => {
-      await q.sendInTx(tx, 'writeback', { tag: 'rolled-back' });
-      throw new Error('abort');
-    })).rejects.toThrow('abort');
-    await t.store.tx(async (_r, tx) => { await q.sendInTx(tx, 'writeback', { tag: 'committed' }); });
+    await q.work<{ tag: string }>('writeback', { concurrency: 1 }, async (jobs) => {
+      for (const j of jobs) seen.push(j.data.tag);
+    });
+    await expect(
+      t.store.tx(async (_r, tx) => {
+        await q.sendInTx(tx, 'writeback', { tag: 'rolled-back' });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await t.store.tx(async (_r, tx) => {
+      await q.sendInTx(tx, 'writeback', { tag: 'committed' });
+    });
     await waitFor(() => seen.includes('committed'));
     await new Promise((r) => setTimeout(r, 1200));
     expect(seen).toEqual(['committed']);
@@ -48,10 +57,15 @@ describe(`work queue (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () 
   test('sendMany queues a scan in multi-row INSERTs, skips keys already waiting, and the backlog drains in bursts', async () => {
     const keys = Array.from({ length: 700 }, (_, i) => `scan:${i}`);
     // 700 jobs in two statements (SEND_MANY_CHUNK = 500), the first key twice: one of them is queued.
-    const queued = await q.sendMany('analyze', [...keys, keys[0]!].map((k) => ({ data: { k }, singletonKey: k })));
+    const queued = await q.sendMany(
+      'analyze',
+      [...keys, keys[0]!].map((k) => ({ data: { k }, singletonKey: k })),
+    );
     expect(queued).toBe(700);
     expect(await q.sendMany('analyze', [{ data: { k: keys[1] }, singletonKey: keys[1] }])).toBe(0);
-    const waiting = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'analyze' AND state = 'created'");
+    const waiting = await t.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'analyze' AND state = 'created'",
+    );
     expect(waiting.rows[0]!.n).toBe(700);
     await expect(q.sendMany('analyze', [{ data: {} }])).rejects.toThrow('singletonKey');
 
@@ -67,7 +81,9 @@ describe(`work queue (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () 
     await waitFor(() => seen.size === 700, 60_000);
     for (const [jobIds, fields] of ids) {
       const list = jobIds.split(',');
-      expect(fields).toMatchObject(list.length === 1 ? { queue: 'analyze', jobId: list[0] } : { queue: 'analyze', jobIds: list });
+      expect(fields).toMatchObject(
+        list.length === 1 ? { queue: 'analyze', jobId: list[0] } : { queue: 'analyze', jobIds: list },
+      );
     }
   }, 90_000);
 

@@ -1,11 +1,32 @@
 import { findDuplicateCandidates } from '../../../src/resolve/er/crm-duplicates.js';
 import type { Company, Contact } from '../../../src/core/index.js';
 
-const base = { provider: 'hubspot', createdAt: null, updatedAt: '2024-01-01T00:00:00Z', archived: false, ownerId: null, associations: { contacts: [], companies: [], deals: [] }, url: null };
-const contact = (externalId: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null): Contact =>
-  ({ ...base, kind: 'contact', externalId, firstName, lastName, email, phone, title: null });
-const company = (externalId: string, name: string, domain: string | null, website: string | null): Company =>
-  ({ ...base, kind: 'company', externalId, name, domain, website, industry: null, phone: null });
+const base = {
+  provider: 'hubspot',
+  createdAt: null,
+  updatedAt: '2024-01-01T00:00:00Z',
+  archived: false,
+  ownerId: null,
+  associations: { contacts: [], companies: [], deals: [] },
+  url: null,
+};
+const contact = (
+  externalId: string,
+  firstName: string | null,
+  lastName: string | null,
+  email: string | null,
+  phone: string | null,
+): Contact => ({ ...base, kind: 'contact', externalId, firstName, lastName, email, phone, title: null });
+const company = (externalId: string, name: string, domain: string | null, website: string | null): Company => ({
+  ...base,
+  kind: 'company',
+  externalId,
+  name,
+  domain,
+  website,
+  industry: null,
+  phone: null,
+});
 
 describe('findDuplicateCandidates', () => {
   const people = [

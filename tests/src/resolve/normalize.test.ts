@@ -17,13 +17,28 @@ describe('text folding', () => {
 describe('normalizeCompanyName', () => {
   const n = (s: string | null) => normalizeCompanyName(s).normalized;
   it.each([
-    ['Acme Inc.', 'acme'], ['ACME, Incorporated', 'acme'], ['Acme Corp.', 'acme'], ['Acme Corporation', 'acme'],
-    ['Acme LLC', 'acme'], ['Acme L.L.C.', 'acme'], ['Acme GmbH', 'acme'], ['Acme Ltd.', 'acme'], ['Acme Limited', 'acme'],
-    ['Acme S.A.', 'acme'], ['Acme SA', 'acme'], ['Acme AG', 'acme'], ['Acme BV', 'acme'], ['Acme B.V.', 'acme'],
-    ['Acme PLC', 'acme'], ['Acme Co.', 'acme'], ['Acme Co., Ltd.', 'acme'], ['Acme Pty Ltd', 'acme'],
+    ['Acme Inc.', 'acme'],
+    ['ACME, Incorporated', 'acme'],
+    ['Acme Corp.', 'acme'],
+    ['Acme Corporation', 'acme'],
+    ['Acme LLC', 'acme'],
+    ['Acme L.L.C.', 'acme'],
+    ['Acme GmbH', 'acme'],
+    ['Acme Ltd.', 'acme'],
+    ['Acme Limited', 'acme'],
+    ['Acme S.A.', 'acme'],
+    ['Acme SA', 'acme'],
+    ['Acme AG', 'acme'],
+    ['Acme BV', 'acme'],
+    ['Acme B.V.', 'acme'],
+    ['Acme PLC', 'acme'],
+    ['Acme Co.', 'acme'],
+    ['Acme Co., Ltd.', 'acme'],
+    ['Acme Pty Ltd', 'acme'],
     ['Acme GmbH & Co. KG', 'acme'],
   ])('strips the legal form: %s → %s', (input, out) => expect(n(input)).toBe(out));
-  it('folds case, punctuation and diacritics', () => expect(n('Müller-Lüdenscheidt  Werke!')).toBe('muller ludenscheidt werke'));
+  it('folds case, punctuation and diacritics', () =>
+    expect(n('Müller-Lüdenscheidt  Werke!')).toBe('muller ludenscheidt werke'));
   it('treats & and "and" alike', () => expect(n('Johnson & Johnson')).toBe(n('Johnson and Johnson')));
   it('drops a leading "The"', () => expect(n('The Boring Company')).toBe('boring'));
   it('never strips a name to nothing', () => {
@@ -31,7 +46,12 @@ describe('normalizeCompanyName', () => {
     expect(n('The')).toBe('the');
   });
   it('keeps the original beside the normalized value and lists removed legal forms', () => {
-    expect(normalizeCompanyName('Acme GmbH')).toEqual({ original: 'Acme GmbH', normalized: 'acme', key: 'acme', legalForms: ['gmbh'] });
+    expect(normalizeCompanyName('Acme GmbH')).toEqual({
+      original: 'Acme GmbH',
+      normalized: 'acme',
+      key: 'acme',
+      legalForms: ['gmbh'],
+    });
   });
   it('key folds German ue/oe/ae so Müller and Mueller meet', () => {
     expect(normalizeCompanyName('Müller AG').key).toBe(normalizeCompanyName('Mueller AG').key);
@@ -60,10 +80,20 @@ describe('normalizeDomain', () => {
     expect(registrableDomain('mail.acme.kyoto.jp')).toBe('acme.kyoto.jp');
     expect(registrableDomain('www.acme.nom.za')).toBe('acme.nom.za');
   });
-  it.each(['bob@gmail.com', 'x@yahoo.co.uk', 'x@yahoo.de', 'x@outlook.com', 'x@hotmail.fr', 'x@icloud.com', 'x@gmx.net', 'x@gmx.de', 'x@web.de', 'x@proton.me'])(
-    'free mail is not a company domain: %s', (v) => {
-      expect(normalizeDomain(v)).toMatchObject({ normalized: null, isFreeMail: true });
-    });
+  it.each([
+    'bob@gmail.com',
+    'x@yahoo.co.uk',
+    'x@yahoo.de',
+    'x@outlook.com',
+    'x@hotmail.fr',
+    'x@icloud.com',
+    'x@gmx.net',
+    'x@gmx.de',
+    'x@web.de',
+    'x@proton.me',
+  ])('free mail is not a company domain: %s', (v) => {
+    expect(normalizeDomain(v)).toMatchObject({ normalized: null, isFreeMail: true });
+  });
   it('free-mail check is exact on the registrable domain', () => {
     expect(isFreeMailDomain('gmail.com')).toBe(true);
     expect(isFreeMailDomain('gmailer.com')).toBe(false);
@@ -87,7 +117,8 @@ describe('normalizeEmail', () => {
     expect(e('mailto:Bob@Acme.com')).toBe('bob@acme.com');
     expect(e('Bob Smith <bob@acme.com>')).toBe('bob@acme.com');
   });
-  it('invalid → null, original kept', () => expect(normalizeEmail('bob at acme')).toEqual({ original: 'bob at acme', normalized: null }));
+  it('invalid → null, original kept', () =>
+    expect(normalizeEmail('bob at acme')).toEqual({ original: 'bob at acme', normalized: null }));
 });
 
 describe('normalizePhone', () => {
@@ -99,7 +130,11 @@ describe('normalizePhone', () => {
     expect(normalizePhone('+44 20 7946 0018', 'US').normalized).toBe('+442079460018');
     expect(normalizePhone('0044 20 7946 0018', 'US').normalized).toBe('+442079460018');
   });
-  it('keeps extensions apart', () => expect(normalizePhone('415-555-2671 ext. 204', 'US')).toMatchObject({ normalized: '+14155552671', extension: '204' }));
+  it('keeps extensions apart', () =>
+    expect(normalizePhone('415-555-2671 ext. 204', 'US')).toMatchObject({
+      normalized: '+14155552671',
+      extension: '204',
+    }));
   it('invalid → null', () => {
     expect(normalizePhone('12', 'US').normalized).toBeNull();
     expect(normalizePhone(null).normalized).toBeNull();
@@ -110,7 +145,12 @@ describe('normalizePersonName', () => {
   it('folds case and diacritics, drops honorifics and suffixes', () => {
     expect(normalizePersonName('Dr. José  MÜLLER Jr.').normalized).toBe('jose muller');
   });
-  it('reorders "Last, First"', () => expect(normalizePersonName('Müller, Anna')).toMatchObject({ normalized: 'anna muller', given: 'anna', family: 'muller' }));
+  it('reorders "Last, First"', () =>
+    expect(normalizePersonName('Müller, Anna')).toMatchObject({
+      normalized: 'anna muller',
+      given: 'anna',
+      family: 'muller',
+    }));
   it('order-free key with German folding', () => {
     expect(normalizePersonName('Anna Müller').key).toBe(normalizePersonName('Mueller Anna').key);
   });

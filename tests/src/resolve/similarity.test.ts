@@ -1,5 +1,15 @@
 import {
-  jaro, jaroWinkler, damerauLevenshtein, editSimilarity, qgramJaccard, mongeElkan, numericCloseness, TfIdfIndex, cosine, containment, tokenize,
+  jaro,
+  jaroWinkler,
+  damerauLevenshtein,
+  editSimilarity,
+  qgramJaccard,
+  mongeElkan,
+  numericCloseness,
+  TfIdfIndex,
+  cosine,
+  containment,
+  tokenize,
 } from '../../../src/resolve/er/similarity.js';
 
 describe('similarity functions', () => {
@@ -33,7 +43,13 @@ describe('similarity functions', () => {
   });
   it('TF-IDF weighs rare words above common ones', () => {
     const idx = new TfIdfIndex();
-    const docs = ['university of michigan', 'university of pittsburgh', 'university of vermont', 'ibm almaden research center', 'almaden'].map(tokenize);
+    const docs = [
+      'university of michigan',
+      'university of pittsburgh',
+      'university of vermont',
+      'ibm almaden research center',
+      'almaden',
+    ].map(tokenize);
     docs.forEach((d) => idx.add(d));
     expect(idx.idf('almaden')).toBeGreaterThan(idx.idf('university'));
     const v = docs.map((d) => idx.vector(d));

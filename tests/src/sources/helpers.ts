@@ -13,9 +13,15 @@ import { ROOT } from '../../helpers/db.js';
 /** 2026-01-01T10:00:00Z, the clock of every sources test (Slack fixtures are stamped around it). */
 export const T0 = Date.parse('2026-01-01T10:00:00Z');
 
-export const fixture = <T = any>(name: string): T => JSON.parse(readFileSync(path.join(ROOT, 'tests/fixtures/sources', name), 'utf8')) as T;
+export const fixture = <T = any>(name: string): T =>
+  JSON.parse(readFileSync(path.join(ROOT, 'tests/fixtures/sources', name), 'utf8')) as T;
 
-export interface SentJob { name: QueueName; data: any; opts?: SendOpts; inTx: boolean }
+export interface SentJob {
+  name: QueueName;
+  data: any;
+  opts?: SendOpts;
+  inTx: boolean;
+}
 /** A WorkQueue that only records what was enqueued (the real one is exercised in queue-and-index.int.test.ts). */
 export function recordingQueue(): WorkQueue & { sent: SentJob[]; take(name: QueueName): SentJob[] } {
   const sent: SentJob[] = [];
@@ -27,10 +33,20 @@ export function recordingQueue(): WorkQueue & { sent: SentJob[]; take(name: Queu
       return out;
     },
     start: async () => undefined,
-    send: async (name, data, opts) => { sent.push({ name, data, opts, inTx: false }); return String(sent.length); },
-    sendMany: async (name, jobs) => { for (const j of jobs) sent.push({ name, data: j.data, opts: { singletonKey: j.singletonKey }, inTx: false }); return jobs.length; },
-    sendInTx: async (_tx, name, data, opts) => { sent.push({ name, data, opts, inTx: true }); return String(sent.length); },
-    work: async <T extends object>(_n: QueueName, _o: unknown, _h: (jobs: QueuedJob<T>[]) => Promise<void>) => undefined,
+    send: async (name, data, opts) => {
+      sent.push({ name, data, opts, inTx: false });
+      return String(sent.length);
+    },
+    sendMany: async (name, jobs) => {
+      for (const j of jobs) sent.push({ name, data: j.data, opts: { singletonKey: j.singletonKey }, inTx: false });
+      return jobs.length;
+    },
+    sendInTx: async (_tx, name, data, opts) => {
+      sent.push({ name, data, opts, inTx: true });
+      return String(sent.length);
+    },
+    work: async <T extends object>(_n: QueueName, _o: unknown, _h: (jobs: QueuedJob<T>[]) => Promise<void>) =>
+      undefined,
     stats: async () => ({}),
     stop: async () => undefined,
   };
@@ -38,30 +54,81 @@ export function recordingQueue(): WorkQueue & { sent: SentJob[]; take(name: Queu
 
 export async function seedConnection(store: Store, id: string, tenantId: string, accountId = id): Promise<void> {
   await store.connections.upsert({
-    id, tenantId, provider: 'hubspot', accountId, apiBase: 'http://127.0.0.1:1', displayName: id,
-    accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {},
+    id,
+    tenantId,
+    provider: 'hubspot',
+    accountId,
+    apiBase: 'http://127.0.0.1:1',
+    displayName: id,
+    accessTokenEnc: 'x',
+    refreshTokenEnc: null,
+    tokenExpiresAt: null,
+    tokenMetadata: {},
   });
 }
 
 const base = (externalId: string) => ({
-  provider: 'hubspot', externalId, createdAt: '2025-12-01T00:00:00.000Z', updatedAt: '2025-12-01T00:00:00.000Z',
-  archived: false, ownerId: 'o1', url: null, associations: { contacts: [] as string[], companies: [] as string[], deals: [] as string[] },
+  provider: 'hubspot',
+  externalId,
+  createdAt: '2025-12-01T00:00:00.000Z',
+  updatedAt: '2025-12-01T00:00:00.000Z',
+  archived: false,
+  ownerId: 'o1',
+  url: null,
+  associations: { contacts: [] as string[], companies: [] as string[], deals: [] as string[] },
 });
 export const aContact = (id: string, over: Partial<Contact> = {}): Contact => ({
-  kind: 'contact', ...base(id), firstName: 'Ada', lastName: 'Lovelace', email: null, phone: null, title: null, ...over,
+  kind: 'contact',
+  ...base(id),
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: null,
+  phone: null,
+  title: null,
+  ...over,
 });
 export const aCompany = (id: string, over: Partial<Company> = {}): Company => ({
-  kind: 'company', ...base(id), name: null, domain: null, website: null, industry: null, phone: null, ...over,
+  kind: 'company',
+  ...base(id),
+  name: null,
+  domain: null,
+  website: null,
+  industry: null,
+  phone: null,
+  ...over,
 });
 export const aDeal = (id: string, over: Partial<Deal> = {}): Deal => ({
-  kind: 'deal', ...base(id), name: `Deal ${id}`, amount: 1000, currency: 'USD', stage: 'proposal', providerStage: 'proposal',
-  closeDate: null, isClosed: false, isWon: false, ...over,
+  kind: 'deal',
+  ...base(id),
+  name: `Deal ${id}`,
+  amount: 1000,
+  currency: 'USD',
+  stage: 'proposal',
+  providerStage: 'proposal',
+  closeDate: null,
+  isClosed: false,
+  isWon: false,
+  ...over,
 });
 
-export function sourcesApp(store: Store, queue: WorkQueue, o: { now?: () => number; slackSigningSecret?: string | null } = {}) {
+export function sourcesApp(
+  store: Store,
+  queue: WorkQueue,
+  o: { now?: () => number; slackSigningSecret?: string | null } = {},
+) {
   const metrics = createMetrics();
   const app = express();
-  app.use(createSourcesRouter({ store, queue, metrics, logger: silentLogger(), now: o.now ?? (() => T0), slackSigningSecret: o.slackSigningSecret ?? null, subscribers: [] }));
+  app.use(
+    createSourcesRouter({
+      store,
+      queue,
+      metrics,
+      logger: silentLogger(),
+      now: o.now ?? (() => T0),
+      slackSigningSecret: o.slackSigningSecret ?? null,
+      subscribers: [],
+    }),
+  );
   return { app, metrics };
 }
 

@@ -14,15 +14,21 @@ describe(`ingest API (${engine})`, () => {
   const keys = { A: '', B: '', revoked: '' };
 
   const item = (sourceId: string, over: Record<string, unknown> = {}) => ({
-    sourceId, type: 'call_transcript', occurredAt: '2026-01-01T09:00:00+01:00', title: 'Discovery call',
-    text: 'Ada: we need SSO and an audit report before legal signs.', participants: [], ...over,
+    sourceId,
+    type: 'call_transcript',
+    occurredAt: '2026-01-01T09:00:00+01:00',
+    title: 'Discovery call',
+    text: 'Ada: we need SSO and an audit report before legal signs.',
+    participants: [],
+    ...over,
   });
   const post = (key: string | null, body: unknown) => {
     const r = request(app).post('/ingest/v1/interactions');
     if (key !== null) r.set('Authorization', `Bearer ${key}`);
     return r.send(body as object);
   };
-  const stored = (conn: string, kind: Activity['kind'], sourceId: string) => t.store.records.get<Activity>(conn, kind, `ingest:${sourceId}`);
+  const stored = (conn: string, kind: Activity['kind'], sourceId: string) =>
+    t.store.records.get<Activity>(conn, kind, `ingest:${sourceId}`);
   const newKey = async (connectionId: string) => {
     const k = generateIngestKey();
     await t.store.sources.createIngestKey({ id: k.id, connectionId, secretSha256: k.secretSha256, label: null });
@@ -37,10 +43,18 @@ describe(`ingest API (${engine})`, () => {
       aCompany('acme', { name: 'Acme Inc.', domain: 'acme.com' }),
       aCompany('initech', { name: 'Initech', website: 'https://www.initech.example/about' }),
       aCompany('mailco', { name: 'Gmail reseller', domain: 'gmail.com' }),
-      aContact('c1', { email: 'Ada.Lovelace@Acme.com', associations: { contacts: [], companies: ['acme'], deals: ['d1', 'd2'] } }),
+      aContact('c1', {
+        email: 'Ada.Lovelace@Acme.com',
+        associations: { contacts: [], companies: ['acme'], deals: ['d1', 'd2'] },
+      }),
       aContact('c2', { email: 'jane.doe+crm@googlemail.com' }),
       aDeal('d1', { associations: { contacts: ['c1'], companies: ['acme'], deals: [] } }),
-      aDeal('d2', { isClosed: true, isWon: true, stage: 'closed_won', associations: { contacts: ['c1'], companies: [], deals: [] } }),
+      aDeal('d2', {
+        isClosed: true,
+        isWon: true,
+        stage: 'closed_won',
+        associations: { contacts: ['c1'], companies: [], deals: [] },
+      }),
       aDeal('d3', { associations: { contacts: ['c2'], companies: [], deals: [] } }),
     ]);
     await t.store.records.upsertMany('connB', [
@@ -54,8 +68,13 @@ describe(`ingest API (${engine})`, () => {
     await t.store.sources.revokeIngestKey(r.id, new Date(T0));
     app = sourcesApp(t.store, queue, { now: () => now }).app;
   });
-  afterAll(async () => { await t.close(); });
-  beforeEach(() => { queue.sent.length = 0; now += 60_000; });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    queue.sent.length = 0;
+    now += 60_000;
+  });
 
   describe('authentication', () => {
     const wrongSecret = () => `${keys.A.slice(0, 17)}${'A'.repeat(43)}`;
@@ -95,10 +114,20 @@ describe(`ingest API (${engine})`, () => {
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('INVALID_PAYLOAD');
       const paths = res.body.issues.map((i: { path: string }) => i.path);
-      expect(paths).toEqual(expect.arrayContaining([
-        'items[1].type', 'items[1].occurredAt', 'items[1].text', 'items[2].participants[0].email', 'items[2].participants[1]', 'items[2].crm.contactIds', 'items[2].sourceId',
-      ]));
-      expect(res.body.issues.find((i: { path: string }) => i.path === 'items[2].sourceId').message).toMatch(/duplicate sourceId/);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'items[1].type',
+          'items[1].occurredAt',
+          'items[1].text',
+          'items[2].participants[0].email',
+          'items[2].participants[1]',
+          'items[2].crm.contactIds',
+          'items[2].sourceId',
+        ]),
+      );
+      expect(res.body.issues.find((i: { path: string }) => i.path === 'items[2].sourceId').message).toMatch(
+        /duplicate sourceId/,
+      );
       expect(res.body.message).toMatch(/invalid fields/);
       expect(await stored('connA', 'call', 'ok-1')).toBeNull(); // all or nothing
     });
@@ -112,7 +141,11 @@ describe(`ingest API (${engine})`, () => {
     });
 
     test('unparsable JSON → 400, oversized body → 413', async () => {
-      const bad = await request(app).post('/ingest/v1/interactions').set('Authorization', `Bearer ${keys.A}`).set('Content-Type', 'application/json').send('{"items": [');
+      const bad = await request(app)
+        .post('/ingest/v1/interactions')
+        .set('Authorization', `Bearer ${keys.A}`)
+        .set('Content-Type', 'application/json')
+        .send('{"items": [');
       expect(bad.status).toBe(400);
       expect(bad.body.error).toBe('INVALID_PAYLOAD');
       const big = await post(keys.A, { items: [item('huge', { text: 'x'.repeat(2.5 * 1024 * 1024) })] });
@@ -124,40 +157,74 @@ describe(`ingest API (${engine})`, () => {
   describe('associations', () => {
     test('participant emails → contacts → their companies and open deals; unmatched domains → companies; free mail ignored', async () => {
       const res = await post(keys.A, {
-        items: [item('call-1', {
-          participants: [
-            { email: 'ADA.LOVELACE@acme.com', name: 'Ada' }, { email: 'janedoe@gmail.com' }, { email: 'bob@sales.initech.example' },
-            { email: 'someone@yahoo.co.uk' }, { email: 'stranger@gmail.com' }, { name: 'Dial-in user', phone: '+1 415 555 0100' },
-          ],
-        })],
+        items: [
+          item('call-1', {
+            participants: [
+              { email: 'ADA.LOVELACE@acme.com', name: 'Ada' },
+              { email: 'janedoe@gmail.com' },
+              { email: 'bob@sales.initech.example' },
+              { email: 'someone@yahoo.co.uk' },
+              { email: 'stranger@gmail.com' },
+              { name: 'Dial-in user', phone: '+1 415 555 0100' },
+            ],
+          }),
+        ],
       });
       expect(res.status).toBe(200);
-      expect(res.body.items).toEqual([{
-        sourceId: 'call-1', externalId: 'ingest:call-1', kind: 'call', status: 'created', unknownCrmIds: [],
-        associations: { contacts: ['c1', 'c2'], companies: ['acme', 'initech'], deals: ['d1', 'd3'] },
-      }]);
+      expect(res.body.items).toEqual([
+        {
+          sourceId: 'call-1',
+          externalId: 'ingest:call-1',
+          kind: 'call',
+          status: 'created',
+          unknownCrmIds: [],
+          associations: { contacts: ['c1', 'c2'], companies: ['acme', 'initech'], deals: ['d1', 'd3'] },
+        },
+      ]);
       const a = await stored('connA', 'call', 'call-1');
       expect(a).toMatchObject({
-        kind: 'call', provider: 'ingest', externalId: 'ingest:call-1', subject: 'Discovery call', archived: false,
-        body: 'Ada: we need SSO and an audit report before legal signs.', occurredAt: '2026-01-01T08:00:00.000Z', url: null,
+        kind: 'call',
+        provider: 'ingest',
+        externalId: 'ingest:call-1',
+        subject: 'Discovery call',
+        archived: false,
+        body: 'Ada: we need SSO and an audit report before legal signs.',
+        occurredAt: '2026-01-01T08:00:00.000Z',
+        url: null,
       });
       // Stored, indexed and re-analysed through the one ingest path, in the request's transaction.
       expect(queue.sent.every((j) => j.inTx)).toBe(true);
-      expect(queue.take('index').map((j) => j.data)).toEqual([{ connectionId: 'connA', records: [{ kind: 'call', externalId: 'ingest:call-1' }] }]);
-      expect(queue.take('analyze').map((j) => [j.data.dealId, j.opts?.singletonKey])).toEqual([['d1', 'connA:d1'], ['d3', 'connA:d3']]);
+      expect(queue.take('index').map((j) => j.data)).toEqual([
+        { connectionId: 'connA', records: [{ kind: 'call', externalId: 'ingest:call-1' }] },
+      ]);
+      expect(queue.take('analyze').map((j) => [j.data.dealId, j.opts?.singletonKey])).toEqual([
+        ['d1', 'connA:d1'],
+        ['d3', 'connA:d3'],
+      ]);
     });
 
     test('explicit CRM ids win kind by kind when they exist; unknown ones are reported and ignored', async () => {
       const res = await post(keys.A, {
         items: [
-          item('notes-1', { type: 'meeting_notes', participants: [{ email: 'ada.lovelace@acme.com' }], crm: { dealId: 'd3', companyId: 'nope', contactIds: ['c2', 'ghost'] } }),
-          item('invite-1', { type: 'calendar_invite', participants: [{ email: 'x@gmail.com' }, { email: 'y@hotmail.fr' }] }),
+          item('notes-1', {
+            type: 'meeting_notes',
+            participants: [{ email: 'ada.lovelace@acme.com' }],
+            crm: { dealId: 'd3', companyId: 'nope', contactIds: ['c2', 'ghost'] },
+          }),
+          item('invite-1', {
+            type: 'calendar_invite',
+            participants: [{ email: 'x@gmail.com' }, { email: 'y@hotmail.fr' }],
+          }),
           item('msg-1', { type: 'message', participants: [] }),
         ],
       });
       expect(res.status).toBe(200);
       const [notes, invite, msg] = res.body.items;
-      expect(notes).toMatchObject({ kind: 'meeting', unknownCrmIds: ['nope', 'ghost'], associations: { contacts: ['c2'], companies: ['acme'], deals: ['d3'] } });
+      expect(notes).toMatchObject({
+        kind: 'meeting',
+        unknownCrmIds: ['nope', 'ghost'],
+        associations: { contacts: ['c2'], companies: ['acme'], deals: ['d3'] },
+      });
       expect(invite).toMatchObject({ kind: 'meeting', associations: { contacts: [], companies: [], deals: [] } });
       expect(msg).toMatchObject({ kind: 'note', associations: { contacts: [], companies: [], deals: [] } });
     });
@@ -190,7 +257,9 @@ describe(`ingest API (${engine})`, () => {
       await post(keys.A, { items: [item('skew-1')] });
       const before = (await stored('connA', 'call', 'skew-1'))!;
       now -= 3_600_000;
-      expect((await post(keys.A, { items: [item('skew-1', { text: 'corrected transcript' })] })).body.items[0].status).toBe('updated');
+      expect(
+        (await post(keys.A, { items: [item('skew-1', { text: 'corrected transcript' })] })).body.items[0].status,
+      ).toBe('updated');
       const after = (await stored('connA', 'call', 'skew-1'))!;
       expect(after.body).toBe('corrected transcript');
       expect(Date.parse(after.updatedAt)).toBeGreaterThan(Date.parse(before.updatedAt));
@@ -204,9 +273,11 @@ describe(`ingest API (${engine})`, () => {
       expect(res.body.items[0]).toMatchObject({ kind: 'meeting', status: 'created' });
       // The old version is erased (src/sync/apply-changes.ts), and removed from the index under its own provider.
       expect(await stored('connA', 'note', 'kind-1')).toBeNull();
-      expect((await stored('connA', 'meeting', 'kind-1'))).toMatchObject({ archived: false });
+      expect(await stored('connA', 'meeting', 'kind-1')).toMatchObject({ archived: false });
       expect(queue.take('index').flatMap((j) => j.data.records)).toEqual([
-        { kind: 'meeting', externalId: 'ingest:kind-1' }, expect.objectContaining({ kind: 'note', externalId: 'ingest:kind-1', provider: 'ingest', removed: true })]);
+        { kind: 'meeting', externalId: 'ingest:kind-1' },
+        expect.objectContaining({ kind: 'note', externalId: 'ingest:kind-1', provider: 'ingest', removed: true }),
+      ]);
       const got = await request(app).get('/ingest/v1/interactions/kind-1').set('Authorization', `Bearer ${keys.A}`);
       expect(got.body).toMatchObject({ kind: 'meeting', externalId: 'ingest:kind-1' });
     });
@@ -217,12 +288,26 @@ describe(`ingest API (${engine})`, () => {
       const del = await request(app).delete('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`);
       expect(del.status).toBe(204);
       expect(await stored('connA', 'call', 'del-1')).toBeNull();
-      expect(queue.take('index').map((j) => j.data)).toEqual([{ connectionId: 'connA', records: [expect.objectContaining({ kind: 'call', externalId: 'ingest:del-1', provider: 'ingest', removed: true })] }]);
+      expect(queue.take('index').map((j) => j.data)).toEqual([
+        {
+          connectionId: 'connA',
+          records: [
+            expect.objectContaining({ kind: 'call', externalId: 'ingest:del-1', provider: 'ingest', removed: true }),
+          ],
+        },
+      ]);
       expect(queue.take('analyze').map((j) => j.data.dealId)).toEqual(['d1']);
-      expect((await request(app).get('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`)).status).toBe(404);
-      expect((await request(app).delete('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`)).status).toBe(404);
+      expect(
+        (await request(app).get('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`)).status,
+      ).toBe(404);
+      expect(
+        (await request(app).delete('/ingest/v1/interactions/del-1').set('Authorization', `Bearer ${keys.A}`)).status,
+      ).toBe(404);
       expect((await post(keys.A, { items: [item('del-1')] })).body.items[0].status).toBe('created');
-      expect(await stored('connA', 'call', 'del-1')).toMatchObject({ archived: false, body: expect.stringContaining('SSO') });
+      expect(await stored('connA', 'call', 'del-1')).toMatchObject({
+        archived: false,
+        body: expect.stringContaining('SSO'),
+      });
     });
   });
 
@@ -231,11 +316,21 @@ describe(`ingest API (${engine})`, () => {
       await post(keys.A, { items: [item('shared-id', { text: 'CANARY-A renewal terms' })] });
       queue.sent.length = 0;
       const res = await post(keys.B, {
-        items: [item('shared-id', { text: 'CANARY-B', participants: [{ email: 'ada.lovelace@acme.com' }, { email: 'bob@initech.example' }], crm: { dealId: 'd1', companyId: 'acme', contactIds: ['c1'] } })],
+        items: [
+          item('shared-id', {
+            text: 'CANARY-B',
+            participants: [{ email: 'ada.lovelace@acme.com' }, { email: 'bob@initech.example' }],
+            crm: { dealId: 'd1', companyId: 'acme', contactIds: ['c1'] },
+          }),
+        ],
       });
       expect(res.status).toBe(200);
       // A's ids do not exist for B: reported unknown, never linked. The email matches B's own contact.
-      expect(res.body.items[0]).toMatchObject({ status: 'created', unknownCrmIds: ['d1', 'acme', 'c1'], associations: { contacts: ['cB1'], companies: [], deals: ['dB1'] } });
+      expect(res.body.items[0]).toMatchObject({
+        status: 'created',
+        unknownCrmIds: ['d1', 'acme', 'c1'],
+        associations: { contacts: ['cB1'], companies: [], deals: ['dB1'] },
+      });
       expect(queue.sent.every((j) => j.data.connectionId === 'connB')).toBe(true);
       expect((await stored('connA', 'call', 'shared-id'))!.body).toBe('CANARY-A renewal terms');
       expect((await stored('connB', 'call', 'shared-id'))!.body).toBe('CANARY-B');

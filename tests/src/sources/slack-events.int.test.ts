@@ -16,7 +16,10 @@ describe(`Slack Events API (${engine})`, () => {
   let app: ReturnType<typeof sourcesApp>['app'];
 
   /** Sends `body` exactly as given, signed over those bytes (unless told otherwise). */
-  const deliver = (body: string, o: { ts?: number; signature?: string | null; timestamp?: string | null; retry?: number } = {}) => {
+  const deliver = (
+    body: string,
+    o: { ts?: number; signature?: string | null; timestamp?: string | null; retry?: number } = {},
+  ) => {
     const ts = String(o.ts ?? Math.floor(now / 1000));
     const r = request(app).post('/slack/events').set('Content-Type', 'application/json');
     if (o.timestamp !== null) r.set('X-Slack-Request-Timestamp', o.timestamp ?? ts);
@@ -47,25 +50,41 @@ describe(`Slack Events API (${engine})`, () => {
     await t.store.sources.bindSlackChannel({ teamId: TEAM, channelId: 'C0HOOLI01', companyId: 'hooli' });
     app = sourcesApp(t.store, queue, { now: () => now, slackSigningSecret: SECRET }).app;
   });
-  afterAll(async () => { await t.close(); });
-  beforeEach(() => { queue.sent.length = 0; });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    queue.sent.length = 0;
+  });
 
   test('without SLACK_SIGNING_SECRET the endpoint is off (404)', async () => {
     const off = sourcesApp(t.store, queue, { slackSigningSecret: null }).app;
     const body = event('slack-url-verification.json');
     const ts = String(Math.floor(T0 / 1000));
-    const res = await request(off).post('/slack/events').set('X-Slack-Request-Timestamp', ts).set('X-Slack-Signature', slackSignature(SECRET, ts, body)).send(body);
+    const res = await request(off)
+      .post('/slack/events')
+      .set('X-Slack-Request-Timestamp', ts)
+      .set('X-Slack-Signature', slackSignature(SECRET, ts, body))
+      .send(body);
     expect(res.status).toBe(404);
   });
 
   describe('verification happens on the raw bytes, before parsing', () => {
     const body = event('slack-message.json');
     test.each([
-      ['forged signature', { signature: slackSignature('not-the-secret', Math.floor(T0 / 1000), body) }, 'WEBHOOK_SIGNATURE_INVALID'],
+      [
+        'forged signature',
+        { signature: slackSignature('not-the-secret', Math.floor(T0 / 1000), body) },
+        'WEBHOOK_SIGNATURE_INVALID',
+      ],
       ['missing signature', { signature: null }, 'WEBHOOK_SIGNATURE_INVALID'],
       ['missing timestamp', { timestamp: null }, 'WEBHOOK_TIMESTAMP_INVALID'],
       ['expired (6 minutes old), correctly signed', { ts: Math.floor(T0 / 1000) - 360 }, 'WEBHOOK_TIMESTAMP_INVALID'],
-      ['future-dated (6 minutes ahead), correctly signed', { ts: Math.floor(T0 / 1000) + 360 }, 'WEBHOOK_TIMESTAMP_INVALID'],
+      [
+        'future-dated (6 minutes ahead), correctly signed',
+        { ts: Math.floor(T0 / 1000) + 360 },
+        'WEBHOOK_TIMESTAMP_INVALID',
+      ],
     ])('%s → 401, nothing stored', async (_n, o, code) => {
       const res = await deliver(body, o);
       expect(res.status).toBe(401);
@@ -96,13 +115,25 @@ describe(`Slack Events API (${engine})`, () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true, status: 'created', externalId: MSG_ID });
     expect(await note()).toEqual({
-      kind: 'note', provider: 'slack', externalId: MSG_ID, createdAt: '2026-01-01T10:00:00.000Z', updatedAt: '2026-01-01T10:00:00.000Z',
-      archived: false, ownerId: null, associations: { contacts: [], companies: ['globex', 'initech'], deals: [] },
-      url: 'https://acme.slack.com/archives/C0DEALS01/p1767261600000200', subject: null,
+      kind: 'note',
+      provider: 'slack',
+      externalId: MSG_ID,
+      createdAt: '2026-01-01T10:00:00.000Z',
+      updatedAt: '2026-01-01T10:00:00.000Z',
+      archived: false,
+      ownerId: null,
+      associations: { contacts: [], companies: ['globex', 'initech'], deals: [] },
+      url: 'https://acme.slack.com/archives/C0DEALS01/p1767261600000200',
+      subject: null,
       body: 'Call with Globex Corporation went well: they need SSO before the pricing review & want a security questionnaire.',
-      occurredAt: '2026-01-01T10:00:00.000Z', direction: null, status: null, dueAt: null,
+      occurredAt: '2026-01-01T10:00:00.000Z',
+      direction: null,
+      status: null,
+      dueAt: null,
     });
-    expect(queue.sent.map((j) => [j.name, j.data, j.inTx])).toEqual([['index', { connectionId: 'connA', records: [{ kind: 'note', externalId: MSG_ID }] }, true]]);
+    expect(queue.sent.map((j) => [j.name, j.data, j.inTx])).toEqual([
+      ['index', { connectionId: 'connA', records: [{ kind: 'note', externalId: MSG_ID }] }, true],
+    ]);
   });
 
   test('a redelivery (same event_id) is acknowledged and ignored', async () => {
@@ -114,10 +145,22 @@ describe(`Slack Events API (${engine})`, () => {
   });
 
   test('bot messages, joins and DMs are ignored', async () => {
-    expect((await deliver(event('slack-bot-message.json'))).body).toEqual({ ok: true, status: 'ignored', reason: 'bot_message' });
-    const join = event('slack-message.json', (e) => { e.event_id = 'Ev0JOIN'; e.event.subtype = 'channel_join'; e.event.ts = '1767261650.000001'; });
+    expect((await deliver(event('slack-bot-message.json'))).body).toEqual({
+      ok: true,
+      status: 'ignored',
+      reason: 'bot_message',
+    });
+    const join = event('slack-message.json', (e) => {
+      e.event_id = 'Ev0JOIN';
+      e.event.subtype = 'channel_join';
+      e.event.ts = '1767261650.000001';
+    });
     expect((await deliver(join)).body).toEqual({ ok: true, status: 'ignored', reason: 'subtype:channel_join' });
-    const dm = event('slack-message.json', (e) => { e.event_id = 'Ev0DM'; e.event.channel = 'D0DM0001'; e.event.channel_type = 'im'; });
+    const dm = event('slack-message.json', (e) => {
+      e.event_id = 'Ev0DM';
+      e.event.channel = 'D0DM0001';
+      e.event.channel_type = 'im';
+    });
     expect((await deliver(dm)).body).toEqual({ ok: true, status: 'ignored', reason: 'direct_message' });
     expect(await t.store.records.get('connA', 'note', `slack:${TEAM}:${CHANNEL}:1767261700.000100`)).toBeNull();
     expect(queue.sent).toEqual([]);
@@ -127,9 +170,16 @@ describe(`Slack Events API (${engine})`, () => {
     now = T0 + 300_000;
     const res = await deliver(event('slack-message-changed.json'));
     expect(res.body).toEqual({ ok: true, status: 'updated', externalId: MSG_ID });
-    expect(await note()).toMatchObject({ body: expect.stringContaining('SSO and SCIM'), updatedAt: '2026-01-01T10:05:00.000Z', createdAt: '2026-01-01T10:00:00.000Z', associations: { companies: ['globex'] } });
+    expect(await note()).toMatchObject({
+      body: expect.stringContaining('SSO and SCIM'),
+      updatedAt: '2026-01-01T10:05:00.000Z',
+      createdAt: '2026-01-01T10:00:00.000Z',
+      associations: { companies: ['globex'] },
+    });
     expect(queue.take('index')).toHaveLength(1);
-    const late = event('slack-message.json', (e) => { e.event_id = 'Ev0MSG0001-late'; });
+    const late = event('slack-message.json', (e) => {
+      e.event_id = 'Ev0MSG0001-late';
+    });
     expect((await deliver(late)).body).toEqual({ ok: true, status: 'stale', externalId: MSG_ID });
     expect((await note())!.body).toContain('SCIM');
     expect(queue.sent).toEqual([]);
@@ -140,26 +190,42 @@ describe(`Slack Events API (${engine})`, () => {
     const res = await deliver(event('slack-message-deleted.json'));
     expect(res.body).toEqual({ ok: true, status: 'deleted', externalId: MSG_ID });
     expect(await note()).toBeNull();
-    expect(queue.take('index').map((j) => j.data.records)).toEqual([[expect.objectContaining({ kind: 'note', externalId: MSG_ID, provider: 'slack', removed: true })]]);
-    const again = event('slack-message.json', (e) => { e.event_id = 'Ev0MSG0001-very-late'; });
+    expect(queue.take('index').map((j) => j.data.records)).toEqual([
+      [expect.objectContaining({ kind: 'note', externalId: MSG_ID, provider: 'slack', removed: true })],
+    ]);
+    const again = event('slack-message.json', (e) => {
+      e.event_id = 'Ev0MSG0001-very-late';
+    });
     expect((await deliver(again)).body.status).toBe('stale');
     expect(await note()).toBeNull();
   });
 
   test("a channel bound to a company links its messages to that company (and the company's deal is not guessed)", async () => {
     now = T0 + 700_000;
-    const body = event('slack-message.json', (e) => { e.event_id = 'Ev0HOOLI1'; e.event.channel = 'C0HOOLI01'; e.event.ts = '1767262300.000100'; });
+    const body = event('slack-message.json', (e) => {
+      e.event_id = 'Ev0HOOLI1';
+      e.event.channel = 'C0HOOLI01';
+      e.event.ts = '1767262300.000100';
+    });
     const res = await deliver(body);
     expect(res.body.status).toBe('created');
-    expect(await note('connA', `slack:${TEAM}:C0HOOLI01:1767262300.000100`)).toMatchObject({ associations: { companies: ['hooli'], contacts: [], deals: [] } });
+    expect(await note('connA', `slack:${TEAM}:C0HOOLI01:1767262300.000100`)).toMatchObject({
+      associations: { companies: ['hooli'], contacts: [], deals: [] },
+    });
   });
 
   test('a workspace bound to no connection is acknowledged and dropped; another workspace stays in its own connection', async () => {
-    const stray = event('slack-message.json', (e) => { e.team_id = 'T0NOBODY1'; e.event_id = 'Ev0STRAY'; });
+    const stray = event('slack-message.json', (e) => {
+      e.team_id = 'T0NOBODY1';
+      e.event_id = 'Ev0STRAY';
+    });
     expect((await deliver(stray)).body).toEqual({ ok: true, status: 'ignored', reason: 'team_not_bound' });
     expect(await t.store.records.get('connA', 'note', `slack:T0NOBODY1:${CHANNEL}:1767261600.000200`)).toBeNull();
 
-    const other = event('slack-message.json', (e) => { e.team_id = 'T0OTHER01'; e.event_id = 'Ev0OTHER'; });
+    const other = event('slack-message.json', (e) => {
+      e.team_id = 'T0OTHER01';
+      e.event_id = 'Ev0OTHER';
+    });
     const res = await deliver(other);
     const id = `slack:T0OTHER01:${CHANNEL}:1767261600.000200`;
     expect(res.body).toEqual({ ok: true, status: 'created', externalId: id });

@@ -1,6 +1,12 @@
 import { normalizeEmail } from '../../../src/resolve/index.js';
 import { companyDomain, findCompanyMentions, looseEmailKey } from '../../../src/sources/link-participants.js';
-import { classifyMessage, mentionedHosts, slackPermalink, slackToText, SlackMessageEvent } from '../../../src/sources/slack-events.js';
+import {
+  classifyMessage,
+  mentionedHosts,
+  slackPermalink,
+  slackToText,
+  SlackMessageEvent,
+} from '../../../src/sources/slack-events.js';
 import { fixture } from './helpers.js';
 
 describe('linking helpers', () => {
@@ -23,8 +29,11 @@ describe('linking helpers', () => {
 
   test('company names are found by their normalized key, not by substring', () => {
     const companies = [
-      { id: 'globex', name: 'Globex Corporation' }, { id: 'muller', name: 'Müller & Söhne GmbH' },
-      { id: 'acme', name: 'ACME, Inc.' }, { id: 'box', name: 'Box' }, { id: 'the-initech', name: 'The Initech Group LLC' },
+      { id: 'globex', name: 'Globex Corporation' },
+      { id: 'muller', name: 'Müller & Söhne GmbH' },
+      { id: 'acme', name: 'ACME, Inc.' },
+      { id: 'box', name: 'Box' },
+      { id: 'the-initech', name: 'The Initech Group LLC' },
       { id: 'target', name: 'Target' },
     ];
     expect(findCompanyMentions('call with globex corp tomorrow', companies)).toEqual(['globex']);
@@ -40,33 +49,68 @@ describe('linking helpers', () => {
 
 describe('Slack text', () => {
   test('mrkdwn to plain text', () => {
-    expect(slackToText('see <https://acme.com/pricing|the pricing> &amp; ask <@U123> in <#C9|deals> <!here> <mailto:a@acme.com|a@acme.com> <https://x.io>'))
-      .toBe('see the pricing & ask @U123 in #deals @here a@acme.com https://x.io');
+    expect(
+      slackToText(
+        'see <https://acme.com/pricing|the pricing> &amp; ask <@U123> in <#C9|deals> <!here> <mailto:a@acme.com|a@acme.com> <https://x.io>',
+      ),
+    ).toBe('see the pricing & ask @U123 in #deals @here a@acme.com https://x.io');
   });
 
   test('mentioned hosts: link targets behind labels, bare domains, email domains; tool links ignored', () => {
-    expect(mentionedHosts('see <https://www.initech.example/pricing|pricing>, mail <mailto:bo@globex.com|Bo>, or hooli.io. <https://docs.google.com/x|doc> <https://zoom.us/j/1>').sort())
-      .toEqual(['globex.com', 'hooli.io', 'initech.example']);
+    expect(
+      mentionedHosts(
+        'see <https://www.initech.example/pricing|pricing>, mail <mailto:bo@globex.com|Bo>, or hooli.io. <https://docs.google.com/x|doc> <https://zoom.us/j/1>',
+      ).sort(),
+    ).toEqual(['globex.com', 'hooli.io', 'initech.example']);
   });
 
   test('permalinks', () => {
-    expect(slackPermalink('acme', 'C0DEALS01', '1767261600.000200')).toBe('https://acme.slack.com/archives/C0DEALS01/p1767261600000200');
-    expect(slackPermalink('acme', 'C1', '1767261700.000100', '1767261600.000200')).toBe('https://acme.slack.com/archives/C1/p1767261700000100?thread_ts=1767261600.000200&cid=C1');
+    expect(slackPermalink('acme', 'C0DEALS01', '1767261600.000200')).toBe(
+      'https://acme.slack.com/archives/C0DEALS01/p1767261600000200',
+    );
+    expect(slackPermalink('acme', 'C1', '1767261700.000100', '1767261600.000200')).toBe(
+      'https://acme.slack.com/archives/C1/p1767261700000100?thread_ts=1767261600.000200&cid=C1',
+    );
   });
 
   test('message classification', () => {
     const ev = (name: string) => SlackMessageEvent.parse(fixture(name).event);
-    expect(classifyMessage(ev('slack-message.json'))).toMatchObject({ action: 'upsert', ts: '1767261600.000200', updatedTs: '1767261600.000200' });
-    expect(classifyMessage(ev('slack-message-changed.json'))).toMatchObject({ action: 'upsert', ts: '1767261600.000200', updatedTs: '1767261900.000000' });
-    expect(classifyMessage(ev('slack-message-deleted.json'))).toEqual({ action: 'delete', channel: 'C0DEALS01', ts: '1767261600.000200' });
+    expect(classifyMessage(ev('slack-message.json'))).toMatchObject({
+      action: 'upsert',
+      ts: '1767261600.000200',
+      updatedTs: '1767261600.000200',
+    });
+    expect(classifyMessage(ev('slack-message-changed.json'))).toMatchObject({
+      action: 'upsert',
+      ts: '1767261600.000200',
+      updatedTs: '1767261900.000000',
+    });
+    expect(classifyMessage(ev('slack-message-deleted.json'))).toEqual({
+      action: 'delete',
+      channel: 'C0DEALS01',
+      ts: '1767261600.000200',
+    });
     expect(classifyMessage(ev('slack-bot-message.json'))).toEqual({ action: 'ignore', reason: 'bot_message' });
     const base = ev('slack-message.json');
     expect(classifyMessage({ ...base, bot_id: 'B1' })).toEqual({ action: 'ignore', reason: 'bot_message' });
-    expect(classifyMessage({ ...base, subtype: 'channel_join' })).toEqual({ action: 'ignore', reason: 'subtype:channel_join' });
-    expect(classifyMessage({ ...base, channel_type: 'im', channel: 'D123' })).toEqual({ action: 'ignore', reason: 'direct_message' });
+    expect(classifyMessage({ ...base, subtype: 'channel_join' })).toEqual({
+      action: 'ignore',
+      reason: 'subtype:channel_join',
+    });
+    expect(classifyMessage({ ...base, channel_type: 'im', channel: 'D123' })).toEqual({
+      action: 'ignore',
+      reason: 'direct_message',
+    });
     expect(classifyMessage({ ...base, text: '  ' })).toEqual({ action: 'ignore', reason: 'empty' });
     const changed = ev('slack-message-changed.json');
-    expect(classifyMessage({ ...changed, message: { ...changed.message!, subtype: 'tombstone' } })).toEqual({ action: 'delete', channel: 'C0DEALS01', ts: '1767261600.000200' });
-    expect(classifyMessage({ ...changed, message: { ...changed.message!, bot_id: 'B2' } })).toEqual({ action: 'ignore', reason: 'bot_message' });
+    expect(classifyMessage({ ...changed, message: { ...changed.message!, subtype: 'tombstone' } })).toEqual({
+      action: 'delete',
+      channel: 'C0DEALS01',
+      ts: '1767261600.000200',
+    });
+    expect(classifyMessage({ ...changed, message: { ...changed.message!, bot_id: 'B2' } })).toEqual({
+      action: 'ignore',
+      reason: 'bot_message',
+    });
   });
 });

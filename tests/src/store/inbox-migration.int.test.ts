@@ -5,7 +5,9 @@ import { openDb, type Db } from '../../../src/store/db.js';
 import { createStore, migrate } from '../../../src/store/index.js';
 import { freshDatabase, ROOT } from '../../helpers/db.js';
 
-/** 0101 replaces the per-event webhook_inbox: rows recorded before it keep deduplicating and pending ones stay pending. */
+/**
+ * 0101 replaces the per-event webhook_inbox: rows recorded before it keep deduplicating and pending ones stay pending.
+ */
 describe(`migration 0101 carries webhook_inbox over (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   let db: Db;
   let drop: (() => Promise<void>) | null = null;
@@ -19,20 +21,45 @@ describe(`migration 0101 carries webhook_inbox over (${process.env.DATABASE_URL 
       db = await openDb({ dataDir: 'memory://' });
     }
   });
-  afterAll(async () => { await db.close(); await drop?.(); });
+  afterAll(async () => {
+    await db.close();
+    await drop?.();
+  });
 
   test('events, processing state and dedupe keys survive', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-mig-'));
-    for (const f of readdirSync(path.join(ROOT, 'migrations')).filter((x) => x < '0101')) cpSync(path.join(ROOT, 'migrations', f), path.join(dir, f));
+    for (const f of readdirSync(path.join(ROOT, 'migrations')).filter((x) => x < '0101'))
+      cpSync(path.join(ROOT, 'migrations', f), path.join(dir, f));
     await migrate(db, dir);
     await db.query(`INSERT INTO tenants (id) VALUES ('t1') ON CONFLICT DO NOTHING`).catch(() => undefined);
     const store0 = createStore(db);
-    await store0.connections.upsert({ id: 'c1', tenantId: 't1', provider: 'hubspot', accountId: '42', apiBase: 'http://x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
-    const ev = (id: string, objectId: string) => JSON.stringify({ eventId: id, accountId: '42', kind: 'deal', objectId, change: 'updated', occurredAt: 1, raw: { id } });
+    await store0.connections.upsert({
+      id: 'c1',
+      tenantId: 't1',
+      provider: 'hubspot',
+      accountId: '42',
+      apiBase: 'http://x',
+      displayName: null,
+      accessTokenEnc: 'a',
+      refreshTokenEnc: null,
+      tokenExpiresAt: null,
+      tokenMetadata: {},
+    });
+    const ev = (id: string, objectId: string) =>
+      JSON.stringify({
+        eventId: id,
+        accountId: '42',
+        kind: 'deal',
+        objectId,
+        change: 'updated',
+        occurredAt: 1,
+        raw: { id },
+      });
     await db.query(
       `INSERT INTO webhook_inbox (provider, account_id, event_id, connection_id, payload, processed_at) VALUES
          ('hubspot', '42', 'old-1', 'c1', $1::jsonb, now()), ('hubspot', '42', 'old-2', 'c1', $2::jsonb, NULL), ('hubspot', '42', 'old-3', 'c1', $3::jsonb, NULL)`,
-      [ev('old-1', 'd1'), ev('old-2', 'd2'), ev('old-3', 'd3')]);
+      [ev('old-1', 'd1'), ev('old-2', 'd2'), ev('old-3', 'd3')],
+    );
 
     expect(await migrate(db, path.join(ROOT, 'migrations'))).toContain('0101_webhook_batches.sql');
     const store = createStore(db);
@@ -43,10 +70,12 @@ describe(`migration 0101 carries webhook_inbox over (${process.env.DATABASE_URL 
     expect(claimed).toHaveLength(1);
     expect(claimed[0]!.events.map((e) => e.objectId)).toEqual(['d2', 'd3']);
     // A redelivery of an event recorded before the migration is still a duplicate.
-    const again = await store.tx((r) => r.inbox.insertBatch('hubspot', '42', 'c1', [
-      { eventId: 'old-1', accountId: '42', kind: 'deal', objectId: 'd1', change: 'updated', occurredAt: 1, raw: {} },
-      { eventId: 'new-1', accountId: '42', kind: 'deal', objectId: 'd9', change: 'updated', occurredAt: 1, raw: {} },
-    ]));
+    const again = await store.tx((r) =>
+      r.inbox.insertBatch('hubspot', '42', 'c1', [
+        { eventId: 'old-1', accountId: '42', kind: 'deal', objectId: 'd1', change: 'updated', occurredAt: 1, raw: {} },
+        { eventId: 'new-1', accountId: '42', kind: 'deal', objectId: 'd9', change: 'updated', occurredAt: 1, raw: {} },
+      ]),
+    );
     expect(again.accepted).toBe(1);
     expect((await store.inbox.pending([again.batchId!]))[0]!.events.map((e) => e.eventId)).toEqual(['new-1']);
   });

@@ -2,10 +2,17 @@ import { createMetrics } from '../../../src/lib/metrics.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { seedConnection } from '../sources/helpers.js';
 
-/** Sync lag per connection (closeloop_sync_lag_seconds): now minus the newer of its last applied change and its last poll. */
+/**
+ * Sync lag per connection (closeloop_sync_lag_seconds): now minus the newer of its last applied change and its last
+ * poll.
+ */
 let t: TestDb;
-beforeAll(async () => { t = await openTestDb(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 test('a connection that never synced has no lag; a change or a poll makes it current; an old one shows its age', async () => {
   await seedConnection(t.store, 'conn_lag_a', 'ten_lag_a');
@@ -18,9 +25,15 @@ test('a connection that never synced has no lag; a change or a poll makes it cur
   await t.store.connections.markSynced('conn_lag_b');
   await t.store.syncMarks.noteChange('conn_lag_c');
   // conn_lag_c applied its last change ten minutes ago and has not polled since.
-  await t.db.query("UPDATE connection_sync_marks SET last_change_at = now() - interval '10 minutes' WHERE connection_id = 'conn_lag_c'");
+  await t.db.query(
+    "UPDATE connection_sync_marks SET last_change_at = now() - interval '10 minutes' WHERE connection_id = 'conn_lag_c'",
+  );
 
-  const lag = Object.fromEntries((await t.store.syncMarks.lag()).filter((r) => r.connectionId.startsWith('conn_lag_')).map((r) => [r.connectionId, r]));
+  const lag = Object.fromEntries(
+    (await t.store.syncMarks.lag())
+      .filter((r) => r.connectionId.startsWith('conn_lag_'))
+      .map((r) => [r.connectionId, r]),
+  );
   expect(Object.keys(lag).sort()).toEqual(['conn_lag_a', 'conn_lag_b', 'conn_lag_c']);
   expect(lag.conn_lag_a!.lagSeconds).toBeLessThan(60);
   expect(lag.conn_lag_b!.lagSeconds).toBeLessThan(60);
@@ -35,5 +48,7 @@ test('a connection that never synced has no lag; a change or a poll makes it cur
   // The gauge reads the store at scrape time.
   const metrics = createMetrics();
   metrics.observeSyncLag(() => t.store.syncMarks.lag());
-  expect(await metrics.registry.metrics()).toMatch(/closeloop_sync_lag_seconds\{provider="hubspot",connection="conn_lag_a"\} \d/);
+  expect(await metrics.registry.metrics()).toMatch(
+    /closeloop_sync_lag_seconds\{provider="hubspot",connection="conn_lag_a"\} \d/,
+  );
 });

@@ -14,47 +14,166 @@ const NOW = Date.parse('2026-06-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const assoc = (o: Partial<Deal['associations']> = {}) => ({ contacts: [], companies: [], deals: [], ...o });
 const deal = (o: Partial<Deal> = {}): Deal => ({
-  kind: 'deal', provider: 'hubspot', externalId: 'd1', createdAt: iso(NOW - 90 * DAY), updatedAt: iso(NOW - DAY), archived: false, ownerId: 'o1',
-  associations: assoc({ companies: ['c1'], contacts: ['p1'] }), url: null, name: 'Acme renewal', amount: 1000, currency: 'USD', stage: 'proposal', providerStage: 'presentationscheduled',
-  closeDate: null, isClosed: false, isWon: false, ...o,
+  kind: 'deal',
+  provider: 'hubspot',
+  externalId: 'd1',
+  createdAt: iso(NOW - 90 * DAY),
+  updatedAt: iso(NOW - DAY),
+  archived: false,
+  ownerId: 'o1',
+  associations: assoc({ companies: ['c1'], contacts: ['p1'] }),
+  url: null,
+  name: 'Acme renewal',
+  amount: 1000,
+  currency: 'USD',
+  stage: 'proposal',
+  providerStage: 'presentationscheduled',
+  closeDate: null,
+  isClosed: false,
+  isWon: false,
+  ...o,
 });
 const act = (o: Partial<Activity>): Activity => ({
-  kind: 'email', provider: 'hubspot', externalId: 'a1', createdAt: null, updatedAt: iso(NOW), archived: false, ownerId: null, associations: assoc({ deals: ['d1'] }),
-  url: null, subject: null, body: null, occurredAt: iso(NOW - DAY), direction: 'inbound', status: null, dueAt: null, ...o,
+  kind: 'email',
+  provider: 'hubspot',
+  externalId: 'a1',
+  createdAt: null,
+  updatedAt: iso(NOW),
+  archived: false,
+  ownerId: null,
+  associations: assoc({ deals: ['d1'] }),
+  url: null,
+  subject: null,
+  body: null,
+  occurredAt: iso(NOW - DAY),
+  direction: 'inbound',
+  status: null,
+  dueAt: null,
+  ...o,
 });
-const company: Company = { kind: 'company', provider: 'hubspot', externalId: 'c1', createdAt: iso(NOW - 400 * DAY), updatedAt: iso(NOW), archived: false, ownerId: 'o1', associations: assoc(), url: null, name: 'Acme', domain: 'acme.example', website: null, industry: null, phone: null };
-const contact: Contact = { kind: 'contact', provider: 'hubspot', externalId: 'p1', createdAt: null, updatedAt: iso(NOW), archived: false, ownerId: null, associations: assoc(), url: null, firstName: 'Ada', lastName: 'L', email: 'ada@acme.example', phone: null, title: null };
+const company: Company = {
+  kind: 'company',
+  provider: 'hubspot',
+  externalId: 'c1',
+  createdAt: iso(NOW - 400 * DAY),
+  updatedAt: iso(NOW),
+  archived: false,
+  ownerId: 'o1',
+  associations: assoc(),
+  url: null,
+  name: 'Acme',
+  domain: 'acme.example',
+  website: null,
+  industry: null,
+  phone: null,
+};
+const contact: Contact = {
+  kind: 'contact',
+  provider: 'hubspot',
+  externalId: 'p1',
+  createdAt: null,
+  updatedAt: iso(NOW),
+  archived: false,
+  ownerId: null,
+  associations: assoc(),
+  url: null,
+  firstName: 'Ada',
+  lastName: 'L',
+  email: 'ada@acme.example',
+  phone: null,
+  title: null,
+};
 
 describe('deal suggestions', () => {
   const base = { tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14 };
   test('no next step: worked a week ago, nothing planned', () => {
-    const s = suggestForDeal({ ...base, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 8 * DAY), body: 'Sent the proposal.' })] });
+    const s = suggestForDeal({
+      ...base,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 8 * DAY), body: 'Sent the proposal.' })],
+    });
     expect(s.map((x) => x.type)).toEqual(['no_next_step']);
     expect(s[0]!.task!.subject).toBe('Set a next step for Acme renewal');
   });
   test('an open task or a meeting ahead is a next step; a recent touch is too soon; an old one is stale instead', () => {
     const note = act({ kind: 'note', occurredAt: iso(NOW - 8 * DAY), body: 'x' });
-    expect(suggestForDeal({ ...base, deal: deal(), activities: [note, act({ externalId: 't', kind: 'task', status: 'NOT_STARTED' })] })).toEqual([]);
-    expect(suggestForDeal({ ...base, deal: deal(), activities: [note, act({ externalId: 'm', kind: 'meeting', occurredAt: iso(NOW + 2 * DAY) })] })).toEqual([]);
-    expect(suggestForDeal({ ...base, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 2 * DAY) })] })).toEqual([]);
-    expect(suggestForDeal({ ...base, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] }).map((x) => x.type)).toEqual(['stale_deal_follow_up']);
+    expect(
+      suggestForDeal({
+        ...base,
+        deal: deal(),
+        activities: [note, act({ externalId: 't', kind: 'task', status: 'NOT_STARTED' })],
+      }),
+    ).toEqual([]);
+    expect(
+      suggestForDeal({
+        ...base,
+        deal: deal(),
+        activities: [note, act({ externalId: 'm', kind: 'meeting', occurredAt: iso(NOW + 2 * DAY) })],
+      }),
+    ).toEqual([]);
+    expect(
+      suggestForDeal({ ...base, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 2 * DAY) })] }),
+    ).toEqual([]);
+    expect(
+      suggestForDeal({
+        ...base,
+        deal: deal(),
+        activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+      }).map((x) => x.type),
+    ).toEqual(['stale_deal_follow_up']);
   });
   test('an unsent draft email is not a customer touch', () => {
-    const s = suggestForDeal({ ...base, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) }), act({ externalId: 'dr', direction: 'outbound', status: 'DRAFT', occurredAt: iso(NOW - DAY) })] });
+    const s = suggestForDeal({
+      ...base,
+      deal: deal(),
+      activities: [
+        act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) }),
+        act({ externalId: 'dr', direction: 'outbound', status: 'DRAFT', occurredAt: iso(NOW - DAY) }),
+      ],
+    });
     expect(s.map((x) => x.type)).toEqual(['stale_deal_follow_up']);
   });
 });
 
 describe('deal features and the training table', () => {
   test('only activities up to the close count; the stage is not a feature; rows are in close order', () => {
-    const won = deal({ externalId: 'w', isClosed: true, isWon: true, stage: 'closed_won', closeDate: iso(NOW - 10 * DAY) });
-    const lost = deal({ externalId: 'l', isClosed: true, isWon: false, stage: 'closed_lost', closeDate: iso(NOW - 20 * DAY) });
+    const won = deal({
+      externalId: 'w',
+      isClosed: true,
+      isWon: true,
+      stage: 'closed_won',
+      closeDate: iso(NOW - 10 * DAY),
+    });
+    const lost = deal({
+      externalId: 'l',
+      isClosed: true,
+      isWon: false,
+      stage: 'closed_lost',
+      closeDate: iso(NOW - 20 * DAY),
+    });
     const acts = [
-      act({ externalId: 'm1', kind: 'meeting', occurredAt: iso(NOW - 15 * DAY), associations: assoc({ deals: ['w'] }) }),
+      act({
+        externalId: 'm1',
+        kind: 'meeting',
+        occurredAt: iso(NOW - 15 * DAY),
+        associations: assoc({ deals: ['w'] }),
+      }),
       act({ externalId: 'm2', kind: 'meeting', occurredAt: iso(NOW - 5 * DAY), associations: assoc({ deals: ['w'] }) }),
-      act({ externalId: 'n1', kind: 'note', body: 'The budget was cut.', occurredAt: iso(NOW - 25 * DAY), associations: assoc({ deals: ['l'] }) }),
+      act({
+        externalId: 'n1',
+        kind: 'note',
+        body: 'The budget was cut.',
+        occurredAt: iso(NOW - 25 * DAY),
+        associations: assoc({ deals: ['l'] }),
+      }),
     ];
-    expect(dealFeatures(won, acts.filter((a) => a.associations.deals.includes('w')), NOW - 10 * DAY).meetings).toBe(1);
+    expect(
+      dealFeatures(
+        won,
+        acts.filter((a) => a.associations.deals.includes('w')),
+        NOW - 10 * DAY,
+      ).meetings,
+    ).toBe(1);
     const t = dealTrainingTable([won, lost], acts);
     expect(t.columns).not.toContain('stage');
     const out = t.columns.indexOf('outcome');
@@ -65,19 +184,41 @@ describe('deal features and the training table', () => {
 
 describe('churn risk', () => {
   const input = (o: Partial<Parameters<typeof scoreChurn>[0]> = {}) => ({
-    tenantId: 't', connectionId: 'c', provider: 'hubspot', company, contacts: [contact], now: NOW, scorer: { kind: 'cold_start' as const },
-    deals: [deal({ externalId: 'old', isClosed: true, isWon: true, stage: 'closed_won' as const, closeDate: iso(NOW - 300 * DAY) })],
-    activities: [act({ body: 'We are very disappointed with the support and thinking about cancelling.' })], ...o,
+    tenantId: 't',
+    connectionId: 'c',
+    provider: 'hubspot',
+    company,
+    contacts: [contact],
+    now: NOW,
+    scorer: { kind: 'cold_start' as const },
+    deals: [
+      deal({
+        externalId: 'old',
+        isClosed: true,
+        isWon: true,
+        stage: 'closed_won' as const,
+        closeDate: iso(NOW - 300 * DAY),
+      }),
+    ],
+    activities: [act({ body: 'We are very disappointed with the support and thinking about cancelling.' })],
+    ...o,
   });
   test('a complaint and a lost deal: a churn suggestion from the cold-start rules, each rule a factor', () => {
-    const i = input({ deals: [...input().deals, deal({ externalId: 'lost', isClosed: true, stage: 'closed_lost', closeDate: iso(NOW - 20 * DAY) })] });
+    const i = input({
+      deals: [
+        ...input().deals,
+        deal({ externalId: 'lost', isClosed: true, stage: 'closed_lost', closeDate: iso(NOW - 20 * DAY) }),
+      ],
+    });
     const score = scoreChurn(i);
     expect(score.model).toBe(COLD_START_MODEL);
     expect(score.risk).toBeGreaterThanOrEqual(CHURN_THRESHOLD);
     const s = suggestChurnRisk(i, score)!;
     expect(s).toMatchObject({ type: 'churn_risk', companyId: 'c1', dealId: null, contactIds: ['p1'], ownerId: 'o1' });
     expect(s.explanation).toMatchObject({ model: COLD_START_MODEL, tier: 'rules' });
-    expect(s.explanation.factors.map((f) => f.name)).toEqual(expect.arrayContaining([expect.stringContaining('lost a deal'), expect.stringContaining('complained')]));
+    expect(s.explanation.factors.map((f) => f.name)).toEqual(
+      expect.arrayContaining([expect.stringContaining('lost a deal'), expect.stringContaining('complained')]),
+    );
     expect(s.evidence.map((e) => e.externalId)).toEqual(expect.arrayContaining(['a1', 'lost']));
     expect(s.reason).not.toMatch(/\d+%/);
   });
@@ -85,31 +226,56 @@ describe('churn risk', () => {
     expect(suggestChurnRisk(input({ activities: [act({ body: 'Thanks, all good here.' })] }))).toBeNull();
   });
   test('declining activity is a signal', () => {
-    const old = [40, 45, 50, 60, 70].map((d, k) => act({ externalId: `o${k}`, kind: 'call', occurredAt: iso(NOW - d * DAY), body: 'check-in' }));
-    expect(scoreChurn(input({ activities: old })).factors.some((f) => f.name.startsWith('talks to us much less'))).toBe(true);
+    const old = [40, 45, 50, 60, 70].map((d, k) =>
+      act({ externalId: `o${k}`, kind: 'call', occurredAt: iso(NOW - d * DAY), body: 'check-in' }),
+    );
+    expect(scoreChurn(input({ activities: old })).factors.some((f) => f.name.startsWith('talks to us much less'))).toBe(
+      true,
+    );
   });
   test('churn is only for existing customers: a lost prospect with a complaint gets nothing', () => {
-    const prospect = input({ deals: [deal({ externalId: 'lost', isClosed: true, stage: 'closed_lost', closeDate: iso(NOW - 20 * DAY) })] });
+    const prospect = input({
+      deals: [deal({ externalId: 'lost', isClosed: true, stage: 'closed_lost', closeDate: iso(NOW - 20 * DAY) })],
+    });
     expect(scoreChurn(prospect).isCustomer).toBe(false);
     expect(suggestChurnRisk(prospect)).toBeNull();
   });
   test('a customer considering alternatives at renewal is a churn risk, quoted', () => {
-    const s = suggestChurnRisk(input({ activities: [act({ externalId: 'w1', body: 'Third outage this month. Frankly we are considering alternatives at renewal unless this changes.' })] }))!;
+    const s = suggestChurnRisk(
+      input({
+        activities: [
+          act({
+            externalId: 'w1',
+            body: 'Third outage this month. Frankly we are considering alternatives at renewal unless this changes.',
+          }),
+        ],
+      }),
+    )!;
     expect(s).not.toBeNull();
-    expect(s.evidence[0]).toMatchObject({ externalId: 'w1', quote: 'Frankly we are considering alternatives at renewal unless this changes.' });
+    expect(s.evidence[0]).toMatchObject({
+      externalId: 'w1',
+      quote: 'Frankly we are considering alternatives at renewal unless this changes.',
+    });
     expect(s.task!.subject).not.toMatch(/draft/i);
   });
 });
 
 describe('repair once', () => {
   const draftInput: DraftInput = {
-    kind: 'budget_reply', tenantId: 't', contact: { externalId: 'p1', firstName: 'Ada', lastName: 'L', title: null },
-    deal: { externalId: 'd1', name: 'Acme renewal', stage: 'negotiation', amount: 1, currency: 'USD', closeDate: null }, companyName: 'Acme',
-    lastInteraction: { kind: 'email', externalId: 'a1', occurredAt: iso(NOW), subject: 'Project Falcon pricing' }, chunks: [], ownerId: 'o1',
+    kind: 'budget_reply',
+    tenantId: 't',
+    contact: { externalId: 'p1', firstName: 'Ada', lastName: 'L', title: null },
+    deal: { externalId: 'd1', name: 'Acme renewal', stage: 'negotiation', amount: 1, currency: 'USD', closeDate: null },
+    companyName: 'Acme',
+    lastInteraction: { kind: 'email', externalId: 'a1', occurredAt: iso(NOW), subject: 'Project Falcon pricing' },
+    chunks: [],
+    ownerId: 'o1',
   };
   test('the template drafter drops the element a failed rule quotes, else the last interaction', () => {
     const v = (message: string) => [{ rule: 'r', passed: false, message }];
-    expect(withoutOffendingElements(draftInput, v('mentions "Falcon"')).lastInteraction).toMatchObject({ subject: null });
+    expect(withoutOffendingElements(draftInput, v('mentions "Falcon"')).lastInteraction).toMatchObject({
+      subject: null,
+    });
     expect(withoutOffendingElements(draftInput, v('mentions Acme renewal')).deal!.name).toBeNull();
     const fallback = withoutOffendingElements(draftInput, v('something'));
     expect(fallback.lastInteraction).toBeNull();
@@ -117,9 +283,24 @@ describe('repair once', () => {
   });
   test('the model is asked again with its answer and the violations appended', async () => {
     const seen: unknown[] = [];
-    const llm: LlmClient = { model: 'm', complete: async (req) => { seen.push(req.messages); return { value: {} as never, raw: '{}', model: 'm', usage: { inputTokens: 1, outputTokens: 1 }, usageReported: true, requestId: null }; } };
-    await withRepairRequest(llm, { subject: 'S', body: 'B 50% off' }, [{ rule: 'discount-within-cap', passed: false, message: 'offers 50%' }, { rule: 'ok', passed: true, message: null }])
-      .complete({ schema: {} as never, messages: [{ role: 'user', content: 'draft it' }] });
+    const llm: LlmClient = {
+      model: 'm',
+      complete: async (req) => {
+        seen.push(req.messages);
+        return {
+          value: {} as never,
+          raw: '{}',
+          model: 'm',
+          usage: { inputTokens: 1, outputTokens: 1 },
+          usageReported: true,
+          requestId: null,
+        };
+      },
+    };
+    await withRepairRequest(llm, { subject: 'S', body: 'B 50% off' }, [
+      { rule: 'discount-within-cap', passed: false, message: 'offers 50%' },
+      { rule: 'ok', passed: true, message: null },
+    ]).complete({ schema: {} as never, messages: [{ role: 'user', content: 'draft it' }] });
     const msgs = seen[0] as { role: string; content: string }[];
     expect(msgs.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(msgs[2]!.content).toContain('discount-within-cap: offers 50%');
@@ -129,17 +310,54 @@ describe('repair once', () => {
 
 describe('render', () => {
   const facts = (o: Partial<RenderFacts> = {}): RenderFacts => ({
-    now: NOW, dealName: 'Acme renewal', dealUrl: 'https://app.hubspot.com/contacts/1/record/0-3/d1', stage: { label: 'Contract Sent', pipeline: 'Sales Pipeline' },
-    companyName: 'Acme', companyUrl: null, contactName: 'Ada Lovelace', owner: { id: 'o1', name: 'Riley Rep', active: true }, ownerId: 'o1', draftSubject: null, ...o,
+    now: NOW,
+    dealName: 'Acme renewal',
+    dealUrl: 'https://app.hubspot.com/contacts/1/record/0-3/d1',
+    stage: { label: 'Contract Sent', pipeline: 'Sales Pipeline' },
+    companyName: 'Acme',
+    companyUrl: null,
+    contactName: 'Ada Lovelace',
+    owner: { id: 'o1', name: 'Riley Rep', active: true },
+    ownerId: 'o1',
+    draftSubject: null,
+    ...o,
   });
   test('the draft written to the CRM is the email and nothing else', () => {
-    const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
-    expect(renderDraftBody({ ...s, draft: { subject: 'Hi', body: 'Hello Ada', toContactIds: ['p1'], ownerId: 'o1' } })).toBe('Hello Ada');
+    const s = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+    })[0]!;
+    expect(
+      renderDraftBody({ ...s, draft: { subject: 'Hi', body: 'Hello Ada', toContactIds: ['p1'], ownerId: 'o1' } }),
+    ).toBe('Hello Ada');
   });
   test('a task reads: what happened, why, next step, quoted evidence with a link, stage labels, a short technical line', () => {
-    const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
-    const body = renderTaskBody(s, [{ rule: 'cap', passed: true, message: null }, { rule: 'tone', passed: true, message: null }], {}, facts({ draftSubject: 'Next steps' }));
-    expect(body).toMatch(/^What happened: Nothing has happened on "Acme renewal" \(stage: Contract Sent, Sales Pipeline\)/);
+    const s = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+    })[0]!;
+    const body = renderTaskBody(
+      s,
+      [
+        { rule: 'cap', passed: true, message: null },
+        { rule: 'tone', passed: true, message: null },
+      ],
+      {},
+      facts({ draftSubject: 'Next steps' }),
+    );
+    expect(body).toMatch(
+      /^What happened: Nothing has happened on "Acme renewal" \(stage: Contract Sent, Sales Pipeline\)/,
+    );
     expect(body).toContain('Why it matters:');
     expect(body).toContain('Next step: Get in touch with Ada Lovelace');
     expect(body).toContain('A draft email ("Next steps") is ready');
@@ -150,33 +368,91 @@ describe('render', () => {
     expect(renderTaskBody(s, [], {}, facts())).not.toContain('draft email');
   });
   test('the same words sent twice are quoted once', () => {
-    const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
+    const s = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+    })[0]!;
     const quote = { ...s.evidence[0]!, quote: 'Our budget was   frozen for the quarter.' };
-    const twice = { ...s, evidence: [{ ...quote, externalId: 'e1' }, { ...quote, externalId: 'e2', quote: 'our budget was frozen for the quarter.' }, { ...quote, externalId: 'e3', quote: 'We need a smaller package.' }] };
+    const twice = {
+      ...s,
+      evidence: [
+        { ...quote, externalId: 'e1' },
+        { ...quote, externalId: 'e2', quote: 'our budget was frozen for the quarter.' },
+        { ...quote, externalId: 'e3', quote: 'We need a smaller package.' },
+      ],
+    };
     const body = renderTaskBody(twice, [], {}, facts());
     expect(body.match(/Quote from/g)).toHaveLength(2);
     expect(body).toContain('We need a smaller package.');
   });
   test('an unknown or deactivated owner is said in the task, first', () => {
-    const s = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
-    expect(renderTaskBody(s, [], {}, facts({ owner: { id: 'o1', name: 'Old Rep', active: false } }))).toMatch(/^The record's owner, Old Rep, is deactivated/);
-    expect(renderTaskBody(s, [], {}, facts({ owner: null, ownerId: '77' }))).toMatch(/^The record's owner \(user id 77\) is not a user the CRM knows/);
+    const s = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+    })[0]!;
+    expect(renderTaskBody(s, [], {}, facts({ owner: { id: 'o1', name: 'Old Rep', active: false } }))).toMatch(
+      /^The record's owner, Old Rep, is deactivated/,
+    );
+    expect(renderTaskBody(s, [], {}, facts({ owner: null, ownerId: '77' }))).toMatch(
+      /^The record's owner \(user id 77\) is not a user the CRM knows/,
+    );
   });
 });
 
 describe('one live suggestion per situation', () => {
   test('repeated budget emails on one deal are one suggestion with every quote as evidence', () => {
-    const budget = (id: string, days: number) => act({ externalId: id, kind: 'email', direction: 'inbound', occurredAt: iso(NOW - days * DAY), subject: 'Order form', body: 'Our budget was frozen for the rest of the quarter, we need to revisit the budget.' });
-    const out = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal({ stage: 'negotiation' }), activities: [budget('e1', 3), budget('e2', 2), budget('e3', 1)] })
-      .filter((x) => x.type === 'budget_risk');
+    const budget = (id: string, days: number) =>
+      act({
+        externalId: id,
+        kind: 'email',
+        direction: 'inbound',
+        occurredAt: iso(NOW - days * DAY),
+        subject: 'Order form',
+        body: 'Our budget was frozen for the rest of the quarter, we need to revisit the budget.',
+      });
+    const out = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal({ stage: 'negotiation' }),
+      activities: [budget('e1', 3), budget('e2', 2), budget('e3', 1)],
+    }).filter((x) => x.type === 'budget_risk');
     expect(out).toHaveLength(1);
     expect(out[0]!.evidence.map((e) => e.externalId)).toEqual(['e3', 'e2', 'e1']);
     expect(situationKeyOf(out[0]!)).toBe('budget_risk:deal:d1');
   });
   test('a new signal merges into the live one: evidence appended first, priority raised, nothing new is a no-op', () => {
-    const base = suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal(), activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })] })[0]!;
-    const live = { ...base, type: 'budget_risk' as const, task: { ...base.task!, priority: 'MEDIUM' as const }, evidence: [{ recordKind: 'email', externalId: 'e1', quote: 'a', url: null, field: null }] };
-    const next = { ...live, evidence: [{ recordKind: 'email', externalId: 'e2', quote: 'b', url: null, field: null }, ...live.evidence] };
+    const base = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+    })[0]!;
+    const live = {
+      ...base,
+      type: 'budget_risk' as const,
+      task: { ...base.task!, priority: 'MEDIUM' as const },
+      evidence: [{ recordKind: 'email', externalId: 'e1', quote: 'a', url: null, field: null }],
+    };
+    const next = {
+      ...live,
+      evidence: [{ recordKind: 'email', externalId: 'e2', quote: 'b', url: null, field: null }, ...live.evidence],
+    };
     expect(newEvidence(live.evidence, live.evidence)).toEqual([]);
     const merged = mergeInto(live, next);
     expect(merged.evidence.map((e) => e.externalId)).toEqual(['e2', 'e1']);
@@ -185,11 +461,49 @@ describe('one live suggestion per situation', () => {
   });
   test('a budget concern answered (rep replied, customer wrote again without it) is no longer proposed', () => {
     const acts = [
-      act({ externalId: 'e1', kind: 'email', direction: 'inbound', occurredAt: iso(NOW - 5 * DAY), body: 'Our budget was cut this quarter; we need to revisit the budget.' }),
-      act({ externalId: 'e2', kind: 'email', direction: 'outbound', occurredAt: iso(NOW - 4 * DAY), body: 'Happy to phase it.' }),
-      act({ externalId: 'e3', kind: 'email', direction: 'inbound', occurredAt: iso(NOW - 3 * DAY), body: 'Phasing works for us, please send the order form.' }),
+      act({
+        externalId: 'e1',
+        kind: 'email',
+        direction: 'inbound',
+        occurredAt: iso(NOW - 5 * DAY),
+        body: 'Our budget was cut this quarter; we need to revisit the budget.',
+      }),
+      act({
+        externalId: 'e2',
+        kind: 'email',
+        direction: 'outbound',
+        occurredAt: iso(NOW - 4 * DAY),
+        body: 'Happy to phase it.',
+      }),
+      act({
+        externalId: 'e3',
+        kind: 'email',
+        direction: 'inbound',
+        occurredAt: iso(NOW - 3 * DAY),
+        body: 'Phasing works for us, please send the order form.',
+      }),
     ];
-    expect(suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal({ stage: 'negotiation' }), activities: acts.slice(0, 2) }).some((x) => x.type === 'budget_risk')).toBe(true);
-    expect(suggestForDeal({ tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14, deal: deal({ stage: 'negotiation' }), activities: acts }).some((x) => x.type === 'budget_risk')).toBe(false);
+    expect(
+      suggestForDeal({
+        tenantId: 't',
+        connectionId: 'c',
+        provider: 'hubspot',
+        now: NOW,
+        staleDealDays: 14,
+        deal: deal({ stage: 'negotiation' }),
+        activities: acts.slice(0, 2),
+      }).some((x) => x.type === 'budget_risk'),
+    ).toBe(true);
+    expect(
+      suggestForDeal({
+        tenantId: 't',
+        connectionId: 'c',
+        provider: 'hubspot',
+        now: NOW,
+        staleDealDays: 14,
+        deal: deal({ stage: 'negotiation' }),
+        activities: acts,
+      }).some((x) => x.type === 'budget_risk'),
+    ).toBe(false);
   });
 });

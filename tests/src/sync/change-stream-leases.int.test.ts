@@ -25,15 +25,38 @@ const connector = {
 beforeAll(async () => {
   t = await openTestDb();
   for (let i = 0; i < CONNS; i++) {
-    await t.store.connections.upsert({ id: `c${i}`, tenantId: `t${i}`, provider: 'streamy', accountId: `a${i}`, apiBase: 'http://127.0.0.1:9', displayName: null, accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+    await t.store.connections.upsert({
+      id: `c${i}`,
+      tenantId: `t${i}`,
+      provider: 'streamy',
+      accountId: `a${i}`,
+      apiBase: 'http://127.0.0.1:9',
+      displayName: null,
+      accessTokenEnc: 'x',
+      refreshTokenEnc: null,
+      tokenExpiresAt: null,
+      tokenMetadata: {},
+    });
   }
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
-const supervisor = (owner: string): ChangeStreams => startChangeStreams({
-  store: t.store, queue: {} as never, metrics: createMetrics(), logger: silentLogger(), now: Date.now,
-  vault: { context: (c: { id: string }) => ({ connectionId: c.id }) } as never, connectorFor: () => connector, subscribers: [],
-}, { owner, leaseMs: 30_000, tickMs: 3_600_000 });
+const supervisor = (owner: string): ChangeStreams =>
+  startChangeStreams(
+    {
+      store: t.store,
+      queue: {} as never,
+      metrics: createMetrics(),
+      logger: silentLogger(),
+      now: Date.now,
+      vault: { context: (c: { id: string }) => ({ connectionId: c.id }) } as never,
+      connectorFor: () => connector,
+      subscribers: [],
+    },
+    { owner, leaseMs: 30_000, tickMs: 3_600_000 },
+  );
 
 /** Tick every supervisor a few rounds (release, then acquire, settles in two). */
 async function settle(ss: ChangeStreams[]): Promise<void> {
@@ -41,7 +64,14 @@ async function settle(ss: ChangeStreams[]): Promise<void> {
 }
 
 test('fairShare splits evenly, rounding up so every stream has a holder', () => {
-  expect([fairShare(7, 1), fairShare(7, 2), fairShare(7, 3), fairShare(6, 3), fairShare(0, 3), fairShare(3, 0)]).toEqual([7, 4, 3, 2, 0, 3]);
+  expect([
+    fairShare(7, 1),
+    fairShare(7, 2),
+    fairShare(7, 3),
+    fairShare(6, 3),
+    fairShare(0, 3),
+    fairShare(3, 0),
+  ]).toEqual([7, 4, 3, 2, 0, 3]);
 });
 
 test('streams spread over supervisors, rebalance when one joins, and move when one leaves', async () => {

@@ -34,14 +34,41 @@ describe(`inbox queue (${engine})`, () => {
     },
   } as unknown as Connector;
   const noQueue = { send: async () => null, sendInTx: async () => null } as unknown as WorkQueue;
-  const deps = (): SyncDeps => ({ store: t.store, queue: noQueue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector, subscribers: [] });
-  const ev = (account: string, objectId: string, eventId = `ev${++seq}`): WebhookEvent =>
-    ({ eventId, accountId: account, kind: 'deal', objectId, change: 'updated', occurredAt: 0, raw: {} });
+  const deps = (): SyncDeps => ({
+    store: t.store,
+    queue: noQueue,
+    metrics: createMetrics(),
+    logger: silentLogger(),
+    vault: { context: () => ({}) } as any,
+    connectorFor: () => connector,
+    subscribers: [],
+  });
+  const ev = (account: string, objectId: string, eventId = `ev${++seq}`): WebhookEvent => ({
+    eventId,
+    accountId: account,
+    kind: 'deal',
+    objectId,
+    change: 'updated',
+    occurredAt: 0,
+    raw: {},
+  });
   const conns = ['a', 'b', 'c'];
   const batch = async (conn: string, objectId = `o${++seq}`): Promise<string> =>
     (await t.store.inbox.insertBatch('hubspot', `acc-${conn}`, `conn-${conn}`, [ev(`acc-${conn}`, objectId)])).batchId!;
-  const row = async (id: string) => (await t.db.query<{ attempts: number; run_after: Date | null; lease_until: Date | null; processed_at: Date | null; dead_at: Date | null; last_error: string | null }>(
-    'SELECT attempts, run_after, lease_until, processed_at, dead_at, last_error FROM webhook_batches WHERE id = $1', [id])).rows[0]!;
+  const row = async (id: string) =>
+    (
+      await t.db.query<{
+        attempts: number;
+        run_after: Date | null;
+        lease_until: Date | null;
+        processed_at: Date | null;
+        dead_at: Date | null;
+        last_error: string | null;
+      }>(
+        'SELECT attempts, run_after, lease_until, processed_at, dead_at, last_error FROM webhook_batches WHERE id = $1',
+        [id],
+      )
+    ).rows[0]!;
   const runner = (o: Partial<Parameters<typeof startInboxRunner>[1]> = {}) => {
     const wakeup = createWakeup(t.db, { channel: 'test_inbox', crossProcess: false, listenUrl: null });
     // No loops: the tests drive the runner with drain().
@@ -51,12 +78,26 @@ describe(`inbox queue (${engine})`, () => {
   beforeAll(async () => {
     t = await openTestDb();
     for (const c of conns) {
-      await t.store.connections.upsert({ id: `conn-${c}`, tenantId: `t-${c}`, provider: 'hubspot', accountId: `acc-${c}`, apiBase: 'x', displayName: null, accessTokenEnc: 'x', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+      await t.store.connections.upsert({
+        id: `conn-${c}`,
+        tenantId: `t-${c}`,
+        provider: 'hubspot',
+        accountId: `acc-${c}`,
+        apiBase: 'x',
+        displayName: null,
+        accessTokenEnc: 'x',
+        refreshTokenEnc: null,
+        tokenExpiresAt: null,
+        tokenMetadata: {},
+      });
     }
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
   beforeEach(async () => {
-    behaviour = () => 'ok'; asked = [];
+    behaviour = () => 'ok';
+    asked = [];
     // Each test sees only its own batches.
     await t.db.query('UPDATE webhook_batches SET processed_at = now() WHERE processed_at IS NULL');
     for (const c of conns) await t.store.connections.setStatus(`conn-${c}`, 'active', null);
@@ -65,12 +106,15 @@ describe(`inbox queue (${engine})`, () => {
   test('claims side by side never take the same batch, and a leased batch is not claimed again', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 12; i++) ids.add(await batch(conns[i % 3]!));
-    const claims = await Promise.all(Array.from({ length: 6 }, () => t.store.inbox.claim({ limit: 3, perConnection: 2, leaseMs: 60_000 })));
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, () => t.store.inbox.claim({ limit: 3, perConnection: 2, leaseMs: 60_000 })),
+    );
     const got = claims.flat().map((b) => b.id);
     expect(new Set(got).size).toBe(got.length);
     for (const c of claims) {
       expect(c.length).toBeLessThanOrEqual(3);
-      for (const conn of conns) expect(c.filter((b) => b.connection_id === `conn-${conn}`).length).toBeLessThanOrEqual(2);
+      for (const conn of conns)
+        expect(c.filter((b) => b.connection_id === `conn-${conn}`).length).toBeLessThanOrEqual(2);
     }
     const rest = await t.store.inbox.claim({ limit: 100, perConnection: 100, leaseMs: 60_000 });
     expect(new Set([...got, ...rest.map((b) => b.id)])).toEqual(ids);
@@ -92,7 +136,10 @@ describe(`inbox queue (${engine})`, () => {
 
   test('a batch whose tries were spent by lost leases is dead-lettered, not processed', async () => {
     const id = await batch('a');
-    await t.db.query("UPDATE webhook_batches SET attempts = $2, lease_until = now() - interval '1 second' WHERE id = $1", [id, INBOX_MAX_ATTEMPTS - 1]);
+    await t.db.query(
+      "UPDATE webhook_batches SET attempts = $2, lease_until = now() - interval '1 second' WHERE id = $1",
+      [id, INBOX_MAX_ATTEMPTS - 1],
+    );
     const r = runner();
     expect(await r.drain()).toBe(1);
     await r.stop();
@@ -129,12 +176,12 @@ describe(`inbox queue (${engine})`, () => {
     await r.stop();
     expect((await row(good1)).processed_at).not.toBeNull();
     expect((await row(good2)).processed_at).not.toBeNull();
-    expect((await row(poison))).toMatchObject({ processed_at: null });
+    expect(await row(poison)).toMatchObject({ processed_at: null });
     expect((await row(poison)).dead_at).not.toBeNull();
     expect(await t.store.inbox.countDead()).toBeGreaterThanOrEqual(1);
   });
 
-  test('a paused connection\'s batches wait without spending tries; the others go on', async () => {
+  test("a paused connection's batches wait without spending tries; the others go on", async () => {
     const paused = await batch('a');
     const other = await batch('b');
     await t.store.connections.setStatus('conn-a', 'paused', 'quota', new Date(Date.now() + 3_600_000));
@@ -169,7 +216,11 @@ describe(`inbox queue (${engine})`, () => {
     const r = runner({ claimLimit: 4, perConnection: 4 });
     const served: string[] = [];
     const spy = t.store.inbox.claim.bind(t.store.inbox);
-    t.store.inbox.claim = async (o) => { const got = await spy(o); served.push(...got.map((x) => x.id)); return got; };
+    t.store.inbox.claim = async (o) => {
+      const got = await spy(o);
+      served.push(...got.map((x) => x.id));
+      return got;
+    };
     try {
       expect(await r.drain()).toBe(13);
     } finally {
@@ -182,15 +233,25 @@ describe(`inbox queue (${engine})`, () => {
 
   test('dedupe by provider event id: one statement per delivery, concurrent redeliveries accepted once', async () => {
     const events = [ev('acc-a', 'x1', 'dup-1'), ev('acc-a', 'x2', 'dup-2'), ev('acc-b', 'x3', 'dup-1')];
-    const deliveries = await Promise.all(Array.from({ length: 5 }, () => t.store.inbox.insertDelivery('hubspot', [
-      { accountId: 'acc-a', connectionId: 'conn-a', events: events.slice(0, 2) },
-      { accountId: 'acc-b', connectionId: 'conn-b', events: events.slice(2) },
-    ])));
+    const deliveries = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.store.inbox.insertDelivery('hubspot', [
+          { accountId: 'acc-a', connectionId: 'conn-a', events: events.slice(0, 2) },
+          { accountId: 'acc-b', connectionId: 'conn-b', events: events.slice(2) },
+        ]),
+      ),
+    );
     // The same event id under two accounts is two events; each is accepted once across the five deliveries.
     expect(deliveries.reduce((n, d) => n + d[0]!.accepted, 0)).toBe(2);
     expect(deliveries.reduce((n, d) => n + d[1]!.accepted, 0)).toBe(1);
-    const batches = await t.store.inbox.pending(deliveries.flatMap((d) => d.map((x) => x.batchId)).filter((x): x is string => !!x));
-    expect(batches.flatMap((x) => x.events.map((e) => `${e.accountId}/${e.eventId}`)).sort()).toEqual(['acc-a/dup-1', 'acc-a/dup-2', 'acc-b/dup-1']);
+    const batches = await t.store.inbox.pending(
+      deliveries.flatMap((d) => d.map((x) => x.batchId)).filter((x): x is string => !!x),
+    );
+    expect(batches.flatMap((x) => x.events.map((e) => `${e.accountId}/${e.eventId}`)).sort()).toEqual([
+      'acc-a/dup-1',
+      'acc-a/dup-2',
+      'acc-b/dup-1',
+    ]);
     // A partial redelivery keeps only the new event; an account with nothing new gets no batch.
     const partial = await t.store.inbox.insertDelivery('hubspot', [
       { accountId: 'acc-a', connectionId: 'conn-a', events: [ev('acc-a', 'x1', 'dup-1'), ev('acc-a', 'x9', 'new-9')] },

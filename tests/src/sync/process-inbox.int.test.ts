@@ -16,22 +16,54 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const T = Date.UTC(2026, 2, 2, 9, 0, 0);
 
 const deal = (id: string, name: string, updatedAt = T): Deal => ({
-  kind: 'deal', provider: 'hubspot', externalId: id, createdAt: iso(T - 86_400_000), updatedAt: iso(updatedAt), archived: false, ownerId: 'o1',
-  associations: { contacts: [], companies: [], deals: [] }, url: null,
-  name, amount: 1000, currency: 'USD', stage: 'proposal', providerStage: 'presentationscheduled', closeDate: null, isClosed: false, isWon: false,
+  kind: 'deal',
+  provider: 'hubspot',
+  externalId: id,
+  createdAt: iso(T - 86_400_000),
+  updatedAt: iso(updatedAt),
+  archived: false,
+  ownerId: 'o1',
+  associations: { contacts: [], companies: [], deals: [] },
+  url: null,
+  name,
+  amount: 1000,
+  currency: 'USD',
+  stage: 'proposal',
+  providerStage: 'presentationscheduled',
+  closeDate: null,
+  isClosed: false,
+  isWon: false,
 });
 const note = (id: string, dealId: string): CanonicalRecord => ({
-  kind: 'note', provider: 'hubspot', externalId: id, createdAt: iso(T), updatedAt: iso(T), archived: false, ownerId: 'o1',
-  associations: { contacts: [], companies: [], deals: [dealId] }, url: null,
-  subject: null, body: 'Customer asked for a revised quote.', occurredAt: iso(T), direction: null, status: null, dueAt: null,
+  kind: 'note',
+  provider: 'hubspot',
+  externalId: id,
+  createdAt: iso(T),
+  updatedAt: iso(T),
+  archived: false,
+  ownerId: 'o1',
+  associations: { contacts: [], companies: [], deals: [dealId] },
+  url: null,
+  subject: null,
+  body: 'Customer asked for a revised quote.',
+  occurredAt: iso(T),
+  direction: null,
+  status: null,
+  dueAt: null,
 });
 
 function recordingQueue() {
   const jobs: { name: string; data: any; opts?: any; inTx: boolean }[] = [];
   const q = {
     jobs,
-    send: async (name: string, data: object, opts?: object) => { jobs.push({ name, data, opts, inTx: false }); return String(jobs.length); },
-    sendInTx: async (_tx: Queryable, name: string, data: object, opts?: object) => { jobs.push({ name, data, opts, inTx: true }); return String(jobs.length); },
+    send: async (name: string, data: object, opts?: object) => {
+      jobs.push({ name, data, opts, inTx: false });
+      return String(jobs.length);
+    },
+    sendInTx: async (_tx: Queryable, name: string, data: object, opts?: object) => {
+      jobs.push({ name, data, opts, inTx: true });
+      return String(jobs.length);
+    },
   };
   return q as typeof q & WorkQueue;
 }
@@ -44,8 +76,12 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
   let fetchFails = false;
   let erased: string[];
   const vectorIndex = {
-    deleteTenant: async () => { throw new Error('not expected'); },
-    deleteByFilter: async (tenantId: string, f: any) => { erased.push(`${tenantId}/${f.connectionId}/${f.provider}/${f.kind}/${f.recordId}`); },
+    deleteTenant: async () => {
+      throw new Error('not expected');
+    },
+    deleteByFilter: async (tenantId: string, f: any) => {
+      erased.push(`${tenantId}/${f.connectionId}/${f.provider}/${f.kind}/${f.recordId}`);
+    },
   };
   const connector = {
     manifest: { id: 'hubspot' },
@@ -56,23 +92,49 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     },
   } as unknown as Connector;
   const deps = (): SyncDeps => ({
-    store: t.store, queue, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any,
-    connectorFor: () => connector, vectorIndex, subscribers: [],
+    store: t.store,
+    queue,
+    metrics: createMetrics(),
+    logger: silentLogger(),
+    vault: { context: () => ({}) } as any,
+    connectorFor: () => connector,
+    vectorIndex,
+    subscribers: [],
   });
   let seq = 0;
-  const ev = (kind: ObjectKind | null, objectId: string | null, change: WebhookEvent['change'] = 'updated'): WebhookEvent =>
-    ({ eventId: `ev${++seq}`, accountId: '42', kind, objectId, change, occurredAt: T, raw: {} });
+  const ev = (
+    kind: ObjectKind | null,
+    objectId: string | null,
+    change: WebhookEvent['change'] = 'updated',
+  ): WebhookEvent => ({ eventId: `ev${++seq}`, accountId: '42', kind, objectId, change, occurredAt: T, raw: {} });
   const batch = async (events: WebhookEvent[], connectionId: string | null = 'hubspot:42'): Promise<string> =>
     (await t.store.inbox.insertBatch('hubspot', '42', connectionId, events)).batchId!;
   const pendingIds = async (ids: string[]) => (await t.store.inbox.pending(ids)).map((b) => b.id);
 
   beforeAll(async () => {
     t = await openTestDb();
-    await t.store.connections.upsert({ id: 'hubspot:42', tenantId: 't42', provider: 'hubspot', accountId: '42', apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+    await t.store.connections.upsert({
+      id: 'hubspot:42',
+      tenantId: 't42',
+      provider: 'hubspot',
+      accountId: '42',
+      apiBase: 'x',
+      displayName: null,
+      accessTokenEnc: 'a',
+      refreshTokenEnc: null,
+      tokenExpiresAt: null,
+      tokenMetadata: {},
+    });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
   beforeEach(async () => {
-    queue = recordingQueue(); crm = new Map(); asked = []; erased = []; fetchFails = false;
+    queue = recordingQueue();
+    crm = new Map();
+    asked = [];
+    erased = [];
+    fetchFails = false;
     await t.store.connections.setStatus('hubspot:42', 'active', null);
   });
 
@@ -82,13 +144,30 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     const b1 = await batch([ev('deal', 'd1'), ev('note', 'n1')]);
     const b2 = await batch([ev('deal', 'd1', 'associated'), ev(null, null, 'other')]);
     await processInbox(deps(), [b1, b2], T);
-    expect(asked).toEqual([{ kind: 'deal', ids: ['d1'] }, { kind: 'note', ids: ['n1'] }]);
+    expect(asked).toEqual([
+      { kind: 'deal', ids: ['d1'] },
+      { kind: 'note', ids: ['n1'] },
+    ]);
     expect((await t.store.records.get<Deal>('hubspot:42', 'deal', 'd1'))!.name).toBe('Acme renewal');
-    expect(await t.store.records.get('hubspot:42', 'note', 'n1')).toMatchObject({ body: 'Customer asked for a revised quote.' });
-    expect(queue.jobs).toEqual(expect.arrayContaining([
-      { name: 'index', data: { connectionId: 'hubspot:42', records: [{ kind: 'note', externalId: 'n1' }] }, opts: undefined, inTx: true },
-      { name: 'analyze', data: { connectionId: 'hubspot:42', dealId: 'd1', receivedAt: T }, opts: { singletonKey: 'hubspot:42:d1' }, inTx: true },
-    ]));
+    expect(await t.store.records.get('hubspot:42', 'note', 'n1')).toMatchObject({
+      body: 'Customer asked for a revised quote.',
+    });
+    expect(queue.jobs).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'index',
+          data: { connectionId: 'hubspot:42', records: [{ kind: 'note', externalId: 'n1' }] },
+          opts: undefined,
+          inTx: true,
+        },
+        {
+          name: 'analyze',
+          data: { connectionId: 'hubspot:42', dealId: 'd1', receivedAt: T },
+          opts: { singletonKey: 'hubspot:42:d1' },
+          inTx: true,
+        },
+      ]),
+    );
     expect(queue.jobs.filter((j) => j.name === 'analyze')).toHaveLength(1);
     expect(await pendingIds([b1, b2])).toEqual([]);
   });
@@ -97,7 +176,8 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     crm.set('deal:d2', deal('d2', 'Globex'));
     const b = await batch([ev('deal', 'd2')]);
     await processInbox(deps(), [b], T);
-    queue = recordingQueue(); asked = [];
+    queue = recordingQueue();
+    asked = [];
     await processInbox(deps(), [b], T);
     expect(asked).toEqual([]);
     expect(queue.jobs).toEqual([]);
@@ -115,14 +195,25 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     crm.set('deal:d4', deal('d4', 'Umbrella'));
     crm.set('note:n4', note('n4', 'd4'));
     await processInbox(deps(), [await batch([ev('deal', 'd4'), ev('note', 'n4')])], T);
-    queue = recordingQueue(); asked = [];
+    queue = recordingQueue();
+    asked = [];
     const b = await batch([ev('note', 'n4', 'updated'), ev('note', 'n4', 'deleted'), ev('deal', 'd4', 'deleted')]);
     await processInbox(deps(), [b], T);
     expect(asked).toEqual([]);
     expect(await t.store.records.get('hubspot:42', 'deal', 'd4')).toBeNull();
     expect(await t.store.records.get('hubspot:42', 'note', 'n4')).toBeNull();
     // The deal is gone too, so nothing is re-analysed; the deleted note leaves the index (durable job).
-    expect(queue.jobs).toEqual([{ name: 'index', data: { connectionId: 'hubspot:42', records: [{ kind: 'note', externalId: 'n4', provider: 'hubspot', removed: true }] }, opts: undefined, inTx: true }]);
+    expect(queue.jobs).toEqual([
+      {
+        name: 'index',
+        data: {
+          connectionId: 'hubspot:42',
+          records: [{ kind: 'note', externalId: 'n4', provider: 'hubspot', removed: true }],
+        },
+        opts: undefined,
+        inTx: true,
+      },
+    ]);
     expect(erased.sort()).toEqual(['t42/hubspot:42/hubspot/deal/d4', 't42/hubspot:42/hubspot/note/n4']);
     expect(await pendingIds([b])).toEqual([]);
     // A late, older copy of the deleted deal does not bring it back.
@@ -160,7 +251,12 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     expect(asked).toEqual([]);
     expect(queue.jobs).toEqual([]);
     // Released to the end of the pause, no try spent.
-    const row = (await t.db.query<{ run_after: Date; attempts: number; lease_until: Date | null }>('SELECT run_after, attempts, lease_until FROM webhook_batches WHERE id = $1', [b])).rows[0]!;
+    const row = (
+      await t.db.query<{ run_after: Date; attempts: number; lease_until: Date | null }>(
+        'SELECT run_after, attempts, lease_until FROM webhook_batches WHERE id = $1',
+        [b],
+      )
+    ).rows[0]!;
     expect(new Date(row.run_after).getTime()).toBeGreaterThan(Date.now() + 590_000);
     expect(row).toMatchObject({ attempts: 0, lease_until: null });
     expect(await pendingIds([b])).toEqual([b]);

@@ -7,18 +7,28 @@ import { openTestDb, type TestDb } from '../../helpers/db.js';
  * (429s, fewer calls left) moves the next slots. Time is injected: nothing here waits.
  */
 let t: TestDb;
-beforeAll(async () => { t = await openTestDb(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 /** Send times of `n` calls reserved at `at`, each call's reservation made when the clock reads `at`. */
-async function reserve(key: string, n: number, at: number, shape = { capacity: 4, refillPerMs: 4 / 1000, windowMs: 1000 }): Promise<number[]> {
+async function reserve(
+  key: string,
+  n: number,
+  at: number,
+  shape = { capacity: 4, refillPerMs: 4 / 1000, windowMs: 1000 },
+): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(at + (await t.store.rateBuckets.take(key, shape, at)));
   return out;
 }
 
 /** The most calls any window of `w` ms holds among these send times. */
-const busiestWindow = (times: number[], w: number) => Math.max(...times.map((s) => times.filter((x) => x >= s && x < s + w).length));
+const busiestWindow = (times: number[], w: number) =>
+  Math.max(...times.map((s) => times.filter((x) => x >= s && x < s + w).length));
 
 describe('sliding-window request budget', () => {
   test('a burst spends the whole window at once; the next call waits for the oldest to leave the window', async () => {
@@ -53,7 +63,7 @@ describe('sliding-window request budget', () => {
     const s = bucketShapeFor(110, 10_000);
     expect(s.capacity).toBeLessThan(110);
     expect(s.windowMs).toBeGreaterThan(10_000);
-    expect(s.capacity / s.windowMs).toBeGreaterThanOrEqual(0.9 * 110 / 10_000);
+    expect(s.capacity / s.windowMs).toBeGreaterThanOrEqual((0.9 * 110) / 10_000);
     expect(bucketShapeFor(5, 1000).capacity).toBe(4);
   });
 
@@ -61,9 +71,22 @@ describe('sliding-window request budget', () => {
     let now = 50_000;
     const slept: number[] = [];
     const limits = { lanes: { burst: { max: 5, intervalMs: 1000 } }, dailyMax: null };
-    const mk = () => new DbRequestPacer(t.store, 'hubspot:acct:app', limits, () => now, async (ms) => { slept.push(ms); now += 0; });
+    const mk = () =>
+      new DbRequestPacer(
+        t.store,
+        'hubspot:acct:app',
+        limits,
+        () => now,
+        async (ms) => {
+          slept.push(ms);
+          now += 0;
+        },
+      );
     const [a, b] = [mk(), mk()];
-    for (let i = 0; i < 3; i++) { await a.acquire('burst'); await b.acquire('burst'); }
+    for (let i = 0; i < 3; i++) {
+      await a.acquire('burst');
+      await b.acquire('burst');
+    }
     // Capacity 4 (5 minus one spare): four calls now, then two that wait for the window to move.
     const w = bucketShapeFor(5, 1000).windowMs;
     expect(slept).toEqual([w, w]);

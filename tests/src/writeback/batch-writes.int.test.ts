@@ -24,21 +24,49 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
   const connector = {
     manifest: { id: 'hubspot' },
     maxTasksPerCall: 4,
-    createTask: async (_ctx: unknown, w: TaskWrite) => { singles.push(w); return { externalId: `one-${w.idempotencyKey}`, url: null, alreadyExisted: w.mayExist === true }; },
-    createTasks: async (_ctx: unknown, ws: TaskWrite[]) => { batches.push(ws); if (wholeCall) throw wholeCall; return ws.map((w) => answerFor(w)); },
-    createDraftEmail: async () => { throw new Error('not in these tests'); },
+    createTask: async (_ctx: unknown, w: TaskWrite) => {
+      singles.push(w);
+      return { externalId: `one-${w.idempotencyKey}`, url: null, alreadyExisted: w.mayExist === true };
+    },
+    createTasks: async (_ctx: unknown, ws: TaskWrite[]) => {
+      batches.push(ws);
+      if (wholeCall) throw wholeCall;
+      return ws.map((w) => answerFor(w));
+    },
+    createDraftEmail: async () => {
+      throw new Error('not in these tests');
+    },
   } as unknown as Connector;
   const deps = (): WritebackDeps => ({
-    store: t.store, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector, now: () => now,
-    requeue: async (id, at) => { requeued.push({ id, at: at.getTime() }); },
+    store: t.store,
+    metrics: createMetrics(),
+    logger: silentLogger(),
+    vault: { context: () => ({}) } as any,
+    connectorFor: () => connector,
+    now: () => now,
+    requeue: async (id, at) => {
+      requeued.push({ id, at: at.getTime() });
+    },
   });
   let seq = 0;
-  const newRow = async (action: WriteAction = 'create_task', conn = 'c'): Promise<{ id: string; key: string; suggestionId: string }> => {
+  const newRow = async (
+    action: WriteAction = 'create_task',
+    conn = 'c',
+  ): Promise<{ id: string; key: string; suggestionId: string }> => {
     seq++;
     const suggestionId = `b${seq}`;
-    await t.db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', $2, 'x', $1, 'allowed', '{}')`, [suggestionId, conn]);
+    await t.db.query(
+      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', $2, 'x', $1, 'allowed', '{}')`,
+      [suggestionId, conn],
+    );
     const key = `bk-${seq}`;
-    const id = (await t.store.outbox.enqueue({ suggestionId, connectionId: conn, idempotencyKey: key, write: sealWrite({ action, payload: { subject: `Task ${seq}`, body: 'b', dealId: `d${seq}` } }), receivedAt: now - 500 }))!;
+    const id = (await t.store.outbox.enqueue({
+      suggestionId,
+      connectionId: conn,
+      idempotencyKey: key,
+      write: sealWrite({ action, payload: { subject: `Task ${seq}`, body: 'b', dealId: `d${seq}` } }),
+      receivedAt: now - 500,
+    }))!;
     return { id, key, suggestionId };
   };
   const row = (id: string) => t.store.outbox.get(id);
@@ -48,12 +76,29 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
   beforeAll(async () => {
     t = await openTestDb();
     for (const id of ['c', 'c2']) {
-      await t.store.connections.upsert({ id, tenantId: 't', provider: 'hubspot', accountId: id, apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+      await t.store.connections.upsert({
+        id,
+        tenantId: 't',
+        provider: 'hubspot',
+        accountId: id,
+        apiBase: 'x',
+        displayName: null,
+        accessTokenEnc: 'a',
+        refreshTokenEnc: null,
+        tokenExpiresAt: null,
+        tokenMetadata: {},
+      });
     }
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
   beforeEach(async () => {
-    batches = []; singles = []; requeued = []; wholeCall = null; now = T0 + (seq + 1) * 100_000;
+    batches = [];
+    singles = [];
+    requeued = [];
+    wholeCall = null;
+    now = T0 + (seq + 1) * 100_000;
     answerFor = (w) => ({ ok: true, record: { externalId: `crm-${w.idempotencyKey}`, url: null } });
     await clear();
   });
@@ -71,8 +116,13 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
     expect(await processOutbox(deps(), rows[0]!.id, null)).toBe('written');
     expect(batches.map((b) => b.map((w) => w.idempotencyKey))).toEqual([rows.slice(0, 4).map((r) => r.key)]);
     expect(batches[0]!.every((w) => w.mayExist === false)).toBe(true);
-    for (const r of rows.slice(0, 4)) expect(await row(r.id)).toMatchObject({ status: 'done', crm_id: `crm-${r.key}`, claim_token: null });
-    for (const r of [rows[4]!, draft, other, started, later]) expect(await row(r.id)).toMatchObject({ status: 'pending', send_started_at: r === started ? expect.anything() : null });
+    for (const r of rows.slice(0, 4))
+      expect(await row(r.id)).toMatchObject({ status: 'done', crm_id: `crm-${r.key}`, claim_token: null });
+    for (const r of [rows[4]!, draft, other, started, later])
+      expect(await row(r.id)).toMatchObject({
+        status: 'pending',
+        send_started_at: r === started ? expect.anything() : null,
+      });
     // The other rows' own jobs find them written; the fifth goes in the next batch.
     expect(await processOutbox(deps(), rows[1]!.id, null)).toBe('already_done');
     expect(await processOutbox(deps(), rows[4]!.id, null)).toBe('written');
@@ -83,31 +133,64 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
 
   test('a partial failure is handled per row by the failure policy', async () => {
     const [ok, bad, limited, unsure] = [await newRow(), await newRow(), await newRow(), await newRow()];
-    answerFor = (w) => w.idempotencyKey === bad.key ? { ok: false, error: new ProviderRejectedError('VALIDATION_ERROR: bad owner', { provider: 'hubspot', status: 400 }) }
-      : w.idempotencyKey === limited.key ? { ok: false, error: new RateLimitedError('slow down', { provider: 'hubspot', status: 429, retryAt: now + 10_000 }) }
-        : w.idempotencyKey === unsure.key ? { ok: false, error: new ProviderUnavailableError('not accounted for', { provider: 'hubspot' }) }
-          : { ok: true, record: { externalId: `crm-${w.idempotencyKey}`, url: null } };
+    answerFor = (w) =>
+      w.idempotencyKey === bad.key
+        ? {
+            ok: false,
+            error: new ProviderRejectedError('VALIDATION_ERROR: bad owner', { provider: 'hubspot', status: 400 }),
+          }
+        : w.idempotencyKey === limited.key
+          ? {
+              ok: false,
+              error: new RateLimitedError('slow down', { provider: 'hubspot', status: 429, retryAt: now + 10_000 }),
+            }
+          : w.idempotencyKey === unsure.key
+            ? { ok: false, error: new ProviderUnavailableError('not accounted for', { provider: 'hubspot' }) }
+            : { ok: true, record: { externalId: `crm-${w.idempotencyKey}`, url: null } };
     expect(await processOutbox(deps(), ok.id, null)).toBe('written');
     expect(await row(ok.id)).toMatchObject({ status: 'done', crm_id: `crm-${ok.key}` });
     expect(await row(bad.id)).toMatchObject({ status: 'failed', attempts: 1 });
-    expect((await t.db.query('SELECT status FROM suggestions WHERE id = $1', [bad.suggestionId])).rows[0]).toEqual({ status: 'write_failed' });
-    expect(await row(limited.id)).toMatchObject({ status: 'pending', attempts: 1, in_doubt_since: null, next_attempt_at: new Date(now + 10_000) });
+    expect((await t.db.query('SELECT status FROM suggestions WHERE id = $1', [bad.suggestionId])).rows[0]).toEqual({
+      status: 'write_failed',
+    });
+    expect(await row(limited.id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      in_doubt_since: null,
+      next_attempt_at: new Date(now + 10_000),
+    });
     expect(await row(unsure.id)).toMatchObject({ status: 'pending', attempts: 1, in_doubt_since: expect.any(Date) });
     expect(requeued.map((r) => r.id).sort()).toEqual([limited.id, unsure.id].sort());
   });
 
   test('a failed call fails every row of it; a batch that started and was not recorded makes the next attempt look first (no duplicate)', async () => {
     const [a, b] = [await newRow(), await newRow()];
-    wholeCall = new RateLimitedError('ten_secondly_rolling', { provider: 'hubspot', status: 429, retryAt: now + 10_000 });
+    wholeCall = new RateLimitedError('ten_secondly_rolling', {
+      provider: 'hubspot',
+      status: 429,
+      retryAt: now + 10_000,
+    });
     expect(await processOutbox(deps(), a.id, null)).toBe('retry');
     // Refused outright: nothing was written, so the rows stay batchable (no lookup needed).
-    for (const r of [a, b]) expect(await row(r.id)).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: new Date(now + 10_000), send_started_at: null, in_doubt_since: null });
+    for (const r of [a, b])
+      expect(await row(r.id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        next_attempt_at: new Date(now + 10_000),
+        send_started_at: null,
+        in_doubt_since: null,
+      });
 
     // Now the call goes out and no answer comes back (a crash or a timeout after the CRM may have written them).
     wholeCall = new ProviderUnavailableError('socket hang up', { provider: 'hubspot' });
     now += 10_000;
     expect(await processOutbox(deps(), a.id, null)).toBe('retry');
-    for (const r of [a, b]) expect(await row(r.id)).toMatchObject({ status: 'pending', send_started_at: expect.any(Date), in_doubt_since: expect.any(Date) });
+    for (const r of [a, b])
+      expect(await row(r.id)).toMatchObject({
+        status: 'pending',
+        send_started_at: expect.any(Date),
+        in_doubt_since: expect.any(Date),
+      });
     // After the settle time each row goes alone, through the lookup (mayExist), never in a batch again.
     wholeCall = null;
     now += 120_000;
@@ -115,12 +198,17 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
     expect(await processOutbox(deps(), a.id, null)).toBe('written');
     expect(await processOutbox(deps(), b.id, null)).toBe('written');
     expect(batches).toEqual([]);
-    expect(singles.map((w) => [w.idempotencyKey, w.mayExist])).toEqual([[a.key, true], [b.key, true]]);
+    expect(singles.map((w) => [w.idempotencyKey, w.mayExist])).toEqual([
+      [a.key, true],
+      [b.key, true],
+    ]);
   });
 
   test('a row another attempt holds is not taken into a batch', async () => {
     const [a, b] = [await newRow(), await newRow()];
-    expect(await t.store.outbox.claim(b.id, 'someone-else', new Date(now + 15_000), new Date(now))).toEqual({ ok: true });
+    expect(await t.store.outbox.claim(b.id, 'someone-else', new Date(now + 15_000), new Date(now))).toEqual({
+      ok: true,
+    });
     expect(await processOutbox(deps(), a.id, null)).toBe('written');
     expect(batches.map((x) => x.map((w) => w.idempotencyKey))).toEqual([[a.key]]);
     expect(await row(b.id)).toMatchObject({ status: 'pending', claim_token: 'someone-else' });

@@ -1,5 +1,10 @@
 import type { Connector } from '../../../src/core/index.js';
-import { AuthRevokedError, ProviderRejectedError, QuotaExhaustedError, RateLimitedError } from '../../../src/core/index.js';
+import {
+  AuthRevokedError,
+  ProviderRejectedError,
+  QuotaExhaustedError,
+  RateLimitedError,
+} from '../../../src/core/index.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
 import { processOutbox, type WritebackDeps } from '../../../src/writeback/process-outbox.js';
@@ -13,7 +18,13 @@ const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 /** A queue that records what is sent (the policy is judged by what it asks the queue to do). */
 function recordingQueue() {
   const sent: { name: string; data: any; opts: any }[] = [];
-  const q = { sent, send: async (name: string, data: object, opts?: object) => { sent.push({ name, data, opts }); return String(sent.length); } };
+  const q = {
+    sent,
+    send: async (name: string, data: object, opts?: object) => {
+      sent.push({ name, data, opts });
+      return String(sent.length);
+    },
+  };
   return q as typeof q & WorkQueue;
 }
 
@@ -24,35 +35,74 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
   let calls = 0;
   const connector = {
     manifest: { id: 'hubspot' },
-    createTask: async () => { calls++; return behaviour(); },
-    createDraftEmail: async () => { calls++; return behaviour(); },
+    createTask: async () => {
+      calls++;
+      return behaviour();
+    },
+    createDraftEmail: async () => {
+      calls++;
+      return behaviour();
+    },
   } as unknown as Connector;
   let requeued: { id: string; at: Date }[] = [];
   const deps = (): WritebackDeps => ({
-    store: t.store, metrics: createMetrics(), logger: silentLogger(), vault: { context: () => ({}) } as any,
-    connectorFor: () => connector, now: () => now, requeue: async (id, at) => { requeued.push({ id, at }); }, maxAttempts: 3,
+    store: t.store,
+    metrics: createMetrics(),
+    logger: silentLogger(),
+    vault: { context: () => ({}) } as any,
+    connectorFor: () => connector,
+    now: () => now,
+    requeue: async (id, at) => {
+      requeued.push({ id, at });
+    },
+    maxAttempts: 3,
   });
   let seq = 0;
   const newRow = async (): Promise<string> => {
     seq++;
-    await t.db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', 'c', 'x', $1, 'allowed', '{}')`, [`s${seq}`]);
-    return (await t.store.outbox.enqueue({ suggestionId: `s${seq}`, connectionId: 'c', idempotencyKey: `k${seq}`, write: sealWrite({ action: 'create_task', payload: { subject: 'x' } }) }))!;
+    await t.db.query(
+      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', 'c', 'x', $1, 'allowed', '{}')`,
+      [`s${seq}`],
+    );
+    return (await t.store.outbox.enqueue({
+      suggestionId: `s${seq}`,
+      connectionId: 'c',
+      idempotencyKey: `k${seq}`,
+      write: sealWrite({ action: 'create_task', payload: { subject: 'x' } }),
+    }))!;
   };
 
   beforeAll(async () => {
     t = await openTestDb();
-    await t.store.connections.upsert({ id: 'c', tenantId: 't', provider: 'hubspot', accountId: '1', apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+    await t.store.connections.upsert({
+      id: 'c',
+      tenantId: 't',
+      provider: 'hubspot',
+      accountId: '1',
+      apiBase: 'x',
+      displayName: null,
+      accessTokenEnc: 'a',
+      refreshTokenEnc: null,
+      tokenExpiresAt: null,
+      tokenMetadata: {},
+    });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
   beforeEach(async () => {
-    now = T0; calls = 0; requeued = [];
+    now = T0;
+    calls = 0;
+    requeued = [];
     await t.store.connections.setStatus('c', 'active', null);
     await t.db.query("UPDATE writeback_outbox SET status = 'done' WHERE status = 'pending'"); // each test sees only its own rows
   });
 
   test("a rate-limited write is queued again at the provider's Retry-After time", async () => {
     const id = await newRow();
-    behaviour = async () => { throw new RateLimitedError('429', { retryAt: T0 + 7_000 }); };
+    behaviour = async () => {
+      throw new RateLimitedError('429', { retryAt: T0 + 7_000 });
+    };
     expect(await processOutbox(deps(), id, null)).toBe('retry');
     expect(requeued).toEqual([{ id, at: new Date(T0 + 7_000) }]);
     const row = (await t.store.outbox.get(id))!;
@@ -62,7 +112,9 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
 
   test('attempts are bounded: the last transient failure fails the row', async () => {
     const id = await newRow();
-    behaviour = async () => { throw new RateLimitedError('429'); };
+    behaviour = async () => {
+      throw new RateLimitedError('429');
+    };
     for (let i = 0; i < 2; i++) expect(await processOutbox(deps(), id, null)).toBe('retry');
     expect(await processOutbox(deps(), id, null)).toBe('failed');
     expect((await t.store.outbox.get(id))!.status).toBe('failed');
@@ -70,7 +122,9 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
 
   test('a rejected write fails at once, without retry', async () => {
     const id = await newRow();
-    behaviour = async () => { throw new ProviderRejectedError('INVALID_FIELD'); };
+    behaviour = async () => {
+      throw new ProviderRejectedError('INVALID_FIELD');
+    };
     expect(await processOutbox(deps(), id, null)).toBe('failed');
     expect(requeued).toEqual([]);
   });
@@ -78,7 +132,9 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
   test('quota exhausted pauses the connection, parks its rows without spending attempts, and the sweep resumes them when the pause ends', async () => {
     const first = await newRow();
     const second = await newRow();
-    behaviour = async () => { throw new QuotaExhaustedError('REQUEST_LIMIT_EXCEEDED: TotalRequests', { retryAt: T0 + 3_600_000 }); };
+    behaviour = async () => {
+      throw new QuotaExhaustedError('REQUEST_LIMIT_EXCEEDED: TotalRequests', { retryAt: T0 + 3_600_000 });
+    };
     expect(await processOutbox(deps(), first, null)).toBe('paused');
     const conn = (await t.store.connections.get('c'))!;
     expect(conn.status).toBe('paused');
@@ -87,7 +143,11 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
     calls = 0;
     expect(await processOutbox(deps(), second, null)).toBe('paused');
     expect(calls).toBe(0);
-    expect((await t.store.outbox.get(second))!).toMatchObject({ attempts: 0, status: 'pending', parked_reason: expect.stringContaining('paused until') });
+    expect((await t.store.outbox.get(second))!).toMatchObject({
+      attempts: 0,
+      status: 'pending',
+      parked_reason: expect.stringContaining('paused until'),
+    });
 
     const q = recordingQueue();
     const d = { store: t.store, queue: q, logger: silentLogger(), now: () => now };
@@ -102,7 +162,9 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
 
   test('auth revoked marks the connection for reconnection; a reinstall resumes the parked rows', async () => {
     const id = await newRow();
-    behaviour = async () => { throw new AuthRevokedError('invalid_grant'); };
+    behaviour = async () => {
+      throw new AuthRevokedError('invalid_grant');
+    };
     expect(await processOutbox(deps(), id, null)).toBe('paused');
     expect((await t.store.connections.get('c'))!.status).toBe('needs_reconnect');
     expect((await t.store.outbox.get(id))!.status).toBe('pending');
@@ -110,7 +172,18 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
     const d = { store: t.store, queue: q, logger: silentLogger(), now: () => now };
     expect(await sweepOutbox(d)).toBe(0);
     // The admin installs again: ConnectionRepo.upsert reactivates the connection.
-    await t.store.connections.upsert({ id: 'c', tenantId: 't', provider: 'hubspot', accountId: '1', apiBase: 'x', displayName: null, accessTokenEnc: 'b', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+    await t.store.connections.upsert({
+      id: 'c',
+      tenantId: 't',
+      provider: 'hubspot',
+      accountId: '1',
+      apiBase: 'x',
+      displayName: null,
+      accessTokenEnc: 'b',
+      refreshTokenEnc: null,
+      tokenExpiresAt: null,
+      tokenMetadata: {},
+    });
     expect(await sweepOutbox(d)).toBeGreaterThanOrEqual(1);
     expect(q.sent.map((s) => s.data.outboxId)).toContain(id);
   });
@@ -120,7 +193,10 @@ describe(`write-back failure policy (${process.env.DATABASE_URL ? 'postgres' : '
     await t.store.connections.setSetupIssues('c', ['Task.Closeloop_Key__c is missing: deploy deploy/salesforce']);
     expect(await processOutbox(deps(), id, null)).toBe('paused');
     expect(calls).toBe(0);
-    expect((await t.store.outbox.get(id))!).toMatchObject({ attempts: 0, parked_reason: expect.stringContaining('Task.Closeloop_Key__c is missing') });
+    expect((await t.store.outbox.get(id))!).toMatchObject({
+      attempts: 0,
+      parked_reason: expect.stringContaining('Task.Closeloop_Key__c is missing'),
+    });
     const q = recordingQueue();
     const d = { store: t.store, queue: q, logger: silentLogger(), now: () => now };
     expect(await sweepOutbox(d)).toBe(0);

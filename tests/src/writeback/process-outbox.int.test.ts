@@ -15,44 +15,113 @@ describe(`processOutbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
   let t: TestDb;
   let calls: { method: 'createTask' | 'createDraftEmail'; write: TaskWrite | DraftEmailWrite }[];
   let alreadyExisted: boolean;
-  const answer = (write: TaskWrite | DraftEmailWrite) => ({ externalId: `crm-${write.idempotencyKey}`, url: `https://app.example/${write.idempotencyKey}`, alreadyExisted });
+  const answer = (write: TaskWrite | DraftEmailWrite) => ({
+    externalId: `crm-${write.idempotencyKey}`,
+    url: `https://app.example/${write.idempotencyKey}`,
+    alreadyExisted,
+  });
   const connector = {
     manifest: { id: 'hubspot' },
-    createTask: async (_ctx: unknown, write: TaskWrite) => { calls.push({ method: 'createTask', write }); return answer(write); },
-    createDraftEmail: async (_ctx: unknown, write: DraftEmailWrite) => { calls.push({ method: 'createDraftEmail', write }); return answer(write); },
+    createTask: async (_ctx: unknown, write: TaskWrite) => {
+      calls.push({ method: 'createTask', write });
+      return answer(write);
+    },
+    createDraftEmail: async (_ctx: unknown, write: DraftEmailWrite) => {
+      calls.push({ method: 'createDraftEmail', write });
+      return answer(write);
+    },
   } as unknown as Connector;
   let metrics: ReturnType<typeof createMetrics>;
   const deps = (): WritebackDeps => ({
-    store: t.store, metrics, logger: silentLogger(), vault: { context: () => ({}) } as any, connectorFor: () => connector, now: () => T0 + 4_000,
-    requeue: async () => { throw new Error('no retry expected here'); },
+    store: t.store,
+    metrics,
+    logger: silentLogger(),
+    vault: { context: () => ({}) } as any,
+    connectorFor: () => connector,
+    now: () => T0 + 4_000,
+    requeue: async () => {
+      throw new Error('no retry expected here');
+    },
   });
   let seq = 0;
-  const newRow = async (action: WriteAction, payload: Record<string, unknown>): Promise<{ id: string; suggestionId: string; key: string }> => {
+  const newRow = async (
+    action: WriteAction,
+    payload: Record<string, unknown>,
+  ): Promise<{ id: string; suggestionId: string; key: string }> => {
     seq++;
     const suggestionId = `s${seq}`;
-    await t.db.query(`INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', 'c', 'x', $1, 'allowed', '{}')`, [suggestionId]);
+    await t.db.query(
+      `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 't', 'c', 'x', $1, 'allowed', '{}')`,
+      [suggestionId],
+    );
     const key = `key-${seq}`;
-    const id = (await t.store.outbox.enqueue({ suggestionId, connectionId: 'c', idempotencyKey: key, write: sealWrite({ action, payload }) }))!;
+    const id = (await t.store.outbox.enqueue({
+      suggestionId,
+      connectionId: 'c',
+      idempotencyKey: key,
+      write: sealWrite({ action, payload }),
+    }))!;
     return { id, suggestionId, key };
   };
-  const suggestionStatus = async (id: string) => (await t.db.query<{ status: string }>('SELECT status FROM suggestions WHERE id = $1', [id])).rows[0]!.status;
-  const writebacks = async (kind: string) => (await metrics.writebacks.get()).values.find((v) => v.labels.kind === kind && v.labels.crm === 'hubspot')?.value ?? 0;
-  const latencyCount = async () => (await metrics.webhookToTask.get()).values.find((v) => v.metricName === 'closeloop_webhook_to_task_seconds_count')?.value ?? 0;
+  const suggestionStatus = async (id: string) =>
+    (await t.db.query<{ status: string }>('SELECT status FROM suggestions WHERE id = $1', [id])).rows[0]!.status;
+  const writebacks = async (kind: string) =>
+    (await metrics.writebacks.get()).values.find((v) => v.labels.kind === kind && v.labels.crm === 'hubspot')?.value ??
+    0;
+  const latencyCount = async () =>
+    (await metrics.webhookToTask.get()).values.find((v) => v.metricName === 'closeloop_webhook_to_task_seconds_count')
+      ?.value ?? 0;
 
   beforeAll(async () => {
     t = await openTestDb();
-    await t.store.connections.upsert({ id: 'c', tenantId: 't', provider: 'hubspot', accountId: '1', apiBase: 'x', displayName: null, accessTokenEnc: 'a', refreshTokenEnc: null, tokenExpiresAt: null, tokenMetadata: {} });
+    await t.store.connections.upsert({
+      id: 'c',
+      tenantId: 't',
+      provider: 'hubspot',
+      accountId: '1',
+      apiBase: 'x',
+      displayName: null,
+      accessTokenEnc: 'a',
+      refreshTokenEnc: null,
+      tokenExpiresAt: null,
+      tokenMetadata: {},
+    });
   });
-  afterAll(async () => { await t.close(); });
-  beforeEach(() => { calls = []; alreadyExisted = false; metrics = createMetrics(); });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(() => {
+    calls = [];
+    alreadyExisted = false;
+    metrics = createMetrics();
+  });
 
   test('a task is written once with its idempotency key; the row keeps the CRM id and the suggestion is "written"', async () => {
-    const row = await newRow('create_task', { subject: 'Follow up with Ada', body: 'She asked for a revised quote.', dealId: 'd1', dueAt: '2026-03-04T09:00:00.000Z' });
+    const row = await newRow('create_task', {
+      subject: 'Follow up with Ada',
+      body: 'She asked for a revised quote.',
+      dealId: 'd1',
+      dueAt: '2026-03-04T09:00:00.000Z',
+    });
     expect(await processOutbox(deps(), row.id, T0)).toBe('written');
-    expect(calls).toEqual([{ method: 'createTask', write: {
-      subject: 'Follow up with Ada', body: 'She asked for a revised quote.', dealId: 'd1', dueAt: '2026-03-04T09:00:00.000Z', idempotencyKey: row.key, mayExist: false,
-    } }]);
-    expect(await t.store.outbox.get(row.id)).toMatchObject({ status: 'done', crm_id: `crm-${row.key}`, crm_url: `https://app.example/${row.key}` });
+    expect(calls).toEqual([
+      {
+        method: 'createTask',
+        write: {
+          subject: 'Follow up with Ada',
+          body: 'She asked for a revised quote.',
+          dealId: 'd1',
+          dueAt: '2026-03-04T09:00:00.000Z',
+          idempotencyKey: row.key,
+          mayExist: false,
+        },
+      },
+    ]);
+    expect(await t.store.outbox.get(row.id)).toMatchObject({
+      status: 'done',
+      crm_id: `crm-${row.key}`,
+      crm_url: `https://app.example/${row.key}`,
+    });
     expect(await suggestionStatus(row.suggestionId)).toBe('written');
     expect(await writebacks('task')).toBe(1);
     expect(await latencyCount()).toBe(1);
@@ -67,11 +136,22 @@ describe(`processOutbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
   });
 
   test('a draft email goes to createDraftEmail without our own copy of the text (draftText stays with us)', async () => {
-    const row = await newRow('create_draft_email', { subject: 'Revised quote', body: 'Hi Ada,', to: ['ada@acme.example'], draftText: 'Hi Ada,' });
+    const row = await newRow('create_draft_email', {
+      subject: 'Revised quote',
+      body: 'Hi Ada,',
+      to: ['ada@acme.example'],
+      draftText: 'Hi Ada,',
+    });
     expect(await processOutbox(deps(), row.id, null)).toBe('written');
     expect(calls).toHaveLength(1);
     expect(calls[0]!.method).toBe('createDraftEmail');
-    expect(calls[0]!.write).toEqual({ subject: 'Revised quote', body: 'Hi Ada,', to: ['ada@acme.example'], idempotencyKey: row.key, mayExist: false });
+    expect(calls[0]!.write).toEqual({
+      subject: 'Revised quote',
+      body: 'Hi Ada,',
+      to: ['ada@acme.example'],
+      idempotencyKey: row.key,
+      mayExist: false,
+    });
     expect(await writebacks('draft_email')).toBe(1);
     expect(await latencyCount()).toBe(0);
   });
@@ -101,7 +181,11 @@ describe(`processOutbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     try {
       expect(await processOutbox(deps(), row.id, null)).toBe('paused');
       expect(calls).toEqual([]);
-      expect(await t.store.outbox.get(row.id)).toMatchObject({ status: 'pending', attempts: 0, parked_reason: 'connection needs_reconnect' });
+      expect(await t.store.outbox.get(row.id)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        parked_reason: 'connection needs_reconnect',
+      });
     } finally {
       await t.store.connections.setStatus('c', 'active', null);
     }

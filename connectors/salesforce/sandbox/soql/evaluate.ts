@@ -5,14 +5,33 @@
  */
 import { SalesforceApiError, invalidField, malformedQuery } from '../errors.js';
 import { isValidId, sameId } from '../ids.js';
-import { type FieldDef, type FieldKind, type SObjectDef, type SObjectType, findSObject, sobjectDef, typeForId } from '../schema.js';
+import {
+  type FieldDef,
+  type FieldKind,
+  type SObjectDef,
+  type SObjectType,
+  findSObject,
+  sobjectDef,
+  typeForId,
+} from '../schema.js';
 import type { FieldValue, OrgStore, SObjectRecord } from '../store.js';
 import { DAY_MS, parseDate, parseDateTime } from '../time.js';
 import { positionedMessage } from './lexer.js';
 import { type Condition, type FieldRef, type SoqlQuery, type SoqlValue, parseSoql } from './parser.js';
 
 /** Fields available through a polymorphic ("Name") relationship such as Who, What or RelatedTo. */
-const POLYMORPHIC_FIELDS = ['Id', 'Name', 'Type', 'Email', 'FirstName', 'LastName', 'Phone', 'Title', 'Alias', 'IsActive'];
+const POLYMORPHIC_FIELDS = [
+  'Id',
+  'Name',
+  'Type',
+  'Email',
+  'FirstName',
+  'LastName',
+  'Phone',
+  'Title',
+  'Alias',
+  'IsActive',
+];
 
 export interface ResolvedPath {
   raw: string;
@@ -51,7 +70,10 @@ export interface QueryOutcome {
 interface Compiled {
   def: SObjectDef;
   query: SoqlQuery;
-  select: Array<{ kind: 'path'; path: ResolvedPath } | { kind: 'child'; relationshipName: string; childType: SObjectType; fk: string; compiled: Compiled }>;
+  select: Array<
+    | { kind: 'path'; path: ResolvedPath }
+    | { kind: 'child'; relationshipName: string; childType: SObjectType; fk: string; compiled: Compiled }
+  >;
   isCount: boolean;
   where: CompiledCondition | null;
   order: Array<{ path: ResolvedPath; descending: boolean; nullsLast: boolean }>;
@@ -65,7 +87,13 @@ type CompiledCondition =
   | { kind: 'semijoin'; path: ResolvedPath; negated: boolean; compiled: Compiled; column: ResolvedPath };
 
 function noSuchColumn(q: SoqlQuery, f: FieldRef, name: string, entity: string): SalesforceApiError {
-  return invalidField(positionedMessage(q.source, f.pos, `No such column '${name}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`));
+  return invalidField(
+    positionedMessage(
+      q.source,
+      f.pos,
+      `No such column '${name}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+    ),
+  );
 }
 
 function resolvePath(q: SoqlQuery, root: SObjectDef, f: FieldRef): ResolvedPath {
@@ -78,16 +106,32 @@ function resolvePath(q: SoqlQuery, root: SObjectDef, f: FieldRef): ResolvedPath 
     const seg = path[i]!;
     const rel = def.byRelationship.get(seg.toLowerCase());
     if (!rel || !rel.relationshipName) {
-      throw invalidField(positionedMessage(q.source, f.pos, `Didn't understand relationship '${seg}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`));
+      throw invalidField(
+        positionedMessage(
+          q.source,
+          f.pos,
+          `Didn't understand relationship '${seg}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+        ),
+      );
     }
     steps.push(rel);
     names.push(rel.relationshipName);
     if (rel.polymorphic) {
-      if (i !== path.length - 2) throw invalidField(positionedMessage(q.source, f.pos, `Didn't understand relationship '${path[i + 1]}' in field path.`));
+      if (i !== path.length - 2)
+        throw invalidField(
+          positionedMessage(q.source, f.pos, `Didn't understand relationship '${path[i + 1]}' in field path.`),
+        );
       const leaf = POLYMORPHIC_FIELDS.find((p) => p.toLowerCase() === path[i + 1]!.toLowerCase());
       if (!leaf) throw noSuchColumn(q, f, path[i + 1]!, 'Name');
       names.push(leaf);
-      return { raw: f.raw, name: names.join('.'), steps, leaf, leafKind: leaf === 'Id' ? 'id' : leaf === 'IsActive' ? 'boolean' : 'string', polymorphicLeaf: true };
+      return {
+        raw: f.raw,
+        name: names.join('.'),
+        steps,
+        leaf,
+        leafKind: leaf === 'Id' ? 'id' : leaf === 'IsActive' ? 'boolean' : 'string',
+        polymorphicLeaf: true,
+      };
     }
     def = sobjectDef(rel.referenceTo[0] as SObjectType);
   }
@@ -101,10 +145,21 @@ function resolvePath(q: SoqlQuery, root: SObjectDef, f: FieldRef): ResolvedPath 
 function compile(q: SoqlQuery, rootOverride?: SObjectDef): Compiled {
   const def = rootOverride ?? findSObject(q.from.name);
   if (!def) {
-    throw new SalesforceApiError(400, 'INVALID_TYPE', positionedMessage(q.source, q.from.pos, `sObject type '${q.from.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`));
+    throw new SalesforceApiError(
+      400,
+      'INVALID_TYPE',
+      positionedMessage(
+        q.source,
+        q.from.pos,
+        `sObject type '${q.from.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+      ),
+    );
   }
   const isCount = q.select.some((s) => s.kind === 'count');
-  if (isCount && q.select.length > 1) throw malformedQuery(positionedMessage(q.source, q.select[0]!.pos, 'COUNT() must be the only element in the SELECT list.'));
+  if (isCount && q.select.length > 1)
+    throw malformedQuery(
+      positionedMessage(q.source, q.select[0]!.pos, 'COUNT() must be the only element in the SELECT list.'),
+    );
   const select: Compiled['select'] = [];
   const seen = new Set<string>();
   for (const item of q.select) {
@@ -116,10 +171,23 @@ function compile(q: SoqlQuery, rootOverride?: SObjectDef): Compiled {
     } else if (item.kind === 'subquery') {
       const child = def.children.get(item.query.from.name.toLowerCase());
       if (!child) {
-        throw invalidField(positionedMessage(q.source, item.query.from.pos, `Didn't understand relationship '${item.query.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`));
+        throw invalidField(
+          positionedMessage(
+            q.source,
+            item.query.from.pos,
+            `Didn't understand relationship '${item.query.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+          ),
+        );
       }
-      if (item.query.select.some((s) => s.kind !== 'field')) throw malformedQuery('Nested subqueries are not supported');
-      select.push({ kind: 'child', relationshipName: child.relationshipName, childType: child.childType, fk: child.field, compiled: compile(item.query, sobjectDef(child.childType)) });
+      if (item.query.select.some((s) => s.kind !== 'field'))
+        throw malformedQuery('Nested subqueries are not supported');
+      select.push({
+        kind: 'child',
+        relationshipName: child.relationshipName,
+        childType: child.childType,
+        fk: child.field,
+        compiled: compile(item.query, sobjectDef(child.childType)),
+      });
     }
   }
   if (q.offset !== null && q.offset > 2000) {
@@ -131,17 +199,35 @@ function compile(q: SoqlQuery, rootOverride?: SObjectDef): Compiled {
     select,
     isCount,
     where: q.where ? compileCondition(q, def, q.where) : null,
-    order: q.orderBy.map((o) => ({ path: resolvePath(q, def, o.field), descending: o.descending, nullsLast: o.nullsLast })),
+    order: q.orderBy.map((o) => ({
+      path: resolvePath(q, def, o.field),
+      descending: o.descending,
+      nullsLast: o.nullsLast,
+    })),
   };
 }
 
-const TYPE_NAMES: Partial<Record<FieldKind, string>> = { datetime: 'dateTime', date: 'date', boolean: 'boolean', double: 'double', currency: 'currency', percent: 'percent', int: 'int' };
+const TYPE_NAMES: Partial<Record<FieldKind, string>> = {
+  datetime: 'dateTime',
+  date: 'date',
+  boolean: 'boolean',
+  double: 'double',
+  currency: 'currency',
+  percent: 'percent',
+  int: 'int',
+};
 
 function checkValue(q: SoqlQuery, path: ResolvedPath, v: SoqlValue): void {
   if (v.kind === 'null') return;
   const k = path.leafKind;
   const bad = (expected: string, quoted: boolean): never => {
-    throw invalidField(positionedMessage(q.source, v.pos, `value of filter criterion for field '${path.leaf}' must be of type ${expected} and should ${quoted ? '' : 'not '}be enclosed in quotes`));
+    throw invalidField(
+      positionedMessage(
+        q.source,
+        v.pos,
+        `value of filter criterion for field '${path.leaf}' must be of type ${expected} and should ${quoted ? '' : 'not '}be enclosed in quotes`,
+      ),
+    );
   };
   if (k === 'datetime') {
     if (v.kind !== 'datetime' && v.kind !== 'dateLiteral') bad('dateTime', false);
@@ -154,7 +240,11 @@ function checkValue(q: SoqlQuery, path: ResolvedPath, v: SoqlValue): void {
   } else if (v.kind !== 'string') {
     bad('string', true);
   } else if ((k === 'id' || k === 'reference') && !isValidId(v.value)) {
-    throw new SalesforceApiError(400, 'INVALID_QUERY_FILTER_OPERATOR', positionedMessage(q.source, v.pos, `invalid ID field: ${v.value}`));
+    throw new SalesforceApiError(
+      400,
+      'INVALID_QUERY_FILTER_OPERATOR',
+      positionedMessage(q.source, v.pos, `invalid ID field: ${v.value}`),
+    );
   }
 }
 
@@ -168,11 +258,26 @@ function compileCondition(q: SoqlQuery, def: SObjectDef, c: Condition): Compiled
     case 'cmp': {
       const path = resolvePath(q, def, c.field);
       checkValue(q, path, c.value);
-      if (c.op === 'LIKE' && !['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'id', 'reference'].includes(path.leafKind)) {
-        throw new SalesforceApiError(400, 'INVALID_QUERY_FILTER_OPERATOR', positionedMessage(q.source, c.field.pos, `invalid operator on ${TYPE_NAMES[path.leafKind] ?? path.leafKind} field: LIKE`));
+      if (
+        c.op === 'LIKE' &&
+        !['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'id', 'reference'].includes(path.leafKind)
+      ) {
+        throw new SalesforceApiError(
+          400,
+          'INVALID_QUERY_FILTER_OPERATOR',
+          positionedMessage(
+            q.source,
+            c.field.pos,
+            `invalid operator on ${TYPE_NAMES[path.leafKind] ?? path.leafKind} field: LIKE`,
+          ),
+        );
       }
       if (path.leafKind === 'textarea' && c.op !== 'LIKE') {
-        throw new SalesforceApiError(400, 'INVALID_FIELD', positionedMessage(q.source, c.field.pos, `field '${path.leaf}' can not be filtered in a query call`));
+        throw new SalesforceApiError(
+          400,
+          'INVALID_FIELD',
+          positionedMessage(q.source, c.field.pos, `field '${path.leaf}' can not be filtered in a query call`),
+        );
       }
       return { kind: 'cmp', path, op: c.op, value: c.value };
     }
@@ -185,8 +290,19 @@ function compileCondition(q: SoqlQuery, def: SObjectDef, c: Condition): Compiled
       const path = resolvePath(q, def, c.field);
       const compiled = compile(c.query);
       const first = compiled.select[0];
-      if (compiled.select.length !== 1 || !first || first.kind !== 'path' || (first.path.leafKind !== 'id' && first.path.leafKind !== 'reference')) {
-        throw malformedQuery(positionedMessage(q.source, c.field.pos, 'The selected field in a semi-join subquery must be an Id or a reference field'));
+      if (
+        compiled.select.length !== 1 ||
+        !first ||
+        first.kind !== 'path' ||
+        (first.path.leafKind !== 'id' && first.path.leafKind !== 'reference')
+      ) {
+        throw malformedQuery(
+          positionedMessage(
+            q.source,
+            c.field.pos,
+            'The selected field in a semi-join subquery must be an Id or a reference field',
+          ),
+        );
       }
       return { kind: 'semijoin', path, negated: c.negated, compiled, column: first.path };
     }
@@ -195,13 +311,19 @@ function compileCondition(q: SoqlQuery, def: SObjectDef, c: Condition): Compiled
 
 // ------------------------------------------------------------------ reading values
 
-function parentOf(ctx: EvalContext, id: FieldValue | undefined): { type: SObjectType; record: SObjectRecord } | undefined {
+function parentOf(
+  ctx: EvalContext,
+  id: FieldValue | undefined,
+): { type: SObjectType; record: SObjectRecord } | undefined {
   if (typeof id !== 'string') return undefined;
   return ctx.store.findById(id, ctx.includeDeleted);
 }
 
 export function readPath(ctx: EvalContext, row: SObjectRecord, path: ResolvedPath): FieldValue {
-  let current: { type: SObjectType; record: SObjectRecord } | undefined = { type: typeForId(String(row.Id)) ?? 'Account', record: row };
+  let current: { type: SObjectType; record: SObjectRecord } | undefined = {
+    type: typeForId(String(row.Id)) ?? 'Account',
+    record: row,
+  };
   for (const step of path.steps) {
     current = parentOf(ctx, current?.record[step.name]);
     if (!current) return null;
@@ -228,28 +350,50 @@ export function dateLiteralRange(name: string, n: number | null, now: number): [
   const soy = Date.UTC(new Date(sod).getUTCFullYear(), 0, 1);
   const k = n ?? 0;
   switch (name) {
-    case 'TODAY': return [sod, sod + DAY_MS];
-    case 'YESTERDAY': return [sod - DAY_MS, sod];
-    case 'TOMORROW': return [sod + DAY_MS, sod + 2 * DAY_MS];
-    case 'THIS_WEEK': return [sow, sow + 7 * DAY_MS];
-    case 'LAST_WEEK': return [sow - 7 * DAY_MS, sow];
-    case 'NEXT_WEEK': return [sow + 7 * DAY_MS, sow + 14 * DAY_MS];
-    case 'THIS_MONTH': return [som, addMonths(som, 1)];
-    case 'LAST_MONTH': return [addMonths(som, -1), som];
-    case 'NEXT_MONTH': return [addMonths(som, 1), addMonths(som, 2)];
-    case 'LAST_90_DAYS': return [sod - 90 * DAY_MS, sod + DAY_MS];
-    case 'NEXT_90_DAYS': return [sod + DAY_MS, sod + 91 * DAY_MS];
-    case 'THIS_YEAR': return [soy, addMonths(soy, 12)];
-    case 'LAST_YEAR': return [addMonths(soy, -12), soy];
-    case 'NEXT_YEAR': return [addMonths(soy, 12), addMonths(soy, 24)];
-    case 'LAST_N_DAYS': return [sod - k * DAY_MS, sod + DAY_MS];
-    case 'NEXT_N_DAYS': return [sod + DAY_MS, sod + (k + 1) * DAY_MS];
-    case 'N_DAYS_AGO': return [sod - k * DAY_MS, sod - (k - 1) * DAY_MS];
-    case 'LAST_N_WEEKS': return [sow - 7 * k * DAY_MS, sow];
-    case 'NEXT_N_WEEKS': return [sow + 7 * DAY_MS, sow + 7 * (k + 1) * DAY_MS];
-    case 'LAST_N_MONTHS': return [addMonths(som, -k), som];
-    case 'NEXT_N_MONTHS': return [addMonths(som, 1), addMonths(som, k + 1)];
-    default: return [sod, sod + DAY_MS];
+    case 'TODAY':
+      return [sod, sod + DAY_MS];
+    case 'YESTERDAY':
+      return [sod - DAY_MS, sod];
+    case 'TOMORROW':
+      return [sod + DAY_MS, sod + 2 * DAY_MS];
+    case 'THIS_WEEK':
+      return [sow, sow + 7 * DAY_MS];
+    case 'LAST_WEEK':
+      return [sow - 7 * DAY_MS, sow];
+    case 'NEXT_WEEK':
+      return [sow + 7 * DAY_MS, sow + 14 * DAY_MS];
+    case 'THIS_MONTH':
+      return [som, addMonths(som, 1)];
+    case 'LAST_MONTH':
+      return [addMonths(som, -1), som];
+    case 'NEXT_MONTH':
+      return [addMonths(som, 1), addMonths(som, 2)];
+    case 'LAST_90_DAYS':
+      return [sod - 90 * DAY_MS, sod + DAY_MS];
+    case 'NEXT_90_DAYS':
+      return [sod + DAY_MS, sod + 91 * DAY_MS];
+    case 'THIS_YEAR':
+      return [soy, addMonths(soy, 12)];
+    case 'LAST_YEAR':
+      return [addMonths(soy, -12), soy];
+    case 'NEXT_YEAR':
+      return [addMonths(soy, 12), addMonths(soy, 24)];
+    case 'LAST_N_DAYS':
+      return [sod - k * DAY_MS, sod + DAY_MS];
+    case 'NEXT_N_DAYS':
+      return [sod + DAY_MS, sod + (k + 1) * DAY_MS];
+    case 'N_DAYS_AGO':
+      return [sod - k * DAY_MS, sod - (k - 1) * DAY_MS];
+    case 'LAST_N_WEEKS':
+      return [sow - 7 * k * DAY_MS, sow];
+    case 'NEXT_N_WEEKS':
+      return [sow + 7 * DAY_MS, sow + 7 * (k + 1) * DAY_MS];
+    case 'LAST_N_MONTHS':
+      return [addMonths(som, -k), som];
+    case 'NEXT_N_MONTHS':
+      return [addMonths(som, 1), addMonths(som, k + 1)];
+    default:
+      return [sod, sod + DAY_MS];
   }
 }
 
@@ -258,7 +402,8 @@ function toMs(kind: FieldKind, v: FieldValue): number | null {
   return kind === 'date' ? parseDate(v) : parseDateTime(v);
 }
 
-const isTextKind = (k: FieldKind): boolean => !['boolean', 'double', 'currency', 'percent', 'int', 'date', 'datetime', 'id', 'reference'].includes(k);
+const isTextKind = (k: FieldKind): boolean =>
+  !['boolean', 'double', 'currency', 'percent', 'int', 'date', 'datetime', 'id', 'reference'].includes(k);
 
 function equalsValue(kind: FieldKind, field: FieldValue, v: SoqlValue, now: number): boolean {
   if (v.kind === 'null') return field === null || (Array.isArray(field) && field.length === 0);
@@ -341,7 +486,8 @@ function matches(ctx: EvalContext, row: SObjectRecord, c: CompiledCondition): bo
       const field = readPath(ctx, row, c.path);
       if (c.op === '=') return equalsValue(c.path.leafKind, field, c.value, ctx.now);
       if (c.op === '!=') return !equalsValue(c.path.leafKind, field, c.value, ctx.now);
-      if (c.op === 'LIKE') return c.value.kind === 'string' && field !== null && likeToRegExp(c.value.value).test(String(field));
+      if (c.op === 'LIKE')
+        return c.value.kind === 'string' && field !== null && likeToRegExp(c.value.value).test(String(field));
       return compareOrdered(c.path.leafKind, field, c.op, c.value, ctx.now);
     }
     case 'in': {
@@ -370,7 +516,9 @@ function compareForSort(kind: FieldKind, a: FieldValue, b: FieldValue): number {
 }
 
 function selectRows(ctx: EvalContext, c: Compiled, candidates?: SObjectRecord[]): SObjectRecord[] {
-  let rows = (candidates ?? ctx.store.all(c.def.name, ctx.includeDeleted)).filter((r) => !c.where || matches(ctx, r, c.where));
+  let rows = (candidates ?? ctx.store.all(c.def.name, ctx.includeDeleted)).filter(
+    (r) => !c.where || matches(ctx, r, c.where),
+  );
   if (c.order.length > 0) {
     rows = [...rows].sort((x, y) => {
       for (const o of c.order) {
@@ -398,8 +546,17 @@ function project(ctx: EvalContext, c: Compiled, row: SObjectRecord): OutputRecor
   const out: OutputRecord = { attributes: attributes(ctx, c.def.name, row.Id) };
   for (const item of c.select) {
     if (item.kind === 'child') {
-      const children = selectRows(ctx, item.compiled, ctx.store.all(item.childType, ctx.includeDeleted).filter((r) => typeof r[item.fk] === 'string' && sameId(r[item.fk] as string, String(row.Id))));
-      out[item.relationshipName] = children.length === 0 ? null : { totalSize: children.length, done: true, records: children.map((r) => project(ctx, item.compiled, r)) };
+      const children = selectRows(
+        ctx,
+        item.compiled,
+        ctx.store
+          .all(item.childType, ctx.includeDeleted)
+          .filter((r) => typeof r[item.fk] === 'string' && sameId(r[item.fk] as string, String(row.Id))),
+      );
+      out[item.relationshipName] =
+        children.length === 0
+          ? null
+          : { totalSize: children.length, done: true, records: children.map((r) => project(ctx, item.compiled, r)) };
       continue;
     }
     const path = item.path;
@@ -413,7 +570,9 @@ function project(ctx: EvalContext, c: Compiled, row: SObjectRecord): OutputRecor
     for (let i = 0; i < path.steps.length; i++) {
       const step = path.steps[i]!;
       const relName = step.relationshipName!;
-      const parent: { type: SObjectType; record: SObjectRecord } | undefined = missing ? undefined : parentOf(ctx, current?.[step.name]);
+      const parent: { type: SObjectType; record: SObjectRecord } | undefined = missing
+        ? undefined
+        : parentOf(ctx, current?.[step.name]);
       if (!parent) {
         if (!(relName in target)) target[relName] = null;
         missing = true;
@@ -421,7 +580,9 @@ function project(ctx: EvalContext, c: Compiled, row: SObjectRecord): OutputRecor
       }
       let nested = target[relName] as Record<string, unknown> | null | undefined;
       if (!nested) {
-        nested = { attributes: attributes(ctx, parent.type, parent.record.Id, step.polymorphic ? 'Name' : parent.type) };
+        nested = {
+          attributes: attributes(ctx, parent.type, parent.record.Id, step.polymorphic ? 'Name' : parent.type),
+        };
         target[relName] = nested;
       }
       target = nested;
@@ -439,7 +600,14 @@ export function executeSoql(soql: string | SoqlQuery, ctx: EvalContext): QueryOu
   const rows = selectRows(ctx, c);
   if (c.isCount) return { type: c.def.name, isCount: true, totalSize: rows.length, records: [], columns: [], rows: [] };
   const columns = c.select.flatMap((s) => (s.kind === 'path' ? [s.path] : []));
-  return { type: c.def.name, isCount: false, totalSize: rows.length, records: rows.map((r) => project(ctx, c, r)), columns, rows };
+  return {
+    type: c.def.name,
+    isCount: false,
+    totalSize: rows.length,
+    records: rows.map((r) => project(ctx, c, r)),
+    columns,
+    rows,
+  };
 }
 
 /** Validates a query without running it (Bulk API job creation). */

@@ -5,7 +5,8 @@
  */
 import { malformedQuery } from '../errors.js';
 
-export type TokenKind = 'ident' | 'string' | 'number' | 'date' | 'datetime' | 'op' | 'comma' | 'lparen' | 'rparen' | 'colon' | 'eof';
+export type TokenKind =
+  'ident' | 'string' | 'number' | 'date' | 'datetime' | 'op' | 'comma' | 'lparen' | 'rparen' | 'colon' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -15,7 +16,18 @@ export interface Token {
   pos: number;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\', '%': '\\%', _: '\\_' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  '%': '\\%',
+  _: '\\_',
+};
 
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2})/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}(?![\d:T])/;
@@ -56,7 +68,14 @@ export function tokenize(source: string): Token[] {
         if (ch === '\\') {
           const next = source.charAt(j + 1);
           const esc = ESCAPES[next];
-          if (esc === undefined) throw malformedQuery(positionedMessage(source, j, `Invalid string literal '${source.slice(i, j + 2)}'. Illegal character sequence '\\${next}' in string literal.`));
+          if (esc === undefined)
+            throw malformedQuery(
+              positionedMessage(
+                source,
+                j,
+                `Invalid string literal '${source.slice(i, j + 2)}'. Illegal character sequence '\\${next}' in string literal.`,
+              ),
+            );
           value += esc;
           j += 2;
           continue;
@@ -68,7 +87,8 @@ export function tokenize(source: string): Token[] {
         value += ch;
         j++;
       }
-      if (!closed) throw malformedQuery(positionedMessage(source, i, `line 1:${i} mismatched character '<EOF>' expecting '''`));
+      if (!closed)
+        throw malformedQuery(positionedMessage(source, i, `line 1:${i} mismatched character '<EOF>' expecting '''`));
       tokens.push({ kind: 'string', text: source.slice(i, j + 1), value, pos: i });
       i = j + 1;
       continue;

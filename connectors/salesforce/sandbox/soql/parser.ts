@@ -14,7 +14,8 @@ export interface FieldRef {
   pos: number;
 }
 
-export type SelectItem = FieldRef | { kind: 'subquery'; query: SoqlQuery; pos: number } | { kind: 'count'; pos: number };
+export type SelectItem =
+  FieldRef | { kind: 'subquery'; query: SoqlQuery; pos: number } | { kind: 'count'; pos: number };
 
 export type SoqlValue =
   | { kind: 'string'; value: string; pos: number }
@@ -51,17 +52,68 @@ export interface SoqlQuery {
   source: string;
 }
 
-const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'ORDER', 'BY', 'LIMIT', 'OFFSET', 'AND', 'OR', 'NOT', 'IN', 'LIKE', 'ASC', 'DESC', 'NULLS', 'FIRST', 'LAST', 'NULL', 'TRUE', 'FALSE', 'GROUP', 'HAVING', 'WITH', 'FOR', 'USING', 'INCLUDES', 'EXCLUDES']);
+const RESERVED = new Set([
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'ORDER',
+  'BY',
+  'LIMIT',
+  'OFFSET',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'LIKE',
+  'ASC',
+  'DESC',
+  'NULLS',
+  'FIRST',
+  'LAST',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'GROUP',
+  'HAVING',
+  'WITH',
+  'FOR',
+  'USING',
+  'INCLUDES',
+  'EXCLUDES',
+]);
 
 const DATE_LITERALS = new Set([
-  'YESTERDAY', 'TODAY', 'TOMORROW', 'LAST_WEEK', 'THIS_WEEK', 'NEXT_WEEK', 'LAST_MONTH', 'THIS_MONTH', 'NEXT_MONTH',
-  'LAST_90_DAYS', 'NEXT_90_DAYS', 'THIS_YEAR', 'LAST_YEAR', 'NEXT_YEAR',
+  'YESTERDAY',
+  'TODAY',
+  'TOMORROW',
+  'LAST_WEEK',
+  'THIS_WEEK',
+  'NEXT_WEEK',
+  'LAST_MONTH',
+  'THIS_MONTH',
+  'NEXT_MONTH',
+  'LAST_90_DAYS',
+  'NEXT_90_DAYS',
+  'THIS_YEAR',
+  'LAST_YEAR',
+  'NEXT_YEAR',
 ]);
-const DATE_LITERALS_N = new Set(['LAST_N_DAYS', 'NEXT_N_DAYS', 'N_DAYS_AGO', 'LAST_N_WEEKS', 'NEXT_N_WEEKS', 'LAST_N_MONTHS', 'NEXT_N_MONTHS']);
+const DATE_LITERALS_N = new Set([
+  'LAST_N_DAYS',
+  'NEXT_N_DAYS',
+  'N_DAYS_AGO',
+  'LAST_N_WEEKS',
+  'NEXT_N_WEEKS',
+  'LAST_N_MONTHS',
+  'NEXT_N_MONTHS',
+]);
 
 class Parser {
   private i = 0;
-  constructor(private readonly tokens: Token[], private readonly source: string) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly source: string,
+  ) {}
 
   private peek(offset = 0): Token {
     return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)]!;
@@ -105,7 +157,8 @@ class Parser {
       this.next();
       where = this.parseCondition();
     }
-    if (this.isKeyword('GROUP') || this.isKeyword('HAVING')) this.fail(this.peek(), 'GROUP BY and HAVING are not supported by the sandbox');
+    if (this.isKeyword('GROUP') || this.isKeyword('HAVING'))
+      this.fail(this.peek(), 'GROUP BY and HAVING are not supported by the sandbox');
     const orderBy: OrderItem[] = [];
     if (this.isKeyword('ORDER')) {
       this.next();
@@ -139,13 +192,23 @@ class Parser {
       this.next();
       offset = this.parseInteger();
     }
-    if (this.isKeyword('FOR') || this.isKeyword('WITH') || this.isKeyword('USING')) this.fail(this.peek(), `'${this.peek().text}' clauses are not supported by the sandbox`);
+    if (this.isKeyword('FOR') || this.isKeyword('WITH') || this.isKeyword('USING'))
+      this.fail(this.peek(), `'${this.peek().text}' clauses are not supported by the sandbox`);
     if (nested) {
       if (this.peek().kind !== 'rparen') this.fail(this.peek());
     } else if (this.peek().kind !== 'eof') {
       this.fail(this.peek());
     }
-    return { select, from: { name: fromTok.text, pos: fromTok.pos }, alias, where, orderBy, limit, offset, source: this.source };
+    return {
+      select,
+      from: { name: fromTok.text, pos: fromTok.pos },
+      alias,
+      where,
+      orderBy,
+      limit,
+      offset,
+      source: this.source,
+    };
   }
 
   private parseInteger(): number {
@@ -166,7 +229,8 @@ class Parser {
       } else if (t.kind === 'ident' && t.text.toUpperCase() === 'COUNT' && this.peek(1).kind === 'lparen') {
         this.next();
         this.next();
-        if (this.peek().kind !== 'rparen') this.fail(this.peek(), 'Aggregate functions other than COUNT() are not supported by the sandbox');
+        if (this.peek().kind !== 'rparen')
+          this.fail(this.peek(), 'Aggregate functions other than COUNT() are not supported by the sandbox');
         this.next();
         items.push({ kind: 'count', pos: t.pos });
       } else if (t.kind === 'ident' && this.peek(1).kind === 'lparen') {

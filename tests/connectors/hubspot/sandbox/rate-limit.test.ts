@@ -14,12 +14,19 @@ describe('HubSpot sandbox rate limits', () => {
   afterAll(() => sandbox.close());
 
   // The client's RetryDecorator runs `numberOfApiCallRetries` attempts in total, so 2 means one retry.
-  const client = (retries = 0) => new Client({ accessToken: token, basePath: sandbox.url, ...(retries > 0 ? { numberOfApiCallRetries: retries } : {}) });
+  const client = (retries = 0) =>
+    new Client({
+      accessToken: token,
+      basePath: sandbox.url,
+      ...(retries > 0 ? { numberOfApiCallRetries: retries } : {}),
+    });
 
   it('counts calls per portal in a ten-second rolling window, reports it in headers, then 429s; the client retries after 10 s and succeeds', async () => {
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${sandbox.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${sandbox.url}/crm/v3/objects/contacts?limit=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('3');
       expect(res.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
@@ -30,8 +37,12 @@ describe('HubSpot sandbox rate limits', () => {
     const limited = await caught(client().crm.contacts.basicApi.getPage(1));
     expect(limited.code).toBe(429);
     expect(limited.body).toMatchObject({
-      status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING',
-      correlationId: expect.any(String), requestId: expect.any(String),
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+      correlationId: expect.any(String),
+      requestId: expect.any(String),
     });
     expect(limited.headers['x-hubspot-ratelimit-remaining']).toBe('0');
 
@@ -48,14 +59,20 @@ describe('HubSpot sandbox rate limits', () => {
 
   it('limits search per second with its own 429 (no rate-limit headers); the client waits 1 s and retries', async () => {
     const first = await fetch(`${sandbox.url}/crm/v3/objects/contacts/search`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(searchBody),
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(searchBody),
     });
     expect(first.status).toBe(200);
     expect(first.headers.get('x-hubspot-ratelimit-max')).toBeNull();
     await client().crm.contacts.searchApi.doSearch(searchBody);
     const limited = await caught(client().crm.contacts.searchApi.doSearch(searchBody));
     expect(limited.code).toBe(429);
-    expect(limited.body).toMatchObject({ status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT' });
+    expect(limited.body).toMatchObject({
+      status: 'error',
+      message: 'You have reached your secondly limit.',
+      errorType: 'RATE_LIMIT',
+    });
     expect(limited.headers['x-hubspot-ratelimit-max']).toBeUndefined();
 
     const started = Date.now();

@@ -6,15 +6,32 @@ import { CLIENT_SECRET, clientFor, startReceiver, startSandbox, type ReceivedReq
 
 // The signed test vector (tests/fixtures/hubspot/http/webhook-signed-request.json; algorithms per
 // https://developers.hubspot.com/docs/api/webhooks/validating-requests).
-const vector = JSON.parse(readFileSync(new URL('../../../fixtures/hubspot/http/webhook-signed-request.json', import.meta.url), 'utf8'));
+const vector = JSON.parse(
+  readFileSync(new URL('../../../fixtures/hubspot/http/webhook-signed-request.json', import.meta.url), 'utf8'),
+);
 
 const allEvents = (requests: ReceivedRequest[]) => requests.flatMap((r) => r.events);
 
 describe('HubSpot sandbox webhook signing', () => {
   it('reproduces the v1 and v3 signatures of the documented test vector', () => {
     expect(signV1(vector.clientSecret, vector.rawBody)).toBe(vector.expected.v1);
-    expect(signV3(vector.clientSecret, vector.method, vector.uri, vector.rawBody, vector.headers['X-HubSpot-Request-Timestamp'])).toBe(vector.expected.v3);
-    expect(Signature.getSignature('POST', 'v3', { clientSecret: vector.clientSecret, requestBody: vector.rawBody, url: vector.uri, timestamp: Number(vector.headers['X-HubSpot-Request-Timestamp']) } as any)).toBe(vector.expected.v3);
+    expect(
+      signV3(
+        vector.clientSecret,
+        vector.method,
+        vector.uri,
+        vector.rawBody,
+        vector.headers['X-HubSpot-Request-Timestamp'],
+      ),
+    ).toBe(vector.expected.v3);
+    expect(
+      Signature.getSignature('POST', 'v3', {
+        clientSecret: vector.clientSecret,
+        requestBody: vector.rawBody,
+        url: vector.uri,
+        timestamp: Number(vector.headers['X-HubSpot-Request-Timestamp']),
+      } as any),
+    ).toBe(vector.expected.v3);
   });
 });
 
@@ -27,11 +44,14 @@ describe('HubSpot sandbox webhook delivery', () => {
   });
   afterEach(() => sandbox.close());
 
-  it('delivers signed batches for API changes; the client\'s Signature.isValid accepts v3 and v1', async () => {
+  it("delivers signed batches for API changes; the client's Signature.isValid accepts v3 and v1", async () => {
     const receiver = await startReceiver();
     try {
       sandbox.setWebhookTarget(receiver.url);
-      const contact = await client.crm.contacts.basicApi.create({ properties: { email: 'new.lead@example.com', firstname: 'New' }, associations: [] });
+      const contact = await client.crm.contacts.basicApi.create({
+        properties: { email: 'new.lead@example.com', firstname: 'New' },
+        associations: [],
+      });
       await sandbox.flushWebhooks();
 
       expect(receiver.requests.length).toBeGreaterThan(0);
@@ -42,18 +62,61 @@ describe('HubSpot sandbox webhook delivery', () => {
         const timestamp = Number(req.headers['x-hubspot-request-timestamp']);
         expect(Math.abs(Date.now() - timestamp)).toBeLessThan(60_000);
         const url = `http://127.0.0.1:${new URL(receiver.url).port}${req.url}`;
-        expect(Signature.isValid({ signatureVersion: 'v3', signature: req.headers['x-hubspot-signature-v3'] as string, method: 'POST', url, requestBody: req.rawBody, clientSecret: CLIENT_SECRET, timestamp })).toBe(true);
-        expect(Signature.isValid({ signatureVersion: 'v1', signature: req.headers['x-hubspot-signature'] as string, requestBody: req.rawBody, clientSecret: CLIENT_SECRET })).toBe(true);
-        expect(Signature.isValid({ signatureVersion: 'v3', signature: req.headers['x-hubspot-signature-v3'] as string, method: 'POST', url, requestBody: `${req.rawBody} `, clientSecret: CLIENT_SECRET, timestamp })).toBe(false);
+        expect(
+          Signature.isValid({
+            signatureVersion: 'v3',
+            signature: req.headers['x-hubspot-signature-v3'] as string,
+            method: 'POST',
+            url,
+            requestBody: req.rawBody,
+            clientSecret: CLIENT_SECRET,
+            timestamp,
+          }),
+        ).toBe(true);
+        expect(
+          Signature.isValid({
+            signatureVersion: 'v1',
+            signature: req.headers['x-hubspot-signature'] as string,
+            requestBody: req.rawBody,
+            clientSecret: CLIENT_SECRET,
+          }),
+        ).toBe(true);
+        expect(
+          Signature.isValid({
+            signatureVersion: 'v3',
+            signature: req.headers['x-hubspot-signature-v3'] as string,
+            method: 'POST',
+            url,
+            requestBody: `${req.rawBody} `,
+            clientSecret: CLIENT_SECRET,
+            timestamp,
+          }),
+        ).toBe(false);
       }
       const events = allEvents(receiver.requests);
       const creation = events.find((e) => e.subscriptionType === 'contact.creation');
       expect(creation).toMatchObject({
-        objectId: Number(contact.id), portalId: sandbox.defaultPortalId, appId: sandbox.appId, attemptNumber: 0,
-        changeFlag: 'CREATED', changeSource: 'API', sourceId: String(sandbox.appId), eventId: expect.any(Number), subscriptionId: expect.any(Number), occurredAt: expect.any(Number),
+        objectId: Number(contact.id),
+        portalId: sandbox.defaultPortalId,
+        appId: sandbox.appId,
+        attemptNumber: 0,
+        changeFlag: 'CREATED',
+        changeSource: 'API',
+        sourceId: String(sandbox.appId),
+        eventId: expect.any(Number),
+        subscriptionId: expect.any(Number),
+        occurredAt: expect.any(Number),
       });
-      expect(events.filter((e) => e.subscriptionType === 'contact.propertyChange').map((e) => [e.propertyName, e.propertyValue]))
-        .toEqual(expect.arrayContaining([['email', 'new.lead@example.com'], ['firstname', 'New']]));
+      expect(
+        events
+          .filter((e) => e.subscriptionType === 'contact.propertyChange')
+          .map((e) => [e.propertyName, e.propertyValue]),
+      ).toEqual(
+        expect.arrayContaining([
+          ['email', 'new.lead@example.com'],
+          ['firstname', 'New'],
+        ]),
+      );
       expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
     } finally {
       await receiver.close();
@@ -66,22 +129,47 @@ describe('HubSpot sandbox webhook delivery', () => {
       sandbox.setWebhookTarget(receiver.url);
       const contactId = sandbox.demoIndex(sandbox.defaultPortalId)?.contacts.marcus as string;
       const task = await client.crm.objects.tasks.basicApi.create({
-        properties: { hs_timestamp: String(Date.now()), hs_task_subject: 'Call Marcus about the budget', hs_task_type: 'CALL' },
-        associations: [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as any, associationTypeId: AssociationTypeId.taskToContact }] }],
+        properties: {
+          hs_timestamp: String(Date.now()),
+          hs_task_subject: 'Call Marcus about the budget',
+          hs_task_type: 'CALL',
+        },
+        associations: [
+          {
+            to: { id: contactId },
+            types: [
+              { associationCategory: 'HUBSPOT_DEFINED' as any, associationTypeId: AssociationTypeId.taskToContact },
+            ],
+          },
+        ],
       });
       await client.crm.objects.tasks.basicApi.update(task.id, { properties: { hs_task_status: 'COMPLETED' } });
       await client.crm.objects.tasks.basicApi.archive(task.id);
       await sandbox.flushWebhooks();
       const events = allEvents(receiver.requests);
       const forTask = events.filter((e) => e.objectTypeId === '0-27' && e.objectId === Number(task.id));
-      expect(forTask.map((e) => e.subscriptionType)).toEqual(expect.arrayContaining(['object.creation', 'object.propertyChange', 'object.deletion']));
-      expect(forTask.find((e) => e.propertyName === 'hs_task_status')).toMatchObject({ propertyValue: 'COMPLETED', changeSource: 'API' });
+      expect(forTask.map((e) => e.subscriptionType)).toEqual(
+        expect.arrayContaining(['object.creation', 'object.propertyChange', 'object.deletion']),
+      );
+      expect(forTask.find((e) => e.propertyName === 'hs_task_status')).toMatchObject({
+        propertyValue: 'COMPLETED',
+        changeSource: 'API',
+      });
       expect(events.find((e) => e.subscriptionType === 'contact.associationChange')).toMatchObject({
-        associationType: 'CONTACT_TO_TASK', fromObjectId: Number(contactId), toObjectId: Number(task.id), associationRemoved: false, isPrimaryAssociation: false,
+        associationType: 'CONTACT_TO_TASK',
+        fromObjectId: Number(contactId),
+        toObjectId: Number(task.id),
+        associationRemoved: false,
+        isPrimaryAssociation: false,
       });
       // Generic association events name both sides and carry no objectTypeId.
       const assoc = events.find((e) => e.subscriptionType === 'object.associationChange')!;
-      expect(assoc).toMatchObject({ fromObjectTypeId: '0-27', toObjectTypeId: '0-1', associationType: 'TASK_TO_CONTACT', associationTypeId: 204 });
+      expect(assoc).toMatchObject({
+        fromObjectTypeId: '0-27',
+        toObjectTypeId: '0-1',
+        associationType: 'TASK_TO_CONTACT',
+        associationTypeId: 204,
+      });
       expect(assoc.objectTypeId).toBeUndefined();
     } finally {
       await receiver.close();
@@ -93,11 +181,24 @@ describe('HubSpot sandbox webhook delivery', () => {
     try {
       sandbox.setWebhookTarget(receiver.url);
       const dealId = sandbox.demoIndex(sandbox.defaultPortalId)?.deals.orchardIntro as string;
-      sandbox.store.update(sandbox.defaultPortalId, 'deals', dealId, { dealstage: 'qualifiedtobuy' }, { userId: 5200003 });
+      sandbox.store.update(
+        sandbox.defaultPortalId,
+        'deals',
+        dealId,
+        { dealstage: 'qualifiedtobuy' },
+        { userId: 5200003 },
+      );
       await sandbox.flushWebhooks();
-      expect(allEvents(receiver.requests)).toEqual([expect.objectContaining({
-        subscriptionType: 'deal.propertyChange', objectId: Number(dealId), propertyName: 'dealstage', propertyValue: 'qualifiedtobuy', changeSource: 'CRM_UI', sourceId: 'userId:5200003',
-      })]);
+      expect(allEvents(receiver.requests)).toEqual([
+        expect.objectContaining({
+          subscriptionType: 'deal.propertyChange',
+          objectId: Number(dealId),
+          propertyName: 'dealstage',
+          propertyValue: 'qualifiedtobuy',
+          changeSource: 'CRM_UI',
+          sourceId: 'userId:5200003',
+        }),
+      ]);
     } finally {
       await receiver.close();
     }
@@ -116,7 +217,10 @@ describe('HubSpot sandbox webhook delivery', () => {
       expect(failed.events.every((e) => e.attemptNumber === 0)).toBe(true);
       expect(retried.events.every((e) => e.attemptNumber === 1)).toBe(true);
       expect(retried.headers['x-hubspot-signature-v3']).not.toBe(failed.headers['x-hubspot-signature-v3']);
-      expect(sandbox.webhookAttempts().map((a) => [a.attemptNumber, a.status, a.delivered])).toEqual([[0, 500, false], [1, 200, true]]);
+      expect(sandbox.webhookAttempts().map((a) => [a.attemptNumber, a.status, a.delivered])).toEqual([
+        [0, 500, false],
+        [1, 200, true],
+      ]);
     } finally {
       await receiver.close();
     }
@@ -128,10 +232,16 @@ describe('HubSpot sandbox webhook delivery', () => {
     const receiver = await startReceiver([200, 200], [400, 0]);
     try {
       sandbox.setWebhookTarget(receiver.url);
-      sandbox.store.create(sandbox.defaultPortalId, 'notes', { hs_timestamp: String(Date.now()), hs_note_body: 'slow' });
+      sandbox.store.create(sandbox.defaultPortalId, 'notes', {
+        hs_timestamp: String(Date.now()),
+        hs_note_body: 'slow',
+      });
       await sandbox.flushWebhooks();
       const attempts = sandbox.webhookAttempts();
-      expect(attempts.map((a) => [a.attemptNumber, a.delivered])).toEqual([[0, false], [1, true]]);
+      expect(attempts.map((a) => [a.attemptNumber, a.delivered])).toEqual([
+        [0, false],
+        [1, true],
+      ]);
       expect(attempts[0]?.error).toMatch(/Timeout|abort/i);
     } finally {
       await receiver.close();
@@ -142,7 +252,10 @@ describe('HubSpot sandbox webhook delivery', () => {
     const receiver = await startReceiver([500, 503, 500, 500]);
     try {
       sandbox.setWebhookTarget(receiver.url);
-      sandbox.store.create(sandbox.defaultPortalId, 'notes', { hs_timestamp: String(Date.now()), hs_note_body: 'hello' });
+      sandbox.store.create(sandbox.defaultPortalId, 'notes', {
+        hs_timestamp: String(Date.now()),
+        hs_note_body: 'hello',
+      });
       await sandbox.flushWebhooks();
       expect(receiver.requests.map((r) => r.events[0]?.attemptNumber)).toEqual([0, 1, 2]);
     } finally {
@@ -156,7 +269,10 @@ describe('HubSpot sandbox webhook delivery', () => {
       sandbox.setWebhookTarget(receiver.url);
       for (let batch = 0; batch < 2; batch++) {
         await client.crm.contacts.batchApi.create({
-          inputs: Array.from({ length: 80 }, (_, i) => ({ properties: { email: `bulk${batch}-${i}@example.com`, firstname: `Bulk${i}` }, associations: [] })),
+          inputs: Array.from({ length: 80 }, (_, i) => ({
+            properties: { email: `bulk${batch}-${i}@example.com`, firstname: `Bulk${i}` },
+            associations: [],
+          })),
         });
       }
       await sandbox.flushWebhooks();
@@ -174,10 +290,15 @@ describe('HubSpot sandbox webhook delivery', () => {
     const receiver = await startReceiver();
     try {
       const dev = new Client({ developerApiKey: sandbox.developerApiKey, basePath: sandbox.url });
-      const settings = await dev.webhooks.settingsApi.configure(sandbox.appId, { targetUrl: receiver.url, throttling: { maxConcurrentRequests: 5 } as any });
+      const settings = await dev.webhooks.settingsApi.configure(sandbox.appId, {
+        targetUrl: receiver.url,
+        throttling: { maxConcurrentRequests: 5 } as any,
+      });
       expect(settings.targetUrl).toBe(receiver.url);
       const subs = await dev.webhooks.subscriptionsApi.getAll(sandbox.appId);
-      const dealStage = subs.results.find((s) => s.eventType === 'deal.propertyChange' && s.propertyName === 'dealstage');
+      const dealStage = subs.results.find(
+        (s) => s.eventType === 'deal.propertyChange' && s.propertyName === 'dealstage',
+      );
       expect(dealStage?.active).toBe(true);
       await dev.webhooks.subscriptionsApi.update(Number(dealStage?.id), sandbox.appId, { active: false });
 
@@ -186,7 +307,9 @@ describe('HubSpot sandbox webhook delivery', () => {
       await sandbox.flushWebhooks();
       expect(allEvents(receiver.requests).map((e) => e.propertyName)).toEqual(['amount']);
 
-      const denied = await new Client({ developerApiKey: 'wrong', basePath: sandbox.url }).webhooks.subscriptionsApi.getAll(sandbox.appId).catch((e) => e);
+      const denied = await new Client({ developerApiKey: 'wrong', basePath: sandbox.url }).webhooks.subscriptionsApi
+        .getAll(sandbox.appId)
+        .catch((e) => e);
       expect(denied.code).toBe(401);
     } finally {
       await receiver.close();

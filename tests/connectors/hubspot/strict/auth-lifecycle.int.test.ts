@@ -19,20 +19,36 @@ describe(`HubSpot auth lifecycle (${process.env.DATABASE_URL ? 'postgres' : 'pgl
       const before = (await cl.store.connections.get(conn.id))!;
       expect(hs.invalidateAccessTokens(portalId)).toBeGreaterThan(0);
       await poll();
-      await waitFor(async () => (await cl.store.connections.get(conn.id))!.access_token_enc !== before.access_token_enc, 60_000, 'a refreshed token');
-      await waitFor(async () => {
-        const c = (await cl.store.connections.get(conn.id))!;
-        return c.last_sync_at !== null && c.last_sync_at !== before.last_sync_at && String(c.last_sync_at) !== String(before.last_sync_at);
-      }, 60_000, 'the poll to finish');
+      await waitFor(
+        async () => (await cl.store.connections.get(conn.id))!.access_token_enc !== before.access_token_enc,
+        60_000,
+        'a refreshed token',
+      );
+      await waitFor(
+        async () => {
+          const c = (await cl.store.connections.get(conn.id))!;
+          return (
+            c.last_sync_at !== null &&
+            c.last_sync_at !== before.last_sync_at &&
+            String(c.last_sync_at) !== String(before.last_sync_at)
+          );
+        },
+        60_000,
+        'the poll to finish',
+      );
       expect((await cl.store.connections.get(conn.id))!.status).toBe('active');
 
       // The admin uninstalls the app in HubSpot: every token of the install stops working.
       hs.uninstall(portalId);
       await poll();
-      const row = await waitFor(async () => {
-        const c = await cl.store.connections.get(conn.id);
-        return c?.status === 'needs_reconnect' ? c : null;
-      }, 60_000, 'needs_reconnect');
+      const row = await waitFor(
+        async () => {
+          const c = await cl.store.connections.get(conn.id);
+          return c?.status === 'needs_reconnect' ? c : null;
+        },
+        60_000,
+        'needs_reconnect',
+      );
       // The last failing call names the reason (a refused refresh, or the 401 a concurrent call saw first).
       expect(row.status_reason).toMatch(/AUTH_(REVOKED|EXPIRED)/);
       // Work for it stops: a later poll does not call HubSpot.

@@ -10,9 +10,24 @@ describe(`HubSpot merge through the loop (${process.env.DATABASE_URL ? 'postgres
     try {
       const portalId = hs.defaultPortalId;
       const old = Date.now() - 3_600_000;
-      const survivor = hs.store.create(portalId, 'contacts', { firstname: 'Mia', lastname: 'Merge', email: 'mia@example.com' }, { at: old });
-      const twin = hs.store.create(portalId, 'contacts', { firstname: 'Mia', lastname: 'Merge', email: 'mia.m@example.com' }, { at: old });
-      const note = hs.store.create(portalId, 'notes', { hs_timestamp: String(old), hs_note_body: 'Met Mia at the fair.' }, { at: old, associations: [{ toType: 'contacts', toId: twin.id }] });
+      const survivor = hs.store.create(
+        portalId,
+        'contacts',
+        { firstname: 'Mia', lastname: 'Merge', email: 'mia@example.com' },
+        { at: old },
+      );
+      const twin = hs.store.create(
+        portalId,
+        'contacts',
+        { firstname: 'Mia', lastname: 'Merge', email: 'mia.m@example.com' },
+        { at: old },
+      );
+      const note = hs.store.create(
+        portalId,
+        'notes',
+        { hs_timestamp: String(old), hs_note_body: 'Met Mia at the fair.' },
+        { at: old, associations: [{ toType: 'contacts', toId: twin.id }] },
+      );
       expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
       const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
       await waitFor(async () => (await cl.store.connections.get(conn.id))?.backfill_done_at, 60_000, 'backfill');
@@ -20,7 +35,11 @@ describe(`HubSpot merge through the loop (${process.env.DATABASE_URL ? 'postgres
 
       hs.store.merge(portalId, 'contacts', survivor.id, twin.id);
       await hs.flushWebhooks();
-      await waitFor(async () => (await cl.store.records.get(conn.id, 'contact', twin.id)) === null, 60_000, 'the merged contact erased');
+      await waitFor(
+        async () => (await cl.store.records.get(conn.id, 'contact', twin.id)) === null,
+        60_000,
+        'the merged contact erased',
+      );
       expect((await cl.store.records.get(conn.id, 'note', note.id))?.associations.contacts).toEqual([survivor.id]);
       expect(await cl.store.records.get(conn.id, 'contact', survivor.id)).not.toBeNull();
     } finally {

@@ -14,16 +14,25 @@ const sign = (secret: string, uri: string, body: Buffer, ts: string) =>
   createHmac('sha256', secret).update(`POST${uri}`).update(body).update(ts).digest('base64');
 
 describe('publicRequestUrls: the spellings of the URL HubSpot signed', () => {
-  const req = (originalUrl: string, protocol = 'http', host = '10.0.0.5:3000') => ({ originalUrl, protocol, host }) as unknown as express.Request;
+  const req = (originalUrl: string, protocol = 'http', host = '10.0.0.5:3000') =>
+    ({ originalUrl, protocol, host }) as unknown as express.Request;
   it('a trailing slash on PUBLIC_URL does not double the slash', () => {
-    expect(publicRequestUrls('https://closeloop.example.com/', req('/webhooks/hubspot'))[0]).toBe('https://closeloop.example.com/webhooks/hubspot');
+    expect(publicRequestUrls('https://closeloop.example.com/', req('/webhooks/hubspot'))[0]).toBe(
+      'https://closeloop.example.com/webhooks/hubspot',
+    );
   });
   it('a path prefix the proxy strips is put back; one it keeps is not doubled', () => {
-    expect(publicRequestUrls('https://x.example.com/crm/', req('/webhooks/hubspot'))[0]).toBe('https://x.example.com/crm/webhooks/hubspot');
-    expect(publicRequestUrls('https://x.example.com/crm', req('/crm/webhooks/hubspot'))[0]).toBe('https://x.example.com/crm/webhooks/hubspot');
+    expect(publicRequestUrls('https://x.example.com/crm/', req('/webhooks/hubspot'))[0]).toBe(
+      'https://x.example.com/crm/webhooks/hubspot',
+    );
+    expect(publicRequestUrls('https://x.example.com/crm', req('/crm/webhooks/hubspot'))[0]).toBe(
+      'https://x.example.com/crm/webhooks/hubspot',
+    );
   });
   it('the forwarded scheme and host are a candidate too, with the query kept', () => {
-    expect(publicRequestUrls('http://internal:3000', req('/webhooks/hubspot?x=1', 'https', 'hooks.example.com'))).toContain('https://hooks.example.com/webhooks/hubspot?x=1');
+    expect(
+      publicRequestUrls('http://internal:3000', req('/webhooks/hubspot?x=1', 'https', 'hooks.example.com')),
+    ).toContain('https://hooks.example.com/webhooks/hubspot?x=1');
   });
 });
 
@@ -37,8 +46,17 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
       const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
       const now = Date.now();
       const events = Array.from({ length: 100 }, (_, i) => ({
-        eventId: 900_000 + i, subscriptionId: 4242, portalId, appId: hs.appId, occurredAt: now, attemptNumber: 0,
-        subscriptionType: 'contact.propertyChange', objectId: 5_000 + i, propertyName: 'lastname', propertyValue: 'x', changeSource: 'CRM_UI',
+        eventId: 900_000 + i,
+        subscriptionId: 4242,
+        portalId,
+        appId: hs.appId,
+        occurredAt: now,
+        attemptNumber: 0,
+        subscriptionType: 'contact.propertyChange',
+        objectId: 5_000 + i,
+        propertyName: 'lastname',
+        propertyValue: 'x',
+        changeSource: 'CRM_UI',
       }));
       // One event in the delivery is broken (occurredAt is not epoch milliseconds).
       (events[37] as Record<string, unknown>).occurredAt = 'not-a-time';
@@ -47,31 +65,49 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
       // HubSpot called the public URL; the reverse proxy forwards its scheme and host.
       const publicUri = 'https://hooks.closeloop.example/webhooks/hubspot';
       const headers = {
-        'content-type': 'application/json', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'hooks.closeloop.example',
-        'x-hubspot-signature-v3': sign('test-secret-123', publicUri, body, ts), 'x-hubspot-request-timestamp': ts,
+        'content-type': 'application/json',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'hooks.closeloop.example',
+        'x-hubspot-signature-v3': sign('test-secret-123', publicUri, body, ts),
+        'x-hubspot-request-timestamp': ts,
       };
       const res = await fetch(`${cl.url}/webhooks/hubspot`, { method: 'POST', headers, body });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ accepted: 99, quarantined: 1 });
 
       // A forged copy (same body, wrong secret) is still refused.
-      const forged = await fetch(`${cl.url}/webhooks/hubspot`, { method: 'POST', headers: { ...headers, 'x-hubspot-signature-v3': sign('wrong', publicUri, body, ts) }, body });
+      const forged = await fetch(`${cl.url}/webhooks/hubspot`, {
+        method: 'POST',
+        headers: { ...headers, 'x-hubspot-signature-v3': sign('wrong', publicUri, body, ts) },
+        body,
+      });
       expect(forged.status).toBe(401);
 
-      const admin = await waitFor(async () => {
-        const list = (await (await fetch(`${cl.url}/admin/connections`, { headers: AS_OPERATOR })).json()) as any[];
-        const row = list.find((c) => c.id === conn.id);
-        return row?.quarantinedWebhookEvents === 1 ? row : null;
-      }, 20_000, 'quarantine count on /admin/connections');
+      const admin = await waitFor(
+        async () => {
+          const list = (await (await fetch(`${cl.url}/admin/connections`, { headers: AS_OPERATOR })).json()) as any[];
+          const row = list.find((c) => c.id === conn.id);
+          return row?.quarantinedWebhookEvents === 1 ? row : null;
+        },
+        20_000,
+        'quarantine count on /admin/connections',
+      );
       expect(admin.recentQuarantine[0].reason).toContain('occurredAt');
 
       const out: string[] = [];
       const code = await quarantineCli(['--provider', 'hubspot', '--connection', conn.id], {
-        openStore: async () => ({ store: cl.store, close: async () => undefined }), out: (s) => out.push(s), err: () => undefined,
+        openStore: async () => ({ store: cl.store, close: async () => undefined }),
+        out: (s) => out.push(s),
+        err: () => undefined,
       });
       expect(code).toBe(0);
       const line = JSON.parse(out.join('').trim().split('\n')[0]!);
-      expect(line).toMatchObject({ provider: 'hubspot', accountId: String(portalId), connectionId: conn.id, payload: { eventId: 900_037, occurredAt: 'not-a-time' } });
+      expect(line).toMatchObject({
+        provider: 'hubspot',
+        accountId: String(portalId),
+        connectionId: conn.id,
+        payload: { eventId: 900_037, occurredAt: 'not-a-time' },
+      });
     } finally {
       await stop();
     }

@@ -4,28 +4,49 @@ import { CanonicalRecord } from '../../../../src/core/canonical.js';
 import { toContact, leadToContact } from '../../../../connectors/salesforce/mappers/to-contact.js';
 import { toCompany, domainFromWebsite } from '../../../../connectors/salesforce/mappers/to-company.js';
 import { toDeal, toDealStage } from '../../../../connectors/salesforce/mappers/to-deal.js';
-import { toEmailActivity, toEventActivity, toTaskActivity, toTaskStatus } from '../../../../connectors/salesforce/mappers/to-activity.js';
 import {
-  SalesforceAccountRecord, SalesforceContactRecord, SalesforceEmailMessageRecord, SalesforceEventRecord, SalesforceLeadRecord,
-  SalesforceOpportunityRecord, SalesforceTaskRecord,
+  toEmailActivity,
+  toEventActivity,
+  toTaskActivity,
+  toTaskStatus,
+} from '../../../../connectors/salesforce/mappers/to-activity.js';
+import {
+  SalesforceAccountRecord,
+  SalesforceContactRecord,
+  SalesforceEmailMessageRecord,
+  SalesforceEventRecord,
+  SalesforceLeadRecord,
+  SalesforceOpportunityRecord,
+  SalesforceTaskRecord,
 } from '../../../../connectors/salesforce/schemas.js';
 
 const DIR = join(process.cwd(), 'tests/fixtures/salesforce/mappers');
 const ctx = { instanceUrl: 'https://acme.my.salesforce.com' };
 
-interface Fixture { input: { sobject: string; record: unknown; relations?: { contactIds: string[] } }; expected: unknown }
+interface Fixture {
+  input: { sobject: string; record: unknown; relations?: { contactIds: string[] } };
+  expected: unknown;
+}
 
 function mapFixture(f: Fixture): CanonicalRecord {
   const { sobject, record, relations } = f.input;
   switch (sobject) {
-    case 'Contact': return toContact(SalesforceContactRecord.parse(record), ctx);
-    case 'Lead': return leadToContact(SalesforceLeadRecord.parse(record), ctx);
-    case 'Account': return toCompany(SalesforceAccountRecord.parse(record), ctx);
-    case 'Opportunity': return toDeal(SalesforceOpportunityRecord.parse(record), ctx, relations);
-    case 'Task': return toTaskActivity(SalesforceTaskRecord.parse(record), ctx);
-    case 'Event': return toEventActivity(SalesforceEventRecord.parse(record), ctx);
-    case 'EmailMessage': return toEmailActivity(SalesforceEmailMessageRecord.parse(record), ctx, relations);
-    default: throw new Error(`no mapper for ${sobject}`);
+    case 'Contact':
+      return toContact(SalesforceContactRecord.parse(record), ctx);
+    case 'Lead':
+      return leadToContact(SalesforceLeadRecord.parse(record), ctx);
+    case 'Account':
+      return toCompany(SalesforceAccountRecord.parse(record), ctx);
+    case 'Opportunity':
+      return toDeal(SalesforceOpportunityRecord.parse(record), ctx, relations);
+    case 'Task':
+      return toTaskActivity(SalesforceTaskRecord.parse(record), ctx);
+    case 'Event':
+      return toEventActivity(SalesforceEventRecord.parse(record), ctx);
+    case 'EmailMessage':
+      return toEmailActivity(SalesforceEmailMessageRecord.parse(record), ctx, relations);
+    default:
+      throw new Error(`no mapper for ${sobject}`);
   }
 }
 
@@ -44,12 +65,29 @@ describe('Salesforce mappers: fixtures (input → expected canonical record)', (
 
 describe('null handling', () => {
   it('a Contact with only the required fields maps every optional field to null, never undefined or ""', () => {
-    const out = toContact(SalesforceContactRecord.parse({ Id: '003xx000004TmiQAAS', LastName: 'X', SystemModstamp: '2024-06-01T00:00:00.000+0000' }), ctx);
+    const out = toContact(
+      SalesforceContactRecord.parse({
+        Id: '003xx000004TmiQAAS',
+        LastName: 'X',
+        SystemModstamp: '2024-06-01T00:00:00.000+0000',
+      }),
+      ctx,
+    );
     expect(out).toEqual({
-      kind: 'contact', provider: 'salesforce', externalId: '003xx000004TmiQAAS', createdAt: null, updatedAt: '2024-06-01T00:00:00.000Z',
-      archived: false, ownerId: null, associations: { contacts: [], companies: [], deals: [] },
+      kind: 'contact',
+      provider: 'salesforce',
+      externalId: '003xx000004TmiQAAS',
+      createdAt: null,
+      updatedAt: '2024-06-01T00:00:00.000Z',
+      archived: false,
+      ownerId: null,
+      associations: { contacts: [], companies: [], deals: [] },
       url: 'https://acme.my.salesforce.com/lightning/r/Contact/003xx000004TmiQAAS/view',
-      firstName: null, lastName: 'X', email: null, phone: null, title: null,
+      firstName: null,
+      lastName: 'X',
+      email: null,
+      phone: null,
+      title: null,
     });
   });
 
@@ -66,7 +104,8 @@ describe('null handling', () => {
 });
 
 describe('stage mapping (StageName → DealStage)', () => {
-  const open = (StageName: string, Probability: number | null = null) => toDealStage({ StageName, IsClosed: false, IsWon: false, Probability });
+  const open = (StageName: string, Probability: number | null = null) =>
+    toDealStage({ StageName, IsClosed: false, IsWon: false, Probability });
   it.each([
     ['Prospecting', 'prospecting'],
     ['Qualification', 'qualification'],
@@ -81,7 +120,9 @@ describe('stage mapping (StageName → DealStage)', () => {
   it('closed stages come from IsClosed/IsWon whatever the label', () => {
     expect(toDealStage({ StageName: 'Closed Won', IsClosed: true, IsWon: true, Probability: 100 })).toBe('closed_won');
     expect(toDealStage({ StageName: 'Closed Lost', IsClosed: true, IsWon: false, Probability: 0 })).toBe('closed_lost');
-    expect(toDealStage({ StageName: 'Negotiation/Review', IsClosed: true, IsWon: false, Probability: 0 })).toBe('closed_lost');
+    expect(toDealStage({ StageName: 'Negotiation/Review', IsClosed: true, IsWon: false, Probability: 0 })).toBe(
+      'closed_lost',
+    );
   });
 
   it('custom open stages fall back to Probability, else null', () => {
@@ -95,8 +136,13 @@ describe('stage mapping (StageName → DealStage)', () => {
 
 describe('task status', () => {
   it.each([
-    ['Not Started', false, 'NOT_STARTED'], ['In Progress', false, 'IN_PROGRESS'], ['Completed', true, 'COMPLETED'],
-    ['Waiting on someone else', false, 'WAITING'], ['Deferred', false, 'DEFERRED'], ['On Hold', false, 'ON_HOLD'], ['Done-ish', true, 'COMPLETED'],
+    ['Not Started', false, 'NOT_STARTED'],
+    ['In Progress', false, 'IN_PROGRESS'],
+    ['Completed', true, 'COMPLETED'],
+    ['Waiting on someone else', false, 'WAITING'],
+    ['Deferred', false, 'DEFERRED'],
+    ['On Hold', false, 'ON_HOLD'],
+    ['Done-ish', true, 'COMPLETED'],
   ] as const)('%s → %s', (status, closed, expected) => expect(toTaskStatus(status, closed)).toBe(expected));
   it('null status', () => expect(toTaskStatus(null, false)).toBeNull());
 });

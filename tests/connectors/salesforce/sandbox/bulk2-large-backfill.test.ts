@@ -21,17 +21,29 @@ describe('Salesforce connector: a 200,000-row first backfill over Bulk API 2.0 w
     for (let i = 0; i < ROWS; i++) sandbox.store.create(orgId, 'Account', { Name: `Account ${i}` });
     conn = await connect(sandbox);
   }, 600_000);
-  afterAll(async () => { await sandbox.close(); });
+  afterAll(async () => {
+    await sandbox.close();
+  });
 
   it('completes: every row once, the process alive', async () => {
-    const ctx: ConnectionContext = { connectionId: 'c1', accountId: orgId, apiBase: conn.instanceUrl, getAccessToken: async () => conn.accessToken!, forceRefresh: async () => conn.accessToken! };
+    const ctx: ConnectionContext = {
+      connectionId: 'c1',
+      accountId: orgId,
+      apiBase: conn.instanceUrl,
+      getAccessToken: async () => conn.accessToken!,
+      forceRefresh: async () => conn.accessToken!,
+    };
     const uncaught: unknown[] = [];
-    const onUncaught = (e: unknown) => { uncaught.push(e); };
+    const onUncaught = (e: unknown) => {
+      uncaught.push(e);
+    };
     process.on('uncaughtException', onUncaught);
     try {
       const seen = new Set<string>();
       let pages = 0;
-      const connector = createSalesforceConnector({ sync: { bulkPollIntervalMs: 20, settleMs: 0, bulkMaxRecords: 50_000 } });
+      const connector = createSalesforceConnector({
+        sync: { bulkPollIntervalMs: 20, settleMs: 0, bulkMaxRecords: 50_000 },
+      });
       for await (const page of connector.listChanges(ctx, 'company', null)) {
         pages++;
         for (const r of page.records) seen.add(r.externalId);

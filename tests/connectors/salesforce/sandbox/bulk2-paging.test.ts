@@ -18,15 +18,33 @@ describe('Salesforce connector: Bulk API 2.0 backfill over several result pages'
   let ctx: ConnectionContext;
   const results: string[] = [];
   beforeAll(async () => {
-    sandbox = await startSandbox({ seed: 'empty', bulkProcessingMs: 50, bulkDefaultMaxRecords: 120, logger: (m) => { if (/jobs\/query\/\w+\/results/.test(m)) results.push(m); } });
+    sandbox = await startSandbox({
+      seed: 'empty',
+      bulkProcessingMs: 50,
+      bulkDefaultMaxRecords: 120,
+      logger: (m) => {
+        if (/jobs\/query\/\w+\/results/.test(m)) results.push(m);
+      },
+    });
     orgId = sandbox.orgIds()[0]!;
     for (let i = 0; i < 350; i++) sandbox.store.create(orgId, 'Account', { Name: `Bulk Account ${i}` });
     conn = await connect(sandbox);
-    ctx = { connectionId: 'c1', accountId: orgId, apiBase: conn.instanceUrl, getAccessToken: async () => conn.accessToken!, forceRefresh: async () => conn.accessToken! };
+    ctx = {
+      connectionId: 'c1',
+      accountId: orgId,
+      apiBase: conn.instanceUrl,
+      getAccessToken: async () => conn.accessToken!,
+      forceRefresh: async () => conn.accessToken!,
+    };
   });
-  afterAll(async () => { await sandbox.close(); });
+  afterAll(async () => {
+    await sandbox.close();
+  });
 
-  const connector = () => createSalesforceConnector({ sync: { bulkThreshold: 10, pageSize: 50, bulkPollIntervalMs: 20, bulkMaxRecords: 1000, settleMs: 0 } });
+  const connector = () =>
+    createSalesforceConnector({
+      sync: { bulkThreshold: 10, pageSize: 50, bulkPollIntervalMs: 20, bulkMaxRecords: 1000, settleMs: 0 },
+    });
 
   it('reads every result page through the locator (350 rows in pages of at most 120: 3 pages)', async () => {
     const pages: ChangePage[] = [];
@@ -42,13 +60,17 @@ describe('Salesforce connector: Bulk API 2.0 backfill over several result pages'
 
   it('a results page that fails fails the job with a typed error (a rejected promise), and the process lives on', async () => {
     const uncaught: unknown[] = [];
-    const onUncaught = (e: unknown) => { uncaught.push(e); };
+    const onUncaught = (e: unknown) => {
+      uncaught.push(e);
+    };
     process.on('uncaughtException', onUncaught);
     try {
       // jsforce retries a 5xx GET a few times by itself: the download keeps failing past its retries.
       sandbox.failBulkResultsAfter(1, 500, 20);
       const pages: ChangePage[] = [];
-      const run = (async () => { for await (const p of connector().listChanges(ctx, 'company', null)) pages.push(p); })();
+      const run = (async () => {
+        for await (const p of connector().listChanges(ctx, 'company', null)) pages.push(p);
+      })();
       await expect(run).rejects.toMatchObject({ code: ErrorCode.PROVIDER_UNAVAILABLE });
       // The first page arrived before the failure; the job then failed as a whole.
       expect(pages.flatMap((p) => p.records)).toHaveLength(120);
@@ -65,13 +87,20 @@ describe('Salesforce connector: Bulk API 2.0 backfill over several result pages'
   }, 120_000);
 
   it('results must be read with the API version that created the job: 409 otherwise', async () => {
-    const job = await conn.request<{ id: string }>({ method: 'POST', url: '/services/data/v62.0/jobs/query', body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }), headers: { 'Content-Type': 'application/json' } });
+    const job = await conn.request<{ id: string }>({
+      method: 'POST',
+      url: '/services/data/v62.0/jobs/query',
+      body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     for (;;) {
       const info = await conn.request<{ state: string }>(`/services/data/v62.0/jobs/query/${job.id}`);
       if (info.state === 'JobComplete') break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    const res = await fetch(`${sandbox.url}/services/data/v61.0/jobs/query/${job.id}/results`, { headers: { Authorization: `Bearer ${conn.accessToken}` } });
+    const res = await fetch(`${sandbox.url}/services/data/v61.0/jobs/query/${job.id}/results`, {
+      headers: { Authorization: `Bearer ${conn.accessToken}` },
+    });
     expect(res.status).toBe(409);
   });
 });

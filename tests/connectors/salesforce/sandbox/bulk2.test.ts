@@ -10,7 +10,12 @@ describe('Salesforce sandbox: Bulk API 2.0 query jobs', () => {
     sandbox = await startSandbox({ seed: 'empty', bulkProcessingMs: 120 });
     orgId = sandbox.orgIds()[0]!;
     const accountId = sandbox.store.create(orgId, 'Account', { Name: 'Bulk "Quoted", Ltd' });
-    for (let i = 0; i < 2500; i++) sandbox.store.create(orgId, 'Contact', { LastName: `Bulk${i}`, AccountId: i % 2 === 0 ? accountId : null, Email: i % 3 === 0 ? null : `b${i}@example.com` });
+    for (let i = 0; i < 2500; i++)
+      sandbox.store.create(orgId, 'Contact', {
+        LastName: `Bulk${i}`,
+        AccountId: i % 2 === 0 ? accountId : null,
+        Email: i % 3 === 0 ? null : `b${i}@example.com`,
+      });
   });
   afterAll(() => sandbox.close());
 
@@ -30,7 +35,8 @@ describe('Salesforce sandbox: Bulk API 2.0 query jobs', () => {
   it('walks states, pages results with maxRecords and locator, and marks the end with "null"', async () => {
     const conn = await connect(sandbox);
     const job = await conn.request<{ id: string; state: string; object: string }>({
-      method: 'POST', url: '/services/data/v62.0/jobs/query',
+      method: 'POST',
+      url: '/services/data/v62.0/jobs/query',
       body: JSON.stringify({ operation: 'query', query: 'SELECT Id, LastName FROM Contact', contentType: 'CSV' }),
       headers: { 'Content-Type': 'application/json' },
     });

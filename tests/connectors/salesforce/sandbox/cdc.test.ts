@@ -7,17 +7,37 @@ import { connect, startSandbox, waitFor } from './helpers.js';
 interface CdcMessage {
   schema: string;
   event: { replayId: number };
-  payload: { ChangeEventHeader: { entityName: string; recordIds: string[]; changeType: string; changeOrigin: string; changedFields: string[]; commitTimestamp: number }; [k: string]: unknown };
+  payload: {
+    ChangeEventHeader: {
+      entityName: string;
+      recordIds: string[];
+      changeType: string;
+      changeOrigin: string;
+      changedFields: string[];
+      commitTimestamp: number;
+    };
+    [k: string]: unknown;
+  };
 }
 
 /** The faye client jsforce returns (its typings omit disconnect). */
 interface FayeClient {
-  subscribe(channel: string, fn: (m: CdcMessage) => void): { then(ok: (v: unknown) => void, fail: (e: unknown) => void): void };
+  subscribe(
+    channel: string,
+    fn: (m: CdcMessage) => void,
+  ): { then(ok: (v: unknown) => void, fail: (e: unknown) => void): void };
   disconnect(): void;
 }
 
-function subscribe(conn: Connection, channel: string, replayId: number, sink: CdcMessage[]): { client: FayeClient; ready: Promise<unknown> } {
-  const client = conn.streaming.createClient([new StreamingExtension.Replay(channel, replayId)]) as unknown as FayeClient;
+function subscribe(
+  conn: Connection,
+  channel: string,
+  replayId: number,
+  sink: CdcMessage[],
+): { client: FayeClient; ready: Promise<unknown> } {
+  const client = conn.streaming.createClient([
+    new StreamingExtension.Replay(channel, replayId),
+  ]) as unknown as FayeClient;
   const subscription = client.subscribe(channel, (m: CdcMessage) => sink.push(m));
   const ready = new Promise((resolve, reject) => {
     subscription.then(resolve, reject);
@@ -49,8 +69,15 @@ describe('Salesforce sandbox: Change Data Capture over CometD', () => {
     const contact = sandbox.store.list(orgId, 'Contact')[0]!;
     sandbox.store.update(orgId, 'Contact', String(contact.Id), { Title: 'Chief Widget Officer' });
     const [event] = await waitFor(() => got.length > 0 && got, 5000, 'change event');
-    expect(event!.payload.ChangeEventHeader).toMatchObject({ entityName: 'Contact', recordIds: [contact.Id], changeType: 'UPDATE', changeOrigin: '' });
-    expect(event!.payload.ChangeEventHeader.changedFields).toEqual(expect.arrayContaining(['Title', 'LastModifiedDate']));
+    expect(event!.payload.ChangeEventHeader).toMatchObject({
+      entityName: 'Contact',
+      recordIds: [contact.Id],
+      changeType: 'UPDATE',
+      changeOrigin: '',
+    });
+    expect(event!.payload.ChangeEventHeader.changedFields).toEqual(
+      expect.arrayContaining(['Title', 'LastModifiedDate']),
+    );
     expect(event!.payload.ChangeEventHeader.changedFields).not.toContain('Email');
     expect(event!.payload.Title).toBe('Chief Widget Officer');
     expect(event!.payload.LastModifiedDate).toMatch(/Z$/);
@@ -63,9 +90,20 @@ describe('Salesforce sandbox: Change Data Capture over CometD', () => {
     const { client, ready } = subscribe(conn, '/data/ChangeEvents', -1, got);
     clients.push(client);
     await ready;
-    const created = (await conn.sobject('Task').create({ Subject: 'Send revised quote', Priority: 'High' })) as { id: string };
-    const event = await waitFor(() => got.find((m) => m.payload.ChangeEventHeader.recordIds[0] === created.id), 5000, 'task create');
-    expect(event.payload.ChangeEventHeader).toMatchObject({ entityName: 'Task', changeType: 'CREATE', changeOrigin: 'com/salesforce/api/rest/62.0;client=closeloop', changedFields: [] });
+    const created = (await conn.sobject('Task').create({ Subject: 'Send revised quote', Priority: 'High' })) as {
+      id: string;
+    };
+    const event = await waitFor(
+      () => got.find((m) => m.payload.ChangeEventHeader.recordIds[0] === created.id),
+      5000,
+      'task create',
+    );
+    expect(event.payload.ChangeEventHeader).toMatchObject({
+      entityName: 'Task',
+      changeType: 'CREATE',
+      changeOrigin: 'com/salesforce/api/rest/62.0;client=closeloop',
+      changedFields: [],
+    });
     expect(event.payload).toMatchObject({ Subject: 'Send revised quote', Priority: 'High', Status: 'Not Started' });
   });
 
@@ -81,7 +119,9 @@ describe('Salesforce sandbox: Change Data Capture over CometD', () => {
     first.client.disconnect();
 
     sandbox.store.update(orgId, 'Opportunity', String(opps[1]!.Id), { NextStep: 'missed-1' });
-    sandbox.store.update(orgId, 'Contact', String(sandbox.store.list(orgId, 'Contact')[1]!.Id), { Title: 'other channel' });
+    sandbox.store.update(orgId, 'Contact', String(sandbox.store.list(orgId, 'Contact')[1]!.Id), {
+      Title: 'other channel',
+    });
     sandbox.store.update(orgId, 'Opportunity', String(opps[2]!.Id), { StageName: 'Closed Won' });
 
     const replayed: CdcMessage[] = [];
@@ -92,17 +132,28 @@ describe('Salesforce sandbox: Change Data Capture over CometD', () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(replayed.map((m) => m.payload.NextStep ?? m.payload.StageName)).toEqual(['missed-1', 'Closed Won']);
     expect(replayed.every((m) => m.event.replayId > stored)).toBe(true);
-    expect(replayed[1]!.payload.ChangeEventHeader.changedFields).toEqual(expect.arrayContaining(['StageName', 'IsClosed', 'IsWon', 'Probability']));
+    expect(replayed[1]!.payload.ChangeEventHeader.changedFields).toEqual(
+      expect.arrayContaining(['StageName', 'IsClosed', 'IsWon', 'Probability']),
+    );
   });
 
   it('rejects a Bayeux handshake without a valid OAuth token (advice reconnect none)', async () => {
-    const handshake = (auth: string): Promise<Response> => fetch(`${sandbox.url}/cometd/62.0`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: auth },
-      body: JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]),
-    });
+    const handshake = (auth: string): Promise<Response> =>
+      fetch(`${sandbox.url}/cometd/62.0`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: auth },
+        body: JSON.stringify([
+          { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] },
+        ]),
+      });
     const denied = (await (await handshake('OAuth not-a-token')).json()) as Array<Record<string, unknown>>;
-    expect(denied[0]).toMatchObject({ channel: '/meta/handshake', successful: false, error: '403::Handshake denied', advice: { reconnect: 'none' }, ext: { sfdc: { failureReason: '401::Authentication invalid' } } });
+    expect(denied[0]).toMatchObject({
+      channel: '/meta/handshake',
+      successful: false,
+      error: '403::Handshake denied',
+      advice: { reconnect: 'none' },
+      ext: { sfdc: { failureReason: '401::Authentication invalid' } },
+    });
     const ok = (await (await handshake(`OAuth ${conn.accessToken}`)).json()) as Array<Record<string, unknown>>;
     expect(ok[0]).toMatchObject({ successful: true, ext: { replay: true } });
   });

@@ -1,6 +1,10 @@
 import './no-proxy.js';
 import jsforce, { type Connection } from 'jsforce';
-import { type SalesforceSandbox, type SalesforceSandboxOptions, startSalesforceSandbox } from '../../../../connectors/salesforce/sandbox/index.js';
+import {
+  type SalesforceSandbox,
+  type SalesforceSandboxOptions,
+  startSalesforceSandbox,
+} from '../../../../connectors/salesforce/sandbox/index.js';
 
 export const CLIENT_ID = 'closeloop-test-client';
 export const CLIENT_SECRET = 'closeloop-test-secret';
@@ -9,11 +13,22 @@ export const REDIRECT_URI = 'https://app.closeloop.example/oauth/salesforce/call
 export const FIXED_NOW = Date.UTC(2025, 2, 12, 15, 30, 0);
 
 export function startSandbox(overrides: Partial<SalesforceSandboxOptions> = {}): Promise<SalesforceSandbox> {
-  return startSalesforceSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI], ...overrides });
+  return startSalesforceSandbox({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [REDIRECT_URI],
+    ...overrides,
+  });
 }
 
 export function newOAuth2(sandbox: SalesforceSandbox): InstanceType<typeof jsforce.OAuth2> {
-  return new jsforce.OAuth2({ loginUrl: sandbox.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, useVerifier: true });
+  return new jsforce.OAuth2({
+    loginUrl: sandbox.url,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+    useVerifier: true,
+  });
 }
 
 /** Follows the authorize redirect by hand (auto-consent) and returns the code it carries. */
@@ -27,16 +42,31 @@ export async function authorizeCode(authUrl: string): Promise<{ code: string; st
 }
 
 /** Web server flow with PKCE through jsforce, ending in an authorized Connection. */
-export async function connect(sandbox: SalesforceSandbox, options: { loginHint?: string; callOptions?: Record<string, string> } = {}): Promise<Connection> {
+export async function connect(
+  sandbox: SalesforceSandbox,
+  options: { loginHint?: string; callOptions?: Record<string, string> } = {},
+): Promise<Connection> {
   const oauth2 = newOAuth2(sandbox);
-  const url = oauth2.getAuthorizationUrl({ scope: 'api refresh_token', state: 'st-1', ...(options.loginHint ? { login_hint: options.loginHint } : {}) });
+  const url = oauth2.getAuthorizationUrl({
+    scope: 'api refresh_token',
+    state: 'st-1',
+    ...(options.loginHint ? { login_hint: options.loginHint } : {}),
+  });
   const { code } = await authorizeCode(url);
-  const conn = new jsforce.Connection({ oauth2, version: '62.0', ...(options.callOptions ? { callOptions: options.callOptions } : {}) });
+  const conn = new jsforce.Connection({
+    oauth2,
+    version: '62.0',
+    ...(options.callOptions ? { callOptions: options.callOptions } : {}),
+  });
   await conn.authorize(code);
   return conn;
 }
 
-export function waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export function waitFor<T>(
+  predicate: () => T | undefined | null | false,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
     const tick = (): void => {

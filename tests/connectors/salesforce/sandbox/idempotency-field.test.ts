@@ -5,7 +5,10 @@ import type { SalesforceSandbox } from '../../../../connectors/salesforce/sandbo
 import type { ConnectionContext, TaskWrite } from '../../../../src/core/connector.js';
 import { connect, startSandbox } from './helpers.js';
 
-/** `Closeloop_Key__c` (Text 255, External ID, Unique) on Task and EmailMessage, as the install docs ask admins to create it. */
+/**
+ * `Closeloop_Key__c` (Text 255, External ID, Unique) on Task and EmailMessage, as the install docs ask admins to create
+ * it.
+ */
 describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
   let sandbox: SalesforceSandbox;
   let conn: Connection;
@@ -15,36 +18,67 @@ describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
     orgId = sandbox.orgIds()[0]!;
     conn = await connect(sandbox);
   });
-  afterAll(async () => { await sandbox.close(); });
+  afterAll(async () => {
+    await sandbox.close();
+  });
 
   it('is described as a custom, unique External ID on Task and EmailMessage', async () => {
     for (const type of ['Task', 'EmailMessage']) {
       const field = (await conn.sobject(type).describe()).fields.find((f) => f.name === 'Closeloop_Key__c');
-      expect(field).toMatchObject({ type: 'string', length: 255, custom: true, externalId: true, unique: true, filterable: true });
+      expect(field).toMatchObject({
+        type: 'string',
+        length: 255,
+        custom: true,
+        externalId: true,
+        unique: true,
+        filterable: true,
+      });
     }
   });
 
-  it('filters in SOQL (with \\\' escapes) and refuses a second record with the same value: 400 DUPLICATE_VALUE', async () => {
-    const first = (await conn.sobject('Task').create({ Subject: 'one', Closeloop_Key__c: "sug'1:task" })) as { id: string };
+  it("filters in SOQL (with \\' escapes) and refuses a second record with the same value: 400 DUPLICATE_VALUE", async () => {
+    const first = (await conn.sobject('Task').create({ Subject: 'one', Closeloop_Key__c: "sug'1:task" })) as {
+      id: string;
+    };
     const found = await conn.query("SELECT Id FROM Task WHERE Closeloop_Key__c = 'sug\\'1:task' LIMIT 1");
     expect(found.records.map((r) => r.Id)).toEqual([first.id]);
-    await expect(conn.sobject('Task').create({ Subject: 'two', Closeloop_Key__c: "SUG'1:TASK" })).rejects.toMatchObject({
-      errorCode: 'DUPLICATE_VALUE', message: expect.stringContaining(first.id),
+    await expect(conn.sobject('Task').create({ Subject: 'two', Closeloop_Key__c: "SUG'1:TASK" })).rejects.toMatchObject(
+      {
+        errorCode: 'DUPLICATE_VALUE',
+        message: expect.stringContaining(first.id),
+      },
+    );
+    const other = (await conn.sobject('Task').create({ Subject: 'three', Closeloop_Key__c: 'sug2:task' })) as {
+      id: string;
+    };
+    await expect(conn.sobject('Task').update({ Id: other.id, Closeloop_Key__c: "sug'1:task" })).rejects.toMatchObject({
+      errorCode: 'DUPLICATE_VALUE',
     });
-    const other = (await conn.sobject('Task').create({ Subject: 'three', Closeloop_Key__c: 'sug2:task' })) as { id: string };
-    await expect(conn.sobject('Task').update({ Id: other.id, Closeloop_Key__c: "sug'1:task" })).rejects.toMatchObject({ errorCode: 'DUPLICATE_VALUE' });
-    expect((await conn.query('SELECT COUNT() FROM Task WHERE TaskSubtype != \'Call\'')).totalSize).toBe(sandbox.store.list(orgId, 'Task').filter((t) => t.TaskSubtype !== 'Call').length);
+    expect((await conn.query("SELECT COUNT() FROM Task WHERE TaskSubtype != 'Call'")).totalSize).toBe(
+      sandbox.store.list(orgId, 'Task').filter((t) => t.TaskSubtype !== 'Call').length,
+    );
   });
 
   it('lets the real connector write once: a retry and a racing worker both end on the first Task', async () => {
     const ctx: ConnectionContext = {
-      connectionId: 'c1', accountId: orgId, apiBase: conn.instanceUrl,
-      getAccessToken: async () => conn.accessToken!, forceRefresh: async () => conn.accessToken!,
+      connectionId: 'c1',
+      accountId: orgId,
+      apiBase: conn.instanceUrl,
+      getAccessToken: async () => conn.accessToken!,
+      forceRefresh: async () => conn.accessToken!,
     };
     const opp = sandbox.store.list(orgId, 'Opportunity')[0]!;
     const task: TaskWrite = {
-      subject: 'Follow up', body: 'Reason.\nEvidence: "quote" (email 02s)', dueAt: new Date().toISOString(), priority: 'MEDIUM', taskType: 'TODO',
-      ownerId: String(opp.OwnerId), idempotencyKey: 'sug_race:task', dealId: String(opp.Id), contactIds: [], companyId: null,
+      subject: 'Follow up',
+      body: 'Reason.\nEvidence: "quote" (email 02s)',
+      dueAt: new Date().toISOString(),
+      priority: 'MEDIUM',
+      taskType: 'TODO',
+      ownerId: String(opp.OwnerId),
+      idempotencyKey: 'sug_race:task',
+      dealId: String(opp.Id),
+      contactIds: [],
+      companyId: null,
     };
     const connector = createSalesforceConnector();
     const [a, b] = await Promise.all([connector.createTask(ctx, task), connector.createTask(ctx, task)]);
@@ -56,13 +90,25 @@ describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
 
   it('createTasks: one sObject collection call per 200 Tasks, per-record results, a key already written returned as existing (no duplicate)', async () => {
     const ctx: ConnectionContext = {
-      connectionId: 'c1', accountId: orgId, apiBase: conn.instanceUrl,
-      getAccessToken: async () => conn.accessToken!, forceRefresh: async () => conn.accessToken!,
+      connectionId: 'c1',
+      accountId: orgId,
+      apiBase: conn.instanceUrl,
+      getAccessToken: async () => conn.accessToken!,
+      forceRefresh: async () => conn.accessToken!,
     };
     const opp = sandbox.store.list(orgId, 'Opportunity')[0]!;
     const task = (i: number, over: Partial<TaskWrite> = {}): TaskWrite => ({
-      subject: `Batch ${i}`, body: 'Reason.', dueAt: new Date().toISOString(), priority: 'MEDIUM', taskType: 'TODO',
-      ownerId: String(opp.OwnerId), idempotencyKey: `sug_batch_${i}:task`, dealId: String(opp.Id), contactIds: [], companyId: null, ...over,
+      subject: `Batch ${i}`,
+      body: 'Reason.',
+      dueAt: new Date().toISOString(),
+      priority: 'MEDIUM',
+      taskType: 'TODO',
+      ownerId: String(opp.OwnerId),
+      idempotencyKey: `sug_batch_${i}:task`,
+      dealId: String(opp.Id),
+      contactIds: [],
+      companyId: null,
+      ...over,
     });
     const connector = createSalesforceConnector();
     expect(connector.maxTasksPerCall).toBe(200);
@@ -75,15 +121,22 @@ describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
     // Two collection calls (200 + 1) and one lookup for the duplicate key.
     expect(usage() - before).toBe(3);
     expect(results).toHaveLength(201);
-    expect(results[0]).toEqual({ ok: true, record: expect.objectContaining({ externalId: first.externalId, alreadyExisted: true }) });
+    expect(results[0]).toEqual({
+      ok: true,
+      record: expect.objectContaining({ externalId: first.externalId, alreadyExisted: true }),
+    });
     expect(results[7]).toMatchObject({ ok: false, error: { code: 'PROVIDER_REJECTED' } });
     expect(results.filter((r) => r.ok)).toHaveLength(200);
     for (let i = 0; i < 201; i++) {
-      expect(sandbox.store.list(orgId, 'Task').filter((t) => t.Closeloop_Key__c === `sug_batch_${i}:task`)).toHaveLength(i === 7 ? 0 : 1);
+      expect(
+        sandbox.store.list(orgId, 'Task').filter((t) => t.Closeloop_Key__c === `sug_batch_${i}:task`),
+      ).toHaveLength(i === 7 ? 0 : 1);
     }
     // The whole call again (a retry after a lost answer): nothing new, every task found by its key.
     const again = await connector.createTasks!(ctx, tasks.slice(0, 5));
     expect(again.every((r) => r.ok && r.record.alreadyExisted)).toBe(true);
-    expect(sandbox.store.list(orgId, 'Task').filter((t) => String(t.Closeloop_Key__c ?? '').startsWith('sug_batch_'))).toHaveLength(200);
+    expect(
+      sandbox.store.list(orgId, 'Task').filter((t) => String(t.Closeloop_Key__c ?? '').startsWith('sug_batch_')),
+    ).toHaveLength(200);
   });
 });

@@ -37,11 +37,27 @@ describe('Salesforce sandbox: OAuth web server flow with PKCE', () => {
     const res = await fetch(`${sandbox.url}/services/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['access_token', 'id', 'instance_url', 'issued_at', 'refresh_token', 'scope', 'signature', 'token_type']);
+    expect(Object.keys(body).sort()).toEqual([
+      'access_token',
+      'id',
+      'instance_url',
+      'issued_at',
+      'refresh_token',
+      'scope',
+      'signature',
+      'token_type',
+    ]);
     expect(body.instance_url).toBe(sandbox.url);
     expect(body.id).toBe(`${sandbox.url}/id/${sandbox.orgIds()[0]}/${sandbox.store.adminUserId(sandbox.orgIds()[0]!)}`);
     expect(body.token_type).toBe('Bearer');
@@ -52,13 +68,21 @@ describe('Salesforce sandbox: OAuth web server flow with PKCE', () => {
     const { code } = await authorizeCode(oauth2.getAuthorizationUrl({ scope: 'api refresh_token' }));
     const wrong = newOAuth2(sandbox);
     wrong.getAuthorizationUrl({}); // generates a different verifier
-    await expect(new jsforce.Connection({ oauth2: wrong, version: '62.0' }).authorize(code)).rejects.toMatchObject({ name: 'invalid_request' });
+    await expect(new jsforce.Connection({ oauth2: wrong, version: '62.0' }).authorize(code)).rejects.toMatchObject({
+      name: 'invalid_request',
+    });
 
     const { code: code2 } = await authorizeCode(newOAuth2(sandbox).getAuthorizationUrl({ scope: 'api' }));
     const res = await fetch(`${sandbox.url}/services/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: code2, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: REDIRECT_URI }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: code2,
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uri: REDIRECT_URI,
+      }),
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'invalid_grant', error_description: 'invalid code verifier' });
@@ -68,22 +92,31 @@ describe('Salesforce sandbox: OAuth web server flow with PKCE', () => {
     const oauth2 = newOAuth2(sandbox);
     const { code } = await authorizeCode(oauth2.getAuthorizationUrl({ scope: 'api refresh_token' }));
     await new jsforce.Connection({ oauth2, version: '62.0' }).authorize(code);
-    await expect(new jsforce.Connection({ oauth2, version: '62.0' }).authorize(code)).rejects.toMatchObject({ name: 'invalid_grant' });
+    await expect(new jsforce.Connection({ oauth2, version: '62.0' }).authorize(code)).rejects.toMatchObject({
+      name: 'invalid_grant',
+    });
   });
 
   it('refuses an unknown redirect_uri without redirecting', async () => {
-    const res = await fetch(`${sandbox.url}/services/oauth2/authorize?response_type=code&client_id=${CLIENT_ID}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`, { redirect: 'manual' });
+    const res = await fetch(
+      `${sandbox.url}/services/oauth2/authorize?response_type=code&client_id=${CLIENT_ID}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`,
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('redirect_uri_mismatch');
   });
 
   it('serves userinfo with the organization id, and revokes tokens', async () => {
     const conn = await connect(sandbox);
-    const res = await fetch(`${sandbox.url}/services/oauth2/userinfo`, { headers: { Authorization: `Bearer ${conn.accessToken}` } });
+    const res = await fetch(`${sandbox.url}/services/oauth2/userinfo`, {
+      headers: { Authorization: `Bearer ${conn.accessToken}` },
+    });
     const info = (await res.json()) as Record<string, unknown>;
     expect(info.organization_id).toBe(sandbox.orgIds()[0]);
     await conn.oauth2.revokeToken(conn.accessToken!);
-    const after = await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { Authorization: `Bearer ${conn.accessToken}` } });
+    const after = await fetch(`${sandbox.url}/services/data/v62.0/limits`, {
+      headers: { Authorization: `Bearer ${conn.accessToken}` },
+    });
     expect(after.status).toBe(401);
     expect(await after.json()).toEqual([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
   });

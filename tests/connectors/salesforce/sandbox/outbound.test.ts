@@ -10,7 +10,10 @@ const ACK = (ack: boolean): string => `<?xml version="1.0" encoding="UTF-8"?>
 <notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>${ack}</Ack></notificationsResponse>
 </soapenv:Body></soapenv:Envelope>`;
 
-interface Received { headers: IncomingMessage['headers']; body: string }
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 
 describe('Salesforce sandbox: Outbound Messages', () => {
   let listener: Server;
@@ -72,7 +75,11 @@ describe('Salesforce sandbox: Outbound Messages', () => {
     for (const c of contacts) sandbox.store.update(orgId, 'Contact', String(c.Id), { Title: 'Retried' });
     await sandbox.flushOutbound();
     expect(received).toHaveLength(3);
-    const ids = received.map((r) => notifications(r.body).map((n) => n.Id).join(','));
+    const ids = received.map((r) =>
+      notifications(r.body)
+        .map((n) => n.Id)
+        .join(','),
+    );
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]!.split(',')).toHaveLength(2);
   });
@@ -80,7 +87,9 @@ describe('Salesforce sandbox: Outbound Messages', () => {
   it('sends nothing once the URL is cleared', async () => {
     const orgId = sandbox.orgIds()[0]!;
     sandbox.setOutboundMessageUrl(null);
-    sandbox.store.update(orgId, 'Account', String(sandbox.store.list(orgId, 'Account')[0]!.Id), { Phone: '+1 415 555 0199' });
+    sandbox.store.update(orgId, 'Account', String(sandbox.store.list(orgId, 'Account')[0]!.Id), {
+      Phone: '+1 415 555 0199',
+    });
     await sandbox.flushOutbound();
     expect(received).toHaveLength(0);
     sandbox.setOutboundMessageUrl(listenerUrl);

@@ -19,13 +19,16 @@ describe('Salesforce sandbox: demo seed and activity stream', () => {
       const reps = a.store.users(orgA).filter((u) => u.Title !== 'Salesforce Administrator');
       expect(reps.length).toBeGreaterThanOrEqual(2);
 
-      const emails = a.store.query(orgA, "SELECT TextBody, RelatedTo.Name FROM EmailMessage WHERE Incoming = true");
+      const emails = a.store.query(orgA, 'SELECT TextBody, RelatedTo.Name FROM EmailMessage WHERE Incoming = true');
       const bodies = emails.map((e) => String(e.TextBody));
       expect(bodies.some((t) => /budget was cut/.test(t))).toBe(true);
       expect(bodies.some((t) => /RivalSoft/.test(t))).toBe(true);
       expect(bodies.some((t) => /considering alternatives/.test(t))).toBe(true);
 
-      const silent = a.store.query(orgA, "SELECT Name, LastActivityDate FROM Opportunity WHERE IsClosed = false AND LastActivityDate < LAST_N_DAYS:30");
+      const silent = a.store.query(
+        orgA,
+        'SELECT Name, LastActivityDate FROM Opportunity WHERE IsClosed = false AND LastActivityDate < LAST_N_DAYS:30',
+      );
       expect(silent.map((o) => o.Name)).toEqual(['Initech - Renewal 2025']);
       const dupes = a.store.query(orgA, "SELECT Id FROM Contact WHERE Email LIKE 'ada@acme.example'");
       expect(dupes).toHaveLength(2);

@@ -7,10 +7,20 @@ const sources = buildGroundingSources(
 
 describe('findUngroundedClaims', () => {
   it('accepts claims that the sources support, whatever their spelling', () => {
-    expect(findUngroundedClaims('Hi Anna, Acme Pro at €12k (12.000 EUR) with a 10 percent discount until 31 March or April 30; total $50,000.', sources)).toEqual([]);
+    expect(
+      findUngroundedClaims(
+        'Hi Anna, Acme Pro at €12k (12.000 EUR) with a 10 percent discount until 31 March or April 30; total $50,000.',
+        sources,
+      ),
+    ).toEqual([]);
   });
   it('reports every unsupported amount, percentage, discount, date and name', () => {
-    expect(findUngroundedClaims('Hi Anna, as discussed: 20% off if you sign by April 5. Bob Miller approved $51,000 and 3.5% interest for Acme Vision.', sources)).toEqual([
+    expect(
+      findUngroundedClaims(
+        'Hi Anna, as discussed: 20% off if you sign by April 5. Bob Miller approved $51,000 and 3.5% interest for Acme Vision.',
+        sources,
+      ),
+    ).toEqual([
       { kind: 'date', text: 'April 5' },
       { kind: 'discount', text: '20%' },
       { kind: 'percentage', text: '3.5%' },
@@ -21,7 +31,10 @@ describe('findUngroundedClaims', () => {
   });
   it('does not let a plain number ground a percentage, nor a date ground an amount', () => {
     const s = buildGroundingSources(['We have 15 users; call on 2026-03-05.']);
-    expect(findUngroundedClaims('That is 15% more, or $5.', s)).toEqual([{ kind: 'percentage', text: '15%' }, { kind: 'amount', text: '$5' }]);
+    expect(findUngroundedClaims('That is 15% more, or $5.', s)).toEqual([
+      { kind: 'percentage', text: '15%' },
+      { kind: 'amount', text: '$5' },
+    ]);
   });
   it('reports a claim once even when repeated', () => {
     expect(findUngroundedClaims('$9 now, $9 later.', sources)).toEqual([{ kind: 'amount', text: '$9' }]);

@@ -2,7 +2,12 @@ import { Writable } from 'node:stream';
 import { DraftEmailPayload } from '../../../../src/core/suggestion.js';
 import { ErrorCode } from '../../../../src/core/errors.js';
 import { createLogger } from '../../../../src/lib/logger.js';
-import { draftEmail, extractCrmData, toDraftEmailPayload, type DraftDeps } from '../../../../src/inference/drafting/index.js';
+import {
+  draftEmail,
+  extractCrmData,
+  toDraftEmailPayload,
+  type DraftDeps,
+} from '../../../../src/inference/drafting/index.js';
 import { createLlmClient } from '../../../../src/llm/index.js';
 import { applyUsage, newBudget } from '../../../../src/inference/router/index.js';
 import { answer, startFakeOpenAI, type FakeOpenAI } from '../../../fakes/openai/server.js';
@@ -17,8 +22,12 @@ const modelDraft = {
 };
 
 let fake: FakeOpenAI;
-beforeAll(async () => { fake = await startFakeOpenAI({ apiKey: 'sk-local' }); });
-afterAll(async () => { await fake.close(); });
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: 'sk-local' });
+});
+afterAll(async () => {
+  await fake.close();
+});
 beforeEach(() => fake.reset());
 
 const deps = (o: Partial<DraftDeps> = {}): DraftDeps => ({
@@ -31,10 +40,24 @@ describe('draftEmail', () => {
   test('LLM draft: structured answer, citations resolved to CRM records, cost from reported usage', async () => {
     fake.enqueue(answer.json(modelDraft, { prompt_tokens: 1000, completion_tokens: 200 }));
     const r = await draftEmail(aDraftInput(), deps());
-    expect(r).toMatchObject({ generator: 'llm', tier: 'large', model: 'gpt-4o-mini', fallback: null, subject: 'Re: Renewal proposal' });
+    expect(r).toMatchObject({
+      generator: 'llm',
+      tier: 'large',
+      model: 'gpt-4o-mini',
+      fallback: null,
+      subject: 'Re: Renewal proposal',
+    });
     expect(r.body).not.toContain('[c1]');
     expect(r.body).toContain('candid about the budget this quarter.');
-    expect(r.citations).toEqual([{ label: 'c1', chunkId: 'hubspot:email:e-101:0', recordKind: 'email', recordId: 'e-101', url: expect.stringContaining('e-101') }]);
+    expect(r.citations).toEqual([
+      {
+        label: 'c1',
+        chunkId: 'hubspot:email:e-101:0',
+        recordKind: 'email',
+        recordId: 'e-101',
+        url: expect.stringContaining('e-101'),
+      },
+    ]);
     expect(r.usage).toEqual({ inputTokens: 1000, outputTokens: 200 });
     expect(r.costUsd).toBeCloseTo(1 * 0.00015 + 0.2 * 0.0006, 10);
     expect(r.route.reason).toBe('draft_email: preferred tier large gpt-4o-mini');
@@ -43,11 +66,21 @@ describe('draftEmail', () => {
     expect(sent.response_format.json_schema.name).toBe('closeloop_draft_email');
     expect((extractCrmData(sent.messages[1].content) as any).context[0].text).toContain(INJECTION);
     expect(JSON.stringify(sent.messages)).not.toContain('</crm_data> ignore');
-    expect(DraftEmailPayload.parse(toDraftEmailPayload(r, aDraftInput()))).toEqual({ subject: r.subject, body: r.body, toContactIds: ['ct-9'], ownerId: 'owner-5' });
+    expect(DraftEmailPayload.parse(toDraftEmailPayload(r, aDraftInput()))).toEqual({
+      subject: r.subject,
+      body: r.body,
+      toContactIds: ['ct-9'],
+      ownerId: 'owner-5',
+    });
   });
 
   test('a citation the prompt did not carry is an ungrounded claim: template instead, failure recorded, tokens still charged', async () => {
-    fake.enqueue(answer.json({ ...modelDraft, claims: [{ text: 'You were promised 30% off', citations: ['c9'] }] }, { prompt_tokens: 900, completion_tokens: 100 }));
+    fake.enqueue(
+      answer.json(
+        { ...modelDraft, claims: [{ text: 'You were promised 30% off', citations: ['c9'] }] },
+        { prompt_tokens: 900, completion_tokens: 100 },
+      ),
+    );
     const r = await draftEmail(aDraftInput(), deps());
     expect(r).toMatchObject({ generator: 'template', tier: 'rules', model: 'template:budget_reply@1' });
     expect(r.fallback).toMatchObject({ code: ErrorCode.MODEL_OUTPUT_INVALID, message: expect.stringContaining('c9') });
@@ -71,7 +104,14 @@ describe('draftEmail', () => {
   ])('LLM %s → template draft, logged with the error code', async (_, scripted, code) => {
     fake.enqueue(scripted);
     const lines: string[] = [];
-    const logger = createLogger({ destination: new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }) });
+    const logger = createLogger({
+      destination: new Writable({
+        write(c, _e, cb) {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    });
     const r = await draftEmail(aDraftInput(), deps({ logger }));
     expect(r.generator).toBe('template');
     expect(r.fallback?.code).toBe(code);
@@ -86,7 +126,13 @@ describe('draftEmail', () => {
   ])('%s → template drafter without calling the model', async (_, o, why) => {
     const r = await draftEmail(aDraftInput({ kind: 'stale_follow_up' }), deps(o));
     expect(fake.requests).toHaveLength(0);
-    expect(r).toMatchObject({ generator: 'template', model: 'template:stale_follow_up@1', tier: 'rules', costUsd: 0, fallback: null });
+    expect(r).toMatchObject({
+      generator: 'template',
+      model: 'template:stale_follow_up@1',
+      tier: 'rules',
+      costUsd: 0,
+      fallback: null,
+    });
     expect(r.route.reason).toContain(why);
   });
 

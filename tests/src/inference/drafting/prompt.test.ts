@@ -1,5 +1,9 @@
 import {
-  buildDraftPrompt, DATA_CLOSE, DATA_OPEN, encodeCrmData, extractCrmData,
+  buildDraftPrompt,
+  DATA_CLOSE,
+  DATA_OPEN,
+  encodeCrmData,
+  extractCrmData,
 } from '../../../../src/inference/drafting/index.js';
 import { aChunk, aDraftInput, INJECTION } from './builders.js';
 
@@ -28,7 +32,12 @@ describe('draft prompt: CRM text is quoted data, never instructions', () => {
 
   test('the block decodes back to exactly the CRM text (escaped, not altered)', () => {
     const data = extractCrmData(user!.content) as any;
-    expect(data.context[0]).toEqual({ id: 'c1', kind: 'email', date: '2025-03-03T14:05:00.000Z', text: `Thanks for the proposal. ${INJECTION}` });
+    expect(data.context[0]).toEqual({
+      id: 'c1',
+      kind: 'email',
+      date: '2025-03-03T14:05:00.000Z',
+      text: `Thanks for the proposal. ${INJECTION}`,
+    });
     expect(data.context[1].id).toBe('c2');
     expect(data.contact).toEqual({ firstName: 'Ada', lastName: 'Lovelace', title: 'VP Operations' });
     expect(data.deal.name).toBe('Acme Platform Renewal');
@@ -38,7 +47,18 @@ describe('draft prompt: CRM text is quoted data, never instructions', () => {
     const start = user!.content.indexOf(DATA_OPEN);
     const end = user!.content.indexOf(DATA_CLOSE) + DATA_CLOSE.length;
     const outside = system!.content + user!.content.slice(0, start) + user!.content.slice(end);
-    for (const crm of ['Ada', 'Lovelace', 'Acme', 'Renewal proposal', 'CFO', '50%', 'references', '48000', 'e-101', 'hubspot']) {
+    for (const crm of [
+      'Ada',
+      'Lovelace',
+      'Acme',
+      'Renewal proposal',
+      'CFO',
+      '50%',
+      'references',
+      '48000',
+      'e-101',
+      'hubspot',
+    ]) {
       expect(outside).not.toContain(crm);
     }
   });

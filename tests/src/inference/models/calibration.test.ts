@@ -19,7 +19,10 @@ describe('calibrationReport (ECE, Brier, reliability bins on the validation slic
     const m = Float64Array.from([...Array(10).fill(-2), ...Array(10).fill(2)]);
     const y = Uint8Array.from([1, ...Array(9).fill(0), ...Array(10).fill(1)]);
     const r = calibrationReport(m, y, { a: 1, b: 0 });
-    expect(r.bins.map((b) => [b.n, b.observed])).toEqual([[10, 0.1], [10, 1]]);
+    expect(r.bins.map((b) => [b.n, b.observed])).toEqual([
+      [10, 0.1],
+      [10, 1],
+    ]);
     expect(r.ece).toBeCloseTo((Math.abs(0.1192 - 0.1) + Math.abs(0.8808 - 1)) / 2, 3);
   });
 

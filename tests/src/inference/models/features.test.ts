@@ -4,8 +4,13 @@ describe('automatic feature typing', () => {
   const table = {
     columns: ['id', 'tenure', 'total', 'contract', 'job', 'created', 'y'],
     rows: Array.from({ length: 200 }, (_, i) => [
-      `cust-${i}`, String(i % 40), i % 50 === 0 ? ' ' : (i * 3.5).toFixed(2), i % 3 === 0 ? 'Monthly' : 'Yearly',
-      i % 10 === 0 ? 'unknown' : i === 7 ? 'astronaut' : ['admin', 'services'][i % 2]!, `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, i % 2 ? 'yes' : 'no',
+      `cust-${i}`,
+      String(i % 40),
+      i % 50 === 0 ? ' ' : (i * 3.5).toFixed(2),
+      i % 3 === 0 ? 'Monthly' : 'Yearly',
+      i % 10 === 0 ? 'unknown' : i === 7 ? 'astronaut' : ['admin', 'services'][i % 2]!,
+      `2024-01-${String((i % 28) + 1).padStart(2, '0')}`,
+      i % 2 ? 'yes' : 'no',
     ]),
   };
   const schema = inferSchema(table, ['y'], { numericBins: 4, maxLevels: 30 });
@@ -29,7 +34,9 @@ describe('automatic feature typing', () => {
     expect(total).toMatchObject({ kind: 'numeric', hasMissing: true });
     const job = schema.columns.find((c) => c.name === 'job');
     expect(job).toMatchObject({ kind: 'categorical' });
-    expect(job && 'levels' in job ? job.levels : []).toEqual(expect.arrayContaining(['admin', 'services', '(missing)', '(other)']));
+    expect(job && 'levels' in job ? job.levels : []).toEqual(
+      expect.arrayContaining(['admin', 'services', '(missing)', '(other)']),
+    );
     expect(job && 'levels' in job ? job.levels : []).not.toContain('astronaut');
   });
 

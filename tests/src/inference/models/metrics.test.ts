@@ -1,4 +1,10 @@
-import { aucStandardError, logLoss, prAuc, precisionRecallF1, rocAuc } from '../../../../src/inference/models/metrics.js';
+import {
+  aucStandardError,
+  logLoss,
+  prAuc,
+  precisionRecallF1,
+  rocAuc,
+} from '../../../../src/inference/models/metrics.js';
 
 describe('rocAuc', () => {
   it('matches a hand count of correctly ordered pairs', () => {

@@ -1,4 +1,11 @@
-import { DEFAULT_L2, ScoringModel, chooseL2, sliceIsInformative, trainScoringModel, type Algorithm } from '../../../../src/inference/models/scoring-model.js';
+import {
+  DEFAULT_L2,
+  ScoringModel,
+  chooseL2,
+  sliceIsInformative,
+  trainScoringModel,
+  type Algorithm,
+} from '../../../../src/inference/models/scoring-model.js';
 import { rocAuc } from '../../../../src/inference/models/metrics.js';
 import { syntheticLeads } from '../../../../src/inference/models/synthetic.js';
 import type { Table } from '../../../../src/inference/models/table.js';
@@ -86,7 +93,11 @@ describe('selection rules', () => {
   const y = Uint8Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0)); // 200 positives, 800 negatives
 
   it('chooseL2 takes the best strength on an informative slice, the default on a near-chance one', () => {
-    const path = (a: number, b: number, c: number) => [{ l2: 0.1, auc: a }, { l2: DEFAULT_L2, auc: b }, { l2: 1e-4, auc: c }];
+    const path = (a: number, b: number, c: number) => [
+      { l2: 0.1, auc: a },
+      { l2: DEFAULT_L2, auc: b },
+      { l2: 1e-4, auc: c },
+    ];
     expect(chooseL2(path(0.8, 0.78, 0.79), y).l2).toBe(0.1);
     expect(chooseL2(path(0.78, 0.78, 0.8), y).l2).toBe(1e-4);
     expect(chooseL2(path(0.8, 0.8, 0.80005), y).l2).toBe(0.1); // a tie keeps the stronger penalty

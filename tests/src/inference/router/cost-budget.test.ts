@@ -1,6 +1,17 @@
 import {
-  applyUsage, checkBudget, costUsd, DEFAULT_PRICES, estimateMessageTokens, estimateTokens, newBudget, nextPeriodStart, priceOf,
-  recordCost, rollBudget, sumCosts, UNKNOWN_MODEL_PRICE,
+  applyUsage,
+  checkBudget,
+  costUsd,
+  DEFAULT_PRICES,
+  estimateMessageTokens,
+  estimateTokens,
+  newBudget,
+  nextPeriodStart,
+  priceOf,
+  recordCost,
+  rollBudget,
+  sumCosts,
+  UNKNOWN_MODEL_PRICE,
 } from '../../../../src/inference/router/index.js';
 
 describe('cost model', () => {
@@ -23,16 +34,29 @@ describe('cost model', () => {
 
   test('an unknown large model is priced conservatively and flagged; a configured table prices self-hosted models at 0', () => {
     expect(priceOf('llama3.1:8b')).toEqual({ price: UNKNOWN_MODEL_PRICE, known: false });
-    expect(recordCost({ model: 'llama3.1:8b', tier: 'large', inputTokens: 1000, outputTokens: 0 })).toMatchObject({ usd: 0.0025, priceKnown: false });
+    expect(recordCost({ model: 'llama3.1:8b', tier: 'large', inputTokens: 1000, outputTokens: 0 })).toMatchObject({
+      usd: 0.0025,
+      priceKnown: false,
+    });
     const prices = { ...DEFAULT_PRICES, 'llama3.1:8b': { inputPer1k: 0, outputPer1k: 0 } };
-    expect(recordCost({ model: 'llama3.1:8b', tier: 'large', inputTokens: 1000, outputTokens: 50 }, prices)).toMatchObject({ usd: 0, priceKnown: true });
+    expect(
+      recordCost({ model: 'llama3.1:8b', tier: 'large', inputTokens: 1000, outputTokens: 50 }, prices),
+    ).toMatchObject({ usd: 0, priceKnown: true });
   });
 
   test('recordCost produces the line stored with a suggestion', () => {
     expect(recordCost({ model: 'gpt-4o-mini', tier: 'large', inputTokens: 58, outputTokens: 41 })).toEqual({
-      model: 'gpt-4o-mini', tier: 'large', inputTokens: 58, outputTokens: 41, usd: 0.0000333, priceKnown: true,
+      model: 'gpt-4o-mini',
+      tier: 'large',
+      inputTokens: 58,
+      outputTokens: 41,
+      usd: 0.0000333,
+      priceKnown: true,
     });
-    const lines = [recordCost({ model: 'gpt-4o-mini', tier: 'large', inputTokens: 1000, outputTokens: 0 }), recordCost({ model: 't', tier: 'rules', inputTokens: 0, outputTokens: 0 })];
+    const lines = [
+      recordCost({ model: 'gpt-4o-mini', tier: 'large', inputTokens: 1000, outputTokens: 0 }),
+      recordCost({ model: 't', tier: 'rules', inputTokens: 0, outputTokens: 0 }),
+    ];
     expect(sumCosts(lines)).toEqual({ inputTokens: 1000, outputTokens: 0, usd: 0.00015 });
   });
 

@@ -2,7 +2,14 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../../../src/lib/logger.js';
 import { ErrorCode } from '../../../../src/core/errors.js';
 import {
-  budgetExceeded, logRoute, newBudget, route, TASK_KINDS, TASK_POLICIES, type RouterState, type TaskKind,
+  budgetExceeded,
+  logRoute,
+  newBudget,
+  route,
+  TASK_KINDS,
+  TASK_POLICIES,
+  type RouterState,
+  type TaskKind,
 } from '../../../../src/inference/router/index.js';
 import { COLD_START_MODEL } from '../../../../src/inference/models/cold-start.js';
 import { LEXICON_MODEL } from '../../../../src/inference/signals/index.js';
@@ -16,7 +23,8 @@ const aState = (o: Partial<RouterState> = {}): RouterState => ({
   localOnly: false,
   ...o,
 });
-const spent = (o: Partial<RouterState> = {}) => aState({ budget: { ...newBudget(NOW, { usdLimit: 50 }), usdUsed: 50 }, ...o });
+const spent = (o: Partial<RouterState> = {}) =>
+  aState({ budget: { ...newBudget(NOW, { usdLimit: 50 }), usdUsed: 50 }, ...o });
 
 describe('route: the policy table, one row per task kind', () => {
   test('every task kind has a policy whose preferred tier serves it when everything is available', () => {
@@ -51,7 +59,14 @@ describe('route: the policy table, one row per task kind', () => {
 
 describe('route: escalation on small-model confidence', () => {
   test('below the threshold goes to the large model, with cost and reason', () => {
-    const d = route({ task: 'categorize_lead', inputTokens: 800, firstAnswer: { tier: 'small', model: 'small:categorize_lead@3', confidence: 0.41 } }, aState());
+    const d = route(
+      {
+        task: 'categorize_lead',
+        inputTokens: 800,
+        firstAnswer: { tier: 'small', model: 'small:categorize_lead@3', confidence: 0.41 },
+      },
+      aState(),
+    );
     expect(d).toMatchObject({ tier: 'large', model: 'gpt-4o-mini', escalated: true });
     expect(d.reason).toBe('categorize_lead: escalate to large gpt-4o-mini (small confidence 0.41 < 0.6)');
     // 800 in + 200 out at gpt-4o-mini prices
@@ -65,12 +80,18 @@ describe('route: escalation on small-model confidence', () => {
   });
 
   test('a rules-tier first answer escalates the same way (small model not trained yet)', () => {
-    const d = route({ task: 'churn_risk', firstAnswer: { tier: 'rules', model: 'rules:churn-heuristics@1', confidence: 0.3 } }, aState({ smallModels: {} }));
+    const d = route(
+      { task: 'churn_risk', firstAnswer: { tier: 'rules', model: 'rules:churn-heuristics@1', confidence: 0.3 } },
+      aState({ smallModels: {} }),
+    );
     expect(d).toMatchObject({ tier: 'large', escalated: true });
   });
 
   test('tasks that never escalate keep the small answer however unsure', () => {
-    const d = route({ task: 'score_deal', firstAnswer: { tier: 'small', model: 'gbdt@2', confidence: 0.05 } }, aState());
+    const d = route(
+      { task: 'score_deal', firstAnswer: { tier: 'small', model: 'gbdt@2', confidence: 0.05 } },
+      aState(),
+    );
     expect(d).toMatchObject({ tier: 'small', escalated: false });
     expect(d.reason).toContain('never escalates');
   });
@@ -96,7 +117,9 @@ describe('route: budget exhausted → only small and rules tiers run', () => {
   test('draft_email falls back to the template drafter, next_step to the small model', () => {
     const d = route({ task: 'draft_email' }, spent());
     expect(d).toMatchObject({ tier: 'rules', model: 'template:draft-email@1', estimatedCostUsd: 0 });
-    expect(d.reason).toMatch(/^draft_email: fallback rules template:draft-email@1 after large: monthly budget exhausted \(\$50 of \$50 used in 2025-06\)$/);
+    expect(d.reason).toMatch(
+      /^draft_email: fallback rules template:draft-email@1 after large: monthly budget exhausted \(\$50 of \$50 used in 2025-06\)$/,
+    );
     expect(route({ task: 'next_step' }, spent())).toMatchObject({ tier: 'small', model: trained.next_step });
   });
 
@@ -111,7 +134,10 @@ describe('route: budget exhausted → only small and rules tiers run', () => {
   });
 
   test('the token limit counts too', () => {
-    const d = route({ task: 'draft_email' }, aState({ budget: { ...newBudget(NOW, { tokenLimit: 1000 }), tokensUsed: 1000 } }));
+    const d = route(
+      { task: 'draft_email' },
+      aState({ budget: { ...newBudget(NOW, { tokenLimit: 1000 }), tokensUsed: 1000 } }),
+    );
     expect(d.tier).toBe('rules');
     expect(d.reason).toContain('monthly token budget exhausted');
   });
@@ -147,11 +173,19 @@ describe('route: tier unavailable → declared fallback', () => {
   });
 
   test('small model not trained yet → cold start rules for scores, lexicon for signals', () => {
-    expect(route({ task: 'score_deal' }, aState({ smallModels: {} }))).toMatchObject({ tier: 'rules', model: COLD_START_MODEL });
-    expect(route({ task: 'score_lead' }, aState({ smallModels: {} }))).toMatchObject({ tier: 'rules', model: COLD_START_MODEL });
+    expect(route({ task: 'score_deal' }, aState({ smallModels: {} }))).toMatchObject({
+      tier: 'rules',
+      model: COLD_START_MODEL,
+    });
+    expect(route({ task: 'score_lead' }, aState({ smallModels: {} }))).toMatchObject({
+      tier: 'rules',
+      model: COLD_START_MODEL,
+    });
     const sig = route({ task: 'extract_signals' }, aState({ smallModels: {} }));
     expect(sig).toMatchObject({ tier: 'rules', model: LEXICON_MODEL });
-    expect(sig.reason).toBe(`extract_signals: fallback rules ${LEXICON_MODEL} after small: no small model trained for extract_signals`);
+    expect(sig.reason).toBe(
+      `extract_signals: fallback rules ${LEXICON_MODEL} after small: no small model trained for extract_signals`,
+    );
   });
 
   test('next_step walks large → small → rules', () => {
@@ -162,25 +196,44 @@ describe('route: tier unavailable → declared fallback', () => {
   });
 
   test('the policy table can be overridden as data', () => {
-    const policies = { ...TASK_POLICIES, summarize: { ...TASK_POLICIES.summarize, fallback: ['rules'] as const, rulesModel: 'rules:extractive@1' } };
-    expect(route({ task: 'summarize' }, aState({ localOnly: true, policies }))).toMatchObject({ tier: 'rules', model: 'rules:extractive@1' });
+    const policies = {
+      ...TASK_POLICIES,
+      summarize: { ...TASK_POLICIES.summarize, fallback: ['rules'] as const, rulesModel: 'rules:extractive@1' },
+    };
+    expect(route({ task: 'summarize' }, aState({ localOnly: true, policies }))).toMatchObject({
+      tier: 'rules',
+      model: 'rules:extractive@1',
+    });
   });
 });
 
 describe('route is pure and logged with its reason', () => {
   test('same input, same decision', () => {
     const s = aState();
-    expect(route({ task: 'churn_risk', inputTokens: 10 }, s)).toEqual(route({ task: 'churn_risk', inputTokens: 10 }, s));
+    expect(route({ task: 'churn_risk', inputTokens: 10 }, s)).toEqual(
+      route({ task: 'churn_risk', inputTokens: 10 }, s),
+    );
   });
 
   test('logRoute writes one structured line with task, tier, model and reason', () => {
     const lines: string[] = [];
-    const dest = new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } });
+    const dest = new Writable({
+      write(c, _e, cb) {
+        lines.push(String(c));
+        cb();
+      },
+    });
     const logger = createLogger({ destination: dest });
     const d = route({ task: 'draft_email' }, aState({ localOnly: true }));
     logRoute(logger, d, { tenantId: 't1' });
     const rec = JSON.parse(lines[0]!);
-    expect(rec).toMatchObject({ msg: 'inference route', task: 'draft_email', tier: 'rules', model: 'template:draft-email@1', tenantId: 't1' });
+    expect(rec).toMatchObject({
+      msg: 'inference route',
+      task: 'draft_email',
+      tier: 'rules',
+      model: 'template:draft-email@1',
+      tenantId: 't1',
+    });
     expect(rec.reason).toContain('local-only mode');
   });
 });

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { deniedTypes, extractSignals, shippedSignalModels, SIGNAL_TYPES, trainTextClassifier, type SignalType } from '../../../../src/inference/signals/index.js';
+import {
+  deniedTypes,
+  extractSignals,
+  shippedSignalModels,
+  SIGNAL_TYPES,
+  trainTextClassifier,
+  type SignalType,
+} from '../../../../src/inference/signals/index.js';
 import { scoreSignals } from '../../../../src/inference/signals/evaluate.js';
 
 const asks = (t: string) => extractSignals(t).filter((s) => s.type === 'explicit_ask');
@@ -17,15 +24,26 @@ describe('learned signals in production (shipped models, lexicon as explanation 
   });
 
   it('catches a follow-up question the lexicon misses, and not a courtesy offer the lexicon fires on', () => {
-    expect(extractSignals('Any update on the contract?', { detector: 'lexicon' }).map((s) => s.type)).not.toContain('explicit_ask');
+    expect(extractSignals('Any update on the contract?', { detector: 'lexicon' }).map((s) => s.type)).not.toContain(
+      'explicit_ask',
+    );
     const hit = asks('Any update on the contract?');
     expect(hit).toHaveLength(1);
     expect(hit[0]!.model).toMatch(/^signals-tfidf-logreg-v2:signals-v2@/);
-    expect(extractSignals('Let me know if you have any questions.', { detector: 'lexicon' }).map((s) => s.type)).not.toContain('explicit_ask');
-    for (const t of ['Let me know if you have any questions.', 'Feel free to reach out if you need anything else.', "If you have any questions, don't hesitate to call me."]) expect(asks(t)).toEqual([]);
+    expect(
+      extractSignals('Let me know if you have any questions.', { detector: 'lexicon' }).map((s) => s.type),
+    ).not.toContain('explicit_ask');
+    for (const t of [
+      'Let me know if you have any questions.',
+      'Feel free to reach out if you need anything else.',
+      "If you have any questions, don't hesitate to call me.",
+    ])
+      expect(asks(t)).toEqual([]);
     // A concrete condition keeps the ask; an ask after a courtesy clause is not denied (the model decides).
     expect(asks('Please let me know if Tuesday at 3pm works for you.')).toHaveLength(1);
-    expect(deniedTypes('If you have any questions, please send them with the signed order form.').has('explicit_ask')).toBe(false);
+    expect(
+      deniedTypes('If you have any questions, please send them with the signed order form.').has('explicit_ask'),
+    ).toBe(false);
     expect(deniedTypes('If you have any questions, please send them with the signed order form.').size).toBe(0);
   });
 
@@ -39,15 +57,31 @@ describe('learned signals in production (shipped models, lexicon as explanation 
   });
 
   it('uses a tenant model in place of the shipped one for its type', () => {
-    const texts = Array.from({ length: 6 }, () => ['Widgets please.', 'Widgets now.', 'More widgets.', 'Nice weather.', 'See you soon.', 'Good game.']).flat();
-    const tenant = trainTextClassifier(texts, texts.map((t) => (t.includes('idget') ? 1 : 0)), { label: 'competitor' }).model;
-    const s = extractSignals('More widgets.', { classifiers: { competitor: tenant } }).find((x) => x.type === 'competitor');
+    const texts = Array.from({ length: 6 }, () => [
+      'Widgets please.',
+      'Widgets now.',
+      'More widgets.',
+      'Nice weather.',
+      'See you soon.',
+      'Good game.',
+    ]).flat();
+    const tenant = trainTextClassifier(
+      texts,
+      texts.map((t) => (t.includes('idget') ? 1 : 0)),
+      { label: 'competitor' },
+    ).model;
+    const s = extractSignals('More widgets.', { classifiers: { competitor: tenant } }).find(
+      (x) => x.type === 'competitor',
+    );
     expect(s?.model).toMatch(/:tenant$/);
   });
 
   it('beats the lexicon on the held-out sales sentences written before tuning (tests/fixtures/signals)', () => {
-    const rows = (parse(readFileSync(new URL('../../../fixtures/signals/sales-sentences.csv', import.meta.url), 'utf8'), { columns: true }) as { text: string; signals: string }[])
-      .map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
+    const rows = (
+      parse(readFileSync(new URL('../../../fixtures/signals/sales-sentences.csv', import.meta.url), 'utf8'), {
+        columns: true,
+      }) as { text: string; signals: string }[]
+    ).map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
     expect(rows.length).toBeGreaterThanOrEqual(200);
     const learned = scoreSignals(rows, 'learned');
     const lexicon = scoreSignals(rows, 'lexicon');

@@ -1,10 +1,18 @@
-import { extractSignals as extractAny, splitSentences, type ExtractOptions, type Signal, type SignalType } from '../../../../src/inference/signals/index.js';
+import {
+  extractSignals as extractAny,
+  splitSentences,
+  type ExtractOptions,
+  type Signal,
+  type SignalType,
+} from '../../../../src/inference/signals/index.js';
 
 // The hand-written lexicon (day-one detector, fallback and explanation of the learned models): tested alone here.
-const extractSignals = (text: string, opts: ExtractOptions = {}): Signal[] => extractAny(text, { detector: 'lexicon', ...opts });
+const extractSignals = (text: string, opts: ExtractOptions = {}): Signal[] =>
+  extractAny(text, { detector: 'lexicon', ...opts });
 
 const types = (text: string): SignalType[] => extractSignals(text).map((s) => s.type);
-const spanMatches = (text: string, s: Signal) => expect(text.slice(s.evidence.start, s.evidence.end)).toBe(s.evidence.quote);
+const spanMatches = (text: string, s: Signal) =>
+  expect(text.slice(s.evidence.start, s.evidence.end)).toBe(s.evidence.quote);
 
 describe('budget_constraint', () => {
   it.each([
@@ -48,7 +56,9 @@ describe('other signal types', () => {
     spanMatches(text, s);
   });
   it('finds tenant-configured competitor names', () => {
-    expect(extractSignals('Acme quoted us less.', { competitors: ['Acme'] }).map((s) => s.type)).toContain('competitor');
+    expect(extractSignals('Acme quoted us less.', { competitors: ['Acme'] }).map((s) => s.type)).toContain(
+      'competitor',
+    );
     expect(types('Acme quoted us less.')).not.toContain('competitor');
   });
   it('finds explicit asks', () => {
@@ -65,7 +75,9 @@ describe('other signal types', () => {
     expect(types('We were not disappointed at all.')).not.toContain('negative_sentiment');
   });
   it('finds timeline and decision maker', () => {
-    expect(types('Our CFO needs to sign off before the end of the quarter.')).toEqual(expect.arrayContaining(['timeline', 'decision_maker']));
+    expect(types('Our CFO needs to sign off before the end of the quarter.')).toEqual(
+      expect.arrayContaining(['timeline', 'decision_maker']),
+    );
     expect(types('We need to go live by March 1st.')).toContain('timeline');
     expect(types('There is no deadline on our side.')).not.toContain('timeline');
   });

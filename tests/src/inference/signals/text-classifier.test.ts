@@ -1,7 +1,25 @@
 import { extractSignals, TextClassifier, trainTextClassifier } from '../../../../src/inference/signals/index.js';
 
-const asks = ['Please send the contract.', 'Can you call me tomorrow?', 'Could you share the deck?', 'Please confirm the time.', 'Let me know your availability.', 'Would you review the draft?', 'Please forward the invoice.', 'Can you book a room?'];
-const other = ['Thanks for the call.', 'The weather was lovely.', 'We had a good quarter.', 'Our office moved.', 'The team enjoyed lunch.', 'That was a fun event.', 'I was out last week.', 'Great meeting you.'];
+const asks = [
+  'Please send the contract.',
+  'Can you call me tomorrow?',
+  'Could you share the deck?',
+  'Please confirm the time.',
+  'Let me know your availability.',
+  'Would you review the draft?',
+  'Please forward the invoice.',
+  'Can you book a room?',
+];
+const other = [
+  'Thanks for the call.',
+  'The weather was lovely.',
+  'We had a good quarter.',
+  'Our office moved.',
+  'The team enjoyed lunch.',
+  'That was a fun event.',
+  'I was out last week.',
+  'Great meeting you.',
+];
 const texts = Array.from({ length: 8 }, () => [...asks, ...other]).flat();
 const labels = texts.map((t) => (asks.includes(t) ? 1 : 0));
 
@@ -20,18 +38,28 @@ describe('trainTextClassifier', () => {
 
   it('round-trips through JSON with identical probabilities', () => {
     const loaded = TextClassifier.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
-    for (const t of ['Please send it.', 'Nice weather.', 'Can you call?']) expect(loaded.probability(t)).toBeCloseTo(model.probability(t), 6);
+    for (const t of ['Please send it.', 'Nice weather.', 'Can you call?'])
+      expect(loaded.probability(t)).toBeCloseTo(model.probability(t), 6);
     expect(loaded.threshold).toBe(model.threshold);
   });
 
   it('plugs into extractSignals, which still honours explicit denials', () => {
     const budget = trainTextClassifier(
-      Array.from({ length: 4 }, () => ['Budget is a problem.', 'The budget is tight.', 'Budget cuts hit us.', 'We like the product.', 'See you Monday.', 'Thanks again.']).flat(),
+      Array.from({ length: 4 }, () => [
+        'Budget is a problem.',
+        'The budget is tight.',
+        'Budget cuts hit us.',
+        'We like the product.',
+        'See you Monday.',
+        'Thanks again.',
+      ]).flat(),
       Array.from({ length: 4 }, () => [1, 1, 1, 0, 0, 0]).flat(),
     ).model;
     const found = extractSignals('Budget is not a problem.', { classifiers: { budget_constraint: budget } });
     expect(found.map((s) => s.type)).not.toContain('budget_constraint');
-    const hit = extractSignals('Budget cuts again this year, sadly', { classifiers: { budget_constraint: budget } }).find((s) => s.type === 'budget_constraint');
+    const hit = extractSignals('Budget cuts again this year, sadly', {
+      classifiers: { budget_constraint: budget },
+    }).find((s) => s.type === 'budget_constraint');
     expect(hit).toBeDefined();
   });
 

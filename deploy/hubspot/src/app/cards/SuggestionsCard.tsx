@@ -1,25 +1,54 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import {
-  Button, ButtonRow, Divider, EmptyState, ErrorState, Flex, Heading, Link, List, LoadingSpinner, Tag, Text, Tile,
-  useExtensionActions, useExtensionContext,
+  Button,
+  ButtonRow,
+  Divider,
+  EmptyState,
+  ErrorState,
+  Flex,
+  Heading,
+  Link,
+  List,
+  LoadingSpinner,
+  Tag,
+  Text,
+  Tile,
+  useExtensionActions,
+  useExtensionContext,
 } from '@hubspot/ui-extensions';
 import { listSuggestions, sendFeedback, type CardAction, type CardSuggestion, type Fetcher } from './closeloop-api';
 
 const TYPE_LABEL: Record<string, string> = {
-  stale_deal_follow_up: 'Follow-up', budget_risk: 'Budget risk', churn_risk: 'Churn risk', no_next_step: 'No next step',
-  competitor_mention: 'Competitor', duplicate_record: 'Possible duplicate', draft_email: 'Draft email',
+  stale_deal_follow_up: 'Follow-up',
+  budget_risk: 'Budget risk',
+  churn_risk: 'Churn risk',
+  no_next_step: 'No next step',
+  competitor_mention: 'Competitor',
+  duplicate_record: 'Possible duplicate',
+  draft_email: 'Draft email',
 };
 const ACTION_LABEL: Record<CardAction, string> = { useful: 'Useful', not_useful: 'Not useful', done: 'Done' };
 
-type State = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; suggestions: CardSuggestion[] };
+type State =
+  { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; suggestions: CardSuggestion[] };
 
-function SuggestionTile({ s, busy, onAction }: { s: CardSuggestion; busy: boolean; onAction: (a: CardAction) => void }) {
+function SuggestionTile({
+  s,
+  busy,
+  onAction,
+}: {
+  s: CardSuggestion;
+  busy: boolean;
+  onAction: (a: CardAction) => void;
+}) {
   const markedUseful = s.feedback.includes('useful');
   return (
     <Tile testId={`suggestion-${s.id}`}>
       <Flex direction="column" gap="xs">
         <Flex direction="row" gap="xs" align="center">
-          <Tag variant={s.type === 'budget_risk' || s.type === 'churn_risk' ? 'warning' : 'default'}>{TYPE_LABEL[s.type] ?? s.type}</Tag>
+          <Tag variant={s.type === 'budget_risk' || s.type === 'churn_risk' ? 'warning' : 'default'}>
+            {TYPE_LABEL[s.type] ?? s.type}
+          </Tag>
           {s.dueAt ? <Text variant="microcopy">Due {s.dueAt.slice(0, 10)}</Text> : null}
         </Flex>
         <Heading>{s.title}</Heading>
@@ -30,7 +59,12 @@ function SuggestionTile({ s, busy, onAction }: { s: CardSuggestion; busy: boolea
             <List variant="unordered-styled">
               {s.evidence.map((e) => (
                 <Text key={`${e.recordKind}:${e.externalId}:${e.quote}`} testId={`evidence-${s.id}`}>
-                  “{e.quote}” {e.url ? <Link href={{ url: e.url, external: true }}>{`${e.recordKind} ${e.externalId}`}</Link> : `(${e.recordKind} ${e.externalId})`}
+                  “{e.quote}”{' '}
+                  {e.url ? (
+                    <Link href={{ url: e.url, external: true }}>{`${e.recordKind} ${e.externalId}`}</Link>
+                  ) : (
+                    `(${e.recordKind} ${e.externalId})`
+                  )}
                 </Text>
               ))}
             </List>
@@ -40,11 +74,33 @@ function SuggestionTile({ s, busy, onAction }: { s: CardSuggestion; busy: boolea
           {`${s.explanation.model} · ${s.explanation.tier} · confidence ${Math.round(s.explanation.confidence * 100)}%`}
         </Text>
         <ButtonRow>
-          <Button testId={`useful-${s.id}`} size="sm" variant="primary" disabled={busy || markedUseful} onClick={() => onAction('useful')}>
+          <Button
+            testId={`useful-${s.id}`}
+            size="sm"
+            variant="primary"
+            disabled={busy || markedUseful}
+            onClick={() => onAction('useful')}
+          >
             {markedUseful ? 'Marked useful' : ACTION_LABEL.useful}
           </Button>
-          <Button testId={`not_useful-${s.id}`} size="sm" variant="secondary" disabled={busy} onClick={() => onAction('not_useful')}>{ACTION_LABEL.not_useful}</Button>
-          <Button testId={`done-${s.id}`} size="sm" variant="secondary" disabled={busy} onClick={() => onAction('done')}>{ACTION_LABEL.done}</Button>
+          <Button
+            testId={`not_useful-${s.id}`}
+            size="sm"
+            variant="secondary"
+            disabled={busy}
+            onClick={() => onAction('not_useful')}
+          >
+            {ACTION_LABEL.not_useful}
+          </Button>
+          <Button
+            testId={`done-${s.id}`}
+            size="sm"
+            variant="secondary"
+            disabled={busy}
+            onClick={() => onAction('done')}
+          >
+            {ACTION_LABEL.done}
+          </Button>
         </ButtonRow>
       </Flex>
     </Tile>
@@ -77,14 +133,20 @@ export function SuggestionsCard({ fetcher }: { fetcher: Fetcher }) {
       .then(() => {
         setState((st) => {
           if (st.phase !== 'ready') return st;
-          const rest = action === 'useful'
-            ? st.suggestions.map((x) => (x.id === s.id ? { ...x, feedback: [...x.feedback, 'useful' as const] } : x))
-            : st.suggestions.filter((x) => x.id !== s.id);
+          const rest =
+            action === 'useful'
+              ? st.suggestions.map((x) => (x.id === s.id ? { ...x, feedback: [...x.feedback, 'useful' as const] } : x))
+              : st.suggestions.filter((x) => x.id !== s.id);
           return { phase: 'ready', suggestions: rest };
         });
-        actions.addAlert({ type: 'success', message: action === 'done' ? 'Marked done. Thanks!' : 'Thanks, closeloop will learn from this.' });
+        actions.addAlert({
+          type: 'success',
+          message: action === 'done' ? 'Marked done. Thanks!' : 'Thanks, closeloop will learn from this.',
+        });
       })
-      .catch((e: Error) => actions.addAlert({ type: 'danger', message: `closeloop could not record that: ${e.message}` }))
+      .catch((e: Error) =>
+        actions.addAlert({ type: 'danger', message: `closeloop could not record that: ${e.message}` }),
+      )
       .finally(() => setBusy(null));
   };
 
@@ -93,7 +155,9 @@ export function SuggestionsCard({ fetcher }: { fetcher: Fetcher }) {
     return (
       <ErrorState title="closeloop is not reachable">
         <Text>{state.message}</Text>
-        <Button testId="retry" onClick={load}>Try again</Button>
+        <Button testId="retry" onClick={load}>
+          Try again
+        </Button>
       </ErrorState>
     );
   }
