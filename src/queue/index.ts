@@ -3,6 +3,7 @@ import { PgBoss, fromPglite, type Db as Db_, type Job } from 'pg-boss';
 import { withLogContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
 import type { Db, Queryable } from '../store/db.js';
+import { listenWithReconnect } from '../store/wakeup.js';
 
 /**
  * Durable work on the same database as everything else (pg-boss). Jobs survive restarts and kill -9:
@@ -267,58 +268,19 @@ function pooledWithListener(url: string, listenUrl: string, max: number): { db: 
   const db: Db_ = {
     executeSql: (text, values) => pool.query(text, values as any[]),
     async listen(channel, onNotification, onReconnect) {
-      let closed = false;
-      let client: pg.Client | null = null;
-      let timer: NodeJS.Timeout | null = null;
-      let attempt = 0;
-      const connect = async (): Promise<void> => {
-        const c = new pg.Client({ connectionString: listenUrl, keepAlive: true });
-        c.on('notification', (m) => {
-          if (m.payload !== undefined) onNotification(m.payload);
-        });
-        c.on('error', () => drop(c));
-        c.on('end', () => drop(c));
-        client = c;
-        try {
-          await c.connect();
-          await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
-        } catch (e) {
-          c.removeAllListeners();
-          await c.end().catch(() => undefined);
-          if (client === c) client = null;
-          throw e;
-        }
-        attempt = 0;
-        onReconnect();
-      };
-      const retry = () => {
-        if (closed || timer) return;
-        timer = setTimeout(
-          () => {
-            timer = null;
-            connect().catch(retry);
-          },
-          Math.min(30_000, 1000 * 2 ** Math.min(attempt++, 5)),
-        );
-      };
-      const drop = (c: pg.Client) => {
-        if (closed || client !== c) return;
-        client = null;
-        c.removeAllListeners();
-        c.end().catch(() => undefined);
-        retry();
-      };
-      await connect();
-      return {
-        close: async () => {
-          closed = true;
-          if (timer) clearTimeout(timer);
-          const c = client;
-          client = null;
-          c?.removeAllListeners();
-          await c?.end().catch(() => undefined);
+      const l = listenWithReconnect(listenUrl, channel, {
+        onNotification: (payload) => {
+          if (payload !== undefined) onNotification(payload);
         },
-      };
+        onConnected: onReconnect,
+      });
+      try {
+        await l.ready;
+      } catch (e) {
+        await l.close();
+        throw e;
+      }
+      return { close: l.close };
     },
   };
   return { db, close: () => pool.end() };

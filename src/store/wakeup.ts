@@ -71,7 +71,12 @@ export function createWakeup(db: Pick<Db, 'engine' | 'query'>, o: WakeupOptions)
     subscribe(fn) {
       subscribers.add(fn);
       if (remote && o.listenUrl && !listener && !closed)
-        listener = listen(o.listenUrl, o.channel, wakeLocal, o.onError);
+        // Anything sent while we were not listening is found by the wake-up on (re)connection (and by the poll).
+        listener = listenWithReconnect(o.listenUrl, o.channel, {
+          onNotification: () => wakeLocal(),
+          onConnected: wakeLocal,
+          onError: o.onError,
+        });
       return () => {
         subscribers.delete(fn);
       };
@@ -84,20 +89,30 @@ export function createWakeup(db: Pick<Db, 'engine' | 'query'>, o: WakeupOptions)
   };
 }
 
-/** LISTEN on a session connection of its own, reconnecting with backoff; each notification calls `onWake`. */
-function listen(
+/** What a LISTEN session reports: each notification, each (re)connection, each failed attempt. */
+export interface ListenHandlers {
+  onNotification(payload: string | undefined): void;
+  /** After every successful LISTEN, the first one too: anything sent while not listening is to be looked for. */
+  onConnected(): void;
+  onError?(err: unknown): void;
+}
+
+/**
+ * LISTEN on a session connection of its own, reconnecting with backoff (0.5 s doubling to 30 s). `ready` settles
+ * with the first attempt (it rejects when that one fails; the retries go on until `close`).
+ */
+export function listenWithReconnect(
   url: string,
   channel: string,
-  onWake: () => void,
-  onError?: (err: unknown) => void,
-): { close(): Promise<void> } {
+  h: ListenHandlers,
+): { ready: Promise<void>; close(): Promise<void> } {
   let closed = false;
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
   let attempt = 0;
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url, keepAlive: true });
-    c.on('notification', () => onWake());
+    c.on('notification', (m) => h.onNotification(m.payload));
     c.on('error', () => drop(c));
     c.on('end', () => drop(c));
     client = c;
@@ -111,11 +126,10 @@ function listen(
       throw e;
     }
     attempt = 0;
-    // Anything sent while we were not listening is found by this wake-up (and by the poll).
-    onWake();
+    h.onConnected();
   };
   const retry = (err?: unknown) => {
-    if (err) onError?.(err);
+    if (err) h.onError?.(err);
     if (closed || timer) return;
     timer = setTimeout(
       () => {
@@ -132,8 +146,10 @@ function listen(
     c.end().catch(() => undefined);
     retry();
   };
-  connect().catch(retry);
+  const ready = connect();
+  ready.catch(retry);
   return {
+    ready,
     close: async () => {
       closed = true;
       if (timer) clearTimeout(timer);

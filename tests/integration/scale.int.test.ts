@@ -159,9 +159,26 @@ interface Proc {
 
     await waitFor(
       () => deals.every((d) => budgetTasks(d).length >= 1 && drafts(d).length >= 1),
-      240_000,
+      // Generous: four OS processes share the CI machine's cores, and the killed worker's jobs come back only when
+      // their lease expires (queue expiry 60 s, then the retry's backoff).
+      360_000,
       'every deal to get its task and draft',
-    );
+    ).catch(async (e) => {
+      // Say what is missing and where it stands: the outbox rows and inbox batches by status.
+      const missing = deals.filter((d) => budgetTasks(d).length < 1 || drafts(d).length < 1);
+      const outbox = (
+        await db.query('SELECT action, status, count(*)::int AS n FROM writeback_outbox GROUP BY 1, 2 ORDER BY 1, 2')
+      ).rows;
+      const inbox = (
+        await db.query(
+          'SELECT processed_at IS NOT NULL AS done, lease_until IS NOT NULL AS leased, count(*)::int AS n FROM webhook_batches GROUP BY 1, 2',
+        )
+      ).rows;
+      const noTask = missing.filter((d) => budgetTasks(d).length < 1).length;
+      throw new Error(
+        `${(e as Error).message}: ${missing.length} deals short (${noTask} without a task); outbox ${JSON.stringify(outbox)}; inbox ${JSON.stringify(inbox)}`,
+      );
+    });
     const elapsed = (Date.now() - t0) / 1000;
     const s = await waitFor(
       async () => {
@@ -228,5 +245,5 @@ interface Proc {
         `with 1 web + 3 workers (one killed, one added): ${(events / elapsed).toFixed(1)} events/s end to end; writers ${writers.join(', ')}; ` +
         `schedule ticks ${claimed} (outbox-sweep), each in one process\n`,
     );
-  }, 600_000);
+  }, 780_000);
 });
