@@ -158,42 +158,17 @@ export function page(res: express.Response, o: PageOpts): void {
   res.setHeader('Referrer-Policy', 'same-origin');
   const nav = NAV.map(
     ([href, label]) =>
-      html`<li><a href="${href}" ${raw(o.path === href ? ' aria-current="page"' : '')}>${label}</a></li>`,
+      html`<li><a href="${href}"${raw(o.path === href ? ' aria-current="page"' : '')}>${label}</a></li>`,
   );
   res.type('html').send(
     html`<!doctype html>
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width,initial-scale=1" />
-          <title>${o.title} · closeloop</title>
-          <meta name="csrf-token" content="${o.csrfToken ?? ''}" />
-          <style nonce="${nonce}">
-            ${raw(STYLE)}
-          </style>
-        </head>
-        <body>
-          <a class="skip" href="#main">Skip to content</a>
-          <header>
-            <strong>closeloop</strong>
-            <nav aria-label="Console">
-              <ul>
-                ${nav}
-              </ul>
-            </nav>
-            <span class="muted">Signed in as ${o.who}</span>
-            ${o.csrfToken ? html`<button class="secondary" data-post="/auth/logout" data-done="Signed out." type="button">Sign out</button>` : ''}
-          </header>
-          <main id="main" tabindex="-1">
-            <h1>${o.title}</h1>
-            <p id="status" role="status" aria-live="polite" class="muted"></p>
-            ${o.body}
-          </main>
-          <script nonce="${nonce}">
-            ${raw(SCRIPT)};
-          </script>
-        </body>
-      </html>`.s,
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${o.title} · closeloop</title><meta name="csrf-token" content="${o.csrfToken ?? ''}"><style nonce="${nonce}">${raw(STYLE)}</style></head>
+<body><a class="skip" href="#main">Skip to content</a>
+<header><strong>closeloop</strong><nav aria-label="Console"><ul>${nav}</ul></nav><span class="muted">Signed in as ${o.who}</span>
+${o.csrfToken ? html`<button class="secondary" data-post="/auth/logout" data-done="Signed out." type="button">Sign out</button>` : ''}</header>
+<main id="main" tabindex="-1"><h1>${o.title}</h1><p id="status" role="status" aria-live="polite" class="muted"></p>${o.body}</main>
+<script nonce="${nonce}">${raw(SCRIPT)}</script></body></html>`.s,
   );
 }
 
@@ -227,19 +202,11 @@ export function barChart(o: {
   );
   const legend = o.series.map(
     (s) =>
-      html`<span class="row" style="gap:4px"
-        ><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}" /></svg
-        >${s.name}</span
-      >`,
+      html`<span class="row" style="gap:4px"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}"/></svg>${s.name}</span>`,
   );
-  return html`<figure>
-    <svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
-      <line x1="38" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0" />
-      <text x="0" y="12" font-size="10" fill="#5b6475">${max}</text>
-      ${bars}${ticks}
-    </svg>
-    <figcaption class="row muted">${o.title} ${legend}</figcaption>
-  </figure>`;
+  return html`<figure><svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
+<line x1="38" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0"/><text x="0" y="12" font-size="10" fill="#5b6475">${max}</text>${bars}${ticks}</svg>
+<figcaption class="row muted">${o.title} ${legend}</figcaption></figure>`;
 }
 
 const fmtCount = (v: number | null): string => (v === null ? '-' : String(v));
@@ -252,26 +219,8 @@ export function chartTable(o: {
   format?: (v: number | null) => string;
 }): Html {
   const f = o.format ?? fmtCount;
-  return html`<details class="chart-data">
-    <summary>${o.title}: the numbers</summary>
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Week of</th>
-          ${o.series.map((s) => html`<th scope="col">${s.name}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${o.labels.map(
-          (l, i) =>
-            html`<tr>
-              <th scope="row">${l}</th>
-              ${o.series.map((s) => html`<td>${f(s.values[i] ?? null)}</td>`)}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </details>`;
+  return html`<details class="chart-data"><summary>${o.title}: the numbers</summary><table><thead><tr><th scope="col">Week of</th>${o.series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
+<tbody>${o.labels.map((l, i) => html`<tr><th scope="row">${l}</th>${o.series.map((s) => html`<td>${f(s.values[i] ?? null)}</td>`)}</tr>`)}</tbody></table></details>`;
 }
 
 /**
@@ -321,19 +270,10 @@ export function lineChart(o: {
   );
   const legend = o.series.map(
     (s) =>
-      html`<span class="row" style="gap:4px"
-        ><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}" /></svg
-        >${s.name}</span
-      >`,
+      html`<span class="row" style="gap:4px"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.color}"/></svg>${s.name}</span>`,
   );
-  return html`<figure>
-    <svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
-      <line x1="44" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0" />
-      <line x1="44" y1="14" x2="${w}" y2="14" stroke="#eef0f4" />
-      <text x="0" y="18" font-size="10" fill="#5b6475">${f(max)}</text>
-      <text x="0" y="${h - 20}" font-size="10" fill="#5b6475">${f(0)}</text>
-      ${lines}${ticks}
-    </svg>
-    <figcaption class="row muted">${o.title} ${legend}</figcaption>
-  </figure>`;
+  return html`<figure><svg role="img" aria-label="${o.title}" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
+<line x1="44" y1="${h - 20}" x2="${w}" y2="${h - 20}" stroke="#aab2c0"/><line x1="44" y1="14" x2="${w}" y2="14" stroke="#eef0f4"/>
+<text x="0" y="18" font-size="10" fill="#5b6475">${f(max)}</text><text x="0" y="${h - 20}" font-size="10" fill="#5b6475">${f(0)}</text>${lines}${ticks}</svg>
+<figcaption class="row muted">${o.title} ${legend}</figcaption></figure>`;
 }
