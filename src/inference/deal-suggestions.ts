@@ -1,6 +1,7 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import type { Evidence, Suggestion } from '../core/suggestion.js';
+import { formatDay } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
@@ -28,24 +29,6 @@ const MAX_QUOTE = 280;
  */
 export const noNextStepDays = (staleDealDays: number): number => Math.max(3, Math.floor(staleDealDays / 2));
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const dateText = (iso: string) => {
-  const d = new Date(iso);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-};
 const KIND_WORD: Record<string, string> = {
   email: 'email',
   call: 'call notes',
@@ -62,7 +45,7 @@ export function activityLabel(a: Activity, contacts: readonly Contact[] = []): s
       : undefined;
   const name = author ? [author.firstName, author.lastName].filter(Boolean).join(' ') : null;
   const what = KIND_WORD[a.kind] ?? a.kind;
-  return `${name ? `${name}'s ${what}` : `the ${what}`} of ${dateText(a.occurredAt)}`;
+  return `${name ? `${name}'s ${what}` : `the ${what}`} of ${formatDay(a.occurredAt)}`;
 }
 
 const evidenceOf = (

@@ -1,4 +1,5 @@
 import type { Evidence, RuleVerdict, Suggestion } from '../core/suggestion.js';
+import { formatDay } from '../lib/dates.js';
 
 /** Notes the loop adds to what the rep reads: why the suggestion was thinned, how it was repaired. */
 export interface RenderNotes {
@@ -27,24 +28,10 @@ export interface RenderFacts {
   draftSubject: string | null;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 export const humanDate = (iso: string | undefined | null): string | null => {
   if (!iso) return null;
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? null : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  return Number.isNaN(d.getTime()) ? null : formatDay(iso);
 };
 const DAY = 86_400_000;
 

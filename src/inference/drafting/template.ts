@@ -1,4 +1,5 @@
 import type { ActivityKind } from '../../core/canonical.js';
+import { formatDay } from '../../lib/dates.js';
 import { extractSignals } from '../signals/index.js';
 import { chunkDate, labelChunks, toCitation, type LabelledChunk } from './crm-data.js';
 import type { DraftCitation, DraftInput, DraftInteraction, DraftKind } from './types.js';
@@ -13,25 +14,8 @@ export interface TemplateDraft {
   model: string;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 /** `3 March 2025`, UTC; the date is the interaction's own, never computed. */
-export const formatDate = (iso: string): string => {
-  const d = new Date(iso);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-};
+export const formatDate = formatDay;
 
 const INTERACTION_PHRASE: Record<ActivityKind, string> = {
   email: 'our email exchange',
