@@ -1,4 +1,11 @@
-import type { BatchItemResult, ConnectionContext, Connector, DraftEmailWrite, TaskWrite } from '../core/connector.js';
+import type {
+  BatchItemResult,
+  ConnectionContext,
+  Connector,
+  CreatedRecord,
+  DraftEmailWrite,
+  TaskWrite,
+} from '../core/connector.js';
 import { randomUUID } from 'node:crypto';
 import { ProviderUnavailableError, isCloseloopError } from '../core/errors.js';
 import { decideFailure } from '../lib/failure-action.js';
@@ -119,13 +126,7 @@ export async function processOutbox(
     if (row.action === 'update_task' || row.action === 'close_task' || row.action === 'withdraw_draft') {
       return await changeWritten(deps, row, connector, ctx, conn.provider);
     }
-    // Withdrawn (or dismissed) before its first write: nothing reaches the CRM.
-    if (suggestion && !suggestion.live && ['withdrawn', 'dismissed', 'done_by_rep'].includes(suggestion.status)) {
-      await deps.store.outbox.markSkipped(row.id, `suggestion ${suggestion.status} before it was written`);
-      return 'skipped';
-    }
-    // `draftText` is our own copy of the email (feedback compares it with what was sent); it is not written.
-    const { draftText: _ours, ...payload } = row.payload as Record<string, unknown>;
+    if (await skippedBeforeWrite(deps, row, suggestion)) return 'skipped';
     // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
     // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
     const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
@@ -135,27 +136,16 @@ export async function processOutbox(
     await deps.store.outbox.markSending(row.id);
     const created = await withDeadline(
       row.action === 'create_task'
-        ? connector.createTask(ctx, {
-            ...(payload as Omit<TaskWrite, 'idempotencyKey'>),
-            idempotencyKey: row.idempotency_key,
-            mayExist,
-          })
+        ? connector.createTask(ctx, { ...taskWriteOf(row), mayExist })
         : connector.createDraftEmail(ctx, {
-            ...(payload as Omit<DraftEmailWrite, 'idempotencyKey'>),
+            ...(writePayload(row) as Omit<DraftEmailWrite, 'idempotencyKey'>),
             idempotencyKey: row.idempotency_key,
             mayExist,
           }),
       deps.callTimeoutMs ?? 30_000,
       conn.provider,
     );
-    await deps.store.tx(async (r) => {
-      await r.outbox.markDone(row.id, created.externalId, created.url);
-      if (suggestion && ['allowed', 'written'].includes(suggestion.status))
-        await r.suggestions.setStatus(row.suggestion_id, 'written');
-    });
-    if (!created.alreadyExisted)
-      deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
-    if (receivedAt) deps.metrics.webhookToTask.observe((deps.now() - receivedAt) / 1000);
+    await recordWritten(deps, row, conn, suggestion, created, receivedAt);
     deps.logger.info(
       { connectionId: conn.id, provider: conn.provider, suggestionId: row.suggestion_id, crmId: created.externalId },
       'written back',
@@ -225,11 +215,47 @@ async function failed(deps: WritebackDeps, row: OutboxRow, conn: ConnRow, err: u
   }
 }
 
-/** The task of an outbox row, as the connector takes it. */
-const taskWriteOf = (r: OutboxRow): TaskWrite => {
+/** What an outbox row writes: `draftText` is our own copy of the email (feedback compares it with what was sent). */
+const writePayload = (r: OutboxRow): Record<string, unknown> => {
   const { draftText: _ours, ...payload } = r.payload as Record<string, unknown>;
-  return { ...(payload as Omit<TaskWrite, 'idempotencyKey'>), idempotencyKey: r.idempotency_key, mayExist: false };
+  return payload;
 };
+
+/** The task of an outbox row, as the connector takes it. */
+const taskWriteOf = (r: OutboxRow): TaskWrite => ({
+  ...(writePayload(r) as Omit<TaskWrite, 'idempotencyKey'>),
+  idempotencyKey: r.idempotency_key,
+  mayExist: false,
+});
+
+type StoredSuggestion = Awaited<ReturnType<Store['suggestions']['get']>>;
+
+/** Withdrawn, dismissed or done by the rep before its first write: nothing reaches the CRM; the row is skipped. */
+async function skippedBeforeWrite(deps: WritebackDeps, row: OutboxRow, suggestion: StoredSuggestion): Promise<boolean> {
+  if (!suggestion || suggestion.live || !['withdrawn', 'dismissed', 'done_by_rep'].includes(suggestion.status))
+    return false;
+  await deps.store.outbox.markSkipped(row.id, `suggestion ${suggestion.status} before it was written`);
+  return true;
+}
+
+/** The CRM holds the record: its id stored with the done mark (the suggestion now written), counted once. */
+async function recordWritten(
+  deps: WritebackDeps,
+  row: OutboxRow,
+  conn: ConnRow,
+  suggestion: StoredSuggestion,
+  record: CreatedRecord,
+  receivedAt: number | null,
+): Promise<void> {
+  await deps.store.tx(async (r) => {
+    await r.outbox.markDone(row.id, record.externalId, record.url);
+    if (suggestion && ['allowed', 'written'].includes(suggestion.status))
+      await r.suggestions.setStatus(row.suggestion_id, 'written');
+  });
+  if (!record.alreadyExisted)
+    deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
+  if (receivedAt) deps.metrics.webhookToTask.observe((deps.now() - receivedAt) / 1000);
+}
 
 /**
  * Task creates go out together: this row plus the connection's other due task creates that no attempt has started
@@ -263,16 +289,12 @@ async function writeTaskBatch(
     (connector.maxTasksPerCall ?? 1) - 1,
   );
   b.held.push(...more.map((r) => r.id));
-  const rows: { row: OutboxRow; suggestion: Awaited<ReturnType<Store['suggestions']['get']>> }[] = [
+  const rows: { row: OutboxRow; suggestion: StoredSuggestion }[] = [
     { row, suggestion: await deps.store.suggestions.get(row.suggestion_id) },
   ];
   for (const r of more) {
     const suggestion = await deps.store.suggestions.get(r.suggestion_id);
-    if (suggestion && !suggestion.live && ['withdrawn', 'dismissed', 'done_by_rep'].includes(suggestion.status)) {
-      await deps.store.outbox.markSkipped(r.id, `suggestion ${suggestion.status} before it was written`);
-      continue;
-    }
-    rows.push({ row: r, suggestion });
+    if (!(await skippedBeforeWrite(deps, r, suggestion))) rows.push({ row: r, suggestion });
   }
   await deps.store.outbox.markSending(rows.map((x) => x.row.id));
   let results: BatchItemResult[];
@@ -301,18 +323,12 @@ async function writeTaskBatch(
       outcomes.push(await failed(deps, x.row, conn, err));
       continue;
     }
-    await deps.store.tx(async (repos) => {
-      await repos.outbox.markDone(x.row.id, r.record.externalId, r.record.url);
-      if (x.suggestion && ['allowed', 'written'].includes(x.suggestion.status))
-        await repos.suggestions.setStatus(x.row.suggestion_id, 'written');
-    });
-    if (!r.record.alreadyExisted) deps.metrics.writebacks.inc({ crm: conn.provider, kind: 'task' });
     const received = x.row.received_at
       ? new Date(x.row.received_at).getTime()
       : x.row.id === row.id
         ? b.receivedAt
         : null;
-    if (received) deps.metrics.webhookToTask.observe((deps.now() - received) / 1000);
+    await recordWritten(deps, x.row, conn, x.suggestion, r.record, received);
     outcomes.push('written');
   }
   deps.logger.info(
