@@ -25,6 +25,7 @@ import { benchWebhookToTask } from './webhook-to-task.js';
 import { createStore, migrate, openDb } from '../src/store/index.js';
 import { DbRequestPacer } from '../src/sync/rate-pacer.js';
 import { processOutbox, type WritebackDeps } from '../src/writeback/process-outbox.js';
+import { appSettingSpecs } from '../connectors/index.js';
 
 /**
  * How well closeloop spends one account's API budget, against the sandboxes with their published limits on.
@@ -43,16 +44,19 @@ export interface BackfillResult {
 }
 
 const cfgFor = (databaseUrl: string | null) =>
-  loadConfig({
-    PORT: '0',
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
-    TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl ?? undefined,
-    MIGRATE_ON_START: 'true',
-    POLL_CRON: '0 0 1 1 *',
-    SCAN_CRON: '0 0 1 1 *',
-  });
+  loadConfig(
+    {
+      PORT: '0',
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
+      TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: databaseUrl ?? undefined,
+      MIGRATE_ON_START: 'true',
+      POLL_CRON: '0 0 1 1 *',
+      SCAN_CRON: '0 0 1 1 *',
+    },
+    appSettingSpecs,
+  );
 
 /**
  * Seconds from the install request to the connection's backfill_done_at (the database's clock, same machine): what

@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { startCloseloop } from '../src/main.js';
 import type { Db } from '../src/store/index.js';
+import { appSettingSpecs } from '../connectors/index.js';
 
 export interface IngestResult {
   engine: string;
@@ -162,15 +163,18 @@ export async function benchWebhookIngest(o: {
   rounds: number;
   pacedRequests?: number;
 }): Promise<IngestResult> {
-  const cfg = loadConfig({
-    PORT: '0',
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
-    TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
-    ROLE: 'web',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: o.databaseUrl ?? undefined,
-    MIGRATE_ON_START: 'true',
-  });
+  const cfg = loadConfig(
+    {
+      PORT: '0',
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
+      TOKEN_ENCRYPTION_KEY: 'ef'.repeat(32),
+      ROLE: 'web',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: o.databaseUrl ?? undefined,
+      MIGRATE_ON_START: 'true',
+    },
+    appSettingSpecs,
+  );
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     apps: {

@@ -5,6 +5,7 @@ import { startHubspotSandbox } from '../connectors/hubspot/sandbox/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { startCloseloop } from '../src/main.js';
+import { appSettingSpecs } from '../connectors/index.js';
 
 export interface LatencyResult {
   engine: string;
@@ -77,16 +78,19 @@ export async function benchWebhookToTask(o: {
     );
     deals.push({ deal: d.id, contact: c.id });
   }
-  const cfg = loadConfig({
-    PORT: '0',
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
-    TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: o.databaseUrl ?? undefined,
-    MIGRATE_ON_START: 'true',
-    POLL_CRON: '0 0 1 1 *',
-    SCAN_CRON: '0 0 1 1 *',
-  });
+  const cfg = loadConfig(
+    {
+      PORT: '0',
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cl-bench-')),
+      TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: o.databaseUrl ?? undefined,
+      MIGRATE_ON_START: 'true',
+      POLL_CRON: '0 0 1 1 *',
+      SCAN_CRON: '0 0 1 1 *',
+    },
+    appSettingSpecs,
+  );
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     apps: {

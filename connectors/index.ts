@@ -1,4 +1,4 @@
-import { NotFoundError, type Connector } from '../src/core/index.js';
+import { NotFoundError, type AppSettingSpec, type Connector } from '../src/core/index.js';
 import { hubspotConnector } from './hubspot/index.js';
 import { salesforceConnector } from './salesforce/index.js';
 
@@ -10,6 +10,11 @@ export const connectors: Record<string, Connector> = {
   hubspot: hubspotConnector,
   salesforce: salesforceConnector,
 };
+
+/** Each CRM's app settings and their environment variables (src/config validates them), by provider id. */
+export const appSettingSpecs: Readonly<Record<string, readonly AppSettingSpec[]>> = Object.fromEntries(
+  Object.entries(connectors).map(([id, c]) => [id, c.manifest.appSettings]),
+);
 
 /** The connector for a provider id; unknown ids are a NOT_FOUND error, never undefined. */
 export function getConnector(id: string): Connector {

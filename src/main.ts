@@ -5,7 +5,11 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { connectors as defaultRegistry, getConnector as registryConnector } from '../connectors/index.js';
+import {
+  appSettingSpecs,
+  connectors as defaultRegistry,
+  getConnector as registryConnector,
+} from '../connectors/index.js';
 import { registerInstall, type ProviderAppConfig } from './auth/oauth-install.js';
 import { registerSignIn } from './auth/crm-sign-in.js';
 import { installHandlers, signInHandlers } from './http/oauth.js';
@@ -174,8 +178,9 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   // origins.
   // The same dispatcher counts every CRM call and 429 per provider (closeloop_crm_calls_total,
   // closeloop_crm_rate_limited_total).
-  const crmProviders = crmProviderMatcher(() =>
-    Object.fromEntries([...apps].map(([provider, a]) => [provider, a.origins])),
+  const crmProviders = crmProviderMatcher(
+    () => Object.fromEntries([...apps].map(([provider, a]) => [provider, a.origins])),
+    Object.fromEntries(Object.entries(registry).map(([provider, c]) => [provider, c?.manifest.apiHosts ?? []])),
   );
   const dispatcher = createOutboundDispatcher(crmProviders, cfg.crmCallTimeoutMs, (provider, status) => {
     metrics.crmCalls.inc({ provider, status: crmStatusClass(status) });
@@ -538,7 +543,7 @@ function demoKey(dataDir: string): string {
 export async function cli(): Promise<void> {
   let cfg: Readonly<Config>;
   try {
-    cfg = readConfigFromProcess();
+    cfg = readConfigFromProcess(appSettingSpecs);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\nSee .env.example for every variable.\n`);
     process.exit(1);

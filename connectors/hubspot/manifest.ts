@@ -41,6 +41,8 @@ export const hubspotManifest: ConnectorManifest = {
     intervalMs: 'X-HubSpot-RateLimit-Interval-Milliseconds',
   },
   capabilities: { webhooks: true, changeStream: false },
+  pushSource: 'webhook',
+  apiHosts: ['hubapi.com', 'hubspot.com'],
   // Public (OAuth) apps: 110 requests per 10 s per installed account, no daily cap; search has its own
   // 5 requests/s per account and sends no rate-limit headers.
   // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
@@ -51,6 +53,24 @@ export const hubspotManifest: ConnectorManifest = {
   // Admin sign-in: token introspection names the user; the settings users API says whether they are a super admin.
   // https://developers.hubspot.com/docs/api-reference/latest/account/settings/user-provisioning/users/get-user
   signIn: { scopes: ['oauth', 'settings.users.read'] },
+  // The app's settings (app-settings.ts reads these keys); the defaults of the URLs are the values above.
+  appSettings: [
+    { key: 'clientId', env: 'HUBSPOT_CLIENT_ID', credential: true, description: 'HubSpot app client id' },
+    {
+      key: 'clientSecret',
+      env: 'HUBSPOT_CLIENT_SECRET',
+      credential: true,
+      secret: true,
+      description: 'HubSpot app client secret, also the webhook signing secret (v3 signatures)',
+    },
+    {
+      key: 'apiBase',
+      env: 'HUBSPOT_API_BASE',
+      url: true,
+      description: 'API origin; change only to point at a sandbox',
+    },
+    { key: 'authorizeUrl', env: 'HUBSPOT_AUTHORIZE_URL', url: true, description: 'OAuth authorize URL' },
+  ],
 };
 
 export const HUBSPOT_PROVIDER = hubspotManifest.id;

@@ -267,7 +267,27 @@ export const salesforceManifest: ConnectorManifest = {
   rateLimitHeaders: { remaining: SALESFORCE_LIMIT_INFO_HEADER, max: SALESFORCE_LIMIT_INFO_HEADER, intervalMs: null },
   // webhooks: Outbound Messages (SOAP); changeStream: Change Data Capture over CometD.
   capabilities: { webhooks: true, changeStream: true },
+  pushSource: 'outbound',
+  // Production and sandbox orgs, Experience Cloud and Government Cloud hosts.
+  apiHosts: ['salesforce.com', 'force.com', 'salesforce.mil', 'cloudforce.com'],
   // Admin sign-in: the identity URL (scope `id`) and one query for a Modify All Data permission set (scope `api`).
   // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_tokens_scopes.htm
   signIn: { scopes: ['api', 'id'] },
+  // The connected app's settings (app-settings.ts reads these keys).
+  appSettings: [
+    { key: 'clientId', env: 'SALESFORCE_CLIENT_ID', credential: true, description: 'connected app consumer key' },
+    {
+      key: 'clientSecret',
+      env: 'SALESFORCE_CLIENT_SECRET',
+      credential: true,
+      secret: true,
+      description: 'connected app consumer secret',
+    },
+    {
+      key: 'loginUrl',
+      env: 'SALESFORCE_LOGIN_URL',
+      url: true,
+      description: 'login.salesforce.com, test.salesforce.com (sandbox orgs) or a My Domain login URL',
+    },
+  ],
 };

@@ -16,7 +16,7 @@ export interface SourcesCliDeps {
 export const configuredStore: SourcesCliDeps['openStore'] = async () => {
   const { readConfigFromProcess } = await import('../config/index.js');
   const { createStore, migrate, openDb } = await import('../store/index.js');
-  const cfg = readConfigFromProcess();
+  const cfg = readConfigFromProcess({}); // the database only: no CRM app settings
   const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
   await migrate(db, fileURLToPath(new URL('../../migrations', import.meta.url)));
   return { store: createStore(db), close: () => db.close() };

@@ -17,7 +17,7 @@ export const command = defineCommand({
   },
   examples: ['npx closeloop migrate', 'npx closeloop migrate --check'],
   async handler({ values }, io) {
-    const cfg = readConfigFromProcess();
+    const cfg = readConfigFromProcess({}); // the database only: no CRM app settings
     const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: 2 });
     try {
       if (values.check) {

@@ -111,7 +111,7 @@ const configured: ReplayDeps = {
   openSource: async () => async () => {
     const { readConfigFromProcess } = await import('../config/index.js');
     const { openSuggestionSource } = await import('../store/suggestion-source.js');
-    const cfg = readConfigFromProcess();
+    const cfg = readConfigFromProcess({}); // the database only: no CRM app settings
     try {
       return await openSuggestionSource({
         databaseUrl: cfg.databaseUrl,

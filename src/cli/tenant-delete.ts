@@ -89,7 +89,7 @@ export function commandWith(deps: TenantDeleteDeps) {
 const configured: TenantDeleteDeps['open'] = async () => {
   const { readConfigFromProcess } = await import('../config/index.js');
   const { createStore, migrate, openDb } = await import('../store/index.js');
-  const cfg = readConfigFromProcess();
+  const cfg = readConfigFromProcess({}); // the database only: no CRM app settings
   const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
   await migrate(db, fileURLToPath(new URL('../../migrations', import.meta.url)));
   let index: IndexEraser | null = null;

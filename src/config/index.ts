@@ -1,5 +1,7 @@
 import { ConfigError } from '../core/errors.js';
-import { EnvSchema, crossFieldProblems, type Env } from './schema.js';
+import { EnvSchema, crossFieldProblems, isDemo, type CrmSettingSpecs, type Env } from './schema.js';
+
+export type { CrmSettingSpecs } from './schema.js';
 
 /** The OTLP/HTTP traces URL: the traces-only variable as given, else the general endpoint + /v1/traces (OTLP spec). */
 export function otlpTracesUrl(env: { endpoint?: string | null; tracesEndpoint?: string | null }): string | null {
@@ -21,8 +23,11 @@ export interface Config {
   demo: boolean;
   demoEvents: number;
   demoEventIntervalMs: number;
-  hubspot: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string } | null;
-  salesforce: { clientId: string; clientSecret: string; loginUrl: string } | null;
+  /**
+   * Each configured CRM's app settings by provider id (keys as its manifest's `appSettings` declare them), present
+   * only when all of its credentials are set.
+   */
+  apps: Readonly<Record<string, Readonly<Record<string, string>>>>;
   rulesDir: string;
   rulesCasesDir: string | null;
   staleDealDays: number;
@@ -63,17 +68,20 @@ export interface Config {
   crmCallTimeoutMs: number;
 }
 
-/** Parse the environment once; throws ConfigError listing every bad variable at once. */
-export function loadConfig(source: Record<string, string | undefined>): Readonly<Config> {
+/**
+ * Parse the environment once; throws ConfigError listing every bad variable at once. `crms` are the CRM app settings
+ * the connectors declare (`appSettingSpecs` of connectors/index.ts); a command that never talks to a CRM passes {}.
+ */
+export function loadConfig(source: Record<string, string | undefined>, crms: CrmSettingSpecs): Readonly<Config> {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const r = EnvSchema.safeParse(cleaned);
   const problems = [
     ...(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
-    ...crossFieldProblems(cleaned),
+    ...crossFieldProblems(cleaned, crms),
   ];
   if (!r.success || problems.length) throw new ConfigError(problems);
   const v = r.data;
-  const demo = v.DEMO ?? !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
+  const demo = isDemo(cleaned, crms);
   const cfg: Config = {
     env: v.NODE_ENV,
     port: v.PORT,
@@ -87,23 +95,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     demo,
     demoEvents: v.DEMO_EVENTS,
     demoEventIntervalMs: v.DEMO_EVENT_INTERVAL_MS,
-    hubspot:
-      v.HUBSPOT_CLIENT_ID && v.HUBSPOT_CLIENT_SECRET
-        ? {
-            clientId: v.HUBSPOT_CLIENT_ID,
-            clientSecret: v.HUBSPOT_CLIENT_SECRET,
-            apiBase: v.HUBSPOT_API_BASE,
-            authorizeUrl: v.HUBSPOT_AUTHORIZE_URL,
-          }
-        : null,
-    salesforce:
-      v.SALESFORCE_CLIENT_ID && v.SALESFORCE_CLIENT_SECRET
-        ? {
-            clientId: v.SALESFORCE_CLIENT_ID,
-            clientSecret: v.SALESFORCE_CLIENT_SECRET,
-            loginUrl: v.SALESFORCE_LOGIN_URL,
-          }
-        : null,
+    apps: crmApps(cleaned, crms),
     rulesDir: v.RULES_DIR,
     rulesCasesDir: v.RULES_CASES_DIR ? v.RULES_CASES_DIR : null,
     staleDealDays: v.STALE_DEAL_DAYS,
@@ -164,8 +156,19 @@ function parseTrustProxy(v: string): boolean | number | string {
   return /^\d+$/.test(v) ? Number(v) : v;
 }
 
-export function readConfigFromProcess(): Readonly<Config> {
-  return loadConfig(process.env);
+export function readConfigFromProcess(crms: CrmSettingSpecs): Readonly<Config> {
+  return loadConfig(process.env, crms);
+}
+
+/** The settings of each CRM whose credentials are all set, keyed as its connector reads them. */
+function crmApps(v: Record<string, string | undefined>, crms: CrmSettingSpecs): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [provider, specs] of Object.entries(crms)) {
+    const creds = specs.filter((s) => s.credential);
+    if (creds.length === 0 || creds.some((s) => !v[s.env])) continue;
+    out[provider] = Object.fromEntries(specs.flatMap((s) => (v[s.env] ? [[s.key, v[s.env]!]] : [])));
+  }
+  return out;
 }
 
 function deepFreeze<T>(o: T): T {
@@ -181,8 +184,5 @@ function deepFreeze<T>(o: T): T {
  * (connectors/<crm>/app-settings.ts). A provider without credentials is absent.
  */
 export function crmAppSettings(cfg: Readonly<Config>): Partial<Record<string, Readonly<Record<string, string>>>> {
-  return {
-    ...(cfg.hubspot ? { hubspot: cfg.hubspot } : {}),
-    ...(cfg.salesforce ? { salesforce: cfg.salesforce } : {}),
-  };
+  return cfg.apps;
 }

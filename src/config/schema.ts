@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppSettingSpec } from '../core/connector.js';
 
 /**
  * The one environment schema. Parsed once at start-up, frozen, handed to modules.
@@ -66,14 +67,8 @@ export const EnvSchema = z.object({
   DEMO: bool.optional(),
   DEMO_EVENTS: int(40),
   DEMO_EVENT_INTERVAL_MS: int(500),
-  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Override for HubSpot's API origin (the sandbox in demo mode). */
-  HUBSPOT_API_BASE: z.string().url().default('https://api.hubapi.com'),
-  HUBSPOT_AUTHORIZE_URL: z.string().url().default('https://app.hubspot.com/oauth/authorize'),
-  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
-  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
-  SALESFORCE_LOGIN_URL: z.string().url().default('https://login.salesforce.com'),
+  // Each CRM's app settings (HUBSPOT_CLIENT_ID, SALESFORCE_LOGIN_URL, ...) are declared by its connector's manifest
+  // (`appSettings`) and checked by crmSettingProblems below.
   RULES_DIR: z.string().default('./rules'),
   /** Folder of rule case tables (*.cases.json) the console runs against the rules and against drafts; unset: none. */
   RULES_CASES_DIR: z.string().optional(),
@@ -134,19 +129,42 @@ export const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
 });
 
+/** Each CRM's app settings by provider id, as its connector's manifest declares them (connectors/index.ts). */
+export type CrmSettingSpecs = Readonly<Record<string, readonly AppSettingSpec[]>>;
+
+/** The environment variables that hold a CRM app's credentials (set together; any one set means not demo). */
+export function credentialEnvNames(crms: CrmSettingSpecs): string[] {
+  return Object.values(crms).flatMap((specs) => specs.filter((s) => s.credential).map((s) => s.env));
+}
+
+/** Demo mode: DEMO when set, else on when no CRM app credential is set. */
+export function isDemo(v: Record<string, string | undefined>, crms: CrmSettingSpecs): boolean {
+  return v.DEMO !== undefined ? ['true', '1'].includes(v.DEMO) : !credentialEnvNames(crms).some((k) => v[k]);
+}
+
+/** Problems with the CRM app settings: credentials set together, URLs absolute. */
+export function crmSettingProblems(v: Record<string, string | undefined>, crms: CrmSettingSpecs): string[] {
+  const out: string[] = [];
+  for (const specs of Object.values(crms)) {
+    const creds = specs.filter((s) => s.credential);
+    const set = creds.filter((s) => v[s.env]);
+    if (set.length > 0)
+      for (const s of creds)
+        if (!v[s.env]) out.push(`${s.env}: is required when ${set.map((x) => x.env).join(', ')} is set`);
+    for (const s of specs) {
+      const value = v[s.env];
+      if (s.url && value && !URL.canParse(value)) out.push(`${s.env}: must be a URL (${s.description})`);
+    }
+  }
+  return out;
+}
+
 /**
  * Cross-field rules, checked on the raw values so they are reported together with every per-field problem.
  */
-export function crossFieldProblems(v: Record<string, string | undefined>): string[] {
-  const out: string[] = [];
-  for (const [a, b] of [
-    ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'],
-    ['SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET'],
-  ] as const) {
-    if (v[a] && !v[b]) out.push(`${b}: is required when ${a} is set`);
-    if (v[b] && !v[a]) out.push(`${a}: is required when ${b} is set`);
-  }
-  const demo = v.DEMO !== undefined ? ['true', '1'].includes(v.DEMO) : !(v.HUBSPOT_CLIENT_ID || v.SALESFORCE_CLIENT_ID);
+export function crossFieldProblems(v: Record<string, string | undefined>, crms: CrmSettingSpecs): string[] {
+  const out: string[] = crmSettingProblems(v, crms);
+  const demo = isDemo(v, crms);
   if (!demo && !v.TOKEN_ENCRYPTION_KEY) out.push('TOKEN_ENCRYPTION_KEY: is required outside demo mode');
   if (v.VECTOR_STORE === 'pinecone' && (!v.PINECONE_API_KEY || !v.PINECONE_INDEX))
     out.push('PINECONE_API_KEY, PINECONE_INDEX: are required when VECTOR_STORE=pinecone');
@@ -161,10 +179,9 @@ export function crossFieldProblems(v: Record<string, string | undefined>): strin
   return out;
 }
 
+/** Secrets of the core schema; each CRM marks its own (`AppSettingSpec.secret`). */
 export const SECRET_KEYS = [
   'TOKEN_ENCRYPTION_KEY',
-  'HUBSPOT_CLIENT_SECRET',
-  'SALESFORCE_CLIENT_SECRET',
   'OPENAI_API_KEY',
   'PINECONE_API_KEY',
   'DATABASE_URL',

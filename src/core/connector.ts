@@ -57,8 +57,39 @@ export interface ConnectorManifest {
    */
   rateLimits?: { lanes: Record<string, { max: number; intervalMs: number }>; dailyMax: number | null };
   capabilities: { webhooks: boolean; changeStream: boolean };
+  /** What pushed changes are called in metrics and logs: webhooks, or Salesforce's Outbound Messages. */
+  pushSource: 'webhook' | 'outbound';
+  /**
+   * Registrable domains of the CRM's production hosts (an account's own host, e.g. a Salesforce My Domain, is one of
+   * their subdomains): calls to them count as this CRM's calls without configuration.
+   */
+  apiHosts: string[];
   /** Scopes asked for when a person signs in to closeloop's admin pages (identity and admin check only). */
   signIn?: { scopes: string[] };
+  /**
+   * The deployment's settings for this CRM's app, each read from one environment variable (src/config validates
+   * them): the keys are what `Connector.resolveApp` reads. Declared here so a new CRM brings its own variables.
+   */
+  appSettings: readonly AppSettingSpec[];
+}
+
+/** One setting of a CRM's OAuth app and the environment variable it comes from. */
+export interface AppSettingSpec {
+  /** Key in the settings object `resolveApp` receives. */
+  key: string;
+  /** Environment variable (upper case, the CRM's own prefix). */
+  env: string;
+  /**
+   * The app's credentials: all of a CRM's credentials are set together (the app is configured) or none; any one set
+   * turns demo mode off.
+   */
+  credential?: boolean;
+  /** Never printed (logs, health output). */
+  secret?: boolean;
+  /** Must be an absolute URL. */
+  url?: boolean;
+  /** One line for .env.example and the configuration error. */
+  description: string;
 }
 
 /**

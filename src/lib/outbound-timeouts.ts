@@ -84,11 +84,13 @@ export function useOutboundDispatcher(d: Agent): void {
 }
 
 /**
- * Which CRM an origin belongs to: the production hosts of each CRM (and their sandbox orgs), plus the origins
- * configured for this deployment per provider (sandboxes, My Domain). Null for every other origin.
+ * Which CRM an origin belongs to: the origins configured for this deployment per provider (sandboxes, My Domain),
+ * then each CRM's production hosts (`hosts`: registrable domains by provider, from the connector manifests' `apiHosts`;
+ * any subdomain matches). Null for every other origin.
  */
 export function crmProviderMatcher(
   configured: () => Record<string, (string | null | undefined)[]>,
+  hosts: Readonly<Record<string, readonly string[]>> = {},
 ): (origin: string) => string | null {
   return (origin) => {
     let host: string;
@@ -109,8 +111,8 @@ export function crmProviderMatcher(
       )
         return provider;
     }
-    if (/(^|\.)(hubapi\.com|hubspot\.com)$/.test(host)) return 'hubspot';
-    if (/(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com)$/.test(host)) return 'salesforce';
+    for (const [provider, domains] of Object.entries(hosts))
+      if (domains.some((d) => host === d || host.endsWith(`.${d}`))) return provider;
     return null;
   };
 }

@@ -114,7 +114,7 @@ export async function processBatches(
       const a = await applyChangesInTx(r, tx, deps, conn, {
         records: fetched,
         deleted,
-        source: conn.provider === 'salesforce' ? 'outbound' : 'webhook',
+        source: connector.manifest.pushSource,
         analyze: true,
         receivedAt: receivedAt ?? undefined,
       });

@@ -5,20 +5,24 @@
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { startCloseloop } from '../../src/main.js';
+import { appSettingSpecs } from '../../connectors/index.js';
 
 const e = process.env;
-const cfg = loadConfig({
-  PORT: e.CHILD_PORT!,
-  DATA_DIR: e.CHILD_DATA_DIR!,
-  DATABASE_URL: e.CHILD_DATABASE_URL,
-  MIGRATE_ON_START: 'true',
-  TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32),
-  LOG_LEVEL: 'silent',
-  OPERATOR_TOKENS: e.CHILD_OPERATOR_TOKEN,
-  POLL_CRON: '0 0 1 1 *',
-  SCAN_CRON: '0 0 1 1 *',
-  WORKER_CONCURRENCY: '2',
-});
+const cfg = loadConfig(
+  {
+    PORT: e.CHILD_PORT!,
+    DATA_DIR: e.CHILD_DATA_DIR!,
+    DATABASE_URL: e.CHILD_DATABASE_URL,
+    MIGRATE_ON_START: 'true',
+    TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32),
+    LOG_LEVEL: 'silent',
+    OPERATOR_TOKENS: e.CHILD_OPERATOR_TOKEN,
+    POLL_CRON: '0 0 1 1 *',
+    SCAN_CRON: '0 0 1 1 *',
+    WORKER_CONCURRENCY: '2',
+  },
+  appSettingSpecs,
+);
 const sb = e.CHILD_SANDBOX_URL!;
 const cl = await startCloseloop(cfg, {
   logger: silentLogger(),

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { startCloseloop, type Closeloop } from '../../src/main.js';
 import { freshDatabase } from './db.js';
+import { appSettingSpecs } from '../../connectors/index.js';
 
 export const TEST_KEY = 'ab'.repeat(32);
 /** The deployment's operator in tests (OPERATOR_TOKENS): every tenant on /admin/**, /api/**, / and /metrics. */
@@ -35,19 +36,22 @@ export async function startHubspotLoop(
     ...o.sandbox,
   });
   const pgdb = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
-  const cfg = loadConfig({
-    PORT: '0',
-    DATA_DIR: o.dataDir ?? 'memory://',
-    TOKEN_ENCRYPTION_KEY: TEST_KEY,
-    LOG_LEVEL: 'silent',
-    OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
-    DATABASE_URL: pgdb?.url,
-    MIGRATE_ON_START: 'true',
-    POLL_CRON: '0 0 1 1 *',
-    SCAN_CRON: '0 0 1 1 *',
-    WORKER_CONCURRENCY: '2',
-    ...o.env,
-  });
+  const cfg = loadConfig(
+    {
+      PORT: '0',
+      DATA_DIR: o.dataDir ?? 'memory://',
+      TOKEN_ENCRYPTION_KEY: TEST_KEY,
+      LOG_LEVEL: 'silent',
+      OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
+      DATABASE_URL: pgdb?.url,
+      MIGRATE_ON_START: 'true',
+      POLL_CRON: '0 0 1 1 *',
+      SCAN_CRON: '0 0 1 1 *',
+      WORKER_CONCURRENCY: '2',
+      ...o.env,
+    },
+    appSettingSpecs,
+  );
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     queueExpireSeconds: o.queueExpireSeconds,

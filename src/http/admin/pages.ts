@@ -28,7 +28,8 @@ const badge = (s: string): Html => html`<span class="badge ${STATUS_CLASS[s] ?? 
 
 export function connectionsPage(
   conns: ConnectionView[],
-  install: string[],
+  /** CRMs with an install flow configured (provider id and the CRM's name). */
+  install: { provider: string; name: string }[],
   dead: {
     id: string;
     connection_id: string;
@@ -78,7 +79,7 @@ ${k.state === 'syncing' ? html`<progress id="p-${c.id}-${k.kind}" aria-valuetext
       html`<tr><td>${d.id}</td><td>${d.connection_id}</td><td>${when(d.dead_at)}</td><td>${d.event_count}</td><td>${d.attempts}</td><td>${d.last_error ?? ''}</td></tr>`,
   );
   return html`<section class="card" aria-labelledby="install"><h2 id="install">Install</h2><div class="row">
-${install.length ? install.map((p) => html`<a class="button" href="/install/${p}">Install in ${p === 'hubspot' ? 'HubSpot' : p === 'salesforce' ? 'Salesforce' : p}</a>`) : html`<span class="muted">No CRM app is configured (HUBSPOT_CLIENT_ID, SALESFORCE_CLIENT_ID).</span>`}</div></section>
+${install.length ? install.map((p) => html`<a class="button" href="/install/${p.provider}">Install in ${p.name}</a>`) : html`<span class="muted">No CRM app is configured: set a CRM's client id and secret (.env.example).</span>`}</div></section>
 ${conns.length ? cards : html`<p class="card">No connection yet: install closeloop in a CRM above.</p>`}
 ${
   dead.length || quarantined.length
@@ -111,7 +112,6 @@ const NOTICE_TEXT = {
   dismissed: 'dismissed: it will not be written, and it counts as feedback in Outcomes.',
 };
 
-const crmName = (p: string): string => (p === 'hubspot' ? 'HubSpot' : p === 'salesforce' ? 'Salesforce' : p);
 const WRITE_LABEL: Record<string, string> = {
   create_task: 'task',
   create_draft_email: 'draft email',
@@ -134,8 +134,9 @@ export function suggestionsPage(
   rows: FeedSuggestionRow[],
   q: FeedQuery,
   facets: { statuses: string[]; types: string[]; owners: string[]; held?: number },
-  o: { csrf: string | null; notice?: Notice | null } = { csrf: null },
+  o: { csrf: string | null; notice?: Notice | null; crmName?: (provider: string) => string } = { csrf: null },
 ): Html {
+  const crmName = o.crmName ?? ((p: string) => p);
   const select = (
     name: string,
     label: string,

@@ -64,6 +64,14 @@ const FEED_KEYS = ['status', 'type', 'owner', 'deal', 'since', 'until'];
 /** The admin console (server-rendered pages) and its JSON actions. Mounted behind the /admin and /api guard. */
 export function createConsoleRouter(d: ConsoleDeps): express.Router {
   const router = express.Router();
+  // The CRM's name as its manifest gives it; a provider no connector knows keeps its id.
+  const crmName = (provider: string): string => {
+    try {
+      return d.connectorFor(provider).manifest.displayName;
+    } catch {
+      return provider;
+    }
+  };
 
   router.get('/admin', async (_req, res, next) => {
     try {
@@ -78,7 +86,12 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
         path: '/admin',
         who: v.who,
         csrfToken: v.csrf,
-        body: connectionsPage(conns, d.installable(), dead, quarantined),
+        body: connectionsPage(
+          conns,
+          d.installable().map((p) => ({ provider: p, name: crmName(p) })),
+          dead,
+          quarantined,
+        ),
       });
     } catch (e) {
       next(e);
@@ -121,7 +134,7 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
       path: '/admin/suggestions',
       who: v.who,
       csrfToken: v.csrf,
-      body: suggestionsPage(rows, q, facets, { csrf: v.csrf, notice }),
+      body: suggestionsPage(rows, q, facets, { csrf: v.csrf, notice, crmName }),
     });
   };
 

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { request } from 'undici';
 import { createMetrics } from '../../../src/lib/metrics.js';
+import { hubspotManifest } from '../../../connectors/hubspot/manifest.js';
+import { salesforceManifest } from '../../../connectors/salesforce/manifest.js';
 import { createOutboundDispatcher, crmProviderMatcher, crmStatusClass } from '../../../src/lib/outbound-timeouts.js';
 
 /** CRM calls and 429s per provider, counted at the one outbound dispatcher both CRM clients use. */
@@ -63,9 +65,13 @@ test('each call to a CRM origin is counted once by provider and status class; 42
 });
 
 test('the production CRM hosts map to their provider without configuration', () => {
-  const providerOf = crmProviderMatcher(() => ({}));
+  const providerOf = crmProviderMatcher(() => ({}), {
+    hubspot: hubspotManifest.apiHosts,
+    salesforce: salesforceManifest.apiHosts,
+  });
   expect(providerOf('https://api.hubapi.com')).toBe('hubspot');
   expect(providerOf('https://acme.my.salesforce.com')).toBe('salesforce');
   expect(providerOf('https://api.openai.com')).toBeNull();
+  expect(providerOf('https://notsalesforce.com')).toBeNull();
   expect(crmStatusClass(503)).toBe('5xx');
 });

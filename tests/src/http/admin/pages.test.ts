@@ -50,6 +50,7 @@ describe('suggestions page', () => {
       [feedRow({ status: 'written', writes: ['create_task:9001', 'create_draft_email:9002'] })],
       q,
       { statuses: [], types: [], owners: [] },
+      { csrf: null, crmName: (p) => (p === 'hubspot' ? 'HubSpot' : p) },
     ).s;
     expect(h).not.toContain('/approve');
     expect(h).toMatch(
