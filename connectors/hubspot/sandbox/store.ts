@@ -586,30 +586,7 @@ export class Portal {
     if (forward.has(d.typeId)) return;
     forward.add(d.typeId);
     this.edgeSet(toType, toId, fromType, fromId).add(inverse.typeId);
-    this.emit({
-      kind: 'associationChange',
-      portalId: this.id,
-      fromType,
-      fromId,
-      toType,
-      toId,
-      association: d,
-      removed: false,
-      at,
-      actor,
-    });
-    this.emit({
-      kind: 'associationChange',
-      portalId: this.id,
-      fromType: toType,
-      fromId: toId,
-      toType: fromType,
-      toId: fromId,
-      association: inverse,
-      removed: false,
-      at,
-      actor,
-    });
+    this.emitAssociation({ fromType, fromId, toType, toId }, d, inverse, false, at, actor);
   }
 
   private removeTypes(
@@ -628,31 +605,29 @@ export class Portal {
       if (d === undefined || !forward.delete(typeId)) continue;
       const inverse = associationType(d.inverse) as AssociationTypeDef;
       backward.delete(inverse.typeId);
-      this.emit({
-        kind: 'associationChange',
-        portalId: this.id,
-        fromType,
-        fromId,
-        toType,
-        toId,
-        association: d,
-        removed: true,
-        at,
-        actor,
-      });
-      this.emit({
-        kind: 'associationChange',
-        portalId: this.id,
-        fromType: toType,
-        fromId: toId,
-        toType: fromType,
-        toId: fromId,
-        association: inverse,
-        removed: true,
-        at,
-        actor,
-      });
+      this.emitAssociation({ fromType, fromId, toType, toId }, d, inverse, true, at, actor);
     }
+  }
+
+  /** HubSpot reports an association change once per direction (each side's webhook names its own object). */
+  private emitAssociation(
+    e: { fromType: ObjectTypeName; fromId: string; toType: ObjectTypeName; toId: string },
+    d: AssociationTypeDef,
+    inverse: AssociationTypeDef,
+    removed: boolean,
+    at: number,
+    actor: ChangeActor,
+  ): void {
+    const base = { kind: 'associationChange', portalId: this.id, removed, at, actor } as const;
+    this.emit({ ...base, ...e, association: d });
+    this.emit({
+      ...base,
+      fromType: e.toType,
+      fromId: e.toId,
+      toType: e.fromType,
+      toId: e.fromId,
+      association: inverse,
+    });
   }
 
   private edgeSet(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string): Set<number> {
