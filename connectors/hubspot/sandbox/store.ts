@@ -609,7 +609,10 @@ export class Portal {
     }
   }
 
-  /** HubSpot reports an association change once per direction (each side's webhook names its own object). */
+  /**
+   * HubSpot reports an association change once per side (contact.associationChange Sam -> BlorgCorp and
+   * company.associationChange BlorgCorp -> Sam): https://developers.hubspot.com/changelog/bugfix-webhook-associationchanges
+   */
   private emitAssociation(
     e: { fromType: ObjectTypeName; fromId: string; toType: ObjectTypeName; toId: string },
     d: AssociationTypeDef,
