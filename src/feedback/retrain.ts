@@ -4,7 +4,15 @@ import { chooseScorer } from '../inference/models/cold-start.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/index.js';
 import { createTrainer, type Trainer } from './trainer.js';
-import { DEAL_MODEL_KIND, USEFULNESS_KIND } from '../store/models.js';
+import { DEAL_MODEL_KIND, SIGNALS_KIND, USEFULNESS_KIND } from '../store/models.js';
+import {
+  SHIPPED_SIGNAL_MODELS_VERSION,
+  shippedSignalModels,
+  SIGNAL_OF_SUGGESTION,
+  TENANT_SIGNAL_MODEL,
+  trainTenantSignalModels,
+  type FineTuneReport,
+} from '../inference/signals/index.js';
 
 const HOUR = 3_600_000;
 /** A scheduled retrain skips a model trained less than this long ago (a forced one, after a backfill, does not). */
@@ -27,7 +35,12 @@ const INLINE = createTrainer({ concurrency: 1, threads: false });
 export interface RetrainResult {
   deal: { trained: boolean; model: string | null; validationAuc: number | null; reason: string } | null;
   usefulness: Record<string, { weight: number; accepted: number; ignored: number }> | null;
+  /** Per signal type: whether the tenant's fine-tuned model was kept, and why. */
+  signals: { trained: boolean; types: Record<string, FineTuneReport> } | null;
 }
+
+/** Labels older than this are not used to fine-tune the tenant's signal models. */
+export const SIGNAL_LABEL_WINDOW_MS = 365 * 24 * HOUR;
 
 /** Per-type weight from outcomes, negative ones included: 2·(accepted + 2) / (accepted + ignored + 4). */
 export function usefulnessWeight(accepted: number, ignored: number): number {
@@ -47,7 +60,7 @@ export async function retrainTenant(
 ): Promise<RetrainResult> {
   const now = new Date(deps.now());
   const minInterval = opts.force ? 0 : RETRAIN_MIN_INTERVAL_MS;
-  const out: RetrainResult = { deal: null, usefulness: null };
+  const out: RetrainResult = { deal: null, usefulness: null, signals: null };
   const log = deps.logger.child({ tenantId, job: 'retrain' });
 
   if (await deps.store.models.claim(tenantId, DEAL_MODEL_KIND, now, LEASE_MS, minInterval)) {
@@ -143,6 +156,48 @@ export async function retrainTenant(
     });
     out.usefulness = types;
     log.info({ types }, 'usefulness weights updated');
+  }
+  if (await deps.store.models.claim(tenantId, SIGNALS_KIND, now, LEASE_MS, minInterval)) {
+    // The shipped signal models fine-tuned on what the tenant's reps said about the sentences quoted to them
+    // (src/inference/signals/tenant-model.ts: minimum labels, acceptance out of fold). Stored with the shipped
+    // version it was learnt on; production scoring (src/suggest/scorer.ts tenantSignalModels) falls back to the
+    // shipped model for any type without an accepted correction.
+    try {
+      const labels = await deps.store.feedback.signalLabels(
+        tenantId,
+        Object.keys(SIGNAL_OF_SUGGESTION),
+        new Date(now.getTime() - SIGNAL_LABEL_WINDOW_MS),
+      );
+      const started = Date.now();
+      const { model, reports } = trainTenantSignalModels(labels, shippedSignalModels(), SHIPPED_SIGNAL_MODELS_VERSION);
+      const rows = Object.values(reports).reduce((s, r) => s + r.rows, 0);
+      await deps.store.models.save(tenantId, SIGNALS_KIND, {
+        modelName: model ? `${TENANT_SIGNAL_MODEL}:${SHIPPED_SIGNAL_MODELS_VERSION}` : null,
+        model,
+        rows,
+        positives: Object.values(reports).reduce((s, r) => s + r.positives, 0),
+        validationAuc: null,
+        metrics: {
+          reason: model
+            ? `fine-tuned: ${Object.keys(model.models).join(', ')}`
+            : rows === 0
+              ? 'no labelled sentences yet'
+              : 'no type beat the shipped model',
+          types: reports,
+          labels: labels.length,
+          trainMs: Date.now() - started,
+        },
+        trainedAt: now,
+      });
+      out.signals = { trained: model !== null, types: reports as Record<string, FineTuneReport> };
+      log.info(
+        { signals: Object.fromEntries(Object.entries(reports).map(([t, r]) => [t, r.reason])) },
+        'signal models retrained',
+      );
+    } catch (e) {
+      await deps.store.models.release(tenantId, SIGNALS_KIND);
+      throw e;
+    }
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { coldStartFeatures, dealFeatures, featureRecord, isCustomerTouch } from 
 import { coldStartScore } from './models/cold-start.js';
 import { sigmoid } from './models/logreg.js';
 import type { Factor, ScoringModel } from './models/scoring-model.js';
-import { extractSignals } from './signals/index.js';
+import { extractSignals, type ExtractOptions } from './signals/index.js';
 import { signalText } from './signals/email-text.js';
 
 /**
@@ -59,6 +59,8 @@ export interface ChurnInput {
   activities: Activity[];
   now: number;
   scorer: ChurnScorer;
+  /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
+  signals?: Pick<ExtractOptions, 'classifiers' | 'classifiersVersion'>;
 }
 
 export interface ChurnScore {
@@ -131,7 +133,7 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
       leaving.push({ a, quote: out });
       continue;
     }
-    const hit = extractSignals(text).find(
+    const hit = extractSignals(text, i.signals).find(
       (x) => x.type === 'negative_sentiment' || (x.type === 'competitor' && a.direction === 'inbound'),
     );
     if (hit) complaints.push({ a, quote: hit.evidence.quote });

@@ -5,7 +5,7 @@ import { formatDay } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
-import { extractSignals, TEXT_MODEL } from './signals/index.js';
+import { extractSignals, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
 import { signalText } from './signals/email-text.js';
 
 export interface DealAnalysisInput {
@@ -19,6 +19,8 @@ export interface DealAnalysisInput {
   staleDealDays: number;
   /** The deal's contacts, to say who wrote what. */
   contacts?: Contact[];
+  /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
+  signals?: Pick<ExtractOptions, 'classifiers' | 'classifiersVersion'>;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -218,7 +220,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     for (const a of touches) {
       if (a.direction === 'outbound') continue;
       const text = signalText(a);
-      const budget = extractSignals(text)
+      const budget = extractSignals(text, i.signals)
         .filter((x) => x.type === 'budget_constraint')
         .sort((x, y) => y.confidence - x.confidence)[0];
       if (budget) raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
@@ -235,7 +237,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         costUsd: 0,
         latencyMs: signalsMs,
         reason: learned
-          ? 'shipped sentence model (calibrated), lexicon as explanation'
+          ? newest.model.includes(':tenant')
+            ? "the tenant's fine-tuned sentence model (calibrated), lexicon as explanation"
+            : 'shipped sentence model (calibrated), lexicon as explanation'
           : 'lexicon cue (the learned model was below its threshold)',
       };
       const dedupeKey = `budget_risk:${deal.externalId}`;

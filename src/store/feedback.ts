@@ -41,6 +41,8 @@ export interface ReportRow {
 // Same lists as src/feedback/outcomes.ts (the store imports nothing upward).
 const POSITIVE = ['task_completed', 'draft_sent', 'card_useful', 'card_done'];
 const NEGATIVE = ['task_deleted', 'task_overdue', 'draft_discarded', 'card_not_useful'];
+/** Outcomes that reject what a suggestion said (an overdue task does not: the rep may simply not have got to it). */
+const SIGNAL_NEGATIVE = ['task_deleted', 'draft_discarded', 'card_not_useful', 'review_dismissed'];
 
 const WRITTEN_COLUMNS = `o.id::text AS outbox_id, o.suggestion_id, s.tenant_id, o.connection_id, o.action, o.crm_id, o.payload, o.done_at, s.type, s.owner_id, s.deal_id`;
 
@@ -208,6 +210,35 @@ export class FeedbackRepo {
         [tenantId, since, POSITIVE, NEGATIVE],
       )
     ).rows.map((r: any) => ({ type: r.type, accepted: Number(r.accepted), ignored: Number(r.ignored) }));
+  }
+
+  /**
+   * Quoted sentences of the tenant's judged suggestions of these types since `since`, for fine-tuning its signal
+   * models (src/inference/signals/tenant-model.ts): confirmed when the rep acted on the suggestion or said it was
+   * useful, rejected when they deleted, discarded, dismissed it or said it was not useful; a task left overdue says
+   * nothing about the sentence and a suggestion with both kinds of outcome is left out. Only quotes of message text
+   * (evidence field `body`), newest first, at most `limit`.
+   */
+  async signalLabels(
+    tenantId: string,
+    types: string[],
+    since: Date,
+    limit = 5000,
+  ): Promise<{ suggestionType: string; quote: string; confirmed: boolean }[]> {
+    return (
+      await this.db.query<{ type: string; quote: string; pos: boolean }>(
+        `WITH per AS (
+         SELECT s.id, s.type, s.payload, max(x.occurred_at) AS at, bool_or(x.outcome = ANY($4::text[])) AS pos, bool_or(x.outcome = ANY($5::text[])) AS neg
+         FROM suggestions s JOIN suggestion_outcomes x ON x.suggestion_id = s.id
+         WHERE s.tenant_id = $1 AND s.type = ANY($2::text[]) AND x.occurred_at >= $3
+         GROUP BY s.id)
+       SELECT per.type, e ->> 'quote' AS quote, per.pos FROM per
+         CROSS JOIN LATERAL jsonb_array_elements(coalesce(per.payload -> 'evidence', '[]'::jsonb)) e
+       WHERE per.pos <> per.neg AND e ->> 'field' = 'body' AND coalesce(e ->> 'quote', '') <> ''
+       ORDER BY per.at DESC, per.id LIMIT $6`,
+        [tenantId, types, since, POSITIVE, SIGNAL_NEGATIVE, limit],
+      )
+    ).rows.map((r) => ({ suggestionType: r.type, quote: r.quote, confirmed: r.pos }));
   }
 
   /** Every suggestion judged since `since`, with its outcomes (the acceptance report). */

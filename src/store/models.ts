@@ -4,6 +4,8 @@ import type { Queryable } from './db.js';
 /** The kinds of per-tenant model stored in tenant_models: the deal scorer and the suggestion-usefulness model. */
 export const DEAL_MODEL_KIND = 'deal_score';
 export const USEFULNESS_KIND = 'usefulness';
+/** The tenant's fine-tuned signal models (src/inference/signals/tenant-model.ts), on top of the shipped ones. */
+export const SIGNALS_KIND = 'signals';
 
 export interface TenantModelRow {
   tenant_id: string;

@@ -7,7 +7,7 @@ import type { AnalyzeDeps } from './deps.js';
 import { elapsedMs, withRouteStep } from '../inference/router/steps.js';
 import { processSuggestion } from './process.js';
 import { withdrawResolved } from './withdraw.js';
-import { tenantScorer } from './scorer.js';
+import { signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 
 const DAY = 86_400_000;
 
@@ -80,6 +80,7 @@ export async function analyzeAccount(
     activities,
     now,
     scorer: churnScorer,
+    signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id)),
   };
   const started = performance.now();
   const score = scoreChurn(input);

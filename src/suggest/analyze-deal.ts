@@ -12,7 +12,7 @@ import { analyzeAccount } from './analyze-account.js';
 import { loadBudget } from './budget.js';
 import type { AnalyzeDeps } from './deps.js';
 import { processSuggestion } from './process.js';
-import { tenantScorer } from './scorer.js';
+import { signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 
 export type { AnalyzeDeps, Guard } from './deps.js';
 
@@ -64,6 +64,7 @@ export async function analyzeDeal(
     now,
     staleDealDays: deps.staleDealDays,
     contacts,
+    signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id)),
   });
   const made: Suggestion[] = [];
   for (const proposed of suggestions) {

@@ -3,9 +3,16 @@ import { ScoringModel } from '../inference/models/scoring-model.js';
 import type { Store } from '../store/index.js';
 import { Lru } from '../lib/lru.js';
 
-import { DEAL_MODEL_KIND, USEFULNESS_KIND } from '../store/models.js';
+import { DEAL_MODEL_KIND, SIGNALS_KIND, USEFULNESS_KIND } from '../store/models.js';
+import {
+  SHIPPED_SIGNAL_MODELS_VERSION,
+  shippedSignalModels,
+  tenantSignalModelsFromJSON,
+  type SentenceModel,
+  type SignalType,
+} from '../inference/signals/index.js';
 
-export { DEAL_MODEL_KIND, USEFULNESS_KIND };
+export { DEAL_MODEL_KIND, SIGNALS_KIND, USEFULNESS_KIND };
 
 export interface TenantScorer {
   choice: ScorerChoice;
@@ -20,6 +27,7 @@ const cache = new Lru<string, { trainedAt: number; model: ScoringModel }>(200);
 /** Set how many tenants' models stay in memory (configuration, at start-up). */
 export function setModelCacheSize(n: number): void {
   cache.resize(n);
+  signalCache.resize(n);
 }
 /** Tenants whose model is in memory now (metrics, tests). */
 export const modelCacheSize = (): number => cache.size;
@@ -55,4 +63,41 @@ export async function usefulnessWeights(
     row?.metrics as { types?: Record<string, { weight: number; accepted: number; ignored: number }> } | undefined
   )?.types;
   return w ?? {};
+}
+
+/** A tenant's signal models for extractSignals: its fine-tuned types, named by when they were trained. */
+export interface TenantSignals {
+  classifiers: Partial<Record<SignalType, SentenceModel>>;
+  /** `<trained date>` of the tenant's models, or null when every type runs on the shipped model. */
+  classifiersVersion: string | null;
+}
+
+const signalCache = new Lru<string, { trainedAt: number; signals: TenantSignals }>(200);
+const SHIPPED_ONLY: TenantSignals = { classifiers: {}, classifiersVersion: null };
+
+/**
+ * The tenant's fine-tuned signal models (src/feedback/retrain.ts), for the types it has one for; the shipped model
+ * serves every other type, and every type when the tenant has none or its corrections were learnt on another shipped
+ * version. Cached per tenant until retrained.
+ */
+export async function tenantSignalModels(store: Store, tenantId: string): Promise<TenantSignals> {
+  const row = await store.models.get(tenantId, SIGNALS_KIND);
+  if (!row?.model || !row.trained_at) return SHIPPED_ONLY;
+  const at = row.trained_at.getTime();
+  const hit = signalCache.get(tenantId);
+  if (hit && hit.trainedAt === at) return hit.signals;
+  const classifiers = tenantSignalModelsFromJSON(row.model, shippedSignalModels(), SHIPPED_SIGNAL_MODELS_VERSION);
+  const signals: TenantSignals =
+    Object.keys(classifiers).length > 0
+      ? { classifiers, classifiersVersion: row.trained_at.toISOString().slice(0, 19) + 'Z' }
+      : SHIPPED_ONLY;
+  signalCache.set(tenantId, { trainedAt: at, signals });
+  return signals;
+}
+
+/** extractSignals options for a tenant's signal models (undefined: the shipped ones). */
+export function signalOptions(
+  t: TenantSignals,
+): { classifiers: Partial<Record<SignalType, SentenceModel>>; classifiersVersion: string } | undefined {
+  return t.classifiersVersion ? { classifiers: t.classifiers, classifiersVersion: t.classifiersVersion } : undefined;
 }

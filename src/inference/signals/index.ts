@@ -1,7 +1,8 @@
 import { deniedTypes, detectSignalsLexicon, type LexiconOptions } from './lexicon.js';
 import { splitSentences } from './sentences.js';
 import { SHIPPED_SIGNAL_MODELS_VERSION, shippedSignalModels } from './shipped.js';
-import { TEXT_MODEL, textFeatures, type TextClassifier } from './text-classifier.js';
+import { TEXT_MODEL, textFeatures } from './text-classifier.js';
+import type { SentenceModel } from './tenant-model.js';
 import type { Signal, SignalType } from './types.js';
 
 export { SIGNAL_TYPES, type Signal, type SignalType, type EvidenceSpan } from './types.js';
@@ -17,13 +18,33 @@ export {
 export { splitSentences } from './sentences.js';
 export { shippedSignalModels, SHIPPED_SIGNAL_MODELS_VERSION } from './shipped.js';
 export { visibleEmailText, signalText } from './email-text.js';
+export {
+  TenantSignalModel,
+  fineTuneSignalModel,
+  trainTenantSignalModels,
+  tenantSignalModelsFromJSON,
+  labelledSentences,
+  SIGNAL_OF_SUGGESTION,
+  TENANT_SIGNAL_MODEL,
+  TENANT_SIGNAL_MIN_LABELS,
+  TENANT_SIGNAL_MIN_PER_CLASS,
+  type SentenceModel,
+  type SignalLabel,
+  type FineTuneReport,
+  type SerializedTenantSignalModels,
+} from './tenant-model.js';
 
 /** Lexicon cues at or above this confidence count even when the learned model is below its threshold. */
 export const STRONG_CUE = 0.7;
 
 export interface ExtractOptions extends LexiconOptions {
-  /** Tenant-trained sentence classifiers by signal type; they replace the shipped model of that type. */
-  classifiers?: Partial<Record<SignalType, TextClassifier>>;
+  /**
+   * Tenant sentence models by signal type (a TextClassifier trained on the tenant's labels, or a TenantSignalModel:
+   * the shipped model fine-tuned on them); they replace the shipped model of that type.
+   */
+  classifiers?: Partial<Record<SignalType, SentenceModel>>;
+  /** Names the tenant models in `Signal.model` (`…:tenant@<version>`), e.g. when they were trained. */
+  classifiersVersion?: string;
   /**
    * `learned` (default): the shipped calibrated models (or the tenant's) decide, the lexicon explains and covers
    * any type without a model. `lexicon`: the hand-written patterns alone (the day-one detector).
@@ -41,7 +62,7 @@ export interface ExtractOptions extends LexiconOptions {
 export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[] {
   const lexicon = detectSignalsLexicon(text, opts);
   if (opts.detector === 'lexicon') return lexicon;
-  const models: Partial<Record<SignalType, TextClassifier>> = { ...shippedSignalModels(), ...(opts.classifiers ?? {}) };
+  const models: Partial<Record<SignalType, SentenceModel>> = { ...shippedSignalModels(), ...(opts.classifiers ?? {}) };
   const found: Signal[] = [];
   for (const s of splitSentences(text)) {
     const denied = deniedTypes(s.quote);
@@ -65,7 +86,7 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
         type,
         confidence: Math.round(p * 100) / 100,
         evidence: { ...s },
-        model: `${TEXT_MODEL}:${tenant ? 'tenant' : SHIPPED_SIGNAL_MODELS_VERSION}`,
+        model: `${TEXT_MODEL}:${tenant ? `tenant${opts.classifiersVersion ? `@${opts.classifiersVersion}` : ''}` : SHIPPED_SIGNAL_MODELS_VERSION}`,
         ...(cue ? { cue: cue.model } : {}),
       });
     }

@@ -86,14 +86,17 @@ export function textFeatures(text: string): NamedFeature[] {
   return out;
 }
 
-type SparseRow = [number, number][];
+/** @internal a sparse TF-IDF row: [feature index, value]. */
+export type SparseRow = [number, number][];
 
-interface Vectorizer {
+/** @internal */
+export interface Vectorizer {
   vocab: Map<string, number>;
   idf: Float64Array;
 }
 
-function vectorize(v: Vectorizer, feats: NamedFeature[]): { row: SparseRow; spans: Map<number, NamedFeature> } {
+/** @internal sublinear TF-IDF, L2-normalised. */
+export function vectorize(v: Vectorizer, feats: NamedFeature[]): { row: SparseRow; spans: Map<number, NamedFeature> } {
   const counts = new Map<number, number>();
   const spans = new Map<number, NamedFeature>();
   for (const f of feats) {
@@ -114,7 +117,7 @@ function vectorize(v: Vectorizer, feats: NamedFeature[]): { row: SparseRow; span
   return { row, spans };
 }
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 const SerializedTextModel = z.object({
   format: z.literal('closeloop.text-classifier'),
@@ -167,9 +170,14 @@ export class TextClassifier {
     return this.probabilityOf(textFeatures(text));
   }
 
+  /** Calibrated log-odds (the logit of `probabilityOf`): the offset a tenant's fine-tuned model adds to. */
+  calibratedLogitOf(feats: NamedFeature[]): number {
+    return this.platt.a * this.marginOf(feats) + this.platt.b;
+  }
+
   /** Calibrated probability from features already computed with `textFeatures` (several models, one pass). */
   probabilityOf(feats: NamedFeature[]): number {
-    return sigmoid(this.platt.a * this.marginOf(feats) + this.platt.b);
+    return sigmoid(this.calibratedLogitOf(feats));
   }
 
   predict(text: string, topK = 5): TextPrediction {
@@ -241,7 +249,8 @@ export class TextClassifier {
 
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
-function buildVectorizer(feats: NamedFeature[][], minDf = 1): Vectorizer {
+/** @internal */
+export function buildVectorizer(feats: NamedFeature[][], minDf = 1): Vectorizer {
   const df = new Map<string, number>();
   for (const f of feats) for (const name of new Set(f.map((x) => x.name))) df.set(name, (df.get(name) ?? 0) + 1);
   const vocab = new Map<string, number>();
