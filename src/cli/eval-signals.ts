@@ -1,7 +1,7 @@
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { readTableFile } from './read-table.js';
 import { columnIndex } from '../inference/models/table.js';
-import { scoreSignals } from '../inference/signals/evaluate.js';
+import { calibrateSignals, scoreSignals } from '../inference/signals/evaluate.js';
 import { SHIPPED_SIGNAL_MODELS_VERSION } from '../inference/signals/shipped.js';
 import { SIGNAL_TYPES, type SignalType } from '../inference/signals/types.js';
 
@@ -52,8 +52,14 @@ export const command = defineCommand({
     const learned = scoreSignals(rows, 'learned');
     const lexicon = scoreSignals(rows, 'lexicon');
     const macro = (s: ReturnType<typeof scoreSignals>) => round(s.reduce((a, x) => a + x.f1, 0) / s.length);
+    const calibration = Object.fromEntries(
+      calibrateSignals(rows).map((c) => [
+        c.type,
+        { brier: c.brier, prevalence_brier: c.prevalenceBrier, ece: c.ece, bins: c.bins },
+      ]),
+    );
     io.out(
-      `${JSON.stringify({ sentences: rows.length, models: SHIPPED_SIGNAL_MODELS_VERSION, learned: shape(learned), lexicon: shape(lexicon), macro_f1: { learned: macro(learned), lexicon: macro(lexicon) } })}\n`,
+      `${JSON.stringify({ sentences: rows.length, models: SHIPPED_SIGNAL_MODELS_VERSION, learned: shape(learned), lexicon: shape(lexicon), macro_f1: { learned: macro(learned), lexicon: macro(lexicon) }, calibration })}\n`,
     );
     return 0;
   },

@@ -2,6 +2,7 @@ import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { isMissing } from '../inference/models/features.js';
 import { precisionRecallF1 } from '../inference/models/metrics.js';
+import { calibrationReport } from '../inference/models/scoring-model.js';
 import { readTableFile } from './read-table.js';
 import { columnIndex, type Table } from '../inference/models/table.js';
 import { detectSignalsLexicon } from '../inference/signals/lexicon.js';
@@ -17,6 +18,18 @@ function labelled(t: Table, textCol: number, targetCol: number, positive: string
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/**
+ * How well the calibrated probabilities match the labels: Brier score, the Brier score of always predicting the
+ * training base rate (scale), expected calibration error over ten bins and the reliability bins.
+ */
+export function calibrationOf(probs: number[], y: number[], trainY: number[]) {
+  const logit = (p: number) => Math.log(Math.max(1e-12, p) / Math.max(1e-12, 1 - p));
+  const r = calibrationReport(Float64Array.from(probs, logit), Uint8Array.from(y), { a: 1, b: 0 });
+  const rate = trainY.reduce((s, v) => s + v, 0) / Math.max(1, trainY.length);
+  const baseBrier = y.reduce((s, v) => s + (rate - v) ** 2, 0) / Math.max(1, y.length);
+  return { brier: r.brier, base_rate_brier: round(baseBrier), ece: r.ece, bins: r.bins };
+}
 
 /**
  * `closeloop eval text`: train the n-gram classifier on A, measure precision / recall / F1 of the positive
@@ -68,7 +81,8 @@ export const command = defineCommand({
       );
       const started = performance.now();
       const { model, report } = trainTextClassifier(train.texts, train.y, { label: positive });
-      const predicted = test.texts.map((t) => (model.probability(t) >= model.threshold ? 1 : 0));
+      const probs = test.texts.map((t) => model.probability(t));
+      const predicted = probs.map((p) => (p >= model.threshold ? 1 : 0));
       const seconds = (performance.now() - started) / 1000;
       const m = precisionRecallF1(predicted, test.y);
       const result: Record<string, unknown> = {
@@ -81,6 +95,7 @@ export const command = defineCommand({
         model: TEXT_MODEL,
         seconds: Math.round(seconds * 100) / 100,
         selection: report,
+        calibration: calibrationOf(probs, test.y, train.y),
       };
       if (lexiconType) {
         const lp = test.texts.map((t) => (detectSignalsLexicon(t).some((s) => s.type === lexiconType) ? 1 : 0));

@@ -1,4 +1,7 @@
+import { calibrationReport } from '../models/scoring-model.js';
 import { extractSignals } from './index.js';
+import { shippedSignalModels } from './shipped.js';
+import { textFeatures } from './text-classifier.js';
 import { SIGNAL_TYPES, type SignalType } from './types.js';
 
 export interface SignalScore {
@@ -38,4 +41,43 @@ export function scoreSignals(
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
     return { type, support: tp + fn, precision, recall, f1, tp, fp, fn };
   });
+}
+
+export interface SignalCalibration {
+  type: SignalType;
+  rows: number;
+  /** Mean squared error of the shipped model's probability against the labels. */
+  brier: number;
+  /** Brier score of predicting the set's own positive rate for every sentence (an oracle constant, for scale). */
+  prevalenceBrier: number;
+  /** Expected calibration error over ten probability bins. */
+  ece: number;
+  bins: { predicted: number; observed: number; n: number }[];
+}
+
+/**
+ * Calibration of each shipped model's probability (the model alone, before the lexicon fallback and denials) on
+ * labelled sentences: Brier score, ECE and the reliability bins.
+ */
+export function calibrateSignals(rows: { text: string; labels: readonly SignalType[] }[]): SignalCalibration[] {
+  const models = shippedSignalModels();
+  const feats = rows.map((r) => textFeatures(r.text));
+  const out: SignalCalibration[] = [];
+  for (const type of SIGNAL_TYPES) {
+    const m = models[type];
+    if (!m) continue;
+    const y = Uint8Array.from(rows, (r) => (r.labels.includes(type) ? 1 : 0));
+    const logits = Float64Array.from(feats, (f) => m.calibratedLogitOf(f));
+    const r = calibrationReport(logits, y, { a: 1, b: 0 });
+    const rate = y.reduce((s, v) => s + v, 0) / Math.max(1, y.length);
+    out.push({
+      type,
+      rows: r.rows,
+      brier: r.brier,
+      prevalenceBrier: Math.round(rate * (1 - rate) * 1e4) / 1e4,
+      ece: r.ece,
+      bins: r.bins,
+    });
+  }
+  return out;
 }

@@ -138,6 +138,12 @@ describe('closeloop eval text', () => {
     expect(j.f1).toBeGreaterThanOrEqual(0.75);
     expect(j).toHaveProperty('precision');
     expect(j).toHaveProperty('recall');
+    // Calibration of the test probabilities: every test row in one reliability bin, scores in range.
+    expect(j.calibration.bins.reduce((s: number, b: { n: number }) => s + b.n, 0)).toBe(8);
+    expect(j.calibration.brier).toBeGreaterThanOrEqual(0);
+    expect(j.calibration.brier).toBeLessThanOrEqual(1);
+    expect(j.calibration.ece).toBeGreaterThanOrEqual(0);
+    expect(j.calibration.base_rate_brier).toBeGreaterThan(0);
   });
   it('exits 2 when the text column is missing', async () => {
     const r = await capture(() =>
@@ -172,6 +178,16 @@ describe('closeloop eval signals', () => {
     expect(Object.keys(j.learned)).toEqual(
       expect.arrayContaining(['budget_constraint', 'competitor', 'negative_sentiment', 'timeline']),
     );
+    // Calibration of every shipped model on the held-out sentences: better than the set's own prevalence.
+    expect(Object.keys(j.calibration).sort()).toEqual(Object.keys(j.learned).sort());
+    for (const c of Object.values(j.calibration) as {
+      brier: number;
+      prevalence_brier: number;
+      bins: { n: number }[];
+    }[]) {
+      expect(c.bins.reduce((s, b) => s + b.n, 0)).toBe(234);
+      expect(c.brier).toBeLessThan(c.prevalence_brier);
+    }
   });
   it('exits 2 on an unknown signal type', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-signals-'));
