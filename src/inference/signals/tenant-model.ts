@@ -23,7 +23,7 @@ import { SIGNAL_TYPES, type SignalType } from './types.js';
  * the shipped calibrated logit as offset: with few labels it stays close to the shipped model, it needs none of the
  * shipped training data, and the stored correction is small. The strength is chosen by stratified cross-validation
  * on the tenant's labels, and the correction is kept only when its out-of-fold log-loss beats the shipped model's on
- * the same labels; otherwise the shipped model keeps serving that tenant. The decision threshold is the shipped one.
+ * the same labels by more than one standard error of the paired difference; otherwise the shipped model keeps serving that tenant. The decision threshold is the shipped one.
  */
 export const TENANT_SIGNAL_MODEL = 'signals-tenant-finetune-v1';
 /** A signal type is fine-tuned for a tenant only with at least this many labelled sentences of that type… */
@@ -243,12 +243,23 @@ export function fineTuneSignalModel(
     loss /= n;
     if (!best || loss < best.loss - 1e-9) best = { c, loss, oof };
   }
+  // Paired per-sentence gain over the shipped model; the correction must win by more than one standard error (the
+  // same bar as `auto` choosing GBDT over logistic regression for the deal model).
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = logLoss(offset[i]!, y[i]!) - logLoss(best!.oof[i]!, y[i]!);
+    sum += d;
+    sumSq += d * d;
+  }
+  const gain = sum / n;
+  const se = Math.sqrt(Math.max(0, sumSq / n - gain * gain) / Math.max(1, n - 1));
   report.folds = folds;
   report.c = best!.c;
   report.tunedLogLoss = round4(best!.loss);
   report.tunedF1 = round4(f1At(best!.oof, y, base.threshold));
-  if (!(best!.loss < shippedLoss / n)) {
-    report.reason = `out-of-fold log-loss ${report.tunedLogLoss} is not below the shipped model's ${report.shippedLogLoss}: the shipped model keeps serving`;
+  if (!(gain > 0 && gain > se)) {
+    report.reason = `out-of-fold log-loss ${report.tunedLogLoss} is not below the shipped model's ${report.shippedLogLoss} by more than one standard error (${round4(se)}): the shipped model keeps serving`;
     return { correction: null, model: null, report };
   }
   const vec = buildVectorizer(feats);
@@ -265,7 +276,7 @@ export function fineTuneSignalModel(
   const correction: Correction = { c: best!.c, bias: round4(bias), terms };
   report.accepted = true;
   report.terms = terms.length;
-  report.reason = `out-of-fold log-loss ${report.tunedLogLoss} < shipped ${report.shippedLogLoss} (F1 at the shipped threshold ${report.tunedF1} vs ${report.shippedF1})`;
+  report.reason = `out-of-fold log-loss ${report.tunedLogLoss} < shipped ${report.shippedLogLoss} − one standard error (${round4(se)}); F1 at the shipped threshold ${report.tunedF1} vs ${report.shippedF1}`;
   return { correction, model: fromCorrection(base, correction), report };
 }
 

@@ -265,7 +265,8 @@ export function buildVectorizer(feats: NamedFeature[][], minDf = 1): Vectorizer 
 }
 
 /** Class-balanced L2 logistic regression: minimise ½‖w‖² + C · Σ weight·logloss (bias unpenalised). */
-function fitSparse(X: SparseRow[], y: Uint8Array, d: number, c: number): { w: Float64Array; bias: number } {
+/** @internal */
+export function fitSparse(X: SparseRow[], y: Uint8Array, d: number, c: number): { w: Float64Array; bias: number } {
   const n = y.length;
   let pos = 0;
   for (const v of y) pos += v;
@@ -333,7 +334,8 @@ export function fitPlatt(margins: ArrayLike<number>, y: ArrayLike<number>): { a:
   return { a, b };
 }
 
-function bestF1Threshold(p: ArrayLike<number>, y: ArrayLike<number>): { threshold: number; f1: number } {
+/** @internal */
+export function bestF1Threshold(p: ArrayLike<number>, y: ArrayLike<number>): { threshold: number; f1: number } {
   let best = { threshold: 0.5, f1: -1 };
   for (let t = 0.1; t <= 0.9001; t += 0.01) {
     let tp = 0;
