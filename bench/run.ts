@@ -62,15 +62,15 @@ if (want('ingest')) {
   );
   for (const e of engines) {
     const r = await withFreshDatabase(e, (url) =>
-      benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 3 }),
+      benchWebhookIngest({ databaseUrl: url, requests: quick ? 40 : 200, concurrency: 8, rounds: quick ? 1 : 5 }),
     );
     ((out.ingest ??= []) as unknown[]).push(r);
     line(
-      `${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)}`,
+      `${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)} (median of ${quick ? 1 : 5} back-to-back rounds)`,
     );
     const p = r.paced;
     line(
-      `${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.requests} requests): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms · baseline p99.9 at the same rate ${p.baselineP999Ms.toFixed(1)} ms`,
+      `${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.requests} requests): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms · baseline at the same rate p50 ${p.baselineP50Ms.toFixed(1)} · p99 ${p.baselineP99Ms.toFixed(1)} · p99.9 ${p.baselineP999Ms.toFixed(1)} ms (sender in its own process)`,
     );
   }
 }
@@ -79,7 +79,7 @@ if (want('startup')) {
   line(
     '== start-up: embedded default on a warm data folder, fresh process each run, vs bare PGlite open of the same folder ==',
   );
-  const st = benchStartup({ rounds: quick ? 1 : 3 });
+  const st = benchStartup({ rounds: quick ? 1 : 5 });
   out.startup = st;
   printStartup(st, line);
 }

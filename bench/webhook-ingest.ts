@@ -1,7 +1,7 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import express from 'express';
 import { Agent, request } from 'undici';
@@ -10,17 +10,19 @@ import { silentLogger } from '../src/lib/logger.js';
 import { startCloseloop } from '../src/main.js';
 import type { Db } from '../src/store/index.js';
 import { appSettingSpecs } from '../connectors/index.js';
+import { PORTAL, SECRET, prepare } from './ingest-load.js';
 
 export interface IngestResult {
   engine: string;
   closeloopEventsPerSec: number;
   baselineEventsPerSec: number;
+  /** Median over the rounds of closeloop / reference events per second, both measured back to back in the round. */
   ratio: number;
   requests: number;
   eventsPerRequest: number;
   /**
    * Request latency at a steady 80 % of closeloop's measured maximum rate (open loop: sends on schedule, not after
-   * answers).
+   * answers), the sender in a process of its own.
    */
   paced: {
     requestsPerSec: number;
@@ -28,31 +30,10 @@ export interface IngestResult {
     p50Ms: number;
     p99Ms: number;
     p999Ms: number;
+    baselineP50Ms: number;
+    baselineP99Ms: number;
     baselineP999Ms: number;
   };
-}
-
-const SECRET = 'bench-secret';
-const PORTAL = 424242;
-
-/** A signed HubSpot-style batch of `n` events, as the sandbox would deliver it. */
-function batch(n: number, seq: number): string {
-  const now = Date.now();
-  return JSON.stringify(
-    Array.from({ length: n }, (_, i) => ({
-      eventId: seq * 1000 + i,
-      subscriptionId: 2001,
-      portalId: PORTAL,
-      appId: 1,
-      occurredAt: now,
-      subscriptionType: 'deal.propertyChange',
-      attemptNumber: 0,
-      objectId: 1000 + (i % 50),
-      propertyName: 'dealstage',
-      propertyValue: 'contractsent',
-      changeSource: 'CRM_UI',
-    })),
-  );
 }
 
 async function drive(
@@ -64,18 +45,7 @@ async function drive(
 ): Promise<number> {
   // Bodies and signatures are prepared before the clock starts: the load generator shares this process,
   // and its own hashing must not be charged to either endpoint.
-  const prepared = Array.from({ length: requests }, (_, k) => {
-    const body = batch(100, startSeq + k);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (sign) {
-      const ts = String(Date.now());
-      headers['x-hubspot-request-timestamp'] = ts;
-      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET)
-        .update(`POST${url}${body}${ts}`)
-        .digest('base64');
-    }
-    return { body, headers };
-  });
+  const prepared = prepare(url, sign, requests, startSeq);
   const agent = new Agent({ connections: concurrency });
   let next = 0;
   const t0 = performance.now();
@@ -94,39 +64,29 @@ async function drive(
   return (requests * 100) / secs;
 }
 
-/**
- * Open-loop load: requests sent on a fixed schedule at `rate` per second (a late answer does not delay the next
- * send, so queueing shows in the latency), each request's time from its scheduled send to its answer.
- */
-async function paced(url: string, sign: boolean, requests: number, rate: number, startSeq: number): Promise<number[]> {
-  const prepared = Array.from({ length: requests }, (_, k) => {
-    const body = batch(100, startSeq + k);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (sign) {
-      const ts = String(Math.round(Date.now() + (k / rate) * 1000));
-      headers['x-hubspot-request-timestamp'] = ts;
-      headers['x-hubspot-signature-v3'] = createHmac('sha256', SECRET)
-        .update(`POST${url}${body}${ts}`)
-        .digest('base64');
-    }
-    return { body, headers };
+/** The open-loop sender (bench/ingest-load.ts paced) in a child process: sorted latencies in ms. */
+function pacedElsewhere(
+  url: string,
+  sign: boolean,
+  requests: number,
+  rate: number,
+  startSeq: number,
+): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      path.join(import.meta.dirname, 'ingest-sender.ts'),
+      [url, sign ? '1' : '0', String(requests), String(rate), String(startSeq)],
+      { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
+    let got: number[] | null = null;
+    child.on('message', (m) => {
+      got = m as number[];
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      got ? resolve(got) : reject(new Error(`ingest sender exited with ${code} before answering`)),
+    );
   });
-  const agent = new Agent({ connections: 64 });
-  const latencies: number[] = [];
-  const t0 = performance.now() + 20;
-  await Promise.all(
-    prepared.map(async ({ body, headers }, k) => {
-      const at = t0 + (k * 1000) / rate;
-      const wait = at - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
-      const text = await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 200)}`);
-      latencies.push(performance.now() - at);
-    }),
-  );
-  await agent.close();
-  return latencies.sort((a, b) => a - b);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -208,21 +168,33 @@ export async function benchWebhookIngest(o: {
     // Warm-up, then alternate so both see the same machine state.
     await drive(`${cl.url}/webhooks/hubspot`, true, 20, o.concurrency, (seq += 20) * 10);
     await drive(base.url, false, 20, o.concurrency, 0);
+    // Each round runs both back to back (which goes first alternates), and the ratio is the median of the rounds'
+    // ratios: a swing of the machine's load between rounds moves both sides of a round alike.
     for (let r = 0; r < o.rounds; r++) {
-      ref.push(await drive(base.url, false, o.requests, o.concurrency, 0));
-      ours.push(await drive(`${cl.url}/webhooks/hubspot`, true, o.requests, o.concurrency, (seq += o.requests) * 10));
+      const runRef = async () => ref.push(await drive(base.url, false, o.requests, o.concurrency, 0));
+      const runOurs = async () =>
+        ours.push(await drive(`${cl.url}/webhooks/hubspot`, true, o.requests, o.concurrency, (seq += o.requests) * 10));
+      if (r % 2 === 0) {
+        await runRef();
+        await runOurs();
+      } else {
+        await runOurs();
+        await runRef();
+      }
     }
     // Latency at 80 % of the maximum request rate just measured, for closeloop and (same rate) the reference.
     const rate = (0.8 * median(ours)) / 100;
     const n = o.pacedRequests ?? Math.max(200, Math.round(rate * 10));
-    const ourLat = await paced(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10);
-    const refLat = await paced(base.url, false, n, rate, 0);
+    const ourLat = await pacedElsewhere(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10);
+    const refLat = await pacedElsewhere(base.url, false, n, rate, 0);
     pacedResult = {
       requestsPerSec: rate,
       requests: n,
       p50Ms: quantile(ourLat, 0.5),
       p99Ms: quantile(ourLat, 0.99),
       p999Ms: quantile(ourLat, 0.999),
+      baselineP50Ms: quantile(refLat, 0.5),
+      baselineP99Ms: quantile(refLat, 0.99),
       baselineP999Ms: quantile(refLat, 0.999),
     };
   } finally {
@@ -235,7 +207,7 @@ export async function benchWebhookIngest(o: {
     engine: o.databaseUrl ? 'postgres' : 'pglite',
     closeloopEventsPerSec: a,
     baselineEventsPerSec: b,
-    ratio: a / b,
+    ratio: median(ours.map((x, i) => x / ref[i]!)),
     requests: o.requests,
     eventsPerRequest: 100,
     paced: pacedResult!,

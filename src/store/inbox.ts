@@ -1,13 +1,16 @@
 import type { WebhookEvent } from '../core/connector.js';
 import type { Queryable } from './db.js';
 
+/** An event as the inbox keeps it: everything the worker reads, without the provider's copy of the event. */
+export type InboxEvent = Omit<WebhookEvent, 'raw'>;
+
 /** One accepted delivery for one account: its new events (duplicates already left out), processed together. */
 export interface InboxBatch {
   id: string;
   provider: string;
   account_id: string;
   connection_id: string | null;
-  events: WebhookEvent[];
+  events: InboxEvent[];
   received_at: Date;
   attempts?: number;
   trace_context?: string | null;
@@ -19,46 +22,17 @@ export interface InsertedBatch {
 }
 
 /**
- * The event identity as one key (see migrations/0101): provider, then the account delimited by its length,
- * then the provider's event id. Kept in SQL only, so every statement derives it the same way.
- */
-const KEY = (provider: string, account: string, eventId: string) =>
-  `${provider} || ':' || length(${account}) || ':' || ${account} || ':' || ${eventId}`;
-
-/**
  * Records a whole delivery in ONE statement (the request path; autocommit, so one commit): per account one
- * webhook_batches row holding its new events as one json text (stored as sent: validated, never decomposed) and
- * one narrow webhook_event_ids key per event, where a redelivered id is ignored. Batch ids are drawn first, so
- * the id rows and the batch rows are written side by side; a batch keeps only the events whose key it won (the
- * events are decomposed only then, on a partial redelivery), and an account whose events were all known gets
- * no batch at all. Every list travels as one json text (no array literal to escape and parse):
- * $1 provider; per account $2 ids, $3 connections, $4 counts of unique events; per event $5 event ids and $6 the
- * account's ordinal (1-based); $7 the events: with one account its json array, with several an array of them;
- * $8 the trace context to continue in the worker (null when tracing is off).
+ * webhook_batches row holding its new events as one json text (validated and mapped, without the provider's copy
+ * of each) and one narrow webhook_event_ids key per event, where a redelivered id is ignored. Batch ids are drawn
+ * first, so the id rows and the batch rows are written side by side; a batch keeps only the events whose key it
+ * won (the events are decomposed only then, on a partial redelivery), and an account whose events were all known
+ * gets no batch at all. The statement lives in the database as webhook_record_delivery (migrations/0400, its
+ * arguments described there): the session keeps its plan instead of planning the CTEs on every request. Every
+ * list travels as one json text (no array literal to escape and parse).
  */
-const INSERT_DELIVERY = `
-WITH a AS MATERIALIZED (
-  SELECT x.ord, x.account_id, x.connection_id, x.total::int AS total, nextval('webhook_batches_id_seq') AS id
-    FROM ROWS FROM (json_array_elements_text($2::json), json_array_elements_text($3::json), json_array_elements_text($4::json))
-         WITH ORDINALITY AS x(account_id, connection_id, total, ord)
-), ins AS (
-  INSERT INTO webhook_event_ids (key, batch_id)
-  SELECT ${KEY('$1::text', 'a.account_id', 'e.event_id')}, a.id
-    FROM ROWS FROM (json_array_elements_text($5::json), json_array_elements_text($6::json)) AS e(event_id, acc) JOIN a ON a.ord = e.acc::int
-  ON CONFLICT DO NOTHING RETURNING batch_id, key
-), won AS (SELECT batch_id, count(*)::int AS accepted FROM ins GROUP BY batch_id),
-ev AS (SELECT a.*, CASE WHEN (SELECT count(*) FROM a) = 1 THEN $7::json ELSE $7::json -> (a.ord - 1)::int END AS events FROM a),
-b AS (
-  INSERT INTO webhook_batches (id, provider, account_id, connection_id, events, event_count, trace_context)
-  SELECT ev.id, $1::text, ev.account_id, ev.connection_id,
-         CASE WHEN won.accepted = ev.total THEN ev.events ELSE (
-           SELECT json_agg(x.e ORDER BY x.i) FROM json_array_elements(ev.events) WITH ORDINALITY AS x(e, i)
-            WHERE EXISTS (SELECT 1 FROM ins WHERE ins.batch_id = ev.id AND ins.key = ${KEY('$1::text', 'ev.account_id', "(x.e ->> 'eventId')")})) END,
-         won.accepted, $8::text
-    FROM ev JOIN won ON won.batch_id = ev.id
-)
-SELECT CASE WHEN won.accepted > 0 THEN a.id::text END AS id, coalesce(won.accepted, 0)::int AS accepted
-  FROM a LEFT JOIN won ON won.batch_id = a.id ORDER BY a.ord`;
+const INSERT_DELIVERY =
+  'SELECT o_batch_id AS id, o_accepted AS accepted FROM webhook_record_delivery($1, $2, $3, $4, $5, $6, $7, $8)';
 
 /** What a claim may take: waiting, due, not leased (or leased by a worker that did not come back). */
 const CLAIMABLE = `b.processed_at IS NULL AND b.dead_at IS NULL AND (b.run_after IS NULL OR b.run_after <= now())
@@ -133,18 +107,21 @@ export class InboxRepo {
     const ids: string[] = [];
     const conns: (string | null)[] = [];
     const totals: number[] = [];
-    const bodies: WebhookEvent[][] = [];
+    const bodies: InboxEvent[][] = [];
     const eventIds: string[] = [];
     const owners: number[] = [];
     accounts.forEach((acc, i) => {
       const seen = new Set<string>();
-      const unique: WebhookEvent[] = [];
+      const unique: InboxEvent[] = [];
       for (const e of acc.events) {
         if (e.accountId !== acc.accountId)
           throw new Error(`inbox batch for account ${acc.accountId} holds an event of account ${e.accountId}`);
         if (seen.has(e.eventId)) continue;
         seen.add(e.eventId);
-        unique.push(e);
+        // Stored once: what the worker reads (ids, kind, change), without the provider's copy of the event (`raw`),
+        // which doubled the statement's parameters (see docs/benchmarks.md, issue 15).
+        const { raw: _raw, ...stored } = e;
+        unique.push(stored);
         eventIds.push(e.eventId);
         owners.push(i + 1);
       }

@@ -180,12 +180,13 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
 
     // Redeliver the same event id, validly signed: recorded as a duplicate, no second task.
     const created = (
-      await cl.store.db.query<{ payload: { raw: { eventId: number; subscriptionId: number } } }>(
+      await cl.store.db.query<{ payload: { eventId: string } }>(
         "SELECT e AS payload FROM webhook_batches b, json_array_elements(b.events) e WHERE e->>'objectId' = $1 AND e->>'change' = 'created'",
         [email.id],
       )
     ).rows[0]!;
-    const { eventId, subscriptionId } = created.payload.raw;
+    // The inbox keeps the event id as the connector derived it: `${subscriptionId}-${eventId}` (HubSpot's own ids).
+    const [subscriptionId, eventId] = created.payload.eventId.split('-').map(Number) as [number, number];
     const raw = JSON.stringify([
       {
         eventId,
