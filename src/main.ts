@@ -21,14 +21,9 @@ import type { Connector, ProviderApp } from './core/connector.js';
 import { ConfigError, isCloseloopError, MigrationsPendingError, ResourceInUseError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
 import { ThreadedHashingEmbedder } from './context/threaded-embedder.js';
-import {
-  ContextIndexer,
-  HashingEmbedder,
-  OpenAIEmbedder,
-  PineconeVectorStore,
-  type Embedder,
-  type VectorStore,
-} from './context/index.js';
+import { ContextIndexer } from './context/indexer.js';
+import { HashingEmbedder } from './context/hashing-embedder.js';
+import type { Embedder, VectorStore } from './context/types.js';
 import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
 import { pingDatabase } from './store/health.js';
 import { indexActivities } from './sync/index-activities.js';
@@ -38,7 +33,9 @@ import { startHealthServer } from './http/health.js';
 import { createHealth, type Health } from './lib/health.js';
 import { startCron } from './jobs/cron.js';
 import { startWorkers, type IndexHandler, type Workers } from './jobs/workers.js';
-import { afterBackfill, createDraftLlm, FEEDBACK_SCHEDULES } from './suggest/wiring.js';
+import { afterBackfill } from './suggest/after-backfill.js';
+import { createConfiguredLlm } from './llm/configured.js';
+import { FEEDBACK_SCHEDULES } from './feedback/schedules.js';
 import { setModelCacheSize } from './suggest/scorer.js';
 import { createTrainer } from './feedback/trainer.js';
 import { onChangesApplied } from './feedback/record-outcomes.js';
@@ -52,7 +49,6 @@ import {
   crmStatusClass,
   useOutboundDispatcher,
 } from './lib/outbound-timeouts.js';
-import { startTracing } from './lib/tracing-sdk.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { createWorkQueue, type WorkQueue } from './queue/index.js';
@@ -151,13 +147,17 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     listenUrl: cfg.queue.listenUrl ?? cfg.databaseUrl,
     onError: (err) => logger.warn({ err }, 'inbox wake-up failed (workers fall back to polling)'),
   });
-  // Traces only when an OTLP endpoint is configured (or a test hands in an exporter); else nothing is registered.
-  const tracing = startTracing({
-    url: cfg.tracing.url,
-    exporter: o.spanExporter,
-    serviceName: cfg.tracing.serviceName,
-    role: cfg.role,
-  });
+  // Traces only when an OTLP endpoint is configured (or a test hands in an exporter); else nothing is registered and
+  // the SDK is not even loaded.
+  const tracing =
+    cfg.tracing.url || o.spanExporter
+      ? (await import('./lib/tracing-sdk.js')).startTracing({
+          url: cfg.tracing.url,
+          exporter: o.spanExporter,
+          serviceName: cfg.tracing.serviceName,
+          role: cfg.role,
+        })
+      : null;
 
   const registry: Partial<Record<string, Connector>> = { ...defaultRegistry, ...o.connectors };
   const getConnector = (provider: string): Connector => o.connectors?.[provider] ?? registryConnector(provider);
@@ -378,7 +378,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
         guardrails,
         now,
         staleDealDays: cfg.staleDealDays,
-        llm: cfg.localOnly ? null : createDraftLlm(cfg),
+        llm: cfg.localOnly ? null : await createConfiguredLlm(cfg),
         localOnly: cfg.localOnly,
         crm: createCrmFacts({ vault, connectorFor: getConnector, logger, now }),
       },
@@ -463,7 +463,8 @@ async function createIndexer(
 ): Promise<{ indexer: ContextIndexer; vectorStore: VectorStore; close(): Promise<void> } | null> {
   const embedder: Embedder =
     cfg.embeddings === 'openai' && cfg.openai
-      ? new OpenAIEmbedder({
+      ? // Remote clients load only when configured: the embedded default never pays for the OpenAI or Pinecone SDK.
+        new (await import('./context/openai-embedder.js')).OpenAIEmbedder({
           apiKey: cfg.openai.apiKey,
           baseURL: cfg.openai.baseURL ?? undefined,
           model: cfg.openai.embeddingModel,
@@ -474,6 +475,7 @@ async function createIndexer(
         : new HashingEmbedder();
   let store: VectorStore;
   if (cfg.vectorStore.kind === 'pinecone') {
+    const { PineconeVectorStore } = await import('./context/pinecone-store.js');
     store = new PineconeVectorStore({
       apiKey: cfg.vectorStore.apiKey,
       indexName: cfg.vectorStore.index,

@@ -17,7 +17,7 @@ import {
   salesforceManifest,
   type SalesforceSObjectName,
 } from './manifest.js';
-import { fetchSourceByIds, kindsOfSObject } from './records.js';
+import { fetchSourceByIds, kindsOfSObject } from './sobject-queries.js';
 import { SalesforceCdcEvent, SalesforceId, parseOrThrow, type SalesforceChangeEventHeader } from './schemas.js';
 
 const PROVIDER = salesforceManifest.id;

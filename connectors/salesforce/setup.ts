@@ -1,7 +1,7 @@
 import type { ObjectKind } from '../../src/core/canonical.js';
 import type { SalesforceClient } from './client.js';
 import { SALESFORCE_IDEMPOTENCY_FIELD } from './manifest.js';
-import { sourcesFor } from './records.js';
+import { sourcesFor } from './sobject-queries.js';
 import { buildCount, buildSelect, soqlId } from './soql.js';
 
 /** The sObjects a write-back writes, each with the idempotency field it needs. */

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { InvalidPayloadError } from '../core/errors.js';
-import { mapOpenAIError } from '../llm/errors.js';
+import { mapOpenAIError } from '../llm/openai-errors.js';
 import type { Embedder } from './types.js';
 
 /**

@@ -14,7 +14,7 @@ import {
   type ConditionJson,
   type EventType,
 } from './rule-schema.js';
-import { suggest } from './suggest.js';
+import { suggest } from './did-you-mean.js';
 import { mergeTrusted, TRUSTED_KEYS, type TrustedFacts } from './trusted-facts.js';
 
 export interface RuleProblem {

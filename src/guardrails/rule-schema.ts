@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FACTS, FACT_NAMES, isFactName, type FactDefinition } from './facts.js';
 import { OPERATORS, parseOperatorName } from './operators.js';
-import { suggest } from './suggest.js';
+import { suggest } from './did-you-mean.js';
 import { TrustedFactsSchema } from './trusted-facts.js';
 
 /**

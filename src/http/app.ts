@@ -22,7 +22,7 @@ import { createHealthRouter } from './health.js';
 import { createHubspotCardRouter, createSalesforceCardRouter } from './api-v1/cards.js';
 import { createSuggestionsRouter } from './api-v1/suggestions.js';
 import type { ReviewDeps } from '../suggest/review.js';
-import type { Guard } from '../suggest/deps.js';
+import type { Guard } from '../suggest/analyze-deps.js';
 import { openApiDocument } from './api-v1/openapi.js';
 import { CONSOLE_PAGES, createConsoleRouter } from './admin/router.js';
 import { OPENAPI_PATH } from './api-v1/operations.js';

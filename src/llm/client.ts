@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { estimateMessageTokens, estimateTokens, type Usage } from './cost.js';
-import { CHAT_WHERE, LlmOutputError, mapChatError } from './errors.js';
+import { CHAT_WHERE, LlmOutputError } from './errors.js';
+import { mapChatError } from './openai-errors.js';
 import type { StructuredSchema } from './strict-json-schema.js';
 
 /**

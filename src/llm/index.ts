@@ -7,14 +7,8 @@ export {
   type CompletionRequest,
   type Completion,
 } from './client.js';
-export {
-  LlmOutputError,
-  mapChatError,
-  mapOpenAIError,
-  retryAtFromHeaders,
-  parseResetDuration,
-  CHAT_WHERE,
-} from './errors.js';
+export { LlmOutputError, retryAtFromHeaders, parseResetDuration, CHAT_WHERE } from './errors.js';
+export { mapChatError, mapOpenAIError } from './openai-errors.js';
 export { toStrictJsonSchema, structuredSchema, type JsonSchema, type StructuredSchema } from './strict-json-schema.js';
 export {
   TIERS,

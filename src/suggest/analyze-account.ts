@@ -3,9 +3,9 @@ import type { Suggestion } from '../core/suggestion.js';
 import { scoreChurn, suggestChurnRisk, type ChurnScorer } from '../inference/churn-risk.js';
 import { logRoute, route } from '../inference/router/route.js';
 import { loadBudget } from './budget.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 import { elapsedMs, withRouteStep } from '../inference/router/steps.js';
-import { processSuggestion } from './process.js';
+import { processSuggestion } from './process-suggestion.js';
 import { withdrawResolved } from './withdraw.js';
 import { signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 

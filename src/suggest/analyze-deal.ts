@@ -10,11 +10,11 @@ import { elapsedMs, withRouteStep } from '../inference/router/steps.js';
 import type { RouteStep } from '../core/suggestion.js';
 import { analyzeAccount } from './analyze-account.js';
 import { loadBudget } from './budget.js';
-import type { AnalyzeDeps } from './deps.js';
-import { processSuggestion } from './process.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
+import { processSuggestion } from './process-suggestion.js';
 import { signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 
-export type { AnalyzeDeps, Guard } from './deps.js';
+export type { AnalyzeDeps, Guard } from './analyze-deps.js';
 
 /**
  * The suggestion loop for one deal: infer suggestions (stale deal, budget risk, no next step), each through

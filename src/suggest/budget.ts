@@ -1,7 +1,7 @@
 import { applyUsage, newBudget, rollBudget, type BudgetState } from '../inference/router/budget.js';
 import type { CostLine } from '../llm/cost.js';
 import type { Repos } from '../store/index.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 
 const isBudget = (v: unknown): v is BudgetState =>
   typeof v === 'object' &&

@@ -2,7 +2,7 @@ import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import type { Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { signalText, extractSignals } from '../inference/signals/index.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 
 export interface SuggestionFacts {
   deal: Deal | null;

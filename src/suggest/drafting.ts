@@ -11,7 +11,7 @@ import {
 } from '../inference/drafting/index.js';
 import type { BudgetState } from '../inference/router/budget.js';
 import type { LlmClient } from '../llm/client.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 
 /** Which suggestion types come with a draft email, and which kind. */
 export const DRAFT_KIND_OF: Partial<Record<SuggestionType, DraftKind>> = {

@@ -2,7 +2,7 @@ import type { Contact } from '../core/canonical.js';
 import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { EMPTY_TRUSTED } from '../guardrails/trusted-facts.js';
 import { checkOutput, describeProblems, type GateFacts } from '../guardrails/output-gate.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 import type { SuggestionFacts } from './context.js';
 
 export type { GateFacts } from '../guardrails/output-gate.js';

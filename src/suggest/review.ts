@@ -6,9 +6,9 @@ import type { WorkQueue } from '../queue/index.js';
 import type { Store, SuggestionRow, SuggestionStatus } from '../store/index.js';
 import type { Company, Deal } from '../core/canonical.js';
 import { describeProblems } from '../guardrails/output-gate.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 import { gateFactsFor } from './gate.js';
-import { createWrites, enqueueGated, gateAll } from './process.js';
+import { createWrites, enqueueGated, gateAll } from './process-suggestion.js';
 
 /** What a reviewer sees of one suggestion: what would be written, why it was held, and the evidence behind it. */
 export interface ReviewItem {

@@ -4,11 +4,11 @@ import { budgetAnswered } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import type { ConnectionRow, SuggestionRow } from '../store/index.js';
 import { humanDate, renderWithdrawnBody } from './render.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 import type { SuggestionFacts } from './context.js';
 import { gateFactsFor } from './gate.js';
 import { describeProblems } from '../guardrails/output-gate.js';
-import { enqueueGated, gateAll, type PlannedWrite } from './process.js';
+import { enqueueGated, gateAll, type PlannedWrite } from './process-suggestion.js';
 
 const name = (c: Contact | undefined) => (c ? [c.firstName, c.lastName].filter(Boolean).join(' ') || null : null);
 

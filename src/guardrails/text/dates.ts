@@ -1,4 +1,5 @@
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
+import type * as Chrono from 'chrono-node';
 import { MONTHS } from './words.js';
 
 /**
@@ -71,9 +72,13 @@ const DAY_NAMING =
 
 const WEEKDAY_NAME = /\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b/i;
 
+// chrono-node loads on the first relative date read (a third of a second of start-up otherwise).
+let chrono: typeof Chrono | null = null;
+const loadChrono = (): typeof Chrono => (chrono ??= createRequire(import.meta.url)('chrono-node') as typeof Chrono);
+
 function relativeDates(text: string, ref: Date, taken: [number, number][]): DateMention[] {
   const out: DateMention[] = [];
-  for (const r of chrono.en.parse(text, ref, { forwardDate: true })) {
+  for (const r of loadChrono().en.parse(text, ref, { forwardDate: true })) {
     const t = r.text.replace(/[\s,.;:!?]+$/, '');
     const start = r.index;
     const end = r.index + t.length;

@@ -1,7 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { InvalidPayloadError, NotFoundError } from '../../core/errors.js';
-import type { Guard } from '../../suggest/deps.js';
+import type { Guard } from '../../suggest/analyze-deps.js';
 import {
   approveSuggestion,
   dismissSuggestion,

@@ -35,7 +35,7 @@ describe(`slow CRM writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
     await loop?.stop();
   });
 
-  /** A suggestion with one queued task write, as src/suggest/process.ts makes them; returns the outbox id. */
+  /** A suggestion with one queued task write, as src/suggest/process-suggestion.ts makes them; returns the outbox id. */
   async function queueTask(subject: string): Promise<string> {
     const [conn] = await loop.cl.store.connections.list();
     const id = `sug-slow-${++n}`;

@@ -28,7 +28,7 @@ import type { Queryable, Repos, SuggestionRow } from '../store/index.js';
 import { evidenceKey, mergeInto, newEvidence, situationKeyOf } from './situation.js';
 import { chargeBudget, loadBudget } from './budget.js';
 import { buildContext, type SuggestionFacts } from './context.js';
-import type { AnalyzeDeps } from './deps.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 import {
   addressDraft,
   DRAFT_KIND_OF,
