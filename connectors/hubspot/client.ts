@@ -130,7 +130,7 @@ const nextUtcMidnight = (now: number): number => {
 };
 
 /**
- * The one place HubSpot errors become ours (STYLE.md habit 5). `where` names the endpoint
+ * The one place HubSpot errors become ours. `where` names the endpoint
  * ("POST /crm/v3/objects/deals/search"). Errors that are already ours pass through; anything that is neither
  * an HTTP answer nor a network failure is rethrown untouched by the caller.
  * https://developers.hubspot.com/docs/api-reference/latest/error-handling

@@ -1,8 +1,8 @@
 import type { ConnectorManifest, ObjectKind } from '../../src/core/index.js';
 
 /**
- * Declarative HubSpot facts (STYLE.md habit 2). Request code reads these; it never repeats them as literals.
- * Sources: shared/reference/crm-contracts.md §1 and shared/specs/hubspot/hubspot-ids.json.
+ * Declarative HubSpot facts. Request code reads these; it never repeats them as literals.
+ * Sources: the public documentation linked beside each fact and explained in BEHAVIOR.md.
  */
 export const hubspotManifest: ConnectorManifest = {
   id: 'hubspot',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Zod schemas for HubSpot payloads (STYLE.md habit 3). Every response is parsed by one of these before it
- * is read. CRM shapes follow the wire JSON (shared/specs/samples/hubspot/); where @hubspot/api-client has
+ * Zod schemas for HubSpot payloads. Every response is parsed by one of these before it
+ * is read. CRM shapes follow the wire JSON (tests/fixtures/hubspot/http/); where @hubspot/api-client has
  * already revived a field (ISO strings become `Date`, v4 `toObjectId` stays a number), the schema accepts
  * both forms and normalizes, so the same schema serves the connector and the sandbox server.
  */

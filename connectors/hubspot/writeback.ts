@@ -270,7 +270,7 @@ export async function createTasks(
 /**
  * HubSpot's CRM API has no draft-email object: an email engagement is a logged (sent) email. A draft is
  * therefore an EMAIL-type task whose body carries the subject and text; the rep sends it from HubSpot.
- * See shared/specs/samples/hubspot/draft-email-as-task-request.json.
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/activities/tasks/guide
  */
 export async function createDraftEmail(
   ctx: ConnectionContext,

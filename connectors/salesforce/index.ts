@@ -25,7 +25,7 @@ export interface SalesforceConnectorOptions {
 }
 
 /**
- * Assembles the Salesforce connector (STYLE.md §2). Options exist for tests and tuning; defaults are production values.
+ * Assembles the Salesforce connector. Options exist for tests and tuning; defaults are production values.
  */
 export function createSalesforceConnector(options: SalesforceConnectorOptions = {}): Connector {
   const syncOpts: SalesforceSyncOptions = { ...defaultSyncOptions(), ...options.sync };

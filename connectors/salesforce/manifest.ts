@@ -1,7 +1,7 @@
 import type { ConnectorManifest, ObjectKind } from '../../src/core/index.js';
 
 /**
- * Declarative Salesforce facts (STYLE.md habit 2). Request code reads hosts, paths, versions, limits and
+ * Declarative Salesforce facts. Request code reads hosts, paths, versions, limits and
  * field lists from here; nothing below is repeated as a literal elsewhere.
  */
 
@@ -93,7 +93,7 @@ export const SALESFORCE_KEY_PREFIX = {
 
 export type SalesforceSObjectName = 'Contact' | 'Lead' | 'Account' | 'Opportunity' | 'Task' | 'Event' | 'EmailMessage';
 
-/** Fields we SELECT per sObject (names from shared/specs/salesforce/salesforce-sobject-fields.json). */
+/** Fields we SELECT per sObject (names from jsforce's sObject typings and Salesforce's Object Reference). */
 export const SALESFORCE_FIELDS: Record<SalesforceSObjectName, readonly string[]> = {
   Contact: [
     'Id',

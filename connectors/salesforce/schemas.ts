@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidPayloadError } from '../../src/core/errors.js';
 
 /**
- * Raw Salesforce payloads. Every response is parsed here before anything reads it (STYLE.md habit 3).
+ * Raw Salesforce payloads. Every response is parsed here before anything reads it.
  * Record schemas are loose (extra fields are kept) and every non-key field is nullish: SOQL returns
  * selected-but-empty fields as null, CDC and outbound messages omit them. Mappers decide null-vs-missing.
  */

@@ -1,7 +1,7 @@
 import { SalesforceId } from './schemas.js';
 
 /**
- * The one place SOQL values are written (STYLE.md §8.5). Field and object names come from the manifest;
+ * The one place SOQL values are written. Field and object names come from the manifest;
  * values only ever pass through these helpers.
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
  */

@@ -31,7 +31,7 @@ export interface SignedInUser {
   isAdmin: boolean;
 }
 
-/** Declarative provider facts: data, not behaviour (STYLE.md habit 2). */
+/** Declarative provider facts: data, not behaviour. */
 export interface ConnectorManifest {
   id: string;
   displayName: string;

@@ -18,7 +18,7 @@ import {
 } from '../../connectors/salesforce/schemas.js';
 
 /**
- * Shared contract (STYLE.md §8.4): the same real-world record, as each CRM stores it, must come out of both
+ * Shared contract: the same real-world record, as each CRM stores it, must come out of both
  * connectors' mappers as the same canonical record. Only what is inherently provider-specific differs and is
  * normalised away: `provider`, `url`, the provider's own stage label, and the ids (translated through the table below).
  */

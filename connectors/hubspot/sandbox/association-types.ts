@@ -1,6 +1,6 @@
 /**
  * HubSpot-defined association types between the object types the sandbox serves.
- * Ids from @hubspot/api-client `lib/src/enums/AssociationTypes.js` (copied into shared/specs/hubspot/hubspot-ids.json);
+ * Ids from @hubspot/api-client `lib/src/enums/AssociationTypes.js`;
  * every id has an inverse so an association written from one side reads back from the other.
  */
 import type { ObjectTypeName } from './object-types.js';
@@ -21,7 +21,7 @@ export interface AssociationTypeDef {
   v3Name: string;
 }
 
-/** Named ids so code never carries magic numbers (STYLE.md §8.5). */
+/** Named ids so code never carries magic numbers. */
 export const AssociationTypeId = {
   primaryContactToCompany: 1,
   primaryCompanyToContact: 2,

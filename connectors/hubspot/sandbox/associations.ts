@@ -1,5 +1,5 @@
 /**
- * Associations v4 (https://developers.hubspot.com/docs/api/crm/associations; shared/reference/crm-contracts.md §1.6).
+ * Associations v4 (https://developers.hubspot.com/docs/api/crm/associations; connectors/hubspot/BEHAVIOR.md, "Reading records").
  * `toObjectId` is a number in v4 responses while object ids are strings everywhere else.
  */
 import { Router, type Request, type Response } from 'express';

@@ -1,5 +1,5 @@
 /**
- * HubSpot error bodies, shaped as documented in shared/reference/crm-contracts.md §1.8
+ * HubSpot error bodies, shaped as documented in connectors/hubspot/BEHAVIOR.md, "Rate limits and errors"
  * (https://developers.hubspot.com/docs/api-reference/latest/error-handling). Route handlers throw
  * `HubspotApiError`; the error middleware in server.ts writes it out unchanged.
  */
@@ -68,7 +68,7 @@ export const validationError = (message: string, opts?: CrmErrorOptions) =>
   crmError(400, 'VALIDATION_ERROR', message, opts);
 
 export function objectNotFound(id: string): HubspotApiError {
-  // Wording as recorded in shared/specs/observed/client-wire-log.json (hs.deals.404).
+  // Wording of HubSpot's 404 for an unknown object id, as the official client receives it.
   return crmError(404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', {
     context: { id: [id] },
   });
@@ -91,7 +91,7 @@ export interface PropertyProblem {
   message: string;
 }
 
-/** 400 for bad property values; message format as in shared/specs/samples/hubspot/error-400-validation.json. */
+/** 400 for bad property values; message format as in tests/fixtures/hubspot/http/error-400-validation.json. */
 export function invalidProperties(problems: PropertyProblem[]): HubspotApiError {
   const list = problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name }));
   return validationError(`Property values were not valid: ${JSON.stringify(list)}`, {

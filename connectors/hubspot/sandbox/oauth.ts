@@ -1,6 +1,6 @@
 /**
  * OAuth 2.0 for the sandbox app: auto-consent authorize, code/refresh exchange, token introspection, revocation,
- * and the bearer check every CRM route sits behind. Shapes per shared/reference/crm-contracts.md §1.1
+ * and the bearer check every CRM route sits behind. Shapes per connectors/hubspot/BEHAVIOR.md, "Auth and tokens"
  * (https://developers.hubspot.com/docs/apps/legacy-apps/authentication/working-with-oauth.md).
  */
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * Facts about the CRM object types the sandbox serves: names, object type ids, property schemas, scopes.
- * Data, not behaviour. Sources: shared/reference/crm-contracts.md §1.2, §1.4, §1.5 and
- * shared/specs/hubspot/hubspot-ids.json.
+ * Data, not behaviour. Sources: connectors/hubspot/BEHAVIOR.md, "Reading records" and
+ * @hubspot/api-client's object type ids.
  */
 
 export const OBJECT_TYPE_NAMES = [

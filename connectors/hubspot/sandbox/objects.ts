@@ -1,6 +1,6 @@
 /**
  * CRM objects v3: list, get, create, update, archive and the batch family.
- * https://developers.hubspot.com/docs/api/crm/understanding-the-crm ; shapes in shared/reference/crm-contracts.md §1.4.
+ * https://developers.hubspot.com/docs/api/crm/understanding-the-crm ; shapes in connectors/hubspot/BEHAVIOR.md
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Per-portal rolling-window limits (shared/reference/crm-contracts.md §1.7):
+ * Per-portal rolling-window limits (connectors/hubspot/BEHAVIOR.md, "Rate limits and errors"):
  * - ten-secondly burst for every non-search call, reported in X-HubSpot-RateLimit-* headers;
  * - a separate per-second limit for search, which sends no rate-limit headers.
  * The 429 bodies carry the exact strings @hubspot/api-client's RetryDecorator keys on

@@ -1,7 +1,7 @@
 /**
  * Record -> wire JSON (`SimplePublicObject[WithAssociations]`), and parsing of the query shapes the client sends.
  * Array query params arrive as repeated keys from @hubspot/api-client and comma-separated from other callers;
- * both are accepted (shared/reference/crm-contracts.md §1.4).
+ * both are accepted (connectors/hubspot/BEHAVIOR.md, "Reading records").
  */
 import { OBJECT_TYPES, defaultReadProperties, resolveObjectType, type ObjectTypeName } from './object-types.js';
 import { associationType } from './association-types.js';

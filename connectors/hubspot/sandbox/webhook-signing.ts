@@ -1,5 +1,5 @@
 /**
- * Signatures HubSpot puts on webhook deliveries (shared/reference/crm-contracts.md §1.3;
+ * Signatures HubSpot puts on webhook deliveries (connectors/hubspot/BEHAVIOR.md, "Webhooks";
  * https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests.md):
  * v1 = hex SHA-256 of clientSecret + rawBody; v3 = base64 HMAC-SHA256(clientSecret) of method + uri + rawBody +
  * timestamp.

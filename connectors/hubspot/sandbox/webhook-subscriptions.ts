@@ -1,6 +1,6 @@
 /**
  * The app's webhook subscriptions and the mapping from store changes to webhook events
- * (shared/reference/crm-contracts.md §1.3). Contacts, companies and deals use the classic `contact.creation` style
+ * (connectors/hubspot/BEHAVIOR.md, "Webhooks"). Contacts, companies and deals use the classic `contact.creation` style
  * types;
  * tasks, emails, calls, meetings and notes only exist as generic `object.*` subscriptions with an `objectTypeId`.
  * A propertyChange subscription names exactly one property; there is no wildcard.
@@ -26,7 +26,7 @@ export interface WebhookSubscription {
   updatedAt: number;
 }
 
-/** One event as HubSpot posts it; field order follows shared/specs/samples/hubspot/webhook-batch.json. */
+/** One event as HubSpot posts it; field order follows tests/fixtures/hubspot/http/webhook-batch.json. */
 export type WebhookEvent = Record<string, unknown> & {
   eventId: number;
   subscriptionId: number;

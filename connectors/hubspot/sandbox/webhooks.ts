@@ -1,6 +1,6 @@
 /**
  * Webhooks v3 management API for the sandbox app (developer auth via `hapikey`), wiring store changes to deliveries.
- * https://developers.hubspot.com/docs/api/webhooks ; shared/reference/crm-contracts.md §1.3.
+ * https://developers.hubspot.com/docs/api/webhooks ; connectors/hubspot/BEHAVIOR.md
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';

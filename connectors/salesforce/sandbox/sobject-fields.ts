@@ -1,6 +1,6 @@
 /**
  * Field names, value kinds and relationships of the standard sObjects the sandbox serves.
- * Generated once from shared/specs/salesforce/salesforce-sobject-fields.json (jsforce 3.10.16 typings, MIT);
+ * Generated once from jsforce 3.10.16's sObject typings (MIT);
  * `!` marks a non-nillable field. User is trimmed of its preference and permission flags.
  */
 export const RAW_SOBJECTS: Readonly<Record<string, { fields: string; parents: string; children: string }>> = {

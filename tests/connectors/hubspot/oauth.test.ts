@@ -10,7 +10,7 @@ import {
 import { API, NOW, fixture } from './helpers.js';
 
 // Shapes: https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/refresh-oauth-token
-// and .../token-introspect; RFC 6749 §5.2 error bodies (shared/reference/crm-contracts.md, corrections of Dec 2026).
+// and .../token-introspect; RFC 6749 §5.2 error bodies (connectors/hubspot/BEHAVIOR.md, corrections of Dec 2026).
 afterEach(() => nock.cleanAll());
 // See webhooks.test.ts: give the next test file in this worker the real fetch back.
 afterAll(() => nock.restore());

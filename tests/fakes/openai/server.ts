@@ -6,7 +6,8 @@ import express, { type Request, type Response } from 'express';
 
 /**
  * A local OpenAI-compatible server, good enough for the official `openai` client to run unmodified
- * (shared/reference/crm-contracts.md section 4, samples in shared/specs/samples/openai/).
+ * (https://platform.openai.com/docs/api-reference/chat and /embeddings; the answers the tests use are in
+ * tests/fixtures/openai/).
  *
  * - `POST /v1/chat/completions`: answers from a queue of scripted responses (JSON content, raw content,
  *   truncated, refusal, content filter, HTTP errors with headers). With the queue empty it answers a

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 
 /**
- * A local Pinecone: the 2026-04 data-plane contract (shared/specs/pinecone/db_data_2026-04.oas.yaml) and
+ * A local Pinecone: the 2026-04 data-plane contract (https://docs.pinecone.io/reference/api/2025-04/data-plane) and
  * the control-plane `GET /indexes/{name}` (db_control), on one port, in memory, good enough for the real
  * `@pinecone-database/pinecone` client to run unmodified.
  *
