@@ -4,7 +4,14 @@ import { InvalidCursorError } from '../../src/core/errors.js';
 import { toSalesforceError, type SalesforceClient } from './client.js';
 import { bulk2QueryPages } from './bulk2.js';
 import { SALESFORCE_KEY_PREFIX, SALESFORCE_LIMITS, salesforceManifest } from './manifest.js';
-import { coerceCsvRow, fetchSourceByIds, mapRows, selectFor, sourcesFor, type SalesforceSource } from './sobject-queries.js';
+import {
+  coerceCsvRow,
+  fetchSourceByIds,
+  mapRows,
+  selectFor,
+  sourcesFor,
+  type SalesforceSource,
+} from './sobject-queries.js';
 import { SalesforceGetDeletedResponse, SalesforceId, parseOrThrow } from './schemas.js';
 import { buildCount, soqlDateTime, soqlId } from './soql.js';
 import { isoDateTime } from './mappers/common.js';
