@@ -1,4 +1,4 @@
-import { makeSynthetic } from '../src/resolve/bench/make-synthetic.js';
+import { makeSynthetic } from './make-synthetic-people.js';
 import { resolveRecords } from '../src/resolve/er/resolve.js';
 import { pairMetrics, predictedPairsFromClusters } from '../src/resolve/eval/metrics.js';
 import { normalizeEmail } from '../src/resolve/normalize/index.js';

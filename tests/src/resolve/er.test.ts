@@ -1,4 +1,4 @@
-import { makeSynthetic } from '../../../src/resolve/bench/make-synthetic.js';
+import { makeSynthetic } from '../../../bench/make-synthetic-people.js';
 import { prepare } from '../../../src/resolve/er/compare.js';
 import { candidatePairs } from '../../../src/resolve/er/blocking.js';
 import { inferFieldSpecs } from '../../../src/resolve/er/fields.js';

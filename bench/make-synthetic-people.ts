@@ -1,7 +1,7 @@
 /**
  * Synthetic person records for the 100k scaling run (not committed data).
  *
- *   npx tsx src/resolve/bench/make-synthetic.ts [--records 100000] [--dup-rate 0.3] [--seed 7] [--out DIR]
+ *   npx tsx bench/make-synthetic-people.ts [--records 100000] [--dup-rate 0.3] [--seed 7] [--out DIR]
  *
  * Writes DIR/records.csv (record_id, given_name, surname, email, phone, street, city, postcode,
  * date_of_birth) and DIR/pairs.csv (record_id_a, record_id_b). DIR defaults to a fresh temp dir.
@@ -12,7 +12,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rng } from '../er/resolve.js';
+import { rng } from '../src/resolve/er/resolve.js';
 
 const SYL = [
   'an',
