@@ -16,11 +16,13 @@ import { benchDedupe } from './dedupe.js';
 import { withFreshDatabase } from './fresh-db.js';
 import { benchRouter } from './router.js';
 import { runCrmBudgetSection } from './crm-budget.js';
+import { benchEmbedders, embedderLines } from './embedders.js';
 
 if (process.argv.includes('--help')) {
   process.stdout.write(`npm run bench [-- --quick] [-- --only=<sections>]
 Every benchmark, each printed beside its baseline run side by side. --quick: smaller sizes (smoke run).
---only=<sections>: just these, comma-separated: ingest, startup, latency, crm-budget, cluster, dedupe, scoring, router, vectors, context.
+--only=<sections>: just these, comma-separated: ingest, startup, latency, crm-budget, cluster, dedupe, scoring, router, vectors, context,
+  embedders (local embedders' retrieval quality and indexing throughput; data: BENCH_DATA, default ../shared/data).
 Results go to bench/results/latest.json (a partial run: bench/results/only-<sections>.json).
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 `);
@@ -29,7 +31,7 @@ PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
 const quick = process.argv.includes('--quick');
 /**
  * `--only=cluster,ingest`: just those sections (names: ingest, startup, latency, crm-budget, cluster, dedupe, scoring,
- * router, vectors, context).
+ * router, vectors, context, embedders).
  */
 const only =
   process.argv
@@ -171,6 +173,20 @@ if (want('context')) {
   const c = await benchContext({ scale: quick ? 0.02 : 1 });
   out.context = c;
   for (const r of c) line(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}`);
+}
+
+if (want('embedders')) {
+  line(
+    '== local embedders: hashing (baseline) vs USE Lite (shipped npm model) vs fusions; R@1 / R@10 / MRR per set, indexing chunks/s on one thread ==',
+  );
+  const r = await benchEmbedders({
+    data: process.env.BENCH_DATA ?? '../shared/data',
+    quick,
+    sets: quick ? ['paraphrase', 'sales_emails', 'sales_emails+typos'] : undefined,
+    log: line,
+  });
+  out.embedders = r;
+  for (const l of embedderLines(r)) line(l);
 }
 
 mkdirSync('bench/results', { recursive: true });

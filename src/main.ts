@@ -20,9 +20,10 @@ import { crmAppSettings, readConfigFromProcess, type Config } from './config/ind
 import type { Connector, ProviderApp } from './core/connector.js';
 import { ConfigError, isCloseloopError, MigrationsPendingError, ResourceInUseError } from './core/errors.js';
 import { createGuardrails } from './guardrails/index.js';
-import { ThreadedHashingEmbedder } from './context/threaded-embedder.js';
+import { ThreadedEmbedder } from './context/threaded-embedder.js';
+import { LocalEmbedder, localSpec } from './context/local-embedder.js';
+import { switchSpaces } from './store/context-spaces.js';
 import { ContextIndexer } from './context/indexer.js';
-import { HashingEmbedder } from './context/hashing-embedder.js';
 import type { Embedder, VectorStore } from './context/types.js';
 import { contextTableReady, PgVectorStore } from './store/pgvector-store.js';
 import { pingDatabase } from './store/health.js';
@@ -333,8 +334,30 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     listenUrl = typeof addr === 'object' && addr ? `http://${cfg.host}:${addr.port}` : `http://${cfg.host}:${cfg.port}`;
   }
   phase('http listen');
-  const ctxIndex = await createIndexer(cfg, db, logger);
+  const ctxIndex = await createIndexer(cfg, db, logger, (space) => {
+    // The local model fell back to hashing at run time: the tenants' indexes follow it into the hashing space.
+    if (cfg.role !== 'web') void reindexSpaces(space);
+  });
   const indexer = ctxIndex?.indexer ?? null;
+  // An index built with one embedder is never queried with another: after a change of embedder, workers re-queue
+  // each tenant's activities for the new space (src/store/context-spaces.ts), in the background.
+  const reindexSpaces = async (space: { id: string; dimensions: number }) => {
+    if (!ctxIndex) return;
+    try {
+      const r = await switchSpaces(db, queue, space, {
+        pgvector: ctxIndex.vectorStore instanceof PgVectorStore,
+        dropTenant: (t) => ctxIndex.vectorStore.deleteTenant(t),
+      });
+      for (const t of r.switched)
+        logger.info(
+          { tenantId: t.tenantId, from: t.from, to: space.id, activities: t.activities, jobs: t.jobs },
+          'context index: embedder changed, tenant re-queued for indexing',
+        );
+    } catch (err) {
+      logger.error({ err }, 'context index: embedder change check failed');
+    }
+  };
+  if (ctxIndex && cfg.role !== 'web') void reindexSpaces(ctxIndex.space);
   // Tokens made with an older TOKEN_ENCRYPTION_KEY are re-encrypted in the background (and on the sweep schedule).
   if (cfg.role !== 'web')
     void vault.reencryptStale().catch((err: unknown) => logger.error({ err }, 'token re-encryption failed'));
@@ -455,24 +478,54 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
   };
 }
 
-/** The context index: embedder + vector store from configuration. Null (with a warning) when the store cannot run. */
+/**
+ * The context index: embedder + vector store from configuration. Null (with a warning) when the store cannot run.
+ * `onSpaceChange` is told when the local model falls back to hashing (a new vector space) at run time.
+ */
 async function createIndexer(
   cfg: Readonly<Config>,
   db: Db,
   logger: Logger,
-): Promise<{ indexer: ContextIndexer; vectorStore: VectorStore; close(): Promise<void> } | null> {
-  const embedder: Embedder =
-    cfg.embeddings === 'openai' && cfg.openai
-      ? // Remote clients load only when configured: the embedded default never pays for the OpenAI or Pinecone SDK.
-        new (await import('./context/openai-embedder.js')).OpenAIEmbedder({
-          apiKey: cfg.openai.apiKey,
-          baseURL: cfg.openai.baseURL ?? undefined,
-          model: cfg.openai.embeddingModel,
-        })
-      : // The local embedder's CPU work runs in EMBEDDING_THREADS worker threads, off the event loop (0: inline).
-        cfg.embeddingThreads > 0
-        ? new ThreadedHashingEmbedder(cfg.embeddingThreads)
-        : new HashingEmbedder();
+  onSpaceChange: (space: { id: string; dimensions: number }) => void = () => {},
+): Promise<{
+  indexer: ContextIndexer;
+  vectorStore: VectorStore;
+  /** The embedder's vector space at start (it can change once, on a fallback). */
+  space: { id: string; dimensions: number };
+  close(): Promise<void>;
+} | null> {
+  let embedder: Embedder;
+  if (cfg.embeddings === 'openai' && cfg.openai) {
+    // Remote clients load only when configured: the embedded default never pays for the OpenAI or Pinecone SDK.
+    embedder = new (await import('./context/openai-embedder.js')).OpenAIEmbedder({
+      apiKey: cfg.openai.apiKey,
+      baseURL: cfg.openai.baseURL ?? undefined,
+      model: cfg.openai.embeddingModel,
+    });
+  } else {
+    // Local embedders (hashing, the sentence model shipped in node_modules, or their fusion) run in EMBEDDING_THREADS
+    // worker threads, off the event loop (0: inline); the model loads lazily on the first embed.
+    const spec = localSpec(cfg.embeddings);
+    const fallback = (reason: string) => {
+      logger.warn(
+        { reason, space: embedder.id },
+        'context index: sentence model unavailable, using the hashing embedder',
+      );
+      onSpaceChange({ id: embedder.id, dimensions: embedder.dimensions });
+    };
+    let startup = true;
+    embedder =
+      cfg.embeddingThreads > 0
+        ? new ThreadedEmbedder(cfg.embeddingThreads, spec, (r) => (startup ? undefined : fallback(r)))
+        : new LocalEmbedder(spec, (r) => (startup ? undefined : fallback(r)));
+    startup = false;
+    const fb = (embedder as ThreadedEmbedder | LocalEmbedder).fallbackReason;
+    if (fb)
+      logger.warn(
+        { reason: fb, space: embedder.id },
+        'context index: sentence model unavailable, using the hashing embedder',
+      );
+  }
   let store: VectorStore;
   if (cfg.vectorStore.kind === 'pinecone') {
     const { PineconeVectorStore } = await import('./context/pinecone-store.js');
@@ -488,13 +541,15 @@ async function createIndexer(
       );
       return null;
     }
-    store = new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id });
+    // Read per call: a fallback to hashing moves later writes and queries to the hashing space together.
+    store = new PgVectorStore(db, { dimensions: () => embedder.dimensions, space: () => embedder.id });
   }
   return {
     indexer: new ContextIndexer(embedder, store),
     vectorStore: store,
+    space: { id: embedder.id, dimensions: embedder.dimensions },
     close: async () => {
-      if (embedder instanceof ThreadedHashingEmbedder) await embedder.close();
+      if (embedder instanceof ThreadedEmbedder) await embedder.close();
     },
   };
 }

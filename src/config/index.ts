@@ -48,7 +48,7 @@ export interface Config {
   tracing: { url: string | null; serviceName: string };
   webhookToleranceMs: number;
   openai: { apiKey: string; baseURL: string | null; model: string; embeddingModel: string } | null;
-  embeddings: 'local' | 'openai';
+  embeddings: 'local' | 'fusion' | 'hashing' | 'sentence' | 'openai';
   vectorStore: { kind: 'pgvector' } | { kind: 'pinecone'; apiKey: string; index: string; host: string | null };
   /** Slack Events API (src/sources); null when SLACK_SIGNING_SECRET is unset. */
   slack: { signingSecret: string } | null;

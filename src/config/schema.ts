@@ -101,7 +101,7 @@ export const EnvSchema = z.object({
   HEALTH_PORT: int(9464),
   /** Model trainings at once in this process (each in a worker thread, off the event loop). */
   TRAINING_CONCURRENCY: z.coerce.number().int().positive().default(1),
-  /** Worker threads embedding with the local embedder (EMBEDDINGS=local), off the event loop; 0 = on the event loop. */
+  /** Worker threads embedding with a local embedder (EMBEDDINGS other than openai), off the event loop; 0 = on it. */
   EMBEDDING_THREADS: z.coerce.number().int().min(0).default(1),
   /** Tenants whose scoring model stays deserialized in memory (least recently used ones are dropped). */
   MODEL_CACHE_SIZE: z.coerce.number().int().positive().default(200),
@@ -109,8 +109,14 @@ export const EnvSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
-  /** Embeddings for the context index: local (hashed features, no network) or openai (OPENAI_* endpoint). */
-  EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+  /**
+   * Embeddings for the context index. Local ones run offline in EMBEDDING_THREADS threads: `local` (default) = `fusion`
+   * (hashed features + the Universal Sentence Encoder Lite shipped in an npm package, 896 dims), `hashing` (hashed
+   * features alone, 384 dims, ~300x the indexing throughput, lexical only), `sentence` (the model alone, 512 dims);
+   * `openai` = an OPENAI_* endpoint. A model that fails to load falls back to hashing. Changing it reindexes each
+   * tenant's activities (src/store/context-spaces.ts). Figures: docs/benchmarks.md, "local embedders".
+   */
+  EMBEDDINGS: z.enum(['local', 'fusion', 'hashing', 'sentence', 'openai']).default('local'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   /** Vector store: pgvector on the same database, or Pinecone (one namespace per tenant). */
   VECTOR_STORE: z.enum(['pgvector', 'pinecone']).default('pgvector'),

@@ -1,30 +1,69 @@
 import { siblingEntry } from '../lib/threads.js';
 import { createThreadPool, type ThreadPool } from '../lib/thread-pool.js';
-import { HashingEmbedder, type HashingEmbedderOptions } from './hashing-embedder.js';
+import type { HashingEmbedderOptions } from './hashing-embedder.js';
+import { LocalEmbedder, type LocalEmbedderSpec } from './local-embedder.js';
+import type { EmbedRequest, EmbedResponse } from './embed-thread.js';
 import type { Embedder } from './types.js';
 
 /**
- * The local hashing embedder, run in worker threads (EMBEDDING_THREADS at once per process): the same vectors
- * and the same vector-space id as HashingEmbedder, without blocking the event loop on a large batch.
+ * A local embedder (hashing, sentence model or their fusion) run in worker threads (EMBEDDING_THREADS at once per
+ * process): the same vectors and the same vector-space id as the inline LocalEmbedder, without blocking the event
+ * loop on a large batch or on the model's inference.
+ *
+ * Fallback: when a thread cannot load the sentence model it answers with hashing vectors and says so; from then on
+ * this embedder is the hashing one (id and dimensions change before those vectors are handed out) and asks every
+ * thread for hashing. An answer still in the old space that arrives after the switch is embedded again, so callers
+ * only ever get vectors of the space `id` names when the call returns.
  */
-export class ThreadedHashingEmbedder implements Embedder {
-  readonly id: string;
-  readonly dimensions: number;
-  private readonly pool: ThreadPool<{ options: HashingEmbedderOptions; texts: string[] }, Float32Array[]>;
+export class ThreadedEmbedder implements Embedder {
+  private spec: LocalEmbedderSpec;
+  private current: { id: string; dimensions: number };
+  private readonly hashingSpace: { id: string; dimensions: number };
+  private readonly pool: ThreadPool<EmbedRequest, EmbedResponse>;
+  /** Set when a thread fell back to hashing. */
+  fallbackReason: string | null = null;
+  /** Load time of the sentence model in the thread that loaded it first (ms). */
+  modelLoadMs: number | null = null;
 
   constructor(
     threads: number,
-    private readonly options: HashingEmbedderOptions = {},
+    spec: LocalEmbedderSpec,
+    private readonly onFallback: (reason: string) => void = () => {},
   ) {
-    const inline = new HashingEmbedder(options);
-    this.id = inline.id;
-    this.dimensions = inline.dimensions;
+    // The inline embedder names the space (and notices missing model packages without a thread).
+    const inline = new LocalEmbedder(spec);
+    this.spec = inline.fallbackReason ? { kind: 'hashing', options: spec.options } : spec;
+    this.current = { id: inline.id, dimensions: inline.dimensions };
+    this.hashingSpace = { id: inline.hashing.id, dimensions: inline.hashing.dimensions };
+    if (inline.fallbackReason) this.fellBack(inline.fallbackReason);
     this.pool = createThreadPool({ entry: siblingEntry(import.meta.url, 'embed-thread'), size: threads });
+  }
+
+  get id(): string {
+    return this.current.id;
+  }
+  get dimensions(): number {
+    return this.current.dimensions;
+  }
+
+  private fellBack(reason: string): void {
+    if (this.fallbackReason) return;
+    this.fallbackReason = reason;
+    this.spec = { kind: 'hashing', options: this.spec.options };
+    this.current = this.hashingSpace;
+    this.onFallback(reason);
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    return this.pool.run({ options: this.options, texts });
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.pool.run({ spec: this.spec, texts });
+      if (r.modelLoadMs !== null) this.modelLoadMs ??= r.modelLoadMs;
+      if (r.fallback) this.fellBack(r.fallback);
+      if (r.space === this.current.id) return r.vectors;
+      // In another space than ours now (a thread that still had the model answered after the switch): again.
+      if (attempt >= 2) throw new Error(`embedder thread answered in space ${r.space}, expected ${this.current.id}`);
+    }
   }
 
   /** Requests embedding in a thread now. */
@@ -34,5 +73,12 @@ export class ThreadedHashingEmbedder implements Embedder {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+}
+
+/** The hashing embedder in threads (the same vectors and id as HashingEmbedder). */
+export class ThreadedHashingEmbedder extends ThreadedEmbedder {
+  constructor(threads: number, options: HashingEmbedderOptions = {}) {
+    super(threads, { kind: 'hashing', options });
   }
 }

@@ -25,9 +25,10 @@ import type { Filter, QueryMatch, QueryOptions, VectorChunk, VectorStore } from 
  * rows, so a small tenant always gets min(topK, its matching rows).
  */
 export interface PgVectorStoreOptions {
-  dimensions: number;
-  /** Embedder id: rows of one space are never compared with another's. */
-  space: string;
+  /** A function when the embedder can change its space at run time (the local model falling back to hashing). */
+  dimensions: number | (() => number);
+  /** Embedder id: rows of one space are never compared with another's. Read at every call when a function. */
+  space: string | (() => string);
   /** Rows per INSERT statement on the near-real-time path. Default 200. */
   insertBatch?: number;
   /** A call with at least this many chunks is a bulk load (pending rows, settled later). Default 50. */
@@ -52,9 +53,9 @@ const toVectorLiteral = (v: Float32Array) => {
 const UPSERT_TAIL = `ON CONFLICT (tenant_id, space, id) DO UPDATE SET dims = EXCLUDED.dims, embedding = EXCLUDED.embedding,
          metadata = EXCLUDED.metadata, content = EXCLUDED.content, pending = EXCLUDED.pending, updated_at = now()`;
 
-/** The graph indexes of migrations/0320_context_bulk_load.sql, for rebuild(); keep both in step. */
+/** The graph indexes of migrations/0320_context_bulk_load.sql and 0440_context_spaces.sql, for rebuild(); keep in step. */
 const ANN_INDEX: Record<number, string> = Object.fromEntries(
-  [384, 1536].map((d) => [
+  [384, 512, 896, 1536].map((d) => [
     d,
     `CREATE INDEX IF NOT EXISTS context_chunks_ann_${d} ON context_chunks USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = ${d} AND NOT pending`,
   ]),
@@ -66,8 +67,8 @@ const PGLITE_REBUILD_ROWS = 20_000;
 
 export class PgVectorStore implements VectorStore {
   readonly name = 'pgvector';
-  private readonly dims: number;
-  private readonly space: string;
+  private readonly dimsOf: () => number;
+  private readonly spaceOf: () => string;
   private readonly insertBatch: number;
   private readonly bulkRows: number;
   private readonly efSearch: number;
@@ -77,14 +78,26 @@ export class PgVectorStore implements VectorStore {
     private readonly db: Db,
     o: PgVectorStoreOptions,
   ) {
-    if (!Number.isInteger(o.dimensions) || o.dimensions < 1 || o.dimensions > 16000)
-      throw new RangeError('dimensions must be an integer in 1..16000');
-    this.dims = o.dimensions; // an integer, safe to inline (the partial index predicate needs a literal)
-    this.space = o.space;
+    const dims = o.dimensions;
+    const space = o.space;
+    this.dimsOf = typeof dims === 'function' ? dims : () => dims;
+    this.spaceOf = typeof space === 'function' ? space : () => space;
+    void this.dims; // validated now, and at every read
     this.insertBatch = o.insertBatch ?? 200;
     this.bulkRows = Math.max(1, o.bulkRows ?? 50);
     this.efSearch = Math.min(1000, Math.max(10, Math.floor(o.efSearch ?? 100)));
     this.maxScanTuples = o.maxScanTuples !== undefined ? Math.max(1, Math.floor(o.maxScanTuples)) : null;
+  }
+
+  /** An integer, checked at every read, so safe to inline (the partial index predicate needs a literal). */
+  private get dims(): number {
+    const d = this.dimsOf();
+    if (!Number.isInteger(d) || d < 1 || d > 16000) throw new RangeError('dimensions must be an integer in 1..16000');
+    return d;
+  }
+
+  private get space(): string {
+    return this.spaceOf();
   }
 
   async upsert(tenantId: string, chunks: VectorChunk[]): Promise<void> {
