@@ -49,23 +49,37 @@ export async function switchSpaces(
   ).rows)
     candidates.set(r.tenant_id, r.space);
   if (chunksTable) {
-    // Chunks in another space (tenants indexed before context_spaces existed, or by another process's embedder).
-    for (const r of (
-      await db.query<{ tenant_id: string; space: string }>(
-        'SELECT DISTINCT ON (tenant_id) tenant_id, space FROM context_chunks WHERE space <> $1',
-        [space.id],
-      )
-    ).rows)
-      if (!candidates.has(r.tenant_id)) candidates.set(r.tenant_id, r.space);
-    // Chunks only in the current space and no record yet: record, nothing to rebuild.
-    const rec = await db.query(
-      `INSERT INTO context_spaces (tenant_id, space, dims)
-       SELECT DISTINCT tenant_id, $1::text, $2::int FROM context_chunks c
-        WHERE space = $1 AND NOT EXISTS (SELECT 1 FROM context_spaces s WHERE s.tenant_id = c.tenant_id)
-       ON CONFLICT (tenant_id) DO NOTHING`,
-      [space.id, space.dimensions],
+    // The distinct (tenant, space) pairs of the table, one primary-key index seek per pair (a loose index scan),
+    // so a start does not read every chunk of a large table.
+    const pairs = await db.query<{ tenant_id: string; space: string }>(
+      `WITH RECURSIVE pairs AS (
+         (SELECT tenant_id, space FROM context_chunks ORDER BY tenant_id, space LIMIT 1)
+         UNION ALL
+         SELECT n.tenant_id, n.space FROM pairs p CROSS JOIN LATERAL (
+           SELECT c.tenant_id, c.space FROM context_chunks c
+            WHERE (c.tenant_id, c.space) > (p.tenant_id, p.space)
+            ORDER BY c.tenant_id, c.space LIMIT 1) n
+       )
+       SELECT tenant_id, space FROM pairs`,
     );
-    report.recorded = rec.affectedRows;
+    const inCurrent = new Set<string>();
+    for (const r of pairs.rows) {
+      // Chunks in another space: tenants indexed before context_spaces existed, or by another embedder.
+      if (r.space !== space.id) {
+        if (!candidates.has(r.tenant_id)) candidates.set(r.tenant_id, r.space);
+      } else inCurrent.add(r.tenant_id);
+    }
+    // Chunks only in the current space and no record yet: record, nothing to rebuild.
+    const fresh = [...inCurrent].filter((t) => !candidates.has(t));
+    if (fresh.length) {
+      const rec = await db.query(
+        `INSERT INTO context_spaces (tenant_id, space, dims)
+         SELECT t, $2::text, $3::int FROM unnest($1::text[]) AS t
+         ON CONFLICT (tenant_id) DO NOTHING`,
+        [fresh, space.id, space.dimensions],
+      );
+      report.recorded = rec.affectedRows;
+    }
   }
 
   for (const [tenantId, from] of candidates) {
