@@ -22,13 +22,23 @@ export interface SplitResult {
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
-/** Seeded sample of k of n indices (LCG-driven Fisher–Yates), as a membership mask. */
+/**
+ * Seeded sample of k of n indices (Fisher–Yates driven by mulberry32), as a membership mask. An earlier
+ * version took `lcgState % (i + 1)`: the low bits of a power-of-two LCG are short-period, and the sample
+ * leaned to the first rows (bank_marketing: 56 % of rows 0–999 vs 34 % of the last block in a "half").
+ */
 function sampleMask(n: number, k: number, seed: number): Uint8Array {
   const p = Array.from({ length: n }, (_, i) => i);
   let s = (seed * 2654435761) >>> 0;
+  const next = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   for (let i = n - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
+    const j = Math.floor(next() * (i + 1));
     [p[i], p[j]] = [p[j]!, p[i]!];
   }
   const mask = new Uint8Array(n);

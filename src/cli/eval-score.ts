@@ -12,7 +12,7 @@ export const command = defineCommand({
   summary: 'train a scoring model on one CSV, score another, print AUC and PR-AUC as one JSON object',
   description:
     'Column types are inferred; free-text and id-like columns are ignored (listed in ignored_columns). ' +
-    'The model is chosen by validation on the training file unless --model names one. Exit 0 with the JSON on stdout, ' +
+    'The model is chosen by cross-validation on the training file unless --model names one. Exit 0 with the JSON on stdout, ' +
     '2 on bad input.',
   options: {
     train: { type: 'string', value: 'A.csv', required: true, description: 'training rows (CSV with a header)' },
@@ -28,7 +28,7 @@ export const command = defineCommand({
     model: {
       type: 'string',
       value: 'NAME',
-      choices: ['auto', 'logreg', 'gbdt'],
+      choices: ['auto', 'logreg', 'gbdt', 'blend'],
       default: 'auto',
       description: 'the algorithm',
     },
@@ -68,6 +68,8 @@ export const command = defineCommand({
         ignored_columns: m.schema.columns
           .filter((c) => c.kind !== 'numeric' && c.kind !== 'categorical')
           .map((c) => ({ column: c.name, kind: c.kind })),
+        // Numeric period snapshots: features, but a value unseen in training is unknown to the model.
+        period_columns: m.schema.columns.filter((c) => c.kind === 'numeric' && c.seen).map((c) => c.name),
         // Calibration of the probabilities on the test rows: Brier score (and that of always predicting the
         // training base rate, for scale), expected calibration error, and the reliability curve (ten bins).
         calibration: testCalibration(p, y, m.training.positives / m.training.rows),

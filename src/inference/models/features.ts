@@ -35,6 +35,15 @@ export interface NumericColumn {
   hasMissing: boolean;
   /** Quantile cut points; value v falls in bin = number of cuts < v. Empty when binning is off. */
   cuts: number[];
+  /**
+   * Period snapshot (findPeriodColumns): the values seen in training. A value outside this list is unknown to
+   * the model (a period it never saw): encoded as the training mean for linear models, as NaN for trees (which
+   * then average over both branches), so it moves no score. Absent for ordinary numerics. See also
+   * FeatureSchema.periods: the combination of all period columns must have been seen too.
+   */
+  seen?: string[];
+  /** Why the column is treated as a period snapshot. */
+  periodReason?: string;
 }
 export interface CategoricalColumn {
   kind: 'categorical';
@@ -43,6 +52,7 @@ export interface CategoricalColumn {
   levels: string[];
 }
 export interface IgnoredColumn {
+  /** 'period' only in models trained before period snapshots became guarded features (NumericColumn.seen). */
   kind: 'date' | 'identifier' | 'text' | 'constant' | 'period';
   name: string;
   reason: string;
@@ -53,6 +63,8 @@ export interface EncodedFeature {
   /** Index into schema.columns: explanations are aggregated per source column. */
   column: number;
   label: string;
+  /** Number of category codes when this feature holds a categorical column's level index (encoding 'codes'). */
+  categories?: number;
 }
 
 export interface FeatureSchema {
@@ -60,6 +72,17 @@ export interface FeatureSchema {
   /** Column used to order rows in time; null = row order is time order. */
   dateColumn: string | null;
   features: EncodedFeature[];
+  /**
+   * 'onehot' (default; linear models): one indicator per level. 'codes' (trees): one feature per categorical
+   * column holding the level index, split natively by the GBDT.
+   */
+  encoding?: 'onehot' | 'codes';
+  /**
+   * The combinations of period-snapshot values seen in training (values joined by "|", in schema order): a
+   * period is identified by all its snapshots together. A row whose combination was never seen has every
+   * period column unknown, even when each value on its own recurs (an indicator back at an earlier level).
+   */
+  periods?: string[];
 }
 
 export interface TypingOptions {
@@ -69,6 +92,8 @@ export interface TypingOptions {
   minLevelCount?: number;
   /** Keep at most this many levels per categorical column (most frequent first). */
   maxLevels: number;
+  /** Categorical columns as level codes (trees) instead of one-hot indicators. */
+  codes?: boolean;
 }
 export const DEFAULT_TYPING: TypingOptions = { numericBins: 8, maxLevels: 30 };
 
@@ -169,15 +194,14 @@ export function inferSchema(
     const name = table.columns[c]!;
     if (exclude.includes(name)) continue;
     const reason = ignore.get(name);
-    columns.push(
-      reason
-        ? { kind: 'period', name, reason }
-        : typeColumn(
-            name,
-            table.rows.map((r) => r[c] ?? ''),
-            opts,
-          ),
-    );
+    const values = table.rows.map((r) => r[c] ?? '');
+    const spec = typeColumn(name, values, opts);
+    if (reason && spec.kind === 'numeric') {
+      spec.seen = [...new Set(values.filter((v) => !isMissing(v)).map((v) => v.trim()))].sort();
+      spec.periodReason = reason;
+      spec.cuts = [];
+    }
+    columns.push(spec);
   }
   const features: EncodedFeature[] = [];
   columns.forEach((col, ci) => {
@@ -191,11 +215,23 @@ export function inferSchema(
         features.push({ column: ci, label: `${col.name} in (${lo}, ${hi}]` });
       }
     } else if (col.kind === 'categorical') {
-      for (const level of col.levels) features.push({ column: ci, label: `${col.name}=${level}` });
+      if (opts.codes) features.push({ column: ci, label: col.name, categories: col.levels.length });
+      else for (const level of col.levels) features.push({ column: ci, label: `${col.name}=${level}` });
     }
   });
   const date = columns.find((c) => c.kind === 'date');
-  return { columns, dateColumn: date ? date.name : null, features };
+  const periodCols = columns.flatMap((c) => (c.kind === 'numeric' && c.seen ? [table.columns.indexOf(c.name)] : []));
+  const periods =
+    periodCols.length > 0
+      ? [...new Set(table.rows.map((r) => periodCols.map((c) => (r[c] ?? '').trim()).join('|')))].sort()
+      : null;
+  return {
+    columns,
+    dateColumn: date ? date.name : null,
+    features,
+    ...(opts.codes ? { encoding: 'codes' as const } : {}),
+    ...(periods ? { periods } : {}),
+  };
 }
 
 /** Number of encoded features each schema column contributes, in schema order. */
@@ -218,16 +254,23 @@ export function encodeRows(schema: FeatureSchema, columnNames: string[], rows: s
   const levelIndex = schema.columns.map((c) =>
     c.kind === 'categorical' ? new Map(c.levels.map((l, i) => [l, i])) : null,
   );
+  const codes = schema.encoding === 'codes';
+  const seen = schema.columns.map((c) => (c.kind === 'numeric' && c.seen ? new Set(c.seen) : null));
+  const periods = schema.periods ? new Set(schema.periods) : null;
+  const periodSrc = schema.columns.flatMap((c, ci) => (c.kind === 'numeric' && c.seen ? [srcIndex[ci]!] : []));
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let off = r * d;
+    const newPeriod =
+      periods !== null && !periods.has(periodSrc.map((c) => (c >= 0 ? (row[c] ?? '') : '').trim()).join('|'));
     for (let ci = 0; ci < schema.columns.length; ci++) {
       const col = schema.columns[ci]!;
       const raw = srcIndex[ci]! >= 0 ? (row[srcIndex[ci]!] ?? '') : '';
       if (col.kind === 'numeric') {
         const x = isMissing(raw) ? NaN : parseNumber(raw);
         const missing = !Number.isFinite(x);
-        out[off] = missing ? 0 : Math.max(-5, Math.min(5, (x - col.mean) / col.std));
+        const unknown = !missing && seen[ci] !== null && (newPeriod || !seen[ci]!.has(raw.trim()));
+        out[off] = unknown ? (codes ? NaN : 0) : missing ? 0 : Math.max(-5, Math.min(5, (x - col.mean) / col.std));
         let k = 1;
         if (col.hasMissing) out[off + k++] = missing ? 1 : 0;
         if (col.cuts.length > 0) {
@@ -240,7 +283,8 @@ export function encodeRows(schema: FeatureSchema, columnNames: string[], rows: s
         const levels = levelIndex[ci]!;
         const key = isMissing(raw) ? MISSING_LEVEL : raw.trim();
         const j = levels.get(key) ?? levels.get(OTHER_LEVEL) ?? -1;
-        if (j >= 0) out[off + j] = 1;
+        if (codes) out[off] = j >= 0 ? j : NaN;
+        else if (j >= 0) out[off + j] = 1;
       }
       off += w[ci]!;
     }

@@ -16,6 +16,13 @@ export interface Tree {
   right: number[];
   /** Shrunk Newton value of the node (leaves: the output; inner nodes: used for path attribution). */
   value: number[];
+  /**
+   * Categorical splits: bit c set = category code c goes left (0 = an ordinary threshold split). Absent in
+   * models trained before native categorical splits.
+   */
+  catMask?: number[];
+  /** Hessian weight of the training rows that reached each node: an unknown value (NaN) follows both sides. */
+  cover?: number[];
 }
 
 export interface GbdtParams {
@@ -35,7 +42,14 @@ export interface GbdtOptions {
   minLeafRows: number;
   l2: number;
   earlyStoppingRounds: number;
+  /**
+   * Per encoded feature: number of category codes (values 0 … k−1) for a categorical feature, 0 for a numeric
+   * one. Categorical features split natively: categories sorted by gradient/hessian ratio, best prefix left.
+   */
+  categorical?: ArrayLike<number>;
 }
+/** Category codes must fit a 32-bit mask. */
+export const MAX_CATEGORIES = 32;
 export const DEFAULT_GBDT: GbdtOptions = {
   learningRate: 0.1,
   maxDepth: 3,
@@ -56,11 +70,17 @@ interface Binned {
   d: number;
 }
 
-function buildCuts(ds: Dataset, maxBins: number): Float64Array[] {
+function buildCuts(ds: Dataset, maxBins: number, categorical?: ArrayLike<number>): Float64Array[] {
   const { X, d, n } = ds;
   const cuts: Float64Array[] = [];
   const col = new Float64Array(n);
   for (let j = 0; j < d; j++) {
+    const k = categorical?.[j] ?? 0;
+    if (k > 0) {
+      // One bin per category code: cut points halfway between codes.
+      cuts.push(Float64Array.from({ length: k - 1 }, (_, c) => c + 0.5));
+      continue;
+    }
     for (let i = 0; i < n; i++) col[i] = X[i * d + j]!;
     const sorted = Float64Array.from(col).sort();
     const distinct: number[] = [];
@@ -142,7 +162,7 @@ function subtractHist(parent: Hist, child: Hist): Hist {
 }
 
 function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array, o: GbdtOptions): Tree {
-  const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
+  const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [], catMask: [], cover: [] };
   const leafValue = (G: number, H: number): number => (-G / (H + o.l2)) * o.learningRate;
   const grow = (nodeRows: Int32Array, hist: Hist, depth: number): number => {
     let G = 0;
@@ -157,14 +177,50 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
     tree.left.push(-1);
     tree.right.push(-1);
     tree.value.push(leafValue(G, H));
+    tree.catMask!.push(0);
+    tree.cover!.push(H);
     if (depth >= o.maxDepth || nodeRows.length < 2 * o.minLeafRows) return id;
     const parentScore = (G * G) / (H + o.l2);
     let bestGain = 1e-9;
     let bestF = -1;
     let bestBin = -1;
+    let bestMask = 0;
     for (let j = 0; j < b.d; j++) {
       const off = b.offsets[j]!;
       const nb = b.cuts[j]!.length + 1;
+      if ((o.categorical?.[j] ?? 0) > 0) {
+        // Native categorical split (LightGBM's many-vs-many): order the categories present by G/(H+λ), scan prefixes.
+        const cats: number[] = [];
+        for (let k = 0; k < nb; k++) if (hist.C[off + k]! > 0) cats.push(k);
+        if (cats.length < 2) continue;
+        cats.sort(
+          (a, c) => hist.G[off + a]! / (hist.H[off + a]! + o.l2) - hist.G[off + c]! / (hist.H[off + c]! + o.l2),
+        );
+        let GL = 0;
+        let HL = 0;
+        let CL = 0;
+        let mask = 0;
+        for (let q = 0; q < cats.length - 1; q++) {
+          const k = cats[q]!;
+          GL += hist.G[off + k]!;
+          HL += hist.H[off + k]!;
+          CL += hist.C[off + k]!;
+          mask = (mask | (1 << k)) >>> 0;
+          const CR = nodeRows.length - CL;
+          if (CL < o.minLeafRows || CR < o.minLeafRows) continue;
+          const HR = H - HL;
+          if (HL < o.minChildWeight || HR < o.minChildWeight) continue;
+          const GR = G - GL;
+          const gain = (GL * GL) / (HL + o.l2) + (GR * GR) / (HR + o.l2) - parentScore;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestF = j;
+            bestBin = -1;
+            bestMask = mask;
+          }
+        }
+        continue;
+      }
       let GL = 0;
       let HL = 0;
       let CL = 0;
@@ -183,26 +239,29 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
           bestGain = gain;
           bestF = j;
           bestBin = k;
+          bestMask = 0;
         }
       }
     }
     if (bestF < 0) return id;
+    const goesLeft = (bin: number): boolean => (bestMask !== 0 ? ((bestMask >>> bin) & 1) === 1 : bin <= bestBin);
     let nLeft = 0;
-    for (let k = 0; k < nodeRows.length; k++) if (b.bins[nodeRows[k]! * b.d + bestF]! <= bestBin) nLeft++;
+    for (let k = 0; k < nodeRows.length; k++) if (goesLeft(b.bins[nodeRows[k]! * b.d + bestF]!)) nLeft++;
     const leftRows = new Int32Array(nLeft);
     const rightRows = new Int32Array(nodeRows.length - nLeft);
     let li = 0;
     let ri = 0;
     for (let k = 0; k < nodeRows.length; k++) {
       const i = nodeRows[k]!;
-      if (b.bins[i * b.d + bestF]! <= bestBin) leftRows[li++] = i;
+      if (goesLeft(b.bins[i * b.d + bestF]!)) leftRows[li++] = i;
       else rightRows[ri++] = i;
     }
     const smallIsLeft = leftRows.length <= rightRows.length;
     const small = buildHist(b, smallIsLeft ? leftRows : rightRows, g, h);
     const large = subtractHist(hist, small);
     tree.feature[id] = bestF;
-    tree.threshold[id] = b.cuts[bestF]![bestBin]!;
+    tree.threshold[id] = bestMask !== 0 ? 0 : b.cuts[bestF]![bestBin]!;
+    tree.catMask![id] = bestMask;
     tree.left[id] = grow(leftRows, smallIsLeft ? small : large, depth + 1);
     tree.right[id] = grow(rightRows, smallIsLeft ? large : small, depth + 1);
     return id;
@@ -211,10 +270,34 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
   return tree;
 }
 
-function treeOutput(t: Tree, X: Float64Array, d: number, row: number): number {
-  let k = 0;
-  while (t.left[k]! >= 0) k = X[row * d + t.feature[k]!]! <= t.threshold[k]! ? t.left[k]! : t.right[k]!;
+/** Whether value x goes left at inner node k. */
+function goLeft(t: Tree, k: number, x: number): boolean {
+  const mask = t.catMask?.[k] ?? 0;
+  return mask !== 0 ? ((mask >>> x) & 1) === 1 : x <= t.threshold[k]!;
+}
+
+/**
+ * Output of one tree for a row. An unknown value (NaN: e.g. a period snapshot never seen in training) follows
+ * both branches, weighted by the training cover of each: the tree's expectation over that feature.
+ */
+function nodeOutput(t: Tree, X: Float64Array, base: number, start: number): number {
+  let k = start;
+  while (t.left[k]! >= 0) {
+    const x = X[base + t.feature[k]!]!;
+    if (x !== x && t.cover) {
+      const l = t.left[k]!;
+      const r = t.right[k]!;
+      const cl = t.cover[l]!;
+      const cr = t.cover[r]!;
+      return (cl * nodeOutput(t, X, base, l) + cr * nodeOutput(t, X, base, r)) / (cl + cr || 1);
+    }
+    k = goLeft(t, k, x) ? t.left[k]! : t.right[k]!;
+  }
   return t.value[k]!;
+}
+
+function treeOutput(t: Tree, X: Float64Array, d: number, row: number): number {
+  return nodeOutput(t, X, row * d, 0);
 }
 
 export function gbdtMargin(p: GbdtParams, X: Float64Array, d: number, row: number): number {
@@ -225,19 +308,30 @@ export function gbdtMargin(p: GbdtParams, X: Float64Array, d: number, row: numbe
 
 /**
  * Saabas path attribution: walking a row down each tree, the change in node value at every split is
- * credited to the split feature. Contributions plus the root values sum exactly to the margin.
+ * credited to the split feature. Contributions plus the root values sum to the margin. At a split on an
+ * unknown value both branches are followed with their cover weights and nothing is credited to that feature.
  */
 export function gbdtContributions(p: GbdtParams, X: Float64Array, d: number, row: number): Float64Array {
   const c = new Float64Array(d);
-  for (const t of p.trees) {
-    let k = 0;
+  const base = row * d;
+  const walk = (t: Tree, k: number, weight: number): void => {
     while (t.left[k]! >= 0) {
       const f = t.feature[k]!;
-      const next = X[row * d + f]! <= t.threshold[k]! ? t.left[k]! : t.right[k]!;
-      c[f]! += t.value[next]! - t.value[k]!;
+      const x = X[base + f]!;
+      if (x !== x && t.cover) {
+        const l = t.left[k]!;
+        const r = t.right[k]!;
+        const total = t.cover[l]! + t.cover[r]! || 1;
+        walk(t, l, (weight * t.cover[l]!) / total);
+        walk(t, r, (weight * t.cover[r]!) / total);
+        return;
+      }
+      const next = goLeft(t, k, x) ? t.left[k]! : t.right[k]!;
+      c[f]! += weight * (t.value[next]! - t.value[k]!);
       k = next;
     }
-  }
+  };
+  for (const t of p.trees) walk(t, 0, 1);
   return c;
 }
 
@@ -247,57 +341,134 @@ export interface GbdtFit {
   validationAuc: number | null;
 }
 
+/** One boosting run: trees grown one at a time on `train`, margins kept up to date on `valid` when given. */
+class Booster {
+  readonly params: GbdtParams;
+  private readonly binned: Binned;
+  private readonly F: Float64Array;
+  private readonly g: Float64Array;
+  private readonly h: Float64Array;
+  private readonly rows: Int32Array;
+  /** Current margins of the validation rows. */
+  readonly Fv: Float64Array | null;
+
+  constructor(
+    private readonly train: Dataset,
+    private readonly o: GbdtOptions,
+    private readonly valid?: Dataset,
+  ) {
+    const { n, y, w } = train;
+    this.binned = binData(train, buildCuts(train, o.maxBins, o.categorical));
+    let wPos = 0;
+    let wAll = 0;
+    for (let i = 0; i < n; i++) {
+      wAll += w[i]!;
+      if (y[i] === 1) wPos += w[i]!;
+    }
+    const prior = Math.min(1 - 1e-6, Math.max(1e-6, wPos / wAll));
+    const baseScore = Math.log(prior / (1 - prior));
+    this.params = { kind: 'gbdt', baseScore, learningRate: o.learningRate, maxDepth: o.maxDepth, trees: [] };
+    this.F = new Float64Array(n).fill(baseScore);
+    this.g = new Float64Array(n);
+    this.h = new Float64Array(n);
+    this.rows = Int32Array.from({ length: n }, (_, i) => i);
+    this.Fv = valid ? new Float64Array(valid.n).fill(baseScore) : null;
+  }
+
+  step(): void {
+    const { n, d, y, w, X } = this.train;
+    const { F, g, h } = this;
+    for (let i = 0; i < n; i++) {
+      const p = sigmoid(F[i]!);
+      g[i] = w[i]! * (p - y[i]!);
+      h[i] = w[i]! * Math.max(p * (1 - p), 1e-6);
+    }
+    const tree = growTree(this.binned, g, h, this.rows, this.o);
+    this.params.trees.push(tree);
+    for (let i = 0; i < n; i++) F[i]! += treeOutput(tree, X, d, i);
+    if (this.valid && this.Fv)
+      for (let i = 0; i < this.valid.n; i++) this.Fv[i]! += treeOutput(tree, this.valid.X, d, i);
+  }
+}
+
 /**
  * Fit on `train`; if `valid` is given, stop when its ROC-AUC has not improved for
  * earlyStoppingRounds rounds and keep the best prefix. `rounds` forces a fixed number of trees (refit).
  */
 export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?: Dataset, rounds?: number): GbdtFit {
   const o = { ...DEFAULT_GBDT, ...opts };
-  const { n, d, y, w } = train;
-  const binned = binData(train, buildCuts(train, o.maxBins));
-  let wPos = 0;
-  let wAll = 0;
-  for (let i = 0; i < n; i++) {
-    wAll += w[i]!;
-    if (y[i] === 1) wPos += w[i]!;
-  }
-  const prior = Math.min(1 - 1e-6, Math.max(1e-6, wPos / wAll));
-  const baseScore = Math.log(prior / (1 - prior));
-  const params: GbdtParams = { kind: 'gbdt', baseScore, learningRate: o.learningRate, maxDepth: o.maxDepth, trees: [] };
-  const F = new Float64Array(n).fill(baseScore);
-  const g = new Float64Array(n);
-  const h = new Float64Array(n);
-  const rows = Int32Array.from({ length: n }, (_, i) => i);
-  const Fv = valid ? new Float64Array(valid.n).fill(baseScore) : null;
-  const pv = valid ? new Float64Array(valid.n) : null;
-  let best = Infinity;
+  const booster = new Booster(train, o, rounds === undefined ? valid : undefined);
+  let best = -Infinity;
   let bestRounds = 0;
   const maxRounds = rounds ?? o.maxRounds;
   for (let r = 0; r < maxRounds; r++) {
-    for (let i = 0; i < n; i++) {
-      const p = sigmoid(F[i]!);
-      g[i] = w[i]! * (p - y[i]!);
-      h[i] = w[i]! * Math.max(p * (1 - p), 1e-6);
-    }
-    const tree = growTree(binned, g, h, rows, o);
-    params.trees.push(tree);
-    for (let i = 0; i < n; i++) F[i]! += treeOutput(tree, train.X, d, i);
-    if (valid && Fv && pv && rounds === undefined) {
-      for (let i = 0; i < valid.n; i++) {
-        Fv[i]! += treeOutput(tree, valid.X, d, i);
-        pv[i] = sigmoid(Fv[i]!);
-      }
+    booster.step();
+    if (booster.Fv && valid) {
       // Stop on ranking quality: the margin is recalibrated afterwards (Platt), so AUC is what boosting
-      // must improve; weighted log-loss also penalises the base-rate shift between slices and stops too early.
-      const loss = -rocAuc(pv, valid.y);
-      if (loss < best - 1e-5) {
-        best = loss;
+      // must improve; weighted log-loss also penalises base-rate shifts between slices and stops too early.
+      const auc = rocAuc(booster.Fv, valid.y);
+      if (auc > best + 1e-5) {
+        best = auc;
         bestRounds = r + 1;
       } else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
-    } else {
-      bestRounds = r + 1;
-    }
+    } else bestRounds = r + 1;
   }
+  const params = booster.params;
   params.trees.length = Math.max(1, bestRounds);
-  return { params, bestRounds: Math.max(1, bestRounds), validationAuc: Number.isFinite(best) ? -best : null };
+  return { params, bestRounds: Math.max(1, bestRounds), validationAuc: Number.isFinite(best) ? best : null };
+}
+
+export interface GbdtCv {
+  /** Boosting rounds with the best mean validation AUC over the folds (early stopping on that mean). */
+  bestRounds: number;
+  /** Mean over folds of the validation-fold AUC at bestRounds. */
+  meanAuc: number;
+  /** Out-of-fold margins at bestRounds (each row scored by the model that did not train on it). */
+  oof: Float64Array;
+}
+
+/**
+ * k-fold cross-validation with early stopping on the mean fold AUC (xgboost's `cv` recipe): the folds boost in
+ * lockstep, and the round count is one number chosen over all folds, then used to refit on every row.
+ * `fold[i]` is the fold of row i (0 … k−1).
+ */
+export function cvGbdt(all: Dataset, fold: Int32Array, k: number, opts: Partial<GbdtOptions> = {}): GbdtCv {
+  const o = { ...DEFAULT_GBDT, ...opts };
+  const members = Array.from({ length: k }, (_, f) => {
+    const trainIdx: number[] = [];
+    const validIdx: number[] = [];
+    for (let i = 0; i < all.n; i++) (fold[i] === f ? validIdx : trainIdx).push(i);
+    const valid = subsetRows(all, validIdx);
+    return { booster: new Booster(subsetRows(all, trainIdx), o, valid), valid, validIdx };
+  });
+  const oof = new Float64Array(all.n);
+  let best = -Infinity;
+  let bestRounds = 0;
+  for (let r = 0; r < o.maxRounds; r++) {
+    let sum = 0;
+    for (const m of members) {
+      m.booster.step();
+      sum += rocAuc(m.booster.Fv!, m.valid.y);
+    }
+    const mean = sum / k;
+    if (mean > best + 1e-5) {
+      best = mean;
+      bestRounds = r + 1;
+      for (const m of members) m.validIdx.forEach((i, q) => (oof[i] = m.booster.Fv![q]!));
+    } else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
+  }
+  return { bestRounds: Math.max(1, bestRounds), meanAuc: best, oof };
+}
+
+function subsetRows(ds: Dataset, idx: number[]): Dataset {
+  const { d } = ds;
+  const X = new Float64Array(idx.length * d);
+  const y = new Uint8Array(idx.length);
+  const w = new Float64Array(idx.length);
+  idx.forEach((i, q) => {
+    X.set(ds.X.subarray(i * d, (i + 1) * d), q * d);
+    y[q] = ds.y[i]!;
+    w[q] = ds.w[i]!;
+  });
+  return { X, d, n: idx.length, y, w };
 }

@@ -57,3 +57,24 @@ describe('automatic feature typing', () => {
     expect([...findPeriodColumns(t, s, order, 80).keys()]).toEqual(['rate']);
   });
 });
+
+describe('tree encoding (codes) and native categorical splits', () => {
+  it('encodes a categorical column as one level-code feature', () => {
+    const t = {
+      columns: ['plan', 'n'],
+      rows: Array.from({ length: 60 }, (_, i) => [['a', 'b', 'c'][i % 3]!, String(i)]),
+    };
+    const s = inferSchema(t, [], { numericBins: 0, maxLevels: 30, codes: true });
+    expect(s.encoding).toBe('codes');
+    expect(s.features).toEqual([
+      { column: 0, label: 'plan', categories: 3 },
+      { column: 1, label: 'n' },
+    ]);
+    const X = encodeRows(s, t.columns, [
+      ['c', '1'],
+      ['zzz', '2'],
+    ]);
+    expect(X[0]).toBe(2);
+    expect(Number.isNaN(X[2])).toBe(true); // unseen level with no "(other)": unknown
+  });
+});
