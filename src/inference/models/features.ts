@@ -94,6 +94,8 @@ export interface TypingOptions {
   maxLevels: number;
   /** Categorical columns as level codes (trees) instead of one-hot indicators. */
   codes?: boolean;
+  /** Leave the period-snapshot columns out (kept in the schema as ignored, kind 'period'): the new-period model. */
+  withoutPeriods?: boolean;
 }
 export const DEFAULT_TYPING: TypingOptions = { numericBins: 8, maxLevels: 30 };
 
@@ -194,6 +196,10 @@ export function inferSchema(
     const name = table.columns[c]!;
     if (exclude.includes(name)) continue;
     const reason = ignore.get(name);
+    if (reason && opts.withoutPeriods) {
+      columns.push({ kind: 'period', name, reason });
+      continue;
+    }
     const values = table.rows.map((r) => r[c] ?? '');
     const spec = typeColumn(name, values, opts);
     if (reason && spec.kind === 'numeric') {
@@ -348,4 +354,15 @@ export function findPeriodColumns(
       );
   }
   return out;
+}
+
+/**
+ * Rows (aligned with `columnNames`) whose combination of period-snapshot values was never seen in training:
+ * for them the model knows nothing about the period (see FeatureSchema.periods). Empty without period columns.
+ */
+export function newPeriodRows(schema: FeatureSchema, columnNames: string[], rows: string[][]): boolean[] {
+  if (!schema.periods) return rows.map(() => false);
+  const periods = new Set(schema.periods);
+  const src = schema.columns.flatMap((c) => (c.kind === 'numeric' && c.seen ? [columnNames.indexOf(c.name)] : []));
+  return rows.map((row) => !periods.has(src.map((c) => (c >= 0 ? (row[c] ?? '') : '').trim()).join('|')));
 }

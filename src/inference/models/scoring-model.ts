@@ -6,6 +6,7 @@ import {
   findPeriodColumns,
   inferSchema,
   isMissing,
+  newPeriodRows,
   timeOrder,
   type FeatureSchema,
 } from './features.js';
@@ -112,6 +113,18 @@ const SerializedModel = z.object({
   params: ParamsShape.optional(),
   members: z.array(z.object({ weight: z.number(), schema: SchemaShape, params: ParamsShape })).optional(),
   calibration: z.object({ a: z.number(), b: z.number() }),
+  /**
+   * Scores rows whose combination of period-snapshot values was never seen in training (FeatureSchema.periods):
+   * a logistic regression trained without the period columns. Absent when the table has none.
+   */
+  newPeriod: z
+    .object({
+      model: z.string(),
+      setting: z.string(),
+      members: z.array(z.object({ weight: z.number(), schema: SchemaShape, params: ParamsShape })),
+      calibration: z.object({ a: z.number(), b: z.number() }),
+    })
+    .optional(),
   training: z.object({
     rows: z.number(),
     positives: z.number(),
@@ -181,43 +194,66 @@ export class ScoringModel {
     return new ScoringModel(m);
   }
 
-  /** Summed member margins (before calibration) and, when asked, contributions per source column. */
-  private evaluate(table: Table, withContributions: boolean): { z: Float64Array; perColumn: Float64Array[] | null } {
+  /**
+   * Calibrated probability, the model that scored it, and (when asked) contributions per source column on the
+   * output log-odds scale, for every row. Rows from a period never seen in training go to the new-period model.
+   */
+  private evaluate(
+    table: Table,
+    withContributions: boolean,
+  ): { p: Float64Array; model: string[]; perColumn: Float64Array[] | null } {
     const n = table.rows.length;
     const nCols = this.m.schema.columns.length;
-    const z = new Float64Array(n);
+    const p = new Float64Array(n);
+    const model = new Array<string>(n).fill(this.m.model);
     const perColumn = withContributions ? Array.from({ length: n }, () => new Float64Array(nCols)) : null;
-    for (const member of this.members) {
-      const { schema, params, weight } = member;
-      const d = schema.features.length;
-      const X = encodeRows(schema, table.columns, table.rows);
-      for (let i = 0; i < n; i++) {
-        z[i]! += weight * (params.kind === 'logreg' ? logRegMargin(params, X, i) : gbdtMargin(params, X, d, i));
-        if (!perColumn) continue;
-        const contrib =
-          params.kind === 'logreg' ? logRegContributions(params, X, i) : gbdtContributions(params, X, d, i);
-        const row = perColumn[i]!;
-        for (let j = 0; j < d; j++) if (contrib[j] !== 0) row[schema.features[j]!.column]! += weight * contrib[j]!;
+    const alt = this.m.newPeriod;
+    const isNew = alt ? newPeriodRows(this.m.schema, table.columns, table.rows) : null;
+    const parts = [
+      { members: this.members, calibration: this.m.calibration, name: this.m.model, take: (i: number) => !isNew?.[i] },
+      ...(alt ? [{ ...alt, name: alt.model, take: (i: number) => isNew![i]! }] : []),
+    ];
+    for (const part of parts) {
+      const idx: number[] = [];
+      for (let i = 0; i < n; i++) if (part.take(i)) idx.push(i);
+      if (idx.length === 0) continue;
+      const rows = idx.map((i) => table.rows[i]!);
+      const z = new Float64Array(idx.length);
+      const { a, b } = part.calibration;
+      for (const { schema, params, weight } of part.members) {
+        const d = schema.features.length;
+        const X = encodeRows(schema, table.columns, rows);
+        for (let q = 0; q < idx.length; q++) {
+          z[q]! += weight * (params.kind === 'logreg' ? logRegMargin(params, X, q) : gbdtMargin(params, X, d, q));
+          if (!perColumn) continue;
+          const contrib =
+            params.kind === 'logreg' ? logRegContributions(params, X, q) : gbdtContributions(params, X, d, q);
+          const row = perColumn[idx[q]!]!;
+          // Contributions are on the margin scale; the calibration slope rescales them to the output logit.
+          for (let j = 0; j < d; j++)
+            if (contrib[j] !== 0) row[schema.features[j]!.column]! += weight * a * contrib[j]!;
+        }
       }
+      idx.forEach((i, q) => {
+        p[i] = sigmoid(a * z[q]! + b);
+        model[i] = part.name;
+      });
     }
-    return { z, perColumn };
+    return { p, model, perColumn };
   }
 
   /** Calibrated probabilities only (fast path for evaluation). */
   predictTable(table: Table): Float64Array {
-    const { a, b } = this.m.calibration;
-    return this.evaluate(table, false).z.map((v) => sigmoid(a * v + b));
+    return this.evaluate(table, false).p;
   }
 
   /** Score every row with its top `topK` factors. Columns are matched by name; absent ones count as missing. */
   scoreTable(table: Table, topK = 5): Score[] {
-    const { schema, calibration } = this.m;
+    const { schema } = this.m;
     const src = schema.columns.map((c) => table.columns.indexOf(c.name));
-    const { z, perColumn } = this.evaluate(table, true);
+    const { p, model, perColumn } = this.evaluate(table, true);
     return table.rows.map((row, i) => {
-      // Contributions are on the margin scale; the calibration slope rescales them to the output logit.
       const factors = [...perColumn![i]!.entries()]
-        .map(([c, v]) => [c, v * calibration.a] as const)
         .filter(([, v]) => Math.abs(v) > 1e-9)
         .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
         .slice(0, topK)
@@ -226,7 +262,7 @@ export class ScoringModel {
           direction: v > 0 ? '+' : '-',
           weight: Math.round(Math.abs(v) * 1e4) / 1e4,
         }));
-      return { probability: sigmoid(calibration.a * z[i]! + calibration.b), model: this.m.model, factors };
+      return { probability: p[i]!, model: model[i]!, factors };
     });
   }
 
@@ -239,14 +275,14 @@ export class ScoringModel {
 
   /** Mean |contribution| per source column over `table`: the model's global top factors. */
   globalFactors(table: Table, topK = 10): Factor[] {
-    const { schema, calibration } = this.m;
+    const { schema } = this.m;
     const n = table.rows.length;
     const abs = new Float64Array(schema.columns.length);
     const signed = new Float64Array(schema.columns.length);
     for (const row of this.evaluate(table, true).perColumn!)
       for (let c = 0; c < row.length; c++) {
-        abs[c]! += Math.abs(row[c]! * calibration.a);
-        signed[c]! += row[c]! * calibration.a;
+        abs[c]! += Math.abs(row[c]!);
+        signed[c]! += row[c]!;
       }
     return (
       [...abs.keys()]
@@ -487,27 +523,31 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
   const wanted = new Set<Algorithm>(algorithm === 'auto' || algorithm === 'blend' ? ['logreg', 'gbdt'] : [algorithm]);
   const candidates: Candidate[] = [];
 
+  const cvLogReg = (all: Dataset): { l2: number; oof: Float64Array | null; auc: number | null } => {
+    if (!canCv) return { l2: DEFAULT_L2, oof: null, auc: null };
+    const grid = [...L2_GRID].reverse(); // strongest regularisation first; warm starts make the path cheap
+    const oofs = grid.map(() => new Float64Array(y.length));
+    for (let f = 0; f < k; f++) {
+      const fit = rowsOf(all, (i) => fold[i] !== f).ds;
+      const valid = rowsOf(all, (i) => fold[i] === f);
+      let warm: LogRegParams | undefined;
+      grid.forEach((l2, g) => {
+        warm = fitLogReg(fit, l2, 300, warm);
+        valid.idx.forEach((i, q) => (oofs[g]![i] = logRegMargin(warm!, valid.ds.X, q)));
+      });
+    }
+    return chooseL2(
+      grid.map((l2, g) => ({ l2, oof: oofs[g]!, auc: meanFoldAuc(oofs[g]!, y, fold, k) })),
+      y,
+    );
+  };
+
   let lrBest: { l2: number; oof: Float64Array | null; auc: number | null } | null = null;
   let lrAll: Dataset | null = null;
   if (wanted.has('logreg')) {
     const all = encodeDataset(lrSchema, labelled, y);
     lrAll = all;
-    lrBest = { l2: DEFAULT_L2, oof: null, auc: null };
-    if (canCv) {
-      const grid = [...L2_GRID].reverse(); // strongest regularisation first; warm starts make the path cheap
-      const oofs = grid.map(() => new Float64Array(y.length));
-      for (let f = 0; f < k; f++) {
-        const fit = rowsOf(all, (i) => fold[i] !== f).ds;
-        const valid = rowsOf(all, (i) => fold[i] === f);
-        let warm: LogRegParams | undefined;
-        grid.forEach((l2, g) => {
-          warm = fitLogReg(fit, l2, 300, warm);
-          valid.idx.forEach((i, q) => (oofs[g]![i] = logRegMargin(warm!, valid.ds.X, q)));
-        });
-      }
-      const path = grid.map((l2, g) => ({ l2, oof: oofs[g]!, auc: meanFoldAuc(oofs[g]!, y, fold, k) }));
-      lrBest = chooseL2(path, y);
-    }
+    lrBest = cvLogReg(all);
     const l2 = lrBest.l2;
     candidates.push({
       algorithm: 'logreg',
@@ -606,6 +646,20 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     // Undo the balanced class weights: add back the log prior odds.
     calibration = { a: 1, b: Math.log(positives / negatives) };
   }
+  // Rows from a period the model never saw: a logistic regression without the period columns, chosen and
+  // calibrated on the same folds (the chosen model's period effects would be guesses there).
+  let newPeriod: SerializedScoringModel['newPeriod'];
+  if (period.size > 0) {
+    const schema = inferSchema(labelled, exclude, { numericBins: 8, maxLevels: 30, withoutPeriods: true }, period);
+    const all = encodeDataset(schema, labelled, y);
+    const best = cvLogReg(all);
+    newPeriod = {
+      model: MODEL_NAMES.logreg,
+      setting: `l2=${best.l2}, without ${[...period.keys()].join(', ')}`,
+      members: [{ weight: 1, schema, params: fitLogReg(all, best.l2) }],
+      calibration: best.oof ? fitPlatt(best.oof, y) : { a: 1, b: Math.log(positives / negatives) },
+    };
+  }
   return ScoringModel.create({
     format: 'closeloop.scoring-model',
     version: 2,
@@ -616,6 +670,7 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     schema: members[0]!.schema,
     members,
     calibration,
+    ...(newPeriod ? { newPeriod } : {}),
     training: {
       rows: y.length,
       positives,

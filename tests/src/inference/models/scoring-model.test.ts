@@ -117,7 +117,7 @@ describe('trainScoringModel', () => {
     expect(m.training.candidates.find((c) => c.algorithm === 'logreg')!.setting).toBe(`l2=${DEFAULT_L2}`);
   });
 
-  it('guards a period snapshot: a value never seen in training moves no score', () => {
+  it('guards a period snapshot: a period never seen in training goes to the model without period columns', () => {
     // `quarter_rate` takes one value per period; the latest periods are new. Outcome depends on it and on signal.
     const t = syntheticLeads(1500, { seed: 16, noise: 0.3 });
     const rate = (i: number) => (1 + Math.floor(i / 150) * 0.25).toFixed(2);
@@ -134,7 +134,15 @@ describe('trainScoringModel', () => {
       const missing = m.score({ ...rec, quarter_rate: '' });
       expect(unseen.factors.find((f) => f.name.startsWith('quarter_rate'))).toBeUndefined();
       expect(m.score({ ...rec, quarter_rate: '1.00' }).factors.some((f) => f.name === 'quarter_rate=1.00')).toBe(true);
-      if (algorithm === 'logreg') expect(unseen.probability).toBeCloseTo(missing.probability, 6);
+      expect(unseen.probability).toBeCloseTo(missing.probability, 6);
+      // A new period is scored by the model trained without the period columns.
+      expect(unseen.model).toBe(MODEL_NAMES.logreg);
+      expect(m.toJSON().newPeriod!.setting).toMatch(/without quarter_rate/);
+      const seen = m.scoreTable({
+        columns: [...Object.keys(rec), 'quarter_rate'],
+        rows: [['0.3', 'pro', '5', 'east', '1.00']],
+      });
+      expect(seen[0]!.model).toBe(MODEL_NAMES[algorithm]);
     }
   });
 });
