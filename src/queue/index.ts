@@ -20,6 +20,14 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
  */
 const KEYED: ReadonlySet<QueueName> = new Set(['backfill', 'poll', 'analyze']);
 const LONG: ReadonlySet<QueueName> = new Set(['backfill', 'poll']);
+/**
+ * Index jobs embed activities with the local model, tens of chunks a second per thread (a backfill page of 100
+ * activities can take minutes): they prove liveness by heartbeat instead of the 60 s expiry. Set on each job, so
+ * an `index` queue created before this keeps working.
+ */
+const PER_JOB: Partial<Record<QueueName, { expireInSeconds: number; heartbeatSeconds: number }>> = {
+  index: { expireInSeconds: 6 * 3600, heartbeatSeconds: 30 },
+};
 /** Jobs per INSERT statement when a scan enqueues many at once (sendMany). */
 export const SEND_MANY_CHUNK = 500;
 
@@ -157,7 +165,7 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
     },
     send: (name, data, opts) => {
       requireKey(name, opts);
-      return boss.send(name, data, sendOpts(opts));
+      return boss.send(name, data, { ...sendOpts(opts), ...PER_JOB[name] });
     },
     async sendMany(name, jobs) {
       let n = 0;
@@ -167,7 +175,7 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
           const { singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax } = sendOpts({
             singletonKey: j.singletonKey,
           });
-          return { data: j.data, singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax };
+          return { data: j.data, singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax, ...PER_JOB[name] };
         });
         const ids = await boss.insert(name, chunk, { returnId: true });
         n += ids?.length ?? 0;
@@ -178,6 +186,7 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
       requireKey(name, opts);
       return boss.send(name, data, {
         ...sendOpts(opts),
+        ...PER_JOB[name],
         db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values) },
       });
     },

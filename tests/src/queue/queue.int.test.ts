@@ -87,6 +87,25 @@ describe(`work queue (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () 
     }
   }, 90_000);
 
+  test('index jobs (slow local-model embedding) carry a 6 h expiry kept alive by heartbeat; others the 60 s expiry', async () => {
+    await q.send('index', { tag: 'hb-send' });
+    await q.sendMany('index', [{ data: { tag: 'hb-many' } }]);
+    await t.store.tx(async (_r, tx) => {
+      await q.sendInTx(tx, 'index', { tag: 'hb-tx' });
+      await q.sendInTx(tx, 'writeback', { tag: 'hb-writeback' });
+    });
+    const rows = await t.db.query<{ tag: string; expire: number; heartbeat: number | null }>(
+      `SELECT data->>'tag' AS tag, expire_seconds AS expire, heartbeat_seconds AS heartbeat FROM pgboss.job
+        WHERE data->>'tag' LIKE 'hb-%' ORDER BY 1`,
+    );
+    expect(rows.rows).toEqual([
+      { tag: 'hb-many', expire: 21600, heartbeat: 30 },
+      { tag: 'hb-send', expire: 21600, heartbeat: 30 },
+      { tag: 'hb-tx', expire: 21600, heartbeat: 30 },
+      { tag: 'hb-writeback', expire: 60, heartbeat: null },
+    ]);
+  });
+
   test('singleton keys coalesce duplicate pending jobs', async () => {
     const a = await q.send('backfill', { connectionId: 'x' }, { singletonKey: 'backfill:x' });
     const b = await q.send('backfill', { connectionId: 'x' }, { singletonKey: 'backfill:x' });
