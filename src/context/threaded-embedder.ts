@@ -5,6 +5,9 @@ import { LocalEmbedder, type LocalEmbedderSpec } from './local-embedder.js';
 import type { EmbedRequest, EmbedResponse } from './embed-thread.js';
 import type { Embedder } from './types.js';
 
+/** Texts below which a call stays on one thread (the message round trips cost more than they save). */
+const MIN_PER_THREAD = 8;
+
 /**
  * A local embedder (hashing, sentence model or their fusion) run in worker threads (EMBEDDING_THREADS at once per
  * process): the same vectors and the same vector-space id as the inline LocalEmbedder, without blocking the event
@@ -26,7 +29,7 @@ export class ThreadedEmbedder implements Embedder {
   modelLoadMs: number | null = null;
 
   constructor(
-    threads: number,
+    private readonly threads: number,
     spec: LocalEmbedderSpec,
     private readonly onFallback: (reason: string) => void = () => {},
   ) {
@@ -56,11 +59,25 @@ export class ThreadedEmbedder implements Embedder {
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
+    // One index job embeds a whole page in one call: spread it over the threads (the model is the slow part).
+    const parts = Math.min(this.threads, Math.ceil(texts.length / MIN_PER_THREAD));
+    if (parts <= 1) return (await this.embedPart(texts)).vectors;
+    const size = Math.ceil(texts.length / parts);
+    const slices: string[][] = [];
+    for (let i = 0; i < texts.length; i += size) slices.push(texts.slice(i, i + size));
+    const out = await Promise.all(slices.map((s) => this.embedPart(s)));
+    // A fallback during the call may have left earlier slices in the old space: those are embedded again.
+    for (let i = 0; i < out.length; i++)
+      if (out[i]!.space !== this.current.id) out[i] = await this.embedPart(slices[i]!);
+    return out.flatMap((o) => o.vectors);
+  }
+
+  private async embedPart(texts: string[]): Promise<{ vectors: Float32Array[]; space: string }> {
     for (let attempt = 0; ; attempt++) {
       const r = await this.pool.run({ spec: this.spec, texts });
       if (r.modelLoadMs !== null) this.modelLoadMs ??= r.modelLoadMs;
       if (r.fallback) this.fellBack(r.fallback);
-      if (r.space === this.current.id) return r.vectors;
+      if (r.space === this.current.id) return { vectors: r.vectors, space: r.space };
       // In another space than ours now (a thread that still had the model answered after the switch): again.
       if (attempt >= 2) throw new Error(`embedder thread answered in space ${r.space}, expected ${this.current.id}`);
     }

@@ -156,3 +156,22 @@ test('threaded: the model runs in a worker thread with the inline vectors and sp
     await broken.close();
   }
 });
+
+test('threaded: one large call is spread over the threads and comes back whole, in order', async () => {
+  const texts = Array.from({ length: 50 }, (_, i) => `Activity ${i}: budget review with finance, round ${i * 7}`);
+  const threaded = new ThreadedEmbedder(2, { kind: 'hashing' });
+  try {
+    const p = threaded.embed(texts);
+    // Both threads hold a slice of the call at once.
+    expect(threaded.running()).toBe(2);
+    const vs = await p;
+    const inline = await new HashingEmbedder().embed(texts);
+    expect(vs.map((v) => Array.from(v))).toEqual(inline.map((v) => Array.from(v)));
+    // Small calls stay on one thread.
+    const q = threaded.embed(texts.slice(0, 5));
+    expect(threaded.running()).toBe(1);
+    await q;
+  } finally {
+    await threaded.close();
+  }
+});
