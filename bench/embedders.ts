@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { HashingEmbedder } from '../src/context/hashing-embedder.js';
 import { FusionEmbedder, SentenceEmbedder, fuse, sentenceModelInstalled } from '../src/context/sentence-embedder.js';
 import type { Embedder } from '../src/context/types.js';
+import { ThreadedEmbedder } from '../src/context/threaded-embedder.js';
 import { chunkActivity } from '../src/context/indexer.js';
 import type { Activity } from '../src/core/canonical.js';
 import { loadSets, withTypos, type RetrievalSet } from './retrieval-quality.js';
@@ -32,6 +33,8 @@ export interface SetRow {
 export interface EmbedderBench {
   sets: SetRow[];
   throughput: { embedder: string; shortPerSec: number; longPerSec: number }[];
+  /** The default (fusion) through the worker-thread pool the service uses: first call (thread + model load), chunks/s. */
+  pool: { threads: number; firstCallMs: number; longPerSec: number }[];
   modelLoadMs: number | null;
   modelAvailable: boolean;
 }
@@ -206,7 +209,22 @@ export async function benchEmbedders(
     const l = Array.from({ length: reps }, () => long).flat();
     throughput.push({ embedder: name, shortPerSec: await perSec(e, s), longPerSec: await perSec(e, l) });
   }
-  return { sets: rows, throughput, modelLoadMs, modelAvailable: available };
+  const pool: EmbedderBench['pool'] = [];
+  if (available)
+    for (const threads of [1, 2]) {
+      const e = new ThreadedEmbedder(threads, { kind: 'fusion' });
+      try {
+        const t0 = performance.now();
+        await e.embed(['warm-up: the thread starts and loads the model']);
+        const firstCallMs = performance.now() - t0;
+        // Each thread loads the model on its first slice: warm them all before timing.
+        await e.embed(long.slice(0, 8 * threads));
+        pool.push({ threads, firstCallMs, longPerSec: await perSec(e, long) });
+      } finally {
+        await e.close();
+      }
+    }
+  return { sets: rows, throughput, pool, modelLoadMs, modelAvailable: available };
 }
 
 export function embedderLines(r: EmbedderBench): string[] {
@@ -233,6 +251,15 @@ export function embedderLines(r: EmbedderBench): string[] {
     );
   if (r.modelLoadMs !== null)
     out.push('', `sentence model load (first embed in this process): ${r.modelLoadMs.toFixed(0)} ms`);
+  if (r.pool.length) {
+    out.push(
+      '',
+      '| fusion through the worker-thread pool | first call (thread start + model load) | chunks/s, ~480-token windows |',
+    );
+    out.push('| --- | --- | --- |');
+    for (const p of r.pool)
+      out.push(`| EMBEDDING_THREADS=${p.threads} | ${p.firstCallMs.toFixed(0)} ms | ${p.longPerSec.toFixed(1)} |`);
+  }
   return out;
 }
 
