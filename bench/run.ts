@@ -70,6 +70,9 @@ if (want('ingest')) {
     line(
       `${r.engine.padEnd(8)} closeloop ${r.closeloopEventsPerSec.toFixed(0)} events/s · baseline ${r.baselineEventsPerSec.toFixed(0)} events/s · ratio ${r.ratio.toFixed(2)} (median of ${quick ? 1 : 5} back-to-back rounds)`,
     );
+    line(
+      `${''.padEnd(8)} CPU per request (this process${r.engine === 'postgres' ? ' + server backends' : ''}): closeloop ${r.closeloopCpuMsPerRequest.toFixed(2)} ms · baseline ${r.baselineCpuMsPerRequest.toFixed(2)} ms · ratio ${r.cpuRatio.toFixed(2)}`,
+    );
     const p = r.paced;
     line(
       `${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.requests} requests): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms · baseline at the same rate p50 ${p.baselineP50Ms.toFixed(1)} · p99 ${p.baselineP99Ms.toFixed(1)} · p99.9 ${p.baselineP999Ms.toFixed(1)} ms (sender in its own process)`,

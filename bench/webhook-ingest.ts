@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -18,6 +18,13 @@ export interface IngestResult {
   baselineEventsPerSec: number;
   /** Median over the rounds of closeloop / reference events per second, both measured back to back in the round. */
   ratio: number;
+  /**
+   * CPU per request (ms): this process (service, reference, load generator, PGlite) plus, on PostgreSQL, the bench
+   * database's server backends; medians over the rounds. cpuRatio: median of reference / closeloop per round.
+   */
+  closeloopCpuMsPerRequest: number;
+  baselineCpuMsPerRequest: number;
+  cpuRatio: number;
   requests: number;
   eventsPerRequest: number;
   /**
@@ -36,18 +43,44 @@ export interface IngestResult {
   };
 }
 
+/**
+ * CPU time spent so far (ms) by this process (service, reference, database on PGlite, load generator) and, on
+ * PostgreSQL, by the server backends of the bench database (read from /proc: same machine). On a loaded machine
+ * the wall-clock rate swings with the share of the cores each run gets; the CPU per request does much less.
+ */
+async function cpuNow(db: Db): Promise<number> {
+  const own = process.cpuUsage();
+  let server = 0;
+  if (db.engine === 'postgres') {
+    const pids = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+    for (const { pid } of pids.rows) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        server += ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS; // utime, stime
+      } catch {
+        /* the backend ended */
+      }
+    }
+  }
+  return (own.user + own.system) / 1000 + server;
+}
+const CLOCK_TICKS = 100;
+
 async function drive(
+  db: Db,
   url: string,
   sign: boolean,
   requests: number,
   concurrency: number,
   startSeq: number,
-): Promise<number> {
+): Promise<{ eventsPerSec: number; cpuMsPerRequest: number }> {
   // Bodies and signatures are prepared before the clock starts: the load generator shares this process,
   // and its own hashing must not be charged to either endpoint.
   const prepared = prepare(url, sign, requests, startSeq);
   const agent = new Agent({ connections: concurrency });
   let next = 0;
+  const cpu0 = await cpuNow(db);
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -60,8 +93,9 @@ async function drive(
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const cpu = (await cpuNow(db)) - cpu0;
   await agent.close();
-  return (requests * 100) / secs;
+  return { eventsPerSec: (requests * 100) / secs, cpuMsPerRequest: cpu / requests };
 }
 
 /** The open-loop sender (bench/ingest-load.ts paced) in a child process: sorted latencies in ms. */
@@ -160,20 +194,23 @@ export async function benchWebhookIngest(o: {
     tokenMetadata: {},
   });
   const base = await startBaseline(cl.store.db);
-  const ours: number[] = [];
-  const ref: number[] = [];
+  const db = cl.store.db;
+  const ours: { eventsPerSec: number; cpuMsPerRequest: number }[] = [];
+  const ref: { eventsPerSec: number; cpuMsPerRequest: number }[] = [];
   let seq = 0;
   let pacedResult: IngestResult['paced'] | undefined;
   try {
     // Warm-up, then alternate so both see the same machine state.
-    await drive(`${cl.url}/webhooks/hubspot`, true, 20, o.concurrency, (seq += 20) * 10);
-    await drive(base.url, false, 20, o.concurrency, 0);
+    await drive(db, `${cl.url}/webhooks/hubspot`, true, 20, o.concurrency, (seq += 20) * 10);
+    await drive(db, base.url, false, 20, o.concurrency, 0);
     // Each round runs both back to back (which goes first alternates), and the ratio is the median of the rounds'
     // ratios: a swing of the machine's load between rounds moves both sides of a round alike.
     for (let r = 0; r < o.rounds; r++) {
-      const runRef = async () => ref.push(await drive(base.url, false, o.requests, o.concurrency, 0));
+      const runRef = async () => ref.push(await drive(db, base.url, false, o.requests, o.concurrency, 0));
       const runOurs = async () =>
-        ours.push(await drive(`${cl.url}/webhooks/hubspot`, true, o.requests, o.concurrency, (seq += o.requests) * 10));
+        ours.push(
+          await drive(db, `${cl.url}/webhooks/hubspot`, true, o.requests, o.concurrency, (seq += o.requests) * 10),
+        );
       if (r % 2 === 0) {
         await runRef();
         await runOurs();
@@ -183,7 +220,7 @@ export async function benchWebhookIngest(o: {
       }
     }
     // Latency at 80 % of the maximum request rate just measured, for closeloop and (same rate) the reference.
-    const rate = (0.8 * median(ours)) / 100;
+    const rate = (0.8 * median(ours.map((x) => x.eventsPerSec))) / 100;
     const n = o.pacedRequests ?? Math.max(200, Math.round(rate * 10));
     const ourLat = await pacedElsewhere(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10);
     const refLat = await pacedElsewhere(base.url, false, n, rate, 0);
@@ -201,13 +238,16 @@ export async function benchWebhookIngest(o: {
     await base.close();
     await cl.stop();
   }
-  const a = median(ours);
-  const b = median(ref);
+  const a = median(ours.map((x) => x.eventsPerSec));
+  const b = median(ref.map((x) => x.eventsPerSec));
   return {
     engine: o.databaseUrl ? 'postgres' : 'pglite',
     closeloopEventsPerSec: a,
     baselineEventsPerSec: b,
-    ratio: median(ours.map((x, i) => x / ref[i]!)),
+    ratio: median(ours.map((x, i) => x.eventsPerSec / ref[i]!.eventsPerSec)),
+    closeloopCpuMsPerRequest: median(ours.map((x) => x.cpuMsPerRequest)),
+    baselineCpuMsPerRequest: median(ref.map((x) => x.cpuMsPerRequest)),
+    cpuRatio: median(ours.map((x, i) => ref[i]!.cpuMsPerRequest / x.cpuMsPerRequest)),
     requests: o.requests,
     eventsPerRequest: 100,
     paced: pacedResult!,
