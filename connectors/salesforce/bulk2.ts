@@ -19,7 +19,13 @@ import { SALESFORCE_API_VERSION, salesforceManifest } from './manifest.js';
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm
  */
 export interface Bulk2QueryOptions {
+  /** The longest wait between two status polls. */
   pollIntervalMs: number;
+  /**
+   * The first wait after the job is created (default pollIntervalMs); each later wait doubles, up to pollIntervalMs:
+   * a small job is seen complete at its first poll without a fixed long wait, a long one costs a few polls more.
+   */
+  pollInitialMs?: number;
   pollTimeoutMs: number;
   /** maxRecords per results page; null lets Salesforce choose (it picks its own, often smaller, page size). */
   maxRecords: number | null;
@@ -77,6 +83,7 @@ export async function* bulk2QueryPages(
   let finished = false;
   try {
     const deadline = now() + o.pollTimeoutMs;
+    let wait = Math.min(o.pollInitialMs ?? o.pollIntervalMs, o.pollIntervalMs);
     for (let info = job; ;) {
       if (info.state === 'JobComplete') break;
       if (info.state === 'Failed' || info.state === 'Aborted') {
@@ -90,7 +97,8 @@ export async function* bulk2QueryPages(
           `${where}: query job ${job.id} not complete after ${o.pollTimeoutMs} ms (state ${info.state})`,
           { provider: PROVIDER, where },
         );
-      await sleep(o.pollIntervalMs);
+      await sleep(wait);
+      wait = Math.min(wait * 2, o.pollIntervalMs);
       info = await client.call(where, (c) => c.request<JobInfo>(`${base}/${job.id}`));
     }
     let locator: string | null = null;

@@ -42,10 +42,11 @@ export const SALESFORCE_CALL_CLIENT = 'closeloop';
 
 export const SALESFORCE_LIMITS = {
   /**
-   * Rows per keyset page (one SOQL call each). REST returns up to 2,000 rows per response, so LIMIT <= 2,000 is one
-   * call.
+   * Rows per keyset page (one SOQL call each): REST returns up to 2,000 rows per response (the query batch size's
+   * maximum and default), so LIMIT 2,000 is one call and the fewest calls per row the REST API allows.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
    */
-  pageSize: 500,
+  pageSize: 2_000,
   /** Ids per `WHERE Id IN (...)` query: keeps the GET query string well under the ~16 KB URL limit. */
   idsPerQuery: 200,
   /** Composite sObject collections take at most 200 records per call. */

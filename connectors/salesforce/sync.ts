@@ -13,7 +13,7 @@ import {
   type SalesforceSource,
 } from './sobject-queries.js';
 import { SalesforceGetDeletedResponse, SalesforceId, parseOrThrow } from './schemas.js';
-import { buildCount, soqlDateTime, soqlId } from './soql.js';
+import { soqlDateTime, soqlId } from './soql.js';
 import { isoDateTime } from './mappers/common.js';
 
 export interface SalesforceSyncOptions {
@@ -27,6 +27,8 @@ export interface SalesforceSyncOptions {
    * transaction, so a long transaction can commit a record whose stamp is older than rows we already passed.
    */
   settleMs: number;
+  /** Bulk job status polls: the first after bulkPollInitialMs, then doubling up to bulkPollIntervalMs. */
+  bulkPollInitialMs: number;
   bulkPollIntervalMs: number;
   bulkPollTimeoutMs: number;
   /** Bulk API 2.0 results page size (maxRecords); null lets Salesforce choose. */
@@ -38,7 +40,8 @@ export const defaultSyncOptions = (): SalesforceSyncOptions => ({
   pageSize: SALESFORCE_LIMITS.pageSize,
   bulkThreshold: SALESFORCE_LIMITS.bulkBackfillThreshold,
   settleMs: 60_000,
-  bulkPollIntervalMs: 2_000,
+  bulkPollInitialMs: 500,
+  bulkPollIntervalMs: 5_000,
   bulkPollTimeoutMs: 30 * 60_000,
   bulkMaxRecords: SALESFORCE_LIMITS.bulkMaxRecords,
 });
@@ -82,7 +85,8 @@ function afterAnchor(modstamp: string | null, lastId: string | null): string | n
 
 /**
  * Incremental read of one canonical kind (see BEHAVIOR.md "Polling"):
- * 1. First run only: `SELECT COUNT()`; above the threshold the backfill is a Bulk API 2.0 query job.
+ * 1. First run only: the first query has no LIMIT, so its totalSize counts the backfill; above the threshold the
+ *    backfill is a Bulk API 2.0 query job (that first answer then costs what a COUNT() would have).
  * 2. Keyset pages `WHERE SystemModstamp > t OR (= t AND Id > id) ORDER BY SystemModstamp, Id LIMIT n`, re-anchored
  *    on the last row of each page rather than following nextRecordsUrl: a locator expires after ~15 minutes idle
  *    and cannot be stored, a keyset anchor can, so every page is a resumable checkpoint.
@@ -126,28 +130,25 @@ export async function* listChanges(
   }
 
   for (const s of sources) {
-    if (cp[key(s, 'modstamp')] === null) {
-      const where = `query ${s.sobject} count`;
-      const counted = await client.query(
-        buildCount({ from: s.sobject, where: [s.where, `SystemModstamp <= ${upTo}`] }),
-        where,
-      );
-      if (counted.totalSize > opts.bulkThreshold) {
-        yield* bulkBackfill(client, s, upTo, cp, opts);
-        // Everything up to `upTo` came from the bulk job; keyset paging continues after it.
-        cp[key(s, 'modstamp')] = isoDateTime(upTo);
-        cp[key(s, 'lastId')] = null;
-      }
-    }
+    const where = `query ${s.sobject}`;
+    // A first run's first query has no LIMIT: its totalSize is the whole backfill (the bulk decision, with no
+    // COUNT() call of its own) and its first batch (up to 2,000 rows) is the first keyset page.
+    let first = cp[key(s, 'modstamp')] === null;
     for (;;) {
       const anchor = afterAnchor(cp[key(s, 'modstamp')] as string | null, cp[key(s, 'lastId')] as string | null);
       const soql = selectFor(s, {
         where: [anchor, `SystemModstamp <= ${upTo}`],
         orderBy: ['SystemModstamp ASC', 'Id ASC'],
-        limit: opts.pageSize,
+        ...(first ? {} : { limit: opts.pageSize }),
       });
-      const where = `query ${s.sobject}`;
       const page = await client.query(soql, where);
+      if (first && page.totalSize > opts.bulkThreshold) {
+        yield* bulkBackfill(client, s, upTo, cp, opts);
+        // Everything up to `upTo` came from the bulk job: the next run's keyset paging starts after it.
+        cp[key(s, 'modstamp')] = isoDateTime(upTo);
+        cp[key(s, 'lastId')] = null;
+        break;
+      }
       const rows = page.records.slice(0, opts.pageSize);
       const last = rows.at(-1) as { Id?: unknown; SystemModstamp?: unknown } | undefined;
       const records = await mapRows(client, s.sobject, rows, where);
@@ -159,7 +160,10 @@ export async function* listChanges(
         cp[key(s, 'modstamp')] = isoDateTime(upTo);
       }
       if (records.length > 0) yield { records, deleted: [], checkpoint: { ...cp }, done: false };
-      if (rows.length < opts.pageSize) break;
+      // Finished when the query answered everything it had and this page held all of it; a batch the server cut
+      // short (done false) or a full LIMIT page goes on from the new anchor.
+      if (page.done && page.records.length === rows.length && (first || rows.length < opts.pageSize)) break;
+      first = false;
     }
   }
 
@@ -212,6 +216,7 @@ async function* bulkBackfill(
   const where = `bulk2 query ${s.sobject}`;
   const soql = selectFor(s, { where: [`SystemModstamp <= ${upTo}`] });
   const pages = bulk2QueryPages(client, soql, where, {
+    pollInitialMs: opts.bulkPollInitialMs,
     pollIntervalMs: opts.bulkPollIntervalMs,
     pollTimeoutMs: opts.bulkPollTimeoutMs,
     maxRecords: opts.bulkMaxRecords,

@@ -59,6 +59,11 @@ export interface ActAs {
 /** The user-activity API: what a person clicking in Salesforce would do, with CDC events and outbound messages. */
 export interface SandboxStore {
   create(orgId: string, type: SObjectType, fields: Record<string, unknown>, as?: ActAs): string;
+  /**
+   * A record that was already there (as the seed writes history): no validation, no CDC event, no outbound message,
+   * created and last modified at `at` (default a day ago).
+   */
+  history(orgId: string, type: SObjectType, fields: Record<string, unknown>, at?: number): string;
   update(orgId: string, type: SObjectType, id: string, fields: Record<string, unknown>, as?: ActAs): void;
   delete(orgId: string, type: SObjectType, id: string, as?: ActAs): void;
   get(orgId: string, type: SObjectType, id: string, opts?: { includeDeleted?: boolean }): SObjectRecord | undefined;
@@ -98,6 +103,11 @@ export interface SalesforceSandbox {
    * The org's API requests counted in the current rolling day, and its allowance (what `Sforce-Limit-Info` reports).
    */
   apiUsage(orgId: string): { used: number; max: number };
+  /**
+   * The org's API requests by kind (`query Contact`, `bulk2 results`, `describe Task`...): since the sandbox started,
+   * or those made between `from` and `to` (wall-clock ms; the latest 50,000 requests are kept with their time).
+   */
+  apiCalls(orgId: string, span?: { from: number; to: number }): Record<string, number>;
   /**
    * Spends the org's daily API allowance, leaving `remaining` requests (default 0): the next ones get 403
    * REQUEST_LIMIT_EXCEEDED.
@@ -203,6 +213,11 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       const org = requireOrg(orgId);
       return org.store.create(type, fields, actAs(org, as));
     },
+    history: (orgId, type, fields, at) => {
+      const org = requireOrg(orgId);
+      const t = at ?? now() - 86_400_000;
+      return org.store.insertHistorical(type, fields as SObjectRecord, t, t, org.adminUserId);
+    },
     update: (orgId, type, id, fields, as) => {
       const org = requireOrg(orgId);
       org.store.update(type, id, fields, actAs(org, as));
@@ -260,6 +275,13 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     apiUsage: (orgId) => {
       const a = requireOrg(orgId).allowance;
       return { used: a.used, max: a.max };
+    },
+    apiCalls: (orgId, span) => {
+      const a = requireOrg(orgId).allowance;
+      if (!span) return Object.fromEntries(a.byKind);
+      const out: Record<string, number> = {};
+      for (const c of a.callLog) if (c.at >= span.from && c.at <= span.to) out[c.kind] = (out[c.kind] ?? 0) + 1;
+      return out;
     },
     resetAllowance: (orgId) => {
       for (const org of ctx.orgs.values()) if (!orgId || org.id === orgId) org.allowance.reset();

@@ -6,11 +6,17 @@
 import { SalesforceApiError } from './errors.js';
 import { DAY_MS } from './time.js';
 
+const CALL_LOG_MAX = 50_000;
+
 export class ApiAllowance {
   used = 0;
   private windowStart: number | null = null;
   bulkQueryJobs = 0;
   deliveredEvents = 0;
+  /** Requests counted since the sandbox started (not rolled with the window), by kind (`callKind`): a test's breakdown. */
+  readonly byKind = new Map<string, number>();
+  /** The latest requests (wall-clock ms, kind), at most CALL_LOG_MAX: which calls fell in a time span. */
+  readonly callLog: { at: number; kind: string }[] = [];
 
   constructor(
     readonly max: number,
@@ -27,13 +33,20 @@ export class ApiAllowance {
     }
   }
 
-  /** Counts one request, or throws REQUEST_LIMIT_EXCEEDED when the allowance is spent. */
-  consume(): void {
+  /**
+   * Counts one request, or throws REQUEST_LIMIT_EXCEEDED when the allowance is spent. `kind` names it in `byKind`
+   * (refused ones under `refused`).
+   */
+  consume(kind = 'other'): void {
     this.roll();
     if (this.used >= this.max) {
+      this.byKind.set('refused', (this.byKind.get('refused') ?? 0) + 1);
       throw new SalesforceApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
     }
     this.used++;
+    this.byKind.set(kind, (this.byKind.get(kind) ?? 0) + 1);
+    this.callLog.push({ at: Date.now(), kind });
+    if (this.callLog.length > CALL_LOG_MAX) this.callLog.splice(0, this.callLog.length - CALL_LOG_MAX);
   }
 
   /** Uses the window up so that `remaining` requests are left. */
@@ -115,4 +128,38 @@ export class ApiAllowance {
       StreamingApiConcurrentClients: fixed(20),
     };
   }
+}
+
+/** Top-level `FROM <object>` of a SOQL statement (child subqueries in parentheses skipped). */
+function topLevelFrom(soql: string): string | null {
+  let depth = 0;
+  let flat = '';
+  for (const ch of soql) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0) flat += ch;
+  }
+  return /\bFROM\s+(\w+)/i.exec(flat)?.[1] ?? null;
+}
+
+/**
+ * A request's kind for the per-kind breakdown (`apiCalls`): `query Contact`, `query Contact COUNT()`, `queryMore`,
+ * `bulk2 create`, `bulk2 status`, `bulk2 results`, `describe Task`, `collections POST`... Record ids become `{id}`.
+ */
+export function callKind(method: string, path: string, q: unknown): string {
+  const p = path.replace(/\/+$/, '');
+  if (p === '/query' || p === '/queryAll') {
+    const soql = typeof q === 'string' ? q : '';
+    const from = topLevelFrom(soql) ?? '?';
+    return `${p.slice(1)} ${from}${/^\s*SELECT\s+COUNT\(\s*\)/i.test(soql) ? ' COUNT()' : ''}`;
+  }
+  if (/^\/query(All)?\/[^/]+$/.test(p)) return 'queryMore';
+  if (p === '/jobs/query') return method === 'POST' ? 'bulk2 create' : 'bulk2 list';
+  if (/^\/jobs\/query\/[^/]+\/results$/.test(p)) return 'bulk2 results';
+  if (/^\/jobs\/query\/[^/]+$/.test(p))
+    return method === 'GET' ? 'bulk2 status' : method === 'DELETE' ? 'bulk2 delete' : 'bulk2 abort';
+  const describe = /^\/sobjects\/(\w+)\/describe$/.exec(p);
+  if (describe) return `describe ${describe[1]}`;
+  if (p.startsWith('/composite/sobjects')) return `collections ${method}`;
+  return `${method} ${p.replace(/\/[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?(?=\/|$)/g, (m) => (/\d/.test(m) ? '/{id}' : m)) || '/'}`;
 }

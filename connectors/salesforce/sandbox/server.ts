@@ -8,6 +8,7 @@ import { bulk2Router } from './bulk2.js';
 import { collectionsRouter } from './collections.js';
 import { type RestState, type SandboxContext, API_VERSION } from './context.js';
 import { OAuthError, SalesforceApiError } from './errors.js';
+import { callKind } from './limits.js';
 import { oauthRouter } from './oauth.js';
 import { queryRouter } from './query.js';
 import { bearerToken } from './sessions.js';
@@ -72,7 +73,7 @@ export function createApp(ctx: SandboxContext): express.Express {
     if (!org) throw new SalesforceApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     // Every REST call counts against the daily allowance, /limits included (it is an API request like any other).
     try {
-      org.allowance.consume();
+      org.allowance.consume(callKind(req.method, req.path, req.query.q));
     } finally {
       res.set('Sforce-Limit-Info', org.allowance.header());
     }

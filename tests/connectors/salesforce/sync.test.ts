@@ -167,48 +167,72 @@ describe('listChanges: incremental keyset paging over SystemModstamp', () => {
     await collect(connector().listChanges(testContext(), 'call', null));
     await collect(connector().listChanges(testContext(), 'task', null));
     const soql = sf.requests.map((r) => r.soql);
-    expect(soql[0]).toBe(
-      "SELECT COUNT() FROM Task WHERE (TaskSubtype = 'Call') AND (SystemModstamp <= 2024-06-03T11:59:00Z)",
+    // An empty source costs one call: the first query (no LIMIT) says totalSize 0 and is done.
+    expect(soql).toHaveLength(2);
+    expect(soql[0]).toMatch(
+      /FROM Task WHERE \(TaskSubtype = 'Call'\) AND \(SystemModstamp <= 2024-06-03T11:59:00Z\) ORDER BY SystemModstamp ASC, Id ASC$/,
     );
     expect(soql[1]).toMatch(
-      /FROM Task WHERE \(TaskSubtype = 'Call'\) AND \(SystemModstamp <= 2024-06-03T11:59:00Z\) ORDER BY/,
-    );
-    expect(soql[2]).toBe(
-      "SELECT COUNT() FROM Task WHERE (TaskSubtype != 'Call') AND (SystemModstamp <= 2024-06-03T11:59:00Z)",
+      /FROM Task WHERE \(TaskSubtype != 'Call'\) AND \(SystemModstamp <= 2024-06-03T11:59:00Z\) ORDER BY SystemModstamp ASC, Id ASC$/,
     );
   });
 });
 
 describe('listChanges: first backfill', () => {
-  it('below the threshold: COUNT(), then keyset pages from the beginning; no getDeleted; deletions tracked from the run start', async () => {
-    sf.on('GET', (p, r) => isQuery('Account')(p) && /COUNT\(\)/.test(r.soql ?? ''), {
-      status: 200,
-      body: { totalSize: 1, done: true, records: [] },
+  it('below the threshold: the first query (no LIMIT) counts and is the first page, then keyset pages; no COUNT(), no getDeleted; deletions tracked from the run start', async () => {
+    const acme = (n: number) => ({
+      Id: `001xx000003DGb${n}AAG`,
+      Name: `Acme ${n}`,
+      SystemModstamp: `2024-06-01T00:00:0${n}.000+0000`,
     });
+    // The first answer holds three rows (the server's batch); pageSize 2 takes two, then goes on from the anchor.
     sf.on(
       'GET',
-      isQuery('Account'),
-      queryPage([{ Id: '001xx000003DGb2AAG', Name: 'Acme', SystemModstamp: '2024-06-01T00:00:00.000+0000' }]),
+      (p, r) => isQuery('Account')(p) && !/LIMIT/.test(r.soql ?? ''),
+      queryPage([acme(1), acme(2), acme(3)]),
     );
+    sf.on('GET', isQuery('Account'), queryPage([acme(3)]));
     const pages = await collect(connector().listChanges(testContext(), 'company', null));
     expect(sf.requests.map((r) => r.soql)).toEqual([
-      'SELECT COUNT() FROM Account WHERE SystemModstamp <= 2024-06-03T11:59:00Z',
-      'SELECT Id, IsDeleted, Name, Website, Industry, Phone, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp FROM Account WHERE SystemModstamp <= 2024-06-03T11:59:00Z ORDER BY SystemModstamp ASC, Id ASC LIMIT 2',
+      'SELECT Id, IsDeleted, Name, Website, Industry, Phone, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp FROM Account WHERE SystemModstamp <= 2024-06-03T11:59:00Z ORDER BY SystemModstamp ASC, Id ASC',
+      "SELECT Id, IsDeleted, Name, Website, Industry, Phone, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp FROM Account WHERE (SystemModstamp > 2024-06-01T00:00:02Z OR (SystemModstamp = 2024-06-01T00:00:02Z AND Id > '001xx000003DGb2AAG')) AND (SystemModstamp <= 2024-06-03T11:59:00Z) ORDER BY SystemModstamp ASC, Id ASC LIMIT 2",
     ]);
-    expect(pages.map((p) => p.records.length)).toEqual([1, 0]);
+    expect(pages.map((p) => p.records.length)).toEqual([2, 1, 0]);
     expect(pages.at(-1)!.checkpoint).toEqual({
       v: 1,
-      'Account.modstamp': '2024-06-01T00:00:00.000Z',
-      'Account.lastId': '001xx000003DGb2AAG',
+      'Account.modstamp': '2024-06-01T00:00:03.000Z',
+      'Account.lastId': '001xx000003DGb3AAG',
       'Account.deletedFrom': '2024-06-03T12:00:00.000Z',
     });
   });
 
-  it('above the threshold: Bulk API 2.0 query job, CSV coerced, then keyset paging after the bulk cut-off', async () => {
+  it('a batch the server cut short (done false, fewer rows than LIMIT) goes on from the anchor', async () => {
+    const row = (n: number) => ({ Id: `001xx000003DGb${n}AAG`, SystemModstamp: `2024-06-01T00:00:0${n}.000+0000` });
+    const since = {
+      v: 1,
+      'Account.modstamp': '2024-06-01T00:00:00.000Z',
+      'Account.lastId': null,
+      'Account.deletedFrom': '2024-06-03T12:00:00.000Z',
+    };
+    sf.on(
+      'GET',
+      (p, r) => isQuery('Account')(p) && /> 2024-06-01T00:00:00Z\)/.test(r.soql ?? ''),
+      queryPage([row(1)], { done: false, totalSize: 2, nextRecordsUrl: `${API}/query/01gxx-2000` }),
+    );
+    sf.on('GET', isQuery('Account'), queryPage([row(2)]));
+    const pages = await collect(connector().listChanges(testContext(), 'company', since));
+    expect(pages.flatMap((p) => p.records.map((r) => r.externalId))).toEqual([
+      '001xx000003DGb1AAG',
+      '001xx000003DGb2AAG',
+    ]);
+    expect(sf.requests.filter((r) => r.soql)).toHaveLength(2);
+  });
+
+  it('above the threshold: Bulk API 2.0 query job, CSV coerced; the next run pages after the bulk cut-off', async () => {
     const jobId = '750xx000000Cf3oAAC';
-    sf.on('GET', (p, r) => isQuery('Opportunity')(p) && /COUNT\(\)/.test(r.soql ?? ''), {
+    sf.on('GET', (p, r) => isQuery('Opportunity')(p) && /ORDER BY/.test(r.soql ?? ''), {
       status: 200,
-      body: { totalSize: 25_000, done: true, records: [] },
+      body: { totalSize: 25_000, done: false, records: [], nextRecordsUrl: `${API}/query/01gxx-2000` },
     });
     sf.on('POST', (p) => p === `${API}/jobs/query`, {
       status: 200,
@@ -264,13 +288,14 @@ describe('listChanges: first backfill', () => {
     expect(deals[1]).toMatchObject({ amount: null, stage: 'closed_won', isWon: true, associations: { companies: [] } });
     // Bulk pages keep the pre-backfill checkpoint: an interrupted backfill starts over.
     expect(pages[0]!.checkpoint['Opportunity.modstamp']).toBeNull();
+    // One REST query (its totalSize chose bulk); no keyset query after the cut-off: it could only be empty.
     const keyset = sf.requests.filter(
       (r) => /FROM Opportunity WHERE/.test(r.soql ?? '') && /ORDER BY/.test(r.soql ?? ''),
     );
-    expect(keyset[0]!.soql).toContain(
-      'WHERE (SystemModstamp > 2024-06-03T11:59:00Z) AND (SystemModstamp <= 2024-06-03T11:59:00Z)',
-    );
+    expect(keyset).toHaveLength(1);
+    expect(keyset[0]!.soql).not.toContain('LIMIT');
     expect(pages.at(-1)!.checkpoint['Opportunity.modstamp']).toBe('2024-06-03T11:59:00.000Z');
+    expect(pages.at(-1)!.checkpoint['Opportunity.lastId']).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
 import './no-proxy.js';
 import type { Connection } from 'jsforce';
 import { createSalesforceConnector } from '../../../../connectors/salesforce/index.js';
+import { SALESFORCE_LIMITS } from '../../../../connectors/salesforce/manifest.js';
 import type { SalesforceSandbox } from '../../../../connectors/salesforce/sandbox/index.js';
 import type { ConnectionContext } from '../../../../src/core/connector.js';
 import { connect, startSandbox } from './helpers.js';
@@ -49,8 +50,9 @@ describe('Salesforce connector: a 200,000-row first backfill over Bulk API 2.0 w
         for (const r of page.records) seen.add(r.externalId);
       }
       expect(seen.size).toBe(ROWS);
-      // 200,000 rows / 500 per ChangePage, plus the final page.
-      expect(pages).toBeGreaterThanOrEqual(ROWS / 500);
+      // 40 results pages of 5,000 rows, each cut into ChangePages of at most pageSize (2,000: 3 per results page), plus
+      // the final page: one results page in memory at a time.
+      expect(pages).toBe((ROWS / 5_000) * Math.ceil(5_000 / SALESFORCE_LIMITS.pageSize) + 1);
       expect(uncaught).toEqual([]);
     } finally {
       process.off('uncaughtException', onUncaught);
