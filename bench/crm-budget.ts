@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHubspotSandbox } from '../connectors/hubspot/sandbox/index.js';
 import { startSalesforceSandbox } from '../connectors/salesforce/sandbox/index.js';
-import { SALESFORCE_LIMITS } from '../connectors/salesforce/manifest.js';
+import { SALESFORCE_KIND_SOURCES } from '../connectors/salesforce/manifest.js';
 import { hubspotManifest } from '../connectors/hubspot/manifest.js';
 import { loadConfig } from '../src/config/index.js';
 import { createHubspotConnector } from '../connectors/hubspot/index.js';
@@ -15,7 +15,7 @@ import {
   connect as connectSalesforce,
 } from '../tests/connectors/salesforce/sandbox/helpers.js';
 import type { TokenVault } from '../src/auth/token-vault.js';
-import type { ConnectionContext, Connector, TaskWrite } from '../src/core/connector.js';
+import type { ConnectionContext, Connector, DraftEmailWrite, TaskWrite } from '../src/core/connector.js';
 import { sealWrite } from '../src/core/gated-write.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createMetrics } from '../src/lib/metrics.js';
@@ -41,6 +41,16 @@ export interface BackfillResult {
   /** HubSpot: floor seconds ÷ seconds (1.0 = exactly the published rate). Salesforce: floor calls ÷ calls. */
   ratio: number;
   floor: string;
+  /** Calls by kind, where the sandbox tells them apart (Salesforce). */
+  byKind?: Record<string, number>;
+  /** Salesforce: the install check's calls, the completeness check's after the backfill, the same reads without the store. */
+  extra?: {
+    installCheck: number;
+    afterBackfill: number;
+    afterKinds: Record<string, number>;
+    bareSeconds: number;
+    total: number;
+  };
 }
 
 const cfgFor = (databaseUrl: string | null) =>
@@ -141,49 +151,101 @@ export async function benchHubspotBackfill(o: {
 }
 
 /**
- * Salesforce: `records` Contacts and Accounts (3:2) in one org. Salesforce publishes no per-second limit, only a
- * rolling 24-hour request allowance (403 REQUEST_LIMIT_EXCEEDED when spent), so the budget is counted in calls:
- * the floor is records ÷ 2,000 (the most rows one REST query response holds), and the ratio is floor ÷ calls used.
+ * Salesforce: `records` Contacts and Accounts (3:2) already in one org (history: written before the install, so no
+ * change event of theirs reaches closeloop's CDC subscription). Salesforce publishes no per-second limit: only a
+ * rolling 24-hour request allocation (403 REQUEST_LIMIT_EXCEEDED when spent) and 25 concurrent long-running
+ * requests. So the budget is counted in calls, and the floor is the fewest calls that read every source under the
+ * published sizes: per source the cheaper of REST (2,000 rows per query response, at least one call) and Bulk API 2.0
+ * (job create + one status poll + one call per results page of the size the server serves). The install check's
+ * describes and the completeness check after the backfill are printed apart. Time is set beside the same reads
+ * without the store (the connector's listChanges alone, run just after on the same org).
  */
 export async function benchSalesforceBackfill(o: {
   databaseUrl: string | null;
   records: number;
 }): Promise<BackfillResult> {
+  const bulkPage = 10_000;
   const sf = await startSalesforceSandbox({
     port: 0,
-    clientId: 'budget',
-    clientSecret: 'budget-secret',
+    clientId: SF_TEST_CLIENT,
+    clientSecret: SF_TEST_SECRET,
     seed: 'empty',
     outboundMessageUrl: null,
     dailyApiAllowance: 100_000,
+    bulkDefaultMaxRecords: bulkPage,
   });
   const org = sf.orgIds()[0]!;
   const contacts = Math.round(o.records * 0.6);
   for (let i = 0; i < contacts; i++)
-    sf.store.create(org, 'Contact', { FirstName: `F${i}`, LastName: 'Bulk', Email: `bulk${i}@example.com` });
-  for (let i = contacts; i < o.records; i++) sf.store.create(org, 'Account', { Name: `Account ${i}` });
-  // settleMs 0: the records were written just now, and the default leaves the last minute's changes for the next run.
+    sf.store.history(org, 'Contact', { FirstName: `F${i}`, LastName: 'Bulk', Email: `bulk${i}@example.com` });
+  for (let i = contacts; i < o.records; i++) sf.store.history(org, 'Account', { Name: `Account ${i}` });
+  let floorCalls = 0;
+  for (const sources of Object.values(SALESFORCE_KIND_SOURCES))
+    for (const src of sources) {
+      const n = sf.store.query(org, `SELECT Id FROM ${src.sobject}${src.where ? ` WHERE ${src.where}` : ''}`).length;
+      floorCalls += Math.min(Math.max(1, Math.ceil(n / SALESFORCE_REST_MAX_ROWS)), 2 + Math.ceil(n / bulkPage));
+    }
+  const connector = createSalesforceConnector({ sync: { settleMs: 0 } });
   const cl = await startCloseloop(cfgFor(o.databaseUrl), {
     logger: silentLogger(),
-    apps: { salesforce: { clientId: 'budget', clientSecret: 'budget-secret', loginUrl: sf.url } },
-    connectors: { salesforce: createSalesforceConnector({ sync: { settleMs: 0 } }) },
+    apps: { salesforce: { clientId: SF_TEST_CLIENT, clientSecret: SF_TEST_SECRET, loginUrl: sf.url } },
+    connectors: { salesforce: connector },
   });
   try {
-    const before = sf.apiUsage(org).used;
+    const before = { used: sf.apiUsage(org).used, refused: sf.apiCalls(org).refused ?? 0 };
+    const t0 = Date.now();
     const seconds = await installAndBackfill(cl, 'salesforce', org);
-    const calls = sf.apiUsage(org).used - before;
     const stored = Object.values(await cl.store.records.countsByKind()).reduce((a, b) => a + b, 0);
     if (stored < o.records) throw new Error(`salesforce backfill stored ${stored} of ${o.records} records`);
-    const floorCalls = Math.ceil(o.records / SALESFORCE_REST_MAX_ROWS);
+    // Let the completeness check finish before the side-by-side read (its calls are printed apart).
+    const conn = (await cl.store.connections.byAccount('salesforce', org))!;
+    for (let i = 0; i < 600 && !(await cl.store.connections.get(conn.id))?.completeness; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const doneAt = t0 + seconds * 1000;
+    const inWindow = sf.apiCalls(org, { from: t0, to: doneAt });
+    const after = sf.apiCalls(org, { from: doneAt + 1, to: Date.now() });
+    const isCheck = (k: string) => k.startsWith('describe ');
+    const byKind = Object.fromEntries(
+      Object.entries(inWindow)
+        .filter(([k]) => !isCheck(k))
+        .sort((a, b) => b[1] - a[1]),
+    );
+    const calls = Object.values(byKind).reduce((a, b) => a + b, 0);
+    const installCheck = Object.entries(inWindow)
+      .filter(([k]) => isCheck(k))
+      .reduce((a, [, n]) => a + n, 0);
+    const afterCalls = Object.values(after).reduce((a, b) => a + b, 0);
+    const refused = (sf.apiCalls(org).refused ?? 0) - before.refused;
+    // Side by side: the same reads with nothing stored (the connector alone against the same org).
+    const jsf = await connectSalesforce(sf);
+    const ctx: ConnectionContext = {
+      connectionId: 'bare',
+      accountId: org,
+      apiBase: jsf.instanceUrl,
+      getAccessToken: async () => jsf.accessToken!,
+      forceRefresh: async () => jsf.accessToken!,
+    };
+    const t1 = performance.now();
+    for (const kind of connector.manifest.objectKinds)
+      for await (const page of connector.listChanges(ctx, kind, null)) void page;
+    const bareSeconds = (performance.now() - t1) / 1000;
     return {
       crm: 'salesforce',
       engine: o.databaseUrl ? 'postgres' : 'pglite',
       records: o.records,
       seconds,
       calls,
-      throttled: 0,
+      throttled: refused,
       ratio: floorCalls / calls,
-      floor: `${floorCalls} calls (${o.records} ÷ ${SALESFORCE_REST_MAX_ROWS} rows per REST response; bulk above ${SALESFORCE_LIMITS.bulkBackfillThreshold} rows)`,
+      byKind,
+      extra: {
+        installCheck,
+        afterBackfill: afterCalls,
+        afterKinds: after,
+        bareSeconds,
+        total: sf.apiUsage(org).used - before.used,
+      },
+      floor: `${floorCalls} calls (per source the fewer of REST at ${SALESFORCE_REST_MAX_ROWS} rows per response and Bulk API 2.0: create + 1 status + pages of ${bulkPage})`,
     };
   } finally {
     await cl.stop();
@@ -191,11 +253,13 @@ export async function benchSalesforceBackfill(o: {
   }
 }
 
-/** The most rows one REST query response returns (queryMore batches of 2,000). */
+/** The most rows one REST query response returns (query batch size: default and maximum 2,000). */
 const SALESFORCE_REST_MAX_ROWS = 2_000;
 
 export interface WritebackResult {
   crm: string;
+  /** Tasks, or draft emails (HubSpot: EMAIL tasks; Salesforce: EmailMessage drafts). */
+  kind: 'task' | 'draft';
   mode: 'batch' | 'one call per task';
   tasks: number;
   deals: number;
@@ -217,6 +281,8 @@ export interface WritebackResult {
  */
 export async function benchWritebacks(o: {
   crm: 'hubspot' | 'salesforce';
+  /** What is written: tasks (default) or draft emails. */
+  kind?: 'task' | 'draft';
   tasks: number;
   deals: number;
   batch: boolean;
@@ -308,11 +374,16 @@ export async function benchWritebacks(o: {
     throttledNow = () => 0;
     close = () => sf.close();
   }
+  const kind = o.kind ?? 'task';
   const connector: Connector = {
     ...base,
     createTask: async (c, w) => {
       counts.single++;
       return base.createTask(c, w);
+    },
+    createDraftEmail: async (c, w) => {
+      counts.single++;
+      return base.createDraftEmail(c, w);
     },
     ...(o.batch && base.createTasks
       ? {
@@ -324,6 +395,16 @@ export async function benchWritebacks(o: {
           },
         }
       : { createTasks: undefined, maxTasksPerCall: undefined }),
+    ...(o.batch && base.createDraftEmails
+      ? {
+          createDraftEmails: async (c: ConnectionContext, ws: DraftEmailWrite[]) => {
+            counts.batchCalls++;
+            if (ws.length > 1) counts.batched += ws.length;
+            else counts.single++;
+            return base.createDraftEmails!(c, ws);
+          },
+        }
+      : { createDraftEmails: undefined, maxDraftsPerCall: undefined }),
   };
   await store.connections.upsert({
     id: 'wb',
@@ -345,24 +426,39 @@ export async function benchWritebacks(o: {
       `INSERT INTO suggestions (id, tenant_id, connection_id, type, dedupe_key, status, payload) VALUES ($1, 'wb', 'wb', 'stale_deal', $1, 'allowed', '{}')`,
       [sid],
     );
+    const body = `Reason: no reply in 9 days.\nEvidence: note ${i}.`;
     const id = await store.outbox.enqueue({
       suggestionId: sid,
       connectionId: 'wb',
-      idempotencyKey: `wb-${sid}-task`,
-      write: sealWrite({
-        action: 'create_task',
-        payload: {
-          subject: `Follow up on deal ${deal} (${i % 5})`,
-          body: `Reason: no reply in 9 days.\nEvidence: note ${i}.`,
-          dueAt: '2026-12-08T09:00:00.000Z',
-          priority: 'HIGH',
-          taskType: 'TODO',
-          ownerId,
-          dealId: deal,
-          contactIds: [],
-          companyId: null,
-        },
-      }),
+      idempotencyKey: `wb-${sid}-${kind}`,
+      write:
+        kind === 'task'
+          ? sealWrite({
+              action: 'create_task',
+              payload: {
+                subject: `Follow up on deal ${deal} (${i % 5})`,
+                body,
+                dueAt: '2026-12-08T09:00:00.000Z',
+                priority: 'HIGH',
+                taskType: 'TODO',
+                ownerId,
+                dealId: deal,
+                contactIds: [],
+                companyId: null,
+              },
+            })
+          : sealWrite({
+              action: 'create_draft_email',
+              payload: {
+                subject: `The revised scope for deal ${deal} (${i % 5})`,
+                body: `Hello,\nthe revised scope, as promised (${i}).`,
+                toContactIds: [],
+                dealId: deal,
+                companyId: null,
+                ownerId,
+                draftText: `Hello,\nthe revised scope, as promised (${i}).`,
+              },
+            }),
     });
     due.push({ id: id!, at: 0 });
   }
@@ -408,6 +504,7 @@ export async function benchWritebacks(o: {
   await db.close();
   return {
     crm: o.crm,
+    kind,
     mode: o.batch ? 'batch' : 'one call per task',
     tasks: o.tasks,
     deals: o.deals,
@@ -538,15 +635,31 @@ export async function runCrmBudgetSection(
 ): Promise<void> {
   const records = o.quick ? 10_000 : 100_000;
   line(
-    `== CRM budget: backfill of ${records.toLocaleString('en')} records per CRM, sandbox limits on (HubSpot: ratio = floor ÷ time; Salesforce: floor calls ÷ calls) ==`,
+    `== CRM budget: backfill of ${records.toLocaleString('en')} records per CRM, sandbox limits on (HubSpot: ratio = floor ÷ time; Salesforce, which publishes no per-second limit: floor calls ÷ calls) ==`,
   );
   const backfills = [];
   for (const f of [benchHubspotBackfill, benchSalesforceBackfill]) {
     const r = await withFreshDatabase(o.engine, (url) => f({ databaseUrl: url, records }));
     backfills.push(r);
     line(
-      `${r.crm.padEnd(10)} ${r.engine} ${r.records} records in ${r.seconds.toFixed(1)} s · floor ${r.floor} · ratio ${r.ratio.toFixed(2)} · ${r.calls} calls, ${r.throttled} answered 429 (${((100 * r.throttled) / Math.max(1, r.calls)).toFixed(2)} %)`,
+      `${r.crm.padEnd(10)} ${r.engine} ${r.records} records in ${r.seconds.toFixed(1)} s · floor ${r.floor} · ratio ${r.ratio.toFixed(2)} · ${r.calls} calls, ${r.throttled} ${r.crm === 'hubspot' ? 'answered 429' : 'refused (REQUEST_LIMIT_EXCEEDED)'} (${((100 * r.throttled) / Math.max(1, r.calls)).toFixed(2)} %)`,
     );
+    if (r.byKind)
+      line(
+        `           backfill calls by kind: ${Object.entries(r.byKind)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}`,
+      );
+    if (r.extra)
+      line(
+        `           install check ${r.extra.installCheck} calls (describe); completeness check after the backfill ${r.extra.afterBackfill} calls (${Object.entries(
+          r.extra.afterKinds,
+        )
+          .map(([k, n]) => `${k} ${n}`)
+          .join(
+            ', ',
+          )}) · the same reads without the store: ${r.extra.bareSeconds.toFixed(1)} s (time ratio ${(r.extra.bareSeconds / r.seconds).toFixed(2)})`,
+      );
   }
   out.crmBackfill = backfills;
 
@@ -563,6 +676,19 @@ export async function runCrmBudgetSection(
     writebacks.push(batch, single);
     line(
       `${crm.padEnd(10)} batch: ${batch.callsPerTask.toFixed(3)} calls per task (${batch.calls} calls, ${batch.batchCalls} batch calls), ${(100 * batch.batchedShare).toFixed(1)} % of tasks in batch calls, all written in ${batch.seconds.toFixed(1)} s, ${batch.failed} failed, ${batch.throttled} answered 429 · one call per task: ${single.callsPerTask.toFixed(3)} calls per task, ${single.seconds.toFixed(1)} s · calls ratio ${(single.callsPerTask / batch.callsPerTask).toFixed(0)}x`,
+    );
+  }
+  line(
+    `== CRM budget: draft emails, ${tasks} drafts across ${tasks / 5} deals, 4 writeback workers, sandbox limits on (batch beside one call per draft) ==`,
+  );
+  for (const crm of ['hubspot', 'salesforce'] as const) {
+    const [batch, single] = [
+      await benchWritebacks({ crm, kind: 'draft', tasks, deals: tasks / 5, batch: true, workers: 4 }),
+      await benchWritebacks({ crm, kind: 'draft', tasks, deals: tasks / 5, batch: false, workers: 4 }),
+    ];
+    writebacks.push(batch, single);
+    line(
+      `${crm.padEnd(10)} batch: ${batch.callsPerTask.toFixed(3)} calls per draft (${batch.calls} calls, ${batch.batchCalls} batch calls), ${(100 * batch.batchedShare).toFixed(1)} % of drafts in batch calls, all written in ${batch.seconds.toFixed(1)} s, ${batch.failed} failed, ${batch.throttled} answered 429 · one call per draft: ${single.callsPerTask.toFixed(3)} calls per draft, ${single.seconds.toFixed(1)} s · calls ratio ${(single.callsPerTask / batch.callsPerTask).toFixed(0)}x`,
     );
   }
   out.crmWritebacks = writebacks;

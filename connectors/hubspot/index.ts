@@ -10,6 +10,7 @@ import { parseWebhook, type HubspotWebhookOptions } from './webhooks.js';
 import {
   HUBSPOT_TASKS_PER_BATCH,
   createDraftEmail,
+  createDraftEmails,
   createTask,
   createTasks,
   lookupOwner,
@@ -36,6 +37,8 @@ export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Conn
     createTasks: (ctx, tasks) => createTasks(ctx, tasks, opts),
     maxTasksPerCall: HUBSPOT_TASKS_PER_BATCH,
     createDraftEmail: (ctx, draft) => createDraftEmail(ctx, draft, opts),
+    createDraftEmails: (ctx, drafts) => createDraftEmails(ctx, drafts, opts),
+    maxDraftsPerCall: HUBSPOT_TASKS_PER_BATCH,
     updateTask: (ctx, id, change) => updateTask(ctx, id, change, opts),
     withdrawDraftEmail: (ctx, id, reason, key) => withdrawDraftEmail(ctx, id, reason, key, opts),
     lookupOwner: (ctx, ownerId) => lookupOwner(ctx, ownerId, opts),

@@ -219,12 +219,23 @@ export async function createTasks(
   tasks: TaskWrite[],
   opts: HubspotWritebackOptions = {},
 ): Promise<BatchItemResult[]> {
+  const items = [];
+  for (const t of tasks) items.push({ key: t.idempotencyKey, input: await taskInput(ctx, t, opts) });
+  return batchCreate(ctx, items, 'task', opts);
+}
+
+/** One batch create per 100 inputs, each tagged with its key as objectWriteTraceId; one result per input, in order. */
+async function batchCreate(
+  ctx: ConnectionContext,
+  items: { key: string; input: { properties: TaskProperties; associations: AssociationInput[] } }[],
+  what: 'task' | 'draft',
+  opts: HubspotWritebackOptions,
+): Promise<BatchItemResult[]> {
   const where = `POST /crm/v3/objects/${TASKS}/batch/create`;
   const out: BatchItemResult[] = [];
-  for (let i = 0; i < tasks.length; i += HUBSPOT_TASKS_PER_BATCH) {
-    const chunk = tasks.slice(i, i + HUBSPOT_TASKS_PER_BATCH);
-    const inputs: { properties: TaskProperties; associations: AssociationInput[]; objectWriteTraceId: string }[] = [];
-    for (const t of chunk) inputs.push({ ...(await taskInput(ctx, t, opts)), objectWriteTraceId: t.idempotencyKey });
+  for (let i = 0; i < items.length; i += HUBSPOT_TASKS_PER_BATCH) {
+    const chunk = items.slice(i, i + HUBSPOT_TASKS_PER_BATCH);
+    const inputs = chunk.map((t) => ({ ...t.input, objectWriteTraceId: t.key }));
     const res = await requestHubspot(
       ctx,
       where,
@@ -242,13 +253,13 @@ export async function createTasks(
         failed.set(trace, `${e.category ?? 'ERROR'}: ${e.message ?? 'rejected'}`);
     }
     for (const t of chunk) {
-      const id = created.get(t.idempotencyKey);
-      const why = failed.get(t.idempotencyKey);
+      const id = created.get(t.key);
+      const why = failed.get(t.key);
       if (id) out.push({ ok: true, record: { externalId: id, url: null } });
       else if (why)
         out.push({
           ok: false,
-          error: new ProviderRejectedError(`${where}: HubSpot refused this task (${why})`, {
+          error: new ProviderRejectedError(`${where}: HubSpot refused this ${what} (${why})`, {
             provider: HUBSPOT_PROVIDER,
             where,
             status: 400,
@@ -257,7 +268,7 @@ export async function createTasks(
       else
         out.push({
           ok: false,
-          error: new ProviderUnavailableError(`${where}: the answer did not account for this task`, {
+          error: new ProviderUnavailableError(`${where}: the answer did not account for this ${what}`, {
             provider: HUBSPOT_PROVIDER,
             where,
           }),
@@ -277,17 +288,44 @@ export async function createDraftEmail(
   draft: DraftEmailWrite,
   opts: HubspotWritebackOptions = {},
 ): Promise<CreatedRecord> {
-  // The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject), the
-  // text.
-  const subject = clip(
-    `${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`,
-  );
-  const timestamp = new Date((opts.now ?? Date.now)()).toISOString();
   if (draft.mayExist === true) {
     // A draft is due "now", which differs between attempts: match on the subject, confirm by the text.
-    const existing = await findExisting(ctx, { subject, timestamp: null, bodyHtml: textToHtml(draft.body) }, opts);
+    const existing = await findExisting(
+      ctx,
+      { subject: draftSubject(draft), timestamp: null, bodyHtml: textToHtml(draft.body) },
+      opts,
+    );
     if (existing) return existing;
   }
+  const { properties, associations } = await draftInput(ctx, draft, opts);
+  return createTaskRecord(ctx, properties, associations, opts);
+}
+
+/**
+ * New drafts (EMAIL tasks, as createDraftEmail writes them), up to 100 per call through the tasks batch create with
+ * their inline associations, each tagged with its idempotency key: per-draft results as createTasks gives them.
+ * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/batch/post-crm-v3-objects-tasks-batch-create
+ */
+export async function createDraftEmails(
+  ctx: ConnectionContext,
+  drafts: DraftEmailWrite[],
+  opts: HubspotWritebackOptions = {},
+): Promise<BatchItemResult[]> {
+  const items = [];
+  for (const d of drafts) items.push({ key: d.idempotencyKey, input: await draftInput(ctx, d, opts) });
+  return batchCreate(ctx, items, 'draft', opts);
+}
+
+/** The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject). */
+const draftSubject = (draft: DraftEmailWrite): string =>
+  clip(`${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`);
+
+/** The properties and inline associations of a draft's EMAIL task (the owner checked, cached per connection). */
+async function draftInput(
+  ctx: ConnectionContext,
+  draft: DraftEmailWrite,
+  opts: HubspotWritebackOptions,
+): Promise<{ properties: TaskProperties; associations: AssociationInput[] }> {
   const owner = await ownerFor(ctx, draft.ownerId, opts);
   const to = draft.to
     ? `${draft.to.name ? `${escapeHtml(draft.to.name)} &lt;${escapeHtml(draft.to.email)}&gt;` : escapeHtml(draft.to.email)}`
@@ -297,8 +335,8 @@ export async function createDraftEmail(
     `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`,
   ].join('');
   const properties: TaskProperties = {
-    hs_timestamp: timestamp,
-    hs_task_subject: subject,
+    hs_timestamp: new Date((opts.now ?? Date.now)()).toISOString(),
+    hs_task_subject: draftSubject(draft),
     hs_task_body: `${header}${textToHtml(draft.body)}${owner.note}`,
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: 'MEDIUM',
@@ -310,7 +348,7 @@ export async function createDraftEmail(
     contactIds: draft.toContactIds,
     companyId: draft.companyId,
   });
-  return createTaskRecord(ctx, properties, associations, opts);
+  return { properties, associations };
 }
 
 /** The task as it is now, or null when it is gone (404, or archived). */

@@ -11,6 +11,7 @@ import { parseWebhook } from './webhooks.js';
 import { checkSetup, countRecords, listIds } from './setup.js';
 import {
   createDraftEmail,
+  createDraftEmails,
   createTask,
   createTasks,
   lookupOwner,
@@ -58,6 +59,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     createTasks: async (ctx, tasks) => createTasks(await clientFor(ctx), tasks),
     maxTasksPerCall: SALESFORCE_LIMITS.compositeRecords,
     createDraftEmail: async (ctx, draft) => createDraftEmail(await clientFor(ctx), draft),
+    createDraftEmails: async (ctx, drafts) => createDraftEmails(await clientFor(ctx), drafts),
+    maxDraftsPerCall: SALESFORCE_LIMITS.compositeRecords,
     updateTask: async (ctx, id, change) => updateTask(await clientFor(ctx), id, change),
     withdrawDraftEmail: async (ctx, id) => withdrawDraftEmail(await clientFor(ctx), id),
     lookupOwner: async (ctx, ownerId) => lookupOwner(await clientFor(ctx), ownerId),

@@ -66,17 +66,42 @@ function checkKey(key: string): string {
   return key;
 }
 
-/** `SELECT Id FROM T WHERE Closeloop_Key__c = '<key>' LIMIT 1` (External ID fields are indexed and filterable). */
-async function findByKey(client: SalesforceClient, sobject: WritableSObject, key: string): Promise<string | null> {
+/**
+ * Ids of the records holding these idempotency keys: `SELECT Id, Closeloop_Key__c FROM T WHERE Closeloop_Key__c IN
+ * (...)`, one query (External ID fields are indexed and filterable; keys ≤ 255 characters, at most 200 per call).
+ */
+async function findByKeys(
+  client: SalesforceClient,
+  sobject: WritableSObject,
+  keys: string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (keys.length === 0) return out;
+  const field = soqlName(SALESFORCE_IDEMPOTENCY_FIELD);
   const soql = buildSelect({
-    fields: ['Id'],
+    fields: ['Id', SALESFORCE_IDEMPOTENCY_FIELD],
     from: sobject,
-    where: [`${soqlName(SALESFORCE_IDEMPOTENCY_FIELD)} = ${soqlString(key)}`],
-    limit: 1,
+    where: [
+      keys.length === 1 ? `${field} = ${soqlString(keys[0]!)}` : `${field} IN (${keys.map(soqlString).join(', ')})`,
+    ],
+    // The field is Unique: at most one record per key.
+    limit: keys.length,
   });
   const page = await client.query(soql, `query ${sobject} by ${SALESFORCE_IDEMPOTENCY_FIELD}`);
-  const first = page.records[0];
-  return first === undefined ? null : parseOrThrow(SalesforceIdRow, first, `query ${sobject}`).Id;
+  const byLower = new Map(keys.map((k) => [k.toLowerCase(), k]));
+  for (const r of page.records as Record<string, unknown>[]) {
+    const value = r[SALESFORCE_IDEMPOTENCY_FIELD];
+    // Unique compares case-insensitively: the stored value maps back to the key we asked for (one key: that key).
+    const asked =
+      typeof value === 'string' ? byLower.get(value.toLowerCase()) : keys.length === 1 ? keys[0] : undefined;
+    if (asked) out.set(asked, parseOrThrow(SalesforceIdRow, r, `query ${sobject}`).Id);
+  }
+  return out;
+}
+
+/** The record holding one idempotency key, or null. */
+async function findByKey(client: SalesforceClient, sobject: WritableSObject, key: string): Promise<string | null> {
+  return (await findByKeys(client, sobject, [key])).get(key) ?? null;
 }
 
 /**
@@ -167,24 +192,6 @@ export function createTask(client: SalesforceClient, task: TaskWrite): Promise<C
   return createOnce(client, 'Task', checkKey(task.idempotencyKey), taskFields(task));
 }
 
-/** Ids of the records holding these idempotency keys (one query; keys are ≤ 255 characters, ≤ 200 per call). */
-async function findByKeys(
-  client: SalesforceClient,
-  sobject: WritableSObject,
-  keys: string[],
-): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (keys.length === 0) return out;
-  const field = soqlName(SALESFORCE_IDEMPOTENCY_FIELD);
-  const soql = `SELECT Id, ${field} FROM ${soqlName(sobject)} WHERE ${field} IN (${keys.map(soqlString).join(', ')})`;
-  const page = await client.query(soql, `query ${sobject} by ${SALESFORCE_IDEMPOTENCY_FIELD}`);
-  for (const r of page.records as Record<string, unknown>[]) {
-    const key = r[SALESFORCE_IDEMPOTENCY_FIELD];
-    if (typeof key === 'string') out.set(key, parseOrThrow(SalesforceIdRow, r, `query ${sobject}`).Id);
-  }
-  return out;
-}
-
 /** A per-record error of a collection as the error its code means on its own (src/lib/failure-action.ts decides). */
 function recordError(where: string, e: { statusCode: string; message?: string }): Error {
   const raw = Object.assign(new Error(e.message ?? e.statusCode), { errorCode: e.statusCode });
@@ -192,22 +199,27 @@ function recordError(where: string, e: { statusCode: string; message?: string })
 }
 
 /**
- * New Tasks, up to 200 per call: `POST /composite/sobjects` with allOrNone=false, each record carrying its key in
+ * New records, up to 200 per call: `POST /composite/sobjects` with allOrNone=false, each record carrying its key in
  * the Unique External ID field. Results come back per record, in request order; a record whose key already exists
  * (an earlier attempt wrote it, or a racing worker) fails alone with DUPLICATE_VALUE and is looked up by key, in one
- * query for all of them, and returned as already existing. So a retry of the whole call never duplicates a Task.
+ * query for all of them, and returned as already existing. So a retry of the whole call never duplicates a record,
+ * and one record's error is that record's alone.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm
  */
-export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]): Promise<BatchItemResult[]> {
-  const where = 'POST /composite/sobjects';
-  const url = (id: string) => recordUrl({ instanceUrl: client.instanceUrl }, 'Task', id);
+async function createMany(
+  client: SalesforceClient,
+  sobject: WritableSObject,
+  items: { key: string; fields: Record<string, unknown> }[],
+): Promise<BatchItemResult[]> {
+  const where = `POST /composite/sobjects (${sobject})`;
+  const url = (id: string) => recordUrl({ instanceUrl: client.instanceUrl }, sobject, id);
   const out: BatchItemResult[] = [];
-  for (let i = 0; i < tasks.length; i += SALESFORCE_LIMITS.compositeRecords) {
-    const chunk = tasks.slice(i, i + SALESFORCE_LIMITS.compositeRecords);
+  for (let i = 0; i < items.length; i += SALESFORCE_LIMITS.compositeRecords) {
+    const chunk = items.slice(i, i + SALESFORCE_LIMITS.compositeRecords);
     const records = chunk.map((t) => ({
-      attributes: { type: 'Task' },
-      ...taskFields(t),
-      [SALESFORCE_IDEMPOTENCY_FIELD]: checkKey(t.idempotencyKey),
+      attributes: { type: sobject },
+      ...t.fields,
+      [SALESFORCE_IDEMPOTENCY_FIELD]: checkKey(t.key),
     }));
     const body = await client.call(
       where,
@@ -221,16 +233,16 @@ export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]):
     );
     const results = parseOrThrow(SalesforceCollectionResponse, body, where);
     const duplicates = chunk
-      .filter((t, k) => !results[k]?.success && results[k]?.errors.some((e) => e.statusCode === 'DUPLICATE_VALUE'))
-      .map((t) => t.idempotencyKey);
-    const existing = await findByKeys(client, 'Task', duplicates);
+      .filter((_, k) => !results[k]?.success && results[k]?.errors.some((e) => e.statusCode === 'DUPLICATE_VALUE'))
+      .map((t) => t.key);
+    const existing = await findByKeys(client, sobject, duplicates);
     chunk.forEach((t, k) => {
       const r = results[k];
       if (r?.success && r.id) {
         out.push({ ok: true, record: { externalId: r.id, url: url(r.id) } });
         return;
       }
-      const found = existing.get(t.idempotencyKey);
+      const found = existing.get(t.key);
       if (found) {
         out.push({ ok: true, record: { externalId: found, url: url(found), alreadyExisted: true } });
         return;
@@ -248,6 +260,24 @@ export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]):
     });
   }
   return out;
+}
+
+/** New Tasks in sObject collections (see createMany). */
+export function createTasks(client: SalesforceClient, tasks: TaskWrite[]): Promise<BatchItemResult[]> {
+  return createMany(
+    client,
+    'Task',
+    tasks.map((t) => ({ key: t.idempotencyKey, fields: taskFields(t) })),
+  );
+}
+
+/** New draft EmailMessages (Status 5) in sObject collections (see createMany); ToIds make their relations. */
+export function createDraftEmails(client: SalesforceClient, drafts: DraftEmailWrite[]): Promise<BatchItemResult[]> {
+  return createMany(
+    client,
+    'EmailMessage',
+    drafts.map((d) => ({ key: d.idempotencyKey, fields: draftEmailFields(d) })),
+  );
 }
 
 /** Create (or find) a draft EmailMessage for the rep to review and send. Requires Enhanced Email. */

@@ -395,6 +395,14 @@ export interface Connector {
   maxTasksPerCall?: number;
   /** Create (or find) a draft email for the rep to review. Never sends. */
   createDraftEmail(ctx: ConnectionContext, draft: DraftEmailWrite): Promise<CreatedRecord>;
+  /**
+   * Create many new drafts in as few calls as the CRM's batch endpoint allows (`maxDraftsPerCall` per call), one
+   * result per draft in input order, never sending; a failure of the whole call is thrown. As createTasks: only
+   * drafts no earlier attempt started are batched, and a retried call must not duplicate one.
+   */
+  createDraftEmails?(ctx: ConnectionContext, drafts: DraftEmailWrite[]): Promise<BatchItemResult[]>;
+  /** The most drafts one createDraftEmails call sends in a single request. */
+  maxDraftsPerCall?: number;
   /** Update or complete a task closeloop created, unless the rep already completed or deleted it. */
   updateTask(ctx: ConnectionContext, taskId: string, change: TaskChange): Promise<TaskChangeResult>;
   /** Remove (or mark withdrawn) a draft closeloop created, unless it was sent; `reason` is one line for the rep. */

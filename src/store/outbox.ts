@@ -166,8 +166,9 @@ export class OutboxRepo {
   }
 
   /**
-   * A batch write: claim (with the caller's token) up to `limit` more task creates of this connection that are due
-   * and that no attempt has started (no lookup needed), oldest first. Rows another worker holds are skipped.
+   * A batch write: claim (with the caller's token) up to `limit` more creates of `action` (task or draft) of this
+   * connection that are due and that no attempt has started (no lookup needed), oldest first. Rows another worker
+   * holds are skipped.
    */
   async claimBatch(
     connectionId: string,
@@ -176,18 +177,19 @@ export class OutboxRepo {
     until: Date,
     now: Date,
     limit: number,
+    action: 'create_task' | 'create_draft_email' = 'create_task',
   ): Promise<OutboxRow[]> {
     if (limit <= 0) return [];
     const r = await this.db.query<OutboxRow>(
       `UPDATE writeback_outbox SET claimed_until = $3, claim_token = $2
         WHERE id IN (
           SELECT id FROM writeback_outbox
-           WHERE connection_id = $1 AND action = 'create_task' AND status = 'pending' AND id <> $5::bigint
+           WHERE connection_id = $1 AND action = $7 AND status = 'pending' AND id <> $5::bigint
              AND parked_reason IS NULL AND send_started_at IS NULL AND in_doubt_since IS NULL
              AND (claimed_until IS NULL OR claimed_until <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4)
            ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED)
         RETURNING *, id::text AS id`,
-      [connectionId, token, until, now, exceptId, limit],
+      [connectionId, token, until, now, exceptId, limit, action],
     );
     return r.rows.sort((a, b) => Number(a.id) - Number(b.id));
   }

@@ -130,18 +130,13 @@ export async function processOutbox(
     // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
     // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
     const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
-    if (row.action === 'create_task' && !mayExist && connector.createTasks && (connector.maxTasksPerCall ?? 1) > 1) {
-      return await writeTaskBatch(deps, { row, conn, connector, ctx, token, claimMs, held, receivedAt });
-    }
+    const batch = mayExist ? null : batchWriter(connector, row.action);
+    if (batch) return await writeBatch(deps, batch, { row, conn, ctx, token, claimMs, held, receivedAt });
     await deps.store.outbox.markSending(row.id);
     const created = await withDeadline(
       row.action === 'create_task'
         ? connector.createTask(ctx, { ...taskWriteOf(row), mayExist })
-        : connector.createDraftEmail(ctx, {
-            ...(writePayload(row) as Omit<DraftEmailWrite, 'idempotencyKey'>),
-            idempotencyKey: row.idempotency_key,
-            mayExist,
-          }),
+        : connector.createDraftEmail(ctx, { ...draftWriteOf(row), mayExist }),
       deps.callTimeoutMs ?? 30_000,
       conn.provider,
     );
@@ -228,6 +223,36 @@ const taskWriteOf = (r: OutboxRow): TaskWrite => ({
   mayExist: false,
 });
 
+/** The draft of an outbox row, as the connector takes it. */
+const draftWriteOf = (r: OutboxRow): DraftEmailWrite => ({
+  ...(writePayload(r) as Omit<DraftEmailWrite, 'idempotencyKey'>),
+  idempotencyKey: r.idempotency_key,
+  mayExist: false,
+});
+
+/** A connector's batch create for a row's action (tasks, drafts), when it has one that takes more than one record. */
+interface BatchWriter {
+  action: 'create_task' | 'create_draft_email';
+  max: number;
+  send: (ctx: ConnectionContext, rows: OutboxRow[]) => Promise<BatchItemResult[]>;
+}
+
+function batchWriter(connector: Connector, action: OutboxRow['action']): BatchWriter | null {
+  if (action === 'create_task' && connector.createTasks && (connector.maxTasksPerCall ?? 1) > 1)
+    return {
+      action,
+      max: connector.maxTasksPerCall!,
+      send: (ctx, rows) => connector.createTasks!(ctx, rows.map(taskWriteOf)),
+    };
+  if (action === 'create_draft_email' && connector.createDraftEmails && (connector.maxDraftsPerCall ?? 1) > 1)
+    return {
+      action,
+      max: connector.maxDraftsPerCall!,
+      send: (ctx, rows) => connector.createDraftEmails!(ctx, rows.map(draftWriteOf)),
+    };
+  return null;
+}
+
 type StoredSuggestion = Awaited<ReturnType<Store['suggestions']['get']>>;
 
 /** Withdrawn, dismissed or done by the rep before its first write: nothing reaches the CRM; the row is skipped. */
@@ -258,19 +283,19 @@ async function recordWritten(
 }
 
 /**
- * Task creates go out together: this row plus the connection's other due task creates that no attempt has started
- * (claimed with this attempt's token, so no other worker sends them), in the connector's batch call (HubSpot batch
- * create, Salesforce sObject collections). Every row keeps the single write's guarantees: marked sending before the
+ * Creates go out together: this row plus the connection's other due creates of the same action (tasks, or drafts)
+ * that no attempt has started (claimed with this attempt's token, so no other worker sends them), in the connector's
+ * batch call (HubSpot batch create, Salesforce sObject collections). Every row keeps the single write's guarantees: marked sending before the
  * call (a crash after it makes the next attempt look first), its CRM id recorded with its own done mark, its own
  * failure mapped by the policy; a failure of the whole call is every row's failure. The other rows' own jobs find
  * them done (or held, and come back after the claim).
  */
-async function writeTaskBatch(
+async function writeBatch(
   deps: WritebackDeps,
+  writer: BatchWriter,
   b: {
     row: OutboxRow;
     conn: ConnRow;
-    connector: Connector;
     ctx: ConnectionContext;
     token: string;
     claimMs: number;
@@ -278,7 +303,7 @@ async function writeTaskBatch(
     receivedAt: number | null;
   },
 ): Promise<WritebackOutcome> {
-  const { row, conn, connector, ctx } = b;
+  const { row, conn, ctx } = b;
   const now = deps.now();
   const more = await deps.store.outbox.claimBatch(
     conn.id,
@@ -286,7 +311,8 @@ async function writeTaskBatch(
     b.token,
     new Date(now + b.claimMs),
     new Date(now),
-    (connector.maxTasksPerCall ?? 1) - 1,
+    writer.max - 1,
+    writer.action,
   );
   b.held.push(...more.map((r) => r.id));
   const rows: { row: OutboxRow; suggestion: StoredSuggestion }[] = [
@@ -300,9 +326,9 @@ async function writeTaskBatch(
   let results: BatchItemResult[];
   try {
     results = await withDeadline(
-      connector.createTasks!(
+      writer.send(
         ctx,
-        rows.map((x) => taskWriteOf(x.row)),
+        rows.map((x) => x.row),
       ),
       deps.callTimeoutMs ?? 30_000,
       conn.provider,
@@ -318,7 +344,7 @@ async function writeTaskBatch(
   for (const [k, x] of rows.entries()) {
     const r = results[k];
     if (!r || !r.ok) {
-      const err = r ? r.error : new ProviderUnavailableError('no result for this task', { provider: conn.provider });
+      const err = r ? r.error : new ProviderUnavailableError('no result for this write', { provider: conn.provider });
       if (isRejected(err)) await deps.store.outbox.clearSending([x.row.id]);
       outcomes.push(await failed(deps, x.row, conn, err));
       continue;
@@ -335,7 +361,8 @@ async function writeTaskBatch(
     {
       connectionId: conn.id,
       provider: conn.provider,
-      tasks: rows.length,
+      action: writer.action,
+      records: rows.length,
       written: outcomes.filter((o) => o === 'written').length,
     },
     'written back in one batch',

@@ -55,7 +55,9 @@ describe('createTask', () => {
       externalId: '00Txx000003DHYbEAO',
       url: `${INSTANCE_URL}/lightning/r/Task/00Txx000003DHYbEAO/view`,
     });
-    expect(sf.requests[0]!.soql).toBe("SELECT Id FROM Task WHERE Closeloop_Key__c = 'sugg_01HZX3:task' LIMIT 1");
+    expect(sf.requests[0]!.soql).toBe(
+      "SELECT Id, Closeloop_Key__c FROM Task WHERE Closeloop_Key__c = 'sugg_01HZX3:task' LIMIT 1",
+    );
     expect(sf.requests[1]!.headers['content-type']).toBe('application/json');
     expect(JSON.parse(sf.requests[1]!.body!)).toEqual({
       Subject: 'Follow up on pricing question',
@@ -138,7 +140,7 @@ describe('createDraftEmail', () => {
       url: `${INSTANCE_URL}/lightning/r/EmailMessage/02sxx0000000abcAAA/view`,
     });
     expect(sf.requests[0]!.soql).toBe(
-      "SELECT Id FROM EmailMessage WHERE Closeloop_Key__c = 'sugg_01HZX3:draft\\'x' LIMIT 1",
+      "SELECT Id, Closeloop_Key__c FROM EmailMessage WHERE Closeloop_Key__c = 'sugg_01HZX3:draft\\'x' LIMIT 1",
     );
     expect(JSON.parse(sf.requests[1]!.body!)).toEqual({
       Subject: 'Revised quote for Acme',

@@ -1,4 +1,4 @@
-import type { BatchItemResult, Connector, TaskWrite } from '../../../src/core/connector.js';
+import type { BatchItemResult, Connector, DraftEmailWrite, TaskWrite } from '../../../src/core/connector.js';
 import { ProviderRejectedError, ProviderUnavailableError, RateLimitedError } from '../../../src/core/errors.js';
 import { sealWrite, type WriteAction } from '../../../src/core/gated-write.js';
 import { silentLogger } from '../../../src/lib/logger.js';
@@ -64,7 +64,15 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
       suggestionId,
       connectionId: conn,
       idempotencyKey: key,
-      write: sealWrite({ action, payload: { subject: `Task ${seq}`, body: 'b', dealId: `d${seq}` } }),
+      write: sealWrite({
+        action,
+        payload: {
+          subject: `Task ${seq}`,
+          body: 'b',
+          dealId: `d${seq}`,
+          ...(action === 'create_draft_email' ? { draftText: 'b' } : {}),
+        },
+      }),
       receivedAt: now - 500,
     }))!;
     return { id, key, suggestionId };
@@ -212,5 +220,36 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
     expect(await processOutbox(deps(), a.id, null)).toBe('written');
     expect(batches.map((x) => x.map((w) => w.idempotencyKey))).toEqual([[a.key]]);
     expect(await row(b.id)).toMatchObject({ status: 'pending', claim_token: 'someone-else' });
+  });
+
+  test('drafts go out in their own batch (createDraftEmails), never mixed with tasks; payload without our draft copy', async () => {
+    const drafts: DraftEmailWrite[][] = [];
+    const both = {
+      ...connector,
+      maxDraftsPerCall: 3,
+      createDraftEmails: async (_ctx: unknown, ws: DraftEmailWrite[]) => {
+        drafts.push(ws);
+        return ws.map((w) => ({ ok: true, record: { externalId: `crm-${w.idempotencyKey}`, url: null } }));
+      },
+    } as unknown as Connector;
+    const d = (): WritebackDeps => ({ ...deps(), connectorFor: () => both });
+    const [t1, d1, t2, d2, d3, d4] = [
+      await newRow(),
+      await newRow('create_draft_email'),
+      await newRow(),
+      await newRow('create_draft_email'),
+      await newRow('create_draft_email'),
+      await newRow('create_draft_email'),
+    ];
+    expect(await processOutbox(d(), d1.id, null)).toBe('written');
+    expect(drafts.map((b) => b.map((w) => w.idempotencyKey))).toEqual([[d1.key, d2.key, d3.key]]);
+    expect(drafts[0]!.every((w) => w.mayExist === false && !('draftText' in w))).toBe(true);
+    expect(batches).toEqual([]);
+    expect(await processOutbox(d(), t1.id, null)).toBe('written');
+    expect(batches.map((b) => b.map((w) => w.idempotencyKey))).toEqual([[t1.key, t2.key]]);
+    expect(await processOutbox(d(), d4.id, null)).toBe('written');
+    expect(drafts).toHaveLength(2);
+    for (const r of [d1, d2, d3, d4, t1, t2])
+      expect(await row(r.id)).toMatchObject({ status: 'done', crm_id: `crm-${r.key}` });
   });
 });

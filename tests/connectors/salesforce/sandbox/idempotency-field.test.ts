@@ -2,7 +2,7 @@ import './no-proxy.js';
 import type { Connection } from 'jsforce';
 import { createSalesforceConnector } from '../../../../connectors/salesforce/index.js';
 import type { SalesforceSandbox } from '../../../../connectors/salesforce/sandbox/index.js';
-import type { ConnectionContext, TaskWrite } from '../../../../src/core/connector.js';
+import type { ConnectionContext, DraftEmailWrite, TaskWrite } from '../../../../src/core/connector.js';
 import { connect, startSandbox } from './helpers.js';
 
 /**
@@ -138,5 +138,65 @@ describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
     expect(
       sandbox.store.list(orgId, 'Task').filter((t) => String(t.Closeloop_Key__c ?? '').startsWith('sug_batch_')),
     ).toHaveLength(200);
+  });
+
+  it('createDraftEmails: draft EmailMessages in one collection call, one bad draft refused alone, a retried call finds every draft by its key (no duplicate)', async () => {
+    const ctx: ConnectionContext = {
+      connectionId: 'c1',
+      accountId: orgId,
+      apiBase: conn.instanceUrl,
+      getAccessToken: async () => conn.accessToken!,
+      forceRefresh: async () => conn.accessToken!,
+    };
+    const opp = sandbox.store.list(orgId, 'Opportunity')[0]!;
+    const contact = sandbox.store.list(orgId, 'Contact')[0]!;
+    const draft = (i: number, over: Partial<DraftEmailWrite> = {}): DraftEmailWrite => ({
+      subject: `Draft ${i}`,
+      body: 'Hello,\nthe figures you asked for.',
+      toContactIds: [String(contact.Id)],
+      dealId: String(opp.Id),
+      companyId: null,
+      ownerId: null,
+      idempotencyKey: `sug_drafts_${i}:draft`,
+      ...over,
+    });
+    const connector = createSalesforceConnector();
+    expect(connector.maxDraftsPerCall).toBe(200);
+    const first = await connector.createDraftEmail(ctx, draft(0));
+    const before = sandbox.apiUsage(orgId).used;
+    // 0 exists already; 3 relates to an Opportunity that does not exist (refused alone); the rest are new.
+    const drafts = Array.from({ length: 6 }, (_, i) => draft(i, i === 3 ? { dealId: '006000000000000AAA' } : {}));
+    const results = await connector.createDraftEmails!(ctx, drafts);
+    // One collection call and one lookup for the duplicate key.
+    expect(sandbox.apiUsage(orgId).used - before).toBe(2);
+    expect(results[0]).toEqual({
+      ok: true,
+      record: expect.objectContaining({ externalId: first.externalId, alreadyExisted: true }),
+    });
+    expect(results[3]).toMatchObject({ ok: false, error: { code: 'PROVIDER_REJECTED' } });
+    expect(results.filter((r) => r.ok)).toHaveLength(5);
+    const mine = () =>
+      sandbox.store
+        .list(orgId, 'EmailMessage')
+        .filter((m) => String(m.Closeloop_Key__c ?? '').startsWith('sug_drafts_'));
+    expect(mine()).toHaveLength(5);
+    // Drafts (Status 5), never sent, with their recipient relation.
+    for (const m of mine()) expect(m.Status).toBe('5');
+    const id1 = (results[1] as { ok: true; record: { externalId: string } }).record.externalId;
+    expect(
+      sandbox.store
+        .list(orgId, 'EmailMessageRelation')
+        .some((r) => r.EmailMessageId === id1 && r.RelationId === contact.Id),
+    ).toBe(true);
+    // The whole call again (a retry after a lost answer): nothing new, every draft found by its key.
+    const again = await connector.createDraftEmails!(
+      ctx,
+      drafts.filter((_, i) => i !== 3),
+    );
+    expect(again.every((r) => r.ok && r.record.alreadyExisted)).toBe(true);
+    expect(again.map((r) => r.ok && r.record.externalId)).toEqual(
+      results.filter((r) => r.ok).map((r) => r.ok && r.record.externalId),
+    );
+    expect(mine()).toHaveLength(5);
   });
 });
