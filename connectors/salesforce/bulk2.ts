@@ -101,12 +101,18 @@ export async function* bulk2QueryPages(
       wait = Math.min(wait * 2, o.pollIntervalMs);
       info = await client.call(where, (c) => c.request<JobInfo>(`${base}/${job.id}`));
     }
-    let locator: string | null = null;
-    for (;;) {
-      const page = await client.call(where, (c) => fetchPage(c, job.id, locator, o.maxRecords));
+    // One page ahead: the next page downloads while the consumer stores this one (still one call per page, and at
+    // most two pages in memory).
+    const fetchNext = (locator: string | null) => {
+      const p = client.call(where, (c) => fetchPage(c, job.id, locator, o.maxRecords));
+      p.catch(() => undefined); // awaited below; a consumer that stops early leaves it unobserved
+      return p;
+    };
+    let pending: Promise<Bulk2Page> | null = fetchNext(null);
+    while (pending) {
+      const page: Bulk2Page = await pending;
+      pending = page.locator ? fetchNext(page.locator) : null;
       yield page;
-      if (!page.locator) break;
-      locator = page.locator;
     }
     finished = true;
   } finally {

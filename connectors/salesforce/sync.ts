@@ -204,7 +204,7 @@ export async function* listChanges(
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm), read page by page
  * through the results locator (./bulk2.ts; not jsforce's bulk2.query, which crashes on multi-page results). Results
  * arrive unordered, so pages carry the pre-backfill checkpoint: an interrupted backfill starts over (upserts are
- * idempotent). Memory holds one results page at a time.
+ * idempotent). Memory holds two results pages at most: the one being stored and the next, downloading.
  */
 async function* bulkBackfill(
   client: SalesforceClient,

@@ -8,7 +8,7 @@ import { connect, startSandbox } from './helpers.js';
 
 /**
  * "Done" for the Bulk API 2.0 backfill: a 200,000-row first backfill over small result pages (5,000 rows, 40 pages)
- * completes in the sandbox with the process alive, holding one results page at a time.
+ * completes in the sandbox with the process alive, holding at most two results pages at a time.
  */
 const ROWS = 200_000;
 
@@ -51,7 +51,7 @@ describe('Salesforce connector: a 200,000-row first backfill over Bulk API 2.0 w
       }
       expect(seen.size).toBe(ROWS);
       // 40 results pages of 5,000 rows, each cut into ChangePages of at most pageSize (2,000: 3 per results page), plus
-      // the final page: one results page in memory at a time.
+      // the final page.
       expect(pages).toBe((ROWS / 5_000) * Math.ceil(5_000 / SALESFORCE_LIMITS.pageSize) + 1);
       expect(uncaught).toEqual([]);
     } finally {
