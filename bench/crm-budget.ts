@@ -8,6 +8,7 @@ import { SALESFORCE_KIND_SOURCES } from '../connectors/salesforce/manifest.js';
 import { hubspotManifest } from '../connectors/hubspot/manifest.js';
 import { loadConfig } from '../src/config/index.js';
 import { createHubspotConnector } from '../connectors/hubspot/index.js';
+import { clearOwnerCache } from '../connectors/hubspot/owners.js';
 import { createSalesforceConnector } from '../connectors/salesforce/index.js';
 import {
   CLIENT_ID as SF_TEST_CLIENT,
@@ -300,6 +301,8 @@ export async function benchWritebacks(o: {
   const dealIds: string[] = [];
   let ownerId: string;
   if (o.crm === 'hubspot') {
+    // Every run checks its owner afresh (the cache is per connection id, and every run's connection is 'wb').
+    clearOwnerCache();
     const hs = await startHubspotSandbox({
       port: 0,
       clientId: 'wb',
