@@ -134,7 +134,14 @@ describe('closeloop eval text', () => {
     );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j).toMatchObject({ train_rows: 24, test_rows: 8, model: 'signals-tfidf-logreg-v2' });
+    expect(j).toMatchObject({ train_rows: 24, test_rows: 8 });
+    // Both models were trained and cross-validated on the training rows; the higher CV F1 is the one scored.
+    expect(j.encoder).toMatchObject({ name: 'use-lite', fallback: null, id: expect.stringMatching(/^use-lite-en:/) });
+    expect(j.selection_fused.grid).toHaveLength(6);
+    const fusedWins = j.selection_fused.validationF1 > j.selection.validationF1 + 1e-9;
+    expect(j.encoder.used).toBe(fusedWins);
+    expect(j.model).toBe(fusedWins ? 'signals-tfidf+use-lite-logreg-v1' : 'signals-tfidf-logreg-v2');
+    expect(j.encoder.embed_seconds).toBeGreaterThan(0);
     expect(j.f1).toBeGreaterThanOrEqual(0.75);
     expect(j).toHaveProperty('precision');
     expect(j).toHaveProperty('recall');
@@ -144,6 +151,36 @@ describe('closeloop eval text', () => {
     expect(j.calibration.brier).toBeLessThanOrEqual(1);
     expect(j.calibration.ece).toBeGreaterThanOrEqual(0);
     expect(j.calibration.base_rate_brier).toBeGreaterThan(0);
+  });
+  const args = (more: string[]) => [
+    '--train',
+    fixture('sentences-train.csv'),
+    '--test',
+    fixture('sentences-test.csv'),
+    '--text',
+    'text',
+    '--target',
+    'ask',
+    '--positive',
+    'yes',
+    ...more,
+  ];
+  it('falls back to the n-gram classifier when the sentence encoder cannot load, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-broken-model-'));
+    writeFileSync(join(dir, 'model.json'), '{"not": "a model"}');
+    writeFileSync(join(dir, 'vocab.json'), '[]');
+    const r = await capture(() => runText(args(['--encoder-model', dir])));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.model).toBe('signals-tfidf-logreg-v2');
+    expect(j.encoder.used).toBe(false);
+    expect(j.encoder.fallback).toMatch(/sentence model failed to load/);
+    expect(j.selection_fused).toBeNull();
+    expect(r.err).toMatch(/n-gram classifier only/);
+    // Same model and figures as asking for no encoder at all.
+    const none = JSON.parse((await capture(() => runText(args(['--encoder', 'none'])))).out);
+    expect(none).toMatchObject({ model: 'signals-tfidf-logreg-v2', f1: j.f1, precision: j.precision });
+    expect(none.encoder).toMatchObject({ name: 'none', used: false, fallback: null });
   });
   it('exits 2 when the text column is missing', async () => {
     const r = await capture(() =>

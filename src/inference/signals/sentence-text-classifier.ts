@@ -1,0 +1,163 @@
+import { InvalidPayloadError } from '../../core/index.js';
+import {
+  bestF1Threshold,
+  buildVectorizer,
+  fitPlatt,
+  fitSparse,
+  sigmoid,
+  textFeatures,
+  vectorize,
+  type NamedFeature,
+  type SparseRow,
+  type Vectorizer,
+} from './text-classifier.js';
+
+/**
+ * The n-gram text classifier's features (text-classifier.ts: TF-IDF of word 1–2-grams, first words, speech-act cues,
+ * lexicon verdicts; L2-normalised) concatenated with a pretrained sentence vector (unit length, e.g. USE Lite's 512
+ * dims, computed by the caller) scaled by `alpha`, in one class-balanced L2 logistic regression. `alpha` (the weight
+ * of the sentence block against the n-gram block), C and the decision threshold are chosen by the same stratified
+ * 5-fold cross-validation inside the training rows as the n-gram classifier, and the margin is Platt-calibrated on
+ * the out-of-fold margins, so the cross-validated F1 of the two models can be compared to choose between them.
+ * Deterministic given the vectors. Measured on email_intent in docs/benchmarks.md ("eval text").
+ */
+export const FUSED_TEXT_MODEL = 'signals-tfidf+use-lite-logreg-v1';
+
+export const FUSED_ALPHAS = [0.5, 1] as const;
+export const FUSED_C_GRID = [1, 3, 10] as const;
+const FOLDS = 5;
+
+export interface FusedTrainReport {
+  alpha: number;
+  c: number;
+  threshold: number;
+  /** F1 of the calibrated out-of-fold probabilities at `threshold` (null: too few rows of a class for CV). */
+  validationF1: number | null;
+  folds: number;
+  /** Cross-validated F1 of every (alpha, C) tried, before calibration (at the best threshold). */
+  grid: { alpha: number; c: number; f1: number }[];
+}
+
+function rowOf(vec: Vectorizer, feats: NamedFeature[], v: ArrayLike<number>, alpha: number): SparseRow {
+  const row = vectorize(vec, feats).row;
+  const d0 = vec.idf.length;
+  for (let j = 0; j < v.length; j++) if (v[j] !== 0) row.push([d0 + j, alpha * v[j]!]);
+  return row;
+}
+
+function fitOn(
+  feats: NamedFeature[][],
+  vectors: ArrayLike<number>[],
+  y: Uint8Array,
+  fit: number[],
+  alpha: number,
+  c: number,
+) {
+  const vec = buildVectorizer(fit.map((i) => feats[i]!));
+  const dims = vectors[0]?.length ?? 0;
+  const { w, bias } = fitSparse(
+    fit.map((i) => rowOf(vec, feats[i]!, vectors[i]!, alpha)),
+    Uint8Array.from(fit, (i) => y[i]!),
+    vec.idf.length + dims,
+    c,
+  );
+  return { vec, w: Float64Array.from(w), bias, alpha };
+}
+
+export class FusedTextClassifier {
+  constructor(
+    readonly label: string,
+    readonly threshold: number,
+    private readonly platt: { a: number; b: number },
+    private readonly fit: { vec: Vectorizer; w: Float64Array; bias: number; alpha: number },
+  ) {}
+
+  /** Raw log-odds from the text and its sentence vector (the same encoder as in training). */
+  margin(text: string, vector: ArrayLike<number>): number {
+    let z = this.fit.bias;
+    for (const [j, x] of rowOf(this.fit.vec, textFeatures(text), vector, this.fit.alpha)) z += this.fit.w[j]! * x;
+    return z;
+  }
+
+  /** Calibrated probability that the text carries the label. */
+  probability(text: string, vector: ArrayLike<number>): number {
+    return sigmoid(this.platt.a * this.margin(text, vector) + this.platt.b);
+  }
+}
+
+/**
+ * Train on labelled texts and their sentence vectors (1 = has the label). Throws InvalidPayloadError when a class
+ * is missing or the vectors do not match the texts.
+ */
+export function trainFusedTextClassifier(
+  texts: string[],
+  labels: ArrayLike<number>,
+  vectors: ArrayLike<number>[],
+  opts: { label?: string; alphas?: readonly number[]; grid?: readonly number[] } = {},
+): { model: FusedTextClassifier; report: FusedTrainReport } {
+  if (texts.length !== labels.length || texts.length !== vectors.length)
+    throw new RangeError('texts, labels and vectors differ in length');
+  const dims = vectors[0]?.length ?? 0;
+  if (vectors.some((v) => v.length !== dims))
+    throw new InvalidPayloadError('fused text classifier: sentence vectors differ in length', {
+      where: 'text-classifier',
+    });
+  const y = Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] === 1 ? 1 : 0));
+  const n = y.length;
+  const pos = y.reduce((s, v) => s + v, 0);
+  if (pos === 0 || pos === n)
+    throw new InvalidPayloadError('text classifier: training labels need both classes', { where: 'text-classifier' });
+  const feats = texts.map(textFeatures);
+  // The n-gram classifier's folds: the k-th positive and the k-th negative go to fold k mod 5.
+  const fold = new Int32Array(n);
+  let kp = 0;
+  let kn = 0;
+  for (let i = 0; i < n; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
+  const canCv = Math.min(pos, n - pos) >= FOLDS;
+  const alphas = opts.alphas ?? FUSED_ALPHAS;
+  const cs = opts.grid ?? FUSED_C_GRID;
+  let best = { alpha: alphas[Math.min(1, alphas.length - 1)]!, c: 3, f1: -1, oof: null as Float64Array | null };
+  const grid: FusedTrainReport['grid'] = [];
+  if (canCv) {
+    for (const alpha of alphas)
+      for (const c of cs) {
+        const oof = new Float64Array(n);
+        for (let k = 0; k < FOLDS; k++) {
+          const m = fitOn(
+            feats,
+            vectors,
+            y,
+            [...Array(n).keys()].filter((i) => fold[i] !== k),
+            alpha,
+            c,
+          );
+          for (let i = 0; i < n; i++) {
+            if (fold[i] !== k) continue;
+            let z = m.bias;
+            for (const [j, x] of rowOf(m.vec, feats[i]!, vectors[i]!, alpha)) z += m.w[j]! * x;
+            oof[i] = z;
+          }
+        }
+        const f1 = bestF1Threshold(Array.from(oof, sigmoid), y).f1;
+        grid.push({ alpha, c, f1: Math.round(f1 * 1e4) / 1e4 });
+        if (f1 > best.f1 + 1e-9) best = { alpha, c, f1, oof };
+      }
+  }
+  let platt = { a: 1, b: 0 };
+  let threshold = 0.5;
+  let validationF1: number | null = null;
+  if (best.oof) {
+    platt = fitPlatt(best.oof, y);
+    const r = bestF1Threshold(
+      Array.from(best.oof, (m) => sigmoid(platt.a * m + platt.b)),
+      y,
+    );
+    threshold = r.threshold;
+    validationF1 = r.f1;
+  }
+  const fit = fitOn(feats, vectors, y, [...Array(n).keys()], best.alpha, best.c);
+  return {
+    model: new FusedTextClassifier(opts.label ?? 'positive', threshold, platt, fit),
+    report: { alpha: best.alpha, c: best.c, threshold, validationF1, folds: canCv ? FOLDS : 0, grid },
+  };
+}
