@@ -7,7 +7,11 @@ import type { Embedder } from './types.js';
  *
  *  - `hashing`: HashingEmbedder, 384 dims, ~5,000 short chunks/s on one thread, lexical only;
  *  - `sentence`: USE Lite alone, 512 dims;
- *  - `fusion`: hashing ⊕ USE Lite, 896 dims (the default `EMBEDDINGS=local`, chosen by bench/embedders.ts).
+ *  - `fusion`: hashing ⊕ USE Lite, 896 dims (the best retrieval on bench/embedders.ts's sets, at tens of chunks a
+ *    second per thread instead of thousands).
+ *
+ * `EMBEDDINGS=local` (the default) is hashing: a backfill must index at store speed (thousands of chunks a second),
+ * which the model cannot; deployments that want semantic recall choose `fusion` and size EMBEDDING_THREADS for it.
  *
  * A model-backed embedder whose model fails to load (packages missing, a corrupt shard, WebAssembly refused)
  * answers with the hashing embedder from then on: its `id` and `dimensions` change to hashing's before any vector
@@ -75,15 +79,15 @@ export class LocalEmbedder implements Embedder {
   }
 }
 
-/** EMBEDDINGS (local, hashing, sentence, fusion) → spec; `local` is the measured default. */
+/** EMBEDDINGS (local, hashing, sentence, fusion) → spec; `local` (the default) is hashing. */
 export function localSpec(name: string): LocalEmbedderSpec {
   switch (name) {
     case 'hashing':
+    case 'local':
       return { kind: 'hashing' };
     case 'sentence':
       return { kind: 'sentence' };
     case 'fusion':
-    case 'local':
       return { kind: 'fusion' };
     default:
       throw new RangeError(`unknown local embedder ${name}`);

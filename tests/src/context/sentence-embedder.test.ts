@@ -124,8 +124,9 @@ test('a model that fails to load falls back to hashing: id, dimensions and vecto
   expect(reasons[0]).toMatch(/failed to load/);
 });
 
-test('EMBEDDINGS names map to embedders; local is the fusion', () => {
-  expect(localSpec('local')).toEqual({ kind: 'fusion' });
+test('EMBEDDINGS names map to embedders; local (the default) is hashing, the fusion is chosen by name', () => {
+  expect(localSpec('local')).toEqual({ kind: 'hashing' });
+  expect(localSpec('fusion')).toEqual({ kind: 'fusion' });
   expect(localSpec('hashing')).toEqual({ kind: 'hashing' });
   expect(localSpec('sentence')).toEqual({ kind: 'sentence' });
   expect(() => localSpec('bert')).toThrow(RangeError);
