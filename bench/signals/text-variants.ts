@@ -9,6 +9,13 @@
  *
  *   for s in 1 2 3; do npx tsx bench/scoring/split.ts ../shared/data/email_intent/dev.csv /tmp/cl/email_intent_s$s --test-fraction 0.5 --seed $s; done
  *   node_modules/node/bin/node --import tsx bench/signals/text-variants.ts /tmp/cl/email_intent_s1 /tmp/cl/email_intent_s2 /tmp/cl/email_intent_s3
+ *
+ * Sentence-encoder variants (issue 18 item 1), with the USE Lite vectors shipped in node_modules (embedded once per
+ * distinct text per run, in two worker threads): logistic regression on the 512-d vector alone; the n-gram features
+ * concatenated with the vector scaled by alpha ∈ {0.5, 1, 2} (alpha, C, threshold by the same inner CV:
+ * `trainFusedTextClassifier`); the mean of the calibrated n-gram and USE probabilities (threshold by CV on the mean
+ * of the out-of-fold probabilities); and `eval text` as it now runs (n-gram vs n-gram + USE with alpha ∈ {0.5, 1},
+ * whichever has the higher CV F1). `--only-encoder` skips the older character / NB variants.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +33,8 @@ import {
   type SparseRow,
   type Vectorizer,
 } from '../../src/inference/signals/text-classifier.js';
+import { trainFusedTextClassifier } from '../../src/inference/signals/sentence-text-classifier.js';
+import { ThreadedEmbedder } from '../../src/context/threaded-embedder.js';
 
 const FOLDS = 5;
 const GRID = [1, 3, 10];
@@ -177,12 +186,64 @@ const load = (p: string) =>
     (r) => r.text.trim() !== '' && r.intent.trim() !== '',
   );
 
-const dirs = process.argv.slice(2);
+/** Logistic regression on dense vectors (C by the inner CV, Platt on out-of-fold margins), like runVariant. */
+function runDense(E: Float32Array[], y: Uint8Array, nTrain: number) {
+  const rows = E.map((v): SparseRow => Array.from(v, (x, j) => [j, x]));
+  const d = E[0]!.length;
+  const fitScore = (fit: number[], c: number) => {
+    const { w, bias } = fitSparse(
+      fit.map((i) => rows[i]!),
+      Uint8Array.from(fit, (i) => y[i]!),
+      d,
+      c,
+    );
+    return Float64Array.from(rows, (r) => r.reduce((z, [j, x]) => z + w[j]! * x, bias));
+  };
+  const fold = new Int32Array(nTrain);
+  let kp = 0;
+  let kn = 0;
+  for (let i = 0; i < nTrain; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
+  let best: { c: number; f1: number; oof: Float64Array } | null = null;
+  for (const c of GRID) {
+    const oof = new Float64Array(nTrain);
+    for (let k = 0; k < FOLDS; k++) {
+      const m = fitScore(
+        [...Array(nTrain).keys()].filter((i) => fold[i] !== k),
+        c,
+      );
+      for (let i = 0; i < nTrain; i++) if (fold[i] === k) oof[i] = m[i]!;
+    }
+    const f1 = bestF1Threshold(Array.from(oof, sigmoid), y.subarray(0, nTrain)).f1;
+    if (!best || f1 > best.f1 + 1e-9) best = { c, f1, oof };
+  }
+  const platt = fitPlatt(best!.oof, y.subarray(0, nTrain));
+  const cal = (m: number) => sigmoid(platt.a * m + platt.b);
+  const all = fitScore([...Array(nTrain).keys()], best!.c);
+  return { c: best!.c, oof: Array.from(best!.oof, cal), test: Array.from(all.subarray(nTrain), cal) };
+}
+
+const onlyEncoder = process.argv.includes('--only-encoder');
+const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const embedder = new ThreadedEmbedder(2, { kind: 'sentence' });
+const vectorCache = new Map<string, Float32Array>();
+let embedSeconds = 0;
+async function sentenceVectors(texts: string[]): Promise<Float32Array[]> {
+  const t0 = performance.now();
+  const missing = [...new Set(texts.filter((t) => !vectorCache.has(t)))];
+  const v = await embedder.embed(missing);
+  if (embedder.fallbackReason) throw new Error(`sentence encoder unavailable: ${embedder.fallbackReason}`);
+  missing.forEach((t, i) => vectorCache.set(t, v[i]!));
+  embedSeconds += (performance.now() - t0) / 1000;
+  return texts.map((t) => vectorCache.get(t)!);
+}
 if (dirs.length === 0) {
   process.stderr.write('usage: text-variants.ts SPLIT_DIR... (each with train.csv and test.csv: text, intent)\n');
   process.exit(2);
 }
-const splits: Record<string, Record<string, { cv_f1: number; test_f1: number; c: number; seconds: number }>> = {};
+const splits: Record<
+  string,
+  Record<string, { cv_f1: number; test_f1: number; c: number; alpha?: number; seconds: number }>
+> = {};
 for (const dir of dirs) {
   const tr = load(join(dir, 'train.csv'));
   const te = load(join(dir, 'test.csv'));
@@ -209,7 +270,7 @@ for (const dir of dirs) {
     return cache.get(k)!;
   };
   const kept: Record<string, ReturnType<typeof runVariant>> = {};
-  for (const v of VARIANTS) {
+  for (const v of onlyEncoder ? [] : VARIANTS) {
     t0 = performance.now();
     const r = runVariant(feats(v.features), y, tr.length, v.nb ?? false);
     kept[v.features + (v.nb ? '+nb' : '')] = r;
@@ -224,15 +285,64 @@ for (const dir of dirs) {
   // Average of the calibrated word model (same features as production) and the character model.
   t0 = performance.now();
   const word = runVariant(feats('word'), y, tr.length, false);
-  const char = kept.char!;
+  const wordSeconds = (performance.now() - t0) / 1000;
   const avg = (a: number[], b: number[]) => a.map((v, i) => (v + b[i]!) / 2);
-  const th = bestF1Threshold(avg(word.oof, char.oof), ytr);
-  out['average of word and char models'] = {
+  if (!onlyEncoder) {
+    const char = kept.char!;
+    const th = bestF1Threshold(avg(word.oof, char.oof), ytr);
+    out['average of word and char models'] = {
+      cv_f1: r4(th.f1),
+      test_f1: r4(f1At(avg(word.test, char.test), yte, th.threshold)),
+      c: word.c,
+      seconds: r4(wordSeconds + out['char 2-5 wb']!.seconds),
+    };
+  }
+  // Sentence encoder (USE Lite) variants; the vectors are computed once per text and run (embedding time apart).
+  const E = await sentenceVectors(texts);
+  t0 = performance.now();
+  const use = runDense(E, y, tr.length);
+  const useSeconds = (performance.now() - t0) / 1000;
+  let th = bestF1Threshold(use.oof, ytr);
+  out['USE Lite vector alone'] = {
     cv_f1: r4(th.f1),
-    test_f1: r4(f1At(avg(word.test, char.test), yte, th.threshold)),
-    c: word.c,
-    seconds: r4((performance.now() - t0) / 1000 + out['char 2-5 wb']!.seconds),
+    test_f1: r4(f1At(use.test, yte, th.threshold)),
+    c: use.c,
+    seconds: r4(useSeconds),
   };
+  th = bestF1Threshold(avg(word.oof, use.oof), ytr);
+  out['average of word and USE models'] = {
+    cv_f1: r4(th.f1),
+    test_f1: r4(f1At(avg(word.test, use.test), yte, th.threshold)),
+    c: word.c,
+    seconds: r4(wordSeconds + useSeconds),
+  };
+  const trainTexts = tr.map((r) => r.text);
+  const fusedRun = (alphas: number[]) => {
+    const t1 = performance.now();
+    const f = trainFusedTextClassifier(trainTexts, ytr, E.slice(0, tr.length), { alphas });
+    const p = te.map((r, i) => f.model.probability(r.text, E[tr.length + i]!));
+    return { f, p, seconds: (performance.now() - t1) / 1000 };
+  };
+  const fusedWide = fusedRun([0.5, 1, 2]);
+  out['word + USE concatenated (alpha 0.5/1/2 by CV)'] = {
+    cv_f1: r4(fusedWide.f.report.validationF1 ?? 0),
+    test_f1: r4(f1At(fusedWide.p, yte, fusedWide.f.model.threshold)),
+    c: fusedWide.f.report.c,
+    alpha: fusedWide.f.report.alpha,
+    seconds: r4(fusedWide.seconds),
+  } as (typeof out)[string];
+  // What `eval text` runs: alpha in {0.5, 1}; the fused model only when its CV F1 beats the n-gram model's.
+  const fused = fusedRun([0.5, 1]);
+  const useFused = (fused.f.report.validationF1 ?? -1) > (prod.report.validationF1 ?? -1) + 1e-9;
+  out['eval text (n-gram or n-gram + USE by CV)'] = useFused
+    ? {
+        cv_f1: r4(fused.f.report.validationF1 ?? 0),
+        test_f1: r4(f1At(fused.p, yte, fused.f.model.threshold)),
+        c: fused.f.report.c,
+        alpha: fused.f.report.alpha,
+        seconds: r4(fused.seconds + out.production.seconds),
+      }
+    : { ...out.production, seconds: r4(fused.seconds + out.production.seconds) };
   splits[dir] = out;
   process.stderr.write(`${dir}: ${JSON.stringify(out)}\n`);
 }
@@ -249,4 +359,7 @@ const summary = Object.fromEntries(
     },
   ]),
 );
-process.stdout.write(`${JSON.stringify({ splits, mean_over_splits: summary })}\n`);
+await embedder.close();
+process.stdout.write(
+  `${JSON.stringify({ splits, mean_over_splits: summary, encoder: embedder.id, distinct_texts_embedded: vectorCache.size, embed_seconds: r4(embedSeconds) })}\n`,
+);
