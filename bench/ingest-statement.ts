@@ -2,7 +2,8 @@
  * The request path's statement alone (issue 15, docs/benchmarks.md): CPU per call of the inbox statement written
  * inline (the multi-CTE text of migrations/0400, parsed and planned on every call) against the same statement called
  * through webhook_record_delivery (planned once per session), and the reference's one-row jsonb insert of the same
- * 100-event body; and, for scale, the insert of the 100 event ids alone (the dedupe keys). PGlite: this process's CPU; PostgreSQL (`pg` argument): the server backend's CPU from /proc.
+ * 100-event body; and, for scale, the insert of the 100 event ids alone (the dedupe keys) and of the batch row alone
+ * (what the request would write if the dedupe keys moved to the worker). PGlite: this process's CPU; PostgreSQL (`pg` argument): the server backend's CPU from /proc.
  * Run: node_modules/node/bin/node --import tsx bench/ingest-statement.ts [pg]
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -74,6 +75,16 @@ await withFreshDatabase(pgUrl, async (url) => {
           'INSERT INTO webhook_event_ids (key, batch_id) SELECT $1 || k, 0 FROM json_array_elements_text($2::json) k ON CONFLICT DO NOTHING',
           ['hubspot:6:424242:', params()[4]],
         ),
+    ],
+    [
+      'the batch row alone',
+      () => {
+        const p = params();
+        return db.query(
+          'INSERT INTO webhook_batches (provider, account_id, connection_id, events, event_count, trace_context) VALUES ($1, $2, $3, $4::json, 100, $5) RETURNING id',
+          [p[0], '424242', 'c', p[6], null],
+        );
+      },
     ],
     ['inbox statement inline', () => db.query(inline, params())],
     [
