@@ -10,6 +10,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
+import { mulberry32 } from '../../src/lib/random.js';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 
@@ -29,14 +30,7 @@ const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
  */
 function sampleMask(n: number, k: number, seed: number): Uint8Array {
   const p = Array.from({ length: n }, (_, i) => i);
-  let s = (seed * 2654435761) >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed * 2654435761);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [p[i], p[j]] = [p[j]!, p[i]!];
@@ -72,18 +66,34 @@ export function splitCsvFile(input: string, outDir: string | null, testFraction:
   return { train, test, trainRows: cut, testRows: nTest };
 }
 
+const USAGE = `usage: npx tsx bench/scoring/split.ts IN.csv [OUTDIR] [--test-fraction 0.3] [--seed N]
+
+Splits a CSV into OUTDIR/train.csv and OUTDIR/test.csv (a fresh temp dir when OUTDIR is omitted; never inside the
+repository). Without --seed the last fraction of the rows is the test set (row order); with --seed N a seeded random
+sample of that size is (rows keep their order in each file). Prints the two paths and row counts as JSON.
+
+example: npx tsx bench/scoring/split.ts ../shared/data/bank_marketing/dev.csv /tmp/cl/bank --test-fraction 0.5 --seed 1
+`;
+
 function main(argv: string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const positional: string[] = [];
   let fraction = 0.3;
   let seed: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--test-fraction') fraction = Number(argv[++i]);
     else if (argv[i] === '--seed') seed = Number(argv[++i]);
-    else positional.push(argv[i]!);
+    else if (argv[i]!.startsWith('-')) {
+      process.stderr.write(`split: unknown option ${argv[i]}\n${USAGE}`);
+      return 2;
+    } else positional.push(argv[i]!);
   }
   const [input, outDir] = positional;
   if (!input) {
-    process.stderr.write('usage: split.ts IN.csv [OUTDIR] [--test-fraction 0.3] [--seed N]\n');
+    process.stderr.write(USAGE);
     return 2;
   }
   try {

@@ -14,6 +14,28 @@ export const TEST_KEY = 'ab'.repeat(32);
 export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 export const AS_OPERATOR = { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } as const;
 
+/**
+ * The configuration every in-process test deployment starts from: in-memory PGlite (or the DATABASE_URL given),
+ * the test key and operator token, migrations at start, schedules that never fire during a test; `env` wins.
+ */
+export function testConfig(env: Record<string, string | undefined>): ReturnType<typeof loadConfig> {
+  return loadConfig(
+    {
+      PORT: '0',
+      DATA_DIR: 'memory://',
+      TOKEN_ENCRYPTION_KEY: TEST_KEY,
+      LOG_LEVEL: 'silent',
+      OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
+      MIGRATE_ON_START: 'true',
+      POLL_CRON: '0 0 1 1 *',
+      SCAN_CRON: '0 0 1 1 *',
+      WORKER_CONCURRENCY: '2',
+      ...env,
+    },
+    appSettingSpecs,
+  );
+}
+
 /** closeloop on an in-memory PGlite (or DATABASE_URL when set) wired to a fresh HubSpot sandbox. */
 export async function startHubspotLoop(
   o: {
@@ -36,22 +58,7 @@ export async function startHubspotLoop(
     ...o.sandbox,
   });
   const pgdb = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
-  const cfg = loadConfig(
-    {
-      PORT: '0',
-      DATA_DIR: o.dataDir ?? 'memory://',
-      TOKEN_ENCRYPTION_KEY: TEST_KEY,
-      LOG_LEVEL: 'silent',
-      OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
-      DATABASE_URL: pgdb?.url,
-      MIGRATE_ON_START: 'true',
-      POLL_CRON: '0 0 1 1 *',
-      SCAN_CRON: '0 0 1 1 *',
-      WORKER_CONCURRENCY: '2',
-      ...o.env,
-    },
-    appSettingSpecs,
-  );
+  const cfg = testConfig({ DATA_DIR: o.dataDir ?? 'memory://', DATABASE_URL: pgdb?.url, ...o.env });
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     queueExpireSeconds: o.queueExpireSeconds,

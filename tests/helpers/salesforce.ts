@@ -5,13 +5,11 @@ import {
   type SalesforceSandbox,
   type SalesforceSandboxOptions,
 } from '../../connectors/salesforce/sandbox/index.js';
-import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { startCloseloop, type Closeloop, type StartOptions } from '../../src/main.js';
 import type { ConnectionRow } from '../../src/store/index.js';
-import { TEST_KEY, TEST_OPERATOR_TOKEN, waitFor } from './closeloop.js';
+import { testConfig, waitFor } from './closeloop.js';
 import { freshDatabase } from './db.js';
-import { appSettingSpecs } from '../../connectors/index.js';
 
 export const SF_CLIENT_ID = 'closeloop-sf-test';
 export const SF_CLIENT_SECRET = 'closeloop-sf-secret';
@@ -48,22 +46,7 @@ export async function startSalesforceLoop(
     ...o.sandbox,
   });
   const pgdb = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
-  const cfg = loadConfig(
-    {
-      PORT: '0',
-      DATA_DIR: o.dataDir ?? 'memory://',
-      TOKEN_ENCRYPTION_KEY: TEST_KEY,
-      LOG_LEVEL: 'silent',
-      OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
-      DATABASE_URL: pgdb?.url,
-      MIGRATE_ON_START: 'true',
-      POLL_CRON: '0 0 1 1 *',
-      SCAN_CRON: '0 0 1 1 *',
-      WORKER_CONCURRENCY: '2',
-      ...o.env,
-    },
-    appSettingSpecs,
-  );
+  const cfg = testConfig({ DATA_DIR: o.dataDir ?? 'memory://', DATABASE_URL: pgdb?.url, ...o.env });
   const startOpts: StartOptions = {
     logger: silentLogger(),
     apps: { salesforce: { clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET, loginUrl: sf.url } },

@@ -1,6 +1,6 @@
 import type { Dataset } from './logreg.js';
 import { rocAuc } from './metrics.js';
-import { sigmoid } from './logreg.js';
+import { sigmoid, subset } from './logreg.js';
 
 /**
  * Histogram-based gradient-boosted decision trees for binary log-loss (the LightGBM / sklearn
@@ -438,8 +438,8 @@ export function cvGbdt(all: Dataset, fold: Int32Array, k: number, opts: Partial<
     const trainIdx: number[] = [];
     const validIdx: number[] = [];
     for (let i = 0; i < all.n; i++) (fold[i] === f ? validIdx : trainIdx).push(i);
-    const valid = subsetRows(all, validIdx);
-    return { booster: new Booster(subsetRows(all, trainIdx), o, valid), valid, validIdx };
+    const valid = subset(all, validIdx);
+    return { booster: new Booster(subset(all, trainIdx), o, valid), valid, validIdx };
   });
   const oof = new Float64Array(all.n);
   let best = -Infinity;
@@ -458,17 +458,4 @@ export function cvGbdt(all: Dataset, fold: Int32Array, k: number, opts: Partial<
     } else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
   }
   return { bestRounds: Math.max(1, bestRounds), meanAuc: best, oof };
-}
-
-function subsetRows(ds: Dataset, idx: number[]): Dataset {
-  const { d } = ds;
-  const X = new Float64Array(idx.length * d);
-  const y = new Uint8Array(idx.length);
-  const w = new Float64Array(idx.length);
-  idx.forEach((i, q) => {
-    X.set(ds.X.subarray(i * d, (i + 1) * d), q * d);
-    y[q] = ds.y[i]!;
-    w[q] = ds.w[i]!;
-  });
-  return { X, d, n: idx.length, y, w };
 }

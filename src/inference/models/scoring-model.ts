@@ -11,10 +11,19 @@ import {
   type FeatureSchema,
 } from './features.js';
 import { cvGbdt, fitGbdt, gbdtContributions, gbdtMargin, type GbdtOptions, type GbdtParams } from './gbdt.js';
-import { fitLogReg, logRegContributions, logRegMargin, sigmoid, type Dataset, type LogRegParams } from './logreg.js';
+import {
+  fitLogReg,
+  logRegContributions,
+  logRegMargin,
+  sigmoid,
+  subset,
+  type Dataset,
+  type LogRegParams,
+} from './logreg.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { aucStandardError, rocAuc } from './metrics.js';
 import { columnIndex, type Table } from './table.js';
+import { mulberry32 } from '../../lib/random.js';
 
 /**
  * Tabular scoring model for leads, deals and churn: one code path and one configuration for every tenant and
@@ -419,14 +428,7 @@ export function selectionTolerance(auc: number, nPos: number, nNeg: number): num
 /** Stratified fold assignment (seeded shuffle within each class, then dealt round-robin): deterministic. */
 export function stratifiedFolds(y: Uint8Array, k: number, seed = 1): Int32Array {
   const fold = new Int32Array(y.length);
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   for (const cls of [0, 1]) {
     const idx: number[] = [];
     for (let i = 0; i < y.length; i++) if (y[i] === cls) idx.push(i);
@@ -458,16 +460,7 @@ function meanFoldAuc(margins: Float64Array, y: Uint8Array, fold: Int32Array, k: 
 function rowsOf(ds: Dataset, pick: (i: number) => boolean): { ds: Dataset; idx: number[] } {
   const idx: number[] = [];
   for (let i = 0; i < ds.n; i++) if (pick(i)) idx.push(i);
-  const { d } = ds;
-  const X = new Float64Array(idx.length * d);
-  const y = new Uint8Array(idx.length);
-  const w = new Float64Array(idx.length);
-  idx.forEach((i, q) => {
-    X.set(ds.X.subarray(i * d, (i + 1) * d), q * d);
-    y[q] = ds.y[i]!;
-    w[q] = ds.w[i]!;
-  });
-  return { ds: { X, d, n: idx.length, y, w }, idx };
+  return { ds: subset(ds, idx), idx };
 }
 
 function std(x: Float64Array): number {

@@ -19,6 +19,7 @@ import {
   type PatternTable,
 } from './fellegi-sunter.js';
 import { assignLinks, bestOfEither, clusterWithGuard, components, type Edge } from './cluster.js';
+import { mulberry32 } from '../../lib/random.js';
 
 export interface ResolveResult {
   /** Entities with two or more records. */
@@ -37,17 +38,8 @@ export interface ResolveResult {
   linkage: { constraint: LinkConstraint; duplicateRate: Record<string, number> } | null;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, src/lib/random.ts). */
+export const rng = mulberry32;
 
 function randomPairTable(p: Prepared, srcId: Int32Array, link: boolean, seed: number): PatternTable {
   const n = p.records.length;

@@ -1,11 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { startHubspotSandbox, type HubspotSandbox } from '../../../connectors/hubspot/sandbox/index.js';
-import { loadConfig } from '../../../src/config/index.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { startCloseloop, type Closeloop } from '../../../src/main.js';
-import { TEST_KEY, TEST_OPERATOR_TOKEN, waitFor } from '../../helpers/closeloop.js';
-import { appSettingSpecs } from '../../../connectors/index.js';
+import { testConfig, waitFor } from '../../helpers/closeloop.js';
 
 /**
  * OpenTelemetry traces (src/lib/tracing.ts): one webhook's chain of spans, from the HTTP request through the
@@ -25,21 +23,7 @@ async function start(
     webhookBatchMs: 20,
     webhookRetryBaseMs: 50,
   });
-  const cfg = loadConfig(
-    {
-      PORT: '0',
-      DATA_DIR: 'memory://',
-      TOKEN_ENCRYPTION_KEY: TEST_KEY,
-      LOG_LEVEL: 'silent',
-      OPERATOR_TOKENS: TEST_OPERATOR_TOKEN,
-      MIGRATE_ON_START: 'true',
-      POLL_CRON: '0 0 1 1 *',
-      SCAN_CRON: '0 0 1 1 *',
-      WORKER_CONCURRENCY: '2',
-      ...o.env,
-    },
-    appSettingSpecs,
-  );
+  const cfg = testConfig(o.env ?? {});
   const cl = await startCloseloop(cfg, {
     logger: silentLogger(),
     spanExporter: o.exporter,

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small seeded generator of uniform floats in [0, 1) (public domain, Tommy Ettinger). Every seeded
+ * shuffle, sample and fold assignment uses it, so a seed gives the same rows everywhere.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
