@@ -9,7 +9,7 @@ import type { Store } from '../store/index.js';
 import { createQueue } from '../queue/index.js';
 import { createApp } from '../http/app.js';
 import { PgVectorStore } from '../store/pgvector-store.js';
-import { startFakeOpenAI } from '../fakes/openai/server.js';
+import { startFakeOpenAI } from '../../tests/fakes/openai/server.js';
 
 export type S = Store;
 export const all = [createQueue, createApp, PgVectorStore, startFakeOpenAI];
