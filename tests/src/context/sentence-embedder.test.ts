@@ -140,6 +140,8 @@ test('threaded: the model runs in a worker thread with the inline vectors and sp
   try {
     const inline = new LocalEmbedder({ kind: 'fusion' });
     const [a, b] = await Promise.all([inline.embed(texts), threaded.embed(texts)]);
+    // No fallback in the thread (when there is one, its reason is what this line prints).
+    expect(threaded.fallbackReason).toBeNull();
     expect(threaded.id).toBe(inline.id);
     expect(threaded.dimensions).toBe(896);
     expect(threaded.modelLoadMs).toBeGreaterThan(0);
