@@ -21,4 +21,8 @@ export default {
   setupFilesAfterEnv: ['<rootDir>/tests/setup/nock-restore.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // Each test file gets a fresh worker process: WebAssembly instances (PGlite databases, the sentence model) and
+  // worker threads a file leaves behind cannot pile up and starve a later file of address space or memory (a late
+  // file once failed to load the sentence model in a thread after ~700 s of other files in the same worker).
+  workerIdleMemoryLimit: 0,
 };
