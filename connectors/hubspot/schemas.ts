@@ -174,7 +174,7 @@ export type HubspotWebhookEvent = z.infer<typeof HubspotWebhookEvent>;
 /*
  * The same test as HubspotWebhookEvent, written out by hand for the webhook request path (up to 100 events per
  * request; the zod parse was several times the cost of the body's JSON.parse, docs/benchmarks.md, issue 15). It
- * accepts exactly what the schema accepts (tests/connectors/hubspot-webhook-check.test.ts compares the two over
+ * accepts exactly what the schema accepts (tests/connectors/hubspot/webhook-check.test.ts compares the two over
  * generated events) and returns the event itself, not a copy: unknown keys stay, as with looseObject. The
  * schema stays the single description of the shape and gives the reason when this check refuses an event.
  */
