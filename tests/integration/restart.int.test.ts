@@ -106,7 +106,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
     // Kill the process as soon as the first task lands: other jobs are mid-flight.
     await waitFor(() => deals.some((d) => budgetTasks(d).length > 0), 30000, 'first task');
     await kill9();
-    // Tasks go out in batch calls (one call may carry all ten), drafts one by one: count both.
+    // Tasks and drafts go out in batch calls (one call may carry all ten of either): count both.
     const written =
       deals.filter((d) => budgetTasks(d).length > 0).length + deals.filter((d) => drafts(d).length > 0).length;
 
@@ -131,7 +131,9 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
       'outbox and inbox to drain',
     );
     expect(s.writebacks.pending ?? 0).toBe(0);
-    // The kill really happened mid-flight: some tasks or drafts were still to be written.
-    expect(written).toBeLessThan(2 * N);
+    // The kill happened once write-backs had begun. With batch calls the two batches can both land before the kill
+    // reaches the process (then the restart recovers the inbox and queue, not a cut call); exactly-once is asserted
+    // above either way, and tests/src/writeback/batch-drafts.int.test.ts cuts a batch's answer on purpose.
+    expect(written).toBeGreaterThan(0);
   }, 480000);
 });
