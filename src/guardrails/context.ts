@@ -29,6 +29,11 @@ export const GuardrailContextSchema = z.strictObject({
    * may show.
    */
   recordLinks: z.array(z.string()).optional(),
+  /**
+   * closeloop's own lines in the rendered task (its structure and technical note, such as the model's versioned name):
+   * its wording, not a claim. The grounding checks skip them, as the output gate does.
+   */
+  ownLines: z.array(z.string()).optional(),
 });
 export type GuardrailContext = z.infer<typeof GuardrailContextSchema>;
 

@@ -88,8 +88,16 @@ export function createFactInput(
   ]
     .filter((t) => t !== '')
     .join('\n\n');
+  const own = new Set((context.ownLines ?? []).map((l) => l.trim()).filter(Boolean));
+  const repText = (body: string) =>
+    own.size
+      ? body
+          .split('\n')
+          .filter((l) => !own.has(l.trim()))
+          .join('\n')
+      : body;
   const claims = [
-    suggestion.task ? `${suggestion.task.subject}\n${suggestion.task.body}` : '',
+    suggestion.task ? `${suggestion.task.subject}\n${repText(suggestion.task.body)}` : '',
     suggestion.draft ? `${suggestion.draft.subject}\n${suggestion.draft.body}` : '',
   ]
     .filter((t) => t !== '')
@@ -150,6 +158,7 @@ export function createFactInput(
           action: suggestion.draft ? 'create_draft_email' : 'create_task',
           payload: { task: suggestion.task, reason: suggestion.reason, evidence: quotes, draft: suggestion.draft },
           quotes,
+          own: context.ownLines,
         },
         gf,
       );

@@ -52,13 +52,14 @@ type Judged = { allowed: boolean; outcome: 'pass' | 'review' | 'block'; verdicts
  * quoted evidence, draft subject and body), so that a draft the gate refuses gets its one repair like any
  * other rule failure. The authoritative check is still the one on the final payloads at the outbox.
  */
-export function gatePrecheck(r: Judged, s: Suggestion, gf: GateFacts): Judged {
+export function gatePrecheck(r: Judged, s: Suggestion, gf: GateFacts, own: readonly string[] = []): Judged {
   const quotes = s.evidence.map((e) => e.quote);
   const v = checkOutput(
     {
       action: s.draft ? 'create_draft_email' : 'create_task',
       payload: { task: s.task, reason: s.reason, evidence: quotes, draft: s.draft },
       quotes,
+      own,
     },
     gf,
   );

@@ -172,8 +172,12 @@ async function processSuggestionNow(
   // Provenance: the customer's words appear only as labelled quotes, with instructions withheld.
   const gf: GateFacts = await gateFactsFor(deps, conn.id, s, facts, now);
   s.evidence = s.evidence.map((e) => ({ ...e, quote: neutraliseQuote(e.quote, gf) }));
-  const evaluate = async (x: Suggestion, c: GuardrailContext) =>
-    gatePrecheck(await deps.guardrails.evaluate(x, c), x, gf);
+  // The rules judge the text as rendered before any verdict exists; closeloop's own lines in it (the model's versioned
+  // name, the structure) are its wording, not claims.
+  const evaluate = async (x: Suggestion, c: GuardrailContext) => {
+    const own = ownLines(x, [], notes);
+    return gatePrecheck(await deps.guardrails.evaluate(x, { ...c, ownLines: own }), x, gf, own);
+  };
 
   // 3. The draft email, when the type has one and a contact with an email address exists.
   let drafted: Drafted | null = null;
@@ -367,7 +371,14 @@ async function processSuggestionNow(
   // 6. Store, and queue the writes only if it passed; charge the budget in the same transaction.
   s = rendered(s, rf, result.verdicts, notes);
   const inserted = await deps.store.tx(async (r, tx) => {
-    const ok = await r.suggestions.insert(s, status, result.verdicts, ctx, repair, situation);
+    const ok = await r.suggestions.insert(
+      s,
+      status,
+      result.verdicts,
+      { ...ctx, ownLines: ownLines(s, result.verdicts, notes) },
+      repair,
+      situation,
+    );
     if (!ok) return false;
     await chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits);
     if (!result.allowed) return true;
@@ -579,7 +590,7 @@ async function updateLive(
   if (merged.task)
     merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
   const { ctx } = await buildContext(deps, conn.id, merged, facts, now);
-  const result = await deps.guardrails.evaluate(merged, ctx);
+  const result = await deps.guardrails.evaluate(merged, { ...ctx, ownLines: ownLines(merged, live.verdicts, {}) });
   const log = { connectionId: conn.id, suggestionId: live.id, type: live.type, added: added.map(evidenceKey) };
   if (!result.allowed) {
     deps.logger.info(

@@ -136,6 +136,22 @@ describe('facts', () => {
       });
       expect(fact('ungroundedClaims', s)).toEqual(['amount: $77,000']);
     });
+    it("skips closeloop's own lines (a model's versioned name), and only those", () => {
+      const footer = 'Behind this suggestion: found by signals-v2@2025-11-03 (small model), confidence 0.91.';
+      const s = aSuggestion({ draft: null, task: { subject: 'Call Anna', body: `Call Anna.\n--\n${footer}` } });
+      const own = aContext({ ownLines: ['--', footer] });
+      expect(fact('ungroundedClaims', s, aContext())).toEqual(['date: 2025-11-03']);
+      expect(fact('ungroundedActionable', s, aContext())).not.toEqual([]);
+      expect(fact('ungroundedClaims', s, own)).toEqual([]);
+      expect(fact('ungroundedActionable', s, own)).toEqual([]);
+      // The same date in the rep's text is still a claim.
+      const invented = aSuggestion({
+        draft: null,
+        task: { subject: 'Call Anna', body: `Call Anna before 2025-11-03.\n--\n${footer}` },
+      });
+      expect(fact('ungroundedClaims', invented, own)).toEqual(['date: 2025-11-03']);
+      expect(fact('ungroundedActionable', invented, own)).not.toEqual([]);
+    });
   });
 
   it('maxDiscountPercent takes the largest discount, amounts relative to the deal', () => {
