@@ -323,17 +323,13 @@ export function createApp(deps: AppDeps): express.Express {
         );
         span.setAttributes({
           'closeloop.webhook.accepted': r.accepted,
-          'closeloop.webhook.duplicates': r.duplicates,
           'closeloop.webhook.quarantined': r.quarantined,
         });
         return r;
       });
       if (result.response)
         res.status(result.response.status).type(result.response.contentType).send(result.response.body);
-      else
-        res
-          .status(200)
-          .json({ accepted: result.accepted, duplicates: result.duplicates, quarantined: result.quarantined });
+      else res.status(200).json({ accepted: result.accepted, quarantined: result.quarantined });
     } catch (e) {
       if (
         isCloseloopError(e) &&

@@ -214,22 +214,30 @@ export class EraseRepo {
   }
 
   /**
-   * Inbox events about one record leave their batches (a batch left empty goes). Their event ids stay in
-   * webhook_event_ids: provider ids, no record data, still needed to ignore a redelivery. Returns the events removed.
+   * Inbox events about one record leave their batches (a batch left empty goes). Their event ids are kept in
+   * webhook_event_ids (held by the batch they leave, as a worker would have): provider ids, no record data, so a
+   * redelivery of an erased event is still ignored. Returns the events removed.
    */
   private async eraseInboxEvents(connectionId: string, kind: string, externalId: string): Promise<number> {
     const r = await this.db.query<{ n: number }>(
-      `WITH hit AS (
-         SELECT b.id,
-                count(*) FILTER (WHERE m.about) AS removed,
-                json_agg(t.e ORDER BY t.n) FILTER (WHERE NOT m.about) AS keep,
-                count(*) FILTER (WHERE NOT m.about) AS kept
+      `WITH ev AS MATERIALIZED (
+         SELECT b.id, b.provider, b.account_id, t.e, t.n,
+                coalesce(t.e ->> 'objectId' = $3 AND coalesce(t.e ->> 'kind', $2) = $2, false) AS about
            FROM webhook_batches b
            CROSS JOIN LATERAL json_array_elements(b.events) WITH ORDINALITY AS t(e, n)
-           CROSS JOIN LATERAL (SELECT coalesce(t.e ->> 'objectId' = $3 AND coalesce(t.e ->> 'kind', $2) = $2, false) AS about) m
           -- The text test only skips batches that cannot mention the id (events are stored as json text).
           WHERE b.connection_id = $1 AND strpos(b.events::text, $3) > 0
-          GROUP BY b.id
+       ), hit AS (
+         SELECT id,
+                count(*) FILTER (WHERE about) AS removed,
+                json_agg(e ORDER BY n) FILTER (WHERE NOT about) AS keep,
+                count(*) FILTER (WHERE NOT about) AS kept
+           FROM ev GROUP BY id
+       ), held AS (
+         INSERT INTO webhook_event_ids (key, batch_id)
+         SELECT provider || ':' || length(account_id) || ':' || account_id || ':' || (e ->> 'eventId'), id
+           FROM ev WHERE about AND e ->> 'eventId' IS NOT NULL
+         ON CONFLICT DO NOTHING
        ), upd AS (
          UPDATE webhook_batches b SET events = hit.keep, event_count = hit.kept FROM hit WHERE b.id = hit.id AND hit.removed > 0 AND hit.kept > 0 RETURNING 1
        ), del AS (

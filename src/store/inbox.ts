@@ -4,7 +4,7 @@ import type { Queryable } from './db.js';
 /** An event as the inbox keeps it: everything the worker reads, without the provider's copy of the event. */
 export type InboxEvent = Omit<WebhookEvent, 'raw'>;
 
-/** One accepted delivery for one account: its new events (duplicates already left out), processed together. */
+/** One recorded delivery for one account: its events (an id repeated inside the delivery once), processed together. */
 export interface InboxBatch {
   id: string;
   provider: string;
@@ -23,16 +23,21 @@ export interface InsertedBatch {
 
 /**
  * Records a whole delivery in ONE statement (the request path; autocommit, so one commit): per account one
- * webhook_batches row holding its new events as one json text (validated and mapped, without the provider's copy
- * of each) and one narrow webhook_event_ids key per event, where a redelivered id is ignored. Batch ids are drawn
- * first, so the id rows and the batch rows are written side by side; a batch keeps only the events whose key it
- * won (the events are decomposed only then, on a partial redelivery), and an account whose events were all known
- * gets no batch at all. The statement lives in the database as webhook_record_delivery (migrations/0400, its
- * arguments described there): the session keeps its plan instead of planning the CTEs on every request. Every
- * list travels as one json text (no array literal to escape and parse).
+ * webhook_batches row holding its events as one json text (validated and mapped, without the provider's copy of
+ * each). Nothing is looked up or deduplicated here: the worker that claims a batch skips the events another batch
+ * already holds (eventKeysHeld) and writes the keys of those it processed (holdEventKeys). The statement lives in
+ * the database as webhook_record_batches (migrations/0450, its arguments described there): the session keeps its
+ * plan instead of planning the CTEs on every request. Every list travels as one json text (no array literal to
+ * escape and parse).
  */
-const INSERT_DELIVERY =
-  'SELECT o_batch_id AS id, o_accepted AS accepted FROM webhook_record_delivery($1, $2, $3, $4, $5, $6, $7, $8)';
+const INSERT_DELIVERY = 'SELECT o_batch_id AS id FROM webhook_record_batches($1, $2, $3, $4, $5, $6)';
+
+/**
+ * The dedupe key of a provider event (migrations/0101): injective, since provider ids hold no ':' and the length
+ * delimits the account.
+ */
+export const eventKey = (provider: string, accountId: string, eventId: string): string =>
+  `${provider}:${accountId.length}:${accountId}:${eventId}`;
 
 /** What a claim may take: waiting, due, not leased (or leased by a worker that did not come back). */
 const CLAIMABLE = `b.processed_at IS NULL AND b.dead_at IS NULL AND (b.run_after IS NULL OR b.run_after <= now())
@@ -94,10 +99,10 @@ export class InboxRepo {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Records a delivery (the events of each account; every event must carry its account's `accountId`),
-   * deduplicated by provider event id, in one statement: one commit, durable when it returns. Event ids repeated
-   * inside one account's events count once (the first wins). One result per account, in order; batchId is null
-   * when every event of that account was already recorded.
+   * Records a delivery (the events of each account; every event must carry its account's `accountId`) in one
+   * statement: one commit, durable when it returns. Event ids repeated inside one account's events count once (the
+   * first wins); ids seen in earlier deliveries are the worker's to skip (see INSERT_DELIVERY). One result per
+   * account, in order.
    */
   async insertDelivery(
     provider: string,
@@ -108,9 +113,7 @@ export class InboxRepo {
     const conns: (string | null)[] = [];
     const totals: number[] = [];
     const bodies: InboxEvent[][] = [];
-    const eventIds: string[] = [];
-    const owners: number[] = [];
-    accounts.forEach((acc, i) => {
+    for (const acc of accounts) {
       const seen = new Set<string>();
       const unique: InboxEvent[] = [];
       for (const e of acc.events) {
@@ -122,26 +125,66 @@ export class InboxRepo {
         // which doubled the statement's parameters (see docs/benchmarks.md, issue 15).
         const { raw: _raw, ...stored } = e;
         unique.push(stored);
-        eventIds.push(e.eventId);
-        owners.push(i + 1);
       }
       ids.push(acc.accountId);
       conns.push(acc.connectionId);
       bodies.push(unique);
       totals.push(unique.length);
-    });
-    if (eventIds.length === 0) return accounts.map(() => ({ batchId: null, accepted: 0 }));
-    const r = await this.db.query<{ id: string | null; accepted: number }>(INSERT_DELIVERY, [
+    }
+    const keep = bodies.map((b) => b.length > 0);
+    if (!keep.some(Boolean)) return accounts.map(() => ({ batchId: null, accepted: 0 }));
+    const pick = <T>(xs: T[]): T[] => xs.filter((_, i) => keep[i]);
+    const kept = pick(bodies);
+    const r = await this.db.query<{ id: string }>(INSERT_DELIVERY, [
       provider,
-      JSON.stringify(ids),
-      JSON.stringify(conns),
-      JSON.stringify(totals),
-      JSON.stringify(eventIds),
-      JSON.stringify(owners),
-      JSON.stringify(bodies.length === 1 ? bodies[0] : bodies),
+      JSON.stringify(pick(ids)),
+      JSON.stringify(pick(conns)),
+      JSON.stringify(pick(totals)),
+      JSON.stringify(kept.length === 1 ? kept[0] : kept),
       traceContext,
     ]);
-    return r.rows.map((x) => ({ batchId: x.id, accepted: Number(x.accepted) }));
+    let row = 0;
+    return totals.map((n) => (n > 0 ? { batchId: r.rows[row++]!.id, accepted: n } : { batchId: null, accepted: 0 }));
+  }
+
+  /**
+   * The keys among `keys` that a batch other than the one named holds: events seen in an earlier delivery (processed,
+   * or erased while waiting). One index probe per key; the worker asks before it reads anything from the CRM.
+   */
+  async eventKeysHeld(keys: { key: string; batchId: string }[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const r = await this.db.query<{ key: string }>(
+      `SELECT w.key FROM webhook_event_ids w
+         JOIN ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json)) AS k(key, batch_id)
+           ON w.key = k.key COLLATE "C"
+        WHERE w.batch_id <> k.batch_id::bigint`,
+      [JSON.stringify(keys.map((k) => k.key)), JSON.stringify(keys.map((k) => k.batchId))],
+    );
+    return new Set(r.rows.map((x) => x.key));
+  }
+
+  /**
+   * Writes the keys of the events a worker processes, in its transaction (so they count once it commits). Inserted
+   * in key order, so two workers holding some of the same keys wait on each other instead of deadlocking. Returns
+   * how many keys another batch took first (a redelivery processed side by side).
+   */
+  async holdEventKeys(keys: { key: string; batchId: string }[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const r = await this.db.query<{ lost: number }>(
+      `WITH want AS MATERIALIZED (
+         SELECT k.key COLLATE "C" AS key, k.batch_id::bigint AS batch_id, k.n
+           FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json)) WITH ORDINALITY AS k(key, batch_id, n)
+       ), ins AS (
+         INSERT INTO webhook_event_ids (key, batch_id) SELECT key, batch_id FROM want ORDER BY n
+         ON CONFLICT DO NOTHING RETURNING key
+       )
+       SELECT count(*)::int AS lost FROM want
+        WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.key = want.key)
+          AND NOT EXISTS (SELECT 1 FROM webhook_event_ids w WHERE w.key = want.key AND w.batch_id = want.batch_id)`,
+      [JSON.stringify(sorted.map((k) => k.key)), JSON.stringify(sorted.map((k) => k.batchId))],
+    );
+    return Number(r.rows[0]?.lost ?? 0);
   }
 
   /** One account's events (see insertDelivery). */

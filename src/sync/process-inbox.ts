@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
-import type { InboxBatch } from '../store/inbox.js';
+import { eventKey, type InboxBatch, type InboxEvent } from '../store/inbox.js';
 import type { TokenVault } from '../auth/token-vault.js';
 import type { IndexEraser } from '../privacy/erase.js';
 import { applyChangesInTx, finishChanges } from './apply-changes.js';
@@ -71,12 +71,20 @@ export async function processBatches(
       );
       continue;
     }
+    const ids = list.map((x) => x.id);
+    // Dedupe by provider event id, before anything is read from the CRM (a redelivery costs no API call).
+    const { fresh, duplicates } = await freshEvents(deps.store, list);
+    if (fresh.length === 0) {
+      await deps.store.inbox.markProcessed(ids);
+      countDuplicates(deps, conn.provider, duplicates);
+      continue;
+    }
     const connector = deps.connectorFor(conn.provider);
     const ctx = deps.vault.context(conn);
     const fetchIds = new Map<ObjectKind, Set<string>>();
     const deletes = new Map<ObjectKind, Set<string>>();
     const survivors = new Map<string, string>();
-    for (const e of list.flatMap((b) => b.events)) {
+    for (const { event: e } of fresh) {
       if (!e.kind || !e.objectId) continue;
       if (e.change === 'deleted' && e.mergedInto) survivors.set(`${e.kind}:${e.objectId}`, e.mergedInto);
       const target = e.change === 'deleted' ? deletes : fetchIds;
@@ -108,9 +116,12 @@ export async function processBatches(
       ),
       ...gone,
     ];
-    // One change step (src/sync/apply-changes.ts): deletions erased everywhere, records, follow-up jobs, and the
-    // batches marked processed, all in one transaction.
+    // One change step (src/sync/apply-changes.ts): the events' keys held, deletions erased everywhere, records,
+    // follow-up jobs, and the batches marked processed, all in one transaction. A key another worker took meanwhile
+    // (the same event redelivered and claimed side by side) only means the same current records are applied twice.
+    let lost = 0;
     const applied = await deps.store.tx(async (r, tx) => {
+      lost = await r.inbox.holdEventKeys(fresh.map(({ key, batchId }) => ({ key, batchId })));
       const a = await applyChangesInTx(r, tx, deps, conn, {
         records: fetched,
         deleted,
@@ -118,10 +129,37 @@ export async function processBatches(
         analyze: true,
         receivedAt: receivedAt ?? undefined,
       });
-      await r.inbox.markProcessed(list.map((x) => x.id));
+      await r.inbox.markProcessed(ids);
       return a;
     });
+    countDuplicates(deps, conn.provider, duplicates + lost);
     await finishChanges(deps.vectorIndex, applied);
   }
   if (orphans.length) await deps.store.inbox.markProcessed(orphans);
+}
+
+/**
+ * The events of a connection's claimed batches that no other batch holds: an event id repeated across these batches
+ * counts once (the oldest batch keeps it), and one whose key an earlier batch holds (processed before, or erased
+ * while it waited) is a duplicate.
+ */
+async function freshEvents(
+  store: SyncDeps['store'],
+  list: InboxBatch[],
+): Promise<{ fresh: { key: string; batchId: string; event: InboxEvent }[]; duplicates: number }> {
+  const mine = new Map<string, { key: string; batchId: string; event: InboxEvent }>();
+  let repeated = 0;
+  for (const b of list)
+    for (const event of b.events) {
+      const key = eventKey(b.provider, b.account_id, event.eventId);
+      if (mine.has(key)) repeated++;
+      else mine.set(key, { key, batchId: b.id, event });
+    }
+  const held = await store.inbox.eventKeysHeld([...mine.values()].map(({ key, batchId }) => ({ key, batchId })));
+  const fresh = [...mine.values()].filter((m) => !held.has(m.key));
+  return { fresh, duplicates: repeated + held.size };
+}
+
+function countDuplicates(deps: SyncDeps, provider: string, n: number): void {
+  if (n > 0) deps.metrics.webhookEvents.inc({ crm: provider, result: 'duplicate' }, n);
 }

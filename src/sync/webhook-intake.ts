@@ -43,8 +43,8 @@ async function connectionFor(
 }
 
 export interface IntakeResult {
+  /** Events recorded for a worker (a redelivered event too: the worker that claims it skips it, see process-inbox). */
   accepted: number;
-  duplicates: number;
   quarantined: number;
   unknownAccounts: string[];
   response?: { status: number; contentType: string; body: string };
@@ -52,9 +52,10 @@ export interface IntakeResult {
 
 /**
  * The whole request path of a webhook: verify (inside parseWebhook, over the raw bytes, before parsing),
- * record the events keyed by provider event id in ONE statement, one commit (per account a batch row holding
- * its new events, and a narrow unique table of event ids), then wake the workers (after the commit, off the
- * request's critical path). The inbox is the queue: workers claim the batches themselves (src/sync/inbox-runner.ts).
+ * record the events in ONE statement, one commit (per account a batch row holding its events), then wake the
+ * workers (after the commit, off the request's critical path). The inbox is the queue: workers claim the batches
+ * themselves (src/sync/inbox-runner.ts) and drop the events an earlier delivery carried (dedupe by provider event
+ * id, src/sync/process-inbox.ts), so a redelivery costs one row here and no CRM call.
  */
 export async function acceptWebhook(
   deps: { store: Store; metrics: Metrics; logger: Logger; wakeup?: Wakeup | null },
@@ -73,7 +74,6 @@ export async function acceptWebhook(
   }
   const result: IntakeResult = {
     accepted: 0,
-    duplicates: 0,
     quarantined: 0,
     unknownAccounts: [],
     response: parsed.response,
@@ -104,22 +104,23 @@ export async function acceptWebhook(
     );
   }
   const known: { accountId: string; connectionId: string; events: WebhookEvent[] }[] = [];
+  let unknownEvents = 0;
   for (const [accountId, events] of byAccount) {
     const found = await connectionFor(deps.store, provider, accountId, req.receivedAt);
     // An event that names the host its account lives on must name the installed connection's host: an install of
     // org X does not make a message about X from anywhere else acceptable (unsigned Outbound Messages).
     if (found && events.every((e) => !e.originHost || !found.apiHost || e.originHost === found.apiHost))
       known.push({ accountId, connectionId: found.connectionId, events });
-    else result.unknownAccounts.push(accountId);
+    else {
+      result.unknownAccounts.push(accountId);
+      unknownEvents += events.length;
+    }
   }
   if (known.length) {
     const inserted = await sendInboxSpan((traceContext) =>
       deps.store.inbox.insertDelivery(provider, known, traceContext),
     );
-    known.forEach((k, i) => {
-      result.accepted += inserted[i]!.accepted;
-      result.duplicates += k.events.length - inserted[i]!.accepted;
-    });
+    for (const x of inserted) result.accepted += x.accepted;
     if (result.accepted > 0) deps.wakeup?.notify();
   }
   if (parsed.events.length > 0 && result.unknownAccounts.length === byAccount.size) {
@@ -131,12 +132,8 @@ export async function acceptWebhook(
     });
   }
   deps.metrics.webhookEvents.inc({ crm: provider, result: 'accepted' }, result.accepted);
-  if (result.duplicates) deps.metrics.webhookEvents.inc({ crm: provider, result: 'duplicate' }, result.duplicates);
   if (result.unknownAccounts.length) {
-    deps.metrics.webhookEvents.inc(
-      { crm: provider, result: 'unknown_account' },
-      parsed.events.length - result.accepted - result.duplicates,
-    );
+    deps.metrics.webhookEvents.inc({ crm: provider, result: 'unknown_account' }, unknownEvents);
     deps.logger.warn(
       { provider, accounts: result.unknownAccounts },
       'webhook events for accounts that are not installed were dropped',

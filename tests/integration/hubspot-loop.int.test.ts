@@ -210,7 +210,12 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
       headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    // Recorded (one row, durable before the 200); the worker that claims it finds the event's id held and drops it
+    // without a CRM read.
+    expect(await res.json()).toMatchObject({ accepted: 1 });
+    await waitFor(async () => (await cl.store.inbox.count()).pending === 0, 10_000, 'redelivery processed');
+    const metrics = await (await fetch(`${cl.url}/metrics`, { headers: AS_OPERATOR })).text();
+    expect(metrics).toMatch(/closeloop_webhook_events_total\{crm="hubspot",result="duplicate"\} [1-9]/);
     await hs.flushWebhooks();
     await new Promise((r) => setTimeout(r, 1500));
     expect(todosFor(ids.negotiating!)).toHaveLength(1);

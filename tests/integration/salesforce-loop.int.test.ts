@@ -168,7 +168,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(tasksFor(ids.negotiating!)).toHaveLength(0);
   });
 
-  test('an outbound message is recorded, then acked; the budget email becomes one risk Task; a redelivery is a duplicate', async () => {
+  test('an outbound message is recorded, then acked; the budget email becomes one risk Task; a redelivery is dropped', async () => {
     const conn = (await cl.store.connections.byAccount('salesforce', orgId))!;
     sf.configureOutboundMessages(orgId, {
       url: `${cl.url}/webhooks/salesforce`,
@@ -216,7 +216,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(drafts.length).toBeLessThanOrEqual(1);
     for (const d of drafts) expect(String(d.Closeloop_Key__c)).not.toBe('');
 
-    // The same notification again: acked (Salesforce would resend otherwise), recorded as a duplicate.
+    // The same notification again: acked (Salesforce would resend otherwise); the worker drops it (its id is held).
     const redelivery = outboundMessage(orgId, row.event_id, email);
     const res = await fetch(`${cl.url}/webhooks/salesforce`, {
       method: 'POST',
@@ -225,11 +225,14 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<Ack>true</Ack>');
-    const dupes = await cl.store.db.query(
-      "SELECT 1 FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = $1 AND e ->> 'eventId' = $2",
+    await waitFor(async () => (await cl.store.inbox.count()).pending === 0, 10_000, 'redelivery processed');
+    const copies = await cl.store.db.query<{ processed: boolean }>(
+      "SELECT b.processed_at IS NOT NULL AS processed FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = $1 AND e ->> 'eventId' = $2",
       [conn.id, row.event_id],
     );
-    expect(dupes.rows).toHaveLength(1);
+    expect(copies.rows).toEqual([{ processed: true }, { processed: true }]);
+    const metrics = await (await fetch(`${cl.url}/metrics`, { headers: AS_OPERATOR })).text();
+    expect(metrics).toMatch(/closeloop_webhook_events_total\{crm="salesforce",result="duplicate"\} [1-9]/);
     expect(
       (
         await cl.store.db.query(

@@ -1,3 +1,4 @@
+import { eventKey } from '../../../src/store/inbox.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Activity, Contact, Deal } from '../../../src/core/canonical.js';
@@ -182,7 +183,7 @@ async function seedTenant(tenantId: string, connectionId: string, canary: string
       raw: { canary },
     },
   ]);
-  await s.inbox.insertBatch('hubspot', account, null, [
+  const processed = await s.inbox.insertBatch('hubspot', account, null, [
     {
       eventId: `ev2-${canary}`,
       accountId: account,
@@ -193,6 +194,8 @@ async function seedTenant(tenantId: string, connectionId: string, canary: string
       raw: { canary },
     },
   ]);
+  // A worker processed it: its key is held (the inbox's dedupe table names the account).
+  await s.inbox.holdEventKeys([{ key: eventKey('hubspot', account, `ev2-${canary}`), batchId: processed.batchId! }]);
   await s.suggestions.insert(suggestion(tenantId, connectionId, `sug-${canary}`, canary, 'e-1'), 'allowed', [], {
     canary,
   });
@@ -310,6 +313,12 @@ describe('erasure', () => {
       "SELECT e ->> 'objectId' AS o, b.event_count AS n FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = 'conn-a'",
     );
     expect(inboxLeft.rows).toEqual([{ o: 'e-2', n: 1 }]);
+    // Its event id stays held, so a redelivery of the erased event is still dropped; the kept event's id is not held.
+    const conn = (await t.store.connections.get('conn-a'))!;
+    const held = await t.store.inbox.eventKeysHeld(
+      ['ev-CANARYA', 'ev3-CANARYA'].map((id) => ({ key: eventKey('hubspot', conn.account_id, id), batchId: '0' })),
+    );
+    expect([...held]).toEqual([eventKey('hubspot', conn.account_id, 'ev-CANARYA')]);
 
     expect(await t.store.records.get('conn-a', 'email', 'e-1')).toBeNull();
     expect(await t.store.records.get('conn-a', 'email', 'e-2')).not.toBeNull();

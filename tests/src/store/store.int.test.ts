@@ -1,3 +1,4 @@
+import { eventKey } from '../../../src/store/inbox.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { migrate } from '../../../src/store/index.js';
 import { ROOT } from '../../helpers/db.js';
@@ -73,7 +74,7 @@ describe(`store (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
     expect((await t.store.connections.byAccount('hubspot', '42'))?.id).toBe('conn1');
   });
 
-  test('inbox dedupes by provider event id: one batch row per delivery with only the new events', async () => {
+  test('inbox: one batch row per delivery; event keys held by the batch that processed them, per account', async () => {
     const ev = (id: string): WebhookEvent => ({
       eventId: id,
       accountId: '42',
@@ -86,21 +87,25 @@ describe(`store (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
     const before = await t.store.inbox.count();
     const first = await t.store.inbox.insertBatch('hubspot', '42', connId, [ev('e1'), ev('e2'), ev('e1')]);
     const second = await t.store.inbox.insertBatch('hubspot', '42', connId, [ev('e2'), ev('e3')]);
-    const again = await t.store.inbox.insertBatch('hubspot', '42', connId, [ev('e3'), ev('e1')]);
     expect(first.accepted).toBe(2);
-    expect(second.accepted).toBe(1);
-    expect(again).toEqual({ batchId: null, accepted: 0 });
-    // Another account may reuse an event id.
-    expect(
-      (await t.store.inbox.insertBatch('hubspot', '43', connId, [{ ...ev('e1'), accountId: '43' }])).accepted,
-    ).toBe(1);
+    expect(second.accepted).toBe(2);
+    expect(await t.store.inbox.insertBatch('hubspot', '42', connId, [])).toEqual({ batchId: null, accepted: 0 });
     const ids = [first.batchId!, second.batchId!];
     expect((await t.store.inbox.pending(ids)).map((b) => b.events.map((e) => e.eventId))).toEqual([
       ['e1', 'e2'],
-      ['e3'],
+      ['e2', 'e3'],
     ]);
     expect(await t.store.inbox.count()).toEqual({ total: before.total + 4, pending: before.pending + 4 });
+    // The worker on the first batch holds its keys; the second batch then finds e2 held elsewhere, not e3.
+    const k = (id: string, batchId: string, account = '42') => ({ key: eventKey('hubspot', account, id), batchId });
+    expect(await t.store.inbox.holdEventKeys([k('e2', first.batchId!), k('e1', first.batchId!)])).toBe(0);
     await t.store.inbox.markProcessed([first.batchId!]);
+    expect([...(await t.store.inbox.eventKeysHeld([k('e2', second.batchId!), k('e3', second.batchId!)]))]).toEqual([
+      eventKey('hubspot', '42', 'e2'),
+    ]);
+    // A key is not "held elsewhere" for the batch that holds it; another account may reuse an event id.
+    expect((await t.store.inbox.eventKeysHeld([k('e1', first.batchId!), k('e1', second.batchId!, '43')])).size).toBe(0);
+    expect(await t.store.inbox.holdEventKeys([k('e3', second.batchId!), k('e2', second.batchId!)])).toBe(1);
     expect((await t.store.inbox.pending(ids)).map((b) => b.id)).toEqual([second.batchId]);
     expect(await t.store.inbox.count()).toEqual({ total: before.total + 4, pending: before.pending + 2 });
     expect((await t.store.inbox.claim({ limit: 100, perConnection: 100, leaseMs: 60_000 })).map((b) => b.id)).toContain(

@@ -262,6 +262,78 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     expect(await pendingIds([b])).toEqual([b]);
   });
 
+  describe('dedupe by provider event id', () => {
+    const dupes = (m: ReturnType<typeof createMetrics>) =>
+      m.webhookEvents.get().then((x) => x.values.find((v) => v.labels.result === 'duplicate')?.value ?? 0);
+    const keysOf = async (b: string) =>
+      (
+        await t.db.query<{ key: string }>('SELECT key FROM webhook_event_ids WHERE batch_id = $1 ORDER BY key', [b])
+      ).rows.map((r) => r.key);
+
+    test('a redelivery of processed events is dropped before any CRM read; only its new events are read', async () => {
+      crm.set('deal:r1', deal('r1', 'Wayne'));
+      crm.set('deal:r2', deal('r2', 'Tyrell'));
+      const first = ev('deal', 'r1');
+      const b1 = await batch([first]);
+      await processInbox(deps(), [b1], T);
+      expect(await keysOf(b1)).toEqual([`hubspot:2:42:${first.eventId}`]);
+      asked = [];
+      queue = recordingQueue();
+      const d = deps();
+      const b2 = await batch([first]);
+      await processInbox(d, [b2], T);
+      expect(asked).toEqual([]);
+      expect(queue.jobs).toEqual([]);
+      expect(await pendingIds([b2])).toEqual([]);
+      expect(await dupes(d.metrics)).toBe(1);
+      // Partly new: the known event is dropped, the new one read and applied.
+      const b3 = await batch([first, ev('deal', 'r2')]);
+      await processInbox(d, [b3], T);
+      expect(asked).toEqual([{ kind: 'deal', ids: ['r2'] }]);
+      expect(await t.store.records.get('hubspot:42', 'deal', 'r2')).not.toBeNull();
+      expect(await dupes(d.metrics)).toBe(2);
+    });
+
+    test('the same event in two batches claimed together counts once (the older batch keeps it)', async () => {
+      crm.set('deal:r3', deal('r3', 'Cyberdyne'));
+      const e = ev('deal', 'r3');
+      const b1 = await batch([e]);
+      const b2 = await batch([e]);
+      const d = deps();
+      await processInbox(d, [b1, b2], T);
+      expect(asked).toEqual([{ kind: 'deal', ids: ['r3'] }]);
+      expect(await keysOf(b1)).toHaveLength(1);
+      expect(await keysOf(b2)).toEqual([]);
+      expect(await dupes(d.metrics)).toBe(1);
+      expect(await pendingIds([b1, b2])).toEqual([]);
+    });
+
+    test('a redelivery processed side by side with the original: both commit, the keys once', async () => {
+      crm.set('deal:r4', deal('r4', 'Soylent'));
+      const e = ev('deal', 'r4');
+      const [b1, b2] = [await batch([e]), await batch([e])];
+      const [d1, d2] = [deps(), deps()];
+      await Promise.all([processInbox(d1, [b1], T), processInbox(d2, [b2], T)]);
+      expect(await pendingIds([b1, b2])).toEqual([]);
+      expect([...(await keysOf(b1)), ...(await keysOf(b2))]).toEqual([`hubspot:2:42:${e.eventId}`]);
+      expect((await dupes(d1.metrics)) + (await dupes(d2.metrics))).toBeLessThanOrEqual(1);
+      expect((await t.store.records.get<Deal>('hubspot:42', 'deal', 'r4'))!.name).toBe('Soylent');
+    });
+
+    test('a batch recorded by the previous release (its keys already held by itself) is processed whole', async () => {
+      crm.set('deal:r5', deal('r5', 'Initrode'));
+      const e = ev('deal', 'r5');
+      const b = await batch([e]);
+      await t.db.query('INSERT INTO webhook_event_ids (key, batch_id) VALUES ($1, $2)', [
+        `hubspot:2:42:${e.eventId}`,
+        b,
+      ]);
+      await processInbox(deps(), [b], T);
+      expect(asked).toEqual([{ kind: 'deal', ids: ['r5'] }]);
+      expect(await t.store.records.get('hubspot:42', 'deal', 'r5')).not.toBeNull();
+    });
+  });
+
   test('batches whose connection is gone (or was never known) are retired without a provider call', async () => {
     const orphan = await batch([ev('deal', 'd7')], null);
     const gone = await batch([ev('deal', 'd8')], 'hubspot:removed');
