@@ -42,6 +42,9 @@ const STOP_WORDS = new Set([
   'von',
 ]);
 
+/** A function word ("of", "the", "und", "di"), skipped when forming initials. */
+export const isStopWord = (t: string): boolean => STOP_WORDS.has(t);
+
 /** Shortest and longest acronym considered (letters). */
 export const MIN_ACRONYM = 2;
 export const MAX_ACRONYM = 8;

@@ -62,6 +62,7 @@ export function clusterWithGuard(
   scored: Edge[],
   threshold: number,
   scorePair?: (i: number, j: number) => number,
+  conflict?: (a: readonly number[], b: readonly number[]) => boolean,
 ): Int32Array {
   const adj: Map<number, number>[] = Array.from({ length: n }, () => new Map());
   for (const e of scored) {
@@ -99,6 +100,7 @@ export function clusterWithGuard(
       }
     }
     if (cnt > 0 && sum / cnt < threshold) continue;
+    if (conflict?.(ms, ml)) continue;
     uf.union(e.i, e.j);
   }
   return Int32Array.from({ length: n }, (_, i) => uf.find(i));

@@ -19,6 +19,7 @@ import {
   type PatternTable,
 } from './fellegi-sunter.js';
 import { assignLinks, bestOfEither, clusterWithGuard, components, type Edge } from './cluster.js';
+import { distinctiveConflict } from './distinctive.js';
 import { mulberry32 } from '../../lib/random.js';
 
 export interface ResolveResult {
@@ -202,7 +203,18 @@ export function resolveRecords(records: ErRecord[], options: ResolveOptions = {}
       }
       return s;
     };
-    labels = clusterWithGuard(n, scoredEdges, threshold, scorePair);
+    // free text (organisation names): clusters that each have a rare word the other lacks stay apart
+    const conflicts =
+      options.conflict === false
+        ? []
+        : p.fields
+            .filter((f) => f.spec.kind === 'text' && f.feature === f.spec.name)
+            .map((f) => distinctiveConflict(f, options.conflict || {}));
+    const conflict =
+      conflicts.length === 0
+        ? undefined
+        : (a: readonly number[], b: readonly number[]) => conflicts.some((c) => c(a, b));
+    labels = clusterWithGuard(n, scoredEdges, threshold, scorePair, conflict);
     accepted = scoredEdges.filter((e) => e.score >= threshold && labels[e.i] === labels[e.j]);
   } else {
     const srcNames = [...srcMap.keys()].map((s) => String(s));

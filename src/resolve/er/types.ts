@@ -1,4 +1,5 @@
 /** Entity-resolution data model: generic records with named string attributes. */
+import type { ConflictOptions } from './distinctive.js';
 
 /**
  * How a field is compared. Inferred from the data by `inferFieldSpecs` unless given:
@@ -68,6 +69,11 @@ export interface ResolveOptions {
   linkConstraint?: LinkConstraint;
   /** Prior strength (pairs) of the reciprocal-best seed for m; default SEED_PRIOR_STRENGTH. */
   seedPriorStrength?: number;
+  /**
+   * Deduplication with free-text fields: keep two clusters apart when each has a characteristic rare
+   * word the other lacks (`distinctive.ts`); `false` turns it off, an object overrides its settings.
+   */
+  conflict?: ConflictOptions | false;
   /** Seed for the random pairs used to estimate u-probabilities. */
   seed?: number;
 }

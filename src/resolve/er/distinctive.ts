@@ -1,0 +1,128 @@
+/**
+ * Distinctive-word conflict between two clusters of a free-text field (organisation names,
+ * affiliations). "The Chinese University of Hong Kong, Shatin" and "City University of Hong Kong,
+ * Kowloon" share most of their TF-IDF mass ("university", "hong", "kong"), so pair scores cannot keep
+ * them apart, yet each group has a *characteristic* rare word ("chinese" in most of its strings,
+ * "city" in most of the other's) that no string of the other group has in any form. Two clusters that
+ * each have such a word are different entities, however similar the rest looks. Used by
+ * `clusterWithGuard` as a veto on merging two clusters; it never joins anything.
+ *
+ * Everything is measured on the field itself, no word lists:
+ * - a word is *distinctive* when at most `DISTINCTIVE_DF_SHARE` of the field's values contain it;
+ * - a word characterises a cluster when it is in at least `CHARACTERISTIC_SHARE` of the cluster's
+ *   records, the size shrunk by `CHARACTERISTIC_SHRINK` pseudo-records (one or two strings say little
+ *   about what their entity is), or in at least `CHARACTERISTIC_RECORDS` of them (a sub-group of five
+ *   strings that agree on a rare word is an identity even inside a larger cluster);
+ * - a word of one cluster is present in the other when the other has it, a word that it abbreviates
+ *   or that abbreviates it ("univ" / "university"), a near spelling ("univerity"), or an acronym that
+ *   spells it ("UCLA" for "University of California, Los Angeles").
+ *
+ * The clusters conflict when each lacks a characteristic distinctive word of the other, or when one
+ * lacks a characteristic distinctive word of the other and the other lacks a word — common or rare,
+ * function words aside — that at least `STRONG_SHARE` (shrunk) of the first cluster's records have:
+ * "University of Toronto" (always "university") against "IBM Toronto Lab" (always "ibm").
+ */
+import { expandAcronyms, isStopWord } from './acronym.js';
+import type { PreparedField } from './compare.js';
+import { jaroWinkler } from './similarity.js';
+
+/** A word in at most this share of the field's non-empty values is distinctive. */
+export const DISTINCTIVE_DF_SHARE = 0.1;
+/** A distinctive word in at least this (shrunk) share of a cluster's records characterises it. */
+export const CHARACTERISTIC_SHARE = 0.5;
+/** Pseudo-records added to a cluster's size when measuring a share. */
+export const CHARACTERISTIC_SHRINK = 3;
+/** A distinctive word in at least this many records of a cluster characterises it, whatever its share. */
+export const CHARACTERISTIC_RECORDS = 5;
+/** Any word in at least this (shrunk) share of a cluster's records characterises it too. */
+export const STRONG_SHARE = 0.7;
+
+export interface ConflictOptions {
+  dfShare?: number;
+  characteristicShare?: number;
+  shrink?: number;
+  characteristicRecords?: number;
+  strongShare?: number;
+}
+
+/** Abbreviation or near spelling of the same word ("univ" / "university", "univerity" / "university"). */
+export function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
+  if (s.length >= 3 && l.startsWith(s) && /^\p{L}+$/u.test(s)) return true;
+  return s.length >= 5 && jaroWinkler(a, b) >= 0.92;
+}
+
+const isWord = (w: string): boolean => /^\p{L}/u.test(w);
+
+/**
+ * Returns `conflict(a, b)` for clusters given as record indices of the prepared `text` field `f`:
+ * true when the two clusters must stay apart (see the module comment).
+ */
+export function distinctiveConflict(
+  f: PreparedField,
+  opts: ConflictOptions = {},
+): (a: readonly number[], b: readonly number[]) => boolean {
+  const dfShare = opts.dfShare ?? DISTINCTIVE_DF_SHARE;
+  const share = opts.characteristicShare ?? CHARACTERISTIC_SHARE;
+  const shrink = opts.shrink ?? CHARACTERISTIC_SHRINK;
+  const atLeast = opts.characteristicRecords ?? CHARACTERISTIC_RECORDS;
+  const strongShare = opts.strongShare ?? STRONG_SHARE;
+  const df = new Map<string, number>();
+  let docs = 0;
+  for (const t of f.tokens) {
+    if (t.length === 0) continue;
+    docs++;
+    for (const w of new Set(t)) df.set(w, (df.get(w) ?? 0) + 1);
+  }
+  const maxDf = Math.max(1, dfShare * docs);
+  const words = f.tokens.map((t) => [...new Set(t)].filter((w) => isWord(w) && !isStopWord(w)));
+  const distinctive = words.map((ws) => ws.filter((w) => df.get(w)! <= maxDf));
+
+  /** Words of `per` (per record) held by at least `need` records of `c`. */
+  const frequent = (c: readonly number[], per: string[][], need: number): string[] => {
+    const count = new Map<string, number>();
+    for (const i of c) for (const w of per[i]!) count.set(w, (count.get(w) ?? 0) + 1);
+    return [...count].filter(([, n]) => n >= need).map(([w]) => w);
+  };
+  const characteristic = (c: readonly number[]) =>
+    frequent(c, distinctive, Math.min(share * (c.length + shrink), atLeast));
+  const strong = (c: readonly number[]) => frequent(c, words, strongShare * (c.length + shrink));
+
+  /** Does cluster `c` lack some word of `want` (words of records of `other`) in every form? */
+  const lacksSome = (c: readonly number[], other: readonly number[], want: string[]): boolean => {
+    if (want.length === 0) return false;
+    const vocab = new Set<string>();
+    for (const i of c) {
+      for (const w of f.tokens[i]!) vocab.add(w);
+      for (const w of f.initials?.[i] ?? []) vocab.add(w);
+    }
+    const left = want.filter((w) => {
+      if (vocab.has(w)) return false;
+      for (const v of vocab) if (sameWord(w, v)) return false;
+      return true;
+    });
+    if (left.length === 0) return false;
+    if (!f.acronyms || !f.targets) return true;
+    // acronyms of `c` spelled out against the records of `other` that hold a missing word
+    const still = new Set(left);
+    for (const i of c) {
+      if (f.acronyms[i]!.size === 0) continue;
+      for (const j of other) {
+        if (!left.some((w) => words[j]!.includes(w))) continue;
+        const e = expandAcronyms(f.tokens[i]!, f.acronyms[i]!, f.targets[j]!);
+        if (e) for (const w of e) still.delete(w);
+        if (still.size === 0) return false;
+      }
+    }
+    return true;
+  };
+
+  return (a, b) => {
+    const da = lacksSome(b, a, characteristic(a));
+    const db = lacksSome(a, b, characteristic(b));
+    if (da === db) return da;
+    // one side lacks a rare word of the other: a word the other side always writes completes it
+    return da ? lacksSome(a, b, strong(b)) : lacksSome(b, a, strong(a));
+  };
+}
