@@ -89,34 +89,27 @@ export function distinctiveConflict(
     frequent(c, distinctive, Math.min(share * (c.length + shrink), atLeast));
   const strong = (c: readonly number[]) => frequent(c, words, strongShare * (c.length + shrink));
 
-  /** Does cluster `c` lack some word of `want` (words of records of `other`) in every form? */
-  const lacksSome = (c: readonly number[], other: readonly number[], want: string[]): boolean => {
-    if (want.length === 0) return false;
-    const vocab = new Set<string>();
-    for (const i of c) {
-      for (const w of f.tokens[i]!) vocab.add(w);
-      for (const w of f.initials?.[i] ?? []) vocab.add(w);
-    }
-    const left = want.filter((w) => {
-      if (vocab.has(w)) return false;
-      for (const v of vocab) if (sameWord(w, v)) return false;
-      return true;
-    });
-    if (left.length === 0) return false;
-    if (!f.acronyms || !f.targets) return true;
-    // acronyms of `c` spelled out against the records of `other` that hold a missing word
-    const still = new Set(left);
-    for (const i of c) {
-      if (f.acronyms[i]!.size === 0) continue;
-      for (const j of other) {
-        if (!left.some((w) => words[j]!.includes(w))) continue;
-        const e = expandAcronyms(f.tokens[i]!, f.acronyms[i]!, f.targets[j]!);
-        if (e) for (const w of e) still.delete(w);
-        if (still.size === 0) return false;
-      }
-    }
-    return true;
+  /** Per record: its words, the initials of its word runs, and (lazily) their abbreviation matches. */
+  const vocab = f.tokens.map((t, i) => new Set([...t, ...(f.initials?.[i] ?? [])]));
+  const has = (i: number, w: string): boolean => {
+    const v = vocab[i]!;
+    if (v.has(w)) return true;
+    for (const x of v) if (sameWord(w, x)) return true;
+    return false;
   };
+  /** Does record `i` spell `w` with an acronym, against some record of `other` that has `w`? */
+  const spells = (i: number, w: string, other: readonly number[]): boolean => {
+    if (!f.acronyms || !f.targets || f.acronyms[i]!.size === 0) return false;
+    for (const j of other) {
+      if (!vocab[j]!.has(w)) continue;
+      if (expandAcronyms(f.tokens[i]!, f.acronyms[i]!, f.targets[j]!)?.includes(w)) return true;
+    }
+    return false;
+  };
+
+  /** Does cluster `c` lack some word of `want` (words of records of `other`) in every form? */
+  const lacksSome = (c: readonly number[], other: readonly number[], want: string[]): boolean =>
+    want.some((w) => !c.some((i) => has(i, w) || spells(i, w, other)));
 
   return (a, b) => {
     const da = lacksSome(b, a, characteristic(a));
