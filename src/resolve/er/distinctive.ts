@@ -17,10 +17,8 @@
  *   or that abbreviates it ("univ" / "university"), a near spelling ("univerity"), or an acronym that
  *   spells it ("UCLA" for "University of California, Los Angeles").
  *
- * The clusters conflict when each lacks a characteristic distinctive word of the other, or when one
- * lacks a characteristic distinctive word of the other and the other lacks a word — common or rare,
- * function words aside — that at least `STRONG_SHARE` (shrunk) of the first cluster's records have:
- * "University of Toronto" (always "university") against "IBM Toronto Lab" (always "ibm").
+ * The clusters conflict when each lacks a characteristic distinctive word of the other. A cluster
+ * without a characteristic word ("University of Hong Kong": every word is common) never conflicts.
  */
 import { expandAcronyms, isStopWord } from './acronym.js';
 import type { PreparedField } from './compare.js';
@@ -34,15 +32,12 @@ export const CHARACTERISTIC_SHARE = 0.5;
 export const CHARACTERISTIC_SHRINK = 3;
 /** A distinctive word in at least this many records of a cluster characterises it, whatever its share. */
 export const CHARACTERISTIC_RECORDS = 5;
-/** Any word in at least this (shrunk) share of a cluster's records characterises it too. */
-export const STRONG_SHARE = 0.7;
 
 export interface ConflictOptions {
   dfShare?: number;
   characteristicShare?: number;
   shrink?: number;
   characteristicRecords?: number;
-  strongShare?: number;
 }
 
 /** Abbreviation or near spelling of the same word ("univ" / "university", "univerity" / "university"). */
@@ -67,7 +62,6 @@ export function distinctiveConflict(
   const share = opts.characteristicShare ?? CHARACTERISTIC_SHARE;
   const shrink = opts.shrink ?? CHARACTERISTIC_SHRINK;
   const atLeast = opts.characteristicRecords ?? CHARACTERISTIC_RECORDS;
-  const strongShare = opts.strongShare ?? STRONG_SHARE;
   const df = new Map<string, number>();
   let docs = 0;
   for (const t of f.tokens) {
@@ -76,20 +70,19 @@ export function distinctiveConflict(
     for (const w of new Set(t)) df.set(w, (df.get(w) ?? 0) + 1);
   }
   const maxDf = Math.max(1, dfShare * docs);
-  const words = f.tokens.map((t) => [...new Set(t)].filter((w) => isWord(w) && !isStopWord(w)));
-  const distinctive = words.map((ws) => ws.filter((w) => df.get(w)! <= maxDf));
+  const distinctive = f.tokens.map((t) =>
+    [...new Set(t)].filter((w) => isWord(w) && !isStopWord(w) && df.get(w)! <= maxDf),
+  );
 
-  /** Words of `per` (per record) held by at least `need` records of `c`. */
-  const frequent = (c: readonly number[], per: string[][], need: number): string[] => {
+  /** Characteristic distinctive words of cluster `c`. */
+  const characteristic = (c: readonly number[]): string[] => {
+    const need = Math.min(share * (c.length + shrink), atLeast);
     const count = new Map<string, number>();
-    for (const i of c) for (const w of per[i]!) count.set(w, (count.get(w) ?? 0) + 1);
+    for (const i of c) for (const w of distinctive[i]!) count.set(w, (count.get(w) ?? 0) + 1);
     return [...count].filter(([, n]) => n >= need).map(([w]) => w);
   };
-  const characteristic = (c: readonly number[]) =>
-    frequent(c, distinctive, Math.min(share * (c.length + shrink), atLeast));
-  const strong = (c: readonly number[]) => frequent(c, words, strongShare * (c.length + shrink));
 
-  /** Per record: its words, the initials of its word runs, and (lazily) their abbreviation matches. */
+  /** Per record: its words and the initials of its word runs ("hkust" for "Hong Kong University of …"). */
   const vocab = f.tokens.map((t, i) => new Set([...t, ...(f.initials?.[i] ?? [])]));
   const has = (i: number, w: string): boolean => {
     const v = vocab[i]!;
@@ -111,11 +104,5 @@ export function distinctiveConflict(
   const lacksSome = (c: readonly number[], other: readonly number[], want: string[]): boolean =>
     want.some((w) => !c.some((i) => has(i, w) || spells(i, w, other)));
 
-  return (a, b) => {
-    const da = lacksSome(b, a, characteristic(a));
-    const db = lacksSome(a, b, characteristic(b));
-    if (da === db) return da;
-    // one side lacks a rare word of the other: a word the other side always writes completes it
-    return da ? lacksSome(a, b, strong(b)) : lacksSome(b, a, strong(a));
-  };
+  return (a, b) => lacksSome(b, a, characteristic(a)) && lacksSome(a, b, characteristic(b));
 }
