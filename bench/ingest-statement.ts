@@ -1,15 +1,16 @@
 /**
- * The request path's statement alone (issue 15, docs/benchmarks.md): CPU per call of the request's statement
- * (webhook_record_batches, migrations/0450: the batch row of a 100-event delivery) against the reference's one-row
- * jsonb insert of the same 100-event body, the same batch row written by a plain INSERT, and, for scale, the 100
- * event ids the worker now writes when it processes the batch (the dedupe keys, no longer on the request path).
- * PGlite: this process's CPU; PostgreSQL (`pg` argument): the server backend's CPU from /proc.
+ * The request path's statement alone (issue 15, docs/benchmarks.md): CPU per call of the request's statement (the
+ * batch row of a 100-event delivery, through InboxRepo.insertDelivery) against the reference's one-row jsonb insert of
+ * the same 100-event body, and, for scale, the 100 event ids the worker now writes when it processes the batch (the
+ * dedupe keys, no longer on the request path). PGlite: this process's CPU; PostgreSQL (`pg` argument): the server
+ * backend's CPU from /proc.
  * Run: node_modules/node/bin/node --import tsx bench/ingest-statement.ts [pg]
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrate, openDb } from '../src/store/index.js';
+import type { WebhookEvent } from '../src/core/connector.js';
+import { createStore, migrate, openDb } from '../src/store/index.js';
 import { withFreshDatabase } from './fresh-db.js';
 import { batch } from './ingest-load.js';
 
@@ -28,6 +29,7 @@ await withFreshDatabase(pgUrl, async (url) => {
     ? await openDb({ databaseUrl: url })
     : await openDb({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'cl-stmt-')) });
   await migrate(db, path.join(import.meta.dirname, '..', 'migrations'));
+  const store = createStore(db);
   await db.query('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, body jsonb NOT NULL)');
   const pid = url ? (await db.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p : 0;
   const cpu = () => {
@@ -42,18 +44,16 @@ await withFreshDatabase(pgUrl, async (url) => {
   let seq = 0;
   const params = () => {
     const ids = Array.from({ length: 100 }, (_, i) => `2001-${seq * 1000 + i}`);
-    const events = ids.map((eventId, i) => ({
+    const events = ids.map((eventId, i): WebhookEvent => ({
       eventId,
       accountId: '424242',
       kind: 'deal',
       objectId: String(1000 + (i % 50)),
       change: 'updated',
       occurredAt: Date.now(),
+      raw: null,
     }));
-    return {
-      ids: JSON.stringify(ids),
-      statement: ['hubspot', JSON.stringify(['424242']), JSON.stringify(['c']), '[100]', JSON.stringify(events), null],
-    };
+    return { ids: JSON.stringify(ids), events };
   };
   const cases: [string, () => Promise<unknown>][] = [
     [
@@ -70,18 +70,11 @@ await withFreshDatabase(pgUrl, async (url) => {
         ),
     ],
     [
-      'the batch row by a plain INSERT',
+      'the request statement (InboxRepo.insertDelivery)',
       () => {
-        const p = params().statement;
-        return db.query(
-          'INSERT INTO webhook_batches (provider, account_id, connection_id, events, event_count, trace_context) VALUES ($1, $2, $3, $4::json, 100, $5) RETURNING id',
-          [p[0], '424242', 'c', p[4], null],
-        );
+        const { events } = params();
+        return store.inbox.insertDelivery('hubspot', [{ accountId: '424242', connectionId: 'c', events }]);
       },
-    ],
-    [
-      'the request statement (webhook_record_batches)',
-      () => db.query('SELECT o_batch_id AS id FROM webhook_record_batches($1, $2, $3, $4, $5, $6)', params().statement),
     ],
   ];
   const n = 200;

@@ -140,8 +140,9 @@ export async function processBatches(
 
 /**
  * The events of a connection's claimed batches that no other batch holds: an event id repeated across these batches
- * counts once (the oldest batch keeps it), and one whose key an earlier batch holds (processed before, or erased
- * while it waited) is a duplicate.
+ * counts once (the oldest batch keeps it), and one whose key another batch holds (processed before, or erased
+ * while it waited) is a duplicate. A batch recorded by a release whose request path held the keys itself
+ * (migrations/0400) holds its own keys: those are not duplicates, so it is processed whole.
  */
 async function freshEvents(
   store: SyncDeps['store'],

@@ -77,7 +77,7 @@ describe(`migration 0101 carries webhook_inbox over (${process.env.DATABASE_URL 
         { eventId: 'new-1', accountId: '42', kind: 'deal', objectId: 'd9', change: 'updated', occurredAt: 1, raw: {} },
       ]),
     );
-    // The worker that claims it finds old-1's key held by the migrated batch (migrations/0450 moved the check there).
+    // The worker that claims it finds old-1's key held by the migrated batch (the check is the worker's now).
     const held = await store.inbox.eventKeysHeld(
       ['old-1', 'new-1'].map((id) => ({ key: eventKey('hubspot', '42', id), batchId: again.batchId! })),
     );
