@@ -96,36 +96,64 @@ export interface SalesforceChangeStreamEvent extends ChangeStreamEvent {
   resync: ObjectKind[];
 }
 
-/**
- * One CDC message → events for the inbox, plus the full records for CREATE/UPDATE/UNDELETE (an UPDATE carries only
- * the changed fields, so the record is re-read by id; GAP_* events carry no fields at all and are re-read the same
- * way).
- * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_header.htm
- */
-export async function toChangeStreamEvent(
-  client: SalesforceClient,
-  accountId: string,
-  data: unknown,
-): Promise<SalesforceChangeStreamEvent> {
-  const where = `cometd ${SALESFORCE_CDC_CHANNEL}`;
-  const message = parseOrThrow(SalesforceCdcEvent, data, where);
-  const header: SalesforceChangeEventHeader = message.payload.ChangeEventHeader;
-  const replayId = String(message.event.replayId);
-  const position = encodeReplayPosition(message.event.replayId, header.commitTimestamp);
-  const sobject = syncedSObject(header.entityName);
-  if (sobject === null) return { replayId: position, events: [], records: [], resync: [] };
+/** A CDC message parsed, and what it needs read from the org (ids of a synced sObject, unless deleted or overflowed). */
+interface ParsedCdcMessage {
+  header: SalesforceChangeEventHeader;
+  replayId: string;
+  position: string;
+  sobject: SalesforceSObjectName | null;
+  exactIds: string[];
+  read: string[];
+}
 
+function parseCdcMessage(data: unknown): ParsedCdcMessage {
+  const message = parseOrThrow(SalesforceCdcEvent, data, `cometd ${SALESFORCE_CDC_CHANNEL}`);
+  const header: SalesforceChangeEventHeader = message.payload.ChangeEventHeader;
+  const sobject = syncedSObject(header.entityName);
+  const exactIds = header.recordIds.filter((id) => SalesforceId.safeParse(id).success);
+  const reads = sobject !== null && CHANGE[header.changeType] !== 'deleted' && header.changeType !== 'GAP_OVERFLOW';
+  return {
+    header,
+    replayId: String(message.event.replayId),
+    position: encodeReplayPosition(message.event.replayId, header.commitTimestamp),
+    sobject,
+    exactIds,
+    read: reads ? exactIds : [],
+  };
+}
+
+/** The records the messages name, read once per sObject for all of them (by id, current state). */
+async function readNamedRecords(
+  client: SalesforceClient,
+  parsed: readonly ParsedCdcMessage[],
+): Promise<Map<string, CanonicalRecord>> {
+  const ids = new Map<SalesforceSObjectName, Set<string>>();
+  for (const m of parsed) {
+    if (!m.sobject || m.read.length === 0) continue;
+    const set = ids.get(m.sobject) ?? new Set<string>();
+    for (const id of m.read) set.add(id);
+    ids.set(m.sobject, set);
+  }
+  const out = new Map<string, CanonicalRecord>();
+  for (const [sobject, set] of ids)
+    for (const r of await fetchSourceByIds(client, { sobject, where: null }, [...set])) out.set(r.externalId, r);
+  return out;
+}
+
+/** One parsed message → its events for the inbox and its records (from `fetched`), plus the kinds to resync. */
+function buildChangeStreamEvent(
+  accountId: string,
+  m: ParsedCdcMessage,
+  fetched: ReadonlyMap<string, CanonicalRecord>,
+): SalesforceChangeStreamEvent {
+  const { header, replayId, sobject, exactIds } = m;
+  if (sobject === null) return { replayId: m.position, events: [], records: [], resync: [] };
   const kinds = kindsOfSObject(sobject);
   const ownWrite = isOwnWrite(header.changeOrigin);
   const change = CHANGE[header.changeType] ?? 'other';
-  const exactIds = header.recordIds.filter((id) => SalesforceId.safeParse(id).success);
   const needsResync = header.changeType === 'GAP_OVERFLOW' || exactIds.length < header.recordIds.length;
   const isDelete = change === 'deleted';
-
-  const records: CanonicalRecord[] =
-    !isDelete && header.changeType !== 'GAP_OVERFLOW' && exactIds.length > 0
-      ? await fetchSourceByIds(client, { sobject, where: null }, exactIds)
-      : [];
+  const records = m.read.map((id) => fetched.get(id)).filter((r): r is CanonicalRecord => r !== undefined);
   const fetchedKind = new Map(records.map((r) => [r.externalId, r.kind]));
 
   const events: WebhookEvent[] = [];
@@ -149,7 +177,34 @@ export async function toChangeStreamEvent(
       });
     }
   }
-  return { replayId: position, events, records, resync: needsResync ? kinds : [] };
+  return { replayId: m.position, events, records, resync: needsResync ? kinds : [] };
+}
+
+/**
+ * CDC messages → events for the inbox, plus the full records for CREATE/UPDATE/UNDELETE (an UPDATE carries only
+ * the changed fields, so the record is re-read by id; GAP_* events carry no fields at all and are re-read the same
+ * way). The records of all the messages are read together: a burst of changes costs one query per sObject (and per
+ * 200 ids), not one per message. Each record is read at its current state, so every message sees the newest version
+ * (as a message handled later would).
+ * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_header.htm
+ */
+export async function toChangeStreamEvents(
+  client: SalesforceClient,
+  accountId: string,
+  messages: readonly unknown[],
+): Promise<SalesforceChangeStreamEvent[]> {
+  const parsed = messages.map(parseCdcMessage);
+  const fetched = await readNamedRecords(client, parsed);
+  return parsed.map((m) => buildChangeStreamEvent(accountId, m, fetched));
+}
+
+/** One CDC message (toChangeStreamEvents). */
+export async function toChangeStreamEvent(
+  client: SalesforceClient,
+  accountId: string,
+  data: unknown,
+): Promise<SalesforceChangeStreamEvent> {
+  return (await toChangeStreamEvents(client, accountId, [data]))[0]!;
 }
 
 /** The part of a faye client we use (jsforce `conn.streaming.createClient`). */
@@ -218,7 +273,12 @@ export interface CdcOptions {
   onError?: (err: unknown) => void;
   /** Clock for the retention check (ms since epoch). */
   now?: () => number;
+  /** At most this many waiting messages are handled together (their records read in one query per sObject). */
+  burstSize?: number;
 }
+
+/** Messages handled together at most: one SOQL `Id IN (...)` holds 200 ids (SALESFORCE_LIMITS.idsPerQuery). */
+const CDC_BURST = SALESFORCE_LIMITS.idsPerQuery;
 
 /**
  * Keeps the replay position at the last event the caller *handled*, not the last one received, so a re-subscribe
@@ -235,9 +295,9 @@ const defaultCreateClient = (client: SalesforceClient, extensions: unknown[]): C
   client.conn.streaming.createClient(extensions) as unknown as CometdClient;
 
 /**
- * Subscribes to /data/ChangeEvents over CometD from `replayFrom` (null → new events only). Messages are handled one
- * at a time, in order: `onEvent` must store the events and the replay id durably; only then does the position
- * advance. A failing handler, a malformed event or an invalid replay id stops the stream: `closed` rejects and the
+ * Subscribes to /data/ChangeEvents over CometD from `replayFrom` (null → new events only). Messages are handled in
+ * order (those that arrived while earlier ones were handled read their records together): `onEvent` must store the
+ * events and the replay id durably; only then does the position advance. A failing handler, a malformed event or an invalid replay id stops the stream: `closed` rejects and the
  * caller restarts from its stored replay id (or resyncs on INVALID_CURSOR). A handshake auth failure triggers one
  * ctx.forceRefresh() and a resubscribe; a second one ends the stream with AuthExpiredError.
  */
@@ -292,18 +352,27 @@ export async function subscribeChanges(
     }
   };
 
-  const handle = async (data: unknown) => {
-    if (stopped) return;
-    let event: SalesforceChangeStreamEvent;
-    try {
-      event = await toChangeStreamEvent(client, ctx.accountId, data);
-    } catch (err) {
-      throw toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() });
+  // Messages that arrive while earlier ones are handled wait here and are handled together: their records are read
+  // in one query per sObject (a burst of CDC events does not cost one API call each), then each message is passed
+  // on in order and its replay position advanced only after onEvent resolved.
+  const waiting: unknown[] = [];
+  const handleWaiting = async () => {
+    while (!stopped && waiting.length > 0) {
+      const burst = waiting.splice(0, opts.burstSize ?? CDC_BURST);
+      let events: SalesforceChangeStreamEvent[];
+      try {
+        events = await toChangeStreamEvents(client, ctx.accountId, burst);
+      } catch (err) {
+        throw toSalesforceError(err, { where: SALESFORCE_CDC_CHANNEL, now: Date.now() });
+      }
+      for (const event of events) {
+        if (stopped) return;
+        const committedAt = decodeReplayPosition(event.replayId).committedAt;
+        // The caller's own failure (e.g. its store is down) comes back to it unchanged.
+        if (floor === null || committedAt === null || committedAt >= floor) await onEvent(event);
+        replay.setReplay(String(decodeReplayPosition(event.replayId).replayId));
+      }
     }
-    const committedAt = decodeReplayPosition(event.replayId).committedAt;
-    // The caller's own failure (e.g. its store is down) comes back to it unchanged.
-    if (floor === null || committedAt === null || committedAt >= floor) await onEvent(event);
-    replay.setReplay(String(decodeReplayPosition(event.replayId).replayId));
   };
 
   const onAuthFailure = () => {
@@ -342,7 +411,9 @@ export async function subscribeChanges(
     // https://developer.salesforce.com/docs/atlas.en-us.api_streaming.meta/api_streaming/using_streaming_api_durability.htm
     faye = createClient(client, [replay, new StreamingExtension.AuthFailure(onAuthFailure)]);
     const sub = faye.subscribe(SALESFORCE_CDC_CHANNEL, (data) => {
-      chain = chain.then(() => handle(data)).catch((err) => stop(err));
+      waiting.push(data);
+      // One handler at a time: a message that arrives while it runs is taken by its next round.
+      if (waiting.length === 1) chain = chain.then(handleWaiting).catch((err) => stop(err));
     });
     // A subscribe that succeeds proves the token: a later auth failure (hours on) may refresh again.
     sub.then?.(

@@ -256,6 +256,54 @@ describe('subscribeChanges', () => {
     expect(c.disconnected).toBe(true);
   });
 
+  it('a burst of messages reads its records in one query per sObject; each message is still handled in order', async () => {
+    const second = { ...contactRow, Id: '003xx000004TmiRAAS', LastName: 'Byron' };
+    sf.on('GET', isQuery('Contact'), queryPage([contactRow, second]));
+    const cometd = fakeCometd();
+    const ctx = testContext();
+    const client = await createSalesforceClient(ctx);
+    const handled: ChangeStreamEvent[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handle = await subscribeChanges(
+      client,
+      ctx,
+      '1370',
+      async (e) => {
+        handled.push(e);
+        await gate; // the first message is still being stored while the rest arrive
+      },
+      { createClient: cometd.create },
+    );
+    const c = cometd.clients[0]!;
+    const message = (replayId: number, id: string) => {
+      const m = structuredClone(sample('cdc-event-cometd.json').data) as any;
+      m.event.replayId = replayId;
+      m.payload.ChangeEventHeader.recordIds = [id];
+      return m;
+    };
+    c.push(message(1374, contactRow.Id));
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 4; i++) c.push(message(1375 + i, i % 2 ? contactRow.Id : second.Id));
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    await handle.close();
+    expect(handled.map((e) => decodeReplayPosition(e.replayId).replayId)).toEqual([1374, 1375, 1376, 1377, 1378]);
+    expect(handled.map((e) => e.records.map((r) => r.externalId))).toEqual([
+      [contactRow.Id],
+      [second.Id],
+      [contactRow.Id],
+      [second.Id],
+      [contactRow.Id],
+    ]);
+    // One query for the first message, one for the four that waited (both ids in one IN list).
+    expect(sf.requests.filter((r) => r.soql).map((r) => r.soql!.match(/IN \((.*)\)$/)![1])).toEqual([
+      `'${contactRow.Id}'`,
+      expect.stringMatching(new RegExp(`^'(${contactRow.Id}|${second.Id})','(${contactRow.Id}|${second.Id})'$`)),
+    ]);
+    expect(c.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 1378 });
+  });
+
   it('a failing handler stops the stream without advancing; closed rejects', async () => {
     sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
     const cometd = fakeCometd();
