@@ -1,6 +1,7 @@
 import type { Dataset } from './logreg.js';
 import { rocAuc } from './metrics.js';
 import { sigmoid, subset } from './logreg.js';
+import { mulberry32 } from '../../lib/random.js';
 
 /**
  * Histogram-based gradient-boosted decision trees for binary log-loss (the LightGBM / sklearn
@@ -47,6 +48,17 @@ export interface GbdtOptions {
    * one. Categorical features split natively: categories sorted by gradient/hessian ratio, best prefix left.
    */
   categorical?: ArrayLike<number>;
+  /** Fraction of the rows each tree is grown on, drawn afresh per tree (stochastic gradient boosting); 1 = all. */
+  subsample: number;
+  /** Fraction of the features each tree may split on, drawn afresh per tree; 1 = all. */
+  colsample: number;
+  /** Seed of the row and feature draws (ignored when both fractions are 1). */
+  seed: number;
+  /**
+   * Boosting runs averaged (bagging), each with its own draws (seeds seed, seed + 1, …); the average is one model
+   * whose trees carry 1/bags of their values. Only useful with subsample or colsample below 1.
+   */
+  bags: number;
 }
 /** Category codes must fit a 32-bit mask. */
 export const MAX_CATEGORIES = 32;
@@ -59,6 +71,10 @@ export const DEFAULT_GBDT: GbdtOptions = {
   minLeafRows: 20,
   l2: 1,
   earlyStoppingRounds: 30,
+  subsample: 1,
+  colsample: 1,
+  seed: 1,
+  bags: 1,
 };
 
 interface Binned {
@@ -161,7 +177,34 @@ function subtractHist(parent: Hist, child: Hist): Hist {
   return { G, H, C };
 }
 
-function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array, o: GbdtOptions): Tree {
+/** Gradient and hessian sums, row count and G²/(H+λ) of the node being split. */
+interface NodeSums {
+  G: number;
+  H: number;
+  n: number;
+  score: number;
+}
+
+/**
+ * Loss reduction of sending the rows with sums (GL, HL, nL) left and the rest of `node` right; −Infinity when
+ * either side has fewer than minLeafRows rows or less than minChildWeight hessian.
+ */
+function splitGain(GL: number, HL: number, nL: number, node: NodeSums, o: GbdtOptions): number {
+  if (nL < o.minLeafRows || node.n - nL < o.minLeafRows) return -Infinity;
+  const HR = node.H - HL;
+  if (HL < o.minChildWeight || HR < o.minChildWeight) return -Infinity;
+  const GR = node.G - GL;
+  return (GL * GL) / (HL + o.l2) + (GR * GR) / (HR + o.l2) - node.score;
+}
+
+function growTree(
+  b: Binned,
+  g: Float64Array,
+  h: Float64Array,
+  rows: Int32Array,
+  o: GbdtOptions,
+  usable: Uint8Array | null,
+): Tree {
   const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [], catMask: [], cover: [] };
   const leafValue = (G: number, H: number): number => (-G / (H + o.l2)) * o.learningRate;
   const grow = (nodeRows: Int32Array, hist: Hist, depth: number): number => {
@@ -180,12 +223,13 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
     tree.catMask!.push(0);
     tree.cover!.push(H);
     if (depth >= o.maxDepth || nodeRows.length < 2 * o.minLeafRows) return id;
-    const parentScore = (G * G) / (H + o.l2);
+    const node: NodeSums = { G, H, n: nodeRows.length, score: (G * G) / (H + o.l2) };
     let bestGain = 1e-9;
     let bestF = -1;
     let bestBin = -1;
     let bestMask = 0;
     for (let j = 0; j < b.d; j++) {
+      if (usable && usable[j] === 0) continue;
       const off = b.offsets[j]!;
       const nb = b.cuts[j]!.length + 1;
       if ((o.categorical?.[j] ?? 0) > 0) {
@@ -206,12 +250,7 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
           HL += hist.H[off + k]!;
           CL += hist.C[off + k]!;
           mask = (mask | (1 << k)) >>> 0;
-          const CR = nodeRows.length - CL;
-          if (CL < o.minLeafRows || CR < o.minLeafRows) continue;
-          const HR = H - HL;
-          if (HL < o.minChildWeight || HR < o.minChildWeight) continue;
-          const GR = G - GL;
-          const gain = (GL * GL) / (HL + o.l2) + (GR * GR) / (HR + o.l2) - parentScore;
+          const gain = splitGain(GL, HL, CL, node, o);
           if (gain > bestGain) {
             bestGain = gain;
             bestF = j;
@@ -228,13 +267,9 @@ function growTree(b: Binned, g: Float64Array, h: Float64Array, rows: Int32Array,
         GL += hist.G[off + k]!;
         HL += hist.H[off + k]!;
         CL += hist.C[off + k]!;
-        const CR = nodeRows.length - CL;
-        if (CL < o.minLeafRows) continue;
-        if (CR < o.minLeafRows) break;
-        const HR = H - HL;
-        if (HL < o.minChildWeight || HR < o.minChildWeight) continue;
-        const GR = G - GL;
-        const gain = (GL * GL) / (HL + o.l2) + (GR * GR) / (HR + o.l2) - parentScore;
+        // Bins are ordered: once the right side is too small it only shrinks.
+        if (nodeRows.length - CL < o.minLeafRows) break;
+        const gain = splitGain(GL, HL, CL, node, o);
         if (gain > bestGain) {
           bestGain = gain;
           bestF = j;
@@ -349,6 +384,8 @@ class Booster {
   private readonly g: Float64Array;
   private readonly h: Float64Array;
   private readonly rows: Int32Array;
+  private readonly random: () => number;
+  private readonly usable: Uint8Array | null;
   /** Current margins of the validation rows. */
   readonly Fv: Float64Array | null;
 
@@ -356,9 +393,10 @@ class Booster {
     private readonly train: Dataset,
     private readonly o: GbdtOptions,
     private readonly valid?: Dataset,
+    binned?: Binned,
   ) {
     const { n, y, w } = train;
-    this.binned = binData(train, buildCuts(train, o.maxBins, o.categorical));
+    this.binned = binned ?? binData(train, buildCuts(train, o.maxBins, o.categorical));
     let wPos = 0;
     let wAll = 0;
     for (let i = 0; i < n; i++) {
@@ -372,7 +410,37 @@ class Booster {
     this.g = new Float64Array(n);
     this.h = new Float64Array(n);
     this.rows = Int32Array.from({ length: n }, (_, i) => i);
+    this.random = mulberry32(o.seed);
+    this.usable = o.colsample < 1 ? new Uint8Array(train.d) : null;
     this.Fv = valid ? new Float64Array(valid.n).fill(baseScore) : null;
+  }
+
+  /** All rows, or a fresh sample of about subsample × n of them (in row order). */
+  private sampleRows(): Int32Array {
+    if (this.o.subsample >= 1) return this.rows;
+    const picked: number[] = [];
+    for (let i = 0; i < this.rows.length; i++) if (this.random() < this.o.subsample) picked.push(i);
+    return Int32Array.from(picked);
+  }
+
+  /** Null (every feature), or a mask of max(1, round(colsample × d)) features drawn without replacement. */
+  private sampleFeatures(): Uint8Array | null {
+    const mask = this.usable;
+    if (!mask) return null;
+    const d = mask.length;
+    const take = Math.max(1, Math.round(this.o.colsample * d));
+    const order = Array.from({ length: d }, (_, j) => j);
+    for (let j = d - 1; j > 0; j--) {
+      const q = Math.floor(this.random() * (j + 1));
+      [order[j], order[q]] = [order[q]!, order[j]!];
+    }
+    mask.fill(0);
+    for (let q = 0; q < take; q++) mask[order[q]!] = 1;
+    return mask;
+  }
+
+  get binning(): Binned {
+    return this.binned;
   }
 
   step(): void {
@@ -383,11 +451,44 @@ class Booster {
       g[i] = w[i]! * (p - y[i]!);
       h[i] = w[i]! * Math.max(p * (1 - p), 1e-6);
     }
-    const tree = growTree(this.binned, g, h, this.rows, this.o);
+    const tree = growTree(this.binned, g, h, this.sampleRows(), this.o, this.sampleFeatures());
     this.params.trees.push(tree);
     for (let i = 0; i < n; i++) F[i]! += treeOutput(tree, X, d, i);
     if (this.valid && this.Fv)
       for (let i = 0; i < this.valid.n; i++) this.Fv[i]! += treeOutput(tree, this.valid.X, d, i);
+  }
+}
+
+/** `bags` boosting runs stepped together; their validation margins and their models are averaged. */
+class Bag {
+  private readonly runs: Booster[];
+  /** Mean margins of the validation rows over the runs. */
+  readonly Fv: Float64Array | null;
+
+  constructor(train: Dataset, o: GbdtOptions, valid?: Dataset) {
+    const first = new Booster(train, o, valid);
+    this.runs = [first];
+    for (let m = 1; m < Math.max(1, Math.floor(o.bags)); m++)
+      this.runs.push(new Booster(train, { ...o, seed: o.seed + m }, valid, first.binning));
+    this.Fv = this.runs.length === 1 ? first.Fv : valid ? new Float64Array(valid.n) : null;
+  }
+
+  step(): void {
+    for (const run of this.runs) run.step();
+    if (this.runs.length === 1 || !this.Fv) return;
+    const share = 1 / this.runs.length;
+    this.Fv.fill(0);
+    for (const run of this.runs) for (let i = 0; i < this.Fv.length; i++) this.Fv[i]! += share * run.Fv![i]!;
+  }
+
+  /** The first `rounds` trees of every run, as one model (values scaled by 1/runs when several). */
+  params(rounds: number): GbdtParams {
+    const first = this.runs[0]!.params;
+    const share = 1 / this.runs.length;
+    const trees = this.runs.flatMap((run) =>
+      run.params.trees.slice(0, rounds).map((t) => (share === 1 ? t : { ...t, value: t.value.map((v) => v * share) })),
+    );
+    return { ...first, trees };
   }
 }
 
@@ -397,7 +498,7 @@ class Booster {
  */
 export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?: Dataset, rounds?: number): GbdtFit {
   const o = { ...DEFAULT_GBDT, ...opts };
-  const booster = new Booster(train, o, rounds === undefined ? valid : undefined);
+  const booster = new Bag(train, o, rounds === undefined ? valid : undefined);
   let best = -Infinity;
   let bestRounds = 0;
   const maxRounds = rounds ?? o.maxRounds;
@@ -413,8 +514,7 @@ export function fitGbdt(train: Dataset, opts: Partial<GbdtOptions> = {}, valid?:
       } else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
     } else bestRounds = r + 1;
   }
-  const params = booster.params;
-  params.trees.length = Math.max(1, bestRounds);
+  const params = booster.params(Math.max(1, bestRounds));
   return { params, bestRounds: Math.max(1, bestRounds), validationAuc: Number.isFinite(best) ? best : null };
 }
 
@@ -439,7 +539,7 @@ export function cvGbdt(all: Dataset, fold: Int32Array, k: number, opts: Partial<
     const validIdx: number[] = [];
     for (let i = 0; i < all.n; i++) (fold[i] === f ? validIdx : trainIdx).push(i);
     const valid = subset(all, validIdx);
-    return { booster: new Booster(subset(all, trainIdx), o, valid), valid, validIdx };
+    return { booster: new Bag(subset(all, trainIdx), o, valid), valid, validIdx };
   });
   const oof = new Float64Array(all.n);
   let best = -Infinity;

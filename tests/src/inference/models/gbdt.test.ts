@@ -15,7 +15,47 @@ function categoricalData(n: number) {
   return { X, d: 2, n, y, w: new Float64Array(n).fill(1) };
 }
 
+/** Two informative numeric features: the outcome needs both. */
+function twoFeatureData(n: number) {
+  const X = new Float64Array(n * 2);
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = ((i * 37) % 101) / 101;
+    const b = ((i * 53) % 97) / 97;
+    X[i * 2] = a;
+    X[i * 2 + 1] = b;
+    y[i] = a + b > 1 ? 1 : 0;
+  }
+  return { X, d: 2, n, y, w: new Float64Array(n).fill(1) };
+}
+
+const splitFeatures = (t: { feature: number[]; left: number[] }) =>
+  new Set(t.feature.filter((_, k) => t.left[k]! >= 0));
+
 describe('gbdt', () => {
+  it('colsample: each tree splits only on the features drawn for it, and the draws vary between trees', () => {
+    const ds = twoFeatureData(800);
+    const all = fitGbdt(ds, { maxDepth: 3 }, undefined, 20).params.trees.map(splitFeatures);
+    expect(all.some((f) => f.size === 2)).toBe(true);
+    const half = fitGbdt(ds, { maxDepth: 3, colsample: 0.5 }, undefined, 20).params.trees.map(splitFeatures);
+    for (const f of half) expect(f.size).toBeLessThanOrEqual(1);
+    expect(new Set(half.flatMap((f) => [...f])).size).toBe(2);
+  });
+
+  it('bags: the model is the average of runs with seeds seed, seed + 1, …', () => {
+    const ds = twoFeatureData(600);
+    const o = { maxDepth: 2, colsample: 0.5, subsample: 0.8 };
+    const bag = fitGbdt(ds, { ...o, bags: 3, seed: 4 }, undefined, 15).params;
+    const runs = [4, 5, 6].map((seed) => fitGbdt(ds, { ...o, seed }, undefined, 15).params);
+    expect(bag.trees).toHaveLength(45);
+    for (const i of [0, 17, 250, 599]) {
+      const mean = runs.reduce((s, r) => s + gbdtMargin(r, ds.X, 2, i), 0) / 3;
+      expect(gbdtMargin(bag, ds.X, 2, i)).toBeCloseTo(mean, 10);
+    }
+    // The runs differ (else bagging would be a no-op).
+    expect(gbdtMargin(runs[0]!, ds.X, 2, 17)).not.toBeCloseTo(gbdtMargin(runs[1]!, ds.X, 2, 17), 6);
+  });
+
   it('splits a categorical feature natively: one depth-1 tree separates a non-ordinal set of categories', () => {
     const ds = categoricalData(600);
     const fit = fitGbdt(ds, { maxDepth: 1, categorical: [6, 0], learningRate: 1 }, undefined, 1);

@@ -63,10 +63,28 @@ describe('trainScoringModel', () => {
     const m = trainScoringModel(syntheticLeads(1000, { seed: 8, noise: 0.5 }), opts);
     expect(m.training.candidates.map((c) => c.algorithm)).toEqual(['logreg', 'gbdt', 'blend']);
     for (const c of m.training.candidates) expect(c.validationAuc).toBeGreaterThan(0.7);
-    expect(m.training.candidates[1]!.setting).toMatch(/^trees=\d+ rate=0\.(1|05) depth=\d min_leaf=\d+$/);
+    expect(m.training.candidates[1]!.setting).toMatch(
+      /^trees=\d+ rate=0\.(1|05) depth=\d min_leaf=\d+( bags=3 colsample=0\.5)?$/,
+    );
     expect(m.training.reason).toMatch(/4.fold/);
     // Calibrated on the out-of-fold margins of every training row.
     expect(m.training.calibration!.rows).toBe(1000);
+  });
+
+  it('the blend weight is chosen on the out-of-fold margins: an interaction only trees can see leans to the gbdt', () => {
+    let h = 7;
+    const u = () => ((h = (Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32) * 2 - 1;
+    const rows = Array.from({ length: 1200 }, (_, i) => {
+      const [a, b] = [u(), u()];
+      return [`id-${i}`, a.toFixed(3), b.toFixed(3), a * b + 0.1 * u() > 0 ? 'won' : 'lost'];
+    });
+    const t: Table = { columns: ['lead_id', 'a', 'b', 'outcome'], rows };
+    const m = trainScoringModel(t, { ...opts, algorithm: 'blend' });
+    const [lr, gb, blend] = m.training.candidates;
+    expect(lr!.validationAuc!).toBeLessThan(0.6);
+    expect(gb!.validationAuc!).toBeGreaterThan(0.9);
+    expect(blend!.setting).toMatch(/^0\.2 × logreg/);
+    expect(blend!.validationAuc!).toBeGreaterThan(0.9);
   });
 
   it('a blend explains with both members: contributions add up to its margin direction', () => {
