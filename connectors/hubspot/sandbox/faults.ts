@@ -23,7 +23,10 @@ export interface FaultStats {
   byStatus: Record<number, number>;
 }
 
-/** A small deterministic generator (mulberry32) for reproducible random failures. */
+/**
+ * A small deterministic generator (mulberry32) for reproducible random failures. The same few lines as
+ * src/lib/random.ts on purpose: the sandbox stands in for HubSpot and imports nothing of closeloop but the manifest.
+ */
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

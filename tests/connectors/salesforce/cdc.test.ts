@@ -230,23 +230,29 @@ function fakeCometd() {
   return { clients, create };
 }
 
+/** A stream from replay id 1370 whose handler records each event, then waits for `gate` (when given). */
+async function subscribedFrom1370(gate?: Promise<void>) {
+  const cometd = fakeCometd();
+  const ctx = testContext();
+  const client = await createSalesforceClient(ctx);
+  const handled: ChangeStreamEvent[] = [];
+  const handle = await subscribeChanges(
+    client,
+    ctx,
+    '1370',
+    async (e) => {
+      handled.push(e);
+      await gate;
+    },
+    { createClient: cometd.create },
+  );
+  return { c: cometd.clients[0]!, handle, handled };
+}
+
 describe('subscribeChanges', () => {
   it('handles messages in order, advances the replay position only after onEvent resolved', async () => {
     sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
-    const cometd = fakeCometd();
-    const ctx = testContext();
-    const client = await createSalesforceClient(ctx);
-    const handled: ChangeStreamEvent[] = [];
-    const handle = await subscribeChanges(
-      client,
-      ctx,
-      '1370',
-      async (e) => {
-        handled.push(e);
-      },
-      { createClient: cometd.create },
-    );
-    const c = cometd.clients[0]!;
+    const { c, handle, handled } = await subscribedFrom1370();
     c.extensions[0].incoming({ channel: '/meta/handshake', ext: { replay: true } }, () => undefined);
     expect(c.subscribeMessage().ext.replay).toEqual({ '/data/ChangeEvents': 1370 });
     c.push(sample('cdc-event-cometd.json').data);
@@ -259,23 +265,9 @@ describe('subscribeChanges', () => {
   it('a burst of messages reads its records in one query per sObject; each message is still handled in order', async () => {
     const second = { ...contactRow, Id: '003xx000004TmiRAAS', LastName: 'Byron' };
     sf.on('GET', isQuery('Contact'), queryPage([contactRow, second]));
-    const cometd = fakeCometd();
-    const ctx = testContext();
-    const client = await createSalesforceClient(ctx);
-    const handled: ChangeStreamEvent[] = [];
     let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const handle = await subscribeChanges(
-      client,
-      ctx,
-      '1370',
-      async (e) => {
-        handled.push(e);
-        await gate; // the first message is still being stored while the rest arrive
-      },
-      { createClient: cometd.create },
-    );
-    const c = cometd.clients[0]!;
+    // The first message is still being stored while the rest arrive.
+    const { c, handle, handled } = await subscribedFrom1370(new Promise<void>((r) => (release = r)));
     const message = (replayId: number, id: string) => {
       const m = structuredClone(sample('cdc-event-cometd.json').data) as any;
       m.event.replayId = replayId;
