@@ -30,17 +30,34 @@ function build(spec: LocalEmbedderSpec): { primary: Embedder; sentence: Sentence
   return { primary: new FusionEmbedder(sentence, spec.weight, spec.options), sentence };
 }
 
+/**
+ * The one-way switch of a model-backed embedder to hashing (LocalEmbedder inline, ThreadedEmbedder across threads):
+ * the first reason wins, the embedder switches its space before the listener hears of it, and it hears once.
+ */
+export class HashingFallback {
+  /** Why the embedder fell back to hashing (null while it has not). */
+  reason: string | null = null;
+  constructor(private readonly listener: (reason: string) => void = () => {}) {}
+
+  trip(reason: string, switchOver: () => void): void {
+    if (this.reason) return;
+    this.reason = reason;
+    switchOver();
+    this.listener(reason);
+  }
+}
+
 export class LocalEmbedder implements Embedder {
   private primary: Embedder;
   private sentence: SentenceEmbedder | null;
   readonly hashing: HashingEmbedder;
-  /** Why the model-backed embedder fell back to hashing (null while it has not). */
-  fallbackReason: string | null = null;
+  private readonly fallback: HashingFallback;
 
   constructor(
     readonly spec: LocalEmbedderSpec,
-    private readonly onFallback: (reason: string) => void = () => {},
+    onFallback: (reason: string) => void = () => {},
   ) {
+    this.fallback = new HashingFallback(onFallback);
     this.hashing = new HashingEmbedder(spec.options);
     ({ primary: this.primary, sentence: this.sentence } = build(spec));
     // Not installed at all: hashing from the start (no load attempt to wait for).
@@ -58,12 +75,16 @@ export class LocalEmbedder implements Embedder {
     return this.sentence?.loadMs ?? null;
   }
 
+  /** Why the model-backed embedder fell back to hashing (null while it has not). */
+  get fallbackReason(): string | null {
+    return this.fallback.reason;
+  }
+
   private fallBack(reason: string): void {
-    if (this.fallbackReason) return;
-    this.fallbackReason = reason;
-    this.primary = this.hashing;
-    this.sentence = null;
-    this.onFallback(reason);
+    this.fallback.trip(reason, () => {
+      this.primary = this.hashing;
+      this.sentence = null;
+    });
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {

@@ -1,7 +1,7 @@
 import { siblingEntry } from '../lib/threads.js';
 import { createThreadPool, type ThreadPool } from '../lib/thread-pool.js';
 import type { HashingEmbedderOptions } from './hashing-embedder.js';
-import { LocalEmbedder, type LocalEmbedderSpec } from './local-embedder.js';
+import { HashingFallback, LocalEmbedder, type LocalEmbedderSpec } from './local-embedder.js';
 import type { EmbedRequest, EmbedResponse } from './embed-thread.js';
 import type { Embedder } from './types.js';
 
@@ -23,16 +23,16 @@ export class ThreadedEmbedder implements Embedder {
   private current: { id: string; dimensions: number };
   private readonly hashingSpace: { id: string; dimensions: number };
   private readonly pool: ThreadPool<EmbedRequest, EmbedResponse>;
-  /** Set when a thread fell back to hashing. */
-  fallbackReason: string | null = null;
+  private readonly fallback: HashingFallback;
   /** Load time of the sentence model in the thread that loaded it first (ms). */
   modelLoadMs: number | null = null;
 
   constructor(
     private readonly threads: number,
     spec: LocalEmbedderSpec,
-    private readonly onFallback: (reason: string) => void = () => {},
+    onFallback: (reason: string) => void = () => {},
   ) {
+    this.fallback = new HashingFallback(onFallback);
     // The inline embedder names the space (and notices missing model packages without a thread).
     const inline = new LocalEmbedder(spec);
     this.spec = inline.fallbackReason ? { kind: 'hashing', options: spec.options } : spec;
@@ -49,12 +49,16 @@ export class ThreadedEmbedder implements Embedder {
     return this.current.dimensions;
   }
 
+  /** Set when a thread fell back to hashing. */
+  get fallbackReason(): string | null {
+    return this.fallback.reason;
+  }
+
   private fellBack(reason: string): void {
-    if (this.fallbackReason) return;
-    this.fallbackReason = reason;
-    this.spec = { kind: 'hashing', options: this.spec.options };
-    this.current = this.hashingSpace;
-    this.onFallback(reason);
+    this.fallback.trip(reason, () => {
+      this.spec = { kind: 'hashing', options: this.spec.options };
+      this.current = this.hashingSpace;
+    });
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
