@@ -103,7 +103,7 @@ export class InboxRepo {
   /**
    * Records a delivery (the events of each account; every event must carry its account's `accountId`) in one
    * statement: one commit, durable when it returns. Event ids repeated inside one account's events count once (the
-   * first wins); ids seen in earlier deliveries are the worker's to skip (see INSERT_DELIVERY). One result per
+   * first wins); ids seen in earlier deliveries are the worker's to skip (see insertDeliverySql). One result per
    * account, in order.
    */
   async insertDelivery(
