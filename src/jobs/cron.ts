@@ -3,6 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../lib/logger.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { Store } from '../store/index.js';
+import { INBOX_RETENTION_MS } from '../store/inbox.js';
 import { scanConnection } from './workers.js';
 import { recordOverdue } from '../feedback/scan.js';
 import { retrainAll } from '../feedback/retrain.js';
@@ -84,6 +85,8 @@ export function startCron(d: {
         if (d.reencrypt) await d.reencrypt();
         await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
         await d.store.schedules.prune(new Date(d.now() - 7 * 86_400_000));
+        // Processed webhook batches and their event ids, past every provider's redelivery window (INBOX_RETENTION_MS).
+        await d.store.inbox.prune(new Date(d.now() - INBOX_RETENTION_MS));
       }),
     ),
   );

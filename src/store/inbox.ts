@@ -41,6 +41,13 @@ const insertDeliverySql = (accounts: number): string =>
 export const eventKey = (provider: string, accountId: string, eventId: string): string =>
   `${provider}:${accountId.length}:${accountId}:${eventId}`;
 
+/**
+ * How long processed webhook batches and their event ids are kept: past the longest redelivery window of the
+ * providers (HubSpot retries a delivery up to 10 times over 24 h; Salesforce resends an unacknowledged Outbound
+ * Message for 24 h; CDC events are retained 72 h; each connector's BEHAVIOR.md), with room to spare.
+ */
+export const INBOX_RETENTION_MS = 7 * 86_400_000;
+
 /** What a claim may take: waiting, due, not leased (or leased by a worker that did not come back). */
 const CLAIMABLE = `b.processed_at IS NULL AND b.dead_at IS NULL AND (b.run_after IS NULL OR b.run_after <= now())
        AND (b.lease_until IS NULL OR b.lease_until < now())`;
@@ -183,6 +190,29 @@ export class InboxRepo {
       [JSON.stringify(sorted.map((k) => k.key)), JSON.stringify(sorted.map((k) => k.batchId))],
     );
     return Number(r.rows[0]?.lost ?? 0);
+  }
+
+  /**
+   * Retention: processed batches recorded before `before`, and the event ids they hold, are deleted, oldest first,
+   * at most `limit` batches per call (short transactions; the sweep comes back). Waiting and dead-lettered batches
+   * stay. Returns the batches deleted.
+   */
+  async prune(before: Date, limit = 2_000): Promise<number> {
+    const r = await this.db.query<{ n: number }>(
+      // Batch ids grow with time: the walk along the primary key stops at the first batch recorded since \`before\`.
+      `WITH bound AS (
+         SELECT coalesce((SELECT id FROM webhook_batches WHERE received_at >= $1 ORDER BY id LIMIT 1), 9223372036854775807) AS id
+       ), old AS MATERIALIZED (
+         SELECT b.id FROM webhook_batches b, bound WHERE b.id < bound.id AND b.processed_at IS NOT NULL ORDER BY b.id LIMIT $2
+       ), ids AS (
+         DELETE FROM webhook_event_ids w USING old WHERE w.batch_id = old.id
+       ), gone AS (
+         DELETE FROM webhook_batches b USING old WHERE b.id = old.id RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [before, limit],
+    );
+    return Number(r.rows[0]?.n ?? 0);
   }
 
   /** One account's events (see insertDelivery). */

@@ -269,6 +269,49 @@ describe(`inbox queue (${engine})`, () => {
     expect(asked.length).toBeLessThanOrEqual(15);
   });
 
+  test('retention: processed batches older than the cut-off go with their event ids; waiting and dead ones stay', async () => {
+    const DAY = 86_400_000;
+    // Batch ids follow the time they were recorded: the batches of earlier tests are older still.
+    await t.db.query("UPDATE webhook_batches SET received_at = now() - interval '9 days'");
+    const old = async (state: 'processed' | 'dead' | 'waiting') => {
+      const id = await batch('a');
+      await t.db.query(
+        `UPDATE webhook_batches SET received_at = now() - interval '8 days',
+                processed_at = CASE WHEN $2 = 'processed' THEN now() - interval '8 days' END,
+                dead_at = CASE WHEN $2 = 'dead' THEN now() END WHERE id = $1`,
+        [id, state],
+      );
+      await t.store.inbox.holdEventKeys([{ key: `test:${id}`, batchId: id }]);
+      return id;
+    };
+    const [p1, p2, dead, waiting] = [
+      await old('processed'),
+      await old('processed'),
+      await old('dead'),
+      await old('waiting'),
+    ];
+    const recent = await batch('a');
+    await t.store.inbox.markProcessed([recent]);
+    await t.store.inbox.holdEventKeys([{ key: `test:${recent}`, batchId: recent }]);
+    const left = async () =>
+      (
+        await t.db.query<{ id: string }>(
+          'SELECT id::text FROM webhook_batches WHERE id = ANY($1::bigint[]) ORDER BY id',
+          [[p1, p2, dead, waiting, recent]],
+        )
+      ).rows.map((r) => r.id);
+    const keys = async () =>
+      (
+        await t.db.query<{ key: string }>("SELECT key FROM webhook_event_ids WHERE key LIKE 'test:%' ORDER BY batch_id")
+      ).rows.map((r) => r.key);
+    const cutoff = new Date(Date.now() - 7 * DAY);
+    // At most `limit` a call, oldest first, until nothing old and processed is left.
+    expect(await t.store.inbox.prune(cutoff, 1)).toBe(1);
+    while ((await t.store.inbox.prune(cutoff, 1)) > 0);
+    expect(await left()).toEqual([dead, waiting, recent]);
+    expect(await keys()).toEqual([`test:${dead}`, `test:${waiting}`, `test:${recent}`]);
+  });
+
   test('a wake-up makes an idle loop claim at once, well before its poll', async () => {
     const wakeup = createWakeup(t.db, { channel: 'test_inbox', crossProcess: false, listenUrl: null });
     const r = startInboxRunner({ ...deps(), wakeup }, { concurrency: 1, pollMs: 600_000 });
