@@ -145,17 +145,20 @@ interface Hist {
   C: Int32Array;
 }
 
-function buildHist(b: Binned, rows: Int32Array, g: Float64Array, h: Float64Array): Hist {
+/** Histograms of `rows`, for the features in `cols` only (the others stay zero; null = every feature). */
+function buildHist(b: Binned, rows: Int32Array, g: Float64Array, h: Float64Array, cols: Int32Array | null): Hist {
   const G = new Float64Array(b.totalBins);
   const H = new Float64Array(b.totalBins);
   const C = new Int32Array(b.totalBins);
   const { d, bins, offsets } = b;
+  const nc = cols ? cols.length : d;
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k]!;
     const gi = g[i]!;
     const hi = h[i]!;
     const base = i * d;
-    for (let j = 0; j < d; j++) {
+    for (let q = 0; q < nc; q++) {
+      const j = cols ? cols[q]! : q;
       const idx = offsets[j]! + bins[base + j]!;
       G[idx]! += gi;
       H[idx]! += hi;
@@ -205,6 +208,7 @@ function growTree(
   o: GbdtOptions,
   usable: Uint8Array | null,
 ): Tree {
+  const cols = usable ? Int32Array.from(usable.keys()).filter((j) => usable[j] === 1) : null;
   const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [], catMask: [], cover: [] };
   const leafValue = (G: number, H: number): number => (-G / (H + o.l2)) * o.learningRate;
   const grow = (nodeRows: Int32Array, hist: Hist, depth: number): number => {
@@ -292,7 +296,7 @@ function growTree(
       else rightRows[ri++] = i;
     }
     const smallIsLeft = leftRows.length <= rightRows.length;
-    const small = buildHist(b, smallIsLeft ? leftRows : rightRows, g, h);
+    const small = buildHist(b, smallIsLeft ? leftRows : rightRows, g, h, cols);
     const large = subtractHist(hist, small);
     tree.feature[id] = bestF;
     tree.threshold[id] = bestMask !== 0 ? 0 : b.cuts[bestF]![bestBin]!;
@@ -301,7 +305,7 @@ function growTree(
     tree.right[id] = grow(rightRows, smallIsLeft ? large : small, depth + 1);
     return id;
   };
-  grow(rows, buildHist(b, rows, g, h), 0);
+  grow(rows, buildHist(b, rows, g, h, cols), 0);
   return tree;
 }
 
