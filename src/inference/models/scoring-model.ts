@@ -592,7 +592,9 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
       validationAuc: gbBest.auc,
       setting:
         `trees=${rounds} rate=${o.learningRate ?? 0.1} depth=${o.maxDepth ?? 3} min_leaf=${o.minLeafRows ?? 20}` +
-        ((o.bags ?? 1) > 1 ? ` bags=${o.bags} colsample=${o.colsample ?? 1}` : ''),
+        ((o.bags ?? 1) > 1 ? ` bags=${o.bags}` : '') +
+        ((o.colsample ?? 1) < 1 ? ` colsample=${o.colsample}` : '') +
+        ((o.subsample ?? 1) < 1 ? ` subsample=${o.subsample}` : ''),
       oof: gbBest.oof,
       refit: () => [{ weight: 1, schema: gbSchema, params: fitGbdt(all, o, undefined, rounds).params }],
     });
