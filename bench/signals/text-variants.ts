@@ -149,31 +149,17 @@ function fitAndScore(F: string[][], y: Uint8Array, fit: number[], c: number, nb:
   });
 }
 
-/** CV-selected C, Platt on out-of-fold margins; returns calibrated OOF and test probabilities. */
+/** CV-selected C, Platt on out-of-fold margins (runModel); returns calibrated OOF and test probabilities. */
 function runVariant(F: string[][], y: Uint8Array, nTrain: number, nb: boolean) {
-  const fold = new Int32Array(nTrain);
-  let kp = 0;
-  let kn = 0;
-  for (let i = 0; i < nTrain; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
-  let best: { c: number; f1: number; oof: Float64Array } | null = null;
-  for (const c of GRID) {
-    const oof = new Float64Array(nTrain);
-    for (let k = 0; k < FOLDS; k++) {
-      const fit = [...Array(nTrain).keys()].filter((i) => fold[i] !== k);
+  return runModel(
+    (fit, c) => {
       const m = fitAndScore(F, y, fit, c, nb);
-      for (let i = 0; i < nTrain; i++) if (fold[i] === k) oof[i] = m[i]!;
-    }
-    const f1 = bestF1Threshold(Array.from(oof, sigmoid), y.subarray(0, nTrain)).f1;
-    if (!best || f1 > best.f1 + 1e-9) best = { c, f1, oof };
-  }
-  const platt = fitPlatt(best!.oof, y.subarray(0, nTrain));
-  const cal = (m: number) => sigmoid(platt.a * m + platt.b);
-  const all = fitAndScore(F, y, [...Array(nTrain).keys()], best!.c, nb);
-  return {
-    c: best!.c,
-    oof: Array.from(best!.oof, cal),
-    test: Array.from(all.subarray(nTrain), cal),
-  };
+      return (i) => m[i]!;
+    },
+    y,
+    nTrain,
+    GRID,
+  );
 }
 
 function f1At(p: number[], y: ArrayLike<number>, t: number): number {
@@ -195,7 +181,7 @@ const load = (p: string) =>
     (r) => r.text.trim() !== '' && r.intent.trim() !== '',
   );
 
-/** Logistic regression on dense vectors (C by the inner CV, Platt on out-of-fold margins), like runVariant. */
+/** Logistic regression on dense vectors (C by the inner CV, Platt on out-of-fold margins, runModel), like runVariant. */
 function runDense(E: Float32Array[], y: Uint8Array, nTrain: number) {
   const rows = E.map((v): SparseRow => Array.from(v, (x, j) => [j, x]));
   const d = E[0]!.length;
@@ -206,29 +192,9 @@ function runDense(E: Float32Array[], y: Uint8Array, nTrain: number) {
       d,
       c,
     );
-    return Float64Array.from(rows, (r) => r.reduce((z, [j, x]) => z + w[j]! * x, bias));
+    return (i: number) => rows[i]!.reduce((z, [j, x]) => z + w[j]! * x, bias);
   };
-  const fold = new Int32Array(nTrain);
-  let kp = 0;
-  let kn = 0;
-  for (let i = 0; i < nTrain; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
-  let best: { c: number; f1: number; oof: Float64Array } | null = null;
-  for (const c of GRID) {
-    const oof = new Float64Array(nTrain);
-    for (let k = 0; k < FOLDS; k++) {
-      const m = fitScore(
-        [...Array(nTrain).keys()].filter((i) => fold[i] !== k),
-        c,
-      );
-      for (let i = 0; i < nTrain; i++) if (fold[i] === k) oof[i] = m[i]!;
-    }
-    const f1 = bestF1Threshold(Array.from(oof, sigmoid), y.subarray(0, nTrain)).f1;
-    if (!best || f1 > best.f1 + 1e-9) best = { c, f1, oof };
-  }
-  const platt = fitPlatt(best!.oof, y.subarray(0, nTrain));
-  const cal = (m: number) => sigmoid(platt.a * m + platt.b);
-  const all = fitScore([...Array(nTrain).keys()], best!.c);
-  return { c: best!.c, oof: Array.from(best!.oof, cal), test: Array.from(all.subarray(nTrain), cal) };
+  return runModel(fitScore, y, nTrain, GRID);
 }
 
 /**

@@ -117,21 +117,21 @@ describe('closeloop eval score', () => {
 });
 
 describe('closeloop eval text', () => {
+  const args = (more: string[]) => [
+    '--train',
+    fixture('sentences-train.csv'),
+    '--test',
+    fixture('sentences-test.csv'),
+    '--text',
+    'text',
+    '--target',
+    'ask',
+    '--positive',
+    'yes',
+    ...more,
+  ];
   it('prints precision, recall, f1 and row counts', async () => {
-    const r = await capture(() =>
-      runText([
-        '--train',
-        fixture('sentences-train.csv'),
-        '--test',
-        fixture('sentences-test.csv'),
-        '--text',
-        'text',
-        '--target',
-        'ask',
-        '--positive',
-        'yes',
-      ]),
-    );
+    const r = await capture(() => runText(args([])));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ train_rows: 24, test_rows: 8 });
@@ -152,19 +152,6 @@ describe('closeloop eval text', () => {
     expect(j.calibration.ece).toBeGreaterThanOrEqual(0);
     expect(j.calibration.base_rate_brier).toBeGreaterThan(0);
   });
-  const args = (more: string[]) => [
-    '--train',
-    fixture('sentences-train.csv'),
-    '--test',
-    fixture('sentences-test.csv'),
-    '--text',
-    'text',
-    '--target',
-    'ask',
-    '--positive',
-    'yes',
-    ...more,
-  ];
   it('falls back to the n-gram classifier when the sentence encoder cannot load, and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-broken-model-'));
     writeFileSync(join(dir, 'model.json'), '{"not": "a model"}');
