@@ -33,6 +33,8 @@ import {
   buildVectorizer,
   fitPlatt,
   fitSparse,
+  interleavedFolds,
+  outOfFoldMargins,
   sigmoid,
   textFeatures,
   trainTextClassifier,
@@ -208,20 +210,10 @@ function runModel(
   nTrain: number,
   grid: number[],
 ) {
-  const fold = new Int32Array(nTrain);
-  let kp = 0;
-  let kn = 0;
-  for (let i = 0; i < nTrain; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
+  const fold = interleavedFolds(y.subarray(0, nTrain), FOLDS);
   let best: { c: number; f1: number; oof: Float64Array } | null = null;
   for (const c of grid) {
-    const oof = new Float64Array(nTrain);
-    for (let k = 0; k < FOLDS; k++) {
-      const m = fitScore(
-        [...Array(nTrain).keys()].filter((i) => fold[i] !== k),
-        c,
-      );
-      for (let i = 0; i < nTrain; i++) if (fold[i] === k) oof[i] = m(i);
-    }
+    const oof = outOfFoldMargins(fold, FOLDS, (fit) => fitScore(fit, c));
     const f1 = bestF1Threshold(Array.from(oof, sigmoid), y.subarray(0, nTrain)).f1;
     if (!best || f1 > best.f1 + 1e-9) best = { c, f1, oof };
   }

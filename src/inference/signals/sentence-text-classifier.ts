@@ -2,8 +2,10 @@ import { InvalidPayloadError } from '../../core/index.js';
 import {
   bestF1Threshold,
   buildVectorizer,
-  fitPlatt,
+  calibrateOutOfFold,
   fitSparse,
+  interleavedFolds,
+  outOfFoldMargins,
   sigmoid,
   textFeatures,
   vectorize,
@@ -64,19 +66,25 @@ function fitOn(
   return { vec, w: Float64Array.from(w), bias, alpha };
 }
 
+type FusedFit = ReturnType<typeof fitOn>;
+
+function marginOf(m: FusedFit, feats: NamedFeature[], vector: ArrayLike<number>): number {
+  let z = m.bias;
+  for (const [j, x] of rowOf(m.vec, feats, vector, m.alpha)) z += m.w[j]! * x;
+  return z;
+}
+
 export class FusedTextClassifier {
   constructor(
     readonly label: string,
     readonly threshold: number,
     private readonly platt: { a: number; b: number },
-    private readonly fit: { vec: Vectorizer; w: Float64Array; bias: number; alpha: number },
+    private readonly fit: FusedFit,
   ) {}
 
   /** Raw log-odds from the text and its sentence vector (the same encoder as in training). */
   margin(text: string, vector: ArrayLike<number>): number {
-    let z = this.fit.bias;
-    for (const [j, x] of rowOf(this.fit.vec, textFeatures(text), vector, this.fit.alpha)) z += this.fit.w[j]! * x;
-    return z;
+    return marginOf(this.fit, textFeatures(text), vector);
   }
 
   /** Calibrated probability that the text carries the label. */
@@ -108,11 +116,8 @@ export function trainFusedTextClassifier(
   if (pos === 0 || pos === n)
     throw new InvalidPayloadError('text classifier: training labels need both classes', { where: 'text-classifier' });
   const feats = texts.map(textFeatures);
-  // The n-gram classifier's folds: the k-th positive and the k-th negative go to fold k mod 5.
-  const fold = new Int32Array(n);
-  let kp = 0;
-  let kn = 0;
-  for (let i = 0; i < n; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
+  // The n-gram classifier's folds.
+  const fold = interleavedFolds(y, FOLDS);
   const canCv = Math.min(pos, n - pos) >= FOLDS;
   const alphas = opts.alphas ?? FUSED_ALPHAS;
   const cs = opts.grid ?? FUSED_C_GRID;
@@ -121,23 +126,10 @@ export function trainFusedTextClassifier(
   if (canCv) {
     for (const alpha of alphas)
       for (const c of cs) {
-        const oof = new Float64Array(n);
-        for (let k = 0; k < FOLDS; k++) {
-          const m = fitOn(
-            feats,
-            vectors,
-            y,
-            [...Array(n).keys()].filter((i) => fold[i] !== k),
-            alpha,
-            c,
-          );
-          for (let i = 0; i < n; i++) {
-            if (fold[i] !== k) continue;
-            let z = m.bias;
-            for (const [j, x] of rowOf(m.vec, feats[i]!, vectors[i]!, alpha)) z += m.w[j]! * x;
-            oof[i] = z;
-          }
-        }
+        const oof = outOfFoldMargins(fold, FOLDS, (fit) => {
+          const m = fitOn(feats, vectors, y, fit, alpha, c);
+          return (i) => marginOf(m, feats[i]!, vectors[i]!);
+        });
         const f1 = bestF1Threshold(Array.from(oof, sigmoid), y).f1;
         grid.push({ alpha, c, f1: Math.round(f1 * 1e4) / 1e4 });
         if (f1 > best.f1 + 1e-9) best = { alpha, c, f1, oof };
@@ -146,15 +138,7 @@ export function trainFusedTextClassifier(
   let platt = { a: 1, b: 0 };
   let threshold = 0.5;
   let validationF1: number | null = null;
-  if (best.oof) {
-    platt = fitPlatt(best.oof, y);
-    const r = bestF1Threshold(
-      Array.from(best.oof, (m) => sigmoid(platt.a * m + platt.b)),
-      y,
-    );
-    threshold = r.threshold;
-    validationF1 = r.f1;
-  }
+  if (best.oof) ({ platt, threshold, validationF1 } = calibrateOutOfFold(best.oof, y));
   const fit = fitOn(feats, vectors, y, [...Array(n).keys()], best.alpha, best.c);
   return {
     model: new FusedTextClassifier(opts.label ?? 'positive', threshold, platt, fit),

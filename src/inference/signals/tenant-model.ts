@@ -3,6 +3,8 @@ import { InvalidPayloadError } from '../../core/index.js';
 import { minimizeLbfgs } from '../models/lbfgs.js';
 import {
   buildVectorizer,
+  interleavedFolds,
+  outOfFoldMargins,
   sigmoid,
   textFeatures,
   vectorize,
@@ -214,15 +216,10 @@ export function fineTuneSignalModel(
   }
   // Stratified interleaved folds, as in trainTextClassifier.
   const folds = Math.min(MAX_FOLDS, pos, n - pos);
-  const fold = new Int32Array(n);
-  let kp = 0;
-  let kn = 0;
-  for (let i = 0; i < n; i++) fold[i] = y[i] ? kp++ % folds : kn++ % folds;
+  const fold = interleavedFolds(y, folds);
   let best: { c: number; loss: number; oof: Float64Array } | null = null;
   for (const c of C_GRID) {
-    const oof = new Float64Array(n);
-    for (let k = 0; k < folds; k++) {
-      const fit = [...Array(n).keys()].filter((i) => fold[i] !== k);
+    const oof = outOfFoldMargins(fold, folds, (fit) => {
       const vec = buildVectorizer(fit.map((i) => feats[i]!));
       const m = fitOffset(
         fit.map((i) => vectorize(vec, feats[i]!).row),
@@ -231,13 +228,12 @@ export function fineTuneSignalModel(
         vec.idf.length,
         c,
       );
-      for (let i = 0; i < n; i++) {
-        if (fold[i] !== k) continue;
+      return (i) => {
         let z = offset[i]! + m.bias;
         for (const [j, x] of vectorize(vec, feats[i]!).row) z += m.w[j]! * x;
-        oof[i] = z;
-      }
-    }
+        return z;
+      };
+    });
     let loss = 0;
     for (let i = 0; i < n; i++) loss += logLoss(oof[i]!, y[i]!);
     loss /= n;

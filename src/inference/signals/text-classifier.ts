@@ -367,6 +367,46 @@ export interface TextTrainReport {
   terms: number;
 }
 
+/** Stratified interleaved folds: the k-th positive and the k-th negative go to fold k mod `folds`. */
+export function interleavedFolds(y: ArrayLike<number>, folds: number): Int32Array {
+  const fold = new Int32Array(y.length);
+  let kp = 0;
+  let kn = 0;
+  for (let i = 0; i < y.length; i++) fold[i] = y[i] ? kp++ % folds : kn++ % folds;
+  return fold;
+}
+
+/**
+ * Out-of-fold margins: for each fold, `fitRows` fits on the rows outside it and returns the margin of a row; the
+ * rows of that fold get theirs.
+ */
+export function outOfFoldMargins(
+  fold: Int32Array,
+  folds: number,
+  fitRows: (rows: number[]) => (i: number) => number,
+): Float64Array {
+  const n = fold.length;
+  const oof = new Float64Array(n);
+  for (let k = 0; k < folds; k++) {
+    const margin = fitRows([...Array(n).keys()].filter((i) => fold[i] !== k));
+    for (let i = 0; i < n; i++) if (fold[i] === k) oof[i] = margin(i);
+  }
+  return oof;
+}
+
+/** Platt scaling fitted on the chosen out-of-fold margins, and the F1-best threshold of the calibrated probabilities. */
+export function calibrateOutOfFold(
+  oof: Float64Array,
+  y: Uint8Array,
+): { platt: { a: number; b: number }; threshold: number; validationF1: number } {
+  const platt = fitPlatt(oof, y);
+  const r = bestF1Threshold(
+    Array.from(oof, (m) => sigmoid(platt.a * m + platt.b)),
+    y,
+  );
+  return { platt, threshold: r.threshold, validationF1: r.f1 };
+}
+
 /**
  * Train on labelled sentences (1 = has the signal). Throws InvalidPayloadError when a class is missing.
  * `c` fixes the strength (skips the search); `minDf` drops features seen in fewer training rows; `prune` drops
@@ -384,11 +424,7 @@ export function trainTextClassifier(
     throw new InvalidPayloadError('text classifier: training labels need both classes', { where: 'text-classifier' });
   const feats = texts.map(textFeatures);
   const n = texts.length;
-  // Stratified interleaved folds: the k-th positive and the k-th negative go to fold k mod 5.
-  const fold = new Int32Array(n);
-  let kp = 0;
-  let kn = 0;
-  for (let i = 0; i < n; i++) fold[i] = y[i] ? kp++ % FOLDS : kn++ % FOLDS;
+  const fold = interleavedFolds(y, FOLDS);
   const canCv = Math.min(pos, n - pos) >= FOLDS;
   const grid = opts.c !== undefined ? [opts.c] : canCv ? [...TEXT_C_GRID] : [3];
   let c = grid[0]!;
@@ -398,9 +434,7 @@ export function trainTextClassifier(
   if (canCv) {
     let bestOof: Float64Array | null = null;
     for (const cand of grid) {
-      const oof = new Float64Array(n);
-      for (let k = 0; k < FOLDS; k++) {
-        const fit = [...Array(n).keys()].filter((i) => fold[i] !== k);
+      const oof = outOfFoldMargins(fold, FOLDS, (fit) => {
         const vec = buildVectorizer(
           fit.map((i) => feats[i]!),
           opts.minDf,
@@ -411,13 +445,12 @@ export function trainTextClassifier(
           vec.idf.length,
           cand,
         );
-        for (let i = 0; i < n; i++) {
-          if (fold[i] !== k) continue;
+        return (i) => {
           let zz = bias;
           for (const [j, x] of vectorize(vec, feats[i]!).row) zz += w[j]! * x;
-          oof[i] = zz;
-        }
-      }
+          return zz;
+        };
+      });
       const r = bestF1Threshold(Array.from(oof, sigmoid), y);
       if (validationF1 === null || r.f1 > validationF1 + 1e-9) {
         validationF1 = r.f1;
@@ -425,11 +458,7 @@ export function trainTextClassifier(
         bestOof = oof;
       }
     }
-    platt = fitPlatt(bestOof!, y);
-    const calibrated = Array.from(bestOof!, (m) => sigmoid(platt.a * m + platt.b));
-    const r = bestF1Threshold(calibrated, y);
-    threshold = r.threshold;
-    validationF1 = r.f1;
+    ({ platt, threshold, validationF1 } = calibrateOutOfFold(bestOof!, y));
   }
   const vec = buildVectorizer(feats, opts.minDf);
   const { w, bias } = fitSparse(
