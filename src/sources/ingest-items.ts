@@ -5,6 +5,7 @@ import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Store } from '../store/index.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
+import { finishChanges } from '../sync/apply-changes.js';
 import { linkInteractions } from './link-participants.js';
 import { putSourceActivities, removeSourceActivity, type WriteStatus } from './source-activities.js';
 
@@ -142,9 +143,10 @@ export async function ingestInteractions(
     items.map((i) => ({ participants: i.participants, crm: i.crm })),
   );
   const activities = items.map((item, n) => toIngestActivity(item, links[n]!.associations, now));
-  const statuses = await deps.store.tx((r, tx) =>
+  const { statuses, applied } = await deps.store.tx((r, tx) =>
     putSourceActivities(r, tx, deps, conn, activities, { now, stamping: 'received' }),
   );
+  await finishChanges(deps, conn.id, applied);
   const results = items.map((item, n) => ({
     sourceId: item.sourceId,
     externalId: activities[n]!.externalId,
@@ -175,6 +177,7 @@ export async function deleteInteraction(deps: SourceDeps, conn: ConnectionRow, s
   const removed = await deps.store.tx((r, tx) =>
     removeSourceActivity(r, tx, deps, conn, ingestExternalId(sourceId), now),
   );
+  if (removed) await finishChanges(deps, conn.id, removed);
   if (removed) deps.logger.info({ connectionId: conn.id, source: INGEST_PROVIDER }, 'interaction deleted');
   return removed !== null;
 }

@@ -6,6 +6,7 @@ import type { SourceDeps } from './ingest-items.js';
 import { findCompanyMentions, linkInteractions } from './link-participants.js';
 import { verifySlackSignature } from './slack-signature.js';
 import { putSourceActivities, removeSourceActivity } from './source-activities.js';
+import { finishChanges, type AppliedChanges } from '../sync/apply-changes.js';
 
 export const SLACK_PROVIDER = 'slack';
 
@@ -264,16 +265,19 @@ export function createSlackEventHandler(deps: SourceDeps & { signingSecret: stri
     const now = deps.now();
     const externalId = slackExternalId(team.team_id, what.channel, what.ts);
     const activity = what.action === 'upsert' ? await toActivity(conn, team, what) : null;
+    let applied: AppliedChanges | null = null;
     const outcome = await deps.store.tx(async (r, tx): Promise<SlackOutcome> => {
+      applied = null;
       if (!(await r.sources.recordSlackEvent(team.team_id, cb.data.event_id))) return { status: 'duplicate' };
       if (!activity) {
-        return (await removeSourceActivity(r, tx, deps, conn, externalId, now))
-          ? { status: 'deleted', externalId }
-          : { status: 'unchanged', externalId };
+        applied = await removeSourceActivity(r, tx, deps, conn, externalId, now);
+        return applied ? { status: 'deleted', externalId } : { status: 'unchanged', externalId };
       }
-      const [status] = await putSourceActivities(r, tx, deps, conn, [activity], { now, stamping: 'source' });
-      return { status: status!, externalId };
+      const put = await putSourceActivities(r, tx, deps, conn, [activity], { now, stamping: 'source' });
+      applied = put.applied;
+      return { status: put.statuses[0]!, externalId };
     });
+    if (applied) await finishChanges(deps, conn.id, applied);
     deps.metrics.webhookEvents.inc({
       crm: SLACK_PROVIDER,
       result: outcome.status === 'duplicate' ? 'duplicate' : 'accepted',

@@ -41,8 +41,9 @@ const bump = (stored: Activity | undefined, deletedAt: Date | null, now: number)
   iso(Math.max(now, stored ? Date.parse(stored.updatedAt) + 1 : 0, deletedAt ? deletedAt.getTime() : 0));
 
 /**
- * Store interactions from a source through the one ingest path (src/sync/ingest.ts): changed activities are
- * re-embedded and their deals re-analysed by the jobs it enqueues in the caller's transaction. A version
+ * Store interactions from a source through the one change step (src/sync/apply-changes.ts): changed activities are
+ * re-embedded and their deals re-analysed by the jobs it enqueues in the caller's transaction (the caller passes
+ * `applied` to finishChanges after its commit). A version
  * stored under another kind (an item re-posted with another type) is replaced, and deals an update no
  * longer mentions are re-analysed too.
  */
@@ -55,7 +56,7 @@ export async function putSourceActivities(
   conn: ConnectionRow,
   activities: Activity[],
   o: { now: number; stamping: Stamping },
-): Promise<WriteStatus[]> {
+): Promise<{ statuses: WriteStatus[]; applied: AppliedChanges }> {
   const batch: Activity[] = [];
   const deleted: DeletedRef[] = [];
   const dropped = new Set<string>();
@@ -104,8 +105,10 @@ export async function putSourceActivities(
     analyze: true,
     receivedAt: o.now,
   });
-  await reanalyze(tx, deps, conn, new Set([...dropped].filter((d) => !applied.analyzed.includes(d))));
-  return statuses;
+  const more = [...dropped].filter((d) => !applied.analyzed.includes(d));
+  await reanalyze(tx, deps, conn, new Set(more));
+  // The caller sends the analyses again after its commit (finishChanges).
+  return { statuses, applied: { ...applied, analyzed: [...applied.analyzed, ...more] } };
 }
 
 /**

@@ -32,8 +32,10 @@ export interface AppliedChanges {
   changed: CanonicalRecord[];
   /** Deletions erased in the transaction; their vectors leave the index after the commit. */
   erased: ErasedRecord[];
-  /** Deals queued for re-analysis. */
+  /** Deals queued for re-analysis (sent again after the commit, `finishChanges`). */
   analyzed: string[];
+  /** When the change was received (ms), carried by the analysis jobs. */
+  receivedAt: number | null;
 }
 
 export interface ApplyDeps {
@@ -142,24 +144,40 @@ export async function applyChangesInTx(
       });
   }
   if (indexRefs.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: indexRefs });
+  const receivedAt = c.receivedAt ?? null;
   for (const dealId of deals) {
-    await deps.queue.sendInTx(
-      tx,
-      'analyze',
-      { connectionId: conn.id, dealId, receivedAt: c.receivedAt ?? null },
-      { singletonKey: `${conn.id}:${dealId}` },
-    );
+    const job = analyzeJob(conn.id, dealId, { receivedAt });
+    await deps.queue.sendInTx(tx, 'analyze', job.data, { singletonKey: job.singletonKey });
   }
   // The sync-lag metric: this connection is current as of now (polls and backfills also stamp last_sync_at).
   await r.syncMarks.noteChange(conn.id);
-  return { changed, erased, analyzed: [...deals] };
+  return { changed, erased, analyzed: [...deals], receivedAt };
 }
 
 /**
- * After the commit: the erased records' vectors leave an external index now (the queued index job repeats it durably).
+ * After the commit: the erased records' vectors leave an external index now (the queued index job repeats it
+ * durably), and the re-analyses are sent again. The one sent in the transaction is what survives a crash, but the
+ * queue keeps one waiting job per deal ("stately"): when one was already waiting, that send was dropped, and the
+ * waiting job may have started (and read the deal) before this transaction committed — it would never see these
+ * changes. Sent after the commit, the job is either dropped because one is waiting that has not started yet (it
+ * will read the committed changes) or queued behind the running one.
  */
-export async function finishChanges(index: IndexEraser | null | undefined, applied: AppliedChanges): Promise<void> {
-  for (const e of applied.erased) await eraseRecordFromIndex(index ?? null, e);
+export async function finishChanges(
+  deps: { vectorIndex?: IndexEraser | null; queue: WorkQueue },
+  connectionId: string,
+  applied: AppliedChanges,
+): Promise<void> {
+  for (const e of applied.erased) await eraseRecordFromIndex(deps.vectorIndex ?? null, e);
+  if (applied.analyzed.length)
+    await deps.queue.sendMany(
+      'analyze',
+      applied.analyzed.map((dealId) => analyzeJob(connectionId, dealId, applied)),
+    );
+}
+
+/** The re-analysis of one deal after a change (its key: one waiting and one running per deal). */
+function analyzeJob(connectionId: string, dealId: string, applied: { receivedAt: number | null }) {
+  return { data: { connectionId, dealId, receivedAt: applied.receivedAt }, singletonKey: `${connectionId}:${dealId}` };
 }
 
 /**
@@ -177,6 +195,6 @@ export async function applyChanges(
     await alsoInTx?.(r, tx);
     return a;
   });
-  await finishChanges(deps.vectorIndex, applied);
+  await finishChanges(deps, conn.id, applied);
   return applied;
 }

@@ -93,7 +93,7 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
       if (e.resync?.length) await resyncInTx(r, tx, conn, e.resync);
       return a;
     });
-    await finishChanges(deps.vectorIndex, applied);
+    await finishChanges(deps, conn.id, applied);
   };
 
   /** Clear the kinds' checkpoints and queue a backfill: those kinds are read in full, the others resume. */

@@ -133,7 +133,7 @@ export async function processBatches(
       return a;
     });
     countDuplicates(deps, conn.provider, duplicates + lost);
-    await finishChanges(deps.vectorIndex, applied);
+    await finishChanges(deps, conn.id, applied);
   }
   if (orphans.length) await deps.store.inbox.markProcessed(orphans);
 }

@@ -460,7 +460,14 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
       ).rows;
       const outbox = (await cl.store.db.query('SELECT suggestion_id, action, status FROM writeback_outbox ORDER BY id'))
         .rows;
-      throw new Error(`${(e as Error).message}\n${JSON.stringify(rows)}\n${JSON.stringify(outbox)}`);
+      const inbox = (
+        await cl.store.db.query(
+          'SELECT id, event_count, attempts, last_error, processed_at IS NOT NULL AS processed, dead_at IS NOT NULL AS dead, run_after, lease_until FROM webhook_batches ORDER BY id DESC LIMIT 8',
+        )
+      ).rows;
+      throw new Error(
+        `${(e as Error).message}\n${JSON.stringify(rows)}\n${JSON.stringify(outbox)}\n${JSON.stringify(inbox)}`,
+      );
     });
     // Counted in the sandbox's store (this test's own API calls share the app's rate limit); the withdrawn draft is
     // read

@@ -1,6 +1,7 @@
 import type { Activity } from '../../../src/core/index.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
-import type { QueueName, WorkQueue } from '../../../src/queue/index.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { createWorkQueue, type QueueName, type WorkQueue } from '../../../src/queue/index.js';
 import { applyChanges } from '../../../src/sync/apply-changes.js';
 import type { ChangesApplied, ChangeSubscriber } from '../../../src/sync/change-events.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
@@ -107,4 +108,40 @@ test("a subscriber's failure rolls the page back with it (it runs in the change 
     }),
   ).rejects.toThrow('subscriber broke');
   expect(await t.store.records.get('c1', 'note', 'n2')).toBeNull();
+});
+
+test('a deal analysis that started while the change was committing runs again after it (no lost re-analysis)', async () => {
+  const q = createWorkQueue(t.db, t.url, { logger: silentLogger() });
+  await q.start();
+  try {
+    const conn = (await t.store.connections.get('c1'))!;
+    const waiting = async (db: Pick<typeof t.db, 'query'> = t.db) =>
+      (
+        await db.query<{ id: string; data: { dealId: string } }>(
+          "SELECT id, data FROM pgboss.job WHERE name = 'analyze' AND singleton_key = 'c1:d1' AND state = 'created'",
+        )
+      ).rows;
+    // An earlier change on the deal left its analysis waiting.
+    await q.send('analyze', { connectionId: 'c1', dealId: 'd1', receivedAt: null }, { singletonKey: 'c1:d1' });
+    const [earlier] = await waiting();
+    expect(earlier).toBeDefined();
+    await applyChanges(
+      { store: t.store, queue: q, metrics: createMetrics(), subscribers: [] },
+      conn,
+      { records: [note('n3')], deleted: [], source: 'webhook', analyze: true, receivedAt: 456 },
+      async (_r, tx) => {
+        // The send inside the transaction was dropped (one job per deal may wait) ...
+        expect((await waiting(tx)).map((j) => j.id)).toEqual([earlier!.id]);
+        // ... and a worker takes the waiting job before the commit: it reads the deal without this note.
+        await tx.query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = $1`, [earlier!.id]);
+      },
+    );
+    // After the commit the deal's analysis is queued again, behind the running one.
+    const after = await waiting();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).not.toBe(earlier!.id);
+    expect(after[0]!.data).toEqual({ connectionId: 'c1', dealId: 'd1', receivedAt: 456 });
+  } finally {
+    await q.stop();
+  }
 });

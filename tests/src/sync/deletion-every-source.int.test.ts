@@ -63,6 +63,10 @@ function memoryQueue() {
       sent.push({ name, data });
       return String(sent.length);
     },
+    sendMany: async (name: QueueName, jobs: { data: object }[]) => {
+      for (const j of jobs) sent.push({ name, data: j.data });
+      return jobs.length;
+    },
   };
   return q as typeof q & WorkQueue;
 }

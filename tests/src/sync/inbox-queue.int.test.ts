@@ -33,7 +33,11 @@ describe(`inbox queue (${engine})`, () => {
       return [] as CanonicalRecord[];
     },
   } as unknown as Connector;
-  const noQueue = { send: async () => null, sendInTx: async () => null } as unknown as WorkQueue;
+  const noQueue = {
+    send: async () => null,
+    sendInTx: async () => null,
+    sendMany: async () => 0,
+  } as unknown as WorkQueue;
   const deps = (): SyncDeps => ({
     store: t.store,
     queue: noQueue,

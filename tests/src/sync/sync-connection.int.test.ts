@@ -49,7 +49,7 @@ function pagedConnector(seen: (Checkpoint | null)[], failAt: { page: number | nu
   } as unknown as Connector;
 }
 
-const noQueue = { sendInTx: async () => null, send: async () => null } as unknown as WorkQueue;
+const noQueue = { sendInTx: async () => null, send: async () => null, sendMany: async () => 0 } as unknown as WorkQueue;
 
 describe(`backfill checkpoints (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   let t: TestDb;

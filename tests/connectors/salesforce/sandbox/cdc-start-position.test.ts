@@ -79,7 +79,11 @@ describe('Salesforce CDC: the starting position is stored at subscribe, so a fai
         return real.subscribeChanges!(c, replayFrom, onEvent);
       },
     };
-    const queue = { sendInTx: async () => null, send: async () => null } as unknown as WorkQueue;
+    const queue = {
+      sendInTx: async () => null,
+      send: async () => null,
+      sendMany: async () => 0,
+    } as unknown as WorkQueue;
     const streams = startChangeStreams(
       {
         store: t.store,
