@@ -30,6 +30,10 @@ export interface ScaleOptions {
   queries?: number;
   corpus?: 'topics' | 'uniform';
   efSearch?: number[];
+  /** ivfflat.probes values to measure when the build made an IVFFlat index (large PGlite tables). */
+  probes?: number[];
+  /** Rows per IVFFlat list at the build (the store's default otherwise). */
+  rowsPerList?: number;
   migrationsDir?: string;
 }
 export interface ScaleResult {
@@ -42,7 +46,10 @@ export interface ScaleResult {
   buildSeconds: number;
   loadAndBuildChunksPerSec: number;
   nearRealTimeChunksPerSec: number;
-  queries: { efSearch: number; recallAt10: number; p50Ms: number; p99Ms: number }[];
+  /** The index the build made (hnsw, or ivfflat on a large PGlite table). */
+  index: string;
+  /** Per search setting: hnsw.ef_search, or ivfflat.probes for an IVFFlat index. */
+  queries: { setting: string; value: number; recallAt10: number; p50Ms: number; p99Ms: number }[];
   smallTenant: { chunks: number; recallAt10: number; p99Ms: number; fullResults: boolean };
 }
 
@@ -170,7 +177,11 @@ export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
     await db.query('DROP TABLE bench_baseline_chunks');
 
     // Bulk load through the store, then one graph build.
-    const store = new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id });
+    const store = new PgVectorStore(db, {
+      dimensions: embedder.dimensions,
+      space: embedder.id,
+      ...(o.rowsPerList ? { ivfRowsPerList: o.rowsPerList } : {}),
+    });
     t0 = performance.now();
     for (let i = 0; i < large.length; i += 500) await store.upsert('large', large.slice(i, i + 500));
     for (let i = 0; i < small.length; i += 500) await store.upsert('small', small.slice(i, i + 500));
@@ -204,11 +215,29 @@ export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
       }
       return { recallAt10: hit / (queries.length * 10), p50Ms: pct(lat, 50), p99Ms: pct(lat, 99), full };
     };
+    const built = (
+      await db.query<{ am: string; options: string[] | null }>(
+        `SELECT am.amname AS am, c.reloptions AS options FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = $1`,
+        [`context_chunks_ann_${embedder.dimensions}`],
+      )
+    ).rows[0]!;
+    const index = `${built.am}${built.options?.length ? ` (${built.options.join(', ')})` : ''}`;
     const qs: ScaleResult['queries'] = [];
-    for (const ef of o.efSearch ?? [40, 100, 200, 400]) {
-      const s = new PgVectorStore(db, { dimensions: embedder.dimensions, space: embedder.id, efSearch: ef });
+    const ivf = built.am === 'ivfflat';
+    for (const v of ivf ? (o.probes ?? [5, 10, 20, 40]) : (o.efSearch ?? [40, 100, 200, 400])) {
+      const s = new PgVectorStore(db, {
+        dimensions: embedder.dimensions,
+        space: embedder.id,
+        ...(ivf ? { probes: v } : { efSearch: v }),
+      });
       const m = await measure(s, 'large', large);
-      qs.push({ efSearch: ef, recallAt10: m.recallAt10, p50Ms: m.p50Ms, p99Ms: m.p99Ms });
+      qs.push({
+        setting: ivf ? 'probes' : 'ef_search',
+        value: v,
+        recallAt10: m.recallAt10,
+        p50Ms: m.p50Ms,
+        p99Ms: m.p99Ms,
+      });
     }
     const sm = await measure(store, 'small', small);
     return {
@@ -219,6 +248,7 @@ export async function benchContextScale(o: ScaleOptions): Promise<ScaleResult> {
       baselineChunksPerSec: n / baselineSecs,
       bulkRatio: baselineSecs / loadSecs,
       buildSeconds: buildSecs,
+      index,
       loadAndBuildChunksPerSec: n / (loadSecs + buildSecs),
       nearRealTimeChunksPerSec: sample.length / nrtSecs,
       queries: qs,
@@ -235,12 +265,12 @@ export function scaleLines(r: ScaleResult): string[] {
   const f0 = (x: number) => x.toFixed(0);
   return [
     `${e} bulk load ${f0(r.bulkChunksPerSec)} chunks/s · baseline (multi-row INSERT of vector text, no index) ${f0(r.baselineChunksPerSec)} chunks/s · ratio ${r.bulkRatio.toFixed(2)} (${r.chunks} chunks, ${r.corpus})`,
-    `${e} graph build after the load ${r.buildSeconds.toFixed(1)} s · load + build ${f0(r.loadAndBuildChunksPerSec)} chunks/s · near-real-time path (1 chunk a call, into the graph) ${f0(r.nearRealTimeChunksPerSec)} chunks/s`,
+    `${e} ${r.index} build after the load ${r.buildSeconds.toFixed(1)} s · load + build ${f0(r.loadAndBuildChunksPerSec)} chunks/s · near-real-time path (1 chunk a call, into the graph) ${f0(r.nearRealTimeChunksPerSec)} chunks/s`,
     ...r.queries.map(
       (q) =>
-        `${e} ef_search ${String(q.efSearch).padStart(3)}: recall@10 ${q.recallAt10.toFixed(3)} · p50 ${q.p50Ms.toFixed(1)} ms · p99 ${q.p99Ms.toFixed(1)} ms`,
+        `${e} ${q.setting} ${String(q.value).padStart(3)}: recall@10 ${q.recallAt10.toFixed(3)} · p50 ${q.p50Ms.toFixed(1)} ms · p99 ${q.p99Ms.toFixed(1)} ms`,
     ),
-    `${e} 1 % tenant (${r.smallTenant.chunks} of ${r.chunks} chunks, shared index, default ef_search): recall@10 ${r.smallTenant.recallAt10.toFixed(3)} · p99 ${r.smallTenant.p99Ms.toFixed(1)} ms · full results ${r.smallTenant.fullResults ? 'yes' : 'NO'}`,
+    `${e} 1 % tenant (${r.smallTenant.chunks} of ${r.chunks} chunks, shared index, default search setting): recall@10 ${r.smallTenant.recallAt10.toFixed(3)} · p99 ${r.smallTenant.p99Ms.toFixed(1)} ms · full results ${r.smallTenant.fullResults ? 'yes' : 'NO'}`,
   ];
 }
 
@@ -252,13 +282,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   };
   if (args.includes('--help')) {
     process.stdout
-      .write(`usage: npx tsx bench/context-scale.ts [--chunks N] [--corpus topics|uniform] [--ef 40,100,200,400] [--pg URL]
+      .write(`usage: npx tsx bench/context-scale.ts [--chunks N] [--corpus topics|uniform] [--ef 40,100,200,400] [--probes 5,10,20,40] [--pg URL]
 
 The context index at scale on one engine: bulk load vs a multi-row INSERT baseline (ratio), graph build, the
 near-real-time path, recall@10 and p50/p99 per hnsw.ef_search, and a 1 % tenant in the shared index.
   --chunks N     chunks in the table (default 100000)
   --corpus       topics (default: chunks with neighbourhoods) or uniform (every chunk equally far: worst case)
   --ef LIST      hnsw.ef_search values to measure (default 40,100,200,400)
+  --probes LIST  ivfflat.probes values, when the build made IVFFlat (PGlite from 20,000 rows; default 5,10,20,40)
+  --rows-per-list N  rows per IVFFlat list at the build (default: the store's)
   --pg URL       PostgreSQL with pgvector (a throw-away database is created on it); default: PGlite in memory
 `);
     process.exit(0);
@@ -270,6 +302,8 @@ near-real-time path, recall@10 and p50/p99 per hnsw.ef_search, and a 1 % tenant 
       chunks: Number(flag('--chunks') ?? 100_000),
       corpus: (flag('--corpus') ?? 'topics') as 'topics' | 'uniform',
       ...(flag('--ef') ? { efSearch: flag('--ef')!.split(',').map(Number) } : {}),
+      ...(flag('--probes') ? { probes: flag('--probes')!.split(',').map(Number) } : {}),
+      ...(flag('--rows-per-list') ? { rowsPerList: Number(flag('--rows-per-list')) } : {}),
     });
   (pgUrl ? withFreshDatabase(pgUrl, run) : run(null))
     .then((r) => {

@@ -156,7 +156,7 @@ if (want('router')) {
 
 if (want('vectors')) {
   line(
-    '== context index at scale: bulk load vs multi-row INSERT without index, graph build, recall@10 and p99 per ef_search, 1 % tenant (100,000 chunks; --quick: 2,000) ==',
+    '== context index at scale: bulk load vs multi-row INSERT without index, index build (HNSW; IVFFlat on PGlite from 20,000 chunks), recall@10 and p99 per ef_search or probes, 1 % tenant (100,000 chunks; --quick: 2,000) ==',
   );
   for (const e of engines) {
     const r = await withFreshDatabase(e, (url) =>

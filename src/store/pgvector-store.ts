@@ -18,9 +18,10 @@ import type { Filter, QueryMatch, QueryOptions, VectorChunk, VectorStore } from 
  * PostgreSQL, rows marked `pending` so the HNSW index skips them. Pending rows are answered at once by an exact
  * scan beside the HNSW scan, and settle() moves them into the graph later in small transactions.
  *
- * Search: HNSW (cosine) over `embedding::vector(D)` for rows `dims = D AND NOT pending`, with pgvector 0.8's
- * iterative index scan so that selective filters (one tenant among many, one deal) keep scanning past the
- * first `ef_search` candidates; relaxed order, re-sorted here. When the scan still comes back short (it stops
+ * Search: HNSW (cosine) over `embedding::vector(D)` for rows `dims = D AND NOT pending` — or IVFFlat, which a
+ * PGlite rebuild of a large dimension makes instead (rebuild()) — with pgvector 0.8's iterative index scan so that
+ * selective filters (one tenant among many, one deal) keep scanning past the first `ef_search` candidates (or
+ * `probes` lists); relaxed order, re-sorted here. When the scan still comes back short (it stops
  * after hnsw.max_scan_tuples, 20,000 by default), the same query runs again as an exact scan of the tenant's
  * rows, so a small tenant always gets min(topK, its matching rows).
  */
@@ -37,6 +38,15 @@ export interface PgVectorStoreOptions {
   efSearch?: number;
   /** hnsw.max_scan_tuples for the iterative scan; default pgvector's (20,000). A short scan falls back to exact. */
   maxScanTuples?: number;
+  /**
+   * The index a rebuild makes on PGlite when the dimension holds at least this many rows: IVFFlat instead of HNSW
+   * (IVF_MIN_ROWS by default; Infinity keeps HNSW). PostgreSQL always builds HNSW (in parallel, off the request path).
+   */
+  ivfMinRows?: number;
+  /** ivfflat.probes for topK 10 (raised with topK), when the graph index is IVFFlat. Default IVF_PROBES. */
+  probes?: number;
+  /** Rows per IVFFlat list (cluster) at a rebuild, up to a million rows. Default IVF_ROWS_PER_LIST. */
+  ivfRowsPerList?: number;
 }
 
 /** Nine significant digits write any float32 exactly (shorter than JavaScript's shortest double form). */
@@ -53,17 +63,34 @@ const toVectorLiteral = (v: Float32Array) => {
 const UPSERT_TAIL = `ON CONFLICT (tenant_id, space, id) DO UPDATE SET dims = EXCLUDED.dims, embedding = EXCLUDED.embedding,
          metadata = EXCLUDED.metadata, content = EXCLUDED.content, pending = EXCLUDED.pending, updated_at = now()`;
 
-/** The graph indexes of migrations/0320_context_bulk_load.sql and 0440_context_spaces.sql, for rebuild(); keep in step. */
-const ANN_INDEX: Record<number, string> = Object.fromEntries(
-  [384, 512, 896, 1536].map((d) => [
-    d,
-    `CREATE INDEX IF NOT EXISTS context_chunks_ann_${d} ON context_chunks USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = ${d} AND NOT pending`,
-  ]),
-);
+/** Dimensions with a graph index (migrations/0320_context_bulk_load.sql and 0440_context_spaces.sql); keep in step. */
+const ANN_DIMS: ReadonlySet<number> = new Set([384, 512, 896, 1536]);
+/** The migrations' HNSW index of one dimension, for rebuild(). */
+const hnswIndex = (d: number) =>
+  `CREATE INDEX IF NOT EXISTS context_chunks_ann_${d} ON context_chunks USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dims = ${d} AND NOT pending`;
+/**
+ * The same index as IVFFlat with `lists` clusters. PGlite builds on one thread inside WebAssembly: HNSW at 100,000
+ * chunks takes minutes there (a k-means and one pass over the rows: seconds). pgvector's guidance: rows / 1,000
+ * lists up to a million rows, sqrt(rows) beyond; probes about sqrt(lists), here chosen by measurement
+ * (docs/benchmarks.md, bench/context-scale.ts).
+ */
+const ivfIndex = (d: number, lists: number) =>
+  `CREATE INDEX IF NOT EXISTS context_chunks_ann_${d} ON context_chunks USING ivfflat ((embedding::vector(${d})) vector_cosine_ops) WITH (lists = ${lists}) WHERE dims = ${d} AND NOT pending`;
+export const ivfLists = (rows: number, rowsPerList = IVF_ROWS_PER_LIST): number =>
+  Math.max(10, Math.round(rows <= 1_000_000 ? rows / rowsPerList : Math.sqrt(rows)));
+/** Rows per list (docs/benchmarks.md: fewer rows per list, fewer vectors read per probe for the same recall). */
+export const IVF_ROWS_PER_LIST = 250;
+/** PGlite rebuilds a dimension of at least this many rows as IVFFlat (below it HNSW builds in seconds). */
+export const IVF_MIN_ROWS = 20_000;
+/** ivfflat.probes for topK 10 (docs/benchmarks.md: recall@10 and p99 by probes at 100,000 chunks). */
+export const IVF_PROBES = 6;
 /** Memory for one index build: an in-memory HNSW build is several times faster than one that spills. */
 const BUILD_MEMORY = '512MB';
-/** Largest table PGlite rebuilds in one blocking build from settle(); beyond it rows are settled one by one. */
-const PGLITE_REBUILD_ROWS = 20_000;
+/**
+ * Largest dimension PGlite rebuilds in one blocking build from settle() (IVFFlat: about 20 s per 100,000 rows on one
+ * core); beyond it rows are settled a batch at a time.
+ */
+const PGLITE_REBUILD_ROWS = 150_000;
 
 export class PgVectorStore implements VectorStore {
   readonly name = 'pgvector';
@@ -73,6 +100,9 @@ export class PgVectorStore implements VectorStore {
   private readonly bulkRows: number;
   private readonly efSearch: number;
   private readonly maxScanTuples: number | null;
+  private readonly ivfMinRows: number;
+  private readonly probes: number;
+  private readonly ivfRowsPerList: number;
 
   constructor(
     private readonly db: Db,
@@ -87,6 +117,9 @@ export class PgVectorStore implements VectorStore {
     this.bulkRows = Math.max(1, o.bulkRows ?? 50);
     this.efSearch = Math.min(1000, Math.max(10, Math.floor(o.efSearch ?? 100)));
     this.maxScanTuples = o.maxScanTuples !== undefined ? Math.max(1, Math.floor(o.maxScanTuples)) : null;
+    this.ivfMinRows = o.ivfMinRows ?? IVF_MIN_ROWS;
+    this.probes = Math.max(1, Math.floor(o.probes ?? IVF_PROBES));
+    this.ivfRowsPerList = Math.max(1, o.ivfRowsPerList ?? IVF_ROWS_PER_LIST);
   }
 
   /** An integer, checked at every read, so safe to inline (the partial index predicate needs a literal). */
@@ -189,7 +222,8 @@ export class PgVectorStore implements VectorStore {
   ): Promise<{ settled: number; pending: number }> {
     // A graph index lost to a crash mid-rebuild, or a table mostly pending (a first backfill) where the caller
     // allows it: one build instead of row-by-row inserts.
-    if (ANN_INDEX[this.dims] && !(await this.annIndexReady()))
+    const index = ANN_DIMS.has(this.dims) ? await this.annIndex() : null;
+    if (ANN_DIMS.has(this.dims) && !index?.valid)
       return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
     if (o.rebuild) {
       const c = (
@@ -197,9 +231,12 @@ export class PgVectorStore implements VectorStore {
           `SELECT count(*) FILTER (WHERE pending)::int AS pending, count(*)::int AS total FROM context_chunks WHERE dims = ${this.dims}`,
         )
       ).rows[0]!;
-      // PGlite blocks its one connection for the build: only up to PGLITE_REBUILD_ROWS (about a minute).
+      // An IVFFlat index built for a quarter of today's rows reads four times the rows per probe: rebuilt.
+      const outgrown = index?.lists != null && c.total > 4 * index.lists * this.ivfRowsPerList;
+      // PGlite blocks its one connection for the build: seconds (HNSW below ivfMinRows rows, IVFFlat above), so
+      // only up to PGLITE_REBUILD_ROWS; beyond it rows are settled a batch at a time.
       const blockingOk = this.db.engine === 'postgres' || c.total <= PGLITE_REBUILD_ROWS;
-      if (c.pending > 0 && c.pending * 2 >= c.total && blockingOk)
+      if (((c.pending > 0 && c.pending * 2 >= c.total) || outgrown) && blockingOk)
         return { settled: (await this.rebuild()).rows, pending: await this.pendingCount() };
     }
     const maxRows = o.maxRows ?? Number.MAX_SAFE_INTEGER;
@@ -223,16 +260,18 @@ export class PgVectorStore implements VectorStore {
    * (an HNSW build from scratch runs 5-17x faster than inserting the same rows one by one). Worth it when most of
    * the table is pending, as after a first backfill: meanwhile queries of every tenant are exact scans (correct,
    * slower). PostgreSQL drops and builds the index CONCURRENTLY, so writes go on; PGlite holds its one connection
-   * for the build. If the process dies between the drop and the build, the next settle() builds it again.
+   * for the build, and from `ivfMinRows` rows builds IVFFlat (lists by `ivfRowsPerList`) instead of HNSW, whose
+   * single-threaded WebAssembly build takes minutes at 100,000 rows. If the process dies between the drop and the
+   * build, the next settle() builds it again.
    */
   async rebuild(): Promise<{ rows: number }> {
     const d = this.dims;
     const name = `context_chunks_ann_${d}`;
-    const def = ANN_INDEX[d];
-    if (!def) {
+    if (!ANN_DIMS.has(d)) {
       const r = await this.db.query(`UPDATE context_chunks SET pending = false WHERE dims = ${d} AND pending`);
       return { rows: r.affectedRows };
     }
+    let def = hnswIndex(d);
     if (this.db.engine === 'postgres') {
       return this.db.session(async (s) => {
         await s.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
@@ -247,18 +286,27 @@ export class PgVectorStore implements VectorStore {
       await tx.query(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
       await tx.query(`DROP INDEX IF EXISTS ${name}`);
       const r = await tx.query(`UPDATE context_chunks SET pending = false WHERE dims = ${d} AND pending`);
+      const rows = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM context_chunks WHERE dims = ${d}`))
+        .rows[0]!.n;
+      if (rows >= this.ivfMinRows) def = ivfIndex(d, ivfLists(rows, this.ivfRowsPerList));
       await tx.query(def);
       return { rows: r.affectedRows };
     });
   }
 
-  /** The graph index of this dimension exists and is valid (a build that died leaves it missing or INVALID). */
-  private async annIndexReady(): Promise<boolean> {
-    const r = await this.db.query<{ ok: boolean }>(
-      `SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
+  /**
+   * The graph index of this dimension: valid or not (a build that died leaves it missing or INVALID), and its
+   * IVFFlat lists (null for HNSW).
+   */
+  private async annIndex(): Promise<{ valid: boolean; lists: number | null } | null> {
+    const r = await this.db.query<{ ok: boolean; options: string[] | null }>(
+      `SELECT i.indisvalid AS ok, c.reloptions AS options FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
       [`context_chunks_ann_${this.dims}`],
     );
-    return r.rows[0]?.ok === true;
+    const row = r.rows[0];
+    if (!row) return null;
+    const lists = row.options?.find((x) => x.startsWith('lists='));
+    return { valid: row.ok === true, lists: lists ? Number(lists.slice(6)) : null };
   }
 
   /** Rows waiting for settle() (every tenant and space). */
@@ -281,6 +329,7 @@ export class PgVectorStore implements VectorStore {
     const params: unknown[] = [toVectorLiteral(vector), tenantId, this.space, topK];
     const where = opts.filter ? compileFilterSql(opts.filter, 'metadata', params) : 'true';
     const ef = Math.min(1000, Math.max(this.efSearch, topK * 2));
+    const probes = Math.min(1000, Math.ceil((this.probes * Math.max(10, topK)) / 10));
     const select = `SELECT id, metadata, content, pending, embedding::vector(${d}) <=> $1::vector(${d}) AS distance
            FROM context_chunks
           WHERE tenant_id = $2 AND space = $3 AND dims = ${d} AND (${where})`;
@@ -293,8 +342,11 @@ export class PgVectorStore implements VectorStore {
       distance: number;
     };
     const rows = await this.db.transaction(async (tx) => {
+      // Both index types' settings: the dimension's graph index is HNSW, or IVFFlat after a large PGlite rebuild.
       await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
       await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
+      await tx.query(`SET LOCAL ivfflat.iterative_scan = relaxed_order`);
+      await tx.query(`SET LOCAL ivfflat.probes = ${probes}`);
       if (this.maxScanTuples !== null) await tx.query(`SET LOCAL hnsw.max_scan_tuples = ${this.maxScanTuples}`);
       // The graph (settled rows) and an exact scan of the rows a bulk load left pending, merged below.
       const found = (

@@ -287,3 +287,55 @@ describeIf('PgVectorStore rebuild (a mostly pending table folded by one index bu
     expect(await s.count('t')).toBe(320);
   });
 });
+
+describeIf('PgVectorStore rebuild of a large dimension (IVFFlat on PGlite, HNSW on PostgreSQL)', () => {
+  const get = useDb();
+  const am = async (db: Db) =>
+    (
+      await db.query<{ def: string }>(
+        "SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'context_chunks_ann_384'",
+      )
+    ).rows[0]!.def;
+  test('from ivfMinRows rows PGlite builds IVFFlat (lists by rows), searched like the graph; outgrown, it is rebuilt', async () => {
+    const db5 = get();
+    const o = { dimensions: DIM, space: 'ivf', bulkRows: 10, ivfMinRows: 200, ivfRowsPerList: 10 };
+    const s = new PgVectorStore(db5, o);
+    // 400 rows of a large tenant on the half circle 0-180 degrees (a bulk load), 5 of a small one at 270 degrees.
+    await s.upsert(
+      'large',
+      Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, values: angle(i * 0.45), metadata: { n: i % 2 } })),
+    );
+    await s.upsert(
+      'small',
+      Array.from({ length: 5 }, (_, i) => ({ id: `s${i}`, values: angle(270 + i), metadata: {} })),
+    );
+    expect(await s.settle({ rebuild: true })).toEqual({ settled: 400, pending: 0 });
+    if (engine === 'pglite') expect(await am(db5)).toMatch(/ivfflat.*lists='?41'?.*WHERE.*dims = 384.*NOT pending/);
+    else expect(await am(db5)).toMatch(/hnsw/);
+    expect((await s.query('large', angle(0), { topK: 3 })).map((m) => m.id)).toEqual(['c0', 'c1', 'c2']);
+    expect((await s.query('large', angle(90), { topK: 2, filter: { n: 1 } })).map((m) => m.id)).toEqual([
+      'c199',
+      'c201',
+    ]);
+    // The small tenant's rows sit in lists far from the query: the iterative scan probes on until it has them.
+    expect((await s.query('small', angle(0), { topK: 10 })).map((m) => m.id).sort()).toEqual([
+      's0',
+      's1',
+      's2',
+      's3',
+      's4',
+    ]);
+    // Near-real-time writes go straight into the index and are found at once.
+    await s.upsert('large', [{ id: 'new', values: angle(0.1), metadata: {} }]);
+    expect((await s.query('large', angle(0.1), { topK: 1 })).map((m) => m.id)).toEqual(['new']);
+    // Grown, nine rows a call straight into the index, past four times the rows its lists were made for: built again
+    // with more lists, though nothing is pending.
+    const more = Array.from({ length: 1300 }, (_, i) => ({ id: `g${i}`, values: angle(181 + i / 100), metadata: {} }));
+    for (let i = 0; i < more.length; i += 9) await s.upsert('large', more.slice(i, i + 9));
+    expect(await s.pendingCount()).toBe(0);
+    if (engine === 'pglite') expect(await am(db5)).toMatch(/lists='?41'?/);
+    await s.settle({ rebuild: true });
+    if (engine === 'pglite') expect(await am(db5)).toMatch(/lists='?171'?/);
+    expect((await s.query('large', angle(185.5), { topK: 1 })).map((m) => m.id)).toEqual(['g450']);
+  });
+});
