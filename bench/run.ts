@@ -75,7 +75,7 @@ if (want('ingest')) {
     );
     const p = r.paced;
     line(
-      `${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.requests} requests): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms · baseline at the same rate p50 ${p.baselineP50Ms.toFixed(1)} · p99 ${p.baselineP99Ms.toFixed(1)} · p99.9 ${p.baselineP999Ms.toFixed(1)} ms (sender in its own process)`,
+      `${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.rounds} rounds of ${p.requests} requests, medians): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms (rounds ${p.p999ByRound.map((x) => x.toFixed(0)).join(' / ')}) · baseline at the same rate p50 ${p.baselineP50Ms.toFixed(1)} · p99 ${p.baselineP99Ms.toFixed(1)} · p99.9 ${p.baselineP999Ms.toFixed(1)} ms (rounds ${p.baselineP999ByRound.map((x) => x.toFixed(0)).join(' / ')}) (sender in its own process)`,
     );
   }
 }

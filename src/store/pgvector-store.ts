@@ -83,7 +83,7 @@ export const IVF_ROWS_PER_LIST = 250;
 /** PGlite rebuilds a dimension of at least this many rows as IVFFlat (below it HNSW builds in seconds). */
 export const IVF_MIN_ROWS = 20_000;
 /** ivfflat.probes for topK 10 (docs/benchmarks.md: recall@10 and p99 by probes at 100,000 chunks). */
-export const IVF_PROBES = 6;
+export const IVF_PROBES = 4;
 /** Memory for one index build: an in-memory HNSW build is several times faster than one that spills. */
 const BUILD_MEMORY = '512MB';
 /**
