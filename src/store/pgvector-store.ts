@@ -342,12 +342,21 @@ export class PgVectorStore implements VectorStore {
       distance: number;
     };
     const rows = await this.db.transaction(async (tx) => {
-      // Both index types' settings: the dimension's graph index is HNSW, or IVFFlat after a large PGlite rebuild.
-      await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
-      await tx.query(`SET LOCAL ivfflat.iterative_scan = relaxed_order`);
-      await tx.query(`SET LOCAL ivfflat.probes = ${probes}`);
-      if (this.maxScanTuples !== null) await tx.query(`SET LOCAL hnsw.max_scan_tuples = ${this.maxScanTuples}`);
+      // Both index types' settings (the dimension's graph index is HNSW, or IVFFlat after a large PGlite rebuild),
+      // transaction-local, in one round trip.
+      const settings: [string, string][] = [
+        ['hnsw.iterative_scan', 'relaxed_order'],
+        ['hnsw.ef_search', String(ef)],
+        ['ivfflat.iterative_scan', 'relaxed_order'],
+        ['ivfflat.probes', String(probes)],
+        ...(this.maxScanTuples !== null
+          ? [['hnsw.max_scan_tuples', String(this.maxScanTuples)] as [string, string]]
+          : []),
+      ];
+      await tx.query(
+        `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+        settings.flat(),
+      );
       // The graph (settled rows) and an exact scan of the rows a bulk load left pending, merged below.
       const found = (
         await tx.query<Row>(`(${select} AND NOT pending ${order}) UNION ALL (${select} AND pending ${order})`, params)

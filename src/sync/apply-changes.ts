@@ -1,5 +1,6 @@
 import type { ActivityKind, CanonicalRecord, ObjectKind } from '../core/canonical.js';
 import { isActivityKind } from '../core/canonical.js';
+import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { eraseRecordFromIndex, eraseRecordRows, type ErasedRecord, type IndexEraser } from '../privacy/erase.js';
 import type { WorkQueue } from '../queue/index.js';
@@ -163,15 +164,23 @@ export async function applyChangesInTx(
  * will read the committed changes) or queued behind the running one.
  */
 export async function finishChanges(
-  deps: { vectorIndex?: IndexEraser | null; queue: WorkQueue },
+  deps: { vectorIndex?: IndexEraser | null; queue: WorkQueue; logger?: Logger },
   connectionId: string,
   applied: AppliedChanges,
 ): Promise<void> {
   for (const e of applied.erased) await eraseRecordFromIndex(deps.vectorIndex ?? null, e);
-  if (applied.analyzed.length)
-    await deps.queue.sendMany(
+  if (!applied.analyzed.length) return;
+  // The changes are committed: a failure here must not fail their caller (a retried delivery would find them applied).
+  await deps.queue
+    .sendMany(
       'analyze',
       applied.analyzed.map((dealId) => analyzeJob(connectionId, dealId, applied)),
+    )
+    .catch((err: unknown) =>
+      deps.logger?.warn(
+        { err, connectionId, deals: applied.analyzed.length },
+        'analysis not sent again after the commit (the one queued with the changes stands)',
+      ),
     );
 }
 

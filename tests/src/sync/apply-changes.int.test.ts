@@ -2,7 +2,8 @@ import type { Activity } from '../../../src/core/index.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createWorkQueue, type QueueName, type WorkQueue } from '../../../src/queue/index.js';
-import { applyChanges } from '../../../src/sync/apply-changes.js';
+import { applyChanges, finishChanges } from '../../../src/sync/apply-changes.js';
+import type { Logger } from '../../../src/lib/logger.js';
 import type { ChangesApplied, ChangeSubscriber } from '../../../src/sync/change-events.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
@@ -144,4 +145,14 @@ test('a deal analysis that started while the change was committing runs again af
   } finally {
     await q.stop();
   }
+});
+
+test('the analyses sent again after the commit cannot fail the committed change (logged instead)', async () => {
+  const warned: string[] = [];
+  const queue = { sendMany: async () => Promise.reject(new Error('database went away')) } as unknown as WorkQueue;
+  const logger = { warn: (_o: object, msg: string) => warned.push(msg) } as unknown as Logger;
+  await expect(
+    finishChanges({ queue, logger }, 'c1', { changed: [], erased: [], analyzed: ['d1'], receivedAt: null }),
+  ).resolves.toBeUndefined();
+  expect(warned).toEqual(['analysis not sent again after the commit (the one queued with the changes stands)']);
 });
