@@ -4,6 +4,26 @@ import type { Queryable } from './db.js';
 /** An event as the inbox keeps it: everything the worker reads, without the provider's copy of the event. */
 export type InboxEvent = Omit<WebhookEvent, 'raw'>;
 
+/**
+ * The stored form of an event: every field but the provider's copy (`raw`), written out (an object literal costs a
+ * fraction of `{ raw, ...rest }`, which took about a tenth of the request's CPU). The mapped type makes the compiler
+ * name a field added to WebhookEvent and not copied here; an absent optional field is left out by JSON.stringify.
+ */
+const stored = (e: WebhookEvent): InboxEvent => {
+  const s: { [K in keyof Required<InboxEvent>]: InboxEvent[K] } = {
+    eventId: e.eventId,
+    accountId: e.accountId,
+    kind: e.kind,
+    objectId: e.objectId,
+    change: e.change,
+    occurredAt: e.occurredAt,
+    mergedInto: e.mergedInto,
+    ownWrite: e.ownWrite,
+    originHost: e.originHost,
+  };
+  return s;
+};
+
 /** One recorded delivery for one account: its events (an id repeated inside the delivery once), processed together. */
 export interface InboxBatch {
   id: string;
@@ -132,8 +152,7 @@ export class InboxRepo {
         seen.add(e.eventId);
         // Stored once: what the worker reads (ids, kind, change), without the provider's copy of the event (`raw`),
         // which doubled the statement's parameters (see docs/benchmarks.md, issue 15).
-        const { raw: _raw, ...stored } = e;
-        unique.push(stored);
+        unique.push(stored(e));
       }
       ids.push(acc.accountId);
       conns.push(acc.connectionId);
