@@ -36,8 +36,21 @@ const { values, positionals } = parseArgs({
     key: { type: 'string', default: '' },
     'max-distinct': { type: 'string', default: '64' },
     smooth: { type: 'string', default: '20' },
+    help: { type: 'boolean', default: false },
   },
 });
+const USAGE = `usage: npx tsx bench/scoring/te-probe.ts DIR_PREFIX TARGET POSITIVE [--drop c1,c2] [--model auto|logreg|gbdt|blend]
+  [--mode none|pairs|key|greedy|screen] [--top 8] [--max-corr 1] [--key c1,c2,...] [--max-distinct 64] [--smooth 20]
+  [--seeds 1,2,3]
+
+Out-of-fold target encodings of low-cardinality column keys added to the table before the unchanged scoring model
+trains on the halves DIR_PREFIX_h<seed>/{train,test}.csv (made by bench/scoring/split.ts); prints the test AUC per
+seed. The file's header describes each mode.
+`;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const [prefix, target, positive] = positionals;
 if (!prefix || !target || !positive) {
   console.error('usage: te-probe.ts DIR_PREFIX TARGET POSITIVE [--drop …] [--mode …] (see the header)');
