@@ -165,8 +165,18 @@ async function main(): Promise<void> {
       'dup-rate': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
+  if (values.help) {
+    process.stdout
+      .write(`usage: npx tsx bench/make-synthetic-people.ts [--records 100000] [--dup-rate 0.3] [--seed 7] [--out DIR]
+
+Writes a synthetic people table with known duplicates (records.csv, pairs.csv) for the entity-resolution
+benchmark, and prints {dir, records, pairs}.
+`);
+    return;
+  }
   const opts = {
     records: Number(values.records ?? 100000),
     dupRate: Number(values['dup-rate'] ?? 0.3),

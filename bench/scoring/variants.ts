@@ -27,8 +27,19 @@ const { values, positionals } = parseArgs({
     bagging: { type: 'string' },
     shapes: { type: 'string' },
     seeds: { type: 'string', default: '1,2,3' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  process.stdout
+    .write(`usage: npx tsx bench/scoring/variants.ts DIR_PREFIX TARGET POSITIVE [--drop c1,c2] [--model auto|logreg|gbdt|blend]
+  [--bagging '{"colsample":0.5,"bags":3}'] [--shapes '[{"maxDepth":2,"minLeafRows":20}]'] [--seeds 1,2,3]
+
+A variant of the scoring model's GBDT grid (bagged stage, extra tree shapes) on the halves DIR_PREFIX_h<seed>/
+{train,test}.csv made by bench/scoring/split.ts: test AUC per half, the mean, the chosen setting, the CPU time.
+`);
+  process.exit(0);
+}
 const [prefix, target, positive] = positionals;
 if (!prefix || !target || !positive) {
   console.error('usage: variants.ts DIR_PREFIX TARGET POSITIVE [--drop …] [--model …] [--bagging …] [--shapes …]');

@@ -368,6 +368,18 @@ const clausesOf = (t: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s.split(/\s+/).length >= 2);
 
+if (process.argv.includes('--help')) {
+  process.stdout
+    .write(`usage: node_modules/node/bin/node --import tsx bench/signals/text-variants.ts [--only-encoder] [--more] [--vectors FILE] SPLIT_DIR...
+
+Text-classifier variants on each SPLIT_DIR (train.csv and test.csv with columns text, intent; made by
+bench/scoring/split.ts): choices by cross-validation inside the training half, one look at the test half.
+  --only-encoder  only the variants that use the sentence encoder
+  --more          the second pass of variants
+  --vectors FILE  a JSON cache of sentence vectors, read before and written after the run
+`);
+  process.exit(0);
+}
 const onlyEncoder = process.argv.includes('--only-encoder');
 const more = process.argv.includes('--more');
 const dirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--vectors');

@@ -16,6 +16,15 @@ import { trainTextClassifier } from '../../src/inference/signals/text-classifier
 import { SIGNAL_TYPES } from '../../src/inference/signals/types.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+if (process.argv.includes('--help')) {
+  process.stdout
+    .write(`usage: node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts EMAIL_INTENT_DEV.csv
+
+Trains the signal models that ship in the package and writes src/inference/signals/weights/signals-v2.json
+(data and licences: src/inference/signals/weights/DATA_CARD.md).
+`);
+  process.exit(0);
+}
 const emailIntent = process.argv[2];
 if (!emailIntent) {
   process.stderr.write('usage: train-signal-models.ts EMAIL_INTENT_DEV.csv\n');
