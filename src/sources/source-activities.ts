@@ -3,7 +3,7 @@ import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Queryable, Repos } from '../store/index.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
-import { applyChangesInTx, type AppliedChanges, type DeletedRef } from '../sync/apply-changes.js';
+import { applyChangesInTx, queueAnalyses, type AppliedChanges, type DeletedRef } from '../sync/apply-changes.js';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'stale';
 
@@ -106,9 +106,13 @@ export async function putSourceActivities(
     receivedAt: o.now,
   });
   const more = [...dropped].filter((d) => !applied.analyzed.includes(d));
-  await reanalyze(tx, deps, conn, new Set(more));
-  // The caller sends the analyses again after its commit (finishChanges).
-  return { statuses, applied: { ...applied, analyzed: [...applied.analyzed, ...more] } };
+  // Same job and key as the change step's, so a burst collapses into one analysis per deal; the caller sends the
+  // ones the queue dropped again after its commit (finishChanges).
+  const resend = await queueAnalyses(tx, deps.queue, conn.id, more, null);
+  return {
+    statuses,
+    applied: { ...applied, analyzed: [...applied.analyzed, ...more], resend: [...applied.resend, ...resend] },
+  };
 }
 
 /**
@@ -132,16 +136,4 @@ export async function removeSourceActivity(
     analyze: true,
     receivedAt: now,
   });
-}
-
-async function reanalyze(tx: Queryable, deps: WriteDeps, conn: ConnectionRow, dealIds: Set<string>): Promise<void> {
-  // Same job and key as src/sync/ingest.ts, so a burst collapses into one analysis per deal.
-  for (const dealId of dealIds) {
-    await deps.queue.sendInTx(
-      tx,
-      'analyze',
-      { connectionId: conn.id, dealId, receivedAt: null },
-      { singletonKey: `${conn.id}:${dealId}` },
-    );
-  }
 }

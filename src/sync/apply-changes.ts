@@ -33,8 +33,13 @@ export interface AppliedChanges {
   changed: CanonicalRecord[];
   /** Deletions erased in the transaction; their vectors leave the index after the commit. */
   erased: ErasedRecord[];
-  /** Deals queued for re-analysis (sent again after the commit, `finishChanges`). */
+  /** Deals queued for re-analysis. */
   analyzed: string[];
+  /**
+   * The deals among them whose analysis the queue did not take in the transaction (one was already waiting): sent
+   * again after the commit (`finishChanges`).
+   */
+  resend: string[];
   /** When the change was received (ms), carried by the analysis jobs. */
   receivedAt: number | null;
 }
@@ -146,22 +151,39 @@ export async function applyChangesInTx(
   }
   if (indexRefs.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: indexRefs });
   const receivedAt = c.receivedAt ?? null;
-  for (const dealId of deals) {
-    const job = analyzeJob(conn.id, dealId, { receivedAt });
-    await deps.queue.sendInTx(tx, 'analyze', job.data, { singletonKey: job.singletonKey });
-  }
+  const resend = await queueAnalyses(tx, deps.queue, conn.id, deals, receivedAt);
   // The sync-lag metric: this connection is current as of now (polls and backfills also stamp last_sync_at).
   await r.syncMarks.noteChange(conn.id);
-  return { changed, erased, analyzed: [...deals], receivedAt };
+  return { changed, erased, analyzed: [...deals], resend, receivedAt };
+}
+
+/**
+ * Queue the analysis of each deal in the transaction; returns the deals whose job the queue dropped because one was
+ * already waiting for the deal (to be sent again after the commit: finishChanges).
+ */
+export async function queueAnalyses(
+  tx: Queryable,
+  queue: WorkQueue,
+  connectionId: string,
+  deals: Iterable<string>,
+  receivedAt: number | null,
+): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const dealId of deals) {
+    const job = analyzeJob(connectionId, dealId, { receivedAt });
+    if ((await queue.sendInTx(tx, 'analyze', job.data, { singletonKey: job.singletonKey })) === null)
+      dropped.push(dealId);
+  }
+  return dropped;
 }
 
 /**
  * After the commit: the erased records' vectors leave an external index now (the queued index job repeats it
- * durably), and the re-analyses are sent again. The one sent in the transaction is what survives a crash, but the
- * queue keeps one waiting job per deal ("stately"): when one was already waiting, that send was dropped, and the
- * waiting job may have started (and read the deal) before this transaction committed — it would never see these
- * changes. Sent after the commit, the job is either dropped because one is waiting that has not started yet (it
- * will read the committed changes) or queued behind the running one.
+ * durably), and the re-analyses the queue dropped in the transaction are sent again. The queue keeps one waiting job
+ * per deal ("stately"): when one was already waiting, the send in the transaction was dropped, and the waiting job may
+ * have started (and read the deal) before this transaction committed — it would never see these changes. Sent after
+ * the commit, the job is either dropped again because one is waiting that has not started yet (it will read the
+ * committed changes) or queued behind the running one. A send the queue took in the transaction needs nothing more.
  */
 export async function finishChanges(
   deps: { vectorIndex?: IndexEraser | null; queue: WorkQueue; logger?: Logger },
@@ -169,17 +191,17 @@ export async function finishChanges(
   applied: AppliedChanges,
 ): Promise<void> {
   for (const e of applied.erased) await eraseRecordFromIndex(deps.vectorIndex ?? null, e);
-  if (!applied.analyzed.length) return;
+  if (!applied.resend.length) return;
   // The changes are committed: a failure here must not fail their caller (a retried delivery would find them applied).
   await deps.queue
     .sendMany(
       'analyze',
-      applied.analyzed.map((dealId) => analyzeJob(connectionId, dealId, applied)),
+      applied.resend.map((dealId) => analyzeJob(connectionId, dealId, applied)),
     )
     .catch((err: unknown) =>
       deps.logger?.warn(
-        { err, connectionId, deals: applied.analyzed.length },
-        'analysis not sent again after the commit (the one queued with the changes stands)',
+        { err, connectionId, deals: applied.resend.length },
+        'analysis not sent again after the commit (the job waiting before it may not see the change)',
       ),
     );
 }

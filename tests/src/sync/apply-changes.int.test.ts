@@ -126,7 +126,7 @@ test('a deal analysis that started while the change was committing runs again af
     await q.send('analyze', { connectionId: 'c1', dealId: 'd1', receivedAt: null }, { singletonKey: 'c1:d1' });
     const [earlier] = await waiting();
     expect(earlier).toBeDefined();
-    await applyChanges(
+    const applied = await applyChanges(
       { store: t.store, queue: q, metrics: createMetrics(), subscribers: [] },
       conn,
       { records: [note('n3')], deleted: [], source: 'webhook', analyze: true, receivedAt: 456 },
@@ -138,6 +138,7 @@ test('a deal analysis that started while the change was committing runs again af
       },
     );
     // After the commit the deal's analysis is queued again, behind the running one.
+    expect(applied.resend).toEqual(['d1']);
     const after = await waiting();
     expect(after).toHaveLength(1);
     expect(after[0]!.id).not.toBe(earlier!.id);
@@ -152,7 +153,36 @@ test('the analyses sent again after the commit cannot fail the committed change 
   const queue = { sendMany: async () => Promise.reject(new Error('database went away')) } as unknown as WorkQueue;
   const logger = { warn: (_o: object, msg: string) => warned.push(msg) } as unknown as Logger;
   await expect(
-    finishChanges({ queue, logger }, 'c1', { changed: [], erased: [], analyzed: ['d1'], receivedAt: null }),
+    finishChanges({ queue, logger }, 'c1', {
+      changed: [],
+      erased: [],
+      analyzed: ['d1'],
+      resend: ['d1'],
+      receivedAt: null,
+    }),
   ).resolves.toBeUndefined();
-  expect(warned).toEqual(['analysis not sent again after the commit (the one queued with the changes stands)']);
+  expect(warned).toEqual([
+    'analysis not sent again after the commit (the job waiting before it may not see the change)',
+  ]);
+});
+
+test('an analysis the queue took in the transaction is not sent again', async () => {
+  const q = createWorkQueue(t.db, t.url, { logger: silentLogger() });
+  await q.start();
+  try {
+    const conn = (await t.store.connections.get('c1'))!;
+    await t.db.query("DELETE FROM pgboss.job WHERE name = 'analyze'");
+    const applied = await applyChanges({ store: t.store, queue: q, metrics: createMetrics(), subscribers: [] }, conn, {
+      records: [note('n4')],
+      deleted: [],
+      source: 'webhook',
+      analyze: true,
+    });
+    expect(applied.analyzed).toEqual(['d1']);
+    expect(applied.resend).toEqual([]);
+    const jobs = await t.db.query("SELECT 1 FROM pgboss.job WHERE name = 'analyze' AND singleton_key = 'c1:d1'");
+    expect(jobs.rows).toHaveLength(1);
+  } finally {
+    await q.stop();
+  }
 });
