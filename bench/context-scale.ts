@@ -13,11 +13,12 @@ import type { VectorChunk } from '../src/context/types.js';
  *   statement (binary COPY on PGlite, unnest on PostgreSQL) — beside its baseline run in the same process: the same
  *   vectors as multi-row INSERT ... VALUES with vector text (the statement the store used before), into a copy of
  *   the table without any index. The ratio is printed.
- * - graph: settle({ rebuild: true }) folds the pending rows into the HNSW index with one build; load + build is the
- *   end-to-end rate of a first backfill. The near-real-time path (one chunk a call, straight into the graph) is
+ * - graph: settle({ rebuild: true }) folds the pending rows into the index with one build (HNSW; IVFFlat on PGlite
+ *   from 20,000 rows, src/store/pgvector-store.ts); load + build is the end-to-end rate of a first backfill. The near-real-time path (one chunk a call, straight into the graph) is
  *   timed on a sample for comparison.
- * - queries: recall@10 against exact search (computed here) and p50/p99 latency for hnsw.ef_search values, over the
- *   large tenant; and for a tenant holding 1 % of the chunks, with the shared index.
+ * - queries: recall@10 against exact search (computed here) and p50/p99 latency per hnsw.ef_search (or ivfflat.probes)
+ *   value, after one unmeasured pass, over the large tenant; and for a tenant holding 1 % of the chunks, with the
+ *   shared index.
  *
  * Corpus: `topics` (default) — each chunk 120 words, 70 % from one of 500 topics' 40-word vocabularies (a Zipf mix of
  * topics) and 30 % from a 60-word sales list, so chunks have neighbourhoods as real text does; `uniform` — 120 words
@@ -286,8 +287,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.stdout
       .write(`usage: npx tsx bench/context-scale.ts [--chunks N] [--corpus topics|uniform] [--ef 40,100,200,400] [--probes 4,6,8,12] [--pg URL]
 
-The context index at scale on one engine: bulk load vs a multi-row INSERT baseline (ratio), graph build, the
-near-real-time path, recall@10 and p50/p99 per hnsw.ef_search, and a 1 % tenant in the shared index.
+The context index at scale on one engine: bulk load vs a multi-row INSERT baseline (ratio), the index build (HNSW, or
+IVFFlat on PGlite from 20,000 rows), the near-real-time path, recall@10 and p50/p99 per hnsw.ef_search or
+ivfflat.probes, and a 1 % tenant in the shared index.
   --chunks N     chunks in the table (default 100000)
   --corpus       topics (default: chunks with neighbourhoods) or uniform (every chunk equally far: worst case)
   --ef LIST      hnsw.ef_search values to measure (default 40,100,200,400)
