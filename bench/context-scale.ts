@@ -14,8 +14,8 @@ import type { VectorChunk } from '../src/context/types.js';
  *   vectors as multi-row INSERT ... VALUES with vector text (the statement the store used before), into a copy of
  *   the table without any index. The ratio is printed.
  * - graph: settle({ rebuild: true }) folds the pending rows into the index with one build (HNSW; IVFFlat on PGlite
- *   from 20,000 rows, src/store/pgvector-store.ts); load + build is the end-to-end rate of a first backfill. The near-real-time path (one chunk a call, straight into the graph) is
- *   timed on a sample for comparison.
+ *   from 20,000 rows, src/store/pgvector-store.ts); load + build is the end-to-end rate of a first backfill. The
+ *   near-real-time path (one chunk a call, straight into the index) is timed on a sample for comparison.
  * - queries: recall@10 against exact search (computed here) and p50/p99 latency per hnsw.ef_search (or ivfflat.probes)
  *   value, after one unmeasured pass, over the large tenant; and for a tenant holding 1 % of the chunks, with the
  *   shared index.
