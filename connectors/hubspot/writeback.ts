@@ -1,4 +1,5 @@
 import {
+  isCloseloopError,
   NotFoundError,
   ProviderRejectedError,
   ProviderUnavailableError,
@@ -117,8 +118,14 @@ export async function findExisting(
         ? undefined
         : page.results.find((r) => visibleText(r.properties['hs_task_body'] ?? '').includes(wanted));
     return hit ? { externalId: hit.id, url: null, alreadyExisted: true } : null;
-  } catch {
-    return null;
+  } catch (err) {
+    // A search HubSpot refused outright (a 4xx other than 429: it cannot be asked this way) cannot settle the question
+    // either way: the write goes ahead. A search that could not answer now (429 on the search lane's 5 requests a
+    // second, a 5xx, a timeout) must not be read as "not there": creating then would duplicate the task the earlier
+    // attempt may have written. The error goes to the write-back's failure policy, which retries the lookup later.
+    const status = isCloseloopError(err) ? err.status : undefined;
+    if (status !== undefined && status >= 400 && status < 500 && status !== 429) return null;
+    throw err;
   }
 }
 

@@ -118,7 +118,7 @@ describe('createTask', () => {
     ]);
   });
 
-  it('a failing lookup never fails the write: it creates', async () => {
+  it('a search HubSpot refuses outright (400) cannot settle it: the write creates', async () => {
     const creates: any[] = [];
     ownerOk();
     nock(API)
@@ -128,6 +128,21 @@ describe('createTask', () => {
       .reply(capture(creates, 201, fixture('http/task-create-response.json')));
     expect(await createTask(aContext(), aTask({ mayExist: true }), opts)).toEqual({ externalId: '9001', url: null });
     expect(creates).toHaveLength(1);
+  });
+
+  it('a lookup that cannot answer now (429, 5xx) fails the attempt instead of creating a possible duplicate', async () => {
+    const f = fixture('http/error-429-ten-secondly.json');
+    // Only searches are mocked: a create would hit the locked network (and the pending-mocks check names it).
+    nock(API).post('/crm/v3/objects/tasks/search').reply(429, f.body, f.headers);
+    await expect(createTask(aContext(), aTask({ mayExist: true }), opts)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+    nock(API)
+      .post('/crm/v3/objects/tasks/search')
+      .reply(502, { status: 'error', message: 'bad gateway', correlationId: 'c5' });
+    await expect(createTask(aContext(), aTask({ mayExist: true }), opts)).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+    });
   });
 
   it('an unknown owner is left off the task, visibly, instead of failing the write', async () => {
