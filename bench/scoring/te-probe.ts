@@ -19,10 +19,10 @@
  * model would otherwise route to its new-period model.
  */
 import { parseArgs } from 'node:util';
-import { readTableFile } from '../../src/cli/read-table.js';
 import { stratifiedFolds, trainScoringModel, type AlgorithmChoice } from '../../src/inference/models/scoring-model.js';
 import { rocAuc } from '../../src/inference/models/metrics.js';
 import type { Table } from '../../src/inference/models/table.js';
+import { labelsOf, readHalves } from './halves.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -103,11 +103,9 @@ const label = (t: Table, cols: number[]) => cols.map((c) => t.columns[c]).join('
 const aucs: number[] = [];
 const started = process.cpuUsage();
 for (const seed of values.seeds.split(',').map(Number)) {
-  const train = await readTableFile(`${prefix}_h${seed}/train.csv`);
-  const test = await readTableFile(`${prefix}_h${seed}/test.csv`);
-  const ti = train.columns.indexOf(target);
-  const y = Uint8Array.from(train.rows, (r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
-  const yTest = test.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
+  const { train, test } = await readHalves(prefix, seed);
+  const y = labelsOf(train, target, positive);
+  const yTest = labelsOf(test, target, positive);
   const prior = y.reduce((a, b) => a + b, 0) / y.length;
   const low: number[] = [];
   train.columns.forEach((c, i) => {

@@ -10,7 +10,6 @@
  * reads DIR_PREFIX_h<seed>/train.csv and test.csv, e.g. /tmp/cls/telco_churn Churn Yes --drop customerID.
  */
 import { parseArgs } from 'node:util';
-import { readTableFile } from '../../src/cli/read-table.js';
 import {
   GBDT_BAGGING,
   GBDT_SHAPES,
@@ -18,6 +17,7 @@ import {
   type AlgorithmChoice,
 } from '../../src/inference/models/scoring-model.js';
 import { rocAuc } from '../../src/inference/models/metrics.js';
+import { labelsOf, readHalves } from './halves.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -51,10 +51,8 @@ const drop = values.drop.split(',').filter(Boolean);
 const aucs: number[] = [];
 const started = process.cpuUsage();
 for (const seed of values.seeds.split(',').map(Number)) {
-  const train = await readTableFile(`${prefix}_h${seed}/train.csv`);
-  const test = await readTableFile(`${prefix}_h${seed}/test.csv`);
-  const ti = test.columns.indexOf(target);
-  const y = test.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
+  const { train, test } = await readHalves(prefix, seed);
+  const y = labelsOf(test, target, positive);
   const m = trainScoringModel(train, { target, positive, drop, algorithm: values.model as AlgorithmChoice });
   const auc = rocAuc(m.predictTable(test), y);
   aucs.push(auc);

@@ -219,7 +219,7 @@ export class InboxRepo {
    */
   async prune(before: Date, limit = 2_000): Promise<number> {
     const r = await this.db.query<{ n: number }>(
-      // Batch ids grow with time: the walk along the primary key stops at the first batch recorded since \`before\`.
+      // Batch ids grow with time: the walk along the primary key stops at the first batch recorded since `before`.
       `WITH bound AS (
          SELECT coalesce((SELECT id FROM webhook_batches WHERE received_at >= $1 ORDER BY id LIMIT 1), 9223372036854775807) AS id
        ), old AS MATERIALIZED (
