@@ -4,7 +4,7 @@ import { prAuc, rocAuc } from '../inference/models/metrics.js';
 import { readTableFile } from './read-table.js';
 import { calibrationReport, trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
 import { columnIndex } from '../inference/models/table.js';
-import { isMissing } from '../inference/models/features.js';
+import { isMissing, outcomeOf } from '../inference/models/features.js';
 
 /** `closeloop eval score`: train on A, score B, print one JSON object of metrics. Exit 2 on bad input. */
 export const command = defineCommand({
@@ -49,7 +49,7 @@ export const command = defineCommand({
       const started = performance.now();
       const m = trainScoringModel(train, { target, positive, drop, algorithm: model });
       const labelled = { columns: test.columns, rows: test.rows.filter((r) => !isMissing(r[testTarget])) };
-      const y = labelled.rows.map((r) => ((r[testTarget] ?? '').trim() === positive.trim() ? 1 : 0));
+      const y = labelled.rows.map((r) => outcomeOf(r[testTarget], positive));
       const p = m.predictTable(labelled);
       const seconds = (performance.now() - started) / 1000;
       const positives = y.reduce<number>((s, v) => s + v, 0);

@@ -1,6 +1,6 @@
 import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
-import { isMissing } from '../inference/models/features.js';
+import { isMissing, outcomeOf } from '../inference/models/features.js';
 import { precisionRecallF1 } from '../inference/models/metrics.js';
 import { calibrationReport } from '../inference/models/scoring-model.js';
 import { readTableFile } from './read-table.js';
@@ -16,7 +16,7 @@ function labelled(t: Table, textCol: number, targetCol: number, positive: string
   const rows = t.rows.filter((r) => !isMissing(r[targetCol]) && (r[textCol] ?? '').trim() !== '');
   return {
     texts: rows.map((r) => r[textCol]!),
-    y: rows.map((r) => ((r[targetCol] ?? '').trim() === positive ? 1 : 0)),
+    y: rows.map((r) => outcomeOf(r[targetCol], positive)),
   };
 }
 

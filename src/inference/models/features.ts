@@ -23,6 +23,10 @@ export const MISSING_TOKENS: ReadonlySet<string> = new Set([
 export const isMissing = (v: string | undefined): boolean =>
   v === undefined || MISSING_TOKENS.has(v.trim().toLowerCase());
 
+/** A row's 0/1 outcome: 1 when its label, trimmed, is `positive` (trimmed). Rows whose label isMissing are left out first. */
+export const outcomeOf = (label: string | undefined, positive: string): 0 | 1 =>
+  (label ?? '').trim() === positive.trim() ? 1 : 0;
+
 const MISSING_LEVEL = '(missing)';
 const OTHER_LEVEL = '(other)';
 

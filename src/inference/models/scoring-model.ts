@@ -6,6 +6,7 @@ import {
   findPeriodColumns,
   inferSchema,
   isMissing,
+  outcomeOf,
   newPeriodRows,
   timeOrder,
   type FeatureSchema,
@@ -502,11 +503,16 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
   const positive = opts.positive.trim();
   for (const c of opts.drop ?? []) columnIndex(table, c, 'training data (--drop)');
   const labelled: Table = { columns: table.columns, rows: table.rows.filter((r) => !isMissing(r[ti])) };
-  const y = Uint8Array.from(labelled.rows, (r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
+  const y = Uint8Array.from(labelled.rows, (r) => outcomeOf(r[ti], positive));
   const positives = y.reduce((s, v) => s + v, 0);
   const negatives = y.length - positives;
-  if (positives === 0)
-    throw new InvalidPayloadError(`training data: no row has ${opts.target}="${positive}"`, { where: 'training data' });
+  if (positives === 0) {
+    const seen = [...new Set(labelled.rows.map((r) => (r[ti] ?? '').trim()))].slice(0, 10);
+    throw new InvalidPayloadError(
+      `training data: no row has ${opts.target}="${positive}" (values seen: ${seen.map((v) => `"${v}"`).join(', ')})`,
+      { where: 'training data' },
+    );
+  }
   if (negatives === 0)
     throw new InvalidPayloadError(`training data: every row has ${opts.target}="${positive}"; need both outcomes`, {
       where: 'training data',

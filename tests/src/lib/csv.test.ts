@@ -13,6 +13,21 @@ describe('the CSV reader', () => {
     ]);
   });
 
+  it('reads semicolon- and tab-separated files by their header; a header with a comma stays comma-separated', () => {
+    const rows = [
+      ['age', 'job', 'y'],
+      ['56', 'housemaid', 'no'],
+      ['41', 'admin.; it', 'yes'],
+    ];
+    expect(parseCsv('"age";"job";"y"\r\n56;"housemaid";"no"\r\n41;"admin.; it";"yes"\r\n')).toEqual(rows);
+    expect(parseCsv('age\tjob\ty\n56\thousemaid\tno\n41\t"admin.; it"\tyes\n')).toEqual(rows);
+    expect(parseCsv('"a;b",c\n1,2\n')).toEqual([
+      ['a;b', 'c'],
+      ['1', '2'],
+    ]);
+    expect(parseCsv('only\n1\n')).toEqual([['only'], ['1']]);
+  });
+
   it('a ragged row or a stray quote is INVALID_PAYLOAD naming the file', () => {
     expect(() => parseCsv('a,b\n1,2,3\n', 'x.csv')).toThrow(
       expect.objectContaining({

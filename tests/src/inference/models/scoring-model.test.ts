@@ -119,7 +119,9 @@ describe('trainScoringModel', () => {
   it('rejects unusable training data with typed errors', () => {
     const t = syntheticLeads(50, { seed: 11 });
     expect(() => trainScoringModel(t, { ...opts, target: 'nope' })).toThrow(/no column "nope"/);
-    expect(() => trainScoringModel(t, { ...opts, positive: 'maybe' })).toThrow(/no row has outcome="maybe"/);
+    expect(() => trainScoringModel(t, { ...opts, positive: 'maybe' })).toThrow(
+      /no row has outcome="maybe" \(values seen: "(won|lost)", "(won|lost)"\)/,
+    );
     expect(() => ScoringModel.fromJSON({ format: 'other' })).toThrow(/not a closeloop scoring model/);
   });
 
