@@ -18,10 +18,11 @@ import { SIGNAL_TYPES } from '../../src/inference/signals/types.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 if (process.argv.includes('--help')) {
   process.stdout
-    .write(`usage: node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts EMAIL_INTENT_DEV.csv
+    .write(`usage: node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts EMAIL_INTENT_DEV.csv [--version YYYY-MM-DD]
 
 Trains the signal models that ship in the package and writes src/inference/signals/weights/signals-v2.json
-(data and licences: src/inference/signals/weights/DATA_CARD.md).
+(data and licences: src/inference/signals/weights/DATA_CARD.md). --version names the weights (default: today, UTC);
+tenants' corrections learnt on other weights are ignored until their next retrain.
 `);
   process.exit(0);
 }
@@ -63,6 +64,9 @@ for (const type of SIGNAL_TYPES) {
   report[type] = { rows: texts.length, positives: y.reduce((a, b) => a + b, 0), ...rep };
   process.stderr.write(`${type}: ${JSON.stringify(report[type])}\n`);
 }
-const out = { format: 'closeloop.signal-models', version: '2026-12-05', models };
+// The version names the weights (SHIPPED_SIGNAL_MODELS_VERSION); a tenant's correction learnt on other weights is ignored.
+const vi = process.argv.indexOf('--version');
+const version = vi > 0 ? process.argv[vi + 1]! : new Date().toISOString().slice(0, 10);
+const out = { format: 'closeloop.signal-models', version, models };
 writeFileSync(`${root}src/inference/signals/weights/signals-v2.json`, JSON.stringify(out) + '\n');
 process.stdout.write(`${JSON.stringify(report)}\n`);
