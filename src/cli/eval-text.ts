@@ -12,7 +12,13 @@ import { FUSED_TEXT_MODEL, trainFusedTextClassifier } from '../inference/signals
 import { availableParallelism } from 'node:os';
 import { ThreadedEmbedder } from '../context/threaded-embedder.js';
 
-function labelled(t: Table, textCol: number, targetCol: number, positive: string): { texts: string[]; y: number[] } {
+/** Rows with a text and a label: the texts and their 0/1 labels (1 where the target, trimmed, is `positive`). */
+export function labelled(
+  t: Table,
+  textCol: number,
+  targetCol: number,
+  positive: string,
+): { texts: string[]; y: number[] } {
   const rows = t.rows.filter((r) => !isMissing(r[targetCol]) && (r[textCol] ?? '').trim() !== '');
   return {
     texts: rows.map((r) => r[textCol]!),
@@ -21,6 +27,14 @@ function labelled(t: Table, textCol: number, targetCol: number, positive: string
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/**
+ * The choice `eval text` makes between its two models, on the training rows only: the n-gram + sentence-encoder
+ * model when its cross-validated F1 is higher (ties keep the n-gram model).
+ */
+export function preferFused(ngram: { validationF1: number | null }, fused: { validationF1: number | null }): boolean {
+  return (fused.validationF1 ?? -1) > (ngram.validationF1 ?? -1) + 1e-9;
+}
 
 /**
  * How well the calibrated probabilities match the labels: Brier score, the Brier score of always predicting the
@@ -35,7 +49,7 @@ export function calibrationOf(probs: number[], y: number[], trainY: number[]) {
 }
 
 /** USE Lite vectors of the texts in worker threads, or why not (model missing or failing to load). */
-async function sentenceVectors(
+export async function sentenceVectors(
   texts: string[],
   modelDir: string | undefined,
 ): Promise<{ vectors: Float32Array[] | null; fallback: string | null; id: string | null; loadMs: number | null }> {
@@ -152,7 +166,7 @@ export const command = defineCommand({
           encoder.train_seconds = Math.round((performance.now() - t1) / 10) / 100;
           fusedSelection = fused.report;
           // Chosen on the training rows only: the higher cross-validated F1 (ties keep the n-gram model).
-          if ((fused.report.validationF1 ?? -1) > (report.validationF1 ?? -1) + 1e-9) {
+          if (preferFused(report, fused.report)) {
             encoder.used = true;
             probs = test.texts.map((t) => fused.model.probability(t, byText.get(t)!));
             threshold = fused.model.threshold;
