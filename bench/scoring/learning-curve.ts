@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { labelled, preferFused, sentenceVectors } from '../../src/cli/eval-text.js';
 import { readTableFile } from '../../src/cli/read-table.js';
-import { isMissing } from '../../src/inference/models/features.js';
+import { isMissing, outcomeOf } from '../../src/inference/models/features.js';
 import { precisionRecallF1, rocAuc } from '../../src/inference/models/metrics.js';
 import { trainScoringModel } from '../../src/inference/models/scoring-model.js';
 import { columnIndex, type Table } from '../../src/inference/models/table.js';
@@ -176,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
     const drop = values.drop.split(',').filter(Boolean);
     // As trainScoringModel: rows with a missing target are not training rows.
     const rows = table.rows.filter((r) => !isMissing(r[ti]));
-    y = rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
+    y = rows.map((r) => outcomeOf(r[ti], positive));
     const pick = (idx: number[]): Table => ({ columns: table.columns, rows: idx.map((i) => rows[i]!) });
     run = async (trainIdx, testIdx) => {
       const m = trainScoringModel(pick(trainIdx), { target: values.target!, positive, drop, algorithm: 'auto' });
