@@ -36,6 +36,14 @@ export {
 
 /** Lexicon cues at or above this confidence count even when the learned model is below its threshold. */
 export const STRONG_CUE = 0.7;
+/**
+ * A signal the model alone finds (no lexicon cue in the sentence) needs at least this probability, whatever the
+ * model's own threshold: its quote becomes evidence in a task a rep reads, so it must be more likely than not. The
+ * models' thresholds maximise F1 in cross-validation, which for types with a low base rate lands near a third
+ * ("Everything is running smoothly and the team loves the weekly digest." read as a competitor mention at 0.30 and
+ * became a churn warning); with the lexicon agreeing, the model's threshold is enough.
+ */
+export const MODEL_ONLY_MIN = 0.5;
 
 export interface ExtractOptions extends LexiconOptions {
   /**
@@ -73,7 +81,7 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
       const clf = models[type]!;
       const p = clf.probabilityOf(feats);
       const cue = lexHere.find((l) => l.type === type);
-      if (p < clf.threshold) {
+      if (p < (cue ? clf.threshold : Math.max(clf.threshold, MODEL_ONLY_MIN))) {
         // The lexicon's firmer patterns (confidence ≥ 0.7, e.g. "our budget was cut", "very disappointed", a
         // tenant's own competitor names) keep their signal when the model is unsure: the rare-type models learned
         // from a few dozen sentences against a low base rate, and a long multi-clause sentence ("our budget was

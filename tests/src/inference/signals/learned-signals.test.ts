@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import {
   deniedTypes,
   extractSignals,
+  MODEL_ONLY_MIN,
   shippedSignalModels,
   SIGNAL_TYPES,
   trainTextClassifier,
@@ -56,6 +57,26 @@ describe('learned signals in production (shipped models, lexicon as explanation 
     expect(extractSignals('Budget is not an issue for us.').map((x) => x.type)).not.toContain('budget_constraint');
   });
 
+  it('quotes a sentence the model alone found only when it is more likely than not (MODEL_ONLY_MIN)', () => {
+    // Praise once read as a competitor mention at 0.30 (above that model's F1 threshold) and became a churn warning.
+    const praise = 'Hi Priya, Everything is running smoothly and the team loves the weekly digest.';
+    expect(extractSignals(praise)).toEqual([]);
+    const models = shippedSignalModels();
+    const text = [
+      praise,
+      'We are also evaluating Gong and Chorus before we renew.',
+      'Our budget was cut by a third.',
+      'Could you send the signed order form by Friday?',
+    ].join(' ');
+    const found = extractSignals(text);
+    expect(found.length).toBeGreaterThan(0);
+    for (const s of found) {
+      const p = models[s.type]!.probability(s.evidence.quote);
+      if (!s.cue) expect(p).toBeGreaterThanOrEqual(Math.max(MODEL_ONLY_MIN, models[s.type]!.threshold));
+      else expect(p >= models[s.type]!.threshold || s.model === s.cue).toBe(true);
+    }
+  });
+
   it('uses a tenant model in place of the shipped one for its type', () => {
     const texts = Array.from({ length: 6 }, () => [
       'Widgets please.',
@@ -90,5 +111,21 @@ describe('learned signals in production (shipped models, lexicon as explanation 
     expect(f1(learned, 'explicit_ask')).toBeGreaterThan(f1(lexicon, 'explicit_ask') + 0.1);
     const macro = (s: typeof learned) => s.reduce((a, x) => a + x.f1, 0) / s.length;
     expect(macro(learned)).toBeGreaterThan(macro(lexicon));
+  });
+
+  it('beats the lexicon on the independent held-out set B, for most types and on average', () => {
+    const rows = (
+      parse(readFileSync(new URL('../../../fixtures/signals/sales-sentences-b.csv', import.meta.url), 'utf8'), {
+        columns: true,
+      }) as { text: string; signals: string }[]
+    ).map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
+    const learned = scoreSignals(rows, 'learned');
+    const lexicon = scoreSignals(rows, 'lexicon');
+    const macro = (s: typeof learned) => s.reduce((a, x) => a + x.f1, 0) / s.length;
+    expect(macro(learned)).toBeGreaterThan(macro(lexicon) + 0.1);
+    const ahead = SIGNAL_TYPES.filter(
+      (t) => learned.find((x) => x.type === t)!.f1 > lexicon.find((x) => x.type === t)!.f1,
+    );
+    expect(ahead.length).toBeGreaterThanOrEqual(5);
   });
 });
