@@ -5,8 +5,7 @@
  * docs/benchmarks.md (held-out-style splits for scoring).
  *
  *   npx tsx bench/scoring/variants.ts DIR_PREFIX TARGET POSITIVE [--drop c1,c2] [--model auto|logreg|gbdt|blend]
- *     [--bagging '{"colsample":0.5,"bags":3}'] [--shapes '[{"maxDepth":2,"minLeafRows":20}]']
- *     [--stack '{"enabled":true,"withLinear":true,"anchor":true,"weighted":true}'] [--seeds 1,2,3]
+ *     [--bagging '{"colsample":0.5,"bags":3}'] [--shapes '[{"maxDepth":2,"minLeafRows":20}]'] [--seeds 1,2,3]
  *
  * reads DIR_PREFIX_h<seed>/train.csv and test.csv, e.g. /tmp/cls/telco_churn Churn Yes --drop customerID.
  */
@@ -14,7 +13,6 @@ import { parseArgs } from 'node:util';
 import {
   GBDT_BAGGING,
   GBDT_SHAPES,
-  LEAF_STACK,
   trainScoringModel,
   type AlgorithmChoice,
 } from '../../src/inference/models/scoring-model.js';
@@ -28,7 +26,6 @@ const { values, positionals } = parseArgs({
     model: { type: 'string', default: 'auto' },
     bagging: { type: 'string' },
     shapes: { type: 'string' },
-    stack: { type: 'string' },
     seeds: { type: 'string', default: '1,2,3' },
     help: { type: 'boolean', default: false },
   },
@@ -36,10 +33,9 @@ const { values, positionals } = parseArgs({
 if (values.help) {
   process.stdout
     .write(`usage: npx tsx bench/scoring/variants.ts DIR_PREFIX TARGET POSITIVE [--drop c1,c2] [--model auto|logreg|gbdt|blend]
-  [--bagging '{"colsample":0.5,"bags":3}'] [--shapes '[{"maxDepth":2,"minLeafRows":20}]']
-  [--stack '{"enabled":true,"withLinear":true,"anchor":true,"weighted":true}'] [--seeds 1,2,3]
+  [--bagging '{"colsample":0.5,"bags":3}'] [--shapes '[{"maxDepth":2,"minLeafRows":20}]'] [--seeds 1,2,3]
 
-A variant of the scoring model's GBDT grid (bagged stage, extra tree shapes) or of its GBDT + LR candidate (LEAF_STACK) on the halves DIR_PREFIX_h<seed>/
+A variant of the scoring model's GBDT grid (bagged stage, extra tree shapes) on the halves DIR_PREFIX_h<seed>/
 {train,test}.csv made by bench/scoring/split.ts: test AUC per half, the mean, the chosen setting, the CPU time.
 `);
   process.exit(0);
@@ -50,7 +46,6 @@ if (!prefix || !target || !positive) {
   process.exit(2);
 }
 if (values.bagging) Object.assign(GBDT_BAGGING, JSON.parse(values.bagging));
-if (values.stack) Object.assign(LEAF_STACK, JSON.parse(values.stack));
 if (values.shapes) (GBDT_SHAPES as unknown[]).push(...(JSON.parse(values.shapes) as unknown[]));
 const drop = values.drop.split(',').filter(Boolean);
 const aucs: number[] = [];
@@ -63,9 +58,6 @@ for (const seed of values.seeds.split(',').map(Number)) {
   aucs.push(auc);
   const chosen = m.training.candidates.find((c) => c.algorithm === m.algorithm)!;
   console.log(`seed ${seed}: auc ${auc.toFixed(4)} ${m.modelName} (${chosen.setting}; cv ${chosen.validationAuc})`);
-  console.log(
-    `  candidates: ${m.training.candidates.map((c) => `${c.algorithm} ${c.validationAuc?.toFixed(4)}`).join(', ')}`,
-  );
 }
 const cpu = process.cpuUsage(started);
 console.log(

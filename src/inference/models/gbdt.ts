@@ -529,8 +529,6 @@ export interface GbdtCv {
   meanAuc: number;
   /** Out-of-fold margins at bestRounds (each row scored by the model that did not train on it). */
   oof: Float64Array;
-  /** The fold models at bestRounds: foldParams[f] was trained on the rows outside fold f. */
-  foldParams: GbdtParams[];
 }
 
 /**
@@ -563,67 +561,5 @@ export function cvGbdt(all: Dataset, fold: Int32Array, k: number, opts: Partial<
       for (const m of members) m.validIdx.forEach((i, q) => (oof[i] = m.booster.Fv![q]!));
     } else if (r + 1 - bestRounds >= o.earlyStoppingRounds) break;
   }
-  const rounds = Math.max(1, bestRounds);
-  return { bestRounds: rounds, meanAuc: best, oof, foldParams: members.map((m) => m.booster.params(rounds)) };
-}
-
-/** Every leaf of a model numbered once (tree 0's leaves first, in node order): `leaf[q][k]` for node k of tree q. */
-export interface LeafMap {
-  leaf: Int32Array[];
-  /** Number of leaves in all trees. */
-  size: number;
-}
-
-export function leafMap(p: GbdtParams): LeafMap {
-  let size = 0;
-  const leaf = p.trees.map((t) => Int32Array.from(t.left, (l) => (l < 0 ? size++ : -1)));
-  return { leaf, size };
-}
-
-/**
- * The leaf each tree sends row `row` of X to (LeafMap numbering), written to out[0 … trees−1]. An unknown value
- * (NaN) follows the branch with the larger training cover.
- */
-export function leafIndices(p: GbdtParams, map: LeafMap, X: Float64Array, d: number, row: number, out: Int32Array) {
-  const base = row * d;
-  p.trees.forEach((t, q) => {
-    let k = 0;
-    while (t.left[k]! >= 0) {
-      const x = X[base + t.feature[k]!]!;
-      const l = t.left[k]!;
-      const r = t.right[k]!;
-      k = x !== x ? ((t.cover?.[l] ?? 1) >= (t.cover?.[r] ?? 0) ? l : r) : goLeft(t, k, x) ? l : r;
-    }
-    out[q] = map.leaf[q]![k]!;
-  });
-}
-
-/**
- * The model with new leaf values (`leafValues`, LeafMap numbering) and base score; inner-node values become the
- * cover-weighted mean of their children's, so path attribution (gbdtContributions) stays consistent.
- */
-export function withLeafValues(
-  p: GbdtParams,
-  map: LeafMap,
-  leafValues: ArrayLike<number>,
-  baseScore: number,
-): GbdtParams {
-  const trees = p.trees.map((t, q) => {
-    const value = t.value.slice();
-    for (let k = 0; k < value.length; k++) if (t.left[k]! < 0) value[k] = leafValues[map.leaf[q]![k]!]!;
-    const fill = (k: number): number => {
-      if (t.left[k]! < 0) return value[k]!;
-      const l = t.left[k]!;
-      const r = t.right[k]!;
-      const vl = fill(l);
-      const vr = fill(r);
-      const cl = t.cover?.[l] ?? 1;
-      const cr = t.cover?.[r] ?? 1;
-      value[k] = (cl * vl + cr * vr) / (cl + cr || 1);
-      return value[k]!;
-    };
-    fill(0);
-    return { ...t, value };
-  });
-  return { ...p, baseScore, trees };
+  return { bestRounds: Math.max(1, bestRounds), meanAuc: best, oof };
 }

@@ -11,18 +11,7 @@ import {
   timeOrder,
   type FeatureSchema,
 } from './features.js';
-import {
-  cvGbdt,
-  fitGbdt,
-  gbdtContributions,
-  gbdtMargin,
-  leafIndices,
-  leafMap,
-  withLeafValues,
-  type GbdtOptions,
-  type GbdtParams,
-} from './gbdt.js';
-import { fitLeafLogReg, leafLogRegMargin, type LeafData, type LeafLogReg } from './leaf-stack.js';
+import { cvGbdt, fitGbdt, gbdtContributions, gbdtMargin, type GbdtOptions, type GbdtParams } from './gbdt.js';
 import {
   fitLogReg,
   logRegContributions,
@@ -60,7 +49,7 @@ import { mulberry32 } from '../../lib/random.js';
  *     measured on the same out-of-fold margins).
  */
 
-export type Algorithm = 'logreg' | 'gbdt' | 'blend' | 'stack';
+export type Algorithm = 'logreg' | 'gbdt' | 'blend';
 export type AlgorithmChoice = Algorithm | 'auto';
 type MemberParams = LogRegParams | GbdtParams;
 /** One model inside a scoring model: its own encoding, its parameters, and its weight in the summed margin. */
@@ -110,28 +99,7 @@ export const GBDT_BAGGING: Pick<GbdtOptions, 'colsample' | 'bags'> = { colsample
  * of its out-of-fold margins; the weight with the best mean fold AUC of the blended out-of-fold margins is kept.
  */
 export const BLEND_WEIGHTS = [0.2, 0.35, 0.5, 0.65, 0.8] as const;
-export const MODEL_NAMES: Record<Algorithm, string> = {
-  logreg: 'logreg-v1',
-  gbdt: 'gbdt-v2',
-  blend: 'blend-v1',
-  stack: 'gbdt-lr-v1',
-};
-/**
- * "GBDT + LR" stacking (He et al. 2014; leaf-stack.ts): an L2 logistic regression over the chosen GBDT's leaf
- * indicators, beside the linear model's features when `withLinear`, the leaf weights shrunk towards the boosted
- * leaf values when `anchor`; cross-validated with the GBDT's fold models (each fold's trees never saw its rows).
- * Not among `auto`'s candidates (enabled: false): on the seeded bank and telco halves its cross-validated AUC
- * stays below the GBDT's and the blend's (docs/benchmarks.md, "GBDT + LR"); `algorithm: 'stack'` trains it on
- * request, bench/scoring/variants.ts `--stack` measures it.
- */
-export const LEAF_STACK = {
-  enabled: false,
-  withLinear: true,
-  anchor: true,
-  weighted: true,
-  /** L2 strengths tried for the leaf weights (the linear features keep logreg's chosen L2). */
-  leafL2: [0.01, 0.03, 0.1, 0.3, 1, 3],
-};
+export const MODEL_NAMES: Record<Algorithm, string> = { logreg: 'logreg-v1', gbdt: 'gbdt-v2', blend: 'blend-v1' };
 
 export interface TrainOptions {
   target: string;
@@ -159,7 +127,7 @@ const SerializedModel = z.object({
   format: z.literal('closeloop.scoring-model'),
   /** 1: one model (schema + params); 2: members (a blend has two). Version 1 documents still load. */
   version: z.union([z.literal(1), z.literal(2)]),
-  algorithm: z.enum(['logreg', 'gbdt', 'blend', 'stack']),
+  algorithm: z.enum(['logreg', 'gbdt', 'blend']),
   model: z.string(),
   target: z.string(),
   positive: z.string(),
@@ -185,7 +153,7 @@ const SerializedModel = z.object({
     positives: z.number(),
     candidates: z.array(
       z.object({
-        algorithm: z.enum(['logreg', 'gbdt', 'blend', 'stack']),
+        algorithm: z.enum(['logreg', 'gbdt', 'blend']),
         validationAuc: z.number().nullable(),
         setting: z.string(),
       }),
@@ -528,112 +496,6 @@ interface Candidate {
   refit: () => Member[];
 }
 
-/** The leaf-indicator rows of `gb` for every row of `gbAll`, beside the linear features of `lrAll` (or none). */
-function leafData(lrAll: Dataset, gbAll: Dataset, gb: GbdtParams, withLinear: boolean) {
-  const map = leafMap(gb);
-  const T = gb.trees.length;
-  const leaves = new Int32Array(gbAll.n * T);
-  const out = new Int32Array(T);
-  for (let i = 0; i < gbAll.n; i++) {
-    leafIndices(gb, map, gbAll.X, gbAll.d, i, out);
-    leaves.set(out, i * T);
-  }
-  const anchor = new Float64Array(map.size);
-  gb.trees.forEach((t, q) =>
-    t.value.forEach((v, node) => map.leaf[q]![node]! >= 0 && (anchor[map.leaf[q]![node]!] = v)),
-  );
-  const w = LEAF_STACK.weighted ? lrAll.w : new Float64Array(lrAll.n).fill(1);
-  const data: LeafData = {
-    X: withLinear ? lrAll.X : new Float64Array(0),
-    d: withLinear ? lrAll.d : 0,
-    leaves,
-    T,
-    L: map.size,
-    n: lrAll.n,
-    y: lrAll.y,
-    w,
-  };
-  return { data, map, anchor: LEAF_STACK.anchor ? anchor : null };
-}
-
-function leafRows(ds: LeafData, idx: number[]): LeafData {
-  const { d, T } = ds;
-  const X = new Float64Array(idx.length * d);
-  const leaves = new Int32Array(idx.length * T);
-  const y = new Uint8Array(idx.length);
-  const w = new Float64Array(idx.length);
-  idx.forEach((i, q) => {
-    X.set(ds.X.subarray(i * d, (i + 1) * d), q * d);
-    leaves.set(ds.leaves.subarray(i * T, (i + 1) * T), q * T);
-    y[q] = ds.y[i]!;
-    w[q] = ds.w[i]!;
-  });
-  return { ...ds, X, leaves, y, w, n: idx.length };
-}
-
-/**
- * The GBDT + LR candidate (LEAF_STACK): cross-validated with the GBDT's own fold models, L2 from L2_GRID by the
- * best mean fold AUC; the refit is the GBDT refitted on every row with its leaf values replaced by the fitted leaf
- * weights, plus (withLinear) a logistic-regression member over the linear features: one summed margin.
- */
-function stackCandidate(
-  lrAll: Dataset,
-  gbAll: Dataset,
-  folds: GbdtParams[],
-  gbRefit: () => GbdtParams,
-  linearL2: number,
-  y: Uint8Array,
-  fold: Int32Array,
-  k: number,
-  lrSchema: FeatureSchema,
-  gbSchema: FeatureSchema,
-): Candidate {
-  const { withLinear } = LEAF_STACK;
-  const grid = [...LEAF_STACK.leafL2].sort((a, b) => b - a);
-  const oofs = grid.map(() => new Float64Array(y.length));
-  for (let f = 0; f < k; f++) {
-    const { data, anchor } = leafData(lrAll, gbAll, folds[f]!, withLinear);
-    const fitIdx: number[] = [];
-    const validIdx: number[] = [];
-    for (let i = 0; i < y.length; i++) (fold[i] === f ? validIdx : fitIdx).push(i);
-    const fit = leafRows(data, fitIdx);
-    let warm: LeafLogReg | undefined;
-    grid.forEach((l2, g) => {
-      warm = fitLeafLogReg(fit, linearL2, l2, anchor, warm);
-      for (const i of validIdx) oofs[g]![i] = leafLogRegMargin(warm, data, i);
-    });
-  }
-  // The best mean fold AUC; ties within 1e-4 keep the stronger penalty.
-  const path = grid.map((l2, g) => ({ l2, oof: oofs[g]!, auc: meanFoldAuc(oofs[g]!, y, fold, k) }));
-  const best = path.reduce((a, b) => (b.auc > a.auc + 1e-4 ? b : a));
-  return {
-    algorithm: 'stack',
-    validationAuc: best.auc,
-    setting: `leaf l2=${best.l2}, linear l2=${linearL2} over the leaves of the gbdt${withLinear ? ' and the logreg features' : ''}`,
-    oof: best.oof,
-    refit: () => {
-      const gb = gbRefit();
-      const { data, map, anchor } = leafData(lrAll, gbAll, gb, withLinear);
-      const m = fitLeafLogReg(data, linearL2, best.l2, anchor);
-      const trees = withLeafValues(gb, map, m.leaf, withLinear ? 0 : m.bias);
-      const members: Member[] = [{ weight: 1, schema: gbSchema, params: trees }];
-      if (withLinear) {
-        const means = new Array<number>(lrAll.d).fill(0);
-        for (let i = 0; i < lrAll.n; i++) for (let j = 0; j < lrAll.d; j++) means[j]! += lrAll.X[i * lrAll.d + j]!;
-        const params: LogRegParams = {
-          kind: 'logreg',
-          l2: linearL2,
-          bias: m.bias,
-          coef: Array.from(m.coef),
-          means: means.map((v) => v / Math.max(1, lrAll.n)),
-        };
-        members.unshift({ weight: 1, schema: lrSchema, params });
-      }
-      return members;
-    },
-  };
-}
-
 /** Train a scoring model on `table`. Throws InvalidPayloadError for unusable input (missing target, one class). */
 export function trainScoringModel(table: Table, opts: TrainOptions): ScoringModel {
   const algorithm = opts.algorithm ?? 'auto';
@@ -670,9 +532,7 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
   const k = Math.max(2, opts.folds ?? FOLDS);
   const canCv = positives >= k && negatives >= k;
   const fold = stratifiedFolds(y, k);
-  const wanted = new Set<Algorithm>(
-    algorithm === 'auto' || algorithm === 'blend' || algorithm === 'stack' ? ['logreg', 'gbdt'] : [algorithm],
-  );
+  const wanted = new Set<Algorithm>(algorithm === 'auto' || algorithm === 'blend' ? ['logreg', 'gbdt'] : [algorithm]);
   const candidates: Candidate[] = [];
 
   const cvLogReg = (all: Dataset): { l2: number; oof: Float64Array | null; auc: number | null } => {
@@ -710,15 +570,8 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     });
   }
 
-  let gbBest: {
-    o: Partial<GbdtOptions>;
-    rounds: number;
-    oof: Float64Array | null;
-    auc: number | null;
-    folds?: GbdtParams[];
-  } | null = null;
+  let gbBest: { o: Partial<GbdtOptions>; rounds: number; oof: Float64Array | null; auc: number | null } | null = null;
   let gbAll: Dataset | null = null;
-  let gbRefit: (() => GbdtParams) | null = null;
   if (wanted.has('gbdt')) {
     // Unweighted: boosting on balanced weights over-fits the up-weighted minority (bank_marketing: −0.002 to
     // −0.003 cross-validated AUC); Platt scaling on the out-of-fold margins sets the base rate either way.
@@ -726,12 +579,11 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
     gbAll = all;
     gbBest = { o: { categorical }, rounds: 100, oof: null, auc: null };
     if (canCv) {
-      const tried: { o: Partial<GbdtOptions>; rounds: number; oof: Float64Array; auc: number; folds: GbdtParams[] }[] =
-        [];
+      const tried: { o: Partial<GbdtOptions>; rounds: number; oof: Float64Array; auc: number }[] = [];
       const tryOne = (o: Partial<GbdtOptions>) => {
         const full = { ...o, categorical, maxRounds: 600, earlyStoppingRounds: 30 };
         const r = cvGbdt(all, fold, k, full);
-        tried.push({ o: full, rounds: r.bestRounds, oof: r.oof, auc: r.meanAuc, folds: r.foldParams });
+        tried.push({ o: full, rounds: r.bestRounds, oof: r.oof, auc: r.meanAuc });
       };
       const best = () => tried.reduce((a, b) => (b.auc > a.auc ? b : a));
       for (const shape of GBDT_SHAPES) tryOne({ ...shape, learningRate: GBDT_RATES[0] });
@@ -741,8 +593,6 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
       gbBest = best();
     }
     const { o, rounds } = gbBest;
-    let refitted: GbdtParams | null = null;
-    gbRefit = () => (refitted ??= fitGbdt(all, o, undefined, rounds).params);
     candidates.push({
       algorithm: 'gbdt',
       validationAuc: gbBest.auc,
@@ -752,7 +602,7 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
         ((o.colsample ?? 1) < 1 ? ` colsample=${o.colsample}` : '') +
         ((o.subsample ?? 1) < 1 ? ` subsample=${o.subsample}` : ''),
       oof: gbBest.oof,
-      refit: () => [{ weight: 1, schema: gbSchema, params: gbRefit!() }],
+      refit: () => [{ weight: 1, schema: gbSchema, params: fitGbdt(all, o, undefined, rounds).params }],
     });
   }
 
@@ -783,11 +633,6 @@ export function trainScoringModel(table: Table, opts: TrainOptions): ScoringMode
         { ...gb.refit()[0]!, weight: (1 - wl) / sg },
       ],
     });
-  }
-
-  if ((LEAF_STACK.enabled || algorithm === 'stack') && lrBest && gbBest?.folds && lrAll && gbAll && gbRefit && canCv) {
-    const stack = stackCandidate(lrAll, gbAll, gbBest.folds, gbRefit, lrBest.l2, y, fold, k, lrSchema, gbSchema);
-    candidates.push(stack);
   }
 
   let chosen: Candidate;

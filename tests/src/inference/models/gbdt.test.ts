@@ -1,12 +1,4 @@
-import {
-  fitGbdt,
-  gbdtContributions,
-  gbdtMargin,
-  cvGbdt,
-  leafIndices,
-  leafMap,
-  withLeafValues,
-} from '../../../../src/inference/models/gbdt.js';
+import { fitGbdt, gbdtContributions, gbdtMargin, cvGbdt } from '../../../../src/inference/models/gbdt.js';
 import { rocAuc } from '../../../../src/inference/models/metrics.js';
 import { stratifiedFolds } from '../../../../src/inference/models/scoring-model.js';
 
@@ -106,26 +98,5 @@ describe('gbdt', () => {
     expect(r.bestRounds).toBeLessThan(200);
     expect(r.meanAuc).toBe(1);
     expect(rocAuc(r.oof, ds.y)).toBe(1);
-  });
-
-  it('leaf indices: the margin is the base score plus the values of the leaves a row lands in', () => {
-    const ds = twoFeatureData(600);
-    const p = fitGbdt(ds, { maxDepth: 3, colsample: 0.5, bags: 2 }, undefined, 15).params;
-    const map = leafMap(p);
-    expect(map.size).toBe(p.trees.reduce((s, t) => s + t.left.filter((l) => l < 0).length, 0));
-    const values = new Float64Array(map.size);
-    p.trees.forEach((t, q) => t.left.forEach((l, k) => l < 0 && (values[map.leaf[q]![k]!] = t.value[k]!)));
-    const out = new Int32Array(p.trees.length);
-    for (const i of [0, 17, 333]) {
-      leafIndices(p, map, ds.X, ds.d, i, out);
-      expect(p.baseScore + out.reduce((s, j) => s + values[j]!, 0)).toBeCloseTo(gbdtMargin(p, ds.X, ds.d, i), 10);
-    }
-    // New leaf values: margins move by them, and the same values give the same margins as before.
-    const same = withLeafValues(p, map, values, p.baseScore);
-    const zero = withLeafValues(p, map, new Float64Array(map.size), 0.5);
-    for (const i of [0, 17, 333]) {
-      expect(gbdtMargin(same, ds.X, ds.d, i)).toBeCloseTo(gbdtMargin(p, ds.X, ds.d, i), 10);
-      expect(gbdtMargin(zero, ds.X, ds.d, i)).toBeCloseTo(0.5, 12);
-    }
   });
 });
