@@ -77,6 +77,11 @@ if (want('ingest')) {
     line(
       `${''.padEnd(8)} at 80 % of max (${p.requestsPerSec.toFixed(0)} requests/s, ${p.rounds} rounds of ${p.requests} requests, medians): p50 ${p.p50Ms.toFixed(1)} ms · p99 ${p.p99Ms.toFixed(1)} ms · p99.9 ${p.p999Ms.toFixed(1)} ms (rounds ${p.p999ByRound.map((x) => x.toFixed(0)).join(' / ')}) · baseline at the same rate p50 ${p.baselineP50Ms.toFixed(1)} · p99 ${p.baselineP99Ms.toFixed(1)} · p99.9 ${p.baselineP999Ms.toFixed(1)} ms (rounds ${p.baselineP999ByRound.map((x) => x.toFixed(0)).join(' / ')}) (sender in its own process)`,
     );
+    const stall = (x: typeof p.loop.closeloop) =>
+      `longest delay ${x.maxDelayMs.toFixed(0)} ms · p99.9 ${x.p999DelayMs.toFixed(1)} ms · GC ${x.gcMs.toFixed(0)} ms (longest ${x.gcMaxMs.toFixed(1)})`;
+    line(
+      `${''.padEnd(8)} the service process's event loop in those rounds (medians): closeloop ${stall(p.loop.closeloop)} · baseline ${stall(p.loop.baseline)}`,
+    );
   }
 }
 

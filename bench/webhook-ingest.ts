@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,46 @@ export interface IngestResult {
     baselineP999Ms: number;
     p999ByRound: number[];
     baselineP999ByRound: number[];
+    /** The service process (both endpoints live in it) while each side's paced rounds ran: medians over the rounds. */
+    loop: { closeloop: LoopStalls; baseline: LoopStalls };
   };
+}
+
+/** Event-loop delay and garbage collection of this process over one paced round. */
+export interface LoopStalls {
+  /** Longest event-loop delay (ms). */
+  maxDelayMs: number;
+  /** 99.9th percentile of the event-loop delay (ms, 1 ms resolution). */
+  p999DelayMs: number;
+  /** Total and longest GC pause (ms). */
+  gcMs: number;
+  gcMaxMs: number;
+}
+
+/** Runs `f` while watching this process's event loop and GC: is a latency tail the service's own stall? */
+async function watchLoop<T>(f: () => Promise<T>): Promise<{ out: T; stalls: LoopStalls }> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const gcs: number[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push(e.duration);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  delay.enable();
+  try {
+    const out = await f();
+    return {
+      out,
+      stalls: {
+        maxDelayMs: delay.max / 1e6,
+        p999DelayMs: delay.percentile(99.9) / 1e6,
+        gcMs: gcs.reduce((a, b) => a + b, 0),
+        gcMaxMs: Math.max(0, ...gcs),
+      },
+    };
+  } finally {
+    delay.disable();
+    obs.disconnect();
+  }
 }
 
 /**
@@ -230,9 +270,18 @@ export async function benchWebhookIngest(o: {
     // Three rounds, the order alternating (the side that runs right after the throughput rounds meets the database's
     // after-effects: autovacuum, dirty pages); each figure is the median of its three rounds.
     const rounds: { ours: number[]; ref: number[] }[] = [];
+    const stalls: { ours: LoopStalls[]; ref: LoopStalls[] } = { ours: [], ref: [] };
     for (let r = 0; r < (o.pacedRounds ?? 3); r++) {
-      const runOurs = () => pacedElsewhere(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10);
-      const runRef = () => pacedElsewhere(base.url, false, n, rate, 0);
+      const runOurs = async () => {
+        const w = await watchLoop(() => pacedElsewhere(`${cl.url}/webhooks/hubspot`, true, n, rate, (seq += n) * 10));
+        stalls.ours.push(w.stalls);
+        return w.out;
+      };
+      const runRef = async () => {
+        const w = await watchLoop(() => pacedElsewhere(base.url, false, n, rate, 0));
+        stalls.ref.push(w.stalls);
+        return w.out;
+      };
       if (r % 2 === 0) {
         const ours = await runOurs();
         rounds.push({ ours, ref: await runRef() });
@@ -241,6 +290,12 @@ export async function benchWebhookIngest(o: {
         rounds.push({ ours: await runOurs(), ref });
       }
     }
+    const medianStalls = (xs: LoopStalls[]): LoopStalls => ({
+      maxDelayMs: median(xs.map((x) => x.maxDelayMs)),
+      p999DelayMs: median(xs.map((x) => x.p999DelayMs)),
+      gcMs: median(xs.map((x) => x.gcMs)),
+      gcMaxMs: median(xs.map((x) => x.gcMaxMs)),
+    });
     const at = (side: 'ours' | 'ref', q: number) => median(rounds.map((x) => quantile(x[side], q)));
     pacedResult = {
       requestsPerSec: rate,
@@ -254,6 +309,7 @@ export async function benchWebhookIngest(o: {
       baselineP999Ms: at('ref', 0.999),
       p999ByRound: rounds.map((x) => quantile(x.ours, 0.999)),
       baselineP999ByRound: rounds.map((x) => quantile(x.ref, 0.999)),
+      loop: { closeloop: medianStalls(stalls.ours), baseline: medianStalls(stalls.ref) },
     };
   } finally {
     await base.close();
