@@ -23,8 +23,12 @@ export interface GuardrailResult {
 export type ReloadResult = { ok: true } | { ok: false; error: RuleFileError };
 
 export interface Guardrails {
-  /** Run every active rule over one suggestion. */
-  evaluate(s: Suggestion, ctx: GuardrailContext): Promise<GuardrailResult>;
+  /**
+   * Run every active rule over one suggestion. `probe`: a what-if check (the same suggestion without its draft, to see
+   * whether the draft alone breaks the rules) whose verdicts log at debug, so a rule that fires once is not reported
+   * twice.
+   */
+  evaluate(s: Suggestion, ctx: GuardrailContext, opts?: { probe?: boolean }): Promise<GuardrailResult>;
   /** Re-read the rules directory; on any problem the previous rules stay active. */
   reload(): Promise<ReloadResult>;
   /** Reload (debounced) whenever a file in the directory changes. Returns a function that stops watching. */
@@ -128,7 +132,11 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
     return reloading;
   };
 
-  const evaluate = async (s: Suggestion, ctx: GuardrailContext): Promise<GuardrailResult> => {
+  const evaluate = async (
+    s: Suggestion,
+    ctx: GuardrailContext,
+    opts: { probe?: boolean } = {},
+  ): Promise<GuardrailResult> => {
     const set = current;
     const input = createFactInput(s, ctx, set.trusted);
     const facts: Record<string, Fact> = {};
@@ -146,15 +154,16 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
       verdicts.push({ rule: rule.name, passed, message });
       if (passed) continue;
       if (rule.eventType === 'block' || (rule.eventType === 'review' && outcome === 'pass')) outcome = rule.eventType;
-      log[rule.eventType === 'warn' ? 'info' : 'warn'](
+      log[opts.probe ? 'debug' : rule.eventType === 'warn' ? 'info' : 'warn'](
         { rule: rule.name, file: rule.file, action: rule.eventType, suggestionId: s.id, suggestionType: s.type },
         `rule ${rule.name} fired (${rule.eventType})`,
       );
     }
-    log.info(
+    log[opts.probe ? 'debug' : 'info'](
       {
         suggestionId: s.id,
         suggestionType: s.type,
+        ...(opts.probe ? { probe: true } : {}),
         outcome,
         failed: verdicts.filter((v) => !v.passed).map((v) => v.rule),
       },

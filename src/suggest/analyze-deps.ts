@@ -17,6 +17,8 @@ export interface Guard {
   evaluate(
     s: Suggestion,
     ctx: GuardrailContext,
+    /** probe: a what-if check whose verdicts are not reported as rules firing (src/guardrails/guardrails.ts). */
+    opts?: { probe?: boolean },
   ): Promise<{
     allowed: boolean;
     outcome: 'pass' | 'review' | 'block';

@@ -174,9 +174,9 @@ async function processSuggestionNow(
   s.evidence = s.evidence.map((e) => ({ ...e, quote: neutraliseQuote(e.quote, gf) }));
   // The rules judge the text as rendered before any verdict exists; closeloop's own lines in it (the model's versioned
   // name, the structure) are its wording, not claims.
-  const evaluate = async (x: Suggestion, c: GuardrailContext) => {
+  const evaluate = async (x: Suggestion, c: GuardrailContext, opts?: { probe?: boolean }) => {
     const own = ownLines(x, [], notes);
-    return gatePrecheck(await deps.guardrails.evaluate(x, { ...c, ownLines: own }), x, gf, own);
+    return gatePrecheck(await deps.guardrails.evaluate(x, { ...c, ownLines: own }, opts), x, gf, own);
   };
 
   // 3. The draft email, when the type has one and a contact with an email address exists.
@@ -252,7 +252,7 @@ async function processSuggestionNow(
   let result = await evaluate(s, ctx);
   let repair: Record<string, unknown> | null = null;
   if (!result.allowed && drafted && s.draft) {
-    const bare = await evaluate({ ...s, draft: null }, ctx);
+    const bare = await evaluate({ ...s, draft: null }, ctx, { probe: true });
     if (bare.allowed) {
       const failed = result.verdicts.filter((v) => !v.passed);
       for (const c of drafted.result.costs)

@@ -82,6 +82,15 @@ describe('createGuardrails', () => {
     });
     const summary = lines().find((l) => l.msg === 'guardrails: block');
     expect(summary).toMatchObject({ suggestionId: 'sug-42', outcome: 'block', failed: ['evidence-required'] });
+
+    // A what-if probe of the same suggestion (process-suggestion's check without the draft) reports at debug only.
+    const before = lines().length;
+    expect((await g.evaluate(aSuggestion({ id: 'sug-42', evidence: [] }), aContext(), { probe: true })).outcome).toBe(
+      'block',
+    );
+    const probe = lines().slice(before);
+    expect(probe.map((l) => l.level)).toEqual([20, 20]);
+    expect(probe[1]).toMatchObject({ probe: true, outcome: 'block' });
     expect(JSON.stringify(lines())).not.toContain('Anna');
   });
 
