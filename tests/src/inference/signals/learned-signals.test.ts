@@ -11,6 +11,13 @@ import {
 } from '../../../../src/inference/signals/index.js';
 import { scoreSignals } from '../../../../src/inference/signals/evaluate.js';
 
+/** A held-out fixture of labelled sentences (tests/fixtures/signals). */
+const heldOut = (file: string) =>
+  (
+    parse(readFileSync(new URL(`../../../fixtures/signals/${file}`, import.meta.url), 'utf8'), {
+      columns: true,
+    }) as { text: string; signals: string }[]
+  ).map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
 const asks = (t: string) => extractSignals(t).filter((s) => s.type === 'explicit_ask');
 
 describe('learned signals in production (shipped models, lexicon as explanation and fallback)', () => {
@@ -98,11 +105,7 @@ describe('learned signals in production (shipped models, lexicon as explanation 
   });
 
   it('beats the lexicon on the held-out sales sentences written before tuning (tests/fixtures/signals)', () => {
-    const rows = (
-      parse(readFileSync(new URL('../../../fixtures/signals/sales-sentences.csv', import.meta.url), 'utf8'), {
-        columns: true,
-      }) as { text: string; signals: string }[]
-    ).map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
+    const rows = heldOut('sales-sentences.csv');
     expect(rows.length).toBeGreaterThanOrEqual(200);
     const learned = scoreSignals(rows, 'learned');
     const lexicon = scoreSignals(rows, 'lexicon');
@@ -114,11 +117,7 @@ describe('learned signals in production (shipped models, lexicon as explanation 
   });
 
   it('beats the lexicon on the independent held-out set B, for most types and on average', () => {
-    const rows = (
-      parse(readFileSync(new URL('../../../fixtures/signals/sales-sentences-b.csv', import.meta.url), 'utf8'), {
-        columns: true,
-      }) as { text: string; signals: string }[]
-    ).map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
+    const rows = heldOut('sales-sentences-b.csv');
     const learned = scoreSignals(rows, 'learned');
     const lexicon = scoreSignals(rows, 'lexicon');
     const macro = (s: typeof learned) => s.reduce((a, x) => a + x.f1, 0) / s.length;
