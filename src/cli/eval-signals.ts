@@ -1,7 +1,7 @@
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { readTableFile } from './read-table.js';
 import { columnIndex } from '../inference/models/table.js';
-import { calibrateSignals, scoreSignals } from '../inference/signals/evaluate.js';
+import { calibrateSignals, falseRiskFlags, scoreSignals } from '../inference/signals/evaluate.js';
 import { SHIPPED_SIGNAL_MODELS_VERSION } from '../inference/signals/shipped.js';
 import { SIGNAL_TYPES, type SignalType } from '../inference/signals/types.js';
 
@@ -17,7 +17,9 @@ export const command = defineCommand({
     'per-signal precision and recall of the production signal detector on labelled sentences, as one JSON object',
   description:
     'The CSV has a text column and a column listing the signal types of each sentence, space-separated (empty = none). ' +
-    `Types: ${SIGNAL_TYPES.join(', ')}. Exit 0 with the JSON on stdout, 2 on bad input.`,
+    `Types: ${SIGNAL_TYPES.join(', ')}. no_signal_sentences: of the sentences labelled with no signal, how many the ` +
+    'detector flags with a risk type (any but explicit_ask), i.e. false quotes a task would carry. ' +
+    'Exit 0 with the JSON on stdout, 2 on bad input.',
   options: {
     sentences: {
       type: 'string',
@@ -58,8 +60,13 @@ export const command = defineCommand({
         { brier: c.brier, prevalence_brier: c.prevalenceBrier, ece: c.ece, bins: c.bins },
       ]),
     );
+    const quietLearned = falseRiskFlags(rows, 'learned');
+    const noSignal = {
+      rows: quietLearned.rows,
+      flagged_with_a_risk_type: { learned: quietLearned.flagged, lexicon: falseRiskFlags(rows, 'lexicon').flagged },
+    };
     io.out(
-      `${JSON.stringify({ sentences: rows.length, models: SHIPPED_SIGNAL_MODELS_VERSION, learned: shape(learned), lexicon: shape(lexicon), macro_f1: { learned: macro(learned), lexicon: macro(lexicon) }, calibration })}\n`,
+      `${JSON.stringify({ sentences: rows.length, models: SHIPPED_SIGNAL_MODELS_VERSION, learned: shape(learned), lexicon: shape(lexicon), macro_f1: { learned: macro(learned), lexicon: macro(lexicon) }, no_signal_sentences: noSignal, calibration })}\n`,
     );
     return 0;
   },

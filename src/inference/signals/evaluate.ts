@@ -43,6 +43,19 @@ export function scoreSignals(
   });
 }
 
+/**
+ * Sentences labelled with no signal at all, and how many of them the detector flags with a risk type (any type but
+ * `explicit_ask`: the ones behind budget, churn and deal-risk tasks). Each flagged one would be a false quote in a task.
+ */
+export function falseRiskFlags(
+  rows: { text: string; labels: readonly SignalType[] }[],
+  detector: 'learned' | 'lexicon' = 'learned',
+): { rows: number; flagged: number } {
+  const quiet = rows.filter((r) => r.labels.length === 0);
+  const flagged = quiet.filter((r) => extractSignals(r.text, { detector }).some((s) => s.type !== 'explicit_ask'));
+  return { rows: quiet.length, flagged: flagged.length };
+}
+
 export interface SignalCalibration {
   type: SignalType;
   rows: number;

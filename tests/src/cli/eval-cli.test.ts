@@ -202,6 +202,10 @@ describe('closeloop eval signals', () => {
     expect(Object.keys(j.learned)).toEqual(
       expect.arrayContaining(['budget_constraint', 'competitor', 'negative_sentiment', 'timeline']),
     );
+    // Sentences with no signal that would be quoted as a risk: counted for both detectors, a minority of them.
+    expect(j.no_signal_sentences.rows).toBe(73);
+    expect(j.no_signal_sentences.flagged_with_a_risk_type.learned).toBeLessThan(73 / 4);
+    expect(j.no_signal_sentences.flagged_with_a_risk_type.lexicon).toBeGreaterThanOrEqual(0);
     // Calibration of every shipped model on the held-out sentences: better than the set's own prevalence.
     expect(Object.keys(j.calibration).sort()).toEqual(Object.keys(j.learned).sort());
     for (const c of Object.values(j.calibration) as {

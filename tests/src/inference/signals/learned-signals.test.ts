@@ -79,8 +79,10 @@ describe('learned signals in production (shipped models, lexicon as explanation 
     expect(found.length).toBeGreaterThan(0);
     for (const s of found) {
       const p = models[s.type]!.probability(s.evidence.quote);
+      // The lexicon's own firm cue (STRONG_CUE) speaks for itself: its signal names the lexicon as the model.
+      if (!s.model.startsWith('signals-tfidf')) continue;
       if (!s.cue) expect(p).toBeGreaterThanOrEqual(Math.max(MODEL_ONLY_MIN, models[s.type]!.threshold));
-      else expect(p >= models[s.type]!.threshold || s.model === s.cue).toBe(true);
+      else expect(p).toBeGreaterThanOrEqual(models[s.type]!.threshold);
     }
   });
 
