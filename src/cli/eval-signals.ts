@@ -18,7 +18,7 @@ export const command = defineCommand({
   description:
     'The CSV has a text column and a column listing the signal types of each sentence, space-separated (empty = none). ' +
     `Types: ${SIGNAL_TYPES.join(', ')}. no_signal_sentences: of the sentences labelled with no signal, how many the ` +
-    'detector flags with a risk type (any but explicit_ask), i.e. false quotes a task would carry. ' +
+    'detector flags with a risk type (any but explicit_ask): false signals, quoted in a task or shifting a deal score. ' +
     'Exit 0 with the JSON on stdout, 2 on bad input.',
   options: {
     sentences: {

@@ -45,7 +45,8 @@ export function scoreSignals(
 
 /**
  * Sentences labelled with no signal at all, and how many of them the detector flags with a risk type (any type but
- * `explicit_ask`: the ones behind budget, churn and deal-risk tasks). Each flagged one would be a false quote in a task.
+ * `explicit_ask`). Each is a false signal: a false quote in a budget or churn task for budget, sentiment and
+ * competitor, a wrong shift of the deal score (cold-start SIGNAL_SHIFT) for the others.
  */
 export function falseRiskFlags(
   rows: { text: string; labels: readonly SignalType[] }[],
