@@ -22,6 +22,8 @@ import { ConfigError, isCloseloopError, MigrationsPendingError, ResourceInUseErr
 import { createGuardrails } from './guardrails/index.js';
 import { ThreadedEmbedder } from './context/threaded-embedder.js';
 import { LocalEmbedder, localSpec } from './context/local-embedder.js';
+import { sentenceModelInstalled } from './context/sentence-embedder.js';
+import { SignalSentenceVectors } from './inference/signals/sentence-vectors.js';
 import { switchSpaces } from './store/context-spaces.js';
 import { ContextIndexer } from './context/indexer.js';
 import type { Embedder, VectorStore } from './context/types.js';
@@ -363,6 +365,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
     void vault.reencryptStale().catch((err: unknown) => logger.error({ err }, 'token re-encryption failed'));
   let stopCron = () => {};
   let workers: Workers | null = null;
+  const signalEncoder = cfg.role !== 'web' ? createSignalEncoder(cfg, logger) : null;
   if (cfg.role !== 'web') {
     // Model training off the event loop, a few at a time; deserialized models kept for a bounded set of tenants.
     const trainer = createTrainer({ concurrency: cfg.trainingConcurrency, threads: o.trainInThreads ?? true });
@@ -404,6 +407,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
         llm: cfg.localOnly ? null : await createConfiguredLlm(cfg),
         localOnly: cfg.localOnly,
         crm: createCrmFacts({ vault, connectorFor: getConnector, logger, now }),
+        ...(signalEncoder ? { signalVectors: signalEncoder.vectors } : {}),
       },
       writeback: {
         store,
@@ -473,6 +477,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       await queue.stop();
       await db.close();
       await ctxIndex?.close();
+      await signalEncoder?.close();
       await tracing?.shutdown();
     },
   };
@@ -552,6 +557,31 @@ async function createIndexer(
       if (embedder instanceof ThreadedEmbedder) await embedder.close();
     },
   };
+}
+
+/**
+ * The signal models' sentence encoder (SIGNAL_ENCODER=use-lite): USE Lite in one worker thread (inline when
+ * EMBEDDING_THREADS=0), loaded lazily on the first analysis; null when off or the model packages are missing (the
+ * n-gram models then read every sentence). A model that fails to load later leaves the n-gram models in charge.
+ */
+function createSignalEncoder(
+  cfg: Readonly<Config>,
+  logger: Logger,
+): { vectors: SignalSentenceVectors; close(): Promise<void> } | null {
+  if (cfg.signalEncoder === 'none') return null;
+  if (!sentenceModelInstalled()) {
+    logger.warn('signals: the sentence model packages are not installed; the n-gram signal models read every sentence');
+    return null;
+  }
+  const spec = { kind: 'sentence' as const };
+  const warn = (reason: string) =>
+    logger.warn({ reason }, 'signals: sentence encoder unavailable; the n-gram signal models read every sentence');
+  const encoder = cfg.embeddingThreads > 0 ? new ThreadedEmbedder(1, spec, warn) : new LocalEmbedder(spec, warn);
+  const vectors = new SignalSentenceVectors(encoder, {
+    space: encoder.id,
+    onError: (err) => logger.warn({ err }, 'signals: sentence encoder failed; n-gram models for these sentences'),
+  });
+  return { vectors, close: async () => (encoder instanceof ThreadedEmbedder ? encoder.close() : undefined) };
 }
 
 /** Queue connections from configuration: pool size, and how workers learn of new jobs (notify, listen URL, polling). */

@@ -13,15 +13,18 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { deniedTypes, detectSignalsLexicon } from '../../src/inference/signals/lexicon.js';
 import { trainTextClassifier } from '../../src/inference/signals/text-classifier.js';
+import { trainFusedTextClassifier } from '../../src/inference/signals/sentence-text-classifier.js';
 import { SIGNAL_TYPES } from '../../src/inference/signals/types.js';
+import { sentenceVectors } from '../../src/cli/eval-text.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 if (process.argv.includes('--help')) {
   process.stdout
     .write(`usage: node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts EMAIL_INTENT_DEV.csv [--version YYYY-MM-DD]
 
-Trains the signal models that ship in the package and writes src/inference/signals/weights/signals-v2.json
-(data and licences: src/inference/signals/weights/DATA_CARD.md). --version names the weights (default: today, UTC);
+Trains the signal models that ship in the package and writes src/inference/signals/weights/signals-v2.json (the
+n-gram models) and signals-v2-fused.json (n-grams + USE Lite sentence vectors, used when the sentence encoder is
+loaded; data and licences: src/inference/signals/weights/DATA_CARD.md). --version names the weights (default: today, UTC);
 tenants' corrections learnt on other weights are ignored until their next retrain.
 `);
   process.exit(0);
@@ -38,7 +41,17 @@ const own = parse(readFileSync(`${root}src/inference/signals/training/sales-sent
   columns: true,
 }) as { text: string; signals: string }[];
 
+// The fused models need the sentence vectors of every training text (USE Lite, shipped in node_modules, offline).
+const everyText = [...new Set([...own.map((r) => r.text), ...intent.map((r) => r.text)])];
+const sv = await sentenceVectors(everyText, undefined);
+if (!sv.vectors || !sv.id) {
+  process.stderr.write(`the sentence encoder did not load: ${sv.fallback}\n`);
+  process.exit(1);
+}
+const vectorOf = new Map(everyText.map((t, i) => [t, sv.vectors![i]!]));
+
 const models: Record<string, unknown> = {};
+const fusedModels: Record<string, unknown> = {};
 const report: Record<string, unknown> = {};
 for (const type of SIGNAL_TYPES) {
   const texts: string[] = [];
@@ -61,7 +74,16 @@ for (const type of SIGNAL_TYPES) {
   }
   const { model, report: rep } = trainTextClassifier(texts, y, { label: type, minDf: 2, prune: 0.02 });
   models[type] = model.toJSON();
-  report[type] = { rows: texts.length, positives: y.reduce((a, b) => a + b, 0), ...rep };
+  // The same rows with their sentence vectors; n-gram weights under 0.02 dropped as above.
+  const fused = trainFusedTextClassifier(
+    texts,
+    y,
+    texts.map((t) => vectorOf.get(t)!),
+    { label: type, minDf: 2, encoder: sv.id },
+  );
+  fusedModels[type] = fused.model.toJSON(0.02);
+  const { grid: _grid, ...fusedReport } = fused.report;
+  report[type] = { rows: texts.length, positives: y.reduce((a, b) => a + b, 0), ...rep, fused: fusedReport };
   process.stderr.write(`${type}: ${JSON.stringify(report[type])}\n`);
 }
 // The version names the weights (SHIPPED_SIGNAL_MODELS_VERSION); a tenant's correction learnt on other weights is ignored.
@@ -69,4 +91,6 @@ const vi = process.argv.indexOf('--version');
 const version = vi > 0 ? process.argv[vi + 1]! : new Date().toISOString().slice(0, 10);
 const out = { format: 'closeloop.signal-models', version, models };
 writeFileSync(`${root}src/inference/signals/weights/signals-v2.json`, JSON.stringify(out) + '\n');
+const fusedOut = { format: 'closeloop.signal-models', version, encoder: sv.id, models: fusedModels };
+writeFileSync(`${root}src/inference/signals/weights/signals-v2-fused.json`, JSON.stringify(fusedOut) + '\n');
 process.stdout.write(`${JSON.stringify(report)}\n`);

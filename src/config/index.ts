@@ -49,6 +49,8 @@ export interface Config {
   webhookToleranceMs: number;
   openai: { apiKey: string; baseURL: string | null; model: string; embeddingModel: string } | null;
   embeddings: 'local' | 'fusion' | 'hashing' | 'sentence' | 'openai';
+  /** SIGNAL_ENCODER: the sentence encoder of the signal models (none: the n-gram models alone). */
+  signalEncoder: 'use-lite' | 'none';
   vectorStore: { kind: 'pgvector' } | { kind: 'pinecone'; apiKey: string; index: string; host: string | null };
   /** Slack Events API (src/sources); null when SLACK_SIGNING_SECRET is unset. */
   slack: { signingSecret: string } | null;
@@ -131,6 +133,7 @@ export function loadConfig(source: Record<string, string | undefined>, crms: Crm
         }
       : null,
     embeddings: v.EMBEDDINGS,
+    signalEncoder: v.SIGNAL_ENCODER,
     vectorStore:
       v.VECTOR_STORE === 'pinecone'
         ? { kind: 'pinecone', apiKey: v.PINECONE_API_KEY!, index: v.PINECONE_INDEX!, host: v.PINECONE_HOST ?? null }

@@ -110,13 +110,20 @@ export const EnvSchema = z.object({
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   /**
-   * Embeddings for the context index. Local ones run offline in EMBEDDING_THREADS threads: `local` (default) = `fusion`
-   * (hashed features + the Universal Sentence Encoder Lite shipped in an npm package, 896 dims), `hashing` (hashed
-   * features alone, 384 dims, ~300x the indexing throughput, lexical only), `sentence` (the model alone, 512 dims);
+   * Embeddings for the context index. Local ones run offline in EMBEDDING_THREADS threads: `local` (default) = `hashing`
+   * (hashed features alone, 384 dims, ~300x the indexing throughput, lexical only), `fusion` (hashed features + the
+   * Universal Sentence Encoder Lite shipped in an npm package, 896 dims), `sentence` (the model alone, 512 dims);
    * `openai` = an OPENAI_* endpoint. A model that fails to load falls back to hashing. Changing it reindexes each
    * tenant's activities (src/store/context-spaces.ts). Figures: docs/benchmarks.md, "local embedders".
    */
   EMBEDDINGS: z.enum(['local', 'fusion', 'hashing', 'sentence', 'openai']).default('local'),
+  /**
+   * Sentence encoder of the signal models (worker processes): `use-lite` (default) embeds each sentence the customer
+   * wrote with the Universal Sentence Encoder Lite shipped in node_modules (one worker thread, offline) and reads it
+   * with the fused models (n-grams + sentence vector; better on sentences phrased in ways the n-grams never saw:
+   * docs/benchmarks.md, "signals"); `none`: the n-gram models alone (no model load, ~10 ms less per sentence).
+   */
+  SIGNAL_ENCODER: z.enum(['use-lite', 'none']).default('use-lite'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   /** Vector store: pgvector on the same database, or Pinecone (one namespace per tenant). */
   VECTOR_STORE: z.enum(['pgvector', 'pinecone']).default('pgvector'),

@@ -5,7 +5,7 @@ import { formatDay } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
-import { extractSignals, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
+import { extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
 import { signalText } from './signals/email-text.js';
 
 export interface DealAnalysisInput {
@@ -20,7 +20,7 @@ export interface DealAnalysisInput {
   /** The deal's contacts, to say who wrote what. */
   contacts?: Contact[];
   /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
-  signals?: Pick<ExtractOptions, 'classifiers' | 'classifiersVersion'>;
+  signals?: Pick<ExtractOptions, 'classifiers' | 'classifiersVersion' | 'vectors'>;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -229,7 +229,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const signalsMs = elapsedMs(started, performance.now());
     if (newest && !budgetAnswered(touches, newest.a)) {
       // A learned signal model is the small tier (local, trained, calibrated); a lexicon cue is the rules tier.
-      const learned = newest.model.startsWith(TEXT_MODEL);
+      const learned = newest.model.startsWith(TEXT_MODEL) || newest.model.startsWith(FUSED_TEXT_MODEL);
       const step = {
         task: 'extract_signals',
         tier: learned ? ('small' as const) : ('rules' as const),
@@ -239,7 +239,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         reason: learned
           ? newest.model.includes(':tenant')
             ? "the tenant's fine-tuned sentence model (calibrated), lexicon as explanation"
-            : 'shipped sentence model (calibrated), lexicon as explanation'
+            : newest.model.startsWith(FUSED_TEXT_MODEL)
+              ? 'shipped sentence model on n-grams and the sentence encoder (calibrated), lexicon as explanation'
+              : 'shipped sentence model (calibrated), lexicon as explanation'
           : 'lexicon cue (the learned model was below its threshold)',
       };
       const dedupeKey = `budget_risk:${deal.externalId}`;

@@ -7,7 +7,7 @@ import type { AnalyzeDeps } from './analyze-deps.js';
 import { elapsedMs, withRouteStep } from '../inference/router/steps.js';
 import { processSuggestion } from './process-suggestion.js';
 import { withdrawResolved } from './withdraw.js';
-import { signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
+import { prepareSignalVectors, signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 
 const DAY = 86_400_000;
 
@@ -57,6 +57,7 @@ export async function analyzeAccount(
   );
   const activities = all.filter((a) => !own.has(a.externalId));
 
+  await prepareSignalVectors(deps.signalVectors, activities);
   const scorer = await tenantScorer(deps.store, conn.tenant_id);
   const decision = route(
     { task: 'churn_risk' },
@@ -80,7 +81,7 @@ export async function analyzeAccount(
     activities,
     now,
     scorer: churnScorer,
-    signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id)),
+    signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id), deps.signalVectors),
   };
   const started = performance.now();
   const score = scoreChurn(input);

@@ -12,7 +12,7 @@ import { analyzeAccount } from './analyze-account.js';
 import { loadBudget } from './budget.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { processSuggestion } from './process-suggestion.js';
-import { signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
+import { prepareSignalVectors, signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 
 export type { AnalyzeDeps, Guard } from './analyze-deps.js';
 
@@ -55,6 +55,7 @@ export async function analyzeDeal(
   const companyId = deal.associations.companies[0] ?? null;
   const company = companyId ? await deps.store.records.get<Company>(connectionId, 'company', companyId) : null;
   const score = deal.isClosed || deal.archived ? null : await scoreDeal(deps, conn.tenant_id, deal, activities, now);
+  await prepareSignalVectors(deps.signalVectors, activities);
   const suggestions = suggestForDeal({
     tenantId: conn.tenant_id,
     connectionId,
@@ -64,7 +65,7 @@ export async function analyzeDeal(
     now,
     staleDealDays: deps.staleDealDays,
     contacts,
-    signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id)),
+    signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id), deps.signalVectors),
   });
   const made: Suggestion[] = [];
   for (const proposed of suggestions) {

@@ -1,4 +1,5 @@
 import type { Suggestion } from '../core/suggestion.js';
+import type { SentenceVectorLookup } from '../inference/signals/index.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import type { TrustedFacts } from '../guardrails/trusted-facts.js';
 import type { LlmClient } from '../llm/client.js';
@@ -43,4 +44,9 @@ export interface AnalyzeDeps {
   prices?: PriceTable;
   /** Owner names and stage labels from the CRM; absent: the text uses the record as stored. */
   crm?: CrmFacts;
+  /**
+   * Sentence vectors for the fused signal models (src/inference/signals/sentence-vectors.ts), prepared per analysis;
+   * absent: signals come from the n-gram models.
+   */
+  signalVectors?: SentenceVectorLookup & { prepare(texts: readonly string[]): Promise<void> };
 }

@@ -25,7 +25,11 @@ export async function buildContext(
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', ids);
   const sourceIds = new Set(s.evidence.map((e) => e.externalId));
   const sources = f.activities.filter((a) => sourceIds.has(a.externalId));
-  const signals = [...new Set(sources.flatMap((a) => extractSignals(signalText(a)).map((x) => x.type)))];
+  const signals = [
+    ...new Set(
+      sources.flatMap((a) => extractSignals(signalText(a), { vectors: deps.signalVectors }).map((x) => x.type)),
+    ),
+  ];
   const { deal, company } = f;
   const ctx: GuardrailContext = {
     now: new Date(now).toISOString(),

@@ -1,6 +1,10 @@
 import { chooseScorer, type ScorerChoice } from '../inference/models/cold-start.js';
 import { ScoringModel } from '../inference/models/scoring-model.js';
+import type { Activity } from '../core/canonical.js';
 import type { Store } from '../store/index.js';
+import { isCustomerTouch } from '../inference/deal-features.js';
+import { signalText } from '../inference/signals/email-text.js';
+import type { AnalyzeDeps } from './analyze-deps.js';
 import { Lru } from '../lib/lru.js';
 
 import { DEAL_MODEL_KIND, SIGNALS_KIND, USEFULNESS_KIND } from '../store/models.js';
@@ -9,6 +13,7 @@ import {
   shippedSignalModels,
   tenantSignalModelsFromJSON,
   type SentenceModel,
+  type SentenceVectorLookup,
   type SignalType,
 } from '../inference/signals/index.js';
 
@@ -95,9 +100,34 @@ export async function tenantSignalModels(store: Store, tenantId: string): Promis
   return signals;
 }
 
-/** extractSignals options for a tenant's signal models (undefined: the shipped ones). */
+/**
+ * Embeds the sentences of what the customer said (their emails, notes of calls and meetings with them: the texts
+ * signals are read from) before the analysis reads them; without vectors the n-gram models read them.
+ */
+export async function prepareSignalVectors(
+  vectors: AnalyzeDeps['signalVectors'],
+  activities: readonly Activity[],
+): Promise<void> {
+  if (!vectors) return;
+  await vectors.prepare(
+    activities.filter((a) => isCustomerTouch(a) && !a.archived && a.direction !== 'outbound').map(signalText),
+  );
+}
+
+/**
+ * extractSignals options for a tenant's signal models (none: the shipped ones) and the sentence vectors the analysis
+ * prepared (none: the n-gram models alone).
+ */
 export function signalOptions(
   t: TenantSignals,
-): { classifiers: Partial<Record<SignalType, SentenceModel>>; classifiersVersion: string } | undefined {
-  return t.classifiersVersion ? { classifiers: t.classifiers, classifiersVersion: t.classifiersVersion } : undefined;
+  vectors?: SentenceVectorLookup | null,
+): {
+  classifiers?: Partial<Record<SignalType, SentenceModel>>;
+  classifiersVersion?: string;
+  vectors?: SentenceVectorLookup;
+} {
+  return {
+    ...(t.classifiersVersion ? { classifiers: t.classifiers, classifiersVersion: t.classifiersVersion } : {}),
+    ...(vectors ? { vectors } : {}),
+  };
 }

@@ -231,6 +231,13 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     expect(draft.properties.hs_task_subject).toBe('Reply to Hank Scorpio: Re: renewal');
     expect(draft.properties.hs_task_body).toContain('Hi Hank');
     expect(draft.properties.hs_task_body!).not.toMatch(/discount|%/i);
+    // The default worker reads what the customer wrote with the fused signal model (n-grams + the sentence encoder
+    // shipped in node_modules), a small-tier step of the suggestion's route.
+    const s = await suggestion('budget_risk', 'deal_id = $2', ids.renewal!);
+    expect(s.payload.explanation.route.find((r: { task: string }) => r.task === 'extract_signals')).toMatchObject({
+      tier: 'small',
+      model: expect.stringMatching(/^signals-tfidf\+use-lite-logreg-v1:signals-v2-fused@/),
+    });
   });
 
   test('feedback: task completed, draft sent after edits, deal won afterwards; the report and the CLI reflect them', async () => {

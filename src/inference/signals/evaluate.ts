@@ -1,6 +1,7 @@
 import { calibrationReport } from '../models/scoring-model.js';
 import { extractSignals } from './index.js';
-import { shippedSignalModels } from './shipped.js';
+import type { SentenceVectorLookup } from './sentence-vectors.js';
+import { shippedFusedSignalModels, shippedSignalModels } from './shipped.js';
 import { textFeatures } from './text-classifier.js';
 import { SIGNAL_TYPES, type SignalType } from './types.js';
 
@@ -18,13 +19,15 @@ export interface SignalScore {
 /**
  * Per-signal precision / recall of the production path (`extractSignals`) on labelled sentences: a sentence
  * counts as predicted for a type when any signal of that type is found in it. `detector` picks the learned
- * models (default) or the lexicon alone, so both can be reported on the same rows.
+ * models (default) or the lexicon alone, so both can be reported on the same rows; with `vectors` (the rows'
+ * sentences prepared) the learned path reads them with the fused models, as the product does.
  */
 export function scoreSignals(
   rows: { text: string; labels: readonly SignalType[] }[],
   detector: 'learned' | 'lexicon' = 'learned',
+  vectors: SentenceVectorLookup | null = null,
 ): SignalScore[] {
-  const predicted = rows.map((r) => new Set(extractSignals(r.text, { detector }).map((s) => s.type)));
+  const predicted = rows.map((r) => new Set(extractSignals(r.text, { detector, vectors }).map((s) => s.type)));
   return SIGNAL_TYPES.map((type) => {
     let tp = 0;
     let fp = 0;
@@ -51,9 +54,12 @@ export function scoreSignals(
 export function falseRiskFlags(
   rows: { text: string; labels: readonly SignalType[] }[],
   detector: 'learned' | 'lexicon' = 'learned',
+  vectors: SentenceVectorLookup | null = null,
 ): { rows: number; flagged: number } {
   const quiet = rows.filter((r) => r.labels.length === 0);
-  const flagged = quiet.filter((r) => extractSignals(r.text, { detector }).some((s) => s.type !== 'explicit_ask'));
+  const flagged = quiet.filter((r) =>
+    extractSignals(r.text, { detector, vectors }).some((s) => s.type !== 'explicit_ask'),
+  );
   return { rows: quiet.length, flagged: flagged.length };
 }
 
@@ -71,17 +77,27 @@ export interface SignalCalibration {
 
 /**
  * Calibration of each shipped model's probability (the model alone, before the lexicon fallback and denials) on
- * labelled sentences: Brier score, ECE and the reliability bins.
+ * labelled sentences: Brier score, ECE and the reliability bins. With `vectors`, a row whose whole text has a
+ * vector is read by the fused model, as the product reads a one-sentence text.
  */
-export function calibrateSignals(rows: { text: string; labels: readonly SignalType[] }[]): SignalCalibration[] {
+export function calibrateSignals(
+  rows: { text: string; labels: readonly SignalType[] }[],
+  vectors: SentenceVectorLookup | null = null,
+): SignalCalibration[] {
   const models = shippedSignalModels();
+  const fused = vectors ? shippedFusedSignalModels() : {};
   const feats = rows.map((r) => textFeatures(r.text));
+  const vecs = rows.map((r) => vectors?.get(r.text.trim()));
   const out: SignalCalibration[] = [];
+  const logit = (p: number) => Math.log(Math.max(1e-12, p) / Math.max(1e-12, 1 - p));
   for (const type of SIGNAL_TYPES) {
     const m = models[type];
     if (!m) continue;
+    const f = fused[type];
     const y = Uint8Array.from(rows, (r) => (r.labels.includes(type) ? 1 : 0));
-    const logits = Float64Array.from(feats, (f) => m.calibratedLogitOf(f));
+    const logits = Float64Array.from(feats, (x, i) =>
+      f && vecs[i] && f.encoder === vectors!.encoderId ? logit(f.probabilityOf(x, vecs[i]!)) : m.calibratedLogitOf(x),
+    );
     const r = calibrationReport(logits, y, { a: 1, b: 0 });
     const rate = y.reduce((s, v) => s + v, 0) / Math.max(1, y.length);
     out.push({

@@ -1,6 +1,13 @@
 import { deniedTypes, detectSignalsLexicon, type LexiconOptions } from './lexicon.js';
 import { splitSentences } from './sentences.js';
-import { SHIPPED_SIGNAL_MODELS_VERSION, shippedSignalModels } from './shipped.js';
+import { FUSED_TEXT_MODEL } from './sentence-text-classifier.js';
+import type { SentenceVectorLookup } from './sentence-vectors.js';
+import {
+  SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
+  SHIPPED_SIGNAL_MODELS_VERSION,
+  shippedFusedSignalModels,
+  shippedSignalModels,
+} from './shipped.js';
 import { TEXT_MODEL, textFeatures } from './text-classifier.js';
 import type { SentenceModel } from './tenant-model.js';
 import type { Signal, SignalType } from './types.js';
@@ -16,7 +23,14 @@ export {
   type SerializedTextModel,
 } from './text-classifier.js';
 export { splitSentences } from './sentences.js';
-export { shippedSignalModels, SHIPPED_SIGNAL_MODELS_VERSION } from './shipped.js';
+export {
+  shippedSignalModels,
+  shippedFusedSignalModels,
+  SHIPPED_SIGNAL_MODELS_VERSION,
+  SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
+} from './shipped.js';
+export { SignalSentenceVectors, type SentenceVectorLookup } from './sentence-vectors.js';
+export { FusedTextClassifier, trainFusedTextClassifier, FUSED_TEXT_MODEL } from './sentence-text-classifier.js';
 export { visibleEmailText, signalText } from './email-text.js';
 export {
   TenantSignalModel,
@@ -58,11 +72,19 @@ export interface ExtractOptions extends LexiconOptions {
    * any type without a model. `lexicon`: the hand-written patterns alone (the day-one detector).
    */
   detector?: 'learned' | 'lexicon';
+  /**
+   * Sentence vectors prepared by the analysis (sentence-vectors.ts): a sentence that has one is read by the shipped
+   * fused model of each type (n-grams + the sentence vector), one without by the n-gram model. A tenant's own model
+   * of a type wins over both.
+   */
+  vectors?: SentenceVectorLookup | null;
 }
 
 /**
  * Signals in an email or call note, at most one per (type, sentence), in text order.
- * Each sentence is scored by the calibrated classifier of every type (confidence = its probability); the
+ * Each sentence is scored by the calibrated classifier of every type (confidence = its probability): the tenant's
+ * model of the type if it has one, else the shipped fused model when the sentence's vector was prepared
+ * (`opts.vectors`), else the shipped n-gram model; the
  * lexicon's verdict is kept as the explanation (`cue`) when it agrees, and is the detector for types with no
  * model, and its precise cues (`STRONG_CUE`, tenant-configured competitor names) count on their own. A sentence
  * that explicitly denies a signal ("no budget concerns", "let me know if you have any questions") never yields it.
@@ -71,15 +93,20 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
   const lexicon = detectSignalsLexicon(text, opts);
   if (opts.detector === 'lexicon') return lexicon;
   const models: Partial<Record<SignalType, SentenceModel>> = { ...shippedSignalModels(), ...(opts.classifiers ?? {}) };
+  const fused = opts.vectors ? shippedFusedSignalModels() : {};
   const found: Signal[] = [];
   for (const s of splitSentences(text)) {
     const denied = deniedTypes(s.quote);
     const lexHere = lexicon.filter((l) => l.evidence.start === s.start);
     const feats = textFeatures(s.quote);
+    const vector = opts.vectors?.get(s.quote);
     for (const type of Object.keys(models) as SignalType[]) {
       if (denied.has(type)) continue;
-      const clf = models[type]!;
-      const p = clf.probabilityOf(feats);
+      const tenant = opts.classifiers?.[type] !== undefined;
+      const f = tenant || !vector ? undefined : fused[type];
+      const useFused = f !== undefined && f.encoder === opts.vectors!.encoderId && f.dimensions === vector!.length;
+      const clf = useFused ? f : models[type]!;
+      const p = useFused ? f.probabilityOf(feats, vector!) : models[type]!.probabilityOf(feats);
       const cue = lexHere.find((l) => l.type === type);
       if (p < (cue ? clf.threshold : Math.max(clf.threshold, MODEL_ONLY_MIN))) {
         // The lexicon's firmer patterns (confidence ≥ 0.7, e.g. "our budget was cut", "very disappointed", a
@@ -89,12 +116,13 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
         if (cue && cue.confidence >= STRONG_CUE) found.push(cue);
         continue;
       }
-      const tenant = opts.classifiers?.[type] !== undefined;
       found.push({
         type,
         confidence: Math.round(p * 100) / 100,
         evidence: { ...s },
-        model: `${TEXT_MODEL}:${tenant ? `tenant${opts.classifiersVersion ? `@${opts.classifiersVersion}` : ''}` : SHIPPED_SIGNAL_MODELS_VERSION}`,
+        model: useFused
+          ? `${FUSED_TEXT_MODEL}:${SHIPPED_FUSED_SIGNAL_MODELS_VERSION}`
+          : `${TEXT_MODEL}:${tenant ? `tenant${opts.classifiersVersion ? `@${opts.classifiersVersion}` : ''}` : SHIPPED_SIGNAL_MODELS_VERSION}`,
         ...(cue ? { cue: cue.model } : {}),
       });
     }

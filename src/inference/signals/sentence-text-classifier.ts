@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidPayloadError } from '../../core/index.js';
 import {
   bestF1Threshold,
@@ -54,8 +55,12 @@ function fitOn(
   fit: number[],
   alpha: number,
   c: number,
+  minDf?: number,
 ) {
-  const vec = buildVectorizer(fit.map((i) => feats[i]!));
+  const vec = buildVectorizer(
+    fit.map((i) => feats[i]!),
+    minDf,
+  );
   const dims = vectors[0]?.length ?? 0;
   const { w, bias } = fitSparse(
     fit.map((i) => rowOf(vec, feats[i]!, vectors[i]!, alpha)),
@@ -74,13 +79,42 @@ function marginOf(m: FusedFit, feats: NamedFeature[], vector: ArrayLike<number>)
   return z;
 }
 
+const round = (x: number, k: number): number => Math.round(x * k) / k;
+
+const SerializedFusedModel = z.object({
+  format: z.literal('closeloop.fused-text-classifier'),
+  version: z.literal(1),
+  model: z.string(),
+  /** The sentence encoder whose vectors the model was trained on (SentenceEmbedder.id). */
+  encoder: z.string(),
+  label: z.string(),
+  alpha: z.number(),
+  c: z.number(),
+  threshold: z.number(),
+  bias: z.number(),
+  platt: z.object({ a: z.number(), b: z.number() }),
+  /** [feature name, idf, weight] of the n-gram block, for every feature with a non-negligible weight. */
+  terms: z.array(z.tuple([z.string(), z.number(), z.number()])),
+  /** Weights of the sentence-vector block (one per dimension of the encoder). */
+  dense: z.array(z.number()),
+});
+export type SerializedFusedModel = z.infer<typeof SerializedFusedModel>;
+
 export class FusedTextClassifier {
   constructor(
     readonly label: string,
     readonly threshold: number,
     private readonly platt: { a: number; b: number },
     private readonly fit: FusedFit,
+    /** The sentence encoder the model expects vectors from (SentenceEmbedder.id; '' when not recorded). */
+    readonly encoder = '',
+    private readonly c = 0,
   ) {}
+
+  /** Dimensions of the sentence vectors the model takes. */
+  get dimensions(): number {
+    return this.fit.w.length - this.fit.vec.idf.length;
+  }
 
   /** Raw log-odds from the text and its sentence vector (the same encoder as in training). */
   margin(text: string, vector: ArrayLike<number>): number {
@@ -89,7 +123,65 @@ export class FusedTextClassifier {
 
   /** Calibrated probability that the text carries the label. */
   probability(text: string, vector: ArrayLike<number>): number {
-    return sigmoid(this.platt.a * this.margin(text, vector) + this.platt.b);
+    return this.probabilityOf(textFeatures(text), vector);
+  }
+
+  /** Calibrated probability from features already computed with `textFeatures` (several models, one pass). */
+  probabilityOf(feats: NamedFeature[], vector: ArrayLike<number>): number {
+    if (vector.length !== this.dimensions)
+      throw new RangeError(`fused text classifier: a ${vector.length}-dim vector, expected ${this.dimensions}`);
+    return sigmoid(this.platt.a * marginOf(this.fit, feats, vector) + this.platt.b);
+  }
+
+  /** The model with the n-gram weights below `prune` dropped (the shipped weights stay small). */
+  toJSON(prune = 0): SerializedFusedModel {
+    const { vec, w, bias, alpha } = this.fit;
+    const d0 = vec.idf.length;
+    const terms: [string, number, number][] = [];
+    for (const [name, j] of vec.vocab)
+      if (Math.abs(w[j]!) >= prune && round(w[j]!, 1e4) !== 0)
+        terms.push([name, round(vec.idf[j]!, 1e4), round(w[j]!, 1e4)]);
+    return {
+      format: 'closeloop.fused-text-classifier',
+      version: 1,
+      model: FUSED_TEXT_MODEL,
+      encoder: this.encoder,
+      label: this.label,
+      alpha,
+      c: this.c,
+      threshold: this.threshold,
+      bias,
+      platt: this.platt,
+      terms,
+      dense: Array.from(w.subarray(d0), (x) => round(x, 1e5)),
+    };
+  }
+
+  static fromJSON(json: unknown): FusedTextClassifier {
+    const parsed = SerializedFusedModel.safeParse(typeof json === 'string' ? JSON.parse(json) : json);
+    if (!parsed.success)
+      throw new InvalidPayloadError(
+        `not a closeloop fused text classifier (v1): ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        { where: 'text-classifier' },
+      );
+    const d = parsed.data;
+    const vocab = new Map<string, number>();
+    const idf = new Float64Array(d.terms.length);
+    const w = new Float64Array(d.terms.length + d.dense.length);
+    d.terms.forEach(([name, i, wt], j) => {
+      vocab.set(name, j);
+      idf[j] = i;
+      w[j] = wt;
+    });
+    w.set(d.dense, d.terms.length);
+    return new FusedTextClassifier(
+      d.label,
+      d.threshold,
+      d.platt,
+      { vec: { vocab, idf }, w, bias: d.bias, alpha: d.alpha },
+      d.encoder,
+      d.c,
+    );
   }
 }
 
@@ -101,7 +193,15 @@ export function trainFusedTextClassifier(
   texts: string[],
   labels: ArrayLike<number>,
   vectors: ArrayLike<number>[],
-  opts: { label?: string; alphas?: readonly number[]; grid?: readonly number[] } = {},
+  opts: {
+    label?: string;
+    alphas?: readonly number[];
+    grid?: readonly number[];
+    /** Drops n-gram features seen in fewer training rows. */
+    minDf?: number;
+    /** Recorded in the model: the encoder the vectors came from (SentenceEmbedder.id). */
+    encoder?: string;
+  } = {},
 ): { model: FusedTextClassifier; report: FusedTrainReport } {
   if (texts.length !== labels.length || texts.length !== vectors.length)
     throw new RangeError('texts, labels and vectors differ in length');
@@ -127,7 +227,7 @@ export function trainFusedTextClassifier(
     for (const alpha of alphas)
       for (const c of cs) {
         const oof = outOfFoldMargins(fold, FOLDS, (fit) => {
-          const m = fitOn(feats, vectors, y, fit, alpha, c);
+          const m = fitOn(feats, vectors, y, fit, alpha, c, opts.minDf);
           return (i) => marginOf(m, feats[i]!, vectors[i]!);
         });
         const f1 = bestF1Threshold(Array.from(oof, sigmoid), y).f1;
@@ -139,9 +239,9 @@ export function trainFusedTextClassifier(
   let threshold = 0.5;
   let validationF1: number | null = null;
   if (best.oof) ({ platt, threshold, validationF1 } = calibrateOutOfFold(best.oof, y));
-  const fit = fitOn(feats, vectors, y, [...Array(n).keys()], best.alpha, best.c);
+  const fit = fitOn(feats, vectors, y, [...Array(n).keys()], best.alpha, best.c, opts.minDf);
   return {
-    model: new FusedTextClassifier(opts.label ?? 'positive', threshold, platt, fit),
+    model: new FusedTextClassifier(opts.label ?? 'positive', threshold, platt, fit, opts.encoder ?? '', best.c),
     report: { alpha: best.alpha, c: best.c, threshold, validationF1, folds: canCv ? FOLDS : 0, grid },
   };
 }

@@ -1,4 +1,6 @@
 import shippedWeights from './weights/signals-v2.json' with { type: 'json' };
+import shippedFusedWeights from './weights/signals-v2-fused.json' with { type: 'json' };
+import { FusedTextClassifier } from './sentence-text-classifier.js';
 import { TextClassifier } from './text-classifier.js';
 import type { SignalType } from './types.js';
 
@@ -6,10 +8,16 @@ import type { SignalType } from './types.js';
  * The signal models that ship in the package: one calibrated sentence classifier per signal type, trained by
  * `bench/signals/train-signal-models.ts` on data whose licence allows shipping (weights/DATA_CARD.md).
  * Loaded once, on first use; pure (the weights are a module, not a file read at run time).
+ *
+ * Two sets, trained on the same rows: the n-gram models (signals-v2.json), which need nothing but the text, and the
+ * fused models (signals-v2-fused.json: the same n-grams plus the sentence's USE Lite vector), used for a sentence
+ * whose vector the analysis prepared (sentence-vectors.ts). Held-out figures of both: docs/benchmarks.md.
  */
 export const SHIPPED_SIGNAL_MODELS_VERSION = `signals-v2@${(shippedWeights as { version: string }).version}`;
+export const SHIPPED_FUSED_SIGNAL_MODELS_VERSION = `signals-v2-fused@${(shippedFusedWeights as { version: string }).version}`;
 
 let cache: Partial<Record<SignalType, TextClassifier>> | null = null;
+let fusedCache: Partial<Record<SignalType, FusedTextClassifier>> | null = null;
 
 export function shippedSignalModels(): Partial<Record<SignalType, TextClassifier>> {
   if (cache) return cache;
@@ -17,5 +25,15 @@ export function shippedSignalModels(): Partial<Record<SignalType, TextClassifier
   const out: Partial<Record<SignalType, TextClassifier>> = {};
   for (const [type, json] of Object.entries(models)) out[type as SignalType] = TextClassifier.fromJSON(json);
   cache = out;
+  return out;
+}
+
+/** The fused models by signal type; each names the encoder its vectors must come from (`encoder`). */
+export function shippedFusedSignalModels(): Partial<Record<SignalType, FusedTextClassifier>> {
+  if (fusedCache) return fusedCache;
+  const models = (shippedFusedWeights as { models: Record<string, unknown> }).models;
+  const out: Partial<Record<SignalType, FusedTextClassifier>> = {};
+  for (const [type, json] of Object.entries(models)) out[type as SignalType] = FusedTextClassifier.fromJSON(json);
+  fusedCache = out;
   return out;
 }

@@ -216,6 +216,24 @@ describe('closeloop eval signals', () => {
       expect(c.bins.reduce((s, b) => s + b.n, 0)).toBe(234);
       expect(c.brier).toBeLessThan(c.prevalence_brier);
     }
+    // The production detector reads the sentences with the fused models (the shipped encoder loaded), the n-gram
+    // models alone are printed beside it.
+    expect(j.encoder).toMatchObject({ id: expect.stringMatching(/^use-lite-en:/), fallback: null });
+    expect(j.models).toMatch(/^signals-v2-fused@/);
+    expect(j.macro_f1.learned).toBeGreaterThan(j.macro_f1.ngram);
+    expect(Object.keys(j.ngram).sort()).toEqual(Object.keys(j.learned).sort());
+  });
+  it('--encoder none: the n-gram models are the production detector; a bad value exits 2', async () => {
+    const file = join(process.cwd(), 'tests/fixtures/signals/sales-sentences.csv');
+    const r = await capture(() => runSignals(['--sentences', file, '--encoder', 'none']));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.models).toMatch(/^signals-v2@/);
+    expect(j.encoder).toMatchObject({ id: null, fallback: 'off (--encoder none)' });
+    expect(j.learned).toEqual(j.ngram);
+    const bad = await capture(() => runSignals(['--sentences', file, '--encoder', 'bert']));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--encoder: use-lite or none/);
   });
   it('exits 2 on an unknown signal type', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-signals-'));
