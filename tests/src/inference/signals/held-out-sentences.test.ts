@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { SIGNAL_TYPES, type SignalType } from '../../../../src/inference/signals/types.js';
 
-// Shape checks only: the independent held-out sets B and C (tests/fixtures/signals/README.md) are scored by
-// `npx closeloop eval signals --sentences ...` and tests/src/inference/signals/learned-signals.test.ts, never trained on.
+// Shape checks only: the independent held-out sets B, C and D (tests/fixtures/signals/README.md) are never trained on;
+// `npx closeloop eval signals --sentences ...` scores any of them, tests/src/inference/signals/learned-signals.test.ts B and C.
 describe.each([
   { file: 'sales-sentences-b.csv', minRows: 280, minPerType: 30, minQuiet: 80 },
   { file: 'sales-sentences-c.csv', minRows: 300, minPerType: 35, minQuiet: 90 },
+  { file: 'sales-sentences-d.csv', minRows: 320, minPerType: 40, minQuiet: 100 },
 ])('held-out sales sentences $file', ({ file, minRows, minPerType, minQuiet }) => {
   const rows = parse(readFileSync(new URL(`../../../fixtures/signals/${file}`, import.meta.url), 'utf8'), {
     columns: true,
