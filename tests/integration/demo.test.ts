@@ -71,7 +71,7 @@ test('the embedded-default demo runs the whole loop with no configuration', asyn
     await waitFor(() => out.includes('inference tiers — large'), 120000, `the tier report in the demo output:\n${out}`);
     expect(out).toMatch(/inference tiers — rules: \d+ steps? \(.*score_deal/);
     expect(out).toMatch(
-      /inference tiers — small: \d+ steps? \(.*extract_signals.*\); e\.g\. extract_signals .* by signals-tfidf-logreg-v2/,
+      /inference tiers — small: \d+ steps? \(.*extract_signals.*\); e\.g\. extract_signals .* by signals-tfidf\+use-lite-logreg-v1:signals-v2-fused@/,
     );
     expect(out).toContain('inference tiers — large: not used (no model endpoint configured); with OPENAI_API_KEY');
   } finally {
