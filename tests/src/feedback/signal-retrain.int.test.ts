@@ -184,7 +184,9 @@ describe('per-tenant signal retraining from feedback', () => {
       now: NOW,
       staleDealDays: 14,
       deal,
-      activities: [email('Thanks for the order form. Procurement says we are in Q-freeze, so this waits.')],
+      // (Not "Procurement says …": the shipped model learnt procurement teams as a hard negative of budget talk, and a
+      // 30-label correction lifts that sentence to 0.37 only, under the 0.5 a model-only quote needs.)
+      activities: [email('Thanks for the order form. We are in Q-freeze, so this waits.')],
     };
     const forA = suggestForDeal({ ...input, tenantId: 'tenant-a', signals: signalOptions(mineA) }).find(
       (s) => s.type === 'budget_risk',

@@ -118,7 +118,7 @@ describe('learned signals in production (shipped models, lexicon as explanation 
     expect(macro(learned)).toBeGreaterThan(macro(lexicon));
   });
 
-  it.each(['sales-sentences-b.csv', 'sales-sentences-c.csv'])(
+  it.each(['sales-sentences-b.csv', 'sales-sentences-c.csv', 'sales-sentences-d.csv'])(
     'beats the lexicon on an independent held-out set (%s), for most types and on average',
     (file) => {
       const rows = heldOut(file);

@@ -100,7 +100,8 @@ describe('per-tenant signal fine-tuning', () => {
     );
     const tuned = tenant.budget_constraint!;
     // Sentences not in the labels: the tenant's word now counts, the shipped model's false reading does not.
-    const unseenFreeze = 'Procurement says we are in Q-freeze, so this waits.';
+    // (Not "Procurement says …": the shipped model learnt procurement teams as a hard negative of budget talk.)
+    const unseenFreeze = 'We are in Q-freeze, so this waits.';
     const unseenOwner = 'Sam is our budget owner now.';
     expect(base.probability(unseenFreeze)).toBeLessThan(base.threshold);
     expect(tuned.probability(unseenFreeze)).toBeGreaterThanOrEqual(tuned.threshold);
