@@ -24,6 +24,7 @@ import { ThreadedEmbedder } from './context/threaded-embedder.js';
 import { LocalEmbedder, localSpec } from './context/local-embedder.js';
 import { sentenceModelInstalled } from './context/sentence-embedder.js';
 import { SignalSentenceVectors } from './inference/signals/sentence-vectors.js';
+import { SHIPPED_FUSED_SIGNAL_ENCODER } from './inference/signals/shipped.js';
 import { switchSpaces } from './store/context-spaces.js';
 import { ContextIndexer } from './context/indexer.js';
 import type { Embedder, VectorStore } from './context/types.js';
@@ -577,6 +578,15 @@ function createSignalEncoder(
   const warn = (reason: string) =>
     logger.warn({ reason }, 'signals: sentence encoder unavailable; the n-gram signal models read every sentence');
   const encoder = cfg.embeddingThreads > 0 ? new ThreadedEmbedder(1, spec, warn) : new LocalEmbedder(spec, warn);
+  // Another version of the model packages than the fused models were trained with: its vectors are not their input.
+  if (encoder.id !== SHIPPED_FUSED_SIGNAL_ENCODER) {
+    logger.warn(
+      { encoder: encoder.id, trainedWith: SHIPPED_FUSED_SIGNAL_ENCODER },
+      'signals: the installed sentence encoder is not the one the fused signal models were trained with; the n-gram signal models read every sentence',
+    );
+    void (encoder instanceof ThreadedEmbedder ? encoder.close() : undefined);
+    return null;
+  }
   const vectors = new SignalSentenceVectors(encoder, {
     space: encoder.id,
     onError: (err) => logger.warn({ err }, 'signals: sentence encoder failed; n-gram models for these sentences'),

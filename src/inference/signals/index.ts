@@ -28,6 +28,7 @@ export {
   shippedFusedSignalModels,
   SHIPPED_SIGNAL_MODELS_VERSION,
   SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
+  SHIPPED_FUSED_SIGNAL_ENCODER,
 } from './shipped.js';
 export { SignalSentenceVectors, type SentenceVectorLookup } from './sentence-vectors.js';
 export { FusedTextClassifier, trainFusedTextClassifier, FUSED_TEXT_MODEL } from './sentence-text-classifier.js';

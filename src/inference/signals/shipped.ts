@@ -15,6 +15,8 @@ import type { SignalType } from './types.js';
  */
 export const SHIPPED_SIGNAL_MODELS_VERSION = `signals-v2@${(shippedWeights as { version: string }).version}`;
 export const SHIPPED_FUSED_SIGNAL_MODELS_VERSION = `signals-v2-fused@${(shippedFusedWeights as { version: string }).version}`;
+/** The sentence encoder (SentenceEmbedder.id) whose vectors the fused models were trained on. */
+export const SHIPPED_FUSED_SIGNAL_ENCODER = (shippedFusedWeights as { encoder: string }).encoder;
 
 let cache: Partial<Record<SignalType, TextClassifier>> | null = null;
 let fusedCache: Partial<Record<SignalType, FusedTextClassifier>> | null = null;

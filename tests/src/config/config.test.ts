@@ -15,6 +15,10 @@ describe('config', () => {
     expect(c.databaseUrl).toBeNull();
     expect(c.dataDir).toBe('./data');
     expect(Object.isFrozen(c)).toBe(true);
+    // The signal models read each sentence with the shipped sentence encoder unless told not to.
+    expect(c.signalEncoder).toBe('use-lite');
+    expect(loadConfig({ SIGNAL_ENCODER: 'none' }, appSettingSpecs).signalEncoder).toBe('none');
+    expect(() => loadConfig({ SIGNAL_ENCODER: 'bert' }, appSettingSpecs)).toThrow(/SIGNAL_ENCODER/);
   });
 
   test('every bad variable is listed at once', () => {
