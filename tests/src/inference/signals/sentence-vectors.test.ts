@@ -192,8 +192,8 @@ describe('the fused models on the independent held-out sentences, with the shipp
       const ngram = scoreSignals(rows, 'learned');
       const lexicon = scoreSignals(rows, 'lexicon');
       const macro = (s: typeof ngram) => s.reduce((a, x) => a + x.f1, 0) / s.length;
-      // Measured (npx closeloop eval signals, signals-v2-fused@2026-12-06.5): B 0.773 against the n-grams' 0.708,
-      // C 0.726 against 0.670, D 0.661 against 0.630; quiet sentences flagged 17 of 92, 18 of 106, 19 of 110.
+      // Measured (npx closeloop eval signals, signals-v2-fused@2026-12-06.6): B 0.786 against the n-grams' 0.728,
+      // C 0.736 against 0.686, D 0.671 against 0.636; quiet sentences flagged 16 of 92, 18 of 106, 19 of 110.
       expect(macro(fusedScores)).toBeGreaterThan(macro(ngram) + 0.02);
       expect(macro(fusedScores)).toBeGreaterThan(macro(lexicon) + 0.15);
       const quiet = falseRiskFlags(rows, 'learned', lookup);
