@@ -18,24 +18,20 @@ export const SHIPPED_FUSED_SIGNAL_MODELS_VERSION = `signals-v2-fused@${(shippedF
 /** The sentence encoder (SentenceEmbedder.id) whose vectors the fused models were trained on. */
 export const SHIPPED_FUSED_SIGNAL_ENCODER = (shippedFusedWeights as { encoder: string }).encoder;
 
-let cache: Partial<Record<SignalType, TextClassifier>> | null = null;
-let fusedCache: Partial<Record<SignalType, FusedTextClassifier>> | null = null;
-
-export function shippedSignalModels(): Partial<Record<SignalType, TextClassifier>> {
-  if (cache) return cache;
-  const models = (shippedWeights as { models: Record<string, unknown> }).models;
-  const out: Partial<Record<SignalType, TextClassifier>> = {};
-  for (const [type, json] of Object.entries(models)) out[type as SignalType] = TextClassifier.fromJSON(json);
-  cache = out;
-  return out;
+/** One model per signal type from a weights file, deserialized on first use and kept. */
+function lazyModels<M>(weights: unknown, fromJSON: (json: unknown) => M): () => Partial<Record<SignalType, M>> {
+  let cache: Partial<Record<SignalType, M>> | null = null;
+  return () => {
+    if (cache) return cache;
+    const out: Partial<Record<SignalType, M>> = {};
+    for (const [type, json] of Object.entries((weights as { models: Record<string, unknown> }).models))
+      out[type as SignalType] = fromJSON(json);
+    return (cache = out);
+  };
 }
+
+/** The n-gram models by signal type. */
+export const shippedSignalModels = lazyModels(shippedWeights, (j) => TextClassifier.fromJSON(j));
 
 /** The fused models by signal type; each names the encoder its vectors must come from (`encoder`). */
-export function shippedFusedSignalModels(): Partial<Record<SignalType, FusedTextClassifier>> {
-  if (fusedCache) return fusedCache;
-  const models = (shippedFusedWeights as { models: Record<string, unknown> }).models;
-  const out: Partial<Record<SignalType, FusedTextClassifier>> = {};
-  for (const [type, json] of Object.entries(models)) out[type as SignalType] = FusedTextClassifier.fromJSON(json);
-  fusedCache = out;
-  return out;
-}
+export const shippedFusedSignalModels = lazyModels(shippedFusedWeights, (j) => FusedTextClassifier.fromJSON(j));

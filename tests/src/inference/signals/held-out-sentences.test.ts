@@ -1,30 +1,27 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
-import { SIGNAL_TYPES, type SignalType } from '../../../../src/inference/signals/types.js';
+import { SIGNAL_TYPES } from '../../../../src/inference/signals/types.js';
+import { heldOutSentences } from '../../../helpers/held-out-sentences.js';
 
 // Shape checks only: the independent held-out sets B, C and D (tests/fixtures/signals/README.md) are never trained on;
-// `npx closeloop eval signals --sentences ...` scores any of them, tests/src/inference/signals/learned-signals.test.ts B and C.
+// `npx closeloop eval signals --sentences ...` scores any of them, tests/src/inference/signals/learned-signals.test.ts and sentence-vectors.test.ts B, C and D.
 describe.each([
   { file: 'sales-sentences-b.csv', minRows: 280, minPerType: 30, minQuiet: 80 },
   { file: 'sales-sentences-c.csv', minRows: 300, minPerType: 35, minQuiet: 90 },
   { file: 'sales-sentences-d.csv', minRows: 320, minPerType: 40, minQuiet: 100 },
 ])('held-out sales sentences $file', ({ file, minRows, minPerType, minQuiet }) => {
-  const rows = parse(readFileSync(new URL(`../../../fixtures/signals/${file}`, import.meta.url), 'utf8'), {
-    columns: true,
-  }) as { text: string; signals: string }[];
+  const rows = heldOutSentences(file);
 
   it(`has at least ${minRows} rows, only known signal types, no duplicate sentence`, () => {
     expect(rows.length).toBeGreaterThanOrEqual(minRows);
     const known = new Set<string>(SIGNAL_TYPES);
     for (const r of rows) {
       expect(r.text.trim()).not.toBe('');
-      for (const label of r.signals.split(' ').filter(Boolean)) expect(known.has(label)).toBe(true);
+      for (const label of r.labels) expect(known.has(label)).toBe(true);
     }
     expect(new Set(rows.map((r) => r.text.trim().toLowerCase())).size).toBe(rows.length);
   });
 
   it(`has at least ${minPerType} positives for every type and at least ${minQuiet} no-signal rows`, () => {
-    const labels = rows.map((r) => r.signals.split(' ').filter(Boolean) as SignalType[]);
+    const labels = rows.map((r) => r.labels);
     for (const t of SIGNAL_TYPES) expect(labels.filter((l) => l.includes(t)).length).toBeGreaterThanOrEqual(minPerType);
     expect(labels.filter((l) => l.length === 0).length).toBeGreaterThanOrEqual(minQuiet);
   });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import {
   deniedTypes,
   extractSignals,
@@ -10,14 +8,8 @@ import {
   type SignalType,
 } from '../../../../src/inference/signals/index.js';
 import { scoreSignals } from '../../../../src/inference/signals/evaluate.js';
+import { heldOutSentences } from '../../../helpers/held-out-sentences.js';
 
-/** A held-out fixture of labelled sentences (tests/fixtures/signals). */
-const heldOut = (file: string) =>
-  (
-    parse(readFileSync(new URL(`../../../fixtures/signals/${file}`, import.meta.url), 'utf8'), {
-      columns: true,
-    }) as { text: string; signals: string }[]
-  ).map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
 const asks = (t: string) => extractSignals(t).filter((s) => s.type === 'explicit_ask');
 
 describe('learned signals in production (shipped models, lexicon as explanation and fallback)', () => {
@@ -107,7 +99,7 @@ describe('learned signals in production (shipped models, lexicon as explanation 
   });
 
   it('beats the lexicon on the held-out sales sentences written before tuning (tests/fixtures/signals)', () => {
-    const rows = heldOut('sales-sentences.csv');
+    const rows = heldOutSentences('sales-sentences.csv');
     expect(rows.length).toBeGreaterThanOrEqual(200);
     const learned = scoreSignals(rows, 'learned');
     const lexicon = scoreSignals(rows, 'lexicon');
@@ -121,7 +113,7 @@ describe('learned signals in production (shipped models, lexicon as explanation 
   it.each(['sales-sentences-b.csv', 'sales-sentences-c.csv', 'sales-sentences-d.csv'])(
     'beats the lexicon on an independent held-out set (%s), for most types and on average',
     (file) => {
-      const rows = heldOut(file);
+      const rows = heldOutSentences(file);
       const learned = scoreSignals(rows, 'learned');
       const lexicon = scoreSignals(rows, 'lexicon');
       const macro = (s: typeof learned) => s.reduce((a, x) => a + x.f1, 0) / s.length;

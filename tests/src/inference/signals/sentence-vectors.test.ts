@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { sentenceVectors } from '../../../../src/cli/eval-text.js';
 import { falseRiskFlags, scoreSignals } from '../../../../src/inference/signals/evaluate.js';
+import { heldOutSentences } from '../../../helpers/held-out-sentences.js';
 import {
   extractSignals,
   FUSED_TEXT_MODEL,
@@ -13,16 +12,8 @@ import {
   trainFusedTextClassifier,
   trainTextClassifier,
   type SentenceVectorLookup,
-  type SignalType,
 } from '../../../../src/inference/signals/index.js';
 
-/** A held-out fixture of labelled sentences (tests/fixtures/signals). */
-const heldOut = (file: string) =>
-  (
-    parse(readFileSync(new URL(`../../../fixtures/signals/${file}`, import.meta.url), 'utf8'), {
-      columns: true,
-    }) as { text: string; signals: string }[]
-  ).map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
 const sentencesOf = (t: string) => splitSentences(t).map((s) => s.quote);
 
 /** A stand-in encoder: a deterministic unit vector per text (no model), counting what it was asked. */
@@ -152,7 +143,7 @@ describe('extractSignals with prepared sentence vectors', () => {
 
 describe('the fused models on the independent held-out sentences, with the shipped encoder (USE Lite)', () => {
   const files = ['sales-sentences-b.csv', 'sales-sentences-c.csv', 'sales-sentences-d.csv'];
-  const sets = Object.fromEntries(files.map((f) => [f, heldOut(f)]));
+  const sets = Object.fromEntries(files.map((f) => [f, heldOutSentences(f)]));
   let lookup: SentenceVectorLookup | null = null;
   let fallback: string | null = null;
   const budget = "We love the product, but finance won't approve anything above last year's spend.";

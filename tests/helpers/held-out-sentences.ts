@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { SignalType } from '../../src/inference/signals/types.js';
+
+/** A held-out fixture of labelled sales sentences (tests/fixtures/signals/<file>), as `eval signals` reads it. */
+export function heldOutSentences(file: string): { text: string; labels: SignalType[] }[] {
+  const rows = parse(readFileSync(new URL(`../fixtures/signals/${file}`, import.meta.url), 'utf8'), {
+    columns: true,
+  }) as { text: string; signals: string }[];
+  return rows.map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
+}
