@@ -424,7 +424,10 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       wakeup: inboxWakeup,
       inbox: { pollMs: cfg.queue.notify ? 1000 : cfg.queue.pollSeconds * 1000, ...o.inbox },
       afterBackfill: async (connectionId) => {
-        await afterBackfill({ store, queue, logger, now, trainer }, connectionId);
+        await afterBackfill(
+          { store, queue, logger, now, trainer, signalVectors: signalEncoder?.vectors },
+          connectionId,
+        );
       },
     });
     phase('workers start');
@@ -437,6 +440,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       scanCron: cfg.scanCron,
       feedback: FEEDBACK_SCHEDULES,
       trainer,
+      signalVectors: signalEncoder?.vectors,
       reencrypt: () => vault.reencryptStale(),
       ...(indexer ? { settleIndex: (deadline: number) => indexer.settle(deadline) } : {}),
     });

@@ -6,12 +6,15 @@ import type { Store } from '../store/index.js';
 import { createTrainer, type Trainer } from './trainer.js';
 import { DEAL_MODEL_KIND, SIGNALS_KIND, USEFULNESS_KIND } from '../store/models.js';
 import {
+  SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
   SHIPPED_SIGNAL_MODELS_VERSION,
+  shippedFusedSignalModels,
   shippedSignalModels,
   SIGNAL_OF_SUGGESTION,
   TENANT_SIGNAL_MODEL,
   trainTenantSignalModels,
   type FineTuneReport,
+  type SentenceVectorLookup,
 } from '../inference/signals/index.js';
 
 const HOUR = 3_600_000;
@@ -28,6 +31,11 @@ export interface RetrainDeps {
   logger: Logger;
   now: () => number;
   trainer?: Trainer;
+  /**
+   * The worker's sentence vectors (src/inference/signals/sentence-vectors.ts): with them the signal corrections are
+   * also learnt on the fused models, for the sentences the product reads with them.
+   */
+  signalVectors?: SentenceVectorLookup & { prepare(texts: readonly string[]): Promise<void> };
 }
 
 const INLINE = createTrainer({ concurrency: 1, threads: false });
@@ -35,8 +43,15 @@ const INLINE = createTrainer({ concurrency: 1, threads: false });
 export interface RetrainResult {
   deal: { trained: boolean; model: string | null; validationAuc: number | null; reason: string } | null;
   usefulness: Record<string, { weight: number; accepted: number; ignored: number }> | null;
-  /** Per signal type: whether the tenant's fine-tuned model was kept, and why. */
-  signals: { trained: boolean; types: Record<string, FineTuneReport> } | null;
+  /**
+   * Per signal type: whether the tenant's fine-tuned model was kept, and why; `fused`: the same on the fused models
+   * (null when the retrain had no sentence encoder).
+   */
+  signals: {
+    trained: boolean;
+    types: Record<string, FineTuneReport>;
+    fused: Record<string, FineTuneReport> | null;
+  } | null;
 }
 
 /** Labels older than this are not used to fine-tune the tenant's signal models. */
@@ -172,7 +187,20 @@ export async function retrainTenant(
         SIGNAL_LABEL_LIMIT,
       );
       const started = Date.now();
-      const { model, reports } = trainTenantSignalModels(labels, shippedSignalModels(), SHIPPED_SIGNAL_MODELS_VERSION);
+      const vectors = deps.signalVectors;
+      if (vectors) await vectors.prepare(labels.map((l) => l.quote));
+      const { model, reports, fusedReports } = trainTenantSignalModels(
+        labels,
+        shippedSignalModels(),
+        SHIPPED_SIGNAL_MODELS_VERSION,
+        vectors
+          ? {
+              models: shippedFusedSignalModels(),
+              version: SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
+              vectorOf: (s) => vectors.get(s),
+            }
+          : undefined,
+      );
       const rows = Object.values(reports).reduce((s, r) => s + r.rows, 0);
       await deps.store.models.save(tenantId, SIGNALS_KIND, {
         modelName: model ? `${TENANT_SIGNAL_MODEL}:${SHIPPED_SIGNAL_MODELS_VERSION}` : null,
@@ -182,17 +210,22 @@ export async function retrainTenant(
         validationAuc: null,
         metrics: {
           reason: model
-            ? `fine-tuned: ${Object.keys(model.models).join(', ')}`
+            ? `fine-tuned: ${[...Object.keys(model.models), ...Object.keys(model.fused?.models ?? {}).map((t) => `${t} (fused)`)].join(', ')}`
             : rows === 0
               ? 'no labelled sentences yet'
               : 'no type beat the shipped model',
           types: reports,
+          fused: fusedReports,
           labels: labels.length,
           trainMs: Date.now() - started,
         },
         trainedAt: now,
       });
-      out.signals = { trained: model !== null, types: reports as Record<string, FineTuneReport> };
+      out.signals = {
+        trained: model !== null,
+        types: reports as Record<string, FineTuneReport>,
+        fused: fusedReports as Record<string, FineTuneReport> | null,
+      };
       log.info(
         { signals: Object.fromEntries(Object.entries(reports).map(([t, r]) => [t, r.reason])) },
         'signal models retrained',

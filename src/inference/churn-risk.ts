@@ -60,7 +60,7 @@ export interface ChurnInput {
   now: number;
   scorer: ChurnScorer;
   /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
-  signals?: Pick<ExtractOptions, 'classifiers' | 'classifiersVersion' | 'vectors'>;
+  signals?: Pick<ExtractOptions, 'classifiers' | 'fusedClassifiers' | 'classifiersVersion' | 'vectors'>;
 }
 
 export interface ChurnScore {

@@ -20,7 +20,7 @@ export interface DealAnalysisInput {
   /** The deal's contacts, to say who wrote what. */
   contacts?: Contact[];
   /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
-  signals?: Pick<ExtractOptions, 'classifiers' | 'classifiersVersion' | 'vectors'>;
+  signals?: Pick<ExtractOptions, 'classifiers' | 'fusedClassifiers' | 'classifiersVersion' | 'vectors'>;
 }
 
 const DAY = 24 * 60 * 60 * 1000;

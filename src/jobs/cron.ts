@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import { INBOX_RETENTION_MS } from '../store/inbox.js';
 import { scanConnection } from './workers.js';
 import { recordOverdue } from '../feedback/scan.js';
-import { retrainAll } from '../feedback/retrain.js';
+import { retrainAll, type RetrainDeps } from '../feedback/retrain.js';
 import type { Trainer } from '../feedback/trainer.js';
 import { scanAccounts } from '../suggest/scan.js';
 
@@ -42,6 +42,8 @@ export function startCron(d: {
   settleIndex?: (deadline: number) => Promise<unknown>;
   owner?: string;
   trainer?: Trainer;
+  /** Sentence vectors for the signal corrections on the fused models (RetrainDeps.signalVectors). */
+  signalVectors?: RetrainDeps['signalVectors'];
 }): () => void {
   const tasks: ScheduledTask[] = [];
   const owner = d.owner ?? `${os.hostname()}:${process.pid}`;
@@ -127,7 +129,13 @@ export function startCron(d: {
       cron.schedule(
         fb.retrainCron,
         safe('retrain', async () => {
-          await retrainAll({ store: d.store, logger: d.logger, now: d.now, trainer: d.trainer });
+          await retrainAll({
+            store: d.store,
+            logger: d.logger,
+            now: d.now,
+            trainer: d.trainer,
+            signalVectors: d.signalVectors,
+          });
         }),
       ),
     );

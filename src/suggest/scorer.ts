@@ -9,8 +9,11 @@ import { Lru } from '../lib/lru.js';
 
 import { DEAL_MODEL_KIND, SIGNALS_KIND, USEFULNESS_KIND } from '../store/models.js';
 import {
+  SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
   SHIPPED_SIGNAL_MODELS_VERSION,
+  shippedFusedSignalModels,
   shippedSignalModels,
+  tenantFusedSignalModelsFromJSON,
   tenantSignalModelsFromJSON,
   type SentenceModel,
   type SentenceVectorLookup,
@@ -73,12 +76,17 @@ export async function usefulnessWeights(
 /** A tenant's signal models for extractSignals: its fine-tuned types, named by when they were trained. */
 export interface TenantSignals {
   classifiers: Partial<Record<SignalType, SentenceModel>>;
+  /**
+   * Its models on the fused base (for sentences with a vector); null when its corrections were learnt without the
+   * sentence encoder (then `classifiers` serve every sentence). See ExtractOptions.fusedClassifiers.
+   */
+  fusedClassifiers: Partial<Record<SignalType, SentenceModel>> | null;
   /** `<trained date>` of the tenant's models, or null when every type runs on the shipped model. */
   classifiersVersion: string | null;
 }
 
 const signalCache = new Lru<string, { trainedAt: number; signals: TenantSignals }>(200);
-const SHIPPED_ONLY: TenantSignals = { classifiers: {}, classifiersVersion: null };
+const SHIPPED_ONLY: TenantSignals = { classifiers: {}, fusedClassifiers: null, classifiersVersion: null };
 
 /**
  * The tenant's fine-tuned signal models (src/feedback/retrain.ts), for the types it has one for; the shipped model
@@ -92,9 +100,14 @@ export async function tenantSignalModels(store: Store, tenantId: string): Promis
   const hit = signalCache.get(tenantId);
   if (hit && hit.trainedAt === at) return hit.signals;
   const classifiers = tenantSignalModelsFromJSON(row.model, shippedSignalModels(), SHIPPED_SIGNAL_MODELS_VERSION);
+  const fusedClassifiers = tenantFusedSignalModelsFromJSON(
+    row.model,
+    shippedFusedSignalModels(),
+    SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
+  );
   const signals: TenantSignals =
-    Object.keys(classifiers).length > 0
-      ? { classifiers, classifiersVersion: row.trained_at.toISOString().slice(0, 19) + 'Z' }
+    Object.keys(classifiers).length > 0 || Object.keys(fusedClassifiers ?? {}).length > 0
+      ? { classifiers, fusedClassifiers, classifiersVersion: row.trained_at.toISOString().slice(0, 19) + 'Z' }
       : SHIPPED_ONLY;
   signalCache.set(tenantId, { trainedAt: at, signals });
   return signals;
@@ -123,11 +136,14 @@ export function signalOptions(
   vectors?: SentenceVectorLookup | null,
 ): {
   classifiers?: Partial<Record<SignalType, SentenceModel>>;
+  fusedClassifiers?: Partial<Record<SignalType, SentenceModel>> | null;
   classifiersVersion?: string;
   vectors?: SentenceVectorLookup;
 } {
   return {
-    ...(t.classifiersVersion ? { classifiers: t.classifiers, classifiersVersion: t.classifiersVersion } : {}),
+    ...(t.classifiersVersion
+      ? { classifiers: t.classifiers, fusedClassifiers: t.fusedClassifiers, classifiersVersion: t.classifiersVersion }
+      : {}),
     ...(vectors ? { vectors } : {}),
   };
 }

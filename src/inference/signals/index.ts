@@ -38,12 +38,14 @@ export {
   fineTuneSignalModel,
   trainTenantSignalModels,
   tenantSignalModelsFromJSON,
+  tenantFusedSignalModelsFromJSON,
   labelledSentences,
   SIGNAL_OF_SUGGESTION,
   TENANT_SIGNAL_MODEL,
   TENANT_SIGNAL_MIN_LABELS,
   TENANT_SIGNAL_MIN_PER_CLASS,
   type SentenceModel,
+  type SignalBaseModel,
   type SignalLabel,
   type FineTuneReport,
   type SerializedTenantSignalModels,
@@ -79,6 +81,13 @@ export interface ExtractOptions extends LexiconOptions {
    * of a type wins over both.
    */
   vectors?: SentenceVectorLookup | null;
+  /**
+   * The tenant's models on the fused base (tenant-model.ts `tenantFusedSignalModelsFromJSON`), for sentences with a
+   * vector. Given (even empty), the tenant was judged on the fused models: a sentence with a vector is read by the
+   * tenant's fused model of the type, else the shipped fused one, and `classifiers` serve only sentences without a
+   * vector. Absent: `classifiers` win over the fused models (corrections trained without the sentence encoder).
+   */
+  fusedClassifiers?: Partial<Record<SignalType, SentenceModel>> | null;
 }
 
 /**
@@ -103,11 +112,15 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
     const vector = opts.vectors?.get(s.quote);
     for (const type of Object.keys(models) as SignalType[]) {
       if (denied.has(type)) continue;
-      const tenant = opts.classifiers?.[type] !== undefined;
-      const f = tenant || !vector ? undefined : fused[type];
-      const useFused = f !== undefined && f.encoder === opts.vectors!.encoderId && f.dimensions === vector!.length;
-      const clf = useFused ? f : models[type]!;
-      const p = useFused ? f.probabilityOf(feats, vector!) : models[type]!.probabilityOf(feats);
+      const f = fused[type];
+      const canFuse =
+        f !== undefined && !!vector && f.encoder === opts.vectors!.encoderId && f.dimensions === vector.length;
+      const tenantFused = canFuse ? opts.fusedClassifiers?.[type] : undefined;
+      // Corrections learnt without the encoder keep winning over the shipped fused model (see `fusedClassifiers`).
+      const useFused = canFuse && (opts.fusedClassifiers != null || opts.classifiers?.[type] === undefined);
+      const tenant = useFused ? tenantFused !== undefined : opts.classifiers?.[type] !== undefined;
+      const clf: SentenceModel = useFused ? (tenantFused ?? f!) : models[type]!;
+      const p = useFused ? clf.probabilityOf(feats, vector) : clf.probabilityOf(feats);
       const cue = lexHere.find((l) => l.type === type);
       if (p < (cue ? clf.threshold : Math.max(clf.threshold, MODEL_ONLY_MIN))) {
         // The lexicon's firmer patterns (confidence ≥ 0.7, e.g. "our budget was cut", "very disappointed", a
@@ -121,9 +134,13 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
         type,
         confidence: Math.round(p * 100) / 100,
         evidence: { ...s },
-        model: useFused
-          ? `${FUSED_TEXT_MODEL}:${SHIPPED_FUSED_SIGNAL_MODELS_VERSION}`
-          : `${TEXT_MODEL}:${tenant ? `tenant${opts.classifiersVersion ? `@${opts.classifiersVersion}` : ''}` : SHIPPED_SIGNAL_MODELS_VERSION}`,
+        model: `${useFused ? FUSED_TEXT_MODEL : TEXT_MODEL}:${
+          tenant
+            ? `tenant${opts.classifiersVersion ? `@${opts.classifiersVersion}` : ''}`
+            : useFused
+              ? SHIPPED_FUSED_SIGNAL_MODELS_VERSION
+              : SHIPPED_SIGNAL_MODELS_VERSION
+        }`,
         ...(cue ? { cue: cue.model } : {}),
       });
     }

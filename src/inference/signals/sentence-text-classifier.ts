@@ -128,9 +128,14 @@ export class FusedTextClassifier {
 
   /** Calibrated probability from features already computed with `textFeatures` (several models, one pass). */
   probabilityOf(feats: NamedFeature[], vector: ArrayLike<number>): number {
-    if (vector.length !== this.dimensions)
-      throw new RangeError(`fused text classifier: a ${vector.length}-dim vector, expected ${this.dimensions}`);
-    return sigmoid(this.platt.a * marginOf(this.fit, feats, vector) + this.platt.b);
+    return sigmoid(this.calibratedLogitOf(feats, vector));
+  }
+
+  /** Calibrated log-odds (the logit of `probabilityOf`): the offset a tenant's fine-tuned model adds to. */
+  calibratedLogitOf(feats: NamedFeature[], vector?: ArrayLike<number>): number {
+    if (vector?.length !== this.dimensions)
+      throw new RangeError(`fused text classifier: a ${vector?.length ?? 0}-dim vector, expected ${this.dimensions}`);
+    return this.platt.a * marginOf(this.fit, feats, vector) + this.platt.b;
   }
 
   /** The model with the n-gram weights below `prune` dropped (the shipped weights stay small). */

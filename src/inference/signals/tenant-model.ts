@@ -35,10 +35,19 @@ export const TENANT_SIGNAL_MIN_PER_CLASS = 8;
 const C_GRID = [0.1, 0.3, 1, 3, 10, 30, 100] as const;
 const MAX_FOLDS = 5;
 
-/** What extractSignals needs of a sentence model: a calibrated probability and its decision threshold. */
+/**
+ * What extractSignals needs of a sentence model: a calibrated probability and its decision threshold. A model on the
+ * fused base reads the sentence's vector too (it is only asked for a sentence that has one).
+ */
 export interface SentenceModel {
   readonly threshold: number;
-  probabilityOf(feats: NamedFeature[]): number;
+  probabilityOf(feats: NamedFeature[], vector?: ArrayLike<number>): number;
+}
+
+/** A shipped model a correction is learnt on: the n-gram one, or the fused one (which needs the sentence's vector). */
+export interface SignalBaseModel {
+  readonly threshold: number;
+  calibratedLogitOf(feats: NamedFeature[], vector?: ArrayLike<number>): number;
 }
 
 const Correction = z.object({
@@ -56,6 +65,13 @@ export const SerializedTenantSignalModels = z.object({
   /** SHIPPED_SIGNAL_MODELS_VERSION the corrections were learnt on: a different shipped version ignores them. */
   base: z.string(),
   models: z.partialRecord(z.enum(SIGNAL_TYPES), Correction),
+  /**
+   * Corrections learnt on the fused models (SHIPPED_FUSED_SIGNAL_MODELS_VERSION `base`), for sentences read with their
+   * vector; present (even empty) when the retrain had the sentence encoder: each type was then judged against the
+   * fused model, and a type without a fused correction is served by the shipped fused model. Absent (trained
+   * without the encoder): the n-gram corrections serve every sentence.
+   */
+  fused: z.object({ base: z.string(), models: z.partialRecord(z.enum(SIGNAL_TYPES), Correction) }).optional(),
 });
 export type SerializedTenantSignalModels = z.infer<typeof SerializedTenantSignalModels>;
 
@@ -63,7 +79,7 @@ export type SerializedTenantSignalModels = z.infer<typeof SerializedTenantSignal
 export class TenantSignalModel implements SentenceModel {
   readonly threshold: number;
   constructor(
-    private readonly base: TextClassifier,
+    private readonly base: SignalBaseModel,
     private readonly vec: Vectorizer,
     private readonly w: Float64Array,
     private readonly bias: number,
@@ -71,14 +87,14 @@ export class TenantSignalModel implements SentenceModel {
     this.threshold = base.threshold;
   }
 
-  probabilityOf(feats: NamedFeature[]): number {
-    let z = this.base.calibratedLogitOf(feats) + this.bias;
+  probabilityOf(feats: NamedFeature[], vector?: ArrayLike<number>): number {
+    let z = this.base.calibratedLogitOf(feats, vector) + this.bias;
     for (const [j, x] of vectorize(this.vec, feats).row) z += this.w[j]! * x;
     return sigmoid(z);
   }
 
-  probability(text: string): number {
-    return this.probabilityOf(textFeatures(text));
+  probability(text: string, vector?: ArrayLike<number>): number {
+    return this.probabilityOf(textFeatures(text), vector);
   }
 }
 
@@ -98,15 +114,37 @@ export function tenantSignalModelsFromJSON(
       { where: 'tenant-signal-model' },
     );
   if (parsed.data.base !== shippedVersion) return {};
+  return onBases(parsed.data.models, shipped);
+}
+
+/**
+ * The tenant's corrections learnt on the fused models, on top of `fused` (SHIPPED_FUSED_SIGNAL_MODELS_VERSION
+ * `fusedVersion`): null when the retrain had no sentence encoder or used other fused weights (the n-gram corrections
+ * then serve every sentence), else the types with an accepted fused correction (possibly none).
+ */
+export function tenantFusedSignalModelsFromJSON(
+  json: unknown,
+  fused: Partial<Record<SignalType, SignalBaseModel>>,
+  fusedVersion: string,
+): Partial<Record<SignalType, TenantSignalModel>> | null {
+  const parsed = SerializedTenantSignalModels.safeParse(json);
+  if (!parsed.success || !parsed.data.fused || parsed.data.fused.base !== fusedVersion) return null;
+  return onBases(parsed.data.fused.models, fused);
+}
+
+function onBases(
+  corrections: Partial<Record<SignalType, Correction>>,
+  bases: Partial<Record<SignalType, SignalBaseModel>>,
+): Partial<Record<SignalType, TenantSignalModel>> {
   const out: Partial<Record<SignalType, TenantSignalModel>> = {};
-  for (const [type, corr] of Object.entries(parsed.data.models) as [SignalType, Correction][]) {
-    const base = shipped[type];
+  for (const [type, corr] of Object.entries(corrections) as [SignalType, Correction][]) {
+    const base = bases[type];
     if (base) out[type] = fromCorrection(base, corr);
   }
   return out;
 }
 
-function fromCorrection(base: TextClassifier, corr: Correction): TenantSignalModel {
+function fromCorrection(base: SignalBaseModel, corr: Correction): TenantSignalModel {
   const vocab = new Map<string, number>();
   const idf = new Float64Array(corr.terms.length);
   const w = new Float64Array(corr.terms.length);
@@ -185,16 +223,19 @@ export interface FineTuneReport {
  * (null when the labels are too few or the correction does not beat the shipped model out of fold) and a report.
  */
 export function fineTuneSignalModel(
-  base: TextClassifier,
+  base: SignalBaseModel,
   texts: string[],
   labels: ArrayLike<number>,
+  /** The texts' sentence vectors, for a fused base. */
+  vectors?: ArrayLike<number>[],
 ): { correction: Correction | null; model: TenantSignalModel | null; report: FineTuneReport } {
-  if (texts.length !== labels.length) throw new RangeError('texts and labels differ in length');
+  if (texts.length !== labels.length || (vectors && vectors.length !== texts.length))
+    throw new RangeError('texts, labels and vectors differ in length');
   const n = texts.length;
   const y = Uint8Array.from({ length: n }, (_, i) => (labels[i] === 1 ? 1 : 0));
   const pos = y.reduce((s, v) => s + v, 0);
   const feats = texts.map(textFeatures);
-  const offset = Float64Array.from(feats, (f) => base.calibratedLogitOf(f));
+  const offset = Float64Array.from(feats, (f, i) => base.calibratedLogitOf(f, vectors?.[i]));
   let shippedLoss = 0;
   for (let i = 0; i < n; i++) shippedLoss += logLoss(offset[i]!, y[i]!);
   const report: FineTuneReport = {
@@ -323,15 +364,28 @@ export function labelledSentences(
 
 /**
  * Fine-tune every shipped type the tenant has labels for. `model` is what tenant_models stores (null when no type
- * was accepted: the shipped models keep serving), `reports` says per type what happened and why.
+ * was accepted: the shipped models keep serving), `reports` says per type what happened and why. With `fused` (the
+ * shipped fused models and the labelled sentences' vectors), each type is also fine-tuned on its fused model, on
+ * the sentences that have a vector, and judged against it (`fusedReports`).
  */
 export function trainTenantSignalModels(
   labels: SignalLabel[],
   shipped: Partial<Record<SignalType, TextClassifier>>,
   shippedVersion: string,
-): { model: SerializedTenantSignalModels | null; reports: Partial<Record<SignalType, FineTuneReport>> } {
+  fused?: {
+    models: Partial<Record<SignalType, SignalBaseModel>>;
+    version: string;
+    vectorOf: (sentence: string) => ArrayLike<number> | undefined;
+  },
+): {
+  model: SerializedTenantSignalModels | null;
+  reports: Partial<Record<SignalType, FineTuneReport>>;
+  fusedReports: Partial<Record<SignalType, FineTuneReport>> | null;
+} {
   const models: Partial<Record<SignalType, Correction>> = {};
+  const fusedModels: Partial<Record<SignalType, Correction>> = {};
   const reports: Partial<Record<SignalType, FineTuneReport>> = {};
+  const fusedReports: Partial<Record<SignalType, FineTuneReport>> = {};
   for (const [type, d] of Object.entries(labelledSentences(labels)) as [
     SignalType,
     { texts: string[]; y: number[] },
@@ -341,16 +395,31 @@ export function trainTenantSignalModels(
     const r = fineTuneSignalModel(base, d.texts, d.y);
     reports[type] = r.report;
     if (r.correction) models[type] = r.correction;
+    const fusedBase = fused?.models[type];
+    if (!fused || !fusedBase) continue;
+    const keep = d.texts.flatMap((t, i) => {
+      const v = fused.vectorOf(t);
+      return v ? [{ t, y: d.y[i]!, v }] : [];
+    });
+    const f = fineTuneSignalModel(
+      fusedBase,
+      keep.map((k) => k.t),
+      keep.map((k) => k.y),
+      keep.map((k) => k.v),
+    );
+    fusedReports[type] = f.report;
+    if (f.correction) fusedModels[type] = f.correction;
   }
   const model =
-    Object.keys(models).length > 0
+    Object.keys(models).length > 0 || Object.keys(fusedModels).length > 0
       ? {
           format: 'closeloop.tenant-signal-models' as const,
           version: 1 as const,
           model: TENANT_SIGNAL_MODEL,
           base: shippedVersion,
           models,
+          ...(fused ? { fused: { base: fused.version, models: fusedModels } } : {}),
         }
       : null;
-  return { model, reports };
+  return { model, reports, fusedReports: fused ? fusedReports : null };
 }

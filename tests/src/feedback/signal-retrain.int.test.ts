@@ -2,7 +2,14 @@ import { Writable } from 'node:stream';
 import type { Activity, Deal } from '../../../src/core/canonical.js';
 import { retrainTenant } from '../../../src/feedback/retrain.js';
 import { suggestForDeal } from '../../../src/inference/deal-suggestions.js';
-import { SHIPPED_SIGNAL_MODELS_VERSION, TENANT_SIGNAL_MODEL } from '../../../src/inference/signals/index.js';
+import { LocalEmbedder } from '../../../src/context/local-embedder.js';
+import {
+  SHIPPED_FUSED_SIGNAL_MODELS_VERSION,
+  SHIPPED_SIGNAL_MODELS_VERSION,
+  extractSignals,
+  SignalSentenceVectors,
+  TENANT_SIGNAL_MODEL,
+} from '../../../src/inference/signals/index.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { signalOptions, tenantSignalModels } from '../../../src/suggest/scorer.js';
 import { SIGNALS_KIND } from '../../../src/store/models.js';
@@ -175,7 +182,9 @@ describe('per-tenant signal retraining from feedback', () => {
     const mineB = await tenantSignalModels(t.store, 'tenant-b');
     expect(Object.keys(mineA.classifiers)).toEqual(['budget_constraint']);
     expect(mineA.classifiersVersion).toBe('2026-12-05T12:00:00Z');
-    expect(mineB).toEqual({ classifiers: {}, classifiersVersion: null });
+    expect(mineB).toEqual({ classifiers: {}, fusedClassifiers: null, classifiersVersion: null });
+    // Trained without the sentence encoder: no corrections on the fused models, the n-gram ones serve every sentence.
+    expect(mineA.fusedClassifiers).toBeNull();
 
     // The same customer email on a deal in negotiation: tenant A's model reads its jargon as a budget problem.
     const input = {
@@ -205,5 +214,70 @@ describe('per-tenant signal retraining from feedback', () => {
       [SIGNALS_KIND],
     );
     expect(Number(history.rows[0]!.n)).toBe(1);
+
+    // Read with a sentence vector, the legacy corrections still win over the shipped fused model.
+    const withVectors = suggestForDeal({
+      ...input,
+      tenantId: 'tenant-a',
+      signals: signalOptions(mineA, await vectorsFor(input.activities.map((a) => a.body!))),
+    }).find((s) => s.type === 'budget_risk');
+    expect(withVectors?.explanation.model).toBe('signals-tfidf-logreg-v2:tenant@2026-12-05T12:00:00Z');
   }, 60_000);
+
+  test('with the sentence encoder, the corrections are also learnt on the fused models and read sentences with vectors', async () => {
+    // Sentences in the tenant's jargon that none of its labels holds, and one about who owns the budget.
+    const unseen = [
+      'Procurement says we are in Q-freeze, so this waits.',
+      'We are in Q-freeze, so this waits.',
+      'The Q-freeze hit our team this week.',
+      'Sorry, Q-freeze again, nothing moves until it lifts.',
+      'Legal is fine with it but the Q-freeze is not.',
+    ];
+    const owner = 'Our budget owner is Sam.';
+    const vectors = await vectorsFor([...confirmed, ...rejected, ...unseen, owner]);
+    const deps = { store: t.store, logger: quiet, now: () => NOW + DAY, signalVectors: vectors };
+    const a = await retrainTenant(deps, 'tenant-a', { force: true });
+    // Judged against the fused model on the same labels: kept only when it beats it out of fold.
+    expect(a.signals?.fused?.budget_constraint).toMatchObject({ rows: 30, positives: 18, accepted: true });
+    const row = await t.store.models.get('tenant-a', SIGNALS_KIND);
+    expect((row?.model as { fused?: { base: string } }).fused?.base).toBe(SHIPPED_FUSED_SIGNAL_MODELS_VERSION);
+    const mine = await tenantSignalModels(t.store, 'tenant-a');
+    expect(Object.keys(mine.fusedClassifiers ?? {})).toEqual(['budget_constraint']);
+
+    const budget = (text: string, opts: ReturnType<typeof signalOptions>) =>
+      extractSignals(text, opts).filter((x) => x.type === 'budget_constraint');
+    const shippedOnly = signalOptions(await tenantSignalModels(t.store, 'tenant-b'), vectors);
+    // The shipped fused model does not know the word; the tenant's correction on it reads most of them (measured:
+    // 4 of 5, at 0.66–0.92; "We are in Q-freeze, so this waits." stays at 0.43, under the 0.5 a model-only quote
+    // needs: a correction on n-grams cannot always outweigh a confident base) and not the owner sentence.
+    expect(unseen.filter((u) => budget(u, shippedOnly).length > 0)).toEqual([]);
+    const read = unseen.filter((u) => budget(u, signalOptions(mine, vectors)).length > 0);
+    expect(read.length).toBeGreaterThanOrEqual(4);
+    expect(budget(owner, signalOptions(mine, vectors))).toEqual([]);
+
+    // In a suggestion: named as the tenant's model on the fused base; without a vector, the n-gram correction reads it.
+    const input = {
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW + DAY,
+      staleDealDays: 14,
+      deal,
+      activities: [email(read[0]!)],
+    };
+    const s = suggestForDeal({ ...input, tenantId: 'tenant-a', signals: signalOptions(mine, vectors) }).find(
+      (x) => x.type === 'budget_risk',
+    );
+    expect(s?.evidence[0]?.quote).toContain('Q-freeze');
+    expect(s?.explanation.model).toBe('signals-tfidf+use-lite-logreg-v1:tenant@2026-12-06T12:00:00Z');
+    const noVector = unseen.flatMap((u) => budget(u, signalOptions(mine)));
+    expect(noVector.length).toBeGreaterThan(0);
+    for (const x of noVector) expect(x.model).toBe('signals-tfidf-logreg-v2:tenant@2026-12-06T12:00:00Z');
+  }, 120_000);
 });
+
+/** Real sentence vectors (the shipped encoder, inline) for the sentences of `texts`. */
+async function vectorsFor(texts: string[]): Promise<SignalSentenceVectors> {
+  const v = new SignalSentenceVectors(new LocalEmbedder({ kind: 'sentence' }));
+  await v.prepare(texts);
+  return v;
+}
