@@ -77,8 +77,8 @@ export interface ExtractOptions extends LexiconOptions {
   detector?: 'learned' | 'lexicon';
   /**
    * Sentence vectors prepared by the analysis (sentence-vectors.ts): a sentence that has one is read by the shipped
-   * fused model of each type (n-grams + the sentence vector), one without by the n-gram model. A tenant's own model
-   * of a type wins over both.
+   * fused model of each type (n-grams + the sentence vector), one without by the n-gram model; a tenant's own models
+   * take their place as `classifiers` and `fusedClassifiers` say.
    */
   vectors?: SentenceVectorLookup | null;
   /**
@@ -92,9 +92,10 @@ export interface ExtractOptions extends LexiconOptions {
 
 /**
  * Signals in an email or call note, at most one per (type, sentence), in text order.
- * Each sentence is scored by the calibrated classifier of every type (confidence = its probability): the tenant's
- * model of the type if it has one, else the shipped fused model when the sentence's vector was prepared
- * (`opts.vectors`), else the shipped n-gram model; the
+ * Each sentence is scored by the calibrated classifier of every type (confidence = its probability): with a prepared
+ * vector (`opts.vectors`), the tenant's fused correction of the type or else the shipped fused model (a tenant whose
+ * corrections were learnt without the encoder keeps its n-gram correction); without one, the tenant's n-gram
+ * correction or else the shipped n-gram model. The
  * lexicon's verdict is kept as the explanation (`cue`) when it agrees, and is the detector for types with no
  * model, and its precise cues (`STRONG_CUE`, tenant-configured competitor names) count on their own. A sentence
  * that explicitly denies a signal ("no budget concerns", "let me know if you have any questions") never yields it.
