@@ -35,6 +35,8 @@ const cueCased = (source: string, confidence: number, negatable = true): Cue => 
 });
 const NOT_A_PROBLEM = `(?:not|n${A}t|never|no longer|hardly)\\s+(?:really\\s+|going to be\\s+|be\\s+)?(?:an?\\s+|any\\s+)?(?:big\\s+|major\\s+|real\\s+)?(?:issue|problem|concern|constraint|obstacle|blocker|factor)s?`;
 const MONEY = `(?:budget|price|pricing|cost|costs|money|funding|spend)`;
+/** Nothing contrastive follows in the sentence (a "cleared" pattern then speaks for the whole sentence). */
+const NO_CONTRAST = `(?![^.!?]*\\b(?:but|however|although|though|unfortunately|except|yet|unless|only if)\\b)`;
 const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
@@ -53,7 +55,17 @@ const RULES: Rule[] = [
         'gi',
       ),
       new RegExp(
-        `\\b${MONEY}\\s+(?:is|has been|was|got)\\s+(?:already\\s+)?(?:approved|allocated|secured|signed off|set aside|available|in place|fine|ok|okay|not a constraint)`,
+        `\\b${MONEY}\\s+(?:is|has been|was|got)\\s+(?:already\\s+)?(?:approved|allocated|secured|signed off|set aside|available|in place|confirmed|fine|ok|okay|not a constraint)`,
+        'gi',
+      ),
+      // The price judged acceptable ("the cost per seat is very reasonable", "we're fine with the increase"), with
+      // nothing contrastive after it in the sentence ("…, but finance won't approve it" keeps its chance).
+      new RegExp(
+        `\\b(?:price|prices|pricing|cost|costs|fee|fees|rate|rates|quote|increase|uplift)\\b[^.!?;]{0,40}?\\b(?:is|are|was|were|looks?|seems?|feels?|${A}s)\\s+(?:very\\s+|really\\s+|quite\\s+|pretty\\s+|totally\\s+|perfectly\\s+|more than\\s+)?(?:reasonable|fair|competitive|acceptable|affordable|(?:good|great|excellent) value|within (?:our |the )?budget|in line with (?:our |the )?budget)\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(
+        `\\b(?:we${A}re|we are|I${A}m|I am|finance is|everyone is)\\s+(?:(?:really|very|quite|totally|perfectly|all)\\s+)?(?:fine|happy|comfortable|ok|okay)\\s+with\\s+(?:the|your|this|that)\\s+(?:\\w+\\s+)?(?:price|pricing|cost|costs|fee|fees|rate|quote|increase|uplift|terms)\\b${NO_CONTRAST}`,
         'gi',
       ),
       new RegExp(

@@ -1,4 +1,5 @@
 import {
+  deniedTypes,
   extractSignals as extractAny,
   splitSentences,
   type ExtractOptions,
@@ -45,6 +46,27 @@ describe('budget_constraint', () => {
     'There are no budget constraints on this project.',
   ])('does not fire on the negated "%s"', (text) => {
     expect(types(text)).not.toContain('budget_constraint');
+  });
+
+  // A price judged acceptable denies the type to every model (deniedTypes), unless something contrastive follows.
+  it.each([
+    'The cost per seat is very reasonable for what we get.',
+    "We're fine with the price increase.",
+    'Pricing looks competitive compared to what we pay now.',
+    'Your quote is within budget.',
+    "The funding is confirmed, so we're good to go on our side.",
+  ])('denies a budget constraint in "%s"', (text) => {
+    expect(deniedTypes(text).has('budget_constraint')).toBe(true);
+    // The learned models too: the n-gram ones read "The cost per seat is very reasonable …" as a limit at 0.98.
+    expect(extractAny(text).map((s) => s.type)).not.toContain('budget_constraint');
+  });
+  it.each([
+    "The price is fair, but finance won't approve anything this quarter.",
+    'The price is not reasonable.',
+    "We're not happy with the price increase.",
+    'The quote is reasonable, although we have no budget left this year.',
+  ])('does not deny it in "%s"', (text) => {
+    expect(deniedTypes(text).has('budget_constraint')).toBe(false);
   });
 });
 
