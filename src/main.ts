@@ -592,7 +592,6 @@ function createSignalEncoder(
     return null;
   }
   const vectors = new SignalSentenceVectors(encoder, {
-    space: encoder.id,
     onError: (err) => logger.warn({ err }, 'signals: sentence encoder failed; n-gram models for these sentences'),
   });
   return { vectors, close: async () => (encoder instanceof ThreadedEmbedder ? encoder.close() : undefined) };

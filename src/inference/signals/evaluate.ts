@@ -89,14 +89,13 @@ export function calibrateSignals(
   const feats = rows.map((r) => textFeatures(r.text));
   const vecs = rows.map((r) => vectors?.get(r.text.trim()));
   const out: SignalCalibration[] = [];
-  const logit = (p: number) => Math.log(Math.max(1e-12, p) / Math.max(1e-12, 1 - p));
   for (const type of SIGNAL_TYPES) {
     const m = models[type];
     if (!m) continue;
     const f = fused[type];
     const y = Uint8Array.from(rows, (r) => (r.labels.includes(type) ? 1 : 0));
     const logits = Float64Array.from(feats, (x, i) =>
-      f && vecs[i] && f.encoder === vectors!.encoderId ? logit(f.probabilityOf(x, vecs[i]!)) : m.calibratedLogitOf(x),
+      f?.reads(vectors!.encoderId, vecs[i]) ? f.calibratedLogitOf(x, vecs[i]) : m.calibratedLogitOf(x),
     );
     const r = calibrationReport(logits, y, { a: 1, b: 0 });
     const rate = y.reduce((s, v) => s + v, 0) / Math.max(1, y.length);

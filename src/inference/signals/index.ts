@@ -114,8 +114,7 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
     for (const type of Object.keys(models) as SignalType[]) {
       if (denied.has(type)) continue;
       const f = fused[type];
-      const canFuse =
-        f !== undefined && !!vector && f.encoder === opts.vectors!.encoderId && f.dimensions === vector.length;
+      const canFuse = f !== undefined && f.reads(opts.vectors!.encoderId, vector);
       const tenantFused = canFuse ? opts.fusedClassifiers?.[type] : undefined;
       // Corrections learnt without the encoder keep winning over the shipped fused model (see `fusedClassifiers`).
       const useFused = canFuse && (opts.fusedClassifiers != null || opts.classifiers?.[type] === undefined);

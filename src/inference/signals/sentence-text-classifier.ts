@@ -116,6 +116,11 @@ export class FusedTextClassifier {
     return this.fit.w.length - this.fit.vec.idf.length;
   }
 
+  /** Whether a vector from encoder `encoderId` is this model's input (its own encoder, its dimensions). */
+  reads(encoderId: string, vector: ArrayLike<number> | undefined): vector is ArrayLike<number> {
+    return vector !== undefined && encoderId === this.encoder && vector.length === this.dimensions;
+  }
+
   /** Raw log-odds from the text and its sentence vector (the same encoder as in training). */
   margin(text: string, vector: ArrayLike<number>): number {
     return marginOf(this.fit, textFeatures(text), vector);

@@ -25,17 +25,15 @@ const MAX_CHARS = 1_000;
 
 export class SignalSentenceVectors implements SentenceVectorLookup {
   private readonly cache: Lru<string, Float32Array>;
+  /** The only vector space kept, the encoder's at construction: after a fallback (hashing) its vectors are not sentence vectors. */
+  private readonly space: string;
 
   constructor(
     private readonly encoder: Pick<Embedder, 'id' | 'embed'>,
-    private readonly opts: {
-      max?: number;
-      /** The only vector space kept (the encoder's at start): vectors of a fallback space are not sentence vectors. */
-      space?: string;
-      onError?: (err: unknown) => void;
-    } = {},
+    private readonly opts: { max?: number; onError?: (err: unknown) => void } = {},
   ) {
     this.cache = new Lru(opts.max ?? MAX_SENTENCES);
+    this.space = encoder.id;
   }
 
   get encoderId(): string {
@@ -59,9 +57,8 @@ export class SignalSentenceVectors implements SentenceVectorLookup {
     for (const t of texts)
       for (const s of splitSentences(t))
         if (s.quote.length <= MAX_CHARS && this.get(s.quote) === undefined) missing.add(s.quote);
-    if (missing.size === 0 || (this.opts.space !== undefined && this.encoder.id !== this.opts.space)) return;
+    if (missing.size === 0 || this.encoder.id !== this.space) return;
     const list = [...missing];
-    const space = this.encoder.id;
     let vectors: Float32Array[];
     try {
       vectors = await this.encoder.embed(list);
@@ -70,7 +67,7 @@ export class SignalSentenceVectors implements SentenceVectorLookup {
       return;
     }
     // An encoder that fell back to another space (hashing) during the call: those are not sentence vectors.
-    if (this.encoder.id !== space) return;
+    if (this.encoder.id !== this.space) return;
     list.forEach((s, i) => this.cache.set(s, vectors[i]!));
   }
 }

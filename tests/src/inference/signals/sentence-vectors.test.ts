@@ -69,11 +69,27 @@ describe('sentence vectors for the fused signal models (src/inference/signals/se
     expect(errors).toHaveLength(1);
     expect(failing.get('Our budget was cut.')).toBeUndefined();
     // The encoder fell back to hashing before this analysis: its vectors are not sentence vectors.
-    const enc = fakeEncoder(8, 'hashing-v1:d8');
-    const other = new SignalSentenceVectors(enc, { space: 'use-lite-en:1:d512' });
+    const enc = fakeEncoder(8, 'use-lite-en:1:d512');
+    const other = new SignalSentenceVectors(enc);
+    enc.id = 'hashing-v1:d8';
     await other.prepare(['Our budget was cut.']);
     expect(enc.asked).toEqual([]);
     expect(other.size).toBe(0);
+    // …or during the call: what it answered is not kept.
+    const during = fakeEncoder(8, 'use-lite-en:1:d512');
+    const mid = new SignalSentenceVectors({
+      get id() {
+        return during.id;
+      },
+      embed: async (texts) => {
+        const out = await during.embed(texts);
+        during.id = 'hashing-v1:d8';
+        return out;
+      },
+    });
+    await mid.prepare(['Our budget was cut.']);
+    expect(during.asked).toHaveLength(1);
+    expect(mid.size).toBe(0);
   });
 });
 
