@@ -3,6 +3,7 @@ import type { Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { signalText, extractSignals } from '../inference/signals/index.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
+import { signalOptions, tenantSignalModels } from './scorer.js';
 
 export interface SuggestionFacts {
   deal: Deal | null;
@@ -25,11 +26,9 @@ export async function buildContext(
   const contacts = await deps.store.records.getMany<Contact>(connectionId, 'contact', ids);
   const sourceIds = new Set(s.evidence.map((e) => e.externalId));
   const sources = f.activities.filter((a) => sourceIds.has(a.externalId));
-  const signals = [
-    ...new Set(
-      sources.flatMap((a) => extractSignals(signalText(a), { vectors: deps.signalVectors }).map((x) => x.type)),
-    ),
-  ];
+  // The same models as the analysis that proposed the suggestion: the tenant's corrections when it has them.
+  const read = signalOptions(await tenantSignalModels(deps.store, s.tenantId), deps.signalVectors);
+  const signals = [...new Set(sources.flatMap((a) => extractSignals(signalText(a), read).map((x) => x.type)))];
   const { deal, company } = f;
   const ctx: GuardrailContext = {
     now: new Date(now).toISOString(),

@@ -12,6 +12,8 @@ import {
 } from '../../../src/inference/signals/index.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { signalOptions, tenantSignalModels } from '../../../src/suggest/scorer.js';
+import { buildContext } from '../../../src/suggest/context.js';
+import type { AnalyzeDeps } from '../../../src/suggest/analyze-deps.js';
 import { SIGNALS_KIND } from '../../../src/store/models.js';
 import { aSuggestion } from '../../fixtures/guardrails/builders.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
@@ -272,6 +274,29 @@ describe('per-tenant signal retraining from feedback', () => {
     const noVector = unseen.flatMap((u) => budget(u, signalOptions(mine)));
     expect(noVector.length).toBeGreaterThan(0);
     for (const x of noVector) expect(x.model).toBe('signals-tfidf-logreg-v2:tenant@2026-12-06T12:00:00Z');
+
+    // The rules judge the suggestion on the signals the tenant's models read in its sources, not the shipped ones'.
+    const ruleSignals = async (tenantId: string, connectionId: string) => {
+      const sug = aSuggestion({
+        id: `sug-ctx-${tenantId}`,
+        tenantId,
+        connectionId,
+        type: 'budget_risk',
+        dealId: 'd-new',
+        evidence: [{ recordKind: 'email', externalId: 'm1', quote: read[0]!, url: null, field: 'body' }],
+      });
+      const analyzeDeps = { store: t.store, signalVectors: vectors } as unknown as AnalyzeDeps;
+      const { ctx } = await buildContext(
+        analyzeDeps,
+        connectionId,
+        sug,
+        { deal, company: null, activities: [email(read[0]!)] },
+        NOW + DAY,
+      );
+      return ctx.signals;
+    };
+    expect(await ruleSignals('tenant-a', 'hs-a')).toContain('budget_constraint');
+    expect(await ruleSignals('tenant-b', 'hs-b')).not.toContain('budget_constraint');
   }, 120_000);
 });
 
