@@ -581,16 +581,18 @@ function createSignalEncoder(
   const spec = { kind: 'sentence' as const };
   const warn = (reason: string) =>
     logger.warn({ reason }, 'signals: sentence encoder unavailable; the n-gram signal models read every sentence');
-  const encoder = cfg.embeddingThreads > 0 ? new ThreadedEmbedder(1, spec, warn) : new LocalEmbedder(spec, warn);
-  // Another version of the model packages than the fused models were trained with: its vectors are not their input.
-  if (encoder.id !== SHIPPED_FUSED_SIGNAL_ENCODER) {
+  // The inline embedder names the vector space without loading the model (that happens on the first embed).
+  const inline = new LocalEmbedder(spec, warn);
+  // Another version of the model packages than the fused models were trained with: its vectors are not their input,
+  // so no thread is started for it.
+  if (inline.id !== SHIPPED_FUSED_SIGNAL_ENCODER) {
     logger.warn(
-      { encoder: encoder.id, trainedWith: SHIPPED_FUSED_SIGNAL_ENCODER },
+      { encoder: inline.id, trainedWith: SHIPPED_FUSED_SIGNAL_ENCODER },
       'signals: the installed sentence encoder is not the one the fused signal models were trained with; the n-gram signal models read every sentence',
     );
-    void (encoder instanceof ThreadedEmbedder ? encoder.close() : undefined);
     return null;
   }
+  const encoder = cfg.embeddingThreads > 0 ? new ThreadedEmbedder(1, spec, warn) : inline;
   const vectors = new SignalSentenceVectors(encoder, {
     onError: (err) => logger.warn({ err }, 'signals: sentence encoder failed; n-gram models for these sentences'),
   });
