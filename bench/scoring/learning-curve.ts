@@ -5,7 +5,7 @@
  * reads), with the same code path as the CLI:
  *  - tabular (`eval score`): trainScoringModel with `auto`, ROC-AUC on the test slice;
  *  - text (`--text COL`, `eval text`): the n-gram classifier, and with `--encoder use-lite` (the CLI default) also
- *    the n-gram + sentence-encoder model, the one with the higher cross-validated F1 kept (preferFused); F1 of the
+ *    the n-gram + sentence-encoder model, the one with the higher cross-validated F1 kept (trainEvalTextModel, as the CLI); F1 of the
  *    positive class on the test slice. The sentence vectors are computed once per distinct text for the whole run.
  * Prints the metric per size and seed, the mean per size, the change per doubling of the training rows between
  * consecutive sizes, and the least-squares slope of the mean against log2(rows): the expected gain of a run that
@@ -17,14 +17,13 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { labelled, preferFused, sentenceVectors } from '../../src/cli/eval-text.js';
+import { labelled, sentenceVectors, trainEvalTextModel } from '../../src/cli/eval-text.js';
 import { readTableFile } from '../../src/cli/read-table.js';
 import { isMissing, outcomeOf } from '../../src/inference/models/features.js';
 import { precisionRecallF1, rocAuc } from '../../src/inference/models/metrics.js';
 import { trainScoringModel } from '../../src/inference/models/scoring-model.js';
 import { columnIndex, type Table } from '../../src/inference/models/table.js';
-import { trainFusedTextClassifier } from '../../src/inference/signals/sentence-text-classifier.js';
-import { trainTextClassifier } from '../../src/inference/signals/text-classifier.js';
+import { FUSED_TEXT_MODEL } from '../../src/inference/signals/sentence-text-classifier.js';
 import { mulberry32 } from '../../src/lib/random.js';
 
 export interface CurveSplit {
@@ -150,18 +149,10 @@ async function main(argv: string[]): Promise<number> {
     run = async (trainIdx, testIdx) => {
       const texts = trainIdx.map((i) => data.texts[i]!);
       const labels = trainIdx.map((i) => data.y[i]!);
-      const ngram = trainTextClassifier(texts, labels, { label: positive });
-      let prob = (t: string) => ngram.model.probability(t);
-      let threshold = ngram.model.threshold;
-      let model = 'ngram';
-      if (vectorOf) {
-        const fused = trainFusedTextClassifier(texts, labels, texts.map(vectorOf), { label: positive });
-        if (preferFused(ngram.report, fused.report)) {
-          prob = (t) => fused.model.probability(t, vectorOf!(t));
-          threshold = fused.model.threshold;
-          model = `fused(alpha ${fused.report.alpha})`;
-        }
-      }
+      const chosen = trainEvalTextModel(texts, labels, positive, vectorOf);
+      const prob = chosen.probability;
+      const threshold = chosen.threshold;
+      const model = chosen.model === FUSED_TEXT_MODEL ? `fused(alpha ${chosen.fusedReport?.alpha})` : 'ngram';
       const predicted = testIdx.map((i) => (prob(data.texts[i]!) >= threshold ? 1 : 0));
       return {
         metric: precisionRecallF1(

@@ -37,6 +37,42 @@ export function preferFused(ngram: { validationF1: number | null }, fused: { val
 }
 
 /**
+ * Trains what `eval text` scores: the n-gram classifier and, given sentence vectors, the n-gram + sentence-encoder
+ * model, keeping the one `preferFused` picks. `vectorOf` returns a training or test text's vector.
+ */
+export function trainEvalTextModel(
+  texts: string[],
+  y: number[],
+  label: string,
+  vectorOf: ((text: string) => ArrayLike<number>) | null,
+) {
+  const t0 = performance.now();
+  const ngram = trainTextClassifier(texts, y, { label });
+  const ngramSeconds = (performance.now() - t0) / 1000;
+  const chosen = {
+    model: TEXT_MODEL as string,
+    threshold: ngram.model.threshold,
+    probability: (t: string): number => ngram.model.probability(t),
+    report: ngram.report,
+    fusedReport: null as ReturnType<typeof trainFusedTextClassifier>['report'] | null,
+    ngramSeconds,
+    fusedSeconds: null as number | null,
+  };
+  if (!vectorOf) return chosen;
+  const t1 = performance.now();
+  const fused = trainFusedTextClassifier(texts, y, texts.map(vectorOf), { label });
+  chosen.fusedSeconds = (performance.now() - t1) / 1000;
+  chosen.fusedReport = fused.report;
+  // Chosen on the training rows only: the higher cross-validated F1 (ties keep the n-gram model).
+  if (preferFused(ngram.report, fused.report)) {
+    chosen.model = FUSED_TEXT_MODEL;
+    chosen.threshold = fused.model.threshold;
+    chosen.probability = (t) => fused.model.probability(t, vectorOf(t));
+  }
+  return chosen;
+}
+
+/**
  * How well the calibrated probabilities match the labels: Brier score, the Brier score of always predicting the
  * training base rate (scale), expected calibration error over ten bins and the reliability bins.
  */
@@ -139,44 +175,28 @@ export const command = defineCommand({
         positive,
       );
       const started = performance.now();
-      const { model, report } = trainTextClassifier(train.texts, train.y, { label: positive });
-      let probs = test.texts.map((t) => model.probability(t));
-      let threshold = model.threshold;
-      let modelName = TEXT_MODEL;
-      const ngramSeconds = (performance.now() - started) / 1000;
       const encoder: Record<string, unknown> = { name: values.encoder, used: false, fallback: null };
-      let fusedSelection: unknown = null;
+      let vectorOf: ((text: string) => ArrayLike<number>) | null = null;
       if (values.encoder !== 'none') {
         const t0 = performance.now();
-        const all = [...train.texts, ...test.texts];
-        const unique = [...new Set(all)];
+        const unique = [...new Set([...train.texts, ...test.texts])];
         const s = await sentenceVectors(unique, values['encoder-model']);
         encoder.embed_seconds = Math.round((performance.now() - t0) / 10) / 100;
         encoder.model_load_seconds = s.loadMs === null ? null : Math.round(s.loadMs / 10) / 100;
         if (s.vectors) {
           encoder.id = s.id;
           const byText = new Map(unique.map((t, i) => [t, s.vectors![i]!]));
-          const t1 = performance.now();
-          const fused = trainFusedTextClassifier(
-            train.texts,
-            train.y,
-            train.texts.map((t) => byText.get(t)!),
-            { label: positive },
-          );
-          encoder.train_seconds = Math.round((performance.now() - t1) / 10) / 100;
-          fusedSelection = fused.report;
-          // Chosen on the training rows only: the higher cross-validated F1 (ties keep the n-gram model).
-          if (preferFused(report, fused.report)) {
-            encoder.used = true;
-            probs = test.texts.map((t) => fused.model.probability(t, byText.get(t)!));
-            threshold = fused.model.threshold;
-            modelName = FUSED_TEXT_MODEL;
-          }
+          vectorOf = (t) => byText.get(t)!;
         } else {
           encoder.fallback = s.fallback;
           io.err(`eval text: sentence encoder unavailable, n-gram classifier only (${s.fallback})\n`);
         }
       }
+      const chosen = trainEvalTextModel(train.texts, train.y, positive, vectorOf);
+      if (chosen.fusedSeconds !== null) encoder.train_seconds = Math.round(chosen.fusedSeconds * 100) / 100;
+      encoder.used = chosen.model === FUSED_TEXT_MODEL;
+      const probs = test.texts.map((t) => chosen.probability(t));
+      const { threshold, model: modelName, report, fusedReport: fusedSelection, ngramSeconds } = chosen;
       const predicted = probs.map((p) => (p >= threshold ? 1 : 0));
       const seconds = (performance.now() - started) / 1000;
       const m = precisionRecallF1(predicted, test.y);
