@@ -51,8 +51,14 @@ export {
   type SerializedTenantSignalModels,
 } from './tenant-model.js';
 
-/** Lexicon cues at or above this confidence count even when the learned model is below its threshold. */
-export const STRONG_CUE = 0.7;
+/**
+ * Lexicon cues at or above this confidence count even when the learned model is below its threshold: the firmest
+ * patterns ("our budget was cut", a tenant's own competitor names, two agreeing cues), which a long multi-clause
+ * sentence can hide from the model ("our budget was cut; call me on …"). Below it the model decides: cues of 0.7–0.85
+ * ("Our CFO loved the demo.", "out of office until Monday", "the rollout went smoothly") had become most of the
+ * false signals once the models learnt from 1,400 sentences (docs/benchmarks.md, session 9).
+ */
+export const STRONG_CUE = 0.9;
 /**
  * A signal the model alone finds (no lexicon cue in the sentence) needs at least this probability, whatever the
  * model's own threshold: its quote becomes evidence in a task a rep reads, so it must be more likely than not. The
@@ -97,7 +103,7 @@ export interface ExtractOptions extends LexiconOptions {
  * corrections were learnt without the encoder keeps its n-gram correction); without one, the tenant's n-gram
  * correction or else the shipped n-gram model. The
  * lexicon's verdict is kept as the explanation (`cue`) when it agrees, and is the detector for types with no
- * model, and its precise cues (`STRONG_CUE`, tenant-configured competitor names) count on their own. A sentence
+ * model, and its firmest cues (`STRONG_CUE`, tenant-configured competitor names) count on their own. A sentence
  * that explicitly denies a signal ("no budget concerns", "let me know if you have any questions") never yields it.
  */
 export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[] {
@@ -123,10 +129,8 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
       const p = useFused ? clf.probabilityOf(feats, vector) : clf.probabilityOf(feats);
       const cue = lexHere.find((l) => l.type === type);
       if (p < (cue ? clf.threshold : Math.max(clf.threshold, MODEL_ONLY_MIN))) {
-        // The lexicon's firmer patterns (confidence ≥ 0.7, e.g. "our budget was cut", "very disappointed", a
-        // tenant's own competitor names) keep their signal when the model is unsure: the rare-type models learned
-        // from a few dozen sentences against a low base rate, and a long multi-clause sentence ("our budget was
-        // cut; call me on …") dilutes the cue they would otherwise trust. The model adds what the lexicon misses.
+        // The lexicon's firmest patterns (STRONG_CUE) keep their signal when the model is unsure; the model adds
+        // what the lexicon misses and overrules its weaker cues.
         if (cue && cue.confidence >= STRONG_CUE) found.push(cue);
         continue;
       }

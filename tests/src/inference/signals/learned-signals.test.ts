@@ -1,5 +1,6 @@
 import {
   deniedTypes,
+  detectSignalsLexicon,
   extractSignals,
   MODEL_ONLY_MIN,
   shippedSignalModels,
@@ -78,6 +79,24 @@ describe('learned signals in production (shipped models, lexicon as explanation 
     }
   });
 
+  it("lets the model overrule a weaker lexicon cue it does not confirm; a firm cue (a tenant's competitor name) still counts", () => {
+    // Sentences with no signal where a pattern fires (a weekday, "rollout", a job title): the lexicon alone flags
+    // them, the production detector does not.
+    for (const [text, type] of [
+      ["I'm out of office until Monday with limited access to email.", 'timeline'],
+      ['No complaints so far, the rollout went smoothly.', 'timeline'],
+      ['Kind regards, Sarah Whitfield | Procurement Officer | Northshire County Council', 'decision_maker'],
+    ] as const) {
+      expect(detectSignalsLexicon(text).map((x) => x.type)).toContain(type);
+      expect(extractSignals(text).map((x) => x.type)).not.toContain(type);
+    }
+    // The tenant named this competitor (a cue at STRONG_CUE): a mention counts whatever the model makes of the sentence.
+    const lunch = 'We had lunch with the Zorblax people on Tuesday.';
+    expect(extractSignals(lunch).map((x) => x.type)).not.toContain('competitor');
+    const named = extractSignals(lunch, { competitors: ['Zorblax'] }).find((x) => x.type === 'competitor');
+    expect(named?.model).toBe('signals-lexicon-v1');
+  });
+
   it('uses a tenant model in place of the shipped one for its type', () => {
     const texts = Array.from({ length: 6 }, () => [
       'Widgets please.',
@@ -110,7 +129,7 @@ describe('learned signals in production (shipped models, lexicon as explanation 
     expect(macro(learned)).toBeGreaterThan(macro(lexicon));
   });
 
-  it.each(['sales-sentences-b.csv', 'sales-sentences-c.csv', 'sales-sentences-d.csv'])(
+  it.each(['sales-sentences-b.csv', 'sales-sentences-c.csv', 'sales-sentences-d.csv', 'sales-sentences-e.csv'])(
     'beats the lexicon on an independent held-out set (%s), for most types and on average',
     (file) => {
       const rows = heldOutSentences(file);

@@ -102,7 +102,7 @@ describe('per-tenant signal fine-tuning', () => {
     // Sentences not in the labels: the tenant's word now counts, the shipped model's false reading does not.
     // (Not "Procurement says …": the shipped model learnt procurement teams as a hard negative of budget talk.)
     const unseenFreeze = 'We are in Q-freeze, so this waits.';
-    const unseenOwner = 'Sam is our budget owner now.';
+    const unseenOwner = 'Sam is the new budget owner for IT.';
     expect(base.probability(unseenFreeze)).toBeLessThan(base.threshold);
     expect(tuned.probability(unseenFreeze)).toBeGreaterThanOrEqual(tuned.threshold);
     expect(base.probability(unseenOwner)).toBeGreaterThanOrEqual(base.threshold);
