@@ -9,3 +9,16 @@ export function heldOutSentences(file: string): { text: string; labels: SignalTy
   }) as { text: string; signals: string }[];
   return rows.map((r) => ({ text: r.text, labels: r.signals.split(' ').filter(Boolean) as SignalType[] }));
 }
+
+/**
+ * The independent held-out sets (B onwards): each written by someone given only the label policy and committed before
+ * the training changes it measures (tests/fixtures/signals/README.md).
+ */
+export const INDEPENDENT_SETS = [
+  'sales-sentences-b.csv',
+  'sales-sentences-c.csv',
+  'sales-sentences-d.csv',
+  'sales-sentences-e.csv',
+  'sales-sentences-f.csv',
+  'sales-sentences-g.csv',
+] as const;

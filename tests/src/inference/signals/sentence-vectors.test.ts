@@ -1,6 +1,6 @@
 import { sentenceVectors } from '../../../../src/cli/eval-text.js';
 import { falseRiskFlags, scoreSignals } from '../../../../src/inference/signals/evaluate.js';
-import { heldOutSentences } from '../../../helpers/held-out-sentences.js';
+import { heldOutSentences, INDEPENDENT_SETS } from '../../../helpers/held-out-sentences.js';
 import {
   extractSignals,
   FUSED_TEXT_MODEL,
@@ -158,14 +158,7 @@ describe('extractSignals with prepared sentence vectors', () => {
 });
 
 describe('the fused models on the independent held-out sentences, with the shipped encoder (USE Lite)', () => {
-  const files = [
-    'sales-sentences-b.csv',
-    'sales-sentences-c.csv',
-    'sales-sentences-d.csv',
-    'sales-sentences-e.csv',
-    'sales-sentences-f.csv',
-    'sales-sentences-g.csv',
-  ];
+  const files = INDEPENDENT_SETS;
   const sets = Object.fromEntries(files.map((f) => [f, heldOutSentences(f)]));
   let lookup: SentenceVectorLookup | null = null;
   let fallback: string | null = null;
