@@ -200,9 +200,9 @@ describe('the fused models on the independent held-out sentences, with the shipp
       const rows = sets[file]!;
       const fused = macro(scoreSignals(rows, 'learned', lookup));
       const ngram = macro(scoreSignals(rows, 'learned'));
-      // Measured (npx closeloop eval signals, signals-v2-fused@2026-12-06.10): fused / n-gram macro F1 B 0.817 /
-      // 0.812, C 0.844 / 0.793, D 0.825 / 0.793, E 0.798 / 0.745, F 0.758 / 0.736, G 0.792 / 0.729; quiet sentences
-      // flagged 8 of 92, 6 of 106, 14 of 110, 8 of 110, 18 of 110, 11 of 111.
+      // Measured (npx closeloop eval signals, signals-v2-fused@2026-12-06.11): fused / n-gram macro F1 B 0.829 /
+      // 0.817, C 0.850 / 0.813, D 0.832 / 0.799, E 0.801 / 0.759, F 0.781 / 0.742, G 0.786 / 0.727; quiet sentences
+      // flagged 8 of 92, 6 of 106, 14 of 110, 10 of 110, 18 of 110, 10 of 111.
       expect(fused).toBeGreaterThan(ngram);
       expect(fused).toBeGreaterThan(macro(scoreSignals(rows, 'lexicon')) + 0.15);
       gains.push(fused - ngram);
