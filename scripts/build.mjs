@@ -1,5 +1,6 @@
 // `npm run build`: compile src/ and connectors/ to JavaScript in dist/ (plain Node, production dependencies only),
-// and copy the migrations beside them so code that finds them relative to itself works from dist/ too.
+// and copy the migrations and the signal weights beside them so code that finds them relative to itself works from
+// dist/ too.
 import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -17,4 +18,8 @@ const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.buil
 });
 if (r.status !== 0) process.exit(r.status ?? 1);
 cpSync(path.join(root, 'migrations'), path.join(dist, 'migrations'), { recursive: true });
+// The shipped signal weights are gzipped JSON read at run time (src/inference/signals/weights-file.ts), with their
+// data card (sources and licences).
+const weights = path.join('src', 'inference', 'signals', 'weights');
+cpSync(path.join(root, weights), path.join(dist, weights), { recursive: true });
 process.stdout.write(`built ${path.relative(process.cwd(), dist) || '.'}\n`);

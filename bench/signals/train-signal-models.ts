@@ -1,5 +1,5 @@
 /**
- * Trains the signal models that ship in the package (src/inference/signals/weights/signals-v2.json).
+ * Trains the signal models that ship in the package (src/inference/signals/weights/signals-v2.json.gz).
  * Data (see src/inference/signals/weights/DATA_CARD.md):
  *   - email_intent dev half (Parakweet Labs EmailIntentDataSet, Apache-2.0): explicit_ask labels, and
  *     background negatives for the other types (rows the lexicon flags for a type are left out of its negatives);
@@ -8,13 +8,14 @@
  *
  *   node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts ../shared/data/email_intent/dev.csv
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { deniedTypes, detectSignalsLexicon } from '../../src/inference/signals/lexicon.js';
 import { trainTextClassifier } from '../../src/inference/signals/text-classifier.js';
 import { trainFusedTextClassifier } from '../../src/inference/signals/sentence-text-classifier.js';
 import { SIGNAL_TYPES } from '../../src/inference/signals/types.js';
+import { writeSignalWeights } from '../../src/inference/signals/weights-file.js';
 import { sentenceVectors } from '../../src/cli/eval-text.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,8 +23,8 @@ if (process.argv.includes('--help')) {
   process.stdout
     .write(`usage: node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts EMAIL_INTENT_DEV.csv [--version YYYY-MM-DD]
 
-Trains the signal models that ship in the package and writes src/inference/signals/weights/signals-v2.json (the
-n-gram models) and signals-v2-fused.json (n-grams + USE Lite sentence vectors, used when the sentence encoder is
+Trains the signal models that ship in the package and writes src/inference/signals/weights/signals-v2.json.gz (the
+n-gram models) and signals-v2-fused.json.gz (n-grams + USE Lite sentence vectors, used when the sentence encoder is
 loaded; data and licences: src/inference/signals/weights/DATA_CARD.md). --version names the weights (default: today, UTC);
 tenants' corrections learnt on other weights are ignored until their next retrain.
 `);
@@ -90,7 +91,7 @@ for (const type of SIGNAL_TYPES) {
 const vi = process.argv.indexOf('--version');
 const version = vi > 0 ? process.argv[vi + 1]! : new Date().toISOString().slice(0, 10);
 const out = { format: 'closeloop.signal-models', version, models };
-writeFileSync(`${root}src/inference/signals/weights/signals-v2.json`, JSON.stringify(out) + '\n');
+process.stderr.write(`wrote ${writeSignalWeights('ngram', out)}\n`);
 const fusedOut = { format: 'closeloop.signal-models', version, encoder: sv.id, models: fusedModels };
-writeFileSync(`${root}src/inference/signals/weights/signals-v2-fused.json`, JSON.stringify(fusedOut) + '\n');
+process.stderr.write(`wrote ${writeSignalWeights('fused', fusedOut)}\n`);
 process.stdout.write(`${JSON.stringify(report)}\n`);

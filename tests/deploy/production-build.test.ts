@@ -112,7 +112,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('the build holds only JavaScript and migrations, and the install has no devDependencies', () => {
+test('the build holds only JavaScript, migrations and the signal weights, and the install has no devDependencies', () => {
   expect(readdirSync(path.join(app, 'dist')).sort()).toEqual(['connectors', 'migrations', 'src']);
   expect(readdirSync(app).sort()).toEqual([
     'bin',
@@ -125,6 +125,8 @@ test('the build holds only JavaScript and migrations, and the install has no dev
   expect(existsSync(path.join(app, 'dist/src/main.js'))).toBe(true);
   expect(existsSync(path.join(app, 'dist/src/cli/main.js'))).toBe(true);
   expect(readdirSync(path.join(app, 'dist/migrations'))).toEqual(readdirSync(path.join(ROOT, 'migrations')));
+  const weights = 'src/inference/signals/weights';
+  expect(readdirSync(path.join(app, 'dist', weights))).toEqual(readdirSync(path.join(ROOT, weights)));
   for (const dev of ['tsx', 'typescript', 'jest', '@swc/core', 'node'])
     expect(existsSync(path.join(app, 'node_modules', dev))).toBe(false);
   expect(existsSync(path.join(app, 'node_modules', 'pg-boss'))).toBe(true);
@@ -133,6 +135,18 @@ test('the build holds only JavaScript and migrations, and the install has no dev
 test('migrate, refuse pending migrations, then serve: plain Node, production dependencies, non-root', async () => {
   // The folder the image copies is owned by root and only readable by the app user.
   if (asRoot) expect(statSync(path.join(app, 'dist/src/main.js')).uid).toBe(0);
+
+  // The shipped signal models load from the build (gzipped weights read beside the compiled module).
+  const shipped = node(
+    [
+      '--input-type=module',
+      '-e',
+      "const m = await import('./dist/src/inference/signals/shipped.js'); console.log(m.SHIPPED_SIGNAL_MODELS_VERSION, Object.keys(m.shippedSignalModels()).length, Object.keys(m.shippedFusedSignalModels()).length);",
+    ],
+    baseEnv(work),
+  );
+  expect(shipped.stderr).toBe('');
+  expect(shipped.stdout).toMatch(/^signals-v2@\S+ 7 7\n$/);
 
   const help = node(['bin/closeloop.js', 'migrate', '--help'], baseEnv(work));
   expect(help.status).toBe(0);

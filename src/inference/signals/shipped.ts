@@ -1,18 +1,19 @@
-import shippedWeights from './weights/signals-v2.json' with { type: 'json' };
-import shippedFusedWeights from './weights/signals-v2-fused.json' with { type: 'json' };
 import { FusedTextClassifier } from './sentence-text-classifier.js';
 import { TextClassifier } from './text-classifier.js';
 import type { SignalType } from './types.js';
+import { readSignalWeights } from './weights-file.js';
 
 /**
  * The signal models that ship in the package: one calibrated sentence classifier per signal type, trained by
  * `bench/signals/train-signal-models.ts` on data whose licence allows shipping (weights/DATA_CARD.md).
- * Loaded once, on first use; pure (the weights are a module, not a file read at run time).
+ * The files are read when this module loads (weights-file.ts); each model is deserialized on first use.
  *
- * Two sets, trained on the same rows: the n-gram models (signals-v2.json), which need nothing but the text, and the
- * fused models (signals-v2-fused.json: the same n-grams plus the sentence's USE Lite vector), used for a sentence
- * whose vector the analysis prepared (sentence-vectors.ts). Held-out figures of both: docs/benchmarks.md.
+ * Two sets, trained on the same rows: the n-gram models (signals-v2.json.gz), which need nothing but the text, and
+ * the fused models (signals-v2-fused.json.gz: the same n-grams plus the sentence's USE Lite vector), used for a
+ * sentence whose vector the analysis prepared (sentence-vectors.ts). Held-out figures of both: docs/benchmarks.md.
  */
+const shippedWeights = readSignalWeights('ngram');
+const shippedFusedWeights = readSignalWeights('fused');
 export const SHIPPED_SIGNAL_MODELS_VERSION = `signals-v2@${(shippedWeights as { version: string }).version}`;
 export const SHIPPED_FUSED_SIGNAL_MODELS_VERSION = `signals-v2-fused@${(shippedFusedWeights as { version: string }).version}`;
 /** The sentence encoder (SentenceEmbedder.id) whose vectors the fused models were trained on. */
