@@ -8,6 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`usage: npm run build [-- --out-dir DIR]
+
+Compiles src/ and connectors/ to JavaScript (tsconfig.build.json) and copies the migrations and the shipped signal
+weights beside them, so the production image runs on plain Node with production dependencies only.
+  --out-dir DIR   build into DIR instead of dist/ (emptied first)
+  -h, --help      print this help and exit
+`);
+  process.exit(0);
+}
 // --out-dir <dir>: build elsewhere (the production-build test builds into a clean folder).
 const at = process.argv.indexOf('--out-dir');
 const dist = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : path.join(root, 'dist');

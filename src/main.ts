@@ -641,8 +641,51 @@ function demoKey(dataDir: string): string {
   return key;
 }
 
+export const SERVICE_USAGE = `usage: npm start [-- --role=all|web|worker]
+       node dist/src/main.js [--role=all|web|worker]     (the production build, \`npm run build\`)
+
+Runs closeloop: the HTTP service (CRM webhooks, OAuth installs, the API and the console), the queue workers and the
+cluster-wide schedules. Configuration comes from the environment; .env.example lists every variable with its
+default. Without CRM app credentials (HUBSPOT_CLIENT_ID, SALESFORCE_CLIENT_ID) it runs the demo: local HubSpot and
+Salesforce sandboxes with their rate limits on, installs through OAuth, a backfill, a stream of demo changes and the
+tasks and drafts written back (DEMO=true or DEMO=false forces it on or off). Without DATABASE_URL the data lives in
+the embedded database under DATA_DIR (default ./data).
+
+Options:
+  --role=all|web|worker   process role, instead of ROLE: all (web, workers and schedules in one process; the
+                          default), web (HTTP only), worker (queue workers and schedules, with /livez, /readyz and
+                          /metrics on HEALTH_PORT)
+  -h, --help              print this help and exit
+
+Admin and evaluation commands (migrate, rules, suggestions, tenant, eval, ...): npx closeloop --help
+`;
+
+/** Checks the service's arguments: the help, or the role; anything else is a usage error (exit 2). */
+export function parseServiceArgs(argv: readonly string[]): { help: true } | { help: false; role?: Config['role'] } {
+  let role: Config['role'] | undefined;
+  for (const a of argv) {
+    if (a === '--help' || a === '-h') return { help: true };
+    const m = /^--role=(.*)$/.exec(a);
+    if (m && ['all', 'web', 'worker'].includes(m[1]!)) role = m[1] as Config['role'];
+    else if (m) throw new Error(`--role: expected all, web or worker, got "${m[1]}"`);
+    else throw new Error(`unknown argument "${a}"`);
+  }
+  return { help: false, role };
+}
+
 /** `npm start` / `node dist/src/main.js`: configuration from the environment, then the demo or a real deployment. */
 export async function cli(): Promise<void> {
+  let args: ReturnType<typeof parseServiceArgs>;
+  try {
+    args = parseServiceArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`closeloop: ${(e as Error).message}\n\n${SERVICE_USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(SERVICE_USAGE);
+    return;
+  }
   let cfg: Readonly<Config>;
   try {
     cfg = readConfigFromProcess(appSettingSpecs);
@@ -650,8 +693,7 @@ export async function cli(): Promise<void> {
     process.stderr.write(`${(e as Error).message}\nSee .env.example for every variable.\n`);
     process.exit(1);
   }
-  const roleArg = process.argv.find((a) => a.startsWith('--role='));
-  if (roleArg) cfg = { ...cfg, role: roleArg.slice(7) as Config['role'] };
+  if (args.role) cfg = { ...cfg, role: args.role };
   try {
     if (cfg.demo) {
       const { runDemo } = await import('./demo/run-demo.js');

@@ -90,3 +90,39 @@ describe('closeloop (the command table)', () => {
     expect(bad.stderr).toMatch(/^closeloop rules lint: unknown option --strict\nusage: closeloop rules lint \[DIR\]\n/);
   });
 });
+
+describe('the service (npm start, node dist/src/main.js)', () => {
+  const start = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/start.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('--help and -h: usage on stdout, exit 0, nothing started', () => {
+    for (const flag of ['--help', '-h']) {
+      const r = start(flag);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^usage: npm start \[-- --role=all\|web\|worker\]\n/);
+      expect(r.stdout).toContain('--role=all|web|worker');
+      expect(r.stdout).toContain('.env.example');
+      expect(r.stdout).not.toContain('[demo]');
+    }
+  });
+
+  it('npm run build -- --help: usage on stdout, exit 0, nothing built', () => {
+    const r = spawnSync(process.execPath, ['scripts/build.mjs', '--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run build \[-- --out-dir DIR\]\n/);
+    expect(r.stdout).not.toContain('built ');
+  });
+
+  it('an unknown argument or role is a usage error (exit 2) before anything starts', () => {
+    for (const [arg, message] of [
+      ['--port=4000', 'unknown argument "--port=4000"'],
+      ['--role=admin', '--role: expected all, web or worker, got "admin"'],
+    ] as const) {
+      const r = start(arg);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^closeloop: ${message.replace(/[|"-]/g, '\\$&')}\n\nusage: npm start`));
+    }
+  });
+});
