@@ -126,7 +126,21 @@ export async function benchContext(o: BenchOptions = {}): Promise<BenchResult[]>
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const scale = Number(process.argv[2] ?? '1');
+  const arg = process.argv[2];
+  if (arg === '--help' || arg === '-h') {
+    process.stdout.write(`usage: npx tsx bench/context-index.ts [SCALE]
+
+Context-layer benchmarks: local embedding throughput, and the Pinecone adapter's upsert throughput and query latency
+(p50 / p99, topK 10, with and without a metadata filter) against the local Pinecone fake. SCALE 1 (the default) is
+100,000 chunks in one tenant; 0.05 runs in well under a minute. Part of \`npm run bench -- --only=context\`.
+`);
+    process.exit(0);
+  }
+  const scale = Number(arg ?? '1');
+  if (!(scale > 0)) {
+    process.stderr.write(`context-index: SCALE must be a positive number, got "${arg}"\n`);
+    process.exit(2);
+  }
   benchContext({ scale })
     .then((rs) => {
       for (const r of rs) console.log(`${r.name.padEnd(48)} ${String(r.value).padStart(10)} ${r.unit}`);

@@ -164,7 +164,24 @@ export function loadSets(dataDir: string, fixture: string): RetrievalSet[] {
   return sets;
 }
 
+const USAGE = `usage: npx tsx bench/retrieval-quality.ts [--data ../shared/data] [--fixture tests/fixtures/context/paraphrase-pairs.json]
+
+Retrieval quality of the hashing embedder's variants (recall@1, recall@10, MRR) on our paraphrase pairs and, when
+the shared data folder has them, on amazon_google and dblp_acm as query → document retrieval (also with typos).
+Prints one Markdown table. The local embedders side by side (hashing, USE Lite, fusion): bench/embedders.ts.
+`;
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const unknown = argv.filter((a) => a.startsWith('-') && !['--data', '--fixture'].includes(a));
+  if (unknown.length > 0) {
+    process.stderr.write(`retrieval-quality: unknown option ${unknown[0]}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const arg = (k: string, dflt: string) => {
     const i = argv.indexOf(k);
     return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { main } from '../../../src/cli/dispatch.js';
 import { COMMANDS } from '../../../src/cli/commands.js';
 import type { CommandIo } from '../../../src/cli/command.js';
@@ -123,6 +124,41 @@ describe('the service (npm start, node dist/src/main.js)', () => {
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(new RegExp(`^closeloop: ${message.replace(/[|"-]/g, '\\$&')}\n\nusage: npm start`));
+    }
+  });
+});
+
+describe('the scripts people run by hand: --help prints usage on stdout and runs nothing (exit 0)', () => {
+  const scripts = [
+    'bench/run.ts',
+    'bench/context-index.ts',
+    'bench/context-scale.ts',
+    'bench/embedders.ts',
+    'bench/make-synthetic-people.ts',
+    'bench/retrieval-quality.ts',
+    'bench/scoring/learning-curve.ts',
+    'bench/scoring/split.ts',
+    'bench/scoring/te-probe.ts',
+    'bench/scoring/variants.ts',
+    'bench/signals/text-variants.ts',
+    'bench/signals/train-signal-models.ts',
+  ];
+  const run = promisify(execFile);
+
+  it('every bench script and .ci/run', async () => {
+    const results = await Promise.all([
+      ...scripts.map((f) =>
+        run(process.execPath, ['--import', 'tsx', f, '--help'], { timeout: 60_000 }).then((r) => ({ f, ...r })),
+      ),
+      run('bash', ['.ci/run', '--help'], { timeout: 60_000 }).then((r) => ({ f: '.ci/run', ...r })),
+    ]);
+    for (const { f, stdout } of results) {
+      // A benchmark's table or figures would mean it ran instead of printing its usage.
+      expect([f, stdout.split('\n')[0]]).toEqual([
+        f,
+        expect.stringMatching(/^(usage: )?(npx tsx |npm run |node_modules|\.ci\/run)/),
+      ]);
+      expect(stdout).not.toMatch(/\| --- \||NaN/);
     }
   });
 });
