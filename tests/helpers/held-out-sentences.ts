@@ -21,4 +21,5 @@ export const INDEPENDENT_SETS = [
   'sales-sentences-e.csv',
   'sales-sentences-f.csv',
   'sales-sentences-g.csv',
+  'sales-sentences-h.csv',
 ] as const;

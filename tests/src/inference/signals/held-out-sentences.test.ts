@@ -1,9 +1,9 @@
 import { SIGNAL_TYPES } from '../../../../src/inference/signals/types.js';
 import { heldOutSentences } from '../../../helpers/held-out-sentences.js';
 
-// Shape checks only: the independent held-out sets B to G (tests/fixtures/signals/README.md) are never trained
+// Shape checks only: the independent held-out sets B to H (tests/fixtures/signals/README.md) are never trained
 // on; `npx closeloop eval signals --sentences ...` scores any of them, tests/src/inference/signals/learned-signals.test.ts
-// and sentence-vectors.test.ts score B to G.
+// and sentence-vectors.test.ts score B to H.
 describe.each([
   { file: 'sales-sentences-b.csv', minRows: 280, minPerType: 30, minQuiet: 80 },
   { file: 'sales-sentences-c.csv', minRows: 300, minPerType: 35, minQuiet: 90 },
@@ -11,6 +11,7 @@ describe.each([
   { file: 'sales-sentences-e.csv', minRows: 330, minPerType: 45, minQuiet: 100 },
   { file: 'sales-sentences-f.csv', minRows: 330, minPerType: 45, minQuiet: 100 },
   { file: 'sales-sentences-g.csv', minRows: 330, minPerType: 45, minQuiet: 100 },
+  { file: 'sales-sentences-h.csv', minRows: 330, minPerType: 45, minQuiet: 100 },
 ])('held-out sales sentences $file', ({ file, minRows, minPerType, minQuiet }) => {
   const rows = heldOutSentences(file);
 
