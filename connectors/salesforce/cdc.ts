@@ -86,9 +86,11 @@ const CHANGE: Record<string, WebhookEvent['change']> = {
   GAP_UNDELETE: 'restored',
   GAP_OVERFLOW: 'other',
 };
+const changeOf = (changeType: string): WebhookEvent['change'] =>
+  Object.hasOwn(CHANGE, changeType) ? CHANGE[changeType]! : 'other';
 
 function syncedSObject(entityName: string): SalesforceSObjectName | null {
-  return entityName in SALESFORCE_FIELDS ? (entityName as SalesforceSObjectName) : null;
+  return Object.hasOwn(SALESFORCE_FIELDS, entityName) ? (entityName as SalesforceSObjectName) : null;
 }
 
 /** Change event plus what the caller should resync: GAP_OVERFLOW and wildcard record ids cannot be re-read by id. */
@@ -111,7 +113,7 @@ function parseCdcMessage(data: unknown): ParsedCdcMessage {
   const header: SalesforceChangeEventHeader = message.payload.ChangeEventHeader;
   const sobject = syncedSObject(header.entityName);
   const exactIds = header.recordIds.filter((id) => SalesforceId.safeParse(id).success);
-  const reads = sobject !== null && CHANGE[header.changeType] !== 'deleted' && header.changeType !== 'GAP_OVERFLOW';
+  const reads = sobject !== null && changeOf(header.changeType) !== 'deleted' && header.changeType !== 'GAP_OVERFLOW';
   return {
     header,
     replayId: String(message.event.replayId),
@@ -150,7 +152,7 @@ function buildChangeStreamEvent(
   if (sobject === null) return { replayId: m.position, events: [], records: [], resync: [] };
   const kinds = kindsOfSObject(sobject);
   const ownWrite = isOwnWrite(header.changeOrigin);
-  const change = CHANGE[header.changeType] ?? 'other';
+  const change = changeOf(header.changeType);
   const needsResync = header.changeType === 'GAP_OVERFLOW' || exactIds.length < header.recordIds.length;
   const isDelete = change === 'deleted';
   const records = m.read.map((id) => fetched.get(id)).filter((r): r is CanonicalRecord => r !== undefined);

@@ -43,7 +43,7 @@ export function sourcesFor(kind: ObjectKind): SalesforceSource[] {
 export function sobjectOfId(id: string): SalesforceSObjectName | null {
   const prefix = id.slice(0, 3);
   for (const [name, p] of Object.entries(SALESFORCE_KEY_PREFIX)) {
-    if (p === prefix && name in SALESFORCE_FIELDS) return name as SalesforceSObjectName;
+    if (p === prefix && Object.hasOwn(SALESFORCE_FIELDS, name)) return name as SalesforceSObjectName;
   }
   return null;
 }

@@ -48,7 +48,8 @@ const KIND_BY_SOBJECT: Record<string, ObjectKind> = {
 function kindOf(sobjectType: string, fields: Record<string, unknown>): ObjectKind | null {
   const name = sobjectType.replace(/^\w+:/, '');
   if (name === 'Task' && fields.TaskSubtype === 'Call') return 'call';
-  return KIND_BY_SOBJECT[name] ?? null;
+  // Own keys only: a type named like a built-in (constructor, toString, __proto__) is no kind.
+  return Object.hasOwn(KIND_BY_SOBJECT, name) ? KIND_BY_SOBJECT[name]! : null;
 }
 
 /**

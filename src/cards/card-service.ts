@@ -89,7 +89,7 @@ function toCardSuggestion(r: RecordSuggestionRow): CardSuggestion {
     dueAt: p.task?.dueAt ?? null,
     evidence: p.evidence,
     explanation: p.explanation,
-    feedback: r.mine.map((o) => ACTION_OF[o]).filter((a): a is CardAction => a !== undefined),
+    feedback: r.mine.filter((o) => Object.hasOwn(ACTION_OF, o)).map((o) => ACTION_OF[o]!),
   };
 }
 

@@ -36,6 +36,12 @@ export const escapePointerToken = (t: string | number): string => String(t).repl
 export const toPointer = (path: readonly PropertyKey[]): string =>
   path.map((p) => `/${escapePointerToken(String(p))}`).join('');
 
+/**
+ * How deep objects and arrays may nest in a rule file: far beyond any real rule (conditions nest all / any / not a
+ * few levels), and shallow enough that neither this parser nor the schema check recurses out of stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonParseFailure {
   // A BOM is invisible in editors, so it does not count as a column.
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
@@ -130,12 +136,23 @@ export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonPa
     return Number(m[0]);
   };
 
+  let depth = 0;
+  const nested = <T>(parse: (path: string) => T, path: string): T => {
+    if (++depth > MAX_JSON_DEPTH)
+      throw new JsonSyntaxError(i, `objects and arrays nested deeper than ${MAX_JSON_DEPTH} levels`);
+    try {
+      return parse(path);
+    } finally {
+      depth--;
+    }
+  };
+
   const parseValue = (path: string): unknown => {
     skipWs();
     values.set(path, pos(i));
     const ch = text[i];
-    if (ch === '{') return parseObject(path);
-    if (ch === '[') return parseArray(path);
+    if (ch === '{') return nested(parseObject, path);
+    if (ch === '[') return nested(parseArray, path);
     if (ch === '"') return parseString();
     if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return parseNumber();
     for (const [word, v] of [

@@ -52,7 +52,8 @@ export function associationsFrom(ids: readonly (string | null | undefined)[]): A
   const out = emptyAssociations();
   for (const id of ids) {
     if (!id) continue;
-    const bucket = BUCKET_BY_PREFIX[id.slice(0, 3)];
+    const prefix = id.slice(0, 3);
+    const bucket = Object.hasOwn(BUCKET_BY_PREFIX, prefix) ? BUCKET_BY_PREFIX[prefix] : undefined;
     if (bucket && !out[bucket].includes(id)) out[bucket].push(id);
   }
   return out;

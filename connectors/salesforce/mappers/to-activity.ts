@@ -28,7 +28,8 @@ const TASK_STATUS: Record<string, string> = {
 export function toTaskStatus(status: string | null | undefined, isClosed: boolean | null | undefined): string | null {
   const label = text(status);
   if (label === null) return isClosed ? 'COMPLETED' : null;
-  const known = TASK_STATUS[label.toLowerCase()];
+  const key = label.toLowerCase();
+  const known = Object.hasOwn(TASK_STATUS, key) ? TASK_STATUS[key] : undefined;
   if (known) return known;
   if (isClosed) return 'COMPLETED';
   return label
@@ -132,7 +133,7 @@ export function toEmailActivity(
     body: plain ?? (html === null ? null : text(htmlToText(html))),
     occurredAt: isoDateTime(r.MessageDate) ?? isoDateTime(r.CreatedDate) ?? updatedAt(r),
     direction: r.Incoming === null || r.Incoming === undefined ? null : r.Incoming ? 'inbound' : 'outbound',
-    status: status === null ? null : (EMAIL_STATUS[status] ?? status.toUpperCase()),
+    status: status === null ? null : Object.hasOwn(EMAIL_STATUS, status) ? EMAIL_STATUS[status]! : status.toUpperCase(),
     dueAt: null,
   };
 }

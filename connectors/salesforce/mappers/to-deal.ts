@@ -30,7 +30,7 @@ export function toDealStage(
 ): DealStage | null {
   if (r.IsClosed) return r.IsWon ? 'closed_won' : 'closed_lost';
   const label = text(r.StageName)?.toLowerCase();
-  const known = label === undefined ? undefined : STAGE_BY_LABEL[label];
+  const known = label !== undefined && Object.hasOwn(STAGE_BY_LABEL, label) ? STAGE_BY_LABEL[label] : undefined;
   if (known) return known;
   const p = r.Probability;
   if (p === null || p === undefined) return null;

@@ -18,7 +18,7 @@ const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)\S+|[\w.%+-]+@[\w.-]+\.\w+/g;
 
 const isIgnorable = (token: string): boolean => {
   const t = token.toLowerCase();
-  return COMMON_WORDS.has(t) || ACRONYMS.has(t) || t in MONTHS || WEEKDAYS.includes(t);
+  return COMMON_WORDS.has(t) || ACRONYMS.has(t) || Object.hasOwn(MONTHS, t) || WEEKDAYS.includes(t);
 };
 const stripPossessive = (t: string): string => t.replace(/['’]s$/i, '');
 

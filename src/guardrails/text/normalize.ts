@@ -153,7 +153,9 @@ const decodeEntities = (s: string): string =>
   s
     .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeChar(parseInt(h, 16)))
     .replace(/&#(\d+);/g, (_, d: string) => safeChar(Number(d)))
-    .replace(/&([a-z]+);/gi, (m, n: string) => entities[n.toLowerCase()] ?? m);
+    .replace(/&([a-z]+);/gi, (m, n: string) =>
+      Object.hasOwn(entities, n.toLowerCase()) ? entities[n.toLowerCase()]! : m,
+    );
 const safeChar = (n: number): string => (n > 0 && n < 0x110000 ? String.fromCodePoint(n) : '');
 
 /** Split an (possibly) HTML text into what is shown and what is hidden. Plain text comes back unchanged. */

@@ -58,6 +58,15 @@ function viewer(store: Store, res: express.Response) {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+// eslint-disable-next-line no-control-regex -- the point is to find them
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** A real calendar day the feed can filter on (its end, the next midnight, still a valid timestamp). */
+function isFeedDay(v: string): boolean {
+  if (!DAY.test(v)) return false;
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === v && v >= '1970-01-01' && v <= '9998-12-31';
+}
 const SUGGESTION_ID = /^[A-Za-z0-9_:.-]{1,128}$/;
 const FEED_KEYS = ['status', 'type', 'owner', 'deal', 'since', 'until'];
 
@@ -108,9 +117,11 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
       until: raw.until ?? '',
     };
     for (const k of ['since', 'until'] as const)
-      if (q[k] && !DAY.test(q[k])) throw new InvalidPayloadError(`${k}: a date like 2026-03-01`);
-    for (const k of ['status', 'type', 'owner', 'deal'] as const)
+      if (q[k] && !isFeedDay(q[k])) throw new InvalidPayloadError(`${k}: a date from 1970 to 9998, like 2026-03-01`);
+    for (const k of ['status', 'type', 'owner', 'deal'] as const) {
       if (q[k].length > 128) throw new InvalidPayloadError(`${k}: too long`);
+      if (CONTROL_CHARS.test(q[k])) throw new InvalidPayloadError(`${k}: control characters are not allowed`);
+    }
     return q;
   };
   const renderFeed = async (res: express.Response, q: FeedQuery, notice: Notice | null, status = 200) => {
@@ -163,7 +174,20 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
           typeof body.back === 'string' && body.back.length <= 1024
             ? Object.fromEntries(new URLSearchParams(body.back))
             : {};
-        q = feedQuery(Object.fromEntries(Object.entries(back).filter(([k]) => FEED_KEYS.includes(k))));
+        // The feed to go back to: a filter that is not valid is dropped, so the action's own outcome still shows.
+        q = feedQuery(
+          Object.fromEntries(
+            Object.entries(back).filter(([k, v]) => {
+              if (!FEED_KEYS.includes(k)) return false;
+              try {
+                feedQuery({ [k]: v });
+                return true;
+              } catch {
+                return false;
+              }
+            }),
+          ),
+        );
         const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
         if (reason.length > 500) throw new InvalidPayloadError('reason: at most 500 characters');
         const s = requestScope(res);

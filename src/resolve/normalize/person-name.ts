@@ -129,7 +129,8 @@ export function normalizePersonName(
   while (tokens.length > 1 && HONORIFICS.has(tokens[0]!)) tokens = tokens.slice(1);
   while (tokens.length > 1 && GENERATIONAL.has(tokens[tokens.length - 1]!)) tokens = tokens.slice(0, -1);
   if (tokens.length === 0) return none;
-  if (options.nicknames && tokens.length > 0) tokens[0] = NICKNAMES[tokens[0]!] ?? tokens[0]!;
+  if (options.nicknames && tokens.length > 0 && Object.hasOwn(NICKNAMES, tokens[0]!))
+    tokens[0] = NICKNAMES[tokens[0]!]!;
   const normalized = tokens.join(' ');
   return {
     original,

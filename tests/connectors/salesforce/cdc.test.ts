@@ -1,5 +1,5 @@
 import type { ChangeStreamEvent } from '../../../src/core/connector.js';
-import { AuthExpiredError, InvalidCursorError } from '../../../src/core/errors.js';
+import { AuthExpiredError, InvalidCursorError, InvalidPayloadError } from '../../../src/core/errors.js';
 import { createSalesforceClient } from '../../../connectors/salesforce/client.js';
 import {
   decodeReplayPosition,
@@ -189,6 +189,25 @@ describe('toChangeStreamEvent', () => {
     };
     const ev = await toChangeStreamEvent(client, 'org', overflow);
     expect(ev).toMatchObject({ events: [], records: [], resync: ['contact'] });
+  });
+
+  it('an entity named like a JavaScript built-in is one we do not sync; such a change type is refused', async () => {
+    const client = await createSalesforceClient(testContext());
+    const base = sample('cdc-event-cometd.json').data;
+    const header = base.payload.ChangeEventHeader;
+    for (const entityName of ['constructor', 'toString', '__proto__']) {
+      const ev = await toChangeStreamEvent(client, 'org', {
+        ...base,
+        payload: { ChangeEventHeader: { ...header, entityName } },
+      });
+      expect(ev).toMatchObject({ events: [], records: [], resync: [] });
+    }
+    await expect(
+      toChangeStreamEvent(client, 'org', {
+        ...base,
+        payload: { ChangeEventHeader: { ...header, changeType: 'toString' } },
+      }),
+    ).rejects.toThrow(InvalidPayloadError);
   });
 });
 

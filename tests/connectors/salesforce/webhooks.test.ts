@@ -79,6 +79,11 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
     ).toThrow(/different hosts/);
     const unsynced = xml.replaceAll('sf:Contact', 'sf:Case');
     expect(parseWebhook(request(unsynced), secrets)).toMatchObject({ events: [], response: { status: 200 } });
+    // Types named like JavaScript built-ins are objects we do not sync either, not a lookup that finds a function.
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const odd = xml.replaceAll('sf:Contact', `sf:${name}`);
+      expect(parseWebhook(request(odd), secrets)).toMatchObject({ events: [], response: { status: 200 } });
+    }
   });
 
   it('malformed XML → InvalidPayloadError', () => {

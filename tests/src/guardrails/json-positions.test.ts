@@ -1,4 +1,4 @@
-import { parseJsonWithPositions } from '../../../src/guardrails/json-positions.js';
+import { MAX_JSON_DEPTH, parseJsonWithPositions } from '../../../src/guardrails/json-positions.js';
 
 describe('parseJsonWithPositions', () => {
   it('parses like JSON.parse and records the line and column of every value and key', () => {
@@ -46,5 +46,20 @@ describe('parseJsonWithPositions', () => {
     const r = parseJsonWithPositions(text);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problem).toEqual({ line, column, message });
+  });
+
+  it(`refuses nesting deeper than ${MAX_JSON_DEPTH} levels as a problem at the level that is too deep (no stack overflow)`, () => {
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    expect(parseJsonWithPositions(deep(MAX_JSON_DEPTH)).ok).toBe(true);
+    for (const text of [deep(MAX_JSON_DEPTH + 1), deep(200_000), '{"a":'.repeat(100_000)]) {
+      const r = parseJsonWithPositions(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok)
+        expect(r.problem).toEqual({
+          line: 1,
+          column: text.startsWith('{') ? 5 * MAX_JSON_DEPTH + 1 : MAX_JSON_DEPTH + 1,
+          message: `objects and arrays nested deeper than ${MAX_JSON_DEPTH} levels`,
+        });
+    }
   });
 });

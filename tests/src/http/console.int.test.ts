@@ -154,6 +154,20 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(held.text).toContain('<input type="hidden" name="back" value="status=review">');
     expect(held.text).not.toContain('data-suggestion="sug-written"');
     await asA(request(app).get('/admin/suggestions?since=yesterday')).expect(400);
+    // Days that are not on the calendar or out of the database's range, and control characters: 400, not 500.
+    for (const bad of [
+      'since=2026-13-45',
+      'until=2026-02-30',
+      'since=0000-01-01',
+      'until=9999-12-31',
+      'owner=%00',
+      'deal=a%00b',
+      'status=%1b',
+    ]) {
+      const r = await asA(request(app).get(`/admin/suggestions?${bad}`)).expect(400);
+      expect(r.text).toMatch(/a date from 1970 to 9998|control characters are not allowed/);
+    }
+    await asA(request(app).get('/admin/suggestions?since=2024-02-29&until=9998-12-31')).expect(200);
   });
 
   test('review forms: dismiss calls the review service, records feedback and lands back on the same feed; a second try is refused on the page', async () => {
@@ -181,6 +195,12 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     expect(again.text).toMatch(/role="alert">Not done: suggestion sug-held-2 is dismissed, not held for review/);
     // Another tenant's suggestion is unknown; a reason too long is a 400; nothing changed.
     await asA(request(app).post('/admin/suggestions/sug-of-b/dismiss')).type('form').send({}).expect(404);
+    // A feed to go back to with a filter that is not valid: the filter is dropped and the real outcome shows.
+    const unknown = await asA(request(app).post('/admin/suggestions/sug-of-b/dismiss'))
+      .type('form')
+      .send({ back: 'status=review&since=2026-13-45&owner=%00' })
+      .expect(404);
+    expect(unknown.text).toMatch(/role="alert">Not done: no suggestion sug-of-b/);
     await asA(request(app).post('/admin/suggestions/sug-held-3/dismiss'))
       .type('form')
       .send({ reason: 'x'.repeat(501) })
@@ -266,6 +286,27 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
       .send({ file: 'limits.json', text: JSON.stringify({ rules: [aRule('max-discount')] }) })
       .expect(200);
     expect(cases.body.cases).toEqual([{ file: 'limits.cases.json', error: null, total: 1, passed: 1, failures: [] }]);
+    // Drafts nested far too deep (arrays, or conditions inside conditions): a lint problem or a 400, never a 500.
+    const conditions = (n: number) =>
+      '{"all":['.repeat(n) + '{"fact":"x","operator":"equal","value":1}' + ']}'.repeat(n);
+    for (const text of [
+      '['.repeat(8000) + ']'.repeat(8000),
+      `{"rules":[{"name":"deep","conditions":${conditions(900)},"event":{"type":"block"}}]}`,
+      `{"rules":[{"name":"deep","conditions":${'{"not":'.repeat(1600)}{"fact":"x","operator":"equal","value":1}${'}'.repeat(1600)},"event":{"type":"block"}}]}`,
+    ]) {
+      for (const route of ['lint', 'replay'] as const) {
+        const r = await request(app)
+          .post(`/api/v1/admin/rules/${route}`)
+          .set('Authorization', `Bearer ${tokenA}`)
+          .send({ file: 'limits.json', text });
+        expect([route, r.status]).toEqual([route, expect.any(Number)]);
+        expect(r.status).toBeLessThan(500);
+        if (route === 'lint')
+          expect(r.body.problems).toEqual([
+            expect.objectContaining({ message: expect.stringMatching(/nested deeper than 64 levels/) }),
+          ]);
+      }
+    }
   });
 
   test('outcomes: weekly charts as inline SVG with their numbers, acceptance by kind and rep, model quality across retrainings', async () => {

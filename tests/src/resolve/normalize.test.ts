@@ -157,6 +157,11 @@ describe('normalizePersonName', () => {
   it('optional nicknames', () => {
     expect(normalizePersonName('Bob Smith', { nicknames: true }).normalized).toBe('robert smith');
     expect(normalizePersonName('Bob Smith').normalized).toBe('bob smith');
+    // A first name spelt like a JavaScript built-in is a name, not a lookup that finds a function.
+    for (const first of ['Constructor', 'toString', 'valueOf', 'hasOwnProperty'])
+      expect(normalizePersonName(`${first} Smith`, { nicknames: true }).normalized).toBe(
+        `${first.toLowerCase()} smith`,
+      );
   });
   it('joins first and last name fields', () => {
     expect(normalizePersonNameParts('Anna', null)).toMatchObject({ original: 'Anna', normalized: 'anna' });

@@ -13,6 +13,12 @@ describe('findEntities', () => {
       ['Globex Corp', ['Globex', 'Corp']],
     ]);
   });
+  it('a name spelt like a JavaScript built-in is still a name (not taken for a month)', () => {
+    expect(findEntities('Please ask Constructor about it, and Valueof too.').map((e) => e.text)).toEqual([
+      'Constructor',
+      'Valueof',
+    ]);
+  });
   it('ignores email addresses and links, and common acronyms', () => {
     expect(
       findEntities('See https://Acme.io/Pricing or write to Bob.Smith@Example.com about the CRM API and ROI.'),
