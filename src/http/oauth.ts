@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import passport from 'passport';
 import { signIn, type SignInDeps } from '../auth/crm-sign-in.js';
 import type { SignedInUser } from '../core/connector.js';
-import { CloseloopError, ErrorCode, InstallFailedError, OAuthStateError } from '../core/errors.js';
+import { CloseloopError, ErrorCode, InstallFailedError, InvalidPayloadError, OAuthStateError } from '../core/errors.js';
 import type { ConnectionRow } from '../store/index.js';
 
 /** The two handlers of an OAuth flow: redirect to the provider's consent, and its callback. */
@@ -11,8 +11,20 @@ export interface OAuthHandlers {
   callback: (req: Request, res: Response, next: (e?: unknown) => void) => void;
 }
 
-const start = (strategy: string) => (req: Request, res: Response, next: (e?: unknown) => void) =>
+/**
+ * The start of a flow redirects to the provider's consent page. Passport would take a `code` or `error` here for a
+ * callback and answer in plain text, so a start URL carrying one is the caller's mistake, said as one.
+ */
+const start = (strategy: string) => (req: Request, res: Response, next: (e?: unknown) => void) => {
+  const q = req.query as Record<string, unknown>;
+  if (q.code !== undefined || q.error !== undefined)
+    return next(
+      new InvalidPayloadError(
+        'this URL starts the OAuth flow and takes no code or error: the provider answers on the callback URL',
+      ),
+    );
   passport.authenticate(strategy, { session: false })(req, res, next);
+};
 
 /**
  * GET /install/:provider and GET /oauth/:provider/callback for the strategy `registerInstall`

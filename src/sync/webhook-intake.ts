@@ -127,9 +127,12 @@ export async function acceptWebhook(
     // Nothing in this request belongs to an install: no acknowledgement (a Salesforce Ack would tell the org we took
     // it).
     deps.metrics.webhookEvents.inc({ crm: provider, result: 'unknown_account' }, parsed.events.length);
-    throw new UnknownAccountError(`${provider} account(s) ${result.unknownAccounts.join(', ')} are not installed`, {
-      provider,
-    });
+    // One message for both cases (never installed, or installed on another host than the events name), so that an
+    // unsigned request cannot learn which.
+    throw new UnknownAccountError(
+      `${provider} account(s) ${result.unknownAccounts.join(', ')} are not installed, or not on the host the events name`,
+      { provider },
+    );
   }
   deps.metrics.webhookEvents.inc({ crm: provider, result: 'accepted' }, result.accepted);
   if (result.unknownAccounts.length) {

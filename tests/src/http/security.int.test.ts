@@ -288,6 +288,19 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       (await fetch(`${u}/auth/callback/hubspot?code=x&state=forged`, { headers: { accept: 'application/json' } }))
         .status,
     ).toBe(400);
+    // A start URL carrying a callback's code or error: our JSON error, not passport's plain text (nor an exchange).
+    for (const path of [
+      '/auth/login/hubspot?code=x',
+      '/auth/login/hubspot?error=access_denied',
+      '/install/hubspot?code=x&state=y',
+    ]) {
+      const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
+      expect([path, r.status]).toEqual([path, 400]);
+      expect(await r.json()).toMatchObject({
+        error: 'INVALID_PAYLOAD',
+        message: expect.stringContaining('starts the OAuth flow'),
+      });
+    }
   });
 
   test('/install writes no row until the user comes back from consent', async () => {
