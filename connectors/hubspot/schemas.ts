@@ -139,10 +139,14 @@ export const HubspotErrorBody = z.looseObject({
 export type HubspotErrorBody = z.infer<typeof HubspotErrorBody>;
 
 /** One webhook event (Webhooks API v3). Ids are numbers; fields depend on subscriptionType. */
+// Ids HubSpot sends are numbers; a string id is accepted in the same alphabet only (it becomes a key in SQL, where a
+// control character or an unpaired surrogate cannot go), a portal id as digits.
+const STRING_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const PORTAL_ID = /^\d{1,20}$/;
 export const HubspotWebhookEvent = z.looseObject({
-  eventId: z.union([z.number().int(), z.string().min(1)]),
-  subscriptionId: z.union([z.number().int(), z.string().min(1)]),
-  portalId: z.union([z.number().int(), z.string().min(1)]),
+  eventId: z.union([z.number().int(), z.string().regex(STRING_ID)]),
+  subscriptionId: z.union([z.number().int(), z.string().regex(STRING_ID)]),
+  portalId: z.union([z.number().int(), z.string().regex(PORTAL_ID)]),
   appId: z.number().int().optional(),
   occurredAt: z.number().int(),
   subscriptionType: z.string().min(1),
@@ -183,11 +187,12 @@ const int: Check = (v) => Number.isSafeInteger(v);
 const str: Check = (v) => typeof v === 'string';
 const nonEmptyStr: Check = (v) => typeof v === 'string' && v.length > 0;
 const bool: Check = (v) => typeof v === 'boolean';
-const id: Check = (v) => int(v) || nonEmptyStr(v);
+const id: Check = (v) => int(v) || (typeof v === 'string' && STRING_ID.test(v));
+const portal: Check = (v) => int(v) || (typeof v === 'string' && PORTAL_ID.test(v));
 const REQUIRED: readonly [string, Check][] = [
   ['eventId', id],
   ['subscriptionId', id],
-  ['portalId', id],
+  ['portalId', portal],
   ['occurredAt', int],
   ['subscriptionType', nonEmptyStr],
 ];

@@ -1,6 +1,7 @@
 import type { RuleVerdict } from '../core/suggestion.js';
 import { randomId } from '../lib/ids.js';
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 /** One call to an external model, masked (table model_calls, migrations/0005_audit.sql). */
 export interface ModelCallAudit {
@@ -74,8 +75,8 @@ export class AuditRepo {
         c.costUsd,
         c.errorCode,
         c.providerRequestId,
-        JSON.stringify(c.recordRefs),
-        JSON.stringify(c.privacyFlags),
+        storableJson(c.recordRefs),
+        storableJson(c.privacyFlags),
       ],
     );
     return id;
@@ -89,7 +90,7 @@ export class AuditRepo {
     if (ids.length === 0) return 0;
     const r = await this.db.query(
       'UPDATE model_calls SET suggestion_id = COALESCE($2, suggestion_id), verdicts = $3::jsonb WHERE id = ANY($1::text[])',
-      [ids, o.suggestionId, JSON.stringify(o.verdicts)],
+      [ids, o.suggestionId, storableJson(o.verdicts)],
     );
     return r.affectedRows;
   }
@@ -127,7 +128,7 @@ export class AuditRepo {
          suggestion_id = ANY($2::text[])
          OR record_refs @> $3::jsonb
          OR masked_prompt ~ $4 OR coalesce(masked_response, '') ~ $4)`,
-      [connectionId, [...suggestionIds], JSON.stringify([{ kind: ref.kind, externalId: ref.externalId }]), token],
+      [connectionId, [...suggestionIds], storableJson([{ kind: ref.kind, externalId: ref.externalId }]), token],
     );
     return r.affectedRows;
   }

@@ -1,5 +1,6 @@
 import type { Checkpoint } from '../core/connector.js';
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 export class CheckpointRepo {
   constructor(private readonly db: Queryable) {}
@@ -14,7 +15,7 @@ export class CheckpointRepo {
     await this.db.query(
       `INSERT INTO sync_checkpoints(connection_id, stream, checkpoint) VALUES ($1,$2,$3)
        ON CONFLICT (connection_id, stream) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
-      [connectionId, stream, JSON.stringify(cp)],
+      [connectionId, stream, storableJson(cp)],
     );
   }
   async clear(connectionId: string, stream: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 export interface ConnectionRow {
   id: string;
@@ -77,7 +78,7 @@ export class ConnectionRepo {
         c.accessTokenEnc,
         c.refreshTokenEnc,
         c.tokenExpiresAt,
-        JSON.stringify(c.tokenMetadata),
+        storableJson(c.tokenMetadata),
       ],
     );
     return r.rows[0]!;
@@ -115,7 +116,7 @@ export class ConnectionRepo {
     await this.db.query(
       `UPDATE connections SET access_token_enc = $2, refresh_token_enc = COALESCE($3, refresh_token_enc), token_expires_at = $4,
          token_metadata = COALESCE($5::jsonb, token_metadata), updated_at = now() WHERE id = $1`,
-      [id, t.accessTokenEnc, t.refreshTokenEnc, t.expiresAt, t.metadata ? JSON.stringify(t.metadata) : null],
+      [id, t.accessTokenEnc, t.refreshTokenEnc, t.expiresAt, t.metadata ? storableJson(t.metadata) : null],
     );
   }
 
@@ -135,12 +136,12 @@ export class ConnectionRepo {
   async setSetupIssues(id: string, issues: string[]): Promise<void> {
     await this.db.query('UPDATE connections SET setup_issues = $2::jsonb, setup_checked_at = now() WHERE id = $1', [
       id,
-      JSON.stringify(issues),
+      storableJson(issues),
     ]);
   }
 
   async setCompleteness(id: string, report: CompletenessReport): Promise<void> {
-    await this.db.query('UPDATE connections SET completeness = $2::jsonb WHERE id = $1', [id, JSON.stringify(report)]);
+    await this.db.query('UPDATE connections SET completeness = $2::jsonb WHERE id = $1', [id, storableJson(report)]);
   }
 
   async markSynced(id: string, opts: { backfillDone?: boolean } = {}): Promise<void> {

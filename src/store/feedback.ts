@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 export interface WrittenRow {
   outbox_id: string;
@@ -111,7 +112,7 @@ export class FeedbackRepo {
         o.target,
         o.outcome,
         o.editDistance,
-        JSON.stringify(o.detail),
+        storableJson(o.detail),
         o.occurredAt,
       ],
     );

@@ -1,5 +1,6 @@
 import type { WebhookEvent } from '../core/connector.js';
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 /** An event as the inbox keeps it: everything the worker reads, without the provider's copy of the event. */
 export type InboxEvent = Omit<WebhookEvent, 'raw'>;
@@ -163,7 +164,7 @@ export class InboxRepo {
     if (new Set(ids).size !== ids.length) throw new Error('a delivery lists each account once');
     const params: unknown[] = [provider, traceContext];
     ids.forEach((id, i) => {
-      if (totals[i]! > 0) params.push(id, conns[i], JSON.stringify(bodies[i]), totals[i]);
+      if (totals[i]! > 0) params.push(id, conns[i], storableJson(bodies[i]), totals[i]);
     });
     const rows = (params.length - 2) / 4;
     if (rows === 0) return accounts.map(() => ({ batchId: null, accepted: 0 }));
@@ -183,7 +184,7 @@ export class InboxRepo {
          JOIN ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json)) AS k(key, batch_id)
            ON w.key = k.key COLLATE "C"
         WHERE w.batch_id <> k.batch_id::bigint`,
-      [JSON.stringify(keys.map((k) => k.key)), JSON.stringify(keys.map((k) => k.batchId))],
+      [storableJson(keys.map((k) => k.key)), storableJson(keys.map((k) => k.batchId))],
     );
     return new Set(r.rows.map((x) => x.key));
   }
@@ -207,7 +208,7 @@ export class InboxRepo {
        SELECT count(*)::int AS lost FROM want
         WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.key = want.key)
           AND NOT EXISTS (SELECT 1 FROM webhook_event_ids w WHERE w.key = want.key AND w.batch_id = want.batch_id)`,
-      [JSON.stringify(sorted.map((k) => k.key)), JSON.stringify(sorted.map((k) => k.batchId))],
+      [storableJson(sorted.map((k) => k.key)), storableJson(sorted.map((k) => k.batchId))],
     );
     return Number(r.rows[0]?.lost ?? 0);
   }

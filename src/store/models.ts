@@ -1,5 +1,6 @@
 import type { Activity, Company, Deal } from '../core/canonical.js';
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 /** The kinds of per-tenant model stored in tenant_models: the deal scorer and the suggestion-usefulness model. */
 export const DEAL_MODEL_KIND = 'deal_score';
@@ -81,11 +82,11 @@ export class TenantModelRepo {
         tenantId,
         kind,
         m.modelName,
-        m.model === null ? null : JSON.stringify(m.model),
+        m.model === null ? null : storableJson(m.model),
         m.rows,
         m.positives,
         m.validationAuc,
-        JSON.stringify(m.metrics),
+        storableJson(m.metrics),
         m.trainedAt,
       ],
     );
@@ -151,7 +152,7 @@ export class TenantModelRepo {
     return (
       await this.db.query<{ data: Deal }>(
         `SELECT data FROM records WHERE connection_id = $1 AND kind = 'deal' AND NOT archived AND data -> 'associations' -> 'companies' @> $2::jsonb`,
-        [connectionId, JSON.stringify([companyId])],
+        [connectionId, storableJson([companyId])],
       )
     ).rows.map((x) => x.data);
   }
@@ -170,7 +171,7 @@ export class TenantModelRepo {
          AND (data->>'occurredAt')::timestamptz >= $5
          AND (data -> 'associations' -> 'companies' @> $2::jsonb OR (data -> 'associations' -> 'deals') ?| $3::text[] OR (data -> 'associations' -> 'contacts') ?| $4::text[])
        ORDER BY (data->>'occurredAt') DESC LIMIT 500`,
-        [connectionId, JSON.stringify([companyId]), dealIds, contactIds, since],
+        [connectionId, storableJson([companyId]), dealIds, contactIds, since],
       )
     ).rows.map((x) => x.data);
   }
@@ -197,7 +198,7 @@ export class TenantModelRepo {
     await this.db.query(
       `INSERT INTO tenant_budgets (tenant_id, state, updated_at) VALUES ($1, $2::jsonb, now())
        ON CONFLICT (tenant_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-      [tenantId, JSON.stringify(state)],
+      [tenantId, storableJson(state)],
     );
   }
 }

@@ -1,5 +1,6 @@
 import { isSealed, type SealedWrite } from '../core/gated-write.js';
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 /**
  * create_*: the first write of a suggestion; update_task: new evidence on its open task; close_task /
@@ -66,7 +67,7 @@ export class OutboxRepo {
         o.connectionId,
         action,
         o.idempotencyKey,
-        JSON.stringify(payload),
+        storableJson(payload),
         o.receivedAt ? new Date(o.receivedAt) : null,
       ],
     );

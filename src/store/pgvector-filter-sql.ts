@@ -1,5 +1,6 @@
 import { isScalar } from '../context/filter.js';
 import type { FieldOps, Filter, Scalar } from '../context/types.js';
+import { storableJson } from '../lib/storable.js';
 
 /**
  * Compile a validated filter to a SQL boolean over the jsonb column `col`. Values and field names travel
@@ -22,9 +23,9 @@ export function compileFilterSql(f: Filter, col: string, params: unknown[]): str
     }
     const ops: FieldOps = isScalar(val) ? { $eq: val } : (val as FieldOps);
     const eq = (v: Scalar) => {
-      const scalar = `${col} @> ${p(JSON.stringify({ [key]: v }))}::jsonb`;
+      const scalar = `${col} @> ${p(storableJson({ [key]: v }))}::jsonb`;
       return typeof v === 'string'
-        ? `(${scalar} OR ${col} @> ${p(JSON.stringify({ [key]: [v] }))}::jsonb)`
+        ? `(${scalar} OR ${col} @> ${p(storableJson({ [key]: [v] }))}::jsonb)`
         : `(${scalar})`;
     };
     const anyOf = (vs: Scalar[]) => `(${vs.map(eq).join(' OR ')})`;

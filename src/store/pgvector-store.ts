@@ -4,6 +4,7 @@ import { assertTenantId, validateFilter, validateMetadata } from '../context/fil
 import { compileFilterSql } from './pgvector-filter-sql.js';
 import { encodeContextCopy } from './pgvector-copy.js';
 import type { Filter, QueryMatch, QueryOptions, VectorChunk, VectorStore } from '../context/types.js';
+import { storableJson, storableText } from '../lib/storable.js';
 
 /**
  * Vector store on the service's own PostgreSQL (PGlite in tests and single-node installs), table
@@ -157,7 +158,12 @@ export class PgVectorStore implements VectorStore {
   private async insertRows(tx: Queryable, tenantId: string, rows: VectorChunk[]): Promise<void> {
     const params: unknown[] = [tenantId, this.space, this.dims];
     const values = rows.map((c) => {
-      params.push(c.id, toVectorLiteral(c.values), JSON.stringify(c.metadata), c.text ?? null);
+      params.push(
+        c.id,
+        toVectorLiteral(c.values),
+        storableJson(c.metadata),
+        c.text == null ? null : storableText(c.text),
+      );
       const n = params.length;
       return `($1, $2, $${n - 3}, $3, $${n - 2}::vector, $${n - 1}::jsonb, $${n}, false)`;
     });
@@ -180,8 +186,8 @@ export class PgVectorStore implements VectorStore {
             rows.map((c) => ({
               id: c.id,
               values: c.values,
-              metadataJson: JSON.stringify(c.metadata),
-              text: c.text ?? null,
+              metadataJson: storableJson(c.metadata),
+              text: c.text == null ? null : storableText(c.text),
             })),
           ),
         );
@@ -203,8 +209,8 @@ export class PgVectorStore implements VectorStore {
             this.dims,
             slice.map((c) => c.id),
             slice.map((c) => toVectorLiteral(c.values)),
-            slice.map((c) => JSON.stringify(c.metadata)),
-            slice.map((c) => c.text ?? null),
+            slice.map((c) => storableJson(c.metadata)),
+            slice.map((c) => (c.text == null ? null : storableText(c.text))),
           ],
         );
       }

@@ -1,5 +1,6 @@
 import type { Activity, CanonicalRecord, Deal, ObjectKind } from '../core/canonical.js';
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 export class RecordRepo {
   constructor(private readonly db: Queryable) {}
@@ -14,7 +15,7 @@ export class RecordRepo {
     // One multi-row statement per call (batches come from one provider page, <= 100-200 rows).
     const values: unknown[] = [];
     const tuples = records.map((r, i) => {
-      values.push(connectionId, r.kind, r.externalId, JSON.stringify(r), r.updatedAt, r.archived);
+      values.push(connectionId, r.kind, r.externalId, storableJson(r), r.updatedAt, r.archived);
       const b = i * 6;
       return `($${b + 1}::text,$${b + 2}::text,$${b + 3}::text,$${b + 4}::jsonb,$${b + 5}::timestamptz,$${b + 6}::boolean)`;
     });
@@ -117,7 +118,7 @@ export class RecordRepo {
               (SELECT coalesce(jsonb_agg(DISTINCT CASE WHEN v = $2::text THEN $3::text ELSE v END), '[]'::jsonb)
                  FROM jsonb_array_elements_text(data -> 'associations' -> $4::text) AS v))
         WHERE connection_id = $1 AND data -> 'associations' -> $4::text @> $5::jsonb`,
-      [connectionId, fromId, toId, field, JSON.stringify([fromId])],
+      [connectionId, fromId, toId, field, storableJson([fromId])],
     );
     return r.affectedRows ?? 0;
   }
@@ -128,7 +129,7 @@ export class RecordRepo {
       `SELECT data FROM records WHERE connection_id = $1 AND kind IN ('email','call','meeting','note','task') AND NOT archived
          AND data -> 'associations' -> 'deals' @> $2::jsonb
        ORDER BY (data->>'occurredAt') DESC`,
-      [connectionId, JSON.stringify([dealId])],
+      [connectionId, storableJson([dealId])],
     );
     return r.rows.map((x) => x.data);
   }

@@ -1,5 +1,6 @@
 import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
 import type { Queryable } from './db.js';
+import { storableJson } from '../lib/storable.js';
 
 /**
  * suppressed: held back by the rep's feedback (src/feedback/suppression.ts); it does not count toward the daily cap.
@@ -63,15 +64,15 @@ export class SuggestionRepo {
         s.dealId,
         s.ownerId,
         status,
-        JSON.stringify(s),
-        JSON.stringify(verdicts),
+        storableJson(s),
+        storableJson(verdicts),
         s.explanation.model,
         s.explanation.tier,
         s.explanation.costUsd,
         s.explanation.confidence,
         s.createdAt,
-        context === null ? null : JSON.stringify(context),
-        repair === null ? null : JSON.stringify(repair),
+        context === null ? null : storableJson(context),
+        repair === null ? null : storableJson(repair),
         situationKey,
         situationKey !== null && LIVE_STATUSES.has(status),
       ],
@@ -131,7 +132,7 @@ export class SuggestionRepo {
   async updatePayload(id: string, s: Suggestion, verdicts: RuleVerdict[] | null = null): Promise<void> {
     await this.db.query(
       'UPDATE suggestions SET payload = $2::jsonb, verdicts = coalesce($3::jsonb, verdicts), confidence = $4, owner_id = $5, updated_at = now() WHERE id = $1',
-      [id, JSON.stringify(s), verdicts === null ? null : JSON.stringify(verdicts), s.explanation.confidence, s.ownerId],
+      [id, storableJson(s), verdicts === null ? null : storableJson(verdicts), s.explanation.confidence, s.ownerId],
     );
   }
 

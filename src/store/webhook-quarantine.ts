@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { storableJson, storableText } from '../lib/storable.js';
 
 export interface QuarantineRow {
   id: string;
@@ -28,7 +29,14 @@ export class WebhookQuarantineRepo {
     for (const r of rows) {
       await this.db.query(
         'INSERT INTO webhook_quarantine (provider, account_id, connection_id, reason, payload, received_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)',
-        [r.provider, r.accountId, r.connectionId, r.reason, JSON.stringify(r.payload ?? null), new Date(r.receivedAt)],
+        [
+          r.provider,
+          r.accountId === null ? null : storableText(r.accountId),
+          r.connectionId,
+          storableText(r.reason),
+          storableJson(r.payload ?? null),
+          new Date(r.receivedAt),
+        ],
       );
     }
   }

@@ -112,4 +112,67 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
       await stop();
     }
   }, 120_000);
+
+  test('characters the database cannot hold (U+0000, an unpaired surrogate): the bad ids quarantined, a value kept, never a 5xx', async () => {
+    const { hs, cl, stop } = await startHubspotLoop();
+    try {
+      const portalId = hs.defaultPortalId;
+      expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+      const now = Date.now();
+      const base = {
+        subscriptionId: 4242,
+        portalId,
+        appId: hs.appId,
+        occurredAt: now,
+        attemptNumber: 0,
+        subscriptionType: 'contact.propertyChange',
+        propertyName: 'lastname',
+        changeSource: 'CRM_UI',
+      };
+      const post = async (payload: string) => {
+        const body = Buffer.from(payload);
+        const ts = String(Date.now());
+        return fetch(`${cl.url}/webhooks/hubspot`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-hubspot-signature-v3': sign('test-secret-123', `${cl.url}/webhooks/hubspot`, body, ts),
+            'x-hubspot-request-timestamp': ts,
+          },
+          body,
+        });
+      };
+      const res = await post(
+        JSON.stringify([
+          { ...base, eventId: 'a\u0000', objectId: 6001, propertyValue: 'x' },
+          { ...base, eventId: 910_001, subscriptionId: '\udc00', objectId: 6002, propertyValue: 'x' },
+          { ...base, eventId: 910_002, portalId: `${portalId}\u0000`, objectId: 6003, propertyValue: 'x' },
+          { ...base, eventId: 910_003, objectId: 6004, propertyValue: 'Smith\u0000\ud800' },
+        ]),
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ accepted: 1, quarantined: 3 });
+      // Whole bodies that are not an event array, holding the same characters: refused or quarantined, not a 5xx.
+      for (const payload of ['{"a":"\u0000"}', '"\ud800"', '[{"eventId":"\u0000"}]']) {
+        const r = await post(payload);
+        expect([payload, r.status < 500]).toEqual([payload, true]);
+      }
+      const held = await cl.store.webhookQuarantine.list({ provider: 'hubspot' });
+      expect(held.length).toBeGreaterThanOrEqual(3);
+      expect(JSON.stringify(held.map((h) => h.payload))).not.toMatch(/\\u0000|\\ud[89a-f]/i);
+      // The kept event's batch is processed (the worker reads the contact back), not failed over and over.
+      await waitFor(
+        async () => {
+          const r = await cl.store.db.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM webhook_batches WHERE processed_at IS NULL',
+          );
+          return r.rows[0]!.n === 0 ? true : null;
+        },
+        30_000,
+        'the inbox drained',
+      );
+    } finally {
+      await stop();
+    }
+  }, 120_000);
 });
