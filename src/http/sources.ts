@@ -6,9 +6,12 @@ import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Store } from '../store/index.js';
 import type { ChangeSubscriber } from '../sync/change-events.js';
 import { authenticateIngestKey } from '../sources/ingest-keys.js';
+import { MAX_BODY_DEPTH, nestingDepth } from './body-limits.js';
+import { toHttpError } from './errors.js';
 import {
   INGEST_BODY_LIMIT,
   deleteInteraction,
+  isIngestSourceId,
   getInteraction,
   ingestInteractions,
   parseIngestRequest,
@@ -37,6 +40,7 @@ const SLACK_BODY_LIMIT = '1mb';
 
 /** Body-parser failures (too large, not JSON) as our errors, so they render like every other error. */
 function bodyError(err: unknown): CloseloopError {
+  if (isCloseloopError(err)) return err;
   const e = err as { type?: string; status?: number; limit?: number };
   if (e.type === 'entity.too.large' || e.status === 413)
     return new InvalidPayloadError(`request body larger than ${e.limit ?? 'the limit'} bytes`, { status: 413 });
@@ -91,7 +95,17 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
   router.post(
     '/ingest/v1/interactions',
     authenticate,
-    parse(express.json({ type: () => true, limit: INGEST_BODY_LIMIT })),
+    parse(
+      express.json({
+        type: () => true,
+        limit: INGEST_BODY_LIMIT,
+        // The same nesting limit as the webhooks' (body-limits.ts), checked on the bytes before they are parsed.
+        verify: (_req, _res, buf) => {
+          if (nestingDepth(buf) > MAX_BODY_DEPTH)
+            throw new InvalidPayloadError(`request body nested deeper than ${MAX_BODY_DEPTH} levels`);
+        },
+      }),
+    ),
     async (req, res) => {
       const body = parseIngestRequest(req.body);
       if (!body.ok) {
@@ -108,14 +122,21 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
     },
   );
 
+  // A sourceId no POST could have stored (a control character, U+0000, an unpaired surrogate) names nothing.
+  const sourceIdOf = (req: Request): string => {
+    const id = String(req.params.sourceId);
+    if (!isIngestSourceId(id)) throw new NotFoundError('no such interaction');
+    return id;
+  };
+
   router.get('/ingest/v1/interactions/:sourceId', authenticate, async (req, res) => {
-    const a = await getInteraction(deps, connectionOf(res), String(req.params.sourceId));
+    const a = await getInteraction(deps, connectionOf(res), sourceIdOf(req));
     if (!a) throw new NotFoundError('no such interaction');
     res.status(200).json(a);
   });
 
   router.delete('/ingest/v1/interactions/:sourceId', authenticate, async (req, res) => {
-    if (!(await deleteInteraction(deps, connectionOf(res), String(req.params.sourceId))))
+    if (!(await deleteInteraction(deps, connectionOf(res), sourceIdOf(req))))
       throw new NotFoundError('no such interaction');
     res.status(204).end();
   });
@@ -123,13 +144,13 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
   // Same response shape as src/http/app.ts, so the router renders its own errors wherever it is mounted.
   router.use(['/slack', '/ingest'], (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = isCloseloopError(err) ? err : null;
-    const status = e?.status && e.status >= 400 && e.status < 600 ? e.status : 500;
+    const h = toHttpError(err);
     if (!deps.renderError)
-      deps.logger[status >= 500 ? 'error' : 'warn'](
+      deps.logger[h.status >= 500 ? 'error' : 'warn'](
         {
-          code: e?.code ?? ErrorCode.INTERNAL,
+          code: h.code,
           path: req.path,
-          err: status >= 500 ? err : undefined,
+          err: h.status >= 500 ? err : undefined,
           msg2: (err as Error)?.message,
         },
         'source request failed',
@@ -140,7 +161,7 @@ export function createSourcesRouter(deps: SourcesRouterDeps): express.Router {
       deps.renderError(err, req, res, _next);
       return;
     }
-    res.status(status).json({ error: e?.code ?? ErrorCode.INTERNAL, message: e ? e.message : 'internal error' });
+    res.status(h.status).json({ error: h.code, message: h.message });
   });
   return router;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Activity, ActivityKind, Associations } from '../core/canonical.js';
 import type { Logger } from '../lib/logger.js';
+import { hasUnstorableChars, UNSTORABLE_MESSAGE } from '../lib/storable.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
 import type { ConnectionRow, Store } from '../store/index.js';
@@ -23,12 +24,28 @@ const TYPE_TO_KIND = {
   message: 'note',
 } as const satisfies Record<string, ActivityKind>;
 
-const Id = z.string().trim().min(1).max(256);
+// Text the database can hold (no U+0000, no unpaired surrogate): a value with either is the caller's mistake.
+const storable = (v: string) => !hasUnstorableChars(v);
+// Ids also refuse control characters (they are keys, and show in URLs and logs).
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const Id = z
+  .string()
+  .refine(storable, UNSTORABLE_MESSAGE)
+  .refine((v) => !CONTROL.test(v), 'no control characters')
+  .trim()
+  .min(1)
+  .max(256);
+/** A time the database and every date library hold: 1970 to 9998. */
+const When = z.iso.datetime({ offset: true }).refine((v) => {
+  const t = Date.parse(v);
+  return Number.isFinite(t) && t >= 0 && t < Date.UTC(9999, 0, 1);
+}, 'a time from 1970 to 9998');
 const Participant = z
   .object({
     email: z.email().max(320).optional(),
-    name: z.string().trim().min(1).max(300).optional(),
-    phone: z.string().trim().min(3).max(40).optional(),
+    name: z.string().refine(storable, UNSTORABLE_MESSAGE).trim().min(1).max(300).optional(),
+    phone: z.string().refine(storable, UNSTORABLE_MESSAGE).trim().min(3).max(40).optional(),
   })
   .refine((p) => p.email !== undefined || p.name !== undefined || p.phone !== undefined, {
     message: 'a participant needs an email, a name or a phone',
@@ -38,15 +55,21 @@ export const IngestItem = z.object({
   /** The caller's id: the dedupe key. Re-posting it replaces the interaction. */
   sourceId: Id.regex(/^[^\s/\\?#%]+$/, 'no whitespace, "/", "\\", "?", "#" or "%" (it is used in URLs)'),
   type: z.enum(['call_transcript', 'calendar_invite', 'meeting_notes', 'message']),
-  occurredAt: z.iso.datetime({ offset: true }),
-  title: z.string().trim().max(1000).optional(),
-  text: z.string().min(1).max(MAX_TEXT_CHARS),
+  occurredAt: When,
+  title: z.string().refine(storable, UNSTORABLE_MESSAGE).trim().max(1000).optional(),
+  text: z.string().refine(storable, UNSTORABLE_MESSAGE).min(1).max(MAX_TEXT_CHARS),
   participants: z.array(Participant).max(500),
   crm: z
     .object({ dealId: Id.optional(), companyId: Id.optional(), contactIds: z.array(Id).max(100).optional() })
     .optional(),
 });
 export type IngestItem = z.infer<typeof IngestItem>;
+
+/** True when `id` is a sourceId a POST could have stored (as it is, after trimming). */
+export const isIngestSourceId = (id: string): boolean => {
+  const r = IngestItem.shape.sourceId.safeParse(id);
+  return r.success && r.data === id;
+};
 
 export const IngestRequest = z.object({ items: z.array(IngestItem).min(1).max(MAX_ITEMS) });
 
@@ -143,7 +166,7 @@ export async function ingestInteractions(
     items.map((i) => ({ participants: i.participants, crm: i.crm })),
   );
   const activities = items.map((item, n) => toIngestActivity(item, links[n]!.associations, now));
-  const { statuses, applied } = await deps.store.tx((r, tx) =>
+  const { statuses, applied } = await deps.store.txRetrying((r, tx) =>
     putSourceActivities(r, tx, deps, conn, activities, { now, stamping: 'received' }),
   );
   await finishChanges(deps, conn.id, applied);
@@ -174,7 +197,7 @@ export async function ingestInteractions(
 /** Remove one interaction of this connection. False when it does not exist (or was already removed). */
 export async function deleteInteraction(deps: SourceDeps, conn: ConnectionRow, sourceId: string): Promise<boolean> {
   const now = deps.now();
-  const removed = await deps.store.tx((r, tx) =>
+  const removed = await deps.store.txRetrying((r, tx) =>
     removeSourceActivity(r, tx, deps, conn, ingestExternalId(sourceId), now),
   );
   if (removed) await finishChanges(deps, conn.id, removed);

@@ -11,12 +11,15 @@ import { finishChanges, type AppliedChanges } from '../sync/apply-changes.js';
 export const SLACK_PROVIDER = 'slack';
 
 // https://api.slack.com/apis/events-api#callback-field and https://api.slack.com/events/message
-const Ts = z.string().regex(/^\d{1,12}\.\d{1,9}$/);
+// Seconds since 1970 as Slack writes them (10 digits last until 2286): a longer one is not a time a database holds.
+const Ts = z.string().regex(/^\d{1,10}\.\d{1,9}$/);
+// Workspace, channel, user and event ids (T0…, C0…, U0…, Ev0…): they become keys in SQL, so only their alphabet.
+const SlackId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 const InnerMessage = z.object({
   type: z.literal('message').optional(),
   subtype: z.string().optional(),
-  user: z.string().optional(),
-  bot_id: z.string().optional(),
+  user: SlackId.optional(),
+  bot_id: SlackId.optional(),
   text: z.string().optional(),
   ts: Ts,
   thread_ts: Ts.optional(),
@@ -25,10 +28,10 @@ const InnerMessage = z.object({
 export const SlackMessageEvent = z.object({
   type: z.literal('message'),
   subtype: z.string().optional(),
-  channel: z.string().min(1),
+  channel: SlackId,
   channel_type: z.string().optional(),
-  user: z.string().optional(),
-  bot_id: z.string().optional(),
+  user: SlackId.optional(),
+  bot_id: SlackId.optional(),
   text: z.string().optional(),
   ts: Ts.optional(),
   thread_ts: Ts.optional(),
@@ -46,8 +49,8 @@ const Envelope = z.object({ type: z.string() });
 const UrlVerification = z.object({ type: z.literal('url_verification'), challenge: z.string().min(1).max(1000) });
 const EventCallback = z.object({
   type: z.literal('event_callback'),
-  team_id: z.string().min(1),
-  event_id: z.string().min(1),
+  team_id: SlackId,
+  event_id: SlackId,
   event: z.object({ type: z.string() }).passthrough(),
 });
 
@@ -266,7 +269,7 @@ export function createSlackEventHandler(deps: SourceDeps & { signingSecret: stri
     const externalId = slackExternalId(team.team_id, what.channel, what.ts);
     const activity = what.action === 'upsert' ? await toActivity(conn, team, what) : null;
     let applied: AppliedChanges | null = null;
-    const outcome = await deps.store.tx(async (r, tx): Promise<SlackOutcome> => {
+    const outcome = await deps.store.txRetrying(async (r, tx): Promise<SlackOutcome> => {
       applied = null;
       if (!(await r.sources.recordSlackEvent(team.team_id, cb.data.event_id))) return { status: 'duplicate' };
       if (!activity) {

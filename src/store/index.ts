@@ -47,10 +47,34 @@ export interface Store extends Repos {
   db: Db;
   /** Run fn with repositories bound to one transaction. */
   tx<T>(fn: (r: Repos, q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * tx, run again (up to 3 times in all) when PostgreSQL ends it as a deadlock victim or a serialization failure:
+   * for request paths whose fn only touches the database, where two callers writing the same rows side by side is
+   * normal and should not answer 500.
+   */
+  txRetrying<T>(fn: (r: Repos, q: Queryable) => Promise<T>): Promise<T>;
 }
 
+/** SQLSTATE of a transaction PostgreSQL ended so that another could go on: safe to run again from the start. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
 export function createStore(db: Db): Store {
-  return { db, ...repos(db), tx: (fn) => db.transaction((q) => fn(repos(q), q)) };
+  const tx: Store['tx'] = (fn) => db.transaction((q) => fn(repos(q), q));
+  return {
+    db,
+    ...repos(db),
+    tx,
+    txRetrying: async (fn) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await tx(fn);
+        } catch (e) {
+          if (attempt >= 3 || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        }
+      }
+    },
+  };
 }
 
 export { openDb, type Db, type Queryable, type Session } from './db.js';

@@ -12,9 +12,21 @@ export class RecordRepo {
   async upsertMany(connectionId: string, records: CanonicalRecord[]): Promise<CanonicalRecord[]> {
     if (records.length === 0) return [];
     const changed: CanonicalRecord[] = [];
-    // One multi-row statement per call (batches come from one provider page, <= 100-200 rows).
+    // One multi-row statement per call (batches come from one provider page, <= 100-200 rows), its rows in key order:
+    // two writers of the same records then lock them in the same order and wait instead of deadlocking.
     const values: unknown[] = [];
-    const tuples = records.map((r, i) => {
+    const ordered = [...records].sort((a, b) =>
+      a.kind !== b.kind
+        ? a.kind < b.kind
+          ? -1
+          : 1
+        : a.externalId < b.externalId
+          ? -1
+          : a.externalId > b.externalId
+            ? 1
+            : 0,
+    );
+    const tuples = ordered.map((r, i) => {
       values.push(connectionId, r.kind, r.externalId, storableJson(r), r.updatedAt, r.archived);
       const b = i * 6;
       return `($${b + 1}::text,$${b + 2}::text,$${b + 3}::text,$${b + 4}::jsonb,$${b + 5}::timestamptz,$${b + 6}::boolean)`;

@@ -152,6 +152,55 @@ describe(`ingest API (${engine})`, () => {
       expect(big.status).toBe(413);
       expect(big.body.error).toBe('INVALID_PAYLOAD');
     });
+
+    test('what the database cannot hold, control characters in ids, times out of range, deep nesting: 400 with the path, never 500', async () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ sourceId: 'a\u0000b' }, 'items[0].sourceId'],
+        [{ sourceId: 'a\u0001b' }, 'items[0].sourceId'],
+        [{ sourceId: '\ud800' }, 'items[0].sourceId'],
+        [{ text: 'call notes\u0000' }, 'items[0].text'],
+        [{ title: 'x\udc00' }, 'items[0].title'],
+        [{ participants: [{ name: 'Ada\u0000' }] }, 'items[0].participants[0].name'],
+        [{ crm: { dealId: 'd1\u0000' } }, 'items[0].crm.dealId'],
+        [{ occurredAt: '0000-01-01T00:00:00Z' }, 'items[0].occurredAt'],
+        [{ occurredAt: '9999-12-31T23:00:00Z' }, 'items[0].occurredAt'],
+      ];
+      for (const [over, path] of cases) {
+        const r = await post(keys.A, { items: [item('odd', over)] });
+        expect([path, r.status]).toEqual([path, 400]);
+        expect(r.body.issues.map((i: { path: string }) => i.path)).toContain(path);
+      }
+      expect(await stored('connA', 'call', 'odd')).toBeNull();
+      const deep = await request(app)
+        .post('/ingest/v1/interactions')
+        .set('Authorization', `Bearer ${keys.A}`)
+        .set('Content-Type', 'application/json')
+        .send(`{"items":[],"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+      expect(deep.status).toBe(400);
+      expect(deep.body).toMatchObject({ error: 'INVALID_PAYLOAD', message: expect.stringMatching(/nested deeper/) });
+      // A sourceId no POST could have stored names nothing (404), whatever its bytes.
+      for (const id of ['%00', 'a%00b', 'x%01', '%7F']) {
+        const r = await request(app).get(`/ingest/v1/interactions/${id}`).set('Authorization', `Bearer ${keys.A}`);
+        expect([id, r.status]).toEqual([id, 404]);
+      }
+      // Not even a URL's encoding: the caller's mistake too.
+      for (const id of ['%E0%A4%A', '%ED%A0%80']) {
+        const r = await request(app).get(`/ingest/v1/interactions/${id}`).set('Authorization', `Bearer ${keys.A}`);
+        expect([id, r.status]).toEqual([id, 400]);
+      }
+      expect(
+        (await request(app).delete('/ingest/v1/interactions/a%00b').set('Authorization', `Bearer ${keys.A}`)).status,
+      ).toBe(404);
+    });
+
+    test('the same items posted side by side in opposite orders: every request answers 200 (no deadlock reaches the caller)', async () => {
+      const a = item('pair-1');
+      const b = item('pair-2', { text: 'Second call: pricing questions.' });
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => post(keys.A, { items: i % 2 ? [a, b] : [b, a] })),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    });
   });
 
   describe('associations', () => {

@@ -102,6 +102,29 @@ describe(`Slack Events API (${engine})`, () => {
     test('a correctly signed body that is not JSON → 400', async () => {
       expect((await deliver('token=abc&team_id=T1')).status).toBe(400);
     });
+
+    test('signed, but ids outside their alphabet, a time no database holds or text with U+0000: 4xx or stored clean, never 500', async () => {
+      const odd: [string, (e: any) => void][] = [
+        ['team id with U+0000', (e) => (e.team_id = `${TEAM}\u0000`)],
+        ['channel with U+0000', (e) => (e.event.channel = 'C0DEALS01\u0000')],
+        ['event id with an unpaired surrogate', (e) => (e.event_id = 'Ev\ud800')],
+        ['a ts in the year 33658', (e) => (e.event.ts = '999999999999.999999')],
+      ];
+      for (const [what, patch] of odd) {
+        const r = await deliver(event('slack-message.json', patch));
+        expect([what, r.status]).toEqual([what, 400]);
+      }
+      const text = await deliver(
+        event('slack-message.json', (e) => {
+          e.event_id = 'Ev0ODDTEXT1';
+          e.event.ts = '1767261700.000300';
+          e.event.text = 'Globex wants SSO\u0000 \ud800 before the review.';
+        }),
+      );
+      expect(text.status).toBe(200);
+      const stored = await note('connA', text.body.externalId);
+      expect(stored?.body).toBe('Globex wants SSO \ufffd before the review.');
+    });
   });
 
   test('url_verification: the challenge is echoed', async () => {
