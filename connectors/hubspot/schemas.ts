@@ -142,6 +142,7 @@ export type HubspotErrorBody = z.infer<typeof HubspotErrorBody>;
 // Ids HubSpot sends are numbers; a string id is accepted in the same alphabet only (it becomes a key in SQL, where a
 // control character or an unpaired surrogate cannot go), a portal id as digits.
 const STRING_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const MAX_MERGED_IDS = 1000;
 const PORTAL_ID = /^\d{1,20}$/;
 export const HubspotWebhookEvent = z.looseObject({
   eventId: z.union([z.number().int(), z.string().regex(STRING_ID)]),
@@ -169,7 +170,8 @@ export const HubspotWebhookEvent = z.looseObject({
   associationRemoved: z.boolean().optional(),
   isPrimaryAssociation: z.boolean().optional(),
   primaryObjectId: z.number().int().optional(),
-  mergedObjectIds: z.array(z.number().int()).optional(),
+  /** Each merged id becomes an event: bounded (a record merges a handful of others, not thousands). */
+  mergedObjectIds: z.array(z.number().int()).max(MAX_MERGED_IDS).optional(),
   newObjectId: z.number().int().optional(),
   numberOfPropertiesMoved: z.number().int().optional(),
 });
@@ -216,7 +218,7 @@ const OPTIONAL: readonly [string, Check][] = [
   ['associationRemoved', bool],
   ['isPrimaryAssociation', bool],
   ['primaryObjectId', int],
-  ['mergedObjectIds', (v) => Array.isArray(v) && v.every(int)],
+  ['mergedObjectIds', (v) => Array.isArray(v) && v.length <= MAX_MERGED_IDS && v.every(int)],
   ['newObjectId', int],
   ['numberOfPropertiesMoved', int],
 ];

@@ -26,19 +26,25 @@ export class WebhookQuarantineRepo {
       receivedAt: number;
     }[],
   ): Promise<void> {
-    for (const r of rows) {
-      await this.db.query(
-        'INSERT INTO webhook_quarantine (provider, account_id, connection_id, reason, payload, received_at) VALUES ($1,$2,$3,$4,$5::jsonb,$6)',
-        [
-          r.provider,
-          r.accountId === null ? null : storableText(r.accountId),
-          r.connectionId,
-          storableText(r.reason),
-          storableJson(r.payload ?? null),
-          new Date(r.receivedAt),
-        ],
+    // One statement for the whole delivery (at most MAX_DELIVERY_EVENTS rows of 6 parameters).
+    if (rows.length === 0) return;
+    const params: unknown[] = [];
+    const tuples = rows.map((r) => {
+      params.push(
+        r.provider,
+        r.accountId === null ? null : storableText(r.accountId),
+        r.connectionId,
+        storableText(r.reason),
+        storableJson(r.payload ?? null),
+        new Date(r.receivedAt),
       );
-    }
+      const b = params.length - 6;
+      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5}::jsonb,$${b + 6}::timestamptz)`;
+    });
+    await this.db.query(
+      `INSERT INTO webhook_quarantine (provider, account_id, connection_id, reason, payload, received_at) VALUES ${tuples.join(',')}`,
+      params,
+    );
   }
 
   async list(o: { provider?: string; connectionId?: string; limit?: number } = {}): Promise<QuarantineRow[]> {

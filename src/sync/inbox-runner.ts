@@ -37,8 +37,9 @@ export interface InboxRunner {
  * LOCKED, a lease, connections served round-robin) — no job is written on the request path. Each loop claims,
  * processes (heartbeating the lease), and on failure follows the one failure policy (src/lib/failure-action.ts):
  * retry at the policy's time, pause or reconnect the connection (its batches wait, claimable again when it can
- * sync), or dead-letter. A claim of several batches that fails for good is retried one batch at a time, so one
- * poison batch never takes the others down with it. Safe in any number of processes.
+ * sync), or dead-letter. A claim of several batches that fails for good, or on an error closeloop does not know, is
+ * retried one batch at a time, so one poison batch never takes the others down with it. Safe in any number of
+ * processes.
  */
 export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRunnerOptions): InboxRunner {
   const pollMs = o.pollMs ?? 1000;
@@ -68,6 +69,13 @@ export function startInboxRunner(deps: SyncDeps & { wakeup: Wakeup }, o: InboxRu
     });
 
   const fail = async (batches: InboxBatch[], err: unknown): Promise<void> => {
+    // An error closeloop does not know (a bug, or a value the database refused) says nothing about the provider or
+    // the connection, and may be one batch's alone: the batches are tried one by one at once, so the others do not
+    // wait out its retries with it.
+    if (batches.length > 1 && !isCloseloopError(err)) {
+      for (const b of batches) await run([b]);
+      return;
+    }
     const ids = batches.map((b) => b.id);
     const attempt = Math.max(...batches.map((b) => b.attempts ?? 0)) + 1;
     const action: FailureAction = decideFailure(err, { attempt, maxAttempts, now: now(), random: o.random });

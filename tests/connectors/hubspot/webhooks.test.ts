@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { createHmac } from 'node:crypto';
 import { ErrorCode, WebhookSignatureError, type RawWebhookRequest } from '../../../src/core/index.js';
-import { decodeSignedUri, parseWebhook } from '../../../connectors/hubspot/webhooks.js';
+import { decodeSignedUri, MAX_DELIVERY_EVENTS, parseWebhook } from '../../../connectors/hubspot/webhooks.js';
 import { fixture } from './helpers.js';
 
 interface SignedVector {
@@ -224,6 +224,51 @@ describe('parseWebhook: v3 signatures', () => {
     expect(out.rejected).toEqual([
       { accountId: '62515', reason: expect.stringContaining('occurredAt'), raw: events[42] },
     ]);
+  });
+
+  it('a signed delivery far larger than HubSpot sends is kept aside whole; a merge naming thousands of ids is quarantined', () => {
+    const event = (i: number, over: Record<string, unknown> = {}) => ({
+      eventId: 9000 + i,
+      subscriptionId: 7,
+      portalId: 62515,
+      occurredAt: TS,
+      subscriptionType: 'contact.propertyChange',
+      objectId: 100 + i,
+      ...over,
+    });
+    const signed = (events: unknown[]) => {
+      const body = Buffer.from(JSON.stringify(events), 'utf8');
+      const ts = String(TS);
+      return parseWebhook(
+        request(
+          { rawBody: body },
+          {
+            'X-HubSpot-Signature-v3': v3(vector.clientSecret, 'POST', vector.uri, body, ts),
+            'X-HubSpot-Request-Timestamp': ts,
+          },
+        ),
+        secrets(),
+      );
+    };
+    const flood = signed(Array.from({ length: MAX_DELIVERY_EVENTS + 1 }, (_, i) => event(i)));
+    expect(flood.events).toEqual([]);
+    expect(flood.rejected).toEqual([
+      { accountId: null, reason: expect.stringMatching(/1001 events in one delivery/), raw: expect.any(Array) },
+    ]);
+    expect(signed(Array.from({ length: MAX_DELIVERY_EVENTS }, (_, i) => event(i))).events).toHaveLength(
+      MAX_DELIVERY_EVENTS,
+    );
+    const merge = (n: number) =>
+      event(0, {
+        subscriptionType: 'contact.merge',
+        primaryObjectId: 1,
+        mergedObjectIds: Array.from({ length: n }, (_, i) => i + 2),
+        newObjectId: 1,
+      });
+    expect(signed([merge(20_000)]).rejected).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('mergedObjectIds') }),
+    ]);
+    expect(signed([merge(3)]).rejected).toBeUndefined();
   });
 
   it('checks the signature against every spelling of our public URL (trailing slash, forwarded host), still over the raw bytes', () => {

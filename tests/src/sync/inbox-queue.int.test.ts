@@ -20,7 +20,7 @@ describe(`inbox queue (${engine})`, () => {
   let t: TestDb;
   let seq = 0;
   /** What fetchByIds does per object id: answer, or throw. */
-  let behaviour: (id: string) => 'ok' | 'unavailable' | 'rejected' = () => 'ok';
+  let behaviour: (id: string) => 'ok' | 'unavailable' | 'rejected' | 'crash' = () => 'ok';
   let asked: string[] = [];
   const connector = {
     manifest: { id: 'hubspot' },
@@ -29,6 +29,8 @@ describe(`inbox queue (${engine})`, () => {
       for (const id of ids) {
         if (behaviour(id) === 'unavailable') throw new ProviderUnavailableError('HubSpot 502');
         if (behaviour(id) === 'rejected') throw new ProviderRejectedError(`bad record ${id}`);
+        // An error closeloop does not know (a bug, or a value the database refused).
+        if (behaviour(id) === 'crash') throw new Error(`unsupported Unicode escape sequence (${id})`);
       }
       return [] as CanonicalRecord[];
     },
@@ -183,6 +185,20 @@ describe(`inbox queue (${engine})`, () => {
     expect(await row(poison)).toMatchObject({ processed_at: null });
     expect((await row(poison)).dead_at).not.toBeNull();
     expect(await t.store.inbox.countDead()).toBeGreaterThanOrEqual(1);
+  });
+
+  test('an error closeloop does not know, in a claim of several: the others are processed at once, it alone is retried', async () => {
+    const good1 = await batch('a', 'g1');
+    const odd = await batch('a', 'odd');
+    const good2 = await batch('a', 'g2');
+    behaviour = (id) => (id === 'odd' ? 'crash' : 'ok');
+    const r = runner({ claimLimit: 4, perConnection: 4 });
+    expect(await r.drain()).toBe(3);
+    await r.stop();
+    expect((await row(good1)).processed_at).not.toBeNull();
+    expect((await row(good2)).processed_at).not.toBeNull();
+    expect(await row(odd)).toMatchObject({ processed_at: null, dead_at: null, attempts: 1 });
+    expect((await row(odd)).last_error).toMatch(/unsupported Unicode escape sequence/);
   });
 
   test("a paused connection's batches wait without spending tries; the others go on", async () => {
