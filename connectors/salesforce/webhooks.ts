@@ -120,7 +120,17 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
       where: WHERE,
     });
   }
-  const message = parseOrThrow(SalesforceOutboundMessage, parser.parse(xml), WHERE);
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(xml);
+  } catch (e) {
+    // Well-formed XML the parser still refuses (an element named like a JavaScript built-in, nesting past its limit).
+    throw new InvalidPayloadError(`${WHERE}: unreadable XML (${(e as Error).message.slice(0, 200)})`, {
+      provider: salesforceManifest.id,
+      where: WHERE,
+    });
+  }
+  const message = parseOrThrow(SalesforceOutboundMessage, parsed, WHERE);
   const {
     OrganizationId: accountId,
     ActionId: actionId,

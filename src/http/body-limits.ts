@@ -44,7 +44,7 @@ export function nestingDepth(buf: Buffer, max = MAX_BODY_DEPTH): number {
         i = end;
         continue;
       }
-      const close = buf.indexOf('>', i);
+      const close = tagEnd(buf, i + 1);
       if (close < 0) break;
       if (next === 0x2f /* / */) depth--;
       else if (buf[close - 1] !== 0x2f) {
@@ -76,6 +76,19 @@ export function nestingDepth(buf: Buffer, max = MAX_BODY_DEPTH): number {
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return peak;
+}
+
+/** The `>` that ends the tag opened before `from`, skipping quoted attribute values (`<a b="/>">` is one open tag). */
+function tagEnd(buf: Buffer, from: number): number {
+  let quote = 0;
+  for (let j = from; j < buf.length; j++) {
+    const c = buf[j]!;
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 /* " */ || c === 0x27 /* ' */) quote = c;
+    else if (c === 0x3e /* > */) return j;
+  }
+  return -1;
 }
 
 /** 400 for a body nested deeper than MAX_BODY_DEPTH. Run after rawBody. */

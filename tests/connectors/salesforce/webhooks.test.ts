@@ -90,6 +90,9 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
     const broken = sampleText('outbound-message.xml').replace('</notifications>', '');
     expect(() => parseWebhook(request(broken), secrets)).toThrow(InvalidPayloadError);
     expect(() => parseWebhook(request('not xml at all <'), secrets)).toThrow(/malformed XML/);
+    // Well-formed, but refused by the parser itself (an element named like a JavaScript built-in): still ours, 400.
+    const proto = sampleText('outbound-message.xml').replace('<sf:Id>', '<__proto__>x</__proto__><sf:Id>');
+    expect(() => parseWebhook(request(proto), secrets)).toThrow(InvalidPayloadError);
   });
 
   it('well-formed XML of the wrong shape → InvalidPayloadError', () => {

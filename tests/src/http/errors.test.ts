@@ -47,5 +47,8 @@ describe('body nesting depth, without recursion', () => {
     expect(nestingDepth(Buffer.from('['.repeat(100_000)))).toBe(65);
     expect(nestingDepth(Buffer.from('<?xml version="1.0"?><a><b/><c><d>x</d></c><!-- <e><e><e> --></a>'))).toBe(3);
     expect(nestingDepth(Buffer.from(`<r>${'<x>'.repeat(1000)}`))).toBe(65);
+    // A quoted '/>' inside an attribute does not close the tag.
+    expect(nestingDepth(Buffer.from('<a b="/>">'.repeat(1000)))).toBe(65);
+    expect(nestingDepth(Buffer.from(`<a t='x>y'><b c="/>"></b><d/></a>`))).toBe(2);
   });
 });
