@@ -15,7 +15,15 @@ export class RecordRepo {
     // One multi-row statement per call (batches come from one provider page, <= 100-200 rows), its rows in key order:
     // two writers of the same records then lock them in the same order and wait instead of deadlocking.
     const values: unknown[] = [];
-    const ordered = [...records].sort((a, b) =>
+    // One row per record: a statement naming a key twice cannot update it twice ("cannot affect row a second time");
+    // the newest version of a record named twice (a change event listing an id twice) is the one written.
+    const newest = new Map<string, CanonicalRecord>();
+    for (const r of records) {
+      const k = `${r.kind}:${r.externalId}`;
+      const seen = newest.get(k);
+      if (!seen || Date.parse(r.updatedAt) >= Date.parse(seen.updatedAt)) newest.set(k, r);
+    }
+    const ordered = [...newest.values()].sort((a, b) =>
       a.kind !== b.kind
         ? a.kind < b.kind
           ? -1
@@ -53,7 +61,7 @@ export class RecordRepo {
       );
     }
     const keys = new Set(res.rows.map((r) => `${r.kind}:${r.external_id}`));
-    for (const r of records) if (keys.has(`${r.kind}:${r.externalId}`)) changed.push(r);
+    for (const r of newest.values()) if (keys.has(`${r.kind}:${r.externalId}`)) changed.push(r);
     return changed;
   }
 

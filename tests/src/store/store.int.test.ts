@@ -126,6 +126,13 @@ describe(`store (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
       await t.store.records.upsertMany(connId, [deal({ name: 'newer', updatedAt: '2026-03-01T00:00:00.000Z' })]),
     ).toHaveLength(1);
     expect((await t.store.records.get<Deal>(connId, 'deal', 'd1'))?.name).toBe('newer');
+    // The same record twice in one call (a change event listing an id twice): one row, the newest version.
+    const twice = await t.store.records.upsertMany(connId, [
+      deal({ name: 'newest', updatedAt: '2026-03-03T00:00:00.000Z' }),
+      deal({ name: 'in between', updatedAt: '2026-03-02T00:00:00.000Z' }),
+    ]);
+    expect(twice.map((d) => (d as Deal).name)).toEqual(['newest']);
+    expect((await t.store.records.get<Deal>(connId, 'deal', 'd1'))?.name).toBe('newest');
     expect(await t.store.records.markArchived(connId, 'deal', ['d1'])).toBe(1);
     expect(await t.store.records.openDeals(connId)).toHaveLength(0);
   });
