@@ -18,6 +18,7 @@ import {
   type SalesforceSObjectName,
 } from './manifest.js';
 import { fetchSourceByIds, kindsOfSObject } from './sobject-queries.js';
+import { isValidSalesforceId } from './record-ids.js';
 import { SalesforceCdcEvent, SalesforceId, parseOrThrow, type SalesforceChangeEventHeader } from './schemas.js';
 
 const PROVIDER = salesforceManifest.id;
@@ -108,19 +109,44 @@ interface ParsedCdcMessage {
   read: string[];
 }
 
-function parseCdcMessage(data: unknown): ParsedCdcMessage {
+function parseCdcMessage(data: unknown, receivedAt: number): ParsedCdcMessage {
   const message = parseOrThrow(SalesforceCdcEvent, data, `cometd ${SALESFORCE_CDC_CHANNEL}`);
   const header: SalesforceChangeEventHeader = message.payload.ChangeEventHeader;
   const sobject = syncedSObject(header.entityName);
-  const exactIds = header.recordIds.filter((id) => SalesforceId.safeParse(id).success);
+  // An id the org could not have issued (a wrong checksum) is not read by id, where it would fail the whole read: its
+  // kind is resynced instead, as for wildcard ids.
+  const exactIds = [
+    ...new Set(header.recordIds.filter((id) => SalesforceId.safeParse(id).success && isValidSalesforceId(id))),
+  ];
   const reads = sobject !== null && changeOf(header.changeType) !== 'deleted' && header.changeType !== 'GAP_OVERFLOW';
+  const committedAt = header.commitTimestamp ?? receivedAt;
   return {
-    header,
+    header: { ...header, commitTimestamp: committedAt },
     replayId: String(message.event.replayId),
-    position: encodeReplayPosition(message.event.replayId, header.commitTimestamp),
+    position: encodeReplayPosition(message.event.replayId, committedAt),
     sobject,
     exactIds,
     read: reads ? exactIds : [],
+  };
+}
+
+/**
+ * A message that does not parse: it cannot stop the stream (it would come back on every resubscribe for the 72 h of
+ * retention and hold every later change behind it). Skipped, with its replay position when it has a readable one and
+ * a resync of its kind when it names an sObject we sync; null when it has neither (the next message moves on).
+ */
+function skippedCdcMessage(data: unknown, receivedAt: number, err: unknown): SalesforceChangeStreamEvent | null {
+  const d = data as { event?: { replayId?: unknown }; payload?: { ChangeEventHeader?: { entityName?: unknown } } };
+  const replayId = d?.event?.replayId;
+  const entity = d?.payload?.ChangeEventHeader?.entityName;
+  const sobject = typeof entity === 'string' ? syncedSObject(entity) : null;
+  if (!Number.isSafeInteger(replayId) || (replayId as number) < 0) return null;
+  return {
+    replayId: encodeReplayPosition(replayId as number, receivedAt),
+    events: [],
+    records: [],
+    resync: sobject ? kindsOfSObject(sobject) : [],
+    skipped: (err as Error)?.message ?? String(err),
   };
 }
 
@@ -173,7 +199,7 @@ function buildChangeStreamEvent(
         kind,
         objectId: id,
         change,
-        occurredAt: header.commitTimestamp,
+        occurredAt: header.commitTimestamp ?? Date.now(),
         raw: { replayId, channel: SALESFORCE_CDC_CHANNEL, header },
         ownWrite,
       });
@@ -195,9 +221,19 @@ export async function toChangeStreamEvents(
   accountId: string,
   messages: readonly unknown[],
 ): Promise<SalesforceChangeStreamEvent[]> {
-  const parsed = messages.map(parseCdcMessage);
+  const receivedAt = Date.now();
+  const each = messages.map((data): { parsed: ParsedCdcMessage } | { skipped: SalesforceChangeStreamEvent | null } => {
+    try {
+      return { parsed: parseCdcMessage(data, receivedAt) };
+    } catch (err) {
+      return { skipped: skippedCdcMessage(data, receivedAt, err) };
+    }
+  });
+  const parsed = each.flatMap((m) => ('parsed' in m ? [m.parsed] : []));
   const fetched = await readNamedRecords(client, parsed);
-  return parsed.map((m) => buildChangeStreamEvent(accountId, m, fetched));
+  return each.flatMap((m) =>
+    'parsed' in m ? [buildChangeStreamEvent(accountId, m.parsed, fetched)] : m.skipped ? [m.skipped] : [],
+  );
 }
 
 /** One CDC message (toChangeStreamEvents). */

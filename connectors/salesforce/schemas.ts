@@ -230,21 +230,16 @@ export const SalesforceIdentityUrl = z.url().transform((url, ctx) => {
 export const SalesforceChangeEventHeader = z.looseObject({
   entityName: z.string(),
   recordIds: z.array(z.string()),
-  changeType: z.enum([
-    'CREATE',
-    'UPDATE',
-    'DELETE',
-    'UNDELETE',
-    'GAP_CREATE',
-    'GAP_UPDATE',
-    'GAP_DELETE',
-    'GAP_UNDELETE',
-    'GAP_OVERFLOW',
-  ]),
+  /**
+   * CREATE, UPDATE, DELETE, UNDELETE, their GAP_ forms, GAP_OVERFLOW; a type this version does not know is an "other"
+   * change whose records are read again (cdc.ts), not a message that stops the stream.
+   */
+  changeType: z.string().min(1),
   changeOrigin: z.string().nullish(),
   transactionKey: z.string().nullish(),
   sequenceNumber: z.number().nullish(),
-  commitTimestamp: z.number(),
+  /** Epoch ms; one that is not a plausible time is null, and the receive time stands in (cdc.ts). */
+  commitTimestamp: z.number().int().positive().max(8.64e15).nullable().catch(null),
   commitUser: z.string().nullish(),
   nulledFields: z.array(z.string()).nullish(),
   changedFields: z.array(z.string()).nullish(),

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ObjectKind } from '../../src/core/canonical.js';
 import type { ParsedWebhook, RawWebhookRequest, WebhookEvent, WebhookSecrets } from '../../src/core/connector.js';
 import { InvalidPayloadError } from '../../src/core/errors.js';
+import { isValidSalesforceId } from './record-ids.js';
 import { salesforceManifest } from './manifest.js';
 import { isoDateTime } from './mappers/common.js';
 import { SalesforceOutboundMessage, parseOrThrow } from './schemas.js';
@@ -140,9 +141,14 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
   } = message.Envelope.Body.notifications;
   const originHost = originOf([EnterpriseUrl, PartnerUrl], accountId);
 
-  // Only the objects closeloop syncs are taken; a notification for anything else is acknowledged and dropped.
+  // Only the objects closeloop syncs are taken; a notification for anything else is acknowledged and dropped, and so
+  // is one whose record id the org could not have issued (a wrong checksum would fail the worker's read of every id
+  // with it; the poll reads the org's records anyway).
   const events: WebhookEvent[] = notifications
-    .filter((n) => kindOf(n.sObject['@_type'], n.sObject as Record<string, unknown>) !== null)
+    .filter(
+      (n) =>
+        kindOf(n.sObject['@_type'], n.sObject as Record<string, unknown>) !== null && isValidSalesforceId(n.sObject.Id),
+    )
     .map((n) => {
       const fields = n.sObject as Record<string, unknown>;
       const stamp =

@@ -318,6 +318,8 @@ export interface ChangeStreamEvent {
   records: CanonicalRecord[];
   /** Kinds the stream could not describe record by record (Salesforce GAP_OVERFLOW, wildcard ids): resync these. */
   resync?: ObjectKind[];
+  /** A message that did not parse, skipped so it cannot stop the stream: why (logged; its kind is in `resync`). */
+  skipped?: string;
 }
 
 /**

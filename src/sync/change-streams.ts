@@ -74,6 +74,11 @@ export function startChangeStreams(deps: ChangeStreamDeps, o: ChangeStreamOption
 
   /** Records, deletions, resync requests and the new position: one transaction, fenced by our lease. */
   const store = async (conn: ConnectionRow, e: ChangeStreamEvent): Promise<void> => {
+    if (e.skipped)
+      deps.logger.warn(
+        { ...log(conn), replayId: e.replayId, reason: e.skipped.slice(0, 300), resync: e.resync ?? [] },
+        'change stream message skipped: it does not parse',
+      );
     const applied = await deps.store.tx(async (r, tx) => {
       if (!(await r.changeStreams.savePosition(conn.id, owner, e.replayId)))
         throw new LeaseLostError(`lease on ${conn.id} lost`);

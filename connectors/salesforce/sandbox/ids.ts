@@ -1,4 +1,5 @@
 import { SALESFORCE_KEY_PREFIX } from '../manifest.js';
+import { checksumSuffix, isValidSalesforceId } from '../record-ids.js';
 /**
  * Salesforce record ids: a 3-character key prefix, then instance and counter characters, 15 case-sensitive
  * characters in all, plus a 3-character case-insensitive checksum suffix (the 18-character form every API returns).
@@ -6,7 +7,6 @@ import { SALESFORCE_KEY_PREFIX } from '../manifest.js';
  */
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** Key prefixes of the objects the sandbox serves, plus the non-record ids it mints. */
 export const KEY_PREFIX = {
@@ -22,19 +22,6 @@ export const KEY_PREFIX = {
 
 export type KeyPrefixName = keyof typeof KEY_PREFIX;
 
-function checksumSuffix(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charAt(chunk * 5 + i);
-      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
-    }
-    suffix += SUFFIX_ALPHABET.charAt(bits);
-  }
-  return suffix;
-}
-
 /** Turns a 15-character id into its 18-character form (18-character input is returned unchanged). */
 export function to18(id: string): string {
   if (id.length === 18) return id;
@@ -42,10 +29,8 @@ export function to18(id: string): string {
   return id + checksumSuffix(id);
 }
 
-export function isValidId(id: string): boolean {
-  if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(id)) return false;
-  return id.length === 15 || checksumSuffix(id.slice(0, 15)).toLowerCase() === id.slice(15).toLowerCase();
-}
+/** The connector's own check (record-ids.ts): the sandbox refuses what the org refuses. */
+export const isValidId = isValidSalesforceId;
 
 /** Compares ids the way Salesforce does: a 15-character id equals its 18-character form. */
 export function sameId(a: string, b: string): boolean {

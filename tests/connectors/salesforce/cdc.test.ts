@@ -1,5 +1,5 @@
 import type { ChangeStreamEvent } from '../../../src/core/connector.js';
-import { AuthExpiredError, InvalidCursorError, InvalidPayloadError } from '../../../src/core/errors.js';
+import { AuthExpiredError, InvalidCursorError } from '../../../src/core/errors.js';
 import { createSalesforceClient } from '../../../connectors/salesforce/client.js';
 import {
   decodeReplayPosition,
@@ -9,6 +9,7 @@ import {
   shutdownCometd,
   subscribeChanges,
   toChangeStreamEvent,
+  toChangeStreamEvents,
   type CometdClient,
 } from '../../../connectors/salesforce/cdc.js';
 import { isQuery, mockSalesforce, queryPage, testContext, type SalesforceMock } from './mock-salesforce.js';
@@ -191,7 +192,7 @@ describe('toChangeStreamEvent', () => {
     expect(ev).toMatchObject({ events: [], records: [], resync: ['contact'] });
   });
 
-  it('an entity named like a JavaScript built-in is one we do not sync; such a change type is refused', async () => {
+  it('an entity named like a JavaScript built-in is one we do not sync; an unknown change type is an "other" change', async () => {
     const client = await createSalesforceClient(testContext());
     const base = sample('cdc-event-cometd.json').data;
     const header = base.payload.ChangeEventHeader;
@@ -202,12 +203,48 @@ describe('toChangeStreamEvent', () => {
       });
       expect(ev).toMatchObject({ events: [], records: [], resync: [] });
     }
-    await expect(
-      toChangeStreamEvent(client, 'org', {
-        ...base,
-        payload: { ChangeEventHeader: { ...header, changeType: 'toString' } },
-      }),
-    ).rejects.toThrow(InvalidPayloadError);
+    sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
+    const merged = await toChangeStreamEvent(client, 'org', {
+      ...base,
+      payload: { ChangeEventHeader: { ...header, changeType: 'MERGE' } },
+    });
+    expect(merged.events.map((e) => [e.objectId, e.change])).toEqual([['003xx000004TmiQAAS', 'other']]);
+    expect(merged.records).toHaveLength(1);
+  });
+
+  it('a message that does not parse is skipped, not thrown: the burst goes on and the position moves past it', async () => {
+    sf.on('GET', isQuery('Contact'), queryPage([contactRow]));
+    const client = await createSalesforceClient(testContext());
+    const base = sample('cdc-event-cometd.json').data;
+    const header = base.payload.ChangeEventHeader;
+    const at = (replayId: unknown, over: Record<string, unknown>) => ({
+      ...base,
+      event: { replayId },
+      payload: { ChangeEventHeader: { ...header, ...over } },
+    });
+    const out = await toChangeStreamEvents(client, 'org', [
+      at(2001, { recordIds: null }),
+      at('not-a-number', { entityName: 42 }),
+      at(2002, {}),
+      at(2003, { recordIds: ['003fH0000000005ZZZ'] }),
+      at(2004, { commitTimestamp: 1e21, recordIds: ['003xx000004TmiQAAS', '003xx000004TmiQAAS'] }),
+    ]);
+    // The unreadable replay id is dropped (the next message moves the position on); the others keep their order.
+    expect(out.map((e) => e.replayId.split('@')[0])).toEqual(['2001', '2002', '2003', '2004']);
+    expect(out[0]).toMatchObject({
+      events: [],
+      records: [],
+      resync: ['contact'],
+      skipped: expect.stringMatching(/recordIds/),
+    });
+    expect(out[1]!.events.map((e) => e.objectId)).toEqual(['003xx000004TmiQAAS']);
+    // An id with a wrong checksum is not read by id (the org would refuse the whole read): its kind is resynced.
+    expect(out[2]).toMatchObject({ events: [], records: [], resync: ['contact'] });
+    expect(sf.requests.filter((r) => r.soql?.includes('003fH0000000005ZZZ'))).toEqual([]);
+    // A commit time that is not a time: the receive time stands in, so the stored position decodes; an id twice is one.
+    const committed = decodeReplayPosition(out[3]!.replayId).committedAt!;
+    expect(Math.abs(committed - Date.now())).toBeLessThan(60_000);
+    expect(out[3]!.events).toHaveLength(1);
   });
 });
 

@@ -79,6 +79,10 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
     ).toThrow(/different hosts/);
     const unsynced = xml.replaceAll('sf:Contact', 'sf:Case');
     expect(parseWebhook(request(unsynced), secrets)).toMatchObject({ events: [], response: { status: 200 } });
+    // A record id the org could not have issued (wrong checksum) is dropped: the worker's read by id would fail on it;
+    // the other notification of the message goes on.
+    const bad = xml.replace('<sf:Id>003xx000004TmiQAAS</sf:Id>', '<sf:Id>003xx000004TmiQZZZ</sf:Id>');
+    expect(parseWebhook(request(bad), secrets).events.map((e) => e.objectId)).toEqual(['003xx000004TmiRAAS']);
     // Types named like JavaScript built-ins are objects we do not sync either, not a lookup that finds a function.
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       const odd = xml.replaceAll('sf:Contact', `sf:${name}`);
