@@ -268,8 +268,10 @@ export const SalesforceOutboundMessage = z.object({
       notifications: z.object({
         OrganizationId: z.string().regex(/^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/),
         ActionId: z.string().nullish(),
-        EnterpriseUrl: z.string().nullish(),
-        PartnerUrl: z.string().nullish(),
+        // Required by the WSDL (no minOccurs="0"): they carry the org's host, the only tie of an unsigned message to
+        // the installed connection (webhooks.ts originOf).
+        EnterpriseUrl: z.string().min(1),
+        PartnerUrl: z.string().min(1),
         Notification: z.array(SalesforceOutboundNotification).min(1).max(100),
       }),
     }),

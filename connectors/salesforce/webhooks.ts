@@ -56,7 +56,7 @@ function kindOf(sobjectType: string, fields: Record<string, unknown>): ObjectKin
 /**
  * The org's API host, from the SOAP endpoint URLs the message carries (`https://<host>/services/Soap/c/<v>/<orgId15>`).
  * Both URLs must be https and end in the message's own org id: a message whose URLs name another org (or no org) is
- * refused. Null when neither URL is present (they are optional in the WSDL).
+ * refused. Both are required by the WSDL (SalesforceOutboundMessage), so a message always names its host.
  */
 function originOf(urls: (string | null | undefined)[], organizationId: string): string | null {
   let host: string | null = null;

@@ -77,6 +77,11 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
         secrets,
       ),
     ).toThrow(/different hosts/);
+    // Without either URL the message names no host to check against the install: refused (the WSDL requires both).
+    for (const tag of ['EnterpriseUrl', 'PartnerUrl'])
+      expect(() => parseWebhook(request(xml.replace(new RegExp(`<${tag}>[^<]*</${tag}>`), '')), secrets)).toThrow(
+        InvalidPayloadError,
+      );
     const unsynced = xml.replaceAll('sf:Contact', 'sf:Case');
     expect(parseWebhook(request(unsynced), secrets)).toMatchObject({ events: [], response: { status: 200 } });
     // A record id the org could not have issued (wrong checksum) is dropped: the worker's read by id would fail on it;
