@@ -13,6 +13,18 @@ import { AS_OPERATOR, startHubspotLoop, waitFor } from '../../../helpers/closelo
 const sign = (secret: string, uri: string, body: Buffer, ts: string) =>
   createHmac('sha256', secret).update(`POST${uri}`).update(body).update(ts).digest('base64');
 
+/** The fields every test event shares: a contact's last name changed in the sandbox's default portal. */
+const lastnameChange = (hs: { defaultPortalId: number; appId: number }, now: number) => ({
+  subscriptionId: 4242,
+  portalId: hs.defaultPortalId,
+  appId: hs.appId,
+  occurredAt: now,
+  attemptNumber: 0,
+  subscriptionType: 'contact.propertyChange',
+  propertyName: 'lastname',
+  changeSource: 'CRM_UI',
+});
+
 describe('publicRequestUrls: the spellings of the URL HubSpot signed', () => {
   const req = (originalUrl: string, protocol = 'http', host = '10.0.0.5:3000') =>
     ({ originalUrl, protocol, host }) as unknown as express.Request;
@@ -46,17 +58,10 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
       const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
       const now = Date.now();
       const events = Array.from({ length: 100 }, (_, i) => ({
+        ...lastnameChange(hs, now),
         eventId: 900_000 + i,
-        subscriptionId: 4242,
-        portalId,
-        appId: hs.appId,
-        occurredAt: now,
-        attemptNumber: 0,
-        subscriptionType: 'contact.propertyChange',
         objectId: 5_000 + i,
-        propertyName: 'lastname',
         propertyValue: 'x',
-        changeSource: 'CRM_UI',
       }));
       // One event in the delivery is broken (occurredAt is not epoch milliseconds).
       (events[37] as Record<string, unknown>).occurredAt = 'not-a-time';
@@ -119,16 +124,7 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
       const portalId = hs.defaultPortalId;
       expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
       const now = Date.now();
-      const base = {
-        subscriptionId: 4242,
-        portalId,
-        appId: hs.appId,
-        occurredAt: now,
-        attemptNumber: 0,
-        subscriptionType: 'contact.propertyChange',
-        propertyName: 'lastname',
-        changeSource: 'CRM_UI',
-      };
+      const base = lastnameChange(hs, now);
       const post = async (payload: string) => {
         const body = Buffer.from(payload);
         const ts = String(Date.now());
