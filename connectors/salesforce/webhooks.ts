@@ -1,11 +1,17 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ObjectKind } from '../../src/core/canonical.js';
-import type { ParsedWebhook, RawWebhookRequest, WebhookEvent, WebhookSecrets } from '../../src/core/connector.js';
+import type {
+  ParsedWebhook,
+  RawWebhookRequest,
+  RejectedWebhookEvent,
+  WebhookEvent,
+  WebhookSecrets,
+} from '../../src/core/connector.js';
 import { InvalidPayloadError } from '../../src/core/errors.js';
 import { isValidSalesforceId } from './record-ids.js';
 import { salesforceManifest } from './manifest.js';
 import { isoDateTime } from './mappers/common.js';
-import { SalesforceOutboundMessage, parseOrThrow } from './schemas.js';
+import { SalesforceOutboundMessage, SalesforceOutboundNotification, parseOrThrow } from './schemas.js';
 
 const WHERE = 'outbound message';
 const NOTIFICATION_PATH = 'Envelope.Body.notifications.Notification';
@@ -140,11 +146,26 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
     PartnerUrl,
   } = message.Envelope.Body.notifications;
   const originHost = originOf([EnterpriseUrl, PartnerUrl], accountId);
+  const good: SalesforceOutboundNotification[] = [];
+  const rejected: RejectedWebhookEvent[] = [];
+  for (const raw of notifications) {
+    const n = SalesforceOutboundNotification.safeParse(raw);
+    if (n.success) good.push(n.data);
+    else {
+      const first = n.error.issues[0];
+      rejected.push({
+        accountId,
+        reason: `unexpected notification shape (${first ? `${first.path.join('.') || '(notification)'}: ${first.message}` : 'unknown'})`,
+        raw,
+        ...(originHost ? { originHost } : {}),
+      });
+    }
+  }
 
   // Only the objects closeloop syncs are taken; a notification for anything else is acknowledged and dropped, and so
   // is one whose record id the org could not have issued (a wrong checksum would fail the worker's read of every id
   // with it; the poll reads the org's records anyway).
-  const events: WebhookEvent[] = notifications
+  const events: WebhookEvent[] = good
     .filter(
       (n) =>
         kindOf(n.sObject['@_type'], n.sObject as Record<string, unknown>) !== null && isValidSalesforceId(n.sObject.Id),
@@ -177,5 +198,9 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
       };
     });
 
-  return { events, response: { status: 200, contentType: 'text/xml; charset=utf-8', body: SALESFORCE_OUTBOUND_ACK } };
+  return {
+    events,
+    ...(rejected.length ? { rejected } : {}),
+    response: { status: 200, contentType: 'text/xml; charset=utf-8', body: SALESFORCE_OUTBOUND_ACK },
+  };
 }

@@ -205,6 +205,8 @@ export interface RejectedWebhookEvent {
   reason: string;
   /** The event as received (or the whole body when it was not readable). */
   raw: unknown;
+  /** As WebhookEvent.originHost: an unsigned event is kept only when its account is installed on this host. */
+  originHost?: string;
 }
 
 export interface ParsedWebhook {

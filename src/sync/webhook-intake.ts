@@ -83,9 +83,11 @@ export async function acceptWebhook(
     // would lose the whole delivery: HubSpot does not retry 4xx answers.
     const rows = [];
     for (const x of parsed.rejected) {
-      const connectionId = x.accountId
-        ? ((await connectionFor(deps.store, provider, x.accountId, req.receivedAt))?.connectionId ?? null)
-        : null;
+      const found = x.accountId ? await connectionFor(deps.store, provider, x.accountId, req.receivedAt) : null;
+      // An unsigned event names its host (Salesforce Outbound Messages): kept only for an install on that host, so
+      // anyone who knows an org id cannot fill the quarantine.
+      if (x.originHost !== undefined && (!found || (found.apiHost && found.apiHost !== x.originHost))) continue;
+      const connectionId = found?.connectionId ?? null;
       rows.push({
         provider,
         accountId: x.accountId,
@@ -95,13 +97,15 @@ export async function acceptWebhook(
         receivedAt: req.receivedAt,
       });
     }
-    await deps.store.webhookQuarantine.add(rows);
-    result.quarantined = rows.length;
-    deps.metrics.webhookEvents.inc({ crm: provider, result: 'quarantined' }, rows.length);
-    deps.logger.warn(
-      { provider, quarantined: rows.length, reasons: [...new Set(rows.map((r) => r.reason))].slice(0, 3) },
-      'webhook events quarantined',
-    );
+    if (rows.length) {
+      await deps.store.webhookQuarantine.add(rows);
+      result.quarantined = rows.length;
+      deps.metrics.webhookEvents.inc({ crm: provider, result: 'quarantined' }, rows.length);
+      deps.logger.warn(
+        { provider, quarantined: rows.length, reasons: [...new Set(rows.map((r) => r.reason))].slice(0, 3) },
+        'webhook events quarantined',
+      );
+    }
   }
   const known: { accountId: string; connectionId: string; events: WebhookEvent[] }[] = [];
   let unknownEvents = 0;

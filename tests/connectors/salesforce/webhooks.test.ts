@@ -95,6 +95,21 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
     }
   });
 
+  it('one malformed notification is quarantined with the host it names; the others of the message go on, acknowledged', () => {
+    const xml = sampleText('outbound-message.xml').replace('<sf:Id>003xx000004TmiQAAS</sf:Id>', '');
+    const out = parseWebhook(request(xml), secrets);
+    expect(out.events.map((e) => e.objectId)).toEqual(['003xx000004TmiRAAS']);
+    expect(out.rejected).toEqual([
+      {
+        accountId: expect.stringMatching(/^00D/),
+        reason: expect.stringContaining('sObject.Id'),
+        raw: expect.any(Object),
+        originHost: expect.any(String),
+      },
+    ]);
+    expect(out.response).toMatchObject({ status: 200 });
+  });
+
   it('malformed XML → InvalidPayloadError', () => {
     const broken = sampleText('outbound-message.xml').replace('</notifications>', '');
     expect(() => parseWebhook(request(broken), secrets)).toThrow(InvalidPayloadError);
