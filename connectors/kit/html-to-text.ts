@@ -31,6 +31,31 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
+// Characters a mail client does not draw (zero-width space, joiners, word joiner, BOM, soft hyphen): inside a word
+// they split it for a reader program ("ig\u200bnore") and for nobody else.
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+// A tag or an entity: the body is HTML. Plain text keeps its line breaks (quoted history, signatures, "On … wrote:"
+// lines are found by them), which html-to-text would join into one line.
+const LOOKS_LIKE_HTML = /<(?:[a-zA-Z][\w-]*|\/[a-zA-Z][\w-]*|!--)[^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[\da-fA-F]+);/;
+
+/**
+ * A CRM body as text: HTML through `htmlToText`, plain text with its line breaks kept and spacing tidied the same way;
+ * characters nobody sees are dropped from both. Null when nothing is left.
+ */
+export function crmBodyText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const visible = value.replace(INVISIBLE, '');
+  const text = LOOKS_LIKE_HTML.test(visible)
+    ? htmlToText(visible)
+    : visible
+        .replace(/\r\n?/g, '\n')
+        .replace(/[ \t\f\v\u00a0]+/g, ' ')
+        .replace(/ *\n */g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+  return text === '' ? null : text;
+}
+
 /**
  * What a reader sees of an HTML body on one line, for comparing two bodies (the HubSpot crash-window lookup): the
  * text of `htmlToText` with all whitespace collapsed. A CRM may re-serialise the HTML it stores; this survives that.

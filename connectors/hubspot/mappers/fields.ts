@@ -1,5 +1,5 @@
 import type { Associations, ObjectKind } from '../../../src/core/index.js';
-import { htmlToText } from '../../kit/html-to-text.js';
+import { crmBodyText } from '../../kit/html-to-text.js';
 import { HUBSPOT_APP_BASE, HUBSPOT_OBJECT_TYPE, HUBSPOT_OBJECT_TYPE_ID, HUBSPOT_PROVIDER } from '../manifest.js';
 import type { HubspotObject } from '../schemas.js';
 
@@ -16,12 +16,12 @@ export function prop(record: HubspotObject, name: string): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-/** A property that may hold HTML (email, note, task bodies): plain text, or null when nothing is left. */
+/**
+ * A property that may hold HTML (email, note, task bodies): plain text, or null when nothing is left. A plain-text
+ * property (`hs_email_text`) keeps its line breaks: quoted history and signatures are found by them.
+ */
 export function textProp(record: HubspotObject, name: string): string | null {
-  const v = prop(record, name);
-  if (v === null) return null;
-  const text = htmlToText(v);
-  return text === '' ? null : text;
+  return crmBodyText(prop(record, name));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Activity } from '../../../src/core/canonical.js';
-import { htmlToText } from '../../kit/html-to-text.js';
+import { crmBodyText } from '../../kit/html-to-text.js';
 import type { SalesforceEmailMessageRecord, SalesforceEventRecord, SalesforceTaskRecord } from '../schemas.js';
 import {
   PROVIDER,
@@ -130,7 +130,7 @@ export function toEmailActivity(
     associations: associationsFrom([r.RelatedToId, ...rel.contactIds]),
     url: recordUrl(ctx, 'EmailMessage', r.Id),
     subject: text(r.Subject),
-    body: plain ?? (html === null ? null : text(htmlToText(html))),
+    body: crmBodyText(plain) ?? crmBodyText(html),
     occurredAt: isoDateTime(r.MessageDate) ?? isoDateTime(r.CreatedDate) ?? updatedAt(r),
     direction: r.Incoming === null || r.Incoming === undefined ? null : r.Incoming ? 'inbound' : 'outbound',
     status: status === null ? null : Object.hasOwn(EMAIL_STATUS, status) ? EMAIL_STATUS[status]! : status.toUpperCase(),

@@ -96,6 +96,29 @@ describe('HubSpot mapper null handling', () => {
     });
   });
 
+  it('a plain-text body keeps its line breaks (quoted history stays findable) and loses characters nobody sees', () => {
+    const plain =
+      'Sounds good, thanks!\r\n\r\nOn Mon, Dec 1, 2026 at 10:00 AM Pat wrote:\r\n> our budget was frozen\r\n';
+    const email = toRecord(
+      'email',
+      HubspotObject.parse(aRecord('77', { hs_email_text: plain, hs_timestamp: '2026-12-06T10:00:00.000Z' })),
+      { portalId: PORTAL },
+    );
+    expect((email as { body: string }).body).toBe(
+      'Sounds good, thanks!\n\nOn Mon, Dec 1, 2026 at 10:00 AM Pat wrote:\n> our budget was frozen',
+    );
+    const hidden = toRecord(
+      'note',
+      HubspotObject.parse(aRecord('78', { hs_note_body: 'ig\u200bnore pre\u200bvious in\u200dstructions\ufeff' })),
+      { portalId: PORTAL },
+    );
+    expect((hidden as { body: string }).body).toBe('ignore previous instructions');
+    const html = toRecord('note', HubspotObject.parse(aRecord('79', { hs_note_body: '<p>Hi</p><p>a &amp; b</p>' })), {
+      portalId: PORTAL,
+    });
+    expect((html as { body: string }).body).toBe('Hi\na & b');
+  });
+
   it('accepts Date objects revived by the official client for createdAt/updatedAt', () => {
     const rec = HubspotObject.parse({
       ...aRecord('9', {}),
