@@ -1,14 +1,15 @@
 import type { Contact } from '../../../src/core/index.js';
 import type { HubspotObject } from '../schemas.js';
 import { baseFields, prop, type MapContext } from './fields.js';
+import { plainLabel } from '../../kit/plain-label.js';
 
 /** A HubSpot contact record as the canonical Contact. */
 export function toContact(record: HubspotObject, ctx: MapContext): Contact {
   return {
     kind: 'contact',
     ...baseFields('contact', record, ctx, { url: true }),
-    firstName: prop(record, 'firstname'),
-    lastName: prop(record, 'lastname'),
+    firstName: plainLabel(prop(record, 'firstname')),
+    lastName: plainLabel(prop(record, 'lastname')),
     email: prop(record, 'email'),
     phone: prop(record, 'phone'),
     title: prop(record, 'jobtitle'),

@@ -1,6 +1,7 @@
 import type { Deal, DealStage } from '../../../src/core/index.js';
 import type { HubspotObject } from '../schemas.js';
 import { baseFields, boolProp, isoProp, numberProp, prop, type MapContext } from './fields.js';
+import { plainLabel } from '../../kit/plain-label.js';
 
 /**
  * Stage ids of HubSpot's default sales pipeline → canonical stages.
@@ -43,7 +44,7 @@ export function toDeal(record: HubspotObject, ctx: MapContext): Deal {
   return {
     kind: 'deal',
     ...baseFields('deal', record, ctx, { url: true }),
-    name: prop(record, 'dealname'),
+    name: plainLabel(prop(record, 'dealname')),
     amount: numberProp(record, 'amount'),
     currency: prop(record, 'deal_currency_code'),
     stage,

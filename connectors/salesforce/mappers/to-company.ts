@@ -2,6 +2,7 @@ import type { Company } from '../../../src/core/canonical.js';
 import type { SalesforceAccountRecord } from '../schemas.js';
 import { baseFields, text, type SalesforceMapContext } from './common.js';
 import { emptyAssociations } from '../../../src/core/canonical.js';
+import { plainLabel } from '../../kit/plain-label.js';
 
 /**
  * Bare host of a website, the way HubSpot stores a company `domain`: no scheme, no `www.`, no path, lower case.
@@ -24,7 +25,7 @@ export function toCompany(r: SalesforceAccountRecord, ctx: SalesforceMapContext)
   return {
     kind: 'company',
     ...baseFields(r, ctx, 'Account', emptyAssociations()),
-    name: text(r.Name),
+    name: plainLabel(text(r.Name)),
     domain: domainFromWebsite(website),
     website,
     industry: text(r.Industry),

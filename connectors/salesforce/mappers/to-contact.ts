@@ -10,14 +10,15 @@ import {
   updatedAt,
   type SalesforceMapContext,
 } from './common.js';
+import { plainLabel } from '../../kit/plain-label.js';
 
 /** Salesforce Contact → canonical Contact. The Account it belongs to is its one company association. */
 export function toContact(r: SalesforceContactRecord, ctx: SalesforceMapContext): Contact {
   return {
     kind: 'contact',
     ...baseFields(r, ctx, 'Contact', associationsFrom([r.AccountId])),
-    firstName: text(r.FirstName),
-    lastName: text(r.LastName),
+    firstName: plainLabel(text(r.FirstName)),
+    lastName: plainLabel(text(r.LastName)),
     email: text(r.Email),
     // The work phone, like HubSpot's `phone` property (mobile numbers are not part of the canonical contact).
     phone: text(r.Phone),
@@ -42,8 +43,8 @@ export function leadToContact(r: SalesforceLeadRecord, ctx: SalesforceMapContext
     ownerId: text(r.OwnerId),
     associations: associationsFrom(converted ? [r.ConvertedAccountId] : []),
     url: recordUrl(ctx, 'Lead', r.Id),
-    firstName: text(r.FirstName),
-    lastName: text(r.LastName),
+    firstName: plainLabel(text(r.FirstName)),
+    lastName: plainLabel(text(r.LastName)),
     email: text(r.Email),
     phone: text(r.Phone),
     title: text(r.Title),

@@ -1,6 +1,7 @@
 import type { Deal, DealStage } from '../../../src/core/canonical.js';
 import type { SalesforceOpportunityRecord } from '../schemas.js';
 import { baseFields, associationsFrom, isoDate, text, type SalesforceMapContext } from './common.js';
+import { plainLabel } from '../../kit/plain-label.js';
 
 /**
  * The default Salesforce sales process (https://help.salesforce.com/s/articleView?id=sf.opportunity_stage.htm)
@@ -55,7 +56,7 @@ export function toDeal(
   return {
     kind: 'deal',
     ...baseFields(r, ctx, 'Opportunity', associationsFrom([r.AccountId, ...rel.contactIds])),
-    name: text(r.Name),
+    name: plainLabel(text(r.Name)),
     amount: r.Amount ?? null,
     // CurrencyIsoCode exists only in multi-currency orgs; single-currency orgs give null (see BEHAVIOR.md).
     currency: text(r.CurrencyIsoCode),

@@ -96,6 +96,24 @@ describe('HubSpot mapper null handling', () => {
     });
   });
 
+  it('names are plain text: tags, markdown and invisible characters dropped, the words kept', () => {
+    const rec = HubspotObject.parse(
+      aRecord('12', { firstname: '<img src=x onerror=alert(1)>Bob', lastname: '**Smith** 🚀\u202e', email: 'b@x.co' }),
+    );
+    expect(toContact(rec, { portalId: PORTAL })).toMatchObject({ firstName: 'Bob', lastName: 'Smith 🚀' });
+    const deal = toRecord(
+      'deal',
+      HubspotObject.parse(aRecord('13', { dealname: '[Renewal](https://evil.example) <b>2027</b>' })),
+      {
+        portalId: PORTAL,
+      },
+    );
+    expect((deal as { name: string }).name).toBe('Renewal 2027');
+    expect(
+      toContact(HubspotObject.parse(aRecord('14', { firstname: '<b></b>' })), { portalId: PORTAL }).firstName,
+    ).toBeNull();
+  });
+
   it('a plain-text body keeps its line breaks (quoted history stays findable) and loses characters nobody sees', () => {
     const plain =
       'Sounds good, thanks!\r\n\r\nOn Mon, Dec 1, 2026 at 10:00 AM Pat wrote:\r\n> our budget was frozen\r\n';
