@@ -74,7 +74,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
   switch (s.type) {
     case 'stale_deal_follow_up': {
       const lastAt = latest?.occurredAt ? Date.parse(latest.occurredAt) : null;
-      const days = lastAt ? Math.floor((f.now - lastAt) / DAY) : null;
+      const days = lastAt !== null && Number.isFinite(lastAt) ? Math.floor((f.now - lastAt) / DAY) : null;
       return {
         subject: `Follow up on ${f.dealName ?? 'this deal'}${f.contactName ? ` with ${f.contactName}` : ''}: no activity for ${days ?? 'many'} days`,
         happened: latest?.occurredAt

@@ -56,7 +56,7 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
         return `${byId(reply) ?? 'The customer'} replied on ${humanDate(reply.occurredAt)}, so the deal is no longer quiet.`;
       const any = later[0];
       return any
-        ? `A ${any.kind} was logged on ${humanDate(any.occurredAt)}, so the deal is no longer quiet.`
+        ? `${/^[aeiou]/.test(any.kind) ? 'An' : 'A'} ${any.kind} was logged on ${humanDate(any.occurredAt)}, so the deal is no longer quiet.`
         : 'The deal is active again.';
     }
     case 'budget_risk': {

@@ -63,7 +63,9 @@ export function templateDraft(input: DraftInput): TemplateDraft {
 
   const lines: string[] = [];
   if (last) {
-    const subject = cleanSubject(last.subject);
+    // Only an email's subject is something the two sides wrote to each other; a logged call's or note's is the rep's
+    // own label ("Call: pricing"), not a topic to quote back.
+    const subject = last.kind === 'email' ? cleanSubject(last.subject) : null;
     lines.push(
       `I'm following up on ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt)}${subject ? ` about "${subject}"` : ''}.`,
     );
@@ -84,7 +86,7 @@ export function templateDraft(input: DraftInput): TemplateDraft {
         extractSignals(chunk.text).some((s) => s.type === 'budget_constraint'),
       );
       if (concern) cited.set(concern.label, concern);
-      const replyTo = cleanSubject(last?.subject ?? null);
+      const replyTo = last?.kind === 'email' ? cleanSubject(last.subject) : null;
       subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `${dealName}: budget options` : 'Budget options';
       lines.push(
         `Thank you for being open about budget. I'd like to understand your constraints better so we can look at the options together${dealName ? ` for ${dealName}` : ''}.`,

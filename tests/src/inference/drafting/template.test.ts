@@ -47,6 +47,21 @@ describe('template drafter', () => {
 
   test('subjects: reply keeps the thread subject without stacked prefixes', () => {
     expect(templateDraft(aDraftInput({ kind: 'budget_reply' })).subject).toBe('Re: Renewal proposal');
+    // A logged call's subject is the rep's own label: no "Re: Call: pricing", no 'about "Call: pricing"'.
+    const afterCall = templateDraft(
+      aDraftInput({
+        kind: 'budget_reply',
+        lastInteraction: {
+          kind: 'call',
+          externalId: 'c-9',
+          occurredAt: '2025-02-20T10:00:00Z',
+          subject: 'Call: pricing',
+        },
+      }),
+    );
+    expect(afterCall.subject).toBe('Acme Platform Renewal: budget options');
+    expect(afterCall.body).toContain('our call on 20 February 2025.');
+    expect(afterCall.body).not.toContain('Call: pricing');
     expect(templateDraft(aDraftInput({ kind: 'retention' })).subject).toBe('Checking in on Acme Platform Renewal');
     expect(templateDraft(aDraftInput({ kind: 'stale_follow_up' })).subject).toBe(
       'Next steps for Acme Platform Renewal',
