@@ -78,15 +78,33 @@ export function chunksOf(activities: readonly Activity[]): RetrievedChunk[] {
     });
 }
 
+// A contact asking not to be emailed (in any of their words below): closeloop drafts nothing to them.
+const OPT_OUT =
+  /\b(?:unsubscribe|opt(?:\s|-)?out|stop (?:emailing|e-mailing|contacting)|stop sending (?:me|us)|remove (?:me|us) from (?:your|the|this) (?:list|mailing list|distribution list)|do not (?:email|contact|e-mail) (?:me|us)|don['’]t (?:email|contact|e-mail) (?:me|us)|no (?:further|more) (?:emails|contact))\b/i;
+
+/** True when the contact's latest inbound email asks not to be emailed again. */
+export function hasOptedOut(contactId: string, activities: readonly Activity[]): boolean {
+  const latest = activities
+    .filter(
+      (a) =>
+        a.kind === 'email' && a.direction === 'inbound' && !a.archived && a.associations.contacts.includes(contactId),
+    )
+    .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+  return latest !== undefined && OPT_OUT.test(`${latest.subject ?? ''}\n${latest.body ?? ''}`);
+}
+
 /**
- * The draft's input: addressed to the first of the suggestion's contacts that has an email address. Null when none has.
+ * The draft's input: addressed to the first of the suggestion's contacts that has an email address and has not asked
+ * to stop being emailed. Null when none has.
  */
 export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): DraftInput | null {
   const byId = new Map(f.contacts.map((c) => [c.externalId, c]));
   const last = threadOf(s, f.activities);
   // Addressed to whoever wrote the message it answers, else the first of the suggestion's contacts with an address.
   const candidates = [...(last?.direction !== 'outbound' ? (last?.associations.contacts ?? []) : []), ...s.contactIds];
-  const to = candidates.map((id) => byId.get(id)).find((c): c is Contact => Boolean(c && !c.archived && c.email));
+  const to = candidates
+    .map((id) => byId.get(id))
+    .find((c): c is Contact => Boolean(c && !c.archived && c.email && !hasOptedOut(c.externalId, f.activities)));
   if (!to) return null;
   return {
     kind,

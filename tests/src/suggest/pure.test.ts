@@ -5,7 +5,12 @@ import { suggestForDeal } from '../../../src/inference/deal-suggestions.js';
 import { COLD_START_MODEL } from '../../../src/inference/models/cold-start.js';
 import type { DraftInput } from '../../../src/inference/drafting/index.js';
 import type { LlmClient } from '../../../src/llm/client.js';
-import { withoutOffendingElements, withRepairRequest } from '../../../src/suggest/drafting.js';
+import {
+  draftInputFor,
+  hasOptedOut,
+  withoutOffendingElements,
+  withRepairRequest,
+} from '../../../src/suggest/drafting.js';
 import { renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/suggest/render.js';
 import { mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
@@ -257,6 +262,44 @@ describe('churn risk', () => {
       quote: 'Frankly we are considering alternatives at renewal unless this changes.',
     });
     expect(s.task!.subject).not.toMatch(/draft/i);
+  });
+});
+
+describe('a contact who asked not to be emailed gets no draft', () => {
+  const fromAda = (body: string, daysAgo: number, id: string) =>
+    act({
+      externalId: id,
+      body,
+      occurredAt: iso(NOW - daysAgo * DAY),
+      associations: assoc({ deals: ['d1'], contacts: ['p1'] }),
+    });
+  const suggestion = { tenantId: 't1', contactIds: ['p1'], ownerId: 'o1', evidence: [] } as unknown as Parameters<
+    typeof draftInputFor
+  >[0];
+  const facts = (activities: Activity[]) =>
+    ({ contacts: [contact], activities, deal: deal(), companyName: 'Acme', sender: null }) as unknown as Parameters<
+      typeof draftInputFor
+    >[2];
+
+  it.each([
+    'Please unsubscribe me and stop emailing me. We have no budget for this and will not proceed.',
+    'Remove me from your mailing list.',
+    "Please don't contact me again.",
+    'I would like to opt out of these emails.',
+  ])('%j: no draft to them', (body) => {
+    const acts = [fromAda('Our budget was cut.', 3, 'e1'), fromAda(body, 1, 'e2')];
+    expect(hasOptedOut('p1', acts)).toBe(true);
+    expect(draftInputFor(suggestion, 'budget_reply', facts(acts))).toBeNull();
+  });
+
+  it('a later message without the request, or words that only look like it, still get a draft', () => {
+    const acts = [
+      fromAda('Please unsubscribe me.', 5, 'e1'),
+      fromAda('Sorry, ignore that: our budget was cut.', 1, 'e2'),
+    ];
+    expect(hasOptedOut('p1', acts)).toBe(false);
+    expect(draftInputFor(suggestion, 'budget_reply', facts(acts))?.contact.externalId).toBe('p1');
+    expect(hasOptedOut('p1', [fromAda('We will not stop sending you our forecasts.', 1, 'e3')])).toBe(false);
   });
 });
 
