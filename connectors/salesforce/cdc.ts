@@ -179,7 +179,7 @@ function buildChangeStreamEvent(
   const kinds = kindsOfSObject(sobject);
   const ownWrite = isOwnWrite(header.changeOrigin);
   const change = changeOf(header.changeType);
-  const needsResync = header.changeType === 'GAP_OVERFLOW' || exactIds.length < header.recordIds.length;
+  const needsResync = header.changeType === 'GAP_OVERFLOW' || exactIds.length < new Set(header.recordIds).size;
   const isDelete = change === 'deleted';
   const records = m.read.map((id) => fetched.get(id)).filter((r): r is CanonicalRecord => r !== undefined);
   const fetchedKind = new Map(records.map((r) => [r.externalId, r.kind]));

@@ -245,6 +245,7 @@ describe('toChangeStreamEvent', () => {
     const committed = decodeReplayPosition(out[3]!.replayId).committedAt!;
     expect(Math.abs(committed - Date.now())).toBeLessThan(60_000);
     expect(out[3]!.events).toHaveLength(1);
+    expect(out[3]!.resync).toEqual([]);
   });
 });
 
