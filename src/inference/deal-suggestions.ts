@@ -80,10 +80,13 @@ const firstSentence = (body: string | null): string | null => {
  * Every activity kind counts as "something happened" (open tasks included), except closeloop's own write-backs, which
  * the caller leaves out.
  */
-const lastActivityAt = (activities: readonly Activity[]): Activity | undefined =>
+const lastActivityAt = (activities: readonly Activity[], now: number): Activity | undefined =>
   activities
     .filter((a) => !a.archived && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT'))
     .map((a) => ({ a, at: a.kind === 'task' ? (a.updatedAt ?? a.occurredAt) : a.occurredAt }))
+    // A date that cannot be true (an email "sent" in 2999, a meeting more than a year out) says nothing about whether
+    // the deal is being worked: it would keep the deal "active" for ever.
+    .filter(({ a, at }) => Date.parse(at) <= now + (a.kind === 'meeting' ? 366 : 1) * DAY)
     .sort((x, y) => y.at.localeCompare(x.at))[0]?.a;
 
 /**
@@ -114,7 +117,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
 
   // (a) stale deal: nothing of any kind (email, call, meeting, note, task) for N days.
   const touches = i.activities.filter(isCustomerTouch).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-  const lastAny = lastActivityAt(i.activities);
+  const lastAny = lastActivityAt(i.activities, i.now);
   const lastAnyAt = lastAny
     ? Date.parse(lastAny.kind === 'task' ? (lastAny.updatedAt ?? lastAny.occurredAt) : lastAny.occurredAt)
     : deal.createdAt

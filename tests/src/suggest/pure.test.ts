@@ -127,6 +127,15 @@ describe('deal suggestions', () => {
       }).map((x) => x.type),
     ).toEqual(['stale_deal_follow_up']);
   });
+  test('an email dated in 2999 does not keep a quiet deal active', () => {
+    const types = (activities: Activity[]) => suggestForDeal({ ...base, deal: deal(), activities }).map((x) => x.type);
+    const old = act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) });
+    expect(types([old, act({ externalId: 'f', occurredAt: '2999-01-01T00:00:00.000Z' })])).toEqual([
+      'stale_deal_follow_up',
+    ]);
+    // A meeting planned within the year still counts.
+    expect(types([old, act({ externalId: 'm', kind: 'meeting', occurredAt: iso(NOW + 40 * DAY) })])).toEqual([]);
+  });
   test('an unsent draft email is not a customer touch', () => {
     const s = suggestForDeal({
       ...base,
