@@ -226,7 +226,10 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       const budget = extractSignals(text, i.signals)
         .filter((x) => x.type === 'budget_constraint')
         .sort((x, y) => y.confidence - x.confidence)[0];
-      if (budget) raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
+      // The same words in a second message (a resent email) are one raising of the problem: the newest one kept.
+      const words = budget?.evidence.quote.toLowerCase().replace(/\s+/g, ' ').trim();
+      if (budget && !raised.some((r) => r.quote.toLowerCase().replace(/\s+/g, ' ').trim() === words))
+        raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
     }
     const newest = raised[0];
     const signalsMs = elapsedMs(started, performance.now());

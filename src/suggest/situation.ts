@@ -16,10 +16,18 @@ export const dealSituationKeys = (dealId: string): string[] => DEAL_SITUATIONS.m
 export const evidenceKey = (e: Pick<Evidence, 'recordKind' | 'externalId'>): string =>
   `${e.recordKind}:${e.externalId}`;
 
-/** Evidence of `next` not already in `current` (same record), newest first. */
+/** The words of a quote, for spotting the same words sent twice (a resent email is not a second signal). */
+export const quoteKey = (e: Pick<Evidence, 'quote'>): string =>
+  `quote:${e.quote.toLowerCase().replace(/\s+/g, ' ').trim()}`;
+
+/** Evidence of `next` not already in `current` (same record, or the same words from another record), newest first. */
 export function newEvidence(current: readonly Evidence[], next: readonly Evidence[]): Evidence[] {
-  const seen = new Set(current.map(evidenceKey));
-  return next.filter((e) => !seen.has(evidenceKey(e)));
+  const seen = new Set(current.flatMap((e) => [evidenceKey(e), quoteKey(e)]));
+  return next.filter((e) => {
+    if (seen.has(evidenceKey(e)) || seen.has(quoteKey(e))) return false;
+    seen.add(evidenceKey(e)).add(quoteKey(e));
+    return true;
+  });
 }
 
 const PRIORITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;

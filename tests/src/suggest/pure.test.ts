@@ -463,27 +463,50 @@ describe('render', () => {
 
 describe('one live suggestion per situation', () => {
   test('repeated budget emails on one deal are one suggestion with every quote as evidence', () => {
-    const budget = (id: string, days: number) =>
+    const budget = (id: string, days: number, body: string) =>
       act({
         externalId: id,
         kind: 'email',
         direction: 'inbound',
         occurredAt: iso(NOW - days * DAY),
         subject: 'Order form',
-        body: 'Our budget was frozen for the rest of the quarter, we need to revisit the budget.',
+        body,
       });
-    const out = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal({ stage: 'negotiation' }),
-      activities: [budget('e1', 3), budget('e2', 2), budget('e3', 1)],
-    }).filter((x) => x.type === 'budget_risk');
+    const analyse = (activities: Activity[]) =>
+      suggestForDeal({
+        tenantId: 't',
+        connectionId: 'c',
+        provider: 'hubspot',
+        now: NOW,
+        staleDealDays: 14,
+        deal: deal({ stage: 'negotiation' }),
+        activities,
+      }).filter((x) => x.type === 'budget_risk');
+    const out = analyse([
+      budget('e1', 3, 'Our budget was frozen for the rest of the quarter, we need to revisit the budget.'),
+      budget('e2', 2, 'Finance cut our software budget by 25% this year.'),
+      budget('e3', 1, 'We cannot afford the price at the moment.'),
+    ]);
     expect(out).toHaveLength(1);
     expect(out[0]!.evidence.map((e) => e.externalId)).toEqual(['e3', 'e2', 'e1']);
     expect(situationKeyOf(out[0]!)).toBe('budget_risk:deal:d1');
+    // The same words resent are one raising of the problem (the newest message quoted), not "3 times".
+    const same = 'Our budget was frozen for the rest of the quarter, we need to revisit the budget.';
+    const resent = analyse([budget('e1', 3, same), budget('e2', 2, same), budget('e3', 1, same)]);
+    expect(resent[0]!.evidence.map((e) => e.externalId)).toEqual(['e3']);
+    expect(resent[0]!.reason).toContain('raised once');
+  });
+  test('the same words from another record are not new evidence (a resent email does not raise the priority)', () => {
+    const e = (externalId: string, quote: string) => ({
+      recordKind: 'email',
+      externalId,
+      quote,
+      url: null,
+      field: 'body',
+    });
+    expect(newEvidence([e('e1', 'Our budget was frozen.')], [e('e2', ' our budget  was FROZEN. ')])).toEqual([]);
+    expect(newEvidence([e('e1', 'Our budget was frozen.')], [e('e2', 'Finance cut it by 25%.')])).toHaveLength(1);
+    expect(newEvidence([], [e('e2', 'Same.'), e('e3', 'same.')]).map((x) => x.externalId)).toEqual(['e2']);
   });
   test('a new signal merges into the live one: evidence appended first, priority raised, nothing new is a no-op', () => {
     const base = suggestForDeal({
