@@ -305,26 +305,21 @@ describe(`acceptWebhook (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
       ),
     ).toMatchObject({ accepted: 1 });
     // A malformed unsigned notification is quarantined only for the install on the host it names.
-    const rejected = (originHost: string) => ({ accountId, reason: 'bad notification', raw: { Id: 'x' }, originHost });
+    const rejectedFrom = (originHost: string) =>
+      acceptWebhook(
+        deps(),
+        connectorWith(() => ({
+          events: [],
+          rejected: [{ accountId, reason: 'bad notification', raw: { Id: 'x' }, originHost }],
+        })),
+        req(),
+        SECRETS,
+      );
     const quarantined = async () =>
       (await t.store.webhookQuarantine.list({ provider: 'hubspot' })).filter((q) => q.account_id === accountId).length;
     const before = await quarantined();
-    expect(
-      await acceptWebhook(
-        deps(),
-        connectorWith(() => ({ events: [], rejected: [rejected('attacker.example')] })),
-        req(),
-        SECRETS,
-      ),
-    ).toMatchObject({ quarantined: 0 });
-    expect(
-      await acceptWebhook(
-        deps(),
-        connectorWith(() => ({ events: [], rejected: [rejected('acme.my.salesforce.com')] })),
-        req(),
-        SECRETS,
-      ),
-    ).toMatchObject({ quarantined: 1 });
+    expect(await rejectedFrom('attacker.example')).toMatchObject({ quarantined: 0 });
+    expect(await rejectedFrom('acme.my.salesforce.com')).toMatchObject({ quarantined: 1 });
     expect(await quarantined()).toBe(before + 1);
   });
 });
