@@ -23,7 +23,12 @@ const OPTIONS: HtmlToTextOptions = {
  * going back into HTML.
  */
 export function htmlToText(html: string): string {
-  return convert(html, OPTIONS)
+  return tidy(convert(html, OPTIONS));
+}
+
+/** Line breaks as \n, runs of spaces as one, no spaces around line breaks, at most one empty line, trimmed. */
+function tidy(text: string): string {
+  return text
     .replace(/\r\n?/g, '\n')
     .replace(/[ \t\f\v\u00a0]+/g, ' ')
     .replace(/ *\n */g, '\n')
@@ -45,14 +50,7 @@ const LOOKS_LIKE_HTML = /<(?:[a-zA-Z][\w-]*|\/[a-zA-Z][\w-]*|!--)[^<>]*>|&(?:[a-
 export function crmBodyText(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const visible = value.replace(INVISIBLE, '');
-  const text = LOOKS_LIKE_HTML.test(visible)
-    ? htmlToText(visible)
-    : visible
-        .replace(/\r\n?/g, '\n')
-        .replace(/[ \t\f\v\u00a0]+/g, ' ')
-        .replace(/ *\n */g, '\n')
-        .replace(/\n{3,}/g, '\n\n')
-        .trim();
+  const text = LOOKS_LIKE_HTML.test(visible) ? htmlToText(visible) : tidy(visible);
   return text === '' ? null : text;
 }
 

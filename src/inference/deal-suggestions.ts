@@ -76,6 +76,9 @@ const firstSentence = (body: string | null): string | null => {
   return (m ? m[0] : t.slice(0, 200)).trim();
 };
 
+/** A quote's words, case and spacing aside: the same words sent twice are one signal (also src/suggest/situation.ts). */
+export const quoteWords = (quote: string): string => quote.toLowerCase().replace(/\s+/g, ' ').trim();
+
 /**
  * Every activity kind counts as "something happened" (open tasks included), except closeloop's own write-backs, which
  * the caller leaves out.
@@ -219,6 +222,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   const stageOrder = deal.stage ? DEAL_STAGE_ORDER[deal.stage] : 0;
   if (stageOrder >= DEAL_STAGE_ORDER.negotiation) {
     const raised: { a: Activity; quote: string; confidence: number; model: string }[] = [];
+    const seenWords = new Set<string>();
     const started = performance.now();
     for (const a of touches) {
       if (a.direction === 'outbound') continue;
@@ -227,9 +231,10 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         .filter((x) => x.type === 'budget_constraint')
         .sort((x, y) => y.confidence - x.confidence)[0];
       // The same words in a second message (a resent email) are one raising of the problem: the newest one kept.
-      const words = budget?.evidence.quote.toLowerCase().replace(/\s+/g, ' ').trim();
-      if (budget && !raised.some((r) => r.quote.toLowerCase().replace(/\s+/g, ' ').trim() === words))
+      if (budget && !seenWords.has(quoteWords(budget.evidence.quote))) {
+        seenWords.add(quoteWords(budget.evidence.quote));
         raised.push({ a, quote: budget.evidence.quote, confidence: budget.confidence, model: budget.model });
+      }
     }
     const newest = raised[0];
     const signalsMs = elapsedMs(started, performance.now());

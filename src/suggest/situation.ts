@@ -1,4 +1,5 @@
 import type { Evidence, Suggestion } from '../core/suggestion.js';
+import { quoteWords } from '../inference/deal-suggestions.js';
 
 /**
  * A suggestion's identity: tenant × record × situation kind. `<type>:deal:<id>` for deal situations,
@@ -17,8 +18,7 @@ export const evidenceKey = (e: Pick<Evidence, 'recordKind' | 'externalId'>): str
   `${e.recordKind}:${e.externalId}`;
 
 /** The words of a quote, for spotting the same words sent twice (a resent email is not a second signal). */
-export const quoteKey = (e: Pick<Evidence, 'quote'>): string =>
-  `quote:${e.quote.toLowerCase().replace(/\s+/g, ' ').trim()}`;
+export const quoteKey = (e: Pick<Evidence, 'quote'>): string => `quote:${quoteWords(e.quote)}`;
 
 /** Evidence of `next` not already in `current` (same record, or the same words from another record), newest first. */
 export function newEvidence(current: readonly Evidence[], next: readonly Evidence[]): Evidence[] {
