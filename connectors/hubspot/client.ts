@@ -11,6 +11,7 @@ import {
   QuotaExhaustedError,
   RateLimitedError,
   isCloseloopError,
+  throwIfGivenUp,
   type ConnectionContext,
 } from '../../src/core/index.js';
 import { headerValue, readRateLimit, retryAfterAt } from '../kit/rate-limit-headers.js';
@@ -264,6 +265,8 @@ export async function requestHubspot<S extends z.ZodType>(
   for (let attempt = 0; ; attempt++) {
     if (ctx.pacer) await ctx.pacer.acquire(lane);
     const client = await createHubspotClient(ctx, opts, observe);
+    // The wait for the budget or a fresh token may have outlived the attempt: then nothing is sent.
+    throwIfGivenUp(ctx, where, HUBSPOT_PROVIDER);
     let raw: unknown;
     try {
       raw = await call(client);

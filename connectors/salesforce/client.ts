@@ -12,7 +12,7 @@ import {
   RateLimitedError,
   isCloseloopError,
 } from '../../src/core/errors.js';
-import type { ConnectionContext } from '../../src/core/connector.js';
+import { throwIfGivenUp, type ConnectionContext } from '../../src/core/connector.js';
 import { SALESFORCE_API_VERSION, SALESFORCE_CALL_CLIENT, SALESFORCE_LIMITS, salesforceManifest } from './manifest.js';
 import { SalesforceQueryResponse, parseOrThrow } from './schemas.js';
 
@@ -49,6 +49,8 @@ export async function createSalesforceClient(
   });
 
   const call = async <T>(where: string, fn: (c: Connection) => Promise<T>): Promise<T> => {
+    // An attempt given up (its deadline passed) sends nothing more, not even the retry after a token refresh.
+    throwIfGivenUp(ctx, where, PROVIDER);
     try {
       return await fn(conn);
     } catch (err) {
@@ -68,6 +70,7 @@ export async function createSalesforceClient(
       });
     }
     conn.accessToken = token;
+    throwIfGivenUp(ctx, where, PROVIDER);
     try {
       return await fn(conn);
     } catch (err) {

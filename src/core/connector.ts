@@ -1,5 +1,6 @@
 import type { CanonicalRecord, ObjectKind } from './canonical.js';
 import type { TaskPayload, DraftEmailPayload } from './suggestion.js';
+import { ProviderUnavailableError } from './errors.js';
 
 /** Tokens as returned by a provider's token endpoint, normalized. */
 export interface TokenSet {
@@ -122,6 +123,21 @@ export interface ConnectionContext {
   forceRefresh(): Promise<string>;
   /** Shared request budget for this account (all worker processes); absent = no proactive pacing. */
   pacer?: RequestPacer;
+  /**
+   * Aborted once the attempt this context serves is given up (its deadline passed): a call not yet sent by then is
+   * never sent. A write that waited out a rate limit or a token refresh past its deadline would otherwise reach the
+   * CRM after the next attempt had looked for it and found nothing (a duplicate task).
+   */
+  signal?: AbortSignal;
+}
+
+/** Throws when the context's attempt was given up (see ConnectionContext.signal): call before sending a request. */
+export function throwIfGivenUp(ctx: Pick<ConnectionContext, 'signal'>, where: string, provider: string): void {
+  if (ctx.signal?.aborted)
+    throw new ProviderUnavailableError(`${where}: not sent, the attempt was given up before the call could start`, {
+      provider,
+      where,
+    });
 }
 
 /** What a provider reported about its limits on one response (rate-limit headers, a 429's retry time). */

@@ -195,12 +195,12 @@ export class OutboxRepo {
     return r.rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  async extendClaim(id: string, token: string, until: Date): Promise<void> {
-    await this.db.query('UPDATE writeback_outbox SET claimed_until = $3 WHERE id = $1 AND claim_token = $2', [
-      id,
-      token,
-      until,
-    ]);
+  /** Extend the claims this attempt holds (one row, or a batch's rows) in one statement. */
+  async extendClaim(ids: string[], token: string, until: Date): Promise<void> {
+    await this.db.query(
+      'UPDATE writeback_outbox SET claimed_until = $3 WHERE id = ANY($1::bigint[]) AND claim_token = $2',
+      [ids, token, until],
+    );
   }
 
   async releaseClaim(id: string, token: string): Promise<void> {
@@ -217,10 +217,14 @@ export class OutboxRepo {
     await this.db.query('UPDATE writeback_outbox SET in_doubt_since = $2 WHERE id = $1', [id, at]);
   }
 
-  /** Write-ahead mark before the CRM call, so a retry after a crash knows a record may already exist. */
-  async markSending(id: string | string[]): Promise<void> {
-    await this.db.query('UPDATE writeback_outbox SET send_started_at = now() WHERE id = ANY($1::bigint[])', [
+  /**
+   * Write-ahead mark before the CRM call, so a retry after a crash knows a record may already exist (and when the
+   * call began: the retry's lookup waits for the CRM to settle after it). `at` is the caller's clock, as the claims.
+   */
+  async markSending(id: string | string[], at: Date = new Date()): Promise<void> {
+    await this.db.query('UPDATE writeback_outbox SET send_started_at = $2 WHERE id = ANY($1::bigint[])', [
       Array.isArray(id) ? id : [id],
+      at,
     ]);
   }
 

@@ -96,9 +96,7 @@ export async function processOutbox(
   const token = randomUUID();
   const claimed = await deps.store.outbox.claim(row.id, token, new Date(deps.now() + claimMs), new Date(deps.now()));
   if (!claimed.ok) return later(deps, row.id, claimed.heldUntil, 'another attempt of this write is in flight');
-  const settleUntil = row.in_doubt_since
-    ? new Date(row.in_doubt_since).getTime() + (deps.inDoubtSettleMs ?? 60_000)
-    : 0;
+  const settleUntil = lookupNotBefore(row, deps);
   if (settleUntil > deps.now()) {
     await deps.store.outbox.releaseClaim(row.id, token);
     return later(
@@ -112,32 +110,32 @@ export async function processOutbox(
   const held = [row.id];
   const heartbeat = setInterval(
     () => {
-      for (const id of held)
-        deps.store.outbox
-          .extendClaim(id, token, new Date(deps.now() + claimMs))
-          .catch((err: unknown) => deps.logger.warn({ err, outboxId: id }, 'claim heartbeat failed'));
+      deps.store.outbox
+        .extendClaim([...held], token, new Date(deps.now() + claimMs))
+        .catch((err: unknown) => deps.logger.warn({ err, outboxIds: held }, 'claim heartbeat failed'));
     },
     Math.max(50, Math.floor(claimMs / 3)),
   );
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
   const suggestion = await deps.store.suggestions.get(row.suggestion_id);
+  // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
+  // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
+  const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
   try {
     if (row.action === 'update_task' || row.action === 'close_task' || row.action === 'withdraw_draft') {
       return await changeWritten(deps, row, connector, ctx, conn.provider);
     }
     if (await skippedBeforeWrite(deps, row, suggestion)) return 'skipped';
-    // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
-    // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
-    const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
     const batch = mayExist ? null : batchWriter(connector, row.action);
     if (batch) return await writeBatch(deps, batch, { row, conn, ctx, token, claimMs, held, receivedAt });
-    await deps.store.outbox.markSending(row.id);
+    await deps.store.outbox.markSending(row.id, new Date(deps.now()));
     const created = await withDeadline(
-      row.action === 'create_task'
-        ? connector.createTask(ctx, { ...taskWriteOf(row), mayExist })
-        : connector.createDraftEmail(ctx, { ...draftWriteOf(row), mayExist }),
-      deps.callTimeoutMs ?? 30_000,
+      (signal) =>
+        row.action === 'create_task'
+          ? connector.createTask({ ...ctx, signal }, { ...taskWriteOf(row), mayExist })
+          : connector.createDraftEmail({ ...ctx, signal }, { ...draftWriteOf(row), mayExist }),
+      callTimeoutMs(deps),
       conn.provider,
     );
     await recordWritten(deps, row, conn, suggestion, created, receivedAt);
@@ -147,6 +145,8 @@ export async function processOutbox(
     );
     return 'written';
   } catch (err) {
+    // A first attempt the CRM refused outright (a 4xx) wrote nothing: the next needs no lookup, nor the wait for one.
+    if (!mayExist && isCreate(row.action) && isRejected(err)) await deps.store.outbox.clearSending([row.id]);
     return await failed(deps, row, conn, err);
   } finally {
     clearInterval(heartbeat);
@@ -322,15 +322,19 @@ async function writeBatch(
     const suggestion = await deps.store.suggestions.get(r.suggestion_id);
     if (!(await skippedBeforeWrite(deps, r, suggestion))) rows.push({ row: r, suggestion });
   }
-  await deps.store.outbox.markSending(rows.map((x) => x.row.id));
+  await deps.store.outbox.markSending(
+    rows.map((x) => x.row.id),
+    new Date(deps.now()),
+  );
   let results: BatchItemResult[];
   try {
     results = await withDeadline(
-      writer.send(
-        ctx,
-        rows.map((x) => x.row),
-      ),
-      deps.callTimeoutMs ?? 30_000,
+      (signal) =>
+        writer.send(
+          { ...ctx, signal },
+          rows.map((x) => x.row),
+        ),
+      callTimeoutMs(deps),
       conn.provider,
     );
   } catch (err) {
@@ -370,15 +374,37 @@ async function writeBatch(
   return outcomes[0]!;
 }
 
-/** The call's result, or PROVIDER_UNAVAILABLE (no status: in doubt) once `ms` pass without one. */
-async function withDeadline<T>(p: Promise<T>, ms: number, provider: string): Promise<T> {
+const callTimeoutMs = (deps: WritebackDeps): number => deps.callTimeoutMs ?? 30_000;
+
+/**
+ * When an attempt may look for the record an earlier one created: after the CRM has settled. An earlier attempt that
+ * marked the row sending could still start its call until its deadline (the call waits for the shared rate budget
+ * or a token refresh first; after the deadline it sends nothing, ConnectionContext.signal), and one that ended
+ * without an answer may have been processed late: either way the lookup waits `inDoubtSettleMs` past the later of
+ * the two, or it would miss a record the CRM's search does not show yet and write it a second time. Until then the
+ * row is left alone (a crashed worker's rows are written about a minute and a half later, once).
+ */
+function lookupNotBefore(row: OutboxRow, deps: WritebackDeps): number {
+  const sent = row.send_started_at ? new Date(row.send_started_at).getTime() + callTimeoutMs(deps) : 0;
+  const doubt = row.in_doubt_since ? new Date(row.in_doubt_since).getTime() : 0;
+  const last = Math.max(isCreate(row.action) ? sent : 0, doubt);
+  return last === 0 ? 0 : last + (deps.inDoubtSettleMs ?? 60_000);
+}
+
+/**
+ * The call's result, or PROVIDER_UNAVAILABLE (no status: in doubt) once `ms` pass without one; the call's context
+ * signal is aborted then, so a request it had not sent yet is never sent.
+ */
+async function withDeadline<T>(call: (signal: AbortSignal) => Promise<T>, ms: number, provider: string): Promise<T> {
+  const abort = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ProviderUnavailableError(`${provider} did not answer within ${ms} ms`, { provider })),
-      ms,
-    );
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new ProviderUnavailableError(`${provider} did not answer within ${ms} ms`, { provider }));
+    }, ms);
   });
+  const p = call(abort.signal);
   p.catch(() => undefined); // a late failure of the abandoned call is not ours to report
   try {
     return await Promise.race([p, deadline]);

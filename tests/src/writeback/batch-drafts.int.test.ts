@@ -127,6 +127,7 @@ describe.each([['hubspot'], ['salesforce']] as const)(
       now: () => now,
       requeue: async () => undefined,
       inDoubtSettleMs: 1_000,
+      callTimeoutMs: 2_000,
     });
     const enqueue = async (prefix: string, dealId: string) => {
       seq++;

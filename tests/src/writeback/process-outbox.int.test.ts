@@ -1,4 +1,5 @@
-import type { Connector, DraftEmailWrite, TaskWrite } from '../../../src/core/connector.js';
+import { throwIfGivenUp, type Connector, type DraftEmailWrite, type TaskWrite } from '../../../src/core/connector.js';
+import { ProviderRejectedError } from '../../../src/core/errors.js';
 import { sealWrite, type WriteAction } from '../../../src/core/gated-write.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createMetrics } from '../../../src/lib/metrics.js';
@@ -156,15 +157,66 @@ describe(`processOutbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     expect(await latencyCount()).toBe(0);
   });
 
-  test('an attempt that started but was never recorded asks the connector to look for its record first', async () => {
+  test('an attempt that started but was never recorded waits for the CRM to settle, then looks for its record first', async () => {
     const row = await newRow('create_task', { subject: 'x' });
-    await t.store.outbox.markSending(row.id); // a worker died between the CRM call and markDone
+    // A worker died between the CRM call and markDone, 30 s ago: its call could have been sent until its deadline
+    // (30 s after the start), and the CRM's search shows a new record only later, so nothing is tried yet.
+    await t.store.outbox.markSending(row.id, new Date(T0 + 4_000 - 30_000));
+    const requeued: Date[] = [];
+    const waiting = { ...deps(), requeue: async (_id: string, at: Date) => void requeued.push(at) };
+    expect(await processOutbox(waiting, row.id, null)).toBe('retry');
+    expect(calls).toEqual([]);
+    expect(requeued.map((d) => d.getTime())).toEqual([T0 + 4_000 - 30_000 + 30_000 + 60_000]);
+    // Two minutes after that start it looks, finds the record and keeps it.
+    await t.store.outbox.markSending(row.id, new Date(T0 + 4_000 - 120_000));
+    alreadyExisted = true;
     alreadyExisted = true;
     expect(await processOutbox(deps(), row.id, null)).toBe('written');
     expect(calls[0]!.write).toMatchObject({ idempotencyKey: row.key, mayExist: true });
     // Found, not created: the row is done but nothing new was written, so the write-back counter does not move.
     expect(await t.store.outbox.get(row.id)).toMatchObject({ status: 'done', crm_id: `crm-${row.key}` });
     expect(await writebacks('task')).toBe(0);
+  });
+
+  test('a create given up at its deadline sends nothing it had not sent yet, and the row is in doubt', async () => {
+    const row = await newRow('create_task', { subject: 'slow budget' });
+    let sentLate = false;
+    const waitsForBudget = {
+      manifest: { id: 'hubspot' },
+      // Waits for the shared rate budget past the deadline, then checks the context's signal as the clients do.
+      createTask: async (ctx: { signal?: AbortSignal }) => {
+        await new Promise((r) => setTimeout(r, 120));
+        throwIfGivenUp(ctx, 'POST /crm/v3/objects/tasks', 'hubspot');
+        sentLate = true;
+        return { externalId: 'late', url: null };
+      },
+    } as unknown as Connector;
+    const failing = {
+      ...deps(),
+      connectorFor: () => waitsForBudget,
+      callTimeoutMs: 40,
+      requeue: async () => undefined,
+    };
+    expect(await processOutbox(failing, row.id, null)).toBe('retry');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sentLate).toBe(false);
+    expect(await t.store.outbox.get(row.id)).toMatchObject({ status: 'pending', in_doubt_since: expect.any(Date) });
+  });
+
+  test('a first create refused outright (4xx) needs no lookup and no wait next time', async () => {
+    const row = await newRow('create_task', { subject: 'refused' });
+    const refusing = {
+      manifest: { id: 'hubspot' },
+      createTask: async () => {
+        throw new ProviderRejectedError('HubSpot refused this task (VALIDATION_ERROR)', { provider: 'hubspot' });
+      },
+    } as unknown as Connector;
+    await processOutbox(
+      { ...deps(), connectorFor: () => refusing, maxAttempts: 8, requeue: async () => undefined },
+      row.id,
+      null,
+    );
+    expect(await t.store.outbox.get(row.id)).toMatchObject({ send_started_at: null, in_doubt_since: null });
   });
 
   test('an unknown row is skipped; a failed row stays failed', async () => {
