@@ -38,7 +38,7 @@ export async function deleteRecord(
   externalId: string,
 ): Promise<RecordEraseReport & { found: boolean }> {
   const erased = await store.tx((_r, q) => eraseRecordRows(q, connectionId, kind, externalId));
-  if (!erased) return { found: false, suggestions: 0, auditRows: 0, records: 0, inbox: 0, chunks: 0 };
+  if (!erased) return { found: false, suggestions: 0, retracted: 0, auditRows: 0, records: 0, inbox: 0, chunks: 0 };
   await eraseRecordFromIndex(indexer, erased);
   return { found: true, ...erased.report };
 }
@@ -51,6 +51,30 @@ export interface ErasedRecord {
   externalId: string;
   providers: string[];
   report: RecordEraseReport;
+  /** Outbox rows that close or withdraw what the erased suggestions wrote into the CRM (their jobs to queue). */
+  retractions: string[];
+}
+
+const CRM_NAME: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
+
+/**
+ * What a retraction writes into the CRM task it closes (nothing of the deleted record: its words leave the task too).
+ * `kind` is the deleted record's kind; the draft's withdrawal carries the reason alone.
+ */
+export function retractionText(kind: string, provider: string): { reason: string; subject: string; body: string } {
+  const crm = Object.hasOwn(CRM_NAME, provider) ? CRM_NAME[provider] : 'the CRM';
+  const what =
+    kind === 'deal'
+      ? 'The deal'
+      : kind === 'contact' || kind === 'company'
+        ? `The ${kind} this was about`
+        : `The ${kind} this was based on`;
+  const reason = `${what} was deleted in ${crm}.`;
+  return {
+    reason,
+    subject: 'Closed by closeloop: what this was based on was deleted',
+    body: `Closed by closeloop: ${reason} The text of this suggestion was removed with it.`,
+  };
 }
 
 /**
@@ -69,6 +93,7 @@ export async function eraseRecordRows(
   if (!t) return null;
   const providers = [...new Set([t.provider, ...(await erase.providersOfRecord(connectionId, kind, externalId))])];
   const suggestionIds = await erase.suggestionsAbout(connectionId, kind, externalId);
+  const retractions = await erase.retractWritten(suggestionIds, retractionText(kind, t.provider));
   const auditRows = await new AuditRepo(q).deleteMentioning(connectionId, { kind, externalId }, suggestionIds);
   const rest = await erase.eraseRecord({
     tenantId: t.tenantId,
@@ -78,7 +103,15 @@ export async function eraseRecordRows(
     suggestionIds,
     providers,
   });
-  return { tenantId: t.tenantId, connectionId, kind, externalId, providers, report: { ...rest, auditRows } };
+  return {
+    tenantId: t.tenantId,
+    connectionId,
+    kind,
+    externalId,
+    providers,
+    report: { ...rest, retracted: retractions.length, auditRows },
+    retractions,
+  };
 }
 
 /** The index part, after the commit (a failure here is repaired by the queued index job, which removes it again). */

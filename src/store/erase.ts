@@ -28,6 +28,8 @@ export interface TenantEraseReport {
 }
 export interface RecordEraseReport {
   suggestions: number;
+  /** Tasks and drafts in the CRM queued to be closed or withdrawn because what they were based on is gone. */
+  retracted: number;
   auditRows: number;
   records: number;
   inbox: number;
@@ -214,6 +216,39 @@ export class EraseRepo {
   }
 
   /**
+   * Before the suggestions go (their outbox rows go with them): each task or draft they wrote into the CRM that
+   * closeloop has not closed or withdrawn yet gets a retraction, an outbox row without a suggestion that closes the
+   * task (or withdraws the draft) whose CRM id it holds, in closeloop's own fixed words, so nothing stays open in the
+   * CRM quoting what was deleted (src/writeback/process-outbox.ts). No text of the erased record is kept. Returns the
+   * retraction rows' ids (their jobs are queued by the caller; the outbox sweep resumes any that were not).
+   */
+  async retractWritten(
+    suggestionIds: string[],
+    text: { reason: string; subject: string; body: string },
+  ): Promise<string[]> {
+    if (suggestionIds.length === 0) return [];
+    const r = await this.db.query<{ id: string }>(
+      `INSERT INTO writeback_outbox (suggestion_id, connection_id, action, idempotency_key, payload, target_crm_id)
+       SELECT NULL, o.connection_id, x.action, 'retract-' || o.idempotency_key,
+              CASE WHEN x.action = 'close_task'
+                   THEN jsonb_build_object('reason', $2::text, 'subject', $3::text, 'body', $4::text)
+                   ELSE jsonb_build_object('reason', $2::text) END,
+              o.crm_id
+         FROM writeback_outbox o
+        CROSS JOIN LATERAL (SELECT CASE o.action WHEN 'create_task' THEN 'close_task' ELSE 'withdraw_draft' END AS action) x
+        WHERE o.suggestion_id = ANY($1::text[]) AND o.action IN ('create_task', 'create_draft_email')
+          AND o.status = 'done' AND o.crm_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM writeback_outbox c
+                           WHERE c.suggestion_id = o.suggestion_id AND c.action = x.action AND c.status = 'done')
+        ORDER BY o.id
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id::text`,
+      [suggestionIds, text.reason, text.subject, text.body],
+    );
+    return r.rows.map((x) => x.id);
+  }
+
+  /**
    * Inbox events about one record leave their batches (a batch left empty goes). Their event ids are kept in
    * webhook_event_ids (held by the batch they leave, as a worker would have): provider ids, no record data, so a
    * redelivery of an erased event is still ignored. Returns the events removed.
@@ -260,7 +295,7 @@ export class EraseRepo {
     externalId: string;
     suggestionIds: string[];
     providers: string[];
-  }): Promise<Omit<RecordEraseReport, 'auditRows'>> {
+  }): Promise<Omit<RecordEraseReport, 'auditRows' | 'retracted'>> {
     const suggestions = (await this.db.query('DELETE FROM suggestions WHERE id = ANY($1::text[])', [o.suggestionIds]))
       .affectedRows;
     const records = (

@@ -11,7 +11,10 @@ export type OutboxAction = 'create_task' | 'create_draft_email' | 'update_task' 
 
 export interface OutboxRow {
   id: string;
-  suggestion_id: string;
+  /** Null for a retraction: it closes `target_crm_id` after the suggestions behind it were erased (src/privacy/erase.ts). */
+  suggestion_id: string | null;
+  /** A retraction's task or draft in the CRM. */
+  target_crm_id: string | null;
   connection_id: string;
   action: OutboxAction;
   idempotency_key: string;
@@ -268,11 +271,16 @@ export class OutboxRepo {
     );
   }
 
-  /** Which of these CRM ids are records closeloop wrote itself (its tasks and drafts: not customer activity). */
+  /**
+   * Which of these CRM ids are records closeloop wrote itself (its tasks and drafts: not customer activity), those
+   * whose create rows were erased with their suggestions and that a retraction closes included.
+   */
   async ownCrmIds(connectionId: string, crmIds: string[]): Promise<Set<string>> {
     if (crmIds.length === 0) return new Set();
     const r = await this.db.query<{ crm_id: string }>(
-      "SELECT DISTINCT crm_id FROM writeback_outbox WHERE connection_id = $1 AND action IN ('create_task','create_draft_email') AND crm_id = ANY($2::text[])",
+      `SELECT DISTINCT coalesce(target_crm_id, crm_id) AS crm_id FROM writeback_outbox
+        WHERE connection_id = $1 AND ((action IN ('create_task','create_draft_email') AND crm_id = ANY($2::text[]))
+                                     OR target_crm_id = ANY($2::text[]))`,
       [connectionId, crmIds],
     );
     return new Set(r.rows.map((x) => x.crm_id));

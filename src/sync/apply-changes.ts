@@ -132,6 +132,9 @@ export async function applyChangesInTx(
     const e = await eraseRecordRows(tx, conn.id, d.kind, d.externalId);
     if (!e) continue;
     erased.push(e);
+    // What closeloop wrote about it into the CRM is closed there (the suggestions behind it are gone).
+    for (const outboxId of e.retractions)
+      await deps.queue.sendInTx(tx, 'writeback', { outboxId, receivedAt: c.receivedAt ?? null });
     // Older versions must not come back: the deletion is newer than anything we held.
     const stamp = stamps.get(key(d.kind, d.externalId));
     await r.records.tombstone(

@@ -118,7 +118,8 @@ export async function processOutbox(
   );
   const connector = deps.connectorFor(conn.provider);
   const ctx = deps.vault.context(conn);
-  const suggestion = await deps.store.suggestions.get(row.suggestion_id);
+  // A create always has its suggestion; a retraction (src/privacy/erase.ts) has none.
+  const suggestion = row.suggestion_id === null ? null : await deps.store.suggestions.get(row.suggestion_id);
   // The stored CRM id is the duplicate guard; a started-but-unrecorded earlier attempt (crash between "created in
   // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
   const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
@@ -205,7 +206,8 @@ async function failed(deps: WritebackDeps, row: OutboxRow, conn: ConnRow, err: u
       return 'paused';
     default:
       await deps.store.outbox.markFailed(row.id, action.reason);
-      if (isCreate(row.action)) await deps.store.suggestions.setStatus(row.suggestion_id, 'write_failed');
+      if (isCreate(row.action) && row.suggestion_id !== null)
+        await deps.store.suggestions.setStatus(row.suggestion_id, 'write_failed');
       return 'failed';
   }
 }
@@ -275,7 +277,7 @@ async function recordWritten(
   await deps.store.tx(async (r) => {
     await r.outbox.markDone(row.id, record.externalId, record.url);
     if (suggestion && ['allowed', 'written'].includes(suggestion.status))
-      await r.suggestions.setStatus(row.suggestion_id, 'written');
+      if (row.suggestion_id !== null) await r.suggestions.setStatus(row.suggestion_id, 'written');
   });
   if (!record.alreadyExisted)
     deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
@@ -316,10 +318,10 @@ async function writeBatch(
   );
   b.held.push(...more.map((r) => r.id));
   const rows: { row: OutboxRow; suggestion: StoredSuggestion }[] = [
-    { row, suggestion: await deps.store.suggestions.get(row.suggestion_id) },
+    { row, suggestion: await deps.store.suggestions.get(row.suggestion_id!) },
   ];
   for (const r of more) {
-    const suggestion = await deps.store.suggestions.get(r.suggestion_id);
+    const suggestion = await deps.store.suggestions.get(r.suggestion_id!);
     if (!(await skippedBeforeWrite(deps, r, suggestion))) rows.push({ row: r, suggestion });
   }
   await deps.store.outbox.markSending(
@@ -436,10 +438,22 @@ async function changeWritten(
   ctx: ConnectionContext,
   provider: string,
 ): Promise<WritebackOutcome> {
-  const target = await deps.store.outbox.createRow(
-    row.suggestion_id,
-    row.action === 'withdraw_draft' ? 'create_draft_email' : 'create_task',
-  );
+  // A retraction names its CRM record itself: the suggestion and the create row behind it were erased.
+  const target =
+    row.suggestion_id === null
+      ? row.target_crm_id === null
+        ? null
+        : {
+            status: 'done' as const,
+            crm_id: row.target_crm_id,
+            crm_url: null,
+            idempotency_key: row.idempotency_key,
+            id: null,
+          }
+      : await deps.store.outbox.createRow(
+          row.suggestion_id,
+          row.action === 'withdraw_draft' ? 'create_draft_email' : 'create_task',
+        );
   if (target?.status === 'pending')
     return later(
       deps,
@@ -476,7 +490,7 @@ async function changeWritten(
   const now = new Date(deps.now());
   await deps.store.tx(async (r) => {
     await r.outbox.markDone(row.id, target.crm_id!, target.crm_url);
-    if (!repDid) return;
+    if (!repDid || row.suggestion_id === null) return;
     const s = await r.suggestions.get(row.suggestion_id);
     if (s) {
       // The rep acted first: feedback, and the situation's suggestion is no longer open for updates.

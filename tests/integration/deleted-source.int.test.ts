@@ -1,0 +1,233 @@
+import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
+import type { Closeloop } from '../../src/main.js';
+import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
+import {
+  backfilled,
+  installSalesforce,
+  startSalesforceLoop,
+  subscribed,
+  type SalesforceLoop,
+} from '../helpers/salesforce.js';
+
+const DAY = 86_400_000;
+const BUDGET = 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.';
+
+/**
+ * What closeloop wrote into the CRM does not outlive what it was based on: when the email, the contact or the deal
+ * behind a task and its draft is deleted (or merged away) in the CRM, the suggestions about it are erased and the task
+ * is closed and the draft withdrawn in the CRM, their text replaced by closeloop's reason (none of the deleted words
+ * stay). A merge does not leave two open tasks for one email. Read back through the sandboxes' stores.
+ */
+describe(`a deleted source closes what was written from it (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  describe('HubSpot', () => {
+    let hs: HubspotSandbox;
+    let cl: Closeloop;
+    let stop: () => Promise<void>;
+    let portalId: number;
+    const deals: Record<string, { deal: string; contact: string; email: string }> = {};
+
+    beforeAll(async () => {
+      ({ hs, cl, stop } = await startHubspotLoop());
+      portalId = hs.defaultPortalId;
+      hs.store
+        .portal(portalId)
+        .addOwner({ id: '9001', userId: 7001, email: 'riley@seller.example', firstName: 'Riley', lastName: 'Rep' });
+      for (const tag of ['Email', 'Merge', 'Deal']) {
+        const contact = hs.store.create(portalId, 'contacts', {
+          firstname: 'Hank',
+          lastname: tag,
+          email: `hank.${tag.toLowerCase()}@globex.example`,
+        });
+        const deal = hs.store.create(
+          portalId,
+          'deals',
+          {
+            dealname: `Globex ${tag}`,
+            dealstage: 'contractsent',
+            pipeline: 'default',
+            amount: '48000',
+            hubspot_owner_id: '9001',
+          },
+          { associations: [{ toType: 'contacts', toId: contact.id }], at: Date.now() - 20 * DAY },
+        );
+        deals[tag] = { deal: deal.id, contact: contact.id, email: '' };
+      }
+      expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+      await waitFor(
+        async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
+        30_000,
+        'backfill',
+      );
+      for (const d of Object.values(deals)) {
+        d.email = hs.store.create(
+          portalId,
+          'emails',
+          {
+            hs_timestamp: String(Date.now() - 60_000),
+            hs_email_direction: 'INCOMING_EMAIL',
+            hs_email_subject: 'Re: order form',
+            hs_email_text: BUDGET,
+          },
+          {
+            associations: [
+              { toType: 'deals', toId: d.deal },
+              { toType: 'contacts', toId: d.contact },
+            ],
+          },
+        ).id;
+      }
+      await waitFor(
+        () => Object.values(deals).every((d) => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1),
+        40_000,
+        'a task and a draft on every deal',
+      );
+    }, 90_000);
+    afterAll(async () => {
+      await stop();
+    });
+
+    const tasksOf = (dealId: string) =>
+      hs.store
+        .list(portalId, 'tasks')
+        .filter((t) =>
+          hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === dealId),
+        );
+    const isOpen = (t: { properties: Record<string, string | null | undefined> }) =>
+      t.properties.hs_task_status !== 'COMPLETED';
+    const open = (dealId: string) => {
+      const ts = tasksOf(dealId).filter(isOpen);
+      return {
+        todos: ts.filter((t) => t.properties.hs_task_type !== 'EMAIL'),
+        drafts: ts.filter((t) => t.properties.hs_task_type === 'EMAIL'),
+      };
+    };
+    const task = (id: string) => hs.store.list(portalId, 'tasks').find((t) => t.id === id)!;
+    /** Closed by closeloop with its reason, and none of the deleted email's words left in it. */
+    const expectRetracted = (id: string, reason: RegExp) => {
+      const t = task(id);
+      expect(t.properties.hs_task_status).toBe('COMPLETED');
+      const text = `${t.properties.hs_task_subject} ${t.properties.hs_task_body}`;
+      expect(text).toMatch(reason);
+      expect(text).not.toMatch(/finance just cut|current price/);
+    };
+
+    test('the email deleted: its task is closed and its draft withdrawn, with the reason and without its words', async () => {
+      const d = deals.Email!;
+      const { todos, drafts } = open(d.deal);
+      hs.store.archive(portalId, 'emails', d.email);
+      await waitFor(() => !isOpen(task(todos[0]!.id)) && !isOpen(task(drafts[0]!.id)), 30_000, 'the retraction');
+      expectRetracted(todos[0]!.id, /The email this was based on was deleted in HubSpot/);
+      expectRetracted(drafts[0]!.id, /The email this was based on was deleted in HubSpot/);
+      // Nothing is written again about an email that is gone.
+      await hs.flushWebhooks();
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(open(d.deal)).toEqual({ todos: [], drafts: [] });
+      // Closeloop's own closed records are still known as its own, not read as the customer's activity on the deal.
+      const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
+      expect(await cl.store.outbox.ownCrmIds(conn.id, [todos[0]!.id, drafts[0]!.id])).toEqual(
+        new Set([todos[0]!.id, drafts[0]!.id]),
+      );
+    });
+
+    test('the contact merged into another: one open task and one open draft, to the surviving contact', async () => {
+      const d = deals.Merge!;
+      const before = open(d.deal);
+      const survivor = hs.store.create(portalId, 'contacts', {
+        firstname: 'Henry',
+        lastname: 'Merge',
+        email: 'henry.merge@globex.example',
+      });
+      hs.store.merge(portalId, 'contacts', survivor.id, d.contact);
+      await waitFor(() => !isOpen(task(before.todos[0]!.id)), 30_000, 'the old task closed');
+      expectRetracted(before.todos[0]!.id, /The contact this was about was deleted in HubSpot/);
+      await waitFor(() => !isOpen(task(before.drafts[0]!.id)), 30_000, 'the old draft withdrawn');
+      await waitFor(() => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1, 30_000, 'the new pair');
+      await hs.flushWebhooks();
+      await new Promise((r) => setTimeout(r, 2_000));
+      const now = open(d.deal);
+      expect([now.todos.length, now.drafts.length]).toEqual([1, 1]);
+      expect(now.drafts[0]!.properties.hs_task_body).toContain('henry.merge@globex.example');
+    });
+
+    test('the deal deleted: its task and draft are closed', async () => {
+      const d = deals.Deal!;
+      const { todos, drafts } = open(d.deal);
+      hs.store.archive(portalId, 'deals', d.deal);
+      await waitFor(() => !isOpen(task(todos[0]!.id)) && !isOpen(task(drafts[0]!.id)), 30_000, 'the retraction');
+      expectRetracted(todos[0]!.id, /The deal was deleted in HubSpot/);
+    });
+  });
+
+  describe('Salesforce', () => {
+    let loop: SalesforceLoop;
+    afterAll(async () => {
+      await loop?.stop();
+    });
+
+    test('the email deleted: its Task is completed and its draft EmailMessage withdrawn, without its words', async () => {
+      loop = await startSalesforceLoop();
+      const { sf, orgId } = loop;
+      const account = sf.store.create(orgId, 'Account', { Name: 'Acme Corp', Website: 'https://acme.example' });
+      const contact = sf.store.create(orgId, 'Contact', {
+        FirstName: 'Carl',
+        LastName: 'Gone',
+        Email: 'carl.gone@acme.example',
+        AccountId: account,
+      });
+      const opp = sf.store.create(orgId, 'Opportunity', {
+        Name: 'Acme expansion',
+        StageName: 'Negotiation/Review',
+        CloseDate: '2030-01-31',
+        Amount: 120000,
+        AccountId: account,
+      });
+      sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
+      const conn = await installSalesforce(loop.cl);
+      await backfilled(loop.cl, orgId, 30_000);
+      await subscribed(loop, conn.connectionId);
+      const email = sf.store.create(orgId, 'EmailMessage', {
+        Subject: 'Re: Expansion pricing',
+        TextBody: BUDGET,
+        Status: '3',
+        Incoming: true,
+        FromAddress: 'carl.gone@acme.example',
+        FromName: 'Carl Gone',
+        MessageDate: new Date(Date.now() - 60_000).toISOString(),
+        RelatedToId: opp,
+        ToIds: [contact],
+      });
+      const written = await waitFor(
+        () => {
+          const task = sf.store.list(orgId, 'Task').find((t) => t.WhatId === opp);
+          const draft = sf.store.list(orgId, 'EmailMessage').find((m) => m.RelatedToId === opp && m.Status === '5');
+          return task && draft ? { task: String(task.Id), draft: String(draft.Id) } : null;
+        },
+        40_000,
+        'the task and the draft',
+      );
+      sf.store.delete(orgId, 'EmailMessage', email);
+      await waitFor(
+        () => sf.store.get(orgId, 'Task', written.task)?.Status === 'Completed',
+        30_000,
+        'the task completed',
+      );
+      const task = sf.store.get(orgId, 'Task', written.task)!;
+      expect(`${task.Subject} ${task.Description}`).toMatch(/The email this was based on was deleted in Salesforce/);
+      expect(`${task.Subject} ${task.Description}`).not.toMatch(/finance just cut/);
+      // The draft is withdrawn: gone, or no longer a draft a rep could send, and its words are gone either way.
+      await waitFor(
+        () => {
+          const draft = sf.store.get(orgId, 'EmailMessage', written.draft, { includeDeleted: true });
+          return (
+            !draft ||
+            draft.IsDeleted === true ||
+            draft.Status !== '5' ||
+            !/finance just cut/.test(String(draft.TextBody))
+          );
+        },
+        30_000,
+        'the draft withdrawn',
+      );
+    }, 120_000);
+  });
+});
