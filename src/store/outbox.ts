@@ -259,8 +259,8 @@ export class OutboxRepo {
     await this.db.query("UPDATE writeback_outbox SET status = 'failed', last_error = $2 WHERE id = $1", [id, error]);
   }
 
-  /** The suggestion's create row of this action (its CRM id once done), if any. */
-  async createRow(suggestionId: string, action: 'create_task' | 'create_draft_email'): Promise<OutboxRow | null> {
+  /** The suggestion's first row of this action (a create row: its CRM id once done), if any. */
+  async createRow(suggestionId: string, action: OutboxAction): Promise<OutboxRow | null> {
     return (
       (
         await this.db.query<OutboxRow>(

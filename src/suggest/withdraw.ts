@@ -9,6 +9,7 @@ import type { SuggestionFacts } from './context.js';
 import { gateFactsFor } from './gate.js';
 import { describeProblems } from '../guardrails/output-gate.js';
 import { enqueueGated, gateAll, type PlannedWrite } from './process-suggestion.js';
+import { hasOptedOut } from './drafting.js';
 
 const name = (c: Contact | undefined) => (c ? [c.firstName, c.lastName].filter(Boolean).join(' ') || null : null);
 
@@ -163,18 +164,48 @@ export async function withdrawResolved(
   const contacts = [...now.contacts, ...(await deps.store.records.getMany<Contact>(conn.id, 'contact', missing))];
   for (const row of rows) {
     const reason = gone ?? resolutionOf(row, { ...now, contacts }, proposedKeys.includes(row.situation_key ?? ''));
-    if (
-      reason &&
-      (await withdraw(
-        deps,
-        conn,
-        row,
-        reason,
-        { deal: now.deal, company: null, activities: now.activities },
-        receivedAt,
-      ))
-    )
-      n++;
+    const facts = { deal: now.deal, company: null, activities: now.activities };
+    if (reason && (await withdraw(deps, conn, row, reason, facts, receivedAt))) n++;
+    else if (!reason) await withdrawDraftToOptedOut(deps, conn, row, contacts, facts, receivedAt);
   }
   return n;
+}
+
+/**
+ * The draft of a suggestion that still holds is withdrawn on its own once its recipient asks not to be emailed again
+ * (their latest email says so, `hasOptedOut`): the rep keeps the task, and no sales email to that person stays one
+ * click from being sent.
+ */
+async function withdrawDraftToOptedOut(
+  deps: WithdrawDeps,
+  conn: ConnectionRow,
+  row: SuggestionRow,
+  contacts: Contact[],
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<boolean> {
+  const to = row.payload.draft?.toContactIds[0];
+  if (!to || !hasOptedOut(to, facts.activities)) return false;
+  const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
+  if (!draft || draft.status === 'failed' || draft.status === 'skipped') return false;
+  if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
+  const who = name(contacts.find((c) => c.externalId === to)) ?? 'The contact';
+  const planned: PlannedWrite[] = [
+    {
+      key: `wb-${row.id}-withdraw`,
+      action: 'withdraw_draft',
+      payload: { reason: `${who} asked not to be emailed again, so this draft is withdrawn.` },
+    },
+  ];
+  const gated = gateAll(
+    planned,
+    row.payload,
+    row.verdicts,
+    {},
+    await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()),
+  );
+  if (gated.refused.length) return false;
+  await deps.store.tx((r, tx) => enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt));
+  deps.logger.info({ connectionId: conn.id, suggestionId: row.id }, 'draft withdrawn: the recipient opted out');
+  return true;
 }

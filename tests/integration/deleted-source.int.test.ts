@@ -13,7 +13,7 @@ const DAY = 86_400_000;
 const BUDGET = 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.';
 
 /**
- * What closeloop wrote into the CRM does not outlive what it was based on: when the email, the contact or the deal
+ * What closeloop wrote into the CRM does not outlive what it was based on (nor a recipient's wish not to be emailed): when the email, the contact or the deal
  * behind a task and its draft is deleted (or merged away) in the CRM, the suggestions about it are erased and the task
  * is closed and the draft withdrawn in the CRM, their text replaced by closeloop's reason (none of the deleted words
  * stay). A merge does not leave two open tasks for one email. Read back through the sandboxes' stores.
@@ -32,7 +32,7 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
       hs.store
         .portal(portalId)
         .addOwner({ id: '9001', userId: 7001, email: 'riley@seller.example', firstName: 'Riley', lastName: 'Rep' });
-      for (const tag of ['Email', 'Merge', 'Deal']) {
+      for (const tag of ['Email', 'Merge', 'Deal', 'Optout']) {
         const contact = hs.store.create(portalId, 'contacts', {
           firstname: 'Hank',
           lastname: tag,
@@ -147,6 +147,34 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
       const now = open(d.deal);
       expect([now.todos.length, now.drafts.length]).toEqual([1, 1]);
       expect(now.drafts[0]!.properties.hs_task_body).toContain('henry.merge@globex.example');
+    });
+
+    test('the recipient asks not to be emailed again: the draft is withdrawn, the task stays', async () => {
+      const d = deals.Optout!;
+      const { todos, drafts } = open(d.deal);
+      hs.store.create(
+        portalId,
+        'emails',
+        {
+          hs_timestamp: String(Date.now() - 1_000),
+          hs_email_direction: 'INCOMING_EMAIL',
+          hs_email_subject: 'Unsubscribe',
+          hs_email_text: 'Please remove me from your mailing list and stop emailing me.',
+        },
+        {
+          associations: [
+            { toType: 'deals', toId: d.deal },
+            { toType: 'contacts', toId: d.contact },
+          ],
+        },
+      );
+      await waitFor(() => !isOpen(task(drafts[0]!.id)), 30_000, 'the draft withdrawn');
+      expect(task(drafts[0]!.id).properties.hs_task_subject).toMatch(/Hank Optout asked not to be emailed again/);
+      expect(task(drafts[0]!.id).properties.hs_task_body).not.toMatch(/finance just cut/);
+      await hs.flushWebhooks();
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(open(d.deal).todos.map((t) => t.id)).toEqual([todos[0]!.id]);
+      expect(open(d.deal).drafts).toEqual([]);
     });
 
     test('the deal deleted: its task and draft are closed', async () => {
