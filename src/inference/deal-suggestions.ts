@@ -5,7 +5,8 @@ import { formatDay } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
-import { extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
+import { deniedTypes, extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
+import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
 
 export interface DealAnalysisInput {
@@ -238,7 +239,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     }
     const newest = raised[0];
     const signalsMs = elapsedMs(started, performance.now());
-    if (newest && !budgetAnswered(touches, newest.a)) {
+    if (newest && !budgetAnswered(touches, newest.a) && !budgetCleared(touches, newest.a)) {
       // A learned signal model is the small tier (local, trained, calibrated); a lexicon cue is the rules tier.
       const learned = newest.model.startsWith(TEXT_MODEL) || newest.model.startsWith(FUSED_TEXT_MODEL);
       const step = {
@@ -289,6 +290,20 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     }
   }
   return out;
+}
+
+/**
+ * The customer took the concern back after raising it: a later message of theirs says the budget is there after all
+ * ("finance approved the budget after all", "the freeze was lifted", "the price is fine"), with nothing contrastive
+ * after it in the sentence (the lexicon's "cleared" phrases, `deniedTypes`). The newest such message, if any.
+ */
+export function budgetCleared(touches: readonly Activity[], raised: Activity): Activity | null {
+  return (
+    touches
+      .filter((a) => a.occurredAt > raised.occurredAt && a.direction !== 'outbound')
+      .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))
+      .find((a) => splitSentences(signalText(a)).some((x) => deniedTypes(x.quote).has('budget_constraint'))) ?? null
+  );
 }
 
 /**

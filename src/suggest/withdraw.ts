@@ -1,6 +1,6 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
-import { budgetAnswered } from '../inference/deal-suggestions.js';
+import { budgetAnswered, budgetCleared } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import type { ConnectionRow, SuggestionRow } from '../store/index.js';
 import { humanDate, renderWithdrawnBody } from './render.js';
@@ -68,6 +68,9 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
       const raised = touches
         .filter((a) => raisedId.includes(a.externalId))
         .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+      const cleared = raised ? budgetCleared(touches, raised) : null;
+      if (cleared)
+        return `The budget concern was taken back: ${byId(cleared) ?? 'the customer'} wrote on ${humanDate(cleared.occurredAt)} that the budget is no longer a problem.`;
       const answered = raised ? budgetAnswered(touches, raised) : null;
       if (answered)
         return `The budget concern was answered: after the reply on ${humanDate(answered.repliedAt)}, ${byId(answered.customer) ?? 'the customer'} wrote again on ${humanDate(answered.customerAt)} without raising it.`;

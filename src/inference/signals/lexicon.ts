@@ -68,6 +68,17 @@ const RULES: Rule[] = [
         `\\b(?:we${A}re|we are|I${A}m|I am|finance is|everyone is)\\s+(?:(?:really|very|quite|totally|perfectly|all)\\s+)?(?:fine|happy|comfortable|ok|okay)\\s+with\\s+(?:the|your|this|that)\\s+(?:\\w+\\s+)?(?:price|pricing|cost|costs|fee|fees|rate|quote|increase|uplift|terms)\\b${NO_CONTRAST}`,
         'gi',
       ),
+      // The budget given back ("finance approved the budget after all", "the freeze was lifted", "funding came
+      // through"): a customer taking the concern back. Nothing contrastive may follow ("…, but only half of it").
+      new RegExp(
+        `\\b(?:finance|procurement|the board|our board|management|leadership|the cfo|our cfo|the business|they|we)\\s+(?:has\\s+|have\\s+|had\\s+)?(?:now\\s+|just\\s+|finally\\s+|officially\\s+)?(?:approved|signed off on|released|unfroze|restored|reinstated|green-?lit)\\s+(?:the\\s+|our\\s+|this\\s+|your\\s+)?(?:full\\s+)?(?:budget|funding|spend|purchase|deal|order|contract)\\b(?!\\s+(?:cuts?|reductions?|freeze|decrease|hold|cap)\\b)${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(
+        `\\b(?:budget|funding|spend(?:ing)?)\\s+(?:freeze|cut|hold)?\\s*(?:has\\s+been|have\\s+been|was|were|is|got|has)\\s+(?:now\\s+|just\\s+|finally\\s+|officially\\s+)?(?:lifted|unfrozen|restored|reinstated|released|reversed|cancelled|canceled|approved after all|back)\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(`\\b(?:funding|the budget|our budget|budget approval)\\s+came\\s+through\\b${NO_CONTRAST}`, 'gi'),
       new RegExp(
         `\\bmoney\\s+is\\s+no\\s+object|\\b(?:plenty of|enough|sufficient)\\s+budget\\s+(?:for|to|available)|\\bwe\\s+(?:have|${A}ve got|got)\\s+(?:the\\s+)?budget\\b`,
         'gi',

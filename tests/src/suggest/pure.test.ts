@@ -1,7 +1,7 @@
 import type { Activity, Company, Contact, Deal } from '../../../src/core/canonical.js';
 import { CHURN_THRESHOLD, scoreChurn, suggestChurnRisk } from '../../../src/inference/churn-risk.js';
 import { dealFeatures, dealTrainingTable } from '../../../src/inference/deal-features.js';
-import { suggestForDeal } from '../../../src/inference/deal-suggestions.js';
+import { budgetCleared, suggestForDeal } from '../../../src/inference/deal-suggestions.js';
 import { COLD_START_MODEL } from '../../../src/inference/models/cold-start.js';
 import type { DraftInput } from '../../../src/inference/drafting/index.js';
 import type { LlmClient } from '../../../src/llm/client.js';
@@ -496,6 +496,39 @@ describe('one live suggestion per situation', () => {
     const resent = budgetRisks([budget('e1', 3, same), budget('e2', 2, same), budget('e3', 1, same)]);
     expect(resent[0]!.evidence.map((e) => e.externalId)).toEqual(['e3']);
     expect(resent[0]!.reason).toContain('raised once');
+  });
+  test('the customer taking the budget concern back ends it; a contrastive or unrelated "approved" does not', () => {
+    const email = (id: string, days: number, body: string) =>
+      act({
+        externalId: id,
+        kind: 'email',
+        direction: 'inbound',
+        occurredAt: iso(NOW - days * DAY),
+        subject: 'Re: order',
+        body,
+      });
+    const raised = email(
+      'e1',
+      3,
+      'Finance just cut our budget for this quarter, so we cannot sign at the current price.',
+    );
+    for (const back of [
+      'Good news: finance approved the budget after all, so we can sign at the current price this week.',
+      'The budget freeze has been lifted, so we can go ahead.',
+      'Funding came through yesterday.',
+    ]) {
+      expect([back, budgetRisks([raised, email('e2', 1, back)]).length]).toEqual([back, 0]);
+      expect(budgetCleared([raised, email('e2', 1, back)], raised)?.externalId).toBe('e2');
+    }
+    for (const still of [
+      'Finance approved the budget, but only half of what we asked for.',
+      'Finance approved the budget cut.',
+      'Thanks for the call yesterday.',
+    ])
+      expect([still, budgetRisks([raised, email('e2', 1, still)]).length]).toEqual([still, 1]);
+    // Taken back before it was raised again: the newer raising stands.
+    const again = email('e3', 0.5, 'Sorry, the budget was frozen again this morning.');
+    expect(budgetRisks([raised, email('e2', 1, 'Funding came through yesterday.'), again])).toHaveLength(1);
   });
   test('the same words from another record are not new evidence (a resent email does not raise the priority)', () => {
     const e = (externalId: string, quote: string) => ({
