@@ -401,6 +401,11 @@ export async function updateTask(
   if (change.priority !== undefined) properties.hs_task_priority = change.priority;
   if (change.dueAt !== undefined) properties.hs_timestamp = new Date(change.dueAt).toISOString();
   if (change.complete) properties.hs_task_status = 'COMPLETED';
+  if (change.ownerId !== undefined) {
+    // HubSpot refuses an unknown or deactivated owner: the task then keeps its owner.
+    const owner = await ownerFor(ctx, change.ownerId, opts);
+    if (owner.ownerId) properties.hubspot_owner_id = owner.ownerId;
+  }
   const where = `PATCH /crm/v3/objects/${TASKS}/{id}`;
   await requestHubspot(
     ctx,

@@ -319,6 +319,7 @@ export async function updateTask(
     Priority: change.priority === undefined ? undefined : PRIORITY[change.priority],
     ActivityDate: change.dueAt === undefined ? undefined : new Date(change.dueAt).toISOString().slice(0, 10),
     Status: change.complete ? TASK_STATUS_DONE : undefined,
+    OwnerId: change.ownerId,
   });
   const where = 'PATCH /sobjects/Task/{id}';
   await client.call(where, (c) => c.sobject('Task').update(fields as { Id: string }) as unknown as Promise<unknown>);

@@ -291,6 +291,8 @@ export interface TaskChange {
   dueAt?: string;
   /** Mark the task completed (closeloop withdraws it; `body` then carries the one-line reason). */
   complete?: boolean;
+  /** Hand the task to this CRM user (the deal changed owner). */
+  ownerId?: string;
   /** Same key as the create: connectors that find tasks by a marker keep it in the new body. */
   idempotencyKey: string;
 }

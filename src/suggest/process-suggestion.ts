@@ -520,11 +520,21 @@ export async function enqueueGated(
 }
 
 /** The names the text took from the CRM are grounded facts for the rules. */
-const withGrounding = (f: SuggestionFacts, rf: RenderFacts): SuggestionFacts => ({
+const withGrounding = (
+  f: SuggestionFacts,
+  rf: RenderFacts,
+  also: (string | null | undefined)[] = [],
+): SuggestionFacts => ({
   ...f,
-  grounding: [rf.stage?.label, rf.stage?.pipeline, rf.owner?.name, rf.contactName, rf.companyName, rf.dealName].filter(
-    (x): x is string => Boolean(x),
-  ),
+  grounding: [
+    rf.stage?.label,
+    rf.stage?.pipeline,
+    rf.owner?.name,
+    rf.contactName,
+    rf.companyName,
+    rf.dealName,
+    ...also,
+  ].filter((x): x is string => Boolean(x)),
 });
 
 /** Names, labels and the owner for the text, from the stored records and the CRM (CrmFacts, when wired). */
@@ -582,11 +592,22 @@ async function updateLive(
   receivedAt: number | null,
 ): Promise<Processed | null> {
   const added = newEvidence(live.payload.evidence, proposed.evidence);
-  if (added.length === 0) return null;
+  // The deal changed hands: the open task goes to the rep who owns the deal now (and new evidence is judged for them).
+  const ownerNow = proposed.ownerId ?? live.payload.ownerId;
+  const reassigned = ownerNow !== live.payload.ownerId;
+  if (added.length === 0 && !reassigned) return null;
   const now = deps.now();
-  const rf = await renderFactsFor(deps, conn, live.payload, facts, now);
-  facts = withGrounding(facts, rf);
-  const merged = rendered(mergeInto(live.payload, proposed), rf, live.verdicts, {}, { at: now });
+  const base = reassigned ? { ...live.payload, ownerId: ownerNow } : live.payload;
+  const rf = await renderFactsFor(deps, conn, base, facts, now);
+  // The draft already written stays signed by the rep it was written for (the deal may have changed hands since):
+  // that name is the CRM's too.
+  const signedBy =
+    live.payload.draft?.from?.name ??
+    (reassigned ? (await renderFactsFor(deps, conn, live.payload, facts, now)).owner?.name : null);
+  facts = withGrounding(facts, rf, [signedBy]);
+  // "Updated on …: new evidence below" only when there is new evidence (a handover alone changes the owner).
+  const update = added.length > 0 ? { at: now } : undefined;
+  const merged = rendered(mergeInto(base, proposed), rf, live.verdicts, {}, update);
   if (merged.task)
     merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
   const { ctx } = await buildContext(deps, conn.id, merged, facts, now);
@@ -599,14 +620,26 @@ async function updateLive(
     );
     return null;
   }
-  const final = rendered(merged, rf, result.verdicts, {}, { at: now });
+  const final = rendered(merged, rf, result.verdicts, {}, update);
+  const newOwner =
+    final.task?.ownerId && final.task.ownerId !== live.payload.task?.ownerId ? final.task.ownerId : undefined;
   const writes =
-    (live.status === 'written' || live.status === 'allowed') && final.task
+    (live.status === 'written' || live.status === 'allowed') && final.task && (added.length > 0 || newOwner)
       ? [
           {
-            key: `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`,
+            // An owner-only change is keyed by the owner and the time: the payload moves with it, so the next
+            // analysis sees nothing to change, and a deal handed back later is a new write.
+            key:
+              added.length > 0
+                ? `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`
+                : `wb-${live.id}-o-${stableId('o', String(newOwner), String(now))}`,
             action: 'update_task' as const,
-            payload: { subject: final.task.subject, body: final.task.body, priority: final.task.priority },
+            payload: {
+              subject: final.task.subject,
+              body: final.task.body,
+              priority: final.task.priority,
+              ...(newOwner ? { ownerId: newOwner } : {}),
+            },
           },
         ]
       : [];
@@ -623,6 +656,9 @@ async function updateLive(
     await enqueueGated(deps, r, tx, conn.id, live.id, gated.writes, receivedAt);
   });
   deps.metrics.suggestions.inc({ status: 'updated', type: live.type });
-  deps.logger.info(log, 'live suggestion updated with new evidence');
+  deps.logger.info(
+    { ...log, ...(newOwner ? { ownerId: newOwner } : {}) },
+    added.length > 0 ? 'live suggestion updated with new evidence' : 'live suggestion handed to the deal owner',
+  );
   return { suggestion: final, status: live.status };
 }

@@ -465,7 +465,13 @@ async function changeWritten(
     await deps.store.outbox.markSkipped(row.id, 'nothing was written to change');
     return 'skipped';
   }
-  const p = row.payload as { subject?: string; body?: string; priority?: 'LOW' | 'MEDIUM' | 'HIGH'; reason?: string };
+  const p = row.payload as {
+    subject?: string;
+    body?: string;
+    priority?: 'LOW' | 'MEDIUM' | 'HIGH';
+    reason?: string;
+    ownerId?: string;
+  };
   let repDid: 'task_completed' | 'task_deleted' | 'draft_sent' | 'draft_discarded' | null = null;
   if (row.action === 'withdraw_draft') {
     const r = await connector.withdrawDraftEmail(
@@ -481,6 +487,7 @@ async function changeWritten(
       subject: p.subject,
       body: p.body,
       priority: p.priority,
+      ...(p.ownerId ? { ownerId: p.ownerId } : {}),
       complete: row.action === 'close_task',
       idempotencyKey: target.idempotency_key,
     });

@@ -335,9 +335,10 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     // HubSpot's search lags writes by a few seconds (the strict sandbox too): a restart after a crash takes longer
     // than that, and a lookup inside the lag is documented as best-effort (connectors/hubspot/BEHAVIOR.md).
     await new Promise((r) => setTimeout(r, DEFAULT_SEARCH_LAG_MS + 500));
-    // Simulate the crash window: the CRM has the task but our outbox row says pending.
+    // Simulate the crash window: the CRM has the task but our outbox row says pending, its call started two minutes
+    // ago (a retry waits for that call's deadline and the CRM to settle before its lookup: process-outbox).
     await cl.store.db.query(
-      "UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE suggestion_id = $1 AND action = $2",
+      "UPDATE writeback_outbox SET status = 'pending', crm_id = NULL, send_started_at = now() - interval '2 minutes' WHERE suggestion_id = $1 AND action = $2",
       [row!.suggestion_id, row!.action],
     );
     const outbox = (

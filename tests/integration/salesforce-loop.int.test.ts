@@ -267,7 +267,11 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
       )
     ).rows[0];
     const before = sf.store.list(orgId, 'Task').length;
-    await cl.store.db.query("UPDATE writeback_outbox SET status = 'pending', crm_id = NULL WHERE id = $1", [row!.id]);
+    // Its call started two minutes ago: a retry waits for that call's deadline and the org to settle (process-outbox).
+    await cl.store.db.query(
+      "UPDATE writeback_outbox SET status = 'pending', crm_id = NULL, send_started_at = now() - interval '2 minutes' WHERE id = $1",
+      [row!.id],
+    );
     const outbox = { id: row!.id };
     await cl.queue.send('writeback', { outboxId: outbox.id, receivedAt: null });
     const done = await waitFor(

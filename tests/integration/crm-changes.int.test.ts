@@ -9,16 +9,16 @@ import {
   type SalesforceLoop,
 } from '../helpers/salesforce.js';
 
-const DAY = 86_400_000;
 const BUDGET = 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.';
 
 /**
- * What closeloop wrote into the CRM does not outlive what it was based on (nor a recipient's wish not to be emailed): when the email, the contact or the deal
+ * What closeloop wrote into the CRM follows the CRM's changes. It goes to the rep who owns the deal now, and it does
+ * not outlive what it was based on (nor a recipient's wish not to be emailed): when the email, the contact or the deal
  * behind a task and its draft is deleted (or merged away) in the CRM, the suggestions about it are erased and the task
  * is closed and the draft withdrawn in the CRM, their text replaced by closeloop's reason (none of the deleted words
  * stay). A merge does not leave two open tasks for one email. Read back through the sandboxes' stores.
  */
-describe(`a deleted source closes what was written from it (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   describe('HubSpot', () => {
     let hs: HubspotSandbox;
     let cl: Closeloop;
@@ -29,10 +29,10 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
     beforeAll(async () => {
       ({ hs, cl, stop } = await startHubspotLoop());
       portalId = hs.defaultPortalId;
-      hs.store
-        .portal(portalId)
-        .addOwner({ id: '9001', userId: 7001, email: 'riley@seller.example', firstName: 'Riley', lastName: 'Rep' });
-      for (const tag of ['Email', 'Merge', 'Deal', 'Optout']) {
+      const p = hs.store.portal(portalId);
+      p.addOwner({ id: '9001', userId: 7001, email: 'riley@seller.example', firstName: 'Riley', lastName: 'Rep' });
+      p.addOwner({ id: '9002', userId: 7002, email: 'sam@seller.example', firstName: 'Sam', lastName: 'Second' });
+      for (const tag of ['Email', 'Merge', 'Deal', 'Optout', 'Owner']) {
         const contact = hs.store.create(portalId, 'contacts', {
           firstname: 'Hank',
           lastname: tag,
@@ -48,7 +48,7 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
             amount: '48000',
             hubspot_owner_id: '9001',
           },
-          { associations: [{ toType: 'contacts', toId: contact.id }], at: Date.now() - 20 * DAY },
+          { associations: [{ toType: 'contacts', toId: contact.id }] },
         );
         deals[tag] = { deal: deal.id, contact: contact.id, email: '' };
       }
@@ -94,6 +94,7 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
         );
     const isOpen = (t: { properties: Record<string, string | null | undefined> }) =>
       t.properties.hs_task_status !== 'COMPLETED';
+    /** The deal's open to-do tasks and drafts (the deals are new: nothing else than the budget email raises one). */
     const open = (dealId: string) => {
       const ts = tasksOf(dealId).filter(isOpen);
       return {
@@ -177,6 +178,39 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
       expect(open(d.deal).drafts).toEqual([]);
     });
 
+    test('the deal handed to another rep: the open task goes with it, and new evidence is still taken in', async () => {
+      const d = deals.Owner!;
+      const { todos } = open(d.deal);
+      expect(todos[0]!.properties.hubspot_owner_id).toBe('9001');
+      hs.store.update(portalId, 'deals', d.deal, { hubspot_owner_id: '9002' });
+      await waitFor(() => task(todos[0]!.id).properties.hubspot_owner_id === '9002', 30_000, 'the task handed over');
+      // A handover alone is no new evidence: the body does not say so.
+      expect(task(todos[0]!.id).properties.hs_task_body).not.toMatch(/new evidence below/);
+      hs.store.create(
+        portalId,
+        'emails',
+        {
+          hs_timestamp: String(Date.now() - 500),
+          hs_email_direction: 'INCOMING_EMAIL',
+          hs_email_subject: 'Re: order form',
+          hs_email_text: 'We also just heard that our budget is frozen until March, so we cannot sign this quarter.',
+        },
+        {
+          associations: [
+            { toType: 'deals', toId: d.deal },
+            { toType: 'contacts', toId: d.contact },
+          ],
+        },
+      );
+      await waitFor(
+        () => /our budget is frozen until March/.test(task(todos[0]!.id).properties.hs_task_body ?? ''),
+        30_000,
+        'the new evidence in the task',
+      );
+      expect(task(todos[0]!.id).properties.hubspot_owner_id).toBe('9002');
+      expect(open(d.deal).todos).toHaveLength(1);
+    });
+
     test('the deal deleted: its task and draft are closed', async () => {
       const d = deals.Deal!;
       const { todos, drafts } = open(d.deal);
@@ -192,48 +226,73 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
       await loop?.stop();
     });
 
-    test('the email deleted: its Task is completed and its draft EmailMessage withdrawn, without its words', async () => {
+    test('the email deleted: its Task is completed and its draft withdrawn; an Opportunity handed over takes its Task', async () => {
       loop = await startSalesforceLoop();
       const { sf, orgId } = loop;
+      const admin = sf.store.adminUserId(orgId);
+      const user = (first: string) =>
+        sf.store.create(
+          orgId,
+          'User',
+          {
+            FirstName: first,
+            LastName: 'Rep',
+            Username: `${first.toLowerCase()}@seller.example`,
+            Email: `${first.toLowerCase()}@seller.example`,
+            Alias: first.slice(0, 4),
+          },
+          { userId: admin },
+        );
+      const riley = user('Riley');
+      const sam = user('Sam');
       const account = sf.store.create(orgId, 'Account', { Name: 'Acme Corp', Website: 'https://acme.example' });
-      const contact = sf.store.create(orgId, 'Contact', {
-        FirstName: 'Carl',
-        LastName: 'Gone',
-        Email: 'carl.gone@acme.example',
-        AccountId: account,
-      });
-      const opp = sf.store.create(orgId, 'Opportunity', {
-        Name: 'Acme expansion',
-        StageName: 'Negotiation/Review',
-        CloseDate: '2030-01-31',
-        Amount: 120000,
-        AccountId: account,
-      });
-      sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
+      const deal = (tag: string) => {
+        const contact = sf.store.create(orgId, 'Contact', {
+          FirstName: 'Carl',
+          LastName: tag,
+          Email: `carl.${tag.toLowerCase()}@acme.example`,
+          AccountId: account,
+        });
+        const opp = sf.store.create(orgId, 'Opportunity', {
+          Name: `Acme ${tag}`,
+          StageName: 'Negotiation/Review',
+          CloseDate: '2030-01-31',
+          Amount: 120000,
+          AccountId: account,
+          OwnerId: riley,
+        });
+        sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
+        return { contact, opp };
+      };
+      const gone = deal('Gone');
+      const handed = deal('Handed');
       const conn = await installSalesforce(loop.cl);
       await backfilled(loop.cl, orgId, 30_000);
       await subscribed(loop, conn.connectionId);
-      const email = sf.store.create(orgId, 'EmailMessage', {
-        Subject: 'Re: Expansion pricing',
-        TextBody: BUDGET,
-        Status: '3',
-        Incoming: true,
-        FromAddress: 'carl.gone@acme.example',
-        FromName: 'Carl Gone',
-        MessageDate: new Date(Date.now() - 60_000).toISOString(),
-        RelatedToId: opp,
-        ToIds: [contact],
-      });
-      const written = await waitFor(
-        () => {
-          const task = sf.store.list(orgId, 'Task').find((t) => t.WhatId === opp);
-          const draft = sf.store.list(orgId, 'EmailMessage').find((m) => m.RelatedToId === opp && m.Status === '5');
-          return task && draft ? { task: String(task.Id), draft: String(draft.Id) } : null;
-        },
-        40_000,
-        'the task and the draft',
-      );
+      const emailOn = (d: { contact: string; opp: string }) =>
+        sf.store.create(orgId, 'EmailMessage', {
+          Subject: 'Re: Expansion pricing',
+          TextBody: BUDGET,
+          Status: '3',
+          Incoming: true,
+          FromAddress: 'carl@acme.example',
+          FromName: 'Carl',
+          MessageDate: new Date(Date.now() - 60_000).toISOString(),
+          RelatedToId: d.opp,
+          ToIds: [d.contact],
+        });
+      const email = emailOn(gone);
+      emailOn(handed);
+      const writtenOn = (opp: string) => {
+        const task = sf.store.list(orgId, 'Task').find((t) => t.WhatId === opp);
+        const draft = sf.store.list(orgId, 'EmailMessage').find((m) => m.RelatedToId === opp && m.Status === '5');
+        return task && draft ? { task: String(task.Id), draft: String(draft.Id) } : null;
+      };
+      const written = await waitFor(() => writtenOn(gone.opp), 40_000, 'the task and the draft');
+      const handedTask = (await waitFor(() => writtenOn(handed.opp), 40_000, 'the second task')).task;
+      expect(sf.store.get(orgId, 'Task', handedTask)?.OwnerId).toBe(riley);
       sf.store.delete(orgId, 'EmailMessage', email);
+      sf.store.update(orgId, 'Opportunity', handed.opp, { OwnerId: sam });
       await waitFor(
         () => sf.store.get(orgId, 'Task', written.task)?.Status === 'Completed',
         30_000,
@@ -256,6 +315,7 @@ describe(`a deleted source closes what was written from it (${process.env.DATABA
         30_000,
         'the draft withdrawn',
       );
+      await waitFor(() => sf.store.get(orgId, 'Task', handedTask)?.OwnerId === sam, 30_000, 'the task handed over');
     }, 120_000);
   });
 });
