@@ -1,6 +1,6 @@
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { Engine, Fact, type Almanac } from 'json-rules-engine';
-import type { RuleFileError, RuleVerdict, Suggestion } from '../core/index.js';
+import { RuleFileError, type RuleVerdict, type Suggestion } from '../core/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { GuardrailContext } from './context.js';
 import { createFactInput } from './fact-input.js';
@@ -117,7 +117,26 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
   const reload = (): Promise<ReloadResult> => {
     // Serialised: two overlapping reloads must not finish out of order.
     reloading = reloading.then(async () => {
-      const loaded = await loadRuleDir(dir);
+      let loaded: Awaited<ReturnType<typeof loadRuleDir>>;
+      let set: ReturnType<typeof buildRuleSet>;
+      try {
+        loaded = await loadRuleDir(dir);
+        if (loaded.ok) set = buildRuleSet(loaded.rules, loaded.trusted);
+      } catch (err) {
+        // A rule file that trips something the linter did not foresee must not take the process down, nor stop every
+        // later reload: it is refused like any invalid change.
+        log.error(
+          { dir, err, active: current.rules.map((r) => r.name) },
+          'rule change refused; previous rules stay active',
+        );
+        const error =
+          err instanceof RuleFileError
+            ? err
+            : new RuleFileError([
+                { file: dir, line: 1, column: 1, message: `could not load the rules: ${(err as Error).message}` },
+              ]);
+        return { ok: false, error };
+      }
       if (!loaded.ok) {
         log.error(
           { dir, problems: loaded.error.problems, active: current.rules.map((r) => r.name) },
@@ -125,7 +144,7 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
         );
         return { ok: false, error: loaded.error };
       }
-      current = buildRuleSet(loaded.rules, loaded.trusted);
+      current = set!;
       log.info({ dir, rules: loaded.rules.map((r) => r.name), loadedAt: now().toISOString() }, 'rules reloaded');
       return { ok: true };
     });

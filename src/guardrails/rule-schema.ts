@@ -43,7 +43,8 @@ function checkLeaf(c: RawCondition, ctx: z.RefinementCtx): void {
     });
   }
   const { name: opName } = parseOperatorName(c.operator);
-  const op = OPERATORS[opName];
+  // Own keys only: "toString" or "constructor" from a rule file is an unknown operator, not Object.prototype's.
+  const op = Object.hasOwn(OPERATORS, opName) ? OPERATORS[opName] : undefined;
   if (!op) {
     const hint = c.operator.includes(':')
       ? ' (only the "not:" prefix is supported)'

@@ -145,6 +145,29 @@ describe('createGuardrails', () => {
     });
   });
 
+  it('a rule file with an operator named like an Object method is refused at reload; the process and later reloads live on', async () => {
+    const { logger, lines } = memoryLogger();
+    const dir = tempRulesDir({ 'a.json': file(capRule(5)) });
+    const g = await createGuardrails({ dir, logger, now: () => new Date('2026-03-10T09:00:00Z') });
+    writeFileSync(
+      join(dir, 'a.json'),
+      file({
+        name: 'p-x',
+        description: 'd',
+        conditions: { all: [{ fact: 'dealExists', operator: 'toString', value: true }] },
+        event: { type: 'review', params: { message: 'm' } },
+      }),
+    );
+    const refused = await g.reload();
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toMatch(/unknown operator "toString"/);
+    expect(g.rules()).toEqual([{ file: 'a.json', name: 'rep-cap' }]);
+    expect(lines().some((l) => l.msg === 'rule change refused; previous rules stay active')).toBe(true);
+    // Fixed: the next reload takes it.
+    writeFileSync(join(dir, 'a.json'), file(capRule(2)));
+    expect(await g.reload()).toEqual({ ok: true });
+  });
+
   it('watch() hot-reloads after a quiet period, ignores broken edits, and stops when asked', async () => {
     const dir = tempRulesDir({ 'a.json': file(capRule(5)) });
     const { logger, lines } = memoryLogger();

@@ -86,6 +86,17 @@ describe('checkRuleSources', () => {
     expect(r.rules).toEqual([]);
   });
 
+  it("refuses Object.prototype's names as operators (a rule file could crash every process with them)", () => {
+    for (const operator of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'not:constructor']) {
+      const r = check(file([aRule('x', { conditions: { all: [{ fact: 'dealExists', operator, value: true }] } })]));
+      expect([operator, r.problems.map((p) => p.message)]).toEqual([
+        operator,
+        [expect.stringMatching(new RegExp(`^unknown operator "${operator}"`))],
+      ]);
+      expect(r.rules).toEqual([]);
+    }
+  });
+
   it('reports a missing name at the rule and a missing event type at the event', () => {
     const { name: _n, ...noName } = aRule('x');
     const text = file([noName, aRule('y', { event: { params: { message: 'm' } } })]);

@@ -278,6 +278,25 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
       .set('Authorization', `Bearer ${tokenA}`)
       .send({ file: '../../etc/passwd', text: '{}' })
       .expect(400);
+    // An operator named like an Object method is a lint problem (it was a 500, and crashed a reload).
+    const protoOp = JSON.stringify({
+      rules: [{ ...aRule('p-x'), conditions: { all: [{ fact: 'dealExists', operator: 'toString', value: true }] } }],
+    });
+    for (const path of ['lint', 'replay']) {
+      const r = await request(app)
+        .post(`/api/v1/admin/rules/${path}`)
+        .set('Authorization', `Bearer ${tokenA}`)
+        .send({ file: 'limits.json', text: protoOp });
+      expect([path, r.status < 500]).toEqual([path, true]);
+    }
+    const lint = await request(app)
+      .post('/api/v1/admin/rules/lint')
+      .set('Authorization', `Bearer ${tokenA}`)
+      .send({ file: 'limits.json', text: protoOp })
+      .expect(200);
+    expect(lint.body.problems.map((p: { message: string }) => p.message)).toContainEqual(
+      expect.stringMatching(/^unknown operator "toString"/),
+    );
     // The case tables: on the page against the current rules, and against a draft.
     expect(page.text).toMatch(/data-cases="limits.cases.json"[\s\S]*?1 \/ 1/);
     const cases = await request(app)
