@@ -1,3 +1,4 @@
+import { isFreeMailDomain, registrableDomain } from '../resolve/normalize/domain.js';
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from '../core/suggestion.js';
 import type { RetrievedChunk } from '../context/index.js';
@@ -82,6 +83,28 @@ export function chunksOf(activities: readonly Activity[]): RetrievedChunk[] {
 const OPT_OUT =
   /\b(?:unsubscribe|opt(?:\s|-)?out|stop (?:emailing|e-mailing|contacting)|stop sending (?:me|us)|remove (?:me|us) from (?:your|the|this) (?:list|mailing list|distribution list)|do not (?:email|contact|e-mail) (?:me|us)|don['’]t (?:email|contact|e-mail) (?:me|us)|no (?:further|more) (?:emails|contact))\b/i;
 
+const domainOfEmail = (email: string): string | null => {
+  const at = email.lastIndexOf('@');
+  return at < 0
+    ? null
+    : registrableDomain(
+        email
+          .slice(at + 1)
+          .trim()
+          .toLowerCase(),
+      );
+};
+
+/**
+ * Whether an address is at the sender's own company (the same registrable domain as the deal owner's address), so
+ * not a customer to email a sales reply to. Never for a sender at a free-mail provider (everyone is "at gmail.com").
+ */
+export function colleagueOf(senderEmail: string | null): (email: string) => boolean {
+  const own = senderEmail ? domainOfEmail(senderEmail) : null;
+  if (!own || isFreeMailDomain(own)) return () => false;
+  return (email) => domainOfEmail(email) === own;
+}
+
 /** True when the contact's latest inbound email asks not to be emailed again. */
 export function hasOptedOut(contactId: string, activities: readonly Activity[]): boolean {
   const latest = activities
@@ -100,11 +123,15 @@ export function hasOptedOut(contactId: string, activities: readonly Activity[]):
 export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): DraftInput | null {
   const byId = new Map(f.contacts.map((c) => [c.externalId, c]));
   const last = threadOf(s, f.activities);
-  // Addressed to whoever wrote the message it answers, else the first of the suggestion's contacts with an address.
+  // Addressed to whoever wrote the message it answers, else the first of the suggestion's contacts with an address;
+  // never to a colleague of the sender (a contact at the seller's own domain, copied on the thread).
   const candidates = [...(last?.direction !== 'outbound' ? (last?.associations.contacts ?? []) : []), ...s.contactIds];
+  const colleague = colleagueOf(f.sender?.email ?? null);
   const to = candidates
     .map((id) => byId.get(id))
-    .find((c): c is Contact => Boolean(c && !c.archived && c.email && !hasOptedOut(c.externalId, f.activities)));
+    .find((c): c is Contact =>
+      Boolean(c && !c.archived && c.email && !colleague(c.email) && !hasOptedOut(c.externalId, f.activities)),
+    );
   if (!to) return null;
   return {
     kind,

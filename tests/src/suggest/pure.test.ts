@@ -6,6 +6,7 @@ import { COLD_START_MODEL } from '../../../src/inference/models/cold-start.js';
 import type { DraftInput } from '../../../src/inference/drafting/index.js';
 import type { LlmClient } from '../../../src/llm/client.js';
 import {
+  colleagueOf,
   draftInputFor,
   hasOptedOut,
   withoutOffendingElements,
@@ -309,6 +310,36 @@ describe('a contact who asked not to be emailed gets no draft', () => {
     expect(hasOptedOut('p1', acts)).toBe(false);
     expect(draftInputFor(suggestion, 'budget_reply', facts(acts))?.contact.externalId).toBe('p1');
     expect(hasOptedOut('p1', [fromAda('We will not stop sending you our forecasts.', 1, 'e3')])).toBe(false);
+  });
+});
+
+describe('a draft never goes to a colleague of the sender', () => {
+  const colin: Contact = { ...contact, externalId: 'p2', firstName: 'Colin', email: 'colin@seller.example' };
+  const email = act({
+    externalId: 'e1',
+    body: 'Our budget was cut.',
+    occurredAt: iso(NOW - DAY),
+    associations: assoc({ deals: ['d1'], contacts: ['p2', 'p1'] }),
+  });
+  const facts = (senderEmail: string | null) =>
+    ({
+      contacts: [contact, colin],
+      activities: [email],
+      deal: deal(),
+      companyName: 'Acme',
+      sender: { name: 'Riley Rep', email: senderEmail },
+    }) as unknown as Parameters<typeof draftInputFor>[2];
+  const suggestion = { tenantId: 't1', contactIds: ['p2', 'p1'], ownerId: 'o1', evidence: [] } as unknown as Parameters<
+    typeof draftInputFor
+  >[0];
+  it('a colleague copied on the thread (same company domain as the rep, any subdomain) is skipped for the customer', () => {
+    expect(draftInputFor(suggestion, 'budget_reply', facts('riley@seller.example'))?.contact.externalId).toBe('p1');
+    expect(draftInputFor(suggestion, 'budget_reply', facts('riley@eu.seller.example'))?.contact.externalId).toBe('p1');
+  });
+  it("without the rep's address, or with a free-mail one, nobody is taken for a colleague", () => {
+    expect(draftInputFor(suggestion, 'budget_reply', facts(null))?.contact.externalId).toBe('p2');
+    expect(draftInputFor(suggestion, 'budget_reply', facts('riley@gmail.com'))?.contact.externalId).toBe('p2');
+    expect(colleagueOf('riley@gmail.com')('bob@gmail.com')).toBe(false);
   });
 });
 
