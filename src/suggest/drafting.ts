@@ -83,6 +83,15 @@ export function chunksOf(activities: readonly Activity[]): RetrievedChunk[] {
 const OPT_OUT =
   /\b(?:unsubscribe|opt(?:\s|-)?out|stop (?:emailing|e-mailing|contacting)|stop sending (?:me|us)|remove (?:me|us) from (?:your|the|this) (?:list|mailing list|distribution list)|do not (?:email|contact|e-mail) (?:me|us)|don['’]t (?:email|contact|e-mail) (?:me|us)|no (?:further|more) (?:emails|contact))\b/i;
 
+/**
+ * The name a draft is signed with: the owner's name, never what the CRM shows in its place for a user without one (their
+ * email address or user id, which the PII check rightly refuses in a draft and no rep signs with). Null: no name.
+ */
+export function signatureName(name: string | null | undefined): string | null {
+  const n = name?.trim() ?? '';
+  return n === '' || n.includes('@') || /^\d+$/.test(n) ? null : n;
+}
+
 const domainOfEmail = (email: string): string | null => {
   const at = email.lastIndexOf('@');
   return at < 0
@@ -153,7 +162,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
       : null,
     chunks: chunksOf(f.activities),
     ownerId: s.ownerId,
-    sender: f.sender ? { name: f.sender.name } : null,
+    sender: signatureName(f.sender?.name) ? { name: signatureName(f.sender?.name)! } : null,
   };
 }
 

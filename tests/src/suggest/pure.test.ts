@@ -341,6 +341,16 @@ describe('a draft never goes to a colleague of the sender', () => {
     expect(draftInputFor(suggestion, 'budget_reply', facts('riley@gmail.com'))?.contact.externalId).toBe('p2');
     expect(colleagueOf('riley@gmail.com')('bob@gmail.com')).toBe(false);
   });
+  it('an owner without a name signs without one (not with the address or id the CRM shows instead)', () => {
+    const nameless = (name: string) =>
+      draftInputFor(suggestion, 'budget_reply', {
+        ...facts('nameless@seller.example'),
+        sender: { name, email: 'nameless@seller.example' },
+      } as Parameters<typeof draftInputFor>[2])?.sender;
+    expect(nameless('nameless@seller.example')).toBeNull();
+    expect(nameless('9003')).toBeNull();
+    expect(nameless(' Riley Rep ')).toEqual({ name: 'Riley Rep' });
+  });
 });
 
 describe('repair once', () => {
