@@ -27,6 +27,27 @@ const start = (strategy: string) => (req: Request, res: Response, next: (e?: unk
 };
 
 /**
+ * What a callback must carry before passport sees it: the provider's answer is either one `error` (the user declined,
+ * or the provider refused: said as such, in our words, with the provider's code when it is a plain OAuth code; its
+ * free-text description is not echoed) or one `code` with one `state`. Anything else (nothing at all, arrays, a
+ * code without a state) is a malformed callback: 400, where passport would start a new flow with a redirect.
+ */
+function callbackProblem(req: Request, provider: string): CloseloopError | null {
+  const q = req.query as Record<string, unknown>;
+  if (q.error !== undefined) {
+    const code = typeof q.error === 'string' && /^[a-z_]{1,64}$/.test(q.error) ? q.error : null;
+    return new CloseloopError(
+      ErrorCode.INSTALL_FAILED,
+      `${provider} did not grant access${code ? ` (${code})` : ''}: nothing was installed; start again from the install link`,
+      { status: 400, provider },
+    );
+  }
+  if (typeof q.code !== 'string' || q.code === '' || typeof q.state !== 'string' || q.state === '')
+    return new InvalidPayloadError('an OAuth callback needs one code and one state from the provider');
+  return null;
+}
+
+/**
  * GET /install/:provider and GET /oauth/:provider/callback for the strategy `registerInstall`
  * (src/auth/oauth-install.ts)
  * set up: the callback answers with the installed connection, or maps a failed exchange or a bad state to our errors.
@@ -34,7 +55,9 @@ const start = (strategy: string) => (req: Request, res: Response, next: (e?: unk
 export function installHandlers(strategy: string, provider: string): OAuthHandlers {
   return {
     start: start(strategy),
-    callback: (req, res, next) =>
+    callback: (req, res, next) => {
+      const problem = callbackProblem(req, provider);
+      if (problem) return next(problem);
       passport.authenticate(
         strategy,
         { session: false },
@@ -51,7 +74,8 @@ export function installHandlers(strategy: string, provider: string): OAuthHandle
           if (!conn) return next(new OAuthStateError(info?.message ?? 'OAuth callback rejected'));
           res.status(200).json({ installed: true, provider, accountId: conn.account_id, connectionId: conn.id });
         },
-      )(req, res, next),
+      )(req, res, next);
+    },
   };
 }
 
@@ -63,7 +87,9 @@ export function installHandlers(strategy: string, provider: string): OAuthHandle
 export function signInHandlers(strategy: string, provider: string, deps: SignInDeps): OAuthHandlers {
   return {
     start: start(strategy),
-    callback: (req, res, next) =>
+    callback: (req, res, next) => {
+      const problem = callbackProblem(req, provider);
+      if (problem) return next(problem);
       passport.authenticate(
         strategy,
         { session: false },
@@ -86,6 +112,7 @@ export function signInHandlers(strategy: string, provider: string, deps: SignInD
             else res.redirect(303, '/');
           }, next);
         },
-      )(req, res, next),
+      )(req, res, next);
+    },
   };
 }

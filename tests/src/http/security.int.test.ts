@@ -301,6 +301,28 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
         message: expect.stringContaining('starts the OAuth flow'),
       });
     }
+    // A callback without a code and a state (or with arrays) is a malformed callback, not the start of a new flow; a
+    // declined consent is said in our words, without echoing the provider's free text.
+    for (const path of [
+      '/oauth/hubspot/callback',
+      '/auth/callback/hubspot?code[]=a&state[]=b',
+      '/oauth/hubspot/callback?code=x',
+    ]) {
+      const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
+      expect([path, r.status]).toEqual([path, 400]);
+      expect(await r.json()).toMatchObject({ error: 'INVALID_PAYLOAD' });
+    }
+    for (const path of [
+      '/oauth/hubspot/callback?error=access_denied&error_description=%3Cscript%3E',
+      '/auth/callback/hubspot?error=%3Cb%3Ex%3C%2Fb%3E',
+    ]) {
+      const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
+      expect([path, r.status]).toEqual([path, 400]);
+      const body = (await r.json()) as { error: string; message: string };
+      expect(body.error).toBe('INSTALL_FAILED');
+      expect(body.message).toMatch(/did not grant access/);
+      expect(body.message).not.toMatch(/script|<b>/);
+    }
   });
 
   test('/install writes no row until the user comes back from consent', async () => {
