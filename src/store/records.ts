@@ -65,6 +65,25 @@ export class RecordRepo {
     return changed;
   }
 
+  /** The deals each of these stored records is associated with now (before a change is applied). */
+  async dealsOf(connectionId: string, refs: { kind: string; externalId: string }[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (refs.length === 0) return out;
+    const r = await this.db.query<{ kind: string; external_id: string; deals: unknown }>(
+      `SELECT r.kind, r.external_id, r.data -> 'associations' -> 'deals' AS deals
+         FROM records r JOIN unnest($2::text[], $3::text[]) AS k(kind, external_id)
+           ON r.kind = k.kind AND r.external_id = k.external_id
+        WHERE r.connection_id = $1`,
+      [connectionId, refs.map((x) => x.kind), refs.map((x) => x.externalId)],
+    );
+    for (const row of r.rows)
+      out.set(
+        `${row.kind}:${row.external_id}`,
+        Array.isArray(row.deals) ? row.deals.filter((d): d is string => typeof d === 'string') : [],
+      );
+    return out;
+  }
+
   /** Marks a deletion (ids and time only) so a version older than `deletedAt` is refused; see migrations/0231. */
   async tombstone(connectionId: string, kind: ObjectKind, externalId: string, deletedAt: Date): Promise<void> {
     await this.db.query(

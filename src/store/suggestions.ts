@@ -118,6 +118,26 @@ export class SuggestionRepo {
     ).rows;
   }
 
+  /**
+   * Whether another live suggestion, on one of the deals the email is on now, holds a draft replying to it, never
+   * withdrawn (an email logged on two deals is answered once; one moved to another deal is answered there).
+   */
+  async liveDraftReplyingTo(
+    connectionId: string,
+    emailId: string,
+    exceptId: string,
+    onDeals: string[],
+  ): Promise<boolean> {
+    const r = await this.db.query(
+      `SELECT 1 FROM suggestions s WHERE s.connection_id = $1 AND s.live AND s.id <> $3 AND s.deal_id = ANY($4::text[])
+         AND s.payload -> 'draft' -> 'inReplyTo' ->> 'externalId' = $2
+         AND NOT EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'withdraw_draft')
+       LIMIT 1`,
+      [connectionId, emailId, exceptId, onDeals],
+    );
+    return r.rows.length > 0;
+  }
+
   /** Evidence (record kind:id) of the situation's earlier, closed suggestions: signals already dealt with. */
   async closedEvidence(tenantId: string, situationKey: string): Promise<Set<string>> {
     const r = await this.db.query<{ k: string }>(

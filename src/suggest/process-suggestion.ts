@@ -112,6 +112,8 @@ async function processSuggestionNow(
   proposed: Suggestion,
   facts: SuggestionFacts,
   receivedAt: number | null,
+  /** Made again once because another deal's draft answered the same email meanwhile. */
+  redone = false,
 ): Promise<Processed | null> {
   const situation = situationKeyOf(proposed);
   // 0. One live suggestion per situation: a new signal updates it (evidence appended), never a second task.
@@ -193,7 +195,15 @@ async function processSuggestionNow(
       activities: facts.activities,
       sender: rf.owner?.active ? { name: rf.owner.name, email: rf.ownerEmail } : null,
     };
-    const input = draftInputFor(s, kind, draftFacts);
+    let input = draftInputFor(s, kind, draftFacts);
+    // One reply per message: an email logged on two deals gets its draft once (the first deal's), never two emails to
+    // the same person about the same words.
+    const answering = input?.lastInteraction?.kind === 'email' ? input.lastInteraction.externalId : null;
+    const onDeals = facts.activities.find((a) => a.externalId === answering)?.associations.deals ?? [];
+    if (input && answering && (await deps.store.suggestions.liveDraftReplyingTo(conn.id, answering, s.id, onDeals))) {
+      deps.logger.info({ ...log, inReplyTo: answering }, 'no draft: a live draft already answers this email');
+      input = null;
+    }
     if (input) {
       // Every call to an external model goes through the privacy wrapper: CRM people, emails, phones, cards
       // and IBANs become placeholders before the call and are restored after it; each call is audited, masked.
@@ -370,7 +380,15 @@ async function processSuggestionNow(
 
   // 6. Store, and queue the writes only if it passed; charge the budget in the same transaction.
   s = rendered(s, rf, result.verdicts, notes);
+  const replyTo = result.allowed && s.draft?.inReplyTo?.kind === 'email' ? s.draft.inReplyTo.externalId : null;
   const inserted = await deps.store.tx(async (r, tx) => {
+    if (replyTo) {
+      // Two deals analysed side by side must not both answer one email: one insert at a time per email, and the
+      // second finds the first (its draft is then made again without the reply, below).
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`reply:${conn.id}:${replyTo}`]);
+      const onDeals = facts.activities.find((a) => a.externalId === replyTo)?.associations.deals ?? [];
+      if (await r.suggestions.liveDraftReplyingTo(conn.id, replyTo, s.id, onDeals)) return 'answered' as const;
+    }
     const ok = await r.suggestions.insert(
       s,
       status,
@@ -394,6 +412,13 @@ async function processSuggestionNow(
     }
     return true;
   });
+  if (inserted === 'answered') {
+    deps.logger.info(
+      { ...log, inReplyTo: replyTo },
+      'another deal answered this email a moment ago; again without a draft',
+    );
+    return redone ? null : processSuggestionNow(deps, conn, proposed, facts, receivedAt, true);
+  }
   if (!inserted) {
     // Another worker opened this situation a moment ago: fold this signal into it instead.
     const now2 = await deps.store.suggestions.live(s.tenantId, situation);

@@ -61,6 +61,9 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
         : 'The deal is active again.';
     }
     case 'budget_risk': {
+      const onDeal = new Set(now.activities.map((a) => a.externalId));
+      if (s.evidence.length > 0 && s.evidence.every((e) => !onDeal.has(e.externalId)))
+        return `The ${s.evidence[0]!.recordKind} that raised it is no longer on this deal.`;
       if (deal?.stage && DEAL_STAGE_ORDER[deal.stage] < DEAL_STAGE_ORDER.negotiation)
         return `The deal moved back to ${now.stageLabel ?? deal.providerStage ?? 'an earlier stage'}, before negotiation.`;
       const touches = now.activities.filter(isCustomerTouch);

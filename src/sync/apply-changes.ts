@@ -105,7 +105,14 @@ export async function applyChangesInTx(
     }
   }
 
-  // 2-3. Upsert (newer wins) and announce.
+  // 2-3. Upsert (newer wins) and announce. An activity or contact taken off a deal changes that deal too: its deals
+  // before the change are read first, for the re-analysis below.
+  const before = c.analyze
+    ? await r.records.dealsOf(
+        conn.id,
+        records.filter((x) => isActivityKind(x.kind) || x.kind === 'contact'),
+      )
+    : new Map<string, string[]>();
   const changed = await r.records.upsertMany(conn.id, records);
   for (const rec of changed) deps.metrics.recordsSynced.inc({ crm: conn.provider, kind: rec.kind, source: c.source });
   await emitChanges(deps.subscribers, r, tx, { conn, changed, unseenDeletions: unseen, receivedAt: c.receivedAt });
@@ -120,7 +127,10 @@ export async function applyChangesInTx(
   if (c.analyze) {
     for (const rec of changed) {
       if (rec.kind === 'deal') deals.add(rec.externalId);
-      else if (isActivityKind(rec.kind) || rec.kind === 'contact') rec.associations.deals.forEach((d) => deals.add(d));
+      else if (isActivityKind(rec.kind) || rec.kind === 'contact') {
+        rec.associations.deals.forEach((d) => deals.add(d));
+        before.get(`${rec.kind}:${rec.externalId}`)?.forEach((d) => deals.add(d));
+      }
     }
     dealsOfDeleted.forEach((d) => deals.add(d));
     for (const d of deleted) if (d.kind === 'deal') deals.delete(d.externalId);

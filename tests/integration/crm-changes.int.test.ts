@@ -211,6 +211,71 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       expect(open(d.deal).todos).toHaveLength(1);
     });
 
+    /** A new deal in negotiation with its own contact, at the owner Riley. */
+    const newDeal = (tag: string) => {
+      const contact = hs.store.create(portalId, 'contacts', {
+        firstname: 'Tina',
+        lastname: tag,
+        email: `tina.${tag.toLowerCase()}@globex.example`,
+      });
+      const deal = hs.store.create(
+        portalId,
+        'deals',
+        {
+          dealname: `Globex ${tag}`,
+          dealstage: 'contractsent',
+          pipeline: 'default',
+          amount: '9000',
+          hubspot_owner_id: '9001',
+        },
+        { associations: [{ toType: 'contacts', toId: contact.id }] },
+      );
+      return { deal: deal.id, contact: contact.id };
+    };
+    const budgetEmail = (contact: string, deals: string[]) =>
+      hs.store.create(
+        portalId,
+        'emails',
+        {
+          hs_timestamp: String(Date.now() - 30_000),
+          hs_email_direction: 'INCOMING_EMAIL',
+          hs_email_subject: 'Re: order form',
+          hs_email_text: BUDGET,
+        },
+        {
+          associations: [
+            ...deals.map((d) => ({ toType: 'deals' as const, toId: d })),
+            { toType: 'contacts', toId: contact },
+          ],
+        },
+      ).id;
+
+    test('one email logged on two open deals: a task on each, one draft answering it', async () => {
+      const a = newDeal('TwoA');
+      const b = newDeal('TwoB');
+      hs.store.associate(portalId, { type: 'contacts', id: a.contact }, { toType: 'deals', toId: b.deal });
+      budgetEmail(a.contact, [a.deal, b.deal]);
+      await waitFor(() => open(a.deal).todos.length === 1 && open(b.deal).todos.length === 1, 30_000, 'both tasks');
+      await hs.flushWebhooks();
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(open(a.deal).drafts.length + open(b.deal).drafts.length).toBe(1);
+    });
+
+    test("the email moved to another deal: the first deal's task is closed, the other answers it", async () => {
+      const x = newDeal('MovedX');
+      const y = newDeal('MovedY');
+      const email = budgetEmail(x.contact, [x.deal]);
+      await waitFor(() => open(x.deal).todos.length === 1 && open(x.deal).drafts.length === 1, 30_000, 'the pair');
+      const first = open(x.deal);
+      hs.store.unassociate(portalId, { type: 'emails', id: email }, { toType: 'deals', toId: x.deal });
+      hs.store.associate(portalId, { type: 'emails', id: email }, { toType: 'deals', toId: y.deal });
+      await waitFor(() => !isOpen(task(first.todos[0]!.id)), 30_000, 'the first task closed');
+      expect(task(first.todos[0]!.id).properties.hs_task_body).toMatch(/no longer on this deal/);
+      await waitFor(() => !isOpen(task(first.drafts[0]!.id)), 30_000, 'the first draft withdrawn');
+      await waitFor(() => open(y.deal).todos.length === 1 && open(y.deal).drafts.length === 1, 30_000, 'the new pair');
+      expect(open(x.deal)).toEqual({ todos: [], drafts: [] });
+    });
+
     test('the deal deleted: its task and draft are closed', async () => {
       const d = deals.Deal!;
       const { todos, drafts } = open(d.deal);
