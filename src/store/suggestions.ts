@@ -138,6 +138,20 @@ export class SuggestionRepo {
     return r.rows.length > 0;
   }
 
+  /**
+   * liveDraftReplyingTo under a transaction-scoped lock on the email: two transactions inserting drafts that answer the
+   * same email run one after the other, and the second sees the first's (call inside the inserting transaction).
+   */
+  async lockedLiveDraftReplyingTo(
+    connectionId: string,
+    emailId: string,
+    exceptId: string,
+    onDeals: string[],
+  ): Promise<boolean> {
+    await this.db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`reply:${connectionId}:${emailId}`]);
+    return this.liveDraftReplyingTo(connectionId, emailId, exceptId, onDeals);
+  }
+
   /** Evidence (record kind:id) of the situation's earlier, closed suggestions: signals already dealt with. */
   async closedEvidence(tenantId: string, situationKey: string): Promise<Set<string>> {
     const r = await this.db.query<{ k: string }>(

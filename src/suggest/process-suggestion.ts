@@ -25,7 +25,7 @@ import type { SealedWrite, WriteAction } from '../core/gated-write.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { stableId } from '../lib/ids.js';
 import type { Queryable, Repos, SuggestionRow } from '../store/index.js';
-import { evidenceKey, mergeInto, newEvidence, situationKeyOf } from './situation.js';
+import { editedEvidence, evidenceKey, mergeInto, newEvidence, situationKeyOf } from './situation.js';
 import { chargeBudget, loadBudget } from './budget.js';
 import { buildContext, type SuggestionFacts } from './context.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
@@ -385,9 +385,8 @@ async function processSuggestionNow(
     if (replyTo) {
       // Two deals analysed side by side must not both answer one email: one insert at a time per email, and the
       // second finds the first (its draft is then made again without the reply, below).
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`reply:${conn.id}:${replyTo}`]);
       const onDeals = facts.activities.find((a) => a.externalId === replyTo)?.associations.deals ?? [];
-      if (await r.suggestions.liveDraftReplyingTo(conn.id, replyTo, s.id, onDeals)) return 'answered' as const;
+      if (await r.suggestions.lockedLiveDraftReplyingTo(conn.id, replyTo, s.id, onDeals)) return 'answered' as const;
     }
     const ok = await r.suggestions.insert(
       s,
@@ -620,7 +619,9 @@ async function updateLive(
   // The deal changed hands: the open task goes to the rep who owns the deal now (and new evidence is judged for them).
   const ownerNow = proposed.ownerId ?? live.payload.ownerId;
   const reassigned = ownerNow !== live.payload.ownerId;
-  if (added.length === 0 && !reassigned) return null;
+  // A quoted message edited in the CRM: its new words replace the old in the task.
+  const edited = editedEvidence(live.payload.evidence, proposed.evidence);
+  if (added.length === 0 && !reassigned && edited.length === 0) return null;
   const now = deps.now();
   const base = reassigned ? { ...live.payload, ownerId: ownerNow } : live.payload;
   const rf = await renderFactsFor(deps, conn, base, facts, now);
@@ -649,7 +650,9 @@ async function updateLive(
   const newOwner =
     final.task?.ownerId && final.task.ownerId !== live.payload.task?.ownerId ? final.task.ownerId : undefined;
   const writes =
-    (live.status === 'written' || live.status === 'allowed') && final.task && (added.length > 0 || newOwner)
+    (live.status === 'written' || live.status === 'allowed') &&
+    final.task &&
+    (added.length > 0 || edited.length > 0 || newOwner)
       ? [
           {
             // An owner-only change is keyed by the owner and the time: the payload moves with it, so the next
@@ -657,7 +660,9 @@ async function updateLive(
             key:
               added.length > 0
                 ? `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`
-                : `wb-${live.id}-o-${stableId('o', String(newOwner), String(now))}`,
+                : edited.length > 0
+                  ? `wb-${live.id}-x-${stableId('x', ...edited.map((e) => `${evidenceKey(e)}=${e.quote}`).sort())}`
+                  : `wb-${live.id}-o-${stableId('o', String(newOwner), String(now))}`,
             action: 'update_task' as const,
             payload: {
               subject: final.task.subject,

@@ -30,6 +30,18 @@ export function newEvidence(current: readonly Evidence[], next: readonly Evidenc
   });
 }
 
+/**
+ * Evidence of `next` from a record `current` already quotes, with other words: the message was edited in the CRM, so
+ * the quote is replaced (a task must not keep words the customer's email no longer says).
+ */
+export function editedEvidence(current: readonly Evidence[], next: readonly Evidence[]): Evidence[] {
+  const words = new Map(current.map((e) => [evidenceKey(e), quoteWords(e.quote)]));
+  return next.filter((e) => {
+    const had = words.get(evidenceKey(e));
+    return had !== undefined && had !== quoteWords(e.quote);
+  });
+}
+
 const PRIORITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
 
 /**
@@ -38,7 +50,8 @@ const PRIORITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
  */
 export function mergeInto(live: Suggestion, proposed: Suggestion, maxEvidence = 6): Suggestion {
   const added = newEvidence(live.evidence, proposed.evidence);
-  const evidence = [...added, ...live.evidence].slice(0, maxEvidence);
+  const edited = new Map(editedEvidence(live.evidence, proposed.evidence).map((e) => [evidenceKey(e), e]));
+  const evidence = [...added, ...live.evidence.map((e) => edited.get(evidenceKey(e)) ?? e)].slice(0, maxEvidence);
   let task = live.task;
   if (task && proposed.task) {
     const a = PRIORITY_RANK[task.priority];

@@ -276,6 +276,24 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       expect(open(x.deal)).toEqual({ todos: [], drafts: [] });
     });
 
+    test('the quoted email edited: the task quotes its new words', async () => {
+      const d = newDeal('Edited');
+      const email = budgetEmail(d.contact, [d.deal]);
+      await waitFor(() => open(d.deal).todos.length === 1, 30_000, 'the task');
+      const todo = open(d.deal).todos[0]!;
+      expect(todo.properties.hs_task_body).toContain('finance just cut our budget');
+      hs.store.update(portalId, 'emails', email, {
+        hs_email_text: 'Hi Riley, finance just cut our budget by a third, so we cannot sign at the current price.',
+      });
+      await waitFor(
+        () => /cut our budget by a third/.test(task(todo.id).properties.hs_task_body ?? ''),
+        30_000,
+        'the new words in the task',
+      );
+      expect(task(todo.id).properties.hs_task_body).not.toContain('budget for this quarter');
+      expect(open(d.deal).todos).toHaveLength(1);
+    });
+
     test('the deal deleted: its task and draft are closed', async () => {
       const d = deals.Deal!;
       const { todos, drafts } = open(d.deal);

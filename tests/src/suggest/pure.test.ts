@@ -13,7 +13,7 @@ import {
   withRepairRequest,
 } from '../../../src/suggest/drafting.js';
 import { renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/suggest/render.js';
-import { mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
+import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -582,6 +582,21 @@ describe('one live suggestion per situation', () => {
     expect(newEvidence([e('e1', 'Our budget was frozen.')], [e('e2', ' our budget  was FROZEN. ')])).toEqual([]);
     expect(newEvidence([e('e1', 'Our budget was frozen.')], [e('e2', 'Finance cut it by 25%.')])).toHaveLength(1);
     expect(newEvidence([], [e('e2', 'Same.'), e('e3', 'same.')]).map((x) => x.externalId)).toEqual(['e2']);
+  });
+  test('a quoted message edited in the CRM: its new words replace the old, not counted as a new raising', () => {
+    const e = (externalId: string, quote: string) => ({
+      recordKind: 'email',
+      externalId,
+      quote,
+      url: null,
+      field: 'body',
+    });
+    const before = [e('e1', 'We cannot sign at the current price.')];
+    const after = [e('e1', 'We can not sign at the current price (sorry for the typo).')];
+    expect(editedEvidence(before, after)).toEqual(after);
+    expect(editedEvidence(before, [e('e1', ' we cannot  SIGN at the current price. ')])).toEqual([]);
+    expect(editedEvidence(before, [e('e2', 'Something else.')])).toEqual([]);
+    expect(newEvidence(before, after)).toEqual([]);
   });
   test('a new signal merges into the live one: evidence appended first, priority raised, nothing new is a no-op', () => {
     const base = suggestForDeal({
