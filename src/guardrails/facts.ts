@@ -73,6 +73,12 @@ export const FACTS = {
     compute: (i) =>
       i.suggestion.task ? Math.floor((Date.parse(i.suggestion.task.dueAt) - Date.parse(i.context.now)) / DAY_MS) : null,
   }),
+  taskPriority: fact({
+    type: 'string',
+    nullable: true,
+    description: "The task's priority: LOW, MEDIUM or HIGH; empty when there is no task.",
+    compute: (i) => i.suggestion.task?.priority ?? null,
+  }),
   dealReferenced: fact({
     type: 'boolean',
     description: 'True when the suggestion is attached to a deal.',
