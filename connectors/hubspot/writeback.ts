@@ -296,7 +296,7 @@ export async function createDraftEmail(
   opts: HubspotWritebackOptions = {},
 ): Promise<CreatedRecord> {
   if (draft.mayExist === true) {
-    // A draft is due "now", which differs between attempts: match on the subject, confirm by the text.
+    // A draft is due a day after its attempt, which differs between attempts: match on the subject, confirm by the text.
     const existing = await findExisting(
       ctx,
       { subject: draftSubject(draft), timestamp: null, bodyHtml: textToHtml(draft.body) },
@@ -323,6 +323,9 @@ export async function createDraftEmails(
   return batchCreate(ctx, items, 'draft', opts);
 }
 
+/** A draft's EMAIL task is due a day after it is written (the lookup for it matches subject and text, not the time). */
+export const DRAFT_DUE_MS = 24 * 60 * 60 * 1000;
+
 /** The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject). */
 const draftSubject = (draft: DraftEmailWrite): string =>
   clip(`${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`);
@@ -342,7 +345,8 @@ async function draftInput(
     `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`,
   ].join('');
   const properties: TaskProperties = {
-    hs_timestamp: new Date((opts.now ?? Date.now)()).toISOString(),
+    // Due in a day, as the task it goes with: a draft due at its creation showed as overdue in the rep's queue at once.
+    hs_timestamp: new Date((opts.now ?? Date.now)() + DRAFT_DUE_MS).toISOString(),
     hs_task_subject: draftSubject(draft),
     hs_task_body: `${header}${textToHtml(draft.body)}${owner.note}`,
     hs_task_status: 'NOT_STARTED',

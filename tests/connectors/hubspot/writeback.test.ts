@@ -1,6 +1,6 @@
 import nock from 'nock';
 import type { DraftEmailWrite, TaskWrite } from '../../../src/core/index.js';
-import { createDraftEmail, createTask } from '../../../connectors/hubspot/writeback.js';
+import { createDraftEmail, createTask, DRAFT_DUE_MS } from '../../../connectors/hubspot/writeback.js';
 import { visibleText } from '../../../connectors/kit/html-to-text.js';
 import { clearOwnerCache } from '../../../connectors/hubspot/owners.js';
 import { API, NOW, aContext, fixture } from './helpers.js';
@@ -231,7 +231,7 @@ describe('createDraftEmail', () => {
     expect(creates).toEqual([
       {
         properties: {
-          hs_timestamp: new Date(NOW).toISOString(),
+          hs_timestamp: new Date(NOW + DRAFT_DUE_MS).toISOString(),
           hs_task_subject: 'Reply to Ada Lovelace: Revised quote for Acme',
           hs_task_body:
             '<p><b>To:</b> Ada Lovelace &lt;ada@acme.example&gt;</p><p><b>Subject:</b> Revised quote for Acme</p><p>Hi Ada,</p><p>Please find the revised quote attached.</p>',
