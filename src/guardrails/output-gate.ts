@@ -294,6 +294,8 @@ const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'dat
 /** Judge one piece of text in its zone. */
 function judge(text: string, zone: GateZone, field: string, g: Grounds, out: GateProblem[], thread = ''): void {
   if (!text.trim()) return;
+  // A quote closeloop withheld is its own notice (it names the kind of request), not the customer's words.
+  if (zone === 'quote' && WITHHELD_NOTICES.has(text.trim())) return;
   const { hidden } = splitHtml(text);
   if (
     hidden.some((h) => h.trim()) ||
@@ -430,6 +432,15 @@ const WITHHELD_LABEL: Record<InstructionKind, string> = {
   bypasses_verification: 'it asks to skip the usual verification',
 };
 
+const WITHHELD_CHANNEL = 'confirm any such request with the customer through a channel you already know';
+const WITHHELD_PREMISE =
+  '[quote withheld: it claims terms were already agreed or approved; check them in the deal record before acting]';
+/** Every notice `neutraliseQuote` puts in place of a quote. */
+const WITHHELD_NOTICES: ReadonlySet<string> = new Set([
+  ...Object.values(WITHHELD_LABEL).map((l) => `[quote withheld: ${l}; ${WITHHELD_CHANNEL}]`),
+  WITHHELD_PREMISE,
+]);
+
 /**
  * A customer's words as a labelled quote that cannot act as advice: normalised (what a person sees), an
  * instruction withheld with the reason (verify through a known channel), and any ungrounded way to pay,
@@ -439,7 +450,7 @@ export function neutraliseQuote(quote: string, facts: GateFacts): string {
   const visible = normalise(splitHtml(quote).visible).replace(/\s+/g, ' ').trim();
   const found = findInstructions(quote);
   if (found.length) {
-    return `[quote withheld: ${WITHHELD_LABEL[found[0]!.kind]}; confirm any such request with the customer through a channel you already know]`;
+    return `[quote withheld: ${WITHHELD_LABEL[found[0]!.kind]}; ${WITHHELD_CHANNEL}]`;
   }
   const g = groundsOf(facts);
   // "As agreed, the first year is free": a claim that terms were already agreed is checked in the deal, not quoted as
@@ -450,7 +461,7 @@ export function neutraliseQuote(quote: string, facts: GateFacts): string {
       !grounded(a, g, visible),
   );
   if (terms.length && PREMISE.test(visible)) {
-    return '[quote withheld: it claims terms were already agreed or approved; check them in the deal record before acting]';
+    return WITHHELD_PREMISE;
   }
   let out = visible;
   for (const a of findActionable(visible)) {

@@ -6,6 +6,9 @@
  * are listed in the languages our customers write in.
  */
 
+import { domainToASCII } from 'node:url';
+import { parse as parseDomain } from 'tldts';
+
 export type ActionableKind =
   'link' | 'email' | 'phone' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
 
@@ -19,28 +22,79 @@ export interface Actionable {
   num?: number;
 }
 
-const TLDS =
-  'com|net|org|io|co|ai|app|dev|biz|info|xyz|top|site|online|shop|link|click|live|me|us|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ru|cn|jp|br|mx|ar|in|au|ca|eu|gov|edu|ly|gl|gd|to|cc|tk|ml|ga|cf|gq|ws|su|pw|icu|vip|work|support|help|pay|finance|bank|money|security|cloud|email|page|sh|so|gg|tv|fm|ly|one|pro|team|tech|store|services|solutions|zip|mov';
+/** The top-level domains of the old fixed list: still the only ones read after a spelled dot ("acme dot io"). */
+const CORE_TLDS = new Set(
+  'com|net|org|io|co|ai|app|dev|biz|info|xyz|top|site|online|shop|link|click|live|me|us|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ru|cn|jp|br|mx|ar|in|au|ca|eu|gov|edu|ly|gl|gd|to|cc|tk|ml|ga|cf|gq|ws|su|pw|icu|vip|work|support|help|pay|finance|bank|money|security|cloud|email|page|sh|so|gg|tv|fm|one|pro|team|tech|store|services|solutions|zip|mov'.split(
+    '|',
+  ),
+);
 // "example[.]com", "example (dot) com", "example dot com" are still domains to the reader.
 const DOT = String.raw`(?:\.|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*\[dot\]\s*|\s*\(dot\)\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
-const LABEL = String.raw`[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`;
-const HOST = String.raw`(?:${LABEL}${DOT})+(?:${TLDS}|[a-z]{2,24}(?=[/:?#]))`;
+const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?`;
+/** Any top-level label: which ones are real is the public-suffix list's call (tldts), not a list kept here. */
+const HOST = String.raw`(?:${LABEL}${DOT})+(?:xn--[a-z0-9-]{1,59}|\p{L}{2,63})(?![\p{L}\p{N}])`;
 const URL_RE = new RegExp(
-  String.raw`\b(?:(?:https?|hxxps?|ftp)\s*(?::|\[:\])\s*//\s*|www${DOT})?(${HOST})(?::\d{2,5})?(?:[/?#][^\s"'<>)\]]*)?`,
-  'gi',
+  String.raw`(?<![\p{L}\p{N}@.-])(?:(?:https?|hxxps?|ftp)\s*(?::|\[:\])\s*//\s*|www${DOT})?(${HOST})(?::\d{2,5})?(?:[/?#][^\s"'<>)\]]*)?`,
+  'giu',
 );
+/**
+ * A link with a scheme names its host, whatever the host looks like: a name with any or no top-level domain, an IPv4
+ * address in any notation (dotted, decimal 3405803785, hex 0xcb007105, octal 0313.0.0161.5), an IPv6 literal
+ * ([2001:db8::7]), with or without user info in front ("http://trusted.example@evil.example/").
+ */
+const SCHEME_URL_RE =
+  /(?<![\p{L}\p{N}])(h(?:tt|xx)ps?|s?ftps?|wss?|file|smb|gopher)\s*(?::|\[:\])\s*\/\/\s*((?:[^\s/?#"'<>@]*@)?(?:\[[0-9a-f:.%a-z]+\]|(?:[^\s/?#:"'<>()[\]@,;]|\[\.\]|\(\.\)|\[dot\]|\(dot\))+)(?::\d{1,5})?)((?:[/?#][^\s"'<>)\]]*)?)/giu;
+/** URLs that carry their content or run code: data:, javascript:, vbscript:, blob:. */
+const INLINE_URL_RE =
+  /(?<![\p{L}\p{N}])(?:data\s*:\s*(?:[a-z]+\/[a-z0-9.+-]+|[^\s,]*;base64,|,)[^\s"'<>]*|(?:javascript|vbscript|livescript)\s*:[^\s"'<>]+|blob\s*:\s*https?:[^\s"'<>]+)/giu;
+/** An address without a scheme but with a port or a path: 198.51.100.7/inv, 198.51.100.7:8443, [2001:db8::7]/x. */
+const BARE_IP_RE =
+  /(?<![\p{L}\p{N}.])(?:((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})|(\[[0-9a-f]*:[0-9a-f:.]+\]))(?::\d{1,5}|(?=[/?#]\S))(?:[/?#][^\s"'<>)\]]*)?/giu;
 const AT = String.raw`(?:@|\s*\[at\]\s*|\s*\(at\)\s*|\s+at\s+|\s*\(a\)\s*)`;
-const EMAIL_RE = new RegExp(String.raw`\b([a-z0-9][a-z0-9._%+-]{0,63})${AT}(${HOST})\b`, 'gi');
+const EMAIL_RE = new RegExp(String.raw`\b([a-z0-9][a-z0-9._%+-]{0,63})${AT}(${HOST})`, 'giu');
 
-const canonHost = (h: string): string =>
-  h
+const canonHost = (h: string): string => {
+  const plain = h
     .toLowerCase()
-    .replace(new RegExp(DOT, 'gi'), '.')
+    .replace(new RegExp(DOT, 'giu'), '.')
     .replace(/^www\./, '')
     .replace(/\.$/, '');
+  // Unicode names compare in their ASCII (punycode) form, the form trusted lists and the CRM use.
+  return /[^\p{ASCII}]/u.test(plain) ? domainToASCII(plain) || plain : plain;
+};
+
+/** The host of a link with a scheme as a browser reads it (user info dropped, IP notations made dotted). */
+const schemeHost = (authority: string): string => {
+  const plain = authority.replace(/\[\.\]|\(\.\)|\[dot\]|\(dot\)/gi, '.');
+  try {
+    return new URL(`http://${plain}/`).hostname.replace(/^www\./, '').replace(/\.$/, '');
+  } catch {
+    return canonHost(plain.replace(/^[^@]*@/, '').replace(/:\d+$/, ''));
+  }
+};
+
+/** A bare "word.word" names a domain when its suffix is a real one (public-suffix list) and it is not a sentence. */
+const bareDomain = (raw: string, host: string, hasScheme: boolean): boolean => {
+  // A letter in the first label ("1.5.2" is a version, not a host).
+  if (!/\p{L}/u.test(host.split('.')[0]!)) return false;
+  const tld = host.slice(host.lastIndexOf('.') + 1);
+  // "acme dot io": spelled dots only with the common top-level domains ("the price point it" is a sentence).
+  if (/\s/.test(raw) && !CORE_TLDS.has(tld)) return false;
+  const p = parseDomain(host);
+  if (!p.isIcann || !p.domain) return false;
+  if (hasScheme || CORE_TLDS.has(tld)) return true;
+  // "the team.Best regards", "г.Москва": a capitalised word after a full stop starts a sentence.
+  const writtenTld = raw
+    .split(/[.\])]/)
+    .pop()!
+    .trim();
+  return !/^\p{Lu}\p{Ll}+$/u.test(writtenTld);
+};
 
 export const hostOf = (s: string): string | null => {
-  const m = new RegExp(URL_RE.source, 'i').exec(s);
+  const sm = new RegExp(SCHEME_URL_RE.source, 'iu').exec(s);
+  if (sm) return schemeHost(sm[2]!);
+  const m = new RegExp(URL_RE.source, 'iu').exec(s);
   return m ? canonHost(m[1]!) : null;
 };
 
@@ -48,12 +102,32 @@ export const hostOf = (s: string): string | null => {
 export const domainWithin = (host: string, allowed: string): boolean =>
   host === allowed || host.endsWith(`.${allowed}`);
 
-const IBAN_RE = /\b([A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8})\b/g;
+const IBAN_RE = /\b([A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8})\b/gi;
 const CRYPTO_RE =
   /\b(?:bc1[a-z0-9]{20,80}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40}|T[1-9A-HJ-NP-Za-km-z]{33}|[LM][a-km-zA-HJ-NP-Z1-9]{26,33})\b/g;
-/** Words that make a nearby number a bank detail, in the languages we serve. */
-const BANK_WORDS = String.raw`(?:account|acct|a\/c|iban|bic|swift|routing|aba|sort\s*code|bsb|ifsc|clabe|konto|kontonummer|bankverbindung|blz|cuenta|compte|rib|conto|rekening|bank|banco|banque|wallet|monedero|portefeuille|beneficiar\w*|счет|счёт|reference|ref\.?|kundennummer|número de cuenta|numéro de compte|numero di conto)`;
-const BANK_NUM_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])${BANK_WORDS}[^\n\d]{0,25}((?:\d[ -]?){6,20}\d)`, 'giu');
+/**
+ * Words that make a nearby number a bank detail, in the languages we serve and their neighbours: account (and its
+ * abbreviations: acc, acct, a/c, c/c, kto, nr konta), sort code, routing and bank codes (BSB, IFSC, CLABE, BLZ,
+ * clearing), giro numbers, national account numbers (NRB, RIB, CCC, NIB), and "bank" itself.
+ */
+const BANK_WORDS = String.raw`(?:account\p{L}*|acc(?:t|ts|ount)?\.?|a\/c|c\/c|kto\.?|konto\p{L}*|kontonr\.?|konta|kont[eaoy]m?|rachun\p{L}*|nrb|\p{L}{0,2}[úu]čt\p{L}*|[úu]čet|sz[áa]ml\p{L}*|tili\p{L}*|rekening\p{L}*|bankgiro|plusgiro|postgiro|giro\p{L}*|clearing\p{L}*|iban|bic|swift|routing|aba|sort(?:ing)?\s*code|sort|s\/c|bsb|ifsc|clabe|cbu|cvu|nib|blz|bankleitzahl|bankverbindung|cuenta\p{L}*|ccc|compte\p{L}*|rib|conto|conta|ag[eê]ncia|hesap\p{L}*|bank\p{L}*|banco|banque|banca|wallet|monedero|portefeuille|beneficiar\p{L}*|payee|reference|ref\.?|kundennummer|сч[её]т\p{L}*|р\/с|рахун\p{L}*|λογαριασμ\p{L}*|口座|账户|账号|帳號|帳戶|계좌)`;
+/** A number after a bank word: six digits or more (a sort code has six), in any grouping. */
+const BANK_NUM_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])${BANK_WORDS}(?![\p{L}])([^\n\d]{0,30}?)((?:\d[ \-./]?){5,33}\d)(?![\p{N}])`,
+  'giu',
+);
+/** Money sent to a named place and a number ("remit to Lloyds 41234567", "przelew na 12 3456..."). */
+const PAY_TO_RE = new RegExp(
+  String.raw`(?<![\p{L}])(?:remit\p{L}*|wir(?:e|ed|ing)|transfer\p{L}*|pay(?:ing|ments?)?|deposit\p{L}*|przelew\p{L}*|przela\p{L}*|wpła\p{L}*|převe\p{L}*|převod\p{L}*|utal\p{L}*|átutal\p{L}*|betal\p{L}*|överför\p{L}*|overfør\p{L}*|überweis\p{L}*|zahl\p{L}*|transfier\p{L}*|ingres\p{L}*|virement|vir\p{L}*|vers\p{L}*|bonific\p{L}*|pag\p{L}*|overmak\p{L}*|over\s+te\s+maken|переве\p{L}*|оплат\p{L}*)(?![\p{L}])[^\n\d.!?]{0,40}?(?<![\p{L}])(?:to|into|on|at|na|an|auf|sur|au|a|al|su|sul|naar|op|på|till|до|на)(?![\p{L}])([^\n\d.!?]{0,30}?)((?:\d[ \-./]?){5,33}\d)(?![\p{N}])`,
+  'giu',
+);
+/** What a number after a bank word belongs to instead: an order, an invoice, a ticket, a date, a count. */
+const NOT_ACCOUNT =
+  /(?<![\p{L}])(?:order|invoice|ticket|case|po|purchase|customer|client|contract|quote|licen[cs]e|seats?|users?|since|on|dated|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|pedido|factura|commande|facture|ordine|fattura|zamówieni\p{L}*|faktur\p{L}*)(?![\p{L}])/iu;
+const looksLikeDate = (n: string): boolean =>
+  /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$/.test(n.trim()) && !/^\d{2}-\d{2}-\d{2}$/.test(n.trim());
+/** An account number needs no word when it is long: 18 digits or more that are not a card (Luhn) are a bank number. */
+const LONG_NUMBER_RE = /(?<![\p{L}\p{N}])(?:\d[ \-.]?){17,33}\d(?![\p{N}])/gu;
 /** A BIC / SWIFT code: upper case only, after the word that names it. */
 const BIC_RE = /(?:BIC|SWIFT|bic|swift|Swift)\b[^\n]{0,15}?\b([A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b/g;
 const CARD_RE = /\b\d(?:[ -]?\d){12,18}\b/g;
@@ -71,6 +145,12 @@ const luhn = (d: string): boolean => {
 };
 const PHONE_CONTEXT =
   /(?:tel|phone|call|ring|dial|text|sms|whatsapp|signal|mobile|cell|fax|hotline|number|telefon\p{L}*|handy|anruf\p{L}*|tel[eé]fono|m[oó]vil|llam\p{L}*|t[eé]l[eé]phone|portable|appel\p{L}*|telefono|cellulare|chiam\p{L}*|celular|ligue|bel|телефон|звон\p{L}*|номер)[^\p{L}\d]{0,12}(?:[\p{L}]+[^\p{L}\d]{1,3}){0,2}$/iu;
+/** The word before a number that makes it a record's number (an order, an invoice, a ticket), not a phone's. */
+const RECORD_NUMBER =
+  /(?<![\p{L}])(?:order|invoice|ticket|case|po|purchase\s+order|reference|ref|contract|quote|customer|client|licen[cs]e|serial|tracking|bestell\p{L}*|auftrag\p{L}*|rechnung\p{L}*|kunden\p{L}*|pedido|factura|commande|facture|ordine|fattura|zamówieni\p{L}*|faktur\p{L}*)(?:\s*(?:no\.?|nr\.?|number|nummer|n[º°o]\.?|#|id))?(?:\s+(?:is|was|ist|es|est|è))?[\s:#.-]*$|(?<![\p{L}])\p{L}*nummer[\s:#.-]*$/iu;
+/** " at " between two words is an address only when the left word could be a mailbox, not "look at", "and at". */
+const NOT_MAILBOX =
+  /^(?:and|or|but|look|looking|looked|us|me|you|him|her|them|it|is|are|was|were|be|been|here|there|directly|online|available|based|located|site|home|work|office|also|only|even|just|arrive|arrives|arrived|stay|meet|see|find|found|visit|aim|aimed|hosted|live|lives)$/i;
 const PHONE_RE = /(?<![\p{L}\p{N}])(?:\+|00)?\(?\d{1,4}\)?(?:[\s.\-/]?\(?\d{1,5}\)?){2,6}\d(?![\p{L}\p{N}])/gu;
 
 const CURRENCY = String.raw`(?:[$€£¥₹₽₩₺]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|pln|brl|mxn|inr|rub|dollars?|euros?|pounds?|francs?|d[oó]lares|dollari|долларов|евро|yen|pesos?|reais)\b)`;
@@ -166,6 +246,49 @@ const ibanValid = (raw: string): boolean => {
   return rem === 1;
 };
 
+/**
+ * Digits spelled as words, one word a digit, the way a number is read out on the phone ("oh two oh seven nine four
+ * six...", "null eins sieben...", "zéro six..."), in the languages we serve and their neighbours; "double" and "triple"
+ * repeat the next digit.
+ */
+const DIGIT_WORDS: Record<string, string> = Object.fromEntries(
+  (
+    [
+      ['0', 'zero oh o nought nil null cero zéro nulla nul zero нуль ноль'],
+      ['1', 'one eins uno un une um uma een jeden jedna один'],
+      ['2', 'two zwei zwo dos deux due dois duas twee dwa dwie два'],
+      ['3', 'three drei tres trois tre três drie trzy три'],
+      ['4', 'four vier cuatro quatre quattro quatro cztery четыре'],
+      ['5', 'five fünf fuenf cinco cinq cinque vijf pięć piec пять'],
+      ['6', 'six sechs seis sei zes sześć szesc шесть'],
+      ['7', 'seven sieben siete sept sette sete zeven siedem семь'],
+      ['8', 'eight acht ocho huit otto oito osiem восемь'],
+      ['9', 'nine neun nueve neuf nove negen dziewięć девять'],
+    ] as const
+  ).flatMap(([d, words]) => words.split(' ').map((w) => [w, d])),
+);
+const DIGIT_TOKEN = String.raw`(?:${Object.keys(DIGIT_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')}|double|triple|doppel|doble|\d{1,4})`;
+const SPELLED_DIGITS_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])${DIGIT_TOKEN}(?:[\s,.\-–/]{1,3}${DIGIT_TOKEN}){5,30}(?![\p{L}\p{N}])`,
+  'giu',
+);
+const spelledDigits = (s: string): string => {
+  let out = '';
+  let times = 1;
+  for (const t of s.toLowerCase().split(/[\s,.\-–/]+/)) {
+    if (/^(?:double|doppel|doble)$/.test(t)) times = 2;
+    else if (t === 'triple') times = 3;
+    else {
+      const d = /^\d+$/.test(t) ? t : (DIGIT_WORDS[t] ?? '');
+      out += d.length === 1 ? d.repeat(times) : d;
+      times = 1;
+    }
+  }
+  return out;
+};
+
 /** Every actionable item in a (normalised) text. */
 export function findActionable(text: string): Actionable[] {
   const out: Actionable[] = [];
@@ -176,23 +299,44 @@ export function findActionable(text: string): Actionable[] {
     taken.push([at, at + len]);
   };
 
+  for (const m of text.matchAll(SCHEME_URL_RE)) {
+    add({ kind: 'link', text: m[0], value: schemeHost(m[2]!) }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(INLINE_URL_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add(
+      { kind: 'link', text: m[0], value: m[0].replace(/\s/g, '').split(':')[0]!.toLowerCase() + ':' },
+      m.index,
+      m[0].length,
+    );
+  }
   for (const m of text.matchAll(EMAIL_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
     // "at" between two words reads as an address only when the right side is a domain.
-    add({ kind: 'email', text: m[0], value: `${m[1]!.toLowerCase()}@${canonHost(m[2]!)}` }, m.index, m[0].length);
+    const host = canonHost(m[2]!);
+    if (!m[0].includes('@') && NOT_MAILBOX.test(m[1]!)) continue;
+    if (!bareDomain(m[2]!, host, true)) continue;
+    add({ kind: 'email', text: m[0], value: `${m[1]!.toLowerCase()}@${host}` }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(BARE_IP_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'link', text: m[0], value: schemeHost(m[1] ?? m[2]!) }, m.index, m[0].length);
   }
   for (const m of text.matchAll(URL_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const host = canonHost(m[1]!);
-    // A bare "word.word" is a domain only with a known top-level domain (handled by HOST) and a letter in the name.
-    if (!/[a-z]/i.test(host.split('.')[0]!)) continue;
-    if (/^\d+(?:\.\d+)+$/.test(host)) continue;
+    if (!bareDomain(m[1]!, host, /^(?:h|f|www)/i.test(m[0]) && m[0].length > m[1]!.length)) continue;
     add({ kind: 'link', text: m[0], value: host }, m.index, m[0].length);
   }
   for (const m of text.matchAll(IBAN_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
+    const upper = /^[A-Z]{2}/.test(m[1]!);
     if (
       !ibanValid(m[1]!) &&
-      !/\b(?:iban|bic|swift|account|konto|cuenta|compte|conto)\b/i.test(text.slice(Math.max(0, m.index - 30), m.index))
+      (!upper ||
+        !/\b(?:iban|bic|swift|account|konto|cuenta|compte|conto)\b/i.test(
+          text.slice(Math.max(0, m.index - 30), m.index),
+        ))
     )
       continue;
     add({ kind: 'payment', text: m[0], value: m[1]!.replace(/[\s-]/g, '').toUpperCase() }, m.index, m[0].length);
@@ -206,10 +350,21 @@ export function findActionable(text: string): Actionable[] {
     if (overlaps(m.index, m.index + m[0].length) || !luhn(m[0].replace(/\D/g, ''))) continue;
     add({ kind: 'payment', text: m[0], value: m[0].replace(/\D/g, '') }, m.index, m[0].length);
   }
-  for (const m of text.matchAll(BANK_NUM_RE)) {
-    const at = m.index + m[0].length - m[1]!.length;
-    if (overlaps(at, at + m[1]!.length)) continue;
-    add({ kind: 'payment', text: m[0], value: m[1]!.replace(/[\s-]/g, '').toUpperCase() }, at, m[1]!.length);
+  for (const re of [BANK_NUM_RE, PAY_TO_RE]) {
+    for (const m of text.matchAll(re)) {
+      const num = m[2]!;
+      const at = m.index + m[0].length - num.length;
+      if (overlaps(at, at + num.length) || NOT_ACCOUNT.test(m[1]!) || looksLikeDate(num)) continue;
+      // A reference number is a bank detail only when it is as long as an account number.
+      if (/^ref/i.test(m[0]) && num.replace(/\D/g, '').length < 8) continue;
+      // An amount ("pay 48,000.00 to") or a count is not an account: the number must not run on into a currency.
+      if (/^\s?(?:[%$€£¥]|(?:usd|eur|gbp|chf)\b)/i.test(text.slice(at + num.length))) continue;
+      add({ kind: 'payment', text: num, value: num.replace(/[\s\-./]/g, '') }, at, num.length);
+    }
+  }
+  for (const m of text.matchAll(LONG_NUMBER_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'payment', text: m[0], value: m[0].replace(/\D/g, '') }, m.index, m[0].length);
   }
   for (const m of text.matchAll(BIC_RE)) {
     const at = m.index + m[0].length - m[1]!.length;
@@ -248,9 +403,23 @@ export function findActionable(text: string): Actionable[] {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) continue;
+    const before = text.slice(Math.max(0, m.index - 30), m.index);
     // A plain run of digits (a record id, an order number) is a phone number only where the text says so.
-    if (/^\d+$/.test(m[0]) && !PHONE_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    if (/^\d+$/.test(m[0]) && !PHONE_CONTEXT.test(before)) continue;
+    // "INV-2026-00417", "order number 7781234", "Bestellnummer 4711-2026": a record's number, not a phone's.
+    if (/[\p{L}\p{N}][-/#]$/u.test(before) || RECORD_NUMBER.test(before)) continue;
     add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(SPELLED_DIGITS_RE)) {
+    // At least one digit as a word (a plain run of digits is handled above) and a phone number's length.
+    if (!/\p{L}/u.test(m[0]) || overlaps(m.index, m.index + m[0].length)) continue;
+    const digits = spelledDigits(m[0]);
+    if (digits.length < 7 || digits.length > 34) continue;
+    const bank = new RegExp(String.raw`${BANK_WORDS}(?![\p{L}])[^\n\d]{0,30}$`, 'iu').test(
+      text.slice(Math.max(0, m.index - 40), m.index),
+    );
+    if (bank) add({ kind: 'payment', text: m[0], value: digits }, m.index, m[0].length);
+    else add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
   }
   for (const m of text.matchAll(SPELLED_PERCENT_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;

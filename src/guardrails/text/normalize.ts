@@ -8,6 +8,8 @@
  * undoes the first three; `views` returns every reading of a text that a judgement must consider.
  */
 
+import { LOOK_ALIKES } from './confusables.js';
+
 /* eslint-disable no-misleading-character-class -- the class lists invisible and combining code points on purpose */
 const INVISIBLE =
   /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|[\ufe00-\ufe0f]|\udb40[\udc00-\udc7f]/g;
@@ -101,21 +103,43 @@ const CONFUSABLE: Record<string, string> = {
   '\u202f': ' ',
 };
 const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
+/** Every look-alike: the hand-kept list above first, then Unicode's confusables of all scripts (confusables.ts). */
+const LOOK_ALIKE: ReadonlyMap<string, string> = new Map([...LOOK_ALIKES, ...Object.entries(CONFUSABLE)]);
+/** Scripts whose words legitimately run into Latin ones without a space ("Google検索"); they have no look-alikes. */
+const NO_LOOK_ALIKE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+/** A letter of a script other than Latin (and other than the CJK scripts above). */
+const otherScriptLetter = (c: string): boolean =>
+  /\p{L}/u.test(c) && !/\p{Script=Latin}/u.test(c) && !NO_LOOK_ALIKE_SCRIPT.test(c);
 
 /**
- * Unicode NFKC, invisible and bidi controls removed, look-alike letters mapped to Latin, whitespace collapsed per line.
+ * Decimal digits of any script ("٤١٢٣", "४१२३", "๔๑๒๓") read as ASCII digits: an account or phone number written in
+ * them is the same number. Each script's digits are ten consecutive code points from zero.
+ */
+const asciiDigits = (text: string): string =>
+  text.replace(/(?![0-9])\p{Nd}/gu, (d) => {
+    let cp = d.codePointAt(0)!;
+    let steps = 0;
+    while (steps < 9 && /\p{Nd}/u.test(String.fromCodePoint(cp - 1))) {
+      cp--;
+      steps++;
+    }
+    return String(steps % 10);
+  });
+
+/**
+ * Unicode NFKC, invisible and bidi controls removed, look-alike letters mapped to Latin, digits of any script read as
+ * ASCII digits, whitespace collapsed per line.
  */
 export function normalise(text: string): string {
   return (
-    text
-      .normalize('NFKC')
-      .replace(INVISIBLE, '')
+    asciiDigits(text.normalize('NFKC').replace(INVISIBLE, ''))
       // Look-alike letters are mapped only where they disguise Latin: in a word that mixes them with Latin
-      // letters, or a word made of look-alikes only ("АІ"). Russian or Greek words stay as they are.
-      .replace(/[\p{L}\p{M}]+/gu, (w) => {
-        const mixed = /\p{Script=Latin}/u.test(w) && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w);
-        const allLookAlike = [...w].every((c) => c in CONFUSABLE || /\p{Script=Latin}/u.test(c));
-        return mixed || allLookAlike ? w.replace(CONFUSABLE_RE, (c) => CONFUSABLE[c] ?? c) : w;
+      // letters, or a word made of look-alikes only ("АІ"). Russian, Greek or Armenian words stay as they are.
+      .replace(/[\p{L}\p{M}\p{Nl}\p{No}]+/gu, (w) => {
+        const chars = [...w];
+        const mixed = /\p{Script=Latin}/u.test(w) && chars.some(otherScriptLetter);
+        const allLookAlike = chars.every((c) => LOOK_ALIKE.has(c) || /\p{Script=Latin}/u.test(c));
+        return mixed || allLookAlike ? chars.map((c) => LOOK_ALIKE.get(c) ?? c).join('') : w;
       })
       .replace(CONFUSABLE_RE, (c) => (/\s|[\u2010-\u2015\u2212\u2044\u2215]/u.test(c) ? CONFUSABLE[c]! : c))
       .replace(/[ \t\f\v]+/g, ' ')
@@ -128,12 +152,18 @@ export function hasInvisibleControls(text: string): boolean {
   return INVISIBLE.test(text);
 }
 
-/** Whether a word mixes Latin letters with letters from another script (a classic spoofing sign). */
+/**
+ * Whether a word mixes Latin letters with letters from another script (a classic spoofing sign), whichever script:
+ * Cyrillic, Greek, Armenian, Cherokee, Coptic, Lisu... (the CJK scripts, which run into Latin words, aside); or
+ * whether it is Latin made of look-alike letters of the Latin script itself (small capitals, dotless i).
+ */
 export function hasMixedScriptWord(text: string): boolean {
   for (const w of text.normalize('NFKC').split(/[^\p{L}]+/u)) {
     if (w.length < 3) continue;
-    const latin = /\p{Script=Latin}/u.test(w);
-    if (latin && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w)) return true;
+    const chars = [...w];
+    if (/\p{Script=Latin}/u.test(w) && chars.some(otherScriptLetter)) return true;
+    if (chars.filter((c) => /\p{Script=Latin}/u.test(c) && LOOK_ALIKES.has(c) && !/[ıİ]/u.test(c)).length >= 2)
+      return true;
   }
   return false;
 }
