@@ -38,7 +38,9 @@ export function seedContractDeals(
     const c = hs.store.create(pid, 'contacts', {
       firstname: `Buyer${i}`,
       lastname: 'Test',
-      email: `buyer${i}@example.com`,
+      // The buyers' company, not the reps' (example.com): a contact at the rep's own domain is a colleague, never
+      // the recipient of a draft.
+      email: `buyer${i}@buyers.example`,
     });
     const d = hs.store.create(
       pid,
