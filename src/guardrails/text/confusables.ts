@@ -3,6 +3,8 @@
  * which NFKC leaves alone: derived from Unicode confusables.txt (UTS #39, version 14.0.0, entries whose skeleton is a
  * single ASCII letter or digit). Decimal digits of other scripts are not here: `normalise` reads them by value.
  * Keyed by the ASCII character, values are code points in hex.
+ * Source: https://www.unicode.org/Public/security/14.0.0/confusables.txt. Licence: Unicode License v3
+ * (https://www.unicode.org/license.txt), © 1991-2021 Unicode, Inc.; the notice travels with this file.
  */
 const BY_TARGET: Record<string, string> = {
   2: '01A7 03E8 14BF A644 A6EF A75A',
