@@ -26,56 +26,60 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
     let portalId: number;
     const deals: Record<string, { deal: string; contact: string; email: string }> = {};
 
+    /** A new deal in negotiation with its own contact, at the owner Riley. */
+    const newDeal = (tag: string, firstname = 'Tina') => {
+      const contact = hs.store.create(portalId, 'contacts', {
+        firstname,
+        lastname: tag,
+        email: `${firstname.toLowerCase()}.${tag.toLowerCase()}@globex.example`,
+      });
+      const deal = hs.store.create(
+        portalId,
+        'deals',
+        {
+          dealname: `Globex ${tag}`,
+          dealstage: 'contractsent',
+          pipeline: 'default',
+          amount: '9000',
+          hubspot_owner_id: '9001',
+        },
+        { associations: [{ toType: 'contacts', toId: contact.id }] },
+      );
+      return { deal: deal.id, contact: contact.id };
+    };
+    const budgetEmail = (contact: string, deals: string[]) =>
+      hs.store.create(
+        portalId,
+        'emails',
+        {
+          hs_timestamp: String(Date.now() - 30_000),
+          hs_email_direction: 'INCOMING_EMAIL',
+          hs_email_subject: 'Re: order form',
+          hs_email_text: BUDGET,
+        },
+        {
+          associations: [
+            ...deals.map((d) => ({ toType: 'deals' as const, toId: d })),
+            { toType: 'contacts', toId: contact },
+          ],
+        },
+      ).id;
+
     beforeAll(async () => {
       ({ hs, cl, stop } = await startHubspotLoop());
       portalId = hs.defaultPortalId;
       const p = hs.store.portal(portalId);
       p.addOwner({ id: '9001', userId: 7001, email: 'riley@seller.example', firstName: 'Riley', lastName: 'Rep' });
       p.addOwner({ id: '9002', userId: 7002, email: 'sam@seller.example', firstName: 'Sam', lastName: 'Second' });
-      for (const tag of ['Email', 'Merge', 'Deal', 'Optout', 'Owner']) {
-        const contact = hs.store.create(portalId, 'contacts', {
-          firstname: 'Hank',
-          lastname: tag,
-          email: `hank.${tag.toLowerCase()}@globex.example`,
-        });
-        const deal = hs.store.create(
-          portalId,
-          'deals',
-          {
-            dealname: `Globex ${tag}`,
-            dealstage: 'contractsent',
-            pipeline: 'default',
-            amount: '48000',
-            hubspot_owner_id: '9001',
-          },
-          { associations: [{ toType: 'contacts', toId: contact.id }] },
-        );
-        deals[tag] = { deal: deal.id, contact: contact.id, email: '' };
-      }
+      for (const tag of ['Email', 'Merge', 'Deal', 'Optout', 'Owner'])
+        deals[tag] = { ...newDeal(tag, 'Hank'), email: '' };
       expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
       await waitFor(
         async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
         30_000,
         'backfill',
       );
-      for (const d of Object.values(deals)) {
-        d.email = hs.store.create(
-          portalId,
-          'emails',
-          {
-            hs_timestamp: String(Date.now() - 60_000),
-            hs_email_direction: 'INCOMING_EMAIL',
-            hs_email_subject: 'Re: order form',
-            hs_email_text: BUDGET,
-          },
-          {
-            associations: [
-              { toType: 'deals', toId: d.deal },
-              { toType: 'contacts', toId: d.contact },
-            ],
-          },
-        ).id;
-      }
+      for (const d of Object.values(deals)) d.email = budgetEmail(d.contact, [d.deal]);
       await waitFor(
         () => Object.values(deals).every((d) => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1),
         40_000,
@@ -210,45 +214,6 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       expect(task(todos[0]!.id).properties.hubspot_owner_id).toBe('9002');
       expect(open(d.deal).todos).toHaveLength(1);
     });
-
-    /** A new deal in negotiation with its own contact, at the owner Riley. */
-    const newDeal = (tag: string) => {
-      const contact = hs.store.create(portalId, 'contacts', {
-        firstname: 'Tina',
-        lastname: tag,
-        email: `tina.${tag.toLowerCase()}@globex.example`,
-      });
-      const deal = hs.store.create(
-        portalId,
-        'deals',
-        {
-          dealname: `Globex ${tag}`,
-          dealstage: 'contractsent',
-          pipeline: 'default',
-          amount: '9000',
-          hubspot_owner_id: '9001',
-        },
-        { associations: [{ toType: 'contacts', toId: contact.id }] },
-      );
-      return { deal: deal.id, contact: contact.id };
-    };
-    const budgetEmail = (contact: string, deals: string[]) =>
-      hs.store.create(
-        portalId,
-        'emails',
-        {
-          hs_timestamp: String(Date.now() - 30_000),
-          hs_email_direction: 'INCOMING_EMAIL',
-          hs_email_subject: 'Re: order form',
-          hs_email_text: BUDGET,
-        },
-        {
-          associations: [
-            ...deals.map((d) => ({ toType: 'deals' as const, toId: d })),
-            { toType: 'contacts', toId: contact },
-          ],
-        },
-      ).id;
 
     test('one email logged on two open deals: a task on each, one draft answering it', async () => {
       const a = newDeal('TwoA');

@@ -514,16 +514,18 @@ describe('one live suggestion per situation', () => {
       deal: deal({ stage: 'negotiation' }),
       activities,
     }).filter((x) => x.type === 'budget_risk');
+  /** An inbound email `days` ago. */
+  const email = (id: string, days: number, body: string) =>
+    act({
+      externalId: id,
+      kind: 'email',
+      direction: 'inbound',
+      occurredAt: iso(NOW - days * DAY),
+      subject: 'Order form',
+      body,
+    });
   test('repeated budget emails on one deal are one suggestion with every quote as evidence', () => {
-    const budget = (id: string, days: number, body: string) =>
-      act({
-        externalId: id,
-        kind: 'email',
-        direction: 'inbound',
-        occurredAt: iso(NOW - days * DAY),
-        subject: 'Order form',
-        body,
-      });
+    const budget = email;
     const out = budgetRisks([
       budget('e1', 3, 'Our budget was frozen for the rest of the quarter, we need to revisit the budget.'),
       budget('e2', 2, 'Finance cut our software budget by 25% this year.'),
@@ -539,15 +541,6 @@ describe('one live suggestion per situation', () => {
     expect(resent[0]!.reason).toContain('raised once');
   });
   test('the customer taking the budget concern back ends it; a contrastive or unrelated "approved" does not', () => {
-    const email = (id: string, days: number, body: string) =>
-      act({
-        externalId: id,
-        kind: 'email',
-        direction: 'inbound',
-        occurredAt: iso(NOW - days * DAY),
-        subject: 'Re: order',
-        body,
-      });
     const raised = email(
       'e1',
       3,
