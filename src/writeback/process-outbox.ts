@@ -276,8 +276,8 @@ async function recordWritten(
 ): Promise<void> {
   await deps.store.tx(async (r) => {
     await r.outbox.markDone(row.id, record.externalId, record.url);
-    if (suggestion && ['allowed', 'written'].includes(suggestion.status))
-      if (row.suggestion_id !== null) await r.suggestions.setStatus(row.suggestion_id, 'written');
+    if (suggestion && row.suggestion_id !== null && ['allowed', 'written'].includes(suggestion.status))
+      await r.suggestions.setStatus(row.suggestion_id, 'written');
   });
   if (!record.alreadyExisted)
     deps.metrics.writebacks.inc({ crm: conn.provider, kind: row.action === 'create_task' ? 'task' : 'draft_email' });
