@@ -31,6 +31,7 @@ import { buildContext, type SuggestionFacts } from './context.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import {
   addressDraft,
+  colleagueOf,
   DRAFT_KIND_OF,
   draftInputFor,
   makeDraft,
@@ -578,14 +579,16 @@ async function renderFactsFor(
     ]),
   ];
   const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', ids);
-  const named = ids
-    .map((id) => contacts.find((c) => c.externalId === id))
-    .find((c) => c && !c.archived && (c.firstName || c.lastName));
   const owner = deps.crm
     ? await deps.crm.owner(conn, s.ownerId)
     : s.ownerId
       ? { id: s.ownerId, name: '', email: null, active: true }
       : null;
+  // The customer the text names: never a colleague of the rep copied on the thread.
+  const colleague = colleagueOf(owner?.email ?? null);
+  const named = ids
+    .map((id) => contacts.find((c) => c.externalId === id))
+    .find((c) => c && !c.archived && (c.firstName || c.lastName) && !(c.email && colleague(c.email)));
   const stage = deps.crm && f.deal ? await deps.crm.stage(conn, f.deal.providerStage) : null;
   return {
     now,

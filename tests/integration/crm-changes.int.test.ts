@@ -259,6 +259,27 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       expect(open(d.deal).todos).toHaveLength(1);
     });
 
+    test('a colleague of the rep copied on the email: the task names the customer and the draft goes to them', async () => {
+      const d = newDeal('Cc');
+      const colin = hs.store.create(portalId, 'contacts', {
+        firstname: 'Colin',
+        lastname: 'Colleague',
+        email: 'colin@seller.example',
+      });
+      hs.store.associate(portalId, { type: 'contacts', id: colin.id }, { toType: 'deals', toId: d.deal });
+      budgetEmail(colin.id, [d.deal]);
+      hs.store.associate(
+        portalId,
+        { type: 'emails', id: hs.store.list(portalId, 'emails').at(-1)!.id },
+        { toType: 'contacts', toId: d.contact },
+      );
+      await waitFor(() => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1, 30_000, 'the pair');
+      const { todos, drafts } = open(d.deal);
+      expect(todos[0]!.properties.hs_task_subject).not.toMatch(/Colin/);
+      expect(drafts[0]!.properties.hs_task_body).toContain('tina.cc@globex.example');
+      expect(drafts[0]!.properties.hs_task_body).not.toContain('colin@seller.example');
+    });
+
     test('the deal deleted: its task and draft are closed', async () => {
       const d = deals.Deal!;
       const { todos, drafts } = open(d.deal);
