@@ -107,12 +107,28 @@ export async function processBatches(
       for (const held of await deps.store.records.getMany(conn.id, kind, missing))
         gone.push({ kind, externalId: held.externalId });
     }
+    // A deletion event is checked against the provider too: events arrive out of order (HubSpot does not order
+    // them, and a retried batch comes late), so a deletion delivered after the record was restored from the recycle
+    // bin would erase a live record for good. A record the read still returns is applied as it is now; only what the
+    // read does not return is erased. A merged-away record is gone by definition: no read.
+    const restored = new Set<string>();
+    for (const [kind, set] of deletes) {
+      const check = [...set].filter((id) => !survivors.has(`${kind}:${id}`));
+      if (!check.length) continue;
+      for (const rec of await connector.fetchByIds(ctx, kind, check)) {
+        if (rec.archived) continue;
+        restored.add(`${kind}:${rec.externalId}`);
+        fetched.push(rec);
+      }
+    }
     const deleted = [
       ...[...deletes].flatMap(([kind, set]) =>
-        [...set].map((externalId) => {
-          const mergedInto = survivors.get(`${kind}:${externalId}`);
-          return mergedInto ? { kind, externalId, mergedInto } : { kind, externalId };
-        }),
+        [...set]
+          .filter((externalId) => !restored.has(`${kind}:${externalId}`))
+          .map((externalId) => {
+            const mergedInto = survivors.get(`${kind}:${externalId}`);
+            return mergedInto ? { kind, externalId, mergedInto } : { kind, externalId };
+          }),
       ),
       ...gone,
     ];

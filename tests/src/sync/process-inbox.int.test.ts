@@ -197,15 +197,21 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     expect(queue.jobs).toEqual([]);
   });
 
-  test('a deletion is erased without fetching it: record gone, index job removes activities, vectors erased after the commit', async () => {
+  test('a deletion the CRM confirms is erased: record gone, index job removes activities, vectors erased after the commit', async () => {
     crm.set('deal:d4', deal('d4', 'Umbrella'));
     crm.set('note:n4', note('n4', 'd4'));
     await processInbox(deps(), [await batch([ev('deal', 'd4'), ev('note', 'n4')])], T);
     queue = recordingQueue();
     asked = [];
+    crm.delete('deal:d4');
+    crm.delete('note:n4');
     const b = await batch([ev('note', 'n4', 'updated'), ev('note', 'n4', 'deleted'), ev('deal', 'd4', 'deleted')]);
     await processInbox(deps(), [b], T);
-    expect(asked).toEqual([]);
+    // One read per kind confirms the deletions (the CRM no longer returns them).
+    expect(asked).toEqual([
+      { kind: 'note', ids: ['n4'] },
+      { kind: 'deal', ids: ['d4'] },
+    ]);
     expect(await t.store.records.get('hubspot:42', 'deal', 'd4')).toBeNull();
     expect(await t.store.records.get('hubspot:42', 'note', 'n4')).toBeNull();
     // The deal is gone too, so nothing is re-analysed; the deleted note leaves the index (durable job).
@@ -226,6 +232,19 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
     crm.set('deal:d4', deal('d4', 'Umbrella'));
     await processInbox(deps(), [await batch([ev('deal', 'd4')])], T);
     expect(await t.store.records.get('hubspot:42', 'deal', 'd4')).toBeNull();
+  });
+
+  test('a deletion delivered after the record was restored (events out of order) erases nothing', async () => {
+    crm.set('deal:d15', deal('d15', 'Initech'));
+    await processInbox(deps(), [await batch([ev('deal', 'd15')])], T);
+    // Deleted, then restored from the recycle bin: the restore's event came first, the deletion's late.
+    await processInbox(deps(), [await batch([ev('deal', 'd15', 'deleted')])], T);
+    expect(await t.store.records.get('hubspot:42', 'deal', 'd15')).not.toBeNull();
+    expect(erased.filter((x) => x.endsWith('/deal/d15'))).toEqual([]);
+    // And nothing refuses its later versions (no tombstone).
+    crm.set('deal:d15', deal('d15', 'Initech Renewal'));
+    await processInbox(deps(), [await batch([ev('deal', 'd15')])], T);
+    expect((await t.store.records.get<Deal>('hubspot:42', 'deal', 'd15'))?.name).toBe('Initech Renewal');
   });
 
   test('a record we hold that the provider no longer returns is treated as deleted', async () => {
