@@ -187,7 +187,9 @@ interface Proc {
         ).json()) as any;
         return x.writebacks.done === 2 * DEALS && x.inbox.pending === 0 ? x : null;
       },
-      120_000,
+      // A row whose call the kill cut waits for that call's deadline and the CRM to settle (90 s from its start)
+      // before it looks its record up and is done.
+      200_000,
       'outbox and inbox to drain',
     );
     await hs.flushWebhooks();
