@@ -61,7 +61,11 @@ const CRM_NAME: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Sale
  * What a retraction writes into the CRM task it closes (nothing of the deleted record: its words leave the task too).
  * `kind` is the deleted record's kind; the draft's withdrawal carries the reason alone.
  */
-export function retractionText(kind: string, provider: string): { reason: string; subject: string; body: string } {
+export function retractionText(
+  kind: string,
+  provider: string,
+  merged = false,
+): { reason: string; subject: string; body: string } {
   const crm = Object.hasOwn(CRM_NAME, provider) ? CRM_NAME[provider] : 'the CRM';
   const what =
     kind === 'deal'
@@ -69,6 +73,15 @@ export function retractionText(kind: string, provider: string): { reason: string
       : kind === 'contact' || kind === 'company'
         ? `The ${kind} this was about`
         : `The ${kind} this was based on`;
+  if (merged) {
+    // Merged away: the survivor's analysis writes what still holds, about the merged record.
+    const reason = `${what} was merged into another record in ${crm}; what still holds follows on the merged record.`;
+    return {
+      reason,
+      subject: 'Closed by closeloop: merged into another record',
+      body: `Closed by closeloop: ${reason}`,
+    };
+  }
   const reason = `${what} was deleted in ${crm}.`;
   return {
     reason,
@@ -87,13 +100,15 @@ export async function eraseRecordRows(
   connectionId: string,
   kind: string,
   externalId: string,
+  /** Gone because it was merged into another record (the retraction says so). */
+  merged = false,
 ): Promise<ErasedRecord | null> {
   const erase = new EraseRepo(q);
   const t = await erase.tenantOfConnection(connectionId);
   if (!t) return null;
   const providers = [...new Set([t.provider, ...(await erase.providersOfRecord(connectionId, kind, externalId))])];
   const suggestionIds = await erase.suggestionsAbout(connectionId, kind, externalId);
-  const retractions = await erase.retractWritten(suggestionIds, retractionText(kind, t.provider));
+  const retractions = await erase.retractWritten(suggestionIds, retractionText(kind, t.provider, merged));
   const auditRows = await new AuditRepo(q).deleteMentioning(connectionId, { kind, externalId }, suggestionIds);
   const rest = await erase.eraseRecord({
     tenantId: t.tenantId,

@@ -79,9 +79,24 @@ export function chunksOf(activities: readonly Activity[]): RetrievedChunk[] {
     });
 }
 
-// A contact asking not to be emailed (in any of their words below): closeloop drafts nothing to them.
-const OPT_OUT =
-  /\b(?:unsubscribe|opt(?:\s|-)?out|stop (?:emailing|e-mailing|contacting)|stop sending (?:me|us)|remove (?:me|us) from (?:your|the|this) (?:list|mailing list|distribution list)|do not (?:email|contact|e-mail) (?:me|us)|don['’]t (?:email|contact|e-mail) (?:me|us)|no (?:further|more) (?:emails|contact))\b/i;
+// A contact asking not to be emailed (in any of their words below): closeloop drafts nothing to them. A request, not
+// the word: "our contract lets us opt out in March" or a newsletter footer's "to unsubscribe, click here" is no opt-out.
+const OPT_OUT = new RegExp(
+  [
+    String.raw`\bunsubscribe (?:me|us)\b`,
+    String.raw`\b(?:please|kindly|want to|wish to|like to|need to|trying to)\s+unsubscribe\b`,
+    String.raw`\bopt (?:me|us) out\b`,
+    String.raw`\bopt(?:\s|-)?out of (?:(?:your|these|this|the|all|any|further|future|marketing|sales)\s+)*(?:e-?mails?|mailings?|mailing list|list|communications?|newsletters?|messages|contact)\b`,
+    String.raw`\bstop (?:emailing|e-mailing|contacting)\b`,
+    String.raw`\bstop sending (?:me|us)\b`,
+    String.raw`\bremove (?:me|us) from (?:your|the|this) (?:list|mailing list|distribution list)\b`,
+    String.raw`\b(?:do not|don['’]t) (?:email|contact|e-mail) (?:me|us)\b`,
+    String.raw`\bno (?:further|more) (?:emails|contact)\b`,
+  ].join('|'),
+  'i',
+);
+/** A subject that is the request itself ("Unsubscribe", "Re: unsubscribe"). */
+const OPT_OUT_SUBJECT = /^\s*(?:(?:re|aw|fw|fwd)\s*:\s*)*(?:unsubscribe|opt[\s-]?out|remove me)\s*[.!]*\s*$/i;
 
 /**
  * The name a draft is signed with: the owner's name, never what the CRM shows in its place for a user without one (their
@@ -122,7 +137,8 @@ export function hasOptedOut(contactId: string, activities: readonly Activity[]):
         a.kind === 'email' && a.direction === 'inbound' && !a.archived && a.associations.contacts.includes(contactId),
     )
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
-  return latest !== undefined && OPT_OUT.test(`${latest.subject ?? ''}\n${latest.body ?? ''}`);
+  if (latest === undefined) return false;
+  return OPT_OUT_SUBJECT.test(latest.subject ?? '') || OPT_OUT.test(`${latest.subject ?? ''}\n${latest.body ?? ''}`);
 }
 
 /**

@@ -658,13 +658,14 @@ async function updateLive(
     (added.length > 0 || edited.length > 0 || newOwner)
       ? [
           {
-            // An owner-only change is keyed by the owner and the time: the payload moves with it, so the next
-            // analysis sees nothing to change, and a deal handed back later is a new write.
+            // An owner-only change or an edit is keyed by the time too: the payload moves with it in the same
+            // transaction, so the next analysis sees nothing to change, and a deal handed back later (an email edited
+            // back to earlier words) is a new write, not a key already used.
             key:
               added.length > 0
                 ? `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`
                 : edited.length > 0
-                  ? `wb-${live.id}-x-${stableId('x', ...edited.map((e) => `${evidenceKey(e)}=${e.quote}`).sort())}`
+                  ? `wb-${live.id}-x-${stableId('x', String(now), ...edited.map((e) => `${evidenceKey(e)}=${e.quote}`).sort())}`
                   : `wb-${live.id}-o-${stableId('o', String(newOwner), String(now))}`,
             action: 'update_task' as const,
             payload: {

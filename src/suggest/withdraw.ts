@@ -120,7 +120,7 @@ export async function withdraw(
       action: 'close_task',
       payload: {
         reason,
-        subject: `Done: ${row.payload.task?.subject ?? 'suggestion'}`.slice(0, 255),
+        subject: `Closed: ${row.payload.task?.subject ?? 'suggestion'}`.slice(0, 255),
         body: renderWithdrawnBody(reason, row.payload.task?.body ?? ''),
       },
     });

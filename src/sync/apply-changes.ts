@@ -139,7 +139,7 @@ export async function applyChangesInTx(
   // 6. Erase.
   const erased: ErasedRecord[] = [];
   for (const d of deleted) {
-    const e = await eraseRecordRows(tx, conn.id, d.kind, d.externalId);
+    const e = await eraseRecordRows(tx, conn.id, d.kind, d.externalId, d.mergedInto !== undefined);
     if (!e) continue;
     erased.push(e);
     // What closeloop wrote about it into the CRM is closed there (the suggestions behind it are gone).

@@ -144,7 +144,7 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       });
       hs.store.merge(portalId, 'contacts', survivor.id, d.contact);
       await waitFor(() => !isOpen(task(before.todos[0]!.id)), 30_000, 'the old task closed');
-      expectRetracted(before.todos[0]!.id, /The contact this was about was deleted in HubSpot/);
+      expectRetracted(before.todos[0]!.id, /The contact this was about was merged into another record in HubSpot/);
       await waitFor(() => !isOpen(task(before.drafts[0]!.id)), 30_000, 'the old draft withdrawn');
       await waitFor(() => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1, 30_000, 'the new pair');
       await hs.flushWebhooks();

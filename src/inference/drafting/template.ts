@@ -89,7 +89,7 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       const replyTo = last?.kind === 'email' ? cleanSubject(last.subject) : null;
       subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `${dealName}: budget options` : 'Budget options';
       lines.push(
-        `Thank you for being open about budget. I'd like to understand your constraints better so we can look at the options together${dealName ? ` for ${dealName}` : ''}.`,
+        `Thank you for being open about the budget. I'd like to understand your constraints better so we can look at the options together${dealName ? ` for ${dealName}` : ''}.`,
       );
       lines.push('Could we set up a short call to go through this? Let me know a time that works for you.');
       break;

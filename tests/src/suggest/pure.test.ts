@@ -310,6 +310,15 @@ describe('a contact who asked not to be emailed gets no draft', () => {
     expect(hasOptedOut('p1', acts)).toBe(false);
     expect(draftInputFor(suggestion, 'budget_reply', facts(acts))?.contact.externalId).toBe('p1');
     expect(hasOptedOut('p1', [fromAda('We will not stop sending you our forecasts.', 1, 'e3')])).toBe(false);
+    // The words without the request: a contract's opt-out clause, a newsletter footer forwarded along.
+    for (const body of [
+      'One more thing: our current vendor contract only lets us opt out in March, which is part of why the budget is tight.',
+      'See the forwarded note below.\n\nTo unsubscribe from this newsletter, click here.',
+      'We can opt out of the auto-renewal if we give notice by May.',
+    ])
+      expect([body, hasOptedOut('p1', [fromAda(body, 1, 'e4')])]).toEqual([body, false]);
+    expect(hasOptedOut('p1', [{ ...fromAda('', 1, 'e5'), subject: 'Unsubscribe' }])).toBe(true);
+    expect(hasOptedOut('p1', [fromAda('Please opt me out, thanks.', 1, 'e6')])).toBe(true);
   });
 });
 
