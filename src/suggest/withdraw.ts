@@ -177,6 +177,9 @@ export async function withdrawResolved(
   return n;
 }
 
+/** The task's line that promises its draft (src/suggest/render.ts). */
+const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and send\./;
+
 /**
  * The draft of a suggestion that still holds is withdrawn on its own once its recipient asks not to be emailed again
  * (their latest email says so, `hasOptedOut`): the rep keeps the task, and no sales email to that person stays one
@@ -203,6 +206,19 @@ async function withdrawDraftToOptedOut(
       payload: { reason: `${who} asked not to be emailed again, so this draft is withdrawn.` },
     },
   ];
+  // The task stops promising the draft: it says why there is none, and the suggestion keeps no draft to render.
+  const task = row.payload.task;
+  const body = task?.body.replace(
+    DRAFT_READY,
+    ` The draft reply was withdrawn: ${who === 'The contact' ? 'the contact' : who} asked not to be emailed again.`,
+  );
+  if (task && body !== undefined && body !== task.body && draft.status === 'done')
+    planned.push({
+      key: `wb-${row.id}-u-optout`,
+      action: 'update_task',
+      payload: { subject: task.subject, body, priority: task.priority },
+    });
+  const payload = { ...row.payload, draft: null, ...(task && body !== undefined ? { task: { ...task, body } } : {}) };
   const gated = gateAll(
     planned,
     row.payload,
@@ -211,7 +227,10 @@ async function withdrawDraftToOptedOut(
     await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()),
   );
   if (gated.refused.length) return false;
-  await deps.store.tx((r, tx) => enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt));
+  await deps.store.tx(async (r, tx) => {
+    await r.suggestions.updatePayload(row.id, payload, row.verdicts);
+    await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
+  });
   deps.logger.info({ connectionId: conn.id, suggestionId: row.id }, 'draft withdrawn: the recipient opted out');
   return true;
 }

@@ -180,6 +180,16 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       await new Promise((r) => setTimeout(r, 2_000));
       expect(open(d.deal).todos.map((t) => t.id)).toEqual([todos[0]!.id]);
       expect(open(d.deal).drafts).toEqual([]);
+      // The task no longer promises the draft, and says why there is none.
+      await waitFor(
+        () =>
+          /The draft reply was withdrawn: Hank Optout asked not to be emailed again/.test(
+            task(todos[0]!.id).properties.hs_task_body ?? '',
+          ),
+        30_000,
+        'the task updated',
+      );
+      expect(task(todos[0]!.id).properties.hs_task_body).not.toMatch(/is ready for you to review and send/);
     });
 
     test('the deal handed to another rep: the open task goes with it, and new evidence is still taken in', async () => {
