@@ -47,15 +47,20 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       );
       return { deal: deal.id, contact: contact.id };
     };
-    const budgetEmail = (contact: string, deals: string[]) =>
+    /** An inbound email from the contact on these deals (the budget cut unless told otherwise). */
+    const budgetEmail = (
+      contact: string,
+      deals: string[],
+      o: { text?: string; subject?: string; agoMs?: number } = {},
+    ) =>
       hs.store.create(
         portalId,
         'emails',
         {
-          hs_timestamp: String(Date.now() - 30_000),
+          hs_timestamp: String(Date.now() - (o.agoMs ?? 30_000)),
           hs_email_direction: 'INCOMING_EMAIL',
-          hs_email_subject: 'Re: order form',
-          hs_email_text: BUDGET,
+          hs_email_subject: o.subject ?? 'Re: order form',
+          hs_email_text: o.text ?? BUDGET,
         },
         {
           associations: [
@@ -157,22 +162,11 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
     test('the recipient asks not to be emailed again: the draft is withdrawn, the task stays', async () => {
       const d = deals.Optout!;
       const { todos, drafts } = open(d.deal);
-      hs.store.create(
-        portalId,
-        'emails',
-        {
-          hs_timestamp: String(Date.now() - 1_000),
-          hs_email_direction: 'INCOMING_EMAIL',
-          hs_email_subject: 'Unsubscribe',
-          hs_email_text: 'Please remove me from your mailing list and stop emailing me.',
-        },
-        {
-          associations: [
-            { toType: 'deals', toId: d.deal },
-            { toType: 'contacts', toId: d.contact },
-          ],
-        },
-      );
+      budgetEmail(d.contact, [d.deal], {
+        subject: 'Unsubscribe',
+        text: 'Please remove me from your mailing list and stop emailing me.',
+        agoMs: 1_000,
+      });
       await waitFor(() => !isOpen(task(drafts[0]!.id)), 30_000, 'the draft withdrawn');
       expect(task(drafts[0]!.id).properties.hs_task_subject).toMatch(/Hank Optout asked not to be emailed again/);
       expect(task(drafts[0]!.id).properties.hs_task_body).not.toMatch(/finance just cut/);
@@ -200,22 +194,10 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       await waitFor(() => task(todos[0]!.id).properties.hubspot_owner_id === '9002', 30_000, 'the task handed over');
       // A handover alone is no new evidence: the body does not say so.
       expect(task(todos[0]!.id).properties.hs_task_body).not.toMatch(/new evidence below/);
-      hs.store.create(
-        portalId,
-        'emails',
-        {
-          hs_timestamp: String(Date.now() - 500),
-          hs_email_direction: 'INCOMING_EMAIL',
-          hs_email_subject: 'Re: order form',
-          hs_email_text: 'We also just heard that our budget is frozen until March, so we cannot sign this quarter.',
-        },
-        {
-          associations: [
-            { toType: 'deals', toId: d.deal },
-            { toType: 'contacts', toId: d.contact },
-          ],
-        },
-      );
+      budgetEmail(d.contact, [d.deal], {
+        text: 'We also just heard that our budget is frozen until March, so we cannot sign this quarter.',
+        agoMs: 500,
+      });
       await waitFor(
         () => /our budget is frozen until March/.test(task(todos[0]!.id).properties.hs_task_body ?? ''),
         30_000,

@@ -573,26 +573,20 @@ describe('one live suggestion per situation', () => {
     const again = email('e3', 0.5, 'Sorry, the budget was frozen again this morning.');
     expect(budgetRisks([raised, email('e2', 1, 'Funding came through yesterday.'), again])).toHaveLength(1);
   });
+  /** An email's quote as evidence. */
+  const e = (externalId: string, quote: string) => ({
+    recordKind: 'email',
+    externalId,
+    quote,
+    url: null,
+    field: 'body',
+  });
   test('the same words from another record are not new evidence (a resent email does not raise the priority)', () => {
-    const e = (externalId: string, quote: string) => ({
-      recordKind: 'email',
-      externalId,
-      quote,
-      url: null,
-      field: 'body',
-    });
     expect(newEvidence([e('e1', 'Our budget was frozen.')], [e('e2', ' our budget  was FROZEN. ')])).toEqual([]);
     expect(newEvidence([e('e1', 'Our budget was frozen.')], [e('e2', 'Finance cut it by 25%.')])).toHaveLength(1);
     expect(newEvidence([], [e('e2', 'Same.'), e('e3', 'same.')]).map((x) => x.externalId)).toEqual(['e2']);
   });
   test('a quoted message edited in the CRM: its new words replace the old, not counted as a new raising', () => {
-    const e = (externalId: string, quote: string) => ({
-      recordKind: 'email',
-      externalId,
-      quote,
-      url: null,
-      field: 'body',
-    });
     const before = [e('e1', 'We cannot sign at the current price.')];
     const after = [e('e1', 'We can not sign at the current price (sorry for the typo).')];
     expect(editedEvidence(before, after)).toEqual(after);
