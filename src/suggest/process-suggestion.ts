@@ -692,7 +692,11 @@ async function updateLive(
   deps.metrics.suggestions.inc({ status: 'updated', type: live.type });
   deps.logger.info(
     { ...log, ...(newOwner ? { ownerId: newOwner } : {}) },
-    added.length > 0 ? 'live suggestion updated with new evidence' : 'live suggestion handed to the deal owner',
+    added.length > 0
+      ? 'live suggestion updated with new evidence'
+      : edited.length > 0
+        ? 'live suggestion re-quoted after an edit in the CRM'
+        : 'live suggestion handed to the deal owner',
   );
   return { suggestion: final, status: live.status };
 }
