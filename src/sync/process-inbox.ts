@@ -7,7 +7,7 @@ import type { Store } from '../store/index.js';
 import { eventKey, type InboxBatch, type InboxEvent } from '../store/inbox.js';
 import type { TokenVault } from '../auth/token-vault.js';
 import type { IndexEraser } from '../privacy/erase.js';
-import { applyChangesInTx, finishChanges } from './apply-changes.js';
+import { applyChangesInTx, finishChanges, type DeletedRef } from './apply-changes.js';
 import type { ChangeSubscriber } from './change-events.js';
 
 export interface SyncDeps {
@@ -92,46 +92,40 @@ export async function processBatches(
       target.get(e.kind)!.add(e.objectId);
       // A merge moves the merged records into the primary: re-read it (it now carries their associations).
     }
+    // Events only name records; the provider's answer to a read by id is the truth we act on (an unsigned Outbound
+    // Message, even a forged one, costs at most this read): one read per kind, for changed and deleted records alike.
+    // - A record we hold that the read no longer returns was deleted at the source: erased like a deletion.
+    // - A deletion event is checked too: events arrive out of order (HubSpot does not order them, and a retried batch
+    //   comes late), so a deletion delivered after the record was restored from the recycle bin would erase a live
+    //   record for good. A record the read still returns is applied as it is now; only what it does not return is
+    //   erased. A merged-away record is gone by definition: not read.
     const fetched: CanonicalRecord[] = [];
-    const gone: { kind: ObjectKind; externalId: string }[] = [];
-    for (const [kind, set] of fetchIds) {
-      const want = [...set].filter((id) => !deletes.get(kind)?.has(id));
-      if (!want.length) continue;
-      // Events only name records; the provider's answer to a read by id is the truth we act on (an unsigned
-      // Outbound Message, even a forged one, costs at most this read).
-      const got = await connector.fetchByIds(ctx, kind, want);
-      fetched.push(...got);
-      // A record we hold that the read no longer returns was deleted at the source: erase it like a deletion.
-      const returned = new Set(got.map((x) => x.externalId));
-      const missing = want.filter((id) => !returned.has(id));
+    const deleted: DeletedRef[] = [];
+    for (const kind of new Set([...fetchIds.keys(), ...deletes.keys()])) {
+      const dels = deletes.get(kind) ?? new Set<string>();
+      const check: string[] = [];
+      for (const externalId of dels) {
+        const mergedInto = survivors.get(`${kind}:${externalId}`);
+        if (mergedInto) deleted.push({ kind, externalId, mergedInto });
+        else check.push(externalId);
+      }
+      const want = [...(fetchIds.get(kind) ?? [])].filter((id) => !dels.has(id));
+      if (!want.length && !check.length) continue;
+      const got = new Map((await connector.fetchByIds(ctx, kind, [...want, ...check])).map((x) => [x.externalId, x]));
+      const missing: string[] = [];
+      for (const id of want) {
+        const rec = got.get(id);
+        if (rec) fetched.push(rec);
+        else missing.push(id);
+      }
       for (const held of await deps.store.records.getMany(conn.id, kind, missing))
-        gone.push({ kind, externalId: held.externalId });
-    }
-    // A deletion event is checked against the provider too: events arrive out of order (HubSpot does not order
-    // them, and a retried batch comes late), so a deletion delivered after the record was restored from the recycle
-    // bin would erase a live record for good. A record the read still returns is applied as it is now; only what the
-    // read does not return is erased. A merged-away record is gone by definition: no read.
-    const restored = new Set<string>();
-    for (const [kind, set] of deletes) {
-      const check = [...set].filter((id) => !survivors.has(`${kind}:${id}`));
-      if (!check.length) continue;
-      for (const rec of await connector.fetchByIds(ctx, kind, check)) {
-        if (rec.archived) continue;
-        restored.add(`${kind}:${rec.externalId}`);
-        fetched.push(rec);
+        deleted.push({ kind, externalId: held.externalId });
+      for (const id of check) {
+        const rec = got.get(id);
+        if (rec && !rec.archived) fetched.push(rec);
+        else deleted.push({ kind, externalId: id });
       }
     }
-    const deleted = [
-      ...[...deletes].flatMap(([kind, set]) =>
-        [...set]
-          .filter((externalId) => !restored.has(`${kind}:${externalId}`))
-          .map((externalId) => {
-            const mergedInto = survivors.get(`${kind}:${externalId}`);
-            return mergedInto ? { kind, externalId, mergedInto } : { kind, externalId };
-          }),
-      ),
-      ...gone,
-    ];
     // One change step (src/sync/apply-changes.ts): the events' keys held, deletions erased everywhere, records,
     // follow-up jobs, and the batches marked processed, all in one transaction. A key another worker took meanwhile
     // (the same event redelivered and claimed side by side) only means the same current records are applied twice.
