@@ -117,35 +117,35 @@ export async function createGuardrails(opts: GuardrailsOptions): Promise<Guardra
   const reload = (): Promise<ReloadResult> => {
     // Serialised: two overlapping reloads must not finish out of order.
     reloading = reloading.then(async () => {
-      let loaded: Awaited<ReturnType<typeof loadRuleDir>>;
-      let set: ReturnType<typeof buildRuleSet>;
+      // A rule file that trips something the linter did not foresee is refused like any invalid change: it must not
+      // take the process down, nor stop every later reload.
+      let next:
+        { ok: true; set: ReturnType<typeof buildRuleSet>; names: string[] } | { ok: false; error: RuleFileError };
       try {
-        loaded = await loadRuleDir(dir);
-        if (loaded.ok) set = buildRuleSet(loaded.rules, loaded.trusted);
+        const loaded = await loadRuleDir(dir);
+        next = loaded.ok
+          ? { ok: true, set: buildRuleSet(loaded.rules, loaded.trusted), names: loaded.rules.map((r) => r.name) }
+          : loaded;
       } catch (err) {
-        // A rule file that trips something the linter did not foresee must not take the process down, nor stop every
-        // later reload: it is refused like any invalid change.
+        next = {
+          ok: false,
+          error:
+            err instanceof RuleFileError
+              ? err
+              : new RuleFileError([
+                  { file: dir, line: 1, column: 1, message: `could not load the rules: ${(err as Error).message}` },
+                ]),
+        };
+      }
+      if (!next.ok) {
         log.error(
-          { dir, err, active: current.rules.map((r) => r.name) },
+          { dir, problems: next.error.problems, active: current.rules.map((r) => r.name) },
           'rule change refused; previous rules stay active',
         );
-        const error =
-          err instanceof RuleFileError
-            ? err
-            : new RuleFileError([
-                { file: dir, line: 1, column: 1, message: `could not load the rules: ${(err as Error).message}` },
-              ]);
-        return { ok: false, error };
+        return { ok: false, error: next.error };
       }
-      if (!loaded.ok) {
-        log.error(
-          { dir, problems: loaded.error.problems, active: current.rules.map((r) => r.name) },
-          'rule change refused; previous rules stay active',
-        );
-        return { ok: false, error: loaded.error };
-      }
-      current = set!;
-      log.info({ dir, rules: loaded.rules.map((r) => r.name), loadedAt: now().toISOString() }, 'rules reloaded');
+      current = next.set;
+      log.info({ dir, rules: next.names, loadedAt: now().toISOString() }, 'rules reloaded');
       return { ok: true };
     });
     return reloading;
