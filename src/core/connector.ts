@@ -131,6 +131,13 @@ export interface ConnectionContext {
   signal?: AbortSignal;
 }
 
+const CRM_DISPLAY_NAMES: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
+
+/** The CRM's name for people where no connector manifest is at hand (as the manifests' displayName); null if unknown. */
+export function crmDisplayName(provider: string): string | null {
+  return Object.hasOwn(CRM_DISPLAY_NAMES, provider) ? CRM_DISPLAY_NAMES[provider]! : null;
+}
+
 /** Throws when the context's attempt was given up (see ConnectionContext.signal): call before sending a request. */
 export function throwIfGivenUp(ctx: Pick<ConnectionContext, 'signal'>, where: string, provider: string): void {
   if (ctx.signal?.aborted)

@@ -1,7 +1,7 @@
+import { crmDisplayName } from '../core/connector.js';
 /** Writes per CRM: tasks and draft emails created, tasks updated with new evidence, tasks closeloop closed. */
 export type WriteCounts = Record<string, { tasks: number; drafts: number; updated: number; withdrawn: number }>;
 
-const CRM_NAME: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
 const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 /** "HubSpot: 3 tasks and 2 draft emails (1 task updated, 1 withdrawn) · Salesforce: nothing yet" */
@@ -9,7 +9,7 @@ export function summaryLine(c: WriteCounts): string {
   const parts = ['hubspot', 'salesforce', ...Object.keys(c).filter((k) => k !== 'hubspot' && k !== 'salesforce')].map(
     (crm) => {
       const x = c[crm];
-      const name = CRM_NAME[crm] ?? crm;
+      const name = crmDisplayName(crm) ?? crm;
       if (!x || x.tasks + x.drafts + x.updated + x.withdrawn === 0) return `${name}: nothing written yet`;
       const extra = [
         x.updated ? `${n(x.updated, 'task update', 'task updates')} with new evidence` : '',
@@ -32,7 +32,7 @@ export function percentile(xs: readonly number[], p: number): number {
 export function latencyLine(byCrm: Record<string, readonly number[]>): string {
   return Object.entries(byCrm)
     .map(([crm, xs]) => {
-      const name = CRM_NAME[crm] ?? crm;
+      const name = crmDisplayName(crm) ?? crm;
       if (xs.length === 0) return `${name}: no task written from a webhook yet`;
       const f = (v: number) => `${v.toFixed(2)} s`;
       return `${name}: ${n(xs.length, 'task write', 'task writes')}, p50 ${f(percentile(xs, 50))}, p95 ${f(percentile(xs, 95))}, max ${f(Math.max(...xs))}`;

@@ -1,3 +1,4 @@
+import { crmDisplayName } from '../core/connector.js';
 import type { Filter } from '../context/types.js';
 import { AuditRepo } from '../store/audit.js';
 import { EraseRepo, type RecordEraseReport, type TenantEraseReport } from '../store/erase.js';
@@ -55,8 +56,6 @@ export interface ErasedRecord {
   retractions: string[];
 }
 
-const CRM_NAME: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
-
 /**
  * What a retraction writes into the CRM task it closes (nothing of the deleted record: its words leave the task too).
  * `kind` is the deleted record's kind; the draft's withdrawal carries the reason alone.
@@ -66,7 +65,7 @@ export function retractionText(
   provider: string,
   merged = false,
 ): { reason: string; subject: string; body: string } {
-  const crm = Object.hasOwn(CRM_NAME, provider) ? CRM_NAME[provider] : 'the CRM';
+  const crm = crmDisplayName(provider) ?? 'the CRM';
   const what =
     kind === 'deal'
       ? 'The deal'

@@ -1,4 +1,4 @@
-import { isFreeMailDomain, registrableDomain } from '../resolve/normalize/domain.js';
+import { normalizeDomain } from '../resolve/normalize/domain.js';
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from '../core/suggestion.js';
 import type { RetrievedChunk } from '../context/index.js';
@@ -107,26 +107,15 @@ export function signatureName(name: string | null | undefined): string | null {
   return n === '' || n.includes('@') || /^\d+$/.test(n) ? null : n;
 }
 
-const domainOfEmail = (email: string): string | null => {
-  const at = email.lastIndexOf('@');
-  return at < 0
-    ? null
-    : registrableDomain(
-        email
-          .slice(at + 1)
-          .trim()
-          .toLowerCase(),
-      );
-};
-
 /**
  * Whether an address is at the sender's own company (the same registrable domain as the deal owner's address), so
  * not a customer to email a sales reply to. Never for a sender at a free-mail provider (everyone is "at gmail.com").
  */
 export function colleagueOf(senderEmail: string | null): (email: string) => boolean {
-  const own = senderEmail ? domainOfEmail(senderEmail) : null;
-  if (!own || isFreeMailDomain(own)) return () => false;
-  return (email) => domainOfEmail(email) === own;
+  // normalizeDomain: the address's registrable domain, null for a free-mail provider or no usable host.
+  const own = normalizeDomain(senderEmail).registrable;
+  if (!own) return () => false;
+  return (email) => normalizeDomain(email).registrable === own;
 }
 
 /** True when the contact's latest inbound email asks not to be emailed again. */
@@ -158,6 +147,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
       Boolean(c && !c.archived && c.email && !colleague(c.email) && !hasOptedOut(c.externalId, f.activities)),
     );
   if (!to) return null;
+  const signedAs = signatureName(f.sender?.name);
   return {
     kind,
     tenantId: s.tenantId,
@@ -178,7 +168,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
       : null,
     chunks: chunksOf(f.activities),
     ownerId: s.ownerId,
-    sender: signatureName(f.sender?.name) ? { name: signatureName(f.sender?.name)! } : null,
+    sender: signedAs ? { name: signedAs } : null,
   };
 }
 
