@@ -288,15 +288,19 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       (await fetch(`${u}/auth/callback/hubspot?code=x&state=forged`, { headers: { accept: 'application/json' } }))
         .status,
     ).toBe(400);
+    /** A 400 for this path, and its JSON body. */
+    const refused = async (path: string) => {
+      const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
+      expect([path, r.status]).toEqual([path, 400]);
+      return (await r.json()) as { error: string; message: string };
+    };
     // A start URL carrying a callback's code or error: our JSON error, not passport's plain text (nor an exchange).
     for (const path of [
       '/auth/login/hubspot?code=x',
       '/auth/login/hubspot?error=access_denied',
       '/install/hubspot?code=x&state=y',
     ]) {
-      const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
-      expect([path, r.status]).toEqual([path, 400]);
-      expect(await r.json()).toMatchObject({
+      expect(await refused(path)).toMatchObject({
         error: 'INVALID_PAYLOAD',
         message: expect.stringContaining('starts the OAuth flow'),
       });
@@ -308,17 +312,13 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       '/auth/callback/hubspot?code[]=a&state[]=b',
       '/oauth/hubspot/callback?code=x',
     ]) {
-      const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
-      expect([path, r.status]).toEqual([path, 400]);
-      expect(await r.json()).toMatchObject({ error: 'INVALID_PAYLOAD' });
+      expect(await refused(path)).toMatchObject({ error: 'INVALID_PAYLOAD' });
     }
     for (const path of [
       '/oauth/hubspot/callback?error=access_denied&error_description=%3Cscript%3E',
       '/auth/callback/hubspot?error=%3Cb%3Ex%3C%2Fb%3E',
     ]) {
-      const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
-      expect([path, r.status]).toEqual([path, 400]);
-      const body = (await r.json()) as { error: string; message: string };
+      const body = await refused(path);
       expect(body.error).toBe('INSTALL_FAILED');
       expect(body.message).toMatch(/did not grant access/);
       expect(body.message).not.toMatch(/script|<b>/);
