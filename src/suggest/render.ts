@@ -150,30 +150,48 @@ export function ownerFallbackLine(f: RenderFacts): string | null {
   return `The record's owner (user id ${f.ownerId}) is not a user the CRM knows, so this task could not be assigned to them: please assign it.`;
 }
 
-/** closeloop's own lines in a task (its structure and technical note): the output gate trusts them as its wording. */
-export function ownLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
-  return ['--', 'Evidence:', ...technicalLines(s, verdicts, notes)];
+/** closeloop's own lines in a task (its structure and closing note): the output gate trusts them as its wording. */
+export function ownLines(s: Suggestion, _verdicts: RuleVerdict[], notes: RenderNotes): string[] {
+  return ['--', 'Evidence:', ...closingLines(s, notes)];
 }
 
-function technicalLines(s: Suggestion, verdicts: RuleVerdict[], notes: RenderNotes): string[] {
+/** How sure closeloop is, in words (the figure itself is in the explanation: console, API, cards). */
+const sureness = (confidence: number) => (confidence >= 0.85 ? 'high' : confidence >= 0.6 ? 'medium' : 'low');
+
+/** What weighed the evidence, in words (the model's versioned name is in the explanation). */
+const method = (tier: Suggestion['explanation']['tier']) =>
+  tier === 'rules' ? "closeloop's standard rules" : tier === 'small' ? "closeloop's trained models" : 'an AI model';
+
+/**
+ * The closing note a rep reads: what the suggestion rests on and how sure it is, in plain words, and that it is a
+ * suggestion to review. The technical route (model ids, rule verdicts, cost, latency) stays in the suggestion's
+ * explanation, shown in the console, the API and the cards, never in the CRM task.
+ */
+function closingLines(s: Suggestion, notes: RenderNotes): string[] {
   const x = s.explanation;
-  const passed = verdicts.filter((v) => v.passed).length;
-  const parts = [
-    `found by ${x.model} (${x.tier === 'rules' ? 'rules' : `${x.tier} model`}), confidence ${x.confidence.toFixed(2)}`,
-  ];
-  if (verdicts.length) parts.push(`${passed} of ${verdicts.length} checks passed`);
-  if (notes.repairedFrom?.length) parts.push('the first draft was rewritten once to pass the checks');
-  if (notes.suppression) parts.push(`shown less often: ${notes.suppression}`);
-  return [`Behind this suggestion: ${parts.join('; ')}. Suggested by closeloop; review before acting.`];
+  const lines = [`Based on the evidence above, weighed by ${method(x.tier)} (confidence: ${sureness(x.confidence)}).`];
+  const draftStep = x.route?.find((r) => r.task === 'draft_email');
+  if (s.draft && draftStep)
+    lines.push(
+      draftStep.tier === 'rules'
+        ? 'The draft email is written from a template (no AI model drafted it): make it your own before sending.'
+        : 'The draft email was written by an AI model: check every line before sending.',
+    );
+  if (notes.repairedFrom?.length)
+    lines.push("The first version of the draft did not pass closeloop's checks and was rewritten once.");
+  if (notes.suppression)
+    lines.push('You have left several suggestions like this one unused lately, so closeloop now shows fewer of them.');
+  lines.push('Suggested by closeloop — review before acting.');
+  return lines;
 }
 
 /**
  * The task a rep reads: what happened, why it matters, what to do next, the quoted evidence with a link to the
- * record, then one short technical line. Plain text; connectors convert to their markup.
+ * record, then a short closing note in plain words. Plain text; connectors convert to their markup.
  */
 export function renderTaskBody(
   s: Suggestion,
-  verdicts: RuleVerdict[],
+  _verdicts: RuleVerdict[],
   notes: RenderNotes,
   f: RenderFacts,
   update: { at: number } | null = null,
@@ -188,7 +206,7 @@ export function renderTaskBody(
   if (t.next) lines.push(`Next step: ${t.next}`);
   const ev = evidenceLines(s, f);
   if (ev.length) lines.push('', 'Evidence:', ...ev);
-  lines.push('', '--', ...technicalLines(s, verdicts, notes));
+  lines.push('', '--', ...closingLines(s, notes));
   return lines.join('\n');
 }
 

@@ -1,4 +1,5 @@
 import type { Activity, Company, Contact, Deal } from '../../../src/core/canonical.js';
+import type { Suggestion } from '../../../src/core/suggestion.js';
 import { CHURN_THRESHOLD, scoreChurn, suggestChurnRisk } from '../../../src/inference/churn-risk.js';
 import { dealFeatures, dealTrainingTable } from '../../../src/inference/deal-features.js';
 import { budgetCleared, suggestForDeal } from '../../../src/inference/deal-suggestions.js';
@@ -12,7 +13,7 @@ import {
   withoutOffendingElements,
   withRepairRequest,
 } from '../../../src/suggest/drafting.js';
-import { renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/suggest/render.js';
+import { ownLines, renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/suggest/render.js';
 import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
 const DAY = 86_400_000;
@@ -438,7 +439,7 @@ describe('render', () => {
       renderDraftBody({ ...s, draft: { subject: 'Hi', body: 'Hello Ada', toContactIds: ['p1'], ownerId: 'o1' } }),
     ).toBe('Hello Ada');
   });
-  test('a task reads: what happened, why, next step, quoted evidence with a link, stage labels, a short technical line', () => {
+  test('a task reads: what happened, why, next step, quoted evidence with a link, stage labels, a closing note in plain words', () => {
     const s = suggestForDeal({
       tenantId: 't',
       connectionId: 'c',
@@ -465,9 +466,58 @@ describe('render', () => {
     expect(body).toContain('A draft email ("Next steps") is ready');
     expect(body).toMatch(/Quote from the note of .*: "/);
     expect(body).toContain('Open the record: https://app.hubspot.com/contacts/1/record/0-3/d1');
-    expect(body).toContain('2 of 2 checks passed');
-    expect(body).not.toMatch(/contractsent|cap, tone/);
+    // The closing note is in words a rep can use: what it rests on, how sure, that it is a suggestion to review.
+    expect(body).toMatch(
+      /\n--\nBased on the evidence above, weighed by closeloop's standard rules \(confidence: (high|medium|low)\)\.\nSuggested by closeloop — review before acting\.$/,
+    );
+    // The technical route (model ids, rule names and counts, scores, cost, latency) stays in the explanation.
+    expect(s.explanation.model).not.toBe('');
+    expect(body).not.toContain(s.explanation.model);
+    expect(body).not.toMatch(/contractsent|cap, tone|checks passed|rules:|@\d|confidence \d|\$\d|\d ms\b/);
     expect(renderTaskBody(s, [], {}, facts())).not.toContain('draft email');
+  });
+  test('the closing note: how sure in words, where the draft came from, why it was rewritten or thinned, all own lines', () => {
+    const s = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+    })[0]!;
+    const step = (tier: 'rules' | 'large') => ({
+      task: 'draft_email',
+      tier,
+      model: tier === 'rules' ? 'template:stale_follow_up@1' : 'gpt-4o-mini-2024-07-18',
+      reason: 'r',
+      costUsd: tier === 'rules' ? 0 : 0.00042,
+      latencyMs: 812,
+    });
+    const withDraftBy = (tier: 'rules' | 'large', confidence: number): Suggestion => ({
+      ...s,
+      draft: { subject: 'Next steps', body: 'Hi Ada', toContactIds: ['p1'], ownerId: 'o1' },
+      explanation: { ...s.explanation, tier: 'small', confidence, route: [step(tier)] },
+    });
+    const notes = {
+      repairedFrom: ['discount-within-cap'],
+      suppression: 'this rep left 5 of the last 6 …; factor 0.33',
+    };
+    const template = renderTaskBody(withDraftBy('rules', 0.9), [], notes, facts({ draftSubject: 'Next steps' }));
+    expect(template).toContain("weighed by closeloop's trained models (confidence: high)");
+    expect(template).toContain('The draft email is written from a template (no AI model drafted it)');
+    expect(template).toContain('The first version of the draft did not pass');
+    expect(template).toContain('closeloop now shows fewer of them');
+    // No model id, cost, latency, rule name or the suppression's figures in the CRM task.
+    expect(template).not.toMatch(/template:|gpt-|0\.00042|812|discount-within-cap|0\.33|5 of the last 6/);
+    const model = renderTaskBody(withDraftBy('large', 0.4), [], {}, facts({ draftSubject: 'Next steps' }));
+    expect(model).toContain('(confidence: low)');
+    expect(model).toContain('The draft email was written by an AI model: check every line before sending.');
+    expect(model).not.toContain('gpt-');
+    // Every line of the closing note is closeloop's own wording for the output gate, and nothing after it is not.
+    const own = ownLines(withDraftBy('rules', 0.9), [], notes);
+    const tail = template.slice(template.lastIndexOf('\n--\n') + 1).split('\n');
+    for (const line of tail) expect(own).toContain(line);
   });
   test('the same words sent twice are quoted once', () => {
     const s = suggestForDeal({
