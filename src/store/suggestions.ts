@@ -33,6 +33,8 @@ export interface SuggestionRow {
   live: boolean;
   closed_reason: string | null;
   closed_at: Date | null;
+  /** Withdrawn because of a CRM change that can be undone (migrations/0490): its evidence may raise it again. */
+  reopenable: boolean;
   updated_at: Date;
 }
 
@@ -156,7 +158,7 @@ export class SuggestionRepo {
   async closedEvidence(tenantId: string, situationKey: string): Promise<Set<string>> {
     const r = await this.db.query<{ k: string }>(
       `SELECT DISTINCT (e ->> 'recordKind') || ':' || (e ->> 'externalId') AS k FROM suggestions s, jsonb_array_elements(s.payload -> 'evidence') e
-       WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live`,
+       WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live AND NOT s.reopenable`,
       [tenantId, situationKey],
     );
     return new Set(r.rows.map((x) => x.k));
@@ -170,11 +172,14 @@ export class SuggestionRepo {
     );
   }
 
-  /** The situation is over for this suggestion: it stops being live, with the one-line reason. */
-  async close(id: string, status: SuggestionStatus, reason: string): Promise<boolean> {
+  /**
+   * The situation is over for this suggestion: it stops being live, with the one-line reason. `reopenable`: closed
+   * because of a CRM change that can be undone, so the same evidence may raise the situation again.
+   */
+  async close(id: string, status: SuggestionStatus, reason: string, reopenable = false): Promise<boolean> {
     const r = await this.db.query(
-      'UPDATE suggestions SET live = false, status = $2, closed_reason = $3, closed_at = now(), updated_at = now() WHERE id = $1 AND live',
-      [id, status, reason],
+      'UPDATE suggestions SET live = false, status = $2, closed_reason = $3, reopenable = $4, closed_at = now(), updated_at = now() WHERE id = $1 AND live',
+      [id, status, reason, reopenable],
     );
     return r.affectedRows === 1;
   }
@@ -200,12 +205,22 @@ export class SuggestionRepo {
     );
   }
 
-  async exists(connectionId: string, dedupeKey: string): Promise<boolean> {
-    const r = await this.db.query('SELECT 1 FROM suggestions WHERE connection_id = $1 AND dedupe_key = $2', [
-      connectionId,
-      dedupeKey,
-    ]);
-    return r.rows.length > 0;
+  /**
+   * The dedupe key a new suggestion of this situation and evidence takes: `base` the first time; after reopenable
+   * withdrawals only (the deal reopened, the record restored), the next of `base#again2`, `base#again3`... up to
+   * `most` in all; null while any earlier one stands otherwise (live, done by the rep, dismissed, resolved) or at the
+   * cap (a change undone again and again does not keep writing tasks). Two workers computing it at once pick the
+   * same key, and the unique key lets one insert.
+   */
+  async freeDedupeKey(connectionId: string, base: string, most = 4): Promise<string | null> {
+    const r = await this.db.query<{ n: number; settled: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE live OR NOT reopenable)::int AS settled FROM suggestions
+       WHERE connection_id = $1 AND (dedupe_key = $2 OR starts_with(dedupe_key, $2 || '#again'))`,
+      [connectionId, base],
+    );
+    const { n, settled } = r.rows[0] ?? { n: 0, settled: 0 };
+    if (n === 0) return base;
+    return settled > 0 || n >= most ? null : `${base}#again${n + 1}`;
   }
 
   /** A status change; leaving the live statuses (a failed write) also ends the suggestion's live state. */

@@ -120,11 +120,15 @@ async function processSuggestionNow(
   // 0. One live suggestion per situation: a new signal updates it (evidence appended), never a second task.
   const live = await deps.store.suggestions.live(proposed.tenantId, situation);
   if (live) return updateLive(deps, conn, live, proposed, facts, receivedAt);
-  // Signals already dealt with (withdrawn, done by the rep, dismissed) do not reopen the situation; a new one does.
+  // Signals already dealt with (resolved, done by the rep, dismissed) do not reopen the situation; a new one does,
+  // and so does the same one once a withdrawal's cause is undone (the deal reopened, the contact restored).
   const closed = await deps.store.suggestions.closedEvidence(proposed.tenantId, situation);
   if (proposed.evidence.length > 0 && proposed.evidence.every((e) => closed.has(evidenceKey(e)))) return null;
-  const dedupeKey = `${situation}#${proposed.evidence.map(evidenceKey).sort().join(',')}`;
-  if (await deps.store.suggestions.exists(conn.id, dedupeKey)) return null;
+  const dedupeKey = await deps.store.suggestions.freeDedupeKey(
+    conn.id,
+    `${situation}#${proposed.evidence.map(evidenceKey).sort().join(',')}`,
+  );
+  if (!dedupeKey) return null;
   const now = deps.now();
   let s: Suggestion = { ...structuredClone(proposed), dedupeKey, id: stableId('sug', conn.id, dedupeKey) };
   const notes: RenderNotes = {};

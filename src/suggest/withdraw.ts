@@ -24,23 +24,45 @@ export interface SituationNow {
 }
 
 /**
+ * Why a suggestion no longer holds. `undone`: the cause is a CRM change that can be undone (the deal closed or
+ * deleted, the recipient removed, the email moved off the deal, the stage moved back), so once it is, the same
+ * evidence may raise the situation again; otherwise the situation was resolved and its evidence stays dealt with.
+ */
+export interface Resolution {
+  reason: string;
+  undone: boolean;
+}
+const undoable = (reason: string): Resolution => ({ reason, undone: true });
+
+/**
  * Why a live suggestion no longer holds, in one line for the rep; null while it still does. `stillProposed` says
  * whether the analysis just now proposed the same situation again.
  */
-export function resolutionOf(row: SuggestionRow, now: SituationNow, stillProposed: boolean): string | null {
+export function resolutionOf(row: SuggestionRow, now: SituationNow, stillProposed: boolean): Resolution | null {
   const s = row.payload;
   const { deal } = now;
   const to = s.draft?.toContactIds[0];
   const recipient = to ? now.contacts.find((c) => c.externalId === to) : undefined;
   if (to && (!recipient || recipient.archived || !recipient.email)) {
-    return `${name(recipient) ?? 'The contact this was for'} is no longer a contact in the CRM (removed or without an email address), so this follow-up is withdrawn.`;
+    return undoable(
+      `${name(recipient) ?? 'The contact this was for'} is no longer a contact in the CRM (removed or without an email address), so this follow-up is withdrawn.`,
+    );
   }
   if (s.type !== 'churn_risk' && deal) {
-    if (deal.archived) return 'The deal was deleted in the CRM.';
+    if (deal.archived) return undoable('The deal was deleted in the CRM.');
     if (deal.isClosed)
-      return `The deal was closed${now.stageLabel ? ` (${now.stageLabel})` : deal.isWon ? ' as won' : ' as lost'}.`;
+      return undoable(
+        `The deal was closed${now.stageLabel ? ` (${now.stageLabel})` : deal.isWon ? ' as won' : ' as lost'}.`,
+      );
   }
   if (stillProposed) return null;
+  return resolvedReason(s, now);
+}
+
+/** Why the analysis no longer proposes the situation: resolved, unless a change that can be undone ended it. */
+function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolution {
+  const { deal } = now;
+  const settled = (reason: string): Resolution => ({ reason, undone: false });
   const since =
     s.evidence
       .map((e) => e.occurredAt ?? '')
@@ -54,18 +76,24 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
     case 'stale_deal_follow_up': {
       const reply = later.find((a) => isCustomerTouch(a) && a.direction === 'inbound');
       if (reply)
-        return `${byId(reply) ?? 'The customer'} replied on ${humanDate(reply.occurredAt)}, so the deal is no longer quiet.`;
+        return settled(
+          `${byId(reply) ?? 'The customer'} replied on ${humanDate(reply.occurredAt)}, so the deal is no longer quiet.`,
+        );
       const any = later[0];
-      return any
-        ? `${/^[aeiou]/.test(any.kind) ? 'An' : 'A'} ${any.kind} was logged on ${humanDate(any.occurredAt)}, so the deal is no longer quiet.`
-        : 'The deal is active again.';
+      return settled(
+        any
+          ? `${/^[aeiou]/.test(any.kind) ? 'An' : 'A'} ${any.kind} was logged on ${humanDate(any.occurredAt)}, so the deal is no longer quiet.`
+          : 'The deal is active again.',
+      );
     }
     case 'budget_risk': {
       const onDeal = new Set(now.activities.map((a) => a.externalId));
       if (s.evidence.length > 0 && s.evidence.every((e) => !onDeal.has(e.externalId)))
-        return `The ${s.evidence[0]!.recordKind} that raised it is no longer on this deal.`;
+        return undoable(`The ${s.evidence[0]!.recordKind} that raised it is no longer on this deal.`);
       if (deal?.stage && DEAL_STAGE_ORDER[deal.stage] < DEAL_STAGE_ORDER.negotiation)
-        return `The deal moved back to ${now.stageLabel ?? deal.providerStage ?? 'an earlier stage'}, before negotiation.`;
+        return undoable(
+          `The deal moved back to ${now.stageLabel ?? deal.providerStage ?? 'an earlier stage'}, before negotiation.`,
+        );
       const touches = now.activities.filter(isCustomerTouch);
       const raisedId = s.evidence.map((e) => e.externalId);
       const raised = touches
@@ -73,11 +101,15 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
         .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
       const cleared = raised ? budgetCleared(touches, raised) : null;
       if (cleared)
-        return `The budget concern was taken back: ${byId(cleared) ?? 'the customer'} wrote on ${humanDate(cleared.occurredAt)} that the budget is no longer a problem.`;
+        return settled(
+          `The budget concern was taken back: ${byId(cleared) ?? 'the customer'} wrote on ${humanDate(cleared.occurredAt)} that the budget is no longer a problem.`,
+        );
       const answered = raised ? budgetAnswered(touches, raised) : null;
       if (answered)
-        return `The budget concern was answered: after the reply on ${humanDate(answered.repliedAt)}, ${byId(answered.customer) ?? 'the customer'} wrote again on ${humanDate(answered.customerAt)} without raising it.`;
-      return 'The budget concern no longer shows in the deal.';
+        return settled(
+          `The budget concern was answered: after the reply on ${humanDate(answered.repliedAt)}, ${byId(answered.customer) ?? 'the customer'} wrote again on ${humanDate(answered.customerAt)} without raising it.`,
+        );
+      return settled('The budget concern no longer shows in the deal.');
     }
     case 'no_next_step': {
       const planned = now.activities.find(
@@ -87,13 +119,17 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
             (a.kind === 'meeting' && Date.parse(a.occurredAt) > now.now)),
       );
       if (planned)
-        return `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${humanDate(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`;
-      return 'The deal has moved on: this no longer applies.';
+        return settled(
+          `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${humanDate(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`,
+        );
+      return settled('The deal has moved on: this no longer applies.');
     }
     case 'churn_risk':
-      return 'The account no longer shows the signals that raised this (no recent complaint or talk of alternatives).';
+      return settled(
+        'The account no longer shows the signals that raised this (no recent complaint or talk of alternatives).',
+      );
     default:
-      return 'The situation that raised this no longer holds.';
+      return settled('The situation that raised this no longer holds.');
   }
 }
 
@@ -111,6 +147,8 @@ export async function withdraw(
   reason: string,
   facts: SuggestionFacts,
   receivedAt: number | null = null,
+  /** The cause can be undone (`Resolution.undone`): the same evidence may raise the situation again. */
+  reopenable = false,
 ): Promise<boolean> {
   const planned: PlannedWrite[] = [];
   const task = await deps.store.outbox.createRow(row.id, 'create_task');
@@ -141,7 +179,7 @@ export async function withdraw(
       'output gate refused the withdrawal text; closed here only',
     );
   const done = await deps.store.tx(async (r, tx) => {
-    if (!(await r.suggestions.close(row.id, 'withdrawn', reason))) return false;
+    if (!(await r.suggestions.close(row.id, 'withdrawn', reason, reopenable))) return false;
     await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
     return true;
   });
@@ -169,10 +207,13 @@ export async function withdrawResolved(
   );
   const contacts = [...now.contacts, ...(await deps.store.records.getMany<Contact>(conn.id, 'contact', missing))];
   for (const row of rows) {
-    const reason = gone ?? resolutionOf(row, { ...now, contacts }, proposedKeys.includes(row.situation_key ?? ''));
+    // A record gone from the CRM (`gone`) may be restored.
+    const ended = gone
+      ? undoable(gone)
+      : resolutionOf(row, { ...now, contacts }, proposedKeys.includes(row.situation_key ?? ''));
     const facts = { deal: now.deal, company: null, activities: now.activities };
-    if (reason && (await withdraw(deps, conn, row, reason, facts, receivedAt))) n++;
-    else if (!reason) await withdrawDraftToOptedOut(deps, conn, row, contacts, facts, receivedAt);
+    if (ended && (await withdraw(deps, conn, row, ended.reason, facts, receivedAt, ended.undone))) n++;
+    else if (!ended) await withdrawDraftToOptedOut(deps, conn, row, contacts, facts, receivedAt);
   }
   return n;
 }

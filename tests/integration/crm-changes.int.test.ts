@@ -272,6 +272,37 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       expect(drafts[0]!.properties.hs_task_body).not.toContain('colin@seller.example');
     });
 
+    test('the deal closed, then reopened: its task is closed, then the advice comes back once', async () => {
+      const d = newDeal('Reopen');
+      budgetEmail(d.contact, [d.deal]);
+      await waitFor(() => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1, 30_000, 'the pair');
+      const first = open(d.deal);
+      hs.store.update(portalId, 'deals', d.deal, { dealstage: 'closedlost' });
+      await waitFor(
+        () => !isOpen(task(first.todos[0]!.id)) && !isOpen(task(first.drafts[0]!.id)),
+        30_000,
+        'closed with the deal',
+      );
+      expect(task(first.todos[0]!.id).properties.hs_task_body).toMatch(/The deal was closed/);
+      // The rep reopens the deal: the budget concern it was lost on is open again, and so is the advice.
+      hs.store.update(portalId, 'deals', d.deal, { dealstage: 'contractsent' });
+      await waitFor(
+        () => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1,
+        30_000,
+        'the pair again',
+      );
+      const again = open(d.deal);
+      expect(again.todos[0]!.id).not.toBe(first.todos[0]!.id);
+      expect(again.todos[0]!.properties.hs_task_body).toContain('finance just cut our budget');
+      // Once: more changes to the open deal do not write it a third time.
+      hs.store.update(portalId, 'deals', d.deal, { amount: '9500' });
+      await hs.flushWebhooks();
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(open(d.deal).todos.map((t) => t.id)).toEqual([again.todos[0]!.id]);
+      expect(open(d.deal).drafts.map((t) => t.id)).toEqual([again.drafts[0]!.id]);
+      expect(tasksOf(d.deal)).toHaveLength(4);
+    });
+
     test('the deal deleted: its task and draft are closed', async () => {
       const d = deals.Deal!;
       const { todos, drafts } = open(d.deal);
