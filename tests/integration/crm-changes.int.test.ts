@@ -318,7 +318,7 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       await loop?.stop();
     });
 
-    test('the email deleted: its Task is completed and its draft withdrawn; an Opportunity handed over takes its Task', async () => {
+    test('the email deleted: its Task is completed and its draft withdrawn; an Opportunity handed over takes its Task; one closed and reopened gets its Task back', async () => {
       loop = await startSalesforceLoop();
       const { sf, orgId } = loop;
       const admin = sf.store.adminUserId(orgId);
@@ -358,6 +358,7 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       };
       const gone = deal('Gone');
       const handed = deal('Handed');
+      const reopened = deal('Reopened');
       const conn = await installSalesforce(loop.cl);
       await backfilled(loop.cl, orgId, 30_000);
       await subscribed(loop, conn.connectionId);
@@ -375,6 +376,7 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
         });
       const email = emailOn(gone);
       emailOn(handed);
+      emailOn(reopened);
       const writtenOn = (opp: string) => {
         const task = sf.store.list(orgId, 'Task').find((t) => t.WhatId === opp);
         const draft = sf.store.list(orgId, 'EmailMessage').find((m) => m.RelatedToId === opp && m.Status === '5');
@@ -408,6 +410,24 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
         'the draft withdrawn',
       );
       await waitFor(() => sf.store.get(orgId, 'Task', handedTask)?.OwnerId === sam, 30_000, 'the task handed over');
-    }, 120_000);
+
+      // Closed lost, then reopened: the Task is completed with the deal, and the advice comes back once.
+      const before = await waitFor(() => writtenOn(reopened.opp), 40_000, 'the third task');
+      sf.store.update(orgId, 'Opportunity', reopened.opp, { StageName: 'Closed Lost' });
+      await waitFor(
+        () => sf.store.get(orgId, 'Task', before.task)?.Status === 'Completed',
+        30_000,
+        'the task completed with the deal',
+      );
+      expect(String(sf.store.get(orgId, 'Task', before.task)?.Description)).toMatch(/The deal was closed/);
+      sf.store.update(orgId, 'Opportunity', reopened.opp, { StageName: 'Negotiation/Review' });
+      const openTasks = () =>
+        sf.store.list(orgId, 'Task').filter((t) => t.WhatId === reopened.opp && t.Status !== 'Completed');
+      await waitFor(() => openTasks().length === 1, 30_000, 'the task back');
+      expect(openTasks()[0]!.Id).not.toBe(before.task);
+      expect(String(openTasks()[0]!.Description)).toContain('finance just cut our budget');
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(openTasks()).toHaveLength(1);
+    }, 150_000);
   });
 });
