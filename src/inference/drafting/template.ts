@@ -1,10 +1,11 @@
 import type { ActivityKind } from '../../core/canonical.js';
 import { formatDay } from '../../lib/dates.js';
 import { extractSignals } from '../signals/index.js';
+import { concernsIn, joinTopics } from './concerns.js';
 import { chunkDate, labelChunks, toCitation, type LabelledChunk } from './crm-data.js';
 import type { DraftCitation, DraftInput, DraftInteraction, DraftKind } from './types.js';
 
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 export const templateModel = (kind: DraftKind) => `template:${kind}@${TEMPLATE_VERSION}`;
 
 export interface TemplateDraft {
@@ -49,10 +50,22 @@ function lastInteractionOf(input: DraftInput, chunks: LabelledChunk[]): DraftInt
   };
 }
 
+/** Thanks for the message the draft answers, by its kind (an email's subject is the customer's own topic). */
+const thanksFor = (last: DraftInteraction | null): string => {
+  if (!last) return 'Thank you for being frank with me';
+  const subject = last.kind === 'email' ? cleanSubject(last.subject) : null;
+  if (subject) return `Thank you for your email about "${subject}" and for being frank with me`;
+  return last.kind === 'call' || last.kind === 'meeting'
+    ? `Thank you for being frank with me on ${INTERACTION_PHRASE[last.kind]}`
+    : 'Thank you for being frank with me';
+};
+
 /**
- * A draft from templates and the input's own facts, for when no model may or can run. It uses the
- * contact's first name, the deal name, the date (and subject) of the last interaction, nothing else:
- * no amounts, discounts or dates of its own. It cites the chunks of the records it refers to.
+ * A draft from templates and the input's own facts, for when no model may or can run. It answers what the customer
+ * raised: the concern, budget problem or request in the message it replies to (read by the signal detectors and
+ * named in closeloop's own fixed words, never copied: see concerns.ts), the deal's name, the contact's first name,
+ * and for a quiet deal the date and subject of the last interaction. No amounts, discounts, dates, links or
+ * commitments of its own: it proposes a call and asks for a time. It cites the chunks of the records it refers to.
  */
 export function templateDraft(input: DraftInput): TemplateDraft {
   const labelled = labelChunks(input.chunks);
@@ -60,27 +73,36 @@ export function templateDraft(input: DraftInput): TemplateDraft {
   const dealName = input.deal?.name?.trim() || null;
   const cited = new Map<string, LabelledChunk>();
   if (last) for (const lc of labelled) if (lc.chunk.source.recordId === last.externalId) cited.set(lc.label, lc);
+  // The message the draft answers first, then the rest newest first.
+  const ordered = [
+    ...labelled.filter((lc) => lc.chunk.source.recordId === last?.externalId),
+    ...labelled.filter((lc) => lc.chunk.source.recordId !== last?.externalId),
+  ];
+  const c = concernsIn(ordered.map((lc) => lc.chunk.text));
+  for (const i of c.from) cited.set(ordered[i]!.label, ordered[i]!);
+  const onDeal = dealName ? ` on ${dealName}` : '';
 
-  const lines: string[] = [];
-  if (last) {
-    // Only an email's subject is something the two sides wrote to each other; a logged call's or note's is the rep's
-    // own label ("Call: pricing"), not a topic to quote back.
-    const subject = last.kind === 'email' ? cleanSubject(last.subject) : null;
-    lines.push(
-      `I'm following up on ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt)}${subject ? ` about "${subject}"` : ''}.`,
-    );
-  }
+  const paragraphs: string[][] = [];
   let subjectLine: string;
   switch (input.kind) {
-    case 'retention':
-      subjectLine = dealName ? `Checking in on ${dealName}` : 'Checking in';
-      lines.push(
-        `I wanted to check in on how things are going${dealName ? ` with ${dealName}` : ''} and make sure you are getting what you need.`,
-      );
-      lines.push(
-        'Would you be open to a short call to hear your feedback and agree on next steps? Let me know a time that works for you.',
-      );
+    case 'retention': {
+      subjectLine = dealName ? `Your feedback on ${dealName}` : 'Your feedback';
+      const opening = c.topics.length
+        ? [`Thank you for telling me plainly about ${joinTopics(c.topics)}.`, "I'm sorry we have let you down."]
+        : [`${thanksFor(last)}.`, "I'm sorry things have not been going as they should."];
+      if (c.leaving === 'alternatives')
+        opening.push(
+          `I understand you are considering alternatives${c.atRenewal ? ' at renewal' : ''}, and I take that seriously.`,
+        );
+      else if (c.leaving === 'not_renewing') opening.push('I understand you may not renew, and I take that seriously.');
+      paragraphs.push(opening);
+      paragraphs.push([
+        `${c.leaving ? 'Before you decide anything, could' : 'Could'} we set up a short call so I can hear exactly what has gone wrong${dealName ? ` with ${dealName}` : ''} and agree with you on what needs to change?`,
+        ...(c.asked ? [`We can go through your question about ${c.asked} on the same call.`] : []),
+        'Let me know a time that suits you.',
+      ]);
       break;
+    }
     case 'budget_reply': {
       const concern = labelled.find(({ chunk }) =>
         extractSignals(chunk.text).some((s) => s.type === 'budget_constraint'),
@@ -88,26 +110,41 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       if (concern) cited.set(concern.label, concern);
       const replyTo = last?.kind === 'email' ? cleanSubject(last.subject) : null;
       subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `${dealName}: budget options` : 'Budget options';
-      lines.push(
-        `Thank you for being open about the budget. I'd like to understand your constraints better so we can look at the options together${dealName ? ` for ${dealName}` : ''}.`,
-      );
-      lines.push('Could we set up a short call to go through this? Let me know a time that works for you.');
+      paragraphs.push([
+        c.budget
+          ? `Thank you for letting me know about ${c.budget}. I appreciate you raising it now rather than later.`
+          : 'Thank you for being open about the budget. I appreciate you raising it now rather than later.',
+      ]);
+      paragraphs.push([
+        `I'd like to find a way forward${onDeal} that fits what you can fund, for example by looking again at the scope, phasing it in or changing the timing.`,
+        ...(c.asked ? [`We can also go through your question about ${c.asked}.`] : []),
+        'Could we set up a short call to go through the options together? Let me know a time that suits you.',
+      ]);
       break;
     }
-    case 'stale_follow_up':
+    case 'stale_follow_up': {
       subjectLine = dealName ? `Next steps for ${dealName}` : 'Following up';
-      lines.push(`I wanted to see where things stand${dealName ? ` with ${dealName}` : ''} on your side.`);
-      lines.push(
-        'What would be the best next step for you? I am happy to set up a short call; just let me know a time that works.',
-      );
+      // Only an email's subject is something the two sides wrote to each other; a logged call's or note's is the
+      // rep's own label ("Call: pricing"), not a topic to quote back.
+      const subject = last?.kind === 'email' ? cleanSubject(last.subject) : null;
+      paragraphs.push([
+        last
+          ? `It has been a while since ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt)}${subject ? ` about "${subject}"` : ''}, so I wanted to pick things up again${onDeal}.`
+          : `I wanted to pick things up again${onDeal}.`,
+        ...(c.asked ? [`You had asked about ${c.asked}, and I would be glad to go through it with you.`] : []),
+      ]);
+      paragraphs.push([
+        'Where do things stand on your side? If it helps, I can set up a short call to agree on the next step; just let me know a time that works for you.',
+      ]);
       break;
+    }
   }
   const first = input.contact.firstName?.trim();
   const name = input.sender?.name?.trim();
   const body = [
     `Hi ${first || 'there'},`,
     '',
-    lines.join(' '),
+    ...paragraphs.flatMap((p, i) => (i ? ['', p.join(' ')] : [p.join(' ')])),
     '',
     name ? 'Best regards,' : 'Best regards',
     ...(name ? [name] : []),

@@ -82,7 +82,7 @@ describe('draftEmail', () => {
       ),
     );
     const r = await draftEmail(aDraftInput(), deps());
-    expect(r).toMatchObject({ generator: 'template', tier: 'rules', model: 'template:budget_reply@1' });
+    expect(r).toMatchObject({ generator: 'template', tier: 'rules', model: 'template:budget_reply@2' });
     expect(r.fallback).toMatchObject({ code: ErrorCode.MODEL_OUTPUT_INVALID, message: expect.stringContaining('c9') });
     expect(r.costs.map((c) => c.tier)).toEqual(['large', 'rules']);
     expect(r.costUsd).toBeGreaterThan(0);
@@ -128,7 +128,7 @@ describe('draftEmail', () => {
     expect(fake.requests).toHaveLength(0);
     expect(r).toMatchObject({
       generator: 'template',
-      model: 'template:stale_follow_up@1',
+      model: 'template:stale_follow_up@2',
       tier: 'rules',
       costUsd: 0,
       fallback: null,
