@@ -76,6 +76,8 @@ export interface ChurnScore {
   hasSignal: boolean;
   /** The account has a won deal: churn is only about customers. */
   isCustomer: boolean;
+  /** The customer wrote they may leave (looking at alternatives, not renewing, cancelling): urgent whatever the score. */
+  saysLeaving: boolean;
   openDeal: Deal | null;
 }
 
@@ -209,6 +211,7 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
     evidence,
     hasSignal: isCustomer && (leaving.length > 0 || complaints.length > 0 || declining),
     isCustomer,
+    saysLeaving: leaving.length > 0,
     openDeal: open,
   };
 }
@@ -262,7 +265,9 @@ export function suggestChurnRisk(i: ChurnInput, score: ChurnScore = scoreChurn(i
       subject: `Check in with ${name}`.slice(0, 255),
       body: reason,
       dueAt: new Date(i.now + DAY).toISOString(),
-      priority: score.risk >= 0.8 ? 'HIGH' : 'MEDIUM',
+      // A customer who writes they may leave is the rep's most urgent call, even when the rest of the account looks
+      // healthy and the score stays below 0.8.
+      priority: score.risk >= 0.8 || score.saysLeaving ? 'HIGH' : 'MEDIUM',
       ownerId: owner,
       taskType: 'TODO',
     },

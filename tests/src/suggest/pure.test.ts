@@ -274,6 +274,20 @@ describe('churn risk', () => {
     });
     expect(s.task!.subject).not.toMatch(/draft/i);
   });
+  test('a customer who writes they may leave is HIGH priority whatever the score; a complaint below 0.8 stays MEDIUM', () => {
+    const leaving = input({
+      activities: [act({ body: 'Frankly we are considering alternatives at renewal unless this changes.' })],
+    });
+    const score = scoreChurn(leaving);
+    expect(score.saysLeaving).toBe(true);
+    // The demo's customer: score 0.75, below the 0.8 that makes a churn risk HIGH on its own.
+    expect(suggestChurnRisk(leaving, { ...score, risk: 0.75 })!.task!.priority).toBe('HIGH');
+    const complaint = input({ activities: [act({ body: 'We are very disappointed with the support.' })] });
+    const c = scoreChurn(complaint);
+    expect(c.saysLeaving).toBe(false);
+    expect(suggestChurnRisk(complaint, { ...c, risk: 0.75 })!.task!.priority).toBe('MEDIUM');
+    expect(suggestChurnRisk(complaint, { ...c, risk: 0.85 })!.task!.priority).toBe('HIGH');
+  });
 });
 
 describe('a contact who asked not to be emailed gets no draft', () => {
@@ -489,7 +503,7 @@ describe('render', () => {
     const step = (tier: 'rules' | 'large') => ({
       task: 'draft_email',
       tier,
-      model: tier === 'rules' ? 'template:stale_follow_up@1' : 'gpt-4o-mini-2024-07-18',
+      model: tier === 'rules' ? 'template:stale_follow_up@2' : 'gpt-4o-mini-2024-07-18',
       reason: 'r',
       costUsd: tier === 'rules' ? 0 : 0.00042,
       latencyMs: 812,
