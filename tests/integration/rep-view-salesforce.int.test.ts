@@ -123,7 +123,10 @@ describe(`what a rep finds in Salesforce (${process.env.DATABASE_URL ? 'postgres
     expect(task.Description).toContain('(stage: Negotiation/Review)');
     expect(task.Description).toContain(`/lightning/r/EmailMessage/${ids.newest}/view`);
     expect(task.Description).toMatch(/Quote from .*: "/);
-    expect(task.Description).not.toMatch(/\{\{|closeloop note|Checks passed/);
+    expect(task.Description).not.toMatch(/\{\{|closeloop note|Checks passed|checks passed|signals-|cold-start/);
+    expect(task.Description).toMatch(
+      /\(confidence: (high|medium|low)\)\.\nThe draft email is written from a template \(no AI model drafted it\): make it your own before sending\.\nSuggested by closeloop — review before acting\.$/,
+    );
     const [draft] = drafts;
     expect(draft).toMatchObject({
       Subject: 'Re: Expansion pricing',
@@ -135,6 +138,9 @@ describe(`what a rep finds in Salesforce (${process.env.DATABASE_URL ? 'postgres
     // that is depends on which one the first analysis saw; both are his, in this thread).
     expect([ids.first, ids.newest]).toContain(draft.ReplyToEmailMessageId);
     expect(draft.TextBody).toMatch(/^Hi Carl,/);
+    // It answers the budget problem Carl named (his first email: a cut; his newest: a freeze), and proposes a call.
+    expect(draft.TextBody).toMatch(/Thank you for letting me know about (the cut to your budget|the budget freeze)\./);
+    expect(draft.TextBody).toMatch(/short call .*\?/);
     expect(draft.TextBody).toMatch(/Best regards,\nRiley Rep$/);
     expect(draft.TextBody).not.toMatch(/\{\{|closeloop|Model:|confidence|sug_/);
   }, 90_000);

@@ -266,6 +266,10 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     expect(body).toMatch(/Quote from Hank Scorpio's email of .*: "Hi Riley, update 1/);
     expect(body).toContain(`Open the record: https://app.hubspot.com/contacts/${portalId}/record/0-3/${ids.renewal}`);
     expect(body).not.toMatch(/contractsent|\{\{|closeloop note/);
+    // The closing note in words a rep can use; model ids, rule counts, scores, cost and latency stay in the explanation.
+    expect(body).toMatch(/\n--\nBased on the evidence above, weighed by .+ \(confidence: (high|medium|low)\)\./);
+    expect(body.trim()).toMatch(/Suggested by closeloop — review before acting\.$/);
+    expect(body).not.toMatch(/Behind this suggestion|checks passed|signals-|cold-start|confidence \d|\$0|\d ms\b/);
     expect(todo.properties.hs_task_priority).toBe('HIGH');
     expect(todo.properties.hubspot_owner_id).toBe('9001');
   }, 120000);
@@ -277,6 +281,10 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     expect(body).toContain('To: Hank Scorpio <hank@globex.example>');
     expect(body).toContain('Subject: Re: Order form');
     expect(body).toContain('Hi Hank,');
+    // It answers what Hank wrote (finance cut the budget), proposes a call, and offers nothing he did not ask for.
+    expect(body).toContain('Thank you for letting me know about the cut to your budget.');
+    expect(body).toMatch(/short call .*\?/);
+    expect(body).not.toMatch(/\d+ ?%|discount|\$/);
     expect(body).toMatch(/Best regards,\nRiley Rep/);
     expect(body).not.toMatch(/\{\{|closeloop note|Checks passed|Model:|confidence|signals-lexicon|sug_/);
     expect(draft.properties.hubspot_owner_id).toBe('9001');
@@ -331,9 +339,12 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
 
   test('churn risk only for the customer, quoting what they wrote; the lost prospect gets nothing', async () => {
     await waitFor(
-      () => storeTasksOn('companies', ids.umbrella!).some((y) => y.properties.hs_task_type === 'TODO'),
+      () =>
+        ['TODO', 'EMAIL'].every((type) =>
+          storeTasksOn('companies', ids.umbrella!).some((y) => y.properties.hs_task_type === type),
+        ),
       30000,
-      'churn task',
+      'churn task and its draft',
     );
     await new Promise((r) => setTimeout(r, 1000));
     const t = await tasksOn('companies', ids.umbrella!);
@@ -345,6 +356,15 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     // The task promises a draft only when one was written.
     const hasDraft = t.some((x) => x.properties.hs_task_type === 'EMAIL');
     expect(text(todo.properties.hs_task_body).includes('A draft email')).toBe(hasDraft);
+    // A customer who writes they are looking at alternatives is the rep's most urgent task.
+    expect(todo.properties.hs_task_priority).toBe('HIGH');
+    // The draft names what William raised (the outages, alternatives at renewal) instead of a check-in for anyone.
+    const draft = text(t.find((x) => x.properties.hs_task_type === 'EMAIL')!.properties.hs_task_body);
+    expect(draft).toContain('Hi William,');
+    expect(draft).toContain('Thank you for telling me plainly about the outages.');
+    expect(draft).toContain('I understand you are considering alternatives at renewal, and I take that seriously.');
+    expect(draft).toMatch(/short call .*\?/);
+    expect(draft).not.toMatch(/check in on how things are going|following up on our|unless this changes/);
     expect(await tasksOn('companies', ids.vandelay!)).toHaveLength(0);
   }, 60000);
 
