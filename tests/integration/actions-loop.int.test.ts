@@ -169,7 +169,11 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     expect(draft.properties.hs_task_body).not.toMatch(/closeloop note|Checks passed|\{\{/);
     expect(review.properties.hs_task_subject).toBe('Check in with Initech: signs they may not renew');
     expect(review.properties.hs_task_body).toContain('very disappointed with the support');
-    expect(review.properties.hs_task_body).toContain('found by cold-start-rules-v1 (rules)');
+    // Said in words a rep can use; the model's name (checked below) is in the explanation, not the task.
+    expect(review.properties.hs_task_body).toMatch(
+      /weighed by closeloop(&#39;|')s standard rules \(confidence: (high|medium|low)\)/,
+    );
+    expect(review.properties.hs_task_body).not.toContain('cold-start-rules-v1');
     // The CRM write lands before our bookkeeping marks the suggestion written.
     const s = await waitFor(
       async () => {

@@ -188,8 +188,9 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
       15000,
       'churn draft and task',
     );
-    expect(tasks.find((t) => t.properties.hs_task_type === 'TODO')!.properties.hs_task_body).toMatch(
-      /found by (logreg|gbdt)-v1 \(small model\)/,
-    );
+    // The task says it in words a rep can use; the model's name (checked above) stays in the explanation.
+    const body = tasks.find((t) => t.properties.hs_task_type === 'TODO')!.properties.hs_task_body;
+    expect(body).toMatch(/weighed by closeloop(&#39;|')s trained models \(confidence: (high|medium|low)\)/);
+    expect(body).not.toMatch(/(logreg|gbdt)-v1/);
   });
 });
