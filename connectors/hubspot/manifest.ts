@@ -144,6 +144,7 @@ export const HUBSPOT_PROPERTIES: Record<ObjectKind, readonly string[]> = {
     'hs_email_html',
     'hs_email_direction',
     'hs_email_status',
+    'hs_email_headers',
     'hubspot_owner_id',
     'hs_createdate',
     'hs_lastmodifieddate',

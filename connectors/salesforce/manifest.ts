@@ -201,6 +201,7 @@ export const SALESFORCE_FIELDS: Record<SalesforceSObjectName, readonly string[]>
     'Status',
     'Incoming',
     'MessageDate',
+    'FromAddress',
     'RelatedToId',
     'ParentId',
     'CreatedById',

@@ -118,6 +118,7 @@ export const SalesforceEmailMessageRecord = z.looseObject({
   Status: str,
   Incoming: bool,
   MessageDate: SalesforceDateTime.nullish(),
+  FromAddress: str,
   RelatedToId: str,
   ParentId: str,
   CreatedById: str,

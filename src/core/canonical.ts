@@ -96,6 +96,8 @@ export const Activity = z.object({
   status: Nullable(z.string()),
   /** Tasks only: due time. */
   dueAt: Nullable(Iso),
+  /** Emails: the sender's address when the CRM gives it (auto-replies, bounces and bulk mail are told by it too). */
+  from: Nullable(z.string()).optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 export type Company = z.infer<typeof Company>;

@@ -3,6 +3,7 @@ import type { ColdStartFeatures } from './models/cold-start.js';
 import type { Table } from './models/table.js';
 import { extractSignals, SIGNAL_TYPES, type SignalType } from './signals/index.js';
 import { signalText } from './signals/email-text.js';
+import { isAutomatedMessage } from './automated-mail.js';
 
 /**
  * The deal-scoring features, computed the same way for training (closed deals, as of their close) and for
@@ -27,9 +28,12 @@ export interface DealFeatures {
 const DAY = 86_400_000;
 const TOUCH = new Set(['email', 'call', 'meeting', 'note']);
 
-/** A draft we (or the rep) have not sent is not an interaction with the customer. */
+/**
+ * A draft we (or the rep) have not sent is not an interaction with the customer, and neither is mail no person wrote
+ * (an out-of-office reply, a bounce, a newsletter, a calendar notification: src/inference/automated-mail.ts).
+ */
 export const isCustomerTouch = (a: Activity): boolean =>
-  TOUCH.has(a.kind) && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT');
+  TOUCH.has(a.kind) && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT') && !isAutomatedMessage(a);
 
 export function dealFeatures(deal: Deal, activities: readonly Activity[], asOf: number): DealFeatures {
   const touches = activities.filter((a) => isCustomerTouch(a) && !a.archived && Date.parse(a.occurredAt) <= asOf);

@@ -4,6 +4,7 @@ import type { Evidence, Suggestion } from '../core/suggestion.js';
 import { formatDay } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
+import { isAutomatedMessage } from './automated-mail.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
 import { deniedTypes, extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
 import { splitSentences } from './signals/sentences.js';
@@ -86,7 +87,9 @@ export const quoteWords = (quote: string): string => quote.toLowerCase().replace
  */
 const lastActivityAt = (activities: readonly Activity[], now: number): Activity | undefined =>
   activities
+    // An auto-reply, a bounce or a newsletter on the deal is not the deal being worked.
     .filter((a) => !a.archived && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT'))
+    .filter((a) => !isAutomatedMessage(a))
     .map((a) => ({ a, at: a.kind === 'task' ? (a.updatedAt ?? a.occurredAt) : a.occurredAt }))
     // A date that cannot be true (an email "sent" in 2999, a meeting more than a year out) says nothing about whether
     // the deal is being worked: it would keep the deal "active" for ever.

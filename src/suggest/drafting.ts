@@ -3,6 +3,7 @@ import type { Activity, Contact, Deal } from '../core/canonical.js';
 import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from '../core/suggestion.js';
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
+import { isAutomatedMessage } from '../inference/automated-mail.js';
 import {
   draftEmail,
   toDraftEmailPayload,
@@ -123,7 +124,11 @@ export function hasOptedOut(contactId: string, activities: readonly Activity[]):
   const latest = activities
     .filter(
       (a) =>
-        a.kind === 'email' && a.direction === 'inbound' && !a.archived && a.associations.contacts.includes(contactId),
+        a.kind === 'email' &&
+        a.direction === 'inbound' &&
+        !a.archived &&
+        !isAutomatedMessage(a) &&
+        a.associations.contacts.includes(contactId),
     )
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
   if (latest === undefined) return false;

@@ -91,5 +91,20 @@ export function toActivity(kind: ActivityKind, record: HubspotObject, ctx: MapCo
     direction: f.direction,
     status: f.status,
     dueAt: f.dueAt,
+    ...(kind === 'email' ? { from: senderOf(prop(record, 'hs_email_headers')) } : {}),
   };
+}
+
+/**
+ * The sender's address from `hs_email_headers` (a JSON string: `{"from": {"email": ...}, "to": [...]}`); null when
+ * the property is missing or unreadable (a logged email need not carry headers).
+ */
+export function senderOf(headers: string | null): string | null {
+  if (!headers) return null;
+  try {
+    const from = (JSON.parse(headers) as { from?: { email?: unknown } } | null)?.from?.email;
+    return typeof from === 'string' && from.includes('@') ? from.trim().toLowerCase() : null;
+  } catch {
+    return null;
+  }
 }

@@ -135,5 +135,6 @@ export function toEmailActivity(
     direction: r.Incoming === null || r.Incoming === undefined ? null : r.Incoming ? 'inbound' : 'outbound',
     status: status === null ? null : Object.hasOwn(EMAIL_STATUS, status) ? EMAIL_STATUS[status]! : status.toUpperCase(),
     dueAt: null,
+    from: text(r.FromAddress)?.toLowerCase() ?? null,
   };
 }

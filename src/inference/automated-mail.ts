@@ -1,0 +1,117 @@
+import type { Activity } from '../core/canonical.js';
+
+/**
+ * Mail no person wrote: out-of-office and other auto-replies, delivery failures (bounces), calendar notifications,
+ * read receipts and bulk mail (newsletters, notifications). Logged on a deal like any email, it is not the customer
+ * speaking: it neither answers a concern nor makes a quiet deal active, is never quoted as the customer's words and is
+ * never replied to. Told by the sender's address when the CRM gives it (HubSpot `hs_email_headers`, Salesforce
+ * `FromAddress`), by the standard subject prefixes of mail servers and calendar clients (English and the main
+ * European languages), and by the fixed sentences of those messages near the top of the body (a human email that
+ * merely quotes one further down is not matched).
+ */
+export function isAutomatedMessage(
+  a: Pick<Activity, 'kind' | 'subject' | 'body' | 'direction'> & { from?: string | null },
+): boolean {
+  if (a.kind !== 'email') return false;
+  if (a.from && AUTOMATED_SENDER.test(a.from.trim())) return true;
+  const subject = (a.subject ?? '').replace(REPLY_PREFIX, '').trim();
+  if (AUTOMATED_SUBJECT.test(subject)) return true;
+  // The message's own opening (a quoted history below a human reply is not the message).
+  const body = a.body ?? '';
+  const head = body.slice(0, 1_500);
+  if (AUTOMATED_BODY.some((re) => re.test(head))) return true;
+  // "I am out of the office until…" is an auto-reply when that is about all the message says; a person writing it
+  // beside their news ("before I'm out of the office until Monday: finance cut the budget") is still the customer.
+  if (body.length <= 600 && AWAY.some((re) => re.test(body))) return true;
+  // A bulk-mail footer sits at the end of a long message. Only inbound (a rep's own sequence emails carry one too, and
+  // are the rep's), and not a short note (a person asking to "unsubscribe from this list" is asking, not bulk mail).
+  return a.direction === 'inbound' && body.length > 400 && BULK_FOOTER.some((re) => re.test(body));
+}
+
+/** Re:/Fwd: and their common translations, repeated. */
+const REPLY_PREFIX = /^(?:\s*(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|r)\s*(?:\[\d+\])?\s*:\s*)+/i;
+
+/** Local parts that only machines send from (RFC 3834 auto-responders, RFC 3464 bounces, bulk senders). */
+const AUTOMATED_SENDER =
+  /^(?:mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|bounces?|notifications?|notify|newsletters?|news|marketing|mailer|auto[-_.]?(?:reply|responder|confirm))(?:[+.-][^@]*)?@/i;
+
+const AUTOMATED_SUBJECT = new RegExp(
+  '^(?:' +
+    [
+      // Auto-replies (Outlook, Gmail, Exchange and their translations).
+      'automatic reply',
+      'auto(?:matic)?[- ]?(?:reply|response)',
+      'autoreply',
+      'out of (?:the )?office',
+      'ooo\\b',
+      'away from (?:the )?office',
+      'abwesenheitsnotiz',
+      'automatische antwort',
+      'réponse automatique',
+      'absence du bureau',
+      'respuesta automática',
+      'fuera de la oficina',
+      'risposta automatica',
+      'fuori sede',
+      'resposta automática',
+      'automatisch antwoord',
+      'afwezig',
+      // Delivery failures.
+      'undeliverable',
+      'undelivered mail',
+      'delivery status notification',
+      'delivery (?:has )?failed',
+      'delivery failure',
+      'mail delivery (?:failed|failure|subsystem)',
+      'returned mail',
+      'failure notice',
+      'message not delivered',
+      'non[- ]?delivery',
+      'unzustellbar',
+      'non remis',
+      'no se puede entregar',
+      // Calendar notifications and receipts.
+      '(?:updated )?invitation(?: updated)?:',
+      'invitation from',
+      'accepted:',
+      'declined:',
+      'tentative(?:ly accepted)?:',
+      'cancel+ed(?: event)?:',
+      'event cancel+ed:',
+      'new event:',
+      'updated event:',
+      'read:',
+      'not read:',
+      'read receipt',
+    ].join('|') +
+    ')',
+  'i',
+);
+
+/** Away notices, in a short message only (see above). */
+const AWAY: readonly RegExp[] = [
+  /(?<!\b(?:before|while|when|after|since|as|because|once|if)\s)\b(?:i am|i'm|i will be|i'll be)\s+(?:currently\s+)?(?:out of (?:the )?office|away from (?:the |my )?(?:office|desk)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday))\b[^.\n]{0,80}\b(?:until|till|through|returning|back on|back in|return(?:ing)? on)\b/i,
+  /\bwith limited (?:access to (?:my )?e-?mail|e-?mail access)\b/i,
+  /\b(?:ich bin|je suis|estoy|sono)\b[^.\n]{0,60}\b(?:nicht im büro|abwesend|absente?|fuera de la oficina|ausente|fuori ufficio)\b/i,
+];
+
+const AUTOMATED_BODY: readonly RegExp[] = [
+  /\bthis is an auto(?:matic(?:ally generated)?|mated)? (?:reply|response|message)\b/i,
+  // Delivery failures.
+  /\byour message (?:wasn't|was not|could not be|couldn't be) delivered\b/i,
+  /\bdelivery has failed to these recipients\b/i,
+  /\bthe following (?:message|recipients?)[^.\n]{0,40}(?:could not|couldn't) be delivered\b/i,
+  /\b(?:address|recipient)[^.\n]{0,20}(?:couldn't|could not|cannot) be found\b/i,
+  /\b550[ -]5\.1\.1\b/,
+  // Calendar notifications.
+  /\byou have been invited to (?:the following|an?) event\b/i,
+  /\binvitation from google calendar\b/i,
+];
+
+const BULK_FOOTER: readonly RegExp[] = [
+  /\bclick here to unsubscribe\b/i,
+  /\bunsubscribe from (?:this|these|our) (?:list|mailing|e-?mails?|newsletters?)\b/i,
+  /\byou(?:'re| are) receiving this (?:e-?mail|message|newsletter) because\b/i,
+  /\bview (?:this (?:e-?mail|message) )?in (?:your|a) browser\b/i,
+  /\bmanage your (?:e-?mail |subscription |communication )?preferences\b/i,
+];

@@ -1,0 +1,203 @@
+import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
+import type { Closeloop } from '../../src/main.js';
+import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
+
+const DAY = 86_400_000;
+const text = (html: string | null | undefined) =>
+  (html ?? '')
+    .replace(/<br\s*\/?>|<\/p>/g, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+const OOO =
+  'I am out of the office until 14 December with limited access to email. For urgent matters please contact my colleague at support@harbor.example.\n\nThank you';
+
+describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened or moved back', () => {
+  let hs: HubspotSandbox;
+  let cl: Closeloop;
+  let stop: () => Promise<void>;
+  let portalId: number;
+  const D: Record<string, string> = {};
+  const C: Record<string, string> = {};
+  let now = Date.now();
+  const email = (
+    dealId: string,
+    contactId: string,
+    ago: number,
+    dir: 'INCOMING_EMAIL' | 'EMAIL',
+    subject: string,
+    body: string,
+  ) =>
+    hs.store.create(
+      portalId,
+      'emails',
+      {
+        hs_timestamp: String(Date.now() - ago),
+        hs_email_direction: dir,
+        hs_email_subject: subject,
+        hs_email_text: body,
+      },
+      {
+        associations: [
+          { toType: 'deals', toId: dealId },
+          { toType: 'contacts', toId: contactId },
+        ],
+      },
+    );
+
+  beforeAll(async () => {
+    ({ hs, cl, stop } = await startHubspotLoop());
+    portalId = hs.defaultPortalId;
+    hs.store
+      .portal(portalId)
+      .addOwner({ id: '9001', userId: 7001, email: 'morgan@vendorly.example', firstName: 'Morgan', lastName: 'Reyes' });
+    now = Date.now();
+    const contact = (first: string, last: string, email: string) =>
+      hs.store.create(portalId, 'contacts', { firstname: first, lastname: last, email }).id;
+    const deal = (name: string, stage: string, contacts: string[], createdAgo = 5 * DAY) =>
+      hs.store.create(
+        portalId,
+        'deals',
+        { dealname: name, dealstage: stage, pipeline: 'default', amount: '24000', hubspot_owner_id: '9001' },
+        { associations: contacts.map((c) => ({ toType: 'contacts' as const, toId: c })), at: now - createdAgo },
+      ).id;
+    // Stale deal: the rep asked a question 40 days ago, nothing since.
+    C.stale = contact('Dana', 'Whitfield', 'dana@harbor.example');
+    D.stale = deal('Harbor freight visibility', 'qualifiedtobuy', [C.stale], 70 * DAY);
+    email(
+      D.stale,
+      C.stale,
+      40 * DAY,
+      'EMAIL',
+      'Pricing question',
+      'Hi Dana, did you get a chance to review the pricing sheet? Any questions?',
+    );
+    // Budget concern answered by the rep by email; the OOO comes later.
+    C.bud = contact('Ravi', 'Menon', 'ravi@harbor2.example');
+    D.bud = deal('Harbor2 telematics', 'contractsent', [C.bud]);
+    email(
+      D.bud,
+      C.bud,
+      3 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Quote',
+      'Hi Morgan, our budget was cut this quarter, so we cannot sign the 24k quote as it stands.',
+    );
+    email(
+      D.bud,
+      C.bud,
+      2 * DAY,
+      'EMAIL',
+      'Re: Quote',
+      'Hi Ravi, understood. Could a phased rollout make year one fit? Happy to walk through options.',
+    );
+    // Close/reopen.
+    C.cr = contact('Elena', 'Rossi', 'elena@lakeside.example');
+    D.cr = deal('Lakeside ERP connector', 'contractsent', [C.cr]);
+    email(
+      D.cr,
+      C.cr,
+      1 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Contract',
+      'Morgan, finance froze our budget, so we cannot sign at the current price.',
+    );
+    // Backwards stage.
+    C.bk = contact('Noah', 'Berg', 'noah@fjord.example');
+    D.bk = deal('Fjord analytics', 'contractsent', [C.bk]);
+    email(
+      D.bk,
+      C.bk,
+      1 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Order form',
+      'Hi Morgan, our budget got cut and we cannot afford the current price.',
+    );
+    // Answered by phone.
+    C.ph = contact('Dana', 'Okafor', 'dana.okafor@pinecrest.example');
+    D.ph = deal('Pinecrest scheduling', 'contractsent', [C.ph]);
+    email(
+      D.ph,
+      C.ph,
+      2 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Pricing',
+      'Hi Morgan, the budget we have is 15k, so the 24k price is too expensive for us. Can you walk me through the pricing options?',
+    );
+
+    expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+    await waitFor(
+      async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
+      30000,
+      'backfill',
+    );
+    await waitFor(
+      () => Object.values(D).every((d) => tasksOn(d).length >= 1) || null,
+      45000,
+      'a task on every deal',
+    ).catch(() => null);
+    await new Promise((r) => setTimeout(r, 3000));
+  }, 120000);
+  afterAll(async () => {
+    await stop();
+  });
+
+  const tasksOn = (id: string) =>
+    hs.store
+      .list(portalId, 'tasks')
+      .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === id));
+  const settle = async (id: string, pred: () => boolean, label: string) => {
+    await hs.flushWebhooks();
+    await waitFor(() => pred() || null, 30000, label).catch(() => null);
+    await new Promise((r) => setTimeout(r, 3000));
+  };
+
+  test('1a OOO on a quiet deal does not close the follow-up as replied', async () => {
+    email(D.stale!, C.stale!, 0, 'INCOMING_EMAIL', 'Automatic reply: Pricing question', OOO);
+    await settle(
+      D.stale!,
+      () => tasksOn(D.stale!).some((t) => t.properties.hs_task_status === 'COMPLETED'),
+      'after OOO stale',
+    );
+    const todo = tasksOn(D.stale!).find((t) => t.properties.hs_task_type === 'TODO')!;
+    expect(text(todo.properties.hs_task_body)).not.toMatch(/replied on/);
+    expect(todo.properties.hs_task_status).not.toBe('COMPLETED');
+  }, 60000);
+
+  test('1b OOO after the rep answered a budget concern does not close it as answered', async () => {
+    email(D.bud!, C.bud!, 0, 'INCOMING_EMAIL', 'Automatic reply: Re: Quote', OOO);
+    await settle(
+      D.bud!,
+      () => tasksOn(D.bud!).some((t) => t.properties.hs_task_status === 'COMPLETED'),
+      'after OOO budget',
+    );
+    const todo = tasksOn(D.bud!).find((t) => t.properties.hs_task_type === 'TODO')!;
+    expect(text(todo.properties.hs_task_body)).not.toMatch(/wrote again/);
+    expect(todo.properties.hs_task_status).not.toBe('COMPLETED');
+  }, 60000);
+
+  test('7a closed won then reopened: advice again', async () => {
+    hs.store.update(portalId, 'deals', D.cr!, { dealstage: 'closedwon' });
+    await settle(
+      D.cr!,
+      () => tasksOn(D.cr!).every((t) => t.properties.hs_task_status === 'COMPLETED'),
+      'after closedwon',
+    );
+    expect(tasksOn(D.cr!).every((t) => t.properties.hs_task_status === 'COMPLETED')).toBe(true);
+    hs.store.update(portalId, 'deals', D.cr!, { dealstage: 'contractsent' });
+    await settle(D.cr!, () => tasksOn(D.cr!).some((t) => t.properties.hs_task_status !== 'COMPLETED'), 'after reopen');
+    // The budget concern is still unanswered and the deal is back in Contract Sent: the rep should be advised again.
+    expect(tasksOn(D.cr!).filter((t) => t.properties.hs_task_status !== 'COMPLETED').length).toBeGreaterThan(0);
+  }, 90000);
+
+  test('7b moved backwards', async () => {
+    hs.store.update(portalId, 'deals', D.bk!, { dealstage: 'appointmentscheduled' });
+    await settle(
+      D.bk!,
+      () => tasksOn(D.bk!).every((t) => t.properties.hs_task_status === 'COMPLETED'),
+      'after backwards',
+    );
+    expect(tasksOn(D.bk!).every((t) => t.properties.hs_task_status === 'COMPLETED')).toBe(true);
+  }, 60000);
+});
