@@ -135,6 +135,42 @@ export function hasOptedOut(contactId: string, activities: readonly Activity[]):
   return OPT_OUT_SUBJECT.test(latest.subject ?? '') || OPT_OUT.test(`${latest.subject ?? ''}\n${latest.body ?? ''}`);
 }
 
+/** Call outcomes (HubSpot hs_call_status, Salesforce Task status) and meeting outcomes in which nobody talked. */
+const NOT_SPOKEN =
+  /^(?:NO_ANSWER|BUSY|FAILED|CANCEL+ED|QUEUED|RINGING|CONNECTING|CALLING_CRM_USER|MISSED|NO_SHOW|RESCHEDULED)$/i;
+const NO_CONVERSATION =
+  /\b(?:voice ?mail|no answer|did(?:n't| not) (?:pick up|answer)|left (?:a )?message|couldn't reach|could not reach)\b/i;
+
+/**
+ * The rep has spoken with the customer since the concern was raised (a call that connected, a meeting that took
+ * place, after the newest evidence): an email proposing to "set up a short call to go through this" is moot. The
+ * newest such conversation.
+ */
+export function spokenSince(
+  evidence: readonly { occurredAt?: string | null }[],
+  activities: readonly Activity[],
+  now: number,
+): Activity | null {
+  const since = evidence
+    .map((e) => e.occurredAt ?? '')
+    .sort()
+    .at(-1);
+  if (!since) return null;
+  return (
+    activities
+      .filter(
+        (a) =>
+          !a.archived &&
+          (a.kind === 'call' || a.kind === 'meeting') &&
+          a.occurredAt > since &&
+          Date.parse(a.occurredAt) <= now &&
+          !NOT_SPOKEN.test((a.status ?? '').replace(/\s+/g, '_')) &&
+          !NO_CONVERSATION.test(`${a.subject ?? ''}\n${a.body ?? ''}`),
+      )
+      .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0] ?? null
+  );
+}
+
 /**
  * The draft's input: addressed to the first of the suggestion's contacts that has an email address and has not asked
  * to stop being emailed. Null when none has.
@@ -152,6 +188,8 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
       Boolean(c && !c.archived && c.email && !colleague(c.email) && !hasOptedOut(c.externalId, f.activities)),
     );
   if (!to) return null;
+  // No email proposing a conversation that already took place.
+  if (s.evidence.length > 0 && spokenSince(s.evidence, f.activities, Date.parse(s.createdAt))) return null;
   const signedAs = signatureName(f.sender?.name);
   return {
     kind,

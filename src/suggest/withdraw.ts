@@ -9,7 +9,7 @@ import type { SuggestionFacts } from './context.js';
 import { gateFactsFor } from './gate.js';
 import { describeProblems } from '../guardrails/output-gate.js';
 import { enqueueGated, gateAll, type PlannedWrite } from './process-suggestion.js';
-import { hasOptedOut } from './drafting.js';
+import { hasOptedOut, spokenSince } from './drafting.js';
 
 const name = (c: Contact | undefined) => (c ? [c.firstName, c.lastName].filter(Boolean).join(' ') || null : null);
 
@@ -213,7 +213,7 @@ export async function withdrawResolved(
       : resolutionOf(row, { ...now, contacts }, proposedKeys.includes(row.situation_key ?? ''));
     const facts = { deal: now.deal, company: null, activities: now.activities };
     if (ended && (await withdraw(deps, conn, row, ended.reason, facts, receivedAt, ended.undone))) n++;
-    else if (!ended) await withdrawDraftToOptedOut(deps, conn, row, contacts, facts, receivedAt);
+    else if (!ended) await withdrawDraftOnly(deps, conn, row, contacts, facts, receivedAt);
   }
   return n;
 }
@@ -222,11 +222,12 @@ export async function withdrawResolved(
 const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and send\./;
 
 /**
- * The draft of a suggestion that still holds is withdrawn on its own once its recipient asks not to be emailed again
- * (their latest email says so, `hasOptedOut`): the rep keeps the task, and no sales email to that person stays one
- * click from being sent.
+ * The draft of a suggestion that still holds is withdrawn on its own, the rep keeping the task: once its recipient
+ * asks not to be emailed again (their latest email says so, `hasOptedOut`), so no sales email to that person stays one
+ * click from being sent; and once the rep has spoken with the customer since the concern (`spokenSince`), so no email
+ * proposing the conversation that already happened waits to be sent.
  */
-async function withdrawDraftToOptedOut(
+async function withdrawDraftOnly(
   deps: WithdrawDeps,
   conn: ConnectionRow,
   row: SuggestionRow,
@@ -235,27 +236,40 @@ async function withdrawDraftToOptedOut(
   receivedAt: number | null,
 ): Promise<boolean> {
   const to = row.payload.draft?.toContactIds[0];
-  if (!to || !hasOptedOut(to, facts.activities)) return false;
+  if (!to) return false;
+  const who = name(contacts.find((c) => c.externalId === to)) ?? 'The contact';
+  const spoken = hasOptedOut(to, facts.activities)
+    ? null
+    : spokenSince(row.payload.evidence, facts.activities, deps.now());
+  if (!spoken && !hasOptedOut(to, facts.activities)) return false;
   const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
   if (!draft || draft.status === 'failed' || draft.status === 'skipped') return false;
   if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
-  const who = name(contacts.find((c) => c.externalId === to)) ?? 'The contact';
+  const talked = spoken
+    ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt)} came after the concern`
+    : null;
   const planned: PlannedWrite[] = [
     {
       key: `wb-${row.id}-withdraw`,
       action: 'withdraw_draft',
-      payload: { reason: `${who} asked not to be emailed again, so this draft is withdrawn.` },
+      payload: {
+        reason: talked
+          ? `${talked[0]!.toUpperCase()}${talked.slice(1)}, so this draft proposing a call is withdrawn.`
+          : `${who} asked not to be emailed again, so this draft is withdrawn.`,
+      },
     },
   ];
   // The task stops promising the draft: it says why there is none, and the suggestion keeps no draft to render.
   const task = row.payload.task;
   const body = task?.body.replace(
     DRAFT_READY,
-    ` The draft reply was withdrawn: ${who === 'The contact' ? 'the contact' : who} asked not to be emailed again.`,
+    talked
+      ? ` The draft reply was withdrawn: ${talked}.`
+      : ` The draft reply was withdrawn: ${who === 'The contact' ? 'the contact' : who} asked not to be emailed again.`,
   );
   if (task && body !== undefined && body !== task.body && draft.status === 'done')
     planned.push({
-      key: `wb-${row.id}-u-optout`,
+      key: `wb-${row.id}-u-${talked ? 'spoken' : 'optout'}`,
       action: 'update_task',
       payload: { subject: task.subject, body, priority: task.priority },
     });
@@ -272,6 +286,9 @@ async function withdrawDraftToOptedOut(
     await r.suggestions.updatePayload(row.id, payload, row.verdicts);
     await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
   });
-  deps.logger.info({ connectionId: conn.id, suggestionId: row.id }, 'draft withdrawn: the recipient opted out');
+  deps.logger.info(
+    { connectionId: conn.id, suggestionId: row.id },
+    talked ? 'draft withdrawn: the rep has spoken with the customer since' : 'draft withdrawn: the recipient opted out',
+  );
   return true;
 }

@@ -147,9 +147,10 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     hs.store
       .list(portalId, 'tasks')
       .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === id));
-  const settle = async (id: string, pred: () => boolean, label: string) => {
+  /** Waits for `pred` (at most `ms`: a change that must NOT happen is given a shorter while), then a little more. */
+  const settle = async (_id: string, pred: () => boolean, label: string, ms = 30_000) => {
     await hs.flushWebhooks();
-    await waitFor(() => pred() || null, 30000, label).catch(() => null);
+    await waitFor(() => pred() || null, ms, label).catch(() => null);
     await new Promise((r) => setTimeout(r, 3000));
   };
 
@@ -159,6 +160,7 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
       D.stale!,
       () => tasksOn(D.stale!).some((t) => t.properties.hs_task_status === 'COMPLETED'),
       'after OOO stale',
+      8_000,
     );
     const todo = tasksOn(D.stale!).find((t) => t.properties.hs_task_type === 'TODO')!;
     expect(text(todo.properties.hs_task_body)).not.toMatch(/replied on/);
@@ -171,6 +173,7 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
       D.bud!,
       () => tasksOn(D.bud!).some((t) => t.properties.hs_task_status === 'COMPLETED'),
       'after OOO budget',
+      8_000,
     );
     const todo = tasksOn(D.bud!).find((t) => t.properties.hs_task_type === 'TODO')!;
     expect(text(todo.properties.hs_task_body)).not.toMatch(/wrote again/);
@@ -199,5 +202,33 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
       'after backwards',
     );
     expect(tasksOn(D.bk!).every((t) => t.properties.hs_task_status === 'COMPLETED')).toBe(true);
+  }, 60000);
+  test('the rep talked it through on a call: the draft proposing a call is withdrawn, the task stays', async () => {
+    hs.store.create(
+      portalId,
+      'calls',
+      {
+        hs_timestamp: String(Date.now()),
+        hs_call_title: 'Pricing walkthrough',
+        hs_call_body:
+          'Walked Dana through the pricing options. She is fine with the phased plan at 15k for year one; sending revised order form.',
+        hs_call_direction: 'OUTBOUND',
+        hs_call_status: 'COMPLETED',
+      },
+      {
+        associations: [
+          { toType: 'deals', toId: D.ph! },
+          { toType: 'contacts', toId: C.ph! },
+        ],
+      },
+    );
+    await settle(D.ph!, () => tasksOn(D.ph!).some((t) => t.properties.hs_task_status === 'COMPLETED'), 'after call');
+    const draft = tasksOn(D.ph!).find((t) => t.properties.hs_task_type === 'EMAIL')!;
+    expect(draft.properties.hs_task_status).toBe('COMPLETED');
+    const todo = tasksOn(D.ph!).find((t) => t.properties.hs_task_type !== 'EMAIL')!;
+    expect(todo.properties.hs_task_status).not.toBe('COMPLETED');
+    expect(text(todo.properties.hs_task_body)).toMatch(
+      /The draft reply was withdrawn: a call with Dana \w+ on .* came after the concern/,
+    );
   }, 60000);
 });
