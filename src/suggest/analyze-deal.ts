@@ -1,6 +1,6 @@
 import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import { dealSituationKeys, situationKeyOf } from './situation.js';
-import { withdrawResolved } from './withdraw.js';
+import { handOverDrafts, withdrawResolved } from './withdraw.js';
 import type { Suggestion } from '../core/suggestion.js';
 import { coldStartFeatures, dealFeatures, featureRecord } from '../inference/deal-features.js';
 import { suggestForDeal } from '../inference/deal-suggestions.js';
@@ -67,6 +67,17 @@ export async function analyzeDeal(
     contacts,
     signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id), deps.signalVectors),
   });
+  // A deal handed to another rep after closeloop drafted for it: the new owner gets their own task and signed draft.
+  if (suggestions.length > 0 && deal.ownerId)
+    await handOverDrafts(
+      deps,
+      conn,
+      deal,
+      dealSituationKeys(deal.externalId),
+      deps.crm ? ((await deps.crm.owner(conn, deal.ownerId))?.name ?? null) : null,
+      { deal, company, activities },
+      receivedAt,
+    );
   const made: Suggestion[] = [];
   for (const proposed of suggestions) {
     let s =

@@ -218,6 +218,35 @@ export async function withdrawResolved(
   return n;
 }
 
+/**
+ * The deal changed hands after closeloop wrote a draft for it: the draft sits with the rep who had the deal and is
+ * signed by them. Such a suggestion is withdrawn (its task closed, its draft withdrawn, saying who has the deal now)
+ * as a change that can be undone, so this same analysis writes the new owner their own task and a draft signed by
+ * them. A suggestion without a draft keeps its task, which follows the deal owner (an update, src/suggest/
+ * process-suggestion.ts). Returns how many were handed over.
+ */
+export async function handOverDrafts(
+  deps: WithdrawDeps,
+  conn: ConnectionRow,
+  deal: Deal,
+  keys: string[],
+  newOwnerName: string | null,
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<number> {
+  if (!deal.ownerId) return 0;
+  let n = 0;
+  for (const row of await deps.store.suggestions.liveIn(conn.tenant_id, keys)) {
+    if (!row.payload.draft || !row.payload.ownerId || row.payload.ownerId === deal.ownerId) continue;
+    const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
+    if (!draft || draft.status === 'failed' || draft.status === 'skipped') continue;
+    if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) continue;
+    const reason = `The deal now belongs to ${newOwnerName || 'another rep'}: a new task and a draft signed by them replace this one.`;
+    if (await withdraw(deps, conn, row, reason, facts, receivedAt, true)) n++;
+  }
+  return n;
+}
+
 /** The task's line that promises its draft (src/suggest/render.ts). */
 const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and send\./;
 

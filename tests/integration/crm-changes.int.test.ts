@@ -186,25 +186,40 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       expect(task(todos[0]!.id).properties.hs_task_body).not.toMatch(/is ready for you to review and send/);
     });
 
-    test('the deal handed to another rep: the open task goes with it, and new evidence is still taken in', async () => {
+    test('the deal handed to another rep: the new owner gets the task and a draft signed by them; new evidence is still taken in', async () => {
       const d = deals.Owner!;
-      const { todos } = open(d.deal);
-      expect(todos[0]!.properties.hubspot_owner_id).toBe('9001');
+      const before = open(d.deal);
+      expect(before.todos[0]!.properties.hubspot_owner_id).toBe('9001');
+      expect(before.drafts[0]!.properties.hs_task_body).toContain('Riley');
       hs.store.update(portalId, 'deals', d.deal, { hubspot_owner_id: '9002' });
-      await waitFor(() => task(todos[0]!.id).properties.hubspot_owner_id === '9002', 30_000, 'the task handed over');
-      // A handover alone is no new evidence: the body does not say so.
-      expect(task(todos[0]!.id).properties.hs_task_body).not.toMatch(/new evidence below/);
+      await waitFor(
+        () => open(d.deal).todos.length === 1 && open(d.deal).todos[0]!.properties.hubspot_owner_id === '9002',
+        30_000,
+        'the task handed over',
+      );
+      await waitFor(() => open(d.deal).drafts.length === 1, 30_000, 'the new draft');
+      // Riley's pair is closed, saying who has the deal now; Sam's draft is Sam's, signed by Sam.
+      expect(task(before.todos[0]!.id).properties.hs_task_status).toBe('COMPLETED');
+      expect(task(before.todos[0]!.id).properties.hs_task_body).toMatch(/The deal now belongs to Sam Second/);
+      expect(task(before.drafts[0]!.id).properties.hs_task_status).toBe('COMPLETED');
+      const draft = open(d.deal).drafts[0]!;
+      expect(draft.properties.hubspot_owner_id).toBe('9002');
+      expect(draft.properties.hs_task_body).toMatch(/Sam/);
+      expect(draft.properties.hs_task_body).not.toMatch(/Riley Rep/);
+      const todo = open(d.deal).todos[0]!;
+      expect(todo.properties.hs_task_body).toContain('finance just cut our budget');
       budgetEmail(d.contact, [d.deal], {
         text: 'We also just heard that our budget is frozen until March, so we cannot sign this quarter.',
         agoMs: 500,
       });
       await waitFor(
-        () => /our budget is frozen until March/.test(task(todos[0]!.id).properties.hs_task_body ?? ''),
+        () => /our budget is frozen until March/.test(task(todo.id).properties.hs_task_body ?? ''),
         30_000,
         'the new evidence in the task',
       );
-      expect(task(todos[0]!.id).properties.hubspot_owner_id).toBe('9002');
+      expect(task(todo.id).properties.hubspot_owner_id).toBe('9002');
       expect(open(d.deal).todos).toHaveLength(1);
+      expect(open(d.deal).drafts).toHaveLength(1);
     });
 
     test('one email logged on two open deals: a task on each, one draft answering it', async () => {
@@ -318,7 +333,7 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       await loop?.stop();
     });
 
-    test('the email deleted: its Task is completed and its draft withdrawn; an Opportunity handed over takes its Task; one closed and reopened gets its Task back', async () => {
+    test('the email deleted: its Task is completed and its draft withdrawn; an Opportunity handed over gets its new owner a Task and draft; one closed and reopened gets its Task back', async () => {
       loop = await startSalesforceLoop();
       const { sf, orgId } = loop;
       const admin = sf.store.adminUserId(orgId);
@@ -409,7 +424,27 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
         30_000,
         'the draft withdrawn',
       );
-      await waitFor(() => sf.store.get(orgId, 'Task', handedTask)?.OwnerId === sam, 30_000, 'the task handed over');
+      // Handed over: Sam gets an open Task and a draft from Sam; Riley's Task is completed.
+      await waitFor(
+        () =>
+          sf.store
+            .list(orgId, 'Task')
+            .some((t) => t.WhatId === handed.opp && t.Status !== 'Completed' && t.OwnerId === sam),
+        30_000,
+        'the task handed over',
+      );
+      expect(sf.store.get(orgId, 'Task', handedTask)?.Status).toBe('Completed');
+      await waitFor(
+        () =>
+          sf.store
+            .list(orgId, 'EmailMessage')
+            .some((m) => m.RelatedToId === handed.opp && m.Status === '5' && /Sam/.test(String(m.FromName))),
+        30_000,
+        "Sam's draft",
+      );
+      expect(
+        sf.store.list(orgId, 'Task').filter((t) => t.WhatId === handed.opp && t.Status !== 'Completed'),
+      ).toHaveLength(1);
 
       // Closed lost, then reopened: the Task is completed with the deal, and the advice comes back once.
       const before = await waitFor(() => writtenOn(reopened.opp), 40_000, 'the third task');
