@@ -1,5 +1,6 @@
 import type { Evidence, Suggestion } from '../core/suggestion.js';
 import { quoteWords } from '../inference/deal-suggestions.js';
+import { withRouteStep } from '../inference/router/steps.js';
 
 /**
  * A suggestion's identity: tenant × record × situation kind. `<type>:deal:<id>` for deal situations,
@@ -71,6 +72,20 @@ export function mergeInto(live: Suggestion, proposed: Suggestion, maxEvidence = 
     task,
     reason: proposed.reason,
     contactIds: live.contactIds.length ? live.contactIds : proposed.contactIds,
-    explanation: { ...proposed.explanation, costUsd: live.explanation.costUsd + proposed.explanation.costUsd },
+    explanation: keptDraftRoute(live, {
+      ...proposed.explanation,
+      costUsd: live.explanation.costUsd + proposed.explanation.costUsd,
+    }),
   };
+}
+
+/**
+ * The draft already written stays with the live suggestion, and so does how it was made: its route step (tier, model,
+ * cost, latency) and its "draft by" factor, which the newer explanation (no draft of its own) would otherwise drop.
+ */
+function keptDraftRoute(live: Suggestion, e: Suggestion['explanation']): Suggestion['explanation'] {
+  const step = live.draft ? live.explanation.route?.find((r) => r.task === 'draft_email') : undefined;
+  if (!step || e.route?.some((r) => r.task === 'draft_email')) return e;
+  const how = live.explanation.factors.filter((f) => f.name.startsWith('draft by '));
+  return withRouteStep({ ...e, factors: [...e.factors.filter((f) => !f.name.startsWith('draft by ')), ...how] }, step);
 }

@@ -268,6 +268,8 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     expect(body).not.toMatch(/contractsent|\{\{|closeloop note/);
     // The closing note in words a rep can use; model ids, rule counts, scores, cost and latency stay in the explanation.
     expect(body).toMatch(/\n--\nBased on the evidence above, weighed by .+ \(confidence: (high|medium|low)\)\./);
+    // Updated with new evidence, the task still says where its draft came from (no model is configured here).
+    expect(body).toContain('The draft email is written from a template (no AI model drafted it)');
     expect(body.trim()).toMatch(/Suggested by closeloop — review before acting\.$/);
     expect(body).not.toMatch(/Behind this suggestion|checks passed|signals-|cold-start|confidence \d|\$0|\d ms\b/);
     expect(todo.properties.hs_task_priority).toBe('HIGH');

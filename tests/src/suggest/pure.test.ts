@@ -684,6 +684,54 @@ describe('one live suggestion per situation', () => {
     expect(merged.task!.priority).toBe('HIGH');
     expect(merged.id).toBe(live.id);
   });
+  test('the live draft keeps how it was made (route step, cost, latency) when new evidence updates the explanation', () => {
+    const base = suggestForDeal({
+      tenantId: 't',
+      connectionId: 'c',
+      provider: 'hubspot',
+      now: NOW,
+      staleDealDays: 14,
+      deal: deal(),
+      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+    })[0]!;
+    const step = {
+      task: 'draft_email',
+      tier: 'rules' as const,
+      model: 'template:budget_reply@2',
+      reason: 'no large model configured',
+      costUsd: 0,
+      latencyMs: 4,
+    };
+    const live: Suggestion = {
+      ...base,
+      draft: { subject: 'Re: Order form', body: 'Hi', toContactIds: ['p1'], ownerId: 'o1' },
+      evidence: [{ recordKind: 'email', externalId: 'e1', quote: 'a', url: null, field: null }],
+      explanation: {
+        ...base.explanation,
+        route: [step],
+        factors: [
+          ...base.explanation.factors,
+          { name: 'draft by template:budget_reply@2 (…)', direction: '+', weight: 0 },
+        ],
+      },
+    };
+    const next: Suggestion = {
+      ...base,
+      draft: null,
+      evidence: [{ recordKind: 'email', externalId: 'e2', quote: 'b', url: null, field: null }],
+    };
+    const merged = mergeInto(live, next);
+    expect(merged.draft).toEqual(live.draft);
+    expect(merged.explanation.route).toContainEqual(step);
+    expect(merged.explanation.factors.map((f) => f.name)).toEqual(
+      expect.arrayContaining([
+        'draft by template:budget_reply@2 (…)',
+        expect.stringMatching(/^route: draft_email → rules \(template:budget_reply@2\) · \$0 · 4 ms/),
+      ]),
+    );
+    // Without a live draft there is nothing to keep.
+    expect(mergeInto({ ...live, draft: null }, next).explanation.route ?? []).not.toContainEqual(step);
+  });
   test('a budget concern answered (rep replied, customer wrote again without it) is no longer proposed', () => {
     const acts = [
       act({
