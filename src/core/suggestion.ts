@@ -6,6 +6,7 @@ export const SuggestionType = z.enum([
   'budget_risk',
   'churn_risk',
   'no_next_step',
+  'unanswered_ask',
   'competitor_mention',
   'duplicate_record',
   'draft_email',

@@ -43,7 +43,7 @@ export const FACTS = {
   suggestionType: fact({
     type: 'string',
     description:
-      'The kind of suggestion: stale_deal_follow_up, budget_risk, churn_risk, no_next_step, competitor_mention, duplicate_record or draft_email.',
+      'The kind of suggestion: stale_deal_follow_up, budget_risk, churn_risk, no_next_step, unanswered_ask, competitor_mention, duplicate_record or draft_email.',
     compute: (i) => i.suggestion.type,
   }),
   confidence: fact({

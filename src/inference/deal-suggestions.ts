@@ -243,22 +243,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const newest = raised[0];
     const signalsMs = elapsedMs(started, performance.now());
     if (newest && !budgetAnswered(touches, newest.a) && !budgetCleared(touches, newest.a)) {
-      // A learned signal model is the small tier (local, trained, calibrated); a lexicon cue is the rules tier.
-      const learned = newest.model.startsWith(TEXT_MODEL) || newest.model.startsWith(FUSED_TEXT_MODEL);
-      const step = {
-        task: 'extract_signals',
-        tier: learned ? ('small' as const) : ('rules' as const),
-        model: newest.model,
-        costUsd: 0,
-        latencyMs: signalsMs,
-        reason: learned
-          ? newest.model.includes(':tenant')
-            ? "the tenant's fine-tuned sentence model (calibrated), lexicon as explanation"
-            : newest.model.startsWith(FUSED_TEXT_MODEL)
-              ? 'shipped sentence model on n-grams and the sentence encoder (calibrated), lexicon as explanation'
-              : 'shipped sentence model (calibrated), lexicon as explanation'
-          : 'lexicon cue (the learned model was below its threshold)',
-      };
+      const step = signalStep(newest.model, signalsMs);
       const dedupeKey = `budget_risk:${deal.externalId}`;
       const reason = `A budget problem was raised ${raised.length > 1 ? `${raised.length} times` : 'once'} while "${dealName}" is in negotiation.`;
       out.push({
@@ -292,7 +277,117 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       });
     }
   }
+  // (d) an unanswered question: the customer asked for something (a document, a date, an answer) and, a day later,
+  // nobody on the seller's side has answered (no email sent, no call that connected, no meeting since).
+  const ask = unansweredAsk(i, touches);
+  if (
+    ask &&
+    !out.some((s) => s.type === 'stale_deal_follow_up' || s.evidence.some((e) => e.externalId === ask.a.externalId))
+  ) {
+    const days = Math.floor((i.now - Date.parse(ask.a.occurredAt)) / DAY);
+    const dedupeKey = `unanswered_ask:${deal.externalId}:${ask.a.externalId}`;
+    const reason = `A question of the customer on "${dealName}" has had no answer for ${days} day${days === 1 ? '' : 's'}.`;
+    // Answering the question is the next step: no second task asking to plan one.
+    const planNext = out.findIndex((s) => s.type === 'no_next_step');
+    if (planNext >= 0) out.splice(planNext, 1);
+    out.push({
+      ...base,
+      id: stableId('sug', i.connectionId, dedupeKey),
+      type: 'unanswered_ask',
+      dedupeKey,
+      reason,
+      evidence: [evidenceOf(ask.a, ask.quote, i.contacts, deal.url)],
+      task: {
+        subject: `Answer the customer's question on ${dealName}`.slice(0, 255),
+        body: reason,
+        dueAt: new Date(i.now + DAY / 2).toISOString(),
+        priority: days >= 3 ? 'HIGH' : 'MEDIUM',
+        ownerId: deal.ownerId,
+        taskType: 'TODO',
+      },
+      explanation: withRouteStep(
+        {
+          model: ask.model,
+          tier: ask.step.tier,
+          confidence: ask.confidence,
+          costUsd: 0,
+          factors: [
+            { name: 'signal=explicit_ask', direction: '+', weight: Number(ask.confidence.toFixed(3)) },
+            { name: `days_unanswered=${days}`, direction: '+', weight: 1 },
+          ],
+        },
+        ask.step,
+      ),
+    });
+  }
   return out;
+}
+
+/** How long a customer's question may wait for the seller's answer before it becomes a task. */
+export const UNANSWERED_ASK_MS = DAY;
+
+/** A learned signal model is the small tier (local, trained, calibrated); a lexicon cue is the rules tier. */
+function signalStep(model: string, latencyMs: number) {
+  const learned = model.startsWith(TEXT_MODEL) || model.startsWith(FUSED_TEXT_MODEL);
+  return {
+    task: 'extract_signals',
+    tier: learned ? ('small' as const) : ('rules' as const),
+    model,
+    costUsd: 0,
+    latencyMs,
+    reason: learned
+      ? model.includes(':tenant')
+        ? "the tenant's fine-tuned sentence model (calibrated), lexicon as explanation"
+        : model.startsWith(FUSED_TEXT_MODEL)
+          ? 'shipped sentence model on n-grams and the sentence encoder (calibrated), lexicon as explanation'
+          : 'shipped sentence model (calibrated), lexicon as explanation'
+      : 'lexicon cue (the learned model was below its threshold)',
+  };
+}
+
+/**
+ * The newest inbound email that asks for something (the explicit-ask signal) and that the seller has not answered:
+ * no email sent, call or meeting after it (`answeredAfter`), older than `UNANSWERED_ASK_MS`. Null when there is none.
+ */
+export function unansweredAsk(
+  i: Pick<DealAnalysisInput, 'now' | 'signals'>,
+  touches: readonly Activity[],
+): { a: Activity; quote: string; confidence: number; model: string; step: ReturnType<typeof signalStep> } | null {
+  const started = performance.now();
+  const asks = touches
+    .filter((a) => a.kind === 'email' && a.direction === 'inbound' && Date.parse(a.occurredAt) <= i.now)
+    .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+  for (const a of asks) {
+    // Everything older than an answered one was answered with it.
+    if (answeredAfter(touches, a, i.now)) return null;
+    if (i.now - Date.parse(a.occurredAt) < UNANSWERED_ASK_MS) continue;
+    const found = extractSignals(signalText(a), i.signals)
+      .filter((x) => x.type === 'explicit_ask')
+      .sort((x, y) => y.confidence - x.confidence)[0];
+    if (found)
+      return {
+        a,
+        quote: found.evidence.quote,
+        confidence: found.confidence,
+        model: found.model,
+        step: signalStep(found.model, elapsedMs(started, performance.now())),
+      };
+  }
+  return null;
+}
+
+/** The seller's answer after this message: an email sent, a call or a meeting that took place. */
+export function answeredAfter(touches: readonly Activity[], a: Activity, now: number): Activity | null {
+  return (
+    touches
+      .filter(
+        (x) =>
+          x.occurredAt > a.occurredAt &&
+          Date.parse(x.occurredAt) <= now &&
+          ((x.kind === 'email' && x.direction === 'outbound') || x.kind === 'call' || x.kind === 'meeting'),
+      )
+      .sort((x, y) => x.occurredAt.localeCompare(y.occurredAt))[0] ?? null
+  );
 }
 
 /**

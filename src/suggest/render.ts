@@ -94,6 +94,16 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
         next: `Talk to ${who(f)} about what they can fund now (scope, phasing or timing) before the contract goes any further.${draft}`,
       };
     }
+    case 'unanswered_ask': {
+      const askedAt = latest?.occurredAt ? Date.parse(latest.occurredAt) : null;
+      const days = askedAt !== null && Number.isFinite(askedAt) ? Math.floor((f.now - askedAt) / DAY) : null;
+      return {
+        subject: `Answer ${f.contactName ? `${f.contactName}'s` : "the customer's"} question on ${f.dealName ?? 'this deal'}`,
+        happened: `${who(f)} asked for something on ${deal}${stageText(f)}${latestDate ? ` on ${latestDate}` : ''} (quoted below), and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
+        why: 'A buyer left waiting for an answer loses momentum, and often asks someone else; a prompt answer is the cheapest way to keep the deal moving.',
+        next: `Reply to ${who(f)} with the answer, or say when they will have it.${draft}`,
+      };
+    }
     case 'no_next_step':
       return {
         subject: `Plan the next step for ${f.dealName ?? 'this deal'}`,

@@ -12,7 +12,7 @@ export function situationKeyOf(s: Pick<Suggestion, 'type' | 'dealId' | 'companyI
 }
 
 /** The situation keys deal analysis owns for one deal. */
-export const DEAL_SITUATIONS = ['stale_deal_follow_up', 'budget_risk', 'no_next_step'] as const;
+export const DEAL_SITUATIONS = ['stale_deal_follow_up', 'budget_risk', 'no_next_step', 'unanswered_ask'] as const;
 export const dealSituationKeys = (dealId: string): string[] => DEAL_SITUATIONS.map((t) => `${t}:deal:${dealId}`);
 
 export const evidenceKey = (e: Pick<Evidence, 'recordKind' | 'externalId'>): string =>

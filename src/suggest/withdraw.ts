@@ -1,6 +1,6 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
-import { budgetAnswered, budgetCleared } from '../inference/deal-suggestions.js';
+import { answeredAfter, budgetAnswered, budgetCleared } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import type { ConnectionRow, SuggestionRow } from '../store/index.js';
 import { humanDate, renderWithdrawnBody } from './render.js';
@@ -123,6 +123,15 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
           `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${humanDate(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`,
         );
       return settled('The deal has moved on: this no longer applies.');
+    }
+    case 'unanswered_ask': {
+      const asked = now.activities.find((a) => s.evidence.some((e) => e.externalId === a.externalId));
+      const answer = asked ? answeredAfter(now.activities.filter(isCustomerTouch), asked, now.now) : null;
+      if (answer)
+        return settled(
+          `The question was answered: ${answer.kind === 'email' ? 'an email was sent' : `a ${answer.kind} took place`} on ${humanDate(answer.occurredAt)}.`,
+        );
+      return settled('The question no longer waits for an answer.');
     }
     case 'churn_risk':
       return settled(

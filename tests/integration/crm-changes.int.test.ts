@@ -318,6 +318,51 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       expect(tasksOf(d.deal)).toHaveLength(4);
     });
 
+    test("a customer's question unanswered for two days: a task quoting it; the rep answers: the task is closed", async () => {
+      const d = newDeal('Question', 'Quinn');
+      budgetEmail(d.contact, [d.deal], {
+        subject: 'Re: rollout plan',
+        text: 'Hi Riley, thanks for the plan. Could you send us the security questionnaire answers before our review?',
+        agoMs: 2 * 86_400_000,
+      });
+      await waitFor(() => open(d.deal).todos.length === 1, 30_000, 'the task').catch(async (e) => {
+        const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
+        for (const st of ['blocked', 'review', 'suppressed', 'allowed', 'write_failed'] as const)
+          console.log(
+            st,
+            JSON.stringify(
+              (await cl.store.suggestions.listByStatus(conn.tenant_id, st))
+                .filter((r) => r.deal_id === d.deal)
+                .map((r) => [r.type, r.verdicts.filter((v) => !v.passed)]),
+            ),
+          );
+        throw e;
+      });
+      const todo = open(d.deal).todos[0]!;
+      expect(todo.properties.hs_task_subject).toBe("Answer Quinn Question's question on Globex Question");
+      expect(todo.properties.hs_task_body).toContain('Could you send us the security questionnaire answers');
+      expect(todo.properties.hs_task_body).toMatch(/it has had no answer for 2 days/);
+      hs.store.create(
+        portalId,
+        'emails',
+        {
+          hs_timestamp: String(Date.now() - 1_000),
+          hs_email_direction: 'EMAIL',
+          hs_email_subject: 'Re: rollout plan',
+          hs_email_text: 'Hi Quinn, the answers are attached.',
+        },
+        {
+          associations: [
+            { toType: 'deals', toId: d.deal },
+            { toType: 'contacts', toId: d.contact },
+          ],
+        },
+      );
+      await waitFor(() => !isOpen(task(todo.id)), 30_000, 'the task closed');
+      expect(task(todo.id).properties.hs_task_body).toMatch(/The question was answered: an email was sent on/);
+      expect(open(d.deal)).toEqual({ todos: [], drafts: [] });
+    });
+
     test('the deal deleted: its task and draft are closed', async () => {
       const d = deals.Deal!;
       const { todos, drafts } = open(d.deal);

@@ -325,6 +325,7 @@ export function fineTuneSignalModel(
 export const SIGNAL_OF_SUGGESTION: Readonly<Record<string, SignalType>> = {
   budget_risk: 'budget_constraint',
   churn_risk: 'negative_sentiment',
+  unanswered_ask: 'explicit_ask',
   competitor_mention: 'competitor',
 };
 

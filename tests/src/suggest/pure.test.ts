@@ -129,6 +129,44 @@ describe('deal suggestions', () => {
       }).map((x) => x.type),
     ).toEqual(['stale_deal_follow_up']);
   });
+  test("a customer's question unanswered for a day: one task to answer it (no second one to plan a next step)", () => {
+    const types = (activities: Activity[]) => suggestForDeal({ ...base, deal: deal(), activities });
+    const question = act({
+      externalId: 'q',
+      occurredAt: iso(NOW - 2 * DAY),
+      subject: 'Re: proposal',
+      body: 'Thanks for the proposal. Could you send over the security questionnaire answers before our review?',
+    });
+    const note = act({ externalId: 'n', kind: 'note', occurredAt: iso(NOW - 8 * DAY), body: 'Sent the proposal.' });
+    const s = types([note, question]);
+    expect(s.map((x) => x.type)).toEqual(['unanswered_ask']);
+    expect(s[0]!.evidence[0]!.quote).toMatch(/Could you send over the security questionnaire/);
+    expect(s[0]!.task!.priority).toBe('MEDIUM');
+    // Answered: an email sent, a call or a meeting after it.
+    for (const answer of [
+      act({ externalId: 'r', direction: 'outbound', occurredAt: iso(NOW - DAY), body: 'Attached.' }),
+      act({
+        externalId: 'c',
+        kind: 'call',
+        direction: 'outbound',
+        occurredAt: iso(NOW - DAY),
+        body: 'Went through it.',
+      }),
+    ])
+      expect(types([note, question, answer]).map((x) => x.type)).not.toContain('unanswered_ask');
+    // Too soon (asked an hour ago), no question at all, or an out-of-office reply: no task.
+    expect(types([note, { ...question, occurredAt: iso(NOW - 3_600_000) }]).map((x) => x.type)).not.toContain(
+      'unanswered_ask',
+    );
+    expect(
+      types([note, { ...question, body: 'Thanks, that all looks good. Talk soon.' }]).map((x) => x.type),
+    ).not.toContain('unanswered_ask');
+    // A later message without a question does not answer it; four days waiting is HIGH.
+    const later = act({ externalId: 'l', occurredAt: iso(NOW - DAY), body: 'Also, our CFO joins the review.' });
+    const waited = types([note, { ...question, occurredAt: iso(NOW - 4 * DAY) }, later]);
+    expect(waited.map((x) => x.type)).toEqual(['unanswered_ask']);
+    expect(waited[0]!.task!.priority).toBe('HIGH');
+  });
   test('an email dated in 2999 does not keep a quiet deal active', () => {
     const types = (activities: Activity[]) => suggestForDeal({ ...base, deal: deal(), activities }).map((x) => x.type);
     const old = act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) });

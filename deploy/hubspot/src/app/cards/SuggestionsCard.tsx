@@ -23,6 +23,7 @@ const TYPE_LABEL: Record<string, string> = {
   budget_risk: 'Budget risk',
   churn_risk: 'Churn risk',
   no_next_step: 'No next step',
+  unanswered_ask: 'Unanswered question',
   competitor_mention: 'Competitor',
   duplicate_record: 'Possible duplicate',
   draft_email: 'Draft email',
