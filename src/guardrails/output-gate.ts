@@ -1,5 +1,12 @@
 import { sealWrite, type SealedWrite, type WriteAction } from '../core/gated-write.js';
-import { domainWithin, findActionable, hostOf, type Actionable, type ActionableKind } from './text/actionable.js';
+import {
+  domainWithin,
+  findActionable,
+  hostOf,
+  presentsAsDestination,
+  type Actionable,
+  type ActionableKind,
+} from './text/actionable.js';
 import {
   findInstructions,
   findThreadInstructions,
@@ -16,6 +23,7 @@ import {
   splitHtml,
   views,
 } from './text/normalize.js';
+import { sentenceBounds } from './text/words.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
 /**
@@ -154,6 +162,8 @@ function monthDays(text: string): [number, number][] {
 
 interface Grounds {
   hosts: string[];
+  /** Domain-like names ("Monday.com") the deal's own data names: the thread, the CRM names, the quotes. */
+  named: Set<string>;
   own: string[];
   emails: Set<string>;
   phones: Set<string>;
@@ -167,7 +177,37 @@ interface Grounds {
   soon: Set<string>;
 }
 
-function groundsOf(f: GateFacts): Grounds {
+/** Every sentence of `text` that contains `needle`. */
+const sentencesWith = (text: string, needle: string): string[] => {
+  const out: string[] = [];
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+    const { start } = sentenceBounds(text, at);
+    out.push(text.slice(start, sentenceBounds(text, at + Math.max(0, needle.length - 1)).end));
+  }
+  return out.length ? out : [text];
+};
+/** A domain-like name mentioned as a name: written bare ("Salesforce.com") in no sentence that sends anyone there. */
+const mentionedAsName = (a: Actionable, text: string): boolean =>
+  a.kind === 'link' &&
+  a.bare === true &&
+  // The name itself is no verb ("ClickPaper.com", "Pay.com" name; "click", "pay" around them send somewhere).
+  !sentencesWith(text, a.text).some((x) => presentsAsDestination(x.split(a.text).join(' ')));
+
+/**
+ * Domain-like names that texts of the deal mention as names: a product or company the customer named ("we moved off
+ * Salesforce.com"), a deal or company called "Booking.com". Written by outsiders, they ground only the same mention as
+ * a name, never a link to follow (see `grounded`).
+ */
+const namedHosts = (texts: readonly string[]): Set<string> => {
+  const out = new Set<string>();
+  for (const t of texts) {
+    const v = normalise(splitHtml(t).visible);
+    for (const a of findActionable(v)) if (mentionedAsName(a, v)) out.add(a.value);
+  }
+  return out;
+};
+
+function groundsOf(f: GateFacts, evidence: readonly string[] = []): Grounds {
   const t = f.trusted;
   const contactEmails = f.contacts.map((c) => c.email?.toLowerCase()).filter((e): e is string => Boolean(e));
   const customerDomains = [
@@ -186,6 +226,7 @@ function groundsOf(f: GateFacts): Grounds {
       ...customerDomains,
       ...(f.recordLinks ?? []).map((u) => hostOf(u) ?? '').filter(Boolean),
     ].map((d) => d.toLowerCase()),
+    named: namedHosts([...f.thread, ...(f.names ?? []), ...evidence]),
     own: t.ownDomains.map((d) => d.toLowerCase()),
     emails: new Set([...contactEmails, ...t.emails]),
     phones: new Set(
@@ -217,7 +258,9 @@ function groundsOf(f: GateFacts): Grounds {
 function grounded(a: Actionable, g: Grounds, whole: string): boolean {
   switch (a.kind) {
     case 'link':
-      return g.hosts.some((h) => domainWithin(a.value, h));
+      // A trusted domain; or a product or company name the deal's data names, mentioned here as a name too (bare, in
+      // no sentence about going, signing in or paying there): "moving off Salesforce.com" names, "pay at" links.
+      return g.hosts.some((h) => domainWithin(a.value, h)) || (g.named.has(a.value) && mentionedAsName(a, whole));
     case 'email': {
       if (g.emails.has(a.value)) return true;
       const host = a.value.split('@')[1]!;
@@ -363,7 +406,7 @@ function textFields(v: unknown, path: string, out: [string, string][]): void {
 
 /** Check one write. Pure; the same verdict for the same input. */
 export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
-  const g = groundsOf(facts);
+  const g = groundsOf(facts, write.quotes ?? []);
   const problems: GateProblem[] = [];
   const fields: [string, string][] = [];
   textFields(write.payload, '', fields);
@@ -452,7 +495,7 @@ export function neutraliseQuote(quote: string, facts: GateFacts): string {
   if (found.length) {
     return `[quote withheld: ${WITHHELD_LABEL[found[0]!.kind]}; ${WITHHELD_CHANNEL}]`;
   }
-  const g = groundsOf(facts);
+  const g = groundsOf(facts, [quote]);
   // "As agreed, the first year is free": a claim that terms were already agreed is checked in the deal, not quoted as
   // fact.
   const terms = findActionable(visible).filter(

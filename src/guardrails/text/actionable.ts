@@ -8,6 +8,8 @@
 
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
+import { NUMBER_RUN_RE, readSpelled } from './spelled.js';
+import { COMMON_WORDS, sentenceBounds } from './words.js';
 
 export type ActionableKind =
   'link' | 'email' | 'phone' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
@@ -20,6 +22,12 @@ export interface Actionable {
   value: string;
   /** For amounts and percentages, the number. */
   num?: number;
+  /**
+   * For links: written as a bare name ("Monday.com", "Salesforce.com"), without a scheme, www, port, path or
+   * disguised dots, in letters and digits only. Such a mention may be a product or company name rather than a link
+   * (see `presentsAsDestination`); the output gate decides with the deal's data.
+   */
+  bare?: boolean;
 }
 
 /** The top-level domains of the old fixed list: still the only ones read after a spelled dot ("acme dot io"). */
@@ -28,8 +36,17 @@ const CORE_TLDS = new Set(
     '|',
   ),
 );
-// "example[.]com", "example (dot) com", "example dot com" are still domains to the reader.
-const DOT = String.raw`(?:\.|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*\[dot\]\s*|\s*\(dot\)\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
+// "example[.]com", "example {.} com", "example (dot) com", "example dot com", "example。com" (the ideographic full stops
+// browsers read as dots) are still domains to the reader.
+const DOT = String.raw`(?:\.|[。｡]|\s+\.\s+|\s*[[({<]\s*(?:\.|dot)\s*[\])}>]\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
+/** A dot spelled as a word of the text's language ("acme dot io"), rather than disguised in brackets. */
+const WORD_DOT = /\s(?:dot|punkt|punto|point|\.)\s/iu;
+/**
+ * "point" and "punto" are ordinary words, and a full stop between spaces ends a sentence: "will point to", "el punto
+ * es", "the end . It" are sentences, not "will.to", "el.es", "end.it".
+ */
+const PROSE_DOT = /\s(?:point|punto|\.)\s/iu;
+const FUNCTION_WORD_TLDS = new Set('to|in|it|me|us|no|be|so|de|es|se|at|is|on|la|il|an|do|go|my|by|or'.split('|'));
 const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?`;
 /** Any top-level label: which ones are real is the public-suffix list's call (tldts), not a list kept here. */
 const HOST = String.raw`(?:${LABEL}${DOT})+(?:xn--[a-z0-9-]{1,59}|\p{L}{2,63})(?![\p{L}\p{N}])`;
@@ -43,7 +60,7 @@ const URL_RE = new RegExp(
  * ([2001:db8::7]), with or without user info in front ("http://trusted.example@evil.example/").
  */
 const SCHEME_URL_RE =
-  /(?<![\p{L}\p{N}])(h(?:tt|xx)ps?|s?ftps?|wss?|file|smb|gopher)\s*(?::|\[:\])\s*\/\/\s*((?:[^\s/?#"'<>@]*@)?(?:\[[0-9a-f:.%a-z]+\]|(?:[^\s/?#:"'<>()[\]@,;]|\[\.\]|\(\.\)|\[dot\]|\(dot\))+)(?::\d{1,5})?)((?:[/?#][^\s"'<>)\]]*)?)/giu;
+  /(?<![\p{L}\p{N}])(h(?:tt|xx)ps?|s?ftps?|wss?|file|smb|gopher)\s*(?::|\[:\])\s*\/\/\s*((?:[^\s/?#"'<>@]*@)?(?:\[[0-9a-f:.%a-z]+\]|(?:[^\s/?#:"'<>()[\]{}@,;]|[[({<](?:\.|dot)[\])}>])+)(?::\d{1,5})?)((?:[/?#][^\s"'<>)\]]*)?)/giu;
 /** URLs that carry their content or run code: data:, javascript:, vbscript:, blob:. */
 const INLINE_URL_RE =
   /(?<![\p{L}\p{N}])(?:data\s*:\s*(?:[a-z]+\/[a-z0-9.+-]+|[^\s,]*;base64,|,)[^\s"'<>]*|(?:javascript|vbscript|livescript)\s*:[^\s"'<>]+|blob\s*:\s*https?:[^\s"'<>]+)/giu;
@@ -65,7 +82,7 @@ const canonHost = (h: string): string => {
 
 /** The host of a link with a scheme as a browser reads it (user info dropped, IP notations made dotted). */
 const schemeHost = (authority: string): string => {
-  const plain = authority.replace(/\[\.\]|\(\.\)|\[dot\]|\(dot\)/gi, '.');
+  const plain = authority.replace(/[[({<]\s*(?:\.|dot)\s*[\])}>]|[。｡]/gi, '.');
   try {
     return new URL(`http://${plain}/`).hostname.replace(/^www\./, '').replace(/\.$/, '');
   } catch {
@@ -78,18 +95,37 @@ const bareDomain = (raw: string, host: string, hasScheme: boolean): boolean => {
   // A letter in the first label ("1.5.2" is a version, not a host).
   if (!/\p{L}/u.test(host.split('.')[0]!)) return false;
   const tld = host.slice(host.lastIndexOf('.') + 1);
-  // "acme dot io": spelled dots only with the common top-level domains ("the price point it" is a sentence).
-  if (/\s/.test(raw) && !CORE_TLDS.has(tld)) return false;
+  // "acme dot io": dots spelled as words only with the common top-level domains ("the price point it" is a sentence);
+  // dots in brackets ("globex [.] group") are a disguise, whatever the top-level domain.
+  if (WORD_DOT.test(raw) && !CORE_TLDS.has(tld)) return false;
+  if (PROSE_DOT.test(raw) && FUNCTION_WORD_TLDS.has(tld)) return false;
   const p = parseDomain(host);
   if (!p.isIcann || !p.domain) return false;
   if (hasScheme || CORE_TLDS.has(tld)) return true;
-  // "the team.Best regards", "г.Москва": a capitalised word after a full stop starts a sentence.
-  const writtenTld = raw
-    .split(/[.\])]/)
-    .pop()!
-    .trim();
-  return !/^\p{Lu}\p{Ll}+$/u.test(writtenTld);
+  // "the team.Best regards", "г.Москва": a capitalised word after a full stop may start a sentence. It is a domain
+  // when what comes before reads as a name ("Globex.Group", "pay-globex.Finance", "billing.Globex.Group": a capital,
+  // a digit, a hyphen or more than one label) and the word is not one sentences and sign-offs start with ("Anna.Best").
+  const parts = raw.split(/[.。｡\])]/);
+  const writtenTld = parts.pop()!.trim();
+  if (!/^\p{Lu}\p{Ll}+$/u.test(writtenTld)) return true;
+  const nameLike = /[\p{Lu}\p{N}-]/u.test(parts.join('.')) || parts.filter((x) => /\p{L}/u.test(x)).length >= 2;
+  return nameLike && !COMMON_WORDS.has(tld) && !LEGAL_FORMS.has(tld);
 };
+/** Company forms that are also top-level domains: "Acme Co.Ltd", "Globex Corp.Inc" name a company, not a host. */
+const LEGAL_FORMS = new Set(['ltd', 'llc', 'inc', 'limited', 'gmbh', 'corp', 'llp', 'sarl', 'srl', 'ag', 'sa', 'co']);
+
+/** A bare "Name.tld" in letters and digits, with real dots: how product and company names are written. */
+const NAME_SHAPED = /^[\p{L}\p{N}]+(?:\.[\p{L}\p{N}]+)+$/u;
+
+/**
+ * Whether a sentence presents what it mentions as somewhere to go, sign in, pay or write to, rather than naming it:
+ * "visit", "log in at", "pay via", "the portal", "invoices come from"... in the languages we serve.
+ */
+export const presentsAsDestination = (sentence: string): boolean => DESTINATION_RE.test(sentence);
+const DESTINATION_RE = new RegExp(
+  String.raw`(?<![\p{L}])(?:visit\p{L}*|go(?:es|ing)?\s+(?:to|over)|head\p{L}*\s+(?:to|over)|navigat\p{L}*|brows\p{L}*|click\p{L}*|tap|open\p{L}*|log(?:ged|ging)?\s*(?:in|on|into)|login|sign(?:ed|ing)?\s*(?:in|up|on)|register\p{L}*|enrol\p{L}*|download\p{L}*|upload\p{L}*|submit\p{L}*|enter|access\p{L}*|check\s*out|pay|paying|pays|paid|payments?|invoic\p{L}*|bill|bills|billing|remit\p{L}*|wire|wired|wiring|transfer\p{L}*|deposit\p{L}*|bank\p{L}*|portal\p{L}*|link\p{L}*|url|urls|website\p{L}*|web\s*site|web\s*page|webpage|page|password\p{L}*|credential\p{L}*|form|forms|available\s+(?:at|on)|found\s+(?:at|on)|hosted\s+(?:at|on)|send\p{L}*|e-?mail\p{L}*|write|contact\p{L}*|reach|besuch\p{L}*|anmeld\p{L}*|überweis\p{L}*|zahl\p{L}*|rechnung\p{L}*|ingres\p{L}*|pag[aueo]\p{L}*|factur\p{L}*|visite\p{L}*|connect\p{L}*|payer|paiement|virement|fattur\p{L}*|bonific\p{L}*|accedi|accede\p{L}*)(?![\p{L}])`,
+  'iu',
+);
 
 export const hostOf = (s: string): string | null => {
   const sm = new RegExp(SCHEME_URL_RE.source, 'iu').exec(s);
@@ -121,6 +157,33 @@ const PAY_TO_RE = new RegExp(
   String.raw`(?<![\p{L}])(?:remit\p{L}*|wir(?:e|ed|ing)|transfer\p{L}*|pay(?:ing|ments?)?|deposit\p{L}*|przelew\p{L}*|przela\p{L}*|wpła\p{L}*|převe\p{L}*|převod\p{L}*|utal\p{L}*|átutal\p{L}*|betal\p{L}*|överför\p{L}*|overfør\p{L}*|überweis\p{L}*|zahl\p{L}*|transfier\p{L}*|ingres\p{L}*|virement|vir\p{L}*|vers\p{L}*|bonific\p{L}*|pag\p{L}*|overmak\p{L}*|over\s+te\s+maken|переве\p{L}*|оплат\p{L}*)(?![\p{L}])[^\n\d.!?]{0,40}?(?<![\p{L}])(?:to|into|on|at|na|an|auf|sur|au|a|al|su|sul|naar|op|på|till|до|на)(?![\p{L}])([^\n\d.!?]{0,30}?)((?:\d[ \-./]?){5,33}\d)(?![\p{N}])`,
   'giu',
 );
+/**
+ * A short account number (four or five digits: "acct no. 7731", "account 48213") right after an account word, with only
+ * "no.", "number", "#", "is" or a colon between. Short numbers after "account" are everywhere in sales text (an account
+ * id, a count), so this one is a bank detail only where the sentence is about paying (`PAY_CONTEXT`).
+ */
+const SHORT_ACCOUNT_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(${BANK_WORDS})(?![\p{L}])((?:[\s:#.]|(?<![\p{L}])(?:no|nr|n[º°o]|num|number|numero|número|nummer|is|ist|es|est|è)(?![\p{L}])){0,8}?)(\d{4,5})(?![\p{N}]|[.,/-]\d)`,
+  'giu',
+);
+/** Words that make a sentence about paying or banking, beyond the account word itself. */
+const PAY_CONTEXT = new RegExp(
+  String.raw`(?<![\p{L}])(?:pay|paying|payments?|payable|ap|a\/p|settle|settling|remit\p{L}*|wire|wired|wiring|transfer\p{L}*|deposit\p{L}*|bank\p{L}*|banco|banque|banca|sort\s*code|routing|iban|swift|bic|beneficiar\p{L}*|payee|bsb|blz|ifsc|aba|a\/c|überweis\p{L}*|bezahl\p{L}*|zahlung\p{L}*|zahlen|transfier\p{L}*|transferenci\p{L}*|pag(?:o|os|ar|ue|uen|ad|amento|are|ate|hi)|ingres\p{L}*|virement|bonific\p{L}*|przelew\p{L}*|przela\p{L}*|wpła\p{L}*|převe\p{L}*|převod\p{L}*|utal\p{L}*|betal\p{L}*|överför\p{L}*|overfør\p{L}*|overmak\p{L}*|переве\p{L}*|оплат\p{L}*)(?![\p{L}])`,
+  'iu',
+);
+/** The sentence around text[from, to), without that text (the account word and its number). */
+const sentenceWithout = (text: string, from: number, to: number): string =>
+  `${text.slice(sentenceBounds(text, from).start, from)} ${text.slice(to, sentenceBounds(text, Math.max(from, to - 1)).end)}`;
+/** An account word just before a number ("account", "acc no.", "Konto-Nr.:"). */
+const BANK_BEFORE_RE = new RegExp(String.raw`${BANK_WORDS}(?![\p{L}])[^\n\d]{0,30}$`, 'iu');
+/** The same, with nothing but "no.", "number", "#", "is" or a colon between the word and the number. */
+const BANK_RIGHT_BEFORE_RE = new RegExp(
+  String.raw`${BANK_WORDS}(?![\p{L}])(?:[\s:#.]|(?<![\p{L}])(?:no|nr|n[º°o]|num|number|numero|número|nummer|is|ist|es|est|è)(?![\p{L}]))*$`,
+  'iu',
+);
+/** Whose account it is, when not a bank's: the customer's, a user's, the CRM's. */
+const NOT_BANK_OWNER =
+  /(?<![\p{L}])(?:customer|client|user|crm|trial|partner|your|demo|test|sandbox|admin|kunden|cliente|utilisateur)\s*$/iu;
 /** What a number after a bank word belongs to instead: an order, an invoice, a ticket, a date, a count. */
 const NOT_ACCOUNT =
   /(?<![\p{L}])(?:order|invoice|ticket|case|po|purchase|customer|client|contract|quote|licen[cs]e|seats?|users?|since|on|dated|bestell\p{L}*|rechnung\p{L}*|auftrag\p{L}*|pedido|factura|commande|facture|ordine|fattura|zamówieni\p{L}*|faktur\p{L}*)(?![\p{L}])/iu;
@@ -150,7 +213,7 @@ const RECORD_NUMBER =
   /(?<![\p{L}])(?:order|invoice|ticket|case|po|purchase\s+order|reference|ref|contract|quote|customer|client|licen[cs]e|serial|tracking|bestell\p{L}*|auftrag\p{L}*|rechnung\p{L}*|kunden\p{L}*|pedido|factura|commande|facture|ordine|fattura|zamówieni\p{L}*|faktur\p{L}*)(?:\s*(?:no\.?|nr\.?|number|nummer|n[º°o]\.?|#|id))?(?:\s+(?:is|was|ist|es|est|è))?[\s:#.-]*$|(?<![\p{L}])\p{L}*nummer[\s:#.-]*$/iu;
 /** " at " between two words is an address only when the left word could be a mailbox, not "look at", "and at". */
 const NOT_MAILBOX =
-  /^(?:and|or|but|look|looking|looked|us|me|you|him|her|them|it|is|are|was|were|be|been|here|there|directly|online|available|based|located|site|home|work|office|also|only|even|just|arrive|arrives|arrived|stay|meet|see|find|found|visit|aim|aimed|hosted|live|lives)$/i;
+  /^(?:and|or|but|in|on|up|out|to|by|log|logged|sign|signed|look|looking|looked|us|me|you|him|her|them|it|is|are|was|were|be|been|here|there|directly|online|available|based|located|site|home|work|office|also|only|even|just|arrive|arrives|arrived|stay|meet|see|find|found|visit|aim|aimed|hosted|live|lives)$/i;
 const PHONE_RE = /(?<![\p{L}\p{N}])(?:\+|00)?\(?\d{1,4}\)?(?:[\s.\-/]?\(?\d{1,5}\)?){2,6}\d(?![\p{L}\p{N}])/gu;
 
 const CURRENCY = String.raw`(?:[$€£¥₹₽₩₺]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|pln|brl|mxn|inr|rub|dollars?|euros?|pounds?|francs?|d[oó]lares|dollari|долларов|евро|yen|pesos?|reais)\b)`;
@@ -183,15 +246,23 @@ const CONCESSION_RE = new RegExp(
 );
 
 /** Numbers written in words before a percent sign or a currency ("cincuenta por ciento", "five thousand euros"). */
-const NUMBER_WORD = String.raw`(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|half|ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|cientos|mil|un|deux|trois|quatre|cinq|sept|huit|neuf|dix|vingt|trente|quarante|cinquante|soixante|cent|mille|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta|cento|mila|um|dois|três|quatro|cinco|vinte|trinta|quarenta|cinquenta|cem|novecentos|duzentos|trezentos|quinhentos|novecientos|quinientos|doscientos|trescientos|пять|десять|двадцать|тридцать|пятьдесят|сто|тысяч\p{L}*)`;
+const NUMBER_WORD = String.raw`(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|half|ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|cientos|mil|un|deux|trois|quatre|cinq|sept|huit|neuf|dix|vingt|trente|quarante|cinquante|soixante|cent|mille|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta|cento|mila|um|dois|três|quatro|cinco|vinte|trinta|quarenta|cinquenta|cem|novecentos|duzentos|trezentos|quinhentos|novecientos|quinientos|doscientos|trescientos|пять|десять|двадцать|тридцать|пятьдесят|сто|тысяч\p{L}*)`;
 const SPELLED_PERCENT_RE = new RegExp(
   String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,4}(?:percent|per\s?cent|por\s?ciento|pour\s?cent|per\s?cento|prozent|procent|por\s?cento|процент\p{L}*)`,
   'giu',
 );
 const SPELLED_AMOUNT_RE = new RegExp(
-  String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,6}(?:euros?|dollars?|pounds?|francs?|d[oó]lares|dollari|reais|pesos|евро|долларов)(?![\p{L}])`,
+  String.raw`(?<![\p{L}])(?:${NUMBER_WORD}[\s-]+(?:and\s+|y\s+|e\s+|und\s+|et\s+)?){1,8}(?:euros?|dollars?|pounds?|francs?|bucks|d[oó]lares|dollari|reais|pesos|евро|долларов|usd|eur|gbp|chf|cad|aud)(?![\p{L}])|(?:[$€£]|(?<![\p{L}])(?:usd|eur|gbp|chf|cad|aud)\s)\s?${NUMBER_WORD}(?:[\s-]+(?:(?:and|y|e|und|et)\s+)?${NUMBER_WORD}){0,7}(?![\p{L}])`,
   'giu',
 );
+/** The value of a number written in words, when every word is a number word we read; else `fallback`. */
+const spelledValue = (s: string, fallback: number): number => {
+  const words = s.replace(/[$€£%]/g, ' ').replace(CURRENCY_OR_PERCENT_WORD, ' ');
+  const r = readSpelled(words);
+  return r.value ?? fallback;
+};
+const CURRENCY_OR_PERCENT_WORD =
+  /(?<![\p{L}])(?:euros?|dollars?|pounds?|francs?|bucks|d[oó]lares|dollari|reais|pesos|евро|долларов|usd|eur|gbp|chf|cad|aud|percent|per\s?cent|por\s?ciento|pour\s?cent|per\s?cento|prozent|procent|por\s?cento|процент\p{L}*)(?![\p{L}])/giu;
 /**
  * Giving something away without the word "free": not charged, nothing to pay, half price, money back, in the languages
  * we serve.
@@ -246,49 +317,6 @@ const ibanValid = (raw: string): boolean => {
   return rem === 1;
 };
 
-/**
- * Digits spelled as words, one word a digit, the way a number is read out on the phone ("oh two oh seven nine four
- * six...", "null eins sieben...", "zéro six..."), in the languages we serve and their neighbours; "double" and "triple"
- * repeat the next digit.
- */
-const DIGIT_WORDS: Record<string, string> = Object.fromEntries(
-  (
-    [
-      ['0', 'zero oh o nought nil null cero zéro nulla nul zero нуль ноль'],
-      ['1', 'one eins uno un une um uma een jeden jedna один'],
-      ['2', 'two zwei zwo dos deux due dois duas twee dwa dwie два'],
-      ['3', 'three drei tres trois tre três drie trzy три'],
-      ['4', 'four vier cuatro quatre quattro quatro cztery четыре'],
-      ['5', 'five fünf fuenf cinco cinq cinque vijf pięć piec пять'],
-      ['6', 'six sechs seis sei zes sześć szesc шесть'],
-      ['7', 'seven sieben siete sept sette sete zeven siedem семь'],
-      ['8', 'eight acht ocho huit otto oito osiem восемь'],
-      ['9', 'nine neun nueve neuf nove negen dziewięć девять'],
-    ] as const
-  ).flatMap(([d, words]) => words.split(' ').map((w) => [w, d])),
-);
-const DIGIT_TOKEN = String.raw`(?:${Object.keys(DIGIT_WORDS)
-  .sort((a, b) => b.length - a.length)
-  .join('|')}|double|triple|doppel|doble|\d{1,4})`;
-const SPELLED_DIGITS_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])${DIGIT_TOKEN}(?:[\s,.\-–/]{1,3}${DIGIT_TOKEN}){5,30}(?![\p{L}\p{N}])`,
-  'giu',
-);
-const spelledDigits = (s: string): string => {
-  let out = '';
-  let times = 1;
-  for (const t of s.toLowerCase().split(/[\s,.\-–/]+/)) {
-    if (/^(?:double|doppel|doble)$/.test(t)) times = 2;
-    else if (t === 'triple') times = 3;
-    else {
-      const d = /^\d+$/.test(t) ? t : (DIGIT_WORDS[t] ?? '');
-      out += d.length === 1 ? d.repeat(times) : d;
-      times = 1;
-    }
-  }
-  return out;
-};
-
 /** Every actionable item in a (normalised) text. */
 export function findActionable(text: string): Actionable[] {
   const out: Actionable[] = [];
@@ -326,7 +354,16 @@ export function findActionable(text: string): Actionable[] {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const host = canonHost(m[1]!);
     if (!bareDomain(m[1]!, host, /^(?:h|f|www)/i.test(m[0]) && m[0].length > m[1]!.length)) continue;
-    add({ kind: 'link', text: m[0], value: host }, m.index, m[0].length);
+    add(
+      {
+        kind: 'link',
+        text: m[0],
+        value: host,
+        ...(NAME_SHAPED.test(m[0]) && !/^www\./i.test(m[0]) ? { bare: true } : {}),
+      },
+      m.index,
+      m[0].length,
+    );
   }
   for (const m of text.matchAll(IBAN_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
@@ -361,6 +398,15 @@ export function findActionable(text: string): Actionable[] {
       if (/^\s?(?:[%$€£¥]|(?:usd|eur|gbp|chf)\b)/i.test(text.slice(at + num.length))) continue;
       add({ kind: 'payment', text: num, value: num.replace(/[\s\-./]/g, '') }, at, num.length);
     }
+  }
+  for (const m of text.matchAll(SHORT_ACCOUNT_RE)) {
+    const num = m[3]!;
+    const at = m.index + m[0].length - num.length;
+    if (overlaps(at, at + num.length) || /^(?:sort|s\/c|ref|reference|wallet)/i.test(m[1]!)) continue;
+    if (NOT_BANK_OWNER.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
+    if (/^\s?(?:[%$€£¥]|(?:usd|eur|gbp|chf)\b)/i.test(text.slice(at + num.length))) continue;
+    if (!PAY_CONTEXT.test(sentenceWithout(text, m.index, at + num.length))) continue;
+    add({ kind: 'payment', text: num, value: num }, at, num.length);
   }
   for (const m of text.matchAll(LONG_NUMBER_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
@@ -410,24 +456,38 @@ export function findActionable(text: string): Actionable[] {
     if (/[\p{L}\p{N}][-/#]$/u.test(before) || RECORD_NUMBER.test(before)) continue;
     add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
   }
-  for (const m of text.matchAll(SPELLED_DIGITS_RE)) {
-    // At least one digit as a word (a plain run of digits is handled above) and a phone number's length.
+  for (const m of text.matchAll(NUMBER_RUN_RE)) {
+    // At least one number word (a plain run of digits is handled above).
     if (!/\p{L}/u.test(m[0]) || overlaps(m.index, m.index + m[0].length)) continue;
-    const digits = spelledDigits(m[0]);
-    if (digits.length < 7 || digits.length > 34) continue;
-    const bank = new RegExp(String.raw`${BANK_WORDS}(?![\p{L}])[^\n\d]{0,30}$`, 'iu').test(
-      text.slice(Math.max(0, m.index - 40), m.index),
-    );
-    if (bank) add({ kind: 'payment', text: m[0], value: digits }, m.index, m[0].length);
-    else add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
+    const r = readSpelled(m[0]);
+    const digits = r.digits;
+    if (digits.length > 34) continue;
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    // One quantity ("forty-two thousand", "two thousand twenty five") is an amount or a count, not a number to dial;
+    // an account number only right after the account word ("account number forty one thousand two hundred").
+    if (r.scaled && !BANK_RIGHT_BEFORE_RE.test(before)) continue;
+    // After an account word: an account number, read out in groups ("forty-eight two thirteen"); a short one only in
+    // a sentence about paying, like a short number in digits.
+    if (
+      BANK_BEFORE_RE.test(before) &&
+      (digits.length >= 6 ||
+        (digits.length >= 4 && PAY_CONTEXT.test(sentenceWithout(text, m.index, m.index + m[0].length))))
+    )
+      add({ kind: 'payment', text: m[0], value: digits }, m.index, m[0].length);
+    else if (!r.scaled && r.groups >= 2 && digits.length >= 7)
+      add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
   }
+  // A percentage or an amount in words has its value when every word is one we read ("forty-five percent" is 45),
+  // and otherwise none that could be grounded.
   for (const m of text.matchAll(SPELLED_PERCENT_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
-    add({ kind: 'percent', text: m[0], value: m[0].toLowerCase(), num: Infinity }, m.index, m[0].length);
+    const num = spelledValue(m[0], Infinity);
+    add({ kind: 'percent', text: m[0], value: m[0].toLowerCase(), num }, m.index, m[0].length);
   }
   for (const m of text.matchAll(SPELLED_AMOUNT_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
-    add({ kind: 'amount', text: m[0], value: m[0].toLowerCase(), num: NaN }, m.index, m[0].length);
+    const num = spelledValue(m[0], NaN);
+    add({ kind: 'amount', text: m[0], value: m[0].toLowerCase(), num }, m.index, m[0].length);
   }
   for (const m of text.matchAll(FRACTION_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;

@@ -120,6 +120,15 @@ const PAYMENT_CHANGE = [
     String.raw`${w(String.raw`update|change|replace|amend|aktualisier\w*|änder\w*|actualic\w*|actualiz\w*|cambi\w*|mettez à jour|modifi\w*|aggiorna\w*|atualiz\w*|wijzig\w*|обнови\w*|измени\w*`)}\s+(?:[\p{L}'’]+\s+){0,3}${w(String.raw`bank|banking|payment|remittance|vendor|supplier|beneficiary|bankverbindung|zahlungs\w*|bancari[oa]s?|pago|bancaires|paiement|bancari[ei]|pagamento|betaal\w*|реквизит\w*`)}\s*(?:details|records|information|info|data|daten|datos|coordonnées|informations|dati|dados|gegevens)?`,
   ),
 ];
+/**
+ * "Account" as the reader's account with us (a login, a subscription), not a bank account: "your account", "your new
+ * account", an account review / plan / settings, an account that is now active or set up. Taken out of the sentence
+ * before looking for new payment details; "our account is now with Barclays", "your account details" stay.
+ */
+const CUSTOMER_ACCOUNT = new RegExp(
+  String.raw`${w(String.raw`your`)}\s+(?:(?:new|own|current|existing|free|trial|user|customer|company|team)\s+){0,2}${w(String.raw`accounts?`)}(?!\s+(?:details|number|no\b|nr\b|info|information|data|holder|name))|${w(String.raw`accounts?`)}\s+(?:review|reviews|plan|plans|planning|settings|setup|set-up|status|access|portal|dashboard|profile|health|overview|tier|level|type|structure|hierarchy|list|mapping|page|executive|manager|team|owner|lead)(?![\p{L}\p{N}])|${w(String.raw`accounts?`)}\s+(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?(?:active|activated|live|ready|enabled|set\s+up|open|opened|verified|upgraded|downgraded|provisioned|created|available|unlocked|reactivated|restored|confirmed|renewed)(?![\p{L}\p{N}])`,
+  'giu',
+);
 const SHARE_VERB = String.raw`transmet\p{L}*|transmit\p{L}*|übermittel\p{L}*|mande\p{L}*|manda\p{L}*|pass\p{L}* (?:on|along)|hand over|send|share|export|forward|provide|email|attach|give|list|dump|reveal|print|paste|include|disclose|upload|post|schick\w*|send\w*|teil\w*|exportier\w*|gib|nenne|envía|enviar|compart\w*|export\w*|proporcion\w*|da(?:me|nos)|envoy\w*|partag\w*|export\w*|fourni\w*|donne\w*|invia|condivid\w*|esporta|fornisci|envie|compartilhe|exporte|stuur|deel|exporteer|geef|отправь|пришли|поделись|экспортируй|дай`;
 const SHARE_OBJECT = String.raw`admin(?:istrator)? (?:access|rights|login)|access details|accès|acceso\p{L}*|accesso|acesso|zugang\p{L}*|zugriff\p{L}*|toegang|доступ\p{L}*|customer list|client list|contact list|all (?:the )?contacts|all customers|other customers|customer data|client data|customer records|passwords?|passcodes?|credentials|log-?in details|logins?|api keys?|access tokens?|tokens?|secrets?|private keys?|database|crm data|crm records|the crm|pipeline|deal notes|internal notes|price list|pricing sheet|cost prices?|margins?|system prompt|your instructions|your prompt|conversation history|all emails|mfa codes?|2fa codes?|one-time codes?|verification codes?|kundenliste|kundendaten|passw(?:o|ö)rt(?:er)?|zugangsdaten|lista de clientes|datos de clientes|contraseñas?|credenciales|liste des clients|données clients|mots? de passe|identifiants|elenco (?:dei )?clienti|dati (?:dei )?clienti|credenziali|lista de clientes|senhas?|klantenlijst|wachtwoorden?|список клиентов|парол\w*`;
 const SHARE_RE = re(String.raw`${w(SHARE_VERB)}\b[^.!?\n]{0,50}${w(SHARE_OBJECT)}`);
@@ -178,7 +187,8 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
   if (moneyVerb && (DESTINATION.test(s) || PAY_RAILS.test(s) || findActionable(s).some((a) => a.kind === 'payment')))
     push('moves_money');
   else if (moneyVerb && MONEY_OBJECT.test(s) && BYPASS.some((r) => r.test(s))) push('moves_money');
-  if (PAYMENT_CHANGE.some((r) => r.test(s))) push('changes_payment_details');
+  const withoutLogins = s.replace(CUSTOMER_ACCOUNT, ' ');
+  if (PAYMENT_CHANGE.some((r) => r.test(withoutLogins))) push('changes_payment_details');
   if (SHARE_RE.test(s)) push('shares_data');
   if (RECIPIENT.some((r) => r.test(s))) push('changes_recipients');
   if (BYPASS.some((r) => r.test(s))) push('bypasses_verification');
