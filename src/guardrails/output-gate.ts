@@ -177,21 +177,31 @@ interface Grounds {
   soon: Set<string>;
 }
 
-/** Every sentence of `text` that contains `needle`. */
+/** Every sentence of `text` that contains `needle` (within 300 characters of it: linear in long texts). */
 const sentencesWith = (text: string, needle: string): string[] => {
   const out: string[] = [];
   for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
-    const { start } = sentenceBounds(text, at);
-    out.push(text.slice(start, sentenceBounds(text, at + Math.max(0, needle.length - 1)).end));
+    const lo = Math.max(0, at - 300);
+    const win = text.slice(lo, Math.min(text.length, at + needle.length + 300));
+    const { start } = sentenceBounds(win, at - lo);
+    out.push(win.slice(start, sentenceBounds(win, at - lo + Math.max(0, needle.length - 1)).end));
   }
   return out.length ? out : [text];
 };
+/** The last text `mentionedAsName` read, with its answer per name: a text naming a product often is read once. */
+let nameMemo: { text: string; byName: Map<string, boolean> } = { text: '', byName: new Map() };
 /** A domain-like name mentioned as a name: written bare ("Salesforce.com") in no sentence that sends anyone there. */
-const mentionedAsName = (a: Actionable, text: string): boolean =>
-  a.kind === 'link' &&
-  a.bare === true &&
-  // The name itself is no verb ("ClickPaper.com", "Pay.com" name; "click", "pay" around them send somewhere).
-  !sentencesWith(text, a.text).some((x) => presentsAsDestination(x.split(a.text).join(' ')));
+const mentionedAsName = (a: Actionable, text: string): boolean => {
+  if (a.kind !== 'link' || a.bare !== true) return false;
+  if (nameMemo.text !== text) nameMemo = { text, byName: new Map() };
+  let named = nameMemo.byName.get(a.text);
+  if (named === undefined) {
+    // The name itself is no verb ("ClickPaper.com", "Pay.com" name; "click", "pay" around them send somewhere).
+    named = !sentencesWith(text, a.text).some((x) => presentsAsDestination(x.split(a.text).join(' ')));
+    nameMemo.byName.set(a.text, named);
+  }
+  return named;
+};
 
 /**
  * Domain-like names that texts of the deal mention as names: a product or company the customer named ("we moved off

@@ -171,9 +171,16 @@ const PAY_CONTEXT = new RegExp(
   String.raw`(?<![\p{L}])(?:pay|paying|payments?|payable|ap|a\/p|settle|settling|remit\p{L}*|wire|wired|wiring|transfer\p{L}*|deposit\p{L}*|bank\p{L}*|banco|banque|banca|sort\s*code|routing|iban|swift|bic|beneficiar\p{L}*|payee|bsb|blz|ifsc|aba|a\/c|überweis\p{L}*|bezahl\p{L}*|zahlung\p{L}*|zahlen|transfier\p{L}*|transferenci\p{L}*|pag(?:o|os|ar|ue|uen|ad|amento|are|ate|hi)|ingres\p{L}*|virement|bonific\p{L}*|przelew\p{L}*|przela\p{L}*|wpła\p{L}*|převe\p{L}*|převod\p{L}*|utal\p{L}*|betal\p{L}*|överför\p{L}*|overfør\p{L}*|overmak\p{L}*|переве\p{L}*|оплат\p{L}*)(?![\p{L}])`,
   'iu',
 );
-/** The sentence around text[from, to), without that text (the account word and its number). */
-const sentenceWithout = (text: string, from: number, to: number): string =>
-  `${text.slice(sentenceBounds(text, from).start, from)} ${text.slice(to, sentenceBounds(text, Math.max(from, to - 1)).end)}`;
+/**
+ * The sentence around text[from, to), without that text (the account word and its number), looked for within 200
+ * characters each side: enough for a sentence, and linear however many numbers a long text holds.
+ */
+const sentenceWithout = (text: string, from: number, to: number): string => {
+  const lo = Math.max(0, from - 200);
+  const win = text.slice(lo, Math.min(text.length, to + 200));
+  const [f, t] = [from - lo, to - lo];
+  return `${win.slice(sentenceBounds(win, f).start, f)} ${win.slice(t, sentenceBounds(win, Math.max(f, t - 1)).end)}`;
+};
 /** An account word just before a number ("account", "acc no.", "Konto-Nr.:"). */
 const BANK_BEFORE_RE = new RegExp(String.raw`${BANK_WORDS}(?![\p{L}])[^\n\d]{0,30}$`, 'iu');
 /** The same, with nothing but "no.", "number", "#", "is" or a colon between the word and the number. */
