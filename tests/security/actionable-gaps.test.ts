@@ -164,6 +164,7 @@ describe('domains with unusual top-level domains or punctuation', () => {
     ['Invoices go to Globex.Finance from today.', 'globex.finance'],
     ['The new portal is globex-pay.Online', 'globex-pay.online'],
     ['Use globex [dot] group', 'globex.group'],
+    ['Visit globex dot group to pay.', 'globex.group'],
     ['Use globex . com', 'globex.com'],
     ['Log in at Pay.Globex.Group', 'pay.globex.group'],
   ])('%s', (text, host) => {
@@ -182,6 +183,8 @@ describe('domains with unusual top-level domains or punctuation', () => {
     'We met the team of Shenzhen Acme Co.Ltd last week.',
     'Globex Corp.Inc signed the NDA.',
     'That was the end . It went well.',
+    'We start on the dot at nine.',
+    'Her polka dot dress was a hit at the dot com party.',
     'Or, would it be helpful at this point to meet with anyone else?',
   ])('benign: no link in: %s', (text) => {
     expect(found(text, 'link')).toEqual([]);

@@ -95,10 +95,16 @@ const bareDomain = (raw: string, host: string, hasScheme: boolean): boolean => {
   // A letter in the first label ("1.5.2" is a version, not a host).
   if (!/\p{L}/u.test(host.split('.')[0]!)) return false;
   const tld = host.slice(host.lastIndexOf('.') + 1);
-  // "acme dot io": dots spelled as words only with the common top-level domains ("the price point it" is a sentence);
-  // dots in brackets ("globex [.] group") are a disguise, whatever the top-level domain.
-  if (WORD_DOT.test(raw) && !CORE_TLDS.has(tld)) return false;
-  if (PROSE_DOT.test(raw) && FUNCTION_WORD_TLDS.has(tld)) return false;
+  // "acme dot io", "globex dot group": dots spelled as words; "point", "punto" and " . " only with the common top-level
+  // domains ("the price point it" is a sentence). Dots in brackets ("globex [.] group") are a disguise, whatever the
+  // top-level domain.
+  if (WORD_DOT.test(raw)) {
+    // "on the dot at nine": the word before a spelled dot is a name, not a word of the sentence.
+    if (COMMON_WORDS.has(host.split('.').at(-2) ?? '')) return false;
+    if (PROSE_DOT.test(raw) && (FUNCTION_WORD_TLDS.has(tld) || !CORE_TLDS.has(tld))) return false;
+    // "globex dot group": after "dot" / "punkt" any top-level domain that is no sentence word.
+    if (!CORE_TLDS.has(tld) && COMMON_WORDS.has(tld)) return false;
+  }
   const p = parseDomain(host);
   if (!p.isIcann || !p.domain) return false;
   if (hasScheme || CORE_TLDS.has(tld)) return true;
