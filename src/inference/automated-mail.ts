@@ -20,12 +20,25 @@ export function isAutomatedMessage(
   const body = a.body ?? '';
   const head = body.slice(0, 1_500);
   if (AUTOMATED_BODY.some((re) => re.test(head))) return true;
-  // "I am out of the office until…" is an auto-reply when that is about all the message says; a person writing it
-  // beside their news ("before I'm out of the office until Monday: finance cut the budget") is still the customer.
-  if (body.length <= 600 && AWAY.some((re) => re.test(body))) return true;
+  // An away notice (by its subject or its sentence) is an auto-reply when it says nothing else: a person writing "I am
+  // out of office until Monday" beside their news ("our budget is tight this quarter") is still the customer.
+  if ((AWAY_SUBJECT.test(subject) || AWAY.some((re) => re.test(body))) && onlyAwayNotice(body)) return true;
   // A bulk-mail footer sits at the end of a long message. Only inbound (a rep's own sequence emails carry one too, and
   // are the rep's), and not a short note (a person asking to "unsubscribe from this list" is asking, not bulk mail).
   return a.direction === 'inbound' && body.length > 400 && BULK_FOOTER.some((re) => re.test(body));
+}
+
+/**
+ * Whether every sentence of the body is the furniture of an away notice (being away and until when, who to contact
+ * meanwhile, thanks for the message, a greeting or a sign-off) or too short to say anything.
+ */
+function onlyAwayNotice(body: string): boolean {
+  if (body.length > 1_200) return false;
+  return body
+    .split(/(?<=[^\d\s][.!?])\s+|\n+/)
+    .map((x) => x.trim())
+    .filter((x) => x.split(/\s+/).length >= 4)
+    .every((x) => AWAY.some((re) => re.test(x)) || AWAY_FURNITURE.test(x));
 }
 
 /** Re:/Fwd: and their common translations, repeated. */
@@ -38,24 +51,16 @@ const AUTOMATED_SENDER =
 const AUTOMATED_SUBJECT = new RegExp(
   '^(?:' +
     [
-      // Auto-replies (Outlook, Gmail, Exchange and their translations).
+      // Auto-replies that say so (Outlook, Exchange and their translations).
       'automatic reply',
       'auto(?:matic)?[- ]?(?:reply|response)',
       'autoreply',
-      'out of (?:the )?office',
-      'ooo\\b',
-      'away from (?:the )?office',
-      'abwesenheitsnotiz',
       'automatische antwort',
       'réponse automatique',
-      'absence du bureau',
       'respuesta automática',
-      'fuera de la oficina',
       'risposta automatica',
-      'fuori sede',
       'resposta automática',
       'automatisch antwoord',
-      'afwezig',
       // Delivery failures.
       'undeliverable',
       'undelivered mail',
@@ -88,11 +93,19 @@ const AUTOMATED_SUBJECT = new RegExp(
   'i',
 );
 
-/** Away notices, in a short message only (see above). */
+/** A subject a person sets for their away notice (Gmail's vacation responder sends it as written). */
+const AWAY_SUBJECT =
+  /^(?:out of (?:the )?office|ooo\b|away from (?:the )?office|on (?:vacation|holiday|leave)\b|abwesenheitsnotiz|abwesend|absence du bureau|fuera de la oficina|fuori sede|afwezig)/i;
+
+/** The other sentences of an away notice. */
+const AWAY_FURNITURE =
+  /\b(?:urgent|in the meantime|meanwhile|for assistance|for immediate|please (?:contact|reach|get in touch)|contact (?:my|our)|reach (?:my|our)|thank(?:s| you) for (?:your|the) (?:e-?mail|message|note|mail)|(?:will|'ll|shall) (?:respond|reply|get back|answer|read)|(?:be )?back (?:on|in|at)|return(?:ing)? (?:on|to)|limited access|no access|not be (?:checking|reading)|regards|best wishes|in dringenden fällen|en cas d'urgence|para asuntos urgentes)\b/i;
+
+/** Away sentences. */
 const AWAY: readonly RegExp[] = [
   /(?<!\b(?:before|while|when|after|since|as|because|once|if)\s)\b(?:i am|i'm|i will be|i'll be)\s+(?:currently\s+)?(?:out of (?:the )?office|away from (?:the |my )?(?:office|desk)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday))\b[^.\n]{0,80}\b(?:until|till|through|returning|back on|back in|return(?:ing)? on)\b/i,
   /\bwith limited (?:access to (?:my )?e-?mail|e-?mail access)\b/i,
-  /\b(?:ich bin|je suis|estoy|sono)\b[^.\n]{0,60}\b(?:nicht im büro|abwesend|absente?|fuera de la oficina|ausente|fuori ufficio)\b/i,
+  /\b(?:ich bin|je suis|estoy|sono)\b[^\n]{0,60}?\b(?:nicht im büro|abwesend|absente?|fuera de la oficina|ausente|fuori ufficio)\b/i,
 ];
 
 const AUTOMATED_BODY: readonly RegExp[] = [

@@ -55,7 +55,10 @@ describe('mail no person wrote is not the customer speaking', () => {
   });
 
   test.each([
-    ['Re: order form', 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.'],
+    [
+      'Re: order form',
+      'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.',
+    ],
     [
       'Re: order form',
       "Quick note before I'm out of the office until Monday: finance cut our budget, so we cannot sign at the current price this quarter. Can we talk about a phased order when I am back? I'd like to keep the project alive, and our CFO is open to a smaller first phase if the per-seat price works. Let me know what is possible on your side, and whether a three-month pilot could be priced separately. Thanks, Dana",
@@ -63,6 +66,10 @@ describe('mail no person wrote is not the customer speaking', () => {
     ['Re: Delivery schedule', 'The delivery date works for us; the invitation for the kickoff went out yesterday.'],
     ['Re: Pricing', 'Please unsubscribe from this list.'],
     ['Re: Accepted terms', 'We accepted the terms; legal will sign on Monday.'],
+    [
+      'Out of office',
+      'Our budget is tight this quarter. I am out of office until Monday. For urgent matters contact my colleague.',
+    ],
   ])('a person writing: %s', (subject, body) => {
     const a = email(subject, body, { from: 'dana@acme.example' });
     expect(isAutomatedMessage(a)).toBe(false);
