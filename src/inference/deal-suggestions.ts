@@ -41,11 +41,17 @@ const KIND_WORD: Record<string, string> = {
   task: 'task',
 };
 
+/** Whether the contact sent this email (its sender address, when the CRM gives it, is theirs). */
+export const isSender = (a: Pick<Activity, 'from'>, c: Pick<Contact, 'email'>): boolean =>
+  Boolean(a.from && c.email && a.from.toLowerCase() === c.email.toLowerCase());
+
 /** "Carl Gauss's email of 2 December 2026" (the author for customer messages, else the kind alone). */
 export function activityLabel(a: Activity, contacts: readonly Contact[] = []): string {
+  const named = (c: Contact) => Boolean(c.firstName || c.lastName);
   const author =
     a.direction === 'inbound'
-      ? contacts.find((c) => a.associations.contacts.includes(c.externalId) && (c.firstName || c.lastName))
+      ? (contacts.find((c) => named(c) && isSender(a, c)) ??
+        contacts.find((c) => a.associations.contacts.includes(c.externalId) && named(c)))
       : undefined;
   const name = author ? [author.firstName, author.lastName].filter(Boolean).join(' ') : null;
   const what = KIND_WORD[a.kind] ?? a.kind;
@@ -323,6 +329,10 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   return out;
 }
 
+/** A sentence that asks: a question mark, or the usual forms of a request. */
+const REQUEST_FORM =
+  /\?|\b(?:please|pls|kindly|could you|can you|would you|will you|let (?:me|us) know|send|share|need|looking for|waiting (?:for|on)|any update|confirm|advise)\b/i;
+
 /** How long a customer's question may wait for the seller's answer before it becomes a task. */
 export const UNANSWERED_ASK_MS = DAY;
 
@@ -361,8 +371,9 @@ export function unansweredAsk(
     // Everything older than an answered one was answered with it.
     if (answeredAfter(touches, a, i.now)) return null;
     if (i.now - Date.parse(a.occurredAt) < UNANSWERED_ASK_MS) continue;
-    const found = extractSignals(signalText(a), i.signals)
-      .filter((x) => x.type === 'explicit_ask')
+    // The body's own sentences (a subject line is a topic, not a request), phrased as a question or a request.
+    const found = extractSignals(signalText({ ...a, subject: null }), i.signals)
+      .filter((x) => x.type === 'explicit_ask' && REQUEST_FORM.test(x.evidence.quote))
       .sort((x, y) => y.confidence - x.confidence)[0];
     if (found)
       return {

@@ -13,6 +13,7 @@ import { loadBudget } from './budget.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { processSuggestion } from './process-suggestion.js';
 import { prepareSignalVectors, signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
+import { findInstructions } from '../guardrails/text/instructions.js';
 
 export type { AnalyzeDeps, Guard } from './analyze-deps.js';
 
@@ -79,7 +80,11 @@ export async function analyzeDeal(
       receivedAt,
     );
   const made: Suggestion[] = [];
-  for (const proposed of suggestions) {
+  // A "question" that is an instruction (send elsewhere, change the recipients, pay another account) is not one a rep
+  // should be asked to answer; the guardrails withhold such sentences from every task.
+  for (const proposed of suggestions.filter(
+    (x) => x.type !== 'unanswered_ask' || x.evidence.every((e) => findInstructions(e.quote).length === 0),
+  )) {
     let s =
       score && proposed.type !== 'budget_risk'
         ? {

@@ -4,6 +4,7 @@ import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from 
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage } from '../inference/automated-mail.js';
+import { isSender } from '../inference/deal-suggestions.js';
 import {
   draftEmail,
   toDraftEmailPayload,
@@ -180,7 +181,15 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
   const last = threadOf(s, f.activities);
   // Addressed to whoever wrote the message it answers, else the first of the suggestion's contacts with an address;
   // never to a colleague of the sender (a contact at the seller's own domain, copied on the thread).
-  const candidates = [...(last?.direction !== 'outbound' ? (last?.associations.contacts ?? []) : []), ...s.contactIds];
+  const candidates = [
+    ...(last?.direction !== 'outbound'
+      ? [
+          ...f.contacts.filter((c) => isSender(last ?? {}, c)).map((c) => c.externalId),
+          ...(last?.associations.contacts ?? []),
+        ]
+      : []),
+    ...s.contactIds,
+  ];
   const colleague = colleagueOf(f.sender?.email ?? null);
   const to = candidates
     .map((id) => byId.get(id))

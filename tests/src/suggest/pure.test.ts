@@ -161,6 +161,24 @@ describe('deal suggestions', () => {
     expect(
       types([note, { ...question, body: 'Thanks, that all looks good. Talk soon.' }]).map((x) => x.type),
     ).not.toContain('unanswered_ask');
+    // A question only in the subject line, or a statement, is no question to answer.
+    expect(
+      types([
+        note,
+        { ...question, subject: 'Re: Can we meet on Tuesday?', body: 'Hi Priya, Tuesday 10am works. I added Omar.' },
+      ]).map((x) => x.type),
+    ).not.toContain('unanswered_ask');
+    // The asker is whoever sent it (the sender address), not the first contact on the email.
+    const bob = { ...contact, externalId: 'p2', firstName: 'Bob', email: 'bob@acme.example' };
+    const fromBob = {
+      ...question,
+      from: 'bob@acme.example',
+      associations: assoc({ deals: ['d1'], contacts: ['p1', 'p2'] }),
+    };
+    expect(
+      suggestForDeal({ ...base, deal: deal(), activities: [note, fromBob], contacts: [contact, bob] })[0]!.evidence[0]!
+        .label,
+    ).toMatch(/^Bob L's email of/);
     // A later message without a question does not answer it; four days waiting is HIGH.
     const later = act({ externalId: 'l', occurredAt: iso(NOW - DAY), body: 'Also, our CFO joins the review.' });
     const waited = types([note, { ...question, occurredAt: iso(NOW - 4 * DAY) }, later]);
