@@ -74,7 +74,8 @@ export async function analyzeDeal(
       deps,
       conn,
       deal,
-      dealSituationKeys(deal.externalId),
+      // Only situations proposed again now: the new owner's task is written in this same analysis.
+      suggestions.map(situationKeyOf),
       deps.crm ? ((await deps.crm.owner(conn, deal.ownerId))?.name ?? null) : null,
       { deal, company, activities },
       receivedAt,
