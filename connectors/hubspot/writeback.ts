@@ -350,7 +350,7 @@ async function draftInput(
     hs_task_subject: draftSubject(draft),
     hs_task_body: `${header}${textToHtml(draft.body)}${owner.note}`,
     hs_task_status: 'NOT_STARTED',
-    hs_task_priority: 'MEDIUM',
+    hs_task_priority: draft.priority ?? 'MEDIUM',
     hs_task_type: 'EMAIL',
     ...(owner.ownerId ? { hubspot_owner_id: owner.ownerId } : {}),
   };

@@ -284,6 +284,8 @@ export interface TaskWrite extends TaskPayload {
 }
 export interface DraftEmailWrite extends DraftEmailPayload {
   idempotencyKey: string;
+  /** The priority of the task it goes with, where the CRM keeps a draft as a task (HubSpot); MEDIUM when absent. */
+  priority?: TaskPayload['priority'];
   /** As TaskWrite.mayExist. */
   mayExist?: boolean;
   dealId: string | null;

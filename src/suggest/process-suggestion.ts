@@ -489,6 +489,8 @@ export function createWrites(s: Suggestion, draftMeta: Record<string, unknown> |
       payload: {
         ...s.draft,
         body: renderDraftBody(s),
+        // The draft answers the same situation as the task: as urgent as it (a HubSpot draft is a task too).
+        ...(s.task ? { priority: s.task.priority } : {}),
         dealId: s.dealId,
         companyId: s.companyId,
         draftText: {

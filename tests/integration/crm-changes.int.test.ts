@@ -284,6 +284,9 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       const { todos, drafts } = open(d.deal);
       expect(todos[0]!.properties.hs_task_subject).not.toMatch(/Colin/);
       expect(drafts[0]!.properties.hs_task_body).toContain('tina.cc@globex.example');
+      // The draft is as urgent as the task it goes with (a budget concern this late is HIGH).
+      expect(todos[0]!.properties.hs_task_priority).toBe('HIGH');
+      expect(drafts[0]!.properties.hs_task_priority).toBe('HIGH');
       expect(drafts[0]!.properties.hs_task_body).not.toContain('colin@seller.example');
     });
 
