@@ -1,17 +1,9 @@
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
+import { hubspotFixtures, taskText as text } from '../helpers/hubspot-fixtures.js';
 
 const DAY = 86_400_000;
-const text = (html: string | null | undefined) =>
-  (html ?? '')
-    .replace(/<br\s*\/?>|<\/p>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 
 describe('HubSpot: mail no person wrote (auto-replies, bounces, invitations, newsletters) and other real-world mail', () => {
   let hs: HubspotSandbox;
@@ -20,6 +12,10 @@ describe('HubSpot: mail no person wrote (auto-replies, bounces, invitations, new
   let portalId: number;
   const D: Record<string, string> = {};
   const C: Record<string, string> = {};
+  let contact: ReturnType<typeof hubspotFixtures>['contact'];
+  let deal: ReturnType<typeof hubspotFixtures>['deal'];
+  let email: ReturnType<typeof hubspotFixtures>['email'];
+  let tasksOn: ReturnType<typeof hubspotFixtures>['tasksOn'];
 
   beforeAll(async () => {
     ({ hs, cl, stop } = await startHubspotLoop());
@@ -27,42 +23,7 @@ describe('HubSpot: mail no person wrote (auto-replies, bounces, invitations, new
     hs.store
       .portal(portalId)
       .addOwner({ id: '9001', userId: 7001, email: 'morgan@vendorly.example', firstName: 'Morgan', lastName: 'Reyes' });
-    const now = Date.now();
-    const contact = (first: string, last: string, email: string) =>
-      hs.store.create(portalId, 'contacts', { firstname: first, lastname: last, email }).id;
-    const deal = (name: string, stage: string, contacts: string[], createdAgo = 5 * DAY) =>
-      hs.store.create(
-        portalId,
-        'deals',
-        { dealname: name, dealstage: stage, pipeline: 'default', amount: '24000', hubspot_owner_id: '9001' },
-        { associations: contacts.map((c) => ({ toType: 'contacts' as const, toId: c })), at: now - createdAgo },
-      ).id;
-    const email = (
-      dealId: string,
-      contactId: string,
-      ago: number,
-      dir: 'INCOMING_EMAIL' | 'EMAIL',
-      subject: string,
-      body: string,
-      extra: Record<string, string> = {},
-    ) =>
-      hs.store.create(
-        portalId,
-        'emails',
-        {
-          hs_timestamp: String(now - ago),
-          hs_email_direction: dir,
-          hs_email_subject: subject,
-          hs_email_text: body,
-          ...extra,
-        },
-        {
-          associations: [
-            { toType: 'deals', toId: dealId },
-            { toType: 'contacts', toId: contactId },
-          ],
-        },
-      );
+    ({ contact, deal, email, tasksOn } = hubspotFixtures(hs, portalId, '9001', () => Date.now()));
 
     // 1. OOO after the rep answered a budget concern: the OOO must not count as the customer writing again.
     C.ooo = contact('Priya', 'Natarajan', 'priya@northwind.example');
@@ -229,10 +190,6 @@ describe('HubSpot: mail no person wrote (auto-replies, bounces, invitations, new
     await stop();
   });
 
-  const tasksOn = (id: string) =>
-    hs.store
-      .list(portalId, 'tasks')
-      .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === id));
   test('read back everything after settling', async () => {
     await waitFor(() => tasksOn(D.two!).length >= 2 || null, 45000, 'some tasks').catch(() => null);
     await new Promise((r) => setTimeout(r, 20000));

@@ -1,15 +1,9 @@
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
+import { hubspotFixtures, taskText as text } from '../helpers/hubspot-fixtures.js';
 
 const DAY = 86_400_000;
-const text = (html: string | null | undefined) =>
-  (html ?? '')
-    .replace(/<br\s*\/?>|<\/p>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 const OOO =
   'I am out of the office until 14 December with limited access to email. For urgent matters please contact my colleague at support@harbor.example.\n\nThank you';
 
@@ -20,31 +14,10 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
   let portalId: number;
   const D: Record<string, string> = {};
   const C: Record<string, string> = {};
-  let now = Date.now();
-  const email = (
-    dealId: string,
-    contactId: string,
-    ago: number,
-    dir: 'INCOMING_EMAIL' | 'EMAIL',
-    subject: string,
-    body: string,
-  ) =>
-    hs.store.create(
-      portalId,
-      'emails',
-      {
-        hs_timestamp: String(Date.now() - ago),
-        hs_email_direction: dir,
-        hs_email_subject: subject,
-        hs_email_text: body,
-      },
-      {
-        associations: [
-          { toType: 'deals', toId: dealId },
-          { toType: 'contacts', toId: contactId },
-        ],
-      },
-    );
+  let contact: ReturnType<typeof hubspotFixtures>['contact'];
+  let deal: ReturnType<typeof hubspotFixtures>['deal'];
+  let email: ReturnType<typeof hubspotFixtures>['email'];
+  let tasksOn: ReturnType<typeof hubspotFixtures>['tasksOn'];
 
   beforeAll(async () => {
     ({ hs, cl, stop } = await startHubspotLoop());
@@ -52,16 +25,7 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     hs.store
       .portal(portalId)
       .addOwner({ id: '9001', userId: 7001, email: 'morgan@vendorly.example', firstName: 'Morgan', lastName: 'Reyes' });
-    now = Date.now();
-    const contact = (first: string, last: string, email: string) =>
-      hs.store.create(portalId, 'contacts', { firstname: first, lastname: last, email }).id;
-    const deal = (name: string, stage: string, contacts: string[], createdAgo = 5 * DAY) =>
-      hs.store.create(
-        portalId,
-        'deals',
-        { dealname: name, dealstage: stage, pipeline: 'default', amount: '24000', hubspot_owner_id: '9001' },
-        { associations: contacts.map((c) => ({ toType: 'contacts' as const, toId: c })), at: now - createdAgo },
-      ).id;
+    ({ contact, deal, email, tasksOn } = hubspotFixtures(hs, portalId, '9001', () => Date.now()));
     // Stale deal: the rep asked a question 40 days ago, nothing since.
     C.stale = contact('Dana', 'Whitfield', 'dana@harbor.example');
     D.stale = deal('Harbor freight visibility', 'qualifiedtobuy', [C.stale], 70 * DAY);
@@ -143,10 +107,6 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     await stop();
   });
 
-  const tasksOn = (id: string) =>
-    hs.store
-      .list(portalId, 'tasks')
-      .filter((t) => hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === id));
   /** Waits for `pred` (at most `ms`: a change that must NOT happen is given a shorter while), then a little more. */
   const settle = async (_id: string, pred: () => boolean, label: string, ms = 30_000) => {
     await hs.flushWebhooks();

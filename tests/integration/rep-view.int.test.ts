@@ -2,6 +2,7 @@ import { Client } from '@hubspot/api-client';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { AS_OPERATOR, startHubspotLoop, waitFor } from '../helpers/closeloop.js';
+import { taskText } from '../helpers/hubspot-fixtures.js';
 
 const DAY = 86_400_000;
 
@@ -207,15 +208,7 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     for (const t of storeTasksOn(type, id)) out.push(await client.crm.objects.tasks.basicApi.getById(t.id, PROPS));
     return out;
   };
-  const text = (html: string | null | undefined) =>
-    (html ?? '')
-      .replace(/<br\s*\/?>|<\/p>/g, '\n')
-      .replace(/<[^>]+>/g, '')
-      .replace(/&quot;/g, '"')
-      .replace(/&#39;/g, "'")
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
+  const text = taskText;
   const budgetEmail = (n: number) =>
     hs.store.create(
       portalId,
