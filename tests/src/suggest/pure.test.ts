@@ -58,6 +58,17 @@ const act = (o: Partial<Activity>): Activity => ({
   dueAt: null,
   ...o,
 });
+/** The stale-deal suggestion of a deal whose last activity is a note 30 days old. */
+const staleNoteSuggestion = () =>
+  suggestForDeal({
+    tenantId: 't',
+    connectionId: 'c',
+    provider: 'hubspot',
+    now: NOW,
+    staleDealDays: 14,
+    deal: deal(),
+    activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
+  })[0]!;
 const company: Company = {
   kind: 'company',
   provider: 'hubspot',
@@ -496,29 +507,13 @@ describe('render', () => {
     ...o,
   });
   test('the draft written to the CRM is the email and nothing else', () => {
-    const s = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal(),
-      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
-    })[0]!;
+    const s = staleNoteSuggestion();
     expect(
       renderDraftBody({ ...s, draft: { subject: 'Hi', body: 'Hello Ada', toContactIds: ['p1'], ownerId: 'o1' } }),
     ).toBe('Hello Ada');
   });
   test('a task reads: what happened, why, next step, quoted evidence with a link, stage labels, a closing note in plain words', () => {
-    const s = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal(),
-      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
-    })[0]!;
+    const s = staleNoteSuggestion();
     const body = renderTaskBody(
       s,
       [
@@ -547,15 +542,7 @@ describe('render', () => {
     expect(renderTaskBody(s, [], {}, facts())).not.toContain('draft email');
   });
   test('the closing note: how sure in words, where the draft came from, why it was rewritten or thinned, all own lines', () => {
-    const s = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal(),
-      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
-    })[0]!;
+    const s = staleNoteSuggestion();
     const step = (tier: 'rules' | 'large') => ({
       task: 'draft_email',
       tier,
@@ -590,15 +577,7 @@ describe('render', () => {
     for (const line of tail) expect(own).toContain(line);
   });
   test('the same words sent twice are quoted once', () => {
-    const s = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal(),
-      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
-    })[0]!;
+    const s = staleNoteSuggestion();
     const quote = { ...s.evidence[0]!, quote: 'Our budget was   frozen for the quarter.' };
     const twice = {
       ...s,
@@ -613,15 +592,7 @@ describe('render', () => {
     expect(body).toContain('We need a smaller package.');
   });
   test('an unknown or deactivated owner is said in the task, first', () => {
-    const s = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal(),
-      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
-    })[0]!;
+    const s = staleNoteSuggestion();
     expect(renderTaskBody(s, [], {}, facts({ owner: { id: 'o1', name: 'Old Rep', active: false } }))).toMatch(
       /^The record's owner, Old Rep, is deactivated/,
     );
@@ -715,15 +686,7 @@ describe('one live suggestion per situation', () => {
     expect(newEvidence(before, after)).toEqual([]);
   });
   test('a new signal merges into the live one: evidence appended first, priority raised, nothing new is a no-op', () => {
-    const base = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal(),
-      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
-    })[0]!;
+    const base = staleNoteSuggestion();
     const live = {
       ...base,
       type: 'budget_risk' as const,
@@ -741,15 +704,7 @@ describe('one live suggestion per situation', () => {
     expect(merged.id).toBe(live.id);
   });
   test('the live draft keeps how it was made (route step, cost, latency) when new evidence updates the explanation', () => {
-    const base = suggestForDeal({
-      tenantId: 't',
-      connectionId: 'c',
-      provider: 'hubspot',
-      now: NOW,
-      staleDealDays: 14,
-      deal: deal(),
-      activities: [act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) })],
-    })[0]!;
+    const base = staleNoteSuggestion();
     const step = {
       task: 'draft_email',
       tier: 'rules' as const,
