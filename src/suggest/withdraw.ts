@@ -276,38 +276,38 @@ async function withdrawDraftOnly(
   const to = row.payload.draft?.toContactIds[0];
   if (!to) return false;
   const who = name(contacts.find((c) => c.externalId === to)) ?? 'The contact';
-  const spoken = hasOptedOut(to, facts.activities)
-    ? null
-    : spokenSince(row.payload.evidence, facts.activities, deps.now());
-  if (!spoken && !hasOptedOut(to, facts.activities)) return false;
+  const optedOut = hasOptedOut(to, facts.activities);
+  const spoken = optedOut ? null : spokenSince(row.payload.evidence, facts.activities, deps.now());
+  if (!spoken && !optedOut) return false;
   const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
   if (!draft || draft.status === 'failed' || draft.status === 'skipped') return false;
   if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
+  // Why, for the draft, the task's line and the log.
   const talked = spoken
     ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt)} came after the concern`
     : null;
+  const why = talked
+    ? {
+        reason: `${talked[0]!.toUpperCase()}${talked.slice(1)}, so this draft proposing a call is withdrawn.`,
+        line: ` The draft reply was withdrawn: ${talked}.`,
+        key: 'spoken',
+        log: 'draft withdrawn: the rep has spoken with the customer since',
+      }
+    : {
+        reason: `${who} asked not to be emailed again, so this draft is withdrawn.`,
+        line: ` The draft reply was withdrawn: ${who === 'The contact' ? 'the contact' : who} asked not to be emailed again.`,
+        key: 'optout',
+        log: 'draft withdrawn: the recipient opted out',
+      };
   const planned: PlannedWrite[] = [
-    {
-      key: `wb-${row.id}-withdraw`,
-      action: 'withdraw_draft',
-      payload: {
-        reason: talked
-          ? `${talked[0]!.toUpperCase()}${talked.slice(1)}, so this draft proposing a call is withdrawn.`
-          : `${who} asked not to be emailed again, so this draft is withdrawn.`,
-      },
-    },
+    { key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason: why.reason } },
   ];
   // The task stops promising the draft: it says why there is none, and the suggestion keeps no draft to render.
   const task = row.payload.task;
-  const body = task?.body.replace(
-    DRAFT_READY,
-    talked
-      ? ` The draft reply was withdrawn: ${talked}.`
-      : ` The draft reply was withdrawn: ${who === 'The contact' ? 'the contact' : who} asked not to be emailed again.`,
-  );
+  const body = task?.body.replace(DRAFT_READY, why.line);
   if (task && body !== undefined && body !== task.body && draft.status === 'done')
     planned.push({
-      key: `wb-${row.id}-u-${talked ? 'spoken' : 'optout'}`,
+      key: `wb-${row.id}-u-${why.key}`,
       action: 'update_task',
       payload: { subject: task.subject, body, priority: task.priority },
     });
@@ -324,9 +324,6 @@ async function withdrawDraftOnly(
     await r.suggestions.updatePayload(row.id, payload, row.verdicts);
     await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
   });
-  deps.logger.info(
-    { connectionId: conn.id, suggestionId: row.id },
-    talked ? 'draft withdrawn: the rep has spoken with the customer since' : 'draft withdrawn: the recipient opted out',
-  );
+  deps.logger.info({ connectionId: conn.id, suggestionId: row.id }, why.log);
   return true;
 }
