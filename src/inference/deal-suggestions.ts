@@ -42,16 +42,27 @@ const KIND_WORD: Record<string, string> = {
 };
 
 /** Whether the contact sent this email (its sender address, when the CRM gives it, is theirs). */
-export const isSender = (a: Pick<Activity, 'from'>, c: Pick<Contact, 'email'>): boolean =>
+const isSender = (a: Pick<Activity, 'from'>, c: Pick<Contact, 'email'>): boolean =>
   Boolean(a.from && c.email && a.from.toLowerCase() === c.email.toLowerCase());
+
+/**
+ * The contacts who sent these messages (by sender address), in the order of `contacts`: the author is named, quoted
+ * and answered before the others on the message.
+ */
+export const sendersAmong = <C extends Pick<Contact, 'email'>>(
+  messages: readonly Pick<Activity, 'from'>[],
+  contacts: readonly C[],
+): C[] => contacts.filter((c) => messages.some((a) => isSender(a, c)));
 
 /** "Carl Gauss's email of 2 December 2026" (the author for customer messages, else the kind alone). */
 export function activityLabel(a: Activity, contacts: readonly Contact[] = []): string {
   const named = (c: Contact) => Boolean(c.firstName || c.lastName);
   const author =
     a.direction === 'inbound'
-      ? (contacts.find((c) => named(c) && isSender(a, c)) ??
-        contacts.find((c) => a.associations.contacts.includes(c.externalId) && named(c)))
+      ? [
+          ...sendersAmong([a], contacts),
+          ...contacts.filter((c) => a.associations.contacts.includes(c.externalId)),
+        ].find(named)
       : undefined;
   const name = author ? [author.firstName, author.lastName].filter(Boolean).join(' ') : null;
   const what = KIND_WORD[a.kind] ?? a.kind;

@@ -4,7 +4,7 @@ import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from 
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage } from '../inference/automated-mail.js';
-import { isSender } from '../inference/deal-suggestions.js';
+import { sendersAmong } from '../inference/deal-suggestions.js';
 import {
   draftEmail,
   toDraftEmailPayload,
@@ -184,7 +184,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
   const candidates = [
     ...(last?.direction !== 'outbound'
       ? [
-          ...f.contacts.filter((c) => isSender(last ?? {}, c)).map((c) => c.externalId),
+          ...sendersAmong(last ? [last] : [], f.contacts).map((c) => c.externalId),
           ...(last?.associations.contacts ?? []),
         ]
       : []),

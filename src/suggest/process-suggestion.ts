@@ -43,7 +43,7 @@ import { usefulnessWeights } from './scorer.js';
 import { withRouteStep } from '../inference/router/steps.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
 import { inSpan } from '../lib/tracing.js';
-import { isSender } from '../inference/deal-suggestions.js';
+import { sendersAmong } from '../inference/deal-suggestions.js';
 
 const DAY = 86_400_000;
 
@@ -595,7 +595,7 @@ async function renderFactsFor(
   const colleague = colleagueOf(owner?.email ?? null);
   // Whoever wrote the quoted messages first (their sender address is the contact's), then the others on them.
   const quoted = s.evidence.flatMap((e) => f.activities.filter((a) => a.externalId === e.externalId));
-  const named = [...contacts.filter((c) => quoted.some((a) => isSender(a, c))).map((c) => c.externalId), ...ids]
+  const named = [...sendersAmong(quoted, contacts).map((c) => c.externalId), ...ids]
     .map((id) => contacts.find((c) => c.externalId === id))
     .find((c) => c && !c.archived && (c.firstName || c.lastName) && !(c.email && colleague(c.email)));
   const stage = deps.crm && f.deal ? await deps.crm.stage(conn, f.deal.providerStage) : null;
