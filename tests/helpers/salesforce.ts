@@ -106,3 +106,12 @@ export async function subscribed(loop: SalesforceLoop, connectionId: string, ms 
 }
 
 export { waitFor };
+
+/** A sales rep in the org: a User the org's admin creates, signing in with their email address. Returns its id. */
+export function salesRep(
+  sf: SalesforceSandbox,
+  orgId: string,
+  rep: { FirstName: string; LastName: string; Email: string; Alias: string },
+): string {
+  return sf.store.create(orgId, 'User', { ...rep, Username: rep.Email }, { userId: sf.store.adminUserId(orgId) });
+}

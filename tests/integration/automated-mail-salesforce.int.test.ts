@@ -9,6 +9,7 @@ import {
   startSalesforceLoop,
   waitFor,
   type SalesforceLoop,
+  salesRep,
 } from '../helpers/salesforce.js';
 
 const DAY = 86_400_000;
@@ -24,19 +25,12 @@ describe('Salesforce: out-of-office replies, bounces and newsletters are not the
   beforeAll(async () => {
     loop = await startSalesforceLoop({ env: { STALE_DEAL_DAYS: '14' } });
     ({ sf, cl, orgId } = loop);
-    const admin = sf.store.adminUserId(orgId);
-    const owner = sf.store.create(
-      orgId,
-      'User',
-      {
-        LastName: 'Reyes',
-        FirstName: 'Morgan',
-        Username: 'morgan@vendorly.example',
-        Email: 'morgan@vendorly.example',
-        Alias: 'mreyes',
-      },
-      { userId: admin },
-    );
+    const owner = salesRep(sf, orgId, {
+      FirstName: 'Morgan',
+      LastName: 'Reyes',
+      Email: 'morgan@vendorly.example',
+      Alias: 'mreyes',
+    });
     const mk = (acct: string, site: string, first: string, last: string, email: string, opp: string, stage: string) => {
       const account = sf.store.create(orgId, 'Account', { Name: acct, Website: `https://${site}` });
       const c = sf.store.create(orgId, 'Contact', {

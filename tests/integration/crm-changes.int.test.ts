@@ -7,6 +7,7 @@ import {
   startSalesforceLoop,
   subscribed,
   type SalesforceLoop,
+  salesRep,
 } from '../helpers/salesforce.js';
 
 const BUDGET = 'Hi Riley, finance just cut our budget for this quarter, so we cannot sign at the current price.';
@@ -384,20 +385,13 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
     test('the email deleted: its Task is completed and its draft withdrawn; an Opportunity handed over gets its new owner a Task and draft; one closed and reopened gets its Task back', async () => {
       loop = await startSalesforceLoop();
       const { sf, orgId } = loop;
-      const admin = sf.store.adminUserId(orgId);
       const user = (first: string) =>
-        sf.store.create(
-          orgId,
-          'User',
-          {
-            FirstName: first,
-            LastName: 'Rep',
-            Username: `${first.toLowerCase()}@seller.example`,
-            Email: `${first.toLowerCase()}@seller.example`,
-            Alias: first.slice(0, 4),
-          },
-          { userId: admin },
-        );
+        salesRep(sf, orgId, {
+          FirstName: first,
+          LastName: 'Rep',
+          Email: `${first.toLowerCase()}@seller.example`,
+          Alias: first.slice(0, 4),
+        });
       const riley = user('Riley');
       const sam = user('Sam');
       const account = sf.store.create(orgId, 'Account', { Name: 'Acme Corp', Website: 'https://acme.example' });

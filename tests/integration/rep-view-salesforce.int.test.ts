@@ -9,6 +9,7 @@ import {
   startSalesforceLoop,
   waitFor,
   type SalesforceLoop,
+  salesRep,
 } from '../helpers/salesforce.js';
 
 const DAY = 86_400_000;
@@ -30,19 +31,12 @@ describe(`what a rep finds in Salesforce (${process.env.DATABASE_URL ? 'postgres
   beforeAll(async () => {
     loop = await startSalesforceLoop({ env: { STALE_DEAL_DAYS: '14' } });
     ({ sf, cl, orgId } = loop);
-    const admin = sf.store.adminUserId(orgId);
-    const owner = sf.store.create(
-      orgId,
-      'User',
-      {
-        LastName: 'Rep',
-        FirstName: 'Riley',
-        Username: 'riley@sellerco.example',
-        Email: 'riley@sellerco.example',
-        Alias: 'rrep',
-      },
-      { userId: admin },
-    );
+    const owner = salesRep(sf, orgId, {
+      FirstName: 'Riley',
+      LastName: 'Rep',
+      Email: 'riley@sellerco.example',
+      Alias: 'rrep',
+    });
     const account = sf.store.create(orgId, 'Account', { Name: 'Acme Corp', Website: 'https://acme.example' });
     const carl = sf.store.create(orgId, 'Contact', {
       FirstName: 'Carl',

@@ -7,6 +7,7 @@ import {
   subscribed,
   waitFor,
   type SalesforceLoop,
+  salesRep,
 } from '../helpers/salesforce.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -25,19 +26,12 @@ describe(`Salesforce outcome feedback (${ENGINE})`, () => {
   beforeAll(async () => {
     loop = await startSalesforceLoop({ env: { STALE_DEAL_DAYS: '14' } });
     ({ sf, orgId } = loop);
-    const admin = sf.store.adminUserId(orgId);
-    const owner = sf.store.create(
-      orgId,
-      'User',
-      {
-        LastName: 'Rep',
-        FirstName: 'Riley',
-        Username: 'riley@sellerco.example',
-        Email: 'riley@sellerco.example',
-        Alias: 'rrep',
-      },
-      { userId: admin },
-    );
+    const owner = salesRep(sf, orgId, {
+      FirstName: 'Riley',
+      LastName: 'Rep',
+      Email: 'riley@sellerco.example',
+      Alias: 'rrep',
+    });
     for (let i = 0; i < 3; i++) {
       const account = sf.store.create(orgId, 'Account', {
         Name: `Initech ${i}`,

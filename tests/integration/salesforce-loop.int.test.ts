@@ -8,6 +8,7 @@ import {
   startSalesforceLoop,
   waitFor,
   type SalesforceLoop,
+  salesRep,
 } from '../helpers/salesforce.js';
 
 const DAY = 86_400_000;
@@ -36,19 +37,12 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     ({ sf, cl, orgId } = loop);
     // Outbound Messages name the org's own instance (checked against the installed connection's host).
     SF_URL = sf.url;
-    const admin = sf.store.adminUserId(orgId);
-    ownerId = sf.store.create(
-      orgId,
-      'User',
-      {
-        LastName: 'Rep',
-        FirstName: 'Riley',
-        Username: 'riley@sellerco.example',
-        Email: 'riley@sellerco.example',
-        Alias: 'rrep',
-      },
-      { userId: admin },
-    );
+    ownerId = salesRep(sf, orgId, {
+      FirstName: 'Riley',
+      LastName: 'Rep',
+      Email: 'riley@sellerco.example',
+      Alias: 'rrep',
+    });
     const account = sf.store.create(orgId, 'Account', {
       Name: 'Globex Corporation',
       Website: 'https://globex.example',
