@@ -23,7 +23,7 @@ import {
   splitHtml,
   views,
 } from './text/normalize.js';
-import { sentenceBounds } from './text/words.js';
+import { sentenceSpan } from './text/words.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
 /**
@@ -180,12 +180,8 @@ interface Grounds {
 /** Every sentence of `text` that contains `needle` (within 300 characters of it: linear in long texts). */
 const sentencesWith = (text: string, needle: string): string[] => {
   const out: string[] = [];
-  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
-    const lo = Math.max(0, at - 300);
-    const win = text.slice(lo, Math.min(text.length, at + needle.length + 300));
-    const { start } = sentenceBounds(win, at - lo);
-    out.push(win.slice(start, sentenceBounds(win, at - lo + Math.max(0, needle.length - 1)).end));
-  }
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length))
+    out.push(text.slice(...sentenceSpan(text, at, at + needle.length, 300)));
   return out.length ? out : [text];
 };
 /** The last text `mentionedAsName` read, with its answer per name: a text naming a product often is read once. */

@@ -9,7 +9,7 @@
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import { NUMBER_RUN_RE, readSpelled } from './spelled.js';
-import { COMMON_WORDS, sentenceBounds } from './words.js';
+import { COMMON_WORDS, sentenceSpan } from './words.js';
 
 export type ActionableKind =
   'link' | 'email' | 'phone' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
@@ -182,10 +182,8 @@ const PAY_CONTEXT = new RegExp(
  * characters each side: enough for a sentence, and linear however many numbers a long text holds.
  */
 const sentenceWithout = (text: string, from: number, to: number): string => {
-  const lo = Math.max(0, from - 200);
-  const win = text.slice(lo, Math.min(text.length, to + 200));
-  const [f, t] = [from - lo, to - lo];
-  return `${win.slice(sentenceBounds(win, f).start, f)} ${win.slice(t, sentenceBounds(win, Math.max(f, t - 1)).end)}`;
+  const [start, end] = sentenceSpan(text, from, to, 200);
+  return `${text.slice(start, from)} ${text.slice(to, end)}`;
 };
 /** An account word just before a number ("account", "acc no.", "Konto-Nr.:"). */
 const BANK_BEFORE_RE = new RegExp(String.raw`${BANK_WORDS}(?![\p{L}])[^\n\d]{0,30}$`, 'iu');

@@ -25,6 +25,16 @@ export const sentenceBounds = (text: string, at: number): { start: number; end: 
   return { start, end };
 };
 
+/**
+ * The sentence(s) around text[from, to), looked for within `reach` characters each side (linear however long the
+ * text and however many spans are looked up in it): [start, end) in `text`.
+ */
+export const sentenceSpan = (text: string, from: number, to: number, reach: number): [number, number] => {
+  const lo = Math.max(0, from - reach);
+  const win = text.slice(lo, Math.min(text.length, to + reach));
+  return [lo + sentenceBounds(win, from - lo).start, lo + sentenceBounds(win, Math.max(from, to - 1) - lo).end];
+};
+
 /** Is the token at `index` the first word of a sentence, line, bullet or quotation? */
 export const isSentenceStart = (text: string, index: number): boolean => {
   const before = text.slice(0, index);
