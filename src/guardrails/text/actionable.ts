@@ -163,13 +163,15 @@ const PAY_TO_RE = new RegExp(
   String.raw`(?<![\p{L}])(?:remit\p{L}*|wir(?:e|ed|ing)|transfer\p{L}*|pay(?:ing|ments?)?|deposit\p{L}*|przelew\p{L}*|przela\p{L}*|wpła\p{L}*|převe\p{L}*|převod\p{L}*|utal\p{L}*|átutal\p{L}*|betal\p{L}*|överför\p{L}*|overfør\p{L}*|überweis\p{L}*|zahl\p{L}*|transfier\p{L}*|ingres\p{L}*|virement|vir\p{L}*|vers\p{L}*|bonific\p{L}*|pag\p{L}*|overmak\p{L}*|over\s+te\s+maken|переве\p{L}*|оплат\p{L}*)(?![\p{L}])[^\n\d.!?]{0,40}?(?<![\p{L}])(?:to|into|on|at|na|an|auf|sur|au|a|al|su|sul|naar|op|på|till|до|на)(?![\p{L}])([^\n\d.!?]{0,30}?)((?:\d[ \-./]?){5,33}\d)(?![\p{N}])`,
   'giu',
 );
+/** What may stand between an account word and its number: "no.", "number", "#", "is", a colon. */
+const ACCOUNT_NO_JOINER = String.raw`(?:[\s:#.]|(?<![\p{L}])(?:no|nr|n[º°o]|num|number|numero|número|nummer|is|ist|es|est|è)(?![\p{L}]))`;
 /**
  * A short account number (four or five digits: "acct no. 7731", "account 48213") right after an account word, with only
  * "no.", "number", "#", "is" or a colon between. Short numbers after "account" are everywhere in sales text (an account
  * id, a count), so this one is a bank detail only where the sentence is about paying (`PAY_CONTEXT`).
  */
 const SHORT_ACCOUNT_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(${BANK_WORDS})(?![\p{L}])((?:[\s:#.]|(?<![\p{L}])(?:no|nr|n[º°o]|num|number|numero|número|nummer|is|ist|es|est|è)(?![\p{L}])){0,8}?)(\d{4,5})(?![\p{N}]|[.,/-]\d)`,
+  String.raw`(?<![\p{L}\p{N}])(${BANK_WORDS})(?![\p{L}])(${ACCOUNT_NO_JOINER}{0,8}?)(\d{4,5})(?![\p{N}]|[.,/-]\d)`,
   'giu',
 );
 /** Words that make a sentence about paying or banking, beyond the account word itself. */
@@ -188,10 +190,7 @@ const sentenceWithout = (text: string, from: number, to: number): string => {
 /** An account word just before a number ("account", "acc no.", "Konto-Nr.:"). */
 const BANK_BEFORE_RE = new RegExp(String.raw`${BANK_WORDS}(?![\p{L}])[^\n\d]{0,30}$`, 'iu');
 /** The same, with nothing but "no.", "number", "#", "is" or a colon between the word and the number. */
-const BANK_RIGHT_BEFORE_RE = new RegExp(
-  String.raw`${BANK_WORDS}(?![\p{L}])(?:[\s:#.]|(?<![\p{L}])(?:no|nr|n[º°o]|num|number|numero|número|nummer|is|ist|es|est|è)(?![\p{L}]))*$`,
-  'iu',
-);
+const BANK_RIGHT_BEFORE_RE = new RegExp(String.raw`${BANK_WORDS}(?![\p{L}])${ACCOUNT_NO_JOINER}*$`, 'iu');
 /** Whose account it is, when not a bank's: the customer's, a user's, the CRM's. */
 const NOT_BANK_OWNER =
   /(?<![\p{L}])(?:customer|client|user|crm|trial|partner|your|demo|test|sandbox|admin|kunden|cliente|utilisateur)\s*$/iu;
