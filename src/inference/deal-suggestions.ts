@@ -5,6 +5,7 @@ import { formatDay } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
+import { isConversation } from './conversation.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
 import { deniedTypes, extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
 import { splitSentences } from './signals/sentences.js';
@@ -398,7 +399,7 @@ export function unansweredAsk(
   return null;
 }
 
-/** The seller's answer after this message: an email sent, a call or a meeting that took place. */
+/** The seller's answer after this message: an email sent, a call that connected or a meeting that took place. */
 export function answeredAfter(touches: readonly Activity[], a: Activity, now: number): Activity | null {
   return (
     touches
@@ -406,7 +407,7 @@ export function answeredAfter(touches: readonly Activity[], a: Activity, now: nu
         (x) =>
           x.occurredAt > a.occurredAt &&
           Date.parse(x.occurredAt) <= now &&
-          ((x.kind === 'email' && x.direction === 'outbound') || x.kind === 'call' || x.kind === 'meeting'),
+          ((x.kind === 'email' && x.direction === 'outbound' && !x.archived) || isConversation(x, now)),
       )
       .sort((x, y) => x.occurredAt.localeCompare(y.occurredAt))[0] ?? null
   );
@@ -427,7 +428,7 @@ export function budgetCleared(touches: readonly Activity[], raised: Activity): A
 }
 
 /**
- * The rep answered after the budget message (email, call or meeting) and the customer wrote again without raising it.
+ * The rep answered after the budget message (email, call that connected or meeting) and the customer wrote again without raising it.
  */
 export function budgetAnswered(
   touches: readonly Activity[],
@@ -436,7 +437,12 @@ export function budgetAnswered(
   const after = touches
     .filter((a) => a.occurredAt > raised.occurredAt)
     .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-  const reply = after.find((a) => a.direction === 'outbound' || a.kind === 'call' || a.kind === 'meeting');
+  // An email or note of the seller's, or a conversation (a voicemail answers nothing).
+  const reply = after.find((a) =>
+    a.kind === 'call' || a.kind === 'meeting'
+      ? isConversation(a, Number.POSITIVE_INFINITY)
+      : a.direction === 'outbound',
+  );
   if (!reply) return null;
   const customer = after.find(
     (a) => a.occurredAt >= reply.occurredAt && a.kind === 'email' && a.direction === 'inbound',

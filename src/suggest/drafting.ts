@@ -4,6 +4,7 @@ import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from 
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage } from '../inference/automated-mail.js';
+import { isConversation } from '../inference/conversation.js';
 import { sendersAmong } from '../inference/deal-suggestions.js';
 import {
   draftEmail,
@@ -136,12 +137,6 @@ export function hasOptedOut(contactId: string, activities: readonly Activity[]):
   return OPT_OUT_SUBJECT.test(latest.subject ?? '') || OPT_OUT.test(`${latest.subject ?? ''}\n${latest.body ?? ''}`);
 }
 
-/** Call outcomes (HubSpot hs_call_status, Salesforce Task status) and meeting outcomes in which nobody talked. */
-const NOT_SPOKEN =
-  /^(?:NO_ANSWER|BUSY|FAILED|CANCEL+ED|QUEUED|RINGING|CONNECTING|CALLING_CRM_USER|MISSED|NO_SHOW|RESCHEDULED)$/i;
-const NO_CONVERSATION =
-  /\b(?:voice ?mail|no answer|did(?:n't| not) (?:pick up|answer)|left (?:a )?message|couldn't reach|could not reach)\b/i;
-
 /**
  * The rep has spoken with the customer since the concern was raised (a call that connected, a meeting that took
  * place, after the newest evidence): an email proposing to "set up a short call to go through this" is moot. The
@@ -159,15 +154,7 @@ export function spokenSince(
   if (!since) return null;
   return (
     activities
-      .filter(
-        (a) =>
-          !a.archived &&
-          (a.kind === 'call' || a.kind === 'meeting') &&
-          a.occurredAt > since &&
-          Date.parse(a.occurredAt) <= now &&
-          !NOT_SPOKEN.test((a.status ?? '').replace(/\s+/g, '_')) &&
-          !NO_CONVERSATION.test(`${a.subject ?? ''}\n${a.body ?? ''}`),
-      )
+      .filter((a) => a.occurredAt > since && isConversation(a, now))
       .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0] ?? null
   );
 }

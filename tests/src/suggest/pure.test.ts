@@ -165,6 +165,21 @@ describe('deal suggestions', () => {
       }),
     ])
       expect(types([note, question, answer]).map((x) => x.type)).not.toContain('unanswered_ask');
+    // A call nobody picked up, a meeting that did not happen or a deleted email answers nothing.
+    for (const attempt of [
+      act({
+        externalId: 'v',
+        kind: 'call',
+        direction: 'outbound',
+        occurredAt: iso(NOW - DAY),
+        body: 'Left voicemail.',
+      }),
+      act({ externalId: 'b', kind: 'call', direction: 'outbound', occurredAt: iso(NOW - DAY), status: 'NO_ANSWER' }),
+      act({ externalId: 'x', kind: 'meeting', occurredAt: iso(NOW - DAY), status: 'NO_SHOW', body: 'Review' }),
+      act({ externalId: 'y', kind: 'meeting', occurredAt: iso(NOW - DAY), status: 'Canceled', body: 'Review' }),
+      act({ externalId: 'z', direction: 'outbound', occurredAt: iso(NOW - DAY), body: 'Attached.', archived: true }),
+    ])
+      expect(types([note, question, attempt]).map((x) => x.type)).toContain('unanswered_ask');
     // Too soon (asked an hour ago), no question at all, or an out-of-office reply: no task.
     expect(types([note, { ...question, occurredAt: iso(NOW - 3_600_000) }]).map((x) => x.type)).not.toContain(
       'unanswered_ask',
