@@ -167,6 +167,8 @@ describe('domains with unusual top-level domains or punctuation', () => {
     ['Visit globex dot group to pay.', 'globex.group'],
     ['Use globex . com', 'globex.com'],
     ['Log in at Pay.Globex.Group', 'pay.globex.group'],
+    ['The portal is globex,com from now on.', 'globex.com'],
+    ['The new portal: pay-globex,net/invoices', 'pay-globex.net'],
   ])('%s', (text, host) => {
     expect(found(text, 'link')).toContain(host);
     expect(checkOutput(draft(text), facts()).ok).toBe(false);
@@ -186,6 +188,8 @@ describe('domains with unusual top-level domains or punctuation', () => {
     'We start on the dot at nine.',
     'Her polka dot dress was a hit at the dot com party.',
     'Or, would it be helpful at this point to meet with anyone else?',
+    'We compared Salesforce,HubSpot,Pipedrive and Zoho last quarter.',
+    'Monday,tuesday and wednesday work for us,coming back on friday.',
   ])('benign: no link in: %s', (text) => {
     expect(found(text, 'link')).toEqual([]);
   });

@@ -37,8 +37,9 @@ const CORE_TLDS = new Set(
   ),
 );
 // "example[.]com", "example {.} com", "example (dot) com", "example dot com", "example。com" (the ideographic full stops
-// browsers read as dots) are still domains to the reader.
-const DOT = String.raw`(?:\.|[。｡]|\s+\.\s+|\s*[[({<]\s*(?:\.|dot)\s*[\])}>]\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
+// browsers read as dots) are still domains to the reader; so is "globex,com" (a comma typed for the dot, only before the
+// three commonest top-level domains: "Monday,tuesday" is a list).
+const DOT = String.raw`(?:\.|[。｡]|,(?=(?:com|net|org)(?![\p{L}\p{N}-]))|\s+\.\s+|\s*[[({<]\s*(?:\.|dot)\s*[\])}>]\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
 /** A dot spelled as a word of the text's language ("acme dot io"), rather than disguised in brackets. */
 const WORD_DOT = /\s(?:dot|punkt|punto|point|\.)\s/iu;
 /**
