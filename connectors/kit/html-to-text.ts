@@ -1,4 +1,5 @@
 import { convert, type HtmlToTextOptions } from 'html-to-text';
+import { looksLikeHtml } from '../../src/core/html.js';
 
 /**
  * html-to-text settings for CRM bodies: no wrapping, link text without the address, images dropped, list items
@@ -39,9 +40,6 @@ function tidy(text: string): string {
 // Characters a mail client does not draw (zero-width space, joiners, word joiner, BOM, soft hyphen): inside a word
 // they split it for a reader program ("ig\u200bnore") and for nobody else.
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
-// A tag or an entity: the body is HTML. Plain text keeps its line breaks (quoted history, signatures, "On … wrote:"
-// lines are found by them), which html-to-text would join into one line.
-const LOOKS_LIKE_HTML = /<(?:[a-zA-Z][\w-]*|\/[a-zA-Z][\w-]*|!--)[^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[\da-fA-F]+);/;
 
 /**
  * A CRM body as text: HTML through `htmlToText`, plain text with its line breaks kept and spacing tidied the same way;
@@ -50,7 +48,7 @@ const LOOKS_LIKE_HTML = /<(?:[a-zA-Z][\w-]*|\/[a-zA-Z][\w-]*|!--)[^<>]*>|&(?:[a-
 export function crmBodyText(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const visible = value.replace(INVISIBLE, '');
-  const text = LOOKS_LIKE_HTML.test(visible) ? htmlToText(visible) : tidy(visible);
+  const text = looksLikeHtml(visible) ? htmlToText(visible) : tidy(visible);
   return text === '' ? null : text;
 }
 

@@ -1,8 +1,6 @@
 import EmailReplyParser from 'email-reply-parser';
 import { convert } from 'html-to-text';
-
-const looksLikeHtml = (s: string): boolean =>
-  /<\/?(?:p|div|br|span|table|td|tr|blockquote|html|body|a|b|i|strong|em|ul|ol|li|font)\b[^>]*>/i.test(s);
+import { looksLikeHtml } from '../../core/html.js';
 
 /**
  * The sender's own words in an email body, as signals (and anything that reads customer intent) should see

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { InvalidCursorError } from '../../../src/core/index.js';
 import { constantTimeEqual } from '../../../connectors/kit/constant-time.js';
 import { escapeHtml, textToHtml } from '../../../connectors/kit/escape.js';
-import { htmlToText, visibleText } from '../../../connectors/kit/html-to-text.js';
+import { crmBodyText, htmlToText, visibleText } from '../../../connectors/kit/html-to-text.js';
 import { chunk, paginate } from '../../../connectors/kit/paginate.js';
 import { headerValue, readRateLimit, retryAfterAt } from '../../../connectors/kit/rate-limit-headers.js';
 
@@ -105,3 +105,28 @@ describe('html and escaping', () => {
 
 // See tests/connectors/kit/nock-restore.setup.ts.
 afterAll(() => nock.restore());
+
+describe('crmBodyText: HTML or plain text', () => {
+  test.each([
+    '<p>Hello</p>',
+    '<DIV class="x">Hello<BR>there</DIV>',
+    'Hello<br/>there',
+    'Hello&nbsp;there',
+    '<o:p></o:p>Hello',
+    '<!-- x -->Hello',
+    '<table><tr><td>a</td></tr></table>',
+  ])('HTML: %s', (body) => {
+    expect(crmBodyText(body)).not.toMatch(/[<>]/);
+  });
+  test.each([
+    [
+      'On Tue, Maya <maya@vendor.example> wrote:\n> Any update?',
+      'On Tue, Maya <maya@vendor.example> wrote:\n> Any update?',
+    ],
+    ['See <https://globex.example/po>\nThanks', 'See <https://globex.example/po>\nThanks'],
+    ['R&D tools <EU> phase 2\nand more', 'R&D tools <EU> phase 2\nand more'],
+    ['Price < 10k and > 5k\nok', 'Price < 10k and > 5k\nok'],
+  ])('plain text keeps its brackets and line breaks: %s', (body, text) => {
+    expect(crmBodyText(body)).toBe(text);
+  });
+});

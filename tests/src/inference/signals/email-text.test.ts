@@ -1,3 +1,4 @@
+import { crmBodyText } from '../../../../connectors/kit/html-to-text.js';
 import { extractSignals, signalText, visibleEmailText } from '../../../../src/inference/signals/index.js';
 
 const reply = [
@@ -38,5 +39,32 @@ describe('visible email text (html-to-text, email-reply-parser) before signals',
   });
   it('keeps a body that is all quote rather than dropping it', () => {
     expect(visibleEmailText('> only a quote here')).toBe('> only a quote here');
+  });
+  // The CRM mappers read every body through crmBodyText first: a plain-text reply names the sender in angle brackets,
+  // which is not HTML; taken for HTML its lines were joined and the quoted history read as the customer's new words.
+  it.each([
+    'On Tue, Dec 1, 2026 at 9:00 AM Maya Chen <maya@vendor.example> wrote:',
+    'Am Di., 1. Dez. 2026 um 09:00 Uhr schrieb Maya Chen <maya@vendor.example>:',
+    'Le mar. 1 déc. 2026 à 09:00, Maya Chen <maya@vendor.example> a écrit :',
+    'El mar, 1 dic 2026 a las 9:00, Maya Chen (<maya@vendor.example>) escribió:',
+    'Op di 1 dec 2026 om 09:00 schreef Maya Chen <maya@vendor.example>:',
+  ])('a plain reply through the CRM mapper keeps its quote apart: %s', (header) => {
+    const body = crmBodyText(
+      [
+        'Hi Maya,',
+        '',
+        'All sorted on our side, the phased option works and we sign today. PO: <https://globex.example/po>.',
+        '',
+        header,
+        '> Finance just cut our budget, we cannot afford the full rollout.',
+        '> Could you confirm the number of seats?',
+      ].join('\n'),
+    );
+    const v = visibleEmailText(body!);
+    expect(v).toContain('we sign today');
+    expect(v).not.toMatch(/cut our budget|number of seats/);
+    const types = extractSignals(signalText({ kind: 'email', subject: 'Re: rollout', body })).map((x) => x.type);
+    expect(types).not.toContain('budget_constraint');
+    expect(types).not.toContain('explicit_ask');
   });
 });
