@@ -14,6 +14,7 @@ import type { AnalyzeDeps } from './analyze-deps.js';
 import { processSuggestion } from './process-suggestion.js';
 import { prepareSignalVectors, signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 import { findInstructions } from '../guardrails/text/instructions.js';
+import { isInternalMail, sellerSideOf } from './drafting.js';
 
 export type { AnalyzeDeps, Guard } from './analyze-deps.js';
 
@@ -57,12 +58,15 @@ export async function analyzeDeal(
   const company = companyId ? await deps.store.records.get<Company>(connectionId, 'company', companyId) : null;
   const score = deal.isClosed || deal.archived ? null : await scoreDeal(deps, conn.tenant_id, deal, activities, now);
   await prepareSignalVectors(deps.signalVectors, activities);
+  // A colleague's mail to the rep is not the customer talking: no concern, question or reply is read from it.
+  const owner = deal.ownerId && deps.crm ? await deps.crm.owner(conn, deal.ownerId) : null;
+  const sellerSide = sellerSideOf(owner?.email ?? null, deps.guardrails.trusted?.().ownDomains ?? []);
   const suggestions = suggestForDeal({
     tenantId: conn.tenant_id,
     connectionId,
     provider: conn.provider,
     deal,
-    activities,
+    activities: activities.filter((a) => !isInternalMail(a, contacts, sellerSide)),
     now,
     staleDealDays: deps.staleDealDays,
     contacts,
@@ -76,7 +80,7 @@ export async function analyzeDeal(
       deal,
       // Only situations proposed again now: the new owner's task is written in this same analysis.
       suggestions.map(situationKeyOf),
-      deps.crm ? ((await deps.crm.owner(conn, deal.ownerId))?.name ?? null) : null,
+      owner?.name ?? null,
       { deal, company, activities },
       receivedAt,
     );

@@ -121,6 +121,36 @@ export function colleagueOf(senderEmail: string | null): (email: string) => bool
   return (email) => normalizeDomain(email).registrable === own;
 }
 
+/**
+ * Whether an address is on the seller's side: at the deal owner's registrable domain (`colleagueOf`) or at one of the
+ * company's own domains (trusted facts `ownDomains`).
+ */
+export function sellerSideOf(ownerEmail: string | null, ownDomains: readonly string[]): (email: string) => boolean {
+  const owner = colleagueOf(ownerEmail);
+  const own = new Set(ownDomains.map((d) => normalizeDomain(d).registrable).filter((d): d is string => Boolean(d)));
+  return (email) => owner(email) || (own.size > 0 && own.has(normalizeDomain(email).registrable ?? ''));
+}
+
+/**
+ * An email the rep received from their own side (a colleague's internal note on the deal, forwarded pricing): not
+ * the customer's words, so never the evidence of a customer's concern or question. The sender is its From address;
+ * without one, the contacts it is logged on, when every one of them is a colleague.
+ */
+export function isInternalMail(a: Activity, contacts: readonly Contact[], sellerSide: (email: string) => boolean) {
+  if (a.kind !== 'email' || a.direction !== 'inbound') return false;
+  if (a.from) return sellerSide(a.from);
+  const on = a.associations.contacts
+    .map((id) => contacts.find((c) => c.externalId === id)?.email)
+    .filter((e): e is string => Boolean(e));
+  return on.length > 0 && on.every(sellerSide);
+}
+
+/** The draft's activities without the mail the rep received from their own side (`isInternalMail`). */
+function customerFacing(f: DraftFacts): Activity[] {
+  const own = colleagueOf(f.sender?.email ?? null);
+  return f.activities.filter((a) => !isInternalMail(a, f.contacts, own));
+}
+
 /** True when the contact's latest inbound email asks not to be emailed again. */
 export function hasOptedOut(contactId: string, activities: readonly Activity[]): boolean {
   const latest = activities
@@ -165,7 +195,8 @@ export function spokenSince(
  */
 export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): DraftInput | null {
   const byId = new Map(f.contacts.map((c) => [c.externalId, c]));
-  const last = threadOf(s, f.activities);
+  const customer = customerFacing(f);
+  const last = threadOf(s, customer);
   // Addressed to whoever wrote the message it answers, else the first of the suggestion's contacts with an address;
   // never to a colleague of the sender (a contact at the seller's own domain, copied on the thread).
   const candidates = [
@@ -205,7 +236,8 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
     lastInteraction: last
       ? { kind: last.kind, externalId: last.externalId, occurredAt: last.occurredAt, subject: last.subject }
       : null,
-    chunks: chunksOf(f.activities),
+    // A colleague's internal mail is neither the thread replied to nor context the drafter may quote to the customer.
+    chunks: chunksOf(customer),
     ownerId: s.ownerId,
     sender: signedAs ? { name: signedAs } : null,
   };
@@ -213,7 +245,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
 
 /** Threading, recipient and sender for the write-back: a reply in the thread of the message that raised it. */
 export function addressDraft(payload: DraftEmailPayload, s: Suggestion, f: DraftFacts): DraftEmailPayload {
-  const thread = threadOf(s, f.activities);
+  const thread = threadOf(s, customerFacing(f));
   const to = f.contacts.find((c) => c.externalId === payload.toContactIds[0]);
   const inReplyTo =
     thread && thread.direction !== 'outbound' && thread.kind === 'email'
