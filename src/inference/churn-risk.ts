@@ -7,6 +7,7 @@ import { sigmoid } from './models/logreg.js';
 import type { Factor, ScoringModel } from './models/scoring-model.js';
 import { extractSignals, type ExtractOptions } from './signals/index.js';
 import { signalText } from './signals/email-text.js';
+import { quoteWindow } from './quote-window.js';
 
 /**
  * Churn risk per company (account), from its deals and interactions: the tenant's deal-scoring model when
@@ -149,7 +150,7 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
   const evidenceOf = (x: { a: Activity; quote: string }): Evidence => ({
     recordKind: x.a.kind,
     externalId: x.a.externalId,
-    quote: x.quote.slice(0, MAX_QUOTE),
+    quote: quoteWindow(x.quote, null, MAX_QUOTE),
     url: x.a.url ?? i.company.url,
     field: 'body',
     label: label(x.a),

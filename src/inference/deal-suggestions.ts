@@ -6,8 +6,10 @@ import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
 import { isConversation } from './conversation.js';
+import { quoteWindow } from './quote-window.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
 import { deniedTypes, extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
+import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
 
@@ -75,15 +77,27 @@ const evidenceOf = (
   quote: string,
   contacts: readonly Contact[] = [],
   dealUrl: string | null = null,
+  focus: ((part: string) => number) | null = null,
 ): Evidence => ({
   recordKind: a.kind,
   externalId: a.externalId,
-  quote: quote.slice(0, MAX_QUOTE),
+  quote: quoteWindow(quote, focus, MAX_QUOTE),
   url: a.url ?? dealUrl,
   field: 'body',
   label: activityLabel(a, contacts),
   occurredAt: a.occurredAt,
 });
+
+/** How strongly a part of a long sentence carries the signal it is quoted for (its clause is kept in the quote). */
+const focusOn =
+  (type: SignalType, i: Pick<DealAnalysisInput, 'signals'>) =>
+  (part: string): number =>
+    Math.max(
+      0,
+      ...extractSignals(part, i.signals)
+        .filter((x) => x.type === type)
+        .map((x) => x.confidence),
+    );
 
 /** The first sentence of a body (what a rep recognises the message by), or null. */
 const firstSentence = (body: string | null): string | null => {
@@ -270,7 +284,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         type: 'budget_risk',
         dedupeKey,
         reason,
-        evidence: raised.slice(0, 5).map((r) => evidenceOf(r.a, r.quote, i.contacts, deal.url)),
+        evidence: raised
+          .slice(0, 5)
+          .map((r) => evidenceOf(r.a, r.quote, i.contacts, deal.url, focusOn('budget_constraint', i))),
         task: {
           subject: `Answer the budget concern on ${dealName}`.slice(0, 255),
           body: reason,
@@ -314,7 +330,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       type: 'unanswered_ask',
       dedupeKey,
       reason,
-      evidence: [evidenceOf(ask.a, ask.quote, i.contacts, deal.url)],
+      evidence: [evidenceOf(ask.a, ask.quote, i.contacts, deal.url, focusOn('explicit_ask', i))],
       task: {
         subject: `Answer the customer's question on ${dealName}`.slice(0, 255),
         body: reason,

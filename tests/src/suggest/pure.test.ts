@@ -655,6 +655,17 @@ describe('one live suggestion per situation', () => {
     expect(resent[0]!.evidence.map((e) => e.externalId)).toEqual(['e3']);
     expect(resent[0]!.reason).toContain('raised once');
   });
+  test('a budget cut at the end of a 560-character sentence is what the quote shows, cut at clause boundaries', () => {
+    const review =
+      'after a long review with procurement, legal, IT security, the works council and our regional directors in Lyon, Munich and Porto, who all had a say in this, ';
+    const body = `Hi Riley, ${review.repeat(2)}finance told us yesterday that our budget was cut by a third for the rest of the fiscal year, so we cannot sign at the current price.`;
+    const out = budgetRisks([email('e1', 1, body)]);
+    expect(out).toHaveLength(1);
+    const quote = out[0]!.evidence[0]!.quote;
+    expect(quote.length).toBeLessThanOrEqual(280);
+    expect(quote).toMatch(/^….*our budget was cut by a third/);
+    expect(quote).not.toMatch(/Lyon, M…|\bM$/);
+  });
   test('the customer taking the budget concern back ends it; a contrastive or unrelated "approved" does not', () => {
     const raised = email(
       'e1',
