@@ -24,3 +24,19 @@ export function isConversation(a: Activity, now: number): boolean {
     !NO_CONVERSATION.test(`${a.subject ?? ''}\n${a.body ?? ''}`)
   );
 }
+
+/**
+ * A note in which the rep reports having answered or spoken with the customer ("Called Hank back and answered his SSO
+ * question", "Sent her the SOC 2 report", "Discussed pricing with Anna"): the past tense of answering, calling, meeting
+ * or sending, in the languages the lexicon covers. A plan ("will answer tomorrow", "need to reply") or an attempt
+ * ("called, no answer") is not.
+ */
+export function reportsAnswer(a: Activity, now: number): boolean {
+  if (a.archived || a.kind !== 'note' || Date.parse(a.occurredAt) > now) return false;
+  const text = `${a.subject ?? ''}\n${a.body ?? ''}`;
+  return ANSWER_REPORT.test(text) && !NO_CONVERSATION.test(text) && !PLAN.test(text);
+}
+const ANSWER_REPORT =
+  /\b(?:answered|replied|responded|called (?:\p{L}+ )?back|spoke|talked|discussed|walked (?:\p{L}+ )?through|explained|clarified|sent (?:him|her|them|over|the|a|an)\b|met with|beantwortet|geantwortet|besprochen|telefoniert|geschickt|répondu|appelé|envoyé|discuté|respondí|respondido|llamé|hablé|enviado|enviei|respondi|liguei|risposto|chiamato|inviato|beantwoord|gebeld|besproken|gestuurd)/iu;
+const PLAN =
+  /\b(?:will|to|need to|must|should|going to|tomorrow|later|todo|to-do)\s+(?:\p{L}+\s+)?(?:answer|reply|respond|call|send|discuss)/iu;

@@ -5,7 +5,7 @@ import { formatDay } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
-import { isConversation } from './conversation.js';
+import { isConversation, reportsAnswer } from './conversation.js';
 import { quoteWindow } from './quote-window.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
 import { deniedTypes, extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
@@ -415,7 +415,10 @@ export function unansweredAsk(
   return null;
 }
 
-/** The seller's answer after this message: an email sent, a call that connected or a meeting that took place. */
+/**
+ * The seller's answer after this message: an email sent, a call that connected, a meeting that took place, or a note
+ * of the rep's reporting the answer (`reportsAnswer`).
+ */
 export function answeredAfter(touches: readonly Activity[], a: Activity, now: number): Activity | null {
   return (
     touches
@@ -423,7 +426,9 @@ export function answeredAfter(touches: readonly Activity[], a: Activity, now: nu
         (x) =>
           x.occurredAt > a.occurredAt &&
           Date.parse(x.occurredAt) <= now &&
-          ((x.kind === 'email' && x.direction === 'outbound' && !x.archived) || isConversation(x, now)),
+          ((x.kind === 'email' && x.direction === 'outbound' && !x.archived) ||
+            isConversation(x, now) ||
+            reportsAnswer(x, now)),
       )
       .sort((x, y) => x.occurredAt.localeCompare(y.occurredAt))[0] ?? null
   );

@@ -180,6 +180,22 @@ describe('deal suggestions', () => {
       act({ externalId: 'z', direction: 'outbound', occurredAt: iso(NOW - DAY), body: 'Attached.', archived: true }),
     ])
       expect(types([note, question, attempt]).map((x) => x.type)).toContain('unanswered_ask');
+    // A note of the rep's reporting the answer closes it; a plan or an attempt does not.
+    const noted = (body: string) => act({ externalId: 'nn', kind: 'note', occurredAt: iso(NOW - DAY), body });
+    for (const body of [
+      'Called Hank back and answered his security questionnaire question.',
+      'Sent her the questionnaire answers.',
+      'Discussed the questionnaire with Anna, she is happy.',
+      'Fragebogen telefonisch besprochen.',
+    ])
+      expect(types([note, question, noted(body)]).map((x) => x.type)).not.toContain('unanswered_ask');
+    for (const body of [
+      'Need to answer the questionnaire by Friday.',
+      'Will send the questionnaire answers tomorrow.',
+      'Called, no answer.',
+      'Internal: product team to check SSO.',
+    ])
+      expect(types([note, question, noted(body)]).map((x) => x.type)).toContain('unanswered_ask');
     // Too soon (asked an hour ago), no question at all, or an out-of-office reply: no task.
     expect(types([note, { ...question, occurredAt: iso(NOW - 3_600_000) }]).map((x) => x.type)).not.toContain(
       'unanswered_ask',
