@@ -37,9 +37,34 @@ const NOT_A_PROBLEM = `(?:not|n${A}t|never|no longer|hardly)\\s+(?:really\\s+|go
 const MONEY = `(?:budget|price|pricing|cost|costs|money|funding|spend)`;
 /** Nothing contrastive follows in the sentence (a "cleared" pattern then speaks for the whole sentence). */
 const NO_CONTRAST = `(?![^.!?]*\\b(?:but|however|although|though|unfortunately|except|yet|unless|only if)\\b)`;
+/** A short opening clause before a statement ("Thanks Riley, please find …", "As discussed, attached is …"). */
+const LEAD_IN = `(?:[^.!?,;]{0,30},\\s*)?`;
+/** No request follows in the sentence ("Please find the contract attached and sign it", "…, let me know"). */
+const NO_REQUEST_AFTER = `(?![^.!?]*\\b(?:and|then|so|to|but|please)\\s+(?:please\\s+|kindly\\s+|also\\s+)?(?:sign|countersign|send|return|review|confirm|complete|fill|approve|check|update|forward|share|call|advise|use)\\b)(?![^.!?]*\\b(?:let (?:me|us) know|get back to (?:me|us)|could you|can you|would you|will you)\\b)`;
 const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+
+/** Word edges that also hold next to accented letters (`\b` is ASCII-only): "aprobó", "orçamento", "Grüße". */
+const W0 = '(?<![\\p{L}\\p{N}_])';
+const W1 = '(?![\\p{L}\\p{N}_])';
+/** A Unicode-aware pattern (`u` flag) for the other languages' cues and denials. */
+const uni = (source: string): RegExp => new RegExp(source, 'giu');
+const cueUni = (source: string, confidence: number, negatable = false): Cue => ({
+  re: uni(source),
+  confidence,
+  negatable,
+});
+/**
+ * Not hoped for, waited on or conditional: "once the budget is approved", "if the freeze is lifted", "still waiting for
+ * the green light", "I hope the CFO finds the money" announce nothing. Put before a denial that reports a change.
+ */
+const REALIS = `(?<!${W0}(?:if|once|when|whenever|until|unless|soon as|before|hope|hopes|hoping|hopefully|wait|waits|waiting|await|awaiting|need|needs|pending|whether|try|trying|tries|want|wants|expect|expecting|wenn|falls|sobald|bis|ob|hoffen|hoffe|warten|si|quand|lorsque|dès que|attendons|espérons|cuando|una vez que|hasta que|esperamos|esperando|quando|appena|finché|speriamo|assim que|caso|até que|als|zodra|tot|hopen|wachten)${W1}[^.!?;,]{0,25})`;
+/**
+ * Not a modal right before the verb: "we could find the money", "we'd have to find the money elsewhere", "they'll give
+ * us the green light".
+ */
+const NO_MODAL = `(?<!${W0}(?:might|may|could|would|should|will|can|must|shall|cannot|can${A}t|won${A}t|have to|has to|had to|going to|gonna|got to|gotta|ought to)\\s+)(?<!${A}(?:d|ll)\\s+)`;
 
 const RULES: Rule[] = [
   {
@@ -55,8 +80,8 @@ const RULES: Rule[] = [
         'gi',
       ),
       new RegExp(
-        `\\b${MONEY}\\s+(?:is|has been|was|got)\\s+(?:already\\s+)?(?:approved|allocated|secured|signed off|set aside|available|in place|confirmed|fine|ok|okay|not a constraint)`,
-        'gi',
+        `${REALIS}\\b${MONEY}\\s+(?:is|has been|was|got)\\s+(?:already\\s+)?(?:approved|allocated|secured|signed off|set aside|available|in place|confirmed|fine|ok|okay|not a constraint)`,
+        'giu',
       ),
       // The price judged acceptable ("the cost per seat is very reasonable", "we're fine with the increase"), with
       // nothing contrastive after it in the sentence ("…, but finance won't approve it" keeps its chance).
@@ -71,14 +96,101 @@ const RULES: Rule[] = [
       // The budget given back ("finance approved the budget after all", "the freeze was lifted", "funding came
       // through"): a customer taking the concern back. Nothing contrastive may follow ("…, but only half of it").
       new RegExp(
-        `\\b(?:finance|procurement|the board|our board|management|leadership|the cfo|our cfo|the business|they|we)\\s+(?:has\\s+|have\\s+|had\\s+)?(?:now\\s+|just\\s+|finally\\s+|officially\\s+)?(?:approved|signed off on|released|unfroze|restored|reinstated|green-?lit)\\s+(?:the\\s+|our\\s+|this\\s+|your\\s+)?(?:full\\s+)?(?:budget|funding|spend|purchase|deal|order|contract)\\b(?!\\s+(?:cuts?|reductions?|freeze|decrease|hold|cap)\\b)${NO_CONTRAST}`,
-        'gi',
+        `${REALIS}\\b(?:finance|procurement|the board|our board|management|leadership|the cfo|our cfo|the business|they|we)\\s+(?:has\\s+|have\\s+|had\\s+)?(?:now\\s+|just\\s+|finally\\s+|officially\\s+)?(?:approved|signed off on|released|unfroze|restored|reinstated|green-?lit)\\s+(?:the\\s+|our\\s+|this\\s+|your\\s+)?(?:full\\s+)?(?:budget|funding|spend|purchase|deal|order|contract)\\b(?!\\s+(?:cuts?|reductions?|freeze|decrease|hold|cap)\\b)${NO_CONTRAST}`,
+        'giu',
       ),
       new RegExp(
-        `\\b(?:budget|funding|spend(?:ing)?)\\s+(?:freeze|cut|hold)?\\s*(?:has\\s+been|have\\s+been|was|were|is|got|has)\\s+(?:now\\s+|just\\s+|finally\\s+|officially\\s+)?(?:lifted|unfrozen|restored|reinstated|released|reversed|cancelled|canceled|approved after all|back)\\b${NO_CONTRAST}`,
-        'gi',
+        `${REALIS}\\b(?:budget|funding|spend(?:ing)?)\\s+(?:freeze|cut|hold)?\\s*(?:has\\s+been|have\\s+been|was|were|is|got|has)\\s+(?:now\\s+|just\\s+|finally\\s+|officially\\s+)?(?:lifted|unfrozen|restored|reinstated|released|reversed|cancelled|canceled|approved after all|back)\\b${NO_CONTRAST}`,
+        'giu',
       ),
       new RegExp(`\\b(?:funding|the budget|our budget|budget approval)\\s+came\\s+through\\b${NO_CONTRAST}`, 'gi'),
+      // The constraint ended ("the freeze is over", "the spending freeze ended", "finance lifted the hold"), the money
+      // found ("the CFO found the money", "management freed up the funds"), the go-ahead given ("we got the green light
+      // from finance"), the budget there ("budget's approved", "funding is now secured"). Reported, not hoped for
+      // (REALIS), and not denied (`isNegated`).
+      new RegExp(
+        `${REALIS}\\b(?:(?:budget|budgetary|spending|spend|hiring|purchasing|procurement|software|it)\\s+)?(?:freeze|hold|moratorium|cuts?|cap|embargo|restrictions?)\\b(?:\\s+on\\s+[^.!?;,]{1,30}?)?\\s+(?:(?:is|are|was|were|${A}s|has\\s+been|have\\s+been|got|has|have)\\s+)?(?:now\\s+|finally\\s+|officially\\s+|just\\s+|already\\s+|been\\s+)*(?:over|lifted|ended|removed|gone|done|finished|expired|behind us|reversed|rescinded|cancell?ed|scrapped|dropped|unfrozen|history)\\b${NO_CONTRAST}`,
+        'giu',
+      ),
+      new RegExp(
+        `${REALIS}\\b(?:lifted|ended|reversed|scrapped|removed|rescinded|cancell?ed|dropped|unfroze)\\s+(?:the\\s+|our\\s+|its\\s+|their\\s+|this\\s+)?(?:(?:budget|spending|spend|hiring|purchasing)\\s+)?(?:freeze|hold|moratorium|cuts?|cap|embargo|restrictions?)\\b${NO_CONTRAST}`,
+        'giu',
+      ),
+      new RegExp(
+        `${REALIS}${NO_MODAL}\\b(?:found|finds|find|freed up|free up|secured|unlocked|identified|scraped together|came up with|pulled together|reallocated|allocated)\\s+(?:the\\s+|some\\s+|enough\\s+|extra\\s+|additional\\s+|more\\s+|our\\s+)?(?:money|budget|funds|funding|cash)\\b(?!\\s+(?:cuts?|freeze|reductions?|problems?|issues?))${NO_CONTRAST}`,
+        'giu',
+      ),
+      new RegExp(
+        `${REALIS}${NO_MODAL}\\b(?:got|have|${A}ve got|received|were given|was given|been given|gave|given|give)\\s+(?:us\\s+|me\\s+|it\\s+)?(?:the\\s+|a\\s+|our\\s+|their\\s+)?(?:final\\s+|official\\s+|formal\\s+)?(?:green[- ]light|go-?ahead|thumbs[- ]up)\\b${NO_CONTRAST}`,
+        'giu',
+      ),
+      new RegExp(
+        `${REALIS}\\b(?:budget|funding|the spend|the purchase|the deal|the po)(?:${A}s|\\s+(?:is|has been|was|got))?\\s+(?:now\\s+|finally\\s+|officially\\s+|already\\s+|just\\s+)*(?:approved|signed off|green-?lit|secured|confirmed|released|unlocked|freed up)\\b(?!\\s+(?:cuts?|reductions?|freeze)\\b)${NO_CONTRAST}`,
+        'giu',
+      ),
+      new RegExp(
+        `${REALIS}\\b(?:the\\s+|our\\s+)?(?:budget|funding|money)\\s+(?:is|${A}s)\\s+(?:now\\s+|finally\\s+|already\\s+)*(?:there|back|available|in place)\\b${NO_CONTRAST}`,
+        'giu',
+      ),
+      new RegExp(
+        `\\b${MONEY}\\s+(?:is|has been|was|got)\\s+(?:now|finally|officially|just)\\s+(?:approved|allocated|secured|signed off|available|in place|confirmed)\\b${NO_CONTRAST}`,
+        'giu',
+      ),
+      // The same in German, French, Spanish, Italian, Portuguese and Dutch.
+      uni(
+        `${REALIS}${W0}(?:budget\\p{L}*|mittel|gelder?|finanzierung)\\s+(?:wurde|wurden|ist|sind)\\s+(?:jetzt\\s+|nun\\s+|endlich\\s+|doch\\s+|noch\\s+|offiziell\\s+)*(?:freigegeben|genehmigt|bewilligt|bestätigt|gesichert|vorhanden|da)${W1}${NO_CONTRAST}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:(?:budget|ausgaben|einstellungs|investitions)?(?:stopp|sperre)|haushaltssperre|sparkurs|kürzung(?:en)?)\\s+(?:ist|wurde|wurden|sind)\\s+(?:jetzt\\s+|nun\\s+|endlich\\s+|offiziell\\s+)*(?:aufgehoben|vorbei|beendet|zurückgenommen|vom tisch)${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:grünes\\s+licht\\s+(?:gegeben|bekommen|erhalten|erteilt)|(?:gab|gibt|geben|gaben|haben|hat|erteilt)\\s+(?:uns\\s+|jetzt\\s+|nun\\s+|endlich\\s+)*grünes\\s+licht|(?:das|die)\\s+(?:geld|mittel|budget|finanzierung)\\s+(?:doch\\s+|noch\\s+|jetzt\\s+)*(?:gefunden|aufgetrieben|gesichert))${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:budget|financement|fonds|crédits)\\s+(?:a\\s+été|ont\\s+été|est|sont)\\s+(?:maintenant\\s+|enfin\\s+|finalement\\s+|bien\\s+)?(?:validé|approuvé|débloqué|accordé|confirmé|disponible|libéré|trouvé|dégagé)e?s?${W1}${NO_CONTRAST}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:gel|blocage)\\s+(?:budgétaire|des\\s+budgets?|des\\s+dépenses|du\\s+budget)?\\s*(?:est|a\\s+été)\\s+(?:enfin\\s+|maintenant\\s+)?(?:levé|terminé|fini|annulé|supprimé)${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:(?:reçu|obtenu|eu|donné|avons|avez|ont|a)\\s+(?:le\\s+|notre\\s+|leur\\s+)?feu\\s+vert|trouvé\\s+(?:l${A}argent|le\\s+budget|les\\s+fonds|le\\s+financement))${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:presupuesto|financiación|financiamiento|fondos)\\s+(?:ya\\s+)?(?:fue|ha\\s+sido|han\\s+sido|fueron|está|están|quedó|se\\s+aprobó)\\s+(?:ya\\s+)?(?:aprobad[oa]s?|desbloquead[oa]s?|liberad[oa]s?|confirmad[oa]s?|asegurad[oa]s?|disponibles?)${W1}${NO_CONTRAST}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:congelación|congelamiento|recorte|bloqueo)\\s+(?:del\\s+presupuesto|presupuestari[oa]|de\\s+gastos)?\\s*(?:ya\\s+)?(?:terminó|ha\\s+terminado|se\\s+levantó|se\\s+ha\\s+levantado|fue\\s+levantad[oa]|acabó|se\\s+acabó|ha\\s+acabado|quedó\\s+sin\\s+efecto)${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:(?:dio|dieron|dado|da|recibimos|tenemos|obtuvimos|conseguimos)\\s+(?:la\\s+)?luz\\s+verde|(?:encontramos|encontró|encontraron|conseguimos|consiguió|consiguieron)\\s+(?:el\\s+dinero|los\\s+fondos|el\\s+presupuesto|la\\s+financiación)|ya\\s+tenemos\\s+(?:el\\s+)?presupuesto)${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:budget|fondi|finanziamento|stanziamento)\\s+(?:è\\s+stato|sono\\s+stati|è|sono)\\s+(?:ora\\s+|finalmente\\s+)?(?:approvat[oaie]|sbloccat[oaie]|stanziat[oaie]|confermat[oaie]|disponibil[ei])${W1}${NO_CONTRAST}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:blocco|congelamento|tagli?)\\s+(?:della\\s+spesa|del\\s+budget|dei\\s+budget|delle\\s+spese)?\\s*(?:è|sono)\\s+(?:stat[oi]\\s+)?(?:finalmente\\s+)?(?:finit[oi]|revocat[oi]|tolt[oi]|rimoss[oi]|terminat[oi]|annullat[oi])${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:(?:avuto|ricevuto|ottenuto|dato|abbiamo|dà|danno)\\s+(?:il\\s+|la\\s+)?(?:via\\s+libera|luce\\s+verde)|trovato\\s+(?:i\\s+soldi|i\\s+fondi|il\\s+budget|le\\s+risorse))${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:orçamento|verba|financiamento|fundos)\\s+(?:já\\s+)?(?:foi|foram|está|estão)\\s+(?:finalmente\\s+)?(?:aprovad[oa]s?|liberad[oa]s?|desbloquead[oa]s?|confirmad[oa]s?|garantid[oa]s?|disponíve(?:l|is))${W1}${NO_CONTRAST}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:congelamento|corte|bloqueio)\\s+(?:do\\s+orçamento|orçamentário|de\\s+gastos|de\\s+despesas)?\\s*(?:já\\s+)?(?:acabou|terminou|foi\\s+suspenso|foi\\s+revertido|foi\\s+levantado|caiu)${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:(?:recebemos|tivemos|deu|deram|temos|obtivemos|ganhamos|demos)\\s+(?:o\\s+|a\\s+)?(?:sinal|luz)\\s+verde|(?:encontramos|encontrou|encontraram|conseguimos|conseguiu)\\s+(?:o\\s+dinheiro|a\\s+verba|o\\s+orçamento|os\\s+recursos|os\\s+fundos))${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:budget|financiering|geld|middelen)\\s+(?:is|zijn|werd|werden)\\s+(?:nu\\s+|eindelijk\\s+|toch\\s+)*(?:goedgekeurd|vrijgegeven|rond|beschikbaar|toegekend)${W1}${NO_CONTRAST}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:(?:budget|bestedings|uitgaven)?stop|bevriezing)\\s+(?:is|werd)\\s+(?:nu\\s+|eindelijk\\s+)*(?:opgeheven|voorbij|afgelopen|ingetrokken)${W1}`,
+      ),
+      uni(
+        `${REALIS}${W0}(?:groen\\s+licht\\s+(?:gekregen|gegeven|ontvangen)|(?:geeft|gaf|gaven|hebben|heeft|kregen|kreeg)\\s+(?:ons\\s+|nu\\s+)?groen\\s+licht|(?:het\\s+geld|het\\s+budget|de\\s+middelen)\\s+(?:toch\\s+|nu\\s+)?gevonden)${W1}`,
+      ),
       new RegExp(
         `\\bmoney\\s+is\\s+no\\s+object|\\b(?:plenty of|enough|sufficient)\\s+budget\\s+(?:for|to|available)|\\bwe\\s+(?:have|${A}ve got|got)\\s+(?:the\\s+)?budget\\b`,
         'gi',
@@ -132,6 +244,33 @@ const RULES: Rule[] = [
       cue(
         `\\b(?:cost[- ]cutting|spending freeze|hiring freeze|cheaper option|lower price|bigger discount|better price)\\b`,
         0.6,
+      ),
+      // Budget cuts, frozen or missing budgets and "too expensive" in German, French, Spanish, Italian, Portuguese and
+      // Dutch: the models learnt English, so these firm cues (STRONG_CUE) carry the other languages. Negation is part
+      // of each pattern ("no tenemos presupuesto"); "el presupuesto no fue recortado" matches none.
+      cueUni(
+        `${W0}(?:(?:recort|reduj|reduc|congel)\\p{L}*\\s+(?:el\\s+|nuestro\\s+|su\\s+|los\\s+|el\\s+nuestro\\s+)?presupuestos?|presupuestos?\\s+(?:\\p{L}+\\s+){0,2}?(?:fue|ha\\s+sido|han\\s+sido|está|están|quedó|se\\s+ha)\\s+(?:muy\\s+)?(?:recortad|reducid|congelad|agotad|limitad|ajustad)[oa]s?|no\\s+(?:tenemos|hay|contamos\\s+con|disponemos\\s+de|nos\\s+queda)\\s+(?:el\\s+|suficiente\\s+|más\\s+)?(?:presupuesto|fondos|dinero)|sin\\s+presupuesto|fuera\\s+de(?:l|\\s+nuestro)\\s+presupuesto|recortes?\\s+(?:de(?:l)?\\s+)?presupuest\\p{L}*|congelación\\s+presupuestaria|presupuesto\\s+(?:muy\\s+)?(?:limitado|ajustado)|no\\s+(?:podemos\\s+permitírnoslo|nos\\s+lo\\s+podemos\\s+permitir)|demasiado\\s+car[oa]s?)${W1}`,
+        0.9,
+      ),
+      cueUni(
+        `${W0}(?:(?:cort|reduz|reduzi|congel)\\p{L}*\\s+(?:o\\s+|a\\s+|nosso\\s+|nossa\\s+|o\\s+nosso\\s+|a\\s+nossa\\s+)?(?:orçamento|verba)|(?:orçamento|verba)\\s+(?:\\p{L}+\\s+){0,2}?(?:foi|foram|está|estão|ficou)\\s+(?:muito\\s+)?(?:cortad|reduzid|congelad|esgotad|limitad|apertad)[oa]s?|não\\s+(?:temos|há|tem|existe)\\s+(?:mais\\s+)?(?:orçamento|verba|dinheiro)|sem\\s+(?:orçamento|verba)|fora\\s+do\\s+(?:nosso\\s+)?orçamento|cortes?\\s+(?:de|no)\\s+orçamento|cortes?\\s+orçamentários?|orçamento\\s+(?:muito\\s+)?(?:apertado|limitado)|muito\\s+car[oa]s?)${W1}`,
+        0.9,
+      ),
+      cueUni(
+        `${W0}(?:(?:tagliat|ridott|congelat|dimezzat)\\p{L}*\\s+(?:il\\s+|nostro\\s+|il\\s+nostro\\s+)?budget|budget\\s+(?:\\p{L}+\\s+){0,2}?(?:è|sono)\\s+(?:stat[oi]\\s+)?(?:tagliat|ridott|congelat|esaurit|dimezzat)[oi]|non\\s+(?:abbiamo|c${A}è|ci\\s+sono|disponiamo\\s+di)\\s+(?:più\\s+)?(?:il\\s+)?(?:budget|fondi|soldi)|senza\\s+budget|fuori\\s+budget|tagli\\s+al\\s+budget|budget\\s+(?:molto\\s+)?(?:limitato|ridotto)|troppo\\s+car[oa])${W1}`,
+        0.9,
+      ),
+      cueUni(
+        `${W0}(?:(?:réduit|coupé|gelé|amputé|raboté|diminué)\\s+(?:le|notre|nos|les)\\s+budgets?|budgets?\\s+(?:a\\s+été|ont\\s+été|est|sont)\\s+(?:\\p{L}+\\s+)?(?:réduit|coupé|gelé|amputé|épuisé|serré|limité)e?s?|(?:n${A}avons|n${A}a|n${A}ont|n${A}avons\\s+plus|n${A}y\\s+a)\\s+(?:pas|plus)\\s+(?:de|le|du)\\s+budget|pas\\s+de\\s+budget|hors\\s+budget|hors\\s+de\\s+(?:notre\\s+)?budget|au-dessus\\s+de\\s+notre\\s+budget|trop\\s+cher|coupes?\\s+budgétaires?|gel\\s+budgétaire|restrictions?\\s+budgétaires?|contraintes?\\s+budgétaires?|budget\\s+(?:très\\s+)?serré)${W1}`,
+        0.9,
+      ),
+      cueUni(
+        `${W0}(?:budget\\p{L}*\\s+(?:wurde|wurden|ist|sind)\\s+(?:\\p{L}+\\s+){0,3}?(?:gekürzt|gestrichen|eingefroren|zusammengestrichen|aufgebraucht|erschöpft|knapp|begrenzt)|(?:kein|keine|keinen)\\s+(?:\\p{L}+\\s+)?(?:budget|geld|mittel)|budgetkürzung\\p{L}*|haushaltssperre|budgetstopp|budgetsperre|ausgabenstopp|sparmaßnahmen|zu\\s+teuer|(?:können|könnten)\\s+uns\\s+(?:das|dies|es)\\s+nicht\\s+leisten|außerhalb\\s+(?:unseres|des)\\s+budgets|über\\s+(?:unserem|dem)\\s+budget)${W1}`,
+        0.9,
+      ),
+      cueUni(
+        `${W0}(?:budget\\s+(?:is|werd|wordt)\\s+(?:\\p{L}+\\s+){0,3}?(?:gekort|bevroren|verlaagd|beperkt|krap)|geen\\s+(?:\\p{L}+\\s+)?(?:budget|geld)|bezuinigingen|budgetstop|budgetbevriezing|te\\s+duur|buiten\\s+(?:ons|het)\\s+budget|(?:kunnen|kan)\\s+(?:het|dit|dat)\\s+niet\\s+betalen)${W1}`,
+        0.9,
       ),
     ],
   },
@@ -258,6 +397,39 @@ const RULES: Rule[] = [
         'gi',
       ),
       /\b(?:happy|glad|here) to (?:help|answer any)\b[^.?!,;]*/gi,
+      // Statements in a request's clothes. An attachment announced ("Please find the signed contract attached",
+      // "Please see attached", "Attached please find our NDA"), unless a request follows in the sentence ("… and sign
+      // it", "… let me know", a question).
+      new RegExp(
+        `^\\W*${LEAD_IN}(?:(?:please|pls|kindly)\\s+)?(?:find|see)\\s+(?:[^.!?;]{0,60}?\\s)?(?:attached|enclosed|herewith|below|attachment)\\b${NO_REQUEST_AFTER}[^?]*$|^\\W*${LEAD_IN}(?:attached|enclosed)\\s+(?:please\\s+|you${A}ll\\s+|you\\s+will\\s+)?(?:find|is|are)\\b${NO_REQUEST_AFTER}[^?]*$`,
+        'gi',
+      ),
+      // A previous message taken back ("Please disregard my previous email"), a notice ("Please note that our offices
+      // are closed on Friday", "Please be advised …"), nothing asked of the reader after it.
+      new RegExp(
+        `^\\W*${LEAD_IN}(?:(?:please|pls|kindly)\\s+)?(?:disregard|ignore)\\s+(?:my|our|the|this|that)\\s+(?:(?:previous|last|earlier|prior|above|first|other)\\s+)?(?:e-?mails?|messages?|mails?|notes?|requests?|questions?)\\b${NO_REQUEST_AFTER}[^?]*$`,
+        'gi',
+      ),
+      new RegExp(
+        `^\\W*${LEAD_IN}(?:please\\s+)?(?:note|be advised|be aware)\\b(?:\\s+that)?${NO_REQUEST_AFTER}[^?]*$`,
+        'gi',
+      ),
+      // Checking that the seller's own question is answered ("Does that answer your question?", "Hope this helps").
+      new RegExp(
+        `\\b(?:does|did|do)\\s+(?:that|this|it|these)\\s+(?:answer|address|cover|clarify|resolve)\\s+(?:your|the)\\s+(?:questions?|query|queries|points?|concerns?)\\b|\\bhope\\s+(?:this|that|it)\\s+(?:helps|answers|clarifies)\\b`,
+        'gi',
+      ),
+      // Rhetorical questions: loyalty and praise asked as a question ("Why would we go anywhere else?", "Who
+      // wouldn't want …?", "What's not to like?").
+      new RegExp(
+        `^\\W*(?:(?:but|and|honestly|seriously|really|I mean),?\\s+)?(?:why|where)\\s+would\\s+(?:we|I|anyone|anybody|you|they|our team)\\s+(?:ever\\s+|even\\s+|possibly\\s+)?(?:\\w+\\s+){0,5}?(?:anywhere|anyone|anybody|anything|someone|somewhere|something)\\s+else\\b|^\\W*why\\s+would\\s+(?:anyone|anybody)\\s+(?:ever\\s+)?(?:go\\s+back|want|choose|switch|bother|settle)\\b|\\bwho\\s+(?:doesn${A}?t|does not|wouldn${A}?t|would not|won${A}?t)\\s+(?:love|like|want|enjoy|need)\\b|\\bwhat${A}?s\\s+not\\s+to\\s+(?:like|love)\\b|\\bhow\\s+could\\s+(?:we|I|anyone)\\s+(?:say no|refuse|resist)\\b`,
+        'gi',
+      ),
+      // Boilerplate (also stripped from the signal text, email-text.ts): legal disclaimers and printing notices.
+      new RegExp(
+        `^.*?\\b(?:intended\\s+recipient|(?:consider|think of|think about|respect)\\s+the\\s+environment\\s+before\\s+printing|think before you print)\\b.*$`,
+        'gi',
+      ),
     ],
     cues: [
       cue(
@@ -290,7 +462,8 @@ const RULES: Rule[] = [
   },
 ];
 
-const NEGATORS = /^(?:no|not|never|without|none|nothing|hardly|cannot|nor|neither|\w+n['’]t)$/i;
+const NEGATORS =
+  /^(?:no|not|never|without|none|nothing|hardly|cannot|nor|neither|\w+n['’]t|nicht|kein|keine|keinen|nie|niemals|pas|jamais|nunca|non|niet|geen|nooit)$/i;
 
 function isNegated(sentence: string, matchStart: number): boolean {
   const before = sentence.slice(0, matchStart);
@@ -375,4 +548,27 @@ export function deniedTypes(sentence: string): Set<SignalType> {
   }
   if (out.size > 0) for (const s of detectSignalsLexicon(sentence)) out.delete(s.type);
   return out;
+}
+
+/**
+ * A request taken back by its writer: "never mind", "scratch that", "ignore that", "please disregard my previous email",
+ * "I just found it", "nothing needed from you", "no need to send it anymore", "all sorted", and the same in German,
+ * French, Spanish, Italian, Portuguese and Dutch ("hat sich erledigt", "laissez tomber", "olvídalo", "lascia perdere",
+ * "deixa pra lá", "laat maar", "ya lo encontré" …).
+ */
+const WITHDRAWN = uni(
+  `${W0}(?:never\\s?mind|nvm|scratch that|forget (?:that|it|(?:about\\s+)?my (?:question|request|e-?mail|message))|(?:please\\s+)?(?:ignore|disregard) (?:that|this|it|my (?:(?:last|previous|earlier|prior|other)\\s+)?(?:question|request|e-?mail|message|note))|(?:found|located|got) (?:it|them|that|the answer|what (?:I|we) (?:needed|was looking for|were looking for))|(?:figured|sorted|worked) (?:it|that) out|nothing (?:(?:else|more|further)\\s+)?(?:needed|required) from you|no (?:longer )?need to (?:send|share|forward|look into|dig into|chase|check|worry about (?:it|that|this))|no (?:longer )?need for (?:it|that|this) anymore|no longer (?:needed|necessary|required)|not (?:needed|necessary|required) (?:anymore|any more)|all sorted|(?:question|request) (?:withdrawn|resolved|answered)|that answers my question|(?:hat sich|ist) erledigt|vergessen sie (?:das|es|meine (?:frage|anfrage|letzte\\s+\\p{L}+))|ignorieren sie (?:das|meine (?:letzte|vorherige)\\s+\\p{L}+)|(?:habe|haben) (?:es|sie|ihn|die antwort) (?:schon |bereits |doch |inzwischen )?gefunden|nicht mehr (?:nötig|notwendig|erforderlich)|kein bedarf mehr|laisse[sz]? tomber|oubliez (?:ça|cela|ma (?:question|demande))|ne tenez pas compte de (?:mon|ma) (?:précédent|dernier|dernière)\\p{L}*|(?:je|nous) l${A}(?:ai|avons) trouvée?|(?:c${A}est|ce n${A}est) plus nécessaire|plus besoin|olvíd(?:alo|elo|ate|ese)|olvida (?:eso|mi pregunta)|ya (?:lo|la|los|las) (?:encontré|encontramos|tengo|tenemos)|ya no (?:hace falta|es necesario)|no hace falta|ignora (?:eso|mi (?:último|anterior) correo)|lascia(?:te)? perdere|non importa|l${A}(?:ho|abbiamo) trovat[oa]|non serve più|non è più necessario|deixa (?:pra|para) lá|esquece(?: isso)?|esqueça(?: isso)?|já (?:encontrei|encontramos|achei|achamos)|não (?:é mais necessário|precisa mais)|laat maar|(?:ik|we|wij) (?:heb|hebben) (?:het|hem|ze) (?:al|toch|inmiddels) gevonden|niet meer nodig|vergeet (?:mijn vraag|het))${W1}`,
+);
+
+/**
+ * Whether this sentence takes a request back and asks nothing itself ("Never mind, I found it." does; "Never mind the
+ * logo, could you send the SOC 2 report?" does not).
+ */
+export function withdrawsRequest(sentence: string): boolean {
+  WITHDRAWN.lastIndex = 0;
+  const m = WITHDRAWN.exec(sentence);
+  WITHDRAWN.lastIndex = 0;
+  if (!m) return false;
+  const after = sentence.slice(m.index + m[0].length);
+  return !/\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet (?:me|us) know\b/i.test(after);
 }
