@@ -23,11 +23,118 @@ export function visibleEmailText(body: string): string {
     .read(text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' '))
     .getVisibleText()
     .trim();
-  return visible === '' ? text.trim() : visible;
+  return withoutSignatureBlock(withoutBoilerplate(visible === '' ? text.trim() : visible));
+}
+
+const A = `['’]`;
+/**
+ * A line that opens a legal or confidentiality disclaimer (or an "external sender" banner): it and the rest of its
+ * paragraph are boilerplate. English, German, French, Spanish, Italian, Portuguese, Dutch.
+ */
+const DISCLAIMER_START = new RegExp(
+  [
+    `^\\W*(?:confidentiality(?:\\s+notice)?|disclaimer|legal\\s+notice|privileged\\s+(?:and|&)\\s+confidential|caution|external\\s+(?:e-?mail|sender)|warning:\\s+external|vertraulichkeitshinweis|haftungsausschluss|avertissement|aviso\\s+(?:legal|de\\s+confidencialidad)|avviso\\s+di\\s+riservatezza|aviso\\s+de\\s+confidencialidade|disclaimer)\\b\\s*[:\\-–—]`,
+    `^\\W*this\\s+(?:e-?mail|message|communication|transmission)\\b[^.]{0,80}?\\b(?:confidential|privileged|intended\\s+(?:solely|only|exclusively)?\\s*for)`,
+    `^\\W*the\\s+information\\s+(?:contained\\s+)?in\\s+this\\s+(?:e-?mail|message|communication)`,
+    `^\\W*if\\s+you\\s+(?:are\\s+not\\s+the\\s+(?:intended\\s+)?(?:recipient|addressee)|have\\s+received\\s+this\\s+(?:e-?mail|message|communication|transmission)\\s+in\\s+error)`,
+    `^\\W*diese\\s+(?:e-?mail|nachricht)\\b[^.]{0,80}?\\b(?:vertraulich|ausschließlich|bestimmt)`,
+    `^\\W*(?:sollten|falls|wenn)\\s+sie\\s+(?:nicht\\s+der\\s+(?:richtige\\s+)?(?:adressat|empfänger)|diese\\s+(?:e-?mail|nachricht)\\s+irrtümlich)`,
+    `^\\W*ce\\s+(?:message|courriel|e-?mail)\\b[^.]{0,80}?\\b(?:confidentiel|destiné)`,
+    `^\\W*si\\s+vous\\s+(?:n${A}êtes\\s+pas\\s+(?:le|la)\\s+destinataire|avez\\s+reçu\\s+ce\\s+(?:message|courriel|e-?mail)\\s+par\\s+erreur)`,
+    `^\\W*este\\s+(?:mensaje|correo)\\b[^.]{0,80}?\\b(?:confidencial|dirigido)`,
+    `^\\W*si\\s+(?:usted\\s+)?(?:no\\s+es\\s+el\\s+destinatario|ha\\s+recibido\\s+este\\s+(?:mensaje|correo)\\s+por\\s+error)`,
+    `^\\W*questo\\s+messaggio\\b[^.]{0,80}?\\b(?:riservat|confidenzial|destinat)`,
+    `^\\W*se\\s+(?:(?:avete|hai|ha)\\s+ricevuto\\s+questo\\s+messaggio\\s+per\\s+errore|non\\s+(?:siete|sei|è)\\s+il\\s+destinatario)`,
+    `^\\W*esta\\s+mensagem\\b[^.]{0,80}?\\b(?:confidencial|destinad)`,
+    `^\\W*se\\s+(?:você\\s+)?(?:não\\s+(?:é|for)\\s+o\\s+destinatário|recebeu\\s+esta\\s+mensagem\\s+por\\s+engano)`,
+    `^\\W*dit\\s+(?:e-?mail)?bericht\\b[^.]{0,80}?\\b(?:vertrouwelijk|uitsluitend\\s+bestemd)`,
+    `^\\W*(?:indien|als)\\s+u\\s+(?:niet\\s+de\\s+(?:geadresseerde|bedoelde\\s+ontvanger)|dit\\s+bericht\\s+(?:ten\\s+onrechte|per\\s+vergissing))`,
+  ].join('|'),
+  'iu',
+);
+/** Boilerplate sentences wherever they stand: printing notices and disclaimer sentences, in the same languages. */
+const BOILERPLATE_SENTENCE = new RegExp(
+  [
+    `(?:please\\s+)?(?:consider|think\\s+(?:of|about)|respect)\\s+the\\s+environment\\s+before\\s+printing[^.!?\\n]*[.!]?`,
+    `(?:please\\s+)?think\\s+before\\s+(?:you\\s+)?print(?:ing)?[^.!?\\n]*[.!]?`,
+    `(?:please\\s+)?(?:save\\s+(?:paper|a\\s+tree)|go\\s+green)\\s*[-–—:,]?\\s*(?:(?:please\\s+)?(?:don${A}t|do\\s+not)\\s+print[^.!?\\n]*)?[.!]?`,
+    `(?:please\\s+)?(?:don${A}t|do\\s+not)\\s+print\\s+this\\s+(?:e-?mail|message)\\s+unless[^.!?\\n]*[.!]?`,
+    `(?:if\\s+you\\s+are\\s+not\\s+the\\s+intended\\s+recipient|this\\s+(?:e-?mail|message)(?:\\s+and\\s+any\\s+(?:attachments?|files?))?\\s+(?:is|are|may\\s+be|contains?)\\s+(?:strictly\\s+)?(?:confidential|privileged))[^.!?\\n]*[.!]?`,
+    `(?:bitte\\s+)?(?:denken\\s+sie\\s+an\\s+die\\s+umwelt|der\\s+umwelt\\s+zuliebe)[^.!?\\n]*[.!]?`,
+    `bitte\\s+prüfen\\s+sie,?\\s+ob\\s+(?:diese|die)\\s+(?:e-?mail|mail|nachricht)\\s+(?:wirklich\\s+)?(?:aus)?gedruckt\\s+werden\\s+muss[^.!?\\n]*[.!]?`,
+    `(?:merci\\s+de\\s+|pensez\\s+à\\s+|respectez\\s+)(?:penser\\s+à\\s+|préserver\\s+)?l${A}environnement[^.!?\\n]*[.!]?`,
+    `n${A}imprimez\\s+ce\\s+(?:message|courriel|mail|e-?mail)\\s+que\\s+si[^.!?\\n]*[.!]?`,
+    `(?:por\\s+favor,?\\s*)?(?:piense|considere|cuide|proteja)\\s+(?:en\\s+)?(?:el|del)\\s+medio\\s*ambiente[^.!?\\n]*[.!]?`,
+    `antes\\s+de\\s+imprimir(?:\\s+este\\s+(?:correo|mensaje|e-?mail|mensagem))?,?\\s+(?:piense|pense|considere)[^.!?\\n]*[.!]?`,
+    `(?:pensa|pensate|pensi|rispetta|rispettate|rispetti)\\s+(?:all${A}|l${A})ambiente[^.!?\\n]*[.!]?`,
+    `(?:pense|preserve|respeite)\\s+(?:no\\s+|o\\s+)?meio\\s+ambiente[^.!?\\n]*[.!]?`,
+    `denk\\s+aan\\s+het\\s+milieu[^.!?\\n]*[.!]?`,
+  ]
+    .map((x) => `(?<![\\p{L}])${x}`)
+    .join('|'),
+  'giu',
+);
+
+/**
+ * The text without legal disclaimers and printing notices: a paragraph that opens a disclaimer ("CONFIDENTIALITY
+ * NOTICE: …", "If you are not the intended recipient …", "Diese E-Mail ist vertraulich …") is dropped to its end (the
+ * next blank line), and boilerplate sentences elsewhere ("Please consider the environment before printing this email.")
+ * are cut out. Their "please notify the sender" is no request, their "budget overruns" no budget problem.
+ */
+export function withoutBoilerplate(text: string): string {
+  const out: string[] = [];
+  let inDisclaimer = false;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      inDisclaimer = false;
+      out.push(line);
+      continue;
+    }
+    if (inDisclaimer || DISCLAIMER_START.test(line)) {
+      inDisclaimer = true;
+      continue;
+    }
+    const kept = line.replace(BOILERPLATE_SENTENCE, '');
+    if (kept === line || kept.trim() !== '') out.push(kept.replace(/\s+$/, ''));
+  }
+  return out.join('\n').trim();
+}
+
+/** A closing line: the sign-off alone, or followed by the writer's name ("Cheers, Sam"). */
+const SIGN_OFF = new RegExp(
+  `^\\W*(?:(?:best|kind|warm|warmest|many|with)\\s+(?:regards|wishes|thanks)|best|regards|rgds|br|kr|thanks(?:\\s+(?:again|so\\s+much|a\\s+lot|in\\s+advance))?|thank\\s+you(?:\\s+(?:again|so\\s+much))?|many\\s+thanks|thx|cheers|sincerely|yours(?:\\s+(?:sincerely|truly|faithfully))?|(?:yours\\s+)?truly|all\\s+the\\s+best|talk\\s+soon|speak\\s+soon|take\\s+care|respectfully|mit\\s+freundlichen\\s+grüßen|mfg|(?:freundliche|viele|beste|liebe|herzliche|schöne)\\s+grüße|lg|vg|gruß|grüße|(?:vielen|besten)\\s+dank|danke(?:\\s+schön)?|(?:bien\\s+)?cordialement|bien\\s+à\\s+vous|(?:sincères\\s+|meilleures\\s+)?salutations|merci(?:\\s+beaucoup)?|bonne\\s+(?:journée|soirée)|à\\s+bientôt|amicalement|bises|(?:un\\s+)?saludos?(?:\\s+cordiales)?|atentamente|cordialmente|(?:muchas\\s+)?gracias|(?:un\\s+)?abrazos?|(?:cordiali|distinti)\\s+saluti|saluti|un\\s+saluto|grazie(?:\\s+mille)?|a\\s+presto|buona\\s+giornata|atenciosamente|cumprimentos|(?:um\\s+)?abraços?|(?:muito\\s+)?obrigad[oa]|att|saudações|(?:met\\s+)?vriendelijke\\s+groet(?:en)?|(?:hartelijke\\s+)?groet(?:en)?|mvg|bedankt|dank\\s+(?:je|u)(?:\\s+wel)?|alvast\\s+bedankt|tot\\s+snel)(?![\\p{L}])\\s*[,.!]*`,
+  'iu',
+);
+/** What may follow the sign-off on its line: the writer's name, capitalised ("Cheers, Sam", "Best, Hank Scorpio"). */
+const NAME_AFTER_SIGN_OFF = /^\s*(?:[-–—]\s*)?(?:\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}\s*[,.!]*)?\s*$/u;
+const isSignOff = (line: string): boolean => {
+  const m = SIGN_OFF.exec(line);
+  return m !== null && NAME_AFTER_SIGN_OFF.test(line.slice(m[0].length));
+};
+/** After the sign-off, a signature is a few short lines: name, title, company, phone, a tagline. */
+const SIGNATURE_MAX_LINES = 10;
+const SIGNATURE_MAX_LINE = 100;
+
+/**
+ * The text without a signature block that has no "--" delimiter: from a sign-off line ("Best regards,", "Cheers, Sam",
+ * "Mit freundlichen Grüßen", "Cordialement,", "Saludos,") to the end, when what follows it is a few short lines (name,
+ * title, company, phone, tagline). Anything that reads as writing is kept: a long line, a question, a "P.S.".
+ */
+export function withoutSignatureBlock(text: string): string {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!isSignOff(lines[i]!)) continue;
+    const rest = lines.slice(i + 1).filter((l) => l.trim() !== '');
+    const signature =
+      rest.length <= SIGNATURE_MAX_LINES &&
+      rest.every((l) => l.trim().length <= SIGNATURE_MAX_LINE && !/\?\s*$/.test(l) && !/^\W*p\.?\s?s\b/i.test(l));
+    if (signature) return lines.slice(0, i).join('\n').trim();
+  }
+  return text;
 }
 
 /** What signals read of an interaction: its subject, and its body (an email's visible part only). */
 export function signalText(a: { kind: string; subject?: string | null; body?: string | null }): string {
-  const body = a.body ? (a.kind === 'email' ? visibleEmailText(a.body) : a.body) : null;
+  const body = a.body ? (a.kind === 'email' ? visibleEmailText(a.body) : withoutBoilerplate(a.body)) : null;
   return [a.subject, body].filter(Boolean).join('\n');
 }
