@@ -8,6 +8,17 @@ import type { EvidenceSpan } from './types.js';
 const ABBREVIATIONS =
   /\b(mr|mrs|ms|dr|inc|ltd|co|corp|vs|etc|e\.g|i\.e|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|st|no)\.$/i;
 
+/**
+ * A greeting that opens a sentence ("Hi Riley, …", "Dear Ms. Chen, …", "Hallo Herr Meier, …", "Hola Riley, …"): the
+ * salutation word, up to four words of name, then a comma, colon or dash. Not part of what the customer said, so not
+ * part of the sentence quoted as evidence (or read by the models). Without the punctuation it is no greeting ("Hi there
+ * is a problem").
+ */
+const GREETING = new RegExp(
+  `^(?:hi|hello|hey|hiya|dear|good\\s+(?:morning|afternoon|evening|day)|greetings|hallo|guten\\s+(?:morgen|tag|abend)|sehr\\s+geehrte[rs]?|liebe[rs]?|moin|servus|bonjour|bonsoir|salut|cher|chère|chers|chères|hola|buen(?:os|as)\\s+(?:días|tardes|noches)|estimad[oa]s?|querid[oa]s?|ciao|buongiorno|buonasera|salve|gentile|gentili|olá|oi|bom\\s+dia|boa\\s+(?:tarde|noite)|prezad[oa]s?|beste|hoi|goedemorgen|goedemiddag|geachte)(?![\\p{L}])(?:\\s+[^\\s,:;!?]+){0,4}?\\s*[,:;—–]\\s+(?=\\S)`,
+  'iu',
+);
+
 export function splitSentences(text: string): EvidenceSpan[] {
   const out: EvidenceSpan[] = [];
   let start = 0;
@@ -16,6 +27,8 @@ export function splitSentences(text: string): EvidenceSpan[] {
     let e = end;
     while (s < e && /\s/.test(text[s]!)) s++;
     while (e > s && /\s/.test(text[e - 1]!)) e--;
+    const greeting = GREETING.exec(text.slice(s, e));
+    if (greeting) s += greeting[0].length;
     if (e > s) out.push({ start: s, end: e, quote: text.slice(s, e) });
     start = end;
   };
