@@ -8,7 +8,15 @@ import { isAutomatedMessage } from './automated-mail.js';
 import { isConversation, reportsAnswer } from './conversation.js';
 import { quoteWindow } from './quote-window.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
-import { deniedTypes, extractSignals, FUSED_TEXT_MODEL, TEXT_MODEL, type ExtractOptions } from './signals/index.js';
+import {
+  deniedTypes,
+  extractSignals,
+  FUSED_TEXT_MODEL,
+  TEXT_MODEL,
+  type ExtractOptions,
+  type Signal,
+} from './signals/index.js';
+import { withdrawsRequest } from './signals/lexicon.js';
 import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
@@ -398,11 +406,10 @@ export function unansweredAsk(
   for (const a of asks) {
     // Everything older than an answered one was answered with it.
     if (answeredAfter(touches, a, i.now)) return null;
+    const { found, withdrawn } = openAskIn(a, i.signals);
+    // Taken back by the customer after their last request ("Never mind, I found it"): nothing older is open either.
+    if (withdrawn) return null;
     if (i.now - Date.parse(a.occurredAt) < UNANSWERED_ASK_MS) continue;
-    // The body's own sentences (a subject line is a topic, not a request), phrased as a question or a request.
-    const found = extractSignals(signalText({ ...a, subject: null }), i.signals)
-      .filter((x) => x.type === 'explicit_ask' && REQUEST_FORM.test(x.evidence.quote))
-      .sort((x, y) => y.confidence - x.confidence)[0];
     if (found)
       return {
         a,
@@ -413,6 +420,31 @@ export function unansweredAsk(
       };
   }
   return null;
+}
+
+/**
+ * The request an email still makes: the body's own sentences (a subject line is a topic, not a request) that the
+ * explicit-ask signal reads as a question or a request, except those the writer takes back further on ("Could you send
+ * the SOC 2 report? Never mind, I found it."). `withdrawn`: a sentence after every remaining request takes one back
+ * (a later "Please disregard my previous email" or "Hat sich erledigt" closes the older requests too).
+ */
+function openAskIn(
+  a: Activity,
+  signals: DealAnalysisInput['signals'],
+): { found: Signal | undefined; withdrawn: boolean } {
+  const text = signalText({ ...a, subject: null });
+  const asks = extractSignals(text, signals).filter(
+    (x) => x.type === 'explicit_ask' && REQUEST_FORM.test(x.evidence.quote),
+  );
+  const askAt = new Set(asks.map((x) => x.evidence.start));
+  const lastWithdrawal = splitSentences(text)
+    .filter((x) => !askAt.has(x.start) && withdrawsRequest(x.quote))
+    .at(-1)?.start;
+  const open = lastWithdrawal === undefined ? asks : asks.filter((x) => x.evidence.start > lastWithdrawal);
+  return {
+    found: [...open].sort((x, y) => y.confidence - x.confidence)[0],
+    withdrawn: lastWithdrawal !== undefined && open.length === 0,
+  };
 }
 
 /**

@@ -706,6 +706,65 @@ describe('one live suggestion per situation', () => {
     const again = email('e3', 0.5, 'Sorry, the budget was frozen again this morning.');
     expect(budgetRisks([raised, email('e2', 1, 'Funding came through yesterday.'), again])).toHaveLength(1);
   });
+  test('budget good news is no budget problem, and it takes the earlier one back (the outside probe)', () => {
+    const raised = email('e1', 3, 'Hi Riley, no budget until next year, sorry. We will have to wait.');
+    expect(budgetRisks([raised])[0]!.evidence[0]!.quote).toBe('no budget until next year, sorry.');
+    // Good news alone raises nothing, in any of the lexicon's languages.
+    for (const good of [
+      'The budget freeze is over, so we can go ahead and sign this week.',
+      'Scratch that - the CFO found the money, we are signing on Friday.',
+      'La congelación del presupuesto terminó, firmamos el viernes.',
+    ])
+      expect([good, budgetRisks([email('e2', 1, good)]).length]).toEqual([good, 0]);
+    // …and after the concern it ends it, rather than counting as a second raising.
+    for (const back of [
+      'Good news Riley: budget approved! We got the green light from our CFO.',
+      'Scratch that - the CFO found the money, we are signing on Friday.',
+      'Der Budgetstopp ist aufgehoben, wir unterschreiben am Freitag.',
+    ])
+      expect([back, budgetRisks([raised, email('e2', 1, back)]).length]).toEqual([back, 0]);
+    // Hoped for or waited on is not taken back.
+    const waiting = 'We are still waiting for the green light from our CFO.';
+    expect(budgetRisks([raised, email('e2', 1, waiting)])).toHaveLength(1);
+    // A Spanish budget cut is a budget problem.
+    expect(budgetRisks([email('e3', 1, 'Lamentablemente nos recortaron el presupuesto este trimestre.')])).toHaveLength(
+      1,
+    );
+  });
+  test("a company tagline in a signature without '--' raises no budget problem", () => {
+    const body =
+      'Thanks Riley, the order form is fine and we will sign on Friday.\n\nBest regards,\nHank Scorpio\nHead of Operations | Globex\n+1 555 0100\nGlobex — helping schools do more with tight budgets.';
+    expect(budgetRisks([email('e1', 1, body)])).toEqual([]);
+    expect(budgetRisks([email('e1', 1, body.replace('Best regards,\n', ''))])).toHaveLength(1);
+  });
+  test('footers, attachments, rhetorical questions and withdrawn requests are no question to answer', () => {
+    const asks = (activities: Activity[]) =>
+      suggestForDeal({
+        tenantId: 't',
+        connectionId: 'c',
+        provider: 'hubspot',
+        now: NOW,
+        staleDealDays: 14,
+        deal: deal(),
+        activities,
+      }).filter((x) => x.type === 'unanswered_ask');
+    const footer = [
+      'Thanks Riley, please find the signed contract attached. Why would we go anywhere else?',
+      '',
+      'Hank',
+      'If you are not the intended recipient, please notify the sender immediately and delete this message.',
+      'Please consider the environment before printing this email.',
+    ].join('\n');
+    expect(asks([email('e1', 4, footer)])).toEqual([]);
+    const soc2 = 'Could you send the SOC 2 report?';
+    expect(
+      asks([email('e1', 4, `${soc2} Never mind, I just found it on your trust portal. Nothing needed from you.`)]),
+    ).toEqual([]);
+    // Withdrawn in a later mail: no task, not a HIGH one after four days.
+    expect(asks([email('e1', 4, soc2)])[0]!.task!.priority).toBe('HIGH');
+    expect(asks([email('e1', 4, soc2), email('e2', 2, 'Please disregard my previous email, I found it.')])).toEqual([]);
+    expect(asks([email('e1', 4, soc2), email('e2', 2, 'Just following up on this.')])).toHaveLength(1);
+  });
   /** An email's quote as evidence. */
   const e = (externalId: string, quote: string) => ({
     recordKind: 'email',
