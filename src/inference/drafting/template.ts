@@ -4,6 +4,7 @@ import { extractSignals } from '../signals/index.js';
 import { concernsIn, joinTopics } from './concerns.js';
 import { chunkDate, labelChunks, toCitation, type LabelledChunk } from './crm-data.js';
 import type { DraftCitation, DraftInput, DraftInteraction, DraftKind } from './types.js';
+import { salutationName } from './salutation.js';
 
 export const TEMPLATE_VERSION = 2;
 export const templateModel = (kind: DraftKind) => `template:${kind}@${TEMPLATE_VERSION}`;
@@ -139,7 +140,8 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       break;
     }
   }
-  const first = input.contact.firstName?.trim();
+  // The CRM's first-name field as an import left it ("HANK SCORPIO (PROCUREMENT)") is no way to greet anyone.
+  const first = salutationName(input.contact.firstName, input.contact.lastName);
   const name = input.sender?.name?.trim();
   const body = [
     `Hi ${first || 'there'},`,
