@@ -12,6 +12,8 @@ export interface SuggestionFacts {
   activities: Activity[];
   /** Names the CRM itself gave us for the text (stage and pipeline labels, the owner's and contacts' names). */
   grounding?: string[];
+  /** Whether the CRM says the owner is an active user (false: deactivated); null or absent when not known. */
+  ownerActive?: boolean | null;
 }
 
 /** What the rules know when they judge one suggestion, from the store. */
@@ -34,8 +36,14 @@ export async function buildContext(
     now: new Date(now).toISOString(),
     deal,
     contacts,
-    // Owners are not synced as records yet: an owner is known when the CRM assigned it on the deal or company itself.
-    owner: s.ownerId ? { id: s.ownerId, exists: deal?.ownerId === s.ownerId || company?.ownerId === s.ownerId } : null,
+    // Owners are not synced as records: an owner is known when the CRM assigned it on the deal or company itself, and
+    // active unless the CRM's users API says it was deactivated (then nobody would see the task).
+    owner: s.ownerId
+      ? {
+          id: s.ownerId,
+          exists: (deal?.ownerId === s.ownerId || company?.ownerId === s.ownerId) && f.ownerActive !== false,
+        }
+      : null,
     repSuggestionsToday: await deps.store.suggestions.countForOwnerOnDay(connectionId, s.ownerId, now),
     // What the suggestion may cite: the deal's and company's own fields and the interactions (with their dates) it was
     // built from.

@@ -136,7 +136,7 @@ async function processSuggestionNow(
   const costs: CostLine[] = [];
   const log = { connectionId: conn.id, suggestionId: s.id, type: s.type };
   const rf = await renderFactsFor(deps, conn, s, facts, now);
-  facts = withGrounding(facts, rf);
+  facts = { ...withGrounding(facts, rf), ownerActive: rf.owner ? rf.owner.active : null };
   if (s.task) s.task = { ...s.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : s.task.ownerId };
 
   // 1. Types this rep keeps ignoring are thinned out before the daily cap sees them.
@@ -642,7 +642,7 @@ async function updateLive(
   const signedBy =
     live.payload.draft?.from?.name ??
     (reassigned ? (await renderFactsFor(deps, conn, live.payload, facts, now)).owner?.name : null);
-  facts = withGrounding(facts, rf, [signedBy]);
+  facts = { ...withGrounding(facts, rf, [signedBy]), ownerActive: rf.owner ? rf.owner.active : null };
   // "Updated on …: new evidence below" only when there is new evidence (a handover alone changes the owner).
   const update = added.length > 0 ? { at: now } : undefined;
   const merged = rendered(mergeInto(base, proposed), rf, live.verdicts, {}, update);

@@ -15,6 +15,7 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
   const D: Record<string, string> = {};
   const C: Record<string, string> = {};
   let internal: string;
+  let orphan: string;
   let contact: ReturnType<typeof hubspotFixtures>['contact'];
   let deal: ReturnType<typeof hubspotFixtures>['deal'];
   let email: ReturnType<typeof hubspotFixtures>['email'];
@@ -116,6 +117,33 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
       'Morgan, finance says we cannot afford another discount on Globex this quarter. Could you check with Priya before you reply?',
     );
 
+    // A deal whose owner has left (deactivated in HubSpot): nobody would see its task, so it waits for a manager.
+    const gone = hs.store
+      .portal(portalId)
+      .addOwner({ id: '9002', userId: 7002, email: 'left@vendorly.example', firstName: 'Lee', lastName: 'Gone' });
+    C.orphan = contact('Ines', 'Duarte', 'ines@tagus.example');
+    orphan = hs.store.create(
+      portalId,
+      'deals',
+      {
+        dealname: 'Tagus fleet',
+        dealstage: 'contractsent',
+        pipeline: 'default',
+        amount: '24000',
+        hubspot_owner_id: '9002',
+      },
+      { associations: [{ toType: 'contacts', toId: C.orphan }], at: Date.now() - 5 * DAY },
+    ).id;
+    email(
+      orphan,
+      C.orphan,
+      1 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Contract',
+      'Lee, our budget was cut, so we cannot sign at this price.',
+    );
+    hs.store.portal(portalId).deactivateOwner(gone.id);
+
     expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
@@ -193,6 +221,17 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     // Analysed with the others at backfill (the quiet wait above covered every deal but this one).
     const tasks = tasksOn(internal);
     expect(tasks.map((t) => `${t.properties.hs_task_subject}: ${text(t.properties.hs_task_body)}`)).toEqual([]);
+  });
+  test('a deal whose owner was deactivated: held for a manager with the reason, nothing written', async () => {
+    const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
+    const held = await waitFor(
+      async () =>
+        (await cl.store.suggestions.listByStatus(conn.tenant_id, 'review')).find((r) => r.deal_id === orphan) ?? null,
+      20_000,
+      'held suggestion',
+    );
+    expect(held.verdicts.filter((v) => !v.passed).map((v) => v.rule)).toContain('owner-exists');
+    expect(tasksOn(orphan)).toEqual([]);
   });
   test('the rep talked it through on a call: the draft proposing a call is withdrawn, the task stays', async () => {
     hs.store.create(
