@@ -1,3 +1,4 @@
+import { browse } from '../src/lib/browser-fetch.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -135,7 +136,7 @@ export async function benchClusterThroughput(o: {
     const workers = await Promise.all(Array.from({ length: o.workers }, () => startProcess('worker', env)));
     procs.push(...workers.map((w) => w.child));
     hs.setWebhookTarget(`${web.url}/webhooks/hubspot`);
-    const res = await fetch(`${web.url}/install/hubspot`);
+    const res = await browse(`${web.url}/install/hubspot`);
     if (!res.ok) throw new Error(`install failed: ${res.status}`);
     const watch = await openDb({ databaseUrl: o.databaseUrl, poolSize: 1 });
     try {

@@ -1,3 +1,4 @@
+import { browse } from '../src/lib/browser-fetch.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -75,7 +76,7 @@ const cfgFor = (databaseUrl: string | null) =>
  */
 async function installAndBackfill(cl: Closeloop, provider: string, accountId: string): Promise<number> {
   const t0 = Date.now();
-  const res = await fetch(`${cl.url}/install/${provider}`, { redirect: 'follow' });
+  const res = await browse(`${cl.url}/install/${provider}`);
   if (!res.ok) throw new Error(`${provider} install failed: ${res.status} ${await res.text()}`);
   for (;;) {
     const c = await cl.store.connections.byAccount(provider, accountId);

@@ -1,3 +1,4 @@
+import { browse } from '../src/lib/browser-fetch.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,7 +106,7 @@ export async function benchWebhookToTask(o: {
   });
   hs.setWebhookTarget(`${cl.url}/webhooks/hubspot`);
   try {
-    const res = await fetch(`${cl.url}/install/hubspot`);
+    const res = await browse(`${cl.url}/install/hubspot`);
     if (!res.ok) throw new Error(`install failed: ${res.status}`);
     for (;;) {
       const c = await cl.store.connections.byAccount('hubspot', String(pid));

@@ -3,7 +3,16 @@ import passport from 'passport';
 import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import type { Connector, TokenSet } from '../core/connector.js';
 import type { Store } from '../store/index.js';
-import type { StatePayload, StateSealer } from './signed-state.js';
+import {
+  clearedFlowCookie,
+  flowBindingMatches,
+  flowCookie,
+  flowCookieName,
+  newFlowNonce,
+  readFlowCookie,
+  type StatePayload,
+  type StateSealer,
+} from './signed-state.js';
 
 export interface ProviderAppConfig {
   clientId: string;
@@ -20,6 +29,10 @@ export interface ProviderAppConfig {
  * carries the PKCE verifier; the callback records the nonce once (single use). So an unauthenticated GET /install
  * writes no row; a row appears only when someone returns from the provider's consent, and it expires.
  * passport-oauth2 calls store() before redirecting and verify() on callback.
+ *
+ * The state is bound to the browser that began the flow: store() sets the flow cookie (a random nonce; see
+ * src/auth/signed-state.ts) and seals its hash; verify() needs the cookie back, matching, and clears it. A callback
+ * URL opened by anyone else's browser (login CSRF) is refused before anything is exchanged.
  */
 export class SealedStateStore {
   constructor(
@@ -28,26 +41,39 @@ export class SealedStateStore {
     private readonly purpose: StatePayload['purpose'],
     private readonly provider: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.cookieName = flowCookieName(purpose, provider);
+  }
+  private readonly cookieName: string;
   // Arity 5 matters: passport-oauth2 then passes the PKCE verifier (undefined without PKCE).
   store(
-    _req: Request,
+    req: Request,
     verifier: string | undefined,
     _state: unknown,
     _meta: unknown,
     cb: (err: Error | null, handle?: string) => void,
   ): void {
-    cb(null, this.sealer.seal(this.purpose, this.provider, verifier ?? null, this.now()).state);
+    if (!req.res) return cb(new Error('OAuth state store: no response to set the flow cookie on'));
+    const { nonce, binding } = newFlowNonce();
+    req.res.append('Set-Cookie', flowCookie(this.cookieName, nonce, this.sealer.ttlMs));
+    cb(null, this.sealer.seal(this.purpose, this.provider, verifier ?? null, this.now(), binding).state);
   }
   // Arity 3. For PKCE, passport-oauth2 expects `ok` to be the verifier string.
   verify(
-    _req: Request,
+    req: Request,
     handle: string,
     cb: (err: Error | null, ok: boolean | string, info?: { message: string }) => void,
   ): void {
     const rejected = () => cb(null, false, { message: 'OAuth state is unknown, expired or already used' });
+    const nonce = readFlowCookie(req.headers.cookie, this.cookieName);
+    // The flow is over either way: this browser's flow cookie goes.
+    if (nonce !== null) req.res?.append('Set-Cookie', clearedFlowCookie(this.cookieName));
     const p = this.sealer.open(handle, this.purpose, this.provider, this.now());
     if (!p) return rejected();
+    if (!flowBindingMatches(nonce, p.binding))
+      return cb(null, false, {
+        message: `this ${this.purpose === 'login' ? 'sign-in' : 'install'} was not started in this browser (or its cookie expired): start again from the ${this.purpose === 'login' ? 'sign-in' : 'install'} link`,
+      });
     this.access.useStateNonce(p.nonce, new Date(p.exp)).then(
       (first) => (first ? cb(null, p.verifier ?? true) : rejected()),
       (e) => cb(e as Error, false),

@@ -5,6 +5,8 @@ import {
   type SalesforceSandbox,
 } from '../../connectors/salesforce/sandbox/index.js';
 import type { Config } from '../config/index.js';
+import { SESSION_COOKIE } from '../auth/sessions.js';
+import { browse, CookieJar } from '../lib/browser-fetch.js';
 import { createLogger } from '../lib/logger.js';
 import type { Closeloop, StartOptions } from '../main.js';
 import { deleteTenant } from '../privacy/erase.js';
@@ -269,31 +271,24 @@ async function settled(cl: Closeloop, ms: number): Promise<void> {
 }
 
 async function install(url: string, provider: string): Promise<{ accountId: string; connectionId: string }> {
-  // Follows every redirect: closeloop → the sandbox's authorize (auto-consent) → closeloop's callback.
-  const res = await fetch(`${url}/install/${provider}`, { redirect: 'follow' });
+  // Follows every redirect like a browser, cookies kept: closeloop → the sandbox's authorize (auto-consent) →
+  // closeloop's callback (which needs the flow cookie the start set).
+  const res = await browse(`${url}/install/${provider}`);
   const body = (await res.json()) as { installed?: boolean; accountId?: string; connectionId?: string };
   if (!res.ok || !body.installed || !body.accountId || !body.connectionId)
     throw new Error(`${provider} install failed: ${res.status} ${JSON.stringify(body)}`);
   return { accountId: body.accountId, connectionId: body.connectionId };
 }
 
-/** Sign in with the CRM by following the redirects a browser would; returns the session's role. */
+/** Sign in with the CRM by following the redirects a browser would, cookies kept; returns the session's role. */
 export async function signInWithCrm(url: string, provider: string): Promise<{ role: string; cookie: string }> {
-  let next = `${url}/auth/login/${provider}`;
-  for (let hop = 0; hop < 5; hop++) {
-    const res = await fetch(next, { redirect: 'manual', headers: { accept: 'application/json' } });
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      next = new URL(location, next).toString();
-      continue;
-    }
-    const body = (await res.json()) as { role?: string };
-    const cookie = res.headers.get('set-cookie')?.split(';')[0];
-    if (!res.ok || !body.role || !cookie)
-      throw new Error(`sign-in with ${provider} failed: ${res.status} ${JSON.stringify(body)}`);
-    return { role: body.role, cookie };
-  }
-  throw new Error(`sign-in with ${provider}: too many redirects`);
+  const jar = new CookieJar();
+  const res = await browse(`${url}/auth/login/${provider}`, { jar, headers: { accept: 'application/json' } });
+  const body = (await res.json()) as { role?: string };
+  const session = jar.get(url, SESSION_COOKIE);
+  if (!res.ok || !body.role || !session)
+    throw new Error(`sign-in with ${provider} failed: ${res.status} ${JSON.stringify(body)}`);
+  return { role: body.role, cookie: `${SESSION_COOKIE}=${session}` };
 }
 
 async function backfilled(cl: Closeloop, connectionId: string, what: string) {

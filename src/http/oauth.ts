@@ -106,7 +106,7 @@ export function signInHandlers(strategy: string, provider: string, deps: SignInD
             );
           if (!user) return next(new OAuthStateError(info?.message ?? 'OAuth callback rejected'));
           signIn(deps, provider, user).then(({ cookie, body }) => {
-            res.setHeader('Set-Cookie', cookie);
+            res.append('Set-Cookie', cookie);
             res.setHeader('Cache-Control', 'no-store');
             if (req.accepts(['html', 'json']) === 'json') res.status(200).json(body);
             else res.redirect(303, '/');

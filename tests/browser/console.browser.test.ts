@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -22,7 +23,7 @@ run('admin console in a real browser (Chromium, headless)', () => {
     // 127.0.0.1 is PUBLIC_URL here (the sign-in callback lands there); Chromium treats it as a secure context, so it
     // keeps the __Host- (Secure) session cookie over plain http.
     base = loop.cl.url;
-    const installed = await fetch(`${loop.cl.url}/install/hubspot`, { headers: { accept: 'application/json' } });
+    const installed = await browse(`${loop.cl.url}/install/hubspot`, { headers: { accept: 'application/json' } });
     expect(installed.status).toBe(200);
     browser = await openBrowser();
     page = browser.page;

@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +58,7 @@ run('review queue in a real browser: approve writes the task to the CRM, dismiss
       env: { RATE_LIMIT_PER_MINUTE: '1000', RULES_DIR: rulesDir },
     });
     base = loop.cl.url;
-    const installed = await fetch(`${base}/install/hubspot`, { headers: { accept: 'application/json' } });
+    const installed = await browse(`${base}/install/hubspot`, { headers: { accept: 'application/json' } });
     expect(installed.status).toBe(200);
     browser = await openBrowser();
     page = browser.page;

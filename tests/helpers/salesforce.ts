@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import '../connectors/salesforce/sandbox/no-proxy.js';
 import { createSalesforceConnector, type SalesforceConnectorOptions } from '../../connectors/salesforce/index.js';
 import {
@@ -78,7 +79,7 @@ export async function startSalesforceLoop(
 
 /** `GET /install/salesforce` following every redirect (closeloop → sandbox authorize with PKCE → callback). */
 export async function installSalesforce(cl: Closeloop): Promise<{ accountId: string; connectionId: string }> {
-  const res = await fetch(`${cl.url}/install/salesforce`, { redirect: 'follow' });
+  const res = await browse(`${cl.url}/install/salesforce`);
   const body = (await res.json()) as { installed?: boolean; accountId: string; connectionId: string };
   if (res.status !== 200 || !body.installed) throw new Error(`install failed: ${res.status} ${JSON.stringify(body)}`);
   return body;

@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import { runWith as feedbackReportCli } from '../../src/cli/feedback-report.js';
 import type { FeedbackReport } from '../../src/feedback/report.js';
@@ -130,7 +131,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
       ids[`quiet${k}`] = d.id;
     }
     Object.assign(ids, { initech: initech.id, peter: peter.id, globex: globex.id, hank: hank.id, renewal: renewal.id });
-    const res = await fetch(`${cl.url}/install/hubspot`);
+    const res = await browse(`${cl.url}/install/hubspot`);
     expect(res.status).toBe(200);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,

@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import { MIN_CLOSED_OUTCOMES } from '../../src/inference/models/cold-start.js';
 import type { Closeloop } from '../../src/main.js';
@@ -133,7 +134,7 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
       );
       hooli = company.id;
     });
-    expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+    expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
       60000,

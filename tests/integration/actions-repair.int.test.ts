@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,7 +77,7 @@ describe(`a failing draft is repaired once or held for review (${process.env.DAT
       deals[key] = d.id;
       contacts[key] = c.id;
     }
-    expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+    expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
       30000,

@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
@@ -179,7 +180,7 @@ describe('HubSpot: mail no person wrote (auto-replies, bounces, invitations, new
       '[attachment: Security_Questionnaire_BlueYonder.xlsx]',
     );
 
-    expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+    expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
       30000,

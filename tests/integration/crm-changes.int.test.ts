@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
@@ -79,7 +80,7 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       p.addOwner({ id: '9002', userId: 7002, email: 'sam@seller.example', firstName: 'Sam', lastName: 'Second' });
       for (const tag of ['Email', 'Merge', 'Deal', 'Optout', 'Owner'])
         deals[tag] = { ...newDeal(tag, 'Hank'), email: '' };
-      expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+      expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
       await waitFor(
         async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
         30_000,

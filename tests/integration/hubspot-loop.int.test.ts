@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { createHmac } from 'node:crypto';
 import { DEFAULT_SEARCH_LAG_MS, type HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
@@ -102,7 +103,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
   const todosFor = (dealId: string) => tasksFor(dealId).filter((t) => t.properties.hs_task_type !== 'EMAIL');
 
   test('install through OAuth stores the portal id and encrypted tokens', async () => {
-    const res = await fetch(`${cl.url}/install/hubspot`);
+    const res = await browse(`${cl.url}/install/hubspot`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { installed: boolean; accountId: string; connectionId: string };
     expect(body).toMatchObject({ installed: true, accountId: String(portalId) });

@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/server.js';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
@@ -48,7 +49,7 @@ describe(`model calls are masked and audited (${process.env.DATABASE_URL ? 'post
       },
       { associations: [{ toType: 'contacts', toId: contact.id }] },
     );
-    await fetch(`${cl.url}/install/hubspot`);
+    await browse(`${cl.url}/install/hubspot`);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(pid)))?.backfill_done_at,
       30000,

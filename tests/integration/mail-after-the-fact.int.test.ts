@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
@@ -144,7 +145,7 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     );
     hs.store.portal(portalId).deactivateOwner(gone.id);
 
-    expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+    expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
       30000,

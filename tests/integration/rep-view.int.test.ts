@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { Client } from '@hubspot/api-client';
 import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
@@ -171,7 +172,7 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
       umbrella: umbrella.id,
       vandelay: vandelay.id,
     });
-    expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+    expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
       30000,

@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -89,7 +90,7 @@ describe(`restart after kill -9 (${process.env.DATABASE_URL ? 'postgres' : 'pgli
   test('nothing is lost and nothing is done twice', async () => {
     const url = await startChild();
     hs.setWebhookTarget(`${url}/webhooks/hubspot`);
-    const res = await fetch(`${url}/install/hubspot`);
+    const res = await browse(`${url}/install/hubspot`);
     expect(res.status).toBe(200);
     await waitFor(
       async () => {

@@ -1,3 +1,4 @@
+import { browse } from '../../src/lib/browser-fetch.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -126,7 +127,7 @@ interface Proc {
     const web = await start('web', 'web');
     const workers = await Promise.all([1, 2, 3].map((i) => start(`worker-${i}`, 'worker')));
     hs.setWebhookTarget(`${web.url}/webhooks/hubspot`);
-    expect((await fetch(`${web.url}/install/hubspot`)).status).toBe(200);
+    expect((await browse(`${web.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
       async () => {
         const s = (await (

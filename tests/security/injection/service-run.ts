@@ -1,3 +1,4 @@
+import { browse } from '../../../src/lib/browser-fetch.js';
 import { Client } from '@hubspot/api-client';
 import { normalise } from '../../../src/guardrails/text/normalize.js';
 import { startHubspotLoop, waitFor } from '../../helpers/closeloop.js';
@@ -73,7 +74,7 @@ export async function runThroughService(
         lastName: `Rep${i}`,
       }),
     );
-    expect200(await fetch(`${cl.url}/install/hubspot`));
+    expect200(await browse(`${cl.url}/install/hubspot`));
     await waitFor(
       async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,
       60_000,

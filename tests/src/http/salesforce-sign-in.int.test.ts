@@ -1,21 +1,20 @@
+import { SESSION_COOKIE } from '../../../src/auth/sessions.js';
+import { browse, CookieJar } from '../../../src/lib/browser-fetch.js';
 import { installSalesforce, startSalesforceLoop, type SalesforceLoop } from '../../helpers/salesforce.js';
 
-/** Follow the redirects of /auth/login/salesforce (closeloop → sandbox authorize with PKCE → closeloop callback). */
+/**
+ * Follow the redirects of /auth/login/salesforce like a browser, cookies kept (closeloop → sandbox authorize with
+ * PKCE → closeloop callback); the session cookie the callback set, if any.
+ */
 async function signIn(url: string): Promise<{ status: number; cookie: string | null; body: any }> {
-  let next = `${url}/auth/login/salesforce`;
-  for (let i = 0; i < 5; i++) {
-    const res = await fetch(next, { redirect: 'manual', headers: { accept: 'application/json' } });
-    if (res.status >= 300 && res.status < 400) {
-      next = new URL(res.headers.get('location')!, next).toString();
-      continue;
-    }
-    return {
-      status: res.status,
-      cookie: res.headers.get('set-cookie')?.split(';')[0] ?? null,
-      body: await res.json().catch(() => null),
-    };
-  }
-  throw new Error('too many redirects');
+  const jar = new CookieJar();
+  const res = await browse(`${url}/auth/login/salesforce`, { jar, headers: { accept: 'application/json' } });
+  const session = jar.get(url, SESSION_COOKIE);
+  return {
+    status: res.status,
+    cookie: session ? `${SESSION_COOKIE}=${session}` : null,
+    body: await res.json().catch(() => null),
+  };
 }
 
 describe(`sign in with Salesforce (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
@@ -54,5 +53,23 @@ describe(`sign in with Salesforce (${process.env.DATABASE_URL ? 'postgres' : 'pg
     } finally {
       loop.sf.setModifyAllData(loop.orgId, loop.sf.store.adminUserId(loop.orgId), true);
     }
+
+    // Login CSRF: the callback URL of a flow begun elsewhere (PKCE verifier sealed in its state) opened by a browser
+    // without that flow's cookie is refused before any exchange; the browser that began it signs in.
+    const start = await fetch(`${loop.cl.url}/auth/login/salesforce`, { redirect: 'manual' });
+    const flowCookie = start.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('__Host-closeloop_oauth_login_salesforce='))!
+      .split(';')[0]!;
+    const callback = (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get('location')!;
+    const foreign = await fetch(callback, { redirect: 'manual', headers: { accept: 'application/json' } });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({ error: 'OAUTH_STATE_INVALID' });
+    const own = await fetch(callback, {
+      redirect: 'manual',
+      headers: { accept: 'application/json', cookie: flowCookie },
+    });
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ signedIn: true, tenantId: conn.tenant_id });
   });
 });

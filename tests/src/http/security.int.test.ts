@@ -1,5 +1,7 @@
 import type { Express } from 'express';
 import { createApiToken, revokeApiToken } from '../../../src/auth/api-tokens.js';
+import { SESSION_COOKIE } from '../../../src/auth/sessions.js';
+import { browse, CookieJar } from '../../../src/lib/browser-fetch.js';
 import { ROUTES, GUARDED_PREFIXES } from '../../../src/http/routes.js';
 import { stableId } from '../../../src/lib/ids.js';
 import { AS_OPERATOR, startHubspotLoop } from '../../helpers/closeloop.js';
@@ -21,19 +23,38 @@ function mountedRoutes(app: Express): { method: string; path: string }[] {
   return out;
 }
 
-/** Follow redirects by hand (closeloop → sandbox authorize → closeloop callback) and keep the Set-Cookie. */
+/**
+ * Follow redirects like a browser, cookies kept (closeloop → sandbox authorize → closeloop callback); the session
+ * cookie the callback set, if any.
+ */
 async function signIn(url: string, provider: string): Promise<{ status: number; cookie: string | null; body: any }> {
-  let next = `${url}/auth/login/${provider}`;
-  for (let i = 0; i < 5; i++) {
-    const res = await fetch(next, { redirect: 'manual', headers: { accept: 'application/json' } });
-    if (res.status >= 300 && res.status < 400) {
-      next = new URL(res.headers.get('location')!, next).toString();
-      continue;
-    }
-    const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? null;
-    return { status: res.status, cookie, body: await res.json().catch(() => null) };
-  }
-  throw new Error('too many redirects');
+  const jar = new CookieJar();
+  const res = await browse(`${url}/auth/login/${provider}`, { jar, headers: { accept: 'application/json' } });
+  const session = jar.get(url, SESSION_COOKIE);
+  return {
+    status: res.status,
+    cookie: session ? `${SESSION_COOKIE}=${session}` : null,
+    body: await res.json().catch(() => null),
+  };
+}
+
+/**
+ * Begin a flow as the attacker of a login CSRF would: GET the start URL, let the CRM consent, and stop before the
+ * callback. Returns the flow cookie the start set (as sent back, and as set) and the callback URL.
+ */
+async function beginFlow(
+  url: string,
+  startPath: string,
+  purpose: 'login' | 'install',
+): Promise<{ cookie: string; setCookie: string; callback: string }> {
+  const start = await fetch(`${url}${startPath}`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const setCookie = start.headers.getSetCookie().find((c) => c.startsWith(`__Host-closeloop_oauth_${purpose}_`));
+  expect(setCookie).toBeDefined();
+  const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+  const callback = consent.headers.get('location')!;
+  expect(callback).toContain(purpose === 'login' ? '/auth/callback/' : '/oauth/');
+  return { cookie: setCookie!.split(';')[0]!, setCookie: setCookie!, callback };
 }
 
 describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
@@ -41,7 +62,7 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
   let tenantId: string;
   beforeAll(async () => {
     loop = await startHubspotLoop({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    const res = await fetch(`${loop.cl.url}/install/hubspot`);
+    const res = await browse(`${loop.cl.url}/install/hubspot`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { accountId: string };
     tenantId = stableId('ten', 'hubspot', body.accountId);
@@ -99,7 +120,7 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       413,
     );
     await expectError(await fetch(`${u}/webhooks/%E0%A4%A`, { method: 'POST', body: '[]' }), 400);
-    await expectError(await fetch(`${u}/install/%ZZ`), 400);
+    await expectError(await browse(`${u}/install/%ZZ`), 400);
     await expectError(
       await fetch(`${u}/webhooks/hubspot`, {
         method: 'POST',
@@ -277,17 +298,14 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     } finally {
       loop.hs.setConsentUser(null);
     }
-    // A state that was already used, or made up, is refused.
-    const start = await fetch(`${u}/auth/login/hubspot`, { redirect: 'manual' });
-    const authorize = new URL(start.headers.get('location')!);
-    const consent = await fetch(authorize, { redirect: 'manual' });
-    const callback = consent.headers.get('location')!;
-    expect((await fetch(callback, { redirect: 'manual', headers: { accept: 'application/json' } })).status).toBe(200);
-    expect((await fetch(callback, { redirect: 'manual', headers: { accept: 'application/json' } })).status).toBe(400);
-    expect(
-      (await fetch(`${u}/auth/callback/hubspot?code=x&state=forged`, { headers: { accept: 'application/json' } }))
-        .status,
-    ).toBe(400);
+    // A state that was already used, or made up, is refused (even with the browser's flow cookie).
+    const flow = await beginFlow(u, '/auth/login/hubspot', 'login');
+    const withCookie = { accept: 'application/json', cookie: flow.cookie };
+    expect((await fetch(flow.callback, { redirect: 'manual', headers: withCookie })).status).toBe(200);
+    const replay = await fetch(flow.callback, { redirect: 'manual', headers: withCookie });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'OAUTH_STATE_INVALID', message: expect.stringMatching(/used/) });
+    expect((await fetch(`${u}/auth/callback/hubspot?code=x&state=forged`, { headers: withCookie })).status).toBe(400);
     /** A 400 for this path, and its JSON body. */
     const refused = async (path: string) => {
       const r = await fetch(`${u}${path}`, { redirect: 'manual', headers: { accept: 'application/json' } });
@@ -323,6 +341,77 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       expect(body.message).toMatch(/did not grant access/);
       expect(body.message).not.toMatch(/script|<b>/);
     }
+  });
+
+  test('login CSRF: the OAuth state is bound to the browser that began the flow (flow cookie), for sign-in and install', async () => {
+    const u = loop.cl.url;
+    const sessions = async () =>
+      Number((await loop.cl.store.db.query<{ n: string }>('SELECT count(*)::text AS n FROM sessions')).rows[0]!.n);
+    const json = { accept: 'application/json' };
+
+    // The attacker begins a sign-in and stops before the callback. The start set a short-lived __Host- cookie.
+    const attacker = await beginFlow(u, '/auth/login/hubspot', 'login');
+    expect(attacker.setCookie).toMatch(
+      /^__Host-closeloop_oauth_login_hubspot=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax; Max-Age=600$/,
+    );
+    const before = await sessions();
+
+    // The victim's browser opens the callback URL: without the cookie, or with a cookie of its own (its own sign-in
+    // begun meanwhile), or a made-up one, or the install flow's: refused in our words, no session, nothing exchanged.
+    const victim = await beginFlow(u, '/auth/login/hubspot', 'login');
+    const installCookie = (await beginFlow(u, '/install/hubspot', 'install')).cookie;
+    for (const cookie of [
+      null,
+      victim.cookie,
+      `__Host-closeloop_oauth_login_hubspot=${'A'.repeat(43)}`,
+      `__Host-closeloop_oauth_login_hubspot=${attacker.cookie.split('=')[1]!.slice(0, 40)}`,
+      installCookie.replace('_install_', '_login_').replace(/=.*/, '=') + victim.cookie.split('=')[1],
+      installCookie,
+    ]) {
+      const res = await fetch(attacker.callback, {
+        redirect: 'manual',
+        headers: { ...json, ...(cookie ? { cookie } : {}) },
+      });
+      expect([cookie, res.status]).toEqual([cookie, 400]);
+      const body = (await res.json()) as { error: string; message: string };
+      expect(body).toMatchObject({
+        error: 'OAUTH_STATE_INVALID',
+        message: expect.stringMatching(/not started in this browser/),
+      });
+      expect(res.headers.getSetCookie().some((c) => c.startsWith(SESSION_COOKIE))).toBe(false);
+    }
+    expect(await sessions()).toBe(before);
+    // The victim's own cookie is cleared by a callback that was not theirs (the flow is over).
+    const withVictims = await fetch(attacker.callback, {
+      redirect: 'manual',
+      headers: { ...json, cookie: victim.cookie },
+    });
+    expect(withVictims.headers.getSetCookie()).toContain(
+      '__Host-closeloop_oauth_login_hubspot=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0',
+    );
+
+    // The browser that began it signs in, and its flow cookie is cleared.
+    const own = await fetch(attacker.callback, { redirect: 'manual', headers: { ...json, cookie: attacker.cookie } });
+    expect(own.status).toBe(200);
+    expect(own.headers.getSetCookie()).toEqual(
+      expect.arrayContaining([
+        '__Host-closeloop_oauth_login_hubspot=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0',
+        expect.stringMatching(new RegExp(`^${SESSION_COOKIE}=cls_`)),
+      ]),
+    );
+    expect(await sessions()).toBe(before + 1);
+
+    // The same for an install: the callback URL opened elsewhere installs nothing.
+    const install = await beginFlow(u, '/install/hubspot', 'install');
+    const foreign = await fetch(install.callback, { redirect: 'manual', headers: json });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({
+      error: 'OAUTH_STATE_INVALID',
+      message: expect.stringMatching(/install link/),
+    });
+    const mine = await fetch(install.callback, { redirect: 'manual', headers: { ...json, cookie: install.cookie } });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ installed: true });
   });
 
   test('/install writes no row until the user comes back from consent', async () => {

@@ -1,3 +1,4 @@
+import { browse } from '../../../src/lib/browser-fetch.js';
 import { createServer, type Server } from 'node:http';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { startHubspotSandbox, type HubspotSandbox } from '../../../connectors/hubspot/sandbox/index.js';
@@ -74,7 +75,7 @@ async function collector(): Promise<{ url: string; posts: string[]; close(): Pro
 
 async function install(hs: HubspotSandbox, cl: Closeloop) {
   const portalId = hs.defaultPortalId;
-  const res = await fetch(`${cl.url}/install/hubspot`);
+  const res = await browse(`${cl.url}/install/hubspot`);
   expect(res.status).toBe(200);
   await waitFor(
     async () => (await cl.store.connections.byAccount('hubspot', String(portalId)))?.backfill_done_at,

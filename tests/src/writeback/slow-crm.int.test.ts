@@ -1,3 +1,4 @@
+import { browse } from '../../../src/lib/browser-fetch.js';
 import { startHubspotLoop, waitFor } from '../../helpers/closeloop.js';
 
 type Loop = Awaited<ReturnType<typeof startHubspotLoop>>;
@@ -27,7 +28,7 @@ describe(`slow CRM writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
       pipeline: 'default',
       amount: '1000',
     }).id;
-    const res = await fetch(`${loop.cl.url}/install/hubspot`);
+    const res = await browse(`${loop.cl.url}/install/hubspot`);
     expect(res.status).toBe(200);
     await waitFor(async () => (await loop.cl.store.connections.list())[0]?.backfill_done_at, 30_000, 'backfill');
   });

@@ -3,6 +3,7 @@
  * and the poll goes on; after the portal uninstalls the app the refresh is refused (invalid_grant) and the connection
  * is marked needs_reconnect once, so work for it stops.
  */
+import { browse } from '../../../../src/lib/browser-fetch.js';
 import { AS_OPERATOR, startHubspotLoop, waitFor } from '../../../helpers/closeloop.js';
 
 describe(`HubSpot auth lifecycle (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
@@ -10,7 +11,7 @@ describe(`HubSpot auth lifecycle (${process.env.DATABASE_URL ? 'postgres' : 'pgl
     const { hs, cl, stop } = await startHubspotLoop();
     try {
       const portalId = hs.defaultPortalId;
-      expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+      expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
       const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
       await waitFor(async () => (await cl.store.connections.get(conn.id))?.backfill_done_at, 60_000, 'backfill');
       const poll = () => cl.queue.send('poll', { connectionId: conn.id }, { singletonKey: `poll:${conn.id}` });

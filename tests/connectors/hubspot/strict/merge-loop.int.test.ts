@@ -2,6 +2,7 @@
  * Issue 11 item 7 end to end: a merge in HubSpot (webhook `contact.merge`) erases the merged-away contact in closeloop
  * like a deletion, and the activities that were on it follow the survivor, as HubSpot moves them.
  */
+import { browse } from '../../../../src/lib/browser-fetch.js';
 import { startHubspotLoop, waitFor } from '../../../helpers/closeloop.js';
 
 describe(`HubSpot merge through the loop (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
@@ -28,7 +29,7 @@ describe(`HubSpot merge through the loop (${process.env.DATABASE_URL ? 'postgres
         { hs_timestamp: String(old), hs_note_body: 'Met Mia at the fair.' },
         { at: old, associations: [{ toType: 'contacts', toId: twin.id }] },
       );
-      expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+      expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
       const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
       await waitFor(async () => (await cl.store.connections.get(conn.id))?.backfill_done_at, 60_000, 'backfill');
       expect((await cl.store.records.get(conn.id, 'note', note.id))?.associations.contacts).toEqual([twin.id]);

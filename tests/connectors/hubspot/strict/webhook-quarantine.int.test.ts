@@ -4,6 +4,7 @@
  * the v3 signature is checked against the URL HubSpot called, whatever spelling PUBLIC_URL or a reverse proxy gives.
  * HubSpot does not retry 400/401/403/404/405 (connectors/hubspot/BEHAVIOR.md, "Webhooks").
  */
+import { browse } from '../../../../src/lib/browser-fetch.js';
 import { createHmac } from 'node:crypto';
 import type express from 'express';
 import { publicRequestUrls } from '../../../../src/http/app.js';
@@ -54,7 +55,7 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
     const { hs, cl, stop } = await startHubspotLoop({ env: { TRUST_PROXY: 'loopback' } });
     try {
       const portalId = hs.defaultPortalId;
-      expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+      expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
       const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
       const now = Date.now();
       const events = Array.from({ length: 100 }, (_, i) => ({
@@ -122,7 +123,7 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
     const { hs, cl, stop } = await startHubspotLoop();
     try {
       const portalId = hs.defaultPortalId;
-      expect((await fetch(`${cl.url}/install/hubspot`)).status).toBe(200);
+      expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
       const now = Date.now();
       const base = lastnameChange(hs, now);
       const post = async (payload: string) => {
