@@ -64,13 +64,17 @@ export async function replaySuggestions(
   return summary;
 }
 
-/** "7d", "24h", "90m" or an ISO timestamp → ISO timestamp. */
+/**
+ * "7d", "24h", "90m" or an ISO timestamp → ISO timestamp; null for anything else, including a span or date no Date
+ * can hold (`99999999999d`, `+275760-…`: toISOString would throw a RangeError).
+ */
 export function parseSince(input: string, now: Date): string | null {
   const m = /^(\d+)\s*([dhm])$/.exec(input.trim());
-  if (m) {
-    const ms = +m[1]! * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
-    return new Date(now.getTime() - ms).toISOString();
-  }
-  const t = Date.parse(input);
-  return Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}/.test(input) ? null : new Date(t).toISOString();
+  const t = m
+    ? now.getTime() - +m[1]! * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm']
+    : /^\d{4}-\d{2}-\d{2}/.test(input)
+      ? Date.parse(input)
+      : NaN;
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

@@ -61,6 +61,15 @@ describe('parseSince', () => {
     ['2026-03-01T12:00:00+01:00', '2026-03-01T11:00:00.000Z'],
     ['last week', null],
     ['7', null],
+    ['0d', '2026-03-10T09:00:00.000Z'],
+    // Out of what a Date holds, or not numbers: null (a usage error), not a RangeError.
+    ['99999999999d', null],
+    ['9999999999999h', null],
+    [`${'9'.repeat(400)}d`, null],
+    ['-5d', null],
+    ['NaNd', null],
+    ['+275760-09-14', null],
+    ['275760-09-14', null],
   ])('%s → %s', (input, out) => expect(parseSince(input, now)).toBe(out));
 });
 
