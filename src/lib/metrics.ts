@@ -69,21 +69,54 @@ export interface SyncLagSample {
 }
 
 /**
- * Sync lag per connection, read at scrape time (cluster-wide, like the queue gauges): seconds since the newest of
- * its last applied change (webhook, stream, ingest) and its last successful poll or backfill.
+ * Sync lag, read at scrape time (cluster-wide, like the queue gauges): per connection, seconds since the newest of its
+ * last applied change (webhook, stream, ingest) and its last successful poll or backfill. Exposed per provider only:
+ * the worst connection's lag and how many connections have one. No connection id: ids are derived from the CRM account
+ * id (src/lib/ids.ts), so a label would let whoever reads the metrics tell which portals and orgs are customers
+ * (docs/security.md). Which connection lags is on the operator's /admin/connections page.
  */
 function syncLagGauge(registry: Registry) {
   let source: (() => Promise<SyncLagSample[]>) | null = null;
+  let last: Promise<SyncLagSample[]> | null = null;
+  // One read per scrape for the two gauges.
+  const read = () => {
+    if (!source) return Promise.resolve([] as SyncLagSample[]);
+    last ??= source()
+      .catch(() => [] as SyncLagSample[])
+      .finally(() => {
+        setTimeout(() => {
+          last = null;
+        }, 250);
+      });
+    return last;
+  };
+  const byProvider = async () => {
+    const out = new Map<string, { max: number; count: number }>();
+    for (const r of await read()) {
+      const p = out.get(r.provider) ?? { max: 0, count: 0 };
+      out.set(r.provider, { max: Math.max(p.max, r.lagSeconds), count: p.count + 1 });
+    }
+    return out;
+  };
   return {
     syncLag: new Gauge({
       name: 'closeloop_sync_lag_seconds',
-      help: 'Seconds since a connection last applied a change or finished a poll (cluster-wide)',
-      labelNames: ['provider', 'connection'] as const,
+      help: 'Seconds since the most lagging connection of a provider last applied a change or finished a poll (cluster-wide)',
+      labelNames: ['provider'] as const,
       registers: [registry],
       async collect() {
         this.reset();
-        const rows = source ? await source().catch(() => [] as SyncLagSample[]) : [];
-        for (const r of rows) this.set({ provider: r.provider, connection: r.connectionId }, r.lagSeconds);
+        for (const [provider, a] of await byProvider()) this.set({ provider }, a.max);
+      },
+    }),
+    syncLagConnections: new Gauge({
+      name: 'closeloop_sync_lag_connections',
+      help: 'Connections of a provider with a sync lag (they have polled or applied a change; cluster-wide)',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [provider, a] of await byProvider()) this.set({ provider }, a.count);
       },
     }),
     /** Bind the lag source (the store) once it exists. */

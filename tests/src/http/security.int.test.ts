@@ -203,6 +203,9 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
         VALUES ($1, $2, 'create_task', $1, '{}'::jsonb, 'done', $3, now())`,
         [`sug_${canary}`, conn.id, `task-${canary}`],
       );
+      // Synced (a poll and an applied change), so each has a sync lag the metrics could be tempted to name it by.
+      await loop.cl.store.connections.markSynced(conn.id);
+      await loop.cl.store.syncMarks.noteChange(conn.id);
       const { token } = await createApiToken(loop.cl.store, { tenantId: conn.tenant_id, name: `canary ${i}` });
       tenants.push({ id: conn.tenant_id, canary, token });
     }
@@ -240,8 +243,18 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     const all = await (await fetch(`${loop.cl.url}/admin/connections`, { headers: AS_OPERATOR })).text();
     for (const t of tenants) expect(all).toContain(t.canary);
     const metrics = await (await fetch(`${loop.cl.url}/metrics`, { headers: AS_OPERATOR })).text();
+    // No tenant, account or connection id: not the canaries', not the installed portal's (whose ids are
+    // hashes of its portal id, src/lib/ids.ts), and no label that could carry one.
     for (const t of tenants) expect(metrics).not.toContain(t.canary);
-    expect(metrics).not.toContain(tenantId);
+    const installed = (await loop.cl.store.connections.byAccount('hubspot', String(loop.hs.defaultPortalId)))!;
+    for (const id of [tenantId, installed.id, installed.tenant_id, `"${installed.account_id}"`])
+      expect([id, metrics.includes(id)]).toEqual([id, false]);
+    expect(metrics).not.toMatch(/\b(conn|ten)_[0-9a-f]{8,}|(connection|tenant|account|portal|org)(_id)?="/);
+    // The lag is there all the same, per provider (the canaries and the installed portal all have one).
+    expect(metrics).toMatch(/^closeloop_sync_lag_seconds\{provider="hubspot"\} \d/m);
+    expect(
+      Number(/^closeloop_sync_lag_connections\{provider="hubspot"\} (\d+)$/m.exec(metrics)?.[1]),
+    ).toBeGreaterThanOrEqual(20);
   });
 
   test('API tokens are stored hashed, bound to one tenant, and stop working once revoked', async () => {

@@ -45,10 +45,19 @@ test('a connection that never synced has no lag; a change or a poll makes it cur
   const c = (await t.store.syncMarks.lag()).find((r) => r.connectionId === 'conn_lag_c')!;
   expect(c.lagSeconds).toBeLessThan(60);
 
-  // The gauge reads the store at scrape time.
+  // The gauges read the store at scrape time, per provider only: the worst lag and how many connections have one;
+  // no connection id (docs/security.md).
+  await t.db.query(
+    "UPDATE connection_sync_marks SET last_change_at = now() - interval '20 minutes' WHERE connection_id = 'conn_lag_a'",
+  );
+  await t.db.query("UPDATE connections SET last_sync_at = now() - interval '20 minutes' WHERE id = 'conn_lag_a'");
+  const rows = (await t.store.syncMarks.lag()).filter((r) => r.provider === 'hubspot');
   const metrics = createMetrics();
   metrics.observeSyncLag(() => t.store.syncMarks.lag());
-  expect(await metrics.registry.metrics()).toMatch(
-    /closeloop_sync_lag_seconds\{provider="hubspot",connection="conn_lag_a"\} \d/,
-  );
+  const text = await metrics.registry.metrics();
+  const max = Number(/^closeloop_sync_lag_seconds\{provider="hubspot"\} (\S+)$/m.exec(text)?.[1]);
+  expect(max).toBeGreaterThanOrEqual(1200);
+  expect(max).toBeLessThan(1260);
+  expect(text).toMatch(new RegExp(`^closeloop_sync_lag_connections\\{provider="hubspot"\\} ${rows.length}$`, 'm'));
+  expect(text).not.toMatch(/conn_lag|connection=/);
 });
