@@ -22,9 +22,13 @@ export function jsonOf(raw: Buffer, where: string): unknown {
   }
 }
 
-/** Query values as single strings: a repeated parameter is refused rather than silently picking one. */
+/**
+ * Query values as single strings: a repeated parameter is refused rather than silently picking one. A null-prototype
+ * object, so every name is an own key the strict schema sees: `?__proto__=x` would otherwise set the prototype (and
+ * vanish) instead of being refused as an unknown parameter.
+ */
 export function singleQuery(query: Record<string, unknown>, where: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(query)) {
     if (typeof v !== 'string') throw new InvalidPayloadError(`${where}: ${k}: give it once`, { where });
     out[k] = v;
