@@ -76,7 +76,11 @@ export const defineCommand = <const O extends OptionsSpec>(c: Command<O>): Comma
 /** Bad usage found by a handler (a value out of range, a file that cannot be read...): exit 2 with the usage. */
 export class UsageError extends Error {}
 
-const HELP: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help and exit' };
+const HELP: OptionSpec = {
+  type: 'boolean',
+  short: 'h',
+  description: 'show this help and exit (so does a last word "help"; for a folder named help write ./help)',
+};
 
 const optionLabel = (name: string, o: OptionSpec): string =>
   `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` <${o.value ?? 'VALUE'}>` : ''}`;
@@ -195,9 +199,20 @@ export function parseCommandArgs<O extends OptionsSpec>(c: Command<O>, argv: rea
   return { values: values as CommandArgs<O>['values'], positionals };
 }
 
-const wantsHelp = (argv: readonly string[]): boolean => {
+/**
+ * `--help` or `-h` anywhere before `--`; or `help` as the last word (`closeloop rules lint help`, like
+ * `closeloop rules help`), unless it is the value of the option before it (`--reason help`) or comes after `--`.
+ */
+const wantsHelp = (c: Command, argv: readonly string[]): boolean => {
   const end = argv.indexOf('--');
-  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+  if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h')) return true;
+  if (end >= 0 || argv.at(-1) !== 'help') return false;
+  const prev = argv.at(-2);
+  const takesValue = (o: OptionSpec | undefined) => o?.type === 'string';
+  if (prev && /^--[^=]+$/.test(prev) && takesValue(c.options[prev.slice(2)])) return false;
+  if (prev && /^-[^-]$/.test(prev) && takesValue(Object.values(c.options).find((o) => o.short === prev.slice(1))))
+    return false;
+  return true;
 };
 
 export function usageFailure(c: Command, message: string, io: CommandIo): number {
@@ -213,7 +228,7 @@ export async function runCommand<O extends OptionsSpec>(
   argv: readonly string[],
   io: CommandIo = processIo,
 ): Promise<number> {
-  if (wantsHelp(argv)) {
+  if (wantsHelp(c as unknown as Command, argv)) {
     io.out(formatHelp(c as unknown as Command));
     return 0;
   }

@@ -16,7 +16,7 @@ async function overview(names: readonly string[], title: string, group = ''): Pr
     ...summaries.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`),
     '',
     'options:',
-    "  -h, --help  show help (after a command: that command's options and an example)",
+    '  -h, --help  show help (after a command, or "help" as its last word: that command\'s options and an example)',
     '',
     'examples:',
     '  npx closeloop rules lint rules/',

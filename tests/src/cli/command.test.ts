@@ -105,6 +105,29 @@ describe('runCommand', () => {
     expect(io.stdout).toBe('ran\n');
   });
 
+  it('"help" as the last word is the help (stdout, exit 0), as closeloop <group> help is; not as an option value or after "--"', async () => {
+    const full = capture();
+    expect(await runCommand(cmd, ['--help'], full)).toBe(0);
+    for (const argv of [['help'], ['--since', '7d', 'help'], ['--json', 'help'], ['--since=7d', 'help']]) {
+      const io = capture();
+      expect([argv, await runCommand(cmd, argv, io)]).toEqual([argv, 0]);
+      expect(io.stdout).toBe(full.stdout);
+      expect(io.stderr).toBe('');
+    }
+    seen.length = 0;
+    for (const [argv, values, positionals] of [
+      [['--since', '7d', '--label', 'help'], { label: 'help' }, []],
+      [['--since', '7d', '--', 'help'], {}, ['help']],
+      [['--since', '7d', './help'], {}, ['./help']],
+    ] as const) {
+      const io = capture();
+      expect(await runCommand(cmd, argv, io)).toBe(0);
+      expect(io.stdout).toBe('ran\n');
+      expect(seen.pop()).toMatchObject({ values: { since: '7d', ...values }, positionals });
+    }
+    expect(formatHelp(cmd)).toContain('a last word "help"');
+  });
+
   it('bad usage exits 2: one-line reason, then the usage, on stderr; nothing on stdout', async () => {
     const io = capture();
     expect(await runCommand(cmd, ['--sinse', '7d'], io)).toBe(2);

@@ -37,6 +37,15 @@ describe('closeloop <command> --help, for every command', () => {
     }
   });
 
+  it.each(names)('%s help: the same help as --help, on stdout, exit 0', async (name) => {
+    const flag = capture();
+    expect(await main([...name.split(' '), '--help'], flag)).toBe(0);
+    const word = capture();
+    expect(await main([...name.split(' '), 'help'], word)).toBe(0);
+    expect(word.stderr).toBe('');
+    expect(word.stdout).toBe(flag.stdout);
+  });
+
   it.each(names)('%s with an unknown option: one-line reason and the usage on stderr, exit 2', async (name) => {
     const io = capture();
     expect(await main([...name.split(' '), '--no-such-option'], io)).toBe(2);
@@ -85,6 +94,11 @@ describe('closeloop (the command table)', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^closeloop rules check: /);
     expect(help.stdout).toContain('--suggestion <S.json>');
+    for (const cmd of ['lint', 'test']) {
+      const word = spawnSync('npx', ['closeloop', 'rules', cmd, 'help'], { encoding: 'utf8' });
+      expect([cmd, word.status, word.stderr]).toEqual([cmd, 0, '']);
+      expect(word.stdout).toMatch(new RegExp(`^closeloop rules ${cmd}: `));
+    }
     const bad = spawnSync('npx', ['closeloop', 'rules', 'lint', '--strict'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
