@@ -1,5 +1,6 @@
 import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import type { Evidence, Explanation, Suggestion } from '../core/suggestion.js';
+import { workingDue } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { coldStartFeatures, dealFeatures, featureRecord, isCustomerTouch } from './deal-features.js';
 import { coldStartScore } from './models/cold-start.js';
@@ -265,7 +266,7 @@ export function suggestChurnRisk(i: ChurnInput, score: ChurnScore = scoreChurn(i
     task: {
       subject: `Check in with ${name}`.slice(0, 255),
       body: reason,
-      dueAt: new Date(i.now + DAY).toISOString(),
+      dueAt: workingDue(i.now, DAY),
       // A customer who writes they may leave is the rep's most urgent call, even when the rest of the account looks
       // healthy and the score stays below 0.8.
       priority: score.risk >= 0.8 || score.saysLeaving ? 'HIGH' : 'MEDIUM',

@@ -1,7 +1,7 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import type { Evidence, Suggestion } from '../core/suggestion.js';
-import { formatDay } from '../lib/dates.js';
+import { formatDay, workingDue } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
@@ -199,7 +199,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Follow up on ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: new Date(i.now + DAY).toISOString(),
+        dueAt: workingDue(i.now, DAY),
         priority: days >= 2 * i.staleDealDays ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',
@@ -243,7 +243,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Set a next step for ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: new Date(i.now + DAY).toISOString(),
+        dueAt: workingDue(i.now, DAY),
         priority: 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',
@@ -298,7 +298,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         task: {
           subject: `Answer the budget concern on ${dealName}`.slice(0, 255),
           body: reason,
-          dueAt: new Date(i.now + DAY).toISOString(),
+          dueAt: workingDue(i.now, DAY),
           priority: 'HIGH',
           ownerId: deal.ownerId,
           taskType: 'TODO',
@@ -342,7 +342,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Answer the customer's question on ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: new Date(i.now + DAY / 2).toISOString(),
+        dueAt: workingDue(i.now, DAY / 2),
         priority: days >= 3 ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',
