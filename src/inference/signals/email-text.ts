@@ -130,7 +130,38 @@ export function withoutSignatureBlock(text: string): string {
       rest.every((l) => l.trim().length <= SIGNATURE_MAX_LINE && !/\?\s*$/.test(l) && !/^\W*p\.?\s?s\b/i.test(l));
     if (signature) return lines.slice(0, i).join('\n').trim();
   }
-  return text;
+  return withoutNameCard(text);
+}
+
+/** "Hank Scorpio | COO", "Anna Schmidt – Head of Procurement": a name of two to four words, a separator, a title. */
+const NAME_TITLE_LINE = /^\s*\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\||·|•|[–—])\s*\S.*$/u;
+/** A bare name line: two to four capitalised words. */
+const NAME_LINE = /^\s*\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*$/u;
+/** What business cards carry: separators, a phone number, an address or a web site. */
+const CARD_MARK =
+  /[|·•]|\+?\d[\d ()./-]{6,}\d|@\S+\.\p{L}{2,}|\b(?:https?:\/\/|www\.)|\b[\p{L}\d-]+\.(?:com|net|org|io|de|fr|es|it|nl|co|uk|eu)\b/iu;
+
+/**
+ * The text without a signature that has neither "--" nor a sign-off: a last paragraph of a few short lines that opens
+ * with the writer's name card ("Hank Scorpio | COO", or a bare name followed by lines with a phone, an address, a web
+ * site or "|" separators), such as "Hank Scorpio | COO\nGlobex — helping schools do more with tight budgets.". A last
+ * paragraph that reads as writing (a question, a long line, more than six lines) is kept.
+ */
+function withoutNameCard(text: string): string {
+  const lines = text.split('\n');
+  let start = lines.length;
+  while (start > 0 && lines[start - 1]!.trim() !== '') start--;
+  if (start === 0) return text; // one paragraph: no body above a card
+  const card = lines.slice(start).filter((l) => l.trim() !== '');
+  if (card.length === 0 || card.length > 6) return text;
+  // A card line is short: a long line, a question or a sentence of more than ten words is writing.
+  if (card.some((l) => l.trim().length > SIGNATURE_MAX_LINE || /\?\s*$/.test(l) || l.trim().split(/\s+/).length > 10))
+    return text;
+  const first = card[0]!;
+  const isCard =
+    (NAME_TITLE_LINE.test(first) && !/[.!]\s*$/.test(first)) ||
+    (NAME_LINE.test(first) && card.length >= 2 && card.slice(1).some((l) => CARD_MARK.test(l)));
+  return isCard ? lines.slice(0, start).join('\n').trim() : text;
 }
 
 /** What signals read of an interaction: its subject, and its body (an email's visible part only). */

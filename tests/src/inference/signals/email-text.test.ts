@@ -67,4 +67,26 @@ describe('visible email text (html-to-text, email-reply-parser) before signals',
     expect(types).not.toContain('budget_constraint');
     expect(types).not.toContain('explicit_ask');
   });
+  // A signature with neither "--" nor a sign-off: the writer's name card as the last paragraph.
+  it.each([
+    'Hank Scorpio | COO\nGlobex — helping schools do more with tight budgets.',
+    'Anna Schmidt – Head of Procurement\nExample GmbH · Budget & Controlling\n+49 30 1234 5678',
+    'Hank Scorpio\nCOO, Globex\nhank@globex.example | +1 415 555 0100\nDoing more with tight budgets',
+  ])('a name card without sign-off is not read: %j', (card) => {
+    const body = `Thanks Riley, legal is reviewing, should be back to you Thursday.\n\n${card}`;
+    expect(visibleEmailText(body)).toBe('Thanks Riley, legal is reviewing, should be back to you Thursday.');
+    expect(extractSignals(signalText({ kind: 'email', subject: null, body })).map((x) => x.type)).not.toContain(
+      'budget_constraint',
+    );
+  });
+  it.each([
+    'Thanks Riley, our budget was cut so we cannot sign this quarter',
+    'Budget Update – we cannot sign before April.',
+    'Quick Question | can you send the DPA?',
+    'Hank Scorpio\nOur budget was cut, we cannot sign at this price',
+    'Hank Scorpio\nOur budget was cut by a third this year, please call me on +1 415 555 0100',
+  ])('a last paragraph that is writing is kept: %j', (last) => {
+    const body = `Hi Riley, short update.\n\n${last}`;
+    expect(visibleEmailText(body)).toContain(last.split('\n').at(-1)!);
+  });
 });
