@@ -349,12 +349,24 @@ export function findActionable(text: string): Actionable[] {
       m[0].length,
     );
   }
-  for (const m of text.matchAll(EMAIL_RE)) {
-    if (overlaps(m.index, m.index + m[0].length)) continue;
-    // "at" between two words reads as an address only when the right side is a domain.
+  // A match that is no address ("my colleague at jane.doe" before "@gmail.com") must not swallow the one behind it:
+  // the search goes on from where its right side starts, so "jane.doe@gmail.com" is read too. Each restart point lies
+  // past the previous one's "at", so every character is scanned at most twice.
+  const email = new RegExp(EMAIL_RE.source, EMAIL_RE.flags);
+  for (let m = email.exec(text); m; m = email.exec(text)) {
+    const rightSide = m.index + m[0].length - m[2]!.length;
     const host = canonHost(m[2]!);
-    if (!m[0].includes('@') && NOT_MAILBOX.test(m[1]!)) continue;
-    if (!bareDomain(m[2]!, host, true)) continue;
+    // "at" between two words reads as an address only when the right side is a domain.
+    if (
+      overlaps(m.index, m.index + m[0].length) ||
+      (!m[0].includes('@') && NOT_MAILBOX.test(m[1]!)) ||
+      // "colleague at closeloop.dev@gmail.com": the right side is the start of an address itself.
+      text[m.index + m[0].length] === '@' ||
+      !bareDomain(m[2]!, host, true)
+    ) {
+      email.lastIndex = Math.max(rightSide, m.index + 1);
+      continue;
+    }
     add({ kind: 'email', text: m[0], value: `${m[1]!.toLowerCase()}@${host}` }, m.index, m[0].length);
   }
   for (const m of text.matchAll(BARE_IP_RE)) {
