@@ -16,9 +16,11 @@ import {
 } from './text/instructions.js';
 import {
   decodePayloads,
+  despaced,
   findLinks,
   hasInvisibleControls,
   hasMixedScriptWord,
+  markupReading,
   normalise,
   splitHtml,
   views,
@@ -339,6 +341,8 @@ const DEADLINE =
   /(?<![\p{L}])(?:by|before|until|no later than|deadline|due|expires?|valid|bis|spätestens|frist|antes|hasta|plazo|vence|avant|jusqu|délai|entro|prima|scadenza|até|prazo|uiterlijk|vóór|до|срок)(?![\p{L}])/iu;
 
 const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'date']);
+/** Ways to click, write, call or pay: what markup (attributes, autolinks) may not carry in. */
+const CHANNEL_KINDS: ReadonlySet<ActionableKind> = new Set(['link', 'email', 'phone', 'payment']);
 
 /** Judge one piece of text in its zone. */
 function judge(text: string, zone: GateZone, field: string, g: Grounds, out: GateProblem[], thread = ''): void {
@@ -360,10 +364,22 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
     if (shown && real && shown.value !== real.value)
       out.push({ field, zone, kind: 'link', text: `${l.text} -> ${l.target}` });
   }
-  const readings = views(text, { rot13: false });
+  const readings: { text: string; only?: ReadonlySet<ActionableKind> }[] = views(text, { rot13: false }).map((r) => ({
+    text: r,
+  }));
+  // Markup is scanned, not dropped: autolinks, attribute URLs (an image, a frame, a stylesheet) and addresses in angle
+  // brackets. Its sizes and styles ("width=100%") are no offer: only ways to click, write, call or pay count there.
+  const markup = markupReading(text);
+  if (markup !== null) readings.push({ text: markup, only: CHANNEL_KINDS });
+  // Characters spaced out ("G B 3 3 B U K B ...", "e v i l . c o m") are read closed up as well.
+  for (const r of [readings[0]!.text, markup]) {
+    const closed = r === null ? null : despaced(r);
+    if (closed !== null) readings.push({ text: closed });
+  }
   const seen = new Set<string>();
-  for (const r of readings) {
+  for (const { text: r, only } of readings) {
     for (const a of findActionable(r)) {
+      if (only && !only.has(a.kind)) continue;
       if (zone === 'own' && OWN_FREE.has(a.kind)) continue;
       // A quote may carry the customer's own figures and words (labelled as theirs); never a way to pay, write or
       // click.

@@ -1,6 +1,6 @@
 import { checkOutput, type GateFacts } from '../../src/guardrails/output-gate.js';
 import { findActionable, type ActionableKind } from '../../src/guardrails/text/actionable.js';
-import { normalise } from '../../src/guardrails/text/normalize.js';
+import { despaced, markupReading, normalise } from '../../src/guardrails/text/normalize.js';
 import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
 
 /**
@@ -73,5 +73,65 @@ describe('an address behind a rejected " at " reading', () => {
   test('linear on a long adversarial text', () => {
     expect(timed(() => findActionable('colleague at jane.doe'.repeat(5000)))).toBeLessThan(2000);
     expect(timed(() => findActionable(`a at ${'a.'.repeat(50_000)}@`))).toBeLessThan(2000);
+  });
+});
+
+describe('markup is scanned, not dropped', () => {
+  test.each([
+    ['See <https://evil.xyz/p>', 'evil.xyz'],
+    ['See <https://evil.xyz/p> for the pricing sheet.', 'evil.xyz'],
+    ['Pricing sheet: <evil.xyz/p>', 'evil.xyz'],
+    ['Thanks <img src="https://evil.xyz/t.gif">', 'evil.xyz'],
+    ['Thanks <img src=https://evil.xyz/t.gif>', 'evil.xyz'],
+    ['<img src="https://px.evil-pixel.top/o.gif" width="1" height="1">Thanks!', 'px.evil-pixel.top'],
+    ['<iframe src="https://evil.xyz"></iframe>', 'evil.xyz'],
+    ['Thanks <x https://evil.xyz/p>', 'evil.xyz'],
+    ['<div data-href="evil.xyz/pay">Hi Dana</div>', 'evil.xyz'],
+    ['<img alt="logo" srcset="https://evil.xyz/a.png 2x">', 'evil.xyz'],
+    ['<link rel="stylesheet" href="//evil.xyz/s.css">Hello', 'evil.xyz'],
+    ['<p style="background:url(https://evil.xyz/t.gif)">Hello</p>', 'evil.xyz'],
+    ['Reply to <mallory@evil.xyz> please.', 'mallory@evil.xyz'],
+    ['Bitte an &lt;mallory@evil.xyz&gt; schicken.', 'mallory@evil.xyz'],
+  ])('%s', (text, what) => {
+    expect(problems(text).join(' ')).toContain(what);
+    held(text);
+  });
+
+  test.each([
+    'See <https://closeloop.dev/pricing> for the plans.',
+    '<p>Hello Dana,</p><p>Thanks for the call.</p>',
+    '<a href="https://closeloop.dev/docs">the docs</a>',
+    '<table width="100%"><tr><td style="width:50%;padding:4px">Hi Dana</td></tr></table>',
+    'Dana Reyes <dana.reyes@globex-corp.example> wrote: thanks for the call.',
+    'R&D <EU> will join the workshop.',
+    'We use <b>bold</b> for headings and 2 < 3 > 1 in the sheet.',
+  ])('benign: %s', clean);
+});
+
+describe('characters spaced out', () => {
+  test.each([
+    ['IBAN G B 3 3 B U K B 2 0 2 0 1 5 5 5 5 5 5 5 5 5', 'payment'],
+    ['Pay IBAN: G B 3 3 B U K B 2 0 2 0 1 5 5 5 5 5 5 5 5 5 today.', 'payment'],
+    ['Go to e v i l - c o r p . c o m / pay', 'link'],
+    ['w w w . e v i l . x y z', 'link'],
+    ['Write to m a l l o r y @ e v i l . x y z', 'email'],
+    ['Call + 4 4 7 7 0 0 9 0 0 1 2 3 now.', 'phone'],
+    ['Konto: D E 8 9 3 7 0 4 0 0 4 4 0 5 3 2 0 1 3 0 0 0', 'payment'],
+  ])('%s', (text, kind) => {
+    expect(checkOutput(draft(text), facts()).problems.map((p) => p.kind)).toContain(kind);
+    held(text);
+  });
+
+  test.each([
+    'The A B C D E F plan tiers are listed in the deck.',
+    'Steps 1 2 3 4 5 6 are in the runbook.',
+    'x = a + b - c in the forecast model.',
+  ])('benign: %s', clean);
+
+  test('linear on long adversarial texts', () => {
+    for (const s of ['a '.repeat(50_000), 'a b '.repeat(25_000) + 'cd', '<'.repeat(100_000), '&#'.repeat(50_000)])
+      expect(timed(() => checkOutput(draft(s), facts()))).toBeLessThan(5000);
+    for (const s of ['a '.repeat(50_000), 'a b c d e fg '.repeat(8_000), '> <'.repeat(33_000)])
+      expect(timed(() => [despaced(s), markupReading(s)])).toBeLessThan(500);
   });
 });

@@ -278,6 +278,30 @@ export function decodePayloads(text: string): string[] {
   return out;
 }
 
+/**
+ * The text with its markup opened up: every tag's name and attributes read as text ("<img src=https://x/t.gif>" is
+ * " img src=https://x/t.gif ", "<https://x/p>" and "<x.example/p>" are the link they wrap), entities decoded. A mail
+ * client drops what it takes for a tag, loads what its attributes point to, and shows an autolink as the link: none of
+ * it may escape a scan because it sits between angle brackets. Null when the text has none.
+ */
+export function markupReading(text: string): string | null {
+  if (!/[<>]|&[#a-z]/i.test(text)) return null;
+  return normalise(decodeEntities(text).replace(/<!--|-->|[<>]/g, ' '));
+}
+
+/** A run of six or more single characters between single spaces: "G B 3 3 B U K B", "e v i l . c o m". */
+const SPACED_RUN = /(?<!\S)(?:\S ){5,}\S(?!\S)/g;
+/**
+ * The text with runs of spaced-out characters closed up ("I B A N G B 3 3 ..." is "IBANGB33...", "e v i l - c o r p .
+ * c o m / pay" is "evil-corp.com/ pay"): an account number or a domain a reader types in without the spaces. Null when
+ * the text has no such run. Linear: a run is matched once, and a failed attempt ends at the first word of two letters.
+ */
+export function despaced(text: string): string | null {
+  SPACED_RUN.lastIndex = 0;
+  if (!SPACED_RUN.test(text)) return null;
+  return text.replace(SPACED_RUN, (run) => run.replace(/ /g, ''));
+}
+
 /** The rot13 reading of a text (judges decide whether it reads as anything). */
 export const rot13Of = rot13;
 
