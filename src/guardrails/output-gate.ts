@@ -276,6 +276,9 @@ function grounded(a: Actionable, g: Grounds, whole: string): boolean {
     }
     case 'phone':
       return g.phones.has(a.value);
+    case 'handle':
+      // No trusted fact or CRM field holds a messenger handle: a draft never hands one out.
+      return false;
     case 'payment':
       return g.payments.has(a.value);
     case 'amount':
@@ -342,7 +345,7 @@ const DEADLINE =
 
 const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'date']);
 /** Ways to click, write, call or pay: what markup (attributes, autolinks) may not carry in. */
-const CHANNEL_KINDS: ReadonlySet<ActionableKind> = new Set(['link', 'email', 'phone', 'payment']);
+const CHANNEL_KINDS: ReadonlySet<ActionableKind> = new Set(['link', 'email', 'phone', 'handle', 'payment']);
 
 /** Judge one piece of text in its zone. */
 function judge(text: string, zone: GateZone, field: string, g: Grounds, out: GateProblem[], thread = ''): void {

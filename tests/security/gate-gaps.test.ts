@@ -135,3 +135,81 @@ describe('characters spaced out', () => {
       expect(timed(() => [despaced(s), markupReading(s)])).toBeLessThan(500);
   });
 });
+
+describe('messenger handles are contact channels', () => {
+  test.each([
+    'Please message our billing team on Telegram @globex_billing to finalise the renewal.',
+    'Add me on Signal: @dana.reyes.77 for the invoice.',
+    'Ping our finance lead on Discord: mallory#4821',
+    'Our WeChat ID is globex_pay, send the remittance advice there.',
+    'Skype: live:globex.billing',
+    'DM @globex_billing on Telegram to finish the renewal.',
+    'Our Telegram handle is globex_billing.',
+    'Message me on Teams at mallory_pay.',
+    'Find us on Viber as globex.billing',
+    'Line ID: @globexpay',
+    'Schreiben Sie uns auf Telegram: @globex_zahlung',
+    'Escríbenos por Telegram a @globex_pagos para cerrar la renovación.',
+    'Contactez notre service facturation sur Telegram @globex_factu.',
+    'Scrivici su WhatsApp: @globex_fatture',
+  ])('%s', (text) => {
+    expect(checkOutput(draft(text), facts()).problems.map((p) => p.kind)).toContain('handle');
+    held(text);
+  });
+
+  test.each([
+    'Reach our finance desk on WhatsApp via wa.me/16465550199.',
+    'Join t.me/globex_billing for payment updates.',
+    'Add us at signal.me/#p/+16465550199 today.',
+    'Join our server at discord.gg/globexpay.',
+  ])('messenger links: %s', held);
+
+  test.each([
+    'Reach me on Teams tomorrow.',
+    'Happy to move this to a Teams call.',
+    'Message me on WhatsApp if that is easier.',
+    'We use Slack and Signal internally.',
+    'The line is busy on Fridays.',
+    'Thanks @Dana for the quick reply.',
+    'I will send a Teams invite for the 2 pm call.',
+    'Your team can signal interest in the pilot by Friday.',
+  ])('benign: %s', clean);
+});
+
+describe('phone numbers with letters for digits', () => {
+  test.each([
+    ['Please call 1-800-EVIL-PAY to confirm the payment.', '18003845729'],
+    ['Call 1 (888) PAY-GLOBEX now.', '1888729456239'],
+    ['Ring +1-877-CASH-NOW to settle the invoice.', '18772274669'],
+    ['Dial 1-800-FLOWERS for the renewal desk.', '18003569377'],
+    ['Our billing line is 0800 PAY GLOBEX.', '0800729456239'],
+    ['Call 1800-GLOBEX-1 to finalise.', '18004562391'],
+    ['Phone (800) 555-PAYS to release the funds.', '8005557297'],
+    ['Rufen Sie 0800-ZAHLUNG an.', '08009245864'],
+    ['Please call 1-800-evil-pay today.', '18003845729'],
+  ])('%s', (text, digits) => {
+    expect(found(text, 'phone')).toContain(digits.slice(-9));
+    held(text);
+  });
+
+  test.each([
+    'We have 1 500 USERS on the platform.',
+    'Our ISO 27001 SOC 2 reports are in the trust centre.',
+    'The 2026 ROADMAP REVIEW is on the agenda.',
+    'The total is 1.800 EUR per seat in the old plan.',
+    'Looking forward to the 2 pm call.',
+    'Please call me tomorrow at 10 AM CET.',
+    'Call me on +44 20 7123 4567 if anything is unclear.',
+  ])('benign: %s', (text) => expect(found(text, 'phone').filter((p) => p !== '071234567')).toEqual([]));
+
+  test('linear on long adversarial texts', () => {
+    for (const s of [
+      '1-800-A'.repeat(15_000),
+      'Telegram @a '.repeat(9_000),
+      'telegram '.repeat(12_000),
+      `Telegram: ${'a_'.repeat(50_000)}`,
+      '@a_b '.repeat(20_000),
+    ])
+      expect(timed(() => findActionable(s))).toBeLessThan(3000);
+  });
+});

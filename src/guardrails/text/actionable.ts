@@ -12,7 +12,7 @@ import { NUMBER_RUN_RE, readSpelled } from './spelled.js';
 import { COMMON_WORDS, sentenceSpan } from './words.js';
 
 export type ActionableKind =
-  'link' | 'email' | 'phone' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
+  'link' | 'email' | 'phone' | 'handle' | 'payment' | 'amount' | 'percent' | 'code' | 'date' | 'concession';
 
 export interface Actionable {
   kind: ActionableKind;
@@ -222,6 +222,40 @@ const PHONE_CONTEXT =
 /** The word before a number that makes it a record's number (an order, an invoice, a ticket), not a phone's. */
 const RECORD_NUMBER =
   /(?<![\p{L}])(?:order|invoice|ticket|case|po|purchase\s+order|reference|ref|contract|quote|customer|client|licen[cs]e|serial|tracking|bestell\p{L}*|auftrag\p{L}*|rechnung\p{L}*|kunden\p{L}*|pedido|factura|commande|facture|ordine|fattura|zamówieni\p{L}*|faktur\p{L}*)(?:\s*(?:no\.?|nr\.?|number|nummer|n[º°o]\.?|#|id))?(?:\s+(?:is|was|ist|es|est|è))?[\s:#.-]*$|(?<![\p{L}])\p{L}*nummer[\s:#.-]*$/iu;
+/**
+ * Messengers and social networks a handle is written for: the brand names are the same in every language. "Line",
+ * "Signal", "Teams" and "Session" are ordinary words too, which is why a handle needs its own shape (below).
+ */
+const MESSENGER = String.raw`telegram|tg|whats\s?app|wa|signal|skype|we\s?chat|weixin|line|viber|discord|teams|microsoft\s+teams|slack|threema|wickr|session|kik|snapchat|snap|instagram|insta|ig|twitter|tiktok|facebook|messenger|fb|imessage|facetime|kakao(?:\s?talk)?|zalo|qq|icq|jabber|xmpp|matrix|keybase|wire|dm|dms|pm|direct\s+message`;
+/** What a handle is called ("WeChat ID", "Telegram username"), in the languages we serve. */
+const HANDLE_LABEL = String.raw`id|handle|user\s?name|user|nick(?:name)?|alias|benutzername|nutzername|usuario|nombre\s+de\s+usuario|identifiant|pseudo|nom\s+d'utilisateur|utente|nome\s+utente|gebruikersnaam|логин|ник`;
+/** "@globex_billing" (not an address: nothing before the @), wherever a messenger is named around it. */
+const AT_HANDLE_RE = /(?<![\p{L}\p{N}_.@+-])@([A-Za-z0-9][A-Za-z0-9_.]{1,30}[A-Za-z0-9_])(?![\p{L}\p{N}_@])/gu;
+const MESSENGER_NAMED = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${MESSENGER})(?![\p{L}\p{N}])`, 'iu');
+/**
+ * A messenger, maybe the handle's label, and the handle: "Telegram: globex_billing", "WeChat ID is globex_pay",
+ * "Skype live:globex.billing", "Discord mallory#4821", "on Teams at mallory_pay", "on Viber as globex.billing".
+ */
+const NAMED_HANDLE_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${MESSENGER})(?![\p{L}\p{N}])(\s+(?:${HANDLE_LABEL})(?![\p{L}\p{N}]))?(\s*[:=]\s*|\s+(?:is|ist|es|est|è|é|at|as|under|unter|als|como|come|comme|sur|auf|a|an|en|op|to|via)\s+|\s+)(@?[A-Za-z][A-Za-z0-9_.#:-]{2,40})`,
+  'giu',
+);
+/**
+ * A phone number with letters for digits (1-800-EVIL-PAY, 0800 PAY GLOBEX, 1-800-evil-pay): each group set off by a
+ * separator; after a space only capitals or digits ("1-800-EVIL-PAY to confirm": "to" is the sentence).
+ */
+const VANITY_RE =
+  /(?<![\p{L}\p{N}+])(\+?\d{1,3}[\s.-])?(\(?\d{3,4}\)?)((?:[.-][A-Za-z0-9]{1,8}|\s[A-Z0-9]{1,8}){1,4})(?![\p{L}\p{N}])/gu;
+/** Toll-free and shared-cost prefixes that vanity numbers are bought on (North America, UK, Germany, Australia). */
+const VANITY_PREFIX = /^\(?(?:8(?:00|33|44|55|66|77|88)|0800|0808|0801|0180|1800|1300)\)?$/;
+const CURRENCY_CODE = /^(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|pln|brl|mxn|inr|rub)$/i;
+const KEYPAD: Record<string, string> = Object.fromEntries(
+  ['abc', 'def', 'ghi', 'jkl', 'mno', 'pqrs', 'tuv', 'wxyz'].flatMap((ls, i) => [...ls].map((l) => [l, String(i + 2)])),
+);
+/** The digits a vanity number dials: each letter is the key it is printed on. */
+const keypadDigits = (s: string): string =>
+  [...s.toLowerCase()].map((c) => (/\d/.test(c) ? c : (KEYPAD[c] ?? ''))).join('');
+
 /** " at " between two words is an address only when the left word could be a mailbox, not "look at", "and at". */
 const NOT_MAILBOX =
   /^(?:and|or|but|in|on|up|out|to|by|log|logged|sign|signed|look|looking|looked|us|me|you|him|her|them|it|is|are|was|were|be|been|here|there|directly|online|available|based|located|site|home|work|office|also|only|even|just|arrive|arrives|arrived|stay|meet|see|find|found|visit|aim|aimed|hosted|live|lives)$/i;
@@ -388,6 +422,24 @@ export function findActionable(text: string): Actionable[] {
       m[0].length,
     );
   }
+  // Messenger handles: a contact channel like an address or a number.
+  for (const m of text.matchAll(AT_HANDLE_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const [start, end] = sentenceSpan(text, m.index, m.index + m[0].length, 80);
+    if (!MESSENGER_NAMED.test(`${text.slice(start, m.index)} ${text.slice(m.index + m[0].length, end)}`)) continue;
+    add({ kind: 'handle', text: m[0], value: m[1]!.toLowerCase() }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(NAMED_HANDLE_RE)) {
+    const handle = m[3]!.replace(/[.:#-]+$/, '');
+    const at = m.index + m[0].length - m[3]!.length;
+    if (overlaps(at, at + handle.length)) continue;
+    // Labelled ("WeChat ID: globexpay"), or shaped like a handle: an @, an underscore, a digit, a Discord tag, a Skype
+    // "live:" id, or a dotted name after "at", "as", "is" or a colon (a plain word after "on Teams" is a sentence).
+    const shaped =
+      Boolean(m[1]) || /^@|[_\d#]|^live:/i.test(handle) || (/\p{L}\.\p{L}/u.test(handle) && m[2]!.trim() !== '');
+    if (!shaped || handle.length < 3) continue;
+    add({ kind: 'handle', text: handle, value: handle.replace(/^@/, '').toLowerCase() }, at, handle.length);
+  }
   for (const m of text.matchAll(IBAN_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const upper = /^[A-Z]{2}/.test(m[1]!);
@@ -467,6 +519,21 @@ export function findActionable(text: string): Actionable[] {
       if (overlaps(m.index, m.index + m[0].length)) continue;
       add({ kind: 'date', text: m[0], value: m[0].toLowerCase() }, m.index, m[0].length);
     }
+  }
+  for (const m of text.matchAll(VANITY_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const groups = m[3]!.split(/[\s.-]/).filter(Boolean);
+    const lettered = groups.filter((x) => /\p{L}/u.test(x));
+    // Letters for digits: a group of three letters or more, no currency ("1.800 EUR"), as many keys as a number has.
+    if (!lettered.some((x) => /[A-Za-z]{3}/.test(x)) || lettered.some((x) => CURRENCY_CODE.test(x))) continue;
+    const digits = keypadDigits(m[0]);
+    if (digits.length < 10 || digits.length > 15) continue;
+    // Upper-case letters on a toll-free prefix or after a country code are a number to dial; otherwise the text says
+    // so ("call 1-800-evil-pay").
+    const shaped =
+      (Boolean(m[1]?.startsWith('+')) || VANITY_PREFIX.test(m[2]!)) && lettered.every((x) => x === x.toUpperCase());
+    if (!shaped && !PHONE_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
   }
   for (const m of text.matchAll(PHONE_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
