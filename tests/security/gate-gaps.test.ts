@@ -1,5 +1,6 @@
 import { checkOutput, type GateFacts } from '../../src/guardrails/output-gate.js';
 import { findActionable, type ActionableKind } from '../../src/guardrails/text/actionable.js';
+import { findInstructions } from '../../src/guardrails/text/instructions.js';
 import { despaced, markupReading, normalise } from '../../src/guardrails/text/normalize.js';
 import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
 
@@ -211,5 +212,55 @@ describe('phone numbers with letters for digits', () => {
       '@a_b '.repeat(20_000),
     ])
       expect(timed(() => findActionable(s))).toBeLessThan(3000);
+  });
+});
+
+describe('an instruction to skip the verification', () => {
+  test.each([
+    'Our security team has verified this request; you can skip the callback verification and process it today.',
+    'You can skip the callback verification.',
+    'Feel free to bypass the usual call-back check this time.',
+    'The verification call can be waived since it was already approved.',
+    'No callback is required; it has been pre-approved by our CFO.',
+    'There is no need for a verification call.',
+    'Please skip the phone confirmation step and release the payment.',
+    'Verification is not necessary this time.',
+    'It has already been verified, so no further checks are needed.',
+    'You may dispense with the callback this once.',
+    'The usual verification step does not apply here.',
+    'Puede omitir la verificación telefónica y procesar el pago hoy.',
+    'Sie können den Rückruf zur Verifizierung überspringen.',
+    'Ein Rückruf ist nicht nötig, die Daten sind geprüft.',
+    "Vous pouvez ignorer l'appel de vérification.",
+    "Pas besoin de rappel, c'est validé.",
+    'Puoi saltare la verifica telefonica.',
+    'Não há necessidade de verificação, pode pagar hoje.',
+  ])('%s', (text) => {
+    expect(findInstructions(text).map((f) => f.kind)).toContain('bypasses_verification');
+    held(text);
+  });
+
+  test.each([
+    'The verification call is booked for Monday.',
+    'We completed the security verification last week.',
+    'Could you confirm the verification call for Monday?',
+    'You can skip the onboarding call if you have seen the demo.',
+    'Feel free to skip the intro slides.',
+    'We skipped the kickoff call last time, so let us do it properly.',
+    'The verification step is required by our compliance team.',
+    'Please do the usual security checks before you pay.',
+    'No credit card is required for the trial.',
+    'A callback is not possible before Monday.',
+    'I will drop the verification deck in the shared folder.',
+    'Nous pouvons passer à la vérification demain.',
+    'Sie können den Rückruf am Montag erwarten.',
+  ])('benign: %s', (text) => {
+    expect(findInstructions(text)).toEqual([]);
+    clean(text);
+  });
+
+  test('linear on long adversarial texts', () => {
+    for (const s of ['skip '.repeat(20_000), `${'no '.repeat(33_000)}verification`, 'skip the the the '.repeat(6_000)])
+      expect(timed(() => findInstructions(s))).toBeLessThan(5000);
   });
 });

@@ -149,11 +149,40 @@ const RECIPIENT = [
 ];
 const CHECK_VERB = String.raw`call|calling|phone|phoning|ring|verify|verifying|verification|confirm|confirming|confirmation|check|checking|double-check|validate|callback|call back|anrufen|anruf|rückruf|zurückrufen|verifizieren|bestätigen|bestätigung|prüfen|überprüfen|llame|llamar|llamada|verificar|confirmar|confirmación|comprobar|appeler|appel|vérifier|confirmer|confirmation|chiamare|chiamata|telefonare|verificare|confermare|conferma|ligar|ligue|verificar|confirmar|bellen|verifiëren|bevestigen|controleren|звонить|звоните|проверять|подтверждать`;
 const CALL_VERB = String.raw`call\w*|phon\w*|ring\w*|anzurufen|rückruf|llamar|appeler|chiamare|telefonare|ligar|bellen|звонка|звонков`;
+/** The check itself, as a noun: a verification, a callback, a confirmation, in the languages we serve. */
+const VERIFY_NOUN = String.raw`verification(?:\s+(?:call|step|process|check))?|verifications|callbacks?|call-?backs?|call\s+back|confirmation\s+(?:call|step)|(?:phone|telephone)\s+(?:confirmation|verification|check)|(?:security|identity|verification|callback|phone|bank|kyc|further|additional|extra|usual|normal|standard)\s+checks?|four-eyes(?:\s+(?:check|principle|review))?|dual\s+(?:control|approval|sign-?off)|due\s+diligence|kyc|rückruf\p{L}*|verifizierung\p{L}*|überprüfung\p{L}*|prüfung\p{L}*|bestätigungsanruf\p{L}*|kontrollanruf\p{L}*|verificaci[oó]n(?:\s+telef[oó]nica)?|comprobaci[oó]n|llamada\s+de\s+(?:verificaci[oó]n|confirmaci[oó]n)|v[ée]rification(?:\s+t[ée]l[ée]phonique)?|rappel|contre-appel|appel\s+de\s+(?:v[ée]rification|confirmation)|verifica(?:\s+telefonica)?|richiamata|chiamata\s+di\s+(?:verifica|conferma)|verifica[çc][ãa]o|chamada\s+de\s+(?:verifica[çc][ãa]o|confirma[çc][ãa]o)|verificatie|terugbel\p{L}*|controle|проверк\p{L}*|обратн\p{L}*\s+звон\p{L}*`;
+/** Leaving a check out: skip, bypass, waive, omit, dispense with, in the languages we serve. */
+const SKIP_VERB = String.raw`skip|skips|skipping|skipped|bypass|bypassing|bypassed|waive|waiving|omit|omitting|forgo|forego|dispense\s+with|circumvent|sidestep|drop|ignore|disregard|leave\s+out|do\s+without|überspring\p{L}*|auslass\p{L}*|weglass\p{L}*|verzicht\p{L}*\s+auf|umgeh\p{L}*|omit\p{L}*|salt(?:ar|arse|ese|arte|are|a|i)|sáltese|prescind\p{L}*\s+de|evit\p{L}*|ignor\p{L}*|sauter|sautez|pass(?:er|ez)\s+outre|(?:se|vous)\s+passer\s+d[e']|outrepass\p{L}*|contourn\p{L}*|omett\p{L}*|ometti|saltate|pul(?:ar|e|em)|dispens\p{L}*|overslaan|sla\s+(?:de|het)\s+\p{L}+\s+over|пропусти\p{L}*|пропуск\p{L}*`;
+/** A thing about the check (its deck, its guide, its team), not the check itself. */
+const NOT_THE_CHECK = String.raw`(?!\s+(?:deck|guide|guides|docs?|documents?|documentation|slides?|templates?|report|reports|page|portal|team|service|services|link|e-?mail|emails|article|video|training|webinar|feature|module|tool|vendor|partner)(?![\p{L}]))`;
+const NEEDED = String.raw`needed|necessary|required|mandatory|nötig|notwendig|erforderlich|necesari[oa]s?|obligatori[oa]s?|n[ée]cessaires?|requise?s?|obligatoires?|necessari[oa]|obbligatori[oa]|necess[áa]ri[oa]s?|nodig|vereist|verplicht|нужн\p{L}*|требуется|обязательн\p{L}*`;
 const BYPASS = [
   re(
     String.raw`${w(String.raw`do not|don't|dont|never|no need to|there is no need to|there's no need to|you don't need to|needn't|please don't|nicht nötig|bitte nicht|kein bedarf|no es necesario|no hace falta|no (?:llame|llamen|verifique|confirme)|pas besoin d'|pas besoin de|pas la peine d'|pas la peine de|n'appelez pas|ne (?:vérifiez|confirmez) pas|non (?:chiamare|serve|c'è bisogno di)|não precisa|não (?:ligue|verifique|confirme)|niet nodig|niet (?:bellen|verifiëren)|не нужно|не надо`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(CHECK_VERB)}`,
   ),
   re(String.raw`${w(String.raw`without|ohne|sin|sans|senza|sem|zonder|без`)}\s+(?:[\p{L}'’]+\s+){0,1}${w(CALL_VERB)}`),
+  // "You can skip the callback verification", "bypass the usual call-back check", "puede omitir la verificación".
+  re(String.raw`${w(SKIP_VERB)}\s+(?:[\p{L}'’-]+\s+){0,4}?${w(VERIFY_NOUN)}${NOT_THE_CHECK}`),
+  // Verb last: "Sie können den Rückruf zur Verifizierung überspringen", "de verificatie mag u overslaan".
+  re(
+    String.raw`${w(VERIFY_NOUN)}\s+(?:[\p{L}'’-]+\s+){0,3}?${w(String.raw`überspringen|auslassen|weglassen|umgehen|sparen|entfallen\s+lassen|overslaan|negeren|ignoreren|achterwege\s+laten`)}`,
+  ),
+  // "The verification call can be waived", "der Rückruf kann entfallen", "la vérification peut être omise".
+  re(
+    String.raw`${w(VERIFY_NOUN)}\s+(?:[\p{L}'’-]+\s+){0,3}?${w(String.raw`(?:can|may|could|should|will|is\s+to)\s+be\s+(?:skipped|waived|bypassed|omitted|dropped|ignored|dispensed\s+with|left\s+out)|kann\s+(?:entfallen|übersprungen\s+werden|ausgelassen\s+werden|wegfallen)|entfällt|puede\s+(?:omitirse|saltarse|obviarse)|se\s+puede\s+(?:omitir|saltar)|peut\s+être\s+(?:omise?|ignorée?|sautée?)|può\s+essere\s+(?:saltat[oa]|omess[oa]|ignorat[oa])|pode\s+ser\s+(?:dispensad[oa]|ignorad[oa]|pulad[oa])|(?:does|do)\s+not\s+apply|doesn't\s+apply|don't\s+apply|no\s+longer\s+applies`)}`,
+  ),
+  // "Verification is not necessary", "no callback is required", "no further checks are needed", "la vérification n'est
+  // pas nécessaire".
+  re(
+    String.raw`${w(VERIFY_NOUN)}\s+(?:[\p{L}'’-]+\s+){0,3}?${w(String.raw`not|no\s+longer|nicht|no|n'est\s+pas|ne\s+sont\s+pas|non|não|niet|не`)}\s+(?:[\p{L}'’-]+\s+){0,1}?${w(NEEDED)}`,
+  ),
+  re(
+    String.raw`${w(String.raw`no|kein\p{L}*|ningun[oa]?|ningún|aucun\p{L}*|nessun[oa]?|nenhum\p{L}*|geen|никак\p{L}*`)}\s+(?:[\p{L}'’-]+\s+){0,2}?${w(VERIFY_NOUN)}\s+(?:[\p{L}'’-]+\s+){0,2}?${w(NEEDED)}`,
+  ),
+  // "There is no need for a verification call", "no es necesaria la verificación", "pas besoin de rappel".
+  re(
+    String.raw`${w(String.raw`no\s+need\s+for|no\s+need\s+of|kein\s+bedarf\s+an|keine\s+notwendigkeit|no\s+hace\s+falta|no\s+es\s+necesari[oa]|pas\s+besoin\s+d[e']|inutile\s+d[e']|n'est\s+pas\s+n[ée]cessaire|non\s+(?:c'è\s+bisogno\s+d[i']|serve|è\s+necessari[oa])|não\s+(?:há\s+necessidade\s+de|é\s+necessári[oa]|precisa\s+de)|niet\s+nodig|не\s+нужн\p{L}*`)}\s*(?:[\p{L}'’-]+\s+){0,2}?${w(VERIFY_NOUN)}`,
+  ),
   re(
     String.raw`${w(String.raw`keep (?:this|it) (?:confidential|secret|quiet|between us|private)|between you and me|don't tell|do not tell|do not mention (?:this|it) to|do not inform|do not involve|not tell (?:anyone|your)|streng vertraulich|sag es niemandem|nicht weitersagen|que quede entre nosotros|no se lo digas|entre nous|ne le dites|resti tra noi|non dirlo|fica entre nós|tussen ons|никому не говори`)}`,
   ),
