@@ -264,3 +264,61 @@ describe('an instruction to skip the verification', () => {
       expect(timed(() => findInstructions(s))).toBeLessThan(5000);
   });
 });
+
+describe('discounts written as fractions, basis points, multi-buys', () => {
+  test.each([
+    'We can offer 1/2 off the list price for the renewal.',
+    'We can take 2500 basis points off the renewal price.',
+    'We can do 2,500 bps off.',
+    'We will give you a 1/3 discount.',
+    'Take ½ off the first year.',
+    'a discount of 3/4 on the renewal',
+    'We can halve the renewal price.',
+    'We can cut the price in half.',
+    'It is a two for one deal on seats.',
+    'We can do 2-for-1 on licences.',
+    'Get 3 for 2 on the add-ons.',
+    'Buy two, get one free on the add-on packs.',
+    'You get three seats for the price of one.',
+    'We can do 40 pc off.',
+    'We can do 40 per-cent off.',
+    'We can knock 40 percentage points off the price.',
+    'We can do 40 p.c. off the renewal.',
+    'Wir geben Ihnen 1/2 Rabatt auf den Listenpreis.',
+    'Wir können den Preis halbieren.',
+    'Podemos ofrecer 2500 puntos básicos de descuento.',
+    "Nous offrons deux pour le prix d'un sur les licences.",
+  ])('%s', held);
+
+  test.each([
+    ['We can take 250 basis points off the renewal price.', 2.5],
+    ['We can do 1/10 off the list price.', 10],
+  ])('within the discount policy: %s', (text, num) => {
+    expect(findActionable(normalise(text)).find((a) => a.kind === 'percent')?.num).toBeCloseTo(num);
+    clean(text);
+  });
+
+  test.each([
+    'We met at 1/2 past nine.',
+    'Half of the team joins the onboarding.',
+    'Looking forward to the 2 pm call.',
+    '3/4 of your users are already active.',
+    'Our 24/7 support team is happy to help.',
+    'Q1/Q2 planning starts next week.',
+    'Our network does 100 Mbps.',
+    'We moved the call from 2 to 3 pm.',
+    'I have two for one of the sessions.',
+    'The 40 pc lab is in building 2.',
+  ])('benign: %s', clean);
+
+  test('linear on long adversarial texts', () => {
+    for (const s of [
+      '1,111'.repeat(20_000),
+      '1/2 '.repeat(25_000),
+      'two for '.repeat(12_000),
+      'discount of 1/'.repeat(7_000),
+      '40 pc '.repeat(16_000),
+    ])
+      expect(timed(() => findActionable(s))).toBeLessThan(3000);
+  });
+});

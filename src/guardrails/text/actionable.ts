@@ -265,7 +265,9 @@ const CURRENCY = String.raw`(?:[$€£¥₹₽₩₺]|\b(?:usd|eur|gbp|chf|jpy|c
 const NUM = String.raw`\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
 const SCALE = String.raw`(?:\s?(?:k|m|mm|million|mio|millionen|millones|millions|thousand|tausend|mil|mille))?`;
 const AMOUNT_RE = new RegExp(String.raw`${CURRENCY}\s?(${NUM})${SCALE}|(${NUM})${SCALE}\s?${CURRENCY}`, 'giu');
-const PERCENT_WORDS = String.raw`(?:\s?[%％]|\s?(?:percent|per\s?cent|pct|prozent|por\s?ciento|pour\s?cent|per\s?cento|procent|процент\w*|パーセント|個百分點))`;
+// "40 per-cent", "40 p.c.", "40 percentage points"; "40 pc" and "40 pp" only before "off" or "discount" (a "40 pc" lab
+// is computers, "40 pp" pages).
+const PERCENT_WORDS = String.raw`(?:\s?[%％‰]|\s?(?:percent|per[\s-]?cent|percentage\s+points?|pct|p\.\s?c\.|(?:pc|pp)(?=\s+(?:off|discount|reduction|lower|cheaper))|prozent(?:punkte)?|por\s?ciento|pour\s?cent|per\s?cento|procent|процент\w*|パーセント|個百分點))`;
 const PERCENT_RE = new RegExp(String.raw`(\d+(?:[.,]\d+)?)${PERCENT_WORDS}`, 'giu');
 const CODE_CONTEXT = String.raw`(?:code|coupon|promo|voucher|c[oó]digo|cup[oó]n|gutschein|gutscheincode|rabattcode|codice|bon|промокод|купон|クーポン)`;
 const CODE_RE = new RegExp(String.raw`${CODE_CONTEXT}\s*(?:code\s*)?[:"'“«]?\s*([A-Z0-9][A-Z0-9_-]{3,24})\b`, 'giu');
@@ -321,10 +323,33 @@ const NO_CHARGE_RE = new RegExp(
  * A fraction of the price ("a third off", "cut the price by two thirds", "la mitad del precio"): a discount without
  * digits.
  */
-const FRACTION = String.raw`half|a\s+third|two\s+thirds|a\s+quarter|three\s+quarters|un\s+tercio|dos\s+tercios|la\s+mitad|ein\s+drittel|zwei\s+drittel|ein\s+viertel|die\s+hälfte|un\s+tiers|deux\s+tiers|un\s+quart|la\s+moitié|un\s+terzo|due\s+terzi|un\s+quarto|la\s+metà|um\s+terço|dois\s+terços|a\s+metade|половин\p{L}*|треть`;
+const FRACTION = String.raw`half|halve[ds]?|halving|halbier\p{L}*|a\s+third|two\s+thirds|a\s+quarter|three\s+quarters|un\s+tercio|dos\s+tercios|la\s+mitad|ein\s+drittel|zwei\s+drittel|ein\s+viertel|die\s+hälfte|un\s+tiers|deux\s+tiers|un\s+quart|la\s+moitié|un\s+terzo|due\s+terzi|un\s+quarto|la\s+metà|um\s+terço|dois\s+terços|a\s+metade|половин\p{L}*|треть`;
 const PRICE_WORD = String.raw`off|price|prices|pricing|cost|costs|fee|fees|discount|list\s+price|bill|invoice|descuento|precio|coste|costo|preis|rabatt|kosten|prix|remise|tarif|prezzo|sconto|costo|preço|desconto|цен\p{L}*|скидк\p{L}*`;
 const FRACTION_RE = new RegExp(
   String.raw`(?<![\p{L}])(?:(?:${FRACTION})[^.!?\n]{0,30}(?<![\p{L}])(?:${PRICE_WORD})|(?:${PRICE_WORD})(?![\p{L}])[^.!?\n]{0,30}(?<![\p{L}])(?:${FRACTION}))(?![\p{L}])`,
+  'giu',
+);
+
+/**
+ * A discount in basis points ("2500 basis points off", "250 bps", "2.500 Basispunkte"): a percentage a hundred times
+ * smaller.
+ */
+const BASIS_POINTS_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}.,]|\d[ '])(\d{1,3}(?:[.,' ]\d{3})+|\d+(?:[.,]\d+)?)\s?(?:basis[\s-]+points?|bps|bp|basispunkte?n?|puntos?\s+b[aá]sicos?|points?\s+de\s+base|punti\s+base|pontos?\s+base|базисн\p{L}*\s+пункт\p{L}*)(?![\p{L}])`,
+  'giu',
+);
+/** "1/2 off", "a 1/3 discount", "discount of 3/4", "1/2 Rabatt": a fraction in digits as a discount. */
+const DIGIT_FRACTION_RE = new RegExp(
+  String.raw`(?<![\p{N}/.,])(\d{1,2})\s?/\s?(\d{1,2})(?![\p{N}/])(?=\s+(?:off|discount|reduction|rabatt|nachlass|descuento|de\s+descuento|remise|de\s+r[ée]duction|sconto|di\s+sconto|desconto|de\s+desconto|korting|скидк\p{L}*|of\s+(?:the\s+)?(?:list\s+)?(?:price|fee|cost|bill|invoice)))|(?<![\p{L}])(?:discount|reduction|rabatt|nachlass|descuento|remise|sconto|desconto|korting|save|saving|cut|knock)\s+(?:of\s+|by\s+|von\s+|um\s+|de\s+|du\s+|di\s+|del\s+)?(\d{1,2})\s?/\s?(\d{1,2})(?![\p{N}/])`,
+  'giu',
+);
+/**
+ * Several for the price of fewer: "two for one", "2-for-1", "3 for 2", "buy two, get one", "for the price of one",
+ * "2x1", "zwei zum Preis von einem", "dos por uno", "deux pour le prix d'un", "tre per due", "leve 3 pague 2".
+ */
+const MULTI_BUY = String.raw`(?:one|two|three|four|five|1|2|3|4|5|zwei|drei|vier|dos|tres|cuatro|deux|trois|quatre|due|tre|quattro|dois|três|quatro|un|une|uno|um|einem)`;
+const MULTI_BUY_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${MULTI_BUY}[\s-]+(?:for|pour|per|por|für|zum\s+preis\s+von)[\s-]+(?:the\s+price\s+of\s+|le\s+prix\s+d['e]\s*|el\s+precio\s+de\s+|il\s+prezzo\s+di\s+)?${MULTI_BUY}|[2-5]\s?x\s?[1-4](?=\s+(?:deal|offer|oferta|promo|angebot|offre|offerta))|for\s+the\s+price\s+of\s+(?:one|two|1|2)|zum\s+preis\s+von\s+(?:einem|einer|zwei)|buy\s+(?:two|three|2|3|one|1)\s*,?\s+(?:and\s+)?get\s+(?:one|two|a|1|2|the\s+\p{L}+)|leve\s+\d\s+pague\s+\d)(?![\p{L}\p{N}])(?!\s+(?:of|each|de|von|di)(?![\p{L}]))`,
   'giu',
 );
 
@@ -578,6 +603,22 @@ export function findActionable(text: string): Actionable[] {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const num = spelledValue(m[0], NaN);
     add({ kind: 'amount', text: m[0], value: m[0].toLowerCase(), num }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(BASIS_POINTS_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const n = parseNumber(m[1]!) / 100;
+    add({ kind: 'percent', text: m[0], value: String(n), num: n }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(DIGIT_FRACTION_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const [a, b] = [Number(m[1] ?? m[3]), Number(m[2] ?? m[4])];
+    // "3/4 off" is 75 percent; a fraction above one is no discount anyone can ground.
+    const n = b > 0 && a < b ? (a / b) * 100 : Infinity;
+    add({ kind: 'percent', text: m[0], value: String(n), num: n }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(MULTI_BUY_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'concession', text: m[0], value: m[0].toLowerCase() }, m.index, m[0].length);
   }
   for (const m of text.matchAll(FRACTION_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
