@@ -6,6 +6,7 @@ import {
   presentsAsDestination,
   type Actionable,
   type ActionableKind,
+  WEEKDAYS,
 } from './text/actionable.js';
 import {
   findInstructions,
@@ -162,6 +163,27 @@ function monthDays(text: string): [number, number][] {
   return [];
 }
 
+/** The month-day a relative date names from `now`: the next such weekday (today included), tomorrow, today. */
+function relativeMonthDays(text: string, now: number): string[] {
+  if (Number.isNaN(now)) return [];
+  const t = text.toLowerCase().trim();
+  const today = new Date(now).getUTCDay();
+  const weekday = WEEKDAYS.findIndex((re) => re.test(t));
+  const ahead =
+    weekday >= 0
+      ? (weekday - today + 7) % 7
+      : /^(?:tomorrow|morgen|mañana|demain|domani|amanhã|завтра)$/.test(t)
+        ? 1
+        : /^(?:today|tonight|midnight|eod|cob|close of business|end of (?:the )?day|heute|hoy|aujourd'hui|oggi|hoje|vandaag|сегодня)$/.test(
+              t,
+            )
+          ? 0
+          : null;
+  if (ahead === null) return [];
+  const x = new Date(now + ahead * 86_400_000);
+  return [`${x.getUTCMonth() + 1}-${x.getUTCDate()}`];
+}
+
 interface Grounds {
   hosts: string[];
   /** Domain-like names ("Monday.com") the deal's own data names: the thread, the CRM names, the quotes. */
@@ -175,6 +197,10 @@ interface Grounds {
   concessions: string[];
   payments: Set<string>;
   monthDays: Set<string>;
+  /** Days a deadline may fall on: the deal's close date and the dates closeloop knows (not today as such). */
+  deadlines: Set<string>;
+  /** Now, in milliseconds: relative dates ("Friday", "tomorrow") are read from it. */
+  now: number;
   /** The next 30 days, as month-day, for meeting proposals. */
   soon: Set<string>;
 }
@@ -247,6 +273,15 @@ function groundsOf(f: GateFacts, evidence: readonly string[] = []): Grounds {
     codes: new Set(t.promoCodes.map((c) => c.toUpperCase())),
     concessions: t.concessions.map((c) => normalise(c).toLowerCase()),
     payments: new Set(t.paymentDetails.map((p) => p.replace(/[\s-]/g, '').toUpperCase())),
+    now: Date.parse(f.now),
+    deadlines: new Set(
+      [f.deal?.closeDate, ...f.dates]
+        .filter((d): d is string => Boolean(d))
+        .map((d) => {
+          const x = new Date(d);
+          return Number.isNaN(x.getTime()) ? '' : `${x.getUTCMonth() + 1}-${x.getUTCDate()}`;
+        }),
+    ),
     soon: new Set(
       Array.from({ length: 31 }, (_, k) => {
         const x = new Date(Date.parse(f.now) + k * 86_400_000);
@@ -288,6 +323,8 @@ function grounded(a: Actionable, g: Grounds, whole: string): boolean {
     case 'code':
       return g.codes.has(a.value);
     case 'date': {
+      // A deadline named relative to today ("expires Friday") holds only on a day the deal's data names (its close date).
+      if (a.relative) return relativeMonthDays(a.text, g.now).some((md) => g.deadlines.has(md));
       const md = monthDays(a.text);
       if (md.length > 0 && md.some(([m, d]) => g.monthDays.has(`${m}-${d}`))) return true;
       // Proposing a call or meeting in the coming weeks is ordinary; a deadline for money or a decision is not.

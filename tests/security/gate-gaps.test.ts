@@ -322,3 +322,49 @@ describe('discounts written as fractions, basis points, multi-buys', () => {
       expect(timed(() => findActionable(s))).toBeLessThan(3000);
   });
 });
+
+describe('a deadline the deal data does not support', () => {
+  // facts(): now is Tuesday 2026-03-10, the deal closes on Thursday 2026-04-30.
+  test.each([
+    'This offer expires Friday.',
+    'This price is only valid until tomorrow.',
+    'Please sign by end of day today to keep this price.',
+    'The discount ends this Friday.',
+    'The offer lapses at midnight tonight.',
+    'This pricing is only available for the next 48 hours.',
+    'Sign before Friday to lock in the renewal price.',
+    'Das Angebot gilt nur bis Freitag.',
+    'La oferta vence el viernes.',
+    "L'offre expire vendredi.",
+    "L'offerta scade venerdì.",
+    'A oferta expira na sexta-feira.',
+  ])('%s', (text) => {
+    expect(checkOutput(draft(text), facts()).problems.map((p) => p.kind)).toContain('date');
+    held(text);
+  });
+
+  test('a deadline on a day the deal names is grounded', () => {
+    const f = { ...facts(), now: '2026-04-27T09:00:00Z' }; // Monday; the close date is Thursday
+    expect(checkOutput(draft('The offer stands until Thursday, our close date.'), f).ok).toBe(true);
+    expect(checkOutput(draft('The offer stands until Friday.'), f).ok).toBe(false);
+  });
+
+  test.each([
+    'The verification call is booked for Monday.',
+    'See you Monday.',
+    "Let's talk on Friday.",
+    'I will send the agenda by Friday.',
+    'I will send the revised quote by Friday.',
+    'Happy to walk through the pricing tomorrow.',
+    'Could we review the contract on Thursday?',
+    'Please call me tomorrow at 10 AM CET.',
+    'Enjoy the weekend!',
+    'Our offices are closed on Friday.',
+    'The contract runs until April 30.',
+  ])('benign: %s', clean);
+
+  test('linear on long adversarial texts', () => {
+    for (const s of ['friday '.repeat(14_000), 'offer expires '.repeat(7_000) + 'friday', 'next 48 '.repeat(12_000)])
+      expect(timed(() => findActionable(s))).toBeLessThan(3000);
+  });
+});

@@ -28,6 +28,11 @@ export interface Actionable {
    * (see `presentsAsDestination`); the output gate decides with the deal's data.
    */
   bare?: boolean;
+  /**
+   * For dates: written relative to today ("Friday", "tomorrow", "end of day", "the next 48 hours") as the deadline of an
+   * offer, a price or a signature. Only a date the deal's data holds grounds one (see the output gate).
+   */
+  relative?: boolean;
 }
 
 /** The top-level domains of the old fixed list: still the only ones read after a spelled dot ("acme dot io"). */
@@ -353,6 +358,36 @@ const MULTI_BUY_RE = new RegExp(
   'giu',
 );
 
+/** The days of the week, in the languages we serve (index 0 is Sunday, as `Date.getUTCDay`). */
+export const WEEKDAYS: readonly RegExp[] = [
+  /^(?:sunday|sonntag|domingo|dimanche|domenica|zondag|воскресень\p{L}*)$/iu,
+  /^(?:monday|montag|lunes|lundi|luned[iì]|segunda(?:-feira)?|maandag|понедельник\p{L}*)$/iu,
+  /^(?:tuesday|dienstag|martes|mardi|marted[iì]|ter[çc]a(?:-feira)?|dinsdag|вторник\p{L}*)$/iu,
+  /^(?:wednesday|mittwoch|mi[ée]rcoles|mercredi|mercoled[iì]|quarta(?:-feira)?|woensdag|сред\p{L}*)$/iu,
+  /^(?:thursday|donnerstag|jueves|jeudi|gioved[iì]|quinta(?:-feira)?|donderdag|четверг\p{L}*)$/iu,
+  /^(?:friday|freitag|viernes|vendredi|venerd[iì]|sexta(?:-feira)?|vrijdag|пятниц\p{L}*)$/iu,
+  /^(?:saturday|samstag|sonnabend|s[áa]bado|samedi|sabato|zaterdag|суббот\p{L}*)$/iu,
+];
+const WEEKDAY = String.raw`sunday|monday|tuesday|wednesday|thursday|friday|saturday|sonntag|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|domingo|lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|dimanche|lundi|mardi|mercredi|jeudi|vendredi|samedi|domenica|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|segunda(?:-feira)?|ter[çc]a(?:-feira)?|quarta(?:-feira)?|quinta(?:-feira)?|sexta(?:-feira)?|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|понедельник\p{L}*|вторник\p{L}*|сред[уае]|четверг\p{L}*|пятниц\p{L}*|суббот\p{L}*|воскресень\p{L}*`;
+/** A day or a window named relative to today: "Friday", "tomorrow", "end of day", "the next 48 hours". */
+const RELATIVE_DATE_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${WEEKDAY}|tomorrow|today|tonight|midnight|end\s+of\s+(?:the\s+)?(?:day|week|month|quarter|year)|eod|eow|eom|eoq|cob|close\s+of\s+business|(?:this|the)\s+weekend|(?:next|coming)\s+(?:\d{1,3}|twenty-four|forty-eight|seventy-two|few)\s+(?:hours|days)|\d{1,3}\s+(?:hours|days)|morgen|heute(?:\s+abend)?|übermorgen|ende\s+der\s+woche|mañana|hoy|esta\s+noche|fin\s+de\s+(?:mes|semana)|demain|aujourd'hui|ce\s+soir|fin\s+de\s+(?:la\s+)?(?:semaine|mois|journée)|domani|oggi|stasera|fine\s+(?:settimana|mese)|amanhã|hoje|vandaag|завтра|сегодня)(?![\p{L}\p{N}])`,
+  'giu',
+);
+/** A deadline: something ends, expires, holds only until, or must happen by then. */
+const DEADLINE_WORDS = new RegExp(
+  String.raw`(?<![\p{L}])(?:expir\p{L}*|ends?|ending|lapses?|valid|good|stands|holds|available|only|until|till|by|before|no\s+later\s+than|deadline|last\s+chance|hurry|lock\s+in|gilt|gültig|nur|bis|spätestens|läuft|vence|vencer|caduca|válid[oa]|solo|sólo|hasta|antes|expire|valable|seulement|jusqu\p{L}*|avant|scade|valid[oa]|entro|prima|fino|expira|até|apenas|antes|geldig|alleen|tot|vóór|uiterlijk|verloopt|до|только|истекает)(?![\p{L}])`,
+  'iu',
+);
+/** Our own side promising a deliverable by then ("I will send the revised quote by Friday"): no pressure on anyone. */
+const OUR_DELIVERY =
+  /(?<![\p{L}])(?:I|we)(?:'ll|\s+will|\s+can|\s+shall|\s+am\s+going\s+to|\s+are\s+going\s+to)?\s+(?:\p{L}+\s+)?(?:send|share|get\s+back|prepare|draft|circulate|follow\s+up|deliver|update|revise)(?![\p{L}])/iu;
+/** What a deadline would put pressure on: an offer, a price, a discount, a signature, a payment. */
+const DEADLINE_STAKES = new RegExp(
+  String.raw`(?<![\p{L}])(?:offer\p{L}*|price\p{L}*|pricing|discount\p{L}*|deal|rate|quote|terms|promo\p{L}*|sign(?:s|ed|ing|ature|atures)?|contract\p{L}*|renewal|pay\p{L}*|invoice\p{L}*|seats?|licen[cs]es?|angebot\p{L}*|preis\p{L}*|rabatt\p{L}*|konditionen|unterschr\p{L}*|vertrag\p{L}*|oferta\p{L}*|precio\p{L}*|descuento\p{L}*|firm\p{L}*|contrato\p{L}*|offre\p{L}*|prix|remise\p{L}*|tarif\p{L}*|contrat\p{L}*|offert\p{L}*|prezz\p{L}*|scont\p{L}*|contratt\p{L}*|preço\p{L}*|desconto\p{L}*|aanbieding\p{L}*|prijs\p{L}*|korting\p{L}*|предложени\p{L}*|цен\p{L}*|скидк\p{L}*)(?![\p{L}])`,
+  'iu',
+);
+
 /** Normalise a number written with grouping (1.234,56 / 1,234.56 / 1 234) to a JS number. */
 export function parseNumber(s: string): number {
   let t = s.replace(/[\s']/g, '');
@@ -559,6 +594,15 @@ export function findActionable(text: string): Actionable[] {
       (Boolean(m[1]?.startsWith('+')) || VANITY_PREFIX.test(m[2]!)) && lettered.every((x) => x === x.toUpperCase());
     if (!shaped && !PHONE_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
     add({ kind: 'phone', text: m[0], value: digits.slice(-9) }, m.index, m[0].length);
+  }
+  // "This offer expires Friday", "only valid until tomorrow": a deadline named relative to today, for an offer, a price
+  // or a signature. (A day named for a call or a meeting is no deadline: "the verification call is booked for Monday".)
+  for (const m of text.matchAll(RELATIVE_DATE_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const [start, end] = sentenceSpan(text, m.index, m.index + m[0].length, 160);
+    const sentence = `${text.slice(start, m.index)} ${text.slice(m.index + m[0].length, end)}`;
+    if (!DEADLINE_WORDS.test(sentence) || !DEADLINE_STAKES.test(sentence) || OUR_DELIVERY.test(sentence)) continue;
+    add({ kind: 'date', text: m[0], value: m[0].toLowerCase(), relative: true }, m.index, m[0].length);
   }
   for (const m of text.matchAll(PHONE_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
