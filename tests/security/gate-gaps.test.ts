@@ -368,3 +368,16 @@ describe('a deadline the deal data does not support', () => {
       expect(timed(() => findActionable(s))).toBeLessThan(3000);
   });
 });
+
+/**
+ * Texts that made the gate quadratic before (a customer controls what is quoted and replied to): "<a " repeated (tag
+ * scans without a bound), "[a](" (markdown link targets), "1 " and "$1 " (numbers closed up from spaced-out text, and
+ * one overlap check per item found), "a [.] " (host labels). 120 KB each: quadratic took tens of seconds, linear well
+ * under one.
+ */
+describe('the gate stays linear on 120 KB of repeated fragments', () => {
+  test.each(['<a ', '[a](', '1 ', '$1 ', 'a [.] ', '111 ', '<a href=', 'x@', '1,5% ', 'EUR 1 '])('%j', (unit) => {
+    const s = unit.repeat(Math.ceil(120_000 / unit.length));
+    expect(timed(() => checkOutput(draft(s), facts()))).toBeLessThan(10_000);
+  });
+});

@@ -55,7 +55,7 @@ const PROSE_DOT = /\s(?:point|punto|\.)\s/iu;
 const FUNCTION_WORD_TLDS = new Set('to|in|it|me|us|no|be|so|de|es|se|at|is|on|la|il|an|do|go|my|by|or'.split('|'));
 const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?`;
 /** Any top-level label: which ones are real is the public-suffix list's call (tldts), not a list kept here. */
-const HOST = String.raw`(?:${LABEL}${DOT})+(?:xn--[a-z0-9-]{1,59}|\p{L}{2,63})(?![\p{L}\p{N}])`;
+const HOST = String.raw`(?:${LABEL}${DOT}){1,12}(?:xn--[a-z0-9-]{1,59}|\p{L}{2,63})(?![\p{L}\p{N}])`;
 const URL_RE = new RegExp(
   String.raw`(?<![\p{L}\p{N}@.-])(?:(?:https?|hxxps?|ftp)\s*(?::|\[:\])\s*//\s*|www${DOT})?(${HOST})(?::\d{2,5})?(?:[/?#][^\s"'<>)\]]*)?`,
   'giu',
@@ -267,13 +267,15 @@ const NOT_MAILBOX =
 const PHONE_RE = /(?<![\p{L}\p{N}])(?:\+|00)?\(?\d{1,4}\)?(?:[\s.\-/]?\(?\d{1,5}\)?){2,6}\d(?![\p{L}\p{N}])/gu;
 
 const CURRENCY = String.raw`(?:[$€£¥₹₽₩₺]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|sek|nok|dkk|pln|brl|mxn|inr|rub|dollars?|euros?|pounds?|francs?|d[oó]lares|dollari|долларов|евро|yen|pesos?|reais)\b)`;
-const NUM = String.raw`\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
+// Bounded repetitions, starting at a number's first digit: a run of 10,000 digits (closed up from spaced-out text) is
+// read in linear time, not retried from each of its digits.
+const NUM = String.raw`(?<![\d.,])\d{1,3}(?:[.,' ]\d{3}){1,7}(?:[.,]\d{1,2})?|(?<![\d.,])\d{1,20}(?:[.,]\d{1,2})?`;
 const SCALE = String.raw`(?:\s?(?:k|m|mm|million|mio|millionen|millones|millions|thousand|tausend|mil|mille))?`;
 const AMOUNT_RE = new RegExp(String.raw`${CURRENCY}\s?(${NUM})${SCALE}|(${NUM})${SCALE}\s?${CURRENCY}`, 'giu');
 // "40 per-cent", "40 p.c.", "40 percentage points"; "40 pc" and "40 pp" only before "off" or "discount" (a "40 pc" lab
 // is computers, "40 pp" pages).
 const PERCENT_WORDS = String.raw`(?:\s?[%％‰]|\s?(?:percent|per[\s-]?cent|percentage\s+points?|pct|p\.\s?c\.|(?:pc|pp)(?=\s+(?:off|discount|reduction|lower|cheaper))|prozent(?:punkte)?|por\s?ciento|pour\s?cent|per\s?cento|procent|процент\w*|パーセント|個百分點))`;
-const PERCENT_RE = new RegExp(String.raw`(\d+(?:[.,]\d+)?)${PERCENT_WORDS}`, 'giu');
+const PERCENT_RE = new RegExp(String.raw`(?<![\d.,])(\d{1,20}(?:[.,]\d{1,20})?)${PERCENT_WORDS}`, 'giu');
 const CODE_CONTEXT = String.raw`(?:code|coupon|promo|voucher|c[oó]digo|cup[oó]n|gutschein|gutscheincode|rabattcode|codice|bon|промокод|купон|クーポン)`;
 const CODE_RE = new RegExp(String.raw`${CODE_CONTEXT}\s*(?:code\s*)?[:"'“«]?\s*([A-Z0-9][A-Z0-9_-]{3,24})\b`, 'giu');
 const CONCESSION_TOKEN_RE =
@@ -340,7 +342,7 @@ const FRACTION_RE = new RegExp(
  * smaller.
  */
 const BASIS_POINTS_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}.,]|\d[ '])(\d{1,3}(?:[.,' ]\d{3})+|\d+(?:[.,]\d+)?)\s?(?:basis[\s-]+points?|bps|bp|basispunkte?n?|puntos?\s+b[aá]sicos?|points?\s+de\s+base|punti\s+base|pontos?\s+base|базисн\p{L}*\s+пункт\p{L}*)(?![\p{L}])`,
+  String.raw`(?<![\p{L}\p{N}.,]|\d[ '])(\d{1,3}(?:[.,' ]\d{3}){1,7}|\d+(?:[.,]\d+)?)\s?(?:basis[\s-]+points?|bps|bp|basispunkte?n?|puntos?\s+b[aá]sicos?|points?\s+de\s+base|punti\s+base|pontos?\s+base|базисн\p{L}*\s+пункт\p{L}*)(?![\p{L}])`,
   'giu',
 );
 /** "1/2 off", "a 1/3 discount", "discount of 3/4", "1/2 Rabatt": a fraction in digits as a discount. */
@@ -425,11 +427,16 @@ const ibanValid = (raw: string): boolean => {
 /** Every actionable item in a (normalised) text. */
 export function findActionable(text: string): Actionable[] {
   const out: Actionable[] = [];
-  const taken: [number, number][] = [];
-  const overlaps = (a: number, b: number) => taken.some(([x, y]) => a < y && b > x);
+  // Characters already read as something: a mark per character, so checking a match costs its own length, not the
+  // number of items found before it (10,000 "$1" in a text stay linear).
+  const taken = new Uint8Array(text.length + 1);
+  const overlaps = (a: number, b: number) => {
+    for (let k = Math.max(0, a); k < Math.min(b, text.length); k++) if (taken[k]) return true;
+    return false;
+  };
   const add = (a: Actionable, at: number, len: number) => {
     out.push(a);
-    taken.push([at, at + len]);
+    taken.fill(1, Math.max(0, at), Math.min(at + len, text.length));
   };
 
   for (const m of text.matchAll(SCHEME_URL_RE)) {

@@ -200,13 +200,13 @@ export function splitHtml(text: string): HtmlParts {
     hidden.push(c);
     return ' ';
   });
-  if (!/<[a-z!/][^>]*>/i.test(t)) return { visible: decodeEntities(t), hidden: hidden.map(decodeEntities) };
-  t = t.replace(/<(script|style|head|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, (m) => {
+  if (!/<[a-z!/][^<>]*>/i.test(t)) return { visible: decodeEntities(t), hidden: hidden.map(decodeEntities) };
+  t = t.replace(/<(script|style|head|title)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi, (m) => {
     hidden.push(m.replace(/<[^>]+>/g, ' '));
     return ' ';
   });
   // Elements whose style hides them: take their content out, innermost first, until none is left.
-  const el = /<([a-z][a-z0-9]*)\b([^>]*)>((?:(?!<\1\b)[\s\S])*?)<\/\1\s*>/gi;
+  const el = /<([a-z][a-z0-9]*)\b([^<>]*)>((?:(?!<\1\b)[\s\S])*?)<\/\1\s*>/gi;
   for (let i = 0; i < 20; i++) {
     let changed = false;
     t = t.replace(el, (m, _tag: string, attrs: string, inner: string) => {
@@ -233,9 +233,9 @@ export interface MarkdownLink {
 /** Markdown links `[text](target)` and HTML anchors, each with its shown text and its real target. */
 export function findLinks(text: string): MarkdownLink[] {
   const out: MarkdownLink[] = [];
-  for (const m of text.matchAll(/\[([^\]\n]{1,200})\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+  for (const m of text.matchAll(/\[([^\]\n]{1,200})\]\(\s*<?([^)\s<>[\]]{1,2048})>?(?:\s+"[^"]{0,500}")?\s*\)/g))
     out.push({ text: m[1]!, target: m[2]! });
-  for (const m of text.matchAll(/<a\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>([\s\S]*?)<\/a\s*>/gi))
+  for (const m of text.matchAll(/<a\b[^<>]*?\bhref\s*=\s*["']?([^"'\s<>]+)["']?[^<>]*>([\s\S]*?)<\/a\s*>/gi))
     out.push({ text: m[2]!.replace(/<[^>]+>/g, ''), target: m[1]! });
   return out;
 }
