@@ -19,6 +19,12 @@ const GREETING = new RegExp(
   'iu',
 );
 
+/**
+ * At most this many sentences of one text are read: a person's message has far fewer (a long visible reply is a few
+ * dozen); 12,000 characters of "? ? ? …" would otherwise be 6,000 sentences, each read by the lexicon and the models.
+ */
+export const MAX_SENTENCES = 300;
+
 export function splitSentences(text: string): EvidenceSpan[] {
   const out: EvidenceSpan[] = [];
   let start = 0;
@@ -32,7 +38,7 @@ export function splitSentences(text: string): EvidenceSpan[] {
     if (e > s) out.push({ start: s, end: e, quote: text.slice(s, e) });
     start = end;
   };
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && out.length < MAX_SENTENCES; i++) {
     const ch = text[i]!;
     if (ch === '\n') {
       push(i + 1);
@@ -47,6 +53,6 @@ export function splitSentences(text: string): EvidenceSpan[] {
       i = j - 1;
     }
   }
-  push(text.length);
+  if (out.length < MAX_SENTENCES) push(text.length);
   return out;
 }
