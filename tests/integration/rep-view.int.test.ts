@@ -257,7 +257,8 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     expect(body).toMatch(/^Updated on .*: new evidence below\./);
     expect(body).toContain('What happened: Hank Scorpio raised a budget problem (3 times');
     expect(body).toContain('(stage: Contract Sent, Sales Pipeline)');
-    expect(body).toMatch(/Quote from Hank Scorpio's email of .*: "Hi Riley, update 1/);
+    // The greeting is not part of the quoted sentence.
+    expect(body).toMatch(/Quote from Hank Scorpio's email of .*: "update 1: finance cut our budget/);
     expect(body).toContain(`Open the record: https://app.hubspot.com/contacts/${portalId}/record/0-3/${ids.renewal}`);
     expect(body).not.toMatch(/contractsent|\{\{|closeloop note/);
     // The closing note in words a rep can use; model ids, rule counts, scores, cost and latency stay in the explanation.
