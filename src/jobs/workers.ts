@@ -206,13 +206,16 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
 
 /** Proactive scan: queue an analysis of every open deal of a connection (stale deals surface here). */
 export async function scanConnection(d: Pick<WorkerDeps, 'store' | 'queue'>, connectionId: string): Promise<number> {
-  const deals = await d.store.records.openDeals(connectionId);
+  // Biggest deals first: when a rep's daily cap is reached, what waits for tomorrow is the smaller deals' advice.
+  const deals = (await d.store.records.openDeals(connectionId)).sort((a, b) => (b.amount ?? -1) - (a.amount ?? -1));
   // A few multi-row INSERTs: a scan of 10,000 open deals is 20 statements, not 10,000.
   await d.queue.sendMany(
     'analyze',
-    deals.map((deal) => ({
+    deals.map((deal, rank) => ({
       data: { connectionId, dealId: deal.externalId, receivedAt: null },
       singletonKey: `${connectionId}:${deal.externalId}`,
+      // Claimed in this order, after every job of a live change (priority 0).
+      priority: -(rank + 1),
     })),
   );
   return deals.length;

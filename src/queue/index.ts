@@ -60,7 +60,8 @@ export interface WorkQueue {
    * Enqueue many jobs with a few multi-row INSERTs (scans: one statement per SEND_MANY_CHUNK jobs, not one per
    * job). Same rules as `send`: keyed queues skip a job whose key already waits. Returns how many were queued.
    */
-  sendMany(name: QueueName, jobs: { data: object; singletonKey?: string }[]): Promise<number>;
+  /** `priority`: higher first (default 0, what every other job has); a scan ranks its jobs below 0. */
+  sendMany(name: QueueName, jobs: { data: object; singletonKey?: string; priority?: number }[]): Promise<number>;
   /** Enqueue inside the caller's transaction: the job exists iff the transaction commits. */
   sendInTx(tx: Queryable, name: QueueName, data: object, opts?: SendOpts): Promise<string | null>;
   work<T extends object>(
@@ -175,7 +176,16 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
           const { singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax } = sendOpts({
             singletonKey: j.singletonKey,
           });
-          return { data: j.data, singletonKey, retryLimit, retryDelay, retryBackoff, retryDelayMax, ...PER_JOB[name] };
+          return {
+            data: j.data,
+            singletonKey,
+            retryLimit,
+            retryDelay,
+            retryBackoff,
+            retryDelayMax,
+            ...(j.priority ? { priority: j.priority } : {}),
+            ...PER_JOB[name],
+          };
         });
         const ids = await boss.insert(name, chunk, { returnId: true });
         n += ids?.length ?? 0;

@@ -374,6 +374,17 @@ async function processSuggestionNow(
       : result.outcome === 'review'
         ? 'review'
         : 'blocked';
+  // Held back only by how many suggestions the rep already has today (it passes with none): not stored, so it is not
+  // "dealt with"; the next analysis of the deal (at the latest the daily scan, biggest deals first) proposes it again.
+  if (status === 'blocked' && (await evaluate(s, { ...ctx, repSuggestionsToday: 0 }, { probe: true })).allowed) {
+    if (costs.length) await deps.store.tx((r) => chargeBudget(r, s.tenantId, costs, now, deps.budgetLimits));
+    deps.metrics.suggestions.inc({ status: 'deferred', type: s.type });
+    deps.logger.info(
+      { ...log, failed: result.verdicts.filter((v) => !v.passed).map((v) => v.rule) },
+      "deferred: the rep's daily cap is reached; proposed again on the next analysis",
+    );
+    return null;
+  }
   if (!result.allowed)
     repair = {
       ...(repair ?? {}),

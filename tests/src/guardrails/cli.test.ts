@@ -19,7 +19,7 @@ describe('closeloop rules lint', () => {
   it('prints a summary and exits 0 for the shipped rules', async () => {
     const { code, stdout } = await captureOutput(() => lint([]));
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^ok: 20 active rules in 6 files \(13 block, 6 review, 1 warn\) in rules\n$/);
+    expect(stdout).toMatch(/^ok: 21 active rules in 6 files \(14 block, 6 review, 1 warn\) in rules\n$/);
   });
 
   it('prints every problem in every file as file:line:column and exits 1', async () => {
@@ -50,7 +50,7 @@ describe('closeloop rules test', () => {
     const { code, stdout } = await captureOutput(() => test(['rules', '--cases', 'tests/rules']));
     expect(code).toBe(0);
     expect(stdout).toContain('PASS records.cases.json › due yesterday is blocked');
-    expect(stdout).toMatch(/\n\d+ passed, 0 failed \(20 rules from rules, cases from tests\/rules\)\n$/);
+    expect(stdout).toMatch(/\n\d+ passed, 0 failed \(21 rules from rules, cases from tests\/rules\)\n$/);
   });
 
   it('prints each failing case with what differed and exits 1', async () => {
@@ -101,7 +101,7 @@ describe('closeloop rules check', () => {
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as { allowed: boolean; outcome: string; verdicts: unknown[] };
     expect(Object.keys(out)).toEqual(['allowed', 'outcome', 'verdicts']);
-    expect([out.allowed, out.outcome, out.verdicts.length]).toEqual([true, 'pass', 20]);
+    expect([out.allowed, out.outcome, out.verdicts.length]).toEqual([true, 'pass', 21]);
   });
 
   it('exits 1 and names the rules when the suggestion is blocked', async () => {
@@ -160,7 +160,7 @@ describe('npx closeloop rules ... through the real entry point', () => {
   it('dispatches lint via src/cli/main.ts and sets the exit code', () => {
     const ok = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'rules', 'lint'], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^ok: 20 active rules/);
+    expect(ok.stdout).toMatch(/^ok: 21 active rules/);
     const dir = tempRulesDir({ 'a.json': '{"rules": [}' });
     const bad = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'rules', 'lint', dir], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
