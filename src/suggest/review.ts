@@ -9,6 +9,9 @@ import { describeProblems } from '../guardrails/output-gate.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { gateFactsFor } from './gate.js';
 import { createWrites, enqueueGated, gateAll } from './process-suggestion.js';
+import { workingDue } from '../lib/dates.js';
+
+const DAY = 86_400_000;
 
 /** What a reviewer sees of one suggestion: what would be written, why it was held, and the evidence behind it. */
 export interface ReviewItem {
@@ -105,12 +108,17 @@ export async function approveSuggestion(
   by: string | null = null,
 ): Promise<ReviewItem> {
   const row = await heldRow(deps.store, tenantId, id);
-  const s = row.payload;
+  const now = deps.now();
+  // Approved days after it was held: the task is due from the day of approval, never overdue on arrival.
+  const s =
+    row.payload.task && Date.parse(row.payload.task.dueAt) < now
+      ? { ...row.payload, task: { ...row.payload.task, dueAt: workingDue(now, DAY) } }
+      : row.payload;
   // A person approved the suggestion, not its content: what reaches the CRM still passes the output gate.
   const deal = s.dealId ? await deps.store.records.get<Deal>(row.connection_id, 'deal', s.dealId) : null;
   const company = s.companyId ? await deps.store.records.get<Company>(row.connection_id, 'company', s.companyId) : null;
   const activities = s.dealId ? await deps.store.records.activitiesForDeal(row.connection_id, s.dealId) : [];
-  const gf = await gateFactsFor(deps, row.connection_id, s, { deal, company, activities }, deps.now());
+  const gf = await gateFactsFor(deps, row.connection_id, s, { deal, company, activities }, now);
   const gated = gateAll(createWrites(s, { approvedBy: by }), s, row.verdicts, {}, gf);
   if (gated.refused.length) {
     throw new InvalidPayloadError(
@@ -119,6 +127,7 @@ export async function approveSuggestion(
     );
   }
   await deps.store.tx(async (r, tx) => {
+    if (s !== row.payload) await r.suggestions.updatePayload(id, s);
     await r.suggestions.setStatus(id, 'allowed');
     await enqueueGated(deps, r, tx, row.connection_id, id, gated.writes, null);
   });

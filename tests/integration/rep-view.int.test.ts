@@ -373,9 +373,17 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
         [ids.renewal],
       )
     ).rows[0]!;
+    // Held three days ago: its task was due two days ago.
     const held = (id: string, situation: string) =>
       cl.store.suggestions.insert(
-        { ...base.payload, id, dedupeKey: `${situation}#test`, type: 'no_next_step', draft: null },
+        {
+          ...base.payload,
+          id,
+          dedupeKey: `${situation}#test`,
+          type: 'no_next_step',
+          draft: null,
+          task: { ...base.payload.task, dueAt: new Date(Date.now() - 2 * 86_400_000).toISOString() },
+        },
         'review',
         [
           ...base.verdicts,
@@ -409,11 +417,17 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
       headers: AS_OPERATOR,
     });
     expect(approved.status).toBe(200);
-    await waitFor(
-      async () => (await cl.store.outbox.createRow('sug_review_a', 'create_task'))?.status === 'done',
+    const written = await waitFor(
+      async () => {
+        const row = await cl.store.outbox.createRow('sug_review_a', 'create_task');
+        return row?.status === 'done' ? row : null;
+      },
       30000,
       'approved task written',
     );
+    // Due from the day it was approved, not overdue on arrival.
+    const task = hs.store.get(portalId, 'tasks', written.crm_id!)!;
+    expect(Date.parse(task.properties.hs_timestamp!)).toBeGreaterThan(Date.now());
     const dismissed = await fetch(`${cl.url}/api/v1/suggestions/sug_review_b/dismiss${q}`, {
       method: 'POST',
       headers: { ...AS_OPERATOR, 'content-type': 'application/json' },
