@@ -16,6 +16,7 @@ import {
 } from '../../src/core/index.js';
 import { escapeHtml, textToHtml } from '../kit/escape.js';
 import { visibleText } from '../kit/html-to-text.js';
+import { mergeTaskChange, type TaskCodec } from '../kit/task-merge.js';
 import { requestHubspot, type HubspotClientOptions } from './client.js';
 import {
   HUBSPOT_ASSOCIATION,
@@ -362,6 +363,17 @@ async function draftInput(
   return { properties, associations };
 }
 
+/**
+ * Task fields as stored, for telling the rep's edits from closeloop's last write (connectors/kit/task-merge.ts): the
+ * body is HTML, compared by what a reader sees (HubSpot may re-serialise it).
+ */
+const BODY_CODEC: TaskCodec = {
+  subject: clip,
+  body: textToHtml,
+  visible: visibleText,
+  append: (stored, block) => `${stored}${textToHtml(block)}`,
+};
+
 /** The task as it is now, or null when it is gone (404, or archived). */
 async function readTask(
   ctx: ConnectionContext,
@@ -375,7 +387,12 @@ async function readTask(
       where,
       HubspotObject,
       (client) =>
-        client.crm.objects.basicApi.getById(TASKS, taskId, ['hs_task_status', 'hs_task_body', 'hs_task_subject']),
+        client.crm.objects.basicApi.getById(TASKS, taskId, [
+          'hs_task_status',
+          'hs_task_body',
+          'hs_task_subject',
+          'hs_task_priority',
+        ]),
       opts,
     );
     return t.archived ? null : t;
@@ -399,10 +416,22 @@ export async function updateTask(
   const current = await readTask(ctx, taskId, opts);
   if (!current) return { state: 'deleted' };
   if ((current.properties['hs_task_status'] ?? '').toUpperCase() === 'COMPLETED') return { state: 'completed_by_rep' };
+  // What the rep changed since closeloop last wrote the task stays as the rep left it.
+  const p = current.properties;
+  const priorityNow = (p['hs_task_priority'] ?? '').toUpperCase();
+  const merged = mergeTaskChange(
+    change,
+    {
+      subject: p['hs_task_subject'] ?? null,
+      body: p['hs_task_body'] ?? null,
+      priority: priorityNow === 'LOW' || priorityNow === 'MEDIUM' || priorityNow === 'HIGH' ? priorityNow : null,
+    },
+    BODY_CODEC,
+  );
   const properties: Record<string, string> = {};
-  if (change.subject !== undefined) properties.hs_task_subject = clip(change.subject);
-  if (change.body !== undefined) properties.hs_task_body = textToHtml(change.body);
-  if (change.priority !== undefined) properties.hs_task_priority = change.priority;
+  if (merged.subject !== undefined) properties.hs_task_subject = merged.subject;
+  if (merged.body !== undefined) properties.hs_task_body = merged.body;
+  if (merged.priority !== undefined) properties.hs_task_priority = merged.priority;
   if (change.dueAt !== undefined) properties.hs_timestamp = new Date(change.dueAt).toISOString();
   if (change.complete) properties.hs_task_status = 'COMPLETED';
   if (change.ownerId !== undefined) {
@@ -421,7 +450,7 @@ export async function updateTask(
       >[2]),
     opts,
   );
-  return { state: 'updated' };
+  return merged.keptForRep.length ? { state: 'updated', keptForRep: merged.keptForRep } : { state: 'updated' };
 }
 
 /**

@@ -11,6 +11,7 @@ import type {
 } from '../../src/core/connector.js';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../src/core/errors.js';
 import { textToHtml } from '../kit/escape.js';
+import { mergeTaskChange, type TaskCodec } from '../kit/task-merge.js';
 import { providerErrorCode, toSalesforceError, type SalesforceClient } from './client.js';
 import {
   SALESFORCE_API_VERSION,
@@ -54,6 +55,18 @@ export function toDescription(body: string): string {
     ? text
     : text.slice(0, MAX_DESCRIPTION_LENGTH - TRUNCATED.length) + TRUNCATED;
 }
+
+/** Task fields as stored, for telling the rep's edits from closeloop's last write (connectors/kit/task-merge.ts). */
+const DESCRIPTION_CODEC: TaskCodec = {
+  subject: (s) => s.slice(0, MAX_SUBJECT_LENGTH),
+  body: toDescription,
+  visible: (stored) => stored.replace(/\s+/g, ' ').trim(),
+  append: (stored, block) => toDescription(`${stored.replace(/\s+$/, '')}\n\n${block}`),
+};
+
+/** Task.Priority back to closeloop's priority (a value closeloop never writes maps to nothing). */
+const PRIORITY_OF: Record<string, TaskPayloadPriority> = { Low: 'LOW', Normal: 'MEDIUM', High: 'HIGH' };
+type TaskPayloadPriority = keyof typeof PRIORITY;
 
 type WritableSObject = 'Task' | 'EmailMessage';
 
@@ -309,21 +322,38 @@ export async function updateTask(
   taskId: string,
   change: TaskChange,
 ): Promise<TaskChangeResult> {
-  const current = await readById(client, 'Task', taskId, ['Id', 'Status', 'IsClosed']);
+  const current = await readById(client, 'Task', taskId, [
+    'Id',
+    'Status',
+    'IsClosed',
+    'Subject',
+    'Description',
+    'Priority',
+  ]);
   if (!current) return { state: 'deleted' };
   if (current.IsClosed === true || current.Status === TASK_STATUS_DONE) return { state: 'completed_by_rep' };
+  // What the rep changed since closeloop last wrote the task stays as the rep left it.
+  const merged = mergeTaskChange(
+    change,
+    {
+      subject: typeof current.Subject === 'string' ? current.Subject : null,
+      body: typeof current.Description === 'string' ? current.Description : null,
+      priority: PRIORITY_OF[String(current.Priority)] ?? null,
+    },
+    DESCRIPTION_CODEC,
+  );
   const fields = compact({
     Id: taskId,
-    Subject: change.subject?.slice(0, MAX_SUBJECT_LENGTH),
-    Description: change.body === undefined ? undefined : toDescription(change.body),
-    Priority: change.priority === undefined ? undefined : PRIORITY[change.priority],
+    Subject: merged.subject,
+    Description: merged.body,
+    Priority: merged.priority === undefined ? undefined : PRIORITY[merged.priority],
     ActivityDate: change.dueAt === undefined ? undefined : new Date(change.dueAt).toISOString().slice(0, 10),
     Status: change.complete ? TASK_STATUS_DONE : undefined,
     OwnerId: change.ownerId,
   });
   const where = 'PATCH /sobjects/Task/{id}';
   await client.call(where, (c) => c.sobject('Task').update(fields as { Id: string }) as unknown as Promise<unknown>);
-  return { state: 'updated' };
+  return merged.keptForRep.length ? { state: 'updated', keptForRep: merged.keptForRep } : { state: 'updated' };
 }
 
 /**

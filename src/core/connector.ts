@@ -302,6 +302,16 @@ export interface TaskChange {
   complete?: boolean;
   /** Hand the task to this CRM user (the deal changed owner). */
   ownerId?: string;
+  /**
+   * What closeloop last wrote to the task. A field whose value in the CRM differs from it (and from the new value) was
+   * edited by the rep and is kept as the rep left it (connectors/kit/task-merge.ts). Absent: written as given.
+   */
+  previous?: { subject?: string; body?: string; priority?: TaskPayload['priority'] };
+  /**
+   * The new part of `body` on its own ("Updated by closeloop on …" and the new evidence): appended below the rep's
+   * text when the rep edited the body, once (a retry finds it there already). Absent: a rep-edited body is kept as is.
+   */
+  append?: string;
   /** Same key as the create: connectors that find tasks by a marker keep it in the new body. */
   idempotencyKey: string;
 }
@@ -310,7 +320,11 @@ export interface TaskChange {
  * What the connector found before changing a task: `updated` (it was still open and now carries the change),
  * `completed_by_rep` or `deleted` (the rep acted first: left untouched, the caller records it as feedback).
  */
-export type TaskChangeResult = { state: 'updated' | 'completed_by_rep' | 'deleted' };
+export type TaskChangeResult = {
+  state: 'updated' | 'completed_by_rep' | 'deleted';
+  /** Fields left as the rep edited them (see TaskChange.previous); the body may have had the update appended. */
+  keptForRep?: ('subject' | 'body' | 'priority')[];
+};
 
 /** Withdrawing a draft: removed (or marked withdrawn where the CRM cannot delete it), already sent, or gone. */
 export type DraftWithdrawResult = { state: 'withdrawn' | 'sent' | 'deleted' };

@@ -89,7 +89,10 @@ export interface GateWrite {
 /** Keys whose values are identifiers, enums or timestamps, checked by type elsewhere, not prose. */
 // `to`, `from` and `inReplyTo` of a draft are routing closeloop took from CRM records (the contact who wrote, the
 // record owner from the owners API / User, the message answered), not text anyone reads as advice.
+// `previous` of a task update is what closeloop wrote before (gated then): the connector compares the task with it to
+// keep the rep's edits, and never writes it.
 const NON_TEXT_KEYS = new Set([
+  'previous',
   'dealId',
   'companyId',
   'contactIds',

@@ -9,6 +9,7 @@ import {
   renderDraftBody,
   renderTaskBody,
   renderTaskSubject,
+  renderTaskUpdateBlock,
   type RenderFacts,
   type RenderNotes,
 } from './render.js';
@@ -672,6 +673,13 @@ async function updateLive(
   const final = rendered(merged, rf, result.verdicts, {}, update);
   const newOwner =
     final.task?.ownerId && final.task.ownerId !== live.payload.task?.ownerId ? final.task.ownerId : undefined;
+  // The rep may have edited the task since closeloop wrote it: the connector compares the task with what closeloop
+  // last wrote (`previous`) and keeps the rep's fields, appending the update (`append`) below a rep-edited body.
+  const prev = live.payload.task;
+  const changedKeys = new Set((added.length > 0 ? added : edited).map(evidenceKey));
+  const changedEvidence = final.evidence.filter((e) => changedKeys.has(evidenceKey(e)));
+  const append =
+    changedEvidence.length > 0 ? renderTaskUpdateBlock(final, rf, changedEvidence, now, added.length === 0) : undefined;
   const writes =
     (live.status === 'written' || live.status === 'allowed') &&
     final.task &&
@@ -693,6 +701,8 @@ async function updateLive(
               body: final.task.body,
               priority: final.task.priority,
               ...(newOwner ? { ownerId: newOwner } : {}),
+              ...(prev ? { previous: { subject: prev.subject, body: prev.body, priority: prev.priority } } : {}),
+              ...(append ? { append } : {}),
             },
           },
         ]

@@ -220,6 +220,29 @@ export function renderTaskBody(
   return lines.join('\n');
 }
 
+/**
+ * The update on its own, for a task whose body the rep edited: appended below the rep's text (never replacing it) by
+ * the connector (connectors/kit/task-merge.ts). `changed` is the new evidence, or the re-quoted evidence when `edited`.
+ */
+export function renderTaskUpdateBlock(
+  s: Suggestion,
+  f: RenderFacts,
+  changed: Suggestion['evidence'],
+  at: number,
+  edited = false,
+): string {
+  const when = humanDate(new Date(at).toISOString());
+  const lines = [
+    edited
+      ? `Updated by closeloop on ${when}: a quoted message was edited in the CRM; it now reads as below.`
+      : `Updated by closeloop on ${when}: new evidence below.`,
+  ];
+  const ev = evidenceLines({ ...s, evidence: changed }, f);
+  if (ev.length) lines.push('', 'Evidence:', ...ev);
+  lines.push('', '--', 'Suggested by closeloop — review before acting.');
+  return lines.join('\n');
+}
+
 /** The task body once closeloop withdraws it: the one-line reason first, the original text kept below. */
 export function renderWithdrawnBody(reason: string, previousBody: string): string {
   return [`Closed by closeloop: ${reason}`, '', 'Original suggestion:', previousBody].join('\n');

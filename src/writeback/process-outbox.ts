@@ -4,10 +4,11 @@ import type {
   Connector,
   CreatedRecord,
   DraftEmailWrite,
+  TaskChange,
   TaskWrite,
 } from '../core/connector.js';
 import { randomUUID } from 'node:crypto';
-import { ProviderUnavailableError, isCloseloopError } from '../core/errors.js';
+import { InvalidPayloadError, ProviderUnavailableError, isCloseloopError } from '../core/errors.js';
 import { decideFailure } from '../lib/failure-action.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -471,7 +472,10 @@ async function changeWritten(
     priority?: 'LOW' | 'MEDIUM' | 'HIGH';
     reason?: string;
     ownerId?: string;
+    previous?: unknown;
+    append?: unknown;
   };
+  let keptForRep: string[] | undefined;
   let repDid: 'task_completed' | 'task_deleted' | 'draft_sent' | 'draft_discarded' | null = null;
   if (row.action === 'withdraw_draft') {
     const r = await connector.withdrawDraftEmail(
@@ -488,9 +492,11 @@ async function changeWritten(
       body: p.body,
       priority: p.priority,
       ...(p.ownerId ? { ownerId: p.ownerId } : {}),
+      ...repEditBasis(p),
       complete: row.action === 'close_task',
       idempotencyKey: target.idempotency_key,
     });
+    keptForRep = r.keptForRep;
     if (r.state === 'completed_by_rep') repDid = 'task_completed';
     if (r.state === 'deleted') repDid = 'task_deleted';
   }
@@ -528,9 +534,41 @@ async function changeWritten(
       action: row.action,
       crmId: target.crm_id,
       repDid,
+      ...(keptForRep?.length ? { keptForRep } : {}),
     },
     repDid ? 'the rep acted first; left as is' : 'written record changed',
   );
   if (!repDid) deps.metrics.writebacks.inc({ crm: provider, kind: row.action });
   return repDid ? 'already_done' : 'written';
+}
+
+const PRIORITIES: ReadonlySet<unknown> = new Set(['LOW', 'MEDIUM', 'HIGH']);
+
+/**
+ * What closeloop last wrote to the task (`previous`) and the update block (`append`), checked: the connector keeps the
+ * rep's edits by them. A malformed value fails the write loudly (InvalidPayloadError, a 4xx: the row fails with the
+ * reason) rather than writing over the rep's text without them.
+ */
+export function repEditBasis(p: { previous?: unknown; append?: unknown }): Pick<TaskChange, 'previous' | 'append'> {
+  const out: Pick<TaskChange, 'previous' | 'append'> = {};
+  if (p.append !== undefined) {
+    if (typeof p.append !== 'string') throw new InvalidPayloadError('update_task: append must be text');
+    out.append = p.append;
+  }
+  if (p.previous === undefined) return out;
+  const v = p.previous as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new InvalidPayloadError('update_task: previous must be an object');
+  const previous: NonNullable<TaskChange['previous']> = {};
+  for (const k of ['subject', 'body'] as const) {
+    if (v[k] === undefined || v[k] === null) continue;
+    if (typeof v[k] !== 'string') throw new InvalidPayloadError(`update_task: previous.${k} must be text`);
+    previous[k] = v[k];
+  }
+  if (v.priority !== undefined && v.priority !== null) {
+    if (!PRIORITIES.has(v.priority)) throw new InvalidPayloadError('update_task: previous.priority is not a priority');
+    previous.priority = v.priority as NonNullable<TaskChange['priority']>;
+  }
+  out.previous = previous;
+  return out;
 }
