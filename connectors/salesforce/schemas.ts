@@ -141,7 +141,10 @@ export type SalesforceQueryResponse = z.infer<typeof SalesforceQueryResponse>;
 export const SalesforceOpportunityContactRoleRow = z.looseObject({
   OpportunityId: SalesforceId,
   ContactId: SalesforceId.nullish(),
+  Role: str,
+  IsPrimary: bool,
 });
+export type SalesforceOpportunityContactRoleRow = z.infer<typeof SalesforceOpportunityContactRoleRow>;
 export const SalesforceEmailMessageRelationRow = z.looseObject({
   EmailMessageId: SalesforceId,
   RelationId: SalesforceId.nullish(),

@@ -12,7 +12,7 @@ import {
 } from './manifest.js';
 import { leadToContact, toContact } from './mappers/to-contact.js';
 import { toCompany } from './mappers/to-company.js';
-import { toDeal } from './mappers/to-deal.js';
+import { contactIdsByRole, toDeal } from './mappers/to-deal.js';
 import { toEmailActivity, toEventActivity, toTaskActivity } from './mappers/to-activity.js';
 import {
   SalesforceAccountRecord,
@@ -94,23 +94,27 @@ async function queryAllRows(client: SalesforceClient, soql: string, where: strin
   return rows;
 }
 
-/** OpportunityContactRole rows → contact ids per opportunity. */
+/**
+ * OpportunityContactRole rows → contact ids per opportunity, primary contact role first, then by role
+ * (`contactIdsByRole`). SOQL without ORDER BY has no defined order: `CreatedDate, Id` keeps ties stable between reads.
+ */
 async function contactRolesOf(client: SalesforceClient, ids: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
+  const rows = new Map<string, SalesforceOpportunityContactRoleRow[]>();
   for (const part of chunk(ids, SALESFORCE_LIMITS.idsPerQuery)) {
     const soql = buildSelect({
-      fields: ['OpportunityId', 'ContactId'],
+      fields: ['OpportunityId', 'ContactId', 'Role', 'IsPrimary'],
       from: 'OpportunityContactRole',
       where: [`OpportunityId IN ${soqlIdList(part)}`],
+      orderBy: ['CreatedDate', 'Id'],
     });
     const where = 'query OpportunityContactRole';
     for (const raw of await queryAllRows(client, soql, where)) {
       const row = parseOrThrow(SalesforceOpportunityContactRoleRow, raw, where);
       if (!row.ContactId) continue;
-      out.set(row.OpportunityId, [...(out.get(row.OpportunityId) ?? []), row.ContactId]);
+      rows.set(row.OpportunityId, [...(rows.get(row.OpportunityId) ?? []), row]);
     }
   }
-  return out;
+  return new Map([...rows].map(([opp, list]) => [opp, contactIdsByRole(list)]));
 }
 
 /** EmailMessageRelation rows → Contact/Lead ids per email (User relations are dropped). */

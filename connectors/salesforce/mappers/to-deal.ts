@@ -41,8 +41,47 @@ export function toDealStage(
   return 'prospecting';
 }
 
+/**
+ * Contact roles that speak for the buyer, most important first (API values of the standard `Role` picklist, compared
+ * without case or surrounding spaces). Any other role comes after these, a role left blank last.
+ */
+const ROLE_RANK: readonly string[] = [
+  'decision maker',
+  'economic buyer',
+  'executive sponsor',
+  'economic decision maker',
+];
+
+function roleRank(role: string | null | undefined): number {
+  const r = role?.trim().toLowerCase();
+  if (!r) return ROLE_RANK.length + 1;
+  const i = ROLE_RANK.indexOf(r);
+  return i === -1 ? ROLE_RANK.length : i;
+}
+
+/**
+ * An Opportunity's contact ids from its OpportunityContactRole rows: the primary contact role first, then by role
+ * (Decision Maker, Economic Buyer, Executive Sponsor, Economic Decision Maker, any other role, none), ties in the
+ * order given (the query's `CreatedDate, Id`). A contact with several roles keeps its best place.
+ */
+export function contactIdsByRole(
+  rows: readonly { ContactId?: string | null; Role?: string | null; IsPrimary?: boolean | null }[],
+): string[] {
+  const ranked = rows
+    .map((row, index) => ({
+      id: row.ContactId,
+      primary: row.IsPrimary === true ? 0 : 1,
+      rank: roleRank(row.Role),
+      index,
+    }))
+    .filter((r): r is typeof r & { id: string } => Boolean(r.id))
+    .sort((a, b) => a.primary - b.primary || a.rank - b.rank || a.index - b.index);
+  return [...new Set(ranked.map((r) => r.id))];
+}
+
 /** Extra rows read next to the Opportunity: contact roles give its contact associations. */
 export interface OpportunityRelations {
+  /** In the order of `contactIdsByRole` (primary, then by role): the deal's first contact is the one to address. */
   contactIds: readonly string[];
 }
 

@@ -300,6 +300,43 @@ describe('listChanges: first backfill', () => {
 });
 
 describe('fetchByIds', () => {
+  it("reads a deal's contact roles with Role and IsPrimary, in a stable order, primary then by role", async () => {
+    const opp = '006xx000001a2b3AAA';
+    const [ivan, carla, bea] = ['003xx000004TmiQAAS', '003xx000004TmiRAAS', '003xx000004TmiSAAS'];
+    sf.on(
+      'GET',
+      isQuery('Opportunity'),
+      queryPage([
+        {
+          Id: opp,
+          Name: 'Umbrella platform',
+          StageName: 'Proposal/Price Quote',
+          CloseDate: '2027-06-30',
+          IsClosed: false,
+          IsWon: false,
+          AccountId: '001xx000003DGb2AAG',
+          SystemModstamp: '2024-06-01T00:00:00.000+0000',
+        },
+      ]),
+    );
+    sf.on(
+      'GET',
+      isQuery('OpportunityContactRole'),
+      queryPage([
+        { OpportunityId: opp, ContactId: ivan, Role: 'Other', IsPrimary: false },
+        { OpportunityId: opp, ContactId: bea, Role: 'Economic Buyer', IsPrimary: false },
+        { OpportunityId: opp, ContactId: carla, Role: 'Decision Maker', IsPrimary: true },
+      ]),
+    );
+    const [deal] = await connector().fetchByIds(testContext(), 'deal', [opp]);
+    const roles = sf.requests.map((r) => r.soql ?? '').find((q) => /FROM OpportunityContactRole/.test(q));
+    expect(roles).toBe(
+      `SELECT OpportunityId, ContactId, Role, IsPrimary FROM OpportunityContactRole WHERE OpportunityId IN ('${opp}') ORDER BY CreatedDate, Id`,
+    );
+    expect(deal!.associations.contacts).toEqual([carla, bea, ivan]);
+    expect(deal!.associations.companies).toEqual(['001xx000003DGb2AAG']);
+  });
+
   it('routes ids by key prefix and chunks WHERE Id IN (...) by 200', async () => {
     const contactIds = Array.from({ length: 201 }, (_, i) => `003xx0000${String(i).padStart(6, '0')}AAA`);
     sf.on(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CanonicalRecord } from '../../../../src/core/canonical.js';
 import { toContact, leadToContact } from '../../../../connectors/salesforce/mappers/to-contact.js';
 import { toCompany, domainFromWebsite } from '../../../../connectors/salesforce/mappers/to-company.js';
-import { toDeal, toDealStage } from '../../../../connectors/salesforce/mappers/to-deal.js';
+import { contactIdsByRole, toDeal, toDealStage } from '../../../../connectors/salesforce/mappers/to-deal.js';
 import {
   toEmailActivity,
   toEventActivity,
@@ -131,6 +131,47 @@ describe('stage mapping (StageName → DealStage)', () => {
     expect(open('Discovery call', 20)).toBe('qualification');
     expect(open('Cold', 5)).toBe('prospecting');
     expect(open('Mystery', null)).toBeNull();
+  });
+});
+
+describe('deal contacts from contact roles', () => {
+  const C = (n: number) => `003xx00000${String(n).padStart(5, '0')}AAA`;
+
+  it('primary first, then Decision Maker, Economic Buyer, Executive Sponsor, Economic Decision Maker, others, none', () => {
+    const rows = [
+      { ContactId: C(1), Role: 'Other', IsPrimary: false },
+      { ContactId: C(2), Role: null, IsPrimary: false },
+      { ContactId: C(3), Role: 'Economic Decision Maker', IsPrimary: false },
+      { ContactId: C(4), Role: 'Executive Sponsor', IsPrimary: false },
+      { ContactId: C(5), Role: 'Economic Buyer', IsPrimary: false },
+      { ContactId: C(6), Role: 'Decision Maker', IsPrimary: false },
+      { ContactId: C(7), Role: 'Influencer', IsPrimary: true },
+      { ContactId: C(8), Role: 'Technical Buyer', IsPrimary: false },
+    ];
+    expect(contactIdsByRole(rows)).toEqual([C(7), C(6), C(5), C(4), C(3), C(1), C(8), C(2)]);
+  });
+
+  it('the primary Decision Maker comes before an intern added first (the tester’s case)', () => {
+    expect(
+      contactIdsByRole([
+        { ContactId: C(1), Role: 'Other', IsPrimary: false },
+        { ContactId: C(2), Role: 'Decision Maker', IsPrimary: true },
+      ]),
+    ).toEqual([C(2), C(1)]);
+  });
+
+  it('keeps the given order among equals, ignores case and blanks, drops rows without a contact, dedupes', () => {
+    expect(
+      contactIdsByRole([
+        { ContactId: C(1), Role: '  ', IsPrimary: null },
+        { ContactId: C(2), Role: 'Evaluator' },
+        { ContactId: null, Role: 'Decision Maker', IsPrimary: true },
+        { ContactId: C(3), Role: 'Business User', IsPrimary: false },
+        { ContactId: C(4), Role: ' decision maker ', IsPrimary: false },
+        { ContactId: C(2), Role: 'Economic Buyer', IsPrimary: false },
+      ]),
+    ).toEqual([C(4), C(2), C(3), C(1)]);
+    expect(contactIdsByRole([])).toEqual([]);
   });
 });
 
