@@ -153,9 +153,15 @@ export class RecordRepo {
   ): Promise<number> {
     const field = ({ contact: 'contacts', company: 'companies', deal: 'deals' } as const)[kind];
     const r = await this.db.query(
+      // In the list's own order (a deal's contacts are ordered: the first is the one a suggestion addresses); the
+      // survivor takes the first place of the two when the record already had it.
       `UPDATE records SET data = jsonb_set(data, ARRAY['associations', $4::text],
-              (SELECT coalesce(jsonb_agg(DISTINCT CASE WHEN v = $2::text THEN $3::text ELSE v END), '[]'::jsonb)
-                 FROM jsonb_array_elements_text(data -> 'associations' -> $4::text) AS v))
+              (SELECT coalesce(jsonb_agg(x ORDER BY o), '[]'::jsonb)
+                 FROM (SELECT x, min(o) AS o
+                         FROM (SELECT CASE WHEN v = $2::text THEN $3::text ELSE v END AS x, o
+                                 FROM jsonb_array_elements_text(data -> 'associations' -> $4::text)
+                                      WITH ORDINALITY AS t(v, o)) AS s
+                        GROUP BY x) AS d))
         WHERE connection_id = $1 AND data -> 'associations' -> $4::text @> $5::jsonb`,
       [connectionId, fromId, toId, field, storableJson([fromId])],
     );

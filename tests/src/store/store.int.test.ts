@@ -137,6 +137,21 @@ describe(`store (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
     expect(await t.store.records.openDeals(connId)).toHaveLength(0);
   });
 
+  test('a merge repoints associations in place, keeping their order (the first contact is the one addressed)', async () => {
+    const associations = { ...emptyAssociations(), contacts: ['c9', 'c2', 'c5', 'c1'] };
+    await t.store.records.upsertMany(connId, [deal({ externalId: 'dm1', associations })]);
+    expect(await t.store.records.repointAssociations(connId, 'contact', 'c5', 'c0')).toBe(1);
+    expect((await t.store.records.get<Deal>(connId, 'deal', 'dm1'))!.associations.contacts).toEqual([
+      'c9',
+      'c2',
+      'c0',
+      'c1',
+    ]);
+    // Merged into one it already had: one entry, at the earlier place.
+    await t.store.records.repointAssociations(connId, 'contact', 'c1', 'c2');
+    expect((await t.store.records.get<Deal>(connId, 'deal', 'dm1'))!.associations.contacts).toEqual(['c9', 'c2', 'c0']);
+  });
+
   test('activities are found by deal association', async () => {
     await t.store.records.upsertMany(connId, [
       {
