@@ -1,25 +1,13 @@
+import { captureIo } from '../../helpers/cli-io.js';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../../src/cli/dispatch.js';
-import type { CommandIo } from '../../../src/cli/command.js';
 
 /**
  * Number and date arguments out of any range a Date or a limit can hold (huge, negative, not a number) are usage
  * errors: exit 2, the reason and the usage line on stderr, no stack trace, nothing opened. DATA_DIR points nowhere,
  * so a command that got past its argument check would fail differently (and the reason below would not match).
  */
-const capture = (): CommandIo & { stdout: string; stderr: string } => {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (s: string) => {
-      io.stdout += s;
-    },
-    err: (s: string) => {
-      io.stderr += s;
-    },
-  };
-  return io;
-};
+const capture = captureIo;
 
 const HUGE = [
   '99999999999d',

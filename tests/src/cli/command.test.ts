@@ -1,25 +1,7 @@
-import {
-  defineCommand,
-  formatHelp,
-  parseCommandArgs,
-  runCommand,
-  UsageError,
-  type CommandIo,
-} from '../../../src/cli/command.js';
+import { captureIo } from '../../helpers/cli-io.js';
+import { defineCommand, formatHelp, parseCommandArgs, runCommand, UsageError } from '../../../src/cli/command.js';
 
-const capture = (): CommandIo & { stdout: string; stderr: string } => {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (s: string) => {
-      io.stdout += s;
-    },
-    err: (s: string) => {
-      io.stderr += s;
-    },
-  };
-  return io;
-};
+const capture = captureIo;
 
 const seen: unknown[] = [];
 const cmd = defineCommand({

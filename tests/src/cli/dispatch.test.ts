@@ -1,22 +1,10 @@
+import { captureIo } from '../../helpers/cli-io.js';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { main } from '../../../src/cli/dispatch.js';
 import { COMMANDS } from '../../../src/cli/commands.js';
-import type { CommandIo } from '../../../src/cli/command.js';
 
-const capture = (): CommandIo & { stdout: string; stderr: string } => {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (s: string) => {
-      io.stdout += s;
-    },
-    err: (s: string) => {
-      io.stderr += s;
-    },
-  };
-  return io;
-};
+const capture = captureIo;
 const names = Object.keys(COMMANDS);
 
 describe('closeloop <command> --help, for every command', () => {
