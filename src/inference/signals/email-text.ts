@@ -176,11 +176,11 @@ export function signalText(a: { kind: string; subject?: string | null; body?: st
 }
 
 /**
- * How much of one interaction's own words the signals read: the first 12,000 characters, which hold what a person wrote
- * (a visible reply is a few hundred); beyond that the cost of reading (several models and the lexicon, per sentence)
- * would be the sender's to choose.
+ * How much of one interaction's own words the signals read: the first 60,000 characters, which hold what a person wrote
+ * (a visible reply is a few hundred; a long one with notes on every site, 50 KB, still has its concern read); beyond
+ * that the cost of reading (several models and the lexicon, per sentence) would be the sender's to choose.
  */
-export const MAX_SIGNAL_TEXT = 12_000;
+export const MAX_SIGNAL_TEXT = 60_000;
 /** The start of `text` up to `max` characters, ended at a line or sentence boundary when there is one in its last part. */
 function upTo(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -21,9 +21,12 @@ const GREETING = new RegExp(
 
 /**
  * At most this many sentences of one text are read: a person's message has far fewer (a long visible reply is a few
- * dozen); 12,000 characters of "? ? ? …" would otherwise be 6,000 sentences, each read by the lexicon and the models.
+ * dozen, a 50 KB one with notes about 500); 60,000 characters of "? ? ? …" would otherwise be 30,000 sentences, each
+ * read by the lexicon and the models.
  */
-export const MAX_SENTENCES = 300;
+export const MAX_SENTENCES = 1_000;
+/** The longest piece of text read as one sentence (quotes are cut to 280 characters anyway). */
+export const MAX_SENTENCE_CHARS = 600;
 
 export function splitSentences(text: string): EvidenceSpan[] {
   const out: EvidenceSpan[] = [];
@@ -39,6 +42,12 @@ export function splitSentences(text: string): EvidenceSpan[] {
     start = end;
   };
   for (let i = 0; i < text.length && out.length < MAX_SENTENCES; i++) {
+    // A "sentence" longer than any written one (no stop for hundreds of characters) is read in pieces cut at a space:
+    // the detectors' cost grows faster than the length of what they read at once.
+    if (i - start >= MAX_SENTENCE_CHARS) {
+      const space = text.lastIndexOf(' ', i);
+      push(space > start + MAX_SENTENCE_CHARS / 2 ? space + 1 : i);
+    }
     const ch = text[i]!;
     if (ch === '\n') {
       push(i + 1);
