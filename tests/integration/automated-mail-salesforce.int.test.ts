@@ -159,9 +159,14 @@ describe('Salesforce: out-of-office replies, bounces and newsletters are not the
 
   test('read back', async () => {
     await waitFor(
-      async () => (await conn.query(`SELECT Id FROM Task WHERE WhatId = '${O.bounce}'`)).records.length > 0 || null,
-      40_000,
-      'bounce task',
+      async () => {
+        const withTask = await conn.query<{ WhatId: string }>(
+          `SELECT WhatId FROM Task WHERE WhatId IN ('${O.bounce}', '${O.ooo}')`,
+        );
+        return new Set(withTask.records.map((t) => t.WhatId)).size === 2 || null;
+      },
+      60_000,
+      'the bounce and budget tasks',
     ).catch(() => null);
     await new Promise((r) => setTimeout(r, 10_000));
   }, 90_000);
