@@ -78,10 +78,55 @@ const BOILERPLATE_SENTENCE = new RegExp(
 );
 
 /**
+ * The furniture of bulk mail and mail clients, one line at a time: unsubscribe and opt-out links ("Don't want these
+ * emails? Unsubscribe."), preference centres, "view in browser", "you are receiving this because", "forward to a
+ * friend", "Sent from my iPhone", in the same languages. Their "Unsubscribe." and "Update your preferences?" are no
+ * request from the customer. A person's own request ("please unsubscribe me", "ich möchte mich abmelden") is kept: it
+ * is the customer speaking (`PERSONAL_REQUEST`).
+ */
+const FOOTER_LINE = new RegExp(
+  [
+    `\\b(?:unsubscribe|opt[- ]?out)\\b`,
+    `\\breply\\s+["'“]?stop\\b`,
+    `\\b(?:update|manage|change|edit)\\s+your\\s+(?:e-?mail\\s+|subscription\\s+|communication\\s+|notification\\s+|mailing\\s+)?(?:preferences|subscriptions?)\\b`,
+    `\\b(?:e-?mail|subscription|communication|mailing)\\s+preferences\\b`,
+    `\\bview\\s+(?:this\\s+(?:e-?mail|message|newsletter)\\s+|it\\s+)?(?:in\\s+(?:your|a)\\s+(?:web\\s+)?browser|online|as\\s+a\\s+web\\s?page)\\b`,
+    `\\b(?:having\\s+trouble\\s+(?:viewing|reading)\\s+this|not\\s+displaying\\s+(?:correctly|properly))\\b`,
+    `\\b(?:can${A}t|cannot|can\\s+not)\\s+(?:see|view|read)\\s+(?:this|the)\\s+(?:e-?mail|message|images)\\b`,
+    `\\byou${A}?(?:re|\\s+are)\\s+receiving\\s+this\\b`,
+    `\\bthis\\s+(?:e-?mail|message|newsletter)\\s+was\\s+sent\\s+(?:to|by)\\b`,
+    `\\bforward\\s+(?:this\\s+(?:e-?mail|message|newsletter)\\s+)?to\\s+a\\s+(?:friend|colleague)\\b`,
+    `\\bwas\\s+this\\s+(?:e-?mail\\s+|message\\s+|newsletter\\s+)?forwarded\\s+to\\s+you\\b`,
+    `^\\W*sent\\s+from\\s+my\\s+(?:iphone|ipad|android|mobile|phone|samsung|galaxy|blackberry|smartphone)\\b`,
+    `^\\W*get\\s+outlook\\s+for\\s+(?:ios|android)\\b`,
+    `^\\W*(?:von\\s+meinem\\s+\\p{L}+\\s+gesendet|envoyé\\s+de\\s+mon\\s+\\p{L}+|enviado\\s+desde\\s+mi\\s+\\p{L}+|inviato\\s+da\\s+(?:iphone|ipad|android)|enviado\\s+do\\s+meu\\s+\\p{L}+|verzonden\\s+(?:vanaf|met)\\s+(?:mijn\\s+)?\\p{L}+)`,
+    `\\b(?:newsletter|e-?mails?|mailings?|nachrichten)\\b[^\\n]{0,40}\\b(?:abbestellen|abmelden)\\b|\\b(?:hier|jetzt)\\s+(?:abbestellen|abmelden)\\b|\\babmeldung\\b`,
+    `\\b(?:se\\s+)?(?:désabonner|désinscrire)\\b|\\bdésinscription\\b|\\bdésabonnement\\b`,
+    `\\bdar(?:se|te)\\s+de\\s+baja\\b|\\bcancelar\\s+(?:la\\s+|su\\s+|a\\s+)?(?:suscripción|subscrição|inscrição)\\b|\\bdescadastr\\p{L}*`,
+    `\\bannulla(?:re)?\\s+l${A}iscrizione\\b|\\bdisiscriv\\p{L}*`,
+    `\\b(?:afmelden|uitschrijven)\\b`,
+  ].join('|'),
+  'iu',
+);
+/**
+ * A person speaking for themselves or their team ("please unsubscribe me", "we would like to opt out of auto-renewal",
+ * "je veux me désabonner"): the line is theirs, not a footer.
+ */
+const PERSONAL_REQUEST =
+  /\b(?:me|my|i|we|us|our|mich|ich|wir|uns|je|moi|nous|darme|yo|nosotros|mi|io|noi|eu|nós|ik|mij|wij|ons)\b/iu;
+/** Footer lines are short; a long line that mentions one of those words is somebody's writing. */
+const FOOTER_MAX_LINE = 200;
+const isFooterLine = (line: string): boolean =>
+  line.length <= FOOTER_MAX_LINE &&
+  FOOTER_LINE.test(line) &&
+  (/^\W*(?:sent\s+from\s+my|get\s+outlook)\b/i.test(line) || !PERSONAL_REQUEST.test(line));
+
+/**
  * The text without legal disclaimers and printing notices: a paragraph that opens a disclaimer ("CONFIDENTIALITY
  * NOTICE: …", "If you are not the intended recipient …", "Diese E-Mail ist vertraulich …") is dropped to its end (the
  * next blank line), and boilerplate sentences elsewhere ("Please consider the environment before printing this email.")
- * are cut out. Their "please notify the sender" is no request, their "budget overruns" no budget problem.
+ * are cut out, and so are the lines of bulk-mail and mail-client footers (`FOOTER_LINE`). Their "please notify the
+ * sender" is no request, their "budget overruns" no budget problem.
  */
 export function withoutBoilerplate(text: string): string {
   const out: string[] = [];
@@ -96,6 +141,7 @@ export function withoutBoilerplate(text: string): string {
       inDisclaimer = true;
       continue;
     }
+    if (isFooterLine(line)) continue;
     const kept = line.replace(BOILERPLATE_SENTENCE, '');
     if (kept === line || kept.trim() !== '') out.push(kept.replace(/\s+$/, ''));
   }

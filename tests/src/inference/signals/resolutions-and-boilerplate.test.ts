@@ -145,3 +145,30 @@ describe('a greeting before the first sentence is not part of the quote', () => 
     expect(found[0]?.evidence.quote).toBe('finance just cut our budget for this quarter.');
   });
 });
+
+describe('bulk-mail and mail-client footers are not the customer asking', () => {
+  const asks = (body: string) =>
+    extractSignals(signalText({ kind: 'email', body })).filter((s) => s.type === 'explicit_ask');
+  it.each([
+    "Thanks for the demo yesterday, the team liked it.\n\nDon't want these emails? Unsubscribe.",
+    'Thanks, we got the order form.\n\nWould you like to update your preferences? Manage your email preferences here.',
+    "Great call today.\nCan't see this email? View it in your browser.",
+    'Looking forward to Thursday.\n\nNot interested anymore? Just reply STOP to opt out.',
+    'Thanks for sending the deck.\nWas this email forwarded to you? Sign up here.',
+    'Danke für das Angebot, wir melden uns.\n\nSie möchten keine Newsletter mehr erhalten? Hier abmelden.',
+    'Merci pour la démo.\n\nVous ne souhaitez plus recevoir nos e-mails ? Cliquez ici pour vous désabonner.',
+    '¡Gracias por la reunión!\n\n¿No quieres recibir más correos? Haz clic aquí para darte de baja.',
+  ])('%s', (body) => {
+    expect(asks(body)).toEqual([]);
+    expect(openAsk([email('f1', 1, body)])).toBeNull();
+  });
+  it.each([
+    'Please unsubscribe me from this list.',
+    'Can we opt out of the auto-renewal before it hits in March?',
+    'Can you update the subscription to 50 seats?',
+    'Can you send the revised quote by Friday?\n\nSent from my iPhone',
+  ])('a person asking is kept: %s', (body) => {
+    expect(asks(body).length).toBeGreaterThan(0);
+    expect(signalText({ kind: 'email', body })).not.toMatch(/Sent from my/);
+  });
+});
