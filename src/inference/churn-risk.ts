@@ -2,6 +2,7 @@ import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import type { Evidence, Explanation, Suggestion } from '../core/suggestion.js';
 import { workingDue } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
+import { activityLabel } from './deal-suggestions.js';
 import { coldStartFeatures, dealFeatures, featureRecord, isCustomerTouch } from './deal-features.js';
 import { coldStartScore } from './models/cold-start.js';
 import { sigmoid } from './models/logreg.js';
@@ -142,19 +143,13 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
     );
     if (hit) complaints.push({ a, quote: hit.evidence.quote });
   }
-  const label = (a: Activity) => {
-    const c = i.contacts.find((x) => a.associations.contacts.includes(x.externalId) && (x.firstName || x.lastName));
-    const d = new Date(a.occurredAt);
-    const when = `${d.getUTCDate()} ${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-    return `${c ? `${[c.firstName, c.lastName].filter(Boolean).join(' ')}'s ` : 'the '}${a.kind === 'email' ? 'email' : `${a.kind} notes`} of ${when}`;
-  };
   const evidenceOf = (x: { a: Activity; quote: string }): Evidence => ({
     recordKind: x.a.kind,
     externalId: x.a.externalId,
     quote: quoteWindow(x.quote, null, MAX_QUOTE),
     url: x.a.url ?? i.company.url,
     field: 'body',
-    label: label(x.a),
+    label: activityLabel(x.a, i.contacts),
     occurredAt: x.a.occurredAt,
   });
   if (leaving.length > 0) {

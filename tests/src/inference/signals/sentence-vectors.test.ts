@@ -175,7 +175,7 @@ describe('the fused models on the independent held-out sentences, with the shipp
       const byText = new Map(texts.map((t, i) => [t, s.vectors![i]!]));
       lookup = { encoderId: s.id, get: (t) => byText.get(t) };
     }
-  }, 120_000);
+  }, 300_000); // embeds every sentence of the sets: about 30 s alone, several times that on a loaded machine
 
   it('loads the shipped encoder, the one the fused models were trained with', () => {
     expect(fallback).toBeNull();
