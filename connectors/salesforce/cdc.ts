@@ -17,7 +17,7 @@ import {
   salesforceManifest,
   type SalesforceSObjectName,
 } from './manifest.js';
-import { fetchSourceByIds, kindsOfSObject } from './sobject-queries.js';
+import { fetchSourceByIds, kindsOfSObject, opportunitiesOfContactRoles } from './sobject-queries.js';
 import { isValidSalesforceId } from './record-ids.js';
 import { SalesforceCdcEvent, SalesforceId, parseOrThrow, type SalesforceChangeEventHeader } from './schemas.js';
 
@@ -107,7 +107,21 @@ interface ParsedCdcMessage {
   sobject: SalesforceSObjectName | null;
   exactIds: string[];
   read: string[];
+  /** OpportunityContactRole ids whose opportunities are re-read (`CONTACT_ROLE`). */
+  roles: string[];
+  /** The OpportunityId the event body carries (a CREATE carries every field). */
+  roleOpportunity: string | null;
 }
+
+/**
+ * The junction of contacts and opportunities is no synced sObject of its own, but a role added, changed or restored
+ * changes who is on the opportunity (and who is primary, the one a draft greets first), and the opportunity's own
+ * SystemModstamp does not move: its change events are read as an update of the opportunity. A role's DELETE event
+ * carries no fields, and a deleted role cannot be queried, so its opportunity is not known then; the next change of
+ * the opportunity (or its roles) re-reads every role.
+ * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_object_support.htm
+ */
+const CONTACT_ROLE = 'OpportunityContactRole';
 
 function parseCdcMessage(data: unknown, receivedAt: number): ParsedCdcMessage {
   const message = parseOrThrow(SalesforceCdcEvent, data, `cometd ${SALESFORCE_CDC_CHANNEL}`);
@@ -120,6 +134,10 @@ function parseCdcMessage(data: unknown, receivedAt: number): ParsedCdcMessage {
   ];
   const reads = sobject !== null && changeOf(header.changeType) !== 'deleted' && header.changeType !== 'GAP_OVERFLOW';
   const committedAt = header.commitTimestamp ?? receivedAt;
+  const isRole = header.entityName === CONTACT_ROLE;
+  const rolesRead =
+    isRole && changeOf(header.changeType) !== 'deleted' && header.changeType !== 'GAP_OVERFLOW' ? exactIds : [];
+  const opp = (message.payload as { OpportunityId?: unknown }).OpportunityId;
   return {
     header: { ...header, commitTimestamp: committedAt },
     replayId: String(message.event.replayId),
@@ -127,6 +145,34 @@ function parseCdcMessage(data: unknown, receivedAt: number): ParsedCdcMessage {
     sobject,
     exactIds,
     read: reads ? exactIds : [],
+    roles: rolesRead,
+    roleOpportunity:
+      isRole && typeof opp === 'string' && SalesforceId.safeParse(opp).success && isValidSalesforceId(opp) ? opp : null,
+  };
+}
+
+/**
+ * A contact-role message as the update of its opportunities (`CONTACT_ROLE`): `opportunities` are those of the roles
+ * it names, as the org reads them now, plus the one its body names. An overflow of role changes resyncs the deals.
+ */
+function asOpportunityUpdate(m: ParsedCdcMessage, opportunities: ReadonlyMap<string, string>): ParsedCdcMessage {
+  // An overflow, or ids that cannot be read one by one (wildcards): the header is kept, so the deals are resynced.
+  const deleted = changeOf(m.header.changeType) === 'deleted';
+  if (m.header.changeType === 'GAP_OVERFLOW' || (!deleted && m.roles.length < new Set(m.header.recordIds).size))
+    return { ...m, sobject: 'Opportunity', exactIds: [], read: [], roles: [] };
+  const ids = [
+    ...new Set([
+      ...m.roles.flatMap((r) => opportunities.get(r) ?? []),
+      ...(m.roleOpportunity ? [m.roleOpportunity] : []),
+    ]),
+  ];
+  return {
+    ...m,
+    header: { ...m.header, changeType: 'UPDATE', recordIds: ids },
+    sobject: 'Opportunity',
+    exactIds: ids,
+    read: ids,
+    roles: [],
   };
 }
 
@@ -229,6 +275,13 @@ export async function toChangeStreamEvents(
       return { skipped: skippedCdcMessage(data, receivedAt, err) };
     }
   });
+  // Contact-role messages name roles: their opportunities are read with the other opportunities of the batch.
+  const roleIds = [...new Set(each.flatMap((m) => ('parsed' in m ? m.parsed.roles : [])))];
+  const roleOpportunities =
+    roleIds.length > 0 ? await opportunitiesOfContactRoles(client, roleIds) : new Map<string, string>();
+  for (const m of each)
+    if ('parsed' in m && m.parsed.header.entityName === CONTACT_ROLE)
+      m.parsed = asOpportunityUpdate(m.parsed, roleOpportunities);
   const parsed = each.flatMap((m) => ('parsed' in m ? [m.parsed] : []));
   const fetched = await readNamedRecords(client, parsed);
   return each.flatMap((m) =>

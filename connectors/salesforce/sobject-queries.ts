@@ -117,6 +117,31 @@ async function contactRolesOf(client: SalesforceClient, ids: string[]): Promise<
   return new Map([...rows].map(([opp, list]) => [opp, contactIdsByRole(list)]));
 }
 
+/**
+ * The opportunities of OpportunityContactRole rows (by role id): a role added, changed or restored changes who is on
+ * its opportunity, which is then re-read. A role already deleted again is simply missing.
+ */
+export async function opportunitiesOfContactRoles(
+  client: SalesforceClient,
+  roleIds: string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunk([...new Set(roleIds)], SALESFORCE_LIMITS.idsPerQuery)) {
+    const soql = buildSelect({
+      fields: ['Id', 'OpportunityId'],
+      from: 'OpportunityContactRole',
+      where: [`Id IN ${soqlIdList(part)}`],
+    });
+    const where = 'query OpportunityContactRole by id';
+    for (const raw of await queryAllRows(client, soql, where)) {
+      const row = parseOrThrow(SalesforceOpportunityContactRoleRow, raw, where);
+      const id = (raw as { Id?: unknown }).Id;
+      if (typeof id === 'string') out.set(id, row.OpportunityId);
+    }
+  }
+  return out;
+}
+
 /** EmailMessageRelation rows → Contact/Lead ids per email (User relations are dropped). */
 async function emailRecipientsOf(client: SalesforceClient, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();

@@ -143,4 +143,38 @@ describe(`Salesforce Opportunity contact roles (${ENGINE})`, () => {
     );
     expect(updated.associations.contacts).toEqual([ids.erin, ids.carla, ids.ivan]);
   });
+
+  test('a role change alone is followed: its change event re-reads the opportunity (whose SystemModstamp does not move)', async () => {
+    const erinRole = sf.store
+      .list(orgId, 'OpportunityContactRole')
+      .find((r) => r.OpportunityId === ids.opp && r.ContactId === ids.erin)!;
+    sf.store.update(orgId, 'OpportunityContactRole', erinRole.Id as string, { Role: 'Economic Buyer' });
+    const reordered = await waitFor(
+      async () => {
+        const d = await deal(ids.opp!);
+        return d?.associations.contacts[1] === ids.erin ? d : null;
+      },
+      15_000,
+      'the deal re-read after the role change',
+    );
+    expect(reordered.associations.contacts).toEqual([ids.carla, ids.erin, ids.ivan]);
+
+    // A contact added to the deal by a new role alone.
+    const dan = sf.store.create(orgId, 'Contact', {
+      FirstName: 'Dan',
+      LastName: 'Deputy',
+      Email: 'dan@umbrella.example',
+      AccountId: ids.account,
+    });
+    sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: ids.opp, ContactId: dan, Role: 'Influencer' });
+    const added = await waitFor(
+      async () => {
+        const d = await deal(ids.opp!);
+        return d?.associations.contacts.includes(dan) ? d : null;
+      },
+      15_000,
+      'the new role on the deal',
+    );
+    expect(added.associations.contacts[0]).toBe(ids.carla);
+  });
 });

@@ -12,7 +12,7 @@ import {
   toChangeStreamEvents,
   type CometdClient,
 } from '../../../connectors/salesforce/cdc.js';
-import { isQuery, mockSalesforce, queryPage, testContext, type SalesforceMock } from './mock-salesforce.js';
+import { isQuery, mockSalesforce, queryPage, soqlOf, testContext, type SalesforceMock } from './mock-salesforce.js';
 import { sample } from './fixtures.js';
 
 const HOUR = 3_600_000;
@@ -210,6 +210,65 @@ describe('toChangeStreamEvent', () => {
     });
     expect(merged.events.map((e) => [e.objectId, e.change])).toEqual([['003xx000004TmiQAAS', 'other']]);
     expect(merged.records).toHaveLength(1);
+  });
+
+  it('a contact-role change is an update of its opportunity (whose own SystemModstamp does not move): read with its roles', async () => {
+    const opp = '006xx000001a2b3AAA';
+    const [role, carla] = ['00Kxx000000abcdEAA', '003xx000004TmiRAAS'];
+    const byRoleId = (p: string) => /FROM OpportunityContactRole WHERE Id IN/.test(soqlOf(p) ?? '');
+    sf.on('GET', byRoleId, queryPage([{ Id: role, OpportunityId: opp, Role: 'Decision Maker', IsPrimary: true }]));
+    sf.on(
+      'GET',
+      (p) => isQuery('OpportunityContactRole')(p) && !byRoleId(p),
+      queryPage([{ OpportunityId: opp, ContactId: carla, Role: 'Decision Maker', IsPrimary: true }]),
+    );
+    sf.on(
+      'GET',
+      isQuery('Opportunity'),
+      queryPage([
+        {
+          Id: opp,
+          Name: 'Umbrella platform',
+          StageName: 'Proposal/Price Quote',
+          CloseDate: '2027-06-30',
+          IsClosed: false,
+          IsWon: false,
+          SystemModstamp: '2024-06-01T00:00:00.000+0000',
+        },
+      ]),
+    );
+    const client = await createSalesforceClient(testContext());
+    const base = sample('cdc-event-cometd.json').data;
+    const header = { ...base.payload.ChangeEventHeader, entityName: 'OpportunityContactRole', recordIds: [role] };
+    // An UPDATE carries only the changed fields (IsPrimary): the role's opportunity is read from the org.
+    const ev = await toChangeStreamEvent(client, 'org', {
+      ...base,
+      payload: { ChangeEventHeader: { ...header, changeType: 'UPDATE' }, IsPrimary: true },
+    });
+    expect(sf.requests.map((r) => r.soql)).toEqual([
+      `SELECT Id, OpportunityId FROM OpportunityContactRole WHERE Id IN ('${role}')`,
+      expect.stringMatching(new RegExp(`FROM Opportunity WHERE Id IN \\('${opp}'\\)`)),
+      expect.stringMatching(new RegExp(`FROM OpportunityContactRole WHERE OpportunityId IN \\('${opp}'\\)`)),
+    ]);
+    expect(ev.events.map((e) => [e.kind, e.objectId, e.change])).toEqual([['deal', opp, 'updated']]);
+    expect(ev.records).toEqual([expect.objectContaining({ kind: 'deal', externalId: opp })]);
+    expect(ev.records[0]!.associations.contacts).toEqual([carla]);
+    expect(ev.resync).toEqual([]);
+
+    // A DELETE carries no fields and the role is gone: nothing to read, nothing to resync.
+    const before = sf.requests.length;
+    const gone = await toChangeStreamEvent(client, 'org', {
+      ...base,
+      payload: { ChangeEventHeader: { ...header, changeType: 'DELETE' } },
+    });
+    expect(sf.requests).toHaveLength(before);
+    expect(gone).toMatchObject({ events: [], records: [], resync: [] });
+    // An overflow of role changes (or ids that cannot be read one by one) resyncs the deals.
+    const overflow = await toChangeStreamEvent(client, 'org', {
+      ...base,
+      payload: { ChangeEventHeader: { ...header, changeType: 'GAP_OVERFLOW', recordIds: ['00K*'] } },
+    });
+    expect(overflow).toMatchObject({ events: [], records: [], resync: ['deal'] });
   });
 
   it('a message that does not parse is skipped, not thrown: the burst goes on and the position moves past it', async () => {
