@@ -27,6 +27,8 @@ export interface SalesforceClientOptions {
 export interface SalesforceClient {
   readonly conn: Connection;
   readonly instanceUrl: string;
+  /** The closeloop connection this client serves (per-connection caches key on it). */
+  readonly connectionId: string;
   /** Runs `fn` against the connection; provider errors come out as our error classes, tagged with `where`. */
   call<T>(where: string, fn: (conn: Connection) => Promise<T>): Promise<T>;
   /** One page of SOQL (no auto-fetch), parsed. */
@@ -88,6 +90,7 @@ export async function createSalesforceClient(
   return {
     conn,
     instanceUrl,
+    connectionId: ctx.connectionId,
     call,
     // GET /services/data/vXX.X/query?q= (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm)
     query: async (soql, where) => {

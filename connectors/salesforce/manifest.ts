@@ -65,6 +65,11 @@ export const SALESFORCE_LIMITS = {
   dailyQuotaPauseMs: 60 * 60 * 1000,
   /** Pause after the concurrent long-running request limit (25 per org) was hit. */
   concurrencyPauseMs: 30 * 1000,
+  /**
+   * How long a field found hidden from the connected user (field-level security: "No such column") is left out of
+   * reads before it is tried again (an admin may have granted it). See visible-fields.ts.
+   */
+  hiddenFieldsTtlMs: 60 * 60 * 1000,
 } as const;
 
 /** Response header carrying `api-usage=used/max` on every REST response. */

@@ -28,6 +28,7 @@ import {
   parseOrThrow,
 } from './schemas.js';
 import { buildSelect, soqlIdList } from './soql.js';
+import { withVisibleFields } from './visible-fields.js';
 
 /** One source of canonical records: an sObject plus the constant condition that narrows it to a kind. */
 export interface SalesforceSource {
@@ -65,13 +66,16 @@ const RECORD_SCHEMAS: Record<SalesforceSObjectName, z.ZodType> = {
   EmailMessage: SalesforceEmailMessageRecord,
 };
 
-/** SELECT over the manifest's field list for a source, with extra (already escaped) conditions. */
+/**
+ * SELECT over the manifest's field list for a source (or `extra.fields`, the ones the connected user can see:
+ * visible-fields.ts), with extra (already escaped) conditions.
+ */
 export function selectFor(
   source: SalesforceSource,
-  extra: { where?: (string | null)[]; orderBy?: string[]; limit?: number } = {},
+  extra: { where?: (string | null)[]; orderBy?: string[]; limit?: number; fields?: readonly string[] } = {},
 ): string {
   return buildSelect({
-    fields: SALESFORCE_FIELDS[source.sobject],
+    fields: extra.fields ?? SALESFORCE_FIELDS[source.sobject],
     from: source.sobject,
     where: [source.where, ...(extra.where ?? [])],
     ...(extra.orderBy ? { orderBy: extra.orderBy } : {}),
@@ -225,11 +229,14 @@ export async function fetchSourceByIds(
   client: SalesforceClient,
   source: SalesforceSource,
   ids: string[],
+  now: () => number = Date.now,
 ): Promise<CanonicalRecord[]> {
   const out: CanonicalRecord[] = [];
   const where = `query ${source.sobject} by id`;
   for (const part of chunk([...new Set(ids)], SALESFORCE_LIMITS.idsPerQuery)) {
-    const rows = await queryAllRows(client, selectFor(source, { where: [`Id IN ${soqlIdList(part)}`] }), where);
+    const rows = await withVisibleFields(client, source.sobject, where, now, (fields) =>
+      queryAllRows(client, selectFor(source, { where: [`Id IN ${soqlIdList(part)}`], fields }), where),
+    );
     out.push(...(await mapRows(client, source.sobject, rows, where)));
   }
   return out;

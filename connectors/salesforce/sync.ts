@@ -12,6 +12,7 @@ import {
   sourcesFor,
   type SalesforceSource,
 } from './sobject-queries.js';
+import { withVisibleFields } from './visible-fields.js';
 import { SalesforceGetDeletedResponse, SalesforceId, parseOrThrow } from './schemas.js';
 import { soqlDateTime, soqlId } from './soql.js';
 import { isoDateTime } from './mappers/common.js';
@@ -136,12 +137,17 @@ export async function* listChanges(
     let first = cp[key(s, 'modstamp')] === null;
     for (;;) {
       const anchor = afterAnchor(cp[key(s, 'modstamp')] as string | null, cp[key(s, 'lastId')] as string | null);
-      const soql = selectFor(s, {
-        where: [anchor, `SystemModstamp <= ${upTo}`],
-        orderBy: ['SystemModstamp ASC', 'Id ASC'],
-        ...(first ? {} : { limit: opts.pageSize }),
-      });
-      const page = await client.query(soql, where);
+      const page = await withVisibleFields(client, s.sobject, where, opts.now, (fields) =>
+        client.query(
+          selectFor(s, {
+            where: [anchor, `SystemModstamp <= ${upTo}`],
+            orderBy: ['SystemModstamp ASC', 'Id ASC'],
+            ...(first ? {} : { limit: opts.pageSize }),
+            fields,
+          }),
+          where,
+        ),
+      );
       if (first && page.totalSize > opts.bulkThreshold) {
         yield* bulkBackfill(client, s, upTo, cp, opts);
         // Everything up to `upTo` came from the bulk job: the next run's keyset paging starts after it.
@@ -214,27 +220,47 @@ async function* bulkBackfill(
   opts: SalesforceSyncOptions,
 ): AsyncGenerator<ChangePage> {
   const where = `bulk2 query ${s.sobject}`;
-  const soql = selectFor(s, { where: [`SystemModstamp <= ${upTo}`] });
-  const pages = bulk2QueryPages(client, soql, where, {
-    pollInitialMs: opts.bulkPollInitialMs,
-    pollIntervalMs: opts.bulkPollIntervalMs,
-    pollTimeoutMs: opts.bulkPollTimeoutMs,
-    maxRecords: opts.bulkMaxRecords,
-  });
+  const start = (fields: readonly string[]) =>
+    bulk2QueryPages(client, selectFor(s, { where: [`SystemModstamp <= ${upTo}`], fields }), where, {
+      pollInitialMs: opts.bulkPollInitialMs,
+      pollIntervalMs: opts.bulkPollIntervalMs,
+      pollTimeoutMs: opts.bulkPollTimeoutMs,
+      maxRecords: opts.bulkMaxRecords,
+    });
   try {
-    for await (const page of pages) {
-      for (let i = 0; i < page.rows.length; i += opts.pageSize) {
-        const rows = page.rows.slice(i, i + opts.pageSize).map((r) => coerceCsvRow(r));
-        yield {
-          records: await mapRows(client, s.sobject, rows, where),
-          deleted: [],
-          checkpoint: { ...cp },
-          done: false,
-        };
-      }
+    // The job's creation checks the query, a field hidden from the user included: that happens at the first page,
+    // before anything was yielded, so the job may start over without that field.
+    let pages: ReturnType<typeof start> | null = null;
+    const head = await withVisibleFields(client, s.sobject, where, opts.now, (fields) => {
+      pages = start(fields);
+      return pages.next();
+    });
+    const job = pages as unknown as ReturnType<typeof start>;
+    try {
+      if (!head.done) yield* rowsToPages(head.value.rows);
+      for await (const page of job) yield* rowsToPages(page.rows);
+    } finally {
+      // A consumer that stops early ends the job's generator too (it deletes the job).
+      await job.return(undefined);
     }
   } catch (err) {
     throw toSalesforceError(err, { where, now: opts.now() });
+  }
+
+  async function* rowsToPages(rows: Record<string, string>[]): AsyncGenerator<ChangePage> {
+    for (let i = 0; i < rows.length; i += opts.pageSize) {
+      yield {
+        records: await mapRows(
+          client,
+          s.sobject,
+          rows.slice(i, i + opts.pageSize).map((r) => coerceCsvRow(r)),
+          where,
+        ),
+        deleted: [],
+        checkpoint: { ...cp },
+        done: false,
+      };
+    }
   }
 }
 

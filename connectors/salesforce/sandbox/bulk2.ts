@@ -95,7 +95,7 @@ export class Bulk2Jobs {
     const delimiter = DELIMITERS[delimiterName];
     if (!delimiter) throw new SalesforceApiError(400, 'INVALIDJOB', `Invalid columnDelimiter: ${delimiterName}`);
     const lineEnding = body.lineEnding === 'CRLF' ? 'CRLF' : 'LF';
-    const compiled = compileSoql(body.query);
+    const compiled = compileSoql(body.query, org.store);
     if (compiled.hasSubquery || compiled.isCount) {
       throw new SalesforceApiError(
         400,
@@ -161,6 +161,7 @@ export class Bulk2Jobs {
       now: this.ctx.now(),
       includeDeleted: job.operation === 'queryAll',
       apiVersion: job.apiVersion,
+      enforceFieldAccess: true,
     });
     const d = DELIMITERS[job.columnDelimiter] ?? ',';
     const cols: ResolvedPath[] = outcome.columns;

@@ -77,8 +77,9 @@ export interface SandboxStore {
   /** CometD channels the org's connected clients are subscribed to right now. */
   cdcSubscriptions(orgId: string): string[];
   /**
-   * An admin's field setup: not created ('absent'), no edit access for the API user ('readonly'), or back to normal
-   * ('editable').
+   * An admin's field setup: not created or hidden from the API user by field-level security ('absent': describe omits
+   * it, SOQL and Bulk API queries naming it fail with INVALID_FIELD "No such column", writes get INVALID_FIELD), no
+   * edit access for the API user ('readonly'), or back to normal ('editable').
    */
   setFieldAccess(orgId: string, type: SObjectType, field: string, access: 'absent' | 'readonly' | 'editable'): void;
 }

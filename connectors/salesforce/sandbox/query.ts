@@ -113,7 +113,13 @@ export function queryRouter(ctx: SandboxContext): Router {
         res.json({ totalSize: grants.length, done: true, records: grants });
         return;
       }
-      const outcome = executeSoql(q, { store: org.store, now: ctx.now(), includeDeleted, apiVersion });
+      const outcome = executeSoql(q, {
+        store: org.store,
+        now: ctx.now(),
+        includeDeleted,
+        apiVersion,
+        enforceFieldAccess: true,
+      });
       if (outcome.isCount) {
         res.json({ totalSize: outcome.totalSize, done: true, records: [] });
         return;

@@ -57,8 +57,9 @@ export class OrgStore {
   private readonly listeners: ChangeListener[] = [];
   readonly deletedLog: DeletedEntry[] = [];
   /**
-   * Per-org field setup, as an admin leaves it: a custom field not created yet ('absent': describe omits it, writes
-   * get INVALID_FIELD) or without edit access for the API user ('readonly': describe says createable/updateable
+   * Per-org field setup, as an admin leaves it: a custom field not created yet or a field the API user's field-level
+   * security hides ('absent': describe omits it, queries naming it get INVALID_FIELD "No such column", writes get
+   * INVALID_FIELD) or without edit access for the API user ('readonly': describe says createable/updateable
    * false, writes get INVALID_FIELD_FOR_INSERT_UPDATE). Keys are `type.field`, lower case.
    */
   readonly fieldAccess = new Map<string, 'absent' | 'readonly'>();

@@ -49,6 +49,19 @@ export interface EvalContext {
   now: number;
   includeDeleted: boolean;
   apiVersion: string;
+  /**
+   * Field-level security of the API user: a field the user cannot see does not exist for SOQL ("No such column"),
+   * in SELECT, WHERE and ORDER BY alike. The API routes set it; the sandbox's own test helpers read everything.
+   */
+  enforceFieldAccess?: boolean;
+}
+
+/** Whether a field is hidden from the API user by field-level security (`OrgStore.fieldAccess` 'absent'). */
+type HiddenField = (type: string, field: string) => boolean;
+const NOTHING_HIDDEN: HiddenField = () => false;
+
+function hiddenFieldsOf(store: OrgStore): HiddenField {
+  return (type, field) => store.fieldAccess.get(`${type}.${field}`.toLowerCase()) === 'absent';
 }
 
 export interface OutputRecord {
@@ -96,7 +109,7 @@ function noSuchColumn(q: SoqlQuery, f: FieldRef, name: string, entity: string): 
   );
 }
 
-function resolvePath(q: SoqlQuery, root: SObjectDef, f: FieldRef): ResolvedPath {
+function resolvePath(q: SoqlQuery, root: SObjectDef, f: FieldRef, hidden: HiddenField): ResolvedPath {
   let path = f.path;
   if (q.alias && path.length > 1 && path[0]!.toLowerCase() === q.alias.toLowerCase()) path = path.slice(1);
   let def = root;
@@ -105,7 +118,7 @@ function resolvePath(q: SoqlQuery, root: SObjectDef, f: FieldRef): ResolvedPath 
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i]!;
     const rel = def.byRelationship.get(seg.toLowerCase());
-    if (!rel || !rel.relationshipName) {
+    if (!rel || !rel.relationshipName || hidden(def.name, rel.name)) {
       throw invalidField(
         positionedMessage(
           q.source,
@@ -137,12 +150,12 @@ function resolvePath(q: SoqlQuery, root: SObjectDef, f: FieldRef): ResolvedPath 
   }
   const leafName = path[path.length - 1]!;
   const leaf = def.byName.get(leafName.toLowerCase());
-  if (!leaf) throw noSuchColumn(q, f, leafName, def.name);
+  if (!leaf || hidden(def.name, leaf.name)) throw noSuchColumn(q, f, leafName, def.name);
   names.push(leaf.name);
   return { raw: f.raw, name: names.join('.'), steps, leaf: leaf.name, leafKind: leaf.kind, polymorphicLeaf: false };
 }
 
-function compile(q: SoqlQuery, rootOverride?: SObjectDef): Compiled {
+function compile(q: SoqlQuery, hidden: HiddenField, rootOverride?: SObjectDef): Compiled {
   const def = rootOverride ?? findSObject(q.from.name);
   if (!def) {
     throw new SalesforceApiError(
@@ -164,7 +177,7 @@ function compile(q: SoqlQuery, rootOverride?: SObjectDef): Compiled {
   const seen = new Set<string>();
   for (const item of q.select) {
     if (item.kind === 'field') {
-      const path = resolvePath(q, def, item);
+      const path = resolvePath(q, def, item, hidden);
       if (seen.has(path.name.toLowerCase())) throw malformedQuery(`duplicate field selected: ${path.name}`);
       seen.add(path.name.toLowerCase());
       select.push({ kind: 'path', path });
@@ -186,7 +199,7 @@ function compile(q: SoqlQuery, rootOverride?: SObjectDef): Compiled {
         relationshipName: child.relationshipName,
         childType: child.childType,
         fk: child.field,
-        compiled: compile(item.query, sobjectDef(child.childType)),
+        compiled: compile(item.query, hidden, sobjectDef(child.childType)),
       });
     }
   }
@@ -198,9 +211,9 @@ function compile(q: SoqlQuery, rootOverride?: SObjectDef): Compiled {
     query: q,
     select,
     isCount,
-    where: q.where ? compileCondition(q, def, q.where) : null,
+    where: q.where ? compileCondition(q, def, q.where, hidden) : null,
     order: q.orderBy.map((o) => ({
-      path: resolvePath(q, def, o.field),
+      path: resolvePath(q, def, o.field, hidden),
       descending: o.descending,
       nullsLast: o.nullsLast,
     })),
@@ -248,15 +261,15 @@ function checkValue(q: SoqlQuery, path: ResolvedPath, v: SoqlValue): void {
   }
 }
 
-function compileCondition(q: SoqlQuery, def: SObjectDef, c: Condition): CompiledCondition {
+function compileCondition(q: SoqlQuery, def: SObjectDef, c: Condition, hidden: HiddenField): CompiledCondition {
   switch (c.kind) {
     case 'and':
     case 'or':
-      return { kind: c.kind, items: c.items.map((i) => compileCondition(q, def, i)) };
+      return { kind: c.kind, items: c.items.map((i) => compileCondition(q, def, i, hidden)) };
     case 'not':
-      return { kind: 'not', item: compileCondition(q, def, c.item) };
+      return { kind: 'not', item: compileCondition(q, def, c.item, hidden) };
     case 'cmp': {
-      const path = resolvePath(q, def, c.field);
+      const path = resolvePath(q, def, c.field, hidden);
       checkValue(q, path, c.value);
       if (
         c.op === 'LIKE' &&
@@ -282,13 +295,13 @@ function compileCondition(q: SoqlQuery, def: SObjectDef, c: Condition): Compiled
       return { kind: 'cmp', path, op: c.op, value: c.value };
     }
     case 'in': {
-      const path = resolvePath(q, def, c.field);
+      const path = resolvePath(q, def, c.field, hidden);
       for (const v of c.values) checkValue(q, path, v);
       return { kind: 'in', path, negated: c.negated, values: c.values };
     }
     case 'semijoin': {
-      const path = resolvePath(q, def, c.field);
-      const compiled = compile(c.query);
+      const path = resolvePath(q, def, c.field, hidden);
+      const compiled = compile(c.query, hidden);
       const first = compiled.select[0];
       if (
         compiled.select.length !== 1 ||
@@ -596,7 +609,7 @@ function project(ctx: EvalContext, c: Compiled, row: SObjectRecord): OutputRecor
 /** Parses (if needed) and runs a query. `includeDeleted` is the queryAll switch. */
 export function executeSoql(soql: string | SoqlQuery, ctx: EvalContext): QueryOutcome {
   const q = typeof soql === 'string' ? parseSoql(soql) : soql;
-  const c = compile(q);
+  const c = compile(q, ctx.enforceFieldAccess ? hiddenFieldsOf(ctx.store) : NOTHING_HIDDEN);
   const rows = selectRows(ctx, c);
   if (c.isCount) return { type: c.def.name, isCount: true, totalSize: rows.length, records: [], columns: [], rows: [] };
   const columns = c.select.flatMap((s) => (s.kind === 'path' ? [s.path] : []));
@@ -610,8 +623,11 @@ export function executeSoql(soql: string | SoqlQuery, ctx: EvalContext): QueryOu
   };
 }
 
-/** Validates a query without running it (Bulk API job creation). */
-export function compileSoql(soql: string): { type: SObjectType; hasSubquery: boolean; isCount: boolean } {
-  const c = compile(parseSoql(soql));
+/** Validates a query without running it (Bulk API job creation), as the API user of `store` (field-level security). */
+export function compileSoql(
+  soql: string,
+  store: OrgStore,
+): { type: SObjectType; hasSubquery: boolean; isCount: boolean } {
+  const c = compile(parseSoql(soql), hiddenFieldsOf(store));
   return { type: c.def.name, hasSubquery: c.select.some((s) => s.kind === 'child'), isCount: c.isCount };
 }
