@@ -157,6 +157,10 @@ const UNAVAILABLE_CODES = new Set([
   'UNKNOWN_EXCEPTION',
   'REQUEST_RUNNING_TOO_LONG',
   'QUERY_TIMEOUT',
+  // Another transaction held a record this write needs (the record, or its parent: a Task insert locks its WhatId
+  // and WhoId) for longer than the platform waits. Locks are held briefly; Salesforce's answer is to retry
+  // (BEHAVIOR.md "Limits and errors"). Our writes carry an idempotency key, so a retry cannot duplicate.
+  'UNABLE_TO_LOCK_ROW',
 ]);
 
 /**

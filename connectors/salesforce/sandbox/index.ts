@@ -82,6 +82,12 @@ export interface SandboxStore {
    * edit access for the API user ('readonly'), or back to normal ('editable').
    */
   setFieldAccess(orgId: string, type: SObjectType, field: string, access: 'absent' | 'readonly' | 'editable'): void;
+  /**
+   * Another transaction takes the lock of a record (a long data load, a trigger): until the returned release is
+   * called, writes that need it (the record, or a child pointing at it, such as a Task whose WhatId it is) fail with
+   * 400 UNABLE_TO_LOCK_ROW.
+   */
+  holdRecordLock(orgId: string, recordId: string): () => void;
 }
 
 export interface SalesforceSandbox {
@@ -244,6 +250,18 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       const key = `${type}.${field}`.toLowerCase();
       if (access === 'editable') requireOrg(orgId).store.fieldAccess.delete(key);
       else requireOrg(orgId).store.fieldAccess.set(key, access);
+    },
+    holdRecordLock: (orgId, recordId) => {
+      const locks = requireOrg(orgId).store.locks;
+      locks.set(recordId, (locks.get(recordId) ?? 0) + 1);
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        const left = (locks.get(recordId) ?? 1) - 1;
+        if (left > 0) locks.set(recordId, left);
+        else locks.delete(recordId);
+      };
     },
   };
 

@@ -63,6 +63,13 @@ export class OrgStore {
    * false, writes get INVALID_FIELD_FOR_INSERT_UPDATE). Keys are `type.field`, lower case.
    */
   readonly fieldAccess = new Map<string, 'absent' | 'readonly'>();
+  /**
+   * Records another transaction holds locked (a data load, a trigger, a user's save): ids → number of holders. Like
+   * the platform, a write that needs one of them (the record itself, or a parent it points at: inserting a Task
+   * locks its WhatId and WhoId) fails with 400 `UNABLE_TO_LOCK_ROW`. The platform waits up to 10 s for the lock
+   * first; here the answer is immediate. https://developer.salesforce.com/docs/atlas.en-us.draes.meta/draes/draes_object_relationships_record_level_locking.htm
+   */
+  readonly locks = new Map<string, number>();
 
   constructor(
     readonly orgId: string,
@@ -272,7 +279,28 @@ export class OrgStore {
     }
     if (values.OwnerId == null && def.byName.has('ownerid')) values.OwnerId = ctx.userId;
     this.checkUnique(type, values, null);
+    this.checkLocks(type, null, values);
     return values;
+  }
+
+  /** 400 UNABLE_TO_LOCK_ROW when the record or a parent its references name is locked by another transaction. */
+  private checkLocks(type: SObjectType, id: string | null, values: SObjectRecord): void {
+    if (this.locks.size === 0) return;
+    const needed = [
+      id,
+      ...sobjectDef(type)
+        .fields.filter((f) => f.kind === 'reference')
+        .map((f) => values[f.name]),
+    ];
+    const locked = needed.filter((v): v is string => typeof v === 'string' && (this.locks.get(v) ?? 0) > 0);
+    if (locked.length > 0) {
+      throw new SalesforceApiError(
+        400,
+        'UNABLE_TO_LOCK_ROW',
+        `unable to obtain exclusive access to this record or ${locked.length} records: ${locked.join(', ')}`,
+        [],
+      );
+    }
   }
 
   /**
@@ -310,6 +338,7 @@ export class OrgStore {
     }
     if (type === 'EmailMessage') this.checkEmailEdit(existing, values, ctx);
     this.checkUnique(type, values, existing.Id as string);
+    this.checkLocks(type, existing.Id as string, values);
     return values;
   }
 
