@@ -222,6 +222,11 @@ export const HUBSPOT_LIMITS = {
   searchRetryMs: 1_000,
   /** Ten-second rolling window, used when the interval header is missing. */
   burstIntervalMs: 10_000,
+  /**
+   * Characters a text property value holds ("limited to 65,536 characters", documented for hs_note_body); a longer
+   * task body refuses the whole write with a 400. See BEHAVIOR.md "Writing back".
+   */
+  textPropertyMaxChars: 65_536,
 } as const;
 
 /** UI host and record-page path for deep links. */

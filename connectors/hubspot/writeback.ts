@@ -171,6 +171,29 @@ async function ownerFor(
 
 const clip = (s: string) => (s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT_MAX - 1)}…`);
 
+/** The most a task body holds (HubSpot refuses a longer text property value, and with it the whole write). */
+const BODY_MAX = HUBSPOT_LIMITS.textPropertyMaxChars;
+/** Room left beside closeloop's text for a draft's To/Subject header and the owner note. */
+const BODY_TEXT_MAX = BODY_MAX - 4_096;
+/** Appending an update leaves a rep's body alone when less than this would fit below it. */
+const MIN_APPEND = 600;
+const CUT_NOTE = '<p><i>(Shortened here: a HubSpot task holds at most 65,536 characters.)</i></p>';
+
+/**
+ * HTML cut to `max` characters, said so at the end: never inside a tag, an entity or a surrogate pair.
+ * https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide ("limited to 65,536 characters")
+ */
+export function fitHtml(html: string, max: number): string {
+  if (html.length <= max) return html;
+  let cut = html.slice(0, Math.max(0, max - CUT_NOTE.length));
+  cut = cut.replace(/<[^>]*$/, '').replace(/&[#a-zA-Z0-9]*$/, '');
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${CUT_NOTE}`;
+}
+
+/** closeloop's text as the task body holds it: HTML, cut to leave room for the header and the owner note. */
+const bodyHtml = (text: string) => fitHtml(textToHtml(text), BODY_TEXT_MAX);
+
 /** The properties and inline associations of a new task (the owner checked, cached per connection). */
 async function taskInput(
   ctx: ConnectionContext,
@@ -181,7 +204,7 @@ async function taskInput(
   const properties: TaskProperties = {
     hs_timestamp: new Date(task.dueAt).toISOString(),
     hs_task_subject: clip(task.subject),
-    hs_task_body: `${textToHtml(task.body)}${owner.note}`,
+    hs_task_body: fitHtml(`${bodyHtml(task.body)}${owner.note}`, BODY_MAX),
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: task.priority,
     hs_task_type: task.taskType,
@@ -202,7 +225,7 @@ export async function createTask(
   if (task.mayExist === true) {
     const existing = await findExisting(
       ctx,
-      { subject: clip(task.subject), timestamp: new Date(task.dueAt).toISOString(), bodyHtml: textToHtml(task.body) },
+      { subject: clip(task.subject), timestamp: new Date(task.dueAt).toISOString(), bodyHtml: bodyHtml(task.body) },
       opts,
     );
     if (existing) return existing;
@@ -300,7 +323,7 @@ export async function createDraftEmail(
     // A draft is due a day after its attempt, which differs between attempts: match on the subject, confirm by the text.
     const existing = await findExisting(
       ctx,
-      { subject: draftSubject(draft), timestamp: null, bodyHtml: textToHtml(draft.body) },
+      { subject: draftSubject(draft), timestamp: null, bodyHtml: bodyHtml(draft.body) },
       opts,
     );
     if (existing) return existing;
@@ -349,7 +372,7 @@ async function draftInput(
     // Due in a day, as the task it goes with: a draft due at its creation showed as overdue in the rep's queue at once.
     hs_timestamp: new Date((opts.now ?? Date.now)() + DRAFT_DUE_MS).toISOString(),
     hs_task_subject: draftSubject(draft),
-    hs_task_body: `${header}${textToHtml(draft.body)}${owner.note}`,
+    hs_task_body: fitHtml(`${header}${bodyHtml(draft.body)}${owner.note}`, BODY_MAX),
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: draft.priority ?? 'MEDIUM',
     hs_task_type: 'EMAIL',
@@ -369,9 +392,14 @@ async function draftInput(
  */
 const BODY_CODEC: TaskCodec = {
   subject: clip,
-  body: textToHtml,
+  body: bodyHtml,
   visible: visibleText,
-  append: (stored, block) => `${stored}${textToHtml(block)}`,
+  // Below the rep's text, within what the body holds; the rep's text is never cut: when the update does not fit
+  // below it, the body stays as the rep left it.
+  append: (stored, block) => {
+    const room = BODY_MAX - stored.length;
+    return room < MIN_APPEND ? stored : `${stored}${fitHtml(textToHtml(block), room)}`;
+  },
 };
 
 /** The task as it is now, or null when it is gone (404, or archived). */
@@ -430,7 +458,7 @@ export async function updateTask(
   );
   const properties: Record<string, string> = {};
   if (merged.subject !== undefined) properties.hs_task_subject = merged.subject;
-  if (merged.body !== undefined) properties.hs_task_body = merged.body;
+  if (merged.body !== undefined && merged.body !== p['hs_task_body']) properties.hs_task_body = merged.body;
   if (merged.priority !== undefined) properties.hs_task_priority = merged.priority;
   if (change.dueAt !== undefined) properties.hs_timestamp = new Date(change.dueAt).toISOString();
   if (change.complete) properties.hs_task_status = 'COMPLETED';

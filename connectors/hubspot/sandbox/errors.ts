@@ -87,7 +87,8 @@ export interface PropertyProblem {
     | 'PROPERTY_DOESNT_EXIST'
     | 'READ_ONLY_VALUE'
     | 'REQUIRED'
-    | 'INVALID_EMAIL';
+    | 'INVALID_EMAIL'
+    | 'INVALID_STRING_LENGTH';
   message: string;
 }
 

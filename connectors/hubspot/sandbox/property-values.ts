@@ -12,6 +12,13 @@ export interface NormalizeOptions {
 }
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
+/**
+ * Text property values hold at most 65,536 characters (documented for `hs_note_body`: "The note's text content,
+ * limited to 65,536 characters", https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide); the sandbox
+ * applies it to every string property (task bodies included). A longer value refuses the whole write with the
+ * usual `Property values were not valid` 400 (the per-property error code is a guess).
+ */
+export const STRING_MAX_LENGTH = 65_536;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Parses epoch ms, ISO-8601 or a bare date into epoch ms; undefined when unparseable. */
@@ -48,7 +55,13 @@ function normalizeOne(name: string, def: PropertyDef, raw: string): string | Pro
         ? raw
         : { name, error: 'INVALID_OPTION', message: `${raw} was not one of the allowed options: [true, false]` };
     case 'string':
-      return raw;
+      return raw.length <= STRING_MAX_LENGTH
+        ? raw
+        : {
+            name,
+            error: 'INVALID_STRING_LENGTH',
+            message: `${name} is ${raw.length} characters long; the maximum is ${STRING_MAX_LENGTH}.`,
+          };
   }
 }
 
