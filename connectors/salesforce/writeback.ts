@@ -152,6 +152,8 @@ async function createOnce(
   }
 }
 
+const isLeadId = (id: string) => id.startsWith(SALESFORCE_KEY_PREFIX.Lead);
+
 /** Drops null/undefined so absent lookups are not sent as explicit nulls. */
 function compact(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined));
@@ -159,6 +161,7 @@ function compact(fields: Record<string, unknown>): Record<string, unknown> {
 
 /** The Task body we send (POST /sobjects/Task); exported for tests and the sandbox. */
 export function taskFields(task: TaskWrite): Record<string, unknown> {
+  const what = task.dealId ?? task.companyId;
   return compact({
     Subject: task.subject.slice(0, MAX_SUBJECT_LENGTH),
     // The write-back module composes reason + evidence into the body.
@@ -170,9 +173,10 @@ export function taskFields(task: TaskWrite): Record<string, unknown> {
     TaskSubtype: task.taskType === 'CALL' ? 'Call' : 'Task',
     OwnerId: task.ownerId,
     // WhatId takes one Account/Opportunity: the deal when there is one, else the company.
-    WhatId: task.dealId ?? task.companyId,
-    // WhoId takes one Contact/Lead; more would need Shared Activities (TaskRelation), see BEHAVIOR.md.
-    WhoId: task.contactIds[0] ?? null,
+    WhatId: what,
+    // WhoId takes one Contact/Lead; more would need Shared Activities (TaskRelation), see BEHAVIOR.md. A task related
+    // to a record (WhatId) cannot name a lead (FIELD_INTEGRITY_EXCEPTION): then the first contact, or no one.
+    WhoId: what ? (task.contactIds.find((id) => !isLeadId(id)) ?? null) : (task.contactIds[0] ?? null),
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SalesforceApiError } from './errors.js';
-import { type IdFactory, isValidId, to18 } from './ids.js';
+import { type IdFactory, KEY_PREFIX, isValidId, to18 } from './ids.js';
 import { CLOSED_TASK_STATUSES, EMAIL_STATUS, stageByName } from './picklists.js';
 import { type FieldDef, type SObjectDef, type SObjectType, findSObject, sobjectDef, typeForId } from './schema.js';
 import { formatDate, formatDateTime, parseDate, parseDateTime, truncateToSecond } from './time.js';
@@ -279,8 +279,26 @@ export class OrgStore {
     }
     if (values.OwnerId == null && def.byName.has('ownerid')) values.OwnerId = ctx.userId;
     this.checkUnique(type, values, null);
+    this.checkLeadWithoutWhat(type, values);
     this.checkLocks(type, null, values);
     return values;
+  }
+
+  /**
+   * A Task or Event whose WhoId is a Lead cannot be related to anything (WhatId): "If the WhoId refers to a lead,
+   * then the WhatId field must be empty" (Task object reference). 400 FIELD_INTEGRITY_EXCEPTION (wording a guess).
+   */
+  private checkLeadWithoutWhat(type: SObjectType, values: SObjectRecord): void {
+    if (type !== 'Task' && type !== 'Event') return;
+    const who = values.WhoId;
+    if (typeof who === 'string' && who.startsWith(KEY_PREFIX.Lead) && values.WhatId != null && values.WhatId !== '') {
+      throw new SalesforceApiError(
+        400,
+        'FIELD_INTEGRITY_EXCEPTION',
+        `Related To ID: a ${type.toLowerCase()} whose Name ID is a lead cannot be related to another record: [WhatId]`,
+        ['WhatId'],
+      );
+    }
   }
 
   /** 400 UNABLE_TO_LOCK_ROW when the record or a parent its references name is locked by another transaction. */
@@ -338,6 +356,7 @@ export class OrgStore {
     }
     if (type === 'EmailMessage') this.checkEmailEdit(existing, values, ctx);
     this.checkUnique(type, values, existing.Id as string);
+    this.checkLeadWithoutWhat(type, { ...existing, ...values });
     this.checkLocks(type, existing.Id as string, values);
     return values;
   }
