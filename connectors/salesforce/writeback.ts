@@ -204,9 +204,30 @@ export function draftEmailFields(draft: DraftEmailWrite): Record<string, unknown
   });
 }
 
+/**
+ * A Task for a deactivated owner: Salesforce refuses a record created for an inactive user (INACTIVE_OWNER_OR_USER,
+ * BEHAVIOR.md "Write-back"). The owner closeloop read may have been deactivated since (a write parked for hours, a
+ * cached or failed owner lookup), so such a Task is written again without an owner (the connected user then owns
+ * it) and says so first, as on HubSpot.
+ */
+function unassigned(fields: Record<string, unknown>): Record<string, unknown> {
+  const { OwnerId: owner, ...rest } = fields;
+  const note = `Not assigned: Salesforce user ${String(owner)} is inactive. Please assign this task.`;
+  return { ...rest, Description: toDescription(`${note}\n\n${String(fields.Description ?? '')}`) };
+}
+
+const isInactiveOwner = (err: unknown) => providerErrorCode(err) === 'INACTIVE_OWNER_OR_USER';
+
 /** Create (or find, by idempotency key) a Task. */
-export function createTask(client: SalesforceClient, task: TaskWrite): Promise<CreatedRecord> {
-  return createOnce(client, 'Task', checkKey(task.idempotencyKey), taskFields(task));
+export async function createTask(client: SalesforceClient, task: TaskWrite): Promise<CreatedRecord> {
+  const key = checkKey(task.idempotencyKey);
+  const fields = taskFields(task);
+  try {
+    return await createOnce(client, 'Task', key, fields);
+  } catch (err) {
+    if (fields.OwnerId === undefined || !isInactiveOwner(err)) throw err;
+    return createOnce(client, 'Task', key, unassigned(fields));
+  }
 }
 
 /** A per-record error of a collection as the error its code means on its own (src/lib/failure-action.ts decides). */
@@ -279,13 +300,21 @@ async function createMany(
   return out;
 }
 
-/** New Tasks in sObject collections (see createMany). */
-export function createTasks(client: SalesforceClient, tasks: TaskWrite[]): Promise<BatchItemResult[]> {
-  return createMany(
+/** New Tasks in sObject collections (see createMany); a Task refused for its inactive owner goes again without one. */
+export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]): Promise<BatchItemResult[]> {
+  const items = tasks.map((t) => ({ key: t.idempotencyKey, fields: taskFields(t) }));
+  const results = await createMany(client, 'Task', items);
+  const again = results.flatMap((r, i) =>
+    !r.ok && items[i]!.fields.OwnerId !== undefined && isInactiveOwner(r.error) ? [i] : [],
+  );
+  if (again.length === 0) return results;
+  const retried = await createMany(
     client,
     'Task',
-    tasks.map((t) => ({ key: t.idempotencyKey, fields: taskFields(t) })),
+    again.map((i) => ({ key: items[i]!.key, fields: unassigned(items[i]!.fields) })),
   );
+  again.forEach((i, k) => (results[i] = retried[k]!));
+  return results;
 }
 
 /** New draft EmailMessages (Status 5) in sObject collections (see createMany); ToIds make their relations. */
@@ -356,7 +385,16 @@ export async function updateTask(
     OwnerId: change.ownerId,
   });
   const where = 'PATCH /sobjects/Task/{id}';
-  await client.call(where, (c) => c.sobject('Task').update(fields as { Id: string }) as unknown as Promise<unknown>);
+  const send = (f: Record<string, unknown>) =>
+    client.call(where, (c) => c.sobject('Task').update(f as { Id: string }) as unknown as Promise<unknown>);
+  try {
+    await send(fields);
+  } catch (err) {
+    // A deal handed to a user deactivated since: the task keeps its owner, and still gets the rest of the change.
+    if (fields.OwnerId === undefined || !isInactiveOwner(err)) throw err;
+    const { OwnerId: _inactive, ...rest } = fields;
+    await send(rest);
+  }
   return merged.keptForRep.length ? { state: 'updated', keptForRep: merged.keptForRep } : { state: 'updated' };
 }
 

@@ -280,8 +280,27 @@ export class OrgStore {
     if (values.OwnerId == null && def.byName.has('ownerid')) values.OwnerId = ctx.userId;
     this.checkUnique(type, values, null);
     this.checkLeadWithoutWhat(type, values);
+    this.checkActiveOwner(type, values);
     this.checkLocks(type, null, values);
     return values;
+  }
+
+  /**
+   * A new owner must be an active user: without the org's "Update Records with Inactive Owners" permission, a record
+   * created for (or handed to) a deactivated user fails with 400 INACTIVE_OWNER_OR_USER
+   * (https://help.salesforce.com/apex/HTViewSolution?id=000205862 ; https://www.simplysfdc.com/2025/05/salesforce-inactive-user.html).
+   */
+  private checkActiveOwner(type: SObjectType, values: SObjectRecord): void {
+    const owner = values.OwnerId;
+    if (typeof owner !== 'string' || !owner.startsWith(KEY_PREFIX.User)) return;
+    if (this.get('User', owner)?.IsActive === false) {
+      throw new SalesforceApiError(
+        400,
+        'INACTIVE_OWNER_OR_USER',
+        `operation performed with inactive user [${owner.slice(0, 15)}] as owner of ${type.toLowerCase()}`,
+        [],
+      );
+    }
   }
 
   /**
@@ -357,6 +376,7 @@ export class OrgStore {
     if (type === 'EmailMessage') this.checkEmailEdit(existing, values, ctx);
     this.checkUnique(type, values, existing.Id as string);
     this.checkLeadWithoutWhat(type, { ...existing, ...values });
+    if (values.OwnerId !== undefined && values.OwnerId !== existing.OwnerId) this.checkActiveOwner(type, values);
     this.checkLocks(type, existing.Id as string, values);
     return values;
   }
