@@ -83,6 +83,11 @@ async function isArchived(ctx: ConnectionContext, ownerId: string, opts: OwnerCa
   }
 }
 
+/** Drops the cached answer for one owner of a connection: HubSpot refused it on a write, so the next check asks. */
+export function forgetOwner(ctx: ConnectionContext, ownerId: string): void {
+  cache.delete(`${ctx.connectionId}:${ownerId}`);
+}
+
 function remember(key: string, at: number, check: OwnerCheck): OwnerCheck {
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
   cache.set(key, { at, check });

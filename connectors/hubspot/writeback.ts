@@ -25,7 +25,7 @@ import {
   HUBSPOT_OBJECT_TYPE,
   HUBSPOT_PROVIDER,
 } from './manifest.js';
-import { resolveOwner } from './owners.js';
+import { forgetOwner, resolveOwner } from './owners.js';
 import {
   HubspotBatchCreateResponse,
   HubspotObject,
@@ -136,6 +136,20 @@ async function createTaskRecord(
   associations: AssociationInput[],
   opts: HubspotWritebackOptions,
 ): Promise<CreatedRecord> {
+  try {
+    return await postTask(ctx, properties, associations, opts);
+  } catch (err) {
+    if (!properties.hubspot_owner_id || !ownerRefused(err)) throw err;
+    return postTask(ctx, withoutOwner(properties, ctx), associations, opts);
+  }
+}
+
+async function postTask(
+  ctx: ConnectionContext,
+  properties: TaskProperties,
+  associations: AssociationInput[],
+  opts: HubspotWritebackOptions,
+): Promise<CreatedRecord> {
   const where = `POST /crm/v3/objects/${TASKS}`;
   const input = { properties: { ...properties }, associations };
   const created = await requestHubspot(
@@ -170,6 +184,21 @@ async function ownerFor(
 }
 
 const clip = (s: string) => (s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT_MAX - 1)}…`);
+
+/**
+ * HubSpot refused the owner the check let through: deactivated since its answer was cached, or the owners API could
+ * not answer and the id went as is. The refusal is a 400 naming `hubspot_owner_id` ("Property values were not valid").
+ */
+const ownerRefused = (err: unknown): boolean =>
+  err instanceof ProviderRejectedError && err.status === 400 && /hubspot_owner_id/.test(err.message);
+
+/** A task's properties without the refused owner, its body saying so (as for an owner the check found invalid). */
+function withoutOwner(properties: TaskProperties, ctx: ConnectionContext): TaskProperties {
+  const { hubspot_owner_id: ownerId, ...rest } = properties;
+  if (ownerId) forgetOwner(ctx, ownerId);
+  const note = `<p><i>Not assigned: HubSpot did not accept owner ${escapeHtml(ownerId ?? '')} (deactivated or unknown). Please assign this task.</i></p>`;
+  return { ...rest, hs_task_body: `${fitHtml(rest.hs_task_body, BODY_MAX - note.length)}${note}` };
+}
 
 /** The most a task body holds (HubSpot refuses a longer text property value, and with it the whole write). */
 const BODY_MAX = HUBSPOT_LIMITS.textPropertyMaxChars;
@@ -250,9 +279,61 @@ export async function createTasks(
   tasks: TaskWrite[],
   opts: HubspotWritebackOptions = {},
 ): Promise<BatchItemResult[]> {
-  const items = [];
-  for (const t of tasks) items.push({ key: t.idempotencyKey, input: await taskInput(ctx, t, opts) });
-  return batchCreate(ctx, items, 'task', opts);
+  return withOwnersRechecked(
+    ctx,
+    tasks.map((t) => t.ownerId),
+    async () => {
+      const items = [];
+      for (const t of tasks) items.push({ key: t.idempotencyKey, input: await taskInput(ctx, t, opts) });
+      return batchCreateWithOwners(ctx, items, 'task', opts);
+    },
+  );
+}
+
+/**
+ * A batch HubSpot refused as a whole for an owner (rather than input by input): the cached owner answers of the batch
+ * are dropped and the batch is built and sent once more, every owner checked afresh.
+ */
+async function withOwnersRechecked(
+  ctx: ConnectionContext,
+  ownerIds: (string | null | undefined)[],
+  send: () => Promise<BatchItemResult[]>,
+): Promise<BatchItemResult[]> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!ownerRefused(err)) throw err;
+    for (const id of new Set(ownerIds)) if (id) forgetOwner(ctx, id);
+    return send();
+  }
+}
+
+/**
+ * batchCreate, then once more for the inputs refused for their owner (see ownerRefused), without it: one result per
+ * input, in order.
+ */
+async function batchCreateWithOwners(
+  ctx: ConnectionContext,
+  items: { key: string; input: { properties: TaskProperties; associations: AssociationInput[] } }[],
+  what: 'task' | 'draft',
+  opts: HubspotWritebackOptions,
+): Promise<BatchItemResult[]> {
+  const results = await batchCreate(ctx, items, what, opts);
+  const again = results.flatMap((r, i) =>
+    !r.ok && items[i]!.input.properties.hubspot_owner_id && ownerRefused(r.error) ? [i] : [],
+  );
+  if (again.length === 0) return results;
+  const retried = await batchCreate(
+    ctx,
+    again.map((i) => ({
+      key: items[i]!.key,
+      input: { ...items[i]!.input, properties: withoutOwner(items[i]!.input.properties, ctx) },
+    })),
+    what,
+    opts,
+  );
+  again.forEach((i, k) => (results[i] = retried[k]!));
+  return results;
 }
 
 /** One batch create per 100 inputs, each tagged with its key as objectWriteTraceId; one result per input, in order. */
@@ -342,9 +423,15 @@ export async function createDraftEmails(
   drafts: DraftEmailWrite[],
   opts: HubspotWritebackOptions = {},
 ): Promise<BatchItemResult[]> {
-  const items = [];
-  for (const d of drafts) items.push({ key: d.idempotencyKey, input: await draftInput(ctx, d, opts) });
-  return batchCreate(ctx, items, 'draft', opts);
+  return withOwnersRechecked(
+    ctx,
+    drafts.map((d) => d.ownerId),
+    async () => {
+      const items = [];
+      for (const d of drafts) items.push({ key: d.idempotencyKey, input: await draftInput(ctx, d, opts) });
+      return batchCreateWithOwners(ctx, items, 'draft', opts);
+    },
+  );
 }
 
 /** A draft's EMAIL task is due a day after it is written (the lookup for it matches subject and text, not the time). */
@@ -468,16 +555,26 @@ export async function updateTask(
     if (owner.ownerId) properties.hubspot_owner_id = owner.ownerId;
   }
   const where = `PATCH /crm/v3/objects/${TASKS}/{id}`;
-  await requestHubspot(
-    ctx,
-    where,
-    HubspotObject,
-    (client) =>
-      client.crm.objects.basicApi.update(TASKS, taskId, { properties } as unknown as Parameters<
-        typeof client.crm.objects.basicApi.update
-      >[2]),
-    opts,
-  );
+  const patch = (props: Record<string, string>) =>
+    requestHubspot(
+      ctx,
+      where,
+      HubspotObject,
+      (client) =>
+        client.crm.objects.basicApi.update(TASKS, taskId, { properties: props } as unknown as Parameters<
+          typeof client.crm.objects.basicApi.update
+        >[2]),
+      opts,
+    );
+  try {
+    await patch(properties);
+  } catch (err) {
+    // The new owner was refused after all: the task keeps its owner and still takes the rest of the change.
+    if (!properties.hubspot_owner_id || !ownerRefused(err)) throw err;
+    forgetOwner(ctx, properties.hubspot_owner_id);
+    const { hubspot_owner_id: _refused, ...rest } = properties;
+    await patch(rest);
+  }
   return merged.keptForRep.length ? { state: 'updated', keptForRep: merged.keptForRep } : { state: 'updated' };
 }
 
