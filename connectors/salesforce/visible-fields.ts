@@ -52,13 +52,6 @@ export function visibleFields(client: SalesforceClient, sobject: SalesforceSObje
   return all.filter((f) => !hidden.fields.has(f.toLowerCase()));
 }
 
-/** Fields of `sobject` this connection was found unable to see (for messages and tests). */
-export function hiddenFields(client: SalesforceClient, sobject: SalesforceSObjectName, now: number): string[] {
-  const all = SALESFORCE_FIELDS[sobject];
-  const visible = new Set(visibleFields(client, sobject, now));
-  return all.filter((f) => !visible.has(f));
-}
-
 /**
  * Runs a read over the visible fields of `sobject`; when the API answers that one of them does not exist for this
  * user, drops it and runs the read again (at most once per field). `run` must not have handed anything on before it
