@@ -9,7 +9,12 @@ import type {
   TaskChangeResult,
   TaskWrite,
 } from '../../src/core/connector.js';
-import { ProviderRejectedError, ProviderUnavailableError } from '../../src/core/errors.js';
+import {
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  SetupRequiredError,
+  isCloseloopError,
+} from '../../src/core/errors.js';
 import { textToHtml } from '../kit/escape.js';
 import { mergeTaskChange, type TaskCodec } from '../kit/task-merge.js';
 import { providerErrorCode, toSalesforceError, type SalesforceClient } from './client.js';
@@ -117,6 +122,59 @@ async function findByKey(client: SalesforceClient, sobject: WritableSObject, key
   return (await findByKeys(client, sobject, [key])).get(key) ?? null;
 }
 
+/** The fields a Salesforce error names (`fields` of the REST error body, or of a collection record's error). */
+function errorFields(err: unknown): string[] {
+  const raw = (isCloseloopError(err) ? err.cause : err) as { data?: { fields?: unknown } } | undefined;
+  const f = raw?.data?.fields;
+  return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** The message Salesforce gave, without our "where: CODE:" prefix. */
+function providerMessage(err: unknown): string {
+  const raw = isCloseloopError(err) ? err.cause : err;
+  return String((raw as Error | undefined)?.message ?? (err as Error).message)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 500);
+}
+
+/** Lookups closeloop fills itself: an integrity error naming one of them is about this record, not the org. */
+const OUR_REFERENCES = new Set(['whatid', 'whoid', 'ownerid', 'relatedtoid', 'replytoemailmessageid', 'toids']);
+
+/**
+ * A write the org's own setup refuses, whatever closeloop writes (BEHAVIOR.md "Org validation rules"): an active
+ * validation rule (FIELD_CUSTOM_VALIDATION_EXCEPTION, its error message being the admin's own text), a field the org
+ * makes required that closeloop does not fill (REQUIRED_FIELD_MISSING naming a field we did not send), or an
+ * integrity rule that is not about a lookup closeloop sets (FIELD_INTEGRITY_EXCEPTION; a lead with a WhatId is
+ * avoided in taskFields). Those become SetupRequiredError: the policy parks the connection's writes and RevOps reads
+ * the issue with the org's message in /admin/connections. Anything else is returned as it is.
+ */
+export function asSetupProblem(err: unknown, sobject: WritableSObject, sent: Record<string, unknown>): unknown {
+  const code = providerErrorCode(err);
+  const what = sobject === 'Task' ? 'tasks' : 'draft emails';
+  const msg = providerMessage(err);
+  const fields = errorFields(err);
+  const wait = `closeloop's ${what} wait until it is fixed (nothing is lost), then mark it fixed here.`;
+  const sentLower = new Set(Object.keys(sent).map((k) => k.toLowerCase()));
+  let issue: string | null = null;
+  if (code === 'FIELD_CUSTOM_VALIDATION_EXCEPTION') {
+    issue = `A validation rule on ${sobject} refuses closeloop's ${what}: "${msg}"${fields.length ? ` (${fields.join(', ')})` : ''}. Let the integration user's records through that rule (or change it); ${wait}`;
+  } else if (code === 'REQUIRED_FIELD_MISSING') {
+    const named = fields.length ? fields : (/\[([^\]]*)\]/.exec(msg)?.[1] ?? '').split(/,\s*/).filter(Boolean);
+    const unfilled = named.filter((f) => !sentLower.has(f.toLowerCase()));
+    if (unfilled.length)
+      issue = `${sobject}.${unfilled.join(`, ${sobject}.`)} is required in this org but closeloop does not fill it ("${msg}"). Make it optional or give it a default value for the integration user; ${wait}`;
+  } else if (code === 'FIELD_INTEGRITY_EXCEPTION' && !fields.some((f) => OUR_REFERENCES.has(f.toLowerCase()))) {
+    issue = `Salesforce refuses closeloop's ${what} on an org rule for ${sobject}: "${msg}". Change the rule or the integration user's access; ${wait}`;
+  }
+  if (issue === null) return err;
+  return new SetupRequiredError(isCloseloopError(err) ? err.message : msg, issue, {
+    provider: 'salesforce',
+    where: isCloseloopError(err) ? err.where : undefined,
+    cause: err,
+  });
+}
+
 /**
  * Find-or-create by idempotency key. The key lives in a Unique External ID field, so:
  * - a retry after a lost response finds the record and returns it without touching what the rep may have edited;
@@ -148,7 +206,7 @@ async function createOnce(
       const winner = await findByKey(client, sobject, key);
       if (winner) return { externalId: winner, url: url(winner), alreadyExisted: true };
     }
-    throw err;
+    throw asSetupProblem(err, sobject, fields);
   }
 }
 
@@ -231,8 +289,11 @@ export async function createTask(client: SalesforceClient, task: TaskWrite): Pro
 }
 
 /** A per-record error of a collection as the error its code means on its own (src/lib/failure-action.ts decides). */
-function recordError(where: string, e: { statusCode: string; message?: string }): Error {
-  const raw = Object.assign(new Error(e.message ?? e.statusCode), { errorCode: e.statusCode });
+function recordError(where: string, e: { statusCode: string; message?: string; fields?: string[] }): Error {
+  const raw = Object.assign(new Error(e.message ?? e.statusCode), {
+    errorCode: e.statusCode,
+    data: { fields: e.fields ?? [] },
+  });
   return toSalesforceError(raw, { where, now: Date.now() });
 }
 
@@ -289,7 +350,7 @@ async function createMany(
       out.push({
         ok: false,
         error: first
-          ? recordError(where, first)
+          ? (asSetupProblem(recordError(where, first), sobject, t.fields) as Error)
           : new ProviderUnavailableError(`${where}: the answer did not account for this record`, {
               provider: 'salesforce',
               where,
@@ -388,12 +449,17 @@ export async function updateTask(
   const send = (f: Record<string, unknown>) =>
     client.call(where, (c) => c.sobject('Task').update(f as { Id: string }) as unknown as Promise<unknown>);
   try {
-    await send(fields);
+    try {
+      await send(fields);
+    } catch (err) {
+      // A deal handed to a user deactivated since: the task keeps its owner, and still gets the rest of the change.
+      if (fields.OwnerId === undefined || !isInactiveOwner(err)) throw err;
+      const { OwnerId: _inactive, ...rest } = fields;
+      await send(rest);
+    }
   } catch (err) {
-    // A deal handed to a user deactivated since: the task keeps its owner, and still gets the rest of the change.
-    if (fields.OwnerId === undefined || !isInactiveOwner(err)) throw err;
-    const { OwnerId: _inactive, ...rest } = fields;
-    await send(rest);
+    // A validation rule refuses updates too; fields the task already holds count as filled.
+    throw asSetupProblem(err, 'Task', { ...current, ...fields });
   }
   return merged.keptForRep.length ? { state: 'updated', keptForRep: merged.keptForRep } : { state: 'updated' };
 }

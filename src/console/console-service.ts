@@ -20,6 +20,7 @@ import type {
   Store,
   TenantReads,
 } from '../store/index.js';
+import { setupIssuesOf } from '../store/index.js';
 import { suggestionSource } from '../store/suggestion-source.js';
 import {
   acceptanceOverTime,
@@ -75,6 +76,10 @@ export interface ConnectionView {
   rateLimits: RateLaneView[];
   /** The install check: one sentence per problem (empty: ready; null: not checked or no check for this CRM). */
   setupIssues: string[] | null;
+  /** Of which refused at write time (an org validation rule): the admin can mark them fixed. */
+  writeIssues: string[];
+  /** Non-blocking: fields hidden from the integration user. */
+  setupWarnings: string[];
   setupCheckedAt: Date | null;
   /** When the backfill completeness check last ran, and the records still differing from the CRM after its repair. */
   completenessCheckedAt: Date | null;
@@ -227,7 +232,9 @@ export async function connectionViews(
       backfillShare: progress.length === 0 ? 0 : progress.filter((p) => p.state === 'done').length / progress.length,
       needsReconnect: c.status === 'needs_reconnect' || c.status === 'failed',
       rateLimits: buckets.filter((b) => b.bucket_key.startsWith(prefixOf(c))).map((b) => laneUsage(b, now)),
-      setupIssues: c.setup_issues ?? null,
+      setupIssues: setupIssuesOf(c),
+      writeIssues: c.write_issues ?? [],
+      setupWarnings: c.setup_warnings ?? [],
       setupCheckedAt: c.setup_checked_at ?? null,
       completenessCheckedAt: c.completeness ? new Date(c.completeness.checkedAt) : null,
       completenessDifference: c.completeness?.difference ?? null,

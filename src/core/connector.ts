@@ -33,6 +33,12 @@ export interface SignedInUser {
 }
 
 /** Declarative provider facts: data, not behaviour. */
+/** The install check's answer (Connector.checkSetup). */
+export interface SetupReport {
+  issues: string[];
+  warnings: string[];
+}
+
 export interface ConnectorManifest {
   id: string;
   displayName: string;
@@ -419,10 +425,11 @@ export interface Connector {
    */
   changeStreamStart?(now: number): string;
   /**
-   * The install check: problems that would make write-backs fail (a missing or read-only field), each one sentence; []
-   * = ready.
+   * The install check: `issues`, problems that would make write-backs fail (a missing or read-only field), each one
+   * sentence ([] = ready; they park write-backs); `warnings`, problems that only degrade what closeloop reads (a field
+   * hidden from the connected user reads as empty), shown to RevOps without parking anything.
    */
-  checkSetup?(ctx: ConnectionContext): Promise<string[]>;
+  checkSetup?(ctx: ConnectionContext): Promise<SetupReport>;
   /** Backfill completeness: how many records of a kind the account holds, and all their ids (for the repair). */
   inventory?: {
     count(ctx: ConnectionContext, kind: ObjectKind): Promise<number>;

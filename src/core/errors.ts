@@ -26,6 +26,11 @@ export const ErrorCode = {
   MODEL_OUTPUT_TRUNCATED: 'MODEL_OUTPUT_TRUNCATED',
   MODEL_REFUSED: 'MODEL_REFUSED',
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
+  /**
+   * The account's own setup refuses every write of this kind (a Salesforce validation rule, an org-required field):
+   * only an admin can change that. The write waits, nothing is dropped.
+   */
+  SETUP_REQUIRED: 'SETUP_REQUIRED',
   /** No valid session or token on a route that needs one (401). */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Authenticated, but not allowed: another tenant, missing role, missing CSRF token (403). */
@@ -119,6 +124,19 @@ export class ProviderUnavailableError extends CloseloopError {
 export class ProviderRejectedError extends CloseloopError {
   constructor(message: string, d: ErrorDetails = {}) {
     super(ErrorCode.PROVIDER_REJECTED, message, { status: 400, ...d });
+  }
+}
+/**
+ * A write the account's setup refuses (a validation rule, a field the org requires that closeloop does not fill):
+ * `issue` is the sentence RevOps reads in /admin/connections, with the account's own message and the fix.
+ */
+export class SetupRequiredError extends CloseloopError {
+  constructor(
+    message: string,
+    readonly issue: string,
+    d: ErrorDetails = {},
+  ) {
+    super(ErrorCode.SETUP_REQUIRED, message, { status: 400, ...d });
   }
 }
 export class NotFoundError extends CloseloopError {

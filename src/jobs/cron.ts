@@ -20,7 +20,12 @@ export async function sweepOutbox(d: {
   logger: Logger;
   now: () => number;
 }): Promise<number> {
-  const rows = await d.store.outbox.claimResumable(d.now(), OUTBOX_LOST_AFTER_MS);
+  // A connection whose writes its account's setup refused: one parked write is tried again when due (its success
+  // resumes the rest).
+  const rows = [
+    ...(await d.store.outbox.claimSetupProbes(d.now())),
+    ...(await d.store.outbox.claimResumable(d.now(), OUTBOX_LOST_AFTER_MS)),
+  ];
   for (const r of rows) await d.queue.send('writeback', { outboxId: r.id, receivedAt: null });
   if (rows.length) d.logger.info({ rows: rows.length }, 'write-backs resumed');
   return rows.length;

@@ -10,7 +10,7 @@ import type { SyncDeps } from '../sync/process-inbox.js';
 import { startInboxRunner, type InboxRunner, type InboxRunnerOptions } from '../sync/inbox-runner.js';
 import type { Wakeup } from '../store/wakeup.js';
 import { syncConnection } from '../sync/sync-connection.js';
-import { checkCompleteness, checkConnectionSetup } from '../sync/connection-checks.js';
+import { checkCompleteness, checkConnectionSetup, setupCheckDue } from '../sync/connection-checks.js';
 import { analyzeDeal, type AnalyzeDeps } from '../suggest/analyze-deal.js';
 import { analyzeAccount } from '../suggest/analyze-account.js';
 import { processOutbox, type WritebackDeps } from '../writeback/process-outbox.js';
@@ -160,8 +160,8 @@ export async function startWorkers(d: WorkerDeps): Promise<Workers> {
         }
         try {
           // The install check at every backfill (an install or reinstall queues one), and on polls while it found
-          // problems.
-          if (mode === 'backfill' || (conn.setup_issues?.length ?? 0) > 0) await checkConnectionSetup(d.sync, conn);
+          // problems or once its answer is old (a field hidden or granted since).
+          if (mode === 'backfill' || setupCheckDue(conn, d.now())) await checkConnectionSetup(d.sync, conn);
           const counts = await syncConnection(d.sync, conn, mode);
           if (conn.status !== 'active') await d.store.connections.setStatus(conn.id, 'active', null);
           d.logger.info({ connectionId: conn.id, provider: conn.provider, mode, counts }, `${mode} finished`);

@@ -1,4 +1,4 @@
-import { ErrorCode, isCloseloopError } from '../core/errors.js';
+import { ErrorCode, SetupRequiredError, isCloseloopError } from '../core/errors.js';
 
 /**
  * The one failure policy. Every loop (queue workers, write-back, change streams, connectors' own retries) asks
@@ -9,6 +9,9 @@ import { ErrorCode, isCloseloopError } from '../core/errors.js';
  * - `pause` the connection until `until`: its jobs are parked and resume by themselves when the pause ends;
  * - `reconnect`: the connection needs an admin to install again; its jobs are parked until then;
  * - `resync`: the stored cursor is unusable, read the kind again in full;
+ * - `setup`: the account's own setup refuses the write (a validation rule, an org-required field): `issue` is shown
+ *   to RevOps as a setup issue of the connection and its write-backs are parked until it is fixed (loops that do not
+ *   write treat it as `fail`);
  * - `fail`: retrying cannot help (a rejected write, bad data), or the attempts are spent: dead-letter it.
  */
 export type FailureAction =
@@ -16,6 +19,7 @@ export type FailureAction =
   | { action: 'pause'; until: number; reason: string }
   | { action: 'reconnect'; reason: string }
   | { action: 'resync'; reason: string }
+  | { action: 'setup'; issue: string; reason: string }
   | { action: 'fail'; reason: string };
 
 type Kind = FailureAction['action'];
@@ -46,6 +50,7 @@ export const ACTION_BY_CODE: Readonly<Record<ErrorCode, Kind>> = {
   [ErrorCode.MODEL_OUTPUT_TRUNCATED]: 'fail',
   [ErrorCode.MODEL_REFUSED]: 'fail',
   [ErrorCode.BUDGET_EXCEEDED]: 'fail',
+  [ErrorCode.SETUP_REQUIRED]: 'setup',
   // HTTP access control (src/http/guard.ts): never raised inside a loop; a caller problem, not retried.
   [ErrorCode.UNAUTHENTICATED]: 'fail',
   [ErrorCode.FORBIDDEN]: 'fail',
@@ -88,6 +93,8 @@ export function decideFailure(err: unknown, o: FailureOptions): FailureAction {
   switch (kind) {
     case 'pause':
       return { action: 'pause', until: retryAt ?? o.now + (o.defaultPauseMs ?? 60 * 60_000), reason };
+    case 'setup':
+      return { action: 'setup', issue: err instanceof SetupRequiredError ? err.issue : reason, reason };
     case 'reconnect':
     case 'resync':
     case 'fail':

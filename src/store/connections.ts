@@ -22,8 +22,26 @@ export interface ConnectionRow {
   /** The install check's problems ([] = ready, null = not checked); see migrations/0232. */
   setup_issues?: string[] | null;
   setup_checked_at?: Date | null;
+  /**
+   * Setup problems write-backs ran into (a validation rule, an org-required field; migrations/0500): they park the
+   * connection's write-backs like setup_issues; one is tried again at `write_probe_at`.
+   */
+  write_issues?: string[] | null;
+  write_probe_at?: Date | null;
+  /** What the install check found that does not stop write-backs (fields hidden by field-level security). */
+  setup_warnings?: string[] | null;
   /** The backfill completeness report (src/sync/connection-checks.ts). */
   completeness?: CompletenessReport | null;
+}
+
+/**
+ * Every setup problem of a connection as RevOps reads it: the install check's, then what the account refused at
+ * write time (null: nothing checked and nothing refused).
+ */
+export function setupIssuesOf(c: ConnectionRow): string[] | null {
+  const refused = c.write_issues ?? [];
+  if (c.setup_issues == null && refused.length === 0) return null;
+  return [...(c.setup_issues ?? []), ...refused];
 }
 
 export interface CompletenessReport {
@@ -133,11 +151,55 @@ export class ConnectionRepo {
     );
   }
 
-  async setSetupIssues(id: string, issues: string[]): Promise<void> {
-    await this.db.query('UPDATE connections SET setup_issues = $2::jsonb, setup_checked_at = now() WHERE id = $1', [
-      id,
-      storableJson(issues),
-    ]);
+  /** The install check's answer: what blocks write-backs, and what only degrades reads (null: not reported). */
+  async setSetupIssues(id: string, issues: string[], warnings: string[] | null = null): Promise<void> {
+    await this.db.query(
+      'UPDATE connections SET setup_issues = $2::jsonb, setup_warnings = $3::jsonb, setup_checked_at = now() WHERE id = $1',
+      [id, storableJson(issues), warnings === null ? null : storableJson(warnings)],
+    );
+  }
+
+  /**
+   * A write-back the account's setup refused: the sentence is added to the connection's write issues (once; the
+   * newest few kept) and the next try of one parked write is due at `probeAt`.
+   */
+  async recordWriteIssue(id: string, issue: string, probeAt: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE connections SET write_probe_at = $3,
+         write_issues = CASE WHEN coalesce(write_issues, '[]'::jsonb) @> jsonb_build_array($2::text) THEN write_issues
+           ELSE (SELECT coalesce(jsonb_agg(v ORDER BY n), '[]'::jsonb) FROM (
+                   SELECT v, n FROM jsonb_array_elements(coalesce(write_issues, '[]'::jsonb) || jsonb_build_array($2::text))
+                     WITH ORDINALITY AS e(v, n) ORDER BY n DESC LIMIT 5) last) END
+       WHERE id = $1`,
+      [id, issue, probeAt],
+    );
+  }
+
+  /**
+   * Takes the connection's next try of a write its setup refused, when it is due: true for one caller only (the
+   * next one is due at `next`).
+   */
+  async claimWriteProbe(id: string, now: Date, next: Date): Promise<boolean> {
+    const r = await this.db.query(
+      `UPDATE connections SET write_probe_at = $3 WHERE id = $1
+         AND coalesce(jsonb_array_length(write_issues), 0) > 0 AND (write_probe_at IS NULL OR write_probe_at <= $2)
+       RETURNING id`,
+      [id, now, next],
+    );
+    return r.rows.length > 0;
+  }
+
+  /**
+   * The write issues are gone (a write got through, or an admin fixed the org): parked write-backs resume with the
+   * next sweep. `tenantId` limits it to one tenant's connection (null: an operator). Returns whether a row changed.
+   */
+  async clearWriteIssues(id: string, tenantId: string | null = null): Promise<boolean> {
+    const r = await this.db.query(
+      `UPDATE connections SET write_issues = NULL, write_probe_at = NULL
+        WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2) RETURNING id`,
+      [id, tenantId],
+    );
+    return r.rows.length > 0;
   }
 
   async setCompleteness(id: string, report: CompletenessReport): Promise<void> {

@@ -80,6 +80,7 @@ export function createStore(db: Db): Store {
 export { openDb, type Db, type Queryable, type Session } from './db.js';
 export { migrate, pendingMigrations, MIGRATIONS_DIR } from './migrate.js';
 export type { CompletenessReport, ConnectionRow } from './connections.js';
+export { setupIssuesOf } from './connections.js';
 export type { OutboxAction, OutboxRow } from './outbox.js';
 export type { SuggestionRow, SuggestionStatus } from './suggestions.js';
 export { LIVE_STATUSES } from './suggestions.js';

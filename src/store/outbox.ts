@@ -41,9 +41,12 @@ export interface OutboxRow {
   received_at: Date | null;
 }
 
-/** A connection that may write now: active, or paused with the pause over, and no setup problem outstanding. */
+/**
+ * A connection that may write now: active, or paused with the pause over, and no setup problem outstanding (from the
+ * install check or from a write the account refused).
+ */
 const CAN_WRITE = `(c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= $1)))
-  AND coalesce(jsonb_array_length(c.setup_issues), 0) = 0`;
+  AND coalesce(jsonb_array_length(c.setup_issues), 0) = 0 AND coalesce(jsonb_array_length(c.write_issues), 0) = 0`;
 
 export class OutboxRepo {
   constructor(private readonly db: Queryable) {}
@@ -135,6 +138,27 @@ export class OutboxRepo {
            ORDER BY o2.id LIMIT $4 FOR UPDATE OF o2 SKIP LOCKED)
         RETURNING o.id::text AS id, o.connection_id`,
       [new Date(now), new Date(now + lostAfterMs), lostAfterMs, limit],
+    );
+    return r.rows;
+  }
+
+  /**
+   * The tries of writes the account's setup refused: per connection whose only problem is such a write issue and
+   * whose next try is due, its oldest parked row, unparked (src/writeback/process-outbox.ts claims the try).
+   */
+  async claimSetupProbes(now: number): Promise<{ id: string; connection_id: string }[]> {
+    const r = await this.db.query<{ id: string; connection_id: string }>(
+      `UPDATE writeback_outbox o SET parked_reason = NULL, next_attempt_at = NULL
+        WHERE o.id IN (
+          SELECT (SELECT o2.id FROM writeback_outbox o2
+                   WHERE o2.connection_id = c.id AND o2.status = 'pending' AND o2.parked_reason IS NOT NULL
+                   ORDER BY o2.id LIMIT 1)
+            FROM connections c
+           WHERE coalesce(jsonb_array_length(c.write_issues), 0) > 0 AND (c.write_probe_at IS NULL OR c.write_probe_at <= $1)
+             AND coalesce(jsonb_array_length(c.setup_issues), 0) = 0
+             AND (c.status = 'active' OR (c.status = 'paused' AND (c.paused_until IS NULL OR c.paused_until <= $1))))
+        RETURNING o.id::text AS id, o.connection_id`,
+      [new Date(now)],
     );
     return r.rows;
   }

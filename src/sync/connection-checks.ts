@@ -8,18 +8,33 @@ import type { SyncDeps } from './process-inbox.js';
  * not External ID + Unique, or not writable by the connected user) and stores the answer, shown in
  * /admin/connections. While problems remain, write-backs of the connection are parked (src/writeback) instead of
  * failing one by one with INVALID_FIELD; the check runs again with every backfill and, while problems remain,
- * with every poll, so a fix in the org is picked up by itself. Returns the problems ([] = ready; null = no check).
+ * with every poll, so a fix in the org is picked up by itself. Warnings (Salesforce: fields field-level security hides
+ * from the connected user, read as empty) are stored and shown alongside, without parking anything; the check also
+ * runs again when its last answer is older than SETUP_RECHECK_MS, so a field hidden or granted later shows up.
+ * Returns the problems ([] = ready; null = no check).
  */
+/** How old the install check's answer may get before a poll runs it again (it also runs while problems remain). */
+export const SETUP_RECHECK_MS = 60 * 60_000;
+
+/** Whether a poll runs the install check: problems remain, or its answer is older than SETUP_RECHECK_MS. */
+export function setupCheckDue(conn: ConnectionRow, now: number): boolean {
+  if ((conn.setup_issues?.length ?? 0) > 0) return true;
+  const at = conn.setup_checked_at ? new Date(conn.setup_checked_at).getTime() : null;
+  return at !== null && now - at >= SETUP_RECHECK_MS;
+}
+
 export async function checkConnectionSetup(deps: SyncDeps, conn: ConnectionRow): Promise<string[] | null> {
   const connector = deps.connectorFor(conn.provider);
   if (!connector.checkSetup) return null;
-  const issues = await connector.checkSetup(deps.vault.context(conn));
-  await deps.store.connections.setSetupIssues(conn.id, issues);
+  const { issues, warnings } = await connector.checkSetup(deps.vault.context(conn));
+  await deps.store.connections.setSetupIssues(conn.id, issues, warnings);
   if (issues.length)
     deps.logger.warn(
       { connectionId: conn.id, provider: conn.provider, issues },
       'connection setup incomplete: write-backs wait',
     );
+  if (warnings.length)
+    deps.logger.warn({ connectionId: conn.id, provider: conn.provider, warnings }, 'connection setup warnings');
   return issues;
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionRow, Store } from '../store/index.js';
+import { setupIssuesOf, type ConnectionRow, type Store } from '../store/index.js';
 
 /** One installed account as RevOps reads it (GET /admin/connections). */
 export interface ConnectionHealth {
@@ -10,8 +10,13 @@ export interface ConnectionHealth {
   pausedUntil: unknown;
   backfillDoneAt: unknown;
   lastSyncAt: unknown;
-  /** The install check (one sentence per problem; [] = ready) and the backfill completeness report. */
+  /**
+   * The install check and what the account's setup refused at write time (one sentence per problem; [] = ready;
+   * write-backs wait while any remain), the backfill completeness report, and setup warnings (fields hidden from the
+   * integration user, read as empty; nothing waits for them).
+   */
   setupIssues: unknown;
+  setupWarnings: string[];
   setupCheckedAt: unknown;
   completeness: unknown;
   /** Webhook events that failed validation, kept aside (CLI: closeloop webhooks quarantine). */
@@ -39,7 +44,8 @@ export async function connectionHealth(
     pausedUntil: c.paused_until,
     backfillDoneAt: c.backfill_done_at,
     lastSyncAt: c.last_sync_at,
-    setupIssues: c.setup_issues ?? null,
+    setupIssues: setupIssuesOf(c),
+    setupWarnings: c.setup_warnings ?? [],
     setupCheckedAt: c.setup_checked_at ?? null,
     completeness: c.completeness ?? null,
     quarantinedWebhookEvents: quarantined[c.id] ?? 0,

@@ -43,6 +43,11 @@ export interface WritebackDeps {
    * that does not go through that dispatcher still ends the attempt inside the job lease (then it is in doubt).
    */
   callTimeoutMs?: number;
+  /**
+   * After a write the account's setup refused (SETUP_REQUIRED), how long until one parked write is tried again
+   * (default 15 min); its success resumes the others.
+   */
+  setupProbeMs?: number;
 }
 
 /**
@@ -64,7 +69,9 @@ const pausedUntil = (conn: { status: string; paused_until: Date | null }, now: n
  * retry is queued at the
  * provider's time or with backoff (the row keeps the attempt count), quota pauses the connection and auth
  * problems mark it for reconnection — both park the row, pending, and the outbox sweep (src/jobs/cron.ts)
- * resumes it when the connection can write again; a rejected write fails the row.
+ * resumes it when the connection can write again; a write the account's own setup refuses (SETUP_REQUIRED: a
+ * validation rule) records a setup issue and parks the row with the connection's other writes until a try gets
+ * through or an admin marks it fixed; a rejected write fails the row.
  */
 export async function processOutbox(
   deps: WritebackDeps,
@@ -79,17 +86,58 @@ export async function processOutbox(
   if (!conn) return 'skipped';
   const until = pausedUntil(conn, deps.now());
   const setup = conn.setup_issues ?? [];
-  if (until !== null || conn.status === 'needs_reconnect' || conn.status === 'failed' || setup.length > 0) {
+  const refused = conn.write_issues ?? [];
+  // A write the account's setup refused parks the connection's writes; one of them is tried again when due (the
+  // probe): it clears the issue when it gets through.
+  const probe =
+    refused.length > 0 &&
+    until === null &&
+    conn.status !== 'needs_reconnect' &&
+    conn.status !== 'failed' &&
+    setup.length === 0 &&
+    (await deps.store.connections.claimWriteProbe(
+      conn.id,
+      new Date(deps.now()),
+      new Date(deps.now() + setupProbeMs(deps)),
+    ));
+  if (
+    until !== null ||
+    conn.status === 'needs_reconnect' ||
+    conn.status === 'failed' ||
+    setup.length > 0 ||
+    (refused.length > 0 && !probe)
+  ) {
     // Nothing is attempted and no attempt is spent: the row waits for the connection (or for its setup to be fixed).
     const reason =
       until !== null
         ? `connection paused until ${new Date(until).toISOString()}`
-        : setup.length > 0
-          ? `setup incomplete: ${setup.join(' ')}`
+        : setup.length > 0 || refused.length > 0
+          ? `setup incomplete: ${[...setup, ...refused].join(' ')}`
           : `connection ${conn.status}`;
     await deps.store.outbox.park(row.id, reason);
     return 'paused';
   }
+  const outcome = await attempt(deps, row, conn, receivedAt, probe);
+  if (probe && (outcome === 'written' || outcome === 'already_done')) {
+    // The write the org refused got through: the rule was changed; the parked writes resume with the next sweep.
+    await deps.store.connections.clearWriteIssues(conn.id);
+    deps.logger.info({ connectionId: conn.id, provider: conn.provider }, 'setup issue cleared: a write got through');
+  }
+  return outcome;
+}
+
+const setupProbeMs = (deps: WritebackDeps) => deps.setupProbeMs ?? 15 * 60_000;
+
+type ConnRow = NonNullable<Awaited<ReturnType<Store['connections']['get']>>>;
+
+/** One attempt of a row whose connection can write (`probe`: the try of a connection whose setup refused writes). */
+async function attempt(
+  deps: WritebackDeps,
+  row: OutboxRow,
+  conn: ConnRow,
+  receivedAt: number | null,
+  probe: boolean,
+): Promise<WritebackOutcome> {
   // One CRM call per row at a time, across every worker and process: a job the queue retried because the first
   // attempt outlived its lease finds the first call still in flight (its claim is being extended) and waits for
   // it instead of writing a second record.
@@ -129,7 +177,8 @@ export async function processOutbox(
       return await changeWritten(deps, row, connector, ctx, conn.provider);
     }
     if (await skippedBeforeWrite(deps, row, suggestion)) return 'skipped';
-    const batch = mayExist ? null : batchWriter(connector, row.action);
+    // A probe is one write: its answer decides for the connection.
+    const batch = mayExist || probe ? null : batchWriter(connector, row.action);
     if (batch) return await writeBatch(deps, batch, { row, conn, ctx, token, claimMs, held, receivedAt });
     await deps.store.outbox.markSending(row.id, new Date(deps.now()));
     const created = await withDeadline(
@@ -159,8 +208,6 @@ export async function processOutbox(
 /** A clear refusal (a 4xx answer): the CRM did not write it. */
 const isRejected = (err: unknown): boolean =>
   isCloseloopError(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
-
-type ConnRow = NonNullable<Awaited<ReturnType<Store['connections']['get']>>>;
 
 /**
  * One failed write, by the one policy (src/lib/failure-action.ts): retry at the provider's time (queued again),
@@ -204,6 +251,12 @@ async function failed(deps: WritebackDeps, row: OutboxRow, conn: ConnRow, err: u
     case 'reconnect':
       await deps.store.connections.setStatus(conn.id, 'needs_reconnect', action.reason);
       await deps.store.outbox.park(row.id, action.reason);
+      return 'paused';
+    case 'setup':
+      // The account's own setup refuses it (a validation rule, an org-required field): RevOps sees the issue in
+      // /admin/connections, and this and the connection's other writes wait for the fix instead of failing one by one.
+      await deps.store.connections.recordWriteIssue(conn.id, action.issue, new Date(deps.now() + setupProbeMs(deps)));
+      await deps.store.outbox.park(row.id, `setup incomplete: ${action.issue}`);
       return 'paused';
     default:
       await deps.store.outbox.markFailed(row.id, action.reason);

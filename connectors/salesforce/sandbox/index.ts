@@ -88,6 +88,18 @@ export interface SandboxStore {
    * 400 UNABLE_TO_LOCK_ROW.
    */
   holdRecordLock(orgId: string, recordId: string): () => void;
+  /**
+   * An admin activates a validation rule on `type`: a create or update whose record (as it would be saved) makes
+   * `when` true fails with 400 FIELD_CUSTOM_VALIDATION_EXCEPTION and `message` (`field`: its error location). The
+   * returned function deactivates it.
+   */
+  addValidationRule(
+    orgId: string,
+    type: SObjectType,
+    when: (record: Readonly<SObjectRecord>) => boolean,
+    message: string,
+    opts?: { field?: string },
+  ): () => void;
 }
 
 export interface SalesforceSandbox {
@@ -250,6 +262,15 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       const key = `${type}.${field}`.toLowerCase();
       if (access === 'editable') requireOrg(orgId).store.fieldAccess.delete(key);
       else requireOrg(orgId).store.fieldAccess.set(key, access);
+    },
+    addValidationRule: (orgId, type, when, message, opts = {}) => {
+      const rules = requireOrg(orgId).store.validationRules;
+      const rule = { type, when, message, field: opts.field };
+      rules.push(rule);
+      return () => {
+        const i = rules.indexOf(rule);
+        if (i >= 0) rules.splice(i, 1);
+      };
     },
     holdRecordLock: (orgId, recordId) => {
       const locks = requireOrg(orgId).store.locks;

@@ -21,6 +21,15 @@ export interface ChangeContext {
 
 export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE';
 
+/** An org validation rule: `when` is its error condition formula, true = the save is refused. */
+export interface ValidationRule {
+  type: SObjectType;
+  when: (record: Readonly<SObjectRecord>) => boolean;
+  message: string;
+  /** Error location: a field (then named in the error's `fields`), or the top of the page. */
+  field?: string;
+}
+
 export interface RecordChange {
   type: SObjectType;
   changeType: ChangeType;
@@ -70,6 +79,14 @@ export class OrgStore {
    * first; here the answer is immediate. https://developer.salesforce.com/docs/atlas.en-us.draes.meta/draes/draes_object_relationships_record_level_locking.htm
    */
   readonly locks = new Map<string, number>();
+  /**
+   * The org's active validation rules (Setup → Object Manager → Validation Rules): a create or update whose record,
+   * as it would be saved, makes `when` true fails with 400 FIELD_CUSTOM_VALIDATION_EXCEPTION carrying the rule's own
+   * error message, and `fields` = [its error location] when that is a field (else none). They run after the system
+   * validation (required fields, references) and before the unique index (BEHAVIOR.md "Org validation rules").
+   * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_validationformulas.htm
+   */
+  readonly validationRules: ValidationRule[] = [];
 
   constructor(
     readonly orgId: string,
@@ -278,9 +295,10 @@ export class OrgStore {
       );
     }
     if (values.OwnerId == null && def.byName.has('ownerid')) values.OwnerId = ctx.userId;
-    this.checkUnique(type, values, null);
     this.checkLeadWithoutWhat(type, values);
     this.checkActiveOwner(type, values);
+    this.checkValidationRules(type, values);
+    this.checkUnique(type, values, null);
     this.checkLocks(type, null, values);
     return values;
   }
@@ -316,6 +334,19 @@ export class OrgStore {
         'FIELD_INTEGRITY_EXCEPTION',
         `Related To ID: a ${type.toLowerCase()} whose Name ID is a lead cannot be related to another record: [WhatId]`,
         ['WhatId'],
+      );
+    }
+  }
+
+  /** The first active validation rule of `type` the record breaks: 400 FIELD_CUSTOM_VALIDATION_EXCEPTION. */
+  private checkValidationRules(type: SObjectType, record: SObjectRecord): void {
+    for (const rule of this.validationRules) {
+      if (rule.type !== type || !rule.when(record)) continue;
+      throw new SalesforceApiError(
+        400,
+        'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        rule.message,
+        rule.field ? [rule.field] : [],
       );
     }
   }
@@ -374,9 +405,10 @@ export class OrgStore {
       }
     }
     if (type === 'EmailMessage') this.checkEmailEdit(existing, values, ctx);
-    this.checkUnique(type, values, existing.Id as string);
     this.checkLeadWithoutWhat(type, { ...existing, ...values });
     if (values.OwnerId !== undefined && values.OwnerId !== existing.OwnerId) this.checkActiveOwner(type, values);
+    this.checkValidationRules(type, { ...existing, ...values });
+    this.checkUnique(type, values, existing.Id as string);
     this.checkLocks(type, existing.Id as string, values);
     return values;
   }

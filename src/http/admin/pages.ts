@@ -39,6 +39,8 @@ export function connectionsPage(
     last_error: string | null;
   }[],
   quarantined: QuarantinedEventRow[] = [],
+  /** The session's CSRF token for the "mark fixed" form (null for token callers). */
+  csrf: string | null = null,
 ): Html {
   const cards = conns.map(
     (c) => html`<section class="card connection" aria-labelledby="conn-${c.id}" data-connection="${c.id}">
@@ -70,6 +72,8 @@ ${k.state === 'syncing' ? html`<progress id="p-${c.id}-${k.kind}" aria-valuetext
 )}
 </tbody></table>
 <p class="checks">Install check: ${c.setupIssues === null ? html`<span class="muted">none for this CRM yet</span>` : c.setupIssues.length === 0 ? html`<span class="badge ok">ready</span> ${when(c.setupCheckedAt)}` : html`<span class="badge bad">${c.setupIssues.length} to fix</span><ul class="setup-issues">${c.setupIssues.map((i) => html`<li>${i}</li>`)}</ul>`}
+${c.writeIssues.length ? html`<form class="setup-fixed" method="post" action="/admin/connections/${c.id}/setup-fixed"><input type="hidden" name="_csrf" value="${csrf ?? ''}"><button type="submit">Fixed in the CRM: resume write-backs</button> <span class="muted">${c.parkedWrites} write-back(s) waiting; if the CRM still refuses them, the issue comes back.</span></form>` : ''}
+${c.setupWarnings.length ? html`Setup warnings: <span class="badge warn">${c.setupWarnings.length} to check</span> <span class="muted">(nothing waits for them)</span><ul class="setup-warnings">${c.setupWarnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
 · Completeness: ${c.completenessCheckedAt === null ? html`<span class="muted">checked after the backfill</span>` : html`${c.completenessDifference ? html`<span class="badge bad">${c.completenessDifference} record(s) differ from the CRM</span>` : html`<span class="badge ok">the store matches the CRM</span>`} (${when(c.completenessCheckedAt)})`}</p>
 <p>Dead-lettered events: <strong class="dead-count">${c.deadBatches}</strong> batch${c.deadBatches === 1 ? '' : 'es'} that failed every retry;
 <strong class="quarantine-count">${c.quarantinedEvents}</strong> event${c.quarantinedEvents === 1 ? '' : 's'} quarantined (failed validation${c.lastQuarantinedAt ? html`, latest ${when(c.lastQuarantinedAt)}` : ''})${c.deadBatches + c.quarantinedEvents > 0 ? html` · <a href="#dead">see below</a>` : ''}.</p></section>`,

@@ -40,6 +40,12 @@ export const REVIEW_FORMS = {
   approve: '/admin/suggestions/:id/approve',
   dismiss: '/admin/suggestions/:id/dismiss',
 } as const;
+/**
+ * The admin says the org problem a write-back ran into (a validation rule) is fixed: the connection's write issues are
+ * cleared and its parked write-backs resume with the next sweep (if the rule still refuses them, the first one records
+ * it again). Urlencoded `_csrf` form; 303 back to /admin.
+ */
+export const SETUP_FIXED_FORM = '/admin/connections/:id/setup-fixed';
 export const RULE_PATHS = {
   lint: '/api/v1/admin/rules/lint',
   replay: '/api/v1/admin/rules/replay',
@@ -100,12 +106,31 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
           d.installable().map((p) => ({ provider: p, name: crmName(p) })),
           dead,
           quarantined,
+          v.csrf,
         ),
       });
     } catch (e) {
       next(e);
     }
   });
+
+  router.post(
+    SETUP_FIXED_FORM,
+    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }),
+    async (req, res, next) => {
+      try {
+        const id = String(req.params.id);
+        if (id.length > 200) throw new NotFoundError('no such connection');
+        // Tenant-scoped: an admin clears only a connection of their own tenant (an operator any).
+        if (!(await d.store.connections.clearWriteIssues(id, requestScope(res).tenantId)))
+          throw new NotFoundError(`no connection ${id}`);
+        if (req.accepts(['html', 'json']) === 'json') res.json({ id, writeIssues: [] });
+        else res.redirect(303, '/admin');
+      } catch (e) {
+        next(e);
+      }
+    },
+  );
 
   const feedQuery = (raw: Record<string, string>): FeedQuery => {
     const q: FeedQuery = {

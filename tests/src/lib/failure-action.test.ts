@@ -18,7 +18,7 @@ const NOW = Date.UTC(2026, 0, 5, 12, 0, 0);
 const opts = { attempt: 1, maxAttempts: 5, now: NOW, baseMs: 1000, capMs: 60_000, random: () => 0.5 };
 
 /** The expected action of every code in the catalog: adding a code without deciding its action fails here. */
-const EXPECTED: Record<ErrorCode, 'retry' | 'pause' | 'reconnect' | 'resync' | 'fail'> = {
+const EXPECTED: Record<ErrorCode, 'retry' | 'pause' | 'reconnect' | 'resync' | 'setup' | 'fail'> = {
   CONFIG_INVALID: 'fail',
   MIGRATIONS_PENDING: 'fail',
   AUTH_EXPIRED: 'reconnect',
@@ -42,6 +42,7 @@ const EXPECTED: Record<ErrorCode, 'retry' | 'pause' | 'reconnect' | 'resync' | '
   MODEL_OUTPUT_TRUNCATED: 'fail',
   MODEL_REFUSED: 'fail',
   BUDGET_EXCEEDED: 'fail',
+  SETUP_REQUIRED: 'setup',
   INTERNAL: 'retry',
   UNAUTHENTICATED: 'fail',
   FORBIDDEN: 'fail',
