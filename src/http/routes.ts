@@ -90,6 +90,12 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string; guard: Guard;
     guard: 'tenant',
     what: 'console form: dismiss a held suggestion with an optional reason (feedback), 303 back to the feed',
   },
+  {
+    method: 'POST',
+    path: '/admin/connections/:id/setup-fixed',
+    guard: 'tenant',
+    what: "console form: the org problem a write-back ran into is fixed; the connection's parked write-backs resume",
+  },
   { method: 'GET', path: '/admin/rules', guard: 'tenant', what: 'console: rule files, lint and replay of a draft' },
   {
     method: 'GET',

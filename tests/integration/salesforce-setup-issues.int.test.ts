@@ -30,7 +30,7 @@ describe(`Salesforce setup issues from write-backs and hidden fields (${ENGINE})
   let sf: SalesforceSandbox;
   let orgId: string;
   let conn: ConnectionRow;
-  let opp: string;
+  const opps: string[] = [];
   let dropRule: () => void;
 
   beforeAll(async () => {
@@ -49,23 +49,26 @@ describe(`Salesforce setup issues from write-backs and hidden fields (${ENGINE})
       Email: 'carla@umbrella.example',
       AccountId: account,
     });
-    opp = sf.store.create(orgId, 'Opportunity', {
-      Name: 'Umbrella platform',
-      StageName: 'Proposal/Price Quote',
-      CloseDate: '2030-06-30',
-      Amount: 80000,
-      AccountId: account,
-      OwnerId: rep,
-    });
-    sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: carla, IsPrimary: true });
-    // A stale deal: the last activity 20 days ago, so a follow-up Task is due.
-    sf.store.create(orgId, 'Event', {
-      Subject: 'Proposal walkthrough',
-      StartDateTime: iso(Date.now() - 20 * DAY),
-      EndDateTime: iso(Date.now() - 20 * DAY + 3_600_000),
-      WhatId: opp,
-      OwnerId: rep,
-    });
+    // Two stale deals: the last activity 20 days ago, so a follow-up Task is due on each.
+    for (const name of ['Umbrella platform', 'Umbrella platform renewal']) {
+      const opp = sf.store.create(orgId, 'Opportunity', {
+        Name: name,
+        StageName: 'Proposal/Price Quote',
+        CloseDate: '2030-06-30',
+        Amount: 80000,
+        AccountId: account,
+        OwnerId: rep,
+      });
+      sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: carla, IsPrimary: true });
+      sf.store.create(orgId, 'Event', {
+        Subject: 'Proposal walkthrough',
+        StartDateTime: iso(Date.now() - 20 * DAY),
+        EndDateTime: iso(Date.now() - 20 * DAY + 3_600_000),
+        WhatId: opp,
+        OwnerId: rep,
+      });
+      opps.push(opp);
+    }
     // The org's admin: a validation rule closeloop's tasks cannot satisfy, and Amount hidden from the API user.
     dropRule = sf.store.addValidationRule(orgId, 'Task', (t) => !String(t.Subject ?? '').startsWith('[SALES]'), RULE, {
       field: 'Subject',
@@ -104,8 +107,15 @@ describe(`Salesforce setup issues from write-backs and hidden fields (${ENGINE})
         /^A validation rule on Task refuses closeloop's tasks: "Sales tasks need a subject starting with \[SALES\] \(ops policy 12\)" \(Subject\)\. .*mark it fixed/,
       ),
     ]);
-    const rows = await taskRows();
-    expect(rows.length).toBeGreaterThan(0);
+    // Both deals' tasks wait, parked with the rule's message (the first refused, the second held by the issue).
+    const rows = await waitFor(
+      async () => {
+        const x = await taskRows();
+        return x.length === 2 && x.every((r) => r.parked_reason !== null) ? x : null;
+      },
+      30_000,
+      'both tasks parked',
+    );
     for (const r of rows) {
       expect(r.status).toBe('pending');
       expect(r.parked_reason).toContain(RULE);
@@ -131,22 +141,54 @@ describe(`Salesforce setup issues from write-backs and hidden fields (${ENGINE})
     expect(page).toContain('Opportunity.Amount is not visible to the integration user');
   });
 
-  test('once the admin changed the rule and marks it fixed, the waiting task is written', async () => {
-    dropRule();
+  const sweep = () =>
+    sweepOutbox({ store: loop.cl.store, queue: loop.cl.queue, logger: silentLogger(), now: Date.now });
+  const attempts = async () =>
+    (
+      await loop.cl.store.db.query<{ n: string }>(
+        "SELECT coalesce(sum(attempts), 0)::text AS n FROM writeback_outbox WHERE connection_id = $1 AND action = 'create_task'",
+        [conn.id],
+      )
+    ).rows[0]!.n;
+
+  test('marked fixed while the rule still refuses: the writes are sent again, refused, and wait again with the issue', async () => {
+    const before = Number(await attempts());
     const res = await fetch(`${loop.cl.url}/admin/connections/${conn.id}/setup-fixed`, {
       method: 'POST',
       headers: { ...AS_OPERATOR, accept: 'application/json' },
     });
     expect(res.status).toBe(200);
     expect((await health()).setupIssues.some((i: string) => i.includes(RULE))).toBe(false);
-    await sweepOutbox({ store: loop.cl.store, queue: loop.cl.queue, logger: silentLogger(), now: Date.now });
-    const task = await waitFor(
-      () => sf.store.list(orgId, 'Task').find((t) => t.WhatId === opp && t.Closeloop_Key__c),
+    await sweep();
+    await waitFor(
+      async () => (await health()).setupIssues.some((i: string) => i.includes(RULE)) || null,
       30_000,
-      'the task written after the fix',
+      'the issue recorded again',
     );
-    expect(String(task.Subject)).toMatch(/^Follow up on Umbrella platform/);
-    await waitFor(async () => (await taskRows()).every((r) => r.status === 'done') || null, 30_000, 'rows done');
+    expect(Number(await attempts())).toBeGreaterThan(before);
+    for (const r of await taskRows()) expect(r.status).toBe('pending');
+    expect(sf.store.list(orgId, 'Task').filter((t) => t.Closeloop_Key__c)).toEqual([]);
+  });
+
+  test('once the rule is changed, the next try of a waiting write gets through, the issue clears and the rest follow', async () => {
+    dropRule();
+    // The try is due (15 minutes after the refusal in production): one parked write goes alone.
+    await loop.cl.store.db.query('UPDATE connections SET write_probe_at = now() WHERE id = $1', [conn.id]);
+    await sweep();
+    await waitFor(
+      async () => ((await health()).setupIssues.length === 0 ? true : null),
+      30_000,
+      'the issue cleared by a write that got through',
+    );
+    await sweep();
+    await waitFor(
+      async () => (await taskRows()).every((r) => r.status === 'done') || null,
+      30_000,
+      'every task written',
+    );
+    const tasks = sf.store.list(orgId, 'Task').filter((t) => t.Closeloop_Key__c);
+    expect(tasks.map((t) => t.WhatId).sort()).toEqual([...opps].sort());
+    expect(tasks.every((t) => /^Follow up on Umbrella platform/.test(String(t.Subject)))).toBe(true);
   });
 
   test('marking fixed a connection that does not exist is a 404, not a 5xx', async () => {

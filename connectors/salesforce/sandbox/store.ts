@@ -83,7 +83,7 @@ export class OrgStore {
    * The org's active validation rules (Setup → Object Manager → Validation Rules): a create or update whose record,
    * as it would be saved, makes `when` true fails with 400 FIELD_CUSTOM_VALIDATION_EXCEPTION carrying the rule's own
    * error message, and `fields` = [its error location] when that is a field (else none). They run after the system
-   * validation (required fields, references) and before the unique index (BEHAVIOR.md "Org validation rules").
+   * checks the sandbox makes (required fields, references, unique, owner), BEHAVIOR.md "Org validation rules".
    * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_validationformulas.htm
    */
   readonly validationRules: ValidationRule[] = [];
@@ -295,10 +295,10 @@ export class OrgStore {
       );
     }
     if (values.OwnerId == null && def.byName.has('ownerid')) values.OwnerId = ctx.userId;
+    this.checkUnique(type, values, null);
     this.checkLeadWithoutWhat(type, values);
     this.checkActiveOwner(type, values);
     this.checkValidationRules(type, values);
-    this.checkUnique(type, values, null);
     this.checkLocks(type, null, values);
     return values;
   }
@@ -405,10 +405,10 @@ export class OrgStore {
       }
     }
     if (type === 'EmailMessage') this.checkEmailEdit(existing, values, ctx);
+    this.checkUnique(type, values, existing.Id as string);
     this.checkLeadWithoutWhat(type, { ...existing, ...values });
     if (values.OwnerId !== undefined && values.OwnerId !== existing.OwnerId) this.checkActiveOwner(type, values);
     this.checkValidationRules(type, { ...existing, ...values });
-    this.checkUnique(type, values, existing.Id as string);
     this.checkLocks(type, existing.Id as string, values);
     return values;
   }
