@@ -91,6 +91,8 @@ export interface GateWrite {
 // record owner from the owners API / User, the message answered), not text anyone reads as advice.
 // `previous` of a task update is what closeloop wrote before (gated then): the connector compares the task with it to
 // keep the rep's edits, and never writes it.
+// `approvedBy` is the signed-in principal who approved a held suggestion (src/suggest/review.ts), from closeloop's own
+// session or token, kept with the draft's record: an identifier, not text.
 const NON_TEXT_KEYS = new Set([
   'previous',
   'dealId',
@@ -104,6 +106,7 @@ const NON_TEXT_KEYS = new Set([
   'model',
   'generator',
   'fallback',
+  'approvedBy',
   'idempotencyKey',
   'to',
   'from',
