@@ -121,6 +121,24 @@ export class SuggestionRepo {
   }
 
   /**
+   * Suggestions of these situations whose task the rep deleted (an outcome `task_deleted`) while their draft, written
+   * to the CRM, was never withdrawn: the deletion said the suggestion was unwanted, and its draft would linger.
+   */
+  async taskDeletedWithOpenDraft(tenantId: string, situationKeys: string[]): Promise<SuggestionRow[]> {
+    if (situationKeys.length === 0) return [];
+    return (
+      await this.db.query<SuggestionRow>(
+        `SELECT s.* FROM suggestions s WHERE s.tenant_id = $1 AND s.situation_key = ANY($2::text[]) AND NOT s.live
+         AND s.status = 'done_by_rep'
+         AND EXISTS (SELECT 1 FROM suggestion_outcomes f WHERE f.suggestion_id = s.id AND f.outcome = 'task_deleted')
+         AND EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'create_draft_email' AND o.status = 'done')
+         AND NOT EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'withdraw_draft')`,
+        [tenantId, situationKeys],
+      )
+    ).rows;
+  }
+
+  /**
    * Whether another live suggestion, on one of the deals the email is on now, holds a draft replying to it, never
    * withdrawn (an email logged on two deals is answered once; one moved to another deal is answered there).
    */

@@ -1,6 +1,6 @@
 import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import { dealSituationKeys, situationKeyOf } from './situation.js';
-import { handOverDrafts, withdrawResolved } from './withdraw.js';
+import { handOverDrafts, withdrawDraftsOfDeletedTasks, withdrawResolved } from './withdraw.js';
 import type { Suggestion } from '../core/suggestion.js';
 import { coldStartFeatures, dealFeatures, featureRecord } from '../inference/deal-features.js';
 import { suggestForDeal } from '../inference/deal-suggestions.js';
@@ -137,6 +137,13 @@ export async function analyzeDeal(
       stageLabel: deps.crm ? ((await deps.crm.stage(conn, deal.providerStage))?.label ?? null) : null,
     },
     null,
+    receivedAt,
+  );
+  await withdrawDraftsOfDeletedTasks(
+    deps,
+    conn,
+    dealSituationKeys(deal.externalId),
+    { deal, company, activities },
     receivedAt,
   );
   if (companyId && !deal.archived) made.push(...(await analyzeAccount(deps, connectionId, companyId, receivedAt)));

@@ -256,6 +256,36 @@ export async function handOverDrafts(
   return n;
 }
 
+/**
+ * The rep deleted closeloop's task: the suggestion was unwanted, and the draft written with it (in HubSpot another
+ * task, in Salesforce a draft email) would stay behind, one click from being sent, with nothing pointing to it. It is
+ * withdrawn too (a draft the rep sent meanwhile is left alone, and recorded as sent). Returns how many.
+ */
+export async function withdrawDraftsOfDeletedTasks(
+  deps: WithdrawDeps,
+  conn: ConnectionRow,
+  keys: string[],
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<number> {
+  let n = 0;
+  for (const row of await deps.store.suggestions.taskDeletedWithOpenDraft(conn.tenant_id, keys)) {
+    const reason = 'The task this draft belonged to was deleted, so the draft is withdrawn too.';
+    const gated = gateAll(
+      [{ key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason } }],
+      row.payload,
+      row.verdicts,
+      {},
+      await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()),
+    );
+    if (gated.refused.length) continue;
+    await deps.store.tx((r, tx) => enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt));
+    deps.logger.info({ connectionId: conn.id, suggestionId: row.id }, 'draft withdrawn: the rep deleted its task');
+    n++;
+  }
+  return n;
+}
+
 /** The task's line that promises its draft (src/suggest/render.ts). */
 const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and send\./;
 
