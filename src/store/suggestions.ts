@@ -182,6 +182,22 @@ export class SuggestionRepo {
     return new Set(r.rows.map((x) => x.k));
   }
 
+  /**
+   * Suggestions of a situation whose task the rep completed (an outcome `task_completed`) before `before` may raise it
+   * again: their evidence is no longer "dealt with" (a stale deal still quiet a full period after the rep ticked off the
+   * follow-up needs another). Returns how many.
+   */
+  async reopenCompletedBefore(tenantId: string, situationKey: string, before: Date): Promise<number> {
+    const r = await this.db.query(
+      `UPDATE suggestions s SET reopenable = true, updated_at = now()
+       WHERE s.tenant_id = $1 AND s.situation_key = $2 AND NOT s.live AND NOT s.reopenable AND s.status = 'done_by_rep'
+       AND s.closed_at < $3
+       AND EXISTS (SELECT 1 FROM suggestion_outcomes f WHERE f.suggestion_id = s.id AND f.outcome = 'task_completed')`,
+      [tenantId, situationKey, before],
+    );
+    return r.affectedRows;
+  }
+
   /** New payload (evidence appended, text re-rendered) for a live suggestion. */
   async updatePayload(id: string, s: Suggestion, verdicts: RuleVerdict[] | null = null): Promise<void> {
     await this.db.query(

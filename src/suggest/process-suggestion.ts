@@ -122,6 +122,14 @@ async function processSuggestionNow(
   // 0. One live suggestion per situation: a new signal updates it (evidence appended), never a second task.
   const live = await deps.store.suggestions.live(proposed.tenantId, situation);
   if (live) return updateLive(deps, conn, live, proposed, facts, receivedAt);
+  // A deal the rep marked followed up (the nudge completed) but that stayed quiet a whole period since is stale again:
+  // nothing logged says the follow-up happened, so the rep is nudged once more rather than never.
+  if (proposed.type === 'stale_deal_follow_up')
+    await deps.store.suggestions.reopenCompletedBefore(
+      proposed.tenantId,
+      situation,
+      new Date(deps.now() - deps.staleDealDays * DAY),
+    );
   // Signals already dealt with (resolved, done by the rep, dismissed) do not reopen the situation; a new one does,
   // and so does the same one once a withdrawal's cause is undone (the deal reopened, the contact restored).
   const closed = await deps.store.suggestions.closedEvidence(proposed.tenantId, situation);

@@ -9,7 +9,8 @@ const DAY = 86_400_000;
 
 /**
  * What closeloop leaves in the CRM as time goes by, read back through the official client: a draft whose task the rep
- * deleted does not linger.
+ * deleted does not linger; a quiet deal whose follow-up the rep ticked off, and that stayed quiet a whole period since,
+ * is nudged again.
  */
 describe('HubSpot: leftovers over time', () => {
   let hs: HubspotSandbox;
@@ -37,6 +38,17 @@ describe('HubSpot: leftovers over time', () => {
       'INCOMING_EMAIL',
       'Re: Contract',
       'Morgan, our budget was cut this quarter, so we cannot sign the contract at this price.',
+    );
+    // A deal gone quiet: the rep's question 40 days ago, nothing since.
+    C.quiet = fx.contact('Dana', 'Whitfield', 'dana@harbor.example');
+    D.quiet = fx.deal('Harbor freight visibility', 'qualifiedtobuy', [C.quiet], 70 * DAY);
+    fx.email(
+      D.quiet,
+      C.quiet,
+      40 * DAY,
+      'EMAIL',
+      'Pricing question',
+      'Hi Dana, did you get a chance to review the pricing sheet?',
     );
     expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
@@ -82,4 +94,44 @@ describe('HubSpot: leftovers over time', () => {
     expect(after.properties.hs_task_status).toBe('COMPLETED');
     expect(after.properties.hs_task_subject).toMatch(/^Withdrawn draft: The task this draft belonged to was deleted/);
   }, 60000);
+
+  test('the rep ticks off the stale-deal nudge, nothing is logged: not nudged again at once, but once a full period has passed', async () => {
+    const open = () =>
+      fx
+        .tasksOn(D.quiet!)
+        .filter((t) => t.properties.hs_task_type === 'TODO' && t.properties.hs_task_status !== 'COMPLETED');
+    const nudge = await waitFor(() => open()[0] ?? null, 30000, 'the stale-deal task');
+    await client.crm.objects.tasks.basicApi.update(nudge.id, { properties: { hs_task_status: 'COMPLETED' } });
+    await hs.flushWebhooks();
+    const row = await waitFor(
+      async () =>
+        (
+          await cl.store.db.query<{ id: string }>(
+            "SELECT id FROM suggestions WHERE deal_id = $1 AND type = 'stale_deal_follow_up' AND status = 'done_by_rep'",
+            [D.quiet],
+          )
+        ).rows[0] ?? null,
+      20000,
+      'the nudge recorded as done by the rep',
+    );
+    /** The deal is analysed again (a field no rule reads changes), as if `days` had passed since the rep ticked it off. */
+    const later = async (days: number, note: string) => {
+      await cl.store.db.query(`UPDATE suggestions SET closed_at = now() - make_interval(days => $2) WHERE id = $1`, [
+        row.id,
+        days,
+      ]);
+      hs.store.update(portalId, 'deals', D.quiet!, { description: note });
+      await hs.flushWebhooks();
+    };
+    // A few days later: the rep may well have followed up off the CRM; no new nudge (given a short while to appear).
+    await later(5, 'checked after 5 days');
+    await waitFor(() => open().length > 0 || null, 5000, 'no nudge').catch(() => null);
+    expect(open()).toEqual([]);
+    // A full period (STALE_DEAL_DAYS, 14) later and still nothing logged: nudged again, once.
+    await later(15, 'checked after 15 days');
+    const again = await waitFor(() => open()[0] ?? null, 20000, 'a new nudge');
+    expect(again.id).not.toBe(nudge.id);
+    expect(again.properties.hs_task_subject).toMatch(/^Follow up on Harbor freight visibility/);
+    expect(open()).toHaveLength(1);
+  }, 90000);
 });
