@@ -119,6 +119,7 @@ export const HUBSPOT_PROPERTIES: Record<ObjectKind, readonly string[]> = {
     'email',
     'phone',
     'jobtitle',
+    'hs_email_optout',
     'hubspot_owner_id',
     'createdate',
     'lastmodifieddate',

@@ -109,6 +109,8 @@ export const SALESFORCE_FIELDS: Record<SalesforceSObjectName, readonly string[]>
     'Email',
     'Phone',
     'Title',
+    'HasOptedOutOfEmail',
+    'IsEmailBounced',
     'AccountId',
     'OwnerId',
     'CreatedDate',

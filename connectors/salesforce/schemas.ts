@@ -36,6 +36,8 @@ export const SalesforceContactRecord = z.looseObject({
   Phone: str,
   MobilePhone: str,
   Title: str,
+  HasOptedOutOfEmail: z.boolean().nullish(),
+  IsEmailBounced: z.boolean().nullish(),
   AccountId: str,
 });
 export type SalesforceContactRecord = z.infer<typeof SalesforceContactRecord>;

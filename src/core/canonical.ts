@@ -62,6 +62,11 @@ export const Contact = z.object({
   email: Nullable(z.string()),
   phone: Nullable(z.string()),
   title: Nullable(z.string()),
+  /**
+   * Why no sales email may go to this contact, as the CRM records it: `opted_out` (unsubscribed from all email) or
+   * `bounced` (mail to the address bounced). Absent or null: nothing recorded.
+   */
+  emailBlocked: Nullable(z.enum(['opted_out', 'bounced'])).optional(),
 });
 export const Company = z.object({
   kind: z.literal('company'),

@@ -84,6 +84,21 @@ export class RecordRepo {
     return out;
   }
 
+  /**
+   * Live deals that name one of these contacts among their own associations (a Salesforce opportunity's contact roles:
+   * the contact record itself names no opportunity).
+   */
+  async dealsNaming(connectionId: string, contactIds: string[]): Promise<string[]> {
+    if (contactIds.length === 0) return [];
+    const r = await this.db.query<{ external_id: string }>(
+      `SELECT external_id FROM records
+        WHERE connection_id = $1 AND kind = 'deal' AND NOT archived
+          AND (data -> 'associations' -> 'contacts') ?| $2::text[]`,
+      [connectionId, contactIds],
+    );
+    return r.rows.map((x) => x.external_id);
+  }
+
   /** Marks a deletion (ids and time only) so a version older than `deletedAt` is refused; see migrations/0231. */
   async tombstone(connectionId: string, kind: ObjectKind, externalId: string, deletedAt: Date): Promise<void> {
     await this.db.query(

@@ -151,8 +151,14 @@ function customerFacing(f: DraftFacts): Activity[] {
   return f.activities.filter((a) => !isInternalMail(a, f.contacts, own));
 }
 
-/** True when the contact's latest inbound email asks not to be emailed again. */
-export function hasOptedOut(contactId: string, activities: readonly Activity[]): boolean {
+/**
+ * True when the contact must not get a sales email: the CRM records them as unsubscribed or their address as bounced
+ * (`Contact.emailBlocked`), or their latest inbound email asks not to be emailed again.
+ */
+export function hasOptedOut(contact: string | Contact | undefined, activities: readonly Activity[]): boolean {
+  if (contact === undefined) return false;
+  if (typeof contact !== 'string' && contact.emailBlocked) return true;
+  const contactId = typeof contact === 'string' ? contact : contact.externalId;
   const latest = activities
     .filter(
       (a) =>
@@ -212,7 +218,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
   const to = candidates
     .map((id) => byId.get(id))
     .find((c): c is Contact =>
-      Boolean(c && !c.archived && c.email && !colleague(c.email) && !hasOptedOut(c.externalId, f.activities)),
+      Boolean(c && !c.archived && c.email && !colleague(c.email) && !hasOptedOut(c, f.activities)),
     );
   if (!to) return null;
   // No email proposing a conversation that already took place.

@@ -8,6 +8,7 @@ import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { humanDate } from './render.js';
 import { resolutionOf, withdraw } from './withdraw.js';
+import { hasOptedOut } from './drafting.js';
 import { describeProblems } from '../guardrails/output-gate.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { gateFactsFor } from './gate.js';
@@ -203,6 +204,14 @@ async function staleSinceHeld(
   const over = resolutionOf(row, { deal, activities: now.activities, contacts, stageLabel: null, now: at }, true);
   if (over) return { reason: over.reason, withdraw: true };
   const changes: string[] = [];
+  const to = s.draft?.toContactIds[0];
+  const recipient = to ? contacts.find((c) => c.externalId === to) : undefined;
+  if (recipient && hasOptedOut(recipient, now.activities))
+    changes.push(
+      `${[recipient.firstName, recipient.lastName].filter(Boolean).join(' ') || 'the recipient'} may no longer be emailed (${
+        recipient.emailBlocked === 'bounced' ? 'the address bounced' : 'unsubscribed or asked not to be emailed'
+      })`,
+    );
   // The deal as the rules saw it when they held the suggestion (absent for rows stored without their context).
   const then = ((row as { context?: { deal?: Partial<Deal> | null } | null }).context?.deal ??
     null) as Partial<Deal> | null;

@@ -286,6 +286,14 @@ export async function withdrawDraftsOfDeletedTasks(
   return n;
 }
 
+/** Why the recipient may not be emailed, as the task and the withdrawn draft say it (`who`: their name, or "the contact"). */
+const BLOCKED = {
+  asked: (who: string) => `${who} asked not to be emailed again`,
+  opted_out: (who: string) => `${who} unsubscribed from all email`,
+  bounced: (who: string) => `mail to ${who} bounced`,
+} as const;
+const capital = (t: string) => `${t[0]!.toUpperCase()}${t.slice(1)}`;
+
 /** The task's line that promises its draft (src/suggest/render.ts). */
 const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and send\./;
 
@@ -305,8 +313,9 @@ async function withdrawDraftOnly(
 ): Promise<boolean> {
   const to = row.payload.draft?.toContactIds[0];
   if (!to) return false;
-  const who = name(contacts.find((c) => c.externalId === to)) ?? 'The contact';
-  const optedOut = hasOptedOut(to, facts.activities);
+  const recipient = contacts.find((c) => c.externalId === to);
+  const who = name(recipient) ?? 'The contact';
+  const optedOut = hasOptedOut(recipient ?? to, facts.activities);
   const spoken = optedOut ? null : spokenSince(row.payload.evidence, facts.activities, deps.now());
   if (!spoken && !optedOut) return false;
   const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
@@ -324,8 +333,8 @@ async function withdrawDraftOnly(
         log: 'draft withdrawn: the rep has spoken with the customer since',
       }
     : {
-        reason: `${who} asked not to be emailed again, so this draft is withdrawn.`,
-        line: ` The draft reply was withdrawn: ${who === 'The contact' ? 'the contact' : who} asked not to be emailed again.`,
+        reason: `${capital(BLOCKED[recipient?.emailBlocked ?? 'asked'](who))}, so this draft is withdrawn.`,
+        line: ` The draft reply was withdrawn: ${BLOCKED[recipient?.emailBlocked ?? 'asked'](who === 'The contact' ? 'the contact' : who)}.`,
         key: 'optout',
         log: 'draft withdrawn: the recipient opted out',
       };

@@ -132,6 +132,10 @@ export async function applyChangesInTx(
         before.get(`${rec.kind}:${rec.externalId}`)?.forEach((d) => deals.add(d));
       }
     }
+    // A contact changed (opted out, address removed, renamed) changes the deals that name it, even where the contact
+    // record names none of them (Salesforce: the opportunity's contact roles).
+    const contacts = changed.filter((x) => x.kind === 'contact').map((x) => x.externalId);
+    for (const d of await r.records.dealsNaming(conn.id, contacts)) deals.add(d);
     dealsOfDeleted.forEach((d) => deals.add(d));
     for (const d of deleted) if (d.kind === 'deal') deals.delete(d.externalId);
   }

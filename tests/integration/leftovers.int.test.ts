@@ -4,13 +4,21 @@ import type { HubspotSandbox } from '../../connectors/hubspot/sandbox/index.js';
 import type { Closeloop } from '../../src/main.js';
 import { startHubspotLoop, waitFor } from '../helpers/closeloop.js';
 import { hubspotFixtures } from '../helpers/hubspot-fixtures.js';
+import {
+  backfilled,
+  installSalesforce,
+  salesRep,
+  startSalesforceLoop,
+  subscribed,
+  type SalesforceLoop,
+} from '../helpers/salesforce.js';
 
 const DAY = 86_400_000;
 
 /**
  * What closeloop leaves in the CRM as time goes by, read back through the official client: a draft whose task the rep
  * deleted does not linger; a quiet deal whose follow-up the rep ticked off, and that stayed quiet a whole period since,
- * is nudged again.
+ * is nudged again; a draft to a contact who unsubscribed in the CRM is withdrawn.
  */
 describe('HubSpot: leftovers over time', () => {
   let hs: HubspotSandbox;
@@ -49,6 +57,17 @@ describe('HubSpot: leftovers over time', () => {
       'EMAIL',
       'Pricing question',
       'Hi Dana, did you get a chance to review the pricing sheet?',
+    );
+    // A customer who will unsubscribe from all email after closeloop drafted to them.
+    C.unsub = fx.contact('Omar', 'Haddad', 'omar@nile.example');
+    D.unsub = fx.deal('Nile fleet', 'contractsent', [C.unsub]);
+    fx.email(
+      D.unsub,
+      C.unsub,
+      2 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Contract',
+      'Morgan, our budget was cut this quarter, so we cannot sign the Nile contract at this price.',
     );
     expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
@@ -134,4 +153,118 @@ describe('HubSpot: leftovers over time', () => {
     expect(again.properties.hs_task_subject).toMatch(/^Follow up on Harbor freight visibility/);
     expect(open()).toHaveLength(1);
   }, 90000);
+
+  test('the customer unsubscribes from all email (seen by the poll): the draft to them is withdrawn, the task stays and says why', async () => {
+    await waitFor(() => fx.tasksOn(D.unsub!).length === 2 || null, 30000, 'the task and its draft');
+    const draft = fx.tasksOn(D.unsub!).find((t) => t.properties.hs_task_type === 'EMAIL')!;
+    // HubSpot sets "Unsubscribed from all email" itself (read-only to apps, no webhook for it): a poll finds it.
+    hs.store
+      .portal(portalId)
+      .update('contacts', C.unsub!, { hs_email_optout: 'true' }, { changeSource: 'CRM_UI' }, { trusted: true });
+    const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
+    // HubSpot's search index lags its writes, so the first poll may not see it yet: the scheduled polls go on.
+    let polled = 0;
+    await waitFor(
+      async () => {
+        if (Date.now() - polled > 1000) {
+          polled = Date.now();
+          await cl.queue.send('poll', { connectionId: conn.id }, { singletonKey: `poll:${conn.id}` });
+        }
+        return fx.tasksOn(D.unsub!).find((x) => x.id === draft.id)?.properties.hs_task_status === 'COMPLETED' || null;
+      },
+      30000,
+      'the draft withdrawn',
+    );
+    const read = await tasksOf(D.unsub!);
+    const withdrawn = read.find((x) => x.id === draft.id)!;
+    expect(withdrawn.properties.hs_task_subject).toMatch(/^Withdrawn draft: Omar Haddad unsubscribed from all email/);
+    const todo = read.find((x) => x.properties.hs_task_type === 'TODO')!;
+    expect(todo.properties.hs_task_status).not.toBe('COMPLETED');
+    expect(todo.properties.hs_task_body).toMatch(
+      /The draft reply was withdrawn: Omar Haddad unsubscribed from all email/,
+    );
+  }, 60000);
+});
+
+describe('Salesforce: leftovers over time', () => {
+  let loop: SalesforceLoop;
+  beforeAll(async () => {
+    loop = await startSalesforceLoop();
+  }, 60000);
+  afterAll(async () => {
+    await loop.stop();
+  });
+
+  test('a deleted task takes its draft with it; a contact who opts out of email loses the draft, keeps the task', async () => {
+    const { sf, orgId } = loop;
+    const rep = salesRep(sf, orgId, {
+      FirstName: 'Riley',
+      LastName: 'Rep',
+      Email: 'riley@sellerco.example',
+      Alias: 'rrep',
+    });
+    const opp = (name: string, first: string, last: string, domain: string) => {
+      const acct = sf.store.create(orgId, 'Account', { Name: name, Website: `https://${domain}` });
+      const contact = sf.store.create(orgId, 'Contact', {
+        FirstName: first,
+        LastName: last,
+        Email: `${first.toLowerCase()}@${domain}`,
+        AccountId: acct,
+      });
+      const id = sf.store.create(orgId, 'Opportunity', {
+        Name: `${name} renewal`,
+        StageName: 'Negotiation/Review',
+        CloseDate: '2027-01-31',
+        Amount: 48000,
+        AccountId: acct,
+        OwnerId: rep,
+      });
+      sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: id, ContactId: contact, IsPrimary: true });
+      sf.store.create(orgId, 'EmailMessage', {
+        Subject: 'Re: renewal',
+        TextBody: `Hi Riley, finance just cut our budget for next year, so we cannot sign the ${name} renewal at the current price.`,
+        Status: '0',
+        Incoming: true,
+        FromAddress: `${first.toLowerCase()}@${domain}`,
+        FromName: `${first} ${last}`,
+        MessageDate: new Date(Date.now() - 2 * DAY).toISOString(),
+        RelatedToId: id,
+        ToIds: [contact],
+      });
+      return { id, contact };
+    };
+    const del = opp('Umbrella', 'Carla', 'Chief', 'umbrella.example');
+    const unsub = opp('Initech', 'Peter', 'Gibbons', 'initech.example');
+    await installSalesforce(loop.cl);
+    const conn = await backfilled(loop.cl, orgId, 120_000);
+    await subscribed(loop, conn.id);
+    const task = (oppId: string) => sf.store.list(orgId, 'Task').find((t) => t.WhatId === oppId && t.Closeloop_Key__c);
+    const drafts = (oppId: string) =>
+      sf.store.list(orgId, 'EmailMessage').filter((m) => m.RelatedToId === oppId && String(m.Status) === '5');
+    await waitFor(
+      () => [del.id, unsub.id].every((o) => task(o) && drafts(o).length === 1) || null,
+      60000,
+      'a task and a draft on each opportunity',
+    );
+
+    // The rep deletes the task: the draft goes too.
+    sf.store.delete(orgId, 'Task', task(del.id)!.Id as string, { userId: rep });
+    await waitFor(() => drafts(del.id).length === 0 || null, 30000, 'the draft of the deleted task withdrawn');
+
+    // The contact opts out of email: the draft to them is withdrawn, the task stays open and says why.
+    sf.store.update(orgId, 'Contact', unsub.contact, { HasOptedOutOfEmail: true }, { userId: rep });
+    await waitFor(() => drafts(unsub.id).length === 0 || null, 30000, 'the draft to the opted-out contact withdrawn');
+    const t = await waitFor(
+      () => {
+        const x = task(unsub.id);
+        return x &&
+          /The draft reply was withdrawn: Peter Gibbons unsubscribed from all email/.test(String(x.Description))
+          ? x
+          : null;
+      },
+      30000,
+      'the task saying why',
+    );
+    expect(t.Status).not.toBe('Completed');
+  }, 180000);
 });

@@ -101,6 +101,8 @@ export const OBJECT_TYPES: Readonly<Record<ObjectTypeName, ObjectTypeDef>> = {
       mobilephone: str,
       company: str,
       jobtitle: str,
+      // "Unsubscribed from all email": maintained by HubSpot's subscription preferences, read-only to the CRM API.
+      hs_email_optout: ro('bool'),
       website: str,
       city: str,
       state: str,

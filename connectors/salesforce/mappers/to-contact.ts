@@ -23,6 +23,8 @@ export function toContact(r: SalesforceContactRecord, ctx: SalesforceMapContext)
     // The work phone, like HubSpot's `phone` property (mobile numbers are not part of the canonical contact).
     phone: text(r.Phone),
     title: text(r.Title),
+    // Email Opt Out, and Salesforce's bounce management marking the address as bounced.
+    emailBlocked: r.HasOptedOutOfEmail === true ? 'opted_out' : r.IsEmailBounced === true ? 'bounced' : null,
   };
 }
 

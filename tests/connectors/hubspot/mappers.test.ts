@@ -96,6 +96,14 @@ describe('HubSpot mapper null handling', () => {
     });
   });
 
+  it('a contact unsubscribed from all email (hs_email_optout) may get no sales email', () => {
+    const map = (v: string | null) =>
+      toContact(HubspotObject.parse(aRecord('9', { hs_email_optout: v })), { portalId: PORTAL }).emailBlocked;
+    expect(map('true')).toBe('opted_out');
+    expect(map('false')).toBeNull();
+    expect(map(null)).toBeNull();
+  });
+
   it('names are plain text: tags, markdown and invisible characters dropped, the words kept', () => {
     const rec = HubspotObject.parse(
       aRecord('12', { firstname: '<img src=x onerror=alert(1)>Bob', lastname: '**Smith** 🚀\u202e', email: 'b@x.co' }),

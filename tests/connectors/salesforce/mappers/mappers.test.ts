@@ -88,7 +88,17 @@ describe('null handling', () => {
       email: null,
       phone: null,
       title: null,
+      emailBlocked: null,
     });
+  });
+
+  it("a Contact's Email Opt Out and bounced address say why no sales email may go to them", () => {
+    const base = { Id: '003xx000004TmiQAAS', LastName: 'X', SystemModstamp: '2024-06-01T00:00:00.000+0000' };
+    const map = (extra: Record<string, unknown>) =>
+      toContact(SalesforceContactRecord.parse({ ...base, ...extra }), ctx).emailBlocked;
+    expect(map({ HasOptedOutOfEmail: true, IsEmailBounced: true })).toBe('opted_out');
+    expect(map({ HasOptedOutOfEmail: false, IsEmailBounced: true })).toBe('bounced');
+    expect(map({ HasOptedOutOfEmail: false, IsEmailBounced: false })).toBeNull();
   });
 
   it('rejects a record without Id or SystemModstamp at the schema', () => {
