@@ -6,7 +6,7 @@ import { sample } from './fixtures.js';
 
 const NOW = Date.parse('2024-06-03T12:00:00.000Z');
 const CONTACT_FIELDS =
-  'Id, IsDeleted, FirstName, LastName, Email, Phone, Title, AccountId, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp';
+  'Id, IsDeleted, FirstName, LastName, Email, Phone, Title, HasOptedOutOfEmail, IsEmailBounced, AccountId, OwnerId, CreatedDate, LastModifiedDate, SystemModstamp';
 
 const connector = (over: Record<string, unknown> = {}) =>
   createSalesforceConnector({ sync: { now: () => NOW, pageSize: 2, settleMs: 60_000, ...over } });
