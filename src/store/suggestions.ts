@@ -159,6 +159,21 @@ export class SuggestionRepo {
   }
 
   /**
+   * Whether a suggestion on another deal had a draft answering this email that was withdrawn (its deal closed or was
+   * deleted): the reply that deal held back for this email is no longer on its way.
+   */
+  async withdrawnDraftReplyingTo(connectionId: string, emailId: string, exceptDealId: string): Promise<boolean> {
+    const r = await this.db.query(
+      `SELECT 1 FROM suggestions s WHERE s.connection_id = $1 AND NOT s.live AND s.deal_id IS DISTINCT FROM $3
+         AND s.payload -> 'draft' -> 'inReplyTo' ->> 'externalId' = $2
+         AND EXISTS (SELECT 1 FROM writeback_outbox o WHERE o.suggestion_id = s.id AND o.action = 'withdraw_draft')
+       LIMIT 1`,
+      [connectionId, emailId, exceptDealId],
+    );
+    return r.rows.length > 0;
+  }
+
+  /**
    * liveDraftReplyingTo under a transaction-scoped lock on the email: two transactions inserting drafts that answer the
    * same email run one after the other, and the second sees the first's (call inside the inserting transaction).
    */

@@ -1,6 +1,6 @@
 import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import { dealSituationKeys, situationKeyOf } from './situation.js';
-import { handOverDrafts, withdrawDraftsOfDeletedTasks, withdrawResolved } from './withdraw.js';
+import { handOverDrafts, takeOverReplies, withdrawDraftsOfDeletedTasks, withdrawResolved } from './withdraw.js';
 import type { Suggestion } from '../core/suggestion.js';
 import { coldStartFeatures, dealFeatures, featureRecord } from '../inference/deal-features.js';
 import { suggestForDeal } from '../inference/deal-suggestions.js';
@@ -81,6 +81,17 @@ export async function analyzeDeal(
       // Only situations proposed again now: the new owner's task is written in this same analysis.
       suggestions.map(situationKeyOf),
       owner?.name ?? null,
+      { deal, company, activities },
+      receivedAt,
+    );
+  // An email this deal shares with a deal whose draft answered it, and that draft withdrawn: the reply is written here.
+  if (suggestions.length > 0)
+    await takeOverReplies(
+      deps,
+      conn,
+      deal,
+      suggestions.map(situationKeyOf),
+      activities,
       { deal, company, activities },
       receivedAt,
     );

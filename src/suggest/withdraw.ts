@@ -9,7 +9,7 @@ import type { SuggestionFacts } from './context.js';
 import { gateFactsFor } from './gate.js';
 import { describeProblems } from '../guardrails/output-gate.js';
 import { enqueueGated, gateAll, type PlannedWrite } from './process-suggestion.js';
-import { hasOptedOut, spokenSince } from './drafting.js';
+import { DRAFT_KIND_OF, hasOptedOut, spokenSince } from './drafting.js';
 
 const name = (c: Contact | undefined) => (c ? [c.firstName, c.lastName].filter(Boolean).join(' ') || null : null);
 
@@ -187,9 +187,22 @@ export async function withdraw(
       { connectionId: conn.id, suggestionId: row.id, problems: describeProblems(gated.refused) },
       'output gate refused the withdrawal text; closed here only',
     );
+  // A draft answering an email logged on other deals too was the one reply to it (those deals wrote none): they are
+  // analysed again, so the reply is not lost with this deal.
+  const answered = planned.some((p) => p.action === 'withdraw_draft') ? row.payload.draft?.inReplyTo : null;
+  const email =
+    answered?.kind === 'email' ? await deps.store.records.get<Activity>(conn.id, 'email', answered.externalId) : null;
+  const others = (email?.associations.deals ?? []).filter((d) => d !== row.payload.dealId);
   const done = await deps.store.tx(async (r, tx) => {
     if (!(await r.suggestions.close(row.id, 'withdrawn', reason, reopenable))) return false;
     await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
+    for (const dealId of others)
+      await deps.queue.sendInTx(
+        tx,
+        'analyze',
+        { connectionId: conn.id, dealId, receivedAt },
+        { singletonKey: `${conn.id}:${dealId}` },
+      );
     return true;
   });
   if (done) {
@@ -293,6 +306,43 @@ const BLOCKED = {
   bounced: (who: string) => `mail to ${who} bounced`,
 } as const;
 const capital = (t: string) => `${t[0]!.toUpperCase()}${t.slice(1)}`;
+
+/**
+ * An email logged on two deals is answered once, by the first deal's draft; the other deal's suggestion was written
+ * without one. Once that draft is withdrawn (its deal closed or was deleted), the other deal's suggestion, still
+ * proposed, is withdrawn as a change that can be undone, so this same analysis writes it again with the reply.
+ * Returns how many.
+ */
+export async function takeOverReplies(
+  deps: WithdrawDeps,
+  conn: ConnectionRow,
+  deal: Deal,
+  keys: string[],
+  activities: Activity[],
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<number> {
+  let n = 0;
+  for (const row of await deps.store.suggestions.liveIn(conn.tenant_id, keys)) {
+    if (row.payload.draft || !DRAFT_KIND_OF[row.payload.type]) continue;
+    if (!(await deps.store.outbox.createRow(row.id, 'create_task'))) continue;
+    const emails = activities.filter(
+      (a) => a.kind === 'email' && !a.archived && row.payload.evidence.some((e) => e.externalId === a.externalId),
+    );
+    let take = false;
+    for (const a of emails) {
+      if (!(await deps.store.suggestions.withdrawnDraftReplyingTo(conn.id, a.externalId, deal.externalId))) continue;
+      if (await deps.store.suggestions.liveDraftReplyingTo(conn.id, a.externalId, row.id, a.associations.deals))
+        continue;
+      take = true;
+    }
+    if (!take) continue;
+    const reason =
+      'The email is also logged on another deal, whose draft reply was withdrawn (that deal was closed or deleted): a new task with its own draft reply replaces this one.';
+    if (await withdraw(deps, conn, row, reason, facts, receivedAt, true)) n++;
+  }
+  return n;
+}
 
 /** The task's line that promises its draft (src/suggest/render.ts). */
 const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and send\./;

@@ -18,7 +18,7 @@ const DAY = 86_400_000;
 /**
  * What closeloop leaves in the CRM as time goes by, read back through the official client: a draft whose task the rep
  * deleted does not linger; a quiet deal whose follow-up the rep ticked off, and that stayed quiet a whole period since,
- * is nudged again; a draft to a contact who unsubscribed in the CRM is withdrawn.
+ * is nudged again; an email logged on two deals still gets its reply when the deal holding it closes; a draft to a contact who unsubscribed in the CRM is withdrawn.
  */
 describe('HubSpot: leftovers over time', () => {
   let hs: HubspotSandbox;
@@ -68,6 +68,28 @@ describe('HubSpot: leftovers over time', () => {
       'INCOMING_EMAIL',
       'Re: Contract',
       'Morgan, our budget was cut this quarter, so we cannot sign the Nile contract at this price.',
+    );
+    // One email logged on two open deals of the same customer: answered once, by the first deal's draft.
+    C.two = fx.contact('Lena', 'Berg', 'lena@fjord.example');
+    D.twoA = fx.deal('Fjord analytics', 'contractsent', [C.two]);
+    D.twoB = fx.deal('Fjord telematics', 'contractsent', [C.two]);
+    hs.store.create(
+      portalId,
+      'emails',
+      {
+        hs_timestamp: String(Date.now() - 2 * DAY),
+        hs_email_direction: 'INCOMING_EMAIL',
+        hs_email_subject: 'Re: Both contracts',
+        hs_email_text:
+          'Morgan, our budget was cut this quarter, so we cannot sign either contract at the current price.',
+      },
+      {
+        associations: [
+          { toType: 'deals', toId: D.twoA },
+          { toType: 'deals', toId: D.twoB },
+          { toType: 'contacts', toId: C.two },
+        ],
+      },
     );
     expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
@@ -183,6 +205,31 @@ describe('HubSpot: leftovers over time', () => {
     expect(todo.properties.hs_task_body).toMatch(
       /The draft reply was withdrawn: Omar Haddad unsubscribed from all email/,
     );
+  }, 60000);
+
+  test('an email on two deals: when the deal holding its draft closes, the other deal gets the reply', async () => {
+    const drafts = (d: string) =>
+      fx.tasksOn(d).filter((t) => t.properties.hs_task_type === 'EMAIL' && t.properties.hs_task_status !== 'COMPLETED');
+    const todos = (d: string) =>
+      fx.tasksOn(d).filter((t) => t.properties.hs_task_type === 'TODO' && t.properties.hs_task_status !== 'COMPLETED');
+    await waitFor(
+      () => (todos(D.twoA!).length === 1 && todos(D.twoB!).length === 1 ? true : null),
+      30000,
+      'a task on each deal',
+    );
+    // One reply for one email: whichever deal holds it, the other has none.
+    const [holder, other] = drafts(D.twoA!).length === 1 ? [D.twoA!, D.twoB!] : [D.twoB!, D.twoA!];
+    expect(drafts(holder)).toHaveLength(1);
+    expect(drafts(other)).toHaveLength(0);
+    hs.store.update(portalId, 'deals', holder, { dealstage: 'closedlost' });
+    await hs.flushWebhooks();
+    const reply = await waitFor(() => drafts(other)[0] ?? null, 30000, 'the reply on the deal still open');
+    expect(reply.properties.hs_task_body).toMatch(/Hi Lena,/);
+    // Still one open task and one draft on the open deal; none left open on the closed one.
+    await waitFor(() => (todos(other).length === 1 ? true : null), 20000, 'one open task');
+    expect(drafts(other)).toHaveLength(1);
+    expect(drafts(holder)).toHaveLength(0);
+    expect(todos(holder)).toHaveLength(0);
   }, 60000);
 });
 
