@@ -654,6 +654,22 @@ async function updateLive(
   // A quoted message edited in the CRM: its new words replace the old in the task.
   const edited = editedEvidence(live.payload.evidence, proposed.evidence);
   if (added.length === 0 && !reassigned && edited.length === 0) return null;
+  // Held for review and the deal moved on meanwhile: the held text is stale, and a reviewer would approve words that no
+  // longer fit. It is closed (a change that can be undone) and the situation goes through the whole loop again as the
+  // deal is now: held again with the current text, or written if the rules pass now (the new owner is active).
+  if (live.status === 'review') {
+    const what = [
+      ...(reassigned ? ['the deal was assigned to another rep'] : []),
+      ...(added.length > 0 ? ['the customer wrote again on it'] : []),
+      ...(edited.length > 0 ? ['the quoted message was edited'] : []),
+    ].join(' and ');
+    const reason = `While this was held for review, ${what}: it was checked again as the deal is now.`;
+    if (await deps.store.suggestions.close(live.id, 'withdrawn', reason, true)) {
+      deps.logger.info({ connectionId: conn.id, suggestionId: live.id, type: live.type }, 'held suggestion re-checked');
+      return processSuggestionNow(deps, conn, proposed, facts, receivedAt);
+    }
+    return null;
+  }
   const now = deps.now();
   const base = reassigned ? { ...live.payload, ownerId: ownerNow } : live.payload;
   const rf = await renderFactsFor(deps, conn, base, facts, now);

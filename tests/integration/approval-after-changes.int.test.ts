@@ -57,6 +57,7 @@ describe('HubSpot: approving a held suggestion after the deal changed', () => {
     setup('wrote', 'Omar', 'Haddad', 'nile');
     setup('moved', 'Sofia', 'Lind', 'fjord');
     setup('closed', 'Ken', 'Sato', 'kanto');
+    setup('handed', 'Mia', 'Kovac', 'adria');
     portal.deactivateOwner(gone.id);
     expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     const conn = await waitFor(
@@ -160,6 +161,28 @@ describe('HubSpot: approving a held suggestion after the deal changed', () => {
     const draft = text(tasks.find((t) => t.properties.hs_task_type === 'EMAIL')!.properties.hs_task_body);
     expect(draft).toMatch(/Morgan/);
     expect(draft).not.toMatch(/Lee Gone/);
+  }, 60000);
+
+  test('handed to an active rep while held, nobody approves: the held text is re-checked and written for the new owner', async () => {
+    await refresh();
+    const row = held(D.handed!)!;
+    hs.store.update(portalId, 'deals', D.handed!, { hubspot_owner_id: '9001' });
+    await hs.flushWebhooks();
+    // No approval: the held suggestion no longer fits the deal, so it goes through the loop again, and now passes.
+    const tasks = await waitFor(
+      () => {
+        const t = fx.tasksOn(D.handed!);
+        return t.some((x) => x.properties.hs_task_type === 'EMAIL') ? t : null;
+      },
+      30000,
+      "the new owner's task and draft",
+    );
+    expect(tasks.every((t) => t.properties.hubspot_owner_id === '9001')).toBe(true);
+    const old = (await cl.store.suggestions.get(row.id))!;
+    expect(old.status).toBe('withdrawn');
+    expect(old.closed_reason).toMatch(/While this was held for review, the deal was assigned to another rep/);
+    // Nothing of the deal is left in the review queue.
+    expect((await refresh()).filter((r) => r.deal_id === D.handed)).toEqual([]);
   }, 60000);
 
   test('the deal closed while it was held: not written, the approver told it closed', async () => {
