@@ -226,6 +226,8 @@ export const SALESFORCE_FIELD_TYPES: Record<string, 'number' | 'boolean'> = {
   IsWon: 'boolean',
   IsAllDayEvent: 'boolean',
   Incoming: 'boolean',
+  HasOptedOutOfEmail: 'boolean',
+  IsEmailBounced: 'boolean',
   Amount: 'number',
   Probability: 'number',
 };

@@ -1,3 +1,4 @@
+import { coerceCsvRow } from '../../../../connectors/salesforce/sobject-queries.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CanonicalRecord } from '../../../../src/core/canonical.js';
@@ -99,6 +100,18 @@ describe('null handling', () => {
     expect(map({ HasOptedOutOfEmail: true, IsEmailBounced: true })).toBe('opted_out');
     expect(map({ HasOptedOutOfEmail: false, IsEmailBounced: true })).toBe('bounced');
     expect(map({ HasOptedOutOfEmail: false, IsEmailBounced: false })).toBeNull();
+  });
+
+  it('a Bulk API 2.0 CSV row (every value a string) carries the same flags', () => {
+    const row = coerceCsvRow({
+      Id: '003xx000004TmiQAAS',
+      IsDeleted: 'false',
+      LastName: 'X',
+      HasOptedOutOfEmail: 'false',
+      IsEmailBounced: 'true',
+      SystemModstamp: '2024-06-01T00:00:00.000+0000',
+    });
+    expect(toContact(SalesforceContactRecord.parse(row), ctx).emailBlocked).toBe('bounced');
   });
 
   it('rejects a record without Id or SystemModstamp at the schema', () => {
