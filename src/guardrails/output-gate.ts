@@ -20,6 +20,7 @@ import {
   despaced,
   findLinks,
   hasInvisibleControls,
+  hasLookAlikeHost,
   hasMixedScriptWord,
   markupReading,
   normalise,
@@ -400,6 +401,7 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
     hidden.some((h) => h.trim()) ||
     hasInvisibleControls(text) ||
     hasMixedScriptWord(text) ||
+    hasLookAlikeHost(text) ||
     decodePayloads(normalise(text)).length
   ) {
     out.push({ field, zone, kind: 'hidden_content', text: text.slice(0, 80) });

@@ -168,6 +168,32 @@ export function hasMixedScriptWord(text: string): boolean {
   return false;
 }
 
+/** What a host name or address is written with: letters, digits, hyphens, and dots or at signs of any script. */
+const NOT_HOST_CHAR = /[^\p{L}\p{N}\p{M}_.\u3002\uff0e\uff61@\uff20-]+/u;
+const HOST_SEPARATOR = /[.\u3002\uff0e\uff61@\uff20]/u;
+
+/**
+ * Whether a host name or address is spelled with look-alike letters of another script so that it reads as a plain
+ * ASCII one ("example-gmbh.dе" with a Cyrillic "е", "acme.іо", "сосоа.io"): whatever the length of the label, since a
+ * two-letter top-level domain or a word made only of look-alikes is no mixed-script word. An honest
+ * internationalised name ("bücher.de", "пример.рф") has letters with no ASCII twin and is left alone. One split, so
+ * linear in the text's length.
+ */
+export function hasLookAlikeHost(text: string): boolean {
+  for (const token of text.normalize('NFKC').replace(INVISIBLE, '').split(NOT_HOST_CHAR)) {
+    if (!HOST_SEPARATOR.test(token)) continue;
+    let disguised = false;
+    let readsAscii = true;
+    for (const c of token) {
+      if (c.charCodeAt(0) < 0x80 || !/\p{L}/u.test(c)) continue;
+      if (otherScriptLetter(c) && LOOK_ALIKE.has(c)) disguised = true;
+      else if (!LOOK_ALIKE.has(c)) readsAscii = false;
+    }
+    if (disguised && readsAscii) return true;
+  }
+  return false;
+}
+
 const HIDDEN_STYLE =
   /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt|em|rem)?\b|opacity\s*:\s*0(?:\.0+)?\b|color\s*:\s*(?:#f{3}\b|#f{6}\b|white\b|rgba?\(\s*255\s*,\s*255\s*,\s*255)|max-height\s*:\s*0|height\s*:\s*0(?:px)?\b|mso-hide\s*:\s*all/i;
 
