@@ -40,6 +40,10 @@ describe('hosts spelled with look-alike letters of another script', () => {
       '\u0421\u043f\u0430\u0441\u0438\u0431\u043e.\u0414\u043e \u0432\u0441\u0442\u0440\u0435\u0447\u0438',
     ],
     ['an honest internationalised name', 'b\u00fccher.de'],
+    [
+      'a Ukrainian word of look-alikes before a full stop',
+      '\u041f\u0435\u0440\u0435\u043a\u0430\u0437\u0443\u0439\u0442\u0435 \u043d\u0430 \u0440\u0430\u0445\u0443\u043d\u043e\u043a.',
+    ],
     ['Greek prose', '\u0395\u03c5\u03c7\u03b1\u03c1\u03b9\u03c3\u03c4\u03ce.\u03a4\u03b1 \u03bb\u03ad\u03bc\u03b5'],
   ])('%s is not a disguised host', (_, text) => {
     expect(hasLookAlikeHost(text)).toBe(false);

@@ -274,8 +274,26 @@ const SCALE = String.raw`(?:\s?(?:k|m|mm|million|mio|millionen|millones|millions
 const AMOUNT_RE = new RegExp(String.raw`${CURRENCY}\s?(${NUM})${SCALE}|(${NUM})${SCALE}\s?${CURRENCY}`, 'giu');
 // "40 per-cent", "40 p.c.", "40 percentage points"; "40 pc" and "40 pp" only before "off" or "discount" (a "40 pc" lab
 // is computers, "40 pp" pages).
-const PERCENT_WORDS = String.raw`(?:\s?[%％‰]|\s?(?:percent|per[\s-]?cent|percentage\s+points?|pct|p\.\s?c\.|(?:pc|pp)(?=\s+(?:off|discount|reduction|lower|cheaper))|prozent(?:punkte)?|por\s?ciento|pour\s?cent|per\s?cento|procent|процент\w*|パーセント|個百分點))`;
+// The percent sign of Arabic script (٪, which NFKC leaves alone) and per mille signs count as the sign; the word in the
+// languages whose mail we read (Korean, Indonesian, Norwegian, Czech, Hungarian, Greek, Hebrew, Hindi, Vietnamese too).
+const PERCENT_WORDS = String.raw`(?:\s?[%％‰‱٪؉]|\s?(?:percent|per[\s-]?cent|percentage\s+points?|pct|p\.\s?c\.|(?:pc|pp)(?=\s+(?:off|discount|reduction|lower|cheaper))|prozent(?:punkte)?|por\s?ciento|pour\s?cent|per\s?cento|procent\p{L}*|процент\w*|відс\p{L}*|パーセント|個百分點|퍼센트|프로(?=\s*할인)|persen|prosent|százalék\p{L}*|τοις\s?εκατό|אחוז\p{L}*|प्रतिशत|phần\s?trăm|بالمئة|بالمائة|في\s?المئة|درصد))`;
 const PERCENT_RE = new RegExp(String.raw`(?<![\d.,])(\d{1,20}(?:[.,]\d{1,20})?)${PERCENT_WORDS}`, 'giu');
+/**
+ * The sign or word before the number: "%50" and "yüzde 50" (Turkish), "٪50" (Arabic, Persian), "百分之50" (Chinese),
+ * "بنسبة 50" is followed by its sign and read above. Not after a letter, digit or another sign ("%20" inside a URL is
+ * the link's business).
+ */
+const PERCENT_BEFORE_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}%٪/=&?])(?:[%٪]\s?|(?:yüzde|yuzde|百分之)\s?)(\d{1,20}(?:[.,]\d{1,20})?)(?![\d%٪])`,
+  'giu',
+);
+/**
+ * Discounts said the East Asian way: tenths off in Japanese ("5割引", "五割引き": 50% off) and the share paid in
+ * Chinese ("打八折", "8.5折": 20% and 15% off, "五折": half); a Chinese percentage in numerals ("百分之五十"). Their value is not
+ * read: such a discount is grounded by nobody (none of them is the deal's own figure), so it is held.
+ */
+const CJK_PERCENT_RE =
+  /百分之[零〇一二两三四五六七八九十百点\d]+|[一二三四五六七八九十\d]{1,3}(?:割(?:引き?|オフ|off)?|(?:\.\d)?折)/giu;
 const CODE_CONTEXT = String.raw`(?:code|coupon|promo|voucher|c[oó]digo|cup[oó]n|gutschein|gutscheincode|rabattcode|codice|bon|промокод|купон|クーポン)`;
 const CODE_RE = new RegExp(String.raw`${CODE_CONTEXT}\s*(?:code\s*)?[:"'“«]?\s*([A-Z0-9][A-Z0-9_-]{3,24})\b`, 'giu');
 const CONCESSION_TOKEN_RE =
@@ -295,7 +313,7 @@ const DATE_RES = [
  * languages we serve. A concession needs no digit, which is why it is its own kind.
  */
 const CONCESSION_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:(?<!feel\s|feel\s\s|toll[\s-]|hands[\s-]|duty[\s-]|sugar[\s-]|error[\s-]|risk[\s-]|care[\s-]|worry[\s-]|hassle[\s-]|stress[\s-])free(?!\s+(?:to|time|slots?|on|at|this|next|tomorrow|today|for\s+(?:a|the)\s+(?:call|chat|meeting))\b|-form|lance)(?:\s+of\s+charge)?|for\s+free|at\s+no\s+(?:extra\s+)?(?:cost|charge)|no\s+(?:extra\s+)?charge|complimentary|on\s+the\s+house|waive[ds]?|waiving|refund(?:s|ed)?|reimburs\p{L}*|money[- ]back|credit\s+(?:note|of)|rebate|cashback|half[- ]price|half\s+off|buy\s+one|guarantee[ds]?|guaranteed|risk[- ]free|unlimited|lifetime\s+(?:access|licen[cs]e|deal)|gratis|gratuit[eo]?s?|gratuitamente|kostenlos\p{L}*|kostenfrei\p{L}*|umsonst|geschenkt|erstatt\p{L}*|rückerstatt\p{L}*|gutschrift|erlass\p{L}*|reembols\p{L}*|devoluci[oó]n|bonificaci[oó]n|sin\s+(?:costo|coste|cargo)|sans\s+frais|rembours\p{L}*|offert[es]?|garanti[ea]?s?|garantizad[oa]s?|rimbors\p{L}*|senza\s+costi|бесплатн\p{L}*|возврат\p{L}*|даром)(?![\p{L}\p{N}])|無料|免费|返金|退款|タダ`,
+  String.raw`(?<![\p{L}\p{N}])(?:(?<!feel\s|feel\s\s|toll[\s-]|hands[\s-]|duty[\s-]|sugar[\s-]|error[\s-]|risk[\s-]|care[\s-]|worry[\s-]|hassle[\s-]|stress[\s-])free(?!\s+(?:to|time|slots?|on|at|this|next|tomorrow|today|for\s+(?:a|the)\s+(?:call|chat|meeting))\b|-form|lance)(?:\s+of\s+charge)?|for\s+free|at\s+no\s+(?:extra\s+)?(?:cost|charge)|no\s+(?:extra\s+)?charge|complimentary|on\s+the\s+house|waive[ds]?|waiving|refund(?:s|ed)?|reimburs\p{L}*|money[- ]back|credit\s+(?:note|of)|rebate|cashback|half[- ]price|half\s+off|buy\s+one|guarantee[ds]?|guaranteed|risk[- ]free|unlimited|lifetime\s+(?:access|licen[cs]e|deal)|gratis|gratuit[eo]?s?|gratuitamente|kostenlos\p{L}*|kostenfrei\p{L}*|umsonst|geschenkt|erstatt\p{L}*|rückerstatt\p{L}*|gutschrift|erlass\p{L}*|reembols\p{L}*|devoluci[oó]n|bonificaci[oó]n|sin\s+(?:costo|coste|cargo)|sans\s+frais|rembours\p{L}*|offert[es]?|garanti[ea]?s?|garantizad[oa]s?|rimbors\p{L}*|senza\s+costi|бесплатн\p{L}*|возврат\p{L}*|даром|безкоштовн\p{L}*|ücretsiz|bedava|bezpłatn\p{L}*|za\s+darmo|zdarma|bezplatn\p{L}*|ingyen\p{L}*|ilmai\p{L}*|maksuton\p{L}*|δωρεάν|חינם|मुफ़्त|मुफ्त|निःशुल्क|miễn\s+phí|mienphi|مجان\p{L}*|بالمجان|رایگان)(?![\p{L}\p{N}])|無料|免费|免費|返金|退款|タダ|半額|半额|半價|半价|무료|공짜|반값|반액|ฟรี`,
   'giu',
 );
 
@@ -568,6 +586,15 @@ export function findActionable(text: string): Actionable[] {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const n = parseNumber(m[1]!);
     add({ kind: 'percent', text: m[0], value: String(n), num: n }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(PERCENT_BEFORE_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    const n = parseNumber(m[1]!);
+    add({ kind: 'percent', text: m[0], value: String(n), num: n }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(CJK_PERCENT_RE)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'percent', text: m[0], value: m[0], num: Infinity }, m.index, m[0].length);
   }
   for (const m of text.matchAll(CODE_RE)) {
     const code = m[1]!;

@@ -170,7 +170,8 @@ export function hasMixedScriptWord(text: string): boolean {
 
 /** What a host name or address is written with: letters, digits, hyphens, and dots or at signs of any script. */
 const NOT_HOST_CHAR = /[^\p{L}\p{N}\p{M}_.\u3002\uff0e\uff61@\uff20-]+/u;
-const HOST_SEPARATOR = /[.\u3002\uff0e\uff61@\uff20]/u;
+/** A dot or at sign between two characters of a label: a full stop at the end of a word is no host. */
+const HOST_SEPARATOR = /[\p{L}\p{N}\p{M}][.\u3002\uff0e\uff61@\uff20][\p{L}\p{N}]/u;
 
 /**
  * Whether a host name or address is spelled with look-alike letters of another script so that it reads as a plain
