@@ -199,7 +199,15 @@ export function parseJsonWithPositions(input: string): JsonParseSuccess | JsonPa
         throw new JsonSyntaxError(keyAt, `duplicate key "${key}" in the same object`);
       keys.set(childPath, pos(keyAt));
       expect(':', `':' after key "${key}"`);
-      out[key] = parseValue(childPath);
+      // An own property whatever the key, as JSON.parse makes it: `out["__proto__"] = …` would set the object's
+      // prototype instead, so a rule file could hide its rules where key checks do not look (and JSON.parse-based
+      // tools see something else than the loader applies).
+      Object.defineProperty(out, key, {
+        value: parseValue(childPath),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       skipWs();
       if (text[i] === ',') {
         i++;
