@@ -28,6 +28,7 @@ import {
   views,
 } from './text/normalize.js';
 import { sentenceSpan } from './text/words.js';
+import { findCredentials } from './text/credentials.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
 /**
@@ -69,7 +70,7 @@ export type GateZone = 'text' | 'quote' | 'own';
 export interface GateProblem {
   field: string;
   zone: GateZone;
-  kind: ActionableKind | InstructionKind | 'hidden_content';
+  kind: ActionableKind | InstructionKind | 'hidden_content' | 'credential';
   text: string;
 }
 export interface GateVerdict {
@@ -406,6 +407,9 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
   ) {
     out.push({ field, zone, kind: 'hidden_content', text: text.slice(0, 80) });
   }
+  // A password or an API key is never written back, not even as the customer's quoted words; one masked form is
+  // shown, so the finding itself leaks nothing.
+  for (const c of findCredentials(normalise(text))) out.push({ field, zone, kind: 'credential', text: c.label });
   for (const l of findLinks(text)) {
     const shown = findActionable(normalise(l.text)).find((a) => a.kind === 'link');
     const real = findActionable(normalise(l.target)).find((a) => a.kind === 'link');
@@ -510,6 +514,29 @@ export function steeringIn(facts: GateFacts): InstructionFinding[] {
     ...[...facts.thread, ...(facts.names ?? [])].flatMap((t) => findInstructions(t)),
     ...findThreadInstructions(facts.thread),
   ];
+}
+
+/** Letters of the scripts the instruction lexicon reads (en, de, es, fr, it, pt, nl: Latin; ru: Cyrillic). */
+const READ_SCRIPT = /[\p{Script=Latin}\p{Script=Cyrillic}]/u;
+/** How many letters of other scripts make a text one the lexicon cannot read: a sentence, not a name or a title. */
+const UNREAD_LETTERS = 12;
+
+/**
+ * Whether the thread, or a name or title an outsider wrote, is written in a script the instruction lexicon does not
+ * read (Japanese, Chinese, Korean, Arabic, Hebrew, Greek, Hindi, Thai...): an instruction there ("アシスタントへ：…",
+ * "致助手：…") cannot be found, so what the model would write from it cannot be vetted. Such a thread gets closeloop's
+ * own (template) draft, as one that speaks to an assistant does; the gate still checks it. A name or a short title
+ * in another script (田中太郎, 営業部長) is not enough.
+ */
+export function unreadIn(facts: GateFacts): boolean {
+  return [...facts.thread, ...(facts.names ?? [])].some((t) => {
+    let n = 0;
+    for (const c of t.normalize('NFKC')) {
+      if (c.charCodeAt(0) < 0x80 || !/\p{L}/u.test(c) || READ_SCRIPT.test(c)) continue;
+      if (++n >= UNREAD_LETTERS) return true;
+    }
+    return false;
+  });
 }
 
 /**

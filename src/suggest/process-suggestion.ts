@@ -19,6 +19,7 @@ import {
   gateWrite,
   neutraliseQuote,
   steeringIn,
+  unreadIn,
   type GateProblem,
 } from '../guardrails/output-gate.js';
 import { INSTRUCTION_LABEL } from '../guardrails/text/instructions.js';
@@ -225,6 +226,8 @@ async function processSuggestionNow(
       // Provenance: a thread (or a name or title) that speaks to an assistant gets closeloop's own draft, not a
       // model's.
       const steering = steeringIn(gf);
+      // A thread in a script the instruction checks do not read cannot be vetted for instructions either.
+      const unread = !steering.length && unreadIn(gf);
       if (steering.length && deps.llm) {
         s.explanation.factors.push({
           name: `model not asked: the customer's text ${INSTRUCTION_LABEL[steering[0]!.kind]}`,
@@ -235,9 +238,16 @@ async function processSuggestionNow(
           { ...log, kinds: [...new Set(steering.map((f) => f.kind))] },
           'instructions in untrusted text; template draft instead of the model',
         );
+      } else if (unread && deps.llm) {
+        s.explanation.factors.push({
+          name: "model not asked: the customer's text is in a language closeloop cannot check for instructions",
+          direction: '-',
+          weight: 0,
+        });
+        deps.logger.info({ ...log }, 'untrusted text in an unchecked script; template draft instead of the model');
       }
       privateLlm =
-        deps.llm && !steering.length
+        deps.llm && !steering.length && !unread
           ? withPrivacy(deps.llm, {
               knownPeople: contacts.map((c) => ({ firstName: c.firstName, lastName: c.lastName })),
               audit: {
