@@ -50,7 +50,14 @@ export function deepMerge(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = deepMerge(base[k], v);
+  // Own properties whatever the key ("__proto__" included), so a case's facts are what its table says.
+  for (const [k, v] of Object.entries(override))
+    Object.defineProperty(out, k, {
+      value: deepMerge(Object.hasOwn(base, k) ? base[k] : undefined, v),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parseJsonWithPositions } from '../../src/guardrails/json-positions.js';
+import { deepMerge } from '../../src/guardrails/case-table.js';
 import { checkRuleSources } from '../../src/guardrails/load-rules.js';
 
 /**
@@ -26,4 +27,14 @@ describe('"__proto__" in a rule file is a field like any other', () => {
     expect(r.rules).toHaveLength(0);
     expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringContaining('unknown field "__proto__"'));
   });
+});
+
+test('a case table\'s "__proto__" fact stays a fact: the merged facts inherit nothing', () => {
+  const merged = deepMerge({ evidenceCount: 1 }, JSON.parse('{"__proto__": {"repSuggestionsToday": 99}}')) as Record<
+    string,
+    unknown
+  >;
+  expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+  expect(merged.repSuggestionsToday).toBeUndefined();
+  expect(Object.keys(merged)).toEqual(['evidenceCount', '__proto__']);
 });
