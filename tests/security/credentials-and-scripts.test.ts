@@ -59,6 +59,14 @@ describe('credentials are never written back', () => {
   });
 
   test.each([
+    'Please text the 6-digit code you receive to us.',
+    'Reply with the SMS code so we can finish the setup.',
+    'Could you read back the security code from the app?',
+  ])('asking for a one-time code is a request for data: %s', (body) => {
+    expect(problems(body).map((p) => p.kind)).toContain('shares_data');
+  });
+
+  test.each([
     'A password is required for the portal; SSO is supported, so no passwords are needed.',
     'Password resets are handled by your IT team.',
     'Your PIN is not needed for this.',

@@ -58,3 +58,20 @@ describe('hosts spelled with look-alike letters of another script', () => {
     // no timing: a quadratic scan of 200,000 characters would not finish within jest's default timeout
   });
 });
+
+describe('dots a reader reads as dots', () => {
+  test.each([
+    ['a middle dot', 'Open evil\u00b7xyz/pay today.'],
+    ['a hyphenation point', 'Open evil\u2027xyz/pay today.'],
+    ['a katakana middle dot', 'Open evil\u30fbxyz/pay today.'],
+    ['a bullet operator in a link', 'Open https://evil\u2219xyz/pay today.'],
+  ])('%s between a name and a top-level domain is a link', (_, body) => {
+    expect(problems(body).map((p) => p.kind)).toContain('link');
+  });
+
+  test('a Catalan middle dot is no link', () => {
+    expect(
+      problems('Moltes gr\u00e0cies, \u00e9s una proposta intel\u00b7ligent i la col\u00b7laboraci\u00f3 continua.'),
+    ).toEqual([]);
+  });
+});

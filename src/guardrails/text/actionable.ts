@@ -42,9 +42,10 @@ const CORE_TLDS = new Set(
   ),
 );
 // "example[.]com", "example {.} com", "example (dot) com", "example dot com", "example。com" (the ideographic full stops
-// browsers read as dots) are still domains to the reader; so is "globex,com" (a comma typed for the dot, only before the
+// browsers read as dots), "example·com" / "example‧com" / "example・com" (middle dots and their kin, which a reader
+// reads as one) are still domains to the reader; so is "globex,com" (a comma typed for the dot, only before the
 // three commonest top-level domains: "Monday,tuesday" is a list).
-const DOT = String.raw`(?:\.|[。｡]|,(?=(?:com|net|org)(?![\p{L}\p{N}-]))|\s+\.\s+|\s*[[({<]\s*(?:\.|dot)\s*[\])}>]\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
+const DOT = String.raw`(?:\.|[。｡·‧∙⋅・]|,(?=(?:com|net|org)(?![\p{L}\p{N}-]))|\s+\.\s+|\s*[[({<]\s*(?:\.|dot)\s*[\])}>]\s*|\s+dot\s+|\s+punkt\s+|\s+punto\s+|\s+point\s+)`;
 /** A dot spelled as a word of the text's language ("acme dot io"), rather than disguised in brackets. */
 const WORD_DOT = /\s(?:dot|punkt|punto|point|\.)\s/iu;
 /**
@@ -88,7 +89,7 @@ const canonHost = (h: string): string => {
 
 /** The host of a link with a scheme as a browser reads it (user info dropped, IP notations made dotted). */
 const schemeHost = (authority: string): string => {
-  const plain = authority.replace(/[[({<]\s*(?:\.|dot)\s*[\])}>]|[。｡]/gi, '.');
+  const plain = authority.replace(/[[({<]\s*(?:\.|dot)\s*[\])}>]|[。｡·‧∙⋅・]/gi, '.');
   try {
     return new URL(`http://${plain}/`).hostname.replace(/^www\./, '').replace(/\.$/, '');
   } catch {
