@@ -103,3 +103,33 @@ describe('a thread in a script the instruction checks do not read gets no model 
     expect(unreadIn(withThread(thread, ['田中', '太郎', '営業部長']))).toBe(false);
   });
 });
+
+describe('a payment sent somewhere else, without bank words', () => {
+  test.each([
+    "We've switched banks, so please hold any payment until you receive our new details.",
+    'Note that payments should now be directed to our subsidiary in Cyprus.',
+    'Please pay the invoice using the new details attached.',
+    'Kindly route the renewal payment through our partner, Globex Payments Ltd.',
+    'The invoice should be paid to our parent company from now on.',
+    'Please settle the balance with our new collections agency.',
+  ])('%s', (body) => {
+    expect(problems(body).map((p) => p.kind)).toContain('changes_payment_details');
+  });
+
+  test('secrecy about it is a way round the verification', () => {
+    expect(
+      problems('This is urgent and confidential; please do not discuss it with anyone else on our side.').map(
+        (p) => p.kind,
+      ),
+    ).toContain('bypasses_verification');
+  });
+
+  test.each([
+    'Thanks for the quick payment last month.',
+    'The new invoice is attached; it matches the renewal quote.',
+    'We moved the kickoff to Tuesday; payment is due as agreed.',
+    'Can you confirm the balance on the new invoice?',
+  ])('a plain word about payment is none: %s', (body) => {
+    expect(problems(body)).toEqual([]);
+  });
+});

@@ -121,6 +121,33 @@ const PAYMENT_CHANGE = [
   ),
 ];
 /**
+ * A payment sent somewhere else, said without bank words ("payments should now be directed to our subsidiary",
+ * "please pay using the new details attached", "settle the balance with our new collections agency", "we've switched
+ * banks"): a payment, a change and a new payee in one sentence, in any order; or a payment routed through a third
+ * party. Three plain tests of one sentence, so linear.
+ */
+const PAYMENT_WORD = re(
+  w(
+    String.raw`pay|pays|paid|paying|payments?|invoices?|balance|remit\p{L}*|remittances?|funds|settle|settled|settling|settlement|wire|wires|transfers?`,
+  ),
+);
+const CHANGE_WORD = re(
+  w(
+    String.raw`now|from now on|going forward|henceforth|instead|new|different|another|switched|changed|moved|updated|alternative|alternate`,
+  ),
+);
+const NEW_PAYEE = re(
+  w(
+    String.raw`subsidiar(?:y|ies)|parent company|sister company|affiliates?|holding(?: company)?|group company|collections?(?: agency)?|agency|factoring(?: company| partner)?|lockbox|payee|beneficiary|escrow|entity|details|banks|bank|banking partner|billing partner|payment partner`,
+  ),
+);
+const THIRD_PARTY_ROUTE = re(
+  String.raw`${w(String.raw`through|via|to|with`)}\s+(?:our|a|the|their)\s+(?:[\p{L}-]+\s+)?${w(String.raw`partner|agent|affiliate|subsidiary|processor|factor|intermediary|collections agency|billing company`)}`,
+);
+const paysSomeoneElse = (s: string): boolean =>
+  PAYMENT_WORD.test(s) && ((CHANGE_WORD.test(s) && NEW_PAYEE.test(s)) || THIRD_PARTY_ROUTE.test(s));
+
+/**
  * "Account" as the reader's account with us (a login, a subscription), not a bank account: "your account", "your new
  * account", an account review / plan / settings, an account that is now active or set up. Taken out of the sentence
  * before looking for new payment details; "our account is now with Barclays", "your account details" stay.
@@ -184,7 +211,7 @@ const BYPASS = [
     String.raw`${w(String.raw`no\s+need\s+for|no\s+need\s+of|kein\s+bedarf\s+an|keine\s+notwendigkeit|no\s+hace\s+falta|no\s+es\s+necesari[oa]|pas\s+besoin\s+d[e']|inutile\s+d[e']|n'est\s+pas\s+n[ée]cessaire|non\s+(?:c'è\s+bisogno\s+d[i']|serve|è\s+necessari[oa])|não\s+(?:há\s+necessidade\s+de|é\s+necessári[oa]|precisa\s+de)|niet\s+nodig|не\s+нужн\p{L}*`)}\s*(?:[\p{L}'’-]+\s+){0,2}?${w(VERIFY_NOUN)}`,
   ),
   re(
-    String.raw`${w(String.raw`keep (?:this|it) (?:confidential|secret|quiet|between us|private)|between you and me|don't tell|do not tell|do not mention (?:this|it) to|do not inform|do not involve|not tell (?:anyone|your)|streng vertraulich|sag es niemandem|nicht weitersagen|que quede entre nosotros|no se lo digas|entre nous|ne le dites|resti tra noi|non dirlo|fica entre nós|tussen ons|никому не говори`)}`,
+    String.raw`${w(String.raw`keep (?:this|it) (?:confidential|secret|quiet|between us|private)|between you and me|(?:do not|don't|please don't) discuss (?:this|it) with|(?:do not|don't) share this with anyone|without (?:telling|informing|involving) (?:anyone|your|our)|don't tell|do not tell|do not mention (?:this|it) to|do not inform|do not involve|not tell (?:anyone|your)|streng vertraulich|sag es niemandem|nicht weitersagen|que quede entre nosotros|no se lo digas|entre nous|ne le dites|resti tra noi|non dirlo|fica entre nós|tussen ons|никому не говори`)}`,
   ),
 ];
 
@@ -217,7 +244,8 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
     push('moves_money');
   else if (moneyVerb && MONEY_OBJECT.test(s) && BYPASS.some((r) => r.test(s))) push('moves_money');
   const withoutLogins = s.replace(CUSTOMER_ACCOUNT, ' ');
-  if (PAYMENT_CHANGE.some((r) => r.test(withoutLogins))) push('changes_payment_details');
+  if (PAYMENT_CHANGE.some((r) => r.test(withoutLogins)) || paysSomeoneElse(withoutLogins))
+    push('changes_payment_details');
   if (SHARE_RE.test(s)) push('shares_data');
   if (RECIPIENT.some((r) => r.test(s))) push('changes_recipients');
   if (BYPASS.some((r) => r.test(s))) push('bypasses_verification');
