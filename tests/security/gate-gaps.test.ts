@@ -3,6 +3,7 @@ import { findActionable, type ActionableKind } from '../../src/guardrails/text/a
 import { findInstructions } from '../../src/guardrails/text/instructions.js';
 import { despaced, markupReading, normalise } from '../../src/guardrails/text/normalize.js';
 import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
+import { linearGrowth, repeatedTo } from '../helpers/linear.js';
 
 /**
  * Gate misses an outside tester reproduced (probe-b): model-written drafts that reached HubSpot with a messenger
@@ -42,10 +43,10 @@ const found = (text: string, kind: ActionableKind) =>
   findActionable(normalise(text))
     .filter((a) => a.kind === kind)
     .map((a) => a.value);
-const timed = (f: () => unknown): number => {
-  const t0 = Date.now();
-  f();
-  return Date.now() - t0;
+/** Every `make(scale)` input grows linearly under `run` (tests/helpers/linear.ts): a ratio, not a clock. */
+const linear = (run: (s: string) => unknown, ...makes: ((scale: number) => string)[]) => {
+  for (const make of makes)
+    expect({ input: make(1).slice(0, 40), ...linearGrowth(make, run) }).toMatchObject({ linear: true });
 };
 
 describe('an address behind a rejected " at " reading', () => {
@@ -72,8 +73,7 @@ describe('an address behind a rejected " at " reading', () => {
   ])('benign: %s', clean);
 
   test('linear on a long adversarial text', () => {
-    expect(timed(() => findActionable('colleague at jane.doe'.repeat(5000)))).toBeLessThan(2000);
-    expect(timed(() => findActionable(`a at ${'a.'.repeat(50_000)}@`))).toBeLessThan(2000);
+    linear(findActionable, repeatedTo('colleague at jane.doe', 52_000), (k) => `a at ${'a.'.repeat(6_250 * k)}@`);
   });
 });
 
@@ -130,10 +130,19 @@ describe('characters spaced out', () => {
   ])('benign: %s', clean);
 
   test('linear on long adversarial texts', () => {
-    for (const s of ['a '.repeat(50_000), 'a b '.repeat(25_000) + 'cd', '<'.repeat(100_000), '&#'.repeat(50_000)])
-      expect(timed(() => checkOutput(draft(s), facts()))).toBeLessThan(5000);
-    for (const s of ['a '.repeat(50_000), 'a b c d e fg '.repeat(8_000), '> <'.repeat(33_000)])
-      expect(timed(() => [despaced(s), markupReading(s)])).toBeLessThan(500);
+    linear(
+      (s) => checkOutput(draft(s), facts()),
+      repeatedTo('a ', 50_000),
+      (k) => 'a b '.repeat(3_125 * k) + 'cd',
+      repeatedTo('<', 50_000),
+      repeatedTo('&#', 50_000),
+    );
+    linear(
+      (s) => [despaced(s), markupReading(s)],
+      repeatedTo('a ', 100_000),
+      repeatedTo('a b c d e fg ', 100_000),
+      repeatedTo('> <', 100_000),
+    );
   });
 });
 
@@ -204,14 +213,14 @@ describe('phone numbers with letters for digits', () => {
   ])('benign: %s', (text) => expect(found(text, 'phone').filter((p) => p !== '071234567')).toEqual([]));
 
   test('linear on long adversarial texts', () => {
-    for (const s of [
-      '1-800-A'.repeat(15_000),
-      'Telegram @a '.repeat(9_000),
-      'telegram '.repeat(12_000),
-      `Telegram: ${'a_'.repeat(50_000)}`,
-      '@a_b '.repeat(20_000),
-    ])
-      expect(timed(() => findActionable(s))).toBeLessThan(3000);
+    linear(
+      findActionable,
+      repeatedTo('1-800-A', 52_000),
+      repeatedTo('Telegram @a ', 54_000),
+      repeatedTo('telegram ', 54_000),
+      (k) => `Telegram: ${'a_'.repeat(6_250 * k)}`,
+      repeatedTo('@a_b ', 50_000),
+    );
   });
 });
 
@@ -260,8 +269,12 @@ describe('an instruction to skip the verification', () => {
   });
 
   test('linear on long adversarial texts', () => {
-    for (const s of ['skip '.repeat(20_000), `${'no '.repeat(33_000)}verification`, 'skip the the the '.repeat(6_000)])
-      expect(timed(() => findInstructions(s))).toBeLessThan(5000);
+    linear(
+      findInstructions,
+      repeatedTo('skip ', 50_000),
+      (k) => `${'no '.repeat(4_125 * k)}verification`,
+      repeatedTo('skip the the the ', 51_000),
+    );
   });
 });
 
@@ -312,14 +325,14 @@ describe('discounts written as fractions, basis points, multi-buys', () => {
   ])('benign: %s', clean);
 
   test('linear on long adversarial texts', () => {
-    for (const s of [
-      '1,111'.repeat(20_000),
-      '1/2 '.repeat(25_000),
-      'two for '.repeat(12_000),
-      'discount of 1/'.repeat(7_000),
-      '40 pc '.repeat(16_000),
-    ])
-      expect(timed(() => findActionable(s))).toBeLessThan(3000);
+    linear(
+      findActionable,
+      repeatedTo('1,111', 50_000),
+      repeatedTo('1/2 ', 50_000),
+      repeatedTo('two for ', 48_000),
+      repeatedTo('discount of 1/', 49_000),
+      repeatedTo('40 pc ', 48_000),
+    );
   });
 });
 
@@ -364,8 +377,12 @@ describe('a deadline the deal data does not support', () => {
   ])('benign: %s', clean);
 
   test('linear on long adversarial texts', () => {
-    for (const s of ['friday '.repeat(14_000), 'offer expires '.repeat(7_000) + 'friday', 'next 48 '.repeat(12_000)])
-      expect(timed(() => findActionable(s))).toBeLessThan(3000);
+    linear(
+      findActionable,
+      repeatedTo('friday ', 49_000),
+      (k) => 'offer expires '.repeat(875 * k) + 'friday',
+      repeatedTo('next 48 ', 48_000),
+    );
   });
 });
 
@@ -377,7 +394,6 @@ describe('a deadline the deal data does not support', () => {
  */
 describe('the gate stays linear on 120 KB of repeated fragments', () => {
   test.each(['<a ', '[a](', '1 ', '$1 ', 'a [.] ', '111 ', '<a href=', 'x@', '1,5% ', 'EUR 1 '])('%j', (unit) => {
-    const s = unit.repeat(Math.ceil(120_000 / unit.length));
-    expect(timed(() => checkOutput(draft(s), facts()))).toBeLessThan(10_000);
+    linear((s) => checkOutput(draft(s), facts()), repeatedTo(unit, 120_000));
   });
 });

@@ -90,3 +90,15 @@ describe('visible email text (html-to-text, email-reply-parser) before signals',
     expect(visibleEmailText(body)).toContain(last.split('\n').at(-1)!);
   });
 });
+
+describe('long lines (a paragraph without line breaks) keep their place, quoted or not', () => {
+  const paragraph = `${'We reviewed the store-by-store rollout plan with our regional managers. '.repeat(40)}Our budget was cut.`;
+  it('an own long paragraph is kept, a long quoted one is dropped with its quote header', () => {
+    const body = `${paragraph}\n\nOn Mon, 1 Dec 2026, Morgan Reyes <morgan@vendorly.example> wrote:\n> ${'Is anything blocking the signature? '.repeat(80)}\n> Thanks`;
+    const out = visibleEmailText(body);
+    expect(out).toBe(paragraph);
+  });
+  it('a long line that is all the message stays whole', () => {
+    expect(visibleEmailText(`Hi Morgan,\n\n${paragraph}\n\nGrace`)).toContain(paragraph);
+  });
+});
