@@ -29,6 +29,7 @@ import {
 } from './text/normalize.js';
 import { sentenceSpan } from './text/words.js';
 import { findCredentials } from './text/credentials.js';
+import { unreadLanguageIn } from './text/languages.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
 /**
@@ -530,6 +531,7 @@ const UNREAD_LETTERS = 12;
  */
 export function unreadIn(facts: GateFacts): boolean {
   return [...facts.thread, ...(facts.names ?? [])].some((t) => {
+    if (unreadLanguageIn(splitHtml(t).visible)) return true;
     let n = 0;
     for (const c of t.normalize('NFKC')) {
       if (c.charCodeAt(0) < 0x80 || !/\p{L}/u.test(c) || READ_SCRIPT.test(c)) continue;

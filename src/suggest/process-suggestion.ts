@@ -226,7 +226,7 @@ async function processSuggestionNow(
       // Provenance: a thread (or a name or title) that speaks to an assistant gets closeloop's own draft, not a
       // model's.
       const steering = steeringIn(gf);
-      // A thread in a script the instruction checks do not read cannot be vetted for instructions either.
+      // A thread in a language (or script) the instruction checks do not read cannot be vetted for instructions either.
       const unread = !steering.length && unreadIn(gf);
       if (steering.length && deps.llm) {
         s.explanation.factors.push({
@@ -244,7 +244,10 @@ async function processSuggestionNow(
           direction: '-',
           weight: 0,
         });
-        deps.logger.info({ ...log }, 'untrusted text in an unchecked script; template draft instead of the model');
+        deps.logger.info(
+          { ...log },
+          'untrusted text in a language the instruction checks do not read; template draft instead of the model',
+        );
       }
       privateLlm =
         deps.llm && !steering.length && !unread
