@@ -215,9 +215,26 @@ const wantsHelp = (c: Command, argv: readonly string[]): boolean => {
   return true;
 };
 
+/** The longest word, and the longest message, an error repeats from what it was given. */
+const ECHO_WORD = 60;
+const ECHO_MESSAGE = 400;
+
+/**
+ * A message that repeats a value given on the command line, capped: a word longer than 60 characters keeps its first
+ * 40 and says how long it was, and the message stops at 400 characters. `--id <5000 characters>` does not come back
+ * whole in the error (a secret pasted in the wrong option stays out of terminals' scrollback and CI logs).
+ */
+export function capEcho(message: string): string {
+  const words = message.replace(
+    new RegExp(`\\S{${ECHO_WORD + 1},}`, 'gu'),
+    (w) => `${[...w].slice(0, 40).join('')}… (${w.length} characters)`,
+  );
+  return words.length > ECHO_MESSAGE ? `${words.slice(0, ECHO_MESSAGE)}… (${message.length} characters)` : words;
+}
+
 export function usageFailure(c: Command, message: string, io: CommandIo): number {
   io.err(
-    `closeloop ${c.name}: ${message}\n${formatUsage(c)}\n(closeloop ${c.name} --help for every option and an example)\n`,
+    `closeloop ${c.name}: ${capEcho(message)}\n${formatUsage(c)}\n(closeloop ${c.name} --help for every option and an example)\n`,
   );
   return 2;
 }

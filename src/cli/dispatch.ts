@@ -1,4 +1,4 @@
-import { processIo, runCommand, type CommandIo } from './command.js';
+import { capEcho, processIo, runCommand, type CommandIo } from './command.js';
 import { COMMANDS } from './commands.js';
 
 const isHelp = (a: string | undefined) => a === '--help' || a === '-h' || a === 'help';
@@ -59,10 +59,10 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
       return 0;
     }
     io.err(
-      `closeloop: ${argv[1] === undefined ? `missing ${argv[0]} command` : `unknown command "${two}"`} (one of: ${group.join(', ')})\n${usageLine}`,
+      `closeloop: ${argv[1] === undefined ? `missing ${argv[0]} command` : capEcho(`unknown command "${two}"`)} (one of: ${group.join(', ')})\n${usageLine}`,
     );
     return 2;
   }
-  io.err(`closeloop: unknown command "${argv[0]}"\n${usageLine}`);
+  io.err(`closeloop: ${capEcho(`unknown command "${argv[0]}"`)}\n${usageLine}`);
   return 2;
 }
