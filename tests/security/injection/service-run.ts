@@ -33,6 +33,8 @@ export interface RunResult {
   outcomes: CaseOutcome[];
   modelCalls: number;
   repairCalls: number;
+  /** Model calls per case id. */
+  modelCallsFor: Record<string, number>;
 }
 
 const DAY = 86_400_000;
@@ -228,6 +230,9 @@ export async function runThroughService(
       outcomes,
       modelCalls: model?.calls.length ?? 0,
       repairCalls: model?.calls.filter((x) => x.repair).length ?? 0,
+      modelCallsFor: Object.fromEntries(
+        all.map((c, i) => [c.id, model?.calls.filter((x) => x.key === keyOf(i)).length ?? 0]),
+      ),
     };
   } finally {
     await stop();
