@@ -51,6 +51,34 @@ export class RateBucketRepo {
     return Math.max(0, Math.ceil(Number(r.rows[0]!.slot) - nowMs));
   }
 
+  /**
+   * Spend `n` units of a budget of `capacity` per sliding window of `windowMs`, all or none: true when they fit (and
+   * are recorded as spent now), false when they do not (nothing recorded, nothing reserved for later). One statement,
+   * so workers spending one budget side by side never overspend it.
+   */
+  async trySpend(key: string, n: number, capacity: number, windowMs: number, nowMs: number): Promise<boolean> {
+    if (n <= 0) return true;
+    if (n > capacity) return false;
+    const r = await this.db.query(
+      `INSERT INTO rate_buckets AS b (bucket_key, capacity, refill_per_ms, tokens, updated_ms, calls, window_ms, slots)
+            VALUES ($1::text, $2::float8, $2::float8 / $3::float8, $2::float8 - $4::int, $5::bigint, $4::int, $3::float8,
+                    array_fill($5::float8, ARRAY[$4::int]))
+       ON CONFLICT (bucket_key) DO UPDATE SET
+            slots = (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM unnest(b.slots) x WHERE x > $5::float8 - $3::float8)
+                    || array_fill($5::float8, ARRAY[$4::int]),
+            capacity = $2::float8, refill_per_ms = $2::float8 / $3::float8, window_ms = $3::float8,
+            tokens = $2::float8 - $4::int - (SELECT count(*) FROM unnest(b.slots) s WHERE s > $5::float8 - $3::float8),
+            updated_ms = GREATEST(b.updated_ms, $5::bigint),
+            calls = b.calls + $4::int
+          WHERE (SELECT count(*) FROM unnest(b.slots) s WHERE s > $5::float8 - $3::float8) + $4::int <= $2::float8
+       RETURNING 1`,
+      [key, capacity, windowMs, n, nowMs],
+    );
+    if (r.rows.length === 0)
+      await this.db.query('UPDATE rate_buckets SET throttled = throttled + 1 WHERE bucket_key = $1', [key]);
+    return r.rows.length > 0;
+  }
+
   /** The provider told us its real limit (headers): resize the lane, keeping the calls already reserved. */
   async reshape(key: string, shape: BucketShape): Promise<void> {
     await this.db.query(

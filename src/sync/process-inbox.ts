@@ -21,7 +21,18 @@ export interface SyncDeps {
   vectorIndex?: IndexEraser | null;
   /** Told of every applied page inside its transaction (feedback); wired in src/main.ts. */
   subscribers: readonly ChangeSubscriber[];
+  /** Records unsigned pushes (Salesforce Outbound Messages) may have read per org and window; default below. */
+  unsignedReadBudget?: { reads: number; windowMs: number };
+  /** Clock for the budget (ms). */
+  now?: () => number;
 }
+
+/**
+ * Reads that unsigned pushes may cost one org: anyone who knows an installed org id and its host can forge an
+ * Outbound Message naming up to 100 records, each read from the org. Over the budget the message is acknowledged
+ * (the intake already answered 2xx) and its records are left to the next poll, which reads what changed anyway.
+ */
+export const UNSIGNED_READ_BUDGET = { reads: 2000, windowMs: 3_600_000 };
 
 /**
  * Worker side of webhook deliveries: `batchIds` name inbox batches (one per delivery and account). Loads the
@@ -99,6 +110,22 @@ export async function processBatches(
     //   comes late), so a deletion delivered after the record was restored from the recycle bin would erase a live
     //   record for good. A record the read still returns is applied as it is now; only what it does not return is
     //   erased. A merged-away record is gone by definition: not read.
+    if (connector.manifest.pushSource === 'outbound') {
+      const reads = [...fetchIds.values(), ...deletes.values()].reduce((n, s) => n + s.size, 0);
+      const budget = deps.unsignedReadBudget ?? UNSIGNED_READ_BUDGET;
+      const now = deps.now?.() ?? Date.now();
+      if (
+        !(await deps.store.rateBuckets.trySpend(`unsigned-reads:${conn.id}`, reads, budget.reads, budget.windowMs, now))
+      ) {
+        deps.logger.warn(
+          { connectionId: conn.id, provider: conn.provider, reads, budget },
+          'outbound message reads over the org budget; deferred to the next poll',
+        );
+        deps.metrics.webhookEvents.inc({ crm: conn.provider, result: 'deferred' }, fresh.length);
+        await deps.store.inbox.markProcessed(ids);
+        continue;
+      }
+    }
     const fetched: CanonicalRecord[] = [];
     const deleted: DeletedRef[] = [];
     for (const kind of new Set([...fetchIds.keys(), ...deletes.keys()])) {
