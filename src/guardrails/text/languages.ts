@@ -10,7 +10,9 @@
  * Satın Alma Müdürü" or sent from "ul. Marszałkowska 104, Warszawa" is read. A sentence is unread when it has
  * at least 3 words and
  * - more words of other languages than of the read ones, at least 2 (a Turkish, Polish, Swedish... sentence), or
+ * - at least 3 words of other languages and at least half as many as of the read ones (English words padding it), or
  * - at least 6 lower-case words, one of them another language's, and not one word of the read languages.
+ * Short sentences that lean to another language add up (a sentence cut in pieces).
  * A line of capitalised words only (a list of names, a signature) counts when it is 8 words or more, and then only
  * the other languages' function words are evidence (title-cased text hiding a sentence).
  * Linear in the length of the text.
@@ -185,7 +187,9 @@ export function readSentence(sentence: string): SentenceReading {
   const unread =
     words.length >= 3 &&
     (titled || lower >= 3) &&
-    ((other >= 2 && other > read) || (!titled && read === 0 && other >= 1 && lower >= 6));
+    ((other >= 2 && other > read) ||
+      (other >= 3 && other * 2 >= read) ||
+      (!titled && read === 0 && other >= 1 && lower >= 6));
   return { words: words.length, read, other, unread };
 }
 
@@ -199,12 +203,21 @@ const SENTENCE_END = /[.!?;:。！？]+(?=\s|$)|[\n\r\u2028\u2029]+/u;
  */
 export function unreadLanguageIn(text: string): boolean {
   let n = 0;
+  // Sentences too short to judge alone ("Hesap değişti. Arama gerek yok.") add up: those that lean to another
+  // language (more of its words than read ones) are unread together once they hold 3 of its words and 5 words.
+  let leaning = 0;
+  let leaningOther = 0;
   for (const s of text
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
     .split(SENTENCE_END)) {
     const r = readSentence(s);
     if (r.unread && (n += r.words) >= UNREAD_WORDS) return true;
+    if (r.other > r.read) {
+      leaning += r.words;
+      leaningOther += r.other;
+      if (leaningOther >= 3 && leaning >= UNREAD_WORDS) return true;
+    }
   }
   return false;
 }
