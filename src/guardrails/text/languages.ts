@@ -193,6 +193,12 @@ export function readSentence(sentence: string): SentenceReading {
   return { words: words.length, read, other, unread };
 }
 
+/**
+ * Email addresses and links (łukasz.wróblewski@firma.pl, www.żółw-sklep.pl/kontakt): names, not sentences. A bare
+ * "word.word" stays: its words are read (words joined with dots must not hide a sentence).
+ */
+const ADDRESS_LIKE = /[^\s<>()"']*(?:@|:\/\/|www\.)[^\s<>()"']*/gu;
+
 /** Sentences: split at . ! ? ; : (with a space or the end after them) and line breaks. */
 const SENTENCE_END = /[.!?;:。！？]+(?=\s|$)|[\n\r\u2028\u2029]+/u;
 
@@ -210,6 +216,7 @@ export function unreadLanguageIn(text: string): boolean {
   for (const s of text
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
+    .replace(ADDRESS_LIKE, ' ')
     .split(SENTENCE_END)) {
     const r = readSentence(s);
     if (r.unread && (n += r.words) >= UNREAD_WORDS) return true;
