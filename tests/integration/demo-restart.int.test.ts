@@ -106,6 +106,14 @@ describe(`the demo restarts on its data folder (${process.env.DATABASE_URL ? 'po
     expect(again.out()).not.toContain('timed out');
     expect(again.out()).toMatch(/HubSpot: \d+ tasks? and \d+ draft emails?|HubSpot: nothing written yet/);
     again.child.kill('SIGINT');
-    expect(await again.exited).toBe(0);
+    // A clean stop, or on a machine too loaded to finish the stream's last jobs in 10 s the demo's own forced exit;
+    // never an error (the output is in the failure message).
+    const code2 = await again.exited;
+    const forced = code2 === 1 && again.out().includes('did not stop within 10 s; exiting anyway.');
+    expect({ code: code2, forced, tail: code2 === 0 || forced ? '' : again.out().slice(-3000) }).toEqual({
+      code: forced ? 1 : 0,
+      forced,
+      tail: '',
+    });
   }, 300000);
 });
