@@ -23,8 +23,24 @@ export function visibleEmailText(body: string): string {
   const lines = text
     .replace(/\r\n?/g, '\n')
     .replace(/\u00a0/g, ' ')
-    .replace(/\uE000/g, '')
+    .replace(/[\uE000\uE001]/g, '')
     .replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n');
+  return withoutSignatureBlock(withoutBoilerplate(visibleOf(lines, MAX_FORWARDS)));
+}
+
+/** The visible part of normalised text: the sender's words, and what they forwarded (up to `forwards` forwards deep). */
+function visibleOf(text: string, forwards: number): string {
+  const fwd = forwards > 0 ? forwardIn(text) : null;
+  if (fwd) {
+    const above = fwd.above.trim() === '' ? '' : replyText(fwd.above);
+    const below = visibleOf(fwd.forwarded, forwards - 1);
+    return [above, below].filter((t) => t.trim() !== '').join('\n\n');
+  }
+  return replyText(text);
+}
+
+/** The sender's own words by the reply parser (the whole text when it is all quote). */
+function replyText(lines: string): string {
   // A very long line is no quote header or signature, and the parser's quote-header regexes are quadratic in the
   // length of a line (60,000 characters of "<a " took 1.2 s): it sees a placeholder (keeping a quote's ">").
   const held: string[] = [];
@@ -34,7 +50,97 @@ export function visibleEmailText(body: string): string {
   });
   const parsed = new EmailReplyParser().read(masked).getVisibleText().trim();
   const visible = parsed.replace(/(?:> )?\uE000(\d+)\uE000/g, (_m, i: string) => held[Number(i)] ?? '');
-  return withoutSignatureBlock(withoutBoilerplate(visible === '' ? lines.trim() : visible));
+  return visible === '' ? lines.trim() : visible;
+}
+
+/**
+ * How many forwards inside forwards are read (a chain a person forwards is a few deep; more would only cost time).
+ */
+const MAX_FORWARDS = 4;
+/**
+ * The line a mail client puts above a forwarded message: Gmail, Apple Mail, Thunderbird, Outlook, in the languages of
+ * the disclaimers above ("Begin forwarded message:", "---------- Forwarded message ---------", "Anfang der
+ * weitergeleiteten Nachricht:", "Début du message réexpédié :", "Mensaje reenviado", "Doorgestuurd bericht").
+ */
+const FORWARD_MARKER =
+  /^[ \t]*(?:-{2,}[ \t]*)?(?:begin(?:ning\s+of)?\s+forwarded\s+message|forwarded\s+message|(?:anfang\s+der\s+)?weitergeleitete(?:n)?\s+nachricht|(?:début\s+du\s+)?message\s+(?:réexpédié|transféré)|(?:inicio\s+del\s+)?mensaje\s+reenviado|(?:inizio\s+(?:del\s+)?)?messaggio\s+inoltrato|(?:início\s+da\s+)?mensagem\s+(?:reencaminhada|encaminhada)|(?:begin\s+)?doorgestuurd\s+bericht)[ \t]*:?[ \t]*(?:-{2,}[ \t]*)?$/iu;
+/** A header line of a forwarded or quoted message, in the same languages ("From:", "Von:", "Objet :", "Asunto:"). */
+const HEADER_LINE =
+  /^[ \t*]*(?:from|sent|date|to|cc|bcc|subject|reply-to|von|gesendet|datum|an|betreff|de|envoyé|date|à|objet|enviado\s+el|fecha|para|asunto|da|inviato|data|a|oggetto|enviada|assunto|van|verzonden|aan|onderwerp)[ \t*]*:/iu;
+const FROM_LINE = /^[ \t*]*(?:from|von|de|da|van)[ \t*]*:/iu;
+/**
+ * A forwarded message's subject: "FW:", "Fwd:", "WG:" (German), "TR:" (French), "RV:" (Spanish), "I:" (Italian); a
+ * reply to a forward ("RE: FW: …") is a reply, its history quoted.
+ */
+const FORWARD_SUBJECT =
+  /^[ \t*]*(?:subject|betreff|objet|asunto|oggetto|assunto|onderwerp)[ \t*]*:\s*(?:fwd?|wg|tr|rv|enc|i|doorst)\s*:/iu;
+const quoteDepth = (line: string): number => /^(?:>[ \t]?)*/.exec(line)![0].replace(/[ \t]/g, '').length;
+const unquote = (line: string, depth: number): string => line.replace(new RegExp(`^(?:>[ \\t]?){${depth}}`), '');
+
+/**
+ * A message the sender forwarded, which is theirs to share: the text above its marker (their note) and the
+ * forwarded message's body below its headers. Forwarded with a marker line (Gmail, Apple Mail, Thunderbird, in a
+ * blockquote as Apple Mail's HTML has it) or as Outlook does, a header block whose subject says "FW:". Only a forward
+ * in the sender's own words counts: one inside the quoted history of a reply ("On … wrote:" above it) is history.
+ * Before, the reply parser read Apple Mail's and Outlook's forwards as quoted history and dropped them: a customer
+ * who forwarded their CFO's "we can't afford this" had written, as far as the signals knew, only "FYI, see below".
+ */
+function forwardIn(text: string): { above: string; forwarded: string } | null {
+  const ls = text.split('\n');
+  // The quoted run the line is in (its first line, and whether it has any text before the line).
+  let start = 0;
+  let written = false;
+  for (let i = 0; i < ls.length; i++) {
+    const depth = quoteDepth(ls[i]!);
+    const line = unquote(ls[i]!, depth);
+    if (depth === 0 || i === 0 || quoteDepth(ls[i - 1]!) === 0) [start, written] = [i, false];
+    const opens = !written;
+    if (line.trim() !== '') written = true;
+    if (line.length > 300) continue;
+    let headers: number;
+    if (FORWARD_MARKER.test(line)) headers = i + 1;
+    else if (FROM_LINE.test(line) && forwardHeaders(ls, i, depth)) headers = i;
+    else continue;
+    // Inside a quote, the forward is the quote itself: the marker opens it (an Apple Mail forward in HTML), and no
+    // quote header ("On … wrote:") introduces it.
+    if (depth > 0 && !opens) continue;
+    // Outlook draws a line above the headers.
+    if (depth === 0) start = i > 0 && /^[ \t]*_{8,}[ \t]*$/.test(ls[i - 1]!) ? i - 1 : i;
+    const above = ls.slice(0, start).join('\n');
+    if (!ownWords(above) || (depth > 0 && headerAbove(above))) return null;
+    let end = headers;
+    while (end < ls.length && (depth === 0 || quoteDepth(ls[end]!) >= depth)) end++;
+    const body = ls.slice(headers, end).map((l) => unquote(l, depth));
+    let j = 0;
+    while (j < body.length && (body[j]!.trim() === '' || (HEADER_LINE.test(body[j]!) && body[j]!.length <= 300))) j++;
+    const forwarded = body.slice(j).join('\n');
+    return forwarded.trim() === '' ? null : { above, forwarded };
+  }
+  return null;
+}
+
+/** An Outlook header block from line `i`: "From:" then, within a few header lines, a forwarded subject. */
+function forwardHeaders(ls: string[], i: number, depth: number): boolean {
+  for (let k = i; k < Math.min(ls.length, i + 8); k++) {
+    const l = unquote(ls[k]!, depth);
+    if (l.length > 300 || !HEADER_LINE.test(l)) return false;
+    if (FORWARD_SUBJECT.test(l)) return true;
+  }
+  return false;
+}
+
+/** Whether the reply parser reads the end of `above` as the header of a quote that would follow it ("On … wrote:"). */
+function headerAbove(above: string): boolean {
+  const fragments = new EmailReplyParser().read(`${above.replace(LONG_LINE, 'x')}\n> x`).getFragments();
+  const last = fragments[fragments.length - 1];
+  return (last?.getContent() ?? '').split('\n').some((l) => l.trim() !== '' && !l.trimStart().startsWith('>'));
+}
+
+/** Whether text that ends where a forward starts is the sender's own writing (no reply history the parser cuts). */
+function ownWords(above: string): boolean {
+  if (above.trim() === '') return true;
+  const probe = `${above.replace(LONG_LINE, 'x')}\n\n\uE001`;
+  return new EmailReplyParser().read(probe).getVisibleText().includes('\uE001');
 }
 
 /** A line the reply parser does not read (`visibleEmailText`). */

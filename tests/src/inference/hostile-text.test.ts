@@ -54,13 +54,26 @@ const analyse = (body: string) =>
   });
 
 describe('one 60 KB email is analysed in linear time', () => {
-  test.each(['\n', '\n\n', ' \n', '? ', 'Best,\n', 'A B\n', 'a.', 'could you ', 'the freeze is over ', '<a ', '> '])(
-    '%j repeated',
-    (unit) => {
-      const growth = linearGrowth(repeatedTo(unit, 60_000), analyse);
-      expect({ unit, ...growth }).toEqual({ unit, ...growth, linear: true });
-    },
-  );
+  test.each([
+    '\n',
+    '\n\n',
+    ' \n',
+    '? ',
+    'Best,\n',
+    'A B\n',
+    'a.',
+    'could you ',
+    'the freeze is over ',
+    '<a ',
+    '> ',
+    'Begin forwarded message:\n',
+    '> Begin forwarded message:\n',
+    '> x\n> Begin forwarded message:\n',
+    'From: a <a@b.c>\nSubject: FW: x\n',
+  ])('%j repeated', (unit) => {
+    const growth = linearGrowth(repeatedTo(unit, 60_000), analyse);
+    expect({ unit, ...growth }).toEqual({ unit, ...growth, linear: true });
+  });
   test('what is read is bounded and documented: sentences and characters of one text', () => {
     expect(splitSentences('? '.repeat(40_000))).toHaveLength(MAX_SENTENCES);
     const long = `${'We reviewed the proposal with the team. '.repeat(2_000)}Our budget was cut.`;

@@ -102,3 +102,62 @@ describe('long lines (a paragraph without line breaks) keep their place, quoted 
     expect(visibleEmailText(`Hi Morgan,\n\n${paragraph}\n\nGrace`)).toContain(paragraph);
   });
 });
+
+/**
+ * A customer who forwards their boss's answer shares it: "FYI, see below" over the CFO's "we can't afford this" is a
+ * budget problem. Apple Mail ("Begin forwarded message:", in HTML inside a blockquote) and Outlook (a header block whose
+ * subject says "FW:") forwards were read as quoted history and dropped; Gmail's was kept. A forward inside the quoted
+ * history of a reply stays history.
+ */
+describe('a forwarded message is the sender sharing it, a quoted one is history', () => {
+  const boss = "We can't afford this. Our budget was cut by 30% and we are looking at a cheaper competitor.";
+  const headers = (subject: string, from = 'From', sent = 'Sent', to = 'To', subj = 'Subject') =>
+    `${from}: Dana Ortiz <dana@acme.example>\n${sent}: Monday, December 7, 2026 9:00 AM\n${to}: Carl Gauss <carl@acme.example>\n${subj}: ${subject}`;
+  test.each([
+    ['Apple Mail', `FYI, my CFO's answer.\n\nBegin forwarded message:\n\n${headers('Expansion')}\n\n${boss}`],
+    [
+      'Apple Mail, German',
+      `Zur Info.\n\nAnfang der weitergeleiteten Nachricht:\n\n${headers('Erweiterung', 'Von', 'Datum', 'An', 'Betreff')}\n\n${boss}`,
+    ],
+    ['Apple Mail, nothing above', `Begin forwarded message:\n\n${headers('Expansion')}\n\n${boss}`],
+    ['Outlook', `FYI, see Dana's note below.\n\n${headers('FW: Expansion')}\n\n${boss}`],
+    [
+      'Outlook, German',
+      `Zur Info.\n\n________________________________\n${headers('WG: Erweiterung', 'Von', 'Gesendet', 'An', 'Betreff')}\n\n${boss}`,
+    ],
+    ['Gmail', `FYI\n\n---------- Forwarded message ---------\n${headers('Expansion')}\n\n${boss}`],
+    [
+      'Apple Mail HTML',
+      `<p>FYI, see below</p><blockquote type="cite"><div>Begin forwarded message:</div><br><div><b>From: </b>Dana Ortiz &lt;dana@acme.example&gt;</div><div><b>Subject: </b>Expansion</div><br><div>${boss}</div></blockquote>`,
+    ],
+  ])('%s: the forwarded words are read, without their headers', (_client, body) => {
+    const v = visibleEmailText(body);
+    expect(v).toContain(boss);
+    expect(v).not.toMatch(/dana@acme\.example|^Subject:/m);
+    expect(extractSignals(v).map((s) => s.type)).toContain('budget_constraint');
+  });
+  test('a forward with its own quoted history keeps only what the forwarded message said', () => {
+    const body = `FYI\n\nBegin forwarded message:\n\n${headers('Re: Expansion')}\n\n${boss}\n\nOn Sun, Dec 6, 2026 at 8:00 AM Riley Rep <riley@seller.example> wrote:\n> Let me know if you have any questions.`;
+    const v = visibleEmailText(body);
+    expect(v).toContain('Our budget was cut by 30%');
+    expect(v).not.toContain('Let me know if you have any questions');
+  });
+  test.each([
+    [
+      'Gmail reply over an Apple forward',
+      `Thanks, talk soon.\n\nOn Mon, Dec 7, 2026 at 9:00 AM Carl Gauss <carl@acme.example> wrote:\n> Begin forwarded message:\n>\n> From: Dana <dana@acme.example>\n>\n> ${boss}`,
+    ],
+    [
+      'reply quoting a note above the forward',
+      `Thanks, talk soon.\n\nOn Mon, Dec 7, 2026 at 9:00 AM Carl Gauss <carl@acme.example> wrote:\n> FYI\n>\n> Begin forwarded message:\n>\n> From: Dana <dana@acme.example>\n>\n> ${boss}`,
+    ],
+    ['Outlook reply to a forward', `Thanks, talk soon.\n\n${headers('RE: FW: Expansion')}\n\n${boss}`],
+    [
+      'Outlook reply over an Outlook forward',
+      `Thanks, talk soon.\n\n${headers('RE: FW: Expansion')}\n\nHappy to help.\n\n${headers('FW: Expansion')}\n\n${boss}`,
+    ],
+    ['Outlook reply', `Thanks, talk soon.\n\n-----Original Message-----\n${headers('Expansion')}\n\n${boss}`],
+  ])('%s: the history is not read', (_case, body) => {
+    expect(visibleEmailText(body)).toBe('Thanks, talk soon.');
+  });
+});
