@@ -16,6 +16,7 @@ import {
 import type { BudgetState } from '../inference/router/budget.js';
 import type { LlmClient } from '../llm/client.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
+import { threadTopic } from '../lib/subject.js';
 
 /** Which suggestion types come with a draft email, and which kind. */
 export const DRAFT_KIND_OF: Partial<Record<SuggestionType, DraftKind>> = {
@@ -257,7 +258,8 @@ export function addressDraft(payload: DraftEmailPayload, s: Suggestion, f: Draft
     thread && thread.direction !== 'outbound' && thread.kind === 'email'
       ? { kind: thread.kind, externalId: thread.externalId, subject: thread.subject }
       : null;
-  const original = (inReplyTo?.subject ?? '').replace(/^\s*((re|fw|fwd|aw|wg)\s*:\s*)+/i, '').trim();
+  // "Re: " and the thread's topic: a gateway's "[EXTERNAL]" and a pile of "RE: AW: Fwd:" are not written again.
+  const original = threadTopic(inReplyTo?.subject);
   return {
     ...payload,
     subject: inReplyTo && original ? `Re: ${original}` : payload.subject,

@@ -142,7 +142,7 @@ describe(`a forwarded objection reaches the rep (${process.env.DATABASE_URL ? 'p
       });
       sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: carl, IsPrimary: true });
       sf.store.create(orgId, 'EmailMessage', {
-        Subject: 'FW: Expansion',
+        Subject: '[EXTERNAL] FW: Expansion',
         TextBody: outlookForward,
         Status: '3',
         Incoming: true,

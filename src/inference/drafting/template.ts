@@ -1,5 +1,6 @@
 import type { ActivityKind } from '../../core/canonical.js';
 import { formatDay } from '../../lib/dates.js';
+import { threadTopic } from '../../lib/subject.js';
 import { extractSignals } from '../signals/index.js';
 import { concernsIn, joinTopics } from './concerns.js';
 import { chunkDate, labelChunks, toCitation, type LabelledChunk } from './crm-data.js';
@@ -27,10 +28,7 @@ const INTERACTION_PHRASE: Record<ActivityKind, string> = {
   task: 'our last conversation',
 };
 const cleanSubject = (s: string | null): string | null => {
-  const t = (s ?? '')
-    .replace(/^\s*((re|fw|fwd|aw|wg)\s*:\s*)+/i, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const t = threadTopic(s);
   return t.length > 0 && t.length <= 80 ? t : null;
 };
 

@@ -75,6 +75,30 @@ describe('template drafter', () => {
     );
   });
 
+  test.each([
+    '[EXTERNAL] RE: Renewal proposal',
+    'Re: [EXT] Re: Renewal proposal',
+    '*EXTERNAL* RE[2]: Renewal proposal',
+    'AW: WG: Renewal proposal',
+    'SV: VS: Renewal proposal',
+    'TR: Renewal proposal',
+    'RV: RE: Renewal proposal',
+    'R: I: Renewal proposal',
+    'Antw: Renewal proposal',
+    'Re^2: Renewal proposal',
+  ])('the reply to %j is "Re: Renewal proposal", and thanks for the email about the topic only', (subject) => {
+    const lastInteraction = {
+      kind: 'email' as const,
+      externalId: 'e-101',
+      occurredAt: '2025-03-03T10:00:00Z',
+      subject,
+    };
+    expect(templateDraft(aDraftInput({ kind: 'budget_reply', lastInteraction })).subject).toBe('Re: Renewal proposal');
+    expect(templateDraft(aDraftInput({ kind: 'stale_follow_up', lastInteraction })).body).toContain(
+      'about "Renewal proposal"',
+    );
+  });
+
   test('without an explicit last interaction, the newest dated chunk stands in', () => {
     const d = templateDraft(aDraftInput({ kind: 'stale_follow_up', lastInteraction: null }));
     expect(d.body).toContain('It has been a while since our email exchange on 3 March 2025, so I wanted');
