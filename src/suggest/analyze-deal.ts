@@ -15,6 +15,7 @@ import { processSuggestion } from './process-suggestion.js';
 import { prepareSignalVectors, signalOptions, tenantScorer, tenantSignalModels } from './scorer.js';
 import { findInstructions } from '../guardrails/text/instructions.js';
 import { isInternalMail, sellerSideOf } from './drafting.js';
+import { customerSide, sellerSpeakers } from '../inference/signals/transcript.js';
 
 export type { AnalyzeDeps, Guard } from './analyze-deps.js';
 
@@ -61,12 +62,14 @@ export async function analyzeDeal(
   // A colleague's mail to the rep is not the customer talking: no concern, question or reply is read from it.
   const owner = deal.ownerId && deps.crm ? await deps.crm.owner(conn, deal.ownerId) : null;
   const sellerSide = sellerSideOf(owner?.email ?? null, deps.guardrails.trusted?.().ownDomains ?? []);
+  const sellers = sellerSpeakers(owner?.name, contacts);
   const suggestions = suggestForDeal({
     tenantId: conn.tenant_id,
     connectionId,
     provider: conn.provider,
     deal,
-    activities: activities.filter((a) => !isInternalMail(a, contacts, sellerSide)),
+    // Nor is what the rep said on a call: a transcript's seller turns ("Riley: I understand budget is tight") go.
+    activities: activities.filter((a) => !isInternalMail(a, contacts, sellerSide)).map((a) => customerSide(a, sellers)),
     now,
     staleDealDays: deps.staleDealDays,
     contacts,
