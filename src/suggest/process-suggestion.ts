@@ -1,4 +1,4 @@
-import type { Contact } from '../core/canonical.js';
+import type { Activity, Contact } from '../core/canonical.js';
 import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { BudgetExceededError } from '../inference/router/budget.js';
 import { sumCosts, type CostLine } from '../llm/cost.js';
@@ -46,6 +46,8 @@ import { withRouteStep } from '../inference/router/steps.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
 import { inSpan } from '../lib/tracing.js';
 import { sendersAmong } from '../inference/deal-suggestions.js';
+import { languageOf } from '../inference/drafting/language.js';
+import { signalText } from '../inference/signals/email-text.js';
 
 const DAY = 86_400_000;
 
@@ -285,6 +287,7 @@ async function processSuggestionNow(
   }
 
   // 4. The rules judge what the rep will read; a draft that alone breaks them is repaired once.
+  notes.draftLanguage = templateLanguage(drafted, facts.activities);
   s = rendered(s, rf, [], notes);
   const { ctx } = await buildContext(deps, conn.id, s, facts, now);
   let result = await evaluate(s, ctx);
@@ -306,6 +309,7 @@ async function processSuggestionNow(
           : await makeDraft(deps, withoutOffendingElements(drafted.input, result.verdicts), budget, null);
       costs.push(...again.result.costs);
       const first = { subject: s.draft.subject, body: s.draft.body, model: drafted.result.model };
+      notes.draftLanguage = templateLanguage(again, facts.activities);
       s = rendered(
         withDraft(s, {
           ...again,
@@ -766,4 +770,17 @@ async function updateLive(
         : 'live suggestion handed to the deal owner',
   );
   return { suggestion: final, status: live.status };
+}
+
+/**
+ * The language of the message a template draft answers, when it is not the template's English ("German"): the rep is
+ * told to write the draft in it. Null for a model's draft (it is asked to write in the customer's language), an English
+ * or unrecognised message, or no draft.
+ */
+function templateLanguage(d: Drafted | null, activities: readonly Activity[]): string | null {
+  const last = d?.result.generator === 'template' ? d.input.lastInteraction : null;
+  const a = last && activities.find((x) => x.externalId === last.externalId);
+  if (!a || a.kind !== 'email') return null;
+  const lang = languageOf(signalText({ ...a, subject: null }));
+  return lang && lang.code !== 'en' ? lang.name : null;
 }

@@ -7,6 +7,8 @@ export interface RenderNotes {
   suppression?: string | null;
   /** The first draft broke these rules and was regenerated once. */
   repairedFrom?: string[] | null;
+  /** The template draft is English, the customer wrote in this language ("German"). */
+  draftLanguage?: string | null;
 }
 
 /** What the text says about the records, resolved from the CRM (labels, names), not ids. */
@@ -184,7 +186,9 @@ function closingLines(s: Suggestion, notes: RenderNotes): string[] {
   if (s.draft && draftStep)
     lines.push(
       draftStep.tier === 'rules'
-        ? 'The draft email is written from a template (no AI model drafted it): make it your own before sending.'
+        ? notes.draftLanguage
+          ? `The draft email is written from a template in English (no AI model drafted it), but the customer wrote in ${notes.draftLanguage}: write it in ${notes.draftLanguage} before sending.`
+          : 'The draft email is written from a template (no AI model drafted it): make it your own before sending.'
         : 'The draft email was written by an AI model: check every line before sending.',
     );
   if (notes.repairedFrom?.length)

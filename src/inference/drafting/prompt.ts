@@ -26,6 +26,7 @@ const SYSTEM = [
   '- Use only facts stated in the data block. Never invent amounts, prices, discounts, dates, deadlines, commitments or product capabilities.',
   '- List every factual statement the email makes about the customer, the deal or past interactions in "claims", each with the ids of the context items (c1, c2, ...) that support it, and list every id you used in "citations". Cite only ids present in context.',
   '- Do not put context ids or brackets in the subject or body.',
+  '- Write in the language the contact wrote their latest message in (a German email gets a German reply).',
   `- Write plain text, no markdown, at most 150 words, and end the body with the line ${SIGNATURE_PLACEHOLDER} in place of the rep's name.`,
 ].join('\n');
 

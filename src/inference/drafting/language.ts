@@ -1,0 +1,54 @@
+/**
+ * The language a customer writes in, from its most common short words: English and the languages whose mail
+ * closeloop already reads (German, French, Spanish, Italian, Portuguese, Dutch). Null when the text is too short or
+ * no language stands out. Enough to tell a rep that an English template answers a German email, not a translator.
+ */
+const WORDS: Record<string, { name: string; words: string[] }> = {
+  en: {
+    name: 'English',
+    words: 'the and is are we you our to of for this that with not can be have it on will in'.split(' '),
+  },
+  de: {
+    name: 'German',
+    words:
+      'der die das und ist sind wir sie ihr unser unsere nicht mit für ein eine zu von auf dass den dem des wurde können'.split(
+        ' ',
+      ),
+  },
+  fr: {
+    name: 'French',
+    words: 'le la les et est sont nous vous notre pas avec pour un une de du des que qui ce sur à au été'.split(' '),
+  },
+  es: {
+    name: 'Spanish',
+    words: 'el la los las y es son nosotros usted nuestro nuestra no con para un una de del que por este esta en'.split(
+      ' ',
+    ),
+  },
+  it: {
+    name: 'Italian',
+    words: 'il lo la gli le e è sono noi voi nostro nostra non con per un una di del che questo questa in'.split(' '),
+  },
+  pt: {
+    name: 'Portuguese',
+    words: 'o a os as e é são nós você nosso nossa não com para um uma de do da que por este esta em'.split(' '),
+  },
+  nl: {
+    name: 'Dutch',
+    words: 'de het een en is zijn wij we u jullie ons onze niet met voor van dat op te in deze'.split(' '),
+  },
+};
+const SETS = Object.entries(WORDS).map(([code, l]) => ({ code, name: l.name, words: new Set(l.words) }));
+/** Fewer known words than this says nothing. */
+const MIN_HITS = 4;
+
+export function languageOf(text: string): { code: string; name: string } | null {
+  const tokens = (text.toLowerCase().match(/[\p{L}]+/gu) ?? []).slice(0, 2000);
+  const scores = SETS.map((l) => ({ ...l, hits: tokens.filter((t) => l.words.has(t)).length })).sort(
+    (a, b) => b.hits - a.hits,
+  );
+  const [best, next] = scores;
+  // A clear winner: enough hits, and half again as many as the runner-up (Spanish and Portuguese share many words).
+  if (!best || best.hits < MIN_HITS || (next && best.hits < next.hits * 1.5)) return null;
+  return { code: best.code, name: best.name };
+}

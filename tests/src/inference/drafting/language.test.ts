@@ -1,0 +1,23 @@
+import { buildDraftPrompt } from '../../../../src/inference/drafting/prompt.js';
+import { languageOf } from '../../../../src/inference/drafting/language.js';
+import { aDraftInput } from './builders.js';
+
+describe('the language a customer writes in', () => {
+  test.each([
+    ['Hallo Riley, unser Budget wurde für dieses Quartal gekürzt, deshalb können wir nicht unterschreiben.', 'German'],
+    ['Bonjour Riley, notre budget a été réduit et nous ne pouvons pas signer à ce prix.', 'French'],
+    ['Hola Riley, nos han recortado el presupuesto y no podemos firmar a este precio por ahora.', 'Spanish'],
+    ['Ciao Riley, il nostro budget è stato tagliato e non possiamo firmare a questo prezzo.', 'Italian'],
+    ['Olá Riley, o nosso orçamento foi cortado e não podemos assinar com este preço.', 'Portuguese'],
+    ['Hoi Riley, ons budget is gekort en we kunnen niet tekenen voor deze prijs.', 'Dutch'],
+    ['Hi Riley, finance cut our budget for this quarter, so we cannot sign at the current price.', 'English'],
+  ])('%j is %s', (text, name) => expect(languageOf(text)?.name).toBe(name));
+  test('a few words say nothing', () => {
+    expect(languageOf('ok thanks')).toBeNull();
+    expect(languageOf('Sounds good, send it.')).toBeNull();
+  });
+  test("the model is asked to answer in the customer's language", () => {
+    const system = buildDraftPrompt(aDraftInput({ kind: 'budget_reply' })).messages[0]!.content;
+    expect(system).toMatch(/language the contact wrote their latest message in/);
+  });
+});
