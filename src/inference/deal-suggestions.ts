@@ -20,6 +20,7 @@ import { withdrawsRequest } from './signals/lexicon.js';
 import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
+import { contactName } from './drafting/salutation.js';
 
 export interface DealAnalysisInput {
   tenantId: string;
@@ -75,7 +76,7 @@ export function activityLabel(a: Activity, contacts: readonly Contact[] = []): s
           ...contacts.filter((c) => a.associations.contacts.includes(c.externalId)),
         ].find(named)
       : undefined;
-  const name = author ? [author.firstName, author.lastName].filter(Boolean).join(' ') : null;
+  const name = author ? contactName(author.firstName, author.lastName) : null;
   const what = KIND_WORD[a.kind] ?? a.kind;
   return `${name ? `${name}'s ${what}` : `the ${what}`} of ${formatDay(a.occurredAt)}`;
 }

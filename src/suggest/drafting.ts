@@ -17,6 +17,7 @@ import type { BudgetState } from '../inference/router/budget.js';
 import type { LlmClient } from '../llm/client.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { threadTopic } from '../lib/subject.js';
+import { contactName } from '../inference/drafting/salutation.js';
 
 /** Which suggestion types come with a draft email, and which kind. */
 export const DRAFT_KIND_OF: Partial<Record<SuggestionType, DraftKind>> = {
@@ -35,11 +36,7 @@ export interface DraftFacts {
   sender?: { name: string; email: string | null } | null;
 }
 
-const fullName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email'>) =>
-  [c.firstName, c.lastName]
-    .filter((x) => x && x.trim())
-    .join(' ')
-    .trim() || null;
+const fullName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email'>) => contactName(c.firstName, c.lastName);
 
 /**
  * The message a draft answers: for a budget or churn signal, the newest customer message quoted as evidence;

@@ -48,6 +48,7 @@ import { inSpan } from '../lib/tracing.js';
 import { sendersAmong } from '../inference/deal-suggestions.js';
 import { languageOf } from '../inference/drafting/language.js';
 import { signalText } from '../inference/signals/email-text.js';
+import { contactName } from '../inference/drafting/salutation.js';
 
 const DAY = 86_400_000;
 
@@ -643,7 +644,7 @@ async function renderFactsFor(
     stage: stage ? { label: stage.label, pipeline: stage.pipelineLabel } : null,
     companyName: f.company?.name ?? null,
     companyUrl: f.company?.url ?? null,
-    contactName: named ? [named.firstName, named.lastName].filter(Boolean).join(' ') : null,
+    contactName: named ? contactName(named.firstName, named.lastName) : null,
     owner: owner ? { id: owner.id, name: owner.name, active: owner.active } : null,
     ownerEmail: owner?.email ?? null,
     ownerId: s.ownerId,

@@ -14,6 +14,7 @@ import type { AnalyzeDeps } from './analyze-deps.js';
 import { gateFactsFor } from './gate.js';
 import { createWrites, enqueueGated, gateAll } from './process-suggestion.js';
 import { workingDue } from '../lib/dates.js';
+import { contactName } from '../inference/drafting/salutation.js';
 
 const DAY = 86_400_000;
 
@@ -208,7 +209,7 @@ async function staleSinceHeld(
   const recipient = to ? contacts.find((c) => c.externalId === to) : undefined;
   if (recipient && hasOptedOut(recipient, now.activities))
     changes.push(
-      `${[recipient.firstName, recipient.lastName].filter(Boolean).join(' ') || 'the recipient'} may no longer be emailed (${
+      `${contactName(recipient.firstName, recipient.lastName) ?? 'the recipient'} may no longer be emailed (${
         recipient.emailBlocked === 'bounced' ? 'the address bounced' : 'unsubscribed or asked not to be emailed'
       })`,
     );

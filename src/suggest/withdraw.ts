@@ -10,8 +10,9 @@ import { gateFactsFor } from './gate.js';
 import { describeProblems } from '../guardrails/output-gate.js';
 import { enqueueGated, gateAll, type PlannedWrite } from './process-suggestion.js';
 import { DRAFT_KIND_OF, hasOptedOut, spokenSince } from './drafting.js';
+import { contactName } from '../inference/drafting/salutation.js';
 
-const name = (c: Contact | undefined) => (c ? [c.firstName, c.lastName].filter(Boolean).join(' ') || null : null);
+const name = (c: Contact | undefined) => (c ? contactName(c.firstName, c.lastName) : null);
 
 export interface SituationNow {
   deal: Deal | null;

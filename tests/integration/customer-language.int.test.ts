@@ -28,8 +28,9 @@ describe(`a draft in another language than the customer's is flagged (${process.
         .portal(portalId)
         .addOwner({ id: '9001', userId: 7001, email: 'riley@seller.example', firstName: 'Riley', lastName: 'Rep' });
       const hans = hs.store.create(portalId, 'contacts', {
-        firstname: 'Hans',
-        lastname: 'Becker',
+        // As an import left them: the task names "Hans Becker", not "HANS BECKER (EINKAUF) BECKER".
+        firstname: 'HANS BECKER (EINKAUF)',
+        lastname: 'BECKER',
         email: 'hans@beispiel-gmbh.example',
       });
       const deal = hs.store.create(
@@ -71,8 +72,11 @@ describe(`a draft in another language than the customer's is flagged (${process.
           );
       await waitFor(() => todos().length >= 1 || null, 45_000, 'budget task');
       const client = new Client({ accessToken: hs.issueTokens(portalId).accessToken, basePath: hs.url });
-      const task = await client.crm.objects.tasks.basicApi.getById(todos()[0]!.id, ['hs_task_body']);
+      const task = await client.crm.objects.tasks.basicApi.getById(todos()[0]!.id, ['hs_task_subject', 'hs_task_body']);
+      expect(task.properties.hs_task_subject).toBe("Answer Hans Becker's budget concern on Beispiel Rollout");
       const body = taskText(task.properties.hs_task_body);
+      expect(body).toContain('What happened: Hans Becker raised a budget problem');
+      expect(body).toMatch(/Quote from Hans Becker's email of /);
       expect(body).toContain(warns('German'));
       expect(body).not.toContain('make it your own before sending');
     } finally {
@@ -91,8 +95,8 @@ describe(`a draft in another language than the customer's is flagged (${process.
         Alias: 'rrep',
       });
       const claire = sf.store.create(orgId, 'Contact', {
-        FirstName: 'Claire',
-        LastName: 'Dubois',
+        FirstName: 'claire',
+        LastName: 'DUBOIS',
         Email: 'claire@exemple-sa.example',
       });
       const opp = sf.store.create(orgId, 'Opportunity', {
@@ -121,10 +125,11 @@ describe(`a draft in another language than the customer's is flagged (${process.
         accessToken: new TokenCipher(TEST_KEY).decrypt(row.access_token_enc),
         version: '62.0',
       });
-      const tasks = () => conn.query<any>(`SELECT Id, Description FROM Task WHERE WhatId = '${opp}'`);
+      const tasks = () => conn.query<any>(`SELECT Id, Subject, Description FROM Task WHERE WhatId = '${opp}'`);
       await waitFor(async () => (await tasks()).records.length >= 1, 45_000, 'budget task');
       const [task] = (await tasks()).records;
       expect(task.Description).toContain(warns('French'));
+      expect(task.Subject).toBe("Answer Claire Dubois's budget concern on Exemple déploiement");
     } finally {
       await loop.stop();
     }

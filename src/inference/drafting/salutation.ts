@@ -19,3 +19,32 @@ export function salutationName(firstName: string | null | undefined, lastName?: 
     ? n.toLowerCase().replace(/(^|[\s'’.-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase())
     : n;
 }
+
+/** A last name as a person writes it: notes in brackets gone, capitals or lower case written the usual way. */
+function cleanLastName(lastName: string | null | undefined): string | null {
+  const n = (lastName ?? '')
+    .replace(/[([{<][^)\]}>]*[)\]}>]?/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+  if (!n || /[\d@]/u.test(n) || !/^[\p{L}\p{M}][\p{L}\p{M}'’. -]*$/u.test(n)) return null;
+  return n === n.toUpperCase() || n === n.toLowerCase()
+    ? n.toLowerCase().replace(/(^|[\s'’.-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase())
+    : n;
+}
+
+/**
+ * The contact's name as a task names them ("Answer Hank Scorpio's budget concern"): the first name as the greeting
+ * reads it (`salutationName`) and the last name cleaned the same way, so an import's "HANK SCORPIO (PROCUREMENT)" /
+ * "Scorpio" is "Hank Scorpio", not "HANK SCORPIO (PROCUREMENT) Scorpio". The fields as they are when nothing in them
+ * reads as a name; null when both are empty.
+ */
+export function contactName(firstName: string | null | undefined, lastName: string | null | undefined): string | null {
+  const clean = [salutationName(firstName, lastName), cleanLastName(lastName)].filter(Boolean).join(' ');
+  if (clean) return clean;
+  return (
+    [firstName, lastName]
+      .filter((x) => x && x.trim())
+      .join(' ')
+      .trim() || null
+  );
+}

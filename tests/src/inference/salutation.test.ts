@@ -1,4 +1,4 @@
-import { salutationName } from '../../../src/inference/drafting/salutation.js';
+import { contactName, salutationName } from '../../../src/inference/drafting/salutation.js';
 
 describe('salutationName: the name a draft greets by, from a first-name field as imports leave it', () => {
   test.each([
@@ -21,5 +21,23 @@ describe('salutationName: the name a draft greets by, from a first-name field as
   });
   test.each([[null], [''], ['123'], ['anna@example.com'], ['(none)'], ['???'], ['-']])('%s → none', (first) => {
     expect(salutationName(first)).toBeNull();
+  });
+});
+
+describe('contactName: the name a task gives the contact, from the fields as imports leave them', () => {
+  test.each([
+    ['HANK SCORPIO (PROCUREMENT)', 'Scorpio', 'Hank Scorpio'],
+    ['hank', 'SCORPIO', 'Hank Scorpio'],
+    ['Anna Schmidt', 'Schmidt', 'Anna Schmidt'],
+    ['Anna / Finance', "o'brien", "Anna O'Brien"],
+    ['Jean-Luc', 'McDonald', 'Jean-Luc McDonald'],
+    [null, 'Scorpio', 'Scorpio'],
+    ['Hank', null, 'Hank'],
+    ['Hank', 'Scorpio (old account)', 'Hank Scorpio'],
+  ])('%j %j → %j', (first, last, name) => expect(contactName(first, last)).toBe(name));
+  test('fields where nothing reads as a name stay as they are; none at all is null', () => {
+    expect(contactName('12345', null)).toBe('12345');
+    expect(contactName(null, null)).toBeNull();
+    expect(contactName(' ', '')).toBeNull();
   });
 });
