@@ -203,7 +203,7 @@ export const FACTS = {
   promptLeaks: fact({
     type: 'string[]',
     description:
-      'Traces of the model\'s own instructions in outgoing text: "crm_data", "system prompt", "as an AI", unresolved privacy placeholders such as [PERSON_2], template variables other than {{rep_signature}}.',
+      'Traces of the model\'s own instructions in outgoing text: "crm_data", "system prompt", "as an AI", unresolved privacy placeholders such as [PERSON_2], template variables other than {{rep_signature}}, a template\'s unfilled blanks ("Hi [First Name],", "[Your Name]", "<insert date>", "XX%", "Lorem ipsum").',
     compute: (i) => findPromptLeaks(i.outgoingText),
   }),
   paymentInstructions: fact({

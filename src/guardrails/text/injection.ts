@@ -32,6 +32,12 @@ const LEAK_MARKERS: RegExp[] = [
   /\buntrusted data\b|\bcontext ids?\b/i,
   /\[(?:EMAIL|PHONE|CARD|IBAN|NATIONAL_ID|PERSON|TOKEN)_\d+\]/i,
   /\{\{(?!rep_signature\}\})[^}]*\}\}/,
+  // A template's blanks nobody filled in: "Hi [First Name],", "[Your Name]", "<insert date>", "Lorem ipsum", "XX%".
+  /\[(?:(?:your|my|their|his|her|the|contact(?:'s)?|customer(?:'s)?|client(?:'s)?|recipient(?:'s)?|prospect(?:'s)?|rep(?:'s)?|sender(?:'s)?|company|first|last|full|job|meeting|proposed|specific)\s+){0,3}(?:name|first\s+name|last\s+name|full\s+name|company(?:\s+name)?|title|position|role|date|dates|time|day|amount|price|figure|number|phone(?:\s+number)?|e-?mail(?:\s+address)?|link|url|signature|product(?:\s+name)?|deal(?:\s+name)?)\]/i,
+  /[[<](?:insert|add|fill\s+in|enter|placeholder)\b[^\]>\n]{0,60}[\]>]/i,
+  /<(?:your|first|last|full|contact|customer|client|company)\s*(?:name|company|title)?>/i,
+  /\blorem\s+ipsum\b/i,
+  /(?<![\p{L}\d])X{2,}\s*%|[$€£]\s?X{2,}(?![\p{L}])/iu,
 ];
 
 /** Telling the customer where or how to send money. */
