@@ -16,6 +16,7 @@ import { prepareSignalVectors, signalOptions, tenantScorer, tenantSignalModels }
 import { findInstructions } from '../guardrails/text/instructions.js';
 import { isInternalMail, sellerSideOf } from './drafting.js';
 import { customerSide, sellerSpeakers } from '../inference/signals/transcript.js';
+import { withInlineAnswers } from '../inference/signals/inline-answers.js';
 
 export type { AnalyzeDeps, Guard } from './analyze-deps.js';
 
@@ -68,8 +69,11 @@ export async function analyzeDeal(
     connectionId,
     provider: conn.provider,
     deal,
-    // Nor is what the rep said on a call: a transcript's seller turns ("Riley: I understand budget is tight") go.
-    activities: activities.filter((a) => !isInternalMail(a, contacts, sellerSide)).map((a) => customerSide(a, sellers)),
+    // Nor is what the rep said on a call: a transcript's seller turns ("Riley: I understand budget is tight") go. What
+    // the customer answered inside the rep's quoted email ("see my answers below in red") is read.
+    activities: activities
+      .filter((a) => !isInternalMail(a, contacts, sellerSide))
+      .map((a) => withInlineAnswers(customerSide(a, sellers), activities)),
     now,
     staleDealDays: deps.staleDealDays,
     contacts,

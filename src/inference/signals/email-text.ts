@@ -10,6 +10,11 @@ import { looksLikeHtml } from '../../core/html.js';
  * thread ever had. Returns the input unchanged when nothing is left after stripping (a body that is all quote).
  */
 export function visibleEmailText(body: string): string {
+  return withoutSignatureBlock(withoutBoilerplate(visibleOf(emailLines(body), MAX_FORWARDS)));
+}
+
+/** An email body as plain lines: HTML converted, line ends and runs of blank lines normalised. */
+export function emailLines(body: string): string {
   const text = looksLikeHtml(body)
     ? convert(body, {
         wordwrap: false,
@@ -25,7 +30,7 @@ export function visibleEmailText(body: string): string {
     .replace(/\u00a0/g, ' ')
     .replace(/[\uE000\uE001]/g, '')
     .replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n');
-  return withoutSignatureBlock(withoutBoilerplate(visibleOf(lines, MAX_FORWARDS)));
+  return lines;
 }
 
 /** The visible part of normalised text: the sender's words, and what they forwarded (up to `forwards` forwards deep). */
@@ -65,7 +70,7 @@ const MAX_FORWARDS = 4;
 const FORWARD_MARKER =
   /^[ \t]*(?:-{2,}[ \t]*)?(?:begin(?:ning\s+of)?\s+forwarded\s+message|forwarded\s+message|(?:anfang\s+der\s+)?weitergeleitete(?:n)?\s+nachricht|(?:début\s+du\s+)?message\s+(?:réexpédié|transféré)|(?:inicio\s+del\s+)?mensaje\s+reenviado|(?:inizio\s+(?:del\s+)?)?messaggio\s+inoltrato|(?:início\s+da\s+)?mensagem\s+(?:reencaminhada|encaminhada)|(?:begin\s+)?doorgestuurd\s+bericht)[ \t]*:?[ \t]*(?:-{2,}[ \t]*)?$/iu;
 /** A header line of a forwarded or quoted message, in the same languages ("From:", "Von:", "Objet :", "Asunto:"). */
-const HEADER_LINE =
+export const HEADER_LINE =
   /^[ \t*]*(?:from|sent|date|to|cc|bcc|subject|reply-to|von|gesendet|datum|an|betreff|de|envoyé|date|à|objet|enviado\s+el|fecha|para|asunto|da|inviato|data|a|oggetto|enviada|assunto|van|verzonden|aan|onderwerp)[ \t*]*:/iu;
 const FROM_LINE = /^[ \t*]*(?:from|von|de|da|van)[ \t*]*:/iu;
 /**
