@@ -57,7 +57,12 @@ describe(`a failing draft is repaired once or held for review (${process.env.DAT
       ['falcon', 'Vandelay renewal'],
       ['umbrella', 'Umbrella expansion'],
     ] as const) {
-      const c = hs.store.create(portalId, 'contacts', { firstname: 'Art', lastname: key, email: `art@${key}.example` });
+      // The contact's name is not the code name: the draft's To line names the contact (capitalised, "Art Falcon").
+      const c = hs.store.create(portalId, 'contacts', {
+        firstname: 'Art',
+        lastname: key === 'falcon' ? 'Vance' : 'Ross',
+        email: `art@${key}.example`,
+      });
       const d = hs.store.create(
         portalId,
         'deals',
