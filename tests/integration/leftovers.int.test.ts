@@ -285,11 +285,11 @@ describe('Salesforce: leftovers over time', () => {
     await installSalesforce(loop.cl);
     const conn = await backfilled(loop.cl, orgId, 120_000);
     await subscribed(loop, conn.id);
-    // The open one: a re-analysis may have closed an earlier task and written another.
+    // The budget task, whose draft this is (a next-step task may be on the deal too), the open one first.
     const task = (oppId: string) =>
       sf.store
         .list(orgId, 'Task')
-        .filter((t) => t.WhatId === oppId && t.Closeloop_Key__c)
+        .filter((t) => t.WhatId === oppId && t.Closeloop_Key__c && /budget concern/.test(String(t.Subject)))
         .sort((a, b) => Number(a.Status === 'Completed') - Number(b.Status === 'Completed'))[0];
     const drafts = (oppId: string) =>
       sf.store.list(orgId, 'EmailMessage').filter((m) => m.RelatedToId === oppId && String(m.Status) === '5');
