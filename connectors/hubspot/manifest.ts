@@ -120,6 +120,7 @@ export const HUBSPOT_PROPERTIES: Record<ObjectKind, readonly string[]> = {
     'phone',
     'jobtitle',
     'hs_email_optout',
+    'hs_email_hard_bounce_reason_enum',
     'hubspot_owner_id',
     'createdate',
     'lastmodifieddate',

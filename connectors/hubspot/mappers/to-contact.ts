@@ -13,7 +13,16 @@ export function toContact(record: HubspotObject, ctx: MapContext): Contact {
     email: prop(record, 'email'),
     phone: prop(record, 'phone'),
     title: prop(record, 'jobtitle'),
-    // "Unsubscribed from all email": HubSpot sets it when the contact opts out; read-only, changed by no webhook.
-    emailBlocked: boolProp(record, 'hs_email_optout') === true ? 'opted_out' : null,
+    emailBlocked: emailBlocked(record),
   };
+}
+
+/**
+ * "Unsubscribed from all email" (`hs_email_optout`): HubSpot sets it when the contact opts out. "Email hard bounce
+ * reason" (`hs_email_hard_bounce_reason_enum`): set when mail to the address bounced for good, cleared when someone
+ * unbounces the contact. Both read-only, changed by no webhook (a poll sees them).
+ */
+function emailBlocked(record: HubspotObject): Contact['emailBlocked'] {
+  if (boolProp(record, 'hs_email_optout') === true) return 'opted_out';
+  return (prop(record, 'hs_email_hard_bounce_reason_enum') ?? '').trim() ? 'bounced' : null;
 }

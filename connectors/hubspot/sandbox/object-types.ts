@@ -103,6 +103,8 @@ export const OBJECT_TYPES: Readonly<Record<ObjectTypeName, ObjectTypeDef>> = {
       jobtitle: str,
       // "Unsubscribed from all email": maintained by HubSpot's subscription preferences, read-only to the CRM API.
       hs_email_optout: ro('bool'),
+      // "Email hard bounce reason": set by HubSpot when mail to the address hard-bounces, read-only to the API.
+      hs_email_hard_bounce_reason_enum: ro('string'),
       website: str,
       city: str,
       state: str,

@@ -104,6 +104,18 @@ describe('HubSpot mapper null handling', () => {
     expect(map(null)).toBeNull();
   });
 
+  it('a contact whose address hard-bounced (hs_email_hard_bounce_reason_enum set) may get no sales email', () => {
+    const map = (props: Record<string, string | null>) =>
+      toContact(HubspotObject.parse(aRecord('9', props)), { portalId: PORTAL }).emailBlocked;
+    expect(map({ hs_email_hard_bounce_reason_enum: 'UNKNOWN_USER' })).toBe('bounced');
+    expect(map({ hs_email_hard_bounce_reason_enum: 'MAILBOX_FULL' })).toBe('bounced');
+    // Unbounced in HubSpot: the reason is cleared.
+    expect(map({ hs_email_hard_bounce_reason_enum: '' })).toBeNull();
+    expect(map({ hs_email_hard_bounce_reason_enum: null })).toBeNull();
+    // Opted out wins: it is the contact's own choice.
+    expect(map({ hs_email_optout: 'true', hs_email_hard_bounce_reason_enum: 'UNKNOWN_USER' })).toBe('opted_out');
+  });
+
   it('names are plain text: tags, markdown and invisible characters dropped, the words kept', () => {
     const rec = HubspotObject.parse(
       aRecord('12', { firstname: '<img src=x onerror=alert(1)>Bob', lastname: '**Smith** 🚀\u202e', email: 'b@x.co' }),
