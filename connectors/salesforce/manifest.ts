@@ -126,6 +126,8 @@ export const SALESFORCE_FIELDS: Record<SalesforceSObjectName, readonly string[]>
     'Phone',
     'Title',
     'Company',
+    'HasOptedOutOfEmail',
+    'EmailBouncedReason',
     'OwnerId',
     'IsConverted',
     'ConvertedAccountId',

@@ -51,6 +51,8 @@ export const SalesforceLeadRecord = z.looseObject({
   MobilePhone: str,
   Title: str,
   Company: str,
+  HasOptedOutOfEmail: z.boolean().nullish(),
+  EmailBouncedReason: str,
   IsConverted: bool,
   ConvertedAccountId: str,
   ConvertedContactId: str,

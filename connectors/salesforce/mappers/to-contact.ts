@@ -50,5 +50,7 @@ export function leadToContact(r: SalesforceLeadRecord, ctx: SalesforceMapContext
     email: text(r.Email),
     phone: text(r.Phone),
     title: text(r.Title),
+    // Leads have Email Opt Out too; bounce management marks a lead's address with a reason (no IsEmailBounced on Lead).
+    emailBlocked: r.HasOptedOutOfEmail === true ? 'opted_out' : text(r.EmailBouncedReason) ? 'bounced' : null,
   };
 }

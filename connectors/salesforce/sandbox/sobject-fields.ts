@@ -69,7 +69,7 @@ export const RAW_SOBJECTS: Readonly<Record<string, { fields: string; parents: st
       ',Country:string,Latitude:number,Longitude:number,GeocodeAccuracy:string,Address:Address,Phone:string' +
       ',Email:string,Website:string,PhotoUrl:string,Description:string,LeadSource:string,Status:string!' +
       ',Industry:string,Rating:string,AnnualRevenue:number,NumberOfEmployees:number,OwnerId:string!' +
-      ',IsConverted:boolean!,ConvertedDate:DateString,ConvertedAccountId:string,ConvertedContactId:string' +
+      ',HasOptedOutOfEmail:boolean!,DoNotCall:boolean!,IsConverted:boolean!,ConvertedDate:DateString,ConvertedAccountId:string,ConvertedContactId:string' +
       ',ConvertedOpportunityId:string,IsUnreadByOwner:boolean!,CreatedDate:DateString!,CreatedById:string!' +
       ',LastModifiedDate:DateString!,LastModifiedById:string!,SystemModstamp:DateString!,LastActivityDate:DateString' +
       ',LastViewedDate:DateString,LastReferencedDate:DateString,Jigsaw:string,JigsawContactId:string' +

@@ -102,6 +102,19 @@ describe('null handling', () => {
     expect(map({ HasOptedOutOfEmail: false, IsEmailBounced: false })).toBeNull();
   });
 
+  it("a Lead's Email Opt Out and bounce reason say the same (a Lead has no IsEmailBounced)", () => {
+    const base = { Id: '00Qxx000004TmiQAAS', LastName: 'X', SystemModstamp: '2024-06-01T00:00:00.000+0000' };
+    const map = (extra: Record<string, unknown>) =>
+      leadToContact(SalesforceLeadRecord.parse({ ...base, ...extra }), ctx).emailBlocked;
+    expect(map({ HasOptedOutOfEmail: true, EmailBouncedReason: '550 5.1.1 user unknown' })).toBe('opted_out');
+    expect(map({ HasOptedOutOfEmail: false, EmailBouncedReason: '550 5.1.1 user unknown' })).toBe('bounced');
+    expect(map({ HasOptedOutOfEmail: false, EmailBouncedReason: null })).toBeNull();
+    expect(map({ HasOptedOutOfEmail: false, EmailBouncedReason: '  ' })).toBeNull();
+    // A Bulk API 2.0 CSV row: every value a string.
+    const row = coerceCsvRow({ ...base, IsDeleted: 'false', HasOptedOutOfEmail: 'true', EmailBouncedReason: '' });
+    expect(leadToContact(SalesforceLeadRecord.parse(row), ctx).emailBlocked).toBe('opted_out');
+  });
+
   it('a Bulk API 2.0 CSV row (every value a string) carries the same flags', () => {
     const row = coerceCsvRow({
       Id: '003xx000004TmiQAAS',
