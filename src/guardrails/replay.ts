@@ -64,17 +64,28 @@ export async function replaySuggestions(
   return summary;
 }
 
+/** The oldest and newest `since` a store can hold: PostgreSQL refuses year 0 and anything before 4713 BC. */
+const SINCE_MIN = Date.UTC(1970, 0, 1);
+const SINCE_MAX = Date.UTC(9999, 11, 31);
+
 /**
- * "7d", "24h", "90m" or an ISO timestamp → ISO timestamp; null for anything else, including a span or date no Date
- * can hold (`99999999999d`, `+275760-…`: toISOString would throw a RangeError).
+ * "7d", "24h", "90m" or an ISO timestamp → ISO timestamp; null for anything else: a span or date no Date can hold
+ * (`99999999999d`, `+275760-…`: toISOString would throw a RangeError), one the database cannot hold (`0000-01-01`,
+ * `9999999d`: before 1970 or after 9999 is refused), and a day no calendar has (`2026-02-30`, which Date.parse
+ * would silently turn into 2 March).
  */
 export function parseSince(input: string, now: Date): string | null {
   const m = /^(\d+)\s*([dhm])$/.exec(input.trim());
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(input);
+  if (day) {
+    const [y, mo, d] = [+day[1]!, +day[2]!, +day[3]!];
+    const check = new Date(Date.UTC(y, mo - 1, d));
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  }
   const t = m
     ? now.getTime() - +m[1]! * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm']
-    : /^\d{4}-\d{2}-\d{2}/.test(input)
+    : day
       ? Date.parse(input)
       : NaN;
-  const d = new Date(t);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  return Number.isFinite(t) && t >= SINCE_MIN && t <= SINCE_MAX ? new Date(t).toISOString() : null;
 }

@@ -18,6 +18,10 @@ const HUGE = [
   'Infinityd',
   '+275760-09-14',
   '1e400d',
+  // A Date holds these but the database does not (year 0; 27 000 years ago), or no calendar has the day.
+  '0000-01-01',
+  '9999999d',
+  '2026-02-30',
 ];
 
 const cases: [string[], RegExp][] = [

@@ -70,6 +70,13 @@ describe('parseSince', () => {
     ['NaNd', null],
     ['+275760-09-14', null],
     ['275760-09-14', null],
+    // A Date holds these, the database does not (year 0, 27 000 years ago) or no calendar has them.
+    ['0000-01-01', null],
+    ['1969-12-31', null],
+    ['9999999d', null],
+    ['2026-02-30', null],
+    ['2026-13-01T00:00:00Z', null],
+    ['2024-02-29', '2024-02-29T00:00:00.000Z'],
   ])('%s → %s', (input, out) => expect(parseSince(input, now)).toBe(out));
 });
 
