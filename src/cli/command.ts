@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isCloseloopError } from '../core/errors.js';
 
 /**
  * The one command-line parser of `closeloop`. Every command is one file that declares its options, help
@@ -253,7 +254,14 @@ export async function runCommand<O extends OptionsSpec>(
     return await c.handler(parseCommandArgs(c, argv), io);
   } catch (e) {
     if (e instanceof UsageError) return usageFailure(c as unknown as Command, e.message, io);
-    throw e;
+    // Bad input a command did not catch itself (a file without the column it needs, a value the store refuses):
+    // the caller's mistake, told like a usage error. Anything else: its first line and exit 1 (a user reads what
+    // failed, not where in the code).
+    if (isCloseloopError(e) && e.status !== undefined && e.status >= 400 && e.status < 500)
+      return usageFailure(c as unknown as Command, e.message, io);
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+    io.err(`closeloop ${c.name}: failed: ${capEcho(first)}\n`);
+    return 1;
   }
 }
 

@@ -1,5 +1,10 @@
 import { captureIo } from '../../helpers/cli-io.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineCommand, formatHelp, parseCommandArgs, runCommand, UsageError } from '../../../src/cli/command.js';
+import { main } from '../../../src/cli/dispatch.js';
+import { InvalidPayloadError } from '../../../src/core/errors.js';
 
 const capture = captureIo;
 
@@ -128,13 +133,46 @@ describe('runCommand', () => {
     ]);
   });
 
-  it('other errors are not swallowed', async () => {
+  it('bad input a handler did not catch itself (a 4xx error) is exit 2 with the reason and the usage', async () => {
+    const bad = defineCommand({
+      ...cmd,
+      handler: async () => {
+        throw new InvalidPayloadError('rows.csv: no column "text" (columns: a, b)');
+      },
+    });
+    const io = capture();
+    expect(await runCommand(bad, ['--since', '7d'], io)).toBe(2);
+    expect(io.stderr.split('\n').slice(0, 2)).toEqual([
+      'closeloop demo run: rows.csv: no column "text" (columns: a, b)',
+      expect.stringMatching(/^usage: closeloop demo run /),
+    ]);
+  });
+
+  it('any other error is told in one line on stderr, exit 1, without the stack', async () => {
     const boom = defineCommand({
       ...cmd,
       handler: async () => {
-        throw new Error('boom');
+        throw new Error('boom\nsecond line');
       },
     });
-    await expect(runCommand(boom, ['--since', '7d'], capture())).rejects.toThrow('boom');
+    const io = capture();
+    expect(await runCommand(boom, ['--since', '7d'], io)).toBe(1);
+    expect(io.stderr).toMatch(/^closeloop demo run: failed: boom\n/);
+    expect(io.stderr).not.toMatch(/second line|\n\s+at /);
+    expect(io.stdout).toBe('');
+  });
+
+  it('a real command given a file without the column it needs: exit 2, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-cli-'));
+    try {
+      const csv = join(dir, 'sentences.csv');
+      writeFileSync(csv, 'a,b\n1,2\n');
+      const io = capture();
+      expect(await main(['eval', 'signals', '--sentences', csv, '--encoder', 'none'], io)).toBe(2);
+      expect(io.stderr.split('\n')[0]).toBe(`closeloop eval signals: ${csv}: no column "text" (columns: a, b)`);
+      expect(io.stderr).not.toMatch(/\n\s+at |InvalidPayloadError/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
