@@ -186,6 +186,14 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
   app.use(['/admin', '/api'], guard);
+  // No route takes a control character (U+0000-U+001F, U+007F) in its path, and the database refuses U+0000 in text:
+  // such a path names nothing (404), whatever id it carries. After the guard, so a stranger still gets the 401 first.
+  app.use((req, _res, next) => {
+    // eslint-disable-next-line no-control-regex -- the point is to find them
+    if (/%(?:[01][0-9a-f]|7f)/i.test(req.path) || /[\u0000-\u001f\u007f]/.test(req.path))
+      return next(new CloseloopError(ErrorCode.NOT_FOUND, 'no such resource', { status: 404 }));
+    next();
+  });
 
   // Unauthenticated entry points get a per-client rate limit held in the database.
   const perMinute = deps.access.rateLimitPerMinute;
