@@ -41,8 +41,9 @@ export async function replaySuggestions(
     wouldReview: 0,
     wouldBlock: 0,
     changed: 0,
-    transitions: {},
-    firedByRule: {},
+    // Keyed by rule names a rule file chooses: "constructor", "toString" or "__proto__" must count like any other.
+    transitions: Object.create(null) as Record<string, number>,
+    firedByRule: Object.create(null) as Record<string, number>,
     changedExamples: [],
   };
   for await (const { suggestion, context, previousOutcome } of source.listSince(sinceIso)) {

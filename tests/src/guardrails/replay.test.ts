@@ -1,3 +1,7 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { RuleReplayResponse } from '../../../src/core/api.js';
 import { createGuardrails } from '../../../src/guardrails/guardrails.js';
 import { parseSince, replaySuggestions, type SuggestionSource } from '../../../src/guardrails/replay.js';
 import { run, runWith } from '../../../src/cli/rules-replay.js';
@@ -48,6 +52,34 @@ describe('replaySuggestions', () => {
         { suggestionId: 's-review', previous: 'pass', now: 'review', fired: ['no-ungrounded-names'] },
       ],
     });
+  });
+});
+
+describe('replaySuggestions with a rule named like an Object.prototype member', () => {
+  // Rule names are lower-case words joined by "-": "constructor" is one. Found by replaying a draft through the
+  // console (POST /api/v1/admin/rules/replay): the count became "function Object() { [native code] }1", a 500.
+  it('counts "constructor" like any other rule name', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'closeloop-replay-names-'));
+    try {
+      for (const f of await readdir('rules')) {
+        if (!f.endsWith('.json')) continue;
+        let text = await readFile(path.join('rules', f), 'utf8');
+        text = text.replace('"evidence-required"', '"constructor"');
+        await writeFile(path.join(dir, f), text);
+      }
+      const g = await createGuardrails({ dir, logger: silentLogger() });
+      const s = await replaySuggestions(g, fakeSource(), '2026-03-03T09:00:00.000Z');
+      expect({ ...s.firedByRule }).toEqual({
+        constructor: 1,
+        'deal-exists': 1,
+        'no-ungrounded-names': 1,
+        'actionable-content-grounded': 1,
+      });
+      expect(RuleReplayResponse.safeParse(s).success).toBe(true);
+      expect(JSON.parse(JSON.stringify(s)).firedByRule).toEqual(JSON.parse(JSON.stringify({ ...s.firedByRule })));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
