@@ -258,6 +258,11 @@ export async function dismissSuggestion(
   reason: string | null = null,
   by: string | null = null,
 ): Promise<ReviewItem> {
+  // What a reviewer types (the console's form, the API, the CLI): text, never a control character the database
+  // refuses (U+0000) or a log line would carry (tab and line breaks are text).
+  // eslint-disable-next-line no-control-regex -- the point is to find them
+  if (reason && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason))
+    throw new InvalidPayloadError('reason: control characters are not allowed', { where: 'dismiss' });
   const row = await heldRow(deps.store, tenantId, id);
   const why = reason?.trim() || 'dismissed in review';
   await deps.store.tx(async (r) => {
