@@ -14,6 +14,7 @@ import type { AnalyzeDeps } from './analyze-deps.js';
 import { gateFactsFor } from './gate.js';
 import { createWrites, enqueueGated, gateAll } from './process-suggestion.js';
 import { workingDue } from '../lib/dates.js';
+import { hasUnstorableChars } from '../lib/storable.js';
 import { contactName } from '../inference/drafting/salutation.js';
 
 const DAY = 86_400_000;
@@ -258,11 +259,13 @@ export async function dismissSuggestion(
   reason: string | null = null,
   by: string | null = null,
 ): Promise<ReviewItem> {
-  // What a reviewer types (the console's form, the API, the CLI): text, never a control character the database
-  // refuses (U+0000) or a log line would carry (tab and line breaks are text).
+  // What a reviewer types (the console's form, the API, the CLI): text, never what the database refuses (U+0000, an
+  // unpaired surrogate: src/lib/storable.ts) or another control character (tab and line breaks are text).
   // eslint-disable-next-line no-control-regex -- the point is to find them
-  if (reason && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason))
-    throw new InvalidPayloadError('reason: control characters are not allowed', { where: 'dismiss' });
+  if (reason && (hasUnstorableChars(reason) || /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason)))
+    throw new InvalidPayloadError('reason: control characters and unpaired surrogates are not allowed', {
+      where: 'dismiss',
+    });
   const row = await heldRow(deps.store, tenantId, id);
   const why = reason?.trim() || 'dismissed in review';
   await deps.store.tx(async (r) => {

@@ -208,7 +208,7 @@ describe('admin console (server-rendered, tenant-scoped)', () => {
     // A reason with a NUL (the database refuses it: was a 500) or another control character: 400, nothing recorded.
     for (const reason of ['\u0000', 'not \u0000 ours', 'a\u001bb'])
       await asA(request(app).post('/admin/suggestions/sug-held-3/dismiss')).type('form').send({ reason }).expect(400);
-    for (const reason of ['\u0000', 'x\u007f'])
+    for (const reason of ['\u0000', 'x\u007f', 'lone \ud800'])
       await asA(request(app).post('/api/v1/suggestions/sug-held-3/dismiss')).send({ reason }).expect(400);
     expect((await t.store.suggestions.get('sug-of-b'))?.status).toBe('review');
     expect((await t.store.suggestions.get('sug-held-3'))?.status).toBe('review');
