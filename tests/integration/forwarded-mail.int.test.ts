@@ -95,12 +95,24 @@ describe(`a forwarded objection reaches the rep (${process.env.DATABASE_URL ? 'p
           .filter((t) =>
             hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === deal.id),
           );
-      await waitFor(() => onDeal().length >= 2 || null, 45_000, 'task and draft');
+      // The budget task (another, e.g. one to answer a question, may be written first) and the draft.
+      const budgetTodo = () =>
+        onDeal().find(
+          (t) => t.properties.hs_task_type === 'TODO' && /budget concern/.test(String(t.properties.hs_task_subject)),
+        );
+      const draftOf = () => onDeal().find((t) => t.properties.hs_task_type === 'EMAIL');
+      const found = await waitFor(
+        () => {
+          const [todo, draft] = [budgetTodo(), draftOf()];
+          return todo && draft ? { todo, draft } : null;
+        },
+        45_000,
+        'budget task and draft',
+      );
       const client = new Client({ accessToken: hs.issueTokens(portalId).accessToken, basePath: hs.url });
       const props = ['hs_task_subject', 'hs_task_body', 'hs_task_type'];
-      const read = await Promise.all(onDeal().map((t) => client.crm.objects.tasks.basicApi.getById(t.id, props)));
-      const todo = read.find((t) => t.properties.hs_task_type === 'TODO')!;
-      const draft = read.find((t) => t.properties.hs_task_type === 'EMAIL')!;
+      const read = (id: string) => client.crm.objects.tasks.basicApi.getById(id, props);
+      const [todo, draft] = await Promise.all([read(found.todo.id), read(found.draft.id)]);
       expect(todo.properties.hs_task_subject).toBe("Answer Carl Gauss's budget concern on Acme expansion");
       expect(taskText(todo.properties.hs_task_body)).toMatch(
         /Quote from Carl Gauss's email of .*: "We can.t afford this expansion/,
