@@ -310,6 +310,22 @@ export class OutboxRepo {
     return new Set(r.rows.map((x) => x.crm_id));
   }
 
+  /**
+   * The deals of the suggestions whose task or draft closeloop wrote as these CRM records. A deletion of one that sync
+   * never stored (deleted before its creation event was read: nothing else says which deal it was on) still
+   * re-analyses its deal, which withdraws the draft of a deleted task.
+   */
+  async dealsOfOwnCrmIds(connectionId: string, crmIds: string[]): Promise<string[]> {
+    if (crmIds.length === 0) return [];
+    const r = await this.db.query<{ deal_id: string }>(
+      `SELECT DISTINCT s.deal_id FROM writeback_outbox o JOIN suggestions s ON s.id = o.suggestion_id
+        WHERE o.connection_id = $1 AND o.action IN ('create_task','create_draft_email') AND o.crm_id = ANY($2::text[])
+          AND s.deal_id IS NOT NULL`,
+      [connectionId, crmIds],
+    );
+    return r.rows.map((x) => x.deal_id);
+  }
+
   /** Writes still waiting for a suggestion (any action). */
   async pendingFor(suggestionId: string): Promise<OutboxRow[]> {
     return (

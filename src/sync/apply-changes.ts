@@ -137,6 +137,13 @@ export async function applyChangesInTx(
     const contacts = changed.filter((x) => x.kind === 'contact').map((x) => x.externalId);
     for (const d of await r.records.dealsNaming(conn.id, contacts)) deals.add(d);
     dealsOfDeleted.forEach((d) => deals.add(d));
+    // A task or draft of closeloop's deleted before its creation was read (never stored): its deal, from what
+    // closeloop wrote, is analysed again too (the draft of a deleted task is withdrawn there).
+    const unseenOwn = await r.outbox.dealsOfOwnCrmIds(
+      conn.id,
+      unseen.filter((u) => u.kind === 'task' || u.kind === 'email').map((u) => u.externalId),
+    );
+    unseenOwn.forEach((d) => deals.add(d));
     for (const d of deleted) if (d.kind === 'deal') deals.delete(d.externalId);
   }
 
