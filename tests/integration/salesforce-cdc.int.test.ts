@@ -135,19 +135,24 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     );
     await waitFor(() => budgetTasks().length > 0, 15_000, 'the budget task');
     await waitFor(async () => replayOf(await position())! >= latest, 5_000, 'position caught up');
-    // Our own Task comes back as a change event too (changeOrigin client=closeloop): synced, never suggested on.
+    // Our own Task comes back as a change event too (changeOrigin client=closeloop): synced (its event is published
+    // after the write and read when the stream gets to it: waited for), never suggested on.
+    const written = budgetTasks()[0]!;
+    expect(
+      await waitFor(
+        () => loop.cl.store.records.get<any>(conn.id, 'task', String(written.Id)),
+        30_000,
+        'our own Task synced from its change event',
+      ),
+    ).toMatchObject({ externalId: written.Id });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(budgetTasks()).toHaveLength(1);
-    const written = budgetTasks()[0]!;
-    expect(await loop.cl.store.records.get<any>(conn.id, 'task', String(written.Id))).toMatchObject({
-      externalId: written.Id,
-    });
     const suggestions = await loop.cl.store.db.query(
       "SELECT 1 FROM suggestions WHERE connection_id = $1 AND type = 'budget_risk'",
       [conn.id],
     );
     expect(suggestions.rows).toHaveLength(1);
-  });
+  }, 120_000);
 
   test('a stored replay id older than the 72-hour retention runs a full resync and subscribes from new events only', async () => {
     // Stop this process's streams (the lease is released), age the stored position, then restart on the same database.
