@@ -86,18 +86,19 @@ describe(`model calls are masked and audited (${process.env.DATABASE_URL ? 'post
       expect(sent).not.toContain(secret);
     expect(sent).toMatch(/\[(PERSON|EMAIL|PHONE)_\d+\]/);
 
+    // A call is audited when it is made and linked to its suggestion once that is stored: wait for the link.
     const audit = await waitFor(
       async () => {
         const r = await cl.store.db.query<{ masked_prompt: string; suggestion_id: string | null }>(
           'SELECT masked_prompt, suggestion_id FROM model_calls',
         );
-        return r.rows.length ? r.rows : null;
+        return r.rows.some((x) => x.suggestion_id) ? r.rows : null;
       },
-      15000,
-      'an audit row',
+      30000,
+      'an audit row linked to its suggestion',
     );
     for (const row of audit)
       for (const secret of ['Philippa', 'philippa.q@initech.example']) expect(row.masked_prompt).not.toContain(secret);
     expect(audit.some((r) => r.suggestion_id)).toBe(true);
-  });
+  }, 120_000);
 });
