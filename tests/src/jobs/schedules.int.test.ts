@@ -3,6 +3,7 @@ import { silentLogger } from '../../../src/lib/logger.js';
 import type { WorkQueue } from '../../../src/queue/index.js';
 import { ScheduleRepo } from '../../../src/store/schedules.js';
 import { openDb } from '../../../src/store/index.js';
+import { waitFor } from '../../helpers/closeloop.js';
 import { openTestDb, type TestDb } from '../../helpers/db.js';
 
 let t: TestDb;
@@ -99,9 +100,17 @@ test('three processes running the same cron fire each tick once', async () => {
   } finally {
     for (const s of stops) s();
   }
+  // A run that claimed its tick just before the stop sends its poll jobs a moment later (longer on a loaded machine):
+  // wait until every claimed tick has sent them (a tick run twice would send more, and never match).
+  const sentPolls = () => queues.flatMap((q) => q.sent.filter((s) => s.name === 'poll'));
+  await waitFor(
+    async () => sentPolls().length >= (await t.store.schedules.recent('poll')).length * conns.length,
+    15_000,
+    'the poll jobs of every claimed tick',
+  ).catch(() => null);
   await new Promise((r) => setTimeout(r, 500));
   const ticks = await t.store.schedules.recent('poll');
-  const polls = queues.flatMap((q) => q.sent.filter((s) => s.name === 'poll'));
+  const polls = sentPolls();
   // One tick (two if the run straddled a tick boundary), each run by one process: one poll job per connection per tick.
   expect(ticks.length).toBeGreaterThanOrEqual(1);
   expect(ticks.length).toBeLessThanOrEqual(2);
