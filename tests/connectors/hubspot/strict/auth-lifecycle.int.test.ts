@@ -52,7 +52,20 @@ describe(`HubSpot auth lifecycle (${process.env.DATABASE_URL ? 'postgres' : 'pgl
       );
       // The last failing call names the reason (a refused refresh, or the 401 a concurrent call saw first).
       expect(row.status_reason).toMatch(/AUTH_(REVOKED|EXPIRED)/);
-      // Work for it stops: a later poll does not call HubSpot.
+      // Work for it stops: a later poll does not call HubSpot. (Calls already under way when it was marked, such as a
+      // concurrent job's, finish first: counted from once the count has stood still for a while.)
+      let seen = JSON.stringify(hs.rateLimitStats());
+      await waitFor(
+        async () => {
+          await new Promise((r) => setTimeout(r, 1_000));
+          const now = JSON.stringify(hs.rateLimitStats());
+          const still = now === seen;
+          seen = now;
+          return still;
+        },
+        30_000,
+        'the calls under way to finish',
+      );
       const calls = hs.rateLimitStats();
       await poll();
       await new Promise((r) => setTimeout(r, 2_000));
