@@ -159,7 +159,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
         const t = tasksOn('companies', ids.initech!);
         return t.length >= 2 ? t : null;
       },
-      20000,
+      45_000,
       'churn draft and task',
     );
     const draft = written.find((t) => t.properties.hs_task_type === 'EMAIL')!;
@@ -181,7 +181,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
         const x = await suggestion('churn_risk', "payload->>'companyId' = $2", ids.initech!);
         return x?.status === 'written' ? x : null;
       },
-      15000,
+      45_000,
       'the churn suggestion marked written',
     );
     expect(s.model).toBe('cold-start-rules-v1');
@@ -199,7 +199,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
       { action: 'create_draft_email', idempotency_key: `wb-${s.id}-draft` },
       { action: 'create_task', idempotency_key: `wb-${s.id}` },
     ]);
-  });
+  }, 120_000);
 
   test('budget risk late in a deal: a task and a draft reply', async () => {
     hs.store.create(
@@ -224,7 +224,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
         const t = tasksOn('deals', ids.renewal!);
         return t.length >= 2 ? t : null;
       },
-      20000,
+      45_000,
       'budget task and draft',
     );
     const todo = written.find((t) => t.properties.hs_task_type === 'TODO')!;
@@ -243,18 +243,18 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
       tier: 'small',
       model: expect.stringMatching(/^signals-tfidf\+use-lite-logreg-v1:signals-v2-fused@/),
     });
-  });
+  }, 90_000);
 
   test('feedback: task completed, draft sent after edits, deal won afterwards; the report and the CLI reflect them', async () => {
     const s = await suggestion('budget_risk', 'deal_id = $2', ids.renewal!);
     const todo = tasksOn('deals', ids.renewal!).find((t) => t.properties.hs_task_type === 'TODO')!;
     await waitFor(
       async () => (await cl.store.outbox.recentDone(50)).filter((r) => r.suggestion_id === s.id).length === 2,
-      10000,
+      45_000,
       'both write-backs done',
     );
     hs.store.update(portalId, 'tasks', todo.id, { hs_task_status: 'COMPLETED' });
-    await waitFor(async () => (await outcomes(s.id)).includes('task_completed'), 15000, 'task_completed outcome');
+    await waitFor(async () => (await outcomes(s.id)).includes('task_completed'), 45_000, 'task_completed outcome');
 
     // The rep sends the draft after editing it: HubSpot logs a new outgoing email.
     const ours = (
@@ -284,20 +284,20 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     );
     const sentRow = await waitFor(
       async () => (await cl.store.feedback.outcomesFor(s.id)).find((o) => o.outcome === 'draft_sent'),
-      15000,
+      45_000,
       'draft_sent outcome',
     );
     expect(sentRow.edit_distance).toBeGreaterThan(0);
     expect(sentRow.edit_distance).toBeLessThan(0.2);
 
     hs.store.update(portalId, 'deals', ids.renewal!, { dealstage: 'closedwon', closedate: new Date().toISOString() });
-    await waitFor(async () => (await outcomes(s.id)).includes('deal_won'), 15000, 'deal_won outcome');
+    await waitFor(async () => (await outcomes(s.id)).includes('deal_won'), 45_000, 'deal_won outcome');
 
     // Deleting the churn review task: an ignored suggestion.
     const churn = await suggestion('churn_risk', "payload->>'companyId' = $2", ids.initech!);
     const review = tasksOn('companies', ids.initech!).find((t) => t.properties.hs_task_type === 'TODO')!;
     hs.store.archive(portalId, 'tasks', review.id);
-    await waitFor(async () => (await outcomes(churn.id)).includes('task_deleted'), 15000, 'task_deleted outcome');
+    await waitFor(async () => (await outcomes(churn.id)).includes('task_deleted'), 45_000, 'task_deleted outcome');
 
     // GET /admin/feedback through the app, as the deployment's operator (the access guard scopes it).
     {
@@ -336,7 +336,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
       },
     });
     expect(out).toMatch(/budget_risk\s+.*100%/);
-  });
+  }, 270_000);
 
   test('a rep who keeps deleting one type of task is shown it less, and the suggestion says why', async () => {
     const stale = await waitFor(
@@ -344,7 +344,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
         const t = [1, 2, 3].map((k) => tasksOn('deals', ids[`quiet${k}`]!)[0]);
         return t.every(Boolean) ? t : null;
       },
-      20000,
+      45_000,
       'three stale tasks',
     );
     for (const t of stale) hs.store.archive(portalId, 'tasks', t!.id);
@@ -358,7 +358,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
             new Date(0),
           )
         ).ignored === 3,
-      15000,
+      45_000,
       'three ignored',
     );
 
@@ -376,7 +376,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     );
     const s = await waitFor(
       () => suggestion('stale_deal_follow_up', 'deal_id = $2', fourth.id),
-      15000,
+      45_000,
       'fourth stale suggestion',
     );
     expect(s.status).toBe('suppressed');
@@ -389,7 +389,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
     // Another rep is not affected: the budget and churn suggestions of rep 9001 were written.
     // (the rep completed the budget task above, so that suggestion is theirs now)
     expect((await suggestion('budget_risk', 'deal_id = $2', ids.renewal!)).status).toBe('done_by_rep');
-  });
+  }, 180_000);
 
   test('write-backs left open past their due date are recorded as overdue by the scan', async () => {
     const n = await recordOverdue(cl.store, Date.now() + 10 * DAY);

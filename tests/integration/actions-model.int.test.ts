@@ -152,7 +152,7 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
         const r = await cl.store.models.get(conn.tenant_id, DEAL_MODEL_KIND);
         return r?.model ? r : null;
       },
-      20000,
+      45_000,
       'trained model',
     );
     expect(row.rows).toBeGreaterThanOrEqual(MIN_CLOSED_OUTCOMES);
@@ -160,7 +160,7 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
     expect(row.model_name).toMatch(/^(logreg|gbdt)-v1$/);
     expect(row.validation_auc).toBeGreaterThan(0.6);
     expect(JSON.stringify(row.metrics)).toContain('meetings');
-  });
+  }, 90_000);
 
   test('the churn suggestion is scored by the tenant model and says so', async () => {
     const s = await waitFor(
@@ -171,7 +171,7 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
             [hooli],
           )
         ).rows[0],
-      20000,
+      45_000,
       'churn suggestion',
     );
     expect(s.model).toMatch(/^(logreg|gbdt)-v1$/);
@@ -186,12 +186,12 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
           );
         return t.length >= 2 ? t : null;
       },
-      15000,
+      45_000,
       'churn draft and task',
     );
     // The task says it in words a rep can use; the model's name (checked above) stays in the explanation.
     const body = tasks.find((t) => t.properties.hs_task_type === 'TODO')!.properties.hs_task_body;
     expect(body).toMatch(/weighed by closeloop(&#39;|')s trained models \(confidence: (high|medium|low)\)/);
     expect(body).not.toMatch(/(logreg|gbdt)-v1/);
-  });
+  }, 120_000);
 });

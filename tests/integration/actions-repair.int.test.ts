@@ -125,7 +125,7 @@ describe(`a failing draft is repaired once or held for review (${process.env.DAT
             dealId,
           ])
         ).rows[0],
-      20000,
+      45_000,
       'budget suggestion',
     );
 
@@ -145,7 +145,7 @@ describe(`a failing draft is repaired once or held for review (${process.env.DAT
         const t = tasksOn(deals.falcon!);
         return t.length >= 2 ? t : null;
       },
-      15000,
+      45_000,
       'task and repaired draft',
     );
     const draft = written.find((t) => t.properties.hs_task_type === 'EMAIL')!;
@@ -156,7 +156,7 @@ describe(`a failing draft is repaired once or held for review (${process.env.DAT
       /The first version of the draft did not pass closeloop(&#39;|')s checks and was rewritten once\./,
     );
     expect(draft.properties.hs_task_body).not.toContain('rewritten');
-  });
+  }, 120_000);
 
   test('a draft that still breaks the rule after its one repair goes to review with the reasons and is not written', async () => {
     budgetEmail('umbrella', 'Re: order form');
@@ -173,5 +173,5 @@ describe(`a failing draft is repaired once or held for review (${process.env.DAT
     expect(
       (await cl.store.db.query('SELECT 1 FROM writeback_outbox WHERE suggestion_id = $1', [s.id])).rows,
     ).toHaveLength(0);
-  });
+  }, 90_000);
 });

@@ -131,7 +131,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
         const t = todosFor(ids.quiet!);
         return t.length ? t : null;
       },
-      20000,
+      45_000,
       'stale task',
     );
     expect(task!.properties.hs_task_subject).toContain('Globex pilot');
@@ -145,7 +145,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     );
     expect(tasksFor(ids.negotiating!)).toHaveLength(0);
     expect(conn.status).toBe('active');
-  });
+  }, 120_000);
 
   test('a webhook about a budget problem on a deal in negotiation becomes one risk task; redelivery adds none', async () => {
     const email = hs.store.create(
@@ -170,7 +170,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
         const t = todosFor(ids.negotiating!);
         return t.length ? t : null;
       },
-      20000,
+      45_000,
       'budget task',
     );
     const body = task!.properties.hs_task_body!;
@@ -214,13 +214,13 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     // Recorded (one row, durable before the 200); the worker that claims it finds the event's id held and drops it
     // without a CRM read.
     expect(await res.json()).toMatchObject({ accepted: 1 });
-    await waitFor(async () => (await cl.store.inbox.count()).pending === 0, 10_000, 'redelivery processed');
+    await waitFor(async () => (await cl.store.inbox.count()).pending === 0, 45_000, 'redelivery processed');
     const metrics = await (await fetch(`${cl.url}/metrics`, { headers: AS_OPERATOR })).text();
     expect(metrics).toMatch(/closeloop_webhook_events_total\{crm="hubspot",result="duplicate"\} [1-9]/);
     await hs.flushWebhooks();
     await new Promise((r) => setTimeout(r, 1500));
     expect(todosFor(ids.negotiating!)).toHaveLength(1);
-  });
+  }, 120_000);
 
   test('interactions are searchable within seconds of the webhook, and gone once deleted in the CRM', async () => {
     if (!cl.indexer) {
@@ -234,7 +234,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
         const r = await cl.indexer!.retrieve(conn.tenant_id, 'finance cut our budget this quarter', { topK: 3 });
         return r.find((c) => c.text.includes('cut our budget')) ?? null;
       },
-      15000,
+      45_000,
       'the budget email in the context index',
     );
     expect(hit.source).toMatchObject({ provider: 'hubspot', kind: 'email' });
@@ -250,7 +250,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
         (await cl.indexer!.retrieve(conn.tenant_id, 'canary zebra-quartz', { topK: 3 })).some(
           (c) => c.source.recordId === note.id,
         ),
-      15000,
+      45_000,
       'the note in the index',
     );
     hs.store.archive(portalId, 'notes', note.id);
@@ -259,19 +259,19 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
         const r = await cl.indexer!.retrieve(conn.tenant_id, 'canary zebra-quartz', { topK: 5 });
         return r.every((c) => c.source.recordId !== note.id);
       },
-      15000,
+      45_000,
       'the deleted note to leave the index',
     );
     await waitFor(
       async () => (await cl.store.records.get(conn.id, 'note', note.id)) === null,
-      15000,
+      45_000,
       'the note row to be erased',
     );
     // Another tenant's query never sees this tenant's chunks.
     expect(await cl.indexer!.retrieve('some-other-tenant', 'finance cut our budget this quarter', { topK: 5 })).toEqual(
       [],
     );
-  });
+  }, 210_000);
 
   test('a forged webhook is rejected and records nothing', async () => {
     // Deliveries the sandbox still owes for earlier changes would land in between: let them arrive first.
@@ -365,12 +365,12 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
         const r = await cl.store.outbox.get(outbox.id);
         return r?.status === 'done' ? r : null;
       },
-      15000,
+      45_000,
       'retried write-back',
     );
     expect(done.crm_id).toBe(row!.crm_id);
     expect(twins().map((t) => t.id)).toEqual([row!.crm_id]);
-  });
+  }, 90_000);
 
   test('metrics and summary show the loop', async () => {
     const metrics = await (await fetch(`${cl.url}/metrics`, { headers: AS_OPERATOR })).text();

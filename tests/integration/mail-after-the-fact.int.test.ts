@@ -228,12 +228,12 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     const held = await waitFor(
       async () =>
         (await cl.store.suggestions.listByStatus(conn.tenant_id, 'review')).find((r) => r.deal_id === orphan) ?? null,
-      20_000,
+      45_000,
       'held suggestion',
     );
     expect(held.verdicts.filter((v) => !v.passed).map((v) => v.rule)).toContain('owner-exists');
     expect(tasksOn(orphan)).toEqual([]);
-  });
+  }, 90_000);
   test('the rep talked it through on a call: the draft proposing a call is withdrawn, the task stays', async () => {
     hs.store.create(
       portalId,

@@ -74,11 +74,11 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
         const d = await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!);
         return d?.amount === 25000 ? d : null;
       },
-      10_000,
+      45_000,
       'the amount change',
     );
     expect(deal.stage).toBe('negotiation');
-    await waitFor(async () => replayOf(await position()) === sf.store.latestReplayId(orgId), 5_000, 'position stored');
+    await waitFor(async () => replayOf(await position()) === sf.store.latestReplayId(orgId), 45_000, 'position stored');
     // One subscriber per connection: a second supervisor on the same database does not get the lease.
     const other = startChangeStreams(
       {
@@ -99,7 +99,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     expect(other.running()).toEqual([]);
     await other.stop();
     expect(loop.cl.changeStreams!.running()).toEqual([conn.id]);
-  });
+  }, 120_000);
 
   test('closeloop stopped, changes made, started again: the missed events are delivered from the stored replay id, once', async () => {
     const before = await position();
@@ -130,11 +130,11 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
         const tombstone = await loop.cl.store.records.deletedAt(conn.id, 'contact', ids.leaving!);
         return c?.title === 'Division VP' && e && !gone && tombstone ? true : null;
       },
-      15_000,
+      45_000,
       'the missed changes',
     );
-    await waitFor(() => budgetTasks().length > 0, 15_000, 'the budget task');
-    await waitFor(async () => replayOf(await position())! >= latest, 5_000, 'position caught up');
+    await waitFor(() => budgetTasks().length > 0, 45_000, 'the budget task');
+    await waitFor(async () => replayOf(await position())! >= latest, 45_000, 'position caught up');
     // Our own Task comes back as a change event too (changeOrigin client=closeloop): synced (its event is published
     // after the write and read when the stream gets to it: waited for), never suggested on.
     const written = budgetTasks()[0]!;
@@ -152,7 +152,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
       [conn.id],
     );
     expect(suggestions.rows).toHaveLength(1);
-  }, 120_000);
+  }, 210_000);
 
   test('a stored replay id older than the 72-hour retention runs a full resync and subscribes from new events only', async () => {
     // Stop this process's streams (the lease is released), age the stored position, then restart on the same database.
@@ -172,7 +172,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
         const c = await loop.cl.store.connections.get(conn.id);
         return c?.last_sync_at && new Date(c.last_sync_at).getTime() > syncedBefore ? c : null;
       },
-      15_000,
+      45_000,
       'the resync backfill',
     );
     expect((await loop.cl.store.records.get<any>(conn.id, 'company', ids.account!))?.domain).toBe('initech.example');
@@ -180,15 +180,15 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     sf.store.update(orgId, 'Opportunity', ids.opp!, { Amount: 27000 });
     await waitFor(
       async () => (await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!))?.amount === 27000,
-      10_000,
+      45_000,
       'a new event after the resync',
     );
     await waitFor(
       async () => replayOf(await position()) === sf.store.latestReplayId(orgId),
-      5_000,
+      45_000,
       'position after the resync',
     );
-  });
+  }, 180_000);
 
   test('a replay id the platform refuses also resyncs', async () => {
     await loop.cl.changeStreams!.stop();
@@ -203,7 +203,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     sf.store.update(orgId, 'Opportunity', ids.opp!, { Amount: 31000 });
     await waitFor(
       async () => (await loop.cl.store.records.get<any>(conn.id, 'deal', ids.opp!))?.amount === 31000,
-      10_000,
+      45_000,
       'events after the refused replay id',
     );
     // The restarted stream began at a stored start position (src/sync/change-streams.ts); the events of the last
@@ -211,8 +211,8 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     await waitFor(
       async () =>
         replayOf((await loop.cl.store.changeStreams.get(conn.id))!.replay_position) === sf.store.latestReplayId(orgId),
-      10_000,
+      45_000,
       'position after the refused replay id',
     );
-  });
+  }, 120_000);
 });

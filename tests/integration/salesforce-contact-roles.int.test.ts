@@ -124,7 +124,7 @@ describe(`Salesforce Opportunity contact roles (${ENGINE})`, () => {
       ContactId: ids.carla,
       Role: 'Economic Buyer',
     });
-    const arrived = await waitFor(async () => (await deal(opp)) ?? null, 15_000, 'the new deal by change event');
+    const arrived = await waitFor(async () => (await deal(opp)) ?? null, 45_000, 'the new deal by change event');
     expect(arrived.associations.contacts).toEqual([ids.carla, ids.ivan, ids.erin]);
 
     // Erin becomes the primary contact role; the Opportunity's next change event reads the roles again.
@@ -138,11 +138,11 @@ describe(`Salesforce Opportunity contact roles (${ENGINE})`, () => {
         const d = await deal(opp);
         return d?.amount === 6000 ? d : null;
       },
-      15_000,
+      45_000,
       'the amount change',
     );
     expect(updated.associations.contacts).toEqual([ids.erin, ids.carla, ids.ivan]);
-  });
+  }, 120_000);
 
   test('a role change alone is followed: its change event re-reads the opportunity (whose SystemModstamp does not move)', async () => {
     const erinRole = sf.store
@@ -154,7 +154,7 @@ describe(`Salesforce Opportunity contact roles (${ENGINE})`, () => {
         const d = await deal(ids.opp!);
         return d?.associations.contacts[1] === ids.erin ? d : null;
       },
-      15_000,
+      45_000,
       'the deal re-read after the role change',
     );
     expect(reordered.associations.contacts).toEqual([ids.carla, ids.erin, ids.ivan]);
@@ -172,9 +172,9 @@ describe(`Salesforce Opportunity contact roles (${ENGINE})`, () => {
         const d = await deal(ids.opp!);
         return d?.associations.contacts.includes(dan) ? d : null;
       },
-      15_000,
+      45_000,
       'the new role on the deal',
     );
     expect(added.associations.contacts[0]).toBe(ids.carla);
-  });
+  }, 120_000);
 });

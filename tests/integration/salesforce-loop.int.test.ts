@@ -146,7 +146,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
         const t = tasksFor(ids.quiet!);
         return t.length ? t : null;
       },
-      20_000,
+      45_000,
       'stale-deal task',
     );
     expect(task).toMatchObject({ WhoId: ids.contact, OwnerId: ownerId, Status: 'Not Started', TaskSubtype: 'Task' });
@@ -160,7 +160,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(task!.ActivityDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(String(task!.Closeloop_Key__c)).not.toBe('');
     expect(tasksFor(ids.negotiating!)).toHaveLength(0);
-  });
+  }, 90_000);
 
   test('an outbound message is recorded, then acked; the budget email becomes one risk Task; a redelivery is dropped', async () => {
     const conn = (await cl.store.connections.byAccount('salesforce', orgId))!;
@@ -187,7 +187,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
             [email],
           )
         ).rows[0],
-      10_000,
+      45_000,
       'inbox row',
     );
     expect(row.payload).toMatchObject({ kind: 'email', accountId: orgId });
@@ -219,7 +219,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<Ack>true</Ack>');
-    await waitFor(async () => (await cl.store.inbox.count()).pending === 0, 10_000, 'redelivery processed');
+    await waitFor(async () => (await cl.store.inbox.count()).pending === 0, 45_000, 'redelivery processed');
     const copies = await cl.store.db.query<{ processed: boolean }>(
       "SELECT b.processed_at IS NOT NULL AS processed FROM webhook_batches b, json_array_elements(b.events) e WHERE b.connection_id = $1 AND e ->> 'eventId' = $2",
       [conn.id, row.event_id],
@@ -237,7 +237,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     ).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1000));
     expect(tasksFor(ids.negotiating!)).toHaveLength(1);
-  });
+  }, 210_000);
 
   test('an outbound message from an org that never installed closeloop is not acked and records nothing', async () => {
     const before = await cl.store.inbox.count();
@@ -273,12 +273,12 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
         const r = await cl.store.outbox.get(outbox.id);
         return r?.status === 'done' ? r : null;
       },
-      15_000,
+      45_000,
       'retried write-back',
     );
     expect(done.crm_id).toBe(row!.crm_id);
     expect(sf.store.list(orgId, 'Task')).toHaveLength(before);
-  });
+  }, 90_000);
 
   test('metrics count Salesforce writes', async () => {
     const metrics = await (await fetch(`${cl.url}/metrics`, { headers: AS_OPERATOR })).text();

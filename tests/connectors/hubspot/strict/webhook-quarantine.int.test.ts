@@ -95,7 +95,7 @@ describe(`webhook delivery with one bad event (${process.env.DATABASE_URL ? 'pos
           const row = list.find((c) => c.id === conn.id);
           return row?.quarantinedWebhookEvents === 1 ? row : null;
         },
-        20_000,
+        45_000,
         'quarantine count on /admin/connections',
       );
       expect(admin.recentQuarantine[0].reason).toContain('occurredAt');
