@@ -338,7 +338,8 @@ describe(`inbox queue (${engine})`, () => {
     await new Promise((res) => setTimeout(res, 100)); // the loop found nothing and sleeps on its 10-minute poll
     const id = await batch('c');
     wakeup.notify();
-    for (let i = 0; i < 200 && !(await row(id)).processed_at; i++) await new Promise((res) => setTimeout(res, 50));
+    // Seconds at most (a loaded machine's), never the poll's ten minutes.
+    for (let i = 0; i < 600 && !(await row(id)).processed_at; i++) await new Promise((res) => setTimeout(res, 50));
     await r.stop();
     expect((await row(id)).processed_at).not.toBeNull();
   });
