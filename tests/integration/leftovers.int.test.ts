@@ -197,6 +197,19 @@ describe('HubSpot: leftovers over time', () => {
       30000,
       'the draft withdrawn',
     );
+    // The task says why: an update of its own, which may land after the withdrawal.
+    await waitFor(
+      () =>
+        fx
+          .tasksOn(D.unsub!)
+          .some(
+            (x) =>
+              x.properties.hs_task_type === 'TODO' &&
+              /The draft reply was withdrawn/.test(String(x.properties.hs_task_body)),
+          ) || null,
+      45_000,
+      'the task saying why',
+    );
     const read = await tasksOf(D.unsub!);
     const withdrawn = read.find((x) => x.id === draft.id)!;
     expect(withdrawn.properties.hs_task_subject).toMatch(/^Withdrawn draft: Omar Haddad unsubscribed from all email/);
@@ -205,7 +218,7 @@ describe('HubSpot: leftovers over time', () => {
     expect(todo.properties.hs_task_body).toMatch(
       /The draft reply was withdrawn: Omar Haddad unsubscribed from all email/,
     );
-  }, 60000);
+  }, 150_000);
 
   test('an email on two deals: when the deal holding its draft closes, the other deal gets the reply', async () => {
     const drafts = (d: string) =>
