@@ -253,7 +253,19 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
         ],
       },
     );
-    await settle(D.ph!, () => tasksOn(D.ph!).some((t) => t.properties.hs_task_status === 'COMPLETED'), 'after call');
+    // The draft withdrawn, and the task saying so (an update of its own, which may land after the withdrawal).
+    await settle(
+      D.ph!,
+      () =>
+        tasksOn(D.ph!).some((t) => t.properties.hs_task_status === 'COMPLETED') &&
+        tasksOn(D.ph!).some(
+          (t) =>
+            t.properties.hs_task_type !== 'EMAIL' &&
+            /The draft reply was withdrawn/.test(text(t.properties.hs_task_body)),
+        ),
+      'after call',
+      45_000,
+    );
     const draft = tasksOn(D.ph!).find((t) => t.properties.hs_task_type === 'EMAIL')!;
     expect(draft.properties.hs_task_status).toBe('COMPLETED');
     const todo = tasksOn(D.ph!).find((t) => t.properties.hs_task_type !== 'EMAIL')!;
@@ -261,5 +273,5 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     expect(text(todo.properties.hs_task_body)).toMatch(
       /The draft reply was withdrawn: a call with Dana \w+ on .* came after the concern/,
     );
-  }, 60000);
+  }, 90_000);
 });
