@@ -85,7 +85,7 @@ export async function installSalesforce(cl: Closeloop): Promise<{ accountId: str
   return body;
 }
 
-export async function backfilled(cl: Closeloop, orgId: string, ms = 20_000): Promise<ConnectionRow> {
+export async function backfilled(cl: Closeloop, orgId: string, ms = 60_000): Promise<ConnectionRow> {
   return waitFor(
     async () => {
       const c = await cl.store.connections.byAccount('salesforce', orgId);
@@ -97,7 +97,7 @@ export async function backfilled(cl: Closeloop, orgId: string, ms = 20_000): Pro
 }
 
 /** Waits until this process holds the connection's change stream and the sandbox has confirmed the subscribe. */
-export async function subscribed(loop: SalesforceLoop, connectionId: string, ms = 10_000): Promise<void> {
+export async function subscribed(loop: SalesforceLoop, connectionId: string, ms = 45_000): Promise<void> {
   await waitFor(
     () =>
       loop.cl.changeStreams?.running().includes(connectionId) && loop.sf.store.cdcSubscriptions(loop.orgId).length > 0,

@@ -138,7 +138,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
       30000,
       'backfill',
     );
-  });
+  }, 90_000);
   afterAll(async () => {
     await stop();
   });

@@ -140,7 +140,7 @@ describe(`per-tenant deal model trained from synced history (${process.env.DATAB
       60000,
       'backfill',
     );
-  }, 90000);
+  }, 120_000);
   afterAll(async () => {
     await stop();
   });

@@ -88,7 +88,7 @@ describe(`a failing draft is repaired once or held for review (${process.env.DAT
       30000,
       'backfill',
     );
-  });
+  }, 90_000);
   afterAll(async () => {
     await stop();
     rmSync(rulesDir, { recursive: true, force: true });

@@ -74,7 +74,7 @@ describe('HubSpot: approving a held suggestion after the deal changed', () => {
       30000,
       'a held suggestion on every deal',
     );
-  }, 90000);
+  }, 120_000);
   afterAll(async () => {
     await stop();
   });

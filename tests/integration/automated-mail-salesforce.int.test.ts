@@ -152,7 +152,7 @@ describe('Salesforce: out-of-office replies, bounces and newsletters are not the
       accessToken: new TokenCipher(TEST_KEY).decrypt(row.access_token_enc),
       version: '62.0',
     });
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await loop.stop();
   });

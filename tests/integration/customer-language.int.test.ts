@@ -87,7 +87,7 @@ describe(`a draft in another language than the customer's is flagged (${process.
     } finally {
       await stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   test('Salesforce: a French email', async () => {
     const loop = await startSalesforceLoop();
@@ -142,5 +142,5 @@ describe(`a draft in another language than the customer's is flagged (${process.
     } finally {
       await loop.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

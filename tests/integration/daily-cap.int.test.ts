@@ -40,7 +40,7 @@ describe(`the daily cap defers, it does not drop (${process.env.DATABASE_URL ? '
       30000,
       'backfill',
     );
-  }, 60000);
+  }, 90_000);
   afterAll(async () => {
     await stop();
     rmSync(rulesDir, { recursive: true, force: true });

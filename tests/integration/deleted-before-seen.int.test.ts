@@ -80,5 +80,5 @@ describe(`a task deleted before closeloop saw it created (${process.env.DATABASE
     } finally {
       await stop();
     }
-  }, 180_000);
+  }, 240_000);
 });

@@ -89,5 +89,5 @@ describe(`no unfilled blank reaches a draft (${process.env.DATABASE_URL ? 'postg
       await stop();
       await ai.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

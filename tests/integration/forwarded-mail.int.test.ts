@@ -125,7 +125,7 @@ describe(`a forwarded objection reaches the rep (${process.env.DATABASE_URL ? 'p
     } finally {
       await stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   test('Salesforce: an Outlook forward', async () => {
     const loop = await startSalesforceLoop();
@@ -192,5 +192,5 @@ describe(`a forwarded objection reaches the rep (${process.env.DATABASE_URL ? 'p
     } finally {
       await loop.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

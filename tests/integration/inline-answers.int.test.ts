@@ -108,7 +108,7 @@ describe(`answers inline in the rep's quoted email are read (${process.env.DATAB
     } finally {
       await stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   test('Salesforce', async () => {
     const loop = await startSalesforceLoop();
@@ -167,5 +167,5 @@ describe(`answers inline in the rep's quoted email are read (${process.env.DATAB
     } finally {
       await loop.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

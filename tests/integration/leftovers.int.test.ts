@@ -102,7 +102,7 @@ describe('HubSpot: leftovers over time', () => {
       basePath: hs.url,
       numberOfApiCallRetries: 6,
     });
-  }, 60000);
+  }, 90_000);
   afterAll(async () => {
     await stop();
   });
@@ -340,5 +340,5 @@ describe('Salesforce: leftovers over time', () => {
       'the task saying why',
     );
     expect(t.Status).not.toBe('Completed');
-  }, 180000);
+  }, 420_000);
 });

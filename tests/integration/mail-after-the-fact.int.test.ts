@@ -157,7 +157,7 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
       'a task on every deal',
     ).catch(() => null);
     await new Promise((r) => setTimeout(r, 3000));
-  }, 120000);
+  }, 150_000);
   afterAll(async () => {
     await stop();
   });

@@ -113,7 +113,7 @@ describe(`closeloop keeps the rep's edits to its task (${process.env.DATABASE_UR
       expect(count(d, NOTES)).toBe(1);
       expect(count(d, 'Updated by closeloop on')).toBe(1);
       expect(d.slice(d.indexOf('Updated by closeloop on'))).toMatch(/budget freeze also applies to the add-on seats/);
-    }, 180000);
+    }, 300_000);
   });
 
   describe('HubSpot', () => {

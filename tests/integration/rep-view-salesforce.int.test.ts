@@ -79,7 +79,7 @@ describe(`what a rep finds in Salesforce (${process.env.DATABASE_URL ? 'postgres
       version: '62.0',
     });
     void installed;
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await loop.stop();
   });

@@ -183,7 +183,7 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
       basePath: hs.url,
       numberOfApiCallRetries: 6,
     });
-  }, 60000);
+  }, 90_000);
   afterAll(async () => {
     await stop();
   });
@@ -332,7 +332,7 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     ).rows[0]!;
     expect(s.status).toBe('withdrawn');
     expect((await cl.store.feedback.outcomesFor(s.id)).map((o) => o.outcome)).not.toContain('task_completed');
-  }, 60000);
+  }, 90_000);
 
   test('churn risk only for the customer, quoting what they wrote; the lost prospect gets nothing', async () => {
     await waitFor(
@@ -512,5 +512,5 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
     ).toHaveLength(1);
     const withdrawn = await client.crm.objects.tasks.basicApi.getById(oldDraft.id, PROPS);
     expect(text(withdrawn.properties.hs_task_body)).toContain('a newer draft for the same situation replaces it');
-  }, 150000);
+  }, 180_000);
 });

@@ -56,7 +56,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId);
     await subscribed(loop, conn.id);
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await loop.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -188,7 +188,7 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
       45_000,
       'position after the resync',
     );
-  }, 180_000);
+  }, 210_000);
 
   test('a replay id the platform refuses also resyncs', async () => {
     await loop.cl.changeStreams!.stop();
@@ -214,5 +214,5 @@ describe(`Salesforce Change Data Capture (${ENGINE})`, () => {
       45_000,
       'position after the refused replay id',
     );
-  }, 120_000);
+  }, 180_000);
 });

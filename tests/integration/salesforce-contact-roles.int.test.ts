@@ -77,7 +77,7 @@ describe(`Salesforce Opportunity contact roles (${ENGINE})`, () => {
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId, 60_000);
     await subscribed(loop, conn.id);
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await loop.stop();
   });
@@ -106,7 +106,7 @@ describe(`Salesforce Opportunity contact roles (${ENGINE})`, () => {
     );
     expect(draft.ToAddress).toBe('carla@umbrella.example');
     expect(String(draft.TextBody)).toMatch(/^Hi Carla,/);
-  });
+  }, 90_000);
 
   test('a deal that arrives by change event keeps the same order; a role change read with the deal reorders it', async () => {
     const opp = sf.store.create(orgId, 'Opportunity', {

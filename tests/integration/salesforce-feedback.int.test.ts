@@ -65,7 +65,7 @@ describe(`Salesforce outcome feedback (${ENGINE})`, () => {
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId, 60_000);
     await subscribed(loop, conn.id);
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await loop.stop();
   });

@@ -35,7 +35,7 @@ describe(`Salesforce session expiry and API limits (${ENGINE})`, () => {
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId);
     await subscribed(loop, conn.id);
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await loop.stop();
   });

@@ -160,7 +160,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(task!.ActivityDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(String(task!.Closeloop_Key__c)).not.toBe('');
     expect(tasksFor(ids.negotiating!)).toHaveLength(0);
-  }, 90_000);
+  }, 150_000);
 
   test('an outbound message is recorded, then acked; the budget email becomes one risk Task; a redelivery is dropped', async () => {
     const conn = (await cl.store.connections.byAccount('salesforce', orgId))!;

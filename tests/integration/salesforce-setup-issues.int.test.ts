@@ -76,7 +76,7 @@ describe(`Salesforce setup issues from write-backs and hidden fields (${ENGINE})
     sf.store.setFieldAccess(orgId, 'Opportunity', 'Amount', 'absent');
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId, 60_000);
-  }, 120_000);
+  }, 150_000);
   afterAll(async () => {
     await loop.stop();
   });
@@ -126,7 +126,7 @@ describe(`Salesforce setup issues from write-backs and hidden fields (${ENGINE})
     const page = await (await fetch(`${loop.cl.url}/admin`, { headers: AS_OPERATOR })).text();
     expect(page).toContain('Sales tasks need a subject starting with [SALES] (ops policy 12)');
     expect(page).toContain(`action="/admin/connections/${conn.id}/setup-fixed"`);
-  });
+  }, 120_000);
 
   test('a field hidden by field-level security is a non-blocking setup warning naming what is lost and the fix', async () => {
     const h = await health();
@@ -189,7 +189,7 @@ describe(`Salesforce setup issues from write-backs and hidden fields (${ENGINE})
     const tasks = sf.store.list(orgId, 'Task').filter((t) => t.Closeloop_Key__c);
     expect(tasks.map((t) => t.WhatId).sort()).toEqual([...opps].sort());
     expect(tasks.every((t) => /^Follow up on Umbrella platform/.test(String(t.Subject)))).toBe(true);
-  });
+  }, 90_000);
 
   test('marking fixed a connection that does not exist is a 404, not a 5xx', async () => {
     const res = await fetch(`${loop.cl.url}/admin/connections/nope/setup-fixed`, {

@@ -29,7 +29,7 @@ describe(`Salesforce setup check and backfill completeness (${ENGINE})`, () => {
     sf.store.setFieldAccess(orgId, 'Task', 'Closeloop_Key__c', 'absent');
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId, 60_000);
-  }, 120_000);
+  }, 150_000);
   afterAll(async () => {
     await loop.stop();
   });
@@ -89,7 +89,7 @@ describe(`Salesforce setup check and backfill completeness (${ENGINE})`, () => {
     expect(h.completeness.kinds.contact).toMatchObject({ missing: 3, repaired: 3, difference: 0 });
     expect(h.completeness.difference).toBe(0);
     expect(await loop.cl.store.records.getMany(conn.id, 'contact', lost)).toHaveLength(3);
-  });
+  }, 90_000);
 
   test('once the field exists the check clears by itself (next poll)', async () => {
     sf.store.setFieldAccess(orgId, 'Task', 'Closeloop_Key__c', 'editable');
@@ -109,5 +109,5 @@ describe(`Salesforce setup check and backfill completeness (${ENGINE})`, () => {
     sf.store.setFieldAccess(orgId, 'EmailMessage', 'Closeloop_Key__c', 'editable');
     await loop.cl.queue.send('poll', { connectionId: conn.id }, { singletonKey: `poll:${conn.id}` });
     await waitFor(async () => ((await health()).setupIssues?.length === 0 ? true : null), 30_000, 'a clean check');
-  });
+  }, 90_000);
 });

@@ -97,7 +97,7 @@ describe(`the rep's words in a transcript are not the customer's (${process.env.
     } finally {
       await stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   test('Salesforce: an event transcript with generic labels', async () => {
     const loop = await startSalesforceLoop();
@@ -165,5 +165,5 @@ describe(`the rep's words in a transcript are not the customer's (${process.env.
     } finally {
       await loop.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -114,7 +114,7 @@ describe(`sources → queue → context index (${engine})`, () => {
     expect(hit.text).toContain('zebra-striped pilot');
     expect(hit.metadata).toMatchObject({ connectionId: 'connA', dealIds: ['d1'], contactIds: ['c1'] });
     await waitFor(async () => analyzed.includes('d1'));
-  });
+  }, 90_000);
 
   test('a Slack message is searchable with its permalink', async () => {
     const body = JSON.stringify(fixture('slack-message.json'));

@@ -31,7 +31,7 @@ describe(`slow CRM writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
     const res = await browse(`${loop.cl.url}/install/hubspot`);
     expect(res.status).toBe(200);
     await waitFor(async () => (await loop.cl.store.connections.list())[0]?.backfill_done_at, 30_000, 'backfill');
-  });
+  }, 90_000);
   afterAll(async () => {
     await loop?.stop();
   });
@@ -104,7 +104,7 @@ describe(`slow CRM writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`
     const tasks = tasksNamed('Slow answer, inside the timeout');
     expect(tasks).toHaveLength(1);
     expect(done.crm_id).toBe(tasks[0]!.id);
-  });
+  }, 120_000);
 
   test('a create held past the call timeout is in doubt, resolved by lookup: exactly one task', async () => {
     loop.hs.answerSlowly({

@@ -75,5 +75,5 @@ describe(`HubSpot auth lifecycle (${process.env.DATABASE_URL ? 'postgres' : 'pgl
     } finally {
       await stop();
     }
-  }, 180_000);
+  }, 330_000);
 });
