@@ -230,7 +230,8 @@ describe(`what a rep finds in HubSpot (${process.env.DATABASE_URL ? 'postgres' :
 
   test('repeated budget emails on one deal: one task and one draft; the task gains each new quote', async () => {
     budgetEmail(1);
-    await waitFor(() => storeTasksOn('deals', ids.renewal!).length >= 2 || null, 30000, 'budget task and draft');
+    // The suite's first analysis of a webhook: it also loads the signal models (tens of seconds on a loaded machine).
+    await waitFor(() => storeTasksOn('deals', ids.renewal!).length >= 2 || null, 90_000, 'budget task and draft');
     budgetEmail(2);
     budgetEmail(3);
     await hs.flushWebhooks();
