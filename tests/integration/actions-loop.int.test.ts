@@ -159,7 +159,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
         const t = tasksOn('companies', ids.initech!);
         return t.length >= 2 ? t : null;
       },
-      45_000,
+      90_000,
       'churn draft and task',
     );
     const draft = written.find((t) => t.properties.hs_task_type === 'EMAIL')!;
@@ -199,7 +199,7 @@ describe(`action loop and feedback through HubSpot (${process.env.DATABASE_URL ?
       { action: 'create_draft_email', idempotency_key: `wb-${s.id}-draft` },
       { action: 'create_task', idempotency_key: `wb-${s.id}` },
     ]);
-  }, 120_000);
+  }, 180_000);
 
   test('budget risk late in a deal: a task and a draft reply', async () => {
     hs.store.create(

@@ -71,10 +71,10 @@ describe('HubSpot: approving a held suggestion after the deal changed', () => {
     tenant = conn.tenant_id;
     await waitFor(
       async () => ((await refresh()) && Object.values(D).every((d) => held(d) !== null)) || null,
-      30000,
+      90_000,
       'a held suggestion on every deal',
     );
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await stop();
   });

@@ -89,10 +89,10 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       for (const d of Object.values(deals)) d.email = budgetEmail(d.contact, [d.deal]);
       await waitFor(
         () => Object.values(deals).every((d) => open(d.deal).todos.length === 1 && open(d.deal).drafts.length === 1),
-        40_000,
+        90_000,
         'a task and a draft on every deal',
       );
-    }, 120_000);
+    }, 180_000);
     afterAll(async () => {
       await stop();
     });

@@ -58,7 +58,7 @@ describe(`the daily cap defers, it does not drop (${process.env.DATABASE_URL ? '
   test('over the cap: no task and nothing stored; once the rep has room, the same deal gets its task', async () => {
     const first = quietDeal('Ada', 'ada@first.example');
     await hs.flushWebhooks();
-    await waitFor(() => open(first).length >= 1 || null, 30000, 'the first task');
+    await waitFor(() => open(first).length >= 1 || null, 90_000, 'the first task');
     const second = quietDeal('Ben', 'ben@second.example');
     await hs.flushWebhooks();
     await new Promise((r) => setTimeout(r, 6000));
@@ -77,5 +77,5 @@ describe(`the daily cap defers, it does not drop (${process.env.DATABASE_URL ? '
     await hs.flushWebhooks();
     const t = await waitFor(() => open(second)[0] ?? null, 30000, 'the deferred task');
     expect(t.properties.hs_task_subject).toMatch(/Ben/);
-  }, 120000);
+  }, 180_000);
 });

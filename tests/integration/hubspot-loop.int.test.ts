@@ -131,7 +131,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
         const t = todosFor(ids.quiet!);
         return t.length ? t : null;
       },
-      45_000,
+      90_000,
       'stale task',
     );
     expect(task!.properties.hs_task_subject).toContain('Globex pilot');
@@ -145,7 +145,7 @@ describe(`HubSpot loop end to end (${process.env.DATABASE_URL ? 'postgres' : 'pg
     );
     expect(tasksFor(ids.negotiating!)).toHaveLength(0);
     expect(conn.status).toBe('active');
-  }, 120_000);
+  }, 150_000);
 
   test('a webhook about a budget problem on a deal in negotiation becomes one risk task; redelivery adds none', async () => {
     const email = hs.store.create(

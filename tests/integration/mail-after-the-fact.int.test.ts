@@ -153,11 +153,11 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     );
     await waitFor(
       () => Object.values(D).every((d) => tasksOn(d).length >= 1) || null,
-      45000,
+      90_000,
       'a task on every deal',
     ).catch(() => null);
     await new Promise((r) => setTimeout(r, 3000));
-  }, 150_000);
+  }, 180_000);
   afterAll(async () => {
     await stop();
   });

@@ -146,7 +146,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
         const t = tasksFor(ids.quiet!);
         return t.length ? t : null;
       },
-      45_000,
+      90_000,
       'stale-deal task',
     );
     expect(task).toMatchObject({ WhoId: ids.contact, OwnerId: ownerId, Status: 'Not Started', TaskSubtype: 'Task' });
@@ -160,7 +160,7 @@ describe(`Salesforce loop end to end (${ENGINE})`, () => {
     expect(task!.ActivityDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(String(task!.Closeloop_Key__c)).not.toBe('');
     expect(tasksFor(ids.negotiating!)).toHaveLength(0);
-  }, 150_000);
+  }, 180_000);
 
   test('an outbound message is recorded, then acked; the budget email becomes one risk Task; a redelivery is dropped', async () => {
     const conn = (await cl.store.connections.byAccount('salesforce', orgId))!;
