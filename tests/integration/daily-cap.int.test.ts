@@ -72,10 +72,10 @@ describe(`the daily cap defers, it does not drop (${process.env.DATABASE_URL ? '
     // writes its follow-up.
     hs.store.update(portalId, 'deals', first, { dealstage: 'closedlost' });
     await hs.flushWebhooks();
-    await waitFor(() => open(first).length === 0 || null, 30000, 'first withdrawn');
+    await waitFor(() => open(first).length === 0 || null, 45_000, 'first withdrawn');
     hs.store.update(portalId, 'deals', second, { amount: '25000' });
     await hs.flushWebhooks();
-    const t = await waitFor(() => open(second)[0] ?? null, 30000, 'the deferred task');
+    const t = await waitFor(() => open(second)[0] ?? null, 45_000, 'the deferred task');
     expect(t.properties.hs_task_subject).toMatch(/Ben/);
-  }, 180_000);
+  }, 210_000);
 });
