@@ -5,6 +5,7 @@ import { stableId } from '../lib/ids.js';
 import { activityLabel } from './deal-suggestions.js';
 import { coldStartFeatures, dealFeatures, featureRecord, isCustomerTouch } from './deal-features.js';
 import { coldStartScore } from './models/cold-start.js';
+import { isSellersOwn } from './conversation.js';
 import { sigmoid } from './models/logreg.js';
 import type { Factor, ScoringModel } from './models/scoring-model.js';
 import { extractSignals, type ExtractOptions } from './signals/index.js';
@@ -131,7 +132,7 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
   const leaving: { a: Activity; quote: string }[] = [];
   for (const a of touches) {
     // Only what the customer said counts: their emails, and notes of calls and meetings with them.
-    if (a.direction === 'outbound' || i.now - Date.parse(a.occurredAt) > 60 * DAY) continue;
+    if (isSellersOwn(a, i.now) || i.now - Date.parse(a.occurredAt) > 60 * DAY) continue;
     const text = signalText(a);
     const out = sentenceWith(text, LEAVING);
     if (out) {

@@ -26,6 +26,17 @@ export function isConversation(a: Activity, now: number): boolean {
 }
 
 /**
+ * Words of the seller's alone, where no customer's words are to be read: an email or note the seller sent, or a call
+ * the rep placed that never connected (their own note of a voicemail). A call the rep placed that connected is a
+ * conversation like a meeting: its notes hold what the customer said there (the direction of a call says who dialled,
+ * not who spoke), with a transcript's seller turns removed before the analysis (`signals/transcript.ts`).
+ */
+export function isSellersOwn(a: Activity, now: number): boolean {
+  if (a.direction !== 'outbound') return false;
+  return !((a.kind === 'call' || a.kind === 'meeting') && isConversation(a, now));
+}
+
+/**
  * A note in which the rep reports having answered or spoken with the customer ("Called Hank back and answered his SSO
  * question", "Sent her the SOC 2 report", "Discussed pricing with Anna"): the past tense of answering, calling, meeting
  * or sending, in the languages the lexicon covers. A plan ("will answer tomorrow", "need to reply") or an attempt

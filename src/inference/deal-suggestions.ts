@@ -5,7 +5,7 @@ import { formatDay, workingDue } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
-import { isConversation, reportsAnswer } from './conversation.js';
+import { isConversation, isSellersOwn, reportsAnswer } from './conversation.js';
 import { quoteWindow } from './quote-window.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
 import {
@@ -270,7 +270,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const seenWords = new Set<string>();
     const started = performance.now();
     for (const a of touches) {
-      if (a.direction === 'outbound') continue;
+      if (isSellersOwn(a, i.now)) continue;
       const text = signalText(a);
       const budget = extractSignals(text, i.signals)
         .filter((x) => x.type === 'budget_constraint')
@@ -475,7 +475,7 @@ export function answeredAfter(touches: readonly Activity[], a: Activity, now: nu
 export function budgetCleared(touches: readonly Activity[], raised: Activity): Activity | null {
   return (
     touches
-      .filter((a) => a.occurredAt > raised.occurredAt && a.direction !== 'outbound')
+      .filter((a) => a.occurredAt > raised.occurredAt && !isSellersOwn(a, Number.POSITIVE_INFINITY))
       .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))
       .find((a) => splitSentences(signalText(a)).some((x) => deniedTypes(x.quote).has('budget_constraint'))) ?? null
   );

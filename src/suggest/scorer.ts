@@ -3,6 +3,7 @@ import { ScoringModel } from '../inference/models/scoring-model.js';
 import type { Activity } from '../core/canonical.js';
 import type { Store } from '../store/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
+import { isSellersOwn } from '../inference/conversation.js';
 import { signalText } from '../inference/signals/email-text.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { Lru } from '../lib/lru.js';
@@ -123,7 +124,9 @@ export async function prepareSignalVectors(
 ): Promise<void> {
   if (!vectors) return;
   await vectors.prepare(
-    activities.filter((a) => isCustomerTouch(a) && !a.archived && a.direction !== 'outbound').map(signalText),
+    activities
+      .filter((a) => isCustomerTouch(a) && !a.archived && !isSellersOwn(a, Number.POSITIVE_INFINITY))
+      .map(signalText),
   );
 }
 

@@ -731,6 +731,42 @@ describe('one live suggestion per situation', () => {
       1,
     );
   });
+  test("what the customer said on a call the rep placed is read; the rep's note of a call nobody answered is not", () => {
+    // The direction of a call says who dialled, not who spoke: most logged calls are the rep's, with the customer's words.
+    const call = (id: string, days: number, body: string, o: Partial<Activity> = {}) =>
+      act({ externalId: id, kind: 'call', direction: 'outbound', occurredAt: iso(NOW - days * DAY), body, ...o });
+    for (const notes of [
+      'She said the annual fee is above what they budgeted and asked whether we can do anything on it.',
+      'Customer: we are ready to go, but honestly the price is more than we can afford this year.',
+    ]) {
+      const out = budgetRisks([call('c1', 2, notes, { status: 'COMPLETED' })]);
+      expect([notes, out.length]).toEqual([notes, 1]);
+      expect(out[0]!.evidence[0]!.externalId).toBe('c1');
+    }
+    // A meeting placed by the rep is read the same way.
+    expect(
+      budgetRisks([act({ kind: 'meeting', direction: 'outbound', body: 'Their budget was cut by a third.' })]),
+    ).toHaveLength(1);
+    // Nobody answered: the note is the rep's own words (a voicemail about budget raises nothing).
+    for (const o of [
+      { status: 'NO_ANSWER', body: 'Wanted to discuss whether their budget was cut.' },
+      { status: 'COMPLETED', body: 'Left a voicemail: asked whether the budget cut affects the order.' },
+    ])
+      expect(budgetRisks([call('c2', 2, o.body, { status: o.status })])).toHaveLength(0);
+    // The customer taking the concern back on a later call the rep placed ends it.
+    const raised = email(
+      'e1',
+      3,
+      'Finance just cut our budget for this quarter, so we cannot sign at the current price.',
+    );
+    expect(
+      budgetRisks([raised, call('c3', 1, 'Good news: finance approved the budget after all, so they can sign.')]),
+    ).toHaveLength(0);
+    // The rep's own email is still no customer concern.
+    expect(
+      budgetRisks([act({ direction: 'outbound', body: 'I understand your budget was cut this quarter.' })]),
+    ).toHaveLength(0);
+  });
   test("a company tagline in a signature without '--' raises no budget problem", () => {
     const body =
       'Thanks Riley, the order form is fine and we will sign on Friday.\n\nBest regards,\nHank Scorpio\nHead of Operations | Globex\n+1 555 0100\nGlobex — helping schools do more with tight budgets.';
