@@ -8,7 +8,7 @@ import { coldStartScore } from './models/cold-start.js';
 import { isSellersOwn } from './conversation.js';
 import { sigmoid } from './models/logreg.js';
 import type { Factor, ScoringModel } from './models/scoring-model.js';
-import { extractSignals, type ExtractOptions } from './signals/index.js';
+import { extractSignals, LEXICON_MODEL, type ExtractOptions } from './signals/index.js';
 import { signalText } from './signals/email-text.js';
 import { quoteWindow } from './quote-window.js';
 
@@ -139,8 +139,14 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
       leaving.push({ a, quote: out });
       continue;
     }
+    // On the subject line a complaint counts only where the lexicon names it too ("Unacceptable service", "Formal
+    // complaint"): a headline fragment is not the sentence the models were trained on, and read alone it can score as
+    // anything (a happy customer's "Signed contract" read as a complaint, and the customer got an apology).
+    const subjectEnd = a.subject ? a.subject.length : 0;
     const hit = extractSignals(text, i.signals).find(
-      (x) => x.type === 'negative_sentiment' || (x.type === 'competitor' && a.direction === 'inbound'),
+      (x) =>
+        (x.type === 'negative_sentiment' || (x.type === 'competitor' && a.direction === 'inbound')) &&
+        (x.evidence.start >= subjectEnd || x.cue !== undefined || x.model === LEXICON_MODEL),
     );
     if (hit) complaints.push({ a, quote: hit.evidence.quote });
   }

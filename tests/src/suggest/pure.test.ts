@@ -339,6 +339,17 @@ describe('churn risk', () => {
   test('no account signal, no suggestion (whatever the score)', () => {
     expect(suggestChurnRisk(input({ activities: [act({ body: 'Thanks, all good here.' })] }))).toBeNull();
   });
+  test("a subject line is a complaint only where the lexicon names one (a happy customer's 'Signed contract' is not)", () => {
+    const happy = 'Hi Riley, attached is the signed contract. Looking forward to kickoff!';
+    expect(suggestChurnRisk(input({ activities: [act({ subject: 'Signed contract', body: happy })] }))).toBeNull();
+    // A subject that names a complaint is still read, and so is the body of any subject.
+    const complained = (subject: string, body: string) =>
+      scoreChurn(input({ activities: [act({ subject, body })] })).factors.some((f) => f.name === 'complained recently');
+    expect(complained('Signed contract', happy)).toBe(false);
+    for (const subject of ['Unacceptable service', 'Formal complaint'])
+      expect([subject, complained(subject, 'See the ticket list.')]).toEqual([subject, true]);
+    expect(complained('Signed contract', 'We are very disappointed with the support.')).toBe(true);
+  });
   test('declining activity is a signal', () => {
     const old = [40, 45, 50, 60, 70].map((d, k) =>
       act({ externalId: `o${k}`, kind: 'call', occurredAt: iso(NOW - d * DAY), body: 'check-in' }),
