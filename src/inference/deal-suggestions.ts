@@ -38,6 +38,8 @@ export interface DealAnalysisInput {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+/** The factor of a stale-deal suggestion whose deal's close date has passed (`close_date_passed=YYYY-MM-DD`). */
+export const CLOSE_DATE_PASSED = 'close_date_passed';
 const MAX_QUOTE = 280;
 /**
  * A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet
@@ -189,7 +191,12 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
             occurredAt: deal.createdAt ?? undefined,
           },
         ];
-    const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open.`;
+    // A close date already behind it: the forecast counts a deal nobody is working, and it should be either revived or
+    // moved. That, or a deal this late in the process, is as urgent as one quiet twice as long.
+    const closeAt = deal.closeDate ? Date.parse(deal.closeDate) : Number.NaN;
+    const closePassed = Number.isFinite(closeAt) && closeAt < i.now - DAY ? deal.closeDate!.slice(0, 10) : null;
+    const late = (deal.stage ? DEAL_STAGE_ORDER[deal.stage] : 0) >= DEAL_STAGE_ORDER.negotiation;
+    const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open${closePassed ? `, and its close date (${closePassed}) has passed` : ''}.`;
     out.push({
       ...base,
       id: stableId('sug', i.connectionId, dedupeKey),
@@ -201,7 +208,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         subject: `Follow up on ${dealName}`.slice(0, 255),
         body: reason,
         dueAt: workingDue(i.now, DAY),
-        priority: days >= 2 * i.staleDealDays ? 'HIGH' : 'MEDIUM',
+        priority: days >= 2 * i.staleDealDays || closePassed || late ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',
       },
@@ -210,7 +217,11 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         tier: 'rules',
         confidence: 1,
         costUsd: 0,
-        factors: [{ name: `days_since_last_activity=${days}`, direction: '+', weight: 1 }],
+        factors: [
+          { name: `days_since_last_activity=${days}`, direction: '+', weight: 1 },
+          ...(closePassed ? [{ name: `${CLOSE_DATE_PASSED}=${closePassed}`, direction: '+' as const, weight: 1 }] : []),
+          ...(late ? [{ name: `deal_stage=${deal.stage}`, direction: '+' as const, weight: 1 }] : []),
+        ],
       },
     });
   }

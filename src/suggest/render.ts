@@ -1,5 +1,6 @@
 import type { Evidence, RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { formatDay } from '../lib/dates.js';
+import { CLOSE_DATE_PASSED } from '../inference/deal-suggestions.js';
 
 /** Notes the loop adds to what the rep reads: why the suggestion was thinned, how it was repaired. */
 export interface RenderNotes {
@@ -77,13 +78,19 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
     case 'stale_deal_follow_up': {
       const lastAt = latest?.occurredAt ? Date.parse(latest.occurredAt) : null;
       const days = lastAt !== null && Number.isFinite(lastAt) ? Math.floor((f.now - lastAt) / DAY) : null;
+      const closed = s.explanation.factors
+        .find((x) => x.name.startsWith(`${CLOSE_DATE_PASSED}=`))
+        ?.name.slice(CLOSE_DATE_PASSED.length + 1);
+      const closeDate = closed ? humanDate(`${closed}T12:00:00Z`) : null;
+      const pastClose = closeDate ? ` Its close date, ${closeDate}, has passed.` : '';
       return {
         subject: `Follow up on ${f.dealName ?? 'this deal'}${f.contactName ? ` with ${f.contactName}` : ''}: no activity for ${days ?? 'many'} days`,
-        happened: latest?.occurredAt
-          ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: no email, call, meeting, note or task has been logged since then.`
-          : `Nothing has been logged on ${deal}${stageText(f)} since it was created.`,
+        happened:
+          (latest?.occurredAt
+            ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: no email, call, meeting, note or task has been logged since then.`
+            : `Nothing has been logged on ${deal}${stageText(f)} since it was created.`) + pastClose,
         why: 'An open deal that goes quiet this long tends to slip or stall; a short check-in now keeps it moving.',
-        next: `Get in touch with ${who(f)} and agree on a concrete next step with a date.${draft}`,
+        next: `Get in touch with ${who(f)} and agree on a concrete next step with a date${closeDate ? ', then move the close date to when it can really close' : ''}.${draft}`,
       };
     }
     case 'budget_risk': {

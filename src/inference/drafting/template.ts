@@ -129,7 +129,8 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       paragraphs.push([
         last
           ? `It has been a while since ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt)}${subject ? ` about "${subject}"` : ''}, so I wanted to pick things up again${onDeal}.`
-          : `I wanted to pick things up again${onDeal}.`,
+          : // Nothing logged to pick up again: no pause is presumed (the rep may not have spoken to them yet).
+            `I wanted to check in with you${onDeal}.`,
         ...(c.asked ? [`You had asked about ${c.asked}, and I would be glad to go through it with you.`] : []),
       ]);
       paragraphs.push([

@@ -113,6 +113,45 @@ describe('deal suggestions', () => {
     expect(s.map((x) => x.type)).toEqual(['no_next_step']);
     expect(s[0]!.task!.subject).toBe('Set a next step for Acme renewal');
   });
+  test('a quiet deal is urgent when it is late in the process or its close date has passed, and the task says so', () => {
+    const stale = (o: Partial<Deal>, quietDays = 20) =>
+      suggestForDeal({
+        ...base,
+        deal: deal(o),
+        activities: [
+          act({ kind: 'call', occurredAt: iso(NOW - quietDays * DAY), body: 'Legal is reviewing the MSA.' }),
+        ],
+      }).find((x) => x.type === 'stale_deal_follow_up')!;
+    // Early, close date ahead, quiet for less than twice the threshold: it can wait a little.
+    expect(stale({ stage: 'qualification', closeDate: iso(NOW + 30 * DAY) }).task!.priority).toBe('MEDIUM');
+    // Late in the process, or a close date behind it: as urgent as a deal quiet twice as long.
+    expect(stale({ stage: 'negotiation', closeDate: iso(NOW + 30 * DAY) }).task!.priority).toBe('HIGH');
+    const passed = stale({ stage: 'qualification', closeDate: '2026-05-02T00:00:00Z' });
+    expect(passed.task!.priority).toBe('HIGH');
+    const body = renderTaskBody(
+      passed,
+      [],
+      {},
+      {
+        now: NOW,
+        dealName: 'Acme renewal',
+        dealUrl: null,
+        stage: null,
+        companyName: 'Acme',
+        companyUrl: null,
+        contactName: 'Ada Lovelace',
+        owner: null,
+        ownerId: null,
+        draftSubject: null,
+      },
+    );
+    expect(body).toContain('Its close date, 2 May 2026, has passed.');
+    expect(body).toMatch(/Get in touch with Ada Lovelace .*move the close date/);
+    // A close date today or ahead says nothing about it.
+    expect(
+      stale({ stage: 'qualification', closeDate: iso(NOW + DAY) }).explanation.factors.map((f) => f.name),
+    ).not.toContain(expect.stringMatching(/close_date_passed/));
+  });
   test('an open task or a meeting ahead is a next step; a recent touch is too soon; an old one is stale instead', () => {
     const note = act({ kind: 'note', occurredAt: iso(NOW - 8 * DAY), body: 'x' });
     expect(
