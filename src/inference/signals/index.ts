@@ -1,5 +1,6 @@
 import { deniedTypes, detectSignalsLexicon, type LexiconOptions } from './lexicon.js';
 import { splitSentences } from './sentences.js';
+import { languageOf } from '../drafting/language.js';
 import { FUSED_TEXT_MODEL } from './sentence-text-classifier.js';
 import type { SentenceVectorLookup } from './sentence-vectors.js';
 import {
@@ -106,6 +107,12 @@ export interface ExtractOptions extends LexiconOptions {
  * model, and its firmest cues (`STRONG_CUE`, tenant-configured competitor names) count on their own. A sentence
  * that explicitly denies a signal ("no budget concerns", "let me know if you have any questions") never yields it.
  */
+/** A sentence the language guesser places in a language other than English (unsure: not foreign). */
+function isForeign(sentence: string): boolean {
+  const l = languageOf(sentence);
+  return l !== null && l.code !== 'en';
+}
+
 export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[] {
   const lexicon = detectSignalsLexicon(text, opts);
   if (opts.detector === 'lexicon') return lexicon;
@@ -117,10 +124,14 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
     const lexHere = lexicon.filter((l) => l.evidence.start === s.start);
     const feats = textFeatures(s.quote);
     const vector = opts.vectors?.get(s.quote);
+    // The sentence encoder was trained on English: a sentence plainly in another language gets a vector that says
+    // little, and the fused model let it drown what the words say (a French "Pouvez-vous nous envoyer une proposition
+    // révisée ?" read as no request). The n-gram model, which learnt the lexicon's languages, reads such a sentence.
+    const foreign = opts.vectors ? isForeign(s.quote) : false;
     for (const type of Object.keys(models) as SignalType[]) {
       if (denied.has(type)) continue;
       const f = fused[type];
-      const canFuse = f !== undefined && f.reads(opts.vectors!.encoderId, vector);
+      const canFuse = f !== undefined && f.reads(opts.vectors!.encoderId, vector) && !foreign;
       const tenantFused = canFuse ? opts.fusedClassifiers?.[type] : undefined;
       // Corrections learnt without the encoder keep winning over the shipped fused model (see `fusedClassifiers`).
       const useFused = canFuse && (opts.fusedClassifiers != null || opts.classifiers?.[type] === undefined);

@@ -163,11 +163,26 @@ describe('the fused models on the independent held-out sentences, with the shipp
   let lookup: SentenceVectorLookup | null = null;
   let fallback: string | null = null;
   const budget = "We love the product, but finance won't approve anything above last year's spend.";
+  /** Requests and concerns in the other languages the lexicon reads (the encoder was trained on English). */
+  const foreign: [string, string][] = [
+    ['Pouvez-vous nous envoyer une proposition révisée pour 40 utilisateurs au lieu de 60 ?', 'explicit_ask'],
+    ['Können Sie uns bitte bis Freitag das unterschriebene Angebot für die neue Abteilung schicken?', 'explicit_ask'],
+    ['¿Nos puede enviar la propuesta revisada con el nuevo número de usuarios para esta semana?', 'explicit_ask'],
+    [
+      'Leider wurde unser Budget für dieses Jahr gekürzt, und wir können den Preis so nicht bezahlen.',
+      'budget_constraint',
+    ],
+  ];
 
   beforeAll(async () => {
     const praise = 'Hi Priya, Everything is running smoothly and the team loves the weekly digest.';
     const texts = [
-      ...new Set([praise, budget, ...Object.values(sets).flatMap((rows) => rows.flatMap((r) => sentencesOf(r.text)))]),
+      ...new Set([
+        praise,
+        budget,
+        ...foreign.map(([t]) => t),
+        ...Object.values(sets).flatMap((rows) => rows.flatMap((r) => sentencesOf(r.text))),
+      ]),
     ];
     const s = await sentenceVectors(texts, undefined);
     fallback = s.fallback;
@@ -189,6 +204,16 @@ describe('the fused models on the independent held-out sentences, with the shipp
     // Vectors of another encoder are not the fused models' input: the n-gram model reads the sentence.
     const other = { encoderId: 'another-encoder:d512', get: (t: string) => lookup!.get(t) };
     for (const x of extractSignals(budget, { vectors: other })) expect(x.model).not.toMatch(fusedModel);
+  });
+
+  it('reads a sentence in another language by the n-gram model, which learnt the lexicon languages: no request or concern lost', () => {
+    for (const [text, type] of foreign) {
+      const found = extractSignals(text, { vectors: lookup }).filter((x) => x.type === type);
+      expect([text, found.length]).toEqual([text, 1]);
+      expect(found[0]!.model).not.toMatch(new RegExp(`^${FUSED_TEXT_MODEL.replace(/[+]/g, '\\+')}`));
+    }
+    // An English sentence keeps the fused model.
+    expect(extractSignals(budget, { vectors: lookup })[0]!.model).toMatch(/use-lite/);
   });
 
   const macro = (s: ReturnType<typeof scoreSignals>) => s.reduce((a, x) => a + x.f1, 0) / s.length;
