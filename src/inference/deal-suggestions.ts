@@ -6,6 +6,7 @@ import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
 import { isConversation, isSellersOwn, reportsAnswer } from './conversation.js';
+import { departureNotice } from './departure.js';
 import { quoteWindow } from './quote-window.js';
 import { elapsedMs, withRouteStep } from './router/steps.js';
 import {
@@ -40,6 +41,10 @@ export interface DealAnalysisInput {
 const DAY = 24 * 60 * 60 * 1000;
 /** The factor of a stale-deal suggestion whose deal's close date has passed (`close_date_passed=YYYY-MM-DD`). */
 export const CLOSE_DATE_PASSED = 'close_date_passed';
+/** The factor of an unanswered question whose asker has since left the company. */
+export const CONTACT_LEFT = 'asker_left_the_company';
+/** `Evidence.field` of the quote saying the asker has left (beside the question itself). */
+export const DEPARTURE_FIELD = 'departure';
 const MAX_QUOTE = 280;
 /**
  * A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet
@@ -339,6 +344,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     !out.some((s) => s.type === 'stale_deal_follow_up' || s.evidence.some((e) => e.externalId === ask.a.externalId))
   ) {
     const days = Math.floor((i.now - Date.parse(ask.a.occurredAt)) / DAY);
+    // The person who asked has since left the company (their own mail or their old mailbox's automatic reply says
+    // so): the rep is to find who took over, not to answer someone who is gone. Their notice is quoted beside the ask.
+    const left = departureNotice(i.activities, ask.a);
     const dedupeKey = `unanswered_ask:${deal.externalId}:${ask.a.externalId}`;
     const reason = `A question of the customer on "${dealName}" has had no answer for ${days} day${days === 1 ? '' : 's'}.`;
     // Answering the question is the next step: no second task asking to plan one.
@@ -350,12 +358,17 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       type: 'unanswered_ask',
       dedupeKey,
       reason,
-      evidence: [evidenceOf(ask.a, ask.quote, i.contacts, deal.url, focusOn('explicit_ask', i))],
+      evidence: [
+        evidenceOf(ask.a, ask.quote, i.contacts, deal.url, focusOn('explicit_ask', i)),
+        ...(left && left.quote !== ask.quote
+          ? [{ ...evidenceOf(left.a, left.quote, i.contacts, deal.url), field: DEPARTURE_FIELD }]
+          : []),
+      ],
       task: {
         subject: `Answer the customer's question on ${dealName}`.slice(0, 255),
         body: reason,
         dueAt: workingDue(i.now, DAY / 2),
-        priority: days >= 3 ? 'HIGH' : 'MEDIUM',
+        priority: days >= 3 || left ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',
       },
@@ -368,6 +381,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
           factors: [
             { name: 'signal=explicit_ask', direction: '+', weight: Number(ask.confidence.toFixed(3)) },
             { name: `days_unanswered=${days}`, direction: '+', weight: 1 },
+            ...(left ? [{ name: CONTACT_LEFT, direction: '+' as const, weight: 1 }] : []),
           ],
         },
         ask.step,

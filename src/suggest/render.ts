@@ -1,6 +1,6 @@
 import type { Evidence, RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { formatDay } from '../lib/dates.js';
-import { CLOSE_DATE_PASSED } from '../inference/deal-suggestions.js';
+import { CLOSE_DATE_PASSED, CONTACT_LEFT, DEPARTURE_FIELD } from '../inference/deal-suggestions.js';
 
 /** Notes the loop adds to what the rep reads: why the suggestion was thinned, how it was repaired. */
 export interface RenderNotes {
@@ -104,11 +104,23 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       };
     }
     case 'unanswered_ask': {
-      const askedAt = latest?.occurredAt ? Date.parse(latest.occurredAt) : null;
+      // The question itself, not the notice that its asker has left (quoted beside it).
+      const asked = ev.find((e) => e.field !== DEPARTURE_FIELD) ?? latest;
+      const askedAt = asked?.occurredAt ? Date.parse(asked.occurredAt) : null;
+      const askedDate = humanDate(asked?.occurredAt);
       const days = askedAt !== null && Number.isFinite(askedAt) ? Math.floor((f.now - askedAt) / DAY) : null;
+      if (s.explanation.factors.some((x) => x.name === CONTACT_LEFT)) {
+        const gone = f.contactName ?? 'The contact who asked';
+        return {
+          subject: `${gone} has left${f.companyName ? ` ${f.companyName}` : ''}: find who took over their request on ${f.dealName ?? 'this deal'}`,
+          happened: `${gone} asked for something on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} and has since left${f.companyName ? ` ${f.companyName}` : ' the company'} (both quoted below); it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}.`,
+          why: 'A deal whose contact has left stalls unless someone else on their side picks it up; the person who took over needs the answer, and to hear from you first.',
+          next: `Find out who took over from ${f.contactName ?? 'them'} (the quotes below may name them), add that person to the deal and answer them.${draft}`,
+        };
+      }
       return {
         subject: `Answer ${f.contactName ? `${f.contactName}'s` : "the customer's"} question on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} asked for something on ${deal}${stageText(f)}${latestDate ? ` on ${latestDate}` : ''} (quoted below), and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
+        happened: `${who(f)} asked for something on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below), and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
         why: 'A buyer left waiting for an answer loses momentum, and often asks someone else; a prompt answer is the cheapest way to keep the deal moving.',
         next: `Reply to ${who(f)} with the answer, or say when they will have it.${draft}`,
       };

@@ -1,6 +1,6 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
-import { answeredAfter, budgetAnswered, budgetCleared } from '../inference/deal-suggestions.js';
+import { answeredAfter, budgetAnswered, budgetCleared, DEPARTURE_FIELD } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import type { ConnectionRow, SuggestionRow } from '../store/index.js';
 import { humanDate, renderWithdrawnBody } from './render.js';
@@ -126,7 +126,10 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
       return settled('The deal has moved on: this no longer applies.');
     }
     case 'unanswered_ask': {
-      const asked = now.activities.find((a) => s.evidence.some((e) => e.externalId === a.externalId));
+      // The question, not the notice that its asker has left (quoted beside it).
+      const asked = now.activities.find((a) =>
+        s.evidence.some((e) => e.field !== DEPARTURE_FIELD && e.externalId === a.externalId),
+      );
       const answer = asked ? answeredAfter(now.activities.filter(isCustomerTouch), asked, now.now) : null;
       if (answer)
         return settled(

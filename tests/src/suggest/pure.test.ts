@@ -13,7 +13,13 @@ import {
   withoutOffendingElements,
   withRepairRequest,
 } from '../../../src/suggest/drafting.js';
-import { ownLines, renderDraftBody, renderTaskBody, type RenderFacts } from '../../../src/suggest/render.js';
+import {
+  ownLines,
+  renderDraftBody,
+  renderTaskBody,
+  renderTaskSubject,
+  type RenderFacts,
+} from '../../../src/suggest/render.js';
 import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
 const DAY = 86_400_000;
@@ -151,6 +157,79 @@ describe('deal suggestions', () => {
     expect(
       stale({ stage: 'qualification', closeDate: iso(NOW + DAY) }).explanation.factors.map((f) => f.name),
     ).not.toContain(expect.stringMatching(/close_date_passed/));
+  });
+  test('a question whose asker has since left the company: find who took over, not answer someone who is gone', () => {
+    const ask = (body: string, o: Partial<Activity> = {}) =>
+      act({ externalId: 'q1', from: 'sam@acme.example', occurredAt: iso(NOW - 4 * DAY), body, ...o });
+    const asked = (activities: Activity[]) =>
+      suggestForDeal({ ...base, deal: deal(), activities }).find((x) => x.type === 'unanswered_ask')!;
+    const question = 'Could you send the revised order form to legal?';
+    // Their old mailbox's automatic reply, or their own later mail, in the languages the lexicon reads.
+    for (const notice of [
+      'Sam Park is no longer with Acme. This mailbox is not monitored.',
+      'Hi Riley, a quick note: Friday will be my last day at Acme.',
+      'Sam Park ne fait plus partie de la société depuis le 1er décembre.',
+      'Herr Park ist nicht mehr bei Acme tätig. Ihre Nachricht wird nicht weitergeleitet.',
+    ]) {
+      const s = asked([
+        ask(question),
+        act({
+          externalId: 'n1',
+          from: 'sam@acme.example',
+          occurredAt: iso(NOW - DAY),
+          subject: 'Automatic reply',
+          body: notice,
+        }),
+      ]);
+      expect([notice, s.task!.priority]).toEqual([notice, 'HIGH']);
+      expect(s.evidence.map((e) => [e.externalId, e.field])).toEqual([
+        ['q1', 'body'],
+        ['n1', 'departure'],
+      ]);
+      const rf: RenderFacts = {
+        now: NOW,
+        dealName: 'Acme renewal',
+        dealUrl: null,
+        stage: null,
+        companyName: 'Acme',
+        companyUrl: null,
+        contactName: 'Sam Park',
+        owner: null,
+        ownerId: null,
+        draftSubject: null,
+      };
+      const body = renderTaskBody(s, [], {}, rf);
+      expect(renderTaskSubject(s, rf)).toBe('Sam Park has left Acme: find who took over their request on Acme renewal');
+      expect(body).toMatch(/asked for something on "Acme renewal" on 28 May 2026 and has since left Acme/);
+      expect(body).not.toMatch(/Reply to Sam Park/);
+    }
+    // In the same mail as the request.
+    const same = asked([ask(`I am moving on to a new role next week. ${question}`)]);
+    expect(same.explanation.factors.map((f) => f.name)).toContain('asker_left_the_company');
+    // Someone else leaving (in a person's own mail), an absence, or a plan is not the asker leaving.
+    for (const other of [
+      'I am out of the office until Monday with limited access to email.',
+      'Our CFO has left Acme, so approvals now go through me.',
+      'If I leave before the rollout, Jo will take over.',
+    ])
+      expect([
+        other,
+        asked([
+          ask(question),
+          act({ externalId: 'n1', from: 'sam@acme.example', occurredAt: iso(NOW - DAY), body: other }),
+        ]).explanation.factors.some((f) => f.name === 'asker_left_the_company'),
+      ]).toEqual([other, false]);
+    expect(
+      asked([
+        ask(question),
+        act({
+          externalId: 'n1',
+          from: 'jo@acme.example',
+          occurredAt: iso(NOW - DAY),
+          body: 'Sam is no longer with Acme.',
+        }),
+      ]).explanation.factors.map((f) => f.name),
+    ).not.toContain('asker_left_the_company');
   });
   test('an open task or a meeting ahead is a next step; a recent touch is too soon; an old one is stale instead', () => {
     const note = act({ kind: 'note', occurredAt: iso(NOW - 8 * DAY), body: 'x' });
