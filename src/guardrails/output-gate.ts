@@ -454,14 +454,20 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
     for (const f of findInstructions(text)) out.push({ field, zone, kind: f.kind, text: f.sentence.slice(0, 160) });
 }
 
-/** Split a field's text into closeloop's own lines, labelled quotes and the rest. */
+/**
+ * Split a field's text into closeloop's own lines, labelled quotes and the rest. A quote is the customer's words only
+ * where it is shown as theirs: the whole field (an evidence entry), or between quotation marks, as the task's evidence
+ * lines show it (`Quote from an email: "..."`). The same words written as a sentence of the text ("Yes, we can offer you
+ * 50% off.", copied from the customer's email) are the writer's own and are judged as such.
+ */
 function zones(text: string, own: readonly string[], quotes: readonly string[]): { zone: GateZone; text: string }[] {
   const out: { zone: GateZone; text: string }[] = [];
   let rest = text;
   for (const q of [...quotes].filter((x) => x.trim()).sort((a, b) => b.length - a.length)) {
-    if (!rest.includes(q)) continue;
+    const labelled = rest.trim() === q.trim() ? q : `"${q}"`;
+    if (!rest.includes(labelled)) continue;
     out.push({ zone: 'quote', text: q });
-    rest = rest.split(q).join('\n');
+    rest = rest.split(labelled).join('\n');
   }
   const ownSet = new Set(own.map((l) => l.trim()).filter(Boolean));
   const lines = rest.split('\n');
@@ -470,6 +476,13 @@ function zones(text: string, own: readonly string[], quotes: readonly string[]):
   out.push({ zone: 'text', text: lines.filter((l) => !ownSet.has(l.trim())).join('\n') });
   return out;
 }
+
+/**
+ * A field of a draft email: the draft write's subject and body (and the copy of them it keeps, `draftText`), or the
+ * draft part of a suggestion checked before it is queued (`draft.*`).
+ */
+const isDraftText = (action: WriteAction, field: string): boolean =>
+  /^draft(?:Text)?(?:\.|\[|$)/.test(field) || (action === 'create_draft_email' && /^(?:subject|body)$/.test(field));
 
 function textFields(v: unknown, path: string, out: [string, string][]): void {
   if (typeof v === 'string') out.push([path, v]);
@@ -487,7 +500,9 @@ export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
   textFields(write.payload, '', fields);
   const thread = facts.thread.map((t) => normalise(splitHtml(t).visible)).join('\n');
   for (const [field, text] of fields) {
-    for (const z of zones(text, write.own ?? [], write.quotes ?? [])) judge(z.text, z.zone, field, g, problems, thread);
+    // A draft email quotes no evidence: every word of it is what the customer will read from the rep.
+    const quotes = isDraftText(write.action, field) ? [] : (write.quotes ?? []);
+    for (const z of zones(text, write.own ?? [], quotes)) judge(z.text, z.zone, field, g, problems, thread);
   }
   // Instructions spread over several messages make every quote from the thread suspect: none may carry an actionable
   // item.
