@@ -17,6 +17,7 @@ import {
 } from './text/instructions.js';
 import {
   decodePayloads,
+  delimiterBlind,
   despaced,
   findLinks,
   hasInvisibleControls,
@@ -424,6 +425,9 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
   // brackets. Its sizes and styles ("width=100%") are no offer: only ways to click, write, call or pay count there.
   const markup = markupReading(text);
   if (markup !== null) readings.push({ text: markup, only: CHANNEL_KINDS });
+  // A host written with a look-alike slash ("example.de⁄sign.evil.example") is read as the browser reads it too.
+  const blind = delimiterBlind(text);
+  if (blind !== null) readings.push({ text: blind, only: CHANNEL_KINDS });
   // Characters spaced out ("G B 3 3 B U K B ...", "e v i l . c o m") are read closed up as well.
   for (const r of [readings[0]!.text, markup]) {
     const closed = r === null ? null : despaced(r);

@@ -23,6 +23,8 @@ const draft = (body: string) => ({
   payload: { subject: 'Re: Renewal', body, toContactIds: ['ct-9'] },
 });
 
+const kinds = (body: string, f = facts()) => checkOutput(draft(body), f).problems.map((p) => p.kind);
+
 describe("a customer's sentence copied into a draft is the draft's own words", () => {
   // The customer writes what a seller would offer; the evidence quotes it; a model copies it into the reply verbatim.
   test.each([
@@ -60,5 +62,29 @@ describe("a customer's sentence copied into a draft is the draft's own words", (
     expect(checkOutput(task, f).problems).toEqual([]);
     // Outside its quotation marks in a task, it is the task's own claim.
     expect(checkOutput({ ...task, payload: { subject: 'Budget risk', body: `Next step: ${q}` } }, f).ok).toBe(false);
+  });
+});
+
+describe('a host written with a look-alike slash is read as the browser reads it', () => {
+  // Each shows a page of the customer's (or closeloop's) own site; the browser goes to a host under the attacker's.
+  test.each([
+    'Please sign the renewal here: https://example-gmbh.de\u2044sign.evil-renewals.xyz',
+    'Please sign the renewal here: https://example-gmbh.de\u2215sign.evil-renewals.xyz',
+    'Please sign the renewal here: https://example-gmbh.de\uff0fsign.evil-renewals.xyz',
+    'Updated invoice: closeloop.dev\u29f8invoices.pay-portal.top',
+    'Log in at www.example-gmbh.de\u2571login.account-check.com to confirm.',
+    'Details: https://example-gmbh.de\uff1fref\uff1dq.evil-renewals.xyz',
+    'Details: https://closeloop.dev\uff03section.evil-renewals.xyz',
+    'Open https://example-gmbh.de\uff3cdocs.evil-renewals.xyz',
+  ])('%s', (body) => {
+    expect(kinds(body)).toContain('link');
+  });
+  test.each([
+    'We can start with 1\u20442 of the seats in April.',
+    'The Q1\uff0fQ2 planning call is on the calendar.',
+    'Your team page www.example-gmbh.de\uff0fkontakt lists the right people.',
+    'See https://example-gmbh.de/kontakt and https://closeloop.dev/docs for the details.',
+  ])('%s stays clean', (body) => {
+    expect(kinds(body)).toEqual([]);
   });
 });

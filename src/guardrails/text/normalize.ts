@@ -316,6 +316,26 @@ export function markupReading(text: string): string | null {
   return normalise(decodeEntities(text).replace(/<!--|-->|[<>]/g, ' '));
 }
 
+/**
+ * Characters that show as a slash, a backslash, a question mark or a hash but are none of them to a browser's host
+ * parser: fullwidth and small forms (which NFKC, and so `normalise`, turn into the ASCII delimiter) and the slashes of
+ * Unicode's confusables (fraction, division, box-drawing, mathematical slashes). Written inside a host they end it for
+ * the reader's eye and not for the browser: "example.de⁄sign.evil.example" looks like a page of example.de and is a
+ * host under evil.example.
+ */
+const DELIMITER_LIKE =
+  /[\u2044\u2215\u2571\u27cb\u29f8\u2216\u27cd\u29f5\u29f9\ufe68\uff3c\uff0f\ufe16\ufe56\uff1f\ufe5f\uff03]/g;
+
+/**
+ * The text as a browser reads a host written with look-alike delimiters: each one joins what is around it (read as a
+ * hyphen), so the host goes on to where the browser ends it. Null when the text has none.
+ */
+export function delimiterBlind(text: string): string | null {
+  DELIMITER_LIKE.lastIndex = 0;
+  if (!DELIMITER_LIKE.test(text)) return null;
+  return normalise(splitHtml(text.replace(DELIMITER_LIKE, '-')).visible);
+}
+
 /** A run of six or more single characters between single spaces: "G B 3 3 B U K B", "e v i l . c o m". */
 const SPACED_RUN = /(?<!\S)(?:\S ){5,}\S(?!\S)/g;
 /**
