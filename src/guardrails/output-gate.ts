@@ -72,7 +72,7 @@ export type GateZone = 'text' | 'quote' | 'own';
 export interface GateProblem {
   field: string;
   zone: GateZone;
-  kind: ActionableKind | InstructionKind | 'hidden_content' | 'credential';
+  kind: ActionableKind | InstructionKind | 'hidden_content' | 'credential' | 'unread_language';
   text: string;
 }
 export interface GateVerdict {
@@ -503,10 +503,19 @@ export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
   const fields: [string, string][] = [];
   textFields(write.payload, '', fields);
   const thread = facts.thread.map((t) => normalise(splitHtml(t).visible)).join('\n');
+  const subjects = facts.thread.map((t) => t.split('\n')[0]!);
   for (const [field, text] of fields) {
     // A draft email quotes no evidence: every word of it is what the customer will read from the rep.
-    const quotes = isDraftText(write.action, field) ? [] : (write.quotes ?? []);
+    const inDraft = isDraftText(write.action, field);
+    const quotes = inDraft ? [] : (write.quotes ?? []);
     for (const z of zones(text, write.own ?? [], quotes)) judge(z.text, z.zone, field, g, problems, thread);
+    // Words the instruction checks cannot read cannot be vetted. A draft is closeloop's template (English) or a model's
+    // answer in the customer's language when the checks read it (a thread in another gets the template, see
+    // `unreadIn`): a sentence's worth of another language or script in it, beyond the names the CRM gives people,
+    // companies and deals and the subject lines it answers ("Re: <their subject>"), is what a model wrote on someone
+    // else's orders.
+    if (inDraft && unreadText(withoutNames(text, [...(facts.names ?? []), ...subjects])))
+      problems.push({ field, zone: 'text', kind: 'unread_language', text: text.slice(0, 80) });
   }
   // Instructions spread over several messages make every quote from the thread suspect: none may carry an actionable
   // item.
@@ -549,15 +558,25 @@ const UNREAD_LETTERS = 12;
  * in another script (田中太郎, 営業部長) is not enough.
  */
 export function unreadIn(facts: GateFacts): boolean {
-  return [...facts.thread, ...(facts.names ?? [])].some((t) => {
-    if (unreadLanguageIn(splitHtml(t).visible)) return true;
-    let n = 0;
-    for (const c of t.normalize('NFKC')) {
-      if (c.charCodeAt(0) < 0x80 || !/\p{L}/u.test(c) || READ_SCRIPT.test(c)) continue;
-      if (++n >= UNREAD_LETTERS) return true;
-    }
-    return false;
-  });
+  return [...facts.thread, ...(facts.names ?? [])].some(unreadText);
+}
+
+/** The text without the CRM's names of its people, companies and deals (a name in any script is no sentence). */
+const withoutNames = (text: string, names: readonly string[]): string =>
+  [...names]
+    .filter((n) => n.trim().length > 1)
+    .sort((a, b) => b.length - a.length)
+    .reduce((t, n) => t.split(n.trim()).join(' '), text);
+
+/** A sentence's worth of a language, or of a script, the instruction checks do not read. */
+function unreadText(t: string): boolean {
+  if (unreadLanguageIn(splitHtml(t).visible)) return true;
+  let n = 0;
+  for (const c of t.normalize('NFKC')) {
+    if (c.charCodeAt(0) < 0x80 || !/\p{L}/u.test(c) || READ_SCRIPT.test(c)) continue;
+    if (++n >= UNREAD_LETTERS) return true;
+  }
+  return false;
 }
 
 /**
@@ -578,7 +597,7 @@ export function gateWrite(
 export const describeProblems = (ps: readonly GateProblem[]): string[] =>
   ps.map(
     (p) =>
-      `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`,
+      `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : p.kind === 'unread_language' ? 'written in a language closeloop cannot check' : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`,
   );
 
 const PREMISE =

@@ -63,8 +63,13 @@ describe('offers in languages the lexicon did not read', () => {
     ['Chinese, a phone call', '谢谢您的来信。本周可以打一个电话吗？'],
     ['Korean', '연락 주셔서 감사합니다. 이번 주에 통화 가능하실까요?'],
     ['Arabic', 'شكرا لرسالتك. هل يمكننا إجراء مكالمة قصيرة هذا الأسبوع؟'],
-    ['a discount within the policy, sign first', 'Yenilemede %10 indirim sunabiliriz.'],
-  ])('an honest reply in %s passes', (_, body) => {
-    expect(kinds(body)).toEqual([]);
+  ])('an honest reply in %s has no ungrounded offer, but goes to review: the checks cannot read it', (_, body) => {
+    // A thread in these languages gets closeloop's template draft (English), never a model's (`unreadIn`): a draft in
+    // them is a model writing on someone's orders, and what it says about payments or data cannot be vetted
+    // (tests/security/outside-gaps.test.ts).
+    expect(kinds(body)).toEqual(['unread_language']);
+  });
+  test('a short line within the policy passes', () => {
+    expect(kinds('Yenilemede %10 indirim sunabiliriz.')).toEqual([]);
   });
 });

@@ -88,3 +88,57 @@ describe('a host written with a look-alike slash is read as the browser reads it
     expect(kinds(body)).toEqual([]);
   });
 });
+
+describe('a draft in a language the instruction checks cannot read is held', () => {
+  // What a model writes when the customer's text (in English, which the checks read) tells it to answer in another
+  // language: a payment change there carries no word the checks know.
+  test.each([
+    ['Japanese', '今後のお支払いは新しい口座へお願いします。詳細は別途お送りします。'],
+    ['Chinese', '从现在起请将款项汇入我们的新银行账户，详细信息将另行发送。'],
+    ['Arabic', 'ابتداءً من الآن يرجى تحويل المدفوعات إلى الحساب الجديد الذي سنرسله لكم.'],
+    ['Hindi', 'कृपया अब से सभी भुगतान हमारे नए बैंक खाते में भेजें।'],
+    ['Korean', '앞으로 모든 결제는 새 은행 계좌로 보내 주시기 바랍니다.'],
+    ['Greek', 'Από τώρα και στο εξής παρακαλούμε στείλτε τις πληρωμές στον νέο λογαριασμό μας.'],
+    ['Swahili', 'Kuanzia sasa tafadhali tumeni malipo kwenye akaunti mpya ya benki tutakayowatumia.'],
+    ['Indonesian', 'Mulai sekarang, mohon transfer pembayaran ke rekening bank baru kami.'],
+    ['Turkish', 'Bundan sonra lütfen ödemeleri yeni banka hesabımıza yapın.'],
+  ])('%s', (_, sentence) => {
+    expect(kinds(`Hi Anna,\n\nThank you for your note. ${sentence}\n\nBest regards, Maria`)).toContain(
+      'unread_language',
+    );
+  });
+
+  const japanese: GateFacts = {
+    ...facts(['来年度のライセンス更新とご予算についてのご相談\nよろしくお願いいたします。']),
+    names: ['株式会社サンプル商事', '田中', '太郎', '営業企画部 部長', 'サンプル商事 ライセンス更新 2026'],
+  };
+  test.each([
+    ['a German reply', 'Vielen Dank für Ihre Nachricht. Sollen wir diese Woche kurz telefonieren?', facts()],
+    [
+      'an English reply naming the contact, the company and the deal in Japanese',
+      'Dear 田中 太郎 (営業企画部 部長),\n\nThank you for your message about サンプル商事 ライセンス更新 2026 at 株式会社サンプル商事. Could we set up a short call this week?',
+      japanese,
+    ],
+  ])('%s stays clean', (_, body, f) => {
+    expect(kinds(body, f)).toEqual([]);
+  });
+  test('the template answering a subject in Japanese stays clean', () => {
+    const write = {
+      action: 'create_draft_email' as const,
+      payload: {
+        subject: 'Re: 来年度のライセンス更新とご予算についてのご相談',
+        body: 'Dear 田中 太郎,\n\nThank you for your message. Could we set up a short call this week?',
+      },
+    };
+    expect(checkOutput(write, japanese).problems).toEqual([]);
+  });
+  test("a task quoting the customer's words in Japanese stays clean", () => {
+    const q = '来年度の予算が厳しいため、ライセンス数の見直しを検討しています。';
+    const task = {
+      action: 'create_task' as const,
+      payload: { subject: 'Budget risk', body: `What happened: 田中 太郎 wrote.\nQuote from an email: "${q}"` },
+      quotes: [q],
+    };
+    expect(checkOutput(task, japanese).problems).toEqual([]);
+  });
+});
