@@ -1,5 +1,6 @@
-import { checkOutput, neutraliseQuote, type GateFacts } from '../../src/guardrails/output-gate.js';
+import { checkOutput, neutraliseQuote, unreadIn, type GateFacts } from '../../src/guardrails/output-gate.js';
 import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
+import { linearGrowth, repeatedTo } from '../helpers/linear.js';
 
 /**
  * Gate misses an outside attacker reproduced (session 15, "inject"): text a customer controls that a model obeying it
@@ -23,6 +24,11 @@ const draft = (body: string) => ({
   payload: { subject: 'Re: Renewal', body, toContactIds: ['ct-9'] },
 });
 
+/** Every `make(scale)` input grows linearly under `run` (tests/helpers/linear.ts): a ratio, not a clock. */
+const linear = (run: (s: string) => unknown, ...makes: ((scale: number) => string)[]) => {
+  for (const make of makes)
+    expect({ input: make(1).slice(0, 40), ...linearGrowth(make, run) }).toMatchObject({ linear: true });
+};
 const kinds = (body: string, f = facts()) => checkOutput(draft(body), f).problems.map((p) => p.kind);
 
 describe("a customer's sentence copied into a draft is the draft's own words", () => {
@@ -140,5 +146,17 @@ describe('a draft in a language the instruction checks cannot read is held', () 
       quotes: [q],
     };
     expect(checkOutput(task, japanese).problems).toEqual([]);
+  });
+});
+
+describe('a long line without spaces costs its length, not its square', () => {
+  // A 64 KB email line of one token ("xxxx...", "&#&#...") made the language check scan to its end from each character:
+  // seconds per message, on every analysis of the deal, and on every draft the gate checked.
+  const line = (unit: string) => repeatedTo(unit, 200_000);
+  test('the language check of the thread and the names', () => {
+    linear((s) => unreadIn({ ...facts([s]), names: [s] }), line('x'), line('&#'), line('a.'));
+  });
+  test('the output gate on a draft', () => {
+    linear((s) => checkOutput(draft(s), facts()), line('x'), line('&#'));
   });
 });
