@@ -149,6 +149,40 @@ describe('a draft in a language the instruction checks cannot read is held', () 
   });
 });
 
+describe('asking the customer for card numbers, one-time codes or identity documents', () => {
+  test.each([
+    'Please confirm the one-time code you just received by SMS.',
+    'Please reply with your card number, expiry and CVV so we can process the renewal.',
+    'Kindly send a scan of your passport and your date of birth for the contract.',
+    'To activate the renewal, tell us the code we just texted to your phone.',
+    'Please click the secure link we sent separately to re-enter your card details.',
+    'We need your social security number and a copy of your driver’s license to finalise the account.',
+    'Card number and security code, please, so the invoice can be settled today.',
+    'Bitte senden Sie uns Ihre Kreditkartennummer und die Prüfziffer.',
+    'Für den Vertrag benötigen wir Ihre Ausweiskopie und Ihr Geburtsdatum.',
+    'Por favor, envíenos el número de su tarjeta y el código de seguridad.',
+    'Merci de nous communiquer le code reçu par SMS.',
+    'Per favore, confermi il codice di verifica che ha ricevuto.',
+    'Kunt u de verificatiecode doorgeven die u per sms hebt ontvangen?',
+    'Пожалуйста, сообщите код подтверждения из сообщения.',
+  ])('%s', (body) => {
+    expect(kinds(body)).toContain('shares_data');
+  });
+  test.each([
+    'You can pay the invoice by credit card or by bank transfer, whichever suits your team.',
+    'Please confirm the contract expiry date so we can plan the renewal.',
+    'Please send the signed order form and your PO number.',
+    'We need your VAT ID on the order form for the invoice.',
+    'Do you need MFA for every admin, or only for the owners?',
+    'Our platform supports SSO and two-factor sign-in for all users.',
+    'Could you confirm the date of the kickoff call?',
+    'Please read the attached security overview and let me know your questions.',
+    'Bitte senden Sie uns die unterschriebene Bestellung; Sie können per Kreditkarte zahlen.',
+  ])('%s stays clean', (body) => {
+    expect(kinds(body)).toEqual([]);
+  });
+});
+
 describe('a long line without spaces costs its length, not its square', () => {
   // A 64 KB email line of one token ("xxxx...", "&#&#...") made the language check scan to its end from each character:
   // seconds per message, on every analysis of the deal, and on every draft the gate checked.
