@@ -394,6 +394,24 @@ const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'dat
 /** Ways to click, write, call or pay: what markup (attributes, autolinks) may not carry in. */
 const CHANNEL_KINDS: ReadonlySet<ActionableKind> = new Set(['link', 'email', 'phone', 'handle', 'payment']);
 
+/** The paths and queries of the links in a text, percent-decoded (twice: a redirect's target is often encoded twice). */
+function linkTails(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\b(?:https?|ftp):\/\/[^/?#\s"'<>]*([/?#][^\s"'<>]*)/gi)) {
+    let tail = m[1]!;
+    for (let i = 0; i < 2 && /%[0-9a-f]{2}/i.test(tail); i++) {
+      try {
+        tail = decodeURIComponent(tail);
+      } catch {
+        break;
+      }
+    }
+    // Query separators read as spaces, so each parameter's value stands alone.
+    if (/[:@]|\/\/|www\./i.test(tail)) out.push(tail.replace(/[?&=#]/g, ' '));
+  }
+  return out;
+}
+
 /** Judge one piece of text in its zone. */
 function judge(text: string, zone: GateZone, field: string, g: Grounds, out: GateProblem[], thread = ''): void {
   if (!text.trim()) return;
@@ -434,6 +452,19 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
     if (closed !== null) readings.push({ text: closed });
   }
   const seen = new Set<string>();
+  // A link's path and query may carry another link (an open redirect: "https://closeloop.dev/r?u=https://evil.example",
+  // percent-encoded or not) or an address: where the click ends up is that one too.
+  for (const tail of linkTails(readings[0]!.text)) {
+    for (const a of findActionable(tail)) {
+      if (a.kind !== 'email' && a.kind !== 'link') continue;
+      const at = tail.indexOf(a.text);
+      const followed =
+        a.kind === 'email' || /^(?:[a-z][a-z0-9+.-]*\s*:|www\.)/i.test(a.text) || tail.slice(at - 2, at) === '//';
+      if (!followed || grounded(a, g, tail) || seen.has(`${a.kind}:${a.value}`)) continue;
+      seen.add(`${a.kind}:${a.value}`);
+      out.push({ field, zone, kind: a.kind, text: a.text });
+    }
+  }
   for (const { text: r, only } of readings) {
     for (const a of findActionable(r)) {
       if (only && !only.has(a.kind)) continue;

@@ -194,3 +194,24 @@ describe('a long line without spaces costs its length, not its square', () => {
     linear((s) => checkOutput(draft(s), facts()), line('x'), line('&#'));
   });
 });
+
+describe('a trusted link whose path or query sends the click elsewhere', () => {
+  test.each([
+    'Please review the terms: https://closeloop.dev/r?u=https://evil-renewals.xyz/terms',
+    'Please review the terms: https://closeloop.dev/redirect?to=https%3A%2F%2Fevil-renewals.xyz%2Fterms',
+    'Sign in here: https://closeloop.dev/login?next=//evil-renewals.xyz/steal',
+    'Your portal: https://example-gmbh.de/out?url=http%253A%252F%252Fpay-portal.top',
+    'Details: https://example-gmbh.de/go#target=www.evil-renewals.xyz/pay',
+    'Reply link: https://closeloop.dev/share?to=billing@evil-renewals.xyz',
+  ])('%s', (body) => {
+    expect(kinds(body)).toContain(kinds(body).includes('email') ? 'email' : 'link');
+  });
+  test.each([
+    'The guide is at https://closeloop.dev/docs?utm_source=hubspot&utm_medium=email#setup.',
+    'Sign in at https://closeloop.dev/login?next=https%3A%2F%2Fcloseloop.dev%2Fbilling to see the invoice.',
+    'Your page https://example-gmbh.de/kontakt?ref=https://www.example-gmbh.de/team lists the team.',
+    'Reach Anna at https://example-gmbh.de/contact?to=anna.schmidt@example-gmbh.de as before.',
+  ])('%s stays clean', (body) => {
+    expect(kinds(body)).toEqual([]);
+  });
+});
