@@ -92,7 +92,9 @@ describe(`the demo restarts on its data folder (${process.env.DATABASE_URL ? 'po
     const t0 = Date.now();
     first.child.kill('SIGINT');
     await expectStopped(first);
-    expect(Date.now() - t0).toBeLessThan(15000);
+    // The demo forces its exit 10 s after Ctrl-C; the bound catches a hang, with room for a loaded machine (15.9 s was
+    // seen at load 19).
+    expect(Date.now() - t0).toBeLessThan(25000);
     expect(first.out()).toContain('stopping closeloop');
 
     const again = start();
