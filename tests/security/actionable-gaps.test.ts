@@ -2,7 +2,7 @@ import { checkOutput, neutraliseQuote, type GateFacts } from '../../src/guardrai
 import { findActionable, type ActionableKind } from '../../src/guardrails/text/actionable.js';
 import { findInstructions } from '../../src/guardrails/text/instructions.js';
 import { normalise } from '../../src/guardrails/text/normalize.js';
-import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
+import { draftWrite, gateFacts } from '../helpers/gate.js';
 
 /**
  * Gaps and false positives of the actionable-content detectors that an outside tester reported: numbers spelled with
@@ -12,23 +12,12 @@ import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
  * details. Each group mixes attack phrasings with ordinary sales sentences that must stay clean.
  */
 const facts = (thread: string[] = [], names: string[] = []): GateFacts => ({
-  trusted: TrustedFactsSchema.parse({
-    ownDomains: ['closeloop.dev'],
-    discountPolicy: { maxPercent: 10 },
-    priceBook: [{ item: 'Pro', amount: 12000, currency: 'EUR' }],
-  }),
-  now: '2026-03-10T09:00:00Z',
-  deal: { amount: 48000, currency: 'EUR', closeDate: '2026-04-30T00:00:00Z' },
-  company: { domain: 'example-gmbh.de' },
+  ...gateFacts(thread),
   contacts: [{ email: 'anna.schmidt@example-gmbh.de', phone: '+44 20 7123 4567' }],
   dates: [],
-  thread,
   names,
 });
-const draft = (body: string) => ({
-  action: 'create_draft_email' as const,
-  payload: { subject: 'Re: Renewal', body, toContactIds: ['ct-9'] },
-});
+const draft = (body: string) => draftWrite(body);
 const found = (text: string, kind: ActionableKind) =>
   findActionable(normalise(text))
     .filter((a) => a.kind === kind)

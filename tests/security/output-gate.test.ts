@@ -1,24 +1,9 @@
 import { isSealed } from '../../src/core/gated-write.js';
 import { checkOutput, gateWrite, neutraliseQuote, type GateFacts } from '../../src/guardrails/output-gate.js';
-import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
+import { draftWrite, gateFacts } from '../helpers/gate.js';
 
-const facts: GateFacts = {
-  trusted: TrustedFactsSchema.parse({
-    ownDomains: ['closeloop.dev'],
-    discountPolicy: { maxPercent: 10 },
-    priceBook: [{ item: 'Pro', amount: 12000, currency: 'EUR' }],
-  }),
-  now: '2026-03-10T09:00:00Z',
-  deal: { amount: 48000, currency: 'EUR', closeDate: '2026-04-30T00:00:00Z' },
-  company: { domain: 'example-gmbh.de' },
-  contacts: [{ email: 'anna.schmidt@example-gmbh.de', phone: '+49 30 1234567' }],
-  dates: ['2026-03-09T14:05:00Z'],
-  thread: [],
-};
-const draft = (body: string, subject = 'Re: Renewal') => ({
-  action: 'create_draft_email' as const,
-  payload: { subject, body, toContactIds: ['ct-9'] },
-});
+const facts: GateFacts = gateFacts();
+const draft = draftWrite;
 const kinds = (body: string, subject?: string) => checkOutput(draft(body, subject), facts).problems.map((p) => p.kind);
 
 describe('output gate: actionable content must be grounded', () => {

@@ -1,28 +1,13 @@
 import { checkOutput, neutraliseQuote, unreadIn, type GateFacts } from '../../src/guardrails/output-gate.js';
-import { TrustedFactsSchema } from '../../src/guardrails/trusted-facts.js';
+import { draftWrite, gateFacts } from '../helpers/gate.js';
 import { linearGrowth, repeatedTo } from '../helpers/linear.js';
 
 /**
  * Gate misses an outside attacker reproduced (session 15, "inject"): text a customer controls that a model obeying it
  * would carry into the CRM. Each group mixes attack variants with ordinary sales text that must stay clean.
  */
-const facts = (thread: string[] = []): GateFacts => ({
-  trusted: TrustedFactsSchema.parse({
-    ownDomains: ['closeloop.dev'],
-    discountPolicy: { maxPercent: 10 },
-    priceBook: [{ item: 'Pro', amount: 12000, currency: 'EUR' }],
-  }),
-  now: '2026-03-10T09:00:00Z',
-  deal: { amount: 48000, currency: 'EUR', closeDate: '2026-04-30T00:00:00Z' },
-  company: { domain: 'example-gmbh.de' },
-  contacts: [{ email: 'anna.schmidt@example-gmbh.de', phone: '+49 30 1234567' }],
-  dates: ['2026-03-09T14:05:00Z'],
-  thread,
-});
-const draft = (body: string) => ({
-  action: 'create_draft_email' as const,
-  payload: { subject: 'Re: Renewal', body, toContactIds: ['ct-9'] },
-});
+const facts = gateFacts;
+const draft = (body: string) => draftWrite(body);
 
 /** Every `make(scale)` input grows linearly under `run` (tests/helpers/linear.ts): a ratio, not a clock. */
 const linear = (run: (s: string) => unknown, ...makes: ((scale: number) => string)[]) => {
