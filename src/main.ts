@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import path from 'node:path';
@@ -325,7 +325,7 @@ export async function startCloseloop(cfg: Readonly<Config>, o: StartOptions = {}
       guardrails,
     });
     try {
-      server = await listen(app, cfg.port, cfg.host);
+      server = await listen(app, cfg.port, cfg.host, cfg.requestTimeoutMs);
     } catch (e) {
       stopWatch();
       await queue.stop().catch(() => undefined);
@@ -615,9 +615,23 @@ function queueOptions(cfg: Readonly<Config>): {
 }
 
 /** Listen, or fail with a clear error when the port is taken (never a second instance beside the first). */
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+function listen(
+  app: ReturnType<typeof createApp>,
+  port: number,
+  host: string,
+  requestTimeoutMs: number,
+): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host);
+    // A slow or stalled client (headers or body trickled, a body shorter than its Content-Length) gets 408 and its
+    // connection closed once the time is up; Node checks every connection at the interval.
+    const s = createServer(
+      {
+        requestTimeout: requestTimeoutMs,
+        headersTimeout: Math.min(requestTimeoutMs, Math.max(5000, Math.floor(requestTimeoutMs / 2))),
+        connectionsCheckingInterval: Math.min(5000, Math.max(250, Math.floor(requestTimeoutMs / 4))),
+      },
+      app,
+    ).listen(port, host);
     s.once('listening', () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) => {
       reject(

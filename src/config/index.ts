@@ -14,6 +14,8 @@ export interface Config {
   env: Env['NODE_ENV'];
   port: number;
   host: string;
+  /** HTTP_REQUEST_TIMEOUT_SECONDS, in milliseconds. */
+  requestTimeoutMs: number;
   publicUrl: string | null;
   logLevel: Env['LOG_LEVEL'];
   role: Env['ROLE'];
@@ -87,6 +89,7 @@ export function loadConfig(source: Record<string, string | undefined>, crms: Crm
   const cfg: Config = {
     env: v.NODE_ENV,
     port: v.PORT,
+    requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
     host: v.HOST,
     publicUrl: v.PUBLIC_URL ?? null,
     logLevel: v.LOG_LEVEL,

@@ -13,6 +13,11 @@ export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(3000),
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Seconds a client has to send a whole request (headers within half of it, or 5 s if more); the connection is then
+   * closed with 408. A client that promises more body than it sends holds no connection longer (Node's default: 300).
+   */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /** Public base URL of this service (OAuth redirect URIs and webhook target URLs are derived from it). */
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
