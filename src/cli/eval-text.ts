@@ -9,7 +9,9 @@ import { detectSignalsLexicon } from '../inference/signals/lexicon.js';
 import { SIGNAL_TYPES, type SignalType } from '../inference/signals/types.js';
 import { TEXT_MODEL, trainTextClassifier } from '../inference/signals/text-classifier.js';
 import { FUSED_TEXT_MODEL, trainFusedTextClassifier } from '../inference/signals/sentence-text-classifier.js';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { ThreadedEmbedder } from '../context/threaded-embedder.js';
 
 /** Rows with a text and a label: the texts and their 0/1 labels (1 where the target, trimmed, is `positive`). */
@@ -160,6 +162,10 @@ export const command = defineCommand({
     const { train: trainPath, test: testPath, text: textCol, target } = values;
     const positive = values.positive.trim();
     const lexiconType = values.lexicon as SignalType | undefined;
+    // A model folder asked for by name must be one: falling back to the n-grams would answer another question.
+    const modelDir = values['encoder-model'];
+    if (modelDir !== undefined && values.encoder !== 'none' && !existsSync(path.join(modelDir, 'model.json')))
+      throw new UsageError(`--encoder-model ${JSON.stringify(modelDir)} holds no model.json`);
     try {
       const [trainT, testT] = [await readTableFile(trainPath), await readTableFile(testPath)];
       const train = labelled(

@@ -169,6 +169,15 @@ describe('closeloop eval text', () => {
     expect(none).toMatchObject({ model: 'signals-tfidf-logreg-v2', f1: j.f1, precision: j.precision });
     expect(none.encoder).toMatchObject({ name: 'none', used: false, fallback: null });
   });
+  it('exits 2 when --encoder-model names a folder without a model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-no-model-'));
+    for (const d of [dir, join(dir, 'missing')]) {
+      const r = await capture(() => runText(args(['--encoder-model', d])));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--encoder-model .* holds no model\.json/);
+      expect(r.out).toBe('');
+    }
+  });
   it('exits 2 when the text column is missing', async () => {
     const r = await capture(() =>
       runText([
