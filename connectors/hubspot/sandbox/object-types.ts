@@ -50,6 +50,8 @@ const str: PropertyDef = { type: 'string' };
 const num: PropertyDef = { type: 'number' };
 const dt: PropertyDef = { type: 'datetime' };
 const ro = (type: PropertyType): PropertyDef => ({ type, readOnly: true });
+/** The sandbox portal's effective currencies (company currency first). */
+export const PORTAL_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY'] as const;
 const en = (...options: string[]): PropertyDef => ({ type: 'enumeration', options });
 
 /** Default sales pipeline stages (pipeline id `default`). */
@@ -198,6 +200,9 @@ export const OBJECT_TYPES: Readonly<Record<ObjectTypeName, ObjectTypeDef>> = {
       hs_lastmodifieddate: ro('datetime'),
       dealname: str,
       amount: num,
+      // A multi-currency account: the company currency (USD) and the currencies added to it. Since July 2023 a
+      // write with any other code is refused (400 INVALID_OPTION), see BEHAVIOR.md "Reading records".
+      deal_currency_code: en(...PORTAL_CURRENCIES),
       closedate: dt,
       pipeline: en('default'),
       dealstage: en(...DEFAULT_PIPELINE_STAGES),

@@ -182,6 +182,25 @@ describe('HubSpot sandbox CRM objects v3 and associations v4', () => {
     ]);
   });
 
+  it("takes a deal currency only from the portal's currencies (deal_currency_code), like HubSpot since July 2023", async () => {
+    const eur = await client.crm.deals.basicApi.create({
+      properties: { dealname: 'Euro deal', amount: '48000', deal_currency_code: 'EUR' },
+      associations: [],
+    });
+    const read = await client.crm.deals.basicApi.getById(eur.id, ['deal_currency_code', 'amount']);
+    expect(read.properties.deal_currency_code).toBe('EUR');
+    const err = await caught(
+      client.crm.deals.basicApi.create({
+        properties: { dealname: 'Real deal', amount: '1000', deal_currency_code: 'BRL' },
+        associations: [],
+      }),
+    );
+    expect(err.code).toBe(400);
+    expect(JSON.parse(err.body.message.replace('Property values were not valid: ', ''))).toEqual([
+      expect.objectContaining({ name: 'deal_currency_code', error: 'INVALID_OPTION' }),
+    ]);
+  });
+
   it('associates with labels, defaults and removals through v4', async () => {
     const index = sandbox.demoIndex(sandbox.defaultPortalId);
     const contact = index?.contacts.hannah as string;
