@@ -97,6 +97,12 @@ export interface ExtractOptions extends LexiconOptions {
   fusedClassifiers?: Partial<Record<SignalType, SentenceModel>> | null;
 }
 
+/** A sentence the language guesser places in a language other than English (unsure: not foreign). */
+function isForeign(sentence: string): boolean {
+  const l = languageOf(sentence);
+  return l !== null && l.code !== 'en';
+}
+
 /**
  * Signals in an email or call note, at most one per (type, sentence), in text order.
  * Each sentence is scored by the calibrated classifier of every type (confidence = its probability): with a prepared
@@ -107,12 +113,6 @@ export interface ExtractOptions extends LexiconOptions {
  * model, and its firmest cues (`STRONG_CUE`, tenant-configured competitor names) count on their own. A sentence
  * that explicitly denies a signal ("no budget concerns", "let me know if you have any questions") never yields it.
  */
-/** A sentence the language guesser places in a language other than English (unsure: not foreign). */
-function isForeign(sentence: string): boolean {
-  const l = languageOf(sentence);
-  return l !== null && l.code !== 'en';
-}
-
 export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[] {
   const lexicon = detectSignalsLexicon(text, opts);
   if (opts.detector === 'lexicon') return lexicon;
