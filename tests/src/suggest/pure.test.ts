@@ -25,6 +25,20 @@ import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../..
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
+/** What the renderer knows of the Acme renewal deal (Ada Lovelace, Riley Rep); `o` wins. */
+const renderFacts = (o: Partial<RenderFacts> = {}): RenderFacts => ({
+  now: NOW,
+  dealName: 'Acme renewal',
+  dealUrl: 'https://app.hubspot.com/contacts/1/record/0-3/d1',
+  stage: { label: 'Contract Sent', pipeline: 'Sales Pipeline' },
+  companyName: 'Acme',
+  companyUrl: null,
+  contactName: 'Ada Lovelace',
+  owner: { id: 'o1', name: 'Riley Rep', active: true },
+  ownerId: 'o1',
+  draftSubject: null,
+  ...o,
+});
 const assoc = (o: Partial<Deal['associations']> = {}) => ({ contacts: [], companies: [], deals: [], ...o });
 const deal = (o: Partial<Deal> = {}): Deal => ({
   kind: 'deal',
@@ -138,18 +152,7 @@ describe('deal suggestions', () => {
       passed,
       [],
       {},
-      {
-        now: NOW,
-        dealName: 'Acme renewal',
-        dealUrl: null,
-        stage: null,
-        companyName: 'Acme',
-        companyUrl: null,
-        contactName: 'Ada Lovelace',
-        owner: null,
-        ownerId: null,
-        draftSubject: null,
-      },
+      renderFacts({ dealUrl: null, stage: null, owner: null, ownerId: null }),
     );
     expect(body).toContain('Its close date, 2 May 2026, has passed.');
     expect(body).toMatch(/Get in touch with Ada Lovelace .*move the close date/);
@@ -186,18 +189,7 @@ describe('deal suggestions', () => {
         ['q1', 'body'],
         ['n1', 'departure'],
       ]);
-      const rf: RenderFacts = {
-        now: NOW,
-        dealName: 'Acme renewal',
-        dealUrl: null,
-        stage: null,
-        companyName: 'Acme',
-        companyUrl: null,
-        contactName: 'Sam Park',
-        owner: null,
-        ownerId: null,
-        draftSubject: null,
-      };
+      const rf = renderFacts({ dealUrl: null, stage: null, contactName: 'Sam Park', owner: null, ownerId: null });
       const body = renderTaskBody(s, [], {}, rf);
       expect(renderTaskSubject(s, rf)).toBe('Sam Park has left Acme: find who took over their request on Acme renewal');
       expect(body).toMatch(/asked for something on "Acme renewal" on 28 May 2026 and has since left Acme/);
@@ -653,19 +645,7 @@ describe('repair once', () => {
 });
 
 describe('render', () => {
-  const facts = (o: Partial<RenderFacts> = {}): RenderFacts => ({
-    now: NOW,
-    dealName: 'Acme renewal',
-    dealUrl: 'https://app.hubspot.com/contacts/1/record/0-3/d1',
-    stage: { label: 'Contract Sent', pipeline: 'Sales Pipeline' },
-    companyName: 'Acme',
-    companyUrl: null,
-    contactName: 'Ada Lovelace',
-    owner: { id: 'o1', name: 'Riley Rep', active: true },
-    ownerId: 'o1',
-    draftSubject: null,
-    ...o,
-  });
+  const facts = renderFacts;
   test('the draft written to the CRM is the email and nothing else', () => {
     const s = staleNoteSuggestion();
     expect(
