@@ -32,8 +32,7 @@ export function isConversation(a: Activity, now: number): boolean {
  * not who spoke), with a transcript's seller turns removed before the analysis (`signals/transcript.ts`).
  */
 export function isSellersOwn(a: Activity, now: number): boolean {
-  if (a.direction !== 'outbound') return false;
-  return !((a.kind === 'call' || a.kind === 'meeting') && isConversation(a, now));
+  return a.direction === 'outbound' && !isConversation(a, now);
 }
 
 /**
