@@ -382,6 +382,12 @@ export const HubspotOwner = z.looseObject({
 });
 export type HubspotOwner = z.infer<typeof HubspotOwner>;
 
+/** GET /account-info/v3/details: the account's settings; only the time zone is read. */
+export const HubspotAccountDetails = z.looseObject({
+  portalId: z.number().optional(),
+  timeZone: z.string().nullish(),
+});
+
 /** GET /crm/v4/objects/{type}/{id}/associations/{toType}: one page of one record's associations. */
 export const HubspotAssociationPage = z.object({
   results: z.array(z.looseObject({ toObjectId: HubspotId })),

@@ -29,6 +29,7 @@ import { forgetOwner, resolveOwner } from './owners.js';
 import {
   HubspotBatchCreateResponse,
   HubspotObject,
+  HubspotAccountDetails,
   HubspotOwner,
   HubspotPipelines,
   HubspotSearchPage,
@@ -631,12 +632,66 @@ export async function lookupOwner(
         name: name || (o.email ?? String(o.id)),
         email: o.email ?? null,
         active: !archived && o.archived !== true,
+        // Owners carry no time zone: the account's own is the one the rep's HubSpot shows dates in.
+        timeZone: await accountTimeZone(ctx, opts),
       };
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
   }
   return null;
+}
+
+/** An answer of the client's generic request that was not a 2xx, in the shape toHubspotError maps. */
+class HubspotAnswerError extends Error {
+  constructor(
+    readonly code: number,
+    readonly body: string,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`HubSpot answered ${code}`);
+  }
+}
+
+const ACCOUNT_ZONE_TTL_MS = 60 * 60_000;
+const ACCOUNT_ZONE_RETRY_MS = 5 * 60_000;
+const accountZones = new Map<string, { at: number; zone: string | null }>();
+
+/**
+ * The account's time zone setting (Settings > Account defaults), cached for an hour per connection; null when the
+ * account does not say or the call fails (the suggestion then keeps UTC days: a missing zone never blocks a task).
+ * https://developers.hubspot.com/docs/api-reference/latest/account/account-information/guide (GET
+ * /account-info/v3/details, scope oauth)
+ */
+export async function accountTimeZone(
+  ctx: ConnectionContext,
+  opts: HubspotWritebackOptions = {},
+): Promise<string | null> {
+  const now = (opts.now ?? Date.now)();
+  const hit = accountZones.get(ctx.connectionId);
+  if (hit && now - hit.at < ACCOUNT_ZONE_TTL_MS) return hit.zone;
+  let zone: string | null;
+  try {
+    const d = await requestHubspot(
+      ctx,
+      'GET /account-info/v3/details',
+      HubspotAccountDetails,
+      async (client) => {
+        const res = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
+        const text = await res.text();
+        if (!res.ok) throw new HubspotAnswerError(res.status, text, Object.fromEntries(res.headers.entries()));
+        return JSON.parse(text) as unknown;
+      },
+      opts,
+    );
+    zone = d.timeZone ?? null;
+  } catch {
+    // Asked again in a few minutes, not in an hour: a rate limit or a blip must not leave the account in UTC.
+    accountZones.set(ctx.connectionId, { at: now - ACCOUNT_ZONE_TTL_MS + ACCOUNT_ZONE_RETRY_MS, zone: null });
+    return null;
+  }
+  accountZones.set(ctx.connectionId, { at: now, zone });
+  return zone;
 }
 
 /**

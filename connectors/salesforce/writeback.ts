@@ -15,6 +15,7 @@ import {
   SetupRequiredError,
   isCloseloopError,
 } from '../../src/core/errors.js';
+import { localDay } from '../../src/core/time-zone.js';
 import { textToHtml } from '../kit/escape.js';
 import { mergeTaskChange, type TaskCodec } from '../kit/task-merge.js';
 import { providerErrorCode, toSalesforceError, type SalesforceClient } from './client.js';
@@ -224,8 +225,8 @@ export function taskFields(task: TaskWrite): Record<string, unknown> {
     Subject: task.subject.slice(0, MAX_SUBJECT_LENGTH),
     // The write-back module composes reason + evidence into the body.
     Description: toDescription(task.body),
-    // ActivityDate is a date without time: the UTC day of dueAt.
-    ActivityDate: new Date(task.dueAt).toISOString().slice(0, 10),
+    // ActivityDate is a date without time: the day of dueAt in the owner's time zone (UTC when unknown).
+    ActivityDate: localDay(Date.parse(task.dueAt), task.timeZone),
     Priority: PRIORITY[task.priority],
     Status: TASK_STATUS_NEW,
     TaskSubtype: task.taskType === 'CALL' ? 'Call' : 'Task',
@@ -441,7 +442,7 @@ export async function updateTask(
     Subject: merged.subject,
     Description: merged.body,
     Priority: merged.priority === undefined ? undefined : PRIORITY[merged.priority],
-    ActivityDate: change.dueAt === undefined ? undefined : new Date(change.dueAt).toISOString().slice(0, 10),
+    ActivityDate: change.dueAt === undefined ? undefined : localDay(Date.parse(change.dueAt), change.timeZone),
     Status: change.complete ? TASK_STATUS_DONE : undefined,
     OwnerId: change.ownerId,
   });
@@ -481,13 +482,15 @@ export async function withdrawDraftEmail(client: SalesforceClient, draftId: stri
 
 /** The User behind an OwnerId (inactive users included: they cannot own new records). */
 export async function lookupOwner(client: SalesforceClient, ownerId: string): Promise<CrmOwner | null> {
-  const row = await readById(client, 'User', ownerId, ['Id', 'Name', 'Email', 'IsActive']);
+  const row = await readById(client, 'User', ownerId, ['Id', 'Name', 'Email', 'IsActive', 'TimeZoneSidKey']);
   if (!row) return null;
   return {
     id: String(row.Id),
     name: String(row.Name ?? row.Id),
     email: typeof row.Email === 'string' ? row.Email : null,
     active: row.IsActive !== false,
+    // The user's own time zone (Setup > Personal Information; an IANA id such as America/Los_Angeles).
+    timeZone: typeof row.TimeZoneSidKey === 'string' ? row.TimeZoneSidKey : null,
   };
 }
 

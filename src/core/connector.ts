@@ -304,6 +304,8 @@ export interface TaskChange {
   body?: string;
   priority?: TaskPayload['priority'];
   dueAt?: string;
+  /** As TaskPayload.timeZone: the zone `dueAt` was set in. */
+  timeZone?: string | null;
   /** Mark the task completed (closeloop withdraws it; `body` then carries the one-line reason). */
   complete?: boolean;
   /** Hand the task to this CRM user (the deal changed owner). */
@@ -342,6 +344,11 @@ export interface CrmOwner {
   email: string | null;
   /** False for archived HubSpot owners and inactive Salesforce users. */
   active: boolean;
+  /**
+   * Their time zone (IANA), when the CRM says: a Salesforce user's TimeZoneSidKey; HubSpot owners carry none, so the
+   * account's time zone (account-info details). Tasks fall due in this zone's working day; the daily cap counts its day.
+   */
+  timeZone?: string | null;
 }
 
 /** One deal/opportunity stage as the CRM's UI shows it. */

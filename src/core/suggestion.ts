@@ -58,6 +58,11 @@ export const TaskPayload = z.object({
   subject: z.string().min(1).max(255),
   body: z.string(),
   dueAt: z.string().datetime({ offset: true }),
+  /**
+   * The owner's time zone (IANA) the due time was set in, when the CRM told it: the rep's weekend and working hours;
+   * Salesforce's ActivityDate (a date without time) is the due day there.
+   */
+  timeZone: z.string().max(64).nullable().optional(),
   priority: z.enum(['LOW', 'MEDIUM', 'HIGH']),
   ownerId: z.string().nullable(),
   /** Task type hint: TODO, CALL or EMAIL (an EMAIL task carries a draft for the rep to send). */

@@ -62,6 +62,8 @@ export interface ChurnInput {
   /** Activities of the account in the last 180 days or more (closeloop's own write-backs left out). */
   activities: Activity[];
   now: number;
+  /** The account owner's time zone (IANA, from the CRM), when known: the task falls due in their working day. */
+  timeZone?: string | null;
   scorer: ChurnScorer;
   /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
   signals?: Pick<ExtractOptions, 'classifiers' | 'fusedClassifiers' | 'classifiersVersion' | 'vectors'>;
@@ -268,7 +270,8 @@ export function suggestChurnRisk(i: ChurnInput, score: ChurnScore = scoreChurn(i
     task: {
       subject: `Check in with ${name}`.slice(0, 255),
       body: reason,
-      dueAt: workingDue(i.now, DAY),
+      dueAt: workingDue(i.now, DAY, i.timeZone),
+      timeZone: i.timeZone ?? null,
       // A customer who writes they may leave is the rep's most urgent call, even when the rest of the account looks
       // healthy and the score stays below 0.8.
       priority: score.risk >= 0.8 || score.saysLeaving ? 'HIGH' : 'MEDIUM',

@@ -31,6 +31,8 @@ export interface DealAnalysisInput {
   /** Live activities associated with the deal. */
   activities: Activity[];
   now: number;
+  /** The deal owner's time zone (IANA, from the CRM), when known: tasks fall due in their working day. */
+  timeZone?: string | null;
   staleDealDays: number;
   /** The deal's contacts, to say who wrote what. */
   contacts?: Contact[];
@@ -212,7 +214,8 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Follow up on ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: workingDue(i.now, DAY),
+        dueAt: workingDue(i.now, DAY, i.timeZone),
+        timeZone: i.timeZone ?? null,
         priority: days >= 2 * i.staleDealDays || closePassed || late ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',
@@ -260,7 +263,8 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Set a next step for ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: workingDue(i.now, DAY),
+        dueAt: workingDue(i.now, DAY, i.timeZone),
+        timeZone: i.timeZone ?? null,
         priority: 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',
@@ -315,7 +319,8 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         task: {
           subject: `Answer the budget concern on ${dealName}`.slice(0, 255),
           body: reason,
-          dueAt: workingDue(i.now, DAY),
+          dueAt: workingDue(i.now, DAY, i.timeZone),
+          timeZone: i.timeZone ?? null,
           priority: 'HIGH',
           ownerId: deal.ownerId,
           taskType: 'TODO',
@@ -367,7 +372,8 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Answer the customer's question on ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: workingDue(i.now, DAY / 2),
+        dueAt: workingDue(i.now, DAY / 2, i.timeZone),
+        timeZone: i.timeZone ?? null,
         priority: days >= 3 || left ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId,
         taskType: 'TODO',

@@ -1,3 +1,5 @@
+import { instantOf, knownTimeZone, wallClock } from '../core/time-zone.js';
+
 const MONTHS = [
   'January',
   'February',
@@ -19,15 +21,42 @@ export const formatDay = (iso: string): string => {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 };
 
+/** Working hours in the rep's own time zone: a task is due inside them (HubSpot shows the due time beside the date). */
+export const WORK_START_HOUR = 9;
+export const WORK_END_HOUR = 17;
+
 /**
  * When a task made at `now` is due, `ms` later, moved off a weekend: a task due on a Saturday is one nobody sees until
- * Monday and shows as overdue there. A due time that falls on a Saturday or Sunday (UTC; the rep's own time zone is not
- * known to the CRM APIs we read) moves to the Monday at the same time of day. ISO 8601.
+ * Monday and shows as overdue there. With the rep's time zone (`timeZone`, IANA; from the CRM: the Salesforce user's
+ * TimeZoneSidKey, the HubSpot account's time zone) the weekend is the rep's, and the due time is kept inside the rep's
+ * working hours on that day (a task due at 03:00 is due at 09:00, one due at 22:00 at 17:00 the same day: the date the
+ * rep reads does not move). Without one, a due time that falls on a Saturday or Sunday in UTC moves to the Monday at
+ * the same time of day. ISO 8601.
  */
-export const workingDue = (now: number, ms: number): string => {
-  const due = new Date(now + ms);
-  const day = due.getUTCDay();
-  if (day === 6) due.setUTCDate(due.getUTCDate() + 2);
-  else if (day === 0) due.setUTCDate(due.getUTCDate() + 1);
-  return due.toISOString();
+export const workingDue = (now: number, ms: number, timeZone?: string | null): string => {
+  const zone = knownTimeZone(timeZone);
+  if (!zone) {
+    const due = new Date(now + ms);
+    const day = due.getUTCDay();
+    if (day === 6) due.setUTCDate(due.getUTCDate() + 2);
+    else if (day === 0) due.setUTCDate(due.getUTCDate() + 1);
+    return due.toISOString();
+  }
+  const w = wallClock(now + ms, zone);
+  const shift = w.weekday === 6 ? 2 : w.weekday === 0 ? 1 : 0;
+  // The local calendar day (moved off the weekend), then the time inside working hours on it.
+  const day = new Date(Date.UTC(w.year, w.month - 1, w.day + shift));
+  const minutes = shift
+    ? WORK_START_HOUR * 60
+    : Math.min(Math.max(w.hour * 60 + w.minute, WORK_START_HOUR * 60), WORK_END_HOUR * 60);
+  return new Date(
+    instantOf(
+      zone,
+      day.getUTCFullYear(),
+      day.getUTCMonth() + 1,
+      day.getUTCDate(),
+      Math.floor(minutes / 60),
+      minutes % 60,
+    ),
+  ).toISOString();
 };

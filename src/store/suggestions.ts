@@ -282,9 +282,9 @@ export class SuggestionRepo {
   }
 
   /** Suggestions that passed the rules for this rep since the start of the UTC day of `now` (per-rep daily cap). */
-  async countForOwnerOnDay(connectionId: string, ownerId: string | null, now: number): Promise<number> {
-    const day = new Date(now);
-    day.setUTCHours(0, 0, 0, 0);
+  /** Suggestions made for this owner since `dayStart` (the start of their day: src/lib/dates.ts startOfLocalDay). */
+  async countForOwnerOnDay(connectionId: string, ownerId: string | null, dayStart: number): Promise<number> {
+    const day = new Date(dayStart);
     const r = await this.db.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM suggestions WHERE connection_id = $1 AND owner_id IS NOT DISTINCT FROM $2 AND created_at >= $3 AND status IN ('allowed','written')`,
       [connectionId, ownerId, day],

@@ -86,7 +86,10 @@ export async function analyzeAccount(
   const started = performance.now();
   const score = scoreChurn(input);
   // The small model's answer is kept even below the escalation bar: churn has no large-model prompt yet.
-  const made = suggestChurnRisk(input, score);
+  // The task falls due in its owner's working day (their time zone, when the CRM says).
+  const ownerId = company.ownerId ?? score.openDeal?.ownerId ?? null;
+  const owner = ownerId && deps.crm ? await deps.crm.owner(conn, ownerId) : null;
+  const made = suggestChurnRisk({ ...input, timeZone: owner?.timeZone ?? null }, score);
   const s = made && {
     ...made,
     explanation: withRouteStep(made.explanation, {

@@ -75,6 +75,7 @@ export async function analyzeDeal(
       .filter((a) => !isInternalMail(a, contacts, sellerSide))
       .map((a) => withInlineAnswers(customerSide(a, sellers), activities)),
     now,
+    timeZone: owner?.timeZone ?? null,
     staleDealDays: deps.staleDealDays,
     contacts,
     signals: signalOptions(await tenantSignalModels(deps.store, conn.tenant_id), deps.signalVectors),

@@ -2,6 +2,7 @@ import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import type { Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { signalText, extractSignals } from '../inference/signals/index.js';
+import { startOfLocalDay } from '../core/time-zone.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { signalOptions, tenantSignalModels } from './scorer.js';
 
@@ -14,6 +15,8 @@ export interface SuggestionFacts {
   grounding?: string[];
   /** Whether the CRM says the owner is an active user (false: deactivated); null or absent when not known. */
   ownerActive?: boolean | null;
+  /** The owner's time zone (IANA) when the CRM says: the daily cap counts the rep's own day. */
+  ownerTimeZone?: string | null;
 }
 
 /** What the rules know when they judge one suggestion, from the store. */
@@ -44,7 +47,11 @@ export async function buildContext(
           exists: (deal?.ownerId === s.ownerId || company?.ownerId === s.ownerId) && f.ownerActive !== false,
         }
       : null,
-    repSuggestionsToday: await deps.store.suggestions.countForOwnerOnDay(connectionId, s.ownerId, now),
+    repSuggestionsToday: await deps.store.suggestions.countForOwnerOnDay(
+      connectionId,
+      s.ownerId,
+      startOfLocalDay(now, f.ownerTimeZone),
+    ),
     // What the suggestion may cite: the deal's and company's own fields and the interactions (with their dates) it was
     // built from.
     retrievedText: [

@@ -149,7 +149,11 @@ async function processSuggestionNow(
   const costs: CostLine[] = [];
   const log = { connectionId: conn.id, suggestionId: s.id, type: s.type };
   const rf = await renderFactsFor(deps, conn, s, facts, now);
-  facts = { ...withGrounding(facts, rf), ownerActive: rf.owner ? rf.owner.active : null };
+  facts = {
+    ...withGrounding(facts, rf),
+    ownerActive: rf.owner ? rf.owner.active : null,
+    ownerTimeZone: rf.owner?.timeZone ?? null,
+  };
   if (s.task) s.task = { ...s.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : s.task.ownerId };
 
   // 1. Types this rep keeps ignoring are thinned out before the daily cap sees them.
@@ -645,7 +649,7 @@ async function renderFactsFor(
     companyName: f.company?.name ?? null,
     companyUrl: f.company?.url ?? null,
     contactName: named ? contactName(named.firstName, named.lastName) : null,
-    owner: owner ? { id: owner.id, name: owner.name, active: owner.active } : null,
+    owner: owner ? { id: owner.id, name: owner.name, active: owner.active, timeZone: owner.timeZone ?? null } : null,
     ownerEmail: owner?.email ?? null,
     ownerId: s.ownerId,
     draftSubject: null,
@@ -696,7 +700,11 @@ async function updateLive(
   const signedBy =
     live.payload.draft?.from?.name ??
     (reassigned ? (await renderFactsFor(deps, conn, live.payload, facts, now)).owner?.name : null);
-  facts = { ...withGrounding(facts, rf, [signedBy]), ownerActive: rf.owner ? rf.owner.active : null };
+  facts = {
+    ...withGrounding(facts, rf, [signedBy]),
+    ownerActive: rf.owner ? rf.owner.active : null,
+    ownerTimeZone: rf.owner?.timeZone ?? null,
+  };
   // "Updated on …: new evidence below" only when there is new evidence (a handover alone changes the owner).
   const update = added.length > 0 ? { at: now } : undefined;
   const merged = rendered(mergeInto(base, proposed), rf, live.verdicts, {}, update);

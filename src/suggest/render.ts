@@ -24,7 +24,7 @@ export interface RenderFacts {
   /** The customer the suggestion is about (the draft's recipient, or whoever wrote the quoted message). */
   contactName: string | null;
   /** The record owner as the CRM knows them; null when unknown. */
-  owner: { id: string; name: string; active: boolean } | null;
+  owner: { id: string; name: string; active: boolean; timeZone?: string | null } | null;
   /** The owner id on the record, when it has one. */
   ownerId: string | null;
   /** A draft email is written together with this task. */

@@ -129,7 +129,7 @@ export async function approveSuggestion(
   // Approved days after it was held: the task is due from the day of approval, never overdue on arrival.
   const s =
     row.payload.task && Date.parse(row.payload.task.dueAt) < now
-      ? { ...row.payload, task: { ...row.payload.task, dueAt: workingDue(now, DAY) } }
+      ? { ...row.payload, task: { ...row.payload.task, dueAt: workingDue(now, DAY, row.payload.task.timeZone) } }
       : row.payload;
   const deal = s.dealId ? await deps.store.records.get<Deal>(row.connection_id, 'deal', s.dealId) : null;
   const company = s.companyId ? await deps.store.records.get<Company>(row.connection_id, 'company', s.companyId) : null;

@@ -63,6 +63,8 @@ export interface CreatePortalOptions {
   name?: string;
   domain?: string;
   seed?: 'demo' | 'empty';
+  /** The account's time zone setting (IANA; default US/Eastern, HubSpot's own documentation example). */
+  timeZone?: string;
 }
 
 export interface AuthorizeUrlOptions {
@@ -130,6 +132,8 @@ export const ALL_SANDBOX_SCOPES = [
 ];
 
 const FIRST_PORTAL_ID = 62515;
+/** A new portal's time zone unless told (the account-info documentation's example value). */
+export const DEFAULT_TIME_ZONE = 'US/Eastern';
 /** Search lag by default: "a few seconds" in HubSpot's search guide; short enough for the demo's polls. */
 export const DEFAULT_SEARCH_LAG_MS = 2_000;
 
@@ -176,6 +180,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions): Promise<
         portalId,
         name: p.name ?? (demo ? DEMO_PORTAL.name : `Sandbox portal ${portalId}`),
         domain,
+        timeZone: p.timeZone ?? DEFAULT_TIME_ZONE,
         installingUser: demo ? DEMO_PORTAL.admin : { userId: 5_000_000 + portalId, email: `admin@${domain}` },
       },
       { now, onChange, searchLagMs: opts.searchLagMs ?? DEFAULT_SEARCH_LAG_MS },

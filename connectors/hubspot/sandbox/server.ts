@@ -7,6 +7,7 @@ import type { SandboxContext } from './context.js';
 import { HubspotApiError, correlationId } from './errors.js';
 import { bearerAuth, oauthRouter, type OAuthRegistry } from './oauth.js';
 import { objectsRouter } from './objects.js';
+import { accountInfoRouter } from './account-info.js';
 import { ownersRouter } from './owners.js';
 import { usersRouter } from './users.js';
 import { pipelinesRouter } from './pipelines.js';
@@ -72,10 +73,13 @@ export function createSandboxApp(deps: AppDeps): Express {
   crm.use(associationsRouter(deps.ctx));
   crm.use(ownersRouter(deps.ctx));
   crm.use(usersRouter(deps.ctx));
+  crm.use(accountInfoRouter(deps.ctx));
   crm.use(pipelinesRouter());
   // Every /crm path sits behind the bearer check (and the rate limiter); other paths fall through to the 404.
   app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/crm/') || req.path.startsWith('/settings/') ? crm(req, res, next) : next(),
+    req.path.startsWith('/crm/') || req.path.startsWith('/settings/') || req.path.startsWith('/account-info/')
+      ? crm(req, res, next)
+      : next(),
   );
 
   app.use((req: Request, res: Response) => {

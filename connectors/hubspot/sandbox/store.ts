@@ -90,6 +90,8 @@ export interface PortalInfo {
   portalId: number;
   name: string;
   domain: string;
+  /** The account's time zone (Settings > Account defaults; GET /account-info/v3/details `timeZone`). */
+  timeZone: string;
   /** The user who installs the app (introspection `user`, `user_id`). */
   installingUser: { userId: number; email: string };
 }
