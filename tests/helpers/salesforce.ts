@@ -116,3 +116,41 @@ export function salesRep(
 ): string {
   return sf.store.create(orgId, 'User', { ...rep, Username: rep.Email }, { userId: sf.store.adminUserId(orgId) });
 }
+
+/**
+ * A deal gone quiet: an Account with one Contact (primary contact role) on an Opportunity in Qualification owned by
+ * `owner`, whose last touch is the rep's own email `quietDays` ago (a stale-deal follow-up once past STALE_DEAL_DAYS).
+ */
+export function quietOpportunity(
+  sf: SalesforceSandbox,
+  orgId: string,
+  o: { owner: string; company: string; domain: string; contact: [first: string, last: string]; quietDays?: number },
+): { account: string; contact: string; opp: string } {
+  const account = sf.store.create(orgId, 'Account', { Name: o.company, Website: `https://${o.domain}` });
+  const [first, last] = o.contact;
+  const contact = sf.store.create(orgId, 'Contact', {
+    FirstName: first,
+    LastName: last,
+    Email: `${first.toLowerCase()}@${o.domain}`,
+    AccountId: account,
+  });
+  const opp = sf.store.create(orgId, 'Opportunity', {
+    Name: `${o.company} pilot`,
+    StageName: 'Qualification',
+    CloseDate: '2030-03-31',
+    Amount: 9000,
+    AccountId: account,
+    OwnerId: o.owner,
+  });
+  sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
+  sf.store.create(orgId, 'EmailMessage', {
+    Subject: 'Pilot intro',
+    TextBody: 'Intro call, interested in a pilot.',
+    Status: '3',
+    Incoming: false,
+    MessageDate: new Date(Date.now() - (o.quietDays ?? 30) * 86_400_000).toISOString(),
+    RelatedToId: opp,
+    ToIds: [contact],
+  });
+  return { account, contact, opp };
+}

@@ -9,6 +9,7 @@ import { hubspotFixtures } from '../helpers/hubspot-fixtures.js';
 import {
   backfilled,
   installSalesforce,
+  quietOpportunity,
   salesRep,
   startSalesforceLoop,
   subscribed,
@@ -162,31 +163,12 @@ describe(`tasks fall due in the rep's own working day (${ENGINE})`, () => {
         Alias: 'arep',
       });
       sf.store.update(orgId, 'User', owner, { TimeZoneSidKey: zone });
-      const account = sf.store.create(orgId, 'Account', { Name: 'Umbrella', Website: 'https://umbrella.example' });
-      const contact = sf.store.create(orgId, 'Contact', {
-        FirstName: 'Alice',
-        LastName: 'Abernathy',
-        Email: 'alice@umbrella.example',
-        AccountId: account,
-      });
-      opp = sf.store.create(orgId, 'Opportunity', {
-        Name: 'Umbrella pilot',
-        StageName: 'Qualification',
-        CloseDate: '2030-03-31',
-        Amount: 12000,
-        AccountId: account,
-        OwnerId: owner,
-      });
-      sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
-      sf.store.create(orgId, 'EmailMessage', {
-        Subject: 'Pilot intro',
-        TextBody: 'Intro call, interested in a pilot.',
-        Status: '3',
-        Incoming: false,
-        MessageDate: new Date(Date.now() - 30 * DAY).toISOString(),
-        RelatedToId: opp,
-        ToIds: [contact],
-      });
+      ({ opp } = quietOpportunity(sf, orgId, {
+        owner,
+        company: 'Umbrella',
+        domain: 'umbrella.example',
+        contact: ['Alice', 'Abernathy'],
+      }));
       await installSalesforce(loop.cl);
       const row = await backfilled(loop.cl, orgId, 60_000);
       await subscribed(loop, row.id);

@@ -3,6 +3,7 @@ import type { ConnectionRow } from '../../src/store/index.js';
 import {
   backfilled,
   installSalesforce,
+  quietOpportunity,
   startSalesforceLoop,
   subscribed,
   waitFor,
@@ -11,7 +12,6 @@ import {
 } from '../helpers/salesforce.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite';
-const DAY = 86_400_000;
 
 /**
  * Outcome feedback from Salesforce (issue 12 item 6), end to end against the sandbox: what a rep does in Salesforce
@@ -32,36 +32,13 @@ describe(`Salesforce outcome feedback (${ENGINE})`, () => {
       Email: 'riley@sellerco.example',
       Alias: 'rrep',
     });
-    for (let i = 0; i < 3; i++) {
-      const account = sf.store.create(orgId, 'Account', {
-        Name: `Initech ${i}`,
-        Website: `https://initech${i}.example`,
+    for (let i = 0; i < 3; i++)
+      quietOpportunity(sf, orgId, {
+        owner,
+        company: `Initech ${i}`,
+        domain: `initech${i}.example`,
+        contact: ['Bill', `Lumbergh ${i}`],
       });
-      const contact = sf.store.create(orgId, 'Contact', {
-        FirstName: 'Bill',
-        LastName: `Lumbergh ${i}`,
-        Email: `bill${i}@initech${i}.example`,
-        AccountId: account,
-      });
-      const opp = sf.store.create(orgId, 'Opportunity', {
-        Name: `Initech pilot ${i}`,
-        StageName: 'Qualification',
-        CloseDate: '2030-03-31',
-        Amount: 9000 + i,
-        AccountId: account,
-        OwnerId: owner,
-      });
-      sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
-      sf.store.create(orgId, 'EmailMessage', {
-        Subject: 'Pilot intro',
-        TextBody: 'Intro call, interested in a pilot.',
-        Status: '3',
-        Incoming: false,
-        MessageDate: new Date(Date.now() - 30 * DAY).toISOString(),
-        RelatedToId: opp,
-        ToIds: [contact],
-      });
-    }
     await installSalesforce(loop.cl);
     conn = await backfilled(loop.cl, orgId, 60_000);
     await subscribed(loop, conn.id);
