@@ -1,6 +1,6 @@
 import { createApiToken } from '../auth/api-tokens.js';
 import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
-import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
+import { defineCommand, ioOf, runCommand, UsageError, wholeNumber } from './command.js';
 
 /**
  * `closeloop auth create-token --connection <id> --name <who>`: an API token for /admin/** and /api/** scoped to the
@@ -33,7 +33,7 @@ export function commandWith(deps: SourcesCliDeps) {
     examples: ['npx closeloop auth create-token --connection conn_0123abcd --name "CI export"'],
     async handler({ values }, io) {
       if (!values.connection === !values.tenant) throw new UsageError('give exactly one of --connection or --tenant');
-      const days = values['expires-days'] === undefined ? null : Number(values['expires-days']);
+      const days = values['expires-days'] === undefined ? null : wholeNumber(values['expires-days']);
       if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650))
         throw new UsageError('--expires-days must be a whole number of days between 1 and 3650');
       return withStore(deps, async (store) => {

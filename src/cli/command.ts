@@ -168,6 +168,41 @@ function reason(e: unknown): string {
   }
 }
 
+/**
+ * A value that starts with a minus sign and a digit (`--limit -1`, `--since -5d`) given after a space is the option's
+ * value, not another option: node's parser would read it as an unknown short option and answer "needs a value",
+ * hiding the real reason (the range check of the option). Such pairs are joined as `--limit=-1`.
+ */
+function joinNegativeValues(c: Command, argv: readonly string[]): string[] {
+  const takesValue = (arg: string): boolean => {
+    if (/^--[^=]+$/.test(arg)) return c.options[arg.slice(2)]?.type === 'string';
+    if (/^-[^-]$/.test(arg)) return Object.values(c.options).some((o) => o.short === arg[1] && o.type === 'string');
+    return false;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && /^-\.?\d/.test(next) && takesValue(arg)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * A whole number written as digits only, or NaN: `Number()` alone takes "1e3", "0x10", " 7 " and "" (0) as numbers,
+ * and a count on the command line is none of those.
+ */
+export function wholeNumber(value: string | undefined): number {
+  return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : Number.NaN;
+}
+
 /** Parse argv for a command. Throws UsageError with a one-line reason. */
 export function parseCommandArgs<O extends OptionsSpec>(c: Command<O>, argv: readonly string[]): CommandArgs<O> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
@@ -175,7 +210,12 @@ export function parseCommandArgs<O extends OptionsSpec>(c: Command<O>, argv: rea
     options[name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: (c.positionals?.length ?? 0) > 0 });
+    parsed = parseArgs({
+      args: joinNegativeValues(c as unknown as Command, argv),
+      options,
+      strict: true,
+      allowPositionals: (c.positionals?.length ?? 0) > 0,
+    });
   } catch (e) {
     throw new UsageError(reason(e));
   }

@@ -10,7 +10,7 @@ import {
   type ReviewItem,
 } from '../suggest/review.js';
 import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
-import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
+import { defineCommand, ioOf, runCommand, UsageError, wholeNumber } from './command.js';
 
 /**
  * `closeloop suggestions list|approve|dismiss`: the review queue from the command line, on the service's database.
@@ -70,7 +70,7 @@ export function listWith(deps: SourcesCliDeps) {
       'npx closeloop suggestions list --tenant ten_123 --status dismissed --json',
     ],
     async handler({ values }, io) {
-      const limit = Number(values.limit);
+      const limit = wholeNumber(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500)
         throw new UsageError(`--limit must be 1-500 (got "${values.limit}")`);
       return withStore(deps, async (store) => {

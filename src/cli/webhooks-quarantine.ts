@@ -1,5 +1,5 @@
 import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
-import { defineCommand, ioOf, runCommand, UsageError } from './command.js';
+import { defineCommand, ioOf, runCommand, UsageError, wholeNumber } from './command.js';
 
 /** `closeloop webhooks quarantine`: the webhook events kept aside because they failed validation. */
 export function commandWith(deps: SourcesCliDeps) {
@@ -16,9 +16,15 @@ export function commandWith(deps: SourcesCliDeps) {
     },
     examples: ['npx closeloop webhooks quarantine --provider hubspot --limit 20'],
     async handler({ values }, io) {
-      const limit = Number(values.limit);
+      const limit = wholeNumber(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
         throw new UsageError(`--limit must be an integer from 1 to 10000 (got "${values.limit}")`);
+      if (values.provider !== undefined) {
+        // The registry is loaded only when a provider is named (the CRM clients take a second to load).
+        const known = Object.keys((await import('../../connectors/index.js')).connectors);
+        if (!known.includes(values.provider))
+          throw new UsageError(`--provider must be one of ${known.join(', ')} (got "${values.provider}")`);
+      }
       return withStore(deps, async (store) => {
         const rows = await store.webhookQuarantine.list({
           provider: values.provider,

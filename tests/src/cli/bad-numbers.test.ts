@@ -29,19 +29,45 @@ const cases: [string[], RegExp][] = [
     [['feedback', 'report', `--since=${v}`], /^closeloop feedback report: --since must be like/],
     [['rules', 'replay', `--since=${v}`], /^closeloop rules replay: --since must be like/],
   ]),
-  ...['-5', '0', 'abc', 'NaN', 'Infinity', '99999999999999999999', '1e400', '2.5', ''].flatMap(
-    (v): [string[], RegExp][] => [
-      [['suggestions', 'list', '--tenant', 'x', `--limit=${v}`], /^closeloop suggestions list: --limit must be 1-500/],
-      [['webhooks', 'quarantine', `--limit=${v}`], /^closeloop webhooks quarantine: --limit must be an integer/],
-      [
-        ['auth', 'create-token', '--tenant', 'x', '--name', 'n', `--expires-days=${v}`],
-        /^closeloop auth create-token: --expires-days must be a whole number/,
-      ],
+  ...[
+    '-5',
+    '0',
+    'abc',
+    'NaN',
+    'Infinity',
+    '99999999999999999999',
+    '1e400',
+    '2.5',
+    '',
+    '1e3',
+    '0x10',
+    ' 7',
+    '+3',
+    '0b11',
+  ].flatMap((v): [string[], RegExp][] => [
+    [['suggestions', 'list', '--tenant', 'x', `--limit=${v}`], /^closeloop suggestions list: --limit must be 1-500/],
+    [['webhooks', 'quarantine', `--limit=${v}`], /^closeloop webhooks quarantine: --limit must be an integer/],
+    [
+      ['auth', 'create-token', '--tenant', 'x', '--name', 'n', `--expires-days=${v}`],
+      /^closeloop auth create-token: --expires-days must be a whole number/,
     ],
-  ),
-  // A negative value after a space reads as an option to node's parser: still a usage error.
-  [['webhooks', 'quarantine', '--limit', '-1'], /^closeloop webhooks quarantine: option --limit needs a value/],
-  [['rules', 'replay', '--since', '-5d'], /^closeloop rules replay: option --since needs a value/],
+  ]),
+  // A negative value after a space is the option's value (node's parser alone reads it as an unknown option and
+  // says "needs a value"): the option's own range check answers, naming what was given.
+  [['webhooks', 'quarantine', '--limit', '-1'], /^closeloop webhooks quarantine: --limit must be an integer .*"-1"/],
+  [['suggestions', 'list', '--tenant', 'x', '--limit', '-20'], /^closeloop suggestions list: --limit must be 1-500/],
+  [
+    ['auth', 'create-token', '--tenant', 'x', '--name', 'n', '--expires-days', '-3'],
+    /^closeloop auth create-token: --expires-days must be a whole number/,
+  ],
+  [['rules', 'replay', '--since', '-5d'], /^closeloop rules replay: --since must be like .*"-5d"/],
+  [['feedback', 'report', '--since', '-.5d'], /^closeloop feedback report: --since must be like .*"-.5d"/],
+  // A value only some providers have is refused before the store is opened (it used to list nothing, exit 0).
+  [
+    ['webhooks', 'quarantine', '--provider', 'bogus'],
+    /^closeloop webhooks quarantine: --provider must be one of hubspot, salesforce \(got "bogus"\)/,
+  ],
+  [['webhooks', 'quarantine', '--provider', 'HubSpot'], /^closeloop webhooks quarantine: --provider must be one of/],
 ];
 
 describe('CLI number and date arguments out of range', () => {
