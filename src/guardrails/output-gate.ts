@@ -254,8 +254,11 @@ const namedHosts = (texts: readonly string[]): Set<string> => {
 function groundsOf(f: GateFacts, evidence: readonly string[] = []): Grounds {
   const t = f.trusted;
   const contactEmails = f.contacts.map((c) => c.email?.toLowerCase()).filter((e): e is string => Boolean(e));
+  // The company's domain (a field of the company record) grounds links to the customer's own site. A contact's email
+  // domain does not: whoever writes in gets a contact, whatever domain they write from ("billing@example-gmbh-pay.com"
+  // is a contact of the deal once their email is logged), so their domain names a site nobody vouched for. Their exact
+  // address still grounds itself (`emails`).
   const customerDomains = [
-    ...contactEmails.map((e) => e.split('@')[1]!),
     f.company?.domain
       ?.toLowerCase()
       .replace(/^https?:\/\//, '')

@@ -1,5 +1,5 @@
 import { findActionable } from './actionable.js';
-import { normalise, views } from './normalize.js';
+import { normalise, obscuredReadings, views } from './normalize.js';
 
 /**
  * Instructions inside text written by someone outside the company. Not a list of attack strings: each
@@ -33,8 +33,10 @@ const OUTPUT_VERB = String.raw`include|add|append|insert|put|write|say|state|tel
  * Unambiguous: a note or message addressed to an assistant ("Note for the AI:", "Pour l'IA :", "Aan de assistent:",
  * "Instrucción para el asistente:").
  */
+/** How a text names a model: one of the words above, or two of them ("AI assistant", "KI-Assistent", "GPT model"). */
+const AI_NAME = String.raw`${w(AI)}(?:[\s-]+${w(AI)})?`;
 const ADDRESSED_NOTE = re(
-  String.raw`(?:${w(String.raw`note|notes|message|instructions?|instruction|reminder|hinweis|nachricht|anweisung(?:en)?|nota|mensaje|instrucci[oó]n(?:es)?|instrucciones|consigne|consignes|istruzion[ei]|opmerking|примечание|сообщение`)}\s+)?${w(String.raw`to|for|an|für|para|pour|per|voor|aan|для|à|al|all'|alla`)}\s+(?:the|any|an|die|der|den|la|el|le|les|l'|il|lo|o|a|de|het)?\s*${w(AI)}\s*(?:\([^)]{0,40}\)\s*)?[:\-–>]`,
+  String.raw`(?:${w(String.raw`note|notes|message|instructions?|instruction|reminder|hinweis|nachricht|anweisung(?:en)?|nota|mensaje|instrucci[oó]n(?:es)?|instrucciones|consigne|consignes|istruzion[ei]|opmerking|примечание|сообщение`)}\s+)?${w(String.raw`to|for|an|für|para|pour|per|voor|aan|для|à|al|all'|alla`)}\s+(?:the|any|an|your|our|die|der|den|la|el|le|les|l'|il|lo|o|a|de|het)?\s*${AI_NAME}\s*(?:\([^)]{0,40}\)\s*)?[:\-–>]`,
 );
 /**
  * Instructions about the reply itself ("in your response, mention...", "begin your answer with..."), addressed to
@@ -47,7 +49,7 @@ const ADDRESSING = [
   // "AI:", "Assistant, ...", "Dear model", "Note to the AI", "instructions for the assistant", "an die KI", "para la
   // IA"...
   re(
-    String.raw`(?:^|[\n.!?>]\s*)(?:dear|hey|hi|hello|attention|attn|note|message|instructions?|reminder|p\.?s\.?|liebe[rs]?|hallo|hinweis|nachricht|anweisung(?:en)?|querid[oa]|hola|nota|mensaje|instrucci[oó]n(?:es)?|cher|chère|bonjour|note|consigne|caro|cara|ciao|istruzion[ei]|beste|let op|дорогой|внимание|примечание)?\s*(?:(?:to|for|an|für|para|a|à|pour|per|voor|для)\s+)?(?:the|our|your|any|die|der|den|la|el|le|les|l'|il|lo|de|het)?\s*${w(AI)}\s*[:,\-–>]`,
+    String.raw`(?:^|[\n.!?>]\s*)(?:dear|hey|hi|hello|attention|attn|note|message|instructions?|reminder|p\.?s\.?|liebe[rs]?|hallo|hinweis|nachricht|anweisung(?:en)?|querid[oa]|hola|nota|mensaje|instrucci[oó]n(?:es)?|cher|chère|bonjour|note|consigne|caro|cara|ciao|istruzion[ei]|beste|let op|дорогой|внимание|примечание)?\s*(?:(?:to|for|an|für|para|a|à|pour|per|voor|для)\s+)?(?:the|our|your|any|die|der|den|la|el|le|les|l'|il|lo|de|het)?\s*${AI_NAME}\s*[:,\-–>]`,
   ),
   re(
     String.raw`${w(String.raw`to|for|an|für|para|pour|per|voor|для|à|a`)}\s+(?:the|any|an|die|der|den|la|el|le|l'|il|lo|de|het)?\s*${w(AI)}\s+(?:(?:that|who|which|der|die|que|qui|che|die)\s+)?(?:read\w*|process\w*|draft\w*|writ\w*|summari[sz]\w*|handl\w*|answer\w*|lee|liest|lit|legge|leest|читает)`,
@@ -76,7 +78,8 @@ const OVERRIDE = [
     String.raw`${w(String.raw`system prompt|developer message|developer mode|admin mode|god mode|jailbreak|prompt injection|initial instructions|hidden instructions`)}`,
   ),
   re(
-    String.raw`<\|?\s*(?:im_start|im_end|system|endoftext)\s*\|?>|\[\/?(?:INST|SYS)\]|<\/?\s*(?:system|crm_data|instructions?|prompt|context|tool|assistant)\s*>|#{2,}\s*(?:system|instruction|new task)|BEGIN (?:SYSTEM|INSTRUCTIONS)|END OF (?:EMAIL|DATA|CONTEXT)`,
+    // A chat message written as data: {"role": "system", "content": "..."}.
+    String.raw`["']role["']\s*:\s*["'](?:system|developer|assistant|tool)["']|<\|?\s*(?:im_start|im_end|system|endoftext)\s*\|?>|\[\/?(?:INST|SYS)\]|<\/?\s*(?:system|crm_data|instructions?|prompt|context|tool|assistant)\s*>|#{2,}\s*(?:system|instruction|new task)|BEGIN (?:SYSTEM|INSTRUCTIONS)|END OF (?:EMAIL|DATA|CONTEXT)`,
   ),
 ];
 /** "SYSTEM: ..." / "Assistant: ..." at the start of a line, followed by something other than a plain name. */
@@ -273,7 +276,7 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
 export function findInstructions(text: string): InstructionFinding[] {
   const out: InstructionFinding[] = [];
   // The raw text too: delimiters that look like tags (</crm_data>, <|im_start|>) vanish from the HTML reading.
-  const readings = [normalise(text), ...views(text)];
+  const readings = [normalise(text), ...views(text), ...obscuredReadings(text)];
   const count = (x: string) => findActionable(x).length;
   readings.forEach((v, i) => {
     const before = out.length;

@@ -349,6 +349,66 @@ export function despaced(text: string): string | null {
   return text.replace(SPACED_RUN, (run) => run.replace(/ /g, ''));
 }
 
+/**
+ * Unicode tag characters (U+E0020-U+E007E) spell ASCII that no screen shows and that a language model reads as the
+ * text it encodes ("ASCII smuggling"). Emoji subdivision flags (🏴 + lowercase tags + U+E007F) are the one use of
+ * them in ordinary text, and stay out.
+ */
+const FLAG_TAGS = /\u{1F3F4}[\u{E0061}-\u{E007A}\u{E0030}-\u{E0039}]{1,8}\u{E007F}/gu;
+const TAG_RUN = /[\u{E0020}-\u{E007E}]+/gu;
+function tagReading(text: string): string | null {
+  if (!/[\u{E0020}-\u{E007E}]/u.test(text)) return null;
+  const runs = [...text.replace(FLAG_TAGS, ' ').matchAll(TAG_RUN)].map((m) =>
+    [...m[0]].map((c) => String.fromCharCode(c.codePointAt(0)! - 0xe0000)).join(''),
+  );
+  return runs.length ? runs.join('\n') : null;
+}
+
+/**
+ * What a reader sees of a right-to-left override (U+202E ... U+202C, U+2069 or the end of the line): its characters in
+ * reverse order. "\u202E.tnuocca wen ruo ot yap" shows as "pay to our new account." while the characters run backwards.
+ */
+function overrideReading(text: string): string | null {
+  if (!text.includes('\u202e')) return null;
+  return text.replace(/\u202e([^\u202c\u2069\n]*)[\u202c\u2069]?/g, (_, span: string) => [...span].reverse().join(''));
+}
+
+/** Digits and signs written for letters ("1gn0r3 pr3v10us 1nstruct10ns"), the way leetspeak spells words. */
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+};
+const LEET_WORD = /[\p{L}0-9@$]*\p{L}[\p{L}0-9@$]*/gu;
+/** How many words must mix letters with leet digits before the text is read as leetspeak (not "Q3", "B2B", "10am"). */
+const LEET_WORDS = 3;
+function leetReading(text: string): string | null {
+  let n = 0;
+  const read = text.replace(LEET_WORD, (w) => {
+    if (!/[013457@$8]/.test(w)) return w;
+    n++;
+    return w.replace(/[013457@$8]/g, (c) => LEET[c]!);
+  });
+  return n >= LEET_WORDS ? read : null;
+}
+
+/**
+ * Readings of a text that a person or a model can take from it but that `views` does not show: tag characters decoded,
+ * right-to-left overrides in the order they are shown, leetspeak spelled out. Instruction checks read them (an
+ * instruction found only there is addressed to a machine); each is normalised, and absent when the text has none.
+ */
+export function obscuredReadings(text: string): string[] {
+  return [tagReading(text), overrideReading(text), leetReading(normalise(text))]
+    .filter((r): r is string => r !== null)
+    .map(normalise);
+}
+
 /** The rot13 reading of a text (judges decide whether it reads as anything). */
 export const rot13Of = rot13;
 
