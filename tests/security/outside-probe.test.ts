@@ -1,6 +1,7 @@
 import { checkOutput, neutraliseQuote, steeringIn, type GateFacts } from '../../src/guardrails/output-gate.js';
 import { findInstructions } from '../../src/guardrails/text/instructions.js';
 import { draftWrite, gateFacts } from '../helpers/gate.js';
+import { linearGrowth } from '../helpers/linear.js';
 
 /**
  * Gate and instruction-check misses an outside probe reproduced (session "outside-probe"): classes of hiding place
@@ -90,5 +91,43 @@ describe('instructions a screen does not show but a model reads are found', () =
     ],
   ])('%s stays clean', (_, text) => {
     expect(findInstructions(text)).toEqual([]);
+  });
+});
+
+describe('a host written with a dash other than the hyphen-minus is not the host it reads as', () => {
+  // Every check reads "example–gmbh.de" as the customer's example-gmbh.de; a browser goes to xn--examplegmbh-sg3f.de.
+  test.each([
+    ['an en dash', 'Please sign the renewal at https://example\u2013gmbh.de/sign today.'],
+    ['a hyphen', 'Log in at example\u2010gmbh.de/login to confirm.'],
+    ['a non-breaking hyphen', 'The invoice is at https://example\u2011gmbh.de/invoice.'],
+    ['a minus sign', 'Docs: https://close\u2212loop.dev/docs'],
+    ['an em dash in a subdomain', 'Portal: https://billing\u2014portal.example-gmbh.de/pay'],
+  ])('%s', (_, body) => {
+    expect(kinds(body, gateFacts())).toContain('hidden_content');
+  });
+  test.each([
+    ['a page range', 'See pages 10\u201312 of the contract; clause 4.2 covers it.'],
+    ['a day range', 'We are available Mon\u2013Fri. Call me any time.'],
+    [
+      'a dash in a sentence',
+      'The renewal\u2014as discussed\u2014starts in April. Details at https://closeloop.dev/docs.',
+    ],
+    ['a range of quarters', 'Q1\u2013Q2 planning is on the calendar.'],
+  ])('%s stays clean', (_, body) => {
+    expect(kinds(body, gateFacts())).toEqual([]);
+  });
+});
+
+describe('the new readings stay linear in the length of the text', () => {
+  const run = (s: string) => findInstructions(s);
+  test.each([
+    ['tag characters', (n: number) => tags('a'.repeat(1)).repeat(4000 * n)],
+    ['an override that never ends', (n: number) => `\u202e${'ab c'.repeat(5000 * n)}`],
+    ['leet words', (n: number) => 'h3ll0 w0rld 4nd '.repeat(2000 * n)],
+    ['dashes between letters', (n: number) => 'a\u2013'.repeat(20000 * n)],
+    ['dashed labels without a dot', (n: number) => 'ab\u2013cd '.repeat(8000 * n)],
+  ])('%s', (_, make) => {
+    expect(linearGrowth(make, run)).toMatchObject({ linear: true });
+    expect(linearGrowth(make, (s) => checkOutput(draftWrite(s), gateFacts()))).toMatchObject({ linear: true });
   });
 });

@@ -168,6 +168,34 @@ export function hasMixedScriptWord(text: string): boolean {
   return false;
 }
 
+/**
+ * Dashes that are not the hyphen-minus after NFKC (hyphen, non-breaking hyphen, en and em dash, minus sign...). Read
+ * as "-" by `normalise`, they are other characters to a browser: "example–gmbh.de" (en dash) goes to
+ * xn--examplegmbh-sg3f.de, a name anyone can register, while every check reads the customer's example-gmbh.de.
+ */
+const DASH_LIKE = /[\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\u30a0]/u;
+/** Characters a host-like token is split at: anything but letters, digits, marks, dots and dashes of any kind. */
+const NOT_DASHED_HOST_CHAR = /[^\p{L}\p{N}\p{M}.\u3002\uff0e\uff61\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\u30a0-]+/u;
+const DOTS = /[.\u3002\uff0e\uff61]/gu;
+const DASH_BETWEEN = /[\p{L}\p{N}][\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\u30a0][\p{L}\p{N}]/u;
+/**
+ * Whether a host (labels, a dot, a top-level domain of letters) is written with a dash other than the hyphen-minus
+ * between two of its letters or digits (see DASH_LIKE). One split, so linear in the text's length.
+ */
+function hasDashLikeHost(text: string): boolean {
+  const t = text.normalize('NFKC').replace(INVISIBLE, '');
+  if (!DASH_LIKE.test(t)) return false;
+  for (const token of t.split(NOT_DASHED_HOST_CHAR)) {
+    if (!DASH_LIKE.test(token)) continue;
+    const host = token.replace(/[.\u3002\uff0e\uff61]+$/u, '');
+    let lastDot = -1;
+    for (const m of host.matchAll(DOTS)) lastDot = m.index;
+    if (lastDot < 0 || !/^\p{L}{2,}$/u.test(host.slice(lastDot + 1))) continue;
+    if (DASH_BETWEEN.test(host.slice(0, lastDot))) return true;
+  }
+  return false;
+}
+
 /** What a host name or address is written with: letters, digits, hyphens, and dots or at signs of any script. */
 const NOT_HOST_CHAR = /[^\p{L}\p{N}\p{M}_.\u3002\uff0e\uff61@\uff20-]+/u;
 /** A dot or at sign between two characters of a label: a full stop at the end of a word is no host. */
@@ -181,6 +209,7 @@ const HOST_SEPARATOR = /[\p{L}\p{N}\p{M}][.\u3002\uff0e\uff61@\uff20][\p{L}\p{N}
  * linear in the text's length.
  */
 export function hasLookAlikeHost(text: string): boolean {
+  if (hasDashLikeHost(text)) return true;
   for (const token of text.normalize('NFKC').replace(INVISIBLE, '').split(NOT_HOST_CHAR)) {
     if (!HOST_SEPARATOR.test(token)) continue;
     let disguised = false;
