@@ -105,6 +105,24 @@ describe('a host written with a dash other than the hyphen-minus is not the host
   ])('%s', (_, body) => {
     expect(kinds(body, gateFacts())).toContain('hidden_content');
   });
+  // The same for digits of another script, which every check reads as ASCII digits.
+  test.each([
+    ['Devanagari digits', 'https://acme\u0968\u096a.de/login'],
+    ['Arabic-Indic digits', 'Pay at acme\u0662\u0664.de/pay'],
+    ['Bengali digits', 'https://portal\u09e8.acme24.de/x'],
+  ])('%s', (_, body) => {
+    expect(kinds(body, { ...gateFacts(), company: { domain: 'acme24.de' } })).toContain('hidden_content');
+  });
+  test.each([
+    ['Arabic-Indic figures in an Arabic quote', 'المبلغ ٢٤.٥ ألف يورو'],
+    ['ASCII digits in the host', 'https://acme24.de/login'],
+  ])('%s stays clean', (_, text) => {
+    const f = { ...gateFacts(), company: { domain: 'acme24.de' } };
+    expect(
+      checkOutput({ action: 'create_task', payload: { subject: 'Budget', body: `"${text}"` }, quotes: [text] }, f)
+        .problems,
+    ).toEqual([]);
+  });
   test.each([
     ['a page range', 'See pages 10\u201312 of the contract; clause 4.2 covers it.'],
     ['a day range', 'We are available Mon\u2013Fri. Call me any time.'],

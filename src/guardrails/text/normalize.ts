@@ -215,6 +215,8 @@ export function hasLookAlikeHost(text: string): boolean {
     let disguised = false;
     let readsAscii = true;
     for (const c of token) {
+      // Digits of another script ("acme२४.de") read as ASCII ones (`normalise`); a browser keeps them (an IDN host).
+      if (c.charCodeAt(0) >= 0x80 && /\p{Nd}/u.test(c) && /[a-z]/i.test(token)) disguised = true;
       if (c.charCodeAt(0) < 0x80 || !/\p{L}/u.test(c)) continue;
       if (otherScriptLetter(c) && LOOK_ALIKE.has(c)) disguised = true;
       else if (!LOOK_ALIKE.has(c)) readsAscii = false;
