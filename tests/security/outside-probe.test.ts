@@ -113,6 +113,15 @@ describe('a host written with a dash other than the hyphen-minus is not the host
   ])('%s', (_, body) => {
     expect(kinds(body, { ...gateFacts(), company: { domain: 'acme24.de' } })).toContain('hidden_content');
   });
+  // And for look-alike letters of the Latin script itself, which `normalise` reads as their ASCII twins.
+  test.each([
+    ['a dotless i', 'Log in at https://p\u0131lot-gmbh.de/login to confirm.'],
+    ['a Latin iota', 'The invoice: https://p\u0269lot-gmbh.de/invoice'],
+    ['a small capital', 'Sign at https://pilo\u1d1b-gmbh.de/sign today.'],
+    ['an address with a dotless i', 'Please send the PO to anna.schm\u0131dt@example-gmbh.de.'],
+  ])('%s', (_, body) => {
+    expect(kinds(body, { ...gateFacts(), company: { domain: 'pilot-gmbh.de' } })).toContain('hidden_content');
+  });
   test.each([
     ['Arabic-Indic figures in an Arabic quote', 'المبلغ ٢٤.٥ ألف يورو'],
     ['ASCII digits in the host', 'https://acme24.de/login'],

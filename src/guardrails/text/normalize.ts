@@ -168,30 +168,29 @@ export function hasMixedScriptWord(text: string): boolean {
   return false;
 }
 
-/**
- * Dashes that are not the hyphen-minus after NFKC (hyphen, non-breaking hyphen, en and em dash, minus sign...). Read
- * as "-" by `normalise`, they are other characters to a browser: "example–gmbh.de" (en dash) goes to
- * xn--examplegmbh-sg3f.de, a name anyone can register, while every check reads the customer's example-gmbh.de.
- */
-const DASH_LIKE = /[\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\u30a0]/u;
-/** Characters a host-like token is split at: anything but letters, digits, marks, dots and dashes of any kind. */
-const NOT_DASHED_HOST_CHAR = /[^\p{L}\p{N}\p{M}.\u3002\uff0e\uff61\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\u30a0-]+/u;
+/** Characters a host-like token is split at: anything but letters, digits, marks, dots, at signs and dashes. */
+const NOT_HOSTISH_CHAR = /[^\p{L}\p{N}\p{M}\p{Pd}\u2212_.\u3002\uff0e\uff61@\uff20]+/u;
 const DOTS = /[.\u3002\uff0e\uff61]/gu;
-const DASH_BETWEEN = /[\p{L}\p{N}][\u2010-\u2015\u2212\u2e3a\u2e3b\u301c\u30a0][\p{L}\p{N}]/u;
+const ASCII_ONLY = /^[\p{ASCII}]*$/u;
+
 /**
- * Whether a host (labels, a dot, a top-level domain of letters) is written with a dash other than the hyphen-minus
- * between two of its letters or digits (see DASH_LIKE). One split, so linear in the text's length.
+ * Whether a host name or address is written with characters that `normalise` reads as ASCII and a browser does not:
+ * look-alike letters of any script, the Latin script's own included ("pılot-gmbh.de" with a dotless i, "piloᴛ"),
+ * dashes other than the hyphen-minus ("example–gmbh.de" with an en dash), digits of another script ("acme२४.de").
+ * Every check reads the trusted ASCII host; a browser goes to an internationalised one (xn--...) anyone can register.
+ * A host is a token with a dot and a top-level label of letters ("10–12.5" and "Mon–Fri." are none); an honest
+ * internationalised name ("bücher.de") keeps letters with no ASCII reading and is left alone. One split, so linear.
  */
-function hasDashLikeHost(text: string): boolean {
+function readsAsAsciiHost(text: string): boolean {
   const t = text.normalize('NFKC').replace(INVISIBLE, '');
-  if (!DASH_LIKE.test(t)) return false;
-  for (const token of t.split(NOT_DASHED_HOST_CHAR)) {
-    if (!DASH_LIKE.test(token)) continue;
+  if (ASCII_ONLY.test(t)) return false;
+  for (const token of t.split(NOT_HOSTISH_CHAR)) {
+    if (ASCII_ONLY.test(token)) continue;
     const host = token.replace(/[.\u3002\uff0e\uff61]+$/u, '');
     let lastDot = -1;
     for (const m of host.matchAll(DOTS)) lastDot = m.index;
-    if (lastDot < 0 || !/^\p{L}{2,}$/u.test(host.slice(lastDot + 1))) continue;
-    if (DASH_BETWEEN.test(host.slice(0, lastDot))) return true;
+    if (lastDot <= 0 || !/^\p{L}{2,}$/u.test(host.slice(lastDot + 1))) continue;
+    if (ASCII_ONLY.test(normalise(host))) return true;
   }
   return false;
 }
@@ -209,14 +208,12 @@ const HOST_SEPARATOR = /[\p{L}\p{N}\p{M}][.\u3002\uff0e\uff61@\uff20][\p{L}\p{N}
  * linear in the text's length.
  */
 export function hasLookAlikeHost(text: string): boolean {
-  if (hasDashLikeHost(text)) return true;
+  if (readsAsAsciiHost(text)) return true;
   for (const token of text.normalize('NFKC').replace(INVISIBLE, '').split(NOT_HOST_CHAR)) {
     if (!HOST_SEPARATOR.test(token)) continue;
     let disguised = false;
     let readsAscii = true;
     for (const c of token) {
-      // Digits of another script ("acme२४.de") read as ASCII ones (`normalise`); a browser keeps them (an IDN host).
-      if (c.charCodeAt(0) >= 0x80 && /\p{Nd}/u.test(c) && /[a-z]/i.test(token)) disguised = true;
       if (c.charCodeAt(0) < 0x80 || !/\p{L}/u.test(c)) continue;
       if (otherScriptLetter(c) && LOOK_ALIKE.has(c)) disguised = true;
       else if (!LOOK_ALIKE.has(c)) readsAscii = false;
