@@ -4,7 +4,7 @@ import { RuleFileError, Suggestion } from '../core/index.js';
 import { GuardrailContextSchema, type GuardrailContext } from '../guardrails/context.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { createLogger, silentLogger } from '../lib/logger.js';
-import { defineCommand, runCommand } from './command.js';
+import { defineCommand, runCommand, UsageError } from './command.js';
 import { DEFAULT_RULES_DIR } from './rules-lint.js';
 
 /**
@@ -30,7 +30,8 @@ async function readJson<T>(
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    return { ok: false, error: `${path}: cannot read ${what}: ${(e as Error).message}` };
+    // A file that cannot be read or is not JSON is bad usage: one line, the usage, exit 2.
+    throw new UsageError(`${path}: cannot read ${what}: ${(e as Error).message.split('\n')[0]}`);
   }
   const r = schema.safeParse(raw);
   if (!r.success)

@@ -4,7 +4,7 @@ import { isCloseloopError, RuleFileError } from '../core/index.js';
 import { runCaseFile } from '../guardrails/case-table.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { silentLogger } from '../lib/logger.js';
-import { defineCommand, runCommand } from './command.js';
+import { defineCommand, runCommand, UsageError } from './command.js';
 import { DEFAULT_RULES_DIR } from './rules-lint.js';
 
 const DEFAULT_CASES_DIR = 'tests/rules';
@@ -38,15 +38,11 @@ export const command = defineCommand({
     try {
       files = (await readdir(casesDir)).filter((f) => f.endsWith('.json')).sort();
     } catch (e) {
-      io.err(
-        `cannot read cases directory ${casesDir}: ${isCloseloopError(e) ? e.code : ((e as NodeJS.ErrnoException).code ?? String(e))}\n`,
+      throw new UsageError(
+        `cannot read cases directory ${casesDir}: ${isCloseloopError(e) ? e.code : ((e as NodeJS.ErrnoException).code ?? String(e))}`,
       );
-      return 2;
     }
-    if (files.length === 0) {
-      io.err(`no case tables (*.json) in ${casesDir}\n`);
-      return 2;
-    }
+    if (files.length === 0) throw new UsageError(`no case tables (*.json) in ${casesDir}`);
     let passed = 0,
       failed = 0;
     for (const f of files) {
