@@ -1,6 +1,7 @@
 /**
  * The language a customer writes in, from its most common short words: English and the languages whose mail
- * closeloop already reads (German, French, Spanish, Italian, Portuguese, Dutch). Null when the text is too short or
+ * closeloop already reads (German, French, Spanish, Italian, Portuguese, Dutch), or from its script (Japanese, Korean,
+ * Chinese). Null when the text is too short or
  * no language stands out. Enough to tell a rep that an English template answers a German email, not a translator.
  */
 const WORDS: Record<string, { name: string; words: string[] }> = {
@@ -42,7 +43,32 @@ const SETS = Object.entries(WORDS).map(([code, l]) => ({ code, name: l.name, wor
 /** Fewer known words than this says nothing. */
 const MIN_HITS = 4;
 
+/**
+ * Scripts that name their language on their own (no spaces between words, so no short words to count): kana is
+ * Japanese, hangul Korean, Han characters without either Chinese.
+ */
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+const HANGUL = /\p{Script=Hangul}/gu;
+const HAN = /\p{Script=Han}/gu;
+/** At least this many characters of the script, and this share of the text's letters. */
+const MIN_SCRIPT_CHARS = 4;
+const MIN_SCRIPT_SHARE = 0.3;
+
+function scriptLanguage(text: string): { code: string; name: string } | null {
+  const letters = (text.match(/\p{L}/gu) ?? []).length;
+  const kana = (text.match(KANA) ?? []).length;
+  const hangul = (text.match(HANGUL) ?? []).length;
+  const han = (text.match(HAN) ?? []).length;
+  const enough = (n: number) => n >= MIN_SCRIPT_CHARS && n >= letters * MIN_SCRIPT_SHARE;
+  if (kana > 0 && enough(kana + han)) return { code: 'ja', name: 'Japanese' };
+  if (enough(hangul)) return { code: 'ko', name: 'Korean' };
+  if (enough(han)) return { code: 'zh', name: 'Chinese' };
+  return null;
+}
+
 export function languageOf(text: string): { code: string; name: string } | null {
+  const script = scriptLanguage(text.slice(0, 20_000));
+  if (script) return script;
   const tokens = (text.toLowerCase().match(/[\p{L}]+/gu) ?? []).slice(0, 2000);
   const scores = SETS.map((l) => ({ ...l, hits: tokens.filter((t) => l.words.has(t)).length })).sort(
     (a, b) => b.hits - a.hits,

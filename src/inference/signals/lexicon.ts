@@ -70,6 +70,9 @@ const RULES: Rule[] = [
   {
     type: 'budget_constraint',
     cleared: [
+      uni(
+        `[予预預]算(?:面|方面|的に)?(?:は|も|に|上)?(?:特に|全く|完全に)?(?:問題|心配|制約)(?:は|も)?(?:ありません|ない|ございません)|[预預]算(?:方面|上)?(?:没有|沒有|不是|不成)(?:问题|問題|限制|障碍)|예산(?:은|에는|도|상)?\\s*(?:문제|걱정|제약)(?:가|는|이)?\\s*없`,
+      ),
       new RegExp(
         `\\b${MONEY}\\b[^.!?;]{0,30}?\\b(?:is|are|was|${A}s|will be|won${A}t be|shouldn${A}t be)\\s+${NOT_A_PROBLEM}`,
         'gi',
@@ -272,6 +275,21 @@ const RULES: Rule[] = [
         `${W0}(?:budget\\s+(?:is|werd|wordt)\\s+(?:\\p{L}+\\s+){0,3}?(?:gekort|bevroren|verlaagd|beperkt|krap)|geen\\s+(?:\\p{L}+\\s+)?(?:budget|geld)|bezuinigingen|budgetstop|budgetbevriezing|te\\s+duur|buiten\\s+(?:ons|het)\\s+budget|(?:kunnen|kan)\\s+(?:het|dit|dat)\\s+niet\\s+betalen)${W1}`,
         0.9,
       ),
+      // Japanese, Chinese (simplified and traditional) and Korean: no spaces between words, so no word edges; each
+      // pattern names the budget (予算, 预算/預算, 예산) or the price with what happened to it. "予算は問題ありません"
+      // and the like are denials (the rule's `cleared`), matched by none of these.
+      cueUni(
+        `予算(?:が|は|を|も)?(?:大幅に|大きく|急に)?(?:削減|カット|凍結|縮小|減額|不足|足り(?:ない|ません|ず)|ない(?!と)|ありません|ございません|厳し|オーバー|を?超え|切れ)|予算(?:の)?(?:削減|凍結|制約|超過|不足)|予算外|高すぎ|(?:現在|今|この|ご提示|提示|その)の?(?:価格|金額|料金|費用|お見積り?|見積もり?)(?:では|だと)[^。！？]{0,12}(?:契約|購入|導入|発注|決裁|承認|進め)(?:でき|られ|かね)|費用(?:が|を)(?:捻出|確保)(?:でき|出来)|コスト削減`,
+        0.9,
+      ),
+      cueUni(
+        `[预預]算(?:被|已|已经|已經|都)?(?:大幅|大大)?(?:削减|削減|砍|冻结|凍結|缩减|縮減|不足|不够|不夠|有限|紧张|緊張|超支|用完|花完)|没有(?:足够的?|足夠的?)?[预預]算|沒有(?:足够的?|足夠的?)?[预預]算|超出(?:了)?(?:我们的?|我們的?)?[预預]算|[预預]算(?:之外|以外)|太[贵貴]|价格(?:太|过|過)高|價格(?:太|過)高|(?:目前|现在|現在|这个|這個)的?(?:价格|價格|报价|報價)[^。！？]{0,8}(?:无法|無法|不能)(?:签约|簽約|接受|购买|購買|签|簽)`,
+        0.9,
+      ),
+      cueUni(
+        `예산(?:이|은|을|도)?\\s*(?:대폭\\s*)?(?:삭감|동결|부족|초과|없(?:습니다|어|다|는)|빠듯|줄어|축소)|예산\\s*(?:삭감|동결|부족|초과)|너무\\s*비싸|가격이\\s*(?:너무\\s*)?(?:높|비싸)|(?:현재|지금|이)\\s*가격(?:으로는|으론)`,
+        0.9,
+      ),
     ],
   },
   {
@@ -315,6 +333,11 @@ const RULES: Rule[] = [
       cueCased(`\\b(?:already|currently)\\s+(?:use|using|have|work with|on)\\s+[A-Z][\\w.&-]+`, 0.6),
       cueCased(`\\b(?:vs\\.?|versus)\\s+[A-Z][\\w.&-]+`, 0.7),
       cue(`\\b(?:cheaper|better)\\s+(?:offer|quote|deal|price)\\s+(?:from|elsewhere)\\b`, 0.85),
+      // Japanese, Chinese and Korean: another vendor, a competitor, a comparison or a switch named.
+      cueUni(
+        `他社|競合|競争相手|別の(?:ベンダー|会社|製品|サービス|業者)|他の(?:ベンダー|会社|製品|サービス|業者)|乗り換え|相見積|比較検討|竞争对手|競爭對手|竞品|競品|其他(?:供应商|供應商|厂商|廠商|产品|產品|公司|方案)|别的(?:供应商|厂商|产品|公司)|別的(?:供應商|廠商|產品|公司)|换成|換成|경쟁사|경쟁\\s*업체|타사|다른\\s*(?:업체|회사|제품|솔루션|공급\\s*업체|벤더)|비교\\s*검토|갈아타`,
+        0.9,
+      ),
     ],
   },
   {
@@ -457,6 +480,12 @@ const RULES: Rule[] = [
         `\\b(?:are you available|do you have (?:time|a minute|availability)|when (?:can|could|would) (?:we|you)|what time works|let${A}s (?:schedule|meet|talk|set up|get|hop))\\b`,
         0.8,
         false,
+      ),
+      // Japanese, Chinese and Korean requests and questions: a full-width or ASCII question mark after CJK text, and
+      // the polite request forms ("…ください", "…いただけますか", "请…", "能否…", "…주세요", "…주시겠어요").
+      cueUni(
+        `[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}][^。！？?]*[？?]|(?:て|で)(?:ください|下さい|いただけ(?:ます|ません)か|頂け(?:ます|ません)か|もらえ(?:ます|ません)か)|でしょうか|(?:请|請)(?:您|你)?(?:发|發|提供|告诉|告訴|确认|確認|分享|安排|回复|回覆|联系|聯繫)|能否|可否|麻烦(?:您|你)|麻煩(?:您|你)|주세요|주시겠|주실\\s*수|가능한가요|가능할까요`,
+        0.9,
       ),
     ],
   },

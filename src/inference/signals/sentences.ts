@@ -53,6 +53,14 @@ export function splitSentences(text: string): EvidenceSpan[] {
       push(i + 1);
       continue;
     }
+    // Japanese and Chinese stops end a sentence with no space after them.
+    if (ch === '。' || ch === '！' || ch === '？') {
+      let j = i + 1;
+      while (j < text.length && /[」』）)"'”’]/.test(text[j]!)) j++;
+      push(j);
+      i = j - 1;
+      continue;
+    }
     if (ch === '.' || ch === '!' || ch === '?') {
       let j = i + 1;
       while (j < text.length && /[.!?"')\]]/.test(text[j]!)) j++;

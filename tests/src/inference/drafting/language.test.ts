@@ -11,6 +11,14 @@ describe('the language a customer writes in', () => {
     ['Olá Riley, o nosso orçamento foi cortado e não podemos assinar com este preço.', 'Portuguese'],
     ['Hoi Riley, ons budget is gekort en we kunnen niet tekenen voor deze prijs.', 'Dutch'],
     ['Hi Riley, finance cut our budget for this quarter, so we cannot sign at the current price.', 'English'],
+    ['ライリー様、今期の予算が削減されたため、現在の価格では契約できません。', 'Japanese'],
+    ['您好，我们的预算被削减了，目前的价格我们无法签约。', 'Chinese'],
+    ['안녕하세요. 올해 예산이 삭감되어 현재 가격으로는 계약할 수 없습니다.', 'Korean'],
+    // A Japanese name in an English email is still English.
+    [
+      'Hi Riley, Sato-san (佐藤) asked me to say the budget was cut, so we cannot sign at the current price.',
+      'English',
+    ],
   ])('%j is %s', (text, name) => expect(languageOf(text)?.name).toBe(name));
   test('a few words say nothing', () => {
     expect(languageOf('ok thanks')).toBeNull();

@@ -131,3 +131,54 @@ describe('budget cuts (lead additions)', () => {
     expect(types('We will not cut the budget.')).not.toContain('budget_constraint');
   });
 });
+
+describe('Japanese, Chinese and Korean mail (no spaces, full-width stops)', () => {
+  // Phrasings written for these tests, in each language's usual business register; the detector as it runs in the loop
+  // (learned models, lexicon's firm cues) and the lexicon alone both find them.
+  const mail: [string, string, SignalType[]][] = [
+    ['Japanese budget', '今期の予算が削減されたため、現在の価格では契約できません。', ['budget_constraint']],
+    ['Japanese frozen budget', '来年度まで予算が凍結されています。', ['budget_constraint']],
+    ['Japanese competitor', 'また、他社の製品も検討しております。', ['competitor']],
+    ['Japanese question', 'SAML認証には対応していますか？', ['explicit_ask']],
+    ['Japanese request', 'セキュリティ資料を送っていただけますか。', ['explicit_ask']],
+    ['Chinese budget', '我们的预算被削减了，目前的价格我们无法签约。', ['budget_constraint']],
+    ['Chinese (traditional) budget', '我們的預算被削減了，價格太高。', ['budget_constraint']],
+    ['Chinese competitor', '我们也在比较其他供应商的方案。', ['competitor']],
+    ['Chinese request', '请提供贵公司的安全白皮书。', ['explicit_ask']],
+    ['Korean budget', '올해 예산이 삭감되어 현재 가격으로는 계약할 수 없습니다.', ['budget_constraint']],
+    ['Korean competitor', '다른 업체도 검토하고 있습니다.', ['competitor']],
+    ['Korean request', '보안 문서를 보내 주세요.', ['explicit_ask']],
+  ];
+  test.each(mail)('%s', (_name, text, want) => {
+    for (const found of [extractSignals(text), extractAny(text)]) {
+      for (const t of want) expect(found.map((s) => s.type)).toContain(t);
+      for (const s of found) spanMatches(text, s);
+    }
+  });
+  test('a budget that is no problem, a courtesy closing and small talk raise nothing', () => {
+    for (const text of [
+      '予算は特に問題ありません。',
+      '预算方面没有问题。',
+      '예산은 문제가 없습니다.',
+      'よろしくお願いいたします。',
+      'お世話になっております。',
+      '谢谢，祝好。',
+    ]) {
+      for (const found of [extractSignals(text), extractAny(text)])
+        expect(found.map((s) => s.type).filter((t) => t !== 'timeline' && t !== 'decision_maker')).toEqual([]);
+    }
+  });
+  test('full-width stops end a sentence, so each signal quotes its own sentence', () => {
+    const text =
+      'お世話になっております。今期の予算が削減されました！SSOには対応していますか？よろしくお願いいたします。';
+    expect(splitSentences(text).map((p) => p.quote)).toEqual([
+      'お世話になっております。',
+      '今期の予算が削減されました！',
+      'SSOには対応していますか？',
+      'よろしくお願いいたします。',
+    ]);
+    expect(extractAny(text).find((s) => s.type === 'budget_constraint')?.evidence.quote).toBe(
+      '今期の予算が削減されました！',
+    );
+  });
+});
