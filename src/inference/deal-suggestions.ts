@@ -22,6 +22,7 @@ import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
 import { contactName } from './drafting/salutation.js';
+import { FIRM_COMPETITOR, MEETING_ASK } from './drafting/concerns.js';
 
 export interface DealAnalysisInput {
   tenantId: string;
@@ -47,6 +48,12 @@ export const CLOSE_DATE_PASSED = 'close_date_passed';
 export const CONTACT_LEFT = 'asker_left_the_company';
 /** `Evidence.field` of the quote saying the asker has left (beside the question itself). */
 export const DEPARTURE_FIELD = 'departure';
+/**
+ * `Evidence.field` of what else the message that raised a budget problem says: a question or request of theirs
+ * (`ASKED_FIELD`), a competitor they named (`COMPETITOR_FIELD`). One task answers the whole message.
+ */
+export const ASKED_FIELD = 'also_asked';
+export const COMPETITOR_FIELD = 'competitor';
 const MAX_QUOTE = 280;
 /**
  * A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet
@@ -313,9 +320,15 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         type: 'budget_risk',
         dedupeKey,
         reason,
-        evidence: raised
-          .slice(0, 5)
-          .map((r) => evidenceOf(r.a, r.quote, i.contacts, deal.url, focusOn('budget_constraint', i))),
+        evidence: [
+          ...raised
+            .slice(0, 5)
+            .map((r) => evidenceOf(r.a, r.quote, i.contacts, deal.url, focusOn('budget_constraint', i))),
+          ...alsoSaid(newest.a, newest.quote, i).map((x) => ({
+            ...evidenceOf(newest.a, x.evidence.quote, i.contacts, deal.url, focusOn(x.type, i)),
+            field: x.type === 'explicit_ask' ? ASKED_FIELD : COMPETITOR_FIELD,
+          })),
+        ],
         task: {
           subject: `Answer the budget concern on ${dealName}`.slice(0, 255),
           body: reason,
@@ -394,12 +407,43 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       ),
     });
   }
+  // Answering the budget concern (a conversation about what they can fund) is the next step: no second task on the
+  // same deal asking to plan one.
+  if (out.some((s) => s.type === 'budget_risk')) {
+    const planNext = out.findIndex((s) => s.type === 'no_next_step');
+    if (planNext >= 0) out.splice(planNext, 1);
+  }
+  return out;
+}
+
+/**
+ * What else the message that raised the budget problem says, beside the budget sentence: the request or question it
+ * makes (the explicit-ask signal in a request's form, not taken back) and a competitor it names. At most one of each,
+ * the firmest; a sentence is quoted once (the budget sentence itself is already the evidence).
+ */
+function alsoSaid(a: Activity, budgetQuote: string, i: Pick<DealAnalysisInput, 'signals'>): Signal[] {
+  const text = signalText(a);
+  const signals = extractSignals(text, i.signals);
+  const used = new Set([quoteWords(budgetQuote)]);
+  const out: Signal[] = [];
+  // Asking to talk is answered by the conversation the budget task proposes: no other question.
+  const ask = openAskIn(a, i.signals, (q) => !MEETING_ASK.test(q)).found;
+  if (ask && !used.has(quoteWords(ask.evidence.quote))) {
+    out.push(ask);
+    used.add(quoteWords(ask.evidence.quote));
+  }
+  const rival = signals
+    .filter(
+      (x) => x.type === 'competitor' && x.confidence >= FIRM_COMPETITOR && !used.has(quoteWords(x.evidence.quote)),
+    )
+    .sort((x, y) => y.confidence - x.confidence)[0];
+  if (rival) out.push(rival);
   return out;
 }
 
 /** A sentence that asks: a question mark, or the usual forms of a request. */
 const REQUEST_FORM =
-  /\?|\b(?:please|pls|kindly|could you|can you|would you|will you|let (?:me|us) know|send|share|need|looking for|waiting (?:for|on)|any update|confirm|advise)\b/i;
+  /[?？]|\b(?:please|pls|kindly|could you|can you|would you|will you|let (?:me|us) know|send|share|need|looking for|waiting (?:for|on)|any update|confirm|advise)\b|ください|下さい|いただけ|頂け|でしょうか|请|請|能否|可否|麻[烦煩]|주세요|주시겠|주실/i;
 
 /** How long a customer's question may wait for the seller's answer before it becomes a task. */
 export const UNANSWERED_ASK_MS = DAY;
@@ -463,10 +507,11 @@ export function unansweredAsk(
 function openAskIn(
   a: Activity,
   signals: DealAnalysisInput['signals'],
+  counts: (quote: string) => boolean = () => true,
 ): { found: Signal | undefined; withdrawn: boolean } {
   const text = signalText({ ...a, subject: null });
   const asks = extractSignals(text, signals).filter(
-    (x) => x.type === 'explicit_ask' && REQUEST_FORM.test(x.evidence.quote),
+    (x) => x.type === 'explicit_ask' && REQUEST_FORM.test(x.evidence.quote) && counts(x.evidence.quote),
   );
   const askAt = new Set(asks.map((x) => x.evidence.start));
   const lastWithdrawal = splitSentences(text)

@@ -5,7 +5,7 @@ import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage } from '../inference/automated-mail.js';
 import { isConversation } from '../inference/conversation.js';
-import { sendersAmong } from '../inference/deal-suggestions.js';
+import { CONTACT_LEFT, sendersAmong } from '../inference/deal-suggestions.js';
 import {
   draftEmail,
   toDraftEmailPayload,
@@ -24,6 +24,7 @@ export const DRAFT_KIND_OF: Partial<Record<SuggestionType, DraftKind>> = {
   churn_risk: 'retention',
   budget_risk: 'budget_reply',
   stale_deal_follow_up: 'stale_follow_up',
+  unanswered_ask: 'answer_question',
 };
 
 export interface DraftFacts {
@@ -198,6 +199,8 @@ export function spokenSince(
  * to stop being emailed. Null when none has.
  */
 export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): DraftInput | null {
+  // The person who asked has left: the rep is to find who took over, not to write to an empty mailbox.
+  if (s.type === 'unanswered_ask' && s.explanation.factors.some((x) => x.name === CONTACT_LEFT)) return null;
   const byId = new Map(f.contacts.map((c) => [c.externalId, c]));
   const customer = customerFacing(f);
   const last = threadOf(s, customer);

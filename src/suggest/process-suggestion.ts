@@ -707,11 +707,14 @@ async function updateLive(
   };
   // "Updated on …: new evidence below" only when there is new evidence (a handover alone changes the owner).
   const update = added.length > 0 ? { at: now } : undefined;
-  const merged = rendered(mergeInto(base, proposed), rf, live.verdicts, {}, update);
+  // The draft already written stays, and so does what the task says of it (a template in English answering a message
+  // in another language).
+  const notes: RenderNotes = { draftLanguage: liveDraftLanguage(live.payload, facts.activities) };
+  const merged = rendered(mergeInto(base, proposed), rf, live.verdicts, notes, update);
   if (merged.task)
     merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
   const { ctx } = await buildContext(deps, conn.id, merged, facts, now);
-  const result = await deps.guardrails.evaluate(merged, { ...ctx, ownLines: ownLines(merged, live.verdicts, {}) });
+  const result = await deps.guardrails.evaluate(merged, { ...ctx, ownLines: ownLines(merged, live.verdicts, notes) });
   const log = { connectionId: conn.id, suggestionId: live.id, type: live.type, added: added.map(evidenceKey) };
   if (!result.allowed) {
     deps.logger.info(
@@ -720,7 +723,7 @@ async function updateLive(
     );
     return null;
   }
-  const final = rendered(merged, rf, result.verdicts, {}, update);
+  const final = rendered(merged, rf, result.verdicts, notes, update);
   const newOwner =
     final.task?.ownerId && final.task.ownerId !== live.payload.task?.ownerId ? final.task.ownerId : undefined;
   // The rep may have edited the task since closeloop wrote it: the connector compares the task with what closeloop
@@ -779,6 +782,16 @@ async function updateLive(
         : 'live suggestion handed to the deal owner',
   );
   return { suggestion: final, status: live.status };
+}
+
+/** `templateLanguage` for a draft already written: the message it replies to, when a template wrote it. */
+function liveDraftLanguage(s: Suggestion, activities: readonly Activity[]): string | null {
+  const step = s.explanation.route?.find((r) => r.task === 'draft_email');
+  const replyTo = s.draft?.inReplyTo?.externalId;
+  const a = step?.tier === 'rules' && replyTo ? activities.find((x) => x.externalId === replyTo) : undefined;
+  if (!a || a.kind !== 'email') return null;
+  const lang = languageOf(signalText({ ...a, subject: null }));
+  return lang && lang.code !== 'en' ? lang.name : null;
 }
 
 /**

@@ -1,6 +1,12 @@
 import type { Evidence, RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { formatDay } from '../lib/dates.js';
-import { CLOSE_DATE_PASSED, CONTACT_LEFT, DEPARTURE_FIELD } from '../inference/deal-suggestions.js';
+import {
+  ASKED_FIELD,
+  CLOSE_DATE_PASSED,
+  COMPETITOR_FIELD,
+  CONTACT_LEFT,
+  DEPARTURE_FIELD,
+} from '../inference/deal-suggestions.js';
 
 /** Notes the loop adds to what the rep reads: why the suggestion was thinned, how it was repaired. */
 export interface RenderNotes {
@@ -94,13 +100,30 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       };
     }
     case 'budget_risk': {
+      // The budget quotes; what else the same message said (a question, a competitor) is quoted beside them.
+      const raised = ev.filter((e) => e.field !== ASKED_FIELD && e.field !== COMPETITOR_FIELD);
+      const raisedDate = humanDate(raised[0]?.occurredAt);
       const times =
-        ev.length > 1 ? ` (${ev.length} times, most recently on ${latestDate})` : latestDate ? ` on ${latestDate}` : '';
+        raised.length > 1
+          ? ` (${raised.length} times, most recently on ${raisedDate})`
+          : raisedDate
+            ? ` on ${raisedDate}`
+            : '';
+      const asked = ev.some((e) => e.field === ASKED_FIELD);
+      const rival = ev.some((e) => e.field === COMPETITOR_FIELD);
+      const also = [asked ? 'asked a question' : null, rival ? 'named a competitor' : null].filter(Boolean);
+      const alsoText = also.length ? ` In the same email they also ${also.join(' and ')} (quoted below).` : '';
+      const alsoNext = [
+        asked ? 'answer their question in the same reply' : null,
+        rival
+          ? 'find out what the competitor is offering, so the conversation is about value and not price alone'
+          : null,
+      ].filter(Boolean);
       return {
-        subject: `Answer ${f.contactName ? `${f.contactName}'s` : 'the'} budget concern on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.`,
-        why: 'A budget problem raised this late usually means a delay, a smaller order or a lost deal unless it is addressed before signature.',
-        next: `Talk to ${who(f)} about what they can fund now (scope, phasing or timing) before the contract goes any further.${draft}`,
+        subject: `Answer ${f.contactName ? `${f.contactName}'s` : 'the'} budget concern${asked ? ' and question' : ''} on ${f.dealName ?? 'this deal'}`,
+        happened: `${who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.${alsoText}`,
+        why: `A budget problem raised this late usually means a delay, a smaller order or a lost deal unless it is addressed before signature${rival ? ', and a competitor in the picture makes that more likely' : ''}.`,
+        next: `Talk to ${who(f)} about what they can fund now (scope, phasing or timing) before the contract goes any further${alsoNext.length ? `; ${alsoNext.join(', and ')}` : ''}.${draft}`,
       };
     }
     case 'unanswered_ask': {
@@ -162,11 +185,49 @@ function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
     const label =
       e.label ??
       (e.recordKind === 'deal' || e.recordKind === 'company' ? `the ${e.recordKind} record` : `a ${e.recordKind}`);
-    out.push(`Quote from ${label}: "${e.quote.replace(/\s+/g, ' ').trim()}"`);
+    const what =
+      e.field === ASKED_FIELD
+        ? 'Their question, from'
+        : e.field === COMPETITOR_FIELD
+          ? 'The competitor, from'
+          : 'Quote from';
+    out.push(`${what} ${label}: "${e.quote.replace(/\s+/g, ' ').trim()}"`);
+    const when = relativeDayNote(e.quote, e.occurredAt, f.now);
+    if (when) out.push(`  ${when}`);
     const url = e.url ?? (s.type === 'churn_risk' ? f.companyUrl : f.dealUrl);
     if (url) out.push(`  Open the record: ${url}`);
   }
   return out;
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** A day named relative to when the message was written: "tomorrow", "next Friday", "this week", "by Thursday". */
+const RELATIVE_DAY =
+  /\b(?:(the day after tomorrow|tomorrow)|(next|this|this coming|coming|on|by|until|before)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:(?:the\s+)?end of\s+)?(this|next)\s+week)\b/i;
+
+/**
+ * A quote that names a day relative to its own date ("can we talk next Friday?" in an email of ten days ago): the day
+ * of the week it was written, and, when even the latest day the words can mean is behind us, that the day has passed.
+ * The rep reads the quote days later; "next Friday" is not the Friday after today. Null for a quote written today or
+ * without such words.
+ */
+export function relativeDayNote(quote: string, occurredAt: string | null | undefined, now: number): string | null {
+  const m = RELATIVE_DAY.exec(quote);
+  const at = occurredAt ? Date.parse(occurredAt) : Number.NaN;
+  if (!m || !Number.isFinite(at)) return null;
+  const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
+  if (dayStart(at) >= dayStart(now)) return null;
+  const wrote = new Date(at).getUTCDay();
+  // The latest day the words can mean, in days after the day it was written.
+  let latest: number;
+  if (m[1]) latest = /after/i.test(m[1]) ? 2 : 1;
+  else if (m[3]) {
+    const ahead = (WEEKDAYS.findIndex((d) => d.toLowerCase() === m[3]!.toLowerCase()) - wrote + 7) % 7 || 7;
+    // "next Friday" may mean the coming one or the one a week later.
+    latest = m[2]!.toLowerCase() === 'next' ? ahead + 7 : ahead;
+  } else latest = 7 - wrote + (m[4]!.toLowerCase() === 'next' ? 7 : 0);
+  const passed = dayStart(at) + latest * DAY < dayStart(now);
+  return `"${m[0]}" was written on ${WEEKDAYS[wrote]}, ${formatDay(new Date(at).toISOString())}${passed ? ': that day has passed' : ''}.`;
 }
 
 /**

@@ -21,12 +21,22 @@ export const evidenceKey = (e: Pick<Evidence, 'recordKind' | 'externalId'>): str
 /** The words of a quote, for spotting the same words sent twice (a resent email is not a second signal). */
 export const quoteKey = (e: Pick<Evidence, 'quote'>): string => `quote:${quoteWords(e.quote)}`;
 
-/** Evidence of `next` not already in `current` (same record, or the same words from another record), newest first. */
+/**
+ * One quoted part of a record: the record, and what the quote is there for (`Evidence.field`: the message's budget
+ * sentence, and beside it the question or the competitor the same message names).
+ */
+const partKey = (e: Pick<Evidence, 'recordKind' | 'externalId' | 'field'>): string =>
+  `${evidenceKey(e)}#${e.field ?? 'body'}`;
+
+/**
+ * Evidence of `next` not already in `current` (the same part of the same record, or the same words from another
+ * record), newest first.
+ */
 export function newEvidence(current: readonly Evidence[], next: readonly Evidence[]): Evidence[] {
-  const seen = new Set(current.flatMap((e) => [evidenceKey(e), quoteKey(e)]));
+  const seen = new Set(current.flatMap((e) => [partKey(e), quoteKey(e)]));
   return next.filter((e) => {
-    if (seen.has(evidenceKey(e)) || seen.has(quoteKey(e))) return false;
-    seen.add(evidenceKey(e)).add(quoteKey(e));
+    if (seen.has(partKey(e)) || seen.has(quoteKey(e))) return false;
+    seen.add(partKey(e)).add(quoteKey(e));
     return true;
   });
 }
@@ -36,9 +46,9 @@ export function newEvidence(current: readonly Evidence[], next: readonly Evidenc
  * the quote is replaced (a task must not keep words the customer's email no longer says).
  */
 export function editedEvidence(current: readonly Evidence[], next: readonly Evidence[]): Evidence[] {
-  const words = new Map(current.map((e) => [evidenceKey(e), quoteWords(e.quote)]));
+  const words = new Map(current.map((e) => [partKey(e), quoteWords(e.quote)]));
   return next.filter((e) => {
-    const had = words.get(evidenceKey(e));
+    const had = words.get(partKey(e));
     return had !== undefined && had !== quoteWords(e.quote);
   });
 }
@@ -51,8 +61,8 @@ const PRIORITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2 } as const;
  */
 export function mergeInto(live: Suggestion, proposed: Suggestion, maxEvidence = 6): Suggestion {
   const added = newEvidence(live.evidence, proposed.evidence);
-  const edited = new Map(editedEvidence(live.evidence, proposed.evidence).map((e) => [evidenceKey(e), e]));
-  const evidence = [...added, ...live.evidence.map((e) => edited.get(evidenceKey(e)) ?? e)].slice(0, maxEvidence);
+  const edited = new Map(editedEvidence(live.evidence, proposed.evidence).map((e) => [partKey(e), e]));
+  const evidence = [...added, ...live.evidence.map((e) => edited.get(partKey(e)) ?? e)].slice(0, maxEvidence);
   let task = live.task;
   if (task && proposed.task) {
     const a = PRIORITY_RANK[task.priority];

@@ -17,6 +17,13 @@ export interface Concerns {
   atRenewal: boolean;
   /** What they asked for ("the contract", "customer references"), when it is one of the common asks. */
   asked: string | null;
+  /**
+   * The message the draft answers asks a question or makes a request of its own, beside the concern (what it is
+   * about need not be one of the common asks): the draft says it will be answered rather than pass over it.
+   */
+  question: boolean;
+  /** The message the draft answers names a competitor or other vendors they are looking at (not taken back). */
+  competitor: boolean;
   /** Indexes of the texts these came from (the draft cites their records). */
   from: number[];
 }
@@ -82,6 +89,29 @@ const ASKS: [RegExp, string][] = [
 const ASK =
   /\b(?:can|could|would) you\b|\bplease (?:send|share|provide)\b|\b(?:asked|ask) for\b|\bwe(?:['’]d| would) (?:need|like)\b|\bsend (?:us|me|over)\b/i;
 
+/** A question (any script's question mark) or the usual request forms of the languages the lexicon reads. */
+const QUESTION_FORM = /[?？]|\b(?:please|kindly|let (?:me|us) know)\b/i;
+/** The competitor signal's confidence from which a draft may say they are looking at other options. */
+export const FIRM_COMPETITOR = 0.8;
+/** "we are not looking at other vendors": a competitor named to say there is none. */
+const NEGATED_COMPETITOR =
+  /\b(?:not|never|no longer|aren['’]?t|no plans? to)\s+(?:\w+\s+){0,2}(?:looking|considering|evaluating|talking|switching|moving)\b/i;
+
+/** Asking to talk: a call, a meeting, a time to speak (answered by the call a budget reply proposes). */
+export const MEETING_ASK =
+  /\b(?:call|meet|meeting|talk|chat|speak|catch up|get together|hop on)\b|電話|打ち合わせ|お打ち合わせ|会議|面談|ミーティング|通话|通話|开会|開會|会议|會議|면담|미팅|통화|회의/i;
+/**
+ * Something they asked to be sent or shown ("could you send us your SOC 2 report?", "can we see a demo?"): one of the
+ * common asks named after a verb of handing it over. "How does your pricing compare?" asks for an answer, not for
+ * the proposal.
+ */
+const HAND_OVER =
+  /\b(?:send|sent|share|provide|forward|email|attach|get|see|have|receive|show|schedule|set up|arrange|book|run|prepare|put together|ask(?:ed|ing)? for|request(?:ed|ing)?|need|want|like)\b/i;
+function deliverableIn(sentence: string): string | null {
+  const verb = HAND_OVER.exec(sentence);
+  return verb ? matchIn(ASKS, sentence.slice(verb.index)) : null;
+}
+
 const matchIn = (table: [RegExp, string][], text: string): string | null =>
   table.find(([re]) => re.test(text))?.[1] ?? null;
 
@@ -98,7 +128,16 @@ const CONCERN_TYPES: ReadonlySet<SignalType> = new Set(['negative_sentiment', 'c
  * complaint about support and "no budget concerns" no budget problem.
  */
 export function concernsIn(texts: readonly string[]): Concerns {
-  const out: Concerns = { topics: [], budget: null, leaving: null, atRenewal: false, asked: null, from: [] };
+  const out: Concerns = {
+    topics: [],
+    budget: null,
+    leaving: null,
+    atRenewal: false,
+    asked: null,
+    question: false,
+    competitor: false,
+    from: [],
+  };
   for (const [i, text] of texts.entries()) {
     const before = JSON.stringify(out);
     const signals = extractSignals(text);
@@ -115,7 +154,23 @@ export function concernsIn(texts: readonly string[]): Concerns {
         out.atRenewal = leaving === 'alternatives' && RENEWAL.test(s);
       }
     }
-    for (const s of sentences(new Set(['explicit_ask']))) if (ASK.test(s)) out.asked ??= matchIn(ASKS, s);
+    for (const s of sentences(new Set(['explicit_ask']))) if (ASK.test(s)) out.asked ??= deliverableIn(s);
+    if (i === 0) {
+      // Only the message answered: an older question was answered (or not) in its own thread.
+      const budgetSentences = new Set(sentences(new Set(['budget_constraint'])));
+      // A request for a call or a meeting is answered by the call the draft proposes: it is no other question.
+      out.question = sentences(new Set(['explicit_ask'])).some(
+        (s) => (QUESTION_FORM.test(s) || ASK.test(s)) && !budgetSentences.has(s) && !MEETING_ASK.test(s),
+      );
+      // The draft tells them it heard this: only a firm reading counts (the competitor model is loose below it).
+      out.competitor = signals.some(
+        (x) =>
+          x.type === 'competitor' &&
+          x.confidence >= FIRM_COMPETITOR &&
+          !NEGATED_COMPETITOR.test(x.evidence.quote) &&
+          !sentences(new Set(['explicit_ask'])).includes(x.evidence.quote),
+      );
+    }
     if (JSON.stringify(out) !== before) out.from.push(i);
     // The message the draft answers decides; older ones only fill what it left open.
     if (out.topics.length || out.budget || out.leaving) break;

@@ -12,7 +12,12 @@ const GOALS: Record<DraftKind, string> = {
     'offer help, and ask for a short call to agree on next steps.',
   budget_reply:
     "Write a reply to the contact's latest message, which raises a budget concern. Acknowledge the concern, do not offer " +
-    'discounts, prices or payment terms, propose to discuss options together, and ask for a clear next step.',
+    'discounts, prices or payment terms, propose to discuss options together, and ask for a clear next step. If the same ' +
+    'message also asks a question or names a competitor, do not pass over it: acknowledge it too.',
+  answer_question:
+    "Write a reply to the contact's latest message, which asks a question or makes a request that has not been answered yet. " +
+    'Answer it only with facts stated in the data block; otherwise acknowledge the question, apologise for the wait and say ' +
+    'the answer will follow, without promising a date. Offer a short call as an alternative.',
   stale_follow_up:
     'Write a follow-up email for a deal that has had no activity for a while. Refer to the most recent interaction and ask for a clear next step.',
 };

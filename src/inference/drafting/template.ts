@@ -116,9 +116,39 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       ]);
       paragraphs.push([
         `I'd like to find a way forward${onDeal} that fits what you can fund, for example by looking again at the scope, phasing it in or changing the timing.`,
-        ...(c.asked ? [`We can also go through your question about ${c.asked}.`] : []),
+        ...(c.competitor
+          ? [
+              'I understand you are also looking at other options, and I would welcome the chance to show you how we compare before you decide.',
+            ]
+          : []),
+        ...(c.asked
+          ? [`We can also go through your question about ${c.asked}.`]
+          : c.question
+            ? [
+                'As for the other question in your email, we can go through it on the same call, or I can answer it by email first if you prefer.',
+              ]
+            : []),
         'Could we set up a short call to go through the options together? Let me know a time that suits you.',
       ]);
+      break;
+    }
+    case 'answer_question': {
+      const replyTo = last?.kind === 'email' ? cleanSubject(last.subject) : null;
+      subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `Your question on ${dealName}` : 'Your question';
+      paragraphs.push([
+        `Thank you for your email${replyTo ? ` about "${replyTo}"` : ''}, and sorry to keep you waiting for an answer.`,
+      ]);
+      paragraphs.push([
+        c.asked
+          ? `You asked about ${c.asked}: I am getting that together for you and will send it over as soon as it is ready.`
+          : `I am looking into your question${onDeal} and will come back to you with a full answer as soon as I have it.`,
+        ...(c.competitor
+          ? [
+              'I understand you are comparing us with other options, and I would be glad to walk you through how we compare.',
+            ]
+          : []),
+      ]);
+      paragraphs.push(['If it is easier, could we go through it on a short call? Let me know a time that suits you.']);
       break;
     }
     case 'stale_follow_up': {

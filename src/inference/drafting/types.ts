@@ -4,8 +4,11 @@ import type { RetrievedChunk } from '../../context/index.js';
 import type { CostLine, Usage } from '../../llm/cost.js';
 import type { RouteDecision } from '../router/route.js';
 
-/** retention: churn risk on an account; budget_reply: answer a budget concern; stale_follow_up: a quiet deal. */
-export const DRAFT_KINDS = ['retention', 'budget_reply', 'stale_follow_up'] as const;
+/**
+ * retention: churn risk on an account; budget_reply: answer a budget concern; stale_follow_up: a quiet deal;
+ * answer_question: a customer's question or request left without an answer.
+ */
+export const DRAFT_KINDS = ['retention', 'budget_reply', 'stale_follow_up', 'answer_question'] as const;
 export type DraftKind = (typeof DRAFT_KINDS)[number];
 
 export interface DraftInteraction {

@@ -16,6 +16,7 @@ import {
 import {
   ownLines,
   renderDraftBody,
+  relativeDayNote,
   renderTaskBody,
   renderTaskSubject,
   type RenderFacts,
@@ -645,6 +646,35 @@ describe('repair once', () => {
 });
 
 describe('render', () => {
+  test('a day named relative to an older email ("next Friday") says when it was written, and whether it has passed', () => {
+    // NOW is Monday 1 June 2026.
+    const friday = '2026-05-22T10:00:00Z';
+    expect(relativeDayNote('Could we talk next Friday?', friday, NOW)).toBe(
+      '"next Friday" was written on Friday, 22 May 2026.',
+    );
+    // Even the Friday a week after the coming one is behind us.
+    expect(relativeDayNote('Could we talk next Friday?', '2026-05-15T10:00:00Z', NOW)).toBe(
+      '"next Friday" was written on Friday, 15 May 2026: that day has passed.',
+    );
+    expect(relativeDayNote('Can you send it by Thursday?', '2026-05-27T10:00:00Z', NOW)).toBe(
+      '"by Thursday" was written on Wednesday, 27 May 2026: that day has passed.',
+    );
+    expect(relativeDayNote('We sign tomorrow.', '2026-05-30T10:00:00Z', NOW)).toBe(
+      '"tomorrow" was written on Saturday, 30 May 2026: that day has passed.',
+    );
+    // Tomorrow of yesterday is today: not passed.
+    expect(relativeDayNote('We sign tomorrow.', '2026-05-31T10:00:00Z', NOW)).toBe(
+      '"tomorrow" was written on Sunday, 31 May 2026.',
+    );
+    expect(relativeDayNote('Let us speak at the end of next week.', '2026-05-28T10:00:00Z', NOW)).toBe(
+      '"the end of next week" was written on Thursday, 28 May 2026.',
+    );
+    // Written today, or no such words: nothing to add.
+    expect(relativeDayNote('Could we talk next Friday?', iso(NOW - 3_600_000), NOW)).toBeNull();
+    expect(relativeDayNote('Our budget was cut.', friday, NOW)).toBeNull();
+    expect(relativeDayNote('Could we talk next Friday?', null, NOW)).toBeNull();
+  });
+
   const facts = renderFacts;
   test('the draft written to the CRM is the email and nothing else', () => {
     const s = staleNoteSuggestion();
