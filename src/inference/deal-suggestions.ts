@@ -558,24 +558,22 @@ export function budgetCleared(touches: readonly Activity[], raised: Activity): A
 }
 
 /**
- * The rep answered after the budget message (email, call that connected or meeting) and the customer wrote again without raising it.
+ * The seller answered after the budget message: an email or note of theirs, or a conversation (a call that connected,
+ * a meeting that took place; a voicemail answers nothing). The task asks the rep to answer the concern, and its draft
+ * is a reply to the message: once they answered, both are done, whatever the customer writes next (a new budget
+ * message raises it again). The first such answer, if any.
  */
 export function budgetAnswered(
   touches: readonly Activity[],
   raised: Activity,
-): { repliedAt: string; customerAt: string; customer: Activity } | null {
-  const after = touches
-    .filter((a) => a.occurredAt > raised.occurredAt)
-    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-  // An email or note of the seller's, or a conversation (a voicemail answers nothing).
-  const reply = after.find((a) =>
-    a.kind === 'call' || a.kind === 'meeting'
-      ? isConversation(a, Number.POSITIVE_INFINITY)
-      : a.direction === 'outbound',
-  );
-  if (!reply) return null;
-  const customer = after.find(
-    (a) => a.occurredAt >= reply.occurredAt && a.kind === 'email' && a.direction === 'inbound',
-  );
-  return customer ? { repliedAt: reply.occurredAt, customerAt: customer.occurredAt, customer } : null;
+): { repliedAt: string; reply: Activity } | null {
+  const reply = touches
+    .filter((a) => a.occurredAt > raised.occurredAt && !a.archived)
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))
+    .find((a) =>
+      a.kind === 'call' || a.kind === 'meeting'
+        ? isConversation(a, Number.POSITIVE_INFINITY)
+        : a.direction === 'outbound' && !(a.kind === 'email' && (a.status ?? '').toUpperCase() === 'DRAFT'),
+    );
+  return reply ? { repliedAt: reply.occurredAt, reply } : null;
 }

@@ -108,7 +108,7 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
       const answered = raised ? budgetAnswered(touches, raised) : null;
       if (answered)
         return settled(
-          `The budget concern was answered: after the reply on ${humanDate(answered.repliedAt)}, ${byId(answered.customer) ?? 'the customer'} wrote again on ${humanDate(answered.customerAt)} without raising it.`,
+          `The budget concern was answered: ${answered.reply.kind === 'email' ? 'an email was sent' : answered.reply.kind === 'call' || answered.reply.kind === 'meeting' ? `a ${answered.reply.kind} took place` : `a ${answered.reply.kind} was logged`} on ${humanDate(answered.repliedAt)}, after the message that raised it.`,
         );
       return settled('The budget concern no longer shows in the deal.');
     }

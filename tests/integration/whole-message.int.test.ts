@@ -10,7 +10,8 @@ const DAY = 86_400_000;
 /**
  * What a demanding sales manager checks in HubSpot, read back through @hubspot/api-client: a reply answers the whole
  * message (a question or a competitor beside the budget problem), a question waiting for an answer comes with a draft
- * that does not answer a question nobody asked, mail in Japanese is read, one email is one task, and a day named relative to an old email says when it was written.
+ * that does not answer a question nobody asked, mail in Japanese is read, one email is one task, a day named relative
+ * to an old email says when it was written, and a rep who answered sees the budget task and its draft withdrawn.
  */
 describe(`the whole message, read back as the rep sees it (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   let hs: HubspotSandbox;
@@ -237,6 +238,23 @@ describe(`the whole message, read back as the rep sees it (${process.env.DATABAS
     expect(draft).toMatch(/short call .*\?/);
     expect(draft).not.toContain('other question');
   });
+
+  test('the rep answers by email: the budget task is closed with the reason and its unsent draft withdrawn', async () => {
+    const before = storeTasks('answered');
+    expect(before.every((x) => x.properties.hs_task_status !== 'COMPLETED')).toBe(true);
+    email('answered', 0, 'EMAIL', 'Re: Pilot pricing', 'Hi Femi, understood. Could we phase the pilot so it fits Q3?');
+    await waitFor(
+      () => storeTasks('answered').every((x) => x.properties.hs_task_status === 'COMPLETED') || null,
+      90_000,
+      'the budget task and its draft closed',
+    );
+    const t = await read('answered');
+    const todo = t.find((x) => x.type === 'TODO')!;
+    expect(todo.body).toMatch(
+      /^Closed by closeloop: The budget concern was answered: an email was sent on \d+ \w+ \d{4}, after the message that raised it\./,
+    );
+    expect(t.find((x) => x.type === 'EMAIL')!.body).toContain('This draft was withdrawn by closeloop');
+  }, 120_000);
 
   test('a task updated with new evidence still says which language to answer in', async () => {
     email(

@@ -1033,7 +1033,7 @@ describe('one live suggestion per situation', () => {
     // Without a live draft there is nothing to keep.
     expect(mergeInto({ ...live, draft: null }, next).explanation.route ?? []).not.toContainEqual(step);
   });
-  test('a budget concern answered (rep replied, customer wrote again without it) is no longer proposed', () => {
+  test('a budget concern the rep answered (an email, a call that connected) is no longer proposed; raised again, it is', () => {
     const acts = [
       act({
         externalId: 'e1',
@@ -1057,7 +1057,30 @@ describe('one live suggestion per situation', () => {
         body: 'Phasing works for us, please send the order form.',
       }),
     ];
-    expect(budgetRisks(acts.slice(0, 2)).length > 0).toBe(true);
+    expect(budgetRisks(acts.slice(0, 1)).length > 0).toBe(true);
+    // The rep's reply is the answer the task asked for (its draft would be a second reply): nothing to wait for.
+    expect(budgetRisks(acts.slice(0, 2)).length > 0).toBe(false);
     expect(budgetRisks(acts).length > 0).toBe(false);
+    // A voicemail answers nothing; a call that connected does.
+    const call = (outcome: string) =>
+      act({
+        externalId: 'c1',
+        kind: 'call',
+        direction: 'outbound',
+        occurredAt: iso(NOW - 4 * DAY),
+        body: 'Went through the phasing options with Ada.',
+        status: outcome,
+      });
+    expect(budgetRisks([acts[0]!, call('NO_ANSWER')]).length > 0).toBe(true);
+    expect(budgetRisks([acts[0]!, call('COMPLETED')]).length > 0).toBe(false);
+    // The customer raises it again after the answer: a new concern to answer.
+    const again = act({
+      externalId: 'e4',
+      kind: 'email',
+      direction: 'inbound',
+      occurredAt: iso(NOW - 2 * DAY),
+      body: 'Sorry, finance says the budget is frozen after all; we cannot sign at this price.',
+    });
+    expect(budgetRisks([...acts, again]).length > 0).toBe(true);
   });
 });
