@@ -378,6 +378,10 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       reason,
       evidence: [
         evidenceOf(ask.a, ask.quote, i.contacts, deal.url, focusOn('explicit_ask', i)),
+        ...ask.others.map((q) => ({
+          ...evidenceOf(ask.a, q, i.contacts, deal.url, focusOn('explicit_ask', i)),
+          field: ASKED_FIELD,
+        })),
         ...(left && left.quote !== ask.quote
           ? [{ ...evidenceOf(left.a, left.quote, i.contacts, deal.url), field: DEPARTURE_FIELD }]
           : []),
@@ -445,6 +449,9 @@ function alsoSaid(a: Activity, budgetQuote: string, i: Pick<DealAnalysisInput, '
 const REQUEST_FORM =
   /[?？]|\b(?:please|pls|kindly|could you|can you|would you|will you|let (?:me|us) know|send|share|need|looking for|waiting (?:for|on)|any update|confirm|advise)\b|ください|下さい|いただけ|頂け|でしょうか|请|請|能否|可否|麻[烦煩]|주세요|주시겠|주실/i;
 
+/** The other requests of an unanswered email quoted beside the main one (a second question is not dropped). */
+const MAX_OTHER_ASKS = 2;
+
 /** How long a customer's question may wait for the seller's answer before it becomes a task. */
 export const UNANSWERED_ASK_MS = DAY;
 
@@ -474,7 +481,15 @@ function signalStep(model: string, latencyMs: number) {
 export function unansweredAsk(
   i: Pick<DealAnalysisInput, 'now' | 'signals'>,
   touches: readonly Activity[],
-): { a: Activity; quote: string; confidence: number; model: string; step: ReturnType<typeof signalStep> } | null {
+): {
+  a: Activity;
+  quote: string;
+  /** The email's other open requests, in the order it makes them (at most `MAX_OTHER_ASKS`). */
+  others: string[];
+  confidence: number;
+  model: string;
+  step: ReturnType<typeof signalStep>;
+} | null {
   const started = performance.now();
   const asks = touches
     .filter((a) => a.kind === 'email' && a.direction === 'inbound' && Date.parse(a.occurredAt) <= i.now)
@@ -482,7 +497,7 @@ export function unansweredAsk(
   for (const a of asks) {
     // Everything older than an answered one was answered with it.
     if (answeredAfter(touches, a, i.now)) return null;
-    const { found, withdrawn } = openAskIn(a, i.signals);
+    const { found, open, withdrawn } = openAskIn(a, i.signals);
     // Taken back by the customer after their last request ("Never mind, I found it"): nothing older is open either.
     if (withdrawn) return null;
     if (i.now - Date.parse(a.occurredAt) < UNANSWERED_ASK_MS) continue;
@@ -490,6 +505,10 @@ export function unansweredAsk(
       return {
         a,
         quote: found.evidence.quote,
+        others: open
+          .filter((x) => x !== found && quoteWords(x.evidence.quote) !== quoteWords(found.evidence.quote))
+          .slice(0, MAX_OTHER_ASKS)
+          .map((x) => x.evidence.quote),
         confidence: found.confidence,
         model: found.model,
         step: signalStep(found.model, elapsedMs(started, performance.now())),
@@ -508,7 +527,7 @@ function openAskIn(
   a: Activity,
   signals: DealAnalysisInput['signals'],
   counts: (quote: string) => boolean = () => true,
-): { found: Signal | undefined; withdrawn: boolean } {
+): { found: Signal | undefined; open: Signal[]; withdrawn: boolean } {
   const text = signalText({ ...a, subject: null });
   const asks = extractSignals(text, signals).filter(
     (x) => x.type === 'explicit_ask' && REQUEST_FORM.test(x.evidence.quote) && counts(x.evidence.quote),
@@ -520,6 +539,7 @@ function openAskIn(
   const open = lastWithdrawal === undefined ? asks : asks.filter((x) => x.evidence.start > lastWithdrawal);
   return {
     found: [...open].sort((x, y) => y.confidence - x.confidence)[0],
+    open,
     withdrawn: lastWithdrawal !== undefined && open.length === 0,
   };
 }

@@ -128,7 +128,9 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
     }
     case 'unanswered_ask': {
       // The question itself, not the notice that its asker has left (quoted beside it).
-      const asked = ev.find((e) => e.field !== DEPARTURE_FIELD) ?? latest;
+      const asked = ev.find((e) => e.field !== DEPARTURE_FIELD && e.field !== ASKED_FIELD) ?? latest;
+      // More than one request in the email: each is quoted, none is dropped.
+      const several = ev.some((e) => e.field === ASKED_FIELD);
       const askedAt = asked?.occurredAt ? Date.parse(asked.occurredAt) : null;
       const askedDate = humanDate(asked?.occurredAt);
       const days = askedAt !== null && Number.isFinite(askedAt) ? Math.floor((f.now - askedAt) / DAY) : null;
@@ -142,10 +144,10 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
         };
       }
       return {
-        subject: `Answer ${f.contactName ? `${f.contactName}'s` : "the customer's"} question on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} asked for something on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below), and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
+        subject: `Answer ${f.contactName ? `${f.contactName}'s` : "the customer's"} question${several ? 's' : ''} on ${f.dealName ?? 'this deal'}`,
+        happened: `${who(f)} asked ${several ? 'more than one thing' : 'for something'} on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below), and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
         why: 'A buyer left waiting for an answer loses momentum, and often asks someone else; a prompt answer is the cheapest way to keep the deal moving.',
-        next: `Reply to ${who(f)} with the answer, or say when they will have it.${draft}`,
+        next: `Reply to ${who(f)} with the answer${several ? ' to each question' : ''}, or say when they will have it.${draft}`,
       };
     }
     case 'no_next_step':
@@ -187,7 +189,9 @@ function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
       (e.recordKind === 'deal' || e.recordKind === 'company' ? `the ${e.recordKind} record` : `a ${e.recordKind}`);
     const what =
       e.field === ASKED_FIELD
-        ? 'Their question, from'
+        ? s.type === 'unanswered_ask'
+          ? 'They also asked, in'
+          : 'Their question, from'
         : e.field === COMPETITOR_FIELD
           ? 'The competitor, from'
           : 'Quote from';

@@ -111,7 +111,7 @@ describe(`the whole message, read back as the rep sees it (${process.env.DATABAS
       DAY + 3_600_000,
       'INCOMING_EMAIL',
       'Security review',
-      'Hello Dana, could you send us your SOC 2 report before our review on Thursday?',
+      'Hello Dana, could you send us your SOC 2 report before our review on Thursday? And do you offer data residency in the EU?',
     );
     contact('how', 'Ines', 'Costa', 'ines@india.example');
     deal('how', 'India CRM', 'presentationscheduled', 'how');
@@ -197,10 +197,15 @@ describe(`the whole message, read back as the rep sees it (${process.env.DATABAS
     expect(draft).not.toMatch(/Pipedrive|SAML|single sign-on|cheaper|\{\{/);
   });
 
-  test('a question waiting a day comes with a draft reply to it, naming what was asked for', async () => {
+  test('two questions waiting a day: both quoted, and a draft reply to them, naming what was asked for', async () => {
     const t = await read('docs');
     const todo = t.find((x) => x.type === 'TODO')!;
-    expect(todo.subject).toBe("Answer Tom Becker's question on Bolt analytics");
+    expect(todo.subject).toBe("Answer Tom Becker's questions on Bolt analytics");
+    expect(todo.body).toMatch(/Quote from Tom Becker's email of .*: "could you send us your SOC 2 report/);
+    expect(todo.body).toMatch(
+      /They also asked, in Tom Becker's email of .*: "And do you offer data residency in the EU\?"/,
+    );
+    expect(todo.body).toContain('with the answer to each question');
     expect(todo.body).toContain('A draft email ("Re: Security review") is ready for you to review and send.');
     const drafts = t.filter((x) => x.type === 'EMAIL');
     expect(drafts).toHaveLength(1);
@@ -208,11 +213,12 @@ describe(`the whole message, read back as the rep sees it (${process.env.DATABAS
     expect(drafts[0]!.body).toContain('To: Tom Becker <tom@bolt.example>');
     expect(drafts[0]!.body).toContain('Hi Tom,');
     expect(drafts[0]!.body).toContain('You asked about the security documents');
+    expect(drafts[0]!.body).toContain('I am also looking into your other question');
     // "on Thursday" of yesterday's email is not the Thursday after today: the task says when it was written.
     expect(todo.body).toMatch(/\n {2}"on Thursday" was written on \w+day, \d+ \w+ \d{4}(: that day has passed)?\.\n/);
     expect(drafts[0]!.body).toMatch(/Best regards,\nDana Seller/);
     // No date, figure or promise of its own.
-    expect(drafts[0]!.body).not.toMatch(/Thursday|\d|\{\{/);
+    expect(drafts[0]!.body).not.toMatch(/Thursday|residency|\d|\{\{/);
   });
 
   test('a question about how the pricing compares is not answered as a request for the proposal', async () => {

@@ -22,6 +22,8 @@ export interface Concerns {
    * about need not be one of the common asks): the draft says it will be answered rather than pass over it.
    */
   question: boolean;
+  /** How many questions or requests the message the draft answers makes (`question`'s, counted). */
+  questions: number;
   /** The message the draft answers names a competitor or other vendors they are looking at (not taken back). */
   competitor: boolean;
   /** Indexes of the texts these came from (the draft cites their records). */
@@ -135,6 +137,7 @@ export function concernsIn(texts: readonly string[]): Concerns {
     atRenewal: false,
     asked: null,
     question: false,
+    questions: 0,
     competitor: false,
     from: [],
   };
@@ -159,9 +162,10 @@ export function concernsIn(texts: readonly string[]): Concerns {
       // Only the message answered: an older question was answered (or not) in its own thread.
       const budgetSentences = new Set(sentences(new Set(['budget_constraint'])));
       // A request for a call or a meeting is answered by the call the draft proposes: it is no other question.
-      out.question = sentences(new Set(['explicit_ask'])).some(
+      out.questions = sentences(new Set(['explicit_ask'])).filter(
         (s) => (QUESTION_FORM.test(s) || ASK.test(s)) && !budgetSentences.has(s) && !MEETING_ASK.test(s),
-      );
+      ).length;
+      out.question = out.questions > 0;
       // The draft tells them it heard this: only a firm reading counts (the competitor model is loose below it).
       out.competitor = signals.some(
         (x) =>

@@ -141,7 +141,12 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       paragraphs.push([
         c.asked
           ? `You asked about ${c.asked}: I am getting that together for you and will send it over as soon as it is ready.`
-          : `I am looking into your question${onDeal} and will come back to you with a full answer as soon as I have it.`,
+          : c.questions > 1
+            ? `I am looking into your questions${onDeal} and will come back to you with full answers as soon as I have them.`
+            : `I am looking into your question${onDeal} and will come back to you with a full answer as soon as I have it.`,
+        ...(c.asked && c.questions > 1
+          ? ['I am also looking into your other question and will come back to you on it at the same time.']
+          : []),
         ...(c.competitor
           ? [
               'I understand you are comparing us with other options, and I would be glad to walk you through how we compare.',
