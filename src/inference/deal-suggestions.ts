@@ -22,7 +22,7 @@ import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
 import { contactName } from './drafting/salutation.js';
-import { FIRM_COMPETITOR, MEETING_ASK } from './drafting/concerns.js';
+import { ABOUT_PRICE, FIRM_COMPETITOR, MEETING_ASK } from './drafting/concerns.js';
 
 export interface DealAnalysisInput {
   tenantId: string;
@@ -299,9 +299,11 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     for (const a of touches) {
       if (isSellersOwn(a, i.now)) continue;
       const text = signalText(a);
+      // A sentence of the message is the quote; its subject line ("Price") only when the body says nothing of it.
+      const inSubject = (x: Signal) => (a.subject ? x.evidence.start < a.subject.length : false);
       const budget = extractSignals(text, i.signals)
         .filter((x) => x.type === 'budget_constraint')
-        .sort((x, y) => y.confidence - x.confidence)[0];
+        .sort((x, y) => Number(inSubject(x)) - Number(inSubject(y)) || y.confidence - x.confidence)[0];
       // The same words in a second message (a resent email) are one raising of the problem: the newest one kept.
       if (budget && !seenWords.has(quoteWords(budget.evidence.quote))) {
         seenWords.add(quoteWords(budget.evidence.quote));
@@ -430,8 +432,9 @@ function alsoSaid(a: Activity, budgetQuote: string, i: Pick<DealAnalysisInput, '
   const signals = extractSignals(text, i.signals);
   const used = new Set([quoteWords(budgetQuote)]);
   const out: Signal[] = [];
-  // Asking to talk is answered by the conversation the budget task proposes: no other question.
-  const ask = openAskIn(a, i.signals, (q) => !MEETING_ASK.test(q)).found;
+  // Asking to talk is answered by the conversation the budget task proposes, and a question about the price ("why is
+  // it so expensive?") by the budget conversation itself: no other question.
+  const ask = openAskIn(a, i.signals, (q) => !MEETING_ASK.test(q) && !ABOUT_PRICE.test(q)).found;
   if (ask && !used.has(quoteWords(ask.evidence.quote))) {
     out.push(ask);
     used.add(quoteWords(ask.evidence.quote));

@@ -92,7 +92,11 @@ const ASK =
   /\b(?:can|could|would) you\b|\bplease (?:send|share|provide)\b|\b(?:asked|ask) for\b|\bwe(?:['’]d| would) (?:need|like)\b|\bsend (?:us|me|over)\b/i;
 
 /** A question (any script's question mark) or the usual request forms of the languages the lexicon reads. */
-const QUESTION_FORM = /[?？]|\b(?:please|kindly|let (?:me|us) know)\b/i;
+const QUESTION_FORM =
+  /[?？]|\b(?:please|kindly|let (?:me|us) know)\b|ください|下さい|いただけ|頂け|でしょうか|请|請|能否|可否|麻[烦煩]|주세요|주시겠|주실/i;
+/** About the price or the budget: a budget reply answers it already ("why is this so expensive?"). */
+export const ABOUT_PRICE =
+  /\b(?:price[sd]?|pricing|costs?|expensive|cheaper|budget|discount|afford|quote)\b|予算|価格|値段|費用|高い|预算|預算|价格|價格|费用|費用|贵|貴|예산|가격|비용|비싸/i;
 /** The competitor signal's confidence from which a draft may say they are looking at other options. */
 export const FIRM_COMPETITOR = 0.8;
 /** "we are not looking at other vendors": a competitor named to say there is none. */
@@ -163,7 +167,11 @@ export function concernsIn(texts: readonly string[]): Concerns {
       const budgetSentences = new Set(sentences(new Set(['budget_constraint'])));
       // A request for a call or a meeting is answered by the call the draft proposes: it is no other question.
       out.questions = sentences(new Set(['explicit_ask'])).filter(
-        (s) => (QUESTION_FORM.test(s) || ASK.test(s)) && !budgetSentences.has(s) && !MEETING_ASK.test(s),
+        (s) =>
+          (QUESTION_FORM.test(s) || ASK.test(s)) &&
+          !budgetSentences.has(s) &&
+          !MEETING_ASK.test(s) &&
+          !(budgetSentences.size > 0 && ABOUT_PRICE.test(s)),
       ).length;
       out.question = out.questions > 0;
       // The draft tells them it heard this: only a firm reading counts (the competitor model is loose below it).

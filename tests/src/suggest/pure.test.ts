@@ -1033,6 +1033,19 @@ describe('one live suggestion per situation', () => {
     // Without a live draft there is nothing to keep.
     expect(mergeInto({ ...live, draft: null }, next).explanation.route ?? []).not.toContainEqual(step);
   });
+  test('the budget quote is a sentence of the message, not its one-word subject line', () => {
+    const [risk] = budgetRisks([
+      act({
+        externalId: 'e1',
+        kind: 'email',
+        direction: 'inbound',
+        occurredAt: iso(NOW - DAY),
+        subject: 'Price',
+        body: 'Why is this so expensive? Our budget simply does not stretch that far.',
+      }),
+    ]);
+    expect(risk!.evidence.map((e) => e.quote)).toEqual(['Our budget simply does not stretch that far.']);
+  });
   test('a budget concern the rep answered (an email, a call that connected) is no longer proposed; raised again, it is', () => {
     const acts = [
       act({

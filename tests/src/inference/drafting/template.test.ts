@@ -251,4 +251,32 @@ describe('the template answers what the customer raised', () => {
     );
     expect(findUngroundedClaims(out, sources)).toEqual([]);
   });
+  test('a budget reply: a question about the price is the budget itself, not "the other question"', () => {
+    const d = templateDraft(
+      aDraftInput({
+        chunks: [
+          aChunk({
+            id: 'hubspot:email:e-101:0',
+            recordId: 'e-101',
+            text: 'Why is this so expensive? Our budget simply does not stretch that far.',
+          }),
+        ],
+      }),
+    );
+    expect(d.body).not.toContain('other question');
+  });
+  test('answer_question: two requests in Chinese or Japanese are questions, plural', () => {
+    for (const text of [
+      '您好，请提供贵公司的安全白皮书。另外，数据存储在哪里？',
+      '資料を送っていただけますか。データはどこに保存されますか？',
+    ]) {
+      const d = templateDraft(
+        aDraftInput({
+          kind: 'answer_question',
+          chunks: [aChunk({ id: 'hubspot:email:e-101:0', recordId: 'e-101', text })],
+        }),
+      );
+      expect(d.body).toContain('I am looking into your questions on Acme Platform Renewal');
+    }
+  });
 });
