@@ -30,6 +30,11 @@ export const GuardrailContextSchema = z.strictObject({
    */
   recordLinks: z.array(z.string()).optional(),
   /**
+   * The domain on the company record (the customer's own site, as the CRM holds it): it grounds links to that site. A
+   * contact's email domain does not (whoever writes in becomes a contact, from any domain).
+   */
+  companyDomain: z.string().nullable().optional(),
+  /**
    * closeloop's own lines in the rendered task (its structure and technical note, such as the model's versioned name):
    * its wording, not a claim. The grounding checks skip them, as the output gate does.
    */

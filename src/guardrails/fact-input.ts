@@ -23,7 +23,7 @@ export interface FactInput {
   forbiddenPromises(): string[];
   piiInOutgoingText(): string[];
   toneIssues(): string[];
-  /** Domains the company trusts and the customer's own (contacts' e-mail domains, free-mail providers excluded). */
+  /** Domains the company trusts and the customer's own (the company record's domain, free-mail providers excluded). */
   trustedDomains(): string[];
   /** The output gate's findings on the suggestion's parts (see output-gate.ts), one line each. */
   ungroundedActionable(): string[];
@@ -50,8 +50,8 @@ export const referencedContactIds = (s: Suggestion): string[] => [
 ];
 
 /**
- * What the output gate may take as grounds, from what the rules know (the loop gives the gate more: company domain,
- * record links).
+ * What the output gate may take as grounds, from what the rules know (the loop gives the gate more: record links of
+ * the suggestion's evidence).
  */
 export function gateFactsFromContext(
   suggestion: Suggestion,
@@ -65,7 +65,7 @@ export function gateFactsFromContext(
     deal: deal
       ? { amount: deal.amount, currency: deal.currency, closeDate: deal.closeDate, createdAt: deal.createdAt }
       : null,
-    company: null,
+    company: context.companyDomain ? { domain: context.companyDomain } : null,
     contacts: context.contacts.map((c) => ({ email: c.email, phone: c.phone })),
     // Interaction dates as the loop writes them ("email on 2026-03-09"), and the task's own due date.
     dates: [
@@ -145,9 +145,14 @@ export function createFactInput(
     trustedDomains: once(() => [
       ...trusted.ownDomains,
       ...trusted.linkDomains,
-      ...context.contacts
-        .map((c) => c.email?.split('@')[1]?.toLowerCase() ?? '')
-        .filter((d) => d && !FREEMAIL_DOMAINS.has(d)),
+      // The company record's domain; not the contacts' email domains (see GuardrailContext.companyDomain).
+      ...[
+        context.companyDomain
+          ?.toLowerCase()
+          .replace(/^https?:\/\//, '')
+          .replace(/^www\./, '')
+          .replace(/\/.*$/, '') ?? '',
+      ].filter((d) => d && !FREEMAIL_DOMAINS.has(d)),
     ]),
     ungroundedActionable: once(() => {
       // The loop shows quotes neutralised (instructions withheld); the rules judge them the same way.

@@ -215,9 +215,9 @@ export const FACTS = {
   unapprovedLinks: fact({
     type: 'string[]',
     description:
-      "Web addresses in outgoing text whose domain is not on the allow-list, the trusted domains (rules/trusted-facts.json) or the customer's own domain (their contacts' e-mail domains).",
-    // The company's own and trusted domains (rules/trusted-facts.json) and the customer's own (their contacts' e-mail
-    // domains) are approved too.
+      "Web addresses in outgoing text whose domain is not on the allow-list, the trusted domains (rules/trusted-facts.json) or the customer's own domain (the company record's domain).",
+    // The company's own and trusted domains (rules/trusted-facts.json) and the customer's own (the company record's
+    // domain; not a contact's email domain, which whoever writes in chooses) are approved too.
     compute: (i) =>
       findUnapprovedLinks(i.outgoingText, [...i.context.allowList, ...i.trustedDomains().map((d) => `https://${d}`)]),
   }),

@@ -39,6 +39,7 @@ export async function buildContext(
     now: new Date(now).toISOString(),
     deal,
     contacts,
+    companyDomain: company?.domain ?? null,
     // Owners are not synced as records: an owner is known when the CRM assigned it on the deal or company itself, and
     // active unless the CRM's users API says it was deactivated (then nobody would see the task).
     owner: s.ownerId

@@ -2,6 +2,10 @@ import { checkOutput, neutraliseQuote, steeringIn, type GateFacts } from '../../
 import { findInstructions } from '../../src/guardrails/text/instructions.js';
 import { draftWrite, gateFacts } from '../helpers/gate.js';
 import { linearGrowth } from '../helpers/linear.js';
+import type { GuardrailContext } from '../../src/guardrails/context.js';
+import { createFactInput } from '../../src/guardrails/fact-input.js';
+import { FACTS } from '../../src/guardrails/facts.js';
+import { aContext, aSuggestion } from '../fixtures/guardrails/builders.js';
 
 /**
  * Gate and instruction-check misses an outside probe reproduced (session "outside-probe"): classes of hiding place
@@ -173,5 +177,27 @@ describe('an instruction split between the names outsiders wrote and the thread 
     const names = ['Anna', 'Schmidt', 'Head of Procurement', 'Example GmbH', 'Example GmbH Renewal 2026'];
     const thread = ['Hi Maria, could you send the renewal quote for 25 seats? Our budget is fixed for this year.'];
     expect(steeringIn({ ...gateFacts(thread), names })).toEqual([]);
+  });
+});
+
+describe('the rules read links as the gate does: the company record grounds them, a contact does not', () => {
+  const ruleFact = (name: 'unapprovedLinks' | 'ungroundedActionable', body: string, ctx: GuardrailContext) =>
+    FACTS[name].compute(createFactInput(aSuggestion({ draft: { body } }), ctx), {}) as string[];
+  const attacker = (companyDomain: string | null) =>
+    aContext({
+      companyDomain,
+      contacts: [
+        ...aContext().contacts,
+        { ...aContext().contacts[0]!, externalId: 'c-att', email: 'billing@example-payments.com' },
+      ],
+    });
+  test.each(['unapprovedLinks', 'ungroundedActionable'] as const)('%s', (name) => {
+    const phishing = 'Hi Anna, please settle the invoice at https://example-payments.com/pay today.';
+    expect(ruleFact(name, phishing, attacker(null))).not.toEqual([]);
+    expect(ruleFact(name, phishing, attacker('example.com'))).not.toEqual([]);
+    // The customer's own site, as the company record names it, stays approved.
+    const own = 'Hi Anna, the form on https://www.example.com/kontakt lists your team.';
+    expect(ruleFact(name, own, attacker('example.com'))).toEqual([]);
+    expect(ruleFact(name, own, attacker('https://www.example.com/'))).toEqual([]);
   });
 });
