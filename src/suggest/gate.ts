@@ -1,3 +1,4 @@
+import type { DraftInput } from '../inference/drafting/types.js';
 import type { Contact } from '../core/canonical.js';
 import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { EMPTY_TRUSTED } from '../guardrails/trusted-facts.js';
@@ -73,4 +74,29 @@ export function gatePrecheck(r: Judged, s: Suggestion, gf: GateFacts, own: reado
   const verdicts = [...r.verdicts, verdict];
   if (v.ok) return { ...r, verdicts };
   return { allowed: false, outcome: r.outcome === 'block' ? 'block' : 'review', verdicts };
+}
+
+/**
+ * What the model would read, as gate facts: the thread, and besides it every text of the draft's input (the context
+ * items, which are the latest customer emails, and the names of the contact, deal and company it writes to). The
+ * instruction checks that decide whether a model may draft read this, not a window of their own: a run of newer
+ * activities that are no customer touch (auto-replies, internal notes) can push an email out of the thread's last 20
+ * while it is still among the prompt's latest customer emails.
+ */
+export function modelReads(
+  gf: GateFacts,
+  input: Pick<DraftInput, 'chunks' | 'contact' | 'deal' | 'companyName' | 'lastInteraction'>,
+): GateFacts {
+  const known = new Set(gf.thread);
+  const extra = input.chunks.map((c) => c.text).filter((t) => t.trim() && !known.has(t));
+  const subject = input.lastInteraction?.subject;
+  if (subject && !gf.thread.some((t) => t.includes(subject))) extra.push(subject);
+  const names = [
+    input.contact.firstName,
+    input.contact.lastName,
+    input.contact.title,
+    input.deal?.name,
+    input.companyName,
+  ].filter((x): x is string => Boolean(x));
+  return { ...gf, thread: [...gf.thread, ...extra], names: [...new Set([...(gf.names ?? []), ...names])] };
 }

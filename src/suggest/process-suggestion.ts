@@ -13,7 +13,7 @@ import {
   type RenderFacts,
   type RenderNotes,
 } from './render.js';
-import { gateFactsFor, gatePrecheck, type GateFacts } from './gate.js';
+import { gateFactsFor, gatePrecheck, modelReads, type GateFacts } from './gate.js';
 import {
   describeProblems,
   gateWrite,
@@ -232,9 +232,13 @@ async function processSuggestionNow(
       // and IBANs become placeholders before the call and are restored after it; each call is audited, masked.
       // Provenance: a thread (or a name or title) that speaks to an assistant gets closeloop's own draft, not a
       // model's.
-      const steering = steeringIn(gf);
+      // The checks read what the model would: the thread, and every context item of the prompt (the latest customer
+      // emails, which a run of newer activities that are no customer touch, such as auto-replies, can push out of the
+      // thread's window).
+      const read = modelReads(gf, input);
+      const steering = steeringIn(read);
       // A thread in a language (or script) the instruction checks do not read cannot be vetted for instructions either.
-      const unread = !steering.length && unreadIn(gf);
+      const unread = !steering.length && unreadIn(read);
       if (steering.length && deps.llm) {
         s.explanation.factors.push({
           name: `model not asked: the customer's text ${INSTRUCTION_LABEL[steering[0]!.kind]}`,
