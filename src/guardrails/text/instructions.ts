@@ -49,7 +49,7 @@ const ADDRESSING = [
   // "AI:", "Assistant, ...", "Dear model", "Note to the AI", "instructions for the assistant", "an die KI", "para la
   // IA"...
   re(
-    String.raw`(?:^|[\n.!?>]\s*)(?:dear|hey|hi|hello|attention|attn|note|message|instructions?|reminder|p\.?s\.?|liebe[rs]?|hallo|hinweis|nachricht|anweisung(?:en)?|querid[oa]|hola|nota|mensaje|instrucci[oó]n(?:es)?|cher|chère|bonjour|note|consigne|caro|cara|ciao|istruzion[ei]|beste|let op|дорогой|внимание|примечание)?\s*(?:(?:to|for|an|für|para|a|à|pour|per|voor|для)\s+)?(?:the|our|your|any|die|der|den|la|el|le|les|l'|il|lo|de|het)?\s*${AI_NAME}\s*[:,\-–>]`,
+    String.raw`(?:^|[\n.!?>:]\s*)(?:dear|hey|hi|hello|attention|attn|note|message|instructions?|reminder|p\.?s\.?|liebe[rs]?|hallo|hinweis|nachricht|anweisung(?:en)?|querid[oa]|hola|nota|mensaje|instrucci[oó]n(?:es)?|cher|chère|bonjour|note|consigne|caro|cara|ciao|istruzion[ei]|beste|let op|дорогой|внимание|примечание)?\s*(?:(?:to|for|an|für|para|a|à|pour|per|voor|для)\s+)?(?:the|our|your|any|die|der|den|la|el|le|les|l'|il|lo|de|het)?\s*${AI_NAME}\s*[:,\-–>]`,
   ),
   re(
     String.raw`${w(String.raw`to|for|an|für|para|pour|per|voor|для|à|a`)}\s+(?:the|any|an|die|der|den|la|el|le|l'|il|lo|de|het)?\s*${w(AI)}\s+(?:(?:that|who|which|der|die|que|qui|che|die)\s+)?(?:read\w*|process\w*|draft\w*|writ\w*|summari[sz]\w*|handl\w*|answer\w*|lee|liest|lit|legge|leest|читает)`,

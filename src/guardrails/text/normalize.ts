@@ -427,12 +427,54 @@ function leetReading(text: string): string | null {
 }
 
 /**
+ * Combining marks on ASCII letters that compose with nothing ("A̲s̲s̲i̲s̲t̲a̲n̲t̲", zalgo text): the letters read through
+ * them. An accent that composes ("é") is a letter of its own and stays. Null when there is none.
+ */
+function markFreeReading(text: string): string | null {
+  const t = text.normalize('NFC');
+  if (!/[A-Za-z]\p{M}/u.test(t)) return null;
+  return t.replace(/([A-Za-z])\p{M}+/gu, '$1');
+}
+
+/**
+ * Letters drawn as symbols that NFKC leaves alone: negative circled and squared letters (🅐, 🅰) and regional
+ * indicators (🇦), read as the capitals they show. Null when there is none.
+ */
+function letterSymbolReading(text: string): string | null {
+  if (!/[\u{1F150}-\u{1F169}\u{1F170}-\u{1F189}\u{1F1E6}-\u{1F1FF}]/u.test(text)) return null;
+  return text.replace(/[\u{1F150}-\u{1F169}\u{1F170}-\u{1F189}\u{1F1E6}-\u{1F1FF}]/gu, (c) => {
+    const cp = c.codePointAt(0)!;
+    const base = cp >= 0x1f1e6 ? 0x1f1e6 : cp >= 0x1f170 ? 0x1f170 : 0x1f150;
+    return String.fromCharCode(65 + cp - base);
+  });
+}
+
+/**
+ * Single letters strung together with one separator ("A-s-s-i-s-t-a-n-t", "i.g.n.o.r.e"), five or more: the word they
+ * spell. Abbreviations ("e.g.", "U.S.A.") are shorter. Null when there is none.
+ */
+const STRUNG_LETTERS = /(?<![\p{L}\p{N}])\p{L}([-._*·•|/~+])\p{L}(?:\1\p{L}){3,}(?![\p{L}\p{N}])/gu;
+function closedUpReading(text: string): string | null {
+  STRUNG_LETTERS.lastIndex = 0;
+  if (!STRUNG_LETTERS.test(text)) return null;
+  return text.replace(STRUNG_LETTERS, (run, sep: string) => run.split(sep).join(''));
+}
+
+/**
  * Readings of a text that a person or a model can take from it but that `views` does not show: tag characters decoded,
- * right-to-left overrides in the order they are shown, leetspeak spelled out. Instruction checks read them (an
+ * right-to-left overrides in the order they are shown, leetspeak spelled out, letters read through combining marks,
+ * letter symbols read as letters, strung-out letters closed up. Instruction checks read them (an
  * instruction found only there is addressed to a machine); each is normalised, and absent when the text has none.
  */
 export function obscuredReadings(text: string): string[] {
-  return [tagReading(text), overrideReading(text), leetReading(normalise(text))]
+  return [
+    tagReading(text),
+    overrideReading(text),
+    leetReading(normalise(text)),
+    markFreeReading(text),
+    letterSymbolReading(text),
+    closedUpReading(normalise(text)),
+  ]
     .filter((r): r is string => r !== null)
     .map(normalise);
 }
