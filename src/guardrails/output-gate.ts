@@ -397,9 +397,26 @@ const OWN_FREE: ReadonlySet<ActionableKind> = new Set(['amount', 'percent', 'dat
 /** Ways to click, write, call or pay: what markup (attributes, autolinks) may not carry in. */
 const CHANNEL_KINDS: ReadonlySet<ActionableKind> = new Set(['link', 'email', 'phone', 'handle', 'payment']);
 
-/** The paths and queries of the links in a text, percent-decoded (twice: a redirect's target is often encoded twice). */
-function linkTails(text: string): string[] {
-  const out: string[] = [];
+/** A parameter value that is a host name on its own (`evil.example`, `evil.example/terms`). */
+const BARE_HOST = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:][^\s]*)?$/i;
+
+/**
+ * The values of a link tail's query and fragment parameters that are host names on their own (`u=evil.example/terms`):
+ * where a redirector that adds the scheme itself sends the click. Split first, so each value is read once (linear).
+ */
+const bareHostValues = (tail: string): string[] =>
+  tail
+    .split(/[?&#;]/)
+    .slice(1) // the path before the first separator is not a parameter
+    .map((p) => p.slice(p.indexOf('=') + 1))
+    .filter((v) => BARE_HOST.test(v));
+
+/**
+ * The paths and queries of the links in a text, percent-decoded (twice: a redirect's target is often encoded twice),
+ * with the parameter values that are bare host names (`values`).
+ */
+function linkTails(text: string): { text: string; values: string[] }[] {
+  const out: { text: string; values: string[] }[] = [];
   for (const m of text.matchAll(/\b(?:https?|ftp):\/\/[^/?#\s"'<>]*([/?#][^\s"'<>]*)/gi)) {
     let tail = m[1]!;
     for (let i = 0; i < 2 && /%[0-9a-f]{2}/i.test(tail); i++) {
@@ -409,8 +426,9 @@ function linkTails(text: string): string[] {
         break;
       }
     }
+    const values = bareHostValues(tail);
     // Query separators read as spaces, so each parameter's value stands alone.
-    if (/[:@]|\/\/|www\./i.test(tail)) out.push(tail.replace(/[?&=#]/g, ' '));
+    if (values.length || /[:@]|\/\/|www\./i.test(tail)) out.push({ text: tail.replace(/[?&=#;]/g, ' '), values });
   }
   return out;
 }
@@ -457,12 +475,15 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
   const seen = new Set<string>();
   // A link's path and query may carry another link (an open redirect: "https://closeloop.dev/r?u=https://evil.example",
   // percent-encoded or not) or an address: where the click ends up is that one too.
-  for (const tail of linkTails(readings[0]!.text)) {
+  for (const { text: tail, values } of linkTails(readings[0]!.text)) {
     for (const a of findActionable(tail)) {
       if (a.kind !== 'email' && a.kind !== 'link') continue;
       const at = tail.indexOf(a.text);
       const followed =
-        a.kind === 'email' || /^(?:[a-z][a-z0-9+.-]*\s*:|www\.)/i.test(a.text) || tail.slice(at - 2, at) === '//';
+        a.kind === 'email' ||
+        /^(?:[a-z][a-z0-9+.-]*\s*:|www\.)/i.test(a.text) ||
+        tail.slice(at - 2, at) === '//' ||
+        values.some((v) => v.startsWith(a.text));
       if (!followed || grounded(a, g, tail) || seen.has(`${a.kind}:${a.value}`)) continue;
       seen.add(`${a.kind}:${a.value}`);
       out.push({ field, zone, kind: a.kind, text: a.text });

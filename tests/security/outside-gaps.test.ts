@@ -178,6 +178,9 @@ describe('a long line without spaces costs its length, not its square', () => {
   test('the output gate on a draft', () => {
     linear((s) => checkOutput(draft(s), facts()), line('x'), line('&#'));
   });
+  test('the output gate on a link whose query is one long run of parameters', () => {
+    linear((s) => checkOutput(draft(`https://closeloop.dev/r?${s}`), facts()), line('?a'), line('u=a.'), line('a.b&'));
+  });
 });
 
 describe('a trusted link whose path or query sends the click elsewhere', () => {
@@ -188,6 +191,10 @@ describe('a trusted link whose path or query sends the click elsewhere', () => {
     'Your portal: https://example-gmbh.de/out?url=http%253A%252F%252Fpay-portal.top',
     'Details: https://example-gmbh.de/go#target=www.evil-renewals.xyz/pay',
     'Reply link: https://closeloop.dev/share?to=billing@evil-renewals.xyz',
+    // A redirector that takes a bare host (it adds the scheme itself), plain or encoded.
+    'Please review the terms: https://closeloop.dev/r?u=evil-renewals.xyz',
+    'Please review the terms: https://closeloop.dev/r?u=evil-renewals%2Exyz%2Fterms&lang=en',
+    'Open https://example-gmbh.de/go?lang=de&dest=pay-portal.top/checkout to pay.',
   ])('%s', (body) => {
     expect(kinds(body)).toContain(kinds(body).includes('email') ? 'email' : 'link');
   });
@@ -196,6 +203,8 @@ describe('a trusted link whose path or query sends the click elsewhere', () => {
     'Sign in at https://closeloop.dev/login?next=https%3A%2F%2Fcloseloop.dev%2Fbilling to see the invoice.',
     'Your page https://example-gmbh.de/kontakt?ref=https://www.example-gmbh.de/team lists the team.',
     'Reach Anna at https://example-gmbh.de/contact?to=anna.schmidt@example-gmbh.de as before.',
+    'The agenda: https://closeloop.dev/r?u=closeloop.dev/agenda&v=2.1 (version 2.1).',
+    'Your page https://example-gmbh.de/go?site=www.example-gmbh.de&lang=de lists the team.',
   ])('%s stays clean', (body) => {
     expect(kinds(body)).toEqual([]);
   });
