@@ -216,6 +216,11 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
     ...s.contactIds,
   ];
   const colleague = colleagueOf(f.sender?.email ?? null);
+  // A reply to a customer's message goes to whoever wrote it. Written from an address no contact here has (a lead, a
+  // colleague of theirs not on the deal): another contact would be thanked for words they never wrote, so no draft;
+  // the task still names the message for the rep to answer.
+  const writer = last && last.direction === 'inbound' && last.kind === 'email' ? last.from?.trim() : null;
+  if (writer && !colleague(writer) && sendersAmong([last!], f.contacts).length === 0) return null;
   const to = candidates
     .map((id) => byId.get(id))
     .find((c): c is Contact =>

@@ -210,7 +210,14 @@ async function processSuggestionNow(
   let budget = await loadBudget(deps, s.tenantId, now);
   let privateLlm: PrivateLlmClient | null = null;
   if (kind) {
-    const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', s.contactIds);
+    // The deal's contacts and those on the quoted messages: whoever wrote the message answered may be only there (a
+    // Salesforce Lead or a Contact outside the opportunity's contact roles).
+    const onQuoted = s.evidence.flatMap(
+      (e) => facts.activities.find((a) => a.externalId === e.externalId)?.associations.contacts ?? [],
+    );
+    const contacts = await deps.store.records.getMany<Contact>(conn.id, 'contact', [
+      ...new Set([...s.contactIds, ...onQuoted]),
+    ]);
     const draftFacts = {
       deal: facts.deal,
       companyName: facts.company?.name ?? null,
@@ -641,9 +648,17 @@ async function renderFactsFor(
   const colleague = colleagueOf(owner?.email ?? null);
   // Whoever wrote the quoted messages first (their sender address is the contact's), then the others on them.
   const quoted = s.evidence.flatMap((e) => f.activities.filter((a) => a.externalId === e.externalId));
-  const named = [...sendersAmong(quoted, contacts).map((c) => c.externalId), ...ids]
-    .map((id) => contacts.find((c) => c.externalId === id))
-    .find((c) => c && !c.archived && (c.firstName || c.lastName) && !(c.email && colleague(c.email)));
+  const senders = sendersAmong(quoted, contacts);
+  // A customer's email from an address no contact here has: its writer is not one of them, and naming another
+  // contact would say they wrote it.
+  const unknownWriter =
+    senders.length === 0 &&
+    quoted.some((a) => a.kind === 'email' && a.direction === 'inbound' && a.from?.trim() && !colleague(a.from));
+  const named = unknownWriter
+    ? undefined
+    : [...senders.map((c) => c.externalId), ...ids]
+        .map((id) => contacts.find((c) => c.externalId === id))
+        .find((c) => c && !c.archived && (c.firstName || c.lastName) && !(c.email && colleague(c.email)));
   const stage = deps.crm && f.deal ? await deps.crm.stage(conn, f.deal.providerStage) : null;
   return {
     now,
