@@ -171,9 +171,29 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
   }
 }
 
+/** Task subjects hold 255 characters in both CRMs (Salesforce Task.Subject, HubSpot hs_task_subject). */
+const MAX_SUBJECT = 255;
+
+/**
+ * A subject longer than the field, cut at the last word that fits and marked "…": a deal or person's name cut in the
+ * middle of a word reads as another name. Counted in UTF-16 units as the CRMs count, never splitting a character.
+ */
+export function fitSubject(subject: string, max = MAX_SUBJECT): string {
+  if (subject.length <= max) return subject;
+  let out = '';
+  for (const ch of subject) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  const space = out.lastIndexOf(' ');
+  // One very long word (a URL, a name without spaces): cut inside it rather than lose most of the subject.
+  if (space >= max / 2 && /\S/.test(subject[out.length] ?? ' ')) out = out.slice(0, space);
+  return `${out.replace(/[\s,;:.–—-]+$/u, '')}…`;
+}
+
 /** The task subject: what to do, in the rep's words. */
 export function renderTaskSubject(s: Suggestion, f: RenderFacts): string {
-  return textOf(s, f).subject.slice(0, 255);
+  return fitSubject(textOf(s, f).subject);
 }
 
 function evidenceLines(s: Suggestion, f: RenderFacts): string[] {

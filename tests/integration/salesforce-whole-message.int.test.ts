@@ -300,10 +300,12 @@ describe(`the whole message in Salesforce (${process.env.DATABASE_URL ? 'postgre
     expect(await drafts('stranger')).toHaveLength(0);
   });
 
-  test('names too long for Task.Subject: cut to 255 characters, the draft still threads', async () => {
+  test('names too long for Task.Subject: cut at a word within 255 characters and marked, the draft still threads', async () => {
     const [task] = await tasks('long');
-    expect(task!.Subject.length).toBeLessThanOrEqual(255);
-    expect(task!.Subject).toMatch(/^Answer Maximiliana-Alexandrina-Josephina /);
+    // Cut at the last whole word that fits, and marked as cut: not a shorter name that reads as another deal.
+    expect(task!.Subject).toBe(
+      "Answer Maximiliana-Alexandrina-Josephina Featherstonehaugh-Cholmondeley-Worthington-Smythe-Marjoribanks-Urquhart's budget concern and question on Enterprise-wide platform consolidation and multi-region rollout for the Northern Europe and DACH…",
+    );
     const [draft] = await drafts('long');
     expect(draft).toMatchObject({
       ToAddress: 'max@long.example',

@@ -19,6 +19,7 @@ import {
   relativeDayNote,
   renderTaskBody,
   renderTaskSubject,
+  fitSubject,
   type RenderFacts,
 } from '../../../src/suggest/render.js';
 import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
@@ -1095,5 +1096,21 @@ describe('one live suggestion per situation', () => {
       body: 'Sorry, finance says the budget is frozen after all; we cannot sign at this price.',
     });
     expect(budgetRisks([...acts, again]).length > 0).toBe(true);
+  });
+});
+
+describe('task subjects longer than the CRM field (255)', () => {
+  test('cut at the last whole word that fits and marked, never inside a word or a character', () => {
+    const dealName = `Enterprise consolidation ${'Northern Europe rollout '.repeat(12)}phase II`;
+    const subject = renderTaskSubject(staleNoteSuggestion(), renderFacts({ dealName }));
+    expect(subject.length).toBeLessThanOrEqual(255);
+    expect(subject).toMatch(/ (Northern|Europe|rollout)…$/);
+    expect(subject.length).toBeGreaterThan(230);
+    // A pair of UTF-16 units (an emoji) at the limit is kept whole or dropped whole.
+    expect(fitSubject(`${'a'.repeat(253)}😀 tail`)).toBe(`${'a'.repeat(253)}…`);
+    expect(fitSubject(`${'a'.repeat(200)} ${'b'.repeat(60)}`)).toBe(`${'a'.repeat(200)}…`);
+    expect(fitSubject('short subject')).toBe('short subject');
+    // One long word: cut inside it rather than leave almost nothing.
+    expect(fitSubject(`Review https://example.com/${'p'.repeat(300)}`)).toHaveLength(255);
   });
 });
