@@ -47,6 +47,11 @@ const MAX_KEY_LENGTH = 255;
  * Task.Subject is a 255-character string; Task.Description a 32,000-character long text area (plain text, no markup).
  */
 const MAX_SUBJECT_LENGTH = 255;
+/** EmailMessage.Subject holds 3,000 characters (field reference; the sandbox's schema.ts FIELD_LENGTHS). */
+const MAX_EMAIL_SUBJECT_LENGTH = 3000;
+/** At most `n` UTF-16 units, never half of a surrogate pair. */
+const clipUtf16 = (s: string, n: number): string =>
+  s.length <= n ? s : s.slice(0, /[\uD800-\uDBFF]/.test(s[n - 1]!) ? n - 1 : n);
 const MAX_DESCRIPTION_LENGTH = 32_000;
 const TRUNCATED = '\n[…]';
 
@@ -247,7 +252,7 @@ export function draftEmailFields(draft: DraftEmailWrite): Record<string, unknown
       ? draft.inReplyTo.externalId
       : null;
   return compact({
-    Subject: draft.subject,
+    Subject: clipUtf16(draft.subject, MAX_EMAIL_SUBJECT_LENGTH),
     TextBody: draft.body,
     HtmlBody: textToHtml(draft.body),
     Status: EMAIL_STATUS_DRAFT,

@@ -285,6 +285,20 @@ function kindOf(type: string, name: string, raw: string, hasRelationship: boolea
   return 'string';
 }
 
+/**
+ * Text fields whose documented length is not the default for their type (Salesforce field reference, EmailMessage:
+ * Subject 3000, To/Cc/Bcc addresses 4000, From name and address 1000;
+ * https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_EmailMessage.htm).
+ */
+const FIELD_LENGTHS: Readonly<Record<string, number>> = {
+  'EmailMessage.Subject': 3000,
+  'EmailMessage.ToAddress': 4000,
+  'EmailMessage.CcAddress': 4000,
+  'EmailMessage.BccAddress': 4000,
+  'EmailMessage.FromName': 1000,
+  'EmailMessage.FromAddress': 1000,
+};
+
 function lengthOf(kind: FieldKind, name: string): number {
   if (kind === 'id' || kind === 'reference') return 18;
   if (kind === 'textarea') return name.endsWith('Body') ? 131072 : 32000;
@@ -335,7 +349,7 @@ function build(type: SObjectType): SObjectDef {
       polymorphic,
       picklist: picklist ? picklist.values : null,
       restrictedPicklist: picklist?.restricted ?? false,
-      length: lengthOf(kind, name),
+      length: FIELD_LENGTHS[`${type}.${name}`] ?? lengthOf(kind, name),
       custom: name.endsWith('__c'),
       externalId: uniqueExternal.has(name),
       unique: uniqueExternal.has(name),

@@ -116,4 +116,21 @@ describe('Salesforce sandbox: upsert by external id, /limits, identity URLs, des
     const subject = (await conn.sobject('Task').describe()).fields.find((f) => f.name === 'Subject')!;
     expect(subject.nillable).toBe(true);
   });
+
+  test('EmailMessage.Subject holds 3,000 characters (the field reference), not the 255 of a plain text field', async () => {
+    const subject = (await conn.sobject('EmailMessage').describe()).fields.find((f) => f.name === 'Subject')!;
+    expect(subject.length).toBe(3000);
+    const long = `Re: ${'renewal terms '.repeat(300)}`.slice(0, 3000);
+    const ok = await api('/sobjects/EmailMessage', {
+      method: 'POST',
+      body: JSON.stringify({ Subject: long, Status: '3', Incoming: true, TextBody: 'Long subject line.' }),
+    });
+    expect(ok.status).toBe(201);
+    const tooLong = await api('/sobjects/EmailMessage', {
+      method: 'POST',
+      body: JSON.stringify({ Subject: `${long}x`, Status: '3', Incoming: true, TextBody: 'Too long.' }),
+    });
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { errorCode: string }[])[0]!.errorCode).toBe('STRING_TOO_LONG');
+  });
 });
