@@ -1,7 +1,7 @@
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { readTableFile } from './read-table.js';
 import { columnIndex } from '../inference/models/table.js';
-import { calibrateSignals, falseRiskFlags, scoreSignals } from '../inference/signals/evaluate.js';
+import { calibrateSignals, falseRiskFlags, scoreSignals, signalErrors } from '../inference/signals/evaluate.js';
 import type { SentenceVectorLookup } from '../inference/signals/sentence-vectors.js';
 import { splitSentences } from '../inference/signals/sentences.js';
 import { SHIPPED_FUSED_SIGNAL_MODELS_VERSION, SHIPPED_SIGNAL_MODELS_VERSION } from '../inference/signals/shipped.js';
@@ -43,8 +43,17 @@ export const command = defineCommand({
       default: 'use-lite',
       description: 'the sentence encoder of the production detector (none: the n-gram models alone)',
     },
+    errors: {
+      type: 'boolean',
+      description:
+        "also print the production detector's errors: each false positive (sentence, type, confidence, model, " +
+        'lexicon cue) and each missed label',
+    },
   },
-  examples: ['npx closeloop eval signals --sentences tests/fixtures/signals/sales-sentences.csv'],
+  examples: [
+    'npx closeloop eval signals --sentences tests/fixtures/signals/sales-sentences.csv',
+    'npx closeloop eval signals --sentences tests/fixtures/signals/sales-sentences-i.csv --errors',
+  ],
   async handler({ values }, io) {
     const t = await readTableFile(values.sentences);
     const ti = columnIndex(t, values.text, values.sentences);
@@ -114,6 +123,12 @@ export const command = defineCommand({
       macro_f1: { learned: macro(learned), ngram: macro(ngram), lexicon: macro(lexicon) },
       no_signal_sentences: noSignal,
       calibration,
+      ...(values.errors
+        ? (() => {
+            const e = signalErrors(rows, 'learned', vectors);
+            return { errors: { false_positives: e.falsePositives, false_negatives: e.falseNegatives } };
+          })()
+        : {}),
     };
     io.out(`${JSON.stringify(out)}\n`);
     return 0;

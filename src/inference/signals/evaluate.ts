@@ -63,6 +63,51 @@ export function falseRiskFlags(
   return { rows: quiet.length, flagged: flagged.length };
 }
 
+export interface SignalError {
+  text: string;
+  type: SignalType;
+  /** The detector's confidence in the type it found (false positive); null for a type it missed. */
+  confidence: number | null;
+  /** The detector that produced the false signal (a model version or the lexicon's pattern). */
+  model: string | null;
+  /** The lexicon cue that agreed with the model, if any. */
+  cue: string | null;
+}
+
+/**
+ * The rows the detector gets wrong, per type: every type it finds that the row is not labelled with (false
+ * positives, with the highest confidence among that type's signals in the row and what produced it) and every label
+ * it misses (false negatives). The same production path as `scoreSignals`, so the lists explain its counts.
+ */
+export function signalErrors(
+  rows: { text: string; labels: readonly SignalType[] }[],
+  detector: 'learned' | 'lexicon' = 'learned',
+  vectors: SentenceVectorLookup | null = null,
+): { falsePositives: SignalError[]; falseNegatives: SignalError[] } {
+  const falsePositives: SignalError[] = [];
+  const falseNegatives: SignalError[] = [];
+  for (const r of rows) {
+    const found = extractSignals(r.text, { detector, vectors });
+    for (const type of SIGNAL_TYPES) {
+      const mine = found.filter((s) => s.type === type).sort((a, b) => b.confidence - a.confidence);
+      const labelled = r.labels.includes(type);
+      if (mine.length > 0 && !labelled)
+        falsePositives.push({
+          text: r.text,
+          type,
+          confidence: mine[0]!.confidence,
+          model: mine[0]!.model,
+          cue: mine[0]!.cue ?? null,
+        });
+      else if (mine.length === 0 && labelled)
+        falseNegatives.push({ text: r.text, type, confidence: null, model: null, cue: null });
+    }
+  }
+  falsePositives.sort((a, b) => a.type.localeCompare(b.type) || b.confidence! - a.confidence!);
+  falseNegatives.sort((a, b) => a.type.localeCompare(b.type));
+  return { falsePositives, falseNegatives };
+}
+
 export interface SignalCalibration {
   type: SignalType;
   rows: number;

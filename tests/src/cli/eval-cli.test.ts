@@ -244,6 +244,36 @@ describe('closeloop eval signals', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--encoder: use-lite or none/);
   });
+  it('--errors lists each false positive with its confidence and each missed label', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-signals-'));
+    // A request labelled with nothing (a false positive of explicit_ask), a greeting labelled as a budget limit (a
+    // missed label), and a budget cut labelled as one (no error).
+    writeFileSync(
+      join(dir, 's.csv'),
+      'text,signals\nCould you send me the signed order form?,\nHi Sam.,budget_constraint\nOur budget was cut in half.,budget_constraint\n',
+    );
+    const r = await capture(() => runSignals(['--sentences', join(dir, 's.csv'), '--errors', '--encoder', 'none']));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.errors.false_positives).toEqual([
+      {
+        text: 'Could you send me the signed order form?',
+        type: 'explicit_ask',
+        confidence: expect.any(Number),
+        model: expect.stringMatching(/^signals-tfidf-logreg-v2:signals-v2@/),
+        cue: expect.anything(),
+      },
+    ]);
+    expect(j.errors.false_positives[0].confidence).toBeGreaterThanOrEqual(0.5);
+    expect(j.errors.false_negatives).toEqual([
+      { text: 'Hi Sam.', type: 'budget_constraint', confidence: null, model: null, cue: null },
+    ]);
+    // The lists explain the counts.
+    expect(j.learned.explicit_ask).toMatchObject({ precision: 0 });
+    expect(j.learned.budget_constraint).toMatchObject({ support: 2, recall: 0.5 });
+    const plain = await capture(() => runSignals(['--sentences', join(dir, 's.csv'), '--encoder', 'none']));
+    expect(JSON.parse(plain.out).errors).toBeUndefined();
+  });
   it('exits 2 on an unknown signal type', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-signals-'));
     writeFileSync(join(dir, 's.csv'), 'text,signals\nPlease send it.,explicit_ask\nHi.,bogus\n');
