@@ -56,6 +56,7 @@ function fitOn(
   alpha: number,
   c: number,
   minDf?: number,
+  rowWeights?: ArrayLike<number>,
 ) {
   const vec = buildVectorizer(
     fit.map((i) => feats[i]!),
@@ -67,6 +68,7 @@ function fitOn(
     Uint8Array.from(fit, (i) => y[i]!),
     vec.idf.length + dims,
     c,
+    rowWeights && Float64Array.from(fit, (i) => rowWeights[i]!),
   );
   return { vec, w: Float64Array.from(w), bias, alpha };
 }
@@ -211,10 +213,14 @@ export function trainFusedTextClassifier(
     minDf?: number;
     /** Recorded in the model: the encoder the vectors came from (SentenceEmbedder.id). */
     encoder?: string;
+    /** Multiplies each row's class weight in the fits (not in the calibration or the threshold). */
+    rowWeights?: ArrayLike<number>;
   } = {},
 ): { model: FusedTextClassifier; report: FusedTrainReport } {
   if (texts.length !== labels.length || texts.length !== vectors.length)
     throw new RangeError('texts, labels and vectors differ in length');
+  if (opts.rowWeights && opts.rowWeights.length !== texts.length)
+    throw new RangeError('texts and row weights differ in length');
   const dims = vectors[0]?.length ?? 0;
   if (vectors.some((v) => v.length !== dims))
     throw new InvalidPayloadError('fused text classifier: sentence vectors differ in length', {
@@ -237,7 +243,7 @@ export function trainFusedTextClassifier(
     for (const alpha of alphas)
       for (const c of cs) {
         const oof = outOfFoldMargins(fold, FOLDS, (fit) => {
-          const m = fitOn(feats, vectors, y, fit, alpha, c, opts.minDf);
+          const m = fitOn(feats, vectors, y, fit, alpha, c, opts.minDf, opts.rowWeights);
           return (i) => marginOf(m, feats[i]!, vectors[i]!);
         });
         const f1 = bestF1Threshold(Array.from(oof, sigmoid), y).f1;
@@ -249,7 +255,7 @@ export function trainFusedTextClassifier(
   let threshold = 0.5;
   let validationF1: number | null = null;
   if (best.oof) ({ platt, threshold, validationF1 } = calibrateOutOfFold(best.oof, y));
-  const fit = fitOn(feats, vectors, y, [...Array(n).keys()], best.alpha, best.c, opts.minDf);
+  const fit = fitOn(feats, vectors, y, [...Array(n).keys()], best.alpha, best.c, opts.minDf, opts.rowWeights);
   return {
     model: new FusedTextClassifier(opts.label ?? 'positive', threshold, platt, fit, opts.encoder ?? '', best.c),
     report: { alpha: best.alpha, c: best.c, threshold, validationF1, folds: canCv ? FOLDS : 0, grid },

@@ -47,6 +47,24 @@ describe('trainFusedTextClassifier', () => {
     expect(te.texts.map((t, i) => b.model.probability(t, te.vectors[i]!))).toEqual(p);
     for (const x of p) expect(x > 0 && x < 1).toBe(true);
   });
+  it('weighs each row by rowWeights in its fits (ones change nothing); a wrong length is refused', () => {
+    const plain = trainFusedTextClassifier(tr.texts, tr.y, tr.vectors, { alphas: [1], grid: [3] });
+    const ones = trainFusedTextClassifier(tr.texts, tr.y, tr.vectors, {
+      alphas: [1],
+      grid: [3],
+      rowWeights: tr.y.map(() => 1),
+    });
+    const heavyNegatives = trainFusedTextClassifier(tr.texts, tr.y, tr.vectors, {
+      alphas: [1],
+      grid: [3],
+      rowWeights: tr.y.map((v) => (v ? 1 : 20)),
+    });
+    const margins = (m: typeof plain.model) => te.texts.map((t, i) => m.margin(t, te.vectors[i]!));
+    expect(margins(ones.model)).toEqual(margins(plain.model));
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+    expect(mean(margins(heavyNegatives.model))).toBeLessThan(mean(margins(plain.model)) - 0.5);
+    expect(() => trainFusedTextClassifier(tr.texts, tr.y, tr.vectors, { rowWeights: [1] })).toThrow(RangeError);
+  });
   it('rejects one-class labels and vectors that do not match the texts', () => {
     expect(() =>
       trainFusedTextClassifier(
