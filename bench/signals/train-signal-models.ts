@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { deniedTypes, detectSignalsLexicon } from '../../src/inference/signals/lexicon.js';
-import { trainTextClassifier } from '../../src/inference/signals/text-classifier.js';
+import { inDomainBalanceWeights, trainTextClassifier } from '../../src/inference/signals/text-classifier.js';
 import { trainFusedTextClassifier } from '../../src/inference/signals/sentence-text-classifier.js';
 import { SIGNAL_TYPES } from '../../src/inference/signals/types.js';
 import { writeSignalWeights } from '../../src/inference/signals/weights-file.js';
@@ -21,12 +21,13 @@ import { sentenceVectors } from '../../src/cli/eval-text.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 if (process.argv.includes('--help')) {
   process.stdout
-    .write(`usage: node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts EMAIL_INTENT_DEV.csv [--version YYYY-MM-DD]
+    .write(`usage: node_modules/node/bin/node --import tsx bench/signals/train-signal-models.ts EMAIL_INTENT_DEV.csv [--version YYYY-MM-DD] [--no-in-domain-balance]
 
 Trains the signal models that ship in the package and writes src/inference/signals/weights/signals-v2.json.gz (the
 n-gram models) and signals-v2-fused.json.gz (n-grams + USE Lite sentence vectors, used when the sentence encoder is
 loaded; data and licences: src/inference/signals/weights/DATA_CARD.md). --version names the weights (default: today, UTC);
-tenants' corrections learnt on other weights are ignored until their next retrain.
+tenants' corrections learnt on other weights are ignored until their next retrain. --no-in-domain-balance: weigh our own
+sales sentences' negatives like the background mail's, as until round 12.
 `);
   process.exit(0);
 }
@@ -51,6 +52,12 @@ if (!sv.vectors || !sv.id) {
 }
 const vectorOf = new Map(everyText.map((t, i) => [t, sv.vectors![i]!]));
 
+// The class weights balance positives against all negatives, most of them background mail, so each negative among our
+// own sales sentences weighed about 1/20 of a positive and a word seen in a few churn notices outweighed dozens of
+// neutral uses ("We signed the contract." read as negative sentiment at 0.98). Since 2026-12-07 (weights …@2026-12-07.13) our own
+// sentences are class-balanced among themselves (inDomainBalanceWeights); --no-in-domain-balance trains as before.
+const inDomainBalance = !process.argv.includes('--no-in-domain-balance');
+
 const models: Record<string, unknown> = {};
 const fusedModels: Record<string, unknown> = {};
 const report: Record<string, unknown> = {};
@@ -73,18 +80,26 @@ for (const type of SIGNAL_TYPES) {
     texts.push(r.text);
     y.push(0);
   }
-  const { model, report: rep } = trainTextClassifier(texts, y, { label: type, minDf: 2, prune: 0.02 });
+  const balance = inDomainBalance ? inDomainBalanceWeights(y, (i) => i < own.length) : undefined;
+  const rowWeights = balance?.weights;
+  const { model, report: rep } = trainTextClassifier(texts, y, { label: type, minDf: 2, prune: 0.02, rowWeights });
   models[type] = model.toJSON();
   // The same rows with their sentence vectors; n-gram weights under 0.02 dropped as above.
   const fused = trainFusedTextClassifier(
     texts,
     y,
     texts.map((t) => vectorOf.get(t)!),
-    { label: type, minDf: 2, encoder: sv.id },
+    { label: type, minDf: 2, encoder: sv.id, rowWeights },
   );
   fusedModels[type] = fused.model.toJSON(0.02);
   const { grid: _grid, ...fusedReport } = fused.report;
-  report[type] = { rows: texts.length, positives: y.reduce((a, b) => a + b, 0), ...rep, fused: fusedReport };
+  report[type] = {
+    rows: texts.length,
+    positives: y.reduce((a, b) => a + b, 0),
+    ...(balance ? { inDomainNegativeWeight: Math.round(balance.factor * 1e3) / 1e3 } : {}),
+    ...rep,
+    fused: fusedReport,
+  };
   process.stderr.write(`${type}: ${JSON.stringify(report[type])}\n`);
 }
 // The version names the weights (SHIPPED_SIGNAL_MODELS_VERSION); a tenant's correction learnt on other weights is ignored.

@@ -225,9 +225,9 @@ describe('the fused models on the independent held-out sentences, with the shipp
       const rows = sets[file]!;
       const fused = macro(scoreSignals(rows, 'learned', lookup));
       const ngram = macro(scoreSignals(rows, 'learned'));
-      // Measured (npx closeloop eval signals, signals-v2-fused@2026-12-06.11): fused / n-gram macro F1 B 0.829 /
-      // 0.817, C 0.850 / 0.813, D 0.832 / 0.799, E 0.801 / 0.759, F 0.781 / 0.742, G 0.786 / 0.727; quiet sentences
-      // flagged 8 of 92, 6 of 106, 14 of 110, 10 of 110, 18 of 110, 10 of 111.
+      // Measured (npx closeloop eval signals, signals-v2-fused@2026-12-07.13): fused / n-gram macro F1 B 0.837 /
+      // 0.819, C 0.851 / 0.831, D 0.839 / 0.807, E 0.800 / 0.765, F 0.786 / 0.758, G 0.797 / 0.746, H 0.789 / 0.750;
+      // quiet sentences flagged 7 of 92, 4 of 106, 14 of 110, 10 of 110, 12 of 110, 9 of 111, 13 of 110.
       expect(fused).toBeGreaterThan(ngram);
       expect(fused).toBeGreaterThan(macro(scoreSignals(rows, 'lexicon')) + 0.15);
       gains.push(fused - ngram);
@@ -251,5 +251,36 @@ describe('the fused models on the independent held-out sentences, with the shipp
     for (const r of rows)
       for (const s of extractSignals(r.text, { vectors: lookup }))
         if (s.model.startsWith(FUSED_TEXT_MODEL) && !s.cue) expect(s.confidence).toBeGreaterThanOrEqual(MODEL_ONLY_MIN);
+  });
+});
+
+describe('good news is no risk signal (session 16: a kickoff, a signed-contract subject line)', () => {
+  // Lines reported from the CRM, read as risks by the weights of 2026-12-06.11: a bare "Kickoff" as a timeline (1.0),
+  // "Signed contract" as negative sentiment. The in-domain class balance of the training (inDomainBalanceWeights)
+  // clears them on the default (fused) path; "We signed the contract." is still read as negative sentiment (0.95):
+  // docs/benchmarks.md, "Session 16".
+  const quiet = ['Kickoff', 'Signed contract'];
+  // The same words where they do carry the signal.
+  const signals: [string, string][] = [
+    ['We are cancelling the contract at the end of the term.', 'negative_sentiment'],
+    ['Kickoff must happen before 1 March or we lose the slot.', 'timeline'],
+  ];
+  let lookup: SentenceVectorLookup | null = null;
+  beforeAll(async () => {
+    const texts = [...quiet, ...signals.map(([t]) => t)];
+    const s = await sentenceVectors(texts, undefined);
+    if (s.vectors && s.id) {
+      const byText = new Map(texts.map((t, i) => [t, s.vectors![i]!]));
+      lookup = { encoderId: s.id, get: (t) => byText.get(t) };
+    }
+  }, 120_000);
+
+  it.each(quiet)('"%s" carries no risk type with the fused models (the default path)', (text) => {
+    expect(lookup).not.toBeNull();
+    expect(extractSignals(text, { vectors: lookup }).filter((s) => s.type !== 'explicit_ask')).toEqual([]);
+  });
+
+  it.each(signals)('"%s" keeps its %s signal on both paths', (text, type) => {
+    for (const vectors of [lookup, null]) expect(extractSignals(text, { vectors }).map((s) => s.type)).toContain(type);
   });
 });
