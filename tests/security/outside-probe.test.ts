@@ -111,6 +111,12 @@ describe('instructions a screen does not show but a model reads are found', () =
     ['Vietnamese', 'Cảm ơn anh, ngân sách quý này hơi eo hẹp.'],
     ['a job title after a label', 'Position: Executive Assistant, Sales Operations EMEA.'],
     ['a question for an insurance agent', 'Question for the insurance agent: is the fleet covered from May?'],
+    // English "an" is an article, not German "an" ("an die KI:"): closeloop's own footer on every AI-written draft.
+    [
+      'an AI model after the article "an"',
+      'The draft email was written by an AI model: check every line before sending.',
+    ],
+    ['an AI assistant after the article "an"', 'This summary was produced by an AI assistant: please verify it.'],
     [
       'a role named in a sentence',
       'My role: system administrator for the EMEA team. The role "system" is yours to assign.',

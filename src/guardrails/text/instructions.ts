@@ -36,8 +36,10 @@ const OUTPUT_VERB = String.raw`include|add|append|insert|put|write|say|state|tel
 /** How a text names a model: one of the words above, or two of them ("AI assistant", "KI-Assistent", "GPT model"). */
 const AI_NAME = String.raw`${w(AI)}(?:[\s-]+${w(AI)})?`;
 const ADDRESSED_NOTE = re(
-  String.raw`(?:${w(String.raw`note|notes|message|instructions?|instruction|reminder|hinweis|nachricht|anweisung(?:en)?|nota|mensaje|instrucci[oó]n(?:es)?|instrucciones|consigne|consignes|istruzion[ei]|opmerking|примечание|сообщение`)}\s+)?${w(String.raw`to|for|an|für|para|pour|per|voor|aan|для|à|al|all'|alla`)}\s+(?:the|any|an|your|our|die|der|den|la|el|le|les|l'|il|lo|o|a|de|het)?\s*${AI_NAME}\s*(?:\([^)]{0,40}\)\s*)?[:\-–>]`,
+  String.raw`(?:${w(String.raw`note|notes|message|instructions?|instruction|reminder|hinweis|nachricht|anweisung(?:en)?|nota|mensaje|instrucci[oó]n(?:es)?|instrucciones|consigne|consignes|istruzion[ei]|opmerking|примечание|сообщение`)}\s+)?(?:${w(String.raw`to|for|für|para|pour|per|voor|aan|для|à|al|all'|alla`)}\s+(?:the|any|an|your|our|die|der|den|la|el|le|les|l'|il|lo|o|a|de|het)?|${w('an')}\s+(?:die|der|den)\s)\s*${AI_NAME}\s*(?:\([^)]{0,40}\)\s*)?[:\-–>]`,
 );
+// German "an" ("an die KI:") takes its article: English "an" is the article ("written by an AI model: check it").
+
 /**
  * Instructions about the reply itself ("in your response, mention...", "begin your answer with..."), addressed to
  * whoever writes it.
