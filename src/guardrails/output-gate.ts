@@ -666,7 +666,8 @@ const PREMISE =
 const WITHHELD_LABEL: Record<InstructionKind, string> = {
   addresses_ai: 'it contains text addressed to an assistant or model',
   moves_money: 'it asks for money to be moved',
-  changes_payment_details: 'it announces or asks for different bank or payment details',
+  // Worded so that the notice does not itself read as a payment instruction to the rules that read the task next.
+  changes_payment_details: 'it says the bank to pay into has changed, or asks for the one you use',
   shares_data: 'it asks for data to be handed over',
   changes_recipients: 'it asks to change or add recipients',
   bypasses_verification: 'it asks to skip the usual verification',
@@ -713,7 +714,9 @@ export function neutraliseQuote(quote: string, facts: GateFacts): string {
       grounded(a, g, visible)
     )
       continue;
-    out = out.split(a.text).join(`[${a.kind === 'payment' ? 'payment details' : a.kind} removed]`);
+    // The notice must not itself read as what it replaces ("[payment details removed]" was a request for payment
+    // details to the checks that read the task afterwards).
+    out = out.split(a.text).join(`[${a.kind === 'payment' ? 'payment method' : a.kind} removed]`);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { checkOutput, neutraliseQuote, steeringIn, type GateFacts } from '../../src/guardrails/output-gate.js';
 import { findInstructions } from '../../src/guardrails/text/instructions.js';
+import { findPaymentInstructions } from '../../src/guardrails/text/injection.js';
 import { draftWrite, gateFacts } from '../helpers/gate.js';
 import { linearGrowth } from '../helpers/linear.js';
 import type { GuardrailContext } from '../../src/guardrails/context.js';
@@ -231,5 +232,20 @@ describe('the rules read links as the gate does: the company record grounds them
     const own = 'Hi Anna, the form on https://www.example.com/kontakt lists your team.';
     expect(ruleFact(name, own, attacker('example.com'))).toEqual([]);
     expect(ruleFact(name, own, attacker('https://www.example.com/'))).toEqual([]);
+  });
+});
+
+describe("a withheld means of payment in a customer's quote is not itself a payment instruction", () => {
+  // "Can we pay by bank transfer instead of card?" quoted beside a budget concern: the gate withholds it, and its
+  // notice ("...different bank or payment details...", "[payment details removed]") read as payment instructions to the
+  // rules that read the task next, which blocked a harmless question (the service's benign corpus).
+  test.each([
+    'Can we pay by bank transfer instead of card?',
+    'Our bank details have changed, please use the new IBAN from now on.',
+    'Please pay to IBAN DE89 3704 0044 0532 0130 00 instead.',
+  ])('%s', (question) => {
+    const quote = neutraliseQuote(question, gateFacts());
+    expect(quote).not.toBe(question);
+    expect(findPaymentInstructions(quote)).toEqual([]);
   });
 });
