@@ -419,7 +419,7 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
           OwnerId: riley,
         });
         sf.store.create(orgId, 'OpportunityContactRole', { OpportunityId: opp, ContactId: contact, IsPrimary: true });
-        return { contact, opp };
+        return { contact, opp, email: `carl.${tag.toLowerCase()}@acme.example` };
       };
       const gone = deal('Gone');
       const handed = deal('Handed');
@@ -427,13 +427,14 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       const conn = await installSalesforce(loop.cl);
       await backfilled(loop.cl, orgId, 30_000);
       await subscribed(loop, conn.connectionId);
-      const emailOn = (d: { contact: string; opp: string }) =>
+      // From the deal's own contact: a reply goes to whoever wrote (an address no contact has gets no draft).
+      const emailOn = (d: { contact: string; opp: string; email: string }) =>
         sf.store.create(orgId, 'EmailMessage', {
           Subject: 'Re: Expansion pricing',
           TextBody: BUDGET,
           Status: '3',
           Incoming: true,
-          FromAddress: 'carl@acme.example',
+          FromAddress: d.email,
           FromName: 'Carl',
           MessageDate: new Date(Date.now() - 60_000).toISOString(),
           RelatedToId: d.opp,
