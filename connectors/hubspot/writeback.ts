@@ -614,6 +614,8 @@ export async function lookupOwner(
   opts: HubspotWritebackOptions = {},
 ): Promise<CrmOwner | null> {
   if (!/^\d+$/.test(ownerId)) return null;
+  // Asked beside the owner, not after it: the lookup as a whole has a deadline (src/suggest/crm-facts.ts).
+  const zone = accountTimeZone(ctx, opts);
   for (const archived of [false, true]) {
     try {
       const o = await requestHubspot(
@@ -633,7 +635,7 @@ export async function lookupOwner(
         email: o.email ?? null,
         active: !archived && o.archived !== true,
         // Owners carry no time zone: the account's own is the one the rep's HubSpot shows dates in.
-        timeZone: await accountTimeZone(ctx, opts),
+        timeZone: await zone,
       };
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;

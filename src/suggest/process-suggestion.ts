@@ -1,3 +1,4 @@
+import { workingDue } from '../lib/dates.js';
 import type { Activity, Contact } from '../core/canonical.js';
 import type { RuleVerdict, Suggestion } from '../core/suggestion.js';
 import { BudgetExceededError } from '../inference/router/budget.js';
@@ -155,6 +156,11 @@ async function processSuggestionNow(
     ownerTimeZone: rf.owner?.timeZone ?? null,
   };
   if (s.task) s.task = { ...s.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : s.task.ownerId };
+  // The analysis could not learn the owner's time zone (its lookup failed or timed out) and this one did: the due time
+  // moves into the owner's working day here, so a slow CRM answer does not leave a task due at 03:00 their time.
+  const zone = rf.owner?.timeZone;
+  if (s.task && !s.task.timeZone && zone)
+    s.task = { ...s.task, dueAt: workingDue(Date.parse(s.task.dueAt), 0, zone), timeZone: zone };
 
   // 1. Types this rep keeps ignoring are thinned out before the daily cap sees them.
   const history = await deps.store.feedback.repTypeHistory(

@@ -123,7 +123,12 @@ describe(`tasks fall due in the rep's own working day (${ENGINE})`, () => {
       const deal = fx.deal('Noa fleet', 'qualifiedtobuy', [c], 40 * DAY);
       fx.email(deal, c, 20 * DAY, 'EMAIL', 'Pricing', 'Hi Noa, here is the pricing sheet we discussed.');
       await hs.flushWebhooks();
-      const task = await waitFor(() => fx.tasksOn(deal)[0] ?? null, 90_000, 'the follow-up task');
+      // The follow-up itself (a draft email is a task of type EMAIL in HubSpot, with a due time of its own).
+      const task = await waitFor(
+        () => fx.tasksOn(deal).find((t) => t.properties.hs_task_type !== 'EMAIL') ?? null,
+        90_000,
+        'the follow-up task',
+      );
       // Read back through the official client, as the rep's HubSpot shows it.
       const client = new Client({ accessToken: hs.issueTokens(portalId).accessToken, basePath: hs.url });
       const read = await client.crm.objects.tasks.basicApi.getById(task.id, ['hs_timestamp', 'hs_createdate']);
