@@ -372,6 +372,8 @@ describe(`what closeloop wrote follows the CRM's changes (${process.env.DATABASE
       );
       await waitFor(() => !isOpen(task(todo.id)), 30_000, 'the task closed');
       expect(task(todo.id).properties.hs_task_body).toMatch(/The question was answered: an email was sent on/);
+      // Its draft reply (unanswered questions come with one) is withdrawn too, as its own write.
+      await waitFor(() => open(d.deal).drafts.length === 0 || null, 30_000, 'the draft withdrawn');
       expect(open(d.deal)).toEqual({ todos: [], drafts: [] });
     }, 90_000);
 
