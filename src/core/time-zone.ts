@@ -56,6 +56,12 @@ export function wallClock(t: number, tz: string): WallClock {
   };
 }
 
+/** The zone's offset from UTC at instant `t`, in milliseconds (positive east of Greenwich). */
+export function utcOffsetMs(t: number, tz: string): number {
+  const w = wallClock(t, tz);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
+}
+
 /**
  * The instant at which the wall clock in `tz` reads the given local date and time (the earlier one when a clock
  * change repeats it, the first valid one after a gap).
@@ -64,11 +70,7 @@ export function instantOf(tz: string, y: number, mo: number, d: number, h: numbe
   const asUtc = Date.UTC(y, mo - 1, d, h, mi);
   let t = asUtc;
   // Two corrections reach a fixed point for every real zone (the offset at the guess, then at the corrected guess).
-  for (let i = 0; i < 2; i++) {
-    const w = wallClock(t, tz);
-    const seen = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-    t += asUtc - seen;
-  }
+  for (let i = 0; i < 2; i++) t = asUtc - utcOffsetMs(t, tz);
   return t;
 }
 

@@ -4,17 +4,10 @@
  * currencies and hosting. HubSpot owners carry no time zone of their own; this is the one reps' dates are shown in.
  */
 import { Router, type Request, type Response } from 'express';
-import { wallClock } from '../../../src/core/time-zone.js';
+import { utcOffsetMs } from '../../../src/core/time-zone.js';
 import { PORTAL_CURRENCIES } from './object-types.js';
 import { portalOf, type SandboxContext } from './context.js';
 import { authOf, requireScopes } from './oauth.js';
-
-/** The zone's offset from UTC at `t`, in milliseconds (positive east of Greenwich). */
-function offsetMs(tz: string, t: number): number {
-  const w = wallClock(t, tz);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(t / 1000) * 1000;
-}
 
 const hhmm = (ms: number): string => {
   const m = Math.round(Math.abs(ms) / 60_000);
@@ -26,7 +19,7 @@ export function accountInfoRouter(ctx: SandboxContext): Router {
   router.get('/account-info/v3/details', (_req: Request, res: Response) => {
     requireScopes(authOf(res), ['oauth']);
     const portal = portalOf(ctx, res);
-    const offset = offsetMs(portal.info.timeZone, portal.now());
+    const offset = utcOffsetMs(portal.now(), portal.info.timeZone);
     const [companyCurrency, ...additionalCurrencies] = PORTAL_CURRENCIES;
     res.json({
       portalId: portal.id,
