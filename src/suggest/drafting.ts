@@ -113,6 +113,19 @@ export function signatureName(name: string | null | undefined): string | null {
  * Whether an address is at the sender's own company (the same registrable domain as the deal owner's address), so
  * not a customer to email a sales reply to. Never for a sender at a free-mail provider (everyone is "at gmail.com").
  */
+/**
+ * A customer's email written from an address no contact here has, nor a colleague of the rep's (a lead, a colleague of
+ * theirs not on the deal): its writer is none of `contacts`, so none of them may be named as its writer or thanked for it.
+ */
+export function fromStranger(
+  a: Activity,
+  contacts: readonly Contact[],
+  colleague: (email: string) => boolean,
+): boolean {
+  const writer = a.kind === 'email' && a.direction === 'inbound' ? a.from?.trim() : null;
+  return Boolean(writer) && !colleague(writer!) && sendersAmong([a], contacts).length === 0;
+}
+
 export function colleagueOf(senderEmail: string | null): (email: string) => boolean {
   // normalizeDomain: the address's registrable domain, null for a free-mail provider or no usable host.
   const own = normalizeDomain(senderEmail).registrable;
@@ -216,11 +229,9 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
     ...s.contactIds,
   ];
   const colleague = colleagueOf(f.sender?.email ?? null);
-  // A reply to a customer's message goes to whoever wrote it. Written from an address no contact here has (a lead, a
-  // colleague of theirs not on the deal): another contact would be thanked for words they never wrote, so no draft;
-  // the task still names the message for the rep to answer.
-  const writer = last && last.direction === 'inbound' && last.kind === 'email' ? last.from?.trim() : null;
-  if (writer && !colleague(writer) && sendersAmong([last!], f.contacts).length === 0) return null;
+  // A reply to a customer's message goes to whoever wrote it. Written by a stranger to this deal, another contact would
+  // be thanked for words they never wrote, so no draft; the task still names the message for the rep to answer.
+  if (last && fromStranger(last, f.contacts, colleague)) return null;
   const to = candidates
     .map((id) => byId.get(id))
     .find((c): c is Contact =>

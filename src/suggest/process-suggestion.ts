@@ -35,6 +35,7 @@ import type { AnalyzeDeps } from './analyze-deps.js';
 import {
   addressDraft,
   colleagueOf,
+  fromStranger,
   DRAFT_KIND_OF,
   draftInputFor,
   makeDraft,
@@ -657,9 +658,7 @@ async function renderFactsFor(
   const senders = sendersAmong(quoted, contacts);
   // A customer's email from an address no contact here has: its writer is not one of them, and naming another
   // contact would say they wrote it.
-  const unknownWriter =
-    senders.length === 0 &&
-    quoted.some((a) => a.kind === 'email' && a.direction === 'inbound' && a.from?.trim() && !colleague(a.from));
+  const unknownWriter = senders.length === 0 && quoted.some((a) => fromStranger(a, contacts, colleague));
   const named = unknownWriter
     ? undefined
     : [...senders.map((c) => c.externalId), ...ids]
