@@ -174,23 +174,26 @@ export class OutboxRepo {
   /**
    * Claim the row for one CRM call: succeeds only when no other attempt holds a live claim. The holder extends it
    * while its call is in flight (extendClaim); a process that dies stops extending and the claim lapses.
-   * Returns the live claim's end when someone else holds it.
+   * Returns the row as it stands under the claim (the caller's earlier read may be stale: another attempt can have
+   * written it, or started its call, and let go of it since), or the live claim's end when someone else holds it.
    */
   async claim(
     id: string,
     token: string,
     until: Date,
     now: Date,
-  ): Promise<{ ok: true } | { ok: false; heldUntil: Date }> {
-    const r = await this.db.query<{ ok: boolean; claimed_until: Date }>(
+  ): Promise<{ ok: true; row: OutboxRow | null } | { ok: false; heldUntil: Date }> {
+    const r = await this.db.query<OutboxRow & { ok: boolean }>(
       `UPDATE writeback_outbox SET claimed_until = CASE WHEN claimed_until IS NULL OR claimed_until <= $4 THEN $3 ELSE claimed_until END,
          claim_token = CASE WHEN claimed_until IS NULL OR claimed_until <= $4 THEN $2 ELSE claim_token END
-       WHERE id = $1 RETURNING claim_token = $2 AS ok, claimed_until`,
+       WHERE id = $1 RETURNING *, id::text AS id, claim_token = $2 AS ok`,
       [id, token, until, now],
     );
     const row = r.rows[0];
-    if (!row || row.ok) return { ok: true };
-    return { ok: false, heldUntil: new Date(row.claimed_until) };
+    if (!row) return { ok: true, row: null };
+    const { ok, ...fresh } = row;
+    if (ok) return { ok: true, row: fresh };
+    return { ok: false, heldUntil: new Date(row.claimed_until!) };
   }
 
   /**

@@ -133,7 +133,7 @@ type ConnRow = NonNullable<Awaited<ReturnType<Store['connections']['get']>>>;
 /** One attempt of a row whose connection can write (`probe`: the try of a connection whose setup refused writes). */
 async function attempt(
   deps: WritebackDeps,
-  row: OutboxRow,
+  seen: OutboxRow,
   conn: ConnRow,
   receivedAt: number | null,
   probe: boolean,
@@ -143,8 +143,16 @@ async function attempt(
   // it instead of writing a second record.
   const claimMs = deps.claimMs ?? 15_000;
   const token = randomUUID();
-  const claimed = await deps.store.outbox.claim(row.id, token, new Date(deps.now() + claimMs), new Date(deps.now()));
-  if (!claimed.ok) return later(deps, row.id, claimed.heldUntil, 'another attempt of this write is in flight');
+  const claimed = await deps.store.outbox.claim(seen.id, token, new Date(deps.now() + claimMs), new Date(deps.now()));
+  if (!claimed.ok) return later(deps, seen.id, claimed.heldUntil, 'another attempt of this write is in flight');
+  // The row as it stands now, under this claim: between the first read and the claim another attempt (a batch another
+  // worker sent) may have written it and let go, or started its call and died. Deciding on the first read wrote such a
+  // row a second time.
+  const row = claimed.row;
+  if (!row || row.status !== 'pending') {
+    await deps.store.outbox.releaseClaim(seen.id, token);
+    return !row ? 'skipped' : row.status === 'done' ? 'already_done' : row.status === 'failed' ? 'failed' : 'skipped';
+  }
   const settleUntil = lookupNotBefore(row, deps);
   if (settleUntil > deps.now()) {
     await deps.store.outbox.releaseClaim(row.id, token);

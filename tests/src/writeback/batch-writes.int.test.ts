@@ -214,7 +214,7 @@ describe(`batched task writes (${process.env.DATABASE_URL ? 'postgres' : 'pglite
 
   test('a row another attempt holds is not taken into a batch', async () => {
     const [a, b] = [await newRow(), await newRow()];
-    expect(await t.store.outbox.claim(b.id, 'someone-else', new Date(now + 15_000), new Date(now))).toEqual({
+    expect(await t.store.outbox.claim(b.id, 'someone-else', new Date(now + 15_000), new Date(now))).toMatchObject({
       ok: true,
     });
     expect(await processOutbox(deps(), a.id, null)).toBe('written');

@@ -136,6 +136,34 @@ describe(`processOutbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     expect(calls).toEqual([]);
   });
 
+  test("a row another worker wrote between this attempt's read and its claim is not written again", async () => {
+    const row = await newRow('create_task', { subject: 'raced' });
+    // This attempt reads the row pending; before it claims it, another worker's batch writes it and lets go.
+    const outbox = Object.create(t.store.outbox) as typeof t.store.outbox;
+    outbox.get = async (id: string) => {
+      const seen = await t.store.outbox.get(id);
+      await t.store.outbox.markDone(id, 'crm-by-the-other-worker', null);
+      return seen;
+    };
+    expect(await processOutbox({ ...deps(), store: { ...t.store, outbox } }, row.id, null)).toBe('already_done');
+    expect(calls).toEqual([]);
+    expect(await t.store.outbox.get(row.id)).toMatchObject({ crm_id: 'crm-by-the-other-worker', claim_token: null });
+  });
+
+  test('a row whose call another attempt started after this one read it is looked up, not sent blind', async () => {
+    const row = await newRow('create_task', { subject: 'started elsewhere' });
+    // Read before the other attempt marked it sending; that attempt died in its call long enough ago to look now.
+    const outbox = Object.create(t.store.outbox) as typeof t.store.outbox;
+    outbox.get = async (id: string) => {
+      const seen = await t.store.outbox.get(id);
+      await t.store.outbox.markSending(id, new Date(T0 + 4_000 - 120_000));
+      return seen;
+    };
+    alreadyExisted = true;
+    expect(await processOutbox({ ...deps(), store: { ...t.store, outbox } }, row.id, null)).toBe('written');
+    expect(calls.map((c) => c.write.mayExist)).toEqual([true]);
+  });
+
   test('a draft email goes to createDraftEmail without our own copy of the text (draftText stays with us)', async () => {
     const row = await newRow('create_draft_email', {
       subject: 'Revised quote',
