@@ -435,7 +435,10 @@ export async function createDraftEmails(
   );
 }
 
-/** A draft's EMAIL task is due a day after it is written (the lookup for it matches subject and text, not the time). */
+/**
+ * A draft without a task beside it is due a day after it is written (the lookup for it matches subject and text, not the
+ * time).
+ */
 export const DRAFT_DUE_MS = 24 * 60 * 60 * 1000;
 
 /** The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject). */
@@ -457,8 +460,9 @@ async function draftInput(
     `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`,
   ].join('');
   const properties: TaskProperties = {
-    // Due in a day, as the task it goes with: a draft due at its creation showed as overdue in the rep's queue at once.
-    hs_timestamp: new Date((opts.now ?? Date.now)() + DRAFT_DUE_MS).toISOString(),
+    // Due with the task it goes with (inside the rep's working day), else in a day: a draft due at its creation showed
+    // as overdue in the rep's queue at once.
+    hs_timestamp: draft.dueAt ?? new Date((opts.now ?? Date.now)() + DRAFT_DUE_MS).toISOString(),
     hs_task_subject: draftSubject(draft),
     hs_task_body: fitHtml(`${header}${bodyHtml(draft.body)}${owner.note}`, BODY_MAX),
     hs_task_status: 'NOT_STARTED',

@@ -292,6 +292,11 @@ export interface DraftEmailWrite extends DraftEmailPayload {
   idempotencyKey: string;
   /** The priority of the task it goes with, where the CRM keeps a draft as a task (HubSpot); MEDIUM when absent. */
   priority?: TaskPayload['priority'];
+  /**
+   * Where the CRM keeps a draft as a task (HubSpot): due with the task it goes with, in the rep's working day; a day
+   * after it is written when the suggestion has no task.
+   */
+  dueAt?: string;
   /** As TaskWrite.mayExist. */
   mayExist?: boolean;
   dealId: string | null;

@@ -549,8 +549,9 @@ export function createWrites(s: Suggestion, draftMeta: Record<string, unknown> |
       payload: {
         ...s.draft,
         body: renderDraftBody(s),
-        // The draft answers the same situation as the task: as urgent as it (a HubSpot draft is a task too).
-        ...(s.task ? { priority: s.task.priority } : {}),
+        // The draft answers the same situation as the task: as urgent as it and due with it, in the rep's working day
+        // (a HubSpot draft is a task too).
+        ...(s.task ? { priority: s.task.priority, dueAt: s.task.dueAt } : {}),
         dealId: s.dealId,
         companyId: s.companyId,
         draftText: {

@@ -141,6 +141,41 @@ describe(`tasks fall due in the rep's own working day (${ENGINE})`, () => {
       expect(local.date).toBe(expectedDay(made, zone));
       expect(due - made).toBeGreaterThan(6 * HOUR);
     }, 150_000);
+
+    test(`a draft reply (an EMAIL task in HubSpot) is due with its follow-up, inside working hours in ${zone}`, async () => {
+      const fx = hubspotFixtures(hs, portalId, '9101', () => Date.now());
+      const c = fx.contact('Ines', 'Duarte', 'ines@tagus-zone.example');
+      const deal = fx.deal('Tagus fleet', 'contractsent', [c], 40 * DAY);
+      fx.email(
+        deal,
+        c,
+        2 * DAY,
+        'INCOMING_EMAIL',
+        'Re: Contract',
+        'Kai, our budget was cut this quarter, so we cannot sign the Tagus contract at this price.',
+      );
+      await hs.flushWebhooks();
+      const [task, draft] = await waitFor(
+        () => {
+          const all = fx.tasksOn(deal);
+          const t = all.find((x) => x.properties.hs_task_type !== 'EMAIL');
+          const d = all.find((x) => x.properties.hs_task_type === 'EMAIL');
+          return t && d ? [t, d] : null;
+        },
+        90_000,
+        'the task and its draft',
+      );
+      const client = new Client({ accessToken: hs.issueTokens(portalId).accessToken, basePath: hs.url });
+      const [t, d] = await Promise.all(
+        [task, draft].map((x) => client.crm.objects.tasks.basicApi.getById(x.id, ['hs_timestamp', 'hs_task_type'])),
+      );
+      expect(d!.properties.hs_task_type).toBe('EMAIL');
+      expect(d!.properties.hs_timestamp).toBe(t!.properties.hs_timestamp);
+      const local = wall(Date.parse(d!.properties.hs_timestamp!), zone);
+      expect(local.minutes).toBeGreaterThanOrEqual(9 * 60);
+      expect(local.minutes).toBeLessThanOrEqual(17 * 60);
+      expect(['Sat', 'Sun']).not.toContain(local.weekday);
+    }, 150_000);
   });
 
   describe("Salesforce: the owner's TimeZoneSidKey", () => {

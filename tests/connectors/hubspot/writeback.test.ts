@@ -220,6 +220,17 @@ describe('createDraftEmail', () => {
     companyId: null,
   };
 
+  it("a draft that goes with a task is due with it (the rep's working day), not a day after it is written", async () => {
+    const creates: any[] = [];
+    ownerOk();
+    nock(API)
+      .post('/crm/v3/objects/tasks')
+      .reply(capture(creates, 201, { ...fixture<any>('http/task-create-response.json'), id: '9101' }));
+    const dueAt = '2026-03-09T14:00:00.000Z';
+    await createDraftEmail(aContext(), { ...draft, dueAt }, opts);
+    expect(creates[0].properties.hs_timestamp).toBe(dueAt);
+  });
+
   it('creates an EMAIL task carrying recipient, subject and draft (no email engagement is logged)', async () => {
     const creates: any[] = [];
     ownerOk();
