@@ -205,29 +205,41 @@ export function createWorkQueue(db: Db & { raw?: unknown }, databaseUrl: string 
         // NOTIFY wakes workers at once for new jobs; retries and delayed jobs are found by the backstop poll.
         // A worker that got a full batch fetches again at once (burstWhenBatchFull): a backlog queued by one
         // multi-row INSERT (sendMany) sends one NOTIFY, and would otherwise drain one batch per backstop poll.
-        await boss.work(
+        // A worker that got any job looks again as soon as it is done (notifyWorker): pg-boss clears a worker's wake-up
+        // when it fetches, and a fetch takes one batch, so jobs queued while every worker was busy waited for the
+        // backstop poll (2 s and more) after the last of them, with the workers idle (the demo's close and withdraw
+        // writes took 2-7 s that way).
+        let workerId: string | null = null;
+        workerId = await boss.work(
           name,
           {
             batchSize: opts.batchSize ?? 1,
             burstWhenBatchFull: (opts.batchSize ?? 1) > 1,
             pollingIntervalSeconds: o.pollingIntervalSeconds ?? (notify ? 0.5 : 2),
-            notifyPollingIntervalSeconds: 2,
+            notifyPollingIntervalSeconds: Math.max(2, o.pollingIntervalSeconds ?? 0),
             includeMetadata: true,
           } as any,
           // Every log line the handler writes names the queue and the job (src/lib/log-context.ts).
-          (jobs: Job<object>[]) =>
-            withLogContext(
-              jobs.length === 1 ? { queue: name, jobId: jobs[0]!.id } : { queue: name, jobIds: jobs.map((j) => j.id) },
-              () =>
-                handler(
-                  jobs.map((j) => ({
-                    id: j.id,
-                    name: j.name,
-                    data: j.data as never,
-                    singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null,
-                  })),
-                ),
-            ),
+          async (jobs: Job<object>[]) => {
+            try {
+              return await withLogContext(
+                jobs.length === 1
+                  ? { queue: name, jobId: jobs[0]!.id }
+                  : { queue: name, jobIds: jobs.map((j) => j.id) },
+                () =>
+                  handler(
+                    jobs.map((j) => ({
+                      id: j.id,
+                      name: j.name,
+                      data: j.data as never,
+                      singletonKey: (j as { singletonKey?: string | null }).singletonKey ?? null,
+                    })),
+                  ),
+              );
+            } finally {
+              if (jobs.length > 0 && workerId !== null) boss.notifyWorker(workerId);
+            }
+          },
         );
       }
     },

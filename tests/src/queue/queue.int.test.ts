@@ -118,3 +118,37 @@ test('keyed queues refuse jobs without a key', () => {
   const q = createWorkQueue({ engine: 'postgres' } as any, 'postgres://unused', { logger: silentLogger() });
   expect(() => q.send('analyze', {})).toThrow('singletonKey');
 });
+
+describe(`work queue: jobs queued while every worker is busy (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  let t: TestDb;
+  let q: WorkQueue;
+  beforeAll(async () => {
+    t = await openTestDb();
+    // A backstop poll far longer than the test: only a wake-up gets a job started in time.
+    q = createWorkQueue(t.db, t.url, { logger: silentLogger(), pollingIntervalSeconds: 60 });
+    await q.start();
+  });
+  afterAll(async () => {
+    await q.stop();
+    await t.close();
+  });
+
+  test('run one after another as the worker frees up, not one per backstop poll', async () => {
+    const seen: number[] = [];
+    let release!: () => void;
+    const busy = new Promise<void>((r) => (release = r));
+    await q.work<{ n: number }>('writeback', { concurrency: 1 }, async (jobs) => {
+      for (const j of jobs) {
+        if (j.data.n === 0) await busy;
+        seen.push(j.data.n);
+      }
+    });
+    await q.send('writeback', { n: 0 });
+    await waitFor(async () => (await q.depth!()).writeback.active === 1, 20_000);
+    // Three more while the only worker is busy: their wake-ups arrive while it works.
+    for (const n of [1, 2, 3]) await q.send('writeback', { n });
+    release();
+    await waitFor(() => seen.length === 4, 20_000);
+    expect([...seen].sort()).toEqual([0, 1, 2, 3]);
+  }, 30_000);
+});
