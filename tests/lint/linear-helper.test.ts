@@ -17,7 +17,9 @@ describe('linearGrowth (tests/helpers/linear.ts)', () => {
   };
 
   test('quadratic work reads as non-linear in every round', () => {
-    const r = linearGrowth(make, quadratic, { floorMs: 0 });
+    // An input whose small size alone takes milliseconds: the helper divides by at least 1 ms, so a quadratic run on
+    // 2,000 characters that a fast core finishes in a fraction of one read as "linear".
+    const r = linearGrowth(repeatedTo('ab', 12_000), quadratic, { floorMs: 0 });
     expect(r).toMatchObject({ linear: false, rounds: 3 });
     expect(r.ratio).toBeGreaterThan(10);
   });
