@@ -189,6 +189,14 @@ export class ConnectionRepo {
     return r.rows.length > 0;
   }
 
+  /** A claimed try that never reached the CRM: the next write of the connection may try at once. */
+  async releaseWriteProbe(id: string): Promise<void> {
+    await this.db.query(
+      'UPDATE connections SET write_probe_at = NULL WHERE id = $1 AND coalesce(jsonb_array_length(write_issues), 0) > 0',
+      [id],
+    );
+  }
+
   /**
    * The write issues are gone (a write got through, or an admin fixed the org): parked write-backs resume with the
    * next sweep. `tenantId` limits it to one tenant's connection (null: an operator). Returns whether a row changed.

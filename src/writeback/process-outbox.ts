@@ -117,7 +117,11 @@ export async function processOutbox(
     await deps.store.outbox.park(row.id, reason);
     return 'paused';
   }
-  const outcome = await attempt(deps, row, conn, receivedAt, probe);
+  const call = { sent: false };
+  const outcome = await attempt(deps, row, conn, receivedAt, probe, call);
+  // A try that never reached the CRM (another attempt held the row, or it waits for the CRM to settle) answers
+  // nothing: the connection's next write may try at once, or the try waited 15 minutes more for no reason.
+  if (probe && !call.sent && outcome !== 'already_done') await deps.store.connections.releaseWriteProbe(conn.id);
   if (probe && (outcome === 'written' || outcome === 'already_done')) {
     // The write the org refused got through: the rule was changed; the parked writes resume with the next sweep.
     await deps.store.connections.clearWriteIssues(conn.id);
@@ -137,6 +141,7 @@ async function attempt(
   conn: ConnRow,
   receivedAt: number | null,
   probe: boolean,
+  call: { sent: boolean } = { sent: false },
 ): Promise<WritebackOutcome> {
   // One CRM call per row at a time, across every worker and process: a job the queue retried because the first
   // attempt outlived its lease finds the first call still in flight (its claim is being extended) and waits for
@@ -182,11 +187,13 @@ async function attempt(
   const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
   try {
     if (row.action === 'update_task' || row.action === 'close_task' || row.action === 'withdraw_draft') {
+      call.sent = true;
       return await changeWritten(deps, row, connector, ctx, conn.provider);
     }
     if (await skippedBeforeWrite(deps, row, suggestion)) return 'skipped';
     // A probe is one write: its answer decides for the connection.
     const batch = mayExist || probe ? null : batchWriter(connector, row.action);
+    call.sent = true;
     if (batch) return await writeBatch(deps, batch, { row, conn, ctx, token, claimMs, held, receivedAt });
     await deps.store.outbox.markSending(row.id, new Date(deps.now()));
     const created = await withDeadline(

@@ -164,6 +164,25 @@ describe(`processOutbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, 
     expect(calls.map((c) => c.write.mayExist)).toEqual([true]);
   });
 
+  test("a setup try that never reached the CRM (another attempt held the row) leaves the connection's next try due", async () => {
+    const row = await newRow('create_task', { subject: 'probe held' });
+    // The org refused a write; its try is due now.
+    await t.store.connections.recordWriteIssue('c', 'A validation rule refused the task.', new Date(T0));
+    try {
+      await t.store.outbox.claim(row.id, 'someone-else', new Date(T0 + 60_000), new Date(T0));
+      const requeued: Date[] = [];
+      const waiting = { ...deps(), requeue: async (_id: string, at: Date) => void requeued.push(at) };
+      expect(await processOutbox(waiting, row.id, null)).toBe('retry');
+      expect(calls).toEqual([]);
+      const conn = await t.store.connections.get('c');
+      // Not pushed 15 minutes out by a try that asked the CRM nothing.
+      expect(conn!.write_probe_at).toBeNull();
+      expect(conn!.write_issues).toHaveLength(1);
+    } finally {
+      await t.store.connections.clearWriteIssues('c');
+    }
+  });
+
   test('a draft email goes to createDraftEmail without our own copy of the text (draftText stays with us)', async () => {
     const row = await newRow('create_draft_email', {
       subject: 'Revised quote',
