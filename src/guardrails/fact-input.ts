@@ -67,11 +67,17 @@ export function gateFactsFromContext(
       : null,
     company: context.companyDomain ? { domain: context.companyDomain } : null,
     contacts: context.contacts.map((c) => ({ email: c.email, phone: c.phone })),
-    // Interaction dates as the loop writes them ("email on 2026-03-09"), and the task's own due date.
+    // Interaction dates as the loop writes them ("email on 2026-03-09", with the day in the rep's zone beside it when
+    // that is another: "email on 2026-03-09 (2026-03-10 in Asia/Tokyo)"), and the task's own due date.
     dates: [
-      ...context.retrievedText.flatMap((t) => [...t.matchAll(/^[a-z_]+ on (\d{4}-\d{2}-\d{2})$/gm)].map((m) => m[1]!)),
+      ...context.retrievedText.flatMap((t) =>
+        [...t.matchAll(/^[a-z_]+ on (\d{4}-\d{2}-\d{2})(?: \((\d{4}-\d{2}-\d{2}) in [^)\n]+\))?$/gm)].flatMap((m) =>
+          m[2] ? [m[1]!, m[2]] : [m[1]!],
+        ),
+      ),
       ...(suggestion.task ? [suggestion.task.dueAt] : []),
     ],
+    timeZone: suggestion.task?.timeZone ?? null,
     thread: context.retrievedText,
     recordLinks: context.recordLinks ?? [],
   };

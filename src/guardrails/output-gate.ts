@@ -1,4 +1,5 @@
 import { sealWrite, type SealedWrite, type WriteAction } from '../core/gated-write.js';
+import { knownTimeZone, wallClock } from '../core/time-zone.js';
 import {
   domainWithin,
   findActionable,
@@ -66,6 +67,11 @@ export interface GateFacts {
   names?: string[];
   /** Links to CRM records that connectors built (evidence links): their hosts are the CRM's own. */
   recordLinks?: string[];
+  /**
+   * The rep's time zone (IANA), when the CRM tells it: a task names days as the rep lives them, so a date is grounded by
+   * its day there as well as by its UTC day.
+   */
+  timeZone?: string | null;
 }
 
 export type GateZone = 'text' | 'quote' | 'own';
@@ -173,11 +179,30 @@ function monthDays(text: string): [number, number][] {
   return [];
 }
 
-/** The month-day a relative date names from `now`: the next such weekday (today included), tomorrow, today. */
-function relativeMonthDays(text: string, now: number): string[] {
+/**
+ * The month-day keys of an instant: its UTC day, and its day in `zone` when one is known. A calendar day without a time
+ * ("2026-03-09") is that day wherever the rep is.
+ */
+function dayKeys(iso: string | number, zone: string | null): string[] {
+  const t = typeof iso === 'number' ? iso : Date.parse(iso);
+  if (Number.isNaN(t)) return [];
+  const x = new Date(t);
+  const keys = [`${x.getUTCMonth() + 1}-${x.getUTCDate()}`];
+  if (zone && (typeof iso === 'number' || /T\d{2}:\d{2}/.test(iso))) {
+    const w = wallClock(t, zone);
+    keys.push(`${w.month}-${w.day}`);
+  }
+  return keys;
+}
+
+/**
+ * The month-day a relative date names from `now`: the next such weekday (today included), tomorrow, today; read in the
+ * rep's zone when known (their "Friday"), else in UTC.
+ */
+function relativeMonthDays(text: string, now: number, zone: string | null = null): string[] {
   if (Number.isNaN(now)) return [];
   const t = text.toLowerCase().trim();
-  const today = new Date(now).getUTCDay();
+  const today = zone ? wallClock(now, zone).weekday : new Date(now).getUTCDay();
   const weekday = WEEKDAYS.findIndex((re) => re.test(t));
   const ahead =
     weekday >= 0
@@ -190,7 +215,12 @@ function relativeMonthDays(text: string, now: number): string[] {
           ? 0
           : null;
   if (ahead === null) return [];
-  const x = new Date(now + ahead * 86_400_000);
+  const at = now + ahead * 86_400_000;
+  if (zone) {
+    const w = wallClock(at, zone);
+    return [`${w.month}-${w.day}`];
+  }
+  const x = new Date(at);
   return [`${x.getUTCMonth() + 1}-${x.getUTCDate()}`];
 }
 
@@ -213,6 +243,8 @@ interface Grounds {
   now: number;
   /** The next 30 days, as month-day, for meeting proposals. */
   soon: Set<string>;
+  /** The rep's time zone, when known (relative dates are read there). */
+  zone: string | null;
 }
 
 /** Every sentence of `text` that contains `needle` (within 300 characters of it: linear in long texts). */
@@ -265,7 +297,7 @@ function groundsOf(f: GateFacts, evidence: readonly string[] = []): Grounds {
       .replace(/^www\./, '')
       .replace(/\/.*$/, '') ?? '',
   ].filter((d) => d && !FREEMAIL_DOMAINS.has(d));
-  const iso = [f.deal?.closeDate, f.deal?.createdAt, f.now, ...f.dates].filter((d): d is string => Boolean(d));
+  const zone = knownTimeZone(f.timeZone);
   return {
     hosts: [
       ...t.ownDomains,
@@ -287,26 +319,17 @@ function groundsOf(f: GateFacts, evidence: readonly string[] = []): Grounds {
     concessions: t.concessions.map((c) => normalise(c).toLowerCase()),
     payments: new Set(t.paymentDetails.map((p) => p.replace(/[\s-]/g, '').toUpperCase())),
     now: Date.parse(f.now),
-    deadlines: new Set(
-      [f.deal?.closeDate, ...f.dates]
-        .filter((d): d is string => Boolean(d))
-        .map((d) => {
-          const x = new Date(d);
-          return Number.isNaN(x.getTime()) ? '' : `${x.getUTCMonth() + 1}-${x.getUTCDate()}`;
-        }),
-    ),
-    soon: new Set(
-      Array.from({ length: 31 }, (_, k) => {
-        const x = new Date(Date.parse(f.now) + k * 86_400_000);
-        return `${x.getUTCMonth() + 1}-${x.getUTCDate()}`;
-      }),
-    ),
-    monthDays: new Set(
-      iso.map((d) => {
-        const x = new Date(d);
-        return Number.isNaN(x.getTime()) ? '' : `${x.getUTCMonth() + 1}-${x.getUTCDate()}`;
-      }),
-    ),
+    // The close date is a calendar day (its UTC day as stored); the rest are instants.
+    deadlines: new Set([
+      ...dayKeys(f.deal?.closeDate ?? '', null),
+      ...f.dates.filter((d): d is string => Boolean(d)).flatMap((d) => dayKeys(d, zone)),
+    ]),
+    soon: new Set(Array.from({ length: 31 }, (_, k) => dayKeys(Date.parse(f.now) + k * 86_400_000, zone)).flat()),
+    monthDays: new Set([
+      ...dayKeys(f.deal?.closeDate ?? '', null),
+      ...[f.deal?.createdAt, f.now, ...f.dates].filter((d): d is string => Boolean(d)).flatMap((d) => dayKeys(d, zone)),
+    ]),
+    zone,
   };
 }
 
@@ -337,7 +360,7 @@ function grounded(a: Actionable, g: Grounds, whole: string): boolean {
       return g.codes.has(a.value);
     case 'date': {
       // A deadline named relative to today ("expires Friday") holds only on a day the deal's data names (its close date).
-      if (a.relative) return relativeMonthDays(a.text, g.now).some((md) => g.deadlines.has(md));
+      if (a.relative) return relativeMonthDays(a.text, g.now, g.zone).some((md) => g.deadlines.has(md));
       const md = monthDays(a.text);
       if (md.length > 0 && md.some(([m, d]) => g.monthDays.has(`${m}-${d}`))) return true;
       // Proposing a call or meeting in the coming weeks is ordinary; a deadline for money or a decision is not.

@@ -158,7 +158,7 @@ export function scoreChurn(i: ChurnInput): ChurnScore {
     quote: quoteWindow(x.quote, null, MAX_QUOTE),
     url: x.a.url ?? i.company.url,
     field: 'body',
-    label: activityLabel(x.a, i.contacts),
+    label: activityLabel(x.a, i.contacts, i.timeZone ?? null),
     occurredAt: x.a.occurredAt,
   });
   if (leaving.length > 0) {

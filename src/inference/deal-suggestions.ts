@@ -82,8 +82,11 @@ export const sendersAmong = <C extends Pick<Contact, 'email'>>(
   contacts: readonly C[],
 ): C[] => contacts.filter((c) => messages.some((a) => isSender(a, c)));
 
-/** "Carl Gauss's email of 2 December 2026" (the author for customer messages, else the kind alone). */
-export function activityLabel(a: Activity, contacts: readonly Contact[] = []): string {
+/**
+ * "Carl Gauss's email of 2 December 2026" (the author for customer messages, else the kind alone); the day as the rep
+ * lives it when their time zone is known.
+ */
+export function activityLabel(a: Activity, contacts: readonly Contact[] = [], timeZone: string | null = null): string {
   const named = (c: Contact) => Boolean(c.firstName || c.lastName);
   const author =
     a.direction === 'inbound'
@@ -94,13 +97,14 @@ export function activityLabel(a: Activity, contacts: readonly Contact[] = []): s
       : undefined;
   const name = author ? contactName(author.firstName, author.lastName) : null;
   const what = KIND_WORD[a.kind] ?? a.kind;
-  return `${name ? `${name}'s ${what}` : `the ${what}`} of ${formatDay(a.occurredAt)}`;
+  return `${name ? `${name}'s ${what}` : `the ${what}`} of ${formatDay(a.occurredAt, timeZone)}`;
 }
 
 const evidenceOf = (
   a: Activity,
   quote: string,
-  contacts: readonly Contact[] = [],
+  /** The deal's contacts (the author is named) and the rep's time zone (the day is theirs). */
+  who: { contacts?: readonly Contact[]; timeZone?: string | null },
   dealUrl: string | null = null,
   focus: ((part: string) => number) | null = null,
 ): Evidence => ({
@@ -109,7 +113,7 @@ const evidenceOf = (
   quote: quoteWindow(quote, focus, MAX_QUOTE),
   url: a.url ?? dealUrl,
   field: 'body',
-  label: activityLabel(a, contacts),
+  label: activityLabel(a, who.contacts ?? [], who.timeZone ?? null),
   occurredAt: a.occurredAt,
 });
 
@@ -193,7 +197,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const days = Math.floor((i.now - lastAnyAt) / DAY);
     const dedupeKey = `stale_deal_follow_up:${deal.externalId}:${new Date(lastAnyAt).toISOString()}`;
     const evidence: Evidence[] = lastAny
-      ? [evidenceOf(lastAny, firstSentence(lastAny.body) ?? lastAny.subject ?? '(no text)', i.contacts, deal.url)]
+      ? [evidenceOf(lastAny, firstSentence(lastAny.body) ?? lastAny.subject ?? '(no text)', i, deal.url)]
       : [
           {
             recordKind: 'deal',
@@ -266,7 +270,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       type: 'no_next_step',
       dedupeKey,
       reason,
-      evidence: [evidenceOf(last, firstSentence(last.body) ?? last.subject ?? '(no text)', i.contacts, deal.url)],
+      evidence: [evidenceOf(last, firstSentence(last.body) ?? last.subject ?? '(no text)', i, deal.url)],
       task: {
         subject: `Set a next step for ${dealName}`.slice(0, 255),
         body: reason,
@@ -323,11 +327,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         dedupeKey,
         reason,
         evidence: [
-          ...raised
-            .slice(0, 5)
-            .map((r) => evidenceOf(r.a, r.quote, i.contacts, deal.url, focusOn('budget_constraint', i))),
+          ...raised.slice(0, 5).map((r) => evidenceOf(r.a, r.quote, i, deal.url, focusOn('budget_constraint', i))),
           ...alsoSaid(newest.a, newest.quote, i).map((x) => ({
-            ...evidenceOf(newest.a, x.evidence.quote, i.contacts, deal.url, focusOn(x.type, i)),
+            ...evidenceOf(newest.a, x.evidence.quote, i, deal.url, focusOn(x.type, i)),
             field: x.type === 'explicit_ask' ? ASKED_FIELD : COMPETITOR_FIELD,
           })),
         ],
@@ -379,13 +381,13 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       dedupeKey,
       reason,
       evidence: [
-        evidenceOf(ask.a, ask.quote, i.contacts, deal.url, focusOn('explicit_ask', i)),
+        evidenceOf(ask.a, ask.quote, i, deal.url, focusOn('explicit_ask', i)),
         ...ask.others.map((q) => ({
-          ...evidenceOf(ask.a, q, i.contacts, deal.url, focusOn('explicit_ask', i)),
+          ...evidenceOf(ask.a, q, i, deal.url, focusOn('explicit_ask', i)),
           field: ASKED_FIELD,
         })),
         ...(left && left.quote !== ask.quote
-          ? [{ ...evidenceOf(left.a, left.quote, i.contacts, deal.url), field: DEPARTURE_FIELD }]
+          ? [{ ...evidenceOf(left.a, left.quote, i, deal.url), field: DEPARTURE_FIELD }]
           : []),
       ],
       task: {

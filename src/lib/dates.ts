@@ -15,8 +15,17 @@ const MONTHS = [
   'December',
 ];
 
-/** `3 March 2025`, in UTC: how a task or draft names the day of an interaction. */
-export const formatDay = (iso: string): string => {
+/**
+ * `3 March 2025`: how a task or draft names the day of an interaction; the day in `timeZone` (the rep's, from the CRM)
+ * when known, else in UTC (an email received at 23:30 UTC arrived the next morning for a rep in Tokyo).
+ */
+export const formatDay = (iso: string, timeZone?: string | null): string => {
+  const zone = knownTimeZone(timeZone);
+  const t = Date.parse(iso);
+  if (zone && Number.isFinite(t)) {
+    const w = wallClock(t, zone);
+    return `${w.day} ${MONTHS[w.month - 1]} ${w.year}`;
+  }
   const d = new Date(iso);
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 };

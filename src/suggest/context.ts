@@ -2,7 +2,7 @@ import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import type { Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { signalText, extractSignals } from '../inference/signals/index.js';
-import { startOfLocalDay } from '../core/time-zone.js';
+import { localDay, startOfLocalDay } from '../core/time-zone.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { signalOptions, tenantSignalModels } from './scorer.js';
 
@@ -35,6 +35,7 @@ export async function buildContext(
   const read = signalOptions(await tenantSignalModels(deps.store, s.tenantId), deps.signalVectors);
   const signals = [...new Set(sources.flatMap((a) => extractSignals(signalText(a), read).map((x) => x.type)))];
   const { deal, company } = f;
+  const zone = s.task?.timeZone ?? f.ownerTimeZone ?? null;
   const ctx: GuardrailContext = {
     now: new Date(now).toISOString(),
     deal,
@@ -69,9 +70,10 @@ export async function buildContext(
             .join('\n')
         : '',
       company ? [company.name, company.domain].filter(Boolean).join('\n') : '',
+      // Each interaction's UTC day, and its day where the rep lives (a task names that one when the CRM tells the zone).
       ...f.activities
         .slice(0, 30)
-        .map((a) => [`${a.kind} on ${a.occurredAt.slice(0, 10)}`, a.subject, a.body].filter(Boolean).join('\n')),
+        .map((a) => [`${a.kind} on ${daysOf(a.occurredAt, zone)}`, a.subject, a.body].filter(Boolean).join('\n')),
       contacts
         .map((c) => [c.firstName, c.lastName].filter(Boolean).join(' '))
         .filter(Boolean)
@@ -85,4 +87,13 @@ export async function buildContext(
     ),
   };
   return { ctx, contacts };
+}
+
+/** `2026-12-05`, or `2026-12-05 (2026-12-06 in Asia/Tokyo)` when the day in the rep's zone is another. */
+function daysOf(iso: string, zone: string | null): string {
+  const utc = iso.slice(0, 10);
+  const t = Date.parse(iso);
+  if (!zone || !Number.isFinite(t)) return utc;
+  const local = localDay(t, zone);
+  return local === utc ? utc : `${utc} (${local} in ${zone})`;
 }

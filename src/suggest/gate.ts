@@ -33,6 +33,7 @@ export async function gateFactsFor(
     company: f.company ? { domain: f.company.domain } : null,
     contacts: contacts.map((c) => ({ email: c.email, phone: c.phone })),
     dates: [...f.activities.map((a) => a.occurredAt), ...(s.task ? [s.task.dueAt] : [])],
+    timeZone: s.task?.timeZone ?? null,
     thread: thread.slice(-20),
     names: [f.deal?.name, f.company?.name, ...contacts.flatMap((c) => [c.firstName, c.lastName, c.title])].filter(
       (x): x is string => Boolean(x),

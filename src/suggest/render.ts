@@ -1,4 +1,5 @@
 import type { Evidence, RuleVerdict, Suggestion } from '../core/suggestion.js';
+import { knownTimeZone, localDay, wallClock } from '../core/time-zone.js';
 import { formatDay } from '../lib/dates.js';
 import {
   ASKED_FIELD,
@@ -37,11 +38,14 @@ export interface RenderFacts {
   draftSubject: string | null;
 }
 
-export const humanDate = (iso: string | undefined | null): string | null => {
+/** The day of `iso` as the rep lives it (`timeZone`, from the CRM), else its UTC day; null when there is none. */
+export const humanDate = (iso: string | undefined | null, timeZone: string | null = null): string | null => {
   if (!iso) return null;
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? null : formatDay(iso);
+  return Number.isNaN(d.getTime()) ? null : formatDay(iso, timeZone);
 };
+/** The rep's time zone: the one the task's due time was set in, else the owner's as the CRM tells it. */
+const zoneOf = (s: Suggestion, f: RenderFacts): string | null => s.task?.timeZone ?? f.owner?.timeZone ?? null;
 const DAY = 86_400_000;
 
 const quoted = (name: string | null) => (name ? `"${name}"` : 'the deal');
@@ -75,10 +79,11 @@ interface Text {
 }
 
 function textOf(s: Suggestion, f: RenderFacts): Text {
+  const zone = zoneOf(s, f);
   const deal = quoted(f.dealName);
   const ev = byDate(s.evidence);
   const latest = ev[0];
-  const latestDate = humanDate(latest?.occurredAt);
+  const latestDate = humanDate(latest?.occurredAt, zone);
   const draft = f.draftSubject ? ` A draft email ("${f.draftSubject}") is ready for you to review and send.` : '';
   switch (s.type) {
     case 'stale_deal_follow_up': {
@@ -102,7 +107,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
     case 'budget_risk': {
       // The budget quotes; what else the same message said (a question, a competitor) is quoted beside them.
       const raised = ev.filter((e) => e.field !== ASKED_FIELD && e.field !== COMPETITOR_FIELD);
-      const raisedDate = humanDate(raised[0]?.occurredAt);
+      const raisedDate = humanDate(raised[0]?.occurredAt, zone);
       const times =
         raised.length > 1
           ? ` (${raised.length} times, most recently on ${raisedDate})`
@@ -132,7 +137,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       // More than one request in the email: each is quoted, none is dropped.
       const several = ev.some((e) => e.field === ASKED_FIELD);
       const askedAt = asked?.occurredAt ? Date.parse(asked.occurredAt) : null;
-      const askedDate = humanDate(asked?.occurredAt);
+      const askedDate = humanDate(asked?.occurredAt, zone);
       const days = askedAt !== null && Number.isFinite(askedAt) ? Math.floor((f.now - askedAt) / DAY) : null;
       if (s.explanation.factors.some((x) => x.name === CONTACT_LEFT)) {
         const gone = f.contactName ?? 'The contact who asked';
@@ -216,7 +221,7 @@ function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
           ? 'The competitor, from'
           : 'Quote from';
     out.push(`${what} ${label}: "${e.quote.replace(/\s+/g, ' ').trim()}"`);
-    const when = relativeDayNote(e.quote, e.occurredAt, f.now);
+    const when = relativeDayNote(e.quote, e.occurredAt, f.now, zoneOf(s, f));
     if (when) out.push(`  ${when}`);
     const url = e.url ?? (s.type === 'churn_risk' ? f.companyUrl : f.dealUrl);
     if (url) out.push(`  Open the record: ${url}`);
@@ -235,13 +240,20 @@ const RELATIVE_DAY =
  * The rep reads the quote days later; "next Friday" is not the Friday after today. Null for a quote written today or
  * without such words.
  */
-export function relativeDayNote(quote: string, occurredAt: string | null | undefined, now: number): string | null {
+export function relativeDayNote(
+  quote: string,
+  occurredAt: string | null | undefined,
+  now: number,
+  timeZone: string | null = null,
+): string | null {
   const m = RELATIVE_DAY.exec(quote);
   const at = occurredAt ? Date.parse(occurredAt) : Number.NaN;
   if (!m || !Number.isFinite(at)) return null;
-  const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
+  // Days as the rep lives them (their zone from the CRM), else UTC days.
+  const zone = knownTimeZone(timeZone);
+  const dayStart = (t: number) => Date.parse(`${localDay(t, zone)}T00:00:00Z`);
   if (dayStart(at) >= dayStart(now)) return null;
-  const wrote = new Date(at).getUTCDay();
+  const wrote = zone ? wallClock(at, zone).weekday : new Date(at).getUTCDay();
   // The latest day the words can mean, in days after the day it was written.
   let latest: number;
   if (m[1]) latest = /after/i.test(m[1]) ? 2 : 1;
@@ -251,7 +263,7 @@ export function relativeDayNote(quote: string, occurredAt: string | null | undef
     latest = m[2]!.toLowerCase() === 'next' ? ahead + 7 : ahead;
   } else latest = 7 - wrote + (m[4]!.toLowerCase() === 'next' ? 7 : 0);
   const passed = dayStart(at) + latest * DAY < dayStart(now);
-  return `"${m[0]}" was written on ${WEEKDAYS[wrote]}, ${formatDay(new Date(at).toISOString())}${passed ? ': that day has passed' : ''}.`;
+  return `"${m[0]}" was written on ${WEEKDAYS[wrote]}, ${formatDay(new Date(at).toISOString(), zone)}${passed ? ': that day has passed' : ''}.`;
 }
 
 /**
@@ -315,10 +327,11 @@ export function renderTaskBody(
   update: { at: number } | null = null,
 ): string {
   const t = textOf(s, f);
+  const zone = zoneOf(s, f);
   const lines: string[] = [];
   const fallback = ownerFallbackLine(f);
   if (fallback) lines.push(fallback, '');
-  if (update) lines.push(`Updated on ${humanDate(new Date(update.at).toISOString())}: new evidence below.`, '');
+  if (update) lines.push(`Updated on ${humanDate(new Date(update.at).toISOString(), zone)}: new evidence below.`, '');
   lines.push(`What happened: ${t.happened}`);
   if (t.why) lines.push(`Why it matters: ${t.why}`);
   if (t.next) lines.push(`Next step: ${t.next}`);
@@ -339,7 +352,7 @@ export function renderTaskUpdateBlock(
   at: number,
   edited = false,
 ): string {
-  const when = humanDate(new Date(at).toISOString());
+  const when = humanDate(new Date(at).toISOString(), zoneOf(s, f));
   const lines = [
     edited
       ? `Updated by closeloop on ${when}: a quoted message was edited in the CRM; it now reads as below.`

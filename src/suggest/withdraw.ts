@@ -64,6 +64,8 @@ export function resolutionOf(row: SuggestionRow, now: SituationNow, stillPropose
 function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolution {
   const { deal } = now;
   const settled = (reason: string): Resolution => ({ reason, undone: false });
+  // Days as the rep reads them: in the zone the task's due time was set in.
+  const day = (iso: string | null | undefined) => humanDate(iso, s.task?.timeZone ?? null);
   const since =
     s.evidence
       .map((e) => e.occurredAt ?? '')
@@ -78,12 +80,12 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
       const reply = later.find((a) => isCustomerTouch(a) && a.direction === 'inbound');
       if (reply)
         return settled(
-          `${byId(reply) ?? 'The customer'} replied on ${humanDate(reply.occurredAt)}, so the deal is no longer quiet.`,
+          `${byId(reply) ?? 'The customer'} replied on ${day(reply.occurredAt)}, so the deal is no longer quiet.`,
         );
       const any = later[0];
       return settled(
         any
-          ? `${/^[aeiou]/.test(any.kind) ? 'An' : 'A'} ${any.kind} was logged on ${humanDate(any.occurredAt)}, so the deal is no longer quiet.`
+          ? `${/^[aeiou]/.test(any.kind) ? 'An' : 'A'} ${any.kind} was logged on ${day(any.occurredAt)}, so the deal is no longer quiet.`
           : 'The deal is active again.',
       );
     }
@@ -103,12 +105,12 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
       const cleared = raised ? budgetCleared(touches, raised) : null;
       if (cleared)
         return settled(
-          `The budget concern was taken back: ${byId(cleared) ?? 'the customer'} wrote on ${humanDate(cleared.occurredAt)} that the budget is no longer a problem.`,
+          `The budget concern was taken back: ${byId(cleared) ?? 'the customer'} wrote on ${day(cleared.occurredAt)} that the budget is no longer a problem.`,
         );
       const answered = raised ? budgetAnswered(touches, raised) : null;
       if (answered)
         return settled(
-          `The budget concern was answered: ${answered.reply.kind === 'email' ? 'an email was sent' : answered.reply.kind === 'call' || answered.reply.kind === 'meeting' ? `a ${answered.reply.kind} took place` : `a ${answered.reply.kind} was logged`} on ${humanDate(answered.repliedAt)}, after the message that raised it.`,
+          `The budget concern was answered: ${answered.reply.kind === 'email' ? 'an email was sent' : answered.reply.kind === 'call' || answered.reply.kind === 'meeting' ? `a ${answered.reply.kind} took place` : `a ${answered.reply.kind} was logged`} on ${day(answered.repliedAt)}, after the message that raised it.`,
         );
       return settled('The budget concern no longer shows in the deal.');
     }
@@ -121,7 +123,7 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
       );
       if (planned)
         return settled(
-          `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${humanDate(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`,
+          `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${day(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`,
         );
       return settled('The deal has moved on: this no longer applies.');
     }
@@ -133,7 +135,7 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
       const answer = asked ? answeredAfter(now.activities.filter(isCustomerTouch), asked, now.now) : null;
       if (answer)
         return settled(
-          `The question was answered: ${answer.kind === 'email' ? 'an email was sent' : `a ${answer.kind} took place`} on ${humanDate(answer.occurredAt)}.`,
+          `The question was answered: ${answer.kind === 'email' ? 'an email was sent' : `a ${answer.kind} took place`} on ${day(answer.occurredAt)}.`,
         );
       return settled('The question no longer waits for an answer.');
     }
@@ -377,7 +379,7 @@ async function withdrawDraftOnly(
   if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
   // Why, for the draft, the task's line and the log.
   const talked = spoken
-    ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt)} came after the concern`
+    ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt, row.payload.task?.timeZone ?? null)} came after the concern`
     : null;
   const why = talked
     ? {

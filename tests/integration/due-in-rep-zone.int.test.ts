@@ -49,6 +49,21 @@ const ZONES = [
   'Pacific/Kiritimati',
 ];
 
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
 /** Wall clock of instant `t` in `zone`, read with Intl directly (not the code under test). */
 function wall(t: number, zone: string): { date: string; minutes: number; weekday: string } {
   const p = Object.fromEntries(
@@ -142,14 +157,18 @@ describe(`tasks fall due in the rep's own working day (${ENGINE})`, () => {
       expect(due - made).toBeGreaterThan(6 * HOUR);
     }, 150_000);
 
-    test(`a draft reply (an EMAIL task in HubSpot) is due with its follow-up, inside working hours in ${zone}`, async () => {
+    test(`a draft reply (an EMAIL task in HubSpot) is due with its follow-up, inside working hours in ${zone}; the task names the email's day there`, async () => {
       const fx = hubspotFixtures(hs, portalId, '9101', () => Date.now());
       const c = fx.contact('Ines', 'Duarte', 'ines@tagus-zone.example');
       const deal = fx.deal('Tagus fleet', 'contractsent', [c], 40 * DAY);
+      // The email at an hour whose day in the zone is not its UTC day (00:30 UTC west of UTC, 23:30 UTC east of it).
+      const utcMidnight = Math.floor(Date.now() / DAY) * DAY;
+      const west = wall(utcMidnight, zone).date !== new Date(utcMidnight).toISOString().slice(0, 10);
+      const sentAt = west ? utcMidnight - 2 * DAY + 30 * 60_000 : utcMidnight - 2 * DAY - 30 * 60_000;
       fx.email(
         deal,
         c,
-        2 * DAY,
+        Date.now() - sentAt,
         'INCOMING_EMAIL',
         'Re: Contract',
         'Kai, our budget was cut this quarter, so we cannot sign the Tagus contract at this price.',
@@ -171,6 +190,11 @@ describe(`tasks fall due in the rep's own working day (${ENGINE})`, () => {
       );
       expect(d!.properties.hs_task_type).toBe('EMAIL');
       expect(d!.properties.hs_timestamp).toBe(t!.properties.hs_timestamp);
+      // "raised a budget problem on <day>": the day the rep lived the email on.
+      const body = (await client.crm.objects.tasks.basicApi.getById(task.id, ['hs_task_body'])).properties
+        .hs_task_body!;
+      const [y, m, dd] = wall(sentAt, zone).date.split('-').map(Number);
+      expect(body).toContain(`on ${dd} ${MONTH_NAMES[m! - 1]} ${y}`);
       const local = wall(Date.parse(d!.properties.hs_timestamp!), zone);
       expect(local.minutes).toBeGreaterThanOrEqual(9 * 60);
       expect(local.minutes).toBeLessThanOrEqual(17 * 60);

@@ -7,6 +7,12 @@ describe('formatDay', () => {
     // 23:30 at UTC-2 is already the next day (and year) in UTC.
     expect(formatDay('2025-12-31T23:30:00-02:00')).toBe('1 January 2026');
   });
+  it("names the day as the rep lives it when the CRM tells the rep's time zone", () => {
+    expect(formatDay('2025-03-02T23:30:00Z', 'Asia/Tokyo')).toBe('3 March 2025');
+    expect(formatDay('2025-03-03T05:00:00Z', 'America/Los_Angeles')).toBe('2 March 2025');
+    expect(formatDay('2025-03-03T05:00:00Z', 'Not/AZone')).toBe('3 March 2025');
+    expect(formatDay('2025-03-03T05:00:00Z', null)).toBe('3 March 2025');
+  });
 });
 
 describe('workingDue: a task is never due on a weekend', () => {

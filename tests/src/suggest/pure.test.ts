@@ -676,6 +676,18 @@ describe('render', () => {
     expect(relativeDayNote('Could we talk next Friday?', null, NOW)).toBeNull();
   });
 
+  test("the day a quote was written is the rep's day when the CRM tells the rep's time zone", () => {
+    // Friday 22 May at 23:30 UTC is already Saturday 23 May in Tokyo.
+    expect(relativeDayNote('Could we talk next Friday?', '2026-05-22T23:30:00Z', NOW, 'Asia/Tokyo')).toBe(
+      '"next Friday" was written on Saturday, 23 May 2026.',
+    );
+    expect(relativeDayNote('Could we talk next Friday?', '2026-05-22T23:30:00Z', NOW)).toBe(
+      '"next Friday" was written on Friday, 22 May 2026.',
+    );
+    // Written on the rep's today (Monday 1 June in Tokyo), though the day before in UTC: nothing to add.
+    expect(relativeDayNote('We sign tomorrow.', '2026-05-31T16:00:00Z', NOW, 'Asia/Tokyo')).toBeNull();
+  });
+
   const facts = renderFacts;
   test('the draft written to the CRM is the email and nothing else', () => {
     const s = staleNoteSuggestion();
