@@ -263,6 +263,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
     chunks: chunksOf(customer),
     ownerId: s.ownerId,
     sender: signedAs ? { name: signedAs } : null,
+    timeZone: s.task?.timeZone ?? null,
   };
 }
 

@@ -163,7 +163,7 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       const subject = last?.kind === 'email' ? cleanSubject(last.subject) : null;
       paragraphs.push([
         last
-          ? `It has been a while since ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt)}${subject ? ` about "${subject}"` : ''}, so I wanted to pick things up again${onDeal}.`
+          ? `It has been a while since ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt, input.timeZone)}${subject ? ` about "${subject}"` : ''}, so I wanted to pick things up again${onDeal}.`
           : // Nothing logged to pick up again: no pause is presumed (the rep may not have spoken to them yet).
             `I wanted to check in with you${onDeal}.`,
         ...(c.asked ? [`You had asked about ${c.asked}, and I would be glad to go through it with you.`] : []),

@@ -32,6 +32,8 @@ export interface DraftInput {
   ownerId: string | null;
   /** The deal owner who sends it: the draft is signed with this name (none: signed off without a name). */
   sender?: { name: string } | null;
+  /** The sender's time zone (from the CRM): days the draft names are the ones the rep lived, as in the task beside it. */
+  timeZone?: string | null;
 }
 
 /** A context chunk the draft relies on, resolved from its prompt label to the CRM record it came from. */

@@ -105,6 +105,19 @@ describe('template drafter', () => {
     expect(d.citations.map((c) => c.label)).toEqual(['c1']);
   });
 
+  test("the day it names is the rep's (the sender's time zone from the CRM), as in the task beside it", () => {
+    const lastInteraction = {
+      kind: 'email' as const,
+      externalId: 'e-1',
+      occurredAt: '2025-03-03T22:30:00Z',
+      subject: 'x',
+    };
+    expect(
+      templateDraft(aDraftInput({ kind: 'stale_follow_up', lastInteraction, timeZone: 'Asia/Tokyo' })).body,
+    ).toContain('on 4 March 2025');
+    expect(templateDraft(aDraftInput({ kind: 'stale_follow_up', lastInteraction })).body).toContain('on 3 March 2025');
+  });
+
   test('missing facts are left out, not made up', () => {
     const d = templateDraft(
       aDraftInput({
