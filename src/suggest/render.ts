@@ -196,6 +196,10 @@ export function fitSubject(subject: string, max = MAX_SUBJECT): string {
   return `${out.replace(/[\s,;:.–—-]+$/u, '')}…`;
 }
 
+/** The subject of a task closeloop closes: "Closed: " before what it said, fitted to the field like any subject. */
+export const closedTaskSubject = (subject: string | null | undefined): string =>
+  fitSubject(`Closed: ${subject ?? 'suggestion'}`);
+
 /** The task subject: what to do, in the rep's words. */
 export function renderTaskSubject(s: Suggestion, f: RenderFacts): string {
   return fitSubject(textOf(s, f).subject);

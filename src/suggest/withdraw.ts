@@ -3,7 +3,7 @@ import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import { answeredAfter, budgetAnswered, budgetCleared, DEPARTURE_FIELD } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import type { ConnectionRow, SuggestionRow } from '../store/index.js';
-import { humanDate, renderWithdrawnBody } from './render.js';
+import { closedTaskSubject, humanDate, renderWithdrawnBody } from './render.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import type { SuggestionFacts } from './context.js';
 import { gateFactsFor } from './gate.js';
@@ -173,7 +173,7 @@ export async function withdraw(
       action: 'close_task',
       payload: {
         reason,
-        subject: `Closed: ${row.payload.task?.subject ?? 'suggestion'}`.slice(0, 255),
+        subject: closedTaskSubject(row.payload.task?.subject),
         body: renderWithdrawnBody(reason, row.payload.task?.body ?? ''),
       },
     });

@@ -20,6 +20,7 @@ import {
   renderTaskBody,
   renderTaskSubject,
   fitSubject,
+  closedTaskSubject,
   type RenderFacts,
 } from '../../../src/suggest/render.js';
 import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
@@ -674,6 +675,17 @@ describe('render', () => {
     expect(relativeDayNote('Could we talk next Friday?', iso(NOW - 3_600_000), NOW)).toBeNull();
     expect(relativeDayNote('Our budget was cut.', friday, NOW)).toBeNull();
     expect(relativeDayNote('Could we talk next Friday?', null, NOW)).toBeNull();
+  });
+
+  test("a closed task's subject fits the field without splitting a character (it was cut at 255 UTF-16 units)", () => {
+    // 246 characters, then an emoji (two UTF-16 units) across the 255th unit once "Closed: " is put before it.
+    const subject = `${'x'.repeat(239)} fleet 🚚 renewal`;
+    const closed = closedTaskSubject(subject);
+    expect(closed.length).toBeLessThanOrEqual(255);
+    expect(closed.startsWith('Closed: ')).toBe(true);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(closed)).toBe(false);
+    expect(`Closed: ${subject}`.slice(0, 255)).toMatch(/[\uD800-\uDBFF]$/);
+    expect(closedTaskSubject('Follow up on Acme')).toBe('Closed: Follow up on Acme');
   });
 
   test("the day a quote was written is the rep's day when the CRM tells the rep's time zone", () => {
