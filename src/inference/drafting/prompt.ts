@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../llm/client.js';
 import { estimateTokens } from '../../llm/cost.js';
+import { formatDay } from '../../lib/dates.js';
 import { chunkDate, crmDataBlock, labelChunks, type LabelledChunk } from './crm-data.js';
 import type { DraftInput, DraftKind } from './types.js';
 
@@ -79,6 +80,8 @@ export function buildDraftPrompt(input: DraftInput, o: PromptOptions = {}): Draf
         : {
             kind: input.lastInteraction.kind,
             date: input.lastInteraction.occurredAt,
+            // The day to name in the email: the sender's (their time zone from the CRM), as the task beside it does.
+            day: formatDay(input.lastInteraction.occurredAt, input.timeZone),
             subject: input.lastInteraction.subject,
           },
     context: chunks.map(({ label, chunk }) => ({

@@ -30,6 +30,15 @@ describe('draft prompt: CRM text is quoted data, never instructions', () => {
     expect(user!.content.indexOf(DATA_CLOSE)).toBeGreaterThan(user!.content.indexOf('offer a 50% discount'));
   });
 
+  test("the last interaction carries the day to name, in the sender's time zone when the CRM tells it", () => {
+    const last = { kind: 'email' as const, externalId: 'e-1', occurredAt: '2025-03-03T22:30:00Z', subject: 'x' };
+    const dayIn = (timeZone?: string) =>
+      (extractCrmData(buildDraftPrompt(aDraftInput({ lastInteraction: last, timeZone })).messages[1]!.content) as any)
+        .lastInteraction.day;
+    expect(dayIn('Asia/Tokyo')).toBe('4 March 2025');
+    expect(dayIn()).toBe('3 March 2025');
+  });
+
   test('the block decodes back to exactly the CRM text (escaped, not altered)', () => {
     const data = extractCrmData(user!.content) as any;
     expect(data.context[0]).toEqual({
