@@ -54,6 +54,8 @@ export const DEPARTURE_FIELD = 'departure';
  */
 export const ASKED_FIELD = 'also_asked';
 export const COMPETITOR_FIELD = 'competitor';
+/** `Evidence.field` of the earlier request a reminder ("Any update on this?") chases, quoted beside the reminder. */
+export const CHASED_FIELD = 'chased_request';
 const MAX_QUOTE = 280;
 /**
  * A deal talked to in the last N days but with nothing planned next gets a "set a next step" task after this many quiet
@@ -382,6 +384,14 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       reason,
       evidence: [
         evidenceOf(ask.a, ask.quote, i, deal.url, focusOn('explicit_ask', i)),
+        ...(ask.chased
+          ? [
+              {
+                ...evidenceOf(ask.chased.a, ask.chased.quote, i, deal.url, focusOn('explicit_ask', i)),
+                field: CHASED_FIELD,
+              },
+            ]
+          : []),
         ...ask.others.map((q) => ({
           ...evidenceOf(ask.a, q, i, deal.url, focusOn('explicit_ask', i)),
           field: ASKED_FIELD,
@@ -454,6 +464,28 @@ function alsoSaid(a: Activity, budgetQuote: string, i: Pick<DealAnalysisInput, '
 const REQUEST_FORM =
   /[?？]|\b(?:please|pls|kindly|could you|can you|would you|will you|let (?:me|us) know|send|share|need|looking for|waiting (?:for|on)|any update|confirm|advise)\b|ください|下さい|いただけ|頂け|でしょうか|请|請|能否|可否|麻[烦煩]|주세요|주시겠|주실/i;
 
+/** A reminder: it asks after something without saying what ("Any update on this?", "Did you get my last email?"). */
+const CHASER =
+  /\b(?:any (?:updates?|news|progress|word|thoughts)|following up|follow(?:ing)?[- ]up|just checking|checking in|circling back|bumping|did you (?:get|see|receive|have a chance)|have you had a (?:chance|moment)|(?:gentle|friendly|quick) (?:reminder|nudge)|where (?:are|do) we stand|still waiting)\b/i;
+/** Words a reminder is made of: with nothing else in it, it names no request of its own. */
+const CHASER_WORDS = new Set(
+  (
+    'any update updates news progress word thoughts on this that it the my our last previous earlier below above ' +
+    'email mail message note question questions request requests please just checking in following follow up did ' +
+    'you get see receive have had a an chance moment to look at gentle friendly quick reminder nudge regarding re ' +
+    'about hi hello hey thanks thank where are we do stand with still waiting for answer reply response circling ' +
+    'back bumping of your yet so far here there again all be able could can would is was'
+  ).split(' '),
+);
+/** Whether this request is a reminder of an earlier one that it does not repeat. */
+export const isChaser = (quote: string): boolean => {
+  if (!CHASER.test(quote)) return false;
+  const words = quote.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length <= 20 && words.every((w) => CHASER_WORDS.has(w));
+};
+/** How far back the request a reminder chases is looked for. */
+const CHASED_WITHIN_MS = 60 * DAY;
+
 /** The other requests of an unanswered email quoted beside the main one (a second question is not dropped). */
 const MAX_OTHER_ASKS = 2;
 
@@ -491,6 +523,8 @@ export function unansweredAsk(
   quote: string;
   /** The email's other open requests, in the order it makes them (at most `MAX_OTHER_ASKS`). */
   others: string[];
+  /** When the request is a reminder that does not say what of: the customer's earlier request it chases. */
+  chased: { a: Activity; quote: string } | null;
   confidence: number;
   model: string;
   step: ReturnType<typeof signalStep>;
@@ -499,7 +533,7 @@ export function unansweredAsk(
   const asks = touches
     .filter((a) => a.kind === 'email' && a.direction === 'inbound' && Date.parse(a.occurredAt) <= i.now)
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-  for (const a of asks) {
+  for (const [k, a] of asks.entries()) {
     // Everything older than an answered one was answered with it.
     if (answeredAfter(touches, a, i.now)) return null;
     const { found, open, withdrawn } = openAskIn(a, i.signals);
@@ -514,10 +548,30 @@ export function unansweredAsk(
           .filter((x) => x !== found && quoteWords(x.evidence.quote) !== quoteWords(found.evidence.quote))
           .slice(0, MAX_OTHER_ASKS)
           .map((x) => x.evidence.quote),
+        chased: isChaser(found.evidence.quote) ? chasedRequest(a, asks.slice(k + 1), i.signals) : null,
         confidence: found.confidence,
         model: found.model,
         step: signalStep(found.model, elapsedMs(started, performance.now())),
       };
+  }
+  return null;
+}
+
+/**
+ * The request a reminder chases: the newest earlier email of the customer's (within `CHASED_WITHIN_MS`) that makes a
+ * request of its own (not another reminder). A reply between the two does not settle it: the reminder says it is still
+ * open.
+ */
+function chasedRequest(
+  reminder: Activity,
+  older: readonly Activity[],
+  signals: DealAnalysisInput['signals'],
+): { a: Activity; quote: string } | null {
+  const at = Date.parse(reminder.occurredAt);
+  for (const o of older) {
+    if (at - Date.parse(o.occurredAt) > CHASED_WITHIN_MS) break;
+    const { found } = openAskIn(o, signals, (q) => !isChaser(q));
+    if (found) return { a: o, quote: found.evidence.quote };
   }
   return null;
 }

@@ -3,6 +3,7 @@ import { knownTimeZone, localDay, wallClock } from '../core/time-zone.js';
 import { formatDay } from '../lib/dates.js';
 import {
   ASKED_FIELD,
+  CHASED_FIELD,
   CLOSE_DATE_PASSED,
   COMPETITOR_FIELD,
   CONTACT_LEFT,
@@ -133,7 +134,11 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
     }
     case 'unanswered_ask': {
       // The question itself, not the notice that its asker has left (quoted beside it).
-      const asked = ev.find((e) => e.field !== DEPARTURE_FIELD && e.field !== ASKED_FIELD) ?? latest;
+      const asked =
+        ev.find((e) => e.field !== DEPARTURE_FIELD && e.field !== ASKED_FIELD && e.field !== CHASED_FIELD) ?? latest;
+      // A reminder ("Any update on this?"): the earlier request it chases is quoted beside it.
+      const chased = ev.find((e) => e.field === CHASED_FIELD);
+      const chasedDate = humanDate(chased?.occurredAt, zone);
       // More than one request in the email: each is quoted, none is dropped.
       const several = ev.some((e) => e.field === ASKED_FIELD);
       const askedAt = asked?.occurredAt ? Date.parse(asked.occurredAt) : null;
@@ -150,7 +155,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       }
       return {
         subject: `Answer ${f.contactName ? `${f.contactName}'s` : "the customer's"} question${several ? 's' : ''} on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} asked ${several ? 'more than one thing' : 'for something'} on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below), and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
+        happened: `${who(f)} ${chased ? `wrote again${askedDate ? ` on ${askedDate}` : ''} about an earlier request on ${deal}${stageText(f)}${chasedDate ? ` (of ${chasedDate})` : ''}, both quoted below,` : `asked ${several ? 'more than one thing' : 'for something'} on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below),`} and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
         why: 'A buyer left waiting for an answer loses momentum, and often asks someone else; a prompt answer is the cheapest way to keep the deal moving.',
         next: `Reply to ${who(f)} with the answer${several ? ' to each question' : ''}, or say when they will have it.${draft}`,
       };
@@ -223,7 +228,9 @@ function evidenceLines(s: Suggestion, f: RenderFacts): string[] {
           : 'Their question, from'
         : e.field === COMPETITOR_FIELD
           ? 'The competitor, from'
-          : 'Quote from';
+          : e.field === CHASED_FIELD
+            ? 'The request it follows up on, from'
+            : 'Quote from';
     out.push(`${what} ${label}: "${e.quote.replace(/\s+/g, ' ').trim()}"`);
     const when = relativeDayNote(e.quote, e.occurredAt, f.now, zoneOf(s, f));
     if (when) out.push(`  ${when}`);

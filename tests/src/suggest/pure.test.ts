@@ -253,6 +253,45 @@ describe('deal suggestions', () => {
       }).map((x) => x.type),
     ).toEqual(['stale_deal_follow_up']);
   });
+  test('a reminder ("Any update on this?") is quoted with the earlier request it chases', () => {
+    const asked = (activities: Activity[]) =>
+      suggestForDeal({ ...base, deal: deal(), activities }).find((x) => x.type === 'unanswered_ask');
+    const request = act({
+      externalId: 'q',
+      occurredAt: iso(NOW - 9 * DAY),
+      subject: 'Security review',
+      body: 'Could you send us the SOC 2 report before our security review?',
+    });
+    const reply = act({ externalId: 'r', direction: 'outbound', occurredAt: iso(NOW - 8 * DAY), body: 'On it.' });
+    for (const reminder of ['Any update on this?', 'Hi Riley, did you get my last email?']) {
+      const chaser = act({
+        externalId: 'c',
+        occurredAt: iso(NOW - 2 * DAY),
+        subject: 'Re: Security review',
+        body: reminder,
+      });
+      const s = asked([request, reply, chaser])!;
+      expect([reminder, s.evidence.map((e) => [e.externalId, e.field])]).toEqual([
+        reminder,
+        [
+          ['c', 'body'],
+          ['q', 'chased_request'],
+        ],
+      ]);
+      const body = renderTaskBody(s, [], {}, renderFacts({ dealUrl: null, stage: null, owner: null, ownerId: null }));
+      expect(body).toContain('The request it follows up on, from');
+      expect(body).toContain('SOC 2 report');
+      expect(body).toMatch(/wrote again on 30 May 2026 about an earlier request on "Acme renewal" \(of 23 May 2026\)/);
+    }
+    // A follow-up that names what it is about stands alone.
+    const named = act({
+      externalId: 'c2',
+      occurredAt: iso(NOW - 2 * DAY),
+      body: 'Any update on the SOC 2 report for the security review?',
+    });
+    expect(asked([request, reply, named])!.evidence.map((e) => e.field)).toEqual(['body']);
+  });
+
   test("a customer's question unanswered for a day: one task to answer it (no second one to plan a next step)", () => {
     const types = (activities: Activity[]) => suggestForDeal({ ...base, deal: deal(), activities });
     const question = act({
