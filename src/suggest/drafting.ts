@@ -110,10 +110,6 @@ export function signatureName(name: string | null | undefined): string | null {
 }
 
 /**
- * Whether an address is at the sender's own company (the same registrable domain as the deal owner's address), so
- * not a customer to email a sales reply to. Never for a sender at a free-mail provider (everyone is "at gmail.com").
- */
-/**
  * A customer's email written from an address no contact here has, nor a colleague of the rep's (a lead, a colleague of
  * theirs not on the deal): its writer is none of `contacts`, so none of them may be named as its writer or thanked for it.
  */
@@ -126,6 +122,10 @@ export function fromStranger(
   return Boolean(writer) && !colleague(writer!) && sendersAmong([a], contacts).length === 0;
 }
 
+/**
+ * Whether an address is at the sender's own company (the same registrable domain as the deal owner's address), so
+ * not a customer to email a sales reply to. Never for a sender at a free-mail provider (everyone is "at gmail.com").
+ */
 export function colleagueOf(senderEmail: string | null): (email: string) => boolean {
   // normalizeDomain: the address's registrable domain, null for a free-mail provider or no usable host.
   const own = normalizeDomain(senderEmail).registrable;
