@@ -186,13 +186,18 @@ function monthDays(text: string): [number, number][] {
 function dayKeys(iso: string | number, zone: string | null): string[] {
   const t = typeof iso === 'number' ? iso : Date.parse(iso);
   if (Number.isNaN(t)) return [];
-  const x = new Date(t);
-  const keys = [`${x.getUTCMonth() + 1}-${x.getUTCDate()}`];
-  if (zone && (typeof iso === 'number' || /T\d{2}:\d{2}/.test(iso))) {
+  const timed = typeof iso === 'number' || /T\d{2}:\d{2}/.test(iso);
+  return zone && timed ? [monthDayKey(t, null), monthDayKey(t, zone)] : [monthDayKey(t, null)];
+}
+
+/** `3-9` (month-day) of instant `t`: in `zone` when given, else in UTC. */
+function monthDayKey(t: number, zone: string | null): string {
+  if (zone) {
     const w = wallClock(t, zone);
-    keys.push(`${w.month}-${w.day}`);
+    return `${w.month}-${w.day}`;
   }
-  return keys;
+  const x = new Date(t);
+  return `${x.getUTCMonth() + 1}-${x.getUTCDate()}`;
 }
 
 /**
@@ -215,13 +220,7 @@ function relativeMonthDays(text: string, now: number, zone: string | null = null
           ? 0
           : null;
   if (ahead === null) return [];
-  const at = now + ahead * 86_400_000;
-  if (zone) {
-    const w = wallClock(at, zone);
-    return [`${w.month}-${w.day}`];
-  }
-  const x = new Date(at);
-  return [`${x.getUTCMonth() + 1}-${x.getUTCDate()}`];
+  return [monthDayKey(now + ahead * 86_400_000, zone)];
 }
 
 interface Grounds {
