@@ -79,9 +79,8 @@ export async function processOutbox(
   receivedAt: number | null,
 ): Promise<WritebackOutcome> {
   const row = await deps.store.outbox.get(outboxId);
-  if (!row) return 'skipped';
-  if (row.status === 'done') return 'already_done';
-  if (row.status === 'failed') return 'failed';
+  const over = settledOutcome(row);
+  if (over || !row) return over ?? 'skipped';
   const conn = await deps.store.connections.get(row.connection_id);
   if (!conn) return 'skipped';
   const until = pausedUntil(conn, deps.now());
@@ -130,6 +129,18 @@ export async function processOutbox(
   return outcome;
 }
 
+/** A row no attempt may write any more (gone, written, failed, skipped): its outcome; null for a pending row. */
+const settledOutcome = (row: OutboxRow | null): WritebackOutcome | null =>
+  !row
+    ? 'skipped'
+    : row.status === 'done'
+      ? 'already_done'
+      : row.status === 'failed'
+        ? 'failed'
+        : row.status === 'skipped'
+          ? 'skipped'
+          : null;
+
 const setupProbeMs = (deps: WritebackDeps) => deps.setupProbeMs ?? 15 * 60_000;
 
 type ConnRow = NonNullable<Awaited<ReturnType<Store['connections']['get']>>>;
@@ -141,7 +152,7 @@ async function attempt(
   conn: ConnRow,
   receivedAt: number | null,
   probe: boolean,
-  call: { sent: boolean } = { sent: false },
+  call: { sent: boolean },
 ): Promise<WritebackOutcome> {
   // One CRM call per row at a time, across every worker and process: a job the queue retried because the first
   // attempt outlived its lease finds the first call still in flight (its claim is being extended) and waits for
@@ -154,9 +165,10 @@ async function attempt(
   // worker sent) may have written it and let go, or started its call and died. Deciding on the first read wrote such a
   // row a second time.
   const row = claimed.row;
-  if (!row || row.status !== 'pending') {
+  const over = settledOutcome(row);
+  if (over || !row) {
     await deps.store.outbox.releaseClaim(seen.id, token);
-    return !row ? 'skipped' : row.status === 'done' ? 'already_done' : row.status === 'failed' ? 'failed' : 'skipped';
+    return over ?? 'skipped';
   }
   const settleUntil = lookupNotBefore(row, deps);
   if (settleUntil > deps.now()) {
