@@ -17,7 +17,7 @@ import {
   type ExtractOptions,
   type Signal,
 } from './signals/index.js';
-import { withdrawsRequest } from './signals/lexicon.js';
+import { isReminder, withdrawsRequest } from './signals/lexicon.js';
 import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
@@ -464,25 +464,6 @@ function alsoSaid(a: Activity, budgetQuote: string, i: Pick<DealAnalysisInput, '
 const REQUEST_FORM =
   /[?？]|\b(?:please|pls|kindly|could you|can you|would you|will you|let (?:me|us) know|send|share|need|looking for|waiting (?:for|on)|any update|confirm|advise)\b|ください|下さい|いただけ|頂け|でしょうか|请|請|能否|可否|麻[烦煩]|주세요|주시겠|주실/i;
 
-/** A reminder: it asks after something without saying what ("Any update on this?", "Did you get my last email?"). */
-const CHASER =
-  /\b(?:any (?:updates?|news|progress|word|thoughts)|following up|follow(?:ing)?[- ]up|just checking|checking in|circling back|bumping|did you (?:get|see|receive|have a chance)|have you had a (?:chance|moment)|(?:gentle|friendly|quick) (?:reminder|nudge)|where (?:are|do) we stand|still waiting)\b/i;
-/** Words a reminder is made of: with nothing else in it, it names no request of its own. */
-const CHASER_WORDS = new Set(
-  (
-    'any update updates news progress word thoughts on this that it the my our last previous earlier below above ' +
-    'email mail message note question questions request requests please just checking in following follow up did ' +
-    'you get see receive have had a an chance moment to look at gentle friendly quick reminder nudge regarding re ' +
-    'about hi hello hey thanks thank where are we do stand with still waiting for answer reply response circling ' +
-    'back bumping of your yet so far here there again all be able could can would is was'
-  ).split(' '),
-);
-/** Whether this request is a reminder of an earlier one that it does not repeat. */
-export const isChaser = (quote: string): boolean => {
-  if (!CHASER.test(quote)) return false;
-  const words = quote.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length <= 20 && words.every((w) => CHASER_WORDS.has(w));
-};
 /** How far back the request a reminder chases is looked for. */
 const CHASED_WITHIN_MS = 60 * DAY;
 
@@ -548,7 +529,7 @@ export function unansweredAsk(
           .filter((x) => x !== found && quoteWords(x.evidence.quote) !== quoteWords(found.evidence.quote))
           .slice(0, MAX_OTHER_ASKS)
           .map((x) => x.evidence.quote),
-        chased: isChaser(found.evidence.quote) ? chasedRequest(a, asks.slice(k + 1), i.signals) : null,
+        chased: isReminder(found.evidence.quote) ? chasedRequest(a, asks.slice(k + 1), i.signals) : null,
         confidence: found.confidence,
         model: found.model,
         step: signalStep(found.model, elapsedMs(started, performance.now())),
@@ -570,7 +551,7 @@ function chasedRequest(
   const at = Date.parse(reminder.occurredAt);
   for (const o of older) {
     if (at - Date.parse(o.occurredAt) > CHASED_WITHIN_MS) break;
-    const { found } = openAskIn(o, signals, (q) => !isChaser(q));
+    const { found } = openAskIn(o, signals, (q) => !isReminder(q));
     if (found) return { a: o, quote: found.evidence.quote };
   }
   return null;
@@ -589,7 +570,10 @@ function openAskIn(
 ): { found: Signal | undefined; open: Signal[]; withdrawn: boolean } {
   const text = signalText({ ...a, subject: null });
   const asks = extractSignals(text, signals).filter(
-    (x) => x.type === 'explicit_ask' && REQUEST_FORM.test(x.evidence.quote) && counts(x.evidence.quote),
+    (x) =>
+      x.type === 'explicit_ask' &&
+      (REQUEST_FORM.test(x.evidence.quote) || isReminder(x.evidence.quote)) &&
+      counts(x.evidence.quote),
   );
   const askAt = new Set(asks.map((x) => x.evidence.start));
   const lastWithdrawal = splitSentences(text)

@@ -14,6 +14,8 @@ interface Cue {
   re: RegExp;
   confidence: number;
   negatable: boolean;
+  /** A whole-sentence test the cue also needs (`re` then matches the sentence). */
+  when?: (sentence: string) => boolean;
 }
 interface Rule {
   type: SignalType;
@@ -41,6 +43,13 @@ const NO_CONTRAST = `(?![^.!?]*\\b(?:but|however|although|though|unfortunately|e
 const LEAD_IN = `(?:[^.!?,;]{0,30},\\s*)?`;
 /** No request follows in the sentence ("Please find the contract attached and sign it", "…, let me know"). */
 const NO_REQUEST_AFTER = `(?![^.!?]*\\b(?:and|then|so|to|but|please)\\s+(?:please\\s+|kindly\\s+|also\\s+)?(?:sign|countersign|send|return|review|confirm|complete|fill|approve|check|update|forward|share|call|advise|use)\\b)(?![^.!?]*\\b(?:let (?:me|us) know|get back to (?:me|us)|could you|can you|would you|will you)\\b)`;
+/**
+ * Good news reported without a sour note after it: nothing contrastive, no other vendor ("… with Acme", "instead"), no
+ * regret or complaint, and no second clause that could carry one ("We signed the contract and it has been a nightmare").
+ */
+const NO_SOUR_AFTER = `${NO_CONTRAST}(?![^.!?]*\\b(?:and|so|since|which|that|while|with(?!\\s+(?:you|your|us)\\b)|instead|elsewhere|another|other|competitors?|regret\\w*|mistake|cancel\\w*|terminat\\w*|refund\\w*|complain\\w*|escalat\\w*|disappoint\\w*|frustrat\\w*|unhappy|not happy)\\b)(?![^.!?]*[,;—–])`;
+/** Paperwork whose signature is good news for the seller. */
+const PAPERWORK = `(?:contract|agreement|order form|order|msa|sow|paperwork|renewal|po|purchase order|quote|proposal|dpa|nda|documents?|docs)`;
 const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
@@ -65,6 +74,56 @@ const REALIS = `(?<!${W0}(?:if|once|when|whenever|until|unless|soon as|before|ho
  * us the green light".
  */
 const NO_MODAL = `(?<!${W0}(?:might|may|could|would|should|will|can|must|shall|cannot|can${A}t|won${A}t|have to|has to|had to|going to|gonna|got to|gotta|ought to)\\s+)(?<!${A}(?:d|ll)\\s+)`;
+
+/**
+ * What a reminder is made of: it chases an earlier message (following up, circling back, a bump, a nudge, "did you
+ * get my email", "haven't heard back", "in case it got buried") and names nothing of its own.
+ */
+const REMINDER_MARK =
+  /\b(?:fol+ow(?:ing|ed)?[- ]?up|circl(?:e|ing) back|check(?:ing)? (?:in|back)|touch(?:ing)? base|bump(?:ing)?|ping(?:ing)?|nudg(?:e|ing)|remind(?:er|ing)?|resurfac(?:e|ing)|resend(?:ing)?|re-send(?:ing)?|chas(?:e|ing)|revert|any (?:updates?|news|word|thoughts|feedback|progress|movement)|(?:heard|hear) back|no (?:reply|response|answer)|(?:reply|response|answer) (?:to|on) my|(?:slip|slipped|fall|fell|falling|fallen|got|get|gone) (?:through|off|lost|buried)|your (?:radar|attention)|did (?:you|this|it|my|our) (?:[\w'’]+ ){0,4}?(?:get|see|receive|reach|arrive|come through)|(?:have|had|get|got) (?:a|any) chance|make sure (?:you|this|it) (?:saw|got|received|see|get|didn)|still (?:waiting|keen|hoping)|(?:reaching out|trying you|writing) again|another try|(?:second|third|last) attempt|one last time|once more|back up|float|just checking|where (?:are|do) (?:we|things) stand)\b/i;
+/** The words a reminder is made of (besides names and dates): with nothing else in it, it restates no request. */
+const REMINDER_WORDS = new Set(
+  (
+    'a about above again all also am an and another answer any anything are around as at attempt attention back base ' +
+    'be before below bit brief bringing bump bumping buried but by can case chance chase chasing check checking circle ' +
+    'circling come could cracks day days did didn do does earlier earliest email emails e mail mails first float ' +
+    'floating follow followed following folowing for friendly from gentle get gone got had hadn has hasn have haven ' +
+    'hear heard hello here hey hi hoping i if in inbox is it just keen kind kindly know last let like look looking ' +
+    'lost made make making me message messages mine moment more movement my news no not note nudge ' +
+    'nudging of off on once one or our out over past ping pinging please pls previous prior progress quick quickly ' +
+    'radar re reach reached reaching receive received regarding remind reminder reply replied resend resending ' +
+    'response resurfacing revert s saw second see seen sent since slip slipped so some still sure t thanks ' +
+    'thank that the there these this thoughts those through thx time to top touch touching trying up update ' +
+    'updates us ve via wanted want was we week weeks were what whether which while with word wondering would ' +
+    'wrote writing yesterday yet you your today tomorrow morning afternoon monday tuesday wednesday thursday ' +
+    'friday saturday sunday mon tue wed thu fri st nd rd th ll m d fallen fall fell falling anyone somebody ' +
+    'someone third feedback where stand stands things went thread threads sorry mind gently busy hope ' +
+    'don spam junk folder landed sending everything ok okay fine pile read review consider advise ' +
+    'voicemail voicemails manage managed waiting wait hearing'
+  ).split(' '),
+);
+const GREETING_LEAD =
+  /^\W*(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Gg]ood (?:morning|afternoon|evening)|[Mm]orning)\b(?:\s+(?:(?:[Mm]rs?|[Mm]s|[Dd]r|[Pp]rof)\.?\s+)?[A-Z][\p{L}'’-]*){0,2}\s*[,!.:;—–-]?\s*/u;
+const VOCATIVE_TAIL =
+  /[,;—–-]\s*(?:(?:[Mm]rs?|[Mm]s|[Dd]r|[Pp]rof)\.?\s+)?[A-Z][\p{L}'’-]*(?:\s+[A-Z][\p{L}'’-]*)?\s*[.!?]*\s*$/u;
+
+/** Something handed over in the same sentence ("…, here are the notes", "…, attached is the quote"): news, not a reminder. */
+const HANDS_OVER = /\b(?:here (?:is|are)|here['’]s|attached|enclosed|below (?:is|are))\b/i;
+
+/**
+ * Whether a sentence is a reminder that chases an earlier message without saying what it was about ("Just following
+ * up on my previous email.", "Hi Priya, just circling back on the below.", "Gentle bump.", "Did you get my last
+ * email?"): a reminder's mark, at most 20 words, and every word (after a greeting and a closing name) one a reminder is
+ * made of, dates and numbers aside. "Following up on our call, here are the notes." and "Any update on the SOC 2
+ * report?" say something of their own.
+ */
+export function isReminder(sentence: string): boolean {
+  if (!REMINDER_MARK.test(sentence) || HANDS_OVER.test(sentence)) return false;
+  const core = sentence.replace(GREETING_LEAD, '').replace(VOCATIVE_TAIL, '');
+  const words = core.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0 || words.length > 20) return false;
+  return words.every((w) => REMINDER_WORDS.has(w) || /^\d+(?:st|nd|rd|th)?$/.test(w));
+}
 
 const RULES: Rule[] = [
   {
@@ -364,7 +423,43 @@ const RULES: Rule[] = [
   {
     type: 'objection',
     cleared: [
-      /\b(?:no|without any|not any|don['’]?t have any)\s+(?:real\s+|major\s+|further\s+)?(?:concerns?|objections?|reservations?|questions)\b/gi,
+      new RegExp(
+        `\\b(?:no|without any|not any|(?:don${A}t|do not|didn${A}t|doesn${A}t|does not) (?:have|see|foresee|expect) any|no longer have(?: any)?)\\s+(?:(?:real|major|further|more|other|big|serious)\\s+)?(?:[\\w-]+\\s+)?(?:concerns?|objections?|reservations?|questions|blockers?|hesitations?|worries|red flags|obstacles?|pushback|problems?|issues?)\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(
+        `[^.!?;,]{0,80}?\\b(?:isn${A}t|aren${A}t|wasn${A}t|weren${A}t|won${A}t be|wouldn${A}t be|shouldn${A}t be)\\s+(?:really\\s+|going to be\\s+)?(?:an?\\s+|any\\s+)?(?:big\\s+|major\\s+|real\\s+)?(?:issue|problem|concern|obstacle|blocker|factor)s?\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(
+        `[^.!?;,]{0,80}?\\b(?:is|are|was|were|${A}s)\\s+no longer\\s+(?:on hold|paused|stalled|blocked)\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      // A concern stated as absent or settled, nothing contrastive after it: "Nothing is blocking us right now", "We're
+      // not worried about security at all", "Security is no longer a concern", "the integration was a non-issue", "our
+      // concerns have been addressed". Present concerns keep their chance ("…, but the integration effort scares us").
+      new RegExp(
+        `\\bnothing\\s+(?:(?:else|in|on|about)\\s+(?:[\\w-]+\\s+){0,2}?)?(?:is\\s+|${A}s\\s+)?(?:currently\\s+|really\\s+)?(?:blocking|stopping|standing in (?:the|our|its) way|holding\\s+(?:us|me|this|it|things)\\s+(?:back|up)|concerns|worries|bothers)\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(
+        `\\b(?:we${A}re|we are|I${A}m|I am|they${A}re|they are|(?:the |our )?(?:team|board|cfo|cto|ciso|legal|security|it|procurement|management|leadership)\\s+(?:is|are))\\s+(?:not|no longer|n${A}t)\\s+(?:at all\\s+|really\\s+|too\\s+|overly\\s+|that\\s+)?(?:worried|concerned|hesitant|skeptical|sceptical)\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(
+        `\\b(?:aren${A}t|isn${A}t|weren${A}t|wasn${A}t)\\s+(?:at all\\s+|really\\s+|too\\s+|overly\\s+)?(?:worried|concerned|hesitant|skeptical|sceptical)\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      // These three clear the whole clause, so a topic cue in it ("data residency is no longer a concern") goes too.
+      new RegExp(
+        `[^.!?;,]{0,80}?\\b(?:is|are|was|were|${A}s|will be|won${A}t be)\\s+${NOT_A_PROBLEM}\\b${NO_CONTRAST}`,
+        'gi',
+      ),
+      new RegExp(`[^.!?;,]{0,80}?\\b(?:an?\\s+)?non-?(?:issue|problem)s?\\b${NO_CONTRAST}`, 'gi'),
+      new RegExp(
+        `${REALIS}\\b(?:concerns?|worries|objections?|reservations?|questions|blockers?|issues?)\\b[^.!?;]{0,40}?\\b(?:have|has|were|was|are|is|got)\\s+(?:now\\s+|all\\s+|since\\s+|been\\s+|fully\\s+)*(?:resolved|addressed|answered|cleared up|settled|put to rest|taken care of|gone|dealt with)\\b${NO_CONTRAST}`,
+        'giu',
+      ),
     ],
     cues: [
       cue(
@@ -382,7 +477,18 @@ const RULES: Rule[] = [
   },
   {
     type: 'negative_sentiment',
-    cleared: [],
+    // Signed paperwork is good news ("We signed the contract.", "The MSA came back countersigned"), unless the
+    // sentence goes on ("… with Acme instead", "… and regret it", "…, but support has been awful").
+    cleared: [
+      new RegExp(
+        `${REALIS}\\b(?:we|i|they|legal|procurement|finance|everyone|(?:the|our)\\s+(?:cfo|ceo|coo|board|customer|client|legal team|team))\\s+(?:have\\s+|has\\s+|${A}ve\\s+)?(?:just\\s+|now\\s+|finally\\s+|officially\\s+|already\\s+|all\\s+)*(?:signed|countersigned|counter-signed|executed|renewed|returned\\s+the\\s+signed)\\s+(?:the|your|our|this|that|both)?\\s*(?:[\\w-]+\\s+){0,2}?${PAPERWORK}\\b${NO_SOUR_AFTER}`,
+        'giu',
+      ),
+      new RegExp(
+        `\\b(?:the|our|your|this|that)\\s+(?:[\\w-]+\\s+){0,2}?${PAPERWORK}\\s+(?:is|was|has been|have been|are|were|came back|got|is now|${A}s)\\s+(?:now\\s+|fully\\s+|finally\\s+|officially\\s+|all\\s+)*(?:signed|countersigned|counter-signed|executed|approved|done|completed?|through|in)\\b${NO_SOUR_AFTER}`,
+        'gi',
+      ),
+    ],
     cues: [
       cue(
         `\\b(?:disappointed|disappointing|frustrated|frustrating|unhappy|upset|angry|annoyed|unacceptable|terrible|awful|horrible|worst|ridiculous|useless|furious|fed up|waste of (?:time|money)|appalling|dissatisfied|poor (?:service|support|quality|experience))\\b`,
@@ -455,6 +561,15 @@ const RULES: Rule[] = [
       ),
     ],
     cues: [
+      // A reminder that chases an earlier message without restating it ("Just following up on my previous email.",
+      // "Gentle bump.", "Pinging again in case this slipped through the cracks."): the reader is asked to answer.
+      { ...cue(`^[\\s\\S]+$`, 0.9, false), when: isReminder },
+      // An indirect question behind a reminder's opening ("Checking in to see where things stand with the quote").
+      cue(
+        `^\\W*(?:(?:just|quickly|again|also)\\s+)?(?:following\\s+up|circling\\s+back|checking\\s+(?:in|back)|touching\\s+base|reaching\\s+out|writing)\\s+(?:again\\s+)?to\\s+(?:see|check|find\\s+out|ask)\\s+(?:if|whether|where|how|when|what|who)\\b`,
+        0.85,
+        false,
+      ),
       cue(
         `^(?:please|pls|kindly)\\b|\\b(?:please|kindly)\\s+(?:send|let|confirm|review|sign|call|share|forward|provide|schedule|book|advise|find|see|reply|respond|contact|check|make sure|join|fill|complete|update|approve|do|give|get|remember|note)\\b`,
         0.85,
@@ -541,6 +656,7 @@ export function detectSignalsLexicon(text: string, opts: LexiconOptions = {}): S
       }
       const hits: number[] = [];
       for (const c of rule.cues) {
+        if (c.when && !c.when(s.quote)) continue;
         for (const m of s.quote.matchAll(c.re)) {
           const a = m.index;
           const b = a + m[0].length;

@@ -263,7 +263,15 @@ describe('deal suggestions', () => {
       body: 'Could you send us the SOC 2 report before our security review?',
     });
     const reply = act({ externalId: 'r', direction: 'outbound', occurredAt: iso(NOW - 8 * DAY), body: 'On it.' });
-    for (const reminder of ['Any update on this?', 'Hi Riley, did you get my last email?']) {
+    // Reminders without a question mark or a request's words too ("Just following up …", "Gentle bump."): until
+    // the lexicon knew reminders, neither made a task at all.
+    for (const reminder of [
+      'Any update on this?',
+      'Hi Riley, did you get my last email?',
+      'Just following up on my previous email.',
+      'Gentle bump.',
+      'Resending in case it got buried.',
+    ]) {
       const chaser = act({
         externalId: 'c',
         occurredAt: iso(NOW - 2 * DAY),

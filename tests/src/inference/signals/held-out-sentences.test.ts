@@ -1,7 +1,7 @@
 import { SIGNAL_TYPES } from '../../../../src/inference/signals/types.js';
 import { heldOutSentences } from '../../../helpers/held-out-sentences.js';
 
-// Shape checks only: the independent held-out sets B to H and the hard-negative probe I (tests/fixtures/signals/README.md) are never trained
+// Shape checks only: the independent held-out sets B to H and the probes I to K (tests/fixtures/signals/README.md) are never trained
 // on; `npx closeloop eval signals --sentences ...` scores any of them, tests/src/inference/signals/learned-signals.test.ts
 // and sentence-vectors.test.ts score B to H.
 describe.each([
@@ -13,6 +13,8 @@ describe.each([
   { file: 'sales-sentences-g.csv', minRows: 330, minPerType: 45, minQuiet: 100 },
   { file: 'sales-sentences-h.csv', minRows: 330, minPerType: 45, minQuiet: 100 },
   { file: 'sales-sentences-i.csv', minRows: 140, minPerType: 8, minQuiet: 80 },
+  { file: 'sales-sentences-j.csv', minRows: 220, minPerType: 8, minQuiet: 100 },
+  { file: 'sales-sentences-k.csv', minRows: 160, minPerType: 7, minQuiet: 70 },
 ])('held-out sales sentences $file', ({ file, minRows, minPerType, minQuiet }) => {
   const rows = heldOutSentences(file);
 

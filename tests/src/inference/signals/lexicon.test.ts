@@ -1,3 +1,4 @@
+import { isReminder } from '../../../../src/inference/signals/lexicon.js';
 import {
   deniedTypes,
   extractSignals as extractAny,
@@ -110,6 +111,63 @@ describe('other signal types', () => {
   });
   it('returns nothing for small talk', () => {
     expect(extractSignals('Thanks, talk soon.')).toEqual([]);
+  });
+});
+
+describe('reminders that chase an earlier message (isReminder)', () => {
+  it.each([
+    'Just following up on my previous email.',
+    'Following up.',
+    'Hey Sam, circling back on my note from Monday.',
+    'Any news on this?',
+    'Gentle nudge on the below, Mr. Osei.',
+    "Resending in case my last message didn't reach you.",
+    'Did my email from the 14th come through?',
+    "I haven't heard back yet, so trying you again.",
+    'Still waiting to hear back from you.',
+    'Just making sure this did not slip through the cracks.',
+  ])('"%s" is a reminder, and an ask the lexicon finds with a firm cue', (text) => {
+    expect(isReminder(text)).toBe(true);
+    expect(extractSignals(text).find((s) => s.type === 'explicit_ask')?.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+  it.each([
+    'Following up on our call, here are the notes.',
+    'Following up on my previous email, attached is the revised quote.',
+    'Just following up to say thank you for the demo.',
+    'Checking in from the trade fair, all good here.',
+    'Our CFO keeps chasing me about the invoice.',
+    'Any update on the SOC 2 report?',
+    "I'll follow up with procurement tomorrow.",
+  ])('"%s" is not a bare reminder', (text) => {
+    expect(isReminder(text)).toBe(false);
+  });
+  it('reads a reminder behind an indirect question', () => {
+    expect(types('Checking in to see whether the revised terms work for you.')).toContain('explicit_ask');
+  });
+});
+
+describe('concerns stated as absent, and signed paperwork, deny the risk', () => {
+  it.each([
+    ['Nothing is holding us back at this point.', 'objection'],
+    ["Legal isn't concerned about the liability cap anymore.", 'objection'],
+    ['The data residency question turned out to be a non-issue.', 'objection'],
+    ['Data residency is no longer a concern for us.', 'objection'],
+    ['Migration effort is no longer a concern for the team.', 'objection'],
+    ['All of our concerns have been addressed by the new SLA.', 'objection'],
+    ['We have now signed the renewal.', 'negative_sentiment'],
+    ['The SOW was countersigned last night.', 'negative_sentiment'],
+  ])('"%s" denies %s', (text, type) => {
+    expect(deniedTypes(text).has(type as SignalType)).toBe(true);
+  });
+  it.each([
+    ["We're not worried about cost, but the integration work is a real concern.", 'objection'],
+    ['Nothing is blocking us except the security review.', 'objection'],
+    ['We signed the contract with another vendor.', 'negative_sentiment'],
+    ['We signed the contract and have regretted it ever since.', 'negative_sentiment'],
+    ["We haven't signed the contract.", 'negative_sentiment'],
+    ['Once the contract is signed we can start.', 'objection'],
+  ])('"%s" does not deny %s', (text, type) => {
+    expect(deniedTypes(text).has(type as SignalType)).toBe(false);
   });
 });
 

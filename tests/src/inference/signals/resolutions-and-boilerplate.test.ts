@@ -78,7 +78,9 @@ describe('no question to answer in footers, notices, attachments, rhetorical or 
     expect(openAsk([asked, email('l', 1 / 24, text)])).toBeNull();
   });
   it.each(fx.later_not_withdrawal)('a later mail that withdraws nothing: %s', (text) => {
-    expect(openAsk([asked, email('l', 1.5, text)])).toMatch(/SOC 2 report/);
+    // The request is still what the task is about: quoted itself, or as the request a reminder chases.
+    const open = unansweredAsk({ now: NOW }, [asked, email('l', 1.5, text)]);
+    expect(open?.chased?.quote ?? open?.quote).toMatch(/SOC 2 report/);
   });
   it('a request after the withdrawal in the same mail stays open, and is the one quoted', () => {
     expect(openAsk([email('q', 2, 'Never mind the W-9, I found it. Could you send the SOC 2 report instead?')])).toBe(

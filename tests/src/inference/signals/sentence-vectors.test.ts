@@ -257,13 +257,26 @@ describe('the fused models on the independent held-out sentences, with the shipp
 describe('good news is no risk signal (session 16: a kickoff, a signed-contract subject line)', () => {
   // Lines reported from the CRM, read as risks by the weights of 2026-12-06.11: a bare "Kickoff" as a timeline (1.0),
   // "Signed contract" as negative sentiment. The in-domain class balance of the training (inDomainBalanceWeights)
-  // clears them on the default (fused) path; "We signed the contract." is still read as negative sentiment (0.95):
-  // docs/benchmarks.md, "Session 16".
-  const quiet = ['Kickoff', 'Signed contract'];
+  // clears them on the default (fused) path. Session 18: signed paperwork and concerns stated as absent are denials
+  // in the lexicon (`cleared`), so no model reads them as risks ("We signed the contract." was negative sentiment at
+  // 0.95, "Nothing is blocking us right now." an objection at 0.89): docs/benchmarks.md, "Session 18".
+  const quiet = [
+    'Kickoff',
+    'Signed contract',
+    'We signed the contract.',
+    'Great news: we signed the contract this morning.',
+    'The order form came back countersigned on Tuesday.',
+    'Nothing is blocking us right now.',
+    "We're not worried about security at all after the review.",
+    'Our earlier worries about the data migration have been addressed.',
+    "Our IT people don't see any obstacles.",
+  ];
   // The same words where they do carry the signal.
   const signals: [string, string][] = [
     ['We are cancelling the contract at the end of the term.', 'negative_sentiment'],
     ['Kickoff must happen before 1 March or we lose the slot.', 'timeline'],
+    ['We signed the contract with Northwind instead.', 'competitor'],
+    ["We're not worried about the price, but the integration effort worries us a lot.", 'objection'],
   ];
   let lookup: SentenceVectorLookup | null = null;
   beforeAll(async () => {
@@ -278,6 +291,10 @@ describe('good news is no risk signal (session 16: a kickoff, a signed-contract 
   it.each(quiet)('"%s" carries no risk type with the fused models (the default path)', (text) => {
     expect(lookup).not.toBeNull();
     expect(extractSignals(text, { vectors: lookup }).filter((s) => s.type !== 'explicit_ask')).toEqual([]);
+  });
+
+  it.each(quiet.slice(2))('"%s" carries no risk type with the n-gram models either', (text) => {
+    expect(extractSignals(text).filter((s) => s.type !== 'explicit_ask')).toEqual([]);
   });
 
   it.each(signals)('"%s" keeps its %s signal on both paths', (text, type) => {
