@@ -13,6 +13,12 @@ import { scanAccounts } from '../suggest/scan.js';
 /** A pending write-back whose job is this overdue is considered lost and queued again. */
 export const OUTBOX_LOST_AFTER_MS = 15 * 60_000;
 
+/**
+ * How late a schedule's tick may still run. Under 30 s, so a late tick names the same minute in `schedule_ticks` as an
+ * on-time one in another process (src/store/schedules.ts rounds the database clock to the nearest minute).
+ */
+export const TICK_TOLERANCE_MS = 25_000;
+
 /** Parked and lost write-backs: queued again when their connection can write. */
 export async function sweepOutbox(d: {
   store: Store;
@@ -62,96 +68,68 @@ export function startCron(d: {
       d.logger.error({ err, job: name }, 'cron tick failed');
     }
   };
+  // A tick that comes due while the process is busy (a retrain, a backfill on a small machine) still runs when the
+  // process gets to it, up to TICK_TOLERANCE_MS late; node-cron's default (1 s) skipped the tick altogether.
+  const every = (expression: string, name: string, fn: () => Promise<void>) => {
+    const task = cron.schedule(expression, safe(name, fn), { name, missedExecutionTolerance: TICK_TOLERANCE_MS });
+    task.on('execution:missed', (ctx) =>
+      d.logger.warn(
+        { schedule: name, tick: ctx.date.toISOString() },
+        `schedule tick missed: the process was busy for more than ${TICK_TOLERANCE_MS / 1000} s (the next tick runs)`,
+      ),
+    );
+    tasks.push(task);
+  };
   // Safety net: webhooks do not cover engagements, and deliveries can be lost.
-  tasks.push(
-    cron.schedule(
-      d.pollCron,
-      safe('poll', async () => {
-        for (const c of await d.store.connections.list()) {
-          if (c.status === 'active' || c.status === 'paused')
-            await d.queue.send('poll', { connectionId: c.id }, { singletonKey: `poll:${c.id}` });
-        }
-      }),
-    ),
-  );
-  tasks.push(
-    cron.schedule(
-      d.scanCron,
-      safe('scan', async () => {
-        for (const c of await d.store.connections.list()) if (c.status === 'active') await scanConnection(d, c.id);
-      }),
-    ),
-  );
-  tasks.push(
-    cron.schedule(
-      '*/10 * * * *',
-      safe('sweep', async () => {
-        await d.store.oauthStates.sweep(d.now());
-        await d.store.access.sweep(new Date(d.now()));
-        // Tokens still under an older TOKEN_ENCRYPTION_KEY (a rotation in progress) are rewritten with the current one.
-        if (d.reencrypt) await d.reencrypt();
-        await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
-        await d.store.schedules.prune(new Date(d.now() - 7 * 86_400_000));
-        // Processed webhook batches and their event ids, past every provider's redelivery window (INBOX_RETENTION_MS).
-        await d.store.inbox.prune(new Date(d.now() - INBOX_RETENTION_MS));
-      }),
-    ),
-  );
+  every(d.pollCron, 'poll', async () => {
+    for (const c of await d.store.connections.list()) {
+      if (c.status === 'active' || c.status === 'paused')
+        await d.queue.send('poll', { connectionId: c.id }, { singletonKey: `poll:${c.id}` });
+    }
+  });
+  every(d.scanCron, 'scan', async () => {
+    for (const c of await d.store.connections.list()) if (c.status === 'active') await scanConnection(d, c.id);
+  });
+  every('*/10 * * * *', 'sweep', async () => {
+    await d.store.oauthStates.sweep(d.now());
+    await d.store.access.sweep(new Date(d.now()));
+    // Tokens still under an older TOKEN_ENCRYPTION_KEY (a rotation in progress) are rewritten with the current one.
+    if (d.reencrypt) await d.reencrypt();
+    await d.store.sources.sweepSlackEvents(new Date(d.now() - 86_400_000));
+    await d.store.schedules.prune(new Date(d.now() - 7 * 86_400_000));
+    // Processed webhook batches and their event ids, past every provider's redelivery window (INBOX_RETENTION_MS).
+    await d.store.inbox.prune(new Date(d.now() - INBOX_RETENTION_MS));
+  });
   // Parked write-backs resume once their connection can write again (pause over, reinstalled); lost jobs are requeued.
-  tasks.push(
-    cron.schedule(
-      '* * * * *',
-      safe('outbox-sweep', async () => {
-        await sweepOutbox(d);
-      }),
-    ),
-  );
+  every('* * * * *', 'outbox-sweep', async () => {
+    await sweepOutbox(d);
+  });
   // Chunks a backfill bulk-loaded are queryable at once (exact scan); this folds them into the HNSW graph,
   // in small transactions for at most 45 s a minute, so the scan stays fast (src/store/pgvector-store.ts).
   const settleIndex = d.settleIndex;
   if (settleIndex)
-    tasks.push(
-      cron.schedule(
-        '* * * * *',
-        safe('context-settle', async () => {
-          await settleIndex(Date.now() + 45_000);
-        }),
-      ),
-    );
+    every('* * * * *', 'context-settle', async () => {
+      await settleIndex(Date.now() + 45_000);
+    });
   // Feedback and learning (src/feedback): overdue write-backs become outcomes; models retrain when due. Both are
   // idempotent (one outcome per target; a per-tenant lease on each model), so every process may run them.
   if (d.feedback) {
     const fb = d.feedback;
-    tasks.push(
-      cron.schedule(
-        fb.overdueCron,
-        safe('feedback-overdue', async () => {
-          await recordOverdue(d.store, d.now());
-        }),
-      ),
-    );
-    tasks.push(
-      cron.schedule(
-        fb.retrainCron,
-        safe('retrain', async () => {
-          await retrainAll({
-            store: d.store,
-            logger: d.logger,
-            now: d.now,
-            trainer: d.trainer,
-            signalVectors: d.signalVectors,
-          });
-        }),
-      ),
-    );
-    tasks.push(
-      cron.schedule(
-        d.scanCron,
-        safe('scan-accounts', async () => {
-          for (const c of await d.store.connections.list()) if (c.status === 'active') await scanAccounts(d, c.id);
-        }),
-      ),
-    );
+    every(fb.overdueCron, 'feedback-overdue', async () => {
+      await recordOverdue(d.store, d.now());
+    });
+    every(fb.retrainCron, 'retrain', async () => {
+      await retrainAll({
+        store: d.store,
+        logger: d.logger,
+        now: d.now,
+        trainer: d.trainer,
+        signalVectors: d.signalVectors,
+      });
+    });
+    every(d.scanCron, 'scan-accounts', async () => {
+      for (const c of await d.store.connections.list()) if (c.status === 'active') await scanAccounts(d, c.id);
+    });
   }
   return () => {
     for (const t of tasks) t.stop();

@@ -116,3 +116,33 @@ test('three processes running the same cron fire each tick once', async () => {
   expect(ticks.length).toBeLessThanOrEqual(2);
   expect(polls).toHaveLength(ticks.length * conns.length);
 });
+
+test('a tick that comes due while the process is busy still runs once the process is free', async () => {
+  // Once a minute, at a second 2 s from now; the process is then kept busy (synchronously) until 2.5 s after it
+  // (node-cron measures lateness in whole seconds).
+  const due = new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
+  const stop = startCron({
+    store: t.store,
+    queue: recordingQueue(),
+    logger: silentLogger(),
+    now: Date.now,
+    pollCron: '0 0 1 1 *',
+    scanCron: `${due.getUTCSeconds()} * * * * *`,
+    owner: 'busy-proc',
+  });
+  try {
+    await new Promise((r) => setTimeout(r, Math.max(0, due.getTime() - Date.now() - 500)));
+    const until = due.getTime() + 2500;
+    while (Date.now() < until) {
+      /* busy: a retrain or a parse holding the event loop */
+    }
+    // node-cron's default tolerance (1 s) dropped this tick as missed; it now runs late.
+    await waitFor(
+      async () => (await t.store.schedules.recent('scan')).some((r) => r.claimed_by === 'busy-proc'),
+      15_000,
+      'the late tick',
+    );
+  } finally {
+    stop();
+  }
+});
