@@ -392,6 +392,11 @@ const RULES: Rule[] = [
       cueCased(`\\b(?:already|currently)\\s+(?:use|using|have|work with|on)\\s+[A-Z][\\w.&-]+`, 0.6),
       cueCased(`\\b(?:vs\\.?|versus)\\s+[A-Z][\\w.&-]+`, 0.7),
       cue(`\\b(?:cheaper|better)\\s+(?:offer|quote|deal|price)\\s+(?:from|elsewhere)\\b`, 0.85),
+      // The incumbent named by its role ("our current provider offered to match your price", "the existing vendor").
+      cue(
+        `\\b(?:our|their|the)\\s+(?:current|existing|present|incumbent)\\s+(?:provider|vendor|supplier|solution|partner)\\b`,
+        0.85,
+      ),
       // Japanese, Chinese and Korean: another vendor, a competitor, a comparison or a switch named.
       cueUni(
         `他社|競合|競争相手|別の(?:ベンダー|会社|製品|サービス|業者)|他の(?:ベンダー|会社|製品|サービス|業者)|乗り換え|相見積|比較検討|竞争对手|競爭對手|竞品|競品|其他(?:供应商|供應商|厂商|廠商|产品|產品|公司|方案)|别的(?:供应商|厂商|产品|公司)|別的(?:供應商|廠商|產品|公司)|换成|換成|경쟁사|경쟁\\s*업체|타사|다른\\s*(?:업체|회사|제품|솔루션|공급\\s*업체|벤더)|비교\\s*검토|갈아타`,

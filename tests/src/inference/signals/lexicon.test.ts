@@ -78,6 +78,10 @@ describe('other signal types', () => {
     expect(s.evidence.quote).toBe('We are also evaluating other vendors before we decide.');
     spanMatches(text, s);
   });
+  it('finds the incumbent named by its role', () => {
+    expect(types('Our current provider offered to match your price.')).toContain('competitor');
+    expect(types('The new dashboard is faster than our current system.')).not.toContain('competitor');
+  });
   it('finds tenant-configured competitor names', () => {
     expect(extractSignals('Acme quoted us less.', { competitors: ['Acme'] }).map((s) => s.type)).toContain(
       'competitor',
