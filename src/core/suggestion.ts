@@ -109,3 +109,13 @@ export const Suggestion = z.object({
 export type Suggestion = z.infer<typeof Suggestion>;
 
 export type RuleVerdict = { rule: string; passed: boolean; message: string | null };
+
+/**
+ * The zone the rep reads a suggestion's days in: the one its task's due time was set in (the CRM user's zone at the
+ * analysis), else the owner's zone as the CRM tells it now, else none (UTC days). Every text about the suggestion (task
+ * body, draft, withdrawal reasons) and the checks of those texts name days in this zone.
+ */
+export const repTimeZone = (
+  s: { task?: { timeZone?: string | null } | null },
+  ownerZone?: string | null,
+): string | null => s.task?.timeZone ?? ownerZone ?? null;

@@ -93,3 +93,22 @@ export function startOfLocalDay(t: number, tz: string | null | undefined): numbe
   const w = wallClock(t, zone);
   return instantOf(zone, w.year, w.month, w.day, 0, 0);
 }
+
+/**
+ * How the guardrails' context names an interaction's day, one line per interaction: `email on 2026-12-05`, or
+ * `email on 2026-12-05 (2026-12-06 in Asia/Tokyo)` when the day where the rep lives is another. `interactionDays`
+ * reads the days back out of such lines (the output gate grounds a date a task names on them).
+ */
+export function interactionDayLine(kind: string, iso: string, zone: string | null): string {
+  const utc = iso.slice(0, 10);
+  const t = Date.parse(iso);
+  const local = zone && Number.isFinite(t) ? localDay(t, zone) : utc;
+  return `${kind} on ${local === utc ? utc : `${utc} (${local} in ${zone})`}`;
+}
+
+const INTERACTION_DAY_LINE = /^[a-z_]+ on (\d{4}-\d{2}-\d{2})(?: \((\d{4}-\d{2}-\d{2}) in [^)\n]+\))?$/gm;
+
+/** The days (UTC, and the rep's where it differs) of every `interactionDayLine` in `text`. */
+export function interactionDays(text: string): string[] {
+  return [...text.matchAll(INTERACTION_DAY_LINE)].flatMap((m) => (m[2] ? [m[1]!, m[2]] : [m[1]!]));
+}

@@ -1,4 +1,5 @@
-import type { Suggestion } from '../core/index.js';
+import { repTimeZone, type Suggestion } from '../core/index.js';
+import { interactionDays } from '../core/time-zone.js';
 import type { GuardrailContext } from './context.js';
 import { checkOutput, describeProblems, FREEMAIL_DOMAINS, neutraliseQuote, type GateFacts } from './output-gate.js';
 import { EMPTY_TRUSTED, type TrustedFacts } from './trusted-facts.js';
@@ -67,17 +68,10 @@ export function gateFactsFromContext(
       : null,
     company: context.companyDomain ? { domain: context.companyDomain } : null,
     contacts: context.contacts.map((c) => ({ email: c.email, phone: c.phone })),
-    // Interaction dates as the loop writes them ("email on 2026-03-09", with the day in the rep's zone beside it when
-    // that is another: "email on 2026-03-09 (2026-03-10 in Asia/Tokyo)"), and the task's own due date.
-    dates: [
-      ...context.retrievedText.flatMap((t) =>
-        [...t.matchAll(/^[a-z_]+ on (\d{4}-\d{2}-\d{2})(?: \((\d{4}-\d{2}-\d{2}) in [^)\n]+\))?$/gm)].flatMap((m) =>
-          m[2] ? [m[1]!, m[2]] : [m[1]!],
-        ),
-      ),
-      ...(suggestion.task ? [suggestion.task.dueAt] : []),
-    ],
-    timeZone: suggestion.task?.timeZone ?? null,
+    // Interaction dates as the loop writes them (core/time-zone.ts `interactionDayLine`: the UTC day, and the day in
+    // the rep's zone beside it when that is another), and the task's own due date.
+    dates: [...context.retrievedText.flatMap(interactionDays), ...(suggestion.task ? [suggestion.task.dueAt] : [])],
+    timeZone: repTimeZone(suggestion),
     thread: context.retrievedText,
     recordLinks: context.recordLinks ?? [],
   };

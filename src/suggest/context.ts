@@ -1,8 +1,8 @@
 import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
-import type { Suggestion } from '../core/suggestion.js';
+import { repTimeZone, type Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { signalText, extractSignals } from '../inference/signals/index.js';
-import { localDay, startOfLocalDay } from '../core/time-zone.js';
+import { interactionDayLine, startOfLocalDay } from '../core/time-zone.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { signalOptions, tenantSignalModels } from './scorer.js';
 
@@ -35,7 +35,7 @@ export async function buildContext(
   const read = signalOptions(await tenantSignalModels(deps.store, s.tenantId), deps.signalVectors);
   const signals = [...new Set(sources.flatMap((a) => extractSignals(signalText(a), read).map((x) => x.type)))];
   const { deal, company } = f;
-  const zone = s.task?.timeZone ?? f.ownerTimeZone ?? null;
+  const zone = repTimeZone(s, f.ownerTimeZone);
   const ctx: GuardrailContext = {
     now: new Date(now).toISOString(),
     deal,
@@ -73,7 +73,7 @@ export async function buildContext(
       // Each interaction's UTC day, and its day where the rep lives (a task names that one when the CRM tells the zone).
       ...f.activities
         .slice(0, 30)
-        .map((a) => [`${a.kind} on ${daysOf(a.occurredAt, zone)}`, a.subject, a.body].filter(Boolean).join('\n')),
+        .map((a) => [interactionDayLine(a.kind, a.occurredAt, zone), a.subject, a.body].filter(Boolean).join('\n')),
       contacts
         .map((c) => [c.firstName, c.lastName].filter(Boolean).join(' '))
         .filter(Boolean)
@@ -87,13 +87,4 @@ export async function buildContext(
     ),
   };
   return { ctx, contacts };
-}
-
-/** `2026-12-05`, or `2026-12-05 (2026-12-06 in Asia/Tokyo)` when the day in the rep's zone is another. */
-function daysOf(iso: string, zone: string | null): string {
-  const utc = iso.slice(0, 10);
-  const t = Date.parse(iso);
-  if (!zone || !Number.isFinite(t)) return utc;
-  const local = localDay(t, zone);
-  return local === utc ? utc : `${utc} (${local} in ${zone})`;
 }

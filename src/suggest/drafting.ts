@@ -1,6 +1,12 @@
 import { normalizeDomain } from '../resolve/normalize/domain.js';
 import type { Activity, Contact, Deal } from '../core/canonical.js';
-import type { DraftEmailPayload, RuleVerdict, Suggestion, SuggestionType } from '../core/suggestion.js';
+import {
+  repTimeZone,
+  type DraftEmailPayload,
+  type RuleVerdict,
+  type Suggestion,
+  type SuggestionType,
+} from '../core/suggestion.js';
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage } from '../inference/automated-mail.js';
@@ -263,7 +269,7 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
     chunks: chunksOf(customer),
     ownerId: s.ownerId,
     sender: signedAs ? { name: signedAs } : null,
-    timeZone: s.task?.timeZone ?? null,
+    timeZone: repTimeZone(s),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Evidence, RuleVerdict, Suggestion } from '../core/suggestion.js';
+import { repTimeZone, type Evidence, type RuleVerdict, type Suggestion } from '../core/suggestion.js';
 import { knownTimeZone, localDay, wallClock } from '../core/time-zone.js';
 import { formatDay } from '../lib/dates.js';
 import {
@@ -46,7 +46,7 @@ export const humanDate = (iso: string | undefined | null, timeZone: string | nul
   return Number.isNaN(d.getTime()) ? null : formatDay(iso, timeZone);
 };
 /** The rep's time zone: the one the task's due time was set in, else the owner's as the CRM tells it. */
-const zoneOf = (s: Suggestion, f: RenderFacts): string | null => s.task?.timeZone ?? f.owner?.timeZone ?? null;
+const zoneOf = (s: Suggestion, f: RenderFacts): string | null => repTimeZone(s, f.owner?.timeZone);
 const DAY = 86_400_000;
 
 const quoted = (name: string | null) => (name ? `"${name}"` : 'the deal');

@@ -1,4 +1,5 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
+import { repTimeZone } from '../core/suggestion.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import { answeredAfter, budgetAnswered, budgetCleared, DEPARTURE_FIELD } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
@@ -65,7 +66,7 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
   const { deal } = now;
   const settled = (reason: string): Resolution => ({ reason, undone: false });
   // Days as the rep reads them: in the zone the task's due time was set in.
-  const day = (iso: string | null | undefined) => humanDate(iso, s.task?.timeZone ?? null);
+  const day = (iso: string | null | undefined) => humanDate(iso, repTimeZone(s));
   const since =
     s.evidence
       .map((e) => e.occurredAt ?? '')
@@ -379,7 +380,7 @@ async function withdrawDraftOnly(
   if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
   // Why, for the draft, the task's line and the log.
   const talked = spoken
-    ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt, row.payload.task?.timeZone ?? null)} came after the concern`
+    ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt, repTimeZone(row.payload))} came after the concern`
     : null;
   const why = talked
     ? {

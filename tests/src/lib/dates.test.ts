@@ -1,4 +1,10 @@
-import { knownTimeZone, localDay, startOfLocalDay } from '../../../src/core/time-zone.js';
+import {
+  interactionDayLine,
+  interactionDays,
+  knownTimeZone,
+  localDay,
+  startOfLocalDay,
+} from '../../../src/core/time-zone.js';
 import { formatDay, workingDue } from '../../../src/lib/dates.js';
 
 describe('formatDay', () => {
@@ -65,5 +71,18 @@ describe("workingDue in the rep's own time zone: their weekend, their working ho
     expect(new Date(startOfLocalDay(at('2026-12-08T05:00:00Z'), null)).toISOString()).toBe('2026-12-08T00:00:00.000Z');
     expect(localDay(at('2026-12-05T01:00:00.000Z'), 'America/Los_Angeles')).toBe('2026-12-04');
     expect(localDay(at('2026-12-05T01:00:00.000Z'), undefined)).toBe('2026-12-05');
+  });
+});
+
+describe("an interaction's day as the guardrails' context writes it, and read back by the output gate", () => {
+  test('the UTC day alone when the rep lives in it; both days when the rep lives on another', () => {
+    expect(interactionDayLine('email', '2026-03-09T20:00:00Z', null)).toBe('email on 2026-03-09');
+    expect(interactionDayLine('email', '2026-03-09T20:00:00Z', 'Europe/Berlin')).toBe('email on 2026-03-09');
+    const tokyo = interactionDayLine('meeting', '2026-03-09T20:00:00Z', 'Asia/Tokyo');
+    expect(tokyo).toBe('meeting on 2026-03-09 (2026-03-10 in Asia/Tokyo)');
+    const text = ['email on 2026-03-01', 'Subject: renewal', tokyo, 'not a line: email on 2026-03-02'].join('\n');
+    expect(interactionDays(text)).toEqual(['2026-03-01', '2026-03-09', '2026-03-10']);
+    // The same text read twice gives the same days (the pattern keeps no state between calls).
+    expect(interactionDays(text)).toEqual(['2026-03-01', '2026-03-09', '2026-03-10']);
   });
 });
