@@ -17,7 +17,7 @@ import {
   type ExtractOptions,
   type Signal,
 } from './signals/index.js';
-import { isReminder, withdrawsRequest } from './signals/lexicon.js';
+import { detectSignalsLexicon, isReminder, withdrawsRequest } from './signals/lexicon.js';
 import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
@@ -460,6 +460,12 @@ function alsoSaid(a: Activity, budgetQuote: string, i: Pick<DealAnalysisInput, '
   return out;
 }
 
+/**
+ * A request form the lexicon knows beyond REQUEST_FORM: a reminder ("Just following up on my previous email."), a
+ * request in German, French, Spanish, Italian, Portuguese or Dutch ("Bitte senden Sie …", "Merci de nous envoyer …").
+ */
+const inRequestForm = (quote: string): boolean => detectSignalsLexicon(quote).some((s) => s.type === 'explicit_ask');
+
 /** A sentence that asks: a question mark, or the usual forms of a request. */
 const REQUEST_FORM =
   /[?？]|\b(?:please|pls|kindly|could you|can you|would you|will you|let (?:me|us) know|send|share|need|looking for|waiting (?:for|on)|any update|confirm|advise)\b|ください|下さい|いただけ|頂け|でしょうか|请|請|能否|可否|麻[烦煩]|주세요|주시겠|주실/i;
@@ -572,7 +578,7 @@ function openAskIn(
   const asks = extractSignals(text, signals).filter(
     (x) =>
       x.type === 'explicit_ask' &&
-      (REQUEST_FORM.test(x.evidence.quote) || isReminder(x.evidence.quote)) &&
+      (REQUEST_FORM.test(x.evidence.quote) || inRequestForm(x.evidence.quote)) &&
       counts(x.evidence.quote),
   );
   const askAt = new Set(asks.map((x) => x.evidence.start));

@@ -564,6 +564,12 @@ const RULES: Rule[] = [
         `^.*?\\b(?:intended\\s+recipient|(?:consider|think of|think about|respect)\\s+the\\s+environment\\s+before\\s+printing|think before you print)\\b.*$`,
         'gi',
       ),
+      // An attachment announced in German, French, Spanish, Italian, Portuguese or Dutch ("Veuillez trouver ci-joint le
+      // bon de commande", "Bitte finden Sie anbei …", "Por favor, encuentre adjunto …"), no question and no second
+      // request after it ("…, merci de le signer").
+      uni(
+        `^(?=[^?？]*$)(?=[^.!?]*${W0}(?:ci-jointe?s?|en pièces? jointes?|anbei|im anhang|adjuntos?|adjuntas?|en adjunto|in allegato|allegat[oaie]|em anexo|segue anexo|in de bijlage|bijgaand)${W1})(?![^.!?]*${W0}(?:merci de (?:bien vouloir )?(?:le|la|les|nous le|nous la|me le|me la|signer|retourner|renvoyer|valider)|(?:und|bitte) (?:unterschreiben|unterzeichnen|zurücksenden|bestätigen)|y (?:fírmelo|fírmela|devuélvalo|devuélvala|confírmenos)|e (?:firmarlo|firmarla|rimandarlo|confermare)|e (?:assine|devolva|confirme)|en (?:onderteken|stuur|bevestig)))[^.!?]*`,
+      ),
     ],
     cues: [
       // A reminder that chases an earlier message without restating it ("Just following up on my previous email.",
@@ -600,6 +606,20 @@ const RULES: Rule[] = [
         `\\b(?:are you available|do you have (?:time|a minute|availability)|when (?:can|could|would) (?:we|you)|what time works|let${A}s (?:schedule|meet|talk|set up|get|hop))\\b`,
         0.8,
         false,
+      ),
+      // German, French, Spanish, Italian, Portuguese and Dutch requests: the polite forms ("Bitte senden Sie …",
+      // "Pourriez-vous …", "Merci de nous envoyer …", "Por favor, envíenos …", "Per cortesia …", "Kunt u …") and the
+      // modal questions at the start of a sentence ("Könnten Sie …", "¿Podría …", "Potrebbe …", "Poderia …"), where a
+      // statement does not put them ("Ab Montag können Sie das Tool nutzen" asks nothing).
+      cueUni(
+        `^\\W*${LEAD_IN}(?:bitte|könnten sie|können sie|würden sie|könntest du|kannst du|würdest du|podría|podrías|podrían|puede usted|pueden ustedes|potrebbe|potreste|potresti|può|puoi|poderia|poderiam|pode|podes|kunt u|zou u|wilt u|kun je|zou je|wil je|envíe(?:me|nos)?|mánde(?:me|nos)|confírme(?:me|nos)|indíque(?:me|nos)|avíse(?:me|nos)|mi invii|ci invii|mi mandi|ci mandi|envie-(?:me|nos)|stuur (?:me|ons)|bevestig)${W1}|${W0}(?:bitte\\s+(?:senden|schicken|bestätigen|prüfen|geben|teilen|rufen|melden|lassen|schauen|unterschreiben|antworten|übermitteln)|ich bitte um|wir bitten um|(?:geben|lassen) sie (?:mir|uns) (?:bitte )?bescheid|s['’]il vous pla[iî]t|s['’]il te pla[iî]t|veuillez|(?:pourriez|pouvez|pourrais|peux|pourrions|voudriez)[- ](?:vous|tu|nous)|je vous (?:prie|remercie par avance) de|(?:tenez|tiens)[- ](?:moi|nous) au courant|(?:faites|fais)[- ](?:moi|nous) savoir|merci de (?:bien vouloir )?(?:(?:me|nous|le|la|les)\\s+|[ml]['’])*(?!votre${W1}|vos${W1}|ton${W1}|ta${W1}|tes${W1}|la${W1}|le${W1}|les${W1}|l['’]|cette${W1}|ce${W1}|cet${W1}|tout${W1}|rien${W1})\\p{L}+(?:er|ir|re)|por favor|le (?:agradecería|ruego que)|te agradecería|quedo (?:a la espera|atent[oa]) de|per favore|per cortesia|(?:la|vi|ti) prego di|(?:mi|ci) (?:faccia|fate|fai) sapere|resto in attesa|attendo (?:un |il )?(?:suo|tuo|vostro) riscontro|fico (?:a )?aguardar|aguardo (?:o )?(?:seu |teu |vosso )?(?:retorno|resposta)|alstublieft|alsjeblieft|laat (?:het )?(?:me|ons) (?:even |graag )?weten|ontvang(?:en)? (?:wij|ik) graag|graag ontvang(?:en)? (?:wij|ik))${W1}`,
+        0.9,
+      ),
+      // Reminders in those languages ("Ich wollte kurz nachhaken", "Je me permets de vous relancer", "Quería hacer
+      // seguimiento a mi correo anterior", "Volevo sollecitare una risposta", "Ik wilde even navragen …").
+      cueUni(
+        `${W0}(?:nachhak(?:en|e)|nachfass(?:en|e)|(?:kurze|freundliche|kleine) erinnerung|an (?:meine|unsere) (?:\\p{L}+ ){0,3}?(?:e-?mail|mail|nachricht|anfrage)${W1}[^.!?]{0,40}erinner\\p{L}*|(?:noch )?keine (?:antwort|rückmeldung) (?:erhalten|bekommen)|warte(?:n)? (?:noch )?auf (?:ihre|deine|eure) (?:antwort|rückmeldung)|relan(?:ce|cer|ces)|(?:petit|simple|gentil) rappel|reviens vers vous (?:au sujet de|concernant|à propos de|par rapport à) (?:mon|ma|notre|nos|mes) (?:\\p{L}+ )?(?:e-?mail|mail|courriel|message|demande)|sans (?:réponse|nouvelles|retour) de (?:votre|ta) part|seguimiento a (?:mi|nuestro|nuestra) (?:\\p{L}+ )?(?:correo|mensaje|email|e-mail|solicitud|consulta)|(?:pequeño|amable|breve) recordatorio|(?:le|te) (?:escribo|vuelvo a escribir) de nuevo|sollecit\\p{L}*|(?:piccolo|gentile|breve) promemoria|dar seguimento (?:a|ao|à) (?:meu|minha|nosso|nossa) (?:\\p{L}+ )?(?:e-?mail|mensagem|pedido|solicitação)|(?:pequeno|breve|gentil) lembrete|(?:wilde|wil|wou) (?:even |graag )?navragen|(?:kleine|vriendelijke|korte) herinnering|nog geen (?:antwoord|reactie) (?:ontvangen|gehad)|wacht nog op (?:uw|je|jouw) (?:antwoord|reactie))${W1}`,
+        0.9,
       ),
       // Japanese, Chinese and Korean requests and questions: a full-width or ASCII question mark after CJK text, and
       // the polite request forms ("…ください", "…いただけますか", "请…", "能否…", "…주세요", "…주시겠어요").

@@ -300,6 +300,28 @@ describe('deal suggestions', () => {
     expect(asked([request, reply, named])!.evidence.map((e) => e.field)).toEqual(['body']);
   });
 
+  test('a request in another language, without a question mark, is a request to answer', () => {
+    // Until the lexicon knew these forms, neither the signal nor the request-form test of unanswered asks read them.
+    for (const body of [
+      'Danke für die Demo. Bitte senden Sie uns das Angebot bis Freitag.',
+      'Merci pour la démo. Merci de nous envoyer le devis signé.',
+      'Ich wollte kurz nachhaken wegen meiner letzten E-Mail.',
+    ]) {
+      const q = act({ externalId: 'q', occurredAt: iso(NOW - 2 * DAY), subject: 'Angebot', body });
+      const s = suggestForDeal({ ...base, deal: deal(), activities: [q] }).find((x) => x.type === 'unanswered_ask');
+      expect([body, s?.evidence[0]?.quote]).toEqual([body, body.split('. ').at(-1)]);
+    }
+    // Thanks and an attachment announced ask nothing.
+    const thanks = act({
+      externalId: 't',
+      occurredAt: iso(NOW - 2 * DAY),
+      body: 'Vielen Dank für das Gespräch. Veuillez trouver ci-joint le bon de commande signé.',
+    });
+    expect(suggestForDeal({ ...base, deal: deal(), activities: [thanks] }).map((x) => x.type)).not.toContain(
+      'unanswered_ask',
+    );
+  });
+
   test("a customer's question unanswered for a day: one task to answer it (no second one to plan a next step)", () => {
     const types = (activities: Activity[]) => suggestForDeal({ ...base, deal: deal(), activities });
     const question = act({

@@ -244,3 +244,41 @@ describe('Japanese, Chinese and Korean mail (no spaces, full-width stops)', () =
     );
   });
 });
+
+describe('requests and reminders in German, French, Spanish, Italian, Portuguese and Dutch', () => {
+  it.each([
+    'Bitte schicken Sie uns die unterschriebene Auftragsbestätigung.',
+    'Würden Sie mir den Vertrag noch einmal zusenden.',
+    'Pouvez-vous me confirmer la date de démarrage.',
+    'Merci de me faire parvenir la facture corrigée.',
+    "Veuillez m'indiquer vos disponibilités.",
+    'Le agradecería que me enviara el presupuesto.',
+    '¿Podría enviarme la factura actualizada.',
+    'Per cortesia, inviateci il listino aggiornato.',
+    'Potrebbe confermarmi la data di consegna.',
+    'Poderia me enviar a proposta atualizada.',
+    'Zou u de factuur opnieuw kunnen sturen.',
+    'Wir warten noch auf Ihre Rückmeldung.',
+    'Je me permets de vous relancer.',
+    'Un pequeño recordatorio sobre mi pregunta.',
+    'Vi sollecito in merito alla mia richiesta.',
+    'Ik wil even navragen of u mijn bericht heeft ontvangen.',
+  ])('"%s" is a request', (text) => {
+    expect(types(text)).toContain('explicit_ask');
+  });
+  it.each([
+    'Ab nächster Woche können Sie das neue Dashboard nutzen.',
+    'Vielen Dank für Ihre schnelle Antwort.',
+    'Merci de votre retour rapide.',
+    'Je reviens vers vous avec le devis que vous avez demandé.',
+    'El equipo puede empezar el lunes.',
+    'Il nostro team può iniziare lunedì.',
+    'Obrigado pela reunião de ontem.',
+    'Ik help u graag verder met de installatie.',
+    'Veuillez trouver ci-joint le contrat signé.',
+    'Bitte finden Sie anbei die Rechnung.',
+    'Ich erinnere mich gern an unser Treffen in Berlin.',
+  ])('"%s" asks nothing', (text) => {
+    expect(types(text)).not.toContain('explicit_ask');
+  });
+});
