@@ -99,7 +99,8 @@ const REMINDER_WORDS = new Set(
     'friday saturday sunday mon tue wed thu fri st nd rd th ll m d fallen fall fell falling anyone somebody ' +
     'someone third feedback where stand stands things went thread threads sorry mind gently busy hope ' +
     'don spam junk folder landed sending everything ok okay fine pile read review consider advise ' +
-    'voicemail voicemails manage managed waiting wait hearing'
+    'voicemail voicemails manage managed waiting wait hearing question questions request requests query inquiry ' +
+    'enquiry far able'
   ).split(' '),
 );
 const GREETING_LEAD =

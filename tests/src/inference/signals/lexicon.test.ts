@@ -129,6 +129,8 @@ describe('reminders that chase an earlier message (isReminder)', () => {
     'Did my email from the 14th come through?',
     "I haven't heard back yet, so trying you again.",
     'Still waiting to hear back from you.',
+    'Any update on my question?',
+    'Following up on my request from last week.',
     'Just making sure this did not slip through the cracks.',
   ])('"%s" is a reminder, and an ask the lexicon finds with a firm cue', (text) => {
     expect(isReminder(text)).toBe(true);
