@@ -13,11 +13,12 @@ import {
   deniedTypes,
   extractSignals,
   FUSED_TEXT_MODEL,
+  LEXICON_MODEL,
   TEXT_MODEL,
   type ExtractOptions,
   type Signal,
 } from './signals/index.js';
-import { detectSignalsLexicon, isReminder, withdrawsRequest } from './signals/lexicon.js';
+import { isReminder, withdrawsRequest } from './signals/lexicon.js';
 import type { SignalType } from './signals/types.js';
 import { splitSentences } from './signals/sentences.js';
 import { signalText } from './signals/email-text.js';
@@ -461,10 +462,11 @@ function alsoSaid(a: Activity, budgetQuote: string, i: Pick<DealAnalysisInput, '
 }
 
 /**
- * A request form the lexicon knows beyond REQUEST_FORM: a reminder ("Just following up on my previous email."), a
- * request in German, French, Spanish, Italian, Portuguese or Dutch ("Bitte senden Sie …", "Merci de nous envoyer …").
+ * An ask the lexicon also read as a request, beyond REQUEST_FORM: a reminder ("Just following up on my previous
+ * email."), a request in German, French, Spanish, Italian, Portuguese or Dutch ("Bitte senden Sie …"). extractSignals
+ * already ran the lexicon over the sentence: its cue is the signal itself or is named in `cue`.
  */
-const inRequestForm = (quote: string): boolean => detectSignalsLexicon(quote).some((s) => s.type === 'explicit_ask');
+const inRequestForm = (ask: Signal): boolean => ask.model === LEXICON_MODEL || ask.cue !== undefined;
 
 /** A sentence that asks: a question mark, or the usual forms of a request. */
 const REQUEST_FORM =
@@ -578,7 +580,7 @@ function openAskIn(
   const asks = extractSignals(text, signals).filter(
     (x) =>
       x.type === 'explicit_ask' &&
-      (REQUEST_FORM.test(x.evidence.quote) || inRequestForm(x.evidence.quote)) &&
+      (REQUEST_FORM.test(x.evidence.quote) || inRequestForm(x)) &&
       counts(x.evidence.quote),
   );
   const askAt = new Set(asks.map((x) => x.evidence.start));
