@@ -449,7 +449,7 @@ const RULES: Rule[] = [
         'gi',
       ),
       new RegExp(
-        `\\b(?:we${A}re|we are|I${A}m|I am|they${A}re|they are|(?:the |our )?(?:team|board|cfo|cto|ciso|legal|security|it|procurement|management|leadership)\\s+(?:is|are))\\s+(?:not|no longer|n${A}t)\\s+(?:at all\\s+|really\\s+|too\\s+|overly\\s+|that\\s+)?(?:worried|concerned|hesitant|skeptical|sceptical)\\b${NO_CONTRAST}`,
+        `\\b(?:we${A}re|we are|I${A}m|I am|they${A}re|they are|(?:the |our )?(?:team|board|cfo|cto|ciso|legal|security|it|procurement|management|leadership)\\s+(?:is|are))\\s+(?:not|no longer)\\s+(?:at all\\s+|really\\s+|too\\s+|overly\\s+|that\\s+)?(?:worried|concerned|hesitant|skeptical|sceptical)\\b${NO_CONTRAST}`,
         'gi',
       ),
       new RegExp(
