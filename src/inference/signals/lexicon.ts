@@ -81,6 +81,13 @@ const NO_MODAL = `(?<!${W0}(?:might|may|could|would|should|will|can|must|shall|c
  */
 const REMINDER_MARK =
   /\b(?:fol+ow(?:ing|ed)?[- ]?up|circl(?:e|ing) back|check(?:ing)? (?:in|back)|touch(?:ing)? base|bump(?:ing)?|ping(?:ing)?|nudg(?:e|ing)|remind(?:er|ing)?|resurfac(?:e|ing)|resend(?:ing)?|re-send(?:ing)?|chas(?:e|ing)|revert|any (?:updates?|news|word|thoughts|feedback|progress|movement)|(?:heard|hear) back|no (?:reply|response|answer)|(?:reply|response|answer) (?:to|on) my|(?:slip|slipped|fall|fell|falling|fallen|got|get|gone) (?:through|off|lost|buried)|your (?:radar|attention)|did (?:you|this|it|my|our) (?:[\w'’]+ ){0,4}?(?:get|see|receive|reach|arrive|come through)|(?:have|had|get|got) (?:a|any) chance|make sure (?:you|this|it) (?:saw|got|received|see|get|didn)|still (?:waiting|keen|hoping)|(?:reaching out|trying you|writing) again|another try|(?:second|third|last) attempt|one last time|once more|back up|float|just checking|where (?:are|do) (?:we|things) stand)\b/i;
+/**
+ * A reminder's mark in German, French, Spanish, Italian, Portuguese and Dutch ("Ich wollte kurz nachhaken", "Je me
+ * permets de vous relancer", "Quería hacer seguimiento a mi correo anterior", "Volevo sollecitare una risposta", "Ik
+ * wilde even navragen …").
+ */
+const FOREIGN_REMINDER = `${W0}(?:nachhak(?:en|e)|nachfass(?:en|e)|(?:kurze|freundliche|kleine) erinnerung|an (?:meine|unsere) (?:\\p{L}+ ){0,3}?(?:e-?mail|mail|nachricht|anfrage)${W1}[^.!?]{0,40}erinner\\p{L}*|(?:noch )?keine (?:antwort|rückmeldung) (?:erhalten|bekommen)|warte(?:n)? (?:noch )?auf (?:ihre|deine|eure) (?:antwort|rückmeldung)|relan(?:ce|cer|ces)|(?:petit|simple|gentil) rappel|reviens vers vous (?:au sujet de|concernant|à propos de|par rapport à) (?:mon|ma|notre|nos|mes) (?:\\p{L}+ )?(?:e-?mail|mail|courriel|message|demande)|sans (?:réponse|nouvelles|retour) de (?:votre|ta) part|seguimiento a (?:mi|nuestro|nuestra) (?:\\p{L}+ )?(?:correo|mensaje|email|e-mail|solicitud|consulta)|(?:pequeño|amable|breve) recordatorio|(?:le|te) (?:escribo|vuelvo a escribir) de nuevo|sollecit\\p{L}*|(?:piccolo|gentile|breve) promemoria|dar seguimento (?:a|ao|à) (?:meu|minha|nosso|nossa) (?:\\p{L}+ )?(?:e-?mail|mensagem|pedido|solicitação)|(?:pequeno|breve|gentil) lembrete|(?:wilde|wil|wou) (?:even |graag )?navragen|(?:kleine|vriendelijke|korte) herinnering|nog geen (?:antwoord|reactie) (?:ontvangen|gehad)|wacht nog op (?:uw|je|jouw) (?:antwoord|reactie))${W1}`;
+const FOREIGN_REMINDER_MARK = new RegExp(FOREIGN_REMINDER, 'iu');
 /** The words a reminder is made of (besides names and dates): with nothing else in it, it restates no request. */
 const REMINDER_WORDS = new Set(
   (
@@ -103,8 +110,47 @@ const REMINDER_WORDS = new Set(
     'enquiry far able'
   ).split(' '),
 );
+/**
+ * The words a reminder is made of in those languages (a greeting, the reminder, "my previous email", "last week", "no
+ * answer yet", "whether you received it"), names and dates aside: with nothing else in it, it restates no request.
+ */
+const FOREIGN_REMINDER_WORDS = new Set(
+  // German
+  (
+    'ich wir wollte wollten möchte möchten würde kurz kurze kurzen kleine freundliche noch nochmal einmal mal ' +
+    'nachhaken nachhake nachfassen nachfasse erinnerung erinnern erinnere erinnert wegen bezüglich zu zur zum an auf ' +
+    'meiner meine meinem meinen meines unserer unsere unserem unseren ihrer ihre ihrem ihren deine deiner eure der ' +
+    'die das den dem des von vom vor letzten letzte letzter letztes vorherigen vorherige vorheriger früheren frühere ' +
+    'e mail email mails nachricht nachrichten anfrage anfragen woche wochen tagen haben habe hat keine antwort ' +
+    'rückmeldung erhalten bekommen warte warten sie du ihnen dir hallo guten tag morgen liebe lieber sehr geehrte ' +
+    'geehrter herr frau und ob es ist angekommen gesehen gelesen danke vielen gruß grüße beste ' +
+    // French
+    'je me permets permettre de vous te relancer relance relances petit simple gentil rappel reviens vers au sujet ' +
+    'concernant à propos par rapport mon ma mes notre nos précédent précédente précédents dernier dernière ' +
+    'courriel message messages demande sans réponse nouvelles retour votre ta part bonjour madame monsieur cher ' +
+    'chère merci suite ai envoyé envoyée la le les semaine passée jours il y a quelques avez eu reçu l occasion ' +
+    'lire du des un une en et encore fois nouveau si ' +
+    // Spanish
+    'quería queria quisiera hacer dar seguimiento al mi mis nuestro nuestra correo mensaje solicitud consulta ' +
+    'anterior previo pasado pequeño amable breve recordatorio escribo vuelvo escribir nuevo sobre respecto hola ' +
+    'buenos días estimado estimada gracias no he recibido respuesta su tu el semana pasada hace unos y lo ha ' +
+    'usted del ' +
+    // Italian
+    'volevo vorrei sollecitare sollecito sollecitarla sollecitarvi una risposta riscontro alla alle mia mio nostra ' +
+    'nostro messaggio richiesta precedente scorsa scorso piccolo gentile promemoria buongiorno salve ciao grazie ' +
+    'merito riguardo di lei avuto modo settimana giorni fa se sulla sul sui della del dalla ' +
+    // Portuguese
+    'gostaria dar seguimento ao à meu minha nosso nossa mensagem pedido solicitação último última pequeno lembrete ' +
+    'olá bom dia semana passada ' +
+    'prezado prezada caro cara obrigado obrigada do da o há alguns recebeu você teve oportunidade ainda recebi ' +
+    // Dutch
+    'ik wilde wil wou even graag navragen vriendelijke korte herinnering nog geen antwoord reactie ontvangen gehad ' +
+    'wacht op uw je jouw mijn onze vorige eerdere laatste bericht aanvraag vraag over betreffende naar aanleiding ' +
+    'van beste goedemorgen geachte dank bedankt of heeft hebt het een week dagen geleden u aan voor met'
+  ).split(' '),
+);
 const GREETING_LEAD =
-  /^\W*(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Gg]ood (?:morning|afternoon|evening)|[Mm]orning)\b(?:\s+(?:(?:[Mm]rs?|[Mm]s|[Dd]r|[Pp]rof)\.?\s+)?[A-Z][\p{L}'’-]*){0,2}\s*[,!.:;—–-]?\s*/u;
+  /^\W*(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Gg]ood (?:morning|afternoon|evening)|[Mm]orning|[Hh]allo|[Gg]uten (?:[Tt]ag|[Mm]orgen)|[Ll]iebe[r]?|[Ss]ehr geehrte[r]?|[Bb]onjour|[Cc]her|[Cc]hère|[Hh]ola|[Bb]uenos días|[Ee]stimad[oa]|[Bb]uongiorno|[Ss]alve|[Cc]iao|[Gg]entile|[Oo]lá|[Bb]om dia|[Pp]rezad[oa]|[Cc]ar[oa]|[Bb]este|[Gg]oedemorgen|[Gg]eachte)(?![\p{L}\p{N}_])(?:\s+(?:(?:[Mm]rs?|[Mm]s|[Dd]r|[Pp]rof)\.?\s+)?[A-Z][\p{L}'’-]*){0,2}\s*[,!.:;—–-]?\s*/u;
 const VOCATIVE_TAIL =
   /[,;—–-]\s*(?:(?:[Mm]rs?|[Mm]s|[Dd]r|[Pp]rof)\.?\s+)?[A-Z][\p{L}'’-]*(?:\s+[A-Z][\p{L}'’-]*)?\s*[.!?]*\s*$/u;
 
@@ -116,14 +162,25 @@ const HANDS_OVER = /\b(?:here (?:is|are)|here['’]s|attached|enclosed|below (?:
  * up on my previous email.", "Hi Priya, just circling back on the below.", "Gentle bump.", "Did you get my last
  * email?"): a reminder's mark, at most 20 words, and every word (after a greeting and a closing name) one a reminder is
  * made of, dates and numbers aside. "Following up on our call, here are the notes." and "Any update on the SOC 2
- * report?" say something of their own.
+ * report?" say something of their own. The same in German, French, Spanish, Italian, Portuguese and Dutch ("Je me
+ * permets de vous relancer.", "Ich wollte kurz wegen meiner letzten E-Mail nachhaken."; not "Ich wollte wegen des
+ * Angebots nachhaken.").
  */
 export function isReminder(sentence: string): boolean {
-  if (!REMINDER_MARK.test(sentence) || HANDS_OVER.test(sentence)) return false;
-  const core = sentence.replace(GREETING_LEAD, '').replace(VOCATIVE_TAIL, '');
-  const words = core.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const english = REMINDER_MARK.test(sentence);
+  const foreign = !english && FOREIGN_REMINDER_MARK.test(sentence);
+  if (!(english || foreign) || HANDS_OVER.test(sentence)) return false;
+  const words = reminderCore(sentence);
   if (words.length === 0 || words.length > 20) return false;
-  return words.every((w) => REMINDER_WORDS.has(w) || /^\d+(?:st|nd|rd|th)?$/.test(w));
+  // Dates and numbers aside ("1st", "3rd", "1er", "2e").
+  const known = english ? REMINDER_WORDS : FOREIGN_REMINDER_WORDS;
+  return words.every((w) => known.has(w) || /^\d+(?:st|nd|rd|th|er|e)?$/.test(w));
+}
+
+/** A sentence's words after its greeting and its closing name, lower-cased. */
+function reminderCore(sentence: string): string[] {
+  const core = sentence.replace(GREETING_LEAD, '').replace(VOCATIVE_TAIL, '');
+  return core.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 const RULES: Rule[] = [
@@ -618,10 +675,7 @@ const RULES: Rule[] = [
       ),
       // Reminders in those languages ("Ich wollte kurz nachhaken", "Je me permets de vous relancer", "Quería hacer
       // seguimiento a mi correo anterior", "Volevo sollecitare una risposta", "Ik wilde even navragen …").
-      cueUni(
-        `${W0}(?:nachhak(?:en|e)|nachfass(?:en|e)|(?:kurze|freundliche|kleine) erinnerung|an (?:meine|unsere) (?:\\p{L}+ ){0,3}?(?:e-?mail|mail|nachricht|anfrage)${W1}[^.!?]{0,40}erinner\\p{L}*|(?:noch )?keine (?:antwort|rückmeldung) (?:erhalten|bekommen)|warte(?:n)? (?:noch )?auf (?:ihre|deine|eure) (?:antwort|rückmeldung)|relan(?:ce|cer|ces)|(?:petit|simple|gentil) rappel|reviens vers vous (?:au sujet de|concernant|à propos de|par rapport à) (?:mon|ma|notre|nos|mes) (?:\\p{L}+ )?(?:e-?mail|mail|courriel|message|demande)|sans (?:réponse|nouvelles|retour) de (?:votre|ta) part|seguimiento a (?:mi|nuestro|nuestra) (?:\\p{L}+ )?(?:correo|mensaje|email|e-mail|solicitud|consulta)|(?:pequeño|amable|breve) recordatorio|(?:le|te) (?:escribo|vuelvo a escribir) de nuevo|sollecit\\p{L}*|(?:piccolo|gentile|breve) promemoria|dar seguimento (?:a|ao|à) (?:meu|minha|nosso|nossa) (?:\\p{L}+ )?(?:e-?mail|mensagem|pedido|solicitação)|(?:pequeno|breve|gentil) lembrete|(?:wilde|wil|wou) (?:even |graag )?navragen|(?:kleine|vriendelijke|korte) herinnering|nog geen (?:antwoord|reactie) (?:ontvangen|gehad)|wacht nog op (?:uw|je|jouw) (?:antwoord|reactie))${W1}`,
-        0.9,
-      ),
+      cueUni(FOREIGN_REMINDER, 0.9),
       // Japanese, Chinese and Korean requests and questions: a full-width or ASCII question mark after CJK text, and
       // the polite request forms ("…ください", "…いただけますか", "请…", "能否…", "…주세요", "…주시겠어요").
       cueUni(

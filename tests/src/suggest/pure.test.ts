@@ -291,6 +291,24 @@ describe('deal suggestions', () => {
       expect(body).toContain('SOC 2 report');
       expect(body).toMatch(/wrote again on 30 May 2026 about an earlier request on "Acme renewal" \(of 23 May 2026\)/);
     }
+    // The same in another language: the French reminder is quoted with the French request it chases.
+    const demande = act({
+      externalId: 'q',
+      occurredAt: iso(NOW - 9 * DAY),
+      subject: 'Devis',
+      body: 'Merci pour la démo. Pourriez-vous nous envoyer le devis signé ?',
+    });
+    for (const relance of ['Je me permets de vous relancer.', 'Bonjour Riley, petit rappel concernant mon message.']) {
+      const again = act({ externalId: 'c', occurredAt: iso(NOW - 2 * DAY), subject: 'Re: Devis', body: relance });
+      const s = asked([demande, reply, again])!;
+      expect([relance, s.evidence.map((e) => [e.externalId, e.field, e.quote])]).toEqual([
+        relance,
+        [
+          ['c', 'body', relance.split(', ').at(-1)],
+          ['q', 'chased_request', 'Pourriez-vous nous envoyer le devis signé ?'],
+        ],
+      ]);
+    }
     // A follow-up that names what it is about stands alone.
     const named = act({
       externalId: 'c2',

@@ -147,6 +147,31 @@ describe('reminders that chase an earlier message (isReminder)', () => {
   ])('"%s" is not a bare reminder', (text) => {
     expect(isReminder(text)).toBe(false);
   });
+  // The same in the other languages the lexicon reads: a reminder that names nothing of its own.
+  it.each([
+    'Je me permets de vous relancer.',
+    'Bonjour Marie, je me permets de vous relancer concernant mon précédent e-mail.',
+    'Ich wollte kurz nachhaken wegen meiner letzten E-Mail.',
+    'Hallo Herr Weber, kurze Erinnerung an meine Anfrage von letzter Woche.',
+    'Quería hacer seguimiento a mi correo anterior.',
+    'Hola Ana, pequeño recordatorio sobre mi mensaje de la semana pasada.',
+    'Volevo sollecitare una risposta alla mia email precedente.',
+    'Gostaria de dar seguimento ao meu e-mail anterior.',
+    'Ik wilde even navragen of u mijn vorige e-mail heeft ontvangen.',
+  ])('"%s" is a reminder in another language', (text) => {
+    expect(isReminder(text)).toBe(true);
+  });
+  it.each([
+    'Ich wollte wegen des Angebots nachhaken.',
+    'Je me permets de vous relancer au sujet du devis signé.',
+    'Quería hacer seguimiento a mi correo anterior sobre el contrato.',
+    'Volevo sollecitare il preventivo aggiornato.',
+    'Ik wilde even navragen hoe het staat met de offerte.',
+    'Gostaria de dar seguimento ao meu pedido de orçamento.',
+    'Kurze Erinnerung: bitte das Angebot unterschreiben.',
+  ])('"%s" names what it chases', (text) => {
+    expect(isReminder(text)).toBe(false);
+  });
   it('reads a reminder behind an indirect question', () => {
     expect(types('Checking in to see whether the revised terms work for you.')).toContain('explicit_ask');
   });
