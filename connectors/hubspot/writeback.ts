@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   isCloseloopError,
   NotFoundError,
@@ -28,6 +29,7 @@ import {
 import { forgetOwner, resolveOwner } from './owners.js';
 import {
   HubspotBatchCreateResponse,
+  HubspotErrorDetail,
   HubspotObject,
   HubspotAccountDetails,
   HubspotOwner,
@@ -137,12 +139,102 @@ async function createTaskRecord(
   associations: AssociationInput[],
   opts: HubspotWritebackOptions,
 ): Promise<CreatedRecord> {
+  let input: TaskInput = { properties, associations };
+  for (;;) {
+    try {
+      return await createWithOwner(ctx, input.properties, input.associations, opts);
+    } catch (err) {
+      // A record the task links to is gone (deleted or merged away since the suggestion): link the rest.
+      const next = withoutGoneTargets(input, goneTargets(err));
+      if (next === null) throw err;
+      if ('allGone' in next) throw allGoneError(next.allGone, `POST /crm/v3/objects/${TASKS}`, err);
+      input = next;
+    }
+  }
+}
+
+async function createWithOwner(
+  ctx: ConnectionContext,
+  properties: TaskProperties,
+  associations: AssociationInput[],
+  opts: HubspotWritebackOptions,
+): Promise<CreatedRecord> {
   try {
     return await postTask(ctx, properties, associations, opts);
   } catch (err) {
     if (!properties.hubspot_owner_id || !ownerRefused(err)) throw err;
     return postTask(ctx, withoutOwner(properties, ctx), associations, opts);
   }
+}
+
+interface TaskInput {
+  properties: TaskProperties;
+  associations: AssociationInput[];
+}
+
+/** The HubSpot type names of the task's inline associations, by association type id. */
+const TARGET_TYPE: Readonly<Record<number, string>> = {
+  [HUBSPOT_ASSOCIATION.taskToDeal]: 'DEAL',
+  [HUBSPOT_ASSOCIATION.taskToContact]: 'CONTACT',
+  [HUBSPOT_ASSOCIATION.taskToCompany]: 'COMPANY',
+};
+const targetOf = (a: AssociationInput): string =>
+  `${TARGET_TYPE[a.types[0]?.associationTypeId ?? -1] ?? '?'}=${a.to.id}`;
+
+/**
+ * The association targets HubSpot refused a create for: a record deleted or merged away (archived) since the
+ * suggestion was made cannot be associated, and the whole write is refused with `One or more associations are
+ * invalid`, each target named in `context.INVALID_OBJECT_IDS` as `CONTACT=123 is not valid` (BEHAVIOR.md "Writing
+ * back"). Read from a refused call (the client's exception body) or from one input's error of a batch answer.
+ */
+function goneTargets(err: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!(err instanceof ProviderRejectedError) || err.status !== 400) return out;
+  const cause = err.cause as { body?: unknown; context?: unknown } | undefined;
+  let raw: unknown = cause?.body !== undefined ? cause.body : cause;
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      return out;
+    }
+  }
+  const parsed = HubspotErrorDetail.safeParse(raw);
+  for (const entry of (parsed.success ? parsed.data.context?.INVALID_OBJECT_IDS : undefined) ?? []) {
+    const m = /^\s*([A-Za-z_]+)=([0-9]+) is not valid/.exec(entry);
+    if (m) out.add(`${m[1]!.toUpperCase()}=${m[2]}`);
+  }
+  return out;
+}
+
+/**
+ * The task without its links to records gone from HubSpot, its body saying which (null when none of them is
+ * linked: nothing to drop, the refusal stands). When every linked record is gone there is nothing left to put the
+ * task on: `allGone` names them.
+ */
+function withoutGoneTargets(input: TaskInput, gone: Set<string>): TaskInput | { allGone: string[] } | null {
+  if (gone.size === 0) return null;
+  const dropped = input.associations.filter((a) => gone.has(targetOf(a)));
+  if (dropped.length === 0) return null;
+  const kept = input.associations.filter((a) => !gone.has(targetOf(a)));
+  const names = dropped.map((a) => {
+    const [type, id] = targetOf(a).split('=') as [string, string];
+    return `${type.toLowerCase()} ${id}`;
+  });
+  if (kept.length === 0) return { allGone: names };
+  const note = `<p><i>Not linked: HubSpot ${escapeHtml(names.join(', '))} no longer ${names.length === 1 ? 'exists' : 'exist'} (deleted or merged).</i></p>`;
+  const body = input.properties.hs_task_body;
+  return {
+    properties: { ...input.properties, hs_task_body: `${fitHtml(body, BODY_MAX - note.length)}${note}` },
+    associations: kept,
+  };
+}
+
+function allGoneError(names: string[], where: string, cause: unknown): NotFoundError {
+  return new NotFoundError(
+    `${where}: every HubSpot record this task was for is gone (deleted or merged): ${names.join(', ')}`,
+    { provider: HUBSPOT_PROVIDER, where, cause },
+  );
 }
 
 async function postTask(
@@ -319,12 +411,12 @@ async function batchCreateWithOwners(
   what: 'task' | 'draft',
   opts: HubspotWritebackOptions,
 ): Promise<BatchItemResult[]> {
-  const results = await batchCreate(ctx, items, what, opts);
+  const results = await batchCreateLinked(ctx, items, what, opts);
   const again = results.flatMap((r, i) =>
     !r.ok && items[i]!.input.properties.hubspot_owner_id && ownerRefused(r.error) ? [i] : [],
   );
   if (again.length === 0) return results;
-  const retried = await batchCreate(
+  const retried = await batchCreateLinked(
     ctx,
     again.map((i) => ({
       key: items[i]!.key,
@@ -335,6 +427,58 @@ async function batchCreateWithOwners(
   );
   again.forEach((i, k) => (results[i] = retried[k]!));
   return results;
+}
+
+/**
+ * batchCreate, then once more for the inputs HubSpot refused for a linked record that is gone (deleted or merged away
+ * since: goneTargets), linked to the rest; an input whose every linked record is gone is NOT_FOUND. A call refused
+ * whole for that reason wrote nothing: every input goes again, the gone records dropped. Each round drops at least one
+ * link, so this ends.
+ */
+async function batchCreateLinked(
+  ctx: ConnectionContext,
+  items: { key: string; input: TaskInput }[],
+  what: 'task' | 'draft',
+  opts: HubspotWritebackOptions,
+): Promise<BatchItemResult[]> {
+  const where = `POST /crm/v3/objects/${TASKS}/batch/create`;
+  let results: (BatchItemResult | null)[];
+  let gone: Set<string>[];
+  try {
+    const answered = await batchCreate(ctx, items, what, opts);
+    results = answered;
+    gone = answered.map((r) => (r.ok ? new Set<string>() : goneTargets(r.error)));
+  } catch (err) {
+    const all = goneTargets(err);
+    if (!items.some((it) => withoutGoneTargets(it.input, all) !== null)) throw err;
+    results = items.map(() => null);
+    gone = items.map(() => all);
+  }
+  const redo: number[] = [];
+  const redoItems: { key: string; input: TaskInput }[] = [];
+  items.forEach((it, i) => {
+    const next = withoutGoneTargets(it.input, gone[i]!);
+    const previous = results[i];
+    if (next === null) {
+      if (previous === null) {
+        redo.push(i);
+        redoItems.push(it);
+      }
+    } else if ('allGone' in next) {
+      results[i] = {
+        ok: false,
+        error: allGoneError(next.allGone, where, previous?.ok === false ? previous.error : undefined),
+      };
+    } else {
+      redo.push(i);
+      redoItems.push({ key: it.key, input: next });
+    }
+  });
+  if (redo.length > 0) {
+    const again = await batchCreateLinked(ctx, redoItems, what, opts);
+    redo.forEach((i, k) => (results[i] = again[k]!));
+  }
+  return results as BatchItemResult[];
 }
 
 /** One batch create per 100 inputs, each tagged with its key as objectWriteTraceId; one result per input, in order. */
@@ -360,10 +504,9 @@ async function batchCreate(
       opts,
     );
     const created = new Map(res.results.filter((r) => r.objectWriteTraceId).map((r) => [r.objectWriteTraceId!, r.id]));
-    const failed = new Map<string, string>();
+    const failed = new Map<string, z.infer<typeof HubspotErrorDetail>>();
     for (const e of res.errors ?? []) {
-      for (const trace of e.context?.objectWriteTraceId ?? [])
-        failed.set(trace, `${e.category ?? 'ERROR'}: ${e.message ?? 'rejected'}`);
+      for (const trace of e.context?.objectWriteTraceId ?? []) failed.set(trace, e);
     }
     for (const t of chunk) {
       const id = created.get(t.key);
@@ -372,11 +515,11 @@ async function batchCreate(
       else if (why)
         out.push({
           ok: false,
-          error: new ProviderRejectedError(`${where}: HubSpot refused this ${what} (${why})`, {
-            provider: HUBSPOT_PROVIDER,
-            where,
-            status: 400,
-          }),
+          error: new ProviderRejectedError(
+            `${where}: HubSpot refused this ${what} (${why.category ?? 'ERROR'}: ${why.message ?? 'rejected'})`,
+            // The input's error (its context names what was refused: see goneTargets).
+            { provider: HUBSPOT_PROVIDER, where, status: 400, cause: why },
+          ),
         });
       else
         out.push({

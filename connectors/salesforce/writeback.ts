@@ -10,6 +10,7 @@ import type {
   TaskWrite,
 } from '../../src/core/connector.js';
 import {
+  NotFoundError,
   ProviderRejectedError,
   ProviderUnavailableError,
   SetupRequiredError,
@@ -282,16 +283,111 @@ function unassigned(fields: Record<string, unknown>): Record<string, unknown> {
 
 const isInactiveOwner = (err: unknown) => providerErrorCode(err) === 'INACTIVE_OWNER_OR_USER';
 
+/** The lookups that tie a write to the records it is about (a Task's, a draft EmailMessage's). */
+const LINK_FIELDS = ['WhatId', 'WhoId', 'RelatedToId'] as const;
+/** What still ties a write to a record once a lookup is dropped (a draft's recipients, ToIds, too). */
+const TIES = [...LINK_FIELDS, 'ToIds'] as const;
+
+/**
+ * The write without the lookup Salesforce refused because its record is gone: deleted, or merged into another record
+ * (the merged-away record is deleted) since the suggestion was made. Salesforce refuses the whole write with 400
+ * INVALID_CROSS_REFERENCE_KEY ("invalid cross reference id") or ENTITY_IS_DELETED naming the field (BEHAVIOR.md
+ * "Write-back"). A Task's Description says first which record it is no longer linked to; a draft's body is the
+ * customer's to read, so it says nothing. null: not that refusal (it stands); `allGone`: nothing left to link to.
+ */
+function withoutGoneLink(
+  sobject: WritableSObject,
+  fields: Record<string, unknown>,
+  err: unknown,
+): Record<string, unknown> | { allGone: string } | null {
+  const code = providerErrorCode(err);
+  if (code !== 'INVALID_CROSS_REFERENCE_KEY' && code !== 'ENTITY_IS_DELETED') return null;
+  const named = new Set(errorFields(err).map((f) => f.toLowerCase()));
+  const field = LINK_FIELDS.find((f) => named.has(f.toLowerCase()) && fields[f] !== undefined);
+  if (field === undefined) return null;
+  const { [field]: gone, ...rest } = fields;
+  const what = Array.isArray(gone) ? gone.join(', ') : String(gone);
+  if (TIES.every((f) => rest[f] === undefined)) return { allGone: what };
+  if (sobject !== 'Task') return rest;
+  const note = `Not linked: Salesforce record ${what} no longer exists (deleted or merged).`;
+  return { ...rest, Description: toDescription(`${note}\n\n${String(rest.Description ?? '')}`) };
+}
+
+function allGoneError(
+  sobject: WritableSObject,
+  what: string,
+  cause: unknown,
+  where = `POST /sobjects/${sobject}`,
+): NotFoundError {
+  return new NotFoundError(
+    `${where}: the Salesforce record this ${sobject} was for is gone (deleted or merged): ${what}`,
+    {
+      provider: 'salesforce',
+      where,
+      cause,
+    },
+  );
+}
+
+/** A create, again without each lookup refused for a record that is gone (withoutGoneLink), until one is left. */
+async function createLinked(
+  sobject: WritableSObject,
+  fields: Record<string, unknown>,
+  create: (f: Record<string, unknown>) => Promise<CreatedRecord>,
+): Promise<CreatedRecord> {
+  let current = fields;
+  for (;;) {
+    try {
+      return await create(current);
+    } catch (err) {
+      const next = withoutGoneLink(sobject, current, err);
+      if (next === null) throw err;
+      if ('allGone' in next && typeof next.allGone === 'string') throw allGoneError(sobject, next.allGone, err);
+      current = next;
+    }
+  }
+}
+
 /** Create (or find, by idempotency key) a Task. */
 export async function createTask(client: SalesforceClient, task: TaskWrite): Promise<CreatedRecord> {
   const key = checkKey(task.idempotencyKey);
-  const fields = taskFields(task);
-  try {
-    return await createOnce(client, 'Task', key, fields);
-  } catch (err) {
-    if (fields.OwnerId === undefined || !isInactiveOwner(err)) throw err;
-    return createOnce(client, 'Task', key, unassigned(fields));
-  }
+  return createLinked('Task', taskFields(task), async (fields) => {
+    try {
+      return await createOnce(client, 'Task', key, fields);
+    } catch (err) {
+      if (fields.OwnerId === undefined || !isInactiveOwner(err)) throw err;
+      return createOnce(client, 'Task', key, unassigned(fields));
+    }
+  });
+}
+
+/** createMany, then again for the records refused for a lookup whose record is gone (withoutGoneLink), without it. */
+async function createManyLinked(
+  client: SalesforceClient,
+  sobject: WritableSObject,
+  items: { key: string; fields: Record<string, unknown> }[],
+): Promise<BatchItemResult[]> {
+  const results = await createMany(client, sobject, items);
+  const redo: { i: number; item: { key: string; fields: Record<string, unknown> } }[] = [];
+  results.forEach((r, i) => {
+    if (r.ok) return;
+    const next = withoutGoneLink(sobject, items[i]!.fields, r.error);
+    if (next === null) return;
+    if ('allGone' in next && typeof next.allGone === 'string')
+      results[i] = {
+        ok: false,
+        error: allGoneError(sobject, next.allGone, r.error, `POST /composite/sobjects (${sobject})`),
+      };
+    else redo.push({ i, item: { key: items[i]!.key, fields: next } });
+  });
+  if (redo.length === 0) return results;
+  const again = await createManyLinked(
+    client,
+    sobject,
+    redo.map((r) => r.item),
+  );
+  redo.forEach((r, k) => (results[r.i] = again[k]!));
+  return results;
 }
 
 /** A per-record error of a collection as the error its code means on its own (src/lib/failure-action.ts decides). */
@@ -370,12 +466,12 @@ async function createMany(
 /** New Tasks in sObject collections (see createMany); a Task refused for its inactive owner goes again without one. */
 export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]): Promise<BatchItemResult[]> {
   const items = tasks.map((t) => ({ key: t.idempotencyKey, fields: taskFields(t) }));
-  const results = await createMany(client, 'Task', items);
+  const results = await createManyLinked(client, 'Task', items);
   const again = results.flatMap((r, i) =>
     !r.ok && items[i]!.fields.OwnerId !== undefined && isInactiveOwner(r.error) ? [i] : [],
   );
   if (again.length === 0) return results;
-  const retried = await createMany(
+  const retried = await createManyLinked(
     client,
     'Task',
     again.map((i) => ({ key: items[i]!.key, fields: unassigned(items[i]!.fields) })),
@@ -386,7 +482,7 @@ export async function createTasks(client: SalesforceClient, tasks: TaskWrite[]):
 
 /** New draft EmailMessages (Status 5) in sObject collections (see createMany); ToIds make their relations. */
 export function createDraftEmails(client: SalesforceClient, drafts: DraftEmailWrite[]): Promise<BatchItemResult[]> {
-  return createMany(
+  return createManyLinked(
     client,
     'EmailMessage',
     drafts.map((d) => ({ key: d.idempotencyKey, fields: draftEmailFields(d) })),
@@ -395,7 +491,10 @@ export function createDraftEmails(client: SalesforceClient, drafts: DraftEmailWr
 
 /** Create (or find) a draft EmailMessage for the rep to review and send. Requires Enhanced Email. */
 export function createDraftEmail(client: SalesforceClient, draft: DraftEmailWrite): Promise<CreatedRecord> {
-  return createOnce(client, 'EmailMessage', checkKey(draft.idempotencyKey), draftEmailFields(draft));
+  const key = checkKey(draft.idempotencyKey);
+  return createLinked('EmailMessage', draftEmailFields(draft), (fields) =>
+    createOnce(client, 'EmailMessage', key, fields),
+  );
 }
 
 /** Task.Status once closeloop withdraws a task (a closed value of the default Status picklist). */

@@ -256,8 +256,8 @@ export function objectsRouter(ctx: SandboxContext): Router {
       }
     }
     if (results.length === 0 && errors.length > 0) {
-      const first = errors[0] as { message: string };
-      throw validationError(first.message);
+      const first = errors[0] as { message: string; context?: Record<string, string[]> };
+      throw validationError(first.message, first.context === undefined ? {} : { context: first.context });
     }
     res.status(errors.length > 0 ? 207 : 201).json(batchEnvelope(startedAt, results, errors));
   });

@@ -234,7 +234,7 @@ export class Portal {
     const props = normalizeProperties(def, input, { mode: 'create', allowReadOnly: opts.trusted });
     if (type === 'contacts' && opts.trusted !== true) this.assertUniqueEmail(props.email, undefined);
     if (opts.trusted !== true) this.assertOwner(props);
-    const associations = (opts.associations ?? []).map((a) => this.resolveInlineAssociation(type, a));
+    const associations = this.resolveInlineAssociations(type, opts.associations ?? []);
 
     const at = opts.at ?? this.now();
     const id = String(this.nextId++);
@@ -469,24 +469,41 @@ export class Portal {
     }
   }
 
-  private resolveInlineAssociation(
+  /**
+   * The inline associations of a create, checked before anything is written. A target that does not exist (never
+   * did, or was deleted or merged away since: archived records cannot be associated) refuses the whole write with
+   * HubSpot's `One or more associations are invalid` 400, every bad target named in `context.INVALID_OBJECT_IDS`
+   * as `CONTACT=123 is not valid` (wire shape: https://github.com/HubSpot/hubspot-api-nodejs/issues/646).
+   */
+  private resolveInlineAssociations(
     fromType: ObjectTypeName,
-    input: AssociationInput,
-  ): { toType: ObjectTypeName; toId: string; typeIds: number[] } {
-    const defs = input.typeIds.map((t) => associationType(t));
-    const first = defs[0];
-    if (first === undefined || defs.some((d) => d === undefined || d.from !== fromType || d.to !== first.to)) {
-      throw validationError(
-        `One or more association type ids ${JSON.stringify(input.typeIds)} are not valid from ${fromType}.`,
-        { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' },
-      );
+    inputs: AssociationInput[],
+  ): { toType: ObjectTypeName; toId: string; typeIds: number[] }[] {
+    const out: { toType: ObjectTypeName; toId: string; typeIds: number[] }[] = [];
+    const missing: { type: string; id: string }[] = [];
+    for (const input of inputs) {
+      const defs = input.typeIds.map((t) => associationType(t));
+      const first = defs[0];
+      if (first === undefined || defs.some((d) => d === undefined || d.from !== fromType || d.to !== first.to)) {
+        throw validationError(
+          `One or more association type ids ${JSON.stringify(input.typeIds)} are not valid from ${fromType}.`,
+          { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' },
+        );
+      }
+      if (this.get(first.to, input.toId) === undefined)
+        missing.push({ type: OBJECT_TYPES[first.to].singular.toUpperCase(), id: input.toId });
+      else out.push({ toType: first.to, toId: input.toId, typeIds: input.typeIds });
     }
-    if (this.get(first.to, input.toId) === undefined) {
-      throw validationError(`${OBJECT_TYPES[first.to].singular.toUpperCase()} ${input.toId} is not valid.`, {
-        subCategory: 'crm.associations.INVALID_OBJECT_IDS',
+    if (missing.length > 0) {
+      throw validationError('One or more associations are invalid', {
+        context: {
+          INVALID_OBJECT_IDS: missing.map((m) => `${m.type}=${m.id} is not valid`),
+          objectId: missing.map((m) => m.id),
+          objectType: missing.map((m) => m.type),
+        },
       });
     }
-    return { toType: first.to, toId: input.toId, typeIds: input.typeIds };
+    return out;
   }
 
   /** Association type ids from one record to another (live records only). */

@@ -278,4 +278,69 @@ describe('HubSpot sandbox CRM objects v3 and associations v4', () => {
     });
     expect(read.results).toEqual([]);
   });
+
+  it('refuses a create linked to a record that is gone (deleted or merged away), naming every such target', async () => {
+    const pid = sandbox.defaultPortalId;
+    const deal = sandbox.store.create(pid, 'deals', {
+      dealname: 'Gone links',
+      pipeline: 'default',
+      dealstage: 'qualifiedtobuy',
+    });
+    const kept = sandbox.store.create(pid, 'contacts', { email: 'kept@gone-links.example' });
+    const deleted = sandbox.store.create(pid, 'contacts', { email: 'deleted@gone-links.example' });
+    const merged = sandbox.store.create(pid, 'contacts', { email: 'merged@gone-links.example' });
+    sandbox.store.archive(pid, 'contacts', deleted.id);
+    sandbox.store.merge(pid, 'contacts', kept.id, merged.id);
+    const link = (id: string, associationTypeId: number) => ({
+      to: { id },
+      types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }],
+    });
+    const input = (key?: string, ids = [deleted.id, merged.id]) => ({
+      properties: { hs_timestamp: '2026-12-08T09:00:00.000Z', hs_task_subject: `Gone ${key ?? ''}` },
+      associations: [link(deal.id, 216), link(kept.id, 204), ...ids.map((id) => link(id, 204))],
+      ...(key ? { objectWriteTraceId: key } : {}),
+    });
+    const post = (path: string, body: unknown) =>
+      fetch(`${sandbox.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const before = sandbox.store.list(pid, 'tasks').length;
+
+    const one = await post('/crm/v3/objects/tasks', input());
+    expect(one.status).toBe(400);
+    expect(await one.json()).toMatchObject({
+      status: 'error',
+      category: 'VALIDATION_ERROR',
+      message: 'One or more associations are invalid',
+      context: {
+        INVALID_OBJECT_IDS: [`CONTACT=${deleted.id} is not valid`, `CONTACT=${merged.id} is not valid`],
+        objectId: [deleted.id, merged.id],
+        objectType: ['CONTACT', 'CONTACT'],
+      },
+    });
+
+    // Tagged batch inputs fail alone, each error naming its targets and its trace id.
+    const batch = await post('/crm/v3/objects/tasks/batch/create', { inputs: [input('a'), input('b', [])] });
+    expect(batch.status).toBe(207);
+    const body = (await batch.json()) as { results: { objectWriteTraceId: string }[]; errors: unknown[] };
+    expect(body.results.map((r) => r.objectWriteTraceId)).toEqual(['b']);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'One or more associations are invalid',
+        context: expect.objectContaining({
+          INVALID_OBJECT_IDS: [`CONTACT=${deleted.id} is not valid`, `CONTACT=${merged.id} is not valid`],
+          objectWriteTraceId: ['a'],
+        }),
+      }),
+    ]);
+    // Refused whole when no input could be written, with the first input's context.
+    const whole = await post('/crm/v3/objects/tasks/batch/create', { inputs: [input('c'), input('d')] });
+    expect(whole.status).toBe(400);
+    expect(await whole.json()).toMatchObject({
+      context: { INVALID_OBJECT_IDS: [`CONTACT=${deleted.id} is not valid`, `CONTACT=${merged.id} is not valid`] },
+    });
+    expect(sandbox.store.list(pid, 'tasks').length).toBe(before + 1);
+  });
 });

@@ -164,8 +164,11 @@ describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
     expect(connector.maxDraftsPerCall).toBe(200);
     const first = await connector.createDraftEmail(ctx, draft(0));
     const before = sandbox.apiUsage(orgId).used;
-    // 0 exists already; 3 relates to an Opportunity that does not exist (refused alone); the rest are new.
-    const drafts = Array.from({ length: 6 }, (_, i) => draft(i, i === 3 ? { dealId: '006000000000000AAA' } : {}));
+    // 0 exists already; 3 relates to an Opportunity that does not exist and nothing else (refused alone: nothing to
+    // put it on, BEHAVIOR.md "Linked records can be gone"); the rest are new.
+    const drafts = Array.from({ length: 6 }, (_, i) =>
+      draft(i, i === 3 ? { dealId: '006000000000000AAA', toContactIds: [] } : {}),
+    );
     const results = await connector.createDraftEmails!(ctx, drafts);
     // One collection call and one lookup for the duplicate key.
     expect(sandbox.apiUsage(orgId).used - before).toBe(2);
@@ -173,7 +176,7 @@ describe('Salesforce sandbox: the Closeloop_Key__c idempotency field', () => {
       ok: true,
       record: expect.objectContaining({ externalId: first.externalId, alreadyExisted: true }),
     });
-    expect(results[3]).toMatchObject({ ok: false, error: { code: 'PROVIDER_REJECTED' } });
+    expect(results[3]).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(results.filter((r) => r.ok)).toHaveLength(5);
     const mine = () =>
       sandbox.store
