@@ -41,6 +41,7 @@ import { limitDepth, rawBody } from './body-limits.js';
 import { errorHandler, notFound } from './errors.js';
 import { accessGuard, authenticate } from './guard.js';
 import { LogSampler } from './log-sampler.js';
+import { methodNotAllowed } from './methods.js';
 import { rateLimit } from './rate-limit.js';
 
 export interface InstallHandlers {
@@ -145,6 +146,10 @@ export function createApp(deps: AppDeps): express.Express {
     otelContext.with(context, () => withLogContext({ requestId: id }, next));
   });
 
+  // A path of the route table asked with a method it does not take: 405 with Allow (OPTIONS: 204 with Allow), not the
+  // 404 of a path that names nothing. Routes behind the tenant guard are checked after it (strangers get the 401).
+  app.use(methodNotAllowed({ after: (r) => r.guard === 'tenant' }));
+
   // The HubSpot app card (hubspot.fetch): authenticated by HubSpot's v3 signature over the raw request, so it is
   // mounted before any JSON parser and before the tenant guard of /api/**.
   app.use(
@@ -194,6 +199,7 @@ export function createApp(deps: AppDeps): express.Express {
       return next(new CloseloopError(ErrorCode.NOT_FOUND, 'no such resource', { status: 404 }));
     next();
   });
+  app.use(methodNotAllowed());
 
   // Unauthenticated entry points get a per-client rate limit held in the database.
   const perMinute = deps.access.rateLimitPerMinute;

@@ -159,7 +159,7 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       expect(await res.json()).toMatchObject({ error: 'INVALID_PAYLOAD' });
     }
     await expectError(await fetch(`${u}/no/such/route`), 404);
-    await expectError(await fetch(`${u}/healthz`, { method: 'DELETE' }), 404);
+    await expectError(await fetch(`${u}/healthz`, { method: 'DELETE' }), 405);
     await expectError(await fetch(`${u}/admin/connections`, { headers: { authorization: 'Bearer clt_forged' } }), 401);
     await expectError(await fetch(`${u}/admin/connections`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } }), 401);
     await expectError(
