@@ -104,6 +104,10 @@ export function publicRequestUrls(publicUrl: string, req: express.Request): stri
   return [...new Set([joined, forwarded, `${base.origin}${path}`])];
 }
 
+/** The Content-Security-Policy of every response the console's pages do not replace. */
+export const BASELINE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /**
  * Webhook bodies: HubSpot batches at most 100 events per request; Outbound Messages carry at most 100 notifications.
  */
@@ -125,6 +129,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    // Every answer, HTML or not, starts from a policy that runs nothing and loads nothing but inline styles: the
+    // sign-in and summary pages need no more, and a CRM value that slipped through escaping (a javascript: link, a
+    // <base>, a <script>) does nothing. The console's pages set their own, with a nonce for their one script.
+    res.setHeader('Content-Security-Policy', BASELINE_CSP);
     (req as any).id = id;
     // A SERVER span per request (continuing the caller's traceparent, if any; a no-op without tracing), and the
     // request id on every log line written while handling it.
