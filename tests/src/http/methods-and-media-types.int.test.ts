@@ -143,3 +143,21 @@ describe('a body in a media type the route does not read: 415, nothing done', ()
     expect([approve.status, approve.body.error]).toEqual([404, 'NOT_FOUND']);
   });
 });
+
+describe('the tenant named twice', () => {
+  test('?tenant= and X-Closeloop-Tenant naming different tenants is a 400, not one of them picked', async () => {
+    await installConnection(t.store, { id: 'hs-2', tenantId: 'tenant-b', provider: 'hubspot', accountId: '9900' });
+    const r = await request(app)
+      .get('/admin/connections?tenant=tenant-a')
+      .set(AS_OPERATOR)
+      .set('x-closeloop-tenant', 'tenant-b');
+    expect([r.status, r.body.error]).toEqual([400, 'INVALID_PAYLOAD']);
+    expect(r.body.message).toContain('different tenants');
+    const same = await request(app)
+      .get('/admin/connections?tenant=tenant-b')
+      .set(AS_OPERATOR)
+      .set('x-closeloop-tenant', 'tenant-b')
+      .expect(200);
+    expect(same.body.map((c: { id: string }) => c.id)).toEqual(['hs-2']);
+  });
+});
