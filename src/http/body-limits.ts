@@ -128,9 +128,12 @@ function onlyMediaType(parse: express.RequestHandler, types: string[], name: str
   };
 }
 
+/** What the JSON routes parse: application/json and its structured-syntax kin (application/vnd.x+json). */
+const JSON_TYPES = ['application/json', '+json'];
+
 /** JSON bodies of at most `limit` (the /api/v1 operations): another media type is 415. */
 export const jsonBody = (limit: string): express.RequestHandler =>
-  onlyMediaType(express.json({ limit }), ['application/json', '+json'], 'application/json');
+  onlyMediaType(express.json({ limit, type: JSON_TYPES }), JSON_TYPES, 'application/json');
 
 /** The console's urlencoded forms (`_csrf` field) of at most `limit`: another media type is 415. */
 export const formBody = (limit: string): express.RequestHandler =>

@@ -138,6 +138,14 @@ describe('a body in a media type the route does not read: 415, nothing done', ()
       .send({ file: 'limits.json', text: '{"rules":[]}' })
       .expect(200);
     expect(lint.body.problems.length).toBeGreaterThan(0);
+    // A structured-syntax JSON type is JSON: read, not skipped.
+    const vnd = await request(app)
+      .post('/api/v1/admin/rules/lint')
+      .set(bearer)
+      .set('content-type', 'application/vnd.api+json')
+      .send('{"file":"limits.json","text":"{\\"rules\\":[]}"}')
+      .expect(200);
+    expect(vnd.body.problems.length).toBeGreaterThan(0);
     // Approve takes no body: without one (no Content-Type) it is handled as before.
     const approve = await request(app).post('/api/v1/suggestions/sug-none/approve').set(bearer);
     expect([approve.status, approve.body.error]).toEqual([404, 'NOT_FOUND']);
