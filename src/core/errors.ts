@@ -35,6 +35,10 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Authenticated, but not allowed: another tenant, missing role, missing CSRF token (403). */
   FORBIDDEN: 'FORBIDDEN',
+  /** The path exists but does not take this method (405, with Allow). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** A request body in a media type the route does not read (415). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** A port or the embedded database is held by another process. */
   RESOURCE_IN_USE: 'RESOURCE_IN_USE',
   INTERNAL: 'INTERNAL',

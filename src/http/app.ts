@@ -41,6 +41,7 @@ import { limitDepth, rawBody } from './body-limits.js';
 import { errorHandler, notFound } from './errors.js';
 import { accessGuard, authenticate } from './guard.js';
 import { LogSampler } from './log-sampler.js';
+import { methodNotAllowed } from './methods.js';
 import { rateLimit } from './rate-limit.js';
 
 export interface InstallHandlers {
@@ -103,6 +104,10 @@ export function publicRequestUrls(publicUrl: string, req: express.Request): stri
   return [...new Set([joined, forwarded, `${base.origin}${path}`])];
 }
 
+/** The Content-Security-Policy of every response the console's pages do not replace. */
+export const BASELINE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /**
  * Webhook bodies: HubSpot batches at most 100 events per request; Outbound Messages carry at most 100 notifications.
  */
@@ -124,6 +129,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    // Every answer, HTML or not, starts from a policy that runs nothing and loads nothing but inline styles: the
+    // sign-in and summary pages need no more, and a CRM value that slipped through escaping (a javascript: link, a
+    // <base>, a <script>) does nothing. The console's pages set their own, with a nonce for their one script.
+    res.setHeader('Content-Security-Policy', BASELINE_CSP);
     (req as any).id = id;
     // A SERVER span per request (continuing the caller's traceparent, if any; a no-op without tracing), and the
     // request id on every log line written while handling it.
@@ -144,6 +153,10 @@ export function createApp(deps: AppDeps): express.Express {
     });
     otelContext.with(context, () => withLogContext({ requestId: id }, next));
   });
+
+  // A path of the route table asked with a method it does not take: 405 with Allow (OPTIONS: 204 with Allow), not the
+  // 404 of a path that names nothing. Routes behind the tenant guard are checked after it (strangers get the 401).
+  app.use(methodNotAllowed({ after: (r) => r.guard === 'tenant' }));
 
   // The HubSpot app card (hubspot.fetch): authenticated by HubSpot's v3 signature over the raw request, so it is
   // mounted before any JSON parser and before the tenant guard of /api/**.
@@ -194,6 +207,7 @@ export function createApp(deps: AppDeps): express.Express {
       return next(new CloseloopError(ErrorCode.NOT_FOUND, 'no such resource', { status: 404 }));
     next();
   });
+  app.use(methodNotAllowed());
 
   // Unauthenticated entry points get a per-client rate limit held in the database.
   const perMinute = deps.access.rateLimitPerMinute;

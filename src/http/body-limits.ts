@@ -1,5 +1,5 @@
 import express from 'express';
-import { InvalidPayloadError } from '../core/errors.js';
+import { CloseloopError, ErrorCode, InvalidPayloadError } from '../core/errors.js';
 
 /** Bodies nested deeper than this (JSON brackets, XML elements) are refused before any parser sees them. */
 export const MAX_BODY_DEPTH = 64;
@@ -99,3 +99,46 @@ export const limitDepth: express.RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/** A request that carries body bytes (a declared length above zero, or a chunked body). */
+function carriesBody(req: express.Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && !/^0+$/.test(length.trim()));
+}
+
+/**
+ * The body parser of a route that reads one media type: a body sent as anything else is `415
+ * UNSUPPORTED_MEDIA_TYPE` naming the type to send, instead of being skipped by the parser and the request handled as
+ * if it had no body (a dismissal whose reason was sent as a form was recorded without it). A request without a body
+ * goes on as before.
+ */
+function onlyMediaType(parse: express.RequestHandler, types: string[], name: string): express.RequestHandler {
+  return (req, res, next) => {
+    if (carriesBody(req) && !req.is(types)) {
+      next(
+        new CloseloopError(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          `this route reads ${name} bodies: send Content-Type: ${name}`,
+          { status: 415 },
+        ),
+      );
+      return;
+    }
+    parse(req, res, next);
+  };
+}
+
+/** What the JSON routes parse: application/json and its structured-syntax kin (application/vnd.x+json). */
+const JSON_TYPES = ['application/json', '+json'];
+
+/** JSON bodies of at most `limit` (the /api/v1 operations): another media type is 415. */
+export const jsonBody = (limit: string): express.RequestHandler =>
+  onlyMediaType(express.json({ limit, type: JSON_TYPES }), JSON_TYPES, 'application/json');
+
+/** The console's urlencoded forms (`_csrf` field) of at most `limit`: another media type is 415. */
+export const formBody = (limit: string): express.RequestHandler =>
+  onlyMediaType(
+    express.urlencoded({ extended: false, limit, parameterLimit: 20 }),
+    ['application/x-www-form-urlencoded'],
+    'application/x-www-form-urlencoded',
+  );

@@ -34,7 +34,15 @@ export function toHttpError(err: unknown): HttpError {
   const status = Number(e?.status ?? e?.statusCode);
   if (Number.isInteger(status) && status >= 400 && status < 500 && e?.expose !== false) {
     const code =
-      status === 404 ? ErrorCode.NOT_FOUND : status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_PAYLOAD;
+      status === 404
+        ? ErrorCode.NOT_FOUND
+        : status === 429
+          ? ErrorCode.RATE_LIMITED
+          : status === 415
+            ? ErrorCode.UNSUPPORTED_MEDIA_TYPE
+            : status === 405
+              ? ErrorCode.METHOD_NOT_ALLOWED
+              : ErrorCode.INVALID_PAYLOAD;
     const message =
       e?.type === 'entity.parse.failed' ? 'request body is not valid' : (GENERIC[status] ?? 'bad request');
     return { status, code, message };

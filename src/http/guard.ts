@@ -87,6 +87,9 @@ function requestedTenant(req: express.Request): string | null {
   const q = req.query.tenant;
   const h = req.header('x-closeloop-tenant');
   if (q !== undefined && typeof q !== 'string') throw new InvalidPayloadError('tenant: give it once');
+  // Both given and naming different tenants: which one was meant is not ours to guess.
+  if (q !== undefined && h !== undefined && q !== h)
+    throw new InvalidPayloadError('tenant: ?tenant= and X-Closeloop-Tenant name different tenants: give one');
   const v = q ?? h ?? null;
   return v === '' ? null : v;
 }

@@ -48,6 +48,32 @@ function callbackProblem(req: Request, provider: string): CloseloopError | null 
 }
 
 /**
+ * A failed code exchange in our words. The provider refusing the code itself (RFC 6749 5.2 `invalid_grant`: expired,
+ * already used, issued for another redirect or PKCE verifier; passport-oauth2's TokenError carries the code) is the
+ * caller's: a stale or replayed callback URL, 400, start again. Anything else (the provider down, our app refused) is
+ * a 502.
+ */
+function exchangeFailure(err: unknown, provider: string, flow: 'install' | 'sign-in'): CloseloopError {
+  if (err instanceof CloseloopError) return err;
+  if ((err as { code?: unknown } | null)?.code === 'invalid_grant')
+    return new CloseloopError(
+      ErrorCode.INSTALL_FAILED,
+      `${provider} refused the authorization code (invalid_grant: expired, already used, or not from this flow): nothing was ${flow === 'install' ? 'installed' : 'signed in'}; start again from the ${flow} link`,
+      { status: 400, provider, cause: err },
+    );
+  return flow === 'install'
+    ? new InstallFailedError(`token exchange failed: ${(err as Error)?.message ?? String(err)}`, {
+        provider,
+        cause: err,
+      })
+    : new CloseloopError(ErrorCode.INSTALL_FAILED, `sign-in failed: ${(err as Error)?.message ?? String(err)}`, {
+        status: 502,
+        provider,
+        cause: err,
+      });
+}
+
+/**
  * GET /install/:provider and GET /oauth/:provider/callback for the strategy `registerInstall`
  * (src/auth/oauth-install.ts)
  * set up: the callback answers with the installed connection, or maps a failed exchange or a bad state to our errors.
@@ -62,15 +88,7 @@ export function installHandlers(strategy: string, provider: string): OAuthHandle
         strategy,
         { session: false },
         (err: unknown, conn: ConnectionRow | false, info: { message?: string } | undefined) => {
-          if (err)
-            return next(
-              err instanceof CloseloopError
-                ? err
-                : new InstallFailedError(`token exchange failed: ${(err as Error).message ?? String(err)}`, {
-                    provider,
-                    cause: err,
-                  }),
-            );
+          if (err) return next(exchangeFailure(err, provider, 'install'));
           if (!conn) return next(new OAuthStateError(info?.message ?? 'OAuth callback rejected'));
           res.status(200).json({ installed: true, provider, accountId: conn.account_id, connectionId: conn.id });
         },
@@ -94,16 +112,7 @@ export function signInHandlers(strategy: string, provider: string, deps: SignInD
         strategy,
         { session: false },
         (err: unknown, user: SignedInUser | false, info: { message?: string } | undefined) => {
-          if (err)
-            return next(
-              err instanceof CloseloopError
-                ? err
-                : new CloseloopError(
-                    ErrorCode.INSTALL_FAILED,
-                    `sign-in failed: ${(err as Error)?.message ?? String(err)}`,
-                    { status: 502, provider },
-                  ),
-            );
+          if (err) return next(exchangeFailure(err, provider, 'sign-in'));
           if (!user) return next(new OAuthStateError(info?.message ?? 'OAuth callback rejected'));
           signIn(deps, provider, user).then(({ cookie, body }) => {
             res.append('Set-Cookie', cookie);

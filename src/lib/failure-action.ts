@@ -54,6 +54,8 @@ export const ACTION_BY_CODE: Readonly<Record<ErrorCode, Kind>> = {
   // HTTP access control (src/http/guard.ts): never raised inside a loop; a caller problem, not retried.
   [ErrorCode.UNAUTHENTICATED]: 'fail',
   [ErrorCode.FORBIDDEN]: 'fail',
+  [ErrorCode.METHOD_NOT_ALLOWED]: 'fail',
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 'fail',
   [ErrorCode.RESOURCE_IN_USE]: 'fail',
 };
 

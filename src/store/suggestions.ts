@@ -273,6 +273,18 @@ export class SuggestionRepo {
   }
 
   /** A status change; leaving the live statuses (a failed write) also ends the suggestion's live state. */
+  /**
+   * Inside a review action's transaction, before it writes: true when the suggestion is still held for review. The
+   * row stays locked to the end of the transaction, so of two reviewers acting at once the second waits and is told
+   * it is no longer held (false) instead of overwriting the first's decision.
+   */
+  async claimHeld(id: string): Promise<boolean> {
+    const r = await this.db.query("UPDATE suggestions SET updated_at = now() WHERE id = $1 AND status = 'review'", [
+      id,
+    ]);
+    return r.affectedRows === 1;
+  }
+
   async setStatus(id: string, status: SuggestionStatus): Promise<void> {
     await this.db.query('UPDATE suggestions SET status = $2, live = live AND $3, updated_at = now() WHERE id = $1', [
       id,

@@ -3,7 +3,7 @@ import type { Evidence, Explanation } from '../core/suggestion.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { WorkQueue } from '../queue/index.js';
-import type { Store, SuggestionRow, SuggestionStatus } from '../store/index.js';
+import type { Repos, Store, SuggestionRow, SuggestionStatus } from '../store/index.js';
 import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { humanDate } from './render.js';
@@ -108,6 +108,19 @@ async function heldRow(store: Store, tenantId: string, id: string) {
 }
 
 /**
+ * The first statement of a review action's transaction: the suggestion is still held (and now locked until the
+ * commit), or another reviewer acted on it since it was read: 409, nothing changed.
+ */
+async function claimHeld(r: Repos, id: string): Promise<void> {
+  if (await r.suggestions.claimHeld(id)) return;
+  const now = await r.suggestions.get(id);
+  throw new InvalidPayloadError(
+    `suggestion ${id} is no longer held for review: it was ${now?.status ?? 'removed'} meanwhile${now?.closed_reason ? ` (${now.closed_reason})` : ''}; nothing was changed`,
+    { status: 409 },
+  );
+}
+
+/**
  * A reviewer lets a held suggestion through: it is written back now (its task and draft queued as if the rules had
  * passed it) and stays the situation's live suggestion — if the deal is still as it was when it was held. Approval can
  * come days later: a deal closed or deleted, handed to another rep, moved to another stage, re-priced, or a customer who
@@ -174,6 +187,7 @@ export async function approveSuggestion(
     );
   }
   await deps.store.tx(async (r, tx) => {
+    await claimHeld(r, id);
     if (s !== row.payload) await r.suggestions.updatePayload(id, s);
     await r.suggestions.setStatus(id, 'allowed');
     await enqueueGated(deps, r, tx, row.connection_id, id, gated.writes, null);
@@ -269,6 +283,7 @@ export async function dismissSuggestion(
   const row = await heldRow(deps.store, tenantId, id);
   const why = reason?.trim() || 'dismissed in review';
   await deps.store.tx(async (r) => {
+    await claimHeld(r, id);
     if (!(await r.suggestions.close(id, 'dismissed', why))) await r.suggestions.setStatus(id, 'dismissed');
     await r.feedback.record({
       suggestionId: id,

@@ -150,7 +150,7 @@ export function page(res: express.Response, o: PageOpts): void {
   const nonce = randomBytes(16).toString('base64');
   res.setHeader(
     'Content-Security-Policy',
-    `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'`,
+    `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
   );
   res.setHeader('Cache-Control', 'no-store');
   // Same-origin (not the app-wide no-referrer): Chromium sends `Origin: null` with a form posted under no-referrer,

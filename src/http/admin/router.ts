@@ -19,6 +19,7 @@ import { ConsoleReads, type Store } from '../../store/index.js';
 import { parseInput, singleQuery } from '../api-v1/parse.js';
 import { connectionsPage, outcomesPage, rulesPage, suggestionsPage, type FeedQuery, type Notice } from './pages.js';
 import { page } from './html.js';
+import { formBody, jsonBody } from '../body-limits.js';
 
 export interface ConsoleDeps {
   store: Store;
@@ -114,23 +115,19 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
     }
   });
 
-  router.post(
-    SETUP_FIXED_FORM,
-    express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }),
-    async (req, res, next) => {
-      try {
-        const id = String(req.params.id);
-        if (id.length > 200) throw new NotFoundError('no such connection');
-        // Tenant-scoped: an admin clears only a connection of their own tenant (an operator any).
-        if (!(await d.store.connections.clearWriteIssues(id, requestScope(res).tenantId)))
-          throw new NotFoundError(`no connection ${id}`);
-        if (req.accepts(['html', 'json']) === 'json') res.json({ id, writeIssues: [] });
-        else res.redirect(303, '/admin');
-      } catch (e) {
-        next(e);
-      }
-    },
-  );
+  router.post(SETUP_FIXED_FORM, formBody('8kb'), async (req, res, next) => {
+    try {
+      const id = String(req.params.id);
+      if (id.length > 200) throw new NotFoundError('no such connection');
+      // Tenant-scoped: an admin clears only a connection of their own tenant (an operator any).
+      if (!(await d.store.connections.clearWriteIssues(id, requestScope(res).tenantId)))
+        throw new NotFoundError(`no connection ${id}`);
+      if (req.accepts(['html', 'json']) === 'json') res.json({ id, writeIssues: [] });
+      else res.redirect(303, '/admin');
+    } catch (e) {
+      next(e);
+    }
+  });
 
   const feedQuery = (raw: Record<string, string>): FeedQuery => {
     const q: FeedQuery = {
@@ -187,7 +184,7 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
 
   // Approve / dismiss a held suggestion from the feed: plain forms (they work without script), the same service as
   // POST /api/v1/suggestions/:id/approve|dismiss, then back to the feed the reviewer was looking at.
-  const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+  const form = formBody('8kb');
   for (const action of ['approve', 'dismiss'] as const) {
     router.post(REVIEW_FORMS[action], form, async (req, res, next) => {
       let q: FeedQuery = feedQuery({});
@@ -288,7 +285,7 @@ export function createConsoleRouter(d: ConsoleDeps): express.Router {
     if (!d.rulesDir) throw new CloseloopError(ErrorCode.NOT_FOUND, 'no rules folder is configured', { status: 404 });
     return d.rulesDir;
   };
-  const json = express.json({ limit: '1mb' });
+  const json = jsonBody('1mb');
   router.post(RULE_PATHS.lint, json, async (req, res, next) => {
     try {
       const b = parseInput(RuleDraftRequest, req.body ?? {}, 'POST rules/lint');

@@ -18,6 +18,7 @@ import type { Connector } from '../../core/connector.js';
 import { CloseloopError, ErrorCode, NotFoundError } from '../../core/errors.js';
 import type { Store } from '../../store/index.js';
 import { jsonOf, parseInput, singleQuery } from './parse.js';
+import { jsonBody } from '../body-limits.js';
 
 export interface CardRouteDeps {
   store: Store;
@@ -125,7 +126,7 @@ export function createSalesforceCardRouter(
       next(e);
     }
   });
-  router.post(CARD_PATHS.salesforceFeedback, express.json({ limit: CARD_BODY_LIMIT }), async (req, res, next) => {
+  router.post(CARD_PATHS.salesforceFeedback, jsonBody(CARD_BODY_LIMIT), async (req, res, next) => {
     try {
       const q = parseInput(
         SalesforceCardFeedbackQuery,

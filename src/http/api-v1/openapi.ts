@@ -28,6 +28,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'authenticated, not allowed',
   404: 'no such resource for this caller',
   409: 'conflict with the current state',
+  415: 'the body is not application/json',
   429: 'rate limited',
 };
 

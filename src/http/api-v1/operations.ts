@@ -88,7 +88,7 @@ const CARD_OPERATIONS: ApiOperation[] = [
     params: SuggestionIdParam,
     body: CardFeedbackRequest,
     response: CardFeedbackResponse,
-    errors: [400, 401, 403, 404],
+    errors: [400, 401, 403, 404, 415],
   },
 ];
 
@@ -102,7 +102,7 @@ const CONSOLE_OPERATIONS: ApiOperation[] = [
     summary: 'Lint a draft of one rule file together with the others (nothing is saved)',
     body: RuleDraftRequest,
     response: RuleLintResponse,
-    errors: [400, 401, 403, 404],
+    errors: [400, 401, 403, 404, 415],
   },
   {
     method: 'post',
@@ -114,7 +114,7 @@ const CONSOLE_OPERATIONS: ApiOperation[] = [
       "What the rules with this draft would have done to the tenant's suggestions of the last 7 days (or the lint problems that stop it)",
     body: RuleDraftRequest,
     response: RuleReplayResponse,
-    errors: [400, 401, 403, 404],
+    errors: [400, 401, 403, 404, 415],
   },
   {
     method: 'post',
@@ -126,7 +126,7 @@ const CONSOLE_OPERATIONS: ApiOperation[] = [
       'Run the rule case tables (RULES_CASES_DIR) against the rules with this draft (or the lint problems that stop it)',
     body: RuleDraftRequest,
     response: RuleCasesResponse,
-    errors: [400, 401, 403, 404],
+    errors: [400, 401, 403, 404, 415],
   },
 ];
 

@@ -12,6 +12,7 @@ import {
 import { requestScope } from '../../auth/request-scope.js';
 import { registerOperations } from './operations.js';
 import { parseInput, singleQuery } from './parse.js';
+import { jsonBody } from '../body-limits.js';
 
 export const SUGGESTION_PATHS = {
   list: '/api/v1/suggestions',
@@ -83,7 +84,7 @@ registerOperations([
     params: IdParam,
     body: DismissBody,
     response: z.object({ suggestion: ReviewItemSchema }),
-    errors: [400, 401, 403, 404, 409],
+    errors: [400, 401, 403, 404, 409, 415],
   },
 ]);
 
@@ -124,14 +125,14 @@ export function createSuggestionsRouter(
       next(e);
     }
   });
-  router.post(SUGGESTION_PATHS.approve, express.json({ limit: '4kb' }), async (req, res, next) => {
+  router.post(SUGGESTION_PATHS.approve, jsonBody('4kb'), async (req, res, next) => {
     try {
       res.json({ suggestion: await approveSuggestion(review, tenantOf(res), idOf(req), by(res)) });
     } catch (e) {
       next(e);
     }
   });
-  router.post(SUGGESTION_PATHS.dismiss, express.json({ limit: '4kb' }), async (req, res, next) => {
+  router.post(SUGGESTION_PATHS.dismiss, jsonBody('4kb'), async (req, res, next) => {
     try {
       const body = parseInput(DismissBody, req.body ?? {}, 'POST suggestions/dismiss');
       res.json({ suggestion: await dismissSuggestion(review, tenantOf(res), idOf(req), body.reason ?? null, by(res)) });

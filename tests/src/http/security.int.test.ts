@@ -159,7 +159,7 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
       expect(await res.json()).toMatchObject({ error: 'INVALID_PAYLOAD' });
     }
     await expectError(await fetch(`${u}/no/such/route`), 404);
-    await expectError(await fetch(`${u}/healthz`, { method: 'DELETE' }), 404);
+    await expectError(await fetch(`${u}/healthz`, { method: 'DELETE' }), 405);
     await expectError(await fetch(`${u}/admin/connections`, { headers: { authorization: 'Bearer clt_forged' } }), 401);
     await expectError(await fetch(`${u}/admin/connections`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } }), 401);
     await expectError(
@@ -434,6 +434,33 @@ describe(`access control and hostile input (${process.env.DATABASE_URL ? 'postgr
     const mine = await fetch(install.callback, { redirect: 'manual', headers: { ...json, cookie: install.cookie } });
     expect(mine.status).toBe(200);
     expect(await mine.json()).toMatchObject({ installed: true });
+  });
+
+  test('a callback whose code the CRM refuses (forged, expired, used) is a 400 saying to start again, not a 502', async () => {
+    const u = loop.cl.url;
+    const count = async (table: string) =>
+      Number((await loop.cl.store.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n);
+    const before = { connections: await count('connections'), sessions: await count('sessions') };
+    for (const [path, purpose, link] of [
+      ['/install/hubspot', 'install', 'install link'],
+      ['/auth/login/hubspot', 'login', 'sign-in link'],
+    ] as const) {
+      // The browser that began the flow, its state intact: only the code is not one the CRM issued (or no longer valid).
+      const flow = await beginFlow(u, path, purpose);
+      const forged = flow.callback.replace(/([?&]code=)[^&]+/, '$1forged-or-expired-code');
+      expect(forged).not.toBe(flow.callback);
+      const res = await fetch(forged, {
+        redirect: 'manual',
+        headers: { accept: 'application/json', cookie: flow.cookie },
+      });
+      expect([path, res.status]).toEqual([path, 400]);
+      const body = (await res.json()) as { error: string; message: string };
+      expect(body.error).toBe('INSTALL_FAILED');
+      expect(body.message).toContain('invalid_grant');
+      expect(body.message).toContain(link);
+      expect(res.headers.getSetCookie().some((c) => c.startsWith(SESSION_COOKIE))).toBe(false);
+    }
+    expect({ connections: await count('connections'), sessions: await count('sessions') }).toEqual(before);
   });
 
   test('/install writes no row until the user comes back from consent', async () => {

@@ -46,6 +46,8 @@ const EXPECTED: Record<ErrorCode, 'retry' | 'pause' | 'reconnect' | 'resync' | '
   INTERNAL: 'retry',
   UNAUTHENTICATED: 'fail',
   FORBIDDEN: 'fail',
+  METHOD_NOT_ALLOWED: 'fail',
+  UNSUPPORTED_MEDIA_TYPE: 'fail',
   RESOURCE_IN_USE: 'fail',
 };
 
