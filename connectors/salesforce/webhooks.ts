@@ -114,6 +114,11 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
       where: WHERE,
     });
   const xml = req.rawBody.toString('utf8');
+  if (xml.trim() === '')
+    throw new InvalidPayloadError(`${WHERE}: empty body (expected an Outbound Message's SOAP envelope)`, {
+      provider: salesforceManifest.id,
+      where: WHERE,
+    });
   // Salesforce never sends a DOCTYPE; refusing one rules out entity-expansion tricks before parsing.
   if (/<!DOCTYPE/i.test(xml))
     throw new InvalidPayloadError(`${WHERE}: DOCTYPE is not allowed`, {
@@ -122,10 +127,13 @@ export function parseWebhook(req: RawWebhookRequest, _secrets?: WebhookSecrets):
     });
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new InvalidPayloadError(`${WHERE}: malformed XML (${valid.err.msg} at ${valid.err.line}:${valid.err.col})`, {
-      provider: salesforceManifest.id,
-      where: WHERE,
-    });
+    throw new InvalidPayloadError(
+      `${WHERE}: malformed XML (${valid.err.msg}${valid.err.col === undefined ? '' : ` at ${valid.err.line}:${valid.err.col}`})`,
+      {
+        provider: salesforceManifest.id,
+        where: WHERE,
+      },
+    );
   }
   let parsed: unknown;
   try {

@@ -114,6 +114,11 @@ describe('parseWebhook: Outbound Message (SOAP)', () => {
     const broken = sampleText('outbound-message.xml').replace('</notifications>', '');
     expect(() => parseWebhook(request(broken), secrets)).toThrow(InvalidPayloadError);
     expect(() => parseWebhook(request('not xml at all <'), secrets)).toThrow(/malformed XML/);
+    // An empty body says so (it read "malformed XML (… at 1:undefined)").
+    for (const empty of ['', ' \n']) {
+      expect(() => parseWebhook(request(empty), secrets)).toThrow(/empty body/);
+      expect(() => parseWebhook(request(empty), secrets)).not.toThrow(/undefined/);
+    }
     // Well-formed, but refused by the parser itself (an element named like a JavaScript built-in): still ours, 400.
     const proto = sampleText('outbound-message.xml').replace('<sf:Id>', '<__proto__>x</__proto__><sf:Id>');
     expect(() => parseWebhook(request(proto), secrets)).toThrow(InvalidPayloadError);
