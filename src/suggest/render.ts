@@ -53,6 +53,8 @@ const quoted = (name: string | null) => (name ? `"${name}"` : 'the deal');
 const stageText = (f: RenderFacts) =>
   f.stage ? ` (stage: ${f.stage.label}${f.stage.pipeline ? `, ${f.stage.pipeline}` : ''})` : '';
 const who = (f: RenderFacts) => f.contactName ?? (f.companyName ? `the contact at ${f.companyName}` : 'the customer');
+/** `who` opening a sentence: "The customer raised…", not "the customer raised…" (a name is left as the CRM has it). */
+const Who = (f: RenderFacts) => (f.contactName ? f.contactName : who(f).replace(/^the /, 'The '));
 
 /** Newest evidence first, by the interaction's own date. */
 const byDate = (e: readonly Evidence[]) =>
@@ -127,7 +129,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       ].filter(Boolean);
       return {
         subject: `Answer ${f.contactName ? `${f.contactName}'s` : 'the'} budget concern${asked ? ' and question' : ''} on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.${alsoText}`,
+        happened: `${Who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.${alsoText}`,
         why: `A budget problem raised this late usually means a delay, a smaller order or a lost deal unless it is addressed before signature${rival ? ', and a competitor in the picture makes that more likely' : ''}.`,
         next: `Talk to ${who(f)} about what they can fund now (scope, phasing or timing) before the contract goes any further${alsoNext.length ? `; ${alsoNext.join(', and ')}` : ''}.${draft}`,
       };
@@ -155,7 +157,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       }
       return {
         subject: `Answer ${f.contactName ? `${f.contactName}'s` : "the customer's"} question${several ? 's' : ''} on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} ${chased ? `wrote again${askedDate ? ` on ${askedDate}` : ''} about an earlier request on ${deal}${stageText(f)}${chasedDate ? ` (of ${chasedDate})` : ''}, both quoted below,` : `asked ${several ? 'more than one thing' : 'for something'} on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below),`} and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
+        happened: `${Who(f)} ${chased ? `wrote again${askedDate ? ` on ${askedDate}` : ''} about an earlier request on ${deal}${stageText(f)}${chasedDate ? ` (of ${chasedDate})` : ''}, both quoted below,` : `asked ${several ? 'more than one thing' : 'for something'} on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below),`} and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
         why: 'A buyer left waiting for an answer loses momentum, and often asks someone else; a prompt answer is the cheapest way to keep the deal moving.',
         next: `Reply to ${who(f)} with the answer${several ? ' to each question' : ''}, or say when they will have it.${draft}`,
       };

@@ -746,6 +746,27 @@ describe('render', () => {
     expect(relativeDayNote('Could we talk next Friday?', null, NOW)).toBeNull();
   });
 
+  test('a customer known only by an email address opens the sentence with a capital ("The customer raised…")', () => {
+    const input = { tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14 };
+    const mail = (id: string, body: string) =>
+      act({ externalId: id, occurredAt: iso(NOW - 2 * DAY), subject: 'Pricing', body });
+    const budget = suggestForDeal({
+      ...input,
+      deal: deal({ stage: 'negotiation' }),
+      activities: [mail('b', 'Our budget was cut, we cannot afford the current price this year.')],
+    }).find((x) => x.type === 'budget_risk')!;
+    const ask = suggestForDeal({
+      ...input,
+      deal: deal(),
+      activities: [mail('q', 'Can you send us your SOC 2 report before Friday?')],
+    }).find((x) => x.type === 'unanswered_ask')!;
+    for (const [f, start] of [
+      [renderFacts({ contactName: null, companyName: null }), 'The customer '],
+      [renderFacts({ contactName: null, companyName: 'Acme' }), 'The contact at Acme '],
+      [renderFacts({ contactName: 'ada lovelace' }), 'ada lovelace '],
+    ] as const)
+      for (const s of [budget, ask]) expect(renderTaskBody(s, [], {}, f)).toMatch(`What happened: ${start}`);
+  });
   test("a closed task's subject fits the field without splitting a character (it was cut at 255 UTF-16 units)", () => {
     // 246 characters, then an emoji (two UTF-16 units) across the 255th unit once "Closed: " is put before it.
     const subject = `${'x'.repeat(239)} fleet 🚚 renewal`;
