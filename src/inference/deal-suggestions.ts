@@ -32,6 +32,12 @@ export interface DealAnalysisInput {
   deal: Deal;
   /** Live activities associated with the deal. */
   activities: Activity[];
+  /**
+   * Mail the rep received from their own side on the deal (a colleague's note, forwarded pricing), kept out of
+   * `activities` because it is not the customer talking: it still says the deal is being worked, so it counts for when
+   * the deal was last worked (a quiet deal, a next step) and for nothing else.
+   */
+  internalMail?: readonly Activity[];
   now: number;
   /** The deal owner's time zone (IANA, from the CRM), when known: tasks fall due in their working day. */
   timeZone?: string | null;
@@ -188,7 +194,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
 
   // (a) stale deal: nothing of any kind (email, call, meeting, note, task) for N days.
   const touches = i.activities.filter(isCustomerTouch).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-  const lastAny = lastActivityAt(i.activities, i.now);
+  const lastAny = lastActivityAt([...i.activities, ...(i.internalMail ?? [])], i.now);
   const lastAnyAt = lastAny
     ? Date.parse(lastAny.kind === 'task' ? (lastAny.updatedAt ?? lastAny.occurredAt) : lastAny.occurredAt)
     : deal.createdAt

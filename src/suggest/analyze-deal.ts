@@ -74,6 +74,8 @@ export async function analyzeDeal(
     activities: activities
       .filter((a) => !isInternalMail(a, contacts, sellerSide))
       .map((a) => withInlineAnswers(customerSide(a, sellers), activities)),
+    // …but a colleague writing to the rep about the deal is the deal being worked: it is not quiet.
+    internalMail: activities.filter((a) => isInternalMail(a, contacts, sellerSide)),
     now,
     timeZone: owner?.timeZone ?? null,
     staleDealDays: deps.staleDealDays,

@@ -429,6 +429,20 @@ describe('deal suggestions', () => {
     });
     expect(s.map((x) => x.type)).toEqual(['stale_deal_follow_up']);
   });
+  test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {
+    const customer = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Thanks, we will review it.' });
+    const colleague = act({
+      externalId: 'i',
+      occurredAt: iso(NOW - DAY),
+      subject: 'FW: Acme',
+      body: 'Heads up: their budget was cut. Can you call them?',
+    });
+    const types = (internalMail: Activity[]) =>
+      suggestForDeal({ ...base, deal: deal(), activities: [customer], internalMail }).map((x) => x.type);
+    expect(types([])).toEqual(['stale_deal_follow_up']);
+    // Worked yesterday, nothing planned with the customer for a month: plan the next step, not "no activity".
+    expect(types([colleague])).toEqual(['no_next_step']);
+  });
 });
 
 describe('deal features and the training table', () => {
