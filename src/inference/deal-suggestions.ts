@@ -51,6 +51,11 @@ export interface DealAnalysisInput {
 const DAY = 24 * 60 * 60 * 1000;
 /** The factor of a stale-deal suggestion whose deal's close date has passed (`close_date_passed=YYYY-MM-DD`). */
 export const CLOSE_DATE_PASSED = 'close_date_passed';
+/**
+ * The factor of a stale-deal suggestion on whose deal automatic mail (auto-replies, bounces, calendar notices,
+ * newsletters) arrived after the last real activity (`automatic_mail_since=N`): the task must not say no email came.
+ */
+export const AUTOMATIC_MAIL_SINCE = 'automatic_mail_since';
 /** The factor of an unanswered question whose asker has since left the company. */
 export const CONTACT_LEFT = 'asker_left_the_company';
 /** `Evidence.field` of the quote saying the asker has left (beside the question itself). */
@@ -223,6 +228,14 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const closeAt = deal.closeDate ? Date.parse(deal.closeDate) : Number.NaN;
     const closePassed = Number.isFinite(closeAt) && closeAt < i.now - DAY ? deal.closeDate!.slice(0, 10) : null;
     const late = (deal.stage ? DEAL_STAGE_ORDER[deal.stage] : 0) >= DEAL_STAGE_ORDER.negotiation;
+    // The auto-replies, bounces and calendar notices logged since: not the deal being worked, but the rep sees them.
+    const automatic = i.activities.filter(
+      (a) =>
+        !a.archived &&
+        isAutomatedMessage(a) &&
+        Date.parse(a.occurredAt) > lastAnyAt &&
+        Date.parse(a.occurredAt) <= i.now + DAY,
+    ).length;
     const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open${closePassed ? `, and its close date (${closePassed}) has passed` : ''}.`;
     out.push({
       ...base,
@@ -248,6 +261,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         factors: [
           { name: `days_since_last_activity=${days}`, direction: '+', weight: 1 },
           ...(closePassed ? [{ name: `${CLOSE_DATE_PASSED}=${closePassed}`, direction: '+' as const, weight: 1 }] : []),
+          ...(automatic > 0
+            ? [{ name: `${AUTOMATIC_MAIL_SINCE}=${automatic}`, direction: '+' as const, weight: 0 }]
+            : []),
           ...(late ? [{ name: `deal_stage=${deal.stage}`, direction: '+' as const, weight: 1 }] : []),
         ],
       },

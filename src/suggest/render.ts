@@ -3,6 +3,7 @@ import { knownTimeZone, localDay, wallClock } from '../core/time-zone.js';
 import { formatDay } from '../lib/dates.js';
 import {
   ASKED_FIELD,
+  AUTOMATIC_MAIL_SINCE,
   CHASED_FIELD,
   CLOSE_DATE_PASSED,
   COMPETITOR_FIELD,
@@ -97,11 +98,22 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
         ?.name.slice(CLOSE_DATE_PASSED.length + 1);
       const closeDate = closed ? humanDate(`${closed}T12:00:00Z`) : null;
       const pastClose = closeDate ? ` Its close date, ${closeDate}, has passed.` : '';
+      // Automatic mail logged since (an out-of-office reply, a bounce): the rep sees it on the record, so the text
+      // does not claim that no email came, and says why it does not count.
+      const automatic = Number(
+        s.explanation.factors
+          .find((x) => x.name.startsWith(`${AUTOMATIC_MAIL_SINCE}=`))
+          ?.name.slice(AUTOMATIC_MAIL_SINCE.length + 1) ?? 0,
+      );
+      const logged =
+        automatic > 0
+          ? `no one has written, called or met about it and no note or task has been logged since then; the ${automatic === 1 ? 'one email' : `${automatic} emails`} logged since ${automatic === 1 ? 'is' : 'are'} automatic (an out-of-office reply, a delivery failure, a calendar notice or a newsletter), not someone writing.`
+          : 'no email, call, meeting, note or task has been logged since then.';
       return {
         subject: `Follow up on ${f.dealName ?? 'this deal'}${f.contactName ? ` with ${f.contactName}` : ''}: no activity for ${days ?? 'many'} days`,
         happened:
           (latest?.occurredAt
-            ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: no email, call, meeting, note or task has been logged since then.`
+            ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: ${logged}`
             : `Nothing has been logged on ${deal}${stageText(f)} since it was created.`) + pastClose,
         why: 'An open deal that goes quiet this long tends to slip or stall; a short check-in now keeps it moving.',
         next: `Get in touch with ${who(f)} and agree on a concrete next step with a date${closeDate ? ', then move the close date to when it can really close' : ''}.${draft}`,

@@ -429,6 +429,29 @@ describe('deal suggestions', () => {
     });
     expect(s.map((x) => x.type)).toEqual(['stale_deal_follow_up']);
   });
+  test('a quiet deal with an auto-reply and a calendar notice since: the task does not say no email was logged', () => {
+    const last = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Let me think about it.' });
+    const ooo = act({
+      externalId: 'o',
+      occurredAt: iso(NOW - 2 * DAY),
+      subject: 'Automatic reply: Re: intro',
+      body: 'I am out of the office until January 5 with no access to email.',
+    });
+    const invite = act({
+      externalId: 'v',
+      occurredAt: iso(NOW - DAY),
+      subject: 'Declined: Demo @ Tue Jun 9, 2026 10am',
+      body: 'Declined this invitation.',
+    });
+    const stale = (activities: Activity[]) =>
+      suggestForDeal({ ...base, deal: deal(), activities }).find((x) => x.type === 'stale_deal_follow_up')!;
+    const quiet = renderTaskBody(stale([last]), [], {}, renderFacts());
+    expect(quiet).toContain('no email, call, meeting, note or task has been logged since then.');
+    const body = renderTaskBody(stale([last, ooo, invite]), [], {}, renderFacts());
+    expect(body).toMatch(/^What happened: Nothing has happened on "Acme renewal" .* since 2 May 2026: /);
+    expect(body).not.toContain('no email');
+    expect(body).toContain('the 2 emails logged since are automatic');
+  });
   test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {
     const customer = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Thanks, we will review it.' });
     const colleague = act({
