@@ -386,9 +386,15 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   // (d) an unanswered question: the customer asked for something (a document, a date, an answer) and, a day later,
   // nobody on the seller's side has answered (no email sent, no call that connected, no meeting since).
   const ask = unansweredAsk(i, touches);
+  // A suggestion already answering the same email (a budget concern quoting the question beside it) stands; a next
+  // step to plan, quoting the question as the last touch, gives way below (a week-old question is still to answer).
   if (
     ask &&
-    !out.some((s) => s.type === 'stale_deal_follow_up' || s.evidence.some((e) => e.externalId === ask.a.externalId))
+    !out.some(
+      (s) =>
+        s.type === 'stale_deal_follow_up' ||
+        (s.type !== 'no_next_step' && s.evidence.some((e) => e.externalId === ask.a.externalId)),
+    )
   ) {
     const days = Math.floor((i.now - Date.parse(ask.a.occurredAt)) / DAY);
     // The person who asked has since left the company (their own mail or their old mailbox's automatic reply says

@@ -452,6 +452,19 @@ describe('deal suggestions', () => {
     expect(body).not.toContain('no email');
     expect(body).toContain('the 2 emails logged since are automatic');
   });
+  test('a question left unanswered for over a week is a question to answer, not a next step to plan', () => {
+    for (const days of [3, 8, 10]) {
+      const question = act({
+        externalId: 'q',
+        occurredAt: iso(NOW - days * DAY),
+        subject: 'Demo',
+        body: 'Could we do the demo next Friday? And can you send the pricing sheet by end of the month?',
+      });
+      const s = suggestForDeal({ ...base, deal: deal(), activities: [question] });
+      expect([days, s.map((x) => x.type)]).toEqual([days, ['unanswered_ask']]);
+      expect(s[0]!.task!.priority).toBe('HIGH');
+    }
+  });
   test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {
     const customer = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Thanks, we will review it.' });
     const colleague = act({
