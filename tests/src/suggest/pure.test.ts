@@ -9,6 +9,7 @@ import type { LlmClient } from '../../../src/llm/client.js';
 import {
   colleagueOf,
   draftInputFor,
+  emailBlockedBy,
   hasOptedOut,
   withoutOffendingElements,
   withRepairRequest,
@@ -675,6 +676,61 @@ describe('a contact who asked not to be emailed gets no draft', () => {
       expect([body, hasOptedOut('p1', [fromAda(body, 1, 'e4')])]).toEqual([body, false]);
     expect(hasOptedOut('p1', [{ ...fromAda('', 1, 'e5'), subject: 'Unsubscribe' }])).toBe(true);
     expect(hasOptedOut('p1', [fromAda('Please opt me out, thanks.', 1, 'e6')])).toBe(true);
+  });
+});
+
+describe('an address the mail server bounced gets no draft until its owner writes from it again', () => {
+  const bounce = (body: string, daysAgo: number, o: Partial<Activity> = {}) =>
+    act({
+      externalId: `b${daysAgo}`,
+      subject: 'Undeliverable: Intro',
+      body,
+      occurredAt: iso(NOW - daysAgo * DAY),
+      associations: assoc({ deals: ['d1'], contacts: ['p1'] }),
+      ...o,
+    });
+  const failed =
+    "Delivery has failed to these recipients or groups: ada@acme.example. The email address couldn't be found.";
+  const sent = act({ externalId: 's', direction: 'outbound', occurredAt: iso(NOW - 40 * DAY), body: 'Hi Ada' });
+  const suggestion = { tenantId: 't1', contactIds: ['p1'], ownerId: 'o1', evidence: [] } as unknown as Parameters<
+    typeof draftInputFor
+  >[0];
+  const facts = (activities: Activity[]) =>
+    ({ contacts: [contact], activities, deal: deal(), companyName: 'Acme', sender: null }) as unknown as Parameters<
+      typeof draftInputFor
+    >[2];
+  test('a bounce naming their address: no draft, and the reason is the bounce', () => {
+    const acts = [sent, bounce(failed, 39)];
+    expect(emailBlockedBy(contact, acts)).toBe('bounced');
+    expect(draftInputFor(suggestion, 'stale_follow_up', facts(acts))).toBeNull();
+    // Told by its sender alone (a bounce with another subject).
+    const daemon = bounce(`Mail to ada@acme.example failed permanently.`, 39, {
+      subject: 'Your mail',
+      from: 'MAILER-DAEMON@mx.acme.example',
+    });
+    expect(emailBlockedBy(contact, [sent, daemon])).toBe('bounced');
+  });
+  test("another address's bounce, a delay notice, or mail from them since: they may be emailed", () => {
+    for (const other of ['ada@acme.example.org', 'lada@acme.example', 'ada.l@acme.example'])
+      expect([other, emailBlockedBy(contact, [sent, bounce(failed.replace('ada@acme.example', other), 39)])]).toEqual([
+        other,
+        null,
+      ]);
+    const delayed = bounce('Delivery to ada@acme.example is delayed; the server will keep trying.', 39, {
+      subject: 'Delivery Status Notification (Delay)',
+    });
+    expect(emailBlockedBy(contact, [sent, delayed])).toBeNull();
+    const reply = act({ externalId: 'r', occurredAt: iso(NOW - 2 * DAY), body: 'Sorry, my mailbox was full.' });
+    expect(
+      emailBlockedBy(contact, [sent, bounce(failed, 39), { ...reply, associations: assoc({ contacts: ['p1'] }) }]),
+    ).toBeNull();
+    expect(
+      draftInputFor(
+        suggestion,
+        'stale_follow_up',
+        facts([sent, bounce(failed, 39), { ...reply, associations: assoc({ contacts: ['p1'] }) }]),
+      )?.contact.externalId,
+    ).toBe('p1');
   });
 });
 
