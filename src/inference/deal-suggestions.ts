@@ -44,6 +44,12 @@ export interface DealAnalysisInput {
   staleDealDays: number;
   /** The deal's contacts, to say who wrote what. */
   contacts?: Contact[];
+  /**
+   * Whether a quoted request may be put to the rep as a question to answer (src/suggest: not an instruction the
+   * guardrails withhold). A request that may not is no unanswered question here, so the deal keeps the suggestion it
+   * would have had without it (a next step to plan).
+   */
+  askable?: (quote: string) => boolean;
   /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
   signals?: Pick<ExtractOptions, 'classifiers' | 'fusedClassifiers' | 'classifiersVersion' | 'vectors'>;
 }
@@ -385,7 +391,12 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   }
   // (d) an unanswered question: the customer asked for something (a document, a date, an answer) and, a day later,
   // nobody on the seller's side has answered (no email sent, no call that connected, no meeting since).
-  const ask = unansweredAsk(i, touches);
+  const found = unansweredAsk(i, touches);
+  const ask =
+    found &&
+    [found.quote, ...found.others, ...(found.chased ? [found.chased.quote] : [])].every(i.askable ?? (() => true))
+      ? found
+      : null;
   // A suggestion already answering the same email (a budget concern quoting the question beside it) stands; a next
   // step to plan, quoting the question as the last touch, gives way below (a week-old question is still to answer).
   if (

@@ -466,6 +466,18 @@ describe('deal suggestions', () => {
       expect(s[0]!.task!.priority).toBe('HIGH');
     }
   });
+  test('a request withheld as an instruction is no question to answer: the week-old deal still gets its next step', () => {
+    const question = act({
+      externalId: 'q',
+      occurredAt: iso(NOW - 9 * DAY),
+      subject: 'Demo',
+      body: 'Can you send the pricing sheet by end of the month?',
+    });
+    const types = (askable?: (q: string) => boolean) =>
+      suggestForDeal({ ...base, deal: deal(), activities: [question], askable }).map((x) => x.type);
+    expect(types()).toEqual(['unanswered_ask']);
+    expect(types((q) => !/pricing sheet/.test(q))).toEqual(['no_next_step']);
+  });
   test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {
     const customer = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Thanks, we will review it.' });
     const colleague = act({
