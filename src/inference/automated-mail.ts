@@ -29,6 +29,29 @@ export function isAutomatedMessage(
 }
 
 /**
+ * A delivery failure (a bounce, RFC 3464): the mail server saying a message could not be delivered. With the
+ * recipient's address in it, that address is dead until the person writes from it again (`src/suggest/drafting.ts`).
+ */
+export function isDeliveryFailure(a: Pick<Activity, 'kind' | 'subject' | 'body'> & { from?: string | null }): boolean {
+  if (a.kind !== 'email') return false;
+  if (a.from && /^(?:mailer-daemon|postmaster)@/i.test(a.from.trim())) return true;
+  if (DELIVERY_FAILURE_SUBJECT.test((a.subject ?? '').replace(REPLY_PREFIX, '').trim())) return true;
+  const head = (a.body ?? '').slice(0, 1_500);
+  return DELIVERY_FAILURE_BODY.some((re) => re.test(head));
+}
+
+const DELIVERY_FAILURE_SUBJECT =
+  /^(?:undeliverable|undelivered mail|delivery status notification \(failure\)|delivery (?:has )?failed|delivery failure|mail delivery (?:failed|failure|subsystem)|returned mail|failure notice|message not delivered|non[- ]?delivery|unzustellbar|non remis|no se puede entregar)/i;
+
+const DELIVERY_FAILURE_BODY: readonly RegExp[] = [
+  /\byour message (?:wasn't|was not|could not be|couldn't be) delivered\b/i,
+  /\bdelivery has failed to these recipients\b/i,
+  /\bthe following (?:message|recipients?)[^.\n]{0,40}(?:could not|couldn't) be delivered\b/i,
+  /\b(?:address|recipient)[^.\n]{0,20}(?:couldn't|could not|cannot) be found\b/i,
+  /\b550[ -]5\.1\.1\b/,
+];
+
+/**
  * Whether every sentence of the body is the furniture of an away notice (being away and until when, who to contact
  * meanwhile, thanks for the message, a greeting or a sign-off) or too short to say anything.
  */

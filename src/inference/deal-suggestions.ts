@@ -32,12 +32,24 @@ export interface DealAnalysisInput {
   deal: Deal;
   /** Live activities associated with the deal. */
   activities: Activity[];
+  /**
+   * Mail the rep received from their own side on the deal (a colleague's note, forwarded pricing), kept out of
+   * `activities` because it is not the customer talking: it still says the deal is being worked, so it counts for when
+   * the deal was last worked (a quiet deal, a next step) and for nothing else.
+   */
+  internalMail?: readonly Activity[];
   now: number;
   /** The deal owner's time zone (IANA, from the CRM), when known: tasks fall due in their working day. */
   timeZone?: string | null;
   staleDealDays: number;
   /** The deal's contacts, to say who wrote what. */
   contacts?: Contact[];
+  /**
+   * Whether a quoted request may be put to the rep as a question to answer (src/suggest: not an instruction the
+   * guardrails withhold). A request that may not is no unanswered question here, so the deal keeps the suggestion it
+   * would have had without it (a next step to plan).
+   */
+  askable?: (quote: string) => boolean;
   /** The tenant's fine-tuned signal models (src/suggest/scorer.ts tenantSignalModels); shipped models otherwise. */
   signals?: Pick<ExtractOptions, 'classifiers' | 'fusedClassifiers' | 'classifiersVersion' | 'vectors'>;
 }
@@ -45,6 +57,11 @@ export interface DealAnalysisInput {
 const DAY = 24 * 60 * 60 * 1000;
 /** The factor of a stale-deal suggestion whose deal's close date has passed (`close_date_passed=YYYY-MM-DD`). */
 export const CLOSE_DATE_PASSED = 'close_date_passed';
+/**
+ * The factor of a stale-deal suggestion on whose deal automatic mail (auto-replies, bounces, calendar notices,
+ * newsletters) arrived after the last real activity (`automatic_mail_since=N`): the task must not say no email came.
+ */
+export const AUTOMATIC_MAIL_SINCE = 'automatic_mail_since';
 /** The factor of an unanswered question whose asker has since left the company. */
 export const CONTACT_LEFT = 'asker_left_the_company';
 /** `Evidence.field` of the quote saying the asker has left (beside the question itself). */
@@ -188,7 +205,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
 
   // (a) stale deal: nothing of any kind (email, call, meeting, note, task) for N days.
   const touches = i.activities.filter(isCustomerTouch).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-  const lastAny = lastActivityAt(i.activities, i.now);
+  const lastAny = lastActivityAt([...i.activities, ...(i.internalMail ?? [])], i.now);
   const lastAnyAt = lastAny
     ? Date.parse(lastAny.kind === 'task' ? (lastAny.updatedAt ?? lastAny.occurredAt) : lastAny.occurredAt)
     : deal.createdAt
@@ -217,6 +234,14 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     const closeAt = deal.closeDate ? Date.parse(deal.closeDate) : Number.NaN;
     const closePassed = Number.isFinite(closeAt) && closeAt < i.now - DAY ? deal.closeDate!.slice(0, 10) : null;
     const late = (deal.stage ? DEAL_STAGE_ORDER[deal.stage] : 0) >= DEAL_STAGE_ORDER.negotiation;
+    // The auto-replies, bounces and calendar notices logged since: not the deal being worked, but the rep sees them.
+    const automatic = i.activities.filter(
+      (a) =>
+        !a.archived &&
+        isAutomatedMessage(a) &&
+        Date.parse(a.occurredAt) > lastAnyAt &&
+        Date.parse(a.occurredAt) <= i.now + DAY,
+    ).length;
     const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open${closePassed ? `, and its close date (${closePassed}) has passed` : ''}.`;
     out.push({
       ...base,
@@ -242,6 +267,9 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         factors: [
           { name: `days_since_last_activity=${days}`, direction: '+', weight: 1 },
           ...(closePassed ? [{ name: `${CLOSE_DATE_PASSED}=${closePassed}`, direction: '+' as const, weight: 1 }] : []),
+          ...(automatic > 0
+            ? [{ name: `${AUTOMATIC_MAIL_SINCE}=${automatic}`, direction: '+' as const, weight: 0 }]
+            : []),
           ...(late ? [{ name: `deal_stage=${deal.stage}`, direction: '+' as const, weight: 1 }] : []),
         ],
       },
@@ -363,10 +391,21 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
   }
   // (d) an unanswered question: the customer asked for something (a document, a date, an answer) and, a day later,
   // nobody on the seller's side has answered (no email sent, no call that connected, no meeting since).
-  const ask = unansweredAsk(i, touches);
+  const found = unansweredAsk(i, touches);
+  const ask =
+    found &&
+    [found.quote, ...found.others, ...(found.chased ? [found.chased.quote] : [])].every(i.askable ?? (() => true))
+      ? found
+      : null;
+  // A suggestion already answering the same email (a budget concern quoting the question beside it) stands; a next
+  // step to plan, quoting the question as the last touch, gives way below (a week-old question is still to answer).
   if (
     ask &&
-    !out.some((s) => s.type === 'stale_deal_follow_up' || s.evidence.some((e) => e.externalId === ask.a.externalId))
+    !out.some(
+      (s) =>
+        s.type === 'stale_deal_follow_up' ||
+        (s.type !== 'no_next_step' && s.evidence.some((e) => e.externalId === ask.a.externalId)),
+    )
   ) {
     const days = Math.floor((i.now - Date.parse(ask.a.occurredAt)) / DAY);
     // The person who asked has since left the company (their own mail or their old mailbox's automatic reply says

@@ -74,6 +74,10 @@ export async function analyzeDeal(
     activities: activities
       .filter((a) => !isInternalMail(a, contacts, sellerSide))
       .map((a) => withInlineAnswers(customerSide(a, sellers), activities)),
+    // …but a colleague writing to the rep about the deal is the deal being worked: it is not quiet.
+    internalMail: activities.filter((a) => isInternalMail(a, contacts, sellerSide)),
+    // A "question" that is an instruction is no question to answer (filtered again below, with the departure quote).
+    askable: (quote) => findInstructions(quote).length === 0,
     now,
     timeZone: owner?.timeZone ?? null,
     staleDealDays: deps.staleDealDays,

@@ -9,7 +9,7 @@ import {
 } from '../core/suggestion.js';
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
-import { isAutomatedMessage } from '../inference/automated-mail.js';
+import { isAutomatedMessage, isDeliveryFailure } from '../inference/automated-mail.js';
 import { isConversation } from '../inference/conversation.js';
 import { CONTACT_LEFT, sendersAmong } from '../inference/deal-suggestions.js';
 import {
@@ -170,13 +170,36 @@ function customerFacing(f: DraftFacts): Activity[] {
 }
 
 /**
- * True when the contact must not get a sales email: the CRM records them as unsubscribed or their address as bounced
- * (`Contact.emailBlocked`), or their latest inbound email asks not to be emailed again.
+ * Why the contact must not get a sales email, null when they may: the CRM records them as unsubscribed or their address
+ * as bounced (`Contact.emailBlocked`); a delivery failure logged since the last email to them names their address
+ * (`bounced`: the mail server says it is dead, and nothing has come from it since); or their latest inbound email asks
+ * not to be emailed again (`asked`).
  */
-export function hasOptedOut(contact: string | Contact | undefined, activities: readonly Activity[]): boolean {
-  if (contact === undefined) return false;
-  if (typeof contact !== 'string' && contact.emailBlocked) return true;
+export function emailBlockedBy(
+  contact: string | Contact | undefined,
+  activities: readonly Activity[],
+): 'opted_out' | 'bounced' | 'asked' | null {
+  if (contact === undefined) return null;
+  if (typeof contact !== 'string' && contact.emailBlocked) return contact.emailBlocked;
   const contactId = typeof contact === 'string' ? contact : contact.externalId;
+  const address = typeof contact === 'string' ? null : (contact.email?.trim().toLowerCase() ?? null);
+  const fromThem = (a: Activity) =>
+    a.kind === 'email' &&
+    a.direction === 'inbound' &&
+    !a.archived &&
+    !isAutomatedMessage(a) &&
+    (a.from ? a.from.trim().toLowerCase() === address : a.associations.contacts.includes(contactId));
+  if (address) {
+    const bounce = activities
+      .filter(
+        (a) =>
+          !a.archived &&
+          isDeliveryFailure(a) &&
+          new RegExp(`(?<![\\w.+-])${escapeRegExp(address)}(?![\\w-]|\\.[\\w-])`, 'i').test(a.body ?? ''),
+      )
+      .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+    if (bounce && !activities.some((a) => fromThem(a) && a.occurredAt > bounce.occurredAt)) return 'bounced';
+  }
   const latest = activities
     .filter(
       (a) =>
@@ -187,8 +210,17 @@ export function hasOptedOut(contact: string | Contact | undefined, activities: r
         a.associations.contacts.includes(contactId),
     )
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
-  if (latest === undefined) return false;
-  return OPT_OUT_SUBJECT.test(latest.subject ?? '') || OPT_OUT.test(`${latest.subject ?? ''}\n${latest.body ?? ''}`);
+  if (latest === undefined) return null;
+  return OPT_OUT_SUBJECT.test(latest.subject ?? '') || OPT_OUT.test(`${latest.subject ?? ''}\n${latest.body ?? ''}`)
+    ? 'asked'
+    : null;
+}
+
+const escapeRegExp = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** True when the contact must not get a sales email (`emailBlockedBy`). */
+export function hasOptedOut(contact: string | Contact | undefined, activities: readonly Activity[]): boolean {
+  return emailBlockedBy(contact, activities) !== null;
 }
 
 /**

@@ -48,7 +48,7 @@ import { withRouteStep } from '../inference/router/steps.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
 import { inSpan } from '../lib/tracing.js';
 import { sendersAmong } from '../inference/deal-suggestions.js';
-import { languageOf } from '../inference/drafting/language.js';
+import { replyLanguageOf } from '../inference/drafting/language.js';
 import { signalText } from '../inference/signals/email-text.js';
 import { contactName } from '../inference/drafting/salutation.js';
 
@@ -809,13 +809,32 @@ async function updateLive(
   return { suggestion: final, status: live.status };
 }
 
+/** What the writer of `a` sent before it on the deal (their visible words, newest first): a short message's language. */
+function earlierFromSender(a: Activity, activities: readonly Activity[]): string[] {
+  const same = (x: Activity) =>
+    a.from ? x.from === a.from : x.associations.contacts.some((c) => a.associations.contacts.includes(c));
+  return activities
+    .filter(
+      (x) =>
+        x.kind === 'email' &&
+        x.direction === 'inbound' &&
+        !x.archived &&
+        x.externalId !== a.externalId &&
+        x.occurredAt < a.occurredAt &&
+        same(x),
+    )
+    .sort((x, y) => y.occurredAt.localeCompare(x.occurredAt))
+    .slice(0, 5)
+    .map((x) => signalText({ ...x, subject: null }));
+}
+
 /** `templateLanguage` for a draft already written: the message it replies to, when a template wrote it. */
 function liveDraftLanguage(s: Suggestion, activities: readonly Activity[]): string | null {
   const step = s.explanation.route?.find((r) => r.task === 'draft_email');
   const replyTo = s.draft?.inReplyTo?.externalId;
   const a = step?.tier === 'rules' && replyTo ? activities.find((x) => x.externalId === replyTo) : undefined;
   if (!a || a.kind !== 'email') return null;
-  const lang = languageOf(signalText({ ...a, subject: null }));
+  const lang = replyLanguageOf(signalText({ ...a, subject: null }), earlierFromSender(a, activities));
   return lang && lang.code !== 'en' ? lang.name : null;
 }
 
@@ -828,6 +847,6 @@ function templateLanguage(d: Drafted | null, activities: readonly Activity[]): s
   const last = d?.result.generator === 'template' ? d.input.lastInteraction : null;
   const a = last && activities.find((x) => x.externalId === last.externalId);
   if (!a || a.kind !== 'email') return null;
-  const lang = languageOf(signalText({ ...a, subject: null }));
+  const lang = replyLanguageOf(signalText({ ...a, subject: null }), earlierFromSender(a, activities));
   return lang && lang.code !== 'en' ? lang.name : null;
 }

@@ -3,6 +3,7 @@ import { knownTimeZone, localDay, wallClock } from '../core/time-zone.js';
 import { formatDay } from '../lib/dates.js';
 import {
   ASKED_FIELD,
+  AUTOMATIC_MAIL_SINCE,
   CHASED_FIELD,
   CLOSE_DATE_PASSED,
   COMPETITOR_FIELD,
@@ -53,6 +54,8 @@ const quoted = (name: string | null) => (name ? `"${name}"` : 'the deal');
 const stageText = (f: RenderFacts) =>
   f.stage ? ` (stage: ${f.stage.label}${f.stage.pipeline ? `, ${f.stage.pipeline}` : ''})` : '';
 const who = (f: RenderFacts) => f.contactName ?? (f.companyName ? `the contact at ${f.companyName}` : 'the customer');
+/** `who` opening a sentence: "The customer raised…", not "the customer raised…" (a name is left as the CRM has it). */
+const Who = (f: RenderFacts) => (f.contactName ? f.contactName : who(f).replace(/^the /, 'The '));
 
 /** Newest evidence first, by the interaction's own date. */
 const byDate = (e: readonly Evidence[]) =>
@@ -95,11 +98,22 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
         ?.name.slice(CLOSE_DATE_PASSED.length + 1);
       const closeDate = closed ? humanDate(`${closed}T12:00:00Z`) : null;
       const pastClose = closeDate ? ` Its close date, ${closeDate}, has passed.` : '';
+      // Automatic mail logged since (an out-of-office reply, a bounce): the rep sees it on the record, so the text
+      // does not claim that no email came, and says why it does not count.
+      const automatic = Number(
+        s.explanation.factors
+          .find((x) => x.name.startsWith(`${AUTOMATIC_MAIL_SINCE}=`))
+          ?.name.slice(AUTOMATIC_MAIL_SINCE.length + 1) ?? 0,
+      );
+      const logged =
+        automatic > 0
+          ? `no one has written, called or met about it and no note or task has been logged since then; the ${automatic === 1 ? 'one email' : `${automatic} emails`} logged since ${automatic === 1 ? 'is' : 'are'} automatic (an out-of-office reply, a delivery failure, a calendar notice or a newsletter), not someone writing.`
+          : 'no email, call, meeting, note or task has been logged since then.';
       return {
         subject: `Follow up on ${f.dealName ?? 'this deal'}${f.contactName ? ` with ${f.contactName}` : ''}: no activity for ${days ?? 'many'} days`,
         happened:
           (latest?.occurredAt
-            ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: no email, call, meeting, note or task has been logged since then.`
+            ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: ${logged}`
             : `Nothing has been logged on ${deal}${stageText(f)} since it was created.`) + pastClose,
         why: 'An open deal that goes quiet this long tends to slip or stall; a short check-in now keeps it moving.',
         next: `Get in touch with ${who(f)} and agree on a concrete next step with a date${closeDate ? ', then move the close date to when it can really close' : ''}.${draft}`,
@@ -127,7 +141,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       ].filter(Boolean);
       return {
         subject: `Answer ${f.contactName ? `${f.contactName}'s` : 'the'} budget concern${asked ? ' and question' : ''} on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.${alsoText}`,
+        happened: `${Who(f)} raised a budget problem${times} while ${deal} is late in the sales process${stageText(f)}.${alsoText}`,
         why: `A budget problem raised this late usually means a delay, a smaller order or a lost deal unless it is addressed before signature${rival ? ', and a competitor in the picture makes that more likely' : ''}.`,
         next: `Talk to ${who(f)} about what they can fund now (scope, phasing or timing) before the contract goes any further${alsoNext.length ? `; ${alsoNext.join(', and ')}` : ''}.${draft}`,
       };
@@ -155,7 +169,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
       }
       return {
         subject: `Answer ${f.contactName ? `${f.contactName}'s` : "the customer's"} question${several ? 's' : ''} on ${f.dealName ?? 'this deal'}`,
-        happened: `${who(f)} ${chased ? `wrote again${askedDate ? ` on ${askedDate}` : ''} about an earlier request on ${deal}${stageText(f)}${chasedDate ? ` (of ${chasedDate})` : ''}, both quoted below,` : `asked ${several ? 'more than one thing' : 'for something'} on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below),`} and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
+        happened: `${Who(f)} ${chased ? `wrote again${askedDate ? ` on ${askedDate}` : ''} about an earlier request on ${deal}${stageText(f)}${chasedDate ? ` (of ${chasedDate})` : ''}, both quoted below,` : `asked ${several ? 'more than one thing' : 'for something'} on ${deal}${stageText(f)}${askedDate ? ` on ${askedDate}` : ''} (quoted below),`} and it has had no answer${days !== null && days >= 1 ? ` for ${days} day${days === 1 ? '' : 's'}` : ''}: no email sent, no call and no meeting since.`,
         why: 'A buyer left waiting for an answer loses momentum, and often asks someone else; a prompt answer is the cheapest way to keep the deal moving.',
         next: `Reply to ${who(f)} with the answer${several ? ' to each question' : ''}, or say when they will have it.${draft}`,
       };

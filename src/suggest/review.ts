@@ -8,7 +8,7 @@ import type { Activity, Company, Contact, Deal } from '../core/canonical.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { humanDate } from './render.js';
 import { resolutionOf, withdraw } from './withdraw.js';
-import { hasOptedOut } from './drafting.js';
+import { emailBlockedBy } from './drafting.js';
 import { describeProblems } from '../guardrails/output-gate.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { gateFactsFor } from './gate.js';
@@ -222,10 +222,11 @@ async function staleSinceHeld(
   const changes: string[] = [];
   const to = s.draft?.toContactIds[0];
   const recipient = to ? contacts.find((c) => c.externalId === to) : undefined;
-  if (recipient && hasOptedOut(recipient, now.activities))
+  const blocked = recipient ? emailBlockedBy(recipient, now.activities) : null;
+  if (recipient && blocked)
     changes.push(
       `${contactName(recipient.firstName, recipient.lastName) ?? 'the recipient'} may no longer be emailed (${
-        recipient.emailBlocked === 'bounced' ? 'the address bounced' : 'unsubscribed or asked not to be emailed'
+        blocked === 'bounced' ? 'the address bounced' : 'unsubscribed or asked not to be emailed'
       })`,
     );
   // The deal as the rules saw it when they held the suggestion (absent for rows stored without their context).

@@ -10,7 +10,7 @@ import type { SuggestionFacts } from './context.js';
 import { gateFactsFor } from './gate.js';
 import { describeProblems } from '../guardrails/output-gate.js';
 import { enqueueGated, gateAll, type PlannedWrite } from './process-suggestion.js';
-import { DRAFT_KIND_OF, hasOptedOut, spokenSince } from './drafting.js';
+import { DRAFT_KIND_OF, emailBlockedBy, spokenSince } from './drafting.js';
 import { contactName } from '../inference/drafting/salutation.js';
 
 const name = (c: Contact | undefined) => (c ? contactName(c.firstName, c.lastName) : null);
@@ -356,7 +356,7 @@ const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and
 
 /**
  * The draft of a suggestion that still holds is withdrawn on its own, the rep keeping the task: once its recipient
- * asks not to be emailed again (their latest email says so, `hasOptedOut`), so no sales email to that person stays one
+ * asks not to be emailed again (their latest email says so, `emailBlockedBy`), so no sales email to that person stays one
  * click from being sent; and once the rep has spoken with the customer since the concern (`spokenSince`), so no email
  * proposing the conversation that already happened waits to be sent.
  */
@@ -372,7 +372,8 @@ async function withdrawDraftOnly(
   if (!to) return false;
   const recipient = contacts.find((c) => c.externalId === to);
   const who = name(recipient) ?? 'The contact';
-  const optedOut = hasOptedOut(recipient ?? to, facts.activities);
+  const blocked = emailBlockedBy(recipient ?? to, facts.activities);
+  const optedOut = blocked !== null;
   const spoken = optedOut ? null : spokenSince(row.payload.evidence, facts.activities, deps.now());
   if (!spoken && !optedOut) return false;
   const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
@@ -390,8 +391,8 @@ async function withdrawDraftOnly(
         log: 'draft withdrawn: the rep has spoken with the customer since',
       }
     : {
-        reason: `${capital(BLOCKED[recipient?.emailBlocked ?? 'asked'](who))}, so this draft is withdrawn.`,
-        line: ` The draft reply was withdrawn: ${BLOCKED[recipient?.emailBlocked ?? 'asked'](who === 'The contact' ? 'the contact' : who)}.`,
+        reason: `${capital(BLOCKED[blocked ?? 'asked'](who))}, so this draft is withdrawn.`,
+        line: ` The draft reply was withdrawn: ${BLOCKED[blocked ?? 'asked'](who === 'The contact' ? 'the contact' : who)}.`,
         key: 'optout',
         log: 'draft withdrawn: the recipient opted out',
       };

@@ -89,6 +89,63 @@ describe(`a draft in another language than the customer's is flagged (${process.
     }
   }, 120_000);
 
+  test('HubSpot: a one-line Spanish question (too short to tell by its words) is flagged too', async () => {
+    const { hs, cl, stop } = await startHubspotLoop();
+    try {
+      const portalId = hs.defaultPortalId;
+      hs.store
+        .portal(portalId)
+        .addOwner({ id: '9001', userId: 7001, email: 'riley@seller.example', firstName: 'Riley', lastName: 'Rep' });
+      const nora = hs.store.create(portalId, 'contacts', {
+        firstname: 'Nora',
+        lastname: 'Gil',
+        email: 'nora@nu.example',
+      });
+      const deal = hs.store.create(
+        portalId,
+        'deals',
+        { dealname: 'Nu SA', dealstage: 'presentationscheduled', pipeline: 'default', hubspot_owner_id: '9001' },
+        { associations: [{ toType: 'contacts', toId: nora.id }] },
+      );
+      hs.store.create(
+        portalId,
+        'emails',
+        {
+          hs_timestamp: String(Date.now() - 3 * DAY),
+          hs_email_direction: 'INCOMING_EMAIL',
+          hs_email_subject: 'Pregunta',
+          hs_email_text: '¿Pueden enviarnos la propuesta actualizada antes del viernes?',
+        },
+        {
+          associations: [
+            { toType: 'deals', toId: deal.id },
+            { toType: 'contacts', toId: nora.id },
+          ],
+        },
+      );
+      expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
+      const found = await waitFor(
+        () =>
+          hs.store
+            .list(portalId, 'tasks')
+            .find(
+              (t) =>
+                t.properties.hs_task_type === 'TODO' &&
+                /question/.test(String(t.properties.hs_task_subject)) &&
+                hs.store.associations(portalId, { type: 'tasks', id: t.id }, 'deals').some((a) => a.toId === deal.id),
+            ) ?? null,
+        45_000,
+        'the task to answer the question',
+      );
+      const client = new Client({ accessToken: hs.issueTokens(portalId).accessToken, basePath: hs.url });
+      const task = await client.crm.objects.tasks.basicApi.getById(found.id, ['hs_task_subject', 'hs_task_body']);
+      expect(task.properties.hs_task_subject).toBe("Answer Nora Gil's question on Nu SA");
+      expect(taskText(task.properties.hs_task_body)).toContain(warns('Spanish'));
+    } finally {
+      await stop();
+    }
+  }, 120_000);
+
   test('Salesforce: a French email', async () => {
     const loop = await startSalesforceLoop();
     try {

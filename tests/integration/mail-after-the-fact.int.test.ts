@@ -16,6 +16,7 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
   const D: Record<string, string> = {};
   const C: Record<string, string> = {};
   let internal: string;
+  let worked: string;
   let orphan: string;
   let contact: ReturnType<typeof hubspotFixtures>['contact'];
   let deal: ReturnType<typeof hubspotFixtures>['deal'];
@@ -116,6 +117,20 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
       'INCOMING_EMAIL',
       'Fwd: discount approval',
       'Morgan, finance says we cannot afford another discount on Globex this quarter. Could you check with Priya before you reply?',
+    );
+
+    // A customer quiet for a month, and a colleague writing to the rep about the deal yesterday: it is being worked.
+    C.quietBuyer = contact('Marge', 'Bouvier', 'marge@springfield4.example');
+    worked = deal('Springfield dock', 'presentationscheduled', [C.quietBuyer, C.sam], 60 * DAY);
+    email(worked, C.quietBuyer, 30 * DAY, 'INCOMING_EMAIL', 'Re: Demo', 'Thanks, we will review it internally.');
+    email(
+      worked,
+      C.sam,
+      1 * DAY,
+      'INCOMING_EMAIL',
+      'Springfield (internal)',
+      'Morgan, I met Marge at the trade fair; they are still keen. Worth a call this week.',
+      { hs_email_headers: JSON.stringify({ from: { email: 'sam@vendorly.example', firstName: 'Sam' } }) },
     );
 
     // A deal whose owner has left (deactivated in HubSpot): nobody would see its task, so it waits for a manager.
@@ -224,6 +239,21 @@ describe('HubSpot: an auto-reply arriving later answers nothing; a deal reopened
     const tasks = tasksOn(internal);
     expect(tasks.map((t) => `${t.properties.hs_task_subject}: ${text(t.properties.hs_task_body)}`)).toEqual([]);
   });
+  test("a colleague's mail to the rep yesterday: the deal is not reported quiet for a month; its next step is asked for", async () => {
+    await waitFor(
+      () =>
+        tasksOn(worked).some((t) =>
+          /^Plan the next step for Springfield dock/.test(t.properties.hs_task_subject ?? ''),
+        ),
+      60_000,
+      'the next-step task',
+    );
+    expect(
+      tasksOn(worked)
+        .map((t) => t.properties.hs_task_subject)
+        .filter((x) => /no activity/.test(x ?? '')),
+    ).toEqual([]);
+  }, 90_000);
   test('a deal whose owner was deactivated: held for a manager with the reason, nothing written', async () => {
     const conn = (await cl.store.connections.byAccount('hubspot', String(portalId)))!;
     const held = await waitFor(

@@ -78,3 +78,21 @@ export function languageOf(text: string): { code: string; name: string } | null 
   if (!best || best.hits < MIN_HITS || (next && best.hits < next.hits * 1.5)) return null;
   return { code: best.code, name: best.name };
 }
+
+/** Inverted question and exclamation marks: written in Spanish only (of the languages named here). */
+const SPANISH_MARKS = /[¿¡]/u;
+
+/**
+ * The language of the message a reply answers, when the message alone is too short to tell ("¿Pueden enviarnos la
+ * propuesta?", "Danke, passt so."): its inverted marks for Spanish, else the language the same customer wrote their
+ * earlier messages in (`earlier`, newest first). Null when neither tells.
+ */
+export function replyLanguageOf(
+  message: string,
+  earlier: readonly string[] = [],
+): { code: string; name: string } | null {
+  const own = languageOf(message);
+  if (own) return own;
+  if (SPANISH_MARKS.test(message)) return { code: 'es', name: 'Spanish' };
+  return earlier.length > 0 ? languageOf(earlier.join('\n')) : null;
+}

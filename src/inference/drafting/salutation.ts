@@ -1,4 +1,22 @@
 /**
+ * What an import or a required field leaves where nobody knew the name (Salesforce requires a last name, so a form
+ * fills it in): "Unknown", "N/A", "n.a.", "TBD", "[not provided]", "Test", "Customer", "Sir/Madam", "-", "???". Not
+ * a name to greet anyone by or to name them with in a task. Notes in brackets around it are ignored.
+ */
+const PLACEHOLDER_NAME =
+  /^(?:unknown|unbekannt|inconnu|desconocido|n\s?(?:\/|\.\s?)\s?a\.?|none|null|undefined|tb[dac]|test|(?:not|non?)[ -]?(?:provided|available|given|known|specified|applicable)|no[ -]?name|(?:first|last|full|contact)[ -]?name|name|(?:valued |dear )?(?:customer|client)|sir|madam|sir\s*(?:\/|or|and|&)\s*madam|to whom it may concern|x{1,3}|[?.*_-]+)$/iu;
+export function isPlaceholderName(field: string | null | undefined): boolean {
+  if (!field?.trim()) return false;
+  const n = field
+    .replace(/[([{<]([^)\]}>]*)[)\]}>]?/gu, (_, inner: string) =>
+      PLACEHOLDER_NAME.test(inner.trim()) ? ' ' : ` ${inner} `,
+    )
+    .replace(/\s+/gu, ' ')
+    .trim();
+  return n === '' || PLACEHOLDER_NAME.test(n);
+}
+
+/**
  * The name a draft greets the contact by, from a CRM first-name field as imports leave it: "HANK SCORPIO
  * (PROCUREMENT)", "hank", "Dr. Anna", "Anna Schmidt" with the last name repeated, "Anna / Finance". Notes in brackets
  * and what follows a separator go; a name in capitals or in lower case is written the usual way (Anna, Jean-Luc,
@@ -6,6 +24,7 @@
  * is left that reads as a name (digits, an address, punctuation only): the draft says "Hi there,".
  */
 export function salutationName(firstName: string | null | undefined, lastName?: string | null): string | null {
+  if (isPlaceholderName(firstName)) return null;
   let n = (firstName ?? '')
     .replace(/[([{<][^)\]}>]*[)\]}>]?/gu, ' ')
     .split(/\s[|/–—-]\s|[|/,;:]/u)[0]!
@@ -13,7 +32,7 @@ export function salutationName(firstName: string | null | undefined, lastName?: 
     .trim();
   const last = (lastName ?? '').trim().toLowerCase();
   if (last && n.toLowerCase().endsWith(` ${last}`)) n = n.slice(0, -last.length - 1).trim();
-  if (!n || /[\d@]/u.test(n) || !/^[\p{L}\p{M}][\p{L}\p{M}'’. -]*$/u.test(n)) return null;
+  if (!n || isPlaceholderName(n) || /[\d@]/u.test(n) || !/^[\p{L}\p{M}][\p{L}\p{M}'’. -]*$/u.test(n)) return null;
   const cased = n === n.toUpperCase() || n === n.toLowerCase();
   return cased
     ? n.toLowerCase().replace(/(^|[\s'’.-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase())
@@ -22,6 +41,7 @@ export function salutationName(firstName: string | null | undefined, lastName?: 
 
 /** A last name as a person writes it: notes in brackets gone, capitals or lower case written the usual way. */
 function cleanLastName(lastName: string | null | undefined): string | null {
+  if (isPlaceholderName(lastName)) return null;
   const n = (lastName ?? '')
     .replace(/[([{<][^)\]}>]*[)\]}>]?/gu, ' ')
     .replace(/\s+/gu, ' ')
@@ -43,7 +63,8 @@ export function contactName(firstName: string | null | undefined, lastName: stri
   if (clean) return clean;
   return (
     [firstName, lastName]
-      .filter((x) => x && x.trim())
+      // A filler ("Unknown", "N/A", "-") is no name, and neither is punctuation alone.
+      .filter((x) => x && /[\p{L}\p{N}]/u.test(x) && !isPlaceholderName(x))
       .join(' ')
       .trim() || null
   );

@@ -41,3 +41,28 @@ describe('contactName: the name a task gives the contact, from the fields as imp
     expect(contactName(' ', '')).toBeNull();
   });
 });
+
+describe('a filler where nobody knew the name is no name (Salesforce requires a last name, imports fill it in)', () => {
+  test.each([
+    ['N/A', 'N/A'],
+    ['Unknown', 'Unknown'],
+    ['[not provided]', 'Unknown'],
+    ['TBD', 'Customer'],
+    ['None', 'None'],
+    ['-', '-'],
+    ['n.a.', 'x'],
+    ['Sir/Madam', ''],
+    [null, 'Not Provided'],
+    ['?', 'unbekannt'],
+  ])('%j %j: no greeting by name, no name in the task', (first, last) => {
+    expect(salutationName(first, last)).toBeNull();
+    expect(contactName(first, last)).toBeNull();
+  });
+  test('a real name beside a filler is kept; a name that only looks short is a name', () => {
+    expect(contactName('Anna', 'Unknown')).toBe('Anna');
+    expect(contactName('Unknown', 'Schmidt')).toBe('Schmidt');
+    expect(contactName('Min', 'Na')).toBe('Min Na');
+    expect(salutationName('Nil', 'Desai')).toBe('Nil');
+    expect(contactName('Testa', 'Rossi')).toBe('Testa Rossi');
+  });
+});

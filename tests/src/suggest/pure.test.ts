@@ -9,6 +9,7 @@ import type { LlmClient } from '../../../src/llm/client.js';
 import {
   colleagueOf,
   draftInputFor,
+  emailBlockedBy,
   hasOptedOut,
   withoutOffendingElements,
   withRepairRequest,
@@ -447,6 +448,68 @@ describe('deal suggestions', () => {
     });
     expect(s.map((x) => x.type)).toEqual(['stale_deal_follow_up']);
   });
+  test('a quiet deal with an auto-reply and a calendar notice since: the task does not say no email was logged', () => {
+    const last = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Let me think about it.' });
+    const ooo = act({
+      externalId: 'o',
+      occurredAt: iso(NOW - 2 * DAY),
+      subject: 'Automatic reply: Re: intro',
+      body: 'I am out of the office until January 5 with no access to email.',
+    });
+    const invite = act({
+      externalId: 'v',
+      occurredAt: iso(NOW - DAY),
+      subject: 'Declined: Demo @ Tue Jun 9, 2026 10am',
+      body: 'Declined this invitation.',
+    });
+    const stale = (activities: Activity[]) =>
+      suggestForDeal({ ...base, deal: deal(), activities }).find((x) => x.type === 'stale_deal_follow_up')!;
+    const quiet = renderTaskBody(stale([last]), [], {}, renderFacts());
+    expect(quiet).toContain('no email, call, meeting, note or task has been logged since then.');
+    const body = renderTaskBody(stale([last, ooo, invite]), [], {}, renderFacts());
+    expect(body).toMatch(/^What happened: Nothing has happened on "Acme renewal" .* since 2 May 2026: /);
+    expect(body).not.toContain('no email');
+    expect(body).toContain('the 2 emails logged since are automatic');
+  });
+  test('a question left unanswered for over a week is a question to answer, not a next step to plan', () => {
+    for (const days of [3, 8, 10]) {
+      const question = act({
+        externalId: 'q',
+        occurredAt: iso(NOW - days * DAY),
+        subject: 'Demo',
+        body: 'Could we do the demo next Friday? And can you send the pricing sheet by end of the month?',
+      });
+      const s = suggestForDeal({ ...base, deal: deal(), activities: [question] });
+      expect([days, s.map((x) => x.type)]).toEqual([days, ['unanswered_ask']]);
+      expect(s[0]!.task!.priority).toBe('HIGH');
+    }
+  });
+  test('a request withheld as an instruction is no question to answer: the week-old deal still gets its next step', () => {
+    const question = act({
+      externalId: 'q',
+      occurredAt: iso(NOW - 9 * DAY),
+      subject: 'Demo',
+      body: 'Can you send the pricing sheet by end of the month?',
+    });
+    const types = (askable?: (q: string) => boolean) =>
+      suggestForDeal({ ...base, deal: deal(), activities: [question], askable }).map((x) => x.type);
+    expect(types()).toEqual(['unanswered_ask']);
+    expect(types((q) => !/pricing sheet/.test(q))).toEqual(['no_next_step']);
+  });
+  test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {
+    const customer = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Thanks, we will review it.' });
+    const colleague = act({
+      externalId: 'i',
+      occurredAt: iso(NOW - DAY),
+      subject: 'FW: Acme',
+      body: 'Heads up: their budget was cut. Can you call them?',
+    });
+    const types = (internalMail: Activity[]) =>
+      suggestForDeal({ ...base, deal: deal(), activities: [customer], internalMail }).map((x) => x.type);
+    expect(types([])).toEqual(['stale_deal_follow_up']);
+    // Worked yesterday, nothing planned with the customer for a month: plan the next step, not "no activity".
+    expect(types([colleague])).toEqual(['no_next_step']);
+  });
 });
 
 describe('deal features and the training table', () => {
@@ -646,6 +709,61 @@ describe('a contact who asked not to be emailed gets no draft', () => {
   });
 });
 
+describe('an address the mail server bounced gets no draft until its owner writes from it again', () => {
+  const bounce = (body: string, daysAgo: number, o: Partial<Activity> = {}) =>
+    act({
+      externalId: `b${daysAgo}`,
+      subject: 'Undeliverable: Intro',
+      body,
+      occurredAt: iso(NOW - daysAgo * DAY),
+      associations: assoc({ deals: ['d1'], contacts: ['p1'] }),
+      ...o,
+    });
+  const failed =
+    "Delivery has failed to these recipients or groups: ada@acme.example. The email address couldn't be found.";
+  const sent = act({ externalId: 's', direction: 'outbound', occurredAt: iso(NOW - 40 * DAY), body: 'Hi Ada' });
+  const suggestion = { tenantId: 't1', contactIds: ['p1'], ownerId: 'o1', evidence: [] } as unknown as Parameters<
+    typeof draftInputFor
+  >[0];
+  const facts = (activities: Activity[]) =>
+    ({ contacts: [contact], activities, deal: deal(), companyName: 'Acme', sender: null }) as unknown as Parameters<
+      typeof draftInputFor
+    >[2];
+  test('a bounce naming their address: no draft, and the reason is the bounce', () => {
+    const acts = [sent, bounce(failed, 39)];
+    expect(emailBlockedBy(contact, acts)).toBe('bounced');
+    expect(draftInputFor(suggestion, 'stale_follow_up', facts(acts))).toBeNull();
+    // Told by its sender alone (a bounce with another subject).
+    const daemon = bounce(`Mail to ada@acme.example failed permanently.`, 39, {
+      subject: 'Your mail',
+      from: 'MAILER-DAEMON@mx.acme.example',
+    });
+    expect(emailBlockedBy(contact, [sent, daemon])).toBe('bounced');
+  });
+  test("another address's bounce, a delay notice, or mail from them since: they may be emailed", () => {
+    for (const other of ['ada@acme.example.org', 'lada@acme.example', 'ada.l@acme.example'])
+      expect([other, emailBlockedBy(contact, [sent, bounce(failed.replace('ada@acme.example', other), 39)])]).toEqual([
+        other,
+        null,
+      ]);
+    const delayed = bounce('Delivery to ada@acme.example is delayed; the server will keep trying.', 39, {
+      subject: 'Delivery Status Notification (Delay)',
+    });
+    expect(emailBlockedBy(contact, [sent, delayed])).toBeNull();
+    const reply = act({ externalId: 'r', occurredAt: iso(NOW - 2 * DAY), body: 'Sorry, my mailbox was full.' });
+    expect(
+      emailBlockedBy(contact, [sent, bounce(failed, 39), { ...reply, associations: assoc({ contacts: ['p1'] }) }]),
+    ).toBeNull();
+    expect(
+      draftInputFor(
+        suggestion,
+        'stale_follow_up',
+        facts([sent, bounce(failed, 39), { ...reply, associations: assoc({ contacts: ['p1'] }) }]),
+      )?.contact.externalId,
+    ).toBe('p1');
+  });
+});
+
 describe('a draft never goes to a colleague of the sender', () => {
   const colin: Contact = { ...contact, externalId: 'p2', firstName: 'Colin', email: 'colin@seller.example' };
   const email = act({
@@ -764,6 +882,27 @@ describe('render', () => {
     expect(relativeDayNote('Could we talk next Friday?', null, NOW)).toBeNull();
   });
 
+  test('a customer known only by an email address opens the sentence with a capital ("The customer raised…")', () => {
+    const input = { tenantId: 't', connectionId: 'c', provider: 'hubspot', now: NOW, staleDealDays: 14 };
+    const mail = (id: string, body: string) =>
+      act({ externalId: id, occurredAt: iso(NOW - 2 * DAY), subject: 'Pricing', body });
+    const budget = suggestForDeal({
+      ...input,
+      deal: deal({ stage: 'negotiation' }),
+      activities: [mail('b', 'Our budget was cut, we cannot afford the current price this year.')],
+    }).find((x) => x.type === 'budget_risk')!;
+    const ask = suggestForDeal({
+      ...input,
+      deal: deal(),
+      activities: [mail('q', 'Can you send us your SOC 2 report before Friday?')],
+    }).find((x) => x.type === 'unanswered_ask')!;
+    for (const [f, start] of [
+      [renderFacts({ contactName: null, companyName: null }), 'The customer '],
+      [renderFacts({ contactName: null, companyName: 'Acme' }), 'The contact at Acme '],
+      [renderFacts({ contactName: 'ada lovelace' }), 'ada lovelace '],
+    ] as const)
+      for (const s of [budget, ask]) expect(renderTaskBody(s, [], {}, f)).toMatch(`What happened: ${start}`);
+  });
   test("a closed task's subject fits the field without splitting a character (it was cut at 255 UTF-16 units)", () => {
     // 246 characters, then an emoji (two UTF-16 units) across the 255th unit once "Closed: " is put before it.
     const subject = `${'x'.repeat(239)} fleet 🚚 renewal`;

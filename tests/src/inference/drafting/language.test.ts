@@ -1,5 +1,5 @@
 import { buildDraftPrompt } from '../../../../src/inference/drafting/prompt.js';
-import { languageOf } from '../../../../src/inference/drafting/language.js';
+import { languageOf, replyLanguageOf } from '../../../../src/inference/drafting/language.js';
 import { aDraftInput } from './builders.js';
 
 describe('the language a customer writes in', () => {
@@ -27,5 +27,22 @@ describe('the language a customer writes in', () => {
   test("the model is asked to answer in the customer's language", () => {
     const system = buildDraftPrompt(aDraftInput({ kind: 'budget_reply' })).messages[0]!.content;
     expect(system).toMatch(/language the contact wrote their latest message in/);
+  });
+});
+
+describe('the language of a short message a reply answers', () => {
+  test('a one-line Spanish question is Spanish by its marks; a short reply takes the language of its earlier messages', () => {
+    const q = '¿Pueden enviarnos la propuesta actualizada antes del viernes?';
+    expect(languageOf(q)).toBeNull();
+    expect(replyLanguageOf(q)?.name).toBe('Spanish');
+    const earlier = [
+      'Hallo Riley, unser Budget wurde für dieses Quartal gekürzt, deshalb können wir nicht unterschreiben.',
+    ];
+    expect(replyLanguageOf('Danke, passt so.', earlier)?.name).toBe('German');
+    // Nothing to tell by: no language; a message that says its own language keeps it.
+    expect(replyLanguageOf('Danke, passt so.')).toBeNull();
+    expect(
+      replyLanguageOf('Hi Riley, finance cut our budget for this quarter, so we cannot sign.', earlier)?.name,
+    ).toBe('English');
   });
 });

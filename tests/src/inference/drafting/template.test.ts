@@ -219,6 +219,20 @@ describe('the template answers what the customer raised', () => {
     expect(two.body).not.toContain(a[2]);
   });
 
+  test.each([
+    [
+      'Outlook',
+      'Dana, the price is too high for our budget.\n\nTom Becker | CFO\n\n-----Original Message-----\nFrom: Jordan Brooks <jordan@seller.example>\nSent: Monday, November 30, 2026 9:00 AM\nSubject: Quote\n\nHi Tom, can you send me the signed order form? Could we also sign by end of Q4?',
+    ],
+    [
+      'Gmail',
+      'Sounds good, but the price is too high for our budget.\n\nOn Mon, Nov 30, 2026 at 9:00 AM Jordan Brooks <jordan@seller.example> wrote:\n> Hi Tom, can you send me the signed order form? Any questions?',
+    ],
+  ])('the questions in the quoted history of a reply (%s) are the rep’s own: the draft answers none', (_, body) => {
+    const d = reply('budget_reply', 'RE: Quote', body).body;
+    expect(d).toContain('Thank you for letting me know about the price.');
+    expect(d).not.toMatch(/other question|your question|order form|contract/);
+  });
   test('a common request is acknowledged in closeloop words, not the customer sentence', () => {
     const d = reply(
       'budget_reply',
