@@ -1,10 +1,9 @@
 import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { prAuc, rocAuc } from '../inference/models/metrics.js';
-import { readTableFile } from './read-table.js';
+import { labelledRows, readTableFile } from './read-table.js';
 import { calibrationReport, trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
 import { columnIndex } from '../inference/models/table.js';
-import { isMissing, outcomeOf } from '../inference/models/features.js';
 
 /** `closeloop eval score`: train on A, score B, print one JSON object of metrics. Exit 2 on bad input. */
 export const command = defineCommand({
@@ -22,7 +21,7 @@ export const command = defineCommand({
       type: 'string',
       value: 'VALUE',
       required: true,
-      description: 'the outcome value that counts as positive',
+      description: 'the outcome value that counts as positive (case and surrounding spaces ignored)',
     },
     drop: { type: 'string', value: 'c1,c2', description: 'columns to leave out (comma-separated)' },
     model: {
@@ -45,16 +44,27 @@ export const command = defineCommand({
     const model = values.model as AlgorithmChoice;
     try {
       const [train, test] = [await readTableFile(trainPath), await readTableFile(testPath)];
-      const testTarget = columnIndex(test, target, testPath);
+      // Both files: the target column, rows of both outcomes; told with the file's name and the labels it holds.
+      for (const c of drop) columnIndex(train, c, `${trainPath} (--drop)`);
+      labelledRows(train, trainPath, target, positive);
+      const tested = labelledRows(test, testPath, target, positive);
       const started = performance.now();
       const m = trainScoringModel(train, { target, positive, drop, algorithm: model });
-      const labelled = { columns: test.columns, rows: test.rows.filter((r) => !isMissing(r[testTarget])) };
-      const y = labelled.rows.map((r) => outcomeOf(r[testTarget], positive));
+      // A column the model uses that the test file lacks would be read as missing on every row: a lower AUC,
+      // silently. Refused, naming the columns.
+      const absent = m.schema.columns
+        .filter((c) => (c.kind === 'numeric' || c.kind === 'categorical') && !test.columns.includes(c.name))
+        .map((c) => c.name);
+      if (absent.length > 0)
+        throw new UsageError(
+          `${testPath}: no column ${absent.map((c) => `"${c}"`).join(', ')}, which the model trained on ${trainPath} uses; ` +
+            `add ${absent.length > 1 ? 'them' : 'it'} to the test file, or leave ${absent.length > 1 ? 'them' : 'it'} out of training with --drop ${[...drop, ...absent].join(',')}`,
+        );
+      const labelled = { columns: test.columns, rows: tested.rows };
+      const y = tested.y;
       const p = m.predictTable(labelled);
       const seconds = (performance.now() - started) / 1000;
       const positives = y.reduce<number>((s, v) => s + v, 0);
-      if (positives === 0 || positives === y.length)
-        throw new UsageError(`${testPath}: test rows need both outcomes of ${target} to compute AUC`);
       const result = {
         auc: round(rocAuc(p, y)),
         pr_auc: round(prAuc(p, y)),

@@ -1,9 +1,8 @@
 import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
-import { isMissing, outcomeOf } from '../inference/models/features.js';
 import { precisionRecallF1 } from '../inference/models/metrics.js';
 import { calibrationReport } from '../inference/models/scoring-model.js';
-import { readTableFile } from './read-table.js';
+import { labelledRows, readTableFile } from './read-table.js';
 import { columnIndex, type Table } from '../inference/models/table.js';
 import { detectSignalsLexicon } from '../inference/signals/lexicon.js';
 import { SIGNAL_TYPES, type SignalType } from '../inference/signals/types.js';
@@ -14,18 +13,21 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ThreadedEmbedder } from '../context/threaded-embedder.js';
 
-/** Rows with a text and a label: the texts and their 0/1 labels (1 where the target, trimmed, is `positive`). */
+/**
+ * Rows with a text and a label: the texts and their 0/1 labels (1 where the target is `positive`, ignoring case and
+ * surrounding spaces). A file whose labelled rows are all of one outcome is refused, naming it and its labels
+ * (labelledRows): precision and recall on it would be 0 without a word.
+ */
 export function labelled(
   t: Table,
-  textCol: number,
-  targetCol: number,
+  where: string,
+  textColumn: string,
+  targetColumn: string,
   positive: string,
 ): { texts: string[]; y: number[] } {
-  const rows = t.rows.filter((r) => !isMissing(r[targetCol]) && (r[textCol] ?? '').trim() !== '');
-  return {
-    texts: rows.map((r) => r[textCol]!),
-    y: rows.map((r) => outcomeOf(r[targetCol], positive)),
-  };
+  const textCol = columnIndex(t, textColumn, where);
+  const { rows, y } = labelledRows(t, where, targetColumn, positive, (r) => (r[textCol] ?? '').trim() !== '');
+  return { texts: rows.map((r) => r[textCol]!), y };
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -134,7 +136,7 @@ export const command = defineCommand({
       type: 'string',
       value: 'VALUE',
       required: true,
-      description: 'the label value that counts as positive',
+      description: 'the label value that counts as positive (case and surrounding spaces ignored)',
     },
     lexicon: {
       type: 'string',
@@ -168,18 +170,8 @@ export const command = defineCommand({
       throw new UsageError(`--encoder-model ${JSON.stringify(modelDir)} holds no model.json`);
     try {
       const [trainT, testT] = [await readTableFile(trainPath), await readTableFile(testPath)];
-      const train = labelled(
-        trainT,
-        columnIndex(trainT, textCol, trainPath),
-        columnIndex(trainT, target, trainPath),
-        positive,
-      );
-      const test = labelled(
-        testT,
-        columnIndex(testT, textCol, testPath),
-        columnIndex(testT, target, testPath),
-        positive,
-      );
+      const train = labelled(trainT, trainPath, textCol, target, positive);
+      const test = labelled(testT, testPath, textCol, target, positive);
       const started = performance.now();
       const encoder: Record<string, unknown> = { name: values.encoder, used: false, fallback: null };
       let vectorOf: ((text: string) => ArrayLike<number>) | null = null;

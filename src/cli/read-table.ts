@@ -1,16 +1,59 @@
 import { isCloseloopError } from '../core/index.js';
 import { readCsvFile } from '../lib/csv.js';
-import { tableOf, type Table } from '../inference/models/table.js';
+import { isMissing, outcomeOf } from '../inference/models/features.js';
+import { columnIndex, tableOf, type Table } from '../inference/models/table.js';
 import { UsageError } from './command.js';
 
-/** Read a CSV file for the eval CLIs; unreadable or malformed files become UsageErrors (exit 2). */
+/**
+ * Read a CSV file for the eval CLIs; unreadable or malformed files become UsageErrors (exit 2). Column names are
+ * trimmed (a header cell "won " is the column won: the space is invisible in every message that lists the columns);
+ * a name the header gives twice is refused (which of the two would be the target, or the feature?).
+ */
 export async function readTableFile(path: string): Promise<Table> {
   try {
     const t = tableOf(await readCsvFile(path), path);
+    const columns = t.columns.map((c) => c.trim());
+    const twice = columns.find((c, i) => c !== '' && columns.indexOf(c) !== i);
+    if (twice !== undefined)
+      throw new UsageError(`${path}: the header has the column "${twice}" twice; rename or remove one of them`);
     if (t.rows.length === 0) throw new UsageError(`${path}: no data rows`);
-    return t;
+    return { columns, rows: t.rows };
   } catch (e) {
     if (isCloseloopError(e)) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * The rows of `t` (read from `path`) that have a label in `column` (and pass `keep`), with their 0/1 outcomes
+ * (outcomeOf: `positive` ignoring case and surrounding spaces). Refuses, naming the file, the column and the
+ * labels it holds, a file whose rows are all of one outcome: a metric computed on it would be 0 or undefined, and a
+ * `--positive` that is not one of the file's labels would otherwise read as "no positives" without a word.
+ */
+export function labelledRows(
+  t: Table,
+  path: string,
+  column: string,
+  positive: string,
+  keep: (row: string[]) => boolean = () => true,
+): { rows: string[][]; y: number[] } {
+  const ci = columnIndex(t, column, path);
+  const rows = t.rows.filter((r) => !isMissing(r[ci]) && keep(r));
+  const y: number[] = rows.map((r) => outcomeOf(r[ci], positive));
+  const positives = y.reduce((s, v) => s + v, 0);
+  if (rows.length > 0 && positives > 0 && positives < rows.length) return { rows, y };
+  if (rows.length === 0)
+    throw new UsageError(`${path}: no row has a label in column "${column}" (every value is empty or missing)`);
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r[ci]!.trim(), (counts.get(r[ci]!.trim()) ?? 0) + 1);
+  const seen = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const list = `${seen
+    .slice(0, 10)
+    .map(([v, n]) => `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}": ${n}`)
+    .join(', ')}${seen.length > 10 ? `, … (${seen.length} distinct)` : ''}`;
+  throw new UsageError(
+    positives === 0
+      ? `${path}: no row has ${column}="${positive.trim()}" (labels seen: ${list}); --positive must be one of the labels (case and surrounding spaces are ignored)`
+      : `${path}: every row has ${column}="${positive.trim()}" (${rows.length} rows); both outcomes are needed`,
+  );
 }

@@ -1,0 +1,199 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureIo } from '../../helpers/cli-io.js';
+import { main } from '../../../src/cli/dispatch.js';
+import { parseCsv } from '../../../src/lib/csv.js';
+
+/**
+ * `eval score` and `eval text` given files written by someone else: the same rows as the fixtures, spelled the ways
+ * exports spell them. Each either gives the fixtures' figures or exits 2 naming the file and the column; never a
+ * figure computed on labels or columns read wrongly.
+ */
+const fixture = (name: string) => join(process.cwd(), 'tests/fixtures/models', name);
+const dir = mkdtempSync(join(tmpdir(), 'closeloop-unseen-'));
+const rowsOf = (name: string) => parseCsv(readFileSync(fixture(name), 'utf8'));
+const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+/** Write rows (header first) as CSV, after `edit` changed them. */
+function write(name: string, rows: string[][]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`);
+  return path;
+}
+
+async function run(argv: string[]) {
+  const io = captureIo();
+  const code = await main(argv, io);
+  return { code, out: io.stdout, err: io.stderr, json: code === 0 ? JSON.parse(io.stdout) : null };
+}
+
+const score = (train: string, test: string, more: string[] = []) =>
+  run(['eval', 'score', '--train', train, '--test', test, '--target', 'outcome', '--positive', 'won', ...more]);
+const text = (train: string, test: string, positive = 'yes') =>
+  run([
+    'eval',
+    'text',
+    '--train',
+    train,
+    '--test',
+    test,
+    '--text',
+    'text',
+    '--target',
+    'ask',
+    '--positive',
+    positive,
+    '--encoder',
+    'none',
+  ]);
+
+/** The label column of `rows` (header first) rewritten by `f`, the header left as it is. */
+const relabel = (rows: string[][], col: number, f: (v: string, i: number) => string) =>
+  rows.map((r, i) => (i === 0 ? r : r.map((v, c) => (c === col ? f(v, i) : v))));
+
+describe('eval score and eval text on files spelled differently from the fixtures', () => {
+  const leadsTrain = fixture('leads-train.csv');
+  const leadsTest = fixture('leads-test.csv');
+  const sentTrain = fixture('sentences-train.csv');
+  const sentTest = fixture('sentences-test.csv');
+
+  it('eval text: test labels "Yes", " YES ", "No" are the labels yes and no (not every row negative, F1 0)', async () => {
+    const base = await text(sentTrain, sentTest);
+    expect(base.code).toBe(0);
+    expect(base.json.f1).toBeGreaterThan(0);
+    const spelled = write(
+      'sentences-test-case.csv',
+      relabel(rowsOf('sentences-test.csv'), 1, (v, i) => (v === 'yes' ? (i % 2 ? 'Yes' : ' YES ') : 'No')),
+    );
+    const r = await text(sentTrain, spelled);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    for (const k of ['precision', 'recall', 'f1', 'test_rows', 'positive_rate']) expect(r.json[k]).toBe(base.json[k]);
+  });
+
+  it('eval score: labels "Won" / "LOST" in the test file and --positive " WON " give the same AUC', async () => {
+    const base = await score(leadsTrain, leadsTest, ['--drop', 'lead_id', '--model', 'logreg']);
+    expect(base.code).toBe(0);
+    const spelled = write(
+      'leads-test-case.csv',
+      relabel(rowsOf('leads-test.csv'), 5, (v) => v.toUpperCase()),
+    );
+    const r = await run([
+      'eval',
+      'score',
+      '--train',
+      leadsTrain,
+      '--test',
+      spelled,
+      '--target',
+      'outcome',
+      '--positive',
+      ' WON ',
+      '--drop',
+      'lead_id',
+      '--model',
+      'logreg',
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect([r.json.auc, r.json.test_rows, r.json.positive_rate]).toEqual([
+      base.json.auc,
+      base.json.test_rows,
+      base.json.positive_rate,
+    ]);
+  });
+
+  it('numeric labels: "1.0" in one file is 1 in the other', async () => {
+    const asNumber = (v: string) => (v === 'won' ? '1' : '0');
+    const train = write('leads-train-01.csv', relabel(rowsOf('leads-train.csv'), 5, asNumber));
+    const test = write(
+      'leads-test-01.csv',
+      relabel(rowsOf('leads-test.csv'), 5, (v) => `${asNumber(v)}.0`),
+    );
+    const base = await score(leadsTrain, leadsTest, ['--drop', 'lead_id', '--model', 'logreg']);
+    const r = await run(
+      ['eval', 'score', '--train', train, '--test', test, '--target', 'outcome', '--positive', '1'].concat([
+        '--drop',
+        'lead_id',
+        '--model',
+        'logreg',
+      ]),
+    );
+    expect(r.code).toBe(0);
+    expect(r.json.auc).toBe(base.json.auc);
+  });
+
+  it('a --positive that no row has, or a test file of one outcome: exit 2 naming the file, the column and its labels', async () => {
+    const r = await text(sentTrain, sentTest, 'maybe');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')[0]).toBe(
+      `closeloop eval text: ${sentTrain}: no row has ask="maybe" (labels seen: "yes": 12, "no": 12); ` +
+        '--positive must be one of the labels (case and surrounding spaces are ignored)',
+    );
+    // The test file has no positive row: precision and recall would be 0 (and were printed, exit 0).
+    const negatives = write(
+      'sentences-test-no.csv',
+      relabel(rowsOf('sentences-test.csv'), 1, () => 'no'),
+    );
+    const t = await text(sentTrain, negatives);
+    expect(t.code).toBe(2);
+    expect(t.err.split('\n')[0]).toBe(
+      `closeloop eval text: ${negatives}: no row has ask="yes" (labels seen: "no": 8); ` +
+        '--positive must be one of the labels (case and surrounding spaces are ignored)',
+    );
+    const lost = write(
+      'leads-test-lost.csv',
+      relabel(rowsOf('leads-test.csv'), 5, () => 'won'),
+    );
+    const s = await score(leadsTrain, lost, ['--drop', 'lead_id']);
+    expect(s.code).toBe(2);
+    expect(s.err.split('\n')[0]).toBe(
+      `closeloop eval score: ${lost}: every row has outcome="won" (120 rows); both outcomes are needed`,
+    );
+  });
+
+  it('eval score: a test file without a column the model uses is refused, naming it (not scored as missing)', async () => {
+    const rows = rowsOf('leads-test.csv');
+    const visits = rows[0]!.indexOf('visits');
+    const test = write(
+      'leads-test-no-visits.csv',
+      rows.map((r) => r.filter((_, c) => c !== visits)),
+    );
+    const r = await score(leadsTrain, test, ['--drop', 'lead_id']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')[0]).toBe(
+      `closeloop eval score: ${test}: no column "visits", which the model trained on ${leadsTrain} uses; ` +
+        'add it to the test file, or leave it out of training with --drop lead_id,visits',
+    );
+    // Columns in another order, and one the model never saw, change nothing.
+    const order = [5, 4, 3, 2, 1, 0];
+    const shuffled = write(
+      'leads-test-reordered.csv',
+      rows.map((r, i) => [...order.map((c) => r[c]!), i === 0 ? 'notes' : 'n/a']),
+    );
+    const base = await score(leadsTrain, leadsTest, ['--drop', 'lead_id', '--model', 'logreg']);
+    const same = await score(leadsTrain, shuffled, ['--drop', 'lead_id', '--model', 'logreg']);
+    expect(same.code).toBe(0);
+    expect(same.json.auc).toBe(base.json.auc);
+  });
+
+  it('header cells with spaces are the trimmed names; a column named twice is refused', async () => {
+    const rows = rowsOf('leads-train.csv');
+    const spaced = write('leads-train-spaced.csv', [rows[0]!.map((c) => ` ${c} `), ...rows.slice(1)]);
+    const base = await score(leadsTrain, leadsTest, ['--drop', 'lead_id', '--model', 'logreg']);
+    const r = await score(spaced, leadsTest, ['--drop', 'lead_id', '--model', 'logreg']);
+    expect(r.err).toBe('');
+    expect(r.json.auc).toBe(base.json.auc);
+    const twice = write('leads-train-twice.csv', [
+      rows[0]!.map((c) => (c === 'visits' ? 'plan' : c)),
+      ...rows.slice(1),
+    ]);
+    const t = await score(twice, leadsTest, ['--drop', 'lead_id']);
+    expect(t.code).toBe(2);
+    expect(t.err.split('\n')[0]).toBe(
+      `closeloop eval score: ${twice}: the header has the column "plan" twice; rename or remove one of them`,
+    );
+  });
+});
