@@ -196,4 +196,27 @@ describe('eval score and eval text on files spelled differently from the fixture
       `closeloop eval score: ${twice}: the header has the column "plan" twice; rename or remove one of them`,
     );
   });
+
+  it('eval signals: labels in capitals are the signal types; an unknown one names its data row and the types', async () => {
+    const rows = parseCsv(readFileSync(join(process.cwd(), 'tests/fixtures/signals/sales-sentences.csv'), 'utf8'));
+    const sample = [rows[0]!, ...rows.slice(1).filter((_, i) => i % 8 === 0)];
+    const signals = (path: string) => run(['eval', 'signals', '--sentences', path, '--encoder', 'none']);
+    const base = await signals(write('signals.csv', sample));
+    expect(base.code).toBe(0);
+    const upper = await signals(
+      write(
+        'signals-upper.csv',
+        relabel(sample, 1, (v) => v.toUpperCase()),
+      ),
+    );
+    expect(upper.err).toBe('');
+    expect(upper.json).toEqual({ ...base.json, seconds: upper.json.seconds });
+    const bad = write('signals-bad.csv', [sample[0]!, ['', ''], ['Send the quote.', 'explicit_ask'], ['Hi.', 'asks']]);
+    const r = await signals(bad);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(
+      `closeloop eval signals: ${bad}: data row 3: unknown signal type "asks" (types: budget_constraint, timeline, ` +
+        'competitor, decision_maker, objection, negative_sentiment, explicit_ask)',
+    );
+  });
 });
