@@ -26,7 +26,10 @@ export function labelled(
   positive: string,
 ): { texts: string[]; y: number[] } {
   const textCol = columnIndex(t, textColumn, where);
-  const { rows, y } = labelledRows(t, where, targetColumn, positive, (r) => (r[textCol] ?? '').trim() !== '');
+  const { rows, y } = labelledRows(t, where, targetColumn, positive, {
+    row: (r) => (r[textCol] ?? '').trim() !== '',
+    what: `a text in column "${textColumn}"`,
+  });
   return { texts: rows.map((r) => r[textCol]!), y };
 }
 

@@ -35,15 +35,17 @@ export function labelledRows(
   path: string,
   column: string,
   positive: string,
-  keep: (row: string[]) => boolean = () => true,
+  keep: { row: (row: string[]) => boolean; what: string } | null = null,
 ): { rows: string[][]; y: number[] } {
   const ci = columnIndex(t, column, path);
-  const rows = t.rows.filter((r) => !isMissing(r[ci]) && keep(r));
+  const withLabel = t.rows.filter((r) => !isMissing(r[ci]));
+  const rows = keep ? withLabel.filter(keep.row) : withLabel;
   const y: number[] = rows.map((r) => outcomeOf(r[ci], positive));
   const positives = y.reduce((s, v) => s + v, 0);
   if (rows.length > 0 && positives > 0 && positives < rows.length) return { rows, y };
-  if (rows.length === 0)
+  if (withLabel.length === 0)
     throw new UsageError(`${path}: no row has a label in column "${column}" (every value is empty or missing)`);
+  if (rows.length === 0) throw new UsageError(`${path}: no row with a label in column "${column}" has ${keep!.what}`);
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r[ci]!.trim(), (counts.get(r[ci]!.trim()) ?? 0) + 1);
   const seen = [...counts.entries()].sort((a, b) => b[1] - a[1]);

@@ -153,6 +153,18 @@ describe('eval score and eval text on files spelled differently from the fixture
     );
   });
 
+  it('eval text: a test file whose texts are all empty says so (not "no label")', async () => {
+    const blank = write(
+      'sentences-test-blank.csv',
+      relabel(rowsOf('sentences-test.csv'), 0, () => ' '),
+    );
+    const r = await text(sentTrain, blank);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(
+      `closeloop eval text: ${blank}: no row with a label in column "ask" has a text in column "text"`,
+    );
+  });
+
   it('eval score: a test file without a column the model uses is refused, naming it (not scored as missing)', async () => {
     const rows = rowsOf('leads-test.csv');
     const visits = rows[0]!.indexOf('visits');
