@@ -4,6 +4,7 @@ import { prAuc, rocAuc } from '../inference/models/metrics.js';
 import { labelledRows, readTableFile } from './read-table.js';
 import { calibrationReport, trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
 import { columnIndex } from '../inference/models/table.js';
+import { isMissing, parseNumber } from '../inference/models/features.js';
 
 /** `closeloop eval score`: train on A, score B, print one JSON object of metrics. Exit 2 on bad input. */
 export const command = defineCommand({
@@ -11,7 +12,8 @@ export const command = defineCommand({
   summary: 'train a scoring model on one CSV, score another, print AUC and PR-AUC as one JSON object',
   description:
     'Column types are inferred; free-text and id-like columns are ignored (listed in ignored_columns). ' +
-    'The model is chosen by cross-validation on the training file unless --model names one. Exit 0 with the JSON on stdout, ' +
+    'The model is chosen by cross-validation on the training file unless --model names one. Values of a numeric ' +
+    'column that are not numbers ("1 234", "12%") are read as missing, counted per file and column on stderr. Exit 0 with the JSON on stdout, ' +
     '2 on bad input.',
   options: {
     train: { type: 'string', value: 'A.csv', required: true, description: 'training rows (CSV with a header)' },
@@ -60,6 +62,22 @@ export const command = defineCommand({
           `${testPath}: no column ${absent.map((c) => `"${c}"`).join(', ')}, which the model trained on ${trainPath} uses; ` +
             `add ${absent.length > 1 ? 'them' : 'it'} to the test file, or leave ${absent.length > 1 ? 'them' : 'it'} out of training with --drop ${[...drop, ...absent].join(',')}`,
         );
+      // A numeric column's values that are not numbers ("1 234", "12%", "n.a.") are read as missing: said on
+      // stderr, per file and column, so a figure never rests on values dropped without a word.
+      for (const [path, t] of [
+        [trainPath, train],
+        [testPath, test],
+      ] as const)
+        for (const c of m.schema.columns) {
+          if (c.kind !== 'numeric') continue;
+          const ci = t.columns.indexOf(c.name);
+          const bad = t.rows.map((r) => r[ci] ?? '').filter((v) => !isMissing(v) && Number.isNaN(parseNumber(v)));
+          if (bad.length > 0)
+            io.err(
+              `eval score: ${path}: column "${c.name}": ${bad.length} of ${t.rows.length} values are not numbers ` +
+                `(e.g. ${JSON.stringify(bad[0])}), read as missing\n`,
+            );
+        }
       const labelled = { columns: test.columns, rows: tested.rows };
       const y = tested.y;
       const p = m.predictTable(labelled);

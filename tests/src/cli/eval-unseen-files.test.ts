@@ -191,6 +191,21 @@ describe('eval score and eval text on files spelled differently from the fixture
     expect(same.json.auc).toBe(base.json.auc);
   });
 
+  it('eval score: numbers it cannot read ("1 234", "12%") are read as missing, and it says so per file and column', async () => {
+    const rows = rowsOf('leads-test.csv');
+    const visits = rows[0]!.indexOf('visits');
+    const spelled = write(
+      'leads-test-percent.csv',
+      rows.map((r, i) => (i > 0 && i % 4 === 0 ? r.map((v, c) => (c === visits ? `${v}%` : v)) : r)),
+    );
+    const r = await score(leadsTrain, spelled, ['--drop', 'lead_id', '--model', 'logreg']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      `eval score: ${spelled}: column "visits": 30 of 120 values are not numbers (e.g. "${rows[4]![visits]}%"), read as missing\n`,
+    );
+    expect((await score(leadsTrain, leadsTest, ['--drop', 'lead_id', '--model', 'logreg'])).err).toBe('');
+  });
+
   it('header cells with spaces are the trimmed names; a column named twice is refused', async () => {
     const rows = rowsOf('leads-train.csv');
     const spaced = write('leads-train-spaced.csv', [rows[0]!.map((c) => ` ${c} `), ...rows.slice(1)]);
