@@ -57,9 +57,12 @@ export const command = defineCommand({
       const absent = m.schema.columns
         .filter((c) => (c.kind === 'numeric' || c.kind === 'categorical') && !test.columns.includes(c.name))
         .map((c) => c.name);
+      // "Plan" for plan: named as the test file spells it, since column names must match exactly.
+      const spelled = absent.flatMap((c) => test.columns.filter((t) => t.toLowerCase() === c.toLowerCase()));
       if (absent.length > 0)
         throw new UsageError(
-          `${testPath}: no column ${absent.map((c) => `"${c}"`).join(', ')}, which the model trained on ${trainPath} uses; ` +
+          `${testPath}: no column ${absent.map((c) => `"${c}"`).join(', ')}, which the model trained on ${trainPath} uses` +
+            `${spelled.length > 0 ? ` (it has ${spelled.map((c) => `"${c}"`).join(', ')}: names must match exactly)` : ''}; ` +
             `add ${absent.length > 1 ? 'them' : 'it'} to the test file, or leave ${absent.length > 1 ? 'them' : 'it'} out of training with --drop ${[...drop, ...absent].join(',')}`,
         );
       // A numeric column's values that are not numbers ("1 234", "12%", "n.a.") are read as missing: said on
@@ -69,6 +72,20 @@ export const command = defineCommand({
         [testPath, test],
       ] as const)
         for (const c of m.schema.columns) {
+          if (c.kind === 'categorical' && path === testPath) {
+            // "PRO" where training said "pro": another value to the model (unseen, read as other), said on stderr.
+            const byCase = new Map(c.levels.map((l) => [l.toLowerCase(), l]));
+            const ci = t.columns.indexOf(c.name);
+            const recased = t.rows
+              .map((r) => (r[ci] ?? '').trim())
+              .filter((v) => !c.levels.includes(v) && byCase.has(v.toLowerCase()));
+            if (recased.length > 0)
+              io.err(
+                `eval score: ${path}: column "${c.name}": ${recased.length} of ${t.rows.length} values differ from a ` +
+                  `training value only in case (e.g. ${JSON.stringify(recased[0])} for ` +
+                  `${JSON.stringify(byCase.get(recased[0]!.toLowerCase()))}), read as values never seen in training\n`,
+              );
+          }
           if (c.kind !== 'numeric') continue;
           const ci = t.columns.indexOf(c.name);
           const bad = t.rows.map((r) => r[ci] ?? '').filter((v) => !isMissing(v) && Number.isNaN(parseNumber(v)));

@@ -206,6 +206,33 @@ describe('eval score and eval text on files spelled differently from the fixture
     expect((await score(leadsTrain, leadsTest, ['--drop', 'lead_id', '--model', 'logreg'])).err).toBe('');
   });
 
+  it('eval score: a column or a value that differs only in case is named on stderr as the test file spells it', async () => {
+    const rows = rowsOf('leads-test.csv');
+    const renamed = write('leads-test-Visits.csv', [
+      rows[0]!.map((c) => (c === 'visits' ? 'Visits' : c)),
+      ...rows.slice(1),
+    ]);
+    const r = await score(leadsTrain, renamed, ['--drop', 'lead_id']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(
+      `closeloop eval score: ${renamed}: no column "visits", which the model trained on ${leadsTrain} uses ` +
+        '(it has "Visits": names must match exactly); add it to the test file, or leave it out of training with --drop lead_id,visits',
+    );
+    const plan = rows[0]!.indexOf('plan');
+    const upper = write(
+      'leads-test-PLAN.csv',
+      relabel(rows, plan, (v) => (v === 'pro' ? 'PRO' : v)),
+    );
+    const pro = rows.filter((row) => row[plan] === 'pro').length;
+    expect(pro).toBeGreaterThan(0);
+    const u = await score(leadsTrain, upper, ['--drop', 'lead_id', '--model', 'logreg']);
+    expect(u.code).toBe(0);
+    expect(u.err).toBe(
+      `eval score: ${upper}: column "plan": ${pro} of 120 values differ from a training value only in case ` +
+        '(e.g. "PRO" for "pro"), read as values never seen in training\n',
+    );
+  });
+
   it('header cells with spaces are the trimmed names; a column named twice is refused', async () => {
     const rows = rowsOf('leads-train.csv');
     const spaced = write('leads-train-spaced.csv', [rows[0]!.map((c) => ` ${c} `), ...rows.slice(1)]);
