@@ -37,6 +37,9 @@ export async function readRecords(
     throw new EvalInputError(`${path}: header must start with "record_id" (got "${header?.join(',') ?? ''}")`);
   const hasSource = headerName(header[1]) === 'source';
   const attrStart = hasSource ? 2 : 1;
+  const twice = header.find((c, i) => c !== '' && header.indexOf(c) !== i);
+  if (twice !== undefined)
+    throw new EvalInputError(`${path}: the header has the column "${twice}" twice; rename or remove one of them`);
   if (header.length <= attrStart)
     throw new EvalInputError(`${path}: no attribute columns after record_id${hasSource ? ',source' : ''}`);
   if (checkIgnore) {

@@ -147,6 +147,11 @@ describe('closeloop eval dedupe on files written by someone else', () => {
       /empty\.csv: no records \(only the header\)/,
     ],
     [
+      'a column named twice',
+      () => ['--records', write('twice.csv', 'record_id,name,city,name\nr1,a,b,c\n'), '--pairs', pairs],
+      /twice\.csv: the header has the column "name" twice/,
+    ],
+    [
       'an empty record_id',
       () => ['--records', write('noid.csv', `${readFileSync(people, 'utf8')},x,y,z,w,1\n`), '--pairs', pairs],
       /noid\.csv: empty record_id on record 26/,
