@@ -99,6 +99,14 @@ export const command = defineCommand({
       const y = tested.y;
       const p = m.predictTable(labelled);
       const seconds = (performance.now() - started) / 1000;
+      // One score for every test row (a model that learned nothing, e.g. trees on a handful of rows): the AUC is 0.5
+      // by construction and says nothing about the data. Said on stderr.
+      if (p.length > 0 && p.every((v) => Math.abs(v - p[0]!) < 1e-12))
+        io.err(
+          `eval score: the model (${m.modelName}) gives every test row the same score (${round(p[0]!)}), so the AUC ` +
+            `of 0.5 measures nothing; ${trainPath} has ${m.training.rows} labelled rows (${m.training.positives} positive)` +
+            `: train on more rows, or try --model logreg\n`,
+        );
       const positives = y.reduce<number>((s, v) => s + v, 0);
       const result = {
         auc: round(rocAuc(p, y)),

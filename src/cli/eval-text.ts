@@ -200,6 +200,14 @@ export const command = defineCommand({
       const { threshold, model: modelName, report, fusedReport: fusedSelection, ngramSeconds } = chosen;
       const predicted = probs.map((p) => (p >= threshold ? 1 : 0));
       const seconds = (performance.now() - started) / 1000;
+      // Every test row given the same answer: precision (or recall) 0 by convention, not a measurement. Said on stderr.
+      const predictedPositives = predicted.reduce<number>((s, v) => s + v, 0);
+      if (predictedPositives === 0 || predictedPositives === predicted.length)
+        io.err(
+          `eval text: the classifier (${modelName}) predicts "${positive}" for ${predictedPositives === 0 ? 'no' : 'every'} ` +
+            `test row, so the figures describe that, not the texts; ${trainPath} has ${train.texts.length} ` +
+            `labelled texts (${train.y.reduce((s, v) => s + v, 0)} ${positive})\n`,
+        );
       const m = precisionRecallF1(predicted, test.y);
       const result: Record<string, unknown> = {
         precision: round(m.precision),

@@ -233,6 +233,34 @@ describe('eval score and eval text on files spelled differently from the fixture
     );
   });
 
+  it('a model that gives every test row the same answer (a training file of a few rows) is said on stderr', async () => {
+    const rows = rowsOf('leads-train.csv');
+    const won = rows.findIndex((r) => r[5] === 'won');
+    const lost = rows.findIndex((r) => r[5] === 'lost');
+    const tiny = write('leads-train-tiny.csv', [rows[0]!, rows[won]!, rows[lost]!, rows[won + 1]!, rows[lost + 1]!]);
+    const r = await score(tiny, leadsTest, ['--drop', 'lead_id', '--model', 'gbdt']);
+    expect(r.code).toBe(0);
+    expect(r.json.auc).toBe(0.5);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^eval score: the model \\(gbdt-v2\\) gives every test row the same score \\([0-9.]+\\), so the AUC of 0\\.5 ` +
+          `measures nothing; .*leads-train-tiny\\.csv has 4 labelled rows \\(\\d positive\\): train on more rows`,
+      ),
+    );
+    // Two training texts sharing no word with the test texts: one probability for every test text.
+    const two = write('sentences-two.csv', [
+      ['text', 'ask'],
+      ['zzz qqq', 'yes'],
+      ['xxx www', 'no'],
+    ]);
+    const t = await text(two, sentTest);
+    expect(t.code).toBe(0);
+    expect(t.err).toMatch(
+      /^eval text: the classifier \(signals-tfidf-logreg-v2\) predicts "yes" for (no|every) test row, so the figures describe that, not the texts; .*sentences-two\.csv has 2 labelled texts \(1 yes\)\n$/,
+    );
+    expect((await text(sentTrain, sentTest)).err).toBe('');
+  });
+
   it('header cells with spaces are the trimmed names; a column named twice is refused', async () => {
     const rows = rowsOf('leads-train.csv');
     const spaced = write('leads-train-spaced.csv', [rows[0]!.map((c) => ` ${c} `), ...rows.slice(1)]);
