@@ -74,6 +74,10 @@ export const command = defineCommand({
           `${args.pairs}: pair (${unknown[0]}, ${unknown[1]}) names a record_id not in ${args.records}`,
         );
       const truth = args['close-truth'] ? closePairs(truthRaw) : truthRaw;
+      if (truth.length === 0)
+        io.err(
+          `eval dedupe: ${args.pairs} lists no true pairs: recall is 1 by convention and every predicted pair counts as false\n`,
+        );
 
       const t0 = process.hrtime.bigint();
       const result = resolveRecords(records, linkConstraint ? { linkConstraint } : {});

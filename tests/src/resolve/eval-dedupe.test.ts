@@ -140,6 +140,16 @@ describe('closeloop eval dedupe on files written by someone else', () => {
     expect(figures(r.stdout)).toEqual(figures(base.stdout));
   });
 
+  it('a pairs file without pairs (or only pairs labelled 0): the figures are printed, and why they mean little', async () => {
+    const none = write('none.csv', 'record_id_a,record_id_b,label\np00,d0,0\n');
+    const r = await capture(['--records', people, '--pairs', none]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ true_pairs: 0, recall: 1, precision: 0 });
+    expect(r.stderr).toBe(
+      `eval dedupe: ${none} lists no true pairs: recall is 1 by convention and every predicted pair counts as false\n`,
+    );
+  });
+
   it.each([
     [
       'a records file with only its header',
