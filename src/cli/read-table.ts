@@ -17,11 +17,50 @@ export async function readTableFile(path: string): Promise<Table> {
     if (twice !== undefined)
       throw new UsageError(`${path}: the header has the column "${twice}" twice; rename or remove one of them`);
     if (t.rows.length === 0) throw new UsageError(`${path}: no data rows`);
-    return { columns, rows: t.rows };
+    return { columns, rows: withDecimalPoints(t.rows, columns.length) };
   } catch (e) {
     if (isCloseloopError(e)) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** A number with a decimal comma, dots between thousands allowed: 0,5 / -12,25 / 1.234,5. */
+const DECIMAL_COMMA = /^[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+$/;
+/** One that cannot be a thousands grouping: not three digits after the comma, a 0 before it, or dots before it. */
+const SURELY_DECIMAL = /^[+-]?(0,\d+|\d+,(\d{1,2}|\d{4,})|\d{1,3}(\.\d{3})+,\d+)$/;
+
+/**
+ * Columns written with decimal commas (a European spreadsheet's export: "0,5", "1.234,5") rewritten with decimal
+ * points. Read as they are, "0,177" is 177 to the number parser (a comma before three digits groups thousands) and
+ * "0,5" is no number at all: the column becomes wrong numbers or categories, silently. A column is rewritten when
+ * every value is empty, missing, a whole number or a decimal-comma number, and one of them at least cannot be a
+ * thousands grouping; a column of values like "1,234" alone stays as it is (thousands).
+ */
+export function withDecimalPoints(rows: string[][], width: number): string[][] {
+  const convert: number[] = [];
+  for (let c = 0; c < width; c++) {
+    let sure = false;
+    let numbers = true;
+    for (const r of rows) {
+      const v = (r[c] ?? '').trim();
+      if (isMissing(v) || /^[+-]?\d+$/.test(v)) continue;
+      if (!DECIMAL_COMMA.test(v)) {
+        numbers = false;
+        break;
+      }
+      sure ||= SURELY_DECIMAL.test(v);
+    }
+    if (numbers && sure) convert.push(c);
+  }
+  if (convert.length === 0) return rows;
+  return rows.map((r) => {
+    const out = r.slice();
+    for (const c of convert) {
+      const v = (out[c] ?? '').trim();
+      if (DECIMAL_COMMA.test(v)) out[c] = v.replaceAll('.', '').replace(',', '.');
+    }
+    return out;
+  });
 }
 
 /**

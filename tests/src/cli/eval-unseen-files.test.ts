@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { captureIo } from '../../helpers/cli-io.js';
 import { main } from '../../../src/cli/dispatch.js';
 import { parseCsv } from '../../../src/lib/csv.js';
+import { withDecimalPoints } from '../../../src/cli/read-table.js';
 
 /**
  * `eval score` and `eval text` given files written by someone else: the same rows as the fixtures, spelled the ways
@@ -259,6 +260,57 @@ describe('eval score and eval text on files spelled differently from the fixture
       /^eval text: the classifier \(signals-tfidf-logreg-v2\) predicts "yes" for (no|every) test row, so the figures describe that, not the texts; .*sentences-two\.csv has 2 labelled texts \(1 yes\)\n$/,
     );
     expect((await text(sentTrain, sentTest)).err).toBe('');
+  });
+
+  it('eval score: numbers with a decimal comma (a European export, ;-separated) are the same numbers', async () => {
+    // The signal column with two decimals, written 1.45 (comma-separated) or 1,45 (semicolon-separated).
+    const written = (name: string, decimal: '.' | ',') => {
+      const rows = rowsOf(name);
+      const signal = rows[0]!.indexOf('signal');
+      const path = join(dir, name.replace('.csv', decimal === ',' ? '-comma.csv' : '-point.csv'));
+      const value = (v: string) => Number(v).toFixed(2).replace('.', decimal);
+      const sep = decimal === ',' ? ';' : ',';
+      writeFileSync(
+        path,
+        rows.map((r, i) => r.map((v, c) => (i > 0 && c === signal ? value(v) : v)).join(sep)).join('\n'),
+      );
+      return path;
+    };
+    const args = ['--drop', 'lead_id', '--model', 'logreg'];
+    const point = await score(written('leads-train.csv', '.'), written('leads-test.csv', '.'), args);
+    expect(point.json.top_factors[0].name).toBe('signal');
+    // "1,45" was no number at all: the signal column read as categories or ignored, the AUC another.
+    const comma = await score(written('leads-train.csv', ','), written('leads-test.csv', ','), args);
+    expect(comma.err).toBe('');
+    expect([comma.json.auc, comma.json.top_factors[0].name]).toEqual([point.json.auc, 'signal']);
+    // Rewritten only where no value can be a thousands grouping and every value is a number (or missing).
+    expect(
+      withDecimalPoints(
+        [
+          ['0,5', 'x'],
+          ['1.234,5', 'y'],
+          ['7', 'z'],
+          ['NA', 'w'],
+        ],
+        2,
+      ),
+    ).toEqual([
+      ['0.5', 'x'],
+      ['1234.5', 'y'],
+      ['7', 'z'],
+      ['NA', 'w'],
+    ]);
+    for (const column of [
+      ['1,234', '2,500'],
+      ['0,5', 'a,b'],
+      ['0,5', '1.5'],
+    ])
+      expect(
+        withDecimalPoints(
+          column.map((v) => [v]),
+          1,
+        ),
+      ).toEqual(column.map((v) => [v]));
   });
 
   it('header cells with spaces are the trimmed names; a column named twice is refused', async () => {
