@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   let metricName: string;
   if (values.text) {
     metricName = 'F1';
-    const data = labelled(table, columnIndex(table, values.text, file), ti, positive);
+    const data = labelled(table, file, values.text, values.target, positive);
     y = data.y;
     let vectorOf: ((text: string) => Float32Array) | null = null;
     if (values.encoder !== 'none') {

@@ -215,9 +215,20 @@ export function parseCommandArgs<O extends OptionsSpec>(c: Command<O>, argv: rea
       options,
       strict: true,
       allowPositionals: (c.positionals?.length ?? 0) > 0,
+      tokens: true,
     });
   } catch (e) {
     throw new UsageError(reason(e));
+  }
+  // node's parser keeps the last of a repeated option: `--train a.csv ... --train b.csv` (a line edited in a hurry)
+  // would train on b.csv without a word. Every option takes one value: given twice is a usage error.
+  const given = new Map<string, string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || c.options[t.name]?.type !== 'string') continue;
+    const before = given.get(t.name);
+    if (before !== undefined)
+      throw new UsageError(`--${t.name} given twice ("${before}", "${t.value ?? ''}"); give it once`);
+    given.set(t.name, t.value ?? '');
   }
   const positionals = parsed.positionals;
   const max = c.positionals?.length ?? 0;

@@ -35,6 +35,8 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     io.err(`closeloop: missing command\n${usageLine}`);
     return 2;
   }
+  // `closeloop help eval score` (or `--help rules`): the help of what follows.
+  if (isHelp(argv[0]) && argv.length > 1 && !isHelp(argv[1])) return main([...argv.slice(1), '--help'], io);
   if (isHelp(argv[0])) {
     io.out(await overview(all, TITLE));
     return 0;

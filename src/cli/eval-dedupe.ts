@@ -20,7 +20,8 @@ export const command = defineCommand({
   summary: 'run entity resolution on a records CSV and score it against true pairs (one JSON object)',
   description:
     'records: a CSV whose header starts with record_id (a "source" column makes it a two-source link). ' +
-    'pairs: a CSV with record_id_a,record_id_b. Prints precision, recall, F1, throughput and blocking recall. ' +
+    'pairs: a CSV with record_id_a,record_id_b, the true matches (a third column label, 1 or 0, keeps the rows ' +
+    'labelled 1). Ids and header names are trimmed; an empty or repeated id is refused. Prints precision, recall, F1, throughput and blocking recall. ' +
     'Exit 0 with the JSON on stdout, 2 on bad input.',
   options: {
     records: {
@@ -62,7 +63,10 @@ export const command = defineCommand({
               .split(',')
               .map((s) => s.trim())
               .filter(Boolean);
-      const [records, truthRaw] = await Promise.all([readRecords(args.records, ignore), readPairs(args.pairs)]);
+      const [records, truthRaw] = await Promise.all([
+        readRecords(args.records, ignore, { checkIgnore: args.ignore !== undefined }),
+        readPairs(args.pairs),
+      ]);
       const ids = new Set(records.map((r) => r.id));
       const unknown = truthRaw.find(([a, b]) => !ids.has(a) || !ids.has(b));
       if (unknown)
@@ -70,6 +74,10 @@ export const command = defineCommand({
           `${args.pairs}: pair (${unknown[0]}, ${unknown[1]}) names a record_id not in ${args.records}`,
         );
       const truth = args['close-truth'] ? closePairs(truthRaw) : truthRaw;
+      if (truth.length === 0)
+        io.err(
+          `eval dedupe: ${args.pairs} lists no true pairs: recall is 1 by convention and every predicted pair counts as false\n`,
+        );
 
       const t0 = process.hrtime.bigint();
       const result = resolveRecords(records, linkConstraint ? { linkConstraint } : {});
@@ -88,7 +96,15 @@ export const command = defineCommand({
         if (truthKeys.has(pairKey(records[result.candidates[x]!]!.id, records[result.candidates[x + 1]!]!.id)))
           candidateHits++;
       }
-      if (args.out) await writeFile(args.out, JSON.stringify(result.clusters, null, 1));
+      if (args.out) {
+        try {
+          await writeFile(args.out, JSON.stringify(result.clusters, null, 1));
+        } catch (e) {
+          throw new EvalInputError(
+            `cannot write --out ${args.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          );
+        }
+      }
       const out = {
         precision: round(m.precision),
         recall: round(m.recall),

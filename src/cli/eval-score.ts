@@ -1,10 +1,10 @@
 import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { prAuc, rocAuc } from '../inference/models/metrics.js';
-import { readTableFile } from './read-table.js';
+import { labelledRows, readTableFile } from './read-table.js';
 import { calibrationReport, trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
 import { columnIndex } from '../inference/models/table.js';
-import { isMissing, outcomeOf } from '../inference/models/features.js';
+import { isMissing, parseNumber } from '../inference/models/features.js';
 
 /** `closeloop eval score`: train on A, score B, print one JSON object of metrics. Exit 2 on bad input. */
 export const command = defineCommand({
@@ -12,7 +12,8 @@ export const command = defineCommand({
   summary: 'train a scoring model on one CSV, score another, print AUC and PR-AUC as one JSON object',
   description:
     'Column types are inferred; free-text and id-like columns are ignored (listed in ignored_columns). ' +
-    'The model is chosen by cross-validation on the training file unless --model names one. Exit 0 with the JSON on stdout, ' +
+    'The model is chosen by cross-validation on the training file unless --model names one. Values of a numeric ' +
+    'column that are not numbers ("1 234", "12%") are read as missing, counted per file and column on stderr. Exit 0 with the JSON on stdout, ' +
     '2 on bad input.',
   options: {
     train: { type: 'string', value: 'A.csv', required: true, description: 'training rows (CSV with a header)' },
@@ -22,7 +23,7 @@ export const command = defineCommand({
       type: 'string',
       value: 'VALUE',
       required: true,
-      description: 'the outcome value that counts as positive',
+      description: 'the outcome value that counts as positive (case and surrounding spaces ignored)',
     },
     drop: { type: 'string', value: 'c1,c2', description: 'columns to leave out (comma-separated)' },
     model: {
@@ -45,16 +46,68 @@ export const command = defineCommand({
     const model = values.model as AlgorithmChoice;
     try {
       const [train, test] = [await readTableFile(trainPath), await readTableFile(testPath)];
-      const testTarget = columnIndex(test, target, testPath);
+      // Both files: the target column, rows of both outcomes; told with the file's name and the labels it holds.
+      for (const c of drop) columnIndex(train, c, `${trainPath} (--drop)`);
+      labelledRows(train, trainPath, target, positive);
+      const tested = labelledRows(test, testPath, target, positive);
       const started = performance.now();
       const m = trainScoringModel(train, { target, positive, drop, algorithm: model });
-      const labelled = { columns: test.columns, rows: test.rows.filter((r) => !isMissing(r[testTarget])) };
-      const y = labelled.rows.map((r) => outcomeOf(r[testTarget], positive));
+      // A column the model uses that the test file lacks would be read as missing on every row: a lower AUC,
+      // silently. Refused, naming the columns.
+      const absent = m.schema.columns
+        .filter((c) => (c.kind === 'numeric' || c.kind === 'categorical') && !test.columns.includes(c.name))
+        .map((c) => c.name);
+      // "Plan" for plan: named as the test file spells it, since column names must match exactly.
+      const spelled = absent.flatMap((c) => test.columns.filter((t) => t.toLowerCase() === c.toLowerCase()));
+      if (absent.length > 0)
+        throw new UsageError(
+          `${testPath}: no column ${absent.map((c) => `"${c}"`).join(', ')}, which the model trained on ${trainPath} uses` +
+            `${spelled.length > 0 ? ` (it has ${spelled.map((c) => `"${c}"`).join(', ')}: names must match exactly)` : ''}; ` +
+            `add ${absent.length > 1 ? 'them' : 'it'} to the test file, or leave ${absent.length > 1 ? 'them' : 'it'} out of training with --drop ${[...drop, ...absent].join(',')}`,
+        );
+      // A numeric column's values that are not numbers ("1 234", "12%", "n.a.") are read as missing: said on
+      // stderr, per file and column, so a figure never rests on values dropped without a word.
+      for (const [path, t] of [
+        [trainPath, train],
+        [testPath, test],
+      ] as const)
+        for (const c of m.schema.columns) {
+          if (c.kind === 'categorical' && path === testPath) {
+            // "PRO" where training said "pro": another value to the model (unseen, read as other), said on stderr.
+            const byCase = new Map(c.levels.map((l) => [l.toLowerCase(), l]));
+            const ci = t.columns.indexOf(c.name);
+            const recased = t.rows
+              .map((r) => (r[ci] ?? '').trim())
+              .filter((v) => !c.levels.includes(v) && byCase.has(v.toLowerCase()));
+            if (recased.length > 0)
+              io.err(
+                `eval score: ${path}: column "${c.name}": ${recased.length} of ${t.rows.length} values differ from a ` +
+                  `training value only in case (e.g. ${JSON.stringify(recased[0])} for ` +
+                  `${JSON.stringify(byCase.get(recased[0]!.toLowerCase()))}), read as values never seen in training\n`,
+              );
+          }
+          if (c.kind !== 'numeric') continue;
+          const ci = t.columns.indexOf(c.name);
+          const bad = t.rows.map((r) => r[ci] ?? '').filter((v) => !isMissing(v) && Number.isNaN(parseNumber(v)));
+          if (bad.length > 0)
+            io.err(
+              `eval score: ${path}: column "${c.name}": ${bad.length} of ${t.rows.length} values are not numbers ` +
+                `(e.g. ${JSON.stringify(bad[0])}), read as missing\n`,
+            );
+        }
+      const labelled = { columns: test.columns, rows: tested.rows };
+      const y = tested.y;
       const p = m.predictTable(labelled);
       const seconds = (performance.now() - started) / 1000;
+      // One score for every test row (a model that learned nothing, e.g. trees on a handful of rows): the AUC is 0.5
+      // by construction and says nothing about the data. Said on stderr.
+      if (p.length > 0 && p.every((v) => Math.abs(v - p[0]!) < 1e-12))
+        io.err(
+          `eval score: the model (${m.modelName}) gives every test row the same score (${round(p[0]!)}), so the AUC ` +
+            `of 0.5 measures nothing; ${trainPath} has ${m.training.rows} labelled rows (${m.training.positives} positive)` +
+            `: train on more rows, or try --model logreg\n`,
+        );
       const positives = y.reduce<number>((s, v) => s + v, 0);
-      if (positives === 0 || positives === y.length)
-        throw new UsageError(`${testPath}: test rows need both outcomes of ${target} to compute AUC`);
       const result = {
         auc: round(rocAuc(p, y)),
         pr_auc: round(prAuc(p, y)),

@@ -58,14 +58,21 @@ export const command = defineCommand({
     const t = await readTableFile(values.sentences);
     const ti = columnIndex(t, values.text, values.sentences);
     const li = columnIndex(t, values.labels, values.sentences);
+    // Labels as written by hand: any case, separated by spaces, commas or semicolons ("Explicit_Ask; timeline").
     const rows = t.rows
-      .filter((r) => (r[ti] ?? '').trim() !== '')
       .map((r, n) => {
-        const labels = (r[li] ?? '').split(/[\s;,]+/).filter(Boolean);
+        const labels = (r[li] ?? '')
+          .toLowerCase()
+          .split(/[\s;,]+/)
+          .filter(Boolean);
         const unknown = labels.find((l) => !(SIGNAL_TYPES as readonly string[]).includes(l));
-        if (unknown) throw new UsageError(`${values.sentences}: row ${n + 2}: unknown signal type "${unknown}"`);
-        return { text: r[ti]!, labels: labels as SignalType[] };
-      });
+        if (unknown)
+          throw new UsageError(
+            `${values.sentences}: data row ${n + 1}: unknown signal type "${unknown}" (types: ${SIGNAL_TYPES.join(', ')})`,
+          );
+        return { text: r[ti] ?? '', labels: [...new Set(labels)] as SignalType[] };
+      })
+      .filter((r) => r.text.trim() !== '');
     if (rows.length === 0) throw new UsageError(`${values.sentences}: no sentences`);
     if (values.encoder !== 'use-lite' && values.encoder !== 'none')
       throw new UsageError(`--encoder: use-lite or none, not "${values.encoder}"`);

@@ -1,9 +1,8 @@
 import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
-import { isMissing, outcomeOf } from '../inference/models/features.js';
 import { precisionRecallF1 } from '../inference/models/metrics.js';
 import { calibrationReport } from '../inference/models/scoring-model.js';
-import { readTableFile } from './read-table.js';
+import { labelledRows, readTableFile } from './read-table.js';
 import { columnIndex, type Table } from '../inference/models/table.js';
 import { detectSignalsLexicon } from '../inference/signals/lexicon.js';
 import { SIGNAL_TYPES, type SignalType } from '../inference/signals/types.js';
@@ -14,18 +13,24 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ThreadedEmbedder } from '../context/threaded-embedder.js';
 
-/** Rows with a text and a label: the texts and their 0/1 labels (1 where the target, trimmed, is `positive`). */
+/**
+ * Rows with a text and a label: the texts and their 0/1 labels (1 where the target is `positive`, ignoring case and
+ * surrounding spaces). A file whose labelled rows are all of one outcome is refused, naming it and its labels
+ * (labelledRows): precision and recall on it would be 0 without a word.
+ */
 export function labelled(
   t: Table,
-  textCol: number,
-  targetCol: number,
+  where: string,
+  textColumn: string,
+  targetColumn: string,
   positive: string,
 ): { texts: string[]; y: number[] } {
-  const rows = t.rows.filter((r) => !isMissing(r[targetCol]) && (r[textCol] ?? '').trim() !== '');
-  return {
-    texts: rows.map((r) => r[textCol]!),
-    y: rows.map((r) => outcomeOf(r[targetCol], positive)),
-  };
+  const textCol = columnIndex(t, textColumn, where);
+  const { rows, y } = labelledRows(t, where, targetColumn, positive, {
+    row: (r) => (r[textCol] ?? '').trim() !== '',
+    what: `a text in column "${textColumn}"`,
+  });
+  return { texts: rows.map((r) => r[textCol]!), y };
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -134,7 +139,7 @@ export const command = defineCommand({
       type: 'string',
       value: 'VALUE',
       required: true,
-      description: 'the label value that counts as positive',
+      description: 'the label value that counts as positive (case and surrounding spaces ignored)',
     },
     lexicon: {
       type: 'string',
@@ -168,18 +173,8 @@ export const command = defineCommand({
       throw new UsageError(`--encoder-model ${JSON.stringify(modelDir)} holds no model.json`);
     try {
       const [trainT, testT] = [await readTableFile(trainPath), await readTableFile(testPath)];
-      const train = labelled(
-        trainT,
-        columnIndex(trainT, textCol, trainPath),
-        columnIndex(trainT, target, trainPath),
-        positive,
-      );
-      const test = labelled(
-        testT,
-        columnIndex(testT, textCol, testPath),
-        columnIndex(testT, target, testPath),
-        positive,
-      );
+      const train = labelled(trainT, trainPath, textCol, target, positive);
+      const test = labelled(testT, testPath, textCol, target, positive);
       const started = performance.now();
       const encoder: Record<string, unknown> = { name: values.encoder, used: false, fallback: null };
       let vectorOf: ((text: string) => ArrayLike<number>) | null = null;
@@ -205,6 +200,14 @@ export const command = defineCommand({
       const { threshold, model: modelName, report, fusedReport: fusedSelection, ngramSeconds } = chosen;
       const predicted = probs.map((p) => (p >= threshold ? 1 : 0));
       const seconds = (performance.now() - started) / 1000;
+      // Every test row given the same answer: precision (or recall) 0 by convention, not a measurement. Said on stderr.
+      const predictedPositives = predicted.reduce<number>((s, v) => s + v, 0);
+      if (predictedPositives === 0 || predictedPositives === predicted.length)
+        io.err(
+          `eval text: the classifier (${modelName}) predicts "${positive}" for ${predictedPositives === 0 ? 'no' : 'every'} ` +
+            `test row, so the figures describe that, not the texts; ${trainPath} has ${train.texts.length} ` +
+            `labelled texts (${train.y.reduce((s, v) => s + v, 0)} ${positive})\n`,
+        );
       const m = precisionRecallF1(predicted, test.y);
       const result: Record<string, unknown> = {
         precision: round(m.precision),

@@ -23,9 +23,23 @@ export const MISSING_TOKENS: ReadonlySet<string> = new Set([
 export const isMissing = (v: string | undefined): boolean =>
   v === undefined || MISSING_TOKENS.has(v.trim().toLowerCase());
 
-/** A row's 0/1 outcome: 1 when its label, trimmed, is `positive` (trimmed). Rows whose label isMissing are left out first. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
+/**
+ * Whether a label is `positive`: the same after trimming, ignoring case ("Yes", " yes" and "YES" are "yes"), or the
+ * same plain number ("1.0" is "1"). Exports spell one label many ways (a file saved from a spreadsheet says "Yes",
+ * another "yes"); read exactly, such a file scores every row negative and its figures are silently wrong.
+ */
+export function sameLabel(label: string, positive: string): boolean {
+  const a = label.trim();
+  const b = positive.trim();
+  if (a === b || a.toLowerCase() === b.toLowerCase()) return true;
+  return PLAIN_NUMBER.test(a) && PLAIN_NUMBER.test(b) && Number(a) === Number(b);
+}
+
+/** A row's 0/1 outcome: 1 when its label is `positive` (sameLabel). Rows whose label isMissing are left out first. */
 export const outcomeOf = (label: string | undefined, positive: string): 0 | 1 =>
-  (label ?? '').trim() === positive.trim() ? 1 : 0;
+  sameLabel(label ?? '', positive) ? 1 : 0;
 
 const MISSING_LEVEL = '(missing)';
 const OTHER_LEVEL = '(other)';

@@ -58,3 +58,26 @@ test('a store that cannot be opened runs nothing and closes nothing', async () =
   ).rejects.toThrow('database locked');
   expect(ran).toBe(false);
 });
+
+test('the configured embedded database is not created by an admin command: it fails saying where it looked', async () => {
+  const { mkdtempSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { configuredStore } = await import('../../../src/cli/cli-store.js');
+  const dir = mkdtempSync(join(tmpdir(), 'closeloop-no-db-'));
+  const before = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+  process.env.DATA_DIR = dir;
+  delete process.env.DATABASE_URL;
+  try {
+    await expect(configuredStore()).rejects.toThrow(
+      `no closeloop database in ${dir} (DATA_DIR, default ./data): run this command in the folder the service runs in, ` +
+        'or set DATA_DIR (or DATABASE_URL) to its database; `closeloop migrate` creates a new one',
+    );
+    expect(existsSync(join(dir, 'pglite'))).toBe(false);
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});

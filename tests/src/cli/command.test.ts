@@ -52,6 +52,9 @@ describe('parseCommandArgs (node:util parseArgs, strict)', () => {
     [['--since', '  '], 'missing required option --since'],
     [['--since', '7d', '--model', 'c'], '--model must be one of a, b (got "c")'],
     [['--since', '7d', 'one', 'two'], 'unexpected argument two'],
+    // The last of a repeated option used to win: `--since 7d ... --since 30d` ran with 30d without a word.
+    [['--since', '7d', '--model', 'a', '--since=30d'], '--since given twice ("7d", "30d"); give it once'],
+    [['--since', '7d', '--model', 'a', '--model', 'b'], '--model given twice ("a", "b"); give it once'],
   ])('%j is a usage error: %s', (argv, reason) => {
     expect(() => parseCommandArgs(cmd, argv)).toThrow(new UsageError(reason));
   });

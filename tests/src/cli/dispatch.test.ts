@@ -54,6 +54,22 @@ describe('closeloop (the command table)', () => {
     }
   });
 
+  it('help before a command or a group is its help: closeloop help eval score, closeloop -h rules', async () => {
+    for (const [argv, first] of [
+      [['help', 'eval', 'score'], 'closeloop eval score: train a scoring model'],
+      [['--help', 'rules', 'lint'], 'closeloop rules lint: validate the rule files'],
+      [['-h', 'rules'], 'closeloop rules: check, lint, replay, test'],
+    ] as const) {
+      const io = capture();
+      expect(await main([...argv], io)).toBe(0);
+      expect(io.stdout.split('\n')[0]).toContain(first);
+      expect(io.stderr).toBe('');
+    }
+    const io = capture();
+    expect(await main(['help', 'nope'], io)).toBe(2);
+    expect(io.stderr.split('\n')[0]).toBe('closeloop: unknown command "nope"');
+  });
+
   it('a group lists its commands: closeloop rules --help', async () => {
     const io = capture();
     expect(await main(['rules', '--help'], io)).toBe(0);

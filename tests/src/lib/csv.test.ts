@@ -40,6 +40,37 @@ describe('the CSV reader', () => {
     );
   });
 
+  it('a first line "sep=;" (Excel) names the separator and is not a row', () => {
+    const rows = [
+      ['a', 'b,c'],
+      ['1', '2,5'],
+    ];
+    expect(parseCsv('sep=;\r\na;b,c\r\n1;2,5\r\n')).toEqual(rows);
+    expect(parseCsv('\uFEFFsep=;\na;"b,c"\n1;2,5\n')).toEqual(rows);
+    expect(parseCsv('sep=,\na,"b,c"\n1,"2,5"\n')).toEqual(rows);
+  });
+
+  it('reads UTF-16 files by their byte-order mark; a file that is not UTF-8 is refused naming the line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-csv-'));
+    const text = 'name,city\nZoë,Zürich\n李,北京\n';
+    const want = [
+      ['name', 'city'],
+      ['Zoë', 'Zürich'],
+      ['李', '北京'],
+    ];
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le.subarray(2)).swap16();
+    writeFileSync(join(dir, 'le.csv'), le);
+    writeFileSync(join(dir, 'be.csv'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    expect(await readCsvFile(join(dir, 'le.csv'))).toEqual(want);
+    expect(await readCsvFile(join(dir, 'be.csv'))).toEqual(want);
+    writeFileSync(join(dir, 'latin1.csv'), Buffer.from('name,city\nAnna,Berlin\nZoë,Zürich\n', 'latin1'));
+    await expect(readCsvFile(join(dir, 'latin1.csv'))).rejects.toMatchObject({
+      code: ErrorCode.INVALID_PAYLOAD,
+      message: `${join(dir, 'latin1.csv')}: not UTF-8 text (line 3); save it as UTF-8 (from Windows-1252 / Latin-1: iconv -f windows-1252 -t utf-8)`,
+    });
+  });
+
   it('reads a file; a missing file says which and why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-csv-'));
     writeFileSync(join(dir, 'a.csv'), 'x,y\n1,2\n');

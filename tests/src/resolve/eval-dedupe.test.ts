@@ -1,4 +1,6 @@
 import { jest } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { run } from '../../../src/cli/eval-dedupe.js';
@@ -88,5 +90,111 @@ describe('closeloop eval dedupe', () => {
   it('exits 2 on missing arguments or unknown options', async () => {
     expect((await capture([])).code).toBe(2);
     expect((await capture(['--records', 'x', '--pairs', 'y', '--bogus'])).code).toBe(2);
+  });
+});
+
+describe('closeloop eval dedupe on files written by someone else', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'closeloop-dedupe-'));
+  const people = join(fixtures, 'people.csv');
+  const pairs = join(fixtures, 'people_pairs.csv');
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n');
+  const figures = (stdout: string) => {
+    const j = JSON.parse(stdout);
+    return [j.precision, j.recall, j.records, j.true_pairs, j.true_positives];
+  };
+
+  it('a labelled pairs file: the pairs labelled 0 are not true matches', async () => {
+    const base = await capture(['--records', people, '--pairs', pairs]);
+    const [, ...truth] = lines(pairs);
+    const labelled = write(
+      'labelled.csv',
+      ['record_id_a,record_id_b,label', ...truth.map((p) => `${p},1`), 'p04,p05,0', 'p06,p08,0', 'p09,p10,0'].join(
+        '\n',
+      ),
+    );
+    const r = await capture(['--records', people, '--pairs', labelled]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(figures(r.stdout)).toEqual(figures(base.stdout));
+  });
+
+  it('ids and header cells with spaces or capitals are the same ids and columns', async () => {
+    const base = await capture(['--records', people, '--pairs', pairs]);
+    const [head, ...rows] = lines(people);
+    const records = write(
+      'spaced.csv',
+      [head!.replace('record_id', ' Record_ID '), ...rows.map((r) => r.replace(/^([^,]+)/, ' $1 '))].join('\r\n'),
+    );
+    const [, ...truth] = lines(pairs);
+    const spacedPairs = write(
+      'spaced_pairs.csv',
+      ['Record_ID_A , record_id_b', ...truth.map((p) => p.replace(',', ' , '))].join('\n'),
+    );
+    const r = await capture(['--records', records, '--pairs', spacedPairs]);
+    expect(r.stderr).toBe('');
+    expect(figures(r.stdout)).toEqual(figures(base.stdout));
+  });
+
+  it('a pairs file without pairs (or only pairs labelled 0): the figures are printed, and why they mean little', async () => {
+    const none = write('none.csv', 'record_id_a,record_id_b,label\np00,d0,0\n');
+    const r = await capture(['--records', people, '--pairs', none]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ true_pairs: 0, recall: 1, precision: 0 });
+    expect(r.stderr).toBe(
+      `eval dedupe: ${none} lists no true pairs: recall is 1 by convention and every predicted pair counts as false\n`,
+    );
+  });
+
+  it.each([
+    [
+      'a records file with only its header',
+      () => ['--records', write('empty.csv', 'record_id,name\n'), '--pairs', pairs],
+      /empty\.csv: no records \(only the header\)/,
+    ],
+    [
+      'a column named twice',
+      () => ['--records', write('twice.csv', 'record_id,name,city,name\nr1,a,b,c\n'), '--pairs', pairs],
+      /twice\.csv: the header has the column "name" twice/,
+    ],
+    [
+      'an empty record_id',
+      () => ['--records', write('noid.csv', `${readFileSync(people, 'utf8')},x,y,z,w,1\n`), '--pairs', pairs],
+      /noid\.csv: empty record_id on record 26/,
+    ],
+    [
+      'a record paired with itself',
+      () => ['--records', people, '--pairs', write('self.csv', 'record_id_a,record_id_b\np00,d0\np03,p03\n')],
+      /self\.csv: pair 2 pairs record "p03" with itself/,
+    ],
+    [
+      'a pairs file with a column that is not a match label',
+      () => ['--records', people, '--pairs', write('scored.csv', 'record_id_a,record_id_b,score\np00,d0,0.2\n')],
+      /scored\.csv: unexpected column "score"/,
+    ],
+    [
+      'a label that is neither 1 nor 0',
+      () => ['--records', people, '--pairs', write('maybe.csv', 'record_id_a,record_id_b,label\np00,d0,maybe\n')],
+      /maybe\.csv: label of pair 1 is "maybe"/,
+    ],
+    [
+      '--ignore naming no column',
+      () => ['--records', people, '--pairs', pairs, '--ignore', 'city,mail'],
+      /--ignore names "mail", not an attribute column of .*people\.csv/,
+    ],
+    [
+      '--out in a folder that does not exist',
+      () => ['--records', people, '--pairs', pairs, '--out', join(dir, 'no', 'such', 'm.json')],
+      /cannot write --out .*m\.json: ENOENT/,
+    ],
+  ])('%s: exit 2 naming the file and what is wrong', async (_what, argv, message) => {
+    const r = await capture(argv());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toMatch(message);
   });
 });
