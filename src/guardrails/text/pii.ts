@@ -18,7 +18,7 @@ export interface PiiAllowed {
   other: string[];
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
 // Digits in groups split by spaces, dashes, dots or slashes ("4111.1111.1111.1111" is a card as much as with spaces).
 const CARD = /(?<![\d./-])(?:\d[ ./-]?){12,18}\d(?![\d-]|[./]\d)/g;

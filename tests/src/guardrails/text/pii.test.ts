@@ -1,4 +1,5 @@
 import { findPii } from '../../../../src/guardrails/text/pii.js';
+import { linearGrowth, repeatedTo } from '../../../helpers/linear.js';
 
 const none = { emails: [], phones: [], other: [] };
 
@@ -91,5 +92,17 @@ describe('national ids of other countries and formats', () => {
   ])('not an id: %s', (t) => {
     expect(ids(t)).toEqual([]);
     expect(findPii(t, none).filter((x) => x.startsWith('card'))).toEqual([]);
+  });
+});
+
+describe('long input', () => {
+  // An address was looked for from every character of a run of address characters ("1111…" with no "@"): 100 KB took
+  // seconds; each run is now read once.
+  test.each(['1', 'a.', 'SSN 1a ', 'passport 1 ', '4.', 'x@a.'])('%j repeated is read in linear time', (unit) => {
+    const make = repeatedTo(unit, 120_000);
+    expect({ unit, ...linearGrowth(make, (t) => findPii(t, none)) }).toMatchObject({ linear: true });
+  });
+  test('an address after a long run is still found', () => {
+    expect(findPii(`${'1'.repeat(5000)} bob@globex.com`, none)).toContain('email b***@globex.com');
   });
 });
