@@ -284,6 +284,20 @@ export function capEcho(message: string): string {
   return words.length > ECHO_MESSAGE ? `${words.slice(0, ECHO_MESSAGE)}… (${message.length} characters)` : words;
 }
 
+/**
+ * Text from the store (a suggestion's subject, why it was held: words a customer or a model wrote) as a terminal may
+ * show it: control characters (ESC sequences that move the cursor, erase lines, set the title or the clipboard, make
+ * hyperlinks), line breaks and bidirectional or invisible format characters are written as escapes (`\u001b`), so
+ * a held suggestion cannot rewrite or hide the lines around it ("held: it asks to move money") on the reviewer's
+ * screen.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\p{Cc}\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
+}
+
 export function usageFailure(c: Command, message: string, io: CommandIo): number {
   io.err(
     `closeloop ${c.name}: ${capEcho(message)}\n${formatUsage(c)}\n(closeloop ${c.name} --help for every option and an example)\n`,

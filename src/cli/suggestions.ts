@@ -10,7 +10,7 @@ import {
   type ReviewItem,
 } from '../suggest/review.js';
 import { configuredStore, withStore, type SourcesCliDeps } from './cli-store.js';
-import { defineCommand, ioOf, runCommand, UsageError, wholeNumber } from './command.js';
+import { defineCommand, ioOf, printable, runCommand, UsageError, wholeNumber } from './command.js';
 
 /**
  * `closeloop suggestions list|approve|dismiss`: the review queue from the command line, on the service's database.
@@ -32,13 +32,15 @@ function reviewDeps(store: ReviewDeps['store'], now: () => number): ReviewDeps {
 }
 
 export function formatItem(s: ReviewItem): string {
+  // Every value may hold words from outside (the CRM, a customer, a model): one line each, no terminal controls.
+  const p = printable;
   const lines = [
-    `${s.id}  ${s.type}  ${s.status}  ${s.createdAt.slice(0, 16).replace('T', ' ')}  ${s.provider}${s.dealId ? ` deal ${s.dealId}` : s.companyId ? ` company ${s.companyId}` : ''}`,
+    `${p(s.id)}  ${p(s.type)}  ${s.status}  ${s.createdAt.slice(0, 16).replace('T', ' ')}  ${p(s.provider)}${s.dealId ? ` deal ${p(s.dealId)}` : s.companyId ? ` company ${p(s.companyId)}` : ''}`,
   ];
-  if (s.task) lines.push(`  task: ${s.task.subject}`);
-  if (s.draft) lines.push(`  draft: ${s.draft.subject}${s.draft.to ? ` (to ${s.draft.to})` : ''}`);
-  for (const h of s.heldBecause) lines.push(`  held: ${h}`);
-  if (s.closedReason) lines.push(`  closed: ${s.closedReason}`);
+  if (s.task) lines.push(`  task: ${p(s.task.subject)}`);
+  if (s.draft) lines.push(`  draft: ${p(s.draft.subject)}${s.draft.to ? ` (to ${p(s.draft.to)})` : ''}`);
+  for (const h of s.heldBecause) lines.push(`  held: ${p(h)}`);
+  if (s.closedReason) lines.push(`  closed: ${p(s.closedReason)}`);
   return lines.join('\n');
 }
 

@@ -573,6 +573,44 @@ function textFields(v: unknown, path: string, out: [string, string][]): void {
   }
 }
 
+/** A line break or control character: in a header field of an email, it starts a header of its own (CRLF injection). */
+const HEADER_BREAK = /[\p{Cc}\u2028\u2029]/u;
+/** One address, nothing around it: no second recipient after a comma, no display name, no header after a line break. */
+const ONE_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+\.[^\s@,;:<>()[\]"\\]+$/u;
+
+/**
+ * A draft's header fields, wherever the write carries them (a draft write's own, or a suggestion's `draft`): the subject
+ * and the names are one line each, the recipient and the sender one address each. A model's subject with "\r\nBcc: ..."
+ * or a CRM field with a line break or a second address would otherwise reach the email the rep sends. The routing
+ * (`to`, `from`) is no prose the other checks read, but it is checked here.
+ */
+function headerProblems(write: GateWrite): GateProblem[] {
+  const drafts: [string, unknown][] =
+    write.action === 'create_draft_email' ? [['', write.payload]] : [['draft.', write.payload.draft]];
+  const out: GateProblem[] = [];
+  for (const [prefix, d] of drafts) {
+    if (!d || typeof d !== 'object') continue;
+    const draft = d as Record<string, unknown>;
+    const line = (field: string, v: unknown) => {
+      if (typeof v === 'string' && HEADER_BREAK.test(v))
+        out.push({ field: prefix + field, zone: 'text', kind: 'hidden_content', text: v.slice(0, 80) });
+    };
+    const address = (field: string, v: unknown) => {
+      if (typeof v === 'string' && !ONE_ADDRESS.test(v))
+        out.push({ field: prefix + field, zone: 'text', kind: 'changes_recipients', text: v.slice(0, 80) });
+    };
+    line('subject', draft.subject);
+    for (const who of ['to', 'from'] as const) {
+      const p = draft[who];
+      if (!p || typeof p !== 'object') continue;
+      const { name, email } = p as { name?: unknown; email?: unknown };
+      line(`${who}.name`, name);
+      if (email !== null && email !== undefined) address(`${who}.email`, email);
+    }
+  }
+  return out;
+}
+
 /** Check one write. Pure; the same verdict for the same input. */
 export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
   const g = groundsOf(facts, write.quotes ?? []);
@@ -594,6 +632,7 @@ export function checkOutput(write: GateWrite, facts: GateFacts): GateVerdict {
     if (inDraft && unreadText(withoutNames(text, [...(facts.names ?? []), ...subjects])))
       problems.push({ field, zone: 'text', kind: 'unread_language', text: text.slice(0, 80) });
   }
+  problems.push(...headerProblems(write));
   // Instructions spread over several messages make every quote from the thread suspect: none may carry an actionable
   // item.
   if (

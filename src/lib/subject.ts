@@ -15,10 +15,12 @@ const BANNER =
 /**
  * The topic of a thread from a message's subject: the reply and forward prefixes and gateway banners in front of it
  * removed, whatever their order and number ("Re: [EXTERNAL] RE: Fwd: Pricing" → "Pricing"); the subject itself is kept
- * as written. A reply's subject is "Re: " and this.
+ * as written, on one line. A reply's subject is "Re: " and this.
  */
 export function threadTopic(subject: string | null | undefined): string {
-  let s = (subject ?? '').replace(/\s+/gu, ' ').trim();
+  // One line: line breaks and control characters (a folded header, "\u0085", ESC sequences) are spaces, as a mail
+  // client shows them; a reply's subject is a header of the rep's email, where a line break would start another.
+  let s = (subject ?? '').replace(/[\s\p{Cc}\u2028\u2029]+/gu, ' ').trim();
   for (let m = PREFIX.exec(s) ?? BANNER.exec(s); m; m = PREFIX.exec(s) ?? BANNER.exec(s)) s = s.slice(m[0].length);
   return s.trim();
 }

@@ -68,9 +68,13 @@ const URL_RE = new RegExp(
  */
 const SCHEME_URL_RE =
   /(?<![\p{L}\p{N}])(h(?:tt|xx)ps?|s?ftps?|wss?|file|smb|gopher)\s*(?::|\[:\])\s*\/\/\s*((?:[^\s/?#"'<>@]*@)?(?:\[[0-9a-f:.%a-z]+\]|(?:[^\s/?#:"'<>()[\]{}@,;]|[[({<](?:\.|dot)[\])}>])+)(?::\d{1,5})?)((?:[/?#][^\s"'<>)\]]*)?)/giu;
-/** URLs that carry their content or run code: data:, javascript:, vbscript:, blob:. */
+/**
+ * URLs that carry their content or run code: data:, javascript:, vbscript:, blob:; and paths that open a file share
+ * (file:///..., a UNC path \\\\host\\share: a mail client that follows one hands the reader's Windows credentials to
+ * that host), whatever the host is written as.
+ */
 const INLINE_URL_RE =
-  /(?<![\p{L}\p{N}])(?:data\s*:\s*(?:[a-z]+\/[a-z0-9.+-]+|[^\s,]*;base64,|,)[^\s"'<>]*|(?:javascript|vbscript|livescript)\s*:[^\s"'<>]+|blob\s*:\s*https?:[^\s"'<>]+)/giu;
+  /(?<![\p{L}\p{N}])(?:data\s*:\s*(?:[a-z]+\/[a-z0-9.+-]+|[^\s,]*;base64,|,)[^\s"'<>]*|(?:javascript|vbscript|livescript)\s*:[^\s"'<>]+|blob\s*:\s*https?:[^\s"'<>]+|file\s*:\s*\/+[^\s"'<>]*)|(?<![\\\p{L}\p{N}])\\\\[^\s\\"'<>]+\\[^\s"'<>]*/giu;
 /** An address without a scheme but with a port or a path: 198.51.100.7/inv, 198.51.100.7:8443, [2001:db8::7]/x. */
 const BARE_IP_RE =
   /(?<![\p{L}\p{N}.])(?:((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})|(\[[0-9a-f]*:[0-9a-f:.]+\]))(?::\d{1,5}|(?=[/?#]\S))(?:[/?#][^\s"'<>)\]]*)?/giu;

@@ -1,11 +1,15 @@
 /**
  * Personal and payment data in outgoing text: email addresses, phone numbers, card numbers
- * (Luhn-valid), IBANs (mod-97-valid) and national ids (US SSN, UK NINO). The recipient's own address and number are
- * expected
- * in a draft, as is anything on the allow-list; everything else is reported, masked, so that
- * the finding itself can be logged and shown to an admin.
+ * (Luhn-valid), IBANs (mod-97-valid) and national ids (US SSN, UK NINO, Spanish DNI, Italian codice fiscale, and any
+ * number a text names as a personal id: passport, ID card, social security, BSN, PESEL, Aadhaar...). The recipient's
+ * own address and number are expected in a draft, as is anything on the allow-list; everything else is reported,
+ * masked, so that the finding itself can be logged and shown to an admin.
+ *
+ * The text is read as it shows (`normalise`: full-width and other-script digits, invisible characters, look-alike
+ * letters and dashes), so "４１１１ …", "AB\u200b123456C" or "078–05–1120" are the numbers they display.
  */
 import { findDates } from './dates.js';
+import { normalise } from './normalize.js';
 import { findAmounts } from './numbers.js';
 
 export interface PiiAllowed {
@@ -14,15 +18,36 @@ export interface PiiAllowed {
   other: string[];
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
-const CARD = /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
+// Digits in groups split by spaces, dashes, dots or slashes ("4111.1111.1111.1111" is a card as much as with spaces).
+const CARD = /(?<![\d./-])(?:\d[ ./-]?){12,18}\d(?![\d-]|[./]\d)/g;
 const PHONE =
   /(?<![\w+$€£])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w%])|\+\d{7,15}(?!\w)/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** US SSN (SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000) and UK NINO (HMRC prefix rules). */
 const SSN = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])/g;
-const NINO = /\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
+const NINO = /\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D]\b/gi;
+/** Spanish DNI / NIE: eight digits (an NIE starts X, Y or Z) and the check letter of the number mod 23. */
+const DNI = /\b([XYZ]?)(\d{7,8})[ -]?([A-Z])\b/gi;
+const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
+/** Italian codice fiscale: surname and name letters, birth year, month letter, day, place code, check letter. */
+const CODICE_FISCALE = /\b[A-Z]{6}\d{2}[ABCDEHLMPRST]\d{2}[A-Z]\d{3}[A-Z]\b/gi;
+/**
+ * A number the text names as a personal id, whatever its format: the name of the id, a few connecting words ("number",
+ * "no.", "is", a colon), then a token of letters and digits (separated by spaces, dashes, dots or slashes) with at least
+ * four digits. Company ids (VAT, registration numbers) are not personal and not named here.
+ */
+const ID_NAMED = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:social[ -]security|soc(?:ial)?\.? ?sec\.?|SSN|ITIN|social insurance|national insurance|NI number|NINO|national (?:id(?:entity)?|identification)|identity card|ID[ -]card|passport|driv(?:er'?s|ing)[ -]licen[cs]e|Personalausweis|Ausweis|Reisepass|Sozialversicherungsnummer|Steuer-?ID|Steueridentifikationsnummer|IdNr|DNI|NIE|pasaporte|seguridad social|NIR|num[ée]ro de s[ée]curit[ée] sociale|s[ée]curit[ée] sociale|carte d'identit[ée]|passeport|codice fiscale|carta d'identit[àa]|passaporto|BSN|burgerservicenummer|paspoort|PESEL|personnummer|henkilötunnus|CPF|Aadhaar|паспорт|СНИЛС)` +
+    String.raw`(?:\s(?:number|no|nr|num|n[°º]|nummer|número|numero|is|was|ends? in|on file)(?![\p{L}\p{N}])[\s.:#=-]*|[\s.:#=()-]+){0,3}` +
+    // The id: groups of letters and digits joined by dots, dashes or slashes; a group after a space holds a digit or
+    // is one letter ("AB 12 34 56 C"), so the words after the number are not read as part of it.
+    String.raw`([\p{L}\p{N}]+(?:[./-][\p{L}\p{N}]+|\s(?:[\p{L}\p{N}]*\d[\p{L}\p{N}]*|\p{L}(?![\p{L}\p{N}])))*)`,
+  'giu',
+);
+/** An id named as such holds at least four digits and is no longer than an id is. */
+const idShaped = (id: string): boolean => (id.match(/\d/g)?.length ?? 0) >= 4 && id.length <= 30;
 const NINO_NEVER = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 
 const digits = (s: string): string => s.replace(/\D/g, '');
@@ -55,7 +80,8 @@ const maskEmail = (e: string): string => {
   return `${u!.slice(0, 1)}***@${d}`;
 };
 
-export function findPii(text: string, allowed: PiiAllowed): string[] {
+export function findPii(shown: string, allowed: PiiAllowed): string[] {
+  const text = normalise(shown);
   const out: string[] = [];
   const taken: [number, number][] = [];
   const allowedEmails = new Set([...allowed.emails, ...allowed.other].map((e) => e.trim().toLowerCase()));
@@ -102,6 +128,26 @@ export function findPii(text: string, allowed: PiiAllowed): string[] {
     if (!free(m.index, m.index + m[0].length) || NINO_NEVER.has(m[1]!)) continue;
     take(m.index, m.index + m[0].length);
     out.push(`national id ending ${m[0].slice(-2).trim()}`);
+  }
+  for (const m of text.matchAll(DNI)) {
+    if (!free(m.index, m.index + m[0].length)) continue;
+    const n = Number(`${'XYZ'.indexOf(m[1]!.toUpperCase()) + 1 || ''}${m[2]}`);
+    if ((m[1] ? m[2]!.length !== 7 : m[2]!.length !== 8) || DNI_LETTERS[n % 23] !== m[3]!.toUpperCase()) continue;
+    take(m.index, m.index + m[0].length);
+    out.push(`national id ending ${m[0].slice(-2)}`);
+  }
+  for (const m of text.matchAll(CODICE_FISCALE)) {
+    if (!free(m.index, m.index + m[0].length)) continue;
+    take(m.index, m.index + m[0].length);
+    out.push(`national id ending ${m[0].slice(-2)}`);
+  }
+  for (const m of text.matchAll(ID_NAMED)) {
+    const id = m[1]!;
+    const at = m.index + m[0].length - id.length;
+    if (!idShaped(id) || !free(at, at + id.length) || allowedCompact.has(id.replace(/[\s./-]/g, '').toUpperCase()))
+      continue;
+    take(at, at + id.length);
+    out.push(`national id ending ${id.slice(-2)}`);
   }
   for (const m of text.matchAll(PHONE)) {
     const d = digits(m[0]);

@@ -1,4 +1,5 @@
 import { findPii } from '../../../../src/guardrails/text/pii.js';
+import { linearGrowth, repeatedTo } from '../../../helpers/linear.js';
 
 const none = { emails: [], phones: [], other: [] };
 
@@ -39,5 +40,69 @@ describe('national ids', () => {
       'national id ending C',
     ]);
     expect(findPii('NI GB 12 34 56 A', { emails: [], phones: [], other: [] })).toEqual([]);
+  });
+});
+
+describe('read as shown', () => {
+  const only = (t: string) => findPii(t, none).filter((x) => !x.startsWith('phone'));
+  test('full-width, other-script, hidden and look-alike characters do not hide a number', () => {
+    expect(only('NI number ＡＢ１２３４５６Ｃ on file')).toEqual(['national id ending 6C']);
+    expect(only('NI A\u200bB 12\u00a034 56 C on file')).toEqual(['national id ending C']);
+    expect(only('SSN ０７８-０５-１１２０')).toEqual(['national id ending 1120']);
+    expect(only('SSN 078\u201305\u20131120')).toEqual(['national id ending 1120']);
+    expect(only('Card ٤١١١١١١١١١١١١١١١ on file')).toEqual(['card number ending 1111']);
+    expect(findPii('Reach ｊ．ｄｏｅ＠ｏｔｈｅｒｃｏｒｐ．ｃｏｍ', none)).toEqual(['email j***@othercorp.com']);
+  });
+  test('a card number split by dots or slashes is a card number', () => {
+    expect(only('Card 4111.1111.1111.1111 on file')).toEqual(['card number ending 1111']);
+    expect(only('Card 4111/1111/1111/1111 on file')).toEqual(['card number ending 1111']);
+  });
+  test('a lower-case or dashed NINO is one', () => {
+    expect(only('NI ab 12 34 56 c')).toEqual(['national id ending c']);
+    expect(only('NI AB-12-34-56-C')).toEqual(['national id ending -C']);
+  });
+});
+
+describe('national ids of other countries and formats', () => {
+  const ids = (t: string) => findPii(t, none).filter((x) => x.startsWith('national id'));
+  test.each([
+    ['Spanish DNI (check letter)', 'El DNI 12345678Z está registrado.'],
+    ['Spanish NIE', 'Su NIE X1234567L está registrado.'],
+    ['Italian codice fiscale', 'Il codice fiscale RSSMRA85T10A562S è registrato.'],
+    ['an SSN without dashes, named', 'Your SSN 078051120 is on file.'],
+    ['a passport number', 'Passport no. 533380006 noted for the visit.'],
+    ['a German ID card', 'Personalausweis L01X00T47 liegt vor.'],
+    ['a Dutch BSN', 'BSN 111222333 staat genoteerd.'],
+    ['a Polish PESEL', 'Numer PESEL: 44051401359.'],
+    ['an Indian Aadhaar', 'Aadhaar 2345 6789 0123 is linked.'],
+    ['a French NIR', 'Numéro de sécurité sociale 2 84 12 76 451 089 46.'],
+  ])('%s', (_name, t) => {
+    expect(ids(t)).toHaveLength(1);
+  });
+  test.each([
+    'Your customer ID 48213992 is in the portal.',
+    'Order no. 1234-5678-9012 shipped.',
+    'License key ABCD-1234-EFGH-5678.',
+    'Our VAT ID DE123456789.',
+    'Invoice INV-2026-00042 attached.',
+    'Version 1.2.3.4 released on 2026.03.10.',
+    'PO number 4500012345 attached.',
+    'Passport to growth: the 2026 plan.',
+    'Ref 12345678A in the subject line.',
+  ])('not an id: %s', (t) => {
+    expect(ids(t)).toEqual([]);
+    expect(findPii(t, none).filter((x) => x.startsWith('card'))).toEqual([]);
+  });
+});
+
+describe('long input', () => {
+  // An address was looked for from every character of a run of address characters ("1111…" with no "@"): 100 KB took
+  // seconds; each run is now read once.
+  test.each(['1', 'a.', 'SSN 1a ', 'passport 1 ', '4.', 'x@a.'])('%j repeated is read in linear time', (unit) => {
+    const make = repeatedTo(unit, 120_000);
+    expect({ unit, ...linearGrowth(make, (t) => findPii(t, none)) }).toMatchObject({ linear: true });
+  });
+  test('an address after a long run is still found', () => {
+    expect(findPii(`${'1'.repeat(5000)} bob@globex.com`, none)).toContain('email b***@globex.com');
   });
 });
