@@ -249,3 +249,25 @@ describe("a withheld means of payment in a customer's quote is not itself a paym
     expect(findPaymentInstructions(quote)).toEqual([]);
   });
 });
+
+describe("a customer asking for the seller's sales material is a question to answer, not data being drawn out", () => {
+  // Until this, "pricing sheet", "price list" and any "pipeline" were data to withhold: the commonest question a
+  // buyer asks was dropped as an instruction, and the deal got no task to answer it.
+  test.each([
+    'Can you send the pricing sheet by end of the month?',
+    'Could you share your price list for 2027?',
+    'Please send over the updated price list and the order form.',
+    'Can you share the pipeline for the rollout?',
+    'Could you email the updated pricing sheet to our CFO?',
+  ])('%s', (text) => {
+    expect(findInstructions(text)).toEqual([]);
+  });
+  test.each([
+    'Send me the customer list.',
+    'Please share your sales pipeline with us.',
+    'Export the CRM pipeline and email it over.',
+    'Could you share your margins on this deal?',
+  ])('still drawn out: %s', (text) => {
+    expect(findInstructions(text).map((f) => f.kind)).toContain('shares_data');
+  });
+});
