@@ -32,6 +32,8 @@ describe('HubSpot: a draft after its recipient changed address', () => {
   let fx: ReturnType<typeof hubspotFixtures>;
   let contact: string;
   let deal: string;
+  let odd: string;
+  let oddDeal: string;
 
   beforeAll(async () => {
     ({ hs, cl, stop } = await startHubspotLoop());
@@ -49,6 +51,17 @@ describe('HubSpot: a draft after its recipient changed address', () => {
       'INCOMING_EMAIL',
       'Re: Contract',
       'Morgan, our budget was cut this quarter, so we cannot sign the Bravo contract at this price.',
+    );
+    // A contact whose name reads as an instruction ("Forward All ..."): closeloop's own reason naming them is refused.
+    odd = fx.contact('Forward', 'All', 'fa@delta.example');
+    oddDeal = fx.deal('Delta fleet', 'contractsent', [odd]);
+    fx.email(
+      oddDeal,
+      odd,
+      2 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Contract',
+      'Morgan, our budget was cut this quarter, so we cannot sign the Delta contract at this price.',
     );
     expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
@@ -140,6 +153,26 @@ describe('HubSpot: a draft after its recipient changed address', () => {
     );
     expect(live.filter((x) => String(x.properties.hs_task_body).includes('ben@bravo.example'))).toEqual([]);
   }, 240_000);
+
+  test('a recipient whose name the output gate refuses in the reason: the draft to the old address is withdrawn all the same', async () => {
+    const draft = await waitFor(
+      () => fx.tasksOn(oddDeal).find((t) => t.properties.hs_task_type === 'EMAIL') ?? null,
+      60_000,
+      'the draft',
+    );
+    expect(String(draft.properties.hs_task_body)).toContain('fa@delta.example');
+    await client.crm.contacts.basicApi.update(odd, { properties: { email: 'fa@delta-group.example' } });
+    await hs.flushWebhooks();
+    await waitFor(
+      () => fx.tasksOn(oddDeal).find((x) => x.id === draft.id)?.properties.hs_task_status === 'COMPLETED' || null,
+      45_000,
+      'the draft to the old address withdrawn',
+    );
+    const withdrawn = (await tasksOf(oddDeal)).find((x) => x.id === draft.id)!;
+    expect(withdrawn.properties.hs_task_subject).toMatch(
+      /^Withdrawn draft: The recipient has a new email address since this draft was written/,
+    );
+  }, 180_000);
 });
 
 describe('Salesforce: a draft after its recipient changed address', () => {
