@@ -424,7 +424,14 @@ async function withdrawDraftOnly(
       planned.push({
         key: `wb-${row.id}-u-${why.key}`,
         action: 'update_task',
-        payload: { subject: task.subject, body, priority: task.priority },
+        // What closeloop last wrote (`previous`): a task the rep edited keeps their text, the line goes below it.
+        payload: {
+          subject: task.subject,
+          body,
+          priority: task.priority,
+          previous: { subject: task.subject, body: task.body, priority: task.priority },
+          append: why.line.trim(),
+        },
       });
     const payload = { ...row.payload, draft: null, ...(task && body !== undefined ? { task: { ...task, body } } : {}) };
     const gated = gateAll(

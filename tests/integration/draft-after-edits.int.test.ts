@@ -34,6 +34,8 @@ describe('HubSpot: a draft after its recipient changed address', () => {
   let deal: string;
   let odd: string;
   let oddDeal: string;
+  let edited: string;
+  let editedDeal: string;
 
   beforeAll(async () => {
     ({ hs, cl, stop } = await startHubspotLoop());
@@ -62,6 +64,17 @@ describe('HubSpot: a draft after its recipient changed address', () => {
       'INCOMING_EMAIL',
       'Re: Contract',
       'Morgan, our budget was cut this quarter, so we cannot sign the Delta contract at this price.',
+    );
+    // A task the rep will have rewritten in their own words before the address changes.
+    edited = fx.contact('Cleo', 'Park', 'cleo@echo.example');
+    editedDeal = fx.deal('Echo fleet', 'contractsent', [edited]);
+    fx.email(
+      editedDeal,
+      edited,
+      2 * DAY,
+      'INCOMING_EMAIL',
+      'Re: Contract',
+      'Morgan, our budget was cut this quarter, so we cannot sign the Echo contract at this price.',
     );
     expect((await browse(`${cl.url}/install/hubspot`)).status).toBe(200);
     await waitFor(
@@ -172,6 +185,33 @@ describe('HubSpot: a draft after its recipient changed address', () => {
     expect(withdrawn.properties.hs_task_subject).toMatch(
       /^Withdrawn draft: The recipient has a new email address since this draft was written/,
     );
+  }, 180_000);
+
+  test('the task the rep rewrote keeps their words when the draft is withdrawn; the reason goes below them', async () => {
+    await waitFor(() => fx.tasksOn(editedDeal).length === 2 || null, 60_000, 'the task and its draft');
+    const todo = fx.tasksOn(editedDeal).find((t) => t.properties.hs_task_type === 'TODO')!;
+    const draft = fx.tasksOn(editedDeal).find((t) => t.properties.hs_task_type === 'EMAIL')!;
+    await client.crm.objects.tasks.basicApi.update(todo.id, {
+      properties: { hs_task_body: 'Call Cleo on Thursday about phasing the rollout.' },
+    });
+    await client.crm.contacts.basicApi.update(edited, { properties: { email: 'cleo.park@echo-group.example' } });
+    await hs.flushWebhooks();
+    await waitFor(
+      () => fx.tasksOn(editedDeal).find((x) => x.id === draft.id)?.properties.hs_task_status === 'COMPLETED' || null,
+      45_000,
+      'the draft to the old address withdrawn',
+    );
+    await waitFor(
+      () =>
+        /The draft reply was withdrawn/.test(
+          String(fx.tasksOn(editedDeal).find((x) => x.id === todo.id)?.properties.hs_task_body),
+        ) || null,
+      45_000,
+      'the task saying why',
+    );
+    const read = (await tasksOf(editedDeal)).find((x) => x.id === todo.id)!;
+    expect(read.properties.hs_task_body).toContain('Call Cleo on Thursday about phasing the rollout.');
+    expect(read.properties.hs_task_body).toMatch(/Cleo Park(?:'|&#39;)s email address changed after it was written/);
   }, 180_000);
 });
 
