@@ -312,6 +312,9 @@ const BLOCKED = {
   opted_out: (who: string) => `${who} unsubscribed from all email`,
   bounced: (who: string) => `mail to ${who} bounced`,
 } as const;
+/** The draft was addressed to `to`, and the recipient's address in the CRM is another one now. */
+const addressChanged = (to: string | null | undefined, recipient: Contact | undefined): boolean =>
+  Boolean(to && recipient?.email && to.trim().toLowerCase() !== recipient.email.trim().toLowerCase());
 const capital = (t: string) => `${t[0]!.toUpperCase()}${t.slice(1)}`;
 
 /**
@@ -357,8 +360,10 @@ const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and
 /**
  * The draft of a suggestion that still holds is withdrawn on its own, the rep keeping the task: once its recipient
  * asks not to be emailed again (their latest email says so, `emailBlockedBy`), so no sales email to that person stays one
- * click from being sent; and once the rep has spoken with the customer since the concern (`spokenSince`), so no email
- * proposing the conversation that already happened waits to be sent.
+ * click from being sent; once the rep has spoken with the customer since the concern (`spokenSince`), so no email
+ * proposing the conversation that already happened waits to be sent; and once the recipient's email address changed in
+ * the CRM (the old one bounced, they moved), so no draft waits addressed to an address that may no longer work or
+ * belong to someone else.
  */
 async function withdrawDraftOnly(
   deps: WithdrawDeps,
@@ -375,48 +380,82 @@ async function withdrawDraftOnly(
   const blocked = emailBlockedBy(recipient ?? to, facts.activities);
   const optedOut = blocked !== null;
   const spoken = optedOut ? null : spokenSince(row.payload.evidence, facts.activities, deps.now());
-  if (!spoken && !optedOut) return false;
+  // The recipient's address changed in the CRM since the draft was written (the old one bounced, they moved): the
+  // draft is still addressed to the old one, which may no longer work or belong to someone else.
+  const readdressed = !spoken && !optedOut && addressChanged(row.payload.draft?.to?.email, recipient);
+  if (!spoken && !optedOut && !readdressed) return false;
   const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
   if (!draft || draft.status === 'failed' || draft.status === 'skipped') return false;
   if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
-  // Why, for the draft, the task's line and the log.
-  const talked = spoken
-    ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt, repTimeZone(row.payload))} came after the concern`
-    : null;
-  const why = talked
-    ? {
-        reason: `${talked[0]!.toUpperCase()}${talked.slice(1)}, so this draft proposing a call is withdrawn.`,
-        line: ` The draft reply was withdrawn: ${talked}.`,
-        key: 'spoken',
-        log: 'draft withdrawn: the rep has spoken with the customer since',
-      }
-    : {
-        reason: `${capital(BLOCKED[blocked ?? 'asked'](who))}, so this draft is withdrawn.`,
-        line: ` The draft reply was withdrawn: ${BLOCKED[blocked ?? 'asked'](who === 'The contact' ? 'the contact' : who)}.`,
-        key: 'optout',
-        log: 'draft withdrawn: the recipient opted out',
-      };
-  const planned: PlannedWrite[] = [
-    { key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason: why.reason } },
-  ];
-  // The task stops promising the draft: it says why there is none, and the suggestion keeps no draft to render.
-  const task = row.payload.task;
-  const body = task?.body.replace(DRAFT_READY, why.line);
-  if (task && body !== undefined && body !== task.body && draft.status === 'done')
-    planned.push({
-      key: `wb-${row.id}-u-${why.key}`,
-      action: 'update_task',
-      payload: { subject: task.subject, body, priority: task.priority },
-    });
-  const payload = { ...row.payload, draft: null, ...(task && body !== undefined ? { task: { ...task, body } } : {}) };
-  const gated = gateAll(
-    planned,
-    row.payload,
-    row.verdicts,
-    {},
-    await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()),
-  );
-  if (gated.refused.length) return false;
+  /** The withdrawal, its reason naming the recipient as `who` (and the task's line, `withTask`), checked by the gate. */
+  const plan = async (who: string, withTask = true) => {
+    // Why, for the draft, the task's line and the log.
+    const talked = spoken
+      ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt, repTimeZone(row.payload))} came after the concern`
+      : null;
+    const why = readdressed
+      ? {
+          // Worded so the output gate's instruction checks read no request in it ("address … in the CRM" reads as one).
+          reason: `${who === 'The contact' ? 'The recipient' : who} has a new email address since this draft was written, so this draft to the old one is withdrawn.`,
+          line: ` The draft reply was withdrawn: ${who === 'The contact' ? "the recipient's" : `${who}'s`} email address changed after it was written.`,
+          key: 'readdressed',
+          log: "draft withdrawn: the recipient's address changed",
+        }
+      : talked
+        ? {
+            reason: `${talked[0]!.toUpperCase()}${talked.slice(1)}, so this draft proposing a call is withdrawn.`,
+            line: ` The draft reply was withdrawn: ${talked}.`,
+            key: 'spoken',
+            log: 'draft withdrawn: the rep has spoken with the customer since',
+          }
+        : {
+            reason: `${capital(BLOCKED[blocked ?? 'asked'](who))}, so this draft is withdrawn.`,
+            line: ` The draft reply was withdrawn: ${BLOCKED[blocked ?? 'asked'](who === 'The contact' ? 'the contact' : who)}.`,
+            key: 'optout',
+            log: 'draft withdrawn: the recipient opted out',
+          };
+    const planned: PlannedWrite[] = [
+      { key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason: why.reason } },
+    ];
+    // The task stops promising the draft: it says why there is none, and the suggestion keeps no draft to render.
+    const task = withTask ? row.payload.task : null;
+    const body = task?.body.replace(DRAFT_READY, why.line);
+    if (task && body !== undefined && body !== task.body && draft.status === 'done')
+      planned.push({
+        key: `wb-${row.id}-u-${why.key}`,
+        action: 'update_task',
+        // What closeloop last wrote (`previous`): a task the rep edited keeps their text, the line goes below it.
+        payload: {
+          subject: task.subject,
+          body,
+          priority: task.priority,
+          previous: { subject: task.subject, body: task.body, priority: task.priority },
+          append: why.line.trim(),
+        },
+      });
+    const payload = { ...row.payload, draft: null, ...(task && body !== undefined ? { task: { ...task, body } } : {}) };
+    const gated = gateAll(
+      planned,
+      row.payload,
+      row.verdicts,
+      {},
+      await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()),
+    );
+    return { why, payload, gated };
+  };
+  // A recipient whose name the output gate refuses in closeloop's own words (a name that reads as an instruction), or
+  // a task text it refuses now, must not keep the draft live: the reason is written again without the name, and at
+  // last the draft is withdrawn without touching the task.
+  let { why, payload, gated } = await plan(who);
+  if (gated.refused.length && who !== 'The contact') ({ why, payload, gated } = await plan('The contact'));
+  if (gated.refused.length) ({ why, payload, gated } = await plan('The contact', false));
+  if (gated.refused.length) {
+    deps.logger.warn(
+      { connectionId: conn.id, suggestionId: row.id, problems: describeProblems(gated.refused) },
+      'output gate refused the draft withdrawal; the draft stays',
+    );
+    return false;
+  }
   await deps.store.tx(async (r, tx) => {
     await r.suggestions.updatePayload(row.id, payload, row.verdicts);
     await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
