@@ -5,6 +5,7 @@ import { formatDay, workingDue } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
+import { meetingAhead, plannedNextStep } from './next-step.js';
 import { isConversation, isSellersOwn, reportsAnswer } from './conversation.js';
 import { departureNotice } from './departure.js';
 import { quoteWindow } from './quote-window.js';
@@ -213,7 +214,10 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       : null;
   const last = touches[0];
   const lastAt = last ? Date.parse(last.occurredAt) : deal.createdAt ? Date.parse(deal.createdAt) : null;
-  if (lastAnyAt !== null && i.now - lastAnyAt >= i.staleDealDays * DAY) {
+  // A meeting in the calendar (a meeting logged ahead, or an invitation for a future day, which is automatic mail and
+  // so no activity) is a next step in place: the deal is waiting for it, not quiet.
+  const meeting = meetingAhead(i.activities, i.now);
+  if (lastAnyAt !== null && i.now - lastAnyAt >= i.staleDealDays * DAY && !meeting) {
     const days = Math.floor((i.now - lastAnyAt) / DAY);
     const dedupeKey = `stale_deal_follow_up:${deal.externalId}:${new Date(lastAnyAt).toISOString()}`;
     const evidence: Evidence[] = lastAny
@@ -278,12 +282,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
 
   // (c) no next step: recently worked, not stale, nothing planned
   const quietDays = lastAt === null ? null : Math.floor((i.now - lastAt) / DAY);
-  const planned = i.activities.some(
-    (a) =>
-      !a.archived &&
-      ((a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED') ||
-        (a.kind === 'meeting' && Date.parse(a.occurredAt) > i.now)),
-  );
+  const planned = plannedNextStep(i.activities, i.now) !== null;
   const anyQuiet = lastAnyAt === null ? null : Math.floor((i.now - lastAnyAt) / DAY);
   if (
     last &&

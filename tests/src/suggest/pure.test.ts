@@ -24,6 +24,8 @@ import {
   closedTaskSubject,
   type RenderFacts,
 } from '../../../src/suggest/render.js';
+import type { SuggestionRow } from '../../../src/store/index.js';
+import { resolutionOf } from '../../../src/suggest/withdraw.js';
 import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
 const DAY = 86_400_000;
@@ -495,6 +497,85 @@ describe('deal suggestions', () => {
       suggestForDeal({ ...base, deal: deal(), activities: [question], askable }).map((x) => x.type);
     expect(types()).toEqual(['unanswered_ask']);
     expect(types((q) => !/pricing sheet/.test(q))).toEqual(['no_next_step']);
+  });
+  describe('a meeting put in the calendar is a next step in place', () => {
+    const invite = (subject: string, body = '', days = 1, id = `v${subject.length}`) =>
+      act({ externalId: id, occurredAt: iso(NOW - days * DAY), direction: 'outbound', subject, body });
+    const types = (quietDays: number, ...notices: Activity[]) =>
+      suggestForDeal({
+        ...base,
+        deal: deal(),
+        activities: [
+          act({ externalId: 'c', occurredAt: iso(NOW - quietDays * DAY), body: 'We will review it.' }),
+          ...notices,
+        ],
+      }).map((x) => x.type);
+
+    test.each([
+      [
+        'Google, with its time and attendee',
+        'Invitation: Demo @ Tue Jun 9, 2026 10am - 11am (PDT) (ada@acme.example)',
+        '',
+      ],
+      ['no year', 'Invitation: Demo @ Tue Jun 9', ''],
+      ['updated', 'Updated invitation: Demo @ Wed Jun 10, 2026 3pm - 4pm (CEST)', ''],
+      [
+        'accepted by the customer',
+        'Accepted: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)',
+        'Ada has accepted this invitation.',
+      ],
+      [
+        'Outlook, by its body',
+        'Acme demo',
+        'You have been invited to the following event.\n\nWhen: Tuesday, June 9, 2026 10:00 AM-11:00 AM (UTC-08:00) Pacific Time\nWhere: Teams',
+      ],
+    ])('%s: neither "no activity for 40 days" nor "set a next step"', (_, subject, body) => {
+      expect(types(40)).toEqual(['stale_deal_follow_up']);
+      expect(types(40, invite(subject, body))).toEqual([]);
+      expect(types(8)).toEqual(['no_next_step']);
+      expect(types(8, invite(subject, body))).toEqual([]);
+    });
+
+    test('a quiet-deal task closes once the invitation is logged, saying which meeting is planned', () => {
+      const stale = staleNoteSuggestion();
+      const now = (activities: Activity[]) => ({ deal: deal(), activities, contacts: [], stageLabel: null, now: NOW });
+      const row = { payload: stale } as SuggestionRow;
+      const note = act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) });
+      const demo = invite('Invitation: Acme demo @ Tue Jun 9, 2026 10am - 11am (PDT) (ada@acme.example)');
+      expect(resolutionOf(row, now([note, demo]), false)).toEqual({
+        reason: 'A next step is now planned (meeting "Acme demo" on 9 June 2026).',
+        undone: false,
+      });
+    });
+
+    test('a meeting that is past, declined, cancelled or only quoted by an auto-reply is none', () => {
+      const on = invite('Invitation: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', '', 3, 'on');
+      // The meeting's day has passed.
+      expect(types(40, invite('Invitation: Demo @ Tue May 19, 2026 10am', '', 20))).toEqual(['stale_deal_follow_up']);
+      // Declined, or invited then cancelled: nothing is in the calendar.
+      expect(types(40, invite('Declined: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', 'Ada declined.'))).toEqual([
+        'stale_deal_follow_up',
+      ]);
+      expect(types(40, on, invite('Canceled event: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', ''))).toEqual([
+        'stale_deal_follow_up',
+      ]);
+      expect(types(8, on, invite('Declined: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', ''))).toEqual(['no_next_step']);
+      // An auto-reply to the invitation schedules nothing.
+      const away = invite(
+        'Automatic reply: Invitation: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)',
+        'I am out of the office until June 20 with no access to email.',
+      );
+      expect(types(40, away)).toEqual(['stale_deal_follow_up']);
+      // A rescheduled meeting is on again.
+      expect(
+        types(
+          40,
+          on,
+          invite('Declined: Demo @ Tue Jun 9, 2026', '', 2, 'off'),
+          invite('Updated invitation: Demo @ Thu Jun 11, 2026', '', 1, 'new'),
+        ),
+      ).toEqual([]);
+    });
   });
   test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {
     const customer = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Thanks, we will review it.' });
