@@ -29,6 +29,18 @@ export function isAutomatedMessage(
 }
 
 /**
+ * An away notice: an auto-reply by its subject ("Automatic reply:", "Out of office"), or a message saying its writer is
+ * away until some day. Such a message schedules nothing, whatever its subject quotes ("Automatic reply: Invitation: …").
+ */
+export function isAwayNotice(a: Pick<Activity, 'kind' | 'subject' | 'body'>): boolean {
+  if (a.kind !== 'email') return false;
+  const subject = (a.subject ?? '').replace(REPLY_PREFIX, '').trim();
+  return AUTO_REPLY_SUBJECT.test(subject) || AWAY_SUBJECT.test(subject) || AWAY.some((re) => re.test(a.body ?? ''));
+}
+const AUTO_REPLY_SUBJECT =
+  /^(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|autoreply|automatische antwort|réponse automatique|respuesta automática|risposta automatica|resposta automática|automatisch antwoord)/i;
+
+/**
  * A delivery failure (a bounce, RFC 3464): the mail server saying a message could not be delivered. With the
  * recipient's address in it, that address is dead until the person writes from it again (`src/suggest/drafting.ts`).
  */

@@ -1,10 +1,12 @@
 import type { Activity, Contact, Deal } from '../core/canonical.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import type { Evidence, Suggestion } from '../core/suggestion.js';
-import { formatDay, workingDue } from '../lib/dates.js';
+import { formatDay, workingDayAfter, workingDue } from '../lib/dates.js';
 import { stableId } from '../lib/ids.js';
 import { isCustomerTouch } from './deal-features.js';
 import { isAutomatedMessage } from './automated-mail.js';
+import { meetingAhead, plannedNextStep } from './next-step.js';
+import { awayUntil } from './away.js';
 import { isConversation, isSellersOwn, reportsAnswer } from './conversation.js';
 import { departureNotice } from './departure.js';
 import { quoteWindow } from './quote-window.js';
@@ -62,6 +64,11 @@ export const CLOSE_DATE_PASSED = 'close_date_passed';
  * newsletters) arrived after the last real activity (`automatic_mail_since=N`): the task must not say no email came.
  */
 export const AUTOMATIC_MAIL_SINCE = 'automatic_mail_since';
+/**
+ * The factor of a follow-up whose customer's latest message is an away notice naming their return
+ * (`away_until=YYYY-MM-DD`): the task is due the first working day after it.
+ */
+export const AWAY_UNTIL = 'away_until';
 /** The factor of an unanswered question whose asker has since left the company. */
 export const CONTACT_LEFT = 'asker_left_the_company';
 /** `Evidence.field` of the quote saying the asker has left (beside the question itself). */
@@ -178,6 +185,42 @@ const lastActivityAt = (activities: readonly Activity[], now: number): Activity 
     .sort((x, y) => y.at.localeCompare(x.at))[0]?.a;
 
 /**
+ * When the customer's latest message is an away notice naming the day they are back ("I am out of the office until
+ * January 5"), and that day is still ahead: a follow-up is due the first working day after it (in the rep's time
+ * zone), and says why.
+ */
+function customerAway(i: DealAnalysisInput): { dueAt: string; until: string; sentence: string } | null {
+  const latest = i.activities
+    .filter(
+      (a) =>
+        !a.archived &&
+        a.kind === 'email' &&
+        a.direction === 'inbound' &&
+        (a.status ?? '').toUpperCase() !== 'DRAFT' &&
+        Date.parse(a.occurredAt) <= i.now + DAY,
+    )
+    .sort((x, y) => y.occurredAt.localeCompare(x.occurredAt))[0];
+  const back = latest ? awayUntil(latest) : null;
+  if (!latest || !back) return null;
+  const dueAt = workingDayAfter(back.year, back.month, back.day, i.timeZone);
+  // Back already (the follow-up is due tomorrow anyway), or a day no one sets an away notice for.
+  if (Date.parse(dueAt) <= i.now + DAY || Date.parse(dueAt) > i.now + 366 * DAY) return null;
+  const until = `${back.year}-${String(back.month).padStart(2, '0')}-${String(back.day).padStart(2, '0')}`;
+  const contacts = i.contacts ?? [];
+  const named = (c: Contact) => Boolean(c.firstName || c.lastName);
+  const who = [
+    ...sendersAmong([latest], contacts),
+    ...contacts.filter((c) => latest.associations.contacts.includes(c.externalId)),
+  ].find(named);
+  const name = who ? (who.firstName ?? contactName(who.firstName, who.lastName)) : 'The contact';
+  return {
+    dueAt,
+    until,
+    sentence: `${name} is out of the office until ${formatDay(`${until}T12:00:00Z`)} (automatic reply of ${formatDay(latest.occurredAt, i.timeZone)}), so this is due the first working day after.`,
+  };
+}
+
+/**
  * Deal suggestions computed from the synced record alone (rules tier, no model call):
  * (a) follow up a deal with no customer activity for N days; (b) flag a budget problem raised in an
  * interaction while the deal is in Negotiation or later; (c) a deal still being worked (activity in the
@@ -213,7 +256,11 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       : null;
   const last = touches[0];
   const lastAt = last ? Date.parse(last.occurredAt) : deal.createdAt ? Date.parse(deal.createdAt) : null;
-  if (lastAnyAt !== null && i.now - lastAnyAt >= i.staleDealDays * DAY) {
+  // A meeting in the calendar (a meeting logged ahead, or an invitation for a future day, which is automatic mail and
+  // so no activity) is a next step in place: the deal is waiting for it, not quiet.
+  const meeting = meetingAhead(i.activities, i.now);
+  const away = customerAway(i);
+  if (lastAnyAt !== null && i.now - lastAnyAt >= i.staleDealDays * DAY && !meeting) {
     const days = Math.floor((i.now - lastAnyAt) / DAY);
     const dedupeKey = `stale_deal_follow_up:${deal.externalId}:${new Date(lastAnyAt).toISOString()}`;
     const evidence: Evidence[] = lastAny
@@ -242,7 +289,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         Date.parse(a.occurredAt) > lastAnyAt &&
         Date.parse(a.occurredAt) <= i.now + DAY,
     ).length;
-    const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open${closePassed ? `, and its close date (${closePassed}) has passed` : ''}.`;
+    const reason = `No activity of any kind on "${dealName}" for ${days} days while it is still open${closePassed ? `, and its close date (${closePassed}) has passed` : ''}.${away ? ` ${away.sentence}` : ''}`;
     out.push({
       ...base,
       id: stableId('sug', i.connectionId, dedupeKey),
@@ -253,7 +300,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Follow up on ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: workingDue(i.now, DAY, i.timeZone),
+        dueAt: away?.dueAt ?? workingDue(i.now, DAY, i.timeZone),
         timeZone: i.timeZone ?? null,
         priority: days >= 2 * i.staleDealDays || closePassed || late ? 'HIGH' : 'MEDIUM',
         ownerId: deal.ownerId,
@@ -271,6 +318,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
             ? [{ name: `${AUTOMATIC_MAIL_SINCE}=${automatic}`, direction: '+' as const, weight: 0 }]
             : []),
           ...(late ? [{ name: `deal_stage=${deal.stage}`, direction: '+' as const, weight: 1 }] : []),
+          ...(away ? [{ name: `${AWAY_UNTIL}=${away.until}`, direction: '-' as const, weight: 0 }] : []),
         ],
       },
     });
@@ -278,12 +326,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
 
   // (c) no next step: recently worked, not stale, nothing planned
   const quietDays = lastAt === null ? null : Math.floor((i.now - lastAt) / DAY);
-  const planned = i.activities.some(
-    (a) =>
-      !a.archived &&
-      ((a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED') ||
-        (a.kind === 'meeting' && Date.parse(a.occurredAt) > i.now)),
-  );
+  const planned = plannedNextStep(i.activities, i.now) !== null;
   const anyQuiet = lastAnyAt === null ? null : Math.floor((i.now - lastAnyAt) / DAY);
   if (
     last &&
@@ -294,7 +337,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
     !planned
   ) {
     const dedupeKey = `no_next_step:${deal.externalId}:${last.externalId}`;
-    const reason = `"${dealName}" was last worked ${quietDays} days ago and has no next step: no open task and no meeting planned.`;
+    const reason = `"${dealName}" was last worked ${quietDays} days ago and has no next step: no open task and no meeting planned.${away ? ` ${away.sentence}` : ''}`;
     out.push({
       ...base,
       id: stableId('sug', i.connectionId, dedupeKey),
@@ -305,7 +348,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
       task: {
         subject: `Set a next step for ${dealName}`.slice(0, 255),
         body: reason,
-        dueAt: workingDue(i.now, DAY, i.timeZone),
+        dueAt: away?.dueAt ?? workingDue(i.now, DAY, i.timeZone),
         timeZone: i.timeZone ?? null,
         priority: 'MEDIUM',
         ownerId: deal.ownerId,
@@ -319,6 +362,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         factors: [
           { name: `days_since_last_activity=${quietDays}`, direction: '+', weight: 1 },
           { name: 'open_tasks=0, meetings_ahead=0', direction: '+', weight: 1 },
+          ...(away ? [{ name: `${AWAY_UNTIL}=${away.until}`, direction: '-' as const, weight: 0 }] : []),
         ],
       },
     });

@@ -69,3 +69,17 @@ export const workingDue = (now: number, ms: number, timeZone?: string | null): s
     ),
   ).toISOString();
 };
+
+/**
+ * The first working day (Monday to Friday) after the calendar day `y-m-d`, at the start of working hours in `timeZone`
+ * (the rep's, IANA), or at that hour UTC without one: when a task waiting for someone back on that day falls due. ISO 8601.
+ */
+export const workingDayAfter = (y: number, m: number, d: number, timeZone?: string | null): string => {
+  const day = new Date(Date.UTC(y, m - 1, d + 1));
+  while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
+  const zone = knownTimeZone(timeZone);
+  const [yy, mm, dd] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+  return new Date(
+    zone ? instantOf(zone, yy, mm, dd, WORK_START_HOUR, 0) : Date.UTC(yy, mm - 1, dd, WORK_START_HOUR),
+  ).toISOString();
+};

@@ -5,8 +5,24 @@ import { EMPTY_TRUSTED } from '../guardrails/trusted-facts.js';
 import { checkOutput, describeProblems, type GateFacts } from '../guardrails/output-gate.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import type { SuggestionFacts } from './context.js';
+import { AWAY_UNTIL } from '../inference/deal-suggestions.js';
 
 export type { GateFacts } from '../guardrails/output-gate.js';
+
+/**
+ * The days a suggestion's text may name: those of the interactions, the task's due day, and the day the customer's
+ * auto-reply says they are back (`AWAY_UNTIL`, read from that reply), which a follow-up waiting for it names.
+ */
+export function suggestionDates(s: Suggestion, f: Pick<SuggestionFacts, 'activities'>): string[] {
+  const away = s.explanation.factors
+    .find((x) => x.name.startsWith(`${AWAY_UNTIL}=`))
+    ?.name.slice(AWAY_UNTIL.length + 1);
+  return [
+    ...f.activities.map((a) => a.occurredAt),
+    ...(s.task ? [s.task.dueAt] : []),
+    ...(away && /^\d{4}-\d{2}-\d{2}$/.test(away) ? [`${away}T12:00:00Z`] : []),
+  ];
+}
 
 /**
  * What the output gate may take as grounds for one suggestion: trusted facts, the deal's structured data, the thread.
@@ -32,7 +48,7 @@ export async function gateFactsFor(
       : null,
     company: f.company ? { domain: f.company.domain } : null,
     contacts: contacts.map((c) => ({ email: c.email, phone: c.phone })),
-    dates: [...f.activities.map((a) => a.occurredAt), ...(s.task ? [s.task.dueAt] : [])],
+    dates: suggestionDates(s, f),
     timeZone: s.task?.timeZone ?? null,
     thread: thread.slice(-20),
     names: [f.deal?.name, f.company?.name, ...contacts.flatMap((c) => [c.firstName, c.lastName, c.title])].filter(

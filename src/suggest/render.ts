@@ -4,6 +4,7 @@ import { formatDay } from '../lib/dates.js';
 import {
   ASKED_FIELD,
   AUTOMATIC_MAIL_SINCE,
+  AWAY_UNTIL,
   CHASED_FIELD,
   CLOSE_DATE_PASSED,
   COMPETITOR_FIELD,
@@ -75,6 +76,18 @@ const churnSignals = (s: Suggestion) =>
     )
     .map((x) => x.name);
 
+/**
+ * A follow-up waiting for the customer's return (`AWAY_UNTIL`): the sentence saying why it is due when it is, or ''.
+ */
+const awayNote = (s: Suggestion): string => {
+  const until = s.explanation.factors
+    .find((x) => x.name.startsWith(`${AWAY_UNTIL}=`))
+    ?.name.slice(AWAY_UNTIL.length + 1);
+  return until && /^\d{4}-\d{2}-\d{2}$/.test(until)
+    ? ` Their latest email is an automatic reply: they are out of the office until ${formatDay(`${until}T12:00:00Z`)}, so this is due the first working day after.`
+    : '';
+};
+
 interface Text {
   subject: string;
   happened: string;
@@ -114,7 +127,9 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
         happened:
           (latest?.occurredAt
             ? `Nothing has happened on ${deal}${stageText(f)} since ${latestDate}: ${logged}`
-            : `Nothing has been logged on ${deal}${stageText(f)} since it was created.`) + pastClose,
+            : `Nothing has been logged on ${deal}${stageText(f)} since it was created.`) +
+          pastClose +
+          awayNote(s),
         why: 'An open deal that goes quiet this long tends to slip or stall; a short check-in now keeps it moving.',
         next: `Get in touch with ${who(f)} and agree on a concrete next step with a date${closeDate ? ', then move the close date to when it can really close' : ''}.${draft}`,
       };
@@ -177,7 +192,7 @@ function textOf(s: Suggestion, f: RenderFacts): Text {
     case 'no_next_step':
       return {
         subject: `Plan the next step for ${f.dealName ?? 'this deal'}`,
-        happened: `${deal}${stageText(f)} was last worked on ${latestDate ?? 'a while ago'} and nothing is planned: no open task and no meeting ahead.`,
+        happened: `${deal}${stageText(f)} was last worked on ${latestDate ?? 'a while ago'} and nothing is planned: no open task and no meeting ahead.${awayNote(s)}`,
         why: 'Deals without a scheduled next step drift; a date in the calendar is the best predictor that a deal keeps moving.',
         next: `Book a meeting or set a dated task with ${who(f)} for the next step.`,
       };

@@ -3,6 +3,7 @@ import { repTimeZone } from '../core/suggestion.js';
 import { DEAL_STAGE_ORDER } from '../core/canonical.js';
 import { answeredAfter, budgetAnswered, budgetCleared, DEPARTURE_FIELD } from '../inference/deal-suggestions.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
+import { meetingAhead, plannedNextStep, type PlannedMeeting } from '../inference/next-step.js';
 import type { ConnectionRow, SuggestionRow } from '../store/index.js';
 import { closedTaskSubject, humanDate, renderWithdrawnBody } from './render.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
@@ -67,6 +68,8 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
   const settled = (reason: string): Resolution => ({ reason, undone: false });
   // Days as the rep reads them: in the zone the task's due time was set in.
   const day = (iso: string | null | undefined) => humanDate(iso, repTimeZone(s));
+  const meetingWords = (m: PlannedMeeting) =>
+    `${m.title ? `meeting "${m.title.slice(0, 80)}"` : 'meeting'} on ${day(new Date(m.startsAt).toISOString())}`;
   const since =
     s.evidence
       .map((e) => e.occurredAt ?? '')
@@ -78,6 +81,9 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
   const byId = (a: Activity) => name(now.contacts.find((c) => a.associations.contacts.includes(c.externalId)));
   switch (s.type) {
     case 'stale_deal_follow_up': {
+      // A meeting put in the calendar (an invitation is automatic mail, so no activity) is the deal's next step.
+      const meeting = meetingAhead(now.activities, now.now);
+      if (meeting) return settled(`A next step is now planned (${meetingWords(meeting)}).`);
       const reply = later.find((a) => isCustomerTouch(a) && a.direction === 'inbound');
       if (reply)
         return settled(
@@ -116,15 +122,10 @@ function resolvedReason(s: SuggestionRow['payload'], now: SituationNow): Resolut
       return settled('The budget concern no longer shows in the deal.');
     }
     case 'no_next_step': {
-      const planned = now.activities.find(
-        (a) =>
-          !a.archived &&
-          ((a.kind === 'task' && (a.status ?? '').toUpperCase() !== 'COMPLETED') ||
-            (a.kind === 'meeting' && Date.parse(a.occurredAt) > now.now)),
-      );
+      const planned = plannedNextStep(now.activities, now.now);
       if (planned)
         return settled(
-          `A next step is now planned (${planned.kind === 'meeting' ? `meeting on ${day(planned.occurredAt)}` : `task "${planned.subject ?? 'untitled'}"`}).`,
+          `A next step is now planned (${planned.kind === 'meeting' ? meetingWords(planned) : `task "${planned.activity.subject ?? 'untitled'}"`}).`,
         );
       return settled('The deal has moved on: this no longer applies.');
     }

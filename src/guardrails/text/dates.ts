@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type * as Chrono from 'chrono-node';
+import { loadChrono } from '../../lib/chrono.js';
 import { MONTHS } from './words.js';
 
 /**
@@ -71,10 +70,6 @@ const DAY_NAMING =
   /\bday after tomorrow\b|\bin\s+(?:\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few)\s+(?:days?|weeks?)\b|\b(?:days?|weeks?)\s+from\s+(?:now|today)\b/i;
 
 const WEEKDAY_NAME = /\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b/i;
-
-// chrono-node loads on the first relative date read (a third of a second of start-up otherwise).
-let chrono: typeof Chrono | null = null;
-const loadChrono = (): typeof Chrono => (chrono ??= createRequire(import.meta.url)('chrono-node') as typeof Chrono);
 
 function relativeDates(text: string, ref: Date, taken: [number, number][]): DateMention[] {
   const out: DateMention[] = [];

@@ -1,4 +1,6 @@
 import type { RetrievedChunk } from '../../context/index.js';
+import { visibleEmailText } from '../signals/email-text.js';
+import { pointsToInlineAnswers } from '../signals/inline-answers.js';
 import type { DraftCitation } from './types.js';
 
 export const DATA_OPEN = '<crm_data>';
@@ -35,6 +37,18 @@ export interface LabelledChunk {
 /** c1, c2, ... in retrieval order. */
 export const labelChunks = (chunks: readonly RetrievedChunk[]): LabelledChunk[] =>
   chunks.map((chunk, i) => ({ label: `c${i + 1}`, chunk }));
+
+/**
+ * What the sender of a chunk wrote themselves, as every drafter (template and model) reads it: an email's visible part
+ * (`visibleEmailText`), without the quoted history below it ("On … wrote:", "-----Original Message-----", "> " lines),
+ * which holds the rep's own questions and older concerns; a draft answers only what the customer said in it. An email
+ * whose writer says their answers are inline ("see my answers below in red") is kept whole: the answers are in it.
+ */
+export function ownWords(chunk: RetrievedChunk): string {
+  if (chunk.source.kind !== 'email') return chunk.text;
+  const visible = visibleEmailText(chunk.text);
+  return pointsToInlineAnswers(visible) ? chunk.text : visible;
+}
 
 export const toCitation = ({ label, chunk }: LabelledChunk): DraftCitation => ({
   label,

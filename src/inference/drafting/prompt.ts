@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../../llm/client.js';
 import { estimateTokens } from '../../llm/cost.js';
 import { formatDay } from '../../lib/dates.js';
-import { chunkDate, crmDataBlock, labelChunks, type LabelledChunk } from './crm-data.js';
+import { chunkDate, crmDataBlock, labelChunks, ownWords, type LabelledChunk } from './crm-data.js';
 import type { DraftInput, DraftKind } from './types.js';
 
 export const SIGNATURE_PLACEHOLDER = '{{rep_signature}}';
@@ -54,11 +54,16 @@ export function buildDraftPrompt(input: DraftInput, o: PromptOptions = {}): Draf
   const maxTokens = o.maxContextTokens ?? 3000;
   const maxChars = o.maxChunkChars ?? 4000;
   const chunks: LabelledChunk[] = [];
+  // What each sender wrote themselves: the quoted history under a reply is the rep's own questions and older
+  // concerns, which the model would otherwise answer as if the customer had just asked them (as the template does).
+  const texts: string[] = [];
   let used = 0;
   for (const lc of labelChunks(input.chunks)) {
-    const t = estimateTokens(lc.chunk.text.slice(0, maxChars));
+    const text = ownWords(lc.chunk).slice(0, maxChars);
+    const t = estimateTokens(text);
     if (chunks.length > 0 && used + t > maxTokens) break;
     chunks.push(lc);
+    texts.push(text);
     used += t;
   }
   const data = {
@@ -84,11 +89,11 @@ export function buildDraftPrompt(input: DraftInput, o: PromptOptions = {}): Draf
             day: formatDay(input.lastInteraction.occurredAt, input.timeZone),
             subject: input.lastInteraction.subject,
           },
-    context: chunks.map(({ label, chunk }) => ({
+    context: chunks.map(({ label, chunk }, i) => ({
       id: label,
       kind: chunk.source.kind,
       date: chunkDate(chunk),
-      text: chunk.text.slice(0, maxChars),
+      text: texts[i]!,
     })),
   };
   const user = [

@@ -2,9 +2,8 @@ import type { ActivityKind } from '../../core/canonical.js';
 import { formatDay } from '../../lib/dates.js';
 import { threadTopic } from '../../lib/subject.js';
 import { extractSignals } from '../signals/index.js';
-import { visibleEmailText } from '../signals/email-text.js';
 import { concernsIn, joinTopics } from './concerns.js';
-import { chunkDate, labelChunks, toCitation, type LabelledChunk } from './crm-data.js';
+import { chunkDate, labelChunks, ownWords, toCitation, type LabelledChunk } from './crm-data.js';
 import type { DraftCitation, DraftInput, DraftInteraction, DraftKind } from './types.js';
 import { salutationName } from './salutation.js';
 
@@ -61,14 +60,6 @@ const thanksFor = (last: DraftInteraction | null): string => {
 };
 
 /**
- * What the sender of a chunk wrote themselves: an email's visible part (`visibleEmailText`), without the quoted history
- * below it ("On … wrote:", "-----Original Message-----"), which holds the rep's own questions and older concerns; the
- * draft answers only what the customer said in it.
- */
-const ownWords = (lc: LabelledChunk): string =>
-  lc.chunk.source.kind === 'email' ? visibleEmailText(lc.chunk.text) : lc.chunk.text;
-
-/**
  * A draft from templates and the input's own facts, for when no model may or can run. It answers what the customer
  * raised: the concern, budget problem or request in the message it replies to (read by the signal detectors and
  * named in closeloop's own fixed words, never copied: see concerns.ts), the deal's name, the contact's first name,
@@ -86,7 +77,7 @@ export function templateDraft(input: DraftInput): TemplateDraft {
     ...labelled.filter((lc) => lc.chunk.source.recordId === last?.externalId),
     ...labelled.filter((lc) => lc.chunk.source.recordId !== last?.externalId),
   ];
-  const c = concernsIn(ordered.map(ownWords));
+  const c = concernsIn(ordered.map((lc) => ownWords(lc.chunk)));
   for (const i of c.from) cited.set(ordered[i]!.label, ordered[i]!);
   const onDeal = dealName ? ` on ${dealName}` : '';
 
@@ -112,7 +103,9 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       break;
     }
     case 'budget_reply': {
-      const concern = labelled.find((lc) => extractSignals(ownWords(lc)).some((s) => s.type === 'budget_constraint'));
+      const concern = labelled.find((lc) =>
+        extractSignals(ownWords(lc.chunk)).some((s) => s.type === 'budget_constraint'),
+      );
       if (concern) cited.set(concern.label, concern);
       const replyTo = last?.kind === 'email' ? cleanSubject(last.subject) : null;
       subjectLine = replyTo ? `Re: ${replyTo}` : dealName ? `${dealName}: budget options` : 'Budget options';

@@ -8,6 +8,8 @@ import { emailLines, HEADER_LINE, visibleEmailText } from './email-text.js';
 const POINTS_INLINE =
   /\b(?:answers?|responses?|replies|comments?|notes?|feedback|antworten|kommentare|anmerkungen|réponses?|commentaires?|respuestas?|comentarios?)\b[^.!?\n]{0,40}\b(?:below|inline|in[- ]line|in (?:red|blue|green|bold|caps|yellow)|unten|im text|in rot|in blau|ci-dessous|en rouge|en bleu|abajo|en rojo|en azul)\b/iu;
 /** "On Mon, … wrote:", "Am … schrieb …:", "Le … a écrit :", "El … escribió:": the line that introduces a quote. */
+/** Whether the visible part of an email says the writer's answers are in the quoted history below it. */
+export const pointsToInlineAnswers = (visible: string): boolean => POINTS_INLINE.test(visible);
 const QUOTE_INTRO = /\b(?:wrote|schrieb|a écrit|escribió)\s*:\s*$/iu;
 const key = (line: string) =>
   line

@@ -24,6 +24,11 @@ import {
   closedTaskSubject,
   type RenderFacts,
 } from '../../../src/suggest/render.js';
+import type { SuggestionRow } from '../../../src/store/index.js';
+import { resolutionOf } from '../../../src/suggest/withdraw.js';
+import { suggestionDates } from '../../../src/suggest/gate.js';
+import { checkOutput } from '../../../src/guardrails/output-gate.js';
+import { EMPTY_TRUSTED } from '../../../src/guardrails/trusted-facts.js';
 import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
 
 const DAY = 86_400_000;
@@ -495,6 +500,164 @@ describe('deal suggestions', () => {
       suggestForDeal({ ...base, deal: deal(), activities: [question], askable }).map((x) => x.type);
     expect(types()).toEqual(['unanswered_ask']);
     expect(types((q) => !/pricing sheet/.test(q))).toEqual(['no_next_step']);
+  });
+  describe('a meeting put in the calendar is a next step in place', () => {
+    const invite = (subject: string, body = '', days = 1, id = `v${subject.length}`) =>
+      act({ externalId: id, occurredAt: iso(NOW - days * DAY), direction: 'outbound', subject, body });
+    const types = (quietDays: number, ...notices: Activity[]) =>
+      suggestForDeal({
+        ...base,
+        deal: deal(),
+        activities: [
+          act({ externalId: 'c', occurredAt: iso(NOW - quietDays * DAY), body: 'We will review it.' }),
+          ...notices,
+        ],
+      }).map((x) => x.type);
+
+    test.each([
+      [
+        'Google, with its time and attendee',
+        'Invitation: Demo @ Tue Jun 9, 2026 10am - 11am (PDT) (ada@acme.example)',
+        '',
+      ],
+      ['no year', 'Invitation: Demo @ Tue Jun 9', ''],
+      ['updated', 'Updated invitation: Demo @ Wed Jun 10, 2026 3pm - 4pm (CEST)', ''],
+      [
+        'accepted by the customer',
+        'Accepted: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)',
+        'Ada has accepted this invitation.',
+      ],
+      [
+        'Outlook, by its body',
+        'Acme demo',
+        'You have been invited to the following event.\n\nWhen: Tuesday, June 9, 2026 10:00 AM-11:00 AM (UTC-08:00) Pacific Time\nWhere: Teams',
+      ],
+    ])('%s: neither "no activity for 40 days" nor "set a next step"', (_, subject, body) => {
+      expect(types(40)).toEqual(['stale_deal_follow_up']);
+      expect(types(40, invite(subject, body))).toEqual([]);
+      expect(types(8)).toEqual(['no_next_step']);
+      expect(types(8, invite(subject, body))).toEqual([]);
+    });
+
+    test('a quiet-deal task closes once the invitation is logged, saying which meeting is planned', () => {
+      const stale = staleNoteSuggestion();
+      const now = (activities: Activity[]) => ({ deal: deal(), activities, contacts: [], stageLabel: null, now: NOW });
+      const row = { payload: stale } as SuggestionRow;
+      const note = act({ kind: 'note', occurredAt: iso(NOW - 30 * DAY) });
+      const demo = invite('Invitation: Acme demo @ Tue Jun 9, 2026 10am - 11am (PDT) (ada@acme.example)');
+      expect(resolutionOf(row, now([note, demo]), false)).toEqual({
+        reason: 'A next step is now planned (meeting "Acme demo" on 9 June 2026).',
+        undone: false,
+      });
+    });
+
+    test('a meeting that is past, declined, cancelled or only quoted by an auto-reply is none', () => {
+      const on = invite('Invitation: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', '', 3, 'on');
+      // The meeting's day has passed.
+      expect(types(40, invite('Invitation: Demo @ Tue May 19, 2026 10am', '', 20))).toEqual(['stale_deal_follow_up']);
+      // Declined, or invited then cancelled: nothing is in the calendar.
+      expect(types(40, invite('Declined: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', 'Ada declined.'))).toEqual([
+        'stale_deal_follow_up',
+      ]);
+      expect(types(40, on, invite('Canceled event: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', ''))).toEqual([
+        'stale_deal_follow_up',
+      ]);
+      expect(types(8, on, invite('Declined: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)', ''))).toEqual(['no_next_step']);
+      // An auto-reply to the invitation schedules nothing.
+      const away = invite(
+        'Automatic reply: Invitation: Demo @ Tue Jun 9, 2026 10am - 11am (PDT)',
+        'I am out of the office until June 20 with no access to email.',
+      );
+      expect(types(40, away)).toEqual(['stale_deal_follow_up']);
+      // A rescheduled meeting is on again.
+      expect(
+        types(
+          40,
+          on,
+          invite('Declined: Demo @ Tue Jun 9, 2026', '', 2, 'off'),
+          invite('Updated invitation: Demo @ Thu Jun 11, 2026', '', 1, 'new'),
+        ),
+      ).toEqual([]);
+    });
+  });
+  describe("a follow-up waits for the customer's return from the out-of-office date of their auto-reply", () => {
+    const ooo = (body: string, days = 1) =>
+      act({
+        externalId: `o${days}`,
+        occurredAt: iso(NOW - days * DAY),
+        from: 'ada@acme.example',
+        associations: assoc({ deals: ['d1'], contacts: ['p1'] }),
+        subject: 'Automatic reply: Acme renewal',
+        body,
+      });
+    const AWAY =
+      'I am out of the office until June 12 with no access to email. For urgent matters please contact sales@acme.example.';
+    const follow = (quietDays: number, timeZone: string | null, ...more: Activity[]) =>
+      suggestForDeal({
+        ...base,
+        deal: deal(),
+        contacts: [contact],
+        timeZone,
+        activities: [
+          act({ externalId: 'c', occurredAt: iso(NOW - quietDays * DAY), body: 'We will review it.' }),
+          ...more,
+        ],
+      }).find((x) => x.type === 'stale_deal_follow_up' || x.type === 'no_next_step')!;
+
+    test.each([
+      // Back on Friday 12 June: due Monday 15 June at 09:00 in the rep's zone (UTC without one).
+      [40, 'America/New_York', '2026-06-15T13:00:00.000Z'],
+      [40, null, '2026-06-15T09:00:00.000Z'],
+      [8, 'Europe/Berlin', '2026-06-15T07:00:00.000Z'],
+    ])(
+      'quiet %i days, rep in %s: due the first working day after the return, and the task says why',
+      (quiet, zone, due) => {
+        const s = follow(quiet, zone, ooo(AWAY));
+        expect(s.task!.dueAt).toBe(due);
+        expect(s.reason).toContain('Ada is out of the office until 12 June 2026');
+        const body = renderTaskBody(s, [], {}, renderFacts());
+        expect(body).toContain('out of the office until 12 June 2026');
+        // The return day is grounded (read from the auto-reply): the output gate lets the task and its reason through.
+        const activities = [act({ externalId: 'c', occurredAt: iso(NOW - quiet * DAY) }), ooo(AWAY)];
+        const facts = {
+          trusted: EMPTY_TRUSTED,
+          now: iso(NOW),
+          deal: null,
+          company: null,
+          contacts: [],
+          dates: suggestionDates(s, { activities }),
+          timeZone: zone,
+          thread: [],
+          names: ['Ada'],
+          recordLinks: [renderFacts().dealUrl!],
+        };
+        expect(checkOutput({ action: 'create_task', payload: { body, reason: s.reason } }, facts).problems).toEqual([]);
+      },
+    );
+
+    test('other languages and wordings are read; a return already past, or a real email since, leaves it due tomorrow', () => {
+      expect(
+        follow(40, null, ooo('Ich bin bis 10. Juni nicht im Büro und habe keinen Zugriff auf E-Mails.')).task!.dueAt,
+      ).toBe('2026-06-11T09:00:00.000Z');
+      expect(
+        follow(40, null, ooo("I'm on vacation, returning on Monday, June 8th. Thank you for your email.")).task!.dueAt,
+      ).toBe('2026-06-09T09:00:00.000Z');
+      const tomorrow = follow(40, null).task!.dueAt;
+      expect(tomorrow).toBe('2026-06-02T12:00:00.000Z');
+      expect(
+        follow(40, null, ooo('I am out of the office until May 29 with no access to email.', 10)).task!.dueAt,
+      ).toBe(tomorrow);
+      // Ada wrote since her auto-reply: her latest message is no away notice.
+      const reply = act({
+        externalId: 'r',
+        occurredAt: iso(NOW - 8 * DAY),
+        from: 'ada@acme.example',
+        body: 'Thanks, noted. We will review it.',
+      });
+      const after = follow(40, null, ooo(AWAY, 20), reply);
+      expect([after.type, after.task!.dueAt]).toEqual(['no_next_step', tomorrow]);
+      expect(follow(40, null, reply, ooo(AWAY, 7)).task!.dueAt).toBe('2026-06-15T09:00:00.000Z');
+    });
   });
   test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {
     const customer = act({ externalId: 'c', occurredAt: iso(NOW - 30 * DAY), body: 'Thanks, we will review it.' });

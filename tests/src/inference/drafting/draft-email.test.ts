@@ -11,7 +11,7 @@ import {
 import { createLlmClient } from '../../../../src/llm/index.js';
 import { applyUsage, newBudget } from '../../../../src/inference/router/index.js';
 import { answer, startFakeOpenAI, type FakeOpenAI } from '../../../fakes/openai/server.js';
-import { aDraftInput, INJECTION } from './builders.js';
+import { aChunk, aDraftInput, INJECTION } from './builders.js';
 
 const NOW = Date.UTC(2025, 2, 10);
 const modelDraft = {
@@ -142,5 +142,44 @@ describe('draftEmail', () => {
     const r = await draftEmail(aDraftInput(), d);
     const after = r.costs.reduce((b, line) => applyUsage(b, line, NOW), d.budget);
     expect(after).toMatchObject({ tokensUsed: 2500, usdUsed: r.costUsd });
+  });
+
+  describe('the model reads what the customer wrote, not the quoted history under it', () => {
+    const sentContext = async (body: string): Promise<string> => {
+      fake.enqueue(answer.json(modelDraft, { prompt_tokens: 900, completion_tokens: 100 }));
+      const input = aDraftInput();
+      const r = await draftEmail(
+        { ...input, chunks: [aChunk({ id: 'hubspot:email:e-101:0', recordId: 'e-101', text: `RE: Quote\n${body}` })] },
+        deps(),
+      );
+      expect(r.generator).toBe('llm');
+      return (extractCrmData(fake.requests[0]!.body.messages[1].content) as any).context[0].text as string;
+    };
+
+    test.each([
+      [
+        'Outlook',
+        'Ada here: the price is too high for our budget.\n\nAda Lovelace | VP Operations\n\n-----Original Message-----\nFrom: Jordan Brooks <jordan@seller.example>\nSent: Monday, November 30, 2026 9:00 AM\nSubject: Quote\n\nHi Ada, can you send me the signed order form? Could we also sign by end of Q4?',
+      ],
+      [
+        'Gmail',
+        'Sounds good, but the price is too high for our budget.\n\nOn Mon, Nov 30, 2026 at 9:00 AM Jordan Brooks <jordan@seller.example> wrote:\n> Hi Ada, can you send me the signed order form? Any questions?',
+      ],
+      [
+        'quoted lines',
+        'The price is too high for our budget.\n\n> Hi Ada, can you send me the signed order form?\n> Could we also sign by end of Q4?',
+      ],
+    ])('a reply (%s): the rep’s quoted questions are not in the prompt', async (_, body) => {
+      const text = await sentContext(body);
+      expect(text).toMatch(/the price is too high for our budget\./i);
+      expect(text).not.toMatch(/order form|end of Q4|Any questions/);
+    });
+
+    test('a writer who answered inline ("see my answers below") is read whole: the answers are in the history', async () => {
+      const text = await sentContext(
+        'See my answers below in red.\n\n-----Original Message-----\nFrom: Jordan Brooks <jordan@seller.example>\nSent: Monday, November 30, 2026 9:00 AM\nSubject: Quote\n\nHow many seats do you need?\nWe need 40 seats.',
+      );
+      expect(text).toContain('We need 40 seats.');
+    });
   });
 });
