@@ -584,9 +584,14 @@ export async function createDraftEmails(
  */
 export const DRAFT_DUE_MS = 24 * 60 * 60 * 1000;
 
-/** The EMAIL task reads like the email it is: who it goes to, its subject (a reply keeps the thread's subject). */
+/**
+ * The EMAIL task reads like the email it is: who it goes to (their name, else their address), its subject (a reply keeps
+ * the thread's subject).
+ */
 const draftSubject = (draft: DraftEmailWrite): string =>
-  clip(`${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to?.name ? ` to ${draft.to.name}` : ''}: ${draft.subject}`);
+  clip(
+    `${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to ? ` to ${draft.to.name ?? draft.to.email}` : ''}: ${draft.subject}`,
+  );
 
 /** The properties and inline associations of a draft's EMAIL task (the owner checked, cached per connection). */
 async function draftInput(

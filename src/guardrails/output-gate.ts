@@ -31,6 +31,7 @@ import {
 } from './text/normalize.js';
 import { sentenceSpan } from './text/words.js';
 import { findCredentials } from './text/credentials.js';
+import { redactPii } from './text/pii.js';
 import { unreadLanguageIn } from './text/languages.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
@@ -744,12 +745,16 @@ const WITHHELD_NOTICES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A customer's words as a labelled quote that cannot act as advice: normalised (what a person sees), an
- * instruction withheld with the reason (verify through a known channel), and any ungrounded way to pay,
+ * A customer's words as a labelled quote that cannot act as advice: normalised (what a person sees), card numbers,
+ * bank accounts and national ids masked, an instruction withheld with the reason (verify through a known channel), and any ungrounded way to pay,
  * write, call or click replaced by a marker.
  */
 export function neutraliseQuote(quote: string, facts: GateFacts): string {
-  const visible = normalise(splitHtml(quote).visible).replace(/\s+/g, ' ').trim();
+  // A card number, bank account or national id the customer wrote is no evidence the rep needs in the CRM: masked
+  // ("•••• 1111", "[ID number removed]"), the rest of the quote kept. The company's own payment details stay.
+  const visible = redactPii(normalise(splitHtml(quote).visible), facts.trusted.paymentDetails)
+    .replace(/\s+/g, ' ')
+    .trim();
   const found = findInstructions(quote);
   if (found.length) {
     return `[quote withheld: ${WITHHELD_LABEL[found[0]!.kind]}; ${WITHHELD_CHANNEL}]`;

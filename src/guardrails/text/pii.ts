@@ -39,8 +39,8 @@ const CODICE_FISCALE = /\b[A-Z]{6}\d{2}[ABCDEHLMPRST]\d{2}[A-Z]\d{3}[A-Z]\b/gi;
  * four digits. Company ids (VAT, registration numbers) are not personal and not named here.
  */
 const ID_NAMED = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:social[ -]security|soc(?:ial)?\.? ?sec\.?|SSN|ITIN|social insurance|national insurance|NI number|NINO|national (?:id(?:entity)?|identification)|identity card|ID[ -]card|passport|driv(?:er'?s|ing)[ -]licen[cs]e|Personalausweis|Ausweis|Reisepass|Sozialversicherungsnummer|Steuer-?ID|Steueridentifikationsnummer|IdNr|DNI|NIE|pasaporte|seguridad social|NIR|num[ée]ro de s[ée]curit[ée] sociale|s[ée]curit[ée] sociale|carte d'identit[ée]|passeport|codice fiscale|carta d'identit[àa]|passaporto|BSN|burgerservicenummer|paspoort|PESEL|personnummer|henkilötunnus|CPF|Aadhaar|паспорт|СНИЛС)` +
-    String.raw`(?:\s(?:number|no|nr|num|n[°º]|nummer|número|numero|is|was|ends? in|on file)(?![\p{L}\p{N}])[\s.:#=-]*|[\s.:#=()-]+){0,3}` +
+  String.raw`(?<![\p{L}\p{N}])(social[ -]security|soc(?:ial)?\.? ?sec\.?|SSN|ITIN|social insurance|national insurance|NI number|NINO|national (?:id(?:entity)?|identification)|identity card|ID[ -]card|passport|driv(?:er'?s|ing)[ -]licen[cs]e|Personalausweis|Ausweis|Reisepass|Sozialversicherungsnummer|Steuer-?ID|Steueridentifikationsnummer|IdNr|DNI|NIE|pasaporte|seguridad social|NIR|num[ée]ro de s[ée]curit[ée] sociale|s[ée]curit[ée] sociale|carte d'identit[ée]|passeport|codice fiscale|carta d'identit[àa]|passaporto|BSN|burgerservicenummer|paspoort|PESEL|personnummer|henkilötunnus|CPF|Aadhaar|паспорт|СНИЛС)` +
+    String.raw`(?:\s*(?:number|no|nr|num|n[°º]|nummer|número|numero|is|was|ends? in|on file)(?![\p{L}\p{N}])[\s.:#=-]*|[\s.:#=()-]+){0,3}` +
     // The id: groups of letters and digits joined by dots, dashes or slashes; a group after a space holds a digit or
     // is one letter ("AB 12 34 56 C"), so the words after the number are not read as part of it.
     String.raw`([\p{L}\p{N}]+(?:[./-][\p{L}\p{N}]+|\s(?:[\p{L}\p{N}]*\d[\p{L}\p{N}]*|\p{L}(?![\p{L}\p{N}])))*)`,
@@ -80,9 +80,22 @@ const maskEmail = (e: string): string => {
   return `${u!.slice(0, 1)}***@${d}`;
 };
 
-export function findPii(shown: string, allowed: PiiAllowed): string[] {
-  const text = normalise(shown);
-  const out: string[] = [];
+/** What the scan found: where (in the normalised text), what kind, and the finding's label (null when allowed). */
+interface PiiHit {
+  start: number;
+  end: number;
+  kind: 'email' | 'iban' | 'card' | 'national_id' | 'phone';
+  label: string | null;
+}
+
+/**
+ * Names of ids that are also ordinary words or letters in some language (German "nie", Polish "dni"): they name an id
+ * only written in capitals.
+ */
+const ID_ACRONYM = /^(?:dni|nie|nir|bsn|cpf)$/i;
+
+function scanPii(text: string, allowed: PiiAllowed): PiiHit[] {
+  const out: PiiHit[] = [];
   const taken: [number, number][] = [];
   const allowedEmails = new Set([...allowed.emails, ...allowed.other].map((e) => e.trim().toLowerCase()));
   const allowedPhones = [...allowed.phones, ...allowed.other].map(digits).filter((d) => d.length >= 7);
@@ -90,25 +103,33 @@ export function findPii(shown: string, allowed: PiiAllowed): string[] {
   const free = (start: number, end: number): boolean => !taken.some(([s, e]) => start < e && end > s);
   // "10 000 000 EUR" and "2026-03-15" are digit groups too, but not phone numbers.
   const notPhone: [number, number][] = [...findAmounts(text), ...findDates(text)].map((m) => [m.start, m.end]);
-  const take = (start: number, end: number): void => {
+  const hit = (start: number, end: number, kind: PiiHit['kind'], label: string | null): void => {
     taken.push([start, end]);
+    out.push({ start, end, kind, label });
   };
 
   for (const m of text.matchAll(EMAIL)) {
-    take(m.index, m.index + m[0].length);
-    if (!allowedEmails.has(m[0].toLowerCase())) out.push(`email ${maskEmail(m[0])}`);
+    hit(
+      m.index,
+      m.index + m[0].length,
+      'email',
+      allowedEmails.has(m[0].toLowerCase()) ? null : `email ${maskEmail(m[0])}`,
+    );
   }
   for (const m of text.matchAll(IBAN)) {
     if (!free(m.index, m.index + m[0].length) || !ibanValid(m[0])) continue;
-    take(m.index, m.index + m[0].length);
     const compact = m[0].replace(/ /g, '');
-    if (!allowedCompact.has(compact)) out.push(`IBAN ending ${compact.slice(-4)}`);
+    hit(
+      m.index,
+      m.index + m[0].length,
+      'iban',
+      allowedCompact.has(compact) ? null : `IBAN ending ${compact.slice(-4)}`,
+    );
   }
   for (const m of text.matchAll(CARD)) {
     const d = digits(m[0]);
     if (!free(m.index, m.index + m[0].length) || d.length < 13 || !luhn(d)) continue;
-    take(m.index, m.index + m[0].length);
-    if (!allowedCompact.has(d)) out.push(`card number ending ${d.slice(-4)}`);
+    hit(m.index, m.index + m[0].length, 'card', allowedCompact.has(d) ? null : `card number ending ${d.slice(-4)}`);
   }
   for (const m of text.matchAll(SSN)) {
     const [, area, group, serial] = m;
@@ -121,33 +142,33 @@ export function findPii(shown: string, allowed: PiiAllowed): string[] {
       serial === '0000'
     )
       continue;
-    take(m.index, m.index + m[0].length);
-    out.push(`national id ending ${serial}`);
+    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${serial}`);
   }
   for (const m of text.matchAll(NINO)) {
     if (!free(m.index, m.index + m[0].length) || NINO_NEVER.has(m[1]!)) continue;
-    take(m.index, m.index + m[0].length);
-    out.push(`national id ending ${m[0].slice(-2).trim()}`);
+    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${m[0].slice(-2).trim()}`);
   }
   for (const m of text.matchAll(DNI)) {
     if (!free(m.index, m.index + m[0].length)) continue;
     const n = Number(`${'XYZ'.indexOf(m[1]!.toUpperCase()) + 1 || ''}${m[2]}`);
     if ((m[1] ? m[2]!.length !== 7 : m[2]!.length !== 8) || DNI_LETTERS[n % 23] !== m[3]!.toUpperCase()) continue;
-    take(m.index, m.index + m[0].length);
-    out.push(`national id ending ${m[0].slice(-2)}`);
+    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${m[0].slice(-2)}`);
   }
   for (const m of text.matchAll(CODICE_FISCALE)) {
     if (!free(m.index, m.index + m[0].length)) continue;
-    take(m.index, m.index + m[0].length);
-    out.push(`national id ending ${m[0].slice(-2)}`);
+    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${m[0].slice(-2)}`);
   }
   for (const m of text.matchAll(ID_NAMED)) {
-    const id = m[1]!;
+    const [, name, id] = m as unknown as [string, string, string];
     const at = m.index + m[0].length - id.length;
-    if (!idShaped(id) || !free(at, at + id.length) || allowedCompact.has(id.replace(/[\s./-]/g, '').toUpperCase()))
+    if (
+      (ID_ACRONYM.test(name) && name !== name.toUpperCase()) ||
+      !idShaped(id) ||
+      !free(at, at + id.length) ||
+      allowedCompact.has(id.replace(/[\s./-]/g, '').toUpperCase())
+    )
       continue;
-    take(at, at + id.length);
-    out.push(`national id ending ${id.slice(-2)}`);
+    hit(at, at + id.length, 'national_id', `national id ending ${id.slice(-2)}`);
   }
   for (const m of text.matchAll(PHONE)) {
     const d = digits(m[0]);
@@ -160,8 +181,37 @@ export function findPii(shown: string, allowed: PiiAllowed): string[] {
       notPhone.some(([s, e]) => m.index < e && end > s)
     )
       continue;
-    take(m.index, end);
-    if (!allowedPhones.some((p) => samePhone(p, d))) out.push(`phone ending ${d.slice(-4)}`);
+    hit(m.index, end, 'phone', allowedPhones.some((p) => samePhone(p, d)) ? null : `phone ending ${d.slice(-4)}`);
   }
   return out;
+}
+
+/** Personal and payment data in `shown` that is not allowed, one masked label each. */
+export function findPii(shown: string, allowed: PiiAllowed): string[] {
+  return scanPii(normalise(shown), allowed)
+    .map((h) => h.label)
+    .filter((l): l is string => l !== null);
+}
+
+/**
+ * `shown` as it shows (normalised), with card numbers, bank accounts (IBAN) and national ids masked, for a customer's
+ * words quoted in a task: "my card is •••• 1111", "my SSN is [ID number removed]". The rest stays as written (contact
+ * details are the output gate's: grounded or removed). `allowed` (the company's own payment details) stays.
+ * The notices do not read as payment details themselves (no "IBAN", "account number").
+ */
+export function redactPii(shown: string, allowed: string[] = []): string {
+  let text = normalise(shown);
+  const hits = scanPii(text, { emails: [], phones: [], other: allowed })
+    .filter((h) => h.label !== null && (h.kind === 'card' || h.kind === 'iban' || h.kind === 'national_id'))
+    .sort((a, b) => b.start - a.start);
+  for (const h of hits) {
+    const notice =
+      h.kind === 'card'
+        ? `•••• ${digits(text.slice(h.start, h.end)).slice(-4)}`
+        : h.kind === 'iban'
+          ? '[bank account removed]'
+          : '[ID number removed]';
+    text = text.slice(0, h.start) + notice + text.slice(h.end);
+  }
+  return text;
 }

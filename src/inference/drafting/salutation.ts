@@ -55,17 +55,11 @@ function cleanLastName(lastName: string | null | undefined): string | null {
 /**
  * The contact's name as a task names them ("Answer Hank Scorpio's budget concern"): the first name as the greeting
  * reads it (`salutationName`) and the last name cleaned the same way, so an import's "HANK SCORPIO (PROCUREMENT)" /
- * "Scorpio" is "Hank Scorpio", not "HANK SCORPIO (PROCUREMENT) Scorpio". The fields as they are when nothing in them
- * reads as a name; null when both are empty.
+ * "Scorpio" is "Hank Scorpio", not "HANK SCORPIO (PROCUREMENT) Scorpio". Null when nothing in them reads as a name
+ * (empty, a filler, digits, an address, an account number: firstname "1", lastname "GB33BUKB20201555555555"): the text
+ * then says "the customer" (a task) or shows the email address (a draft's recipient), never the fields as they are,
+ * which anyone who fills in a form writes.
  */
 export function contactName(firstName: string | null | undefined, lastName: string | null | undefined): string | null {
-  const clean = [salutationName(firstName, lastName), cleanLastName(lastName)].filter(Boolean).join(' ');
-  if (clean) return clean;
-  return (
-    [firstName, lastName]
-      // A filler ("Unknown", "N/A", "-") is no name, and neither is punctuation alone.
-      .filter((x) => x && /[\p{L}\p{N}]/u.test(x) && !isPlaceholderName(x))
-      .join(' ')
-      .trim() || null
-  );
+  return [salutationName(firstName, lastName), cleanLastName(lastName)].filter(Boolean).join(' ') || null;
 }

@@ -259,6 +259,16 @@ describe('createDraftEmail', () => {
     ]);
   });
 
+  it("a recipient without a name (none in the CRM reads as one) is named by their address in the task's title", async () => {
+    const creates: any[] = [];
+    ownerOk();
+    nock(API)
+      .post('/crm/v3/objects/tasks')
+      .reply(capture(creates, 201, { ...fixture<any>('http/task-create-response.json'), id: '9102' }));
+    await createDraftEmail(aContext(), { ...draft, to: { name: null, email: 'ada@acme.example' } }, opts);
+    expect(creates[0].properties.hs_task_subject).toBe('Reply to ada@acme.example: Revised quote for Acme');
+  });
+
   it('returns the existing draft task on a retry', async () => {
     const existing = { ...fixture<any>('http/task-create-response.json'), id: '9100' };
     existing.properties = {

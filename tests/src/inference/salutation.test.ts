@@ -35,8 +35,10 @@ describe('contactName: the name a task gives the contact, from the fields as imp
     ['Hank', null, 'Hank'],
     ['Hank', 'Scorpio (old account)', 'Hank Scorpio'],
   ])('%j %j → %j', (first, last, name) => expect(contactName(first, last)).toBe(name));
-  test('fields where nothing reads as a name stay as they are; none at all is null', () => {
-    expect(contactName('12345', null)).toBe('12345');
+  test('fields where nothing reads as a name are no name (never shown as they are); none at all is null', () => {
+    expect(contactName('12345', null)).toBeNull();
+    expect(contactName('1', 'GB33BUKB20201555555555')).toBeNull();
+    expect(contactName('ap@evil.example', 'Pay now: 41234567')).toBeNull();
     expect(contactName(null, null)).toBeNull();
     expect(contactName(' ', '')).toBeNull();
   });

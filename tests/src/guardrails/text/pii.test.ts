@@ -1,4 +1,4 @@
-import { findPii } from '../../../../src/guardrails/text/pii.js';
+import { findPii, redactPii } from '../../../../src/guardrails/text/pii.js';
 import { linearGrowth, repeatedTo } from '../../../helpers/linear.js';
 
 const none = { emails: [], phones: [], other: [] };
@@ -104,5 +104,29 @@ describe('long input', () => {
   });
   test('an address after a long run is still found', () => {
     expect(findPii(`${'1'.repeat(5000)} bob@globex.com`, none)).toContain('email b***@globex.com');
+  });
+});
+
+describe('redactPii (a customer quote in a task)', () => {
+  test('masks card numbers, bank accounts and national ids, keeping the words around them', () => {
+    expect(
+      redactPii(
+        'My card ４１１１.1111.1111.1111, SSN 078–05–1120, old account DE89 3704 0044 0532 0130 00 and passport number is X1234567; DNI 12345678Z, NINO ab 12 34 56 c.',
+      ),
+    ).toBe(
+      'My card •••• 1111, SSN [ID number removed], old account [bank account removed] and passport number is [ID number removed]; DNI [ID number removed], NINO [ID number removed].',
+    );
+  });
+  test("leaves contact details (the gate's), amounts, dates and the company's own account as written", () => {
+    const t =
+      'Call 030 1234 5678 or bob@globex.com about the 48,000 EUR on 2026-03-15; pay GB29 NWBK 6016 1331 9268 19.';
+    expect(redactPii(t, ['GB29NWBK60161331926819'])).toBe(t);
+  });
+  test('an id name that is also a word names an id only in capitals (German "nie", Polish "dni")', () => {
+    expect(redactPii('Wir hatten nie 2024 so wenig Budget, w ciągu 30 dni 2025 roku.')).toBe(
+      'Wir hatten nie 2024 so wenig Budget, w ciągu 30 dni 2025 roku.',
+    );
+    expect(findPii('Wir hatten nie 2024 so wenig Budget.', none)).toEqual([]);
+    expect(findPii('Mein NIE 2024-5678', none)).toEqual(['national id ending 78']);
   });
 });
