@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isCloseloopError } from '../core/errors.js';
 
@@ -274,14 +275,21 @@ const ECHO_MESSAGE = 400;
 /**
  * A message that repeats a value given on the command line, capped: a word longer than 60 characters keeps its first
  * 40 and says how long it was, and the message stops at 400 characters. `--id <5000 characters>` does not come back
- * whole in the error (a secret pasted in the wrong option stays out of terminals' scrollback and CI logs).
+ * whole in the error (a secret pasted in the wrong option stays out of terminals' scrollback and CI logs). A word that
+ * names a file or folder that exists (the file an error is about, quoted or followed by a colon) is kept whole: the
+ * reader must see which file.
  */
 export function capEcho(message: string): string {
-  const words = message.replace(
-    new RegExp(`\\S{${ECHO_WORD + 1},}`, 'gu'),
-    (w) => `${[...w].slice(0, 40).join('')}… (${w.length} characters)`,
+  const words = message.replace(new RegExp(`\\S{${ECHO_WORD + 1},}`, 'gu'), (w) =>
+    namesPath(w) ? w : `${[...w].slice(0, 40).join('')}… (${w.length} characters)`,
   );
   return words.length > ECHO_MESSAGE ? `${words.slice(0, ECHO_MESSAGE)}… (${message.length} characters)` : words;
+}
+
+/** Whether a word of a message, without the quotes or punctuation around it, is a path that exists. */
+function namesPath(word: string): boolean {
+  const bare = word.replace(/^["'“‘(]+/u, '').replace(/["'”’),.:;]+$/u, '');
+  return bare.length <= 4096 && /[/\\]/.test(bare) && existsSync(bare);
 }
 
 /**

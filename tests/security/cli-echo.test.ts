@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/dispatch.js';
 import { capEcho } from '../../src/cli/command.js';
 import { captureIo } from '../helpers/cli-io.js';
@@ -30,6 +33,21 @@ describe('errors do not echo long values whole', () => {
     const m = capEcho(`--id must be a token id (got "${'ab '.repeat(2000)}")`);
     expect(m.length).toBeLessThan(500);
     expect(m).toMatch(/… \(\d+ characters\)$/);
+  });
+
+  test('the path of a file that exists comes back whole, however long (the reader must see which file)', () => {
+    // Found in CI: a clean clone's fixture path (62 characters) came back as "/tmp/…/tests/fixtures/… (62 characters)".
+    const dir = join(mkdtempSync(join(tmpdir(), 'cl-echo-')), 'a-folder-name-long-enough', 'to-pass-sixty-characters');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'leads-train.csv');
+    writeFileSync(file, 'a,b\n1,2\n');
+    expect(file.length).toBeGreaterThan(60);
+    expect(capEcho(`${file}: no column "visits"`)).toBe(`${file}: no column "visits"`);
+    expect(capEcho(`no column "visits" in "${file}", which it uses`)).toBe(
+      `no column "visits" in "${file}", which it uses`,
+    );
+    // A long value that names no file is still capped.
+    expect(capEcho(`${file}.missing: no such file`)).toMatch(/… \(\d+ characters\) no such file$/);
   });
 
   test('a short value comes back whole', () => {
