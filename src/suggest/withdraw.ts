@@ -388,8 +388,9 @@ async function withdrawDraftOnly(
   const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
   if (!draft || draft.status === 'failed' || draft.status === 'skipped') return false;
   if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
+  const gf = await gateFactsFor(deps, conn.id, row.payload, facts, deps.now());
   /** The withdrawal, its reason naming the recipient as `who` (and the task's line, `withTask`), checked by the gate. */
-  const plan = async (who: string, withTask = true) => {
+  const plan = (who: string, withTask = true) => {
     // Why, for the draft, the task's line and the log.
     const talked = spoken
       ? `${spoken.kind === 'call' ? 'a call' : 'a meeting'} with ${who === 'The contact' ? 'the customer' : who} on ${humanDate(spoken.occurredAt, repTimeZone(row.payload))} came after the concern`
@@ -435,21 +436,15 @@ async function withdrawDraftOnly(
         },
       });
     const payload = { ...row.payload, draft: null, ...(task && body !== undefined ? { task: { ...task, body } } : {}) };
-    const gated = gateAll(
-      planned,
-      row.payload,
-      row.verdicts,
-      {},
-      await gateFactsFor(deps, conn.id, row.payload, facts, deps.now()),
-    );
+    const gated = gateAll(planned, row.payload, row.verdicts, {}, gf);
     return { why, payload, gated };
   };
   // A recipient whose name the output gate refuses in closeloop's own words (a name that reads as an instruction), or
   // a task text it refuses now, must not keep the draft live: the reason is written again without the name, and at
   // last the draft is withdrawn without touching the task.
-  let { why, payload, gated } = await plan(who);
-  if (gated.refused.length && who !== 'The contact') ({ why, payload, gated } = await plan('The contact'));
-  if (gated.refused.length) ({ why, payload, gated } = await plan('The contact', false));
+  let { why, payload, gated } = plan(who);
+  if (gated.refused.length && who !== 'The contact') ({ why, payload, gated } = plan('The contact'));
+  if (gated.refused.length) ({ why, payload, gated } = plan('The contact', false));
   if (gated.refused.length) {
     deps.logger.warn(
       { connectionId: conn.id, suggestionId: row.id, problems: describeProblems(gated.refused) },
