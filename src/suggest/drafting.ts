@@ -10,6 +10,7 @@ import {
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage, isDeliveryFailure } from '../inference/automated-mail.js';
+import { escapeRegExp } from '../guardrails/text/words.js';
 import { isConversation } from '../inference/conversation.js';
 import { CONTACT_LEFT, sendersAmong } from '../inference/deal-suggestions.js';
 import {
@@ -190,13 +191,9 @@ export function emailBlockedBy(
     !isAutomatedMessage(a) &&
     (a.from ? a.from.trim().toLowerCase() === address : a.associations.contacts.includes(contactId));
   if (address) {
+    const mentions = new RegExp(`(?<![\\w.+-])${escapeRegExp(address)}(?![\\w-]|\\.[\\w-])`, 'i');
     const bounce = activities
-      .filter(
-        (a) =>
-          !a.archived &&
-          isDeliveryFailure(a) &&
-          new RegExp(`(?<![\\w.+-])${escapeRegExp(address)}(?![\\w-]|\\.[\\w-])`, 'i').test(a.body ?? ''),
-      )
+      .filter((a) => !a.archived && isDeliveryFailure(a) && mentions.test(a.body ?? ''))
       .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
     if (bounce && !activities.some((a) => fromThem(a) && a.occurredAt > bounce.occurredAt)) return 'bounced';
   }
@@ -215,8 +212,6 @@ export function emailBlockedBy(
     ? 'asked'
     : null;
 }
-
-const escapeRegExp = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** True when the contact must not get a sales email (`emailBlockedBy`). */
 export function hasOptedOut(contact: string | Contact | undefined, activities: readonly Activity[]): boolean {
