@@ -108,10 +108,14 @@ export async function putSourceActivities(
   const more = [...dropped].filter((d) => !applied.analyzed.includes(d));
   // Same job and key as the change step's, so a burst collapses into one analysis per deal; the caller sends the
   // ones the queue dropped again after its commit (finishChanges).
-  const resend = await queueAnalyses(tx, deps.queue, conn.id, more, null);
+  const queued = await queueAnalyses(r, tx, deps.queue, conn.id, more, null);
   return {
     statuses,
-    applied: { ...applied, analyzed: [...applied.analyzed, ...more], resend: [...applied.resend, ...resend] },
+    applied: {
+      ...applied,
+      analyzed: [...applied.analyzed, ...queued.analyzed],
+      resend: [...applied.resend, ...queued.resend],
+    },
   };
 }
 

@@ -214,6 +214,19 @@ export class ConnectionRepo {
     await this.db.query('UPDATE connections SET completeness = $2::jsonb WHERE id = $1', [id, storableJson(report)]);
   }
 
+  /**
+   * True while the connection's first backfill has not finished. Then the row is also locked (shared) until the
+   * caller's transaction ends, so the backfill cannot be marked finished, and its closing scan start, before what the
+   * caller writes is committed. A finished backfill stays finished: no lock then.
+   */
+  async backfillPending(id: string): Promise<boolean> {
+    const sql = 'SELECT backfill_done_at IS NULL AS pending FROM connections WHERE id = $1';
+    const seen = await this.db.query<{ pending: boolean }>(sql, [id]);
+    if (!seen.rows[0]?.pending) return false;
+    const locked = await this.db.query<{ pending: boolean }>(`${sql} FOR SHARE`, [id]);
+    return locked.rows[0]?.pending === true;
+  }
+
   async markSynced(id: string, opts: { backfillDone?: boolean } = {}): Promise<void> {
     await this.db.query(
       `UPDATE connections SET last_sync_at = now(), backfill_done_at = CASE WHEN $2 THEN COALESCE(backfill_done_at, now()) ELSE backfill_done_at END WHERE id = $1`,

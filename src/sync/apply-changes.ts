@@ -175,30 +175,39 @@ export async function applyChangesInTx(
   }
   if (indexRefs.length) await deps.queue.sendInTx(tx, 'index', { connectionId: conn.id, records: indexRefs });
   const receivedAt = c.receivedAt ?? null;
-  const resend = await queueAnalyses(tx, deps.queue, conn.id, deals, receivedAt);
+  const analyzed = await queueAnalyses(r, tx, deps.queue, conn.id, deals, receivedAt);
   // The sync-lag metric: this connection is current as of now (polls and backfills also stamp last_sync_at).
   await r.syncMarks.noteChange(conn.id);
-  return { changed, erased, analyzed: [...deals], resend, receivedAt };
+  return { changed, erased, ...analyzed, receivedAt };
 }
 
 /**
- * Queue the analysis of each deal in the transaction; returns the deals whose job the queue dropped because one was
- * already waiting for the deal (to be sent again after the commit: finishChanges).
+ * Queue the analysis of each deal in the transaction. Returns the deals queued (`analyzed`) and those whose job the
+ * queue dropped because one was already waiting for the deal (`resend`: sent again after the commit, finishChanges).
+ *
+ * While the connection's first backfill runs, nothing is queued: the backfill stores history a page and a kind at a
+ * time, so a deal analysed now could be read with a customer's email but without the rep's answer stored a page
+ * later (a task written, then closed as answered moments after). Live changes in that time (webhooks, change events
+ * replayed from before the install, polls) are stored as usual; the scan that ends the backfill analyses every open
+ * deal once its whole history is in (src/jobs/workers.ts).
  */
 export async function queueAnalyses(
+  r: Repos,
   tx: Queryable,
   queue: WorkQueue,
   connectionId: string,
   deals: Iterable<string>,
   receivedAt: number | null,
-): Promise<string[]> {
-  const dropped: string[] = [];
-  for (const dealId of deals) {
+): Promise<{ analyzed: string[]; resend: string[] }> {
+  const all = [...deals];
+  if (!all.length || (await r.connections.backfillPending(connectionId))) return { analyzed: [], resend: [] };
+  const resend: string[] = [];
+  for (const dealId of all) {
     const job = analyzeJob(connectionId, dealId, { receivedAt });
     if ((await queue.sendInTx(tx, 'analyze', job.data, { singletonKey: job.singletonKey })) === null)
-      dropped.push(dealId);
+      resend.push(dealId);
   }
-  return dropped;
+  return { analyzed: all, resend };
 }
 
 /**

@@ -56,6 +56,7 @@ beforeAll(async () => {
     tokenExpiresAt: null,
     tokenMetadata: {},
   });
+  await t.store.connections.markSynced('c1', { backfillDone: true });
 });
 afterAll(async () => {
   await t.close();
@@ -185,4 +186,54 @@ test('an analysis the queue took in the transaction is not sent again', async ()
   } finally {
     await q.stop();
   }
+});
+
+test('while the first backfill runs, live changes are stored but analysed only by the scan that ends it', async () => {
+  await t.store.connections.upsert({
+    id: 'c2',
+    tenantId: 't2',
+    provider: 'hubspot',
+    accountId: 'a2',
+    apiBase: 'http://x',
+    displayName: null,
+    accessTokenEnc: 'a',
+    refreshTokenEnc: null,
+    tokenExpiresAt: null,
+    tokenMetadata: {},
+  });
+  const conn = (await t.store.connections.get('c2'))!;
+  expect(conn.backfill_done_at).toBeNull();
+  const queue = memoryQueue();
+  const deps = { store: t.store, queue, metrics: createMetrics(), subscribers: [] };
+  // A change event replayed from before the install (the customer's email) arrives while the backfill still has the
+  // rep's answer to store: stored, not analysed.
+  let finished = false;
+  let finishing: Promise<void> | null = null;
+  const pending = await applyChanges(
+    deps,
+    conn,
+    { records: [note('b1')], deleted: [], source: 'stream', analyze: true },
+    async () => {
+      // The backfill finishing now waits for this commit: its closing scan reads the deal with this note stored.
+      finishing = t.store.connections.markSynced('c2', { backfillDone: true }).then(() => {
+        finished = true;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(finished).toBe(false);
+    },
+  );
+  await finishing;
+  expect(finished).toBe(true);
+  expect(pending).toMatchObject({ analyzed: [], resend: [] });
+  expect(queue.sent.filter((j) => j.name === 'analyze')).toEqual([]);
+  expect(await t.store.records.get('c2', 'note', 'b1')).not.toBeNull();
+  // Once the backfill is done, a change is analysed at once.
+  const after = await applyChanges(deps, conn, {
+    records: [{ ...note('b2') }],
+    deleted: [],
+    source: 'stream',
+    analyze: true,
+  });
+  expect(after.analyzed).toEqual(['d1']);
+  expect(queue.sent.filter((j) => j.name === 'analyze').map((j) => j.data.dealId)).toEqual(['d1']);
 });
