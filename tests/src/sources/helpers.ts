@@ -52,7 +52,14 @@ export function recordingQueue(): WorkQueue & { sent: SentJob[]; take(name: Queu
   };
 }
 
-export async function seedConnection(store: Store, id: string, tenantId: string, accountId = id): Promise<void> {
+/** An installed connection; `backfilled` (the default): its first backfill has finished, so changes are analysed. */
+export async function seedConnection(
+  store: Store,
+  id: string,
+  tenantId: string,
+  accountId = id,
+  backfilled = true,
+): Promise<void> {
   await store.connections.upsert({
     id,
     tenantId,
@@ -65,6 +72,7 @@ export async function seedConnection(store: Store, id: string, tenantId: string,
     tokenExpiresAt: null,
     tokenMetadata: {},
   });
+  if (backfilled) await store.connections.markSynced(id, { backfillDone: true });
 }
 
 const base = (externalId: string) => ({

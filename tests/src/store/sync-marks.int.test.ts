@@ -15,9 +15,9 @@ afterAll(async () => {
 });
 
 test('a connection that never synced has no lag; a change or a poll makes it current; an old one shows its age', async () => {
-  await seedConnection(t.store, 'conn_lag_a', 'ten_lag_a');
-  await seedConnection(t.store, 'conn_lag_b', 'ten_lag_b');
-  await seedConnection(t.store, 'conn_lag_c', 'ten_lag_c');
+  await seedConnection(t.store, 'conn_lag_a', 'ten_lag_a', 'conn_lag_a', false);
+  await seedConnection(t.store, 'conn_lag_b', 'ten_lag_b', 'conn_lag_b', false);
+  await seedConnection(t.store, 'conn_lag_c', 'ten_lag_c', 'conn_lag_c', false);
   expect((await t.store.syncMarks.lag()).filter((r) => r.connectionId.startsWith('conn_lag_'))).toEqual([]);
 
   await t.store.syncMarks.noteChange('conn_lag_a');

@@ -129,6 +129,7 @@ describe(`processInbox (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, (
       tokenExpiresAt: null,
       tokenMetadata: {},
     });
+    await t.store.connections.markSynced('hubspot:42', { backfillDone: true });
   });
   afterAll(async () => {
     await t.close();
