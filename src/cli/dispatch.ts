@@ -1,5 +1,6 @@
 import { capEcho, processIo, runCommand, type CommandIo } from './command.js';
 import { COMMANDS } from './commands.js';
+import { closeloopVersion } from '../lib/version.js';
 
 const isHelp = (a: string | undefined) => a === '--help' || a === '-h' || a === 'help';
 
@@ -16,7 +17,8 @@ async function overview(names: readonly string[], title: string, group = ''): Pr
     ...summaries.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`),
     '',
     'options:',
-    '  -h, --help  show help (after a command, or "help" as its last word: that command\'s options and an example)',
+    '  -h, --help     show help (after a command, or "help" as its last word: that command\'s options and an example)',
+    '  -V, --version  print the version of closeloop',
     '',
     'examples:',
     '  npx closeloop rules lint rules/',
@@ -39,6 +41,10 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
   if (isHelp(argv[0]) && argv.length > 1 && !isHelp(argv[1])) return main([...argv.slice(1), '--help'], io);
   if (isHelp(argv[0])) {
     io.out(await overview(all, TITLE));
+    return 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') {
+    io.out(`closeloop ${closeloopVersion()}\n`);
     return 0;
   }
   const two = argv.slice(0, 2).join(' ');

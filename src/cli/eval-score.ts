@@ -1,7 +1,7 @@
 import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { prAuc, rocAuc } from '../inference/models/metrics.js';
-import { labelledRows, readTableFile } from './read-table.js';
+import { labelledRows, otherLabelsNote, readTableFile } from './read-table.js';
 import { calibrationReport, trainScoringModel, type AlgorithmChoice } from '../inference/models/scoring-model.js';
 import { columnIndex } from '../inference/models/table.js';
 import { isMissing, parseNumber } from '../inference/models/features.js';
@@ -48,8 +48,15 @@ export const command = defineCommand({
       const [train, test] = [await readTableFile(trainPath), await readTableFile(testPath)];
       // Both files: the target column, rows of both outcomes; told with the file's name and the labels it holds.
       for (const c of drop) columnIndex(train, c, `${trainPath} (--drop)`);
-      labelledRows(train, trainPath, target, positive);
+      const trained = labelledRows(train, trainPath, target, positive);
       const tested = labelledRows(test, testPath, target, positive);
+      for (const [path, l] of [
+        [trainPath, trained],
+        [testPath, tested],
+      ] as const) {
+        const note = otherLabelsNote('eval score', path, target, positive, l.negatives);
+        if (note) io.err(note);
+      }
       const started = performance.now();
       const m = trainScoringModel(train, { target, positive, drop, algorithm: model });
       // A column the model uses that the test file lacks would be read as missing on every row: a lower AUC,

@@ -2,7 +2,7 @@ import { isCloseloopError } from '../core/index.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
 import { precisionRecallF1 } from '../inference/models/metrics.js';
 import { calibrationReport } from '../inference/models/scoring-model.js';
-import { labelledRows, readTableFile } from './read-table.js';
+import { labelledRows, otherLabelsNote, readTableFile } from './read-table.js';
 import { columnIndex, type Table } from '../inference/models/table.js';
 import { detectSignalsLexicon } from '../inference/signals/lexicon.js';
 import { SIGNAL_TYPES, type SignalType } from '../inference/signals/types.js';
@@ -24,13 +24,13 @@ export function labelled(
   textColumn: string,
   targetColumn: string,
   positive: string,
-): { texts: string[]; y: number[] } {
+): { texts: string[]; y: number[]; negatives: [string, number][] } {
   const textCol = columnIndex(t, textColumn, where);
-  const { rows, y } = labelledRows(t, where, targetColumn, positive, {
+  const { rows, y, negatives } = labelledRows(t, where, targetColumn, positive, {
     row: (r) => (r[textCol] ?? '').trim() !== '',
     what: `a text in column "${textColumn}"`,
   });
-  return { texts: rows.map((r) => r[textCol]!), y };
+  return { texts: rows.map((r) => r[textCol]!), y, negatives };
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -175,6 +175,13 @@ export const command = defineCommand({
       const [trainT, testT] = [await readTableFile(trainPath), await readTableFile(testPath)];
       const train = labelled(trainT, trainPath, textCol, target, positive);
       const test = labelled(testT, testPath, textCol, target, positive);
+      for (const [where, l] of [
+        [trainPath, train],
+        [testPath, test],
+      ] as const) {
+        const note = otherLabelsNote('eval text', where, target, positive, l.negatives);
+        if (note) io.err(note);
+      }
       const started = performance.now();
       const encoder: Record<string, unknown> = { name: values.encoder, used: false, fallback: null };
       let vectorOf: ((text: string) => ArrayLike<number>) | null = null;

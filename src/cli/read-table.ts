@@ -75,13 +75,24 @@ export function labelledRows(
   column: string,
   positive: string,
   keep: { row: (row: string[]) => boolean; what: string } | null = null,
-): { rows: string[][]; y: number[] } {
+): { rows: string[][]; y: number[]; negatives: [string, number][] } {
   const ci = columnIndex(t, column, path);
   const withLabel = t.rows.filter((r) => !isMissing(r[ci]));
   const rows = keep ? withLabel.filter(keep.row) : withLabel;
   const y: number[] = rows.map((r) => outcomeOf(r[ci], positive));
   const positives = y.reduce((s, v) => s + v, 0);
-  if (rows.length > 0 && positives > 0 && positives < rows.length) return { rows, y };
+  if (rows.length > 0 && positives > 0 && positives < rows.length) {
+    // The labels counted as negative, most frequent first (one entry per label whatever its case).
+    const byLabel = new Map<string, [string, number]>();
+    rows.forEach((r, i) => {
+      if (y[i]) return;
+      const v = r[ci]!.trim();
+      const e = byLabel.get(v.toLowerCase());
+      if (e) e[1]++;
+      else byLabel.set(v.toLowerCase(), [v, 1]);
+    });
+    return { rows, y, negatives: [...byLabel.values()].sort((a, b) => b[1] - a[1]) };
+  }
   if (withLabel.length === 0)
     throw new UsageError(`${path}: no row has a label in column "${column}" (every value is empty or missing)`);
   if (rows.length === 0) throw new UsageError(`${path}: no row with a label in column "${column}" has ${keep!.what}`);
@@ -96,5 +107,27 @@ export function labelledRows(
     positives === 0
       ? `${path}: no row has ${column}="${positive.trim()}" (labels seen: ${list}); --positive must be one of the labels (case and surrounding spaces are ignored)`
       : `${path}: every row has ${column}="${positive.trim()}" (${rows.length} rows); both outcomes are needed`,
+  );
+}
+
+/**
+ * Said on stderr when more than one label counts as negative: "--positive won" on won/lost/open scores open deals as
+ * lost, and a typo among the labels ("yse") is silently a negative. Null when the column holds two labels.
+ */
+export function otherLabelsNote(
+  command: string,
+  path: string,
+  column: string,
+  positive: string,
+  negatives: readonly [string, number][],
+): string | null {
+  if (negatives.length < 2) return null;
+  const shown = negatives
+    .slice(0, 6)
+    .map(([v, n]) => `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}: ${n}`)
+    .join(', ');
+  return (
+    `${command}: ${path}: column "${column}" has ${negatives.length} labels besides "${positive.trim()}", all counted ` +
+    `as negative (${shown}${negatives.length > 6 ? ', …' : ''})\n`
   );
 }

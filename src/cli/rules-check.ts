@@ -5,7 +5,7 @@ import { GuardrailContextSchema, type GuardrailContext } from '../guardrails/con
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { createLogger, silentLogger } from '../lib/logger.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
-import { DEFAULT_RULES_DIR } from './rules-lint.js';
+import { DEFAULT_RULES_DIR, requireRulesDir } from './rules-lint.js';
 
 /**
  * With no --context, the suggestion is judged against an empty world: no deal, contacts or owner, nothing retrieved.
@@ -92,6 +92,7 @@ export const command = defineCommand({
       ctx = c.value;
     }
     const logger = values.verbose ? createLogger({ level: 'debug', destination: process.stderr }) : silentLogger();
+    await requireRulesDir(dir, 'rules check');
     let guardrails;
     try {
       guardrails = await createGuardrails({ dir, logger });

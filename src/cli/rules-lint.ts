@@ -1,7 +1,23 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { checkRuleSources, readRuleDir } from '../guardrails/load-rules.js';
-import { defineCommand, runCommand } from './command.js';
+import { defineCommand, runCommand, UsageError } from './command.js';
 
 export const DEFAULT_RULES_DIR = 'rules';
+
+/**
+ * The rules commands' DIR must be a folder: a usage error (exit 2) saying where it was looked for and how to name
+ * another, not a rule problem ("cannot read the rules directory: ENOENT") when run outside the project.
+ */
+export async function requireRulesDir(dir: string, command: string): Promise<void> {
+  const s = await stat(dir).catch(() => null);
+  if (s?.isDirectory()) return;
+  const abs = resolve(dir);
+  throw new UsageError(
+    `${s ? 'not a folder' : 'no rules folder'}: ${abs === dir ? dir : `${dir} (${abs})`}; name the folder of rule files, ` +
+      `e.g. \`closeloop ${command} path/to/rules\` (${DEFAULT_RULES_DIR} is looked for in the current directory)`,
+  );
+}
 
 /** `closeloop rules lint [DIR]`: check every rule file, print every problem as file:line:column, exit 1 if any. */
 export const command = defineCommand({
@@ -9,12 +25,14 @@ export const command = defineCommand({
   summary: 'validate the rule files: every problem as file:line:column, exit 1 if any',
   description:
     'Checks JSON syntax, the rule schema, facts, operators and duplicate names of every *.json file in DIR, ' +
-    'the same checks the service runs before it loads an edit. Exit 0 when valid, 1 when there are problems.',
+    'the same checks the service runs before it loads an edit. Exit 0 when valid, 1 when there are problems, ' +
+    '2 when DIR is not a folder.',
   positionals: [{ name: 'DIR', description: 'the rules folder', default: DEFAULT_RULES_DIR }],
   options: {},
   examples: ['npx closeloop rules lint rules/'],
   async handler({ positionals }, io) {
     const dir = positionals[0] ?? DEFAULT_RULES_DIR;
+    await requireRulesDir(dir, 'rules lint');
     const read = await readRuleDir(dir);
     const { rules, problems } = checkRuleSources(read.sources);
     const all = [...read.problems, ...problems];

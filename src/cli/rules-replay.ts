@@ -3,7 +3,7 @@ import { createGuardrails } from '../guardrails/guardrails.js';
 import { parseSince, replaySuggestions, type ReplaySummary, type SuggestionSource } from '../guardrails/replay.js';
 import { silentLogger } from '../lib/logger.js';
 import { defineCommand, ioOf, runCommand, UsageError, type CommandArgs, type CommandIo } from './command.js';
-import { DEFAULT_RULES_DIR } from './rules-lint.js';
+import { DEFAULT_RULES_DIR, requireRulesDir } from './rules-lint.js';
 
 /** What src/store must provide: a source over stored suggestions, closed when the replay is done. */
 export type OpenSuggestionSource = () => Promise<SuggestionSource & { close?(): Promise<void> }>;
@@ -71,6 +71,7 @@ async function replay(
   if (!since) throw new UsageError(`--since must be like 7d, 24h or an ISO date (got "${values.since}")`);
   const dir = values.rules ?? positionals[0] ?? DEFAULT_RULES_DIR;
 
+  await requireRulesDir(dir, 'rules replay');
   let guardrails;
   try {
     guardrails = await createGuardrails({ dir, logger: silentLogger() });

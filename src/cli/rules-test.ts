@@ -5,7 +5,7 @@ import { runCaseFile } from '../guardrails/case-table.js';
 import { createGuardrails } from '../guardrails/guardrails.js';
 import { silentLogger } from '../lib/logger.js';
 import { defineCommand, runCommand, UsageError } from './command.js';
-import { DEFAULT_RULES_DIR } from './rules-lint.js';
+import { DEFAULT_RULES_DIR, requireRulesDir } from './rules-lint.js';
 
 const DEFAULT_CASES_DIR = 'tests/rules';
 
@@ -25,6 +25,7 @@ export const command = defineCommand({
     const dir = positionals[0] ?? DEFAULT_RULES_DIR;
     const casesDir = values.cases;
     let guardrails;
+    await requireRulesDir(dir, 'rules test');
     try {
       guardrails = await createGuardrails({ dir, logger: silentLogger() });
     } catch (e) {

@@ -1,5 +1,6 @@
 import { captureIo } from '../../helpers/cli-io.js';
 import { execFile, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { main } from '../../../src/cli/dispatch.js';
 import { COMMANDS } from '../../../src/cli/commands.js';
@@ -51,6 +52,18 @@ describe('closeloop (the command table)', () => {
       expect(await main(argv, io)).toBe(0);
       for (const name of names) expect(io.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
       expect(io.stdout).toContain('examples:');
+    }
+  });
+
+  it('--version, -V and version print the version in package.json on stdout, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const argv of [['--version'], ['-V'], ['version']]) {
+      const io = capture();
+      expect(await main(argv, io)).toBe(0);
+      expect([io.stdout, io.stderr]).toEqual([`closeloop ${version}\n`, '']);
     }
   });
 

@@ -234,6 +234,33 @@ describe('eval score and eval text on files spelled differently from the fixture
     );
   });
 
+  it('labels other than --positive: a third label (or a typo) counted as negative is said on stderr, same figures', async () => {
+    const rows = rowsOf('leads-test.csv');
+    const outcome = rows[0]!.indexOf('outcome');
+    const lost = rows.filter((r, i) => i > 0 && r[outcome] === 'lost').length;
+    const open = write(
+      'leads-test-open.csv',
+      relabel(rows, outcome, (v, i) => (v === 'lost' && i % 3 === 0 ? 'open' : v)),
+    );
+    const opens = parseCsv(readFileSync(open, 'utf8')).filter((r) => r[outcome] === 'open').length;
+    expect(opens).toBeGreaterThan(0);
+    const r = await score(leadsTrain, open, ['--drop', 'lead_id', '--model', 'logreg']);
+    const plain = await score(leadsTrain, leadsTest, ['--drop', 'lead_id', '--model', 'logreg']);
+    expect(r.code).toBe(0);
+    expect(r.json.auc).toBe(plain.json.auc);
+    expect(r.err).toBe(
+      `eval score: ${open}: column "outcome" has 2 labels besides "won", all counted as negative ` +
+        `("lost": ${lost - opens}, "open": ${opens})\n`,
+    );
+    expect(plain.err).toBe('');
+    // Case alone is no other label: "Lost" and "lost" are one.
+    const cased = write(
+      'leads-test-Lost.csv',
+      relabel(rows, outcome, (v, i) => (v === 'lost' && i % 2 === 0 ? 'Lost' : v)),
+    );
+    expect((await score(leadsTrain, cased, ['--drop', 'lead_id', '--model', 'logreg'])).err).toBe('');
+  });
+
   it('a model that gives every test row the same answer (a training file of a few rows) is said on stderr', async () => {
     const rows = rowsOf('leads-train.csv');
     const won = rows.findIndex((r) => r[5] === 'won');

@@ -37,6 +37,21 @@ const cases: [string[], RegExp][] = [
     ['rules', 'test', '--cases', join(dir, 'no-such-folder')],
     /^closeloop rules test: cannot read cases directory .*: ENOENT$/,
   ],
+  // The rules folder itself (run outside the project, or a file named): where it was looked for, and how to name one.
+  [
+    ['rules', 'lint', join(dir, 'no-rules')],
+    /^closeloop rules lint: no rules folder: .*no-rules; name the folder of rule files, e\.g\. `closeloop rules lint path\/to\/rules`/,
+  ],
+  [['rules', 'lint', notJson], /^closeloop rules lint: not a folder: .*not\.json; name the folder of rule files/],
+  [['rules', 'test', join(dir, 'no-rules')], /^closeloop rules test: no rules folder: .*`closeloop rules test path/],
+  [
+    ['rules', 'check', '--suggestion', 'tests/fixtures/guardrails/follow-up-suggestion.json', '--rules', notJson],
+    /^closeloop rules check: not a folder: .*not\.json; /,
+  ],
+  [
+    ['rules', 'replay', '--since', '7d', '--rules', join(dir, 'no-rules')],
+    /^closeloop rules replay: no rules folder: /,
+  ],
 ];
 
 describe('rules commands given a file or folder they cannot read', () => {
