@@ -554,6 +554,15 @@ async function changeWritten(
     await deps.store.outbox.markSkipped(row.id, 'nothing was written to change');
     return 'skipped';
   }
+  // Drafts written again go out in the order they were planned: a later one compares the CRM's draft with what the
+  // earlier one writes, and would take the draft still waiting for it for the rep's edit.
+  if ((row.action === 'update_draft' || row.action === 'withdraw_draft') && row.suggestion_id !== null) {
+    const earlier = (await deps.store.outbox.pendingFor(row.suggestion_id)).find(
+      (o) => o.action === 'update_draft' && BigInt(o.id) < BigInt(row.id),
+    );
+    if (earlier)
+      return later(deps, row.id, new Date(deps.now() + 5_000), 'an earlier rewrite of this draft is still pending');
+  }
   const p = row.payload as {
     subject?: string;
     body?: string;
@@ -694,7 +703,11 @@ export function draftTextOf(v: unknown, where: string): DraftText {
   let to: DraftText['to'] = null;
   if (d.to !== null && d.to !== undefined) {
     const t = d.to as Record<string, unknown>;
-    if (typeof t !== 'object' || typeof t.email !== 'string' || (t.name !== null && typeof t.name !== 'string'))
+    if (
+      typeof t !== 'object' ||
+      typeof t.email !== 'string' ||
+      (t.name !== null && t.name !== undefined && typeof t.name !== 'string')
+    )
       throw new InvalidPayloadError(`${where}: to must be a name and an address`);
     to = { name: (t.name as string | null) ?? null, email: t.email };
   }
