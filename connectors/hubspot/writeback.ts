@@ -760,14 +760,16 @@ export async function withdrawDraftEmail(
   if (previous) {
     const current = await readTask(ctx, draftId, opts);
     if (!current) return { state: 'deleted' };
-    if (isCompleted(current)) return { state: 'sent' };
+    // Completed by closeloop's own withdrawal (an earlier attempt whose answer was lost): withdrawn, not sent.
+    if (isCompleted(current))
+      return { state: (current.properties['hs_task_subject'] ?? '').startsWith(WITHDRAWN) ? 'withdrawn' : 'sent' };
     if (draftHolds(current) !== draftPrint(previous)) return { state: 'kept_for_rep' };
   }
   const r = await updateTask(
     ctx,
     draftId,
     {
-      subject: `Withdrawn draft: ${reason}`,
+      subject: `${WITHDRAWN}${reason}`,
       body: `This draft was withdrawn by closeloop: ${reason}`,
       complete: true,
       idempotencyKey,
@@ -776,6 +778,9 @@ export async function withdrawDraftEmail(
   );
   return { state: r.state === 'updated' ? 'withdrawn' : r.state === 'deleted' ? 'deleted' : 'sent' };
 }
+
+/** The subject of a draft closeloop withdrew. */
+const WITHDRAWN = 'Withdrawn draft: ';
 
 const isCompleted = (t: HubspotObject) => (t.properties['hs_task_status'] ?? '').toUpperCase() === 'COMPLETED';
 
