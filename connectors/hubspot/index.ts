@@ -17,6 +17,7 @@ import {
   stageLabels,
   updateTask,
   withdrawDraftEmail,
+  updateDraftEmail,
 } from './writeback.js';
 
 export interface HubspotConnectorOptions extends HubspotClientOptions, HubspotSyncOptions, HubspotWebhookOptions {}
@@ -40,7 +41,8 @@ export function createHubspotConnector(opts: HubspotConnectorOptions = {}): Conn
     createDraftEmails: (ctx, drafts) => createDraftEmails(ctx, drafts, opts),
     maxDraftsPerCall: HUBSPOT_TASKS_PER_BATCH,
     updateTask: (ctx, id, change) => updateTask(ctx, id, change, opts),
-    withdrawDraftEmail: (ctx, id, reason, key) => withdrawDraftEmail(ctx, id, reason, key, opts),
+    withdrawDraftEmail: (ctx, id, reason, key, previous) => withdrawDraftEmail(ctx, id, reason, key, previous, opts),
+    updateDraftEmail: (ctx, id, change) => updateDraftEmail(ctx, id, change, opts),
     lookupOwner: (ctx, ownerId) => lookupOwner(ctx, ownerId, opts),
     stageLabels: (ctx) => stageLabels(ctx, opts),
   };

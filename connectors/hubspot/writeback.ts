@@ -8,7 +8,10 @@ import {
   type ConnectionContext,
   type CreatedRecord,
   type CrmOwner,
+  type DraftChange,
+  type DraftChangeResult,
   type DraftEmailWrite,
+  type DraftText,
   type DraftWithdrawResult,
   type StageLabel,
   type TaskChange,
@@ -548,7 +551,11 @@ export async function createDraftEmail(
     // A draft is due a day after its attempt, which differs between attempts: match on the subject, confirm by the text.
     const existing = await findExisting(
       ctx,
-      { subject: draftSubject(draft), timestamp: null, bodyHtml: bodyHtml(draft.body) },
+      {
+        subject: draftSubject({ ...draft, reply: Boolean(draft.inReplyTo) }),
+        timestamp: null,
+        bodyHtml: bodyHtml(draft.body),
+      },
       opts,
     );
     if (existing) return existing;
@@ -588,10 +595,22 @@ export const DRAFT_DUE_MS = 24 * 60 * 60 * 1000;
  * The EMAIL task reads like the email it is: who it goes to (their name, else their address), its subject (a reply keeps
  * the thread's subject).
  */
-const draftSubject = (draft: DraftEmailWrite): string =>
+const draftSubject = (draft: Pick<DraftEmailWrite, 'to' | 'subject'> & { reply: boolean }): string =>
   clip(
-    `${draft.inReplyTo ? 'Reply' : 'Email'}${draft.to ? ` to ${draft.to.name ?? draft.to.email}` : ''}: ${draft.subject}`,
+    `${draft.reply ? 'Reply' : 'Email'}${draft.to ? ` to ${draft.to.name ?? draft.to.email}` : ''}: ${draft.subject}`,
   );
+
+/** The draft as the EMAIL task's body shows it, before any note of closeloop's below it: To, Subject, the text. */
+function draftHtml(draft: Pick<DraftEmailWrite, 'to' | 'subject' | 'body'>): string {
+  const to = draft.to
+    ? `${draft.to.name ? `${escapeHtml(draft.to.name)} &lt;${escapeHtml(draft.to.email)}&gt;` : escapeHtml(draft.to.email)}`
+    : null;
+  const header = [
+    ...(to ? [`<p><b>To:</b> ${to}</p>`] : []),
+    `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`,
+  ].join('');
+  return `${header}${bodyHtml(draft.body)}`;
+}
 
 /** The properties and inline associations of a draft's EMAIL task (the owner checked, cached per connection). */
 async function draftInput(
@@ -600,19 +619,12 @@ async function draftInput(
   opts: HubspotWritebackOptions,
 ): Promise<{ properties: TaskProperties; associations: AssociationInput[] }> {
   const owner = await ownerFor(ctx, draft.ownerId, opts);
-  const to = draft.to
-    ? `${draft.to.name ? `${escapeHtml(draft.to.name)} &lt;${escapeHtml(draft.to.email)}&gt;` : escapeHtml(draft.to.email)}`
-    : null;
-  const header = [
-    ...(to ? [`<p><b>To:</b> ${to}</p>`] : []),
-    `<p><b>Subject:</b> ${escapeHtml(draft.subject)}</p>`,
-  ].join('');
   const properties: TaskProperties = {
     // Due with the task it goes with (inside the rep's working day), else in a day: a draft due at its creation showed
     // as overdue in the rep's queue at once.
     hs_timestamp: draft.dueAt ?? new Date((opts.now ?? Date.now)() + DRAFT_DUE_MS).toISOString(),
-    hs_task_subject: draftSubject(draft),
-    hs_task_body: fitHtml(`${header}${bodyHtml(draft.body)}${owner.note}`, BODY_MAX),
+    hs_task_subject: draftSubject({ ...draft, reply: Boolean(draft.inReplyTo) }),
+    hs_task_body: fitHtml(`${draftHtml(draft)}${owner.note}`, BODY_MAX),
     hs_task_status: 'NOT_STARTED',
     hs_task_priority: draft.priority ?? 'MEDIUM',
     hs_task_type: 'EMAIL',
@@ -660,6 +672,7 @@ async function readTask(
           'hs_task_body',
           'hs_task_subject',
           'hs_task_priority',
+          'hubspot_owner_id',
         ]),
       opts,
     );
@@ -733,20 +746,30 @@ export async function updateTask(
 
 /**
  * A HubSpot draft is an EMAIL task (see createDraftEmail): withdrawing it completes that task with the reason in
- * place of the email text, so the rep can no longer send stale words by accident. A completed one was sent.
+ * place of the email text, so the rep can no longer send stale words by accident. A completed one was sent. With
+ * `previous`, a draft the rep edited is left as they wrote it (`kept_for_rep`): their words are never replaced.
  */
 export async function withdrawDraftEmail(
   ctx: ConnectionContext,
   draftId: string,
   reason: string,
   idempotencyKey: string,
+  previous?: DraftText,
   opts: HubspotWritebackOptions = {},
 ): Promise<DraftWithdrawResult> {
+  if (previous) {
+    const current = await readTask(ctx, draftId, opts);
+    if (!current) return { state: 'deleted' };
+    // Completed by closeloop's own withdrawal (an earlier attempt whose answer was lost): withdrawn, not sent.
+    if (isCompleted(current))
+      return { state: (current.properties['hs_task_subject'] ?? '').startsWith(WITHDRAWN) ? 'withdrawn' : 'sent' };
+    if (draftHolds(current) !== draftPrint(previous)) return { state: 'kept_for_rep' };
+  }
   const r = await updateTask(
     ctx,
     draftId,
     {
-      subject: `Withdrawn draft: ${reason}`,
+      subject: `${WITHDRAWN}${reason}`,
       body: `This draft was withdrawn by closeloop: ${reason}`,
       complete: true,
       idempotencyKey,
@@ -754,6 +777,64 @@ export async function withdrawDraftEmail(
     opts,
   );
   return { state: r.state === 'updated' ? 'withdrawn' : r.state === 'deleted' ? 'deleted' : 'sent' };
+}
+
+/** The subject of a draft closeloop withdrew. */
+const WITHDRAWN = 'Withdrawn draft: ';
+
+const isCompleted = (t: HubspotObject) => (t.properties['hs_task_status'] ?? '').toUpperCase() === 'COMPLETED';
+
+/** closeloop's notes below a task's text (an owner it could not assign, a record gone), as a reader sees them. */
+const OWN_NOTES =
+  /(?:\s*Not (?:assigned|linked): HubSpot (?:owner|did not accept|[^.]*no longer exists?)[^]*?(?:Please assign this task\.|\(deleted or merged\)\.))+$/;
+
+/** What a reader sees of a draft as closeloop writes it: its task's subject and body, one line each. */
+const draftPrint = (d: DraftText): string =>
+  `${draftSubject({ ...d, reply: d.reply ?? false })
+    .replace(/\s+/g, ' ')
+    .trim()}\n${visibleText(draftHtml(d))}`;
+
+/** The same of the draft task as it is now, closeloop's own notes below it left out. */
+const draftHolds = (t: HubspotObject): string =>
+  `${(t.properties['hs_task_subject'] ?? '').replace(/\s+/g, ' ').trim()}\n${visibleText(
+    t.properties['hs_task_body'] ?? '',
+  )
+    .replace(OWN_NOTES, '')
+    .trim()}`;
+
+/**
+ * Write a draft again after the CRM changed what it names (the deal renamed, the recipient renamed or re-addressed):
+ * the EMAIL task takes the new subject and body, To line included. A task that holds neither what closeloop last wrote
+ * nor the new draft was edited by the rep and is left as they wrote it; a completed one was sent, a missing one deleted.
+ * https://developers.hubspot.com/docs/api-reference/crm-tasks-v3/guide (PATCH /crm/v3/objects/tasks/{taskId})
+ */
+export async function updateDraftEmail(
+  ctx: ConnectionContext,
+  draftId: string,
+  change: DraftChange,
+  opts: HubspotWritebackOptions = {},
+): Promise<DraftChangeResult> {
+  const current = await readTask(ctx, draftId, opts);
+  if (!current) return { state: 'deleted' };
+  if (isCompleted(current)) return { state: 'sent' };
+  const holds = draftHolds(current);
+  if (holds !== draftPrint(change.previous) && holds !== draftPrint(change)) return { state: 'kept_for_rep' };
+  const owner = await ownerFor(ctx, current.properties['hubspot_owner_id'] ?? null, opts);
+  const properties = {
+    hs_task_subject: draftSubject({ ...change, reply: change.reply ?? false }),
+    hs_task_body: fitHtml(`${draftHtml(change)}${owner.note}`, BODY_MAX),
+  };
+  await requestHubspot(
+    ctx,
+    `PATCH /crm/v3/objects/${TASKS}/{id}`,
+    HubspotObject,
+    (client) =>
+      client.crm.objects.basicApi.update(TASKS, draftId, { properties } as unknown as Parameters<
+        typeof client.crm.objects.basicApi.update
+      >[2]),
+    opts,
+  );
+  return { state: 'updated' };
 }
 
 /**

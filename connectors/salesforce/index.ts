@@ -18,6 +18,7 @@ import {
   stageLabels,
   updateTask,
   withdrawDraftEmail,
+  updateDraftEmail,
 } from './writeback.js';
 
 export interface SalesforceConnectorOptions {
@@ -62,7 +63,9 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions = 
     createDraftEmails: async (ctx, drafts) => createDraftEmails(await clientFor(ctx), drafts),
     maxDraftsPerCall: SALESFORCE_LIMITS.compositeRecords,
     updateTask: async (ctx, id, change) => updateTask(await clientFor(ctx), id, change),
-    withdrawDraftEmail: async (ctx, id) => withdrawDraftEmail(await clientFor(ctx), id),
+    withdrawDraftEmail: async (ctx, id, _reason, _key, previous) =>
+      withdrawDraftEmail(await clientFor(ctx), id, previous),
+    updateDraftEmail: async (ctx, id, change) => updateDraftEmail(await clientFor(ctx), id, change),
     lookupOwner: async (ctx, ownerId) => lookupOwner(await clientFor(ctx), ownerId),
     stageLabels: async (ctx) => stageLabels(await clientFor(ctx)),
   };

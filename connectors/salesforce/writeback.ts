@@ -3,6 +3,9 @@ import type {
   CreatedRecord,
   CrmOwner,
   DraftEmailWrite,
+  DraftChange,
+  DraftChangeResult,
+  DraftText,
   DraftWithdrawResult,
   StageLabel,
   TaskChange,
@@ -18,6 +21,7 @@ import {
 } from '../../src/core/errors.js';
 import { localDay } from '../../src/core/time-zone.js';
 import { textToHtml } from '../kit/escape.js';
+import { visibleText } from '../kit/html-to-text.js';
 import { mergeTaskChange, type TaskCodec } from '../kit/task-merge.js';
 import { providerErrorCode, toSalesforceError, type SalesforceClient } from './client.js';
 import {
@@ -569,19 +573,99 @@ export async function updateTask(
   return merged.keptForRep.length ? { state: 'updated', keptForRep: merged.keptForRep } : { state: 'updated' };
 }
 
+/** A draft EmailMessage as a reader sees it, one line per field: subject, recipient, text. */
+const emailPrint = (subject: unknown, to: unknown, text: string): string =>
+  [
+    typeof subject === 'string' ? subject : '',
+    typeof to === 'string' ? to.trim().toLowerCase() : '',
+    text.replace(/\s+/g, ' ').trim(),
+  ].join('\n');
+
+/** The same of a draft as closeloop writes it (draftEmailFields). */
+const draftPrint = (d: DraftText): string =>
+  emailPrint(clipUtf16(d.subject, MAX_EMAIL_SUBJECT_LENGTH), d.to?.email ?? '', visibleText(textToHtml(d.body)));
+
+/** The draft EmailMessage as it is now: its status and what a reader sees of it (the HTML body, else the text body). */
+async function readDraft(client: SalesforceClient, id: string): Promise<{ status: string; print: string } | null> {
+  const row = await readById(client, 'EmailMessage', id, [
+    'Id',
+    'Status',
+    'Subject',
+    'ToAddress',
+    'TextBody',
+    'HtmlBody',
+  ]);
+  if (!row) return null;
+  const text =
+    typeof row.HtmlBody === 'string' && row.HtmlBody.trim()
+      ? visibleText(row.HtmlBody)
+      : typeof row.TextBody === 'string'
+        ? visibleText(textToHtml(row.TextBody))
+        : '';
+  return { status: String(row.Status), print: emailPrint(row.Subject, row.ToAddress, text) };
+}
+
 /**
- * Delete a draft EmailMessage we created (Status 5); a sent one (any other status) is the rep's and stays.
+ * Delete a draft EmailMessage we created (Status 5); a sent one (any other status) is the rep's and stays. With
+ * `previous` (what closeloop last wrote), a draft the rep edited stays too (`kept_for_rep`): their words are theirs.
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_emailmessage.htm
  */
-export async function withdrawDraftEmail(client: SalesforceClient, draftId: string): Promise<DraftWithdrawResult> {
-  const current = await readById(client, 'EmailMessage', draftId, ['Id', 'Status']);
+export async function withdrawDraftEmail(
+  client: SalesforceClient,
+  draftId: string,
+  previous?: DraftText,
+): Promise<DraftWithdrawResult> {
+  const current = await readDraft(client, draftId);
   if (!current) return { state: 'deleted' };
-  if (String(current.Status) !== EMAIL_STATUS_DRAFT) return { state: 'sent' };
+  if (current.status !== EMAIL_STATUS_DRAFT) return { state: 'sent' };
+  if (previous && current.print !== draftPrint(previous)) return { state: 'kept_for_rep' };
   await client.call(
     'DELETE /sobjects/EmailMessage/{id}',
     (c) => c.sobject('EmailMessage').destroy(draftId) as unknown as Promise<unknown>,
   );
   return { state: 'withdrawn' };
+}
+
+/**
+ * Write a draft EmailMessage again after the CRM changed what it names (the deal renamed, the recipient renamed or
+ * re-addressed): Subject, TextBody, HtmlBody and ToAddress. Salesforce updates an EmailMessage only while it is a draft
+ * (Status 5; a sent one takes only IsExternallyVisible and custom fields), so a sent one is left alone; a draft that
+ * holds neither what closeloop last wrote nor the new text was edited by the rep and is left as they wrote it. The
+ * recipient's Contact (ToIds, its EmailMessageRelation) is the same person and stays.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_emailmessage.htm
+ */
+export async function updateDraftEmail(
+  client: SalesforceClient,
+  draftId: string,
+  change: DraftChange,
+): Promise<DraftChangeResult> {
+  const current = await readDraft(client, draftId);
+  if (!current) return { state: 'deleted' };
+  if (current.status !== EMAIL_STATUS_DRAFT) return { state: 'sent' };
+  if (current.print !== draftPrint(change.previous) && current.print !== draftPrint(change))
+    return { state: 'kept_for_rep' };
+  const fields = compact({
+    Id: draftId,
+    Subject: clipUtf16(change.subject, MAX_EMAIL_SUBJECT_LENGTH),
+    TextBody: change.body,
+    HtmlBody: textToHtml(change.body),
+    ToAddress: change.to?.email,
+  });
+  try {
+    await client.call(
+      'PATCH /sobjects/EmailMessage/{id}',
+      (c) => c.sobject('EmailMessage').update(fields as { Id: string }) as unknown as Promise<unknown>,
+    );
+  } catch (err) {
+    // Sent between the read and the write: Salesforce refuses the edit of a message that is no longer a draft.
+    if (providerErrorCode(err) === 'INSUFFICIENT_ACCESS_OR_READONLY') {
+      const again = await readDraft(client, draftId);
+      if (!again) return { state: 'deleted' };
+      if (again.status !== EMAIL_STATUS_DRAFT) return { state: 'sent' };
+    }
+    throw asSetupProblem(err, 'EmailMessage', fields);
+  }
+  return { state: 'updated' };
 }
 
 /** The User behind an OwnerId (inactive users included: they cannot own new records). */

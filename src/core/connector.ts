@@ -339,8 +339,34 @@ export type TaskChangeResult = {
   keptForRep?: ('subject' | 'body' | 'priority')[];
 };
 
-/** Withdrawing a draft: removed (or marked withdrawn where the CRM cannot delete it), already sent, or gone. */
-export type DraftWithdrawResult = { state: 'withdrawn' | 'sent' | 'deleted' };
+/**
+ * Withdrawing a draft: removed (or marked withdrawn where the CRM cannot delete it), already sent, gone, or left as the
+ * rep edited it (`kept_for_rep`: it differs from what closeloop last wrote, `DraftText`, so it is the rep's now).
+ */
+export type DraftWithdrawResult = { state: 'withdrawn' | 'sent' | 'deleted' | 'kept_for_rep' };
+
+/** A draft's text as closeloop writes it: subject, body and recipient. */
+export interface DraftText {
+  subject: string;
+  body: string;
+  to: { name: string | null; email: string } | null;
+  /** It answers a message (a reply in its thread); HubSpot's EMAIL task says "Reply to …" then. */
+  reply?: boolean;
+}
+
+/**
+ * A draft closeloop wrote, written again after the CRM changed (the deal renamed, the recipient renamed or given a new
+ * address): `previous` is what closeloop last wrote. A draft that holds neither `previous` nor the new text was edited by
+ * the rep and is left as they wrote it.
+ */
+export interface DraftChange extends DraftText {
+  previous: DraftText;
+  /** Same key as the create. */
+  idempotencyKey: string;
+}
+
+/** `updated`; `kept_for_rep` (the rep edited it: untouched); `sent` or `deleted` (the rep acted first: untouched). */
+export type DraftChangeResult = { state: 'updated' | 'kept_for_rep' | 'sent' | 'deleted' };
 
 /** A CRM user who can own records (HubSpot owner, Salesforce User). */
 export interface CrmOwner {
@@ -469,13 +495,19 @@ export interface Connector {
   maxDraftsPerCall?: number;
   /** Update or complete a task closeloop created, unless the rep already completed or deleted it. */
   updateTask(ctx: ConnectionContext, taskId: string, change: TaskChange): Promise<TaskChangeResult>;
-  /** Remove (or mark withdrawn) a draft closeloop created, unless it was sent; `reason` is one line for the rep. */
+  /**
+   * Remove (or mark withdrawn) a draft closeloop created, unless it was sent; `reason` is one line for the rep. With
+   * `previous` (what closeloop last wrote), a draft the rep edited is never overwritten or removed (`kept_for_rep`).
+   */
   withdrawDraftEmail(
     ctx: ConnectionContext,
     draftId: string,
     reason: string,
     idempotencyKey: string,
+    previous?: DraftText,
   ): Promise<DraftWithdrawResult>;
+  /** Write a draft closeloop created again (DraftChange), unless the rep edited, sent or deleted it. */
+  updateDraftEmail?(ctx: ConnectionContext, draftId: string, change: DraftChange): Promise<DraftChangeResult>;
   /** The owner (HubSpot owners API, Salesforce User) behind an owner id; null when the CRM has none by that id. */
   lookupOwner(ctx: ConnectionContext, ownerId: string): Promise<CrmOwner | null>;
   /** Every deal stage with its label and pipeline (HubSpot pipelines API, Salesforce StageName picklist). */

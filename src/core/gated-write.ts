@@ -5,7 +5,8 @@
  * kept in a WeakSet: a copy, a JSON round trip or an edit after sealing is not sealed.
  */
 /** Creates, and the changes closeloop makes to what it created: new evidence on its task, its withdrawal. */
-export type WriteAction = 'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft';
+export type WriteAction =
+  'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft' | 'update_draft';
 
 declare const sealed: unique symbol;
 export interface SealedWrite {

@@ -84,6 +84,11 @@ export const DraftEmailPayload = z.object({
   to: z.object({ name: z.string().nullable(), email: z.string() }).nullable().optional(),
   /** The sender: the deal owner (HubSpot owner, Salesforce User). */
   from: z.object({ name: z.string(), email: z.string().nullable() }).nullable().optional(),
+  /**
+   * The CRM names the draft was written with (the deal's name, the name it greets the recipient by): a draft follows
+   * a rename by them (src/suggest/follow-draft.ts). Never written to the CRM.
+   */
+  writtenFor: z.object({ dealName: z.string().nullable(), greeting: z.string().nullable() }).nullable().optional(),
 });
 export type DraftEmailPayload = z.infer<typeof DraftEmailPayload>;
 

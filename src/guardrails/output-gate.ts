@@ -101,7 +101,8 @@ export interface GateWrite {
 // `to`, `from` and `inReplyTo` of a draft are routing closeloop took from CRM records (the contact who wrote, the
 // record owner from the owners API / User, the message answered), not text anyone reads as advice.
 // `previous` of a task update is what closeloop wrote before (gated then): the connector compares the task with it to
-// keep the rep's edits, and never writes it.
+// keep the rep's edits, and never writes it. `writtenFor` of a draft holds the CRM names it was written with (to
+// follow a rename), never written to the CRM.
 // `approvedBy` is the signed-in principal who approved a held suggestion (src/suggest/review.ts), from closeloop's own
 // session or token, kept with the draft's record: an identifier, not text.
 const NON_TEXT_KEYS = new Set([
@@ -122,6 +123,7 @@ const NON_TEXT_KEYS = new Set([
   'to',
   'from',
   'inReplyTo',
+  'writtenFor',
 ]);
 
 export const FREEMAIL_DOMAINS: ReadonlySet<string> = new Set([

@@ -4,10 +4,12 @@ import { storableJson } from '../lib/storable.js';
 
 /**
  * create_*: the first write of a suggestion; update_task: new evidence on its open task; close_task /
- * withdraw_draft: closeloop withdraws them (the situation no longer holds). The last three act on the CRM id the
+ * withdraw_draft: closeloop withdraws them (the situation no longer holds); update_draft: its draft written again after
+ * the CRM renamed or re-addressed what it names. The last four act on the CRM id the
  * suggestion's create row stored.
  */
-export type OutboxAction = 'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft';
+export type OutboxAction =
+  'create_task' | 'create_draft_email' | 'update_task' | 'close_task' | 'withdraw_draft' | 'update_draft';
 
 export interface OutboxRow {
   id: string;

@@ -24,7 +24,7 @@ import type { BudgetState } from '../inference/router/budget.js';
 import type { LlmClient } from '../llm/client.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { threadTopic } from '../lib/subject.js';
-import { contactName } from '../inference/drafting/salutation.js';
+import { contactName, salutationName } from '../inference/drafting/salutation.js';
 
 /** Which suggestion types come with a draft email, and which kind. */
 export const DRAFT_KIND_OF: Partial<Record<SuggestionType, DraftKind>> = {
@@ -316,6 +316,11 @@ export function addressDraft(payload: DraftEmailPayload, s: Suggestion, f: Draft
     inReplyTo,
     to: to?.email ? { name: fullName(to), email: to.email } : null,
     from: f.sender ?? null,
+    // The names as the draft was written with them: it follows a rename in the CRM (src/suggest/follow-draft.ts).
+    writtenFor: {
+      dealName: f.deal?.name?.trim() || null,
+      greeting: to ? salutationName(to.firstName, to.lastName) : null,
+    },
   };
 }
 

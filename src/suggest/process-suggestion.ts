@@ -27,6 +27,7 @@ import { INSTRUCTION_LABEL } from '../guardrails/text/instructions.js';
 import type { SealedWrite, WriteAction } from '../core/gated-write.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { stableId } from '../lib/ids.js';
+import { draftTextOf } from './follow-draft.js';
 import type { Queryable, Repos, SuggestionRow } from '../store/index.js';
 import { editedEvidence, evidenceKey, mergeInto, newEvidence, situationKeyOf } from './situation.js';
 import { chargeBudget, loadBudget } from './budget.js';
@@ -408,7 +409,11 @@ async function processSuggestionNow(
         {
           key: `wb-${old.id}-withdraw`,
           action: 'withdraw_draft' as const,
-          payload: { reason: 'a newer draft for the same situation replaces it' },
+          payload: {
+            reason: 'a newer draft for the same situation replaces it',
+            // What closeloop last wrote: a draft the rep edited is left as they wrote it.
+            ...(old.payload.draft ? { previous: draftTextOf(old.payload.draft) } : {}),
+          },
         },
       ];
       const g = gateAll(planned, old.payload, old.verdicts, {}, gf);

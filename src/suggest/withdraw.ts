@@ -13,6 +13,8 @@ import { describeProblems } from '../guardrails/output-gate.js';
 import { enqueueGated, gateAll, type PlannedWrite } from './process-suggestion.js';
 import { DRAFT_KIND_OF, emailBlockedBy, spokenSince } from './drafting.js';
 import { contactName } from '../inference/drafting/salutation.js';
+import { stableId } from '../lib/ids.js';
+import { draftTextOf, followDraft } from './follow-draft.js';
 
 const name = (c: Contact | undefined) => (c ? contactName(c.firstName, c.lastName) : null);
 
@@ -180,8 +182,10 @@ export async function withdraw(
       },
     });
   }
+  // What closeloop last wrote (`previous`): a draft the rep edited is left as they wrote it.
+  const previous = row.payload.draft ? { previous: draftTextOf(row.payload.draft) } : {};
   if (await deps.store.outbox.createRow(row.id, 'create_draft_email'))
-    planned.push({ key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason } });
+    planned.push({ key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason, ...previous } });
   // The reason and the text it closes pass the output gate like every other write.
   const gated = gateAll(
     planned,
@@ -293,7 +297,13 @@ export async function withdrawDraftsOfDeletedTasks(
   for (const row of await deps.store.suggestions.taskDeletedWithOpenDraft(conn.tenant_id, keys)) {
     const reason = 'The task this draft belonged to was deleted, so the draft is withdrawn too.';
     const gated = gateAll(
-      [{ key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason } }],
+      [
+        {
+          key: `wb-${row.id}-withdraw`,
+          action: 'withdraw_draft',
+          payload: { reason, ...(row.payload.draft ? { previous: draftTextOf(row.payload.draft) } : {}) },
+        },
+      ],
       row.payload,
       row.verdicts,
       {},
@@ -358,13 +368,23 @@ export async function takeOverReplies(
 /** The task's line that promises its draft (src/suggest/render.ts). */
 const DRAFT_READY = / A draft email \("[^"\n]*"\) is ready for you to review and send\./;
 
+/** An update of the suggestion's task to `body` (what closeloop last wrote kept as `previous`, `line` appended to a rep-edited task). */
+const taskUpdate = (task: NonNullable<SuggestionRow['payload']['task']>, body: string, line: string) => ({
+  subject: task.subject,
+  body,
+  priority: task.priority,
+  previous: { subject: task.subject, body: task.body, priority: task.priority },
+  append: line.trim(),
+});
+
 /**
  * The draft of a suggestion that still holds is withdrawn on its own, the rep keeping the task: once its recipient
  * asks not to be emailed again (their latest email says so, `emailBlockedBy`), so no sales email to that person stays one
  * click from being sent; once the rep has spoken with the customer since the concern (`spokenSince`), so no email
- * proposing the conversation that already happened waits to be sent; and once the recipient's email address changed in
- * the CRM (the old one bounced, they moved), so no draft waits addressed to an address that may no longer work or
- * belong to someone else.
+ * proposing the conversation that already happened waits to be sent. Once the CRM changed what the draft names (the deal
+ * renamed, the recipient renamed or given a new address: the old one bounced, they moved), the draft follows instead
+ * (`followWritten`); only when that cannot be written is a draft to an old address withdrawn. A draft the rep edited is
+ * never overwritten or removed: the connector leaves it, and the task says why it should not be sent as it is.
  */
 async function withdrawDraftOnly(
   deps: WithdrawDeps,
@@ -381,8 +401,9 @@ async function withdrawDraftOnly(
   const blocked = emailBlockedBy(recipient ?? to, facts.activities);
   const optedOut = blocked !== null;
   const spoken = optedOut ? null : spokenSince(row.payload.evidence, facts.activities, deps.now());
-  // The recipient's address changed in the CRM since the draft was written (the old one bounced, they moved): the
-  // draft is still addressed to the old one, which may no longer work or belong to someone else.
+  if (!spoken && !optedOut && (await followWritten(deps, conn, row, recipient, facts, receivedAt))) return true;
+  // The recipient's address changed in the CRM since the draft was written and the draft could not follow it: it is
+  // still addressed to the old one, which may no longer work or belong to someone else.
   const readdressed = !spoken && !optedOut && addressChanged(row.payload.draft?.to?.email, recipient);
   if (!spoken && !optedOut && !readdressed) return false;
   const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
@@ -400,41 +421,40 @@ async function withdrawDraftOnly(
           // Worded so the output gate's instruction checks read no request in it ("address … in the CRM" reads as one).
           reason: `${who === 'The contact' ? 'The recipient' : who} has a new email address since this draft was written, so this draft to the old one is withdrawn.`,
           line: ` The draft reply was withdrawn: ${who === 'The contact' ? "the recipient's" : `${who}'s`} email address changed after it was written.`,
-          key: 'readdressed',
+          kept: ` You edited the draft reply, so it was left as you wrote it, but do not send it to the old address: ${who === 'The contact' ? "the recipient's" : `${who}'s`} email address changed after it was written.`,
           log: "draft withdrawn: the recipient's address changed",
         }
       : talked
         ? {
             reason: `${talked[0]!.toUpperCase()}${talked.slice(1)}, so this draft proposing a call is withdrawn.`,
             line: ` The draft reply was withdrawn: ${talked}.`,
-            key: 'spoken',
+            kept: ` You edited the draft reply, so it was left as you wrote it, but it should not be sent as it is: ${talked}.`,
             log: 'draft withdrawn: the rep has spoken with the customer since',
           }
         : {
             reason: `${capital(BLOCKED[blocked ?? 'asked'](who))}, so this draft is withdrawn.`,
             line: ` The draft reply was withdrawn: ${BLOCKED[blocked ?? 'asked'](who === 'The contact' ? 'the contact' : who)}.`,
-            key: 'optout',
+            kept: ` You edited the draft reply, so it was left as you wrote it, but it should not be sent: ${BLOCKED[blocked ?? 'asked'](who === 'The contact' ? 'the contact' : who)}.`,
             log: 'draft withdrawn: the recipient opted out',
           };
-    const planned: PlannedWrite[] = [
-      { key: `wb-${row.id}-withdraw`, action: 'withdraw_draft', payload: { reason: why.reason } },
-    ];
-    // The task stops promising the draft: it says why there is none, and the suggestion keeps no draft to render.
+    // The task stops promising the draft: it says why there is none (or, when the rep edited the draft and it was left
+    // as they wrote it, why it should not be sent), and the suggestion keeps no draft to render.
     const task = withTask ? row.payload.task : null;
     const body = task?.body.replace(DRAFT_READY, why.line);
-    if (task && body !== undefined && body !== task.body && draft.status === 'done')
-      planned.push({
-        key: `wb-${row.id}-u-${why.key}`,
-        action: 'update_task',
-        // What closeloop last wrote (`previous`): a task the rep edited keeps their text, the line goes below it.
-        payload: {
-          subject: task.subject,
-          body,
-          priority: task.priority,
-          previous: { subject: task.subject, body: task.body, priority: task.priority },
-          append: why.line.trim(),
-        },
-      });
+    const keptBody = task?.body.replace(DRAFT_READY, why.kept);
+    const variants =
+      task && body !== undefined && keptBody !== undefined && body !== task.body && draft.status === 'done'
+        ? { task: { done: taskUpdate(task, body, why.line), kept: taskUpdate(task, keptBody, why.kept) } }
+        : {};
+    const current = row.payload.draft;
+    const planned: PlannedWrite[] = [
+      {
+        key: `wb-${row.id}-withdraw`,
+        action: 'withdraw_draft',
+        // What closeloop last wrote (`previous`): a draft the rep edited is left as they wrote it.
+        payload: { reason: why.reason, ...(current ? { previous: draftTextOf(current) } : {}), ...variants },
+      },
+    ];
     const payload = { ...row.payload, draft: null, ...(task && body !== undefined ? { task: { ...task, body } } : {}) };
     const gated = gateAll(planned, row.payload, row.verdicts, {}, gf);
     return { why, payload, gated };
@@ -457,5 +477,98 @@ async function withdrawDraftOnly(
     await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
   });
   deps.logger.info({ connectionId: conn.id, suggestionId: row.id }, why.log);
+  return true;
+}
+
+/**
+ * The CRM changed what a written draft names since closeloop wrote it (the deal renamed, the recipient renamed or given
+ * a new address): the draft is written again as it reads now (`followDraft`: the names change, nothing else), in place
+ * (`update_draft`). The task says where the draft goes now when its address changed; when the rep had edited the draft,
+ * it is left as they wrote it and the task says what changed instead. False when nothing changed, the draft is not
+ * live, or the output gate refuses the new text (a draft to an old address is then withdrawn by the caller).
+ */
+async function followWritten(
+  deps: WithdrawDeps,
+  conn: ConnectionRow,
+  row: SuggestionRow,
+  recipient: Contact | undefined,
+  facts: SuggestionFacts,
+  receivedAt: number | null,
+): Promise<boolean> {
+  const current = row.payload.draft;
+  if (!current) return false;
+  const followed = followDraft(current, recipient, facts.deal);
+  if (!followed) return false;
+  const draft = await deps.store.outbox.createRow(row.id, 'create_draft_email');
+  if (!draft || draft.status !== 'done') return false;
+  if (await deps.store.outbox.createRow(row.id, 'withdraw_draft')) return false;
+  const { changes } = followed;
+  const next = followed.draft;
+  const gf = await gateFactsFor(deps, conn.id, row.payload, facts, deps.now());
+  const plan = (who: string | null, withAddress: boolean, withTask: boolean) => {
+    const whose = who ? `${who}'s` : "the recipient's";
+    const what = [
+      ...(changes.address ? [`${whose} email address changed after it was written`] : []),
+      ...(changes.dealName ? [`the deal is now named ${changes.dealName}`] : []),
+      ...(changes.name && !changes.address ? [`the recipient's name in the CRM is now ${who ?? 'different'}`] : []),
+    ].join(', and ');
+    const ready = ` A draft email ("${next.subject}") is ready for you to review and send.`;
+    // Worded so the output gate reads no payment instruction in it ("it now goes to … new address" reads as one).
+    const line = changes.address
+      ? `${ready} It was re-addressed after it was written: ${whose} email address changed${withAddress ? ` to ${next.to!.email}` : ''}.`
+      : ready;
+    const kept = ` You edited the draft email ("${current.subject}"), so it was left as you wrote it; check it before you send it: ${what}.`;
+    const task = withTask ? row.payload.task : null;
+    const body = task?.body.replace(DRAFT_READY, line);
+    const keptBody = task?.body.replace(DRAFT_READY, kept);
+    const variants =
+      task && body !== undefined && keptBody !== undefined && keptBody !== task.body
+        ? {
+            task: {
+              ...(body !== task.body ? { done: taskUpdate(task, body, line) } : {}),
+              kept: taskUpdate(task, keptBody, kept),
+            },
+          }
+        : {};
+    const planned: PlannedWrite[] = [
+      {
+        key: `wb-${row.id}-d-${stableId('d', next.subject, next.body, next.to?.name ?? '', next.to?.email ?? '')}`,
+        action: 'update_draft',
+        payload: {
+          draft: { ...draftTextOf(next) },
+          previous: draftTextOf(current),
+          ...variants,
+        },
+      },
+    ];
+    const payload = {
+      ...row.payload,
+      draft: next,
+      ...(task && body !== undefined ? { task: { ...task, body } } : {}),
+    };
+    return { payload, gated: gateAll(planned, row.payload, row.verdicts, {}, gf) };
+  };
+  // The task's line names the recipient and their new address when the gate lets it; else less, else only the draft.
+  const who = name(recipient);
+  let tried = plan(who, true, true);
+  if (tried.gated.refused.length) tried = plan(who, false, true);
+  if (tried.gated.refused.length && who) tried = plan(null, false, true);
+  if (tried.gated.refused.length) tried = plan(null, false, false);
+  if (tried.gated.refused.length) {
+    deps.logger.warn(
+      { connectionId: conn.id, suggestionId: row.id, problems: describeProblems(tried.gated.refused) },
+      'output gate refused the draft as it reads now; it is not written again',
+    );
+    return false;
+  }
+  const { payload, gated } = tried;
+  await deps.store.tx(async (r, tx) => {
+    await r.suggestions.updatePayload(row.id, payload, row.verdicts);
+    await enqueueGated(deps, r, tx, conn.id, row.id, gated.writes, receivedAt);
+  });
+  deps.logger.info(
+    { connectionId: conn.id, suggestionId: row.id, changes },
+    'draft written again: the CRM changed what it names',
+  );
   return true;
 }

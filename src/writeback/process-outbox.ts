@@ -3,7 +3,10 @@ import type {
   ConnectionContext,
   Connector,
   CreatedRecord,
+  DraftChangeResult,
   DraftEmailWrite,
+  DraftText,
+  DraftWithdrawResult,
   TaskChange,
   TaskWrite,
 } from '../core/connector.js';
@@ -198,7 +201,12 @@ async function attempt(
   // the CRM" and "marked done here", or a call that ended in doubt) asks the connector for its lookup first.
   const mayExist = row.send_started_at !== null || row.in_doubt_since !== null;
   try {
-    if (row.action === 'update_task' || row.action === 'close_task' || row.action === 'withdraw_draft') {
+    if (
+      row.action === 'update_task' ||
+      row.action === 'close_task' ||
+      row.action === 'withdraw_draft' ||
+      row.action === 'update_draft'
+    ) {
       call.sent = true;
       return await changeWritten(deps, row, connector, ctx, conn.provider);
     }
@@ -533,7 +541,7 @@ async function changeWritten(
           }
       : await deps.store.outbox.createRow(
           row.suggestion_id,
-          row.action === 'withdraw_draft' ? 'create_draft_email' : 'create_task',
+          row.action === 'withdraw_draft' || row.action === 'update_draft' ? 'create_draft_email' : 'create_task',
         );
   if (target?.status === 'pending')
     return later(
@@ -546,6 +554,15 @@ async function changeWritten(
     await deps.store.outbox.markSkipped(row.id, 'nothing was written to change');
     return 'skipped';
   }
+  // Drafts written again go out in the order they were planned: a later one compares the CRM's draft with what the
+  // earlier one writes, and would take the draft still waiting for it for the rep's edit.
+  if ((row.action === 'update_draft' || row.action === 'withdraw_draft') && row.suggestion_id !== null) {
+    const earlier = (await deps.store.outbox.pendingFor(row.suggestion_id)).find(
+      (o) => o.action === 'update_draft' && BigInt(o.id) < BigInt(row.id),
+    );
+    if (earlier)
+      return later(deps, row.id, new Date(deps.now() + 5_000), 'an earlier rewrite of this draft is still pending');
+  }
   const p = row.payload as {
     subject?: string;
     body?: string;
@@ -554,18 +571,67 @@ async function changeWritten(
     ownerId?: string;
     previous?: unknown;
     append?: unknown;
+    draft?: unknown;
+    task?: unknown;
   };
   let keptForRep: string[] | undefined;
   let repDid: 'task_completed' | 'task_deleted' | 'draft_sent' | 'draft_discarded' | null = null;
-  if (row.action === 'withdraw_draft') {
-    const r = await connector.withdrawDraftEmail(
-      ctx,
-      target.crm_id,
-      p.reason ?? 'the situation changed',
-      target.idempotency_key,
-    );
-    if (r.state === 'sent') repDid = 'draft_sent';
-    if (r.state === 'deleted') repDid = 'draft_discarded';
+  if (row.action === 'withdraw_draft' || row.action === 'update_draft') {
+    const previous = p.previous === undefined ? undefined : draftTextOf(p.previous, `${row.action}: previous`);
+    // An earlier attempt may have withdrawn the draft already (then the task's line was what failed).
+    const again = row.send_started_at !== null || row.in_doubt_since !== null;
+    await deps.store.outbox.markSending(row.id, new Date(deps.now()));
+    let state: DraftChangeResult['state'] | DraftWithdrawResult['state'];
+    if (row.action === 'withdraw_draft') {
+      state = (
+        await connector.withdrawDraftEmail(
+          ctx,
+          target.crm_id,
+          p.reason ?? 'the situation changed',
+          target.idempotency_key,
+          previous,
+        )
+      ).state;
+      if (state === 'deleted' && again) state = 'withdrawn';
+    } else {
+      if (!connector.updateDraftEmail || !previous) {
+        await deps.store.outbox.markSkipped(row.id, 'this CRM connector cannot write a draft again');
+        return 'skipped';
+      }
+      const next = draftTextOf(p.draft, 'update_draft: draft');
+      state = (
+        await connector.updateDraftEmail(ctx, target.crm_id, {
+          ...next,
+          previous,
+          idempotencyKey: target.idempotency_key,
+        })
+      ).state;
+    }
+    if (state === 'sent') repDid = 'draft_sent';
+    if (state === 'deleted') repDid = 'draft_discarded';
+    // The suggestion's task says what became of its draft: changed as planned, or left as the rep edited it.
+    const variants = (p.task ?? {}) as { done?: unknown; kept?: unknown };
+    const line =
+      state === 'kept_for_rep' ? variants.kept : state === 'updated' || state === 'withdrawn' ? variants.done : null;
+    if (line && row.suggestion_id !== null) {
+      const taskRow = await deps.store.outbox.createRow(row.suggestion_id, 'create_task');
+      if (taskRow?.status === 'done' && taskRow.crm_id) {
+        const t = line as { subject?: unknown; body?: unknown; priority?: unknown };
+        const r = await connector.updateTask(ctx, taskRow.crm_id, {
+          ...(typeof t.subject === 'string' ? { subject: t.subject } : {}),
+          ...(typeof t.body === 'string' ? { body: t.body } : {}),
+          ...(PRIORITIES.has(t.priority) ? { priority: t.priority as NonNullable<TaskChange['priority']> } : {}),
+          ...repEditBasis(line as { previous?: unknown; append?: unknown }),
+          idempotencyKey: taskRow.idempotency_key,
+        });
+        keptForRep = r.keptForRep;
+      }
+    }
+    if (state === 'kept_for_rep')
+      deps.logger.info(
+        { connectionId: row.connection_id, suggestionId: row.suggestion_id, action: row.action, crmId: target.crm_id },
+        'the rep edited the draft; left as they wrote it',
+      );
   } else {
     const r = await connector.updateTask(ctx, target.crm_id, {
       subject: p.subject,
@@ -623,6 +689,30 @@ async function changeWritten(
 }
 
 const PRIORITIES: ReadonlySet<unknown> = new Set(['LOW', 'MEDIUM', 'HIGH']);
+
+/**
+ * A draft's text in a draft write (`draft`, `previous`), checked: the connector compares the CRM's draft with it to keep
+ * the rep's edits. A malformed value fails the write loudly (InvalidPayloadError, a 4xx) rather than guessing.
+ */
+export function draftTextOf(v: unknown, where: string): DraftText {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new InvalidPayloadError(`${where} must be an object`);
+  const d = v as Record<string, unknown>;
+  if (typeof d.subject !== 'string' || typeof d.body !== 'string')
+    throw new InvalidPayloadError(`${where}: subject and body must be text`);
+  let to: DraftText['to'] = null;
+  if (d.to !== null && d.to !== undefined) {
+    const t = d.to as Record<string, unknown>;
+    if (
+      typeof t !== 'object' ||
+      typeof t.email !== 'string' ||
+      (t.name !== null && t.name !== undefined && typeof t.name !== 'string')
+    )
+      throw new InvalidPayloadError(`${where}: to must be a name and an address`);
+    to = { name: (t.name as string | null) ?? null, email: t.email };
+  }
+  return { subject: d.subject, body: d.body, to, reply: d.reply === true };
+}
 
 /**
  * What closeloop last wrote to the task (`previous`) and the update block (`append`), checked: the connector keeps the

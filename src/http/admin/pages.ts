@@ -122,6 +122,7 @@ const WRITE_LABEL: Record<string, string> = {
   update_task: 'task update',
   close_task: 'task closed',
   withdraw_draft: 'draft withdrawn',
+  update_draft: 'draft updated',
 };
 
 /** Why a held suggestion was held: the reasons stored with it, else the rules that fired. */
