@@ -31,7 +31,7 @@ import {
 } from './text/normalize.js';
 import { sentenceSpan } from './text/words.js';
 import { findCredentials } from './text/credentials.js';
-import { redactPii } from './text/pii.js';
+import { findNationalIds, redactPii } from './text/pii.js';
 import { unreadLanguageIn } from './text/languages.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
@@ -79,7 +79,7 @@ export type GateZone = 'text' | 'quote' | 'own';
 export interface GateProblem {
   field: string;
   zone: GateZone;
-  kind: ActionableKind | InstructionKind | 'hidden_content' | 'credential' | 'unread_language';
+  kind: ActionableKind | InstructionKind | 'hidden_content' | 'credential' | 'national_id' | 'unread_language';
   text: string;
 }
 export interface GateVerdict {
@@ -476,6 +476,10 @@ function judge(text: string, zone: GateZone, field: string, g: Grounds, out: Gat
   // A password or an API key is never written back, not even as the customer's quoted words; one masked form is
   // shown, so the finding itself leaks nothing.
   for (const c of findCredentials(normalise(text))) out.push({ field, zone, kind: 'credential', text: c.label });
+  // Nor is a national id (passport, ID card, social security, DNI, codice fiscale, BSN, PESEL, Aadhaar...): a model's
+  // draft or task text that repeats one from the thread, or a quote that was not masked, is refused (masked in the
+  // finding). Card numbers and bank accounts are ways to pay, judged below against the company's own.
+  for (const l of findNationalIds(text)) out.push({ field, zone, kind: 'national_id', text: l });
   for (const l of findLinks(text)) {
     const shown = findActionable(normalise(l.text)).find((a) => a.kind === 'link');
     const real = findActionable(normalise(l.target)).find((a) => a.kind === 'link');
@@ -721,7 +725,7 @@ export function gateWrite(
 export const describeProblems = (ps: readonly GateProblem[]): string[] =>
   ps.map(
     (p) =>
-      `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : p.kind === 'unread_language' ? 'written in a language closeloop cannot check' : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`,
+      `${p.field} (${p.zone}): ${p.kind in INSTRUCTION_LABEL ? INSTRUCTION_LABEL[p.kind as InstructionKind] : p.kind === 'unread_language' ? 'written in a language closeloop cannot check' : p.kind === 'national_id' ? 'a personal id number' : `ungrounded ${p.kind.replace('_', ' ')}`}: "${p.text.slice(0, 80)}"`,
   );
 
 const PREMISE =

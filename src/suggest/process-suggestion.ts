@@ -699,10 +699,27 @@ async function updateLive(
   facts: SuggestionFacts,
   receivedAt: number | null,
 ): Promise<Processed | null> {
-  const added = newEvidence(live.payload.evidence, proposed.evidence);
   // The deal changed hands: the open task goes to the rep who owns the deal now (and new evidence is judged for them).
   const ownerNow = proposed.ownerId ?? live.payload.ownerId;
   const reassigned = ownerNow !== live.payload.ownerId;
+  // Nothing new (a redelivered event, a rescan): no store read. A live quote was stored neutralised (a card number
+  // masked), so its raw words differ from the proposal's: compared again once the proposal is neutralised too.
+  if (
+    !reassigned &&
+    newEvidence(live.payload.evidence, proposed.evidence).length === 0 &&
+    editedEvidence(live.payload.evidence, proposed.evidence).length === 0
+  )
+    return null;
+  // The new quotes as on a first write: card numbers, bank accounts and national ids masked, instructions withheld,
+  // ungrounded ways to pay, write or call removed. The rules, the gate and the CRM see only these.
+  const now = deps.now();
+  const raw = proposed;
+  const proposedGf = await gateFactsFor(deps, conn.id, raw, facts, now);
+  proposed = {
+    ...raw,
+    evidence: raw.evidence.map((e) => ({ ...e, quote: neutraliseQuote(e.quote, proposedGf) })),
+  };
+  const added = newEvidence(live.payload.evidence, proposed.evidence);
   // A quoted message edited in the CRM: its new words replace the old in the task.
   const edited = editedEvidence(live.payload.evidence, proposed.evidence);
   if (added.length === 0 && !reassigned && edited.length === 0) return null;
@@ -718,11 +735,10 @@ async function updateLive(
     const reason = `While this was held for review, ${what}: it was checked again as the deal is now.`;
     if (await deps.store.suggestions.close(live.id, 'withdrawn', reason, true)) {
       deps.logger.info({ connectionId: conn.id, suggestionId: live.id, type: live.type }, 'held suggestion re-checked');
-      return processSuggestionNow(deps, conn, proposed, facts, receivedAt);
+      return processSuggestionNow(deps, conn, raw, facts, receivedAt);
     }
     return null;
   }
-  const now = deps.now();
   const base = reassigned ? { ...live.payload, ownerId: ownerNow } : live.payload;
   const rf = await renderFactsFor(deps, conn, base, facts, now);
   // The draft already written stays signed by the rep it was written for (the deal may have changed hands since):
@@ -744,7 +760,10 @@ async function updateLive(
   if (merged.task)
     merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
   const { ctx } = await buildContext(deps, conn.id, merged, facts, now);
-  const result = await deps.guardrails.evaluate(merged, { ...ctx, ownLines: ownLines(merged, live.verdicts, notes) });
+  const result = await deps.guardrails.evaluate(merged, {
+    ...ctx,
+    ownLines: ownLines(merged, live.verdicts, notes, update ? { at: update.at, facts: rf } : null),
+  });
   const log = { connectionId: conn.id, suggestionId: live.id, type: live.type, added: added.map(evidenceKey) };
   if (!result.allowed) {
     deps.logger.info(

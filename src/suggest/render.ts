@@ -318,10 +318,23 @@ export function ownerFallbackLine(f: RenderFacts): string | null {
   return `The record's owner (user id ${f.ownerId}) is not a user the CRM knows, so this task could not be assigned to them: please assign it.`;
 }
 
-/** closeloop's own lines in a task (its structure and closing note): the output gate trusts them as its wording. */
-export function ownLines(s: Suggestion, _verdicts: RuleVerdict[], notes: RenderNotes): string[] {
-  return ['--', 'Evidence:', ...closingLines(s, notes)];
+/**
+ * closeloop's own lines in a task (its structure and closing note, and the line that opens an update, `updated`): the
+ * output gate and the rules trust them as its wording. The day of an update is the day closeloop wrote it, no claim
+ * about the deal: it is today, which a customer's email of yesterday does not ground.
+ */
+export function ownLines(
+  s: Suggestion,
+  _verdicts: RuleVerdict[],
+  notes: RenderNotes,
+  updated: { at: number; facts: RenderFacts } | null = null,
+): string[] {
+  return [...(updated ? [updateLine(s, updated.facts, updated.at)] : []), '--', 'Evidence:', ...closingLines(s, notes)];
 }
+
+/** The line that opens a task updated with new evidence, dated in the owner's zone. */
+const updateLine = (s: Suggestion, f: RenderFacts, at: number): string =>
+  `Updated on ${humanDate(new Date(at).toISOString(), zoneOf(s, f))}: new evidence below.`;
 
 /** How sure closeloop is, in words (the figure itself is in the explanation: console, API, cards). */
 const sureness = (confidence: number) => (confidence >= 0.85 ? 'high' : confidence >= 0.6 ? 'medium' : 'low');
@@ -367,11 +380,10 @@ export function renderTaskBody(
   update: { at: number } | null = null,
 ): string {
   const t = textOf(s, f);
-  const zone = zoneOf(s, f);
   const lines: string[] = [];
   const fallback = ownerFallbackLine(f);
   if (fallback) lines.push(fallback, '');
-  if (update) lines.push(`Updated on ${humanDate(new Date(update.at).toISOString(), zone)}: new evidence below.`, '');
+  if (update) lines.push(updateLine(s, f, update.at), '');
   lines.push(`What happened: ${t.happened}`);
   if (t.why) lines.push(`Why it matters: ${t.why}`);
   if (t.next) lines.push(`Next step: ${t.next}`);

@@ -154,3 +154,44 @@ describe('quotes that claim terms were agreed, and instructions about the reply'
     expect(neutraliseQuote(q, facts)).toMatch(/^\[quote withheld: it contains text addressed to an assistant/);
   });
 });
+
+describe('national ids: never written back, whoever wrote them', () => {
+  // A model that read the customer's email repeats the number in its draft or in the subject the task names.
+  test.each([
+    ['a passport number', 'Thanks, I have noted your passport number X4821937 for the vendor form.'],
+    ['a Spanish DNI', 'Le confirmo que tenemos su DNI 12345678Z en el expediente.'],
+    ['an Italian codice fiscale', 'Ho registrato il suo codice fiscale RSSMRA85T10A562S per il contratto.'],
+    ['a Dutch BSN', 'We have your BSN: 123456782 on file for the onboarding.'],
+    ['a Polish PESEL', 'Your PESEL 44051401359 is on the order form.'],
+    ['an Aadhaar number', 'We stored your Aadhaar number 2345 6789 0123 with the account.'],
+    ['a US SSN', 'Your SSN 078-05-1120 is on the credit check.'],
+  ])('%s in a draft is refused, and the finding shows it masked', (_, body) => {
+    const v = checkOutput(draft(body), facts);
+    const found = v.problems.filter((p) => p.kind === 'national_id');
+    expect(found.length).toBeGreaterThan(0);
+    for (const p of found) expect(body).not.toContain(p.text);
+  });
+
+  test('in a task written by a model (its subject and body), and in a quote that was not masked', () => {
+    const task = (subject: string, body: string, quotes: string[] = []) =>
+      checkOutput({ action: 'create_task', payload: { subject, body }, quotes }, facts).problems.filter(
+        (p) => p.kind === 'national_id',
+      );
+    expect(task('Send the contract to passport holder C03005988', 'Follow up this week.')).toHaveLength(1);
+    expect(task('Answer the budget concern', 'Ask for the codice fiscale RSSMRA85T10A562S again.')).toHaveLength(1);
+    const raw = 'finance needs my passport number X4821937 before we sign';
+    expect(task('Answer the budget concern', `Quote: "${raw}"`, [raw])).toHaveLength(1);
+    // Masked as the loop quotes it, the same words pass.
+    const masked = neutraliseQuote(raw, facts);
+    expect(masked).toBe('finance needs my passport number [ID number removed] before we sign');
+    expect(task('Answer the budget concern', `Quote: "${masked}"`, [masked])).toHaveLength(0);
+  });
+
+  test.each([
+    ['a year and an order number', 'Your order 2026-4411 ships in March; the passport office is closed on Friday.'],
+    ['an invoice reference', 'Invoice INV-204518 is attached for the renewal.'],
+    ['a product version', 'The ID card reader integration ships with version 4.12.'],
+  ])('%s is no national id', (_, body) => {
+    expect(checkOutput(draft(body), facts).problems.filter((p) => p.kind === 'national_id')).toHaveLength(0);
+  });
+});

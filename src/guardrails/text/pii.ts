@@ -94,6 +94,46 @@ interface PiiHit {
  */
 const ID_ACRONYM = /^(?:dni|nie|nir|bsn|cpf)$/i;
 
+/**
+ * Every national id in `text` (normalised), in the order of the checks (SSN, NINO, DNI, codice fiscale, a number named as
+ * an id), overlaps left to the caller. `allowedCompact`: numbers the tenant allows (upper case, no spaces or dashes).
+ */
+function nationalIdsIn(
+  text: string,
+  allowedCompact: ReadonlySet<string>,
+): { start: number; end: number; label: string }[] {
+  const out: { start: number; end: number; label: string }[] = [];
+  const add = (start: number, end: number, last: string) =>
+    out.push({ start, end, label: `national id ending ${last}` });
+  for (const m of text.matchAll(SSN)) {
+    const [, area, group, serial] = m;
+    if (area === '000' || area === '666' || area![0] === '9' || group === '00' || serial === '0000') continue;
+    add(m.index, m.index + m[0].length, serial!);
+  }
+  for (const m of text.matchAll(NINO)) {
+    if (NINO_NEVER.has(m[1]!)) continue;
+    add(m.index, m.index + m[0].length, m[0].slice(-2).trim());
+  }
+  for (const m of text.matchAll(DNI)) {
+    const n = Number(`${'XYZ'.indexOf(m[1]!.toUpperCase()) + 1 || ''}${m[2]}`);
+    if ((m[1] ? m[2]!.length !== 7 : m[2]!.length !== 8) || DNI_LETTERS[n % 23] !== m[3]!.toUpperCase()) continue;
+    add(m.index, m.index + m[0].length, m[0].slice(-2));
+  }
+  for (const m of text.matchAll(CODICE_FISCALE)) add(m.index, m.index + m[0].length, m[0].slice(-2));
+  for (const m of text.matchAll(ID_NAMED)) {
+    const [, name, id] = m as unknown as [string, string, string];
+    const at = m.index + m[0].length - id.length;
+    if (
+      (ID_ACRONYM.test(name) && name !== name.toUpperCase()) ||
+      !idShaped(id) ||
+      allowedCompact.has(id.replace(/[\s./-]/g, '').toUpperCase())
+    )
+      continue;
+    add(at, at + id.length, id.slice(-2));
+  }
+  return out;
+}
+
 function scanPii(text: string, allowed: PiiAllowed): PiiHit[] {
   const out: PiiHit[] = [];
   const taken: [number, number][] = [];
@@ -131,45 +171,9 @@ function scanPii(text: string, allowed: PiiAllowed): PiiHit[] {
     if (!free(m.index, m.index + m[0].length) || d.length < 13 || !luhn(d)) continue;
     hit(m.index, m.index + m[0].length, 'card', allowedCompact.has(d) ? null : `card number ending ${d.slice(-4)}`);
   }
-  for (const m of text.matchAll(SSN)) {
-    const [, area, group, serial] = m;
-    if (
-      !free(m.index, m.index + m[0].length) ||
-      area === '000' ||
-      area === '666' ||
-      area![0] === '9' ||
-      group === '00' ||
-      serial === '0000'
-    )
-      continue;
-    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${serial}`);
-  }
-  for (const m of text.matchAll(NINO)) {
-    if (!free(m.index, m.index + m[0].length) || NINO_NEVER.has(m[1]!)) continue;
-    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${m[0].slice(-2).trim()}`);
-  }
-  for (const m of text.matchAll(DNI)) {
-    if (!free(m.index, m.index + m[0].length)) continue;
-    const n = Number(`${'XYZ'.indexOf(m[1]!.toUpperCase()) + 1 || ''}${m[2]}`);
-    if ((m[1] ? m[2]!.length !== 7 : m[2]!.length !== 8) || DNI_LETTERS[n % 23] !== m[3]!.toUpperCase()) continue;
-    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${m[0].slice(-2)}`);
-  }
-  for (const m of text.matchAll(CODICE_FISCALE)) {
-    if (!free(m.index, m.index + m[0].length)) continue;
-    hit(m.index, m.index + m[0].length, 'national_id', `national id ending ${m[0].slice(-2)}`);
-  }
-  for (const m of text.matchAll(ID_NAMED)) {
-    const [, name, id] = m as unknown as [string, string, string];
-    const at = m.index + m[0].length - id.length;
-    if (
-      (ID_ACRONYM.test(name) && name !== name.toUpperCase()) ||
-      !idShaped(id) ||
-      !free(at, at + id.length) ||
-      allowedCompact.has(id.replace(/[\s./-]/g, '').toUpperCase())
-    )
-      continue;
-    hit(at, at + id.length, 'national_id', `national id ending ${id.slice(-2)}`);
-  }
+  // After the ways to pay, before phones: a named id is a national id even when shaped like a phone number.
+  for (const h of nationalIdsIn(text, allowedCompact))
+    if (free(h.start, h.end)) hit(h.start, h.end, 'national_id', h.label);
   for (const m of text.matchAll(PHONE)) {
     const d = digits(m[0]);
     const end = m.index + m[0].length;
@@ -182,6 +186,40 @@ function scanPii(text: string, allowed: PiiAllowed): PiiHit[] {
     )
       continue;
     hit(m.index, end, 'phone', allowedPhones.some((p) => samePhone(p, d)) ? null : `phone ending ${d.slice(-4)}`);
+  }
+  return out;
+}
+
+/**
+ * National ids in `shown` (an SSN, a NINO, a DNI, a codice fiscale, a number named as a passport, ID card, BSN, PESEL,
+ * Aadhaar...), one masked label each: no text closeloop writes may hold one, whoever wrote it (a model, a template, a
+ * quote not masked).
+ */
+export function findNationalIds(shown: string): string[] {
+  const text = normalise(shown);
+  // An address is an address (the output gate judges it as one), as in `scanPii`, where it is found first.
+  const emails = [...text.matchAll(EMAIL)].map((m) => [m.index, m.index + m[0].length] as const);
+  const inEmail = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = emails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (emails[mid]![1] <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < emails.length && emails[lo]![0] < end;
+  };
+  // One finding per number where two checks read it (an SSN also named as one): sorted, overlaps dropped (linear after
+  // the sort, whatever a text repeats).
+  const hits = nationalIdsIn(text, new Set())
+    .filter((h) => !inEmail(h.start, h.end))
+    .sort((a, b) => a.start - b.start);
+  const out: string[] = [];
+  let reached = -1;
+  for (const h of hits) {
+    if (h.start < reached) continue;
+    out.push(h.label);
+    reached = h.end;
   }
   return out;
 }
