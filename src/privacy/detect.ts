@@ -1,8 +1,10 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import { nationalIdSpans } from '../guardrails/text/pii.js';
 
 /**
  * Personal data in free text, as spans: email addresses, phone numbers, card numbers (Luhn-valid), IBANs
- * (mod-97-valid), national ids (US SSN, UK NINO) and the names of known CRM people. Detection favours
+ * (mod-97-valid), national ids (US SSN, UK NINO, Spanish DNI/NIE, Italian codice fiscale, and any number named as
+ * an id: passport, PESEL, BSN, Aadhaar... the output gate's reader) and the names of known CRM people. Detection favours
  * recall: a false positive only costs a placeholder (masking is reversible), a false negative leaks.
  */
 export const PII_KINDS = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'NATIONAL_ID', 'PERSON'] as const;
@@ -191,6 +193,8 @@ export function findPersonalData(text: string, o: DetectOptions = {}): PiiSpan[]
     if (ssnValid(n.slice(0, 3), n.slice(3, 5), n.slice(5))) push('NATIONAL_ID', at, at + n.length);
   }
   for (const m of text.matchAll(NINO)) if (!NINO_NEVER.has(m[1]!)) push('NATIONAL_ID', m.index, m.index + m[0].length);
+  // The ids the output gate refuses in what is written back are not sent to a model either.
+  for (const id of nationalIdSpans(text)) push('NATIONAL_ID', id.start, id.end);
   for (const p of findPhoneNumbersInText(text, { defaultCountry: o.defaultCountry ?? 'US' }))
     push('PHONE', p.startsAt, p.endsAt);
   for (const m of text.matchAll(INTL_PHONE)) {

@@ -35,12 +35,12 @@ const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
 const CODICE_FISCALE = /\b[A-Z]{6}\d{2}[ABCDEHLMPRST]\d{2}[A-Z]\d{3}[A-Z]\b/gi;
 /**
  * A number the text names as a personal id, whatever its format: the name of the id, a few connecting words ("number",
- * "no.", "is", a colon), then a token of letters and digits (separated by spaces, dashes, dots or slashes) with at least
+ * "no.", "is", "es", "ist", "est", a colon), then a token of letters and digits (separated by spaces, dashes, dots or slashes) with at least
  * four digits. Company ids (VAT, registration numbers) are not personal and not named here.
  */
 const ID_NAMED = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(social[ -]security|soc(?:ial)?\.? ?sec\.?|SSN|ITIN|social insurance|national insurance|NI number|NINO|national (?:id(?:entity)?|identification)|identity card|ID[ -]card|passport|driv(?:er'?s|ing)[ -]licen[cs]e|Personalausweis|Ausweis|Reisepass|Sozialversicherungsnummer|Steuer-?ID|Steueridentifikationsnummer|IdNr|DNI|NIE|pasaporte|seguridad social|NIR|num[ée]ro de s[ée]curit[ée] sociale|s[ée]curit[ée] sociale|carte d'identit[ée]|passeport|codice fiscale|carta d'identit[àa]|passaporto|BSN|burgerservicenummer|paspoort|PESEL|personnummer|henkilötunnus|CPF|Aadhaar|паспорт|СНИЛС)` +
-    String.raw`(?:\s*(?:number|no|nr|num|n[°º]|nummer|número|numero|is|was|ends? in|on file)(?![\p{L}\p{N}])[\s.:#=-]*|[\s.:#=()-]+){0,3}` +
+    String.raw`(?:\s*(?:number|no|nr|num|n[°º]|nummer|número|numero|is|was|es|est|ist|lautet|è|é|era|war|était|ends? in|on file)(?![\p{L}\p{N}])[\s.:#=-]*|[\s.:#=()-]+){0,3}` +
     // The id: groups of letters and digits joined by dots, dashes or slashes; a group after a space holds a digit or
     // is one letter ("AB 12 34 56 C"), so the words after the number are not read as part of it.
     String.raw`([\p{L}\p{N}]+(?:[./-][\p{L}\p{N}]+|\s(?:[\p{L}\p{N}]*\d[\p{L}\p{N}]*|\p{L}(?![\p{L}\p{N}])))*)`,
@@ -115,7 +115,8 @@ function nationalIdsIn(
     add(m.index, m.index + m[0].length, m[0].slice(-2).trim());
   }
   for (const m of text.matchAll(DNI)) {
-    const n = Number(`${'XYZ'.indexOf(m[1]!.toUpperCase()) + 1 || ''}${m[2]}`);
+    // An NIE's letter stands for a leading digit (X 0, Y 1, Z 2); a DNI has none.
+    const n = Number(`${m[1] ? 'XYZ'.indexOf(m[1].toUpperCase()) : ''}${m[2]}`);
     if ((m[1] ? m[2]!.length !== 7 : m[2]!.length !== 8) || DNI_LETTERS[n % 23] !== m[3]!.toUpperCase()) continue;
     add(m.index, m.index + m[0].length, m[0].slice(-2));
   }
@@ -132,6 +133,14 @@ function nationalIdsIn(
     add(at, at + id.length, id.slice(-2));
   }
   return out;
+}
+
+/**
+ * Where national ids stand in `text` as given (not normalised: the spans index the caller's string), for the masking
+ * of a model's input (src/privacy/detect.ts): SSN, NINO, DNI/NIE, codice fiscale and a number named as an id.
+ */
+export function nationalIdSpans(text: string): { start: number; end: number }[] {
+  return nationalIdsIn(text, new Set()).map(({ start, end }) => ({ start, end }));
 }
 
 function scanPii(text: string, allowed: PiiAllowed): PiiHit[] {

@@ -17,6 +17,11 @@ describe('findPersonalData', () => {
     ['US SSN', 'SSN 123-45-6789.', 'NATIONAL_ID', '123-45-6789'],
     ['US SSN, labelled digits', 'social security number: 123456789', 'NATIONAL_ID', '123456789'],
     ['UK NINO', 'NI number QQ123456C? no: AB 12 34 56 C', 'NATIONAL_ID', 'AB 12 34 56 C'],
+    ['Spanish DNI', 'mi DNI es 12345678Z, gracias', 'NATIONAL_ID', '12345678Z'],
+    ['codice fiscale', 'codice fiscale RSSMRA85T10A562S per il contratto', 'NATIONAL_ID', 'RSSMRA85T10A562S'],
+    ['passport, named', 'my passport number is X1234567, expiring in May', 'NATIONAL_ID', 'X1234567'],
+    ['PESEL, named', 'PESEL: 44051401359.', 'NATIONAL_ID', '44051401359'],
+    ['BSN, named', 'Mijn BSN is 111222333.', 'NATIONAL_ID', '111222333'],
     ['full name', 'Ada Lovelace called', 'PERSON', 'Ada Lovelace'],
     ['first name, any case', 'thanks ada!', 'PERSON', 'ada'],
   ])('%s', (_n, text, kind, value) => {
@@ -30,6 +35,8 @@ describe('findPersonalData', () => {
     ['NINO with never-issued prefix', 'GB 12 34 56 A'],
     ['amounts and dates', 'The 48,000 EUR renewal closes 2026-03-31; order 12345.'],
     ['a common-word name in lower case', 'we will look at the price'],
+    ['a DNI-shaped number with the wrong letter', 'ref 12345678A'],
+    ['an order number named as such', 'order number 44051401359 ships Monday'],
   ])('no match: %s', (_n, text) => {
     expect(findPersonalData(text, { knownPeople: PEOPLE })).toEqual([]);
   });

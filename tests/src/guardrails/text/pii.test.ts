@@ -68,6 +68,10 @@ describe('national ids of other countries and formats', () => {
   test.each([
     ['Spanish DNI (check letter)', 'El DNI 12345678Z está registrado.'],
     ['Spanish NIE', 'Su NIE X1234567L está registrado.'],
+    // Unnamed: the check letter alone tells (a DNI has no leading digit; an NIE's X, Y, Z stand for 0, 1, 2).
+    ['a Spanish DNI, unnamed', 'Le paso el documento: 87654321X.'],
+    ['a Spanish NIE starting Y, unnamed', 'Documento Y1234567X, gracias.'],
+    ['a DNI named with "es"', 'Mi DNI es 12345678Z.'],
     ['Italian codice fiscale', 'Il codice fiscale RSSMRA85T10A562S è registrato.'],
     ['an SSN without dashes, named', 'Your SSN 078051120 is on file.'],
     ['a passport number', 'Passport no. 533380006 noted for the visit.'],
