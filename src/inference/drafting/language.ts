@@ -79,6 +79,32 @@ export function languageOf(text: string): { code: string; name: string } | null 
   return { code: best.code, name: best.name };
 }
 
+/** Fewer known words than this in one sentence says nothing (`sentenceIsForeign`). */
+const MIN_SENTENCE_HITS = 2;
+
+/**
+ * Whether one sentence is plainly in another language than English: `languageOf` says so, or, for a sentence too short
+ * for it, at least two short words of one of the other languages, more than of any other, and not one of English's
+ * ("Je reviens vers vous d'ici jeudi." is French; "Our CFO signed." and "Saludos, Grupo Norte" say nothing).
+ */
+export function sentenceIsForeign(sentence: string): boolean {
+  const whole = languageOf(sentence);
+  if (whole) return whole.code !== 'en';
+  const tokens = sentence.toLowerCase().match(/[\p{L}]+/gu) ?? [];
+  const scores = SETS.map((l) => ({ code: l.code, hits: tokens.filter((t) => l.words.has(t)).length })).sort(
+    (a, b) => b.hits - a.hits,
+  );
+  const [best, next] = scores;
+  const english = scores.find((l) => l.code === 'en')!;
+  return (
+    !!best &&
+    best.code !== 'en' &&
+    best.hits >= MIN_SENTENCE_HITS &&
+    english.hits === 0 &&
+    (!next || best.hits > next.hits)
+  );
+}
+
 /** Inverted question and exclamation marks: written in Spanish only (of the languages named here). */
 const SPANISH_MARKS = /[¿¡]/u;
 

@@ -1,6 +1,6 @@
 import { deniedTypes, detectSignalsLexicon, type LexiconOptions } from './lexicon.js';
 import { splitSentences } from './sentences.js';
-import { languageOf } from '../drafting/language.js';
+import { languageOf, sentenceIsForeign } from '../drafting/language.js';
 import { FUSED_TEXT_MODEL } from './sentence-text-classifier.js';
 import type { SentenceVectorLookup } from './sentence-vectors.js';
 import {
@@ -68,6 +68,14 @@ export const STRONG_CUE = 0.9;
  * became a churn warning); with the lexicon agreeing, the model's threshold is enough.
  */
 export const MODEL_ONLY_MIN = 0.5;
+/**
+ * The same for a sentence plainly in another language than English (`sentenceIsForeign`): the models learnt their
+ * words in English, so what they find there without a lexicon cue mostly comes from stray n-grams ("Je reviens vers
+ * vous d'ici jeudi avec la réponse du service juridique." read as churn at 0.69, Italian thank-yous and courtesy
+ * offers as a budget problem at 0.74); what they still read well is language-free (a question mark, "budget"). The
+ * other languages' own cues are in the lexicon.
+ */
+export const FOREIGN_MODEL_ONLY_MIN = 0.8;
 
 export interface ExtractOptions extends LexiconOptions {
   /**
@@ -128,6 +136,9 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
     // little, and the fused model let it drown what the words say (a French "Pouvez-vous nous envoyer une proposition
     // révisée ?" read as no request). The n-gram model, which learnt the lexicon's languages, reads such a sentence.
     const foreign = opts.vectors ? isForeign(s.quote) : false;
+    // The models learnt their words in English: in a sentence plainly in another language, what they find without a
+    // lexicon cue needs FOREIGN_MODEL_ONLY_MIN.
+    const unreadByModels = sentenceIsForeign(s.quote);
     for (const type of Object.keys(models) as SignalType[]) {
       if (denied.has(type)) continue;
       const f = fused[type];
@@ -139,7 +150,8 @@ export function extractSignals(text: string, opts: ExtractOptions = {}): Signal[
       const clf: SentenceModel = useFused ? (tenantFused ?? f!) : models[type]!;
       const p = useFused ? clf.probabilityOf(feats, vector) : clf.probabilityOf(feats);
       const cue = lexHere.find((l) => l.type === type);
-      if (p < (cue ? clf.threshold : Math.max(clf.threshold, MODEL_ONLY_MIN))) {
+      const modelOnlyMin = unreadByModels && !tenant ? FOREIGN_MODEL_ONLY_MIN : MODEL_ONLY_MIN;
+      if (p < (cue ? clf.threshold : Math.max(clf.threshold, modelOnlyMin))) {
         // The lexicon's firmest patterns (STRONG_CUE) keep their signal when the model is unsure; the model adds
         // what the lexicon misses and overrules its weaker cues.
         if (cue && cue.confidence >= STRONG_CUE) found.push(cue);

@@ -86,7 +86,7 @@ const REMINDER_MARK =
  * permets de vous relancer", "Quería hacer seguimiento a mi correo anterior", "Volevo sollecitare una risposta", "Ik
  * wilde even navragen …").
  */
-const FOREIGN_REMINDER = `${W0}(?:nachhak(?:en|e)|nachfass(?:en|e)|(?:kurze|freundliche|kleine) erinnerung|an (?:meine|unsere) (?:\\p{L}+ ){0,3}?(?:e-?mail|mail|nachricht|anfrage)${W1}[^.!?]{0,40}erinner\\p{L}*|(?:noch )?keine (?:antwort|rückmeldung) (?:erhalten|bekommen)|warte(?:n)? (?:noch )?auf (?:ihre|deine|eure) (?:antwort|rückmeldung)|relan(?:ce|cer|ces)|(?:petit|simple|gentil) rappel|reviens vers vous (?:au sujet de|concernant|à propos de|par rapport à) (?:mon|ma|notre|nos|mes) (?:\\p{L}+ )?(?:e-?mail|mail|courriel|message|demande)|sans (?:réponse|nouvelles|retour) de (?:votre|ta) part|seguimiento a (?:mi|nuestro|nuestra) (?:\\p{L}+ )?(?:correo|mensaje|email|e-mail|solicitud|consulta)|(?:pequeño|amable|breve) recordatorio|(?:le|te) (?:escribo|vuelvo a escribir) de nuevo|sollecit\\p{L}*|(?:piccolo|gentile|breve) promemoria|dar seguimento (?:a|ao|à) (?:meu|minha|nosso|nossa) (?:\\p{L}+ )?(?:e-?mail|mensagem|pedido|solicitação)|(?:pequeno|breve|gentil) lembrete|(?:wilde|wil|wou) (?:even |graag )?navragen|(?:kleine|vriendelijke|korte) herinnering|nog geen (?:antwoord|reactie) (?:ontvangen|gehad)|wacht nog op (?:uw|je|jouw) (?:antwoord|reactie))${W1}`;
+const FOREIGN_REMINDER = `${W0}(?:nachhak(?:en|e)|nachfass(?:en|e)|(?:kurze|freundliche|kleine) erinnerung|an (?:meine|unsere) (?:\\p{L}+ ){0,3}?(?:e-?mail|mail|nachricht|anfrage)${W1}(?:[^.!?]|\\d\\.){0,40}erinner\\p{L}*|(?:noch )?keine (?:antwort|rückmeldung) (?:erhalten|bekommen)|warte(?:n)? (?:noch )?auf (?:ihre|deine|eure) (?:antwort|rückmeldung)|relan(?:ce|cer|ces)|(?:petit|simple|gentil) rappel|reviens vers vous (?:au sujet de|concernant|à propos de|par rapport à) (?:mon|ma|notre|nos|mes) (?:\\p{L}+ )?(?:e-?mail|mail|courriel|message|demande)|sans (?:réponse|nouvelles|retour) de (?:votre|ta) part|seguimiento a (?:mi|nuestro|nuestra) (?:\\p{L}+ )?(?:correo|mensaje|email|e-mail|solicitud|consulta)|(?:pequeño|amable|breve) recordatorio|(?:le|te) (?:escribo|vuelvo a escribir) de nuevo|sollecit\\p{L}*|(?:piccolo|gentile|breve) promemoria|dar seguimento (?:a|ao|à) (?:meu|minha|nosso|nossa) (?:\\p{L}+ )?(?:e-?mail|mensagem|pedido|solicitação)|(?:pequeno|breve|gentil) lembrete|(?:wilde|wil|wou) (?:even |graag )?navragen|(?:kleine|vriendelijke|korte) herinnering|herinnering (?:aan|over) (?:mijn|ons|onze)|(?:re)?lembr(?:ar|o|ando) (?:o|a|os|as) (?:meu|minha|nosso|nossa|meus|minhas)|nog geen (?:antwoord|reactie) (?:ontvangen|gehad)|wacht nog op (?:uw|je|jouw) (?:antwoord|reactie))${W1}`;
 const FOREIGN_REMINDER_MARK = new RegExp(FOREIGN_REMINDER, 'iu');
 /** The words a reminder is made of (besides names and dates): with nothing else in it, it restates no request. */
 const REMINDER_WORDS = new Set(
@@ -117,7 +117,7 @@ const REMINDER_WORDS = new Set(
 const FOREIGN_REMINDER_WORDS = new Set(
   // German
   (
-    'ich wir wollte wollten möchte möchten würde kurz kurze kurzen kleine freundliche noch nochmal einmal mal ' +
+    'ich wir wollte wollten möchte möchten würde kurz kurze kurzen kleine freundliche noch nochmal nochmals einmal mal ' +
     'nachhaken nachhake nachfassen nachfasse erinnerung erinnern erinnere erinnert wegen bezüglich zu zur zum an auf ' +
     'meiner meine meinem meinen meines unserer unsere unserem unseren ihrer ihre ihrem ihren deine deiner eure der ' +
     'die das den dem des von vom vor letzten letzte letzter letztes vorherigen vorherige vorheriger früheren frühere ' +
@@ -141,7 +141,7 @@ const FOREIGN_REMINDER_WORDS = new Set(
     'merito riguardo di lei avuto modo settimana giorni fa se sulla sul sui della del dalla ' +
     // Portuguese
     'gostaria dar seguimento ao à meu minha nosso nossa mensagem pedido solicitação último última pequeno lembrete ' +
-    'olá bom dia semana passada ' +
+    'olá bom dia semana passada venho relembrar lembrar relembro lembro ' +
     'prezado prezada caro cara obrigado obrigada do da o há alguns recebeu você teve oportunidade ainda recebi ' +
     // Dutch
     'ik wilde wil wou even graag navragen vriendelijke korte herinnering nog geen antwoord reactie ontvangen gehad ' +
@@ -182,6 +182,189 @@ function reminderCore(sentence: string): string[] {
   const core = sentence.replace(GREETING_LEAD, '').replace(VOCATIVE_TAIL, '');
   return core.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
+
+/*
+ * The six other languages' cues for the types the models learnt in English only (German, French, Spanish, Italian,
+ * Portuguese and Dutch). The n-gram models read a foreign sentence mostly through the lexicon's verdict, so these are
+ * firm cues (STRONG_CUE) built from stems and common constructions, each alternative needing the context that makes
+ * it a signal (a price with "too high", a discount the deal depends on, a contract with "cancel", an approval verb with
+ * a role) rather than a bare keyword.
+ */
+const L = `\\p{L}`;
+/** Up to `n` words in between. */
+const GAP = (n: number): string => `(?:${L}+\\s+){0,${n}}?`;
+
+/** The price judged too high or over what was planned. */
+const FOREIGN_PRICE_TOO_HIGH = `${W0}(?:${[
+  // French
+  `(?:prix|tarifs?|coûts?|devis|montants?|offres?|propositions?)\\s+${GAP(3)}(?:trop\\s+(?:élevée?s?|hauts?|chers?|chères?)|excessi(?:f|fs|ve|ves)|dépass${L}*)`,
+  `dépass${L}*\\s+${GAP(1)}(?:notre|nos|l${A}|le)\\s*(?:budget|enveloppe|moyens)`,
+  `au-dessus\\s+de\\s+(?:nos\\s+moyens|l${A}enveloppe|ce\\s+que\\s+nous)`,
+  // German
+  `(?:preis${L}*|kosten|angebot|summe|betrag)\\s+${GAP(3)}(?:zu\\s+hoch|sprengt|sprengen|übersteig${L}*)`,
+  `(?:übersteig${L}*|spreng${L}*)\\s+${GAP(2)}(?:budget|rahmen|mittel)${L}*`,
+  `über\\s+dem,?\\s+was\\s+wir\\s+${GAP(2)}(?:eingeplant|budgetiert|vorgesehen|geplant|ausgeben)`,
+  // Spanish
+  `(?:precio|coste|costo|importe|propuesta|tarifa|cuota)s?\\s+${GAP(3)}(?:demasiado|excesivamente|muy)\\s+(?:alt|elevad|car)[oa]s?`,
+  `(?:por\\s+encima|más\\s+allá)\\s+de(?:l)?\\s+(?:nuestro\\s+)?(?:presupuesto|lo\\s+previsto|lo\\s+que\\s+podemos)`,
+  `(?:supera|excede|sobrepasa)${L}*\\s+${GAP(1)}(?:nuestro\\s+|el\\s+)?(?:presupuesto|límite)`,
+  // Italian
+  `(?:prezz[oi]|cost[oi]|preventiv[oi]|offerta|canone|cifra)\\s+${GAP(3)}troppo\\s+(?:alt|elevat|car)[oaie]`,
+  `troppo\\s+(?:costos|car)[oaie]`,
+  `(?:supera|eccede|sfora)${L}*\\s+${GAP(1)}(?:il\\s+)?(?:nostro\\s+)?budget`,
+  `(?:sopra|oltre)\\s+(?:il\\s+)?(?:nostro\\s+)?budget`,
+  // Portuguese
+  `acima\\s+do\\s+(?:nosso\\s+)?(?:orçamento|previsto|esperado)`,
+  `(?:preço|valor|custo|proposta|orçamento\\s+que)s?\\s+${GAP(3)}(?:muito|demasiado|excessivamente)\\s+(?:alt|elevad|car)[oa]s?`,
+  `(?:car|alt|elevad)[oa]s?\\s+demais`,
+  `(?:ultrapassa|excede|estoura)${L}*\\s+${GAP(1)}(?:o\\s+)?(?:nosso\\s+)?orçamento`,
+  // Dutch
+  `(?:prijs|prijzen|kosten|bedrag|offerte|tarief)\\s+${GAP(3)}(?:te\\s+hoog|veel\\s+te\\s+duur)`,
+  `boven\\s+(?:ons|het)\\s+budget`,
+  `(?:overschrijdt|overstijgt)\\s+${GAP(1)}budget`,
+].join('|')})${W1}`;
+
+const DISCOUNT = `(?:remise|réduction|geste\\s+commercial|rabatt|nachlass|preisnachlass|descuento|rebaja|sconto|desconto|korting)`;
+/** A discount the deal depends on ("sans une remise …", "ohne Rabatt", "necesitaríamos un descuento"). */
+const FOREIGN_DISCOUNT_NEEDED = `${W0}(?:${[
+  `(?:sans|ohne|sin|senza|sem|zonder)\\s+${GAP(3)}${DISCOUNT}`,
+  `(?:besoin\\s+d${A}|(?:il\\s+)?(?:nous\\s+)?(?:faudrait|faut)|brauchen|bräuchten|benötigen|necesit${L}*|(?:ci\\s+)?servirebbe|(?:ci\\s+)?serve|(?:abbiamo|avremmo)\\s+bisogno\\s+di|precis${L}*\\s+de)\\s+${GAP(3)}${DISCOUNT}`,
+  `${DISCOUNT}\\s+nodig`,
+].join('|')})${W1}`;
+
+/** The incumbent or another vendor offering to match or beat the price: a competitor in play. */
+const FOREIGN_PRICE_MATCH = `${W0}(?:${[
+  `s${A}aligner\\s+sur\\s+(?:votre|vos|le|ce|ces|leur|notre)\\s+(?:prix|tarifs?|offre)`,
+  `(?:ihren|ihre|unseren|den|diesen|euren|deinen)\\s+preis${L}*\\s+(?:zu\\s+)?(?:unterbieten|angleichen|mitgehen|matchen|schlagen)`,
+  `unterbiet${L}*|unterbot${L}*`,
+  `igual(?:ar|a|an|ó|aron|ou|aram)\\s+(?:el\\s+|o\\s+)?(?:su|tu|vuestro|nuestro|este|ese|vosso|seu|teu|nosso|esse)?\\s*(?:precio|preço|oferta)`,
+  `pareggi${L}*\\s+(?:il\\s+)?(?:vostro\\s+|suo\\s+|tuo\\s+|nostro\\s+|questo\\s+)?(?:prezzo|offerta)`,
+  `(?:uw|jullie|je|onze|de|die)\\s+prijs\\s+(?:te\\s+)?(?:evenaren|matchen|onderbieden|verslaan)`,
+  `onderbied${L}*|evenaren`,
+].join('|')})${W1}`;
+
+/** Cheaper elsewhere (a budget cue only with a competitor or "elsewhere" in the sentence). */
+const FOREIGN_CHEAPER = `${W0}(?:moins\\s+cher${L}*|meilleur\\s+marché|günstiger|billiger|für\\s+die\\s+hälfte|más\\s+(?:barat|económic)[oa]s?|(?:meno\\s+car|più\\s+economic)[oaie]|mais\\s+barat[oa]s?|cobr${L}*\\s+(?:bem\\s+|muito\\s+)?menos|goedkoper|(?:à\\s+)?moitié\\s+prix|la\\s+mitad|la\\s+metà|metade\\s+do\\s+preço)${W1}`;
+const ELSEWHERE = `${W0}(?:ailleurs|woanders|anderswo|en\\s+otr[oa]\\s+(?:sitio|lugar|parte)|altrove|noutro\\s+lugar|em\\s+outro\\s+lugar|elders)${W1}`;
+
+/** Another vendor: a competitor, another provider, the incumbent by its role, evaluating or switching to another. */
+const FOREIGN_COMPETITOR = `${W0}(?:${[
+  `(?<=(?:un|une|le|les|des|du|nos|vos|votre|notre|leur|leurs|een|de|het|jullie|uw|onze|ons)\\s+)concurrente?s?|concurrence|concurrentie|concurrenten|concurrentiel${L}*|concorrent[eis]|concorrenza|concorrência|competidor(?:es|a|as)?|la\\s+competencia|mitbewerber${L}*|wettbewerber${L}*|konkurren${L}*`,
+  `alternativ(?:en|a|as)`,
+  `(?:autres?|un\\s+autre|une\\s+autre|d${A}autres)\\s+(?:fournisseurs?|prestataires?|éditeurs?|solutions?|outils?|offres?|logiciels?|acteurs?)`,
+  `(?:anderen?|anderer|anderes)\\s+(?:anbieter${L}*|lieferanten?|dienstleister${L}*|lösung${L}*|tools?|hersteller${L}*|software)`,
+  `otr[oa]s?\\s+(?:proveedor(?:es)?|empresas?|soluci(?:ón|ones)|herramientas?|plataformas?)`,
+  `(?:altr[oaie]|un${A}altra)\\s+(?:fornitor[ei]|aziend[ae]|soluzion[ei]|piattaform[ae]|strument[oi]|prodott[oi])`,
+  `outr[oa]s?\\s+(?:fornecedor(?:es)?|empresas?|soluç(?:ão|ões)|ferramentas?|plataformas?)`,
+  `(?:andere|een\\s+andere)\\s+(?:leverancier${L}*|aanbieder${L}*|partij(?:en)?|oplossing(?:en)?|tool${L}*|platform${L}*)`,
+  // The incumbent by its role.
+  `(?:fournisseur|prestataire|éditeur)s?\\s+actuel(?:le)?s?`,
+  `(?:jetzige|aktuelle|bisherige|derzeitige)${L}*\\s+(?:anbieter|lieferant|dienstleister)${L}*`,
+  `proveedor(?:es)?\\s+actual(?:es)?`,
+  `(?:fornitor[ei]\\s+attual[ei]|attual[ei]\\s+fornitor[ei])`,
+  `(?:fornecedor(?:es)?\\s+atua(?:l|is)|atua(?:l|is)\\s+fornecedor(?:es)?)`,
+  `(?:huidige|bestaande)\\s+(?:leverancier|aanbieder|partij)`,
+  // Another offer evaluated alongside ("nous étudions également l'offre de …", "stiamo valutando anche …").
+  `(?:étudi|évalu|compar|regard|envisage|test)${L}*\\s+(?:également|aussi|en\\s+parallèle)\\s+(?:l${A}offre|la\\s+solution|la\\s+proposition|les\\s+offres|les\\s+solutions|le\\s+produit|l${A}outil)`,
+  `vergleich${L}*\\s+${GAP(4)}mit\\s+(?:dem|der|denen|den|einem|einer)\\s+(?:von|anderer|anderen|eines|einer)`,
+  `(?:angebot|lösung)(?:e|en)?\\s+(?:von|der\\s+firma)\\s+${L}+\\s+(?:an|vergleich${L}*|geprüft|prüfen)`,
+  `(?:valor|evalu|compar|estudi|consider|mir)${L}*\\s+(?:también|además|en\\s+paralelo)\\s+(?:la\\s+propuesta|la\\s+oferta|la\\s+solución|las\\s+ofertas|otr[oa]s|el\\s+producto)`,
+  `(?:valut|confront|consider|studi|guard)${L}*\\s+anche\\s+(?:l${A}offerta|la\\s+proposta|la\\s+soluzione|le\\s+offerte|altr[ei]|il\\s+prodotto)`,
+  `(?:avali|compar|consider|analis|estud|olh)${L}*\\s+(?:também|ainda)\\s+(?:a\\s+proposta|a\\s+oferta|a\\s+solução|as\\s+ofertas|outr[oa]s|o\\s+produto)`,
+  `(?:kijken|kijk|vergelijken|vergelijk|overwegen|bekijken|evalueren)\\s+(?:ook|daarnaast|tegelijk)\\s+(?:naar\\s+)?(?:een\\s+|de\\s+)?(?:oplossing|aanbieding|offerte|voorstel|alternatie${L}*|andere${L}*|product)`,
+  // Switching vendor.
+  `changer\\s+de\\s+(?:fournisseur|prestataire|solution)|anbieter\\s+(?:zu\\s+)?wechseln|anbieterwechsel|cambiar\\s+de\\s+proveedor|cambiare\\s+fornitore|mudar\\s+de\\s+fornecedor|van\\s+leverancier\\s+(?:te\\s+)?(?:wisselen|veranderen)`,
+].join('|')})${W1}`;
+const FOREIGN_COMPETITOR_RE = new RegExp(FOREIGN_COMPETITOR, 'iu');
+const FOREIGN_ELSEWHERE_RE = new RegExp(ELSEWHERE, 'iu');
+
+/** Churn: cancelling or terminating the contract or subscription, not renewing it. */
+const FOREIGN_CHURN = `${W0}(?:${[
+  `résili(?:er|ons|erons|erions|ation|é|ée)|ne\\s+${GAP(1)}renouvel${L}*\\s+pas|pas\\s+(?:de\\s+)?renouvel${L}*`,
+  `(?:mettre|mettrons|mettons)\\s+fin\\s+(?:à|au)\\s+(?:notre|nos|ce|cet|cette|l${A}|le)?\\s*(?:contrat|abonnement|collaboration|partenariat)`,
+  `(?:arrêter|arrêtons|arrêterons|annuler|annulons|annulerons|annulation\\s+de)\\s+(?:notre|nos|l${A}|le|la|cet|cette|ce)\\s*(?:abonnement|contrat|licences?|compte)`,
+  `kündig(?:en|e|t|ten|ung|ungen)|(?:nicht|kein${L}*)\\s+${GAP(2)}verlänger${L}*|verlänger${L}*\\s+${GAP(3)}nicht`,
+  `(?:cancel${L}*|anul${L}*|rescindir|dar(?:nos)?\\s+de\\s+baja(?:\\s+de)?)\\s+${GAP(2)}(?:suscripción|contrato|cuenta|servicio|licencias?|abono)`,
+  `no\\s+(?:vamos\\s+a\\s+|pensamos\\s+|queremos\\s+|podemos\\s+)?renovar${L}*|no\\s+renovaremos`,
+  `disdir${L}*|disdett${L}*|non\\s+${GAP(1)}rinnov${L}*|(?:annull${L}*|cancell${L}*|recedere\\s+da)\\s+${GAP(2)}(?:abbonamento|contratto|licenz${L}*|servizio)`,
+  `(?:cancel${L}*|rescindir|encerrar)\\s+${GAP(2)}(?:assinatura|contrato|conta|serviço|licenças?)|não\\s+(?:vamos\\s+|iremos\\s+|queremos\\s+|pretendemos\\s+)?renovar${L}*|não\\s+renovaremos`,
+  `opzeg${L}*|op\\s+te\\s+zeggen|niet\\s+${GAP(1)}verleng${L}*|verleng${L}*\\s+${GAP(3)}niet|zeggen\\s+${GAP(3)}(?:contract|abonnement)\\s+op`,
+].join('|')})${W1}`;
+
+/** Dissatisfaction and frustration (negatable: "nous ne sommes pas déçus"). */
+const FOREIGN_UNHAPPY = `${W0}(?:déçu${L}*|décevant${L}*|mécontent${L}*|insatisfait${L}*|inacceptable|frustrée?s?|frustrante?s?|frustrad[oa]s?|frustrat[oai]|frustriert${L}*|frustrierend${L}*|frustrerend|agacé${L}*|exaspér${L}*|catastrophique|ras[- ]le[- ]bol|enttäusch${L}*|unzufrieden${L}*|verärger${L}*|ärger(?:t|n|lich)${L}*|inakzeptabel|unzumutbar|katastroph${L}*|decepcion${L}*|descontent${L}*|insatisfech${L}*|inaceptable|hart[oa]s\\s+de|delus[oaie]|deludent${L}*|insoddisfatt${L}*|scontent${L}*|inaccettabile|arrabbiat${L}*|stuf[oiae]\\s+di|insatisfeit${L}*|inaceitável|irritad${L}*|chatead${L}*|teleurgesteld|teleurstell${L}*|ontevreden|gefrustreerd|onacceptabel)${W1}`;
+/** Not satisfied, the negation part of the pattern. */
+const FOREIGN_NOT_SATISFIED = `${W0}(?:(?:nicht|überhaupt\\s+nicht|gar\\s+nicht|nicht\\s+mehr)\\s+${GAP(1)}zufrieden|(?:pas|plus)\\s+(?:du\\s+tout\\s+|très\\s+|vraiment\\s+)?satisfaits?|no\\s+(?:estamos|estoy)\\s+(?:nada\\s+|muy\\s+)?(?:satisfech|content)[oa]s?|non\\s+(?:siamo\\s+|sono\\s+)?(?:affatto\\s+|per\\s+niente\\s+)?soddisfatt${L}*|não\\s+(?:estamos|estou)\\s+(?:nada\\s+|nem\\s+um\\s+pouco\\s+)?(?:satisfeit|content)${L}*|niet\\s+${GAP(1)}tevreden)${W1}`;
+
+const MONTHS_FOREIGN = `(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|april|juni|juli|august|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus)`;
+/** A deadline or urgency: by a date, at the latest, a due date, as soon as possible. */
+const FOREIGN_DEADLINE = `${W0}(?:${[
+  `(?:avant|d${A}ici)\\s+(?:le\\s+|la\\s+|l${A}|au\\s+|à\\s+la\\s+)?(?:fin|lundi|mardi|mercredi|jeudi|vendredi|samedi|demain|\\d{1,2}(?:er)?\\b|${MONTHS_FOREIGN}|l${A}été|la\\s+rentrée|noël)`,
+  `au\\s+plus\\s+tard|date\\s+(?:limite|butoir)|échéance|urgence|dès\\s+que\\s+possible|au\\s+plus\\s+vite|le\\s+plus\\s+rapidement\\s+possible`,
+  `(?:bis|vor)\\s+(?:spätestens\\s+)?(?:zum\\s+|zur\\s+)?(?:ende|anfang|mitte|\\d{1,2}\\.|montag|dienstag|mittwoch|donnerstag|freitag|samstag|morgen|${MONTHS_FOREIGN}|jahresende|quartalsende|monatsende|nächste[rnm]?\\s+woche|ostern|weihnachten)`,
+  `spätestens|frist(?:en)?|stichtag|dringend${L}*|so\\s+schnell\\s+wie\\s+möglich|schnellstmöglich|umgehend|zeitdruck`,
+  `antes\\s+de(?:l)?\\s+(?:la\\s+|el\\s+)?(?:fin\\s+de|final\\s+de|lunes|martes|miércoles|jueves|viernes|mañana|\\d{1,2}\\b|${MONTHS_FOREIGN}|verano|navidad)`,
+  `a\\s+más\\s+tardar|fecha\\s+límite|urgen(?:te|tes|cia)|cuanto\\s+antes|lo\\s+antes\\s+posible`,
+  `entro\\s+(?:e\\s+non\\s+oltre\\s+)?(?:il\\s+|la\\s+|l${A}|fine|lunedì|martedì|mercoledì|giovedì|venerdì|domani|\\d{1,2}\\b|${MONTHS_FOREIGN}|questa\\s+settimana)`,
+  `al\\s+più\\s+tardi|scadenz${L}*|urgen(?:te|ti|za)|quanto\\s+prima|(?:il\\s+)?prima\\s+possibile`,
+  `(?:até|antes\\s+d[eoa])\\s+(?:o\\s+|a\\s+|ao\\s+|à\\s+|dia\\s+)?(?:fim\\s+d[oea]|final\\s+d[oea]|segunda|terça|quarta|quinta|sexta|amanhã|\\d{1,2}\\b|${MONTHS_FOREIGN})`,
+  `o\\s+mais\\s+tardar|prazo\\s+(?:final|limite)|data\\s+limite|urgen(?:te|tes|cia)|o\\s+quanto\\s+antes|o\\s+mais\\s+rápido\\s+possível`,
+  `(?:uiterlijk|vóór|voor)\\s+(?:het\\s+|de\\s+)?(?:eind\\s+|einde\\s+)?(?:maandag|dinsdag|woensdag|donderdag|vrijdag|morgen|\\d{1,2}\\s+${MONTHS_FOREIGN}|${MONTHS_FOREIGN}|volgende\\s+week|deze\\s+week|het\\s+eind)`,
+  `uiterlijk|dringend|zo\\s+snel\\s+mogelijk|spoedig`,
+].join('|')})${W1}`;
+/** Out-of-office lines name a date that constrains nothing ("Ich bin bis zum 3. Januar nicht im Büro."). */
+const FOREIGN_AWAY = `^.*?${W0}(?:(?:suis|serai|sera|sommes|serons|est|serez)\\s+absente?s?|en\\s+congés?|en\\s+vacances|hors\\s+du\\s+bureau|nicht\\s+im\\s+büro|abwesend|im\\s+urlaub|außer\\s+haus|fuera\\s+de\\s+(?:la\\s+)?oficina|de\\s+vacaciones|ausente|fuori\\s+(?:sede|ufficio)|in\\s+ferie|assente|fora\\s+do\\s+escritório|de\\s+férias|afwezig|op\\s+vakantie|niet\\s+op\\s+kantoor)${W1}.*$`;
+
+/**
+ * The writer's own promise to get back by a date ("je reviens vers vous d'ici jeudi", "ich melde mich bis Freitag",
+ * "retorno até quinta"): the date binds the writer, it sets no deadline on the deal.
+ */
+const FOREIGN_OWN_REPLY = `${W0}(?:(?:je|nous)\\s+(?:vous\\s+|te\\s+)?(?:reviens|reviendrai|reviendrons|répondrai|répondrons|confirmerai|confirmerons|recontacterai|recontacterons)|(?:ich|wir)\\s+(?:melde|melden|antworte|antworten)|(?:me|nos)\\s+(?:pondré|pondremos)\\s+en\\s+contacto|(?:le|te|les|os)\\s+(?:respondo|responderé|responderemos|confirmo|confirmaré|confirmaremos)|(?:ti|le|vi)\\s+(?:rispondo|risponderò|risponderemo|faccio\\s+sapere|farò\\s+sapere|faremo\\s+sapere)|(?:retorno|retornarei|retornaremos|respondo|responderei|responderemos)|(?:ik|wij|we)\\s+(?:kom|komen)\\s+(?:\\p{L}+\\s+){0,3}?terug)${W1}[^.!?;]*`;
+
+/** Who decides, said as such ("la décision finale revient à …", "das letzte Wort hat …", "quien decide es …"). */
+const FOREIGN_DECIDER = `${W0}(?:${[
+  `décision\\s+(?:finale\\s+|définitive\\s+)?(?:revient|appartient|dépend|sera\\s+prise|se\\s+prendra)|dernier\\s+mot|qui\\s+(?:décide|tranche)|(?:doit|doivent|devra|devront)\\s+(?:d${A}abord\\s+)?(?:valider|approuver|signer|donner\\s+(?:son|leur)\\s+(?:accord|feu\\s+vert))`,
+  `letzte\\s+wort|(?:entscheidung|entscheiden)\\s+${GAP(3)}(?:trifft|treffen|liegt\\s+bei|obliegt|fällt)|(?:muss|müssen)\\s+${GAP(4)}(?:freigeben|genehmigen|absegnen|unterschreiben|zustimmen|entscheiden)`,
+  `decisión\\s+(?:final\\s+)?(?:la\\s+)?(?:tiene\\s+que\\s+tomar|toma|corresponde|depende|es\\s+de)|(?:tiene|tienen)\\s+que\\s+(?:aprobar|firmar|dar\\s+(?:el\\s+)?visto\\s+bueno|decidir)|última\\s+palabra|quien\\s+decide|visto\\s+bueno\\s+de`,
+  `decisione\\s+(?:finale\\s+)?(?:spetta|dipende|la\\s+prende)|ultima\\s+parola|(?:deve|devono)\\s+${GAP(1)}(?:approvare|firmare|decidere|dare\\s+il\\s+via\\s+libera)|chi\\s+decide`,
+  `decisão\\s+(?:final\\s+)?(?:cabe|depende|fica\\s+com)|quem\\s+decide|palavra\\s+final|última\\s+palavra|(?:precisa|precisam|tem\\s+que|têm\\s+que|tem\\s+de)\\s+${GAP(1)}(?:aprovar|assinar|decidir|dar\\s+o\\s+aval)`,
+  `beslissing\\s+(?:ligt|komt)|laatste\\s+woord|wie\\s+beslist|(?:moet|moeten)\\s+${GAP(4)}(?:goedkeuren|tekenen|ondertekenen|beslissen|akkoord\\s+geven|handtekening\\s+${GAP(2)}zetten)`,
+].join('|')})${W1}`;
+/** An approval verb; a decision-maker cue with a role in the same sentence (FOREIGN_ROLE_RE). */
+const FOREIGN_APPROVAL = `${W0}(?:valid(?:er|era|eront|ation)|approuv${L}*|feu\\s+vert|décid${L}*|décision|freigeb${L}*|freigabe|genehmig${L}*|zustimm${L}*|unterschreib${L}*|entscheid${L}*|aprob${L}*|aprueb${L}*|decid${L}*|decisi(?:ón|one)|visto\\s+bueno|approv${L}*|via\\s+libera|aprov${L}*|decisão|aval|goedkeur${L}*|goedgekeurd|beslis${L}*|akkoord)${W1}`;
+const FOREIGN_ROLE_RE = new RegExp(
+  `${W0}(?:(?:la|notre|votre|leur)\\s+direction|direction\\s+(?:financière|générale|des\\s+achats)|directeur\\s+(?:général|financier|des\\s+achats)|dg|daf|pdg|comité\\s+de\\s+direction|conseil\\s+d${A}administration|service\\s+(?:achats|juridique)|(?:notre|mon)\\s+(?:patron|chef)|geschäftsführ${L}*|vorstand${L}*|geschäftsleitung|einkauf${L}*|finanzabteilung|rechtsabteilung|(?:unser|unsere|unserem|mein|meine)\\s+(?:chef${L}*|vorgesetzte${L}*)|aufsichtsrat|director${L}*\\s+(?:general|financier[oa]|de\\s+compras)|gerente\\s+general|dirección|junta\\s+directiva|consejo\\s+de\\s+administración|departamento\\s+(?:de\\s+compras|financiero|de\\s+finanzas)|(?:nuestr[oa]|mi)\\s+jef[ea]|amministratore\\s+delegato|direttore\\s+(?:generale|finanziario|acquisti)|direzione|cda|consiglio\\s+di\\s+amministrazione|ufficio\\s+acquisti|titolare|(?:nostro|mio)\\s+capo|diretor${L}*\\s+(?:geral|financeir[oa]|de\\s+compras)|diretoria|direção|conselho\\s+de\\s+administração|departamento\\s+de\\s+compras|(?:nosso|meu)\\s+chefe|directeur|directie|raad\\s+van\\s+bestuur|(?:onze|mijn)\\s+(?:baas|manager|leidinggevende)|afdeling\\s+inkoop)${W1}`,
+  'iu',
+);
+
+/** A concern, doubt or stall (negatable: "keine Sorge", "no nos preocupa"). */
+const FOREIGN_CONCERN = `${W0}(?:${[
+  `inquiétude${L}*|inquiet(?:s|e|es)?|préoccup${L}*|réticen${L}*|réserves?\\s+(?:sur|quant|concernant)|doutes?\\s+(?:sur|quant|concernant)|sceptiques?|hésitons|hésitante?s?|pas\\s+convaincu${L}*|pas\\s+(?:une\\s+)?priorité|en\\s+(?:suspens|pause)|pas\\s+le\\s+bon\\s+moment`,
+  `bedenken|sorgen?\\s+(?:wegen|um|über|bezüglich|hinsichtlich|bereitet|machen)|besorgt|skeptisch${L}*|zweifel${L}*\\s+(?:an|über|bezüglich|wegen)|zögerlich|keine\\s+priorität|nicht\\s+überzeugt|auf\\s+eis|nicht\\s+der\\s+richtige\\s+zeitpunkt`,
+  `(?:nos|me|les)\\s+preocupa${L}*|preocupaci(?:ón|ones)|preocupad[oa]s|dudas?\\s+(?:sobre|con|respecto|acerca)|reticen${L}*|reservas\\s+(?:sobre|con|respecto)|no\\s+es\\s+(?:una\\s+)?prioridad|no\\s+(?:estamos\\s+)?convencid${L}*|en\\s+pausa|escéptic${L}*`,
+  `(?:ci|mi)\\s+preoccupa${L}*|preoccupazion${L}*|preoccupat[ie]|dubbi\\s+(?:su|sul|sulla|sui|sulle|riguardo|in\\s+merito)|perplessit${L}*|riserve\\s+(?:su|sul|sulla|riguardo)|non\\s+è\\s+(?:una\\s+)?priorità|non\\s+(?:siamo\\s+)?convint${L}*|in\\s+(?:sospeso|pausa|stand-?by)|scettic${L}*`,
+  `(?:nos|me)\\s+preocupa${L}*|preocupaç(?:ão|ões)|receio${L}*|ressalvas|dúvidas\\s+(?:sobre|quanto|em\\s+relação)|não\\s+é\\s+(?:uma\\s+)?prioridade|não\\s+(?:estamos\\s+)?convencid${L}*|em\\s+(?:pausa|stand-?by)|c[eé]ptic${L}*`,
+  `(?:zorgen|bezorgdheid)\\s+(?:over|om|bij|omtrent)|maken\\s+(?:ons|me|mij)\\s+${GAP(1)}zorgen|bezorgd|twijfels?\\s+(?:over|bij|omtrent)|bedenkingen|terughoudend|geen\\s+prioriteit|niet\\s+overtuigd|in\\s+de\\s+wacht|sceptisch`,
+].join('|')})${W1}`;
+
+/**
+ * More request forms: gratitude for a favour ("Ich wäre Ihnen dankbar, wenn …", "Agradeço se puder …"), "I need you
+ * to", a modal question without a question mark at the start ("Können wir …", "Você consegue …"), "I look forward to
+ * your reply" ("Ik kijk uit naar uw reactie", "Ich freue mich auf Ihre Rückmeldung", "Dans l'attente de votre retour").
+ */
+const FOREIGN_REQUEST = `${W0}(?:${[
+  `(?:wäre|wären)\\s+(?:ihnen|dir|euch)\\s+${GAP(1)}dankbar|(?:ist|wäre)\\s+es\\s+möglich|freue?n?\\s+(?:mich|uns)\\s+auf\\s+(?:ihre|deine|eure)\\s+(?:antwort|rückmeldung|nachricht)`,
+  `dans\\s+l${A}attente\\s+de\\s+(?:votre|ta|vos)|(?:j${A}attends|nous\\s+attendons)\\s+(?:votre|ta|vos)\\s+(?:retour|réponse)|(?:j${A}ai|nous\\s+avons)\\s+besoin\\s+que\\s+vous|(?:je\\s+vous\\s+serais|nous\\s+vous\\s+serions)\\s+(?:très\\s+)?(?:reconnaissante?s?|obligée?s?)`,
+  `(?:necesito|necesitamos|necesitaría|necesitaríamos)\\s+que\\s+(?:me|nos|usted|ustedes|te|os)|espero\\s+(?:su|tu|vuestra)\\s+(?:respuesta|confirmación)|agradecería(?:mos)?\\s+(?:que|si)`,
+  `(?:le|vi|ti)\\s+(?:chiedo|chiediamo)\\s+${GAP(1)}di|sarei\\s+grat[oa]\\s+se|(?:le|ti|vi)\\s+sarei\\s+grat[oa]|(?:ho|abbiamo)\\s+bisogno\\s+che\\s+(?:mi|ci|lei|voi|tu)|attendo\\s+(?:una\\s+)?(?:sua|tua|vostra)\\s+risposta`,
+  `agradeço\\s+(?:se|que)|agradeceria(?:mos)?\\s+(?:se|que)|(?:preciso|precisamos|precisaria)\\s+que\\s+(?:me|nos|você|vocês|o\\s+senhor|a\\s+senhora)|aguardo\\s+(?:o\\s+)?(?:seu|teu|vosso)\\s+(?:retorno|contato|contacto|resposta)`,
+  `(?:kijk|kijken|zie|zien)\\s+${GAP(2)}uit\\s+naar\\s+(?:uw|je|jouw|jullie)|(?:zou|zouden)\\s+(?:het\\s+)?(?:fijn|prettig)\\s+vinden\\s+als`,
+].join(
+  '|',
+)})${W1}|^\\W*${LEAD_IN}¿?(?:können\\s+wir|könnten\\s+wir|(?:me|nos)\\s+(?:puede|puedes|podéis|pueden|podría|podrías|podríais|podrían)|(?:mi|ci)\\s+(?:può|puoi|potete|potrebbe|potresti|potreste)|(?:você|vocês|o\\s+senhor|a\\s+senhora)\\s+(?:consegue|conseguem|pode|podem|poderia|poderiam)|(?:kunnen|kan)\\s+(?:jullie|u|je))${W1}`;
+
+/** The same in English: the incumbent matching, beating or undercutting the price, a cheaper offer elsewhere. */
+const PRICE_MATCH = `\\b(?:(?:(?:to|will|would|can|could|${A}ll|offered|offering|offers|willing|ready|prepared|agreed|promised|happy)\\s+(?:to\\s+)?(?:match|beat|undercut)|(?:has|have|had|just|already)\\s+(?:matched|beaten|beat|undercut))\\s+(?:your|the|our|any|that|this|their|its|what)\\b[^.!?]{0,30}?\\b(?:price|prices|pricing|quote|quotes|quoted|offer|offered|bid|rate|rates|proposal|charges?)|undercut(?:s|ting)?\\s+(?:you|your|yours)|price[- ]match(?:ed|es|ing)?|(?:match|beat)\\s+what\\s+\\w+\\s+(?:quoted|offered|charges?)|(?:for less|cheaper|for a lower price|at a lower price)\\s+elsewhere|elsewhere\\s+for\\s+(?:less|cheaper))\\b`;
 
 const RULES: Rule[] = [
   {
@@ -392,6 +575,15 @@ const RULES: Rule[] = [
         `${W0}(?:budget\\s+(?:is|werd|wordt)\\s+(?:\\p{L}+\\s+){0,3}?(?:gekort|bevroren|verlaagd|beperkt|krap)|geen\\s+(?:\\p{L}+\\s+)?(?:budget|geld)|bezuinigingen|budgetstop|budgetbevriezing|te\\s+duur|buiten\\s+(?:ons|het)\\s+budget|(?:kunnen|kan)\\s+(?:het|dit|dat)\\s+niet\\s+betalen)${W1}`,
         0.9,
       ),
+      // Price pressure in those languages: the price over what was planned, a discount the deal depends on, and a
+      // cheaper offer when another vendor or "elsewhere" is named in the sentence (a price match alone is a competitor,
+      // as the held-out sets label it).
+      cueUni(FOREIGN_PRICE_TOO_HIGH, 0.9),
+      cueUni(FOREIGN_DISCOUNT_NEEDED, 0.9),
+      {
+        ...cueUni(FOREIGN_CHEAPER, 0.9, true),
+        when: (s: string) => FOREIGN_COMPETITOR_RE.test(s) || FOREIGN_ELSEWHERE_RE.test(s),
+      },
       // Japanese, Chinese (simplified and traditional) and Korean: no spaces between words, so no word edges; each
       // pattern names the budget (予算, 预算/預算, 예산) or the price with what happened to it. "予算は問題ありません"
       // and the like are denials (the rule's `cleared`), matched by none of these.
@@ -411,7 +603,12 @@ const RULES: Rule[] = [
   },
   {
     type: 'timeline',
-    cleared: [/\b(?:no|without any|not on a)\s+(?:real\s+)?(?:deadline|timeline|rush|time pressure)\b/gi],
+    cleared: [
+      /\b(?:no|without any|not on a)\s+(?:real\s+)?(?:deadline|timeline|rush|time pressure)\b/gi,
+      // An out-of-office line in the other languages: its date constrains nothing.
+      uni(FOREIGN_AWAY),
+      uni(FOREIGN_OWN_REPLY),
+    ],
     cues: [
       cue(
         `\\b(?:by|before|until|no later than|ahead of)\\s+(?:the\\s+)?(?:end of\\s+(?:the\\s+)?)?(?:this\\s+|next\\s+)?(?:week|month|quarter|year|q[1-4]|eo[qmy]|fiscal year|${WEEKDAY}|${MONTH}(?:\\s+\\d{1,2}(?:st|nd|rd|th)?)?|\\d{1,2}/\\d{1,2})\\b`,
@@ -427,6 +624,8 @@ const RULES: Rule[] = [
       ),
       cue(`\\b(?:asap|as soon as possible|urgent(?:ly)?|right away|immediately|time[- ]sensitive)\\b`, 0.7),
       cue(`\\b(?:this|next|end of(?: the)?)\\s+(?:quarter|fiscal year|fiscal|month|year)\\b|\\bq[1-4]\\b`, 0.7),
+      // German, French, Spanish, Italian, Portuguese and Dutch: by a date, at the latest, a due date, urgency.
+      cueUni(FOREIGN_DEADLINE, 0.9),
     ],
   },
   {
@@ -455,6 +654,12 @@ const RULES: Rule[] = [
         `\\b(?:our|their|the)\\s+(?:current|existing|present|incumbent)\\s+(?:provider|vendor|supplier|solution|partner)\\b`,
         0.85,
       ),
+      // Matching, beating or undercutting the price, a cheaper offer elsewhere: another vendor is in play.
+      cue(PRICE_MATCH, 0.9),
+      // German, French, Spanish, Italian, Portuguese and Dutch: a competitor, another provider, the incumbent by its
+      // role, another offer evaluated alongside, a switch of vendor, a price match.
+      cueUni(FOREIGN_COMPETITOR, 0.9, true),
+      cueUni(FOREIGN_PRICE_MATCH, 0.9),
       // Japanese, Chinese and Korean: another vendor, a competitor, a comparison or a switch named.
       cueUni(
         `他社|競合|競争相手|別の(?:ベンダー|会社|製品|サービス|業者)|他の(?:ベンダー|会社|製品|サービス|業者)|乗り換え|相見積|比較検討|竞争对手|競爭對手|竞品|競品|其他(?:供应商|供應商|厂商|廠商|产品|產品|公司|方案)|别的(?:供应商|厂商|产品|公司)|別的(?:供應商|廠商|產品|公司)|换成|換成|경쟁사|경쟁\\s*업체|타사|다른\\s*(?:업체|회사|제품|솔루션|공급\\s*업체|벤더)|비교\\s*검토|갈아타`,
@@ -481,6 +686,10 @@ const RULES: Rule[] = [
         0.8,
         false,
       ),
+      // German, French, Spanish, Italian, Portuguese and Dutch: who decides said as such, or an approval verb with a
+      // role in the sentence (a role alone, as in a signature, names no approver).
+      cueUni(FOREIGN_DECIDER, 0.9),
+      { ...cueUni(FOREIGN_APPROVAL, 0.9), when: (s: string) => FOREIGN_ROLE_RE.test(s) },
     ],
   },
   {
@@ -536,6 +745,8 @@ const RULES: Rule[] = [
         false,
       ),
       cue(`\\b(?:security review|compliance|gdpr|data residency|lock[- ]in|contract terms|integration effort)\\b`, 0.5),
+      // German, French, Spanish, Italian, Portuguese and Dutch: a concern, doubt, reservation or stall.
+      cueUni(FOREIGN_CONCERN, 0.9, true),
     ],
   },
   {
@@ -571,6 +782,10 @@ const RULES: Rule[] = [
         0.7,
         false,
       ),
+      // German, French, Spanish, Italian, Portuguese and Dutch: cancelling or not renewing, dissatisfaction.
+      cueUni(FOREIGN_CHURN, 0.9),
+      cueUni(FOREIGN_UNHAPPY, 0.9, true),
+      cueUni(FOREIGN_NOT_SATISFIED, 0.9),
     ],
   },
   {
@@ -673,6 +888,7 @@ const RULES: Rule[] = [
         `^\\W*${LEAD_IN}(?:bitte|könnten sie|können sie|würden sie|könntest du|kannst du|würdest du|podría|podrías|podrían|puede usted|pueden ustedes|potrebbe|potreste|potresti|può|puoi|poderia|poderiam|pode|podes|kunt u|zou u|wilt u|kun je|zou je|wil je|envíe(?:me|nos)?|mánde(?:me|nos)|confírme(?:me|nos)|indíque(?:me|nos)|avíse(?:me|nos)|mi invii|ci invii|mi mandi|ci mandi|envie-(?:me|nos)|stuur (?:me|ons)|bevestig)${W1}|${W0}(?:bitte\\s+(?:senden|schicken|bestätigen|prüfen|geben|teilen|rufen|melden|lassen|schauen|unterschreiben|antworten|übermitteln)|ich bitte um|wir bitten um|(?:geben|lassen) sie (?:mir|uns) (?:bitte )?bescheid|s['’]il vous pla[iî]t|s['’]il te pla[iî]t|veuillez|(?:pourriez|pouvez|pourrais|peux|pourrions|voudriez)[- ](?:vous|tu|nous)|je vous (?:prie|remercie par avance) de|(?:tenez|tiens)[- ](?:moi|nous) au courant|(?:faites|fais)[- ](?:moi|nous) savoir|merci de (?:bien vouloir )?(?:(?:me|nous|le|la|les)\\s+|[ml]['’])*(?!votre${W1}|vos${W1}|ton${W1}|ta${W1}|tes${W1}|la${W1}|le${W1}|les${W1}|l['’]|cette${W1}|ce${W1}|cet${W1}|tout${W1}|rien${W1})\\p{L}+(?:er|ir|re)|por favor|le (?:agradecería|ruego que)|te agradecería|quedo (?:a la espera|atent[oa]) de|per favore|per cortesia|(?:la|vi|ti) prego di|(?:mi|ci) (?:faccia|fate|fai) sapere|resto in attesa|attendo (?:un |il )?(?:suo|tuo|vostro) riscontro|fico (?:a )?aguardar|aguardo (?:o )?(?:seu |teu |vosso )?(?:retorno|resposta)|alstublieft|alsjeblieft|laat (?:het )?(?:me|ons) (?:even |graag )?weten|ontvang(?:en)? (?:wij|ik) graag|graag ontvang(?:en)? (?:wij|ik))${W1}`,
         0.9,
       ),
+      cueUni(FOREIGN_REQUEST, 0.9),
       // Reminders in those languages ("Ich wollte kurz nachhaken", "Je me permets de vous relancer", "Quería hacer
       // seguimiento a mi correo anterior", "Volevo sollecitare una risposta", "Ik wilde even navragen …").
       cueUni(FOREIGN_REMINDER, 0.9),

@@ -9,6 +9,14 @@ const ABBREVIATIONS =
   /\b(mr|mrs|ms|dr|inc|ltd|co|corp|vs|etc|e\.g|i\.e|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|st|no)\.$/i;
 
 /**
+ * A day number of one or two digits before a period ("3.", "12."), and what follows it when it is an ordinal: a month
+ * name (German writes "3. Januar") or a word in lower case ("vom 12. erinnern"), never a new sentence.
+ */
+const ORDINAL_NUMBER = /(?:^|[\s(])\d{1,2}$/;
+const ORDINAL_GOES_ON =
+  /^\s+(?:\p{Ll}|(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?![\p{L}]))/u;
+
+/**
  * A greeting that opens a sentence ("Hi Riley, …", "Dear Ms. Chen, …", "Hallo Herr Meier, …", "Hola Riley, …"): the
  * salutation word, up to four words of name, then a comma, colon or dash. Not part of what the customer said, so not
  * part of the sentence quoted as evidence (or read by the models). Without the punctuation it is no greeting ("Hi there
@@ -66,6 +74,15 @@ export function splitSentences(text: string): EvidenceSpan[] {
       while (j < text.length && /[.!?"')\]]/.test(text[j]!)) j++;
       if (j < text.length && !/\s/.test(text[j]!)) continue;
       if (ch === '.' && ABBREVIATIONS.test(text.slice(Math.max(0, i - 6), i + 1))) continue;
+      // A German ordinal date ("bis zum 3. Januar", "meine Anfrage vom 12. erinnern") goes on after its number.
+      if (
+        ch === '.' &&
+        j === i + 1 &&
+        ORDINAL_NUMBER.test(text.slice(Math.max(0, i - 3), i)) &&
+        ORDINAL_GOES_ON.test(text.slice(j, j + 16))
+      ) {
+        continue;
+      }
       push(j);
       i = j - 1;
     }
