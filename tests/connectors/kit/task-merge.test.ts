@@ -127,9 +127,7 @@ describe("mergeTaskChange: a follow-up moved to the customer's return keeps a du
     });
   });
   test('no earlier due date to compare with, or the CRM shows none: moved', () => {
-    expect(mergeTaskChange({ ...moved, previous }, { ...previous, due: '2026-12-11' }, DAYS).dueAt).toBe(
-      moved.dueAt,
-    );
+    expect(mergeTaskChange({ ...moved, previous }, { ...previous, due: '2026-12-11' }, DAYS).dueAt).toBe(moved.dueAt);
     expect(mergeTaskChange(moved, { ...previous, due: null }, DAYS).dueAt).toBe(moved.dueAt);
   });
 });

@@ -30,6 +30,8 @@ describe('the return day of an away notice, as its writer wrote it', () => {
   test.each([
     // German: "ab" is the day the absence starts; "bis" the last day away; "zurück am" / "ab … wieder" the first back.
     ['AW: Angebot', 'Danke für Ihre E-Mail. Ab dem 21.12. bin ich im Weihnachtsurlaub.', null],
+    ['Abwesenheitsnotiz', 'Ich bin ab 21. Dezember nicht im Büro und lese keine E-Mails.', null],
+    ['Out of office', 'Vanaf 21 december 2026 ben ik afwezig.', null],
     [
       'Abwesend',
       'Ich bin ab 21.12. nicht erreichbar. Ab Montag, dem 11.01.2027 bin ich wieder für Sie da.',
