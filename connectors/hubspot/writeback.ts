@@ -652,6 +652,13 @@ const BODY_CODEC: TaskCodec = {
     const room = BODY_MAX - stored.length;
     return room < MIN_APPEND ? stored : `${stored}${fitHtml(textToHtml(block), room)}`;
   },
+  due: (iso) => dueKey(iso),
+};
+
+/** hs_timestamp as an instant to compare (HubSpot returns ISO 8601; epoch milliseconds are read too). */
+const dueKey = (stored: string): string => {
+  const t = /^\d+$/.test(stored) ? Number(stored) : Date.parse(stored);
+  return Number.isFinite(t) ? new Date(t).toISOString() : stored;
 };
 
 /** The task as it is now, or null when it is gone (404, or archived). */
@@ -673,6 +680,7 @@ async function readTask(
           'hs_task_subject',
           'hs_task_priority',
           'hubspot_owner_id',
+          'hs_timestamp',
         ]),
       opts,
     );
@@ -706,6 +714,7 @@ export async function updateTask(
       subject: p['hs_task_subject'] ?? null,
       body: p['hs_task_body'] ?? null,
       priority: priorityNow === 'LOW' || priorityNow === 'MEDIUM' || priorityNow === 'HIGH' ? priorityNow : null,
+      due: p['hs_timestamp'] ? dueKey(p['hs_timestamp']) : null,
     },
     BODY_CODEC,
   );
@@ -713,7 +722,7 @@ export async function updateTask(
   if (merged.subject !== undefined) properties.hs_task_subject = merged.subject;
   if (merged.body !== undefined && merged.body !== p['hs_task_body']) properties.hs_task_body = merged.body;
   if (merged.priority !== undefined) properties.hs_task_priority = merged.priority;
-  if (change.dueAt !== undefined) properties.hs_timestamp = new Date(change.dueAt).toISOString();
+  if (merged.dueAt !== undefined) properties.hs_timestamp = new Date(merged.dueAt).toISOString();
   if (change.complete) properties.hs_task_status = 'COMPLETED';
   if (change.ownerId !== undefined) {
     // HubSpot refuses an unknown or deactivated owner: the task then keeps its owner.

@@ -8,6 +8,8 @@ export interface CurrentTask {
   body: string | null;
   /** Mapped back to closeloop's priority; null when the CRM holds a value closeloop never writes. */
   priority: Priority | null;
+  /** The due date as `TaskCodec.due` compares it (HubSpot: the instant; Salesforce: the day); null or absent: unknown. */
+  due?: string | null;
 }
 
 /** How a CRM stores what closeloop writes, so a stored value can be compared with what closeloop wrote. */
@@ -20,6 +22,8 @@ export interface TaskCodec {
   visible(stored: string): string;
   /** The stored body with the text `block` below it. */
   append(stored: string, block: string): string;
+  /** The due date as stored when closeloop writes `iso` in `timeZone` (the form `CurrentTask.due` holds). */
+  due?(iso: string, timeZone?: string | null): string;
 }
 
 /** The fields to write, in stored form, and which ones were left as the rep edited them. */
@@ -27,8 +31,10 @@ export interface TaskMerge {
   subject?: string;
   body?: string;
   priority?: Priority;
+  /** The new due date (ISO 8601) when the rep did not move the task's due date themselves. */
+  dueAt?: string;
   /** Fields the rep changed since closeloop last wrote them: kept (the body may have had the update appended). */
-  keptForRep: ('subject' | 'body' | 'priority')[];
+  keptForRep: ('subject' | 'body' | 'priority' | 'dueAt')[];
   /** The update was appended below the rep's text. */
   appended: boolean;
 }
@@ -60,6 +66,15 @@ export function mergeTaskChange(change: TaskChange, current: CurrentTask, codec:
       prev?.priority !== undefined && current.priority !== prev.priority && current.priority !== change.priority;
     if (repEdited) out.keptForRep.push('priority');
     else out.priority = change.priority;
+  }
+
+  if (change.dueAt !== undefined) {
+    // A due date the rep moved since closeloop set it stays where the rep put it.
+    const key = (iso: string) => (codec.due ? codec.due(iso, change.timeZone) : iso);
+    const now = current.due ?? null;
+    const repEdited = prev?.dueAt !== undefined && now !== null && now !== key(prev.dueAt) && now !== key(change.dueAt);
+    if (repEdited) out.keptForRep.push('dueAt');
+    else out.dueAt = change.dueAt;
   }
 
   if (change.body !== undefined) {

@@ -78,6 +78,8 @@ const DESCRIPTION_CODEC: TaskCodec = {
   body: toDescription,
   visible: (stored) => stored.replace(/\s+/g, ' ').trim(),
   append: (stored, block) => toDescription(`${stored.replace(/\s+$/, '')}\n\n${block}`),
+  // ActivityDate is a day: the rep's day of the due time.
+  due: (iso, timeZone) => localDay(Date.parse(iso), timeZone),
 };
 
 /** Task.Priority back to closeloop's priority (a value closeloop never writes maps to nothing). */
@@ -532,6 +534,7 @@ export async function updateTask(
     'Subject',
     'Description',
     'Priority',
+    'ActivityDate',
   ]);
   if (!current) return { state: 'deleted' };
   if (current.IsClosed === true || current.Status === TASK_STATUS_DONE) return { state: 'completed_by_rep' };
@@ -542,6 +545,7 @@ export async function updateTask(
       subject: typeof current.Subject === 'string' ? current.Subject : null,
       body: typeof current.Description === 'string' ? current.Description : null,
       priority: PRIORITY_OF[String(current.Priority)] ?? null,
+      due: typeof current.ActivityDate === 'string' ? current.ActivityDate.slice(0, 10) : null,
     },
     DESCRIPTION_CODEC,
   );
@@ -550,7 +554,7 @@ export async function updateTask(
     Subject: merged.subject,
     Description: merged.body,
     Priority: merged.priority === undefined ? undefined : PRIORITY[merged.priority],
-    ActivityDate: change.dueAt === undefined ? undefined : localDay(Date.parse(change.dueAt), change.timeZone),
+    ActivityDate: merged.dueAt === undefined ? undefined : localDay(Date.parse(merged.dueAt), change.timeZone),
     Status: change.complete ? TASK_STATUS_DONE : undefined,
     OwnerId: change.ownerId,
   });

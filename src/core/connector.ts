@@ -319,7 +319,7 @@ export interface TaskChange {
    * What closeloop last wrote to the task. A field whose value in the CRM differs from it (and from the new value) was
    * edited by the rep and is kept as the rep left it (connectors/kit/task-merge.ts). Absent: written as given.
    */
-  previous?: { subject?: string; body?: string; priority?: TaskPayload['priority'] };
+  previous?: { subject?: string; body?: string; priority?: TaskPayload['priority']; dueAt?: string };
   /**
    * The new part of `body` on its own ("Updated by closeloop on …" and the new evidence): appended below the rep's
    * text when the rep edited the body, once (a retry finds it there already). Absent: a rep-edited body is kept as is.
@@ -336,7 +336,7 @@ export interface TaskChange {
 export type TaskChangeResult = {
   state: 'updated' | 'completed_by_rep' | 'deleted';
   /** Fields left as the rep edited them (see TaskChange.previous); the body may have had the update appended. */
-  keptForRep?: ('subject' | 'body' | 'priority')[];
+  keptForRep?: ('subject' | 'body' | 'priority' | 'dueAt')[];
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Activity } from '../core/canonical.js';
+import { isCalendarNotice } from './calendar-notice.js';
 
 /**
  * Mail no person wrote: out-of-office and other auto-replies, delivery failures (bounces), calendar notifications,
@@ -15,7 +16,7 @@ export function isAutomatedMessage(
   if (a.kind !== 'email') return false;
   if (a.from && AUTOMATED_SENDER.test(a.from.trim())) return true;
   const subject = (a.subject ?? '').replace(REPLY_PREFIX, '').trim();
-  if (AUTOMATED_SUBJECT.test(subject)) return true;
+  if (AUTOMATED_SUBJECT.test(subject) || isCalendarNotice(subject, a.body)) return true;
   // The message's own opening (a quoted history below a human reply is not the message).
   const body = a.body ?? '';
   const head = body.slice(0, 1_500);

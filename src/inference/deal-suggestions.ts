@@ -69,6 +69,18 @@ export const AUTOMATIC_MAIL_SINCE = 'automatic_mail_since';
  * (`away_until=YYYY-MM-DD`): the task is due the first working day after it.
  */
 export const AWAY_UNTIL = 'away_until';
+/** As `AWAY_UNTIL`, when the away notice names the first day back (`away_back_on=YYYY-MM-DD`: "back on 14 December"). */
+export const AWAY_BACK_ON = 'away_back_on';
+/** The customer's return a follow-up waits for, from its factor (`AWAY_UNTIL` or `AWAY_BACK_ON`), or null. */
+export function awayOf(s: {
+  explanation?: Pick<Suggestion['explanation'], 'factors'>;
+}): { day: string; said: 'until' | 'back' } | null {
+  for (const f of s.explanation?.factors ?? []) {
+    const m = /^(away_until|away_back_on)=(\d{4}-\d{2}-\d{2})$/.exec(f.name);
+    if (m) return { day: m[2]!, said: m[1] === AWAY_BACK_ON ? 'back' : 'until' };
+  }
+  return null;
+}
 /** The factor of an unanswered question whose asker has since left the company. */
 export const CONTACT_LEFT = 'asker_left_the_company';
 /** `Evidence.field` of the quote saying the asker has left (beside the question itself). */
@@ -189,7 +201,7 @@ const lastActivityAt = (activities: readonly Activity[], now: number): Activity 
  * January 5"), and that day is still ahead: a follow-up is due the first working day after it (in the rep's time
  * zone), and says why.
  */
-function customerAway(i: DealAnalysisInput): { dueAt: string; until: string; sentence: string } | null {
+function customerAway(i: DealAnalysisInput): { dueAt: string; until: string; factor: string; sentence: string } | null {
   const latest = i.activities
     .filter(
       (a) =>
@@ -213,10 +225,15 @@ function customerAway(i: DealAnalysisInput): { dueAt: string; until: string; sen
     ...contacts.filter((c) => latest.associations.contacts.includes(c.externalId)),
   ].find(named);
   const name = who ? (who.firstName ?? contactName(who.firstName, who.lastName)) : 'The contact';
+  const day = formatDay(`${until}T12:00:00Z`);
   return {
     dueAt,
     until,
-    sentence: `${name} is out of the office until ${formatDay(`${until}T12:00:00Z`)} (automatic reply of ${formatDay(latest.occurredAt, i.timeZone)}), so this is due the first working day after.`,
+    factor: `${back.said === 'back' ? AWAY_BACK_ON : AWAY_UNTIL}=${until}`,
+    sentence:
+      back.said === 'back'
+        ? `${name} is out of the office and back on ${day} (automatic reply of ${formatDay(latest.occurredAt, i.timeZone)}), so this is due the first working day after.`
+        : `${name} is out of the office until ${day} (automatic reply of ${formatDay(latest.occurredAt, i.timeZone)}), so this is due the first working day after.`,
   };
 }
 
@@ -318,7 +335,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
             ? [{ name: `${AUTOMATIC_MAIL_SINCE}=${automatic}`, direction: '+' as const, weight: 0 }]
             : []),
           ...(late ? [{ name: `deal_stage=${deal.stage}`, direction: '+' as const, weight: 1 }] : []),
-          ...(away ? [{ name: `${AWAY_UNTIL}=${away.until}`, direction: '-' as const, weight: 0 }] : []),
+          ...(away ? [{ name: away.factor, direction: '-' as const, weight: 0 }] : []),
         ],
       },
     });
@@ -362,7 +379,7 @@ export function suggestForDeal(i: DealAnalysisInput): Suggestion[] {
         factors: [
           { name: `days_since_last_activity=${quietDays}`, direction: '+', weight: 1 },
           { name: 'open_tasks=0, meetings_ahead=0', direction: '+', weight: 1 },
-          ...(away ? [{ name: `${AWAY_UNTIL}=${away.until}`, direction: '-' as const, weight: 0 }] : []),
+          ...(away ? [{ name: away.factor, direction: '-' as const, weight: 0 }] : []),
         ],
       },
     });

@@ -3,6 +3,7 @@ import { repTimeZone, type Suggestion } from '../core/suggestion.js';
 import type { GuardrailContext } from '../guardrails/context.js';
 import { signalText, extractSignals } from '../inference/signals/index.js';
 import { interactionDayLine, startOfLocalDay } from '../core/time-zone.js';
+import { awayOf } from '../inference/deal-suggestions.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import { signalOptions, tenantSignalModels } from './scorer.js';
 
@@ -79,6 +80,11 @@ export async function buildContext(
         .filter(Boolean)
         .join('\n'),
       ...(f.grounding ?? []),
+      // The day the customer's auto-reply names for their return (read from that reply, which may write it as
+      // "29.12.2026" or "29 décembre"), which a follow-up waiting for it names: a day of the interactions.
+      ...[awayOf(s)?.day]
+        .filter((d) => d !== undefined)
+        .map((d) => interactionDayLine('away_return', `${d}T12:00:00Z`, null)),
     ].filter((t) => t !== ''),
     allowList: [],
     signals,

@@ -12,7 +12,7 @@ import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage, isDeliveryFailure } from '../inference/automated-mail.js';
 import { escapeRegExp } from '../guardrails/text/words.js';
 import { isConversation } from '../inference/conversation.js';
-import { CONTACT_LEFT, sendersAmong } from '../inference/deal-suggestions.js';
+import { awayOf, CONTACT_LEFT, sendersAmong } from '../inference/deal-suggestions.js';
 import {
   draftEmail,
   toDraftEmailPayload,
@@ -297,6 +297,8 @@ export function draftInputFor(s: Suggestion, kind: DraftKind, f: DraftFacts): Dr
     ownerId: s.ownerId,
     sender: signedAs ? { name: signedAs } : null,
     timeZone: repTimeZone(s),
+    // A follow-up due on the customer's return (their auto-reply named it): the draft is for then.
+    ...(awayOf(s) ? { customerAway: true } : {}),
   };
 }
 

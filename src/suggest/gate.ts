@@ -5,18 +5,16 @@ import { EMPTY_TRUSTED } from '../guardrails/trusted-facts.js';
 import { checkOutput, describeProblems, type GateFacts } from '../guardrails/output-gate.js';
 import type { AnalyzeDeps } from './analyze-deps.js';
 import type { SuggestionFacts } from './context.js';
-import { AWAY_UNTIL } from '../inference/deal-suggestions.js';
+import { awayOf } from '../inference/deal-suggestions.js';
 
 export type { GateFacts } from '../guardrails/output-gate.js';
 
 /**
  * The days a suggestion's text may name: those of the interactions, the task's due day, and the day the customer's
- * auto-reply says they are back (`AWAY_UNTIL`, read from that reply), which a follow-up waiting for it names.
+ * auto-reply says they are back (`awayOf`, read from that reply), which a follow-up waiting for it names.
  */
 export function suggestionDates(s: Suggestion, f: Pick<SuggestionFacts, 'activities'>): string[] {
-  const away = s.explanation.factors
-    .find((x) => x.name.startsWith(`${AWAY_UNTIL}=`))
-    ?.name.slice(AWAY_UNTIL.length + 1);
+  const away = awayOf(s)?.day;
   return [
     ...f.activities.map((a) => a.occurredAt),
     ...(s.task ? [s.task.dueAt] : []),

@@ -10,6 +10,7 @@ import {
   renderDraftBody,
   renderTaskBody,
   renderTaskSubject,
+  renderTaskRetimeBlock,
   renderTaskUpdateBlock,
   type RenderFacts,
   type RenderNotes,
@@ -48,7 +49,7 @@ import { usefulnessWeights } from './scorer.js';
 import { withRouteStep } from '../inference/router/steps.js';
 import { withPrivacy, type PrivateLlmClient } from '../privacy/with-privacy.js';
 import { inSpan } from '../lib/tracing.js';
-import { sendersAmong } from '../inference/deal-suggestions.js';
+import { awayOf, sendersAmong } from '../inference/deal-suggestions.js';
 import { replyLanguageOf } from '../inference/drafting/language.js';
 import { signalText } from '../inference/signals/email-text.js';
 import { contactName } from '../inference/drafting/salutation.js';
@@ -722,7 +723,9 @@ async function updateLive(
   const added = newEvidence(live.payload.evidence, proposed.evidence);
   // A quoted message edited in the CRM: its new words replace the old in the task.
   const edited = editedEvidence(live.payload.evidence, proposed.evidence);
-  if (added.length === 0 && !reassigned && edited.length === 0) return null;
+  // The customer's auto-reply came after the task was written: it moves to their return, and says why.
+  const retimed = retimedForAbsence(live.payload, proposed);
+  if (added.length === 0 && !reassigned && edited.length === 0 && !retimed) return null;
   // Held for review and the deal moved on meanwhile: the held text is stale, and a reviewer would approve words that no
   // longer fit. It is closed (a change that can be undone) and the situation goes through the whole loop again as the
   // deal is now: held again with the current text, or written if the rules pass now (the new owner is active).
@@ -731,6 +734,7 @@ async function updateLive(
       ...(reassigned ? ['the deal was assigned to another rep'] : []),
       ...(added.length > 0 ? ['the customer wrote again on it'] : []),
       ...(edited.length > 0 ? ['the quoted message was edited'] : []),
+      ...(retimed ? ["the customer's automatic reply said they are away"] : []),
     ].join(' and ');
     const reason = `While this was held for review, ${what}: it was checked again as the deal is now.`;
     if (await deps.store.suggestions.close(live.id, 'withdrawn', reason, true)) {
@@ -756,7 +760,9 @@ async function updateLive(
   // The draft already written stays, and so does what the task says of it (a template in English answering a message
   // in another language).
   const notes: RenderNotes = { draftLanguage: liveDraftLanguage(live.payload, facts.activities) };
-  const merged = rendered(mergeInto(base, proposed), rf, live.verdicts, notes, update);
+  const mergedRaw = mergeInto(base, proposed);
+  if (retimed && mergedRaw.task) mergedRaw.task = { ...mergedRaw.task, ...retimed };
+  const merged = rendered(mergedRaw, rf, live.verdicts, notes, update);
   if (merged.task)
     merged.task = { ...merged.task, ownerId: rf.owner?.active ? rf.owner.id : rf.owner ? null : merged.task.ownerId };
   const { ctx } = await buildContext(deps, conn.id, merged, facts, now);
@@ -781,11 +787,15 @@ async function updateLive(
   const changedKeys = new Set((added.length > 0 ? added : edited).map(evidenceKey));
   const changedEvidence = final.evidence.filter((e) => changedKeys.has(evidenceKey(e)));
   const append =
-    changedEvidence.length > 0 ? renderTaskUpdateBlock(final, rf, changedEvidence, now, added.length === 0) : undefined;
+    changedEvidence.length > 0
+      ? renderTaskUpdateBlock(final, rf, changedEvidence, now, added.length === 0)
+      : retimed
+        ? renderTaskRetimeBlock(final, rf, now)
+        : undefined;
   const writes =
     (live.status === 'written' || live.status === 'allowed') &&
     final.task &&
-    (added.length > 0 || edited.length > 0 || newOwner)
+    (added.length > 0 || edited.length > 0 || newOwner || retimed)
       ? [
           {
             // An owner-only change or an edit is keyed by the time too: the payload moves with it in the same
@@ -796,14 +806,26 @@ async function updateLive(
                 ? `wb-${live.id}-u-${stableId('e', ...added.map(evidenceKey).sort())}`
                 : edited.length > 0
                   ? `wb-${live.id}-x-${stableId('x', String(now), ...edited.map((e) => `${evidenceKey(e)}=${e.quote}`).sort())}`
-                  : `wb-${live.id}-o-${stableId('o', String(newOwner), String(now))}`,
+                  : retimed
+                    ? `wb-${live.id}-d-${stableId('d', retimed.dueAt)}`
+                    : `wb-${live.id}-o-${stableId('o', String(newOwner), String(now))}`,
             action: 'update_task' as const,
             payload: {
               subject: final.task.subject,
               body: final.task.body,
               priority: final.task.priority,
               ...(newOwner ? { ownerId: newOwner } : {}),
-              ...(prev ? { previous: { subject: prev.subject, body: prev.body, priority: prev.priority } } : {}),
+              ...(retimed ? { dueAt: retimed.dueAt, timeZone: retimed.timeZone } : {}),
+              ...(prev
+                ? {
+                    previous: {
+                      subject: prev.subject,
+                      body: prev.body,
+                      priority: prev.priority,
+                      ...(retimed ? { dueAt: prev.dueAt } : {}),
+                    },
+                  }
+                : {}),
               ...(append ? { append } : {}),
             },
           },
@@ -828,9 +850,28 @@ async function updateLive(
       ? 'live suggestion updated with new evidence'
       : edited.length > 0
         ? 'live suggestion re-quoted after an edit in the CRM'
-        : 'live suggestion handed to the deal owner',
+        : retimed
+          ? "live suggestion moved to the customer's return"
+          : 'live suggestion handed to the deal owner',
   );
   return { suggestion: final, status: live.status };
+}
+
+/**
+ * A follow-up written before the customer's auto-reply arrived, now waiting for their return: the new due time (the
+ * first working day after the day the reply names, in the rep's zone) when it is later than the task's, and the reply
+ * names a day the live task does not know yet. Null otherwise (a due date is never brought forward by this).
+ */
+export function retimedForAbsence(
+  live: Suggestion,
+  proposed: Suggestion,
+): { dueAt: string; timeZone: string | null } | null {
+  const away = awayOf(proposed);
+  if (!away || !live.task || !proposed.task) return null;
+  const known = awayOf(live);
+  if (known && known.day === away.day && known.said === away.said) return null;
+  if (!(Date.parse(proposed.task.dueAt) > Date.parse(live.task.dueAt))) return null;
+  return { dueAt: proposed.task.dueAt, timeZone: proposed.task.timeZone ?? live.task.timeZone ?? null };
 }
 
 /** What the writer of `a` sent before it on the deal (their visible words, newest first): a short message's language. */

@@ -4,7 +4,7 @@ import { formatDay } from '../lib/dates.js';
 import {
   ASKED_FIELD,
   AUTOMATIC_MAIL_SINCE,
-  AWAY_UNTIL,
+  awayOf,
   CHASED_FIELD,
   CLOSE_DATE_PASSED,
   COMPETITOR_FIELD,
@@ -77,15 +77,14 @@ const churnSignals = (s: Suggestion) =>
     .map((x) => x.name);
 
 /**
- * A follow-up waiting for the customer's return (`AWAY_UNTIL`): the sentence saying why it is due when it is, or ''.
+ * A follow-up waiting for the customer's return (`awayOf`): the sentence saying why it is due when it is, and that its
+ * draft is for then, or ''.
  */
 const awayNote = (s: Suggestion): string => {
-  const until = s.explanation.factors
-    .find((x) => x.name.startsWith(`${AWAY_UNTIL}=`))
-    ?.name.slice(AWAY_UNTIL.length + 1);
-  return until && /^\d{4}-\d{2}-\d{2}$/.test(until)
-    ? ` Their latest email is an automatic reply: they are out of the office until ${formatDay(`${until}T12:00:00Z`)}, so this is due the first working day after.`
-    : '';
+  const away = awayOf(s);
+  if (!away) return '';
+  const day = formatDay(`${away.day}T12:00:00Z`);
+  return ` Their latest email is an automatic reply: ${away.said === 'back' ? `they are back on ${day}` : `they are out of the office until ${day}`}, so this is due the first working day after.${s.draft ? ' The draft email is for their return: send it then, not before.' : ''}`;
 };
 
 interface Text {
@@ -414,6 +413,21 @@ export function renderTaskUpdateBlock(
   if (ev.length) lines.push('', 'Evidence:', ...ev);
   lines.push('', '--', 'Suggested by closeloop — review before acting.');
   return lines.join('\n');
+}
+
+/**
+ * The update block of a follow-up moved to the customer's return (appended below a body the rep rewrote): when it is
+ * due now, and why.
+ */
+export function renderTaskRetimeBlock(s: Suggestion, f: RenderFacts, at: number): string {
+  const zone = zoneOf(s, f);
+  const due = s.task ? humanDate(s.task.dueAt, zone) : null;
+  return [
+    `Updated by closeloop on ${humanDate(new Date(at).toISOString(), zone) ?? 'today'}:${awayNote(s)}${due ? ` Now due ${due}.` : ''}`,
+    '',
+    '--',
+    'Suggested by closeloop — review before acting.',
+  ].join('\n');
 }
 
 /** The task body once closeloop withdraws it: the one-line reason first, the original text kept below. */

@@ -569,6 +569,8 @@ async function changeWritten(
     priority?: 'LOW' | 'MEDIUM' | 'HIGH';
     reason?: string;
     ownerId?: string;
+    dueAt?: unknown;
+    timeZone?: unknown;
     previous?: unknown;
     append?: unknown;
     draft?: unknown;
@@ -638,6 +640,7 @@ async function changeWritten(
       body: p.body,
       priority: p.priority,
       ...(p.ownerId ? { ownerId: p.ownerId } : {}),
+      ...(row.action === 'update_task' ? dueChange(p) : {}),
       ...repEditBasis(p),
       complete: row.action === 'close_task',
       idempotencyKey: target.idempotency_key,
@@ -690,6 +693,21 @@ async function changeWritten(
 
 const PRIORITIES: ReadonlySet<unknown> = new Set(['LOW', 'MEDIUM', 'HIGH']);
 
+const isInstant = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v));
+
+/**
+ * A new due date for the task (a follow-up moved to the customer's return) and the zone it was set in, checked: a
+ * malformed value fails the write loudly (InvalidPayloadError) rather than moving the task to a day nobody chose.
+ */
+export function dueChange(p: { dueAt?: unknown; timeZone?: unknown }): Pick<TaskChange, 'dueAt' | 'timeZone'> {
+  if (p.dueAt === undefined) return {};
+  if (!isInstant(p.dueAt)) throw new InvalidPayloadError('update_task: dueAt must be an ISO 8601 date and time');
+  if (p.timeZone !== undefined && p.timeZone !== null && typeof p.timeZone !== 'string')
+    throw new InvalidPayloadError('update_task: timeZone must be text');
+  return { dueAt: p.dueAt, timeZone: (p.timeZone as string | null | undefined) ?? null };
+}
+
 /**
  * A draft's text in a draft write (`draft`, `previous`), checked: the connector compares the CRM's draft with it to keep
  * the rep's edits. A malformed value fails the write loudly (InvalidPayloadError, a 4xx) rather than guessing.
@@ -734,6 +752,10 @@ export function repEditBasis(p: { previous?: unknown; append?: unknown }): Pick<
     if (v[k] === undefined || v[k] === null) continue;
     if (typeof v[k] !== 'string') throw new InvalidPayloadError(`update_task: previous.${k} must be text`);
     previous[k] = v[k];
+  }
+  if (v.dueAt !== undefined && v.dueAt !== null) {
+    if (!isInstant(v.dueAt)) throw new InvalidPayloadError('update_task: previous.dueAt is not a date and time');
+    previous.dueAt = v.dueAt;
   }
   if (v.priority !== undefined && v.priority !== null) {
     if (!PRIORITIES.has(v.priority)) throw new InvalidPayloadError('update_task: previous.priority is not a priority');

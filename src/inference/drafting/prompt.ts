@@ -97,7 +97,11 @@ export function buildDraftPrompt(input: DraftInput, o: PromptOptions = {}): Draf
     })),
   };
   const user = [
-    `Task: ${GOALS[input.kind]}`,
+    `Task: ${GOALS[input.kind]}${
+      input.customerAway
+        ? " The contact's automatic reply said they are away; this email is sent on their return: do not suggest they failed to answer, and open by briefly welcoming them back."
+        : ''
+    }`,
     crmDataBlock(data),
     'Answer with the JSON object the response format asks for.',
   ].join('\n\n');

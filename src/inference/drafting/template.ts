@@ -162,10 +162,14 @@ export function templateDraft(input: DraftInput): TemplateDraft {
       // rep's own label ("Call: pricing"), not a topic to quote back.
       const subject = last?.kind === 'email' ? cleanSubject(last.subject) : null;
       paragraphs.push([
-        last
-          ? `It has been a while since ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt, input.timeZone)}${subject ? ` about "${subject}"` : ''}, so I wanted to pick things up again${onDeal}.`
-          : // Nothing logged to pick up again: no pause is presumed (the rep may not have spoken to them yet).
-            `I wanted to check in with you${onDeal}.`,
+        // Away (their automatic reply said so): the draft goes out on their return, and the quiet was their absence.
+        ...(input.customerAway ? ['I hope all went well while you were away.'] : []),
+        last && input.customerAway
+          ? `I wanted to pick things up again${onDeal}, following ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt, input.timeZone)}${subject ? ` about "${subject}"` : ''}.`
+          : last
+            ? `It has been a while since ${INTERACTION_PHRASE[last.kind]} on ${formatDate(last.occurredAt, input.timeZone)}${subject ? ` about "${subject}"` : ''}, so I wanted to pick things up again${onDeal}.`
+            : // Nothing logged to pick up again: no pause is presumed (the rep may not have spoken to them yet).
+              `I wanted to check in with you${onDeal}.`,
         ...(c.asked ? [`You had asked about ${c.asked}, and I would be glad to go through it with you.`] : []),
       ]);
       paragraphs.push([

@@ -34,6 +34,11 @@ export interface DraftInput {
   sender?: { name: string } | null;
   /** The sender's time zone (from the CRM): days the draft names are the ones the rep lived, as in the task beside it. */
   timeZone?: string | null;
+  /**
+   * The contact's automatic reply said they are away (a follow-up waiting for their return): the draft is sent when
+   * they are back, so it welcomes them back rather than chasing a silence that was an absence.
+   */
+  customerAway?: boolean;
 }
 
 /** A context chunk the draft relies on, resolved from its prompt label to the CRM record it came from. */

@@ -103,3 +103,31 @@ describe('mergeTaskChange: closeloop updates its task without destroying what th
     expect(mergeTaskChange(change, { ...previous, body: m.body! }, HTML).body).toBeUndefined();
   });
 });
+
+describe("mergeTaskChange: a follow-up moved to the customer's return keeps a due date the rep moved", () => {
+  // Salesforce keeps a day (ActivityDate), in the rep's zone.
+  const DAYS: TaskCodec = { ...PLAIN, due: (iso, zone) => (zone === 'Europe/Berlin' ? iso.slice(0, 10) : 'no zone') };
+  const moved: TaskChange = {
+    dueAt: '2027-01-05T08:00:00.000Z',
+    timeZone: 'Europe/Berlin',
+    previous: { ...previous, dueAt: '2026-12-09T08:00:00.000Z' },
+    idempotencyKey: 'wb-1',
+  };
+  test('the due date closeloop set: moved', () => {
+    expect(mergeTaskChange(moved, { ...previous, due: '2026-12-09' }, DAYS)).toEqual({
+      dueAt: '2027-01-05T08:00:00.000Z',
+      keptForRep: [],
+      appended: false,
+    });
+  });
+  test('a due date the rep set: kept, and said so', () => {
+    expect(mergeTaskChange(moved, { ...previous, due: '2026-12-11' }, DAYS)).toEqual({
+      keptForRep: ['dueAt'],
+      appended: false,
+    });
+  });
+  test('no earlier due date to compare with, or the CRM shows none: moved', () => {
+    expect(mergeTaskChange({ ...moved, previous }, { ...previous, due: '2026-12-11' }, DAYS).dueAt).toBe(moved.dueAt);
+    expect(mergeTaskChange(moved, { ...previous, due: null }, DAYS).dueAt).toBe(moved.dueAt);
+  });
+});

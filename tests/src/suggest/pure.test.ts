@@ -27,6 +27,7 @@ import {
 import type { SuggestionRow } from '../../../src/store/index.js';
 import { resolutionOf } from '../../../src/suggest/withdraw.js';
 import { suggestionDates } from '../../../src/suggest/gate.js';
+import { retimedForAbsence } from '../../../src/suggest/process-suggestion.js';
 import { checkOutput } from '../../../src/guardrails/output-gate.js';
 import { EMPTY_TRUSTED } from '../../../src/guardrails/trusted-facts.js';
 import { editedEvidence, mergeInto, newEvidence, situationKeyOf } from '../../../src/suggest/situation.js';
@@ -657,6 +658,26 @@ describe('deal suggestions', () => {
       const after = follow(40, null, ooo(AWAY, 20), reply);
       expect([after.type, after.task!.dueAt]).toEqual(['no_next_step', tomorrow]);
       expect(follow(40, null, reply, ooo(AWAY, 7)).task!.dueAt).toBe('2026-06-15T09:00:00.000Z');
+    });
+    test("a follow-up written before the auto-reply moves to the return (never earlier), once; 'back on' reads as such", () => {
+      const before = follow(40, 'Europe/Berlin');
+      const BACK =
+        'Ich bin ab dem 2.6. im Urlaub und ab dem 15.06.2026 wieder im Büro. In dringenden Fällen: sales@acme.example.';
+      const after = follow(40, 'Europe/Berlin', ooo(BACK, 0));
+      // Back on Monday 15 June: due the first working day after it, at 09:00 in Berlin.
+      expect(after.task!.dueAt).toBe('2026-06-16T07:00:00.000Z');
+      expect(after.reason).toContain('Ada is out of the office and back on 15 June 2026');
+      expect(renderTaskBody(after, [], {}, renderFacts())).toContain('they are back on 15 June 2026');
+      expect(retimedForAbsence(before, after)).toEqual({
+        dueAt: '2026-06-16T07:00:00.000Z',
+        timeZone: 'Europe/Berlin',
+      });
+      // Already moved (the same return), or a return that would bring the task forward: nothing to do.
+      expect(retimedForAbsence(after, after)).toBeNull();
+      const later = { ...before, task: { ...before.task!, dueAt: '2026-07-01T07:00:00.000Z' } };
+      expect(retimedForAbsence(later, after)).toBeNull();
+      // "ab dem 2.6." alone is the day the absence starts: no return to wait for.
+      expect(follow(40, null, ooo('Ich bin ab dem 2.6. im Urlaub.', 0)).task!.dueAt).toBe('2026-06-02T12:00:00.000Z');
     });
   });
   test("a colleague's mail to the rep yesterday: the deal is being worked, not quiet for a month", () => {

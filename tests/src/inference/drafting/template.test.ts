@@ -105,6 +105,13 @@ describe('template drafter', () => {
     expect(d.citations.map((c) => c.label)).toEqual(['c1']);
   });
 
+  test('a follow-up for a customer who was away welcomes them back, and does not chase a silence that was an absence', () => {
+    const d = templateDraft(aDraftInput({ kind: 'stale_follow_up', lastInteraction: null, customerAway: true }));
+    expect(d.body).toContain('I hope all went well while you were away.');
+    expect(d.body).toContain('following our email exchange on 3 March 2025');
+    expect(d.body).not.toMatch(/It has been a while/);
+  });
+
   test("the day it names is the rep's (the sender's time zone from the CRM), as in the task beside it", () => {
     const lastInteraction = {
       kind: 'email' as const,
