@@ -1,7 +1,7 @@
 import { SIGNAL_TYPES } from '../../../../src/inference/signals/types.js';
 import { heldOutSentences } from '../../../helpers/held-out-sentences.js';
 
-// Shape checks only: the independent held-out sets B to H and the probes I to K (tests/fixtures/signals/README.md) are never trained
+// Shape checks only: the independent held-out sets B to H, the probes I to K and multilingual B (tests/fixtures/signals/README.md) are never trained
 // on; `npx closeloop eval signals --sentences ...` scores any of them, tests/src/inference/signals/learned-signals.test.ts
 // and sentence-vectors.test.ts score B to H.
 describe.each([
@@ -15,6 +15,8 @@ describe.each([
   { file: 'sales-sentences-i.csv', minRows: 140, minPerType: 8, minQuiet: 80 },
   { file: 'sales-sentences-j.csv', minRows: 220, minPerType: 8, minQuiet: 100 },
   { file: 'sales-sentences-k.csv', minRows: 160, minPerType: 7, minQuiet: 70 },
+  // Customers writing in DE/FR/ES/NL/IT/PT, written from the label policy before it was first measured (session 20).
+  { file: 'customer-signals-multilingual-b.csv', minRows: 190, minPerType: 15, minQuiet: 55 },
 ])('held-out sales sentences $file', ({ file, minRows, minPerType, minQuiet }) => {
   const rows = heldOutSentences(file);
 
