@@ -708,7 +708,8 @@ async function updateLive(
   if (
     !reassigned &&
     newEvidence(live.payload.evidence, proposed.evidence).length === 0 &&
-    editedEvidence(live.payload.evidence, proposed.evidence).length === 0
+    editedEvidence(live.payload.evidence, proposed.evidence).length === 0 &&
+    !retimedForAbsence(live.payload, proposed)
   )
     return null;
   // The new quotes as on a first write: card numbers, bank accounts and national ids masked, instructions withheld,
