@@ -162,8 +162,25 @@ const CUSTOMER_ACCOUNT = new RegExp(
   'giu',
 );
 const SHARE_VERB = String.raw`reply with|respond with|answer with|write back with|text|sms|read out|read back|transmet\p{L}*|transmit\p{L}*|übermittel\p{L}*|mande\p{L}*|manda\p{L}*|pass\p{L}* (?:on|along)|hand over|send|share|export|forward|provide|email|attach|give|list|dump|reveal|print|paste|include|disclose|upload|post|schick\w*|send\w*|teil\w*|exportier\w*|gib|nenne|envía|enviar|compart\w*|export\w*|proporcion\w*|da(?:me|nos)|envoy\w*|partag\w*|export\w*|fourni\w*|donne\w*|invia|condivid\w*|esporta|fornisci|envie|compartilhe|exporte|stuur|deel|exporteer|geef|отправь|пришли|поделись|экспортируй|дай`;
-const SHARE_OBJECT = String.raw`admin(?:istrator)? (?:access|rights|login)|access details|accès|acceso\p{L}*|accesso|acesso|zugang\p{L}*|zugriff\p{L}*|toegang|доступ\p{L}*|customer list|client list|contact list|all (?:the )?contacts|all customers|other customers|customer data|client data|customer records|passwords?|passcodes?|credentials|log-?in details|logins?|api keys?|access tokens?|tokens?|secrets?|private keys?|database|crm data|crm records|the crm|(?:sales|deal|crm|opportunity|opportunities) pipeline|pipeline (?:data|report|export)|deal notes|internal notes|cost prices?|margins?|system prompt|your instructions|your prompt|conversation history|all emails|mfa codes?|2fa codes?|one-time codes?|verification codes?|(?:\d|four|six|eight)[- ]?digit codes?|(?:sms|security|login|sign-in|authentication|auth|confirmation|access) codes?|codes? (?:you|we) (?:receive|received|got|get|were sent)|kundenliste|kundendaten|passw(?:o|ö)rt(?:er)?|zugangsdaten|lista de clientes|datos de clientes|contraseñas?|credenciales|liste des clients|données clients|mots? de passe|identifiants|elenco (?:dei )?clienti|dati (?:dei )?clienti|credenziali|lista de clientes|senhas?|klantenlijst|wachtwoorden?|список клиентов|парол\w*`;
-const SHARE_RE = re(String.raw`${w(SHARE_VERB)}\b[^.!?\n]{0,50}${w(SHARE_OBJECT)}`);
+const SHARE_OBJECT = String.raw`admin(?:istrator)? (?:access|rights|login)|access details|accès|acceso\p{L}*|accesso|acesso|zugang\p{L}*|zugriff\p{L}*|toegang|доступ\p{L}*|customer list|client list|contact list|all (?:(?:the|your|of (?:the|your))\s+)?(?:contacts|customers|clients|leads|accounts|deals)|other customers|customer data|client data|customer records|passwords?|passcodes?|credentials|log-?in details|logins?|api keys?|access tokens?|tokens?|secrets?|private keys?|database|crm (?:data|records?|exports?|dumps?|backups?|extracts?|database|contacts|entries)|(?:sales|deal|crm|opportunity|opportunities) pipeline|pipeline (?:data|report|export)|deal notes|internal notes|cost prices?|margins?|system prompt|your instructions|your prompt|conversation history|all emails|mfa codes?|2fa codes?|one-time codes?|verification codes?|(?:\d|four|six|eight)[- ]?digit codes?|(?:sms|security|login|sign-in|authentication|auth|confirmation|access) codes?|codes? (?:you|we) (?:receive|received|got|get|were sent)|kundenliste|kundendaten|passw(?:o|ö)rt(?:er)?|zugangsdaten|lista de clientes|datos de clientes|contraseñas?|credenciales|liste des clients|données clients|mots? de passe|identifiants|elenco (?:dei )?clienti|dati (?:dei )?clienti|credenziali|lista de clientes|senhas?|klantenlijst|wachtwoorden?|список клиентов|парол\w*`;
+/**
+ * Handing data over is a verb with the data as its object. Words that are verbs and nouns ("email", "list", "text",
+ * "post", "share", "export") are the verb only where a request puts one: at the start of a clause or after a request
+ * word ("please email", "can you list"), or before the thing handed over ("email me", "list all", "export the"); after
+ * a determiner or another noun they are the noun ("my email address", "the address list", "a text").
+ */
+const NOUN_VERB = String.raw`e-?mail|text|sms|list|post|print|dump|paste|share|export|attach`;
+const DETERMINER = String.raw`my|your|our|his|her|their|its|the|a|an|this|that|these|those|any|every|each|no|same|new|old|work|personal|business|mailing|address|contact|price|customer|client|market|follow-?up|shopping|to-?do|short`;
+const NOT_A_NOUN = String.raw`(?<!(?<![\p{L}\p{N}])(?:${DETERMINER})\s+)`;
+const REQUEST_START = String.raw`(?:^|[,;:(\-–—"“]\s*|${w(String.raw`please|pls|kindly|just|also|now|then|and|or|to|immediately|simply|(?:can|could|would|will)\s+you|you\s+(?:can|could|should|must|may|need\s+to|have\s+to)|i\s+need\s+you\s+to|make\s+sure\s+(?:you|to)`)}\s+)`;
+const OBJECT_NEXT = String.raw`(?=\s+(?:me|us|him|her|them|it|all|every\p{L}*|the|our|your|their|his|a|an|this|that|these|those|any|each|whole|entire|complete|full|over|out|across|along|back)(?![\p{L}\p{N}]))`;
+const SHARING = String.raw`${NOT_A_NOUN}(?:${REQUEST_START}${w(NOUN_VERB)}|${w(NOUN_VERB)}${OBJECT_NEXT}|${w(SHARE_VERB)})`;
+/**
+ * "The CRM" is the data only as the thing handed over ("export the CRM", "a copy of the CRM"), not as the place a
+ * sentence is about ("update my address in the CRM", "sent it to the CRM admin"); everything in it is.
+ */
+const THE_CRM = String.raw`(?<!(?<![\p{L}\p{N}])(?:in|into|inside|within|on|onto|at|to|from|through|via|with|by|for|about|under)\s+)(?:the|your|our)\s+crm(?!\s+(?:admin\p{L}*|team|owner|vendor|provider|tool|system|field|fields|entry|record|profile|login\s+page|page|app|account|settings))|(?:everything|all\s+(?:the\s+)?(?:data|records|info\p{L}*|contacts|deals|accounts|notes|entries|files))\s+(?:in|from|inside|out\s+of|stored\s+in)\s+(?:the|your|our)\s+crm`;
+const SHARE_RE = re(String.raw`${SHARING}(?![\p{L}\p{N}])[^.!?\n]{0,50}(?:${w(SHARE_OBJECT)}|${THE_CRM})`);
 /**
  * What only a fraudster asks a customer (or a rep) for in a sales email: the numbers of a payment card and its security
  * code, a one-time code just received, identity documents and personal identifiers, bank statements, recovery phrases.
@@ -194,6 +211,16 @@ const RECIPIENT = [
     String.raw`${w(String.raw`change|update|replace|switch|ändere|ändern|cambia|cambiar|changez|changer|modifica|mude|wijzig|измени`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(String.raw`recipients?|addressee|to address|reply-to|e-?mail address|contact details|empfänger|destinatarios?|destinataires?|destinatari|destinatários?|ontvangers?|получател\w*`)}`,
   ),
 ];
+/**
+ * The writer asking to have their own details updated in the records ("please update my email address in the CRM")
+ * names no new recipient: it is taken out before the recipient checks when the sentence gives no address. With one
+ * ("update my email to x@elsewhere.com") it stays: a new address to write to is what a recipient change is.
+ */
+const OWN_DETAILS = String.raw`${w(String.raw`change|update|replace|switch|correct|fix|amend`)}\s+${w(String.raw`my|our`)}\s+(?:${w(String.raw`e-?mail|contact|phone|postal|mailing|billing|office|work`)}\s+)?${w(String.raw`e-?mail(?:\s+address)?|address|contact\s+details|details|phone\s+number|number|title|name`)}`;
+const ADDRESS_GIVEN =
+  /@|\[at\]|\(at\)|\bat\s+[\p{L}\p{N}-]+\s*(?:\.|dot)\s*[\p{L}]{2,}|\bto\s+(?:the\s+)?(?:new|other|following|below|this)\b/iu;
+const OWN_DETAILS_RE = new RegExp(OWN_DETAILS, 'giu');
+const withoutOwnDetails = (s: string): string => (ADDRESS_GIVEN.test(s) ? s : s.replace(OWN_DETAILS_RE, ' '));
 const CHECK_VERB = String.raw`call|calling|phone|phoning|ring|verify|verifying|verification|confirm|confirming|confirmation|check|checking|double-check|validate|callback|call back|anrufen|anruf|rückruf|zurückrufen|verifizieren|bestätigen|bestätigung|prüfen|überprüfen|llame|llamar|llamada|verificar|confirmar|confirmación|comprobar|appeler|appel|vérifier|confirmer|confirmation|chiamare|chiamata|telefonare|verificare|confermare|conferma|ligar|ligue|verificar|confirmar|bellen|verifiëren|bevestigen|controleren|звонить|звоните|проверять|подтверждать`;
 const CALL_VERB = String.raw`call\w*|phon\w*|ring\w*|anzurufen|rückruf|llamar|appeler|chiamare|telefonare|ligar|bellen|звонка|звонков`;
 /** The check itself, as a noun: a verification, a callback, a confirmation, in the languages we serve. */
@@ -267,7 +294,7 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
   if (PAYMENT_CHANGE.some((r) => r.test(withoutLogins)) || paysSomeoneElse(withoutLogins))
     push('changes_payment_details');
   if (SHARE_RE.test(s) || SENSITIVE_RE.test(s)) push('shares_data');
-  if (RECIPIENT.some((r) => r.test(s))) push('changes_recipients');
+  if (RECIPIENT.some((r) => r.test(withoutOwnDetails(s)))) push('changes_recipients');
   if (BYPASS.some((r) => r.test(s))) push('bypasses_verification');
 }
 
