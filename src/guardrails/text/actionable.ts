@@ -8,6 +8,7 @@
 
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
+import { findIbans } from './iban.js';
 import { NUMBER_RUN_RE, readSpelled } from './spelled.js';
 import { COMMON_WORDS, sentenceSpan } from './words.js';
 
@@ -530,6 +531,13 @@ export function findActionable(text: string): Actionable[] {
     if (!shaped || handle.length < 3) continue;
     add({ kind: 'handle', text: handle, value: handle.replace(/^@/, '').toLowerCase() }, at, handle.length);
   }
+  // IBANs and creditor references as a bank reads them (the country's length, any grouping): the same spans the PII
+  // masking reads, so a quote never shows one half masked as a payment and half as a phone number.
+  for (const m of findIbans(text)) {
+    if (overlaps(m.start, m.end)) continue;
+    add({ kind: 'payment', text: m.text, value: m.value }, m.start, m.end - m.start);
+  }
+  // What is labelled as one but no IBAN of a known length ("IBAN: XX12 3456 7890 1234") is still a bank detail.
   for (const m of text.matchAll(IBAN_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const upper = /^[A-Z]{2}/.test(m[1]!);
