@@ -1,4 +1,6 @@
+import { checkOutput } from '../../src/guardrails/output-gate.js';
 import { findInstructions } from '../../src/guardrails/text/instructions.js';
+import { draftWrite, gateFacts } from '../helpers/gate.js';
 import { linearGrowth } from '../helpers/linear.js';
 
 /**
@@ -89,8 +91,25 @@ describe('where the reply is to go', () => {
   });
 });
 
-test('the new shapes stay linear', () => {
+test('the new shapes stay linear (an address token is bounded: a long run of letters with no @ is read once)', () => {
   for (const unit of ['set aside your ', 'whoever handles the ', 'replies go to a.b.c ', '忽略指示', '— system: ']) {
     expect(linearGrowth((n) => unit.repeat(1000 * n), findInstructions)).toMatchObject({ linear: true });
   }
+});
+
+describe('a discount given without a figure is a concession the company must have made', () => {
+  test.each([
+    'As requested, I can confirm a special discount on the renewal.',
+    'Good news: the renewal is approved with a substantial discount.',
+    'Wir gewähren Ihnen gerne einen Sonderrabatt auf die Verlängerung.',
+    'Je vous confirme une remise exceptionnelle sur le renouvellement.',
+  ])('%s', (body) => {
+    expect(checkOutput(draftWrite(body), gateFacts()).problems.map((p) => p.kind)).toContain('concession');
+  });
+  test.each([
+    'We cannot offer a special discount this quarter, but we could phase the rollout.',
+    'Thanks for letting me know about the budget. Could we talk options on a short call this week?',
+  ])('no concession: %s', (body) => {
+    expect(checkOutput(draftWrite(body), gateFacts()).problems).toEqual([]);
+  });
 });
