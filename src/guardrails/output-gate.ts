@@ -31,7 +31,7 @@ import {
 } from './text/normalize.js';
 import { sentenceSpan } from './text/words.js';
 import { findCredentials } from './text/credentials.js';
-import { findNationalIds, redactPii } from './text/pii.js';
+import { findNationalIds, REDACTION_NOTICE, redactPii } from './text/pii.js';
 import { unreadLanguageIn } from './text/languages.js';
 import type { TrustedFacts } from './trusted-facts.js';
 
@@ -777,7 +777,8 @@ export function neutraliseQuote(quote: string, facts: GateFacts): string {
     return WITHHELD_PREMISE;
   }
   let out = visible;
-  for (const a of findActionable(visible)) {
+  // The masking notices are no words of the customer's: "[bank account removed] or call 030 1234 5678" names a phone.
+  for (const a of findActionable(visible.replace(REDACTION_NOTICE, (n) => ' '.repeat(n.length)))) {
     if (
       a.kind === 'amount' ||
       a.kind === 'percent' ||

@@ -1,5 +1,6 @@
 import type express from 'express';
 import { CloseloopError, ErrorCode } from '../core/errors.js';
+import { escapeRegExp } from '../lib/text.js';
 import { ROUTES } from './routes.js';
 
 const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -14,7 +15,7 @@ function compile(path: string): RegExp {
   if (hit) return hit;
   const body = path
     .split('/')
-    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : escapeRegExp(seg)))
     .join('/');
   const re = new RegExp(`^${body}/?$`, 'i');
   compiled.set(path, re);

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../lib/text.js';
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { nationalIdSpans } from '../guardrails/text/pii.js';
 
@@ -160,11 +161,9 @@ export function personNames(people: readonly KnownPerson[]): string[] {
   return [...out].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 function nameRegex(name: string): RegExp {
   // Whitespace inside a full name may be any run of spaces; letters must not continue on either side.
-  const body = name.split(' ').map(escapeRe).join('\\s+');
+  const body = name.split(' ').map(escapeRegExp).join('\\s+');
   const flags = COMMON_WORD_NAMES.has(name.toLowerCase()) ? 'gu' : 'giu';
   return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, flags);
 }

@@ -1,5 +1,6 @@
 import type { RuleVerdict } from '../core/suggestion.js';
 import { randomId } from '../lib/ids.js';
+import { escapeRegExp } from '../lib/text.js';
 import type { Queryable } from './db.js';
 import { storableJson } from '../lib/storable.js';
 
@@ -47,8 +48,6 @@ export interface ModelCallRow {
   verdicts: RuleVerdict[] | null;
   created_at: Date;
 }
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class AuditRepo {
   constructor(private readonly db: Queryable) {}
@@ -122,7 +121,7 @@ export class AuditRepo {
     ref: { kind: string; externalId: string },
     suggestionIds: readonly string[],
   ): Promise<number> {
-    const token = `(^|[^A-Za-z0-9_-])${escapeRegex(ref.externalId)}($|[^A-Za-z0-9_-])`;
+    const token = `(^|[^A-Za-z0-9_-])${escapeRegExp(ref.externalId)}($|[^A-Za-z0-9_-])`;
     const r = await this.db.query(
       `DELETE FROM model_calls WHERE connection_id = $1 AND (
          suggestion_id = ANY($2::text[])

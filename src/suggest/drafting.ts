@@ -10,7 +10,7 @@ import {
 import type { RetrievedChunk } from '../context/index.js';
 import { isCustomerTouch } from '../inference/deal-features.js';
 import { isAutomatedMessage, isDeliveryFailure } from '../inference/automated-mail.js';
-import { escapeRegExp } from '../guardrails/text/words.js';
+import { escapeRegExp } from '../lib/text.js';
 import { isConversation } from '../inference/conversation.js';
 import { awayOf, CONTACT_LEFT, sendersAmong } from '../inference/deal-suggestions.js';
 import {

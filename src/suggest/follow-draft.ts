@@ -1,7 +1,7 @@
 import type { DraftText } from '../core/connector.js';
 import type { Contact, Deal } from '../core/canonical.js';
 import type { DraftEmailPayload } from '../core/suggestion.js';
-import { escapeRegExp } from '../guardrails/text/words.js';
+import { escapeRegExp } from '../lib/text.js';
 import { contactName, salutationName } from '../inference/drafting/salutation.js';
 
 /** A draft's text as closeloop wrote it, as the connectors compare it with the CRM's draft (`previous`). */

@@ -8,6 +8,7 @@
 
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
+import { findIbans } from './iban.js';
 import { NUMBER_RUN_RE, readSpelled } from './spelled.js';
 import { COMMON_WORDS, sentenceSpan } from './words.js';
 
@@ -344,6 +345,15 @@ const CURRENCY_OR_PERCENT_WORD =
  * Giving something away without the word "free": not charged, nothing to pay, half price, money back, in the languages
  * we serve.
  */
+/**
+ * A discount given without a figure ("a special discount", "eine Sonderrabatt", "une remise exceptionnelle"): a
+ * concession like a percentage, grounded only by the company's own list, so that a model talked into a discount cannot
+ * give it by leaving the number out.
+ */
+const UNQUANTIFIED_DISCOUNT_RE = new RegExp(
+  String.raw`(?<![\p{L}])(?:(?:special|exceptional|substantial|significant|extra|additional|generous|big|bigger|deep|deeper|steep|sizeable|sizable|considerable|loyalty|one-time|exclusive|custom|further|larger|major|hefty|preferential)\s+(?:discount|price\s+reduction|reduction|rebate|price\s+cut|markdown)|sonderrabatt\p{L}*|sonderkondition\p{L}*|(?:besonderen?|zusätzlichen?|großzügigen?|erheblichen?)\s+rabatt|remise\s+(?:exceptionnelle|spéciale|supplémentaire|importante|conséquente)|descuento\s+(?:especial|excepcional|adicional|importante|considerable)|sconto\s+(?:speciale|eccezionale|aggiuntivo|importante)|desconto\s+(?:especial|excepcional|adicional)|extra\s+korting|speciale\s+korting)(?![\p{L}])`,
+  'giu',
+);
 const NO_CHARGE_RE = new RegExp(
   String.raw`(?<![\p{L}])(?:(?:not|never|won't|will not)\s+(?:be\s+)?(?:charged?|bill(?:ed)?|invoiced?)|no\s+charge|nothing\s+to\s+pay|costs?\s+(?:you\s+)?nothing|on\s+us|on\s+the\s+house|half\s+(?:price|off|the\s+price)|(?:give|pay)\s+(?:you\s+)?(?:back|everything\s+back)|money\s+back|nicht\s+(?:berechnen|berechnet|in\s+rechnung)|nichts\s+(?:zahlen|bezahlen|kosten)|hälfte\s+des\s+preises|halben\s+preis|no\s+(?:le\s+)?cobraremos|sin\s+(?:cargo|coste|costo)|a\s+mitad\s+de\s+precio|mitad\s+de\s+precio|la\s+mitad|ne\s+(?:vous\s+)?(?:facturerons|facturons)\s+pas|moitié\s+prix|à\s+moitié|non\s+(?:vi\s+)?addebiteremo|restituiamo|a\s+metà\s+prezzo|quasi\s+la\s+metà|não\s+(?:lhe\s+)?cobraremos|não\s+cobramos|metade\s+do\s+preço|reembolsamos|remboursons|erstatten\s+wir|вернём|вернем|вдвое)(?![\p{L}])`,
   'giu',
@@ -530,6 +540,13 @@ export function findActionable(text: string): Actionable[] {
     if (!shaped || handle.length < 3) continue;
     add({ kind: 'handle', text: handle, value: handle.replace(/^@/, '').toLowerCase() }, at, handle.length);
   }
+  // IBANs and creditor references as a bank reads them (the country's length, any grouping): the same spans the PII
+  // masking reads, so a quote never shows one half masked as a payment and half as a phone number.
+  for (const m of findIbans(text)) {
+    if (overlaps(m.start, m.end)) continue;
+    add({ kind: 'payment', text: m.text, value: m.value }, m.start, m.end - m.start);
+  }
+  // What is labelled as one but no IBAN of a known length ("IBAN: XX12 3456 7890 1234") is still a bank detail.
   for (const m of text.matchAll(IBAN_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const upper = /^[A-Z]{2}/.test(m[1]!);
@@ -709,6 +726,11 @@ export function findActionable(text: string): Actionable[] {
   }
   for (const m of text.matchAll(NO_CHARGE_RE)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
+    add({ kind: 'concession', text: m[0], value: m[0].toLowerCase() }, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(UNQUANTIFIED_DISCOUNT_RE)) {
+    if (overlaps(m.index, m.index + m[0].length) || NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index)))
+      continue;
     add({ kind: 'concession', text: m[0], value: m[0].toLowerCase() }, m.index, m[0].length);
   }
   for (const m of text.matchAll(CONCESSION_RE)) {

@@ -25,7 +25,7 @@ export interface InstructionFinding {
 const w = (alternatives: string): string => String.raw`(?<![\p{L}\p{N}])(?:${alternatives})(?![\p{L}\p{N}])`;
 const re = (src: string): RegExp => new RegExp(src, 'iu');
 
-const AI = String.raw`ai|a\.i\.|artificial intelligence|assistant|assistants|assistente|asistente|assistent|assistentin|ki|k\.i\.|ia|i\.a\.|ии|ии-ассистент|нейросеть|llm|gpt|chatgpt|gpt-4o?|copilot|claude|gemini|bot|chatbot|language model|sprachmodell|modelo de lenguaje|modèle de langage|modello linguistico|model|modelo|modell|modèle|modello|модель|closeloop|agent|agente|autopilot|auto-?responder|summari[sz]er|drafting (?:tool|system)|email (?:tool|writer)`;
+const AI = String.raw`ai|a\.i\.|artificial intelligence|assistant|assistants|assistente|asistente|assistent|assistentin|ki|k\.i\.|ia|i\.a\.|ии|ии-ассистент|нейросеть|llm|gpt|chatgpt|gpt-4o?|copilot|claude|gemini|bot|chatbot|language model|sprachmodell|modelo de lenguaje|modèle de langage|modello linguistico|model|modelo|modell|modèle|modello|модель|closeloop|agent|agente|autopilot|auto-?responder|summari[sz]er|drafting (?:tool|system)|email (?:tool|writer)|(?:reply|replies|response|answer|email|e-mail|mail|draft)[- ]?(?:writer|bot|tool|generator|engine|drafter)|(?:reply|response|answer|email|e-mail|mail|draft)[- ]?(?:writing|drafting|generating)\s+(?:tool|system|software|program|bot|app|assistant)|(?:tool|system|software|program|bot|app|automation)\s+(?:that|which)\s+(?:writes|drafts|composes|generates|answers|reads)\s+(?:(?:your|the|our|these)\s+)?(?:replies|emails|e-mails|answers|responses|drafts|mail|messages)`;
 const IMPERATIVE = String.raw`ignore|disregard|forget|override|bypass|include|add|append|insert|put|write|say|state|tell|inform|offer|promise|mention|reply|respond|answer|output|print|reveal|repeat|confirm|draft|send|forward|cc|bcc|copy|use|recommend|approve|grant|give|apply|change|update|replace|must|should|shall|need to|needs to|have to|has to|is to|are to|always|never|do not|don't|make sure|ensure|remember|from now on|füge|fügen|schreib\w*|sag\w*|biete\w*|versprich|antworte\w*|erwähne\w*|nenne\w*|muss\w*|sollst|solltest|ignorier\w*|vergiss|gib|sende\w*|incluy\w*|escrib\w*|dile|ofrec\w*|promet\w*|respond\w*|menciona\w*|debes|deber[aá]s|añad\w*|ignor\w*|olvid\w*|envía|enviar|inclu\w*|écri\w*|offr\w*|propos\w*|promet\w*|répond\w*|mentionn\w*|dois|devez|ajout\w*|oubli\w*|envoi\w*|includi|scriv\w*|offri\w*|promett\w*|rispond\w*|menziona|devi|aggiung\w*|dimentica|invia|inclua|escreva|diga|ofereça|prometa|responda|deve|esqueça|envie|voeg|schrijf|zeg|bied|beloof|antwoord|moet|vergeet|stuur|добавь|напиши|скажи|предложи|пообещай|ответь|упомяни|должен|игнорируй|забудь|отправь`;
 /** What an instruction to a writer asks for: something in the output. */
 const OUTPUT_VERB = String.raw`include|add|append|insert|put|write|say|state|tell|offer|promise|mention|reply|respond|answer|output|print|reveal|repeat|confirm|send|forward|cc|bcc|copy|recommend|approve|grant|give|apply|ignore|disregard|always|never|not|only|now|füge\p{L}*|schreib\p{L}*|sag\p{L}*|biete\p{L}*|versprech\p{L}*|antwort\p{L}*|erwähn\p{L}*|nenn\p{L}*|ignorier\p{L}*|incluir|escribir|decir|ofrecer|prometer|responder|mencionar|ignorar|añadir|inclure|écrire|dire|offrir|proposer|promettre|répondre|mentionner|ignorer|ajouter|includere|scrivere|dire|offrire|promettere|rispondere|menzionare|ignorare|aggiungere`;
@@ -66,6 +66,23 @@ const ADDRESSING = [
     String.raw`${w(String.raw`tell|inform|instruct|remind|ask|advise|get|have|sag\w*|bitte|dile|di(?:ga)?\s+al|dis\s+au|dites\s+au|di\s+al|zeg`)}\s+(?:the|our|your|dem|al|au|il|de|het)?\s*${w(String.raw`rep|sales ?rep|salesperson|account (?:manager|executive)|ae|vendor|seller|vertriebler\w*|verkäufer\w*|vendedor\w*|comercial|commercial|venditore|verkoper`)}\s+(?:to|that|dass|que|de|di|dat|om)\b`,
   ),
 ];
+/**
+ * Setting aside what the reader was told, in other words than "ignore the instructions": a dismissal ("set aside", "pay
+ * no attention to", "no longer applies", "ne tiens pas compte de", "beachte ... nicht", "abaikan", "無視") and, in either
+ * order, the reader's own instructions ("your earlier guidance", "everything you were told", "les consignes
+ * précédentes", "die bisherigen Regeln", "以前の指示"). Either part alone is an ordinary sentence.
+ */
+const DISMISS = String.raw`set\s+aside|put\s+aside|pay\s+no\s+attention\s+to|take\s+no\s+notice\s+of|(?:do\s+not|don't|stop|no\s+longer)\s+(?:follow(?:ing)?|obey(?:ing)?|apply(?:ing)?|us(?:e|ing))|throw\s+out|discard|scrap|abandon|no\s+longer\s+(?:appl(?:y|ies)|valid|stands?|counts?|holds?)|(?:is|are)\s+(?:void|cancel+ed|obsolete|outdated|superseded|revoked|lifted|suspended)|ne\s+(?:tiens|tenez)\s+(?:pas|plus)\s+compte|ne\s+(?:suis|suivez|respecte[sz]?|applique[sz]?)\s+(?:pas|plus)|ne\s+s'appliquent\s+plus|beachte\p{L}*|befolge\p{L}*|missachte\p{L}*|gelten\s+nicht\s+mehr|nicht\s+mehr\s+gültig|non\s+(?:seguire|rispettare|considerare|tenere\s+conto)|lascia\s+perdere|non\s+valgono\s+più|let\s+niet\s+op|volg\s+\p{L}+\s+niet|gelden\s+niet\s+meer|desconsider\p{L}*|não\s+(?:siga|sigas|considere)|não\s+se\s+aplicam|no\s+(?:sigas|siga|tengas\s+en\s+cuenta|tenga\s+en\s+cuenta)|ya\s+no\s+(?:aplican|valen|sirven)|abaikan|zignoruj|pomiń|yok\s+say|görmezden\s+gel|ignorera|bortse\s+från|ignorer|negeer|ігноруй|проигнорируй|не\s+следуй`;
+const YOUR_ORDERS = String.raw`(?<!(?<![\p{L}\p{N}])(?:our|my|unser\p{L}*|mein\p{L}*|nos|notre|nuestr\p{L}*|nostr\p{L}*|onze|mijn|nosso|nossa|nossas|nossos)\s+)(?:(?:(?:your|the|all|any|these|those|its|des|les|die|der|den|le|la|i|gli|le|de|as|os|las|los)\s+)?(?:(?:own|previous|prior|earlier|original|initial|above|preceding|system|default|précédent\p{L}*|bisherig\p{L}*|vorherig\p{L}*|precedent\p{L}*|anterior\p{L}*|vorige|eerdere|oude|poprzednie|wcześniejsze|önceki|sebelumnya|tidigare|предыдущ\p{L}*)\s+)(?:instructions?|rules?|guidelines?|guidance|directives?|prompts?|programming|constraints?|policies|policy|settings|orders|consignes|règles|directives|regeln|anweisungen|vorgaben|richtlinien|istruzioni|regole|direttive|instructies|regels|richtlijnen|instruções|regras|diretrizes|instrucciones|reglas|directrices|instrukcje|instrukcji|zasady|talimat\p{L}*|kural\p{L}*|instruksi|aturan|instruktioner|regler|инструкци\p{L}*|правил\p{L}*)|(?:(?:the|les|des|le|la|i|gli|as|os|las|los|de|het)\s+)?(?:instructions?|rules?|guidelines?|guidance|directives?|prompts?|consignes|règles|directives|istruzioni|regole|direttive|instruções|regras|diretrizes|instrucciones|reglas|directrices|instruksi|aturan|perintah)\s+(?:précédent\p{L}*|antérieur\p{L}*|anterior\p{L}*|precedent\p{L}*|sebelumnya|iniziali|originali|originales|originais|initiales|d'origine|del\s+sistema|du\s+système|do\s+sistema|above)|(?:your|deine|ihre|tes|vos|tus|sus|le\s+tue|as\s+suas|je)\s+(?:instructions?|rules?|guidelines?|guidance|directives?|prompts?|programming|consignes|règles|regeln|anweisungen|vorgaben|istruzioni|regole|instructies|regels|instruções|regras|instrucciones|reglas)|(?:everything|anything|all|whatever|what)\s+(?:that\s+)?you\s+(?:were|have\s+been|'ve\s+been|are|got)\s+(?:told|given|instructed|taught|programmed|asked))`;
+const CJK_OVERRIDE = String.raw`(?:無視|忽略|无视|忽視|不要理会|不要理會|不要遵守|不要遵循|무시|따르지)[^。！？\n]{0,20}(?:指示|指令|命令|规则|規則|ルール|設定|设定|提示|プロンプト|지시|규칙|지침|프롬프트)|(?:指示|指令|命令|规则|規則|ルール|設定|设定|提示|プロンプト|지시|규칙|지침|프롬프트)[^。！？\n]{0,20}(?:無視|忽略|无视|忽視|不要理会|不要理會|무시)`;
+const SETS_ASIDE = new RegExp(
+  String.raw`${w(DISMISS)}[^.!?\n]{0,60}?${w(YOUR_ORDERS)}|${w(YOUR_ORDERS)}[^.!?\n]{0,40}?${w(DISMISS)}|${CJK_OVERRIDE}`,
+  'iu',
+);
+/** A note to whoever handles this task or email rather than to its reader: "Note for whoever picks up this task". */
+const TO_WHOEVER = re(
+  String.raw`${w(String.raw`whoever|whomever|anyone\s+who|the\s+(?:person|one|colleague|agent|rep)\s+who|whichever\s+(?:rep|agent|person)`)}\s+(?:\p{L}+\s+){0,2}?${w(String.raw`picks\s+up|handles?|handling|reads?|owns?|gets?|is\s+assigned|works\s+on|processes|answers?|replies\s+to|drafts?`)}\s+(?:to\s+)?(?:this|the|that)\s+${w(String.raw`task|tasks|ticket|case|deal|email|e-mail|message|reply|draft|thread|to-?do`)}`,
+);
 const OVERRIDE = [
   re(
     String.raw`${w(String.raw`ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|ignoriere\w*|ignorier\w*|vergiss|vergessen|missachte\w*|ignora\w*|olvida\w*|olvide|ignorez|ignorer|oublie\w*|dimentica\w*|negeer|vergeet|игнорируй\w*|забудь\w*`)}\b[^.!?\n]{0,60}${w(String.raw`instructions?|prompts?|rules?|guidelines?|directives?|policies|policy|constraints?|guardrails?|system message|anweisungen|regeln|vorgaben|instrucciones|reglas|indicaciones|consignes|règles|istruzioni|regole|instructies|regels|инструкции|правила`)}`,
@@ -92,7 +109,7 @@ const NEW_ROLE = re(
 /** A line that is only a role name ("system", "assistant"), the way chat transcripts start a turn. */
 const BARE_ROLE = re(String.raw`(?:^|\n)\s*(?:system|assistant|developer|user)\s*(?:\n|$)`);
 const ROLE_LINE = re(
-  String.raw`(?:^|\n)\s*[\[(<]?\s*(?:system|assistant|developer|ai|bot|model|tool|admin|operator|ki|ia|ии|sistema|système|systeme|система|ассистент|модель)\s*[\])>]?\s*[:>]\s*([^\n]*)`,
+  String.raw`(?:^|\n|[—–|]|\s-\s|\()\s*[\[(<]?\s*(?:system|assistant|developer|ai|bot|model|tool|admin|operator|ki|ia|ии|sistema|système|systeme|система|ассистент|модель|(?:reply|email|mail|response|draft)[- ]?(?:bot|writer|drafter|generator|tool))(?:\s+(?:note|notes|message|instructions?|prompt|override|update))?\s*[\])>]?\s*[:>]\s*([^\n]*)`,
 );
 
 const MONEY_VERB = String.raw`wire|wired|wiring|transfer|transferring|remit|remitting|pay|paying|send|sending|deposit|settle|move|forward|überweis\w*|zahl\w*|bezahl\w*|überträg\w*|sende\w*|schick\w*|transfier\w*|transfer\w*|pag\w*|envi\w*|deposit\w*|ingres\w*|vir\w*|pay\w*|envoy\w*|régl\w*|vers\w*|bonific\w*|trasferi\w*|invi\w*|versa\w*|transfira|pague|envie|deposite|overmak\w*|betaal|stuur|przelew\w*|przela\w*|wpła\w*|převe\w*|převod\w*|zaplaťte|utal\w*|átutal\w*|betala|överför\w*|overfør\w*|maksa\w*|siirrä|havale|переведи\w*|перевод\w*|оплат\w*|отправ\w*`;
@@ -162,8 +179,25 @@ const CUSTOMER_ACCOUNT = new RegExp(
   'giu',
 );
 const SHARE_VERB = String.raw`reply with|respond with|answer with|write back with|text|sms|read out|read back|transmet\p{L}*|transmit\p{L}*|übermittel\p{L}*|mande\p{L}*|manda\p{L}*|pass\p{L}* (?:on|along)|hand over|send|share|export|forward|provide|email|attach|give|list|dump|reveal|print|paste|include|disclose|upload|post|schick\w*|send\w*|teil\w*|exportier\w*|gib|nenne|envía|enviar|compart\w*|export\w*|proporcion\w*|da(?:me|nos)|envoy\w*|partag\w*|export\w*|fourni\w*|donne\w*|invia|condivid\w*|esporta|fornisci|envie|compartilhe|exporte|stuur|deel|exporteer|geef|отправь|пришли|поделись|экспортируй|дай`;
-const SHARE_OBJECT = String.raw`admin(?:istrator)? (?:access|rights|login)|access details|accès|acceso\p{L}*|accesso|acesso|zugang\p{L}*|zugriff\p{L}*|toegang|доступ\p{L}*|customer list|client list|contact list|all (?:the )?contacts|all customers|other customers|customer data|client data|customer records|passwords?|passcodes?|credentials|log-?in details|logins?|api keys?|access tokens?|tokens?|secrets?|private keys?|database|crm data|crm records|the crm|(?:sales|deal|crm|opportunity|opportunities) pipeline|pipeline (?:data|report|export)|deal notes|internal notes|cost prices?|margins?|system prompt|your instructions|your prompt|conversation history|all emails|mfa codes?|2fa codes?|one-time codes?|verification codes?|(?:\d|four|six|eight)[- ]?digit codes?|(?:sms|security|login|sign-in|authentication|auth|confirmation|access) codes?|codes? (?:you|we) (?:receive|received|got|get|were sent)|kundenliste|kundendaten|passw(?:o|ö)rt(?:er)?|zugangsdaten|lista de clientes|datos de clientes|contraseñas?|credenciales|liste des clients|données clients|mots? de passe|identifiants|elenco (?:dei )?clienti|dati (?:dei )?clienti|credenziali|lista de clientes|senhas?|klantenlijst|wachtwoorden?|список клиентов|парол\w*`;
-const SHARE_RE = re(String.raw`${w(SHARE_VERB)}\b[^.!?\n]{0,50}${w(SHARE_OBJECT)}`);
+const SHARE_OBJECT = String.raw`admin(?:istrator)? (?:access|rights|login)|access details|accès|acceso\p{L}*|accesso|acesso|zugang\p{L}*|zugriff\p{L}*|toegang|доступ\p{L}*|customer list|client list|contact list|all (?:(?:the|your|of (?:the|your))\s+)?(?:contacts|customers|clients|leads|accounts|deals)|other customers|customer data|client data|customer records|passwords?|passcodes?|credentials|log-?in details|logins?|api keys?|access tokens?|tokens?|secrets?|private keys?|database|crm (?:data|records?|exports?|dumps?|backups?|extracts?|database|contacts|entries)|(?:sales|deal|crm|opportunity|opportunities) pipeline|pipeline (?:data|report|export)|deal notes|internal notes|cost prices?|margins?|system prompt|your instructions|your prompt|conversation history|all emails|mfa codes?|2fa codes?|one-time codes?|verification codes?|(?:\d|four|six|eight)[- ]?digit codes?|(?:sms|security|login|sign-in|authentication|auth|confirmation|access) codes?|codes? (?:you|we) (?:receive|received|got|get|were sent)|kundenliste|kundendaten|passw(?:o|ö)rt(?:er)?|zugangsdaten|lista de clientes|datos de clientes|contraseñas?|credenciales|liste des clients|données clients|mots? de passe|identifiants|elenco (?:dei )?clienti|dati (?:dei )?clienti|credenziali|lista de clientes|senhas?|klantenlijst|wachtwoorden?|список клиентов|парол\w*`;
+/**
+ * Handing data over is a verb with the data as its object. Words that are verbs and nouns ("email", "list", "text",
+ * "post", "share", "export") are the verb only where a request puts one: at the start of a clause or after a request
+ * word ("please email", "can you list"), or before the thing handed over ("email me", "list all", "export the"); after
+ * a determiner or another noun they are the noun ("my email address", "the address list", "a text").
+ */
+const NOUN_VERB = String.raw`e-?mail|text|sms|list|post|print|dump|paste|share|export|attach`;
+const DETERMINER = String.raw`my|your|our|his|her|their|its|the|a|an|this|that|these|those|any|every|each|no|same|new|old|work|personal|business|mailing|address|contact|price|customer|client|market|follow-?up|shopping|to-?do|short`;
+const NOT_A_NOUN = String.raw`(?<!(?<![\p{L}\p{N}])(?:${DETERMINER})\s+)`;
+const REQUEST_START = String.raw`(?:^|[,;:(\-–—"“]\s*|${w(String.raw`please|pls|kindly|just|also|now|then|and|or|to|immediately|simply|(?:can|could|would|will)\s+you|you\s+(?:can|could|should|must|may|need\s+to|have\s+to)|i\s+need\s+you\s+to|make\s+sure\s+(?:you|to)`)}\s+)`;
+const OBJECT_NEXT = String.raw`(?=\s+(?:me|us|him|her|them|it|all|every\p{L}*|the|our|your|their|his|a|an|this|that|these|those|any|each|whole|entire|complete|full|over|out|across|along|back)(?![\p{L}\p{N}]))`;
+const SHARING = String.raw`${NOT_A_NOUN}(?:${REQUEST_START}${w(NOUN_VERB)}|${w(NOUN_VERB)}${OBJECT_NEXT}|${w(SHARE_VERB)})`;
+/**
+ * "The CRM" is the data only as the thing handed over ("export the CRM", "a copy of the CRM"), not as the place a
+ * sentence is about ("update my address in the CRM", "sent it to the CRM admin"); everything in it is.
+ */
+const THE_CRM = String.raw`(?<!(?<![\p{L}\p{N}])(?:in|into|inside|within|on|onto|at|to|from|through|via|with|by|for|about|under)\s+)(?:the|your|our)\s+crm(?!\s+(?:admin\p{L}*|team|owner|vendor|provider|tool|system|field|fields|entry|record|profile|login\s+page|page|app|account|settings))|(?:everything|all\s+(?:the\s+)?(?:data|records|info\p{L}*|contacts|deals|accounts|notes|entries|files))\s+(?:in|from|inside|out\s+of|stored\s+in)\s+(?:the|your|our)\s+crm`;
+const SHARE_RE = re(String.raw`${SHARING}(?![\p{L}\p{N}])[^.!?\n]{0,50}(?:${w(SHARE_OBJECT)}|${THE_CRM})`);
 /**
  * What only a fraudster asks a customer (or a rep) for in a sales email: the numbers of a payment card and its security
  * code, a one-time code just received, identity documents and personal identifiers, bank statements, recovery phrases.
@@ -180,6 +214,10 @@ const SENSITIVE_RE = re(
   String.raw`${w(SENSITIVE_VERB)}[^.!?\n]{0,60}${w(SENSITIVE_OBJECT)}|${w(NEED_VERB)}[^.!?\n]{0,30}${w(YOUR)}[^.!?\n]{0,30}${w(SENSITIVE_OBJECT)}|${w(SENSITIVE_OBJECT)}[^.!?\n]{0,40}${w(VERB_LAST)}|${w(SENSITIVE_OBJECT)}\s*[,:]?\s*${w(String.raw`please|bitte|por favor|s'il vous plaît|per favore|alstublieft|пожалуйста`)}`,
 );
 const RECIPIENT = [
+  // "make sure your answer goes to procurement@...", "replies should be directed to ...": where the mail is to go.
+  re(
+    String.raw`${w(String.raw`reply|replies|answer|answers|response|responses|correspondence|e-?mails?|mails?|messages?|invoices?|antwort\p{L}*|respuestas?|réponses?|risposte?|respostas?|antwoord\p{L}*`)}[^.!?\n]{0,40}${w(String.raw`go|goes|going|sent|send|directed|addressed|forwarded|routed|copied|delivered`)}\s+(?:[\p{L}'’]+\s+){0,2}?${w('to|at')}[^.!?\n]{0,40}@`,
+  ),
   // "the invoices will go to the external accounting address", "de facturen gaan voortaan naar het externe adres"
   re(
     String.raw`${w(String.raw`invoices?|contracts?|documents?|statements?|payments?|facturen|factuur|rechnung\p{L}*|vertr(?:a|ä)g\p{L}*|factura\p{L}*|contrato\p{L}*|facture\p{L}*|contrat\p{L}*|fattur\p{L}*|contratt\p{L}*|счет\p{L}*|договор\p{L}*`)}[^.!?\n]{0,60}${w(String.raw`(?:\p{L}+)?(?:address|adres|adresse|dirección|indirizzo|endereço|mailbox|postfach|buzón|boîte|casella|адрес\p{L}*|почт\p{L}*)`)}`,
@@ -194,6 +232,22 @@ const RECIPIENT = [
     String.raw`${w(String.raw`change|update|replace|switch|ändere|ändern|cambia|cambiar|changez|changer|modifica|mude|wijzig|измени`)}\s+(?:[\p{L}'’]+\s+){0,2}${w(String.raw`recipients?|addressee|to address|reply-to|e-?mail address|contact details|empfänger|destinatarios?|destinataires?|destinatari|destinatários?|ontvangers?|получател\w*`)}`,
   ),
 ];
+/**
+ * The writer asking to have their own details updated in the records ("please update my email address in the CRM")
+ * names no new recipient: it is taken out before the recipient checks when the sentence gives no address. With one
+ * ("update my email to x@elsewhere.com") it stays: a new address to write to is what a recipient change is.
+ */
+const OWN_DETAILS = String.raw`${w(String.raw`change|update|replace|switch|correct|fix|amend`)}\s+${w(String.raw`my|our`)}\s+(?:${w(String.raw`e-?mail|contact|phone|postal|mailing|billing|office|work`)}\s+)?${w(String.raw`e-?mail(?:\s+address)?|address|contact\s+details|details|phone\s+number|number|title|name`)}`;
+const ADDRESS_GIVEN =
+  /@|\[at\]|\(at\)|\bat\s+[\p{L}\p{N}-]+\s*(?:\.|dot)\s*[\p{L}]{2,}|\bto\s+(?:the\s+)?(?:new|other|following|below|this)\b/iu;
+const OWN_DETAILS_RE = new RegExp(OWN_DETAILS, 'giu');
+const withoutOwnDetails = (s: string): string => (ADDRESS_GIVEN.test(s) ? s : s.replace(OWN_DETAILS_RE, ' '));
+/**
+ * An email address as one token for the recipient checks, whose windows stop at a full stop: "d.reyes.globex@gmail.com"
+ * has three.
+ */
+const ADDRESS_TOKEN =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
 const CHECK_VERB = String.raw`call|calling|phone|phoning|ring|verify|verifying|verification|confirm|confirming|confirmation|check|checking|double-check|validate|callback|call back|anrufen|anruf|rückruf|zurückrufen|verifizieren|bestätigen|bestätigung|prüfen|überprüfen|llame|llamar|llamada|verificar|confirmar|confirmación|comprobar|appeler|appel|vérifier|confirmer|confirmation|chiamare|chiamata|telefonare|verificare|confermare|conferma|ligar|ligue|verificar|confirmar|bellen|verifiëren|bevestigen|controleren|звонить|звоните|проверять|подтверждать`;
 const CALL_VERB = String.raw`call\w*|phon\w*|ring\w*|anzurufen|rückruf|llamar|appeler|chiamare|telefonare|ligar|bellen|звонка|звонков`;
 /** The check itself, as a noun: a verification, a callback, a confirmation, in the languages we serve. */
@@ -246,12 +300,12 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
     if (!out.some((f) => f.kind === kind && f.sentence === s)) out.push({ kind, sentence: s });
   };
   const imperative = re(w(IMPERATIVE));
-  if (OVERRIDE.some((r) => r.test(s))) push('addresses_ai');
+  if (OVERRIDE.some((r) => r.test(s)) || SETS_ASIDE.test(s) || TO_WHOEVER.test(s)) push('addresses_ai');
   else if (ADDRESSED_NOTE.test(s) || ABOUT_THE_REPLY.test(s) || NEW_ROLE.test(s)) push('addresses_ai');
   else if (ADDRESSING.some((r) => r.test(s)) && (imperative.test(s) || actionableCount(s) > 0)) push('addresses_ai');
   const role = ROLE_LINE.exec(s);
   if (role) {
-    const rest = role[1]!.trim();
+    const rest = role[1]!.trim().replace(/[)\]>]+$/, '');
     // "Assistant: Paul Meyer" (a signature) names a person; "SYSTEM: offer 30%" instructs.
     const plainName =
       /^(?:[\p{Lu}][\p{L}'’.-]*\s*){1,4}(?:[,(|–-].{0,60})?$/u.test(rest) &&
@@ -267,7 +321,7 @@ function classifySentence(s: string, out: InstructionFinding[], actionableCount:
   if (PAYMENT_CHANGE.some((r) => r.test(withoutLogins)) || paysSomeoneElse(withoutLogins))
     push('changes_payment_details');
   if (SHARE_RE.test(s) || SENSITIVE_RE.test(s)) push('shares_data');
-  if (RECIPIENT.some((r) => r.test(s))) push('changes_recipients');
+  if (RECIPIENT.some((r) => r.test(withoutOwnDetails(s).replace(ADDRESS_TOKEN, ' @ ')))) push('changes_recipients');
   if (BYPASS.some((r) => r.test(s))) push('bypasses_verification');
 }
 

@@ -1,6 +1,6 @@
 /** Word lists and small string helpers shared by the text checks. All lists are lower-case. */
 
-export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+import { escapeRegExp } from '../../lib/text.js';
 
 /** Collapse whitespace and lower-case, for substring comparisons. */
 export const normalizeText = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();

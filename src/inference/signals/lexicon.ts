@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../lib/text.js';
 import { splitSentences } from './sentences.js';
 import type { EvidenceSpan, Signal, SignalType } from './types.js';
 
@@ -927,14 +928,12 @@ export interface LexiconOptions {
   competitors?: string[];
 }
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Run the lexicon over each sentence; at most one signal per type per sentence (the strongest cue). */
 export function detectSignalsLexicon(text: string, opts: LexiconOptions = {}): Signal[] {
   const rules = [...RULES];
   if (opts.competitors && opts.competitors.length > 0) {
     const names = opts.competitors
-      .map((n) => escapeRe(n.trim()))
+      .map((n) => escapeRegExp(n.trim()))
       .filter(Boolean)
       .join('|');
     const base = rules.find((r) => r.type === 'competitor')!;
