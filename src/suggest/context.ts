@@ -65,7 +65,9 @@ export async function buildContext(
             deal.stage,
             deal.amount?.toString(),
             deal.closeDate?.slice(0, 10),
-            deal.createdAt?.slice(0, 10),
+            // Its UTC day and the rep's (a deal created at 00:30 UTC was created the day before in New York, and a
+            // quiet deal's task names the rep's day).
+            deal.createdAt ? interactionDayLine('deal_created', deal.createdAt, zone) : null,
           ]
             .filter(Boolean)
             .join('\n')

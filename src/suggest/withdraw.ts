@@ -513,9 +513,10 @@ async function followWritten(
       ...(changes.name && !changes.address ? [`the recipient's name in the CRM is now ${who ?? 'different'}`] : []),
     ].join(', and ');
     const ready = ` A draft email ("${next.subject}") is ready for you to review and send.`;
-    // Worded so the output gate reads no payment instruction in it ("it now goes to … new address" reads as one).
+    // Worded so the output gate reads no instruction in it: "it now goes to … new address" reads as a payment
+    // instruction, "… email address changed to x@…" as a customer redirecting the mail.
     const line = changes.address
-      ? `${ready} It was re-addressed after it was written: ${whose} email address changed${withAddress ? ` to ${next.to!.email}` : ''}.`
+      ? `${ready} It was re-addressed after it was written: ${withAddress ? `the CRM now has ${next.to!.email} as ${whose} email address` : `${whose} email address changed`}.`
       : ready;
     const kept = ` You edited the draft email ("${current.subject}"), so it was left as you wrote it; check it before you send it: ${what}.`;
     const task = withTask ? row.payload.task : null;

@@ -192,7 +192,7 @@ describe('HubSpot: a draft after the CRM renamed or re-addressed what it names',
     expect(todo.properties.hs_task_status).not.toBe('COMPLETED');
     expect(todo.properties.hs_task_body).toMatch(
       // The body is HTML in HubSpot: the apostrophe is escaped there.
-      /is ready for you to review and send\. It was re-addressed after it was written: Ben Kay(?:'|&#39;)s email address changed to ben\.kay@bravo-group\.example\./,
+      /is ready for you to review and send\. It was re-addressed after it was written: the CRM now has ben\.kay@bravo-group\.example as Ben Kay(?:'|&#39;)s email address\./,
     );
 
     // The customer writes about the budget again: the task takes it; no draft to the old address is live.
@@ -263,7 +263,7 @@ describe('HubSpot: a draft after the CRM renamed or re-addressed what it names',
     const t = read.find((x) => x.id === todo.id)!;
     expect(t.properties.hs_task_body).toContain('Call Cleo on Thursday about phasing the rollout.');
     expect(t.properties.hs_task_body).toMatch(
-      /It was re-addressed after it was written: Cleo Park(?:'|&#39;)s email address changed to cleo\.park@echo-group\.example\./,
+      /It was re-addressed after it was written: the CRM now has cleo\.park@echo-group\.example as Cleo Park(?:'|&#39;)s email address\./,
     );
     expect(read.find((x) => x.id === draft.id)!.properties.hs_task_body).toContain('cleo.park@echo-group.example');
   }, 180_000);
@@ -466,7 +466,7 @@ describe('Salesforce: a draft EmailMessage after the CRM renamed or re-addressed
     );
     expect(t.Status).not.toBe('Completed');
     expect(String(t.Description)).toContain(
-      "It was re-addressed after it was written: Ben Kay's email address changed to ben.kay@bravo-group.example.",
+      "It was re-addressed after it was written: the CRM now has ben.kay@bravo-group.example as Ben Kay's email address.",
     );
     const followed = (await readEmail(String(draft.Id)))!;
     expect(followed.Status).toBe('5');
