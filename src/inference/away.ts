@@ -1,5 +1,5 @@
 import type { Activity } from '../core/canonical.js';
-import { loadChrono } from '../lib/chrono.js';
+import { chronoFor } from '../lib/chrono.js';
 import { isAwayNotice } from './automated-mail.js';
 
 export interface CalendarDay {
@@ -149,21 +149,11 @@ function numericDay(text: string, ref: Date, dayFirst: boolean): CalendarDay | n
 function dayAfter(after: string, ref: Date, lang: Lang): CalendarDay | null {
   const numeric = numericDay(after, ref, lang !== 'en');
   if (numeric) return numeric;
-  const chrono = loadChrono();
-  const byLang = {
-    en: chrono,
-    de: chrono.de,
-    fr: chrono.fr,
-    es: chrono.es,
-    nl: chrono.nl,
-    it: chrono.it,
-    pt: chrono.pt,
-  };
   const text = after.replace(LEADING, '');
   // A day without a digit is a weekday's or a month's name, in the cue's own language ("back on Monday").
   const langs = /\d/.test(text.slice(0, 40)) ? [lang, ...LANGS.filter((x) => x !== lang)] : [lang];
   for (const l of langs) {
-    const r = byLang[l].parse(text, ref, { forwardDate: true })[0];
+    const r = chronoFor(l).parse(text, ref, { forwardDate: true })[0];
     // The day right after the word ("until the 5th", "until Monday, January 4"), not one further on in the sentence.
     if (!r || r.index > 6 || !(r.start.isCertain('day') || r.start.isCertain('weekday'))) continue;
     return { year: r.start.get('year')!, month: r.start.get('month')!, day: r.start.get('day')! };

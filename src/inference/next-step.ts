@@ -1,5 +1,5 @@
 import type { Activity } from '../core/canonical.js';
-import { loadChrono } from '../lib/chrono.js';
+import { CHRONO_LANGS, chronoFor } from '../lib/chrono.js';
 import { isAwayNotice } from './automated-mail.js';
 import { calendarPrefix, isCalendarNotice, type CalendarLang, type CalendarNoticeKind } from './calendar-notice.js';
 
@@ -61,19 +61,9 @@ function startOf(n: Notice): number | null {
   if (!n.whenText) return null;
   const ref = new Date(n.activity.occurredAt);
   if (!Number.isFinite(ref.getTime())) return null;
-  const chrono = loadChrono();
-  const byLang = {
-    en: chrono,
-    de: chrono.de,
-    fr: chrono.fr,
-    es: chrono.es,
-    nl: chrono.nl,
-    it: chrono.it,
-    pt: chrono.pt,
-  };
   const text = n.whenText.slice(0, 300).replace(SHORT_WEEKDAY, '');
-  for (const lang of [n.lang, ...(Object.keys(byLang) as CalendarLang[]).filter((l) => l !== n.lang)]) {
-    const r = byLang[lang].parse(text, ref, { forwardDate: true })[0];
+  for (const lang of [n.lang, ...CHRONO_LANGS.filter((l) => l !== n.lang)]) {
+    const r = chronoFor(lang).parse(text, ref, { forwardDate: true })[0];
     if (!r || r.index > 12 || !(r.start.isCertain('day') || r.start.isCertain('weekday'))) continue;
     const t = r.start.date().getTime();
     if (Number.isFinite(t)) return t;
