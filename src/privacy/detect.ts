@@ -1,6 +1,7 @@
 import { escapeRegExp } from '../lib/text.js';
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
-import { nationalIdSpans } from '../guardrails/text/pii.js';
+import { mod97Valid } from '../guardrails/text/iban.js';
+import { luhnValid, nationalIdSpans } from '../guardrails/text/pii.js';
 
 /**
  * Personal data in free text, as spans: email addresses, phone numbers, card numbers (Luhn-valid), IBANs
@@ -33,36 +34,17 @@ const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const SSN = /(?<![\d-])(\d{3})[- ](\d{2})[- ](\d{4})(?![\d-])/g;
 /** SSN written without separators counts only right after a label ("SSN 123456789"). */
 const SSN_LABELLED = /\b(?:SSN|social security(?: number| no\.?)?)\s*[:#]?\s*(\d{9})\b/gi;
-/** HMRC NIM39110: prefix letters exclude D F I Q U V (and O second), some pairs are never issued. */
-const NINO = /\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])\b/g;
-const NINO_NEVER = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 /** International numbers libphonenumber has no metadata match for ("+49 30 901820" style). */
 const INTL_PHONE = /(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\w])/g;
 
 const digits = (s: string): string => s.replace(/\D/g, '');
 
-export function luhnValid(num: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < num.length; i++) {
-    let d = Number(num[num.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return num.length > 0 && sum % 10 === 0;
-}
+export { luhnValid };
 
 export function ibanValid(raw: string): boolean {
   const s = raw.replace(/[ -]/g, '').toUpperCase();
   if (s.length < 15 || s.length > 34 || !/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(s)) return false;
-  let rem = 0;
-  for (const ch of s.slice(4) + s.slice(0, 4)) {
-    const v = ch >= 'A' && ch <= 'Z' ? String(ch.charCodeAt(0) - 55) : ch;
-    for (const d of v) rem = (rem * 10 + Number(d)) % 97;
-  }
-  return rem === 1;
+  return mod97Valid(s);
 }
 
 /** SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000. */
@@ -191,8 +173,7 @@ export function findPersonalData(text: string, o: DetectOptions = {}): PiiSpan[]
     const at = m.index + m[0].lastIndexOf(n);
     if (ssnValid(n.slice(0, 3), n.slice(3, 5), n.slice(5))) push('NATIONAL_ID', at, at + n.length);
   }
-  for (const m of text.matchAll(NINO)) if (!NINO_NEVER.has(m[1]!)) push('NATIONAL_ID', m.index, m.index + m[0].length);
-  // The ids the output gate refuses in what is written back are not sent to a model either.
+  // UK NINOs and the other ids the output gate refuses in what is written back are not sent to a model either.
   for (const id of nationalIdSpans(text)) push('NATIONAL_ID', id.start, id.end);
   for (const p of findPhoneNumbersInText(text, { defaultCountry: o.defaultCountry ?? 'US' }))
     push('PHONE', p.startsAt, p.endsAt);

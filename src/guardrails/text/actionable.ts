@@ -8,7 +8,7 @@
 
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
-import { findIbans } from './iban.js';
+import { findIbans, mod97Valid } from './iban.js';
 import { NUMBER_RUN_RE, readSpelled } from './spelled.js';
 import { COMMON_WORDS, sentenceSpan } from './words.js';
 
@@ -446,15 +446,8 @@ const NEGATED =
   /(?:\b(?:not|cannot|can't|cant|won't|unable to|no|never|nicht|kein\p{L}*|no podemos|no es|non|pas|sem|não|niet|geen)|не)\s+(?:[\p{L}'’]+\s+){0,2}$/iu;
 
 const ibanValid = (raw: string): boolean => {
-  const s = raw.replace(/[\s-]/g, '').toUpperCase();
-  if (s.length < 15 || s.length > 34) return false;
-  const moved = s.slice(4) + s.slice(0, 4);
-  let rem = 0;
-  for (const ch of moved) {
-    const v = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
-    for (const d of v) rem = (rem * 10 + Number(d)) % 97;
-  }
-  return rem === 1;
+  const s = raw.replace(/[\s-]/g, '');
+  return s.length >= 15 && s.length <= 34 && mod97Valid(s);
 };
 
 /** Every actionable item in a (normalised) text. */

@@ -51,7 +51,8 @@ const idShaped = (id: string): boolean => (id.match(/\d/g)?.length ?? 0) >= 4 &&
 const NINO_NEVER = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 
 const digits = (s: string): string => s.replace(/\D/g, '');
-const luhn = (num: string): boolean => {
+/** The Luhn check of a card number's digits (an empty string is none). */
+export const luhnValid = (num: string): boolean => {
   let sum = 0;
   for (let i = 0; i < num.length; i++) {
     let d = +num[num.length - 1 - i]!;
@@ -61,7 +62,7 @@ const luhn = (num: string): boolean => {
     }
     sum += d;
   }
-  return sum % 10 === 0;
+  return num.length > 0 && sum % 10 === 0;
 };
 const samePhone = (a: string, b: string): boolean => a.length >= 7 && b.length >= 7 && (a.endsWith(b) || b.endsWith(a));
 const maskEmail = (e: string): string => {
@@ -166,7 +167,7 @@ function scanPii(text: string, allowed: PiiAllowed): PiiHit[] {
   }
   for (const m of text.matchAll(CARD)) {
     const d = digits(m[0]);
-    if (!free(m.index, m.index + m[0].length) || d.length < 13 || !luhn(d)) continue;
+    if (!free(m.index, m.index + m[0].length) || d.length < 13 || !luhnValid(d)) continue;
     hit(m.index, m.index + m[0].length, 'card', allowedCompact.has(d) ? null : `card number ending ${d.slice(-4)}`);
   }
   // After the ways to pay, before phones: a named id is a national id even when shaped like a phone number.
